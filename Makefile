@@ -1,0 +1,25 @@
+# Two commands for a fresh machine: `make demo` and `make test`.
+# The virtual environment is (re)built only when pyproject.toml changes.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test install clean-data
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/wijkradar demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+clean-data:
+	rm -rf data/warehouse.duckdb data/warehouse.duckdb.wal data/inbox data/exports data/reports data/archive

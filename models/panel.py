@@ -1,0 +1,86 @@
+"""The one data contract every detector speaks.
+
+In: a *panel*, one row per series x period with the series key columns, an integer
+``period_index`` (consecutive within a series) and a non-negative whole ``count``.
+Out: the same key columns and ``period_index`` plus :data:`RESULT_COLUMNS` for every
+evaluated period. Any detector can replace any other (the idea of the R package
+``surveillance``'s ``sts`` object).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+RESULT_COLUMNS = ["count", "expected", "upper", "score", "pvalue", "alarm", "method", "reason"]
+
+
+class PanelError(ValueError):
+    """Raised when a panel breaks the contract; the message names the rows and the fix."""
+
+
+def _rows(mask: np.ndarray, limit: int = 5) -> str:
+    idx = np.flatnonzero(mask)
+    shown = ", ".join(str(i + 1) for i in idx[:limit])
+    more = f" and {len(idx) - limit} more" if len(idx) > limit else ""
+    return f"row(s) {shown}{more}"
+
+
+def check_panel(panel: pd.DataFrame, keys: list[str]) -> None:
+    """Refuse a panel with missing columns, bad counts, duplicate keys or gaps."""
+    missing = [c for c in [*keys, "period_index", "count"] if c not in panel.columns]
+    if missing:
+        raise PanelError(f"panel is missing column(s) {missing}; expected {keys + ['period_index', 'count']}")
+    counts = pd.to_numeric(panel["count"], errors="coerce").to_numpy(dtype="float64")
+    bad = ~np.isfinite(counts) | (counts < 0) | (np.floor(counts) != counts)
+    if bad.any():
+        raise PanelError(f"counts must be whole numbers >= 0: {_rows(bad)} are not")
+    dup = panel.duplicated([*keys, "period_index"], keep=False).to_numpy()
+    if dup.any():
+        raise PanelError(f"duplicate series/period keys in {_rows(dup)}; keep one row per series and period")
+    g = panel.groupby(keys, sort=False, dropna=False)["period_index"]
+    span = g.transform("max") - g.transform("min") + 1
+    size = g.transform("size")
+    gaps = (span != size).to_numpy()
+    if gaps.any():
+        raise PanelError(
+            f"period_index has gaps in the series of {_rows(gaps)}; "
+            "fill missing periods with count 0 (or drop the series)"
+        )
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """A panel laid out as a dense (series x period) matrix on one shared period grid."""
+
+    keys: pd.DataFrame          # one row per series, the key columns
+    first_index: int            # period_index of column 0
+    counts: np.ndarray          # float64 (S, T); NaN where a series has no data
+
+    @property
+    def n_periods(self) -> int:
+        return self.counts.shape[1]
+
+
+def to_matrix(panel: pd.DataFrame, keys: list[str]) -> Matrix:
+    """Lay a checked panel out as a (series x period) matrix; periods outside a series are NaN."""
+    codes = panel.groupby(keys, sort=True, dropna=False).ngroup().to_numpy()
+    key_frame = (
+        panel[keys].assign(_code=codes).drop_duplicates("_code").sort_values("_code").drop(columns="_code")
+    )
+    t = panel["period_index"].to_numpy(dtype="int64")
+    t0 = int(t.min())
+    y = np.full((len(key_frame), int(t.max()) - t0 + 1), np.nan)
+    y[codes, t - t0] = panel["count"].to_numpy(dtype="float64")
+    return Matrix(keys=key_frame.reset_index(drop=True), first_index=t0, counts=y)
+
+
+def from_matrix(m: Matrix, columns: dict[str, np.ndarray], evaluated: np.ndarray) -> pd.DataFrame:
+    """Turn per-cell result matrices back into the long result shape, for cells where ``evaluated``."""
+    s_idx, t_idx = np.nonzero(evaluated)
+    out = m.keys.iloc[s_idx].reset_index(drop=True)
+    out["period_index"] = t_idx + m.first_index
+    for name, values in columns.items():
+        out[name] = values[s_idx, t_idx]
+    return out

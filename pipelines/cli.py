@@ -1,0 +1,212 @@
+"""The ``wijkradar`` command: demo, run, ingest, flags, status.
+
+Heavy imports (Prefect, Great Expectations) happen inside the commands that need them, so
+``wijkradar --help`` and ``wijkradar status`` answer at once.
+"""
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from pipelines.paths import Home, resolve_home
+
+app = typer.Typer(help="wijkradar: early-warning signals per neighbourhood, lists per wijkteam.",
+                  no_args_is_help=True, add_completion=False)
+console = Console(width=None if sys.stdout.isatty() else 150)
+_state: dict[str, Home] = {}
+
+
+@app.callback()
+def main_options(
+    home: Optional[Path] = typer.Option(None, "--home", help="Working folder (warehouse, inbox, exports). "
+                                        "Default: $WIJKRADAR_HOME, else the repository's data/."),
+) -> None:
+    _state["home"] = resolve_home(home)
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    logging.getLogger("wijkradar").setLevel(logging.INFO)
+
+
+def _home() -> Home:
+    return _state.get("home") or resolve_home(None)
+
+
+def _fail(message: str, code: int = 2) -> None:
+    console.print(f"[bold red]error:[/] {message}")
+    raise typer.Exit(code)
+
+
+@app.command()
+def demo() -> None:
+    """Generate the Hoogeveen demo inbox (5 years, seeded) and run the weekly pipeline on it."""
+    from pipelines.demo import write_demo_inbox
+    from pipelines.reference import Reference
+
+    home = _home()
+    console.print(f"[bold]wijkradar demo[/] in {home.root}")
+    files = write_demo_inbox(home, Reference())
+    console.print(f"demo inbox: {files.meldingen.name}, {files.wijkteam.name}; truth in {files.truth}")
+    _run_weekly(home, today=None)
+
+
+@app.command()
+def run(today: Optional[str] = typer.Option(None, help="Treat this date (jjjj-mm-dd) as today; default: today.")) -> None:
+    """Run the weekly flow on the inbox: ingest, validate, score, flag, export."""
+    _run_weekly(_home(), today)
+
+
+def _run_weekly(home: Home, today: Optional[str]) -> None:
+    from pipelines.flows import weekly
+    from pipelines.warehouse import WarehouseBusy
+
+    console.print("starting the weekly flow (Prefect; the first start of a local Prefect server takes ~20 s)")
+    try:
+        result = weekly(home=str(home.root), today=today)
+    except WarehouseBusy as exc:
+        _fail(str(exc))
+    for ld in result.loads:
+        console.print(("  = " if ld.skipped else "  + ") + ld.describe())
+    for name, why in result.refused.items():
+        console.print(f"  [red]! {name} refused:[/] {why}")
+    note = " (unchanged: nothing new since this run)" if result.run.reused else ""
+    console.print(f"\nrun [bold]{result.run.run_id}[/]{note}: {result.run.n_series} series, "
+                  f"{result.run.n_flags} flagged")
+    _print_flags(home, run_id=result.run.run_id)
+    console.print("\n[bold]Exports[/]")
+    for team, paths in result.exports.items():
+        console.print(f"  {team}: " + ", ".join(str(p) for p in paths))
+    if result.refused:
+        raise typer.Exit(1)
+
+
+@app.command("ingest")
+def ingest_cmd(
+    file: Path = typer.Argument(..., help="The file to load."),
+    source: str = typer.Option(..., "--source", help="Source name: meldingen or wijkteam."),
+    today: Optional[str] = typer.Option(None, help="Treat this date as today (jjjj-mm-dd)."),
+) -> None:
+    """Load one file through ingest and validation (no scoring)."""
+    import pandas as pd
+
+    from pipelines import reference
+    from pipelines.ingest import ingest_file
+    from pipelines.sources import SOURCES
+    from pipelines.sources.common import IngestError
+    from pipelines.validate import ValidationRefused
+    from pipelines.warehouse import WarehouseBusy, connect
+
+    if source not in SOURCES:
+        _fail(f"unknown source {source!r}; choose one of: {', '.join(sorted(SOURCES))}")
+    if not file.is_file():
+        _fail(f"{file} does not exist; give the path of the file to load")
+    home = _home()
+    try:
+        with connect(home.warehouse) as con:
+            ref = reference.Reference()
+            reference.sync(con, ref)
+            result = ingest_file(con, file, source, ref, home.archive,
+                                 today=pd.Timestamp(today) if today else None)
+    except (IngestError, ValidationRefused, WarehouseBusy) as exc:
+        _fail(str(exc))
+    console.print(result.describe())
+    if result.rows_quarantined:
+        console.print("see the quarantined rows with: wijkradar status")
+
+
+@app.command()
+def flags(
+    team: Optional[str] = typer.Option(None, "--team", help="Only this wijkteam."),
+    period: Optional[str] = typer.Option(None, "--period", help="Run period, e.g. 2026-W47; default: latest run."),
+) -> None:
+    """Print the latest flagged-area list (per wijkteam)."""
+    _print_flags(_home(), team=team, period=period)
+
+
+def _print_flags(home: Home, run_id: str | None = None, team: str | None = None, period: str | None = None) -> None:
+    from pipelines.export import team_list
+    from pipelines.runs import read_flags
+    from pipelines.warehouse import connect
+
+    with connect(home.warehouse) as con:
+        flags = read_flags(con, run_id=run_id, team=team, period=period)
+        teams = con.execute("SELECT wijkteam, name FROM core.wijkteams ORDER BY wijkteam").df()
+    if team is not None and team not in set(teams["wijkteam"]):
+        _fail(f"unknown wijkteam {team!r}; choose one of: {', '.join(teams['wijkteam'])}")
+    if flags.empty and run_id is None:
+        console.print("no run found" + (f" for period {period}" if period else "") +
+                      "; run the weekly flow first (wijkradar run)")
+        return
+    for t, name in zip(teams["wijkteam"], teams["name"]):
+        if team and t != team:
+            continue
+        table_nl = team_list(flags, t)
+        title = f"{name} ({t})"
+        if table_nl.empty:
+            console.print(f"\n[bold]{title}[/]: geen opvallende signalen")
+            continue
+        table = Table(title=title, title_justify="left", show_lines=False)
+        for col in ["Status", "Domein", "Buurt", "Signaal", "Periode", "Aantal", "Verwacht", "Grens", "Sinds"]:
+            table.add_column(col, no_wrap=col != "Buurt")
+        for r in table_nl.itertuples(index=False):
+            table.add_row(r.Status, r.Domein, f"{r.Buurtcode} {r.Buurt}", r.Signaal, r.Periode, str(r.Aantal),
+                          f"{r.Verwacht:.1f}".replace(".", ","), str(r.Bovengrens), r.Sinds)
+        console.print(table)
+
+
+@app.command()
+def status() -> None:
+    """What is loaded: loads with reconciliation, quarantine reasons, the last run."""
+    from pipelines.warehouse import connect
+
+    home = _home()
+    with connect(home.warehouse) as con:
+        loads = con.execute(
+            "SELECT load_id, source, file_name, loaded_at, rows_read, rows_accepted, rows_quarantined "
+            "FROM meta.loads ORDER BY loaded_at"
+        ).df()
+        reasons = con.execute(
+            "SELECT load_id, reason, count(*) AS n FROM quarantine.rows GROUP BY ALL ORDER BY load_id, n DESC"
+        ).df()
+        last = con.execute("SELECT run_id, finished_at, n_series, n_scored, n_flags FROM meta.runs "
+                           "ORDER BY finished_at DESC LIMIT 1").fetchall()
+        version = con.execute("SELECT max(version) FROM meta.schema_version").fetchone()[0]
+    console.print(f"warehouse {home.warehouse} (schema version {version})")
+    if loads.empty:
+        console.print("nothing loaded yet: put files in the inbox and run `wijkradar run`, or try `wijkradar demo`")
+    else:
+        table = Table(title="Loads (rows read = accepted + quarantined)", title_justify="left")
+        for col in ["load", "source", "file", "loaded at", "read", "accepted", "quarantined"]:
+            table.add_column(col)
+        for r in loads.itertuples(index=False):
+            table.add_row(r.load_id, r.source, r.file_name, str(r.loaded_at)[:19], str(r.rows_read),
+                          str(r.rows_accepted), str(r.rows_quarantined))
+        console.print(table)
+    if not reasons.empty:
+        table = Table(title="Quarantine", title_justify="left")
+        for col in ["load", "reason", "rows"]:
+            table.add_column(col)
+        for r in reasons.itertuples(index=False):
+            table.add_row(r.load_id, r.reason, str(r.n))
+        console.print(table)
+    if last:
+        r = last[0]
+        console.print(f"last run: {r[0]} at {str(r[1])[:19]}: {r[2]} series, {r[3]} scored periods, {r[4]} flags")
+    else:
+        console.print("no run yet")
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        console.print("interrupted; the warehouse is unchanged for the step that was running")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""Write the demo inbox: the seeded synthetic history of Hoogeveen in the shapes a municipality delivers.
+
+Resident reports become a semicolon CSV with Dutch headers and dd-mm-jjjj dates (one row per
+report); wijkteam signals become an Excel workbook with one row per buurt, month and signal type.
+The truth about the injected issues goes to ``demo/truth.csv`` in the working folder.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from models.calendar import period_label
+from models.demo import counts_to_reports, simulate_counts
+from pipelines.paths import DEMO_SETTINGS_DIR, Home
+from pipelines.reference import Reference
+from pipelines.xlsx import save_stable
+
+#: The demo's data end in ISO week 2026-W47 (Sunday 22 November 2026), so it always shows the same story.
+DEMO_END = pd.Timestamp("2026-11-22")
+DEMO_SEED = 118
+
+
+@dataclass(frozen=True)
+class DemoFiles:
+    meldingen: Path
+    wijkteam: Path
+    truth: Path
+
+
+def demo_settings() -> tuple[pd.DataFrame, pd.DataFrame]:
+    rates = pd.read_csv(DEMO_SETTINGS_DIR / "demo_signalen.csv")
+    events = pd.read_csv(DEMO_SETTINGS_DIR / "demo_events.csv")
+    return rates, events
+
+
+def write_demo_inbox(home: Home, ref: Reference, end: pd.Timestamp = DEMO_END, years: int = 5,
+                     seed: int = DEMO_SEED, areas: list[str] | None = None,
+                     events: pd.DataFrame | None = None) -> DemoFiles:
+    """Generate the demo and write its inbox files; same arguments give byte-identical files."""
+    rates, default_events = demo_settings()
+    events = default_events if events is None else events
+    buurten = ref.buurten[["area_code", "population"]].astype({"population": float})
+    if areas is not None:
+        buurten = buurten[buurten["area_code"].isin(areas)].reset_index(drop=True)
+    # the last complete month before the end of the weekly data
+    month_end = (end.to_period("M").start_time - pd.Timedelta(days=1)) if end.day < end.days_in_month else end
+    signals = rates.merge(ref.catalogue[["signal", "frequency", "label_nl"]], on="signal")
+    weekly, monthly = signals[signals["frequency"] == "week"], signals[signals["frequency"] == "month"]
+    w_counts, w_truth = simulate_counts(buurten, weekly, events, end=end, years=years, seed=seed)
+    m_counts, m_truth = simulate_counts(buurten, monthly, events, end=month_end, years=years, seed=seed + 1)
+
+    home.inbox.mkdir(parents=True, exist_ok=True)
+    home.demo.mkdir(parents=True, exist_ok=True)
+    week = period_label(pd.Series([end]), "week").iloc[0]
+
+    reports = counts_to_reports(w_counts, ref.categories, seed=seed)
+    names = dict(zip(ref.buurten["area_code"], ref.buurten["name"]))
+    meldingen = pd.DataFrame(
+        {
+            "Meldingnummer": reports["melding_id"].map("SIG-{}".format),
+            "Datum melding": reports["created"].dt.strftime("%d-%m-%Y"),
+            "Hoofdcategorie": reports["hoofdcategorie"],
+            "Subcategorie": reports["subcategorie"],
+            "Buurtcode": reports["area_code"],
+            "Buurtnaam": reports["area_code"].map(names),
+            "Status": reports["status"],
+        }
+    )
+    meldingen_path = home.inbox / f"meldingen_export_{week}.csv"
+    meldingen.to_csv(meldingen_path, sep=";", index=False, encoding="utf-8", lineterminator="\n")
+
+    labels = dict(zip(ref.catalogue["signal"], ref.catalogue["label_nl"]))
+    workbook = pd.DataFrame(
+        {
+            "Buurtcode": m_counts["area_code"],
+            "Buurt": m_counts["area_code"].map(names),
+            "Maand": pd.to_datetime(m_counts["period_start"]).dt.strftime("%Y-%m"),
+            "Signaal": m_counts["signal"].map(labels),
+            "Aantal": m_counts["count"].astype(int),
+        }
+    ).sort_values(["Maand", "Buurtcode", "Signaal"], kind="stable")
+    month = period_label(pd.Series([month_end]), "month").iloc[0]
+    wijkteam_path = home.inbox / f"wijkteam_signalen_tm_{month}.xlsx"
+    _write_xlsx(workbook, wijkteam_path, sheet="Signalen")
+
+    truth = pd.concat([w_truth, m_truth], ignore_index=True)
+    truth["period_label"] = [
+        period_label(pd.Series([s]), p).iloc[0] for s, p in zip(truth["period_start"], truth["period"])
+    ]
+    truth_path = home.demo / "truth.csv"
+    truth.to_csv(truth_path, index=False)
+    return DemoFiles(meldingen_path, wijkteam_path, truth_path)
+
+
+def _write_xlsx(frame: pd.DataFrame, path: Path, sheet: str) -> None:
+    """Write the workbook byte-identically for the same data: re-running the demo is no new delivery."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet
+    ws.append(list(frame.columns))
+    for row in frame.itertuples(index=False):
+        ws.append(list(row))
+    wb.properties.creator = "wijkradar demo"
+    save_stable(wb, path, datetime(2026, 11, 23, 6, 0, 0))

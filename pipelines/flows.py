@@ -1,0 +1,131 @@
+"""The weekly flow: ingest the inbox, validate, score every series, flag, export per wijkteam.
+
+Inputs: every file in ``<home>/inbox`` named after its source (``meldingen_*.csv``,
+``wijkteam_*.xlsx``). Outputs: ``core``/``quarantine``/``marts`` tables in the warehouse, one list
+per wijkteam in ``<home>/exports/<period>/``, and Prefect artifacts (flagged areas, load summary).
+Schedule: Mondays 06:00 Europe/Amsterdam (``prefect.yaml``); runs without a server in ephemeral mode.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipelines.prefect_env import configure
+
+configure()
+
+import pandas as pd  # noqa: E402
+from prefect import flow, get_run_logger, task  # noqa: E402
+from prefect.artifacts import create_markdown_artifact, create_table_artifact  # noqa: E402
+
+from pipelines import reference  # noqa: E402
+from pipelines.export import export_team_lists  # noqa: E402
+from pipelines.ingest import LoadResult, ingest_file  # noqa: E402
+from pipelines.paths import Home, resolve_home  # noqa: E402
+from pipelines.runs import Run, read_flags, score_and_flag  # noqa: E402
+from pipelines.sources import source_for_file  # noqa: E402
+from pipelines.sources.common import IngestError  # noqa: E402
+from pipelines.validate import ValidationRefused  # noqa: E402
+from pipelines.warehouse import connect  # noqa: E402
+
+
+@dataclass
+class WeeklyResult:
+    run: Run
+    loads: list[LoadResult] = field(default_factory=list)
+    refused: dict[str, str] = field(default_factory=dict)
+    ignored: list[str] = field(default_factory=list)
+    exports: dict[str, list[Path]] = field(default_factory=dict)
+
+
+def inbox_files(home: Home) -> tuple[list[tuple[Path, str]], list[str]]:
+    """Files in the inbox with their source, and the names of files no source recognises."""
+    found, ignored = [], []
+    for path in sorted(p for p in home.inbox.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))):
+        module = source_for_file(path.name)
+        if module is None:
+            ignored.append(path.name)
+        else:
+            found.append((path, module.NAME))
+    return found, ignored
+
+
+@task
+def sync_reference(home: Home) -> bool:
+    """Mirror data/reference/ into core when it changed."""
+    with connect(home.warehouse) as con:
+        return reference.sync(con, reference.Reference())
+
+
+@task
+def ingest(home: Home, path: Path, source: str, today: pd.Timestamp | None) -> LoadResult:
+    """Load one inbox file through validation into the warehouse."""
+    with connect(home.warehouse) as con:
+        return ingest_file(con, path, source, reference.Reference(), home.archive, today=today)
+
+
+@task
+def score(home: Home) -> Run:
+    """Score every series and flag the run's period (or find the identical earlier run)."""
+    with connect(home.warehouse) as con:
+        return score_and_flag(con, reference.Reference())
+
+
+@task
+def export(home: Home, run: Run) -> dict[str, list[Path]]:
+    """Write one CSV and XLSX per wijkteam with only its own buurten."""
+    with connect(home.warehouse) as con:
+        flags = read_flags(con, run.run_id)
+        teams = con.execute("SELECT wijkteam, name FROM core.wijkteams ORDER BY wijkteam").df()
+    return export_team_lists(flags, teams, home.exports, run.run_period, run.run_id, run.finished_at)
+
+
+@flow(name="weekly-signals")
+def weekly(home: str | None = None, today: str | None = None) -> WeeklyResult:
+    logger = get_run_logger()
+    h = resolve_home(home)
+    now = pd.Timestamp(today) if today else None
+    sync_reference(h)
+    files, ignored = inbox_files(h)
+    for name in ignored:
+        logger.warning("inbox file %s matches no source and is left alone; name it meldingen_*.csv or "
+                       "wijkteam_*.xlsx", name)
+    result = WeeklyResult(run=None, ignored=ignored)  # type: ignore[arg-type]
+    for i, (path, source) in enumerate(files, start=1):
+        logger.info("[%d/%d] ingesting %s as %s", i, len(files), path.name, source)
+        try:
+            loaded = ingest(h, path, source, now)
+        except (IngestError, ValidationRefused) as exc:
+            logger.error("%s refused: %s", path.name, exc)
+            result.refused[path.name] = str(exc)
+            continue
+        logger.info(loaded.describe())
+        result.loads.append(loaded)
+    logger.info("scoring all series")
+    result.run = score(h)
+    if result.run.reused:
+        logger.info("nothing new since run %s; lists unchanged", result.run.run_id)
+    result.exports = export(h, result.run)
+    publish(h, result)
+    return result
+
+
+def publish(home: Home, result: WeeklyResult) -> None:
+    """Prefect artifacts: the flagged areas (table) and the load reconciliation (markdown)."""
+    with connect(home.warehouse) as con:
+        flags = read_flags(con, result.run.run_id)
+    rows = [
+        {"wijkteam": r.wijkteam, "buurt": f"{r.area_code} {r.name}", "status": r.status,
+         "domein": r.domain, "toelichting": r.explanation}
+        for r in flags.itertuples(index=False)
+    ]
+    create_table_artifact(key="wijkradar-flagged-areas", table=rows or [{"toelichting": "geen signalen"}],
+                          description=f"Flagged areas, run {result.run.run_id} (period {result.run.run_period})")
+    lines = ["| file | status | read | accepted | quarantined |", "|---|---|---|---|---|"]
+    for ld in result.loads:
+        status = "skipped (already loaded)" if ld.skipped else "loaded"
+        lines.append(f"| {ld.file_name} | {status} | {ld.rows_read} | {ld.rows_accepted} | {ld.rows_quarantined} |")
+    for name, why in result.refused.items():
+        lines.append(f"| {name} | **refused**: {why} | | | |")
+    create_markdown_artifact(key="wijkradar-loads", markdown="\n".join(lines),
+                             description=f"Inbox loads for run {result.run.run_id}")

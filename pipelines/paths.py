@@ -1,0 +1,56 @@
+"""Where a wijkradar instance keeps its files: one working folder (``WIJKRADAR_HOME``).
+
+The folder holds ``warehouse.duckdb``, ``inbox/``, ``archive/``, ``exports/`` and ``reports/``.
+It defaults to the repository's ``data/``; tests and users run independent instances by
+pointing ``WIJKRADAR_HOME`` (or ``wijkradar --home``) elsewhere. Reference data is versioned
+with the code and always read from the repository's ``data/reference/``.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+REFERENCE_DIR = REPO_ROOT / "data" / "reference"
+DEMO_SETTINGS_DIR = REPO_ROOT / "data" / "demo"
+
+
+@dataclass(frozen=True)
+class Home:
+    root: Path
+
+    @property
+    def warehouse(self) -> Path:
+        return self.root / "warehouse.duckdb"
+
+    @property
+    def inbox(self) -> Path:
+        return self.root / "inbox"
+
+    @property
+    def archive(self) -> Path:
+        return self.root / "archive"
+
+    @property
+    def exports(self) -> Path:
+        return self.root / "exports"
+
+    @property
+    def reports(self) -> Path:
+        return self.root / "reports"
+
+    @property
+    def demo(self) -> Path:
+        return self.root / "demo"
+
+    def ensure(self) -> "Home":
+        for p in (self.root, self.inbox, self.archive, self.exports, self.reports):
+            p.mkdir(parents=True, exist_ok=True)
+        return self
+
+
+def resolve_home(home: str | os.PathLike | None = None) -> Home:
+    """The working folder: explicit argument, else ``$WIJKRADAR_HOME``, else the repo's ``data/``."""
+    chosen = home or os.environ.get("WIJKRADAR_HOME") or (REPO_ROOT / "data")
+    return Home(Path(chosen).expanduser().resolve()).ensure()

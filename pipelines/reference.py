@@ -1,0 +1,117 @@
+"""The versioned reference data (areas, wijkteams, signal catalogue, category mapping).
+
+Read from ``data/reference/`` and mirrored into ``core`` whenever the files change; the
+version (a hash of the files) is recorded in ``meta.reference`` and with every run.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from pipelines.paths import REFERENCE_DIR
+from pipelines.warehouse import insert_frame, transaction
+
+DOMAIN_NL = {"physical": "fysiek", "social": "sociaal", "safety": "veiligheid"}
+
+
+class ReferenceError(ValueError):
+    """A reference file is inconsistent; the message names the file and the fix."""
+
+
+@dataclass(frozen=True)
+class Reference:
+    folder: Path = REFERENCE_DIR
+
+    def _read(self, name: str) -> pd.DataFrame:
+        path = self.folder / name
+        if not path.exists():
+            raise ReferenceError(f"reference file {path} is missing; restore it from the repository")
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+    @cached_property
+    def version(self) -> str:
+        h = hashlib.sha256()
+        for p in sorted(self.folder.glob("*.csv")):
+            h.update(p.name.encode())
+            h.update(p.read_bytes())
+        return h.hexdigest()[:16]
+
+    @cached_property
+    def areas(self) -> pd.DataFrame:
+        """Gemeente, wijken and buurten with kind, wijkteam and population (one row per area)."""
+        div = self._read("gebiedsindeling_gm0118_2024.csv")
+        teams = self._read("buurt_indeling.csv")
+        known_teams = set(self.wijkteams["wijkteam"])
+        dup = teams[teams["buurt_code"].duplicated()]["buurt_code"].tolist()
+        if dup:
+            raise ReferenceError(f"buurt_indeling.csv lists {dup} more than once; every buurt belongs to exactly one wijkteam")
+        bad_team = sorted(set(teams["wijkteam"]) - known_teams)
+        if bad_team:
+            raise ReferenceError(f"buurt_indeling.csv names unknown wijkteam(s) {bad_team}; add them to wijkteams.csv")
+        buurten = set(div.loc[div["niveau"] == "buurt", "code"])
+        missing = sorted(buurten - set(teams["buurt_code"]))
+        extra = sorted(set(teams["buurt_code"]) - buurten)
+        if missing or extra:
+            raise ReferenceError(
+                f"buurt_indeling.csv does not match the 2024 division: missing {missing}, unknown {extra}; "
+                "give every buurt of gebiedsindeling_gm0118_2024.csv exactly one row"
+            )
+        out = div.merge(teams, how="left", left_on="code", right_on="buurt_code")
+        gm = div.loc[div["niveau"] == "gemeente", "code"].iloc[0]
+        pop = pd.to_numeric(out["aantal_inwoners_2024"], errors="coerce").astype("Int64")
+        return pd.DataFrame(
+            {
+                "area_code": out["code"],
+                "name": out["naam"],
+                "level": out["niveau"],
+                "wijk_code": out["wijk_code"].replace("", None),
+                "gemeente_code": gm,
+                "kind": out["soort"].where(out["soort"].notna(), None),
+                "wijkteam": out["wijkteam"].where(out["wijkteam"].notna(), None),
+                "population": pop,
+            }
+        )
+
+    @property
+    def buurten(self) -> pd.DataFrame:
+        return self.areas[self.areas["level"] == "buurt"].reset_index(drop=True)
+
+    @cached_property
+    def wijkteams(self) -> pd.DataFrame:
+        return self._read("wijkteams.csv").rename(columns={"naam": "name"})
+
+    @cached_property
+    def catalogue(self) -> pd.DataFrame:
+        cat = self._read("signalen.csv")
+        bad = sorted(set(cat["domain"]) - set(DOMAIN_NL))
+        if bad:
+            raise ReferenceError(f"signalen.csv has unknown domain(s) {bad}; use physical, social or safety")
+        return cat
+
+    @cached_property
+    def categories(self) -> pd.DataFrame:
+        cats = self._read("meldingen_categorieen.csv")
+        unknown = sorted(set(cats["signal"]) - set(self.catalogue["signal"]))
+        if unknown:
+            raise ReferenceError(f"meldingen_categorieen.csv maps to unknown signal(s) {unknown}; add them to signalen.csv")
+        return cats
+
+
+def sync(con: duckdb.DuckDBPyConnection, ref: Reference) -> bool:
+    """Mirror the reference files into ``core`` when they changed; returns whether anything was written."""
+    current = con.execute("SELECT version FROM meta.reference").fetchall()
+    if current and current[0][0] == ref.version:
+        return False
+    with transaction(con):
+        for table in ("core.areas", "core.wijkteams", "core.signal_catalogue", "meta.reference"):
+            con.execute(f"DELETE FROM {table}")
+        insert_frame(con, "core.wijkteams", ref.wijkteams[["wijkteam", "name"]])
+        insert_frame(con, "core.areas", ref.areas)
+        insert_frame(con, "core.signal_catalogue", ref.catalogue)
+        con.execute("INSERT INTO meta.reference VALUES (?, now()::TIMESTAMP)", [ref.version])
+    return True

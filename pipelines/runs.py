@@ -1,0 +1,99 @@
+"""One scoring run: score every series, flag the run's period, record the run - all in one transaction.
+
+A run is identified by what it saw (the loads), the settings and the reference version. Running
+again on the same inputs finds the recorded run and writes nothing, so re-running any flow on the
+same input changes no table.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+
+from pipelines.flag import FLAG_SETTINGS, flag_areas, run_period
+from pipelines.reference import Reference
+from pipelines.score import detectors, read_counts, score_counts
+from pipelines.warehouse import insert_frame, transaction
+
+#: Bump when scoring or flagging logic changes in a way that changes results for the same inputs.
+LOGIC_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class Run:
+    run_id: str
+    run_period: str
+    finished_at: datetime
+    reused: bool
+    n_series: int
+    n_scored: int
+    n_flags: int
+
+
+def run_key(con: duckdb.DuckDBPyConnection, ref: Reference) -> tuple[str, list[str], dict]:
+    loads = [r[0] for r in con.execute("SELECT load_id FROM meta.loads ORDER BY load_id").fetchall()]
+    settings = {p: {"method": d.method, **d.get_params()} for p, d in detectors().items()}
+    settings["flags"] = FLAG_SETTINGS
+    settings["reference_version"] = ref.version
+    settings["logic_version"] = LOGIC_VERSION
+    blob = json.dumps({"loads": loads, "settings": settings}, sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest(), loads, settings
+
+
+def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference) -> Run:
+    key, loads, settings = run_key(con, ref)
+    found = con.execute(
+        "SELECT run_id, run_period, finished_at, n_series, n_scored, n_flags FROM meta.runs WHERE run_key = ?", [key]
+    ).fetchall()
+    if found:
+        r = found[0]
+        return Run(r[0], r[1], r[2], True, r[3], r[4], r[5])
+    started = datetime.now().replace(microsecond=0)
+    buurten = ref.buurten["area_code"].tolist()
+    scored = score_counts(read_counts(con), buurten)
+    label, _ = run_period(scored.scores)
+    run_id = f"{label}-{key[:8]}"
+    flags = flag_areas(scored.scores, ref.areas, ref.catalogue)
+    flags_rows = flags.assign(run_id=run_id)[
+        ["run_id", "run_period", "wijkteam", "area_code", "signal", "domain", "period", "period_start", "count",
+         "expected", "upper", "score", "status", "since", "explanation"]
+    ]
+    finished = datetime.now().replace(microsecond=0)
+    with transaction(con):
+        con.execute("DELETE FROM marts.series_scores")
+        insert_frame(con, "marts.series_scores", scored.scores)
+        insert_frame(con, "marts.area_flags", flags_rows)
+        con.execute(
+            "INSERT INTO meta.runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [run_id, key, started, finished, label, json.dumps(loads), json.dumps(settings, sort_keys=True),
+             scored.n_series, len(scored.scores), len(flags)],
+        )
+    return Run(run_id, label, finished, False, scored.n_series, len(scored.scores), len(flags))
+
+
+def read_flags(con: duckdb.DuckDBPyConnection, run_id: str | None = None, team: str | None = None,
+               period: str | None = None) -> pd.DataFrame:
+    """Flags of one run (default: the latest run, or the latest run of ``period``), joined with names."""
+    if run_id is None:
+        where, args = ("WHERE run_period = ?", [period]) if period else ("", [])
+        got = con.execute(f"SELECT run_id FROM meta.runs {where} ORDER BY finished_at DESC, run_id DESC LIMIT 1",
+                          args).fetchall()
+        if not got:
+            return pd.DataFrame()
+        run_id = got[0][0]
+    flags = con.execute(
+        """
+        SELECT f.*, a.name, c.label_nl
+        FROM marts.area_flags f
+        JOIN core.areas a USING (area_code)
+        JOIN core.signal_catalogue c USING (signal)
+        WHERE f.run_id = ? AND (? IS NULL OR f.wijkteam = ?)
+        ORDER BY f.wijkteam, f.score DESC, f.area_code, f.signal
+        """,
+        [run_id, team, team],
+    ).df()
+    return flags

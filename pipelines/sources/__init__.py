@@ -1,0 +1,18 @@
+"""One module per source, each the same shape: read -> normalise -> validate -> counts.
+
+A source module exposes ``NAME``, ``RAW_COLUMNS``, ``read(path)`` (raw text rows with a
+``row_number``), ``checks(frame, ref, today)`` (its Great Expectations suite), ``typed(raw, ref)``
+and ``to_counts(typed_accepted)``.
+"""
+from pipelines.sources import meldingen, wijkteam
+
+SOURCES = {m.NAME: m for m in (meldingen, wijkteam)}
+
+
+def source_for_file(name: str):
+    """The source a file in the inbox belongs to, by its name prefix (``meldingen_2026-W47.csv``)."""
+    lower = name.lower()
+    for key, module in SOURCES.items():
+        if lower.startswith(key) and lower.rsplit(".", 1)[-1] in module.EXTENSIONS:
+            return module
+    return None

@@ -1,0 +1,105 @@
+"""Row-level validation with Great Expectations, splitting a batch into accepted and quarantined rows.
+
+Each source declares its suite as a list of :class:`Check` (a GX expectation plus the reason a
+person reads when a row fails it). GX validates the pandas frame (its SQL path is broken on
+DuckDB); every row named in an expectation's ``unexpected_index_list`` is quarantined with that
+reason. Great Expectations is imported lazily: it costs ~3-6 s.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+
+class ValidationRefused(ValueError):
+    """The whole batch is refused; nothing of it is written to core."""
+
+
+@dataclass(frozen=True)
+class Check:
+    expectation: Any      # a great_expectations.expectations.Expectation
+    reason: str           # what a person reads in quarantine
+
+
+@dataclass(frozen=True)
+class Verdict:
+    accepted: pd.Series        # bool per row, aligned with the frame
+    failures: pd.DataFrame     # row_number, expectation, reason (one row per failed row)
+
+
+_lock = threading.Lock()
+_context = None
+
+
+def _gx_context():
+    global _context
+    if _context is None:
+        import great_expectations as gx
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        ctx = gx.get_context(mode="ephemeral")
+        ctx.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+        _context = ctx
+    return _context
+
+
+def gx_expectations():
+    """The ``great_expectations.expectations`` module (lazy import for suite builders)."""
+    import great_expectations.expectations as gxe
+
+    return gxe
+
+
+def run_suite(name: str, frame: pd.DataFrame, checks: list[Check], max_failed_share: float = 0.5) -> Verdict:
+    """Validate ``frame`` (must have a unique ``row_number`` column) against ``checks``."""
+    import great_expectations as gx
+
+    if frame.empty:
+        raise ValidationRefused("the file holds no data rows; check that you exported the right sheet or period")
+    with _lock:  # the GX context is not thread-safe
+        ctx = _gx_context()
+        ds = ctx.data_sources.add_or_update_pandas("wijkradar")
+        try:
+            asset = ds.get_asset(name)
+        except LookupError:
+            asset = ds.add_dataframe_asset(name=name)
+        try:
+            batch = asset.get_batch_definition("whole")
+        except (KeyError, LookupError):
+            batch = asset.add_batch_definition_whole_dataframe("whole")
+        suite = ctx.suites.add_or_update(
+            gx.ExpectationSuite(name=name, expectations=[c.expectation for c in checks])
+        )
+        vd = ctx.validation_definitions.add_or_update(gx.ValidationDefinition(name=name, data=batch, suite=suite))
+        result = vd.run(
+            batch_parameters={"dataframe": frame},
+            result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["row_number"]},
+        )
+    failed: dict[int, tuple[str, list[str]]] = {}
+    for check, res in zip(checks, result.results):
+        if res.exception_info and res.exception_info.get("raised_exception"):
+            raise RuntimeError(
+                f"validation of {name} could not run {res.expectation_config.type}: "
+                f"{res.exception_info.get('exception_message')}"
+            )
+        for item in res.result.get("unexpected_index_list") or []:
+            row = int(item["row_number"])
+            exp, reasons = failed.setdefault(row, (res.expectation_config.type, []))
+            reasons.append(check.reason)
+    failures = pd.DataFrame(
+        [(row, exp, "; ".join(reasons)) for row, (exp, reasons) in sorted(failed.items())],
+        columns=["row_number", "expectation", "reason"],
+    )
+    share = len(failures) / len(frame)
+    if share > max_failed_share:
+        top = failures["reason"].value_counts().head(3)
+        summary = "; ".join(f"{n} rows: {r}" for r, n in top.items())
+        raise ValidationRefused(
+            f"{len(failures)} of {len(frame)} rows ({share:.0%}) fail validation, more than the allowed "
+            f"{max_failed_share:.0%} ({summary}); this looks like a wrong or damaged file - fix it and load it again"
+        )
+    accepted = ~frame["row_number"].isin(failures["row_number"])
+    return Verdict(accepted=accepted, failures=failures)

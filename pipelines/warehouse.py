@@ -1,0 +1,125 @@
+"""Access to the DuckDB warehouse: connections that wait when busy, migrations, transactions.
+
+DuckDB allows one writing process per file. A second writer waits up to ``wait_seconds`` and
+then fails with :class:`WarehouseBusy`, never corrupting anything. Migrations are the numbered
+SQL files in ``pipelines/sql/``; each runs once, in its own transaction, and is recorded in
+``meta.schema_version``.
+"""
+from __future__ import annotations
+
+import re
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+import pandas as pd
+
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+
+
+class WarehouseBusy(RuntimeError):
+    """Another process holds the warehouse."""
+
+
+@contextmanager
+def connect(path: Path, read_only: bool = False, wait_seconds: float = 60.0) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the warehouse (creating and migrating it when writable); wait while another process holds it."""
+    deadline = time.monotonic() + wait_seconds
+    delay = 0.2
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+            break
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise
+            if time.monotonic() >= deadline:
+                holder = re.search(r"PID (\d+)", str(exc))
+                who = f" (process {holder.group(1)})" if holder else ""
+                raise WarehouseBusy(
+                    f"warehouse busy: {path} is in use by another wijkradar process{who}. "
+                    "Wait for that run to finish and try again."
+                ) from exc
+            time.sleep(delay)
+            delay = min(delay * 2, 2.0)
+    try:
+        if not read_only:
+            migrate(con)
+        yield con
+    finally:
+        con.close()
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """All-or-nothing: commit when the block ends, roll back on any exception."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def migrations() -> list[tuple[int, str, Path]]:
+    found = []
+    for p in sorted(SQL_DIR.glob("*.sql")):
+        m = re.match(r"(\d+)_(.+)\.sql$", p.name)
+        if m:
+            found.append((int(m.group(1)), m.group(2), p))
+    return found
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    con.execute("CREATE SCHEMA IF NOT EXISTS meta")
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS meta.schema_version "
+        "(version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+    )
+    return con.execute("SELECT coalesce(max(version), 0) FROM meta.schema_version").fetchone()[0]
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Apply every migration newer than the recorded schema version; return the new version."""
+    current = schema_version(con)
+    for version, name, path in migrations():
+        if version <= current:
+            continue
+        with transaction(con):
+            con.execute(path.read_text(encoding="utf-8"))
+            con.execute(
+                "INSERT INTO meta.schema_version VALUES (?, ?, now()::TIMESTAMP)", [version, name]
+            )
+        current = version
+    return current
+
+
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> int:
+    """Insert a DataFrame by column name; returns the number of rows written."""
+    if frame.empty:
+        return 0
+    cols = ", ".join(f'"{c}"' for c in frame.columns)
+    con.register("_wijkradar_insert", frame)
+    try:
+        con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _wijkradar_insert")
+    finally:
+        con.unregister("_wijkradar_insert")
+    return len(frame)
+
+
+def table_digest(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, str]]:
+    """Row count and an order-independent content hash of every table (for idempotency checks)."""
+    out = {}
+    tables = con.execute(
+        "SELECT table_schema, table_name FROM information_schema.tables "
+        "WHERE table_type = 'BASE TABLE' ORDER BY 1, 2"
+    ).fetchall()
+    for schema, name in tables:
+        n, h = con.execute(
+            f'SELECT count(*), coalesce(sum(hash(t::VARCHAR)), 0)::VARCHAR FROM "{schema}"."{name}" t'
+        ).fetchone()
+        out[f"{schema}.{name}"] = (n, h)
+    return out
