@@ -18,7 +18,7 @@ def period_start(dates: pd.Series | pd.DatetimeIndex, period: str) -> pd.Series:
     """Return the first day of the ISO week or calendar month that contains each date."""
     d = pd.to_datetime(pd.Series(dates)).dt.normalize()
     if period == "week":
-        return d - pd.to_timedelta(d.dt.weekday, unit="D")
+        return d - pd.to_timedelta(d.dt.day_of_week, unit="D")
     if period == "month":
         return d.dt.to_period("M").dt.start_time
     raise ValueError(f"unknown period {period!r}: use 'week' or 'month'")

@@ -52,7 +52,7 @@ def simulate_counts(
     for sig in signals.itertuples(index=False):
         starts = period_grid(end, years, sig.frequency)
         T = len(starts)
-        frac = (starts.dt.dayofyear.to_numpy() - 1) / 365.25
+        frac = (starts.dt.day_of_year.to_numpy() - 1) / 365.25
         years_in = np.arange(T) / PERIODS_PER_YEAR[sig.frequency]
         shape = (1 + sig.season_amplitude * np.cos(2 * np.pi * (frac - sig.season_peak))) * (
             (1 + sig.trend_per_year) ** years_in

@@ -132,11 +132,14 @@ def _print_flags(home: Home, run_id: str | None = None, team: str | None = None,
     from pipelines.runs import read_flags
     from pipelines.warehouse import connect
 
+    from pipelines import reference
+
     with connect(home.warehouse) as con:
+        reference.sync(con, reference.Reference())
         flags = read_flags(con, run_id=run_id, team=team, period=period)
         teams = con.execute("SELECT wijkteam, name FROM core.wijkteams ORDER BY wijkteam").df()
     if team is not None and team not in set(teams["wijkteam"]):
-        _fail(f"unknown wijkteam {team!r}; choose one of: {', '.join(teams['wijkteam'])}")
+        _fail(f"unknown wijkteam {team!r}; choose one of: {', '.join(teams['wijkteam']) or 'none loaded yet'}")
     if flags.empty and run_id is None:
         console.print("no run found" + (f" for period {period}" if period else "") +
                       "; run the weekly flow first (wijkradar run)")

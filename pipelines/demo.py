@@ -2,7 +2,7 @@
 
 Resident reports become a semicolon CSV with Dutch headers and dd-mm-jjjj dates (one row per
 report); wijkteam signals become an Excel workbook with one row per buurt, month and signal type.
-The truth about the injected issues goes to ``demo/truth.csv`` in the working folder.
+The truth about the injected issues goes to ``reports/demo_truth.csv`` in the working folder.
 """
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def write_demo_inbox(home: Home, ref: Reference, end: pd.Timestamp = DEMO_END, y
     m_counts, m_truth = simulate_counts(buurten, monthly, events, end=month_end, years=years, seed=seed + 1)
 
     home.inbox.mkdir(parents=True, exist_ok=True)
-    home.demo.mkdir(parents=True, exist_ok=True)
+    home.reports.mkdir(parents=True, exist_ok=True)
     week = period_label(pd.Series([end]), "week").iloc[0]
 
     reports = counts_to_reports(w_counts, ref.categories, seed=seed)
@@ -90,7 +90,7 @@ def write_demo_inbox(home: Home, ref: Reference, end: pd.Timestamp = DEMO_END, y
     truth["period_label"] = [
         period_label(pd.Series([s]), p).iloc[0] for s, p in zip(truth["period_start"], truth["period"])
     ]
-    truth_path = home.demo / "truth.csv"
+    truth_path = home.reports / "demo_truth.csv"
     truth.to_csv(truth_path, index=False)
     return DemoFiles(meldingen_path, wijkteam_path, truth_path)
 

@@ -40,10 +40,6 @@ class Home:
     def reports(self) -> Path:
         return self.root / "reports"
 
-    @property
-    def demo(self) -> Path:
-        return self.root / "demo"
-
     def ensure(self) -> "Home":
         for p in (self.root, self.inbox, self.archive, self.exports, self.reports):
             p.mkdir(parents=True, exist_ok=True)

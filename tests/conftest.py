@@ -1,0 +1,52 @@
+"""Test environment: an isolated Prefect home, no telemetry, and shared fixtures.
+
+Prefect settings must be in the environment before prefect is first imported, so they are set
+at import time of this conftest. Flow tests share one ephemeral Prefect server per session
+(``prefect_harness``), which costs ~20 s once; everything else runs without Prefect.
+"""
+import os
+import tempfile
+from pathlib import Path
+
+_prefect_home = tempfile.mkdtemp(prefix="wijkradar-prefect-")
+os.environ["PREFECT_HOME"] = _prefect_home
+os.environ.pop("PREFECT_API_URL", None)
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
+os.environ.pop("WIJKRADAR_HOME", None)
+
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from pipelines.paths import resolve_home  # noqa: E402
+from pipelines.reference import Reference  # noqa: E402
+
+TODAY = pd.Timestamp("2026-11-26")
+
+
+@pytest.fixture(scope="session")
+def ref() -> Reference:
+    return Reference()
+
+
+@pytest.fixture
+def home(tmp_path: Path):
+    return resolve_home(tmp_path / "home")
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+def write_csv(path: Path, header: list[str], rows: list[list], sep: str = ";", encoding: str = "utf-8") -> Path:
+    """Write a small delimited file exactly as given (for malformed-input tests)."""
+    lines = [sep.join(header)] + [sep.join(str(v) for v in row) for row in rows]
+    path.write_bytes(("\n".join(lines) + "\n").encode(encoding))
+    return path

@@ -1,0 +1,54 @@
+"""The demo generator: seeded, realistic in scale, truth matching the injected events."""
+import numpy as np
+import pandas as pd
+
+from models.demo import counts_to_reports, simulate_counts
+
+AREAS = pd.DataFrame({"area_code": ["BU1", "BU2", "BU3"], "population": [6000.0, 600.0, 3000.0]})
+SIGNALS = pd.DataFrame({"signal": ["litter"], "frequency": ["week"], "rate_per_1000": [1.0],
+                        "season_amplitude": [0.5], "season_peak": [0.55], "dispersion": [1.5],
+                        "trend_per_year": [0.0]})
+EVENTS = pd.DataFrame({"event": ["E1"], "kind": ["sudden_rise"], "area_code": ["BU3"], "signal": ["litter"],
+                       "start": [-4], "periods": [4], "multiplier": [3.0], "extra_per_period": [2.0],
+                       "description": ["test"]})
+END = pd.Timestamp("2026-11-22")
+
+
+def test_same_seed_same_counts_and_other_seed_differs():
+    a, _ = simulate_counts(AREAS, SIGNALS, EVENTS, END, years=3, seed=1)
+    b, _ = simulate_counts(AREAS, SIGNALS, EVENTS, END, years=3, seed=1)
+    c, _ = simulate_counts(AREAS, SIGNALS, EVENTS, END, years=3, seed=2)
+    pd.testing.assert_frame_equal(a, b)
+    assert not a["count"].equals(c["count"])
+
+
+def test_counts_scale_with_inhabitants_are_overdispersed_and_seasonal():
+    counts, _ = simulate_counts(AREAS, SIGNALS, EVENTS.iloc[0:0], END, years=5, seed=3)
+    mean = counts.groupby("area_code")["count"].mean()
+    assert mean["BU1"] > 4 * mean["BU2"]
+    big = counts[counts["area_code"] == "BU1"]
+    assert big["count"].var() > 1.2 * big["count"].mean()
+    month = pd.to_datetime(big["period_start"]).dt.month
+    assert big.loc[month.isin([6, 7, 8]), "count"].mean() > 1.5 * big.loc[month.isin([12, 1, 2]), "count"].mean()
+
+
+def test_truth_lists_exactly_the_event_periods_and_the_rise_is_in_the_data():
+    counts, truth = simulate_counts(AREAS, SIGNALS, EVENTS, END, years=3, seed=4)
+    assert len(truth) == 4 and set(truth["area_code"]) == {"BU3"}
+    last = counts[counts["area_code"] == "BU3"].sort_values("period_start")
+    assert pd.Timestamp(last["period_start"].iloc[-1]) == pd.Timestamp("2026-11-16")
+    assert list(pd.to_datetime(truth["period_start"])) == list(pd.to_datetime(last["period_start"].iloc[-4:]))
+    assert (truth["expected_with_event"] > 2.5 * truth["expected_baseline"]).all()
+
+
+def test_reports_explode_counts_without_personal_fields():
+    counts, _ = simulate_counts(AREAS, SIGNALS, EVENTS.iloc[0:0], END, years=1, seed=5)
+    cats = pd.DataFrame({"hoofdcategorie": ["Afval", "Afval"], "subcategorie": ["Zwerfafval", "Vol"],
+                         "signal": ["litter", "litter"]})
+    reports = counts_to_reports(counts, cats, seed=5)
+    assert len(reports) == counts["count"].sum()
+    assert set(reports.columns) == {"melding_id", "created", "hoofdcategorie", "subcategorie", "area_code", "status"}
+    week = reports["created"] - pd.to_timedelta(reports["created"].dt.day_of_week, unit="D")
+    back = reports.assign(week=week.dt.normalize()).groupby(["area_code", "week"]).size()
+    orig = counts[counts["count"] > 0].set_index(["area_code", "period_start"])["count"]
+    assert np.array_equal(back.sort_index().to_numpy(), orig.sort_index().to_numpy())

@@ -1,0 +1,136 @@
+"""The improved Farrington (Noufaily) detector: design, truth on simulated data, cross-check, frozen output."""
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.linear_model import PoissonRegressor
+
+from models.noufaily import MONTHLY_SETTINGS, NoufailyDetector, nb_upper_and_pvalue, seasonal_blocks
+from models.panel import RESULT_COLUMNS
+
+GOLDEN = Path(__file__).parent / "golden" / "noufaily_weekly.csv"
+
+
+def nb_panel(n_series=60, n_periods=260, mean=5.0, phi=1.5, seed=7, outbreak=None):
+    rng = np.random.default_rng(seed)
+    t = np.arange(n_periods)
+    mu = mean * np.exp(0.4 * np.sin(2 * np.pi * t / 52))
+    y = rng.negative_binomial(mu / (phi - 1), 1 / phi, size=(n_series, n_periods)).astype(float)
+    if outbreak is not None:
+        rows, start, extra = outbreak
+        y[:rows, start:] += extra
+    return pd.DataFrame({"series": np.repeat(np.arange(n_series), n_periods),
+                         "period_index": np.tile(t + 1, n_series), "count": y.ravel()})
+
+
+def test_seasonal_blocks_weekly_layout():
+    lv = seasonal_blocks(52, 3, 3, 10)
+    span = 3 * 52 + 3
+    assert len(lv) == span + 1
+    for year in range(4):  # the current window and the same weeks 1-3 years back
+        ref = span - year * 52
+        assert (lv[max(ref - 3, 0): min(ref + 3, span) + 1] == 10).all()
+    between = lv[span - 52 + 4: span - 3]   # the 45 weeks between two windows
+    assert len(between) == 45
+    assert list(np.unique(between, return_counts=True)[1]) == [5] * 9
+    assert list(between[:6]) == [1, 1, 1, 1, 1, 2]
+
+
+def test_seasonal_blocks_monthly_and_too_many_levels():
+    lv = seasonal_blocks(**{k: v for k, v in MONTHLY_SETTINGS.items() if k in ("frequency", "w")}, b=3,
+                         no_periods=MONTHLY_SETTINGS["no_periods"])
+    assert set(lv) == {1, 2, 3, 4}
+    with pytest.raises(ValueError, match="too many"):
+        seasonal_blocks(12, 3, 1, 11)
+
+
+def test_output_follows_the_panel_contract_and_only_evaluates_with_full_history():
+    panel = nb_panel(n_series=3, n_periods=200)
+    det = NoufailyDetector()
+    res = det.score(panel, ["series"])
+    assert list(res.columns) == ["series", "period_index", *RESULT_COLUMNS]
+    assert res["period_index"].min() == det.history_needed + 1
+    assert len(res) == 3 * (200 - det.history_needed)
+    assert (res["method"] == "noufaily").all()
+    ok = res["expected"].notna()
+    assert ok.all()
+    assert ((res["upper"] >= res["expected"]) | (res["upper"] == 0)).all()
+    assert res["pvalue"].between(0, 1).all()
+
+
+def test_false_alarms_are_rare_and_a_clear_outbreak_is_found():
+    panel = nb_panel(n_series=80, n_periods=240, outbreak=(40, 228, 20))
+    res = NoufailyDetector().score(panel, ["series"])
+    in_outbreak = (res["series"] < 40) & (res["period_index"] > 228)
+    far = res.loc[~in_outbreak, "alarm"].mean()
+    sensitivity = res.loc[in_outbreak, "alarm"].mean()
+    assert far < 0.01, far
+    assert sensitivity > 0.9, sensitivity
+
+
+def test_decisions_are_prospective():
+    panel = nb_panel(n_series=4, n_periods=220)
+    res_a = NoufailyDetector().score(panel, ["series"])
+    changed = panel.copy()
+    changed.loc[changed["period_index"] > 200, "count"] += 50
+    res_b = NoufailyDetector().score(changed, ["series"])
+    upto = res_a["period_index"] <= 200
+    pd.testing.assert_frame_equal(res_a[upto].reset_index(drop=True), res_b[res_b["period_index"] <= 200].reset_index(drop=True))
+
+
+def test_glm_matches_an_independent_solver():
+    """Without reweighting and trend the baseline is a plain Poisson GLM: compare with scikit-learn's."""
+    panel = nb_panel(n_series=3, n_periods=170, seed=3)
+    det = NoufailyDetector(reweight=False, trend=False).fit()
+    res = det.score(panel, ["series"])
+    X = det.design_flat_[:, 1:]                     # drop our intercept column
+    for s in range(3):
+        y = panel.loc[panel["series"] == s, "count"].to_numpy()
+        t = 170 - 1                                  # evaluate the last period
+        base = y[t + det.offsets_]
+        glm = PoissonRegressor(alpha=0.0, max_iter=1000, tol=1e-10).fit(X, base)
+        ours = res.loc[(res["series"] == s) & (res["period_index"] == 170), "expected"].item()
+        assert ours == pytest.approx(np.exp(glm.intercept_), rel=1e-4)
+
+
+def test_all_zero_series_and_min_cases_rule():
+    n = 200
+    panel = pd.DataFrame({"series": "quiet", "period_index": np.arange(1, n + 1), "count": 0})
+    panel.loc[panel["period_index"] == n, "count"] = 3   # 3 counts after years of nothing
+    res = NoufailyDetector().score(panel, ["series"])
+    last = res[res["period_index"] == n].iloc[0]
+    assert last["expected"] < 0.01
+    assert not last["alarm"]                              # only 3 counts in 4 periods: below min_cases
+    assert "fewer than 5 counts" in last["reason"]
+    assert not res["alarm"].iloc[:-1].any()
+
+
+def test_monthly_settings_score_monthly_series():
+    panel = nb_panel(n_series=5, n_periods=60, mean=6)
+    det = NoufailyDetector(**MONTHLY_SETTINGS)
+    res = det.score(panel, ["series"])
+    assert res["period_index"].min() == 3 * 12 + 1 + 1
+    assert res["expected"].notna().all()
+
+
+def test_nb_upper_and_pvalue_agree():
+    mu, phi = np.array([4.0, 4.0, 10.0]), np.array([1.0, 2.0, 1.5])
+    upper, _ = nb_upper_and_pvalue(mu, phi, np.zeros(3), 0.01)
+    _, p_at_upper = nb_upper_and_pvalue(mu, phi, upper + 1, 0.01)
+    assert (p_at_upper <= 0.01).all()
+    _, p_zero = nb_upper_and_pvalue(mu, phi, np.zeros(3), 0.01)
+    assert np.allclose(p_zero, 1.0)
+
+
+def test_frozen_output():
+    """Golden file; re-bless deliberately with WIJKRADAR_BLESS=1 when the method changes."""
+    panel = nb_panel(n_series=3, n_periods=180, seed=11, outbreak=(1, 175, 9))
+    res = NoufailyDetector().score(panel, ["series"])
+    res = res[res["period_index"] > 170].reset_index(drop=True)
+    if os.environ.get("WIJKRADAR_BLESS"):
+        res.to_csv(GOLDEN, index=False, float_format="%.6g")
+    frozen = pd.read_csv(GOLDEN, keep_default_na=False, na_values=[""])
+    frozen["reason"] = frozen["reason"].astype(object).where(frozen["reason"].notna(), "")
+    pd.testing.assert_frame_equal(res, frozen, check_dtype=False, rtol=1e-5)

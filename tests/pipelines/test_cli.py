@@ -1,0 +1,61 @@
+"""The wijkradar command as a user meets it: help, status, ingest, flags, demo."""
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+from pipelines.cli import app
+from tests.conftest import write_csv
+
+runner = CliRunner()
+
+
+def invoke(home, *args):
+    return runner.invoke(app, ["--home", str(home.root), *args], catch_exceptions=False)
+
+
+def test_help_lists_every_command():
+    out = runner.invoke(app, ["--help"]).output
+    for cmd in ("demo", "run", "ingest", "flags", "status"):
+        assert re.search(rf"\b{cmd}\b", out)
+
+
+def test_status_on_a_new_home_says_what_to_do(home):
+    res = invoke(home, "status")
+    assert res.exit_code == 0
+    assert "nothing loaded yet" in res.output and "schema version 1" in res.output
+
+
+def test_ingest_reports_quarantine_and_status_shows_reconciliation(home, tmp_path):
+    path = write_csv(tmp_path / "export.csv", ["Buurtcode", "Maand", "Signaal", "Aantal"],
+                     [["BU01185000", "2026-10", "Eenzaamheid", "3"], ["BU01185000", "2026-09", "Eenzaamheid", "2"],
+                      ["BU01189999", "2026-10", "Eenzaamheid", "1"]])
+    res = invoke(home, "ingest", "--source", "wijkteam", str(path), "--today", "2026-11-26")
+    assert res.exit_code == 0, res.output
+    assert "3 rows read, 2 accepted, 1 quarantined" in res.output
+    status = invoke(home, "status").output
+    assert "buurtcode is not a buurt of the 2024 division" in status
+    assert re.search(r"export\.csv\s+│[^│]+│\s+3\s+│\s+2\s+│\s+1", status)
+
+
+def test_refusals_are_one_clear_sentence_not_a_traceback(home, tmp_path):
+    path = write_csv(tmp_path / "x.csv", ["Buurtcode", "Maand", "Signaal", "Aantal", "Naam"],
+                     [["BU01185000", "2026-10", "Eenzaamheid", "3", "J. Jansen"]])
+    res = invoke(home, "ingest", "--source", "wijkteam", str(path))
+    assert res.exit_code == 2
+    assert "identify people" in res.output and "Traceback" not in res.output
+    res = invoke(home, "ingest", "--source", "politie2", str(path))
+    assert res.exit_code == 2 and "unknown source" in res.output
+    res = invoke(home, "flags", "--team", "nobody")
+    assert res.exit_code == 2 and "unknown wijkteam 'nobody'; choose one of: centrum-noord" in res.output
+
+
+@pytest.mark.flow
+def test_demo_prints_the_injected_issues_and_the_exports(home, prefect_harness):
+    res = invoke(home, "demo")
+    assert res.exit_code == 0, res.output
+    for code in ("BU01185005", "BU01185400", "BU01185101"):
+        assert code in res.output
+    assert "Exports" in res.output and "2026-W47/de-weide.xlsx" in res.output
+    flags = invoke(home, "flags", "--team", "zuid-oost").output
+    assert "BU01185005 Zuid" in flags and "De Weide" not in flags

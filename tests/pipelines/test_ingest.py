@@ -1,0 +1,171 @@
+"""Ingest and validation: row-level quarantine with reasons, reconciliation, refusals that write nothing."""
+import json
+
+import pandas as pd
+import pytest
+
+from pipelines import reference
+from pipelines.ingest import ingest_file
+from pipelines.sources.common import IngestError, PrivacyError
+from pipelines.validate import ValidationRefused
+from pipelines.warehouse import connect, table_digest
+from tests.conftest import TODAY, write_csv
+
+MELDINGEN_HEADER = ["Meldingnummer", "Datum melding", "Hoofdcategorie", "Subcategorie", "Buurtcode", "Status"]
+GOOD = [[f"SIG-{100 + i}", "02-11-2026", "Afval", "Zwerfafval", "BU01185000", "Afgehandeld"] for i in range(10)]
+
+
+def load(home, path, source, **kw):
+    with connect(home.warehouse) as con:
+        ref = reference.Reference()
+        reference.sync(con, ref)
+        return ingest_file(con, path, source, ref, home.archive, today=TODAY, **kw)
+
+
+def digest(home):
+    with connect(home.warehouse) as con:
+        reference.sync(con, reference.Reference())
+        return table_digest(con)
+
+
+def quarantine(home):
+    with connect(home.warehouse) as con:
+        return con.execute("SELECT row_number, reason, expectation, raw_values FROM quarantine.rows ORDER BY 1").df()
+
+
+def test_bad_meldingen_rows_go_to_quarantine_with_reasons_and_the_rest_loads(home):
+    rows = GOOD + [
+        ["SIG-1", "03-11-2026", "Afval", "Zwerfafval", " bu01185001 ", "Afgehandeld"],   # 11 padded, lower case: fine
+        ["SIG-2", "2026-11-03", "Afval", "Illegaal dumpen", "BU01189999", "Afgehandeld"],  # 12 unknown buurt
+        ["SIG-3", "03-11-2026", "Afval", "Zwerfafval", "", "Afgehandeld"],                # 13 empty buurt
+        ["SIG-4", "01-12-2026", "Afval", "Zwerfafval", "BU01185000", "Gemeld"],           # 14 future date
+        ["SIG-5", "gisteren", "Afval", "Zwerfafval", "BU01185000", "Gemeld"],             # 15 not a date
+        ["SIG-6", "03-11-2026", "Afval", "Kapotte bank", "BU01185000", "Gemeld"],         # 16 unmapped category
+        ["SIG-7", "03-11-2026", "Afval", "Zwerfafval", "BU01185002", "Gemeld"],           # 17 duplicate id
+        ["SIG-7", "04-11-2026", "Afval", "Zwerfafval", "BU01185002", "Gemeld"],           # 18 duplicate id
+    ]
+    path = write_csv(home.inbox / "meldingen_test.csv", MELDINGEN_HEADER, rows)
+    result = load(home, path, "meldingen")
+    assert (result.rows_read, result.rows_accepted, result.rows_quarantined) == (18, 11, 7)
+    q = quarantine(home).set_index("row_number")
+    assert "not a buurt of the 2024 division" in q.loc[12, "reason"]
+    assert json.loads(q.loc[12, "raw_values"])["area_code"] == "BU01189999"
+    assert "buurtcode is empty" in q.loc[13, "reason"]
+    assert "future" in q.loc[14, "reason"]
+    assert "not a date" in q.loc[15, "reason"]
+    assert "not mapped" in q.loc[16, "reason"] and q.loc[16, "expectation"] == "expect_column_values_to_not_be_null"
+    assert "more than once" in q.loc[17, "reason"] and "more than once" in q.loc[18, "reason"]
+    with connect(home.warehouse) as con:
+        counts = con.execute("SELECT area_code, signal, period_start::VARCHAR, count FROM core.signal_counts "
+                             "ORDER BY 1").fetchall()
+        loads = con.execute("SELECT rows_read, rows_accepted, rows_quarantined FROM meta.loads").fetchall()
+    assert counts == [("BU01185000", "zwerfafval", "2026-11-02", 10), ("BU01185001", "zwerfafval", "2026-11-02", 1)]
+    assert loads == [(18, 11, 7)]
+    assert (home.archive / "meldingen").glob("*meldingen_test.csv")
+
+
+def test_the_same_file_twice_is_skipped_and_changes_nothing(home):
+    path = write_csv(home.inbox / "meldingen_a.csv", MELDINGEN_HEADER, GOOD)
+    first = load(home, path, "meldingen")
+    before = digest(home)
+    again = load(home, path, "meldingen")
+    assert again.skipped and again.load_id == first.load_id
+    assert digest(home) == before
+
+
+@pytest.mark.parametrize("header, error, message", [
+    (MELDINGEN_HEADER[:4] + ["Status"], IngestError, "required column\\(s\\) missing: area_code"),
+    (MELDINGEN_HEADER + ["Naam melder"], PrivacyError, "Naam melder.*identify people"),
+    (MELDINGEN_HEADER + ["E-mail"], PrivacyError, "E-mail.*identify people"),
+    (MELDINGEN_HEADER + ["BSN"], PrivacyError, "BSN.*identify people"),
+    (MELDINGEN_HEADER + ["Telefoonnummer"], PrivacyError, "Telefoonnummer"),
+    (MELDINGEN_HEADER + ["Huisnummer", "Straat"], PrivacyError, "Straat"),
+])
+def test_files_with_missing_or_personal_columns_are_refused_whole(home, header, error, message):
+    before = digest(home)
+    rows = [r[: len(header)] + ["x"] * (len(header) - len(r)) for r in GOOD]
+    path = write_csv(home.inbox / "meldingen_bad.csv", header, rows)
+    with pytest.raises(error, match=message):
+        load(home, path, "meldingen")
+    assert digest(home) == before
+
+
+def test_signalen_free_text_and_address_are_dropped_on_read(home):
+    header = MELDINGEN_HEADER + ["text", "address_text"]
+    rows = [r + ["Mijn buurman Jan gooit afval", "Hoofdstraat 12"] for r in GOOD]
+    load(home, write_csv(home.inbox / "meldingen_sig.csv", header, rows), "meldingen")
+    with connect(home.warehouse) as con:
+        cols = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
+                                          "WHERE table_schema = 'raw' AND table_name = 'meldingen'").fetchall()}
+        dumped = con.execute("SELECT string_agg(t::VARCHAR, '|') FROM raw.meldingen t").fetchone()[0]
+    assert "text" not in cols and "Jan" not in dumped and "Hoofdstraat" not in dumped
+
+
+def test_mostly_broken_and_empty_files_are_refused(home):
+    before = digest(home)
+    rows = [[f"S{i}", "01-11-2026", "Afval", "Zwerfafval", "BU99999999", "x"] for i in range(8)] + GOOD[:2]
+    with pytest.raises(ValidationRefused, match="8 of 10 rows \\(80%\\) fail validation"):
+        load(home, write_csv(home.inbox / "meldingen_wrong.csv", MELDINGEN_HEADER, rows), "meldingen")
+    with pytest.raises(ValidationRefused, match="no data rows"):
+        load(home, write_csv(home.inbox / "meldingen_empty.csv", MELDINGEN_HEADER, []), "meldingen")
+    assert digest(home) == before
+
+
+WIJKTEAM_HEADER = ["Buurtcode", "Maand", "Signaal", "Aantal"]
+
+
+def test_wijkteam_bad_rows_quarantined(home):
+    good = [["BU01185000", f"2026-{m:02d}", "Eenzaamheid", "3"] for m in range(1, 11)]
+    rows = good + [
+        ["BU01185001", "2026-10", "Eenzaamheid", "2,5"],        # 11 fractional
+        ["BU01185001", "2026-09", "Eenzaamheid", "-1"],         # 12 negative
+        ["BU01185001", "2026-08", "Eenzaamheid", "veel"],       # 13 not a number
+        ["BU01185002", "2026-10", "Eenzaamheid", "1"],          # 14 duplicate key
+        ["BU01185002", "okt 2026", "Eenzaamheid", "2"],         # 15 duplicate key (Dutch month)
+        ["BU01185003", "2026-12", "Eenzaamheid", "1"],          # 16 future month
+        ["BU01185003", "2026-10", "Dakloosheid", "1"],          # 17 unknown signal
+        ["BU01185003", "2026-W40", "Burenruzie", "1"],          # 18 week for a monthly signal
+        ["BU01185003", "oktober", "Burenruzie", "1"],           # 19 not a period
+    ]
+    path = write_csv(home.inbox / "wijkteam_test.csv", WIJKTEAM_HEADER, rows, sep=";")
+    result = load(home, path, "wijkteam")
+    assert (result.rows_read, result.rows_accepted, result.rows_quarantined) == (19, 10, 9)
+    q = quarantine(home).set_index("row_number")["reason"]
+    assert "not a whole number" in q[11]
+    assert "negative" in q[12]
+    assert "not a number" in q[13]
+    assert "more than once" in q[14] and "more than once" in q[15]
+    assert "future" in q[16]
+    assert "not a wijkteam signal" in q[17]
+    assert "frequency" in q[18]
+    assert "not a period" in q[19]
+
+
+def test_windows_1252_tab_separated_file_is_read(home):
+    rows = [["BU01185000", "2026-10", "Financiële zorgen", "4"], ["BU01185001", "2026-10", "financiele_zorgen", "1"]]
+    path = write_csv(home.inbox / "wijkteam_w.csv", WIJKTEAM_HEADER, rows, sep="\t", encoding="cp1252")
+    result = load(home, path, "wijkteam")
+    assert (result.rows_accepted, result.rows_quarantined) == (2, 0)
+
+
+def test_a_correction_replaces_its_periods_as_a_new_vintage(home):
+    first = [["BU01185000", "2026-09", "Eenzaamheid", "3"], ["BU01185000", "2026-10", "Eenzaamheid", "4"]]
+    load(home, write_csv(home.inbox / "wijkteam_1.csv", WIJKTEAM_HEADER, first), "wijkteam")
+    fix = [["BU01185000", "2026-10", "Eenzaamheid", "7"]]
+    second = load(home, write_csv(home.inbox / "wijkteam_2.csv", WIJKTEAM_HEADER, fix), "wijkteam")
+    with connect(home.warehouse) as con:
+        got = con.execute("SELECT period_start::VARCHAR, count, load_id FROM core.signal_counts ORDER BY 1").fetchall()
+        raw_rows = con.execute("SELECT count(*) FROM raw.wijkteam").fetchone()[0]
+    assert [(p, c) for p, c, _ in got] == [("2026-09-01", 3), ("2026-10-01", 7)]
+    assert got[1][2] == second.load_id
+    assert raw_rows == 3   # the earlier vintage stays in raw for audit
+
+
+def test_excel_workbook_with_real_dates_is_read(home):
+    frame = pd.DataFrame({"Buurtcode": ["BU01185000", "BU01185001"],
+                          "Maand": pd.to_datetime(["2026-09-01", "2026-10-01"]),
+                          "Signaal": ["Jeugdoverlast", "Jeugdoverlast"], "Aantal": [2, 5]})
+    path = home.inbox / "wijkteam_x.xlsx"
+    frame.to_excel(path, index=False)
+    result = load(home, path, "wijkteam")
+    assert (result.rows_read, result.rows_accepted) == (2, 2)

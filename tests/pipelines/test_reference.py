@@ -1,0 +1,45 @@
+"""Reference data: the real 2024 division, every buurt in exactly one wijkteam, a usable catalogue."""
+import shutil
+
+import pytest
+
+from pipelines.reference import Reference, ReferenceError, sync
+from pipelines.warehouse import connect
+
+
+def test_real_hoogeveen_division(ref):
+    counts = ref.areas["level"].value_counts().to_dict()
+    assert counts == {"gemeente": 1, "wijk": 13, "buurt": 48}
+    assert ref.buurten["area_code"].str.fullmatch(r"BU0118\d{4}").all()
+    assert int(ref.buurten["population"].sum()) == 56_585
+    assert ref.buurten.set_index("area_code").loc["BU01185003", "name"] == "Krakeel"
+
+
+def test_every_buurt_in_exactly_one_known_team(ref):
+    assert ref.buurten["wijkteam"].notna().all()
+    assert set(ref.buurten["wijkteam"]) == set(ref.wijkteams["wijkteam"])
+    assert ref.buurten["area_code"].is_unique
+
+
+def test_signal_catalogue_covers_three_domains(ref):
+    cat = ref.catalogue
+    assert len(cat) >= 10
+    assert set(cat["domain"]) == {"physical", "social", "safety"}
+    assert cat[["label_nl", "label_en", "source", "frequency"]].ne("").all().all()
+    assert set(ref.categories["signal"]) <= set(cat["signal"])
+
+
+def test_a_buurt_in_two_teams_is_refused(tmp_path):
+    folder = tmp_path / "ref"
+    shutil.copytree(Reference().folder, folder)
+    with (folder / "buurt_indeling.csv").open("a") as f:
+        f.write("BU01185000,de-weide,stadswijk\n")
+    with pytest.raises(ReferenceError, match="more than once"):
+        Reference(folder).areas
+
+
+def test_sync_writes_once_per_version(home, ref):
+    with connect(home.warehouse) as con:
+        assert sync(con, ref) is True
+        assert sync(con, ref) is False
+        assert con.execute("SELECT count(*) FROM core.areas WHERE level = 'buurt'").fetchone()[0] == 48

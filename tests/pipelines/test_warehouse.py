@@ -1,0 +1,55 @@
+"""Warehouse: versioned migrations, all-or-nothing transactions, a clear 'busy' for a second writer."""
+import subprocess
+import sys
+import textwrap
+import time
+
+import duckdb
+import pytest
+
+from pipelines.warehouse import WarehouseBusy, connect, migrations, table_digest, transaction
+
+
+def test_migrations_create_the_five_schemas_and_record_their_version(home):
+    with connect(home.warehouse) as con:
+        schemas = {r[0] for r in con.execute("SELECT schema_name FROM information_schema.schemata").fetchall()}
+        assert {"raw", "core", "quarantine", "marts", "meta"} <= schemas
+        versions = [r[0] for r in con.execute("SELECT version FROM meta.schema_version ORDER BY 1").fetchall()]
+    assert versions == [v for v, _, _ in migrations()]
+    with connect(home.warehouse) as con:  # a second open applies nothing again
+        assert con.execute("SELECT count(*) FROM meta.schema_version").fetchone()[0] == len(versions)
+
+
+def test_a_failing_transaction_leaves_everything_as_it_was(home):
+    with connect(home.warehouse) as con:
+        con.execute("INSERT INTO core.wijkteams VALUES ('t1', 'Team 1')")
+        before = table_digest(con)
+        with pytest.raises(duckdb.ConstraintException):
+            with transaction(con):
+                con.execute("INSERT INTO core.wijkteams VALUES ('t2', 'Team 2')")
+                con.execute("INSERT INTO core.wijkteams VALUES ('t1', 'duplicate key')")
+        assert table_digest(con) == before
+
+
+def test_second_writer_process_gets_warehouse_busy(home):
+    holder = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import duckdb, time, sys
+            con = duckdb.connect({str(home.warehouse)!r})
+            print("locked", flush=True)
+            time.sleep(30)
+        """)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        t0 = time.monotonic()
+        with pytest.raises(WarehouseBusy, match="warehouse busy.*Wait for that run to finish"):
+            with connect(home.warehouse, wait_seconds=1.0):
+                pass
+        assert time.monotonic() - t0 >= 1.0   # it waited before giving up
+    finally:
+        holder.kill()
+        holder.wait()
+    with connect(home.warehouse, wait_seconds=5) as con:   # and works once the holder is gone
+        assert con.execute("SELECT 1").fetchone()[0] == 1
