@@ -7,10 +7,14 @@ as one batched iteratively-reweighted least squares, with no Python loop per ser
 """
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pandas as pd
 from scipy import stats
 from sklearn.base import BaseEstimator
+from threadpoolctl import threadpool_limits
 
 from models.panel import Matrix, check_panel, from_matrix, to_matrix
 
@@ -66,6 +70,7 @@ class NoufailyDetector(BaseEstimator):
     min_cases, min_cases_window : no alarm unless at least ``min_cases`` counts fell in the
         last ``min_cases_window`` periods (farringtonFlexible's ``limit54``).
     chunk_size : (series, period) fits solved together; bounds peak memory.
+    n_jobs : threads working on chunks at once (-1: one per core).
 
     Assumptions: counts are whole numbers >= 0 on a gap-free period grid; a period is evaluated
     only when the series has ``b * frequency + w`` earlier periods.
@@ -93,7 +98,8 @@ class NoufailyDetector(BaseEstimator):
         min_cases: int = 5,
         min_cases_window: int = 4,
         max_iter: int = 50,
-        chunk_size: int = 50_000,
+        chunk_size: int = 20_000,
+        n_jobs: int = -1,
     ):
         self.frequency = frequency
         self.b = b
@@ -109,6 +115,7 @@ class NoufailyDetector(BaseEstimator):
         self.min_cases_window = min_cases_window
         self.max_iter = max_iter
         self.chunk_size = chunk_size
+        self.n_jobs = n_jobs
 
     # ------------------------------------------------------------------ public API
     @property
@@ -124,8 +131,10 @@ class NoufailyDetector(BaseEstimator):
         offsets = np.arange(-self.history_needed, 1)
         used = offsets < -self.past_periods_excluded
         self.offsets_ = offsets[used]
-        self.design_trend_ = self._design(offsets[used], levels[used], with_trend=True)
-        self.design_flat_ = self._design(offsets[used], levels[used], with_trend=False)
+        present = np.unique(levels[used])
+        # one column per seasonal level; the current window's level predicts the evaluated period
+        self.levels_ = (levels[used][:, None] == present[None, :]).astype(float)
+        self.reference_level_ = int(np.flatnonzero(present == self.no_periods)[0])
         return self
 
     def score(self, panel: pd.DataFrame, keys: list[str], eval_start: int | None = None) -> pd.DataFrame:
@@ -138,7 +147,7 @@ class NoufailyDetector(BaseEstimator):
 
     def score_matrix(self, m: Matrix, eval_start: int | None = None):
         """Score a (series x period) matrix; returns result matrices and the evaluated mask."""
-        if not hasattr(self, "design_trend_"):
+        if not hasattr(self, "levels_"):
             self.fit()
         y = m.counts
         S, T = y.shape
@@ -159,61 +168,63 @@ class NoufailyDetector(BaseEstimator):
         out["reason"] = np.full((S, T), "", dtype=object)
         out["count"] = np.where(finite, y, np.nan)
 
-        for lo in range(0, len(s_idx), self.chunk_size):
-            si, ti = s_idx[lo: lo + self.chunk_size], t_idx[lo: lo + self.chunk_size]
-            base = y[si[:, None], ti[:, None] + self.offsets_[None, :]]
-            mu0, phi, ok = self._fit_predict(base)
-            cur = y[si, ti]
-            upper, pval = nb_upper_and_pvalue(mu0, phi, cur, self.alpha)
-            recent = y[si[:, None], ti[:, None] - np.arange(self.min_cases_window)[None, :]].sum(axis=1)
-            enough = recent >= self.min_cases
-            above = (cur > upper) & (cur > 0) & ok
-            out["expected"][si, ti] = np.where(ok, mu0, np.nan)
-            out["upper"][si, ti] = np.where(ok, upper, np.nan)
-            out["pvalue"][si, ti] = np.where(ok, pval, np.nan)
-            out["score"][si, ti] = np.where(ok, (cur - mu0) / np.maximum(upper - mu0, 0.5), np.nan)
-            out["alarm"][si, ti] = above & enough
-            reason = np.full(len(si), "", dtype=object)
-            reason[above & ~enough] = (
-                f"above the bound but fewer than {self.min_cases} counts in the last "
-                f"{self.min_cases_window} periods"
-            )
-            reason[~ok] = "baseline GLM did not converge"
-            out["reason"][si, ti] = reason
+        chunks = [(s_idx[lo: lo + self.chunk_size], t_idx[lo: lo + self.chunk_size])
+                  for lo in range(0, len(s_idx), self.chunk_size)]
+        n_jobs = min(self.n_jobs if self.n_jobs > 0 else (os.cpu_count() or 1), max(len(chunks), 1))
+        if n_jobs > 1:
+            # numpy releases the GIL; one BLAS thread per worker avoids oversubscribing the cores
+            with threadpool_limits(limits=1), ThreadPoolExecutor(n_jobs) as pool:
+                results = list(pool.map(lambda c: self._score_chunk(y, *c), chunks))
+        else:
+            results = [self._score_chunk(y, *c) for c in chunks]
+        for (si, ti), res in zip(chunks, results):
+            for name, values in res.items():
+                out[name][si, ti] = values
         return out, window_ok
 
     # ------------------------------------------------------------------ internals
-    def _design(self, offsets: np.ndarray, levels: np.ndarray, with_trend: bool) -> np.ndarray:
-        cols = [np.ones(len(offsets))]
-        if with_trend:
-            cols.append(offsets.astype(float))
-        # the level of the current window is the reference, so exp(intercept) is the prediction
-        for level in range(1, self.no_periods):
-            dummy = (levels == level).astype(float)
-            if dummy.any():
-                cols.append(dummy)
-        return np.column_stack(cols)
+    def _score_chunk(self, y: np.ndarray, si: np.ndarray, ti: np.ndarray) -> dict[str, np.ndarray]:
+        base = y[si[:, None], ti[:, None] + self.offsets_[None, :]]
+        mu0, phi, ok = self._fit_predict(base)
+        cur = y[si, ti]
+        upper, pval = nb_upper_and_pvalue(mu0, phi, cur, self.alpha)
+        recent = y[si[:, None], ti[:, None] - np.arange(self.min_cases_window)[None, :]].sum(axis=1)
+        enough = recent >= self.min_cases
+        above = (cur > upper) & (cur > 0) & ok
+        reason = np.full(len(si), "", dtype=object)
+        reason[above & ~enough] = (
+            f"above the bound but fewer than {self.min_cases} counts in the last "
+            f"{self.min_cases_window} periods"
+        )
+        reason[~ok] = "baseline GLM did not converge"
+        return {
+            "expected": np.where(ok, mu0, np.nan),
+            "upper": np.where(ok, upper, np.nan),
+            "pvalue": np.where(ok, pval, np.nan),
+            "score": np.where(ok, (cur - mu0) / np.maximum(upper - mu0, 0.5), np.nan),
+            "alarm": above & enough,
+            "reason": reason,
+        }
 
     def _fit_predict(self, y: np.ndarray):
         """Fit the trend model, drop the trend where it is not warranted, predict at offset 0."""
+        G, t, ref = self.levels_, self.offsets_.astype(float), self.reference_level_
+        n, n_levels = G.shape
+        mu0 = np.full(len(y), np.nan)
+        phi = np.full(len(y), np.nan)
+        ok = np.zeros(len(y), dtype=bool)
+        keep = np.zeros(len(y), dtype=bool)
         if self.trend:
-            beta, phi, cov, ok = _quasi_poisson(y, self.design_trend_, self.reweight, self.weights_threshold, self.max_iter)
-            n, p = self.design_trend_.shape
-            se = np.sqrt(np.maximum(phi * cov[:, 1, 1], 1e-300))
-            pval = 2 * stats.t.sf(np.abs(beta[:, 1] / se), df=n - p)
-            mu0 = np.exp(beta[:, 0])
+            mu0, phi, slope, var_slope, ok = _quasi_poisson(
+                y, G, t, ref, True, self.reweight, self.weights_threshold, self.max_iter)
+            df = n - n_levels - 1
+            pval = 2 * stats.t.sf(np.abs(slope) / np.sqrt(np.maximum(var_slope, 1e-300)), df=df)
             keep = ok & (pval < self.trend_pvalue) & (mu0 <= y.max(axis=1)) & (self.b >= 3)
-        else:
-            keep = np.zeros(len(y), dtype=bool)
-            mu0 = np.full(len(y), np.nan)
-            phi = np.full(len(y), np.nan)
-            ok = np.zeros(len(y), dtype=bool)
         redo = ~keep
         if redo.any():
-            b2, phi2, _, ok2 = _quasi_poisson(y[redo], self.design_flat_, self.reweight, self.weights_threshold, self.max_iter)
-            mu0[redo] = np.exp(b2[:, 0])
-            phi[redo] = phi2
-            ok[redo] = ok2
+            m2, p2, _, _, ok2 = _quasi_poisson(
+                y[redo], G, t, ref, False, self.reweight, self.weights_threshold, self.max_iter)
+            mu0[redo], phi[redo], ok[redo] = m2, p2, ok2
         return mu0, phi, ok
 
 
@@ -239,77 +250,92 @@ def nb_upper_and_pvalue(mu: np.ndarray, phi: np.ndarray, count: np.ndarray, alph
     return upper, pval
 
 
-def _irls(y, X, prior, beta0=None, max_iter=50, tol=1e-8):
-    """Batched Poisson IRLS with log link for rows of ``y`` sharing the design ``X``."""
+_MU_FLOOR = np.exp(-20.0)
+
+
+def _poisson_fit(y, G, t, prior, with_trend, max_iter=50, tol=1e-9):
+    """Weighted Poisson GLM log(mu) = level + slope * t, for every row of ``y`` at once.
+
+    With one-hot seasonal levels the level effects have a closed form given the slope
+    (exp(level) = sum(w y) / sum(w exp(slope t)) within the level), so only the slope needs
+    Newton steps on its profile likelihood; without trend the fit is the closed form itself.
+    Returns exp(level) per level (B, L), the slope (B,), fitted means (B, n), the slope's
+    unscaled variance (B,) and a convergence flag (B,).
+    """
     B, n = y.shape
-    p = X.shape[1]
-    XX = np.einsum("ip,iq->ipq", X, X).reshape(n, p * p)
-    if beta0 is None:
-        eta = np.log(y + 0.5)
-    else:
-        eta = beta0 @ X.T
-    mu = np.exp(eta)
-    beta = np.zeros((B, p)) if beta0 is None else beta0.copy()
-    dev = np.full(B, np.inf)
+    wy = (prior * y) @ G
+    slope = np.zeros(B)
+    info = np.full(B, np.inf)
+    ok = np.ones(B, dtype=bool)
+    if not with_trend:
+        level = np.maximum(wy / (prior @ G), _MU_FLOOR)
+        return level, slope, level @ G.T, info, ok
+    t2 = t * t
     active = np.arange(B)
-    converged = np.zeros(B, dtype=bool)
-    ridge = 1e-10 * np.eye(p)
+    ok[:] = False
+    level = np.empty_like(wy)
     for _ in range(max_iter):
-        ya, pa, mua, etaa = y[active], prior[active], mu[active], eta[active]
-        wgt = pa * mua
-        z = etaa + (ya - mua) / mua
-        A = (wgt @ XX).reshape(-1, p, p) + ridge
-        rhs = (wgt * z) @ X
-        b_new = np.linalg.solve(A, rhs[..., None])[..., 0]
-        eta_new = np.clip(b_new @ X.T, -20.0, 20.0)
-        mu_new = np.exp(eta_new)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            term = np.where(ya > 0, ya * np.log(ya / mu_new), 0.0) - (ya - mu_new)
-        dev_new = 2 * (pa * term).sum(axis=1)
-        done = np.abs(dev_new - dev[active]) / (np.abs(dev_new) + 0.1) < tol
-        beta[active], eta[active], mu[active], dev[active] = b_new, eta_new, mu_new, dev_new
-        converged[active[done]] = True
+        pa, ya, wya = prior[active], y[active], wy[active]
+        growth = np.exp(np.clip(slope[active, None] * t[None, :], -20.0, 20.0))
+        lev = np.maximum(wya / ((pa * growth) @ G), _MU_FLOOR)
+        mu = (lev @ G.T) * growth
+        W = pa * mu
+        sw, swt = W @ G, (W * t) @ G
+        inf_a = W @ t2 - (swt * swt / sw).sum(axis=1)
+        score = (pa * (ya - mu)) @ t
+        step = score / np.maximum(inf_a, 1e-300)
+        slope[active] += step
+        level[active], info[active] = lev, inf_a
+        done = np.abs(step) < tol
+        ok[active[done]] = True
         active = active[~done]
         if active.size == 0:
             break
-    return beta, mu, converged
+    growth = np.exp(np.clip(slope[:, None] * t[None, :], -20.0, 20.0))
+    level = np.maximum(wy / ((prior * growth) @ G), _MU_FLOOR)
+    mu = (level @ G.T) * growth
+    W = prior * mu
+    sw, swt = W @ G, (W * t) @ G
+    info = W @ t2 - (swt * swt / sw).sum(axis=1)
+    return level, slope, mu, 1.0 / np.maximum(info, 1e-300), ok
 
 
-def _quasi_poisson(y, X, reweight, threshold, max_iter):
-    """Quasi-Poisson fit with optional Anscombe-residual reweighting; returns beta, phi, cov, ok."""
+def _hat_values(prior, mu, G, t, with_trend):
+    """Diagonal of the GLM hat matrix for the level(+slope) design, without forming it."""
+    W = prior * mu
+    sw = W @ G
+    h = W * ((1.0 / sw) @ G.T)
+    if with_trend:
+        swt = (W * t) @ G
+        tbar = (swt / sw) @ G.T
+        info = W @ (t * t) - (swt * swt / sw).sum(axis=1)
+        h += W * (t[None, :] - tbar) ** 2 / np.maximum(info, 1e-300)[:, None]
+    return h
+
+
+def _quasi_poisson(y, G, t, ref, with_trend, reweight, threshold, max_iter):
+    """Quasi-Poisson fit with Anscombe-residual reweighting (farringtonFlexible's glm step).
+
+    Returns the prediction at offset 0 for the reference level, the dispersion (>= 1), the
+    slope, its variance (dispersion-scaled) and a convergence flag.
+    """
     B, n = y.shape
-    p = X.shape[1]
+    p = G.shape[1] + (1 if with_trend else 0)
     prior = np.ones_like(y)
-    beta, mu, ok = _irls(y, X, prior, max_iter=max_iter)
+    level, slope, mu, var_u, ok = _poisson_fit(y, G, t, prior, with_trend, max_iter)
     phi = _dispersion(y, mu, prior, n, p)
     if reweight:
-        cov = _unscaled_cov(X, prior * mu)
-        h = prior * mu * _quad_rows(X, cov)
+        h = _hat_values(prior, mu, G, t, with_trend)
         s = 1.5 * (np.power(y, 2 / 3) * np.power(mu, -1 / 6) - np.sqrt(mu))
         s = s / np.sqrt(phi[:, None] * np.clip(1 - h, 1e-8, None))
         omega = np.where(s > threshold, 1.0 / np.maximum(s, 1e-12) ** 2, 1.0)
         prior = omega * (n / omega.sum(axis=1, keepdims=True))
-        beta, mu, ok2 = _irls(y, X, prior, beta0=beta, max_iter=max_iter)
+        level, slope, mu, var_u, ok2 = _poisson_fit(y, G, t, prior, with_trend, max_iter)
         ok = ok & ok2
         phi = _dispersion(y, mu, prior, n, p)
-    cov = _unscaled_cov(X, prior * mu)
-    return beta, phi, cov, ok
+    return level[:, ref], phi, slope, phi * var_u, ok
 
 
 def _dispersion(y, mu, prior, n, p):
     pearson = (prior * (y - mu) ** 2 / mu).sum(axis=1) / max(n - p, 1)
     return np.maximum(pearson, 1.0)
-
-
-def _unscaled_cov(X, wgt):
-    n, p = X.shape
-    XX = np.einsum("ip,iq->ipq", X, X).reshape(n, p * p)
-    A = (wgt @ XX).reshape(-1, p, p) + 1e-10 * np.eye(p)
-    return np.linalg.inv(A)
-
-
-def _quad_rows(X, cov):
-    """x_i' C_b x_i for every row i of X and every batch member b -> (B, n)."""
-    n, p = X.shape
-    XX = np.einsum("ip,iq->ipq", X, X).reshape(n, p * p)
-    return cov.reshape(len(cov), p * p) @ XX.T

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from sklearn.linear_model import PoissonRegressor
 
-from models.noufaily import MONTHLY_SETTINGS, NoufailyDetector, nb_upper_and_pvalue, seasonal_blocks
+from models.noufaily import MONTHLY_SETTINGS, NoufailyDetector, _poisson_fit, nb_upper_and_pvalue, seasonal_blocks
 from models.panel import RESULT_COLUMNS
 
 GOLDEN = Path(__file__).parent / "golden" / "noufaily_weekly.csv"
@@ -80,19 +80,25 @@ def test_decisions_are_prospective():
     pd.testing.assert_frame_equal(res_a[upto].reset_index(drop=True), res_b[res_b["period_index"] <= 200].reset_index(drop=True))
 
 
-def test_glm_matches_an_independent_solver():
-    """Without reweighting and trend the baseline is a plain Poisson GLM: compare with scikit-learn's."""
-    panel = nb_panel(n_series=3, n_periods=170, seed=3)
-    det = NoufailyDetector(reweight=False, trend=False).fit()
-    res = det.score(panel, ["series"])
-    X = det.design_flat_[:, 1:]                     # drop our intercept column
-    for s in range(3):
-        y = panel.loc[panel["series"] == s, "count"].to_numpy()
-        t = 170 - 1                                  # evaluate the last period
-        base = y[t + det.offsets_]
-        glm = PoissonRegressor(alpha=0.0, max_iter=1000, tol=1e-10).fit(X, base)
-        ours = res.loc[(res["series"] == s) & (res["period_index"] == 170), "expected"].item()
-        assert ours == pytest.approx(np.exp(glm.intercept_), rel=1e-4)
+@pytest.mark.parametrize("with_trend", [False, True])
+def test_glm_fit_matches_an_independent_solver(with_trend):
+    """The batched profile-likelihood fit equals scikit-learn's Poisson GLM on the same design and weights."""
+    det = NoufailyDetector().fit()
+    G, t, ref = det.levels_, det.offsets_.astype(float), det.reference_level_
+    rng = np.random.default_rng(5)
+    trend = np.exp(0.004 * t) if with_trend else 1.0
+    y = rng.poisson(6 * trend * (1 + 0.5 * G[:, 0]), size=(3, len(t))).astype(float)
+    prior = rng.uniform(0.5, 1.5, size=y.shape)
+    level, slope, mu, _, ok = _poisson_fit(y, G, t, prior, with_trend)
+    assert ok.all()
+    others = np.delete(G, ref, axis=1)
+    X = np.column_stack([others, t]) if with_trend else others
+    for i in range(3):
+        glm = PoissonRegressor(alpha=0.0, max_iter=3000, tol=1e-12).fit(X, y[i], sample_weight=prior[i])
+        assert level[i, ref] == pytest.approx(np.exp(glm.intercept_), rel=1e-4)
+        assert mu[i] == pytest.approx(glm.predict(X), rel=1e-4)
+        if with_trend:
+            assert slope[i] == pytest.approx(glm.coef_[-1], rel=1e-3)
 
 
 def test_all_zero_series_and_min_cases_rule():
