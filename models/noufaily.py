@@ -13,10 +13,10 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pandas as pd
 from scipy import stats
-from sklearn.base import BaseEstimator
 from threadpoolctl import threadpool_limits
 
-from models.panel import Matrix, check_panel, from_matrix, to_matrix
+from models.base import Detector
+from models.panel import Matrix
 
 #: Defaults for monthly series: a 10-level season does not fit in 3 x 12 months of history.
 MONTHLY_SETTINGS = {"frequency": 12, "w": 1, "no_periods": 4, "past_periods_excluded": 6}
@@ -52,7 +52,7 @@ def seasonal_blocks(frequency: int, b: int, w: int, no_periods: int) -> np.ndarr
     return levels
 
 
-class NoufailyDetector(BaseEstimator):
+class NoufailyDetector(Detector):
     """Prospective outbreak detection with the improved Farrington method.
 
     Parameters (defaults are the Noufaily et al. 2013 settings for weekly data, b=3 years):
@@ -69,6 +69,11 @@ class NoufailyDetector(BaseEstimator):
         predict above the largest baseline count.
     min_cases, min_cases_window : no alarm unless at least ``min_cases`` counts fell in the
         last ``min_cases_window`` periods (farringtonFlexible's ``limit54``).
+    r_compatible_trend_test : reproduce R surveillance's trend test exactly. After reweighting,
+        farringtonFlexible stores the outbreak weights in the glm's working-weight slot, so
+        ``summary.glm`` estimates the dispersion as sum(w (y - mu)^2 / mu^2) / df instead of the
+        Pearson statistic. Off by default (the Pearson statistic is the textbook test); on for
+        like-for-like comparisons with R.
     chunk_size : (series, period) fits solved together; bounds peak memory.
     n_jobs : threads working on chunks at once (-1: one per core).
 
@@ -97,6 +102,7 @@ class NoufailyDetector(BaseEstimator):
         trend_pvalue: float = 0.05,
         min_cases: int = 5,
         min_cases_window: int = 4,
+        r_compatible_trend_test: bool = False,
         max_iter: int = 50,
         chunk_size: int = 20_000,
         n_jobs: int = -1,
@@ -113,6 +119,7 @@ class NoufailyDetector(BaseEstimator):
         self.trend_pvalue = trend_pvalue
         self.min_cases = min_cases
         self.min_cases_window = min_cases_window
+        self.r_compatible_trend_test = r_compatible_trend_test
         self.max_iter = max_iter
         self.chunk_size = chunk_size
         self.n_jobs = n_jobs
@@ -137,14 +144,6 @@ class NoufailyDetector(BaseEstimator):
         self.reference_level_ = int(np.flatnonzero(present == self.no_periods)[0])
         return self
 
-    def score(self, panel: pd.DataFrame, keys: list[str], eval_start: int | None = None) -> pd.DataFrame:
-        """Evaluate every period with enough history (and ``period_index >= eval_start``)."""
-        check_panel(panel, keys)
-        self.fit()
-        m = to_matrix(panel, keys)
-        cols, evaluated = self.score_matrix(m, eval_start)
-        return from_matrix(m, cols, evaluated)
-
     def score_matrix(self, m: Matrix, eval_start: int | None = None):
         """Score a (series x period) matrix; returns result matrices and the evaluated mask."""
         if not hasattr(self, "levels_"):
@@ -162,7 +161,7 @@ class NoufailyDetector(BaseEstimator):
             window_ok[:, : max(0, eval_start - m.first_index)] = False
         s_idx, t_idx = np.nonzero(window_ok)
 
-        out = {k: np.full((S, T), np.nan) for k in ("count", "expected", "upper", "score", "pvalue")}
+        out = {k: np.full((S, T), np.nan) for k in ("count", "expected", "upper", "score", "pvalue", "phi")}
         out["alarm"] = np.zeros((S, T), dtype=bool)
         out["method"] = np.full((S, T), self.method, dtype=object)
         out["reason"] = np.full((S, T), "", dtype=object)
@@ -198,6 +197,7 @@ class NoufailyDetector(BaseEstimator):
         )
         reason[~ok] = "baseline GLM did not converge"
         return {
+            "phi": np.where(ok, phi, np.nan),
             "expected": np.where(ok, mu0, np.nan),
             "upper": np.where(ok, upper, np.nan),
             "pvalue": np.where(ok, pval, np.nan),
@@ -216,7 +216,8 @@ class NoufailyDetector(BaseEstimator):
         keep = np.zeros(len(y), dtype=bool)
         if self.trend:
             mu0, phi, slope, var_slope, ok = _quasi_poisson(
-                y, G, t, ref, True, self.reweight, self.weights_threshold, self.max_iter)
+                y, G, t, ref, True, self.reweight, self.weights_threshold, self.max_iter,
+                r_compatible=self.r_compatible_trend_test)
             df = n - n_levels - 1
             pval = 2 * stats.t.sf(np.abs(slope) / np.sqrt(np.maximum(var_slope, 1e-300)), df=df)
             keep = ok & (pval < self.trend_pvalue) & (mu0 <= y.max(axis=1)) & (self.b >= 3)
@@ -313,7 +314,7 @@ def _hat_values(prior, mu, G, t, with_trend):
     return h
 
 
-def _quasi_poisson(y, G, t, ref, with_trend, reweight, threshold, max_iter):
+def _quasi_poisson(y, G, t, ref, with_trend, reweight, threshold, max_iter, r_compatible=False):
     """Quasi-Poisson fit with Anscombe-residual reweighting (farringtonFlexible's glm step).
 
     Returns the prediction at offset 0 for the reference level, the dispersion (>= 1), the
@@ -323,19 +324,23 @@ def _quasi_poisson(y, G, t, ref, with_trend, reweight, threshold, max_iter):
     p = G.shape[1] + (1 if with_trend else 0)
     prior = np.ones_like(y)
     level, slope, mu, var_u, ok = _poisson_fit(y, G, t, prior, with_trend, max_iter)
-    phi = _dispersion(y, mu, prior, n, p)
+    phi = _pearson(y, mu, prior, n, p)
     if reweight:
         h = _hat_values(prior, mu, G, t, with_trend)
         s = 1.5 * (np.power(y, 2 / 3) * np.power(mu, -1 / 6) - np.sqrt(mu))
-        s = s / np.sqrt(phi[:, None] * np.clip(1 - h, 1e-8, None))
+        s = s / np.sqrt(np.maximum(phi, 1.0)[:, None] * np.clip(1 - h, 1e-8, None))
         omega = np.where(s > threshold, 1.0 / np.maximum(s, 1e-12) ** 2, 1.0)
         prior = omega * (n / omega.sum(axis=1, keepdims=True))
         level, slope, mu, var_u, ok2 = _poisson_fit(y, G, t, prior, with_trend, max_iter)
         ok = ok & ok2
-        phi = _dispersion(y, mu, prior, n, p)
-    return level[:, ref], phi, slope, phi * var_u, ok
+        phi = _pearson(y, mu, prior, n, p)
+    # the trend's t-test uses the estimated dispersion as glm's summary does; thresholds use max(phi, 1)
+    phi_test = phi
+    if reweight and r_compatible:
+        phi_test = (prior * (y - mu) ** 2 / mu**2).sum(axis=1) / max(n - p, 1)
+    return level[:, ref], np.maximum(phi, 1.0), slope, phi_test * var_u, ok
 
 
-def _dispersion(y, mu, prior, n, p):
-    pearson = (prior * (y - mu) ** 2 / mu).sum(axis=1) / max(n - p, 1)
-    return np.maximum(pearson, 1.0)
+def _pearson(y, mu, prior, n, p):
+    """Quasi-Poisson dispersion: weighted Pearson chi-square over residual degrees of freedom."""
+    return (prior * (y - mu) ** 2 / mu).sum(axis=1) / max(n - p, 1)

@@ -1,0 +1,34 @@
+"""The shape every detector shares: a scikit-learn style estimator that scores a panel.
+
+Subclasses implement ``score_matrix(matrix, eval_start) -> (columns, evaluated)`` on the dense
+(series x period) layout; :meth:`Detector.score` does the contract checks and the long format.
+"""
+from __future__ import annotations
+
+import pandas as pd
+from sklearn.base import BaseEstimator
+
+from models.panel import RESULT_COLUMNS, Matrix, check_panel, from_matrix, to_matrix
+
+
+class Detector(BaseEstimator):
+    method = "detector"
+
+    def fit(self, panel: pd.DataFrame | None = None, y=None):
+        """Detectors learn nothing global: every period is judged against its own series' past."""
+        return self
+
+    @property
+    def history_needed(self) -> int:  # pragma: no cover - every detector overrides
+        raise NotImplementedError
+
+    def score(self, panel: pd.DataFrame, keys: list[str], eval_start: int | None = None) -> pd.DataFrame:
+        """Evaluate every period with enough history (and ``period_index >= eval_start``)."""
+        check_panel(panel, keys)
+        self.fit()
+        m = to_matrix(panel, keys)
+        cols, evaluated = self.score_matrix(m, eval_start)
+        return from_matrix(m, {k: cols[k] for k in RESULT_COLUMNS}, evaluated)
+
+    def score_matrix(self, m: Matrix, eval_start: int | None = None):  # pragma: no cover
+        raise NotImplementedError
