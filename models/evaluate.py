@@ -48,8 +48,11 @@ def evaluate(results: pd.DataFrame, truth: pd.DataFrame, keys: list[str], by: li
 def pvalue_threshold(results: pd.DataFrame, truth: pd.DataFrame, keys: list[str], far: float) -> float:
     """The p-value cut-off at which the false-alarm rate over quiet periods equals ``far``."""
     frame = results.merge(truth[[*keys, "period_index", "event"]], on=[*keys, "period_index"])
-    quiet = frame.loc[frame["event"] == 0, "pvalue"].fillna(1.0).to_numpy()
-    return float(np.quantile(quiet, far, method="lower"))
+    quiet = np.sort(frame.loc[frame["event"] == 0, "pvalue"].fillna(1.0).to_numpy())
+    k = int(np.floor(far * len(quiet) + 1e-9))
+    if k == 0:
+        return float(np.nextafter(quiet[0], -np.inf))   # just below the smallest: no false alarm
+    return float(quiet[k - 1])
 
 
 def pod_at_far(results: pd.DataFrame, truth: pd.DataFrame, keys: list[str], far: float,

@@ -24,7 +24,7 @@ def _rows(mask: np.ndarray, limit: int = 5) -> str:
     idx = np.flatnonzero(mask)
     shown = ", ".join(str(i + 1) for i in idx[:limit])
     more = f" and {len(idx) - limit} more" if len(idx) > limit else ""
-    return f"row(s) {shown}{more}"
+    return f"data row(s) {shown}{more}"
 
 
 def check_panel(panel: pd.DataFrame, keys: list[str]) -> None:

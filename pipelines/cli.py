@@ -162,6 +162,25 @@ def _print_flags(home: Home, run_id: str | None = None, team: str | None = None,
 
 
 @app.command()
+def detect(
+    input: Path = typer.Option(..., "--input", help="CSV with columns series, period_index, count (+ optional id columns)."),
+    output: Path = typer.Option(..., "--output", help="Where to write the alarms CSV."),
+    method: str = typer.Option("auto", help="auto | noufaily | ears-c1 | ears-c2 | ears-c3 | cusum"),
+    frequency: int = typer.Option(52, help="Periods per year: 52 (weekly) or 12 (monthly)."),
+    eval_start: Optional[int] = typer.Option(None, "--eval-start", help="First period_index to report (default: first with enough history)."),
+    alpha: Optional[float] = typer.Option(None, help="Level of the Noufaily upper bound (default 0.005)."),
+) -> None:
+    """Score any count file with a detector (no warehouse involved)."""
+    from pipelines.detect import DetectInputError, detect_file
+
+    try:
+        n, alarms = detect_file(input, output, method=method, frequency=frequency, eval_start=eval_start, alpha=alpha)
+    except (DetectInputError, ValueError) as exc:
+        _fail(str(exc))
+    console.print(f"{n} series-periods scored with {method}, {alarms} alarms; written to {output}")
+
+
+@app.command()
 def status() -> None:
     """What is loaded: loads with reconciliation, quarantine reasons, the last run."""
     from pipelines.warehouse import connect

@@ -85,6 +85,8 @@ def _explain(r) -> str:
             f"(bovengrens {int(r.upper)})")
     if not r.alarm:
         text += ", nog verhoogd"
+    elif "cusum" in (r.reason or ""):
+        text += f", geleidelijke stijging over meerdere {'weken' if r.period == 'week' else 'maanden'}"
     if r.run_length > 1:
         since = period_label(pd.Series([r.since]), r.period).iloc[0]
         text += f"; {int(r.run_length)}e {unit} op rij, sinds {since}"

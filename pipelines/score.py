@@ -14,16 +14,17 @@ import numpy as np
 import pandas as pd
 
 from models.calendar import index_to_start, period_index
-from models.noufaily import MONTHLY_SETTINGS, NoufailyDetector
+from models.base import Detector
+from models.detectors import make_detector
 
 log = logging.getLogger("wijkradar.score")
 
 KEYS = ["area_code", "signal"]
 
 
-def detectors() -> dict[str, NoufailyDetector]:
-    """The detector per period type, with visible defaults."""
-    return {"week": NoufailyDetector(), "month": NoufailyDetector(**MONTHLY_SETTINGS)}
+def detectors() -> dict[str, Detector]:
+    """The detector per period type: ``auto`` (Noufaily + CUSUM, EARS for short series)."""
+    return {"week": make_detector("auto", 52), "month": make_detector("auto", 12)}
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,10 @@ def score_counts(counts: pd.DataFrame, buurten: list[str]) -> Scored:
                 "%d %sly series have less than %d periods of history and are not scored yet",
                 series - scored, period, detector.history_needed + 1,
             )
+        short = (res["method"] != "noufaily+cusum").groupby([res[k] for k in KEYS]).last().sum() if len(res) else 0
+        if short:
+            log.info("%d %sly series are scored with EARS until they have enough history for the seasonal "
+                     "baseline", short, period)
         res["period"] = period
         res["period_start"] = index_to_start(res["period_index"], period).dt.date.to_numpy()
         parts.append(res)

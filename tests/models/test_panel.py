@@ -23,10 +23,10 @@ def test_a_good_panel_passes_and_round_trips_through_the_matrix():
 
 
 @pytest.mark.parametrize("overrides, message", [
-    ({"count": [0, 2, -1, 1, 1]}, "row\\(s\\) 3 are not"),
+    ({"count": [0, 2, -1, 1, 1]}, "data row\\(s\\) 3 are not"),
     ({"count": [0, 2.5, 5, 1, 1]}, "whole numbers"),
     ({"count": [0, "x", 5, 1, 1]}, "whole numbers"),
-    ({"period_index": [1, 2, 2, 1, 2]}, "duplicate series/period keys in row\\(s\\) 2, 3"),
+    ({"period_index": [1, 2, 2, 1, 2]}, "duplicate series/period keys in data row\\(s\\) 2, 3"),
     ({"period_index": [1, 2, 4, 1, 2]}, "gaps"),
 ])
 def test_bad_panels_are_refused_with_the_rows_named(overrides, message):

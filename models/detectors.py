@@ -1,0 +1,27 @@
+"""Every detector by its name, as the CLI and the pipeline ask for them."""
+from __future__ import annotations
+
+from models.auto import AutoDetector
+from models.base import Detector
+from models.cusum import CusumDetector
+from models.ears import EarsDetector
+from models.noufaily import MONTHLY_SETTINGS, NoufailyDetector
+
+METHODS = ("auto", "noufaily", "ears-c1", "ears-c2", "ears-c3", "cusum")
+
+
+def make_detector(method: str = "auto", frequency: int = 52, alpha: float | None = None) -> Detector:
+    """A detector with its visible defaults; ``alpha`` overrides the Noufaily level where it applies."""
+    if frequency not in (12, 52):
+        raise ValueError(f"frequency {frequency} is not supported; use 52 (weekly) or 12 (monthly)")
+    extra = {} if alpha is None else {"alpha": alpha}
+    nouf = {**(MONTHLY_SETTINGS if frequency == 12 else {}), **extra}
+    if method == "auto":
+        return AutoDetector(frequency=frequency, **extra)
+    if method == "noufaily":
+        return NoufailyDetector(**nouf)
+    if method == "cusum":
+        return CusumDetector(baseline=NoufailyDetector(**nouf))
+    if method.startswith("ears-"):
+        return EarsDetector(method.split("-", 1)[1].upper())
+    raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")

@@ -1,0 +1,64 @@
+"""CUSUM finds slow rises the single-period threshold misses; auto picks a method per series."""
+import numpy as np
+import pandas as pd
+
+from models.auto import AutoDetector
+from models.cusum import CusumDetector
+from models.detectors import METHODS, make_detector
+from models.noufaily import NoufailyDetector
+
+
+def drift_panel(n=200, T=300, mean: float = 20.0, share=0.5, weeks=12, start=260, seed=4):
+    rng = np.random.default_rng(seed)
+    t = np.arange(T)
+    level = np.full(T, float(mean))
+    level[start:] *= 1 + share * np.clip((t[start:] - start + 1) / weeks, 0, 1)
+    y = rng.negative_binomial(level / 0.5, 1 / 1.5, size=(n, T))
+    return pd.DataFrame({"s": np.repeat(np.arange(n), T), "period_index": np.tile(t + 1, n), "count": y.ravel()})
+
+
+def first_alarm(res, start):
+    hit = res[res["alarm"] & (res["period_index"] > start)]
+    return hit.groupby("s")["period_index"].min() - (start + 1)
+
+
+def test_cusum_catches_a_slow_drift_sooner_and_more_often_than_the_threshold():
+    panel = drift_panel()
+    cus = CusumDetector().score(panel, ["s"], eval_start=261)
+    nou = NoufailyDetector().score(panel, ["s"], eval_start=261)
+    within_cusum = (first_alarm(cus, 260) < 12).sum() / 200
+    within_nouf = (first_alarm(nou, 260) < 12).sum() / 200
+    assert within_cusum > 0.65 and within_cusum > within_nouf + 0.1
+
+
+def test_cusum_is_quiet_without_a_rise_and_resets_after_an_alarm():
+    panel = drift_panel(share=0.0)
+    cus = CusumDetector().score(panel, ["s"], eval_start=200)
+    assert cus["alarm"].mean() < 0.01
+    assert (cus["pvalue"] <= 1).all() and (cus["pvalue"] > 0).all()
+    rising = CusumDetector().score(drift_panel(n=20, share=1.0), ["s"], eval_start=261)
+    per_series = rising[rising["alarm"]].groupby("s").size()
+    assert (per_series >= 3).all()       # after each alarm the sum restarts and fires again
+
+
+def test_auto_uses_ears_for_short_series_and_noufaily_with_cusum_for_long_ones():
+    rng = np.random.default_rng(3)
+    p = pd.concat([
+        pd.DataFrame({"s": "long", "period_index": np.arange(1, 201), "count": rng.poisson(6, 200)}),
+        pd.DataFrame({"s": "short", "period_index": np.arange(150, 201), "count": rng.poisson(4, 51)}),
+        pd.DataFrame({"s": "sparse", "period_index": np.arange(150, 201), "count": rng.poisson(0.2, 51)}),
+    ])
+    r = AutoDetector().score(p, ["s"])
+    methods = r.groupby("s")["method"].agg(lambda m: set(m))
+    assert methods["long"] == {"ears-c2", "noufaily+cusum"}
+    assert methods["short"] == {"ears-c2"} and methods["sparse"] == {"ears-c2"}
+    assert r.loc[r["s"] == "sparse", "reason"].str.startswith("sparse counts").all()
+    assert r.loc[r["method"] == "noufaily+cusum", "period_index"].min() == NoufailyDetector().history_needed + 1
+
+
+def test_every_method_honours_the_contract():
+    p = drift_panel(n=3, T=200)
+    for name in METHODS:
+        res = make_detector(name).score(p, ["s"])
+        assert {"expected", "upper", "score", "pvalue", "alarm", "method", "reason"} <= set(res.columns), name
+        assert len(res) > 0 and res["pvalue"].dropna().between(0, 1).all(), name
