@@ -94,6 +94,16 @@ class Reference:
         return cat
 
     @cached_property
+    def code_changes(self) -> pd.DataFrame:
+        """Codes of earlier CBS divisions and the 2024 buurt they map to (only where CBS gives a mapping)."""
+        changes = self._read("buurtcode_wijzigingen.csv")
+        known = set(self.buurten["area_code"])
+        bad = sorted(set(changes["new_code"]) - known)
+        if bad:
+            raise ReferenceError(f"buurtcode_wijzigingen.csv maps to {bad}, which are not buurten of the 2024 division")
+        return changes
+
+    @cached_property
     def categories(self) -> pd.DataFrame:
         cats = self._read("meldingen_categorieen.csv")
         unknown = sorted(set(cats["signal"]) - set(self.catalogue["signal"]))

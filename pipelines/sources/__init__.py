@@ -4,9 +4,9 @@ A source module exposes ``NAME``, ``RAW_COLUMNS``, ``read(path)`` (raw text rows
 ``row_number``), ``checks(frame, ref, today)`` (its Great Expectations suite), ``typed(raw, ref)``
 and ``to_counts(typed_accepted)``.
 """
-from pipelines.sources import meldingen, wijkteam
+from pipelines.sources import meldingen, schulden, wijkteam
 
-SOURCES = {m.NAME: m for m in (meldingen, wijkteam)}
+SOURCES = {m.NAME: m for m in (meldingen, wijkteam, schulden)}
 
 
 def source_for_file(name: str):

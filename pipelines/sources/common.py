@@ -93,12 +93,43 @@ def refuse_personal_columns(frame: pd.DataFrame, path: Path, allowed_drop: set[s
         if norm in PERSONAL_HEADERS:
             found.append(str(col))
         keep.append(col)
+    found += [str(c) for c in keep if c not in found and _identifies_people(frame[c])]
     if found:
         raise PrivacyError(
             f"{path.name}: refused, column(s) {found} identify people and may not enter wijkradar. "
             "Export the file again without them (wijkradar needs only area, period, category and count)."
         )
     return frame[keep]
+
+
+EMAIL = re.compile(r"[^@\s;,]+@[^@\s;,]+\.[a-z]{2,}", re.IGNORECASE)
+PHONE = re.compile(r"(\+31|0031|0)[\s-]?[1-9](?:[\s-]?\d){8}")
+STREET_NUMBER = re.compile(r"[A-Za-z][A-Za-z .'-]*(straat|weg|laan|plein|dijk|kade|singel|pad|hof|gracht|steeg|dreef|park)\s+\d+", re.IGNORECASE)
+
+
+def is_bsn(value: str) -> bool:
+    """The BSN '11-test': 9 digits, sum of digit * (9..2) minus the last digit divisible by 11."""
+    digits = re.sub(r"\D", "", value)
+    if len(digits) != 9 or len(value.strip()) > 11 or digits == "000000000":
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1))) - int(digits[8])
+    return total % 11 == 0
+
+
+def _identifies_people(values: pd.Series) -> bool:
+    """A column whose values are e-mail addresses, phone numbers, BSNs or street + house number."""
+    v = values.astype(str).str.strip()
+    v = v[v != ""]
+    if v.empty:
+        return False
+    sample = v.head(5000)
+    if sample.str.contains(EMAIL).any() or sample.str.fullmatch(PHONE.pattern).any():
+        return True
+    if sample.str.fullmatch(STREET_NUMBER.pattern + r"\s*[a-zA-Z]?(\s*-?\s*\w+)?", case=False).mean() > 0.5:
+        return True
+    nine = sample.str.fullmatch(r"\d{9}|\d{4}\.\d{2}\.\d{3}")
+    # random 9-digit ids pass the 11-test about 1 in 11 times; a BSN column passes (nearly) always
+    return bool(nine.mean() > 0.5 and sample[nine].map(is_bsn).mean() > 0.9)
 
 
 def map_columns(frame: pd.DataFrame, aliases: dict[str, tuple[str, ...]], path: Path,
@@ -131,9 +162,38 @@ def parse_dates(values: pd.Series) -> pd.Series:
     iso = pd.to_datetime(v.where(v.str.match(r"^\d{4}-\d{1,2}-\d{1,2}")), errors="coerce", format="ISO8601")
     dutch = pd.to_datetime(v.where(v.str.match(r"^\d{1,2}[-/.]\d{1,2}[-/.]\d{4}")).str.slice(0, 10)
                            .str.replace(r"[/.]", "-", regex=True), errors="coerce", format="%d-%m-%Y")
-    return iso.fillna(dutch).dt.tz_localize(None) if getattr(iso.dt, "tz", None) else iso.fillna(dutch)
+    serial = pd.to_numeric(v.where(v.str.fullmatch(r"\d{5}(\.\d+)?")), errors="coerce")
+    serial = serial.where(serial.between(20_000, 80_000))
+    excel = pd.Timestamp("1899-12-30") + pd.to_timedelta(serial.fillna(0).astype("int64"), unit="D")
+    excel = excel.where(serial.notna())
+    if getattr(iso.dt, "tz", None):
+        iso = iso.dt.tz_localize(None)
+    return iso.fillna(dutch).fillna(excel)
 
 
 def normalise_area_code(values: pd.Series) -> pd.Series:
-    """Trim and upper-case area codes (``bu01185000 `` -> ``BU01185000``)."""
-    return values.astype(str).str.strip().str.upper().str.replace(" ", "", regex=False)
+    """Trim, upper-case and complete area codes: ``bu01185000 `` and ``01185000`` -> ``BU01185000``."""
+    v = values.astype(str).str.strip().str.upper().str.replace(" ", "", regex=False)
+    return v.where(~v.str.fullmatch(r"\d{8}"), "BU" + v)
+
+
+def resolve_area_codes(values: pd.Series, ref) -> pd.Series:
+    """Normalised codes, with codes of earlier CBS divisions mapped through ``buurtcode_wijzigingen.csv``.
+
+    Empty codes become None; unknown codes stay as they are, so validation quarantines them.
+    """
+    codes = normalise_area_code(values)
+    changes = dict(zip(ref.code_changes["old_code"], ref.code_changes["new_code"]))
+    return codes.replace(changes).replace("", None)
+
+
+def area_checks(ref) -> list:
+    from pipelines.validate import Check, gx_expectations
+
+    gxe = gx_expectations()
+    return [
+        Check(gxe.ExpectColumnValuesToNotBeNull(column="area_code"), "buurtcode is empty"),
+        Check(gxe.ExpectColumnValuesToBeInSet(column="area_code", value_set=sorted(ref.buurten["area_code"])),
+              "area not in division 2024: buurtcode is not a buurt of the 2024 division "
+              "(and not mapped in buurtcode_wijzigingen.csv)"),
+    ]

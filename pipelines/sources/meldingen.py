@@ -12,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 
 from models.calendar import period_start
-from pipelines.sources.common import (map_columns, normalise_area_code, normalise_header, parse_dates,
-                                      read_table, refuse_personal_columns)
+from pipelines.sources.common import (area_checks, map_columns, normalise_header, parse_dates, read_table,
+                                      refuse_personal_columns, resolve_area_codes)
 from pipelines.validate import Check, gx_expectations
 
 NAME = "meldingen"
@@ -47,12 +47,11 @@ def typed(raw: pd.DataFrame, ref) -> pd.DataFrame:
     ).set_index("_key")["signal"]
     key = raw["hoofdcategorie"].map(normalise_header) + "|" + raw["subcategorie"].map(normalise_header)
     created = parse_dates(raw["created"])
-    area = normalise_area_code(raw["area_code"])
     return pd.DataFrame(
         {
             "row_number": raw["row_number"],
             "melding_id": raw["melding_id"].str.strip().replace("", None),
-            "area_code": area.replace("", None),
+            "area_code": resolve_area_codes(raw["area_code"], ref),
             "created": created,
             "signal": key.map(cats),
             "period_start": period_start(created, PERIOD),
@@ -63,9 +62,7 @@ def typed(raw: pd.DataFrame, ref) -> pd.DataFrame:
 def checks(ref, today: pd.Timestamp) -> list[Check]:
     gxe = gx_expectations()
     return [
-        Check(gxe.ExpectColumnValuesToNotBeNull(column="area_code"), "buurtcode is empty"),
-        Check(gxe.ExpectColumnValuesToBeInSet(column="area_code", value_set=sorted(ref.buurten["area_code"])),
-              "buurtcode is not a buurt of the 2024 division"),
+        *area_checks(ref),
         Check(gxe.ExpectColumnValuesToNotBeNull(column="created"),
               "datum melding is empty or not a date (use dd-mm-jjjj or jjjj-mm-dd)"),
         Check(gxe.ExpectColumnValuesToBeBetween(column="created", max_value=today.normalize() + pd.Timedelta(days=1) - pd.Timedelta(seconds=1)),

@@ -169,3 +169,66 @@ def test_excel_workbook_with_real_dates_is_read(home):
     frame.to_excel(path, index=False)
     result = load(home, path, "wijkteam")
     assert (result.rows_read, result.rows_accepted) == (2, 2)
+
+
+SCHULDEN_HEADER = ["Buurtcode", "Maand", "Schuldeiser", "Aantal"]
+
+
+def test_schulden_sums_creditor_types_and_quarantines_suppressed_cells(home):
+    rows = [["BU01185000", "2026-10", "Huur", "4"], ["BU01185000", "2026-10", "Energieleverancier", "2"],
+            ["BU01185000", "2026-10", "Zorgverzekeraar", "1.003"],          # Dutch thousands separator
+            ["BU01185001", "2026-10", "Huur", "3"], ["BU01185001", "2026-10", "Water", "<5"],   # suppressed
+            ["BU01185001", "2026-09", "Gemeentelijke belastingen", "2"],                         # unknown creditor
+            ["1185002", "2026-10", "Huur", "2"],                                                  # bad code
+            ["01185002", "2026-10", "Huur", "5"]]                                                 # BU prefix missing
+    res = load(home, write_csv(home.inbox / "schulden_okt.csv", SCHULDEN_HEADER, rows), "schulden")
+    assert (res.rows_read, res.rows_accepted, res.rows_quarantined) == (8, 5, 3)
+    q = quarantine(home).set_index("row_number")["reason"]
+    assert "suppressed" in q[5] and "schuldeiser" in q[6] and "area not in division 2024" in q[7]
+    with connect(home.warehouse) as con:
+        got = con.execute("SELECT area_code, signal, count FROM core.signal_counts ORDER BY 1").fetchall()
+    assert got == [("BU01185000", "betalingsachterstand", 1009), ("BU01185001", "betalingsachterstand", 3),
+                   ("BU01185002", "betalingsachterstand", 5)]
+
+
+@pytest.mark.parametrize("column, values", [
+    ("Contact", ["j.jansen@example.nl"] * 3),
+    ("Kenmerk", ["111222333", "123456782", "999999990"]),      # valid BSNs (11-test)
+    ("Telefoon melder", ["06-12345678", "0528 123 456", "+31612345678"]),
+    ("Locatie", ["Hoofdstraat 12", "Kerkweg 3a", "Julianalaan 100"]),
+])
+def test_personal_data_is_refused_by_value_even_under_an_innocent_header(home, column, values):
+    before = digest(home)
+    rows = [["BU01185000", "2026-10", "Huur", "1", v] for v in values]
+    with pytest.raises(PrivacyError, match=f"{column}.*identify people"):
+        load(home, write_csv(home.inbox / "schulden_p.csv", SCHULDEN_HEADER + [column], rows), "schulden")
+    assert digest(home) == before
+
+
+def test_random_nine_digit_ids_are_not_mistaken_for_bsn():
+    from pipelines.sources.common import _identifies_people, is_bsn
+
+    assert is_bsn("111222333") and not is_bsn("111222334")
+    ids = pd.Series([str(100_000_000 + 7919 * i) for i in range(200)])
+    assert not _identifies_people(ids)
+
+
+def test_codes_of_an_earlier_division_are_mapped_when_the_table_says_so(home, tmp_path):
+    import shutil
+
+    folder = tmp_path / "ref"
+    shutil.copytree(reference.Reference().folder, folder)
+    with (folder / "buurtcode_wijzigingen.csv").open("a") as f:
+        f.write("BU01180500,BU01185000,2014,example mapping for the test\n")
+    ref = reference.Reference(folder)
+    rows = [["BU01180500", "2026-10", "Eenzaamheid", "2"], ["BU01180501", "2026-10", "Eenzaamheid", "1"],
+            ["BU01185002", "2026-10", "Eenzaamheid", "1"]]
+    path = write_csv(home.inbox / "wijkteam_old.csv", WIJKTEAM_HEADER, rows)
+    with connect(home.warehouse) as con:
+        reference.sync(con, ref)
+        res = ingest_file(con, path, "wijkteam", ref, home.archive, today=TODAY)
+        got = con.execute("SELECT area_code FROM core.signal_counts ORDER BY 1").fetchall()
+        q = con.execute("SELECT row_number, reason FROM quarantine.rows").fetchall()
+    assert (res.rows_accepted, res.rows_quarantined) == (2, 1)
+    assert got == [("BU01185000",), ("BU01185002",)]
+    assert q[0][0] == 2 and "area not in division 2024" in q[0][1]

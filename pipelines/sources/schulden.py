@@ -1,0 +1,86 @@
+"""Payment-arrears early signals (vroegsignalering schulden): counts per buurt x month x creditor type.
+
+Delivered by the municipality's debt-help process as an aggregated table (CSV or XLSX) with the
+columns buurtcode, maand, schuldeiser (huur, energie, water, zorgverzekering) and aantal. The
+signals themselves are personal data and never enter wijkradar; small cells suppressed by the
+supplier (``.``, ``<5``, ``x``) are quarantined, because the month's total for that buurt is then
+unknown. Counts are summed over creditor types into the catalogue signal ``betalingsachterstand``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from pipelines.sources.common import (area_checks, map_columns, normalise_header, read_table, refuse_personal_columns,
+                                      resolve_area_codes)
+from pipelines.sources.counts import count_checks, parse_counts, parse_periods, period_checks
+from pipelines.validate import Check, gx_expectations
+
+NAME = "schulden"
+EXTENSIONS = {"csv", "txt", "xlsx"}
+SIGNAL = "betalingsachterstand"
+RAW_COLUMNS = ["area_code", "period", "creditor", "count"]
+
+ALIASES = {
+    "area_code": ("buurtcode", "buurt code", "cbs buurtcode", "area code"),
+    "period": ("maand", "periode", "month", "period"),
+    "creditor": ("schuldeiser", "soort schuldeiser", "type schuldeiser", "vaste lasten partner", "creditor"),
+    "count": ("aantal", "aantal signalen", "count"),
+}
+#: Creditor types of the Wet gemeentelijke schuldhulpverlening, with the spellings seen in exports.
+CREDITORS = {
+    "huur": "huur", "huurachterstand": "huur", "verhuurder": "huur", "woningcorporatie": "huur",
+    "energie": "energie", "energieleverancier": "energie",
+    "water": "water", "drinkwater": "water", "drinkwaterbedrijf": "water",
+    "zorgverzekering": "zorgverzekering", "zorgverzekeraar": "zorgverzekering", "zvw": "zorgverzekering",
+}
+SUPPRESSED = {".", "x", "<5", "< 5", "geheim", "-"}
+
+
+def read(path: Path) -> pd.DataFrame:
+    frame = map_columns(refuse_personal_columns(read_table(path), path), ALIASES, path)
+    frame.insert(0, "row_number", range(1, len(frame) + 1))
+    return frame[["row_number", *RAW_COLUMNS]]
+
+
+def typed(raw: pd.DataFrame, ref) -> pd.DataFrame:
+    kind, start = parse_periods(raw["period"])
+    count = parse_counts(raw["count"])
+    return pd.DataFrame(
+        {
+            "row_number": raw["row_number"],
+            "area_code": resolve_area_codes(raw["area_code"], ref),
+            "creditor": raw["creditor"].map(normalise_header).map(CREDITORS),
+            "period": kind,
+            "period_start": start,
+            "period_is_month": kind.eq("month") | kind.isna(),
+            "suppressed": raw["count"].str.strip().str.lower().isin(SUPPRESSED),
+            "count": count,
+            "count_fraction": count % 1,
+        }
+    )
+
+
+def checks(ref, today: pd.Timestamp) -> list[Check]:
+    gxe = gx_expectations()
+    return [
+        *area_checks(ref),
+        Check(gxe.ExpectColumnValuesToNotBeNull(column="creditor"),
+              "schuldeiser is not one of huur, energie, water, zorgverzekering"),
+        *period_checks(today),
+        Check(gxe.ExpectColumnValuesToBeInSet(column="period_is_month", value_set=[True]),
+              "arrears signals are monthly; give the month (jjjj-mm)"),
+        Check(gxe.ExpectColumnValuesToBeInSet(column="suppressed", value_set=[False]),
+              "aantal is suppressed by the supplier (small cell); the month's total for this buurt is unknown"),
+        *count_checks(),
+        Check(gxe.ExpectCompoundColumnsToBeUnique(column_list=["area_code", "creditor", "period_start"]),
+              "the same buurt, creditor and month occur more than once"),
+    ]
+
+
+def to_counts(accepted: pd.DataFrame) -> pd.DataFrame:
+    out = (accepted.groupby(["area_code", "period_start"], as_index=False)["count"].sum()
+           .assign(signal=SIGNAL, period="month"))
+    out["count"] = out["count"].astype("int64")
+    return out[["area_code", "signal", "period", "period_start", "count"]]
