@@ -27,7 +27,7 @@ class AutoDetector(Detector):
     Parameters
     ----------
     frequency : 52 (weekly) or 12 (monthly); monthly uses ``MONTHLY_SETTINGS`` for the baseline.
-    alpha : level of the Noufaily upper bound (0.002: together with the CUSUM the false-alarm
+    alpha : level of the Noufaily upper bound (0.001: together with the CUSUM the false-alarm
         rate stays below 1 % of quiet weeks on the benchmark grid; Noufaily alone uses 0.005).
     cusum_shift, cusum_h : the CUSUM's target rise and threshold.
     ears_min_mean : below this mean count per period a short series is treated as sparse.
@@ -35,7 +35,7 @@ class AutoDetector(Detector):
 
     method = "auto"
 
-    def __init__(self, frequency: int = 52, alpha: float = 0.002, cusum_shift: float = 1.5,
+    def __init__(self, frequency: int = 52, alpha: float = 0.001, cusum_shift: float = 1.5,
                  cusum_h: float = 5.0, ears_min_mean: float = 1.0):
         self.frequency = frequency
         self.alpha = alpha

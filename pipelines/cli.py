@@ -87,7 +87,7 @@ def _run_weekly(home: Home, today: Optional[str]) -> None:
 @app.command("ingest")
 def ingest_cmd(
     file: Path = typer.Argument(..., help="The file to load."),
-    source: str = typer.Option(..., "--source", help="Source name: meldingen or wijkteam."),
+    source: str = typer.Option(..., "--source", help="Source name: meldingen, wijkteam or schulden."),
     today: Optional[str] = typer.Option(None, help="Treat this date as today (jjjj-mm-dd)."),
 ) -> None:
     """Load one file through ingest and validation (no scoring)."""
@@ -115,7 +115,7 @@ def ingest_cmd(
         _fail(str(exc))
     console.print(result.describe())
     if result.rows_quarantined:
-        console.print("see the quarantined rows with: wijkradar status")
+        console.print(f"see the quarantined rows with: wijkradar quarantine --load {result.load_id}")
 
 
 @app.command()
@@ -159,6 +159,51 @@ def _print_flags(home: Home, run_id: str | None = None, team: str | None = None,
             table.add_row(r.Status, r.Domein, f"{r.Buurtcode} {r.Buurt}", r.Signaal, r.Periode, str(r.Aantal),
                           f"{r.Verwacht:.1f}".replace(".", ","), str(r.Bovengrens), r.Sinds)
         console.print(table)
+
+
+quarantine_app = typer.Typer(help="Quarantined rows: list them (default) or export them for correction.",
+                             no_args_is_help=False)
+app.add_typer(quarantine_app, name="quarantine")
+
+
+@quarantine_app.callback(invoke_without_command=True)
+def quarantine_list(ctx: typer.Context, load: Optional[str] = typer.Option(None, "--load", help="Only this load.")) -> None:
+    """List quarantined rows with their reasons."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from pipelines.quarantine import list_rows
+    from pipelines.warehouse import connect
+
+    with connect(_home().warehouse) as con:
+        rows = list_rows(con, load)
+    if rows.empty:
+        console.print("no quarantined rows" + (f" for load {load}" if load else ""))
+        return
+    table = Table(title=f"Quarantine ({len(rows)} rows)", title_justify="left")
+    for col in ["load", "file", "row", "reason", "values"]:
+        table.add_column(col, overflow="fold")
+    for r in rows.itertuples(index=False):
+        table.add_row(r.load_id, r.file_name, str(r.row_number), r.reason, r.raw_values)
+    console.print(table)
+
+
+@quarantine_app.command("export")
+def quarantine_export(
+    load: Optional[str] = typer.Option(None, "--load", help="Only this load."),
+    folder: Optional[Path] = typer.Option(None, "--to", help="Folder for the files (default: <home>/reports)."),
+) -> None:
+    """Write quarantined rows to CSV files for correction; a corrected file loads normally."""
+    from pipelines.quarantine import export_rows
+    from pipelines.warehouse import connect
+
+    home = _home()
+    with connect(home.warehouse) as con:
+        paths = export_rows(con, folder or home.reports, load)
+    if not paths:
+        console.print("no quarantined rows to export")
+    for p in paths:
+        console.print(f"written {p}: fix the rows, then put the file in the inbox or run "
+                      f"`wijkradar ingest --source {p.name.split('_')[0]} {p}`")
 
 
 @app.command()

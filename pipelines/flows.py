@@ -1,7 +1,7 @@
 """The weekly flow: ingest the inbox, validate, score every series, flag, export per wijkteam.
 
 Inputs: every file in ``<home>/inbox`` named after its source (``meldingen_*.csv``,
-``wijkteam_*.xlsx``). Outputs: ``core``/``quarantine``/``marts`` tables in the warehouse, one list
+``wijkteam_*.xlsx``, ``schulden_*.csv``; ``*_correctie_*`` files load as corrections). Outputs: ``core``/``quarantine``/``marts`` tables in the warehouse, one list
 per wijkteam in ``<home>/exports/<period>/``, and Prefect artifacts (flagged areas, load summary).
 Schedule: Mondays 06:00 Europe/Amsterdam (``prefect.yaml``); runs without a server in ephemeral mode.
 """
@@ -88,8 +88,8 @@ def weekly(home: str | None = None, today: str | None = None) -> WeeklyResult:
     sync_reference(h)
     files, ignored = inbox_files(h)
     for name in ignored:
-        logger.warning("inbox file %s matches no source and is left alone; name it meldingen_*.csv or "
-                       "wijkteam_*.xlsx", name)
+        logger.warning("inbox file %s matches no source and is left alone; name it meldingen_*.csv, "
+                       "wijkteam_*.xlsx or schulden_*.csv", name)
     result = WeeklyResult(run=None, ignored=ignored)  # type: ignore[arg-type]
     for i, (path, source) in enumerate(files, start=1):
         logger.info("[%d/%d] ingesting %s as %s", i, len(files), path.name, source)

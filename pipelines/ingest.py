@@ -42,6 +42,43 @@ class LoadResult:
                 f"{self.rows_quarantined} quarantined (load {self.load_id})")
 
 
+KEY = ["area_code", "signal", "period", "period_start"]
+COLUMNS = [*KEY, "count", "source", "load_id"]
+
+
+def _replace_periods(con: duckdb.DuckDBPyConnection, source: str, counts: pd.DataFrame) -> None:
+    """A delivery replaces everything this source had for the periods it covers (a new vintage)."""
+    for period, part in counts.groupby("period"):
+        con.execute(
+            "DELETE FROM core.signal_counts WHERE source = ? AND period = ? AND period_start BETWEEN ? AND ?",
+            [source, period, part["period_start"].min(), part["period_start"].max()],
+        )
+    insert_frame(con, "core.signal_counts", counts[COLUMNS])
+
+
+def _apply_correction(con: duckdb.DuckDBPyConnection, source: str, counts: pd.DataFrame, additive: bool) -> None:
+    """Corrected rows: added to existing counts (record sources) or replacing the same keys only."""
+    if counts.empty:
+        return
+    con.register("_wijkradar_new", counts[COLUMNS])
+    try:
+        if additive:
+            merged = con.execute(
+                "SELECT n.area_code, n.signal, n.period, n.period_start, n.count + coalesce(c.count, 0) AS count, "
+                "n.source, n.load_id FROM _wijkradar_new n LEFT JOIN core.signal_counts c "
+                "USING (area_code, signal, period, period_start)"
+            ).df()
+        else:
+            merged = counts[COLUMNS]
+        con.execute(
+            "DELETE FROM core.signal_counts c USING _wijkradar_new n WHERE c.area_code = n.area_code "
+            "AND c.signal = n.signal AND c.period = n.period AND c.period_start = n.period_start"
+        )
+    finally:
+        con.unregister("_wijkradar_new")
+    insert_frame(con, "core.signal_counts", merged)
+
+
 def content_hash(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as f:
@@ -52,8 +89,14 @@ def content_hash(path: Path) -> str:
 
 def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: Reference,
                 archive_dir: Path, today: pd.Timestamp | None = None,
-                max_failed_share: float = 0.5) -> LoadResult:
-    """Load one file of ``source``; raises IngestError / ValidationRefused with a clear message."""
+                max_failed_share: float = 0.5, mode: str | None = None) -> LoadResult:
+    """Load one file of ``source``; raises IngestError / ValidationRefused with a clear message.
+
+    ``mode`` ``replace`` (a delivery: its periods replace what this source had for them) or
+    ``correction`` (rows fixed after quarantine: added to the counts, or replacing only the same
+    keys for sources whose rows are counts per key). Default: ``correction`` when the file name
+    contains "correctie", else ``replace``.
+    """
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}; choose one of {sorted(SOURCES)}")
     module = SOURCES[source]
@@ -61,6 +104,9 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: Re
     if not path.is_file():
         raise FileNotFoundError(f"{path} does not exist; give the path of the file to load")
     today = pd.Timestamp.today().normalize() if today is None else pd.Timestamp(today)
+    mode = mode or ("correction" if "correctie" in path.name.lower() else "replace")
+    if mode not in ("replace", "correction"):
+        raise ValueError(f"unknown load mode {mode!r}; use replace or correction")
     digest = content_hash(path)
     known = con.execute("SELECT load_id FROM meta.loads WHERE content_hash = ?", [digest]).fetchall()
     if known:
@@ -97,16 +143,12 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: Re
         insert_frame(con, f"raw.{source}", raw_rows[["load_id", "row_number", *module.RAW_COLUMNS]])
         insert_frame(con, "quarantine.rows", quarantine_rows)
         periods_from = periods_to = None
-        for period, part in counts.groupby("period"):
-            lo, hi = part["period_start"].min(), part["period_start"].max()
-            con.execute(
-                "DELETE FROM core.signal_counts WHERE source = ? AND period = ? AND period_start BETWEEN ? AND ?",
-                [source, period, lo, hi],
-            )
-            periods_from = lo if periods_from is None else min(periods_from, lo)
-            periods_to = hi if periods_to is None else max(periods_to, hi)
-        insert_frame(con, "core.signal_counts",
-                     counts[["area_code", "signal", "period", "period_start", "count", "source", "load_id"]])
+        if len(counts):
+            periods_from, periods_to = counts["period_start"].min(), counts["period_start"].max()
+        if mode == "replace":
+            _replace_periods(con, source, counts)
+        else:
+            _apply_correction(con, source, counts, additive=module.ADDITIVE)
         con.execute(
             "INSERT INTO meta.loads VALUES (?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?)",
             [load_id, source, path.name, digest, len(raw), int(len(accepted)), len(quarantine_rows),

@@ -20,6 +20,11 @@ NAME = "meldingen"
 EXTENSIONS = {"csv", "txt", "xlsx"}
 PERIOD = "week"
 RAW_COLUMNS = ["melding_id", "created", "hoofdcategorie", "subcategorie", "area_code"]
+#: Corrections add to the counts (rows are single records or parts of a sum) or replace per key.
+ADDITIVE = True
+#: Headers of the quarantine export, so a corrected export loads as this source again.
+HEADERS_NL = {"melding_id": "Meldingnummer", "created": "Datum melding", "hoofdcategorie": "Hoofdcategorie",
+              "subcategorie": "Subcategorie", "area_code": "Buurtcode"}
 
 #: Accepted header names per canonical column (matched case-, accent- and punctuation-insensitively).
 ALIASES = {

@@ -21,6 +21,10 @@ NAME = "schulden"
 EXTENSIONS = {"csv", "txt", "xlsx"}
 SIGNAL = "betalingsachterstand"
 RAW_COLUMNS = ["area_code", "period", "creditor", "count"]
+#: Corrections add to the counts (rows are single records or parts of a sum) or replace per key.
+ADDITIVE = True
+#: Headers of the quarantine export, so a corrected export loads as this source again.
+HEADERS_NL = {"area_code": "Buurtcode", "period": "Maand", "creditor": "Schuldeiser", "count": "Aantal"}
 
 ALIASES = {
     "area_code": ("buurtcode", "buurt code", "cbs buurtcode", "area code"),

@@ -18,6 +18,10 @@ from pipelines.validate import Check, gx_expectations
 NAME = "wijkteam"
 EXTENSIONS = {"xlsx", "csv", "txt"}
 RAW_COLUMNS = ["area_code", "period", "signal", "count"]
+#: Corrections add to the counts (rows are single records or parts of a sum) or replace per key.
+ADDITIVE = False
+#: Headers of the quarantine export, so a corrected export loads as this source again.
+HEADERS_NL = {"area_code": "Buurtcode", "period": "Maand", "signal": "Signaal", "count": "Aantal"}
 
 ALIASES = {
     "area_code": ("buurtcode", "buurt code", "cbs buurtcode", "area code"),

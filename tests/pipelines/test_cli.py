@@ -59,3 +59,27 @@ def test_demo_prints_the_injected_issues_and_the_exports(home, prefect_harness):
     assert "Exports" in res.output and "2026-W47/de-weide.xlsx" in res.output
     flags = invoke(home, "flags", "--team", "zuid-oost").output
     assert "BU01185005 Zuid" in flags and "De Weide" not in flags
+
+
+def test_quarantine_list_export_and_a_corrected_file_loads_as_a_correction(home, tmp_path):
+    from pipelines.warehouse import connect
+
+    path = write_csv(tmp_path / "meldingen_w45.csv", ["Datum melding", "Hoofdcategorie", "Subcategorie", "Buurtcode"],
+                     [["03-11-2026", "Afval", "Zwerfafval", "BU01185000"], ["04-11-2026", "Afval", "Zwerfafval", "BU01185000"],
+                      ["04-11-2026", "Afval", "Zwerfafval", "BU0118500"], ["05-11-2026", "Afval", "Zwerfafval", "BU01185001"]])
+    assert invoke(home, "ingest", "--source", "meldingen", str(path), "--today", "2026-11-26").exit_code == 0
+    listed = invoke(home, "quarantine").output
+    assert "BU0118500" in listed and "area not in division 2024" in listed
+    out = invoke(home, "quarantine", "export", "--to", str(tmp_path / "fix"))
+    assert out.exit_code == 0, out.output
+    exported = list((tmp_path / "fix").glob("meldingen_correctie_*.csv"))
+    assert len(exported) == 1
+    fixed = exported[0].read_text(encoding="utf-8-sig").replace("BU0118500;", "BU01185000;")
+    exported[0].write_text(fixed, encoding="utf-8")
+    res = invoke(home, "ingest", "--source", "meldingen", str(exported[0]), "--today", "2026-11-26")
+    assert res.exit_code == 0 and "1 rows read, 1 accepted, 0 quarantined" in res.output
+    with connect(home.warehouse) as con:
+        got = con.execute("SELECT area_code, count FROM core.signal_counts ORDER BY 1").fetchall()
+        loads = con.execute("SELECT sum(rows_read), sum(rows_accepted), sum(rows_quarantined) FROM meta.loads").fetchone()
+    assert got == [("BU01185000", 3), ("BU01185001", 1)]      # 2 + the corrected one, not replaced
+    assert loads == (5, 4, 1)
