@@ -86,30 +86,41 @@ def _run_weekly(home: Home, today: Optional[str]) -> None:
 
 @app.command("ingest")
 def ingest_cmd(
-    file: Path = typer.Argument(..., help="The file to load."),
-    source: str = typer.Option(..., "--source", help="Source name: meldingen, wijkteam or schulden."),
+    file: Optional[str] = typer.Argument(None, help="The file to load; for politie: the service URL or an "
+                                         "archived payload folder (default: $WIJKRADAR_POLITIE_URL or the "
+                                         "dataderden.cbs.nl service)."),
+    source: str = typer.Option(..., "--source", help="Source name: meldingen, wijkteam, schulden or politie."),
     today: Optional[str] = typer.Option(None, help="Treat this date as today (jjjj-mm-dd)."),
+    gemeente: str = typer.Option("GM0118", help="Municipality code for network sources."),
 ) -> None:
-    """Load one file through ingest and validation (no scoring)."""
+    """Load one file (or one service download) through ingest and validation (no scoring)."""
     import pandas as pd
 
     from pipelines import reference
     from pipelines.ingest import ingest_file
-    from pipelines.sources import SOURCES
+    from pipelines.sources import NETWORK_SOURCES, SOURCES
     from pipelines.sources.common import IngestError
     from pipelines.validate import ValidationRefused
     from pipelines.warehouse import WarehouseBusy, connect
 
     if source not in SOURCES:
         _fail(f"unknown source {source!r}; choose one of: {', '.join(sorted(SOURCES))}")
-    if not file.is_file():
-        _fail(f"{file} does not exist; give the path of the file to load")
     home = _home()
+    ref = reference.Reference()
     try:
+        if source in NETWORK_SOURCES and (file is None or file.startswith(("http://", "https://"))):
+            module = SOURCES[source]
+            url = (file or module.base_url()).rstrip("/")
+            console.print(f"fetching {module.TABLE} for {gemeente} from {url}")
+            path = module.fetch(url, gemeente, ref, home.archive)
+            console.print(f"payload archived in {path}")
+        else:
+            if file is None or not Path(file).exists():
+                _fail(f"{file} does not exist; give the path of the file to load")
+            path = Path(file)
         with connect(home.warehouse) as con:
-            ref = reference.Reference()
             reference.sync(con, ref)
-            result = ingest_file(con, file, source, ref, home.archive,
+            result = ingest_file(con, path, source, ref, home.archive,
                                  today=pd.Timestamp(today) if today else None)
     except (IngestError, ValidationRefused, WarehouseBusy) as exc:
         _fail(str(exc))

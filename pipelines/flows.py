@@ -110,6 +110,34 @@ def weekly(home: str | None = None, today: str | None = None) -> WeeklyResult:
     return result
 
 
+@task(retries=2, retry_delay_seconds=[60, 300])
+def fetch_politie(home: Home, base_url: str, gemeente: str) -> Path:
+    """Download and archive the municipality's monthly police figures (network: retried with back-off)."""
+    from pipelines.sources import politie
+
+    return politie.fetch(base_url, gemeente, reference.Reference(), home.archive)
+
+
+@flow(name="monthly-police")
+def monthly_police(home: str | None = None, base_url: str | None = None, gemeente: str = "GM0118",
+                   today: str | None = None) -> WeeklyResult:
+    """Police-registered crime per buurt per month (47022NED): fetch, archive, validate, load, score."""
+    from pipelines.sources import politie
+
+    logger = get_run_logger()
+    h = resolve_home(home)
+    sync_reference(h)
+    folder = fetch_politie(h, base_url or politie.base_url(), gemeente)
+    logger.info("payload archived in %s", folder)
+    result = WeeklyResult(run=None)  # type: ignore[arg-type]
+    result.loads.append(ingest(h, folder, "politie", pd.Timestamp(today) if today else None))
+    logger.info(result.loads[-1].describe())
+    result.run = score(h)
+    result.exports = export(h, result.run)
+    publish(h, result)
+    return result
+
+
 def publish(home: Home, result: WeeklyResult) -> None:
     """Prefect artifacts: the flagged areas (table) and the load reconciliation (markdown)."""
     with connect(home.warehouse) as con:

@@ -46,6 +46,10 @@ KEY = ["area_code", "signal", "period", "period_start"]
 COLUMNS = [*KEY, "count", "source", "load_id"]
 
 
+def _columns(counts: pd.DataFrame) -> list[str]:
+    return COLUMNS + (["provisional"] if "provisional" in counts.columns else [])
+
+
 def _replace_periods(con: duckdb.DuckDBPyConnection, source: str, counts: pd.DataFrame) -> None:
     """A delivery replaces everything this source had for the periods it covers (a new vintage)."""
     for period, part in counts.groupby("period"):
@@ -53,7 +57,7 @@ def _replace_periods(con: duckdb.DuckDBPyConnection, source: str, counts: pd.Dat
             "DELETE FROM core.signal_counts WHERE source = ? AND period = ? AND period_start BETWEEN ? AND ?",
             [source, period, part["period_start"].min(), part["period_start"].max()],
         )
-    insert_frame(con, "core.signal_counts", counts[COLUMNS])
+    insert_frame(con, "core.signal_counts", counts[_columns(counts)])
 
 
 def _apply_correction(con: duckdb.DuckDBPyConnection, source: str, counts: pd.DataFrame, additive: bool) -> None:
@@ -69,7 +73,7 @@ def _apply_correction(con: duckdb.DuckDBPyConnection, source: str, counts: pd.Da
                 "USING (area_code, signal, period, period_start)"
             ).df()
         else:
-            merged = counts[COLUMNS]
+            merged = counts[_columns(counts)]
         con.execute(
             "DELETE FROM core.signal_counts c USING _wijkradar_new n WHERE c.area_code = n.area_code "
             "AND c.signal = n.signal AND c.period = n.period AND c.period_start = n.period_start"
@@ -80,10 +84,15 @@ def _apply_correction(con: duckdb.DuckDBPyConnection, source: str, counts: pd.Da
 
 
 def content_hash(path: Path) -> str:
+    """SHA-256 of a file, or of every file (name and bytes) of an archived payload folder."""
     h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for f in files:
+        if path.is_dir():
+            h.update(f.relative_to(path).as_posix().encode())
+        with f.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
     return h.hexdigest()
 
 
@@ -101,7 +110,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: Re
         raise ValueError(f"unknown source {source!r}; choose one of {sorted(SOURCES)}")
     module = SOURCES[source]
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise FileNotFoundError(f"{path} does not exist; give the path of the file to load")
     today = pd.Timestamp.today().normalize() if today is None else pd.Timestamp(today)
     mode = mode or ("correction" if "correctie" in path.name.lower() else "replace")
@@ -122,9 +131,13 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: Re
     counts["load_id"] = load_id
 
     target = archive_dir / source / f"{digest[:12]}__{path.name}"
-    if not target.exists():
+    already_archived = path.is_dir() and (archive_dir / source) in path.resolve().parents
+    if not target.exists() and not already_archived:
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(path, target)
+        if path.is_dir():
+            shutil.copytree(path, target)
+        else:
+            shutil.copy2(path, target)
 
     raw_rows = raw.assign(load_id=load_id)
     quarantined = raw.merge(verdict.failures, on="row_number")

@@ -104,6 +104,15 @@ class Reference:
         return changes
 
     @cached_property
+    def politie_types(self) -> pd.DataFrame:
+        """Police crime types (47022NED ``SoortMisdrijf``, unpadded) per catalogue signal."""
+        types = self._read("politie_soorten.csv")
+        unknown = sorted(set(types["signal"]) - set(self.catalogue["signal"]))
+        if unknown:
+            raise ReferenceError(f"politie_soorten.csv maps to unknown signal(s) {unknown}; add them to signalen.csv")
+        return types
+
+    @cached_property
     def categories(self) -> pd.DataFrame:
         cats = self._read("meldingen_categorieen.csv")
         unknown = sorted(set(cats["signal"]) - set(self.catalogue["signal"]))

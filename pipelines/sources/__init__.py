@@ -4,15 +4,17 @@ A source module exposes ``NAME``, ``RAW_COLUMNS``, ``read(path)`` (raw text rows
 ``row_number``), ``checks(frame, ref, today)`` (its Great Expectations suite), ``typed(raw, ref)``
 and ``to_counts(typed_accepted)``.
 """
-from pipelines.sources import meldingen, schulden, wijkteam
+from pipelines.sources import meldingen, politie, schulden, wijkteam
 
-SOURCES = {m.NAME: m for m in (meldingen, wijkteam, schulden)}
+SOURCES = {m.NAME: m for m in (meldingen, wijkteam, schulden, politie)}
+#: Sources fetched over the network rather than dropped in the inbox.
+NETWORK_SOURCES = {"politie"}
 
 
 def source_for_file(name: str):
     """The source a file in the inbox belongs to, by its name prefix (``meldingen_2026-W47.csv``)."""
     lower = name.lower()
     for key, module in SOURCES.items():
-        if lower.startswith(key) and lower.rsplit(".", 1)[-1] in module.EXTENSIONS:
+        if module.EXTENSIONS and lower.startswith(key) and lower.rsplit(".", 1)[-1] in module.EXTENSIONS:
             return module
     return None

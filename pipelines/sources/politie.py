@@ -1,0 +1,119 @@
+"""Police-registered crime per buurt per month (Politie table 47022NED on the CBS 'dataderden' catalog).
+
+Fetched over OData v3 for one municipality at a time (the ODataApi endpoint refuses more than
+10,000 rows): TypedDataSet filtered to its buurten, the mapped crime types and monthly periods,
+plus the Perioden code list (provisional status) and DataProperties (what an empty cell means).
+Every payload is archived before parsing; an archived folder can be ingested again offline.
+Yearly ``JJ00`` rows are never added to monthly ones: if the service sends them they are
+quarantined. A month marked provisional (``Voorlopig``) is stored as provisional; the definitive
+figures later replace it as a new vintage.
+"""
+from __future__ import annotations
+
+import os
+import urllib.parse
+from pathlib import Path
+
+import pandas as pd
+
+from pipelines.sources.common import IngestError, area_checks, resolve_area_codes
+from pipelines.sources.counts import count_checks
+from pipelines.sources.odata import archive_payload, fetch_pages, read_entity
+from pipelines.validate import Check, gx_expectations
+
+NAME = "politie"
+EXTENSIONS: set[str] = set()          # not an inbox source: fetched from the service
+TABLE = "47022NED"
+DEFAULT_BASE_URL = "https://dataderden.cbs.nl/ODataApi/OData"
+RAW_COLUMNS = ["area_code", "period", "crime_type", "value", "status"]
+ADDITIVE = False
+HEADERS_NL = {"area_code": "WijkenEnBuurten", "period": "Perioden", "crime_type": "SoortMisdrijf", "value": "Aantal"}
+MEASURE = "GeregistreerdeMisdrijven"
+
+
+def base_url() -> str:
+    return os.environ.get("WIJKRADAR_POLITIE_URL", DEFAULT_BASE_URL).rstrip("/")
+
+
+def query_url(base: str, gemeente: str, crime_types: list[str]) -> str:
+    types = " or ".join(f"SoortMisdrijf eq '{t:<6}'" for t in crime_types)
+    flt = (f"startswith(WijkenEnBuurten,'BU{gemeente[2:]}') and ({types}) and substring(Perioden,4,2) eq 'MM'")
+    return f"{base}/{TABLE}/TypedDataSet?$format=json&$filter={urllib.parse.quote(flt)}"
+
+
+def fetch(base: str, gemeente: str, ref, archive_dir: Path, **kw) -> Path:
+    """Download the municipality's monthly figures and metadata; returns the archived payload folder."""
+    types = sorted(ref.politie_types["soort_misdrijf"].unique())
+    pages = {
+        "TypedDataSet": fetch_pages(query_url(base, gemeente, types), **kw),
+        "Perioden": fetch_pages(f"{base}/{TABLE}/Perioden?$format=json", **kw),
+        "DataProperties": fetch_pages(f"{base}/{TABLE}/DataProperties?$format=json", **kw),
+    }
+    return archive_payload(pages, archive_dir / NAME)
+
+
+def read(path: Path) -> pd.DataFrame:
+    if not Path(path).is_dir():
+        raise IngestError(f"{path}: give the URL of the service or an archived payload folder of {TABLE}")
+    props = pd.DataFrame(read_entity(path, "DataProperties"))
+    topic = props[(props["Type"] == "Topic") & props["Key"].str.startswith(MEASURE)]
+    if topic.empty:
+        raise IngestError(f"{path}: DataProperties has no {MEASURE}_* topic; is this table {TABLE}?")
+    key, default = topic["Key"].iloc[0], topic["Default"].iloc[0]
+    status = {r["Key"].strip(): r.get("Status", "") for r in read_entity(path, "Perioden")}
+    rows = read_entity(path, "TypedDataSet")
+    frame = pd.DataFrame({
+        "area_code": [str(r.get("WijkenEnBuurten", "")) for r in rows],
+        "period": [str(r.get("Perioden", "")).strip() for r in rows],
+        "crime_type": [str(r.get("SoortMisdrijf", "")).strip() for r in rows],
+        "value": ["" if r.get(key) is None else str(r.get(key)) for r in rows],
+    })
+    frame["status"] = frame["period"].map(status).fillna("")
+    frame.attrs["default"] = default
+    frame.insert(0, "row_number", range(1, len(frame) + 1))
+    return frame
+
+
+def typed(raw: pd.DataFrame, ref) -> pd.DataFrame:
+    mapping = dict(zip(ref.politie_types["soort_misdrijf"], ref.politie_types["signal"]))
+    period = raw["period"]
+    monthly = period.str.fullmatch(r"\d{4}MM(0[1-9]|1[0-2])")
+    start = pd.to_datetime(period.where(monthly).str.replace("MM", "-", regex=False) + "-01", errors="coerce")
+    value = raw["value"].replace("", None)
+    if raw.attrs.get("default", "Zero") == "Zero":
+        value = value.fillna("0")            # the topic's Default says an empty cell means zero
+    count = pd.to_numeric(value, errors="coerce")
+    return pd.DataFrame({
+        "row_number": raw["row_number"],
+        "area_code": resolve_area_codes(raw["area_code"], ref),
+        "crime_type": raw["crime_type"],
+        "signal": raw["crime_type"].map(mapping),
+        "period_is_month": monthly,
+        "period_start": start,
+        "provisional": raw["status"].str.lower().str.contains("voorlopig"),
+        "count": count,
+        "count_fraction": count % 1,
+    })
+
+
+def checks(ref, today: pd.Timestamp) -> list[Check]:
+    gxe = gx_expectations()
+    return [
+        *area_checks(ref),
+        Check(gxe.ExpectColumnValuesToBeInSet(column="period_is_month", value_set=[True]),
+              "not a monthly period (yearly JJ00 rows are never added to monthly rows)"),
+        Check(gxe.ExpectColumnValuesToBeBetween(column="period_start", max_value=today.normalize()),
+              "the period lies in the future"),
+        Check(gxe.ExpectColumnValuesToNotBeNull(column="signal"), "crime type is not mapped in politie_soorten.csv"),
+        *count_checks(),
+        Check(gxe.ExpectCompoundColumnsToBeUnique(column_list=["area_code", "crime_type", "period_start"]),
+              "the same buurt, crime type and month occur more than once"),
+    ]
+
+
+def to_counts(accepted: pd.DataFrame) -> pd.DataFrame:
+    out = (accepted.groupby(["area_code", "signal", "period_start"], as_index=False)
+           .agg(count=("count", "sum"), provisional=("provisional", "any")))
+    out["period"] = "month"
+    out["count"] = out["count"].astype("int64")
+    return out[["area_code", "signal", "period", "period_start", "count", "provisional"]]

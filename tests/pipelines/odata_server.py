@@ -1,0 +1,121 @@
+"""A real local HTTP server that answers like the CBS/Politie OData v3 service (for tests only).
+
+Payloads have the real shapes: ``{"odata.metadata": ..., "value": [...], "odata.nextLink": ...}``,
+keys padded with spaces (``"1.1.1 "``, ``"GM0118    "``), nulls for empty cells, paging through
+``$skip``, and HTTP 500 "more than 10000 records" for an unfiltered TypedDataSet query.
+"""
+from __future__ import annotations
+
+import json
+import threading
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import numpy as np
+
+TABLE = "47022NED"
+PAGE = 1000
+DATA_PROPERTIES = [
+    {"odata.type": "Cbs.OData.Dimension", "ID": 0, "Position": 0, "ParentID": None, "Type": "Dimension",
+     "Key": "SoortMisdrijf", "Title": "Soort misdrijf", "Description": ""},
+    {"odata.type": "Cbs.OData.GeoDetail", "ID": 1, "Position": 1, "ParentID": None, "Type": "GeoDetail",
+     "Key": "WijkenEnBuurten", "Title": "Wijken en buurten", "Description": "Wijken en buurten (indeling 2024)",
+     "MapYear": 2019},
+    {"odata.type": "Cbs.OData.TimeDimension", "ID": 2, "Position": 2, "ParentID": None, "Type": "TimeDimension",
+     "Key": "Perioden", "Title": "Perioden", "Description": ""},
+    {"odata.type": "Cbs.OData.Topic", "ID": 3, "Position": 3, "ParentID": None, "Type": "Topic",
+     "Key": "GeregistreerdeMisdrijven_1", "Title": "Geregistreerde misdrijven", "Description": "...",
+     "Datatype": "Long", "Unit": "aantal", "Decimals": 0, "Default": "Zero", "PresentationType": "Absolute"},
+]
+
+
+def months(first_year=2024, last=(2026, 10)):
+    out = []
+    for y in range(first_year, last[0] + 1):
+        for m in range(1, 13):
+            if (y, m) <= last:
+                out.append(f"{y}MM{m:02d}")
+    return out
+
+
+def make_rows(buurten, types=("1.1.1", "1.4.3", "1.4.4", "1.4.5"), seed=5, extra_rows=()):
+    rng = np.random.default_rng(seed)
+    rows = []
+    for code in buurten:
+        for t in types:
+            for p in months():
+                v = int(rng.poisson(0.6))
+                rows.append({"ID": len(rows), "SoortMisdrijf": f"{t:<6}", "WijkenEnBuurten": f"{code:<10}",
+                             "Perioden": p, "GeregistreerdeMisdrijven_1": None if v == 0 and rng.random() < 0.5 else v})
+    rows.extend(extra_rows)
+    return rows
+
+
+class Service:
+    def __init__(self, rows, fail_first: int = 0, provisional=("2026MM09", "2026MM10")):
+        self.rows = rows
+        self.fail_first = fail_first
+        self.requests: list[str] = []
+        self.provisional = set(provisional)
+        handler = self._handler()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/ODataApi/OData"
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+    def _handler(self):
+        service = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def _send(self, code, doc):
+                body = json.dumps(doc).encode() if not isinstance(doc, bytes) else doc
+                self.send_response(code)
+                self.send_header("Content-Type", "application/json;charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_GET(self):
+                service.requests.append(self.path)
+                if service.fail_first > 0:
+                    service.fail_first -= 1
+                    return self._send(503, {"odata.error": {"message": {"value": "Service Unavailable"}}})
+                url = urllib.parse.urlsplit(self.path)
+                q = urllib.parse.parse_qs(url.query)
+                entity = url.path.rsplit("/", 1)[-1]
+                meta = f"{service.base}/{TABLE}/$metadata#Cbs.OData.WebAPI.{entity}"
+                if entity == "DataProperties":
+                    return self._send(200, {"odata.metadata": meta, "value": DATA_PROPERTIES})
+                if entity == "Perioden":
+                    value = [{"Key": p, "Title": p, "Description": "",
+                              "Status": "Voorlopig" if p in service.provisional else "Definitief"} for p in months()]
+                    return self._send(200, {"odata.metadata": meta, "value": value})
+                if entity == "TypedDataSet":
+                    flt = q.get("$filter", [""])[0]
+                    if "startswith(WijkenEnBuurten" not in flt:
+                        return self._send(500, {"odata.error": {"code": "", "message": {
+                            "lang": "nl-NL", "value": "De query levert meer dan 10000 records op (query returns more than 10000 records)"}}})
+                    skip = int(q.get("$skip", ["0"])[0])
+                    page = service.rows[skip: skip + PAGE]
+                    doc = {"odata.metadata": meta, "value": page}
+                    if skip + PAGE < len(service.rows):
+                        nxt = dict(q)
+                        nxt["$skip"] = [str(skip + PAGE)]
+                        doc["odata.nextLink"] = f"{service.base}/{TABLE}/TypedDataSet?" + urllib.parse.urlencode(nxt, doseq=True)
+                    return self._send(200, doc)
+                return self._send(404, {"odata.error": {"message": {"value": f"unknown entity set {entity}"}}})
+
+        return Handler

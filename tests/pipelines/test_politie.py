@@ -1,0 +1,88 @@
+"""Police crime over OData against a real local HTTP server: paging, padding, nulls, provisional, errors."""
+import pytest
+
+from pipelines import reference
+from pipelines.ingest import ingest_file
+from pipelines.sources import politie
+from pipelines.sources.common import IngestError
+from pipelines.sources.odata import SourceUnreachable, fetch_pages
+from pipelines.warehouse import connect, table_digest
+from tests.conftest import TODAY
+from tests.pipelines.odata_server import Service, make_rows
+
+
+@pytest.fixture(scope="module")
+def buurten():
+    return list(reference.Reference().buurten["area_code"])
+
+
+def load(home, path):
+    with connect(home.warehouse) as con:
+        ref = reference.Reference()
+        reference.sync(con, ref)
+        return ingest_file(con, path, "politie", ref, home.archive, today=TODAY)
+
+
+def test_fetch_follows_paging_archives_and_loads(home, buurten):
+    yearly = {"ID": 99999, "SoortMisdrijf": "1.1.1 ", "WijkenEnBuurten": "BU01185000", "Perioden": "2025JJ00",
+              "GeregistreerdeMisdrijven_1": 14}
+    rows = make_rows(buurten, extra_rows=[yearly])
+    with Service(rows) as svc:
+        folder = politie.fetch(svc.base, "GM0118", reference.Reference(), home.archive, backoff=0.01)
+        pages = sum(1 for r in svc.requests if "TypedDataSet" in r)
+    assert pages == -(-len(rows) // 1000) and pages > 5               # every page fetched
+    assert len(list(folder.glob("TypedDataSet.*.json"))) == pages     # and archived unchanged
+    result = load(home, folder)
+    assert (result.rows_read, result.rows_quarantined) == (len(rows), 1)
+    with connect(home.warehouse) as con:
+        q = con.execute("SELECT reason FROM quarantine.rows").fetchone()[0]
+        got = con.execute("SELECT signal, count(*), sum(count), sum(provisional::INT) FROM core.signal_counts "
+                          "GROUP BY 1 ORDER BY 1").fetchall()
+        one = con.execute("SELECT count FROM core.signal_counts WHERE area_code = 'BU01185000' "
+                          "AND signal = 'woninginbraak' AND period_start = '2025-01-01'").fetchone()[0]
+    assert "yearly JJ00 rows are never added" in q
+    n_months = 34
+    assert [(s, n) for s, n, _, _ in got] == [("geweld", 48 * n_months), ("woninginbraak", 48 * n_months)]
+    assert all(p == 48 * 2 for _, _, _, p in got)                     # 2026-09 and -10 are provisional
+    expected = sum(r["GeregistreerdeMisdrijven_1"] or 0 for r in rows if r["WijkenEnBuurten"].strip() == "BU01185000"
+                   and r["SoortMisdrijf"].strip() == "1.1.1" and r["Perioden"] == "2025MM01")
+    assert one == expected                                           # nulls count as zero (Default "Zero")
+    again = load(home, folder)
+    assert again.skipped
+
+
+def test_unfiltered_query_error_is_explained():
+    with Service(make_rows(["BU01185000"])) as svc:
+        with pytest.raises(IngestError, match="more than 10,000 rows; narrow the filter"):
+            fetch_pages(f"{svc.base}/47022NED/TypedDataSet?$format=json", backoff=0.01)
+
+
+def test_retries_after_server_errors_then_succeeds(home, buurten):
+    with Service(make_rows(buurten[:2]), fail_first=2) as svc:
+        folder = politie.fetch(svc.base, "GM0118", reference.Reference(), home.archive, backoff=0.01)
+    assert load(home, folder).rows_read == 2 * 4 * 34
+
+
+def test_unreachable_service_leaves_the_warehouse_untouched(home):
+    with connect(home.warehouse) as con:
+        reference.sync(con, reference.Reference())
+        before = table_digest(con)
+    with Service([]) as svc:
+        base = svc.base
+    with pytest.raises(SourceUnreachable, match="unreachable after 3 attempts.*nothing was loaded"):
+        politie.fetch(base, "GM0118", reference.Reference(), home.archive, backoff=0.01)
+    with connect(home.warehouse) as con:
+        assert table_digest(con) == before
+    assert not any((home.archive / "politie").glob("*"))          # no half archive either
+
+
+@pytest.mark.flow
+def test_monthly_police_flow_runs_in_prefect(home, buurten, prefect_harness):
+    from pipelines.flows import monthly_police
+
+    with Service(make_rows(buurten[:6])) as svc:
+        result = monthly_police(home=str(home.root), base_url=svc.base, today=str(TODAY.date()))
+    assert result.loads[0].rows_read == 6 * 4 * 34
+    with connect(home.warehouse) as con:
+        scored = con.execute("SELECT count(*) FROM marts.series_scores WHERE signal IN ('geweld', 'woninginbraak')").fetchone()[0]
+    assert scored > 0
