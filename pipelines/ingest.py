@@ -10,7 +10,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import shutil
+import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +43,13 @@ class LoadResult:
             return f"{self.file_name}: already loaded as {self.load_id}, skipped"
         return (f"{self.file_name}: {self.rows_read} rows read, {self.rows_accepted} accepted, "
                 f"{self.rows_quarantined} quarantined (load {self.load_id})")
+
+
+def _fault_point(name: str) -> None:
+    """Fault injection for the crash tests: pause here when ``WIJKRADAR_FAULT_PAUSE`` names this point."""
+    if os.environ.get("WIJKRADAR_FAULT_PAUSE") == name:
+        print(f"fault point {name} reached", file=sys.stderr, flush=True)
+        time.sleep(float(os.environ.get("WIJKRADAR_FAULT_SECONDS", "60")))
 
 
 KEY = ["area_code", "signal", "period", "period_start"]
@@ -155,6 +165,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: Re
     with transaction(con):
         insert_frame(con, f"raw.{source}", raw_rows[["load_id", "row_number", *module.RAW_COLUMNS]])
         insert_frame(con, "quarantine.rows", quarantine_rows)
+        _fault_point("ingest-mid-transaction")
         periods_from = periods_to = None
         if len(counts):
             periods_from, periods_to = counts["period_start"].min(), counts["period_start"].max()

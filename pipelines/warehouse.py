@@ -7,6 +7,7 @@ SQL files in ``pipelines/sql/``; each runs once, in its own transaction, and is 
 """
 from __future__ import annotations
 
+import os
 import re
 import time
 from contextlib import contextmanager
@@ -24,8 +25,13 @@ class WarehouseBusy(RuntimeError):
 
 
 @contextmanager
-def connect(path: Path, read_only: bool = False, wait_seconds: float = 60.0) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open the warehouse (creating and migrating it when writable); wait while another process holds it."""
+def connect(path: Path, read_only: bool = False, wait_seconds: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the warehouse (creating and migrating it when writable); wait while another process holds it.
+
+    The wait defaults to ``$WIJKRADAR_BUSY_WAIT`` seconds (60).
+    """
+    if wait_seconds is None:
+        wait_seconds = float(os.environ.get("WIJKRADAR_BUSY_WAIT", "60"))
     deadline = time.monotonic() + wait_seconds
     delay = 0.2
     while True:

@@ -1,0 +1,91 @@
+"""A killed ingest leaves the warehouse as it was; two ingests at once never corrupt it."""
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from pipelines import reference
+from pipelines.warehouse import connect, table_digest
+from tests.conftest import write_csv
+
+HEADER = ["Datum melding", "Hoofdcategorie", "Subcategorie", "Buurtcode"]
+
+
+def export(path, n, day="03-11-2026"):
+    return write_csv(path, HEADER, [[day, "Afval", "Zwerfafval", f"BU011850{i % 9:02d}"] for i in range(n)])
+
+
+def start_ingest(home, file, **env):
+    full = {**os.environ, "WIJKRADAR_HOME": str(home.root), **env}
+    return subprocess.Popen([sys.executable, "-m", "pipelines.cli", "ingest", "--source", "meldingen", str(file),
+                             "--today", "2026-11-26"], env=full, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+
+
+def wait_for(proc, marker, timeout=60):
+    deadline = time.monotonic() + timeout
+    for line in proc.stderr:
+        if marker in line:
+            return
+        if time.monotonic() > deadline:
+            break
+    raise AssertionError(f"{marker!r} never appeared")
+
+
+def digest(home):
+    with connect(home.warehouse) as con:
+        reference.sync(con, reference.Reference())
+        return table_digest(con)
+
+
+def test_sigkill_mid_load_leaves_the_warehouse_unchanged_and_a_rerun_completes(home, tmp_path):
+    export(tmp_path / "meldingen_first.csv", 50)
+    first = start_ingest(home, tmp_path / "meldingen_first.csv")
+    assert first.wait(120) == 0, first.stderr.read()
+    before = digest(home)
+    file = export(tmp_path / "meldingen_big.csv", 20_000, day="10-11-2026")
+    proc = start_ingest(home, file, WIJKRADAR_FAULT_PAUSE="ingest-mid-transaction")
+    wait_for(proc, "fault point ingest-mid-transaction reached")
+    proc.send_signal(signal.SIGKILL)                      # raw and quarantine rows are written, not committed
+    proc.wait(30)
+    assert proc.returncode == -signal.SIGKILL
+    assert digest(home) == before
+    rerun = start_ingest(home, file)
+    out, err = rerun.communicate(timeout=120)
+    assert rerun.returncode == 0, err
+    assert "20000 rows read, 20000 accepted, 0 quarantined" in out
+    with connect(home.warehouse) as con:
+        assert con.execute("SELECT count(*) FROM meta.loads").fetchone()[0] == 2
+        assert con.execute("SELECT sum(count) FROM core.signal_counts").fetchone()[0] == 20_050
+
+
+def test_second_ingest_waits_for_the_first_and_both_land(home, tmp_path):
+    a = start_ingest(home, export(tmp_path / "meldingen_a.csv", 100),
+                     WIJKRADAR_FAULT_PAUSE="ingest-mid-transaction", WIJKRADAR_FAULT_SECONDS="4")
+    wait_for(a, "fault point ingest-mid-transaction reached")
+    b = start_ingest(home, export(tmp_path / "meldingen_b.csv", 10, day="20-10-2026"))
+    out_a, err_a = a.communicate(timeout=120)
+    out_b, err_b = b.communicate(timeout=120)
+    assert a.returncode == 0 and b.returncode == 0, (err_a, err_b)
+    with connect(home.warehouse) as con:
+        loads = con.execute("SELECT rows_read, rows_accepted, rows_quarantined FROM meta.loads ORDER BY rows_read").fetchall()
+    assert loads == [(10, 10, 0), (100, 100, 0)]
+
+
+def test_second_ingest_gives_up_with_warehouse_busy(home, tmp_path):
+    a = start_ingest(home, export(tmp_path / "meldingen_a.csv", 100),
+                     WIJKRADAR_FAULT_PAUSE="ingest-mid-transaction", WIJKRADAR_FAULT_SECONDS="30")
+    try:
+        wait_for(a, "fault point ingest-mid-transaction reached")
+        b = start_ingest(home, export(tmp_path / "meldingen_b.csv", 10), WIJKRADAR_BUSY_WAIT="1")
+        out_b, _ = b.communicate(timeout=60)
+        assert b.returncode == 2
+        assert "warehouse busy" in out_b and "Wait for that run to finish" in out_b
+    finally:
+        a.kill()
+        a.wait()
+    with connect(home.warehouse) as con:
+        assert con.execute("SELECT count(*) FROM meta.loads").fetchone()[0] == 0
