@@ -42,6 +42,9 @@ def read_table(path: Path, sheet: str | int = 0) -> pd.DataFrame:
             frame = frame.map(_cell_text)
         elif suffix in (".csv", ".txt"):
             raw = path.read_bytes()
+            if b"\x00" in raw[:8192]:
+                raise IngestError(f"{path.name}: this is a binary file, not CSV text; export the data again as CSV "
+                                  "(semicolon- or comma-separated) or XLSX")
             for encoding in ("utf-8-sig", "cp1252"):
                 try:
                     text = raw.decode(encoding)
