@@ -89,9 +89,10 @@ def ingest_cmd(
     file: Optional[str] = typer.Argument(None, help="The file to load; for politie: the service URL or an "
                                          "archived payload folder (default: $WIJKRADAR_POLITIE_URL or the "
                                          "dataderden.cbs.nl service)."),
-    source: str = typer.Option(..., "--source", help="Source name: meldingen, wijkteam, schulden or politie."),
+    source: str = typer.Option(..., "--source", help="Source name: meldingen, wijkteam, schulden, politie or cbs-kwb."),
     today: Optional[str] = typer.Option(None, help="Treat this date as today (jjjj-mm-dd)."),
     gemeente: str = typer.Option("GM0118", help="Municipality code for network sources."),
+    year: list[int] = typer.Option([], "--year", help="cbs-kwb: year(s) to fetch (default: the latest)."),
 ) -> None:
     """Load one file (or one service download) through ingest and validation (no scoring)."""
     import pandas as pd
@@ -111,8 +112,9 @@ def ingest_cmd(
         if source in NETWORK_SOURCES and (file is None or file.startswith(("http://", "https://"))):
             module = SOURCES[source]
             url = (file or module.base_url()).rstrip("/")
-            console.print(f"fetching {module.TABLE} for {gemeente} from {url}")
-            path = module.fetch(url, gemeente, ref, home.archive)
+            console.print(f"fetching {source} for {gemeente} from {url}")
+            extra = {"years": year} if source == "cbs-kwb" and year else {}
+            path = module.fetch(url, gemeente, ref, home.archive, **extra)
             console.print(f"payload archived in {path}")
         else:
             if file is None or not Path(file).exists():

@@ -163,13 +163,16 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: Re
         }
     )
     with transaction(con):
-        insert_frame(con, f"raw.{source}", raw_rows[["load_id", "row_number", *module.RAW_COLUMNS]])
+        raw_table = getattr(module, "RAW_TABLE", source)
+        insert_frame(con, f"raw.{raw_table}", raw_rows[["load_id", "row_number", *module.RAW_COLUMNS]])
         insert_frame(con, "quarantine.rows", quarantine_rows)
         _fault_point("ingest-mid-transaction")
         periods_from = periods_to = None
         if len(counts):
             periods_from, periods_to = counts["period_start"].min(), counts["period_start"].max()
-        if mode == "replace":
+        if hasattr(module, "write_core"):             # sources that feed other core tables than counts
+            periods_from, periods_to = module.write_core(con, accepted, load_id)
+        elif mode == "replace":
             _replace_periods(con, source, counts)
         else:
             _apply_correction(con, source, counts, additive=module.ADDITIVE)

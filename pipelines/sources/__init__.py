@@ -4,11 +4,11 @@ A source module exposes ``NAME``, ``RAW_COLUMNS``, ``read(path)`` (raw text rows
 ``row_number``), ``checks(frame, ref, today)`` (its Great Expectations suite), ``typed(raw, ref)``
 and ``to_counts(typed_accepted)``.
 """
-from pipelines.sources import meldingen, politie, schulden, wijkteam
+from pipelines.sources import cbs_kwb, meldingen, politie, schulden, wijkteam
 
-SOURCES = {m.NAME: m for m in (meldingen, wijkteam, schulden, politie)}
+SOURCES = {m.NAME: m for m in (meldingen, wijkteam, schulden, politie, cbs_kwb)}
 #: Sources fetched over the network rather than dropped in the inbox.
-NETWORK_SOURCES = {"politie"}
+NETWORK_SOURCES = {"politie", "cbs-kwb"}
 
 
 def source_for_file(name: str):

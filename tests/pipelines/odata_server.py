@@ -51,14 +51,20 @@ def make_rows(buurten, types=("1.1.1", "1.4.3", "1.4.4", "1.4.5"), seed=5, extra
     return rows
 
 
+def politie_entities(rows, provisional=("2026MM09", "2026MM10")) -> dict[str, list]:
+    perioden = [{"Key": p, "Title": p, "Description": "", "Status": "Voorlopig" if p in provisional else "Definitief"}
+                for p in months()]
+    return {f"{TABLE}/TypedDataSet": rows, f"{TABLE}/Perioden": perioden, f"{TABLE}/DataProperties": DATA_PROPERTIES}
+
+
 class Service:
-    def __init__(self, rows, fail_first: int = 0, provisional=("2026MM09", "2026MM10")):
-        self.rows = rows
+    """Serves ``entities`` ({"<table>/<entity set>": rows}); TypedDataSet is paged and needs a filter."""
+
+    def __init__(self, entities: dict[str, list] | list, fail_first: int = 0):
+        self.entities = politie_entities(entities) if isinstance(entities, list) else entities
         self.fail_first = fail_first
         self.requests: list[str] = []
-        self.provisional = set(provisional)
-        handler = self._handler()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
@@ -81,7 +87,7 @@ class Service:
                 pass
 
             def _send(self, code, doc):
-                body = json.dumps(doc).encode() if not isinstance(doc, bytes) else doc
+                body = json.dumps(doc).encode()
                 self.send_response(code)
                 self.send_header("Content-Type", "application/json;charset=utf-8")
                 self.send_header("Content-Length", str(len(body)))
@@ -95,27 +101,24 @@ class Service:
                     return self._send(503, {"odata.error": {"message": {"value": "Service Unavailable"}}})
                 url = urllib.parse.urlsplit(self.path)
                 q = urllib.parse.parse_qs(url.query)
-                entity = url.path.rsplit("/", 1)[-1]
-                meta = f"{service.base}/{TABLE}/$metadata#Cbs.OData.WebAPI.{entity}"
-                if entity == "DataProperties":
-                    return self._send(200, {"odata.metadata": meta, "value": DATA_PROPERTIES})
-                if entity == "Perioden":
-                    value = [{"Key": p, "Title": p, "Description": "",
-                              "Status": "Voorlopig" if p in service.provisional else "Definitief"} for p in months()]
-                    return self._send(200, {"odata.metadata": meta, "value": value})
-                if entity == "TypedDataSet":
-                    flt = q.get("$filter", [""])[0]
-                    if "startswith(WijkenEnBuurten" not in flt:
-                        return self._send(500, {"odata.error": {"code": "", "message": {
-                            "lang": "nl-NL", "value": "De query levert meer dan 10000 records op (query returns more than 10000 records)"}}})
-                    skip = int(q.get("$skip", ["0"])[0])
-                    page = service.rows[skip: skip + PAGE]
-                    doc = {"odata.metadata": meta, "value": page}
-                    if skip + PAGE < len(service.rows):
-                        nxt = dict(q)
-                        nxt["$skip"] = [str(skip + PAGE)]
-                        doc["odata.nextLink"] = f"{service.base}/{TABLE}/TypedDataSet?" + urllib.parse.urlencode(nxt, doseq=True)
-                    return self._send(200, doc)
-                return self._send(404, {"odata.error": {"message": {"value": f"unknown entity set {entity}"}}})
+                table, entity = url.path.rstrip("/").split("/")[-2:]
+                rows = service.entities.get(f"{table}/{entity}")
+                if rows is None:
+                    return self._send(404, {"odata.error": {"message": {"value": f"unknown {table}/{entity}"}}})
+                meta = f"{service.base}/{table}/$metadata#Cbs.OData.WebAPI.{entity}"
+                if entity != "TypedDataSet":
+                    return self._send(200, {"odata.metadata": meta, "value": rows})
+                flt = q.get("$filter", [""])[0]
+                if "WijkenEnBuurten" not in flt:
+                    return self._send(500, {"odata.error": {"code": "", "message": {
+                        "lang": "nl-NL",
+                        "value": "De query levert meer dan 10000 records op (query returns more than 10000 records)"}}})
+                skip = int(q.get("$skip", ["0"])[0])
+                doc = {"odata.metadata": meta, "value": rows[skip: skip + PAGE]}
+                if skip + PAGE < len(rows):
+                    nxt = dict(q)
+                    nxt["$skip"] = [str(skip + PAGE)]
+                    doc["odata.nextLink"] = f"{service.base}/{table}/TypedDataSet?" + urllib.parse.urlencode(nxt, doseq=True)
+                return self._send(200, doc)
 
         return Handler

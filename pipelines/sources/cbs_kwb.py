@@ -1,0 +1,151 @@
+"""CBS Kerncijfers wijken en buurten (KWB), one table per year, over OData v3 into ``core.area_stats``.
+
+Per year: TableInfos, DataProperties and the TypedDataSet rows of one municipality (its GM, WK and
+BU codes). Keys are padded and stripped here; topics are matched by their stem
+(``AantalInwoners_5`` -> ``AantalInwoners``) because the numeric suffix changes between years;
+an empty cell becomes 0 only where the topic's ``Default`` is ``Zero`` and stays missing (with
+the reason Missing / Impossible) otherwise, so rounded-away and suppressed values are never
+zeros. ``IndelingswijzigingGemeenteWijkBuurt`` other than 1 marks a boundary change: those rows
+are flagged ``boundary_changed`` and must not be compared with earlier years.
+"""
+from __future__ import annotations
+
+import os
+import re
+import urllib.parse
+from pathlib import Path
+
+import pandas as pd
+
+from pipelines.sources.common import IngestError, normalise_area_code
+from pipelines.sources.odata import archive_payload, fetch_pages, read_entity
+from pipelines.validate import Check, gx_expectations
+from pipelines.warehouse import insert_frame
+
+NAME = "cbs-kwb"
+RAW_TABLE = "cbs_kwb"
+EXTENSIONS: set[str] = set()
+DEFAULT_BASE_URL = "https://opendata.cbs.nl/ODataApi/odata"
+#: KWB table per year (2022/2023 ids from CBS's catalogue naming; verify before relying on them).
+TABLES = {2015: "83220NED", 2016: "83487NED", 2017: "83765NED", 2018: "84286NED", 2019: "84583NED",
+          2020: "84799NED", 2021: "85039NED", 2022: "85318NED", 2023: "85618NED", 2024: "85984NED"}
+RAW_COLUMNS = ["table_id", "area_code", "year", "indicator", "value"]
+ADDITIVE = False
+HEADERS_NL = {"table_id": "Tabel", "area_code": "WijkenEnBuurten", "year": "Jaar", "indicator": "Onderwerp",
+              "value": "Waarde"}
+BOUNDARY = "IndelingswijzigingGemeenteWijkBuurt"
+
+
+def base_url() -> str:
+    return os.environ.get("WIJKRADAR_CBS_URL", DEFAULT_BASE_URL).rstrip("/")
+
+
+def fetch(base: str, gemeente: str, ref, archive_dir: Path, years: list[int] | None = None, **kw) -> Path:
+    """Download TableInfos, DataProperties and the municipality's rows for each year; archive them."""
+    years = years or [max(TABLES)]
+    unknown = [y for y in years if y not in TABLES]
+    if unknown:
+        raise IngestError(f"no KWB table known for year(s) {unknown}; known: {sorted(TABLES)}")
+    pages: dict[str, list[bytes]] = {}
+    flt = urllib.parse.quote(f"substring(WijkenEnBuurten,2,4) eq '{gemeente[2:]}'")
+    for year in years:
+        table = TABLES[year]
+        pages[f"{table}.TableInfos"] = fetch_pages(f"{base}/{table}/TableInfos?$format=json", **kw)
+        pages[f"{table}.DataProperties"] = fetch_pages(f"{base}/{table}/DataProperties?$format=json", **kw)
+        pages[f"{table}.TypedDataSet"] = fetch_pages(f"{base}/{table}/TypedDataSet?$format=json&$filter={flt}", **kw)
+    return archive_payload(pages, archive_dir / NAME)
+
+
+def _stem(key: str) -> str:
+    return re.sub(r"_\d+$", "", key)
+
+
+def read(path: Path) -> pd.DataFrame:
+    path = Path(path)
+    if not path.is_dir():
+        raise IngestError(f"{path}: give the URL of the CBS service or an archived KWB payload folder")
+    tables = sorted({f.name.split(".")[0] for f in path.glob("*.TypedDataSet.*.json")})
+    if not tables:
+        raise IngestError(f"{path}: no archived TypedDataSet pages; fetch the payload again")
+    frames = []
+    for table in tables:
+        year = {v: k for k, v in TABLES.items()}.get(table)
+        info = read_entity(path, f"{table}.TableInfos")
+        if info and re.fullmatch(r"\d{4}", str(info[0].get("Period", "")).strip()):
+            year = int(info[0]["Period"])
+        if year is None:
+            raise IngestError(f"{path}: cannot tell the year of table {table}; add it to TABLES in cbs_kwb.py")
+        props = pd.DataFrame(read_entity(path, f"{table}.DataProperties"))
+        topics = props[(props["Type"] == "Topic")]
+        numeric = topics[~topics["Datatype"].isin(["String"]) | topics["Key"].str.startswith(BOUNDARY)]
+        rows = pd.DataFrame(read_entity(path, f"{table}.TypedDataSet"))
+        keep = [k for k in numeric["Key"] if k in rows.columns]
+        long = rows.melt(id_vars=["WijkenEnBuurten"], value_vars=keep, var_name="indicator", value_name="value")
+        frames.append(pd.DataFrame({
+            "table_id": table,
+            "area_code": long["WijkenEnBuurten"].astype(str),
+            "year": str(year),
+            "indicator": long["indicator"],
+            "value": [("" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)) for v in long["value"]],
+        }))
+        meta = numeric.assign(stem=numeric["Key"].map(_stem))[["Key", "stem", "Unit", "Default"]]
+        frames[-1].attrs[table] = meta
+    raw = pd.concat(frames, ignore_index=True)
+    raw.attrs["meta"] = pd.concat([f.attrs[t] for f, t in zip(frames, tables)], ignore_index=True).drop_duplicates("Key")
+    raw.insert(0, "row_number", range(1, len(raw) + 1))
+    return raw
+
+
+def typed(raw: pd.DataFrame, ref) -> pd.DataFrame:
+    meta = raw.attrs["meta"].set_index("Key")
+    default = raw["indicator"].map(meta["Default"]).fillna("Missing")
+    value = pd.to_numeric(raw["value"].replace("", None), errors="coerce")
+    empty = raw["value"].eq("")
+    value = value.where(~(empty & default.eq("Zero")), 0.0)
+    area = normalise_area_code(raw["area_code"]).replace("", None)
+    boundary_rows = raw[raw["indicator"].str.startswith(BOUNDARY)]
+    changed = (boundary_rows.assign(area=area)
+               .set_index(["area", "year"])["value"].str.strip().ne("1"))
+    changed = changed[~changed.index.duplicated()]
+    key = pd.MultiIndex.from_arrays([area, raw["year"]])
+    return pd.DataFrame({
+        "row_number": raw["row_number"],
+        "area_code": area,
+        "year": raw["year"].astype(int),
+        "indicator": raw["indicator"].map(meta["stem"]),
+        "is_boundary_code": raw["indicator"].str.startswith(BOUNDARY),
+        "value": value,
+        "value_ok": empty | value.notna(),
+        "unit": raw["indicator"].map(meta["Unit"]),
+        "missing_reason": default.where(empty & ~default.eq("Zero")),
+        "boundary_changed": pd.Series(changed.reindex(key).fillna(False).to_numpy(), index=raw.index).astype(bool),
+    })
+
+
+def checks(ref, today: pd.Timestamp) -> list[Check]:
+    gxe = gx_expectations()
+    return [
+        Check(gxe.ExpectColumnValuesToNotBeNull(column="area_code"), "region code is empty"),
+        Check(gxe.ExpectColumnValuesToBeInSet(column="area_code", value_set=sorted(ref.areas["area_code"])),
+              "area not in division 2024 (not a gemeente, wijk or buurt of the reference areas)"),
+        Check(gxe.ExpectColumnValuesToBeInSet(column="value_ok", value_set=[True]), "value is not a number"),
+        Check(gxe.ExpectCompoundColumnsToBeUnique(column_list=["area_code", "year", "indicator"]),
+              "the same area, year and topic occur more than once"),
+    ]
+
+
+def to_counts(accepted: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(columns=["area_code", "signal", "period", "period_start", "count"])
+
+
+def write_core(con, accepted: pd.DataFrame, load_id: str) -> tuple:
+    """Replace the loaded years in ``core.area_stats`` (a new vintage of those years)."""
+    stats = accepted[~accepted["is_boundary_code"]]
+    years = sorted(stats["year"].unique().tolist())
+    for year in years:
+        con.execute("DELETE FROM core.area_stats WHERE year = ?", [int(year)])
+    insert_frame(con, "core.area_stats", stats[["area_code", "year", "indicator", "value", "unit", "missing_reason",
+                                                 "boundary_changed"]].assign(source=NAME, load_id=load_id))
+    if not years:
+        return None, None
+    return pd.Timestamp(years[0], 1, 1), pd.Timestamp(years[-1], 12, 31)

@@ -1,0 +1,73 @@
+"""CBS Kerncijfers wijken en buurten over OData against a local server with the real 85984NED schema."""
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from pipelines import reference
+from pipelines.cli import app
+from pipelines.warehouse import connect
+from tests.pipelines.odata_server import Service
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def kwb_entities(table="85984NED", year=2024, suffix_shift=0, changed=("BU01185300",)):
+    props = json.loads((FIXTURES / "85984NED_DataProperties.json").read_text())["value"]
+    if suffix_shift:   # another year's edition: same topics, other numeric suffixes
+        for p in props:
+            if p["Type"] == "Topic":
+                stem, n = p["Key"].rsplit("_", 1)
+                p["Key"] = f"{stem}_{int(n) + suffix_shift}"
+    key = {p["Key"].rsplit("_", 1)[0]: p["Key"] for p in props if p["Type"] == "Topic"}
+    codes = pd.read_csv(FIXTURES / "85984NED_WijkenEnBuurten_GM0118.csv", dtype=str, keep_default_na=False)
+    rng = np.random.default_rng(year)
+    rows = []
+    for i, code in enumerate(codes["Key"]):
+        rows.append({
+            **{p["Key"]: None for p in props if p["Type"] == "Topic"},   # real rows carry every topic
+            "ID": i, "WijkenEnBuurten": code, key["Gemeentenaam"]: "Hoogeveen                                ",
+            key["SoortRegio"]: "Buurt     ", key["Codering"]: code.strip() + "  ",
+            key["IndelingswijzigingGemeenteWijkBuurt"]: "2" if code.strip() in changed else "1",
+            key["AantalInwoners"]: int(rng.integers(100, 6000)) // 5 * 5,
+            key["GemiddeldInkomenPerInwoner"]: None,          # suppressed: fewer than 2,500 persons
+            key["WmoClienten"]: int(rng.integers(0, 300)),
+        })
+    info = [{"ID": 0, "Title": "Kerncijfers wijken en buurten", "Identifier": table, "Period": str(year)}]
+    return {f"{table}/TableInfos": info, f"{table}/DataProperties": props, f"{table}/TypedDataSet": rows}, key
+
+
+def test_two_years_with_different_suffixes_land_by_stem_with_missing_kept(home, tmp_path):
+    e24, k24 = kwb_entities()
+    e23, _ = kwb_entities("85618NED", 2023, suffix_shift=-1)
+    runner = CliRunner()
+    with Service({**e24, **e23}) as svc:
+        res = runner.invoke(app, ["--home", str(home.root), "ingest", "--source", "cbs-kwb", svc.base,
+                                  "--year", "2023", "--year", "2024"], catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    with connect(home.warehouse) as con:
+        got = con.execute("SELECT year, count(DISTINCT area_code), count(DISTINCT indicator) FROM core.area_stats "
+                          "GROUP BY 1 ORDER BY 1").fetchall()
+        inc = con.execute("SELECT value, missing_reason FROM core.area_stats WHERE area_code = 'BU01185000' "
+                          "AND year = 2024 AND indicator = 'GemiddeldInkomenPerInwoner'").fetchone()
+        pop = con.execute("SELECT value FROM core.area_stats WHERE area_code = 'GM0118' AND year = 2024 "
+                          "AND indicator = 'AantalInwoners'").fetchone()[0]
+        changed = con.execute("SELECT DISTINCT area_code FROM core.area_stats WHERE boundary_changed").fetchall()
+        loads = con.execute("SELECT rows_read, rows_accepted, rows_quarantined FROM meta.loads").fetchone()
+    assert [(y, a) for y, a, _ in got] == [(2023, 62), (2024, 62)]          # padded keys stripped, all levels
+    assert got[0][2] == got[1][2] > 80                                        # same topics by stem both years
+    assert inc == (None, "Impossible")                                        # empty stays missing, with reason
+    gm_row = next(r for r in e24["85984NED/TypedDataSet"] if r["WijkenEnBuurten"].strip() == "GM0118")
+    assert pop == gm_row[k24["AantalInwoners"]]
+    assert changed == [("BU01185300",)]
+    assert loads[0] == loads[1] + loads[2]
+
+
+def test_unfiltered_or_unknown_year_is_refused_clearly(home):
+    runner = CliRunner()
+    res = runner.invoke(app, ["--home", str(home.root), "ingest", "--source", "cbs-kwb", "http://127.0.0.1:9",
+                              "--year", "1999"])
+    assert res.exit_code == 2 and "no KWB table known for year(s) [1999]" in res.output
