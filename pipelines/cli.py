@@ -123,7 +123,7 @@ def ingest_cmd(
         with connect(home.warehouse) as con:
             reference.sync(con, ref)
             result = ingest_file(con, path, source, ref, home.archive,
-                                 today=pd.Timestamp(today) if today else None)
+                                 today=pd.Timestamp(today) if today else None, docs_root=home.docs)
     except (IngestError, ValidationRefused, WarehouseBusy) as exc:
         _fail(str(exc))
     console.print(result.describe())

@@ -61,7 +61,7 @@ def sync_reference(home: Home) -> bool:
 def ingest(home: Home, path: Path, source: str, today: pd.Timestamp | None) -> LoadResult:
     """Load one inbox file through validation into the warehouse."""
     with connect(home.warehouse) as con:
-        return ingest_file(con, path, source, reference.Reference(), home.archive, today=today)
+        return ingest_file(con, path, source, reference.Reference(), home.archive, today=today, docs_root=home.docs)
 
 
 @task

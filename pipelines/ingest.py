@@ -108,7 +108,8 @@ def content_hash(path: Path) -> str:
 
 def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: Reference,
                 archive_dir: Path, today: pd.Timestamp | None = None,
-                max_failed_share: float = 0.5, mode: str | None = None) -> LoadResult:
+                max_failed_share: float = 0.5, mode: str | None = None,
+                docs_root: Path | None = None) -> LoadResult:
     """Load one file of ``source``; raises IngestError / ValidationRefused with a clear message.
 
     ``mode`` ``replace`` (a delivery: its periods replace what this source had for them) or
@@ -134,7 +135,8 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: Re
 
     raw = module.read(path)
     frame = module.typed(raw, ref)
-    verdict = run_suite(source, frame, module.checks(ref, today), max_failed_share=max_failed_share)
+    verdict = run_suite(source, frame, module.checks(ref, today), max_failed_share=max_failed_share,
+                        docs_root=docs_root)
     accepted = frame[verdict.accepted.to_numpy()]
     counts = module.to_counts(accepted)
     counts["source"] = source

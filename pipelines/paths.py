@@ -37,6 +37,11 @@ class Home:
         return self.root / "exports"
 
     @property
+    def docs(self) -> Path:
+        """Great Expectations data docs (open ``docs/index.html`` in a browser; works offline)."""
+        return self.root / "docs"
+
+    @property
     def reports(self) -> Path:
         return self.root / "reports"
 

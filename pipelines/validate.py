@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -31,19 +32,30 @@ class Verdict:
 
 
 _lock = threading.Lock()
-_context = None
+_contexts: dict = {}
+SITE = "wijkradar"
 
 
-def _gx_context():
-    global _context
-    if _context is None:
+def _gx_context(docs_root: Path | None = None):
+    """An in-memory GX context, or a file context under ``<docs_root>/../gx`` that builds data docs."""
+    key = str(docs_root) if docs_root else None
+    if key not in _contexts:
         import great_expectations as gx
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
-        ctx = gx.get_context(mode="ephemeral")
+        if docs_root is None:
+            ctx = gx.get_context(mode="ephemeral")
+        else:
+            ctx = gx.get_context(mode="file", project_root_dir=str(docs_root.parent))
+            if SITE not in (ctx.get_site_names() or []):
+                ctx.add_data_docs_site(site_name=SITE, site_config={
+                    "class_name": "SiteBuilder",
+                    "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                    "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_root)},
+                })
         ctx.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
-        _context = ctx
-    return _context
+        _contexts[key] = ctx
+    return _contexts[key]
 
 
 def gx_expectations():
@@ -53,14 +65,20 @@ def gx_expectations():
     return gxe
 
 
-def run_suite(name: str, frame: pd.DataFrame, checks: list[Check], max_failed_share: float = 0.5) -> Verdict:
-    """Validate ``frame`` (must have a unique ``row_number`` column) against ``checks``."""
+def run_suite(name: str, frame: pd.DataFrame, checks: list[Check], max_failed_share: float = 0.5,
+              docs_root: Path | None = None) -> Verdict:
+    """Validate ``frame`` (must have a unique ``row_number`` column) against ``checks``.
+
+    With ``docs_root`` the validation runs through a checkpoint that updates the GX data docs
+    there (made to open offline).
+    """
     import great_expectations as gx
 
     if frame.empty:
         raise ValidationRefused("the file holds no data rows; check that you exported the right sheet or period")
+    result_format = {"result_format": "COMPLETE", "unexpected_index_column_names": ["row_number"]}
     with _lock:  # the GX context is not thread-safe
-        ctx = _gx_context()
+        ctx = _gx_context(docs_root)
         ds = ctx.data_sources.add_or_update_pandas("wijkradar")
         try:
             asset = ds.get_asset(name)
@@ -74,10 +92,19 @@ def run_suite(name: str, frame: pd.DataFrame, checks: list[Check], max_failed_sh
             gx.ExpectationSuite(name=name, expectations=[c.expectation for c in checks])
         )
         vd = ctx.validation_definitions.add_or_update(gx.ValidationDefinition(name=name, data=batch, suite=suite))
-        result = vd.run(
-            batch_parameters={"dataframe": frame},
-            result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["row_number"]},
-        )
+        if docs_root is None:
+            result = vd.run(batch_parameters={"dataframe": frame}, result_format=result_format)
+        else:
+            from great_expectations.checkpoint import UpdateDataDocsAction
+
+            from pipelines.docs import make_offline
+
+            cp = ctx.checkpoints.add_or_update(gx.Checkpoint(
+                name=name, validation_definitions=[vd], result_format=result_format,
+                actions=[UpdateDataDocsAction(name="data-docs", site_names=[SITE])]))
+            run = cp.run(batch_parameters={"dataframe": frame})
+            result = next(iter(run.run_results.values()))
+            make_offline(docs_root)
     failed: dict[int, tuple[str, list[str]]] = {}
     for check, res in zip(checks, result.results):
         if res.exception_info and res.exception_info.get("raised_exception"):
