@@ -113,6 +113,11 @@ class Reference:
         return types
 
     @cached_property
+    def neighbours(self) -> pd.DataFrame:
+        """Pairs of neighbouring buurten (both directions)."""
+        return self._read("buurt_buren.csv")[["area_code", "neighbour"]]
+
+    @cached_property
     def categories(self) -> pd.DataFrame:
         cats = self._read("meldingen_categorieen.csv")
         unknown = sorted(set(cats["signal"]) - set(self.catalogue["signal"]))

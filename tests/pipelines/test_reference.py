@@ -43,3 +43,15 @@ def test_sync_writes_once_per_version(home, ref):
         assert sync(con, ref) is True
         assert sync(con, ref) is False
         assert con.execute("SELECT count(*) FROM core.areas WHERE level = 'buurt'").fetchone()[0] == 48
+
+
+def test_neighbours_are_symmetric_and_cover_every_buurt(ref):
+    from pipelines.adjacency import build
+
+    nb = ref.neighbours
+    assert set(nb["area_code"]) == set(ref.buurten["area_code"])
+    pairs = set(zip(nb["area_code"], nb["neighbour"]))
+    assert all((b, a) in pairs for a, b in pairs)
+    assert ("BU01185101", "BU01185100") in pairs          # Kinholt borders Steenbergerweiden
+    rebuilt = build()
+    assert set(zip(rebuilt["area_code"], rebuilt["neighbour"])) == pairs   # the committed file is current
