@@ -75,7 +75,7 @@ def _run_weekly(home: Home, today: Optional[str]) -> None:
         console.print(f"  [red]! {name} refused:[/] {why}")
     note = " (unchanged: nothing new since this run)" if result.run.reused else ""
     console.print(f"\nrun [bold]{result.run.run_id}[/]{note}: {result.run.n_series} series, "
-                  f"{result.run.n_flags} flagged")
+                  f"{result.run.n_flags} areas on the lists")
     _print_flags(home, run_id=result.run.run_id)
     console.print("\n[bold]Exports[/]")
     for team, paths in result.exports.items():
@@ -135,17 +135,47 @@ def ingest_cmd(
 def flags(
     team: Optional[str] = typer.Option(None, "--team", help="Only this wijkteam."),
     period: Optional[str] = typer.Option(None, "--period", help="Run period, e.g. 2026-W47; default: latest run."),
+    format: str = typer.Option("table", "--format", help="table | csv | xlsx | html"),
 ) -> None:
-    """Print the latest flagged-area list (per wijkteam)."""
-    _print_flags(_home(), team=team, period=period)
+    """Print (or write) the flagged-area list of a run, per wijkteam."""
+    if format not in ("table", "csv", "xlsx", "html"):
+        _fail(f"unknown format {format!r}; choose table, csv, xlsx or html")
+    if format == "table":
+        _print_flags(_home(), team=team, period=period)
+        return
+    from pipelines import reference
+    from pipelines.export import export_run, team_list
+    from pipelines.runs import Run, read_flags
+    from pipelines.warehouse import connect
+
+    home = _home()
+    with connect(home.warehouse) as con:
+        reference.sync(con, reference.Reference())
+        where, args = ("WHERE run_period = ?", [period]) if period else ("", [])
+        got = con.execute(f"SELECT run_id, run_period, finished_at, n_series, n_scored, n_flags FROM meta.runs {where} "
+                          "ORDER BY finished_at DESC, run_id DESC LIMIT 1", args).fetchall()
+        if not got:
+            _fail("no run found" + (f" for period {period}" if period else "") + "; run the weekly flow first (wijkradar run)")
+        r = got[0]
+        run = Run(r[0], r[1], r[2], True, r[3], r[4], r[5])
+        teams = con.execute("SELECT wijkteam FROM core.wijkteams ORDER BY 1").df()["wijkteam"].tolist()
+        if team is not None and team not in teams:
+            _fail(f"unknown wijkteam {team!r}; choose one of: {', '.join(teams)}")
+        if format == "csv":
+            table = team_list(read_flags(con, run.run_id), team) if team else read_flags(con, run.run_id)
+            sys.stdout.write(table.to_csv(sep=";", index=False))
+            return
+        paths = export_run(con, home, run)
+    for t, files in paths.items():
+        if team is None or t == team:
+            console.print(next(p for p in files if p.suffix == f".{format}"))
 
 
 def _print_flags(home: Home, run_id: str | None = None, team: str | None = None, period: str | None = None) -> None:
+    from pipelines import reference
     from pipelines.export import team_list
     from pipelines.runs import read_flags
     from pipelines.warehouse import connect
-
-    from pipelines import reference
 
     with connect(home.warehouse) as con:
         reference.sync(con, reference.Reference())
@@ -165,13 +195,63 @@ def _print_flags(home: Home, run_id: str | None = None, team: str | None = None,
         if table_nl.empty:
             console.print(f"\n[bold]{title}[/]: geen opvallende signalen")
             continue
-        table = Table(title=title, title_justify="left", show_lines=False)
-        for col in ["Status", "Domein", "Buurt", "Signaal", "Periode", "Aantal", "Verwacht", "Grens", "Sinds"]:
-            table.add_column(col, no_wrap=col != "Buurt")
+        table = Table(title=title, title_justify="left", show_lines=True)
+        for col, width in [("Status", 11), ("Niveau", 8), ("Domein", 10), ("Buurt", 26), ("Sinds", 8), ("Toelichting", 80)]:
+            table.add_column(col, max_width=width, overflow="fold")
         for r in table_nl.itertuples(index=False):
-            table.add_row(r.Status, r.Domein, f"{r.Buurtcode} {r.Buurt}", r.Signaal, r.Periode, str(r.Aantal),
-                          f"{r.Verwacht:.1f}".replace(".", ","), str(r.Bovengrens), r.Sinds)
+            table.add_row(r.Status, r.Niveau, r.Domein, f"{r.Buurtcode} {r.Buurt}", r.Sinds, r.Toelichting)
         console.print(table)
+
+
+@app.command()
+def explain(
+    area_code: str = typer.Argument(..., help="Buurt code, e.g. BU01185005."),
+    period: Optional[str] = typer.Option(None, "--period", help="2026-W47 or 2026-10; default: the latest run's periods."),
+) -> None:
+    """One area's full evidence: every domain and every series, observed against expected."""
+    from models.calendar import parse_period_label
+    from pipelines.flag import current_cells, run_period
+    from pipelines.warehouse import connect
+
+    code = area_code.strip().upper()
+    with connect(_home().warehouse) as con:
+        if not con.execute("SELECT count(*) FROM core.areas WHERE area_code = ?", [code]).fetchone()[0]:
+            _fail(f"{area_code} is not an area of the reference division; use a code like BU01185005")
+        ev = con.execute("SELECT * FROM marts.area_evidence WHERE area_code = ?", [code]).df()
+        series = con.execute("SELECT s.*, c.label_nl, c.domain FROM marts.series_scores s JOIN core.signal_catalogue c "
+                             "USING (signal) WHERE area_code = ?", [code]).df()
+        name = con.execute("SELECT name, wijkteam FROM core.areas WHERE area_code = ?", [code]).fetchone()
+    if series.empty:
+        _fail(f"no scores for {code} yet; run the weekly flow first (wijkradar run)")
+    if period:
+        _, start = parse_period_label(period)
+    else:
+        _, start = run_period(series)
+    ev["period_start"] = pd_to_datetime(ev["period_start"])
+    series["period_start"] = pd_to_datetime(series["period_start"])
+    ev_now, s_now = current_cells(ev, start), current_cells(series, start)
+    console.print(f"[bold]{code} {name[0]}[/] (wijkteam {name[1]})")
+    t = Table(title="Evidence per domain", title_justify="left")
+    for col in ["domain", "period", "p (domain)", "q (FDR)", "level", "status", "since"]:
+        t.add_column(col)
+    for r in ev_now.sort_values("domain").itertuples(index=False):
+        t.add_row(r.domain, str(r.period_start.date()), f"{r.p_domain:.2g}", f"{r.q:.2g}", r.level or "-",
+                  r.status or "-", "" if r.since is None or str(r.since) == "NaT" else str(r.since)[:10])
+    console.print(t)
+    t = Table(title="Series", title_justify="left")
+    for col in ["signal", "domain", "period", "count", "expected", "upper", "p", "alarm", "method", "reason"]:
+        t.add_column(col, overflow="fold")
+    for r in s_now.sort_values(["domain", "pvalue"]).itertuples(index=False):
+        t.add_row(r.label_nl, r.domain, str(r.period_start.date()), str(r.count),
+                  "" if r.expected != r.expected else f"{r.expected:.1f}", "" if r.upper != r.upper else f"{r.upper:.0f}",
+                  "" if r.pvalue != r.pvalue else f"{r.pvalue:.2g}", "ja" if r.alarm else "", r.method, r.reason or "")
+    console.print(t)
+
+
+def pd_to_datetime(values):
+    import pandas as pd
+
+    return pd.to_datetime(values)
 
 
 quarantine_app = typer.Typer(help="Quarantined rows: list them (default) or export them for correction.",

@@ -1,22 +1,22 @@
-"""Flag: turn series scores into the flagged-area list of a run, with status and a Dutch explanation.
+"""Flag: from series scores to the flagged-area list of a run, per area and domain.
 
-The run's period is the latest ISO week with scores; monthly signals contribute their latest
-month that started on or before that week. A series is on the list while its episode is active:
-it alarms now, or it alarmed within the last ``hold_periods`` periods and is still elevated
-(upper-tail p-value below ``elevated_pvalue``). A flag is ``nieuw`` in the first period of its
-episode and ``aanhoudend`` after that; ``since`` is the start of the episode.
+Area evidence, false-discovery control and the lifecycle come from ``models.evidence``; this
+module picks the run's period, joins the wijkteams and writes the explanations. The run's period
+is the latest ISO week with scores; monthly signals contribute their latest month that started
+on or before that week.
 """
 from __future__ import annotations
 
 import pandas as pd
 
 from models.calendar import period_label
-from pipelines.reference import DOMAIN_NL
+from models.evidence import Budget, area_evidence, lifecycle
+from pipelines.explain import elevated_runs, explain
 
-UNIT_WORD = {"week": "week", "month": "maand"}
-
-#: Visible defaults of the list rules; recorded with every run.
-FLAG_SETTINGS = {"hold_periods": 3, "elevated_pvalue": 0.05}
+STATUS_ORDER = {"nieuw": 0, "verergerend": 1, "aanhoudend": 2, "opgelost": 3}
+LEVEL_ORDER = {"alarm": 0, "aandacht": 1, "": 2}
+FLAG_COLUMNS = ["run_period", "wijkteam", "area_code", "domain", "period", "period_start", "level", "status", "score",
+                "q", "since", "last_seen", "peak", "signals", "explanation", "explanation_en"]
 
 
 def run_period(scores: pd.DataFrame) -> tuple[str, pd.Timestamp]:
@@ -27,79 +27,34 @@ def run_period(scores: pd.DataFrame) -> tuple[str, pd.Timestamp]:
     return period_label(pd.Series([start]), period).iloc[0], start
 
 
-def _nl_number(x: float, decimals: int = 1) -> str:
-    return f"{x:.{decimals}f}".replace(".", ",")
+def current_cells(frame: pd.DataFrame, run_start: pd.Timestamp) -> pd.DataFrame:
+    """The run's period of every period type: the latest one that started on or before the run's week."""
+    parts = []
+    for _, part in frame.groupby("period"):
+        eligible = part[pd.to_datetime(part["period_start"]) <= run_start]
+        if len(eligible):
+            parts.append(eligible[eligible["period_start"] == eligible["period_start"].max()])
+    return pd.concat(parts) if parts else frame.iloc[0:0]
 
 
-def episodes(scores: pd.DataFrame, hold_periods: int = 3, elevated_pvalue: float = 0.05) -> pd.DataFrame:
-    """Mark each scored cell active or not and give its episode's start and length so far."""
-    s = scores.sort_values(["area_code", "signal", "period", "period_start"]).reset_index(drop=True)
-    s["period_start"] = pd.to_datetime(s["period_start"])
-    series = s["area_code"] + "|" + s["signal"] + "|" + s["period"]
-    pos = s.groupby(series).cumcount()
-    last_alarm = pos.where(s["alarm"]).groupby(series).ffill()
-    elevated = s["pvalue"].fillna(1.0) < elevated_pvalue
-    s["active"] = s["alarm"] | (elevated & ((pos - last_alarm) <= hold_periods))
-    starts = s["active"] & ~(s["active"].groupby(series).shift(fill_value=False))
-    episode = starts.cumsum().where(s["active"])
-    s["run_length"] = s["active"].astype(int).groupby(episode).cumsum().where(s["active"], 0)
-    s["since"] = s["period_start"].where(s["active"]).groupby(episode).transform("min")
-    return s
-
-
-def flag_areas(scores: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFrame,
-               hold_periods: int = FLAG_SETTINGS["hold_periods"],
-               elevated_pvalue: float = FLAG_SETTINGS["elevated_pvalue"]) -> pd.DataFrame:
-    """The flags of the run's period, ranked by score within each wijkteam."""
+def flag_run(scores: pd.DataFrame, ref, budget: Budget = Budget()) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Evidence for every period (``marts.area_evidence``) and the flags of the run's period."""
+    scores = scores.assign(period_start=pd.to_datetime(scores["period_start"]))
+    evidence = lifecycle(area_evidence(scores, ref.catalogue, ref.neighbours, budget), budget)
     label, run_start = run_period(scores)
-    s = episodes(scores, hold_periods, elevated_pvalue)
-
-    current = []
-    for period, part in s.groupby("period"):
-        eligible = part[part["period_start"] <= run_start]
-        if eligible.empty:
-            continue
-        current.append(eligible[eligible["period_start"] == eligible["period_start"].max()])
-    now = pd.concat(current) if current else s.iloc[0:0]
-    flags = now[now["active"]].copy()
-    if flags.empty:
-        return _empty(label)
-    flags = flags.merge(catalogue[["signal", "domain", "label_nl", "unit_nl"]], on="signal")
-    flags = flags.merge(areas[["area_code", "name", "wijkteam"]], on="area_code")
-    flags["status"] = flags["run_length"].map(lambda n: "nieuw" if n == 1 else "aanhoudend")
-    flags["explanation"] = [
-        _explain(r) for r in flags.itertuples(index=False)
-    ]
-    flags["run_period"] = label
-    flags = flags.sort_values(["wijkteam", "score", "area_code", "signal"], ascending=[True, False, True, True])
-    flags["expected"] = flags["expected"].astype(float)
-    flags["upper"] = flags["upper"].astype(float)
-    return flags[["run_period", "wijkteam", "area_code", "name", "signal", "domain", "label_nl", "period",
-                  "period_start", "count", "expected", "upper", "score", "status", "since", "explanation"]
-                 ].reset_index(drop=True)
-
-
-def _explain(r) -> str:
-    unit = UNIT_WORD[r.period]
-    text = (f"{r.label_nl}: {int(r.count)} {r.unit_nl}, verwacht {_nl_number(r.expected)} "
-            f"(bovengrens {int(r.upper)})")
-    if not r.alarm:
-        text += ", nog verhoogd"
-    elif "cusum" in (r.reason or ""):
-        text += f", geleidelijke stijging over meerdere {'weken' if r.period == 'week' else 'maanden'}"
-    if r.run_length > 1:
-        since = period_label(pd.Series([r.since]), r.period).iloc[0]
-        text += f"; {int(r.run_length)}e {unit} op rij, sinds {since}"
-    else:
-        text += f"; nieuw deze {unit}"
-    return text
-
-
-def _empty(label: str) -> pd.DataFrame:
-    return pd.DataFrame(columns=["run_period", "wijkteam", "area_code", "name", "signal", "domain", "label_nl",
-                                 "period", "period_start", "count", "expected", "upper", "score", "status",
-                                 "since", "explanation"]).assign(run_period=label)
-
-
-def domain_nl(domain: str) -> str:
-    return DOMAIN_NL.get(domain, domain)
+    now = current_cells(evidence, run_start)
+    flags = now[now["status"] != ""].merge(ref.areas[["area_code", "name", "wijkteam"]], on="area_code")
+    cells = elevated_runs(scores, budget.elevated_p, budget.min_count).merge(
+        ref.catalogue[["signal", "domain", "label_nl", "label_en", "unit_nl"]], on="signal")
+    names = dict(zip(ref.areas["area_code"], ref.areas["name"]))
+    nl, en, signals = [], [], []
+    for f in flags.itertuples(index=False):
+        text, sig = explain(f, cells, ref.neighbours, names, "nl")
+        nl.append(text)
+        en.append(explain(f, cells, ref.neighbours, names, "en")[0])
+        signals.append(", ".join(sig))
+    flags = flags.assign(run_period=label, explanation=nl, explanation_en=en, signals=signals)
+    flags = flags.assign(_l=flags["level"].map(LEVEL_ORDER), _s=flags["status"].map(STATUS_ORDER))
+    flags = flags.sort_values(["wijkteam", "_l", "_s", "score", "area_code", "domain"],
+                              ascending=[True, True, True, False, True, True]).drop(columns=["_l", "_s"])
+    return evidence, flags[FLAG_COLUMNS + ["name"]].reset_index(drop=True)

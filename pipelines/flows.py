@@ -19,7 +19,7 @@ from prefect import flow, get_run_logger, task  # noqa: E402
 from prefect.artifacts import create_markdown_artifact, create_table_artifact  # noqa: E402
 
 from pipelines import reference  # noqa: E402
-from pipelines.export import export_team_lists  # noqa: E402
+from pipelines.export import export_run  # noqa: E402
 from pipelines.ingest import LoadResult, ingest_file  # noqa: E402
 from pipelines.paths import Home, resolve_home  # noqa: E402
 from pipelines.runs import Run, read_flags, score_and_flag  # noqa: E402
@@ -73,11 +73,9 @@ def score(home: Home) -> Run:
 
 @task
 def export(home: Home, run: Run) -> dict[str, list[Path]]:
-    """Write one CSV and XLSX per wijkteam with only its own buurten."""
+    """Write one XLSX, CSV and HTML list per wijkteam with only its own buurten."""
     with connect(home.warehouse) as con:
-        flags = read_flags(con, run.run_id)
-        teams = con.execute("SELECT wijkteam, name FROM core.wijkteams ORDER BY wijkteam").df()
-    return export_team_lists(flags, teams, home.exports, run.run_period, run.run_id, run.finished_at)
+        return export_run(con, home, run)
 
 
 @flow(name="weekly-signals")
@@ -139,16 +137,23 @@ def monthly_police(home: str | None = None, base_url: str | None = None, gemeent
 
 
 def publish(home: Home, result: WeeklyResult) -> None:
-    """Prefect artifacts: the flagged areas (table) and the load reconciliation (markdown)."""
+    """Prefect artifacts under stable keys: a table per team, a summary, the load reconciliation."""
     with connect(home.warehouse) as con:
         flags = read_flags(con, result.run.run_id)
-    rows = [
-        {"wijkteam": r.wijkteam, "buurt": f"{r.area_code} {r.name}", "status": r.status,
-         "domein": r.domain, "toelichting": r.explanation}
-        for r in flags.itertuples(index=False)
-    ]
-    create_table_artifact(key="wijkradar-flagged-areas", table=rows or [{"toelichting": "geen signalen"}],
-                          description=f"Flagged areas, run {result.run.run_id} (period {result.run.run_period})")
+        teams = con.execute("SELECT wijkteam, name FROM core.wijkteams ORDER BY wijkteam").df()
+    for team, name in zip(teams["wijkteam"], teams["name"]):
+        own = flags[flags["wijkteam"] == team]
+        rows = [{"buurt": f"{r.area_code} {r.name}", "niveau": r.level, "status": r.status, "domein": r.domain,
+                 "toelichting": r.explanation} for r in own.itertuples(index=False)]
+        create_table_artifact(key=f"wijkradar-flags-{team}", table=rows or [{"toelichting": "geen opvallende signalen"}],
+                              description=f"{name}: run {result.run.run_id} (periode {result.run.run_period})")
+    summary = ["| status | " + " | ".join(["fysiek", "sociaal", "veiligheid"]) + " |", "|---|---|---|---|"]
+    for status in ("nieuw", "verergerend", "aanhoudend", "opgelost"):
+        counts = [int(((flags["status"] == status) & (flags["domain"] == d)).sum())
+                  for d in ("physical", "social", "safety")]
+        summary.append(f"| {status} | " + " | ".join(map(str, counts)) + " |")
+    create_markdown_artifact(key="wijkradar-summary", markdown="\n".join(summary),
+                             description=f"Flags per status and domain, run {result.run.run_id}")
     lines = ["| file | status | read | accepted | quarantined |", "|---|---|---|---|---|"]
     for ld in result.loads:
         status = "skipped (already loaded)" if ld.skipped else "loaded"

@@ -14,13 +14,14 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from pipelines.flag import FLAG_SETTINGS, flag_areas, run_period
+from models.evidence import Budget
+from pipelines.flag import FLAG_COLUMNS, flag_run, run_period
 from pipelines.reference import Reference
 from pipelines.score import detectors, read_counts, score_counts
 from pipelines.warehouse import insert_frame, transaction
 
 #: Bump when scoring or flagging logic changes in a way that changes results for the same inputs.
-LOGIC_VERSION = "1"
+LOGIC_VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class Run:
 def run_key(con: duckdb.DuckDBPyConnection, ref: Reference) -> tuple[str, list[str], dict]:
     loads = [r[0] for r in con.execute("SELECT load_id FROM meta.loads ORDER BY load_id").fetchall()]
     settings = {p: {"method": d.method, **d.get_params()} for p, d in detectors().items()}
-    settings["flags"] = FLAG_SETTINGS
+    settings["budget"] = Budget().as_dict()
     settings["reference_version"] = ref.version
     settings["logic_version"] = LOGIC_VERSION
     blob = json.dumps({"loads": loads, "settings": settings}, sort_keys=True)
@@ -57,15 +58,16 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference) -> Run:
     scored = score_counts(read_counts(con), buurten)
     label, _ = run_period(scored.scores)
     run_id = f"{label}-{key[:8]}"
-    flags = flag_areas(scored.scores, ref.areas, ref.catalogue)
-    flags_rows = flags.assign(run_id=run_id)[
-        ["run_id", "run_period", "wijkteam", "area_code", "signal", "domain", "period", "period_start", "count",
-         "expected", "upper", "score", "status", "since", "explanation"]
-    ]
+    evidence, flags = flag_run(scored.scores, ref, Budget())
+    flags_rows = flags.assign(run_id=run_id)[["run_id", *FLAG_COLUMNS]]
+    evidence_rows = evidence[["area_code", "domain", "period", "period_start", "p_domain", "q", "score", "level",
+                              "status", "since"]]
     finished = datetime.now().replace(microsecond=0)
     with transaction(con):
         con.execute("DELETE FROM marts.series_scores")
         insert_frame(con, "marts.series_scores", scored.scores)
+        con.execute("DELETE FROM marts.area_evidence")
+        insert_frame(con, "marts.area_evidence", evidence_rows)
         insert_frame(con, "marts.area_flags", flags_rows)
         con.execute(
             "INSERT INTO meta.runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -87,12 +89,13 @@ def read_flags(con: duckdb.DuckDBPyConnection, run_id: str | None = None, team: 
         run_id = got[0][0]
     flags = con.execute(
         """
-        SELECT f.*, a.name, c.label_nl
+        SELECT f.*, a.name
         FROM marts.area_flags f
         JOIN core.areas a USING (area_code)
-        JOIN core.signal_catalogue c USING (signal)
         WHERE f.run_id = ? AND (? IS NULL OR f.wijkteam = ?)
-        ORDER BY f.wijkteam, f.score DESC, f.area_code, f.signal
+        ORDER BY f.wijkteam, CASE f.level WHEN 'alarm' THEN 0 WHEN 'aandacht' THEN 1 ELSE 2 END,
+                 CASE f.status WHEN 'nieuw' THEN 0 WHEN 'verergerend' THEN 1 WHEN 'aanhoudend' THEN 2 ELSE 3 END,
+                 f.score DESC, f.area_code, f.domain
         """,
         [run_id, team, team],
     ).df()

@@ -45,11 +45,12 @@ def test_injected_sudden_rise_is_flagged_for_the_right_buurt_and_signal(weekly_r
     truth = pd.read_csv(weekly_run["files"].truth)
     rise = truth[truth["kind"] == "sudden_rise"].iloc[0]
     with connect(weekly_run["home"].warehouse) as con:
-        flags = con.execute("SELECT area_code, signal, wijkteam, status FROM marts.area_flags WHERE run_id = ?",
-                            [weekly_run["first"].run.run_id]).df()
-    hit = flags[(flags["area_code"] == rise["area_code"]) & (flags["signal"] == rise["signal"])]
+        flags = con.execute("SELECT area_code, domain, signals, wijkteam, status, level FROM marts.area_flags "
+                            "WHERE run_id = ?", [weekly_run["first"].run.run_id]).df()
+    hit = flags[(flags["area_code"] == rise["area_code"]) & flags["signals"].str.contains(rise["signal"])]
     assert len(hit) == 1
-    assert hit["wijkteam"].item() == "zuid-oost"
+    assert hit["wijkteam"].item() == "zuid-oost" and hit["domain"].item() == "physical"
+    assert hit["level"].item() == "alarm"
     assert weekly_run["first"].run.run_period == "2026-W47"
 
 
@@ -84,23 +85,31 @@ def test_each_team_export_holds_only_its_own_buurten(weekly_run, ref):
     for team, paths in exports.items():
         own = buurten[buurten["wijkteam"] == team]
         others = buurten[buurten["wijkteam"] != team]
-        csv_path, xlsx_path = paths
+        xlsx_path, csv_path, html_path = paths
         assert csv_path.parent.name == "2026-W47"
-        table = pd.read_csv(csv_path, sep=";", decimal=",", dtype=str)
+        table = pd.read_csv(csv_path, sep=";", dtype=str)
         if "Buurtcode" in table:
             assert set(table["Buurtcode"]) <= set(own["area_code"])
         wb = load_workbook(xlsx_path, read_only=True)
         cells = [str(c) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row if c is not None]
-        text = csv_path.read_text(encoding="utf-8-sig") + "\n".join(cells)
-        for code, name in zip(others["area_code"], others["name"]):
-            assert code not in text, f"{team} export shows {code} of another team"
-            if name not in set(own["name"]) and len(name) > 4:
-                assert f";{name};" not in text and name not in cells, f"{team} export shows {name}"
+        listed = [r[4] for r in load_workbook(xlsx_path, read_only=True)["Signalen"].iter_rows(min_row=5, values_only=True)
+                  if r[4]]
+        assert set(listed) <= set(own["area_code"])
+        page = html_path.read_text(encoding="utf-8")
+        assert "http://" not in page and "https://" not in page
+        for code in others["area_code"]:
+            for where, text in (("csv", csv_path.read_text(encoding="utf-8-sig")), ("xlsx", "\n".join(cells)),
+                                ("html", page)):
+                assert code not in text, f"{team} {where} shows {code} of another team"
 
 
 def test_flow_published_the_flagged_areas_artifact(weekly_run):
     from prefect.artifacts import Artifact
 
-    art = Artifact.get("wijkradar-flagged-areas")
+    art = Artifact.get("wijkradar-flags-zuid-oost")
     assert art is not None and art.type == "table"
     assert "BU01185005" in str(art.data)
+    other = Artifact.get("wijkradar-flags-dorpen-noord")
+    assert other is not None and "BU01185005" not in str(other.data)
+    summary = Artifact.get("wijkradar-summary")
+    assert summary is not None and summary.type == "markdown" and "fysiek" in str(summary.data)

@@ -61,6 +61,13 @@ def test_demo_prints_the_injected_issues_and_the_exports(home, prefect_harness):
     assert "Exports" in res.output and "2026-W47/de-weide.xlsx" in res.output
     flags = invoke(home, "flags", "--team", "zuid-oost").output
     assert "BU01185005 Zuid" in flags and "De Weide" not in flags
+    csv = invoke(home, "flags", "--team", "zuid-oost", "--format", "csv").output
+    assert csv.splitlines()[0].startswith("Rang;Status;Niveau;Domein;Buurtcode")
+    html_path = invoke(home, "flags", "--team", "de-weide", "--format", "html").output.strip()
+    assert html_path.endswith("de-weide.html") and "Kinholt" in open(html_path, encoding="utf-8").read()
+    explained = invoke(home, "explain", "BU01185005")
+    assert explained.exit_code == 0 and "Illegale afvaldump" in explained.output and "physical" in explained.output
+    assert invoke(home, "explain", "BU99999999").exit_code == 2
 
 
 def test_quarantine_list_export_and_a_corrected_file_loads_as_a_correction(home, tmp_path):
