@@ -53,28 +53,46 @@ class AutoDetector(Detector):
 
     def score_matrix(self, m: Matrix, eval_start: int | None = None):
         nouf = self.noufaily().fit()
-        base, base_ev = nouf.score_matrix(m, eval_start)
-        cus, _ = CusumDetector(self.cusum_shift, self.cusum_h, nouf).score_matrix(m, eval_start, (base, base_ev))
-        out = {k: base[k].copy() for k in ("count", "expected", "upper", "score", "pvalue", "alarm", "reason")}
+        out, base_ev = nouf.score_matrix(m, eval_start)          # updated in place below (memory)
+        cus, _ = CusumDetector(self.cusum_shift, self.cusum_h, nouf).score_matrix(m, eval_start, (out, base_ev))
+        only_cusum = base_ev & cus["alarm"] & ~out["alarm"]
+        np.fmin(out["pvalue"], cus["pvalue"], out=out["pvalue"], where=base_ev)
+        out["alarm"] |= base_ev & cus["alarm"]
         out["method"] = np.where(base_ev, "noufaily+cusum", "").astype(object)
-        out["pvalue"] = np.where(base_ev, np.fmin(base["pvalue"], cus["pvalue"]), np.nan)
-        only_cusum = base_ev & cus["alarm"] & ~base["alarm"]
-        out["alarm"] = base["alarm"] | (base_ev & cus["alarm"])
         reasons = out["reason"]
         for s, t in zip(*np.nonzero(base_ev & cus["alarm"])):
             note = f"cusum: sustained rise (sum {cus['cusum'][s, t]:.1f} > {self.cusum_h:g})"
             reasons[s, t] = note if only_cusum[s, t] or not reasons[s, t] else f"{reasons[s, t]}; {note}"
+        del cus
 
-        c2, c2_ev = EarsDetector("C2").score_matrix(m, eval_start)
-        c2_sparse, _ = EarsDetector("C2", min_sd=1.0).score_matrix(m, eval_start)
-        short = c2_ev & ~base_ev
+        ears = EarsDetector("C2")
+        short = _evaluable(m, ears.history_needed, eval_start) & ~base_ev
         if short.any():
+            # EARS only on the columns that need it (series with too little history for the seasonal baseline)
+            cols = np.flatnonzero(short.any(axis=0))
+            lo = max(0, cols.min() - ears.history_needed)
+            sub = Matrix(m.keys, m.first_index + lo, m.counts[:, lo: cols.max() + 1])
+            c2, _ = ears.score_matrix(sub)
+            c2_sparse, _ = EarsDetector("C2", min_sd=1.0).score_matrix(sub)
+            part = short[:, lo: cols.max() + 1]
             sparse = c2["expected"] < self.ears_min_mean
             need = nouf.history_needed
-            for det_out, mask, level in ((c2, short & ~sparse, ""), (c2_sparse, short & sparse, "sparse counts; ")):
+            for det_out, mask, level in ((c2, part & ~sparse, ""), (c2_sparse, part & sparse, "sparse counts; ")):
                 for k in ("expected", "upper", "score", "pvalue", "alarm"):
-                    out[k][mask] = det_out[k][mask]
-                out["method"][mask] = "ears-c2"
-                out["reason"][mask] = f"{level}history shorter than the {need + 1} periods noufaily needs"
-        evaluated = base_ev | short
-        return out, evaluated
+                    out[k][:, lo: cols.max() + 1][mask] = det_out[k][mask]
+                out["method"][:, lo: cols.max() + 1][mask] = "ears-c2"
+                out["reason"][:, lo: cols.max() + 1][mask] = f"{level}history shorter than the {need + 1} periods noufaily needs"
+        return out, base_ev | short
+
+
+def _evaluable(m: Matrix, history: int, eval_start: int | None) -> np.ndarray:
+    """Cells with ``history`` observed periods before them (and at or after ``eval_start``)."""
+    finite = np.isfinite(m.counts)
+    S, T = finite.shape
+    csum = np.concatenate([np.zeros((S, 1)), np.cumsum(finite, axis=1)], axis=1)
+    ok = np.zeros((S, T), dtype=bool)
+    if T > history:
+        ok[:, history:] = (csum[:, history + 1:] - csum[:, : T - history]) == history + 1
+    if eval_start is not None:
+        ok[:, : max(0, eval_start - m.first_index)] = False
+    return ok

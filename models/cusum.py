@@ -47,6 +47,7 @@ class CusumDetector(Detector):
         return self._baseline().history_needed
 
     def score_matrix(self, m: Matrix, eval_start: int | None = None, baseline_out=None):
+        companion = baseline_out is not None   # called by auto on its own baseline: return only the chart
         if baseline_out is None:
             baseline_out = self._baseline().fit().score_matrix(m, eval_start)
         base, evaluated = baseline_out
@@ -70,11 +71,11 @@ class CusumDetector(Detector):
             stat[ev, t] = now
             alarm[np.flatnonzero(ev)[fired], t] = True
             cum[ev] = np.where(fired, 0.0, now)  # reset after an alarm
-        score = (y - mu) / np.maximum(upper - mu, 0.5)
-        out = {
-            "count": y, "expected": mu, "upper": upper, "score": score,
-            "pvalue": np.exp(-np.nan_to_num(stat, nan=0.0)), "alarm": alarm, "cusum": stat,
-            "method": np.full((S, T), self.method, dtype=object),
-            "reason": np.full((S, T), "", dtype=object),
-        }
+        out = {"alarm": alarm, "cusum": stat, "pvalue": np.exp(-np.nan_to_num(stat, nan=0.0)), "upper": upper}
+        if not companion:              # as a detector of its own it fills the whole contract
+            out.update({
+                "count": y, "expected": mu, "score": (y - mu) / np.maximum(upper - mu, 0.5),
+                "method": np.full((S, T), self.method, dtype=object),
+                "reason": np.full((S, T), "", dtype=object),
+            })
         return out, evaluated & np.isfinite(mu)

@@ -161,11 +161,11 @@ class NoufailyDetector(Detector):
             window_ok[:, : max(0, eval_start - m.first_index)] = False
         s_idx, t_idx = np.nonzero(window_ok)
 
-        out = {k: np.full((S, T), np.nan) for k in ("count", "expected", "upper", "score", "pvalue", "phi")}
+        out = {k: np.full((S, T), np.nan) for k in ("expected", "upper", "score", "pvalue", "phi")}
         out["alarm"] = np.zeros((S, T), dtype=bool)
         out["method"] = np.full((S, T), self.method, dtype=object)
         out["reason"] = np.full((S, T), "", dtype=object)
-        out["count"] = np.where(finite, y, np.nan)
+        out["count"] = y                     # already NaN outside each series; not copied (memory)
 
         chunks = [(s_idx[lo: lo + self.chunk_size], t_idx[lo: lo + self.chunk_size])
                   for lo in range(0, len(s_idx), self.chunk_size)]
