@@ -33,7 +33,8 @@ class Budget:
     min_count: int = 3                   # a series with fewer counts this period gives no evidence
     persistence: tuple[int, int] = (2, 3)
     elevated_p: float = 0.05             # "elevated": a series of the domain has p * (number of series) <= this
-    resolve_after: int = 2               # quiet periods before an episode is ``opgelost``
+    resolve_after_weeks: int = 3         # periods off the list before an episode is ``opgelost``
+    resolve_after_months: int = 2
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -124,8 +125,8 @@ def lifecycle(evidence: pd.DataFrame, budget: Budget = Budget()) -> pd.DataFrame
     """Episodes over time per area, domain and period type.
 
     An episode starts at a period with a level (``alarm`` or ``aandacht``) and stays open while
-    the area-domain is listed or still elevated; after ``resolve_after`` periods back at the
-    expected level it is ``opgelost`` (shown once). Status per period: ``nieuw`` (first period),
+    the area-domain was listed within the last ``resolve_after`` periods (3 weeks, 2 months);
+    the first period after that it is ``opgelost`` (shown once). Status per period: ``nieuw`` (first period),
     ``verergerend`` (an alarm above the episode's earlier peak), ``aanhoudend`` (otherwise inside
     the episode), ``opgelost``. Adds ``status``, ``since``, ``last_seen`` and ``peak`` columns.
     """
@@ -133,9 +134,9 @@ def lifecycle(evidence: pd.DataFrame, budget: Budget = Budget()) -> pd.DataFrame
     keys = [ev["area_code"], ev["domain"], ev["period"]]
     pos = ev.groupby(keys, sort=False).cumcount()
     listed = ev["level"] != ""
-    keep = listed | ev["elevated"]
-    gap = pos - pos.where(keep).groupby(keys, sort=False).ffill()
-    candidate = gap.notna() & (gap < budget.resolve_after)
+    resolve_after = np.where(ev["period"] == "month", budget.resolve_after_months, budget.resolve_after_weeks)
+    gap = pos - pos.where(listed).groupby(keys, sort=False).ffill()
+    candidate = gap.notna() & (gap < resolve_after)
     seg_start = candidate & ~candidate.groupby(keys, sort=False).shift(fill_value=False)
     segment = seg_start.cumsum().where(candidate)
     first_listed = pos.where(listed).groupby(segment).transform("min")
@@ -143,7 +144,7 @@ def lifecycle(evidence: pd.DataFrame, budget: Budget = Budget()) -> pd.DataFrame
     # the period right after an episode's segment ends (gap reaches resolve_after) resolves it
     last_segment = segment.groupby(keys, sort=False).ffill()
     had_episode = first_listed.groupby(keys, sort=False).ffill().notna() & last_segment.notna()
-    resolved = (gap == budget.resolve_after) & had_episode & (
+    resolved = (gap == resolve_after) & had_episode & (
         first_listed.groupby(last_segment).transform("max").reindex(ev.index).notna())
     start = open_ & ~open_.groupby(keys, sort=False).shift(fill_value=False)
     episode = start.cumsum().where(open_)

@@ -36,10 +36,9 @@ def demo_settings() -> tuple[pd.DataFrame, pd.DataFrame]:
     return rates, events
 
 
-def write_demo_inbox(home: Home, ref: Reference, end: pd.Timestamp = DEMO_END, years: int = 5,
-                     seed: int = DEMO_SEED, areas: list[str] | None = None,
-                     events: pd.DataFrame | None = None) -> DemoFiles:
-    """Generate the demo and write its inbox files; same arguments give byte-identical files."""
+def demo_counts(ref: Reference, end: pd.Timestamp = DEMO_END, years: int = 5, seed: int = DEMO_SEED,
+                areas: list[str] | None = None, events: pd.DataFrame | None = None):
+    """The demo's weekly and monthly counts and truth (before they are written as files)."""
     rates, default_events = demo_settings()
     events = default_events if events is None else events
     buurten = ref.buurten[["area_code", "population"]].astype({"population": float})
@@ -51,7 +50,14 @@ def write_demo_inbox(home: Home, ref: Reference, end: pd.Timestamp = DEMO_END, y
     weekly, monthly = signals[signals["frequency"] == "week"], signals[signals["frequency"] == "month"]
     w_counts, w_truth = simulate_counts(buurten, weekly, events, end=end, years=years, seed=seed)
     m_counts, m_truth = simulate_counts(buurten, monthly, events, end=month_end, years=years, seed=seed + 1)
+    return w_counts, m_counts, w_truth, m_truth, month_end
 
+
+def write_demo_inbox(home: Home, ref: Reference, end: pd.Timestamp = DEMO_END, years: int = 5,
+                     seed: int = DEMO_SEED, areas: list[str] | None = None,
+                     events: pd.DataFrame | None = None) -> DemoFiles:
+    """Generate the demo and write its inbox files; same arguments give byte-identical files."""
+    w_counts, m_counts, w_truth, m_truth, month_end = demo_counts(ref, end, years, seed, areas, events)
     home.inbox.mkdir(parents=True, exist_ok=True)
     home.reports.mkdir(parents=True, exist_ok=True)
     week = period_label(pd.Series([end]), "week").iloc[0]

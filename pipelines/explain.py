@@ -33,7 +33,8 @@ def elevated_runs(series: pd.DataFrame, elevated_p: float, min_count: int = 1) -
     return s
 
 
-def explain(flag, cells: pd.DataFrame, neighbours: pd.DataFrame, names: dict, lang: str = "nl") -> tuple[str, list[str]]:
+def explain(flag, cells: pd.DataFrame, neighbours: pd.DataFrame, names: dict, lang: str = "nl",
+            teams: dict | None = None) -> tuple[str, list[str]]:
     """Text for one flag (a row with area_code, domain, period, period_start, status, since, last_seen).
 
     ``cells``: :func:`elevated_runs` output joined with the catalogue (label_nl/label_en, unit_nl, domain).
@@ -73,6 +74,15 @@ def explain(flag, cells: pd.DataFrame, neighbours: pd.DataFrame, names: dict, la
         also = cells[cells["area_code"].isin(nb) & cells["signal"].isin(signals) & cells["elevated"]
                      & (cells["period_start"] == flag.period_start)]
         if len(also):
-            who = ", ".join(sorted({names.get(a, a) for a in also["area_code"]}))
-            text += (f" Ook verhoogd in de buurbuurt(en): {who}." if lang == "nl" else f" Also elevated next door: {who}.")
+            # a team's list names only its own buurten; neighbours of other teams are counted, not named
+            team = getattr(flag, "wijkteam", None)
+            areas = set(also["area_code"])
+            own = sorted({names.get(a, a) for a in areas if teams is None or teams.get(a) == team})
+            other = len([a for a in areas if teams is not None and teams.get(a) != team])
+            if own:
+                text += (f" Ook verhoogd in de buurbuurt(en): {', '.join(own)}." if lang == "nl"
+                         else f" Also elevated next door: {', '.join(own)}.")
+            if other:
+                text += (f" Ook verhoogd in {other} aangrenzende buurt(en) van een ander wijkteam." if lang == "nl"
+                         else f" Also elevated in {other} adjacent buurt(en) of another wijkteam.")
     return text, signals

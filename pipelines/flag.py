@@ -28,12 +28,26 @@ def run_period(scores: pd.DataFrame) -> tuple[str, pd.Timestamp]:
 
 
 def current_cells(frame: pd.DataFrame, run_start: pd.Timestamp) -> pd.DataFrame:
-    """The run's period of every period type: the latest one that started on or before the run's week."""
+    """The run's period of every period type: its week, and the latest month complete by the week's end.
+
+    A monthly flag stays on the weekly lists until the next month is in; after its first week it
+    reads ``aanhoudend`` instead of ``nieuw`` (the team has seen it already).
+    """
+    week_end = run_start + pd.Timedelta(days=6)
     parts = []
-    for _, part in frame.groupby("period"):
-        eligible = part[pd.to_datetime(part["period_start"]) <= run_start]
+    for period, part in frame.groupby("period"):
+        starts = pd.to_datetime(part["period_start"])
+        if period == "month":
+            ends = starts + pd.offsets.MonthEnd(0)
+            eligible = part[ends <= week_end]
+        else:
+            eligible = part[starts <= run_start]
         if len(eligible):
-            parts.append(eligible[eligible["period_start"] == eligible["period_start"].max()])
+            now = eligible[eligible["period_start"] == eligible["period_start"].max()].copy()
+            if period == "month" and "status" in now:
+                shown_before = pd.to_datetime(now["period_start"]) + pd.offsets.MonthEnd(0) <= week_end - pd.Timedelta(days=7)
+                now.loc[shown_before & (now["status"] == "nieuw"), "status"] = "aanhoudend"
+            parts.append(now)
     return pd.concat(parts) if parts else frame.iloc[0:0]
 
 
@@ -47,11 +61,12 @@ def flag_run(scores: pd.DataFrame, ref, budget: Budget = Budget()) -> tuple[pd.D
     cells = elevated_runs(scores, budget.elevated_p, budget.min_count).merge(
         ref.catalogue[["signal", "domain", "label_nl", "label_en", "unit_nl"]], on="signal")
     names = dict(zip(ref.areas["area_code"], ref.areas["name"]))
+    teams = dict(zip(ref.areas["area_code"], ref.areas["wijkteam"]))
     nl, en, signals = [], [], []
     for f in flags.itertuples(index=False):
-        text, sig = explain(f, cells, ref.neighbours, names, "nl")
+        text, sig = explain(f, cells, ref.neighbours, names, "nl", teams)
         nl.append(text)
-        en.append(explain(f, cells, ref.neighbours, names, "en")[0])
+        en.append(explain(f, cells, ref.neighbours, names, "en", teams)[0])
         signals.append(", ".join(sig))
     flags = flags.assign(run_period=label, explanation=nl, explanation_en=en, signals=signals)
     flags = flags.assign(_l=flags["level"].map(LEVEL_ORDER), _s=flags["status"].map(STATUS_ORDER))

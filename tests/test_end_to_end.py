@@ -5,6 +5,9 @@ checks (a) the injected sudden rise is flagged for the right buurt and signal, (
 accepted + quarantined for every load, also for a deliberately broken file, (c) a second run on
 the same inbox changes no table, (d) each team's export holds only its own buurten.
 """
+import html
+import re
+
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
@@ -97,10 +100,17 @@ def test_each_team_export_holds_only_its_own_buurten(weekly_run, ref):
         assert set(listed) <= set(own["area_code"])
         page = html_path.read_text(encoding="utf-8")
         assert "http://" not in page and "https://" not in page
-        for code in others["area_code"]:
-            for where, text in (("csv", csv_path.read_text(encoding="utf-8-sig")), ("xlsx", "\n".join(cells)),
-                                ("html", page)):
+        names = [r[5] for r in load_workbook(xlsx_path, read_only=True)["Signalen"].iter_rows(min_row=5, values_only=True)
+                 if r[4]]
+        assert set(names) <= set(own["name"])
+        assert set(re.findall(r"<h3>\d+\. (.*?) <small>", page)) <= {html.escape(n) for n in own["name"]}
+        texts = (("csv", csv_path.read_text(encoding="utf-8-sig")), ("xlsx", "\n".join(cells)), ("html", page))
+        for code, name in zip(others["area_code"], others["name"]):
+            for where, text in texts:
                 assert code not in text, f"{team} {where} shows {code} of another team"
+                # short names (Zuid, West, Noord, ...) are ordinary words in team names and texts
+                if len(name) > 6:
+                    assert html.escape(name) not in text and name not in text, f"{team} {where} names {name}"
 
 
 def test_flow_published_the_flagged_areas_artifact(weekly_run):
