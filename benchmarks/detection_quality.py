@@ -30,15 +30,9 @@ from models.noufaily import NoufailyDetector  # noqa: E402
 from models.simulate import grid, simulate  # noqa: E402
 
 KEYS = ["scenario", "replicate"]
-RESULTS = Path(__file__).resolve().parent / "results"
 
 
-def table(frame: pd.DataFrame, floatfmt: str = "{:.3f}") -> str:
-    cols = list(frame.columns)
-    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-    for row in frame.itertuples(index=False):
-        lines.append("| " + " | ".join(floatfmt.format(v) if isinstance(v, float) else str(v) for v in row) + " |")
-    return "\n".join(lines)
+from report import markdown_table as table, publish  # noqa: E402
 
 
 def main() -> None:
@@ -115,7 +109,6 @@ def main() -> None:
     for by in (["k"], ["theta"], ["beta", "gamma1"], ["phi"]):
         rows = []
         for name in results:
-            ev = evaluate(results[name], sim.merge(scen, on="scenario"), KEYS, by=None) if False else None
             frame = results[name].merge(scen[["scenario", *by]], on="scenario")
             m = evaluate(frame, sim, KEYS, by=by)
             m.insert(0, "method", name)
@@ -144,10 +137,7 @@ def main() -> None:
                            **{f"within 8, theta={k}": float(v) for k, v in by_level.items()}})
     out += ["## Slow drifts (+50 % over 12 weeks)", "", table(pd.DataFrame(drift_rows)), ""]
 
-    text = "\n".join(out)
-    print(text)
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "detection_quality.md").write_text(text + "\n", encoding="utf-8")
+    publish("detection_quality", "\n".join(out))
 
 
 if __name__ == "__main__":

@@ -98,15 +98,11 @@ def main() -> None:
                 row[f"x faster than {name}"] = round(sec / per)
             rows.append(row)
             print(row, flush=True)
-    frame = pd.DataFrame(rows)
-    cols = list(frame.columns)
-    lines = ["# Detection speed", "", f"2 cores; {EVAL_WEEKS} evaluated weeks per series; full score() path.", "",
-             "| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-    lines += ["| " + " | ".join(str(v) for v in r) + " |" for r in frame.itertuples(index=False)]
-    text = "\n".join(lines)
-    print(text)
-    (HERE / "results").mkdir(exist_ok=True)
-    (HERE / "results" / "detection_speed.md").write_text(text + "\n", encoding="utf-8")
+    from report import markdown_table, publish
+
+    publish("detection_speed", "\n".join(["# Detection speed", "",
+                                          f"2 cores; {EVAL_WEEKS} evaluated weeks per series; full score() path.", "",
+                                          markdown_table(pd.DataFrame(rows))]))
 
 
 if __name__ == "__main__":

@@ -75,10 +75,10 @@ def main() -> None:
                         for w, s in zip(hit["run_week"], hit["status"]))
         out.append(f"| {r.event} | {r.area_code} | {r.domain} | {period_label(pd.Series([r.event_start]), r.period).iloc[0]} "
                    f"| {first} | {seq} |")
-    text = "\n".join(out)
-    print(text)
-    (HERE / "results").mkdir(exist_ok=True)
-    (HERE / "results" / "flag_quality.md").write_text(text + "\n", encoding="utf-8")
+    sys.path.insert(0, str(HERE))
+    from report import publish
+
+    publish("flag_quality", "\n".join(out))
 
 
 if __name__ == "__main__":

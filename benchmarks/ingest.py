@@ -84,14 +84,13 @@ def main() -> None:
     if proc.returncode != 0:
         raise SystemExit(proc.stderr[-3000:])
     got = json.loads(proc.stdout.strip().splitlines()[-1])
-    lines = ["# Ingest benchmark", "", f"{got['rows']:,} rows, {got['accepted']:,} accepted; peak memory "
-             f"{got['peak_mb']:.0f} MB (whole process)", "", "| stage | seconds | rows/s |", "|---|---|---|"]
-    for stage, sec in got["stages"].items():
-        lines.append(f"| {stage} | {sec:.1f} | {got['rows'] / sec:,.0f} |")
-    text = "\n".join(lines)
-    print(text)
-    (HERE / "results").mkdir(exist_ok=True)
-    (HERE / "results" / "ingest.md").write_text(text + "\n", encoding="utf-8")
+    sys.path.insert(0, str(HERE))
+    from report import markdown_table, publish
+
+    stages = pd.DataFrame([{"stage": k, "seconds": round(v, 1), "rows/s": f"{got['rows'] / v:,.0f}"}
+                           for k, v in got["stages"].items()])
+    publish("ingest", "\n".join(["# Ingest benchmark", "", f"{got['rows']:,} rows, {got['accepted']:,} accepted; "
+                                 f"peak memory {got['peak_mb']:.0f} MB (whole process)", "", markdown_table(stages)]))
 
 
 if __name__ == "__main__":

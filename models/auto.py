@@ -18,7 +18,7 @@ from models.base import Detector
 from models.cusum import CusumDetector
 from models.ears import EarsDetector
 from models.noufaily import MONTHLY_SETTINGS, NoufailyDetector
-from models.panel import Matrix
+from models.panel import Matrix, evaluable
 
 
 class AutoDetector(Detector):
@@ -66,7 +66,7 @@ class AutoDetector(Detector):
         del cus
 
         ears = EarsDetector("C2")
-        short = _evaluable(m, ears.history_needed, eval_start) & ~base_ev
+        short = evaluable(m, ears.history_needed, eval_start) & ~base_ev
         if short.any():
             # EARS only on the columns that need it (series with too little history for the seasonal baseline)
             cols = np.flatnonzero(short.any(axis=0))
@@ -84,15 +84,3 @@ class AutoDetector(Detector):
                 out["reason"][:, lo: cols.max() + 1][mask] = f"{level}history shorter than the {need + 1} periods noufaily needs"
         return out, base_ev | short
 
-
-def _evaluable(m: Matrix, history: int, eval_start: int | None) -> np.ndarray:
-    """Cells with ``history`` observed periods before them (and at or after ``eval_start``)."""
-    finite = np.isfinite(m.counts)
-    S, T = finite.shape
-    csum = np.concatenate([np.zeros((S, 1)), np.cumsum(finite, axis=1)], axis=1)
-    ok = np.zeros((S, T), dtype=bool)
-    if T > history:
-        ok[:, history:] = (csum[:, history + 1:] - csum[:, : T - history]) == history + 1
-    if eval_start is not None:
-        ok[:, : max(0, eval_start - m.first_index)] = False
-    return ok

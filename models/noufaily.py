@@ -16,7 +16,7 @@ from scipy import stats
 from threadpoolctl import threadpool_limits
 
 from models.base import Detector
-from models.panel import Matrix
+from models.panel import Matrix, evaluable
 
 #: Defaults for monthly series: a 10-level season does not fit in 3 x 12 months of history.
 MONTHLY_SETTINGS = {"frequency": 12, "w": 1, "no_periods": 4, "past_periods_excluded": 6}
@@ -150,15 +150,7 @@ class NoufailyDetector(Detector):
             self.fit()
         y = m.counts
         S, T = y.shape
-        need = self.history_needed
-        finite = np.isfinite(y)
-        # a cell is evaluable when the whole window [t - need, t] is observed
-        csum = np.concatenate([np.zeros((S, 1)), np.cumsum(finite, axis=1)], axis=1)
-        window_ok = np.zeros((S, T), dtype=bool)
-        if T > need:
-            window_ok[:, need:] = (csum[:, need + 1:] - csum[:, : T - need]) == need + 1
-        if eval_start is not None:
-            window_ok[:, : max(0, eval_start - m.first_index)] = False
+        window_ok = evaluable(m, self.history_needed, eval_start)
         s_idx, t_idx = np.nonzero(window_ok)
 
         out = {k: np.full((S, T), np.nan) for k in ("expected", "upper", "score", "pvalue", "phi")}

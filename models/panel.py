@@ -84,3 +84,16 @@ def from_matrix(m: Matrix, columns: dict[str, np.ndarray], evaluated: np.ndarray
     for name, values in columns.items():
         out[name] = values[s_idx, t_idx]
     return out
+
+
+def evaluable(m: Matrix, history: int, eval_start: int | None = None) -> np.ndarray:
+    """Cells whose whole window [t - history, t] is observed (and with period_index >= eval_start)."""
+    finite = np.isfinite(m.counts)
+    S, T = finite.shape
+    csum = np.concatenate([np.zeros((S, 1)), np.cumsum(finite, axis=1)], axis=1)
+    ok = np.zeros((S, T), dtype=bool)
+    if T > history:
+        ok[:, history:] = (csum[:, history + 1:] - csum[:, : T - history]) == history + 1
+    if eval_start is not None:
+        ok[:, : max(0, eval_start - m.first_index)] = False
+    return ok
