@@ -136,6 +136,29 @@ def monthly_police(home: str | None = None, base_url: str | None = None, gemeent
     return result
 
 
+@task(retries=2, retry_delay_seconds=[60, 300])
+def fetch_cbs_kwb(home: Home, base_url: str, gemeente: str, years: list[int]) -> Path:
+    """Download and archive CBS Kerncijfers wijken en buurten (network: retried with back-off)."""
+    from pipelines.sources import cbs_kwb
+
+    return cbs_kwb.fetch(base_url, gemeente, reference.Reference(), home.archive, years=years)
+
+
+@flow(name="yearly-cbs")
+def yearly_cbs(home: str | None = None, base_url: str | None = None, gemeente: str = "GM0118",
+               years: list[int] | None = None) -> LoadResult:
+    """CBS neighbourhood figures (KWB) of the given years (default: the latest) into core.area_stats."""
+    from pipelines.sources import cbs_kwb
+
+    logger = get_run_logger()
+    h = resolve_home(home)
+    sync_reference(h)
+    folder = fetch_cbs_kwb(h, base_url or cbs_kwb.base_url(), gemeente, years or [max(cbs_kwb.TABLES)])
+    loaded = ingest(h, folder, "cbs-kwb", None)
+    logger.info(loaded.describe())
+    return loaded
+
+
 def publish(home: Home, result: WeeklyResult) -> None:
     """Prefect artifacts under stable keys: a table per team, a summary, the load reconciliation."""
     with connect(home.warehouse) as con:

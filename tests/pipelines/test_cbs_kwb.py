@@ -71,3 +71,15 @@ def test_unfiltered_or_unknown_year_is_refused_clearly(home):
     res = runner.invoke(app, ["--home", str(home.root), "ingest", "--source", "cbs-kwb", "http://127.0.0.1:9",
                               "--year", "1999"])
     assert res.exit_code == 2 and "no KWB table known for year(s) [1999]" in res.output
+
+
+@pytest.mark.flow
+def test_yearly_cbs_flow_runs_in_prefect(home, prefect_harness):
+    from pipelines.flows import yearly_cbs
+
+    entities, _ = kwb_entities()
+    with Service(entities) as svc:
+        loaded = yearly_cbs(home=str(home.root), base_url=svc.base, years=[2024])
+    assert loaded.rows_read == loaded.rows_accepted + loaded.rows_quarantined > 0
+    with connect(home.warehouse) as con:
+        assert con.execute("SELECT count(DISTINCT area_code) FROM core.area_stats WHERE year = 2024").fetchone()[0] == 62
