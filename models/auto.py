@@ -2,7 +2,9 @@
 
 - Enough history for the seasonal baseline (b years + w periods): the Noufaily threshold for
   sudden rises together with the CUSUM for slow, persistent rises on the same baseline; an
-  alarm of either counts, and the reason says which fired.
+  alarm of either counts, and the reason says which fired. The baseline reaches back
+  ``long_b`` = 5 years where a series has them (more history, better detection at the same
+  false-alarm rate), else 3 years.
 - Shorter history (at least 9 periods): EARS C2 (a 7-period baseline with a 2-period guard band,
   so a developing rise does not pull up its own baseline). C3 is not used by default: its
   three-period run sum keeps alarming after a single spike. For sparse series (recent mean below
@@ -31,21 +33,23 @@ class AutoDetector(Detector):
         rate stays below 1 % of quiet weeks on the benchmark grid; Noufaily alone uses 0.005).
     cusum_shift, cusum_h : the CUSUM's target rise and threshold.
     ears_min_mean : below this mean count per period a short series is treated as sparse.
+    long_b : years of baseline where the history allows (weekly only; 0 disables).
     """
 
     method = "auto"
 
     def __init__(self, frequency: int = 52, alpha: float = 0.001, cusum_shift: float = 1.5,
-                 cusum_h: float = 5.0, ears_min_mean: float = 1.0):
+                 cusum_h: float = 5.0, ears_min_mean: float = 1.0, long_b: int = 5):
+        self.long_b = long_b
         self.frequency = frequency
         self.alpha = alpha
         self.cusum_shift = cusum_shift
         self.cusum_h = cusum_h
         self.ears_min_mean = ears_min_mean
 
-    def noufaily(self) -> NoufailyDetector:
+    def noufaily(self, b: int | None = None) -> NoufailyDetector:
         settings = MONTHLY_SETTINGS if self.frequency == 12 else {"frequency": self.frequency}
-        return NoufailyDetector(**{**settings, "alpha": self.alpha})
+        return NoufailyDetector(**{**settings, "alpha": self.alpha, **({"b": b} if b else {})})
 
     @property
     def history_needed(self) -> int:
@@ -53,10 +57,21 @@ class AutoDetector(Detector):
 
     def score_matrix(self, m: Matrix, eval_start: int | None = None):
         nouf = self.noufaily().fit()
-        out, base_ev = nouf.score_matrix(m, eval_start)          # updated in place below (memory)
+        long = self.noufaily(self.long_b).fit() if self.long_b and self.frequency == 52 else None
+        long_cells = evaluable(m, long.history_needed, eval_start) if long is not None else None
+        if long_cells is not None and long_cells.any():
+            out, base_ev = long.score_matrix(m, eval_start)      # updated in place below (memory)
+            short_out, short_ev = nouf.score_matrix(m, eval_start, cells=~long_cells)
+            for k in ("expected", "upper", "score", "pvalue", "phi", "alarm", "reason"):
+                out[k][short_ev] = short_out[k][short_ev]
+            base_ev = base_ev | short_ev
+            del short_out
+        else:
+            out, base_ev = nouf.score_matrix(m, eval_start)      # updated in place below (memory)
         cus, _ = CusumDetector(self.cusum_shift, self.cusum_h, nouf).score_matrix(m, eval_start, (out, base_ev))
         only_cusum = base_ev & cus["alarm"] & ~out["alarm"]
-        np.fmin(out["pvalue"], cus["pvalue"], out=out["pvalue"], where=base_ev)
+        # pvalue stays the baseline's upper-tail probability of this count (the contract's meaning);
+        # the CUSUM adds alarms for slow rises, with its statistic in the reason
         out["alarm"] |= base_ev & cus["alarm"]
         out["method"] = np.where(base_ev, "noufaily+cusum", "").astype(object)
         reasons = out["reason"]

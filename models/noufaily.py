@@ -144,13 +144,18 @@ class NoufailyDetector(Detector):
         self.reference_level_ = int(np.flatnonzero(present == self.no_periods)[0])
         return self
 
-    def score_matrix(self, m: Matrix, eval_start: int | None = None):
-        """Score a (series x period) matrix; returns result matrices and the evaluated mask."""
+    def score_matrix(self, m: Matrix, eval_start: int | None = None, cells: np.ndarray | None = None):
+        """Score a (series x period) matrix; returns result matrices and the evaluated mask.
+
+        ``cells`` optionally limits the evaluation to a boolean (series x period) mask.
+        """
         if not hasattr(self, "levels_"):
             self.fit()
         y = m.counts
         S, T = y.shape
         window_ok = evaluable(m, self.history_needed, eval_start)
+        if cells is not None:
+            window_ok &= cells
         s_idx, t_idx = np.nonzero(window_ok)
 
         out = {k: np.full((S, T), np.nan) for k in ("expected", "upper", "score", "pvalue", "phi")}
