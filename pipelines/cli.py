@@ -93,6 +93,7 @@ def ingest_cmd(
     today: Optional[str] = typer.Option(None, help="Treat this date as today (jjjj-mm-dd)."),
     gemeente: str = typer.Option("GM0118", help="Municipality code for network sources."),
     year: list[int] = typer.Option([], "--year", help="cbs-kwb: year(s) to fetch (default: the latest)."),
+    max_failed_share: float = typer.Option(0.5, help="Refuse the whole file when more than this share of rows fails."),
 ) -> None:
     """Load one file (or one service download) through ingest and validation (no scoring)."""
     import pandas as pd
@@ -122,8 +123,8 @@ def ingest_cmd(
             path = Path(file)
         with connect(home.warehouse) as con:
             reference.sync(con, ref)
-            result = ingest_file(con, path, source, ref, home.archive,
-                                 today=pd.Timestamp(today) if today else None, docs_root=home.docs)
+            result = ingest_file(con, path, source, ref, home.archive, today=pd.Timestamp(today) if today else None,
+                                 docs_root=home.docs, max_failed_share=max_failed_share)
     except (IngestError, ValidationRefused, WarehouseBusy) as exc:
         _fail(str(exc))
     console.print(result.describe())
@@ -136,12 +137,15 @@ def flags(
     team: Optional[str] = typer.Option(None, "--team", help="Only this wijkteam."),
     period: Optional[str] = typer.Option(None, "--period", help="Run period, e.g. 2026-W47; default: latest run."),
     format: str = typer.Option("table", "--format", help="table | csv | xlsx | html"),
+    lang: str = typer.Option("nl", "--lang", help="Language of the explanations in the table: nl or en."),
 ) -> None:
     """Print (or write) the flagged-area list of a run, per wijkteam."""
     if format not in ("table", "csv", "xlsx", "html"):
         _fail(f"unknown format {format!r}; choose table, csv, xlsx or html")
+    if lang not in ("nl", "en"):
+        _fail(f"unknown language {lang!r}; choose nl or en")
     if format == "table":
-        _print_flags(_home(), team=team, period=period)
+        _print_flags(_home(), team=team, period=period, lang=lang)
         return
     from pipelines import reference
     from pipelines.export import export_run, team_list
@@ -171,7 +175,8 @@ def flags(
             console.print(next(p for p in files if p.suffix == f".{format}"))
 
 
-def _print_flags(home: Home, run_id: str | None = None, team: str | None = None, period: str | None = None) -> None:
+def _print_flags(home: Home, run_id: str | None = None, team: str | None = None, period: str | None = None,
+                 lang: str = "nl") -> None:
     from pipelines import reference
     from pipelines.export import team_list
     from pipelines.runs import read_flags
@@ -190,7 +195,7 @@ def _print_flags(home: Home, run_id: str | None = None, team: str | None = None,
     for t, name in zip(teams["wijkteam"], teams["name"]):
         if team and t != team:
             continue
-        table_nl = team_list(flags, t)
+        table_nl = team_list(flags.assign(explanation=flags["explanation_en"]) if lang == "en" else flags, t)
         title = f"{name} ({t})"
         if table_nl.empty:
             console.print(f"\n[bold]{title}[/]: geen opvallende signalen")

@@ -34,9 +34,12 @@ ALIASES = {
     "subcategorie": ("subcategorie", "sub", "sub category"),
     "area_code": ("buurtcode", "buurt code", "cbs buurtcode", "area code"),
 }
-#: Columns the Signalen layout carries by design; dropped on read, never stored.
-DROP_ON_READ = {normalise_header(c) for c in ("text", "text extra", "omschrijving", "toelichting",
-                                                "adres", "address", "address text", "huisnummer")}
+#: Columns the Signalen layout carries by design; dropped on read, never stored: free text, the
+#: address and the exact location (a point can identify a house; the buurt code is all we keep).
+DROP_ON_READ = {normalise_header(c) for c in (
+    "text", "text extra", "omschrijving", "toelichting", "adres", "address", "address text", "address street",
+    "address number", "address postalcode", "address city", "huisnummer", "postcode",
+    "lat", "lng", "lon", "latitude", "longitude", "x", "y", "geometrie", "geometry", "coordinaten")}
 
 
 def read(path: Path) -> pd.DataFrame:

@@ -232,3 +232,14 @@ def test_codes_of_an_earlier_division_are_mapped_when_the_table_says_so(home, tm
     assert (res.rows_accepted, res.rows_quarantined) == (2, 1)
     assert got == [("BU01185000",), ("BU01185002",)]
     assert q[0][0] == 2 and "area not in division 2024" in q[0][1]
+
+
+def test_signalen_coordinates_are_dropped_and_only_the_buurt_kept(home):
+    header = ["id", "created_at", "main", "sub", "buurt_code", "lat", "lng", "status"]
+    rows = [[f"{1000 + i}", f"2026-11-03T10:1{i}:00", "Afval", "Zwerfafval", "BU01185000", "6.4712", "52.7231", "o"]
+            for i in range(5)]
+    res = load(home, write_csv(home.inbox / "meldingen_signalen.csv", header, rows, sep=","), "meldingen")
+    assert (res.rows_read, res.rows_accepted) == (5, 5)
+    with connect(home.warehouse) as con:
+        dumped = con.execute("SELECT string_agg(t::VARCHAR, '|') FROM raw.meldingen t").fetchone()[0]
+    assert "52.7231" not in dumped and "6.4712" not in dumped
