@@ -33,6 +33,7 @@ class Budget:
     min_count: int = 3                   # a series with fewer counts this period gives no evidence
     persistence: tuple[int, int] = (2, 3)
     elevated_p: float = 0.05             # "elevated": a series of the domain has p * (number of series) <= this
+    alarm_p: float = 0.005               # a series alarm (e.g. the CUSUM's slow rise) counts as at least this strong
     resolve_after_weeks: int = 3         # periods off the list before an episode is ``opgelost``
     resolve_after_months: int = 2
 
@@ -62,6 +63,8 @@ def fisher(log_p_sum: np.ndarray, k: np.ndarray) -> np.ndarray:
 def series_pvalues(scores: pd.DataFrame, domains: pd.DataFrame, budget: Budget) -> pd.DataFrame:
     s = scores.merge(domains[["signal", "domain"]], on="signal")
     p = s["pvalue"].astype(float).fillna(1.0).clip(1e-300, 1.0)
+    if "alarm" in s:
+        p = p.where(~s["alarm"].astype(bool), np.minimum(p, budget.alarm_p))
     s["p"] = p.where(s["count"] >= budget.min_count, 1.0)
     s["log_p"] = np.log(s["p"])
     return s

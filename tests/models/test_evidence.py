@@ -1,0 +1,56 @@
+"""Area evidence: FDR, combining signals and neighbours, persistence and the lifecycle."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from models.evidence import Budget, area_evidence, bh_qvalues, lifecycle
+
+DOMAINS = pd.DataFrame({"signal": ["a", "b", "c", "d"], "domain": "physical"})
+NO_NEIGHBOURS = pd.DataFrame(columns=["area_code", "neighbour"])
+
+
+def cells(rows, period_start="2026-11-16"):
+    return pd.DataFrame([{"area_code": a, "signal": s, "period": "week", "period_start": pd.Timestamp(period_start),
+                          "count": c, "pvalue": p, "alarm": False} for a, s, c, p in rows])
+
+
+def test_bh_qvalues_by_hand():
+    q = bh_qvalues(np.array([0.01, 0.04, 0.03, 0.5]))
+    assert q == pytest.approx([0.04, 0.04 * 4 / 3, 0.04 * 4 / 3, 0.5])
+
+
+def test_several_modest_rises_weigh_more_than_one():
+    rows = [("A", s, 5, 0.02) for s in "abc"] + [("A", "d", 5, 0.6)]
+    rows += [("B", "a", 5, 0.02)] + [("B", s, 5, 0.6) for s in "bcd"]
+    ev = area_evidence(cells(rows), DOMAINS, NO_NEIGHBOURS).set_index("area_code")
+    assert ev.loc["A", "p_domain"] < ev.loc["B", "p_domain"] / 5
+
+
+def test_a_rise_shared_with_neighbours_is_stronger_than_an_isolated_one():
+    rows = [("A", "a", 5, 0.01), ("N1", "a", 5, 0.02), ("N2", "a", 5, 0.03), ("B", "a", 5, 0.01)]
+    rows += [(x, s, 5, 0.7) for x in ("A", "N1", "N2", "B") for s in "bcd"]
+    nb = pd.DataFrame({"area_code": ["A", "A", "N1", "N2"], "neighbour": ["N1", "N2", "A", "A"]})
+    ev = area_evidence(cells(rows), DOMAINS, nb).set_index("area_code")
+    assert ev.loc["A", "p_cluster"] < ev.loc["B", "p_cluster"] / 3
+    assert ev.loc["A", "p_domain"] < ev.loc["B", "p_domain"]
+
+
+def test_fdr_keeps_a_quiet_municipality_quiet_and_min_count_applies():
+    rng = np.random.default_rng(1)
+    rows = [(f"A{i}", s, 5, rng.uniform()) for i in range(300) for s in "abcd"]
+    ev = area_evidence(cells(rows), DOMAINS, NO_NEIGHBOURS)
+    assert (ev["level"] == "alarm").sum() <= 1
+    few = area_evidence(cells([("X", "a", 2, 1e-6)] + [("X", s, 2, 0.5) for s in "bcd"]), DOMAINS, NO_NEIGHBOURS)
+    assert few["level"].item() == "" and few["p_domain"].item() == 1.0
+
+
+def test_lifecycle_statuses():
+    levels = ["", "alarm", "alarm", "", "", "", ""]
+    scores = [0.0, 3.0, 5.0, 0.1, 0.1, 0.1, 0.1]
+    ev = pd.DataFrame({"area_code": "A", "domain": "physical", "period": "week",
+                       "period_start": pd.date_range("2026-09-07", periods=7, freq="7D"),
+                       "level": levels, "score": scores, "elevated": [l != "" for l in levels]})
+    out = lifecycle(ev, Budget(resolve_after_weeks=3))
+    assert list(out["status"]) == ["", "nieuw", "verergerend", "aanhoudend", "aanhoudend", "opgelost", ""]
+    assert (out.loc[1:5, "since"] == pd.Timestamp("2026-09-14")).all()
+    assert out.loc[4, "last_seen"] == pd.Timestamp("2026-09-21")
