@@ -1,7 +1,7 @@
 """CBS Kerncijfers wijken en buurten (KWB), one table per year, over OData v3 into ``core.area_stats``.
 
-Per year: TableInfos, DataProperties and the TypedDataSet rows of one municipality (its GM, WK and
-BU codes). Keys are padded and stripped here; topics are matched by their stem
+Per year: TableInfos, DataProperties, the region code list and the TypedDataSet rows of one
+municipality (its GM, WK and BU codes); every region must be in the table's own code list. Keys are padded and stripped here; topics are matched by their stem
 (``AantalInwoners_5`` -> ``AantalInwoners``) because the numeric suffix changes between years;
 an empty cell becomes 0 only where the topic's ``Default`` is ``Zero`` and stays missing (with
 the reason Missing / Impossible) otherwise, so rounded-away and suppressed values are never
@@ -53,6 +53,8 @@ def fetch(base: str, gemeente: str, ref, archive_dir: Path, years: list[int] | N
         pages[f"{table}.TableInfos"] = fetch_pages(f"{base}/{table}/TableInfos?$format=json", **kw)
         pages[f"{table}.DataProperties"] = fetch_pages(f"{base}/{table}/DataProperties?$format=json", **kw)
         pages[f"{table}.TypedDataSet"] = fetch_pages(f"{base}/{table}/TypedDataSet?$format=json&$filter={flt}", **kw)
+        codes = urllib.parse.quote(f"Municipality eq '{gemeente}'")
+        pages[f"{table}.WijkenEnBuurten"] = fetch_pages(f"{base}/{table}/WijkenEnBuurten?$format=json&$filter={codes}", **kw)
     return archive_payload(pages, archive_dir / NAME)
 
 
@@ -79,6 +81,7 @@ def read(path: Path) -> pd.DataFrame:
         topics = props[(props["Type"] == "Topic")]
         numeric = topics[~topics["Datatype"].isin(["String"]) | topics["Key"].str.startswith(BOUNDARY)]
         rows = pd.DataFrame(read_entity(path, f"{table}.TypedDataSet"))
+        code_list = {str(r.get("Key", "")).strip() for r in read_entity(path, f"{table}.WijkenEnBuurten")}
         keep = [k for k in numeric["Key"] if k in rows.columns]
         long = rows.melt(id_vars=["WijkenEnBuurten"], value_vars=keep, var_name="indicator", value_name="value")
         frames.append(pd.DataFrame({
@@ -89,10 +92,12 @@ def read(path: Path) -> pd.DataFrame:
             "value": [("" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)) for v in long["value"]],
         }))
         meta = numeric.assign(stem=numeric["Key"].map(_stem))[["Key", "stem", "Unit", "Default"]]
+        frames[-1]["in_code_list"] = frames[-1]["area_code"].str.strip().isin(code_list)
         frames[-1].attrs[table] = meta
     raw = pd.concat(frames, ignore_index=True)
     raw.attrs["meta"] = pd.concat([f.attrs[t] for f, t in zip(frames, tables)], ignore_index=True).drop_duplicates("Key")
     raw.insert(0, "row_number", range(1, len(raw) + 1))
+    raw.attrs["in_code_list"] = raw.pop("in_code_list")
     return raw
 
 
@@ -118,6 +123,7 @@ def typed(raw: pd.DataFrame, ref) -> pd.DataFrame:
         "value_ok": empty | value.notna(),
         "unit": raw["indicator"].map(meta["Unit"]),
         "missing_reason": default.where(empty & ~default.eq("Zero")),
+        "in_code_list": raw.attrs["in_code_list"].to_numpy() if "in_code_list" in raw.attrs else True,
         "boundary_changed": pd.Series(changed.reindex(key).fillna(False).to_numpy(), index=raw.index).astype(bool),
     })
 
@@ -128,6 +134,8 @@ def checks(ref, today: pd.Timestamp) -> list[Check]:
         Check(gxe.ExpectColumnValuesToNotBeNull(column="area_code"), "region code is empty"),
         Check(gxe.ExpectColumnValuesToBeInSet(column="area_code", value_set=sorted(ref.areas["area_code"])),
               "area not in division 2024 (not a gemeente, wijk or buurt of the reference areas)"),
+        Check(gxe.ExpectColumnValuesToBeInSet(column="in_code_list", value_set=[True]),
+              "region is not in the table's own WijkenEnBuurten code list"),
         Check(gxe.ExpectColumnValuesToBeInSet(column="value_ok", value_set=[True]), "value is not a number"),
         Check(gxe.ExpectCompoundColumnsToBeUnique(column_list=["area_code", "year", "indicator"]),
               "the same area, year and topic occur more than once"),

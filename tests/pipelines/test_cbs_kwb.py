@@ -37,7 +37,9 @@ def kwb_entities(table="85984NED", year=2024, suffix_shift=0, changed=("BU011853
             key["WmoClienten"]: int(rng.integers(0, 300)),
         })
     info = [{"ID": 0, "Title": "Kerncijfers wijken en buurten", "Identifier": table, "Period": str(year)}]
-    return {f"{table}/TableInfos": info, f"{table}/DataProperties": props, f"{table}/TypedDataSet": rows}, key
+    code_list = codes.to_dict("records")
+    return {f"{table}/TableInfos": info, f"{table}/DataProperties": props, f"{table}/TypedDataSet": rows,
+            f"{table}/WijkenEnBuurten": code_list}, key
 
 
 def test_two_years_with_different_suffixes_land_by_stem_with_missing_kept(home, tmp_path):
