@@ -195,7 +195,8 @@ def area_checks(ref) -> list:
 
     gxe = gx_expectations()
     return [
-        Check(gxe.ExpectColumnValuesToNotBeNull(column="area_code"), "buurtcode is empty"),
+        Check(gxe.ExpectColumnValuesToNotBeNull(column="area_code"),
+              "buurtcode is empty (a location given only as coordinates is not placed in a buurt)"),
         Check(gxe.ExpectColumnValuesToBeInSet(column="area_code", value_set=sorted(ref.buurten["area_code"])),
               "area not in division 2024: buurtcode is not a buurt of the 2024 division "
               "(and not mapped in buurtcode_wijzigingen.csv)"),

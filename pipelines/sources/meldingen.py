@@ -1,6 +1,7 @@
 """Resident reports about the public space (meldingen openbare ruimte), one row per report.
 
-Read from a municipal CSV/XLSX export with Dutch headers (semicolon CSV is the norm); each
+Read from a municipal CSV/XLSX export with Dutch headers (semicolon CSV is the norm), a flattened
+Signalen export, or the Signalen data-warehouse dump (``signalen_dwh``: folder or zip); each
 report's category is mapped to a catalogue signal through ``data/reference/meldingen_categorieen.csv``
 and reports are counted per buurt x signal x ISO week. Only the fields the counts need are kept:
 no free text, no addresses.
@@ -14,10 +15,11 @@ import pandas as pd
 from models.calendar import period_start
 from pipelines.sources.common import (area_checks, map_columns, normalise_header, parse_dates, read_table,
                                       refuse_personal_columns, resolve_area_codes)
+from pipelines.sources.signalen_dwh import is_dwh_export, read_dwh
 from pipelines.validate import Check, gx_expectations
 
 NAME = "meldingen"
-EXTENSIONS = {"csv", "txt", "xlsx"}
+EXTENSIONS = {"csv", "txt", "xlsx", "zip"}
 PERIOD = "week"
 RAW_COLUMNS = ["melding_id", "created", "hoofdcategorie", "subcategorie", "area_code"]
 #: Corrections add to the counts (rows are single records or parts of a sum) or replace per key.
@@ -43,8 +45,11 @@ DROP_ON_READ = {normalise_header(c) for c in (
 
 
 def read(path: Path) -> pd.DataFrame:
-    frame = refuse_personal_columns(read_table(path), path, allowed_drop=DROP_ON_READ)
-    frame = map_columns(frame, ALIASES, path, optional=("melding_id",))
+    if is_dwh_export(path):                       # Signalen data-warehouse dump (folder or zip)
+        frame = read_dwh(path)
+    else:
+        frame = refuse_personal_columns(read_table(path), path, allowed_drop=DROP_ON_READ)
+        frame = map_columns(frame, ALIASES, path, optional=("melding_id",))
     frame.insert(0, "row_number", range(1, len(frame) + 1))
     return frame[["row_number", *RAW_COLUMNS]]
 

@@ -243,3 +243,36 @@ def test_signalen_coordinates_are_dropped_and_only_the_buurt_kept(home):
     with connect(home.warehouse) as con:
         dumped = con.execute("SELECT string_agg(t::VARCHAR, '|') FROM raw.meldingen t").fetchone()[0]
     assert "52.7231" not in dumped and "6.4712" not in dumped
+
+
+def test_signalen_data_warehouse_dump_is_joined_and_personal_fields_never_read(home, tmp_path):
+    import zipfile
+
+    signals = pd.DataFrame({
+        "id": ["501", "502", "503", "504"],
+        "text": ["Buurman J. de Vries dumpt afval", "", "", "bel 06-12345678"],
+        "created_at": ["2026-11-02 09:00:00+01", "2026-11-03 10:00:00+01", "2026-11-04 11:00:00+01", "2026-11-05 12:00:00+01"],
+        "location_id": ["1", "2", "3", "4"], "category_assignment_id": ["11", "12", "13", "14"],
+        "reporter_id": ["91", "92", "93", "94"], "status_id": ["21", "22", "23", "24"]})
+    locations = pd.DataFrame({
+        "id": ["1", "2", "3", "4"], "lat": ["6.47", "6.48", "6.49", "6.50"], "lng": ["52.72", "52.73", "52.71", "52.70"],
+        "buurt_code": ["", "", "", ""], "area_code": ["BU01185000", "BU01185001", "", "BU01185001"],
+        "address_text": ["Hoofdstraat 12", "Kerkweg 3", "Dorpsweg 7", "Laan 1"], "_signal_id": ["501", "502", "503", "504"]})
+    categories = pd.DataFrame({"id": ["11", "12", "13", "14"], "_signal_id": ["501", "502", "503", "504"],
+                               "main": ["afval", "afval", "afval", "wegen-verkeer-straatmeubilair"],
+                               "sub": ["grofvuil", "zwerfafval", "zwerfafval", "lantaarnpaal-straatverlichting"]})
+    path = home.inbox / "meldingen_dwh_2026-W45.zip"
+    with zipfile.ZipFile(path, "w") as z:
+        for name, frame in (("signals", signals), ("locations", locations), ("categories", categories)):
+            z.writestr(f"export/{name}.csv", frame.to_csv(index=False))
+    res = load(home, path, "meldingen")
+    assert (res.rows_read, res.rows_accepted, res.rows_quarantined) == (4, 3, 1)
+    assert "only as coordinates" in quarantine(home)["reason"].iloc[0]
+    with connect(home.warehouse) as con:
+        got = con.execute("SELECT area_code, signal, count FROM core.signal_counts ORDER BY 1, 2").fetchall()
+        dumped = con.execute("SELECT string_agg(t::VARCHAR, '|') FROM raw.meldingen t").fetchone()[0] + \
+            con.execute("SELECT string_agg(t::VARCHAR, '|') FROM quarantine.rows t").fetchone()[0]
+    assert got == [("BU01185000", "illegale_dump", 1), ("BU01185001", "straatverlichting", 1),
+                   ("BU01185001", "zwerfafval", 1)]
+    for secret in ("de Vries", "06-12345678", "Hoofdstraat", "52.72", "6.47"):
+        assert secret not in dumped
