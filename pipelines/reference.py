@@ -118,6 +118,27 @@ class Reference:
         return self._read("buurt_buren.csv")[["area_code", "neighbour"]]
 
     @cached_property
+    def budget(self):
+        """The municipality's false-alarm budget: ``lijst_instellingen.csv`` over the defaults in code."""
+        from dataclasses import fields
+
+        from models.evidence import Budget
+
+        known = {f.name: f.type for f in fields(Budget)}
+        table = self._read("lijst_instellingen.csv")
+        unknown = sorted(set(table["setting"]) - set(known))
+        if unknown:
+            raise ReferenceError(f"lijst_instellingen.csv has unknown setting(s) {unknown}; known: {sorted(known)}")
+        values = {}
+        for name, value in zip(table["setting"], table["value"]):
+            default = getattr(Budget(), name)
+            try:
+                values[name] = type(default)(float(value)) if isinstance(default, (int, float)) else default
+            except ValueError as exc:
+                raise ReferenceError(f"lijst_instellingen.csv: {name} = {value!r} is not a number") from exc
+        return Budget(**values)
+
+    @cached_property
     def categories(self) -> pd.DataFrame:
         cats = self._read("meldingen_categorieen.csv")
         unknown = sorted(set(cats["signal"]) - set(self.catalogue["signal"]))

@@ -14,7 +14,6 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from models.evidence import Budget
 from pipelines.flag import FLAG_COLUMNS, flag_run, run_period
 from pipelines.reference import Reference
 from pipelines.score import detectors, read_counts, score_counts
@@ -38,7 +37,7 @@ class Run:
 def run_key(con: duckdb.DuckDBPyConnection, ref: Reference) -> tuple[str, list[str], dict]:
     loads = [r[0] for r in con.execute("SELECT load_id FROM meta.loads ORDER BY load_id").fetchall()]
     settings = {p: {"method": d.method, **d.get_params()} for p, d in detectors().items()}
-    settings["budget"] = Budget().as_dict()
+    settings["budget"] = ref.budget.as_dict()
     settings["reference_version"] = ref.version
     settings["logic_version"] = LOGIC_VERSION
     blob = json.dumps({"loads": loads, "settings": settings}, sort_keys=True)
@@ -58,7 +57,7 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference) -> Run:
     scored = score_counts(read_counts(con), buurten)
     label, _ = run_period(scored.scores)
     run_id = f"{label}-{key[:8]}"
-    evidence, flags = flag_run(scored.scores, ref, Budget())
+    evidence, flags = flag_run(scored.scores, ref, ref.budget)
     flags_rows = flags.assign(run_id=run_id)[["run_id", *FLAG_COLUMNS]]
     evidence_rows = evidence[["area_code", "domain", "period", "period_start", "p_domain", "q", "score", "level",
                               "status", "since"]]

@@ -55,3 +55,18 @@ def test_neighbours_are_symmetric_and_cover_every_buurt(ref):
     assert ("BU01185101", "BU01185100") in pairs          # Kinholt borders Steenbergerweiden
     rebuilt = build()
     assert set(zip(rebuilt["area_code"], rebuilt["neighbour"])) == pairs   # the committed file is current
+
+
+def test_the_budget_file_overrides_the_defaults_and_refuses_unknown_settings(tmp_path):
+    from models.evidence import Budget
+
+    assert Reference().budget == Budget()           # the shipped file states the defaults
+    folder = tmp_path / "ref"
+    shutil.copytree(Reference().folder, folder)
+    with (folder / "lijst_instellingen.csv").open("a") as f:
+        f.write("fdr,0.01,stricter\n")
+    assert Reference(folder).budget.fdr == 0.01
+    with (folder / "lijst_instellingen.csv").open("a") as f:
+        f.write("max_flags,3,not a setting\n")
+    with pytest.raises(ReferenceError, match="unknown setting"):
+        Reference(folder).budget
