@@ -214,6 +214,8 @@ def explain(
     period: Optional[str] = typer.Option(None, "--period", help="2026-W47 or 2026-10; default: the latest run's periods."),
 ) -> None:
     """One area's full evidence: every domain and every series, observed against expected."""
+    import pandas as pd
+
     from models.calendar import parse_period_label
     from pipelines.flag import current_cells, run_period
     from pipelines.warehouse import connect
@@ -232,8 +234,8 @@ def explain(
         _, start = parse_period_label(period)
     else:
         _, start = run_period(series)
-    ev["period_start"] = pd_to_datetime(ev["period_start"])
-    series["period_start"] = pd_to_datetime(series["period_start"])
+    ev["period_start"] = pd.to_datetime(ev["period_start"])
+    series["period_start"] = pd.to_datetime(series["period_start"])
     ev_now, s_now = current_cells(ev, start), current_cells(series, start)
     console.print(f"[bold]{code} {name[0]}[/] (wijkteam {name[1]})")
     t = Table(title="Evidence per domain", title_justify="left")
@@ -251,12 +253,6 @@ def explain(
                   "" if r.expected != r.expected else f"{r.expected:.1f}", "" if r.upper != r.upper else f"{r.upper:.0f}",
                   "" if r.pvalue != r.pvalue else f"{r.pvalue:.2g}", "ja" if r.alarm else "", r.method, r.reason or "")
     console.print(t)
-
-
-def pd_to_datetime(values):
-    import pandas as pd
-
-    return pd.to_datetime(values)
 
 
 quarantine_app = typer.Typer(help="Quarantined rows: list them (default) or export them for correction.",
