@@ -9,7 +9,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
-from scipy import stats
 
 from models.noufaily import NoufailyDetector, nb_upper_and_pvalue
 

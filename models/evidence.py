@@ -4,8 +4,9 @@ For every area, domain (physical, social, safety) and period three looks at the 
 that domain are taken: all p-values combined (Fisher's method: several modest rises are stronger
 evidence than one), the single strongest (Tippett), and per signal the area's p-value combined
 with its neighbours' (a rise spreading over adjacent buurten; counted only where the area itself
-is elevated). The best look, Bonferroni corrected for the three, is the domain p-value; Benjamini-Hochberg across all areas and domains of a period
-controls the false discovery rate, so a municipality's lists stay short however many series it has.
+is elevated). The best look, Bonferroni corrected for the three, is the domain p-value;
+Benjamini-Hochberg across all areas and domains of a period controls the false discovery rate, so a
+municipality's lists stay short however many series it has.
 Levels: ``alarm`` (q <= ``fdr``) and ``aandacht`` (q <= ``attention_fdr`` and elevated in
 ``persistence`` = (2, 3): 2 of the last 3 periods). :func:`lifecycle` turns levels over time into
 episodes with status ``nieuw``, ``aanhoudend``, ``verergerend`` and ``opgelost``.

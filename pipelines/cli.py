@@ -149,19 +149,16 @@ def flags(
         return
     from pipelines import reference
     from pipelines.export import export_run, team_list
-    from pipelines.runs import Run, read_flags
+    from pipelines.runs import find_run, read_flags
     from pipelines.warehouse import connect
 
     home = _home()
     with connect(home.warehouse) as con:
         reference.sync(con, reference.Reference())
-        where, args = ("WHERE run_period = ?", [period]) if period else ("", [])
-        got = con.execute(f"SELECT run_id, run_period, finished_at, n_series, n_scored, n_flags FROM meta.runs {where} "
-                          "ORDER BY finished_at DESC, run_id DESC LIMIT 1", args).fetchall()
-        if not got:
-            _fail("no run found" + (f" for period {period}" if period else "") + "; run the weekly flow first (wijkradar run)")
-        r = got[0]
-        run = Run(r[0], r[1], r[2], True, r[3], r[4], r[5])
+        run = find_run(con, period=period)
+        if run is None:
+            _fail("no run found" + (f" for period {period}" if period else "")
+                  + "; run the weekly flow first (wijkradar run)")
         teams = con.execute("SELECT wijkteam FROM core.wijkteams ORDER BY 1").df()["wijkteam"].tolist()
         if team is not None and team not in teams:
             _fail(f"unknown wijkteam {team!r}; choose one of: {', '.join(teams)}")

@@ -10,8 +10,6 @@ from models.calendar import period_label
 
 UNIT = {"nl": {"week": ("week", "weken"), "month": ("maand", "maanden")},
         "en": {"week": ("week", "weeks"), "month": ("month", "months")}}
-DOMAIN = {"nl": {"physical": "fysiek", "social": "sociaal", "safety": "veiligheid"},
-          "en": {"physical": "physical", "social": "social", "safety": "safety"}}
 
 
 def _num(x: float, lang: str) -> str:

@@ -215,11 +215,10 @@ def export_run(con, home, run) -> dict[str, list[Path]]:
 
     flags = read_flags(con, run.run_id)
     teams = con.execute("SELECT wijkteam, name FROM core.wijkteams ORDER BY wijkteam").df()
-    settings = json.loads(con.execute("SELECT settings FROM meta.runs WHERE run_id = ?", [run.run_id]).fetchone()[0])
+    settings, load_ids = con.execute("SELECT settings, loads FROM meta.runs WHERE run_id = ?", [run.run_id]).fetchone()
     loads = con.execute("SELECT source, file_name, loaded_at, periods_from, periods_to FROM meta.loads "
-                        "WHERE list_contains(?::VARCHAR[], load_id) ORDER BY loaded_at",
-                        [json.loads(con.execute("SELECT loads FROM meta.runs WHERE run_id = ?", [run.run_id]).fetchone()[0])]).df()
+                        "WHERE list_contains(?::VARCHAR[], load_id) ORDER BY loaded_at", [json.loads(load_ids)]).df()
     series = con.execute("SELECT s.*, c.domain FROM marts.series_scores s JOIN core.signal_catalogue c USING (signal)").df()
     labels = dict(con.execute("SELECT signal, label_nl FROM core.signal_catalogue").fetchall())
-    info = RunInfo(run.run_id, run.run_period, run.finished_at, settings, loads)
+    info = RunInfo(run.run_id, run.run_period, run.finished_at, json.loads(settings), loads)
     return export_team_lists(flags, teams, home.exports, info, series, labels)

@@ -1,8 +1,10 @@
 """The weekly flow: ingest the inbox, validate, score every series, flag, export per wijkteam.
 
 Inputs: every file in ``<home>/inbox`` named after its source (``meldingen_*.csv``,
-``wijkteam_*.xlsx``, ``schulden_*.csv``; ``*_correctie_*`` files load as corrections). Outputs: ``core``/``quarantine``/``marts`` tables in the warehouse, one list
-per wijkteam in ``<home>/exports/<period>/``, and Prefect artifacts (flagged areas, load summary).
+``wijkteam_*.xlsx``, ``schulden_*.csv``; ``*_correctie_*`` files load as corrections). Outputs:
+``core``/``quarantine``/``marts`` tables, one list per wijkteam in ``<home>/exports/<period>/``, and
+Prefect artifacts (a table per team, a summary, the load reconciliation). Also here: the
+``monthly-police`` and ``yearly-cbs`` flows, which fetch over the network with retries.
 Schedule: Mondays 06:00 Europe/Amsterdam (``prefect.yaml``); runs without a server in ephemeral mode.
 """
 from __future__ import annotations

@@ -93,6 +93,20 @@ def _apply_correction(con: duckdb.DuckDBPyConnection, source: str, counts: pd.Da
     insert_frame(con, "core.signal_counts", merged)
 
 
+def _write_core(con: duckdb.DuckDBPyConnection, module, accepted: pd.DataFrame, load_id: str, mode: str):
+    """Accepted rows into core; returns the first and last period the load covers."""
+    if hasattr(module, "write_core"):             # sources that feed other core tables than counts
+        return module.write_core(con, accepted, load_id)
+    counts = module.to_counts(accepted).assign(source=module.NAME, load_id=load_id)
+    if mode == "replace":
+        _replace_periods(con, module.NAME, counts)
+    else:
+        _apply_correction(con, module.NAME, counts, additive=module.ADDITIVE)
+    if counts.empty:
+        return None, None
+    return counts["period_start"].min(), counts["period_start"].max()
+
+
 def content_hash(path: Path) -> str:
     """SHA-256 of a file, or of every file (name and bytes) of an archived payload folder."""
     h = hashlib.sha256()
@@ -138,9 +152,6 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: Re
     verdict = run_suite(source, frame, module.checks(ref, today), max_failed_share=max_failed_share,
                         docs_root=docs_root)
     accepted = frame[verdict.accepted.to_numpy()]
-    counts = module.to_counts(accepted)
-    counts["source"] = source
-    counts["load_id"] = load_id
 
     target = archive_dir / source / f"{digest[:12]}__{path.name}"
     already_archived = path.is_dir() and (archive_dir / source) in path.resolve().parents
@@ -169,19 +180,10 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: Re
         insert_frame(con, f"raw.{raw_table}", raw_rows[["load_id", "row_number", *module.RAW_COLUMNS]])
         insert_frame(con, "quarantine.rows", quarantine_rows)
         _fault_point("ingest-mid-transaction")
-        periods_from = periods_to = None
-        if len(counts):
-            periods_from, periods_to = counts["period_start"].min(), counts["period_start"].max()
-        if hasattr(module, "write_core"):             # sources that feed other core tables than counts
-            periods_from, periods_to = module.write_core(con, accepted, load_id)
-        elif mode == "replace":
-            _replace_periods(con, source, counts)
-        else:
-            _apply_correction(con, source, counts, additive=module.ADDITIVE)
+        periods_from, periods_to = _write_core(con, module, accepted, load_id, mode)
         con.execute(
             "INSERT INTO meta.loads VALUES (?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?)",
             [load_id, source, path.name, digest, len(raw), int(len(accepted)), len(quarantine_rows),
              periods_from, periods_to],
         )
-    result = LoadResult(load_id, source, path.name, False, len(raw), int(len(accepted)), len(quarantine_rows))
-    return result
+    return LoadResult(load_id, source, path.name, False, len(raw), int(len(accepted)), len(quarantine_rows))

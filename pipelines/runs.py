@@ -44,14 +44,26 @@ def run_key(con: duckdb.DuckDBPyConnection, ref: Reference) -> tuple[str, list[s
     return hashlib.sha256(blob.encode()).hexdigest(), loads, settings
 
 
+def find_run(con: duckdb.DuckDBPyConnection, run_key: str | None = None, period: str | None = None) -> Run | None:
+    """A recorded run: the one with ``run_key``, else the latest (of ``period``); None if there is none."""
+    where, args = "", []
+    if run_key is not None:
+        where, args = "WHERE run_key = ?", [run_key]
+    elif period is not None:
+        where, args = "WHERE run_period = ?", [period]
+    got = con.execute(f"SELECT run_id, run_period, finished_at, n_series, n_scored, n_flags FROM meta.runs {where} "
+                      "ORDER BY finished_at DESC, run_id DESC LIMIT 1", args).fetchall()
+    if not got:
+        return None
+    r = got[0]
+    return Run(r[0], r[1], r[2], True, r[3], r[4], r[5])
+
+
 def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference) -> Run:
     key, loads, settings = run_key(con, ref)
-    found = con.execute(
-        "SELECT run_id, run_period, finished_at, n_series, n_scored, n_flags FROM meta.runs WHERE run_key = ?", [key]
-    ).fetchall()
-    if found:
-        r = found[0]
-        return Run(r[0], r[1], r[2], True, r[3], r[4], r[5])
+    found = find_run(con, run_key=key)
+    if found is not None:
+        return found
     started = datetime.now().replace(microsecond=0)
     buurten = ref.buurten["area_code"].tolist()
     scored = score_counts(read_counts(con), buurten)
@@ -80,12 +92,10 @@ def read_flags(con: duckdb.DuckDBPyConnection, run_id: str | None = None, team: 
                period: str | None = None) -> pd.DataFrame:
     """Flags of one run (default: the latest run, or the latest run of ``period``), joined with names."""
     if run_id is None:
-        where, args = ("WHERE run_period = ?", [period]) if period else ("", [])
-        got = con.execute(f"SELECT run_id FROM meta.runs {where} ORDER BY finished_at DESC, run_id DESC LIMIT 1",
-                          args).fetchall()
-        if not got:
+        run = find_run(con, period=period)
+        if run is None:
             return pd.DataFrame()
-        run_id = got[0][0]
+        run_id = run.run_id
     flags = con.execute(
         """
         SELECT f.*, a.name

@@ -1,8 +1,10 @@
 """One module per source, each the same shape: read -> normalise -> validate -> counts.
 
-A source module exposes ``NAME``, ``RAW_COLUMNS``, ``read(path)`` (raw text rows with a
-``row_number``), ``checks(frame, ref, today)`` (its Great Expectations suite), ``typed(raw, ref)``
-and ``to_counts(typed_accepted)``.
+A source module exposes ``NAME``, ``EXTENSIONS`` (inbox file types; empty for network sources),
+``RAW_COLUMNS``, ``read(path)`` (raw text rows with a ``row_number``), ``typed(raw, ref)``,
+``checks(ref, today)`` (its Great Expectations suite), ``to_counts(accepted)`` or
+``write_core(con, accepted, load_id)``, ``ADDITIVE`` (how corrections apply) and ``HEADERS_NL``
+(headers of the quarantine export). Network sources also have ``fetch(...)`` and ``base_url()``.
 """
 from pipelines.sources import cbs_kwb, meldingen, politie, schulden, wijkteam
 

@@ -142,10 +142,6 @@ def checks(ref, today: pd.Timestamp) -> list[Check]:
     ]
 
 
-def to_counts(accepted: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame(columns=["area_code", "signal", "period", "period_start", "count"])
-
-
 def write_core(con, accepted: pd.DataFrame, load_id: str) -> tuple:
     """Replace the loaded years in ``core.area_stats`` (a new vintage of those years)."""
     stats = accepted[~accepted["is_boundary_code"]]

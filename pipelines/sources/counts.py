@@ -7,9 +7,11 @@ Counts: whole numbers, Dutch thousands separators (``1.234``) accepted.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pandas as pd
 
+from pipelines.sources.common import map_columns, read_table, refuse_personal_columns
 from pipelines.validate import Check, gx_expectations
 
 MONTHS_NL = {"jan": 1, "feb": 2, "mrt": 3, "maa": 3, "apr": 4, "mei": 5, "jun": 6, "jul": 7, "aug": 8,
@@ -62,6 +64,13 @@ def parse_counts(values: pd.Series) -> pd.Series:
     thousands = v.str.fullmatch(r"\d{1,3}(\.\d{3})+")
     v = v.where(~thousands, v.str.replace(".", "", regex=False))
     return pd.to_numeric(v.str.replace(",", ".", regex=False), errors="coerce")
+
+
+def read_count_table(path: Path, aliases: dict, raw_columns: list[str]) -> pd.DataFrame:
+    """A count table as text rows: personal columns refused, columns renamed through ``aliases``."""
+    frame = map_columns(refuse_personal_columns(read_table(path), path), aliases, path)
+    frame.insert(0, "row_number", range(1, len(frame) + 1))
+    return frame[["row_number", *raw_columns]]
 
 
 def count_checks() -> list[Check]:

@@ -10,9 +10,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pipelines.sources.common import (area_checks, map_columns, normalise_header, read_table, refuse_personal_columns,
-                                      resolve_area_codes)
-from pipelines.sources.counts import count_checks, parse_counts, parse_periods, period_checks
+from pipelines.sources.common import area_checks, normalise_header, resolve_area_codes
+from pipelines.sources.counts import count_checks, parse_counts, parse_periods, period_checks, read_count_table
 from pipelines.validate import Check, gx_expectations
 
 NAME = "wijkteam"
@@ -32,9 +31,7 @@ ALIASES = {
 
 
 def read(path: Path) -> pd.DataFrame:
-    frame = map_columns(refuse_personal_columns(read_table(path), path), ALIASES, path)
-    frame.insert(0, "row_number", range(1, len(frame) + 1))
-    return frame[["row_number", *RAW_COLUMNS]]
+    return read_count_table(path, ALIASES, RAW_COLUMNS)
 
 
 def typed(raw: pd.DataFrame, ref) -> pd.DataFrame:

@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from pipelines import reference
 from pipelines.cli import app
 from pipelines.warehouse import connect
 from tests.pipelines.odata_server import Service

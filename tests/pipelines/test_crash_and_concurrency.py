@@ -5,7 +5,6 @@ import subprocess
 import sys
 import time
 
-import pytest
 
 from pipelines import reference
 from pipelines.warehouse import connect, table_digest
