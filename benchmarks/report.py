@@ -12,7 +12,7 @@ def markdown_table(frame: pd.DataFrame, floatfmt: str = "{:.3f}") -> str:
     cols = list(frame.columns)
     lines = ["| " + " | ".join(map(str, cols)) + " |", "|" + "---|" * len(cols)]
     for row in frame.itertuples(index=False):
-        lines.append("| " + " | ".join(floatfmt.format(v) if isinstance(v, float) else str(v) for v in row) + " |")
+        lines.append("| " + " | ".join(("–" if v != v else floatfmt.format(v)) if isinstance(v, float) else str(v) for v in row) + " |")
     return "\n".join(lines)
 
 

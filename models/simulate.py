@@ -50,8 +50,10 @@ def simulate(scenarios: pd.DataFrame, replicates: int = 10, years: int = 7, freq
              outbreaks_last_year: int = 2, seed: int = 2013) -> pd.DataFrame:
     """One series per scenario x replicate; outbreaks (k > 0) and drifts fall in the last year.
 
-    Returns one row per series and period: ``scenario, replicate, period_index, count, mean``
-    (the in-control mean), ``outbreak`` (extra cases this period) and ``event`` (0, or the id of
+    Returns one row per series and period: ``scenario, replicate, period_index, count``,
+    ``baseline`` (the in-control mean), ``mean`` (the mean of the counts without outbreak cases:
+    the baseline, times the drift where there is one), ``outbreak`` (extra cases this period) and
+    ``event`` (0, or the id of
     the outbreak or drift whose span covers the period: from its start to its last extra case, or
     to the end for drifts).
     """
@@ -87,7 +89,7 @@ def simulate(scenarios: pd.DataFrame, replicates: int = 10, years: int = 7, freq
                     event[t0: min(last, T - 1) + 1] = i
             frames.append(pd.DataFrame({
                 "scenario": sc.scenario, "replicate": rep + 1, "period_index": np.arange(1, T + 1),
-                "count": y + extra, "mean": level, "outbreak": extra, "event": event,
+                "count": y + extra, "baseline": mu, "mean": level, "outbreak": extra, "event": event,
             }))
     return pd.concat(frames, ignore_index=True)
 

@@ -31,6 +31,7 @@ def test_drift_scenario_raises_the_mean_to_the_share():
     d = sim[sim["event"] > 0]
     assert d["mean"].iloc[-1] == pytest.approx(1.5 * np.exp(3.0))
     assert d["mean"].iloc[0] == pytest.approx(np.exp(3.0) * (1 + 0.5 / 12))
+    assert np.allclose(sim["baseline"], np.exp(3.0))          # the in-control mean, without the drift
 
 
 def test_metrics_on_a_hand_made_case():
