@@ -41,6 +41,11 @@ KNOWN = "ceiling: threshold on the true baseline"
 from report import markdown_table as table, publish  # noqa: E402
 
 
+def with_phi(sim: pd.DataFrame, scenarios: pd.DataFrame) -> pd.DataFrame:
+    """The simulated series with their scenario's overdispersion, as the ceilings need it."""
+    return sim.assign(phi=sim["scenario"].map(scenarios.set_index("scenario")["phi"]))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--replicates", type=int, default=10)
@@ -93,12 +98,11 @@ def main() -> None:
             print("  statsmodels not installed (pip install -e '.[bench]'): naive GLM skipped")
 
     t0 = time.perf_counter()
-    phi = scen.set_index("scenario")["phi"]
-    ceiling = detection_bounds(sim.assign(phi=sim["scenario"].map(phi)), KEYS, far=0.01)
+    ceiling = detection_bounds(with_phi(sim, scen), KEYS, far=0.01)
     print(f"  ceilings: {time.perf_counter() - t0:.1f} s", flush=True)
 
-    def ceiling_rows(by: list[str], frame: pd.DataFrame = ceiling, scenarios: pd.DataFrame = scen) -> pd.DataFrame:
-        c = frame.merge(scenarios[["scenario", *by]], on="scenario") if by else frame
+    def ceiling_rows(by: list[str]) -> pd.DataFrame:
+        c = ceiling.merge(scen[["scenario", *by]], on="scenario") if by else ceiling
         parts = c.groupby(by, sort=True)[["bound", "known_baseline"]].mean().reset_index() if by else \
             c[["bound", "known_baseline"]].mean().to_frame().T
         return pd.concat([
@@ -159,8 +163,7 @@ def main() -> None:
                            "within 12 weeks": float((delay < 12).mean()),
                            "median delay": float(delay.median()), "far before the drift": float(quiet),
                            **{f"within 8, theta={k}": float(v) for k, v in by_level.items()}})
-    dceil = detection_bounds(dsim.assign(phi=dsim["scenario"].map(dscen.set_index("scenario")["phi"])),
-                             KEYS, far=0.01, window=8)
+    dceil = detection_bounds(with_phi(dsim, dscen), KEYS, far=0.01, window=8)
     for col, label in (("bound", CEILING), ("known_baseline", KNOWN)):
         by_level = dceil.groupby(dceil["scenario"].map(dscen.set_index("scenario")["theta"]))[col].mean()
         drift_rows.append({"method": label, "within 8 weeks": float(dceil[col].mean()),

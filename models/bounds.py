@@ -16,19 +16,14 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
-
-def _dist(mean: np.ndarray, phi: float):
-    if phi <= 1.0:
-        return stats.poisson(mean)
-    return stats.nbinom(mean / (phi - 1.0), 1.0 / phi)
+from models.simulate import count_distribution
 
 
 def _logpmf(y: np.ndarray, mean: np.ndarray, phi: float) -> np.ndarray:
     out = np.full(y.shape, -np.inf)
     ok = y >= 0
-    out[ok] = _dist(np.broadcast_to(mean, y.shape)[ok], phi).logpmf(y[ok])
+    out[ok] = count_distribution(np.broadcast_to(mean, y.shape)[ok], phi).logpmf(y[ok])
     return out
 
 
@@ -53,7 +48,7 @@ def event_bound(m0: np.ndarray, m1: np.ndarray, extra: np.ndarray, phi: float, f
     m0, m1, extra = (np.asarray(a, dtype=float) for a in (m0, m1, extra))
     w = len(m0)
     level = min(1.0, w * far)
-    d0, d1 = _dist(m0, phi), _dist(m1, phi)
+    d0, d1 = count_distribution(m0, phi), count_distribution(m1, phi)
     # single-period threshold: alarm when count > q, q the smallest with P0(Y > q) <= far
     q = d0.isf(far)
     known = 1.0 - float(np.prod(d1.cdf(q - extra)))

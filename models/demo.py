@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from models.calendar import PERIODS_PER_YEAR, index_to_start, period_index, period_start
+from models.simulate import negative_binomial
 
 
 def period_grid(end: pd.Timestamp, years: int, period: str) -> pd.Series:
@@ -83,7 +84,7 @@ def simulate_counts(
                     }
                 )
             )
-        counts = _negative_binomial(rng, mu, sig.dispersion)
+        counts = negative_binomial(rng, mu, sig.dispersion)
         frames.append(
             pd.DataFrame(
                 {
@@ -99,13 +100,6 @@ def simulate_counts(
                   "expected_baseline", "expected_with_event", "description"]
     truth = pd.concat(truths, ignore_index=True) if truths else pd.DataFrame(columns=truth_cols)
     return pd.concat(frames, ignore_index=True), truth
-
-
-def _negative_binomial(rng: np.random.Generator, mu: np.ndarray, dispersion: float) -> np.ndarray:
-    if dispersion <= 1.0:
-        return rng.poisson(mu)
-    size = mu / (dispersion - 1.0)
-    return rng.negative_binomial(size, 1.0 / dispersion)
 
 
 def counts_to_reports(counts: pd.DataFrame, categories: pd.DataFrame, seed: int = 118) -> pd.DataFrame:

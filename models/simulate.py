@@ -53,9 +53,8 @@ def simulate(scenarios: pd.DataFrame, replicates: int = 10, years: int = 7, freq
     Returns one row per series and period: ``scenario, replicate, period_index, count``,
     ``baseline`` (the in-control mean), ``mean`` (the mean of the counts without outbreak cases:
     the baseline, times the drift where there is one), ``outbreak`` (extra cases this period) and
-    ``event`` (0, or the id of
-    the outbreak or drift whose span covers the period: from its start to its last extra case, or
-    to the end for drifts).
+    ``event`` (0, or the id of the outbreak or drift whose span covers the period: from its start
+    to its last extra case, or to the end for drifts).
     """
     rng = np.random.default_rng(seed)
     T = years * frequency
@@ -72,7 +71,7 @@ def simulate(scenarios: pd.DataFrame, replicates: int = 10, years: int = 7, freq
                 ramp = np.clip((np.arange(T) - start + 1) / s["drift_weeks"], 0, 1)
                 level = mu * (1 + s["drift_share"] * ramp)
                 event[start:] = 1
-            y = _neg_binomial(rng, level, s["phi"])
+            y = negative_binomial(rng, level, s["phi"])
             extra = np.zeros(T, dtype=int)
             if s.get("k", 0) > 0 and outbreaks_last_year > 0:
                 slots = np.array_split(np.arange(T - frequency, T - len(dens) // 2), outbreaks_last_year)
@@ -94,7 +93,15 @@ def simulate(scenarios: pd.DataFrame, replicates: int = 10, years: int = 7, freq
     return pd.concat(frames, ignore_index=True)
 
 
-def _neg_binomial(rng, mu, phi):
+def negative_binomial(rng: np.random.Generator, mu: np.ndarray, phi: float) -> np.ndarray:
+    """Counts with mean ``mu`` and variance ``phi * mu`` (Poisson where ``phi`` <= 1)."""
     if phi <= 1.0:
         return rng.poisson(mu)
     return rng.negative_binomial(mu / (phi - 1.0), 1.0 / phi)
+
+
+def count_distribution(mu: np.ndarray, phi: float):
+    """The scipy distribution :func:`negative_binomial` draws from."""
+    if phi <= 1.0:
+        return stats.poisson(mu)
+    return stats.nbinom(mu / (phi - 1.0), 1.0 / phi)
