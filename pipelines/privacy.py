@@ -1,0 +1,360 @@
+"""Personal-data scanner: finds e-mail addresses, phone numbers, BSNs, IBANs, addresses, birth dates and
+person names in column headers, cell values and free text, so that personal data is never stored.
+
+Pure module (pandas / numpy / re / python-stdnum / phonenumbers); no database, no flow, no GX.
+
+API (stable; other modules code against it):
+    KINDS, header_kind(header), scan_values(series), scan_frame(frame, columns), redaction(kind), scrub_text(text)
+"""
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+KINDS = ("e-mail", "telefoonnummer", "bsn", "adres", "naam", "iban", "geboortedatum")
+
+
+def redaction(kind: str) -> str:
+    """The placeholder that replaces a personal item of ``kind`` in text: ``[verwijderd: adres]``."""
+    return f"[verwijderd: {kind}]"
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Headers
+# --------------------------------------------------------------------------------------------------------------
+
+def _normalise_header(text: str) -> str:
+    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+
+
+# words that may make up a person-name header ("naam melder", "voornaam client", "contactpersoon")
+_NAME_STRONG = {
+    "naam", "namen", "voornaam", "voornamen", "achternaam", "achternamen", "roepnaam", "geslachtsnaam",
+    "familienaam", "meisjesnaam", "voorletters", "voorletter", "initialen", "tussenvoegsel", "tussenvoegsels",
+    "name", "names", "surname", "firstname", "lastname", "fullname", "forename", "initials",
+    "melder", "melders", "client", "clienten", "klant", "bewoner", "huurder", "aanvrager", "contactpersoon",
+    "persoon", "persoonsnaam", "klantnaam", "clientnaam", "meldernaam", "bewonernaam", "huurdernaam",
+    "aanvragernaam", "naammelder", "naamclient", "naamklant", "naambewoner", "naamhuurder", "naamaanvrager",
+    "naamcontactpersoon", "volledigenaam", "reporter", "customer", "resident", "tenant", "applicant",
+    "patient", "contact person", "betrokkene", "verzoeker", "indiener",
+}
+_NAME_WEAK = {"van", "de", "der", "het", "vd", "volledige", "full", "first", "last", "given", "family", "middle",
+              "contact", "person", "of", "the", "en", "and", "1", "2", "3", "mr", "dhr", "mevr"}
+
+_HEADER_RULES: tuple[tuple[str, re.Pattern], ...] = (
+    ("bsn", re.compile(r"\b(?:bsn\w*|burgerservice\s?nummer\w*|burgerservicenr|sofi\s?(?:nummer|nr)?|ssn|"
+                       r"citizen service number|social security(?: number)?)\b")),
+    ("e-mail", re.compile(r"\b(?:e ?mail|email|mail)(?: ?(?:adres|address|adressen))?\b|\bemailadres\w*\b")),
+    ("iban", re.compile(r"\b(?:iban\w*|(?:bank ?)?rekening ?(?:nummer|nr)\w*|bankrekening\w*|reknr|rek nr|"
+                        r"bank ?account(?: number)?|account number|banknummer)\b")),
+    ("telefoonnummer", re.compile(r"\b(?:tel|telnr|tel nr|telefoon\w*|telefoonnr|phone\w*|telephone|mobiel\w*|"
+                                  r"mobile|mob|mob nr|gsm\w*|cell(?:phone)?|fax\w*|06 nummer|06nummer)\b")),
+    ("geboortedatum", re.compile(r"\b(?:geboorte ?datum|geboortedag|geb ?dat(?:um)?|gebdat\w*|geb|geboren(?: op)?|"
+                                 r"date of birth|birth ?date|dob|birthday|geboortejaar)\b")),
+    ("adres", re.compile(r"\b(?:\w*adres|\w*adressen|address\w*|straat|straatnaam|street\w*|huisnummer\w*|huisnr|"
+                         r"hnr|huis nr|house ?number|house ?no|toevoeging|huisletter|postcode ?huisnummer|"
+                         r"postcode ?en ?huisnummer|postcode ?hnr|woonplaats ?adres)\b")),
+)
+
+
+def header_kind(header: str) -> str | None:
+    """The kind label of a personal column header ("naam", "telefoonnummer", ...), else None.
+
+    Case-, accent- and punctuation-insensitive: "Cliënt", "Geb.datum", "Tel.nr.", "E-mailadres" are found;
+    "buurtnaam", "datum melding", "postcode" (the area alone) are not personal.
+    """
+    norm = _normalise_header(header)
+    if not norm:
+        return None
+    for kind, rule in _HEADER_RULES:
+        if rule.search(norm):
+            return kind
+    tokens = norm.split()
+    if any(t in _NAME_STRONG for t in tokens) and all(t in _NAME_STRONG or t in _NAME_WEAK for t in tokens):
+        return "naam"
+    compact = norm.replace(" ", "")
+    if compact in _NAME_STRONG or re.fullmatch(r"(?:voor|achter|roep|volledige|klant|client|melder|bewoner|huurder|"
+                                               r"aanvrager|contactpersoon)?naam(?:melder|client|klant|bewoner|"
+                                               r"huurder|aanvrager|contactpersoon)?", compact):
+        return "naam"
+    if compact in {"firstname", "lastname", "fullname", "contactperson"}:
+        return "naam"
+    return None
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Value detectors: each finds (start, end, kind) spans in a text
+# --------------------------------------------------------------------------------------------------------------
+
+_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
+
+_SEP = r"[\s\-.()]{0,3}"
+_PHONE = re.compile(
+    r"(?<![\d+])(?:"
+    r"(?:\+|00)[\s\-.]?31" + _SEP + r"(?:\(0\)" + _SEP + r")?[1-9](?:" + _SEP + r"\d){8}"
+    r"|\(?0" + _SEP + r"[1-9](?:" + _SEP + r"\d){8}"
+    r")(?![\d])"
+)
+
+_BSN = re.compile(r"(?<![\d.,/\-])(?:\d{9}|\d{3}([ .\-])\d{3}\1\d{3}|\d{4}\.\d{2}\.\d{3}|\d{2}\.\d{3}\.\d{2}\.\d{2})"
+                  r"(?!\d|[.,/\-]\d)")
+_BSN_KEYWORD = re.compile(r"(?i)\b(?:bsn|burgerservicenummer|burgerservicenr|sofi(?:nummer|nr)?)\b[\s:.#\-]*"
+                          r"(?:nummer|nr\.?)?[\s:.#\-]*(\d{8,9}|\d{1,3}(?:[ .\-]\d{2,4}){2,3})(?!\d)")
+
+_IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:\s?[A-Za-z0-9]{4}){2,7}(?:\s?[A-Za-z0-9]{1,3})?(?![A-Za-z0-9])")
+
+_MONTHS = r"(?:jan|feb|mrt|maart|mar|apr|mei|may|jun|jul|aug|sep|sept|okt|oct|nov|dec)[a-z]*\.?"
+_DATE = (r"(?:\d{1,2}[-/. ]\d{1,2}[-/. ](?:19|20)?\d{2}|(?:19|20)\d{2}-\d{1,2}-\d{1,2}|\d{1,2}\s+" + _MONTHS +
+         r"\s+(?:19|20)?\d{2})")
+_BIRTH = re.compile(r"(?i)\b(?:geboren|geb\.?|geboortedatum|geb\.?\s?dat(?:um)?\.?|geboortedag|date of birth|"
+                    r"born|d\.o\.b\.?|dob)\s*(?:op|on|:|d\.d\.)?\s*:?\s*" + _DATE)
+
+_STREET_SUFFIX = (r"(?:straat|straatje|weg|laan|plein|dijk|kade|singel|pad|hof|gracht|steeg|dreef|plantsoen|"
+                  r"markt|erf|wal|brink|veld|haven|baan|boulevard|allee|ring|zijde|kamp|stede|dam|"
+                  r"horst|hout|akker|gaarde|hage|donk|berg|weide|wold|poort|kanaal|vaart|es|kant|pleintje|"
+                  r"weg-oost|weg-west|weg-noord|weg-zuid|promenade|passage|galerij|lei|hoven|hoeve)")
+_TV = r"(?:van|de|der|den|het|'t|ter|ten|te|op|aan|in|bij|la|le|du|d')"
+_CAPWORD = r"[A-ZÀ-Þ][\w'’\-]*\.?"
+_HOUSE_NO = (r"\d{1,5}(?:\s?[-/]\s?\d{1,5}|\s?-?\s?[A-Za-z]{1,2}\b|\s+(?:bis|hs|huis|bg|boven|rd|zw|I{1,3})\b)?")
+_UNITS = (r"(?!\s*(?:keer|x\b|dag|dagen|week|weken|maand|maanden|jaar|jaren|uur|min|minuten|meter|m\b|km|kg|"
+          r"stuks|personen|mensen|auto|autos|auto's|woningen|huizen|%|procent|graden|fase|e\b|ste\b|de\b))")
+_STREET = re.compile(
+    r"(?:(?:" + _CAPWORD + r")\s+(?:" + _TV + r"\s+)*){0,3}"
+    r"[A-Za-zÀ-ÿ][\w'’\-]*?" + _STREET_SUFFIX + r"\s+" + _HOUSE_NO + r"(?!\d)" + _UNITS
+)
+_POSTCODE = r"[1-9]\d{3}\s?[A-Z]{2}(?![A-Za-z])"
+_STREET_POSTCODE = re.compile(r"(?:" + _CAPWORD + r"\s+(?:" + _TV + r"\s+)*){0,3}" + _CAPWORD + r"\s+" + _HOUSE_NO +
+                              r"\s*,?\s*" + _POSTCODE)
+_POSTCODE_HOUSE = re.compile(r"(?<!\d)" + _POSTCODE + r"\s*,?\s*(?:nr\.?\s*|huisnummer\s*)?\d{1,5}(?!\d)"
+                             r"(?:\s?-?\s?[A-Za-z]{1,2}\b)?")
+
+# Cheap vectorised prefilter (RE2 via pyarrow): a value that matches none of these cannot hold a personal item.
+_PREFILTER = (
+    r"@"                                                       # e-mail
+    r"|\+ ?31|(?:^|[^\d])0031|0\)?(?:[ \-.)(]{0,2}\d){9}"      # phone numbers, all notations
+    r"|\d{9}|\d{3}[ .\-]\d{3}[ .\-]\d{3}|\d{4}\.\d{2}\.\d{3}"  # BSN (also in groups), long numbers
+    r"|[A-Za-z]{2}\d\d(?: ?[A-Za-z0-9]{4}){3}"                 # IBAN
+    r"|[A-Za-z]\.?[ \t\n\xa0]+\d|\d{4} ?[A-Z]{2}"                         # street + house number, postcode
+    r"|[A-ZÀ-ÖØ-ÞŠŽŞ][a-zß-öø-ÿšžş]"                           # capitalised word (names)
+    r"|[Bb][Ss][Nn]|[Ss][Oo][Ff][Ii]|[Bb]urgerserv|[Gg][Ee][Bb]|[Bb][Oo][Rr][Nn]"  # BSN / birth-date keywords
+)
+
+
+def _phone_ok(raw: str) -> bool:
+    import phonenumbers
+
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse(raw, "NL"))
+    except phonenumbers.NumberParseException:
+        return False
+
+
+def _bsn_ok(digits: str) -> bool:
+    from stdnum.nl import bsn
+
+    digits = re.sub(r"\D", "", digits)
+    if len(digits) == 8:
+        digits = "0" + digits
+    return len(digits) == 9 and len(set(digits)) > 1 and bsn.is_valid(digits)
+
+
+def _iban_ok(raw: str) -> bool:
+    from stdnum import iban
+
+    return iban.is_valid(raw.upper())
+
+
+def _spans(text: str) -> list[tuple[int, int, str]]:
+    """All personal items in ``text`` as (start, end, kind), unsorted, possibly overlapping."""
+    found: list[tuple[int, int, str]] = []
+    if "@" in text:
+        found += [(m.start(), m.end(), "e-mail") for m in _EMAIL.finditer(text)]
+    if any(c.isdigit() for c in text):
+        for m in _IBAN.finditer(text):
+            if _iban_ok(m.group()):
+                found.append((m.start(), m.end(), "iban"))
+        for m in _PHONE.finditer(text):
+            if _phone_ok(m.group()):
+                found.append((m.start(), m.end(), "telefoonnummer"))
+        for m in _BSN.finditer(text):
+            if _bsn_ok(m.group()):
+                found.append((m.start(), m.end(), "bsn"))
+        for m in _BSN_KEYWORD.finditer(text):
+            if _bsn_ok(m.group(1)):
+                found.append((m.start(1), m.end(1), "bsn"))
+        found += [(m.start(), m.end(), "geboortedatum") for m in _BIRTH.finditer(text)]
+        for rule in (_STREET, _STREET_POSTCODE, _POSTCODE_HOUSE):
+            found += [(m.start(), m.end(), "adres") for m in rule.finditer(text)]
+    found += _name_spans(text)
+    return found
+
+
+_KIND_RANK = {k: i for i, k in enumerate(("e-mail", "iban", "telefoonnummer", "bsn", "geboortedatum", "adres", "naam"))}
+
+
+def _first_kind(text: str) -> str | None:
+    spans = _spans(text)
+    if not spans:
+        return None
+    return min(spans, key=lambda s: (s[0], _KIND_RANK[s[2]]))[2]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Person names: Dutch first-name / surname lists (privacy_data/, from Deduce, LGPL-3.0-or-later) + structure
+# --------------------------------------------------------------------------------------------------------------
+
+_DATA = Path(__file__).with_name("privacy_data")
+_WORD = re.compile(r"(?:[A-ZÀ-ÖØ-ÞŠŽŞ]\.){1,4}(?![A-Za-zÀ-ÿ])|[A-Za-zÀ-ÖØ-öø-ÿŠšŽžŞş][A-Za-zÀ-ÖØ-öø-ÿŠšŽžŞş'’\-]*\.?")
+_INITIALS = re.compile(r"(?:[A-ZÀ-ÖØ-Þ]\.){1,4}")
+# capitalised words that are surnames too, but also compass points / area words in place names ("Sint Jan Oost")
+_PLACE_WORDS = {
+    "noord", "oost", "zuid", "west", "midden", "centrum", "kern", "dorp", "stad", "buurt", "wijk", "park", "hof",
+    "laan", "plein", "veld", "berg", "bos", "beek", "brink", "es", "hoek", "haven", "kamp", "meer", "molen", "heide",
+    "groen", "water", "boom", "dijk", "weg", "straat", "kerk", "markt", "burg", "poort", "gracht", "kade", "zijde",
+    "oord", "hout", "horst", "donk", "rade", "broek", "hoeve", "hoven", "velden", "bergen", "polder", "eiland",
+    "noordoost", "noordwest", "zuidoost", "zuidwest", "binnenstad", "buitengebied", "dorpskern", "kwartier",
+}
+_AREA_SUFFIX = re.compile(r"(?<=\w{3})(?:straat|laan|weg|plein|park|buurt|wijk|kwartier|dreef|singel|gracht|kade|hof|dijk|"
+                          r"pad|steeg|markt|erf|veld|oord|polder|terrein|plantsoen|brug|school|kerk|haven)$", re.I)
+
+
+_STRONG_TITLES = {"dhr", "mevr", "mevrouw", "meneer", "mijnheer", "mw", "mej", "familie", "fam"}
+
+
+@functools.lru_cache(maxsize=1)
+def _lists() -> tuple[frozenset, frozenset, frozenset, tuple, frozenset]:
+    def read(name: str) -> list[str]:
+        return [w.strip() for w in (_DATA / name).read_text(encoding="utf-8").splitlines() if w.strip()]
+
+    first = frozenset(read("voornamen.txt"))
+    surname = frozenset(read("achternamen.txt"))
+    after_tv = frozenset(read("achternamen_na_tussenvoegsel.txt")) | surname
+    tv = tuple(sorted({t.lower() for t in read("tussenvoegsels.txt")}, key=lambda t: -len(t.split())))
+    titles = frozenset(t.lower().rstrip(".") for t in read("aanhef.txt")) | {
+        "dhr", "mevr", "mw", "mevrouw", "meneer", "mijnheer", "de heer", "heer", "familie", "fam"}
+    return first, surname, after_tv, tv, titles
+
+
+def _is_cap(word: str) -> bool:
+    return word[:1].isupper() and not word.isupper() if len(word) > 1 else False
+
+
+def _parts_in(word: str, names: frozenset, every: bool) -> bool:
+    parts = [p for p in re.split(r"[-’']", word.rstrip(".")) if p]
+    if not parts:
+        return False
+    hits = [p in names for p in parts]
+    return all(hits) if every else any(hits)
+
+
+def _name_spans(text: str, mode: str = "strikt") -> list[tuple[int, int, str]]:
+    """Person names in ``text``.
+
+    ``strikt`` (used by scan_values): (title | initials | first name(s)) + optional tussenvoegsel + surname, all
+    capitalised; a lone surname or lone first name is not a name. ``ruim``: also a lone capitalised surname
+    that is not the first word of the text. (Both are measured in benchmarks/names.py.)
+    """
+    first, surname, after_tv, tvs, titles = _lists()
+    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+    spans: list[tuple[int, int, str]] = []
+    i, n = 0, len(words)
+    while i < n:
+        start, _, w = words[i]
+        lw = w.lower().rstrip(".")
+        j = i
+        kind = None
+        if lw in titles and (w[:1].islower() or w.endswith(".") or lw in _STRONG_TITLES):
+            kind, j = "title", i + 1
+            if j + 1 < n and f"{lw} {words[j][2].lower()}" in titles:
+                j += 1
+        elif _INITIALS.fullmatch(w):
+            kind, j = "initials", i + 1
+        elif _is_cap(w) and _parts_in(w, first, every=True):
+            kind, j = "first", i + 1
+            while j < n and _is_cap(words[j][2]) and _parts_in(words[j][2], first, every=True) and \
+                    j + 1 < n and (_is_cap(words[j + 1][2]) or words[j + 1][2].lower() in tvs):
+                j += 1
+        if kind is None:
+            if mode == "ruim" and i > 0 and _is_cap(w) and _parts_in(w, surname, every=False) and \
+                    lw not in _PLACE_WORDS and not _AREA_SUFFIX.search(lw):
+                spans.append((start, words[i][1], "naam"))
+            i += 1
+            continue
+        while kind != "first" and j < n and (_INITIALS.fullmatch(words[j][2]) or
+                                              (_is_cap(words[j][2]) and _parts_in(words[j][2], first, True) and
+                                               j + 1 < n and _is_cap(words[j + 1][2]))):
+            j += 1
+        # optional tussenvoegsel (longest match over up to three words)
+        k, has_tv = j, False
+        for size in (3, 2, 1):
+            if k + size <= n and " ".join(x[2].lower() for x in words[k:k + size]) in tvs:
+                k, has_tv = k + size, True
+                break
+        if k < n and _is_cap(words[k][2]):
+            cand = words[k][2]
+            lc = cand.lower().rstrip(".")
+            pool = after_tv if has_tv else surname
+            ok = _parts_in(cand, pool, every=False) and not _AREA_SUFFIX.search(lc)
+            if ok and not has_tv and kind == "first" and lc in _PLACE_WORDS:
+                ok = False
+            if not ok and kind == "title" and not _AREA_SUFFIX.search(lc):
+                ok = True          # "dhr. Kowalczyk", "mevrouw Oğuz": the title carries it
+            if ok:
+                spans.append((start, words[k][1], "naam"))
+                i = k + 1
+                continue
+        i += 1
+    return spans
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Public scanning API
+# --------------------------------------------------------------------------------------------------------------
+
+def scan_values(values: pd.Series) -> pd.Series:
+    """Per element, the kind label of the first personal item in the value (by position), else None.
+
+    Vectorised: a cheap regex prefilter runs over the whole column (pyarrow RE2); only the distinct values
+    that pass it get the exact checks (11-test, IBAN checksum, phone-number validity, name lists).
+    """
+    out = np.full(len(values), None, dtype=object)
+    if len(values) == 0:
+        return pd.Series(out, index=values.index, dtype=object)
+    v = values
+    if not isinstance(v.dtype, pd.StringDtype):
+        v = v.where(v.notna()).astype("str") if v.dtype == object else v.astype("str")
+    cand = v.str.contains(_PREFILTER, regex=True, na=False).to_numpy(dtype=bool)
+    rows = np.flatnonzero(cand)
+    if len(rows):
+        codes, uniques = pd.factorize(v.iloc[rows])
+        kinds = np.array([_first_kind(t) for t in uniques], dtype=object)
+        out[rows] = kinds[codes]
+    return pd.Series(out, index=values.index, dtype=object)
+
+
+def scan_frame(frame: pd.DataFrame, columns: list[str] | None = None) -> dict[str, pd.Series]:
+    """Column -> ``scan_values(frame[column])``, for the given columns (default: all)."""
+    return {col: scan_values(frame[col]) for col in (frame.columns if columns is None else columns)}
+
+
+def scrub_text(text: str) -> str:
+    """``text`` with every personal item replaced by ``redaction(kind)`` (for messages, headers, file names)."""
+    text = str(text)
+    spans = sorted(_spans(text), key=lambda s: (s[0], -(s[1] - s[0]), _KIND_RANK[s[2]]))
+    out, pos = [], 0
+    for start, end, kind in spans:
+        if start < pos:          # overlaps an item already replaced: extend it if it reaches further
+            if end > pos:
+                pos = end
+            continue
+        out.append(text[pos:start])
+        out.append(redaction(kind))
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)

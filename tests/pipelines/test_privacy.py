@@ -1,0 +1,161 @@
+"""pipelines.privacy: personal-data detection in headers, values and text (table-driven, no timing asserts)."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from pipelines import privacy
+from pipelines.privacy import KINDS, header_kind, redaction, scan_frame, scan_values, scrub_text
+
+PERSONAL = [
+    # e-mail
+    ("jan.jansen@example.nl", "e-mail"),
+    ("Mail naar info.melder+test@gemeente-hoogeveen.nl aub", "e-mail"),
+    # phone numbers, all common notations, alone and inside text
+    ("+31 6 12345678", "telefoonnummer"),
+    ("0031-6-12345678", "telefoonnummer"),
+    ("(06) 1234 5678", "telefoonnummer"),
+    ("06-12345678", "telefoonnummer"),
+    ("0612345678", "telefoonnummer"),
+    ("0528 123 456", "telefoonnummer"),
+    ("0528-123456", "telefoonnummer"),
+    ("+31 (0)528 123456", "telefoonnummer"),
+    ("Bel de melder terug op 06 12 34 56 78 na 17 uur", "telefoonnummer"),
+    # BSN (11-test), in groups and inside a sentence; 8 digits only after a BSN keyword
+    ("123456782", "bsn"),
+    ("123 456 782", "bsn"),
+    ("1234.56.782", "bsn"),
+    ("123-456-782", "bsn"),
+    ("Client met bsn 111222333 belde", "bsn"),
+    ("BSN: 12345672", "bsn"),
+    # IBAN
+    ("NL91ABNA0417164300", "iban"),
+    ("Terugstorten op NL91 ABNA 0417 1643 00 graag", "iban"),
+    # addresses
+    ("Hoofdstraat 12", "adres"),
+    ("Jan Steenstraat 3a", "adres"),
+    ("Kerkweg 14 bis", "adres"),
+    ("Dorpsstraat 10-12", "adres"),
+    ("Burg. de Kockstraat 1", "adres"),
+    ("Kerkplein 1, 7901 AB Hoogeveen", "adres"),
+    ("7901 AB 12", "adres"),
+    ("Overlast bij Jan van Galenstraat 45 sinds maandag", "adres"),
+    # birth dates
+    ("geboren op 12-03-1985", "geboortedatum"),
+    ("Geb. 3 maart 1985", "geboortedatum"),
+    # person names
+    ("Melding van Jan de Vries over geluidsoverlast", "naam"),
+    ("J. de Vries", "naam"),
+    ("J.P. Bakker belde", "naam"),
+    ("dhr. Jansen", "naam"),
+    ("mevrouw Özdemir meldt overlast", "naam"),
+    ("Jan-Willem van den Berg", "naam"),
+    ("Contactpersoon: Sanne de Boer", "naam"),
+]
+
+NOT_PERSONAL = [
+    "BU01180000", "01180000", "WK011800", "GM0118", "06-12-2021", "2021-12-06", "2021-12-06T10:00:00+01:00",
+    "45566", "45566.5", "12", "0", "1234", "SIG-123456", "2021-000123", "123456", "123456789", "7901", "7901 AB",
+    "Overlast van dieren", "Zwerfafval", "Container is vol", "Afval", "Overlast Bedrijven en Horeca",
+    "Wegen, verkeer, straatmeubilair", "Prullenbak is vol", "Grofvuil", "Illegaal dumpen", "Wonen ondermijning",
+    "Jan Steenbuurt", "Prins Hendrikpark", "Wijke 52 Fluitenberg", "Sint Jan Oost", "Hoogeveen-Centrum",
+    "Bakker", "Visser", "Smit", "de Jong", "Jan van Galenstraat", "Stadspark 3 keer per week gemaaid",
+    "Er ligt al 3 dagen grofvuil bij de container", "", "nan", "3,5", "-12.4",
+]
+
+
+@pytest.mark.parametrize("value, kind", PERSONAL)
+def test_personal_value_detected_with_kind(value, kind):
+    assert scan_values(pd.Series([value])).iloc[0] == kind
+
+
+@pytest.mark.parametrize("value", NOT_PERSONAL)
+def test_non_personal_value_not_flagged(value):
+    assert scan_values(pd.Series([value])).iloc[0] is None
+
+
+def test_bsn_failing_the_11_test_is_not_flagged():
+    assert scan_values(pd.Series(["123456789", "123 456 789"])).isna().all()
+
+
+def test_first_item_in_the_text_decides_the_kind():
+    assert scan_values(pd.Series(["Hoofdstraat 12, tel 06-12345678"])).iloc[0] == "adres"
+    assert scan_values(pd.Series(["tel 06-12345678, Hoofdstraat 12"])).iloc[0] == "telefoonnummer"
+
+
+def test_scan_values_keeps_index_handles_nulls_and_types():
+    s = pd.Series(["SIG-1", None, "06-12345678", float("nan"), "SIG-1"], index=[10, 11, 12, 13, 14], dtype=object)
+    out = scan_values(s)
+    assert list(out.index) == [10, 11, 12, 13, 14]
+    assert out.tolist() == [None, None, "telefoonnummer", None, None]
+    assert scan_values(pd.Series([123456782, 5])).tolist() == ["bsn", None]
+    assert scan_values(pd.Series([], dtype=str)).empty
+
+
+def test_scan_values_repeated_values_share_the_verdict():
+    s = pd.Series(["Afval", "jan@example.nl"] * 5000)
+    out = scan_values(s)
+    assert out.iloc[::2].isna().all() and (out.iloc[1::2] == "e-mail").all()
+
+
+def test_scan_frame_returns_one_series_per_column():
+    frame = pd.DataFrame({"buurtcode": ["BU01180000"], "opmerking": ["Bel 06-12345678"], "n": ["3"]})
+    out = scan_frame(frame)
+    assert set(out) == {"buurtcode", "opmerking", "n"}
+    assert out["opmerking"].iloc[0] == "telefoonnummer" and out["buurtcode"].iloc[0] is None
+    assert set(scan_frame(frame, ["n"])) == {"n"}
+
+
+def test_redaction_and_kinds():
+    assert redaction("adres") == "[verwijderd: adres]"
+    assert KINDS == ("e-mail", "telefoonnummer", "bsn", "adres", "naam", "iban", "geboortedatum")
+    assert {k for _, k in PERSONAL} == set(KINDS)
+
+
+@pytest.mark.parametrize("value, kind", PERSONAL)
+def test_scrub_text_removes_each_item(value, kind):
+    out = scrub_text(f"Kolommen gevonden: ['{value}'] en meer")
+    assert redaction(kind) in out
+    assert scan_values(pd.Series([out])).iloc[0] is None, out
+
+
+def test_scrub_text_message_example():
+    out = scrub_text("Found columns: ['jan.jansen@example.nl', 'Hoofdstraat 12']")
+    assert "@" not in out and "Hoofdstraat" not in out and "12" not in out
+    assert out == "Found columns: ['[verwijderd: e-mail]', '[verwijderd: adres]']"
+    assert scrub_text("buurten_2024.csv: 3 rows without buurtcode") == "buurten_2024.csv: 3 rows without buurtcode"
+
+
+HEADERS_PERSONAL = [
+    ("Naam", "naam"), ("voornaam", "naam"), ("Achternaam", "naam"), ("Voorletters", "naam"),
+    ("Tussenvoegsel", "naam"), ("Naam melder", "naam"), ("Melder", "naam"), ("Cliënt", "naam"),
+    ("Client", "naam"), ("Naam cliënt", "naam"), ("Klant", "naam"), ("Bewoner", "naam"), ("Huurder", "naam"),
+    ("Aanvrager", "naam"), ("Contactpersoon", "naam"), ("First name", "naam"), ("Last name", "naam"),
+    ("BSN", "bsn"), ("Burgerservicenummer", "bsn"), ("Sofinummer", "bsn"), ("BSN client", "bsn"),
+    ("E-mail", "e-mail"), ("E-mailadres", "e-mail"), ("e-mail adres", "e-mail"), ("Mail", "e-mail"),
+    ("Email", "e-mail"), ("Tel.", "telefoonnummer"), ("Tel.nr.", "telefoonnummer"), ("Tel.nr", "telefoonnummer"),
+    ("Telefoon", "telefoonnummer"), ("Telefoonnummer", "telefoonnummer"), ("Mobiel", "telefoonnummer"),
+    ("Mobielnummer", "telefoonnummer"), ("GSM", "telefoonnummer"), ("Adres", "adres"), ("Woonadres", "adres"),
+    ("Huisadres", "adres"), ("Straat", "adres"), ("Straatnaam", "adres"), ("Huisnummer", "adres"),
+    ("Huisnr", "adres"), ("Postcode + huisnummer", "adres"), ("Postcode en huisnummer", "adres"),
+    ("Geboortedatum", "geboortedatum"), ("Geb.datum", "geboortedatum"), ("Geb. dat.", "geboortedatum"),
+    ("Geboren", "geboortedatum"), ("IBAN", "iban"), ("Rekeningnummer", "iban"), ("Bankrekeningnummer", "iban"),
+]
+HEADERS_NOT = ["buurtcode", "Buurt", "buurtnaam", "Wijk", "wijknaam", "Datum melding", "Hoofdcategorie",
+               "Subcategorie", "Categorie", "Meldingnummer", "Aantal", "Maand", "Signaal", "Schuldeiser", "Status",
+               "Gemeente", "Postcode", "PC4", "Jaar", "Periode", "Wijkteam", "gemeentenaam", "", "Unnamed: 3"]
+
+
+@pytest.mark.parametrize("header, kind", HEADERS_PERSONAL)
+def test_header_kind_positive(header, kind):
+    assert header_kind(header) == kind
+
+
+@pytest.mark.parametrize("header", HEADERS_NOT)
+def test_header_kind_negative(header):
+    assert header_kind(header) is None
+
+
+def test_name_method_ignores_lone_surnames_and_place_names():
+    for text in ["Bakker", "de Vries", "Jan Steenbuurt", "Prins Hendrikpark", "Jan van Galenstraat"]:
+        assert privacy._name_spans(text) == [], text
