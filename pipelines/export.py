@@ -5,10 +5,13 @@ Everything a wijkteam reads is Dutch. The workbook has the ranked list (sheet ``
 an empty ``Terugkoppeling`` column and a drop-down for the team's feedback) and a sheet
 ``Toelichting`` (how to read it, the settings used, the data vintage, the run id). The HTML page
 needs no internet: inline CSS and inline SVG trend charts. The same run gives identical files.
+
+Names, explanations and file names come from other people's files, so every CSV/XLSX cell goes
+through ``safe_output.neutralise`` (no formulas: a dangerous text gets a leading apostrophe and an
+XLSX text cell is always stored as text) and every value in the HTML page is escaped.
 """
 from __future__ import annotations
 
-import html
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,7 +21,8 @@ import pandas as pd
 
 from models.calendar import period_label
 from pipelines.reference import DOMAIN_NL
-from pipelines.xlsx import save_stable
+from pipelines.safe_output import escape_html, neutralise_frame, safe_filename, xml_safe
+from pipelines.xlsx import append_safe, save_stable
 
 COLUMNS_NL = ["Rang", "Status", "Niveau", "Domein", "Buurtcode", "Buurt", "Periode", "Sinds", "Signalen", "Toelichting"]
 FEEDBACK = ["herkend, actie nodig", "herkend, al bekend", "niet herkend", "meer informatie nodig"]
@@ -72,9 +76,10 @@ def export_team_lists(flags: pd.DataFrame, teams: pd.DataFrame, exports_dir: Pat
     written = {}
     for team, team_name in zip(teams["wijkteam"], teams["name"]):
         table = team_list(flags, team)
-        paths = [folder / f"{team}.xlsx", folder / f"{team}.csv", folder / f"{team}.html"]
+        stem = safe_filename(team)      # a team code from the wijkteam file must not leave the folder
+        paths = [folder / f"{stem}.xlsx", folder / f"{stem}.csv", folder / f"{stem}.html"]
         _write_xlsx(table, paths[0], team_name, run)
-        csv_table = table if len(table) else pd.DataFrame({"Toelichting": [NOTHING_FLAGGED]})
+        csv_table = neutralise_frame(table) if len(table) else pd.DataFrame({"Toelichting": [NOTHING_FLAGGED]})
         csv_table.to_csv(paths[1], sep=";", index=False, encoding="utf-8-sig", lineterminator="\n")
         own = flags[flags["wijkteam"] == team]
         paths[2].write_text(_html(table, own, team_name, run, series, labels), encoding="utf-8")
@@ -90,9 +95,9 @@ def _write_xlsx(table: pd.DataFrame, path: Path, team_name: str, run: RunInfo) -
     wb = Workbook()
     ws = wb.active
     ws.title = "Signalen"
-    ws.append([f"{team_name}: opvallende signalen, periode {run.run_period}"])
+    append_safe(ws, [f"{team_name}: opvallende signalen, periode {run.run_period}"])
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append([f"Run {run.run_id}. Uitleg en instellingen: zie het blad Toelichting."])
+    append_safe(ws, [f"Run {run.run_id}. Uitleg en instellingen: zie het blad Toelichting."])
     ws.append([])
     header = [*COLUMNS_NL, "Terugkoppeling"]
     ws.append(header)
@@ -102,7 +107,7 @@ def _write_xlsx(table: pd.DataFrame, path: Path, team_name: str, run: RunInfo) -
     if table.empty:
         ws.append(["", "", "", "", "", "", "", "", "", NOTHING_FLAGGED])
     for row in table.itertuples(index=False):
-        ws.append([*row, None])
+        append_safe(ws, [*row, None])
     widths = {"Rang": 6, "Status": 12, "Niveau": 10, "Domein": 11, "Buurtcode": 12, "Buurt": 26, "Periode": 10,
               "Sinds": 10, "Signalen": 22, "Toelichting": 90, "Terugkoppeling": 24}
     for i, col in enumerate(header, start=1):
@@ -128,11 +133,11 @@ def _write_xlsx(table: pd.DataFrame, path: Path, team_name: str, run: RunInfo) -
     for r in run.loads.itertuples(index=False):
         rows.append((r.source, f"{r.file_name}, geladen {str(r.loaded_at)[:16]}, perioden {r.periods_from} t/m {r.periods_to}"))
     for a, b in rows:
-        info.append([a, b])
+        append_safe(info, [a, b])
     for cell in info["A"]:
         cell.font = Font(bold=True)
     wb.properties.creator = "wijkradar"
-    wb.properties.title = f"{team_name} {run.run_period}"
+    wb.properties.title = xml_safe(f"{team_name} {run.run_period}")
     save_stable(wb, path, run.stamp)
 
 
@@ -172,19 +177,19 @@ def _sparkline(points: pd.DataFrame, title: str) -> str:
     cnt = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(pts["count"]))
     dots = "".join(f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="2.6" fill="{"#c0392b" if a else "#2c3e50"}"/>'
                    for i, (v, a) in enumerate(zip(pts["count"], pts["alarm"])))
-    return (f'<svg width="{w}" height="{h}" role="img" aria-label="{html.escape(title)}">'
-            f'<text x="{pad}" y="14" font-size="11" fill="#34495e">{html.escape(title)}</text>'
+    return (f'<svg width="{w}" height="{h}" role="img" aria-label="{escape_html(title)}">'
+            f'<text x="{pad}" y="14" font-size="11" fill="#34495e">{escape_html(title)}</text>'
             f'<polygon points="{band}" fill="#fdebd0"/>'
             f'<polyline points="{exp}" fill="none" stroke="#7f8c8d" stroke-dasharray="4,3"/>'
             f'<polyline points="{cnt}" fill="none" stroke="#2c3e50" stroke-width="1.5"/>{dots}'
-            f'<text x="{pad}" y="{h - 5}" font-size="10" fill="#7f8c8d">{html.escape(_label(pts["period_start"].iloc[0], pts["period"].iloc[0]))}</text>'
-            f'<text x="{w - pad}" y="{h - 5}" font-size="10" fill="#7f8c8d" text-anchor="end">{html.escape(_label(pts["period_start"].iloc[-1], pts["period"].iloc[-1]))}</text>'
+            f'<text x="{pad}" y="{h - 5}" font-size="10" fill="#7f8c8d">{escape_html(_label(pts["period_start"].iloc[0], pts["period"].iloc[0]))}</text>'
+            f'<text x="{w - pad}" y="{h - 5}" font-size="10" fill="#7f8c8d" text-anchor="end">{escape_html(_label(pts["period_start"].iloc[-1], pts["period"].iloc[-1]))}</text>'
             "</svg>")
 
 
 def _html(table: pd.DataFrame, own: pd.DataFrame, team_name: str, run: RunInfo, series: pd.DataFrame,
           labels: dict) -> str:
-    esc = html.escape
+    esc = escape_html      # every interpolated value, text and attribute alike
     cards = []
     for row, f in zip(table.itertuples(index=False), own.itertuples(index=False)):
         sig = [s for s in f.signals.split(", ") if s] or list(
@@ -194,11 +199,11 @@ def _html(table: pd.DataFrame, own: pd.DataFrame, team_name: str, run: RunInfo, 
                               & (series["period"] == f.period)
                               & (pd.to_datetime(series["period_start"]) <= pd.Timestamp(f.period_start))]
                        .sort_values("period_start"), labels.get(s, s)) for s in sig[:2])
-        level = f.level or "none"
+        level = f.level if f.level in ("alarm", "aandacht") else "none"     # a CSS class of ours
         cards.append(
             f'<div class="card"><div class="txt"><div><span class="badge {esc(level)}">{esc(row.Niveau)}</span>'
             f'<span class="badge st">{esc(row.Status)}</span><span class="badge dom">{esc(row.Domein)}</span></div>'
-            f'<h3>{row.Rang}. {esc(row.Buurt)} <small>({esc(row.Buurtcode)})</small></h3>'
+            f'<h3>{esc(row.Rang)}. {esc(row.Buurt)} <small>({esc(row.Buurtcode)})</small></h3>'
             f'<p>{esc(row.Toelichting)}</p></div><div>{charts}</div></div>')
     body = "".join(cards) if cards else f'<p class="empty">{esc(NOTHING_FLAGGED)}</p>'
     return (f'<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>{esc(team_name)} {esc(run.run_period)}</title>'
@@ -206,7 +211,7 @@ def _html(table: pd.DataFrame, own: pd.DataFrame, team_name: str, run: RunInfo, 
             f'<p class="sub">Opvallende signalen, periode {esc(run.run_period)} &middot; run {esc(run.run_id)}</p>'
             f'<p class="legend">Grafieken: aantal per periode (lijn; rood = boven de grens), verwachting (stippellijn) '
             f"en bovengrens (gekleurd vlak), laatste 26 perioden.</p>{body}"
-            f'<p class="legend">Gemaakt door wijkradar op {run.stamp.strftime("%d-%m-%Y %H:%M")}.</p></body></html>')
+            f'<p class="legend">Gemaakt door wijkradar op {esc(run.stamp.strftime("%d-%m-%Y %H:%M"))}.</p></body></html>')
 
 
 def export_run(con, home, run) -> dict[str, list[Path]]:

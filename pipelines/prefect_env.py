@@ -1,9 +1,32 @@
-"""Quiet, offline-friendly Prefect defaults; call before the first ``import prefect``.
+"""Quiet, offline-friendly Prefect defaults, a Prefect home per working folder, no server left behind.
 
-Values already set in the environment win. Telemetry is off (the machines that run wijkradar
-often have no internet), the ephemeral server gets time to start on a 2-core machine.
+Call ``configure`` (and ``use_home``) before the first ``import prefect``: Prefect reads its
+settings from the environment when it is imported. Values already set in the environment win.
+Telemetry is off (the machines that run wijkradar often have no internet), the ephemeral server
+gets time to start on a 2-core machine.
+
+``use_home``: each working folder gets its own Prefect home (``<folder>/.prefect``: the ephemeral
+server's database, logs, profiles), instead of sharing ``~/.prefect`` with every other Prefect use
+on the account.
+
+``reap_orphan_servers``: in ephemeral mode Prefect starts a temporary API server as a child
+process (``python -m uvicorn ... --factory prefect.server.api.server:create_app``, see
+``prefect.server.api.server.SubprocessASGIServer``) and stops it from an ``atexit`` hook. A run
+killed with ``kill -9`` (or by the default SIGTERM/SIGHUP action) never runs that hook, so the
+server keeps running, orphaned. Before a new run of the same working folder we stop such servers:
+processes of this user whose command line is Prefect's ephemeral server, whose environment has our
+``PREFECT_HOME`` and whose parent is gone (re-parented to init or to a subreaper). A server whose
+wijkradar process still lives (a concurrent run) is never touched. Linux only (``/proc``); elsewhere
+it does nothing. No prefect import: this is cheap enough for every CLI start.
 """
+from __future__ import annotations
+
+import logging
 import os
+import signal
+import time
+from dataclasses import dataclass
+from pathlib import Path
 
 DEFAULTS = {
     "DO_NOT_TRACK": "1",
@@ -12,8 +35,144 @@ DEFAULTS = {
     "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
     "PREFECT_RESULTS_PERSIST_BY_DEFAULT": "false",
 }
+PROC = Path("/proc")
+# What SubprocessASGIServer._run_uvicorn_command runs (prefect 3.9.1).
+SERVER_APP = "prefect.server.api.server:create_app"
+
+log = logging.getLogger("wijkradar")
 
 
 def configure() -> None:
     for key, value in DEFAULTS.items():
         os.environ.setdefault(key, value)
+
+
+def use_home(home_root: Path) -> Path:
+    """Set ``PREFECT_HOME=<home_root>/.prefect`` unless ``PREFECT_HOME`` is already set; returns the one in force."""
+    if not os.environ.get("PREFECT_HOME"):
+        os.environ["PREFECT_HOME"] = str(Path(home_root) / ".prefect")
+    return Path(os.environ["PREFECT_HOME"]).expanduser()
+
+
+@dataclass(frozen=True)
+class ServerProcess:
+    pid: int
+    ppid: int
+    start_ticks: int          # field 22 of /proc/<pid>/stat: tells a reused pid apart
+    orphan: bool
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:           # gone meanwhile, or not ours to read
+        return None
+
+
+def _stat(pid: int) -> tuple[str, int, int] | None:
+    """(state, ppid, start time) of a process, or None when it is gone."""
+    raw = _read(PROC / str(pid) / "stat")
+    if raw is None:
+        return None
+    fields = raw[raw.rfind(b")") + 2:].split()     # the command name in (...) may hold spaces
+    return fields[0].decode(), int(fields[1]), int(fields[19])
+
+
+def _same_path(value: bytes | str, home: Path) -> bool:
+    try:
+        text = value.decode() if isinstance(value, bytes) else value
+        return Path(text).expanduser().resolve() == home
+    except (OSError, UnicodeDecodeError, ValueError, RuntimeError):
+        return False
+
+
+def _exe(pid: int) -> str | None:
+    try:
+        return os.readlink(PROC / str(pid) / "exe")
+    except OSError:
+        return None
+
+
+def ephemeral_servers(prefect_home: Path) -> list[ServerProcess]:
+    """Prefect ephemeral servers of this user that were started with ``PREFECT_HOME=prefect_home``."""
+    if not PROC.is_dir():
+        return []
+    home = Path(prefect_home).expanduser().resolve()
+    uid = os.getuid()
+    found = []
+    for entry in PROC.iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            if entry.stat().st_uid != uid:
+                continue
+        except OSError:
+            continue
+        cmdline = _read(entry / "cmdline")
+        if not cmdline:
+            continue
+        args = cmdline.split(b"\0")
+        if SERVER_APP.encode() not in args or b"uvicorn" not in args:
+            continue
+        environ = _read(entry / "environ")
+        if not environ:
+            continue
+        env = dict(item.split(b"=", 1) for item in environ.split(b"\0") if b"=" in item)
+        if env.get(b"PREFECT__SERVER_EPHEMERAL") != b"1" or not _same_path(env.get(b"PREFECT_HOME", b""), home):
+            continue
+        stat = _stat(int(entry.name))
+        if stat is None or stat[0] == "Z":
+            continue
+        pid, (_, ppid, start) = int(entry.name), stat
+        found.append(ServerProcess(pid, ppid, start, _is_orphan(pid, ppid)))
+    return sorted(found, key=lambda s: s.pid)
+
+
+def _is_orphan(pid: int, ppid: int) -> bool:
+    """The process that started the server is gone: re-parented to init, or to a subreaper.
+
+    Prefect starts the server with its own interpreter (``sys.executable``), so a living parent
+    runs the same executable; init, systemd --user, tini or a shell that adopted it does not.
+    """
+    if ppid <= 1:
+        return True
+    parent = _stat(ppid)
+    if parent is None or parent[0] == "Z":
+        return True
+    return _exe(ppid) != _exe(pid)
+
+
+def _gone(server: ServerProcess) -> bool:
+    stat = _stat(server.pid)
+    return stat is None or stat[0] in ("Z", "X") or stat[2] != server.start_ticks
+
+
+def _signal(server: ServerProcess, signum: int) -> None:
+    if _gone(server):
+        return
+    try:
+        os.kill(server.pid, signum)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def reap_orphan_servers(prefect_home: Path, grace: float = 5.0) -> list[int]:
+    """Stop orphaned ephemeral Prefect servers of ``prefect_home``: SIGTERM, SIGKILL after ``grace`` s.
+
+    Returns the pids that were stopped. Servers whose parent process still lives are left alone.
+    """
+    orphans = [s for s in ephemeral_servers(prefect_home) if s.orphan]
+    if not orphans:
+        return []
+    for server in orphans:
+        log.info("stopping the Prefect server (pid %d) left behind by an interrupted run", server.pid)
+        _signal(server, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline and not all(_gone(s) for s in orphans):
+        time.sleep(0.1)
+    for server in orphans:
+        _signal(server, signal.SIGKILL)
+    deadline = time.monotonic() + 2.0
+    while time.monotonic() < deadline and not all(_gone(s) for s in orphans):
+        time.sleep(0.05)
+    return [s.pid for s in orphans]

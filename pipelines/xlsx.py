@@ -1,7 +1,9 @@
-"""Workbooks that are byte for byte the same for the same content.
+"""Workbooks that are byte for byte the same for the same content, and cells that stay text.
 
 openpyxl stamps the save time into ``docProps/core.xml`` and into every zip entry; a re-run
 must not look like a new delivery (demo) or a changed list (exports), so both are fixed.
+openpyxl also stores any text starting with ``=`` as a formula: ``append_safe`` writes a row of
+values from data so that no cell becomes a formula (see ``safe_output``).
 """
 from __future__ import annotations
 
@@ -10,6 +12,16 @@ import re
 import zipfile
 from datetime import datetime
 from pathlib import Path
+
+from pipelines.safe_output import xlsx_text
+
+
+def append_safe(ws, values) -> None:
+    """Append a row to worksheet ``ws``: texts neutralised (``safe_output.xlsx_text``) and stored as text."""
+    ws.append([xlsx_text(v) for v in values])
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"       # never "f" (formula), whatever the text
 
 
 def save_stable(workbook, path: Path, stamp: datetime) -> None:
