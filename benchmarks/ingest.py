@@ -1,10 +1,12 @@
-"""Ingest throughput: a 1,000,000-row resident-report export through read, validate (GX) and load.
+"""Ingest throughput: a 1,000,000-row resident-report export through read, privacy scan, validate (GX), load.
 
-Generates a semicolon CSV shaped like the demo's municipal export (one row per report, Dutch
-headers and dates, real Hoogeveen buurt codes and mapped categories), loads it into a fresh
-warehouse in a subprocess, and reports rows per second per stage and peak memory.
+Generates a semicolon CSV shaped like a municipal export (one row per report, Dutch headers and
+dates, real Hoogeveen buurt codes and mapped categories, a status column that is dropped unread),
+loads it into a fresh warehouse in a subprocess with Great Expectations already imported (its
+import is reported apart), and reports seconds and CPU seconds per stage and peak memory. Then it
+times a small file (10 rows) end to end through the CLI (`wijkradar ingest`), as an analyst runs it.
 
-Usage: .venv/bin/python benchmarks/ingest.py [--rows 1000000]
+Usage: .venv/bin/python benchmarks/ingest.py [--rows 1000000] [--repeat 3]
 """
 from __future__ import annotations
 
@@ -48,49 +50,79 @@ def child(path: str, home: str) -> None:
     from pipelines import ingest as ingest_mod
     from pipelines import reference
     from pipelines.paths import resolve_home
-    from pipelines.sources import meldingen
-    from pipelines.validate import run_suite
     from pipelines.warehouse import connect
 
+    t0 = time.perf_counter()
+    import great_expectations  # noqa: F401  (its import is a fixed cost per process, reported apart)
+
+    gx_import = time.perf_counter() - t0
     h = resolve_home(home)
     ref = reference.Reference()
-    stages = {}
-    t0 = time.perf_counter()
-    raw = meldingen.read(Path(path))
-    stages["read"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    frame = meldingen.typed(raw, ref)
-    run_suite("meldingen", frame, meldingen.checks(ref, pd.Timestamp("2026-11-26")))
-    stages["validate"] = time.perf_counter() - t0
+    timings: dict[str, float] = {}
     with connect(h.warehouse) as con:
         reference.sync(con, ref)
-        t0 = time.perf_counter()
-        result = ingest_mod.ingest_file(con, Path(path), "meldingen", ref, h.archive, today=pd.Timestamp("2026-11-26"))
-        stages["full ingest (read+validate+load)"] = time.perf_counter() - t0
-    print(json.dumps({"rows": result.rows_read, "accepted": result.rows_accepted, "stages": stages,
+        ingest_mod.ingest_file(con, Path(path).with_name("meldingen_warmup.csv"), "meldingen", ref, h.archive,
+                               today=pd.Timestamp("2026-11-26"))
+        cpu0, t0 = time.process_time(), time.perf_counter()
+        result = ingest_mod.ingest_file(con, Path(path), "meldingen", ref, h.archive,
+                                        today=pd.Timestamp("2026-11-26"), timings=timings)
+        wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    print(json.dumps({"rows": result.rows_read, "accepted": result.rows_accepted, "stages": timings,
+                      "wall": wall, "cpu": cpu, "gx_import": gx_import,
                       "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+
+def small_file_cli(tmp: Path) -> float:
+    """Wall seconds of `wijkradar ingest` of a 10-row file in a fresh working folder (a new process)."""
+    small = tmp / "meldingen_klein.csv"
+    make_export(small, 10, seed=5)
+    home = tmp / f"home-small-{time.monotonic_ns()}"
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "pipelines.cli", "--home", str(home), "ingest", "--source",
+                           "meldingen", str(small), "--today", "2026-11-26"], capture_output=True, text=True,
+                          cwd=HERE.parent)
+    if proc.returncode != 0:
+        raise SystemExit(proc.stdout[-2000:] + proc.stderr[-2000:])
+    return time.perf_counter() - t0
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="wijkradar-ingest-bench-"))
     path = tmp / "meldingen_export.csv"
     t0 = time.perf_counter()
     make_export(path, args.rows)
+    make_export(tmp / "meldingen_warmup.csv", 20, seed=3)
     print(f"generated {args.rows:,} rows ({path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t0:.1f} s", flush=True)
-    proc = subprocess.run([sys.executable, __file__, "--child", str(path), str(tmp / "home")], capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise SystemExit(proc.stderr[-3000:])
-    got = json.loads(proc.stdout.strip().splitlines()[-1])
+    runs = []
+    for i in range(args.repeat):
+        proc = subprocess.run([sys.executable, __file__, "--child", str(path), str(tmp / f"home{i}")],
+                              capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise SystemExit(proc.stderr[-3000:])
+        runs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+        print(f"run {i + 1}: {runs[-1]['wall']:.2f} s wall, {runs[-1]['cpu']:.2f} s CPU", flush=True)
+    small = sorted(small_file_cli(tmp) for _ in range(args.repeat))
     sys.path.insert(0, str(HERE))
     from report import markdown_table, publish
 
-    stages = pd.DataFrame([{"stage": k, "seconds": round(v, 1), "rows/s": f"{got['rows'] / v:,.0f}"}
-                           for k, v in got["stages"].items()])
-    publish("ingest", "\n".join(["# Ingest benchmark", "", f"{got['rows']:,} rows, {got['accepted']:,} accepted; "
-                                 f"peak memory {got['peak_mb']:.0f} MB (whole process)", "", markdown_table(stages)]))
+    best = min(runs, key=lambda r: r["wall"])
+    stages = pd.DataFrame([{"stage": k, "seconds": round(v, 2), "rows/s": f"{best['rows'] / v:,.0f}"}
+                           for k, v in best["stages"].items()])
+    walls = sorted(r["wall"] for r in runs)
+    publish("ingest", "\n".join([
+        "# Ingest benchmark", "",
+        f"{best['rows']:,} rows, {best['accepted']:,} accepted; peak memory {best['peak_mb']:.0f} MB (whole process); "
+        f"{args.repeat} runs, each in a fresh process with Great Expectations imported first "
+        f"(import {best['gx_import']:.1f} s, a fixed cost per process).", "",
+        f"- read + privacy scan + validate + load of 1,000,000 rows: **{walls[0]:.2f} s** wall (median "
+        f"{walls[len(walls) // 2]:.2f} s, max {walls[-1]:.2f} s), {best['cpu']:.2f} s CPU in the best run",
+        f"- a 10-row file end to end (`wijkradar ingest`, a new process, fresh working folder): min {small[0]:.1f} s, "
+        f"median {small[len(small) // 2]:.1f} s, max {small[-1]:.1f} s", "",
+        "Stages of the best run:", "", markdown_table(stages)]))
 
 
 if __name__ == "__main__":

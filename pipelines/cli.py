@@ -12,6 +12,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from pipelines.paths import Home, resolve_home
@@ -27,9 +28,15 @@ def main_options(
     home: Optional[Path] = typer.Option(None, "--home", help="Working folder (warehouse, inbox, exports). "
                                         "Default: $WIJKRADAR_HOME, else the repository's data/."),
 ) -> None:
+    from pipelines import prefect_env   # no prefect import: cheap, and must precede it
+
     _state["home"] = resolve_home(home)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     logging.getLogger("wijkradar").setLevel(logging.INFO)
+    # Prefect state (ephemeral server database, logs) per working folder, unless PREFECT_HOME is set;
+    # and stop a Prefect server that a killed run of this working folder left behind.
+    prefect_home = prefect_env.use_home(_state["home"].root)
+    prefect_env.reap_orphan_servers(prefect_home)
 
 
 def _home() -> Home:
@@ -37,7 +44,7 @@ def _home() -> Home:
 
 
 def _fail(message: str, code: int = 2) -> None:
-    console.print(f"[bold red]error:[/] {message}")
+    console.print(f"[bold red]error:[/] {escape(message)}")
     raise typer.Exit(code)
 
 
@@ -72,7 +79,9 @@ def _run_weekly(home: Home, today: Optional[str]) -> None:
     for ld in result.loads:
         console.print(("  = " if ld.skipped else "  + ") + ld.describe())
     for name, why in result.refused.items():
-        console.print(f"  [red]! {name} refused:[/] {why}")
+        console.print(f"  [red]! {escape(name)} refused:[/] {escape(why)}")
+    for name, why in result.held.items():
+        console.print(f"  [yellow]! {escape(why)}[/]")
     note = " (unchanged: nothing new since this run)" if result.run.reused else ""
     console.print(f"\nrun [bold]{result.run.run_id}[/]{note}: {result.run.n_series} series, "
                   f"{result.run.n_flags} areas on the lists")
@@ -80,7 +89,7 @@ def _run_weekly(home: Home, today: Optional[str]) -> None:
     console.print("\n[bold]Exports[/]")
     for team, paths in result.exports.items():
         console.print(f"  {team}: " + ", ".join(str(p) for p in paths))
-    if result.refused:
+    if result.refused or result.held:
         raise typer.Exit(1)
 
 
@@ -94,11 +103,18 @@ def ingest_cmd(
     gemeente: str = typer.Option("GM0118", help="Municipality code for network sources."),
     year: list[int] = typer.Option([], "--year", help="cbs-kwb: year(s) to fetch (default: the latest)."),
     max_failed_share: float = typer.Option(0.5, help="Refuse the whole file when more than this share of rows fails."),
+    mode: Optional[str] = typer.Option(None, help="delivery or correction (default: correction when the name "
+                                       "contains 'correctie')."),
+    full_window: Optional[str] = typer.Option(None, "--full-window", help="jjjj-mm-dd:jjjj-mm-dd: the file is a full "
+                                              "export of this window; reports of it that are absent are retracted."),
+    accept_drop: bool = typer.Option(False, "--accept-drop", help="Apply the load even when it lowers a period's "
+                                     "total by more than max_drop_share."),
 ) -> None:
     """Load one file (or one service download) through ingest and validation (no scoring)."""
     import pandas as pd
 
     from pipelines import reference
+    from pipelines.delivery import LoadHeld
     from pipelines.ingest import ingest_file
     from pipelines.sources import NETWORK_SOURCES, SOURCES
     from pipelines.sources.common import IngestError
@@ -124,8 +140,9 @@ def ingest_cmd(
         with connect(home.warehouse) as con:
             reference.sync(con, ref)
             result = ingest_file(con, path, source, ref, home.archive, today=pd.Timestamp(today) if today else None,
-                                 docs_root=home.docs, max_failed_share=max_failed_share)
-    except (IngestError, ValidationRefused, WarehouseBusy) as exc:
+                                 docs_root=home.docs, max_failed_share=max_failed_share, mode=mode,
+                                 window=full_window, accept_drop=accept_drop)
+    except (IngestError, ValidationRefused, WarehouseBusy, LoadHeld, ValueError) as exc:
         _fail(str(exc))
     console.print(result.describe())
     if result.rows_quarantined:
@@ -150,6 +167,7 @@ def flags(
     from pipelines import reference
     from pipelines.export import export_run, team_list
     from pipelines.runs import find_run, read_flags
+    from pipelines.safe_output import neutralise_frame
     from pipelines.warehouse import connect
 
     home = _home()
@@ -164,7 +182,7 @@ def flags(
             _fail(f"unknown wijkteam {team!r}; choose one of: {', '.join(teams)}")
         if format == "csv":
             table = team_list(read_flags(con, run.run_id), team) if team else read_flags(con, run.run_id)
-            sys.stdout.write(table.to_csv(sep=";", index=False))
+            sys.stdout.write(neutralise_frame(table).to_csv(sep=";", index=False))
             return
         paths = export_run(con, home, run)
     for t, files in paths.items():
@@ -258,24 +276,44 @@ app.add_typer(quarantine_app, name="quarantine")
 
 
 @quarantine_app.callback(invoke_without_command=True)
-def quarantine_list(ctx: typer.Context, load: Optional[str] = typer.Option(None, "--load", help="Only this load.")) -> None:
-    """List quarantined rows with their reasons."""
+def quarantine_list(ctx: typer.Context, load: Optional[str] = typer.Option(None, "--load", help="Only this load."),
+                    state: str = typer.Option("open", "--state", help="open | resolved | superseded | dismissed | all"),
+                    ) -> None:
+    """List quarantined rows with their reasons (default: the open ones)."""
     if ctx.invoked_subcommand is not None:
         return
-    from pipelines.quarantine import list_rows
+    from pipelines.quarantine import STATES, list_rows
+    from pipelines.warehouse import connect
+
+    if state != "all" and state not in STATES:
+        _fail(f"unknown state {state!r}; choose one of {', '.join(STATES)} or all")
+    with connect(_home().warehouse) as con:
+        rows = list_rows(con, load, state=None if state == "all" else state)
+    if rows.empty:
+        console.print(f"no {'' if state == 'all' else state + ' '}quarantined rows" + (f" for load {load}" if load else ""))
+        return
+    table = Table(title=f"Quarantine: {len(rows)} {'' if state == 'all' else state + ' '}rows", title_justify="left")
+    for col in ["load", "file", "row", "state", "reason", "values"]:
+        table.add_column(col, overflow="fold")
+    for r in rows.itertuples(index=False):
+        table.add_row(r.load_id, escape(r.file_name), str(r.row_number), r.state, escape(r.reason), escape(r.raw_values))
+    console.print(table)
+
+
+@quarantine_app.command("dismiss")
+def quarantine_dismiss(
+    load: str = typer.Argument(..., help="The load whose open rows need no correction."),
+    row: list[int] = typer.Option([], "--row", help="Only these rows (as the original file numbers them)."),
+) -> None:
+    """Mark open quarantined rows as dismissed: they need no correction and leave the export."""
+    from pipelines.quarantine import dismiss
     from pipelines.warehouse import connect
 
     with connect(_home().warehouse) as con:
-        rows = list_rows(con, load)
-    if rows.empty:
-        console.print("no quarantined rows" + (f" for load {load}" if load else ""))
-        return
-    table = Table(title=f"Quarantine ({len(rows)} rows)", title_justify="left")
-    for col in ["load", "file", "row", "reason", "values"]:
-        table.add_column(col, overflow="fold")
-    for r in rows.itertuples(index=False):
-        table.add_row(r.load_id, r.file_name, str(r.row_number), r.reason, r.raw_values)
-    console.print(table)
+        if not con.execute("SELECT count(*) FROM meta.loads WHERE load_id = ?", [load]).fetchone()[0]:
+            _fail(f"unknown load {load!r}; see the loads with: wijkradar status")
+        n = dismiss(con, load, list(row) or None)
+    console.print(f"{n} open row(s) of {load} dismissed")
 
 
 @quarantine_app.command("export")
@@ -291,10 +329,68 @@ def quarantine_export(
     with connect(home.warehouse) as con:
         paths = export_rows(con, folder or home.reports, load)
     if not paths:
-        console.print("no quarantined rows to export")
+        console.print("no open quarantined rows to export")
     for p in paths:
         console.print(f"written {p}: fix the rows, then put the file in the inbox or run "
                       f"`wijkradar ingest --source {p.name.split('_')[0]} {p}`")
+
+
+loads_app = typer.Typer(help="Loads held by the safety valve: list them (default) or accept one.",
+                        no_args_is_help=False)
+app.add_typer(loads_app, name="loads")
+
+
+@loads_app.callback(invoke_without_command=True)
+def loads_list(ctx: typer.Context) -> None:
+    """Loads held because they would lower a period's total or remove a period."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from pipelines.warehouse import connect
+
+    with connect(_home().warehouse) as con:
+        held = con.execute("SELECT content_hash, source, file_name, held_at, reason FROM meta.held_loads "
+                           "WHERE accepted_at IS NULL ORDER BY held_at").df()
+    if held.empty:
+        console.print("no held loads")
+        return
+    for r in held.itertuples(index=False):
+        console.print(f"[yellow]{r.content_hash[:12]}[/] {escape(r.file_name)} ({r.source}, held {str(r.held_at)[:19]}):"
+                      f" {escape(r.reason)}")
+
+
+@loads_app.command("accept")
+def loads_accept(held: str = typer.Argument(..., help="The held load's id (the first 12 characters shown).")) -> None:
+    """Accept a held load: it is applied now if its file is still there, else when it is delivered again."""
+    import pandas as pd
+
+    from pipelines import reference
+    from pipelines.delivery import LoadHeld
+    from pipelines.ingest import ingest_file
+    from pipelines.sources.common import IngestError
+    from pipelines.validate import ValidationRefused
+    from pipelines.warehouse import connect, transaction
+
+    home = _home()
+    with connect(home.warehouse) as con:
+        rows = con.execute("SELECT content_hash, source, path, mode FROM meta.held_loads WHERE content_hash LIKE ? "
+                           "AND accepted_at IS NULL", [held.strip().lower() + "%"]).fetchall()
+        if len(rows) != 1:
+            _fail(f"no single held load starts with {held!r}; see them with: wijkradar loads")
+        digest, source, path, mode = rows[0]
+        with transaction(con):
+            con.execute("UPDATE meta.held_loads SET accepted_at = now()::TIMESTAMP WHERE content_hash = ?", [digest])
+        if not Path(path).exists():
+            console.print(f"accepted; {escape(Path(path).name)} is no longer at {escape(path)}, so it loads when it is "
+                          "delivered again")
+            return
+        ref = reference.Reference()
+        reference.sync(con, ref)
+        try:
+            result = ingest_file(con, Path(path), source, ref, home.archive, docs_root=home.docs,
+                                 mode=None if mode == "full-window" else mode)
+        except (IngestError, ValidationRefused, LoadHeld) as exc:
+            _fail(str(exc))
+    console.print(escape(result.describe()))
 
 
 @app.command()
@@ -328,8 +424,11 @@ def status() -> None:
             "FROM meta.loads ORDER BY loaded_at"
         ).df()
         reasons = con.execute(
-            "SELECT load_id, reason, count(*) AS n FROM quarantine.rows GROUP BY ALL ORDER BY load_id, n DESC"
+            "SELECT load_id, reason, count(*) AS n FROM quarantine.rows WHERE state = 'open' "
+            "GROUP BY ALL ORDER BY load_id, n DESC"
         ).df()
+        states = con.execute("SELECT state, count(*) FROM quarantine.rows GROUP BY 1").fetchall()
+        held = con.execute("SELECT count(*) FROM meta.held_loads WHERE accepted_at IS NULL").fetchone()[0]
         last = con.execute("SELECT run_id, finished_at, n_series, n_scored, n_flags FROM meta.runs "
                            "ORDER BY finished_at DESC LIMIT 1").fetchall()
         version = con.execute("SELECT max(version) FROM meta.schema_version").fetchone()[0]
@@ -341,11 +440,17 @@ def status() -> None:
         for col in ["load", "source", "file", "loaded at", "read", "accepted", "quarantined"]:
             table.add_column(col)
         for r in loads.itertuples(index=False):
-            table.add_row(r.load_id, r.source, r.file_name, str(r.loaded_at)[:19], str(r.rows_read),
+            table.add_row(r.load_id, r.source, escape(r.file_name), str(r.loaded_at)[:19], str(r.rows_read),
                           str(r.rows_accepted), str(r.rows_quarantined))
         console.print(table)
+    if states:
+        counts = dict(states)
+        console.print("quarantine: " + ", ".join(f"{counts.get(st, 0)} {st}" for st in
+                                                  ("open", "resolved", "superseded", "dismissed")))
+    if held:
+        console.print(f"[yellow]{held} load(s) held by the safety valve[/]: see them with `wijkradar loads`")
     if not reasons.empty:
-        table = Table(title="Quarantine", title_justify="left")
+        table = Table(title="Quarantine: open rows per reason", title_justify="left")
         for col in ["load", "reason", "rows"]:
             table.add_column(col)
         for r in reasons.itertuples(index=False):
@@ -359,11 +464,27 @@ def status() -> None:
 
 
 def main() -> None:
+    import signal
+
+    class Terminated(SystemExit):
+        """SIGTERM/SIGHUP as an exception: the process unwinds and exits normally, so Prefect's
+        atexit hook stops its temporary server (the default action would kill us and orphan it)."""
+
+    def on_terminate(signum, frame):
+        raise Terminated(128 + signum)
+
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is not None and signal.getsignal(signum) is signal.SIG_DFL:   # nohup's SIG_IGN wins
+            signal.signal(signum, on_terminate)
     try:
         app()
     except KeyboardInterrupt:
         console.print("interrupted; the warehouse is unchanged for the step that was running")
         sys.exit(130)
+    except Terminated:
+        console.print("stopped by a signal; the warehouse is unchanged for the step that was running")
+        raise
 
 
 if __name__ == "__main__":

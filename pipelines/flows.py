@@ -9,6 +9,7 @@ Schedule: Mondays 06:00 Europe/Amsterdam (``prefect.yaml``); runs without a serv
 """
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +21,8 @@ import pandas as pd  # noqa: E402
 from prefect import flow, get_run_logger, task  # noqa: E402
 from prefect.artifacts import create_markdown_artifact, create_table_artifact  # noqa: E402
 
-from pipelines import reference  # noqa: E402
+from pipelines import privacy, reference  # noqa: E402
+from pipelines.delivery import LoadHeld  # noqa: E402
 from pipelines.export import export_run  # noqa: E402
 from pipelines.ingest import LoadResult, ingest_file  # noqa: E402
 from pipelines.paths import Home, resolve_home  # noqa: E402
@@ -36,20 +38,36 @@ class WeeklyResult:
     run: Run
     loads: list[LoadResult] = field(default_factory=list)
     refused: dict[str, str] = field(default_factory=dict)
+    held: dict[str, str] = field(default_factory=dict)
     ignored: list[str] = field(default_factory=list)
     exports: dict[str, list[Path]] = field(default_factory=dict)
 
 
 def inbox_files(home: Home) -> tuple[list[tuple[Path, str]], list[str]]:
-    """Files in the inbox with their source, and the names of files no source recognises."""
+    """Files in the inbox with their source, in load order, and the names of files no source recognises.
+
+    Deliveries load before corrections, whatever their names, so a correction always applies after the
+    delivery it corrects; within each group the oldest file (by modification time) loads first.
+    Manifests (``*.manifest.json``) belong to the file they describe.
+    """
     found, ignored = [], []
-    for path in sorted(p for p in home.inbox.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))):
-        module = source_for_file(path.name)
+    for path in home.inbox.iterdir():
+        if path.name.startswith((".", "~$")) or path.name.endswith(".manifest.json"):
+            continue
+        if not (path.is_file() or path.is_symlink() or (path.is_dir() and source_for_file(path.name + ".zip"))):
+            continue
+        module = source_for_file(path.name) or (source_for_file(path.name + ".zip") if path.is_dir() else None)
         if module is None:
-            ignored.append(path.name)
+            ignored.append(privacy.scrub_text(path.name))
         else:
             found.append((path, module.NAME))
-    return found, ignored
+
+    def order(item: tuple[Path, str]):
+        path = item[0]
+        correction = "correctie" in path.name.lower()
+        return (correction, path.lstat().st_mtime_ns, path.name)
+
+    return sorted(found, key=order), ignored
 
 
 @task
@@ -59,11 +77,26 @@ def sync_reference(home: Home) -> bool:
         return reference.sync(con, reference.Reference())
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one file: loaded (``load``), refused or held (``message``, one scrubbed sentence)."""
+
+    load: LoadResult | None = None
+    refused: str = ""
+    held: str = ""
+
+
 @task
-def ingest(home: Home, path: Path, source: str, today: pd.Timestamp | None) -> LoadResult:
-    """Load one inbox file through validation into the warehouse."""
+def ingest(home: Home, path: Path, source: str, today: pd.Timestamp | None) -> Outcome:
+    """Load one inbox file through validation into the warehouse (a refusal is an outcome, not a crash)."""
     with connect(home.warehouse) as con:
-        return ingest_file(con, path, source, reference.Reference(), home.archive, today=today, docs_root=home.docs)
+        try:
+            return Outcome(load=ingest_file(con, path, source, reference.Reference(), home.archive, today=today,
+                                            docs_root=home.docs))
+        except LoadHeld as exc:
+            return Outcome(held=str(exc))
+        except (IngestError, ValidationRefused) as exc:
+            return Outcome(refused=str(exc))
 
 
 @task
@@ -92,15 +125,18 @@ def weekly(home: str | None = None, today: str | None = None) -> WeeklyResult:
                        "wijkteam_*.xlsx or schulden_*.csv", name)
     result = WeeklyResult(run=None, ignored=ignored)  # type: ignore[arg-type]
     for i, (path, source) in enumerate(files, start=1):
-        logger.info("[%d/%d] ingesting %s as %s", i, len(files), path.name, source)
-        try:
-            loaded = ingest(h, path, source, now)
-        except (IngestError, ValidationRefused) as exc:
-            logger.error("%s refused: %s", path.name, exc)
-            result.refused[path.name] = str(exc)
-            continue
-        logger.info(loaded.describe())
-        result.loads.append(loaded)
+        logger.info("[%d/%d] ingesting %s as %s", i, len(files), privacy.scrub_text(path.name), source)
+        name = privacy.scrub_text(path.name)
+        outcome = ingest(h, path, source, now)
+        if outcome.held:
+            logger.warning("%s", outcome.held)
+            result.held[name] = outcome.held
+        elif outcome.refused:
+            logger.error("%s refused: %s", name, outcome.refused)
+            result.refused[name] = outcome.refused
+        else:
+            logger.info(outcome.load.describe())
+            result.loads.append(outcome.load)
     logger.info("scoring all series")
     result.run = score(h)
     if result.run.reused:
@@ -130,7 +166,10 @@ def monthly_police(home: str | None = None, base_url: str | None = None, gemeent
     folder = fetch_politie(h, base_url or politie.base_url(), gemeente)
     logger.info("payload archived in %s", folder)
     result = WeeklyResult(run=None)  # type: ignore[arg-type]
-    result.loads.append(ingest(h, folder, "politie", pd.Timestamp(today) if today else None))
+    outcome = ingest(h, folder, "politie", pd.Timestamp(today) if today else None)
+    if outcome.load is None:
+        raise IngestError(outcome.refused or outcome.held)
+    result.loads.append(outcome.load)
     logger.info(result.loads[-1].describe())
     result.run = score(h)
     result.exports = export(h, result.run)
@@ -156,9 +195,11 @@ def yearly_cbs(home: str | None = None, base_url: str | None = None, gemeente: s
     h = resolve_home(home)
     sync_reference(h)
     folder = fetch_cbs_kwb(h, base_url or cbs_kwb.base_url(), gemeente, years or [max(cbs_kwb.TABLES)])
-    loaded = ingest(h, folder, "cbs-kwb", None)
-    logger.info(loaded.describe())
-    return loaded
+    outcome = ingest(h, folder, "cbs-kwb", None)
+    if outcome.load is None:
+        raise IngestError(outcome.refused or outcome.held)
+    logger.info(outcome.load.describe())
+    return outcome.load
 
 
 def publish(home: Home, result: WeeklyResult) -> None:
@@ -179,11 +220,16 @@ def publish(home: Home, result: WeeklyResult) -> None:
         summary.append(f"| {status} | " + " | ".join(map(str, counts)) + " |")
     create_markdown_artifact(key="wijkradar-summary", markdown="\n".join(summary),
                              description=f"Flags per status and domain, run {result.run.run_id}")
+    def cell(text: str) -> str:
+        return html.escape(str(text)).replace("|", "\\|").replace("\n", " ")
+
     lines = ["| file | status | read | accepted | quarantined |", "|---|---|---|---|---|"]
     for ld in result.loads:
         status = "skipped (already loaded)" if ld.skipped else "loaded"
-        lines.append(f"| {ld.file_name} | {status} | {ld.rows_read} | {ld.rows_accepted} | {ld.rows_quarantined} |")
+        lines.append(f"| {cell(ld.file_name)} | {status} | {ld.rows_read} | {ld.rows_accepted} | {ld.rows_quarantined} |")
     for name, why in result.refused.items():
-        lines.append(f"| {name} | **refused**: {why} | | | |")
+        lines.append(f"| {cell(name)} | **refused**: {cell(why)} | | | |")
+    for name, why in result.held.items():
+        lines.append(f"| {cell(name)} | **held**: {cell(why)} | | | |")
     create_markdown_artifact(key="wijkradar-loads", markdown="\n".join(lines),
                              description=f"Inbox loads for run {result.run.run_id}")

@@ -1,9 +1,11 @@
-"""Ingest: one file -> raw rows, Great Expectations validation, quarantine, core counts, in one transaction.
+"""Ingest: one file -> privacy guard, raw rows, Great Expectations validation, quarantine, core, in one transaction.
 
-A file already loaded (same content hash) is skipped. The file is archived unchanged under
-``archive/<source>/`` before anything is written. Rows read = rows accepted + rows quarantined,
-recorded in ``meta.loads`` (and enforced by a CHECK constraint). A new file for periods that are
-already loaded replaces those periods of that source (a new vintage); the earlier raw rows stay.
+A file already loaded (same content hash) is skipped. Only the columns a source uses are read;
+personal values in them are redacted and their rows quarantined. How a load changes the counts
+(ledger of reports, cells of aggregates, the safety valve, quarantine states) is in
+``pipelines/delivery.py``. Rows read = rows accepted + rows quarantined, recorded in ``meta.loads``
+(and enforced by a CHECK constraint). After the transaction commits, ``archive/<source>/<hash>/``
+keeps what audit needs: the file's name, size and hash and the stored (stripped) rows as Parquet.
 """
 from __future__ import annotations
 
@@ -11,7 +13,6 @@ import hashlib
 import json
 import logging
 import os
-import shutil
 import sys
 import time
 from dataclasses import dataclass
@@ -20,8 +21,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from pipelines import delivery as delivery_mod
+from pipelines.delivery import LoadHeld
 from pipelines.reference import Reference
 from pipelines.sources import SOURCES
+from pipelines.sources.common import IngestError, PrivacyError
 from pipelines.validate import run_suite
 from pipelines.warehouse import insert_frame, transaction
 
@@ -37,12 +41,14 @@ class LoadResult:
     rows_read: int = 0
     rows_accepted: int = 0
     rows_quarantined: int = 0
+    rows_retracted: int = 0
 
     def describe(self) -> str:
         if self.skipped:
             return f"{self.file_name}: already loaded as {self.load_id}, skipped"
+        retracted = f", {self.rows_retracted} earlier reports retracted" if self.rows_retracted else ""
         return (f"{self.file_name}: {self.rows_read} rows read, {self.rows_accepted} accepted, "
-                f"{self.rows_quarantined} quarantined (load {self.load_id})")
+                f"{self.rows_quarantined} quarantined{retracted} (load {self.load_id})")
 
 
 def _fault_point(name: str) -> None:
@@ -52,64 +58,17 @@ def _fault_point(name: str) -> None:
         time.sleep(float(os.environ.get("WIJKRADAR_FAULT_SECONDS", "60")))
 
 
-KEY = ["area_code", "signal", "period", "period_start"]
-COLUMNS = [*KEY, "count", "source", "load_id"]
-
-
-def _columns(counts: pd.DataFrame) -> list[str]:
-    return COLUMNS + (["provisional"] if "provisional" in counts.columns else [])
-
-
-def _replace_periods(con: duckdb.DuckDBPyConnection, source: str, counts: pd.DataFrame) -> None:
-    """A delivery replaces everything this source had for the periods it covers (a new vintage)."""
-    for period, part in counts.groupby("period"):
-        con.execute(
-            "DELETE FROM core.signal_counts WHERE source = ? AND period = ? AND period_start BETWEEN ? AND ?",
-            [source, period, part["period_start"].min(), part["period_start"].max()],
-        )
-    insert_frame(con, "core.signal_counts", counts[_columns(counts)])
-
-
-def _apply_correction(con: duckdb.DuckDBPyConnection, source: str, counts: pd.DataFrame, additive: bool) -> None:
-    """Corrected rows: added to existing counts (record sources) or replacing the same keys only."""
-    if counts.empty:
-        return
-    con.register("_wijkradar_new", counts[COLUMNS])
-    try:
-        if additive:
-            merged = con.execute(
-                "SELECT n.area_code, n.signal, n.period, n.period_start, n.count + coalesce(c.count, 0) AS count, "
-                "n.source, n.load_id FROM _wijkradar_new n LEFT JOIN core.signal_counts c "
-                "USING (area_code, signal, period, period_start)"
-            ).df()
-        else:
-            merged = counts[_columns(counts)]
-        con.execute(
-            "DELETE FROM core.signal_counts c USING _wijkradar_new n WHERE c.area_code = n.area_code "
-            "AND c.signal = n.signal AND c.period = n.period AND c.period_start = n.period_start"
-        )
-    finally:
-        con.unregister("_wijkradar_new")
-    insert_frame(con, "core.signal_counts", merged)
-
-
-def _write_core(con: duckdb.DuckDBPyConnection, module, accepted: pd.DataFrame, load_id: str, mode: str):
-    """Accepted rows into core; returns the first and last period the load covers."""
-    if hasattr(module, "write_core"):             # sources that feed other core tables than counts
-        return module.write_core(con, accepted, load_id)
-    counts = module.to_counts(accepted).assign(source=module.NAME, load_id=load_id)
-    if mode == "replace":
-        _replace_periods(con, module.NAME, counts)
-    else:
-        _apply_correction(con, module.NAME, counts, additive=module.ADDITIVE)
-    if counts.empty:
-        return None, None
-    return counts["period_start"].min(), counts["period_start"].max()
-
-
 def content_hash(path: Path) -> str:
-    """SHA-256 of a file, or of every file (name and bytes) of an archived payload folder."""
+    """SHA-256 of a file, or of every file (name and bytes) of a payload folder; links are never followed."""
+    if path.is_symlink():
+        raise IngestError(f"{path.name}: is a symbolic link; wijkradar does not follow links, copy the file itself "
+                          "into the inbox")
     h = hashlib.sha256()
+    if path.is_dir():
+        links = [p for p in path.rglob("*") if p.is_symlink()]
+        if links:
+            raise IngestError(f"{path.name}: holds a symbolic link ({links[0].name}); wijkradar does not follow "
+                              "links, copy the files themselves into the folder")
     files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
     for f in files:
         if path.is_dir():
@@ -120,50 +79,160 @@ def content_hash(path: Path) -> str:
     return h.hexdigest()
 
 
-def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: Reference,
-                archive_dir: Path, today: pd.Timestamp | None = None,
-                max_failed_share: float = 0.5, mode: str | None = None,
-                docs_root: Path | None = None) -> LoadResult:
-    """Load one file of ``source``; raises IngestError / ValidationRefused with a clear message.
+@dataclass(frozen=True)
+class Delivery:
+    """How a file is meant: ``delivery`` (the default), ``correction`` (rows fixed after quarantine), or a
+    full export of a window (``window``: reports of it that are absent from the file are retracted)."""
 
-    ``mode`` ``replace`` (a delivery: its periods replace what this source had for them) or
-    ``correction`` (rows fixed after quarantine: added to the counts, or replacing only the same
-    keys for sources whose rows are counts per key). Default: ``correction`` when the file name
-    contains "correctie", else ``replace``.
+    mode: str = "delivery"
+    window: tuple[pd.Timestamp, pd.Timestamp] | None = None
+
+    @classmethod
+    def for_file(cls, path: Path, mode: str | None = None, window: str | None = None) -> "Delivery":
+        """From the options, else a manifest beside the file (``<file>.manifest.json``), else the name."""
+        manifest = path.with_name(path.name + ".manifest.json")
+        if window is None and manifest.is_file():
+            try:
+                spec = json.loads(manifest.read_text(encoding="utf-8"))
+                window = f"{spec['volledig_van']}:{spec['volledig_tot']}"
+            except (ValueError, KeyError, TypeError) as exc:
+                raise IngestError(f"{manifest.name}: not a manifest wijkradar reads; write "
+                                  '{"volledig_van": "jjjj-mm-dd", "volledig_tot": "jjjj-mm-dd"}') from exc
+        mode = mode or ("correction" if "correctie" in path.name.lower() else "delivery")
+        if mode == "replace":                      # the name of earlier versions
+            mode = "delivery"
+        if mode not in ("delivery", "correction"):
+            raise ValueError(f"unknown load mode {mode!r}; use delivery or correction")
+        if window is None:
+            return cls(mode)
+        try:
+            first, last = (pd.Timestamp(x.strip()) for x in str(window).split(":"))
+        except ValueError as exc:
+            raise IngestError(f"full-export window {window!r} is not 'jjjj-mm-dd:jjjj-mm-dd'; give the first and "
+                              "last day the delivery covers completely") from exc
+        if last < first:
+            raise IngestError(f"full-export window {window!r} ends before it starts")
+        return cls("full-window", (first, last))
+
+
+def _privacy_guard(raw: pd.DataFrame, module, file_name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Redact personal values in the columns read; returns the redacted rows and one failure per such row.
+
+    A column whose values are mostly personal refuses the file: it is the wrong column or the wrong file.
     """
+    from pipelines import privacy
+
+    columns = [c for c in module.RAW_COLUMNS if c in raw.columns]
+    found = privacy.scan_frame(raw, columns)
+    headers = getattr(module, "HEADERS_NL", {})
+    raw = raw.copy()
+    reasons = pd.Series("", index=raw.index, dtype=object)
+    for col in columns:
+        kinds = found[col]
+        hit = kinds.notna()
+        if not hit.any():
+            continue
+        filled = int(raw[col].astype(str).str.strip().ne("").sum())
+        header = headers.get(col, col)
+        if hit.sum() > 0.5 * max(filled, 1) and hit.sum() > 1:
+            raise PrivacyError(
+                f"{file_name}: refused, column {header} holds personal data ({', '.join(sorted(set(kinds.dropna())))}) "
+                f"in {int(hit.sum())} of {filled} rows; wijkradar stores no personal data, so export the file again "
+                f"with {header} holding only what it should")
+        raw.loc[hit, col] = kinds[hit].map(privacy.redaction)
+        reasons[hit] = reasons[hit] + "; " + ("holds personal data (" + kinds[hit] + f") in {header}; "
+                                              "the value was removed")
+    bad = reasons != ""
+    failures = pd.DataFrame({"row_number": raw.loc[bad, "row_number"].astype("int64").to_numpy(),
+                             "expectation": "privacy_guard", "reason": reasons[bad].str.slice(2).to_numpy()})
+    return raw, failures
+
+
+def _merge_failures(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+    if b.empty:
+        return a
+    both = pd.concat([b, a], ignore_index=True)
+    return (both.groupby("row_number", as_index=False, sort=True)
+            .agg(expectation=("expectation", "first"), reason=("reason", "; ".join)))
+
+
+def _safe_name(name: str) -> str:
+    from pipelines import privacy
+
+    return privacy.scrub_text("".join(ch for ch in name if ch.isprintable()))[:200]
+
+
+def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: Reference,
+                archive_dir: Path, today: pd.Timestamp | None = None, **options) -> LoadResult:
+    """Load one file of ``source``; refusals raise IngestError / ValidationRefused / LoadHeld in one sentence.
+
+    Options: see :func:`_ingest_file`. A refusal's message passes the privacy scrubber, so no personal
+    value (in a file name, a header row taken for data, a cell) reaches a terminal, a log or Prefect.
+    """
+    from pipelines import privacy
+    from pipelines.validate import ValidationRefused
+
+    try:
+        return _ingest_file(con, path, source, ref, archive_dir, today, **options)
+    except (IngestError, ValidationRefused, LoadHeld) as exc:
+        message = privacy.scrub_text(" ".join(str(exc).split()))
+        if message == str(exc):
+            raise
+        clean = type(exc)(message)
+        raise clean from None
+
+
+def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: Reference,
+                 archive_dir: Path, today: pd.Timestamp | None = None,
+                 max_failed_share: float = 0.5, mode: str | None = None,
+                 docs_root: Path | None = None, window: str | None = None,
+                 accept_drop: bool = False, timings: dict | None = None) -> LoadResult:
+    """Load one file of ``source``; raises IngestError / ValidationRefused / LoadHeld with a clear message.
+
+    ``mode``: ``delivery`` (default) or ``correction`` (default when the name contains "correctie");
+    ``window`` ``jjjj-mm-dd:jjjj-mm-dd`` declares the file a full export of that window (also from a
+    manifest beside the file). ``accept_drop`` lets a load through the safety valve. ``timings``, when
+    given, receives the seconds per stage (read, privacy, typed, validate, load, archive).
+    """
+    clock = _Clock(timings)
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}; choose one of {sorted(SOURCES)}")
     module = SOURCES[source]
     path = Path(path)
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         raise FileNotFoundError(f"{path} does not exist; give the path of the file to load")
+    file_name = _safe_name(path.name)
     today = pd.Timestamp.today().normalize() if today is None else pd.Timestamp(today)
-    mode = mode or ("correction" if "correctie" in path.name.lower() else "replace")
-    if mode not in ("replace", "correction"):
-        raise ValueError(f"unknown load mode {mode!r}; use replace or correction")
+    delivery = Delivery.for_file(path, mode, window)
     digest = content_hash(path)
     known = con.execute("SELECT load_id FROM meta.loads WHERE content_hash = ?", [digest]).fetchall()
     if known:
-        return LoadResult(known[0][0], source, path.name, skipped=True)
+        return LoadResult(known[0][0], source, file_name, skipped=True)
     load_id = f"{source}-{digest[:12]}"
 
     raw = module.read(path)
+    clock("read")
+    failures_privacy = pd.DataFrame(columns=["row_number", "expectation", "reason"])
+    if module.EXTENSIONS:                          # files from people; fetched open data is not personal
+        raw, failures_privacy = _privacy_guard(raw, module, file_name)
+    clock("privacy")
     frame = module.typed(raw, ref)
+    clock("typed")
     verdict = run_suite(source, frame, module.checks(ref, today), max_failed_share=max_failed_share,
-                        docs_root=docs_root)
-    accepted = frame[verdict.accepted.to_numpy()]
+                        docs_root=docs_root, extra_failed=failures_privacy["row_number"])
+    failures = _merge_failures(verdict.failures, failures_privacy)
+    is_accepted = ~frame["row_number"].isin(failures["row_number"]).to_numpy()
+    accepted = frame[is_accepted]
+    clock("validate")
 
-    target = archive_dir / source / f"{digest[:12]}__{path.name}"
-    already_archived = path.is_dir() and (archive_dir / source) in path.resolve().parents
-    if not target.exists() and not already_archived:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if path.is_dir():
-            shutil.copytree(path, target)
-        else:
-            shutil.copy2(path, target)
-
-    raw_rows = raw.assign(load_id=load_id)
-    quarantined = raw.merge(verdict.failures, on="row_number")
+    raw_columns = [c for c in module.RAW_COLUMNS if c in raw.columns]
+    raw_rows = raw[["row_number", *raw_columns]].assign(load_id=load_id)
+    keys = module.row_keys(raw, frame) if hasattr(module, "row_keys") else pd.Series(None, index=raw.index)
+    refs = (raw["quarantine_ref"].astype(str).str.strip() if "quarantine_ref" in raw
+            else pd.Series("", index=raw.index))
+    refs = refs.where(refs.str.fullmatch(delivery_mod.QUARANTINE_REF), None)
+    quarantined = raw_rows.merge(failures, on="row_number")
+    q_keys = keys[~is_accepted]
     quarantine_rows = pd.DataFrame(
         {
             "load_id": load_id,
@@ -171,19 +240,102 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: Re
             "row_number": quarantined["row_number"].astype("int64"),
             "reason": quarantined["reason"],
             "expectation": quarantined["expectation"],
-            "raw_values": [json.dumps({c: r[c] for c in module.RAW_COLUMNS}, ensure_ascii=False)
-                           for _, r in quarantined.iterrows()],
+            "raw_values": [json.dumps(dict(zip(raw_columns, vals)), ensure_ascii=False)
+                           for vals in quarantined[raw_columns].astype(str).itertuples(index=False, name=None)],
+            "record_key": q_keys.to_numpy(),
+            "state": "open",
         }
     )
-    with transaction(con):
-        raw_table = getattr(module, "RAW_TABLE", source)
-        insert_frame(con, f"raw.{raw_table}", raw_rows[["load_id", "row_number", *module.RAW_COLUMNS]])
-        insert_frame(con, "quarantine.rows", quarantine_rows)
-        _fault_point("ingest-mid-transaction")
-        periods_from, periods_to = _write_core(con, module, accepted, load_id, mode)
-        con.execute(
-            "INSERT INTO meta.loads VALUES (?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?)",
-            [load_id, source, path.name, digest, len(raw), int(len(accepted)), len(quarantine_rows),
-             periods_from, periods_to],
-        )
-    return LoadResult(load_id, source, path.name, False, len(raw), int(len(accepted)), len(quarantine_rows))
+    settings = ref.load_settings
+    retracted = 0
+    try:
+        with transaction(con):
+            seq = con.execute("SELECT nextval('meta.load_seq')").fetchall()[0][0]
+            before = delivery_mod.totals(con, source) if not hasattr(module, "write_core") else None
+            raw_table = getattr(module, "RAW_TABLE", source)
+            insert_frame(con, f"raw.{raw_table}", raw_rows[["load_id", "row_number", *raw_columns]])
+            insert_frame(con, "quarantine.rows", quarantine_rows)
+            _fault_point("ingest-mid-transaction")
+            periods_from, periods_to = None, None
+            if hasattr(module, "write_core"):          # sources that feed other core tables than counts
+                periods_from, periods_to = module.write_core(con, accepted, load_id)
+            else:
+                if module.KIND == "records":
+                    records = module.to_records(accepted, keys[is_accepted])
+                    retracted = delivery_mod.apply_records(con, source, records, load_id, seq, delivery.window)
+                    starts = records["period_start"]
+                else:
+                    cells = module.to_cells(accepted)
+                    delivery_mod.apply_cells(con, source, cells, load_id, seq)
+                    starts = cells["period_start"]
+                delivery_mod.rebuild_counts(con, source)
+                if len(starts):
+                    periods_from, periods_to = pd.Timestamp(starts.min()), pd.Timestamp(starts.max())
+                lowered = delivery_mod.drops(before, delivery_mod.totals(con, source), settings.max_drop_share)
+                if lowered and not accept_drop and not delivery_mod.accepted_drop(con, digest):
+                    raise _Held(lowered)
+            delivery_mod.update_quarantine_states(
+                con, source, load_id, accepted_keys=keys[is_accepted], quarantined_keys=q_keys,
+                accepted_refs=refs[is_accepted], quarantined_refs=refs[~is_accepted])
+            con.execute(
+                "INSERT INTO meta.loads (load_id, source, file_name, content_hash, loaded_at, rows_read, rows_accepted, "
+                "rows_quarantined, periods_from, periods_to, load_seq, mode, rows_retracted) "
+                "VALUES (?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [load_id, source, file_name, digest, len(raw), int(len(accepted)), len(quarantine_rows),
+                 periods_from, periods_to, seq, delivery.mode, int(retracted)],
+            )
+            con.execute("DELETE FROM meta.held_loads WHERE content_hash = ? AND accepted_at IS NULL", [digest])
+    except _Held as held:
+        shown = "; ".join(held.periods[:6]) + (f"; and {len(held.periods) - 6} more" if len(held.periods) > 6 else "")
+        message = (f"{file_name}: held, nothing applied: this load would lower the {source} totals by more than "
+                   f"{settings.max_drop_share:.0%} ({shown}); if that is right, accept it with "
+                   f"`wijkradar loads accept {digest[:12]}` (or ingest it with --accept-drop)")
+        with transaction(con):
+            delivery_mod.hold(con, digest, source, file_name, str(path.resolve()), delivery.mode, message)
+        raise LoadHeld(message) from None
+    clock("load")
+    _archive(archive_dir, source, digest, path, file_name, load_id, raw_rows, docs_root is not None)
+    clock("archive")
+    return LoadResult(load_id, source, file_name, False, len(raw), int(len(accepted)), len(quarantine_rows),
+                      int(retracted))
+
+
+class _Clock:
+    """Seconds per stage into ``timings`` (when given)."""
+
+    def __init__(self, timings: dict | None):
+        self.timings, self.last = timings, time.perf_counter()
+
+    def __call__(self, stage: str) -> None:
+        now = time.perf_counter()
+        if self.timings is not None:
+            self.timings[stage] = self.timings.get(stage, 0.0) + now - self.last
+        self.last = now
+
+
+class _Held(Exception):
+    def __init__(self, periods: list[str]):
+        super().__init__("held")
+        self.periods = periods
+
+
+def _archive(archive_dir: Path, source: str, digest: str, path: Path, file_name: str, load_id: str,
+             raw_rows: pd.DataFrame, _docs: bool) -> None:
+    """What audit and reproduction need, without personal data: the file's name, size and hash, and the
+    stored (stripped, redacted) rows as Parquet. Written after the load committed."""
+    folder = archive_dir / source / digest[:12]
+    if (archive_dir / source) in path.resolve().parents:     # a fetched payload archived by its source
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        raw_rows.drop(columns=["load_id"]).to_parquet(folder / "rows.parquet", index=False)
+        size = sum(f.stat().st_size for f in path.rglob("*") if f.is_file() and not f.is_symlink()) \
+            if path.is_dir() else path.stat().st_size
+        (folder / "manifest.json").write_text(json.dumps({
+            "load_id": load_id, "source": source, "file_name": file_name, "sha256": digest, "bytes": size,
+            "rows": len(raw_rows), "archived_at": pd.Timestamp.now().isoformat(timespec="seconds"),
+            "note": "the original file is not kept: only the rows wijkradar read, without personal data",
+        }, indent=2, ensure_ascii=False), encoding="utf-8")
+    except OSError as exc:                        # the load is committed; a missing archive is not fatal
+        log.warning("load %s committed, but its archive could not be written (%s); check %s",
+                    load_id, exc.strerror, folder)

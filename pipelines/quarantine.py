@@ -1,9 +1,12 @@
-"""Quarantined rows: list them with their reasons, export them for correction.
+"""Quarantined rows: list them with their reasons and states, export the open ones for correction, dismiss.
 
-The export writes one file per load, named ``<source>_correctie_<load>.csv`` with the source's own
-Dutch headers plus a ``Reden`` column. Fix the rows, drop the file in the inbox (or
-``wijkradar ingest`` it): it loads as a correction, added to the counts instead of replacing
-the periods it covers.
+A row is ``open`` until a later load brings a valid row with the same key (``resolved``), a later
+load quarantines the same key again (``superseded``: the newer row is the one to fix), or an
+analyst dismisses it (``dismissed``). The export writes the open rows of each load to
+``<source>_correctie_<load>.csv`` with the source's own Dutch headers, the row number as the
+original file shows it, a ``Quarantaineregel`` that ties each row to its quarantined original, and
+the ``Reden``. Fix the rows and drop the file in the inbox: it loads as a correction, and loading it
+twice changes nothing.
 """
 from __future__ import annotations
 
@@ -13,29 +16,60 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from pipelines.safe_output import neutralise_frame
 from pipelines.sources import SOURCES
 
+STATES = ("open", "resolved", "superseded", "dismissed")
 
-def list_rows(con: duckdb.DuckDBPyConnection, load_id: str | None = None) -> pd.DataFrame:
+
+def list_rows(con: duckdb.DuckDBPyConnection, load_id: str | None = None, state: str | None = "open") -> pd.DataFrame:
+    """Quarantined rows (default: the open ones), oldest load first."""
+    if state is not None and state not in STATES:
+        raise ValueError(f"unknown state {state!r}; choose one of {', '.join(STATES)}")
     return con.execute(
-        "SELECT q.load_id, q.source, l.file_name, q.row_number, q.reason, q.raw_values "
+        "SELECT q.load_id, q.source, l.file_name, q.row_number, q.reason, q.raw_values, q.state, q.state_by "
         "FROM quarantine.rows q JOIN meta.loads l USING (load_id) "
-        "WHERE ? IS NULL OR q.load_id = ? ORDER BY l.loaded_at, q.load_id, q.row_number",
-        [load_id, load_id],
+        "WHERE (? IS NULL OR q.load_id = ?) AND (? IS NULL OR q.state = ?) "
+        "ORDER BY l.loaded_at, l.load_seq, q.load_id, q.row_number",
+        [load_id, load_id, state, state],
     ).df()
 
 
+def state_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Quarantined rows per source and state."""
+    return con.execute("SELECT source, state, count(*) AS n FROM quarantine.rows GROUP BY ALL ORDER BY 1, 2").df()
+
+
+def dismiss(con: duckdb.DuckDBPyConnection, load_id: str, rows: list[int] | None = None) -> int:
+    """Mark open rows of a load dismissed (the analyst decided they need no correction); returns how many."""
+    from pipelines.warehouse import transaction
+
+    with transaction(con):
+        before = con.execute("SELECT count(*) FROM quarantine.rows WHERE load_id = ? AND state = 'open'",
+                             [load_id]).fetchall()[0][0]
+        con.execute(
+            "UPDATE quarantine.rows SET state = 'dismissed', state_by = 'analyst', state_at = now()::TIMESTAMP "
+            "WHERE load_id = ? AND state = 'open' AND (? IS NULL OR list_contains(?::INTEGER[], row_number))",
+            [load_id, None if not rows else 1, rows or []])
+        after = con.execute("SELECT count(*) FROM quarantine.rows WHERE load_id = ? AND state = 'open'",
+                            [load_id]).fetchall()[0][0]
+    return before - after
+
+
 def export_rows(con: duckdb.DuckDBPyConnection, folder: Path, load_id: str | None = None) -> list[Path]:
-    rows = list_rows(con, load_id)
+    """One correction file per load with its open rows; cells that a spreadsheet would run are neutralised."""
+    rows = list_rows(con, load_id, state="open")
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for (load, source), part in rows.groupby(["load_id", "source"], sort=False):
         headers = SOURCES[source].HEADERS_NL
         values = pd.DataFrame([json.loads(v) for v in part["raw_values"]])
-        out = pd.DataFrame({dutch: values.get(col, "") for col, dutch in headers.items()})
+        out = pd.DataFrame({dutch: values.get(col, pd.Series("", index=values.index)).to_numpy()
+                            for col, dutch in headers.items()})
         out["Rij in origineel"] = part["row_number"].to_numpy()
+        out["Quarantaineregel"] = (part["load_id"] + ":" + part["row_number"].astype(str)).to_numpy()
         out["Reden"] = part["reason"].to_numpy()
         path = folder / f"{source}_correctie_{load}.csv"
-        out.to_csv(path, sep=";", index=False, encoding="utf-8-sig", lineterminator="\n")
+        neutralise_frame(out).to_csv(path, sep=";", index=False, encoding="utf-8-sig", lineterminator="\n")
         written.append(path)
     return written

@@ -124,8 +124,11 @@ class Reference:
 
         from models.evidence import Budget
 
+        from pipelines.delivery import LoadSettings
+
         known = {f.name: f.type for f in fields(Budget)}
         table = self._read("lijst_instellingen.csv")
+        table = table[~table["setting"].isin(LoadSettings.names())]
         unknown = sorted(set(table["setting"]) - set(known))
         if unknown:
             raise ReferenceError(f"lijst_instellingen.csv has unknown setting(s) {unknown}; known: {sorted(known)}")
@@ -137,6 +140,23 @@ class Reference:
             except ValueError as exc:
                 raise ReferenceError(f"lijst_instellingen.csv: {name} = {value!r} is not a number") from exc
         return Budget(**values)
+
+    @cached_property
+    def load_settings(self):
+        """Ingest settings (safety valve, plausibility ceilings): ``lijst_instellingen.csv`` over the defaults."""
+        from pipelines.delivery import LoadSettings
+
+        table = self._read("lijst_instellingen.csv")
+        values = {}
+        for name, value in zip(table["setting"], table["value"]):
+            if name not in LoadSettings.names():
+                continue
+            default = getattr(LoadSettings(), name)
+            try:
+                values[name] = type(default)(float(value))
+            except ValueError as exc:
+                raise ReferenceError(f"lijst_instellingen.csv: {name} = {value!r} is not a number") from exc
+        return LoadSettings(**values)
 
     @cached_property
     def categories(self) -> pd.DataFrame:

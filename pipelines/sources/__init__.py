@@ -1,10 +1,14 @@
-"""One module per source, each the same shape: read -> normalise -> validate -> counts.
+"""One module per source, each the same shape: read -> normalise -> validate -> records or cells.
 
 A source module exposes ``NAME``, ``EXTENSIONS`` (inbox file types; empty for network sources),
-``RAW_COLUMNS``, ``read(path)`` (raw text rows with a ``row_number``), ``typed(raw, ref)``,
-``checks(ref, today)`` (its Great Expectations suite), ``to_counts(accepted)`` or
-``write_core(con, accepted, load_id)``, ``ADDITIVE`` (how corrections apply) and ``HEADERS_NL``
-(headers of the quarantine export). Network sources also have ``fetch(...)`` and ``base_url()``.
+``RAW_COLUMNS`` (the only columns read; everything else is dropped unread), ``read(path)`` (raw text
+rows with the ``row_number`` a person sees), ``typed(raw, ref)``, ``checks(ref, today)`` (its Great
+Expectations suite), ``row_keys(raw, typed)`` (each row's record or cell key, for quarantine states)
+and either ``KIND = "records"`` with ``to_records(accepted, keys)`` (a ledger of reports),
+``KIND = "cells"`` with ``to_cells(accepted)`` (counts per cell), or ``write_core(con, accepted,
+load_id)`` for other core tables; plus ``HEADERS_NL`` (headers of the quarantine export). Network
+sources also have ``fetch(...)`` and ``base_url()``. How records and cells change the counts is in
+``pipelines/delivery.py``.
 """
 from pipelines.sources import cbs_kwb, meldingen, politie, schulden, wijkteam
 

@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import re
 import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 
@@ -15,16 +18,7 @@ class IngestError(ValueError):
 
 
 class PrivacyError(IngestError):
-    """A file carries a column that identifies people; it is refused whole."""
-
-
-# Headers that identify people. Matched on the normalised header (see ``normalise_header``).
-PERSONAL_HEADERS = {
-    "naam", "voornaam", "achternaam", "name", "first name", "last name", "bsn", "burgerservicenummer",
-    "email", "e mail", "emailadres", "e mailadres", "telefoon", "telefoonnummer", "phone", "mobiel",
-    "adres", "straat", "straatnaam", "huisnummer", "house number", "address", "postcode huisnummer",
-    "geboortedatum", "date of birth", "melder", "naam melder",
-}
+    """A column wijkradar uses holds personal data in most rows; the file is refused whole."""
 
 
 def normalise_header(text: str) -> str:
@@ -33,112 +27,375 @@ def normalise_header(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
 
 
-def read_table(path: Path, sheet: str | int = 0) -> pd.DataFrame:
-    """Every cell as text, from a CSV (delimiter sniffed, UTF-8 or Windows-1252) or an XLSX sheet."""
-    suffix = path.suffix.lower()
+# ---------------------------------------------------------------------------------------------
+# Reading tables: the file's content decides how it is read, never its name.
+# ---------------------------------------------------------------------------------------------
+
+#: The header is looked for among this many non-empty rows at the top of a sheet or text file.
+HEADER_SCAN_ROWS = 30
+#: A text table larger than this is refused before it is read into memory.
+MAX_TEXT_BYTES = 500 * 1024 * 1024
+_XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_OOXML = "EncryptedPackage".encode("utf-16-le")
+_FIX = "export the data again as CSV (semicolon- or comma-separated) or XLSX"
+
+
+@dataclass
+class Sheet:
+    """One sheet (or the one table of a text file): every cell as text ("" when empty), header applied.
+
+    ``frame`` starts with ``row_number`` (int64): the Excel row number, or the line of the text file
+    where the record starts (line 1 is the first line of the file).
+    """
+    name: str
+    hidden: bool
+    frame: pd.DataFrame
+
+
+@dataclass
+class Workbook:
+    """The sheet holding the data and every other sheet, hidden ones included (read for a privacy scan only)."""
+    data: Sheet
+    others: list[Sheet] = field(default_factory=list)
+
+
+def scrub(text: str) -> str:
+    """Text that may hold cell values, made safe for a message (``pipelines.privacy.scrub_text``)."""
     try:
-        if suffix in (".xlsx", ".xlsm"):
-            frame = pd.read_excel(path, sheet_name=sheet, dtype=object)
-            frame = frame.map(_cell_text)
-        elif suffix in (".csv", ".txt"):
-            raw = path.read_bytes()
-            if b"\x00" in raw[:8192]:
-                raise IngestError(f"{path.name}: this is a binary file, not CSV text; export the data again as CSV "
-                                  "(semicolon- or comma-separated) or XLSX")
-            for encoding in ("utf-8-sig", "cp1252"):
-                try:
-                    text = raw.decode(encoding)
-                    break
-                except UnicodeDecodeError:
-                    continue
-            try:
-                dialect = csv.Sniffer().sniff(text[:20_000], delimiters=";,\t")
-                sep = dialect.delimiter
-            except csv.Error:
-                sep = ";" if text.count(";") > text.count(",") else ","
-            frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+        from pipelines.privacy import scrub_text
+    except ImportError:   # the privacy module not (yet) present: mask e-mail addresses and long numbers
+        text = re.sub(r"[^@\s;,'\"]+@[^@\s;,'\"]+", "[e-mail]", str(text))
+        return re.sub(r"\+?\d[\d .-]{6,}\d", "[nummer]", text)
+    return scrub_text(str(text))
+
+
+def read_table(path: Path, aliases: dict[str, tuple[str, ...]] | None = None, *,
+               optional: tuple[str, ...] = ()) -> Workbook:
+    """The table of a CSV/text or XLSX file wherever it sits: sheet, header row and encoding are found.
+
+    The kind of file is told from its bytes (an XLSX named ``.csv`` is read as XLSX). With ``aliases``
+    the header row is the row (among the first ``HEADER_SCAN_ROWS`` non-empty ones) whose cells match
+    most canonical columns, and the data sheet is the first visible sheet holding every required
+    column (not in ``optional``), else such a hidden sheet. Merged cells carry their value into every
+    cell they cover; rows that are entirely empty are dropped. Every failure is an IngestError of one
+    sentence naming the file, the problem and the fix.
+    """
+    path = Path(path)
+    collecting = gc.isenabled()
+    gc.disable()   # millions of small lists: the cyclic collector would otherwise dominate the reading time
+    try:
+        kind = _content_kind(path)
+        if kind == "xlsx":
+            sheets = _xlsx_sheets(path)
         else:
-            raise IngestError(f"{path.name}: files of type '{suffix}' are not supported; deliver CSV or XLSX")
+            sheets = [(path.name, False, _text_records(path, aliases))]
+        return _choose(path, sheets, aliases, optional)
     except IngestError:
         raise
+    except MemoryError as exc:
+        raise IngestError(f"{path.name}: the file is too large to read in memory; split it into smaller "
+                          "files (for example one per month) and load them one by one") from exc
     except Exception as exc:  # a damaged file gets one sentence, not a traceback
-        raise IngestError(f"{path.name}: the file cannot be read ({type(exc).__name__}: {exc}); "
-                          "open it in a spreadsheet program, save it again as CSV or XLSX and retry") from exc
-    frame = frame.loc[:, [not str(c).startswith("Unnamed") or frame[c].astype(str).str.strip().ne("").any()
-                          for c in frame.columns]]
-    frame = frame.fillna("").astype(str)
-    empty = frame.apply(lambda col: col.str.strip() == "").all(axis=1)
-    return frame.loc[~empty].reset_index(drop=True)
+        raise IngestError(f"{path.name}: the file cannot be read ({type(exc).__name__}); open it in a "
+                          "spreadsheet program, save it again as CSV or XLSX and retry") from exc
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _content_kind(path: Path) -> str:
+    """``xlsx`` or ``text``; every other kind of content is refused with its own sentence."""
+    if path.is_dir():
+        raise IngestError(f"{path.name}: this is a folder, not a table; load the CSV or XLSX file inside it")
+    size = path.stat().st_size
+    if size == 0:
+        raise IngestError(f"{path.name}: the file is empty (0 bytes); export the data again as CSV or XLSX "
+                          "and deliver that file")
+    with path.open("rb") as fh:
+        head = fh.read(4096)
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return "xlsx"
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"%PDF"):
+        raise IngestError(f"{path.name}: this is a PDF document, not a table; export the data as CSV or XLSX")
+    if head.startswith(_XLS_MAGIC):
+        with path.open("rb") as fh:
+            if _ENCRYPTED_OOXML in fh.read(1 << 20):
+                raise IngestError(f"{path.name}: this workbook is protected with a password; save a copy "
+                                  "without password protection as .xlsx or CSV and deliver that")
+        raise IngestError(f"{path.name}: this is an old Excel 97-2003 .xls file; save it as .xlsx or CSV "
+                          "and deliver that")
+    if size > MAX_TEXT_BYTES:
+        raise IngestError(f"{path.name}: refused, the file is {size / 1024 ** 2:,.0f} MB (at most "
+                          f"{MAX_TEXT_BYTES / 1024 ** 2:,.0f} MB); split it into smaller files and load them one by one")
+    return "text"
+
+
+def _binary_error(path: Path) -> IngestError:
+    return IngestError(f"{path.name}: this is a binary file, not CSV text; {_FIX}")
+
+
+def _decode(path: Path, raw: bytes) -> str:
+    """Text in UTF-8 (with or without BOM), UTF-16 (Excel "Unicode-tekst") or Windows-1252."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise _binary_error(path) from exc
+    head = raw[:8192]
+    if b"\x00" in head:
+        even, odd = head[0::2], head[1::2]
+        for zeros, text, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+            if zeros.count(0) > 0.9 * len(zeros) and text.count(0) < 0.1 * len(text):
+                try:
+                    return raw[: len(raw) // 2 * 2].decode(codec)   # UTF-16 without a BOM
+                except UnicodeDecodeError:
+                    break
+        raise _binary_error(path)
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1")
+
+
+def _text_records(path: Path, aliases) -> list[tuple[int, list[str]]]:
+    """Records of a delimited text file with the line each one starts on."""
+    text = _decode(path, path.read_bytes())
+    if "\x00" in text:
+        raise _binary_error(path)
+    first_line = text.split("\n", 1)[0].strip().strip('"')
+    hint = re.fullmatch(r"sep=(.)", first_line, re.IGNORECASE)   # Excel's delimiter hint line
+    if hint:
+        sep = hint.group(1)
+    else:
+        sep = max((";", "\t", ","), key=lambda d: _delimiter_score(text[:65536], d, aliases))
+    if '"' not in text:   # no quoting: every line is one record (fast path for large exports)
+        lines = re.split(r"\r\n|\r|\n", text)
+        if lines and lines[-1] == "":
+            lines.pop()
+        records = [(n, line.split(sep)) for n, line in enumerate(lines, start=1)]
+        return records[1:] if hint else records
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, quotechar='"', strict=False)
+    records, previous = [], 0
+    try:
+        for cells in reader:
+            records.append((previous + 1, cells))
+            previous = reader.line_num
+    except csv.Error as exc:
+        raise IngestError(f"{path.name}: the text cannot be split into columns near line {previous + 1} "
+                          '(probably a quote " that is never closed); remove the stray quote or export the data '
+                          "again and retry") from exc
+    if hint:
+        records = records[1:]
+    return records
+
+
+def _delimiter_score(sample: str, sep: str, aliases) -> tuple[int, int, int]:
+    """How well ``sep`` splits the start of a file: header columns recognised, then consistent widths."""
+    try:
+        rows = [r for _, r in zip(range(60), csv.reader(io.StringIO(sample, newline=""), delimiter=sep))]
+    except csv.Error:
+        return (-1, 0, 0)
+    rows = [r for r in rows if any(c.strip() for c in r)]
+    hits = len(_header_hits(rows[:HEADER_SCAN_ROWS], aliases)[1]) if aliases else 0
+    widths = [len(r) for r in rows if len(r) > 1]
+    if not widths:
+        return (hits, 0, 0)
+    modal = max(set(widths), key=widths.count)
+    return (hits, widths.count(modal), modal)
+
+
+def _header_hits(rows: list[list[str]], aliases) -> tuple[int | None, set[str]]:
+    """Index of the row whose cells match most canonical columns (first wins on a tie), and those columns."""
+    if not aliases:
+        return None, set()
+    names = {canon: {normalise_header(n) for n in (canon, *alts)} for canon, alts in aliases.items()}
+    best, best_hits = None, set()
+    for i, cells in enumerate(rows):
+        norms = {normalise_header(c) for c in cells if str(c).strip()}
+        hits = {canon for canon, ns in names.items() if ns & norms}
+        if len(hits) > len(best_hits):
+            best, best_hits = i, hits
+    return best, best_hits
+
+
+def _xlsx_sheets(path: Path) -> list[tuple[str, bool, list[tuple[int, list[str]]]]]:
+    """Every worksheet as (name, hidden, [(Excel row number, cells)]), merged cells filled."""
+    import zipfile
+
+    import openpyxl
+
+    from pipelines.sources.safe_archive import check_zip
+
+    check_zip(path)
+    with zipfile.ZipFile(path) as z:
+        names = set(z.namelist())
+        mimetype = z.read("mimetype")[:100] if "mimetype" in names and z.getinfo("mimetype").file_size < 200 else b""
+    if "xl/workbook.xml" not in names and not any(n.endswith("/workbook.xml") for n in names):
+        if b"opendocument.spreadsheet" in mimetype:
+            raise IngestError(f"{path.name}: this is an OpenDocument spreadsheet (.ods), not XLSX; save it as "
+                              ".xlsx or CSV and deliver that")
+        if "word/document.xml" in names:
+            raise IngestError(f"{path.name}: this is a Word document, not a table; export the data as CSV or XLSX")
+        raise IngestError(f"{path.name}: this is a zip archive, not an XLSX workbook; unpack it and deliver "
+                          "the CSV or XLSX file inside")
+    if not openpyxl.DEFUSEDXML:
+        raise IngestError(f"{path.name}: workbooks cannot be read safely because defusedxml is not active "
+                          "(install defusedxml and unset OPENPYXL_DEFUSEDXML); until then deliver CSV")
+    with path.open("rb") as fh:   # a file object: openpyxl does not look at the name's extension
+        wb = openpyxl.load_workbook(fh, read_only=False, data_only=True)
+    try:
+        return [(ws.title, ws.sheet_state != "visible", _sheet_records(ws)) for ws in wb.worksheets]
+    finally:
+        wb.close()
+
+
+def _sheet_records(ws) -> list[tuple[int, list[str]]]:
+    cells: dict[int, dict[int, str]] = {}
+    stored = getattr(ws, "_cells", None)
+    items = stored.items() if stored is not None else (
+        ((c.row, c.column), c) for row in ws.iter_rows() for c in row)
+    for (r, c), cell in list(items):
+        text = _cell_text(cell.value)
+        if text.strip():
+            cells.setdefault(r, {})[c] = text
+    if not cells:
+        return []
+    max_row = max(cells)
+    max_col = max(max(row) for row in cells.values())
+    for rng in ws.merged_cells.ranges:
+        value = cells.get(rng.min_row, {}).get(rng.min_col, "")
+        if not value:
+            continue
+        for r in range(rng.min_row, min(rng.max_row, max_row) + 1):
+            row = cells.setdefault(r, {})
+            for c in range(rng.min_col, min(rng.max_col, max_col) + 1):
+                row[c] = value
+    return [(r, [cells[r].get(c, "") for c in range(1, max(cells[r]) + 1)]) for r in sorted(cells)]
 
 
 def _cell_text(value) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
+    if isinstance(value, bool):
+        return "WAAR" if value else "ONWAAR"
     if isinstance(value, pd.Timestamp) or hasattr(value, "isoformat"):
         return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
         return str(int(value))
     return str(value)
 
 
-def refuse_personal_columns(frame: pd.DataFrame, path: Path, allowed_drop: set[str] = frozenset()) -> pd.DataFrame:
-    """Refuse a file with a column that identifies people, unless the layout carries it by design.
+def _blank(cells: list[str]) -> bool:
+    return not "".join(cells).strip()
 
-    ``allowed_drop`` lists normalised headers that a known export layout carries by design; such
-    columns are dropped here, before anything is stored.
-    """
-    found = []
-    keep = []
-    for col in frame.columns:
-        norm = normalise_header(col)
-        if norm in allowed_drop:
+
+def _sheet(name: str, hidden: bool, records: list[tuple[int, list[str]]], aliases) -> tuple[Sheet, set[str]]:
+    """A Sheet with its header row found, and the canonical columns that header holds."""
+    rows = [(n, cells) for n, cells in records if not _blank(cells)]
+    at, hits = _header_hits([cells for _, cells in rows[:HEADER_SCAN_ROWS]], aliases)
+    at = at or 0
+    header = [str(c).strip() for c in rows[at][1]] if rows else []
+    data = rows[at + 1:]
+    width = max([len(header), *(len(cells) for _, cells in data)])
+    names, seen = [], {"row_number"}
+    for i in range(width):
+        base = header[i] if i < len(header) and header[i] else f"Unnamed: {i}"
+        column, k = base, 0
+        while column in seen:
+            k += 1
+            column = f"{base}.{k}"
+        seen.add(column)
+        names.append(column)
+    matrix = [cells if len(cells) == width else cells + [""] * (width - len(cells)) for _, cells in data]
+    columns = list(zip(*matrix)) if matrix else [()] * width
+    frame = pd.DataFrame({c: pd.Series(col, dtype=str) for c, col in zip(names, columns)}, columns=names)
+    keep = [c for c in names if not c.startswith("Unnamed: ") or frame[c].str.strip().ne("").any()]
+    frame = frame[keep]
+    frame.insert(0, "row_number", pd.array([n for n, _ in data], dtype="int64"))
+    return Sheet(name, hidden, frame.reset_index(drop=True)), hits
+
+
+def _display(canon: str, alts: tuple[str, ...]) -> str:
+    name = alts[0] if alts else canon
+    return name[:1].upper() + name[1:]
+
+
+def _choose(path: Path, sheets, aliases, optional) -> Workbook:
+    built = [_sheet(name, hidden, records, aliases) for name, hidden, records in sheets]
+    if not any(len(s.frame.columns) > 1 or len(s.frame) for s, _ in built):
+        where = "on any sheet" if len(built) > 1 else "in the file"
+        raise IngestError(f"{path.name}: there is no table {where} (only empty lines or cells); {_FIX}")
+    required = [c for c in (aliases or {}) if c not in optional]
+    if not aliases or len(built) == 1:
+        pick = next((i for i, (s, _) in enumerate(built) if not s.hidden), 0)
+    else:
+        full = [i for i, (s, hits) in enumerate(built) if set(required) <= hits]
+        pick = next((i for i in full if not built[i][0].hidden), full[0] if full else None)
+        if pick is None:
+            listed = ", ".join(repr(scrub(s.name)) for s, _ in built)
+            wanted = ", ".join(_display(c, aliases[c]) for c in required)
+            raise IngestError(f"{path.name}: none of the sheets ({listed}) has the columns {wanted}; put the table "
+                              "with these column headers on one sheet and load the file again")
+    return Workbook(data=built[pick][0], others=[s for i, (s, _) in enumerate(built) if i != pick])
+
+
+def other_sheets_checked(book: "Workbook", path: Path) -> "Workbook":
+    """Scan every sheet that is not read (hidden ones too): none is stored, but the analyst is told
+    which holds personal data (the sheet and the kind, never a value) so the supplier can remove it."""
+    import logging
+
+    from pipelines import privacy
+
+    for sheet in book.others:
+        if sheet.frame.empty:
             continue
-        if norm in PERSONAL_HEADERS:
-            found.append(str(col))
-        keep.append(col)
-    found += [str(c) for c in keep if c not in found and _identifies_people(frame[c])]
-    if found:
-        raise PrivacyError(
-            f"{path.name}: refused, column(s) {found} identify people and may not enter wijkradar. "
-            "Export the file again without them (wijkradar needs only area, period, category and count)."
-        )
-    return frame[keep]
+        columns = [c for c in sheet.frame.columns if c != "row_number"]
+        found = privacy.scan_frame(sheet.frame, columns)
+        kinds = sorted({k for col in found.values() for k in col.dropna().unique()}
+                       | {k for c in columns if (k := privacy.header_kind(str(c)))})
+        if kinds:
+            logging.getLogger("wijkradar.ingest").warning(
+                "%s: sheet %r%s holds personal data (%s); it was not read into wijkradar, ask the supplier "
+                "to remove it", privacy.scrub_text(path.name), privacy.scrub_text(sheet.name),
+                " (hidden)" if sheet.hidden else "", ", ".join(kinds))
+    return book
 
 
-EMAIL = re.compile(r"[^@\s;,]+@[^@\s;,]+\.[a-z]{2,}", re.IGNORECASE)
-PHONE = re.compile(r"(\+31|0031|0)[\s-]?[1-9](?:[\s-]?\d){8}")
-STREET_NUMBER = re.compile(r"[A-Za-z][A-Za-z .'-]*(straat|weg|laan|plein|dijk|kade|singel|pad|hof|gracht|steeg|dreef|park)\s+\d+", re.IGNORECASE)
+def refuse_personal_columns(frame: pd.DataFrame, path: Path, allowed_drop: set[str] = frozenset()) -> pd.DataFrame:
+    """Drop every column whose header names personal data, before anything else sees it.
 
+    wijkradar reads only the columns a source uses (``map_columns``); the rest, personal or not, is
+    dropped when read and never stored. Columns whose header names personal data are dropped here
+    already, and a warning (with the header, never a value) tells the analyst to ask the supplier to
+    leave them out. The values of the columns that are used pass the privacy guard in ingest.
+    """
+    from pipelines import privacy
 
-def is_bsn(value: str) -> bool:
-    """The BSN '11-test': 9 digits, sum of digit * (9..2) minus the last digit divisible by 11."""
-    digits = re.sub(r"\D", "", value)
-    if len(digits) != 9 or len(value.strip()) > 11 or digits == "000000000":
-        return False
-    total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1))) - int(digits[8])
-    return total % 11 == 0
+    personal = [c for c in frame.columns
+                if normalise_header(c) in allowed_drop or privacy.header_kind(str(c)) is not None]
+    if personal:
+        import logging
 
-
-def _identifies_people(values: pd.Series) -> bool:
-    """A column whose values are e-mail addresses, phone numbers, BSNs or street + house number."""
-    v = values.astype(str).str.strip()
-    v = v[v != ""]
-    if v.empty:
-        return False
-    sample = v.head(5000)
-    if sample.str.contains(EMAIL).any() or sample.str.fullmatch(PHONE.pattern).any():
-        return True
-    if sample.str.fullmatch(STREET_NUMBER.pattern + r"\s*[a-zA-Z]?(\s*-?\s*\w+)?", case=False).mean() > 0.5:
-        return True
-    nine = sample.str.fullmatch(r"\d{9}|\d{4}\.\d{2}\.\d{3}")
-    # random 9-digit ids pass the 11-test about 1 in 11 times; a BSN column passes (nearly) always
-    return bool(nine.mean() > 0.5 and sample[nine].map(is_bsn).mean() > 0.9)
+        shown = [privacy.scrub_text(str(c)) for c in personal if normalise_header(c) not in allowed_drop]
+        if shown:
+            logging.getLogger("wijkradar.ingest").warning(
+                "%s: column(s) %s hold personal data and were dropped unread; ask the supplier to leave them out",
+                privacy.scrub_text(path.name), shown)
+    return frame.drop(columns=personal)
 
 
 def map_columns(frame: pd.DataFrame, aliases: dict[str, tuple[str, ...]], path: Path,
                 optional: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Rename columns to canonical names through their alias lists; refuse when a required one is missing."""
-    by_norm = {normalise_header(c): c for c in frame.columns}
+    """Rename columns to canonical names through their alias lists; refuse when a required one is missing.
+
+    ``row_number`` (from ``read_table``) is kept as the first column.
+    """
+    columns = [c for c in frame.columns if c != "row_number"]
+    by_norm = {}
+    for c in columns:
+        by_norm.setdefault(normalise_header(c), c)
     rename, missing = {}, []
     for canonical, names in aliases.items():
         hit = next((by_norm[normalise_header(n)] for n in (canonical, *names) if normalise_header(n) in by_norm), None)
@@ -148,30 +405,196 @@ def map_columns(frame: pd.DataFrame, aliases: dict[str, tuple[str, ...]], path: 
         else:
             rename[hit] = canonical
     if missing:
+        found = scrub(str([str(c) for c in columns]))
         raise IngestError(
             f"{path.name}: required column(s) missing: {'; '.join(missing)}. "
-            f"Found columns: {list(frame.columns)}. Rename the column or add it, then load the file again."
+            f"Found columns: {found}. Rename the column or add it, then load the file again."
         )
-    out = frame[list(rename)].rename(columns=rename)
+    keep = (["row_number"] if "row_number" in frame.columns else []) + list(rename)
+    out = frame[keep].rename(columns=rename)
     for col in optional:
         if col not in out.columns:
             out[col] = ""
     return out
 
 
+#: The column of a correction file (``pipelines.quarantine.export_rows``) that ties a row to its quarantined original.
+QUARANTINE_REF_HEADERS = ("quarantaineregel", "quarantine ref", "quarantine_ref")
+
+
+def with_quarantine_ref(mapped: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
+    """``mapped`` plus ``quarantine_ref`` when the file (``frame``, as read) has a Quarantaineregel column."""
+    wanted = {normalise_header(h) for h in QUARANTINE_REF_HEADERS}
+    column = next((c for c in frame.columns if c != "row_number" and normalise_header(c) in wanted), None)
+    if column is None or "quarantine_ref" in mapped.columns:
+        return mapped
+    return mapped.assign(quarantine_ref=frame.loc[mapped.index, column].to_numpy())
+
+
+# ---------------------------------------------------------------------------------------------
+# Dates as people write them. Work is done once per distinct text, so a million rows with a few
+# thousand distinct dates parse in a fraction of a second. Anything ambiguous becomes NaT.
+# ---------------------------------------------------------------------------------------------
+
+MONTH_NAMES = {
+    "januari": 1, "jan": 1, "februari": 2, "feb": 2, "maart": 3, "mrt": 3, "maa": 3, "mar": 3,
+    "april": 4, "apr": 4, "mei": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "augustus": 8, "aug": 8,
+    "september": 9, "sep": 9, "sept": 9, "oktober": 10, "okt": 10, "oct": 10, "november": 11, "nov": 11,
+    "december": 12, "dec": 12,
+}
+WEEKDAYS = {"maandag": 0, "ma": 0, "dinsdag": 1, "di": 1, "woensdag": 2, "wo": 2, "donderdag": 3, "do": 3,
+            "vrijdag": 4, "vr": 4, "zaterdag": 5, "za": 5, "zondag": 6, "zo": 6}
+LOCAL_TZ = "Europe/Amsterdam"
+#: Dates outside these years are typing errors, never guessed into something else.
+YEAR_RANGE = (1900, 2199)
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+
+_TIME = r"(?:(?:\s*[T ]\s*|\s+om\s+)(\d{1,2})[:.](\d{2})(?:[:.](\d{2})(?:[.,]\d+)?)?(?:\s*uur)?)?"
+_ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})" + _TIME + r"\s*(Z|[+-]\d{2}(?::?\d{2})?)?", re.I)
+_DMY = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})" + _TIME, re.I)
+_DMY2 = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{2})" + _TIME, re.I)
+_DIGITS8 = re.compile(r"(\d{2})(\d{2})(\d{2})(\d{2})")
+_SERIAL = re.compile(r"(\d{5})(?:[.,](\d+))?")
+_TEXTUAL = re.compile(r"(?:(" + "|".join(sorted(WEEKDAYS, key=len, reverse=True)) + r")\.?,?\s+)?"
+                      r"(\d{1,2})\.?[\s-]+([a-z]+)\.?,?[\s-]+(\d{4})" + _TIME, re.I)
+
+
+def _num(frame: pd.DataFrame, col, default: int | None = None) -> pd.Series:
+    s = pd.to_numeric(frame[col], errors="coerce")
+    return s.fillna(default) if default is not None else s
+
+
+def _assemble(year, month, day, hour=0, minute=0, second=0) -> pd.Series:
+    """Vectorised date from parts; invalid combinations (31 February, hour 25) -> NaT."""
+    parts = pd.DataFrame({"year": year, "month": month, "day": day, "hour": hour, "minute": minute,
+                          "second": second})
+    if parts.empty:
+        return pd.Series([], dtype="datetime64[us]", index=parts.index)
+    ok = parts.notna().all(axis=1) & parts["year"].between(*YEAR_RANGE)
+    out = pd.Series(pd.NaT, index=parts.index, dtype="datetime64[us]")
+    if ok.any():
+        got = pd.to_datetime(parts[ok].astype("int64"), errors="coerce")
+        out[ok] = got.astype("datetime64[us]")
+    return out
+
+
+def _time_parts(m: pd.DataFrame, first: int) -> tuple[pd.Series, pd.Series, pd.Series]:
+    return _num(m, first, 0), _num(m, first + 1, 0), _num(m, first + 2, 0)
+
+
+def _in_2000s(d: pd.Series) -> pd.Series:
+    return d.between(pd.Timestamp("2000-01-01"), pd.Timestamp("2100-12-31 23:59:59"))
+
+
+def _parse_unique_dates(texts: pd.Series) -> pd.Series:
+    """The parser proper, on distinct texts (index 0..n-1)."""
+    t = texts.astype(str).str.replace("\u00a0", " ", regex=False).str.strip().str.lower()
+    out = pd.Series(pd.NaT, index=t.index, dtype="datetime64[us]")
+
+    def todo(pattern: str) -> pd.DataFrame:
+        rest = t[out.isna()]
+        return rest.str.extract("^" + pattern + "$", flags=re.I).dropna(subset=[0])
+
+    # fast path for machine-written ISO timestamps (millions of distinct values in a Signalen dump)
+    iso = t.str.match(r"\d{4}-\d{2}-\d{2}(?:[t ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:z|[+-]\d{2}(?::?\d{2})?)?$")
+    if iso.any():
+        zoned = iso & t.str.contains(r"(?:z|[+-]\d{2}(?::?\d{2})?)$", regex=True) & t.str.len().gt(10)
+        naive = iso & ~zoned
+        if naive.any():
+            out[naive] = pd.to_datetime(t[naive].str.replace("t", " ", regex=False), format="ISO8601",
+                                        errors="coerce").astype("datetime64[us]")
+        if zoned.any():   # mixed offsets (winter/summer time): each to UTC by its own offset, then local
+            z = t[zoned]
+            bare = z.str.replace(r"(?:z|[+-]\d{2}(?::?\d{2})?)$", "", regex=True).str.replace("t", " ", regex=False)
+            offset = pd.Series(z.to_numpy(dtype=object), index=z.index).str.extract(
+                r"(z|[+-]\d{2}(?::?\d{2})?)$", expand=False) if len(z) < 1000 else None
+            if offset is None:   # few distinct offsets: slice them by length instead of a regex per value
+                offset = pd.Series("", index=z.index, dtype=object)
+                for width, part in z.groupby(z.str.len() - bare.str.len()):
+                    offset[part.index] = part.str.slice(-width).to_numpy(dtype=object)
+
+            def _minutes(o: str) -> float:
+                o = str(o).replace(":", "")
+                return 0.0 if o in ("z", "") else (1 if o[0] == "+" else -1) * (int(o[1:3]) * 60 + int(o[3:5] or 0))
+            minutes = offset.map({o: _minutes(o) for o in offset.unique()}).astype(float)
+            utc = pd.to_datetime(bare, format="ISO8601", errors="coerce") - pd.to_timedelta(minutes, unit="m")
+            out[zoned] = (utc.dt.tz_localize("UTC").dt.tz_convert(LOCAL_TZ).dt.tz_localize(None)
+                          .astype("datetime64[us]"))
+        out[~out.dt.year.between(*YEAR_RANGE)] = pd.NaT
+
+    # fast path for dd-mm-jjjj (optionally with a time), the usual Dutch export
+    dmy = out.isna() & t.str.match(r"\d{1,2}[-/.]\d{1,2}[-/.]\d{4}(?: \d{1,2}:\d{2}(?::\d{2})?)?$")
+    if dmy.any():
+        d = t[dmy].str.replace(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", r"\3-\2-\1", regex=True)
+        out[dmy] = pd.to_datetime(d, format="ISO8601", errors="coerce").astype("datetime64[us]")
+
+    m = todo(_ISO.pattern)
+    if len(m):
+        h, mi, s = _time_parts(m, 3)
+        local = _assemble(_num(m, 0), _num(m, 1), _num(m, 2), h, mi, s)
+        zone = m[6].fillna("")
+        aware = zone.ne("") & local.notna()
+        if aware.any():
+            z = zone[aware].str.replace(":", "", regex=False)
+            minutes = pd.Series(0.0, index=z.index)
+            has = z.ne("z")
+            sign = z[has].str[0].map({"+": 1, "-": -1}).astype(float)
+            minutes[has] = sign * (pd.to_numeric(z[has].str[1:3]) * 60 + pd.to_numeric(z[has].str[3:5].replace("", "0")))
+            utc = local[aware] - pd.to_timedelta(minutes, unit="m")
+            local[aware] = (utc.dt.tz_localize("UTC").dt.tz_convert(LOCAL_TZ).dt.tz_localize(None)
+                            .astype("datetime64[us]"))
+        out.loc[m.index] = local
+
+    m = todo(_DMY.pattern)
+    if len(m):
+        out.loc[m.index] = _assemble(_num(m, 2), _num(m, 1), _num(m, 0), *_time_parts(m, 3))
+
+    m = todo(_DMY2.pattern)
+    if len(m):    # dd-mm-yy only when the yy-mm-dd reading is no date at all
+        time = _time_parts(m, 3)
+        dmy = _assemble(2000 + _num(m, 2), _num(m, 1), _num(m, 0), *time)
+        ymd = _assemble(2000 + _num(m, 0), _num(m, 1), _num(m, 2), *time)
+        out.loc[m.index] = dmy.where(ymd.isna())
+
+    m = todo(_DIGITS8.pattern)
+    if len(m):    # ddmmyyyy or yyyymmdd: only when exactly one reading is a date in 2000-2100
+        n = m.apply(pd.to_numeric)
+        dmy = _assemble(n[2] * 100 + n[3], n[1], n[0])
+        ymd = _assemble(n[0] * 100 + n[1], n[2], n[3])
+        dmy, ymd = dmy.where(_in_2000s(dmy)), ymd.where(_in_2000s(ymd))
+        out.loc[m.index] = dmy.where(ymd.isna(), ymd.where(dmy.isna()))
+
+    m = todo(_SERIAL.pattern)
+    if len(m):    # Excel serial day number, optionally with the time as a fraction
+        days = pd.to_numeric(m[0] + "." + m[1].fillna("0"))
+        days = days.where(days.between(20_000, 80_000))
+        seconds = (days * 86400).round()
+        out.loc[m.index] = (EXCEL_EPOCH + pd.to_timedelta(seconds, unit="s")).astype("datetime64[us]")
+
+    rest = t[out.isna()]
+    m = rest.str.extract("^" + _TEXTUAL.pattern + "$", flags=re.I).dropna(subset=[1])
+    if len(m):    # 6 december 2021, 6 dec. 2021, ma 6 dec 2021, maandag 6 december 2021 (weekday must agree)
+        month = m[2].map(MONTH_NAMES)
+        got = _assemble(_num(m, 3), month, _num(m, 1), *_time_parts(m, 4))
+        weekday = m[0].map(WEEKDAYS)
+        agrees = weekday.isna() | (got.dt.day_of_week == weekday)
+        out.loc[m.index] = got.where(agrees)
+    return out
+
+
 def parse_dates(values: pd.Series) -> pd.Series:
-    """Dutch (dd-mm-jjjj) and ISO dates, with or without time; unparseable -> NaT."""
-    v = values.astype(str).str.strip()
-    iso = pd.to_datetime(v.where(v.str.match(r"^\d{4}-\d{1,2}-\d{1,2}")), errors="coerce", format="ISO8601")
-    dutch = pd.to_datetime(v.where(v.str.match(r"^\d{1,2}[-/.]\d{1,2}[-/.]\d{4}")).str.slice(0, 10)
-                           .str.replace(r"[/.]", "-", regex=True), errors="coerce", format="%d-%m-%Y")
-    serial = pd.to_numeric(v.where(v.str.fullmatch(r"\d{5}(\.\d+)?")), errors="coerce")
-    serial = serial.where(serial.between(20_000, 80_000))
-    excel = pd.Timestamp("1899-12-30") + pd.to_timedelta(serial.fillna(0).astype("int64"), unit="D")
-    excel = excel.where(serial.notna())
-    if getattr(iso.dt, "tz", None):
-        iso = iso.dt.tz_localize(None)
-    return iso.fillna(dutch).fillna(excel)
+    """Dates as written in Dutch deliveries -> naive local datetimes; unparseable or ambiguous -> NaT.
+
+    ISO (``2026-11-02``, with time, with any UTC offset: converted to Europe/Amsterdam local time),
+    ``dd-mm-jjjj`` with ``-``, ``/`` or ``.`` and an optional time, Excel serial day numbers, Dutch
+    textual dates (``6 dec. 2021``, ``maandag 6 december 2021``), ``ddmmjjjj``/``jjjjmmdd`` when only
+    one reading is a date in 2000-2100, and ``dd-mm-jj`` only when ``jj-mm-dd`` is no date.
+    """
+    s = pd.Series(values)
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    parsed = _parse_unique_dates(pd.Series(np.asarray(uniques, dtype=object), dtype=object))
+    lookup = np.append(parsed.to_numpy(dtype="datetime64[us]"), np.datetime64("NaT", "us"))
+    return pd.Series(lookup[codes], index=s.index, dtype="datetime64[us]")
 
 
 def normalise_area_code(values: pd.Series) -> pd.Series:

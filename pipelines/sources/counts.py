@@ -1,22 +1,29 @@
 """Parsing and checks shared by the sources that deliver counts (wijkteam, schulden).
 
-Periods: ``2026-10``, ``2026-10-01``, ``01-10-2026``, ``okt 2026``, ``oktober 2026``, an Excel
-date or Excel serial day number on the 1st of a month -> month; ``2026-W43`` -> ISO week.
-Counts: whole numbers, Dutch thousands separators (``1.234``) accepted.
+Periods: ``2026-10``, ``10-2026``, ``2026MM10``, ``202610``, ``okt 2026``, ``oktober 2026``, ``okt-26``
+(Excel's mmm-jj), any date (``2026-10-01``, ``01-10-2026``, ``1 oktober 2026``, an Excel date or
+serial day number) on the 1st of a month -> month; ``2026-W43``, ``2026 week 43``, ``week 43 2026``
+-> ISO week. Anything else, or ambiguous, -> no period (quarantined).
+Counts: whole numbers, Dutch thousands separators (``1.234``) accepted; ``inf``, ``NaN``, scientific
+notation and values above ``MAX_COUNT`` are no count.
 """
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from pipelines.sources.common import map_columns, read_table, refuse_personal_columns
+from pipelines.sources.common import (EXCEL_EPOCH, MONTH_NAMES, map_columns, parse_dates, read_table,
+                                      other_sheets_checked, refuse_personal_columns, with_quarantine_ref)
 from pipelines.validate import Check, gx_expectations
 
-MONTHS_NL = {"jan": 1, "feb": 2, "mrt": 3, "maa": 3, "apr": 4, "mei": 5, "jun": 6, "jul": 7, "aug": 8,
-             "sep": 9, "okt": 10, "oct": 10, "nov": 11, "dec": 12}
-EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+#: Month abbreviations (kept for callers of the old name); full names are in ``MONTH_NAMES``.
+MONTHS_NL = {k: v for k, v in MONTH_NAMES.items() if len(k) == 3}
+#: The largest count wijkradar stores (a 32-bit integer); larger numbers are refused as implausible.
+MAX_COUNT = 2**31 - 1
+_MONTH = "(" + "|".join(sorted(MONTH_NAMES, key=len, reverse=True)) + ")"
 
 
 def excel_serial(text: str) -> pd.Timestamp | None:
@@ -28,49 +35,134 @@ def excel_serial(text: str) -> pd.Timestamp | None:
     return None
 
 
-def parse_period(text: str) -> tuple[str | None, pd.Timestamp | None]:
-    t = str(text).strip().lower()
-    serial = excel_serial(t)
-    if serial is not None:
-        return ("month", serial) if serial.day == 1 else (None, None)
-    m = re.fullmatch(r"(\d{4})-?w(\d{1,2})", t)
+def _month(year: int, month: int) -> pd.Timestamp | None:
+    if 1 <= month <= 12 and 1900 <= year <= 2199:
+        return pd.Timestamp(year, month, 1)
+    return None
+
+
+def _week(year: int, week: int) -> tuple[str | None, pd.Timestamp | None]:
+    try:
+        return "week", pd.Timestamp.fromisocalendar(year, week, 1)
+    except ValueError:
+        return None, None
+
+
+def _period_text(t: str) -> tuple[str | None, pd.Timestamp | None] | None:
+    """A period written as a period (not as a date); None: not such a text (try it as a date)."""
+    m = re.fullmatch(r"(\d{4})\s*-?\s*(?:w|wk|week)\s*(\d{1,2})", t)
     if m:
-        try:
-            return "week", pd.Timestamp.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
-        except ValueError:
-            return None, None
-    m = re.fullmatch(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?(?:[t ]00:00(?::00)?)?", t)
-    if m and (m.group(3) is None or int(m.group(3)) == 1) and 1 <= int(m.group(2)) <= 12:
-        return "month", pd.Timestamp(int(m.group(1)), int(m.group(2)), 1)
-    m = re.fullmatch(r"(\d{1,2})[-/](\d{1,2})[-/](\d{4})", t)
-    if m and int(m.group(1)) == 1 and 1 <= int(m.group(2)) <= 12:
-        return "month", pd.Timestamp(int(m.group(3)), int(m.group(2)), 1)
-    m = re.fullmatch(r"([a-z]+)\.?\s+(\d{4})", t)
-    if m and m.group(1)[:3] in MONTHS_NL:
-        return "month", pd.Timestamp(int(m.group(2)), MONTHS_NL[m.group(1)[:3]], 1)
-    return None, None
+        return _week(int(m.group(1)), int(m.group(2)))
+    m = re.fullmatch(r"(?:w|wk|week)\s*(\d{1,2})[\s,/-]+(\d{4})", t)
+    if m:
+        return _week(int(m.group(2)), int(m.group(1)))
+    m = re.fullmatch(r"(\d{4})(?:[-/]|mm)(\d{1,2})", t) or re.fullmatch(r"(\d{4})\s*[-/]\s*(\d{1,2})", t)
+    if m:
+        start = _month(int(m.group(1)), int(m.group(2)))
+        return ("month", start) if start is not None else (None, None)
+    m = re.fullmatch(r"(\d{1,2})[-/](\d{4})", t)
+    if m:
+        start = _month(int(m.group(2)), int(m.group(1)))
+        return ("month", start) if start is not None else (None, None)
+    m = re.fullmatch(r"(\d{6})", t)
+    if m:   # jjjjmm or mmjjjj: only when exactly one reading is a month in 2000-2100
+        readings = [s for s in (_month(int(t[:4]), int(t[4:])), _month(int(t[2:]), int(t[:2])))
+                    if s is not None and 2000 <= s.year <= 2100]
+        return ("month", readings[0]) if len(readings) == 1 else (None, None)
+    m = re.fullmatch(_MONTH + r"\.?[\s-]*(\d{4})", t) or re.fullmatch(r"(\d{4})[\s-]+" + _MONTH + r"\.?", t)
+    if m:
+        name, year = (m.group(1), m.group(2)) if not m.group(1).isdigit() else (m.group(2), m.group(1))
+        return "month", _month(int(year), MONTH_NAMES[name])
+    m = re.fullmatch(_MONTH + r"\.?\s*[-'\u2019 ]\s*'?(\d{2})", t)
+    if m:   # okt-26, okt '26: Excel's mmm-jj month format (a day without a year is no period)
+        return "month", _month(2000 + int(m.group(2)), MONTH_NAMES[m.group(1)])
+    return None
+
+
+def parse_period(text: str) -> tuple[str | None, pd.Timestamp | None]:
+    kind, start = parse_periods(pd.Series([text]))
+    return (kind.iloc[0], None if pd.isna(start.iloc[0]) else start.iloc[0])
 
 
 def parse_periods(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    parsed = [parse_period(v) for v in values]
-    kind = pd.Series([p[0] for p in parsed], index=values.index, dtype=object)
-    start = pd.to_datetime(pd.Series([p[1] for p in parsed], index=values.index))
+    """(kind, first day) per value: ``month``/``week`` and the period start; (None, NaT) when no period."""
+    values = pd.Series(values)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    texts = [str(u).replace("\u00a0", " ").strip().lower() for u in uniques]
+    kinds: list[str | None] = [None] * len(texts)
+    starts: list[pd.Timestamp | None] = [None] * len(texts)
+    as_date = []
+    for i, t in enumerate(texts):
+        got = _period_text(t)
+        if got is None:
+            as_date.append(i)
+        else:
+            kinds[i], starts[i] = got
+    if as_date:   # a date on the first of a month, at midnight, is that month
+        dates = parse_dates(pd.Series([texts[i] for i in as_date], dtype=object))
+        for i, d in zip(as_date, dates):
+            if pd.notna(d) and d.day == 1 and d == d.normalize():
+                kinds[i], starts[i] = "month", d
+    kind_lookup = np.array([*kinds, None], dtype=object)
+    start_lookup = np.array([*(np.datetime64(s, "us") if s is not None else np.datetime64("NaT", "us")
+                               for s in starts), np.datetime64("NaT", "us")], dtype="datetime64[us]")
+    kind = pd.Series(kind_lookup[codes], index=values.index, dtype=object)
+    start = pd.Series(start_lookup[codes], index=values.index, dtype="datetime64[us]")
     return kind, start
 
 
+_WHOLE = r"[+-]?\d+"
+_THOUSANDS = r"[+-]?\d{1,3}(?:\.\d{3})+"
+_DECIMAL_COMMA = r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+),\d+"
+_DECIMAL_POINT = r"[+-]?\d+\.\d+"
+
+
+def _count_values(values: pd.Series) -> pd.Series:
+    """The number each text means (float), NaN when it is no plain number; no upper limit yet."""
+    v = pd.Series(values).astype(object).where(pd.Series(values).notna(), "").astype(str)
+    v = v.str.strip().str.replace(r"[\s\u00a0\u202f']", "", regex=True).str.replace("\u2212", "-", regex=False)
+    out = pd.Series(np.nan, index=v.index, dtype="float64")
+    whole = v.str.fullmatch(_WHOLE)
+    out[whole] = pd.to_numeric(v[whole], errors="coerce")
+    thousands = v.str.fullmatch(_THOUSANDS) & ~whole
+    out[thousands] = pd.to_numeric(v[thousands].str.replace(".", "", regex=False), errors="coerce")
+    comma = v.str.fullmatch(_DECIMAL_COMMA)
+    out[comma] = pd.to_numeric(v[comma].str.replace(".", "", regex=False).str.replace(",", ".", regex=False),
+                               errors="coerce")
+    point = v.str.fullmatch(_DECIMAL_POINT) & ~thousands
+    out[point] = pd.to_numeric(v[point], errors="coerce")
+    return out.where(np.isfinite(out))
+
+
 def parse_counts(values: pd.Series) -> pd.Series:
-    """Numbers as written by people: ``12``, ``1.234`` (thousands), ``2,5`` (decimal comma); else NaN."""
-    v = values.astype(str).str.strip().str.replace(" ", "", regex=False)
-    thousands = v.str.fullmatch(r"\d{1,3}(\.\d{3})+")
-    v = v.where(~thousands, v.str.replace(".", "", regex=False))
-    return pd.to_numeric(v.str.replace(",", ".", regex=False), errors="coerce")
+    """Numbers as written by people: ``12``, ``1.234`` (thousands), ``2,5`` (decimal comma); else NaN.
+
+    ``inf``, ``NaN``, scientific notation (``1e20``, ``1E5``), text and values whose size exceeds
+    ``MAX_COUNT`` are NaN, so the row is quarantined as "aantal is empty or not a number";
+    ``counts_too_large`` tells which of them were numbers too large to be a count.
+    """
+    n = _count_values(values)
+    return n.where(n.abs() <= MAX_COUNT)
+
+
+def counts_too_large(values: pd.Series) -> pd.Series:
+    """True where the text is a number (plain or scientific) larger than ``MAX_COUNT``."""
+    n = _count_values(values)
+    v = pd.Series(values).astype(object).where(pd.Series(values).notna(), "").astype(str).str.strip()
+    sci = v.str.fullmatch(r"[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+")
+    n[sci] = pd.to_numeric(v[sci].str.replace(",", ".", regex=False), errors="coerce")
+    return (n.abs() > MAX_COUNT).fillna(False).astype(bool)
 
 
 def read_count_table(path: Path, aliases: dict, raw_columns: list[str]) -> pd.DataFrame:
-    """A count table as text rows: personal columns refused, columns renamed through ``aliases``."""
-    frame = map_columns(refuse_personal_columns(read_table(path), path), aliases, path)
-    frame.insert(0, "row_number", range(1, len(frame) + 1))
-    return frame[["row_number", *raw_columns]]
+    """A count table as text rows: header found, personal columns handled, columns renamed through ``aliases``.
+
+    ``row_number`` is the row a person sees in the file (Excel row, or text line where the record starts).
+    """
+    book = other_sheets_checked(read_table(path, aliases), path)
+    frame = refuse_personal_columns(book.data.frame, path)
+    mapped = with_quarantine_ref(map_columns(frame, aliases, path), frame)
+    return mapped[["row_number", *raw_columns, *(["quarantine_ref"] if "quarantine_ref" in mapped else [])]]
 
 
 def count_checks() -> list[Check]:

@@ -8,22 +8,27 @@ no free text, no addresses.
 """
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pandas as pd
 
 from models.calendar import period_start
 from pipelines.sources.common import (area_checks, map_columns, normalise_header, parse_dates, read_table,
-                                      refuse_personal_columns, resolve_area_codes)
+                                      other_sheets_checked, refuse_personal_columns, resolve_area_codes, with_quarantine_ref)
 from pipelines.sources.signalen_dwh import is_dwh_export, read_dwh
+from pipelines.delivery import QUARANTINE_REF
+from pipelines.sources.rows import normalised
 from pipelines.validate import Check, gx_expectations
 
 NAME = "meldingen"
 EXTENSIONS = {"csv", "txt", "xlsx", "zip"}
 PERIOD = "week"
 RAW_COLUMNS = ["melding_id", "created", "hoofdcategorie", "subcategorie", "area_code"]
-#: Corrections add to the counts (rows are single records or parts of a sum) or replace per key.
-ADDITIVE = True
+#: One row per report: kept in a ledger by report key (Meldingnummer), never counted twice.
+KIND = "records"
+#: A report number wijkradar keeps: letters, digits and - . / _ (anything else is quarantined).
+REPORT_NUMBER = r"[A-Za-z0-9][A-Za-z0-9._/-]{0,63}"
 #: Headers of the quarantine export, so a corrected export loads as this source again.
 HEADERS_NL = {"melding_id": "Meldingnummer", "created": "Datum melding", "hoofdcategorie": "Hoofdcategorie",
               "subcategorie": "Subcategorie", "area_code": "Buurtcode"}
@@ -45,25 +50,32 @@ DROP_ON_READ = {normalise_header(c) for c in (
 
 
 def read(path: Path) -> pd.DataFrame:
+    """Raw text rows; ``row_number`` is the row a person sees (Excel row, or the text line the record starts on)."""
     if is_dwh_export(path):                       # Signalen data-warehouse dump (folder or zip)
         frame = read_dwh(path)
     else:
-        frame = refuse_personal_columns(read_table(path), path, allowed_drop=DROP_ON_READ)
-        frame = map_columns(frame, ALIASES, path, optional=("melding_id",))
-    frame.insert(0, "row_number", range(1, len(frame) + 1))
-    return frame[["row_number", *RAW_COLUMNS]]
+        book = other_sheets_checked(read_table(path, ALIASES, optional=("melding_id",)), path)
+        table = refuse_personal_columns(book.data.frame, path, allowed_drop=DROP_ON_READ)
+        frame = with_quarantine_ref(map_columns(table, ALIASES, path, optional=("melding_id",)), table)
+    return frame[["row_number", *RAW_COLUMNS, *(["quarantine_ref"] if "quarantine_ref" in frame else [])]]
 
 
 def typed(raw: pd.DataFrame, ref) -> pd.DataFrame:
     cats = ref.categories.assign(
         _key=lambda c: c["hoofdcategorie"].map(normalise_header) + "|" + c["subcategorie"].map(normalise_header)
     ).set_index("_key")["signal"]
-    key = raw["hoofdcategorie"].map(normalise_header) + "|" + raw["subcategorie"].map(normalise_header)
+    key = normalised(raw["hoofdcategorie"]) + "|" + normalised(raw["subcategorie"])
     created = parse_dates(raw["created"])
+    number = raw["melding_id"].astype(str).str.strip()
+    valid_number = number.eq("") | number.str.fullmatch(REPORT_NUMBER)
+    melding_id = number.where(valid_number & number.ne(""), None)
     return pd.DataFrame(
         {
             "row_number": raw["row_number"],
-            "melding_id": raw["melding_id"].str.strip().replace("", None),
+            "melding_id": melding_id,
+            "melding_id_repeated": melding_id.notna() & melding_id.duplicated(keep=False),
+            "melding_id_valid": valid_number,
+            "category_key": key,
             "area_code": resolve_area_codes(raw["area_code"], ref),
             "created": created,
             "signal": key.map(cats),
@@ -82,15 +94,38 @@ def checks(ref, today: pd.Timestamp) -> list[Check]:
               "datum melding lies in the future"),
         Check(gxe.ExpectColumnValuesToNotBeNull(column="signal"),
               "category (hoofd/sub) is not mapped in meldingen_categorieen.csv"),
-        Check(gxe.ExpectColumnValuesToBeUnique(column="melding_id"), "meldingnummer occurs more than once"),
+        Check(gxe.ExpectColumnValuesToBeInSet(column="melding_id_valid", value_set=[True]),
+              "meldingnummer is not a report number (letters, digits and - . / _ only)"),
+        Check(gxe.ExpectColumnValuesToBeInSet(column="melding_id_repeated", value_set=[False]),
+              "meldingnummer occurs more than once"),
     ]
 
 
-def to_counts(accepted: pd.DataFrame) -> pd.DataFrame:
-    counts = (
-        accepted.groupby(["area_code", "signal", "period_start"], as_index=False)
-        .size()
-        .rename(columns={"size": "count"})
-    )
-    counts.insert(2, "period", PERIOD)
-    return counts
+def row_keys(raw: pd.DataFrame, typed: pd.DataFrame) -> pd.Series:
+    """The report each row is: ``id:<Meldingnummer>``; a correction row without one ``q:<quarantined row>``;
+    else ``h:<date time|category|buurt>#<n>`` (the n-th identical report of the delivery)."""
+    number = typed["melding_id"]
+    keys = ("id:" + number.str.upper()).astype(object)
+    rest = number.isna()
+    if not rest.any():
+        return keys
+    raw, typed = raw[rest.to_numpy()], typed[rest]
+    ref = raw["quarantine_ref"] if "quarantine_ref" in raw else pd.Series("", index=raw.index)
+    ref = ref.astype(str).str.strip()
+    ref = ref.where(ref.str.fullmatch(QUARANTINE_REF), "")
+    valid = typed["created"].notna() & typed["area_code"].notna()
+    content = ("h:" + typed["created"].dt.strftime("%Y-%m-%dT%H:%M:%S").astype(object) + "|"
+               + typed["category_key"].astype(object) + "|" + typed["area_code"].astype(object))
+    if not valid.all():
+        text = raw.loc[~valid.to_numpy(), RAW_COLUMNS[1:]].astype(str).agg("|".join, axis=1)
+        content[~valid] = "r:" + text.map(lambda v: hashlib.sha1(v.encode()).hexdigest()[:16]).to_numpy()
+    content = content + "#" + content.groupby(content).cumcount().astype(str)
+    keys[rest] = ("q:" + ref).where(ref != "", content).to_numpy()
+    return keys
+
+
+def to_records(accepted: pd.DataFrame, keys: pd.Series) -> pd.DataFrame:
+    """One ledger row per accepted report."""
+    return pd.DataFrame({"report_key": keys.astype("str").to_numpy(), "area_code": accepted["area_code"].astype("str"),
+                         "signal": accepted["signal"].astype("str"), "period": PERIOD,
+                         "period_start": accepted["period_start"]}).reset_index(drop=True)

@@ -19,6 +19,7 @@ import pandas as pd
 from pipelines.sources.common import IngestError, area_checks, resolve_area_codes
 from pipelines.sources.counts import count_checks
 from pipelines.sources.odata import archive_payload, fetch_pages, read_entity
+from pipelines.sources.rows import cell_keys, checked_counts, plausible_check
 from pipelines.validate import Check, gx_expectations
 
 NAME = "politie"
@@ -26,7 +27,8 @@ EXTENSIONS: set[str] = set()          # not an inbox source: fetched from the se
 TABLE = "47022NED"
 DEFAULT_BASE_URL = "https://dataderden.cbs.nl/ODataApi/OData"
 RAW_COLUMNS = ["area_code", "period", "crime_type", "value", "status"]
-ADDITIVE = False
+#: Counts per cell: a delivery replaces exactly the cells (buurt, crime type, month) it holds.
+KIND = "cells"
 HEADERS_NL = {"area_code": "WijkenEnBuurten", "period": "Perioden", "crime_type": "SoortMisdrijf", "value": "Aantal"}
 MEASURE = "GeregistreerdeMisdrijven"
 
@@ -82,7 +84,7 @@ def typed(raw: pd.DataFrame, ref) -> pd.DataFrame:
     value = raw["value"].replace("", None)
     if raw.attrs.get("default", "Zero") == "Zero":
         value = value.fillna("0")            # the topic's Default says an empty cell means zero
-    count = pd.to_numeric(value, errors="coerce")
+    count, plausible = checked_counts(value.fillna(""), ref.load_settings.max_count(NAME))
     return pd.DataFrame({
         "row_number": raw["row_number"],
         "area_code": resolve_area_codes(raw["area_code"], ref),
@@ -93,6 +95,7 @@ def typed(raw: pd.DataFrame, ref) -> pd.DataFrame:
         "provisional": raw["status"].str.lower().str.contains("voorlopig"),
         "count": count,
         "count_fraction": count % 1,
+        "count_plausible": plausible,
     })
 
 
@@ -106,14 +109,20 @@ def checks(ref, today: pd.Timestamp) -> list[Check]:
               "the period lies in the future"),
         Check(gxe.ExpectColumnValuesToNotBeNull(column="signal"), "crime type is not mapped in politie_soorten.csv"),
         *count_checks(),
+        plausible_check(ref, NAME, "buurt, crime type and month"),
         Check(gxe.ExpectCompoundColumnsToBeUnique(column_list=["area_code", "crime_type", "period_start"]),
               "the same buurt, crime type and month occur more than once"),
     ]
 
 
-def to_counts(accepted: pd.DataFrame) -> pd.DataFrame:
-    out = (accepted.groupby(["area_code", "signal", "period_start"], as_index=False)
-           .agg(count=("count", "sum"), provisional=("provisional", "any")))
-    out["period"] = "month"
+def row_keys(raw: pd.DataFrame, typed: pd.DataFrame) -> pd.Series:
+    """The cell each row describes (for quarantine states)."""
+    return cell_keys(typed, raw, ["area_code", "crime_type", "period_start"], ["area_code", "crime_type", "period"])
+
+
+def to_cells(accepted: pd.DataFrame) -> pd.DataFrame:
+    """One cell per buurt, crime type and month; a signal is the sum of its crime types."""
+    out = accepted[["area_code", "signal", "period_start", "count", "provisional"]].assign(
+        period="month", part=accepted["crime_type"])
     out["count"] = out["count"].astype("int64")
-    return out[["area_code", "signal", "period", "period_start", "count", "provisional"]]
+    return out

@@ -13,15 +13,16 @@ from pathlib import Path
 import pandas as pd
 
 from pipelines.sources.common import area_checks, normalise_header, resolve_area_codes
-from pipelines.sources.counts import count_checks, parse_counts, parse_periods, period_checks, read_count_table
+from pipelines.sources.rows import cell_keys, checked_counts, normalised, plausible_check
+from pipelines.sources.counts import count_checks, parse_periods, period_checks, read_count_table
 from pipelines.validate import Check, gx_expectations
 
 NAME = "schulden"
 EXTENSIONS = {"csv", "txt", "xlsx"}
 SIGNAL = "betalingsachterstand"
 RAW_COLUMNS = ["area_code", "period", "creditor", "count"]
-#: Corrections add to the counts (rows are single records or parts of a sum) or replace per key.
-ADDITIVE = True
+#: Counts per cell: a delivery replaces exactly the cells (buurt, creditor type, month) it holds.
+KIND = "cells"
 #: Headers of the quarantine export, so a corrected export loads as this source again.
 HEADERS_NL = {"area_code": "Buurtcode", "period": "Maand", "creditor": "Schuldeiser", "count": "Aantal"}
 
@@ -47,18 +48,19 @@ def read(path: Path) -> pd.DataFrame:
 
 def typed(raw: pd.DataFrame, ref) -> pd.DataFrame:
     kind, start = parse_periods(raw["period"])
-    count = parse_counts(raw["count"])
+    count, plausible = checked_counts(raw["count"], ref.load_settings.max_count(NAME))
     return pd.DataFrame(
         {
             "row_number": raw["row_number"],
             "area_code": resolve_area_codes(raw["area_code"], ref),
-            "creditor": raw["creditor"].map(normalise_header).map(CREDITORS),
+            "creditor": normalised(raw["creditor"]).map(CREDITORS),
             "period": kind,
             "period_start": start,
             "period_is_month": kind.eq("month") | kind.isna(),
             "suppressed": raw["count"].str.strip().str.lower().isin(SUPPRESSED),
             "count": count,
             "count_fraction": count % 1,
+            "count_plausible": plausible,
         }
     )
 
@@ -75,13 +77,20 @@ def checks(ref, today: pd.Timestamp) -> list[Check]:
         Check(gxe.ExpectColumnValuesToBeInSet(column="suppressed", value_set=[False]),
               "aantal is suppressed by the supplier (small cell); the month's total for this buurt is unknown"),
         *count_checks(),
+        plausible_check(ref, NAME, "buurt, creditor type and month"),
         Check(gxe.ExpectCompoundColumnsToBeUnique(column_list=["area_code", "creditor", "period_start"]),
               "the same buurt, creditor and month occur more than once"),
     ]
 
 
-def to_counts(accepted: pd.DataFrame) -> pd.DataFrame:
-    out = (accepted.groupby(["area_code", "period_start"], as_index=False)["count"].sum()
-           .assign(signal=SIGNAL, period="month"))
+def row_keys(raw: pd.DataFrame, typed: pd.DataFrame) -> pd.Series:
+    """The cell each row describes (for quarantine states)."""
+    return cell_keys(typed, raw, ["area_code", "creditor", "period_start"], ["area_code", "creditor", "period"])
+
+
+def to_cells(accepted: pd.DataFrame) -> pd.DataFrame:
+    """One cell per buurt, creditor type and month; the signal is their sum (summed in the warehouse)."""
+    out = accepted[["area_code", "period_start", "count"]].assign(
+        signal=SIGNAL, period="month", part=accepted["creditor"])
     out["count"] = out["count"].astype("int64")
-    return out[["area_code", "signal", "period", "period_start", "count"]]
+    return out

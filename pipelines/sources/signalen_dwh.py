@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipelines.sources.common import IngestError
+from pipelines.sources.safe_archive import check_zip, read_member, safe_files
 
 FILES = {
     "signals": ["id", "created_at", "location_id", "category_assignment_id"],
@@ -23,11 +24,18 @@ FILES = {
 }
 
 
+def _is_zip(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(4) in (b"PK\x03\x04", b"PK\x05\x06")
+
+
 def is_dwh_export(path: Path) -> bool:
+    """A folder or zip holding ``signals.csv``; an unsafe folder or zip is refused (IngestError) here."""
     path = Path(path)
     if path.is_dir():
-        return (path / "signals.csv").exists()
-    if path.suffix.lower() == ".zip" and zipfile.is_zipfile(path):
+        return any(f.name == "signals.csv" for f in safe_files(path))
+    if path.is_file() and path.suffix.lower() == ".zip" and _is_zip(path):
+        check_zip(path)
         with zipfile.ZipFile(path) as z:
             return any(Path(n).name == "signals.csv" for n in z.namelist())
     return False
@@ -35,26 +43,42 @@ def is_dwh_export(path: Path) -> bool:
 
 def _open(path: Path, name: str) -> pd.DataFrame:
     wanted = FILES[name]
-    try:
-        if path.is_dir():
-            raw = (path / f"{name}.csv").read_bytes()
-        else:
-            with zipfile.ZipFile(path) as z:
-                member = next(n for n in z.namelist() if Path(n).name == f"{name}.csv")
-                raw = z.read(member)
-    except (FileNotFoundError, StopIteration) as exc:
+    raw = None
+    if path.is_dir():
+        found = [f for f in safe_files(path) if f.name == f"{name}.csv"]
+        if found:
+            raw = found[0].read_bytes()
+    else:
+        check_zip(path)
+        with zipfile.ZipFile(path) as z:
+            member = next((i for i in z.infolist() if Path(i.filename).name == f"{name}.csv"), None)
+            if member is not None:
+                raw = read_member(z, member, path=path)
+    if raw is None:
         raise IngestError(f"{path.name}: the Signalen export has no {name}.csv; export signals, locations and "
-                          "categories together") from exc
-    header = pd.read_csv(io.BytesIO(raw), nrows=0).columns
+                          "categories together")
+    try:
+        header = pd.read_csv(io.BytesIO(raw), nrows=0).columns
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
+        raise IngestError(f"{path.name}: {name}.csv cannot be read as CSV text; export the Signalen data "
+                          "again") from exc
     missing = [c for c in wanted if c not in header and not (name == "locations" and c in ("buurt_code", "area_code"))]
     if missing or (name == "locations" and not {"buurt_code", "area_code"} & set(header)):
         raise IngestError(f"{path.name}: {name}.csv lacks column(s) {missing or ['buurt_code or area_code']}; "
                           "this is not the Signalen data-warehouse layout")
-    return pd.read_csv(io.BytesIO(raw), usecols=[c for c in wanted if c in header], dtype=str, keep_default_na=False)
+    try:
+        return pd.read_csv(io.BytesIO(raw), usecols=[c for c in wanted if c in header], dtype=str,
+                           keep_default_na=False)
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        raise IngestError(f"{path.name}: {name}.csv is damaged (rows that do not split into its columns); "
+                          "export the Signalen data again") from exc
 
 
 def read_dwh(path: Path) -> pd.DataFrame:
-    """One row per signal with the canonical meldingen columns (all text)."""
+    """One row per signal with the canonical meldingen columns (all text).
+
+    ``row_number`` is the row of the signal in ``signals.csv`` as a spreadsheet shows it (header = 1).
+    """
     path = Path(path)
     signals, locations, categories = (_open(path, n) for n in ("signals", "locations", "categories"))
     loc = locations.assign(code=locations.get("area_code", "").where(
@@ -65,6 +89,7 @@ def read_dwh(path: Path) -> pd.DataFrame:
     if len(out) != len(signals):
         raise IngestError(f"{path.name}: locations.csv or categories.csv has duplicate ids; export again")
     return pd.DataFrame({
+        "row_number": pd.array(range(2, len(out) + 2), dtype="int64"),
         "melding_id": out["id"], "created": out["created_at"], "hoofdcategorie": out["main"].fillna(""),
         "subcategorie": out["sub"].fillna(""), "area_code": out["code"].fillna(""),
     })

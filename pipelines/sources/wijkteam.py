@@ -11,14 +11,15 @@ import numpy as np
 import pandas as pd
 
 from pipelines.sources.common import area_checks, normalise_header, resolve_area_codes
-from pipelines.sources.counts import count_checks, parse_counts, parse_periods, period_checks, read_count_table
+from pipelines.sources.rows import cell_keys, checked_counts, normalised, plausible_check
+from pipelines.sources.counts import count_checks, parse_periods, period_checks, read_count_table
 from pipelines.validate import Check, gx_expectations
 
 NAME = "wijkteam"
 EXTENSIONS = {"xlsx", "csv", "txt"}
 RAW_COLUMNS = ["area_code", "period", "signal", "count"]
-#: Corrections add to the counts (rows are single records or parts of a sum) or replace per key.
-ADDITIVE = False
+#: Counts per cell: a delivery replaces exactly the cells (buurt, signal, period) it holds.
+KIND = "cells"
 #: Headers of the quarantine export, so a corrected export loads as this source again.
 HEADERS_NL = {"area_code": "Buurtcode", "period": "Maand", "signal": "Signaal", "count": "Aantal"}
 
@@ -40,8 +41,8 @@ def typed(raw: pd.DataFrame, ref) -> pd.DataFrame:
     lookup.update({normalise_header(label): s for label, s in zip(cat["label_nl"], cat["signal"])})
     freq = dict(zip(cat["signal"], cat["frequency"]))
     kind, start = parse_periods(raw["period"])
-    signal = raw["signal"].map(normalise_header).map(lookup)
-    count = parse_counts(raw["count"])
+    signal = normalised(raw["signal"]).map(lookup)
+    count, plausible = checked_counts(raw["count"], ref.load_settings.max_count(NAME))
     expected_kind = signal.map(freq)
     return pd.DataFrame(
         {
@@ -53,6 +54,7 @@ def typed(raw: pd.DataFrame, ref) -> pd.DataFrame:
             "period_matches": np.where(signal.isna() | kind.isna(), True, kind == expected_kind),
             "count": count,
             "count_fraction": count % 1,
+            "count_plausible": plausible,
         }
     )
 
@@ -67,12 +69,18 @@ def checks(ref, today: pd.Timestamp) -> list[Check]:
         Check(gxe.ExpectColumnValuesToBeInSet(column="period_matches", value_set=[True]),
               "period type (week/month) differs from the signal's frequency in the catalogue"),
         *count_checks(),
+        plausible_check(ref, NAME, "buurt, signal and period"),
         Check(gxe.ExpectCompoundColumnsToBeUnique(column_list=["area_code", "signal", "period_start"]),
               "the same buurt, signal and period occur more than once"),
     ]
 
 
-def to_counts(accepted: pd.DataFrame) -> pd.DataFrame:
-    out = accepted[["area_code", "signal", "period", "period_start", "count"]].copy()
+def row_keys(raw: pd.DataFrame, typed: pd.DataFrame) -> pd.Series:
+    """The cell each row describes (for quarantine states)."""
+    return cell_keys(typed, raw, ["area_code", "signal", "period_start"], ["area_code", "signal", "period"])
+
+
+def to_cells(accepted: pd.DataFrame) -> pd.DataFrame:
+    out = accepted[["area_code", "signal", "period", "period_start", "count"]].assign(part="")
     out["count"] = out["count"].astype("int64")
     return out

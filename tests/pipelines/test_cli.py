@@ -41,11 +41,12 @@ def test_ingest_reports_quarantine_and_status_shows_reconciliation(home, tmp_pat
 
 
 def test_refusals_are_one_clear_sentence_not_a_traceback(home, tmp_path):
-    path = write_csv(tmp_path / "x.csv", ["Buurtcode", "Maand", "Signaal", "Aantal", "Naam"],
-                     [["BU01185000", "2026-10", "Eenzaamheid", "3", "J. Jansen"]])
+    path = write_csv(tmp_path / "x.csv", ["Buurtcode", "Maand", "Signaal", "Aantal"],
+                     [["Kerkweg 3", "2026-10", "Eenzaamheid", "3"], ["Dorpsstraat 10-12", "2026-10", "Eenzaamheid", "1"]])
     res = invoke(home, "ingest", "--source", "wijkteam", str(path))
     assert res.exit_code == 2
-    assert "identify people" in res.output and "Traceback" not in res.output
+    assert "column Buurtcode holds personal data (adres)" in res.output and "Traceback" not in res.output
+    assert "Kerkweg" not in res.output and "Dorpsstraat" not in res.output
     res = invoke(home, "ingest", "--source", "politie2", str(path))
     assert res.exit_code == 2 and "unknown source" in res.output
     res = invoke(home, "flags", "--team", "nobody")
@@ -78,7 +79,7 @@ def test_quarantine_list_export_and_a_corrected_file_loads_as_a_correction(home,
                       ["04-11-2026", "Afval", "Zwerfafval", "BU0118500"], ["05-11-2026", "Afval", "Zwerfafval", "BU01185001"]])
     assert invoke(home, "ingest", "--source", "meldingen", str(path), "--today", "2026-11-26").exit_code == 0
     listed = invoke(home, "quarantine").output
-    assert "BU0118500" in listed and "area not in division 2024" in listed
+    assert "BU0118500" in listed and "area not in division 2024" in listed and "open" in listed
     out = invoke(home, "quarantine", "export", "--to", str(tmp_path / "fix"))
     assert out.exit_code == 0, out.output
     exported = list((tmp_path / "fix").glob("meldingen_correctie_*.csv"))
@@ -92,3 +93,33 @@ def test_quarantine_list_export_and_a_corrected_file_loads_as_a_correction(home,
         loads = con.execute("SELECT sum(rows_read), sum(rows_accepted), sum(rows_quarantined) FROM meta.loads").fetchone()
     assert got == [("BU01185000", 3), ("BU01185001", 1)]      # 2 + the corrected one, not replaced
     assert loads == (5, 4, 1)
+    # resolved: the default list and a second export no longer show it, status counts it
+    assert "no open quarantined rows" in invoke(home, "quarantine").output
+    assert "no open quarantined rows to export" in invoke(home, "quarantine", "export", "--to", str(tmp_path / "again")).output
+    assert "resolved" in invoke(home, "quarantine", "--state", "all").output
+    assert "1 resolved" in invoke(home, "status").output
+    again = tmp_path / "meldingen_correctie_again.csv"            # loaded twice (another hash): counted once
+    again.write_text(fixed + "\n", encoding="utf-8")
+    assert invoke(home, "ingest", "--source", "meldingen", str(again), "--today", "2026-11-26").exit_code == 0
+    with connect(home.warehouse) as con:
+        assert con.execute("SELECT sum(count) FROM core.signal_counts").fetchall()[0][0] == 4
+
+
+def test_quarantine_dismiss_and_held_loads_from_the_command_line(home, tmp_path):
+    header = ["Buurtcode", "Maand", "Signaal", "Aantal"]
+    first = write_csv(tmp_path / "wijkteam_1.csv", header, [["BU01185000", "2026-09", "Eenzaamheid", "10"],
+                                                            ["BU9", "2026-09", "Eenzaamheid", "1"]])
+    assert invoke(home, "ingest", "--source", "wijkteam", str(first), "--today", "2026-11-26").exit_code == 0
+    load = invoke(home, "status").output.split("wijkteam-")[1][:12]
+    out = invoke(home, "quarantine", "dismiss", f"wijkteam-{load}", "--row", "3")
+    assert "1 open row(s)" in out.output
+    assert "no open quarantined rows" in invoke(home, "quarantine").output
+    lower = write_csv(tmp_path / "wijkteam_2.csv", header, [["BU01185000", "2026-09", "Eenzaamheid", "4"]])
+    res = invoke(home, "ingest", "--source", "wijkteam", str(lower), "--today", "2026-11-26")
+    assert res.exit_code == 2 and "held, nothing applied" in res.output and "2026-09 10 -> 4" in res.output
+    listed = invoke(home, "loads").output
+    held_id = listed.split()[0]
+    assert "wijkteam_2.csv" in listed and len(held_id) == 12
+    accepted = invoke(home, "loads", "accept", held_id)
+    assert accepted.exit_code == 0 and "1 rows read, 1 accepted" in accepted.output
+    assert "no held loads" in invoke(home, "loads").output

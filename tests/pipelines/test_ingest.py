@@ -35,33 +35,37 @@ def quarantine(home):
 
 def test_bad_meldingen_rows_go_to_quarantine_with_reasons_and_the_rest_loads(home):
     rows = GOOD + [
-        ["SIG-1", "03-11-2026", "Afval", "Zwerfafval", " bu01185001 ", "Afgehandeld"],   # 11 padded, lower case: fine
-        ["SIG-2", "2026-11-03", "Afval", "Illegaal dumpen", "BU01189999", "Afgehandeld"],  # 12 unknown buurt
-        ["SIG-3", "03-11-2026", "Afval", "Zwerfafval", "", "Afgehandeld"],                # 13 empty buurt
-        ["SIG-4", "01-12-2026", "Afval", "Zwerfafval", "BU01185000", "Gemeld"],           # 14 future date
-        ["SIG-5", "gisteren", "Afval", "Zwerfafval", "BU01185000", "Gemeld"],             # 15 not a date
-        ["SIG-6", "03-11-2026", "Afval", "Kapotte bank", "BU01185000", "Gemeld"],         # 16 unmapped category
-        ["SIG-7", "03-11-2026", "Afval", "Zwerfafval", "BU01185002", "Gemeld"],           # 17 duplicate id
-        ["SIG-7", "04-11-2026", "Afval", "Zwerfafval", "BU01185002", "Gemeld"],           # 18 duplicate id
+        ["SIG-1", "03-11-2026", "Afval", "Zwerfafval", " bu01185001 ", "Afgehandeld"],   # 12 padded, lower case: fine
+        ["SIG-2", "2026-11-03", "Afval", "Illegaal dumpen", "BU01189999", "Afgehandeld"],  # 13 unknown buurt
+        ["SIG-3", "03-11-2026", "Afval", "Zwerfafval", "", "Afgehandeld"],                # 14 empty buurt
+        ["SIG-4", "01-12-2026", "Afval", "Zwerfafval", "BU01185000", "Gemeld"],           # 15 future date
+        ["SIG-5", "gisteren", "Afval", "Zwerfafval", "BU01185000", "Gemeld"],             # 16 not a date
+        ["SIG-6", "03-11-2026", "Afval", "Kapotte bank", "BU01185000", "Gemeld"],         # 17 unmapped category
+        ["SIG-7", "03-11-2026", "Afval", "Zwerfafval", "BU01185002", "Gemeld"],           # 18 duplicate id
+        ["SIG-7", "04-11-2026", "Afval", "Zwerfafval", "BU01185002", "Gemeld"],           # 19 duplicate id
     ]
     path = write_csv(home.inbox / "meldingen_test.csv", MELDINGEN_HEADER, rows)
     result = load(home, path, "meldingen")
     assert (result.rows_read, result.rows_accepted, result.rows_quarantined) == (18, 11, 7)
     q = quarantine(home).set_index("row_number")
-    assert "not a buurt of the 2024 division" in q.loc[12, "reason"]
-    assert json.loads(q.loc[12, "raw_values"])["area_code"] == "BU01189999"
-    assert "buurtcode is empty" in q.loc[13, "reason"]
-    assert "future" in q.loc[14, "reason"]
-    assert "not a date" in q.loc[15, "reason"]
-    assert "not mapped" in q.loc[16, "reason"] and q.loc[16, "expectation"] == "expect_column_values_to_not_be_null"
-    assert "more than once" in q.loc[17, "reason"] and "more than once" in q.loc[18, "reason"]
+    assert "not a buurt of the 2024 division" in q.loc[13, "reason"]
+    assert json.loads(q.loc[13, "raw_values"])["area_code"] == "BU01189999"
+    assert "buurtcode is empty" in q.loc[14, "reason"]
+    assert "future" in q.loc[15, "reason"]
+    assert "not a date" in q.loc[16, "reason"]
+    assert "not mapped" in q.loc[17, "reason"] and q.loc[17, "expectation"] == "expect_column_values_to_not_be_null"
+    assert "more than once" in q.loc[18, "reason"] and "more than once" in q.loc[19, "reason"]
     with connect(home.warehouse) as con:
         counts = con.execute("SELECT area_code, signal, period_start::VARCHAR, count FROM core.signal_counts "
                              "ORDER BY 1").fetchall()
         loads = con.execute("SELECT rows_read, rows_accepted, rows_quarantined FROM meta.loads").fetchall()
     assert counts == [("BU01185000", "zwerfafval", "2026-11-02", 10), ("BU01185001", "zwerfafval", "2026-11-02", 1)]
     assert loads == [(18, 11, 7)]
-    assert (home.archive / "meldingen").glob("*meldingen_test.csv")
+    archived = next((home.archive / "meldingen").glob("*/manifest.json"))
+    manifest = json.loads(archived.read_text())
+    assert manifest["file_name"] == "meldingen_test.csv" and manifest["rows"] == 18
+    assert len(pd.read_parquet(archived.parent / "rows.parquet")) == 18
+    assert not list((home.archive / "meldingen").glob("**/*.csv"))   # the original file is not kept
 
 
 def test_the_same_file_twice_is_skipped_and_changes_nothing(home):
@@ -73,20 +77,51 @@ def test_the_same_file_twice_is_skipped_and_changes_nothing(home):
     assert digest(home) == before
 
 
-@pytest.mark.parametrize("header, error, message", [
-    (MELDINGEN_HEADER[:4] + ["Status"], IngestError, "required column\\(s\\) missing: area_code"),
-    (MELDINGEN_HEADER + ["Naam melder"], PrivacyError, "Naam melder.*identify people"),
-    (MELDINGEN_HEADER + ["E-mail"], PrivacyError, "E-mail.*identify people"),
-    (MELDINGEN_HEADER + ["BSN"], PrivacyError, "BSN.*identify people"),
-    (MELDINGEN_HEADER + ["Telefoonnummer"], PrivacyError, "Telefoonnummer"),
-    (MELDINGEN_HEADER + ["Huisnummer", "Straat"], PrivacyError, "Straat"),
-])
-def test_files_with_missing_or_personal_columns_are_refused_whole(home, header, error, message):
+def test_a_file_without_a_required_column_is_refused_whole(home):
     before = digest(home)
-    rows = [r[: len(header)] + ["x"] * (len(header) - len(r)) for r in GOOD]
-    path = write_csv(home.inbox / "meldingen_bad.csv", header, rows)
-    with pytest.raises(error, match=message):
-        load(home, path, "meldingen")
+    header = MELDINGEN_HEADER[:4] + ["Status"]
+    with pytest.raises(IngestError, match="required column\\(s\\) missing: area_code"):
+        load(home, write_csv(home.inbox / "meldingen_bad.csv", header, [r[:5] for r in GOOD]), "meldingen")
+    assert digest(home) == before
+
+
+@pytest.mark.parametrize("extra, secret", [
+    ("Naam melder", "Jan de Vries"), ("E-mail", "jan.devries@example.nl"), ("BSN", "111222333"),
+    ("Telefoonnummer", "06-12345678"), ("Straat", "Hoofdstraat 12"), ("Cliënt", "Piet Bakker"),
+    ("Contact", "j.jansen@example.nl"),      # an innocent header over personal values
+])
+def test_columns_the_source_does_not_use_are_dropped_unread(home, extra, secret):
+    rows = [r + [secret] for r in GOOD]
+    result = load(home, write_csv(home.inbox / "meldingen_extra.csv", MELDINGEN_HEADER + [extra], rows), "meldingen")
+    assert (result.rows_accepted, result.rows_quarantined) == (10, 0)
+    with connect(home.warehouse) as con:
+        dumped = " ".join(con.execute(f"SELECT string_agg(t::VARCHAR, '|') FROM {t} t").fetchone()[0] or ""
+                          for t in ("raw.meldingen", "quarantine.rows", "meta.loads", "core.report_ledger"))
+    assert secret not in dumped
+    archived = b"".join(f.read_bytes() for f in home.archive.rglob("*") if f.is_file())
+    assert secret.encode() not in archived
+
+
+def test_personal_values_in_a_used_column_quarantine_the_row_redacted(home):
+    rows = GOOD + [["SIG-900", "02-11-2026", "Afval", "Zwerfafval", "Hoofdstraat 12", "x"],
+                   ["SIG-901", "02-11-2026", "Afval", "bel 06-12345678", "BU01185000", "x"]]
+    result = load(home, write_csv(home.inbox / "meldingen_p.csv", MELDINGEN_HEADER, rows), "meldingen")
+    assert (result.rows_accepted, result.rows_quarantined) == (10, 2)
+    q = quarantine(home).set_index("row_number")
+    assert "personal data (adres) in Buurtcode" in q.loc[12, "reason"]
+    assert "personal data (telefoonnummer) in Subcategorie" in q.loc[13, "reason"]
+    assert json.loads(q.loc[12, "raw_values"])["area_code"] == "[verwijderd: adres]"
+    with connect(home.warehouse) as con:
+        dumped = con.execute("SELECT string_agg(t::VARCHAR, '|') FROM raw.meldingen t").fetchone()[0]
+    assert "Hoofdstraat" not in dumped and "12345678" not in dumped
+
+
+def test_a_used_column_that_is_mostly_personal_refuses_the_file_without_printing_values(home):
+    before = digest(home)
+    rows = [r[:4] + [f"Kerkweg {i}", "x"] for i, r in enumerate(GOOD, start=1)]
+    with pytest.raises(PrivacyError, match="column Buurtcode holds personal data \\(adres\\)") as err:
+        load(home, write_csv(home.inbox / "meldingen_adres.csv", MELDINGEN_HEADER, rows), "meldingen")
+    assert "Kerkweg" not in str(err.value)
     assert digest(home) == before
 
 
@@ -117,28 +152,28 @@ WIJKTEAM_HEADER = ["Buurtcode", "Maand", "Signaal", "Aantal"]
 def test_wijkteam_bad_rows_quarantined(home):
     good = [["BU01185000", f"2026-{m:02d}", "Eenzaamheid", "3"] for m in range(1, 11)]
     rows = good + [
-        ["BU01185001", "2026-10", "Eenzaamheid", "2,5"],        # 11 fractional
-        ["BU01185001", "2026-09", "Eenzaamheid", "-1"],         # 12 negative
-        ["BU01185001", "2026-08", "Eenzaamheid", "veel"],       # 13 not a number
-        ["BU01185002", "2026-10", "Eenzaamheid", "1"],          # 14 duplicate key
-        ["BU01185002", "okt 2026", "Eenzaamheid", "2"],         # 15 duplicate key (Dutch month)
-        ["BU01185003", "2026-12", "Eenzaamheid", "1"],          # 16 future month
-        ["BU01185003", "2026-10", "Dakloosheid", "1"],          # 17 unknown signal
-        ["BU01185003", "2026-W40", "Burenruzie", "1"],          # 18 week for a monthly signal
-        ["BU01185003", "oktober", "Burenruzie", "1"],           # 19 not a period
+        ["BU01185001", "2026-10", "Eenzaamheid", "2,5"],        # 12 fractional
+        ["BU01185001", "2026-09", "Eenzaamheid", "-1"],         # 13 negative
+        ["BU01185001", "2026-08", "Eenzaamheid", "veel"],       # 14 not a number
+        ["BU01185002", "2026-10", "Eenzaamheid", "1"],          # 15 duplicate key
+        ["BU01185002", "okt 2026", "Eenzaamheid", "2"],         # 16 duplicate key (Dutch month)
+        ["BU01185003", "2026-12", "Eenzaamheid", "1"],          # 17 future month
+        ["BU01185003", "2026-10", "Dakloosheid", "1"],          # 18 unknown signal
+        ["BU01185003", "2026-W40", "Burenruzie", "1"],          # 19 week for a monthly signal
+        ["BU01185003", "oktober", "Burenruzie", "1"],           # 20 not a period
     ]
     path = write_csv(home.inbox / "wijkteam_test.csv", WIJKTEAM_HEADER, rows, sep=";")
     result = load(home, path, "wijkteam")
     assert (result.rows_read, result.rows_accepted, result.rows_quarantined) == (19, 10, 9)
     q = quarantine(home).set_index("row_number")["reason"]
-    assert "not a whole number" in q[11]
-    assert "negative" in q[12]
-    assert "not a number" in q[13]
-    assert "more than once" in q[14] and "more than once" in q[15]
-    assert "future" in q[16]
-    assert "not a wijkteam signal" in q[17]
-    assert "frequency" in q[18]
-    assert "not a period" in q[19]
+    assert "not a whole number" in q[12]
+    assert "negative" in q[13]
+    assert "not a number" in q[14]
+    assert "more than once" in q[15] and "more than once" in q[16]
+    assert "future" in q[17]
+    assert "not a wijkteam signal" in q[18]
+    assert "frequency" in q[19]
+    assert "not a period" in q[20]
 
 
 def test_windows_1252_tab_separated_file_is_read(home):
@@ -148,7 +183,7 @@ def test_windows_1252_tab_separated_file_is_read(home):
     assert (result.rows_accepted, result.rows_quarantined) == (2, 0)
 
 
-def test_a_correction_replaces_its_periods_as_a_new_vintage(home):
+def test_a_new_vintage_replaces_exactly_the_cells_it_holds(home):
     first = [["BU01185000", "2026-09", "Eenzaamheid", "3"], ["BU01185000", "2026-10", "Eenzaamheid", "4"]]
     load(home, write_csv(home.inbox / "wijkteam_1.csv", WIJKTEAM_HEADER, first), "wijkteam")
     fix = [["BU01185000", "2026-10", "Eenzaamheid", "7"]]
@@ -176,41 +211,29 @@ SCHULDEN_HEADER = ["Buurtcode", "Maand", "Schuldeiser", "Aantal"]
 
 def test_schulden_sums_creditor_types_and_quarantines_suppressed_cells(home):
     rows = [["BU01185000", "2026-10", "Huur", "4"], ["BU01185000", "2026-10", "Energieleverancier", "2"],
-            ["BU01185000", "2026-10", "Zorgverzekeraar", "1.003"],          # Dutch thousands separator
+            ["BU01185000", "2026-10", "Zorgverzekeraar", "1.003"],   # Dutch thousands: 1003, above the ceiling
             ["BU01185001", "2026-10", "Huur", "3"], ["BU01185001", "2026-10", "Water", "<5"],   # suppressed
             ["BU01185001", "2026-09", "Gemeentelijke belastingen", "2"],                         # unknown creditor
             ["1185002", "2026-10", "Huur", "2"],                                                  # bad code
             ["01185002", "2026-10", "Huur", "5"]]                                                 # BU prefix missing
     res = load(home, write_csv(home.inbox / "schulden_okt.csv", SCHULDEN_HEADER, rows), "schulden")
-    assert (res.rows_read, res.rows_accepted, res.rows_quarantined) == (8, 5, 3)
+    assert (res.rows_read, res.rows_accepted, res.rows_quarantined) == (8, 4, 4)
     q = quarantine(home).set_index("row_number")["reason"]
-    assert "suppressed" in q[5] and "schuldeiser" in q[6] and "area not in division 2024" in q[7]
+    assert "implausibly large (above 1.000" in q[4]
+    assert "suppressed" in q[6] and "schuldeiser" in q[7] and "area not in division 2024" in q[8]
     with connect(home.warehouse) as con:
         got = con.execute("SELECT area_code, signal, count FROM core.signal_counts ORDER BY 1").fetchall()
-    assert got == [("BU01185000", "betalingsachterstand", 1009), ("BU01185001", "betalingsachterstand", 3),
+    assert got == [("BU01185000", "betalingsachterstand", 6), ("BU01185001", "betalingsachterstand", 3),
                    ("BU01185002", "betalingsachterstand", 5)]
 
 
-@pytest.mark.parametrize("column, values", [
-    ("Contact", ["j.jansen@example.nl"] * 3),
-    ("Kenmerk", ["111222333", "123456782", "999999990"]),      # valid BSNs (11-test)
-    ("Telefoon melder", ["06-12345678", "0528 123 456", "+31612345678"]),
-    ("Locatie", ["Hoofdstraat 12", "Kerkweg 3a", "Julianalaan 100"]),
-])
-def test_personal_data_is_refused_by_value_even_under_an_innocent_header(home, column, values):
-    before = digest(home)
-    rows = [["BU01185000", "2026-10", "Huur", "1", v] for v in values]
-    with pytest.raises(PrivacyError, match=f"{column}.*identify people"):
-        load(home, write_csv(home.inbox / "schulden_p.csv", SCHULDEN_HEADER + [column], rows), "schulden")
-    assert digest(home) == before
-
-
 def test_random_nine_digit_ids_are_not_mistaken_for_bsn():
-    from pipelines.sources.common import _identifies_people, is_bsn
+    from pipelines.privacy import scan_values
 
-    assert is_bsn("111222333") and not is_bsn("111222334")
     ids = pd.Series([str(100_000_000 + 7919 * i) for i in range(200)])
-    assert not _identifies_people(ids)
+    bsn = scan_values(ids).eq("bsn")
+    assert scan_values(pd.Series(["111222333"])).iloc[0] == "bsn"
+    assert bsn.mean() < 0.15     # about 1 in 11 random numbers pass the 11-test; each is quarantined, not stored
 
 
 def test_codes_of_an_earlier_division_are_mapped_when_the_table_says_so(home, tmp_path):
@@ -231,7 +254,7 @@ def test_codes_of_an_earlier_division_are_mapped_when_the_table_says_so(home, tm
         q = con.execute("SELECT row_number, reason FROM quarantine.rows").fetchall()
     assert (res.rows_accepted, res.rows_quarantined) == (2, 1)
     assert got == [("BU01185000",), ("BU01185002",)]
-    assert q[0][0] == 2 and "area not in division 2024" in q[0][1]
+    assert q[0][0] == 3 and "area not in division 2024" in q[0][1]
 
 
 def test_signalen_coordinates_are_dropped_and_only_the_buurt_kept(home):

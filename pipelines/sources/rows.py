@@ -1,0 +1,56 @@
+"""What every file source shares about its rows beyond reading: keys for quarantine states, the plausibility check."""
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+
+from pipelines.validate import Check, gx_expectations
+
+
+def normalised(values: pd.Series) -> pd.Series:
+    """``normalise_header`` of every value, computed once per distinct value (fast on a million rows)."""
+    from pipelines.sources.common import normalise_header
+
+    codes, uniques = pd.factorize(values.astype(str), use_na_sentinel=False)
+    return pd.Series(pd.Index(uniques).map(normalise_header).to_numpy(dtype=object)[codes], index=values.index)
+
+
+def cell_keys(typed: pd.DataFrame, raw: pd.DataFrame, typed_cols: list[str], raw_cols: list[str]) -> pd.Series:
+    """The cell a row describes: ``c:<typed values>`` when every part is valid, else ``r:<hash of the text>``.
+
+    A quarantined row with a valid cell is resolved by a later valid row of that cell; an invalid row
+    is superseded when the same text is delivered (and quarantined) again.
+    """
+    t = typed[typed_cols]
+    ok = t.notna().all(axis=1)
+    typed_key = pd.Series("c", index=typed.index, dtype=object)
+    for c in typed_cols:
+        col = t[c]
+        text = col.dt.strftime("%Y-%m-%d") if pd.api.types.is_datetime64_any_dtype(col) else col.astype(str)
+        typed_key = typed_key + "|" + text.astype(object)
+    raw_text = raw.set_index(typed.index)[raw_cols].astype(str).apply(lambda s: s.str.strip().str.lower())
+    joined = raw_text.agg("|".join, axis=1) if len(raw_text) else pd.Series([], dtype=object)
+    raw_key = "r:" + joined.map(lambda v: hashlib.sha1(v.encode()).hexdigest()[:16])
+    return typed_key.where(ok, raw_key)
+
+
+def plausible_check(ref, source: str, cell: str) -> Check:
+    ceiling = ref.load_settings.max_count(source)
+    return Check(gx_expectations().ExpectColumnValuesToBeInSet(column="count_plausible", value_set=[True]),
+                 f"aantal is implausibly large (above {ceiling:,} per {cell}; max_count_{source} in "
+                 "lijst_instellingen.csv)".replace(",", "."))
+
+
+def checked_counts(text: pd.Series, ceiling: int | None) -> tuple[pd.Series, pd.Series]:
+    """Counts as numbers (NaN when not a number) and whether each is plausible.
+
+    A number too large to be a count (``1e20``, above 2^31) is kept as a number just above the
+    ceiling, so its row is quarantined as implausibly large rather than as "not a number".
+    """
+    from pipelines.sources.counts import MAX_COUNT, counts_too_large, parse_counts
+
+    too_large = counts_too_large(text)
+    count = parse_counts(text).where(~too_large, float(MAX_COUNT) + 1)
+    plausible = ~too_large & ~(count > (ceiling if ceiling is not None else MAX_COUNT))
+    return count, plausible

@@ -1,0 +1,155 @@
+"""Delivery semantics: the ledger of reports, cells of aggregates, the safety valve and quarantine states."""
+import pandas as pd
+import pytest
+
+from pipelines import reference
+from pipelines.delivery import LoadHeld, drops
+from pipelines.ingest import ingest_file
+from pipelines.quarantine import dismiss, export_rows, list_rows
+from pipelines.warehouse import connect, table_digest
+from tests.conftest import TODAY, write_csv
+
+HEADER = ["Meldingnummer", "Datum melding", "Hoofdcategorie", "Subcategorie", "Buurtcode"]
+WIJKTEAM = ["Buurtcode", "Maand", "Signaal", "Aantal"]
+
+
+def report(n: int, day: str = "02-11-2026", area: str = "BU01185000") -> list[str]:
+    return [f"SIG-{n}", day, "Afval", "Zwerfafval", area]
+
+
+def load(home, path, source="meldingen", **kw):
+    with connect(home.warehouse) as con:
+        ref = reference.Reference()
+        reference.sync(con, ref)
+        return ingest_file(con, path, source, ref, home.archive, today=TODAY, **kw)
+
+
+def counts(home, source="meldingen") -> dict:
+    with connect(home.warehouse) as con:
+        rows = con.execute("SELECT area_code, signal, period_start::VARCHAR, count FROM core.signal_counts "
+                           "WHERE source = ?", [source]).fetchall()
+    return {r[:3]: r[3] for r in rows}
+
+
+def total(home, source="meldingen") -> int:
+    return sum(counts(home, source).values())
+
+
+def test_a_small_late_delivery_adds_its_reports_and_removes_nothing(home):
+    days = pd.date_range("2021-12-06", "2026-11-16", freq="7D")
+    big = [report(i, d.strftime("%d-%m-%Y"), f"BU0118500{i % 7}") for i, d in enumerate(days)]
+    load(home, write_csv(home.inbox / "meldingen_export.csv", HEADER, big))
+    before = counts(home)
+    late = [report(90_001, "06-12-2021"), report(90_002, "23-11-2026")]
+    load(home, write_csv(home.inbox / "meldingen_week.csv", HEADER, late))
+    after = counts(home)
+    assert sum(after.values()) == sum(before.values()) + 2
+    assert all(after.get(k, 0) >= v for k, v in before.items())
+
+
+def test_a_report_seen_again_replaces_its_earlier_version_and_counts_once(home):
+    load(home, write_csv(home.inbox / "meldingen_a.csv", HEADER, [report(1), report(2)]))
+    moved = [report(1), ["SIG-2", "02-11-2026", "Afval", "Zwerfafval", "BU01185001"]]   # SIG-2 re-placed
+    load(home, write_csv(home.inbox / "meldingen_b.csv", HEADER, moved + [report(3)]))
+    assert counts(home) == {("BU01185000", "zwerfafval", "2026-11-02"): 2, ("BU01185001", "zwerfafval", "2026-11-02"): 1}
+
+
+def test_reports_without_number_are_keyed_by_content_and_counted_once(home):
+    rows = [r[1:] for r in (report(1), report(2), report(3, "03-11-2026"))]   # two identical reports, one other
+    load(home, write_csv(home.inbox / "meldingen_a.csv", HEADER[1:], rows))
+    load(home, write_csv(home.inbox / "meldingen_b.csv", HEADER[1:], rows + [["", "", "", ""]]))  # other hash
+    assert total(home) == 3
+
+
+def test_a_correction_loaded_twice_or_before_its_delivery_counts_once(home, tmp_path):
+    rows = [report(1), report(2), report(3, area="Hoofdstraat 1x"), report(4, area="BU0118XXXX")]
+    delivery = write_csv(tmp_path / "meldingen_export.csv", HEADER, rows)
+    load(home, delivery)
+    assert total(home) == 2
+    with connect(home.warehouse) as con:
+        [path] = export_rows(con, tmp_path / "out")
+    text = path.read_text(encoding="utf-8-sig").replace("[verwijderd: adres]", "BU01185002").replace(
+        "BU0118XXXX", "BU01185003")
+    fixed = tmp_path / "meldingen_correctie_1.csv"
+    fixed.write_text(text, encoding="utf-8")
+    load(home, fixed)
+    assert total(home) == 4
+    again = tmp_path / "meldingen_correctie_2.csv"
+    again.write_text(text + "\n\n", encoding="utf-8")
+    load(home, again)
+    assert total(home) == 4
+    with connect(home.warehouse) as con:
+        assert list_rows(con).empty                       # both resolved
+        states = dict(con.execute("SELECT state, count(*) FROM quarantine.rows GROUP BY 1").fetchall())
+        again_path = export_rows(con, tmp_path / "out2")
+    assert states == {"resolved": 2} and again_path == []
+    final = counts(home)
+
+    other = home.root.parent / "other"           # the correction first, then its delivery: same counts
+    from pipelines.paths import resolve_home
+    second = resolve_home(other)
+    load(second, fixed)
+    load(second, delivery)
+    assert counts(second) == final
+
+
+def test_a_full_export_of_a_window_retracts_only_absent_reports_of_that_window(home, tmp_path):
+    load(home, write_csv(home.inbox / "meldingen_a.csv", HEADER,
+                         [report(1, "02-11-2026"), report(2, "03-11-2026"), report(3, "05-10-2026")]))
+    full = write_csv(tmp_path / "meldingen_volledig.csv", HEADER, [report(1, "02-11-2026"), report(4, "04-11-2026")])
+    result = load(home, full, window="2026-11-01:2026-11-08")
+    assert result.rows_retracted == 1
+    assert counts(home) == {("BU01185000", "zwerfafval", "2026-11-02"): 2,
+                            ("BU01185000", "zwerfafval", "2026-10-05"): 1}
+
+
+def test_a_load_that_lowers_a_period_is_held_until_accepted(home, tmp_path):
+    load(home, write_csv(home.inbox / "wijkteam_1.csv", WIJKTEAM,
+                         [["BU01185000", "2026-09", "Eenzaamheid", "10"], ["BU01185001", "2026-09", "Eenzaamheid", "5"]]),
+         "wijkteam")
+    lower = write_csv(home.inbox / "wijkteam_2.csv", WIJKTEAM, [["BU01185000", "2026-09", "Eenzaamheid", "2"]])
+    with connect(home.warehouse) as con:
+        reference.sync(con, reference.Reference())
+        before = table_digest(con)
+    with pytest.raises(LoadHeld, match=r"held, nothing applied.*2026-09 15 -> 7.*wijkradar loads accept"):
+        load(home, lower, "wijkteam")
+    with connect(home.warehouse) as con:
+        after = table_digest(con)
+        held = con.execute("SELECT count(*) FROM meta.held_loads").fetchone()[0]
+    assert {k: v for k, v in after.items() if k != "meta.held_loads"} == \
+        {k: v for k, v in before.items() if k != "meta.held_loads"}
+    assert held == 1 and total(home, "wijkteam") == 15
+    with pytest.raises(LoadHeld):                       # again: still held, nothing changes
+        load(home, lower, "wijkteam")
+    load(home, lower, "wijkteam", accept_drop=True)
+    assert total(home, "wijkteam") == 7
+
+
+def test_aggregate_delivery_replaces_only_its_cells(home):
+    load(home, write_csv(home.inbox / "schulden_1.csv", ["Buurtcode", "Maand", "Schuldeiser", "Aantal"],
+                         [["BU01185000", "2026-09", "Huur", "4"], ["BU01185000", "2026-09", "Energie", "3"],
+                          ["BU01185000", "2026-07", "Huur", "2"]]), "schulden")
+    load(home, write_csv(home.inbox / "schulden_2.csv", ["Buurtcode", "Maand", "Schuldeiser", "Aantal"],
+                         [["BU01185000", "2026-09", "Huur", "5"], ["BU01185000", "2026-08", "Huur", "1"]]), "schulden")
+    assert counts(home, "schulden") == {("BU01185000", "betalingsachterstand", "2026-09-01"): 8,
+                                        ("BU01185000", "betalingsachterstand", "2026-08-01"): 1,
+                                        ("BU01185000", "betalingsachterstand", "2026-07-01"): 2}
+
+
+def test_quarantine_rows_are_superseded_by_a_repeat_and_can_be_dismissed(home, tmp_path):
+    bad = [report(1), report(2, area="BU99999999")]
+    load(home, write_csv(tmp_path / "meldingen_a.csv", HEADER, bad))
+    load(home, write_csv(tmp_path / "meldingen_b.csv", HEADER, bad + [report(3)]))
+    with connect(home.warehouse) as con:
+        open_rows = list_rows(con)
+        states = dict(con.execute("SELECT state, count(*) FROM quarantine.rows GROUP BY 1").fetchall())
+        assert len(open_rows) == 1 and states == {"open": 1, "superseded": 1}
+        assert dismiss(con, open_rows["load_id"].iloc[0]) == 1
+        assert list_rows(con).empty
+
+
+def test_drops_describe_lowered_and_removed_periods():
+    before = pd.DataFrame({"period": ["week", "week", "month"], "total": [10, 10, 4],
+                           "period_start": pd.to_datetime(["2026-11-02", "2026-11-09", "2026-10-01"])})
+    after = before.iloc[[1, 2]].assign(total=[9, 1])
+    assert drops(before, after, 0.2) == ["2026-10 4 -> 1", "2026-W45 10 -> 0 (removed)"]
