@@ -255,6 +255,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
             raw_table = getattr(module, "RAW_TABLE", source)
             insert_frame(con, f"raw.{raw_table}", raw_rows[["load_id", "row_number", *raw_columns]])
             insert_frame(con, "quarantine.rows", quarantine_rows)
+            clock("load: raw and quarantine rows")
             _fault_point("ingest-mid-transaction")
             periods_from, periods_to = None, None
             if hasattr(module, "write_core"):          # sources that feed other core tables than counts
@@ -268,7 +269,9 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
                     cells = module.to_cells(accepted)
                     delivery_mod.apply_cells(con, source, cells, load_id, seq)
                     starts = cells["period_start"]
+                clock("load: ledger or cells")
                 delivery_mod.rebuild_counts(con, source)
+                clock("load: counts rebuilt")
                 if len(starts):
                     periods_from, periods_to = pd.Timestamp(starts.min()), pd.Timestamp(starts.max())
                 lowered = delivery_mod.drops(before, delivery_mod.totals(con, source), settings.max_drop_share)
@@ -293,7 +296,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
         with transaction(con):
             delivery_mod.hold(con, digest, source, file_name, str(path.resolve()), delivery.mode, message)
         raise LoadHeld(message) from None
-    clock("load")
+    clock("load: valve, states, commit")
     _archive(archive_dir, source, digest, path, file_name, load_id, raw_rows, docs_root is not None)
     clock("archive")
     return LoadResult(load_id, source, file_name, False, len(raw), int(len(accepted)), len(quarantine_rows),

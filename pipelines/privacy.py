@@ -146,6 +146,19 @@ _PREFILTER = (
 )
 
 
+# Dates and times written as such ("06-04-2022 19:03", "2026-03-29T01:30:00+01:00", "19:03") are not
+# phone numbers, BSNs or IBANs: they are masked (same length, so positions hold) before those are sought.
+_DATETIME = re.compile(
+    r"(?<!\d)(?:\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})|\d{4}-\d{1,2}-\d{1,2})"
+    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?(?!\d)"
+    r"|(?<!\d)\d{1,2}:\d{2}(?::\d{2})?(?!\d)"
+)
+
+
+def _mask_datetimes(text: str) -> str:
+    return _DATETIME.sub(lambda m: "#" * len(m.group()), text)
+
+
 def _phone_ok(raw: str) -> bool:
     import phonenumbers
 
@@ -176,13 +189,14 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
     if "@" in text:
         found += [(m.start(), m.end(), "e-mail") for m in _EMAIL.finditer(text)]
     if any(c.isdigit() for c in text):
-        for m in _IBAN.finditer(text):
+        numbers = _mask_datetimes(text)
+        for m in _IBAN.finditer(numbers):
             if _iban_ok(m.group()):
                 found.append((m.start(), m.end(), "iban"))
-        for m in _PHONE.finditer(text):
+        for m in _PHONE.finditer(numbers):
             if _phone_ok(m.group()):
                 found.append((m.start(), m.end(), "telefoonnummer"))
-        for m in _BSN.finditer(text):
+        for m in _BSN.finditer(numbers):
             if _bsn_ok(m.group()):
                 found.append((m.start(), m.end(), "bsn"))
         for m in _BSN_KEYWORD.finditer(text):

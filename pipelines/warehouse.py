@@ -110,7 +110,9 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame
         return 0
     cols = ", ".join(f'"{c}"' for c in frame.columns)
     # through Arrow: DuckDB reads Arrow columns without a Python object per value (10x faster on text)
-    con.register("_wijkradar_insert", pa.Table.from_pandas(frame, preserve_index=False))
+    plain = frame.copy(deep=False)
+    plain.attrs = {}                              # source metadata is not table content
+    con.register("_wijkradar_insert", pa.Table.from_pandas(plain, preserve_index=False))
     try:
         con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _wijkradar_insert")
     finally:

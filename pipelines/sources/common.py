@@ -33,6 +33,8 @@ def normalise_header(text: str) -> str:
 
 #: The header is looked for among this many non-empty rows at the top of a sheet or text file.
 HEADER_SCAN_ROWS = 30
+#: Text of at least this many characters is parsed by pandas' C reader (same result, ~5x faster).
+FAST_TEXT_CHARS = 1 << 20
 #: A text table larger than this is refused before it is read into memory.
 MAX_TEXT_BYTES = 500 * 1024 * 1024
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -88,7 +90,12 @@ def read_table(path: Path, aliases: dict[str, tuple[str, ...]] | None = None, *,
         if kind == "xlsx":
             sheets = _xlsx_sheets(path)
         else:
-            sheets = [(path.name, False, _text_records(path, aliases))]
+            text, sep, hint = _text_and_delimiter(path, aliases)
+            if len(text) >= FAST_TEXT_CHARS and not hint:
+                fast = _fast_text_sheet(path, text, sep, aliases)
+                if fast is not None:
+                    return Workbook(data=fast, others=[])
+            sheets = [(path.name, False, _text_records(path, aliases, text, sep, hint))]
         return _choose(path, sheets, aliases, optional)
     except IngestError:
         raise
@@ -159,17 +166,114 @@ def _decode(path: Path, raw: bytes) -> str:
     return raw.decode("latin-1")
 
 
-def _text_records(path: Path, aliases) -> list[tuple[int, list[str]]]:
-    """Records of a delimited text file with the line each one starts on."""
+def _text_and_delimiter(path: Path, aliases) -> tuple[str, str, bool]:
+    """The decoded text, its delimiter and whether line 1 is Excel's ``sep=`` hint."""
     text = _decode(path, path.read_bytes())
     if "\x00" in text:
         raise _binary_error(path)
     first_line = text.split("\n", 1)[0].strip().strip('"')
     hint = re.fullmatch(r"sep=(.)", first_line, re.IGNORECASE)   # Excel's delimiter hint line
     if hint:
-        sep = hint.group(1)
+        return text, hint.group(1), True
+    return text, max((";", "\t", ","), key=lambda d: _delimiter_score(text[:65536], d, aliases)), False
+
+
+def _fast_text_sheet(path: Path, text: str, sep: str, aliases) -> Sheet | None:
+    """A large delimited text read by pandas' C parser, with the line each record starts on.
+
+    The header row is found on the first lines exactly as the exact reader does; the rest is parsed
+    in one go, and line numbers follow from the line breaks inside quoted cells. Returns None (use
+    the exact reader) for anything unusual: a header over several lines, rows wider than the header,
+    bare carriage returns.
+    """
+    if "\r" in text.replace("\r\n", ""):
+        return None
+    sample = text[:65536]
+    reader = csv.reader(io.StringIO(sample, newline=""), delimiter=sep, quotechar='"', strict=False)
+    head, previous = [], 0
+    try:
+        for cells in reader:
+            head.append((previous + 1, reader.line_num - previous, cells))
+            previous = reader.line_num
+            if len(head) > 4 * HEADER_SCAN_ROWS:
+                break
+    except csv.Error:
+        return None
+    rows = [(n, lines, cells) for n, lines, cells in head if not _blank(cells)]
+    if not rows:
+        return None
+    at, _ = _header_hits([cells for _, _, cells in rows[:HEADER_SCAN_ROWS]], aliases)
+    line, lines, header = rows[at or 0]
+    if lines != 1:
+        return None
+    offset = 0
+    for _ in range(line):                       # the text after the header line
+        offset = text.find("\n", offset) + 1
+        if offset == 0:
+            return None
+    width = len(header)
+    body = text[offset:]
+    parsed = _arrow_unquoted(body, sep, width) if '"' not in body else None
+    if parsed is not None:
+        data, numbers = parsed
+        numbers = numbers + line
     else:
-        sep = max((";", "\t", ","), key=lambda d: _delimiter_score(text[:65536], d, aliases))
+        try:
+            data = pd.read_csv(io.StringIO(body), sep=sep, header=None, names=range(width), dtype=str,
+                               keep_default_na=False, na_filter=False, skip_blank_lines=False, quotechar='"',
+                               engine="c", index_col=False)
+        except (pd.errors.ParserError, ValueError):
+            return None
+        breaks = np.zeros(len(data), dtype=np.int64)
+        if '"' in body:
+            for col in data.columns:
+                breaks += data[col].str.count("\n").to_numpy(dtype=np.int64)
+        numbers = line + 1 + np.arange(len(data), dtype=np.int64) + np.concatenate([[0], np.cumsum(breaks)[:-1]])
+    names = _column_names([str(c).strip() for c in header], width)
+    data.columns = names
+    filled = np.zeros(len(data), dtype=bool)
+    for col in names:
+        filled |= data[col].str.strip().ne("").to_numpy()
+    data = data[filled]
+    keep = [c for c in names if not c.startswith("Unnamed: ") or data[c].str.strip().ne("").any()]
+    frame = data[keep].reset_index(drop=True)
+    frame.insert(0, "row_number", pd.array(numbers[filled], dtype="int64"))
+    return Sheet(path.name, False, frame)
+
+
+def _arrow_unquoted(body: str, sep: str, width: int) -> tuple[pd.DataFrame, np.ndarray] | None:
+    """Text without quotes, every line a record: Arrow's parser (multi-threaded) and each record's line
+    within ``body`` (1-based). None when a line has another number of cells than the header."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    body = body.replace("\r\n", "\n")
+    lengths = np.fromiter(map(len, body.split("\n")), dtype=np.int64)
+    if len(lengths) and lengths[-1] == 0:
+        lengths = lengths[:-1]
+    names = [f"c{i}" for i in range(width)]
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(body.encode("utf-8")),
+            read_options=pacsv.ReadOptions(column_names=names),
+            parse_options=pacsv.ParseOptions(delimiter=sep, quote_char=False, ignore_empty_lines=True),
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, ValueError):
+        return None
+    numbers = np.flatnonzero(lengths > 0) + 1
+    if table.num_rows != len(numbers):
+        return None
+    data = table.to_pandas()
+    data.columns = range(width)
+    return data, numbers
+
+
+def _text_records(path: Path, aliases, text: str | None = None, sep: str | None = None,
+                  hint: bool = False) -> list[tuple[int, list[str]]]:
+    """Records of a delimited text file with the line each one starts on."""
+    if text is None:
+        text, sep, hint = _text_and_delimiter(path, aliases)
     if '"' not in text:   # no quoting: every line is one record (fast path for large exports)
         lines = re.split(r"\r\n|\r|\n", text)
         if lines and lines[-1] == "":
@@ -299,6 +403,18 @@ def _sheet(name: str, hidden: bool, records: list[tuple[int, list[str]]], aliase
     header = [str(c).strip() for c in rows[at][1]] if rows else []
     data = rows[at + 1:]
     width = max([len(header), *(len(cells) for _, cells in data)])
+    names = _column_names(header, width)
+    matrix = [cells if len(cells) == width else cells + [""] * (width - len(cells)) for _, cells in data]
+    columns = list(zip(*matrix)) if matrix else [()] * width
+    frame = pd.DataFrame({c: pd.Series(col, dtype=str) for c, col in zip(names, columns)}, columns=names)
+    keep = [c for c in names if not c.startswith("Unnamed: ") or frame[c].str.strip().ne("").any()]
+    frame = frame[keep]
+    frame.insert(0, "row_number", pd.array([n for n, _ in data], dtype="int64"))
+    return Sheet(name, hidden, frame.reset_index(drop=True)), hits
+
+
+def _column_names(header: list[str], width: int) -> list[str]:
+    """Unique column names: the header's, ``Unnamed: i`` where it is empty, ``.1`` on repeats."""
     names, seen = [], {"row_number"}
     for i in range(width):
         base = header[i] if i < len(header) and header[i] else f"Unnamed: {i}"
@@ -308,13 +424,7 @@ def _sheet(name: str, hidden: bool, records: list[tuple[int, list[str]]], aliase
             column = f"{base}.{k}"
         seen.add(column)
         names.append(column)
-    matrix = [cells if len(cells) == width else cells + [""] * (width - len(cells)) for _, cells in data]
-    columns = list(zip(*matrix)) if matrix else [()] * width
-    frame = pd.DataFrame({c: pd.Series(col, dtype=str) for c, col in zip(names, columns)}, columns=names)
-    keep = [c for c in names if not c.startswith("Unnamed: ") or frame[c].str.strip().ne("").any()]
-    frame = frame[keep]
-    frame.insert(0, "row_number", pd.array([n for n, _ in data], dtype="int64"))
-    return Sheet(name, hidden, frame.reset_index(drop=True)), hits
+    return names
 
 
 def _display(canon: str, alts: tuple[str, ...]) -> str:

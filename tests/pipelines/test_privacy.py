@@ -159,3 +159,9 @@ def test_header_kind_negative(header):
 def test_name_method_ignores_lone_surnames_and_place_names():
     for text in ["Bakker", "de Vries", "Jan Steenbuurt", "Prins Hendrikpark", "Jan van Galenstraat"]:
         assert privacy._name_spans(text) == [], text
+
+
+@pytest.mark.parametrize("value", ["06-04-2022 19:03", "13-07-2023 09:07", "21-11-2026 18:01", "2026-03-29T03:30:00+02:00",
+                                   "06.12.2021 10:15:00", "ma 6 dec 2021 10:00"])
+def test_dates_with_times_are_not_phone_numbers(value):
+    assert scan_values(pd.Series([value])).iloc[0] is None

@@ -369,3 +369,23 @@ def test_a_dump_zip_is_read_through_the_bounded_reader(tmp_path):
     raw = meldingen.read(path)
     assert raw["row_number"].tolist() == [2, 3]
     assert raw["created"].tolist() == ["2026-11-02 09:00:00+01", "2026-11-03 10:00:00+01"]
+
+
+@pytest.mark.parametrize("text", [
+    "Buurtcode;Maand;Signaal;Aantal\nBU01185000;2026-10;Eenzaamheid;3\n\nBU01185001;2026-10;Eenzaamheid;4\n",
+    "Rapportage gemeente\nPeriode: oktober\n\nBuurtcode;Maand;Signaal;Aantal\r\nBU01185000;2026-10;Eenzaamheid;3\r\n",
+    'Buurtcode,Maand,Signaal,Aantal,Opmerking\nBU01185000,2026-10,Eenzaamheid,3,"twee\nregels"\n'
+    'BU01185001,2026-10,Eenzaamheid,4,"en ""quotes"""\n;;;\nBU01185002,2026-10,Eenzaamheid,5,\n',
+    "Buurtcode\tMaand\tSignaal\tAantal\t\nBU01185000\t2026-10\tEenzaamheid\t3\t\nBU01185001\t2026-10\tEenzaamheid\n",
+])
+def test_the_fast_reader_for_large_text_gives_exactly_what_the_exact_reader_gives(tmp_path, monkeypatch, text):
+    from pipelines.sources import common
+    from pipelines.sources.wijkteam import ALIASES
+
+    path = tmp_path / "wijkteam.csv"
+    path.write_text(text * 3, encoding="utf-8")
+    exact = common.read_table(path, ALIASES).data.frame
+    monkeypatch.setattr(common, "FAST_TEXT_CHARS", 0)
+    fast = common.read_table(path, ALIASES).data.frame
+    pd.testing.assert_frame_equal(fast, exact, check_dtype=False)
+    assert exact["row_number"].is_monotonic_increasing

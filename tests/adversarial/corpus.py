@@ -1,0 +1,819 @@
+"""A seeded adversarial corpus of municipal deliveries, each file with the outcome the spec asks for.
+
+``write_corpus(folder, seed)`` writes every file (deterministically: same seed, same bytes) and
+returns one :class:`Case` per file; ``plan(seed)`` returns the same cases without writing (used to
+parametrise tests at collection time). Files use the REAL layouts (meldingen export, wijkteam and
+schulden count tables, the Signalen data-warehouse zip/folder), real Hoogeveen buurt codes
+(``data/reference/gebiedsindeling_gm0118_2024.csv``), mapped categories and dates before 2026-11-26.
+Personal values are drawn from a seeded generator (names, e-mails, phone numbers in several
+notations, BSNs that pass the 11-test in several notations, street + house number, birth dates).
+
+Classes of problem (``Case.klass``), with the expected outcome (the target behaviour):
+
+privacy-unused-columns     personal columns the source does not use (Naam melder, E-mail, Telefoonnr.,
+                           Cliënt, Woonadres, Geb.datum, BSN, free-text Omschrijving/Toelichting with
+                           names/phones/BSNs in sentences; Signalen text/reporter/address) -> dropped on
+                           read, the file loads, none of their values stored anywhere.
+privacy-used-column-rows   a personal value in a USED column in a few rows -> those rows quarantined
+                           ("personal data"), the value stored only redacted; the rest loads.
+privacy-used-column-most   a used column with personal values in most rows -> refused, message says
+                           "personal data" and names the column, never contains a value.
+privacy-headerless         no header row, the first row holds an e-mail -> refused (missing columns),
+                           the message does not echo the e-mail.
+privacy-other-sheet        personal data on a hidden sheet / another sheet of the workbook -> the data
+                           sheet loads, the other sheet's values are never stored.
+layout-title-rows          title rows above the header (xlsx and csv) -> loads.
+layout-second-sheet        the data on the second sheet -> loads.
+layout-no-sheet            no sheet has the required columns -> refused, message mentions "sheet".
+layout-merged-cells        Buurtcode merged over 3 rows -> filled down, loads, nothing quarantined.
+layout-utf16               Excel "Unicode-tekst" (UTF-16 LE, BOM, tabs, CRLF) -> loads.
+layout-cp1252              Windows-1252 text with accents -> loads.
+dates-month-names          "6 december 2021", "ma 6 dec. 2021" -> loads.
+dates-8-digits             "06122021" (ddmmjjjj) -> loads.
+dates-utc-offsets          Signalen zip with mixed UTC offsets across the clock change -> loads.
+dates-ambiguous            "01-02-03" -> that row quarantined ("date"); a date is never guessed.
+counts-not-a-count         inf, NaN, 1e20, 3000000000, veel, -1, 2,5 -> those rows quarantined.
+counts-implausible         250000 for one buurt-month -> quarantined ("implausibl").
+file-pdf                   a PDF renamed .csv -> refused "pdf".
+file-empty                 a 0-byte .xlsx -> refused "empty".
+file-wrong-extension       CSV named .xlsx, XLSX named .csv -> read by content, loads.
+file-binary                random bytes -> refused "binary".
+file-xls                   old .xls (OLE2) bytes named .xls / .xlsx -> refused "xls".
+archive-bomb               a Signalen zip inflating to 768 MiB of zeros (~0.8 MB on disk) -> refused
+                           "inflate", fast.
+archive-traversal          members ``../../evil_*.csv`` / ``/tmp/wijkradar_evil_*.csv`` -> refused,
+                           nothing written outside the home.
+archive-symlink            a symlink member in a Signalen zip -> refused.
+dump-folder-symlink        a Signalen dump FOLDER whose signals.csv is a symlink to /etc/passwd ->
+                           refused "symbolic link", nothing of /etc/passwd stored.
+hostile-formula            =HYPERLINK(..), +cmd|.., @SUM(1) in Buurtcode (csv), real formulas in an
+                           xlsx Buurtcode -> those rows quarantined, the rest loads.
+hostile-markup             <svg/onload=..>, <script>..</script> in Subcategorie / Buurtcode -> quarantined,
+                           and never live markup in the GX data docs (the tests check the HTML).
+delivery-duplicate         the same bytes delivered twice (other name) -> the second load is skipped.
+baseline                   clean files of every layout -> load with nothing quarantined.
+
+``Case.message`` may hold several keywords separated by ``|``; all must occur (case-insensitive).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import random
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Callable
+
+
+SEED = 7
+REFERENCE_DIR = Path(__file__).resolve().parents[2] / "data" / "reference"
+LAST_DAY = date(2026, 11, 25)          # every date lies before 2026-11-26 (TODAY of the tests)
+FIRST_DAY = date(2021, 12, 1)
+STAMP = datetime(2026, 11, 20, 8, 0, 0)
+MELDINGEN_HEADER = ["Meldingnummer", "Datum melding", "Hoofdcategorie", "Subcategorie", "Buurtcode"]
+WIJKTEAM_HEADER = ["Buurtcode", "Maand", "Signaal", "Aantal"]
+SCHULDEN_HEADER = ["Buurtcode", "Maand", "Schuldeiser", "Aantal"]
+BOMB_MIB = 768
+
+
+@dataclass
+class Case:
+    file: str                 # name in folder (file, zip or dump folder)
+    source: str               # meldingen | wijkteam | schulden
+    expect: str               # "loaded" | "refused"
+    message: str = ""         # refused: lower-case keyword(s) ("|"-separated) the one-sentence message must contain
+    rows_read: int | None = None        # loaded: exact data rows
+    quarantined: int | None = None      # loaded: exact quarantined rows
+    reason: str = ""          # loaded: keyword every quarantined row's reason contains (if quarantined > 0)
+    secrets: tuple[str, ...] = ()       # personal values planted in the file: must never appear anywhere afterwards
+    klass: str = ""           # the class of problem (for the report)
+    again: str = ""           # delivery-duplicate: a second file with the same bytes; its load must be skipped
+    escapes: tuple[str, ...] = ()       # archive-traversal: member names that must never be written anywhere
+
+    @property
+    def keywords(self) -> list[str]:
+        return [k for k in self.message.split("|") if k]
+
+
+# ----------------------------------------------------------------------------- reference data
+
+def _reference():
+    with open(REFERENCE_DIR / "gebiedsindeling_gm0118_2024.csv", encoding="utf-8") as f:
+        buurten = [r["code"] for r in csv.DictReader(f) if r["niveau"] == "buurt"]
+    with open(REFERENCE_DIR / "meldingen_categorieen.csv", encoding="utf-8") as f:
+        cats = [(r["hoofdcategorie"], r["subcategorie"]) for r in csv.DictReader(f)]
+    with open(REFERENCE_DIR / "signalen.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    wijkteam = [(r["signal"], r["label_nl"]) for r in rows if r["source"] == "wijkteam"]
+    return buurten, cats, wijkteam
+
+
+BUURTEN, CATEGORIES, WIJKTEAM_SIGNALS = _reference()
+CREDITORS = ["huur", "energie", "water", "zorgverzekering"]
+MONTHS_NL = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+             "oktober", "november", "december"]
+MONTHS_ABBR = ["jan.", "feb.", "mrt.", "apr.", "mei", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec."]
+DAYS_ABBR = ["ma", "di", "wo", "do", "vr", "za", "zo"]
+
+
+# ----------------------------------------------------------------------------- personal values
+
+FIRST = ["Jan", "Anna", "Henk", "Fatima", "Gerrit", "Sanne", "Mohamed", "Ingrid", "Pieter", "Lotte",
+         "Hendrikus", "Yvonne", "Bram", "Esra", "Wilma", "Jeroen", "Marieke", "Klaas", "Noor", "Roelof"]
+TUSSEN = ["", "", "", "de", "van", "van der", "ter"]
+LAST = ["Vries", "Jansen", "Bosma", "Mulder", "Hoekstra", "Smit", "Bakker", "Meijer", "Kuipers", "Veenstra",
+        "Dijkstra", "Brinkman", "Zwiers", "Lubbers", "Oosting", "Kamphuis", "Yilmaz", "Haveman", "Schonewille",
+        "Bouwknegt"]
+DOMAINS = ["ziggo.nl", "hotmail.com", "gmail.com", "kpnmail.nl", "home.nl", "planet.nl"]
+STREETS = ["Kerkweg", "Dorpsstraat", "Hoofdstraat", "Schutstraat", "Grote Kerkstraat", "Stationsweg",
+           "Alteveerstraat", "Molenstraat", "Van Echtenstraat", "Julianastraat", "Pesserstraat", "Boerhaavelaan"]
+
+
+class People:
+    """Seeded personal values; every value drawn is unique within one corpus."""
+
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+        self.seen: set[str] = set()
+
+    def _unique(self, make: Callable[[], str]) -> str:
+        for _ in range(1000):
+            v = make()
+            if v.lower() not in self.seen:
+                self.seen.add(v.lower())
+                return v
+        raise RuntimeError("ran out of unique personal values")
+
+    def name(self) -> str:
+        r = self.rng
+        return self._unique(lambda: " ".join(p for p in (r.choice(FIRST), r.choice(TUSSEN), r.choice(LAST)) if p))
+
+    def email(self, name: str | None = None) -> str:
+        r = self.rng
+        name = name or self.name()
+        parts = name.lower().split()
+        return self._unique(lambda: f"{parts[0][0]}.{''.join(parts[1:])}{r.randint(10, 99)}@{r.choice(DOMAINS)}")
+
+    def phone(self, notation: str) -> str:
+        r = self.rng
+
+        def make():
+            d8 = str(r.randint(1, 9)) + "".join(str(r.randint(0, 9)) for _ in range(7))
+            d6 = str(r.randint(1, 9)) + "".join(str(r.randint(0, 9)) for _ in range(5))
+            return {"intl": f"+31 6 {d8}", "dash": f"06-{d8}", "0031": f"00316{d8}", "plain": f"06{d8}",
+                    "landline": f"(0528) {d6[:3]} {d6[3:]}"}[notation]
+        return self._unique(make)
+
+    def bsn(self, notation: str = "plain") -> str:
+        r = self.rng
+
+        def make():
+            while True:
+                d = [r.randint(1, 9)] + [r.randint(0, 9) for _ in range(7)]
+                last = sum(x * w for x, w in zip(d, range(9, 1, -1))) % 11
+                if last <= 9:
+                    s = "".join(map(str, d + [last]))
+                    return {"plain": s, "groups": f"{s[:3]} {s[3:6]} {s[6:]}", "dots": f"{s[:4]}.{s[4:6]}.{s[6:]}"}[notation]
+        return self._unique(make)
+
+    def address(self, style: str | None = None) -> str:
+        r = self.rng
+
+        def make():
+            n = r.randint(1, 180)
+            s = style or r.choice(["bis", "range", "letter", "plain"])
+            street = r.choice(STREETS)
+            return {"bis": f"{street} {n} bis", "range": f"{street} {n}-{n + 2}", "letter": f"{street} {n}{r.choice('abc')}",
+                    "plain": f"{street} {n}"}[s]
+        return self._unique(make)
+
+    def birth_date(self) -> str:
+        r = self.rng
+        return self._unique(lambda: f"{r.randint(1, 28):02d}-{r.randint(1, 12):02d}-{r.randint(1935, 2005)}")
+
+
+def is_bsn(digits: str) -> bool:
+    d = [int(c) for c in digits if c.isdigit()]
+    return len(d) == 9 and (sum(x * w for x, w in zip(d[:8], range(9, 1, -1))) - d[8]) % 11 == 0
+
+
+# ----------------------------------------------------------------------------- serialisers (pure)
+
+def _delimited(header: list[str] | None, rows: list[list], sep: str = ";", title: list[str] = (),
+               newline: str = "\n") -> str:
+    out = io.StringIO()
+    for line in title:
+        out.write(line + newline)
+    w = csv.writer(out, delimiter=sep, lineterminator=newline, quoting=csv.QUOTE_MINIMAL)
+    if header:
+        w.writerow(header)
+    for row in rows:
+        w.writerow(["" if v is None else v for v in row])
+    return out.getvalue()
+
+
+def _xlsx(sheets: list[dict]) -> bytes:
+    """sheets: dicts with title, rows (lists, header included), optional state and merges ("A2:A4").
+
+    Saved byte-stable (fixed timestamps in docProps/core.xml and in every zip entry), without
+    depending on project code. Text starting with "=" becomes a real formula (openpyxl's default).
+    """
+    import re
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for spec in sheets:
+        ws = wb.create_sheet(spec["title"])
+        for row in spec["rows"]:
+            ws.append(list(row))
+        for rng in spec.get("merges", ()):
+            ws.merge_cells(rng)
+        ws.sheet_state = spec.get("state", "visible")
+    visible = [i for i, s in enumerate(sheets) if s.get("state", "visible") == "visible"]
+    wb.active = visible[0]
+    wb.properties.created = STAMP
+    wb.properties.modified = STAMP
+    buf = io.BytesIO()
+    wb.save(buf)
+    iso = STAMP.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + iso, data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=STAMP.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(fixed, data)
+    return out.getvalue()
+
+
+def _zip(members: list[tuple]) -> bytes:
+    """A deterministic zip; members are (name, bytes) or (name, bytes, external_attr)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for m in members:
+            info = zipfile.ZipInfo(m[0], date_time=STAMP.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            if len(m) > 2:
+                info.create_system = 3
+                info.external_attr = m[2]
+            z.writestr(info, m[1])
+    return buf.getvalue()
+
+
+def _bomb_zip(header: bytes, mib: int, others: list[tuple[str, bytes]]) -> bytes:
+    """A zip whose signals.csv inflates to ``header`` + ``mib`` MiB of zeros, written without inflating.
+
+    Deflate segments that end in a full flush are byte-aligned and self-contained, so one compressed
+    MiB of zeros is repeated ``mib`` times (~1 kB each); the CRC is computed over the zeros once.
+    """
+    def raw_deflate(data: bytes) -> bytes:
+        c = zlib.compressobj(9, zlib.DEFLATED, -15)
+        return c.compress(data) + c.flush()
+
+    zeros = bytes(1 << 20)
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    head = c.compress(header) + c.flush(zlib.Z_FULL_FLUSH)
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = c.compress(zeros) + c.flush(zlib.Z_FULL_FLUSH)
+    tail = zlib.compressobj(9, zlib.DEFLATED, -15).flush()
+    crc = zlib.crc32(header)
+    for _ in range(mib):
+        crc = zlib.crc32(zeros, crc)
+    bomb = ("signals.csv", head + block * mib + tail, crc & 0xFFFFFFFF, len(header) + mib * (1 << 20))
+    members = [bomb] + [(n, raw_deflate(d), zlib.crc32(d) & 0xFFFFFFFF, len(d)) for n, d in others]
+    dt = STAMP
+    dos_time = (dt.hour << 11) | (dt.minute << 5) | (dt.second // 2)
+    dos_date = ((dt.year - 1980) << 9) | (dt.month << 5) | dt.day
+    out, central = io.BytesIO(), io.BytesIO()
+    for name, data, crc, size in members:
+        offset = out.tell()
+        n = name.encode()
+        out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, dos_time, dos_date, crc, len(data), size, len(n), 0))
+        out.write(n)
+        out.write(data)
+        central.write(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, dos_time, dos_date, crc, len(data),
+                                  size, len(n), 0, 0, 0, 0, 0o100644 << 16, offset))
+        central.write(n)
+    cd = central.getvalue()
+    start = out.tell()
+    out.write(cd)
+    out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members), len(cd), start, 0))
+    return out.getvalue()
+
+
+# ----------------------------------------------------------------------------- the plan
+
+@dataclass
+class Planned:
+    case: Case
+    write: Callable[[Path], None]      # writes the case's file(s) into the folder
+
+
+class Builder:
+    def __init__(self, seed: int):
+        self.rng = random.Random(seed)
+        self.people = People(random.Random(seed * 7919 + 1))
+        self.items: list[Planned] = []
+        self.next_id = 40000 + self.rng.randint(0, 9999)
+        self.token = f"{self.rng.getrandbits(40):010x}"
+
+    # --- plain data --------------------------------------------------------------------------
+    def day(self, first: date = FIRST_DAY, last: date = LAST_DAY) -> date:
+        return first + timedelta(days=self.rng.randint(0, (last - first).days))
+
+    def reports(self, n: int, time: bool = False) -> list[list[str]]:
+        rows = []
+        for _ in range(n):
+            self.next_id += self.rng.randint(1, 40)
+            d = self.day()
+            stamp = d.strftime("%d-%m-%Y") + (f" {self.rng.randint(7, 22):02d}:{self.rng.randint(0, 59):02d}" if time else "")
+            hoofd, sub = self.rng.choice(CATEGORIES)
+            rows.append([f"SIG-{self.next_id}", stamp, hoofd, sub, self.rng.choice(BUURTEN)])
+        return rows
+
+    def cells(self, n: int, parts: list[str]) -> list[list]:
+        """n unique (buurt, month, part) rows with small counts."""
+        keys = set()
+        rows = []
+        while len(rows) < n:
+            d = self.day(date(2022, 1, 1), date(2026, 10, 1))
+            month = f"{d.year}-{d.month:02d}"
+            key = (self.rng.choice(BUURTEN), month, self.rng.choice(parts))
+            if key in keys:
+                continue
+            keys.add(key)
+            rows.append([key[0], key[1], key[2], self.rng.randint(0, 25)])
+        return rows
+
+    def unique_wijkteam_cells(self, n: int) -> list[list]:
+        rows = self.cells(n, [code for code, _ in WIJKTEAM_SIGNALS])
+        return rows
+
+    def schulden_cells(self, n: int) -> list[list]:
+        return self.cells(n, CREDITORS)
+
+    # --- registering ---------------------------------------------------------------------------
+    def add(self, case: Case, data: bytes | Callable[[Path], None]):
+        if callable(data):
+            writer = data
+        else:
+            def writer(folder: Path, name=case.file, payload=data):
+                (folder / name).write_bytes(payload)
+        self.items.append(Planned(case, writer))
+
+    def text(self, case: Case, header, rows, sep=";", encoding="utf-8", title=(), newline="\n", bom=False):
+        payload = _delimited(header, rows, sep, title, newline).encode(encoding)
+        if bom:
+            payload = {"utf-8": b"\xef\xbb\xbf", "utf-16-le": b"\xff\xfe"}[encoding] + payload
+        self.add(case, payload)
+
+    def xlsx(self, case: Case, sheets: list[dict]):
+        # built lazily (openpyxl) but from data drawn now, so the plan stays deterministic
+        def writer(folder: Path, name=case.file):
+            (folder / name).write_bytes(_xlsx(sheets))
+        self.add(case, writer)
+
+
+def _dwh_members(b: Builder, rows: list[dict], extra_columns: bool = False) -> list[tuple[str, bytes]]:
+    """signals/locations/categories CSVs of the Signalen data warehouse for the given reports."""
+    cat_ids = {c: i + 1 for i, c in enumerate(CATEGORIES)}
+    sig_head = ["id", "created_at", "location_id", "category_assignment_id"]
+    loc_head = ["id", "buurt_code", "area_code", "lat", "lng"]
+    if extra_columns:
+        sig_head += ["text", "text_extra", "reporter_email", "reporter_phone"]
+        loc_head += ["address_text"]
+    sig_rows, loc_rows = [], []
+    for i, r in enumerate(rows, start=1):
+        s = [r["id"], r["created_at"], 500 + i, cat_ids[r["cat"]]]
+        loc = [500 + i, r["buurt"], "", f"52.{b.rng.randint(700000, 740000)}", f"6.{b.rng.randint(440000, 520000)}"]
+        if extra_columns:
+            s += [r["text"], r.get("text_extra", ""), r["email"], r["phone"]]
+            loc += [r["address"]]
+        sig_rows.append(s)
+        loc_rows.append(loc)
+    cat_rows = [[i, h, s] for (h, s), i in cat_ids.items()]
+    return [("signals.csv", _delimited(sig_head, sig_rows, ",").encode()),
+            ("locations.csv", _delimited(loc_head, loc_rows, ",").encode()),
+            ("categories.csv", _delimited(["id", "main", "sub"], cat_rows, ",").encode())]
+
+
+def _dwh_rows(b: Builder, n: int, stamps: list[str] | None = None) -> list[dict]:
+    rows = []
+    for i in range(n):
+        b.next_id += b.rng.randint(1, 30)
+        d = b.day()
+        created = stamps[i] if stamps else f"{d.isoformat()}T{b.rng.randint(7, 22):02d}:{b.rng.randint(0, 59):02d}:00+01:00"
+        rows.append({"id": str(b.next_id), "created_at": created, "cat": b.rng.choice(CATEGORIES),
+                     "buurt": b.rng.choice(BUURTEN)})
+    return rows
+
+
+def plan(seed: int = SEED) -> list[Planned]:
+    b = Builder(seed)
+    P = b.people
+    M, W, S = MELDINGEN_HEADER, WIJKTEAM_HEADER, SCHULDEN_HEADER
+
+    # ------------------------------------------------------------------ baseline
+    rows = b.reports(20, time=True)
+    b.text(Case("meldingen_baseline.csv", "meldingen", "loaded", rows_read=20, quarantined=0, klass="baseline"), M, rows)
+    rows = b.unique_wijkteam_cells(14)
+    b.xlsx(Case("wijkteam_baseline.xlsx", "wijkteam", "loaded", rows_read=14, quarantined=0, klass="baseline"),
+           [{"title": "Signalen", "rows": [W, *rows]}])
+    rows = b.schulden_cells(16)
+    b.text(Case("schulden_baseline.csv", "schulden", "loaded", rows_read=16, quarantined=0, klass="baseline"), S, rows)
+    dwh = _dwh_rows(b, 15)
+    b.add(Case("meldingen_signalen_baseline.zip", "meldingen", "loaded", rows_read=15, quarantined=0, klass="baseline"),
+          _zip(_dwh_members(b, dwh)))
+
+    # ------------------------------------------------------------------ privacy: unused columns dropped
+    # P1 meldingen csv: Status, Omschrijving (sentences with names/phones/BSNs), Naam melder, E-mail melder, Telefoonnr.
+    secrets = []
+    rows = []
+    notations = ["intl", "dash", "0031", "landline", "plain"]
+    for i, r in enumerate(b.reports(15)):
+        name = P.name()
+        mail = P.email(name)
+        phone = P.phone(notations[i % len(notations)])
+        secrets += [name, mail, phone]
+        if i % 3 == 0:
+            bsn = P.bsn(["plain", "groups", "dots"][i % 3 if i % 2 else (i // 3) % 3])
+            other = P.name()
+            text = f"Bewoner {other} met BSN {bsn} belde: vuilniszakken naast de container, terugbellen op {phone}."
+            secrets += [bsn, other]
+        elif i % 3 == 1:
+            addr = P.address()
+            text = f"Al drie weken ligt er grofvuil voor {addr}; melder {name} wil een terugkoppeling."
+            secrets += [addr]
+        else:
+            text = "Lantaarnpaal brandt niet meer sinds vorige week."
+        rows.append([*r, b.rng.choice(["Gemeld", "In behandeling", "Afgehandeld"]), text, name, mail, phone])
+    b.text(Case("meldingen_privacy_melderkolommen.csv", "meldingen", "loaded", rows_read=15, quarantined=0,
+                secrets=tuple(secrets), klass="privacy-unused-columns"),
+           [*M, "Status", "Omschrijving", "Naam melder", "E-mail melder", "Telefoonnr."], rows)
+
+    # P2 wijkteam xlsx: Cliënt, Woonadres, Geb.datum
+    secrets, rows = [], []
+    for r in b.unique_wijkteam_cells(12):
+        name, addr, born = P.name(), P.address(), P.birth_date()
+        secrets += [name, addr, born]
+        rows.append([*r, name, addr, born])
+    b.xlsx(Case("wijkteam_privacy_clienten.xlsx", "wijkteam", "loaded", rows_read=12, quarantined=0,
+                secrets=tuple(secrets), klass="privacy-unused-columns"),
+           [{"title": "Signalen", "rows": [[*W, "Cliënt", "Woonadres", "Geb.datum"], *rows]}])
+
+    # P3 schulden csv: Naam, BSN, Telefoon
+    secrets, rows = [], []
+    for i, r in enumerate(b.schulden_cells(14)):
+        name, bsn, phone = P.name(), P.bsn(["plain", "groups", "dots"][i % 3]), P.phone(["intl", "dash", "0031"][i % 3])
+        secrets += [name, bsn, phone]
+        rows.append([*r, name, bsn, phone])
+    b.text(Case("schulden_privacy_bsn_kolom.csv", "schulden", "loaded", rows_read=14, quarantined=0,
+                secrets=tuple(secrets), klass="privacy-unused-columns"), [*S, "Naam", "BSN", "Telefoon"], rows, sep=",")
+
+    # P4 meldingen xlsx: Naam melder, E-mail, Telefoonnr., Woonadres, Omschrijving
+    secrets, rows = [], []
+    for i, r in enumerate(b.reports(14)):
+        name = P.name()
+        mail, phone, addr = P.email(name), P.phone(notations[(i + 2) % len(notations)]), P.address()
+        bsn = P.bsn("groups")
+        text = f"Mevrouw {name} (BSN {bsn}) meldt graffiti op de muur naast haar woning."
+        secrets += [name, mail, phone, addr, bsn]
+        rows.append([*r, name, mail, phone, addr, text])
+    b.xlsx(Case("meldingen_privacy_export.xlsx", "meldingen", "loaded", rows_read=14, quarantined=0,
+                secrets=tuple(secrets), klass="privacy-unused-columns"),
+           [{"title": "Export", "rows": [[*M, "Naam melder", "E-mail", "Telefoonnr.", "Woonadres", "Omschrijving"], *rows]}])
+
+    # P5 wijkteam csv: Toelichting free text with phones in every notation and BSNs in groups/dots/sentences
+    secrets, rows = [], []
+    for i, r in enumerate(b.unique_wijkteam_cells(12)):
+        phone = P.phone(notations[i % len(notations)])
+        bsn = P.bsn(["plain", "groups", "dots"][i % 3])
+        name = P.name()
+        secrets += [phone, bsn, name]
+        rows.append([*r, f"Gesprek met {name}, bereikbaar via {phone}; dossier BSN {bsn} doorgezet naar schuldhulp."])
+    b.text(Case("wijkteam_privacy_toelichting.csv", "wijkteam", "loaded", rows_read=12, quarantined=0,
+                secrets=tuple(secrets), klass="privacy-unused-columns"), [*W, "Toelichting"], rows)
+
+    # P6 Signalen DWH zip with the reporter, the text and the address
+    secrets = []
+    dwh = _dwh_rows(b, 14)
+    for i, r in enumerate(dwh):
+        name = P.name()
+        r.update(email=P.email(name), phone=P.phone(notations[i % len(notations)]), address=P.address())
+        bsn = P.bsn("plain")
+        r["text"] = f"Melder {name} (BSN {bsn}) ziet zwerfafval bij {r['address']}"
+        r["text_extra"] = f"Terugbellen: {r['phone']}"
+        secrets += [name, r["email"], r["phone"], r["address"], bsn]
+    b.add(Case("meldingen_signalen_privacy.zip", "meldingen", "loaded", rows_read=14, quarantined=0,
+               secrets=tuple(secrets), klass="privacy-unused-columns"), _zip(_dwh_members(b, dwh, True)))
+
+    # ------------------------------------------------------------------ privacy: a used column, a few rows
+    rows = b.reports(16)
+    a1, a2 = P.address("bis"), P.address("range")
+    rows[2][4], rows[9][4] = a1, a2
+    b.text(Case("meldingen_adres_in_buurtcode.csv", "meldingen", "loaded", rows_read=16, quarantined=2,
+                reason="personal data", secrets=(a1, a2), klass="privacy-used-column-rows"), M, rows)
+
+    rows = b.reports(16)
+    mail, phone = P.email(), P.phone("dash")
+    rows[4][3], rows[11][3] = mail, phone
+    b.text(Case("meldingen_contact_in_subcategorie.csv", "meldingen", "loaded", rows_read=16, quarantined=2,
+                reason="personal data", secrets=(mail, phone), klass="privacy-used-column-rows"), M, rows)
+
+    rows = b.reports(16)
+    s1, s2 = P.bsn("plain"), P.bsn("groups")
+    rows[1][0], rows[12][0] = s1, s2
+    b.text(Case("meldingen_bsn_in_meldingnummer.csv", "meldingen", "loaded", rows_read=16, quarantined=2,
+                reason="personal data", secrets=(s1, s2), klass="privacy-used-column-rows"), M, rows)
+
+    rows = b.reports(16)
+    name = P.name()
+    rows[6][4] = name
+    b.text(Case("meldingen_naam_in_buurtcode.csv", "meldingen", "loaded", rows_read=16, quarantined=1,
+                reason="personal data", secrets=(name,), klass="privacy-used-column-rows"), M, rows)
+
+    rows = b.unique_wijkteam_cells(14)
+    mail, addr = P.email(), P.address("letter")
+    rows[3][2], rows[8][0] = mail, addr
+    b.text(Case("wijkteam_persoon_in_cellen.csv", "wijkteam", "loaded", rows_read=14, quarantined=2,
+                reason="personal data", secrets=(mail, addr), klass="privacy-used-column-rows"), W, rows)
+
+    rows = b.schulden_cells(14)
+    phone, bsn = P.phone("intl"), P.bsn("groups")
+    rows[5][2], rows[10][0] = phone, bsn
+    b.text(Case("schulden_persoon_in_cellen.csv", "schulden", "loaded", rows_read=14, quarantined=2,
+                reason="personal data", secrets=(phone, bsn), klass="privacy-used-column-rows"), S, rows)
+
+    # ------------------------------------------------------------------ privacy: a used column, most rows
+    rows = b.reports(14)
+    addrs = [P.address() for _ in range(11)]
+    for r, a in zip(rows, addrs):
+        r[4] = a
+    b.text(Case("meldingen_adressen_als_buurtcode.csv", "meldingen", "refused", message="personal data|buurtcode",
+                secrets=tuple(addrs), klass="privacy-used-column-most"), M, rows)
+
+    rows = b.unique_wijkteam_cells(12)
+    mails = [P.email() for _ in range(10)]
+    for r, m in zip(rows, mails):
+        r[2] = m
+    b.text(Case("wijkteam_emails_als_signaal.csv", "wijkteam", "refused", message="personal data|signaal",
+                secrets=tuple(mails), klass="privacy-used-column-most"), W, rows)
+
+    rows = b.schulden_cells(12)
+    phones = [P.phone(notations[i % len(notations)]) for i in range(10)]
+    for r, p in zip(rows, phones):
+        r[0] = p
+    b.xlsx(Case("schulden_telefoon_als_buurtcode.xlsx", "schulden", "refused", message="personal data|buurtcode",
+                secrets=tuple(phones), klass="privacy-used-column-most"), [{"title": "Blad1", "rows": [S, *rows]}])
+
+    # ------------------------------------------------------------------ privacy: header-less, e-mail in the first row
+    rows = b.reports(12)
+    mails = [P.email() for _ in rows]
+    rows = [[*r, m] for r, m in zip(rows, mails)]
+    b.text(Case("meldingen_zonder_kop.csv", "meldingen", "refused", message="missing",
+                secrets=tuple(mails), klass="privacy-headerless"), None, rows)
+
+    rows = b.unique_wijkteam_cells(10)
+    mails = [P.email() for _ in rows]
+    rows = [[m, *r] for r, m in zip(rows, mails)]
+    b.xlsx(Case("wijkteam_zonder_kop.xlsx", "wijkteam", "refused", message="missing",
+                secrets=tuple(mails), klass="privacy-headerless"), [{"title": "Blad1", "rows": rows}])
+
+    # ------------------------------------------------------------------ privacy: other / hidden sheets
+    contacts, secrets = [["Naam", "E-mail", "Telefoon", "BSN"]], []
+    for i in range(8):
+        name = P.name()
+        row = [name, P.email(name), P.phone(notations[i % len(notations)]), P.bsn(["plain", "dots"][i % 2])]
+        contacts.append(row)
+        secrets += row
+    rows = b.unique_wijkteam_cells(12)
+    b.xlsx(Case("wijkteam_verborgen_blad.xlsx", "wijkteam", "loaded", rows_read=12, quarantined=0,
+                secrets=tuple(secrets), klass="privacy-other-sheet"),
+           [{"title": "Signalen", "rows": [W, *rows]}, {"title": "Contacten", "rows": contacts, "state": "hidden"}])
+
+    clients, secrets = [["Cliënt", "Woonadres", "Geb.datum", "BSN"]], []
+    for i in range(8):
+        row = [P.name(), P.address(), P.birth_date(), P.bsn("groups")]
+        clients.append(row)
+        secrets += row
+    rows = b.schulden_cells(12)
+    b.xlsx(Case("schulden_clientenblad.xlsx", "schulden", "loaded", rows_read=12, quarantined=0,
+                secrets=tuple(secrets), klass="privacy-other-sheet"),
+           [{"title": "Vroegsignalen", "rows": [S, *rows]}, {"title": "Cliënten", "rows": clients}])
+
+    melders, secrets = [["Meldingnummer", "Naam melder", "E-mail", "Telefoonnr."]], []
+    rows = b.reports(12)
+    for i, r in enumerate(rows):
+        name = P.name()
+        row = [r[0], name, P.email(name), P.phone(notations[(i + 1) % len(notations)])]
+        melders.append(row)
+        secrets += row[1:]
+    b.xlsx(Case("meldingen_verborgen_melders.xlsx", "meldingen", "loaded", rows_read=12, quarantined=0,
+                secrets=tuple(secrets), klass="privacy-other-sheet"),
+           [{"title": "Melders", "rows": melders, "state": "hidden"}, {"title": "Meldingen", "rows": [M, *rows]}])
+
+    # ------------------------------------------------------------------ layout
+    rows = b.unique_wijkteam_cells(12)
+    b.xlsx(Case("wijkteam_titelregels.xlsx", "wijkteam", "loaded", rows_read=12, quarantined=0, klass="layout-title-rows"),
+           [{"title": "Rapport", "rows": [["Signalen wijkteams gemeente Hoogeveen"], ["Periode: 2022 t/m oktober 2026"],
+                                         [], W, *rows]}])
+    rows = b.schulden_cells(12)
+    b.text(Case("schulden_titelregels.csv", "schulden", "loaded", rows_read=12, quarantined=0, klass="layout-title-rows"),
+           S, rows, title=["Vroegsignalering schulden Hoogeveen", "Aangemaakt op 20-11-2026", ""])
+
+    rows = b.unique_wijkteam_cells(12)
+    b.xlsx(Case("wijkteam_tweede_blad.xlsx", "wijkteam", "loaded", rows_read=12, quarantined=0, klass="layout-second-sheet"),
+           [{"title": "Toelichting", "rows": [["Dit bestand bevat de signalen per buurt en maand."], ["Zie tabblad Data."]]},
+            {"title": "Data", "rows": [W, *rows]}])
+
+    b.xlsx(Case("wijkteam_geen_datablad.xlsx", "wijkteam", "refused", message="sheet", klass="layout-no-sheet"),
+           [{"title": "Toelichting", "rows": [["Deze maand geen export beschikbaar."]]},
+            {"title": "Overzicht", "rows": [["Wijk", "Totaal"], ["Centrum", 12], ["Noord", 7]]}])
+
+    merged = []
+    groups = b.rng.sample(BUURTEN, 4)
+    for g, buurt in enumerate(groups):
+        d = b.day(date(2023, 1, 1), date(2026, 9, 1))
+        for k, (code, _) in enumerate(WIJKTEAM_SIGNALS[:3]):
+            merged.append([buurt if k == 0 else None, f"{d.year}-{d.month:02d}", code, b.rng.randint(0, 20)])
+    b.xlsx(Case("wijkteam_samengevoegde_cellen.xlsx", "wijkteam", "loaded", rows_read=12, quarantined=0,
+                klass="layout-merged-cells"),
+           [{"title": "Signalen", "rows": [W, *merged], "merges": [f"A{2 + 3 * g}:A{4 + 3 * g}" for g in range(4)]}])
+
+    rows = b.reports(14, time=True)
+    b.text(Case("meldingen_unicode_tekst.txt", "meldingen", "loaded", rows_read=14, quarantined=0, klass="layout-utf16"),
+           [*M, "Status"], [[*r, "Afgehandeld – geïnformeerd"] for r in rows], sep="\t", encoding="utf-16-le",
+           newline="\r\n", bom=True)
+
+    rows = b.reports(14)
+    b.text(Case("meldingen_windows1252.csv", "meldingen", "loaded", rows_read=14, quarantined=0, klass="layout-cp1252"),
+           [*M, "Status", "Behandelaar"],
+           [[*r, b.rng.choice(["Afgehandeld – bewoner geïnformeerd", "In behandeling (één week)", "Gemeld"]),
+             b.rng.choice(["Team Openbare Ruimte – Hollandscheveld", "Beheer & Onderhoud – Noordoost", "Café-overleg"])]
+            for r in rows], encoding="cp1252")
+
+    # ------------------------------------------------------------------ dates
+    def dated(n: int, fmt: Callable[[date], str]) -> list[list[str]]:
+        rows = b.reports(n)
+        for r in rows:
+            r[1] = fmt(b.day())
+        return rows
+
+    b.text(Case("meldingen_maandnamen.csv", "meldingen", "loaded", rows_read=12, quarantined=0, klass="dates-month-names"),
+           M, dated(12, lambda d: f"{d.day} {MONTHS_NL[d.month - 1]} {d.year}") [:-1] + [["SIG-1", "6 december 2021",
+                                                                                          *CATEGORIES[0], BUURTEN[0]]])
+    b.text(Case("meldingen_dagnamen.csv", "meldingen", "loaded", rows_read=12, quarantined=0, klass="dates-month-names"),
+           M, dated(11, lambda d: f"{DAYS_ABBR[d.weekday()]} {d.day} {MONTHS_ABBR[d.month - 1]} {d.year}")
+           + [["SIG-2", "ma 6 dec. 2021", *CATEGORIES[1], BUURTEN[1]]])
+    b.text(Case("meldingen_acht_cijfers.csv", "meldingen", "loaded", rows_read=12, quarantined=0, klass="dates-8-digits"),
+           M, dated(11, lambda d: d.strftime("%d%m%Y")) + [["SIG-3", "06122021", *CATEGORIES[2], BUURTEN[2]]])
+    stamps = ["2026-03-29T01:30:00+01:00", "2026-03-29T03:30:00+02:00", "2026-03-29T01:59:59+01:00",
+              "2026-03-29T03:00:00+02:00", "2025-10-26T02:30:00+02:00", "2025-10-26T02:30:00+01:00",
+              "2024-07-01T12:00:00+02:00", "2023-01-15T08:00:00+01:00", "2026-11-20T09:15:00Z",
+              "2026-05-04T10:11:12.123456+02:00", "2022-12-31T23:30:00+01:00", "2026-03-28T23:59:00+01:00"]
+    b.add(Case("meldingen_signalen_zomertijd.zip", "meldingen", "loaded", rows_read=12, quarantined=0,
+               klass="dates-utc-offsets"), _zip(_dwh_members(b, _dwh_rows(b, 12, stamps))))
+    rows = b.reports(12)
+    rows[5][1] = "01-02-03"
+    b.text(Case("meldingen_tweecijferig_jaar.csv", "meldingen", "loaded", rows_read=12, quarantined=1, reason="date",
+                klass="dates-ambiguous"), M, rows)
+
+    # ------------------------------------------------------------------ counts
+    rows = b.unique_wijkteam_cells(14)
+    for r, v in zip(rows[1::3], ["inf", "NaN", "1e20", "veel", "-1"]):
+        r[3] = v
+    b.text(Case("wijkteam_rare_aantallen.csv", "wijkteam", "loaded", rows_read=14, quarantined=5,
+                klass="counts-not-a-count"), W, rows)
+    rows = b.schulden_cells(12)
+    for r, v in zip(rows[::3], ["3000000000", "2,5", "inf", "-1"]):
+        r[3] = v
+    b.text(Case("schulden_rare_aantallen.csv", "schulden", "loaded", rows_read=12, quarantined=4,
+                klass="counts-not-a-count"), S, rows)
+    rows = b.unique_wijkteam_cells(12)
+    rows[4][3] = 250000
+    b.xlsx(Case("wijkteam_onwaarschijnlijk.xlsx", "wijkteam", "loaded", rows_read=12, quarantined=1, reason="implausibl",
+                klass="counts-implausible"), [{"title": "Signalen", "rows": [W, *rows]}])
+    rows = b.schulden_cells(12)
+    rows[7][3] = "250000"
+    b.text(Case("schulden_onwaarschijnlijk.csv", "schulden", "loaded", rows_read=12, quarantined=1, reason="implausibl",
+                klass="counts-implausible"), S, rows)
+
+    # ------------------------------------------------------------------ files
+    pdf = (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+           b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n3 0 obj\n<< /Length 44 >>\nstream\n"
+           + bytes(b.rng.randrange(256) for _ in range(200)) + b"\nendstream\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n")
+    b.add(Case("wijkteam_rapport.csv", "wijkteam", "refused", message="pdf", klass="file-pdf"), pdf)
+    b.add(Case("schulden_leeg.xlsx", "schulden", "refused", message="empty", klass="file-empty"), b"")
+    rows = b.unique_wijkteam_cells(12)
+    b.text(Case("wijkteam_csv_met_xlsx_naam.xlsx", "wijkteam", "loaded", rows_read=12, quarantined=0,
+                klass="file-wrong-extension"), W, rows)
+    rows = b.schulden_cells(12)
+    b.xlsx(Case("schulden_xlsx_met_csv_naam.csv", "schulden", "loaded", rows_read=12, quarantined=0,
+                klass="file-wrong-extension"), [{"title": "Blad1", "rows": [S, *rows]}])
+    b.add(Case("meldingen_willekeurig.csv", "meldingen", "refused", message="binary", klass="file-binary"),
+          bytes(b.rng.randrange(256) for _ in range(4096)))
+    ole = bytes.fromhex("D0CF11E0A1B11AE1") + bytes(b.rng.randrange(256) for _ in range(4088))
+    b.add(Case("wijkteam_oud_formaat.xls", "wijkteam", "refused", message="xls", klass="file-xls"), ole)
+    b.add(Case("schulden_oud_formaat.xlsx", "schulden", "refused", message="xls", klass="file-xls"), ole[:3000])
+
+    # ------------------------------------------------------------------ archives
+    members = _dwh_members(b, _dwh_rows(b, 5))
+    header = members[0][1].split(b"\n", 1)[0] + b"\n"
+
+    def write_bomb(folder: Path, name="meldingen_signalen_bom.zip", others=members[1:], header=header):
+        (folder / name).write_bytes(_bomb_zip(header, BOMB_MIB, list(others)))
+    b.add(Case("meldingen_signalen_bom.zip", "meldingen", "refused", message="inflate", klass="archive-bomb"), write_bomb)
+
+    evil_name = P.name()
+    evil = f"naam;adres\n{evil_name};Hoofdstraat 1\n".encode()
+    rel = f"../../evil_{b.token}.csv"
+    b.add(Case("meldingen_signalen_pad_omhoog.zip", "meldingen", "refused", secrets=(evil_name,), escapes=(rel,),
+               klass="archive-traversal"), _zip(_dwh_members(b, _dwh_rows(b, 8)) + [(rel, evil)]))
+    evil_name = P.name()
+    evil = f"naam;adres\n{evil_name};Hoofdstraat 2\n".encode()
+    absolute = f"/tmp/wijkradar_evil_{b.token}.csv"
+    b.add(Case("meldingen_signalen_absoluut_pad.zip", "meldingen", "refused", secrets=(evil_name,), escapes=(absolute,),
+               klass="archive-traversal"), _zip(_dwh_members(b, _dwh_rows(b, 8)) + [(absolute, evil)]))
+    b.add(Case("meldingen_signalen_symlink.zip", "meldingen", "refused", secrets=tuple(_passwd_lines()),
+               klass="archive-symlink"),
+          _zip(_dwh_members(b, _dwh_rows(b, 8)) + [("statuses.csv", b"/etc/passwd", 0o120777 << 16)]))
+
+    dump = _dwh_members(b, _dwh_rows(b, 8))
+
+    def write_dump(folder: Path, name="meldingen_signalen_dump_symlink", dump=dump):
+        d = folder / name
+        d.mkdir()
+        for member, data in dump:
+            if member != "signals.csv":
+                (d / member).write_bytes(data)
+        os.symlink("/etc/passwd", d / "signals.csv")
+    b.add(Case("meldingen_signalen_dump_symlink", "meldingen", "refused", message="symbolic link",
+               secrets=tuple(_passwd_lines()), klass="dump-folder-symlink"), write_dump)
+
+    # ------------------------------------------------------------------ hostile content
+    rows = b.reports(14)
+    for r, v in zip(rows[2::4], ['=HYPERLINK("http://evil","x")', "+cmd|'/c calc'!A0", "@SUM(1)"]):
+        r[4] = v
+    b.text(Case("meldingen_formules.csv", "meldingen", "loaded", rows_read=14, quarantined=3, reason="buurtcode",
+                klass="hostile-formula"), M, rows)
+    rows = b.unique_wijkteam_cells(12)
+    rows[2][0] = '=HYPERLINK("http://evil","klik")'
+    rows[7][0] = "=1+1"
+    b.xlsx(Case("wijkteam_formules.xlsx", "wijkteam", "loaded", rows_read=12, quarantined=2, reason="buurtcode",
+                klass="hostile-formula"), [{"title": "Signalen", "rows": [W, *rows]}])
+    rows = b.reports(14)
+    for r, v in zip(rows[3::5], ["<svg/onload=alert(1)>", "<script>alert(1)</script>", '"><img src=x onerror=alert(1)>']):
+        r[3] = v
+    b.text(Case("meldingen_html.csv", "meldingen", "loaded", rows_read=14, quarantined=3, reason="categor",
+                klass="hostile-markup"), M, rows)
+
+    rows = b.reports(14)
+    for r, v in zip(rows[4::6], ["<script>alert(1)</script>", "<svg/onload=alert(1)>"]):
+        r[4] = v
+    b.text(Case("meldingen_html_buurtcode.csv", "meldingen", "loaded", rows_read=14, quarantined=2, reason="buurtcode",
+                klass="hostile-markup"), M, rows)
+
+    # ------------------------------------------------------------------ deliveries
+    rows = b.reports(18)
+    payload = _delimited(M, rows).encode()
+    dup = Case("meldingen_week47.csv", "meldingen", "loaded", rows_read=18, quarantined=0, klass="delivery-duplicate",
+               again="meldingen_week47_nogmaals.csv")
+
+    def write_dup(folder: Path, payload=payload, dup=dup):
+        (folder / dup.file).write_bytes(payload)
+        (folder / dup.again).write_bytes(payload)
+    b.add(dup, write_dup)
+    return b.items
+
+
+def _passwd_lines() -> list[str]:
+    """Lines of /etc/passwd that must never be copied into wijkradar (the symlink targets)."""
+    try:
+        lines = Path("/etc/passwd").read_text(errors="replace").splitlines()
+    except OSError:
+        return []
+    return [ln for ln in lines if len(ln) >= 20][:5]
+
+
+def cases(seed: int = SEED) -> list[Case]:
+    return [p.case for p in plan(seed)]
+
+
+def write_corpus(folder: Path, seed: int = SEED) -> list[Case]:
+    """Write every file of the corpus into ``folder`` and return its cases."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    items = plan(seed)
+    for p in items:
+        p.write(folder)
+    return [p.case for p in items]
