@@ -6,7 +6,10 @@ loads it into a fresh warehouse in a subprocess with Great Expectations already 
 import is reported apart), and reports seconds and CPU seconds per stage and peak memory. Then it
 times a small file (10 rows) end to end through the CLI (`wijkradar ingest`), as an analyst runs it.
 
-Usage: .venv/bin/python benchmarks/ingest.py [--rows 1000000] [--repeat 3]
+With ``--before REV`` the same file and the same small file are also loaded by the code of an earlier
+commit (checked out in a temporary git worktree, run with this venv), for a before/after table.
+
+Usage: .venv/bin/python benchmarks/ingest.py [--rows 1000000] [--repeat 3] [--before b6058eb]
 """
 from __future__ import annotations
 
@@ -72,15 +75,39 @@ def child(path: str, home: str) -> None:
                       "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
 
-def small_file_cli(tmp: Path) -> float:
+def child_before(code: str, path: str, home: str) -> None:
+    """The 1M-row load by the code in ``code`` (an earlier commit): whole ``ingest_file``, after a warm-up."""
+    sys.path.insert(0, code)
+    import great_expectations  # noqa: F401
+
+    from pipelines import ingest as ingest_mod
+    from pipelines import reference
+    from pipelines.paths import resolve_home
+    from pipelines.warehouse import connect
+
+    h = resolve_home(home)
+    ref = reference.Reference()
+    with connect(h.warehouse) as con:
+        reference.sync(con, ref)
+        ingest_mod.ingest_file(con, Path(path).with_name("meldingen_warmup.csv"), "meldingen", ref, h.archive,
+                               today=pd.Timestamp("2026-11-26"))
+        cpu0, t0 = time.process_time(), time.perf_counter()
+        result = ingest_mod.ingest_file(con, Path(path), "meldingen", ref, h.archive, today=pd.Timestamp("2026-11-26"))
+        wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    print(json.dumps({"rows": result.rows_read, "wall": wall, "cpu": cpu}))
+
+
+def small_file_cli(tmp: Path, code: Path = HERE.parent) -> float:
     """Wall seconds of `wijkradar ingest` of a 10-row file in a fresh working folder (a new process)."""
     small = tmp / "meldingen_klein.csv"
-    make_export(small, 10, seed=5)
+    if not small.exists():
+        make_export(small, 10, seed=5)
     home = tmp / f"home-small-{time.monotonic_ns()}"
     t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "pipelines.cli", "--home", str(home), "ingest", "--source",
+    proc = subprocess.run([sys.executable, "-c", f"import sys; sys.path.insert(0, {str(code)!r}); "
+                           "from pipelines.cli import main; main()", "--home", str(home), "ingest", "--source",
                            "meldingen", str(small), "--today", "2026-11-26"], capture_output=True, text=True,
-                          cwd=HERE.parent)
+                          cwd=code)
     if proc.returncode != 0:
         raise SystemExit(proc.stdout[-2000:] + proc.stderr[-2000:])
     return time.perf_counter() - t0
@@ -90,6 +117,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--before", help="an earlier commit to measure on the same files (git worktree)")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="wijkradar-ingest-bench-"))
     path = tmp / "meldingen_export.csv"
@@ -106,6 +134,33 @@ def main() -> None:
         runs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
         print(f"run {i + 1}: {runs[-1]['wall']:.2f} s wall, {runs[-1]['cpu']:.2f} s CPU", flush=True)
     small = sorted(small_file_cli(tmp) for _ in range(args.repeat))
+    before_lines = []
+    if args.before:
+        code = tmp / "before"
+        subprocess.run(["git", "worktree", "add", "--detach", str(code), args.before], cwd=HERE.parent, check=True,
+                       capture_output=True)
+        try:
+            walls_b = []
+            for i in range(args.repeat):
+                proc = subprocess.run([sys.executable, __file__, "--child-before", str(code), str(path),
+                                       str(tmp / f"home-before{i}")], capture_output=True, text=True)
+                if proc.returncode != 0:
+                    raise SystemExit(proc.stderr[-3000:])
+                walls_b.append(json.loads(proc.stdout.strip().splitlines()[-1])["wall"])
+                print(f"before, run {i + 1}: {walls_b[-1]:.2f} s wall", flush=True)
+            small_b = sorted(small_file_cli(tmp, code) for _ in range(args.repeat))
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(code)], cwd=HERE.parent, capture_output=True)
+        walls_b.sort()
+        before_lines = ["", f"Before and after, same files, same machine, {args.repeat} runs each (median, min-max):", "",
+                        "| | before (" + args.before + ") | after |", "|---|---|---|",
+                        f"| 1,000,000 rows: read + validate + load | {walls_b[len(walls_b) // 2]:.1f} s "
+                        f"({walls_b[0]:.1f}-{walls_b[-1]:.1f}) | {sorted(r['wall'] for r in runs)[len(runs) // 2]:.1f} s "
+                        f"({min(r['wall'] for r in runs):.1f}-{max(r['wall'] for r in runs):.1f}) |",
+                        f"| 10-row file, `wijkradar ingest` end to end | {small_b[len(small_b) // 2]:.1f} s "
+                        f"({small_b[0]:.1f}-{small_b[-1]:.1f}) | {small[len(small) // 2]:.1f} s ({small[0]:.1f}-{small[-1]:.1f}) |",
+                        "", "The earlier code did not scan values for personal data beyond 5,000 per column and kept "
+                        "no ledger; the after figures include both."]
     sys.path.insert(0, str(HERE))
     from report import markdown_table, publish
 
@@ -122,11 +177,13 @@ def main() -> None:
         f"{walls[len(walls) // 2]:.2f} s, max {walls[-1]:.2f} s), {best['cpu']:.2f} s CPU in the best run",
         f"- a 10-row file end to end (`wijkradar ingest`, a new process, fresh working folder): min {small[0]:.1f} s, "
         f"median {small[len(small) // 2]:.1f} s, max {small[-1]:.1f} s", "",
-        "Stages of the best run:", "", markdown_table(stages)]))
+        *before_lines, "", "Stages of the best run:", "", markdown_table(stages)]))
 
 
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "--child":
         child(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) == 5 and sys.argv[1] == "--child-before":
+        child_before(sys.argv[2], sys.argv[3], sys.argv[4])
     else:
         main()
