@@ -97,7 +97,9 @@ def negative_binomial(rng: np.random.Generator, mu: np.ndarray, phi: float) -> n
     """Counts with mean ``mu`` and variance ``phi * mu`` (Poisson where ``phi`` <= 1)."""
     if phi <= 1.0:
         return rng.poisson(mu)
-    return rng.negative_binomial(mu / (phi - 1.0), 1.0 / phi)
+    zero = np.asarray(mu) <= 0                     # an area without inhabitants: always 0
+    draws = rng.negative_binomial(np.where(zero, 1e-12, mu) / (phi - 1.0), 1.0 / phi)
+    return np.where(zero, 0, draws) if zero.any() else draws
 
 
 def count_distribution(mu: np.ndarray, phi: float):

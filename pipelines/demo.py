@@ -44,6 +44,8 @@ def demo_counts(ref: Reference, end: pd.Timestamp = DEMO_END, years: int = 5, se
     buurten = ref.buurten[["area_code", "population"]].astype({"population": float})
     if areas is not None:
         buurten = buurten[buurten["area_code"].isin(areas)].reset_index(drop=True)
+    buurten["population"] = buurten["population"].fillna(0.0)      # CBS leaves small or zero counts empty
+    events = events[events["area_code"].isin(buurten["area_code"])]  # the demo's events are Hoogeveen's
     # the last complete month before the end of the weekly data
     month_end = (end.to_period("M").start_time - pd.Timedelta(days=1)) if end.day < end.days_in_month else end
     signals = rates.merge(ref.catalogue[["signal", "frequency", "label_nl"]], on="signal")

@@ -2,8 +2,9 @@
 
 The folder holds ``warehouse.duckdb``, ``inbox/``, ``archive/``, ``exports/`` and ``reports/``.
 It defaults to the repository's ``data/``; tests and users run independent instances by
-pointing ``WIJKRADAR_HOME`` (or ``wijkradar --home``) elsewhere. Reference data is versioned
-with the code and always read from the repository's ``data/reference/``.
+pointing ``WIJKRADAR_HOME`` (or ``wijkradar --home``) elsewhere. A folder's reference data (its
+municipality profile, ``wijkradar init``) is ``<home>/reference/``; without one, the repository's
+``data/reference/`` (the Hoogeveen demo profile) is used.
 """
 from __future__ import annotations
 
@@ -40,6 +41,12 @@ class Home:
     def docs(self) -> Path:
         """Great Expectations data docs (open ``docs/index.html`` in a browser; works offline)."""
         return self.root / "docs"
+
+    @property
+    def reference_dir(self) -> Path:
+        """The folder's profile (``wijkradar init``), else the demo profile of the repository."""
+        own = self.root / "reference"
+        return own if (own / "gebiedsindeling_2024.csv").exists() else REFERENCE_DIR
 
     @property
     def reports(self) -> Path:

@@ -44,7 +44,7 @@ class Reference:
     @cached_property
     def areas(self) -> pd.DataFrame:
         """Gemeente, wijken and buurten with kind, wijkteam and population (one row per area)."""
-        div = self._read("gebiedsindeling_gm0118_2024.csv")
+        div = self._read("gebiedsindeling_2024.csv")
         teams = self._read("buurt_indeling.csv")
         known_teams = set(self.wijkteams["wijkteam"])
         dup = teams[teams["buurt_code"].duplicated()]["buurt_code"].tolist()
@@ -59,10 +59,17 @@ class Reference:
         if missing or extra:
             raise ReferenceError(
                 f"buurt_indeling.csv does not match the 2024 division: missing {missing}, unknown {extra}; "
-                "give every buurt of gebiedsindeling_gm0118_2024.csv exactly one row"
+                "give every buurt of gebiedsindeling_2024.csv exactly one row"
             )
+        empty = sorted(known_teams - set(teams["wijkteam"]))
+        if empty:
+            raise ReferenceError(f"wijkteams.csv has team(s) {empty} without buurten; give them buurten in "
+                                 "buurt_indeling.csv or remove them from wijkteams.csv")
         out = div.merge(teams, how="left", left_on="code", right_on="buurt_code")
-        gm = div.loc[div["niveau"] == "gemeente", "code"].iloc[0]
+        if "gemeente_code" in div.columns and div["gemeente_code"].ne("").all():
+            gm = out["gemeente_code"]
+        else:                                     # a profile of one municipality without the column
+            gm = div.loc[div["niveau"] == "gemeente", "code"].iloc[0]
         pop = pd.to_numeric(out["aantal_inwoners_2024"], errors="coerce").astype("Int64")
         return pd.DataFrame(
             {
@@ -76,6 +83,16 @@ class Reference:
                 "population": pop,
             }
         )
+
+    @classmethod
+    def for_home(cls, home) -> "Reference":
+        """The profile of a working folder: ``<home>/reference/`` when it holds one, else the demo profile."""
+        return cls(home.reference_dir)
+
+    @property
+    def gemeenten(self) -> list[str]:
+        """The municipality codes of the profile."""
+        return sorted(self.areas.loc[self.areas["level"] == "gemeente", "area_code"])
 
     @property
     def buurten(self) -> pd.DataFrame:

@@ -4,7 +4,7 @@
 returns one :class:`Case` per file; ``plan(seed)`` returns the same cases without writing (used to
 parametrise tests at collection time). Files use the REAL layouts (meldingen export, wijkteam and
 schulden count tables, the Signalen data-warehouse zip/folder), real Hoogeveen buurt codes
-(``data/reference/gebiedsindeling_gm0118_2024.csv``), mapped categories and dates before 2026-11-26.
+(``data/reference/gebiedsindeling_2024.csv``), mapped categories and dates before 2026-11-26.
 Personal values are drawn from a seeded generator (names, e-mails, phone numbers in several
 notations, BSNs that pass the 11-test in several notations, street + house number, birth dates).
 
@@ -103,7 +103,7 @@ class Case:
 # ----------------------------------------------------------------------------- reference data
 
 def _reference():
-    with open(REFERENCE_DIR / "gebiedsindeling_gm0118_2024.csv", encoding="utf-8") as f:
+    with open(REFERENCE_DIR / "gebiedsindeling_2024.csv", encoding="utf-8") as f:
         buurten = [r["code"] for r in csv.DictReader(f) if r["niveau"] == "buurt"]
     with open(REFERENCE_DIR / "meldingen_categorieen.csv", encoding="utf-8") as f:
         cats = [(r["hoofdcategorie"], r["subcategorie"]) for r in csv.DictReader(f)]

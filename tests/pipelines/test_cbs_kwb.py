@@ -80,7 +80,7 @@ def test_yearly_cbs_flow_runs_in_prefect(home, prefect_harness):
 
     entities, _ = kwb_entities()
     with Service(entities) as svc:
-        loaded = yearly_cbs(home=str(home.root), base_url=svc.base, years=[2024])
+        [loaded] = yearly_cbs(home=str(home.root), base_url=svc.base, years=[2024])
     assert loaded.rows_read == loaded.rows_accepted + loaded.rows_quarantined > 0
     with connect(home.warehouse) as con:
         assert con.execute("SELECT count(DISTINCT area_code) FROM core.area_stats WHERE year = 2024").fetchone()[0] == 62

@@ -1,0 +1,200 @@
+"""Municipality profiles: the reference data of a working folder, written from the national CBS 2024 files.
+
+``wijkradar init --gemeente GM0363`` (several codes, or ``--provincie PV22``) writes ``<home>/reference/``:
+the 2024 division (buurten, wijken, names, inhabitants) from ``data/national/`` (CBS 85984NED via the
+compilation described in its SOURCE.md), neighbouring buurten computed from the generalised CBS/PDOK
+outlines (within each municipality: the outlines of different municipalities are drawn in different
+frames, so neighbours across a municipal border are not computed), default wijkteams (one per wijk,
+an editable CSV), and editable copies of the signal catalogue, category and crime-type mappings and
+list settings. The repository's ``data/reference/`` is the demo profile: Hoogeveen with its five
+hand-made wijkteams.
+"""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from pipelines.paths import REFERENCE_DIR, REPO_ROOT
+
+NATIONAL_DIR = REPO_ROOT / "data" / "national"
+REGIONS = NATIONAL_DIR / "regios_kwb2024_misdrijven2021_2024.csv.gz"
+OUTLINES = NATIONAL_DIR / "buurtvlakken-svg-2024"
+#: Files copied as they are from the demo profile (signals, mappings, settings).
+SHARED_FILES = ("signalen.csv", "meldingen_categorieen.csv", "politie_soorten.csv", "lijst_instellingen.csv")
+#: Outlines closer than this (SVG units, about 25-60 m) touch: the buurten are neighbours.
+TOUCH = 1.5
+
+
+class ProfileError(ValueError):
+    """A profile cannot be made; the message says why and what to give instead."""
+
+
+@dataclass(frozen=True)
+class ProfileSummary:
+    folder: Path
+    gemeenten: list[str]
+    buurten: int
+    wijken: int
+    teams: int
+    neighbour_pairs: int
+
+    def describe(self) -> str:
+        return (f"profile written to {self.folder}: {len(self.gemeenten)} gemeente(n), {self.wijken} wijken, "
+                f"{self.buurten} buurten, {self.teams} wijkteams (one per wijk; edit wijkteams.csv and "
+                f"buurt_indeling.csv to combine them), {self.neighbour_pairs} pairs of neighbouring buurten")
+
+
+def national_regions() -> pd.DataFrame:
+    return pd.read_csv(REGIONS, dtype=str, keep_default_na=False)
+
+
+def select_regions(regions: pd.DataFrame, gemeenten: list[str] = (), provincie: str | None = None) -> pd.DataFrame:
+    """The rows (gemeenten, wijken, buurten) of the chosen municipalities or province."""
+    codes = [c.strip().upper() for c in gemeenten if c.strip()]
+    codes = [c if c.startswith("GM") else f"GM{int(c):04d}" if c.isdigit() else c for c in codes]
+    known = set(regions.loc[regions["regio_type"] == "gemeente", "code"])
+    if provincie:
+        prov = provincie.strip().upper()
+        chosen = sorted(set(regions.loc[regions["provincie_code"] == prov, "gemeente_code"]) & known)
+        if not chosen:
+            provs = sorted(set(regions["provincie_code"]) - {""})
+            raise ProfileError(f"unknown province {provincie!r}; use a CBS code such as {', '.join(provs[:4])}, ...")
+        codes = sorted(set(codes) | set(chosen))
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise ProfileError(f"unknown municipality code(s) {unknown} in the CBS 2024 division; use codes such as "
+                           "GM0363 (Amsterdam) or GM0118 (Hoogeveen)")
+    if not codes:
+        raise ProfileError("give --gemeente (one or more GM codes) or --provincie (a PV code)")
+    return regions[regions["gemeente_code"].isin(codes) | regions["code"].isin(codes)].reset_index(drop=True)
+
+
+def slug(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "wijk"
+
+
+def division(rows: pd.DataFrame) -> pd.DataFrame:
+    """The ``gebiedsindeling_2024.csv`` of a profile (same columns as the demo profile, plus gemeente_code)."""
+    buurt = rows["regio_type"] == "buurt"
+    wijk_code = np.where(buurt, "WK" + rows["code"].str.slice(2, 8), np.where(rows["regio_type"] == "wijk",
+                                                                              rows["code"], ""))
+    wijk_names = dict(zip(rows.loc[rows["regio_type"] == "wijk", "code"], rows.loc[rows["regio_type"] == "wijk", "naam"]))
+    return pd.DataFrame({
+        "niveau": rows["regio_type"], "code": rows["code"], "naam": rows["naam"], "wijk_code": wijk_code,
+        "wijk_naam": [wijk_names.get(w, "") if t == "buurt" else "" for w, t in zip(wijk_code, rows["regio_type"])],
+        "aantal_inwoners_2024": rows["kwb2024_inwoners"], "in_85984NED": "ja",
+        "gemeente_code": np.where(rows["regio_type"] == "gemeente", rows["code"], rows["gemeente_code"]),
+    }).sort_values(["gemeente_code", "niveau", "code"], key=lambda s: s.map({"gemeente": 0, "wijk": 1, "buurt": 2})
+                   if s.name == "niveau" else s).reset_index(drop=True)
+
+
+def default_teams(rows: pd.DataFrame, div: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One wijkteam per wijk (``wijkteams.csv``) and every buurt's team and kind (``buurt_indeling.csv``).
+
+    The kind is a default from CBS urbanity (stedelijkheid 1-3: stadswijk, 4-5 or unknown: dorp): edit it.
+    """
+    several = div.loc[div["niveau"] == "gemeente", "code"].nunique() > 1
+    gm_names = dict(zip(rows.loc[rows["regio_type"] == "gemeente", "code"], rows.loc[rows["regio_type"] == "gemeente", "naam"]))
+    buurten = div[div["niveau"] == "buurt"]
+    wijken = buurten[["wijk_code", "wijk_naam", "gemeente_code"]].drop_duplicates("wijk_code")
+    ids, seen = {}, set()
+    for w in wijken.itertuples(index=False):
+        base = slug(f"{gm_names.get(w.gemeente_code, '')} {w.wijk_naam}" if several else (w.wijk_naam or w.wijk_code))
+        team = base if base not in seen else f"{base}-{w.wijk_code[-2:]}"
+        seen.add(team)
+        ids[w.wijk_code] = team
+    teams = pd.DataFrame({"wijkteam": [ids[w] for w in wijken["wijk_code"]],
+                          "naam": [f"Wijkteam {(gm_names.get(g, '') + ' ') if several else ''}{n or c}"
+                                   for c, n, g in zip(wijken["wijk_code"], wijken["wijk_naam"], wijken["gemeente_code"])]})
+    urban = pd.to_numeric(rows.set_index("code").loc[buurten["code"], "kwb2024_stedelijkheid"], errors="coerce")
+    indeling = pd.DataFrame({"buurt_code": buurten["code"].to_numpy(), "wijkteam": buurten["wijk_code"].map(ids).to_numpy(),
+                             "soort": np.where(urban.to_numpy() <= 3, "stadswijk", "dorp")})
+    return teams, indeling
+
+
+def outline_points(path_d: str, step: float = 0.5) -> np.ndarray:
+    """Points every ``step`` units along every ring of an SVG path of M/L/Z commands."""
+    out = []
+    for ring in re.split(r"[Mm]", path_d):
+        xy = np.array(re.findall(r"-?\d+(?:\.\d+)?", ring), dtype=float)
+        if len(xy) < 4:
+            continue
+        pts = xy[: len(xy) // 2 * 2].reshape(-1, 2)
+        pts = np.vstack([pts, pts[:1]])
+        for a, b in zip(pts[:-1], pts[1:]):
+            n = max(int(np.hypot(*(b - a)) / step), 1)
+            out.append(a + (b - a) * np.linspace(0, 1, n, endpoint=False)[:, None])
+    return np.vstack(out) if out else np.empty((0, 2))
+
+
+def neighbours_from_outlines(features: list[dict], touch: float = TOUCH) -> pd.DataFrame:
+    """Pairs of buurten whose outlines come within ``touch`` units of each other (both directions)."""
+    from scipy.spatial import cKDTree
+
+    points, owner = [], []
+    for i, f in enumerate(features):
+        p = outline_points(f["d"])
+        points.append(p)
+        owner.append(np.full(len(p), i))
+    if not points:
+        return pd.DataFrame(columns=["area_code", "neighbour"])
+    xy, who = np.vstack(points), np.concatenate(owner)
+    pairs = cKDTree(xy).query_pairs(touch, output_type="ndarray")
+    a, b = who[pairs[:, 0]], who[pairs[:, 1]]
+    keep = a != b
+    codes = np.array([f["code"] for f in features])
+    found = pd.DataFrame({"area_code": codes[a[keep]], "neighbour": codes[b[keep]]})
+    both = pd.concat([found, found.rename(columns={"area_code": "neighbour", "neighbour": "area_code"})])
+    return both.drop_duplicates().sort_values(["area_code", "neighbour"]).reset_index(drop=True)
+
+
+def neighbours(gemeenten: list[str], buurten: set[str]) -> pd.DataFrame:
+    frames = []
+    for gm in gemeenten:
+        path = OUTLINES / f"{gm}.json"
+        if not path.exists():
+            continue
+        features = [f for f in json.loads(path.read_text(encoding="utf-8"))["features"] if f["code"] in buurten]
+        frames.append(neighbours_from_outlines(features))
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["area_code", "neighbour"])
+    return out.assign(source="cbs-pdok-2024-outlines", note="")
+
+
+def write_profile(home_root: Path, gemeenten: list[str] = (), provincie: str | None = None,
+                  force: bool = False) -> ProfileSummary:
+    """Write ``<home>/reference/`` for the chosen municipalities; refuse to overwrite unless ``force``."""
+    folder = Path(home_root) / "reference"
+    if (folder / "gebiedsindeling_2024.csv").exists() and not force:
+        raise ProfileError(f"{folder} already holds a profile; edit its files, or give --force to write it anew "
+                           "(your edits to wijkteams.csv and buurt_indeling.csv are then lost)")
+    rows = select_regions(national_regions(), gemeenten, provincie)
+    div = division(rows)
+    teams, indeling = default_teams(rows, div)
+    gms = sorted(div.loc[div["niveau"] == "gemeente", "code"])
+    buren = neighbours(gms, set(indeling["buurt_code"]))
+    folder.mkdir(parents=True, exist_ok=True)
+    div.to_csv(folder / "gebiedsindeling_2024.csv", index=False)
+    teams.to_csv(folder / "wijkteams.csv", index=False)
+    indeling.to_csv(folder / "buurt_indeling.csv", index=False)
+    buren.to_csv(folder / "buurt_buren.csv", index=False)
+    pd.DataFrame(columns=["area_code", "neighbour", "note"]).to_csv(folder / "buurt_buren_handmatig.csv", index=False)
+    pd.read_csv(REFERENCE_DIR / "buurtcode_wijzigingen.csv", nrows=0).to_csv(folder / "buurtcode_wijzigingen.csv",
+                                                                             index=False)
+    for name in SHARED_FILES:
+        shutil.copy2(REFERENCE_DIR / name, folder / name)
+    (folder / "SOURCE.md").write_text(
+        "# Profile reference data\n\nWritten by `wijkradar init` from `data/national/` of wijkradar: CBS Kerncijfers wijken "
+        "en buurten 2024 (85984NED) and the generalised CBS/PDOK buurt outlines 2024, licence CC BY 4.0 "
+        "(Bron: CBS). Neighbours are computed from the outlines within each municipality only. wijkteams.csv, "
+        "buurt_indeling.csv (team and kind per buurt), signalen.csv, meldingen_categorieen.csv, "
+        "politie_soorten.csv and lijst_instellingen.csv are yours to edit.\n", encoding="utf-8")
+    return ProfileSummary(folder, gms, int((div["niveau"] == "buurt").sum()), int((div["niveau"] == "wijk").sum()),
+                          len(teams), len(buren) // 2)
