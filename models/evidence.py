@@ -37,6 +37,7 @@ class Budget:
     alarm_p: float = 0.005               # a series alarm (e.g. the CUSUM's slow rise) counts as at least this strong
     resolve_after_weeks: int = 3         # periods off the list before an episode is ``opgelost``
     resolve_after_months: int = 2
+    feedback_quiet_weeks: int = 8        # weeks an answered flag (opgepakt, naar jaarplan, al bekend) is not ``nieuw`` again
 
     def as_dict(self) -> dict:
         return asdict(self)

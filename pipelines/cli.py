@@ -23,10 +23,23 @@ console = Console(width=None if sys.stdout.isatty() else 150)
 _state: dict[str, Home] = {}
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            console.print(f"wijkradar {version('wijkradar')}")
+        except PackageNotFoundError:
+            console.print("wijkradar (version unknown: the package is not installed; pip install -e .)")
+        raise typer.Exit()
+
+
 @app.callback()
 def main_options(
     home: Optional[Path] = typer.Option(None, "--home", help="Working folder (warehouse, inbox, exports). "
                                         "Default: $WIJKRADAR_HOME, else the repository's data/."),
+    version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                 help="Print the installed version and stop."),
 ) -> None:
     from pipelines import prefect_env   # no prefect import: cheap, and must precede it
 
@@ -49,6 +62,27 @@ def _fail(message: str, code: int = 2) -> None:
 
 
 @app.command()
+def init(
+    gemeente: list[str] = typer.Option([], "--gemeente", help="Municipality code(s), e.g. GM0363; repeat for a region."),
+    provincie: Optional[str] = typer.Option(None, "--provincie", help="All municipalities of a province, e.g. PV22."),
+    force: bool = typer.Option(False, "--force", help="Write the profile anew over an existing one."),
+) -> None:
+    """Write the working folder's municipality profile (division, neighbours, default wijkteams, settings)."""
+    from pipelines.profile import ProfileError, write_profile
+    from pipelines.reference import Reference, ReferenceError
+
+    home = _home()
+    try:
+        summary = write_profile(home.root, gemeente, provincie, force=force)
+        Reference.for_home(home).areas                       # validated as every run will
+    except (ProfileError, ReferenceError) as exc:
+        _fail(str(exc))
+    console.print(summary.describe())
+    console.print(f"next: put deliveries in {home.inbox} and run `wijkradar --home {home.root} run` "
+                  f"(or `wijkradar --home {home.root} demo` for a generated history)")
+
+
+@app.command()
 def demo() -> None:
     """Generate the Hoogeveen demo inbox (5 years, seeded) and run the weekly pipeline on it."""
     from pipelines.demo import write_demo_inbox
@@ -56,24 +90,37 @@ def demo() -> None:
 
     home = _home()
     console.print(f"[bold]wijkradar demo[/] in {home.root}")
-    files = write_demo_inbox(home, Reference())
+    files = write_demo_inbox(home, Reference.for_home(home))
     console.print(f"demo inbox: {files.meldingen.name}, {files.wijkteam.name}; truth in {files.truth}")
     _run_weekly(home, today=None)
 
 
 @app.command()
-def run(today: Optional[str] = typer.Option(None, help="Treat this date (jjjj-mm-dd) as today; default: today.")) -> None:
+def run(
+    today: Optional[str] = typer.Option(None, help="Treat this date (jjjj-mm-dd) as today; default: today."),
+    dask_address: Optional[str] = typer.Option(None, "--dask-address", help="Score on an existing Dask cluster, "
+                                               "e.g. tcp://10.0.0.5:8786 (the warehouse stays on this machine)."),
+    dask_workers: int = typer.Option(0, "--dask-workers", help="Score on a local Dask cluster of this many workers."),
+) -> None:
     """Run the weekly flow on the inbox: ingest, validate, score, flag, export."""
-    _run_weekly(_home(), today)
+    _run_weekly(_home(), today, dask_address, dask_workers)
 
 
-def _run_weekly(home: Home, today: Optional[str]) -> None:
+def _run_weekly(home: Home, today: Optional[str], dask_address: Optional[str] = None, dask_workers: int = 0) -> None:
     from pipelines.flows import weekly
     from pipelines.warehouse import WarehouseBusy
 
+    flow_fn, fan_out = weekly, False
+    if dask_address or dask_workers:
+        from prefect_dask import DaskTaskRunner
+
+        runner = (DaskTaskRunner(address=dask_address) if dask_address else
+                  DaskTaskRunner(cluster_kwargs={"n_workers": dask_workers, "threads_per_worker": 1}))
+        flow_fn, fan_out = weekly.with_options(task_runner=runner), True
+        console.print(f"scoring on Dask: {dask_address or f'a local cluster of {dask_workers} workers'}")
     console.print("starting the weekly flow (Prefect; the first start of a local Prefect server takes ~20 s)")
     try:
-        result = weekly(home=str(home.root), today=today)
+        result = flow_fn(home=str(home.root), today=today, fan_out=fan_out)
     except WarehouseBusy as exc:
         _fail(str(exc))
     for ld in result.loads:
@@ -100,7 +147,8 @@ def ingest_cmd(
                                          "dataderden.cbs.nl service)."),
     source: str = typer.Option(..., "--source", help="Source name: meldingen, wijkteam, schulden, politie or cbs-kwb."),
     today: Optional[str] = typer.Option(None, help="Treat this date as today (jjjj-mm-dd)."),
-    gemeente: str = typer.Option("GM0118", help="Municipality code for network sources."),
+    gemeente: Optional[str] = typer.Option(None, help="Municipality code for network sources (default: the "
+                                           "profile's municipality; give it when the profile has several)."),
     year: list[int] = typer.Option([], "--year", help="cbs-kwb: year(s) to fetch (default: the latest)."),
     max_failed_share: float = typer.Option(0.5, help="Refuse the whole file when more than this share of rows fails."),
     mode: Optional[str] = typer.Option(None, help="delivery or correction (default: correction when the name "
@@ -124,10 +172,14 @@ def ingest_cmd(
     if source not in SOURCES:
         _fail(f"unknown source {source!r}; choose one of: {', '.join(sorted(SOURCES))}")
     home = _home()
-    ref = reference.Reference()
+    ref = reference.Reference.for_home(_home())
     try:
         if source in NETWORK_SOURCES and (file is None or file.startswith(("http://", "https://"))):
             module = SOURCES[source]
+            if gemeente is None and len(ref.gemeenten) > 1:
+                _fail(f"the profile holds {len(ref.gemeenten)} municipalities; give --gemeente (one of "
+                      f"{', '.join(ref.gemeenten[:5])}, ...) or run the monthly-police / yearly-cbs flow for all")
+            gemeente = gemeente or ref.gemeenten[0]
             url = (file or module.base_url()).rstrip("/")
             console.print(f"fetching {source} for {gemeente} from {url}")
             extra = {"years": year} if source == "cbs-kwb" and year else {}
@@ -154,7 +206,8 @@ def flags(
     team: Optional[str] = typer.Option(None, "--team", help="Only this wijkteam."),
     period: Optional[str] = typer.Option(None, "--period", help="Run period, e.g. 2026-W47; default: latest run."),
     format: str = typer.Option("table", "--format", help="table | csv | xlsx | html"),
-    lang: str = typer.Option("nl", "--lang", help="Language of the explanations in the table: nl or en."),
+    lang: str = typer.Option("nl", "--lang", help="Language of the printed list (table, csv of one team): nl or en; "
+                             "the files for the wijkteams are always Dutch."),
 ) -> None:
     """Print (or write) the flagged-area list of a run, per wijkteam."""
     if format not in ("table", "csv", "xlsx", "html"):
@@ -165,24 +218,25 @@ def flags(
         _print_flags(_home(), team=team, period=period, lang=lang)
         return
     from pipelines import reference
-    from pipelines.export import export_run, team_list
+    from pipelines.export import export_run
+    from pipelines.lists.csv_writer import csv_text
+    from pipelines.lists.selection import team_list
     from pipelines.runs import find_run, read_flags
-    from pipelines.safe_output import neutralise_frame
     from pipelines.warehouse import connect
 
     home = _home()
     with connect(home.warehouse) as con:
-        reference.sync(con, reference.Reference())
+        reference.sync(con, reference.Reference.for_home(_home()))
         run = find_run(con, period=period)
         if run is None:
-            _fail("no run found" + (f" for period {period}" if period else "")
-                  + "; run the weekly flow first (wijkradar run)")
+            _fail(_no_run(con, period))
         teams = con.execute("SELECT wijkteam FROM core.wijkteams ORDER BY 1").df()["wijkteam"].tolist()
         if team is not None and team not in teams:
             _fail(f"unknown wijkteam {team!r}; choose one of: {', '.join(teams)}")
         if format == "csv":
-            table = team_list(read_flags(con, run.run_id), team) if team else read_flags(con, run.run_id)
-            sys.stdout.write(neutralise_frame(table).to_csv(sep=";", index=False))
+            table = (team_list(read_flags(con, run.run_id), team, _signal_labels(con, lang), lang) if team
+                     else read_flags(con, run.run_id))
+            sys.stdout.write(csv_text(table, nothing=None))     # the writer of the team files
             return
         paths = export_run(con, home, run)
     for t, files in paths.items():
@@ -193,80 +247,111 @@ def flags(
 def _print_flags(home: Home, run_id: str | None = None, team: str | None = None, period: str | None = None,
                  lang: str = "nl") -> None:
     from pipelines import reference
-    from pipelines.export import team_list
+    from pipelines.lists.selection import team_list
+    from pipelines.lists.table_writer import rich_table
     from pipelines.runs import read_flags
     from pipelines.warehouse import connect
 
     with connect(home.warehouse) as con:
-        reference.sync(con, reference.Reference())
+        reference.sync(con, reference.Reference.for_home(_home()))
         flags = read_flags(con, run_id=run_id, team=team, period=period)
         teams = con.execute("SELECT wijkteam, name FROM core.wijkteams ORDER BY wijkteam").df()
+        labels = _signal_labels(con, lang)
+        no_run = _no_run(con, period) if flags.empty and run_id is None else ""
     if team is not None and team not in set(teams["wijkteam"]):
         _fail(f"unknown wijkteam {team!r}; choose one of: {', '.join(teams['wijkteam']) or 'none loaded yet'}")
-    if flags.empty and run_id is None:
-        console.print("no run found" + (f" for period {period}" if period else "") +
-                      "; run the weekly flow first (wijkradar run)")
-        return
+    if no_run:
+        _fail(no_run)
     for t, name in zip(teams["wijkteam"], teams["name"]):
         if team and t != team:
             continue
-        table_nl = team_list(flags.assign(explanation=flags["explanation_en"]) if lang == "en" else flags, t)
-        title = f"{name} ({t})"
-        if table_nl.empty:
-            console.print(f"\n[bold]{title}[/]: geen opvallende signalen")
-            continue
-        table = Table(title=title, title_justify="left", show_lines=True)
-        for col, width in [("Status", 11), ("Niveau", 8), ("Domein", 10), ("Buurt", 26), ("Sinds", 8), ("Toelichting", 80)]:
-            table.add_column(col, max_width=width, overflow="fold")
-        for r in table_nl.itertuples(index=False):
-            table.add_row(r.Status, r.Niveau, r.Domein, f"{r.Buurtcode} {r.Buurt}", r.Sinds, r.Toelichting)
-        console.print(table)
+        console.print(rich_table(team_list(flags, t, labels, lang), f"{name} ({t})", lang))
+
+
+def _signal_labels(con, lang: str) -> dict:
+    """Signal code -> its name in ``lang`` (the catalogue's label_nl / label_en)."""
+    column = "label_en" if lang == "en" else "label_nl"
+    return dict(con.execute(f"SELECT signal, {column} FROM core.signal_catalogue").fetchall())
+
+
+def _no_run(con, period: str | None) -> str:
+    """One sentence for a list that does not exist: which periods do have a run, or how to make one."""
+    periods = [r[0] for r in con.execute("SELECT DISTINCT run_period FROM meta.runs ORDER BY 1 DESC").fetchall()]
+    if not periods:
+        return "no run yet" + (f" (so none for period {period})" if period else "") + \
+            "; run the weekly flow first (wijkradar run)"
+    return (f"no run for period {period}; runs exist for {', '.join(periods[:8])}"
+            + (" and earlier" if len(periods) > 8 else "") + " (give one of these with --period)")
 
 
 @app.command()
 def explain(
-    area_code: str = typer.Argument(..., help="Buurt code, e.g. BU01185005."),
+    area_code: str = typer.Argument(..., help="Buurt code, e.g. BU01185005, 01185005 or 1185005."),
     period: Optional[str] = typer.Option(None, "--period", help="2026-W47 or 2026-10; default: the latest run's periods."),
+    lang: str = typer.Option("nl", "--lang", help="Language of the headings, domains and words: nl or en."),
 ) -> None:
     """One area's full evidence: every domain and every series, observed against expected."""
+    import re
+
     import pandas as pd
 
     from models.calendar import parse_period_label
+    from pipelines import reference, wording
     from pipelines.flag import current_cells, run_period
+    from pipelines.sources.common import resolve_area_codes
     from pipelines.warehouse import connect
 
-    code = area_code.strip().upper()
+    if lang not in wording.LANGS:
+        _fail(f"unknown language {lang!r}; choose nl or en")
+    typed = area_code.strip()
+    # as the sources read a code: trimmed, upper-cased, completed with BU (and a leading zero that a
+    # spreadsheet dropped), codes of an earlier division mapped to the current one
+    typed = "0" + typed if re.fullmatch(r"\d{7}", typed) else typed
+    code = resolve_area_codes(pd.Series([typed]), reference.Reference.for_home(_home())).iloc[0] or ""
     with connect(_home().warehouse) as con:
         if not con.execute("SELECT count(*) FROM core.areas WHERE area_code = ?", [code]).fetchone()[0]:
-            _fail(f"{area_code} is not an area of the reference division; use a code like BU01185005")
+            _fail(f"{area_code} is not an area of the reference division; use a code like BU01185005 or 01185005")
         ev = con.execute("SELECT * FROM marts.area_evidence WHERE area_code = ?", [code]).df()
-        series = con.execute("SELECT s.*, c.label_nl, c.domain FROM marts.series_scores s JOIN core.signal_catalogue c "
-                             "USING (signal) WHERE area_code = ?", [code]).df()
+        series = con.execute("SELECT s.*, c.label_nl, c.label_en, c.domain FROM marts.series_scores s "
+                             "JOIN core.signal_catalogue c USING (signal) WHERE area_code = ?", [code]).df()
         name = con.execute("SELECT name, wijkteam FROM core.areas WHERE area_code = ?", [code]).fetchone()
     if series.empty:
         _fail(f"no scores for {code} yet; run the weekly flow first (wijkradar run)")
     if period:
-        _, start = parse_period_label(period)
+        try:
+            _, start = parse_period_label(period)
+        except ValueError:
+            _fail(f"{period} is not a period; use a week like 2026-W47 or a month like 2026-10")
     else:
         _, start = run_period(series)
     ev["period_start"] = pd.to_datetime(ev["period_start"])
     series["period_start"] = pd.to_datetime(series["period_start"])
     ev_now, s_now = current_cells(ev, start), current_cells(series, start)
-    console.print(f"[bold]{code} {name[0]}[/] (wijkteam {name[1]})")
-    t = Table(title="Evidence per domain", title_justify="left")
-    for col in ["domain", "period", "p (domain)", "q (FDR)", "level", "status", "since"]:
+    words = wording.EXPLAIN[lang]
+
+    def num(x: float, fmt: str) -> str:
+        text = "" if x != x else format(x, fmt)
+        return text.replace(".", ",") if lang == "nl" else text
+
+    console.print(f"[bold]{code} {escape(name[0])}[/] ({words['team']} {name[1]})")
+    t = Table(title=words["evidence"], title_justify="left")
+    for col in words["evidence_cols"]:
         t.add_column(col)
     for r in ev_now.sort_values("domain").itertuples(index=False):
-        t.add_row(r.domain, str(r.period_start.date()), f"{r.p_domain:.2g}", f"{r.q:.2g}", r.level or "-",
-                  r.status or "-", "" if r.since is None or str(r.since) == "NaT" else str(r.since)[:10])
+        since = r.since if r.since is not None and str(r.since) != "NaT" else None
+        t.add_row(wording.domain_word(r.domain, lang), wording.period_text(r.period_start, r.period, lang),
+                  num(r.p_domain, ".2g"), num(r.q, ".2g"), wording.level_word(r.level, r.status, lang),
+                  wording.status_word(r.status, lang) or "", wording.period_text(since, r.period, lang))
     console.print(t)
-    t = Table(title="Series", title_justify="left")
-    for col in ["signal", "domain", "period", "count", "expected", "upper", "p", "alarm", "method", "reason"]:
+    t = Table(title=words["series"], title_justify="left")
+    for col in words["series_cols"]:
         t.add_column(col, overflow="fold")
     for r in s_now.sort_values(["domain", "pvalue"]).itertuples(index=False):
-        t.add_row(r.label_nl, r.domain, str(r.period_start.date()), str(r.count),
-                  "" if r.expected != r.expected else f"{r.expected:.1f}", "" if r.upper != r.upper else f"{r.upper:.0f}",
-                  "" if r.pvalue != r.pvalue else f"{r.pvalue:.2g}", "ja" if r.alarm else "", r.method, r.reason or "")
+        t.add_row(r.label_nl if lang == "nl" else r.label_en, wording.domain_word(r.domain, lang),
+                  wording.period_text(r.period_start, r.period, lang), str(r.count),
+                  "" if r.expected != r.expected else wording.number(r.expected, lang),
+                  wording.format_bound(r.upper, lang), num(r.pvalue, ".2g"), words["yes"] if r.alarm else "",
+                  r.method, wording.detector_note(r.reason, lang))
     console.print(t)
 
 
@@ -383,7 +468,7 @@ def loads_accept(held: str = typer.Argument(..., help="The held load's id (the f
             console.print(f"accepted; {escape(Path(path).name)} is no longer at {escape(path)}, so it loads when it is "
                           "delivered again")
             return
-        ref = reference.Reference()
+        ref = reference.Reference.for_home(_home())
         reference.sync(con, ref)
         try:
             result = ingest_file(con, Path(path), source, ref, home.archive, docs_root=home.docs,
@@ -391,6 +476,59 @@ def loads_accept(held: str = typer.Argument(..., help="The held load's id (the f
         except (IngestError, ValidationRefused, LoadHeld) as exc:
             _fail(str(exc))
     console.print(escape(result.describe()))
+
+
+feedback_app = typer.Typer(help="The wijkteams' answers on their lists: how often a flag was right (default) "
+                           "or import a returned list.", no_args_is_help=False)
+app.add_typer(feedback_app, name="feedback")
+
+
+@feedback_app.callback(invoke_without_command=True)
+def feedback_report(ctx: typer.Context) -> None:
+    """Per signal, wijkteam and domain: the share of answered flags that were not 'geen probleem'."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from pipelines.feedback import precision, read_answers
+    from pipelines.warehouse import connect
+
+    with connect(_home().warehouse) as con:
+        report = precision(read_answers(con))
+    if report.empty:
+        console.print("no answers yet: teams fill in Terugkoppeling on their list; import it with "
+                      "`wijkradar feedback import FILE` or put it in the inbox as terugkoppeling_*.xlsx")
+        return
+    table = Table(title="Answered flags that were right (not 'geen probleem')", title_justify="left")
+    for col in ["per", "group", "answered", "right", "share"]:
+        table.add_column(col)
+    for r in report.itertuples(index=False):
+        share = r.remark if r.remark else f"{r.precision:.0%}"
+        table.add_row(r.by, escape(str(r.group)), str(r.answered), str(r.confirmed), share)
+    console.print(table)
+
+
+@feedback_app.command("import")
+def feedback_import(
+    file: Path = typer.Argument(..., help="A list returned by a wijkteam (XLSX) with Terugkoppeling filled in."),
+    today: Optional[str] = typer.Option(None, help="Treat this date (jjjj-mm-dd) as the day of the answers."),
+) -> None:
+    """Check a returned list and store its answers; the next `wijkradar run` shows them in the statuses."""
+    import pandas as pd
+
+    from pipelines import reference
+    from pipelines.feedback import FeedbackRefused, import_feedback
+    from pipelines.warehouse import WarehouseBusy, connect
+
+    try:
+        with connect(_home().warehouse) as con:
+            reference.sync(con, reference.Reference.for_home(_home()))
+            result = import_feedback(con, file, today=pd.Timestamp(today) if today else None)
+    except (FeedbackRefused, WarehouseBusy) as exc:
+        _fail(str(exc))
+    for warning in result.warnings:
+        console.print(f"[yellow]! {escape(warning)}[/]")
+    console.print(escape(result.describe()))
+    if not result.skipped:
+        console.print("run `wijkradar run` to use the answers on the next lists")
 
 
 @app.command()
@@ -410,6 +548,47 @@ def detect(
     except (DetectInputError, ValueError) as exc:
         _fail(str(exc))
     console.print(f"{n} series-periods scored with {method}, {alarms} alarms; written to {output}")
+
+
+@app.command()
+def report(
+    period: Optional[str] = typer.Option(None, "--period", help="Manager report of this run period, e.g. 2026-W47 "
+                                         "(default: the latest run)."),
+    jaarplan: Optional[int] = typer.Option(None, "--jaarplan", help="Year plan of one wijkteam for this year "
+                                           "(with --team)."),
+    team: Optional[str] = typer.Option(None, "--team", help="The wijkteam of --jaarplan."),
+    open_pages: bool = typer.Option(False, "--open", help="Open pages for residents, one per wijk and dorp."),
+    toon_signalen: Optional[bool] = typer.Option(None, "--toon-signalen/--geen-signalen",
+                                                 help="Open pages: name buurten on a list now (setting "
+                                                 "open_toon_signalen, default off)."),
+) -> None:
+    """Write self-contained HTML reports to <home>/reports/: the manager notebooks of a period (default),
+    a wijkteam's year plan (--jaarplan 2026 --team de-weide) or the open pages for residents (--open)."""
+    from dataclasses import replace
+
+    from pipelines.reports import build
+    from pipelines.warehouse import WarehouseBusy
+
+    home = _home()
+    if team is not None and jaarplan is None:
+        _fail("--team belongs to --jaarplan: wijkradar report --jaarplan 2026 --team de-weide")
+    if jaarplan is not None and team is None:
+        _fail("--jaarplan needs a wijkteam: wijkradar report --jaarplan 2026 --team de-weide")
+    try:
+        settings = build.read_settings(home)
+        if toon_signalen is not None:
+            settings = replace(settings, open_toon_signalen=toon_signalen)
+        if jaarplan is not None:
+            paths = [build.write_jaarplan(home, jaarplan, team)]
+        elif open_pages:
+            paths = build.write_open_pages(home, settings)
+        else:
+            console.print("running the report notebooks (a few seconds per notebook)")
+            paths = build.write_period_report(home, period, settings)
+    except (build.NoReportData, build.NotebookFailed, WarehouseBusy, ValueError) as exc:
+        _fail(str(exc))
+    for p in paths:
+        console.print(str(p))
 
 
 @app.command()

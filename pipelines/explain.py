@@ -1,21 +1,13 @@
 """Explanations in words for a flag: which signals, observed against expected, since when, where else.
 
-Dutch for the wijkteams, English on request. Pure frames in, text out.
+Dutch for the wijkteams, English on request. Pure frames in, text out. Words, periods and the
+bound come from :mod:`pipelines.wording`, so every output says the same thing the same way.
 """
 from __future__ import annotations
 
 import pandas as pd
 
-from models.calendar import period_label
-
-UNIT = {"nl": {"week": ("week", "weken"), "month": ("maand", "maanden")},
-        "en": {"week": ("week", "weeks"), "month": ("month", "months")}}
-
-
-def _num(x: float, lang: str) -> str:
-    text = f"{x:.1f}"
-    return text.replace(".", ",") if lang == "nl" else text
-
+from pipelines.wording import format_bound, number, period_text, unit_word
 
 SINGULAR = {"meldingen": "melding", "signalen": "signaal", "misdrijven": "misdrijf"}
 
@@ -41,31 +33,44 @@ def explain(flag, cells: pd.DataFrame, neighbours: pd.DataFrame, names: dict, la
     here = cells[(cells["area_code"] == flag.area_code) & (cells["domain"] == flag.domain)
                  & (cells["period"] == flag.period) & (cells["period_start"] == flag.period_start)]
     up = here[here["elevated"]].sort_values("pvalue")
-    one, many = UNIT[lang][flag.period]
+    one, many = unit_word(flag.period, False, lang), unit_word(flag.period, True, lang)
+    # a flag without a level is on the list for follow-up only: never "op rij" or "nieuw" then
+    listed_now = bool(getattr(flag, "level", "alarm") or "")
     parts = []
     for r in up.itertuples(index=False):
         label = r.label_nl if lang == "nl" else r.label_en
         unit = (SINGULAR.get(r.unit_nl, r.unit_nl) if int(r.count) == 1 else r.unit_nl) if lang == "nl" else "counts"
+        bound = format_bound(r.upper, lang)
         if lang == "nl":
-            text = (f"{label}: {int(r.count)} {unit}, verwacht {_num(r.expected, lang)} (bovengrens {int(r.upper)})")
-            text += f", {int(r.in_a_row)}e {one} op rij" if r.in_a_row > 1 else f", nieuw deze {one}"
-            if "cusum" in (r.reason or ""):
-                text += f", geleidelijke stijging over meerdere {many}"
+            text = f"{label}: {int(r.count)} {unit}, verwacht {number(r.expected, lang)}"
+            text += f" (bovengrens {bound})" if bound else ""
+            if listed_now:
+                text += f", {int(r.in_a_row)}e {one} op rij" if r.in_a_row > 1 else f", nieuw deze {one}"
+                if "cusum" in (r.reason or ""):
+                    text += f", geleidelijke stijging over meerdere {many}"
         else:
-            text = f"{label}: {int(r.count)} {unit}, expected {_num(r.expected, lang)} (upper bound {int(r.upper)})"
-            text += f", {int(r.in_a_row)} {many} in a row" if r.in_a_row > 1 else f", new this {one}"
-            if "cusum" in (r.reason or ""):
-                text += f", a gradual rise over several {many}"
+            text = f"{label}: {int(r.count)} {unit}, expected {number(r.expected, lang)}"
+            text += f" (upper bound {bound})" if bound else ""
+            if listed_now:
+                text += f", {int(r.in_a_row)} {many} in a row" if r.in_a_row > 1 else f", new this {one}"
+                if "cusum" in (r.reason or ""):
+                    text += f", a gradual rise over several {many}"
         parts.append(text)
-    since = period_label(pd.Series([flag.since]), flag.period).iloc[0]
-    if not parts:
-        last = period_label(pd.Series([flag.last_seen]), flag.period).iloc[0] if pd.notna(flag.last_seen) else since
-        if flag.status == "opgelost":
-            parts.append("weer op het verwachte niveau" if lang == "nl" else "back to the expected level")
+    since = period_text(flag.since, flag.period, lang)
+    last = period_text(flag.last_seen, flag.period, lang) if pd.notna(flag.last_seen) else since
+    if flag.status == "opgelost" and not parts:
+        parts = ["weer op het verwachte niveau" if lang == "nl" else "back to the expected level"]
+    elif not listed_now:
+        head = (f"deze {one} niet meer verhoogd, laatst op de lijst in {last}" if lang == "nl"
+                else f"no longer elevated this {one}, last listed in {last}")
+        if parts:
+            head += "; nog boven verwachting: " if lang == "nl" else "; still above expected: "
+            parts = [head + "; ".join(parts)]
         else:
-            parts.append(f"deze {one} niet verhoogd, laatst op de lijst in {last}" if lang == "nl"
-                         else f"not elevated this {one}, last listed in {last}")
-    text = "; ".join(parts) + (f". Sinds {since}." if lang == "nl" else f". Since {since}.")
+            parts = [head]
+    text = "; ".join(parts)
+    text = text[:1].upper() + text[1:]
+    text += f". Sinds {since}." if lang == "nl" else f". Since {since}."
     signals = list(up["signal"])
     if signals:
         nb = neighbours.loc[neighbours["area_code"] == flag.area_code, "neighbour"]

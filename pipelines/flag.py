@@ -3,17 +3,19 @@
 Area evidence, false-discovery control and the lifecycle come from ``models.evidence``; this
 module picks the run's period, joins the wijkteams and writes the explanations. The run's period
 is the latest ISO week with scores; monthly signals contribute their latest month that started
-on or before that week.
+on or before that week. A team's answer on an earlier list (``pipelines.feedback``) turns ``nieuw`` /
+``aanhoudend`` into ``in behandeling``, ``in jaarplan`` or ``bekend`` for ``feedback_quiet_weeks``.
 """
 from __future__ import annotations
 
 import pandas as pd
 
 from models.calendar import period_label
-from models.evidence import Budget, area_evidence, lifecycle
 from pipelines.explain import elevated_runs, explain
+from pipelines.feedback import apply_feedback
 
-STATUS_ORDER = {"nieuw": 0, "verergerend": 1, "aanhoudend": 2, "opgelost": 3}
+STATUS_ORDER = {"nieuw": 0, "verergerend": 1, "aanhoudend": 2, "in behandeling": 3, "bekend": 4, "in jaarplan": 5,
+                "opgelost": 6}
 LEVEL_ORDER = {"alarm": 0, "aandacht": 1, "": 2}
 FLAG_COLUMNS = ["run_period", "wijkteam", "area_code", "domain", "period", "period_start", "level", "status", "score",
                 "q", "since", "last_seen", "peak", "signals", "explanation", "explanation_en"]
@@ -51,13 +53,22 @@ def current_cells(frame: pd.DataFrame, run_start: pd.Timestamp) -> pd.DataFrame:
     return pd.concat(parts) if parts else frame.iloc[0:0]
 
 
-def flag_run(scores: pd.DataFrame, ref, budget: Budget = Budget()) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Evidence for every period (``marts.area_evidence``) and the flags of the run's period."""
+def flag_run(scores: pd.DataFrame, ref, budget=None,
+             feedback: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Evidence for every period (``marts.area_evidence``) and the flags of the run's period.
+
+    ``feedback``: the teams' latest answers (``feedback.read_answers``); they set the list status of the
+    flags (``feedback.apply_feedback``), the evidence keeps the statistical lifecycle.
+    """
     scores = scores.assign(period_start=pd.to_datetime(scores["period_start"]))
+    from models.evidence import Budget, area_evidence, lifecycle   # scipy: only when flagging, not for reading lists
+
+    budget = Budget() if budget is None else budget
     evidence = lifecycle(area_evidence(scores, ref.catalogue, ref.neighbours, budget), budget)
     label, run_start = run_period(scores)
     now = current_cells(evidence, run_start)
     flags = now[now["status"] != ""].merge(ref.areas[["area_code", "name", "wijkteam"]], on="area_code")
+    flags = apply_feedback(flags, feedback, budget.feedback_quiet_weeks)
     cells = elevated_runs(scores, budget.elevated_p, budget.min_count).merge(
         ref.catalogue[["signal", "domain", "label_nl", "label_en", "unit_nl"]], on="signal")
     names = dict(zip(ref.areas["area_code"], ref.areas["name"]))

@@ -1,7 +1,8 @@
 """The weekly flow: ingest the inbox, validate, score every series, flag, export per wijkteam.
 
 Inputs: every file in ``<home>/inbox`` named after its source (``meldingen_*.csv``,
-``wijkteam_*.xlsx``, ``schulden_*.csv``; ``*_correctie_*`` files load as corrections). Outputs:
+``wijkteam_*.xlsx``, ``schulden_*.csv``; ``*_correctie_*`` files load as corrections) and the teams'
+returned lists (``terugkoppeling_*.xlsx``, imported before scoring; not a data source). Outputs:
 ``core``/``quarantine``/``marts`` tables, one list per wijkteam in ``<home>/exports/<period>/``, and
 Prefect artifacts (a table per team, a summary, the load reconciliation). Also here: the
 ``monthly-police`` and ``yearly-cbs`` flows, which fetch over the network with retries.
@@ -19,14 +20,19 @@ configure()
 
 import pandas as pd  # noqa: E402
 from prefect import flow, get_run_logger, task  # noqa: E402
+from prefect.cache_policies import NO_CACHE  # noqa: E402
 from prefect.artifacts import create_markdown_artifact, create_table_artifact  # noqa: E402
 
-from pipelines import privacy, reference  # noqa: E402
+from pipelines import privacy, reference, wording  # noqa: E402
 from pipelines.delivery import LoadHeld  # noqa: E402
 from pipelines.export import export_run  # noqa: E402
+from pipelines.feedback import (FeedbackRefused, FeedbackResult, feedback_files, import_feedback,  # noqa: E402
+                                is_feedback_file)
 from pipelines.ingest import LoadResult, ingest_file  # noqa: E402
 from pipelines.paths import Home, resolve_home  # noqa: E402
+from pipelines.flag import STATUS_ORDER  # noqa: E402
 from pipelines.runs import Run, read_flags, score_and_flag  # noqa: E402
+from pipelines.score import Block, score_block  # noqa: E402
 from pipelines.sources import source_for_file  # noqa: E402
 from pipelines.sources.common import IngestError  # noqa: E402
 from pipelines.validate import ValidationRefused  # noqa: E402
@@ -41,6 +47,7 @@ class WeeklyResult:
     held: dict[str, str] = field(default_factory=dict)
     ignored: list[str] = field(default_factory=list)
     exports: dict[str, list[Path]] = field(default_factory=dict)
+    feedback: list[FeedbackResult] = field(default_factory=list)
 
 
 def inbox_files(home: Home) -> tuple[list[tuple[Path, str]], list[str]]:
@@ -52,7 +59,7 @@ def inbox_files(home: Home) -> tuple[list[tuple[Path, str]], list[str]]:
     """
     found, ignored = [], []
     for path in home.inbox.iterdir():
-        if path.name.startswith((".", "~$")) or path.name.endswith(".manifest.json"):
+        if path.name.startswith((".", "~$")) or path.name.endswith(".manifest.json") or is_feedback_file(path.name):
             continue
         if not (path.is_file() or path.is_symlink() or (path.is_dir() and source_for_file(path.name + ".zip"))):
             continue
@@ -74,7 +81,7 @@ def inbox_files(home: Home) -> tuple[list[tuple[Path, str]], list[str]]:
 def sync_reference(home: Home) -> bool:
     """Mirror data/reference/ into core when it changed."""
     with connect(home.warehouse) as con:
-        return reference.sync(con, reference.Reference())
+        return reference.sync(con, reference.Reference.for_home(home))
 
 
 @dataclass(frozen=True)
@@ -91,7 +98,7 @@ def ingest(home: Home, path: Path, source: str, today: pd.Timestamp | None) -> O
     """Load one inbox file through validation into the warehouse (a refusal is an outcome, not a crash)."""
     with connect(home.warehouse) as con:
         try:
-            return Outcome(load=ingest_file(con, path, source, reference.Reference(), home.archive, today=today,
+            return Outcome(load=ingest_file(con, path, source, reference.Reference.for_home(home), home.archive, today=today,
                                             docs_root=home.docs))
         except LoadHeld as exc:
             return Outcome(held=str(exc))
@@ -100,10 +107,38 @@ def ingest(home: Home, path: Path, source: str, today: pd.Timestamp | None) -> O
 
 
 @task
+def import_answers(home: Home, path: Path, today: pd.Timestamp | None) -> tuple[FeedbackResult | None, str]:
+    """Store a team's answers from a returned list (a refusal is an outcome: no result and one sentence)."""
+    with connect(home.warehouse) as con:
+        try:
+            return import_feedback(con, path, today=today), ""
+        except FeedbackRefused as exc:
+            return None, str(exc)
+
+
+@task
 def score(home: Home) -> Run:
     """Score every series and flag the run's period (or find the identical earlier run)."""
     with connect(home.warehouse) as con:
-        return score_and_flag(con, reference.Reference())
+        return score_and_flag(con, reference.Reference.for_home(home))
+
+
+@task(cache_policy=NO_CACHE)
+def score_block_task(block: Block) -> pd.DataFrame:
+    """Score one block of series (a municipality's panel of one period type); pure, so it runs on any worker."""
+    return score_block(block)
+
+
+def _submit_blocks(fn, work: list[Block]) -> list[pd.DataFrame]:
+    """Fan the scoring blocks out through the flow's task runner (Dask when the flow has one)."""
+    futures = [score_block_task.submit(block) for block in work]
+    return [f.result() for f in futures]
+
+
+def score_fanned_out(home: Home) -> Run:
+    """Scoring with its blocks fanned out; called in the flow body, where ``submit`` reaches the runner."""
+    with connect(home.warehouse) as con:
+        return score_and_flag(con, reference.Reference.for_home(home), mapper=_submit_blocks)
 
 
 @task
@@ -114,7 +149,9 @@ def export(home: Home, run: Run) -> dict[str, list[Path]]:
 
 
 @flow(name="weekly-signals")
-def weekly(home: str | None = None, today: str | None = None) -> WeeklyResult:
+def weekly(home: str | None = None, today: str | None = None, fan_out: bool = False) -> WeeklyResult:
+    """The weekly flow. ``fan_out``: score in blocks through the task runner (give the flow a
+    ``DaskTaskRunner`` with ``weekly.with_options``); the lists are the same as without."""
     logger = get_run_logger()
     h = resolve_home(home)
     now = pd.Timestamp(today) if today else None
@@ -124,6 +161,16 @@ def weekly(home: str | None = None, today: str | None = None) -> WeeklyResult:
         logger.warning("inbox file %s matches no source and is left alone; name it meldingen_*.csv, "
                        "wijkteam_*.xlsx or schulden_*.csv", name)
     result = WeeklyResult(run=None, ignored=ignored)  # type: ignore[arg-type]
+    for path in feedback_files(h.inbox):        # the teams' answers, before scoring so this run uses them
+        answers, refused = import_answers(h, path, now)
+        if answers is None:
+            logger.error("%s", refused)
+            result.refused[privacy.scrub_text(path.name)] = refused
+            continue
+        for warning in answers.warnings:
+            logger.warning("%s", warning)
+        logger.info("%s", answers.describe())
+        result.feedback.append(answers)
     for i, (path, source) in enumerate(files, start=1):
         logger.info("[%d/%d] ingesting %s as %s", i, len(files), privacy.scrub_text(path.name), source)
         name = privacy.scrub_text(path.name)
@@ -138,7 +185,7 @@ def weekly(home: str | None = None, today: str | None = None) -> WeeklyResult:
             logger.info(outcome.load.describe())
             result.loads.append(outcome.load)
     logger.info("scoring all series")
-    result.run = score(h)
+    result.run = score_fanned_out(h) if fan_out else score(h)
     if result.run.reused:
         logger.info("nothing new since run %s; lists unchanged", result.run.run_id)
     result.exports = export(h, result.run)
@@ -151,26 +198,30 @@ def fetch_politie(home: Home, base_url: str, gemeente: str) -> Path:
     """Download and archive the municipality's monthly police figures (network: retried with back-off)."""
     from pipelines.sources import politie
 
-    return politie.fetch(base_url, gemeente, reference.Reference(), home.archive)
+    return politie.fetch(base_url, gemeente, reference.Reference.for_home(home), home.archive)
 
 
 @flow(name="monthly-police")
-def monthly_police(home: str | None = None, base_url: str | None = None, gemeente: str = "GM0118",
+def monthly_police(home: str | None = None, base_url: str | None = None, gemeente: str | None = None,
                    today: str | None = None) -> WeeklyResult:
-    """Police-registered crime per buurt per month (47022NED): fetch, archive, validate, load, score."""
+    """Police-registered crime per buurt per month (47022NED): fetch, archive, validate, load, score.
+
+    ``gemeente``: one municipality code; default every municipality of the folder's profile.
+    """
     from pipelines.sources import politie
 
     logger = get_run_logger()
     h = resolve_home(home)
     sync_reference(h)
-    folder = fetch_politie(h, base_url or politie.base_url(), gemeente)
-    logger.info("payload archived in %s", folder)
     result = WeeklyResult(run=None)  # type: ignore[arg-type]
-    outcome = ingest(h, folder, "politie", pd.Timestamp(today) if today else None)
-    if outcome.load is None:
-        raise IngestError(outcome.refused or outcome.held)
-    result.loads.append(outcome.load)
-    logger.info(result.loads[-1].describe())
+    for code in [gemeente] if gemeente else reference.Reference.for_home(h).gemeenten:
+        folder = fetch_politie(h, base_url or politie.base_url(), code)
+        logger.info("payload of %s archived in %s", code, folder)
+        outcome = ingest(h, folder, "politie", pd.Timestamp(today) if today else None)
+        if outcome.load is None:
+            raise IngestError(outcome.refused or outcome.held)
+        result.loads.append(outcome.load)
+        logger.info(result.loads[-1].describe())
     result.run = score(h)
     result.exports = export(h, result.run)
     publish(h, result)
@@ -182,24 +233,30 @@ def fetch_cbs_kwb(home: Home, base_url: str, gemeente: str, years: list[int]) ->
     """Download and archive CBS Kerncijfers wijken en buurten (network: retried with back-off)."""
     from pipelines.sources import cbs_kwb
 
-    return cbs_kwb.fetch(base_url, gemeente, reference.Reference(), home.archive, years=years)
+    return cbs_kwb.fetch(base_url, gemeente, reference.Reference.for_home(home), home.archive, years=years)
 
 
 @flow(name="yearly-cbs")
-def yearly_cbs(home: str | None = None, base_url: str | None = None, gemeente: str = "GM0118",
-               years: list[int] | None = None) -> LoadResult:
-    """CBS neighbourhood figures (KWB) of the given years (default: the latest) into core.area_stats."""
+def yearly_cbs(home: str | None = None, base_url: str | None = None, gemeente: str | None = None,
+               years: list[int] | None = None) -> list[LoadResult]:
+    """CBS neighbourhood figures (KWB) of the given years (default: the latest) into core.area_stats.
+
+    ``gemeente``: one municipality code; default every municipality of the folder's profile.
+    """
     from pipelines.sources import cbs_kwb
 
     logger = get_run_logger()
     h = resolve_home(home)
     sync_reference(h)
-    folder = fetch_cbs_kwb(h, base_url or cbs_kwb.base_url(), gemeente, years or [max(cbs_kwb.TABLES)])
-    outcome = ingest(h, folder, "cbs-kwb", None)
-    if outcome.load is None:
-        raise IngestError(outcome.refused or outcome.held)
-    logger.info(outcome.load.describe())
-    return outcome.load
+    loads = []
+    for code in [gemeente] if gemeente else reference.Reference.for_home(h).gemeenten:
+        folder = fetch_cbs_kwb(h, base_url or cbs_kwb.base_url(), code, years or [max(cbs_kwb.TABLES)])
+        outcome = ingest(h, folder, "cbs-kwb", None)
+        if outcome.load is None:
+            raise IngestError(outcome.refused or outcome.held)
+        logger.info(outcome.load.describe())
+        loads.append(outcome.load)
+    return loads
 
 
 def publish(home: Home, result: WeeklyResult) -> None:
@@ -209,17 +266,19 @@ def publish(home: Home, result: WeeklyResult) -> None:
         teams = con.execute("SELECT wijkteam, name FROM core.wijkteams ORDER BY wijkteam").df()
     for team, name in zip(teams["wijkteam"], teams["name"]):
         own = flags[flags["wijkteam"] == team]
-        rows = [{"buurt": f"{r.area_code} {r.name}", "niveau": r.level, "status": r.status, "domein": r.domain,
+        rows = [{"buurt": f"{r.area_code} {r.name}", "niveau": wording.level_word(r.level, r.status),
+                 "status": wording.status_word(r.status), "domein": wording.domain_word(r.domain),
                  "toelichting": r.explanation} for r in own.itertuples(index=False)]
         create_table_artifact(key=f"wijkradar-flags-{team}", table=rows or [{"toelichting": "geen opvallende signalen"}],
                               description=f"{name}: run {result.run.run_id} (periode {result.run.run_period})")
-    summary = ["| status | " + " | ".join(["fysiek", "sociaal", "veiligheid"]) + " |", "|---|---|---|---|"]
-    for status in ("nieuw", "verergerend", "aanhoudend", "opgelost"):
+    domains = list(wording.DOMAIN["nl"])
+    summary = ["| status | " + " | ".join(wording.DOMAIN["nl"][d] for d in domains) + " |", "|---|---|---|---|"]
+    for status in STATUS_ORDER:         # with the statuses the teams' answers give (in behandeling, ...)
         counts = [int(((flags["status"] == status) & (flags["domain"] == d)).sum())
-                  for d in ("physical", "social", "safety")]
+                  for d in domains]
         summary.append(f"| {status} | " + " | ".join(map(str, counts)) + " |")
     create_markdown_artifact(key="wijkradar-summary", markdown="\n".join(summary),
-                             description=f"Flags per status and domain, run {result.run.run_id}")
+                             description=f"Signalen per status en domein, run {result.run.run_id}")
     def cell(text: str) -> str:
         return html.escape(str(text)).replace("|", "\\|").replace("\n", " ")
 
@@ -233,3 +292,9 @@ def publish(home: Home, result: WeeklyResult) -> None:
         lines.append(f"| {cell(name)} | **held**: {cell(why)} | | | |")
     create_markdown_artifact(key="wijkradar-loads", markdown="\n".join(lines),
                              description=f"Inbox loads for run {result.run.run_id}")
+    from pipelines.reports.build import report_link_markdown    # only links: the notebooks run in `wijkradar report`
+
+    report = report_link_markdown(home, result.run.run_period)
+    if report:
+        create_markdown_artifact(key="wijkradar-report", markdown=report,
+                                 description=f"Rapport (notebooks) voor periode {result.run.run_period}")

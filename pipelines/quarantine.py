@@ -5,7 +5,8 @@ load quarantines the same key again (``superseded``: the newer row is the one to
 analyst dismisses it (``dismissed``). The export writes the open rows of each load to
 ``<source>_correctie_<load>.csv`` with the source's own Dutch headers, the row number as the
 original file shows it, a ``Quarantaineregel`` that ties each row to its quarantined original, and
-the ``Reden``. Fix the rows and drop the file in the inbox: it loads as a correction, and loading it
+the ``Reden`` in Dutch (``pipelines.wording.reason_text``; the warehouse and the analysts' CLI keep the
+sources' English reasons). Fix the rows and drop the file in the inbox: it loads as a correction, and loading it
 twice changes nothing.
 """
 from __future__ import annotations
@@ -17,6 +18,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.safe_output import neutralise_frame
+from pipelines.wording import reason_text
 from pipelines.sources import SOURCES
 
 STATES = ("open", "resolved", "superseded", "dismissed")
@@ -68,7 +70,7 @@ def export_rows(con: duckdb.DuckDBPyConnection, folder: Path, load_id: str | Non
                             for col, dutch in headers.items()})
         out["Rij in origineel"] = part["row_number"].to_numpy()
         out["Quarantaineregel"] = (part["load_id"] + ":" + part["row_number"].astype(str)).to_numpy()
-        out["Reden"] = part["reason"].to_numpy()
+        out["Reden"] = [reason_text(r, "nl") for r in part["reason"]]
         path = folder / f"{source}_correctie_{load}.csv"
         neutralise_frame(out).to_csv(path, sep=";", index=False, encoding="utf-8-sig", lineterminator="\n")
         written.append(path)

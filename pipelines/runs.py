@@ -1,8 +1,8 @@
 """One scoring run: score every series, flag the run's period, record the run - all in one transaction.
 
-A run is identified by what it saw (the loads), the settings and the reference version. Running
-again on the same inputs finds the recorded run and writes nothing, so re-running any flow on the
-same input changes no table.
+A run is identified by what it saw (the loads and the teams' answers), the settings and the reference
+version. Running again on the same inputs finds the recorded run and writes nothing, so re-running any
+flow on the same input changes no table.
 """
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from pipelines.flag import FLAG_COLUMNS, flag_run, run_period
+from pipelines.feedback import feedback_digest, read_answers
+from pipelines.flag import FLAG_COLUMNS, STATUS_ORDER, run_period
 from pipelines.reference import Reference
-from pipelines.score import detectors, read_counts, score_counts
 from pipelines.warehouse import insert_frame, transaction
 
 #: Bump when scoring or flagging logic changes in a way that changes results for the same inputs.
@@ -36,10 +36,15 @@ class Run:
 
 def run_key(con: duckdb.DuckDBPyConnection, ref: Reference) -> tuple[str, list[str], dict]:
     loads = [r[0] for r in con.execute("SELECT load_id FROM meta.loads ORDER BY load_id").fetchall()]
+    from pipelines.score import detectors        # the models (scipy, scikit-learn) only when a run is keyed
+
     settings = {p: {"method": d.method, **d.get_params()} for p, d in detectors().items()}
     settings["budget"] = ref.budget.as_dict()
     settings["reference_version"] = ref.version
     settings["logic_version"] = LOGIC_VERSION
+    answers = feedback_digest(con)
+    if answers is not None:                 # new answers on the lists: the next run re-flags
+        settings["feedback_version"] = answers
     blob = json.dumps({"loads": loads, "settings": settings}, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest(), loads, settings
 
@@ -59,17 +64,25 @@ def find_run(con: duckdb.DuckDBPyConnection, run_key: str | None = None, period:
     return Run(r[0], r[1], r[2], True, r[3], r[4], r[5])
 
 
-def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference) -> Run:
+def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None) -> Run:
+    """Score every series and flag the run's period, or return the identical earlier run.
+
+    ``mapper(fn, blocks)`` runs the scoring blocks (one per period type and municipality) elsewhere,
+    e.g. on a Dask cluster; the warehouse stays the single writer and the results are the same.
+    """
     key, loads, settings = run_key(con, ref)
     found = find_run(con, run_key=key)
     if found is not None:
         return found
     started = datetime.now().replace(microsecond=0)
     buurten = ref.buurten["area_code"].tolist()
-    scored = score_counts(read_counts(con), buurten)
+    group_of = dict(zip(ref.buurten["area_code"], ref.buurten["gemeente_code"]))
+    from pipelines import flag, score
+
+    scored = score.score_counts(score.read_counts(con), buurten, group_of, mapper)
     label, _ = run_period(scored.scores)
     run_id = f"{label}-{key[:8]}"
-    evidence, flags = flag_run(scored.scores, ref, ref.budget)
+    evidence, flags = flag.flag_run(scored.scores, ref, ref.budget, feedback=read_answers(con))
     flags_rows = flags.assign(run_id=run_id)[["run_id", *FLAG_COLUMNS]]
     evidence_rows = evidence[["area_code", "domain", "period", "period_start", "p_domain", "q", "score", "level",
                               "status", "since"]]
@@ -96,14 +109,15 @@ def read_flags(con: duckdb.DuckDBPyConnection, run_id: str | None = None, team: 
         if run is None:
             return pd.DataFrame()
         run_id = run.run_id
+    status_rank = " ".join(f"WHEN '{s}' THEN {i}" for s, i in STATUS_ORDER.items())
     flags = con.execute(
-        """
+        f"""
         SELECT f.*, a.name
         FROM marts.area_flags f
         JOIN core.areas a USING (area_code)
         WHERE f.run_id = ? AND (? IS NULL OR f.wijkteam = ?)
         ORDER BY f.wijkteam, CASE f.level WHEN 'alarm' THEN 0 WHEN 'aandacht' THEN 1 ELSE 2 END,
-                 CASE f.status WHEN 'nieuw' THEN 0 WHEN 'verergerend' THEN 1 WHEN 'aanhoudend' THEN 2 ELSE 3 END,
+                 CASE f.status {status_rank} ELSE {len(STATUS_ORDER)} END,
                  f.score DESC, f.area_code, f.domain
         """,
         [run_id, team, team],

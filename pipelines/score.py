@@ -60,34 +60,74 @@ def build_panel(counts: pd.DataFrame, buurten: list[str], period: str) -> pd.Dat
     return panel
 
 
-def score_counts(counts: pd.DataFrame, buurten: list[str]) -> Scored:
-    parts, n_series, n_short, settings = [], 0, 0, {}
-    for period, detector in detectors().items():
+@dataclass(frozen=True)
+class Block:
+    """One unit of scoring work: the zero-filled panel of one period type for a group of buurten."""
+
+    period: str
+    group: str
+    panel: pd.DataFrame
+
+
+def blocks(counts: pd.DataFrame, buurten: list[str], group_of: dict[str, str] | None = None) -> list[Block]:
+    """The scoring work, one block per period type and municipality (``group_of``: buurt -> group).
+
+    Every runner scores the same blocks, so a Dask cluster and the default runner give the same numbers.
+    """
+    group_of = group_of or {}
+    groups: dict[str, list[str]] = {}
+    for b in buurten:
+        groups.setdefault(group_of.get(b, ""), []).append(b)
+    out = []
+    for period in detectors():
         panel = build_panel(counts, buurten, period)
         if panel.empty:
             continue
-        settings[period] = {"method": detector.method, **detector.get_params()}
-        res = detector.score(panel, KEYS)
-        series = panel.groupby(KEYS).ngroups
+        for group, members in sorted(groups.items()):
+            part = panel[panel["area_code"].isin(members)] if len(groups) > 1 else panel
+            if len(part):
+                out.append(Block(period, group, part.reset_index(drop=True)))
+    return out
+
+
+def score_block(block: Block) -> pd.DataFrame:
+    """Scores of one block (pure: runs anywhere, for instance on a Dask worker)."""
+    detector = detectors()[block.period]
+    res = detector.score(block.panel, KEYS)
+    res["period"] = block.period
+    res["period_start"] = index_to_start(res["period_index"], block.period).dt.date.to_numpy()
+    return res
+
+
+def combine(work: list[Block], results: list[pd.DataFrame]) -> Scored:
+    """The blocks' scores as one table, with the counts of series and the detector settings."""
+    parts, n_series, n_short, settings = [], 0, 0, {}
+    for block, res in zip(work, results):
+        detector = detectors()[block.period]
+        settings[block.period] = {"method": detector.method, **detector.get_params()}
+        series = block.panel.groupby(KEYS).ngroups
         scored = res.groupby(KEYS).ngroups if len(res) else 0
         n_series += series
-        if scored < series:
-            n_short += series - scored
-            log.warning(
-                "%d %sly series have less than %d periods of history and are not scored yet",
-                series - scored, period, detector.history_needed + 1,
-            )
-        short = (res["method"] != "noufaily+cusum").groupby([res[k] for k in KEYS]).last().sum() if len(res) else 0
-        if short:
-            log.info("%d %sly series are scored with EARS until they have enough history for the seasonal "
-                     "baseline", short, period)
-        res["period"] = period
-        res["period_start"] = index_to_start(res["period_index"], period).dt.date.to_numpy()
+        n_short += series - scored
         parts.append(res)
+    if n_short:
+        log.warning("%d series have too little history to be scored yet", n_short)
     if not parts:
         raise RuntimeError("there are no signal counts in the warehouse yet; load files first (wijkradar ingest or run)")
     scores = pd.concat(parts, ignore_index=True)
+    short = (scores["method"] != "noufaily+cusum").groupby([scores[k] for k in KEYS]).last().sum() if len(scores) else 0
+    if short:
+        log.info("%d series are scored with EARS until they have enough history for the seasonal baseline", short)
     scores["count"] = scores["count"].astype("int64")
+    scores = scores.sort_values(["period", *KEYS, "period_index"], kind="stable").reset_index(drop=True)
     cols = ["area_code", "signal", "period", "period_start", "count", "expected", "upper", "score",
             "pvalue", "alarm", "method", "reason"]
     return Scored(scores[cols], n_series, n_short, settings)
+
+
+def score_counts(counts: pd.DataFrame, buurten: list[str], group_of: dict[str, str] | None = None,
+                 mapper=None) -> Scored:
+    """Score every series; ``mapper`` (default: in this process, one block after another) runs the blocks."""
+    work = blocks(counts, buurten, group_of)
+    results = mapper(score_block, work) if mapper is not None else [score_block(b) for b in work]
+    return combine(work, results)

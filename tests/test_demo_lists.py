@@ -1,5 +1,7 @@
 """On the demo data, the injected issues reach the right team's list and follow the lifecycle;
 re-running the same week gives the same lists. Pure pipeline parts, no Prefect (fast)."""
+import re
+
 import pandas as pd
 import pytest
 
@@ -7,6 +9,7 @@ from models.evidence import Budget
 from pipelines.demo import demo_counts
 from pipelines.flag import current_cells, flag_run
 from pipelines.score import score_counts
+from pipelines.wording import format_bound
 
 
 @pytest.fixture(scope="module")
@@ -60,3 +63,19 @@ def test_false_discovery_control_keeps_chance_flags_rare(demo, ref):
         chance += sum((a, d) not in injected for a, d in zip(listed["area_code"], listed["domain"]))
     assert chance / len(weeks) / len(ref.wijkteams) <= 1.0
     assert Budget().fdr == 0.05
+
+
+def test_the_lists_quote_the_shared_bound_and_claim_no_run_when_not_elevated(demo, ref):
+    scores, _ = demo
+    _, flags = flag_run(scores, ref)
+    labels = ref.catalogue.set_index("signal")["label_nl"]
+    scores = scores.assign(period_start=pd.to_datetime(scores["period_start"]))
+    for f in flags.itertuples(index=False):
+        if not f.level:
+            assert "op rij" not in f.explanation and "nieuw deze" not in f.explanation, f.explanation
+        assert not re.search(r"\b20\d\d-\d\d\b", f.explanation)          # months read "oktober 2026"
+        for signal in filter(None, f.signals.split(", ")):
+            cell = scores[(scores["area_code"] == f.area_code) & (scores["signal"] == signal)
+                          & (scores["period_start"] == pd.Timestamp(f.period_start))]
+            bound = format_bound(cell["upper"].item())
+            assert f"{labels[signal]}: " in f.explanation and f"(bovengrens {bound})" in f.explanation

@@ -24,22 +24,25 @@ def cell_keys(typed: pd.DataFrame, raw: pd.DataFrame, typed_cols: list[str], raw
     """
     t = typed[typed_cols]
     ok = t.notna().all(axis=1)
-    typed_key = pd.Series("c", index=typed.index, dtype=object)
+    key = pd.Series("c", index=typed.index, dtype=object)
     for c in typed_cols:
         col = t[c]
         text = col.dt.strftime("%Y-%m-%d") if pd.api.types.is_datetime64_any_dtype(col) else col.astype(str)
-        typed_key = typed_key + "|" + text.astype(object)
-    raw_text = raw.set_index(typed.index)[raw_cols].astype(str).apply(lambda s: s.str.strip().str.lower())
-    joined = raw_text.agg("|".join, axis=1) if len(raw_text) else pd.Series([], dtype=object)
-    raw_key = "r:" + joined.map(lambda v: hashlib.sha1(v.encode()).hexdigest()[:16])
-    return typed_key.where(ok, raw_key)
+        key = key + "|" + text.astype(object)
+    if not ok.all():                              # only the invalid rows need a key from their text
+        bad = raw.set_index(typed.index).loc[~ok, raw_cols].astype(str)
+        joined = bad[raw_cols[0]].str.strip().str.lower()
+        for c in raw_cols[1:]:
+            joined = joined + "|" + bad[c].str.strip().str.lower()
+        key[~ok] = ("r:" + joined.map(lambda v: hashlib.sha1(v.encode()).hexdigest()[:16])).to_numpy()
+    return key
 
 
 def plausible_check(ref, source: str, cell: str) -> Check:
-    ceiling = ref.load_settings.max_count(source)
+    ceiling = f"{ref.load_settings.max_count(source):,}".replace(",", ".")    # 1.000, as a Dutch reader writes it
     return Check(gx_expectations().ExpectColumnValuesToBeInSet(column="count_plausible", value_set=[True]),
-                 f"aantal is implausibly large (above {ceiling:,} per {cell}; max_count_{source} in "
-                 "lijst_instellingen.csv)".replace(",", "."))
+                 f"aantal is implausibly large (above {ceiling} per {cell}; max_count_{source} in "
+                 "lijst_instellingen.csv)")
 
 
 def checked_counts(text: pd.Series, ceiling: int | None) -> tuple[pd.Series, pd.Series]:

@@ -66,9 +66,13 @@ def test_demo_prints_the_injected_issues_and_the_exports(home, prefect_harness):
     assert csv.splitlines()[0].startswith("Rang;Status;Niveau;Domein;Buurtcode")
     html_path = invoke(home, "flags", "--team", "de-weide", "--format", "html").output.strip()
     assert html_path.endswith("de-weide.html") and "Kinholt" in open(html_path, encoding="utf-8").read()
-    explained = invoke(home, "explain", "BU01185005")
-    assert explained.exit_code == 0 and "Illegale afvaldump" in explained.output and "physical" in explained.output
+    explained = invoke(home, "explain", "01185005")           # a short code, as a spreadsheet shows it
+    assert explained.exit_code == 0 and "Illegale afvaldump" in explained.output and "fysiek" in explained.output
+    assert "physical" not in explained.output
+    english = invoke(home, "explain", "BU01185005", "--lang", "en")
+    assert english.exit_code == 0 and "Illegal dumping" in english.output and "physical" in english.output
     assert invoke(home, "explain", "BU99999999").exit_code == 2
+    assert invoke(home, "flags", "--period", "2026-W40").exit_code != 0
 
 
 def test_quarantine_list_export_and_a_corrected_file_loads_as_a_correction(home, tmp_path):

@@ -166,7 +166,7 @@ def test_xlsx_has_no_formula_cells_on_either_sheet(exported):
     _, written = exported
     for team, paths in written.items():
         wb = load_workbook(paths[0])
-        assert wb.sheetnames == ["Signalen", "Toelichting"]
+        assert wb.sheetnames == ["Signalen", "Toelichting", "Meta"]      # Meta: very hidden, for the feedback
         texts = []
         for ws in wb.worksheets:
             for row in ws.iter_rows():

@@ -1,0 +1,84 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Trends per wijk en domein
+#
+# Hoe ontwikkelen de signalen zich per wijk en domein (fysiek, sociaal, veiligheid)? Waargenomen tegen
+# verwacht, dit jaar tegen eerdere jaren (hetzelfde deel van het jaar), de samenstelling van de signalen
+# en de reeksen die het sterkst stijgen. De stad en de dorpen staan apart.
+# Alle berekeningen staan in `pipelines/reports/trends.py`; dit notebook leest alleen.
+
+# %% tags=["parameters"]
+home = None     # working folder (default: $WIJKRADAR_HOME, else data/)
+period = None   # run period, e.g. "2026-W47" (default: the latest run)
+
+# %%
+import pandas as pd
+from IPython.display import HTML, display
+
+from pipelines.reports import charts, trends
+from pipelines.reports.data import open_warehouse, read_report_data
+from pipelines.reports.render import table
+
+with open_warehouse(home) as con:
+    data = read_report_data(con, period)
+end = data.run_start + pd.Timedelta(days=6)
+year = end.year
+end_label = end.strftime("%d-%m")
+print(f"Run {data.run['run_id']}, periode {data.run['run_period']}; jaar {year} tot en met {end.strftime('%d-%m-%Y')}")
+
+# %% [markdown]
+# ## Waargenomen tegen verwacht
+#
+# Per wijk en domein de som van de waargenomen aantallen gedeeld door de som van wat de detectoren op grond
+# van de eigen geschiedenis van elke buurt verwachtten (1 = zoals verwacht). Blauw: stad, groen: dorpen.
+
+# %%
+oe = trends.observed_vs_expected(data.scores, data.areas, data.catalogue)
+display(HTML(charts.to_svg(charts.observed_vs_expected_chart(oe, year))))
+display(HTML(table(trends.ratio_table(oe, year), {"kind": "soort", "wijk": "wijk"}, digits=2)))
+
+# %% [markdown]
+# ## Dit jaar tegen eerdere jaren
+#
+# Aantallen per 1.000 inwoners in hetzelfde deel van elk jaar (tot en met dezelfde dag), stad en dorpen apart;
+# daaronder per wijk dit jaar tegen het gemiddelde van de eerdere jaren.
+
+# %%
+ytd_kind = trends.year_to_date(data.counts, data.areas, data.catalogue, end, by=("kind", "domain"))
+display(HTML(charts.to_svg(charts.year_to_date_chart(ytd_kind, end_label))))
+ytd_wijk = trends.year_to_date(data.counts, data.areas, data.catalogue, end)
+change = trends.this_year_vs_earlier(ytd_wijk, year)
+display(HTML(table(trends.change_table(change, year))))
+
+# %% [markdown]
+# ## Samenstelling van de signalen per wijk
+
+# %%
+mix = trends.signal_mix(data.counts, data.areas, data.catalogue, year, end)
+display(HTML(charts.to_svg(charts.signal_mix_chart(mix, year))))
+
+# %% [markdown]
+# ## Sterkst stijgende reeksen
+#
+# De laatste 13 weken tegen dezelfde weken van de drie jaren ervoor (maandsignalen: de maanden die in die
+# weken vielen). Eerst de stad, dan de dorpen.
+
+# %%
+rising = trends.rising_series(data.counts, data.areas, data.catalogue, end, top=None)
+cols = {"name": "buurt", "label_nl": "signaal", "recent": "laatste 13 weken", "baseline": "eerder (gem.)",
+        "ratio": "verhouding", "z": "z"}
+for kind, title in [("stadswijk", "Stad"), ("dorp", "Dorpen")]:
+    part = rising[rising["kind"] == kind].head(10)
+    display(HTML(f"<h3>{title}</h3>" + table(part[["name", "wijk", "label_nl", "recent", "baseline", "ratio", "z"]], cols)))

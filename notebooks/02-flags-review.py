@@ -1,0 +1,97 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Terugblik op de signaleringen
+#
+# Hoe gedroegen de lijsten zich: nieuwe signaleringen per wijkteam en domein, de tijd van `nieuw` tot
+# `opgelost`, de terugkoppeling van de wijkteams, de precisie per signaal en het aantal regels per team
+# per week (het budget voor vals alarm in de praktijk). Berekeningen: `pipelines/reports/review.py`.
+
+# %% tags=["parameters"]
+home = None     # working folder (default: $WIJKRADAR_HOME, else data/)
+period = None   # run period, e.g. "2026-W47" (default: the latest run)
+
+# %%
+from IPython.display import HTML, Markdown, display
+
+from pipelines.reports import charts, review
+from pipelines.reports.data import open_warehouse, read_report_data, read_truth
+from pipelines.reports.render import table
+
+with open_warehouse(home) as con:
+    data = read_report_data(con, period)
+truth = read_truth(home)
+episodes = review.episodes(data.evidence, data.areas)
+teams = data.wijkteams["wijkteam"].tolist()
+print(f"Run {data.run['run_id']}: {len(episodes)} episodes in de geschiedenis, {len(data.flags)} op de lijsten van nu")
+
+# %% [markdown]
+# ## Nieuwe signaleringen per maand
+
+# %%
+over_time = review.new_flags_over_time(episodes)
+display(HTML(charts.to_svg(charts.new_flags_chart(over_time, teams))))
+
+# %% [markdown]
+# ## Van nieuw tot opgelost
+#
+# Per wijkteam en domein: aantal episodes, opgelost, nog open, en de mediane en langste duur in weken.
+
+# %%
+display(HTML(table(review.time_to_resolution(episodes),
+                   {"domain": "domein", "episodes": "episodes", "resolved": "opgelost", "open": "open",
+                    "median_weeks": "mediaan (weken)", "max_weeks": "langste (weken)"})))
+
+# %% [markdown]
+# ## Terugkoppeling van de wijkteams
+
+# %%
+shares = review.feedback_shares(data.feedback)
+if shares.empty:
+    display(Markdown("Nog geen terugkoppeling vastgelegd (tabel `meta.flag_feedback` ontbreekt of is leeg)."))
+else:
+    display(HTML(table(shares, digits=2)))
+
+# %% [markdown]
+# ## Precisie per signaal
+#
+# Het deel van de beoordeelde episodes waarachter een signaal zat dat terecht bleek: volgens de
+# terugkoppeling (herkend), of in de demo volgens de bekende waarheid.
+
+# %%
+signals = review.episode_signals(data.evidence, data.scores, data.catalogue)
+judged = review.judge_by_feedback(episodes, data.feedback)
+basis = "terugkoppeling"
+if judged.empty and truth is not None:
+    judged, basis = review.judge_by_truth(episodes, truth, data.catalogue), "demo-waarheid"
+precision = review.precision_per_signal(judged, signals, data.catalogue)
+if precision.empty:
+    display(Markdown("Nog niets beoordeeld: geen terugkoppeling en geen bekende waarheid."))
+else:
+    display(Markdown(f"Basis: {basis}."))
+    display(HTML(table(precision, {"label_nl": "signaal", "domain": "domein", "judged": "beoordeeld",
+                                   "correct": "terecht", "precision": "precisie"}, digits=2)))
+
+# %% [markdown]
+# ## Het budget voor vals alarm in de praktijk
+#
+# Regels per wijkteam per week over het laatste jaar. Waar de waarheid bekend is (de demo) tellen de
+# bekende oorzaken niet mee; anders is dit gewoon het aantal regels per team per week.
+
+# %%
+weeks = review.last_weeks(data.evidence, data.run_start, 52)
+listed = review.listed_per_team_week(data.evidence, data.areas, weeks, review.truth_pairs(truth, data.catalogue))
+display(HTML(charts.to_svg(charts.listed_per_week_chart(listed))))
+display(HTML(table(review.budget_summary(listed), {"weeks": "weken", "listed_per_week": "regels per week",
+                                                    "chance_per_week": "zonder bekende oorzaak"}, digits=2)))

@@ -1,0 +1,44 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Kaart van de signalen
+#
+# Elke buurt gekleurd naar het bewijs per domein in de week van de run (maanddomeinen: de laatste volledige
+# maand), als -log10 van de p-waarde van het domein; buurten op de lijst van een wijkteam hebben een dikke rand.
+# Kaart: buurtgrenzen CBS/PDOK 2024, licentie CC BY 4.0. Berekeningen: `pipelines/reports/maps.py`.
+
+# %% tags=["parameters"]
+home = None     # working folder (default: $WIJKRADAR_HOME, else data/)
+period = None   # run period, e.g. "2026-W47" (default: the latest run)
+
+# %%
+from IPython.display import HTML, display
+
+from pipelines.reports import maps
+from pipelines.reports.data import open_warehouse, outlines_path, read_outlines, read_report_data
+from pipelines.reports.render import table
+
+with open_warehouse(home) as con:
+    data = read_report_data(con, period)
+outlines, viewbox = read_outlines(outlines_path(data.areas))
+latest = maps.latest_domain_evidence(data.evidence, data.run_start)
+display(HTML(maps.domain_maps(outlines, viewbox, latest, data.flags, data.run["run_period"])))
+
+# %% [markdown]
+# ## Buurten op de lijsten
+
+# %%
+display(HTML(table(maps.flagged_table(data.flags),
+                   {"wijkteam": "wijkteam", "name": "buurt", "domain": "domein", "level": "niveau", "status": "status",
+                    "since": "sinds"})))

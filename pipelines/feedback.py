@@ -1,0 +1,319 @@
+"""Feedback: the wijkteams' answers on their lists, read back, checked, stored and used.
+
+Each XLSX list carries a drop-down ``Terugkoppeling`` per row, an optional ``Notitie``, a hidden flag key
+(``Sleutel``) and a very hidden, protected sheet ``Meta`` (team, run, period, checksum). A returned
+workbook is imported once (``wijkradar feedback import FILE`` or ``terugkoppeling_*.xlsx`` in the inbox)
+into ``meta.flag_feedback``; later runs show answered flags as ``in behandeling`` / ``in jaarplan`` /
+``bekend`` (:func:`apply_feedback`) and ``geen probleem`` answers feed the precision report (:func:`precision`).
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+#: The five answers of the drop-down (no commas: the XLSX list is a literal, comma-separated formula).
+FEEDBACK_VALUES = ("opgepakt", "naar jaarplan", "al bekend", "geen probleem", "meer info nodig")
+#: The list status an answer gives a flag in later runs (instead of ``nieuw`` / ``aanhoudend``).
+STATUS_FOR = {"opgepakt": "in behandeling", "naar jaarplan": "in jaarplan", "al bekend": "bekend"}
+FALSE_ALARM = "geen probleem"
+NO_VERDICT = "meer info nodig"        # not a judgement on the flag: left out of the precision report
+MIN_ANSWERS = 5                       # fewer answers than this: "nog te weinig antwoorden"
+NOTE_MAX = 200
+INBOX_PREFIX = "terugkoppeling_"
+META_SHEET, KEY_HEADER, VALUE_HEADER, NOTE_HEADER = "Meta", "Sleutel", "Terugkoppeling", "Notitie"
+META_FORMAT = "wijkradar-terugkoppeling-1"
+PROMPT = "Kies wat het wijkteam met dit signaal doet"
+ERROR = "Kies een waarde uit de lijst"
+TOO_FEW = "nog te weinig antwoorden"
+KEY = ["area_code", "domain", "period", "period_start"]
+
+assert not any("," in v for v in FEEDBACK_VALUES), "the XLSX drop-down splits its list on commas"
+
+
+class FeedbackRefused(ValueError):
+    """A returned workbook that is not stored; the message is one sentence naming the file, problem and fix."""
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Pure parts: keys, checksum, statuses, precision
+# ------------------------------------------------------------------------------------------------------------
+
+def flag_key(area_code: str, domain: str, period: str, period_start) -> str:
+    """The stable key of a flag on a list: ``BU01185005|physical|week|2026-11-16``."""
+    return f"{area_code}|{domain}|{period}|{pd.Timestamp(period_start):%Y-%m-%d}"
+
+
+def flag_keys(flags: pd.DataFrame) -> list[str]:
+    """:func:`flag_key` of every row of ``flags`` (``area_code, domain, period, period_start``), in order."""
+    return [flag_key(*row) for row in flags[KEY].itertuples(index=False, name=None)] if len(flags) else []
+
+
+def checksum(team: str, run_id: str, keys) -> str:
+    """SHA-256 of ``team|run_id|sorted flag keys``: the Meta sheet of a list, recomputed on import."""
+    return hashlib.sha256("|".join([team, run_id, *sorted(keys)]).encode()).hexdigest()
+
+
+def meta_rows(team: str, run_id: str, run_period: str, keys) -> list[tuple[str, str]]:
+    """The rows of the hidden ``Meta`` sheet of a team's workbook."""
+    return [("formaat", META_FORMAT), ("wijkteam", team), ("run", run_id), ("periode", run_period),
+            ("controle", checksum(team, run_id, keys))]
+
+
+def apply_feedback(flags: pd.DataFrame, answers: pd.DataFrame | None, quiet_weeks: int) -> pd.DataFrame:
+    """The flags with the team's answer in their status.
+
+    A flag answered ``opgepakt`` / ``naar jaarplan`` / ``al bekend`` reads ``in behandeling`` / ``in jaarplan``
+    / ``bekend`` instead of ``nieuw`` or ``aanhoudend`` from the answered period until ``quiet_weeks`` weeks
+    after it (same buurt, domain and period type; a new episode in that time is not announced as ``nieuw``).
+    ``verergerend`` and ``opgelost`` always show; ``geen probleem`` and ``meer info nodig`` change nothing.
+    The latest answered period wins, then the latest answer.
+
+    ``answers``: ``area_code, domain, period, period_start, value`` (+ ``answered_on``, ``imported_at``).
+    """
+    if answers is None or answers.empty or flags.empty:
+        return flags
+    a = answers.assign(period_start=pd.to_datetime(answers["period_start"]))
+    order = [c for c in ("period_start", "answered_on", "imported_at") if c in a]
+    a = a.sort_values(order)[["area_code", "domain", "period", "period_start", "value"]]
+    f = flags.assign(_i=range(len(flags)), _start=pd.to_datetime(flags["period_start"]))
+    m = f[["_i", "area_code", "domain", "period", "_start"]].merge(a, on=["area_code", "domain", "period"])
+    window = (m["period_start"] <= m["_start"]) & (m["_start"] < m["period_start"] + pd.Timedelta(weeks=quiet_weeks))
+    latest = m[window].drop_duplicates("_i", keep="last").set_index("_i")["value"]
+    value = pd.Series(f["_i"].map(latest).to_numpy(), index=flags.index)
+    new = value.map(STATUS_FOR)
+    change = new.notna() & flags["status"].isin(["nieuw", "aanhoudend"])
+    out = flags.copy()
+    out.loc[change, "status"] = new[change]
+    return out
+
+
+def precision(answers: pd.DataFrame, min_answers: int = MIN_ANSWERS) -> pd.DataFrame:
+    """Share of answered flags that were not ``geen probleem``, per signal, wijkteam and domain, and in total.
+
+    ``answers``: one row per answered flag (the latest answer) with ``wijkteam, domain, signals`` (the flag's
+    elevated signals, comma separated) and ``value``; ``meer info nodig`` is no verdict and is left out.
+    Returns ``by`` (signal / wijkteam / domain / total), ``group``, ``answered``, ``confirmed`` (not
+    ``geen probleem``), ``false_alarms``, ``precision`` (NaN below ``min_answers``) and ``remark``.
+    """
+    cols = ["by", "group", "answered", "confirmed", "false_alarms", "precision", "remark"]
+    a = answers[answers["value"] != NO_VERDICT]
+    if a.empty:
+        return pd.DataFrame(columns=cols)
+    a = a.assign(false_alarm=(a["value"] == FALSE_ALARM).astype(int), total="alle")
+    signals = a.assign(signal=a["signals"].fillna("").str.split(", ")).explode("signal")
+    signals = signals[signals["signal"].fillna("") != ""]
+    parts = []
+    for by, frame, column in (("signal", signals, "signal"), ("wijkteam", a, "wijkteam"), ("domain", a, "domain"),
+                              ("total", a, "total")):
+        g = frame.groupby(column).agg(answered=("false_alarm", "size"), false_alarms=("false_alarm", "sum"))
+        parts.append(g.reset_index().rename(columns={column: "group"}).assign(by=by))
+    out = pd.concat(parts, ignore_index=True)
+    out["confirmed"] = out["answered"] - out["false_alarms"]
+    enough = out["answered"] >= min_answers
+    out["precision"] = (out["confirmed"] / out["answered"]).where(enough)
+    out["remark"] = pd.Series("", index=out.index).where(enough, TOO_FEW)
+    return out[cols].astype({"answered": int, "confirmed": int, "false_alarms": int})
+
+
+def toelichting_rows(report: pd.DataFrame | None, team: str, domains: dict, labels: dict) -> list[tuple[str, str]]:
+    """Rows for the end of the Toelichting sheet: how often the answered flags were right (Dutch)."""
+    rows = [("", ""), ("Terugkoppeling", "Aandeel beantwoorde signalen dat terecht was (niet 'geen probleem'); "
+                                         "'meer info nodig' telt niet mee.")]
+    if report is None or report.empty:
+        return rows + [("", "Nog geen antwoorden ontvangen.")]
+
+    def line(r) -> str:
+        if pd.isna(r.precision):
+            return f"{r.confirmed} van {r.answered} terecht ({TOO_FEW})"
+        return f"{r.confirmed} van {r.answered} terecht ({r.precision:.0%})".replace("%)", " %)")
+
+    pick = [("wijkteam", {team: "Dit wijkteam"}), ("total", {"alle": "Alle wijkteams"}), ("domain", domains),
+            ("signal", labels)]
+    for by, names in pick:
+        part = report[report["by"] == by].sort_values("group")
+        for r in part.itertuples(index=False):
+            if by == "wijkteam" and r.group != team:
+                continue                          # another team's figures are not this team's business
+            rows.append((names.get(r.group, r.group), line(r)))
+    return rows
+
+
+def is_feedback_file(name: str) -> bool:
+    """An inbox file with a wijkteam's answers (``terugkoppeling_*.xlsx``), not a data source."""
+    return name.lower().startswith(INBOX_PREFIX) and name.lower().endswith(".xlsx")
+
+
+def feedback_files(inbox: Path) -> list[Path]:
+    """The feedback workbooks in the inbox, oldest first (a later answer replaces an earlier one)."""
+    found = [p for p in inbox.iterdir() if p.is_file() and not p.is_symlink() and is_feedback_file(p.name)]
+    return sorted(found, key=lambda p: (p.stat().st_mtime_ns, p.name))
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Warehouse: read answers, digest for the run key, import a returned workbook
+# ------------------------------------------------------------------------------------------------------------
+
+def read_answers(con: duckdb.DuckDBPyConnection, until: datetime | None = None) -> pd.DataFrame:
+    """The latest answer per flag (imported by ``until``), with the flag's team and elevated signals."""
+    return con.execute(
+        """
+        SELECT f.run_id, f.wijkteam, f.area_code, f.domain, f.period, f.period_start, f.value, f.note,
+               f.answered_on, f.imported_at, coalesce(a.signals, '') AS signals
+        FROM meta.flag_feedback f
+        LEFT JOIN marts.area_flags a USING (run_id, area_code, domain, period, period_start)
+        WHERE ?::TIMESTAMP IS NULL OR f.imported_at <= ?::TIMESTAMP
+        QUALIFY row_number() OVER (PARTITION BY f.area_code, f.domain, f.period, f.period_start
+                                   ORDER BY f.answered_on DESC, f.imported_at DESC, f.content_hash DESC,
+                                            f.row_number DESC) = 1
+        ORDER BY f.area_code, f.domain, f.period, f.period_start
+        """,
+        [until, until],
+    ).df()
+
+
+def feedback_digest(con: duckdb.DuckDBPyConnection) -> str | None:
+    """A hash of the imported answers (None without any): part of the run key, so new answers re-flag."""
+    hashes = [r[0] for r in con.execute("SELECT DISTINCT content_hash FROM meta.flag_feedback ORDER BY 1").fetchall()]
+    return hashlib.sha256("|".join(hashes).encode()).hexdigest()[:16] if hashes else None
+
+
+@dataclass(frozen=True)
+class FeedbackResult:
+    file_name: str
+    content_hash: str
+    run_id: str = ""
+    wijkteam: str = ""
+    answered: int = 0
+    skipped: bool = False
+    warnings: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        if self.skipped:
+            return f"{self.file_name}: answers already imported, skipped"
+        return (f"{self.file_name}: {self.answered} answer(s) of wijkteam {self.wijkteam} on run {self.run_id} "
+                "imported")
+
+
+def _plain(text: str) -> str:
+    """A cell as wijkradar wrote it, without the apostrophe ``safe_output.neutralise`` may have added."""
+    from pipelines.safe_output import is_dangerous
+
+    text = str(text).strip()
+    return text[1:] if text.startswith("'") and is_dangerous(text[1:]) else text
+
+
+def _shown(value: str) -> str:
+    """A value a team typed, fit for a message: personal items removed, shortened."""
+    from pipelines import privacy
+
+    text = privacy.scrub_text(" ".join(value.split()))
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timestamp | None = None) -> FeedbackResult:
+    """Check a returned workbook and store its answers in one transaction; refusals store nothing.
+
+    Raises :class:`FeedbackRefused` (one sentence) when the workbook is not a wijkradar list, its Meta sheet
+    is missing or does not match (tampered), the run is unknown, a row's flag key is not a flag of that
+    run, a row's buurt belongs to another team, or a value is not one of :data:`FEEDBACK_VALUES`.
+    A note holding personal data is dropped with a warning naming the row (never the value); the answer is
+    kept. Warnings are returned in the result for the caller to show.
+    """
+    from pipelines import privacy
+    from pipelines.sources.common import IngestError, _xlsx_sheets
+    from pipelines.warehouse import insert_frame, transaction
+
+    path = Path(path)
+    name = privacy.scrub_text("".join(ch for ch in path.name if ch.isprintable()))[:200]
+
+    def refuse(problem: str, fix: str) -> FeedbackRefused:
+        return FeedbackRefused(f"{name}: refused, nothing stored: {problem}; {fix}")
+
+    if not path.is_file() or path.is_symlink():
+        raise refuse("it is not a file", "give the path of the returned workbook itself")
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if con.execute("SELECT count(*) FROM meta.feedback_files WHERE content_hash = ?", [digest]).fetchone()[0]:
+        return FeedbackResult(name, digest, skipped=True)
+    as_sent = "send back the list as wijkradar exported it, with only Terugkoppeling and Notitie filled in"
+    try:
+        sheets = {title: rows for title, _, rows in _xlsx_sheets(path)}
+    except IngestError as exc:
+        raise FeedbackRefused(privacy.scrub_text(" ".join(str(exc).split()))) from None
+    if META_SHEET not in sheets or "Signalen" not in sheets:
+        raise refuse("it is not a wijkradar list (the hidden sheet Meta or the sheet Signalen is missing)", as_sent)
+    meta = {cells[0].strip(): _plain(cells[1]) for _, cells in sheets[META_SHEET] if len(cells) >= 2}
+    team, run_id = meta.get("wijkteam", ""), meta.get("run", "")
+    if meta.get("formaat") != META_FORMAT or not team or not run_id or not meta.get("controle"):
+        raise refuse("its hidden sheet Meta is incomplete or changed", as_sent)
+    if not con.execute("SELECT count(*) FROM meta.runs WHERE run_id = ?", [run_id]).fetchone()[0]:
+        raise refuse(f"run {_shown(run_id)} is unknown in this warehouse", "import it where that list was made")
+    flags = con.execute("SELECT area_code, domain, period, period_start FROM marts.area_flags "
+                        "WHERE run_id = ? AND wijkteam = ?", [run_id, team]).df()
+    keys = set(flag_keys(flags))
+    if checksum(team, run_id, keys) != meta["controle"]:
+        raise refuse("its hidden sheet Meta does not match the list wijkradar made for this team and run "
+                     "(changed team, run or checksum)", as_sent)
+    teams = dict(con.execute("SELECT area_code, wijkteam FROM core.areas").fetchall())
+
+    rows = sheets["Signalen"]
+    head = next(((i, [c.strip() for c in cells]) for i, (_, cells) in enumerate(rows[:10])
+                 if KEY_HEADER in [c.strip() for c in cells] and VALUE_HEADER in [c.strip() for c in cells]), None)
+    if head is None:
+        raise refuse("the sheet Signalen has no columns Terugkoppeling and Sleutel", as_sent)
+    at, header = head
+    col = {h: header.index(h) for h in (KEY_HEADER, VALUE_HEADER, NOTE_HEADER) if h in header}
+    allowed = {v.casefold(): v for v in FEEDBACK_VALUES}
+    answers, warnings, seen = [], [], {}
+    for number, cells in rows[at + 1:]:
+        def cell(h: str) -> str:
+            return cells[col[h]].strip() if h in col and col[h] < len(cells) else ""
+
+        key, raw, note = _plain(cell(KEY_HEADER)), cell(VALUE_HEADER), cell(NOTE_HEADER)
+        if not raw:
+            if note:
+                warnings.append(f"{name}: row {number} has a note but no answer; the note was not stored")
+            continue
+        value = allowed.get(" ".join(raw.split()).casefold())
+        if value is None:
+            raise refuse(f"row {number} holds {_shown(raw)!r}, which is not one of the five answers "
+                         f"({', '.join(FEEDBACK_VALUES)})", "choose a value from the drop-down")
+        if not key:
+            raise refuse(f"row {number} has an answer but no flag key (hidden column Sleutel)", as_sent)
+        area = key.split("|")[0]
+        if area in teams and teams[area] != team:
+            raise refuse(f"row {number} answers buurt {area}, which belongs to wijkteam {teams[area]}, not {team}",
+                         "let each team answer only its own list")
+        if key not in keys:
+            raise refuse(f"row {number} has flag key {_shown(key)!r}, which is not a flag of run {run_id} for {team}",
+                         as_sent)
+        if key in seen:
+            raise refuse(f"rows {seen[key]} and {number} answer the same flag", "keep one of them")
+        seen[key] = number
+        if note:
+            kind = privacy.scan_values(pd.Series([note])).iloc[0]
+            if kind is not None:
+                warnings.append(f"{name}: row {number}: the note holds personal data ({kind}) and was not stored; "
+                                "the answer was kept")
+                note = ""
+            elif len(note) > NOTE_MAX:
+                warnings.append(f"{name}: row {number}: the note is longer than {NOTE_MAX} characters and was "
+                                "shortened")
+                note = note[:NOTE_MAX]
+        area_code, domain, period, start = key.split("|")
+        answers.append((area_code, domain, period, pd.Timestamp(start).date(), value, note or None, int(number)))
+
+    now = datetime.now()              # to the microsecond: the later of two imports wins
+    answered_on = (pd.Timestamp(today) if today is not None else pd.Timestamp(now)).date()
+    frame = pd.DataFrame(answers, columns=[*KEY, "value", "note", "row_number"]).assign(
+        run_id=run_id, wijkteam=team, answered_on=answered_on, content_hash=digest, imported_at=now)
+    dropped = sum("personal data" in w for w in warnings)
+    with transaction(con):
+        con.execute("INSERT INTO meta.feedback_files VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [digest, name, run_id, team, now, len(frame), dropped])
+        insert_frame(con, "meta.flag_feedback", frame)
+    return FeedbackResult(name, digest, run_id, team, len(frame), False, tuple(warnings))

@@ -1,0 +1,43 @@
+"""What every list carries besides its rows: the run it belongs to and the fixed Dutch texts.
+
+``RunInfo`` is everything a writer needs to know about the run (id, period, time stamp, settings, the
+files loaded, the feedback precision); ``NOTHING_FLAGGED`` and ``HOW_TO_READ`` are shown to every wijkteam.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+
+from pipelines import feedback, wording
+
+COLUMNS_NL = wording.LIST_COLUMNS["nl"]
+FEEDBACK = list(feedback.FEEDBACK_VALUES)   # the drop-down of Terugkoppeling; read back by pipelines/feedback.py
+NOTHING_FLAGGED = "Geen opvallende signalen in deze periode voor de buurten van dit wijkteam."
+HOW_TO_READ = [
+    "Elke regel is een buurt met een opvallende ontwikkeling in één domein (fysiek, sociaal of veiligheid).",
+    "Niveau 'alarm': duidelijk hoger dan wat op grond van de eigen geschiedenis van de buurt te verwachten is, "
+    "ook na correctie voor het grote aantal reeksen dat we volgen. 'aandacht': minder sterk, maar al meerdere perioden.",
+    "'nazorg': deze periode niet (meer) verhoogd; de buurt blijft op de lijst tot de ontwikkeling een paar "
+    "perioden voorbij is.",
+    "Status: 'nieuw' = deze periode voor het eerst; 'aanhoudend' = loopt al; 'verergerend' = sterker dan eerder "
+    "in deze episode; 'opgelost' = weer op het verwachte niveau; 'in behandeling', 'in jaarplan' of 'bekend' = "
+    "uw team heeft dit signaal opgepakt, in het jaarplan opgenomen of al bekend gemeld.",
+    "Verwacht en bovengrens komen uit de eigen geschiedenis van elke buurt (seizoen en trend meegenomen). "
+    "De bovengrens staat met één decimaal, naar beneden afgerond: een aantal boven dat getal is boven de grens.",
+    "Weken staan als 2026-W47 (ISO-weeknummer), maanden als 'oktober 2026'.",
+    "Kies in de kolom Terugkoppeling wat het wijkteam met het signaal doet (opgepakt, naar jaarplan, al bekend, "
+    "geen probleem of meer info nodig), eventueel met een korte Notitie zonder namen of adressen, en lever het "
+    "bestand terug als terugkoppeling_<team>.xlsx. Zo wordt de lijst beter.",
+]
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    run_id: str
+    run_period: str
+    stamp: datetime
+    settings: dict
+    loads: pd.DataFrame          # file_name, source, loaded_at, periods_from, periods_to
+    precision: pd.DataFrame | None = None   # feedback.precision() of the answers imported by this run

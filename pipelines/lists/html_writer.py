@@ -1,0 +1,55 @@
+"""The HTML page of a list: self-contained (inline CSS and SVG charts), every interpolated value escaped.
+
+Takes the selected, worded table, each row's raw level (a CSS class) and the chart points per row;
+it reads nothing itself. The same writer serves ``export`` and ``wijkradar flags --format html``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from pipelines.lists.charts import LEGEND, sparkline
+from pipelines.lists.content import NOTHING_FLAGGED, RunInfo
+from pipelines.safe_output import escape_html
+
+CSS = """
+body{font-family:Segoe UI,Helvetica,Arial,sans-serif;margin:24px;color:#1f2d3d;max-width:1100px}
+h1{font-size:22px;margin-bottom:4px}.sub{color:#5a6b7d;margin-top:0}
+.card{border:1px solid #d6dee6;border-radius:8px;padding:12px 16px;margin:14px 0;display:flex;gap:18px}
+.card .txt{flex:1}.badge{display:inline-block;padding:2px 8px;border-radius:10px;font-size:12px;margin-right:6px;color:#fff}
+.alarm{background:#c0392b}.aandacht{background:#e67e22}.none{background:#7f8c8d}
+.st{background:#34495e}.dom{background:#2c7fb8}
+.empty{padding:16px;background:#eef6ee;border-radius:8px}
+.legend{font-size:12px;color:#5a6b7d}svg{background:#fbfcfd;border:1px solid #eef1f4}
+svg.key{background:none;border:0;vertical-align:middle}
+"""
+
+
+def html_page(table: pd.DataFrame, levels, charts, team_name: str, run: RunInfo) -> str:
+    """The page: one card per row of ``table`` (Dutch columns).
+
+    ``levels``: the flag level per row (``alarm``, ``aandacht`` or other); ``charts``: per row a list of
+    (title, points) as ``selection.chart_data`` gives them.
+    """
+    esc = escape_html      # every interpolated value, text and attribute alike
+    cards = []
+    for row, level, row_charts in zip(table.itertuples(index=False), levels, charts):
+        svg = "".join(sparkline(points, title) for title, points in row_charts)
+        level = level if level in ("alarm", "aandacht") else "none"     # a CSS class of ours
+        cards.append(
+            f'<div class="card"><div class="txt"><div><span class="badge {esc(level)}">{esc(row.Niveau)}</span>'
+            f'<span class="badge st">{esc(row.Status)}</span><span class="badge dom">{esc(row.Domein)}</span></div>'
+            f'<h3>{esc(row.Rang)}. {esc(row.Buurt)} <small>({esc(row.Buurtcode)})</small></h3>'
+            f'<p>{esc(row.Toelichting)}</p></div><div>{svg}</div></div>')
+    body = "".join(cards) if cards else f'<p class="empty">{esc(NOTHING_FLAGGED)}</p>'
+    return (f'<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>{esc(team_name)} {esc(run.run_period)}</title>'
+            f"<style>{CSS}</style></head><body><h1>{esc(team_name)}</h1>"
+            f'<p class="sub">Opvallende signalen, periode {esc(run.run_period)} &middot; run {esc(run.run_id)}</p>'
+            f'<p class="legend">{LEGEND}</p>{body}'
+            f'<p class="legend">Gemaakt door wijkradar op {esc(run.stamp.strftime("%d-%m-%Y %H:%M"))}.</p></body></html>')
+
+
+def write_html(table: pd.DataFrame, levels, charts, team_name: str, run: RunInfo, path: Path) -> None:
+    """The team's HTML file (UTF-8)."""
+    path.write_text(html_page(table, levels, charts, team_name, run), encoding="utf-8")

@@ -1,0 +1,218 @@
+"""Write the reports: execute the manager notebooks for a period, the year plan of a team, the open pages.
+
+Inputs: the working folder's warehouse (read-only) and ``notebooks/*.py`` (jupytext percent format).
+Outputs under ``<home>/reports/``: ``<period>/{01-trends,02-flags-review,03-map,index}.html``,
+``jaarplan/<year>/<team>.html`` and ``open/<wijk>.html`` + ``open/index.html``; every page is
+self-contained (inline CSS and SVG, images as ``data:`` URIs) and opens offline.
+Settings (``ReportSettings``) have their defaults here; ``<home>/rapport_instellingen.csv`` overrides them.
+"""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, fields
+from datetime import datetime
+from pathlib import Path
+
+from pipelines.paths import REPO_ROOT, Home
+from pipelines.reports import jaarplan, openpages
+from pipelines.reports.data import NoReportData, find_report_run, open_warehouse, read_report_data
+from pipelines.reports.render import NotebookFailed, notebook_page, page
+from pipelines.safe_output import escape_html as esc
+from pipelines.safe_output import safe_filename
+
+NOTEBOOK_DIR = REPO_ROOT / "notebooks"
+NOTEBOOKS = {"01-trends": "Trends per wijk en domein", "02-flags-review": "Terugblik op de signaleringen",
+             "03-map": "Kaart van de signalen"}
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    """Report settings; override in ``<home>/rapport_instellingen.csv`` (columns ``setting,value``)."""
+
+    open_toon_signalen: bool = False     # open pages name buurten that are on a list now (no numbers)
+    open_drempel: int = 5                # counts below this are shown as <drempel on open pages
+    notebook_timeout: int = 600          # seconds per notebook cell
+
+
+def read_settings(home: Home) -> ReportSettings:
+    path = home.root / "rapport_instellingen.csv"
+    if not path.exists():
+        return ReportSettings()
+    known = {f.name: f for f in fields(ReportSettings)}
+    values = {}
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        for row in csv.DictReader(fh):
+            name, value = (row.get("setting") or "").strip(), (row.get("value") or "").strip()
+            if name not in known:
+                raise ValueError(f"{path}: unknown setting {name!r}; known: {', '.join(known)}")
+            default = getattr(ReportSettings(), name)
+            if isinstance(default, bool):
+                values[name] = value.lower() in ("1", "true", "ja", "yes", "aan")
+            else:
+                try:
+                    values[name] = type(default)(value)
+                except ValueError as exc:
+                    raise ValueError(f"{path}: {name} = {value!r} is not a whole number") from exc
+    return ReportSettings(**values)
+
+
+def _stamp() -> str:
+    return datetime.now().strftime("%d-%m-%Y %H:%M")
+
+
+# --- manager notebooks -------------------------------------------------------------------------
+
+def load_notebook(name: str, params: dict):
+    """The paired notebook ``notebooks/<name>.py`` with a papermill-style ``injected-parameters`` cell
+    after its ``parameters`` cell."""
+    import jupytext
+    import nbformat
+
+    nb = jupytext.read(NOTEBOOK_DIR / f"{name}.py")
+    at = next((i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])), None)
+    if at is None:
+        raise NotebookFailed(f"notebooks/{name}.py has no cell tagged 'parameters'")
+    source = "\n".join(f"{k} = {v!r}" for k, v in params.items())
+    nb.cells.insert(at + 1, nbformat.v4.new_code_cell(source, metadata={"tags": ["injected-parameters"]}))
+    return nb
+
+
+def execute_notebooks(params: dict, names: list[str] | None = None, timeout: int = 600) -> dict:
+    """Execute notebooks with ``params``, each in its own fresh python3 kernel, all at once (the kernels
+    mostly wait on imports and the warehouse); returns the executed notebooks by name.
+
+    Kernels talk over local sockets in a temporary folder (IPC), not over TCP.
+    """
+    import asyncio
+    import tempfile
+
+    from jupyter_client.manager import AsyncKernelManager
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    names = list(names or NOTEBOOKS)
+    notebooks = {name: load_notebook(name, params) for name in names}
+
+    async def run_all(sockets: str):
+        managers = [AsyncKernelManager(kernel_name="python3", transport="ipc", ip=f"{sockets}/k{i}")
+                    for i in range(len(notebooks))]
+        clients = [NotebookClient(nb, km=km, timeout=timeout, kernel_name="python3",
+                                  resources={"metadata": {"path": str(REPO_ROOT)}})
+                   for km, nb in zip(managers, notebooks.values())]
+        try:
+            return await asyncio.gather(*(c.async_execute(cleanup_kc=True) for c in clients), return_exceptions=True)
+        finally:        # a kernel we hand to the client is ours to stop
+            for km in managers:
+                if km.has_kernel:
+                    await km.shutdown_kernel(now=True)
+
+    with tempfile.TemporaryDirectory(prefix="wijkradar-kernels-") as sockets:
+        results = asyncio.run(run_all(sockets))
+    for name, result in zip(notebooks, results):
+        if isinstance(result, CellExecutionError):
+            text = str(result).strip()
+            last = text.splitlines()[-1] if text else type(result).__name__
+            raise NotebookFailed(f"notebooks/{name}.py failed: {last}") from result
+        if isinstance(result, BaseException):
+            raise result
+    return notebooks
+
+
+def _nav(current: str = "") -> str:
+    links = ['<a href="index.html">Overzicht</a>'] + [
+        f'<a href="{n}.html">{"<b>" + esc(t) + "</b>" if n == current else esc(t)}</a>' for n, t in NOTEBOOKS.items()]
+    return f"<nav>{''.join(links)}</nav>"
+
+
+def write_period_report(home: Home, period: str | None = None, settings: ReportSettings | None = None) -> list[Path]:
+    """Execute the three manager notebooks for the run of ``period`` and write their pages and an index.
+
+    Raises :class:`NoReportData` when there is no run for the period.
+    """
+    settings = settings or read_settings(home)
+    with open_warehouse(home) as con:                  # closed again before the kernels open it
+        run = find_report_run(con, period)
+    folder = home.reports / safe_filename(run["run_period"])
+    folder.mkdir(parents=True, exist_ok=True)
+    params = {"home": str(home.root), "period": run["run_period"]}
+    written = []
+    executed = execute_notebooks(params, timeout=settings.notebook_timeout)
+    for name, title in NOTEBOOKS.items():
+        nb = executed[name]
+        path = folder / f"{name}.html"
+        path.write_text(notebook_page(nb, title, f"Periode {run['run_period']} · run {run['run_id']}", _nav(name), name),
+                        encoding="utf-8")
+        written.append(path)
+    items = "".join(f'<li><a href="{n}.html">{esc(t)}</a></li>' for n, t in NOTEBOOKS.items())
+    index = folder / "index.html"
+    index.write_text(page(f"wijkradar rapport {run['run_period']}",
+                          f"<ul>{items}</ul><p class='small'>Run {esc(run['run_id'])}, gemaakt op {esc(_stamp())}. "
+                          "De pagina's werken zonder internet.</p>", "Voor managers en analisten"), encoding="utf-8")
+    return [index, *written]
+
+
+# --- year plan of one wijkteam -------------------------------------------------------------------
+
+def write_jaarplan(home: Home, year: int, team: str) -> Path:
+    """The Dutch year-plan page of ``team`` for ``year`` (only the team's buurten)."""
+    with open_warehouse(home) as con:
+        data = read_report_data(con)
+    teams = dict(zip(data.wijkteams["wijkteam"], data.wijkteams["name"]))
+    if team not in teams:
+        raise NoReportData(f"unknown wijkteam {team!r}; choose one of: {', '.join(teams)}")
+    dev = jaarplan.development(data.scores, data.areas, data.catalogue, team, year)
+    monthly = jaarplan.monthly_development(data.scores, data.areas, data.catalogue, team, year)
+    flags_year = jaarplan.year_flags(data.evidence, data.areas, data.feedback, team, year)
+    own = data.flags[data.flags["wijkteam"] == team]
+    explanations = dict(zip(zip(own["area_code"], own["domain"]), own["explanation"]))
+    html = jaarplan.jaarplan_page(team, teams[team], year, dev, monthly, flags_year, explanations,
+                                  not data.feedback.empty, _stamp())
+    folder = home.reports / "jaarplan" / str(int(year))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{safe_filename(team)}.html"
+    path.write_text(html, encoding="utf-8")
+    return path
+
+
+# --- open pages for residents --------------------------------------------------------------------
+
+def open_pages(data, settings: ReportSettings) -> dict[str, str]:
+    """File name -> HTML of every open page (pure once the data are read)."""
+    from pipelines.reports.trends import wijk_table
+
+    rates = openpages.disclose(openpages.yearly_rates(data.counts, data.areas, data.catalogue), settings.open_drempel)
+    wijken = wijk_table(data.areas)
+    made = _stamp()
+    gm = data.areas.loc[data.areas["level"] == "gemeente", "name"]
+    pages = {"index.html": openpages.index_page(wijken, made, gm.iloc[0] if len(gm) else "")}
+    for _, w in wijken.iterrows():
+        sentences = (openpages.flag_sentences(data.flags, w["wijk_code"], data.areas)
+                     if settings.open_toon_signalen else None)
+        pages[f"{openpages.slug(w['wijk'])}.html"] = openpages.wijk_page(w, rates, data.catalogue,
+                                                                          settings.open_drempel, sentences, made)
+    return pages
+
+
+def write_open_pages(home: Home, settings: ReportSettings | None = None) -> list[Path]:
+    settings = settings or read_settings(home)
+    with open_warehouse(home) as con:
+        data = read_report_data(con)
+    folder = home.reports / "open"
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, html in open_pages(data, settings).items():
+        path = folder / name
+        path.write_text(html, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def report_link_markdown(home: Home, period: str) -> str | None:
+    """Markdown linking the period's report folder, or None when no report was written for it."""
+    index = home.reports / safe_filename(period) / "index.html"
+    if not index.exists():
+        return None
+    pages = sorted(p.name for p in index.parent.glob("*.html"))
+    return (f"Rapport voor periode {period}: [{index.parent}]({index.as_uri()})\n\n"
+            + "\n".join(f"- [{p}]({(index.parent / p).as_uri()})" for p in pages))
+

@@ -1,0 +1,121 @@
+"""Matplotlib charts of the manager notebooks (Agg, no display needed), returned as figures or inline SVG.
+
+Frames in (the outputs of ``trends`` and ``review``), figures out; :func:`to_svg` makes a figure
+into SVG text fit to paste inside an HTML page (no XML prolog, no namespace URLs, no metadata).
+"""
+from __future__ import annotations
+
+import io
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from pipelines.reference import DOMAIN_NL  # noqa: E402
+
+plt.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "wijkradar", "font.size": 9,
+                     "axes.spines.top": False, "axes.spines.right": False})
+DOMAIN_COLOURS = {"physical": "#2c7fb8", "social": "#e6550d", "safety": "#756bb1"}
+KIND_COLOURS = {"stadswijk": "#2c7fb8", "dorp": "#31a354", "bedrijventerrein": "#969696"}
+
+
+def to_svg(fig) -> str:
+    """The figure as inline SVG text (and closes it)."""
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    plt.close(fig)
+    text = buf.getvalue()
+    text = text[text.index("<svg"):]
+    text = re.sub(r"<metadata>.*?</metadata>", "", text, flags=re.S)
+    text = re.sub(r'\s+xmlns(:\w+)?="[^"]*"', "", text)
+    return text
+
+
+def _domains(frame: pd.DataFrame) -> dict[str, str]:
+    """The domains that have data, in the usual order (a municipality without police data has two)."""
+    present = set(frame["domain"]) if "domain" in frame else set()
+    return {d: label for d, label in DOMAIN_NL.items() if d in present} or {"physical": DOMAIN_NL["physical"]}
+
+
+def observed_vs_expected_chart(oe: pd.DataFrame, year: int):
+    """Per domain: observed / expected of ``year`` per wijk (bars coloured by kind; 1 = as expected)."""
+    domains = _domains(oe[oe["year"] == year])
+    fig, axes = plt.subplots(1, len(domains), figsize=(11, 3.8), sharey=True, squeeze=False)
+    for ax, (domain, label) in zip(axes[0], domains.items()):
+        part = oe[(oe["domain"] == domain) & (oe["year"] == year)].sort_values(["kind", "wijk"])
+        ax.barh(part["wijk"] + " (" + part["kind"] + ")", part["ratio"],
+                color=[KIND_COLOURS.get(k, "#999") for k in part["kind"]])
+        ax.axvline(1.0, color="#333", lw=1, ls="--")
+        ax.set_title(label)
+        ax.invert_yaxis()
+    fig.suptitle(f"Waargenomen / verwacht per wijk, {year} (1 = zoals verwacht)")
+    fig.tight_layout()
+    return fig
+
+
+def year_to_date_chart(ytd: pd.DataFrame, end_label: str):
+    """Per domain: the year-to-date rate per 1,000 inhabitants by year, town and dorpen apart."""
+    domains = _domains(ytd)
+    fig, axes = plt.subplots(1, len(domains), figsize=(11, 3.2), squeeze=False)
+    axes = axes[0]
+    for ax, (domain, label) in zip(axes, domains.items()):
+        part = ytd[ytd["domain"] == domain]
+        for kind, g in part.groupby("kind"):
+            g = g.sort_values("year")
+            ax.plot(g["year"], g["rate"], marker="o", color=KIND_COLOURS.get(kind, "#999"), label=kind)
+        ax.set_title(f"{label} per 1.000 inwoners (t/m {end_label})")
+        ax.set_xticks(sorted(part["year"].unique()))
+        ax.set_ylim(bottom=0)
+    axes[0].legend(frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def signal_mix_chart(mix: pd.DataFrame, year: int):
+    """Stacked shares of the signals per wijk (one bar per wijk)."""
+    table = mix.pivot_table(index="wijk", columns="label_nl", values="share", aggfunc="sum").fillna(0)
+    fig, ax = plt.subplots(figsize=(11, 0.32 * len(table) + 1.6))
+    left = pd.Series(0.0, index=table.index)
+    cmap = plt.get_cmap("tab20")
+    for i, col in enumerate(table.columns):
+        ax.barh(table.index, table[col], left=left, color=cmap(i % 20), label=col)
+        left += table[col]
+    ax.set_xlim(0, 1)
+    ax.invert_yaxis()
+    ax.set_title(f"Samenstelling van de signalen per wijk, {year}")
+    ax.legend(ncol=4, fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.08))
+    fig.tight_layout()
+    return fig
+
+
+def new_flags_chart(over_time: pd.DataFrame, teams: list[str]):
+    """New episodes per month, one panel per wijkteam, stacked by domain."""
+    fig, axes = plt.subplots(len(teams), 1, figsize=(11, 1.5 * len(teams) + 0.6), sharex=True, squeeze=False)
+    months = sorted(over_time["month"].unique()) if not over_time.empty else []
+    for ax, team in zip(axes[:, 0], teams):
+        part = over_time[over_time["wijkteam"] == team]
+        bottom = pd.Series(0, index=months, dtype=float)
+        for domain, label in _domains(over_time).items():
+            v = part[part["domain"] == domain].set_index("month")["new"].reindex(months, fill_value=0)
+            ax.bar(months, v, bottom=bottom, width=25, color=DOMAIN_COLOURS[domain], label=label)
+            bottom += v
+        ax.set_ylabel(team, rotation=0, ha="right", va="center")
+    axes[0, 0].legend(ncol=3, frameon=False, fontsize=8)
+    axes[0, 0].set_title("Nieuwe signaleringen per maand, per wijkteam")
+    fig.tight_layout()
+    return fig
+
+
+def listed_per_week_chart(listed: pd.DataFrame):
+    """Entries per team per week (the false-alarm budget in practice)."""
+    fig, ax = plt.subplots(figsize=(11, 3))
+    for team, g in listed.groupby("wijkteam"):
+        ax.plot(g["week"], g["chance"], marker=".", label=team)
+    ax.set_title("Regels per wijkteam per week zonder bekende oorzaak")
+    ax.set_ylim(bottom=0)
+    ax.legend(ncol=5, frameon=False, fontsize=8)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,96 @@
+"""The map: buurt outlines coloured by each domain's evidence in the run's week, flagged buurten outlined.
+
+Pure: outlines (``data/reference/buurtvlakken_gm0118_2024.json``, CBS/PDOK, CC BY 4.0) and frames in,
+inline SVG text out (no script, no external reference, every name escaped).
+Evidence strength is ``-log10 p`` of the domain p-value: 1 = p 0.1, 2 = p 0.01, 3 = p 0.001.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from pipelines.flag import current_cells
+from pipelines.reference import DOMAIN_NL
+from pipelines.safe_output import escape_html as esc
+
+#: Colour bins of -log10 p (ColorBrewer OrRd): below 1, 1-2, 2-3, 3-4, 4 and more.
+BINS = [1.0, 2.0, 3.0, 4.0]
+COLOURS = ["#fef0d9", "#fdcc8a", "#fc8d59", "#e34a33", "#b30000"]
+BIN_LABELS = ["p > 0,1", "0,1 - 0,01", "0,01 - 0,001", "0,001 - 0,0001", "< 0,0001"]
+NO_DATA = "#eeeeee"
+FLAG_STROKE = "#08306b"
+CREDIT = "Kaart: buurtgrenzen CBS/PDOK (Wijk- en buurtkaart 2024, gegeneraliseerd), licentie CC BY 4.0."
+
+
+def latest_domain_evidence(evidence: pd.DataFrame, run_start: pd.Timestamp) -> pd.DataFrame:
+    """Per buurt and domain the evidence of the run's week (monthly domains: their latest complete month).
+
+    Columns: ``area_code, domain, p_domain, strength, level, status`` (``strength`` = -log10 p).
+    """
+    ev = evidence.assign(period_start=pd.to_datetime(evidence["period_start"]))
+    now = current_cells(ev, pd.Timestamp(run_start))
+    out = now[["area_code", "domain", "p_domain", "level", "status"]].copy()
+    out["strength"] = -np.log10(out["p_domain"].astype(float).clip(1e-12, 1.0))
+    return out.reset_index(drop=True)
+
+
+def colour(strength: float) -> str:
+    if strength is None or pd.isna(strength):
+        return NO_DATA
+    return COLOURS[int(np.searchsorted(BINS, float(strength), side="right"))]
+
+
+def map_svg(outlines: pd.DataFrame, viewbox: str, strength: dict[str, float], flagged: set[str],
+            title: str, width: int = 330) -> str:
+    """One map: every buurt filled by its strength, flagged buurten drawn on top with a thick outline."""
+    _, _, w, h = (float(v) for v in viewbox.split())
+    height = round(width * h / w)
+    parts = [f'<svg class="kaart" viewBox="{esc(viewbox)}" width="{width}" height="{height}" role="img" '
+             f'aria-label="{esc(title)}">']
+    ordered = sorted(outlines.itertuples(index=False), key=lambda r: r.area_code in flagged)   # flagged last, on top
+    for r in ordered:
+        s = strength.get(r.area_code)
+        tip = f"{r.name} ({r.area_code})" + ("" if s is None or pd.isna(s) else f": -log10 p = {s:.1f}")
+        is_flagged = r.area_code in flagged
+        stroke = (f'stroke="{FLAG_STROKE}" stroke-width="4"' if is_flagged else 'stroke="#ffffff" stroke-width="1"')
+        cls = "buurt gemarkeerd" if is_flagged else "buurt"
+        parts.append(f'<path class="{cls}" data-code="{esc(r.area_code)}" d="{esc(r.d)}" fill="{colour(s)}" {stroke}>'
+                     f"<title>{esc(tip + (' (op de lijst)' if is_flagged else ''))}</title></path>")
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def legend_html() -> str:
+    boxes = "".join(f'<span class="lg"><span class="sw" style="background:{c}"></span>{esc(lab)}</span>'
+                    for c, lab in zip(COLOURS, BIN_LABELS))
+    return (f'<div class="legenda">Bewijs (p-waarde van het domein): {boxes}'
+            f'<span class="lg"><span class="sw" style="background:#fff;border:3px solid {FLAG_STROKE}"></span>'
+            "op de lijst van het wijkteam</span></div>")
+
+
+def domain_maps(outlines: pd.DataFrame, viewbox: str, latest: pd.DataFrame, flags: pd.DataFrame,
+                period_label: str) -> str:
+    """Three maps side by side (fysiek, sociaal, veiligheid) with legend and credit, as one HTML block."""
+    blocks = []
+    for domain, label in DOMAIN_NL.items():
+        part = latest[latest["domain"] == domain]
+        strength = dict(zip(part["area_code"], part["strength"]))
+        flagged = set(flags.loc[flags["domain"] == domain, "area_code"]) if not flags.empty else set()
+        title = f"{label}, {period_label}"
+        note = f"{len(flagged)} buurt(en) op de lijst" if strength else "geen gegevens"
+        blocks.append(f'<figure class="kaartblok"><figcaption>{esc(title)}: {note}'
+                      f"</figcaption>{map_svg(outlines, viewbox, strength, flagged, title)}</figure>")
+    style = ("<style>.kaarten{display:flex;flex-wrap:wrap;gap:12px}.kaartblok{margin:0}"
+             ".kaartblok figcaption{font-weight:600;margin-bottom:4px}.legenda{font-size:13px;margin:8px 0}"
+             ".lg{margin-right:12px;white-space:nowrap}.sw{display:inline-block;width:14px;height:14px;"
+             "vertical-align:middle;margin-right:4px;border:1px solid #ccc}.bron{font-size:12px;color:#5a6b7d}</style>")
+    return (f'{style}<div class="kaarten">{"".join(blocks)}</div>{legend_html()}'
+            f'<p class="bron">{esc(CREDIT)}</p>')
+
+
+def flagged_table(flags: pd.DataFrame) -> pd.DataFrame:
+    """The run's flagged buurten for a table under the map (Dutch domain names)."""
+    cols = ["wijkteam", "name", "domain", "level", "status", "since"]
+    if flags.empty:
+        return pd.DataFrame(columns=cols)
+    return flags.assign(domain=flags["domain"].map(DOMAIN_NL))[cols].reset_index(drop=True)

@@ -1,0 +1,213 @@
+"""Open pages for residents: how a wijk or dorp develops per domain over the years, against the whole
+municipality, in plain Dutch (taalniveau B1), safe to publish.
+
+Pure: frames in, HTML out. Disclosure control after CBS practice: a count below the threshold
+(default 5) is shown as ``<5`` and its rate is not shown; when exactly one wijk of a domain and year
+is hidden, the next smallest is hidden too, so it cannot be worked out from the municipality's total
+(secondary suppression); rates per 1,000 inhabitants are rounded (whole numbers, one decimal below
+10); areas with fewer than 50 inhabitants get no rates. Individual flags are shown only when the
+setting ``open_toon_signalen`` is on, and then without numbers.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import numpy as np
+import pandas as pd
+
+from pipelines.reports.render import page
+from pipelines.reports.svg import Line, line_chart
+from pipelines.reports.trends import buurt_table, period_end, wijk_table
+from pipelines.safe_output import escape_html as esc
+
+DOMAIN_B1 = {
+    "physical": ("Buitenruimte", "meldingen van bewoners over de straat en het groen"),
+    "social": ("Zorg en welzijn", "signalen die het wijkteam noteert"),
+    "safety": ("Veiligheid", "misdrijven die de politie registreert"),
+}
+KIND_B1 = {"stadswijk": "Wijken in de stad", "dorp": "Dorpen", "bedrijventerrein": "Overige gebieden"}
+MIN_POPULATION = 50
+DISCLOSURE_NOTE = (
+    "Zijn er minder dan {t} meldingen of signalen, dan laten we het precieze aantal niet zien: u leest dan "
+    "<{t}. Zo kan niemand herkend worden. Als dan uit het totaal van de gemeente toch het aantal te berekenen "
+    "zou zijn, verbergen we nog een klein aantal. Zo werkt het CBS ook. Cijfers per 1.000 inwoners zijn "
+    "afgerond. We rekenen met het aantal inwoners op 1 januari 2024 (CBS).")
+
+
+def slug(text: str) -> str:
+    """A file name from a wijk name: ``De Weide`` -> ``de-weide``."""
+    plain = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "wijk"
+
+
+def complete_years(counts: pd.DataFrame, catalogue: pd.DataFrame) -> dict[str, list[int]]:
+    """Per domain, the calendar years its data cover from start to end."""
+    c = counts.merge(catalogue[["signal", "domain"]], on="signal")
+    out = {}
+    for domain, part in c.groupby("domain"):
+        starts = pd.to_datetime(part["period_start"])
+        ends = period_end(starts, part["period"])
+        first, last = starts.min(), ends.max()
+        out[domain] = [y for y in range(first.year, last.year + 1)
+                       if first <= pd.Timestamp(y, 1, 7) and last >= pd.Timestamp(y, 12, 25)]   # ISO weeks
+    return out
+
+
+def yearly_rates(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
+    """Per wijk (and the municipality, ``wijk_code`` = ``gemeente``), domain and complete year:
+    ``wijk_code, wijk, kind, domain, year, count, population, rate`` (per 1,000 inhabitants)."""
+    years = complete_years(counts, catalogue)
+    c = counts.merge(buurt_table(areas)[["area_code", "wijk_code"]], on="area_code")
+    c = c.merge(catalogue[["signal", "domain"]], on="signal")
+    c["year"] = pd.to_datetime(c["period_start"]).dt.year
+    c = c[[y in years.get(d, []) for d, y in zip(c["domain"], c["year"])]]
+    wijken = wijk_table(areas)
+    grid = pd.MultiIndex.from_tuples([(w, d, y) for w in wijken["wijk_code"] for d, ys in years.items() for y in ys],
+                                     names=["wijk_code", "domain", "year"])
+    per_wijk = c.groupby(["wijk_code", "domain", "year"])["count"].sum().reindex(grid, fill_value=0).reset_index()
+    per_wijk = per_wijk.merge(wijken, on="wijk_code")
+    total = per_wijk.groupby(["domain", "year"], as_index=False).agg(count=("count", "sum"))
+    gm = areas.loc[areas["level"] == "gemeente", "name"]
+    total = total.assign(wijk_code="gemeente", wijk=gm.iloc[0] if len(gm) else "gemeente", kind="gemeente",
+                         population=wijken["population"].sum())
+    out = pd.concat([per_wijk, total], ignore_index=True)
+    out["rate"] = out["count"] / out["population"].where(out["population"] > 0) * 1000
+    return out[["wijk_code", "wijk", "kind", "domain", "year", "count", "population", "rate"]]
+
+
+def round_rate(rate: float) -> float:
+    return round(rate, 1) if rate < 10 else float(round(rate))
+
+
+def disclose(rates: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
+    """Add ``hidden`` (primary and secondary suppression), ``count_shown``, ``rate_shown`` (rounded, NaN when
+    hidden) and ``rate_text``. The municipality's own row is only hidden when it is itself small."""
+    r = rates.copy()
+    r["hidden"] = r["count"] < threshold
+    wijk = r["wijk_code"] != "gemeente"
+    for _, idx in r[wijk].groupby(["domain", "year"]).groups.items():
+        cell = r.loc[idx]
+        if cell["hidden"].sum() == 1 and (~cell["hidden"]).any():
+            smallest = cell[~cell["hidden"]].sort_values(["count", "wijk_code"]).index[0]
+            r.loc[smallest, "hidden"] = True
+    r["count_shown"] = [f"<{threshold}" if c < threshold else "verborgen" if h else f"{int(c):,}".replace(",", ".")
+                        for c, h in zip(r["count"], r["hidden"])]
+    ok = ~r["hidden"] & (r["population"] >= MIN_POPULATION)
+    r["rate_shown"] = [round_rate(v) if k and pd.notna(v) else np.nan for v, k in zip(r["rate"], ok)]
+    r["rate_text"] = [_nl(v) if pd.notna(v) else "-" for v in r["rate_shown"]]
+    return r
+
+
+def _nl(v: float) -> str:
+    text = f"{v:.1f}" if v != int(v) else f"{int(v):,}".replace(",", ".")
+    return text.replace(".", ",") if v != int(v) else text
+
+
+def _compare(a: float, b: float) -> str:
+    if pd.isna(a) or pd.isna(b) or b == 0:
+        return ""
+    if a > b * 1.1:
+        return "meer"
+    if a < b * 0.9:
+        return "minder"
+    return "ongeveer evenveel"
+
+
+def trend_sentence(wijk: str, domain: str, table: pd.DataFrame, gemeente: pd.DataFrame) -> str:
+    """Two or three short B1 sentences about the latest complete year, the years before and the municipality."""
+    label, what = DOMAIN_B1[domain]
+    t = table.sort_values("year")
+    if t.empty:
+        return f"Over {label.lower()} hebben we nog geen gegevens van een heel jaar."
+    last = t.iloc[-1]
+    year = int(last["year"])
+    if pd.isna(last["rate_shown"]):
+        return (f"In {year} waren er in {wijk} zo weinig {what} dat we het aantal niet laten zien. "
+                "Dat is goed nieuws, of het gebied is klein.")
+    text = f"In {year} waren er in {wijk} {last['rate_text']} {what} per 1.000 inwoners."
+    before = t[(t["year"] < year) & t["rate_shown"].notna()]
+    if len(before):
+        word = _compare(last["rate_shown"], before["rate_shown"].mean())
+        text += (f" Dat is {word} dan in de jaren ervoor." if word != "ongeveer evenveel"
+                 else " Dat is ongeveer evenveel als in de jaren ervoor.")
+    g = gemeente[gemeente["year"] == year]
+    if len(g) and pd.notna(g["rate_shown"].iloc[0]):
+        word = _compare(last["rate_shown"], g["rate_shown"].iloc[0])
+        text += (f" In de hele gemeente {g['wijk'].iloc[0]} waren het er {g['rate_text'].iloc[0]}; {wijk} heeft er dus "
+                 + ("ongeveer evenveel." if word == "ongeveer evenveel" else f"{word}."))
+    return text
+
+
+def flag_sentences(flags: pd.DataFrame, wijk_code: str, areas: pd.DataFrame) -> list[str]:
+    """Plain sentences about the buurten of this wijk on the wijkteam's list now (no numbers)."""
+    b = buurt_table(areas)
+    own = flags.merge(b[["area_code", "wijk_code"]], on="area_code")
+    own = own[own["wijk_code"] == wijk_code]
+    months = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+              "november", "december"]
+    out = []
+    for f in own.sort_values(["name", "domain"]).itertuples(index=False):
+        since = pd.Timestamp(f.since)
+        label = DOMAIN_B1.get(f.domain, (f.domain, ""))[0].lower()
+        if f.status == "opgelost":
+            out.append(f"In {f.name} is het aantal signalen over {label} weer normaal.")
+        else:
+            out.append(f"In {f.name} zijn er sinds {months[since.month - 1]} {since.year} meer signalen over {label} "
+                       "dan normaal. Het wijkteam kijkt wat er aan de hand is.")
+    return out
+
+
+def wijk_page(wijk: pd.Series, rates: pd.DataFrame, catalogue: pd.DataFrame, threshold: int,
+              sentences: list[str] | None, made: str) -> str:
+    """The open page of one wijk or dorp (``rates`` already through :func:`disclose`)."""
+    name = wijk["wijk"]
+    own = rates[rates["wijk_code"] == wijk["wijk_code"]]
+    gm = rates[rates["wijk_code"] == "gemeente"]
+    gemeente = gm["wijk"].iloc[0] if len(gm) else "de gemeente"
+    body = [f"<p>Op deze pagina ziet u hoe het gaat in {esc(name)}. We kijken naar drie onderwerpen: de buitenruimte, "
+            f"zorg en welzijn, en veiligheid. We vergelijken de jaren met elkaar en met de hele gemeente {esc(gemeente)}.</p>"]
+    for domain, (label, what) in DOMAIN_B1.items():
+        t, g = own[own["domain"] == domain].sort_values("year"), gm[gm["domain"] == domain].sort_values("year")
+        if t.empty:
+            continue
+        signals = catalogue.loc[catalogue["domain"] == domain, "label_nl"].str.lower().tolist()
+        years = [str(y) for y in t["year"]]
+        chart = line_chart(years, [Line(name, [v if pd.notna(v) else None for v in t["rate_shown"]], "#2c7fb8"),
+                                   Line("hele gemeente", [v if pd.notna(v) else None for v in g["rate_shown"]],
+                                        "#7f8c8d", dashed=True)],
+                           f"{label}: per 1.000 inwoners", "per 1.000 inwoners")
+        rows = "".join(f'<tr><td>{int(a.year)}</td><td class="aantal">{esc(a.count_shown)}</td>'
+                       f'<td class="cijfer">{esc(a.rate_text)}</td><td class="cijfer">{esc(b.rate_text)}</td></tr>'
+                       for a, b in zip(t.itertuples(index=False), g.itertuples(index=False)))
+        body.append(
+            f'<section class="card"><h2>{esc(label)}</h2><p>Dit gaat over {esc(what)}: {esc(", ".join(signals))}.</p>'
+            f"<p>{esc(trend_sentence(name, domain, t, g))}</p>"
+            f'<div class="grafieken">{chart}<table><thead><tr><th>Jaar</th><th>Aantal in {esc(name)}</th>'
+            f"<th>Per 1.000 inwoners</th><th>Per 1.000 inwoners, hele gemeente</th></tr></thead><tbody>{rows}"
+            "</tbody></table></div></section>")
+    if sentences is not None:
+        items = "".join(f"<li>{esc(s)}</li>" for s in sentences) or "<li>Op dit moment valt er niets bijzonders op.</li>"
+        body.append(f'<section class="card"><h2>Wat valt nu op?</h2><ul>{items}</ul></section>')
+    body.append(f'<section><h2>Hoe lezen?</h2><p>{esc(DISCLOSURE_NOTE.format(t=threshold))}</p>'
+                "<p>Een jaar staat er alleen in als we het hele jaar gegevens hebben. Meer of minder meldingen "
+                "betekent niet altijd dat het beter of slechter gaat: soms melden mensen gewoon vaker.</p>"
+                f'<p class="small">Bronnen: meldingen openbare ruimte (gemeente), signalen van de '
+                "wijkteams, politie (geregistreerde misdrijven); gebieden en inwoners: CBS, licentie CC BY 4.0. "
+                f"Gemaakt door wijkradar op {esc(made)}.</p></section>")
+    nav = '<nav><a href="index.html">Alle wijken en dorpen</a></nav>'
+    return page(f"{name}: hoe gaat het?", "".join(body), "Cijfers over de buurt voor bewoners", nav=nav)
+
+
+def index_page(wijken: pd.DataFrame, made: str, gemeente: str = "") -> str:
+    """The list of open pages: the town's wijken and the dorpen apart."""
+    parts = ["<p>Kies uw wijk of dorp. Elke pagina laat zien hoe het daar gaat, vergeleken met eerdere jaren "
+             "en met de hele gemeente.</p>"]
+    for kind, title in KIND_B1.items():
+        part = wijken[wijken["kind"] == kind].sort_values("wijk")
+        if part.empty:
+            continue
+        links = "".join(f'<li><a href="{esc(slug(w))}.html">{esc(w)}</a></li>' for w in part["wijk"])
+        parts.append(f"<h2>{esc(title)}</h2><ul>{links}</ul>")
+    parts.append(f'<p class="small">Gemaakt door wijkradar op {esc(made)}.</p>')
+    return page("Hoe gaat het in uw wijk of dorp?", "".join(parts), f"Gemeente {gemeente}".strip())

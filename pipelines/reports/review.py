@@ -1,0 +1,184 @@
+"""Flag review: how the lists behaved over time, per wijkteam and domain.
+
+Pure: from ``marts.area_evidence`` (the whole history of levels and lifecycle statuses),
+``marts.series_scores``, the wijkteams' feedback (``meta.flag_feedback``, optional) and, for the
+demo, the injected truth. An *episode* is one run of a buurt x domain on the lists, from ``nieuw``
+to ``opgelost``; a *listed entry* is a line on a team's weekly list (status nieuw, aanhoudend or
+verergerend in the run's week, monthly domains included as the weekly lists show them).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from pipelines.flag import current_cells
+from pipelines.reports.trends import buurt_table
+
+LISTED = ("nieuw", "aanhoudend", "verergerend")
+#: Feedback values (``meta.flag_feedback.value``; also the older drop-down of the lists) that say the team
+#: recognised the signal, or that there was nothing; 'meer info nodig' gives no verdict.
+RECOGNISED = ("opgepakt", "naar jaarplan", "al bekend", "herkend, actie nodig", "herkend, al bekend")
+NOT_RECOGNISED = ("geen probleem", "niet herkend")
+
+
+def episodes(evidence: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
+    """One row per episode: ``area_code, name, wijkteam, kind, domain, period, since, last_listed,
+    resolved, level, peak, weeks_to_resolved`` (``resolved`` NaT while it is still open)."""
+    ev = evidence[evidence["status"].isin([*LISTED, "opgelost"]) & evidence["since"].notna()].copy()
+    cols = ["area_code", "name", "wijkteam", "kind", "domain", "period", "since", "last_listed", "resolved", "level",
+            "peak", "weeks_to_resolved"]
+    if ev.empty:
+        return pd.DataFrame(columns=cols)
+    ev["period_start"] = pd.to_datetime(ev["period_start"])
+    ev["since"] = pd.to_datetime(ev["since"])
+    listed = ev[ev["status"].isin(LISTED)]
+    keys = ["area_code", "domain", "period", "since"]
+    out = listed.groupby(keys, as_index=False).agg(
+        last_listed=("period_start", "max"), peak=("score", "max"),
+        level=("level", lambda s: "alarm" if (s == "alarm").any() else "aandacht"))
+    resolved = ev[ev["status"] == "opgelost"].groupby(keys)["period_start"].min().rename("resolved")
+    out = out.merge(resolved, left_on=keys, right_index=True, how="left")
+    out["weeks_to_resolved"] = (out["resolved"] - out["since"]).dt.days / 7
+    out = out.merge(buurt_table(areas)[["area_code", "name", "wijkteam", "kind"]], on="area_code")
+    return out[cols].sort_values(["wijkteam", "since", "area_code", "domain"]).reset_index(drop=True)
+
+
+def new_flags_over_time(episodes_: pd.DataFrame, freq: str = "MS") -> pd.DataFrame:
+    """Number of new episodes per wijkteam, domain and month (``freq``): ``wijkteam, domain, month, new``."""
+    if episodes_.empty:
+        return pd.DataFrame(columns=["wijkteam", "domain", "month", "new"])
+    e = episodes_.assign(month=pd.to_datetime(episodes_["since"]).dt.to_period("M").dt.start_time)
+    return e.groupby(["wijkteam", "domain", "month"], as_index=False).size().rename(columns={"size": "new"})
+
+
+def time_to_resolution(episodes_: pd.DataFrame, by: tuple[str, ...] = ("wijkteam", "domain")) -> pd.DataFrame:
+    """Per group: episodes, how many are resolved, the median and maximum weeks from ``nieuw`` to
+    ``opgelost``, and how many are still open."""
+    if episodes_.empty:
+        return pd.DataFrame(columns=[*by, "episodes", "resolved", "open", "median_weeks", "max_weeks"])
+    g = episodes_.groupby(list(by))
+    out = g.agg(episodes=("since", "size"), resolved=("resolved", "count"),
+                median_weeks=("weeks_to_resolved", "median"), max_weeks=("weeks_to_resolved", "max")).reset_index()
+    out["open"] = out["episodes"] - out["resolved"]
+    return out[[*by, "episodes", "resolved", "open", "median_weeks", "max_weeks"]]
+
+
+def feedback_shares(feedback: pd.DataFrame, by: str = "wijkteam") -> pd.DataFrame:
+    """Share of every feedback value per team (rows add up to 1); empty when there is no feedback yet."""
+    fb = feedback[feedback["feedback"].notna() & (feedback["feedback"].astype(str).str.strip() != "")] \
+        if "feedback" in feedback else feedback.iloc[0:0]
+    if fb.empty or by not in fb:
+        return pd.DataFrame(columns=[by])
+    table = pd.crosstab(fb[by].fillna("-"), fb["feedback"].astype(str).str.strip(), normalize="index")
+    table["n"] = fb.groupby(by).size()
+    return table.reset_index()
+
+
+def episode_signals(evidence: pd.DataFrame, scores: pd.DataFrame, catalogue: pd.DataFrame,
+                    elevated_p: float = 0.05) -> pd.DataFrame:
+    """The signals behind every listed cell: ``area_code, domain, period, since, signal``.
+
+    A signal is behind a cell when its series alarmed there or its p-value times the number of the
+    domain's signals is at most ``elevated_p`` (the lists' own "elevated" rule); otherwise the
+    domain's strongest signal of that cell.
+    """
+    listed = evidence[evidence["status"].isin(LISTED)][["area_code", "domain", "period", "period_start", "since"]]
+    s = scores.merge(catalogue[["signal", "domain"]], on="signal")
+    s = s.merge(listed.assign(period_start=pd.to_datetime(listed["period_start"])),
+                on=["area_code", "domain", "period", "period_start"])
+    if s.empty:
+        return pd.DataFrame(columns=["area_code", "domain", "period", "since", "signal"])
+    n = s.groupby(["area_code", "domain", "period", "period_start"])["signal"].transform("nunique")
+    p = s["pvalue"].astype(float).fillna(1.0)
+    s["behind"] = s["alarm"].astype(bool) | (p * n <= elevated_p)
+    strongest = p.groupby([s["area_code"], s["domain"], s["period"], s["period_start"]]).transform("min") == p
+    cell_has = s.groupby(["area_code", "domain", "period", "period_start"])["behind"].transform("any")
+    chosen = s[s["behind"] | (~cell_has & strongest)]
+    return chosen[["area_code", "domain", "period", "since", "signal"]].drop_duplicates().reset_index(drop=True)
+
+
+def judge_by_feedback(episodes_: pd.DataFrame, feedback: pd.DataFrame) -> pd.DataFrame:
+    """Episodes with a verdict from the team's latest feedback on them (``correct`` True/False; no
+    feedback or 'meer informatie nodig' gives no verdict)."""
+    if episodes_.empty or feedback.empty:
+        return episodes_.iloc[0:0].assign(correct=pd.Series(dtype=bool))
+    fb = feedback[feedback["feedback"].isin([*RECOGNISED, *NOT_RECOGNISED])]
+    m = episodes_.merge(fb[[c for c in ("area_code", "domain", "period_start", "answered_on", "feedback") if c in fb]],
+                        on=["area_code", "domain"])
+    within = (m["period_start"] >= m["since"]) & (m["resolved"].isna() | (m["period_start"] <= m["resolved"]))
+    m = m[m["period_start"].isna() | within]
+    order = [c for c in ("period_start", "answered_on") if c in m]       # the latest answer per flag counts
+    m = m.sort_values(order).drop_duplicates(["area_code", "domain", "period", "since"], keep="last")
+    return m.assign(correct=m["feedback"].isin(RECOGNISED)).drop(columns=["feedback", "period_start", "answered_on"],
+                                                                  errors="ignore")
+
+
+def judge_by_truth(episodes_: pd.DataFrame, truth: pd.DataFrame, catalogue: pd.DataFrame,
+                   slack_weeks: int = 8) -> pd.DataFrame:
+    """Episodes judged against a known truth (the demo's injected issues): correct when an injected
+    issue of the same buurt and domain ran during the episode (give or take ``slack_weeks``)."""
+    t = truth.merge(catalogue[["signal", "domain"]], on="signal")
+    t = t.groupby(["area_code", "domain"], as_index=False).agg(t_from=("period_start", "min"), t_to=("period_start", "max"))
+    m = episodes_.merge(t, on=["area_code", "domain"], how="left")
+    until = m["resolved"].fillna(m["last_listed"]) + pd.Timedelta(weeks=slack_weeks)
+    hit = m["t_from"].notna() & (m["t_from"] <= until) & (m["t_to"] >= m["since"] - pd.Timedelta(weeks=slack_weeks))
+    return m.drop(columns=["t_from", "t_to"]).assign(correct=hit.to_numpy())
+
+
+def precision_per_signal(judged: pd.DataFrame, signals: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
+    """Per signal: judged episodes it was behind, how many were right, and the precision (right / judged)."""
+    cols = ["signal", "label_nl", "domain", "judged", "correct", "precision"]
+    if judged.empty or signals.empty:
+        return pd.DataFrame(columns=cols)
+    keys = ["area_code", "domain", "period", "since"]
+    m = judged[[*keys, "correct"]].merge(signals, on=keys).drop_duplicates([*keys, "signal"])
+    out = m.groupby("signal", as_index=False).agg(judged=("correct", "size"), correct=("correct", "sum"))
+    out["precision"] = out["correct"] / out["judged"]
+    out = out.merge(catalogue[["signal", "label_nl", "domain"]], on="signal")
+    return out[cols].sort_values(["domain", "signal"]).reset_index(drop=True)
+
+
+def listed_per_team_week(evidence: pd.DataFrame, areas: pd.DataFrame, weeks: list[pd.Timestamp],
+                         known: set[tuple[str, str]] | None = None) -> pd.DataFrame:
+    """Entries on each team's weekly list: ``wijkteam, week, listed, chance``.
+
+    ``chance`` leaves out the (buurt, domain) pairs in ``known`` (true issues, e.g. the demo's injected
+    ones); where the truth is unknown it equals ``listed``: the false-alarm budget in practice is then
+    simply the number of entries a team gets per week.
+    """
+    teams = buurt_table(areas)[["area_code", "wijkteam"]]
+    all_teams = sorted(teams["wijkteam"].dropna().unique())
+    ev = evidence.assign(period_start=pd.to_datetime(evidence["period_start"]))
+    rows = []
+    for week in weeks:
+        now = current_cells(ev, pd.Timestamp(week))
+        now = now[now["status"].isin(LISTED)].merge(teams, on="area_code")
+        pairs = list(zip(now["area_code"], now["domain"]))
+        is_known = np.array([p in (known or set()) for p in pairs], dtype=bool)
+        for team in all_teams:
+            mine = (now["wijkteam"] == team).to_numpy()
+            rows.append({"wijkteam": team, "week": pd.Timestamp(week), "listed": int(mine.sum()),
+                         "chance": int((mine & ~is_known).sum())})
+    return pd.DataFrame(rows, columns=["wijkteam", "week", "listed", "chance"])
+
+
+def last_weeks(evidence: pd.DataFrame, run_start: pd.Timestamp, n: int = 52) -> list[pd.Timestamp]:
+    """The last ``n`` weekly periods up to the run's week that have evidence."""
+    weekly = pd.to_datetime(evidence.loc[evidence["period"] == "week", "period_start"])
+    return sorted(w for w in weekly.unique() if w <= run_start)[-n:]
+
+
+def budget_summary(listed: pd.DataFrame) -> pd.DataFrame:
+    """Per team the mean entries per week (all, and without known causes) over the weeks given."""
+    if listed.empty:
+        return pd.DataFrame(columns=["wijkteam", "weeks", "listed_per_week", "chance_per_week"])
+    return listed.groupby("wijkteam", as_index=False).agg(weeks=("week", "nunique"), listed_per_week=("listed", "mean"),
+                                                          chance_per_week=("chance", "mean"))
+
+
+def truth_pairs(truth: pd.DataFrame | None, catalogue: pd.DataFrame) -> set[tuple[str, str]]:
+    """The (buurt, domain) pairs of a known truth; empty when the truth is unknown."""
+    if truth is None or truth.empty:
+        return set()
+    t = truth.merge(catalogue[["signal", "domain"]], on="signal")
+    return set(zip(t["area_code"], t["domain"]))

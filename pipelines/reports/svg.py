@@ -1,0 +1,77 @@
+"""Small inline SVG charts for pages that must stay light and self-contained (open pages, year plan).
+
+Pure: numbers in, SVG text out; every label escaped; no script and no external reference.
+A missing value (None/NaN, e.g. a suppressed count) leaves a gap in the line.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from pipelines.safe_output import escape_html as esc
+
+
+@dataclass(frozen=True)
+class Line:
+    name: str
+    values: list[float | None]
+    colour: str = "#2c7fb8"
+    dashed: bool = False
+
+
+def _missing(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def line_chart(labels: list[str], lines: list[Line], title: str, unit: str = "", width: int = 420,
+               height: int = 200) -> str:
+    """A line chart with dots, a zero-based y axis, x labels and a legend under it."""
+    pad_l, pad_r, pad_t, pad_b = 44, 12, 26, 46
+    vals = [v for ln in lines for v in ln.values if not _missing(v)]
+    top = max(vals + [1.0]) * 1.15
+    n = max(len(labels), 1)
+    x = lambda i: pad_l + (i + 0.5) * (width - pad_l - pad_r) / n  # noqa: E731
+    y = lambda v: height - pad_b - v / top * (height - pad_t - pad_b)  # noqa: E731
+    out = [f'<svg class="grafiek" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
+           f'aria-label="{esc(title)}"><text x="{pad_l}" y="16" font-size="13" font-weight="600" fill="#1f2d3d">'
+           f"{esc(title)}</text>"]
+    for k in range(5):
+        v = top / 1.15 * k / 4
+        out.append(f'<line x1="{pad_l}" x2="{width - pad_r}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#e3e8ee"/>'
+                   f'<text x="{pad_l - 4}" y="{y(v) + 4:.1f}" font-size="10" text-anchor="end" fill="#5a6b7d">'
+                   f"{_fmt(v)}</text>")
+    for i, lab in enumerate(labels):
+        out.append(f'<text x="{x(i):.1f}" y="{height - pad_b + 14}" font-size="10" text-anchor="middle" '
+                   f'fill="#5a6b7d">{esc(lab)}</text>')
+    for ln in lines:
+        seg: list[str] = []
+        segments = []
+        for i, v in enumerate(ln.values):
+            if _missing(v):
+                if seg:
+                    segments.append(seg)
+                seg = []
+                continue
+            seg.append(f"{x(i):.1f},{y(v):.1f}")
+            out.append(f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" fill="{esc(ln.colour)}">'
+                       f"<title>{esc(ln.name)} {esc(labels[i])}: {_fmt(v)} {esc(unit)}</title></circle>")
+        if seg:
+            segments.append(seg)
+        dash = ' stroke-dasharray="5,4"' if ln.dashed else ""
+        for s in segments:
+            out.append(f'<polyline points="{" ".join(s)}" fill="none" stroke="{esc(ln.colour)}" stroke-width="2"{dash}/>')
+    lx = pad_l
+    for ln in lines:
+        dash = ' stroke-dasharray="5,4"' if ln.dashed else ""
+        out.append(f'<line x1="{lx}" x2="{lx + 18}" y1="{height - 12}" y2="{height - 12}" stroke="{esc(ln.colour)}" '
+                   f'stroke-width="2"{dash}/><text x="{lx + 22}" y="{height - 8}" font-size="11" fill="#1f2d3d">'
+                   f"{esc(ln.name)}</text>")
+        lx += 30 + 7 * len(ln.name)
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _fmt(v: float) -> str:
+    """Dutch number format: decimal comma, one decimal below 10."""
+    text = "0" if v == 0 else f"{v:.1f}" if abs(v) < 10 else f"{v:.0f}"
+    return text.replace(".", ",")

@@ -1,0 +1,200 @@
+"""Trends for managers: per wijk and domain, observed against expected, this year against earlier years,
+the signal mix and the series rising most; the town (stadswijken) and the dorpen kept apart.
+
+Pure: frames in (``core.signal_counts``, ``marts.series_scores``, ``core.areas``, the catalogue),
+frames out. A year is the calendar year of a period's first day; comparisons between years use the
+same part of every year ("year to date": the periods that ended by the same day of the year), so a
+year that is not over yet is never compared with whole years.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from pipelines.reference import DOMAIN_NL
+
+DOMAINS = ["physical", "social", "safety"]
+AREA_KEYS = ("area_code", "wijk_code", "wijk", "kind", "wijkteam")
+KIND_NL = {"stadswijk": "stad", "dorp": "dorpen", "bedrijventerrein": "bedrijventerrein"}
+_WIJK_PREFIX = re.compile(r"^Wijke?\s+\d+\s+", re.IGNORECASE)
+
+
+def wijk_short_name(name: str) -> str:
+    """``Wijk 51 De Weide`` -> ``De Weide`` (CBS names carry the wijk number; residents do not use it)."""
+    return _WIJK_PREFIX.sub("", str(name)).strip() or str(name)
+
+
+def buurt_table(areas: pd.DataFrame) -> pd.DataFrame:
+    """One row per buurt: ``area_code, name, wijk_code, wijk, kind, wijkteam, population``.
+
+    ``wijk`` is the short wijk name; the kind of a buurt (stadswijk / dorp / bedrijventerrein) comes
+    from the reference division.
+    """
+    wijken = areas[areas["level"] == "wijk"].set_index("area_code")["name"].map(wijk_short_name)
+    b = areas[areas["level"] == "buurt"].copy()
+    b["wijk"] = b["wijk_code"].map(wijken).fillna(b["wijk_code"])
+    b["population"] = pd.to_numeric(b["population"], errors="coerce").fillna(0).astype(float)
+    return b[["area_code", "name", "wijk_code", "wijk", "kind", "wijkteam", "population"]].reset_index(drop=True)
+
+
+def wijk_table(areas: pd.DataFrame) -> pd.DataFrame:
+    """One row per wijk: code, short name, population and its kind (the kind holding most inhabitants)."""
+    b = buurt_table(areas)
+    pop = b.groupby(["wijk_code", "wijk", "kind"], as_index=False)["population"].sum()
+    kind = pop.sort_values(["wijk_code", "population"], ascending=[True, False]).drop_duplicates("wijk_code")
+    total = b.groupby(["wijk_code", "wijk"], as_index=False)["population"].sum()
+    return total.merge(kind[["wijk_code", "kind"]], on="wijk_code").sort_values("wijk_code").reset_index(drop=True)
+
+
+def _annotate(frame: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
+    out = frame.merge(buurt_table(areas).drop(columns=["name"]), on="area_code")
+    out = out.merge(catalogue[["signal", "domain", "label_nl"]], on="signal")
+    out["year"] = pd.to_datetime(out["period_start"]).dt.year
+    return out
+
+
+def period_end(starts: pd.Series, period: pd.Series) -> pd.Series:
+    """Last day of each week (start + 6 days) or month."""
+    s = pd.to_datetime(starts)
+    return s.where(period != "week", s + pd.Timedelta(days=6)).where(
+        period != "month", s + pd.offsets.MonthEnd(0))
+
+
+def in_year_to_date(starts: pd.Series, period: pd.Series, end: pd.Timestamp) -> pd.Series:
+    """True where a period ended by ``end``'s day of the year, in its own year."""
+    ends = period_end(starts, period)
+    years = pd.to_datetime(starts).dt.year
+    day = 28 if (end.month, end.day) == (2, 29) else end.day         # 29 February: the 28th of other years
+    cutoff = pd.to_datetime({"year": years, "month": end.month, "day": day})
+    return (ends <= cutoff).to_numpy()
+
+
+def observed_vs_expected(scores: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFrame,
+                         by: tuple[str, ...] = ("wijk", "kind", "domain")) -> pd.DataFrame:
+    """Per group and year: the counts observed against the detectors' expected counts.
+
+    Only scored periods count (the detectors need about three years of history first).
+    Columns: ``*by, year, observed, expected, ratio, periods``; ratio 1.0 = as expected.
+    """
+    s = _annotate(scores[scores["expected"].notna()], areas, catalogue)
+    out = s.groupby([*by, "year"], as_index=False).agg(observed=("count", "sum"), expected=("expected", "sum"),
+                                                       periods=("period_start", "nunique"))
+    out["ratio"] = np.where(out["expected"] > 0, out["observed"] / out["expected"].where(out["expected"] > 0), np.nan)
+    return out
+
+
+def year_to_date(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFrame, end: pd.Timestamp,
+                 by: tuple[str, ...] = ("wijk", "kind", "domain")) -> pd.DataFrame:
+    """Per group and year the counts of the same part of every year (up to ``end``'s day), per 1,000 inhabitants.
+
+    Years whose first data start after 1 January are left out (they would look low).
+    Columns: ``*by, year, count, population, rate``.
+    """
+    c = _annotate(counts, areas, catalogue)
+    first = c.groupby("period")["period_start"].transform("min")
+    complete_start = (first.dt.month == 1) & (first.dt.day <= 7) | (c["year"] > first.dt.year)
+    c = c[in_year_to_date(c["period_start"], c["period"], end) & complete_start.to_numpy()]
+    c = c[c["year"] <= end.year]
+    out = c.groupby([*by, "year"], as_index=False)["count"].sum()
+    keys = [b for b in by if b in AREA_KEYS]
+    buurten = buurt_table(areas)
+    if keys:
+        out = out.merge(buurten.groupby(keys, as_index=False)["population"].sum(), on=keys, how="left")
+    else:
+        out["population"] = buurten["population"].sum()
+    out["rate"] = out["count"] / out["population"].where(out["population"] > 0) * 1000
+    return out
+
+
+def this_year_vs_earlier(ytd: pd.DataFrame, year: int, by: tuple[str, ...] = ("wijk", "kind", "domain")) -> pd.DataFrame:
+    """This year's year-to-date count against the mean of the same part of the earlier years.
+
+    Columns: ``*by, this_year, earlier_mean, earlier_years, change`` (``change`` = relative, 0.25 = +25 %).
+    """
+    now = ytd[ytd["year"] == year].set_index(list(by))["count"].rename("this_year")
+    before = ytd[ytd["year"] < year].groupby(list(by)).agg(earlier_mean=("count", "mean"), earlier_years=("year", "nunique"))
+    out = pd.concat([now, before], axis=1).reset_index()
+    out["this_year"] = out["this_year"].fillna(0)
+    out["change"] = out["this_year"] / out["earlier_mean"].where(out["earlier_mean"] > 0) - 1
+    return out
+
+
+def signal_mix(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFrame, year: int,
+               end: pd.Timestamp | None = None, by: str = "wijk") -> pd.DataFrame:
+    """Share of every signal in a group's counts of ``year`` (year to date when ``end`` is given).
+
+    Columns: ``by, kind, signal, label_nl, domain, count, share`` (shares add up to 1 per group).
+    """
+    c = _annotate(counts[pd.to_datetime(counts["period_start"]).dt.year == year], areas, catalogue)
+    if end is not None:
+        c = c[in_year_to_date(c["period_start"], c["period"], end)]
+    out = c.groupby([by, "kind", "signal", "label_nl", "domain"], as_index=False)["count"].sum()
+    out["share"] = out["count"] / out.groupby(by)["count"].transform("sum").where(lambda s: s > 0)
+    return out.sort_values([by, "share"], ascending=[True, False]).reset_index(drop=True)
+
+
+def rising_series(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFrame, end: pd.Timestamp,
+                  weeks: int = 13, years_back: int = 3, min_recent: int = 5, top: int | None = 15) -> pd.DataFrame:
+    """The buurt x signal series rising most: the last ``weeks`` weeks against the same weeks of earlier years
+    (52, 104, ... weeks back).
+
+    A period counts when it lies wholly in the window (monthly signals: the months that ended in it).
+    ``z = (recent - baseline) / sqrt(baseline + 1)`` ranks the rise (a Poisson-like scale, so a rise
+    from 1 to 6 does not outrank one from 40 to 80); series with fewer than ``min_recent`` counts are left out.
+    Columns: ``area_code, name, wijk, kind, wijkteam, signal, label_nl, domain, recent, baseline, years, ratio, z``.
+    """
+    c = counts.assign(period_start=pd.to_datetime(counts["period_start"]))
+    c = c.assign(period_end=period_end(c["period_start"], c["period"]))
+    first = c["period_start"].min()
+    windows = []
+    for k in range(0, years_back + 1):
+        hi = end - pd.Timedelta(weeks=52 * k)          # whole weeks back, so a window holds the same number of weeks
+        lo = hi - pd.Timedelta(weeks=weeks)
+        if k and lo < first:
+            continue
+        part = c[(c["period_start"] > lo) & (c["period_end"] <= hi)]
+        windows.append(part.groupby(["area_code", "signal"])["count"].sum().rename(k))
+    if not windows:
+        return pd.DataFrame()
+    w = pd.concat(windows, axis=1).fillna(0)
+    earlier = [k for k in w.columns if k != 0]
+    out = pd.DataFrame({"recent": w.get(0, 0), "baseline": w[earlier].mean(axis=1) if earlier else np.nan,
+                        "years": len(earlier)}).reset_index()
+    out = out[out["recent"] >= min_recent]
+    out["ratio"] = out["recent"] / out["baseline"].where(out["baseline"] > 0)
+    out["z"] = (out["recent"] - out["baseline"]) / np.sqrt(out["baseline"] + 1)
+    out = out.merge(buurt_table(areas), on="area_code").merge(catalogue[["signal", "label_nl", "domain"]], on="signal")
+    out = out.sort_values(["z", "area_code", "signal"], ascending=[False, True, True]).reset_index(drop=True)
+    cols = ["area_code", "name", "wijk", "kind", "wijkteam", "signal", "label_nl", "domain", "recent", "baseline",
+            "years", "ratio", "z"]
+    return (out.head(top) if top else out)[cols]
+
+
+def domain_label(domain: str) -> str:
+    return DOMAIN_NL.get(domain, domain)
+
+
+def ratio_table(oe: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Observed / expected of ``year`` as a table: one row per wijk (town first, then dorpen), a column per domain."""
+    part = oe[oe["year"] == year]
+    table = part.pivot_table(index=["kind", "wijk"], columns="domain", values="ratio").reindex(columns=DOMAINS)
+    table = table.dropna(axis=1, how="all")
+    table.columns = [DOMAIN_NL[d] for d in table.columns]
+    return table.reset_index().sort_values(["kind", "wijk"], key=lambda s: s.map(_KIND_ORDER).fillna(s)
+                                           if s.name == "kind" else s).reset_index(drop=True)
+
+
+_KIND_ORDER = {"stadswijk": "0", "dorp": "1", "bedrijventerrein": "2"}
+
+
+def change_table(change: pd.DataFrame, year: int) -> pd.DataFrame:
+    """:func:`this_year_vs_earlier` per wijk for reading: Dutch domain names, the change in whole percents,
+    town first, then dorpen."""
+    out = change.assign(domain=change["domain"].map(DOMAIN_NL),
+                        change=(change["change"] * 100).round().map(lambda v: "" if pd.isna(v) else f"{v:+.0f} %"))
+    out = out.sort_values(["kind", "wijk", "domain"], key=lambda s: s.map(_KIND_ORDER) if s.name == "kind" else s)
+    return out.rename(columns={"kind": "soort", "domain": "domein", "this_year": str(year),
+                               "earlier_mean": "eerdere jaren (gem.)", "earlier_years": "jaren",
+                               "change": "verschil"}).reset_index(drop=True)

@@ -1,0 +1,333 @@
+"""Every word a user reads, in Dutch (default) and English: domains, levels, statuses, periods, bounds,
+settings, column headings and quarantine reasons.
+
+One output speaks one language: the wijkteam lists, correction files and Prefect artifacts are
+Dutch; ``--lang en`` gives English where a command offers it. The sources keep their reasons in
+English (the analysts' CLI and logs); :func:`reason_text` translates them for the correction files.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from decimal import ROUND_FLOOR, Decimal
+
+import pandas as pd
+
+from models.calendar import period_label
+from pipelines.reference import DOMAIN_NL
+
+LANGS = ("nl", "en")
+
+DOMAIN = {"nl": dict(DOMAIN_NL), "en": {"physical": "physical", "social": "social", "safety": "safety"}}
+
+#: A flag without a level is still on the list (its episode is open, or just resolved) but not elevated
+#: this period: it is "nazorg" (follow-up), never a bare "-".
+LEVEL = {"nl": {"alarm": "alarm", "aandacht": "aandacht", "": "nazorg"},
+         "en": {"alarm": "alarm", "aandacht": "attention", "": "follow-up"}}
+#: The level of a domain that is on no list at all (``explain`` shows every domain).
+NO_LEVEL = {"nl": "geen", "en": "none"}
+STATUS = {"nl": {"nieuw": "nieuw", "aanhoudend": "aanhoudend", "verergerend": "verergerend", "opgelost": "opgelost",
+                 "in behandeling": "in behandeling", "in jaarplan": "in jaarplan", "bekend": "bekend"},
+          "en": {"nieuw": "new", "aanhoudend": "ongoing", "verergerend": "worsening", "opgelost": "resolved",
+                 "in behandeling": "being handled", "in jaarplan": "in the annual plan", "bekend": "known"}}
+
+MONTHS = {"nl": ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+                 "oktober", "november", "december"],
+          "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+                 "October", "November", "December"]}
+
+#: Column headings of a team's list (export and ``wijkradar flags``).
+LIST_COLUMNS = {"nl": ["Rang", "Status", "Niveau", "Domein", "Buurtcode", "Buurt", "Periode", "Sinds", "Signalen",
+                       "Toelichting"],
+                "en": ["Rank", "Status", "Level", "Domain", "Area code", "Area", "Period", "Since", "Signals",
+                       "Explanation"]}
+#: Column headings and titles of ``wijkradar explain``.
+EXPLAIN = {
+    "nl": {"evidence": "Onderbouwing per domein", "series": "Reeksen", "team": "wijkteam", "yes": "ja",
+           "evidence_cols": ["domein", "periode", "p (domein)", "q (FDR)", "niveau", "status", "sinds"],
+           "series_cols": ["signaal", "domein", "periode", "aantal", "verwacht", "bovengrens", "p", "alarm", "methode",
+                           "reden"]},
+    "en": {"evidence": "Evidence per domain", "series": "Series", "team": "wijkteam", "yes": "yes",
+           "evidence_cols": ["domain", "period", "p (domain)", "q (FDR)", "level", "status", "since"],
+           "series_cols": ["signal", "domain", "period", "count", "expected", "upper bound", "p", "alarm", "method",
+                           "reason"]},
+}
+
+
+def level_word(level: str | None, status: str | None = "", lang: str = "nl") -> str:
+    """``alarm`` / ``aandacht``; a listed flag without a level is ``nazorg``; a domain on no list ``geen``."""
+    level = level or ""
+    if not level and not status:
+        return NO_LEVEL[lang]
+    return LEVEL[lang].get(level, level)
+
+
+def status_word(status: str | None, lang: str = "nl") -> str:
+    return STATUS[lang].get(status or "", status or "")
+
+
+def domain_word(domain: str, lang: str = "nl") -> str:
+    return DOMAIN[lang].get(domain, domain)
+
+
+def number(x: float, lang: str = "nl", decimals: int = 1) -> str:
+    """A number with a fixed number of decimals; a decimal comma in Dutch."""
+    text = f"{x:.{decimals}f}"
+    return text.replace(".", ",") if lang == "nl" else text
+
+
+def format_bound(upper: float | None, lang: str = "nl") -> str:
+    """The upper bound as every output shows it: one decimal, rounded *down* to the tenth (6.96 -> ``6,9``;
+    a whole bound without decimals: 5.0 -> ``5``).
+
+    Counts are whole numbers and a count is above the bound when it is larger than it; rounding
+    down to a tenth keeps that true of the printed number (``7 meldingen (bovengrens 6,9)`` is above,
+    ``6 meldingen (bovengrens 6,9)`` is not), where rounding to ``7,0`` would show a count of 7 "above"
+    a bound of 7. One decimal matches the expected value next to it. Missing -> empty text.
+    """
+    if upper is None or (isinstance(upper, float) and math.isnan(upper)) or pd.isna(upper):
+        return ""
+    tenth = Decimal(repr(float(upper))).quantize(Decimal("0.1"), rounding=ROUND_FLOOR)
+    if tenth == tenth.to_integral_value():
+        return str(int(tenth))             # the seasonal detector's bounds are whole counts: "5", not "5,0"
+    return number(float(tenth), lang)
+
+
+def period_text(start, period: str, lang: str = "nl") -> str:
+    """A period as a person reads it: ``2026-W47`` for an ISO week, ``oktober 2026`` for a month."""
+    if start is None or (not isinstance(start, str) and pd.isna(start)):
+        return ""
+    if isinstance(start, str):
+        try:
+            start = pd.Timestamp(start)
+        except ValueError:
+            return start                   # already a label (or not a date): shown as given
+    start = pd.Timestamp(start)
+    if period == "month":
+        return f"{MONTHS[lang][start.month - 1]} {start.year}"
+    if period == "year":
+        return str(start.year)
+    return period_label(pd.Series([start]), period).iloc[0]
+
+
+#: The period type of each source's loads (``wijkteam`` delivers both: a first of the month is a month).
+SOURCE_PERIOD = {"meldingen": "week", "schulden": "month", "politie": "month", "cbs-kwb": "year"}
+
+
+def load_period_text(value, source: str, lang: str = "nl") -> str:
+    """A load's first or last period (a date in ``meta.loads``) as a period label."""
+    if value is None or isinstance(value, str) or pd.isna(value):
+        return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else value
+    ts = pd.Timestamp(value)
+    period = SOURCE_PERIOD.get(source) or ("month" if ts.day == 1 else "week")
+    return period_text(ts, period, lang)
+
+
+def unit_word(period: str, plural: bool = False, lang: str = "nl") -> str:
+    words = {"nl": {"week": ("week", "weken"), "month": ("maand", "maanden")},
+             "en": {"week": ("week", "weeks"), "month": ("month", "months")}}[lang][period]
+    return words[1] if plural else words[0]
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Settings (the Toelichting sheet): a Dutch name with the key in brackets, values in Dutch notation
+# ------------------------------------------------------------------------------------------------------------
+
+SETTING_NAMES_NL = {
+    "fdr": "Fout-ontdekkingspercentage voor alarm",
+    "attention_fdr": "Fout-ontdekkingspercentage voor aandacht",
+    "min_count": "Minimum aantal in een periode om mee te tellen",
+    "persistence": "Aandacht vraagt verhoging in zoveel van de laatste perioden",
+    "elevated_p": "Grens voor 'verhoogd' (kans per reeks, gecorrigeerd voor het aantal reeksen)",
+    "alarm_p": "Gewicht van een reeksalarm, zoals een geleidelijke stijging (kans)",
+    "resolve_after_weeks": "Weken niet verhoogd voordat een weeksignaal opgelost is",
+    "resolve_after_months": "Maanden niet verhoogd voordat een maandsignaal opgelost is",
+    "feedback_quiet_weeks": "Weken dat een beantwoord signaal niet opnieuw als nieuw of aanhoudend verschijnt",
+    "feedback_version": "Versie van de verwerkte terugkoppeling (kenmerk)",
+    "method": "Detectiemethode",
+    "alpha": "Kans dat een gewone periode boven de bovengrens uitkomt",
+    "cusum_h": "Drempel voor een geleidelijke stijging (CUSUM)",
+    "cusum_shift": "Stijging die de CUSUM zoekt (in standaardafwijkingen)",
+    "ears_min_mean": "Korte reeksen: gemiddelde waaronder een reeks als dun geldt",
+    "frequency": "Perioden per jaar",
+    "long_b": "Jaren geschiedenis voor het verwachte niveau (waar beschikbaar)",
+    "reference_version": "Versie van de referentiegegevens",
+    "logic_version": "Versie van de rekenregels",
+}
+SETTING_GROUPS_NL = {"week": "weekreeksen", "month": "maandreeksen"}
+SETTING_VALUES_NL = {"auto": "auto (Noufaily en CUSUM; EARS bij een korte geschiedenis)"}
+
+
+def _flatten(settings: dict, prefix: str = ""):
+    for key in sorted(settings):
+        value = settings[key]
+        if isinstance(value, dict):
+            yield from _flatten(value, f"{prefix}{key}.")
+        else:
+            yield f"{prefix}{key}", value
+
+
+def setting_value(key: str, value) -> str:
+    leaf = key.rsplit(".", 1)[-1]
+    if leaf == "persistence" and isinstance(value, (list, tuple)) and len(value) == 2:
+        return f"{value[0]} van de laatste {value[1]} perioden"
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, (int, float)):
+        return f"{value:g}".replace(".", ",")
+    if isinstance(value, str):
+        return SETTING_VALUES_NL.get(value, value)
+    return json.dumps(value)
+
+
+def setting_name(key: str) -> str:
+    """``budget.fdr`` -> ``Fout-ontdekkingspercentage voor alarm (fdr)``; an unknown key stays as it is."""
+    parts = key.split(".")
+    name = SETTING_NAMES_NL.get(parts[-1])
+    if name is None:
+        return key
+    group = SETTING_GROUPS_NL.get(parts[0]) if len(parts) > 1 else None
+    return f"{name}{', ' + group if group else ''} ({parts[-1]})"
+
+
+def setting_rows(settings: dict) -> list[tuple[str, str]]:
+    """The run's settings as (Dutch name, value) rows, in a stable order."""
+    return [(setting_name(k), setting_value(k, v)) for k, v in _flatten(settings)]
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Quarantine reasons: the sources' English Check reasons (and the privacy guard's) in Dutch
+# ------------------------------------------------------------------------------------------------------------
+
+#: Exact reason texts of ``pipelines/sources/*.py`` -> Dutch.
+REASONS_NL = {
+    # common.area_checks
+    "buurtcode is empty (a location given only as coordinates is not placed in a buurt)":
+        "buurtcode is leeg (een locatie met alleen coördinaten wordt niet in een buurt geplaatst)",
+    "area not in division 2024: buurtcode is not a buurt of the 2024 division "
+    "(and not mapped in buurtcode_wijzigingen.csv)":
+        "buurt niet in indeling 2024: de buurtcode is geen buurt van de indeling 2024 "
+        "(en staat niet in buurtcode_wijzigingen.csv)",
+    # counts.count_checks / period_checks
+    "aantal is empty or not a number": "aantal is leeg of geen getal",
+    "aantal is negative": "aantal is negatief",
+    "aantal is not a whole number": "aantal is geen geheel getal",
+    "maand is empty or not a period (use jjjj-mm, or jjjj-Www for weeks)":
+        "maand is leeg of geen periode (gebruik jjjj-mm, of jjjj-Www voor weken)",
+    "the period lies in the future": "de periode ligt in de toekomst",
+    # schulden
+    "schuldeiser is not one of huur, energie, water, zorgverzekering":
+        "schuldeiser is niet een van huur, energie, water, zorgverzekering",
+    "arrears signals are monthly; give the month (jjjj-mm)":
+        "betalingsachterstanden zijn maandcijfers; geef de maand (jjjj-mm)",
+    "aantal is suppressed by the supplier (small cell); the month's total for this buurt is unknown":
+        "aantal is door de leverancier afgeschermd (klein aantal); het maandtotaal van deze buurt is onbekend",
+    "the same buurt, creditor and month occur more than once":
+        "dezelfde buurt, schuldeiser en maand komen meer dan eens voor",
+    # wijkteam
+    "signaal is not a wijkteam signal of the catalogue (signalen.csv)":
+        "signaal is geen wijkteamsignaal uit de catalogus (signalen.csv)",
+    "period type (week/month) differs from the signal's frequency in the catalogue":
+        "soort periode (week/maand) wijkt af van de frequentie van het signaal in de catalogus",
+    "the same buurt, signal and period occur more than once":
+        "dezelfde buurt, hetzelfde signaal en dezelfde periode komen meer dan eens voor",
+    # meldingen
+    "datum melding is empty or not a date (use dd-mm-jjjj or jjjj-mm-dd)":
+        "datum melding is leeg of geen datum (gebruik dd-mm-jjjj of jjjj-mm-dd)",
+    "datum melding lies in the future": "datum melding ligt in de toekomst",
+    "category (hoofd/sub) is not mapped in meldingen_categorieen.csv":
+        "categorie (hoofd/sub) staat niet in meldingen_categorieen.csv",
+    "meldingnummer is not a report number (letters, digits and - . / _ only)":
+        "meldingnummer is geen geldig nummer (alleen letters, cijfers en - . / _)",
+    "meldingnummer occurs more than once": "meldingnummer komt meer dan eens voor",
+    # politie
+    "not a monthly period (yearly JJ00 rows are never added to monthly rows)":
+        "geen maandperiode (jaarregels JJ00 worden nooit bij maandregels opgeteld)",
+    "crime type is not mapped in politie_soorten.csv": "misdrijfsoort staat niet in politie_soorten.csv",
+    "the same buurt, crime type and month occur more than once":
+        "dezelfde buurt, misdrijfsoort en maand komen meer dan eens voor",
+    # cbs-kwb
+    "region code is empty": "gebiedscode is leeg",
+    "area not in division 2024 (not a gemeente, wijk or buurt of the reference areas)":
+        "gebied niet in indeling 2024 (geen gemeente, wijk of buurt van de referentiegebieden)",
+    "region is not in the table's own WijkenEnBuurten code list":
+        "gebied staat niet in de eigen codelijst WijkenEnBuurten van de tabel",
+    "value is not a number": "waarde is geen getal",
+    "the same area, year and topic occur more than once": "hetzelfde gebied, jaar en onderwerp komen meer dan eens voor",
+}
+
+#: The cell a plausibility ceiling applies to (``rows.plausible_check``), by source.
+CELL_NL = {"buurt, signal and period": "buurt, signaal en periode",
+           "buurt, creditor type and month": "buurt, soort schuldeiser en maand",
+           "buurt, crime type and month": "buurt, misdrijfsoort en maand"}
+
+#: Reasons with a value in them: (pattern, Dutch template).
+REASON_PATTERNS_NL = [
+    # rows.plausible_check (older versions wrote the cell with dots for commas: "buurt. signal and period")
+    (re.compile(r"aantal is implausibly large \(above (?P<n>[\d.]+) per (?P<cell>[^;()]+); "
+                r"max_count_(?P<source>[\w-]+) in lijst_instellingen\.csv\)"),
+     lambda m: (f"aantal is onwaarschijnlijk groot (meer dan {m['n']} per "
+                f"{CELL_NL.get(m['cell'].replace('.', ','), m['cell'])}; "
+                f"max_count_{m['source']} in lijst_instellingen.csv)")),
+    # ingest._privacy_guard
+    (re.compile(r"holds personal data \((?P<kind>[^)]*)\) in (?P<header>[^;]+); the value was removed"),
+     lambda m: f"bevat persoonsgegevens ({m['kind']}) in {m['header']}; de waarde is verwijderd"),
+]
+
+_EXACT = re.compile("|".join(re.escape(k) for k in sorted(REASONS_NL, key=len, reverse=True)))
+
+
+def _matches(text: str) -> list[tuple[int, int, str]]:
+    """Non-overlapping (start, end, Dutch) for every known reason inside a joined reason text."""
+    found = [(m.start(), m.end(), REASONS_NL[m.group(0)]) for m in _EXACT.finditer(text)]
+    for pattern, dutch in REASON_PATTERNS_NL:
+        found += [(m.start(), m.end(), dutch(m)) for m in pattern.finditer(text)]
+    found.sort()
+    kept, end = [], -1
+    for start, stop, dutch in found:
+        if start >= end:
+            kept.append((start, stop, dutch))
+            end = stop
+    return kept
+
+
+def reason_text(reason: str, lang: str = "nl") -> str:
+    """A stored quarantine reason (one or more checks joined by ``; ``) in ``lang``; unknown parts stay as they are."""
+    if lang == "en" or not reason:
+        return reason or ""
+    out, pos = [], 0
+    for start, stop, dutch in _matches(reason):
+        out += [reason[pos:start], dutch]
+        pos = stop
+    return "".join(out) + reason[pos:]
+
+
+def reason_has_dutch(reason: str) -> bool:
+    """Is every part of ``reason`` covered by the tables (nothing English left but the ``; `` between parts)?"""
+    pos, rest = 0, []
+    for start, stop, _ in _matches(reason):
+        rest.append(reason[pos:start])
+        pos = stop
+    rest.append(reason[pos:])
+    return bool(reason) and all(part.strip(" ;") == "" for part in rest)
+
+
+#: Detector notes (``marts.series_scores.reason``) for ``explain`` in Dutch.
+DETECTOR_NOTES_NL = [
+    (re.compile(r"cusum: sustained rise \(sum (?P<s>[\d.]+) > (?P<h>[\d.]+)\)"),
+     lambda m: f"cusum: aanhoudende stijging (som {m['s'].replace('.', ',')} > {m['h'].replace('.', ',')})"),
+    (re.compile(r"(?P<sparse>sparse counts; )?history shorter than the (?P<n>\d+) periods noufaily needs"),
+     lambda m: ("dunne reeks; " if m["sparse"] else "") + f"geschiedenis korter dan de {m['n']} perioden die noufaily nodig heeft"),
+    (re.compile(r"above the bound but fewer than (?P<n>\d+) counts in the last (?P<w>\d+) periods"),
+     lambda m: f"boven de bovengrens, maar minder dan {m['n']} in de laatste {m['w']} perioden"),
+    (re.compile(r"baseline GLM did not converge"), lambda m: "het model voor het verwachte niveau convergeerde niet"),
+]
+
+
+def detector_note(reason: str | None, lang: str = "nl") -> str:
+    text = reason or ""
+    if lang == "nl":
+        for pattern, dutch in DETECTOR_NOTES_NL:
+            text = pattern.sub(dutch, text)
+    return text

@@ -1,0 +1,29 @@
+"""The CSV writer: ';'-separated, formulas neutralised, a sentence for an empty list, a BOM in the file."""
+import io
+
+import pandas as pd
+
+from pipelines.lists.content import NOTHING_FLAGGED
+from pipelines.lists.csv_writer import csv_text, write_csv
+from pipelines.lists.selection import team_list
+
+
+def test_two_rows_are_semicolon_separated_and_neutralised(flags, labels):
+    text = csv_text(team_list(flags, "noord", labels))
+    back = pd.read_csv(io.StringIO(text), sep=";", keep_default_na=False)
+    assert len(back) == 2 and back.columns[0] == "Rang"
+    assert back["Buurt"].tolist() == ["'=Hoek <b>", "Brink"]
+    assert text.count("\n") == 3 and "\r" not in text
+
+
+def test_an_empty_list_is_one_sentence_or_only_the_header(flags):
+    empty = team_list(flags, "oost")
+    assert csv_text(empty) == f"Toelichting\n{NOTHING_FLAGGED}\n"
+    assert csv_text(empty, nothing=None).startswith("Rang;Status;")
+
+
+def test_the_file_starts_with_a_byte_order_mark(tmp_path, flags):
+    path = tmp_path / "noord.csv"
+    table = team_list(flags, "noord")
+    write_csv(table, path)
+    assert path.read_bytes() == b"\xef\xbb\xbf" + csv_text(table).encode("utf-8")

@@ -1,0 +1,357 @@
+"""The feedback loop: the drop-down in the workbook, importing a returned list (and refusing a wrong one),
+the statuses of answered flags in the next run, and the precision report.
+
+A warehouse with one run on the demo counts (no Prefect; the counts go straight into core) is built once;
+every test works on its own copy.
+"""
+import re
+import shutil
+import zipfile
+from xml.etree import ElementTree
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from pipelines.feedback import (FEEDBACK_VALUES, FeedbackRefused, apply_feedback, checksum, import_feedback,
+                                precision)
+from pipelines.warehouse import connect, insert_frame, table_digest
+from tests.conftest import TODAY
+
+NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+TEAM = "de-weide"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, ref):
+    from pipelines import reference
+    from pipelines.demo import demo_counts
+    from pipelines.export import export_run
+    from pipelines.paths import resolve_home
+    from pipelines.runs import score_and_flag
+
+    home = resolve_home(tmp_path_factory.mktemp("feedback") / "home")
+    w, m, *_ = demo_counts(ref, years=4)
+    counts = pd.concat([w, m], ignore_index=True).merge(ref.catalogue[["signal", "source"]], on="signal")
+    with connect(home.warehouse) as con:
+        reference.sync(con, ref)
+        insert_frame(con, "core.signal_counts", counts.assign(load_id="demo")[
+            ["area_code", "signal", "period", "period_start", "count", "source", "load_id"]])
+        run = score_and_flag(con, ref)
+        export_run(con, home, run)
+    return home, run
+
+
+@pytest.fixture
+def world(built, tmp_path):
+    """A private copy of the built working folder: (home, run, path of the team's exported workbook)."""
+    from pipelines.paths import resolve_home
+
+    home, run = built
+    shutil.copytree(home.root, tmp_path / "home")
+    mine = resolve_home(tmp_path / "home")
+    return mine, run, mine.exports / run.run_period / f"{TEAM}.xlsx"
+
+
+def fill(src, dst, answers: dict[int, tuple[str, str | None]], edit=None):
+    """Save a copy of the workbook with answers {row: (value, note)} filled in, as a team would in Excel."""
+    wb = load_workbook(src)
+    ws = wb["Signalen"]
+    for row, (value, note) in answers.items():
+        ws[f"K{row}"] = value
+        if note is not None:
+            ws[f"L{row}"] = note
+    if edit:
+        edit(wb)
+    wb.save(dst)
+    return dst
+
+
+def stored(home) -> int:
+    with connect(home.warehouse) as con:
+        return con.execute("SELECT count(*) FROM meta.flag_feedback").fetchone()[0] + \
+            con.execute("SELECT count(*) FROM meta.feedback_files").fetchone()[0]
+
+
+# ------------------------------------------------------------------------------------------------------------
+# The workbook
+# ------------------------------------------------------------------------------------------------------------
+
+def test_the_drop_down_has_exactly_five_values_with_prompt_and_error_on(world):
+    _, _, path = world
+    with zipfile.ZipFile(path) as z:
+        sheet = ElementTree.fromstring(z.read("xl/worksheets/sheet1.xml"))
+        book = ElementTree.fromstring(z.read("xl/workbook.xml"))
+    lists = [dv for dv in sheet.iterfind(".//m:dataValidation", NS) if dv.get("type") == "list"]
+    assert len(lists) == 1
+    dv = lists[0]
+    formula = dv.find("m:formula1", NS).text
+    assert formula.startswith('"') and formula.endswith('"')      # the chosen form: a literal list, not a range
+    items = formula[1:-1].split(",")                               # as Excel reads it: split on every comma
+    assert items == list(FEEDBACK_VALUES) and len(items) == 5
+    assert dv.get("showInputMessage") == "1" and dv.get("showErrorMessage") == "1"
+    assert dv.get("errorStyle") == "stop" and dv.get("showDropDown") in (None, "0")   # "1" would hide the arrow
+    assert dv.get("prompt") == "Kies wat het wijkteam met dit signaal doet"
+    assert dv.get("error") == "Kies een waarde uit de lijst"
+    assert dv.get("sqref").startswith("K5:")
+    states = {s.get("name"): s.get("state") for s in book.iterfind(".//m:sheet", NS)}
+    assert states["Meta"] == "veryHidden"
+
+
+def test_each_row_carries_its_flag_key_and_meta_its_checksum(world):
+    home, run, path = world
+    wb = load_workbook(path)
+    ws, meta = wb["Signalen"], wb["Meta"]
+    assert [c.value for c in ws[4]][-3:] == ["Terugkoppeling", "Notitie", "Sleutel"]
+    assert ws.column_dimensions["M"].hidden and meta.protection.sheet
+    keys = [r[12] for r in ws.iter_rows(min_row=5, values_only=True) if r[4]]
+    assert keys and all(k.startswith(code + "|") for k, code in
+                        zip(keys, [r[4] for r in ws.iter_rows(min_row=5, values_only=True) if r[4]]))
+    values = dict(meta.iter_rows(values_only=True))
+    assert values["wijkteam"] == TEAM and values["run"] == run.run_id and values["periode"] == run.run_period
+    assert values["controle"] == checksum(TEAM, run.run_id, keys)
+
+
+def test_the_workbook_is_byte_identical_on_a_re_export(world):
+    from pipelines.export import export_run
+    from pipelines.runs import find_run
+
+    home, run, path = world
+    before = path.read_bytes()
+    with connect(home.warehouse) as con:
+        export_run(con, home, find_run(con))
+    assert path.read_bytes() == before
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Round trip: export, fill in, import, run again
+# ------------------------------------------------------------------------------------------------------------
+
+def test_round_trip_answered_flags_read_in_behandeling_and_in_jaarplan(world, ref, tmp_path):
+    from pipelines.export import export_run
+    from pipelines.runs import read_flags, score_and_flag
+
+    home, run, path = world
+    filled = fill(path, tmp_path / "terugkoppeling_de-weide.xlsx",
+                  {5: ("opgepakt", "loopt al"), 6: ("naar jaarplan", None)})
+    ws = load_workbook(filled)["Signalen"]
+    answered = {ws["E5"].value: "in behandeling", ws["E6"].value: "in jaarplan"}
+    with connect(home.warehouse) as con:
+        result = import_feedback(con, filled, today=TODAY)
+        assert (result.answered, result.wijkteam, result.run_id, result.warnings) == (2, TEAM, run.run_id, ())
+        rows = con.execute("SELECT area_code, value, note, answered_on FROM meta.flag_feedback "
+                           "ORDER BY row_number").fetchall()
+        assert [(a, v, n) for a, v, n, _ in rows] == [(ws["E5"].value, "opgepakt", "loopt al"),
+                                                    (ws["E6"].value, "naar jaarplan", None)]
+        second = score_and_flag(con, ref)          # new answers change the run key: the run is not reused
+        assert not second.reused and second.run_id != run.run_id
+        flags = read_flags(con, second.run_id, team=TEAM).set_index("area_code")
+        for area, status in answered.items():
+            assert flags.loc[area, "status"] == status
+        others = flags.drop(index=list(answered))
+        assert set(others["status"]) <= {"nieuw", "aanhoudend", "verergerend", "opgelost"}
+        assert score_and_flag(con, ref).reused      # nothing new: the same run
+        paths = export_run(con, home, second)
+    info = [r for r in load_workbook(paths[TEAM][0])["Toelichting"].iter_rows(values_only=True)]
+    assert ("Dit wijkteam", "2 van 2 terecht (nog te weinig antwoorden)") in info
+    statuses = [r[1] for r in load_workbook(paths[TEAM][0])["Signalen"].iter_rows(min_row=5, values_only=True)]
+    assert "in behandeling" in statuses and "in jaarplan" in statuses
+
+
+def test_importing_the_same_file_twice_changes_nothing(world, tmp_path):
+    home, _, path = world
+    filled = fill(path, tmp_path / "a.xlsx", {5: ("al bekend", None)})
+    with connect(home.warehouse) as con:
+        assert import_feedback(con, filled).answered == 1
+        before = table_digest(con)
+        again = import_feedback(con, filled)
+        assert again.skipped and table_digest(con) == before
+
+
+def test_a_later_answer_for_the_same_flag_replaces_the_earlier_one(world, tmp_path):
+    from pipelines.feedback import read_answers
+
+    home, _, path = world
+    first = fill(path, tmp_path / "a.xlsx", {5: ("opgepakt", None)})
+    later = fill(path, tmp_path / "b.xlsx", {5: ("geen probleem", None)})
+    with connect(home.warehouse) as con:
+        import_feedback(con, first, today=TODAY)
+        import_feedback(con, later, today=TODAY)
+        answers = read_answers(con)
+        history = con.execute("SELECT count(*) FROM meta.flag_feedback").fetchone()[0]
+    assert answers["value"].tolist() == ["geen probleem"] and history == 2
+
+
+def test_a_note_with_a_phone_number_is_dropped_and_the_answer_kept(world, tmp_path):
+    home, _, path = world
+    filled = fill(path, tmp_path / "a.xlsx", {5: ("opgepakt", "bel mevrouw op 06-12345678"), 6: ("al bekend", "ok")})
+    with connect(home.warehouse) as con:
+        result = import_feedback(con, filled)
+        rows = con.execute("SELECT row_number, value, note FROM meta.flag_feedback ORDER BY row_number").fetchall()
+    assert rows == [(5, "opgepakt", None), (6, "al bekend", "ok")]
+    assert len(result.warnings) == 1 and "row 5" in result.warnings[0] and "telefoonnummer" in result.warnings[0]
+    assert "12345678" not in result.warnings[0]
+
+
+def test_the_command_imports_warns_and_reports(world, tmp_path):
+    from typer.testing import CliRunner
+
+    from pipelines.cli import app
+
+    home, _, path = world
+    filled = fill(path, tmp_path / "terugkoppeling_de-weide.xlsx", {5: ("opgepakt", "mail piet@example.nl")})
+    run = lambda *args: CliRunner().invoke(app, ["--home", str(home.root), "feedback", *args])  # noqa: E731
+    first = run("import", str(filled))
+    assert first.exit_code == 0, first.output
+    assert "1 answer(s) of wijkteam de-weide" in first.output and "row 5" in first.output
+    assert "piet@example.nl" not in first.output
+    assert "already imported" in run("import", str(filled)).output
+    report = run()
+    assert report.exit_code == 0 and "de-weide" in report.output and "nog te weinig antwoorden" in report.output
+    refused = run("import", str(fill(path, tmp_path / "b.xlsx", {5: ("ja", None)})))
+    assert refused.exit_code == 2 and "not one of the five answers" in refused.output
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Refusals: one sentence, nothing stored
+# ------------------------------------------------------------------------------------------------------------
+
+def _other_teams_key(home):
+    with connect(home.warehouse) as con:
+        return con.execute("SELECT area_code || '|' || domain || '|' || period || '|' || "
+                           "strftime(period_start, '%Y-%m-%d') FROM marts.area_flags WHERE wijkteam <> ? LIMIT 1",
+                           [TEAM]).fetchone()[0]
+
+
+def _set_key(value):
+    def edit(wb):
+        wb["Signalen"]["M5"] = value
+    return edit
+
+
+def _set_meta(name, value):
+    def edit(wb):
+        ws = wb["Meta"]
+        for row in ws.iter_rows():
+            if row[0].value == name:
+                row[1].value = value
+    return edit
+
+
+@pytest.mark.parametrize("case, pattern", [
+    ("other team's buurt", r"row 5 answers buurt BU\d+, which belongs to wijkteam [\w-]+, not de-weide"),
+    ("tampered team", r"Meta does not match"),
+    ("unknown value", r"row 5 holds 'misschien', which is not one of the five answers"),
+    ("unknown flag key", r"row 5 has flag key 'BU01185100\|physical\|week\|2020-01-06', which is not a flag of run"),
+    ("unknown run", r"run 2026-W47-00000000 is unknown"),
+    ("no meta", r"the hidden sheet Meta or the sheet Signalen is missing"),
+])
+def test_refusals_are_one_sentence_and_store_nothing(world, tmp_path, case, pattern):
+    home, _, path = world
+    edits = {
+        "other team's buurt": (_set_key(_other_teams_key(home)), "opgepakt"),
+        "tampered team": (_set_meta("wijkteam", "zuid-oost"), "opgepakt"),
+        "unknown value": (None, "misschien"),
+        "unknown flag key": (_set_key("BU01185100|physical|week|2020-01-06"), "opgepakt"),
+        "unknown run": (_set_meta("run", "2026-W47-00000000"), "opgepakt"),
+        "no meta": (lambda wb: wb.remove(wb["Meta"]), "opgepakt"),
+    }
+    edit, value = edits[case]
+    filled = fill(path, tmp_path / "terugkoppeling_06-12345678.xlsx", {5: (value, None), 6: ("opgepakt", None)}, edit)
+    with connect(home.warehouse) as con:
+        with pytest.raises(FeedbackRefused) as caught:
+            import_feedback(con, filled)
+    message = str(caught.value)
+    assert re.search(pattern, message), message
+    assert message.count(". ") == 0 and "\n" not in message                # one sentence
+    assert "12345678" not in message and "refused, nothing stored" in message   # the file name is scrubbed
+    assert stored(home) == 0
+
+
+def test_a_file_that_is_no_workbook_is_refused(world, tmp_path):
+    home, _, _ = world
+    bad = tmp_path / "terugkoppeling_x.xlsx"
+    bad.write_text("Buurtcode;Terugkoppeling\n", encoding="utf-8")
+    with connect(home.warehouse) as con:
+        with pytest.raises(FeedbackRefused):
+            import_feedback(con, bad)
+    assert stored(home) == 0
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Pure parts: statuses and precision on tiny frames
+# ------------------------------------------------------------------------------------------------------------
+
+def _flags(status, start="2026-11-16"):
+    return pd.DataFrame({"area_code": ["A"], "domain": ["physical"], "period": ["week"],
+                         "period_start": [pd.Timestamp(start)], "status": [status]})
+
+
+def _answer(value, start="2026-11-02"):
+    return pd.DataFrame({"area_code": ["A"], "domain": ["physical"], "period": ["week"],
+                         "period_start": [pd.Timestamp(start)], "value": [value]})
+
+
+@pytest.mark.parametrize("status, value, expected", [
+    ("nieuw", "opgepakt", "in behandeling"),
+    ("aanhoudend", "naar jaarplan", "in jaarplan"),
+    ("aanhoudend", "al bekend", "bekend"),
+    ("verergerend", "opgepakt", "verergerend"),       # a worsening flag is always announced
+    ("opgelost", "opgepakt", "opgelost"),
+    ("nieuw", "geen probleem", "nieuw"),
+    ("aanhoudend", "meer info nodig", "aanhoudend"),
+])
+def test_apply_feedback_sets_the_list_status(status, value, expected):
+    assert apply_feedback(_flags(status), _answer(value), quiet_weeks=8)["status"].item() == expected
+
+
+def test_apply_feedback_lasts_the_quiet_weeks_and_never_reaches_back():
+    assert apply_feedback(_flags("nieuw", "2026-12-21"), _answer("opgepakt"), 8)["status"].item() == "in behandeling"
+    assert apply_feedback(_flags("nieuw", "2026-12-28"), _answer("opgepakt"), 8)["status"].item() == "nieuw"
+    assert apply_feedback(_flags("nieuw", "2026-10-26"), _answer("opgepakt"), 8)["status"].item() == "nieuw"
+    later = pd.concat([_answer("opgepakt"), _answer("meer info nodig", "2026-11-09")])
+    assert apply_feedback(_flags("aanhoudend"), later, 8)["status"].item() == "aanhoudend"   # the latest counts
+
+
+def test_precision_per_signal_team_and_domain():
+    answers = pd.DataFrame({
+        "wijkteam": ["t1"] * 6 + ["t2"] * 2,
+        "domain": ["physical"] * 5 + ["social"] * 3,
+        "signals": ["afval, graffiti", "afval", "afval", "graffiti", "afval", "eenzaam", "eenzaam", ""],
+        "value": ["opgepakt", "geen probleem", "al bekend", "naar jaarplan", "opgepakt", "geen probleem",
+                  "meer info nodig", "opgepakt"],
+    })
+    out = precision(answers).set_index(["by", "group"])
+    assert out.loc[("wijkteam", "t1"), ["answered", "confirmed", "false_alarms"]].tolist() == [6, 4, 2]
+    assert out.loc[("wijkteam", "t1"), "precision"] == pytest.approx(4 / 6)
+    assert out.loc[("domain", "physical"), "precision"] == pytest.approx(4 / 5)
+    assert out.loc[("total", "alle"), ["answered", "confirmed"]].tolist() == [7, 5]     # meer info nodig left out
+    assert out.loc[("signal", "afval"), ["answered", "confirmed"]].tolist() == [4, 3]
+    assert out.loc[("signal", "afval"), "remark"] == "nog te weinig antwoorden"
+    assert pd.isna(out.loc[("signal", "afval"), "precision"])
+    assert out.loc[("wijkteam", "t2"), "remark"] == "nog te weinig antwoorden"
+    assert precision(answers.iloc[0:0]).empty
+
+
+# ------------------------------------------------------------------------------------------------------------
+# The weekly flow reads returned lists from the inbox
+# ------------------------------------------------------------------------------------------------------------
+
+@pytest.mark.flow
+def test_the_weekly_flow_imports_returned_lists_from_the_inbox_before_scoring(world, prefect_harness):
+    from pipelines.flows import weekly
+    from pipelines.runs import read_flags
+
+    home, run, path = world
+    filled = fill(path, home.inbox / "terugkoppeling_de-weide_2026-W47.xlsx", {5: ("opgepakt", None)})
+    area = load_workbook(filled)["Signalen"]["E5"].value
+    wrong = fill(path, home.inbox / "terugkoppeling_fout.xlsx", {6: ("misschien", None)})
+    first = weekly(home=str(home.root), today=str(TODAY.date()))
+    assert [r.answered for r in first.feedback] == [1] and not first.ignored
+    assert list(first.refused) == [wrong.name] and "not one of the five answers" in first.refused[wrong.name]
+    assert not first.run.reused and first.run.run_id != run.run_id
+    with connect(home.warehouse) as con:
+        flags = read_flags(con, first.run.run_id, team=TEAM).set_index("area_code")
+    assert flags.loc[area, "status"] == "in behandeling"
+    again = weekly(home=str(home.root), today=str(TODAY.date()))
+    assert [r.skipped for r in again.feedback] == [True] and again.run.reused

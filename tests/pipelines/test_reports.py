@@ -1,0 +1,255 @@
+"""Report functions on tiny frames (no warehouse, no kernel), and the pages they make."""
+import re
+from html.parser import HTMLParser
+
+import duckdb
+import nbformat
+import numpy as np
+import pandas as pd
+import pytest
+
+from pipelines.reports import jaarplan, maps, openpages, review, trends
+from pipelines.reports.data import read_feedback, read_outlines
+from pipelines.reports.render import NotebookFailed, notebook_page
+
+AREAS = pd.DataFrame({
+    "area_code": ["GM0118", "WK01", "WK02", "BU1", "BU2", "BU3"],
+    "name": ["Hoogeveen", "Wijk 50 Stad", "Wijk 52 Dorp", "Centrum", "Oost", "Kern"],
+    "level": ["gemeente", "wijk", "wijk", "buurt", "buurt", "buurt"],
+    "wijk_code": [None, "WK01", "WK02", "WK01", "WK01", "WK02"],
+    "gemeente_code": "GM0118",
+    "kind": [None, None, None, "stadswijk", "stadswijk", "dorp"],
+    "wijkteam": [None, None, None, "stad", "stad", "dorpen"],
+    "population": [None, None, None, 1000, 1000, 500],
+})
+CATALOGUE = pd.DataFrame({"signal": ["afval", "eenzaam"], "domain": ["physical", "social"],
+                          "label_nl": ["Afval", "Eenzaamheid"]})
+
+
+def weekly(area, signal, start, values):
+    starts = pd.date_range(start, periods=len(values), freq="W-MON")
+    return pd.DataFrame({"area_code": area, "signal": signal, "period": "week", "period_start": starts, "count": values})
+
+
+def monthly(area, signal, start, values):
+    starts = pd.date_range(start, periods=len(values), freq="MS")
+    return pd.DataFrame({"area_code": area, "signal": signal, "period": "month", "period_start": starts, "count": values})
+
+
+# --- trends ------------------------------------------------------------------------------------
+
+def test_wijk_names_lose_their_number_and_wijken_get_the_kind_of_most_inhabitants():
+    assert trends.wijk_short_name("Wijke 52 Fluitenberg") == "Fluitenberg"
+    w = trends.wijk_table(AREAS)
+    assert w.set_index("wijk")["kind"].to_dict() == {"Stad": "stadswijk", "Dorp": "dorp"}
+    assert w.set_index("wijk")["population"].to_dict() == {"Stad": 2000, "Dorp": 500}
+
+
+def test_observed_vs_expected_per_wijk_domain_and_year():
+    scores = weekly("BU1", "afval", "2025-12-29", [2, 4, 6]).assign(expected=[2.0, 2.0, np.nan])
+    oe = trends.observed_vs_expected(scores, AREAS, CATALOGUE)
+    row = oe.set_index(["wijk", "year"]).loc[("Stad", 2026)]
+    assert (row["observed"], row["expected"], row["ratio"]) == (4, 2.0, 2.0)     # the unscored period is left out
+    assert (oe.set_index(["wijk", "year"]).loc[("Stad", 2025), "ratio"]) == 1.0
+
+
+def test_year_to_date_compares_the_same_part_of_every_year_per_1000_inhabitants():
+    counts = pd.concat([monthly("BU1", "eenzaam", "2024-01-01", [1] * 12 + [2] * 12 + [3] * 10)])
+    ytd = trends.year_to_date(counts, AREAS, CATALOGUE, pd.Timestamp("2026-10-31"))
+    got = ytd.set_index("year")["count"].to_dict()
+    assert got == {2024: 10, 2025: 20, 2026: 30}                     # Jan-Oct of each year
+    assert ytd.set_index("year").loc[2026, "rate"] == pytest.approx(30 / 2000 * 1000)
+    change = trends.this_year_vs_earlier(ytd, 2026)
+    assert change["this_year"].item() == 30 and change["earlier_mean"].item() == 15 and change["change"].item() == 1.0
+
+
+def test_signal_mix_shares_add_up_per_wijk():
+    counts = pd.concat([weekly("BU1", "afval", "2026-01-05", [3, 3]), monthly("BU2", "eenzaam", "2026-01-01", [2])])
+    mix = trends.signal_mix(counts, AREAS, CATALOGUE, 2026)
+    assert mix.groupby("wijk")["share"].sum().to_dict() == {"Stad": 1.0}
+    assert mix.set_index("signal")["share"].to_dict() == {"afval": 0.75, "eenzaam": 0.25}
+
+
+def test_rising_series_ranks_a_rise_against_the_same_weeks_of_earlier_years():
+    start = "2023-01-02"
+    n = 4 * 52
+    flat = weekly("BU1", "afval", start, [2] * n)
+    rising = weekly("BU3", "afval", start, [2] * (n - 13) + [6] * 13)
+    end = flat["period_start"].max() + pd.Timedelta(days=6)
+    out = trends.rising_series(pd.concat([flat, rising]), AREAS, CATALOGUE, end, years_back=3)
+    assert out["area_code"].iloc[0] == "BU3" and out["kind"].iloc[0] == "dorp"
+    top = out.iloc[0]
+    assert (top["recent"], top["baseline"], top["years"]) == (78, 26, 3)
+
+
+# --- flag review -------------------------------------------------------------------------------
+
+def evidence_rows(area, domain, statuses, levels, start="2026-01-05"):
+    starts = pd.date_range(start, periods=len(statuses), freq="W-MON")
+    since = []
+    current = pd.NaT
+    for s, st in zip(starts, statuses):
+        if st == "nieuw":
+            current = s
+        since.append(current if st else pd.NaT)
+    return pd.DataFrame({"area_code": area, "domain": domain, "period": "week", "period_start": starts,
+                         "p_domain": 0.5, "q": 0.5, "score": 1.0, "level": levels, "status": statuses, "since": since})
+
+
+EVIDENCE = pd.concat([
+    evidence_rows("BU1", "physical", ["", "nieuw", "aanhoudend", "", "", "", "opgelost", ""],
+                  ["", "alarm", "aandacht", "", "", "", "", ""]),
+    evidence_rows("BU3", "physical", ["", "", "", "", "", "", "nieuw", "aanhoudend"],
+                  ["", "", "", "", "", "", "aandacht", "aandacht"]),
+], ignore_index=True)
+
+
+def test_episodes_run_from_nieuw_to_opgelost_and_open_ones_have_no_end():
+    ep = review.episodes(EVIDENCE, AREAS).set_index("area_code")
+    assert ep.loc["BU1", "level"] == "alarm" and ep.loc["BU1", "weeks_to_resolved"] == 5
+    assert pd.isna(ep.loc["BU3", "resolved"]) and ep.loc["BU3", "wijkteam"] == "dorpen"
+    summary = review.time_to_resolution(review.episodes(EVIDENCE, AREAS)).set_index("wijkteam")
+    assert summary.loc["stad", "resolved"] == 1 and summary.loc["dorpen", "open"] == 1
+    assert review.new_flags_over_time(review.episodes(EVIDENCE, AREAS))["new"].sum() == 2
+
+
+def test_feedback_shares_and_precision_per_signal():
+    empty = review.feedback_shares(pd.DataFrame(columns=["wijkteam", "feedback"]))
+    assert empty.empty
+    fb = pd.DataFrame({"area_code": ["BU1", "BU3"], "domain": "physical", "wijkteam": ["stad", "dorpen"],
+                       "period_start": pd.to_datetime(["2026-01-19", "2026-02-16"]),
+                       "feedback": ["herkend, actie nodig", "niet herkend"]})
+    shares = review.feedback_shares(fb).set_index("wijkteam")
+    assert shares.loc["stad", "herkend, actie nodig"] == 1.0 and shares.loc["dorpen", "n"] == 1
+    ep = review.episodes(EVIDENCE, AREAS)
+    judged = review.judge_by_feedback(ep, fb).set_index("area_code")["correct"].to_dict()
+    assert judged == {"BU1": True, "BU3": False}
+    signals = pd.DataFrame({"area_code": ["BU1", "BU3"], "domain": "physical", "period": "week",
+                            "since": ep.sort_values("area_code")["since"].to_list(), "signal": "afval"})
+    prec = review.precision_per_signal(review.judge_by_feedback(ep, fb), signals, CATALOGUE)
+    assert prec[["judged", "correct", "precision"]].iloc[0].tolist() == [2, 1, 0.5]
+
+
+def test_listed_entries_per_team_week_leave_out_known_causes():
+    weeks = review.last_weeks(EVIDENCE, pd.Timestamp("2026-02-16"), 52)
+    listed = review.listed_per_team_week(EVIDENCE, AREAS, weeks, known={("BU3", "physical")})
+    last = listed[listed["week"] == weeks[-1]].set_index("wijkteam")
+    assert last.loc["dorpen", "listed"] == 1 and last.loc["dorpen", "chance"] == 0
+    assert review.budget_summary(listed).set_index("wijkteam").loc["stad", "listed_per_week"] == pytest.approx(2 / 7)
+
+
+def test_missing_feedback_table_gives_an_empty_frame():
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA meta")
+    assert read_feedback(con).empty
+    con.execute("CREATE TABLE meta.flag_feedback (area_code VARCHAR, domain VARCHAR, terugkoppeling VARCHAR)")
+    con.execute("INSERT INTO meta.flag_feedback VALUES ('BU1', 'physical', 'niet herkend')")
+    assert read_feedback(con)["feedback"].tolist() == ["niet herkend"]
+
+
+# --- map -----------------------------------------------------------------------------------------
+
+def test_map_colours_by_evidence_and_outlines_flagged_buurten():
+    outlines, viewbox = read_outlines()
+    assert len(outlines) == 48 and viewbox.startswith("0 0 600")
+    latest = pd.DataFrame({"area_code": ["BU01185005", "BU01185000"], "domain": "physical",
+                           "p_domain": [1e-5, 0.5], "level": ["alarm", ""], "status": ["nieuw", ""]})
+    latest["strength"] = -np.log10(latest["p_domain"])
+    flags = pd.DataFrame({"area_code": ["BU01185005"], "domain": ["physical"]})
+    html = maps.domain_maps(outlines, viewbox, latest, flags, "2026-W47")
+    zuid = re.search(r'<path class="buurt gemarkeerd" data-code="BU01185005" d="[^"]+" fill="([^"]+)"', html)
+    assert zuid and zuid.group(1) == maps.COLOURS[-1]
+    assert maps.colour(0.3) == maps.COLOURS[0] and maps.colour(np.nan) == maps.NO_DATA
+    assert "geen gegevens" in html and "CC BY 4.0" in html and "<script" not in html
+
+
+# --- open pages --------------------------------------------------------------------------------
+
+def small_case_rates():
+    counts = pd.concat([weekly("BU1", "afval", "2024-01-01", [1] * 104),      # 52 a year in the town
+                        weekly("BU3", "afval", "2024-01-01", [0] * 50 + [1] * 3 + [0] * 51)])  # 3 in 2024, 0 in 2025
+    return openpages.disclose(openpages.yearly_rates(counts, AREAS, CATALOGUE), 5), counts
+
+
+class Cells(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.in_count, self.counts = False, []
+
+    def handle_starttag(self, tag, attrs):
+        self.in_count = tag == "td" and ("class", "aantal") in attrs
+
+    def handle_data(self, data):
+        if self.in_count:
+            self.counts.append(data)
+
+    def handle_endtag(self, tag):
+        self.in_count = False
+
+
+def test_open_page_shows_no_count_below_five_and_hides_the_rates_of_small_counts():
+    rates, _ = small_case_rates()
+    dorp = rates[rates["wijk_code"] == "WK02"].set_index("year")
+    assert dorp["count_shown"].tolist() == ["<5", "<5"] and dorp["rate_text"].tolist() == ["-", "-"]
+    stad = rates[rates["wijk_code"] == "WK01"].set_index("year")
+    assert stad.loc[2024, "hidden"]                    # secondary suppression: 55 - 52 would give the dorp's 3
+    wijk = trends.wijk_table(AREAS).set_index("wijk_code").loc["WK02"].rename(None)
+    wijk["wijk_code"] = "WK02"
+    page = openpages.wijk_page(wijk, rates, CATALOGUE, 5, None, "01-12-2026")
+    cells = Cells()
+    cells.feed(page)
+    assert cells.counts and all(c in ("<5", "verborgen") or int(c.replace(".", "")) >= 5 for c in cells.counts)
+    assert "<td class=\"aantal\">3</td>" not in page and "&lt;5" in page
+    assert "Zo werkt het CBS ook" in page and "Wat valt nu op" not in page
+    assert "http://" not in page and "https://" not in page
+
+
+def test_rates_are_rounded_and_flags_appear_only_when_allowed():
+    assert openpages.round_rate(12.46) == 12.0 and openpages.round_rate(2.46) == 2.5
+    flags = pd.DataFrame({"area_code": ["BU3"], "name": ["Kern"], "domain": ["physical"], "status": ["nieuw"],
+                          "since": [pd.Timestamp("2026-10-05")]})
+    sentences = openpages.flag_sentences(flags, "WK02", AREAS)
+    assert sentences == ["In Kern zijn er sinds oktober 2026 meer signalen over buitenruimte dan normaal. "
+                         "Het wijkteam kijkt wat er aan de hand is."]
+    assert openpages.flag_sentences(flags, "WK01", AREAS) == []
+    index = openpages.index_page(trends.wijk_table(AREAS), "01-12-2026")
+    assert index.index("Wijken in de stad") < index.index("Dorpen") and 'href="dorp.html"' in index
+
+
+# --- year plan ---------------------------------------------------------------------------------
+
+def test_jaarplan_holds_only_the_teams_own_buurten():
+    scores = pd.concat([weekly(a, "afval", "2026-01-05", [4, 5, 6]) for a in ("BU1", "BU2", "BU3")])
+    scores = scores.assign(expected=3.0, upper=6.0, pvalue=0.5, alarm=False)
+    dev = jaarplan.development(scores, AREAS, CATALOGUE, "dorpen", 2026)
+    assert dev["area_code"].tolist() == ["BU3"] and dev["ratio"].item() == pytest.approx(15 / 9)
+    monthly_dev = jaarplan.monthly_development(scores, AREAS, CATALOGUE, "dorpen", 2026)
+    fb = pd.DataFrame({"area_code": ["BU3", "BU1"], "domain": "physical", "period_start": pd.to_datetime(["2026-02-16"] * 2),
+                       "feedback": ["herkend, al bekend", "niet herkend"], "wijkteam": ["dorpen", "stad"]})
+    flags_year = jaarplan.year_flags(EVIDENCE, AREAS, fb, "dorpen", 2026)
+    assert flags_year["area_code"].tolist() == ["BU3"] and flags_year["state"].item() == "open"
+    assert flags_year["feedback"].item() == "herkend, al bekend"
+    page = jaarplan.jaarplan_page("dorpen", "Wijkteam Dorpen", 2026, dev, monthly_dev, flags_year, {}, True, "01-12-2026")
+    assert "Kern" in page and "Centrum" not in page and "Oost" not in page and "BU1" not in page
+    assert "<svg" in page and "Wat staat nog open" in page and "http" not in page
+
+
+# --- rendering an executed notebook ------------------------------------------------------------
+
+def executed_notebook(outputs):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Titel\n\nTekst met <script>x</script>."),
+                nbformat.v4.new_code_cell("print(1)", outputs=outputs)]
+    return nb
+
+
+def test_notebook_page_embeds_every_output_and_escapes_markdown_html():
+    outputs = [nbformat.v4.new_output("stream", name="stdout", text="run 2026-W47\n"),
+               nbformat.v4.new_output("display_data", data={"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"}),
+               nbformat.v4.new_output("display_data", data={"text/html": "<svg><rect/></svg>"})]
+    page = notebook_page(executed_notebook(outputs), "Trends")
+    assert 'src="data:image/png;base64,iVBORw0KGgo="' in page and "<svg><rect/></svg>" in page
+    assert "&lt;script&gt;" in page and "<script" not in page and page.count("<h1>") == 1
+    with pytest.raises(NotebookFailed, match="ZeroDivisionError"):
+        notebook_page(executed_notebook([nbformat.v4.new_output("error", ename="ZeroDivisionError", evalue="x",
+                                                                traceback=[])]), "Trends")

@@ -1,0 +1,132 @@
+"""The manager notebooks run on a small real warehouse and `wijkradar report` writes pages that open offline.
+
+The warehouse is built without Prefect or Great Expectations: the demo's counts go straight into
+``core.signal_counts`` and ``pipelines.runs.score_and_flag`` writes the marts, as the weekly flow would.
+The three notebooks then run (one kernel each, at once) through the same code as `wijkradar report`.
+"""
+import re
+from html.parser import HTMLParser
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from pipelines.cli import app
+from pipelines.demo import demo_counts
+from pipelines.paths import resolve_home
+from pipelines.reference import sync
+from pipelines.runs import score_and_flag
+from pipelines.warehouse import connect, insert_frame, transaction
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def report_home(tmp_path_factory, ref):
+    home = resolve_home(tmp_path_factory.mktemp("reports"))
+    weekly, monthly, w_truth, m_truth, _ = demo_counts(ref, years=4)
+    counts = pd.concat([weekly, monthly], ignore_index=True).merge(ref.catalogue[["signal", "source"]], on="signal")
+    with connect(home.warehouse) as con:
+        sync(con, ref)
+        with transaction(con):
+            insert_frame(con, "core.signal_counts", counts.assign(load_id="demo")[
+                ["area_code", "signal", "period", "period_start", "count", "source", "load_id"]])
+        run = score_and_flag(con, ref)
+    pd.concat([w_truth, m_truth]).to_csv(home.reports / "demo_truth.csv", index=False)
+    assert run.run_period == "2026-W47"
+    return home
+
+
+@pytest.fixture(scope="module")
+def period_report(report_home):
+    res = runner.invoke(app, ["--home", str(report_home.root), "report", "--period", "2026-W47"],
+                        catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    return report_home.reports / "2026-W47"
+
+
+class Links(HTMLParser):
+    """Every src/href value, and whether the page has charts."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls, self.svgs, self.images = [], 0, 0
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("src", "href", "xlink:href") and value:
+                self.urls.append(value)
+                if name == "src" and value.startswith("data:image/png;base64,"):
+                    self.images += 1
+        if tag == "svg":
+            self.svgs += 1
+
+
+def parse(path) -> tuple[str, Links]:
+    text = path.read_text(encoding="utf-8")
+    links = Links()
+    links.feed(text)
+    return text, links
+
+
+def assert_offline(text: str, links: Links) -> None:
+    assert not [u for u in links.urls if re.match(r"(?i)\s*(https?:)?//", u)]
+    assert "http://" not in text and "https://" not in text
+
+
+def test_the_three_notebooks_run_and_give_self_contained_pages(period_report):
+    names = ["index", "01-trends", "02-flags-review", "03-map"]
+    assert sorted(p.stem for p in period_report.glob("*.html")) == sorted(names)
+    for name in names:
+        text, links = parse(period_report / f"{name}.html")
+        assert_offline(text, links)
+        assert "Traceback" not in text and "Error" not in text
+        if name != "index":
+            assert links.svgs + links.images >= 1, f"{name} has no chart"
+    trends, _ = parse(period_report / "01-trends.html")
+    assert "Waargenomen tegen verwacht" in trends and "Sterkst stijgende reeksen" in trends
+    review, _ = parse(period_report / "02-flags-review.html")
+    assert "Van nieuw tot opgelost" in review and "demo-waarheid" in review      # precision judged by the demo truth
+
+
+def test_the_map_colours_every_buurt_and_outlines_the_flagged_ones(period_report, report_home):
+    text, _ = parse(period_report / "03-map.html")
+    assert text.count('class="kaart"') == 3
+    assert len(re.findall(r'<path class="buurt[ "]', text)) == 3 * 48
+    flagged = set(re.findall(r'<path class="buurt gemarkeerd" data-code="(BU\d{8})"', text))
+    assert "BU01185005" in flagged                                   # the injected dumping in Zuid
+    assert "CC BY 4.0" in text and "CBS/PDOK" in text
+
+
+def test_report_for_a_period_without_a_run_stops_with_one_sentence(report_home):
+    res = runner.invoke(app, ["--home", str(report_home.root), "report", "--period", "2020-W01"])
+    assert res.exit_code != 0
+    assert "no run for period 2020-W01" in res.output
+    assert not (report_home.reports / "2020-W01").exists()
+
+
+def test_jaarplan_and_open_pages_from_the_warehouse(report_home, ref):
+    res = runner.invoke(app, ["--home", str(report_home.root), "report", "--jaarplan", "2026", "--team", "de-weide"],
+                        catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    text, links = parse(report_home.reports / "jaarplan" / "2026" / "de-weide.html")
+    assert_offline(text, links)
+    assert links.svgs >= 1 and "Wat staat nog open" in text and "Kinholt" in text
+    others = ref.buurten[ref.buurten["wijkteam"] != "de-weide"]
+    for code, name in zip(others["area_code"], others["name"]):
+        assert code not in text
+        if len(name) > 6:                      # short names (Zuid, West, ...) are ordinary words
+            assert name not in text, name
+
+    res = runner.invoke(app, ["--home", str(report_home.root), "report", "--open"], catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    folder = report_home.reports / "open"
+    assert {"index.html", "de-weide.html", "hollandscheveld.html"} <= {p.name for p in folder.glob("*.html")}
+    index, _ = parse(folder / "index.html")
+    assert index.index("Wijken in de stad") < index.index("Dorpen")
+    for page in folder.glob("*.html"):
+        text, links = parse(page)
+        assert_offline(text, links)
+        counts = re.findall(r'<td class="aantal">([^<]*(?:&lt;\d)?[^<]*)</td>', text)
+        assert all(c in ("&lt;5", "verborgen") or int(c.replace(".", "")) >= 5 for c in counts), page.name
+        assert "Wat valt nu op" not in text                          # no flags on open pages by default
