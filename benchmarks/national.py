@@ -89,17 +89,22 @@ def child(root: str, runner: str) -> None:
     stages, out = {}, {}
     with connect(home.warehouse) as con:
         reference.sync(con, ref)
-        for path, source in ((home.inbox / "meldingen_export_2026-W47.csv", "meldingen"),
-                             (home.inbox / "wijkteam_signalen_2026-W47.csv", "wijkteam")):
-            timings: dict[str, float] = {}
-            t0 = time.perf_counter()
-            res = ingest_file(con, path, source, ref, home.archive, today=END + pd.Timedelta(days=4),
-                              timings=timings)
-            stages[f"ingest + validate {source} ({res.rows_read:,} rows)"] = time.perf_counter() - t0
-            out[source] = {k: round(v, 2) for k, v in timings.items()}
-        import pipelines.runs as runs_mod
+        if runner == "default":
+            for path, source in ((home.inbox / "meldingen_export_2026-W47.csv", "meldingen"),
+                                 (home.inbox / "wijkteam_signalen_2026-W47.csv", "wijkteam")):
+                timings: dict[str, float] = {}
+                t0 = time.perf_counter()
+                res = ingest_file(con, path, source, ref, home.archive, today=END + pd.Timedelta(days=4),
+                                  timings=timings)
+                stages[f"ingest + validate {source} ({res.rows_read:,} rows)"] = time.perf_counter() - t0
+                out[source] = {k: round(v, 2) for k, v in timings.items()}
+        else:                                        # score the same warehouse again, on Dask
+            for table in ("meta.runs", "marts.area_flags", "marts.area_evidence", "marts.series_scores"):
+                con.execute(f"DELETE FROM {table}")
+        import pipelines.flag as flag_mod
+        import pipelines.score as score_mod
 
-        orig_score, orig_flag = runs_mod.score_counts, runs_mod.flag_run
+        orig_score, orig_flag = score_mod.score_counts, flag_mod.flag_run
 
         def timed(name, fn):
             def wrapper(*a, **k):
@@ -110,16 +115,33 @@ def child(root: str, runner: str) -> None:
                     stages[name] = time.perf_counter() - t
             return wrapper
 
-        runs_mod.score_counts = timed("score (every series)", orig_score)
-        runs_mod.flag_run = timed("flag (evidence, FDR, lifecycle)", orig_flag)
+        score_mod.score_counts = timed("score (every series)", orig_score)
+        flag_mod.flag_run = timed("flag (evidence, FDR, lifecycle)", orig_flag)
         t0 = time.perf_counter()
-        run = score_and_flag(con, ref)
+        if runner == "default":
+            run = score_and_flag(con, ref)
+            stages["score + flag + write marts"] = time.perf_counter() - t0
+    if runner != "default":                          # the flow opens the warehouse itself
+        run = dask_score(root)
         stages["score + flag + write marts"] = time.perf_counter() - t0
+    with connect(home.warehouse) as con:
         t0 = time.perf_counter()
         export_run(con, home, run)
         stages["export (every team: xlsx, csv, html)"] = time.perf_counter() - t0
     print(json.dumps({"stages": stages, "ingest_detail": out, "n_series": run.n_series, "n_flags": run.n_flags,
                       "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "runner": runner}))
+
+
+def dask_score(root: str):
+    """Scoring blocks fanned out through prefect-dask's task runner on a local 2-worker cluster."""
+    from prefect import flow
+    from prefect_dask import DaskTaskRunner
+
+    from pipelines.flows import score_fanned_out
+    from pipelines.paths import resolve_home
+
+    runner = DaskTaskRunner(cluster_kwargs={"n_workers": 2, "threads_per_worker": 1})
+    return flow(name="national-score", task_runner=runner)(score_fanned_out)(resolve_home(root))
 
 
 def main() -> None:
@@ -132,27 +154,36 @@ def main() -> None:
     info = prepare(root, args.years, args.gemeenten.split(",") if args.gemeenten else None)
     print(f"profile {info['profile_s']:.0f} s, generated {info['reports']:,} reports and {info['team_rows']:,} wijkteam "
           f"rows for {info['buurten']:,} buurten in {info['generate_s']:.0f} s", flush=True)
-    t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, __file__, "--child", str(root), "default"], capture_output=True, text=True)
-    wall = time.perf_counter() - t0
-    if proc.returncode != 0:
-        raise SystemExit(proc.stderr[-4000:])
-    got = json.loads(proc.stdout.strip().splitlines()[-1])
+    runs = {}
+    for runner in ("default", "dask"):
+        t0 = time.perf_counter()
+        proc = subprocess.run([sys.executable, __file__, "--child", str(root), runner], capture_output=True, text=True)
+        wall = time.perf_counter() - t0
+        if proc.returncode != 0:
+            raise SystemExit(proc.stderr[-4000:])
+        runs[runner] = {**json.loads(proc.stdout.strip().splitlines()[-1]), "wall": wall}
+        print(f"{runner}: {wall:.0f} s, peak {runs[runner]['peak_mb'] / 1024:.1f} GB", flush=True)
     sys.path.insert(0, str(HERE))
     from report import markdown_table, publish
 
-    rows = [{"stage": k, "seconds": round(v, 1)} for k, v in got["stages"].items()]
+    d, k = runs["default"], runs["dask"]
+    stages = list(dict.fromkeys([*d["stages"], *k["stages"]]))
+    rows = [{"stage": s, "default runner (s)": round(d["stages"][s], 1) if s in d["stages"] else "",
+             "Dask, local 2 workers (s)": round(k["stages"][s], 1) if s in k["stages"] else "(ingest as default)"}
+            for s in stages]
     lines = [
         "# National scale (`benchmarks/national.py`)", "",
         f"{info['gemeenten']} gemeenten, {info['buurten']:,} buurten, 12 weekly signals ({info['series']:,} series), "
         f"{args.years} years of generated history ending 2026-W47: {info['reports']:,} resident reports (one CSV row "
-        f"each) and {info['team_rows']:,} wijkteam count rows (zero cells left out). Default runner, 2 cores.", "",
-        f"- end to end (ingest, validate, score, flag, export; a fresh process with its imports): **{wall:.0f} s**",
-        f"- peak memory of that process: **{got['peak_mb'] / 1024:.1f} GB**",
-        f"- series scored: {got['n_series']:,}; areas on the lists: {got['n_flags']:,}",
+        f"each) and {info['team_rows']:,} wijkteam count rows (zero cells left out). 2 cores.", "",
+        f"- default runner, end to end (ingest, validate, score, flag, export; a fresh process with its imports): "
+        f"**{d['wall']:.0f} s**, peak memory **{d['peak_mb'] / 1024:.1f} GB**",
+        f"- Dask runner (prefect-dask, local cluster of 2 workers; the same warehouse scored again, flagged and "
+        f"exported): **{k['wall']:.0f} s**, peak memory of the flow's process {k['peak_mb'] / 1024:.1f} GB (workers apart)",
+        f"- series scored: {d['n_series']:,}; areas on the lists: {d['n_flags']:,} (Dask: {k['n_flags']:,})",
         f"- set-up, not counted: profile {info['profile_s']:.0f} s, generation {info['generate_s']:.0f} s", "",
         markdown_table(pd.DataFrame(rows)), "",
-        "Ingest stages (seconds): " + json.dumps(got["ingest_detail"]),
+        "Ingest stages (seconds): " + json.dumps(d["ingest_detail"]),
     ]
     publish("national", "\n".join(lines))
     if not args.keep:

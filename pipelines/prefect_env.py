@@ -34,6 +34,7 @@ DEFAULTS = {
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
     "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
     "PREFECT_RESULTS_PERSIST_BY_DEFAULT": "false",
+    "DASK_LOGGING__DISTRIBUTED": "warning",     # a local Dask cluster reports every worker's start otherwise
 }
 PROC = Path("/proc")
 # What SubprocessASGIServer._run_uvicorn_command runs (prefect 3.9.1).

@@ -347,34 +347,62 @@ def _xlsx_sheets(path: Path) -> list[tuple[str, bool, list[tuple[int, list[str]]
     if not openpyxl.DEFUSEDXML:
         raise IngestError(f"{path.name}: workbooks cannot be read safely because defusedxml is not active "
                           "(install defusedxml and unset OPENPYXL_DEFUSEDXML); until then deliver CSV")
+    # read-only (streaming) mode: 5-10x faster on large workbooks; merged ranges are read from the sheet XML
     with path.open("rb") as fh:   # a file object: openpyxl does not look at the name's extension
-        wb = openpyxl.load_workbook(fh, read_only=False, data_only=True)
-    try:
-        return [(ws.title, ws.sheet_state != "visible", _sheet_records(ws)) for ws in wb.worksheets]
-    finally:
-        wb.close()
+        wb = openpyxl.load_workbook(fh, read_only=True, data_only=True)
+        try:
+            with zipfile.ZipFile(path) as z:
+                return [(ws.title, ws.sheet_state != "visible", _sheet_records(ws, _merged_ranges(z, ws)))
+                        for ws in wb.worksheets]
+        finally:
+            wb.close()
 
 
-def _sheet_records(ws) -> list[tuple[int, list[str]]]:
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+
+
+def _merged_ranges(z, ws) -> list[tuple[int, int, int, int]]:
+    """(min_row, min_col, max_row, max_col) of every merged range of a read-only worksheet."""
+    from openpyxl.utils import column_index_from_string as col
+
+    member = getattr(ws, "_worksheet_path", None)
+    if not member or member.lstrip("/") not in z.namelist():
+        return []
+    out = []
+    with z.open(member.lstrip("/")) as fh:
+        tail = b""
+        for block in iter(lambda: fh.read(1 << 20), b""):     # mergeCells sits after the data: stream
+            text = tail + block
+            for m in _MERGE.finditer(text):
+                c1, r1 = m.group(1).decode(), int(m.group(2))
+                c2, r2 = (m.group(3) or m.group(1)).decode(), int(m.group(4) or m.group(2))
+                out.append((r1, col(c1), r2, col(c2)))
+            tail = text[-200:]
+    return sorted(set(out))
+
+
+def _sheet_records(ws, merged: list[tuple[int, int, int, int]]) -> list[tuple[int, list[str]]]:
     cells: dict[int, dict[int, str]] = {}
-    stored = getattr(ws, "_cells", None)
-    items = stored.items() if stored is not None else (
-        ((c.row, c.column), c) for row in ws.iter_rows() for c in row)
-    for (r, c), cell in list(items):
-        text = _cell_text(cell.value)
-        if text.strip():
-            cells.setdefault(r, {})[c] = text
+    if hasattr(ws, "reset_dimensions"):
+        ws.reset_dimensions()                   # dimensions written by some tools are wrong
+    for r, row in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1):
+        for c, value in enumerate(row, start=1):
+            if value is None:
+                continue
+            text = _cell_text(value)
+            if text.strip():
+                cells.setdefault(r, {})[c] = text
     if not cells:
         return []
     max_row = max(cells)
     max_col = max(max(row) for row in cells.values())
-    for rng in ws.merged_cells.ranges:
-        value = cells.get(rng.min_row, {}).get(rng.min_col, "")
+    for min_row, min_col, max_r, max_c in merged:
+        value = cells.get(min_row, {}).get(min_col, "")
         if not value:
             continue
-        for r in range(rng.min_row, min(rng.max_row, max_row) + 1):
+        for r in range(min_row, min(max_r, max_row) + 1):
             row = cells.setdefault(r, {})
-            for c in range(rng.min_col, min(rng.max_col, max_col) + 1):
+            for c in range(min_col, min(max_c, max_col) + 1):
                 row[c] = value
     return [(r, [cells[r].get(c, "") for c in range(1, max(cells[r]) + 1)]) for r in sorted(cells)]
 
