@@ -446,7 +446,6 @@ def loads_list(ctx: typer.Context) -> None:
 @loads_app.command("accept")
 def loads_accept(held: str = typer.Argument(..., help="The held load's id (the first 12 characters shown).")) -> None:
     """Accept a held load: it is applied now if its file is still there, else when it is delivered again."""
-    import pandas as pd
 
     from pipelines import reference
     from pipelines.delivery import LoadHeld

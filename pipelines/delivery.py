@@ -14,7 +14,6 @@ All functions take an open connection inside the caller's transaction; nothing h
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, fields
 
 import duckdb
@@ -47,15 +46,6 @@ class LoadSettings:
     @classmethod
     def names(cls) -> set[str]:
         return {f.name for f in fields(cls)}
-
-
-def hash_keys(parts: pd.DataFrame, prefix: str = "h") -> pd.Series:
-    """A stable key per row from non-personal fields, numbered within identical rows (``h:<hash>:<n>``)."""
-    joined = parts.astype(str).agg("|".join, axis=1) if len(parts) else pd.Series([], dtype=str)
-    uniq, codes = pd.factorize(joined)
-    digests = pd.Series([hashlib.sha1(u.encode()).hexdigest()[:16] for u in uniq])
-    nth = joined.groupby(joined).cumcount()
-    return prefix + ":" + digests.to_numpy()[codes] + ":" + nth.astype(str).to_numpy()
 
 
 # -- records -------------------------------------------------------------------------------------

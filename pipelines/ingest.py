@@ -297,7 +297,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
             delivery_mod.hold(con, digest, source, file_name, str(path.resolve()), delivery.mode, message)
         raise LoadHeld(message) from None
     clock("load: valve, states, commit")
-    _archive(archive_dir, source, digest, path, file_name, load_id, raw_rows, docs_root is not None)
+    _archive(archive_dir, source, digest, path, file_name, load_id, raw_rows)
     clock("archive")
     return LoadResult(load_id, source, file_name, False, len(raw), int(len(accepted)), len(quarantine_rows),
                       int(retracted))
@@ -323,7 +323,7 @@ class _Held(Exception):
 
 
 def _archive(archive_dir: Path, source: str, digest: str, path: Path, file_name: str, load_id: str,
-             raw_rows: pd.DataFrame, _docs: bool) -> None:
+             raw_rows: pd.DataFrame) -> None:
     """What audit and reproduction need, without personal data: the file's name, size and hash, and the
     stored (stripped, redacted) rows as Parquet. Written after the load committed."""
     folder = archive_dir / source / digest[:12]

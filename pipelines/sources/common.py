@@ -12,6 +12,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pipelines import privacy
+
 
 class IngestError(ValueError):
     """A file cannot be loaded; the message names the file, the problem and the fix."""
@@ -59,16 +61,6 @@ class Workbook:
     """The sheet holding the data and every other sheet, hidden ones included (read for a privacy scan only)."""
     data: Sheet
     others: list[Sheet] = field(default_factory=list)
-
-
-def scrub(text: str) -> str:
-    """Text that may hold cell values, made safe for a message (``pipelines.privacy.scrub_text``)."""
-    try:
-        from pipelines.privacy import scrub_text
-    except ImportError:   # the privacy module not (yet) present: mask e-mail addresses and long numbers
-        text = re.sub(r"[^@\s;,'\"]+@[^@\s;,'\"]+", "[e-mail]", str(text))
-        return re.sub(r"\+?\d[\d .-]{6,}\d", "[nummer]", text)
-    return scrub_text(str(text))
 
 
 def read_table(path: Path, aliases: dict[str, tuple[str, ...]] | None = None, *,
@@ -472,7 +464,7 @@ def _choose(path: Path, sheets, aliases, optional) -> Workbook:
         full = [i for i, (s, hits) in enumerate(built) if set(required) <= hits]
         pick = next((i for i in full if not built[i][0].hidden), full[0] if full else None)
         if pick is None:
-            listed = ", ".join(repr(scrub(s.name)) for s, _ in built)
+            listed = ", ".join(repr(privacy.scrub_text(s.name)) for s, _ in built)
             wanted = ", ".join(_display(c, aliases[c]) for c in required)
             raise IngestError(f"{path.name}: none of the sheets ({listed}) has the columns {wanted}; put the table "
                               "with these column headers on one sheet and load the file again")
@@ -483,8 +475,6 @@ def other_sheets_checked(book: "Workbook", path: Path) -> "Workbook":
     """Scan every sheet that is not read (hidden ones too): none is stored, but the analyst is told
     which holds personal data (the sheet and the kind, never a value) so the supplier can remove it."""
     import logging
-
-    from pipelines import privacy
 
     for sheet in book.others:
         if sheet.frame.empty:
@@ -509,8 +499,6 @@ def refuse_personal_columns(frame: pd.DataFrame, path: Path, allowed_drop: set[s
     already, and a warning (with the header, never a value) tells the analyst to ask the supplier to
     leave them out. The values of the columns that are used pass the privacy guard in ingest.
     """
-    from pipelines import privacy
-
     personal = [c for c in frame.columns
                 if normalise_header(c) in allowed_drop or privacy.header_kind(str(c)) is not None]
     if personal:
@@ -543,7 +531,7 @@ def map_columns(frame: pd.DataFrame, aliases: dict[str, tuple[str, ...]], path: 
         else:
             rename[hit] = canonical
     if missing:
-        found = scrub(str([str(c) for c in columns]))
+        found = privacy.scrub_text(str([str(c) for c in columns]))
         raise IngestError(
             f"{path.name}: required column(s) missing: {'; '.join(missing)}. "
             f"Found columns: {found}. Rename the column or add it, then load the file again."

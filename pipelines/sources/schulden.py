@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines.sources.common import area_checks, normalise_header, resolve_area_codes
+from pipelines.sources.common import area_checks, resolve_area_codes
 from pipelines.sources.rows import cell_keys, checked_counts, normalised, plausible_check
 from pipelines.sources.counts import count_checks, parse_periods, period_checks, read_count_table
 from pipelines.validate import Check, gx_expectations
