@@ -217,6 +217,7 @@ def flags(
     if format == "table":
         _print_flags(_home(), team=team, period=period, lang=lang)
         return
+    from pipelines import catalog
     from pipelines import reference
     from pipelines.export import export_run
     from pipelines.lists.csv_writer import csv_text
@@ -230,11 +231,11 @@ def flags(
         run = find_run(con, period=period)
         if run is None:
             _fail(_no_run(con, period))
-        teams = con.execute("SELECT wijkteam FROM core.wijkteams ORDER BY 1").df()["wijkteam"].tolist()
+        teams = catalog.team_codes(con)
         if team is not None and team not in teams:
             _fail(f"unknown wijkteam {team!r}; choose one of: {', '.join(teams)}")
         if format == "csv":
-            table = (team_list(read_flags(con, run.run_id), team, _signal_labels(con, lang), lang) if team
+            table = (team_list(read_flags(con, run.run_id), team, catalog.signal_labels(con, lang), lang) if team
                      else read_flags(con, run.run_id))
             sys.stdout.write(csv_text(table, nothing=None))     # the writer of the team files
             return
@@ -246,6 +247,7 @@ def flags(
 
 def _print_flags(home: Home, run_id: str | None = None, team: str | None = None, period: str | None = None,
                  lang: str = "nl") -> None:
+    from pipelines import catalog
     from pipelines import reference
     from pipelines.lists.selection import team_list
     from pipelines.lists.table_writer import rich_table
@@ -255,8 +257,8 @@ def _print_flags(home: Home, run_id: str | None = None, team: str | None = None,
     with connect(home.warehouse) as con:
         reference.sync(con, reference.Reference.for_home(_home()))
         flags = read_flags(con, run_id=run_id, team=team, period=period)
-        teams = con.execute("SELECT wijkteam, name FROM core.wijkteams ORDER BY wijkteam").df()
-        labels = _signal_labels(con, lang)
+        teams = catalog.teams(con)
+        labels = catalog.signal_labels(con, lang)
         no_run = _no_run(con, period) if flags.empty and run_id is None else ""
     if team is not None and team not in set(teams["wijkteam"]):
         _fail(f"unknown wijkteam {team!r}; choose one of: {', '.join(teams['wijkteam']) or 'none loaded yet'}")
@@ -268,15 +270,11 @@ def _print_flags(home: Home, run_id: str | None = None, team: str | None = None,
         console.print(rich_table(team_list(flags, t, labels, lang), f"{name} ({t})", lang))
 
 
-def _signal_labels(con, lang: str) -> dict:
-    """Signal code -> its name in ``lang`` (the catalogue's label_nl / label_en)."""
-    column = "label_en" if lang == "en" else "label_nl"
-    return dict(con.execute(f"SELECT signal, {column} FROM core.signal_catalogue").fetchall())
-
-
 def _no_run(con, period: str | None) -> str:
     """One sentence for a list that does not exist: which periods do have a run, or how to make one."""
-    periods = [r[0] for r in con.execute("SELECT DISTINCT run_period FROM meta.runs ORDER BY 1 DESC").fetchall()]
+    from pipelines import catalog
+
+    periods = catalog.run_periods(con)
     if not periods:
         return "no run yet" + (f" (so none for period {period})" if period else "") + \
             "; run the weekly flow first (wijkradar run)"
@@ -296,6 +294,7 @@ def explain(
     import pandas as pd
 
     from models.calendar import parse_period_label
+    from pipelines import catalog
     from pipelines import reference, wording
     from pipelines.flag import current_cells, run_period
     from pipelines.sources.common import resolve_area_codes
@@ -309,12 +308,11 @@ def explain(
     typed = "0" + typed if re.fullmatch(r"\d{7}", typed) else typed
     code = resolve_area_codes(pd.Series([typed]), reference.Reference.for_home(_home())).iloc[0] or ""
     with connect(_home().warehouse) as con:
-        if not con.execute("SELECT count(*) FROM core.areas WHERE area_code = ?", [code]).fetchone()[0]:
+        if not catalog.area_exists(con, code):
             _fail(f"{area_code} is not an area of the reference division; use a code like BU01185005 or 01185005")
-        ev = con.execute("SELECT * FROM marts.area_evidence WHERE area_code = ?", [code]).df()
-        series = con.execute("SELECT s.*, c.label_nl, c.label_en, c.domain FROM marts.series_scores s "
-                             "JOIN core.signal_catalogue c USING (signal) WHERE area_code = ?", [code]).df()
-        name = con.execute("SELECT name, wijkteam FROM core.areas WHERE area_code = ?", [code]).fetchone()
+        ev = catalog.area_evidence(con, code)
+        series = catalog.area_series(con, code)
+        name = catalog.area_name_and_team(con, code)
     if series.empty:
         _fail(f"no scores for {code} yet; run the weekly flow first (wijkradar run)")
     if period:
@@ -391,11 +389,12 @@ def quarantine_dismiss(
     row: list[int] = typer.Option([], "--row", help="Only these rows (as the original file numbers them)."),
 ) -> None:
     """Mark open quarantined rows as dismissed: they need no correction and leave the export."""
+    from pipelines import catalog
     from pipelines.quarantine import dismiss
     from pipelines.warehouse import connect
 
     with connect(_home().warehouse) as con:
-        if not con.execute("SELECT count(*) FROM meta.loads WHERE load_id = ?", [load]).fetchone()[0]:
+        if not catalog.load_exists(con, load):
             _fail(f"unknown load {load!r}; see the loads with: wijkradar status")
         n = dismiss(con, load, list(row) or None)
     console.print(f"{n} open row(s) of {load} dismissed")
@@ -430,11 +429,11 @@ def loads_list(ctx: typer.Context) -> None:
     """Loads held because they would lower a period's total or remove a period."""
     if ctx.invoked_subcommand is not None:
         return
+    from pipelines import catalog
     from pipelines.warehouse import connect
 
     with connect(_home().warehouse) as con:
-        held = con.execute("SELECT content_hash, source, file_name, held_at, reason FROM meta.held_loads "
-                           "WHERE accepted_at IS NULL ORDER BY held_at").df()
+        held = catalog.held_loads(con)
     if held.empty:
         console.print("no held loads")
         return
@@ -447,6 +446,7 @@ def loads_list(ctx: typer.Context) -> None:
 def loads_accept(held: str = typer.Argument(..., help="The held load's id (the first 12 characters shown).")) -> None:
     """Accept a held load: it is applied now if its file is still there, else when it is delivered again."""
 
+    from pipelines import catalog
     from pipelines import reference
     from pipelines.delivery import LoadHeld
     from pipelines.ingest import ingest_file
@@ -456,13 +456,12 @@ def loads_accept(held: str = typer.Argument(..., help="The held load's id (the f
 
     home = _home()
     with connect(home.warehouse) as con:
-        rows = con.execute("SELECT content_hash, source, path, mode FROM meta.held_loads WHERE content_hash LIKE ? "
-                           "AND accepted_at IS NULL", [held.strip().lower() + "%"]).fetchall()
+        rows = catalog.find_held(con, held)
         if len(rows) != 1:
             _fail(f"no single held load starts with {held!r}; see them with: wijkradar loads")
         digest, source, path, mode = rows[0]
         with transaction(con):
-            con.execute("UPDATE meta.held_loads SET accepted_at = now()::TIMESTAMP WHERE content_hash = ?", [digest])
+            catalog.accept_held(con, digest)
         if not Path(path).exists():
             console.print(f"accepted; {escape(Path(path).name)} is no longer at {escape(path)}, so it loads when it is "
                           "delivered again")
@@ -593,23 +592,17 @@ def report(
 @app.command()
 def status() -> None:
     """What is loaded: loads with reconciliation, quarantine reasons, the last run."""
+    from pipelines import catalog
     from pipelines.warehouse import connect
 
     home = _home()
     with connect(home.warehouse) as con:
-        loads = con.execute(
-            "SELECT load_id, source, file_name, loaded_at, rows_read, rows_accepted, rows_quarantined "
-            "FROM meta.loads ORDER BY loaded_at"
-        ).df()
-        reasons = con.execute(
-            "SELECT load_id, reason, count(*) AS n FROM quarantine.rows WHERE state = 'open' "
-            "GROUP BY ALL ORDER BY load_id, n DESC"
-        ).df()
-        states = con.execute("SELECT state, count(*) FROM quarantine.rows GROUP BY 1").fetchall()
-        held = con.execute("SELECT count(*) FROM meta.held_loads WHERE accepted_at IS NULL").fetchone()[0]
-        last = con.execute("SELECT run_id, finished_at, n_series, n_scored, n_flags FROM meta.runs "
-                           "ORDER BY finished_at DESC LIMIT 1").fetchall()
-        version = con.execute("SELECT max(version) FROM meta.schema_version").fetchone()[0]
+        loads = catalog.loads(con)
+        reasons = catalog.open_reasons(con)
+        states = catalog.state_totals(con)
+        held = catalog.held_count(con)
+        last = catalog.last_run(con)
+        version = catalog.schema_version(con)
     console.print(f"warehouse {home.warehouse} (schema version {version})")
     if loads.empty:
         console.print("nothing loaded yet: put files in the inbox and run `wijkradar run`, or try `wijkradar demo`")
@@ -622,7 +615,7 @@ def status() -> None:
                           str(r.rows_accepted), str(r.rows_quarantined))
         console.print(table)
     if states:
-        counts = dict(states)
+        counts = states
         console.print("quarantine: " + ", ".join(f"{counts.get(st, 0)} {st}" for st in
                                                   ("open", "resolved", "superseded", "dismissed")))
     if held:
@@ -635,8 +628,8 @@ def status() -> None:
             table.add_row(r.load_id, r.reason, str(r.n))
         console.print(table)
     if last:
-        r = last[0]
-        console.print(f"last run: {r[0]} at {str(r[1])[:19]}: {r[2]} series, {r[3]} scored periods, {r[4]} flags")
+        r = last
+        console.print(f"last run: {r[0]} at {str(r[2])[:19]}: {r[3]} series, {r[4]} scored periods, {r[5]} flags")
     else:
         console.print("no run yet")
 

@@ -9,12 +9,11 @@ CSV/XLSX cell is neutralised and every HTML value escaped (``safe_output``); the
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
 
-from pipelines import feedback
+from pipelines import catalog, feedback
 from pipelines.lists.content import COLUMNS_NL, FEEDBACK, HOW_TO_READ, NOTHING_FLAGGED, RunInfo
 from pipelines.lists.csv_writer import write_csv
 from pipelines.lists.html_writer import write_html
@@ -52,12 +51,8 @@ def export_run(con, home, run) -> dict[str, list[Path]]:
     from pipelines.runs import read_flags
 
     flags = read_flags(con, run.run_id)
-    teams = con.execute("SELECT wijkteam, name FROM core.wijkteams ORDER BY wijkteam").df()
-    settings, load_ids = con.execute("SELECT settings, loads FROM meta.runs WHERE run_id = ?", [run.run_id]).fetchone()
-    loads = con.execute("SELECT source, file_name, loaded_at, periods_from, periods_to FROM meta.loads "
-                        "WHERE list_contains(?::VARCHAR[], load_id) ORDER BY loaded_at", [json.loads(load_ids)]).df()
-    series = con.execute("SELECT s.*, c.domain FROM marts.series_scores s JOIN core.signal_catalogue c USING (signal)").df()
-    labels = dict(con.execute("SELECT signal, label_nl FROM core.signal_catalogue").fetchall())
+    settings, load_ids = catalog.run_loads_and_settings(con, run.run_id)
     report = feedback.precision(feedback.read_answers(con, until=run.finished_at))
-    info = RunInfo(run.run_id, run.run_period, run.finished_at, json.loads(settings), loads, report)
-    return export_team_lists(flags, teams, home.exports, info, series, labels)
+    info = RunInfo(run.run_id, run.run_period, run.finished_at, settings, catalog.loads_of(con, load_ids), report)
+    return export_team_lists(flags, catalog.teams(con), home.exports, info, catalog.scores_with_domain(con),
+                             catalog.signal_labels(con, "nl"))

@@ -16,6 +16,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from pipelines import catalog
+
 #: The five answers of the drop-down (no commas: the XLSX list is a literal, comma-separated formula).
 FEEDBACK_VALUES = ("opgepakt", "naar jaarplan", "al bekend", "geen probleem", "meer info nodig")
 #: The list status an answer gives a flag in later runs (instead of ``nieuw`` / ``aanhoudend``).
@@ -160,25 +162,12 @@ def feedback_files(inbox: Path) -> list[Path]:
 
 def read_answers(con: duckdb.DuckDBPyConnection, until: datetime | None = None) -> pd.DataFrame:
     """The latest answer per flag (imported by ``until``), with the flag's team and elevated signals."""
-    return con.execute(
-        """
-        SELECT f.run_id, f.wijkteam, f.area_code, f.domain, f.period, f.period_start, f.value, f.note,
-               f.answered_on, f.imported_at, coalesce(a.signals, '') AS signals
-        FROM meta.flag_feedback f
-        LEFT JOIN marts.area_flags a USING (run_id, area_code, domain, period, period_start)
-        WHERE ?::TIMESTAMP IS NULL OR f.imported_at <= ?::TIMESTAMP
-        QUALIFY row_number() OVER (PARTITION BY f.area_code, f.domain, f.period, f.period_start
-                                   ORDER BY f.answered_on DESC, f.imported_at DESC, f.content_hash DESC,
-                                            f.row_number DESC) = 1
-        ORDER BY f.area_code, f.domain, f.period, f.period_start
-        """,
-        [until, until],
-    ).df()
+    return catalog.answers(con, until)
 
 
 def feedback_digest(con: duckdb.DuckDBPyConnection) -> str | None:
     """A hash of the imported answers (None without any): part of the run key, so new answers re-flag."""
-    hashes = [r[0] for r in con.execute("SELECT DISTINCT content_hash FROM meta.flag_feedback ORDER BY 1").fetchall()]
+    hashes = catalog.feedback_hashes(con)
     return hashlib.sha256("|".join(hashes).encode()).hexdigest()[:16] if hashes else None
 
 
@@ -226,7 +215,7 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
     """
     from pipelines import privacy
     from pipelines.sources.common import IngestError, _xlsx_sheets
-    from pipelines.warehouse import insert_frame, transaction
+    from pipelines.warehouse import transaction
 
     path = Path(path)
     name = privacy.scrub_text("".join(ch for ch in path.name if ch.isprintable()))[:200]
@@ -237,7 +226,7 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
     if not path.is_file() or path.is_symlink():
         raise refuse("it is not a file", "give the path of the returned workbook itself")
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    if con.execute("SELECT count(*) FROM meta.feedback_files WHERE content_hash = ?", [digest]).fetchone()[0]:
+    if catalog.feedback_file_known(con, digest):
         return FeedbackResult(name, digest, skipped=True)
     as_sent = "send back the list as wijkradar exported it, with only Terugkoppeling and Notitie filled in"
     try:
@@ -250,15 +239,14 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
     team, run_id = meta.get("wijkteam", ""), meta.get("run", "")
     if meta.get("formaat") != META_FORMAT or not team or not run_id or not meta.get("controle"):
         raise refuse("its hidden sheet Meta is incomplete or changed", as_sent)
-    if not con.execute("SELECT count(*) FROM meta.runs WHERE run_id = ?", [run_id]).fetchone()[0]:
+    if not catalog.run_exists(con, run_id):
         raise refuse(f"run {_shown(run_id)} is unknown in this warehouse", "import it where that list was made")
-    flags = con.execute("SELECT area_code, domain, period, period_start FROM marts.area_flags "
-                        "WHERE run_id = ? AND wijkteam = ?", [run_id, team]).df()
+    flags = catalog.flag_cells(con, run_id, team)
     keys = set(flag_keys(flags))
     if checksum(team, run_id, keys) != meta["controle"]:
         raise refuse("its hidden sheet Meta does not match the list wijkradar made for this team and run "
                      "(changed team, run or checksum)", as_sent)
-    teams = dict(con.execute("SELECT area_code, wijkteam FROM core.areas").fetchall())
+    teams = catalog.area_teams(con)
 
     rows = sheets["Signalen"]
     head = next(((i, [c.strip() for c in cells]) for i, (_, cells) in enumerate(rows[:10])
@@ -313,7 +301,5 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
         run_id=run_id, wijkteam=team, answered_on=answered_on, content_hash=digest, imported_at=now)
     dropped = sum("personal data" in w for w in warnings)
     with transaction(con):
-        con.execute("INSERT INTO meta.feedback_files VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [digest, name, run_id, team, now, len(frame), dropped])
-        insert_frame(con, "meta.flag_feedback", frame)
+        catalog.record_feedback(con, digest, name, run_id, team, now, frame, dropped)
     return FeedbackResult(name, digest, run_id, team, len(frame), False, tuple(warnings))

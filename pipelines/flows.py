@@ -23,7 +23,7 @@ from prefect import flow, get_run_logger, task  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
 from prefect.artifacts import create_markdown_artifact, create_table_artifact  # noqa: E402
 
-from pipelines import privacy, reference, wording  # noqa: E402
+from pipelines import catalog, privacy, reference, wording  # noqa: E402
 from pipelines.delivery import LoadHeld  # noqa: E402
 from pipelines.export import export_run  # noqa: E402
 from pipelines.feedback import (FeedbackRefused, FeedbackResult, feedback_files, import_feedback,  # noqa: E402
@@ -263,7 +263,7 @@ def publish(home: Home, result: WeeklyResult) -> None:
     """Prefect artifacts under stable keys: a table per team, a summary, the load reconciliation."""
     with connect(home.warehouse) as con:
         flags = read_flags(con, result.run.run_id)
-        teams = con.execute("SELECT wijkteam, name FROM core.wijkteams ORDER BY wijkteam").df()
+        teams = catalog.teams(con)
     for team, name in zip(teams["wijkteam"], teams["name"]):
         own = flags[flags["wijkteam"] == team]
         rows = [{"buurt": f"{r.area_code} {r.name}", "niveau": wording.level_word(r.level, r.status),

@@ -21,13 +21,14 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from pipelines import catalog
 from pipelines import delivery as delivery_mod
 from pipelines.delivery import LoadHeld
 from pipelines.reference import Reference
 from pipelines.sources import SOURCES
 from pipelines.sources.common import IngestError, PrivacyError
 from pipelines.validate import run_suite
-from pipelines.warehouse import insert_frame, transaction
+from pipelines.warehouse import transaction
 
 log = logging.getLogger("wijkradar.ingest")
 
@@ -205,9 +206,9 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
     today = pd.Timestamp.today().normalize() if today is None else pd.Timestamp(today)
     delivery = Delivery.for_file(path, mode, window)
     digest = content_hash(path)
-    known = con.execute("SELECT load_id FROM meta.loads WHERE content_hash = ?", [digest]).fetchall()
-    if known:
-        return LoadResult(known[0][0], source, file_name, skipped=True)
+    known = catalog.load_by_hash(con, digest)
+    if known is not None:
+        return LoadResult(known, source, file_name, skipped=True)
     load_id = f"{source}-{digest[:12]}"
 
     raw = module.read(path)
@@ -250,11 +251,11 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
     retracted = 0
     try:
         with transaction(con):
-            seq = con.execute("SELECT nextval('meta.load_seq')").fetchall()[0][0]
-            before = delivery_mod.totals(con, source) if not hasattr(module, "write_core") else None
+            seq = catalog.next_load_seq(con)
+            before = catalog.source_totals(con, source) if not hasattr(module, "write_core") else None
             raw_table = getattr(module, "RAW_TABLE", source)
-            insert_frame(con, f"raw.{raw_table}", raw_rows[["load_id", "row_number", *raw_columns]])
-            insert_frame(con, "quarantine.rows", quarantine_rows)
+            catalog.write_raw_rows(con, raw_table, raw_rows[["load_id", "row_number", *raw_columns]])
+            catalog.write_quarantine_rows(con, quarantine_rows)
             clock("load: raw and quarantine rows")
             _fault_point("ingest-mid-transaction")
             periods_from, periods_to = None, None
@@ -263,38 +264,33 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
             else:
                 if module.KIND == "records":
                     records = module.to_records(accepted, keys[is_accepted])
-                    retracted = delivery_mod.apply_records(con, source, records, load_id, seq, delivery.window)
+                    retracted = catalog.apply_records(con, source, records, load_id, seq, delivery.window)
                     starts = records["period_start"]
                 else:
                     cells = module.to_cells(accepted)
-                    delivery_mod.apply_cells(con, source, cells, load_id, seq)
+                    catalog.apply_cells(con, source, cells, load_id, seq)
                     starts = cells["period_start"]
                 clock("load: ledger or cells")
-                delivery_mod.rebuild_counts(con, source)
+                catalog.rebuild_counts(con, source)
                 clock("load: counts rebuilt")
                 if len(starts):
                     periods_from, periods_to = pd.Timestamp(starts.min()), pd.Timestamp(starts.max())
-                lowered = delivery_mod.drops(before, delivery_mod.totals(con, source), settings.max_drop_share)
-                if lowered and not accept_drop and not delivery_mod.accepted_drop(con, digest):
+                lowered = delivery_mod.drops(before, catalog.source_totals(con, source), settings.max_drop_share)
+                if lowered and not accept_drop and not catalog.accepted_drop(con, digest):
                     raise _Held(lowered)
             delivery_mod.update_quarantine_states(
                 con, source, load_id, accepted_keys=keys[is_accepted], quarantined_keys=q_keys,
                 accepted_refs=refs[is_accepted], quarantined_refs=refs[~is_accepted])
-            con.execute(
-                "INSERT INTO meta.loads (load_id, source, file_name, content_hash, loaded_at, rows_read, rows_accepted, "
-                "rows_quarantined, periods_from, periods_to, load_seq, mode, rows_retracted) "
-                "VALUES (?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [load_id, source, file_name, digest, len(raw), int(len(accepted)), len(quarantine_rows),
-                 periods_from, periods_to, seq, delivery.mode, int(retracted)],
-            )
-            con.execute("DELETE FROM meta.held_loads WHERE content_hash = ? AND accepted_at IS NULL", [digest])
+            catalog.record_load(con, load_id, source, file_name, digest, len(raw), int(len(accepted)),
+                                len(quarantine_rows), periods_from, periods_to, seq, delivery.mode, int(retracted))
+            catalog.release_hold(con, digest)
     except _Held as held:
         shown = "; ".join(held.periods[:6]) + (f"; and {len(held.periods) - 6} more" if len(held.periods) > 6 else "")
         message = (f"{file_name}: held, nothing applied: this load would lower the {source} totals by more than "
                    f"{settings.max_drop_share:.0%} ({shown}); if that is right, accept it with "
                    f"`wijkradar loads accept {digest[:12]}` (or ingest it with --accept-drop)")
         with transaction(con):
-            delivery_mod.hold(con, digest, source, file_name, str(path.resolve()), delivery.mode, message)
+            catalog.hold(con, digest, source, file_name, str(path.resolve()), delivery.mode, message)
         raise LoadHeld(message) from None
     clock("load: valve, states, commit")
     _archive(archive_dir, source, digest, path, file_name, load_id, raw_rows)

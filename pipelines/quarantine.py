@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from pipelines import catalog
 from pipelines.safe_output import neutralise_frame
 from pipelines.wording import reason_text
 from pipelines.sources import SOURCES
@@ -28,18 +29,10 @@ def list_rows(con: duckdb.DuckDBPyConnection, load_id: str | None = None, state:
     """Quarantined rows (default: the open ones), oldest load first."""
     if state is not None and state not in STATES:
         raise ValueError(f"unknown state {state!r}; choose one of {', '.join(STATES)}")
-    return con.execute(
-        "SELECT q.load_id, q.source, l.file_name, q.row_number, q.reason, q.raw_values, q.state, q.state_by "
-        "FROM quarantine.rows q JOIN meta.loads l USING (load_id) "
-        "WHERE (? IS NULL OR q.load_id = ?) AND (? IS NULL OR q.state = ?) "
-        "ORDER BY l.loaded_at, l.load_seq, q.load_id, q.row_number",
-        [load_id, load_id, state, state],
-    ).df()
+    return catalog.quarantine_rows(con, load_id, state)
 
 
-def state_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Quarantined rows per source and state."""
-    return con.execute("SELECT source, state, count(*) AS n FROM quarantine.rows GROUP BY ALL ORDER BY 1, 2").df()
+state_counts = catalog.state_counts
 
 
 def dismiss(con: duckdb.DuckDBPyConnection, load_id: str, rows: list[int] | None = None) -> int:
@@ -47,15 +40,7 @@ def dismiss(con: duckdb.DuckDBPyConnection, load_id: str, rows: list[int] | None
     from pipelines.warehouse import transaction
 
     with transaction(con):
-        before = con.execute("SELECT count(*) FROM quarantine.rows WHERE load_id = ? AND state = 'open'",
-                             [load_id]).fetchall()[0][0]
-        con.execute(
-            "UPDATE quarantine.rows SET state = 'dismissed', state_by = 'analyst', state_at = now()::TIMESTAMP "
-            "WHERE load_id = ? AND state = 'open' AND (? IS NULL OR list_contains(?::INTEGER[], row_number))",
-            [load_id, None if not rows else 1, rows or []])
-        after = con.execute("SELECT count(*) FROM quarantine.rows WHERE load_id = ? AND state = 'open'",
-                            [load_id]).fetchall()[0][0]
-    return before - after
+        return catalog.dismiss_rows(con, load_id, rows)
 
 
 def export_rows(con: duckdb.DuckDBPyConnection, folder: Path, load_id: str | None = None) -> list[Path]:

@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.paths import REFERENCE_DIR
-from pipelines.warehouse import insert_frame, transaction
+from pipelines.warehouse import transaction
 
 DOMAIN_NL = {"physical": "fysiek", "social": "sociaal", "safety": "veiligheid"}
 
@@ -186,14 +186,10 @@ class Reference:
 
 def sync(con: duckdb.DuckDBPyConnection, ref: Reference) -> bool:
     """Mirror the reference files into ``core`` when they changed; returns whether anything was written."""
-    current = con.execute("SELECT version FROM meta.reference").fetchall()
-    if current and current[0][0] == ref.version:
+    from pipelines import catalog
+
+    if catalog.reference_version(con) == ref.version:
         return False
     with transaction(con):
-        for table in ("core.areas", "core.wijkteams", "core.signal_catalogue", "meta.reference"):
-            con.execute(f"DELETE FROM {table}")
-        insert_frame(con, "core.wijkteams", ref.wijkteams[["wijkteam", "name"]])
-        insert_frame(con, "core.areas", ref.areas)
-        insert_frame(con, "core.signal_catalogue", ref.catalogue)
-        con.execute("INSERT INTO meta.reference VALUES (?, now()::TIMESTAMP)", [ref.version])
+        catalog.replace_reference(con, ref.version, ref.wijkteams, ref.areas, ref.catalogue)
     return True

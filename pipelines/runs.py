@@ -14,10 +14,11 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
+from pipelines import catalog
 from pipelines.feedback import feedback_digest, read_answers
 from pipelines.flag import FLAG_COLUMNS, STATUS_ORDER, run_period
 from pipelines.reference import Reference
-from pipelines.warehouse import insert_frame, transaction
+from pipelines.warehouse import transaction
 
 #: Bump when scoring or flagging logic changes in a way that changes results for the same inputs.
 LOGIC_VERSION = "2"
@@ -35,7 +36,7 @@ class Run:
 
 
 def run_key(con: duckdb.DuckDBPyConnection, ref: Reference) -> tuple[str, list[str], dict]:
-    loads = [r[0] for r in con.execute("SELECT load_id FROM meta.loads ORDER BY load_id").fetchall()]
+    loads = sorted(catalog.loads(con)["load_id"].tolist())
     from pipelines.score import detectors        # the models (scipy, scikit-learn) only when a run is keyed
 
     settings = {p: {"method": d.method, **d.get_params()} for p, d in detectors().items()}
@@ -51,17 +52,8 @@ def run_key(con: duckdb.DuckDBPyConnection, ref: Reference) -> tuple[str, list[s
 
 def find_run(con: duckdb.DuckDBPyConnection, run_key: str | None = None, period: str | None = None) -> Run | None:
     """A recorded run: the one with ``run_key``, else the latest (of ``period``); None if there is none."""
-    where, args = "", []
-    if run_key is not None:
-        where, args = "WHERE run_key = ?", [run_key]
-    elif period is not None:
-        where, args = "WHERE run_period = ?", [period]
-    got = con.execute(f"SELECT run_id, run_period, finished_at, n_series, n_scored, n_flags FROM meta.runs {where} "
-                      "ORDER BY finished_at DESC, run_id DESC LIMIT 1", args).fetchall()
-    if not got:
-        return None
-    r = got[0]
-    return Run(r[0], r[1], r[2], True, r[3], r[4], r[5])
+    r = catalog.latest_run(con, run_key=run_key, period=period)
+    return None if r is None else Run(r[0], r[1], r[2], True, r[3], r[4], r[5])
 
 
 def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None) -> Run:
@@ -79,7 +71,7 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None) 
     group_of = dict(zip(ref.buurten["area_code"], ref.buurten["gemeente_code"]))
     from pipelines import flag, score
 
-    scored = score.score_counts(score.read_counts(con), buurten, group_of, mapper)
+    scored = score.score_counts(catalog.read_counts(con), buurten, group_of, mapper)
     label, _ = run_period(scored.scores)
     run_id = f"{label}-{key[:8]}"
     evidence, flags = flag.flag_run(scored.scores, ref, ref.budget, feedback=read_answers(con))
@@ -87,17 +79,11 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None) 
     evidence_rows = evidence[["area_code", "domain", "period", "period_start", "p_domain", "q", "score", "level",
                               "status", "since"]]
     finished = datetime.now().replace(microsecond=0)
+    run = dict(run_id=run_id, run_key=key, started_at=started, finished_at=finished, run_period=label,
+               loads=json.dumps(loads), settings=json.dumps(settings, sort_keys=True), n_series=scored.n_series,
+               n_scored=len(scored.scores), n_flags=len(flags))
     with transaction(con):
-        con.execute("DELETE FROM marts.series_scores")
-        insert_frame(con, "marts.series_scores", scored.scores)
-        con.execute("DELETE FROM marts.area_evidence")
-        insert_frame(con, "marts.area_evidence", evidence_rows)
-        insert_frame(con, "marts.area_flags", flags_rows)
-        con.execute(
-            "INSERT INTO meta.runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [run_id, key, started, finished, label, json.dumps(loads), json.dumps(settings, sort_keys=True),
-             scored.n_series, len(scored.scores), len(flags)],
-        )
+        catalog.write_run(con, run, scored.scores, evidence_rows, flags_rows)
     return Run(run_id, label, finished, False, scored.n_series, len(scored.scores), len(flags))
 
 
@@ -109,17 +95,4 @@ def read_flags(con: duckdb.DuckDBPyConnection, run_id: str | None = None, team: 
         if run is None:
             return pd.DataFrame()
         run_id = run.run_id
-    status_rank = " ".join(f"WHEN '{s}' THEN {i}" for s, i in STATUS_ORDER.items())
-    flags = con.execute(
-        f"""
-        SELECT f.*, a.name
-        FROM marts.area_flags f
-        JOIN core.areas a USING (area_code)
-        WHERE f.run_id = ? AND (? IS NULL OR f.wijkteam = ?)
-        ORDER BY f.wijkteam, CASE f.level WHEN 'alarm' THEN 0 WHEN 'aandacht' THEN 1 ELSE 2 END,
-                 CASE f.status {status_rank} ELSE {len(STATUS_ORDER)} END,
-                 f.score DESC, f.area_code, f.domain
-        """,
-        [run_id, team, team],
-    ).df()
-    return flags
+    return catalog.read_flags(con, run_id, team, STATUS_ORDER)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines import catalog
 from pipelines.warehouse import migrate
 
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "schema.md"
@@ -24,9 +25,7 @@ COMMENTS = {
 def render() -> str:
     con = duckdb.connect()
     version = migrate(con)
-    cols = con.execute(
-        "SELECT table_schema, table_name, column_name, data_type, is_nullable FROM information_schema.columns "
-        "WHERE table_catalog = current_database() ORDER BY table_schema, table_name, ordinal_position").fetchall()
+    cols = catalog.schema_columns(con)
     lines = ["# Warehouse schema", "",
              f"Generated from the migrations in `pipelines/sql/` (schema version {version}) by "
              "`python -m pipelines.schema_doc`; do not edit by hand.", ""]

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-import duckdb
 import numpy as np
 import pandas as pd
 
@@ -33,13 +32,6 @@ class Scored:
     n_series: int
     n_too_short: int
     settings: dict
-
-
-def read_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return con.execute(
-        "SELECT c.area_code, c.signal, c.period, c.period_start, c.count, c.source "
-        "FROM core.signal_counts c"
-    ).df()
 
 
 def build_panel(counts: pd.DataFrame, buurten: list[str], period: str) -> pd.DataFrame:

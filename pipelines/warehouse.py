@@ -104,19 +104,26 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
     return current
 
 
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> Iterator[str]:
+    """``frame`` visible to SQL as ``name`` for the block (through Arrow), unregistered afterwards."""
+    plain = frame.copy(deep=False)
+    plain.attrs = {}                              # source metadata is not table content
+    con.register(name, pa.Table.from_pandas(plain, preserve_index=False))
+    try:
+        yield name
+    finally:
+        con.unregister(name)
+
+
 def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> int:
     """Insert a DataFrame by column name; returns the number of rows written."""
     if frame.empty:
         return 0
     cols = ", ".join(f'"{c}"' for c in frame.columns)
     # through Arrow: DuckDB reads Arrow columns without a Python object per value (10x faster on text)
-    plain = frame.copy(deep=False)
-    plain.attrs = {}                              # source metadata is not table content
-    con.register("_wijkradar_insert", pa.Table.from_pandas(plain, preserve_index=False))
-    try:
+    with registered(con, "_wijkradar_insert", frame):
         con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _wijkradar_insert")
-    finally:
-        con.unregister("_wijkradar_insert")
     return len(frame)
 
 

@@ -1,8 +1,8 @@
-"""The reports' one gateway to the warehouse: named reads on a read-only connection, frames out.
+"""What the reports read: the run's frames from the warehouse gateway, on a read-only connection.
 
 Notebooks and report commands open the file with :func:`open_warehouse` (read-only, so several
 readers can run at once; never while a flow writes) and read everything through
-:func:`read_report_data`. Nothing else in ``pipelines/reports`` knows the schema.
+:func:`read_report_data`, which reads through ``pipelines.catalog``.
 """
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from typing import Iterator
 import duckdb
 import pandas as pd
 
+from pipelines import catalog
 from pipelines.paths import REFERENCE_DIR, Home, resolve_home
 from pipelines.warehouse import connect
 
@@ -60,19 +61,14 @@ def open_warehouse(home: str | Path | Home | None = None) -> Iterator[duckdb.Duc
         yield con
 
 
-def _has_table(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
-    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
-                            [schema, name]).fetchone()[0])
-
-
 def read_feedback(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Wijkteam feedback on flags (``meta.flag_feedback``), or an empty frame when the table is absent.
 
     The value column may be called ``feedback``, ``value``, ``terugkoppeling`` or ``waarde``.
     """
-    if not _has_table(con, "meta", "flag_feedback"):
+    if not catalog.has_table(con, "meta", "flag_feedback"):
         return pd.DataFrame(columns=FEEDBACK_COLUMNS)
-    fb = con.execute("SELECT * FROM meta.flag_feedback").df()
+    fb = catalog.all_feedback(con)
     for alt in ("value", "terugkoppeling", "waarde"):
         if "feedback" not in fb and alt in fb:
             fb = fb.rename(columns={alt: "feedback"})
@@ -85,32 +81,28 @@ def read_feedback(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def find_report_run(con: duckdb.DuckDBPyConnection, period: str | None = None) -> dict:
     """The run of ``period`` (default: the latest) as a dict; :class:`NoReportData` when there is none."""
-    where, args = ("WHERE run_period = ?", [period]) if period else ("", [])
-    got = con.execute(f"SELECT run_id, run_period, finished_at, settings FROM meta.runs {where} "
-                      "ORDER BY finished_at DESC, run_id DESC LIMIT 1", args).fetchall()
-    if not got:
+    got = catalog.latest_run(con, period=period)
+    if got is None:
         raise NoReportData(f"no run for period {period}; run the weekly flow for that week first (wijkradar run)"
                            if period else "no run yet; run the weekly flow first (wijkradar run)")
-    run_id, run_period, finished, settings = got[0]
-    return {"run_id": run_id, "run_period": run_period, "finished_at": finished, "settings": json.loads(settings)}
+    run_id, run_period, finished = got[:3]
+    settings, _ = catalog.run_loads_and_settings(con, run_id)
+    return {"run_id": run_id, "run_period": run_period, "finished_at": finished, "settings": settings}
 
 
 def read_report_data(con: duckdb.DuckDBPyConnection, period: str | None = None) -> ReportData:
     """Read the frames of the run of ``period`` (default: the latest run)."""
     run = find_report_run(con, period)
     dated = lambda df, *cols: df.assign(**{c: pd.to_datetime(df[c]) for c in cols})  # noqa: E731
+    frames = catalog.report_frames(con, run["run_id"])
     return ReportData(
-        areas=con.execute("SELECT * FROM core.areas ORDER BY area_code").df(),
-        catalogue=con.execute("SELECT signal, domain, label_nl, unit_nl, source, frequency FROM core.signal_catalogue "
-                              "ORDER BY signal").df(),
-        wijkteams=con.execute("SELECT wijkteam, name FROM core.wijkteams ORDER BY wijkteam").df(),
-        counts=dated(con.execute("SELECT area_code, signal, period, period_start, count FROM core.signal_counts").df(),
-                     "period_start"),
-        scores=dated(con.execute("SELECT area_code, signal, period, period_start, count, expected, upper, pvalue, "
-                                 "alarm, method FROM marts.series_scores").df(), "period_start"),
-        evidence=dated(con.execute("SELECT * FROM marts.area_evidence").df(), "period_start", "since"),
-        flags=dated(con.execute("SELECT f.*, a.name FROM marts.area_flags f JOIN core.areas a USING (area_code) "
-                                "WHERE run_id = ?", [run["run_id"]]).df(), "period_start", "since"),
+        areas=frames["areas"],
+        catalogue=frames["catalogue"],
+        wijkteams=frames["wijkteams"],
+        counts=dated(frames["counts"], "period_start"),
+        scores=dated(frames["scores"], "period_start"),
+        evidence=dated(frames["evidence"], "period_start", "since"),
+        flags=dated(frames["flags"], "period_start", "since"),
         run=run,
         feedback=read_feedback(con),
         settings=run["settings"],

@@ -20,7 +20,7 @@ import pandas as pd
 from pipelines.sources.common import IngestError, normalise_area_code
 from pipelines.sources.odata import archive_payload, fetch_pages, read_entity
 from pipelines.validate import Check, gx_expectations
-from pipelines.warehouse import insert_frame
+from pipelines import catalog
 
 NAME = "cbs-kwb"
 RAW_TABLE = "cbs_kwb"
@@ -146,10 +146,8 @@ def write_core(con, accepted: pd.DataFrame, load_id: str) -> tuple:
     """Replace the loaded years in ``core.area_stats`` (a new vintage of those years)."""
     stats = accepted[~accepted["is_boundary_code"]]
     years = sorted(stats["year"].unique().tolist())
-    for year in years:
-        con.execute("DELETE FROM core.area_stats WHERE year = ?", [int(year)])
-    insert_frame(con, "core.area_stats", stats[["area_code", "year", "indicator", "value", "unit", "missing_reason",
-                                                 "boundary_changed"]].assign(source=NAME, load_id=load_id))
+    catalog.replace_area_stats(con, stats[["area_code", "year", "indicator", "value", "unit", "missing_reason",
+                                            "boundary_changed"]].assign(source=NAME, load_id=load_id), years)
     if not years:
         return None, None
     return pd.Timestamp(years[0], 1, 1), pd.Timestamp(years[-1], 12, 31)

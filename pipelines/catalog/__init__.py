@@ -1,0 +1,43 @@
+"""The one gateway to the warehouse: every read and write the pipeline makes, by name.
+
+No other module writes SQL (``tests/test_architecture.py`` checks it). The CLI, the flows, the runs,
+ingest, exports, feedback and reports call these functions with an open connection from
+``pipelines.warehouse.connect`` and get DataFrames, tuples or plain values back; writes run inside the
+caller's ``transaction`` so a stage stays all-or-nothing. The role of Kedro's data catalog: a schema
+change lands here (and in a numbered migration in ``pipelines/sql/``), and ``docs/schema.md`` shows the
+current schema. One module per layer:
+
+- ``reference``: areas, wijkteams, the signal catalogue, structure figures (``core`` reference tables);
+- ``counts``: raw rows, the report ledger, source cells and the signal counts derived from them;
+- ``loads``: loads, the load sequence, held loads and the schema version (``meta``);
+- ``quarantine``: quarantined rows and their states;
+- ``runs``: scoring runs and the marts they write (series scores, area evidence, area flags);
+- ``answers``: the wijkteams' feedback on their lists;
+- ``reports``: the frames managers' reports and the residents' pages read.
+"""
+from pipelines.catalog.answers import (answers, feedback_file_known, feedback_hashes, record_feedback,
+                                       all_feedback)
+from pipelines.catalog.counts import (apply_cells, apply_records, read_counts, rebuild_counts, source_totals,
+                                      write_raw_rows)
+from pipelines.catalog.loads import (accept_held, accepted_drop, find_held, hold, held_count, held_loads,
+                                     load_by_hash, load_exists, loads, loads_of, next_load_seq, record_load, release_hold,
+                                     schema_columns, schema_version)
+from pipelines.catalog.quarantine import (dismiss_rows, open_reasons, quarantine_rows, state_counts, state_totals,
+                                          update_states, write_quarantine_rows)
+from pipelines.catalog.reference import (area_exists, area_name_and_team, area_teams, reference_version,
+                                         replace_area_stats, replace_reference, signal_labels, team_codes, teams)
+from pipelines.catalog.reports import has_table, report_frames
+from pipelines.catalog.runs import (area_evidence, area_series, flag_cells, last_run, latest_run, read_flags,
+                                    run_exists, run_loads_and_settings, run_periods, scores_with_domain, write_run)
+
+__all__ = [
+    "accept_held", "accepted_drop", "all_feedback", "answers", "apply_cells", "apply_records", "area_evidence",
+    "area_exists", "area_name_and_team", "area_series", "area_teams", "dismiss_rows", "feedback_file_known",
+    "feedback_hashes", "find_held", "flag_cells", "has_table", "held_count", "held_loads", "hold", "last_run",
+    "latest_run", "load_by_hash", "load_exists", "loads", "loads_of", "next_load_seq", "open_reasons", "quarantine_rows",
+    "read_counts", "read_flags", "rebuild_counts", "record_feedback", "record_load", "reference_version",
+    "release_hold", "replace_area_stats", "replace_reference", "report_frames", "run_exists",
+    "run_loads_and_settings", "run_periods", "schema_columns", "schema_version", "scores_with_domain",
+    "signal_labels", "source_totals", "state_counts", "state_totals", "team_codes", "teams", "update_states",
+    "write_quarantine_rows", "write_raw_rows", "write_run",
+]

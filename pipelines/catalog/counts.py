@@ -1,0 +1,88 @@
+"""Counts in ``raw`` and ``core``: rows as read, the report ledger, source cells, and the signal counts.
+
+All writes run inside the caller's transaction; nothing here commits. What the writes mean (a report seen
+again replaces its earlier version, a delivery replaces exactly the cells it holds) is told in
+``pipelines.delivery``.
+"""
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from pipelines.warehouse import insert_frame, registered
+
+Con = duckdb.DuckDBPyConnection
+RECORD_COLUMNS = ["report_key", "area_code", "signal", "period", "period_start"]
+CELL_COLUMNS = ["area_code", "signal", "part", "period", "period_start", "count", "provisional"]
+
+
+def write_raw_rows(con: Con, table: str, rows: pd.DataFrame) -> int:
+    """Rows as read into ``raw.<table>``."""
+    return insert_frame(con, f"raw.{table}", rows)
+
+
+def apply_records(con: Con, source: str, records: pd.DataFrame, load_id: str, seq: int,
+                  window: tuple[pd.Timestamp, pd.Timestamp] | None = None) -> int:
+    """Upsert report versions into the ledger; with ``window`` retract absent reports of it. Returns retractions."""
+    frame = records[RECORD_COLUMNS]
+    if frame["report_key"].duplicated().any():
+        frame = frame.drop_duplicates("report_key", keep="last")
+    frame = frame.assign(source=source, load_id=load_id, load_seq=seq, retracted_by=pd.Series(
+        None, index=frame.index, dtype="str"))
+    with registered(con, "_wr_records", frame):
+        con.execute("DELETE FROM core.report_ledger l USING _wr_records r "
+                    "WHERE l.source = r.source AND l.report_key = r.report_key")
+        con.execute("INSERT INTO core.report_ledger SELECT source, report_key, area_code, signal, period, "
+                    "period_start, load_id, load_seq, retracted_by FROM _wr_records")
+        duplicated = con.execute("SELECT count(*) - count(DISTINCT report_key) FROM core.report_ledger "
+                                 "WHERE source = ?", [source]).fetchall()[0][0]
+        if duplicated:                      # never expected: the load is rolled back rather than double-counted
+            raise RuntimeError(f"ledger of {source} would hold {duplicated} report key(s) twice; load rolled back")
+        if window is None:
+            return 0
+        # a full export of the window: what it no longer holds is retracted (kept, marked)
+        return con.execute(
+            "UPDATE core.report_ledger SET retracted_by = ? WHERE source = ? AND retracted_by IS NULL "
+            "AND period_start BETWEEN ? AND ? AND report_key NOT IN (SELECT report_key FROM _wr_records)",
+            [load_id, source, window[0], window[1]]).fetchall()[0][0]
+
+
+def apply_cells(con: Con, source: str, cells: pd.DataFrame, load_id: str, seq: int) -> None:
+    """Replace exactly the cells this delivery holds."""
+    frame = cells.copy()
+    if "provisional" not in frame:
+        frame["provisional"] = False
+    frame = frame[CELL_COLUMNS].assign(source=source, load_id=load_id, load_seq=seq)
+    with registered(con, "_wr_cells", frame):
+        con.execute("DELETE FROM core.source_cells c USING _wr_cells n WHERE c.source = n.source "
+                    "AND c.area_code = n.area_code AND c.signal = n.signal AND c.part = n.part "
+                    "AND c.period = n.period AND c.period_start = n.period_start")
+    insert_frame(con, "core.source_cells", frame[["source", *CELL_COLUMNS, "load_id", "load_seq"]])
+
+
+def rebuild_counts(con: Con, source: str) -> None:
+    """``core.signal_counts`` of one source, derived again from its ledger or cells."""
+    con.execute("DELETE FROM core.signal_counts WHERE source = ?", [source])
+    con.execute(
+        "INSERT INTO core.signal_counts (area_code, signal, period, period_start, count, source, load_id, provisional) "
+        "SELECT area_code, signal, period, period_start, count(*)::INTEGER, source, arg_max(load_id, load_seq), false "
+        "FROM core.report_ledger WHERE source = ? AND retracted_by IS NULL GROUP BY ALL", [source])
+    con.execute(
+        "INSERT INTO core.signal_counts (area_code, signal, period, period_start, count, source, load_id, provisional) "
+        "SELECT area_code, signal, period, period_start, sum(count)::INTEGER, source, arg_max(load_id, load_seq), "
+        "bool_or(provisional) FROM core.source_cells WHERE source = ? GROUP BY area_code, signal, period, "
+        "period_start, source", [source])
+
+
+def source_totals(con: Con, source: str) -> pd.DataFrame:
+    """``period``, ``period_start``, ``total``: a source's counts summed per period (for the safety valve)."""
+    return con.execute("SELECT period, period_start, sum(count)::BIGINT AS total FROM core.signal_counts "
+                       "WHERE source = ? GROUP BY ALL", [source]).df()
+
+
+def read_counts(con: Con) -> pd.DataFrame:
+    """Every signal count: ``area_code, signal, period, period_start, count, source``."""
+    return con.execute(
+        "SELECT c.area_code, c.signal, c.period, c.period_start, c.count, c.source "
+        "FROM core.signal_counts c"
+    ).df()

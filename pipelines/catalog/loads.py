@@ -1,0 +1,100 @@
+"""Loads in ``meta``: what was loaded, the load sequence, loads held by the safety valve, the schema."""
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+Con = duckdb.DuckDBPyConnection
+
+
+def load_by_hash(con: Con, digest: str) -> str | None:
+    """The load id of a file with this content, if it was loaded before."""
+    got = con.execute("SELECT load_id FROM meta.loads WHERE content_hash = ?", [digest]).fetchall()
+    return got[0][0] if got else None
+
+
+def load_exists(con: Con, load_id: str) -> bool:
+    return bool(con.execute("SELECT count(*) FROM meta.loads WHERE load_id = ?", [load_id]).fetchall()[0][0])
+
+
+def next_load_seq(con: Con) -> int:
+    return con.execute("SELECT nextval('meta.load_seq')").fetchall()[0][0]
+
+
+def record_load(con: Con, load_id: str, source: str, file_name: str, digest: str, rows_read: int,
+                rows_accepted: int, rows_quarantined: int, periods_from, periods_to, seq: int, mode: str,
+                rows_retracted: int) -> None:
+    """One row in ``meta.loads``; the reconciliation rows read = accepted + quarantined is a table constraint."""
+    con.execute(
+        "INSERT INTO meta.loads (load_id, source, file_name, content_hash, loaded_at, rows_read, rows_accepted, "
+        "rows_quarantined, periods_from, periods_to, load_seq, mode, rows_retracted) "
+        "VALUES (?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [load_id, source, file_name, digest, rows_read, rows_accepted, rows_quarantined,
+         periods_from, periods_to, seq, mode, rows_retracted],
+    )
+
+
+def loads(con: Con) -> pd.DataFrame:
+    """Every load with its reconciliation, oldest first."""
+    return con.execute(
+        "SELECT load_id, source, file_name, loaded_at, rows_read, rows_accepted, rows_quarantined "
+        "FROM meta.loads ORDER BY loaded_at"
+    ).df()
+
+
+def loads_of(con: Con, load_ids: list[str]) -> pd.DataFrame:
+    """The loads a run saw, with their files and period ranges."""
+    return con.execute("SELECT source, file_name, loaded_at, periods_from, periods_to FROM meta.loads "
+                       "WHERE list_contains(?::VARCHAR[], load_id) ORDER BY loaded_at", [load_ids]).df()
+
+
+# -- held loads ---------------------------------------------------------------------------------
+
+def hold(con: Con, digest: str, source: str, file_name: str, path: str, mode: str, reason: str) -> None:
+    """Record a held load once (holding it again on a re-run changes nothing)."""
+    con.execute("INSERT INTO meta.held_loads VALUES (?, ?, ?, ?, ?, now()::TIMESTAMP, ?, NULL) "
+                "ON CONFLICT (content_hash) DO NOTHING", [digest, source, file_name, path, mode, reason])
+
+
+def accepted_drop(con: Con, digest: str) -> bool:
+    """Whether an analyst accepted this held file's drop."""
+    return bool(con.execute("SELECT count(*) FROM meta.held_loads WHERE content_hash = ? AND accepted_at IS NOT NULL",
+                            [digest]).fetchall()[0][0])
+
+
+def release_hold(con: Con, digest: str) -> None:
+    """A held file that has now loaded is no longer waiting."""
+    con.execute("DELETE FROM meta.held_loads WHERE content_hash = ? AND accepted_at IS NULL", [digest])
+
+
+def held_loads(con: Con) -> pd.DataFrame:
+    """Loads waiting for an analyst, oldest first."""
+    return con.execute("SELECT content_hash, source, file_name, held_at, reason FROM meta.held_loads "
+                       "WHERE accepted_at IS NULL ORDER BY held_at").df()
+
+
+def held_count(con: Con) -> int:
+    return con.execute("SELECT count(*) FROM meta.held_loads WHERE accepted_at IS NULL").fetchall()[0][0]
+
+
+def find_held(con: Con, prefix: str) -> list[tuple[str, str, str, str]]:
+    """Waiting held loads whose id starts with ``prefix``: (content_hash, source, path, mode)."""
+    return con.execute("SELECT content_hash, source, path, mode FROM meta.held_loads WHERE content_hash LIKE ? "
+                       "AND accepted_at IS NULL", [prefix.strip().lower() + "%"]).fetchall()
+
+
+def accept_held(con: Con, digest: str) -> None:
+    con.execute("UPDATE meta.held_loads SET accepted_at = now()::TIMESTAMP WHERE content_hash = ?", [digest])
+
+
+# -- schema -------------------------------------------------------------------------------------
+
+def schema_version(con: Con) -> int:
+    return con.execute("SELECT max(version) FROM meta.schema_version").fetchall()[0][0]
+
+
+def schema_columns(con: Con) -> list[tuple]:
+    """(schema, table, column, type, nullable) of every column, in table order."""
+    return con.execute(
+        "SELECT table_schema, table_name, column_name, data_type, is_nullable FROM information_schema.columns "
+        "WHERE table_catalog = current_database() ORDER BY table_schema, table_name, ordinal_position").fetchall()

@@ -1,0 +1,62 @@
+"""Reference tables in ``core``: areas, wijkteams, the signal catalogue, and the CBS structure figures."""
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from pipelines.warehouse import insert_frame
+
+Con = duckdb.DuckDBPyConnection
+
+
+def reference_version(con: Con) -> str | None:
+    """The version of the reference files mirrored in ``core`` (None before the first sync)."""
+    got = con.execute("SELECT version FROM meta.reference").fetchall()
+    return got[0][0] if got else None
+
+
+def replace_reference(con: Con, version: str, wijkteams: pd.DataFrame, areas: pd.DataFrame,
+                      catalogue: pd.DataFrame) -> None:
+    """Replace areas, teams and catalogue by a new reference version (inside the caller's transaction)."""
+    for table in ("core.areas", "core.wijkteams", "core.signal_catalogue", "meta.reference"):
+        con.execute(f"DELETE FROM {table}")
+    insert_frame(con, "core.wijkteams", wijkteams[["wijkteam", "name"]])
+    insert_frame(con, "core.areas", areas)
+    insert_frame(con, "core.signal_catalogue", catalogue)
+    con.execute("INSERT INTO meta.reference VALUES (?, now()::TIMESTAMP)", [version])
+
+
+def teams(con: Con) -> pd.DataFrame:
+    """``wijkteam``, ``name`` of every team, by code."""
+    return con.execute("SELECT wijkteam, name FROM core.wijkteams ORDER BY wijkteam").df()
+
+
+def team_codes(con: Con) -> list[str]:
+    return [r[0] for r in con.execute("SELECT wijkteam FROM core.wijkteams ORDER BY 1").fetchall()]
+
+
+def signal_labels(con: Con, lang: str = "nl") -> dict:
+    """Signal code -> its name in ``lang`` (the catalogue's label_nl / label_en)."""
+    column = "label_en" if lang == "en" else "label_nl"
+    return dict(con.execute(f"SELECT signal, {column} FROM core.signal_catalogue").fetchall())
+
+
+def area_exists(con: Con, code: str) -> bool:
+    return bool(con.execute("SELECT count(*) FROM core.areas WHERE area_code = ?", [code]).fetchall()[0][0])
+
+
+def area_name_and_team(con: Con, code: str) -> tuple[str, str] | None:
+    got = con.execute("SELECT name, wijkteam FROM core.areas WHERE area_code = ?", [code]).fetchall()
+    return got[0] if got else None
+
+
+def area_teams(con: Con) -> dict:
+    """Area code -> its wijkteam."""
+    return dict(con.execute("SELECT area_code, wijkteam FROM core.areas").fetchall())
+
+
+def replace_area_stats(con: Con, stats: pd.DataFrame, years: list[int]) -> None:
+    """Replace the given years of ``core.area_stats`` by ``stats`` (a new vintage of those years)."""
+    for year in years:
+        con.execute("DELETE FROM core.area_stats WHERE year = ?", [int(year)])
+    insert_frame(con, "core.area_stats", stats)

@@ -1,0 +1,28 @@
+"""What the managers' reports and the residents' pages read: the marts of one run with their reference."""
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+Con = duckdb.DuckDBPyConnection
+
+
+def has_table(con: Con, schema: str, name: str) -> bool:
+    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+                            [schema, name]).fetchall()[0][0])
+
+
+def report_frames(con: Con, run_id: str) -> dict[str, pd.DataFrame]:
+    """Areas, catalogue, teams, counts, scores, evidence and the run's flags (with area names)."""
+    return dict(
+        areas=con.execute("SELECT * FROM core.areas ORDER BY area_code").df(),
+        catalogue=con.execute("SELECT signal, domain, label_nl, unit_nl, source, frequency FROM core.signal_catalogue "
+                              "ORDER BY signal").df(),
+        wijkteams=con.execute("SELECT wijkteam, name FROM core.wijkteams ORDER BY wijkteam").df(),
+        counts=con.execute("SELECT area_code, signal, period, period_start, count FROM core.signal_counts").df(),
+        scores=con.execute("SELECT area_code, signal, period, period_start, count, expected, upper, pvalue, "
+                           "alarm, method FROM marts.series_scores").df(),
+        evidence=con.execute("SELECT * FROM marts.area_evidence").df(),
+        flags=con.execute("SELECT f.*, a.name FROM marts.area_flags f JOIN core.areas a USING (area_code) "
+                          "WHERE run_id = ?", [run_id]).df(),
+    )

@@ -1,0 +1,100 @@
+"""Scoring runs (``meta.runs``) and the marts they write: series scores, area evidence, area flags."""
+from __future__ import annotations
+
+import json
+
+import duckdb
+import pandas as pd
+
+from pipelines.warehouse import insert_frame
+
+Con = duckdb.DuckDBPyConnection
+RUN_COLUMNS = "run_id, run_period, finished_at, n_series, n_scored, n_flags"
+RUN_ROW = ("run_id", "run_key", "started_at", "finished_at", "run_period", "loads", "settings", "n_series",
+           "n_scored", "n_flags")
+LEVEL_RANK = "CASE f.level WHEN 'alarm' THEN 0 WHEN 'aandacht' THEN 1 ELSE 2 END"
+
+
+def latest_run(con: Con, run_key: str | None = None, period: str | None = None) -> tuple | None:
+    """(run_id, run_period, finished_at, n_series, n_scored, n_flags) of the run with ``run_key``, else the
+    latest (of ``period``); None if there is none."""
+    where, args = "", []
+    if run_key is not None:
+        where, args = "WHERE run_key = ?", [run_key]
+    elif period is not None:
+        where, args = "WHERE run_period = ?", [period]
+    got = con.execute(f"SELECT {RUN_COLUMNS} FROM meta.runs {where} "
+                      "ORDER BY finished_at DESC, run_id DESC LIMIT 1", args).fetchall()
+    return got[0] if got else None
+
+
+def last_run(con: Con) -> tuple | None:
+    """The most recently finished run (for ``status``)."""
+    got = con.execute(f"SELECT {RUN_COLUMNS} FROM meta.runs ORDER BY finished_at DESC LIMIT 1").fetchall()
+    return got[0] if got else None
+
+
+def run_exists(con: Con, run_id: str) -> bool:
+    return bool(con.execute("SELECT count(*) FROM meta.runs WHERE run_id = ?", [run_id]).fetchall()[0][0])
+
+
+def run_periods(con: Con) -> list[str]:
+    """Periods with a run, latest first."""
+    return [r[0] for r in con.execute("SELECT DISTINCT run_period FROM meta.runs ORDER BY 1 DESC").fetchall()]
+
+
+def run_loads_and_settings(con: Con, run_id: str) -> tuple[dict, list[str]]:
+    """The settings a run recorded and the load ids it saw."""
+    settings, load_ids = con.execute("SELECT settings, loads FROM meta.runs WHERE run_id = ?",
+                                     [run_id]).fetchall()[0]
+    return json.loads(settings), json.loads(load_ids)
+
+
+def write_run(con: Con, run: dict, scores: pd.DataFrame, evidence: pd.DataFrame, flags: pd.DataFrame) -> None:
+    """Replace the series scores and area evidence, add the run's flags and record the run (inside the
+    caller's transaction). ``run``: the ``meta.runs`` columns by name."""
+    con.execute("DELETE FROM marts.series_scores")
+    insert_frame(con, "marts.series_scores", scores)
+    con.execute("DELETE FROM marts.area_evidence")
+    insert_frame(con, "marts.area_evidence", evidence)
+    insert_frame(con, "marts.area_flags", flags)
+    con.execute(f"INSERT INTO meta.runs ({', '.join(RUN_ROW)}) VALUES ({', '.join('?' * len(RUN_ROW))})",
+                [run[c] for c in RUN_ROW])
+
+
+def read_flags(con: Con, run_id: str, team: str | None = None, status_order: dict | None = None) -> pd.DataFrame:
+    """Flags of one run with the area names, in list order: team, level, status (``status_order``), score."""
+    status_order = status_order or {}
+    status_rank = " ".join(f"WHEN '{s}' THEN {i}" for s, i in status_order.items())
+    status_case = f"CASE f.status {status_rank} ELSE {len(status_order)} END" if status_order else "0"
+    return con.execute(
+        f"""
+        SELECT f.*, a.name
+        FROM marts.area_flags f
+        JOIN core.areas a USING (area_code)
+        WHERE f.run_id = ? AND (? IS NULL OR f.wijkteam = ?)
+        ORDER BY f.wijkteam, {LEVEL_RANK}, {status_case}, f.score DESC, f.area_code, f.domain
+        """,
+        [run_id, team, team],
+    ).df()
+
+
+def flag_cells(con: Con, run_id: str, team: str) -> pd.DataFrame:
+    """The (area, domain, period) cells a team's list of a run holds."""
+    return con.execute("SELECT area_code, domain, period, period_start FROM marts.area_flags "
+                       "WHERE run_id = ? AND wijkteam = ?", [run_id, team]).df()
+
+
+def area_evidence(con: Con, code: str) -> pd.DataFrame:
+    return con.execute("SELECT * FROM marts.area_evidence WHERE area_code = ?", [code]).df()
+
+
+def area_series(con: Con, code: str) -> pd.DataFrame:
+    """One area's series scores with the signal's labels and domain."""
+    return con.execute("SELECT s.*, c.label_nl, c.label_en, c.domain FROM marts.series_scores s "
+                       "JOIN core.signal_catalogue c USING (signal) WHERE area_code = ?", [code]).df()
+
+
+def scores_with_domain(con: Con) -> pd.DataFrame:
+    """Every series score with its signal's domain (the lists' charts)."""
+    return con.execute("SELECT s.*, c.domain FROM marts.series_scores s JOIN core.signal_catalogue c USING (signal)").df()
