@@ -69,6 +69,7 @@ def series_pvalues(scores: pd.DataFrame, domains: pd.DataFrame, budget: Budget) 
         p = p.where(~s["alarm"].astype(bool), np.minimum(p, budget.alarm_p))
     s["p"] = p.where(s["count"] >= budget.min_count, 1.0)
     s["log_p"] = np.log(s["p"])
+    s["is_elevated"] = (s["p"] <= budget.elevated_p).astype("int64")
     return s
 
 
@@ -90,7 +91,7 @@ def area_evidence(scores: pd.DataFrame, domains: pd.DataFrame, neighbours: pd.Da
     """
     s = series_pvalues(scores, domains, budget)
     own = s.groupby(CELL, sort=False).agg(log_p=("log_p", "sum"), k=("log_p", "size"), p_min=("p", "min"),
-                                         n_elevated=("p", lambda x: int((x <= budget.elevated_p).sum())),
+                                         n_elevated=("is_elevated", "sum"),
                                          max_count=("count", "max")).reset_index()
     own["p_own"] = fisher(own["log_p"], own["k"])
     own["p_single"] = np.minimum(1.0, own["p_min"] * own["k"])      # one strong signal (Tippett / Bonferroni)
@@ -117,8 +118,9 @@ def area_evidence(scores: pd.DataFrame, domains: pd.DataFrame, neighbours: pd.Da
 
     ev = ev.sort_values(["area_code", "domain", "period", "period_start"]).reset_index(drop=True)
     need, window = budget.persistence
-    group = ev.groupby(["area_code", "domain", "period"], sort=False)["elevated"]
-    recent = group.transform(lambda x: x.astype(int).rolling(window, min_periods=1).sum())
+    groups = [ev["area_code"], ev["domain"], ev["period"]]
+    running = ev["elevated"].astype("int64").groupby(groups, sort=False).cumsum()   # a rolling sum, vectorised
+    recent = running - running.groupby(groups, sort=False).shift(window, fill_value=0)
     alarm = (ev["q"] <= budget.fdr) & (ev["max_count"] >= budget.min_count)
     attention = ~alarm & (ev["q"] <= budget.attention_fdr) & ev["elevated"] & (recent >= need)
     ev["level"] = np.select([alarm, attention], ["alarm", "aandacht"], default="")
@@ -156,7 +158,7 @@ def lifecycle(evidence: pd.DataFrame, budget: Budget = Budget()) -> pd.DataFrame
     episode = episode.groupby(keys, sort=False).ffill().where(open_ | resolved)
     ev["since"] = ev["period_start"].where(start).groupby(episode).transform("first")
     score_in = ev["score"].where(listed & open_)
-    prev_peak = score_in.groupby(episode).transform(lambda x: x.shift().cummax())
+    prev_peak = score_in.groupby(episode).shift().groupby(episode).cummax()
     ev["peak"] = score_in.groupby(episode).cummax().groupby(episode).ffill()
     ev["last_seen"] = ev["period_start"].where(listed & open_).groupby(episode).ffill()
     worse = listed & (ev["level"] == "alarm") & (ev["score"] > prev_peak.fillna(np.inf))

@@ -29,6 +29,17 @@ def run_period(scores: pd.DataFrame) -> tuple[str, pd.Timestamp]:
     return period_label(pd.Series([start]), period).iloc[0], start
 
 
+def run_period_of(grid: dict[tuple[str, str], tuple[int, int]]) -> tuple[str, pd.Timestamp]:
+    """The run's period from the warehouse's period ranges (``score.grids``): as :func:`run_period` of the scores."""
+    from models.calendar import index_to_start
+
+    weekly = [hi for (period, _), (_, hi) in grid.items() if period == "week"]
+    period = "week" if weekly else "month"
+    last = max(weekly) if weekly else max(hi for (_, hi) in grid.values())
+    start = pd.Timestamp(index_to_start(pd.Series([last]), period).iloc[0])
+    return period_label(pd.Series([start]), period).iloc[0], start
+
+
 def current_cells(frame: pd.DataFrame, run_start: pd.Timestamp) -> pd.DataFrame:
     """The run's period of every period type: its week, and the latest month complete by the week's end.
 
@@ -53,8 +64,8 @@ def current_cells(frame: pd.DataFrame, run_start: pd.Timestamp) -> pd.DataFrame:
     return pd.concat(parts) if parts else frame.iloc[0:0]
 
 
-def flag_run(scores: pd.DataFrame, ref, budget=None,
-             feedback: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def flag_run(scores: pd.DataFrame, ref, budget=None, feedback: pd.DataFrame | None = None,
+             run: tuple[str, pd.Timestamp] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Evidence for every period (``marts.area_evidence``) and the flags of the run's period.
 
     ``feedback``: the teams' latest answers (``feedback.read_answers``); they set the list status of the
@@ -65,8 +76,9 @@ def flag_run(scores: pd.DataFrame, ref, budget=None,
 
     budget = Budget() if budget is None else budget
     evidence = lifecycle(area_evidence(scores, ref.catalogue, ref.neighbours, budget), budget)
-    label, run_start = run_period(scores)
-    now = current_cells(evidence, run_start)
+    # ``run``: the run's (label, start), the same for every municipality of a region (default: from ``scores``)
+    label, start = run if run is not None else run_period(scores)
+    now = current_cells(evidence, start)
     flags = now[now["status"] != ""].merge(ref.areas[["area_code", "name", "wijkteam"]], on="area_code")
     flags = apply_feedback(flags, feedback, budget.feedback_quiet_weeks)
     cells = elevated_runs(scores, budget.elevated_p, budget.min_count).merge(

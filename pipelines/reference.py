@@ -137,43 +137,51 @@ class Reference:
     @cached_property
     def budget(self):
         """The municipality's false-alarm budget: ``lijst_instellingen.csv`` over the defaults in code."""
-        from dataclasses import fields
-
         from models.evidence import Budget
 
-        from pipelines.delivery import LoadSettings
-
-        known = {f.name: f.type for f in fields(Budget)}
-        table = self._read("lijst_instellingen.csv")
-        table = table[~table["setting"].isin(LoadSettings.names())]
-        unknown = sorted(set(table["setting"]) - set(known))
-        if unknown:
-            raise ReferenceError(f"lijst_instellingen.csv has unknown setting(s) {unknown}; known: {sorted(known)}")
-        values = {}
-        for name, value in zip(table["setting"], table["value"]):
-            default = getattr(Budget(), name)
-            try:
-                values[name] = type(default)(float(value)) if isinstance(default, (int, float)) else default
-            except ValueError as exc:
-                raise ReferenceError(f"lijst_instellingen.csv: {name} = {value!r} is not a number") from exc
-        return Budget(**values)
+        return self._settings(Budget)
 
     @cached_property
     def load_settings(self):
         """Ingest settings (safety valve, plausibility ceilings): ``lijst_instellingen.csv`` over the defaults."""
         from pipelines.delivery import LoadSettings
 
+        return self._settings(LoadSettings)
+
+    @cached_property
+    def score_settings(self):
+        """How many weeks and months a run scores: ``lijst_instellingen.csv`` over the defaults."""
+        from pipelines.score import ScoreSettings
+
+        return self._settings(ScoreSettings)
+
+    def _settings(self, cls):
+        """``cls`` (a dataclass of numbers) with the values ``lijst_instellingen.csv`` gives for its fields.
+
+        A setting that belongs to none of the three kinds is refused by name, listing the known ones.
+        """
+        from dataclasses import fields
+
+        from models.evidence import Budget
+        from pipelines.delivery import LoadSettings
+        from pipelines.score import ScoreSettings
+
         table = self._read("lijst_instellingen.csv")
+        known = {f.name for kind in (Budget, LoadSettings, ScoreSettings) for f in fields(kind)}
+        unknown = sorted(set(table["setting"]) - known)
+        if unknown:
+            raise ReferenceError(f"lijst_instellingen.csv has unknown setting(s) {unknown}; known: {sorted(known)}")
+        mine = {f.name for f in fields(cls)}
         values = {}
         for name, value in zip(table["setting"], table["value"]):
-            if name not in LoadSettings.names():
+            if name not in mine:
                 continue
-            default = getattr(LoadSettings(), name)
+            default = getattr(cls(), name)
             try:
-                values[name] = type(default)(float(value))
+                values[name] = type(default)(float(value)) if isinstance(default, (int, float)) else default
             except ValueError as exc:
                 raise ReferenceError(f"lijst_instellingen.csv: {name} = {value!r} is not a number") from exc
-        return LoadSettings(**values)
+        return cls(**values)
 
     @cached_property
     def categories(self) -> pd.DataFrame:

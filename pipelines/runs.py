@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+import logging
+import time
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 
 import duckdb
@@ -20,8 +22,11 @@ from pipelines.flag import FLAG_COLUMNS, STATUS_ORDER, run_period
 from pipelines.reference import Reference
 from pipelines.warehouse import transaction
 
+log = logging.getLogger("wijkradar.runs")
+EVIDENCE_COLUMNS = ["area_code", "domain", "period", "period_start", "p_domain", "q", "score", "level", "status", "since"]
+
 #: Bump when scoring or flagging logic changes in a way that changes results for the same inputs.
-LOGIC_VERSION = "2"
+LOGIC_VERSION = "3"
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,7 @@ def run_key(con: duckdb.DuckDBPyConnection, ref: Reference) -> tuple[str, list[s
 
     settings = {p: {"method": d.method, **d.get_params()} for p, d in detectors().items()}
     settings["budget"] = ref.budget.as_dict()
+    settings["score"] = asdict(ref.score_settings)
     settings["reference_version"] = ref.version
     settings["logic_version"] = LOGIC_VERSION
     answers = feedback_digest(con)
@@ -56,35 +62,64 @@ def find_run(con: duckdb.DuckDBPyConnection, run_key: str | None = None, period:
     return None if r is None else Run(r[0], r[1], r[2], True, r[3], r[4], r[5])
 
 
-def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None) -> Run:
+def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, batch: int = 8) -> Run:
     """Score every series and flag the run's period, or return the identical earlier run.
 
-    ``mapper(fn, blocks)`` runs the scoring blocks (one per period type and municipality) elsewhere,
-    e.g. on a Dask cluster; the warehouse stays the single writer and the results are the same.
+    Streams per municipality: each one is scored, flagged (its own false-discovery budget) and written before
+    the next, so memory holds one municipality at a time, all inside one transaction (all or nothing).
+    ``mapper(fn, blocks)`` runs the scoring blocks elsewhere, ``batch`` municipalities at a time, e.g. on a
+    Dask cluster; the warehouse stays the single writer and the results are the same.
     """
     key, loads, settings = run_key(con, ref)
     found = find_run(con, run_key=key)
     if found is not None:
         return found
     started = datetime.now().replace(microsecond=0)
-    buurten = ref.buurten["area_code"].tolist()
-    group_of = dict(zip(ref.buurten["area_code"], ref.buurten["gemeente_code"]))
     from pipelines import flag, score
 
-    scored = score.score_counts(catalog.read_counts(con), buurten, group_of, mapper)
-    label, _ = run_period(scored.scores)
+    counts = catalog.read_counts(con)
+    if counts.empty:
+        raise RuntimeError("there are no signal counts in the warehouse yet; load files first (wijkradar ingest or run)")
+    grid = score.grids(counts)
+    label, run_start = flag.run_period_of(grid)
     run_id = f"{label}-{key[:8]}"
-    evidence, flags = flag.flag_run(scored.scores, ref, ref.budget, feedback=read_answers(con))
-    flags_rows = flags.assign(run_id=run_id)[["run_id", *FLAG_COLUMNS]]
-    evidence_rows = evidence[["area_code", "domain", "period", "period_start", "p_domain", "q", "score", "level",
-                              "status", "since"]]
-    finished = datetime.now().replace(microsecond=0)
-    run = dict(run_id=run_id, run_key=key, started_at=started, finished_at=finished, run_period=label,
-               loads=json.dumps(loads), settings=json.dumps(settings, sort_keys=True), n_series=scored.n_series,
-               n_scored=len(scored.scores), n_flags=len(flags))
+    group_of = dict(zip(ref.buurten["area_code"], ref.buurten["gemeente_code"]))
+    groups = score.groups_of(ref.buurten["area_code"].tolist(), group_of)
+    by_group = dict(tuple(counts.groupby(counts["area_code"].map(group_of).fillna(""), sort=False)))
+    answers = read_answers(con)
+    n_series = n_scored = n_flags = 0
+    clock = time.monotonic()
+    names = list(groups)
     with transaction(con):
-        catalog.write_run(con, run, scored.scores, evidence_rows, flags_rows)
-    return Run(run_id, label, finished, False, scored.n_series, len(scored.scores), len(flags))
+        catalog.clear_run_marts(con)
+        for at in range(0, len(names), batch if mapper is not None else 1):
+            chunk = names[at:at + (batch if mapper is not None else 1)]
+            work = [replace(b, group=g) for g in chunk if g in by_group
+                    for b in score.blocks(by_group[g], groups[g], None, ref.score_settings, grid)]
+            results = mapper(score.score_block, work) if mapper is not None else [score.score_block(b) for b in work]
+            for g in chunk:
+                mine = [(b, r) for b, r in zip(work, results) if b.group == g]
+                if not mine:
+                    continue
+                scored = score.combine([b for b, _ in mine], [r for _, r in mine])
+                evidence, flags = flag.flag_run(scored.scores, ref, ref.budget, feedback=answers,
+                                               run=(label, run_start))
+                catalog.append_run_marts(con, scored.scores, evidence[EVIDENCE_COLUMNS],
+                                         flags.assign(run_id=run_id)[["run_id", *FLAG_COLUMNS]])
+                n_series, n_scored, n_flags = n_series + scored.n_series, n_scored + len(scored.scores), n_flags + len(flags)
+            if len(names) > 1 and (time.monotonic() - clock > 30 or at + len(chunk) == len(names)):
+                log.info("scored and flagged %d of %d municipalities (%d series, %d flags so far)",
+                         at + len(chunk), len(names), n_series, n_flags)
+                clock = time.monotonic()
+        if not n_series:
+            raise RuntimeError("there are no signal counts for the profile's buurten; load files first "
+                               "(wijkradar ingest or run)")
+        finished = datetime.now().replace(microsecond=0)
+        catalog.record_run(con, dict(run_id=run_id, run_key=key, started_at=started, finished_at=finished,
+                                     run_period=label, loads=json.dumps(loads),
+                                     settings=json.dumps(settings, sort_keys=True), n_series=n_series,
+                                     n_scored=n_scored, n_flags=n_flags))
+    return Run(run_id, label, finished, False, n_series, n_scored, n_flags)
 
 
 def read_flags(con: duckdb.DuckDBPyConnection, run_id: str | None = None, team: str | None = None,

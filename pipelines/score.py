@@ -7,7 +7,7 @@ the settings used are returned so the run can record them.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
@@ -27,6 +27,27 @@ def detectors() -> dict[str, Detector]:
 
 
 @dataclass(frozen=True)
+class ScoreSettings:
+    """How far back a run scores; defaults here, overridden per municipality in ``lijst_instellingen.csv``.
+
+    Every run fits each evaluated period's baseline on the full history before it, but evaluates only the
+    last ``score_weeks`` weeks and ``score_months`` months (the lists, their charts, the lifecycle and a
+    year of review need no more), so a national warehouse scores in minutes. Earlier periods keep the
+    scores of the run that evaluated them in no table: ``marts.series_scores`` is the run's window.
+    """
+
+    score_weeks: int = 104
+    score_months: int = 24
+
+    def window(self, period: str) -> int:
+        return self.score_weeks if period == "week" else self.score_months
+
+    @classmethod
+    def names(cls) -> set[str]:
+        return {f.name for f in fields(cls)}
+
+
+@dataclass(frozen=True)
 class Scored:
     scores: pd.DataFrame          # marts.series_scores rows
     n_series: int
@@ -34,17 +55,31 @@ class Scored:
     settings: dict
 
 
-def build_panel(counts: pd.DataFrame, buurten: list[str], period: str) -> pd.DataFrame:
-    """Zero-filled panel for one period type: every buurt x signal over the source's period range."""
+def grids(counts: pd.DataFrame) -> dict[tuple[str, str], tuple[int, int]]:
+    """The period-index range of every (period type, source): every buurt's series spans its source's range."""
+    out = {}
+    for (period, source), part in counts.groupby(["period", "source"], observed=True):
+        idx = np.asarray(period_index(pd.Series(pd.to_datetime(part["period_start"].agg(["min", "max"]).to_numpy())),
+                                      period))
+        out[(period, source)] = (int(idx[0]), int(idx[1]))
+    return out
+
+
+def build_panel(counts: pd.DataFrame, buurten: list[str], period: str,
+                grid: dict[tuple[str, str], tuple[int, int]] | None = None) -> pd.DataFrame:
+    """Zero-filled panel for one period type: every buurt x signal over the source's period range.
+
+    ``grid``: the ranges per (period, source) of the whole warehouse (default: those of ``counts``).
+    """
     sub = counts[counts["period"] == period]
     if sub.empty:
         return pd.DataFrame(columns=[*KEYS, "period_index", "count"])
+    grid = grid or grids(counts)
     sub = sub.assign(period_index=period_index(sub["period_start"], period))
     frames = []
-    for (source, signal), part in sub.groupby(["source", "signal"]):
-        src = sub[sub["source"] == source]
-        grid = np.arange(src["period_index"].min(), src["period_index"].max() + 1)
-        full = pd.MultiIndex.from_product([buurten, [signal], grid], names=[*KEYS, "period_index"])
+    for (source, signal), part in sub.groupby(["source", "signal"], observed=True):
+        lo, hi = grid[(period, source)]
+        full = pd.MultiIndex.from_product([buurten, [signal], np.arange(lo, hi + 1)], names=[*KEYS, "period_index"])
         got = part.set_index([*KEYS, "period_index"])["count"]
         frames.append(got.reindex(full, fill_value=0).reset_index())
     panel = pd.concat(frames, ignore_index=True)
@@ -59,33 +94,42 @@ class Block:
     period: str
     group: str
     panel: pd.DataFrame
+    eval_start: int | None = None          # first period index evaluated (None: every period with history)
 
 
-def blocks(counts: pd.DataFrame, buurten: list[str], group_of: dict[str, str] | None = None) -> list[Block]:
+def groups_of(buurten: list[str], group_of: dict[str, str] | None = None) -> dict[str, list[str]]:
+    """Buurten per group (municipality), groups in code order."""
+    groups: dict[str, list[str]] = {}
+    for b in buurten:
+        groups.setdefault((group_of or {}).get(b, ""), []).append(b)
+    return dict(sorted(groups.items()))
+
+
+def blocks(counts: pd.DataFrame, buurten: list[str], group_of: dict[str, str] | None = None,
+           settings: ScoreSettings | None = None, grid: dict | None = None) -> list[Block]:
     """The scoring work, one block per period type and municipality (``group_of``: buurt -> group).
 
     Every runner scores the same blocks, so a Dask cluster and the default runner give the same numbers.
     """
-    group_of = group_of or {}
-    groups: dict[str, list[str]] = {}
-    for b in buurten:
-        groups.setdefault(group_of.get(b, ""), []).append(b)
+    settings = settings or ScoreSettings()
+    grid = grid or grids(counts)
     out = []
-    for period in detectors():
-        panel = build_panel(counts, buurten, period)
-        if panel.empty:
-            continue
-        for group, members in sorted(groups.items()):
-            part = panel[panel["area_code"].isin(members)] if len(groups) > 1 else panel
-            if len(part):
-                out.append(Block(period, group, part.reset_index(drop=True)))
+    groups = groups_of(buurten, group_of)
+    for group, members in groups.items():
+        part = counts[counts["area_code"].isin(members)] if len(groups) > 1 else counts
+        for period in detectors():
+            panel = build_panel(part, members, period, grid)
+            if panel.empty:
+                continue
+            last = panel["period_index"].max()
+            out.append(Block(period, group, panel, int(last) - settings.window(period) + 1))
     return out
 
 
 def score_block(block: Block) -> pd.DataFrame:
     """Scores of one block (pure: runs anywhere, for instance on a Dask worker)."""
     detector = detectors()[block.period]
-    res = detector.score(block.panel, KEYS)
+    res = detector.score(block.panel, KEYS, eval_start=block.eval_start)
     res["period"] = block.period
     res["period_start"] = index_to_start(res["period_index"], block.period).dt.date.to_numpy()
     return res
@@ -118,8 +162,8 @@ def combine(work: list[Block], results: list[pd.DataFrame]) -> Scored:
 
 
 def score_counts(counts: pd.DataFrame, buurten: list[str], group_of: dict[str, str] | None = None,
-                 mapper=None) -> Scored:
+                 mapper=None, settings: ScoreSettings | None = None) -> Scored:
     """Score every series; ``mapper`` (default: in this process, one block after another) runs the blocks."""
-    work = blocks(counts, buurten, group_of)
+    work = blocks(counts, buurten, group_of, settings)
     results = mapper(score_block, work) if mapper is not None else [score_block(b) for b in work]
     return combine(work, results)

@@ -28,7 +28,8 @@ from pipelines.catalog.reference import (area_exists, area_name_and_team, area_t
                                          replace_area_stats, replace_reference, signal_labels, team_codes, teams)
 from pipelines.catalog.reports import has_table, report_frames
 from pipelines.catalog.runs import (area_evidence, area_series, flag_cells, last_run, latest_run, read_flags,
-                                    run_exists, run_loads_and_settings, run_periods, scores_with_domain, write_run)
+                                    run_exists, run_loads_and_settings, run_periods, scores_with_domain,
+                                    clear_run_marts, append_run_marts, record_run)
 
 __all__ = [
     "accept_held", "accepted_drop", "all_feedback", "answers", "apply_cells", "apply_records", "area_evidence",
@@ -39,5 +40,5 @@ __all__ = [
     "release_hold", "replace_area_stats", "replace_reference", "report_frames", "run_exists",
     "run_loads_and_settings", "run_periods", "schema_columns", "schema_version", "scores_with_domain",
     "signal_labels", "source_totals", "state_counts", "state_totals", "team_codes", "teams", "update_states",
-    "write_quarantine_rows", "write_raw_rows", "write_run",
+    "write_quarantine_rows", "write_raw_rows", "clear_run_marts", "append_run_marts", "record_run",
 ]

@@ -50,14 +50,21 @@ def run_loads_and_settings(con: Con, run_id: str) -> tuple[dict, list[str]]:
     return json.loads(settings), json.loads(load_ids)
 
 
-def write_run(con: Con, run: dict, scores: pd.DataFrame, evidence: pd.DataFrame, flags: pd.DataFrame) -> None:
-    """Replace the series scores and area evidence, add the run's flags and record the run (inside the
-    caller's transaction). ``run``: the ``meta.runs`` columns by name."""
+def clear_run_marts(con: Con) -> None:
+    """Empty the series scores and area evidence before a run writes its own (inside its transaction)."""
     con.execute("DELETE FROM marts.series_scores")
-    insert_frame(con, "marts.series_scores", scores)
     con.execute("DELETE FROM marts.area_evidence")
+
+
+def append_run_marts(con: Con, scores: pd.DataFrame, evidence: pd.DataFrame, flags: pd.DataFrame) -> None:
+    """One block of a run (a municipality): its series scores, area evidence and flags."""
+    insert_frame(con, "marts.series_scores", scores)
     insert_frame(con, "marts.area_evidence", evidence)
     insert_frame(con, "marts.area_flags", flags)
+
+
+def record_run(con: Con, run: dict) -> None:
+    """The run's row in ``meta.runs`` (``run``: its columns by name), written last, in the same transaction."""
     con.execute(f"INSERT INTO meta.runs ({', '.join(RUN_ROW)}) VALUES ({', '.join('?' * len(RUN_ROW))})",
                 [run[c] for c in RUN_ROW])
 
