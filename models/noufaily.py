@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special, stats
+from scipy.special import _ufuncs as scu
 from threadpoolctl import threadpool_limits
 
 from models.base import Detector
@@ -142,6 +144,7 @@ class NoufailyDetector(Detector):
         # one column per seasonal level; the current window's level predicts the evaluated period
         self.levels_ = (levels[used][:, None] == present[None, :]).astype(float)
         self.reference_level_ = int(np.flatnonzero(present == self.no_periods)[0])
+        self.moments_design_ = _moments_design(self.levels_, self.offsets_.astype(float))
         return self
 
     def score_matrix(self, m: Matrix, eval_start: int | None = None, cells: np.ndarray | None = None):
@@ -205,23 +208,23 @@ class NoufailyDetector(Detector):
 
     def _fit_predict(self, y: np.ndarray):
         """Fit the trend model, drop the trend where it is not warranted, predict at offset 0."""
-        G, t, ref = self.levels_, self.offsets_.astype(float), self.reference_level_
+        G, t, ref, H = self.levels_, self.offsets_.astype(float), self.reference_level_, self.moments_design_
         n, n_levels = G.shape
         mu0 = np.full(len(y), np.nan)
         phi = np.full(len(y), np.nan)
         ok = np.zeros(len(y), dtype=bool)
         keep = np.zeros(len(y), dtype=bool)
         if self.trend:
-            mu0, phi, slope, var_slope, ok = _quasi_poisson(
-                y, G, t, ref, True, self.reweight, self.weights_threshold, self.max_iter,
-                r_compatible=self.r_compatible_trend_test)
+            mu0, phi, slope, var_slope, ok = _in_blocks(
+                _quasi_poisson, y, G, t, ref, True, self.reweight, self.weights_threshold, self.max_iter,
+                r_compatible=self.r_compatible_trend_test, H=H)
             df = n - n_levels - 1
-            pval = 2 * stats.t.sf(np.abs(slope) / np.sqrt(np.maximum(var_slope, 1e-300)), df=df)
+            pval = 2 * special.stdtr(df, -np.abs(slope) / np.sqrt(np.maximum(var_slope, 1e-300)))  # t.sf
             keep = ok & (pval < self.trend_pvalue) & (mu0 <= y.max(axis=1)) & (self.b >= 3)
         redo = ~keep
         if redo.any():
-            m2, p2, _, _, ok2 = _quasi_poisson(
-                y[redo], G, t, ref, False, self.reweight, self.weights_threshold, self.max_iter)
+            m2, p2, _, _, ok2 = _in_blocks(
+                _quasi_poisson, y[redo], G, t, ref, False, self.reweight, self.weights_threshold, self.max_iter, H=H)
             mu0[redo], phi[redo], ok[redo] = m2, p2, ok2
         return mu0, phi, ok
 
@@ -237,81 +240,191 @@ def nb_upper_and_pvalue(mu: np.ndarray, phi: np.ndarray, count: np.ndarray, alph
     nb = phi > 1 + 1e-9
     upper = np.empty_like(mu)
     pval = np.empty_like(mu)
+    q = 1 - alpha
     if nb.any():
         size = mu[nb] / (phi[nb] - 1)
         prob = 1 / phi[nb]
-        upper[nb] = stats.nbinom.ppf(1 - alpha, size, prob)
+        upper[nb] = _quantile(lambda k, i: scu._nbinom_cdf(k, size[i], prob[i]), q, *_nb_guess(q, size, prob),
+                              lambda i: stats.nbinom.ppf(q, size[i], prob[i]))
         pval[nb] = stats.nbinom.sf(count[nb] - 1, size, prob)
     if (~nb).any():
-        upper[~nb] = stats.poisson.ppf(1 - alpha, mu[~nb])
-        pval[~nb] = stats.poisson.sf(count[~nb] - 1, mu[~nb])
+        lam = mu[~nb]
+        z = special.ndtri(q)
+        guess = lam + np.sqrt(lam) * (z + (z * z - 1) / (6 * np.sqrt(lam))) - 0.5    # Cornish-Fisher
+        upper[~nb] = _quantile(lambda k, i: special.pdtr(k, lam[i]), q, guess, np.isfinite(lam),
+                               lambda i: stats.poisson.ppf(q, lam[i]))
+        pval[~nb] = stats.poisson.sf(count[~nb] - 1, lam)
     return upper, pval
+
+
+def _nb_guess(q, size, prob):
+    """A Cornish-Fisher guess of the negative-binomial q-quantile, and where the parameters are usable."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = size * (1 - prob) / prob
+        z = special.ndtri(q)
+        skew = (2 - prob) / np.sqrt(size * (1 - prob))
+        guess = mean + np.sqrt(mean / prob) * (z + (z * z - 1) * skew / 6) - 0.5
+    return guess, np.isfinite(size) & np.isfinite(prob) & (size > 0) & (prob > 0) & (prob < 1)
+
+
+def _quantile(cdf, q: float, guess: np.ndarray, valid: np.ndarray, scipy_ppf) -> np.ndarray:
+    """The smallest whole k >= 0 with ``cdf(k, rows) >= q``: scipy's ``ppf`` of a discrete law.
+
+    scipy inverts the cdf with a root search per value (about 4 us each); from a close guess, two
+    cdf evaluations usually settle it (a bracket widened by doubling, then halved), with the same
+    cdf and so the same answer. Values with parameters outside ``valid``, or whose search does not
+    settle, get ``scipy_ppf(rows)``.
+    """
+    k = np.full(len(guess), np.nan)
+    rows = np.flatnonzero(valid & np.isfinite(guess)) if 0 < q < 1 else np.array([], dtype=int)
+    start = np.maximum(np.floor(guess[rows]), 0.0)
+    above = cdf(start, rows) >= q
+    # the bracket (lo, hi]: cdf(lo) < q <= cdf(hi), with cdf(-1) = 0
+    lo, hi = np.where(above, start - 1, start), np.where(above, start, start + 1)
+    width = np.ones(len(rows))
+    todo = np.flatnonzero(above & (lo >= 0))
+    while todo.size:                                     # widen downwards
+        bad = todo[cdf(lo[todo], rows[todo]) >= q]
+        hi[bad], width[bad] = lo[bad], 2 * width[bad]
+        lo[bad] = np.maximum(lo[bad] - width[bad], -1.0)
+        todo = bad[lo[bad] >= 0]
+    todo = np.flatnonzero(~above)
+    while todo.size:                                     # widen upwards
+        bad = todo[~(cdf(hi[todo], rows[todo]) >= q)]
+        lo[bad], width[bad] = hi[bad], 2 * width[bad]
+        hi[bad] += width[bad]
+        todo = bad[width[bad] < 2.0**52]
+    todo = np.flatnonzero((hi - lo > 1) & (width < 2.0**52))
+    while todo.size:                                     # halve
+        mid = np.floor((lo[todo] + hi[todo]) / 2)
+        up = cdf(mid, rows[todo]) >= q
+        hi[todo[up]], lo[todo[~up]] = mid[up], mid[~up]
+        todo = todo[hi[todo] - lo[todo] > 1]
+    k[rows] = hi
+    rest = np.ones(len(k), dtype=bool)
+    rest[rows[width < 2.0**52]] = False
+    if rest.any():
+        k[rest] = scipy_ppf(np.flatnonzero(rest))
+    return k
 
 
 _MU_FLOOR = np.exp(-20.0)
 
+#: Fits are solved this many rows at a time, so their (rows x baseline periods) arrays stay in a
+#: core's cache: a chunk of 20,000 fits over a 5-year baseline makes 38 MB arrays, and every pass
+#: over them then runs at memory speed (five times slower on two cores sharing the memory bus).
+_FIT_BLOCK = 256
 
-def _poisson_fit(y, G, t, prior, with_trend, max_iter=50, tol=1e-9):
-    """Weighted Poisson GLM log(mu) = level + slope * t, for every row of ``y`` at once.
+
+def _in_blocks(fit, y, *args, block=_FIT_BLOCK, **kwargs):
+    """``fit(rows, *args, **kwargs)`` on blocks of rows of ``y``, its outputs joined again."""
+    parts = [fit(y[lo: lo + block], *args, **kwargs) for lo in range(0, len(y), block)]
+    return tuple(np.concatenate(out) for out in zip(*parts))
+
+
+class _Fit(NamedTuple):
+    """A batch of Poisson GLM fits: B rows, L seasonal levels, n baseline periods."""
+
+    level: np.ndarray    # exp(level effect) (B, L)
+    slope: np.ndarray    # (B,); 0 without trend
+    mu: np.ndarray       # fitted means (B, n)
+    sw: np.ndarray       # per level, sum of prior * mu (B, L)
+    swt: np.ndarray      # per level, sum of prior * mu * t (B, L); None without trend
+    info: np.ndarray     # the slope's Fisher information (B,); inf without trend
+    ok: np.ndarray       # converged (B,)
+
+
+def _moments_design(G: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """[G | G t | G t^2]: one product with it sums w, w t and w t^2 within every level."""
+    return np.hstack([G, G * t[:, None], G * (t * t)[:, None]])
+
+
+def _growth(slope: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """exp(slope * t) per row, the exponent clipped to +-20 (a no-op unless some |slope * t| > 20)."""
+    x = np.multiply.outer(slope, t)
+    if slope.size and np.abs(slope).max() * np.abs(t).max() > 20.0:
+        np.clip(x, -20.0, 20.0, out=x)
+    return np.exp(x, out=x)
+
+
+def _level_moments(sums: np.ndarray, wy: np.ndarray, L: int):
+    """Closed-form levels given the slope, and the slope's information, from ``E @ _moments_design``."""
+    A, At, At2 = sums[:, :L], sums[:, L: 2 * L], sums[:, 2 * L:]
+    level = np.maximum(wy / A, _MU_FLOOR)
+    sw, swt = level * A, level * At
+    info = (level * At2).sum(axis=1) - (swt * swt / sw).sum(axis=1)
+    return level, sw, swt, info
+
+
+def _fit(y, G, t, H, prior, with_trend, max_iter=50, tol=1e-9) -> _Fit:
+    """Weighted Poisson GLM log(mu) = level + slope * t for every row of ``y``; ``prior=None`` is all ones.
 
     With one-hot seasonal levels the level effects have a closed form given the slope
     (exp(level) = sum(w y) / sum(w exp(slope t)) within the level), so only the slope needs
     Newton steps on its profile likelihood; without trend the fit is the closed form itself.
-    Returns exp(level) per level (B, L), the slope (B,), fitted means (B, n), the slope's
-    unscaled variance (B,) and a convergence flag (B,).
+    Every quantity a Newton step needs is a per-level sum of w exp(slope t) times 1, t or t^2,
+    so a step costs one exponential and one product with ``H`` (``_moments_design``).
     """
     B, n = y.shape
-    wy = (prior * y) @ G
-    slope = np.zeros(B)
-    info = np.full(B, np.inf)
-    ok = np.ones(B, dtype=bool)
+    L = G.shape[1]
+    wy = (y if prior is None else prior * y) @ (np.column_stack([G, t]) if with_trend else G)
     if not with_trend:
-        level = np.maximum(wy / (prior @ G), _MU_FLOOR)
-        return level, slope, level @ G.T, info, ok
-    t2 = t * t
+        level = np.maximum(wy / (G.sum(axis=0) if prior is None else prior @ G), _MU_FLOOR)
+        mu = level @ G.T
+        return _Fit(level, np.zeros(B), mu, (mu if prior is None else prior * mu) @ G, None,
+                    np.full(B, np.inf), np.ones(B, dtype=bool))
+    wy, wyt = wy[:, :L], wy[:, L]
+    slope = np.zeros(B)
+    ok = np.zeros(B, dtype=bool)
     active = np.arange(B)
-    ok[:] = False
-    level = np.empty_like(wy)
     for _ in range(max_iter):
-        pa, ya, wya = prior[active], y[active], wy[active]
-        growth = np.exp(np.clip(slope[active, None] * t[None, :], -20.0, 20.0))
-        lev = np.maximum(wya / ((pa * growth) @ G), _MU_FLOOR)
-        mu = (lev @ G.T) * growth
-        W = pa * mu
-        sw, swt = W @ G, (W * t) @ G
-        inf_a = W @ t2 - (swt * swt / sw).sum(axis=1)
-        score = (pa * (ya - mu)) @ t
-        step = score / np.maximum(inf_a, 1e-300)
-        slope[active] += step
-        level[active], info[active] = lev, inf_a
+        rows = slice(None) if active.size == B else active
+        E = _growth(slope[rows], t)
+        if prior is not None:
+            E *= prior[rows]
+        _, _, swt, info = _level_moments(E @ H, wy[rows], L)
+        step = (wyt[rows] - swt.sum(axis=1)) / np.maximum(info, 1e-300)
+        slope[rows] += step
         done = np.abs(step) < tol
         ok[active[done]] = True
         active = active[~done]
         if active.size == 0:
             break
-    growth = np.exp(np.clip(slope[:, None] * t[None, :], -20.0, 20.0))
-    level = np.maximum(wy / ((prior * growth) @ G), _MU_FLOOR)
+    growth = _growth(slope, t)
+    level, sw, swt, info = _level_moments((growth if prior is None else prior * growth) @ H, wy, L)
     mu = (level @ G.T) * growth
-    W = prior * mu
-    sw, swt = W @ G, (W * t) @ G
-    info = W @ t2 - (swt * swt / sw).sum(axis=1)
-    return level, slope, mu, 1.0 / np.maximum(info, 1e-300), ok
+    return _Fit(level, slope, mu, sw, swt, info, ok)
 
 
-def _hat_values(prior, mu, G, t, with_trend):
-    """Diagonal of the GLM hat matrix for the level(+slope) design, without forming it."""
-    W = prior * mu
-    sw = W @ G
-    h = W * ((1.0 / sw) @ G.T)
-    if with_trend:
-        swt = (W * t) @ G
-        tbar = (swt / sw) @ G.T
-        info = W @ (t * t) - (swt * swt / sw).sum(axis=1)
-        h += W * (t[None, :] - tbar) ** 2 / np.maximum(info, 1e-300)[:, None]
-    return h
+def _poisson_fit(y, G, t, prior, with_trend, max_iter=50, tol=1e-9):
+    """Weighted Poisson GLM log(mu) = level + slope * t, for every row of ``y`` at once (see ``_fit``).
+
+    Returns exp(level) per level (B, L), the slope (B,), fitted means (B, n), the slope's
+    unscaled variance (B,) and a convergence flag (B,).
+    """
+    f = _fit(y, G, t, _moments_design(G, t), prior, with_trend, max_iter, tol)
+    return f.level, f.slope, f.mu, 1.0 / np.maximum(f.info, 1e-300), f.ok
 
 
-def _quasi_poisson(y, G, t, ref, with_trend, reweight, threshold, max_iter, r_compatible=False):
+def _hat_values(f: _Fit, prior, H, with_trend):
+    """Diagonal of the GLM hat matrix for the level(+slope) design, without forming it.
+
+    h = w mu (1 / sw + (t - tbar)^2 / info) within each level; expanded in powers of t, the
+    bracket is one product of per-level coefficients with ``H``.
+    """
+    W = f.mu if prior is None else prior * f.mu
+    inv_sw = 1.0 / f.sw
+    if not with_trend:
+        L = inv_sw.shape[1]
+        return W * (inv_sw @ H[:, :L].T)
+    inv_info = 1.0 / np.maximum(f.info, 1e-300)[:, None]
+    tbar = f.swt / f.sw
+    coef = np.hstack([inv_sw + tbar * tbar * inv_info, -2.0 * tbar * inv_info,
+                      np.broadcast_to(inv_info, tbar.shape)])
+    return W * (coef @ H.T)
+
+
+def _quasi_poisson(y, G, t, ref, with_trend, reweight, threshold, max_iter, r_compatible=False, H=None):
     """Quasi-Poisson fit with Anscombe-residual reweighting (farringtonFlexible's glm step).
 
     Returns the prediction at offset 0 for the reference level, the dispersion (>= 1), the
@@ -319,25 +432,38 @@ def _quasi_poisson(y, G, t, ref, with_trend, reweight, threshold, max_iter, r_co
     """
     B, n = y.shape
     p = G.shape[1] + (1 if with_trend else 0)
-    prior = np.ones_like(y)
-    level, slope, mu, var_u, ok = _poisson_fit(y, G, t, prior, with_trend, max_iter)
-    phi = _pearson(y, mu, prior, n, p)
+    H = _moments_design(G, t) if H is None else H
+    prior = None
+    f = _fit(y, G, t, H, prior, with_trend, max_iter)
+    ok = f.ok
+    phi = _pearson(y, f.mu, prior, n, p)
     if reweight:
-        h = _hat_values(prior, mu, G, t, with_trend)
-        s = 1.5 * (np.power(y, 2 / 3) * np.power(mu, -1 / 6) - np.sqrt(mu))
-        s = s / np.sqrt(np.maximum(phi, 1.0)[:, None] * np.clip(1 - h, 1e-8, None))
-        omega = np.where(s > threshold, 1.0 / np.maximum(s, 1e-12) ** 2, 1.0)
+        h = _hat_values(f, prior, H, with_trend)
+        # only counts above their fit can have an Anscombe residual above a positive threshold
+        cells = np.flatnonzero(y > f.mu) if threshold > 0 else np.arange(y.size)
+        yc, mc, hc = y.ravel()[cells], f.mu.ravel()[cells], h.ravel()[cells]
+        s = 1.5 * (np.power(yc, 2 / 3) * np.power(mc, -1 / 6) - np.sqrt(mc))
+        s = s / np.sqrt(np.maximum(phi, 1.0)[cells // n] * np.clip(1 - hc, 1e-8, None))
+        omega = np.ones(y.size)
+        omega[cells] = np.where(s > threshold, 1.0 / np.maximum(s, 1e-12) ** 2, 1.0)
+        omega = omega.reshape(B, n)
         prior = omega * (n / omega.sum(axis=1, keepdims=True))
-        level, slope, mu, var_u, ok2 = _poisson_fit(y, G, t, prior, with_trend, max_iter)
-        ok = ok & ok2
-        phi = _pearson(y, mu, prior, n, p)
+        f = _fit(y, G, t, H, prior, with_trend, max_iter)
+        ok = ok & f.ok
+        phi = _pearson(y, f.mu, prior, n, p)
     # the trend's t-test uses the estimated dispersion as glm's summary does; thresholds use max(phi, 1)
     phi_test = phi
     if reweight and r_compatible:
-        phi_test = (prior * (y - mu) ** 2 / mu**2).sum(axis=1) / max(n - p, 1)
-    return level[:, ref], np.maximum(phi, 1.0), slope, phi_test * var_u, ok
+        phi_test = (prior * (y - f.mu) ** 2 / f.mu**2).sum(axis=1) / max(n - p, 1)
+    var_u = 1.0 / np.maximum(f.info, 1e-300)
+    return f.level[:, ref], np.maximum(phi, 1.0), f.slope, phi_test * var_u, ok
 
 
 def _pearson(y, mu, prior, n, p):
     """Quasi-Poisson dispersion: weighted Pearson chi-square over residual degrees of freedom."""
-    return (prior * (y - mu) ** 2 / mu).sum(axis=1) / max(n - p, 1)
+    r = y - mu
+    np.square(r, out=r)
+    if prior is not None:
+        r *= prior
+    r /= mu
+    return r.sum(axis=1) / max(n - p, 1)

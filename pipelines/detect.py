@@ -1,12 +1,14 @@
 """``wijkradar detect``: any count file through any detector, CSV in, CSV out, no warehouse.
 
 Input columns: ``series``, ``period_index`` (1-based, consecutive per series), ``count``; any
-other column is an extra id (such as ``replicate``) and part of the series key. Bad input ends
-with a message naming the rows, and nothing is written.
+other column is an extra id (such as ``replicate``) and part of the series key; comma-, semicolon-
+or tab-separated, sniffed from the header line as ingest does. Bad input ends with a message
+naming the rows, and nothing is written.
 """
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -19,7 +21,24 @@ class DetectInputError(ValueError):
     """The count file cannot be scored; nothing was written."""
 
 
+REQUIRED = ("series", "period_index", "count")
 OUTPUT_TAIL = ["period_index", "count", "expected", "upper", "score", "pvalue", "alarm", "method", "reason"]
+
+
+def _delimiter(path: Path) -> tuple[str, bool]:
+    """The delimiter of a count file, sniffed from its header as ingest does, and whether line 1 is
+    Excel's ``sep=`` hint: semicolon (Dutch Excel), tab or comma, whichever splits out the most of
+    the required columns (then the most columns; comma on a tie)."""
+    with open(path, "rb") as fh:
+        first = fh.readline(65536).decode("utf-8-sig", errors="replace").strip().strip('"')
+    hint = re.fullmatch(r"sep=(.)", first, re.IGNORECASE)
+    if hint:
+        return hint.group(1), True
+
+    def fit(sep: str) -> tuple[int, int, bool]:
+        cells = [c.strip().strip('"').lower() for c in first.split(sep)]
+        return sum(c in REQUIRED for c in cells), len(cells), sep == ","
+    return max((",", ";", "\t"), key=fit), False
 
 
 def detect_file(input: Path, output: Path, method: str = "auto", frequency: int = 52,
@@ -27,10 +46,12 @@ def detect_file(input: Path, output: Path, method: str = "auto", frequency: int 
     if not Path(input).is_file():
         raise DetectInputError(f"{input} does not exist; give the path of a CSV with series, period_index, count")
     try:
-        panel = pd.read_csv(input, dtype={"series": str})
+        sep, hint = _delimiter(Path(input))
+        panel = pd.read_csv(input, sep=sep, skiprows=1 if hint else 0, dtype={"series": str})
     except Exception as exc:
-        raise DetectInputError(f"{input}: cannot be read as CSV ({exc}); save it as comma-separated text") from exc
-    missing = [c for c in ("series", "period_index", "count") if c not in panel.columns]
+        raise DetectInputError(f"{input}: cannot be read as CSV ({exc}); save it as comma- or "
+                               "semicolon-separated text") from exc
+    missing = [c for c in REQUIRED if c not in panel.columns]
     if missing:
         raise DetectInputError(f"{input}: missing column(s) {missing}; the file needs series, period_index, count")
     keys = [c for c in panel.columns if c not in ("period_index", "count")]

@@ -1,0 +1,26 @@
+"""wijkradar detect reads semicolon-separated count files (Dutch Excel) as it reads comma-separated ones."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from pipelines.detect import detect_file
+
+
+def counts(n_periods=190):
+    rng = np.random.default_rng(3)
+    rows = [(s, r, t, int(rng.poisson(4))) for s in ("BU01", "007") for r in (1, 2) for t in range(1, n_periods + 1)]
+    return pd.DataFrame(rows, columns=["series", "replicate", "period_index", "count"])
+
+
+@pytest.mark.parametrize("sep, excel_hint", [(";", False), (";", True), ("\t", False)])
+def test_other_delimiters_give_the_same_alarms_as_comma(tmp_path, sep, excel_hint):
+    frame = counts()
+    frame.to_csv(tmp_path / "comma.csv", index=False)
+    text = frame.to_csv(index=False, sep=sep)
+    (tmp_path / "other.csv").write_text(f"sep={sep}\n{text}" if excel_hint else text, encoding="utf-8")
+    for name in ("comma", "other"):
+        detect_file(tmp_path / f"{name}.csv", tmp_path / f"{name}_alarms.csv", method="noufaily", eval_start=175)
+    comma = (tmp_path / "comma_alarms.csv").read_bytes()
+    assert (tmp_path / "other_alarms.csv").read_bytes() == comma
+    got = pd.read_csv(tmp_path / "comma_alarms.csv", dtype={"series": str})
+    assert set(got["series"]) == {"BU01", "007"} and len(got) == 4 * 16    # ids kept as text, leading zero too
