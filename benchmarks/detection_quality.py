@@ -13,6 +13,10 @@ Methods: wijkradar's noufaily (b=3 and b=5), cusum, auto, ears-c1/c2/c3; R surve
 farringtonFlexible with the same Noufaily settings (when R is installed:
 ``apt-get install r-cran-surveillance``); a naive per-series statsmodels GLM (``pip install -e '.[bench]'``).
 
+Without R (``--no-r``) the comparison at R's false-alarm rate uses R's numbers frozen below (the
+last run with R, same grid and seeds). ``--replicates 3`` gives a quick, noisier look for iteration;
+report numbers from the default grid.
+
 Usage: .venv/bin/python benchmarks/detection_quality.py [--replicates 10] [--no-r] [--no-naive]
 """
 from __future__ import annotations
@@ -36,6 +40,29 @@ from models.simulate import grid, simulate  # noqa: E402
 KEYS = ["scenario", "replicate"]
 CEILING = "ceiling: any detector"
 KNOWN = "ceiling: threshold on the true baseline"
+#: R farringtonFlexible on the default grid (10 replicates), from the last run with R installed
+R_FROZEN = {"far": 0.0089, "pod_at_its_far": 0.174}
+GROUPS = (["k"], ["theta"], ["beta", "gamma1"], ["phi"])
+
+
+def after_events(res: pd.DataFrame, sim: pd.DataFrame, weeks: int = 8) -> float:
+    """False-alarm rate in the quiet weeks just after an event span (where evidence of the event lingers)."""
+    frame = res.merge(sim[[*KEYS, "period_index", "event"]], on=[*KEYS, "period_index"]).sort_values([*KEYS, "period_index"])
+    since = frame.groupby(KEYS)["event"].transform(lambda e: _weeks_since_event(e.to_numpy()))
+    mask = (frame["event"] == 0) & (since <= weeks)
+    return float(frame.loc[mask, "alarm"].mean())
+
+
+def _weeks_since_event(event):
+    import numpy as np
+    out = np.full(len(event), 10**6)
+    last = None
+    for i, e in enumerate(event):
+        if e > 0:
+            last = i
+        elif last is not None:
+            out[i] = i - last
+    return out
 
 
 from report import markdown_table as table, publish  # noqa: E402
@@ -116,24 +143,29 @@ def main() -> None:
     overall = []
     for name, res in results.items():
         row = evaluate(res, sim, KEYS).iloc[0].to_dict()
-        overall.append({"method": name, "far": row["far"], "pod": row["pod"], "sensitivity": row["sensitivity"],
-                        "timeliness": row["timeliness"], "seconds": seconds[name]})
+        frame = res.merge(scen[["scenario", *{c for g in GROUPS for c in g}]], on="scenario")
+        worst = max(evaluate(frame, sim, KEYS, by=by)["far"].max() for by in GROUPS)
+        overall.append({"method": name, "far": row["far"], "far, worst group": worst,
+                        "far, 8 weeks after an outbreak": after_events(res, sim), "pod": row["pod"],
+                        "sensitivity": row["sensitivity"], "timeliness": row["timeliness"], "seconds": seconds[name]})
     overall = pd.DataFrame(overall)
     ceil = ceiling_rows([])
     out += ["## Default settings, whole grid", "", table(overall), "",
             "Ceilings at a false-alarm rate of 1 % (same series):", "",
             table(ceil[["method", "far", "pod"]]), ""]
 
-    ref = "R farringtonFlexible" if "R farringtonFlexible" in results else "noufaily"
-    target = float(overall.set_index("method").loc[ref, "far"])
+    ref = "R farringtonFlexible"
+    target = float(overall.set_index("method").loc[ref, "far"]) if ref in results else R_FROZEN["far"]
     fixed = []
     for name, res in results.items():
         row = pod_at_far(res, sim, KEYS, target).iloc[0]
         fixed.append({"method": name, "far": row["far"], "pod": row["pod"], "sensitivity": row["sensitivity"]})
+    if ref not in results:
+        fixed.append({"method": f"{ref} (frozen)", "far": target, "pod": R_FROZEN["pod_at_its_far"]})
     out += [f"## At the false-alarm rate of {ref} ({target:.4f}), alarms = pvalue <= cut-off", "",
             table(pd.DataFrame(fixed)), ""]
 
-    for by in (["k"], ["theta"], ["beta", "gamma1"], ["phi"]):
+    for by in GROUPS:
         rows = []
         for name in results:
             frame = results[name].merge(scen[["scenario", *by]], on="scenario")
@@ -173,16 +205,20 @@ def main() -> None:
     o = overall.set_index("method")
     f = pd.DataFrame(fixed).set_index("method")
     d = pd.DataFrame(drift_rows).set_index("method")
+    rkey = ref if ref in f.index else f"{ref} (frozen)"
     targets = pd.DataFrame([
-        {"target": "auto: false-alarm rate <= 0.01", "measured": o.loc["auto", "far"], "ceiling": float("nan")},
-        {"target": "auto: POD >= 0.85 over the grid", "measured": o.loc["auto", "pod"],
+        {"target": "auto: false-alarm rate <= 0.01 in every group (worst group)", "before (issue 3)": 0.011,
+         "measured": o.loc["auto", "far, worst group"], "ceiling": float("nan")},
+        {"target": "auto: false-alarm rate in the 8 quiet weeks after an outbreak <= 0.01", "before (issue 3)": float("nan"),
+         "measured": o.loc["auto", "far, 8 weeks after an outbreak"], "ceiling": float("nan")},
+        {"target": "auto: POD >= 0.25 over the grid", "before (issue 3)": 0.187, "measured": o.loc["auto", "pod"],
          "ceiling": float(ceil.set_index("method").loc[CEILING, "pod"])},
-        {"target": f"auto: POD at {ref}'s false-alarm rate >= {ref}'s ({f.loc[ref, 'pod']:.3f})",
-         "measured": f.loc["auto", "pod"], "ceiling": float("nan")},
-        {"target": "auto: drift +50 %/12 weeks found within 8 weeks >= 0.80", "measured": d.loc["auto", "within 8 weeks"],
-         "ceiling": d.loc[CEILING, "within 8 weeks"]},
+        {"target": f"auto: POD at {ref}'s false-alarm rate >= {ref}'s + 0.03 ({f.loc[rkey, 'pod'] + 0.03:.3f})",
+         "before (issue 3)": 0.190, "measured": f.loc["auto", "pod"], "ceiling": float("nan")},
+        {"target": "auto: drift +50 %/12 weeks found within 8 weeks >= 0.35", "before (issue 3)": 0.267,
+         "measured": d.loc["auto", "within 8 weeks"], "ceiling": d.loc[CEILING, "within 8 weeks"]},
     ])
-    out[4:4] = ["## Targets of issue 3", "",
+    out[4:4] = ["## Targets of issue 13", "",
                 "The ceiling is the most any detector can reach at a 1 % false-alarm rate on these series.", "",
                 table(targets), ""]
     publish("detection_quality", "\n".join(out))

@@ -17,6 +17,11 @@ from models.noufaily import NoufailyDetector
 from models.panel import Matrix
 
 
+def cusum_llr(count, expected, phi, shift: float):
+    """One period's quasi-likelihood ratio of "mean = shift x expected" against "mean = expected"."""
+    return (count * np.log(shift) - (shift - 1.0) * expected) / phi
+
+
 class CusumDetector(Detector):
     """Poisson/quasi-Poisson likelihood-ratio CUSUM with reset after an alarm.
 
@@ -63,7 +68,7 @@ class CusumDetector(Detector):
             ev = evaluated[:, t] & np.isfinite(mu[:, t])
             if not ev.any():
                 continue
-            llr = (y[ev, t] * log_k - (self.shift - 1.0) * mu[ev, t]) / phi[ev, t]
+            llr = cusum_llr(y[ev, t], mu[ev, t], phi[ev, t], self.shift)
             prev = cum[ev]
             upper[ev, t] = ((self.h - prev) * phi[ev, t] + (self.shift - 1.0) * mu[ev, t]) / log_k
             now = np.maximum(0.0, prev + llr)

@@ -1,0 +1,257 @@
+"""Multi-week evidence on the Noufaily baseline: a scan over the windows of 1..w periods ending now,
+together with the CUSUM for slow rises, judged by one p-value calibrated on simulated null series.
+
+An outbreak of k standard deviations spread over three weeks is invisible week by week and
+visible in the sum; the scan tests each window's sum against the baseline's negative binomial
+(the sum of independent NB counts with a common dispersion is NB again), the CUSUM accumulates
+small excesses. The smallest tail probability of the two is mapped to the chance of evidence at
+least as strong on a quiet series (table ``models/data/scan_calibration.csv``, made by
+``benchmarks/scan_calibration.py``), so the multiplicity over windows and rules is accounted for.
+References: Kulldorff (2001) JRSS A 164:61-72 (scan statistics); Siegmund & Venkatraman (1995)
+Ann Stat 23:255-271 (GLR for a change of unknown start); Page (1954) Biometrika 41:100-115.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import special, stats
+
+from models.base import Detector
+from models.cusum import cusum_llr
+from models.noufaily import NoufailyDetector
+from models.panel import Matrix
+
+CALIBRATION = Path(__file__).resolve().parent / "data" / "scan_calibration.csv"
+#: expected-count and dispersion bins of the calibration table (left edges)
+EXPECTED_EDGES = np.array([0, 0.5, 1, 2, 3.5, 6, 10, 18, 35, 70])
+PHI_EDGES = np.array([0, 1.05, 1.4, 1.9, 2.6, 3.6])
+#: log10 of the raw statistic where the table holds the calibrated tail
+LOG_GRID = np.linspace(-7, 0, 57)
+
+
+def nb_tail(count, mean, phi) -> np.ndarray:
+    """P(X >= count) for X negative binomial with this mean and variance ``phi * mean`` (Poisson at phi = 1)."""
+    count, mean, phi = np.broadcast_arrays(*(np.asarray(a, dtype=float) for a in (count, mean, phi)))
+    out = np.ones(count.shape)
+    pos = count > 0.5
+    nb = pos & (phi > 1 + 1e-9)
+    po = pos & ~nb
+    out[nb] = special.betainc(count[nb], np.maximum(mean[nb], 1e-12) / (phi[nb] - 1), 1 - 1 / phi[nb])
+    out[po] = special.gammainc(count[po], np.maximum(mean[po], 1e-12))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _table(path: str = str(CALIBRATION)) -> dict[int, np.ndarray]:
+    """The calibration curves per baseline length b: array (expected bin, phi bin, LOG_GRID)."""
+    frame = pd.read_csv(path, comment="#")
+    out = {}
+    for b, part in frame.groupby("b"):
+        part = part.sort_values(["expected_bin", "phi_bin"])
+        out[int(b)] = part[[f"t{i}" for i in range(len(LOG_GRID))]].to_numpy().reshape(
+            len(EXPECTED_EDGES), len(PHI_EDGES), len(LOG_GRID))
+    return out
+
+
+def _curves(b: int, table: dict | None = None) -> np.ndarray:
+    """The curves for baseline length ``b`` (the nearest tabulated one)."""
+    table = table if table is not None else _table()
+    return table[min(table, key=lambda k: abs(k - b))]
+
+
+def calibrate(raw: np.ndarray, expected: np.ndarray, phi: np.ndarray, b: int, table=None) -> np.ndarray:
+    """Null tail probability of the raw statistic (smallest window or CUSUM tail) in its (expected, phi) bin.
+
+    Below the table's range the tail falls in proportion to the raw statistic.
+    """
+    curves = _curves(b, table)
+    flat = ((np.searchsorted(EXPECTED_EDGES, expected, side="right") - 1).clip(0) * len(PHI_EDGES)
+            + (np.searchsorted(PHI_EDGES, phi, side="right") - 1).clip(0))
+    curves = curves.reshape(-1, len(LOG_GRID))
+    x = np.log10(np.maximum(raw, 1e-300))
+    out = np.empty(raw.shape)
+    for f in np.unique(flat):               # a loop over the table's bins, not over series
+        m = flat == f
+        v = np.interp(x[m], LOG_GRID, curves[f])
+        low = x[m] < LOG_GRID[0]
+        v[low] = curves[f][0] + (x[m][low] - LOG_GRID[0])
+        out[m] = 10 ** np.minimum(v, 0.0)
+    return out
+
+
+def raw_at(level: float, expected: np.ndarray, phi: np.ndarray, b: int, table=None) -> np.ndarray:
+    """The raw statistic whose calibrated tail equals ``level`` (inverse of :func:`calibrate`)."""
+    curves = _curves(b, table).reshape(-1, len(LOG_GRID))
+    flat = ((np.searchsorted(EXPECTED_EDGES, expected, side="right") - 1).clip(0) * len(PHI_EDGES)
+            + (np.searchsorted(PHI_EDGES, phi, side="right") - 1).clip(0))
+    out = np.empty(np.shape(expected))
+    for f in np.unique(flat):
+        c = np.maximum.accumulate(curves[f] + 1e-12 * np.arange(len(LOG_GRID)))   # strictly increasing
+        x = np.interp(np.log10(level), c, LOG_GRID) if np.log10(level) >= c[0] else LOG_GRID[0] + np.log10(level) - c[0]
+        out[flat == f] = 10 ** x
+    return out
+
+
+class ScanDetector(Detector):
+    """Window scan + CUSUM on the Noufaily baseline, alarm when the calibrated p-value <= ``alpha``.
+
+    Parameters
+    ----------
+    windows : lengths (periods) of the windows ending at the evaluated period; 1 is the
+        single-period test of Noufaily.
+    alpha : level of the calibrated p-value (0.0075: at most 1 % false alarms in every group of
+        the benchmark grid, tuned on another seed; the calibration does not see the baseline's
+        estimation error, so the realised rate is somewhat above ``alpha``).
+    cusum_shift : the rise the CUSUM is tuned to (1.3 = +30 %); its tail enters as exp(-S).
+    min_cases, min_cases_window : no alarm unless this many counts fell in the last periods.
+    baseline : the Noufaily detector for standalone use (auto passes its own baseline).
+
+    After an alarm the evidence restarts: the CUSUM resets to 0 and no window reaches back over
+    the alarmed period, so the cases of a found outbreak do not alarm again in the quiet weeks
+    after it (tested against taking only the alarmed period out: more false alarms, less POD).
+
+    Output: the contract, with ``pvalue`` the calibrated probability under the fitted baseline of
+    evidence at least this strong by any of the rules; ``upper`` the count that would alarm this
+    period on its own (single window); ``window`` the length of the strongest window (0: CUSUM).
+    Assumes a gap-free period grid; a window needs a baseline in each of its periods.
+    """
+
+    method = "scan"
+
+    def __init__(self, windows: tuple[int, ...] = (1, 2, 3, 4), alpha: float = 0.0075, cusum_shift: float = 1.3,
+                 min_cases: int = 5, min_cases_window: int = 4, baseline: NoufailyDetector | None = None):
+        self.windows = windows
+        self.alpha = alpha
+        self.cusum_shift = cusum_shift
+        self.min_cases = min_cases
+        self.min_cases_window = min_cases_window
+        self.baseline = baseline
+
+    @property
+    def warmup(self) -> int:
+        """Periods before the first reported one that the windows need a baseline for."""
+        return max(self.windows) - 1
+
+    @property
+    def history_needed(self) -> int:
+        return (self.baseline or NoufailyDetector()).history_needed
+
+    def score_matrix(self, m: Matrix, eval_start: int | None = None, baseline_out=None, years=None,
+                     report_start: int | None = None, table=None):
+        """``baseline_out`` = (Noufaily columns, evaluated) from ``eval_start`` on; ``years`` the baseline's
+        b per cell (or one int); only periods from ``report_start`` on are returned as evaluated."""
+        companion = baseline_out is not None
+        base_det = self.baseline or NoufailyDetector()
+        if baseline_out is None:
+            start = None if eval_start is None else eval_start - self.warmup
+            baseline_out = base_det.fit().score_matrix(m, start)
+            report_start = eval_start
+        base, evaluated = baseline_out
+        years = base_det.b if years is None else years
+        y, mu, phi = m.counts, base["expected"], base["phi"]
+        S, T = y.shape
+        valid = evaluated & np.isfinite(mu)
+        yz, mz = np.nan_to_num(y), np.where(valid, mu, 0.0)
+        cy = np.concatenate([np.zeros((S, 1)), np.cumsum(yz, axis=1)], axis=1)
+        cm = np.concatenate([np.zeros((S, 1)), np.cumsum(mz, axis=1)], axis=1)
+        wins = np.asarray(self.windows)
+        b_cell = np.broadcast_to(years, (S, T))
+        out = {k: np.full((S, T), np.nan) for k in ("pvalue", "cusum", "raw")}
+        out["alarm"] = np.zeros((S, T), dtype=bool)
+        out["window"] = np.zeros((S, T), dtype=int)
+        cum = np.zeros(S)
+        run = np.zeros(S, dtype=int)          # periods of evidence since a gap or the last alarm
+        for t in range(T):                    # a loop over periods, vectorised over all series
+            v = valid[:, t]
+            run = np.where(v, run + 1, 0)
+            if not v.any():
+                continue
+            idx = np.flatnonzero(v)
+            lo = np.clip(t + 1 - wins, 0, None)
+            tails = nb_tail(cy[idx, t + 1, None] - cy[idx[:, None], lo[None, :]],
+                            cm[idx, t + 1, None] - cm[idx[:, None], lo[None, :]], phi[idx, t, None])
+            tails[wins[None, :] > run[idx, None]] = 1.0
+            best = tails.argmin(axis=1)
+            scan = tails[np.arange(len(idx)), best]
+            cum[idx] = np.maximum(0.0, cum[idx] + cusum_llr(y[idx, t], mu[idx, t], phi[idx, t], self.cusum_shift))
+            chart = np.exp(-cum[idx])
+            raw = np.minimum(scan, chart)
+            p = np.ones(len(idx))
+            for b in np.unique(b_cell[idx, t]):
+                sel = b_cell[idx, t] == b
+                p[sel] = calibrate(raw[sel], mu[idx[sel], t], phi[idx[sel], t], int(b), table)
+            recent = yz[idx, max(0, t + 1 - self.min_cases_window): t + 1].sum(axis=1)
+            fired = (p <= self.alpha) & (recent >= self.min_cases)
+            out["pvalue"][idx, t], out["cusum"][idx, t], out["raw"][idx, t] = p, cum[idx], raw
+            out["window"][idx, t] = np.where(chart < scan, 0, wins[best])
+            out["alarm"][idx[fired], t] = True
+            cum[idx[fired]] = 0.0             # evidence restarts after an alarm
+            run[idx[fired]] = 0
+        reported = evaluated.copy()          # a baseline that did not converge is reported, without a p-value
+        if report_start is not None:
+            reported[:, : max(0, report_start - m.first_index)] = False
+        upper = np.full((S, T), np.nan)
+        for b in np.unique(b_cell[valid]) if self.alpha > 0 else ():
+            cells = valid & (b_cell == b)
+            upper[cells] = _nb_quantile(mu[cells], phi[cells], raw_at(self.alpha, mu[cells], phi[cells], int(b), table))
+        out["upper"] = upper
+        if not companion:              # as a detector of its own it fills the whole contract
+            out.update({"count": y, "expected": mu, "score": (y - mu) / np.maximum(upper - mu, 0.5),
+                        "method": np.full((S, T), self.method, dtype=object),
+                        "reason": np.full((S, T), "", dtype=object)})
+        return out, reported
+
+
+def _nb_quantile(mean, phi, tail):
+    """The largest count whose single-period tail probability is above ``tail``: counts above it alarm."""
+    nb = phi > 1 + 1e-9
+    out = np.empty_like(mean)
+    out[nb] = stats.nbinom.isf(tail[nb], mean[nb] / (phi[nb] - 1), 1 / phi[nb])
+    out[~nb] = stats.poisson.isf(tail[~nb], mean[~nb])
+    return out
+
+
+def build_curves(raw: np.ndarray, expected: np.ndarray, phi: np.ndarray, min_cells: int = 2000,
+                 min_hits: int = 10) -> np.ndarray:
+    """log10 null tail of the raw statistic on LOG_GRID per (expected, phi) bin, from quiet simulated cells.
+
+    Where fewer than ``min_hits`` cells lie below a grid point the tail is extrapolated in
+    proportion to the statistic; a bin with fewer than ``min_cells`` cells borrows the nearest
+    filled bin (phi first, then expected).
+    """
+    ok = np.isfinite(raw)
+    raw, expected, phi = raw[ok], expected[ok], phi[ok]
+    ie = (np.searchsorted(EXPECTED_EDGES, expected, side="right") - 1).clip(0)
+    ip = (np.searchsorted(PHI_EDGES, phi, side="right") - 1).clip(0)
+    curves = np.full((len(EXPECTED_EDGES), len(PHI_EDGES), len(LOG_GRID)), np.nan)
+    for a in range(curves.shape[0]):
+        for b in range(curves.shape[1]):
+            r = np.sort(raw[(ie == a) & (ip == b)])
+            if len(r) < min_cells:
+                continue
+            hits = np.searchsorted(r, 10 ** LOG_GRID, side="right")
+            tail = hits / len(r)
+            j = np.flatnonzero(hits >= min_hits)[0]
+            tail[:j] = tail[j] * 10 ** (LOG_GRID[:j] - LOG_GRID[j])
+            curves[a, b] = np.log10(np.maximum(tail, 1e-300))
+    filled = [(a, b) for a in range(curves.shape[0]) for b in range(curves.shape[1]) if np.isfinite(curves[a, b, 0])]
+    for a in range(curves.shape[0]):
+        for b in range(curves.shape[1]):
+            if not np.isfinite(curves[a, b, 0]):
+                a2, b2 = min(filled, key=lambda f: abs(f[1] - b) + 10 * abs(f[0] - a))
+                curves[a, b] = curves[a2, b2]
+    return curves
+
+
+def curves_frame(tables: dict[int, np.ndarray]) -> pd.DataFrame:
+    """The calibration table as stored: one row per baseline length b and (expected, phi) bin."""
+    rows = []
+    for b, curves in sorted(tables.items()):
+        for a, e0 in enumerate(EXPECTED_EDGES):
+            for c, p0 in enumerate(PHI_EDGES):
+                rows.append({"b": b, "expected_bin": a, "phi_bin": c, "expected_from": e0, "phi_from": p0,
+                             **{f"t{i}": round(float(v), 4) for i, v in enumerate(curves[a, c])}})
+    return pd.DataFrame(rows)
