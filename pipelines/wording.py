@@ -317,6 +317,8 @@ def reason_has_dutch(reason: str) -> bool:
 DETECTOR_NOTES_NL = [
     (re.compile(r"cusum: sustained rise \(sum (?P<s>[\d.]+) > (?P<h>[\d.]+)\)"),
      lambda m: f"cusum: aanhoudende stijging (som {m['s'].replace('.', ',')} > {m['h'].replace('.', ',')})"),
+    (re.compile(r"window: rise over (?P<n>\d+) periods \((?P<c>\d+) counts, (?P<e>[\d.]+) expected\)"),
+     lambda m: f"venster: stijging over {m['n']} perioden ({m['c']} geteld, {m['e'].replace('.', ',')} verwacht)"),
     (re.compile(r"(?P<sparse>sparse counts; )?history shorter than the (?P<n>\d+) periods noufaily needs"),
      lambda m: ("dunne reeks; " if m["sparse"] else "") + f"geschiedenis korter dan de {m['n']} perioden die noufaily nodig heeft"),
     (re.compile(r"above the bound but fewer than (?P<n>\d+) counts in the last (?P<w>\d+) periods"),
