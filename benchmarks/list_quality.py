@@ -1,0 +1,189 @@
+"""List quality: does the pooled list put an injected event's buurt on its team's list, and how fast?
+
+A simulated municipality (the demo profile: data/reference, ``pipelines.demo``, ``models.demo``;
+weekly signals, five years) gets, per seeded replicate, one event of each kind and size in buurten
+far apart: a sudden rise in one signal, a drift (rising linearly over 8 weeks), a rise spread over a
+buurt and two neighbours, a rise spread over two signals of one domain. Sizes are extra counts per
+week of ``size`` standard deviations of the series (sqrt(dispersion x mean)), the drift reaching
+that size at its end. Events start 6 weeks before the end of the data.
+
+Reported per kind and size: the probability that the event's buurt is on its team's list (status
+nieuw/aanhoudend/verergerend, the pooled evidence of ``models.evidence``) within 1, 2 and 4 weeks;
+the same for the best single series of the event (its ``auto`` alarm); chance entries per team per
+week (listed buurt-domains without an event, over the last 52 weeks); and a ceiling: the most
+powerful test that knows the baseline and the event (``models.bounds``) at the list's own chance
+rate per buurt-domain-week.
+
+Usage: .venv/bin/python benchmarks/list_quality.py [--replicates 20]
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from models.bounds import event_bound  # noqa: E402
+from models.evidence import Budget, area_evidence, lifecycle  # noqa: E402
+from pipelines.demo import demo_counts, demo_settings  # noqa: E402
+from pipelines.reference import Reference  # noqa: E402
+from pipelines.score import score_counts  # noqa: E402
+from report import markdown_table, publish  # noqa: E402
+
+LISTED = ("nieuw", "aanhoudend", "verergerend")
+KINDS = ("sudden_rise", "drift", "neighbours", "two_signals")
+SIZES = (2.0, 4.0)
+START = -6          # events start this many weeks before the end
+WITHIN = (1, 2, 4)
+
+
+def place_events(ref: Reference, rng: np.random.Generator) -> pd.DataFrame:
+    """One event per kind and size, each in its own buurt, no two events' buurten neighbours."""
+    rates, _ = demo_settings()
+    cat = ref.catalogue
+    weekly = rates.merge(cat[["signal", "domain", "frequency"]], on="signal").query("frequency == 'week'")
+    pop = ref.buurten.set_index("area_code")["population"].astype(float).fillna(0.0)
+    nb = ref.neighbours.groupby("area_code")["neighbour"].apply(list).to_dict()
+    candidates = [a for a in pop.index if pop[a] >= 200 and len(nb.get(a, [])) >= 2]
+    rng.shuffle(candidates)
+    taken: set[str] = set()
+    rows = []
+    for kind in KINDS:
+        for size in SIZES:
+            free = [a for a in candidates if a not in taken and not taken & set(nb.get(a, []))]
+            area = free[0] if free else next(a for a in candidates if a not in taken)
+            taken |= {area, *nb.get(area, [])}
+            if kind == "two_signals":
+                domain = rng.choice([d for d, g in weekly.groupby("domain") if len(g) >= 2])
+                signals = list(rng.choice(weekly[weekly["domain"] == domain]["signal"], 2, replace=False))
+            else:
+                signals = [rng.choice(weekly["signal"])]
+            areas = [area, *rng.choice(nb[area], 2, replace=False)] if kind == "neighbours" else [area]
+            for a in areas:
+                for s in signals:
+                    r = weekly.set_index("signal").loc[s]
+                    mean = max(pop[a] / 1000 * r["rate_per_1000"], 0.05)
+                    rows.append({"event": f"{kind}/{size:g}", "kind": "slow_drift" if kind == "drift" else "sudden_rise",
+                                 "area_code": a, "signal": s, "start": START, "periods": -START, "multiplier": 1.0,
+                                 "extra_per_period": round(size * np.sqrt(r["dispersion"] * mean), 3),
+                                 "description": f"{kind}, {size:g} sd", "home": area, "domain": r["domain"],
+                                 "dispersion": r["dispersion"]})
+    return pd.DataFrame(rows)
+
+
+def one_replicate(ref: Reference, seed: int) -> tuple[pd.DataFrame, float, list[dict]]:
+    rng = np.random.default_rng(seed)
+    events = place_events(ref, rng)
+    w, _, truth, _, _ = demo_counts(ref, seed=seed, events=events.drop(columns=["home", "domain", "dispersion"]))
+    counts = w.merge(ref.catalogue[["signal", "source"]], on="signal")
+    scores = score_counts(counts, ref.buurten["area_code"].tolist()).scores
+    scores = scores[scores["period"] == "week"].assign(period_start=lambda f: pd.to_datetime(f["period_start"]))
+    budget = Budget()
+    evidence = lifecycle(area_evidence(scores, ref.catalogue, ref.neighbours, budget), budget)
+    evidence = evidence[evidence["period"] == "week"].assign(period_start=lambda f: pd.to_datetime(f["period_start"]))
+    weeks = sorted(evidence["period_start"].unique())
+    first = weeks[len(weeks) + START]
+    listed = evidence[evidence["status"].isin(LISTED)]
+    teams = ref.areas.set_index("area_code")["wijkteam"]
+
+    rows, bounds = [], []
+    for name, ev in events.groupby("event", sort=False):
+        home, domain = ev["home"].iloc[0], ev["domain"].iloc[0]
+        row = {"event": name}
+        for k in WITHIN:
+            upto = weeks[len(weeks) + START + k - 1]
+            on = listed[(listed["area_code"] == home) & (listed["domain"] == domain)
+                        & (listed["period_start"] >= first) & (listed["period_start"] <= upto)]
+            row[f"list {k}"] = len(on) > 0
+            sc = scores[(scores["period_start"] >= first) & (scores["period_start"] <= upto) & scores["alarm"]]
+            for a, s in zip(ev["area_code"], ev["signal"]):
+                row[f"series {a}/{s} {k}"] = bool(((sc["area_code"] == a) & (sc["signal"] == s)).any())
+        rows.append(row)
+        t = truth.merge(ev[["area_code", "signal", "dispersion"]], on=["area_code", "signal"])
+        t = t[pd.to_datetime(t["period_start"]) >= first]
+        bounds.append({"event": name, "cells": t.sort_values("period_start")})
+    # chance entries: listed buurt-domains of the last 52 weeks that carry no event
+    injected = set(zip(events["home"], events["domain"])) | set(zip(events["area_code"], events["domain"]))
+    last = listed[listed["period_start"] >= weeks[-52]]
+    chance = sum((a, d) not in injected for a, d in zip(last["area_code"], last["domain"]))
+    per_team_week = chance / 52 / teams.nunique()
+    cells_per_week = len(evidence[evidence["period_start"] == weeks[-1]])
+    return pd.DataFrame(rows), per_team_week, bounds, chance / 52 / cells_per_week
+
+
+def ceiling(bounds: list[dict], far: float, rng) -> pd.DataFrame:
+    """Per event, the power of the most powerful test over its first k weeks at level k x far."""
+    rows = []
+    for b in bounds:
+        c = b["cells"]
+        row = {"event": b["event"]}
+        for k in WITHIN:
+            part = c[pd.to_datetime(c["period_start"]) <= sorted(pd.to_datetime(c["period_start"]).unique())[k - 1]]
+            n = len(part)
+            # the truth is rounded to 2 decimals: a buurt of a few inhabitants reads 0.00
+            res = event_bound(part["expected_baseline"].clip(lower=0.01).to_numpy(),
+                              part["expected_with_event"].clip(lower=0.01).to_numpy(),
+                              np.zeros(n), float(part["dispersion"].iloc[0]), far * k / n, draws=4000, rng=rng)
+            row[f"ceiling {k}"] = res["bound"]
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--replicates", type=int, default=20)
+    args = ap.parse_args()
+    ref = Reference()
+    frames, chance, cell_rate, all_bounds = [], [], [], []
+    t0 = time.perf_counter()
+    for r in range(args.replicates):
+        det, per_team, bounds, per_cell = one_replicate(ref, 3000 + r)
+        frames.append(det)
+        chance.append(per_team)
+        cell_rate.append(per_cell)
+        all_bounds += bounds
+        print(f"  replicate {r + 1}: {time.perf_counter() - t0:.0f} s, chance entries per team per week {per_team:.2f}", flush=True)
+    det = pd.concat(frames, ignore_index=True)
+    far = float(np.mean(cell_rate))
+    ceil = ceiling(all_bounds, far, np.random.default_rng(1)).groupby("event").mean()
+    rows = []
+    for name, part in det.groupby("event", sort=False):
+        kind, size = name.split("/")
+        row = {"kind": kind, "size (sd)": float(size)}
+        for k in WITHIN:
+            row[f"list, {k} wk"] = part[f"list {k}"].mean()
+        for k in WITHIN:
+            row[f"single, {k} wk"] = _best_single(part, k)
+        for k in WITHIN:
+            row[f"ceiling, {k} wk"] = ceil.loc[name, f"ceiling {k}"]
+        row["list / single, 2 wk"] = row["list, 2 wk"] / max(row["single, 2 wk"], 1e-9)
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    out = ["# List quality", "",
+           f"{args.replicates} replicates of the demo municipality (weekly signals, 5 years), one event of each kind "
+           f"and size per replicate, starting {-START} weeks before the end; seeds 3000..{3000 + args.replicates - 1}.",
+           "", "`list`: the event's buurt is on its team's list for the event's domain (pooled evidence). "
+           "`single`: the best single series of the event alarms (per event the best of its series, i.e. "
+           "detection by any one series is credited as the best). `ceiling`: most powerful test knowing the "
+           f"baseline and the event, at the list's chance rate per buurt-domain-week ({far:.4f}).", "",
+           markdown_table(table), "",
+           f"Chance entries per team per week (listed buurt-domains without an event, last 52 weeks): "
+           f"{np.mean(chance):.3f} (replicates: min {np.min(chance):.3f}, max {np.max(chance):.3f}).", ""]
+    publish("list_quality", "\n".join(out))
+
+
+def _best_single(part: pd.DataFrame, k: int) -> float:
+    """Share of events in which at least one of the event's series alarmed within k weeks."""
+    cols = [c for c in part.columns if c.startswith("series ") and c.endswith(f" {k}")]
+    return float(part[cols].fillna(False).astype(bool).any(axis=1).mean())
+
+
+if __name__ == "__main__":
+    main()
