@@ -1,18 +1,42 @@
 """Area evidence: from per-series results to one score and level per area, domain and period.
 
 For every area, domain (physical, social, safety) and period three looks at the area's series in
-that domain are taken: all p-values combined (Fisher's method: several modest rises are stronger
-evidence than one), the single strongest (Tippett), and per signal the area's p-value combined
-with its neighbours' (a rise spreading over adjacent buurten; counted only where the area itself
-is elevated). The best look, Bonferroni corrected for the three, is the domain p-value;
-Benjamini-Hochberg across all areas and domains of a period controls the false discovery rate, so a
-municipality's lists stay short however many series it has.
-Levels: ``alarm`` (q <= ``fdr``) and ``aandacht`` (q <= ``attention_fdr`` and elevated in
-``persistence`` = (2, 3): 2 of the last 3 periods). :func:`lifecycle` turns levels over time into
-episodes with status ``nieuw``, ``aanhoudend``, ``verergerend`` and ``opgelost``.
+that domain are taken: the domain's p-values pooled by the truncated product (Zaykin et al. 2002:
+the product of the p-values at or below ``tau``, so two rising signals are not drowned by three
+quiet ones, as in Fisher's method), the single strongest (Tippett), and per signal the area's
+p-value pooled likewise with its neighbours' (a rise spreading over adjacent buurten; counted only
+where the area itself is elevated). The best look, Bonferroni corrected for the three, is the
+domain p-value ``p_domain``: under the null it is at most uniform, whatever the dependence.
 
-References: Benjamini & Hochberg (1995) JRSS B 57:289-300; Fisher (1932) Statistical Methods for
-Research Workers, 4th ed.
+Levels are set by a chance budget, not by a false discovery rate: the issue's target is the
+expected number of chance entries per team per week, which is a per-family error rate (PFER;
+Gordon et al. 2007). Listing a buurt-domain when ``p_domain <= level`` adds at most ``level``
+expected chance listings per buurt-domain and period, by linearity of expectation and without an
+independence assumption; a team of ``n`` buurten and ``d`` domains thus expects at most
+``n * d * level`` chance listings a period. Benjamini-Hochberg over a whole municipality
+(the earlier design) asks a p-value of about ``fdr / (areas x domains)`` of the first finding, which
+honest, calibrated series p-values reach only for very large rises.
+
+* ``alarm``: ``p_domain <= alarm_level`` (0.005: a team of 10 buurten, one weekly domain, expects
+  0.05 chance alarms a week) or Benjamini-Hochberg ``q <= fdr`` over the municipality's areas and
+  domains of the period (many findings at once).
+* ``aandacht``: ``p_domain <= attention_level`` (0.05), or a series of the domain alarms by its own
+  detector (the detector's honest p-value at or below its ``alpha``, with enough counts): the list
+  then never misses what a single series finds. This path adds the detectors' own false-alarm rate
+  (at most ``alpha`` per series and period, measured below 1 % in ``benchmarks/detection_quality.py``);
+  weekly series only, since a monthly listing stays about 9 weeks on the weekly lists.
+* Monthly periods use ``month_factor`` (0.25) times both levels, for the same reason: a team has
+  three monthly domains against one weekly one, and each monthly listing is seen about three
+  times as long.
+
+:func:`lifecycle` turns levels over time into episodes with status ``nieuw``, ``aanhoudend``,
+``verergerend`` and ``opgelost``; a listing stays on the list ``resolve_after`` periods, so the
+chance entries a team sees per week are the chance listings times their time on the list
+(measured in ``benchmarks/list_quality.py`` and ``benchmarks/flag_quality.py``).
+
+References: Zaykin, Zhivotovsky, Westfall & Weir (2002) Genet Epidemiol 22:170-185 (truncated
+product); Gordon, Glazko, Qiu & Yakovlev (2007) Ann Appl Stat 1:179-190 (controlling the expected
+number of false discoveries); Benjamini & Hochberg (1995) JRSS B 57:289-300.
 """
 from __future__ import annotations
 
@@ -20,7 +44,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special, stats
 
 CELL = ["area_code", "domain", "period", "period_start"]
 
@@ -29,10 +53,12 @@ CELL = ["area_code", "domain", "period", "period_start"]
 class Budget:
     """The false-alarm budget of a municipality; recorded with every list."""
 
-    fdr: float = 0.05                    # Benjamini-Hochberg level for ``alarm``
-    attention_fdr: float = 0.20          # level for ``aandacht`` (with persistence)
+    fdr: float = 0.05                    # Benjamini-Hochberg level (whole municipality) that also gives ``alarm``
+    alarm_level: float = 0.005           # ``alarm`` when p_domain <= this: expected chance alarms per buurt-domain and period
+    attention_level: float = 0.05        # ``aandacht`` when p_domain <= this (or a series alarms): likewise
+    month_factor: float = 0.25           # monthly levels are this times the weekly ones (a monthly listing stays ~9 weeks)
+    tau: float = 0.05                    # truncation of the truncated product (p-values above it do not pool)
     min_count: int = 3                   # a series with fewer counts this period gives no evidence
-    persistence: tuple[int, int] = (2, 3)
     elevated_p: float = 0.05             # "elevated": a series of the domain has p * (number of series) <= this
     alarm_p: float = 0.005               # a series alarm (e.g. the CUSUM's slow rise) counts as at least this strong
     resolve_after_weeks: int = 3         # periods off the list before an episode is ``opgelost``
@@ -57,75 +83,112 @@ def bh_qvalues(p: np.ndarray) -> np.ndarray:
     return out
 
 
-def fisher(log_p_sum: np.ndarray, k: np.ndarray) -> np.ndarray:
-    """Fisher's combined p-value from the sum of log p-values of k tests."""
-    return stats.chi2.sf(-2.0 * np.asarray(log_p_sum), 2 * np.asarray(k))
+def bh_qvalues_by(p: pd.Series, groups: list) -> pd.Series:
+    """Benjamini-Hochberg q-values within each group (vectorised: one sort, grouped cumulative minima)."""
+    frame = pd.DataFrame({"p": p.to_numpy(dtype=float)}, index=p.index)
+    keys = [pd.Series(np.asarray(g), index=p.index) for g in groups]
+    gid = pd.MultiIndex.from_arrays(keys).factorize()[0] if len(keys) > 1 else keys[0].factorize()[0]
+    frame["g"] = gid
+    frame = frame.sort_values(["g", "p"], kind="mergesort")
+    rank = frame.groupby("g", sort=False).cumcount() + 1
+    n = frame.groupby("g", sort=False)["p"].transform("size")
+    ranked = frame["p"] * n / rank
+    q = ranked.iloc[::-1].groupby(frame["g"].iloc[::-1], sort=False).cummin().iloc[::-1]
+    return q.clip(upper=1.0).reindex(p.index)
+
+
+def truncated_product(log_w: np.ndarray, k: np.ndarray, tau: float) -> np.ndarray:
+    """Zaykin's truncated product p-value: ``log_w`` the sum of log p over the p-values <= ``tau`` of ``k`` tests.
+
+    P(W <= w) = sum_j C(k, j) (1 - tau)^(k - j) H_j with H_j = w sum_{s<j} (j ln tau - ln w)^s / s!
+    when w <= tau^j, else tau^j (Zaykin et al. 2002, eq. 1). ``log_w = 0`` (no p-value at or below
+    ``tau``) gives 1.
+    """
+    log_w = np.asarray(log_w, dtype=float)
+    k = np.asarray(k, dtype=int)
+    out = np.zeros(log_w.shape)
+    lt = np.log(tau)
+    for j in range(1, int(k.max(initial=0)) + 1):
+        x = np.maximum(j * lt - log_w, 1e-300)
+        terms = sum(np.exp(s * np.log(x) - special.gammaln(s + 1)) for s in range(j))
+        h = np.where(log_w <= j * lt, np.exp(log_w) * terms, tau ** j)
+        out += np.where(k >= j, special.comb(k, j) * (1 - tau) ** np.maximum(k - j, 0) * h, 0.0)
+    return np.where(log_w < 0, np.clip(out, 0.0, 1.0), 1.0)
 
 
 def series_pvalues(scores: pd.DataFrame, domains: pd.DataFrame, budget: Budget) -> pd.DataFrame:
+    """Per series and period: the evidence p-value ``p`` (1 below ``min_count``), its log where it
+    pools (``log_t``: at or below ``tau``, else 0), and whether the series alarms by its own detector."""
     s = scores.merge(domains[["signal", "domain"]], on="signal")
     p = s["pvalue"].astype(float).fillna(1.0).clip(1e-300, 1.0)
-    if "alarm" in s:
-        p = p.where(~s["alarm"].astype(bool), np.minimum(p, budget.alarm_p))
-    s["p"] = p.where(s["count"] >= budget.min_count, 1.0)
-    s["log_p"] = np.log(s["p"])
+    alarm = s["alarm"].fillna(False).astype(bool) if "alarm" in s else pd.Series(False, index=s.index)
+    p = p.where(~alarm, np.minimum(p, budget.alarm_p))
+    enough = s["count"] >= budget.min_count
+    s["p"] = p.where(enough, 1.0)
+    s["log_t"] = np.where(s["p"] <= budget.tau, np.log(s["p"]), 0.0)
     s["is_elevated"] = (s["p"] <= budget.elevated_p).astype("int64")
+    s["series_alarm"] = alarm.astype("int64")          # the detector asks its own counts (5 in the last 4 periods)
     return s
 
 
 def area_evidence(scores: pd.DataFrame, domains: pd.DataFrame, neighbours: pd.DataFrame,
                   budget: Budget = Budget()) -> pd.DataFrame:
-    """Domain evidence per area and period.
+    """Domain evidence and list level per area and period.
 
     Parameters
     ----------
-    scores : per-series detector output with ``area_code, signal, period, period_start, count, pvalue``.
+    scores : per-series detector output with ``area_code, signal, period, period_start, count, pvalue``
+        (and ``alarm``, the detector's own decision, where it has one).
     domains : ``signal, domain``.
     neighbours : ``area_code, neighbour`` (both directions).
+    budget : the levels (:class:`Budget`).
 
     Returns
     -------
-    One row per area, domain, period type and period: ``p_own``, ``p_cluster``, ``p_domain``,
-    ``q``, ``score`` (-log10 p_domain), ``elevated``, ``level`` (alarm / aandacht / ""),
-    ``n_elevated`` (series of the domain with p <= elevated_p).
+    One row per area, domain, period type and period: ``p_own`` (truncated product over the domain's
+    series), ``p_single`` (Tippett), ``p_cluster`` (truncated product with the neighbours, best
+    signal, Bonferroni over signals), ``p_domain`` (best look x 3), ``q`` (Benjamini-Hochberg over
+    the municipality's areas and domains of the period), ``score`` (-log10 p_domain), ``elevated``,
+    ``level`` (alarm / aandacht / ""), ``n_elevated`` (series with p <= elevated_p), ``n_alarm``
+    (series alarming by their detector), ``max_count``.
     """
     s = series_pvalues(scores, domains, budget)
-    own = s.groupby(CELL, sort=False).agg(log_p=("log_p", "sum"), k=("log_p", "size"), p_min=("p", "min"),
-                                         n_elevated=("is_elevated", "sum"),
+    own = s.groupby(CELL, sort=False).agg(log_t=("log_t", "sum"), k=("log_t", "size"), p_min=("p", "min"),
+                                         n_elevated=("is_elevated", "sum"), n_alarm=("series_alarm", "sum"),
                                          max_count=("count", "max")).reset_index()
-    own["p_own"] = fisher(own["log_p"], own["k"])
+    own["p_own"] = truncated_product(own["log_t"], own["k"], budget.tau)
     own["p_single"] = np.minimum(1.0, own["p_min"] * own["k"])      # one strong signal (Tippett / Bonferroni)
 
     key = ["signal", "period", "period_start"]
-    nb = neighbours.merge(s[["area_code", *key, "log_p"]].rename(columns={"area_code": "neighbour", "log_p": "nb_log_p"}),
+    nb = neighbours.merge(s[["area_code", *key, "log_t"]].rename(columns={"area_code": "neighbour", "log_t": "nb_log_t"}),
                           on="neighbour")
-    nb_sum = nb.groupby(["area_code", *key], sort=False).agg(nb_log_p=("nb_log_p", "sum"),
-                                                            nb_k=("nb_log_p", "size")).reset_index()
+    nb_sum = nb.groupby(["area_code", *key], sort=False).agg(nb_log_t=("nb_log_t", "sum"),
+                                                            nb_k=("nb_log_t", "size")).reset_index()
     c = s.merge(nb_sum, on=["area_code", *key], how="left")
-    c["nb_log_p"] = c["nb_log_p"].fillna(0.0)
+    c["nb_log_t"] = c["nb_log_t"].fillna(0.0)
     c["nb_k"] = c["nb_k"].fillna(0)
-    p_c = fisher(c["log_p"] + c["nb_log_p"], 1 + c["nb_k"])
+    p_c = truncated_product(c["log_t"] + c["nb_log_t"], 1 + c["nb_k"], budget.tau)
     c["p_cluster_signal"] = np.where(c["p"] <= budget.elevated_p, p_c, 1.0)
     clus = c.groupby(CELL, sort=False).agg(p_min=("p_cluster_signal", "min"), m=("p_cluster_signal", "size")).reset_index()
     clus["p_cluster"] = np.minimum(1.0, clus["p_min"] * clus["m"])
 
     ev = own.merge(clus[[*CELL, "p_cluster"]], on=CELL)
     ev["p_domain"] = np.minimum(1.0, 3.0 * np.minimum(np.minimum(ev["p_own"], ev["p_single"]), ev["p_cluster"]))
-    ev["q"] = ev.groupby(["period", "period_start"], sort=False)["p_domain"].transform(lambda p: bh_qvalues(p.to_numpy()))
+    ev["q"] = bh_qvalues_by(ev["p_domain"], [ev["period"], ev["period_start"]])
     ev["score"] = -np.log10(ev["p_domain"].clip(1e-300, 1.0))
     # elevated: a series of the domain is above its expected range (Bonferroni over the domain's series)
     ev["elevated"] = (ev["p_single"] <= budget.elevated_p) & (ev["max_count"] >= budget.min_count)
 
     ev = ev.sort_values(["area_code", "domain", "period", "period_start"]).reset_index(drop=True)
-    need, window = budget.persistence
-    groups = [ev["area_code"], ev["domain"], ev["period"]]
-    running = ev["elevated"].astype("int64").groupby(groups, sort=False).cumsum()   # a rolling sum, vectorised
-    recent = running - running.groupby(groups, sort=False).shift(window, fill_value=0)
-    alarm = (ev["q"] <= budget.fdr) & (ev["max_count"] >= budget.min_count)
-    attention = ~alarm & (ev["q"] <= budget.attention_fdr) & ev["elevated"] & (recent >= need)
+    counted = ev["max_count"] >= budget.min_count
+    scale = np.where(ev["period"] == "month", budget.month_factor, 1.0)
+    alarm = counted & ((ev["p_domain"] <= budget.alarm_level * scale) | (ev["q"] <= budget.fdr))
+    # a monthly listing stays about 9 weeks on the lists: monthly series alarms list only through the pooled levels
+    series_path = (ev["n_alarm"] > 0) & (ev["period"] != "month")
+    attention = ~alarm & ((counted & (ev["p_domain"] <= budget.attention_level * scale)) | series_path)
     ev["level"] = np.select([alarm, attention], ["alarm", "aandacht"], default="")
     return ev[[*CELL, "p_own", "p_single", "p_cluster", "p_domain", "q", "score", "elevated", "level",
-               "n_elevated", "max_count"]]
+               "n_elevated", "n_alarm", "max_count"]]
 
 
 def lifecycle(evidence: pd.DataFrame, budget: Budget = Budget()) -> pd.DataFrame:
