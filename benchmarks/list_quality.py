@@ -163,7 +163,7 @@ def main() -> None:
             row[f"single, {k} wk"] = _best_single(part, k)
         for k in WITHIN:
             row[f"ceiling, {k} wk"] = ceil.loc[name, f"ceiling {k}"]
-        row["list / single, 2 wk"] = row["list, 2 wk"] / max(row["single, 2 wk"], 1e-9)
+        row["list / single, 2 wk"] = row["list, 2 wk"] / row["single, 2 wk"] if row["single, 2 wk"] else float("nan")
         rows.append(row)
     table = pd.DataFrame(rows)
     out = ["# List quality", "",
@@ -175,7 +175,8 @@ def main() -> None:
            f"baseline and the event, at the list's chance rate per buurt-domain-week ({far:.4f}).", "",
            markdown_table(table), "",
            f"Chance entries per team per week (listed buurt-domains without an event, last 52 weeks): "
-           f"{np.mean(chance):.3f} (replicates: min {np.min(chance):.3f}, max {np.max(chance):.3f}).", ""]
+           f"{np.mean(chance):.3f} (replicates: min {np.min(chance):.3f}, max {np.max(chance):.3f}).", "",
+           f"Budget: {Budget().as_dict()}", ""]
     publish("list_quality", "\n".join(out))
 
 
