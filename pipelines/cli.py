@@ -549,6 +549,33 @@ def detect(
 
 
 @app.command()
+def risk(
+    counts: Path = typer.Option(..., "--counts", help="CSV with area_code, period, count (periods as integers, "
+                                "2025-W05 or 2025-03; consecutive per area)."),
+    target_period: str = typer.Option(..., "--target-period", help="The period to predict, e.g. 2025."),
+    output: Path = typer.Option(..., "--output", help="Where to write area_code, probability, rank, drivers."),
+    features: Optional[Path] = typer.Option(None, "--features", help="CSV with area_code and numeric columns "
+                                            "(empty cells allowed), e.g. CBS structure figures."),
+    ratio: float = typer.Option(1.5, "--ratio", help="Escalation: count at least this times the mean of the up to "
+                                "three periods before."),
+    min_excess: float = typer.Option(10, "--min-excess", help="Escalation: and at least this many above that mean."),
+    neighbours: Optional[Path] = typer.Option(None, "--neighbours", help="CSV with area_code, neighbour (optional)."),
+    noun: str = typer.Option("meldingen", "--noun", help="Dutch word for the counts in the drivers, e.g. misdrijven."),
+    model_out: Optional[Path] = typer.Option(None, "--model-out", help="Save the fitted model here (+ .json)."),
+    model_in: Optional[Path] = typer.Option(None, "--model-in", help="Score with a saved model instead of training."),
+) -> None:
+    """Chance of an escalation per area in the target period, trained forward in time on every earlier period."""
+    from pipelines.risk import RiskInputError, risk_file
+
+    try:
+        summary = risk_file(counts, features, target_period, output, ratio=ratio, min_excess=min_excess,
+                            model_out=model_out, model_in=model_in, noun=noun, neighbours=neighbours)
+    except RiskInputError as exc:
+        _fail(str(exc))
+    console.print(escape(summary.describe()))
+
+
+@app.command()
 def report(
     period: Optional[str] = typer.Option(None, "--period", help="Manager report of this run period, e.g. 2026-W47 "
                                          "(default: the latest run)."),
