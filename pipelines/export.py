@@ -34,14 +34,17 @@ def export_team_lists(flags: pd.DataFrame, teams: pd.DataFrame, exports_dir: Pat
     folder = exports_dir / run.run_period
     folder.mkdir(parents=True, exist_ok=True)
     written = {}
+    by_area = dict(tuple(series.groupby("area_code", sort=False)))    # one pass, not one scan per flag
     for team, team_name in zip(teams["wijkteam"], teams["name"]):
         own = team_flags(flags, team)
+        areas = [by_area[a] for a in own["area_code"].unique() if a in by_area]
+        own_series = pd.concat(areas, ignore_index=True) if areas else series.iloc[0:0]
         table = team_list(own, team, labels)
         stem = safe_filename(team)      # a team code from the wijkteam file must not leave the folder
         paths = [folder / f"{stem}.xlsx", folder / f"{stem}.csv", folder / f"{stem}.html"]
         write_xlsx(table, paths[0], team_name, run, team, feedback.flag_keys(own), labels)   # keys in table order
         write_csv(table, paths[1])
-        write_html(table, own["level"], chart_data(own, series, labels), team_name, run, paths[2])
+        write_html(table, own["level"], chart_data(own, own_series, labels), team_name, run, paths[2])
         written[team] = paths
     return written
 
@@ -54,5 +57,5 @@ def export_run(con, home, run) -> dict[str, list[Path]]:
     settings, load_ids = catalog.run_loads_and_settings(con, run.run_id)
     report = feedback.precision(feedback.read_answers(con, until=run.finished_at))
     info = RunInfo(run.run_id, run.run_period, run.finished_at, settings, catalog.loads_of(con, load_ids), report)
-    return export_team_lists(flags, catalog.teams(con), home.exports, info, catalog.scores_with_domain(con),
-                             catalog.signal_labels(con, "nl"))
+    series = catalog.scores_with_domain(con, flagged_in=run.run_id)   # charts are drawn for flagged areas only
+    return export_team_lists(flags, catalog.teams(con), home.exports, info, series, catalog.signal_labels(con, "nl"))

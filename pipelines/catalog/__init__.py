@@ -20,8 +20,8 @@ from pipelines.catalog.answers import (answers, feedback_file_known, feedback_ha
 from pipelines.catalog.counts import (apply_cells, apply_records, read_counts, rebuild_counts, source_totals,
                                       write_raw_rows)
 from pipelines.catalog.loads import (accept_held, accepted_drop, find_held, hold, held_count, held_loads,
-                                     load_by_hash, load_exists, loads, loads_of, next_load_seq, record_load, release_hold,
-                                     schema_columns, schema_version)
+                                     load_by_hash, load_exists, loads, loads_of, next_load_seq, record_load,
+                                     release_hold, schema_columns, schema_version)
 from pipelines.catalog.quarantine import (dismiss_rows, open_reasons, quarantine_rows, state_counts, state_totals,
                                           update_states, write_quarantine_rows)
 from pipelines.catalog.reference import (area_exists, area_name_and_team, area_teams, reference_version,
@@ -35,7 +35,8 @@ __all__ = [
     "accept_held", "accepted_drop", "all_feedback", "answers", "apply_cells", "apply_records", "area_evidence",
     "area_exists", "area_name_and_team", "area_series", "area_teams", "dismiss_rows", "feedback_file_known",
     "feedback_hashes", "find_held", "flag_cells", "has_table", "held_count", "held_loads", "hold", "last_run",
-    "latest_run", "load_by_hash", "load_exists", "loads", "loads_of", "next_load_seq", "open_reasons", "quarantine_rows",
+    "latest_run", "load_by_hash", "load_exists", "loads", "loads_of", "next_load_seq", "open_reasons",
+    "quarantine_rows",
     "read_counts", "read_flags", "rebuild_counts", "record_feedback", "record_load", "reference_version",
     "release_hold", "replace_area_stats", "replace_reference", "report_frames", "run_exists",
     "run_loads_and_settings", "run_periods", "schema_columns", "schema_version", "scores_with_domain",
