@@ -537,12 +537,15 @@ def detect(
     frequency: int = typer.Option(52, help="Periods per year: 52 (weekly) or 12 (monthly)."),
     eval_start: Optional[int] = typer.Option(None, "--eval-start", help="First period_index to report (default: first with enough history)."),
     alpha: Optional[float] = typer.Option(None, help="Level of the Noufaily upper bound (default 0.005)."),
+    workers: Optional[int] = typer.Option(None, "--workers", help="Local processes that share the series "
+                                          "(default: one per core, at most 2, from 2,000 series on)."),
 ) -> None:
     """Score any count file with a detector (no warehouse involved)."""
     from pipelines.detect import DetectInputError, detect_file
 
     try:
-        n, alarms = detect_file(input, output, method=method, frequency=frequency, eval_start=eval_start, alpha=alpha)
+        n, alarms = detect_file(input, output, method=method, frequency=frequency, eval_start=eval_start, alpha=alpha,
+                                workers=workers)
     except (DetectInputError, ValueError) as exc:
         _fail(str(exc))
     console.print(f"{n} series-periods scored with {method}, {alarms} alarms; written to {output}")
