@@ -18,7 +18,9 @@ from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 
 import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from pipelines import catalog
 from pipelines.feedback import feedback_digest, read_answers
@@ -84,22 +86,22 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, 
     started = datetime.now().replace(microsecond=0)
     from pipelines import flag, score
 
-    counts = catalog.read_counts(con)
-    if counts.empty:
+    ranges = catalog.count_ranges(con)
+    if ranges.empty:
         raise RuntimeError("there are no signal counts in the warehouse yet; load files first "
                            "(wijkradar ingest or run)")
-    grid = score.grids(counts)
+    grid = score.grid_of(ranges)
     label, run_start = flag.run_period_of(grid)
     run_id = f"{label}-{key[:8]}"
     group_of = dict(zip(ref.buurten["area_code"], ref.buurten["gemeente_code"]))
     groups = score.groups_of(ref.buurten["area_code"].tolist(), group_of)
-    by_group = dict(tuple(counts.groupby(counts["area_code"].map(group_of).fillna(""), sort=False)))
-    del counts
-    names = [g for g in groups if g in by_group]
+    counts_of = _counts_by_group(catalog.read_counts_table(con), group_of, list(groups))
+    names = [g for g in groups if g in counts_of]
     answers = read_answers(con)
 
     def work_of(g: str) -> list:
-        return [replace(b, group=g) for b in score.blocks(by_group.pop(g), groups[g], None, ref.score_settings, grid)]
+        return [replace(b, group=g) for b in score.blocks(counts_of.pop(g)(), groups[g], None, ref.score_settings,
+                                                          grid)]
 
     totals = {"series": 0, "scored": 0, "flags": 0}
     clock, done = time.monotonic(), 0
@@ -134,6 +136,30 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, 
                                      settings=json.dumps(settings, sort_keys=True), n_series=totals["series"],
                                      n_scored=totals["scored"], n_flags=totals["flags"]))
     return Run(run_id, label, finished, False, totals["series"], totals["scored"], totals["flags"])
+
+
+def _counts_by_group(table: pa.Table, group_of: dict[str, str], names: list[str]) -> dict:
+    """Group -> a function giving that group's counts as a DataFrame; the counts stay one compact Arrow table
+    until a group's turn (counts of areas outside the profile are left out, as they have no series)."""
+    area = table.column("area_code").combine_chunks()
+    index = {g: i for i, g in enumerate(names)}
+    value_group = np.array([index.get(group_of.get(v), -1) for v in area.dictionary.to_pylist()], dtype=np.int64)
+    gid = value_group[area.indices.to_numpy(zero_copy_only=False)] if len(area) else np.empty(0, dtype=np.int64)
+    order = np.argsort(gid, kind="stable")
+    ordered = gid[order]
+    out = {}
+    for g, i in index.items():
+        lo, hi = np.searchsorted(ordered, i, "left"), np.searchsorted(ordered, i, "right")
+        if hi > lo:
+            out[g] = lambda rows=order[lo:hi]: _plain(table.take(pa.array(rows)))
+    return out
+
+
+def _plain(part: pa.Table) -> pd.DataFrame:
+    frame = part.to_pandas(date_as_object=False)
+    for name in ("area_code", "signal", "period", "source"):
+        frame[name] = frame[name].astype(str)
+    return frame
 
 
 @contextmanager

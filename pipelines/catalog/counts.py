@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipelines.warehouse import insert_frame, registered
 
@@ -86,3 +88,20 @@ def read_counts(con: Con) -> pd.DataFrame:
         "SELECT c.area_code, c.signal, c.period, c.period_start, c.count, c.source "
         "FROM core.signal_counts c"
     ).df()
+
+
+def count_ranges(con: Con) -> pd.DataFrame:
+    """``period, source, first, last``: the first and last period start of every source's counts."""
+    return con.execute("SELECT period, source, min(period_start) AS first, max(period_start) AS last "
+                       "FROM core.signal_counts GROUP BY ALL ORDER BY ALL").df()
+
+
+def read_counts_table(con: Con) -> pa.Table:
+    """Every signal count as an Arrow table with dictionary-encoded text (a national warehouse holds tens
+    of millions of counts; as Python strings they would not fit the memory budget)."""
+    table = con.sql("SELECT area_code, signal, period, period_start, count, source FROM core.signal_counts"
+                    ).to_arrow_table()
+    for name in ("area_code", "signal", "period", "source"):
+        i = table.schema.get_field_index(name)
+        table = table.set_column(i, name, pc.dictionary_encode(table.column(name)))
+    return table.unify_dictionaries().combine_chunks()      # one dictionary per column, whatever the batches
