@@ -15,9 +15,12 @@ import numpy as np
 import pandas as pd
 
 #: Bumped whenever features or training change, so a saved model says which code made it.
-MODEL_VERSION = "risk-1"
+MODEL_VERSION = "risk-2"
 #: Pseudo-count that shrinks the rise of small counts towards zero (3 -> 6 is no "doubling").
 SHRINK = 5.0
+
+#: Fewest escalations (and non-escalations) to learn from: validation and calibration split them five ways.
+MIN_ESCALATIONS = 5
 
 DYNAMIC = ["level", "base", "rise", "excess", "headroom", "spread", "flag_last", "flags_recent"]
 NEIGHBOUR = ["nb_level", "nb_rise", "nb_excess"]
@@ -128,7 +131,18 @@ def leaking_columns(structure: pd.DataFrame, wide: pd.DataFrame, share: float = 
 
 #: (pattern in the column name, what it is, wording when high, wording when low); first match wins.
 STRUCTURE_WORDS = [
+    ("eenpersoons", "aandeel eenpersoonshuishoudens", "veel eenpersoonshuishoudens", "weinig eenpersoonshuishoudens"),
+    ("laaginkomen", "huishoudens met een laag inkomen", "veel huishoudens met een laag inkomen",
+     "weinig huishoudens met een laag inkomen"),
+    ("sociaalminimum", "huishoudens rond het sociaal minimum", "veel huishoudens rond het sociaal minimum",
+     "weinig huishoudens rond het sociaal minimum"),
+    ("bijstand", "bijstandsuitkeringen", "veel bijstandsuitkeringen", "weinig bijstandsuitkeringen"),
+    ("jeugdzorg", "jeugdzorg", "veel jeugdzorg", "weinig jeugdzorg"),
+    ("wmo", "Wmo-cliënten", "veel Wmo-cliënten", "weinig Wmo-cliënten"),
+    ("huurwoning", "aandeel huurwoningen", "veel huurwoningen", "weinig huurwoningen"),
+    ("corporatie", "aandeel corporatiewoningen", "veel corporatiewoningen", "weinig corporatiewoningen"),
     ("65plus", "aandeel 65-plussers", "veel 65-plussers", "weinig 65-plussers"),
+    ("65jaar", "aandeel 65-plussers", "veel 65-plussers", "weinig 65-plussers"),
     ("0tot15", "aandeel kinderen", "veel kinderen", "weinig kinderen"),
     ("adressendichtheid", "adressendichtheid", "hoge adressendichtheid", "lage adressendichtheid"),
     ("dichtheid", "bevolkingsdichtheid", "hoge bevolkingsdichtheid", "lage bevolkingsdichtheid"),
@@ -148,6 +162,7 @@ STRUCTURE_WORDS = [
     ("gezondheid", "ervaren gezondheid", "goede ervaren gezondheid", "minder goede ervaren gezondheid"),
 ]
 _PERIOD_WORDS = {"jaar": ("vorig jaar", "jaren"), "maand": ("vorige maand", "maanden"),
+                 "kwartaal": ("de laatste drie maanden", "kwartalen"),
                  "week": ("vorige week", "weken"), "periode": ("vorige periode", "perioden")}
 
 
@@ -242,8 +257,11 @@ class EscalationRisk:
     on, and validation falls back to areas within that period (``validation_`` says so).
 
     Needs at least two periods per area; any frequency (years, months, weeks).
-    ``predict`` returns ``area_code, probability, rank, drivers`` (drivers: the three features that
-    raise the area's score most, in Dutch: score drop when the feature is set to its training median).
+    ``predict`` returns ``area_code, probability, rank, drivers, history`` for every area (drivers: the
+    three features that raise the area's score most, in Dutch: score drop when the feature is set to
+    its training median). An area without counts before the target period is scored by a logistic
+    regression on the structure features alone (``structure_model_``), or at the training base rate
+    when there are none; its drivers start with "geen eerdere tellingen" and ``history`` is False.
 
     Learned: ``columns_``, ``chosen_``, ``calibration_``, ``training_periods_``, ``validation_`` and
     ``validation_periods_`` (the periods predicted forward in time),
@@ -325,6 +343,10 @@ class EscalationRisk:
         if y.sum() == 0:
             raise RiskModelError(f"no escalation in the training periods {periods[0]}..{periods[-1]}: nothing to "
                                  "learn; lower --ratio/--min-excess or give a longer history")
+        if y.sum() < MIN_ESCALATIONS or len(y) - y.sum() < MIN_ESCALATIONS:
+            raise RiskModelError(f"only {int(y.sum())} escalation(s) among {len(y)} area-periods in the training periods "
+                                 f"{periods[0]}..{periods[-1]}; the model needs at least {MIN_ESCALATIONS} of each "
+                                 "outcome; give a longer history or more areas")
         self.columns_ = list(data.columns[data.notna().any()])
         X = data[self.columns_]
         self.training_periods_ = sorted(set(int(p) for p in when))
@@ -333,7 +355,22 @@ class EscalationRisk:
         self._learn_calibration(oot)
         self.model_ = _fit(self.chosen_, X, y, self.random_state)
         self.medians_ = X.median()
+        self._fit_structure_only(X, y)
         return self
+
+    def _fit_structure_only(self, X: pd.DataFrame, y: np.ndarray) -> None:
+        """A logistic regression on the structure features alone, for areas without earlier counts."""
+        cols = [c for c in self.structure_columns_ if c in X.columns]
+        self.structure_model_columns_ = cols
+        self.structure_medians_ = X[cols].median() if cols else pd.Series(dtype="float64")
+        self.structure_model_ = None
+        if cols and len(set(y)) == 2:
+            from sklearn.linear_model import LogisticRegression
+            from sklearn.pipeline import make_pipeline
+            from sklearn.preprocessing import StandardScaler
+
+            self.structure_model_ = make_pipeline(StandardScaler(), LogisticRegression(C=0.1, max_iter=2000)).fit(
+                X[cols].fillna(self.structure_medians_).fillna(0.0), y)
 
     # validation, choice and calibration ------------------------------------------------------------
     def _splits(self, y, when):
@@ -416,18 +453,56 @@ class EscalationRisk:
         return self._design(wide, structure, target_period, neighbours)[self.columns_]
 
     def predict(self, counts: pd.DataFrame, features: pd.DataFrame | None, target_period: int,
-                neighbours: pd.DataFrame | None = None, top: int = 3) -> pd.DataFrame:
-        """``area_code, probability, rank, drivers`` for every area with counts before ``target_period``."""
-        X = self.design(counts, features, target_period, neighbours)
-        with _threads(self.n_threads):
-            raw = self.raw_score(X)
-            contrib = self.contributions(X, raw)
-        out = pd.DataFrame({"area_code": X.index, "probability": _apply(self.calibrator_, raw), "_raw": raw})
+                neighbours: pd.DataFrame | None = None, top: int = 3, areas=None) -> pd.DataFrame:
+        """``area_code, probability, rank, drivers, history`` for every area of the counts, the features and
+        ``areas`` (e.g. areas whose only counts are in or after the target period).
+
+        Areas with counts before ``target_period`` are scored by the model; areas without (new in the
+        counts, or only in the features) by the structure features alone (:attr:`structure_model_`),
+        or at the training base rate when there are none; their drivers say "geen eerdere tellingen"
+        and ``history`` is False.
+        """
+        structure = numeric_features(features)
+        self._check(structure, neighbours)
+        wide = wide_counts(counts)
+        known = wide.loc[:, wide.columns < target_period].notna().any(axis=1)
+        areas = wide.index.union(structure.index).union(pd.Index(list(areas or []), dtype=object))
+        parts = []
+        if known.any():
+            X = self._design(wide[known], structure, target_period, neighbours)[self.columns_]
+            with _threads(self.n_threads):
+                raw = self.raw_score(X)
+                contrib = self.contributions(X, raw)
+            words = describe_drivers(contrib, X, self.medians_, top, self.noun, self.period_word)
+            parts.append(pd.DataFrame({"area_code": X.index, "probability": _apply(self.calibrator_, raw),
+                                       "_raw": raw, "drivers": words.to_numpy(), "history": True}))
+        new = areas.difference(wide.index[known])
+        if len(new):
+            parts.append(self._predict_without_history(structure.reindex(new), top))
+        out = pd.concat(parts, ignore_index=True)
         out = out.sort_values(["probability", "_raw", "area_code"], ascending=[False, False, True], kind="stable")
         out["rank"] = np.arange(1, len(out) + 1)
-        words = describe_drivers(contrib, X, self.medians_, top, self.noun, self.period_word)
-        out["drivers"] = out["area_code"].map(words)
-        return out.drop(columns="_raw").reset_index(drop=True)
+        return out[["area_code", "probability", "rank", "drivers", "history"]].reset_index(drop=True)
+
+    def _predict_without_history(self, structure: pd.DataFrame, top: int) -> pd.DataFrame:
+        """Areas with no counts before the target: the structure-only model, or the base rate without features."""
+        X = self._structure(structure)[self.structure_model_columns_]
+        p = np.full(len(X), self.prevalence_)
+        words = pd.Series(f"geen eerdere tellingen; de gemiddelde kans ({_percent(self.prevalence_)})", index=X.index)
+        described = X.notna().any(axis=1).to_numpy() if self.structure_model_ is not None else np.zeros(len(X), bool)
+        if described.any():
+            sub = X[described]
+            filled = sub.fillna(self.structure_medians_)
+            own = self.structure_model_.predict_proba(filled)[:, 1]
+            cols = [c for c in sub.columns if pd.notna(self.structure_medians_[c])]
+            stacked = pd.concat([filled.assign(**{c: self.structure_medians_[c]}) for c in cols], ignore_index=True)
+            replaced = self.structure_model_.predict_proba(stacked)[:, 1].reshape(len(cols), len(sub)).T
+            contrib = pd.DataFrame(own[:, None] - replaced, index=sub.index, columns=cols)
+            found = describe_drivers(contrib, sub, self.structure_medians_, top, self.noun, self.period_word)
+            p[described] = own
+            words[described] = "geen eerdere tellingen; alleen buurtkenmerken: " + found
+        return pd.DataFrame({"area_code": X.index, "probability": p, "_raw": p, "drivers": words.to_numpy(),
+                             "history": False})
 
     def contributions(self, X: pd.DataFrame, raw: np.ndarray | None = None) -> pd.DataFrame:
         """Per area and feature: how much the score drops when that feature is set to its training median."""
@@ -472,6 +547,11 @@ def _apply(calibrator, p: np.ndarray) -> np.ndarray:
         return calibrator.predict_proba(_logit(p).reshape(-1, 1))[:, 1]
     # isotonic steps tie many areas; a vanishing share of the raw score keeps the model's ranking (and AP)
     return np.clip(calibrator.predict(p), 0.0, 1.0) * (1 - 1e-6) + 1e-6 * np.asarray(p)
+
+
+def _percent(p: float) -> str:
+    """A probability as a Dutch percentage: ``12 %``, ``<1 %``."""
+    return "<1 %" if p < 0.005 else f"{round(100 * p):.0f} %"
 
 
 def _logit(p: np.ndarray) -> np.ndarray:

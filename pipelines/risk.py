@@ -4,7 +4,9 @@ Inputs: ``counts.csv`` (``area_code, period, count``; periods as integers such a
 ``2024-W05`` or months ``2024-03``, consecutive per area) and ``features.csv`` (``area_code`` plus
 numeric columns, empty cells allowed); ``,`` or ``;`` separated (``;`` files may use decimal commas).
 The model (``models/risk.py``) trains on every target period before ``--target-period`` and predicts
-that period from the data before it. Output: ``area_code, probability, rank, drivers`` for every area.
+that period from the data before it. Output: ``area_code, probability, rank, drivers`` for every area of
+the counts and the features; an area without earlier counts is scored from its features alone (or at
+the base rate) and its drivers say "geen eerdere tellingen".
 Bad input ends with one sentence and nothing is written; the optional saved model is a joblib file
 with a JSON sidecar (version, feature set, training periods, data vintage).
 """
@@ -50,7 +52,8 @@ class RiskSummary:
     def describe(self) -> str:
         dropped = "".join(f"; feature {c} not used: {why}" for c, why in self.dropped_features.items())
         if self.without_history:
-            dropped += f"; {self.without_history} area(s) have no counts before {self.target_period} and are not scored"
+            dropped += (f"; {self.without_history} area(s) have no counts before {self.target_period}: scored from "
+                        "their features alone (or at the base rate)")
         return (f"{self.areas} areas scored for {self.target_period} in {self.output} (model {self.model}, "
                 f"calibration {self.calibration}, trained on target periods {self.training_periods[0]}.."
                 f"{self.training_periods[-1]}, validated {self.validation}){dropped}; highest: "
@@ -293,7 +296,7 @@ def risk_file(counts: Path, features: Path | None, target_period, output: Path, 
             model = EscalationRisk(ratio=ratio, min_excess=min_excess, noun=noun,
                                    period_word=period_word(kind, panel["period"].to_numpy()))
             model.fit(history, frame, target, adjacency)
-        result = model.predict(history, frame, target, adjacency)
+        result = model.predict(history, frame, target, adjacency, areas=panel["area_code"].unique())
     except RiskModelError as exc:
         raise RiskInputError(f"{counts}: {exc}") from exc
     write_output(result, output)
@@ -306,5 +309,239 @@ def risk_file(counts: Path, features: Path | None, target_period, output: Path, 
         training_periods=from_index(model.training_periods_, kind), model=model.chosen_,
         calibration=model.calibration_, validation=validation_text(model, kind),
         dropped_features={**{c: "text, not a number" for c in text_columns}, **model.dropped_},
-        without_history=panel["area_code"].nunique() - len(result),
+        without_history=int((~result["history"]).sum()),
         top_areas=list(result["area_code"].head(3)))
+
+
+# --- the weekly flow's risk step: per buurt and domain, from the warehouse ---------------------------------
+
+@dataclass(frozen=True)
+class RiskSettings:
+    """The risk step's settings (defaults here; ``lijst_instellingen.csv`` overrides them per municipality).
+
+    A domain's counts are summed per buurt over periods of ``risk_months`` months ending with the last
+    complete month; a period escalates when its count is at least ``risk_ratio`` x the mean of the
+    ``risk_window`` periods before and ``risk_min_excess`` above it. A buurt is *preventief in beeld*
+    when its calibrated chance is at least ``risk_min_probability``, it is in the top ``risk_top_share``
+    of its municipality in that domain and the list holds no flag of it in that domain; at most
+    ``risk_per_team`` buurten per team.
+    """
+
+    risk_months: int = 3
+    risk_ratio: float = 1.5
+    risk_min_excess: float = 8.0
+    risk_window: int = 3
+    risk_max_train_periods: int = 24
+    risk_min_probability: float = 0.15
+    risk_top_share: float = 0.15
+    risk_per_team: int = 3
+
+    def as_dict(self) -> dict:
+        from dataclasses import asdict
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class RiskResult:
+    run_id: str
+    reused: bool
+    rows: int = 0
+    models: dict = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def describe(self) -> str:
+        if self.reused:
+            return f"risk of run {self.run_id} already scored; unchanged"
+        parts = [f"{d}: {m['model']} (AP {m['average_precision']:.2f} vs base rate {m['base_rate']:.2f})"
+                 if "model" in m else f"{d}: skipped ({m['skipped']})" for d, m in sorted(self.models.items())]
+        return f"risk of run {self.run_id}: {self.rows} buurt x domain rows in {self.seconds:.1f} s; " + "; ".join(parts)
+
+
+#: Columns of the bundled CBS KWB 2024 (``data/national``) as the indicator names of ``core.area_stats``: the
+#: figures on population, households, housing and income (distances to amenities are left out).
+BUNDLED_INDICATORS = {
+    "kwb2024_inwoners": "AantalInwoners", "kwb2024_inwoners65plus": "k_65JaarOfOuder",
+    "kwb2024_inwoners0tot15": "k_0Tot15Jaar", "kwb2024_dichtheid": "Bevolkingsdichtheid",
+    "kwb2024_huishoudensgrootte": "GemiddeldeHuishoudensgrootte", "kwb2024_huishoudens": "HuishoudensTotaal",
+    "kwb2024_wozWaarde": "GemiddeldeWOZWaardeVanWoningen", "kwb2024_koopwoningen": "Koopwoningen",
+    "kwb2024_eengezinswoning": "PercentageEengezinswoning", "kwb2024_inkomenPerInwoner": "GemiddeldInkomenPerInwoner",
+    "kwb2024_stedelijkheid": "MateVanStedelijkheid", "kwb2024_adressendichtheid": "Omgevingsadressendichtheid",
+}
+
+
+def bundled_figures(buurten: list[str]) -> pd.DataFrame:
+    """CBS KWB 2024 of ``buurten`` from the national file bundled with wijkradar (``area_code, indicator, value``)."""
+    from pipelines.profile import REGIONS
+
+    table = pd.read_csv(REGIONS, dtype=str, keep_default_na=False, usecols=["code", *BUNDLED_INDICATORS])
+    table = table[table["code"].isin(set(buurten))]
+    long = table.melt(id_vars="code", var_name="column", value_name="value")
+    return pd.DataFrame({"area_code": long["code"], "indicator": long["column"].map(BUNDLED_INDICATORS),
+                         "value": pd.to_numeric(long["value"].replace("", np.nan), errors="coerce")}).dropna()
+
+
+def structure_features(stats: pd.DataFrame, buurten: list[str]) -> tuple[pd.DataFrame, str]:
+    """Wide buurt figures (``area_code`` + one column per indicator) and where they came from.
+
+    ``stats``: ``core.area_stats``, latest year per indicator (``catalog.latest_area_stats``). Figures it
+    lacks for a buurt come from the CBS KWB 2024 bundled with wijkradar, so a profile has buurt figures
+    before its first ``yearly-cbs`` load (the demo has none).
+    """
+    own = stats[stats["area_code"].isin(set(buurten))][["area_code", "indicator", "value"]]
+    bundled = bundled_figures(buurten)
+    have = set(zip(own["area_code"], own["indicator"]))
+    extra = bundled[[k not in have for k in zip(bundled["area_code"], bundled["indicator"])]]
+    if own.empty:
+        source = "CBS Kerncijfers wijken en buurten 2024 (meegeleverd)"
+    else:
+        years = sorted(stats["year"].astype(int).unique())
+        source = f"core.area_stats ({years[0]}-{years[-1]})" + (", aangevuld met CBS KWB 2024 (meegeleverd)"
+                                                                  if len(extra) else "")
+    both = pd.concat([own, extra], ignore_index=True)
+    wide = both.pivot(index="area_code", columns="indicator", values="value").reindex(sorted(buurten))
+    wide.columns.name = None
+    return wide.reset_index().rename(columns={"index": "area_code"}), source
+
+
+def _month(ts: pd.Series) -> np.ndarray:
+    ts = pd.to_datetime(ts)
+    return (ts.dt.year * 12 + ts.dt.month - 1).to_numpy()
+
+
+def source_months(part: pd.DataFrame) -> tuple[pd.DataFrame, int, int]:
+    """One source's counts per buurt and month, and its first and last complete month (months as year*12+m-1).
+
+    A week belongs to the month of its Thursday (as ISO weeks belong to years); a month of a weekly
+    source is complete when the week of its last Thursday is in.
+    """
+    if (part["period"] == "week").all():
+        thursday = pd.to_datetime(part["period_start"]) + pd.Timedelta(days=3)
+        month = _month(thursday)
+        first_thu, last_thu = thursday.min(), thursday.max()
+        first = int(_month(pd.Series([first_thu]))[0]) + (first_thu.day > 7)
+        last = int(_month(pd.Series([last_thu + pd.Timedelta(days=7)]))[0]) - 1
+    else:
+        month = _month(part["period_start"])
+        first, last = int(month.min()), int(month.max())
+    sums = part.assign(month=month).groupby(["area_code", "month"], as_index=False)["count"].sum()
+    return sums, first, last
+
+
+def domain_panel(counts: pd.DataFrame, buurten: list[str], months: int) -> tuple[pd.DataFrame, int, int] | None:
+    """A domain's counts per buurt and period of ``months`` months, zero-filled, ending with the last month
+    every source of the domain has complete: (``area_code, period, count``, the first month of period 0,
+    the number of periods). None without a complete period."""
+    parts, firsts, lasts = [], [], []
+    for (_, _), part in counts.groupby(["source", "period"], observed=True):
+        sums, first, last = source_months(part)
+        parts.append(sums)
+        firsts.append(first)
+        lasts.append(last)
+    if not parts:
+        return None
+    lo, hi = max(firsts), min(lasts)
+    n = (hi - lo + 1) // months
+    if n < 1:
+        return None
+    start = hi - n * months + 1
+    sums = pd.concat(parts, ignore_index=True)
+    sums = sums[(sums["month"] >= start) & (sums["month"] <= hi) & sums["area_code"].isin(set(buurten))]
+    sums = sums.assign(period=(sums["month"] - start) // months).groupby(["area_code", "period"])["count"].sum()
+    full = pd.MultiIndex.from_product([sorted(buurten), range(n)], names=["area_code", "period"])
+    panel = sums.reindex(full, fill_value=0).reset_index()
+    panel["count"] = panel["count"].astype("int64")
+    return panel, start, n
+
+
+def month_start(month: int) -> pd.Timestamp:
+    return pd.Timestamp(year=month // 12, month=month % 12 + 1, day=1)
+
+
+def _span_text(first_month: int, last_month: int) -> str:
+    from pipelines.wording import MONTHS
+
+    a, b = month_start(first_month), month_start(last_month)
+    return f"{MONTHS['nl'][a.month - 1]} {a.year} t/m {MONTHS['nl'][b.month - 1]} {b.year}"
+
+
+#: From this many buurten on, gradient boosting is a candidate beside the logistic regression.
+MIN_AREAS_FOR_BOOSTING = 200
+
+
+def score_domain(counts: pd.DataFrame, buurten: pd.DataFrame, structure: pd.DataFrame, neighbours: pd.DataFrame,
+                 settings: RiskSettings, noun: str) -> tuple[pd.DataFrame | None, dict]:
+    """Train on the domain's own history, forward in time, and predict the next period for every buurt.
+
+    Returns the rows of ``marts.area_risk`` (without ``run_id``, ``domain``) and what the model was, or
+    None and why it was skipped.
+    """
+    codes = buurten["area_code"].tolist()
+    built = domain_panel(counts, codes, settings.risk_months)
+    need = settings.risk_window + 2
+    if built is None or built[2] < need:
+        have = 0 if built is None else built[2]
+        return None, {"skipped": f"{have} complete period(s) of {settings.risk_months} months; the model needs {need}"}
+    panel, start, n = built
+    # boosting needs many areas to learn from (leaves of 40 rows); a municipality of tens of buurten would overfit it
+    candidates = ("logistisch", "boosting") if len(codes) >= MIN_AREAS_FOR_BOOSTING else ("logistisch",)
+    model = EscalationRisk(ratio=settings.risk_ratio, min_excess=settings.risk_min_excess, window=settings.risk_window,
+                           max_train_periods=settings.risk_max_train_periods, noun=noun, period_word="kwartaal",
+                           candidates=candidates)
+    try:
+        model.fit(panel, structure, target_period=n, neighbours=neighbours)
+        out = model.predict(panel, structure, n, neighbours, areas=codes)
+    except RiskModelError as exc:
+        return None, {"skipped": str(exc)}
+    out = out[out["area_code"].isin(set(codes))].merge(buurten[["area_code", "gemeente_code"]], on="area_code")
+    out = out.sort_values(["gemeente_code", "probability", "rank"], ascending=[True, False, True], kind="stable")
+    out["rank"] = out.groupby("gemeente_code").cumcount() + 1
+    months = settings.risk_months
+    first = start + min(model.training_periods_) * months
+    last = start + (max(model.training_periods_) + 1) * months - 1
+    chosen = f"{model.chosen_}, {model.calibration_} gekalibreerd"
+    rows = out.assign(period_from=month_start(start + n * months),
+                      period_to=month_start(start + (n + 1) * months) - pd.Timedelta(days=1),
+                      horizon_months=months, model=chosen, trained_on=_span_text(first, last),
+                      base_rate=model.prevalence_)
+    info = {"model": chosen, "validation": model.validation_, "trained_on": _span_text(first, last),
+            "average_precision": float(model.scores_[model.chosen_].mean()), "base_rate": model.prevalence_,
+            "features_used": model.columns_, "dropped_features": model.dropped_}
+    return rows, info
+
+
+def risk_step(con, ref, run) -> RiskResult:
+    """The weekly flow's risk step: every buurt x domain's chance of an escalation in the coming months.
+
+    Reads the signal counts and buurt figures, trains one model per domain on the warehouse's own history
+    (forward in time), and writes ``marts.area_risk`` and ``meta.risk_runs`` in one transaction. A run that
+    has its risk is left as it is, so re-running the flow changes nothing.
+    """
+    import time
+
+    from pipelines import catalog
+    from pipelines.warehouse import transaction
+
+    if catalog.risk_exists(con, run.run_id):
+        return RiskResult(run.run_id, reused=True)
+    clock = time.monotonic()
+    settings = ref.risk_settings
+    buurten = ref.buurten[["area_code", "gemeente_code"]]
+    codes = buurten["area_code"].tolist()
+    structure, source = structure_features(catalog.latest_area_stats(con), codes)
+    counts = catalog.read_counts(con)
+    catalogue = ref.catalogue
+    rows, models = [], {}
+    for domain, signals in catalogue.groupby("domain", sort=True):
+        part = counts[counts["signal"].isin(set(signals["signal"]))]
+        if part.empty:
+            continue
+        units = signals["unit_nl"].unique() if "unit_nl" in signals else []
+        noun = units[0] if len(units) == 1 else "signalen"
+        got, info = score_domain(part, buurten, structure, ref.neighbours, settings, noun)
+        models[domain] = info
+        if got is not None:
+            rows.append(got.assign(run_id=run.run_id, domain=domain))
+    table = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=catalog.risk.RISK_COLUMNS)
+    with transaction(con):
+        catalog.write_risk(con, run.run_id, table, settings.as_dict(), source, models)
+    return RiskResult(run.run_id, reused=False, rows=len(table), models=models, seconds=time.monotonic() - clock)

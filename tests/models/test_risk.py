@@ -53,7 +53,8 @@ def test_training_never_uses_the_target_period_or_later(fitted):
 def test_probabilities_ranks_and_words(fitted):
     model, counts, features = fitted
     out = model.predict(counts, features, 2023)
-    assert list(out.columns) == ["area_code", "probability", "rank", "drivers"]
+    assert list(out.columns) == ["area_code", "probability", "rank", "drivers", "history"]
+    assert out["history"].all()
     assert len(out) == 300 and out["probability"].between(0, 1).all()
     assert sorted(out["rank"]) == list(range(1, 301))
     assert out["probability"].is_monotonic_decreasing
@@ -92,3 +93,22 @@ def test_one_training_period_validates_across_areas_and_no_history_is_refused():
     assert model.training_periods_ == [2022] and model.validation_.startswith("across areas within")
     with pytest.raises(RiskModelError, match="at least two periods"):
         EscalationRisk().fit(counts, features, target_period=2022)
+
+
+def test_areas_without_earlier_counts_are_scored_from_their_features_alone(fitted):
+    model, counts, features = fitted
+    new = pd.DataFrame({"area_code": ["BUNIEUW01", "BUNIEUW02"], "kwetsbaarheid": [3.0, -3.0],
+                        "ruis_a": [0.0, 0.0], "ruis_b": [1.0, 1.0]})
+    late = pd.DataFrame({"area_code": ["BULAAT01"], "period": [2023], "count": [40]})   # counts only in the target
+    out = model.predict(pd.concat([counts, late]), pd.concat([features, new]), 2023, areas=["BULAAT01"])
+    assert len(out) == 303 and sorted(out["rank"]) == list(range(1, 304))
+    rows = out.set_index("area_code")
+    assert not rows.loc[["BUNIEUW01", "BUNIEUW02", "BULAAT01"], "history"].any()
+    assert rows.loc["BUNIEUW01", "probability"] > rows.loc["BUNIEUW02", "probability"]
+    assert rows.loc["BUNIEUW01", "drivers"].startswith("geen eerdere tellingen; alleen buurtkenmerken: ")
+    assert "hoge kwetsbaarheid" in rows.loc["BUNIEUW01", "drivers"]
+    assert rows.loc["BULAAT01", "drivers"].startswith("geen eerdere tellingen; de gemiddelde kans")  # no features
+    bare = EscalationRisk().fit(counts, None, target_period=2023)
+    alone = bare.predict(counts, None, 2023, areas=["BUNIEUW01"]).set_index("area_code").loc["BUNIEUW01"]
+    assert alone["probability"] == pytest.approx(bare.prevalence_)
+    assert alone["drivers"].startswith("geen eerdere tellingen; de gemiddelde kans")

@@ -100,3 +100,26 @@ def test_a_target_period_of_another_kind_is_refused(sample, tmp_path):
     with pytest.raises(RiskInputError, match="give it like 2025"):
         risk_file(folder / "counts.csv", folder / "features.csv", "2024-W05", tmp_path / "risk.csv")
     assert not (tmp_path / "risk.csv").exists()
+
+
+def test_every_area_of_the_counts_and_features_gets_a_row_even_without_earlier_counts(sample, scored, tmp_path):
+    """A new buurt (counts only in the target year) and a buurt only in the features file are scored from
+    their features; a buurt without features either gets the base rate; the drivers say why."""
+    folder, counts, features = sample
+    late = pd.DataFrame({"area_code": ["BUNIEUW1", "BUNIEUW2"], "period": ["2024", "2024"], "count": ["12", "3"]})
+    pd.concat([counts, late]).to_csv(tmp_path / "counts.csv", index=False)
+    only_features = features.iloc[[0]].assign(area_code="BUALLEENKENMERK")
+    new_features = features.iloc[[1]].assign(area_code="BUNIEUW1")
+    pd.concat([features, only_features, new_features]).to_csv(tmp_path / "features.csv", index=False)
+    summary = risk_file(tmp_path / "counts.csv", tmp_path / "features.csv", 2024, tmp_path / "risk.csv",
+                        model_in=folder / "model.joblib")
+    got = pd.read_csv(tmp_path / "risk.csv", dtype={"area_code": str}).set_index("area_code")
+    expected = set(counts["area_code"]) | {"BUNIEUW1", "BUNIEUW2", "BUALLEENKENMERK"}
+    assert set(got.index) == expected and sorted(got["rank"]) == list(range(1, len(expected) + 1))
+    assert got.loc["BUNIEUW1", "drivers"].startswith("geen eerdere tellingen; alleen buurtkenmerken")
+    assert got.loc["BUALLEENKENMERK", "drivers"].startswith("geen eerdere tellingen; alleen buurtkenmerken")
+    assert got.loc["BUNIEUW2", "drivers"].startswith("geen eerdere tellingen; de gemiddelde kans")
+    assert got["probability"].between(0, 1).all() and summary.without_history == 3
+    assert "3 area(s) have no counts before 2024: scored from their features alone" in summary.describe()
+    known = got.drop(index=["BUNIEUW1", "BUNIEUW2", "BUALLEENKENMERK"])
+    assert not known["drivers"].str.startswith("geen eerdere tellingen").any()
