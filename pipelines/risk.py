@@ -408,32 +408,36 @@ def _month(ts: pd.Series) -> np.ndarray:
     return (ts.dt.year * 12 + ts.dt.month - 1).to_numpy()
 
 
-def source_months(part: pd.DataFrame) -> tuple[pd.DataFrame, int, int]:
-    """One source's counts per buurt and month, and its first and last complete month (months as year*12+m-1).
+def source_months(sums: pd.DataFrame, period: str, first_start, last_start) -> tuple[pd.DataFrame, int, int]:
+    """One source's counts per buurt and month (``catalog.domain_month_counts``) and its first and last
+    complete month (months as year*12+m-1), from the first and last period start it holds.
 
     A week belongs to the month of its Thursday (as ISO weeks belong to years); a month of a weekly
     source is complete when the week of its last Thursday is in.
     """
-    if (part["period"] == "week").all():
-        thursday = pd.to_datetime(part["period_start"]) + pd.Timedelta(days=3)
-        month = _month(thursday)
-        first_thu, last_thu = thursday.min(), thursday.max()
+    if period == "week":
+        first_thu = pd.Timestamp(first_start) + pd.Timedelta(days=3)
+        last_thu = pd.Timestamp(last_start) + pd.Timedelta(days=3)
         first = int(_month(pd.Series([first_thu]))[0]) + (first_thu.day > 7)
         last = int(_month(pd.Series([last_thu + pd.Timedelta(days=7)]))[0]) - 1
     else:
-        month = _month(part["period_start"])
-        first, last = int(month.min()), int(month.max())
-    sums = part.assign(month=month).groupby(["area_code", "month"], as_index=False)["count"].sum()
-    return sums, first, last
+        first, last = int(_month(pd.Series([first_start]))[0]), int(_month(pd.Series([last_start]))[0])
+    return sums.groupby(["area_code", "month"], as_index=False)["count"].sum(), first, last
 
 
-def domain_panel(counts: pd.DataFrame, buurten: list[str], months: int) -> tuple[pd.DataFrame, int, int] | None:
+def domain_panel(monthly: pd.DataFrame, ranges: pd.DataFrame, buurten: list[str],
+                 months: int) -> tuple[pd.DataFrame, int, int] | None:
     """A domain's counts per buurt and period of ``months`` months, zero-filled, ending with the last month
     every source of the domain has complete: (``area_code, period, count``, the first month of period 0,
-    the number of periods). None without a complete period."""
+    the number of periods). None without a complete period.
+
+    ``monthly``: the domain's rows of ``catalog.domain_month_counts``; ``ranges``: its rows of
+    ``catalog.domain_count_ranges``.
+    """
     parts, firsts, lasts = [], [], []
-    for (_, _), part in counts.groupby(["source", "period"], observed=True):
-        sums, first, last = source_months(part)
+    for r in ranges.itertuples(index=False):
+        own = monthly[(monthly["source"] == r.source) & (monthly["period"] == r.period)]
+        sums, first, last = source_months(own, r.period, r.first, r.last)
         parts.append(sums)
         firsts.append(first)
         lasts.append(last)
@@ -468,15 +472,15 @@ def _span_text(first_month: int, last_month: int) -> str:
 MIN_AREAS_FOR_BOOSTING = 200
 
 
-def score_domain(counts: pd.DataFrame, buurten: pd.DataFrame, structure: pd.DataFrame, neighbours: pd.DataFrame,
-                 settings: RiskSettings, noun: str) -> tuple[pd.DataFrame | None, dict]:
+def score_domain(monthly: pd.DataFrame, ranges: pd.DataFrame, buurten: pd.DataFrame, structure: pd.DataFrame,
+                 neighbours: pd.DataFrame, settings: RiskSettings, noun: str) -> tuple[pd.DataFrame | None, dict]:
     """Train on the domain's own history, forward in time, and predict the next period for every buurt.
 
     Returns the rows of ``marts.area_risk`` (without ``run_id``, ``domain``) and what the model was, or
     None and why it was skipped.
     """
     codes = buurten["area_code"].tolist()
-    built = domain_panel(counts, codes, settings.risk_months)
+    built = domain_panel(monthly, ranges, codes, settings.risk_months)
     need = settings.risk_window + 2
     if built is None or built[2] < need:
         have = 0 if built is None else built[2]
@@ -528,16 +532,17 @@ def risk_step(con, ref, run) -> RiskResult:
     buurten = ref.buurten[["area_code", "gemeente_code"]]
     codes = buurten["area_code"].tolist()
     structure, source = structure_features(catalog.latest_area_stats(con), codes)
-    counts = catalog.read_counts(con)
+    monthly, ranges = catalog.domain_month_counts(con), catalog.domain_count_ranges(con)   # summed in the warehouse
     catalogue = ref.catalogue
     rows, models = [], {}
     for domain, signals in catalogue.groupby("domain", sort=True):
-        part = counts[counts["signal"].isin(set(signals["signal"]))]
+        part = monthly[monthly["domain"] == domain]
         if part.empty:
             continue
         units = signals["unit_nl"].unique() if "unit_nl" in signals else []
         noun = units[0] if len(units) == 1 else "signalen"
-        got, info = score_domain(part, buurten, structure, ref.neighbours, settings, noun)
+        got, info = score_domain(part, ranges[ranges["domain"] == domain], buurten, structure, ref.neighbours,
+                                 settings, noun)
         models[domain] = info
         if got is not None:
             rows.append(got.assign(run_id=run.run_id, domain=domain))

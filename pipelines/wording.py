@@ -121,6 +121,9 @@ def period_text(start, period: str, lang: str = "nl") -> str:
         return f"{MONTHS[lang][start.month - 1]} {start.year}"
     if period == "year":
         return str(start.year)
+    if period == "week":                      # as calendar.period_label, without a Series per call
+        year, week, _ = start.isocalendar()
+        return f"{year}-W{week:02d}"
     return period_label(pd.Series([start]), period).iloc[0]
 
 

@@ -105,3 +105,24 @@ def read_counts_table(con: Con) -> pa.Table:
         i = table.schema.get_field_index(name)
         table = table.set_column(i, name, pc.dictionary_encode(table.column(name)))
     return table.unify_dictionaries().combine_chunks()      # one dictionary per column, whatever the batches
+
+
+#: The month of a count as year * 12 + month - 1; a week belongs to the month of its Thursday (as ISO weeks
+#: belong to years).
+MONTH_OF = ("CASE WHEN s.period = 'week' THEN year(s.period_start + 3) * 12 + month(s.period_start + 3) - 1 "
+            "ELSE year(s.period_start) * 12 + month(s.period_start) - 1 END")
+
+
+def domain_month_counts(con: Con) -> pd.DataFrame:
+    """``domain, source, period, area_code, month, count``: the counts summed per domain, source, buurt and
+    month (``month`` as year * 12 + month - 1, weeks in the month of their Thursday)."""
+    return con.execute(
+        f"SELECT c.domain, s.source, s.period, s.area_code, {MONTH_OF} AS month, sum(s.count)::BIGINT AS count "
+        "FROM core.signal_counts s JOIN core.signal_catalogue c USING (signal) GROUP BY ALL").df()
+
+
+def domain_count_ranges(con: Con) -> pd.DataFrame:
+    """``domain, source, period, first, last``: the first and last period start per domain and source."""
+    return con.execute(
+        "SELECT c.domain, s.source, s.period, min(s.period_start) AS first, max(s.period_start) AS last "
+        "FROM core.signal_counts s JOIN core.signal_catalogue c USING (signal) GROUP BY ALL ORDER BY ALL").df()
