@@ -18,8 +18,11 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/wijkradar demo
 
+# two test processes: CI and the reference machine have 2 cores (set TEST_WORKERS=1 to run serially)
+TEST_WORKERS ?= 2
+
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 clean-data:
 	rm -rf data/warehouse.duckdb data/warehouse.duckdb.wal data/inbox data/exports data/reports data/archive

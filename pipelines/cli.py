@@ -537,15 +537,45 @@ def detect(
     frequency: int = typer.Option(52, help="Periods per year: 52 (weekly) or 12 (monthly)."),
     eval_start: Optional[int] = typer.Option(None, "--eval-start", help="First period_index to report (default: first with enough history)."),
     alpha: Optional[float] = typer.Option(None, help="Level of the Noufaily upper bound (default 0.005)."),
+    workers: Optional[int] = typer.Option(None, "--workers", help="Local processes that share the series "
+                                          "(default: one per core, at most 2, from 2,000 series on)."),
 ) -> None:
     """Score any count file with a detector (no warehouse involved)."""
     from pipelines.detect import DetectInputError, detect_file
 
     try:
-        n, alarms = detect_file(input, output, method=method, frequency=frequency, eval_start=eval_start, alpha=alpha)
+        n, alarms = detect_file(input, output, method=method, frequency=frequency, eval_start=eval_start, alpha=alpha,
+                                workers=workers)
     except (DetectInputError, ValueError) as exc:
         _fail(str(exc))
     console.print(f"{n} series-periods scored with {method}, {alarms} alarms; written to {output}")
+
+
+@app.command()
+def risk(
+    counts: Path = typer.Option(..., "--counts", help="CSV with area_code, period, count (periods as integers, "
+                                "2025-W05 or 2025-03; consecutive per area)."),
+    target_period: str = typer.Option(..., "--target-period", help="The period to predict, e.g. 2025."),
+    output: Path = typer.Option(..., "--output", help="Where to write area_code, probability, rank, drivers."),
+    features: Optional[Path] = typer.Option(None, "--features", help="CSV with area_code and numeric columns "
+                                            "(empty cells allowed), e.g. CBS structure figures."),
+    ratio: float = typer.Option(1.5, "--ratio", help="Escalation: count at least this times the mean of the up to "
+                                "three periods before."),
+    min_excess: float = typer.Option(10, "--min-excess", help="Escalation: and at least this many above that mean."),
+    neighbours: Optional[Path] = typer.Option(None, "--neighbours", help="CSV with area_code, neighbour (optional)."),
+    noun: str = typer.Option("meldingen", "--noun", help="Dutch word for the counts in the drivers, e.g. misdrijven."),
+    model_out: Optional[Path] = typer.Option(None, "--model-out", help="Save the fitted model here (+ .json)."),
+    model_in: Optional[Path] = typer.Option(None, "--model-in", help="Score with a saved model instead of training."),
+) -> None:
+    """Chance of an escalation per area in the target period, trained forward in time on every earlier period."""
+    from pipelines.risk import RiskInputError, risk_file
+
+    try:
+        summary = risk_file(counts, features, target_period, output, ratio=ratio, min_excess=min_excess,
+                            model_out=model_out, model_in=model_in, noun=noun, neighbours=neighbours)
+    except RiskInputError as exc:
+        _fail(str(exc))
+    console.print(escape(summary.describe()))
 
 
 @app.command()

@@ -7,8 +7,10 @@ naming the rows, and nothing is written.
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -42,7 +44,14 @@ def _delimiter(path: Path) -> tuple[str, bool]:
 
 
 def detect_file(input: Path, output: Path, method: str = "auto", frequency: int = 52,
-                eval_start: int | None = None, alpha: float | None = None) -> tuple[int, int]:
+                eval_start: int | None = None, alpha: float | None = None,
+                workers: int | None = None) -> tuple[int, int]:
+    """Score every series of ``input`` and write the results; returns (rows written, alarms).
+
+    ``workers``: local processes that score parts of the series (default: one per core, at most 2, for
+    panels of at least ``PARALLEL_FROM`` series); every series is scored on its own, so the output is the
+    same whatever the split.
+    """
     if not Path(input).is_file():
         raise DetectInputError(f"{input} does not exist; give the path of a CSV with series, period_index, count")
     try:
@@ -66,11 +75,34 @@ def detect_file(input: Path, output: Path, method: str = "auto", frequency: int 
     except PanelError as exc:
         raise DetectInputError(f"{input}: {exc}") from exc
     panel["count"] = panel["count"].astype("int64")
-    detector = make_detector(method, frequency, alpha)
-    result = detector.score(panel, keys, eval_start=eval_start)
+    result = _score(panel, keys, method, frequency, alpha, eval_start, workers)
     result["count"] = result["count"].astype("int64")
     result = result[[*keys, *OUTPUT_TAIL]].sort_values([*keys, "period_index"], kind="stable")
     tmp = Path(output).with_suffix(Path(output).suffix + ".part")
     result.to_csv(tmp, index=False)
     os.replace(tmp, output)        # all or nothing: a crash never leaves half a file
     return len(result), int(result["alarm"].sum())
+
+
+#: Panels with fewer series are scored in this process (starting a worker costs about two seconds).
+PARALLEL_FROM = 2_000
+
+
+def _score_part(part: pd.DataFrame, keys: list[str], method: str, frequency: int, alpha: float | None,
+                eval_start: int | None) -> pd.DataFrame:
+    return make_detector(method, frequency, alpha).score(part, keys, eval_start=eval_start)
+
+
+def _score(panel: pd.DataFrame, keys: list[str], method: str, frequency: int, alpha: float | None,
+           eval_start: int | None, workers: int | None) -> pd.DataFrame:
+    """The detector's results for every series, in parts on local worker processes when it pays."""
+    series = panel.groupby(keys, sort=False).ngroup()
+    n = int(series.max()) + 1 if len(series) else 0
+    workers = min(2, os.cpu_count() or 1) if workers is None else workers
+    if workers <= 1 or n < PARALLEL_FROM:
+        return _score_part(panel, keys, method, frequency, alpha, eval_start)
+    parts = [panel[(series % workers == w).to_numpy()] for w in range(workers)]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        results = list(pool.map(_score_part, parts, *([x] * workers for x in (keys, method, frequency, alpha,
+                                                                                eval_start))))
+    return pd.concat(results, ignore_index=True)

@@ -4,7 +4,9 @@ Files go to ``exports/<run period>/<wijkteam>.{xlsx,csv,html}`` and hold only th
 This is the IO edge of the list stage: ``export_run`` reads the flags, teams, run settings, loaded
 files, chart series and feedback from the warehouse once; ``export_team_lists`` picks each team's
 rows (``pipelines.lists.selection``) and hands them to the one writer per format in ``pipelines.lists``
-(the same writers as ``wijkradar flags --format``). Everything a wijkteam reads is Dutch; every
+(the same writers as ``wijkradar flags --format``). With the run's risk (``marts.area_risk``) every flag
+row gains its buurt's risk and each list a short section *preventief in beeld* (``selection.preventive``).
+Everything a wijkteam reads is Dutch; every
 CSV/XLSX cell is neutralised and every HTML value escaped (``safe_output``); the same run gives identical files.
 """
 from __future__ import annotations
@@ -14,34 +16,40 @@ from pathlib import Path
 import pandas as pd
 
 from pipelines import catalog, feedback
-from pipelines.lists.content import COLUMNS_NL, FEEDBACK, HOW_TO_READ, NOTHING_FLAGGED, RunInfo
+from pipelines.lists.content import COLUMNS_NL, FEEDBACK, HOW_TO_READ, NOTHING_FLAGGED, RiskInfo, RunInfo
 from pipelines.lists.csv_writer import write_csv
 from pipelines.lists.html_writer import write_html
-from pipelines.lists.selection import chart_data, team_flags, team_list
+from pipelines.lists.selection import chart_data, preventive, team_flags, team_list
 from pipelines.lists.xlsx_writer import write_xlsx
 from pipelines.safe_output import safe_filename
 
-__all__ = ["COLUMNS_NL", "FEEDBACK", "HOW_TO_READ", "NOTHING_FLAGGED", "RunInfo", "export_run",
+__all__ = ["COLUMNS_NL", "FEEDBACK", "HOW_TO_READ", "NOTHING_FLAGGED", "RiskInfo", "RunInfo", "export_run",
            "export_team_lists", "team_list"]
 
 
 def export_team_lists(flags: pd.DataFrame, teams: pd.DataFrame, exports_dir: Path, run: RunInfo,
-                      series: pd.DataFrame, labels: dict) -> dict[str, list[Path]]:
+                      series: pd.DataFrame, labels: dict, risk: RiskInfo | None = None) -> dict[str, list[Path]]:
     """Write XLSX, CSV and HTML per team; returns the paths per team.
 
-    ``series``: the chart series (``marts.series_scores`` with the signal's domain), read once by the caller.
+    ``series``: the chart series (``marts.series_scores`` with the signal's domain), read once by the caller;
+    ``risk``: the run's risk (None: lists without risk columns and without the section).
     """
     folder = exports_dir / run.run_period
     folder.mkdir(parents=True, exist_ok=True)
     written = {}
+    by_area = dict(tuple(series.groupby("area_code", sort=False)))    # one pass, not one scan per flag
     for team, team_name in zip(teams["wijkteam"], teams["name"]):
         own = team_flags(flags, team)
-        table = team_list(own, team, labels)
+        areas = [by_area[a] for a in own["area_code"].unique() if a in by_area]
+        own_series = pd.concat(areas, ignore_index=True) if areas else series.iloc[0:0]
+        table = team_list(own, team, labels, risk=risk)
+        section = preventive(risk, flags, team)          # only the team's own buurten
         stem = safe_filename(team)      # a team code from the wijkteam file must not leave the folder
         paths = [folder / f"{stem}.xlsx", folder / f"{stem}.csv", folder / f"{stem}.html"]
-        write_xlsx(table, paths[0], team_name, run, team, feedback.flag_keys(own), labels)   # keys in table order
-        write_csv(table, paths[1])
-        write_html(table, own["level"], chart_data(own, series, labels), team_name, run, paths[2])
+        write_xlsx(table, paths[0], team_name, run, team, feedback.flag_keys(own), labels,   # keys in table order
+                   preventive=section, risk=risk)
+        write_csv(table, paths[1], preventive=section)
+        write_html(table, own["level"], chart_data(own, own_series, labels), team_name, run, paths[2], section)
         written[team] = paths
     return written
 
@@ -54,5 +62,8 @@ def export_run(con, home, run) -> dict[str, list[Path]]:
     settings, load_ids = catalog.run_loads_and_settings(con, run.run_id)
     report = feedback.precision(feedback.read_answers(con, until=run.finished_at))
     info = RunInfo(run.run_id, run.run_period, run.finished_at, settings, catalog.loads_of(con, load_ids), report)
-    return export_team_lists(flags, catalog.teams(con), home.exports, info, catalog.scores_with_domain(con),
-                             catalog.signal_labels(con, "nl"))
+    series = catalog.scores_with_domain(con, flagged_in=run.run_id)   # charts are drawn for flagged areas only
+    recorded = catalog.risk_run(con, run.run_id)
+    risk = None if recorded is None else RiskInfo(catalog.area_risk(con, run.run_id), **recorded)
+    return export_team_lists(flags, catalog.teams(con), home.exports, info, series, catalog.signal_labels(con, "nl"),
+                             risk)

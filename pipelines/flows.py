@@ -1,4 +1,4 @@
-"""The weekly flow: ingest the inbox, validate, score every series, flag, export per wijkteam.
+"""The weekly flow: ingest the inbox, validate, score every series, flag, score the risk, export per wijkteam.
 
 Inputs: every file in ``<home>/inbox`` named after its source (``meldingen_*.csv``,
 ``wijkteam_*.xlsx``, ``schulden_*.csv``; ``*_correctie_*`` files load as corrections) and the teams'
@@ -142,6 +142,15 @@ def score_fanned_out(home: Home) -> Run:
 
 
 @task
+def score_risk(home: Home, run: Run):
+    """Each buurt's chance of an escalation per domain in the coming months (skipped when the run has it)."""
+    from pipelines.risk import risk_step
+
+    with connect(home.warehouse) as con:
+        return risk_step(con, reference.Reference.for_home(home), run)
+
+
+@task
 def export(home: Home, run: Run) -> dict[str, list[Path]]:
     """Write one XLSX, CSV and HTML list per wijkteam with only its own buurten."""
     with connect(home.warehouse) as con:
@@ -188,6 +197,7 @@ def weekly(home: str | None = None, today: str | None = None, fan_out: bool = Fa
     result.run = score_fanned_out(h) if fan_out else score(h)
     if result.run.reused:
         logger.info("nothing new since run %s; lists unchanged", result.run.run_id)
+    logger.info("%s", score_risk(h, result.run).describe())
     result.exports = export(h, result.run)
     publish(h, result)
     return result
@@ -223,6 +233,7 @@ def monthly_police(home: str | None = None, base_url: str | None = None, gemeent
         result.loads.append(outcome.load)
         logger.info(result.loads[-1].describe())
     result.run = score(h)
+    logger.info("%s", score_risk(h, result.run).describe())
     result.exports = export(h, result.run)
     publish(h, result)
     return result

@@ -155,19 +155,27 @@ class Reference:
 
         return self._settings(ScoreSettings)
 
+    @cached_property
+    def risk_settings(self):
+        """The risk step's settings (escalation, preventief in beeld): ``lijst_instellingen.csv`` over the defaults."""
+        from pipelines.risk import RiskSettings
+
+        return self._settings(RiskSettings)
+
     def _settings(self, cls):
         """``cls`` (a dataclass of numbers) with the values ``lijst_instellingen.csv`` gives for its fields.
 
-        A setting that belongs to none of the three kinds is refused by name, listing the known ones.
+        A setting that belongs to none of the four kinds is refused by name, listing the known ones.
         """
         from dataclasses import fields
 
         from models.evidence import Budget
         from pipelines.delivery import LoadSettings
+        from pipelines.risk import RiskSettings
         from pipelines.score import ScoreSettings
 
         table = self._read("lijst_instellingen.csv")
-        known = {f.name for kind in (Budget, LoadSettings, ScoreSettings) for f in fields(kind)}
+        known = {f.name for kind in (Budget, LoadSettings, ScoreSettings, RiskSettings) for f in fields(kind)}
         unknown = sorted(set(table["setting"]) - known)
         if unknown:
             raise ReferenceError(f"lijst_instellingen.csv has unknown setting(s) {unknown}; known: {sorted(known)}")

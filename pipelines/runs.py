@@ -9,21 +9,28 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import multiprocessing
+import os
 import time
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 
 import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from pipelines import catalog
 from pipelines.feedback import feedback_digest, read_answers
-from pipelines.flag import FLAG_COLUMNS, STATUS_ORDER, run_period
+from pipelines.flag import FLAG_COLUMNS, STATUS_ORDER
 from pipelines.reference import Reference
 from pipelines.warehouse import transaction
 
 log = logging.getLogger("wijkradar.runs")
-EVIDENCE_COLUMNS = ["area_code", "domain", "period", "period_start", "p_domain", "q", "score", "level", "status", "since"]
+EVIDENCE_COLUMNS = ["area_code", "domain", "period", "period_start", "p_domain", "q", "score", "level", "status",
+                    "since"]
 
 #: Bump when scoring or flagging logic changes in a way that changes results for the same inputs.
 LOGIC_VERSION = "3"
@@ -62,13 +69,15 @@ def find_run(con: duckdb.DuckDBPyConnection, run_key: str | None = None, period:
     return None if r is None else Run(r[0], r[1], r[2], True, r[3], r[4], r[5])
 
 
-def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, batch: int = 8) -> Run:
+def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, batch: int = 8,
+                   workers: int | None = None) -> Run:
     """Score every series and flag the run's period, or return the identical earlier run.
 
     Streams per municipality: each one is scored, flagged (its own false-discovery budget) and written before
-    the next, so memory holds one municipality at a time, all inside one transaction (all or nothing).
-    ``mapper(fn, blocks)`` runs the scoring blocks elsewhere, ``batch`` municipalities at a time, e.g. on a
-    Dask cluster; the warehouse stays the single writer and the results are the same.
+    the next, so memory holds a few municipalities at a time, all inside one transaction (all or nothing).
+    Scoring runs elsewhere while this process flags and writes: ``mapper(fn, blocks)`` (e.g. Dask through the
+    flow's task runner), else a pool of ``workers`` local processes (default: one per core, at most 2) when
+    there are several municipalities. The warehouse stays the single writer and the results are the same.
     """
     key, loads, settings = run_key(con, ref)
     found = find_run(con, run_key=key)
@@ -77,26 +86,30 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, 
     started = datetime.now().replace(microsecond=0)
     from pipelines import flag, score
 
-    counts = catalog.read_counts(con)
-    if counts.empty:
-        raise RuntimeError("there are no signal counts in the warehouse yet; load files first (wijkradar ingest or run)")
-    grid = score.grids(counts)
+    ranges = catalog.count_ranges(con)
+    if ranges.empty:
+        raise RuntimeError("there are no signal counts in the warehouse yet; load files first "
+                           "(wijkradar ingest or run)")
+    grid = score.grid_of(ranges)
     label, run_start = flag.run_period_of(grid)
     run_id = f"{label}-{key[:8]}"
     group_of = dict(zip(ref.buurten["area_code"], ref.buurten["gemeente_code"]))
     groups = score.groups_of(ref.buurten["area_code"].tolist(), group_of)
-    by_group = dict(tuple(counts.groupby(counts["area_code"].map(group_of).fillna(""), sort=False)))
+    counts_of = _counts_by_group(catalog.read_counts_table(con), group_of, list(groups))
+    names = [g for g in groups if g in counts_of]
     answers = read_answers(con)
-    n_series = n_scored = n_flags = 0
-    clock = time.monotonic()
-    names = list(groups)
-    with transaction(con):
+
+    def work_of(g: str) -> list:
+        return [replace(b, group=g) for b in score.blocks(counts_of.pop(g)(), groups[g], None, ref.score_settings,
+                                                          grid)]
+
+    totals = {"series": 0, "scored": 0, "flags": 0}
+    clock, done = time.monotonic(), 0
+    with _scorer(mapper, workers if len(names) > 1 else 0) as run_blocks, transaction(con):
         catalog.clear_run_marts(con)
-        for at in range(0, len(names), batch if mapper is not None else 1):
-            chunk = names[at:at + (batch if mapper is not None else 1)]
-            work = [replace(b, group=g) for g in chunk if g in by_group
-                    for b in score.blocks(by_group[g], groups[g], None, ref.score_settings, grid)]
-            results = mapper(score.score_block, work) if mapper is not None else [score.score_block(b) for b in work]
+        size = batch if mapper is not None else 1
+        for chunk, work, results in _pipelined([names[i:i + size] for i in range(0, len(names), size)],
+                                               work_of, run_blocks):
             for g in chunk:
                 mine = [(b, r) for b, r in zip(work, results) if b.group == g]
                 if not mine:
@@ -106,20 +119,80 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, 
                                                run=(label, run_start))
                 catalog.append_run_marts(con, scored.scores, evidence[EVIDENCE_COLUMNS],
                                          flags.assign(run_id=run_id)[["run_id", *FLAG_COLUMNS]])
-                n_series, n_scored, n_flags = n_series + scored.n_series, n_scored + len(scored.scores), n_flags + len(flags)
-            if len(names) > 1 and (time.monotonic() - clock > 30 or at + len(chunk) == len(names)):
+                totals["series"] += scored.n_series
+                totals["scored"] += len(scored.scores)
+                totals["flags"] += len(flags)
+            done += len(chunk)
+            if len(names) > 1 and (time.monotonic() - clock > 30 or done == len(names)):
                 log.info("scored and flagged %d of %d municipalities (%d series, %d flags so far)",
-                         at + len(chunk), len(names), n_series, n_flags)
+                         done, len(names), totals["series"], totals["flags"])
                 clock = time.monotonic()
-        if not n_series:
+        if not totals["series"]:
             raise RuntimeError("there are no signal counts for the profile's buurten; load files first "
                                "(wijkradar ingest or run)")
         finished = datetime.now().replace(microsecond=0)
         catalog.record_run(con, dict(run_id=run_id, run_key=key, started_at=started, finished_at=finished,
                                      run_period=label, loads=json.dumps(loads),
-                                     settings=json.dumps(settings, sort_keys=True), n_series=n_series,
-                                     n_scored=n_scored, n_flags=n_flags))
-    return Run(run_id, label, finished, False, n_series, n_scored, n_flags)
+                                     settings=json.dumps(settings, sort_keys=True), n_series=totals["series"],
+                                     n_scored=totals["scored"], n_flags=totals["flags"]))
+    return Run(run_id, label, finished, False, totals["series"], totals["scored"], totals["flags"])
+
+
+def _counts_by_group(table: pa.Table, group_of: dict[str, str], names: list[str]) -> dict:
+    """Group -> a function giving that group's counts as a DataFrame; the counts stay one compact Arrow table
+    until a group's turn (counts of areas outside the profile are left out, as they have no series)."""
+    area = table.column("area_code").combine_chunks()
+    index = {g: i for i, g in enumerate(names)}
+    value_group = np.array([index.get(group_of.get(v), -1) for v in area.dictionary.to_pylist()], dtype=np.int64)
+    gid = value_group[area.indices.to_numpy(zero_copy_only=False)] if len(area) else np.empty(0, dtype=np.int64)
+    order = np.argsort(gid, kind="stable")
+    ordered = gid[order]
+    out = {}
+    for g, i in index.items():
+        lo, hi = np.searchsorted(ordered, i, "left"), np.searchsorted(ordered, i, "right")
+        if hi > lo:
+            out[g] = lambda rows=order[lo:hi]: _plain(table.take(pa.array(rows)))
+    return out
+
+
+def _plain(part: pa.Table) -> pd.DataFrame:
+    frame = part.to_pandas(date_as_object=False)
+    for name in ("area_code", "signal", "period", "source"):
+        frame[name] = frame[name].astype(str)
+    return frame
+
+
+@contextmanager
+def _scorer(mapper, workers: int | None):
+    """``run_blocks(blocks) -> () -> results``: starts scoring the blocks now, hands the results over later."""
+    from pipelines import score
+
+    if mapper is not None:
+        yield lambda work: (lambda: mapper(score.score_block, work))
+        return
+    workers = min(2, os.cpu_count() or 1) if workers is None else workers
+    if workers <= 1:
+        yield lambda work: (lambda: [score.score_block(b) for b in work])
+        return
+    # processes, not threads: the fits hold the GIL between numpy calls; spawned, so no warehouse handle is copied
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        def run_blocks(work):
+            futures = [pool.submit(score.score_block, b) for b in work]
+            return lambda: [f.result() for f in futures]
+        yield run_blocks
+
+
+def _pipelined(chunks: list[list[str]], work_of, run_blocks):
+    """(chunk, blocks, results) per chunk, in order; the next chunk is scoring while the caller handles one."""
+    pending = None
+    for chunk in chunks:
+        work = [b for g in chunk for b in work_of(g)]
+        started = (chunk, work, run_blocks(work))
+        if pending is not None:
+            yield pending[0], pending[1], pending[2]()
+        pending = started
+    if pending is not None:
+        yield pending[0], pending[1], pending[2]()
 
 
 def read_flags(con: duckdb.DuckDBPyConnection, run_id: str | None = None, team: str | None = None,

@@ -65,6 +65,15 @@ def grids(counts: pd.DataFrame) -> dict[tuple[str, str], tuple[int, int]]:
     return out
 
 
+def grid_of(ranges: pd.DataFrame) -> dict[tuple[str, str], tuple[int, int]]:
+    """:func:`grids` from ``catalog.count_ranges`` (``period, source, first, last``), without reading the counts."""
+    out = {}
+    for r in ranges.itertuples(index=False):
+        idx = np.asarray(period_index(pd.Series(pd.to_datetime([r.first, r.last])), r.period))
+        out[(r.period, r.source)] = (int(idx[0]), int(idx[1]))
+    return out
+
+
 def build_panel(counts: pd.DataFrame, buurten: list[str], period: str,
                 grid: dict[tuple[str, str], tuple[int, int]] | None = None) -> pd.DataFrame:
     """Zero-filled panel for one period type: every buurt x signal over the source's period range.

@@ -42,6 +42,19 @@ LIST_COLUMNS = {"nl": ["Rang", "Status", "Niveau", "Domein", "Buurtcode", "Buurt
                        "Toelichting"],
                 "en": ["Rank", "Status", "Level", "Domain", "Area code", "Area", "Period", "Since", "Signals",
                        "Explanation"]}
+#: The risk columns a list gains when the run has its risk (``marts.area_risk``).
+RISK_COLUMNS = {"nl": ["Risico", "Risicofactoren"], "en": ["Risk", "Risk factors"]}
+#: The rows of the section "preventief in beeld" in the CSV (beside the flags) are marked by this status.
+PREVENTIVE_STATUS = {"nl": "preventief in beeld", "en": "preventive watch"}
+PREVENTIVE_TITLE = "Preventief in beeld"
+#: Columns of the section in the workbook and on the page.
+PREVENTIVE_COLUMNS = ["Rang", "Domein", "Buurtcode", "Buurt", "Kans op escalatie", "Periode", "Risicofactoren"]
+PREVENTIVE_INTRO = ("Buurten van dit wijkteam zonder signaal in dit domein, maar met een hoge kans dat de signalen "
+                    "de komende maanden sterk stijgen (escalatie). Bedoeld om preventief in beeld te houden; het is "
+                    "een verwachting uit de geschiedenis en de buurtkenmerken, geen signaal.")
+PREVENTIVE_NONE = "Geen buurten van dit wijkteam met een hoge kans op escalatie zonder huidig signaal."
+RISK_UNKNOWN = "onbekend"
+
 #: Column headings and titles of ``wijkradar explain``.
 EXPLAIN = {
     "nl": {"evidence": "Onderbouwing per domein", "series": "Reeksen", "team": "wijkteam", "yes": "ja",
@@ -108,6 +121,9 @@ def period_text(start, period: str, lang: str = "nl") -> str:
         return f"{MONTHS[lang][start.month - 1]} {start.year}"
     if period == "year":
         return str(start.year)
+    if period == "week":                      # as calendar.period_label, without a Series per call
+        year, week, _ = start.isocalendar()
+        return f"{year}-W{week:02d}"
     return period_label(pd.Series([start]), period).iloc[0]
 
 
@@ -122,6 +138,34 @@ def load_period_text(value, source: str, lang: str = "nl") -> str:
     ts = pd.Timestamp(value)
     period = SOURCE_PERIOD.get(source) or ("month" if ts.day == 1 else "week")
     return period_text(ts, period, lang)
+
+
+def percent(p: float) -> str:
+    """A probability as a Dutch percentage: ``23 %``; below half a percent ``<1 %``."""
+    return "<1 %" if p < 0.005 else f"{round(100 * p):.0f} %"
+
+
+def risk_word(p: float, high: float) -> str:
+    """``zeer hoog`` (at least twice ``high``), ``hoog`` (at least ``high``), ``verhoogd`` (half of it) or ``laag``."""
+    if p >= 2 * high:
+        return "zeer hoog"
+    if p >= high:
+        return "hoog"
+    return "verhoogd" if p >= high / 2 else "laag"
+
+
+def risk_text(p, high: float) -> str:
+    """The chance of an escalation as the lists show it: ``23 % (hoog)``; missing: ``onbekend``."""
+    if p is None or pd.isna(p):
+        return RISK_UNKNOWN
+    return f"{percent(float(p))} ({risk_word(float(p), high)})"
+
+
+def span_text(first, last, lang: str = "nl") -> str:
+    """A span of months: ``november 2026 t/m januari 2027``."""
+    a, b = pd.Timestamp(first), pd.Timestamp(last)
+    joint = "t/m" if lang == "nl" else "to"
+    return f"{MONTHS[lang][a.month - 1]} {a.year} {joint} {MONTHS[lang][b.month - 1]} {b.year}"
 
 
 def unit_word(period: str, plural: bool = False, lang: str = "nl") -> str:
@@ -153,6 +197,14 @@ SETTING_NAMES_NL = {
     "frequency": "Perioden per jaar",
     "long_b": "Jaren geschiedenis voor het verwachte niveau (waar beschikbaar)",
     "reference_version": "Versie van de referentiegegevens",
+    "risk_months": "Risico: lengte van een periode in maanden (de voorspelde periode is de volgende)",
+    "risk_ratio": "Risico: escalatie is minstens zoveel keer het gemiddelde van de perioden ervoor",
+    "risk_min_excess": "Risico: en minstens zoveel meer dan dat gemiddelde",
+    "risk_window": "Risico: aantal eerdere perioden voor dat gemiddelde",
+    "risk_max_train_periods": "Risico: hoogstens zoveel recente perioden om van te leren",
+    "risk_min_probability": "Preventief in beeld: minimale kans op escalatie",
+    "risk_top_share": "Preventief in beeld: alleen het hoogste deel van de buurten van de gemeente",
+    "risk_per_team": "Preventief in beeld: hoogstens zoveel buurten per wijkteam",
     "logic_version": "Versie van de rekenregels",
 }
 SETTING_GROUPS_NL = {"week": "weekreeksen", "month": "maandreeksen"}

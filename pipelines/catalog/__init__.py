@@ -12,21 +12,24 @@ current schema. One module per layer:
 - ``loads``: loads, the load sequence, held loads and the schema version (``meta``);
 - ``quarantine``: quarantined rows and their states;
 - ``runs``: scoring runs and the marts they write (series scores, area evidence, area flags);
+- ``risk``: the structural risk per buurt and domain (``marts.area_risk``) and the figures it reads;
 - ``answers``: the wijkteams' feedback on their lists;
 - ``reports``: the frames managers' reports and the residents' pages read.
 """
 from pipelines.catalog.answers import (answers, feedback_file_known, feedback_hashes, record_feedback,
                                        all_feedback)
-from pipelines.catalog.counts import (apply_cells, apply_records, read_counts, rebuild_counts, source_totals,
-                                      write_raw_rows)
+from pipelines.catalog.counts import (apply_cells, apply_records, count_ranges, domain_count_ranges,
+                                      domain_month_counts, read_counts, read_counts_table, rebuild_counts,
+                                      source_totals, write_raw_rows)
 from pipelines.catalog.loads import (accept_held, accepted_drop, find_held, hold, held_count, held_loads,
-                                     load_by_hash, load_exists, loads, loads_of, next_load_seq, record_load, release_hold,
-                                     schema_columns, schema_version)
+                                     load_by_hash, load_exists, loads, loads_of, next_load_seq, record_load,
+                                     release_hold, schema_columns, schema_version)
 from pipelines.catalog.quarantine import (dismiss_rows, open_reasons, quarantine_rows, state_counts, state_totals,
                                           update_states, write_quarantine_rows)
 from pipelines.catalog.reference import (area_exists, area_name_and_team, area_teams, reference_version,
                                          replace_area_stats, replace_reference, signal_labels, team_codes, teams)
 from pipelines.catalog.reports import has_table, report_frames
+from pipelines.catalog.risk import area_risk, latest_area_stats, risk_exists, risk_run, write_risk
 from pipelines.catalog.runs import (area_evidence, area_series, flag_cells, last_run, latest_run, read_flags,
                                     run_exists, run_loads_and_settings, run_periods, scores_with_domain,
                                     clear_run_marts, append_run_marts, record_run)
@@ -35,10 +38,13 @@ __all__ = [
     "accept_held", "accepted_drop", "all_feedback", "answers", "apply_cells", "apply_records", "area_evidence",
     "area_exists", "area_name_and_team", "area_series", "area_teams", "dismiss_rows", "feedback_file_known",
     "feedback_hashes", "find_held", "flag_cells", "has_table", "held_count", "held_loads", "hold", "last_run",
-    "latest_run", "load_by_hash", "load_exists", "loads", "loads_of", "next_load_seq", "open_reasons", "quarantine_rows",
-    "read_counts", "read_flags", "rebuild_counts", "record_feedback", "record_load", "reference_version",
+    "latest_run", "load_by_hash", "load_exists", "loads", "loads_of", "next_load_seq", "open_reasons",
+    "quarantine_rows",
+    "count_ranges", "domain_count_ranges", "domain_month_counts", "read_counts", "read_counts_table", "read_flags", "rebuild_counts", "record_feedback",
+    "record_load", "reference_version",
     "release_hold", "replace_area_stats", "replace_reference", "report_frames", "run_exists",
     "run_loads_and_settings", "run_periods", "schema_columns", "schema_version", "scores_with_domain",
     "signal_labels", "source_totals", "state_counts", "state_totals", "team_codes", "teams", "update_states",
     "write_quarantine_rows", "write_raw_rows", "clear_run_marts", "append_run_marts", "record_run",
+    "area_risk", "latest_area_stats", "risk_exists", "risk_run", "write_risk",
 ]

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipelines.warehouse import insert_frame, registered
 
@@ -86,3 +88,41 @@ def read_counts(con: Con) -> pd.DataFrame:
         "SELECT c.area_code, c.signal, c.period, c.period_start, c.count, c.source "
         "FROM core.signal_counts c"
     ).df()
+
+
+def count_ranges(con: Con) -> pd.DataFrame:
+    """``period, source, first, last``: the first and last period start of every source's counts."""
+    return con.execute("SELECT period, source, min(period_start) AS first, max(period_start) AS last "
+                       "FROM core.signal_counts GROUP BY ALL ORDER BY ALL").df()
+
+
+def read_counts_table(con: Con) -> pa.Table:
+    """Every signal count as an Arrow table with dictionary-encoded text (a national warehouse holds tens
+    of millions of counts; as Python strings they would not fit the memory budget)."""
+    table = con.sql("SELECT area_code, signal, period, period_start, count, source FROM core.signal_counts"
+                    ).to_arrow_table()
+    for name in ("area_code", "signal", "period", "source"):
+        i = table.schema.get_field_index(name)
+        table = table.set_column(i, name, pc.dictionary_encode(table.column(name)))
+    return table.unify_dictionaries().combine_chunks()      # one dictionary per column, whatever the batches
+
+
+#: The month of a count as year * 12 + month - 1; a week belongs to the month of its Thursday (as ISO weeks
+#: belong to years).
+MONTH_OF = ("CASE WHEN s.period = 'week' THEN year(s.period_start + 3) * 12 + month(s.period_start + 3) - 1 "
+            "ELSE year(s.period_start) * 12 + month(s.period_start) - 1 END")
+
+
+def domain_month_counts(con: Con) -> pd.DataFrame:
+    """``domain, source, period, area_code, month, count``: the counts summed per domain, source, buurt and
+    month (``month`` as year * 12 + month - 1, weeks in the month of their Thursday)."""
+    return con.execute(
+        f"SELECT c.domain, s.source, s.period, s.area_code, {MONTH_OF} AS month, sum(s.count)::BIGINT AS count "
+        "FROM core.signal_counts s JOIN core.signal_catalogue c USING (signal) GROUP BY ALL").df()
+
+
+def domain_count_ranges(con: Con) -> pd.DataFrame:
+    """``domain, source, period, first, last``: the first and last period start per domain and source."""
+    return con.execute(
+        "SELECT c.domain, s.source, s.period, min(s.period_start) AS first, max(s.period_start) AS last "
+        "FROM core.signal_counts s JOIN core.signal_catalogue c USING (signal) GROUP BY ALL ORDER BY ALL").df()

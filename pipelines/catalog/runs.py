@@ -102,6 +102,10 @@ def area_series(con: Con, code: str) -> pd.DataFrame:
                        "JOIN core.signal_catalogue c USING (signal) WHERE area_code = ?", [code]).df()
 
 
-def scores_with_domain(con: Con) -> pd.DataFrame:
-    """Every series score with its signal's domain (the lists' charts)."""
-    return con.execute("SELECT s.*, c.domain FROM marts.series_scores s JOIN core.signal_catalogue c USING (signal)").df()
+def scores_with_domain(con: Con, flagged_in: str | None = None) -> pd.DataFrame:
+    """Series scores with their signal's domain (the lists' charts): every series, or with ``flagged_in`` a
+    run id only those of the areas that run flagged (a national warehouse holds millions of rows)."""
+    where, args = ("WHERE s.area_code IN (SELECT area_code FROM marts.area_flags WHERE run_id = ?)", [flagged_in]) \
+        if flagged_in is not None else ("", [])
+    return con.execute("SELECT s.*, c.domain FROM marts.series_scores s JOIN core.signal_catalogue c USING (signal) "
+                       f"{where}", args).df()

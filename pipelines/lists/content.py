@@ -1,7 +1,8 @@
 """What every list carries besides its rows: the run it belongs to and the fixed Dutch texts.
 
 ``RunInfo`` is everything a writer needs to know about the run (id, period, time stamp, settings, the
-files loaded, the feedback precision); ``NOTHING_FLAGGED`` and ``HOW_TO_READ`` are shown to every wijkteam.
+files loaded, the feedback precision); ``RiskInfo`` the run's risk per buurt and domain and the settings it
+used; ``NOTHING_FLAGGED`` and ``HOW_TO_READ`` are shown to every wijkteam.
 """
 from __future__ import annotations
 
@@ -41,3 +42,22 @@ class RunInfo:
     settings: dict
     loads: pd.DataFrame          # file_name, source, loaded_at, periods_from, periods_to
     precision: pd.DataFrame | None = None   # feedback.precision() of the answers imported by this run
+
+
+#: Shown with the risk (workbook Toelichting and page): what the risk column and the section mean.
+RISK_EXPLAINED = ("Risico: de kans dat de signalen van de buurt in dat domein de komende maanden sterk stijgen "
+                  "(escalatie), met de factoren die die kans het meest verhogen. 'Preventief in beeld' noemt hooguit "
+                  "drie buurten zonder signaal in dat domein, maar met een hoge kans.")
+
+
+@dataclass(frozen=True)
+class RiskInfo:
+    """The run's risk (``marts.area_risk`` rows with name and team) and what ``meta.risk_runs`` recorded."""
+
+    rows: pd.DataFrame
+    settings: dict
+    features: str = ""
+    models: dict | None = None
+
+    def setting(self, name: str, default: float) -> float:
+        return float(self.settings.get(name, default))

@@ -1,6 +1,8 @@
 """The CSV of a list: ``;``-separated (a Dutch spreadsheet opens it as columns), every text cell neutralised.
 
-One writer for the team files of ``export`` and for ``wijkradar flags --format csv``.
+One writer for the team files of ``export`` and for ``wijkradar flags --format csv``. The section
+*preventief in beeld* follows the flags as rows with the status ``preventief in beeld`` and the rank
+``P1``, ``P2``, ... (they carry no flag key and are no flag to answer).
 """
 from __future__ import annotations
 
@@ -8,12 +10,37 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipelines import wording
 from pipelines.lists.content import NOTHING_FLAGGED
 from pipelines.safe_output import neutralise_frame
 
 
-def csv_text(table: pd.DataFrame, nothing: str | None = NOTHING_FLAGGED) -> str:
-    """``table`` as CSV text; an empty table becomes the one-cell sentence ``nothing`` (unless None)."""
+def preventive_rows(preventive: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The section's rows in the columns of the list (Dutch): marked by status and a ``P`` rank."""
+    rows = pd.DataFrame({c: [""] * len(preventive) for c in columns}, columns=columns)
+    risk_col, drivers_col = wording.RISK_COLUMNS["nl"]
+    rows["Rang"] = [f"P{r}" for r in preventive["Rang"]]
+    rows["Status"] = wording.PREVENTIVE_STATUS["nl"]
+    rows["Domein"] = preventive["Domein"].to_numpy()
+    rows["Buurtcode"] = preventive["Buurtcode"].to_numpy()
+    rows["Buurt"] = preventive["Buurt"].to_numpy()
+    rows["Periode"] = preventive["Periode"].to_numpy()
+    rows["Toelichting"] = [f"Geen signaal in dit domein; kans op escalatie in {span}: {kans}. Factoren: {why}."
+                           for kans, span, why in zip(preventive["Kans op escalatie"], preventive["Periode"],
+                                                      preventive["Risicofactoren"])]
+    if risk_col in rows:
+        rows[risk_col] = preventive["Kans op escalatie"].to_numpy()
+        rows[drivers_col] = preventive["Risicofactoren"].to_numpy()
+    return rows
+
+
+def csv_text(table: pd.DataFrame, nothing: str | None = NOTHING_FLAGGED, preventive: pd.DataFrame | None = None) -> str:
+    """``table`` as CSV text; an empty table becomes the one-cell sentence ``nothing`` (unless None).
+
+    ``preventive``: the section *preventief in beeld* (``selection.preventive``), appended as marked rows.
+    """
+    if preventive is not None and len(preventive):
+        table = pd.concat([table, preventive_rows(preventive, list(table.columns))], ignore_index=True)
     if table.empty and nothing is not None:
         table = pd.DataFrame({"Toelichting": [nothing]})
     else:
@@ -21,7 +48,7 @@ def csv_text(table: pd.DataFrame, nothing: str | None = NOTHING_FLAGGED) -> str:
     return table.to_csv(sep=";", index=False, lineterminator="\n")
 
 
-def write_csv(table: pd.DataFrame, path: Path) -> None:
+def write_csv(table: pd.DataFrame, path: Path, preventive: pd.DataFrame | None = None) -> None:
     """The team's CSV file (UTF-8 with a byte-order mark, so Excel reads the accents)."""
     with open(path, "w", encoding="utf-8-sig", newline="") as out:
-        out.write(csv_text(table))
+        out.write(csv_text(table, preventive=preventive))

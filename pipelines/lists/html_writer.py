@@ -1,7 +1,8 @@
 """The HTML page of a list: self-contained (inline CSS and SVG charts), every interpolated value escaped.
 
-Takes the selected, worded table, each row's raw level (a CSS class) and the chart points per row;
-it reads nothing itself. The same writer serves ``export`` and ``wijkradar flags --format html``.
+Takes the selected, worded table, each row's raw level (a CSS class) and the chart points per row, and
+optionally the section *preventief in beeld*; it reads nothing itself. The same writer serves ``export``
+and ``wijkradar flags --format html``.
 """
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ import pandas as pd
 from pipelines.lists.charts import LEGEND, sparkline
 from pipelines.lists.content import NOTHING_FLAGGED, RunInfo
 from pipelines.safe_output import escape_html
+from pipelines.wording import (PREVENTIVE_INTRO, PREVENTIVE_NONE, PREVENTIVE_STATUS, PREVENTIVE_TITLE,
+                               RISK_COLUMNS)
 
 CSS = """
 body{font-family:Segoe UI,Helvetica,Arial,sans-serif;margin:24px;color:#1f2d3d;max-width:1100px}
@@ -23,26 +26,52 @@ h1{font-size:22px;margin-bottom:4px}.sub{color:#5a6b7d;margin-top:0}
 .empty{padding:16px;background:#eef6ee;border-radius:8px}
 .legend{font-size:12px;color:#5a6b7d}svg{background:#fbfcfd;border:1px solid #eef1f4}
 svg.key{background:none;border:0;vertical-align:middle}
+.risk{font-size:13px;color:#34495e}.prev{background:#27ae60}
+.preventief{border-left:4px solid #27ae60}
 """
 
 
-def html_page(table: pd.DataFrame, levels, charts, team_name: str, run: RunInfo) -> str:
-    """The page: one card per row of ``table`` (Dutch columns).
+def preventive_section(preventive: pd.DataFrame | None) -> str:
+    """The section *preventief in beeld*: a heading, what it means and one card per buurt (no charts)."""
+    if preventive is None:
+        return ""
+    esc = escape_html
+    cards = [
+        f'<div class="card preventief"><div class="txt"><div><span class="badge prev">{esc(PREVENTIVE_STATUS["nl"])}'
+        f'</span><span class="badge dom">{esc(row[1])}</span></div>'
+        f'<h4>P{esc(row[0])}. {esc(row[3])} <small>({esc(row[2])})</small></h4>'
+        f'<p>Kans op escalatie in {esc(row[5])}: <b>{esc(row[4])}</b>. Factoren: {esc(row[6])}.</p></div></div>'
+        for row in preventive.itertuples(index=False, name=None)]
+    body = "".join(cards) if cards else f'<p class="empty">{esc(PREVENTIVE_NONE)}</p>'
+    return (f'<h2 id="preventief">{esc(PREVENTIVE_TITLE)}</h2><p class="legend">{esc(PREVENTIVE_INTRO)}</p>{body}')
+
+
+def html_page(table: pd.DataFrame, levels, charts, team_name: str, run: RunInfo,
+              preventive: pd.DataFrame | None = None) -> str:
+    """The page: one card per row of ``table`` (Dutch columns), then the section *preventief in beeld*.
 
     ``levels``: the flag level per row (``alarm``, ``aandacht`` or other); ``charts``: per row a list of
-    (title, points) as ``selection.chart_data`` gives them.
+    (title, points) as ``selection.chart_data`` gives them; ``preventive``: ``selection.preventive`` (None:
+    no section). A table with the risk columns shows each row's risk under its explanation.
     """
     esc = escape_html      # every interpolated value, text and attribute alike
+    risk_col, drivers_col = RISK_COLUMNS["nl"]
+    with_risk = risk_col in table.columns
     cards = []
-    for row, level, row_charts in zip(table.itertuples(index=False), levels, charts):
+    for (_, row), level, row_charts in zip(table.iterrows(), levels, charts):
         svg = "".join(sparkline(points, title) for title, points in row_charts)
         level = level if level in ("alarm", "aandacht") else "none"     # a CSS class of ours
+        risk = ""
+        if with_risk:
+            why = f" Factoren: {row[drivers_col]}." if row[drivers_col] else ""
+            risk = f'<p class="risk">Kans op escalatie de komende maanden: {esc(row[risk_col])}.{esc(why)}</p>'
         cards.append(
-            f'<div class="card"><div class="txt"><div><span class="badge {esc(level)}">{esc(row.Niveau)}</span>'
-            f'<span class="badge st">{esc(row.Status)}</span><span class="badge dom">{esc(row.Domein)}</span></div>'
-            f'<h3>{esc(row.Rang)}. {esc(row.Buurt)} <small>({esc(row.Buurtcode)})</small></h3>'
-            f'<p>{esc(row.Toelichting)}</p></div><div>{svg}</div></div>')
+            f'<div class="card"><div class="txt"><div><span class="badge {esc(level)}">{esc(row["Niveau"])}</span>'
+            f'<span class="badge st">{esc(row["Status"])}</span><span class="badge dom">{esc(row["Domein"])}</span></div>'
+            f'<h3>{esc(row["Rang"])}. {esc(row["Buurt"])} <small>({esc(row["Buurtcode"])})</small></h3>'
+            f'<p>{esc(row["Toelichting"])}</p>{risk}</div><div>{svg}</div></div>')
     body = "".join(cards) if cards else f'<p class="empty">{esc(NOTHING_FLAGGED)}</p>'
+    body += preventive_section(preventive)
     return (f'<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>{esc(team_name)} {esc(run.run_period)}</title>'
             f"<style>{CSS}</style></head><body><h1>{esc(team_name)}</h1>"
             f'<p class="sub">Opvallende signalen, periode {esc(run.run_period)} &middot; run {esc(run.run_id)}</p>'
@@ -50,6 +79,7 @@ def html_page(table: pd.DataFrame, levels, charts, team_name: str, run: RunInfo)
             f'<p class="legend">Gemaakt door wijkradar op {esc(run.stamp.strftime("%d-%m-%Y %H:%M"))}.</p></body></html>')
 
 
-def write_html(table: pd.DataFrame, levels, charts, team_name: str, run: RunInfo, path: Path) -> None:
+def write_html(table: pd.DataFrame, levels, charts, team_name: str, run: RunInfo, path: Path,
+               preventive: pd.DataFrame | None = None) -> None:
     """The team's HTML file (UTF-8)."""
-    path.write_text(html_page(table, levels, charts, team_name, run), encoding="utf-8")
+    path.write_text(html_page(table, levels, charts, team_name, run, preventive), encoding="utf-8")

@@ -1,13 +1,16 @@
-"""Which flags go on which wijkteam's list, in what order, and which chart points go with each row.
+"""Which flags go on which wijkteam's list, in what order, which chart points go with each row, and which
+buurten the section *preventief in beeld* names.
 
 Pure: frames in, frames out. The flags arrive ranked (``runs.read_flags``: level, status, score, then
 area and domain); a list keeps that order and numbers it (``Rang``), in the words of ``pipelines.wording``.
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from pipelines import wording
+from pipelines.lists.content import RiskInfo
 
 #: How many series of one flag get a chart on the HTML page.
 CHARTS_PER_FLAG = 2
@@ -18,10 +21,13 @@ def team_flags(flags: pd.DataFrame, team: str) -> pd.DataFrame:
     return flags[flags["wijkteam"] == team].reset_index(drop=True)
 
 
-def team_list(flags: pd.DataFrame, team: str, labels: dict | None = None, lang: str = "nl") -> pd.DataFrame:
+def team_list(flags: pd.DataFrame, team: str, labels: dict | None = None, lang: str = "nl",
+              risk: RiskInfo | None = None) -> pd.DataFrame:
     """The list of one team (only its own buurten), ranked; Dutch, or English with ``lang="en"``.
 
     ``labels``: signal code -> its name in ``lang`` (``label_nl`` of the catalogue); codes stay codes without it.
+    With ``risk`` every row gains the buurt's chance of an escalation in the flag's domain (``Risico``) and
+    its drivers (``Risicofactoren``); ``onbekend`` where the run has no risk for it.
     """
     own = team_flags(flags, team)
     labels = labels or {}
@@ -39,7 +45,56 @@ def team_list(flags: pd.DataFrame, team: str, labels: dict | None = None, lang: 
         text,
     ]
     columns = wording.LIST_COLUMNS[lang]
+    if risk is not None:
+        high = risk.setting("risk_min_probability", DEFAULT_HIGH)
+        cells = risk.rows.set_index(["area_code", "domain"])[["probability", "drivers"]] if len(risk.rows) else None
+        got = (cells.reindex(list(zip(own["area_code"], own["domain"]))) if cells is not None
+               else pd.DataFrame({"probability": [None] * len(own), "drivers": [None] * len(own)}))
+        values += [[wording.risk_text(p, high) for p in got["probability"]],
+                   [d if isinstance(d, str) else "" for d in got["drivers"]]]
+        columns = columns + wording.RISK_COLUMNS[lang]
     return pd.DataFrame(dict(zip(columns, values)), columns=columns)
+
+
+#: Defaults of the section when a run recorded no setting (``pipelines.risk.RiskSettings``).
+DEFAULT_HIGH, DEFAULT_TOP_SHARE, DEFAULT_PER_TEAM = 0.15, 0.15, 3
+
+
+def preventive(risk: RiskInfo | None, flags: pd.DataFrame, team: str) -> pd.DataFrame:
+    """The section *preventief in beeld* of one team: its buurten with a high chance of an escalation in a
+    domain where the run's list holds no flag of them, worded (:data:`wording.PREVENTIVE_COLUMNS`).
+
+    High: a calibrated chance of at least ``risk_min_probability`` and a rank in the top
+    ``risk_top_share`` of the municipality's buurten in that domain. One row per buurt (its highest
+    chance), highest first, at most ``risk_per_team``. None without a risk (the section is then left out).
+    """
+    if risk is None:
+        return None
+    columns = wording.PREVENTIVE_COLUMNS
+    rows = risk.rows
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    high = risk.setting("risk_min_probability", DEFAULT_HIGH)
+    share = risk.setting("risk_top_share", DEFAULT_TOP_SHARE)
+    per_team = int(risk.setting("risk_per_team", DEFAULT_PER_TEAM))
+    own = rows[rows["wijkteam"] == team]
+    size = rows.groupby(["gemeente_code", "domain"])["area_code"].transform("size")
+    top = np.maximum(1, np.ceil(share * size)).reindex(own.index)
+    flagged = set(zip(flags.loc[flags["wijkteam"] == team, "area_code"], flags.loc[flags["wijkteam"] == team, "domain"]))
+    unflagged = np.array([(a, d) not in flagged for a, d in zip(own["area_code"], own["domain"])], dtype=bool)
+    keep = own[(own["probability"] >= high) & (own["rank"] <= top) & unflagged]
+    keep = (keep.sort_values(["probability", "area_code", "domain"], ascending=[False, True, True], kind="stable")
+            .drop_duplicates("area_code").head(per_team))
+    values = [
+        range(1, len(keep) + 1),
+        [wording.domain_word(d) for d in keep["domain"]],
+        keep["area_code"],
+        keep["name"],
+        [wording.risk_text(p, high) for p in keep["probability"]],
+        [wording.span_text(a, b) for a, b in zip(keep["period_from"], keep["period_to"])],
+        keep["drivers"],
+    ]
+    return pd.DataFrame(dict(zip(columns, values)), columns=columns).reset_index(drop=True)
 
 
 def chart_data(own: pd.DataFrame, series: pd.DataFrame, labels: dict) -> list[list[tuple[str, pd.DataFrame]]]:

@@ -1,6 +1,7 @@
 """The demo generator: seeded, realistic in scale, truth matching the injected events."""
 import numpy as np
 import pandas as pd
+import pytest
 
 from models.demo import counts_to_reports, simulate_counts
 
@@ -52,3 +53,39 @@ def test_reports_explode_counts_without_personal_fields():
     back = reports.assign(week=week.dt.normalize()).groupby(["area_code", "week"]).size()
     orig = counts[counts["count"] > 0].set_index(["area_code", "period_start"])["count"]
     assert np.array_equal(back.sort_index().to_numpy(), orig.sort_index().to_numpy())
+
+
+def test_structural_rises_follow_the_drivers_are_seeded_and_leave_other_counts_alone():
+    from models.demo import structural_hazard, structural_rises
+
+    n = 200
+    rng = np.random.default_rng(9)
+    structure = pd.DataFrame({"area_code": [f"BU{i:04d}" for i in range(n)],
+                              "GemiddeldeWOZWaardeVanWoningen": rng.uniform(150, 500, n),
+                              "GemiddeldeHuishoudensgrootte": rng.uniform(1.4, 3.0, n),
+                              "Bevolkingsdichtheid": rng.uniform(50, 6000, n), "Koopwoningen": rng.uniform(20, 95, n)})
+    hazard = structural_hazard(structure)
+    assert hazard.mean() == pytest.approx(1.0)
+    poor = structure.set_index("area_code")["GemiddeldeWOZWaardeVanWoningen"] < 250
+    assert hazard[poor].mean() > 1.5 * hazard[~poor].mean()
+    months = pd.date_range("2022-01-01", "2026-11-01", freq="MS")
+    rises, truth = structural_rises(structure, months, {"social": 0.6, "physical": 0.4}, seed=1,
+                                    exclude={("BU0000", "social")})
+    again, _ = structural_rises(structure, months, {"social": 0.6, "physical": 0.4}, seed=1,
+                                exclude={("BU0000", "social")})
+    assert len(truth) > 50 and truth["hazard"].mean() > 1.0       # prone areas rise more often
+    assert truth["months"].between(1, 9).all() and truth["peak"].between(1.7, 2.4).all()
+    assert len(rises) == truth["months"].sum() and (rises["multiplier"] > 1).all()
+    assert not ((rises["area_code"] == "BU0000") & (rises["domain"] == "social")).any()
+    pd.testing.assert_frame_equal(rises, again)                    # seeded
+    # the rises add counts on top: every other count is the draw it was without them
+    areas = pd.DataFrame({"area_code": structure["area_code"][:3], "population": [6000.0, 600.0, 3000.0]})
+    signals = SIGNALS.assign(domain="social")
+    rise = pd.DataFrame({"area_code": ["BU0001"] * 3, "domain": "social",
+                         "month_start": pd.date_range("2026-08-01", periods=3, freq="MS"), "multiplier": 3.0})
+    plain, _ = simulate_counts(areas, signals, EVENTS.iloc[0:0], END, years=2, seed=3)
+    risen, _ = simulate_counts(areas, signals, EVENTS.iloc[0:0], END, years=2, seed=3, rises=rise)
+    month = (pd.to_datetime(plain["period_start"]) + pd.Timedelta(days=3)).dt.to_period("M").dt.start_time
+    inside = (plain["area_code"] == "BU0001") & month.isin(rise["month_start"])
+    assert plain.loc[~inside, "count"].equals(risen.loc[~inside, "count"])
+    assert risen.loc[inside, "count"].sum() > 2 * plain.loc[inside, "count"].sum()

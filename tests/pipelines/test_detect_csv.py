@@ -24,3 +24,14 @@ def test_other_delimiters_give_the_same_alarms_as_comma(tmp_path, sep, excel_hin
     assert (tmp_path / "other_alarms.csv").read_bytes() == comma
     got = pd.read_csv(tmp_path / "comma_alarms.csv", dtype={"series": str})
     assert set(got["series"]) == {"BU01", "007"} and len(got) == 4 * 16    # ids kept as text, leading zero too
+
+
+def test_scoring_in_two_worker_processes_writes_the_same_file(tmp_path, monkeypatch):
+    import pipelines.detect as detect
+
+    monkeypatch.setattr(detect, "PARALLEL_FROM", 2)          # the 4 series of this file are shared by 2 workers
+    counts().to_csv(tmp_path / "counts.csv", index=False)
+    detect_file(tmp_path / "counts.csv", tmp_path / "one.csv", eval_start=150, workers=1)
+    detect_file(tmp_path / "counts.csv", tmp_path / "two.csv", eval_start=150, workers=2)
+    assert (tmp_path / "two.csv").read_bytes() == (tmp_path / "one.csv").read_bytes()
+    assert len(pd.read_csv(tmp_path / "two.csv")) == 4 * 41

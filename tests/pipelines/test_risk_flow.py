@@ -1,0 +1,124 @@
+"""The weekly flow's risk step on a small warehouse (the demo's counts, five years, no Prefect): the risk is
+written once per run, re-running changes nothing, and every team list shows at most three buurten
+*preventief in beeld*, only its own, without a flag in that domain, with drivers in Dutch; the returned
+workbook still imports as feedback."""
+import re
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from models.risk import DYNAMIC, NEIGHBOUR, STRUCTURE_WORDS, feature_words
+from pipelines.warehouse import connect, insert_frame, table_digest
+from tests.conftest import TODAY
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, ref):
+    from pipelines import reference
+    from pipelines.demo import demo_counts
+    from pipelines.export import export_run
+    from pipelines.paths import resolve_home
+    from pipelines.risk import risk_step
+    from pipelines.runs import score_and_flag
+
+    home = resolve_home(tmp_path_factory.mktemp("risk") / "home")
+    w, m, *_ = demo_counts(ref)
+    counts = pd.concat([w, m], ignore_index=True).merge(ref.catalogue[["signal", "source"]], on="signal")
+    counts = counts[counts["count"] > 0]                       # the warehouse holds no zero cells of reports
+    with connect(home.warehouse) as con:
+        reference.sync(con, ref)
+        insert_frame(con, "core.signal_counts", counts.assign(load_id="demo")[
+            ["area_code", "signal", "period", "period_start", "count", "source", "load_id"]])
+        run = score_and_flag(con, ref)
+        first = risk_step(con, ref, run)
+        before = table_digest(con)
+        again = risk_step(con, ref, run)
+        after = table_digest(con)
+        risk = con.execute("SELECT * FROM marts.area_risk").df()
+        flags = con.execute("SELECT area_code, domain, wijkteam FROM marts.area_flags WHERE run_id = ?",
+                            [run.run_id]).df()
+        exports = export_run(con, home, run)
+    return dict(home=home, run=run, first=first, again=again, digests=(before, after), risk=risk, flags=flags,
+                exports=exports)
+
+
+def test_every_buurt_and_domain_with_counts_gets_a_calibrated_risk(built, ref):
+    risk, first = built["risk"], built["first"]
+    assert not first.reused and first.rows == len(risk) == len(ref.buurten) * 2     # the demo: fysiek, sociaal
+    assert set(risk["domain"]) == {"physical", "social"} and risk["probability"].between(0, 1).all()
+    for _, part in risk.groupby("domain"):
+        assert sorted(part["rank"]) == list(range(1, len(ref.buurten) + 1))          # one municipality
+    assert (risk["period_from"] == pd.Timestamp("2026-11-01")).all()                 # after the last full month
+    assert (risk["period_to"] == pd.Timestamp("2027-01-31")).all() and (risk["horizon_months"] == 3).all()
+    assert risk["drivers"].str.len().gt(0).all() and risk["history"].all()
+    assert risk["trained_on"].str.fullmatch(r"[a-z]+ \d{4} t/m oktober 2026").all()
+    assert first.seconds < 20
+
+
+def test_running_again_changes_nothing(built):
+    before, after = built["digests"]
+    assert built["again"].reused and before == after
+
+
+def _preventive(csv_path):
+    table = pd.read_csv(csv_path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    if "Status" not in table:                          # nothing flagged and nothing preventief: one sentence
+        empty = pd.DataFrame(columns=["Rang", "Buurtcode", "Domein", "Risico", "Periode", "Risicofactoren"])
+        return empty, empty.assign(Status=[])
+    return table[table["Status"] == "preventief in beeld"], table
+
+
+def _dutch_phrases():
+    phrases = set()
+    for noun in ("meldingen", "signalen", "misdrijven"):
+        for name in DYNAMIC + NEIGHBOUR:
+            phrases.update(feature_words(name, noun, "kwartaal"))
+    for _, what, high, low in STRUCTURE_WORDS:
+        phrases.update((what, high, low, f"{what} onbekend"))
+    return phrases
+
+
+def test_every_team_list_shows_at_most_three_own_unflagged_buurten_with_dutch_drivers(built, ref):
+    teams = ref.buurten.set_index("area_code")["wijkteam"]
+    flagged = set(zip(built["flags"]["area_code"], built["flags"]["domain"]))
+    domain_code = {"fysiek": "physical", "sociaal": "social", "veiligheid": "safety"}
+    phrases = _dutch_phrases()
+    shown = 0
+    for team, (xlsx, csv, html) in built["exports"].items():
+        rows, table = _preventive(csv)
+        assert len(rows) <= 3 and list(rows["Rang"]) == [f"P{i}" for i in range(1, len(rows) + 1)]
+        assert (rows["Buurtcode"].map(teams) == team).all()
+        assert not rows["Buurtcode"].duplicated().any()
+        for r in rows.itertuples(index=False):
+            assert (r.Buurtcode, domain_code[r.Domein]) not in flagged
+            assert re.fullmatch(r"\d+ % \((hoog|zeer hoog)\)", r.Risico)
+            assert r.Periode == "november 2026 t/m januari 2027"
+            assert set(r.Risicofactoren.split(", ")) <= phrases, r.Risicofactoren
+        flags = table[table["Status"] != "preventief in beeld"] if "Status" in table else table.iloc[0:0]
+        assert flags["Risico"].str.fullmatch(r"(\d+|<1) % \((laag|verhoogd|hoog|zeer hoog)\)").all()
+        sheet = load_workbook(xlsx, read_only=True)["Preventief in beeld"]
+        listed = [r[2] for r in sheet.iter_rows(min_row=5, values_only=True) if r[2]]
+        assert listed == list(rows["Buurtcode"])
+        page = html.read_text(encoding="utf-8")
+        assert '<h2 id="preventief">Preventief in beeld</h2>' in page
+        assert page.count('class="card preventief"') == len(rows)
+        shown += len(rows)
+    assert shown >= 3                       # the demo's structural drivers make the section mean something
+
+
+def test_the_returned_workbook_still_imports_as_feedback(built):
+    from pipelines.feedback import import_feedback
+
+    team = built["flags"]["wijkteam"].iloc[0]
+    xlsx = built["exports"][team][0]
+    wb = load_workbook(xlsx)
+    assert wb.sheetnames == ["Signalen", "Preventief in beeld", "Toelichting", "Meta"]
+    ws = wb["Signalen"]
+    header = [c.value for c in ws[4]]
+    ws.cell(row=5, column=header.index("Terugkoppeling") + 1, value="opgepakt")
+    returned = xlsx.with_name(f"terugkoppeling_{team}.xlsx")
+    wb.save(returned)
+    with connect(built["home"].warehouse) as con:
+        result = import_feedback(con, returned, today=TODAY)
+    assert result.answered == 1
