@@ -179,16 +179,16 @@ def unit_word(period: str, plural: bool = False, lang: str = "nl") -> str:
 # ------------------------------------------------------------------------------------------------------------
 
 SETTING_NAMES_NL = {
-    "fdr": "Fout-ontdekkingspercentage voor alarm (over alle buurten van de gemeente)",
+    "fdr": "Fout-ontdekkingspercentage voor alarm",
     "alarm_level": "Alarm bij een kans per buurt en domein van hoogstens",
     "attention_level": "Aandacht bij een kans per buurt en domein van hoogstens",
     "month_factor": "Maandperioden: de grenzen voor alarm en aandacht maal",
     "tau": "Reeksen met een kans van hoogstens dit tellen mee in het bewijs van een domein",
     "score_weeks": "Weken die elke run berekent",
     "score_months": "Maanden die elke run berekent",
-    "attention_fdr": "Fout-ontdekkingspercentage voor aandacht (oudere runs)",
+    "attention_fdr": "Fout-ontdekkingspercentage voor aandacht",
     "min_count": "Minimum aantal in een periode om mee te tellen",
-    "persistence": "Aandacht vraagt verhoging in zoveel van de laatste perioden (oudere runs)",
+    "persistence": "Aandacht vraagt verhoging in zoveel van de laatste perioden",
     "elevated_p": "Grens voor 'verhoogd' (kans per reeks, gecorrigeerd voor het aantal reeksen)",
     "alarm_p": "Gewicht van een reeksalarm, zoals een geleidelijke stijging (kans)",
     "resolve_after_weeks": "Weken niet verhoogd voordat een weeksignaal opgelost is",
