@@ -7,7 +7,7 @@ of one row per report, the wijkteam signals as a CSV of counts per buurt, week a
 zero left out, as suppliers do). Then it runs the stages of the weekly flow and reports wall time per
 stage and the peak memory of the process:
 
-    ingest + validate (both files) -> score (every series) -> flag (evidence, FDR, lifecycle) -> export
+    ingest + validate (both files) -> score (every series) -> flag (evidence, FDR, lifecycle) -> risk -> export
 
 Generation is set-up and is timed apart. Target on 2 cores: end to end <= 10 minutes, <= 8 GB.
 
@@ -121,6 +121,15 @@ def child(root: str, runner: str) -> None:
         run = dask_score(root)
         stages["score + flag + write marts"] = time.perf_counter() - t0
     with connect(home.warehouse) as con:
+        from pipelines.risk import risk_step
+
+        t0 = time.perf_counter()
+        if runner != "default":                      # the risk of the re-scored run
+            con.execute("DELETE FROM marts.area_risk")
+            con.execute("DELETE FROM meta.risk_runs")
+        risk_step(con, ref, run)
+        stages["risk (escalation model per domain)"] = time.perf_counter() - t0
+        peaks["after risk"] = _peak_gb()
         t0 = time.perf_counter()
         export_run(con, home, run)
         stages["export (every team: xlsx, csv, html)"] = time.perf_counter() - t0

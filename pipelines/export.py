@@ -11,6 +11,9 @@ CSV/XLSX cell is neutralised and every HTML value escaped (``safe_output``); the
 """
 from __future__ import annotations
 
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -27,23 +30,48 @@ __all__ = ["COLUMNS_NL", "FEEDBACK", "HOW_TO_READ", "NOTHING_FLAGGED", "RiskInfo
            "export_team_lists", "team_list"]
 
 
+#: From this many teams on, the lists are written by local worker processes (a region or the whole country).
+PARALLEL_TEAMS = 100
+
+
 def export_team_lists(flags: pd.DataFrame, teams: pd.DataFrame, exports_dir: Path, run: RunInfo,
-                      series: pd.DataFrame, labels: dict, risk: RiskInfo | None = None) -> dict[str, list[Path]]:
+                      series: pd.DataFrame, labels: dict, risk: RiskInfo | None = None,
+                      workers: int | None = None) -> dict[str, list[Path]]:
     """Write XLSX, CSV and HTML per team; returns the paths per team.
 
     ``series``: the chart series (``marts.series_scores`` with the signal's domain), read once by the caller;
-    ``risk``: the run's risk (None: lists without risk columns and without the section).
+    ``risk``: the run's risk (None: lists without risk columns and without the section). From
+    ``PARALLEL_TEAMS`` teams on, ``workers`` local processes (default: one per core, at most 2) write them; every
+    team's files are the same whoever writes them.
     """
     folder = exports_dir / run.run_period
     folder.mkdir(parents=True, exist_ok=True)
-    written = {}
     by_area = dict(tuple(series.groupby("area_code", sort=False)))    # one pass, not one scan per flag
+    by_team = dict(tuple(flags.groupby("wijkteam", sort=False))) if len(flags) else {}
+    jobs = []
     for team, team_name in zip(teams["wijkteam"], teams["name"]):
-        own = team_flags(flags, team)
+        own = by_team.get(team, flags.iloc[0:0])
         areas = [by_area[a] for a in own["area_code"].unique() if a in by_area]
-        own_series = pd.concat(areas, ignore_index=True) if areas else series.iloc[0:0]
+        jobs.append((team, team_name, own, pd.concat(areas, ignore_index=True) if areas else series.iloc[0:0]))
+    workers = min(2, os.cpu_count() or 1) if workers is None else workers
+    if workers <= 1 or len(jobs) < PARALLEL_TEAMS:
+        return _write_teams(jobs, folder, run, labels, risk)
+    parts = [jobs[w::workers] for w in range(workers)]
+    written = {}
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        for done in pool.map(_write_teams, parts, *([x] * workers for x in (folder, run, labels, risk))):
+            written.update(done)
+    return {team: written[team] for team, *_ in jobs}
+
+
+def _write_teams(jobs: list[tuple], folder: Path, run: RunInfo, labels: dict,
+                 risk: RiskInfo | None) -> dict[str, list[Path]]:
+    """The three files of each team in ``jobs`` (team, name, its flags, the chart series of its flagged areas)."""
+    written = {}
+    for team, team_name, own, own_series in jobs:
+        own = team_flags(own, team)
         table = team_list(own, team, labels, risk=risk)
-        section = preventive(risk, flags, team)          # only the team's own buurten
+        section = preventive(risk, own, team)          # only the team's own buurten
         stem = safe_filename(team)      # a team code from the wijkteam file must not leave the folder
         paths = [folder / f"{stem}.xlsx", folder / f"{stem}.csv", folder / f"{stem}.html"]
         write_xlsx(table, paths[0], team_name, run, team, feedback.flag_keys(own), labels,   # keys in table order

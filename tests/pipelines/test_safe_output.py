@@ -215,3 +215,16 @@ def test_html_has_no_live_markup(exported):
     page = written["WT1"][2].read_text(encoding="utf-8")
     assert "&lt;svg/onload=alert(1)&gt;" in page and "&lt;script&gt;" in page
     assert page.count("<svg ") > 0                         # the charts are still there
+
+
+def test_lists_written_by_two_worker_processes_are_the_same_files(tmp_path, monkeypatch):
+    import pipelines.export as export
+
+    flags, teams, series, labels, run = _inputs()
+    one = export_team_lists(flags, teams, tmp_path / "one", run, series, labels, workers=1)
+    monkeypatch.setattr(export, "PARALLEL_TEAMS", 2)           # a region's many teams, here two
+    two = export_team_lists(flags, teams, tmp_path / "two", run, series, labels, workers=2)
+    assert list(two) == list(one)
+    for team in one:
+        for a, b in zip(one[team], two[team]):
+            assert a.name == b.name and a.read_bytes() == b.read_bytes(), a.name
