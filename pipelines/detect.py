@@ -7,16 +7,15 @@ naming the rows, and nothing is written.
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
-import re
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pandas as pd
 
 from models.detectors import make_detector
 from models.panel import PanelError, check_panel
+from pipelines.parallel import process_pool, workers_for
+from pipelines.textfiles import delimiter
 
 
 class DetectInputError(ValueError):
@@ -25,22 +24,6 @@ class DetectInputError(ValueError):
 
 REQUIRED = ("series", "period_index", "count")
 OUTPUT_TAIL = ["period_index", "count", "expected", "upper", "score", "pvalue", "alarm", "method", "reason"]
-
-
-def _delimiter(path: Path) -> tuple[str, bool]:
-    """The delimiter of a count file, sniffed from its header as ingest does, and whether line 1 is
-    Excel's ``sep=`` hint: semicolon (Dutch Excel), tab or comma, whichever splits out the most of
-    the required columns (then the most columns; comma on a tie)."""
-    with open(path, "rb") as fh:
-        first = fh.readline(65536).decode("utf-8-sig", errors="replace").strip().strip('"')
-    hint = re.fullmatch(r"sep=(.)", first, re.IGNORECASE)
-    if hint:
-        return hint.group(1), True
-
-    def fit(sep: str) -> tuple[int, int, bool]:
-        cells = [c.strip().strip('"').lower() for c in first.split(sep)]
-        return sum(c in REQUIRED for c in cells), len(cells), sep == ","
-    return max((",", ";", "\t"), key=fit), False
 
 
 def detect_file(input: Path, output: Path, method: str = "auto", frequency: int = 52,
@@ -55,7 +38,7 @@ def detect_file(input: Path, output: Path, method: str = "auto", frequency: int 
     if not Path(input).is_file():
         raise DetectInputError(f"{input} does not exist; give the path of a CSV with series, period_index, count")
     try:
-        sep, hint = _delimiter(Path(input))
+        sep, hint = delimiter(Path(input), REQUIRED)
         panel = pd.read_csv(input, sep=sep, skiprows=1 if hint else 0, dtype={"series": str})
     except Exception as exc:
         raise DetectInputError(f"{input}: cannot be read as CSV ({exc}); save it as comma- or "
@@ -98,11 +81,11 @@ def _score(panel: pd.DataFrame, keys: list[str], method: str, frequency: int, al
     """The detector's results for every series, in parts on local worker processes when it pays."""
     series = panel.groupby(keys, sort=False).ngroup()
     n = int(series.max()) + 1 if len(series) else 0
-    workers = min(2, os.cpu_count() or 1) if workers is None else workers
+    workers = workers_for(workers)
     if workers <= 1 or n < PARALLEL_FROM:
         return _score_part(panel, keys, method, frequency, alpha, eval_start)
     parts = [panel[(series % workers == w).to_numpy()] for w in range(workers)]
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with process_pool(workers) as pool:
         results = list(pool.map(_score_part, parts, *([x] * workers for x in (keys, method, frequency, alpha,
                                                                                 eval_start))))
     return pd.concat(results, ignore_index=True)

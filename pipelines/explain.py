@@ -23,6 +23,17 @@ def elevated_runs(series: pd.DataFrame, elevated_p: float, min_count: int = 1) -
     return s
 
 
+#: One series' phrase in the explanation, per language.
+SERIES_WORDS = {
+    "nl": {"count": "{label}: {n} {unit}, verwacht {expected}", "bound": " (bovengrens {bound})",
+           "in_a_row": ", {n}e {one} op rij", "new": ", nieuw deze {one}",
+           "gradual": ", geleidelijke stijging over meerdere {many}"},
+    "en": {"count": "{label}: {n} {unit}, expected {expected}", "bound": " (upper bound {bound})",
+           "in_a_row": ", {n} {many} in a row", "new": ", new this {one}",
+           "gradual": ", a gradual rise over several {many}"},
+}
+
+
 def explain(flag, cells: pd.DataFrame, neighbours: pd.DataFrame, names: dict, lang: str = "nl",
             teams: dict | None = None) -> tuple[str, list[str]]:
     """Text for one flag (a row with area_code, domain, period, period_start, status, since, last_seen).
@@ -41,20 +52,14 @@ def explain(flag, cells: pd.DataFrame, neighbours: pd.DataFrame, names: dict, la
         label = r.label_nl if lang == "nl" else r.label_en
         unit = (SINGULAR.get(r.unit_nl, r.unit_nl) if int(r.count) == 1 else r.unit_nl) if lang == "nl" else "counts"
         bound = format_bound(r.upper, lang)
-        if lang == "nl":
-            text = f"{label}: {int(r.count)} {unit}, verwacht {number(r.expected, lang)}"
-            text += f" (bovengrens {bound})" if bound else ""
-            if listed_now:
-                text += f", {int(r.in_a_row)}e {one} op rij" if r.in_a_row > 1 else f", nieuw deze {one}"
-                if "cusum" in (r.reason or ""):
-                    text += f", geleidelijke stijging over meerdere {many}"
-        else:
-            text = f"{label}: {int(r.count)} {unit}, expected {number(r.expected, lang)}"
-            text += f" (upper bound {bound})" if bound else ""
-            if listed_now:
-                text += f", {int(r.in_a_row)} {many} in a row" if r.in_a_row > 1 else f", new this {one}"
-                if "cusum" in (r.reason or ""):
-                    text += f", a gradual rise over several {many}"
+        words = SERIES_WORDS[lang]
+        text = words["count"].format(label=label, n=int(r.count), unit=unit, expected=number(r.expected, lang))
+        text += words["bound"].format(bound=bound) if bound else ""
+        if listed_now:
+            text += (words["in_a_row"].format(n=int(r.in_a_row), one=one, many=many) if r.in_a_row > 1
+                     else words["new"].format(one=one))
+            if "cusum" in (r.reason or ""):
+                text += words["gradual"].format(many=many)
         parts.append(text)
     since = period_text(flag.since, flag.period, lang)
     last = period_text(flag.last_seen, flag.period, lang) if pd.notna(flag.last_seen) else since

@@ -11,14 +11,12 @@ CSV/XLSX cell is neutralised and every HTML value escaped (``safe_output``); the
 """
 from __future__ import annotations
 
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pandas as pd
 
 from pipelines import catalog, feedback
+from pipelines.parallel import process_pool, workers_for
 from pipelines.lists.content import COLUMNS_NL, FEEDBACK, HOW_TO_READ, NOTHING_FLAGGED, RiskInfo, RunInfo
 from pipelines.lists.csv_writer import write_csv
 from pipelines.lists.html_writer import write_html
@@ -53,12 +51,12 @@ def export_team_lists(flags: pd.DataFrame, teams: pd.DataFrame, exports_dir: Pat
         own = by_team.get(team, flags.iloc[0:0])
         areas = [by_area[a] for a in own["area_code"].unique() if a in by_area]
         jobs.append((team, team_name, own, pd.concat(areas, ignore_index=True) if areas else series.iloc[0:0]))
-    workers = min(2, os.cpu_count() or 1) if workers is None else workers
+    workers = workers_for(workers)
     if workers <= 1 or len(jobs) < PARALLEL_TEAMS:
         return _write_teams(jobs, folder, run, labels, risk)
     parts = [jobs[w::workers] for w in range(workers)]
     written = {}
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with process_pool(workers) as pool:
         for done in pool.map(_write_teams, parts, *([x] * workers for x in (folder, run, labels, risk))):
             written.update(done)
     return {team: written[team] for team, *_ in jobs}

@@ -25,6 +25,7 @@ import pandas as pd
 from models.calendar import parse_period_label, period_index, period_label, index_to_start
 from models.risk import MODEL_VERSION, EscalationRisk, RiskModelError
 from pipelines.safe_output import neutralise_frame
+from pipelines.textfiles import delimiter
 
 
 class RiskInputError(ValueError):
@@ -63,15 +64,14 @@ class RiskSummary:
 # --- reading ------------------------------------------------------------------------------------
 
 def read_table(path: Path, what: str) -> pd.DataFrame:
-    """A ``,`` or ``;`` separated CSV as text cells; ``;`` files may use decimal commas."""
+    """A ``,``, ``;`` or tab separated CSV as text cells; ``;`` files may use decimal commas."""
     path = Path(path)
     if not path.is_file():
         raise RiskInputError(f"{what} file {path} does not exist; give the path of a CSV file")
     try:
-        with open(path, encoding="utf-8-sig") as fh:
-            header = fh.readline()
-        sep = ";" if header.count(";") > header.count(",") else ","
-        table = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        sep, hint = delimiter(path, ("area_code", "period", "count", "neighbour"))
+        table = pd.read_csv(path, sep=sep, skiprows=1 if hint else 0, dtype=str, keep_default_na=False,
+                            encoding="utf-8-sig")
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise RiskInputError(f"{what} file {path} cannot be read as CSV ({str(exc).splitlines()[0]}); "
                              "save it as UTF-8 text separated by , or ;") from exc

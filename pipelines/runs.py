@@ -9,10 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import multiprocessing
-import os
 import time
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
@@ -25,6 +22,7 @@ import pyarrow as pa
 from pipelines import catalog
 from pipelines.feedback import feedback_digest, read_answers
 from pipelines.flag import FLAG_COLUMNS, STATUS_ORDER
+from pipelines.parallel import process_pool, workers_for
 from pipelines.reference import Reference
 from pipelines.warehouse import transaction
 
@@ -170,12 +168,11 @@ def _scorer(mapper, workers: int | None):
     if mapper is not None:
         yield lambda work: (lambda: mapper(score.score_block, work))
         return
-    workers = min(2, os.cpu_count() or 1) if workers is None else workers
+    workers = workers_for(workers)
     if workers <= 1:
         yield lambda work: (lambda: [score.score_block(b) for b in work])
         return
-    # processes, not threads: the fits hold the GIL between numpy calls; spawned, so no warehouse handle is copied
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with process_pool(workers) as pool:
         def run_blocks(work):
             futures = [pool.submit(score.score_block, b) for b in work]
             return lambda: [f.result() for f in futures]

@@ -57,12 +57,8 @@ class Scored:
 
 def grids(counts: pd.DataFrame) -> dict[tuple[str, str], tuple[int, int]]:
     """The period-index range of every (period type, source): every buurt's series spans its source's range."""
-    out = {}
-    for (period, source), part in counts.groupby(["period", "source"], observed=True):
-        idx = np.asarray(period_index(pd.Series(pd.to_datetime(part["period_start"].agg(["min", "max"]).to_numpy())),
-                                      period))
-        out[(period, source)] = (int(idx[0]), int(idx[1]))
-    return out
+    ranges = counts.groupby(["period", "source"], observed=True)["period_start"].agg(first="min", last="max")
+    return grid_of(ranges.reset_index())
 
 
 def grid_of(ranges: pd.DataFrame) -> dict[tuple[str, str], tuple[int, int]]:

@@ -82,14 +82,6 @@ def source_totals(con: Con, source: str) -> pd.DataFrame:
                        "WHERE source = ? GROUP BY ALL", [source]).df()
 
 
-def read_counts(con: Con) -> pd.DataFrame:
-    """Every signal count: ``area_code, signal, period, period_start, count, source``."""
-    return con.execute(
-        "SELECT c.area_code, c.signal, c.period, c.period_start, c.count, c.source "
-        "FROM core.signal_counts c"
-    ).df()
-
-
 def count_ranges(con: Con) -> pd.DataFrame:
     """``period, source, first, last``: the first and last period start of every source's counts."""
     return con.execute("SELECT period, source, min(period_start) AS first, max(period_start) AS last "

@@ -123,3 +123,16 @@ def test_every_area_of_the_counts_and_features_gets_a_row_even_without_earlier_c
     assert "3 area(s) have no counts before 2024: scored from their features alone" in summary.describe()
     known = got.drop(index=["BUNIEUW1", "BUNIEUW2", "BUALLEENKENMERK"])
     assert not known["drivers"].str.startswith("geen eerdere tellingen").any()
+
+
+def test_a_formula_or_tab_file_is_read_and_no_output_cell_runs_in_a_spreadsheet(sample, tmp_path):
+    _, counts, features = sample
+    hostile = counts.copy()
+    first = hostile["area_code"].iloc[0]
+    hostile["area_code"] = hostile["area_code"].replace(first, "=HYPERLINK(\"http://x\")")
+    hostile.to_csv(tmp_path / "counts.csv", index=False, sep="\t")          # tab separated, as Excel saves text
+    features.to_csv(tmp_path / "features.csv", index=False)
+    risk_file(tmp_path / "counts.csv", tmp_path / "features.csv", 2024, tmp_path / "risk.csv")
+    out = pd.read_csv(tmp_path / "risk.csv", dtype=str)
+    assert len(out) == hostile["area_code"].nunique() + 1      # + the buurt now only in the features file
+    assert not out.apply(lambda col: col.str.match(r"^[=+\-@\t\r]")).any().any()
