@@ -71,15 +71,16 @@ class AutoDetector(Detector):
         long_cells = evaluable(m, long.history_needed, start) if long is not None else None
         years = np.full(m.counts.shape, nouf.b)
         if long_cells is not None and long_cells.any():
-            out, base_ev = long.score_matrix(m, start)           # updated in place below (memory)
-            short_out, short_ev = nouf.score_matrix(m, start, cells=~long_cells)
-            for k in ("expected", "phi", "reason"):
-                out[k][short_ev] = short_out[k][short_ev]
+            out, base_ev = long.score_matrix(m, start, bounds=False)     # updated in place below (memory)
             years[base_ev] = long.b
-            base_ev = base_ev | short_ev
-            del short_out
+            if (evaluable(m, nouf.history_needed, start) & ~long_cells).any():
+                short_out, short_ev = nouf.score_matrix(m, start, cells=~long_cells, bounds=False)
+                for k in ("expected", "phi", "reason"):
+                    out[k][short_ev] = short_out[k][short_ev]
+                base_ev = base_ev | short_ev
+                del short_out
         else:
-            out, base_ev = nouf.score_matrix(m, start)           # updated in place below (memory)
+            out, base_ev = nouf.score_matrix(m, start, bounds=False)     # updated in place below (memory)
         res, base_ev = scan.score_matrix(m, start, (out, base_ev), years=years, report_start=eval_start)
         for k in ("pvalue", "alarm", "upper"):
             out[k] = res[k]

@@ -36,6 +36,17 @@ def check_panel(panel: pd.DataFrame, keys: list[str]) -> None:
     bad = ~np.isfinite(counts) | (counts < 0) | (np.floor(counts) != counts)
     if bad.any():
         raise PanelError(f"counts must be whole numbers >= 0: {_rows(bad)} are not")
+    # fast check on one sort; the row-naming messages below run only when something is wrong
+    codes = panel.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
+    t = pd.to_numeric(panel["period_index"], errors="coerce").to_numpy(dtype="float64")
+    same = codes[1:] == codes[:-1]
+    in_order = bool((np.diff(codes) >= 0).all() and (np.diff(t)[same] == 1).all())   # a file sorted by series and period
+    if not in_order:
+        order = np.lexsort((t, codes))
+        same = codes[order][1:] == codes[order][:-1]
+        in_order = not (same & (np.diff(t[order]) != 1)).any()
+    if in_order:
+        return
     dup = panel.duplicated([*keys, "period_index"], keep=False).to_numpy()
     if dup.any():
         raise PanelError(f"duplicate series/period keys in {_rows(dup)}; keep one row per series and period")

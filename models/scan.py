@@ -17,11 +17,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import special
 
 from models.base import Detector
 from models.cusum import cusum_llr
-from models.noufaily import NoufailyDetector
+from models.noufaily import NoufailyDetector, nb_quantile
 from models.panel import Matrix
 
 CALIBRATION = Path(__file__).resolve().parent / "data" / "scan_calibration.csv"
@@ -147,7 +147,7 @@ class ScanDetector(Detector):
         base_det = self.baseline or NoufailyDetector()
         if baseline_out is None:
             start = None if eval_start is None else eval_start - self.warmup
-            baseline_out = base_det.fit().score_matrix(m, start)
+            baseline_out = base_det.fit().score_matrix(m, start, bounds=False)
             report_start = eval_start
         base, evaluated = baseline_out
         years = base_det.b if years is None else years
@@ -196,22 +196,15 @@ class ScanDetector(Detector):
         upper = np.full((S, T), np.nan)
         for b in np.unique(b_cell[valid]) if self.alpha > 0 else ():
             cells = valid & (b_cell == b)
-            upper[cells] = _nb_quantile(mu[cells], phi[cells], raw_at(self.alpha, mu[cells], phi[cells], int(b), table))
+            # the largest count whose single-period tail is above the level: counts above it alarm
+            upper[cells] = nb_quantile(mu[cells], phi[cells], raw_at(self.alpha, mu[cells], phi[cells], int(b), table),
+                                       upper_tail=True)
         out["upper"] = upper
         if not companion:              # as a detector of its own it fills the whole contract
             out.update({"count": y, "expected": mu, "score": (y - mu) / np.maximum(upper - mu, 0.5),
                         "method": np.full((S, T), self.method, dtype=object),
                         "reason": np.full((S, T), "", dtype=object)})
         return out, reported
-
-
-def _nb_quantile(mean, phi, tail):
-    """The largest count whose single-period tail probability is above ``tail``: counts above it alarm."""
-    nb = phi > 1 + 1e-9
-    out = np.empty_like(mean)
-    out[nb] = stats.nbinom.isf(tail[nb], mean[nb] / (phi[nb] - 1), 1 / phi[nb])
-    out[~nb] = stats.poisson.isf(tail[~nb], mean[~nb])
-    return out
 
 
 def build_curves(raw: np.ndarray, expected: np.ndarray, phi: np.ndarray, min_cells: int = 2000,

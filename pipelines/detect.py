@@ -8,13 +8,18 @@ naming the rows, and nothing is written.
 from __future__ import annotations
 
 import os
+from contextlib import nullcontext
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from models.detectors import make_detector
 from models.panel import PanelError, check_panel
 from pipelines.parallel import process_pool, workers_for
+from pipelines.safe_output import neutralise_frame
 from pipelines.textfiles import delimiter
 
 
@@ -37,6 +42,30 @@ def detect_file(input: Path, output: Path, method: str = "auto", frequency: int 
     """
     if not Path(input).is_file():
         raise DetectInputError(f"{input} does not exist; give the path of a CSV with series, period_index, count")
+    workers = workers_for(workers)
+    pool = None
+    if workers > 1 and Path(input).stat().st_size >= PARALLEL_BYTES:
+        # a file this large usually holds enough series for the workers: start them now, so that they
+        # load while this process reads and checks the file
+        pool = process_pool(workers)
+        for _ in range(workers):
+            pool.submit(_ready)
+    try:
+        result, keys = _read_and_score(Path(input), method, frequency, eval_start, alpha, workers, pool)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+    result["count"] = result["count"].astype("int64")
+    result = result[[*keys, *OUTPUT_TAIL]].sort_values([*keys, "period_index"], kind="stable")
+    alarms = int(result["alarm"].sum())
+    tmp = Path(output).with_suffix(Path(output).suffix + ".part")
+    write_results(result, tmp)
+    os.replace(tmp, output)        # all or nothing: a crash never leaves half a file
+    return len(result), alarms
+
+
+def _read_and_score(input: Path, method: str, frequency: int, eval_start: int | None, alpha: float | None,
+                    workers: int, pool) -> tuple[pd.DataFrame, list[str]]:
     try:
         sep, hint = delimiter(Path(input), REQUIRED)
         panel = pd.read_csv(input, sep=sep, skiprows=1 if hint else 0, dtype={"series": str})
@@ -58,17 +87,30 @@ def detect_file(input: Path, output: Path, method: str = "auto", frequency: int 
     except PanelError as exc:
         raise DetectInputError(f"{input}: {exc}") from exc
     panel["count"] = panel["count"].astype("int64")
-    result = _score(panel, keys, method, frequency, alpha, eval_start, workers)
-    result["count"] = result["count"].astype("int64")
-    result = result[[*keys, *OUTPUT_TAIL]].sort_values([*keys, "period_index"], kind="stable")
-    tmp = Path(output).with_suffix(Path(output).suffix + ".part")
-    result.to_csv(tmp, index=False)
-    os.replace(tmp, output)        # all or nothing: a crash never leaves half a file
-    return len(result), int(result["alarm"].sum())
+    return _score(panel, keys, method, frequency, alpha, eval_start, workers, pool), keys
+
+
+def write_results(result: pd.DataFrame, path: Path) -> None:
+    """The results as CSV: Arrow's writer (six times faster than pandas' on large panels), texts quoted,
+    numbers in their shortest exact form, ``alarm`` as True/False, and series ids from the input that a
+    spreadsheet could take for a formula neutralised."""
+    out = neutralise_frame(result, header=False)
+    out["alarm"] = np.where(result["alarm"].to_numpy(dtype=bool), "True", "False")
+    table = pa.Table.from_pandas(out, preserve_index=False)
+    pacsv.write_csv(table, path, write_options=pacsv.WriteOptions(quoting_style="needed"))
 
 
 #: Panels with fewer series are scored in this process (starting a worker costs about two seconds).
 PARALLEL_FROM = 2_000
+#: Files of this size start the workers before they are read (2,000 series of a year are about 1.5 MB).
+PARALLEL_BYTES = 2_000_000
+
+
+def _ready() -> None:
+    """Load the detectors and their compiled fits in a fresh worker."""
+    from models.noufaily import NoufailyDetector
+
+    NoufailyDetector().fit()._fit_predict(np.zeros((1, 1)), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
 
 
 def _score_part(part: pd.DataFrame, keys: list[str], method: str, frequency: int, alpha: float | None,
@@ -77,15 +119,14 @@ def _score_part(part: pd.DataFrame, keys: list[str], method: str, frequency: int
 
 
 def _score(panel: pd.DataFrame, keys: list[str], method: str, frequency: int, alpha: float | None,
-           eval_start: int | None, workers: int | None) -> pd.DataFrame:
+           eval_start: int | None, workers: int, pool=None) -> pd.DataFrame:
     """The detector's results for every series, in parts on local worker processes when it pays."""
     series = panel.groupby(keys, sort=False).ngroup()
     n = int(series.max()) + 1 if len(series) else 0
-    workers = workers_for(workers)
     if workers <= 1 or n < PARALLEL_FROM:
         return _score_part(panel, keys, method, frequency, alpha, eval_start)
     parts = [panel[(series % workers == w).to_numpy()] for w in range(workers)]
-    with process_pool(workers) as pool:
-        results = list(pool.map(_score_part, parts, *([x] * workers for x in (keys, method, frequency, alpha,
+    with nullcontext(pool) if pool is not None else process_pool(workers) as running:
+        results = list(running.map(_score_part, parts, *([x] * workers for x in (keys, method, frequency, alpha,
                                                                                 eval_start))))
     return pd.concat(results, ignore_index=True)
