@@ -5,9 +5,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 from sklearn.linear_model import PoissonRegressor
 
-from models.noufaily import MONTHLY_SETTINGS, NoufailyDetector, _poisson_fit, nb_upper_and_pvalue, seasonal_blocks
+from models.noufaily import (
+    MONTHLY_SETTINGS,
+    NoufailyDetector,
+    _poisson_fit,
+    nb_quantile,
+    nb_upper_and_pvalue,
+    seasonal_blocks,
+)
 from models.panel import RESULT_COLUMNS
 
 GOLDEN = Path(__file__).parent / "golden" / "noufaily_weekly.csv"
@@ -128,6 +136,39 @@ def test_nb_upper_and_pvalue_agree():
     assert (p_at_upper <= 0.01).all()
     _, p_zero = nb_upper_and_pvalue(mu, phi, np.zeros(3), 0.01)
     assert np.allclose(p_zero, 1.0)
+
+
+@pytest.mark.parametrize("upper_tail", [False, True])
+def test_quantiles_equal_scipys(upper_tail):
+    """The bracket search gives scipy's ppf / isf exactly, Poisson and negative binomial, tiny to huge means."""
+    rng = np.random.default_rng(3)
+    n = 20_000
+    mu = np.exp(rng.uniform(-5, 7, n))
+    phi = np.where(rng.random(n) < 0.3, 1.0, rng.uniform(1.0, 8.0, n))
+    tail = 10 ** rng.uniform(-10, -0.001, n)
+    got = nb_quantile(mu, phi, tail if upper_tail else 1 - tail, upper_tail=upper_tail)
+    nb = phi > 1 + 1e-9
+    want = np.empty(n)
+    if upper_tail:
+        want[nb] = stats.nbinom.isf(tail[nb], mu[nb] / (phi[nb] - 1), 1 / phi[nb])
+        want[~nb] = stats.poisson.isf(tail[~nb], mu[~nb])
+    else:
+        want[nb] = stats.nbinom.ppf(1 - tail[nb], mu[nb] / (phi[nb] - 1), 1 / phi[nb])
+        want[~nb] = stats.poisson.ppf(1 - tail[~nb], mu[~nb])
+    np.testing.assert_array_equal(got, want)
+
+
+def test_steep_trend_uses_the_clipped_exponent():
+    """Where |slope * t| passes 20 the exponent is clipped period by period (the model floors the
+    earliest means); the fit still solves its score equations: fitted totals per level and sum(mu t)."""
+    det = NoufailyDetector().fit()
+    G, t = det.levels_, det.offsets_.astype(float)
+    y = np.round(np.exp(0.16 * (t - t.min()) - 5.0))[None, :]
+    level, slope, mu, _, ok = _poisson_fit(y, G, t, None, True)
+    assert ok.all() and abs(slope[0]) * np.abs(t).max() > 20
+    assert np.allclose(mu[0], (level[0] @ G.T) * np.exp(np.clip(slope[0] * t, -20, 20)))
+    assert np.allclose(y[0] @ G, mu[0] @ G, rtol=1e-9)
+    assert (y[0] - mu[0]) @ t == pytest.approx(0.0, abs=1e-9 * (y[0] @ np.abs(t)))
 
 
 def test_frozen_output():
