@@ -85,9 +85,9 @@ class AutoDetector(Detector):
         for k in ("pvalue", "alarm", "upper"):
             out[k] = res[k]
         out["score"] = (m.counts - out["expected"]) / np.maximum(out["upper"] - out["expected"], 0.5)
-        out["method"] = np.where(base_ev, "noufaily+cusum", "").astype(object)
-        reasons = out["reason"]
-        reasons[reasons != "baseline GLM did not converge"] = ""   # the baseline's own alarm notes no longer apply
+        out["method"] = np.full(base_ev.shape, "", dtype=object)
+        out["method"][base_ev] = "noufaily+cusum"
+        reasons = out["reason"]      # without its own bound the baseline notes only fits that did not converge
         few = base_ev & (res["pvalue"] <= self.alpha) & ~res["alarm"]
         reasons[few] = f"above the bound but fewer than {scan.min_cases} counts in the last {scan.min_cases_window} periods"
         for s, t in zip(*np.nonzero(base_ev & res["alarm"])):

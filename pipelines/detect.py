@@ -59,7 +59,7 @@ def detect_file(input: Path, output: Path, method: str = "auto", frequency: int 
     result = result[[*keys, *OUTPUT_TAIL]].sort_values([*keys, "period_index"], kind="stable")
     alarms = int(result["alarm"].sum())
     tmp = Path(output).with_suffix(Path(output).suffix + ".part")
-    write_results(result, tmp)
+    write_results(result, tmp, keys)
     os.replace(tmp, output)        # all or nothing: a crash never leaves half a file
     return len(result), alarms
 
@@ -90,11 +90,16 @@ def _read_and_score(input: Path, method: str, frequency: int, eval_start: int | 
     return _score(panel, keys, method, frequency, alpha, eval_start, workers, pool), keys
 
 
-def write_results(result: pd.DataFrame, path: Path) -> None:
+def write_results(result: pd.DataFrame, path: Path, keys: list[str]) -> None:
     """The results as CSV: Arrow's writer (six times faster than pandas' on large panels), texts quoted,
     numbers in their shortest exact form, ``alarm`` as True/False, and series ids from the input that a
-    spreadsheet could take for a formula neutralised."""
-    out = neutralise_frame(result, header=False)
+    spreadsheet could take for a formula neutralised (decided once per distinct id)."""
+    out = result.copy(deep=False)
+    for key in keys:
+        ids = out[key].drop_duplicates()
+        safe = neutralise_frame(ids.to_frame(), header=False)[key]
+        if not safe.equals(ids):
+            out[key] = out[key].map(dict(zip(ids, safe)))
     out["alarm"] = np.where(result["alarm"].to_numpy(dtype=bool), "True", "False")
     table = pa.Table.from_pandas(out, preserve_index=False)
     pacsv.write_csv(table, path, write_options=pacsv.WriteOptions(quoting_style="needed"))

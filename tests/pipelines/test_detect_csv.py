@@ -35,3 +35,14 @@ def test_scoring_in_two_worker_processes_writes_the_same_file(tmp_path, monkeypa
     detect_file(tmp_path / "counts.csv", tmp_path / "two.csv", eval_start=150, workers=2)
     assert (tmp_path / "two.csv").read_bytes() == (tmp_path / "one.csv").read_bytes()
     assert len(pd.read_csv(tmp_path / "two.csv")) == 4 * 41
+
+
+def test_series_ids_that_look_like_formulas_are_written_as_text(tmp_path):
+    frame = counts()
+    frame["series"] = frame["series"].map({"BU01": '=HYPERLINK("http://x","klik")', "007": "-12"})
+    frame.to_csv(tmp_path / "counts.csv", index=False)
+    detect_file(tmp_path / "counts.csv", tmp_path / "alarms.csv", method="noufaily", eval_start=175)
+    got = pd.read_csv(tmp_path / "alarms.csv", dtype={"series": str})
+    # a formula gets a leading apostrophe; a plain number written as text stays as it is
+    assert set(got["series"]) == {'\'=HYPERLINK("http://x","klik")', "-12"}
+    assert got["alarm"].dtype == bool and len(got) == 4 * 16
