@@ -85,6 +85,7 @@ class AutoDetector(Detector):
             out[k] = res[k]
         out["score"] = (m.counts - out["expected"]) / np.maximum(out["upper"] - out["expected"], 0.5)
         out["method"] = np.where(base_ev, "noufaily+cusum", "").astype(object)
+        out["phi"] = np.where(base_ev, out["phi"], np.nan)     # EARS cells below have no dispersion
         reasons = out["reason"]
         reasons[reasons != "baseline GLM did not converge"] = ""   # the baseline's own alarm notes no longer apply
         few = base_ev & (res["pvalue"] <= self.alpha) & ~res["alarm"]

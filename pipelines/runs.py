@@ -115,7 +115,7 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, 
                 scored = score.combine([b for b, _ in mine], [r for _, r in mine])
                 evidence, flags = flag.flag_run(scored.scores, ref, ref.budget, feedback=answers,
                                                run=(label, run_start))
-                catalog.append_run_marts(con, scored.scores, evidence[EVIDENCE_COLUMNS],
+                catalog.append_run_marts(con, scored.scores[score.SCORE_COLUMNS], evidence[EVIDENCE_COLUMNS],
                                          flags.assign(run_id=run_id)[["run_id", *FLAG_COLUMNS]])
                 totals["series"] += scored.n_series
                 totals["scored"] += len(scored.scores)
