@@ -167,8 +167,9 @@ def pooled_pvalues(series: pd.DataFrame, neighbours: pd.DataFrame, windows: tupl
     domain summed) and ``p_pool_nb`` (per signal the area and its neighbours summed, counted where
     the area's own window is above its expected count; the best signal, Bonferroni over the domain's
     signals with neighbours). Under the null each is at most uniform, as far as the simulated quiet
-    municipalities of the calibration represent the data (3-year baselines: longer ones are
-    estimated better, so there the p-values are conservative).
+    municipalities of the calibration represent the data (the demo's signals at three population
+    scales, 3-year baselines; longer baselines are estimated better and should give conservative
+    p-values, which is not measured).
     """
     table = _table() if table is None else table
     cols = ["area_code", "domain", "period", "period_start", "p_pool_domain", "p_pool_nb"]
