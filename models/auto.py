@@ -87,6 +87,7 @@ class AutoDetector(Detector):
         out["score"] = (m.counts - out["expected"]) / np.maximum(out["upper"] - out["expected"], 0.5)
         out["method"] = np.full(base_ev.shape, "", dtype=object)
         out["method"][base_ev] = "noufaily+cusum"
+        out["phi"][~base_ev] = np.nan             # EARS cells below have no dispersion
         reasons = out["reason"]      # without its own bound the baseline notes only fits that did not converge
         few = base_ev & (res["pvalue"] <= self.alpha) & ~res["alarm"]
         reasons[few] = f"above the bound but fewer than {scan.min_cases} counts in the last {scan.min_cases_window} periods"

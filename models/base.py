@@ -22,13 +22,19 @@ class Detector(BaseEstimator):
     def history_needed(self) -> int:  # pragma: no cover - every detector overrides
         raise NotImplementedError
 
-    def score(self, panel: pd.DataFrame, keys: list[str], eval_start: int | None = None) -> pd.DataFrame:
-        """Evaluate every period with enough history (and ``period_index >= eval_start``)."""
+    def score(self, panel: pd.DataFrame, keys: list[str], eval_start: int | None = None,
+              extra: tuple[str, ...] = ()) -> pd.DataFrame:
+        """Evaluate every period with enough history (and ``period_index >= eval_start``).
+
+        ``extra``: columns beyond the contract to return where the detector has them (``phi``, the
+        baseline's dispersion, for the pooled evidence of ``models.evidence``); missing ones are left out.
+        """
         check_panel(panel, keys)
         self.fit()
         m = to_matrix(panel, keys)
         cols, evaluated = self.score_matrix(m, eval_start)
-        return from_matrix(m, {k: cols[k] for k in RESULT_COLUMNS}, evaluated)
+        return from_matrix(m, {**{k: cols[k] for k in RESULT_COLUMNS}, **{k: cols[k] for k in extra if k in cols}},
+                           evaluated)
 
     def score_matrix(self, m: Matrix, eval_start: int | None = None):  # pragma: no cover
         raise NotImplementedError

@@ -1,12 +1,17 @@
 """Area evidence: from per-series results to one score and level per area, domain and period.
 
-For every area, domain (physical, social, safety) and period three looks at the area's series in
-that domain are taken: the domain's p-values pooled by the truncated product (Zaykin et al. 2002:
-the product of the p-values at or below ``tau``, so two rising signals are not drowned by three
-quiet ones, as in Fisher's method), the single strongest (Tippett), and per signal the area's
-p-value pooled likewise with its neighbours' (a rise spreading over adjacent buurten; counted only
-where the area itself is elevated). The best look, Bonferroni corrected for the three, is the
-domain p-value ``p_domain``: under the null it is at most uniform, whatever the dependence.
+For every area, domain (physical, social, safety) and period four looks at the area's series in
+that domain are taken: the single strongest (Tippett); the domain's p-values pooled by the
+truncated product (Zaykin et al. 2002: the product of the p-values at or below ``tau``, so two
+rising signals are not drowned by three quiet ones, as in Fisher's method); and two pooled counts
+(``models.pooled``): the counts of the area's series of the domain summed, and per signal the
+counts of the area and its neighbours summed, each over the windows of 1..4 periods ending now and
+tested against the sum of the baselines, calibrated on quiet simulated municipalities. A rise
+spread thinly over several series (two signals, or adjacent buurten) adds up in the sums, where
+p-values of a few standard deviations each pool weakly. The neighbours' sum counts for a buurt
+whose own window is above its expected count (not only where the buurt is already elevated on its
+own, which left out the spread rises it is for). The best look, Bonferroni corrected for the four,
+is the domain p-value ``p_domain``: under the null it is at most uniform, whatever the dependence.
 
 Levels are set by a chance budget, not by a false discovery rate: the issue's target is the
 expected number of chance entries per team per week, which is a per-family error rate (PFER;
@@ -20,7 +25,8 @@ honest, calibrated series p-values reach only for very large rises.
 * ``alarm``: ``p_domain <= alarm_level`` (0.005: a team of 10 buurten, one weekly domain, expects
   0.05 chance alarms a week) or Benjamini-Hochberg ``q <= fdr`` over the municipality's areas and
   domains of the period (many findings at once).
-* ``aandacht``: ``p_domain <= attention_level`` (0.05), or a series of the domain alarms by its own
+* ``aandacht``: ``p_domain <= attention_level`` (0.025: a team of 10 buurten expects 0.25 chance
+  listings a week, each staying 3 to 4 weeks on the list), or a series of the domain alarms by its own
   detector (the detector's honest p-value at or below its ``alpha``, with enough counts): the list
   then never misses what a single series finds. This path adds the detectors' own false-alarm rate
   (at most ``alpha`` per series and period, measured below 1 % in ``benchmarks/detection_quality.py``);
@@ -35,8 +41,9 @@ chance entries a team sees per week are the chance listings times their time on 
 (measured in ``benchmarks/list_quality.py`` and ``benchmarks/flag_quality.py``).
 
 References: Zaykin, Zhivotovsky, Westfall & Weir (2002) Genet Epidemiol 22:170-185 (truncated
-product); Gordon, Glazko, Qiu & Yakovlev (2007) Ann Appl Stat 1:179-190 (controlling the expected
-number of false discoveries); Benjamini & Hochberg (1995) JRSS B 57:289-300.
+product); Kulldorff (2001) JRSS A 164:61-72 (scan statistics); Gordon, Glazko, Qiu & Yakovlev (2007)
+Ann Appl Stat 1:179-190 (controlling the expected number of false discoveries); Benjamini & Hochberg
+(1995) JRSS B 57:289-300.
 """
 from __future__ import annotations
 
@@ -46,7 +53,11 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
+from models.pooled import pooled_pvalues
+
 CELL = ["area_code", "domain", "period", "period_start"]
+#: the looks at an area's domain (column -> name in ``look``), Bonferroni corrected for their number
+LOOKS = {"p_single": "single", "p_own": "signals", "p_pool_domain": "pooled signals", "p_pool_nb": "pooled neighbours"}
 
 
 @dataclass(frozen=True)
@@ -55,10 +66,10 @@ class Budget:
 
     fdr: float = 0.05                    # Benjamini-Hochberg level (whole municipality) that also gives ``alarm``
     alarm_level: float = 0.005           # ``alarm`` when p_domain <= this: expected chance alarms per buurt-domain and period
-    attention_level: float = 0.05        # ``aandacht`` when p_domain <= this (or a series alarms): likewise
+    attention_level: float = 0.025       # ``aandacht`` when p_domain <= this (or a series alarms): likewise
     month_factor: float = 0.25           # monthly levels are this times the weekly ones (a monthly listing stays ~9 weeks)
     tau: float = 0.05                    # truncation of the truncated product (p-values above it do not pool)
-    min_count: int = 3                   # a series with fewer counts this period gives no evidence
+    min_count: int = 3                   # a series with fewer counts this period (a pooled group: in its window) gives no evidence
     elevated_p: float = 0.05             # "elevated": a series of the domain has p * (number of series) <= this
     alarm_p: float = 0.005               # a series alarm (e.g. the CUSUM's slow rise) counts as at least this strong
     resolve_after_weeks: int = 3         # periods off the list before an episode is ``opgelost``
@@ -138,7 +149,8 @@ def area_evidence(scores: pd.DataFrame, domains: pd.DataFrame, neighbours: pd.Da
     Parameters
     ----------
     scores : per-series detector output with ``area_code, signal, period, period_start, count, pvalue``
-        (and ``alarm``, the detector's own decision, where it has one).
+        (and ``alarm``, the detector's own decision, where it has one; ``expected`` and ``phi``, the
+        baseline and its dispersion, for the pooled counts).
     domains : ``signal, domain``.
     neighbours : ``area_code, neighbour`` (both directions).
     budget : the levels (:class:`Budget`).
@@ -146,8 +158,9 @@ def area_evidence(scores: pd.DataFrame, domains: pd.DataFrame, neighbours: pd.Da
     Returns
     -------
     One row per area, domain, period type and period: ``p_own`` (truncated product over the domain's
-    series), ``p_single`` (Tippett), ``p_cluster`` (truncated product with the neighbours, best
-    signal, Bonferroni over signals), ``p_domain`` (best look x 3), ``q`` (Benjamini-Hochberg over
+    series), ``p_single`` (Tippett), ``p_pool_domain`` and ``p_pool_nb`` (pooled counts of the domain's
+    series, and per signal of the area with its neighbours: ``models.pooled``; 1 without ``expected``
+    and ``phi`` in ``scores``), ``p_domain`` (best look x 4), ``look`` (which), ``q`` (Benjamini-Hochberg over
     the municipality's areas and domains of the period), ``score`` (-log10 p_domain), ``elevated``,
     ``level`` (alarm / aandacht / ""), ``n_elevated`` (series with p <= elevated_p), ``n_alarm``
     (series alarming by their detector), ``max_count``.
@@ -159,36 +172,32 @@ def area_evidence(scores: pd.DataFrame, domains: pd.DataFrame, neighbours: pd.Da
     own["p_own"] = truncated_product(own["log_t"], own["k"], budget.tau)
     own["p_single"] = np.minimum(1.0, own["p_min"] * own["k"])      # one strong signal (Tippett / Bonferroni)
 
-    key = ["signal", "period", "period_start"]
-    nb = neighbours.merge(s[["area_code", *key, "log_t"]].rename(columns={"area_code": "neighbour", "log_t": "nb_log_t"}),
-                          on="neighbour")
-    nb_sum = nb.groupby(["area_code", *key], sort=False).agg(nb_log_t=("nb_log_t", "sum"),
-                                                            nb_k=("nb_log_t", "size")).reset_index()
-    c = s.merge(nb_sum, on=["area_code", *key], how="left")
-    c["nb_log_t"] = c["nb_log_t"].fillna(0.0)
-    c["nb_k"] = c["nb_k"].fillna(0)
-    p_c = truncated_product(c["log_t"] + c["nb_log_t"], 1 + c["nb_k"], budget.tau)
-    c["p_cluster_signal"] = np.where(c["p"] <= budget.elevated_p, p_c, 1.0)
-    clus = c.groupby(CELL, sort=False).agg(p_min=("p_cluster_signal", "min"), m=("p_cluster_signal", "size")).reset_index()
-    clus["p_cluster"] = np.minimum(1.0, clus["p_min"] * clus["m"])
-
-    ev = own.merge(clus[[*CELL, "p_cluster"]], on=CELL)
-    ev["p_domain"] = np.minimum(1.0, 3.0 * np.minimum(np.minimum(ev["p_own"], ev["p_single"]), ev["p_cluster"]))
+    ev = own.drop(columns=["log_t", "k", "p_min"])
+    if {"expected", "phi"} <= set(s.columns):
+        pooled = pooled_pvalues(s, neighbours, min_count=budget.min_count)
+        ev = ev.merge(pooled, on=CELL, how="left")
+    else:                                   # scores without the baselines' dispersion: no pooled counts
+        ev = ev.assign(p_pool_domain=1.0, p_pool_nb=1.0)
+    ev[["p_pool_domain", "p_pool_nb"]] = ev[["p_pool_domain", "p_pool_nb"]].fillna(1.0)
+    looks = ev[list(LOOKS)].to_numpy()
+    best = looks.argmin(axis=1)
+    ev["look"] = np.asarray(list(LOOKS.values()), dtype=object)[best]
+    ev["p_domain"] = np.minimum(1.0, len(LOOKS) * looks[np.arange(len(ev)), best])
     ev["q"] = bh_qvalues_by(ev["p_domain"], [ev["period"], ev["period_start"]])
     ev["score"] = -np.log10(ev["p_domain"].clip(1e-300, 1.0))
     # elevated: a series of the domain is above its expected range (Bonferroni over the domain's series)
     ev["elevated"] = (ev["p_single"] <= budget.elevated_p) & (ev["max_count"] >= budget.min_count)
 
     ev = ev.sort_values(["area_code", "domain", "period", "period_start"]).reset_index(drop=True)
-    counted = ev["max_count"] >= budget.min_count
+    # every look asks its own minimum count (a series' count this period, a pooled group's window sum)
     scale = np.where(ev["period"] == "month", budget.month_factor, 1.0)
-    alarm = counted & ((ev["p_domain"] <= budget.alarm_level * scale) | (ev["q"] <= budget.fdr))
+    alarm = (ev["p_domain"] <= budget.alarm_level * scale) | (ev["q"] <= budget.fdr)
     # a monthly listing stays about 9 weeks on the lists: monthly series alarms list only through the pooled levels
     series_path = (ev["n_alarm"] > 0) & (ev["period"] != "month")
-    attention = ~alarm & ((counted & (ev["p_domain"] <= budget.attention_level * scale)) | series_path)
+    attention = ~alarm & ((ev["p_domain"] <= budget.attention_level * scale) | series_path)
     ev["level"] = np.select([alarm, attention], ["alarm", "aandacht"], default="")
-    return ev[[*CELL, "p_own", "p_single", "p_cluster", "p_domain", "q", "score", "elevated", "level",
-               "n_elevated", "n_alarm", "max_count"]]
+    return ev[[*CELL, "p_own", "p_single", "p_pool_domain", "p_pool_nb", "p_domain", "look", "q",
+               "score", "elevated", "level", "n_elevated", "n_alarm", "max_count"]]
 
 
 def lifecycle(evidence: pd.DataFrame, budget: Budget = Budget()) -> pd.DataFrame:

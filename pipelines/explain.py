@@ -34,6 +34,15 @@ SERIES_WORDS = {
 }
 
 
+#: A listing from the pooled counts (``models.pooled``) where no single series is elevated, per language.
+POOLED_WORDS = {
+    "nl": {"pooled signals": "de signalen van dit domein samen boven verwachting (over de laatste {many})",
+           "pooled neighbours": "samen met de buurbuurten boven verwachting (over de laatste {many})"},
+    "en": {"pooled signals": "the signals of this domain together above expected (over the last {many})",
+           "pooled neighbours": "together with the adjacent buurten above expected (over the last {many})"},
+}
+
+
 def explain(flag, cells: pd.DataFrame, neighbours: pd.DataFrame, names: dict, lang: str = "nl",
             teams: dict | None = None) -> tuple[str, list[str]]:
     """Text for one flag (a row with area_code, domain, period, period_start, status, since, last_seen).
@@ -61,6 +70,9 @@ def explain(flag, cells: pd.DataFrame, neighbours: pd.DataFrame, names: dict, la
             if "cusum" in (r.reason or ""):
                 text += words["gradual"].format(many=many)
         parts.append(text)
+    look = getattr(flag, "look", "")
+    if listed_now and not parts and look in POOLED_WORDS[lang]:
+        parts = [POOLED_WORDS[lang][look].format(many=many)]     # no series stands out on its own
     since = period_text(flag.since, flag.period, lang)
     last = period_text(flag.last_seen, flag.period, lang) if pd.notna(flag.last_seen) else since
     if flag.status == "opgelost" and not parts:

@@ -83,6 +83,7 @@ def flag_run(scores: pd.DataFrame, ref, budget=None, feedback: pd.DataFrame | No
     flags = apply_feedback(flags, feedback, budget.feedback_quiet_weeks)
     cells = elevated_runs(scores, budget.elevated_p, budget.min_count).merge(
         ref.catalogue[["signal", "domain", "label_nl", "label_en", "unit_nl"]], on="signal")
+    cells = cells[cells["period_start"].isin(flags["period_start"])]     # an explanation reads its own period only
     names = dict(zip(ref.areas["area_code"], ref.areas["name"]))
     teams = dict(zip(ref.areas["area_code"], ref.areas["wijkteam"]))
     nl, en, signals = [], [], []

@@ -31,7 +31,7 @@ EVIDENCE_COLUMNS = ["area_code", "domain", "period", "period_start", "p_domain",
                     "since"]
 
 #: Bump when scoring or flagging logic changes in a way that changes results for the same inputs.
-LOGIC_VERSION = "3"
+LOGIC_VERSION = "4"
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, 
                 scored = score.combine([b for b, _ in mine], [r for _, r in mine])
                 evidence, flags = flag.flag_run(scored.scores, ref, ref.budget, feedback=answers,
                                                run=(label, run_start))
-                catalog.append_run_marts(con, scored.scores, evidence[EVIDENCE_COLUMNS],
+                catalog.append_run_marts(con, scored.scores[score.SCORE_COLUMNS], evidence[EVIDENCE_COLUMNS],
                                          flags.assign(run_id=run_id)[["run_id", *FLAG_COLUMNS]])
                 totals["series"] += scored.n_series
                 totals["scored"] += len(scored.scores)

@@ -19,6 +19,10 @@ from models.detectors import make_detector
 log = logging.getLogger("wijkradar.score")
 
 KEYS = ["area_code", "signal"]
+#: the columns of ``marts.series_scores``; the scores also carry ``phi`` (the baseline's dispersion, NaN without
+#: one) for the pooled evidence of the flag stage, which the mart does not keep
+SCORE_COLUMNS = ["area_code", "signal", "period", "period_start", "count", "expected", "upper", "score", "pvalue",
+                 "alarm", "method", "reason"]
 
 
 def detectors() -> dict[str, Detector]:
@@ -49,7 +53,7 @@ class ScoreSettings:
 
 @dataclass(frozen=True)
 class Scored:
-    scores: pd.DataFrame          # marts.series_scores rows
+    scores: pd.DataFrame          # marts.series_scores rows (SCORE_COLUMNS) and ``phi``
     n_series: int
     n_too_short: int
     settings: dict
@@ -134,7 +138,7 @@ def blocks(counts: pd.DataFrame, buurten: list[str], group_of: dict[str, str] | 
 def score_block(block: Block) -> pd.DataFrame:
     """Scores of one block (pure: runs anywhere, for instance on a Dask worker)."""
     detector = detectors()[block.period]
-    res = detector.score(block.panel, KEYS, eval_start=block.eval_start)
+    res = detector.score(block.panel, KEYS, eval_start=block.eval_start, extra=("phi",))
     res["period"] = block.period
     res["period_start"] = index_to_start(res["period_index"], block.period).dt.date.to_numpy()
     return res
@@ -161,9 +165,9 @@ def combine(work: list[Block], results: list[pd.DataFrame]) -> Scored:
         log.info("%d series are scored with EARS until they have enough history for the seasonal baseline", short)
     scores["count"] = scores["count"].astype("int64")
     scores = scores.sort_values(["period", *KEYS, "period_index"], kind="stable").reset_index(drop=True)
-    cols = ["area_code", "signal", "period", "period_start", "count", "expected", "upper", "score",
-            "pvalue", "alarm", "method", "reason"]
-    return Scored(scores[cols], n_series, n_short, settings)
+    if "phi" not in scores:
+        scores["phi"] = np.nan
+    return Scored(scores[[*SCORE_COLUMNS, "phi"]], n_series, n_short, settings)
 
 
 def score_counts(counts: pd.DataFrame, buurten: list[str], group_of: dict[str, str] | None = None,

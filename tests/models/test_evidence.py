@@ -26,13 +26,30 @@ def test_several_modest_rises_weigh_more_than_one():
     assert ev.loc["A", "p_domain"] < ev.loc["B", "p_domain"] / 5
 
 
-def test_a_rise_shared_with_neighbours_is_stronger_than_an_isolated_one():
-    rows = [("A", "a", 5, 0.01), ("N1", "a", 5, 0.02), ("N2", "a", 5, 0.03), ("B", "a", 5, 0.01)]
-    rows += [(x, s, 5, 0.7) for x in ("A", "N1", "N2", "B") for s in "bcd"]
-    nb = pd.DataFrame({"area_code": ["A", "A", "N1", "N2"], "neighbour": ["N1", "N2", "A", "A"]})
-    ev = area_evidence(cells(rows), DOMAINS, nb).set_index("area_code")
-    assert ev.loc["A", "p_cluster"] < ev.loc["B", "p_cluster"] / 3
-    assert ev.loc["A", "p_domain"] < ev.loc["B", "p_domain"]
+def weeks(rows, n=6, end="2026-11-16"):
+    """Weekly cells with a baseline: rows of (area, signal, counts over the last n weeks, expected, phi, pvalue)."""
+    starts = pd.date_range(end=end, periods=n, freq="7D")
+    return pd.DataFrame([{"area_code": a, "signal": s, "period": "week", "period_start": t, "count": c,
+                          "expected": mu, "phi": phi, "pvalue": p, "alarm": False}
+                         for a, s, counts, mu, phi, p in rows for t, c in zip(starts, counts)])
+
+
+def test_a_rise_spread_over_neighbours_is_listed_by_the_pooled_counts_not_by_any_single_series():
+    # +2 counts a week (1.8 sd of a series expecting 1 with phi 1.2) for 4 weeks in A and two of its three
+    # neighbours: each series' scan gives p = 0.031 (the calibrated tail of 12 counts in 4 weeks, 4 expected)
+    nb = pd.DataFrame({"area_code": ["A", "A", "N1", "N2", "A", "N3"], "neighbour": ["N1", "N2", "A", "A", "N3", "A"]})
+    rise = [1, 1, 3, 3, 3, 3]
+    rows = [(x, "a", rise, 1.0, 1.2, 0.031) for x in ("A", "N1", "N2")] + [("N3", "a", [1] * 6, 1.0, 1.2, 0.6)]
+    rows += [(x, s, [1] * 6, 1.0, 1.2, 0.6) for x in ("A", "N1", "N2", "N3") for s in "bcd"]
+    frame = weeks(rows)
+    now = frame["period_start"].max()
+    ev = area_evidence(frame, DOMAINS, nb).set_index(["area_code", "period_start"]).loc["A"].loc[now]
+    alone = area_evidence(frame, DOMAINS, NO_NEIGHBOURS).set_index(["area_code", "period_start"]).loc["A"].loc[now]
+    assert ev["look"] == "pooled neighbours" and ev["level"] != ""
+    assert alone["level"] == "" and alone["p_single"] > 0.1
+    # a quiet buurt next to the rise is not listed for its neighbours' rise (its own window is not above expected)
+    n3 = area_evidence(frame, DOMAINS, nb).set_index(["area_code", "period_start"]).loc["N3"].loc[now]
+    assert n3["p_pool_nb"] == 1.0
 
 
 def test_the_chance_budget_keeps_a_quiet_municipality_quiet_and_min_count_applies():

@@ -132,17 +132,20 @@ def test_round_trip_answered_flags_read_in_behandeling_and_in_jaarplan(world, re
     from pipelines.runs import read_flags, score_and_flag
 
     home, run, path = world
+    # two flags an answer changes (``verergerend`` and ``opgelost`` always show)
+    sheet = load_workbook(path)["Signalen"]
+    first, second_row = [r for r in range(5, sheet.max_row + 1) if sheet[f"B{r}"].value in ("nieuw", "aanhoudend")][:2]
     filled = fill(path, tmp_path / "terugkoppeling_de-weide.xlsx",
-                  {5: ("opgepakt", "loopt al"), 6: ("naar jaarplan", None)})
+                  {first: ("opgepakt", "loopt al"), second_row: ("naar jaarplan", None)})
     ws = load_workbook(filled)["Signalen"]
-    answered = {ws["E5"].value: "in behandeling", ws["E6"].value: "in jaarplan"}
+    answered = {ws[f"E{first}"].value: "in behandeling", ws[f"E{second_row}"].value: "in jaarplan"}
     with connect(home.warehouse) as con:
         result = import_feedback(con, filled, today=TODAY)
         assert (result.answered, result.wijkteam, result.run_id, result.warnings) == (2, TEAM, run.run_id, ())
         rows = con.execute("SELECT area_code, value, note, answered_on FROM meta.flag_feedback "
                            "ORDER BY row_number").fetchall()
-        assert [(a, v, n) for a, v, n, _ in rows] == [(ws["E5"].value, "opgepakt", "loopt al"),
-                                                    (ws["E6"].value, "naar jaarplan", None)]
+        assert [(a, v, n) for a, v, n, _ in rows] == [(ws[f"E{first}"].value, "opgepakt", "loopt al"),
+                                                    (ws[f"E{second_row}"].value, "naar jaarplan", None)]
         second = score_and_flag(con, ref)          # new answers change the run key: the run is not reused
         assert not second.reused and second.run_id != run.run_id
         flags = read_flags(con, second.run_id, team=TEAM).set_index("area_code")
@@ -343,8 +346,10 @@ def test_the_weekly_flow_imports_returned_lists_from_the_inbox_before_scoring(wo
     from pipelines.runs import read_flags
 
     home, run, path = world
-    filled = fill(path, home.inbox / "terugkoppeling_de-weide_2026-W47.xlsx", {5: ("opgepakt", None)})
-    area = load_workbook(filled)["Signalen"]["E5"].value
+    sheet = load_workbook(path)["Signalen"]          # a flag an answer changes (not ``verergerend``)
+    row = next(r for r in range(5, sheet.max_row + 1) if sheet[f"B{r}"].value in ("nieuw", "aanhoudend"))
+    filled = fill(path, home.inbox / "terugkoppeling_de-weide_2026-W47.xlsx", {row: ("opgepakt", None)})
+    area = load_workbook(filled)["Signalen"][f"E{row}"].value
     wrong = fill(path, home.inbox / "terugkoppeling_fout.xlsx", {6: ("misschien", None)})
     first = weekly(home=str(home.root), today=str(TODAY.date()))
     assert [r.answered for r in first.feedback] == [1] and not first.ignored

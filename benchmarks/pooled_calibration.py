@@ -1,0 +1,85 @@
+"""Calibrate the pooled-count p-values: the null distribution of their raw statistic, made once and stored.
+
+Simulates quiet municipalities (the demo's buurten, neighbours and signals, weekly and monthly, five
+years, no injected events and no structural rises; seeds from 5151, not the benchmarks') at three
+population scales (x1, x4, x16: group baselines from a fraction of a count to hundreds a period),
+scores them as a run does (``pipelines.score``: the auto detector, 3-year baselines in the scored
+window) and stores per look (``domain``, ``neighbours``) the tail of the smallest window tail per
+(expected, dispersion) bin of ``models.scan`` and period type in ``models/data/pooled_calibration.csv``.
+Re-run after changing the windows or ``min_count`` of ``models.pooled``, or the detector's baseline.
+
+Usage: .venv/bin/python benchmarks/pooled_calibration.py [--replicates 30]
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from models.demo import simulate_counts  # noqa: E402
+from models.pooled import CALIBRATION, LOOKS, group_tails  # noqa: E402
+from models.scan import LOG_GRID, build_curves, curves_frame  # noqa: E402
+from pipelines.demo import DEMO_END, demo_settings  # noqa: E402
+from pipelines.reference import Reference  # noqa: E402
+from pipelines.score import score_counts  # noqa: E402
+
+SCALES = (1, 4, 16)
+PERIODS = ("week", "month")
+EVENT_COLUMNS = ["event", "kind", "area_code", "signal", "start", "periods", "multiplier", "extra_per_period",
+                 "description"]
+
+
+def quiet_scores(ref: Reference, seed: int, scale: float) -> pd.DataFrame:
+    """Scores of a quiet municipality: the demo's buurten with ``scale`` x their population."""
+    rates, _ = demo_settings()
+    signals = rates.merge(ref.catalogue[["signal", "frequency", "domain"]], on="signal")
+    areas = ref.buurten[["area_code", "population"]].astype({"population": float}).fillna(0.0)
+    areas["population"] *= scale
+    none = pd.DataFrame(columns=EVENT_COLUMNS)
+    counts = pd.concat([simulate_counts(areas, signals[signals["frequency"] == f], none, end=DEMO_END, seed=seed + i)[0]
+                        for i, f in enumerate(("week", "month"))], ignore_index=True)
+    counts = counts.merge(ref.catalogue[["signal", "source"]], on="signal")
+    return score_counts(counts, ref.buurten["area_code"].tolist()).scores.merge(
+        ref.catalogue[["signal", "domain"]], on="signal")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--replicates", type=int, default=30, help="quiet municipalities per population scale")
+    args = ap.parse_args()
+    ref = Reference()
+    cells = {(look, period): {"raw": [], "expected": [], "phi": []} for look in LOOKS for period in PERIODS}
+    for scale in SCALES:
+        for r in range(args.replicates):
+            scores = quiet_scores(ref, 5151 + 2 * r, scale)
+            for period, part in scores.groupby("period"):
+                g = group_tails(part, ref.neighbours)
+                for look in LOOKS:
+                    keep = np.ones(g[f"{look}_raw"].shape, dtype=bool)
+                    if look == "neighbours":          # only series with neighbours form a group
+                        keep &= g["has_nb"][:, None]
+                    for k in ("raw", "expected", "phi"):
+                        cells[(look, period)][k].append(g[f"{look}_{k}"][keep])
+            print(f"scale x{scale}, replicate {r + 1}", flush=True)
+    frames = []
+    for (look, period), got in cells.items():
+        c = {k: np.concatenate(v) for k, v in got.items()}
+        curves = build_curves(c["raw"], c["expected"], c["phi"])
+        frames.append(curves_frame({0: curves}).drop(columns="b").assign(look=look, period=period))
+        print(f"{look}, {period}: {len(c['raw'])} null cells", flush=True)
+    table = pd.concat(frames, ignore_index=True)
+    table = table[["look", "period", *[c for c in table.columns if c not in ("look", "period")]]]
+    text = ("# pooled-count calibration: log10 P(raw statistic <= 10^x) in quiet simulated municipalities, x = "
+            f"linspace({LOG_GRID[0]:g}, {LOG_GRID[-1]:g}, {len(LOG_GRID)}) in columns t0..; made by "
+            f"benchmarks/pooled_calibration.py ({args.replicates} replicates x scales {SCALES})\n")
+    CALIBRATION.write_text(text + table.to_csv(index=False), encoding="utf-8")
+    print(f"wrote {CALIBRATION}")
+
+
+if __name__ == "__main__":
+    main()
