@@ -154,25 +154,28 @@ class ScanDetector(Detector):
         y, mu, phi = m.counts, base["expected"], base["phi"]
         S, T = y.shape
         valid = evaluated & np.isfinite(mu)
-        yz, mz = np.nan_to_num(y), np.where(valid, mu, 0.0)
+        wins = np.asarray(self.windows)
+        # the running sums start where the first window or count rule reaches back to (column c0)
+        cols = np.flatnonzero(valid.any(axis=0))
+        c0 = max(0, int(cols[0]) + 1 - max(int(wins.max()), self.min_cases_window)) if cols.size else T
+        yz, mz = np.nan_to_num(y[:, c0:]), np.where(valid[:, c0:], mu[:, c0:], 0.0)
         cy = np.concatenate([np.zeros((S, 1)), np.cumsum(yz, axis=1)], axis=1)
         cm = np.concatenate([np.zeros((S, 1)), np.cumsum(mz, axis=1)], axis=1)
-        wins = np.asarray(self.windows)
         b_cell = np.broadcast_to(years, (S, T))
         out = {k: np.full((S, T), np.nan) for k in ("pvalue", "cusum", "raw")}
         out["alarm"] = np.zeros((S, T), dtype=bool)
         out["window"] = np.zeros((S, T), dtype=int)
         cum = np.zeros(S)
         run = np.zeros(S, dtype=int)          # periods of evidence since a gap or the last alarm
-        for t in range(T):                    # a loop over periods, vectorised over all series
+        for t in range(c0, T):                # a loop over periods, vectorised over all series
             v = valid[:, t]
             run = np.where(v, run + 1, 0)
             if not v.any():
                 continue
             idx = np.flatnonzero(v)
-            lo = np.clip(t + 1 - wins, 0, None)
-            tails = nb_tail(cy[idx, t + 1, None] - cy[idx[:, None], lo[None, :]],
-                            cm[idx, t + 1, None] - cm[idx[:, None], lo[None, :]], phi[idx, t, None])
+            lo = np.clip(t + 1 - wins, c0, None) - c0
+            tails = nb_tail(cy[idx, t + 1 - c0, None] - cy[idx[:, None], lo[None, :]],
+                            cm[idx, t + 1 - c0, None] - cm[idx[:, None], lo[None, :]], phi[idx, t, None])
             tails[wins[None, :] > run[idx, None]] = 1.0
             best = tails.argmin(axis=1)
             scan = tails[np.arange(len(idx)), best]
@@ -183,7 +186,7 @@ class ScanDetector(Detector):
             for b in np.unique(b_cell[idx, t]):
                 sel = b_cell[idx, t] == b
                 p[sel] = calibrate(raw[sel], mu[idx[sel], t], phi[idx[sel], t], int(b), table)
-            recent = yz[idx, max(0, t + 1 - self.min_cases_window): t + 1].sum(axis=1)
+            recent = yz[idx, max(0, t + 1 - self.min_cases_window - c0): t + 1 - c0].sum(axis=1)
             fired = (p <= self.alpha) & (recent >= self.min_cases)
             out["pvalue"][idx, t], out["cusum"][idx, t], out["raw"][idx, t] = p, cum[idx], raw
             out["window"][idx, t] = np.where(chart < scan, 0, wins[best])
