@@ -51,7 +51,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import special
 
 from models.pooled import pooled_pvalues
 

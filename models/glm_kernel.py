@@ -194,7 +194,7 @@ def _profile(wy, L, A, At, At2, level, sw, swt):
 
 
 @njit(cache=True, nogil=True, fastmath=FAST)
-def fit_row(y, Sy, Syt, design, out_idx, out_d, n_out, c, with_trend, max_iter, tol, ws, slope0=0.0):
+def fit_row(y, Sy, Syt, design, out_idx, out_d, n_out, c, with_trend, max_iter, tol, ws, slope0):
     """Weighted Poisson GLM log(mu) = level + slope * t; weights c (1 + d at the outliers).
 
     ``Sy``/``Syt`` are the unweighted sums of y per level and of y t; Newton starts at ``slope0``. Fills
@@ -293,10 +293,12 @@ def quasi_poisson_row(y, Sy, Syy, Syt, design, ref, with_trend, reweight, thresh
     n = t.shape[0]
     p = L + (1 if with_trend else 0)
     df = max(n - p, 1)
-    slope, info, ok = fit_row(y, Sy, Syt, design, out_idx, out_d, 0, 1.0, with_trend, max_iter, 1e-9, ws)
-    phi = _chi2(y, Sy, Syy, design, ws, slope, with_trend, mu, out_idx, out_d, 0, 1.0) / df
-    c = 1.0
-    n_out = 0
+    # no down-weighted periods yet (weights c (1 + d) all one); computed, not constants, so that numba
+    # compiles the fits once for both calls instead of once per literal value
+    n_out = n - n
+    c = n / n
+    slope, info, ok = fit_row(y, Sy, Syt, design, out_idx, out_d, n_out, c, with_trend, max_iter, 1e-9, ws, c - c)
+    phi = _chi2(y, Sy, Syy, design, ws, slope, with_trend, mu, out_idx, out_d, n_out, c) / df
     if reweight:
         scale = max(phi, 1.0)
         inv_info = 1.0 / max(info, 1e-300)
@@ -392,12 +394,13 @@ def baseline_cells(Y, si, ti, offsets, design, ws, ref, trend, keep_t, trend_ok,
             Syt += v * t[i]
         keep = False
         if trend:
-            m0, ph, slope, var, conv = quasi_poisson_row(y, Sy, Syy, Syt, design, ref, True, reweight, threshold,
+            m0, ph, slope, var, conv = quasi_poisson_row(y, Sy, Syy, Syt, design, ref, trend, reweight, threshold,
                                                          max_iter, r_compatible, ws, mu, out_idx, out_d)
             keep = conv and trend_ok and m0 <= top and abs(slope) > keep_t * math.sqrt(max(var, 1e-300))
             if keep:
                 mu0[j], phi[j], ok[j] = m0, ph, conv
         if not keep:
-            m0, ph, _, _, conv = quasi_poisson_row(y, Sy, Syy, Syt, design, ref, False, reweight, threshold, max_iter,
-                                                   False, ws, mu, out_idx, out_d)
+            # ``keep`` is False here: a variable rather than a constant, so numba compiles one version
+            m0, ph, _, _, conv = quasi_poisson_row(y, Sy, Syy, Syt, design, ref, keep, reweight, threshold, max_iter,
+                                                   keep, ws, mu, out_idx, out_d)
             mu0[j], phi[j], ok[j] = m0, ph, conv

@@ -357,7 +357,7 @@ def _poisson_fit(y, G, t, prior, with_trend, max_iter=50, tol=1e-9):
         row = np.asarray(y[i], dtype=float)
         Sy = np.bincount(design.level_of, weights=row, minlength=design.n_levels)
         slope[i], info, ok[i] = fit_row(row, Sy, float(row @ design.t), arrays, every, prior[i] - 1.0, n, 1.0,
-                                        with_trend, max_iter, tol, ws)
+                                        with_trend, max_iter, tol, ws, 0.0)
         fitted_means(slope[i], arrays, ws, mu[i])
         level[i] = ws[0]
         var[i] = 1.0 / max(info, 1e-300)
