@@ -17,7 +17,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from models.detectors import make_detector
 from models.panel import PanelError, check_panel
 from pipelines.parallel import process_pool, workers_for
 from pipelines.safe_output import neutralise_frame
@@ -121,6 +120,8 @@ def _ready() -> None:
 def _score_part(part: pd.DataFrame, keys: list[str], how: tuple, path: Path, header: bool) -> tuple[int, int]:
     """Score ``part`` with the detector ``how`` = (method, frequency, alpha, eval_start), write its rows
     in file order to ``path``; returns (rows, alarms)."""
+    from models.detectors import make_detector    # here, so a process that only reads and joins never loads them
+
     method, frequency, alpha, eval_start = how
     result = make_detector(method, frequency, alpha).score(part, keys, eval_start=eval_start)
     result["count"] = result["count"].astype("int64")
