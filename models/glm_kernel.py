@@ -2,20 +2,23 @@
 
 Every evaluated cell of every series needs its own GLM (a seasonal level per block, an optional
 linear trend) on the ``n`` baseline periods before it, refitted once after down-weighting past
-outbreaks. Done with numpy, each Newton step makes (cells x n) temporaries and the time goes to
-memory traffic; here one cell is fitted at a time, and a Newton step costs a few operations per
-*run* of the seasonal design instead of per period:
+outbreaks. Done with numpy, each Newton step made (cells x n) temporaries and the time went to
+memory traffic; here one cell is fitted at a time in a few small buffers, and a Newton step costs a
+few operations per seasonal level instead of per period:
 
 - the levels have a closed form given the slope (exp(level) = sum(w y) / sum(w exp(slope t)) within
-  the level), so only the slope takes Newton steps on its profile likelihood (as before);
+  the level), so only the slope takes Newton steps on its profile likelihood;
 - the baseline periods are consecutive and fall into runs of one level (the +-w windows and the
-  blocks between them), so the sums of exp(slope t) times 1, t and t^2 over a run are a few
-  powers of exp(slope) (geometric sums), whatever its length;
+  blocks between them) that repeat every year, so the sums of exp(slope t) times 1, t and t^2 over
+  a level are geometric sums in exp(slope) and exp(slope * frequency);
 - the weights after down-weighting past outbreaks are one constant except at the few down-weighted
-  periods, which enter as corrections.
+  periods, which enter as corrections;
+- without trend the means are one per level, and the Pearson statistic comes from per-level sums.
 
 Where some |slope * t| exceeds 20 the exponent is clipped per period, as before, and the sums are
-taken period by period. Results equal the numpy implementation to about 1e-13 (tested).
+taken period by period. On the detection benchmark's panel the baselines equal those of the former
+numpy implementation to 1e-14; the tests compare the fit with scikit-learn's Poisson GLM and the
+detector with frozen outputs and with R.
 """
 from __future__ import annotations
 
