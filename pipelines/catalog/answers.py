@@ -12,14 +12,18 @@ Con = duckdb.DuckDBPyConnection
 
 
 def answers(con: Con, until: datetime | None = None) -> pd.DataFrame:
-    """The latest answer per flag (imported by ``until``), with the flag's team and elevated signals."""
+    """The latest answer per flag (imported by ``until``), with the flag's team and elevated signals.
+
+    ``until`` is a run's ``finished_at``, kept to the second; an answer imported in that same second came
+    before the run (a run that starts within a second of an import was quick, not earlier).
+    """
     return con.execute(
         """
         SELECT f.run_id, f.wijkteam, f.area_code, f.domain, f.period, f.period_start, f.value, f.note,
                f.answered_on, f.imported_at, coalesce(a.signals, '') AS signals
         FROM meta.flag_feedback f
         LEFT JOIN marts.area_flags a USING (run_id, area_code, domain, period, period_start)
-        WHERE ?::TIMESTAMP IS NULL OR f.imported_at <= ?::TIMESTAMP
+        WHERE ?::TIMESTAMP IS NULL OR date_trunc('second', f.imported_at) <= ?::TIMESTAMP
         QUALIFY row_number() OVER (PARTITION BY f.area_code, f.domain, f.period, f.period_start
                                    ORDER BY f.answered_on DESC, f.imported_at DESC, f.content_hash DESC,
                                             f.row_number DESC) = 1

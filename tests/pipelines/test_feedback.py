@@ -360,3 +360,20 @@ def test_the_weekly_flow_imports_returned_lists_from_the_inbox_before_scoring(wo
     assert flags.loc[area, "status"] == "in behandeling"
     again = weekly(home=str(home.root), today=str(TODAY.date()))
     assert [r.skipped for r in again.feedback] == [True] and again.run.reused
+
+
+def test_an_answer_imported_in_the_second_a_run_finished_counts_for_that_run(tmp_path):
+    """Runs keep their finishing time to the second, imports to the microsecond: a quick run that finishes
+    in the same second as the import before it still shows the answer (this was a flaky round trip)."""
+    from datetime import datetime
+
+    from pipelines import catalog
+
+    imported = datetime(2026, 11, 28, 13, 0, 5, 700_000)
+    row = pd.DataFrame([dict(run_id="r1", wijkteam="t", area_code="BU01", domain="fysiek", period="week",
+                             period_start=pd.Timestamp("2026-11-16").date(), value="opgepakt", note=None,
+                             answered_on=TODAY, content_hash="h", row_number=5, imported_at=imported)])
+    with connect(tmp_path / "w.duckdb") as con:
+        insert_frame(con, "meta.flag_feedback", row)
+        assert len(catalog.answers(con, until=imported.replace(microsecond=0))) == 1
+        assert len(catalog.answers(con, until=datetime(2026, 11, 28, 13, 0, 4))) == 0
