@@ -23,14 +23,16 @@ def latest_run(con: Con, run_key: str | None = None, period: str | None = None) 
         where, args = "WHERE run_key = ?", [run_key]
     elif period is not None:
         where, args = "WHERE run_period = ?", [period]
+    # finished_at is kept to the second: two runs of one second are told apart by insertion order
+    # (meta.runs is append-only), not by run_id, which is a hash
     got = con.execute(f"SELECT {RUN_COLUMNS} FROM meta.runs {where} "
-                      "ORDER BY finished_at DESC, run_id DESC LIMIT 1", args).fetchall()
+                      "ORDER BY finished_at DESC, rowid DESC LIMIT 1", args).fetchall()
     return got[0] if got else None
 
 
 def last_run(con: Con) -> tuple | None:
     """The most recently finished run (for ``status``)."""
-    got = con.execute(f"SELECT {RUN_COLUMNS} FROM meta.runs ORDER BY finished_at DESC LIMIT 1").fetchall()
+    got = con.execute(f"SELECT {RUN_COLUMNS} FROM meta.runs ORDER BY finished_at DESC, rowid DESC LIMIT 1").fetchall()
     return got[0] if got else None
 
 

@@ -53,3 +53,20 @@ def test_second_writer_process_gets_warehouse_busy(home):
         holder.wait()
     with connect(home.warehouse, wait_seconds=5) as con:   # and works once the holder is gone
         assert con.execute("SELECT 1").fetchone()[0] == 1
+
+
+def test_the_latest_of_two_runs_in_one_second_is_the_one_written_last(tmp_path):
+    """Runs keep their finishing time to the second; run ids are hashes, so insertion order decides."""
+    from datetime import datetime
+
+    from pipelines import catalog
+    from pipelines.catalog.runs import RUN_ROW
+
+    at = datetime(2026, 11, 28, 13, 0, 5)
+    with connect(tmp_path / "w.duckdb") as con:
+        for run_id in ("2026-W47-ffff0000", "2026-W47-0000ffff"):      # the later one sorts first by id
+            values = dict(run_id=run_id, run_key=run_id, started_at=at, finished_at=at, run_period="2026-W47",
+                          loads="[]", settings="{}", n_series=1, n_scored=1, n_flags=0)
+            catalog.record_run(con, {k: values.get(k) for k in RUN_ROW})
+        assert catalog.latest_run(con)[0] == "2026-W47-0000ffff"
+        assert catalog.last_run(con)[0] == "2026-W47-0000ffff"
