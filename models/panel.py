@@ -97,11 +97,16 @@ def from_matrix(m: Matrix, columns: dict[str, np.ndarray], evaluated: np.ndarray
     return out
 
 
+def running_sums(a: np.ndarray) -> np.ndarray:
+    """Cumulative sums along the periods with a leading zero column: a window (lo, hi] sums to c[hi] - c[lo]."""
+    return np.concatenate([np.zeros((a.shape[0], 1)), np.cumsum(a, axis=1)], axis=1)
+
+
 def evaluable(m: Matrix, history: int, eval_start: int | None = None) -> np.ndarray:
     """Cells whose whole window [t - history, t] is observed (and with period_index >= eval_start)."""
     finite = np.isfinite(m.counts)
     S, T = finite.shape
-    csum = np.concatenate([np.zeros((S, 1)), np.cumsum(finite, axis=1)], axis=1)
+    csum = running_sums(finite)
     ok = np.zeros((S, T), dtype=bool)
     if T > history:
         ok[:, history:] = (csum[:, history + 1:] - csum[:, : T - history]) == history + 1

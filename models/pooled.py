@@ -27,22 +27,17 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from models.scan import EXPECTED_EDGES, LOG_GRID, PHI_EDGES, nb_tail
+from models.panel import running_sums
+from models.scan import LOG_GRID, bin_of, nb_tail, read_curves
 
 CALIBRATION = Path(__file__).resolve().parent / "data" / "pooled_calibration.csv"
 LOOKS = ("domain", "neighbours")
 
 
 @lru_cache(maxsize=1)
-def _table(path: str = str(CALIBRATION)) -> dict[str, np.ndarray]:
-    """The calibration curves per look and period type: array (expected bin, phi bin, LOG_GRID)."""
-    frame = pd.read_csv(path, comment="#")
-    out = {}
-    for key, part in frame.groupby(["look", "period"]):
-        part = part.sort_values(["expected_bin", "phi_bin"])
-        out[key] = part[[f"t{i}" for i in range(len(LOG_GRID))]].to_numpy().reshape(
-            len(EXPECTED_EDGES), len(PHI_EDGES), len(LOG_GRID))
-    return out
+def _table(path: str = str(CALIBRATION)) -> dict[tuple[str, str], np.ndarray]:
+    """The calibration curves per look and period type."""
+    return read_curves(path, ["look", "period"])
 
 
 def _calibrated(raw: np.ndarray, expected: np.ndarray, phi: np.ndarray, curves: np.ndarray) -> np.ndarray:
@@ -52,8 +47,7 @@ def _calibrated(raw: np.ndarray, expected: np.ndarray, phi: np.ndarray, curves: 
     the curve at the grid point at or above ``raw`` (not interpolating) keeps the p-value at or above
     the tail at the atom. Below the table's range the tail falls in proportion to the raw statistic.
     """
-    flat = ((np.searchsorted(EXPECTED_EDGES, expected, side="right") - 1).clip(0) * len(PHI_EDGES)
-            + (np.searchsorted(PHI_EDGES, phi, side="right") - 1).clip(0))
+    flat = bin_of(expected, phi)
     curves = curves.reshape(-1, len(LOG_GRID))
     x = np.log10(np.maximum(raw, 1e-300))
     up = np.searchsorted(LOG_GRID, x - 1e-9).clip(0, len(LOG_GRID) - 1)
@@ -82,10 +76,6 @@ def _dense(part: pd.DataFrame):
     frame = pd.DataFrame({"area_code": np.asarray(areas, dtype=object)[series // len(signals)],
                           "signal": np.asarray(signals, dtype=object)[series % len(signals)]})
     return frame, starts, out
-
-
-def _cumulative(a: np.ndarray) -> np.ndarray:
-    return np.concatenate([np.zeros((a.shape[0], 1)), np.cumsum(a, axis=1)], axis=1)
 
 
 def _tail(y, mu, var, min_count: int, where) -> np.ndarray:
@@ -120,7 +110,7 @@ def group_tails(part: pd.DataFrame, neighbours: pd.DataFrame, windows: tuple[int
     with_nb = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(S, S))
     has_nb = np.bincount(pairs["row"].to_numpy(), minlength=S) > 0
     # window sums from cumulative sums; the groups' sums are linear, so they are taken once, on the cumulatives
-    cum = {k: _cumulative(a[k]) for k in ("y", "mu", "var", "ok")}
+    cum = {k: running_sums(a[k]) for k in ("y", "mu", "var", "ok")}
     cum_d = {k: np.asarray(to_domain @ v) for k, v in cum.items() if k != "ok"}
     cum_n = {k: np.asarray(with_nb @ v) for k, v in cum.items() if k != "ok"}
     out = {"starts": starts, "domain_keys": dom_keys, "neighbours_keys": keys[["area_code", "signal", "domain"]]}

@@ -22,7 +22,7 @@ from scipy import special
 from models.base import Detector
 from models.cusum import cusum_llr
 from models.noufaily import NoufailyDetector, nb_quantile
-from models.panel import Matrix
+from models.panel import Matrix, running_sums
 
 CALIBRATION = Path(__file__).resolve().parent / "data" / "scan_calibration.csv"
 #: expected-count and dispersion bins of the calibration table (left edges)
@@ -44,16 +44,27 @@ def nb_tail(count, mean, phi) -> np.ndarray:
     return out
 
 
-@lru_cache(maxsize=1)
-def _table(path: str = str(CALIBRATION)) -> dict[int, np.ndarray]:
-    """The calibration curves per baseline length b: array (expected bin, phi bin, LOG_GRID)."""
+def read_curves(path: str | Path, by: str | list[str]) -> dict:
+    """Calibration curves as stored by :func:`curves_frame`, per value of ``by``: array (expected bin, phi bin, LOG_GRID)."""
     frame = pd.read_csv(path, comment="#")
     out = {}
-    for b, part in frame.groupby("b"):
+    for key, part in frame.groupby(by):
         part = part.sort_values(["expected_bin", "phi_bin"])
-        out[int(b)] = part[[f"t{i}" for i in range(len(LOG_GRID))]].to_numpy().reshape(
+        out[key] = part[[f"t{i}" for i in range(len(LOG_GRID))]].to_numpy().reshape(
             len(EXPECTED_EDGES), len(PHI_EDGES), len(LOG_GRID))
     return out
+
+
+@lru_cache(maxsize=1)
+def _table(path: str = str(CALIBRATION)) -> dict[int, np.ndarray]:
+    """The calibration curves per baseline length b."""
+    return {int(b): curves for b, curves in read_curves(path, "b").items()}
+
+
+def bin_of(expected: np.ndarray, phi: np.ndarray) -> np.ndarray:
+    """The (expected, phi) bin of each cell as one index into the curves reshaped to (bins, LOG_GRID)."""
+    return ((np.searchsorted(EXPECTED_EDGES, expected, side="right") - 1).clip(0) * len(PHI_EDGES)
+            + (np.searchsorted(PHI_EDGES, phi, side="right") - 1).clip(0))
 
 
 def _curves(b: int, table: dict | None = None) -> np.ndarray:
@@ -68,8 +79,7 @@ def calibrate(raw: np.ndarray, expected: np.ndarray, phi: np.ndarray, b: int, ta
     Below the table's range the tail falls in proportion to the raw statistic.
     """
     curves = _curves(b, table)
-    flat = ((np.searchsorted(EXPECTED_EDGES, expected, side="right") - 1).clip(0) * len(PHI_EDGES)
-            + (np.searchsorted(PHI_EDGES, phi, side="right") - 1).clip(0))
+    flat = bin_of(expected, phi)
     curves = curves.reshape(-1, len(LOG_GRID))
     x = np.log10(np.maximum(raw, 1e-300))
     out = np.empty(raw.shape)
@@ -85,8 +95,7 @@ def calibrate(raw: np.ndarray, expected: np.ndarray, phi: np.ndarray, b: int, ta
 def raw_at(level: float, expected: np.ndarray, phi: np.ndarray, b: int, table=None) -> np.ndarray:
     """The raw statistic whose calibrated tail equals ``level`` (inverse of :func:`calibrate`)."""
     curves = _curves(b, table).reshape(-1, len(LOG_GRID))
-    flat = ((np.searchsorted(EXPECTED_EDGES, expected, side="right") - 1).clip(0) * len(PHI_EDGES)
-            + (np.searchsorted(PHI_EDGES, phi, side="right") - 1).clip(0))
+    flat = bin_of(expected, phi)
     out = np.empty(np.shape(expected))
     for f in np.unique(flat):
         c = np.maximum.accumulate(curves[f] + 1e-12 * np.arange(len(LOG_GRID)))   # strictly increasing
@@ -159,8 +168,7 @@ class ScanDetector(Detector):
         cols = np.flatnonzero(valid.any(axis=0))
         c0 = max(0, int(cols[0]) + 1 - max(int(wins.max()), self.min_cases_window)) if cols.size else T
         yz, mz = np.nan_to_num(y[:, c0:]), np.where(valid[:, c0:], mu[:, c0:], 0.0)
-        cy = np.concatenate([np.zeros((S, 1)), np.cumsum(yz, axis=1)], axis=1)
-        cm = np.concatenate([np.zeros((S, 1)), np.cumsum(mz, axis=1)], axis=1)
+        cy, cm = running_sums(yz), running_sums(mz)
         b_cell = np.broadcast_to(years, (S, T))
         out = {k: np.full((S, T), np.nan) for k in ("pvalue", "cusum", "raw")}
         out["alarm"] = np.zeros((S, T), dtype=bool)
@@ -220,8 +228,8 @@ def build_curves(raw: np.ndarray, expected: np.ndarray, phi: np.ndarray, min_cel
     """
     ok = np.isfinite(raw)
     raw, expected, phi = raw[ok], expected[ok], phi[ok]
-    ie = (np.searchsorted(EXPECTED_EDGES, expected, side="right") - 1).clip(0)
-    ip = (np.searchsorted(PHI_EDGES, phi, side="right") - 1).clip(0)
+    flat = bin_of(expected, phi)
+    ie, ip = flat // len(PHI_EDGES), flat % len(PHI_EDGES)
     curves = np.full((len(EXPECTED_EDGES), len(PHI_EDGES), len(LOG_GRID)), np.nan)
     for a in range(curves.shape[0]):
         for b in range(curves.shape[1]):
