@@ -23,6 +23,7 @@ detector with frozen outputs and with R.
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit
@@ -30,6 +31,40 @@ from numba import njit
 MU_FLOOR = math.exp(-20.0)
 #: reassociation lets the compiler vectorise the sums; no other IEEE shortcuts (inf and NaN stay meaningful)
 FAST = {"reassoc", "contract"}
+
+
+class Arrays(NamedTuple):
+    """The design as the compiled fit reads it (see :class:`Design`)."""
+
+    t: np.ndarray            # baseline offsets, consecutive
+    level_of: np.ndarray     # seasonal level of each offset
+    n_levels: int
+    count: np.ndarray        # offsets per level
+    run_start: np.ndarray    # runs of one level: first offset, length; each offset's run and place in it
+    run_len: np.ndarray
+    run_of: np.ndarray
+    pos: np.ndarray
+    maxlen: int              # longest run
+    g_start: np.ndarray      # groups of runs (see Design): first start, step, number of runs, run length
+    g_step: np.ndarray
+    g_count: np.ndarray
+    g_len: np.ndarray
+    g_ptr: np.ndarray        # the groups of level k are g_ptr[k] .. g_ptr[k + 1]
+
+
+class Workspace(NamedTuple):
+    """Scratch buffers of one thread: per level, per run length, per run and per period."""
+
+    level: np.ndarray
+    sw: np.ndarray
+    swt: np.ndarray
+    wy: np.ndarray
+    At2: np.ndarray
+    pw: np.ndarray
+    Q: np.ndarray
+    P: np.ndarray
+    work: np.ndarray
+    cut: np.ndarray
 
 
 class Design:
@@ -65,10 +100,10 @@ class Design:
         self.g_len = np.array([g[3] for g in groups], dtype=np.int64)
         self.g_ptr = np.searchsorted(np.array([g[4] for g in groups]), np.arange(n_levels + 1)).astype(np.int64)
 
-    def arrays(self):
-        return (self.t, self.level_of, self.n_levels, self.count, self.run_start, self.run_len, self.run_level,
-                self.run_of, self.pos, int(self.run_len.max()), self.g_start, self.g_step, self.g_count, self.g_len,
-                self.g_ptr)
+    def arrays(self) -> Arrays:
+        return Arrays(self.t, self.level_of, self.n_levels, self.count, self.run_start, self.run_len, self.run_of,
+                      self.pos, int(self.run_len.max()), self.g_start, self.g_step, self.g_count, self.g_len,
+                      self.g_ptr)
 
 
 @njit(cache=True, nogil=True, fastmath=FAST)
@@ -203,9 +238,9 @@ def fit_row(y, Sy, Syt, design, out_idx, out_d, n_out, c, with_trend, max_iter, 
     ``Sy``/``Syt`` are the unweighted sums of y per level and of y t; Newton starts at ``slope0``. Fills
     ``ws.level``, ``ws.sw``, ``ws.swt`` and ``ws.wy``; returns (slope, the slope's Fisher information, converged).
     """
-    t, level_of, L, count, maxlen = design[0], design[1], design[2], design[3], design[9]
-    g_start, g_step, g_count, g_len, g_ptr = design[10], design[11], design[12], design[13], design[14]
-    level, sw, swt, wy, At2, pw, P, work = ws[0], ws[1], ws[2], ws[3], ws[4], ws[5], ws[7], ws[8]
+    t, level_of, L, count, maxlen = design.t, design.level_of, design.n_levels, design.count, design.maxlen
+    g_start, g_step, g_count, g_len, g_ptr = design.g_start, design.g_step, design.g_count, design.g_len, design.g_ptr
+    level, sw, swt, wy, At2, pw, P, work = ws.level, ws.sw, ws.swt, ws.wy, ws.At2, ws.pw, ws.P, ws.work
     wyt = Syt
     for k in range(L):
         wy[k] = Sy[k]
@@ -247,10 +282,9 @@ def fit_row(y, Sy, Syt, design, out_idx, out_d, n_out, c, with_trend, max_iter, 
 @njit(cache=True, nogil=True, fastmath=FAST)
 def _fitted(slope, design, ws, mu):
     """The fitted means of every baseline period."""
-    t, level_of, run_start, run_len, run_of, pos, maxlen = design[0], design[1], design[4], design[5], design[7], \
-        design[8], design[9]
-    level, pw, Q = ws[0], ws[5], ws[6]
-    _growth(slope, t, run_start, run_len, maxlen, pw, Q, run_of, pos, mu)
+    t, level_of, maxlen = design.t, design.level_of, design.maxlen
+    level, pw, Q = ws.level, ws.pw, ws.Q
+    _growth(slope, t, design.run_start, design.run_len, maxlen, pw, Q, design.run_of, design.pos, mu)
     for i in range(t.shape[0]):
         mu[i] *= level[level_of[i]]
 
@@ -261,8 +295,8 @@ def _chi2(y, Sy, Syy, design, ws, slope, with_trend, mu, out_idx, out_d, n_out, 
 
     Without trend the means are one per level, so the sum comes from the per-level sums of y and y^2.
     """
-    t, level_of, L, count = design[0], design[1], design[2], design[3]
-    level = ws[0]
+    t, level_of, L, count = design.t, design.level_of, design.n_levels, design.count
+    level = ws.level
     total = 0.0
     if with_trend:
         _fitted(slope, design, ws, mu)
@@ -291,8 +325,8 @@ def quasi_poisson_row(y, Sy, Syy, Syt, design, ref, with_trend, reweight, thresh
     Returns (prediction at offset 0 for the reference level, dispersion >= 1, slope, the slope's
     dispersion-scaled variance, converged). The refit's Newton steps start at the first fit's slope.
     """
-    t, level_of, L = design[0], design[1], design[2]
-    level, sw, swt, cut = ws[0], ws[1], ws[2], ws[9]
+    t, level_of, L = design.t, design.level_of, design.n_levels
+    level, sw, swt, cut = ws.level, ws.sw, ws.swt, ws.cut
     n = t.shape[0]
     p = L + (1 if with_trend else 0)
     df = max(n - p, 1)
@@ -357,11 +391,11 @@ def quasi_poisson_row(y, Sy, Syy, Syt, design, ref, with_trend, reweight, thresh
     return level[ref], max(phi, 1.0), slope, phi_test / max(info, 1e-300), ok
 
 
-def workspace(design: Design):
-    """Scratch buffers of one worker: (level, sw, swt, wy, At2, pw, Q, P, work, cut)."""
+def workspace(design: Design) -> Workspace:
+    """Scratch buffers for one thread's fits."""
     L, n, R, maxlen = design.n_levels, len(design.t), len(design.run_start), int(design.run_len.max())
-    return (np.empty(L), np.empty(L), np.empty(L), np.empty(L), np.empty(L), np.empty(maxlen + 1), np.empty(R),
-            np.empty((3, maxlen + 1)), np.empty(n), np.empty(L))
+    return Workspace(np.empty(L), np.empty(L), np.empty(L), np.empty(L), np.empty(L), np.empty(maxlen + 1),
+                     np.empty(R), np.empty((3, maxlen + 1)), np.empty(n), np.empty(L))
 
 
 @njit(cache=True, nogil=True, fastmath=FAST)
@@ -373,7 +407,7 @@ def baseline_cells(Y, si, ti, offsets, design, ws, ref, trend, keep_t, trend_ok,
     two-sided test at the detector's trend p-value), it does not predict above the largest
     baseline count, and ``trend_ok`` (enough years); elsewhere the fit is redone without trend.
     """
-    t, level_of, L = design[0], design[1], design[2]
+    t, level_of, L = design.t, design.level_of, design.n_levels
     n = t.shape[0]
     y = np.empty(n)
     mu = np.empty(n)

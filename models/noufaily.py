@@ -359,6 +359,6 @@ def _poisson_fit(y, G, t, prior, with_trend, max_iter=50, tol=1e-9):
         slope[i], info, ok[i] = fit_row(row, Sy, float(row @ design.t), arrays, every, prior[i] - 1.0, n, 1.0,
                                         with_trend, max_iter, tol, ws, 0.0)
         fitted_means(slope[i], arrays, ws, mu[i])
-        level[i] = ws[0]
+        level[i] = ws.level
         var[i] = 1.0 / max(info, 1e-300)
     return level, slope, mu, var, ok
