@@ -20,9 +20,9 @@ import pandas as pd
 from scipy import special
 
 from models.base import Detector
-from models.cusum import cusum_llr
 from models.noufaily import NoufailyDetector, nb_quantile
-from models.panel import Matrix, running_sums
+from models.panel import Matrix
+from models.scan_kernel import scan_rows
 
 CALIBRATION = Path(__file__).resolve().parent / "data" / "scan_calibration.csv"
 #: expected-count and dispersion bins of the calibration table (left edges)
@@ -164,43 +164,21 @@ class ScanDetector(Detector):
         S, T = y.shape
         valid = evaluated & np.isfinite(mu)
         wins = np.asarray(self.windows)
-        # the running sums start where the first window or count rule reaches back to (column c0)
+        # the loop starts where the first window or count rule reaches back to (column c0)
         cols = np.flatnonzero(valid.any(axis=0))
         c0 = max(0, int(cols[0]) + 1 - max(int(wins.max()), self.min_cases_window)) if cols.size else T
-        yz, mz = np.nan_to_num(y[:, c0:]), np.where(valid[:, c0:], mu[:, c0:], 0.0)
-        cy, cm = running_sums(yz), running_sums(mz)
         b_cell = np.broadcast_to(years, (S, T))
         out = {k: np.full((S, T), np.nan) for k in ("pvalue", "cusum", "raw")}
         out["alarm"] = np.zeros((S, T), dtype=bool)
-        out["window"] = np.zeros((S, T), dtype=int)
-        cum = np.zeros(S)
-        run = np.zeros(S, dtype=int)          # periods of evidence since a gap or the last alarm
-        for t in range(c0, T):                # a loop over periods, vectorised over all series
-            v = valid[:, t]
-            run = np.where(v, run + 1, 0)
-            if not v.any():
-                continue
-            idx = np.flatnonzero(v)
-            lo = np.clip(t + 1 - wins, c0, None) - c0
-            tails = nb_tail(cy[idx, t + 1 - c0, None] - cy[idx[:, None], lo[None, :]],
-                            cm[idx, t + 1 - c0, None] - cm[idx[:, None], lo[None, :]], phi[idx, t, None])
-            tails[wins[None, :] > run[idx, None]] = 1.0
-            best = tails.argmin(axis=1)
-            scan = tails[np.arange(len(idx)), best]
-            cum[idx] = np.maximum(0.0, cum[idx] + cusum_llr(y[idx, t], mu[idx, t], phi[idx, t], self.cusum_shift))
-            chart = np.exp(-cum[idx])
-            raw = np.minimum(scan, chart)
-            p = np.ones(len(idx))
-            for b in np.unique(b_cell[idx, t]):
-                sel = b_cell[idx, t] == b
-                p[sel] = calibrate(raw[sel], mu[idx[sel], t], phi[idx[sel], t], int(b), table)
-            recent = yz[idx, max(0, t + 1 - self.min_cases_window - c0): t + 1 - c0].sum(axis=1)
-            fired = (p <= self.alpha) & (recent >= self.min_cases)
-            out["pvalue"][idx, t], out["cusum"][idx, t], out["raw"][idx, t] = p, cum[idx], raw
-            out["window"][idx, t] = np.where(chart < scan, 0, wins[best])
-            out["alarm"][idx[fired], t] = True
-            cum[idx[fired]] = 0.0             # evidence restarts after an alarm
-            run[idx[fired]] = 0
+        out["window"] = np.zeros((S, T), dtype=np.int64)
+        lengths = np.unique(b_cell[valid]) if valid.any() else np.array([base_det.b])
+        curves = np.stack([_curves(int(b), table).reshape(-1, len(LOG_GRID)) for b in lengths])
+        b_index = np.searchsorted(lengths, b_cell).clip(0, len(lengths) - 1).astype(np.int64)
+        scan_rows(np.ascontiguousarray(y, dtype=float), np.ascontiguousarray(mu, dtype=float),
+                  np.ascontiguousarray(phi, dtype=float), np.ascontiguousarray(valid), b_index, curves,
+                  EXPECTED_EDGES.astype(float), PHI_EDGES.astype(float), LOG_GRID, wins.astype(np.int64), c0,
+                  float(np.log(self.cusum_shift)), float(self.cusum_shift), float(self.alpha), float(self.min_cases),
+                  int(self.min_cases_window), out["pvalue"], out["cusum"], out["raw"], out["alarm"], out["window"])
         reported = evaluated.copy()          # a baseline that did not converge is reported, without a p-value
         if report_start is not None:
             reported[:, : max(0, report_start - m.first_index)] = False

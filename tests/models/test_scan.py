@@ -76,3 +76,20 @@ def test_auto_reports_only_from_eval_start_and_explains_window_alarms():
     assert res["period_index"].min() == 215
     assert res.loc[res["alarm"], "reason"].str.len().gt(0).any()
     assert res["pvalue"].between(0, 1).all()
+
+
+def test_the_compiled_tail_and_calibration_give_the_same_numbers_as_scipy_and_numpy():
+    from models.scan import LOG_GRID, _curves, bin_of
+    from models.scan_kernel import calibrated_one, nb_tail_one
+
+    rng = np.random.default_rng(12)
+    count = rng.integers(0, 80, 3000).astype(float)
+    mean = rng.uniform(1e-9, 60.0, 3000)
+    phi = rng.choice([1.0, 1.0 + 1e-10, 1.2, 2.0, 4.5], 3000)
+    compiled = np.array([nb_tail_one(c, m, f) for c, m, f in zip(count, mean, phi)])
+    assert np.array_equal(compiled, nb_tail(count, mean, phi))            # the same Boost routines, bit for bit
+    raw = 10 ** rng.uniform(-12, 0, 3000)
+    curves = _curves(5).reshape(-1, len(LOG_GRID))
+    flat = bin_of(mean, phi)
+    compiled = np.array([calibrated_one(r, curves[f], LOG_GRID) for r, f in zip(raw, flat)])
+    assert np.allclose(compiled, calibrate(raw, mean, phi, 5), rtol=1e-12, atol=0)
