@@ -29,9 +29,12 @@ class Detector(BaseEstimator):
         ``extra``: columns beyond the contract to return where the detector has them (``phi``, the
         baseline's dispersion, for the pooled evidence of ``models.evidence``); missing ones are left out.
         """
-        check_panel(panel, keys)
+        return self.score_layout(to_matrix(panel, keys, check_panel(panel, keys)), eval_start, extra)
+
+    def score_layout(self, m: Matrix, eval_start: int | None = None, extra: tuple[str, ...] = ()) -> pd.DataFrame:
+        """:meth:`score` of a panel already checked and laid out (:func:`models.panel.to_matrix`); the rows
+        come in the matrix's series order, each series by period."""
         self.fit()
-        m = to_matrix(panel, keys)
         cols, evaluated = self.score_matrix(m, eval_start)
         return from_matrix(m, {**{k: cols[k] for k in RESULT_COLUMNS}, **{k: cols[k] for k in extra if k in cols}},
                            evaluated)

@@ -27,8 +27,11 @@ def _rows(mask: np.ndarray, limit: int = 5) -> str:
     return f"data row(s) {shown}{more}"
 
 
-def check_panel(panel: pd.DataFrame, keys: list[str]) -> None:
-    """Refuse a panel with missing columns, bad counts, duplicate keys or gaps."""
+def check_panel(panel: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """Refuse a panel with missing columns, bad counts, duplicate keys or gaps.
+
+    Returns each row's series number (the series in sorted key order), for :func:`to_matrix`.
+    """
     missing = [c for c in [*keys, "period_index", "count"] if c not in panel.columns]
     if missing:
         raise PanelError(f"panel is missing column(s) {missing}; expected {keys + ['period_index', 'count']}")
@@ -37,7 +40,7 @@ def check_panel(panel: pd.DataFrame, keys: list[str]) -> None:
     if bad.any():
         raise PanelError(f"counts must be whole numbers >= 0: {_rows(bad)} are not")
     # fast check on one sort; the row-naming messages below run only when something is wrong
-    codes = panel.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
+    codes = panel.groupby(keys, sort=True, dropna=False).ngroup().to_numpy()
     t = pd.to_numeric(panel["period_index"], errors="coerce").to_numpy(dtype="float64")
     same = codes[1:] == codes[:-1]
     in_order = bool((np.diff(codes) >= 0).all() and (np.diff(t)[same] == 1).all())   # a file sorted by series and period
@@ -46,7 +49,7 @@ def check_panel(panel: pd.DataFrame, keys: list[str]) -> None:
         same = codes[order][1:] == codes[order][:-1]
         in_order = not (same & (np.diff(t[order]) != 1)).any()
     if in_order:
-        return
+        return codes
     dup = panel.duplicated([*keys, "period_index"], keep=False).to_numpy()
     if dup.any():
         raise PanelError(f"duplicate series/period keys in {_rows(dup)}; keep one row per series and period")
@@ -59,6 +62,7 @@ def check_panel(panel: pd.DataFrame, keys: list[str]) -> None:
             f"period_index has gaps in the series of {_rows(gaps)}; "
             "fill missing periods with count 0 (or drop the series)"
         )
+    raise PanelError("period_index must be whole numbers, consecutive within each series")
 
 
 @dataclass(frozen=True)
@@ -74,12 +78,16 @@ class Matrix:
         return self.counts.shape[1]
 
 
-def to_matrix(panel: pd.DataFrame, keys: list[str]) -> Matrix:
-    """Lay a checked panel out as a (series x period) matrix; periods outside a series are NaN."""
-    codes = panel.groupby(keys, sort=True, dropna=False).ngroup().to_numpy()
-    key_frame = (
-        panel[keys].assign(_code=codes).drop_duplicates("_code").sort_values("_code").drop(columns="_code")
-    )
+def to_matrix(panel: pd.DataFrame, keys: list[str], codes: np.ndarray | None = None) -> Matrix:
+    """Lay a checked panel out as a (series x period) matrix; periods outside a series are NaN.
+
+    ``codes``: the rows' series numbers as :func:`check_panel` returns them (computed when not given).
+    """
+    if codes is None:
+        codes = panel.groupby(keys, sort=True, dropna=False).ngroup().to_numpy()
+    first = np.empty(int(codes.max()) + 1 if len(codes) else 0, dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)          # each series' first row
+    key_frame = panel[keys].iloc[first]
     t = panel["period_index"].to_numpy(dtype="int64")
     t0 = int(t.min())
     y = np.full((len(key_frame), int(t.max()) - t0 + 1), np.nan)

@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from models.panel import PanelError, check_panel
+from models.panel import Matrix, PanelError, check_panel, to_matrix
 from pipelines.parallel import process_pool, workers_for
 from pipelines.safe_output import neutralise_frame
 from pipelines.textfiles import delimiter
@@ -82,11 +82,10 @@ def _read_and_score(input: Path, output: Path, method: str, frequency: int, eval
         raise DetectInputError(f"{input}: period_index must be a whole number >= 1; data row(s) {rows} are not")
     panel["period_index"] = idx.astype("int64")
     try:
-        check_panel(panel, keys)
+        codes = check_panel(panel, keys)
     except PanelError as exc:
         raise DetectInputError(f"{input}: {exc}") from exc
-    panel["count"] = panel["count"].astype("int64")
-    return _score(panel, keys, (method, frequency, alpha, eval_start), output, workers, pool)
+    return _score(to_matrix(panel, keys, codes), (method, frequency, alpha, eval_start), output, workers, pool)
 
 
 def write_results(result: pd.DataFrame, path: Path, keys: list[str], header: bool = True) -> None:
@@ -111,43 +110,44 @@ PARALLEL_BYTES = 2_000_000
 
 
 def _ready() -> None:
-    """Load the detectors and their compiled fits in a fresh worker."""
-    from models.noufaily import NoufailyDetector
+    """Load the detectors and their compiled code in a fresh worker: score one quiet series of six years."""
+    from models.detectors import make_detector
 
-    NoufailyDetector().fit()._fit_predict(np.zeros((1, 1)), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    quiet = Matrix(pd.DataFrame({"series": ["warm-up"]}), 1, np.zeros((1, 6 * 52)))
+    make_detector("auto").score_layout(quiet, eval_start=6 * 52 - 3)
 
 
-def _score_part(part: pd.DataFrame, keys: list[str], how: tuple, path: Path, header: bool) -> tuple[int, int]:
-    """Score ``part`` with the detector ``how`` = (method, frequency, alpha, eval_start), write its rows
-    in file order to ``path``; returns (rows, alarms)."""
+def _score_part(part: Matrix, how: tuple, path: Path, header: bool) -> tuple[int, int]:
+    """Score the series of ``part`` with the detector ``how`` = (method, frequency, alpha, eval_start),
+    write their rows (series in key order, each by period) to ``path``; returns (rows, alarms)."""
     from models.detectors import make_detector    # here, so a process that only reads and joins never loads them
 
     method, frequency, alpha, eval_start = how
-    result = make_detector(method, frequency, alpha).score(part, keys, eval_start=eval_start)
+    result = make_detector(method, frequency, alpha).score_layout(part, eval_start=eval_start)
     result["count"] = result["count"].astype("int64")
-    result = result[[*keys, *OUTPUT_TAIL]].sort_values([*keys, "period_index"], kind="stable")
+    keys = list(part.keys.columns)
+    result = result[[*keys, *OUTPUT_TAIL]]
     write_results(result, path, keys, header)
     return len(result), int(result["alarm"].sum())
 
 
-def _score(panel: pd.DataFrame, keys: list[str], how: tuple, output: Path, workers: int, pool=None
-           ) -> tuple[int, int]:
+def _score(m: Matrix, how: tuple, output: Path, workers: int, pool=None) -> tuple[int, int]:
     """Score every series and write the results file, in parts on local worker processes when it pays.
 
-    Each worker takes a contiguous block of the series in file order and writes its block of the file;
-    the blocks are joined as bytes, so no results travel back and the file is the same whatever the split.
+    Each worker takes a contiguous block of the matrix's series (sorted by key) and writes its block of
+    the file; the blocks are joined as bytes, so no results travel back and the file is the same
+    whatever the split.
     """
-    rank = panel.groupby(keys, sort=True, dropna=False).ngroup().to_numpy()
-    n = int(rank.max()) + 1 if len(rank) else 0
+    n = len(m.keys)
     if workers <= 1 or n < PARALLEL_FROM:
-        return _score_part(panel, keys, how, output, True)
-    block = rank * workers // n
-    parts = [panel[block == w] for w in range(workers)]
+        return _score_part(m, how, output, True)
+    cuts = [n * w // workers for w in range(workers + 1)]
+    parts = [Matrix(m.keys.iloc[a:b].reset_index(drop=True), m.first_index, m.counts[a:b])
+             for a, b in zip(cuts, cuts[1:])]
     paths = [output.with_suffix(output.suffix + f".{w}") for w in range(workers)]
     try:
         with nullcontext(pool) if pool is not None else process_pool(workers) as running:
-            done = list(running.map(_score_part, parts, [keys] * workers, [how] * workers, paths,
-                                    [w == 0 for w in range(workers)]))
+            done = list(running.map(_score_part, parts, [how] * workers, paths, [w == 0 for w in range(workers)]))
         with open(output, "wb") as out:
             for path in paths:
                 with open(path, "rb") as part:
