@@ -29,6 +29,10 @@ import numpy as np
 from numba import njit
 
 MU_FLOOR = math.exp(-20.0)
+#: Newton on the slope stops after a step smaller than this: convergence is quadratic, so the slope is
+#: then within about 1e-10 (relative differences of the baselines up to 4e-9 against stopping at 1e-9,
+#: one Newton step less per fit, 6 % of the fits' time)
+SLOPE_TOL = 1e-6
 #: reassociation lets the compiler vectorise the sums; no other IEEE shortcuts (inf and NaN stay meaningful)
 FAST = {"reassoc", "contract"}
 
@@ -334,7 +338,7 @@ def quasi_poisson_row(y, Sy, Syy, Syt, design, ref, with_trend, reweight, thresh
     # compiles the fits once for both calls instead of once per literal value
     n_out = n - n
     c = n / n
-    slope, info, ok = fit_row(y, Sy, Syt, design, out_idx, out_d, n_out, c, with_trend, max_iter, 1e-9, ws, c - c)
+    slope, info, ok = fit_row(y, Sy, Syt, design, out_idx, out_d, n_out, c, with_trend, max_iter, SLOPE_TOL, ws, c - c)
     phi = _chi2(y, Sy, Syy, design, ws, slope, with_trend, mu, out_idx, out_d, n_out, c) / df
     if reweight:
         scale = max(phi, 1.0)
@@ -372,7 +376,7 @@ def quasi_poisson_row(y, Sy, Syy, Syt, design, ref, with_trend, reweight, thresh
                 n_out += 1
                 total += omega - 1.0
         c = n / total
-        slope, info, ok2 = fit_row(y, Sy, Syt, design, out_idx, out_d, n_out, c, with_trend, max_iter, 1e-9, ws,
+        slope, info, ok2 = fit_row(y, Sy, Syt, design, out_idx, out_d, n_out, c, with_trend, max_iter, SLOPE_TOL, ws,
                                    slope)
         ok = ok and ok2
         phi = _chi2(y, Sy, Syy, design, ws, slope, with_trend, mu, out_idx, out_d, n_out, c) / df
