@@ -20,6 +20,7 @@ import pyarrow.csv as pacsv
 
 from models.panel import Matrix, PanelError, check_panel, to_matrix
 from pipelines.parallel import forked_pool, workers_for
+from pipelines.privacy import personal_ids
 from pipelines.safe_output import neutralise_frame
 from pipelines.textfiles import delimiter
 
@@ -91,9 +92,18 @@ def _read(input: Path) -> Matrix:
         raise DetectInputError(f"{input}: period_index must be a whole number >= 1; data row(s) {rows} are not")
     panel["period_index"] = idx.astype("int64")
     try:
-        return to_matrix(panel, keys, check_panel(panel, keys))
+        m = to_matrix(panel, keys, check_panel(panel, keys))
     except PanelError as exc:
         raise DetectInputError(f"{input}: {exc}") from exc
+    found = personal_ids(m.keys, keys)          # one value per series: the ids are written back out
+    if found:
+        col, kind, rows = found
+        where = (f"data row(s) {', '.join(str(i + 1) for i in m.keys.index[rows[:5]])}" if len(rows)
+                 else "its header")
+        raise DetectInputError(
+            f"{input}: column {col} looks like personal data ({kind}, {where}); the results repeat every id, "
+            "so give series ids that identify no person (such as CBS buurt codes) and run again")
+    return m
 
 
 def write_results(result: pd.DataFrame, path: Path, keys: list[str], header: bool = True) -> None:

@@ -372,3 +372,21 @@ def scrub_text(text: str) -> str:
         pos = end
     out.append(text[pos:])
     return "".join(out)
+
+
+def personal_ids(frame: pd.DataFrame, columns: list[str]) -> tuple[str, str, np.ndarray] | None:
+    """The first of ``columns`` whose header or values hold personal data: (column, kind, rows), with
+    ``rows`` the positions of the values found (empty when the header itself is personal); else None.
+
+    For the identifiers a command writes back out (series ids, area codes): such a file is refused
+    rather than echoed, since an id cannot be redacted without losing what it identifies.
+    """
+    for col in columns:
+        kind = header_kind(str(col))
+        if kind:
+            return str(col), kind, np.zeros(0, dtype=np.int64)
+        kinds = scan_values(frame[col].astype("string"))
+        rows = np.flatnonzero(kinds.notna().to_numpy())
+        if len(rows):
+            return str(col), str(kinds.iloc[rows[0]]), rows
+    return None

@@ -24,6 +24,7 @@ import pandas as pd
 
 from models.calendar import parse_period_label, period_index, period_label, index_to_start
 from models.risk import MODEL_VERSION, EscalationRisk, RiskModelError
+from pipelines.privacy import personal_ids
 from pipelines.safe_output import neutralise_frame
 from pipelines.textfiles import delimiter
 
@@ -140,6 +141,7 @@ def read_counts(path: Path) -> tuple[pd.DataFrame, str]:
     if bad.any():
         raise RiskInputError(f"counts file {path}: {_rows(bad)} lack an area_code or a whole count >= 0; "
                              "fix or remove those rows")
+    _refuse_personal_ids(table, path, "counts")
     panel = pd.DataFrame({"area_code": table["area_code"], "period": period, "count": count.astype("int64")})
     dup = panel.duplicated(["area_code", "period"], keep=False)
     if dup.any():
@@ -152,6 +154,17 @@ def read_counts(path: Path) -> tuple[pd.DataFrame, str]:
     return panel, kind
 
 
+def _refuse_personal_ids(table: pd.DataFrame, path: Path, what: str) -> None:
+    """Refuse a file whose area codes hold personal data: the output repeats every area code."""
+    found = personal_ids(table, ["area_code"])
+    if found:
+        _, kind, rows = found
+        mask = pd.Series(np.isin(np.arange(len(table)), rows))
+        raise RiskInputError(f"{what} file {path}: area_code looks like personal data ({kind}, {_rows(mask)}); the "
+                             "output repeats every area code, so give codes that identify no person (such as CBS "
+                             "buurt codes) and run again")
+
+
 def read_features(path: Path) -> pd.DataFrame:
     """``area_code`` plus numeric columns (empty cells NaN), one row per area."""
     table = read_table(path, "features")
@@ -161,6 +174,7 @@ def read_features(path: Path) -> pd.DataFrame:
     dup = table["area_code"].duplicated(keep=False)
     if dup.any():
         raise RiskInputError(f"features file {path}: {_rows(dup)} repeat an area_code; keep one row per area")
+    _refuse_personal_ids(table, path, "features")
     out = pd.DataFrame({"area_code": table["area_code"]})
     out.attrs["text_columns"] = []
     for col in table.columns.drop("area_code"):

@@ -46,3 +46,21 @@ def test_series_ids_that_look_like_formulas_are_written_as_text(tmp_path):
     # a formula gets a leading apostrophe; a plain number written as text stays as it is
     assert set(got["series"]) == {'\'=HYPERLINK("http://x","klik")', "-12"}
     assert got["alarm"].dtype == bool and len(got) == 4 * 16
+
+
+@pytest.mark.parametrize("column, value, kind", [("series", "j.jansen@example.nl", "e-mail"),
+                                                 ("series", "06-12345678", "telefoonnummer"),
+                                                 ("bsn", "7", "bsn")])
+def test_ids_that_hold_personal_data_are_refused_and_not_echoed(tmp_path, column, value, kind):
+    from pipelines.detect import DetectInputError
+
+    frame = counts()
+    if column == "series":
+        frame["series"] = frame["series"].replace("007", value)
+    else:
+        frame.insert(1, column, value)           # an extra id column whose header is personal
+    frame.to_csv(tmp_path / "counts.csv", index=False)
+    with pytest.raises(DetectInputError, match=f"column {column} looks like personal data \\({kind}") as err:
+        detect_file(tmp_path / "counts.csv", tmp_path / "alarms.csv", method="noufaily", eval_start=175)
+    assert value not in str(err.value) or column != "series"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["counts.csv"]

@@ -74,6 +74,10 @@ def test_semicolon_files_with_decimal_commas_give_the_same_output(sample, scored
     (lambda c, f: (c, f.assign(kwb2024_dichtheid=f["kwb2024_dichtheid"].where(f.index != f.index[2], "hoog"))),
      "kwb2024_dichtheid has text that is not a number on line\\(s\\) 4"),
     (lambda c, f: (c[c["period"] == "2023"], f), "at least two periods"),
+    (lambda c, f: (c.assign(area_code=c["area_code"].where(c.index != 3, "06-12345678")), f),
+     "area_code looks like personal data \\(telefoonnummer, line\\(s\\) 5\\)"),
+    (lambda c, f: (c, f.assign(area_code=f["area_code"].where(np.arange(len(f)) != 1, "j.jansen@example.nl"))),
+     "features file .* area_code looks like personal data \\(e-mail, line\\(s\\) 3\\)"),
 ])
 def test_bad_input_is_refused_and_nothing_is_written(sample, tmp_path, change, message):
     _, counts, features = sample
@@ -83,6 +87,7 @@ def test_bad_input_is_refused_and_nothing_is_written(sample, tmp_path, change, m
     with pytest.raises(RiskInputError, match=message) as err:
         risk_file(tmp_path / "counts.csv", tmp_path / "features.csv", 2024, tmp_path / "risk.csv")
     assert str(err.value).count(". ") == 0                      # one sentence
+    assert "12345678" not in str(err.value) and "jansen" not in str(err.value)   # personal data is not echoed
     assert sorted(p.name for p in tmp_path.iterdir()) == ["counts.csv", "features.csv"]
 
 
