@@ -74,6 +74,8 @@ def _read(input: Path) -> Matrix:
         options = {"sep": sep, "skiprows": 1 if hint else 0, "dtype": {"series": str}}
         try:
             panel = pd.read_csv(input, engine="pyarrow", **options)
+            if not all(_plain(panel[c]) for c in panel.columns):
+                raise TypeError("Arrow read a column as dates or times, pandas' parser would not")
         except (ValueError, TypeError, KeyError, NotImplementedError, OSError):    # Arrow's errors derive from these
             panel = pd.read_csv(input, **options)
     except Exception as exc:
@@ -123,6 +125,13 @@ def write_results(result: pd.DataFrame, path: Path, keys: list[str], header: boo
 
 #: Panels with fewer series are scored in this process alone (a second process costs a fraction of a second).
 PARALLEL_FROM = 2_000
+
+
+def _plain(column: pd.Series) -> bool:
+    """A column as pandas' own parser also reads it: numbers, booleans or text (not dates or times)."""
+    if pd.api.types.is_object_dtype(column.dtype):
+        return pd.api.types.infer_dtype(column, skipna=True) in ("string", "empty")
+    return pd.api.types.is_numeric_dtype(column.dtype) or pd.api.types.is_string_dtype(column.dtype)
 
 
 def _ready(failed: list[BaseException]) -> None:

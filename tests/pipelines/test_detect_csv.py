@@ -64,3 +64,24 @@ def test_ids_that_hold_personal_data_are_refused_and_not_echoed(tmp_path, column
         detect_file(tmp_path / "counts.csv", tmp_path / "alarms.csv", method="noufaily", eval_start=175)
     assert value not in str(err.value) or column != "series"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["counts.csv"]
+
+
+def _variants(frame):
+    text = frame.to_csv(index=False)
+    dated = frame.assign(replicate=np.where(frame["replicate"] == 1, "2024-01-01", "2024-01-02"))
+    return {"crlf": frame.to_csv(index=False, lineterminator="\r\n"), "bom": "\ufeff" + text,
+            "quoted": frame.to_csv(index=False, quoting=1),
+            "spaces": frame.assign(count=" " + frame["count"].astype(str)).to_csv(index=False),
+            "blank lines": text.replace("\n", "\n\n", 5), "dates as ids": dated.to_csv(index=False),
+            "decimals": frame.assign(count=frame["count"].astype(float)).to_csv(index=False)}
+
+
+@pytest.mark.parametrize("variant", sorted(_variants(counts(3))))
+def test_the_fast_reader_gives_what_pandas_parser_gives(tmp_path, monkeypatch, variant):
+    """Arrow reads the file first; every layout must come out as pandas' own parser reads it."""
+    (tmp_path / "in.csv").write_text(_variants(counts())[variant], encoding="utf-8")
+    detect_file(tmp_path / "in.csv", tmp_path / "fast.csv", method="noufaily", eval_start=175, workers=1)
+    original = pd.read_csv
+    monkeypatch.setattr(pd, "read_csv", lambda *a, engine=None, **k: original(*a, **k))
+    detect_file(tmp_path / "in.csv", tmp_path / "pandas.csv", method="noufaily", eval_start=175, workers=1)
+    assert (tmp_path / "fast.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()
