@@ -3,7 +3,8 @@
 Input columns: ``series``, ``period_index`` (1-based, consecutive per series), ``count``; any
 other column is an extra id (such as ``replicate``) and part of the series key; comma-, semicolon-
 or tab-separated, sniffed from the header line as ingest does. Bad input ends with a message
-naming the rows, and nothing is written.
+naming the rows, and nothing is written; so does an id column that holds personal data (the results
+repeat every id, and an id cannot be redacted without losing what it identifies).
 """
 from __future__ import annotations
 
