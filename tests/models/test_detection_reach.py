@@ -1,0 +1,38 @@
+"""The oracle thresholds of ``benchmarks/detection_reach.py``: exactly the asked false-alarm rate, ties included."""
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+_PATH = Path(__file__).resolve().parents[2] / "benchmarks" / "detection_reach.py"
+_spec = importlib.util.spec_from_file_location("detection_reach", _PATH)
+reach = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(reach)
+
+
+def test_a_discrete_statistic_alarms_at_exactly_the_rate_through_its_ties():
+    quiet = np.array([0.0] * 90 + [1.0] * 7 + [2.0] * 3)      # a cut-off gives 3 % (> 1) or 10 % (>= 1), never 5 %
+    c, gamma = reach.oracle_threshold(quiet, far=0.05)
+    assert c == 1.0 and gamma == pytest.approx(2 / 7)
+    every = np.ones((1, len(quiet)), dtype=bool)
+    assert reach.alarm_rate(quiet[None, :], every, np.array([c]), np.array([gamma])) == pytest.approx(0.05)
+
+
+def test_a_continuous_statistic_with_a_fractional_count_and_missing_values():
+    rng = np.random.default_rng(0)
+    quiet = np.concatenate([rng.normal(size=245), [np.nan] * 5])   # 1 % of 250 = 2.5 cells; NaN is no evidence
+    c, gamma = reach.oracle_threshold(quiet)
+    assert c == np.sort(quiet[:245])[-3] and gamma == pytest.approx(0.5)
+    every = np.ones((1, len(quiet)), dtype=bool)
+    assert reach.alarm_rate(quiet[None, :], every, np.array([c]), np.array([gamma])) == pytest.approx(0.01)
+
+
+def test_an_event_is_found_for_sure_above_the_threshold_and_by_chance_on_its_ties():
+    stat = np.array([[0.0, 1.0, 0.0, 0.0],      # one tie in the span
+                     [0.0, 1.0, 1.0, 0.0],      # two ties
+                     [0.0, 2.0, 1.0, 0.0],      # above
+                     [1.0, 0.0, 0.0, 2.0]])     # tie and above, both outside the span
+    span = np.array([[False, True, True, False]] * 4)
+    p = reach.found(stat, span, np.full(4, 1.0), np.full(4, 0.25))
+    assert p == pytest.approx([0.25, 1 - 0.75 ** 2, 1.0, 0.0])
