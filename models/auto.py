@@ -32,7 +32,7 @@ class AutoDetector(Detector):
     frequency : 52 (weekly) or 12 (monthly); monthly uses ``MONTHLY_SETTINGS`` for the baseline.
     alpha : level of the calibrated p-value that alarms (0.0075: at most 1 % false alarms in every
         group of the benchmark grid, tuned on a simulation with another seed than the benchmark's;
-        see ``benchmarks/results/detection_quality.md``).
+        see ``benchmarks/results/detection_quality.md`` and ``detection_reach.md``).
     windows : window lengths of the scan (periods ending at the evaluated one).
     cusum_shift : the CUSUM's target rise (1.3 = +30 %).
     ears_min_mean : below this mean count per period a short series is treated as sparse.
