@@ -75,8 +75,8 @@ def _calibrated(raw: np.ndarray, expected: np.ndarray, phi: np.ndarray, curves: 
 def _dense(part: pd.DataFrame, least_expected: float = 0.0):
     """Series keys, period starts and (series x period) arrays of one period type (expected counts at
     least ``least_expected``)."""
-    area_id, areas = pd.factorize(part["area_code"])
-    signal_id, signals = pd.factorize(part["signal"])
+    area_id, areas = pd.factorize(part["area_code"], sort=True)     # sorted: the order of the rows does not matter
+    signal_id, signals = pd.factorize(part["signal"], sort=True)
     series, sid = np.unique(area_id * len(signals) + signal_id, return_inverse=True)
     starts, tid = np.unique(part["period_start"].to_numpy(), return_inverse=True)
     shape = (len(series), len(starts))

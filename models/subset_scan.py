@@ -91,8 +91,9 @@ def _scan(y, mu, var, members, home, k_min, min_count, where, out):
 
 
 def padded(groups: np.ndarray, members: np.ndarray, n_groups: int) -> np.ndarray:
-    """Members of each group as rows of a (groups x largest group) index array, -1 after a group's last."""
-    order = np.argsort(groups, kind="stable")
+    """Members of each group as rows of a (groups x largest group) index array, -1 after a group's last;
+    in ascending order, so that ties of priority break the same way whatever the order of the input."""
+    order = np.lexsort((members, groups))
     groups, members = groups[order], members[order]
     size = np.bincount(groups, minlength=n_groups)
     first = np.concatenate([[0], np.cumsum(size)[:-1]]).astype(np.int64)
