@@ -4,16 +4,18 @@ Simulates quiet municipalities (the demo's buurten, neighbours and signals, week
 years, no injected events and no structural rises; seeds from 5151, not the benchmarks') at three
 population scales (x1, x4, x16: group baselines from a fraction of a count to hundreds a period),
 scores them as a run does (``pipelines.score``: the auto detector, 3-year baselines in the scored
-window) and stores per look (``domain``, ``neighbours``) the tail of the smallest window tail per
-(expected, dispersion) bin of ``models.scan`` and period type in ``models/data/pooled_calibration.csv``.
-Re-run after changing the windows or ``min_count`` of ``models.pooled``, or the detector's baseline.
+window) and stores per look (``domain``, ``neighbours``) the tail of the raw statistic (the smallest
+tail over the windows and the subsets of the subset scan) per (expected, dispersion) bin of the whole
+group, with the bins of ``models.scan``, and period type in ``models/data/pooled_calibration.csv``, on
+the grid ``models.pooled.GRID``. Re-run after changing the windows, ``min_count`` or the subsets of
+``models.pooled``, or the detector's baseline.
 
 ``--check N`` then scores N quiet municipalities per scale apart from the table's (seeds from 7373)
 and prints how often each look's calibrated p-value falls at or below 0.01, 0.002 and 0.0005, as a
 multiple of the level. ``--cache DIR`` keeps the scored municipalities (the detector's scores do not
 depend on the pooled looks, so a change of the looks re-calibrates without scoring again).
 
-Usage: .venv/bin/python benchmarks/pooled_calibration.py [--replicates 30] [--check 20] [--cache DIR]
+Usage: .venv/bin/python benchmarks/pooled_calibration.py [--replicates 100] [--check 20] [--cache DIR]
 """
 from __future__ import annotations
 
@@ -84,7 +86,7 @@ def check(ref: Reference, n: int, cache: Path | None) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--replicates", type=int, default=30, help="quiet municipalities per population scale")
+    ap.add_argument("--replicates", type=int, default=100, help="quiet municipalities per population scale")
     ap.add_argument("--check", type=int, default=0, help="quiet municipalities per scale for the check (0: none)")
     ap.add_argument("--check-only", action="store_true", help="check the stored table, do not make a new one")
     ap.add_argument("--cache", type=Path, default=None, help="folder that keeps the scored quiet municipalities")
