@@ -4,11 +4,18 @@ Simulates quiet municipalities (the demo's buurten, neighbours and signals, week
 years, no injected events and no structural rises; seeds from 5151, not the benchmarks') at three
 population scales (x1, x4, x16: group baselines from a fraction of a count to hundreds a period),
 scores them as a run does (``pipelines.score``: the auto detector, 3-year baselines in the scored
-window) and stores per look (``domain``, ``neighbours``) the tail of the smallest window tail per
-(expected, dispersion) bin of ``models.scan`` and period type in ``models/data/pooled_calibration.csv``.
-Re-run after changing the windows or ``min_count`` of ``models.pooled``, or the detector's baseline.
+window) and stores per look (``domain``, ``neighbours``) the tail of the raw statistic (the smallest
+tail over the windows and the subsets of the subset scan) per (expected, dispersion) bin of the whole
+group, with the bins of ``models.scan``, and period type in ``models/data/pooled_calibration.csv``, on
+the grid ``models.pooled.GRID``. Re-run after changing the windows, ``min_count`` or the subsets of
+``models.pooled``, or the detector's baseline.
 
-Usage: .venv/bin/python benchmarks/pooled_calibration.py [--replicates 30]
+``--check N`` then scores N quiet municipalities per scale apart from the table's (seeds from 7373)
+and prints how often each look's calibrated p-value falls at or below 0.01, 0.002 and 0.0005, as a
+multiple of the level. ``--cache DIR`` keeps the scored municipalities (the detector's scores do not
+depend on the pooled looks, so a change of the looks re-calibrates without scoring again).
+
+Usage: .venv/bin/python benchmarks/pooled_calibration.py [--replicates 100] [--check 20] [--cache DIR]
 """
 from __future__ import annotations
 
@@ -22,8 +29,8 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from models.demo import simulate_counts  # noqa: E402
-from models.pooled import CALIBRATION, LOOKS, group_tails  # noqa: E402
-from models.scan import LOG_GRID, build_curves, curves_frame  # noqa: E402
+from models.pooled import CALIBRATION, GRID, LOOKS, _table, group_tails  # noqa: E402
+from models.scan import build_curves, curves_frame  # noqa: E402
 from pipelines.demo import DEMO_END, demo_settings  # noqa: E402
 from pipelines.reference import Reference  # noqa: E402
 from pipelines.score import score_counts  # noqa: E402
@@ -48,15 +55,52 @@ def quiet_scores(ref: Reference, seed: int, scale: float) -> pd.DataFrame:
         ref.catalogue[["signal", "domain"]], on="signal")
 
 
+def cached_scores(ref: Reference, seed: int, scale: float, cache: Path | None) -> pd.DataFrame:
+    """:func:`quiet_scores`, read from ``cache`` when it holds them (written there otherwise)."""
+    path = cache / f"quiet_{seed}_x{scale:g}.pkl" if cache else None
+    if path is not None and path.exists():
+        return pd.read_pickle(path)
+    scores = quiet_scores(ref, seed, scale)
+    if path is not None:
+        scores.to_pickle(path)
+    return scores
+
+
+def check(ref: Reference, n: int, cache: Path | None) -> None:
+    """Calibrated rate at three levels on quiet municipalities apart from the table's, per look and scale."""
+    from models.pooled import pooled_pvalues
+
+    levels = (0.01, 0.002, 0.0005)
+    for scale in SCALES:
+        got = []
+        for r in range(n):
+            scores = cached_scores(ref, 7373 + 2 * r, scale, cache)
+            got.append(pooled_pvalues(scores, ref.neighbours))
+        p = pd.concat(got, ignore_index=True)
+        for period in PERIODS:
+            part = p[p["period"] == period]
+            for col in ("p_pool_domain", "p_pool_nb"):
+                rates = "  ".join(f"{(part[col] <= a).mean() / a:.2f}x at {a:g}" for a in levels)
+                print(f"check x{scale} {period} {col}: {len(part)} cells, {rates}", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--replicates", type=int, default=30, help="quiet municipalities per population scale")
+    ap.add_argument("--replicates", type=int, default=100, help="quiet municipalities per population scale")
+    ap.add_argument("--check", type=int, default=0, help="quiet municipalities per scale for the check (0: none)")
+    ap.add_argument("--check-only", action="store_true", help="check the stored table, do not make a new one")
+    ap.add_argument("--cache", type=Path, default=None, help="folder that keeps the scored quiet municipalities")
     args = ap.parse_args()
     ref = Reference()
+    if args.cache:
+        args.cache.mkdir(parents=True, exist_ok=True)
+    if args.check_only:
+        check(ref, args.check, args.cache)
+        return
     cells = {(look, period): {"raw": [], "expected": [], "phi": []} for look in LOOKS for period in PERIODS}
     for scale in SCALES:
         for r in range(args.replicates):
-            scores = quiet_scores(ref, 5151 + 2 * r, scale)
+            scores = cached_scores(ref, 5151 + 2 * r, scale, args.cache)
             for period, part in scores.groupby("period"):
                 g = group_tails(part, ref.neighbours)
                 for look in LOOKS:
@@ -69,16 +113,19 @@ def main() -> None:
     frames = []
     for (look, period), got in cells.items():
         c = {k: np.concatenate(v) for k, v in got.items()}
-        curves = build_curves(c["raw"], c["expected"], c["phi"])
+        curves = build_curves(c["raw"], c["expected"], c["phi"], grid=GRID)
         frames.append(curves_frame({0: curves}).drop(columns="b").assign(look=look, period=period))
         print(f"{look}, {period}: {len(c['raw'])} null cells", flush=True)
     table = pd.concat(frames, ignore_index=True)
     table = table[["look", "period", *[c for c in table.columns if c not in ("look", "period")]]]
     text = ("# pooled-count calibration: log10 P(raw statistic <= 10^x) in quiet simulated municipalities, x = "
-            f"linspace({LOG_GRID[0]:g}, {LOG_GRID[-1]:g}, {len(LOG_GRID)}) in columns t0..; made by "
+            f"linspace({GRID[0]:g}, {GRID[-1]:g}, {len(GRID)}) in columns t0..; made by "
             f"benchmarks/pooled_calibration.py ({args.replicates} replicates x scales {SCALES})\n")
     CALIBRATION.write_text(text + table.to_csv(index=False), encoding="utf-8")
     print(f"wrote {CALIBRATION}")
+    if args.check:
+        _table.cache_clear()
+        check(ref, args.check, args.cache)
 
 
 if __name__ == "__main__":

@@ -4,13 +4,14 @@ For every area, domain (physical, social, safety) and period four looks at the a
 that domain are taken: the single strongest (Tippett); the domain's p-values pooled by the
 truncated product (Zaykin et al. 2002: the product of the p-values at or below ``tau``, so two
 rising signals are not drowned by three quiet ones, as in Fisher's method); and two pooled counts
-(``models.pooled``): the counts of the area's series of the domain summed, and per signal the
-counts of the area and its neighbours summed, each over the windows of 1..4 periods ending now and
-tested against the sum of the baselines, calibrated on quiet simulated municipalities. A rise
-spread thinly over several series (two signals, or adjacent buurten) adds up in the sums, where
-p-values of a few standard deviations each pool weakly. The neighbours' sum counts for a buurt
-whose own window is above its expected count (not only where the buurt is already elevated on its
-own, which left out the spread rises it is for). The best look, Bonferroni corrected for the four,
+(``models.pooled``), each a linear-time subset scan over the windows of 1..4 periods ending now,
+tested against the sum of the baselines and calibrated on quiet simulated municipalities: the
+counts of the area's strongest two or more series of the domain summed, and per signal the counts
+of the area and its strongest neighbours summed. A rise spread thinly over several series (two
+signals, or adjacent buurten) adds up in the sums, where p-values of a few standard deviations each
+pool weakly, and the quiet rest of the group does not dilute it. The neighbours' sum counts for a
+buurt whose own window is above its expected count (not only where the buurt is already elevated on
+its own, which left out the spread rises it is for). The best look, Bonferroni corrected for the four,
 is the domain p-value ``p_domain``: under the null it is at most uniform, whatever the dependence.
 
 Levels are set by a chance budget, not by a false discovery rate: the issue's target is the
@@ -159,7 +160,7 @@ def area_evidence(scores: pd.DataFrame, domains: pd.DataFrame, neighbours: pd.Da
     -------
     One row per area, domain, period type and period: ``p_own`` (truncated product over the domain's
     series), ``p_single`` (Tippett), ``p_pool_domain`` and ``p_pool_nb`` (pooled counts of the domain's
-    series, and per signal of the area with its neighbours: ``models.pooled``; 1 without ``expected``
+    strongest series, and per signal of the area with its strongest neighbours: ``models.pooled``; 1 without ``expected``
     and ``phi`` in ``scores``), ``p_domain`` (best look x 4), ``look`` (which), ``q`` (Benjamini-Hochberg over
     the municipality's areas and domains of the period), ``score`` (-log10 p_domain), ``elevated``,
     ``level`` (alarm / aandacht / ""), ``n_elevated`` (series with p <= elevated_p), ``n_alarm``

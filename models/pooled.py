@@ -1,22 +1,34 @@
-"""Pooled counts: a rise spread thinly over several series, tested on the sum of their counts.
+"""Pooled counts: a rise spread thinly over several series, found in the strongest subset of a group.
 
-Two groups of series are pooled per area and period: the area's series of one domain, and per
-signal the area with its neighbours. The group's counts over the windows of 1..4 periods ending
-now are tested against the sum of the series' baselines with the negative-binomial tail of
-``models.scan`` (moment matched: the sum's mean is the sum of the expected counts, its variance the
-sum of ``phi x expected``). Spread over k series a rise of d standard deviations each adds up to
-about d x sqrt(k) standard deviations of the sum, where each series' own p-value sees only d.
+Two groups of series are looked at per area and period: the area's series of one domain, and per
+signal the area with its neighbours. Their counts over the windows of 1..4 periods ending now are
+tested against the sum of the series' baselines with the negative-binomial tail of ``models.scan``
+(moment matched: the sum's mean is the sum of the expected counts, its variance the sum of
+``phi x expected``). Spread over k series a rise of d standard deviations each adds up to about
+d x sqrt(k) standard deviations of their sum, where each series' own p-value sees only d; summing
+the quiet rest of the group as well dilutes it (a rise in a buurt and two of its six neighbours,
+in two of a domain's five signals). So each look is a linear-time subset scan (``models.subset_scan``,
+Neill 2012): per window the group's series are ordered by count / expected and the sums of the top
+k are tested, k = 2..n for the domain (one series is the single-series look), and per signal the
+buurt itself with its top k = 1..n neighbours (counted where the buurt's own window is above its
+expected count). The raw statistic is the smallest tail over the windows and k; tails at or above
+0.05 are recorded as 1 (no evidence).
 
-The smallest window tail is mapped to the chance of one at least as small in a quiet municipality
-(table ``models/data/pooled_calibration.csv``, made by ``benchmarks/pooled_calibration.py`` with
-the bins and curves of ``models.scan``): this accounts for the four windows and for the baselines'
-estimation error, which does not average out in a sum (a mean a few per cent low in each series is
-a few per cent low in the sum, whose noise is relatively smaller). Uncalibrated, the smallest tail
-falls at or below 0.01 about five times as often as 0.01 in a quiet municipality; calibrated, on 20
-quiet municipalities apart from the table's, 0.98 to 1.07 times at 0.01 (where the lists use it),
-1.1 to 1.4 times at 0.002 and 1.7 to 2.9 times at 0.0005, below the table's resolution (so an
-``alarm`` from a pooled look is less certain than its p-value says; the listing is not).
-References: Kulldorff (2001) JRSS A 164:61-72 (scan statistics over windows and neighbourhoods).
+The raw statistic is mapped to the chance of one at least as small in a quiet municipality, per
+(expected, dispersion) bin of the whole group (table ``models/data/pooled_calibration.csv``, made
+by ``benchmarks/pooled_calibration.py`` with the bins and curves of ``models.scan``): this pays
+for the four windows and the choice of k, and for the baselines' estimation error, which does not
+average out in a sum and which the choice of the top k seeks out (a series whose baseline came out
+low ranks first). A baseline of almost nothing is therefore taken as ``LEAST_EXPECTED`` (0.05 a
+period): sparse series whose fit puts them at 1e-5 made a quiet domain's raw statistic fall below
+1e-4 in 2.5 % of its periods. On 20 quiet municipalities per scale apart from the table's (x1, x4,
+x16; ``pooled_calibration.py --check 20``) the calibrated p-values fall at or below 0.01 0.79 to 1.10
+times as often as 0.01 (where the lists use them), weekly 0.84 to 1.14 times at 0.002 and 0.84 to
+1.42 times at 0.0005; monthly, with a fifth of the cells, 0.56 to 1.48 times at 0.002 and 0.43 to
+2.17 times at 0.0005 (the summed looks before on the same municipalities: 0.81 to 1.09, 0.91 to 1.45
+and 0.43 to 2.69 times).
+References: Neill (2012) JRSS B 74:337-360 (fast subset scan); Kulldorff (2001) JRSS A 164:61-72
+(scan statistics over windows and neighbourhoods).
 """
 from __future__ import annotations
 
@@ -28,16 +40,24 @@ import pandas as pd
 from scipy import sparse
 
 from models.panel import running_sums
-from models.scan import LOG_GRID, bin_of, nb_tail, read_curves
+from models.scan import bin_of, read_curves
+from models.subset_scan import padded, subset_tails
 
 CALIBRATION = Path(__file__).resolve().parent / "data" / "pooled_calibration.csv"
 LOOKS = ("domain", "neighbours")
+#: log10 of the raw statistic where the table holds the calibrated tail: down to 1e-16, as quiet groups
+#: whose baselines came out a little low reach 1e-10 (0.1 to 0.3 % of the cells fall below 1e-7, more than
+#: the levels the lists use), and extrapolating in proportion below 1e-7 made their p-values far too small
+GRID = np.linspace(-16, 0, 129)
+#: a series's expected count per period is taken to be at least this: a baseline of almost nothing (a sparse
+#: series the Noufaily fit puts at 1e-5) would let one count make a subset of any size look extreme
+LEAST_EXPECTED = 0.05
 
 
 @lru_cache(maxsize=1)
 def _table(path: str = str(CALIBRATION)) -> dict[tuple[str, str], np.ndarray]:
     """The calibration curves per look and period type."""
-    return read_curves(path, ["look", "period"])
+    return read_curves(path, ["look", "period"], GRID)
 
 
 def _calibrated(raw: np.ndarray, expected: np.ndarray, phi: np.ndarray, curves: np.ndarray) -> np.ndarray:
@@ -48,25 +68,27 @@ def _calibrated(raw: np.ndarray, expected: np.ndarray, phi: np.ndarray, curves: 
     the tail at the atom. Below the table's range the tail falls in proportion to the raw statistic.
     """
     flat = bin_of(expected, phi)
-    curves = curves.reshape(-1, len(LOG_GRID))
+    curves = curves.reshape(-1, len(GRID))
     x = np.log10(np.maximum(raw, 1e-300))
-    up = np.searchsorted(LOG_GRID, x - 1e-9).clip(0, len(LOG_GRID) - 1)
+    up = np.searchsorted(GRID, x - 1e-9).clip(0, len(GRID) - 1)
     v = curves[flat, up]
-    low = x < LOG_GRID[0]
-    v[low] = curves[flat[low], 0] + (x[low] - LOG_GRID[0])
+    low = x < GRID[0]
+    v[low] = curves[flat[low], 0] + (x[low] - GRID[0])
     return 10 ** np.minimum(v, 0.0)
 
 
-def _dense(part: pd.DataFrame):
-    """Series keys, period starts and (series x period) arrays of one period type."""
-    area_id, areas = pd.factorize(part["area_code"])
-    signal_id, signals = pd.factorize(part["signal"])
+def _dense(part: pd.DataFrame, least_expected: float = 0.0):
+    """Series keys, period starts and (series x period) arrays of one period type (expected counts at
+    least ``least_expected``)."""
+    area_id, areas = pd.factorize(part["area_code"], sort=True)     # sorted: the order of the rows does not matter
+    signal_id, signals = pd.factorize(part["signal"], sort=True)
     series, sid = np.unique(area_id * len(signals) + signal_id, return_inverse=True)
     starts, tid = np.unique(part["period_start"].to_numpy(), return_inverse=True)
     shape = (len(series), len(starts))
     mu = part["expected"].to_numpy(dtype=float)
     phi = part["phi"].to_numpy(dtype=float)
     ok = np.isfinite(mu) & np.isfinite(phi) & (mu >= 0)
+    mu = np.where(ok, np.maximum(mu, least_expected), mu)
     out = {}
     for name, values in (("y", part["count"].to_numpy(dtype=float)), ("mu", mu), ("var", mu * phi),
                          ("ok", np.ones(len(part)))):
@@ -78,29 +100,22 @@ def _dense(part: pd.DataFrame):
     return frame, starts, out
 
 
-def _tail(y, mu, var, min_count: int, where) -> np.ndarray:
-    """Negative-binomial tail of a group's window sum where ``where``, the sum reaches ``min_count`` and
-    exceeds its expected count (a tail that cannot be small is not computed); 1 elsewhere."""
-    out = np.ones(y.shape)
-    m = where & (mu > 0) & (y >= min_count) & (y > mu)
-    out[m] = nb_tail(y[m], mu[m], np.maximum(var[m] / mu[m], 1.0))
-    return out
-
-
 def group_tails(part: pd.DataFrame, neighbours: pd.DataFrame, windows: tuple[int, ...] = (1, 2, 3, 4),
-                min_count: int = 3) -> dict:
-    """Raw tails of both looks for one period type (see :func:`pooled_pvalues`).
+                min_count: int = 3, least_expected: float = LEAST_EXPECTED) -> dict:
+    """Raw statistics of both looks for one period type (see :func:`pooled_pvalues`).
 
     Returns a dict with ``starts`` (the periods), per look its group keys (``domain_keys``: area and
-    domain; ``neighbours_keys``: area and signal), ``<look>_raw`` (smallest window tail, groups x
-    periods) and ``<look>_expected``, ``<look>_phi`` (the group's one-period baseline, for the bins).
+    domain; ``neighbours_keys``: area and signal), ``<look>_raw`` (smallest tail over the windows and
+    the subsets of the linear-time subset scan, groups x periods) and ``<look>_expected``,
+    ``<look>_phi`` (the whole group's one-period baseline, for the bins).
     """
-    keys, starts, a = _dense(part)
+    keys, starts, a = _dense(part, least_expected)
     S, T = a["y"].shape
     pairs = part[["signal", "domain"]].drop_duplicates("signal")
     keys["domain"] = keys["signal"].map(pd.Series(pairs["domain"].to_numpy(dtype=object), index=pairs["signal"].to_numpy(dtype=object)))
     dom_id, dom_keys = pd.MultiIndex.from_arrays([keys["area_code"], keys["domain"]]).factorize()
     to_domain = sparse.csr_matrix((np.ones(S), (dom_id, np.arange(S))), shape=(len(dom_keys), S))
+    dom_members = padded(dom_id, np.arange(S), len(dom_keys))
     # each series with the same signal's series of the area's neighbours (and itself)
     series = keys[["area_code", "signal"]].assign(row=np.arange(S))
     pairs = series.merge(neighbours, on="area_code").merge(
@@ -108,30 +123,29 @@ def group_tails(part: pd.DataFrame, neighbours: pd.DataFrame, windows: tuple[int
     rows = np.concatenate([np.arange(S), pairs["row"].to_numpy()])
     cols = np.concatenate([np.arange(S), pairs["other"].to_numpy()])
     with_nb = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(S, S))
+    nb_members = padded(pairs["row"].to_numpy(), pairs["other"].to_numpy(), S)
     has_nb = np.bincount(pairs["row"].to_numpy(), minlength=S) > 0
-    # window sums from cumulative sums; the groups' sums are linear, so they are taken once, on the cumulatives
     cum = {k: running_sums(a[k]) for k in ("y", "mu", "var", "ok")}
-    cum_d = {k: np.asarray(to_domain @ v) for k, v in cum.items() if k != "ok"}
-    cum_n = {k: np.asarray(with_nb @ v) for k, v in cum.items() if k != "ok"}
     out = {"starts": starts, "domain_keys": dom_keys, "neighbours_keys": keys[["area_code", "signal", "domain"]]}
     raw_d, raw_n = np.ones((len(dom_keys), T)), np.ones((S, T))
     hi = np.arange(1, T + 1)
     for w in windows:
         lo = np.clip(hi - w, 0, None)
+        s = {k: v[:, hi] - v[:, lo] for k, v in cum.items()}
         # a window needs a baseline in each of its periods, for every series of the group
-        full = (cum["ok"][:, hi] - cum["ok"][:, lo]) >= w - 0.5
-        full_d = np.asarray(to_domain @ (~full).astype(float)) < 0.5
-        full_n = np.asarray(with_nb @ (~full).astype(float)) < 0.5
-        d = {k: v[:, hi] - v[:, lo] for k, v in cum_d.items()}
-        n = {k: v[:, hi] - v[:, lo] for k, v in cum_n.items()}
-        raw_d = np.minimum(raw_d, _tail(d["y"], d["mu"], d["var"], min_count, full_d))
+        gap = (s["ok"] < w - 0.5).astype(float)
+        full_d = np.asarray(to_domain @ gap) < 0.5
+        full_n = np.asarray(with_nb @ gap) < 0.5
+        # the domain: subsets of two or more of its series (one is the single-series look)
+        raw_d = np.minimum(raw_d, subset_tails(s["y"], s["mu"], s["var"], dom_members, None, 2, min_count, full_d))
         # the area itself above its expected count in the window: a rise that includes this buurt
-        own_up = full_n & has_nb[:, None] & ((cum["y"][:, hi] - cum["y"][:, lo]) > (cum["mu"][:, hi] - cum["mu"][:, lo]))
-        raw_n = np.minimum(raw_n, _tail(n["y"], n["mu"], n["var"], min_count, own_up))
+        own_up = full_n & has_nb[:, None] & (s["y"] > s["mu"])
+        raw_n = np.minimum(raw_n, subset_tails(s["y"], s["mu"], s["var"], nb_members, np.arange(S), 1, min_count, own_up))
         if w == 1:
-            for look, g in (("domain", d), ("neighbours", n)):
-                out[f"{look}_expected"] = g["mu"]
-                out[f"{look}_phi"] = np.maximum(g["var"] / np.maximum(g["mu"], 1e-12), 1.0)
+            for look, m in (("domain", to_domain), ("neighbours", with_nb)):
+                mu, var = np.asarray(m @ s["mu"]), np.asarray(m @ s["var"])
+                out[f"{look}_expected"] = mu
+                out[f"{look}_phi"] = np.maximum(var / np.maximum(mu, 1e-12), 1.0)
     out["domain_raw"], out["neighbours_raw"] = raw_d, raw_n
     out["dom_id"], out["has_nb"] = dom_id, has_nb
     return out
@@ -148,15 +162,15 @@ def pooled_pvalues(series: pd.DataFrame, neighbours: pd.DataFrame, windows: tupl
         none, e.g. EARS: a group with such a cell in a window does not use that window).
     neighbours : ``area_code, neighbour`` (both directions).
     windows : window lengths (periods ending at the evaluated one).
-    min_count : a group's window with fewer counts gives no evidence.
+    min_count : a subset's window sum with fewer counts gives no evidence.
     table : calibration curves per look (default: ``models/data/pooled_calibration.csv``).
 
     Returns
     -------
-    ``area_code, domain, period, period_start`` with ``p_pool_domain`` (the area's series of the
-    domain summed) and ``p_pool_nb`` (per signal the area and its neighbours summed, counted where
-    the area's own window is above its expected count; the best signal, Bonferroni over the domain's
-    signals with neighbours). Under the null each is at most uniform, as far as the simulated quiet
+    ``area_code, domain, period, period_start`` with ``p_pool_domain`` (the strongest two or more of
+    the area's series of the domain) and ``p_pool_nb`` (per signal the area with its strongest
+    neighbours, counted where the area's own window is above its expected count; the best signal,
+    Bonferroni over the domain's signals with neighbours). Under the null each is at most uniform, as far as the simulated quiet
     municipalities of the calibration represent the data (the demo's signals at three population
     scales, 3-year baselines; longer baselines are estimated better and should give conservative
     p-values, which is not measured).

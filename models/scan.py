@@ -44,14 +44,14 @@ def nb_tail(count, mean, phi) -> np.ndarray:
     return out
 
 
-def read_curves(path: str | Path, by: str | list[str]) -> dict:
-    """Calibration curves as stored by :func:`curves_frame`, per value of ``by``: array (expected bin, phi bin, LOG_GRID)."""
+def read_curves(path: str | Path, by: str | list[str], grid: np.ndarray = LOG_GRID) -> dict:
+    """Calibration curves as stored by :func:`curves_frame`, per value of ``by``: array (expected bin, phi bin, grid)."""
     frame = pd.read_csv(path, comment="#")
     out = {}
     for key, part in frame.groupby(by):
         part = part.sort_values(["expected_bin", "phi_bin"])
-        out[key] = part[[f"t{i}" for i in range(len(LOG_GRID))]].to_numpy().reshape(
-            len(EXPECTED_EDGES), len(PHI_EDGES), len(LOG_GRID))
+        out[key] = part[[f"t{i}" for i in range(len(grid))]].to_numpy().reshape(
+            len(EXPECTED_EDGES), len(PHI_EDGES), len(grid))
     return out
 
 
@@ -197,8 +197,8 @@ class ScanDetector(Detector):
 
 
 def build_curves(raw: np.ndarray, expected: np.ndarray, phi: np.ndarray, min_cells: int = 2000,
-                 min_hits: int = 10) -> np.ndarray:
-    """log10 null tail of the raw statistic on LOG_GRID per (expected, phi) bin, from quiet simulated cells.
+                 min_hits: int = 10, grid: np.ndarray = LOG_GRID) -> np.ndarray:
+    """log10 null tail of the raw statistic on ``grid`` (log10 values) per (expected, phi) bin, from quiet simulated cells.
 
     Where fewer than ``min_hits`` cells lie below a grid point the tail is extrapolated in
     proportion to the statistic; a bin with fewer than ``min_cells`` cells borrows the nearest
@@ -208,16 +208,16 @@ def build_curves(raw: np.ndarray, expected: np.ndarray, phi: np.ndarray, min_cel
     raw, expected, phi = raw[ok], expected[ok], phi[ok]
     flat = bin_of(expected, phi)
     ie, ip = flat // len(PHI_EDGES), flat % len(PHI_EDGES)
-    curves = np.full((len(EXPECTED_EDGES), len(PHI_EDGES), len(LOG_GRID)), np.nan)
+    curves = np.full((len(EXPECTED_EDGES), len(PHI_EDGES), len(grid)), np.nan)
     for a in range(curves.shape[0]):
         for b in range(curves.shape[1]):
             r = np.sort(raw[(ie == a) & (ip == b)])
             if len(r) < min_cells:
                 continue
-            hits = np.searchsorted(r, 10 ** LOG_GRID, side="right")
+            hits = np.searchsorted(r, 10 ** grid, side="right")
             tail = hits / len(r)
             j = np.flatnonzero(hits >= min_hits)[0]
-            tail[:j] = tail[j] * 10 ** (LOG_GRID[:j] - LOG_GRID[j])
+            tail[:j] = tail[j] * 10 ** (grid[:j] - grid[j])
             curves[a, b] = np.log10(np.maximum(tail, 1e-300))
     filled = [(a, b) for a in range(curves.shape[0]) for b in range(curves.shape[1]) if np.isfinite(curves[a, b, 0])]
     for a in range(curves.shape[0]):
