@@ -6,22 +6,15 @@ it holds for any score that increases with the count and is quasi-convex in (cou
 the negative-binomial tail with a common dispersion is). So per group and period the members'
 window sums are sorted once by priority and summed cumulatively, and the tail of each top-k sum is
 taken: k tails instead of 2^k. A compiled loop (numba), vectorised over nothing, sorting a handful
-of members per cell; the tail is ``models.scan.nb_tail``'s, through scipy's compiled functions.
+of members per cell; the tail is ``models.scan_kernel.nb_tail_one``, scipy's compiled functions.
 References: Neill (2012) JRSS B 74:337-360 (fast subset scan for spatial pattern detection).
 """
 from __future__ import annotations
 
 import numpy as np
-from llvmlite import binding
-from numba import njit, types
-from numba.extending import get_cython_function_address
+from numba import njit
 
-# scipy.special's compiled functions (the double-precision variant of the fused betainc), as named
-# symbols rather than pointers so that the compiled loop is cached on disk like the Noufaily loop's
-binding.add_symbol("wijkradar_betainc", get_cython_function_address("scipy.special.cython_special", "__pyx_fuse_0betainc"))
-binding.add_symbol("wijkradar_gammainc", get_cython_function_address("scipy.special.cython_special", "gammainc"))
-_betainc = types.ExternalFunction("wijkradar_betainc", types.float64(types.float64, types.float64, types.float64))
-_gammainc = types.ExternalFunction("wijkradar_gammainc", types.float64(types.float64, types.float64))
+from models.scan_kernel import nb_tail_one
 
 #: a tail computed only where the sum's standardised excess reaches this: below it every tail is above
 #: ``CUTOFF`` (checked on a grid of expected counts 0.01..3000, dispersions 1..6, counts 3..4000: the
@@ -30,17 +23,6 @@ Z_SCREEN = 1.6
 #: raw statistics at or above this carry no evidence and are recorded as 1 (they calibrate to p-values
 #: above a third)
 CUTOFF = 0.05
-
-
-@njit(cache=True, nogil=True)
-def compiled_tail(count: float, mean: float, phi: float) -> float:
-    """``models.scan.nb_tail`` for one cell: P(X >= count), X negative binomial (Poisson at phi = 1)."""
-    if count <= 0.5:
-        return 1.0
-    mean = max(mean, 1e-12)
-    if phi > 1 + 1e-9:
-        return _betainc(count, mean / (phi - 1), 1 - 1 / phi)
-    return _gammainc(count, mean)
 
 
 @njit(cache=True, nogil=True)
@@ -84,7 +66,7 @@ def _scan(y, mu, var, members, home, k_min, min_count, where, out):
                 phi = max(v / b, 1.0)
                 if (c - b) < Z_SCREEN * np.sqrt(phi * b):
                     continue
-                tail = compiled_tail(c, b, phi)
+                tail = nb_tail_one(c, b, phi)
                 if tail < best:
                     best = tail
             out[g, t] = best

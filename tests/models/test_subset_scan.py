@@ -7,7 +7,7 @@ import pytest
 
 from models.pooled import group_tails
 from models.scan import nb_tail
-from models.subset_scan import CUTOFF, compiled_tail, padded, subset_tails
+from models.subset_scan import CUTOFF, padded, subset_tails
 
 WINDOWS = (1, 2, 3, 4)
 
@@ -18,12 +18,6 @@ def frame(counts: dict, mu: dict, phi=1.3, domain="physical"):
     return pd.DataFrame([{"area_code": a, "signal": s, "domain": domain, "period": "week", "period_start": t,
                           "count": c, "expected": mu[(a, s)], "phi": phi}
                          for (a, s), series in counts.items() for t, c in zip(starts, series)])
-
-
-def test_the_compiled_tail_is_the_scan_modules():
-    count, mean, phi = np.array([3, 5, 12, 40, 1]), np.array([0.2, 2.0, 6.5, 30.0, 0.5]), np.array([1.0, 1.5, 2.2, 1.0, 3.0])
-    got = [compiled_tail(float(c), float(m), float(p)) for c, m, p in zip(count, mean, phi)]
-    assert got == pytest.approx(nb_tail(count, mean, phi), rel=1e-12)
 
 
 def test_two_raised_series_of_five_are_stronger_than_the_whole_domain():
