@@ -46,6 +46,7 @@ class Arrays(NamedTuple):
     count: np.ndarray        # offsets per level
     run_start: np.ndarray    # runs of one level: first offset, length; each offset's run and place in it
     run_len: np.ndarray
+    run_level: np.ndarray    # each run's level
     run_of: np.ndarray
     pos: np.ndarray
     maxlen: int              # longest run
@@ -105,9 +106,9 @@ class Design:
         self.g_ptr = np.searchsorted(np.array([g[4] for g in groups]), np.arange(n_levels + 1)).astype(np.int64)
 
     def arrays(self) -> Arrays:
-        return Arrays(self.t, self.level_of, self.n_levels, self.count, self.run_start, self.run_len, self.run_of,
-                      self.pos, int(self.run_len.max()), self.g_start, self.g_step, self.g_count, self.g_len,
-                      self.g_ptr)
+        return Arrays(self.t, self.level_of, self.n_levels, self.count, self.run_start, self.run_len,
+                      self.run_level.astype(np.int64), self.run_of, self.pos, int(self.run_len.max()), self.g_start,
+                      self.g_step, self.g_count, self.g_len, self.g_ptr)
 
 
 @njit(cache=True, nogil=True, fastmath=FAST)
@@ -303,10 +304,25 @@ def _chi2(y, Sy, Syy, design, ws, slope, with_trend, mu, out_idx, out_d, n_out, 
     level = ws.level
     total = 0.0
     if with_trend:
-        _fitted(slope, design, ws, mu)
-        for i in range(t.shape[0]):
-            r = y[i] - mu[i]
-            total += r * r / mu[i]
+        if _clipped(slope, t):
+            _fitted(slope, design, ws, mu)
+            for i in range(t.shape[0]):
+                r = y[i] - mu[i]
+                total += r * r / mu[i]
+        else:
+            # the fitted means and the statistic in one pass, run by run: exp(slope t) is the run's start
+            # value times a power, and the run has one level (the same products as _fitted)
+            pw, Q = ws.pw, ws.Q
+            _powers(slope, t, design.run_start, design.run_len, design.maxlen, pw, Q)
+            for run in range(design.run_start.shape[0]):
+                first, q, lv = design.run_start[run], Q[run], level[design.run_level[run]]
+                for j in range(design.run_len[run]):
+                    i = first + j
+                    m = q * pw[j]
+                    m *= lv
+                    mu[i] = m
+                    r = y[i] - m
+                    total += r * r / m
         for j in range(n_out):
             i = out_idx[j]
             r = y[i] - mu[i]
