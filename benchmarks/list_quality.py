@@ -17,13 +17,14 @@ alarmed, where the list gets credit for the home buurt only); chance entries per
 test that knows the baseline and the event (``models.bounds``) at the list's own chance rate per
 buurt-domain-week.
 
-Usage: .venv/bin/python benchmarks/list_quality.py [--replicates 20]
+Usage: .venv/bin/python benchmarks/list_quality.py [--replicates 20] [--attention-level 0.04]
 """
 from __future__ import annotations
 
 import argparse
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -83,14 +84,13 @@ def place_events(ref: Reference, rng: np.random.Generator) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def one_replicate(ref: Reference, seed: int) -> tuple[pd.DataFrame, float, list[dict]]:
+def one_replicate(ref: Reference, seed: int, budget: Budget) -> tuple[pd.DataFrame, float, list[dict]]:
     rng = np.random.default_rng(seed)
     events = place_events(ref, rng)
     w, _, truth, _, _ = demo_counts(ref, seed=seed, events=events.drop(columns=["home", "domain", "dispersion"]))
     counts = w.merge(ref.catalogue[["signal", "source"]], on="signal")
     scores = score_counts(counts, ref.buurten["area_code"].tolist()).scores
     scores = scores[scores["period"] == "week"].assign(period_start=lambda f: pd.to_datetime(f["period_start"]))
-    budget = Budget()
     evidence = lifecycle(area_evidence(scores, ref.catalogue, ref.neighbours, budget), budget)
     evidence = evidence[evidence["period"] == "week"].assign(period_start=lambda f: pd.to_datetime(f["period_start"]))
     weeks = sorted(evidence["period_start"].unique())
@@ -149,12 +149,16 @@ def ceiling(bounds: list[dict], far: float, rng) -> pd.DataFrame:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--replicates", type=int, default=20)
+    ap.add_argument("--attention-level", type=float, default=None,
+                    help="the lists' attention level to try instead of the default (the trade-off between chance "
+                         "entries and events found); the results then go to list_quality_attention_<level>.md")
     args = ap.parse_args()
+    budget = Budget() if args.attention_level is None else replace(Budget(), attention_level=args.attention_level)
     ref = Reference()
     frames, chance, cell_rate, all_bounds = [], [], [], []
     t0 = time.perf_counter()
     for r in range(args.replicates):
-        det, per_team, bounds, per_cell = one_replicate(ref, 3000 + r)
+        det, per_team, bounds, per_cell = one_replicate(ref, 3000 + r, budget)
         frames.append(det)
         chance.append(per_team)
         cell_rate.append(per_cell)
@@ -205,8 +209,9 @@ def main() -> None:
            markdown_table(positions_table), "",
            f"Chance entries per team per week (listed buurt-domains without an event, last 52 weeks): "
            f"{np.mean(chance):.3f} (replicates: min {np.min(chance):.3f}, max {np.max(chance):.3f}).", "",
-           f"Budget: {Budget().as_dict()}", ""]
-    publish("list_quality", "\n".join(out))
+           f"Budget: {budget.as_dict()}", ""]
+    name = "list_quality" if args.attention_level is None else f"list_quality_attention_{args.attention_level:g}"
+    publish(name, "\n".join(out))
 
 
 if __name__ == "__main__":
