@@ -85,6 +85,8 @@ def _read(input: Path) -> Matrix:
     missing = [c for c in REQUIRED if c not in panel.columns]
     if missing:
         raise DetectInputError(f"{input}: missing column(s) {missing}; the file needs series, period_index, count")
+    if panel.empty:
+        raise DetectInputError(f"{input}: has a header but no data rows; give one row per series and period")
     keys = [c for c in panel.columns if c not in ("period_index", "count")]
     idx = panel["period_index"]
     if not pd.api.types.is_integer_dtype(idx):           # whole numbers already, when read as integers

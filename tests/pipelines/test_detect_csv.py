@@ -85,3 +85,12 @@ def test_the_fast_reader_gives_what_pandas_parser_gives(tmp_path, monkeypatch, v
     monkeypatch.setattr(pd, "read_csv", lambda *a, engine=None, **k: original(*a, **k))
     detect_file(tmp_path / "in.csv", tmp_path / "pandas.csv", method="noufaily", eval_start=175, workers=1)
     assert (tmp_path / "fast.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()
+
+
+def test_a_file_with_only_a_header_is_refused_with_a_message(tmp_path):
+    from pipelines.detect import DetectInputError
+
+    (tmp_path / "counts.csv").write_text("series,period_index,count\n", encoding="utf-8")
+    with pytest.raises(DetectInputError, match="no data rows"):
+        detect_file(tmp_path / "counts.csv", tmp_path / "alarms.csv")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["counts.csv"]
