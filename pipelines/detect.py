@@ -85,6 +85,9 @@ def _read(input: Path) -> Matrix:
     missing = [c for c in REQUIRED if c not in panel.columns]
     if missing:
         raise DetectInputError(f"{input}: missing column(s) {missing}; the file needs series, period_index, count")
+    if not isinstance(panel.index, pd.RangeIndex):       # pandas' reading of one field too many per row
+        raise DetectInputError(f"{input}: every data row has more fields than the header (a delimiter at the end "
+                               "of each line?); remove the extra field or give it a column name")
     if panel.empty:
         raise DetectInputError(f"{input}: has a header but no data rows; give one row per series and period")
     keys = [c for c in panel.columns if c not in ("period_index", "count")]

@@ -87,10 +87,12 @@ def test_the_fast_reader_gives_what_pandas_parser_gives(tmp_path, monkeypatch, v
     assert (tmp_path / "fast.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()
 
 
-def test_a_file_with_only_a_header_is_refused_with_a_message(tmp_path):
+@pytest.mark.parametrize("text, message", [("series,period_index,count\n", "no data rows"),
+                                           ("series,period_index,count\nA,1,3,\nA,2,4,\n", "more fields than the header")])
+def test_a_file_without_rows_or_with_a_field_too_many_is_refused_with_a_message(tmp_path, text, message):
     from pipelines.detect import DetectInputError
 
-    (tmp_path / "counts.csv").write_text("series,period_index,count\n", encoding="utf-8")
-    with pytest.raises(DetectInputError, match="no data rows"):
+    (tmp_path / "counts.csv").write_text(text, encoding="utf-8")
+    with pytest.raises(DetectInputError, match=message):
         detect_file(tmp_path / "counts.csv", tmp_path / "alarms.csv")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["counts.csv"]
