@@ -22,7 +22,7 @@ from scipy import special
 from models.base import Detector
 from models.noufaily import NoufailyDetector, nb_quantile
 from models.panel import Matrix
-from models.scan_kernel import scan_rows
+from models.scan_kernel import calibrated, scan_rows
 
 CALIBRATION = Path(__file__).resolve().parent / "data" / "scan_calibration.csv"
 #: expected-count and dispersion bins of the calibration table (left edges)
@@ -76,20 +76,14 @@ def _curves(b: int, table: dict | None = None) -> np.ndarray:
 def calibrate(raw: np.ndarray, expected: np.ndarray, phi: np.ndarray, b: int, table=None) -> np.ndarray:
     """Null tail probability of the raw statistic (smallest window or CUSUM tail) in its (expected, phi) bin.
 
-    Below the table's range the tail falls in proportion to the raw statistic.
+    Below the table's range the tail falls in proportion to the raw statistic. The compiled reading of
+    ``models.scan_kernel``, the same the scan uses period by period.
     """
-    curves = _curves(b, table)
-    flat = bin_of(expected, phi)
-    curves = curves.reshape(-1, len(LOG_GRID))
-    x = np.log10(np.maximum(raw, 1e-300))
-    out = np.empty(raw.shape)
-    for f in np.unique(flat):               # a loop over the table's bins, not over series
-        m = flat == f
-        v = np.interp(x[m], LOG_GRID, curves[f])
-        low = x[m] < LOG_GRID[0]
-        v[low] = curves[f][0] + (x[m][low] - LOG_GRID[0])
-        out[m] = 10 ** np.minimum(v, 0.0)
-    return out
+    raw = np.asarray(raw, dtype=float)
+    flat = np.broadcast_to(bin_of(expected, phi), raw.shape).ravel().astype(np.int64)
+    out = np.empty(raw.size)
+    calibrated(raw.ravel(), flat, np.ascontiguousarray(_curves(b, table).reshape(-1, len(LOG_GRID))), LOG_GRID, out)
+    return out.reshape(raw.shape)
 
 
 def raw_at(level: float, expected: np.ndarray, phi: np.ndarray, b: int, table=None) -> np.ndarray:
@@ -174,9 +168,10 @@ class ScanDetector(Detector):
         lengths = np.unique(b_cell[valid]) if valid.any() else np.array([base_det.b])
         curves = np.stack([_curves(int(b), table).reshape(-1, len(LOG_GRID)) for b in lengths])
         b_index = np.searchsorted(lengths, b_cell).clip(0, len(lengths) - 1).astype(np.int64)
+        flat = np.where(valid, bin_of(np.nan_to_num(mu), np.nan_to_num(phi)), 0).astype(np.int64)
         scan_rows(np.ascontiguousarray(y, dtype=float), np.ascontiguousarray(mu, dtype=float),
-                  np.ascontiguousarray(phi, dtype=float), np.ascontiguousarray(valid), b_index, curves,
-                  EXPECTED_EDGES.astype(float), PHI_EDGES.astype(float), LOG_GRID, wins.astype(np.int64), c0,
+                  np.ascontiguousarray(phi, dtype=float), np.ascontiguousarray(valid), b_index, flat, curves,
+                  LOG_GRID, wins.astype(np.int64), c0,
                   float(np.log(self.cusum_shift)), float(self.cusum_shift), float(self.alpha), float(self.min_cases),
                   int(self.min_cases_window), out["pvalue"], out["cusum"], out["raw"], out["alarm"], out["window"])
         reported = evaluated.copy()          # a baseline that did not converge is reported, without a p-value

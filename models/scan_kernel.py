@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 
 import llvmlite.binding as llvm
-import numpy as np
 from numba import njit, types
 from numba.extending import get_cython_function_address
 
@@ -32,16 +31,6 @@ def nb_tail_one(count, mean, phi):
     if phi > 1 + 1e-9:
         return _betainc(count, max(mean, 1e-12) / (phi - 1), 1 - 1 / phi, 0)
     return _gammainc(count, max(mean, 1e-12), 0)
-
-
-@njit(cache=True, nogil=True)
-def _bin(x, edges):
-    """Index of the last edge <= x (0 below the first), as ``searchsorted(side='right') - 1`` clipped."""
-    k = 0
-    for j in range(1, edges.shape[0]):
-        if edges[j] <= x:
-            k = j
-    return k
 
 
 @njit(cache=True, nogil=True)
@@ -68,17 +57,23 @@ def calibrated_one(raw, curve, grid):
 
 
 @njit(cache=True, nogil=True)
-def scan_rows(y, mu, phi, valid, b_index, curves, e_edges, p_edges, grid, wins, c0, log_shift, shift,
+def calibrated(raw, flat, curves, grid, out):
+    """:func:`calibrated_one` of every cell, ``flat`` its row of ``curves`` (the (expected, phi) bin)."""
+    for j in range(raw.shape[0]):
+        out[j] = calibrated_one(raw[j], curves[flat[j]], grid)
+
+
+@njit(cache=True, nogil=True)
+def scan_rows(y, mu, phi, valid, b_index, flat, curves, grid, wins, c0, log_shift, shift,
               alpha, min_cases, min_window, pvalue, cusum, raw_out, alarm, window):
     """Window scan + CUSUM of every row of ``y`` from column ``c0`` on, filling the output matrices.
 
-    ``curves``: (baseline lengths, expected bins x phi bins, grid) calibration curves; ``b_index`` the
-    row of ``curves`` for each cell. A window needs a baseline in each of its periods (``valid``), and
+    ``curves``: (baseline lengths, expected bins x phi bins, grid) calibration curves; ``b_index`` and
+    ``flat`` (``models.scan.bin_of``) each cell's baseline length and bin in them. A window needs a baseline in each of its periods (``valid``), and
     after an alarm the evidence restarts (CUSUM 0, no window reaching back over the alarmed period).
     """
     S, T = y.shape
     W = wins.shape[0]
-    n_phi = p_edges.shape[0]
     for s in range(S):
         cum = 0.0
         run = 0
@@ -107,8 +102,7 @@ def scan_rows(y, mu, phi, valid, b_index, curves, e_edges, p_edges, grid, wins, 
             cum = max(0.0, cum + (y[s, t] * log_shift - (shift - 1.0) * mu[s, t]) / f)
             chart = math.exp(-cum)
             raw = min(scan, chart)
-            flat = _bin(mu[s, t], e_edges) * n_phi + _bin(f, p_edges)
-            p = calibrated_one(raw, curves[b_index[s, t], flat], grid)
+            p = calibrated_one(raw, curves[b_index[s, t], flat[s, t]], grid)
             recent = 0.0
             for j in range(max(c0, t + 1 - min_window), t + 1):
                 if y[s, j] == y[s, j]:        # a period before the series starts counts 0
