@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from models.bounds import detection_bounds  # noqa: E402
 from models.detectors import make_detector  # noqa: E402
-from models.evaluate import evaluate, pod_at_far  # noqa: E402
+from models.evaluate import evaluate, pod_at_far, weeks_since_event  # noqa: E402
 from models.noufaily import NoufailyDetector  # noqa: E402
 from models.simulate import grid, simulate  # noqa: E402
 
@@ -48,21 +48,9 @@ GROUPS = (["k"], ["theta"], ["beta", "gamma1"], ["phi"])
 def after_events(res: pd.DataFrame, sim: pd.DataFrame, weeks: int = 8) -> float:
     """False-alarm rate in the quiet weeks just after an event span (where evidence of the event lingers)."""
     frame = res.merge(sim[[*KEYS, "period_index", "event"]], on=[*KEYS, "period_index"]).sort_values([*KEYS, "period_index"])
-    since = frame.groupby(KEYS)["event"].transform(lambda e: _weeks_since_event(e.to_numpy()))
+    since = frame.groupby(KEYS)["event"].transform(lambda e: weeks_since_event(e.to_numpy())[0])
     mask = (frame["event"] == 0) & (since <= weeks)
     return float(frame.loc[mask, "alarm"].mean())
-
-
-def _weeks_since_event(event):
-    import numpy as np
-    out = np.full(len(event), 10**6)
-    last = None
-    for i, e in enumerate(event):
-        if e > 0:
-            last = i
-        elif last is not None:
-            out[i] = i - last
-    return out
 
 
 from report import markdown_table as table, publish  # noqa: E402

@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from models.auto import AutoDetector  # noqa: E402
 from models.cusum import cusum_llr  # noqa: E402
-from models.evaluate import evaluate  # noqa: E402
+from models.evaluate import evaluate, weeks_since_event  # noqa: E402
 from models.panel import to_matrix  # noqa: E402
 from models.scan import nb_tail  # noqa: E402
 from models.simulate import grid, simulate  # noqa: E402
@@ -155,12 +155,6 @@ def statistics(d: dict) -> dict[tuple[str, str], np.ndarray]:
         for base in ("fitted", "true"):
             out[(f"CUSUM +{round(100 * (shift - 1))} %", base)] = cusum_chart(y, *on[base], shift)
     return out
-
-
-def weeks_since_event(event: np.ndarray) -> np.ndarray:
-    """Per cell, the periods since the last cell of an event span (a large number before any)."""
-    idx = np.where(event > 0, np.arange(event.shape[1])[None, :], -10**6)
-    return np.arange(event.shape[1])[None, :] - np.maximum.accumulate(idx, axis=1)
 
 
 def scenario_index(series: pd.DataFrame, baselines: pd.DataFrame) -> np.ndarray:

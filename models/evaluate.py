@@ -63,3 +63,12 @@ def pod_at_far(results: pd.DataFrame, truth: pd.DataFrame, keys: list[str], far:
     out = evaluate(relabelled, truth, keys, by)
     out["pvalue_cutoff"] = c
     return out
+
+
+def weeks_since_event(event: np.ndarray) -> np.ndarray:
+    """Per cell of a (series x periods) ``event`` matrix, the periods since the last cell of an event span
+    (0 inside a span, at least 10**6 before any): the quiet weeks just after an outbreak, where its
+    evidence lingers, are those with a small positive value."""
+    event = np.atleast_2d(event)
+    idx = np.where(event > 0, np.arange(event.shape[1])[None, :], -10**6)
+    return np.arange(event.shape[1])[None, :] - np.maximum.accumulate(idx, axis=1)

@@ -3,7 +3,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from models.evaluate import evaluate, pod_at_far
+from models.evaluate import evaluate, pod_at_far, weeks_since_event
 from models.simulate import delay_density, grid, simulate
 
 
@@ -50,3 +50,10 @@ def test_metrics_on_a_hand_made_case():
     assert fixed["far"] == pytest.approx(3 / 7) and fixed["pod"] == 1.0
     fixed = pod_at_far(res, truth, ["s"], far=1 / 7).iloc[0]
     assert fixed["far"] == pytest.approx(1 / 7) and fixed["pod"] == 0.5
+
+
+def test_weeks_since_event_counts_the_quiet_periods_after_each_span():
+    event = np.array([[0, 1, 1, 0, 0, 2, 0], [0, 0, 0, 0, 0, 0, 0]])
+    since = weeks_since_event(event)
+    assert since[0, 3:].tolist() == [1, 2, 0, 1] and since[0, 1] == 0
+    assert (since[0, :1] >= 10**6).all() and (since[1] >= 10**6).all()
