@@ -183,7 +183,7 @@ SETTING_NAMES_NL = {
     "alarm_level": "Alarm bij een kans per buurt en domein van hoogstens",
     "attention_level": "Aandacht bij een kans per buurt en domein van hoogstens",
     "month_factor": "Maandperioden: de grenzen voor alarm en aandacht maal",
-    "tau": "Reeksen met een kans van hoogstens dit tellen mee in het bewijs van een domein",
+    "tau": "Zonder verwachte aantallen: reeksen met een kans van hoogstens dit tellen mee in het bewijs van een domein",
     "score_weeks": "Weken die elke run berekent",
     "score_months": "Maanden die elke run berekent",
     "attention_fdr": "Fout-ontdekkingspercentage voor aandacht",

@@ -110,3 +110,19 @@ def test_a_series_alarm_lists_its_domain_and_strong_evidence_is_alarm():
     assert ev.loc["A", "level"] == "aandacht" and ev.loc["A", "n_alarm"] == 1
     assert ev.loc["B", "p_domain"] <= Budget().alarm_level and ev.loc["B", "level"] == "alarm"
     assert (ev.drop(index=["A", "B"])["level"] == "").all()
+
+
+def test_the_looks_paid_for_are_the_looks_taken():
+    # with baselines: the single series and the two pooled counts (three looks); the truncated product is
+    # reported but no look. Without baselines: the single series and the truncated product (two looks).
+    rows = [("A", "a", [1, 1, 1, 4, 5, 6], 1.0, 1.2, 0.004)] + [("A", s, [1] * 6, 1.0, 1.2, 0.03) for s in "bc"]
+    rows += [("A", "d", [1] * 6, 1.0, 1.2, 0.7)]
+    frame = weeks(rows)
+    ev = area_evidence(frame, DOMAINS, NO_NEIGHBOURS)
+    looks = ev[["p_single", "p_pool_domain", "p_pool_nb"]].min(axis=1)
+    assert np.allclose(ev["p_domain"], np.minimum(1.0, 3 * looks))
+    assert not ev["look"].eq("signals").any()
+    assert ev["p_own"].between(0, 1).all() and (ev["p_pool_domain"] < 1).any()
+    bare = area_evidence(frame.drop(columns=["expected", "phi"]), DOMAINS, NO_NEIGHBOURS)
+    assert np.allclose(bare["p_domain"], np.minimum(1.0, 2 * bare[["p_single", "p_own"]].min(axis=1)))
+    assert set(bare["look"]) <= {"single", "signals"}
