@@ -200,6 +200,31 @@ def structural_rises(structure: pd.DataFrame, months: pd.DatetimeIndex, domains:
     return rises, truth
 
 
+#: a listing stays on the list some weeks after its evidence: a rise is counted this long after its last month
+RISE_GRACE = pd.DateOffset(months=1)
+
+
+def in_structural_rise(cells: pd.DataFrame, truth: pd.DataFrame, when: str = "period_start",
+                       grace: pd.DateOffset = RISE_GRACE) -> np.ndarray:
+    """Whether each of ``cells`` (``area_code``, ``domain`` and the date column ``when``) falls in a
+    structural rise of ``truth`` (:func:`structural_rises`): in the rise's buurt and domain, from its
+    first month to ``grace`` after its last.
+
+    A listing there is the rise found, not a chance entry: the rises double a domain's counts for months.
+    """
+    if cells.empty or truth.empty:
+        return np.zeros(len(cells), dtype=bool)
+    c = cells[["area_code", "domain"]].assign(_when=pd.to_datetime(cells[when]).to_numpy(),
+                                              _row=np.arange(len(cells)))
+    t = truth[["area_code", "domain", "first_month", "months"]].assign(first_month=lambda f: pd.to_datetime(f["first_month"]))
+    t["_end"] = [m + pd.DateOffset(months=int(n)) + grace for m, n in zip(t["first_month"], t["months"])]
+    both = c.merge(t, on=["area_code", "domain"])
+    hit = both.loc[(both["first_month"] <= both["_when"]) & (both["_when"] < both["_end"]), "_row"]
+    out = np.zeros(len(cells), dtype=bool)
+    out[hit.to_numpy()] = True
+    return out
+
+
 def _rise_factor(rises: pd.DataFrame, areas: pd.Series, starts: pd.Series, frequency: str) -> np.ndarray:
     """Areas x periods multiplier (1 outside a rise); a week falls in the month of its Thursday."""
     starts = pd.to_datetime(pd.Series(starts).reset_index(drop=True))

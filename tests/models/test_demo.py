@@ -89,3 +89,17 @@ def test_structural_rises_follow_the_drivers_are_seeded_and_leave_other_counts_a
     inside = (plain["area_code"] == "BU0001") & month.isin(rise["month_start"])
     assert plain.loc[~inside, "count"].equals(risen.loc[~inside, "count"])
     assert risen.loc[inside, "count"].sum() > 2 * plain.loc[inside, "count"].sum()
+
+
+def test_in_structural_rise_covers_the_rise_months_and_a_month_of_grace_in_its_buurt_and_domain_only():
+    from models.demo import in_structural_rise
+
+    truth = pd.DataFrame({"rise": ["S1"], "area_code": ["A"], "domain": ["social"],
+                          "first_month": [pd.Timestamp("2026-03-01")], "months": [4], "peak": [2.0], "hazard": [1.0]})
+    when = pd.to_datetime(["2026-02-23", "2026-03-02", "2026-06-29", "2026-07-27", "2026-08-03", "2026-04-06",
+                           "2026-04-06"])
+    cells = pd.DataFrame({"area_code": ["A"] * 5 + ["B", "A"], "domain": ["social"] * 6 + ["physical"],
+                          "period_start": when})
+    # before the rise, its first week, its last month, the month of grace, after; another buurt; another domain
+    assert in_structural_rise(cells, truth).tolist() == [False, True, True, True, False, False, False]
+    assert not in_structural_rise(cells, truth.iloc[:0]).any()
