@@ -39,7 +39,9 @@ def baselines(replicates: int, cache: Path | None) -> dict[int, dict]:
             out[b] = dict(np.load(path, allow_pickle=True))
             continue
         if m is None:
-            scen = grid(levels=(-0.5, 0.0, 0.5, 1.0, 1.6, 2.3, 3.0, 4.0), phi=(1.0, 1.5, 2.0, 3.0), k=(0,))
+            # levels from 0.005 to 55 a week: a small buurt's signal expects a count or two a year
+            scen = grid(levels=(-5.3, -4.6, -3.9, -3.0, -2.3, -1.6, -1.0, -0.5, 0.0, 0.5, 1.0, 1.6, 2.3, 3.0, 4.0),
+                        phi=(1.0, 1.5, 2.0, 3.0), k=(0,))
             sim = simulate(scen, replicates=replicates, years=7, seed=5151)
             m = to_matrix(sim[[*KEYS, "period_index", "count"]], KEYS)
         res, ev = NoufailyDetector(b=b).fit().score_matrix(m, FIRST)

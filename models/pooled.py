@@ -40,18 +40,19 @@ import pandas as pd
 from scipy import sparse
 
 from models.panel import running_sums
-from models.scan import bin_of, read_curves
+from models.scan import LEAST_EXPECTED, LOG_GRID, bin_of, read_curves
 from models.subset_scan import padded, subset_tails
 
 CALIBRATION = Path(__file__).resolve().parent / "data" / "pooled_calibration.csv"
 LOOKS = ("domain", "neighbours")
-#: log10 of the raw statistic where the table holds the calibrated tail: down to 1e-16, as quiet groups
-#: whose baselines came out a little low reach 1e-10 (0.1 to 0.3 % of the cells fall below 1e-7, more than
-#: the levels the lists use), and extrapolating in proportion below 1e-7 made their p-values far too small
-GRID = np.linspace(-16, 0, 129)
-#: a series's expected count per period is taken to be at least this: a baseline of almost nothing (a sparse
-#: series the Noufaily fit puts at 1e-5) would let one count make a subset of any size look extreme
-LEAST_EXPECTED = 0.05
+#: log10 of the raw statistic where the table holds the calibrated tail (``models.scan.LOG_GRID``): down to
+#: 1e-16, as quiet groups whose baselines came out a little low reach 1e-10 (0.1 to 0.3 % of the cells fall
+#: below 1e-7, more than the levels the lists use), and extrapolating in proportion below 1e-7 made their
+#: p-values far too small
+GRID = LOG_GRID
+#: a series's expected count per period is taken to be at least ``models.scan.LEAST_EXPECTED``: a baseline of
+#: almost nothing (a sparse series the Noufaily fit puts at 1e-5) would let one count make a subset of any
+#: size look extreme
 
 
 @lru_cache(maxsize=1)

@@ -55,7 +55,7 @@ def test_the_pvalue_is_calibrated_on_quiet_series_and_alarms_are_pvalue_below_al
 
 
 def test_calibration_is_monotone_and_falls_with_the_raw_statistic_below_the_table():
-    raw = np.logspace(-12, 0, 50)
+    raw = np.logspace(-24, 0, 50)                                  # the table reaches down to 1e-16
     p = calibrate(raw, np.full(50, 10.0), np.full(50, 1.5), 5)
     assert (np.diff(p) >= 0).all() and p[-1] <= 1.0
     assert np.isclose(p[0] / p[1], raw[0] / raw[1])
@@ -97,3 +97,17 @@ def test_the_compiled_tail_and_calibration_give_the_same_numbers_as_scipy_and_nu
     v = np.where(x < LOG_GRID[0], curves[flat, 0] + (x - LOG_GRID[0]), v)
     assert np.allclose(compiled, 10 ** np.minimum(v, 0.0), rtol=1e-12, atol=0)
     assert np.array_equal(calibrate(raw, mean, phi, 5), compiled)
+
+
+def test_a_sparse_series_fitted_near_zero_gets_an_honest_pvalue_and_a_real_rise_still_shows():
+    # a small buurt's signal: a count or two a year. After quiet baseline years the fit is about 2e-9 a week,
+    # and one count made p about 1e-9; the scan now takes at least LEAST_EXPECTED a week
+    rng = np.random.default_rng(12)
+    y = rng.poisson(0.02, size=(300, 7 * 52))
+    y[0, -1] = 6                                                   # six reports in one week
+    res = AutoDetector().score(frame(y), ["s"], eval_start=6 * 52 + 1)
+    quiet = res[res["s"] > 0]
+    assert quiet["expected"].min() < 1e-6                          # the fit itself does go to almost nothing
+    for level in (0.01, 0.001, 1e-4):
+        assert (quiet["pvalue"] <= level).mean() <= 2 * level
+    assert res.loc[(res["s"] == 0) & (res["period_index"] == 7 * 52), "pvalue"].item() < 1e-3
