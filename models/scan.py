@@ -11,7 +11,7 @@ The quiet series of the table expect from 0.005 to 55 counts a week, and a basel
 least ``LEAST_EXPECTED`` a period: on the quiet buurt-signals of 60 simulated demo municipalities
 (half of them expecting at most 0.1 a week) p-values then fall at or below 0.01, 0.001 and 1e-4 at most
 0.9, 0.3 and 0.2 times as often as the level, where a count after quiet years made p at or below 1e-4
-in 250 times as many weeks as 1e-4 before.
+in 250 times as many weeks as 1e-4 before (``benchmarks/pvalue_honesty.py``).
 References: Kulldorff (2001) JRSS A 164:61-72 (scan statistics); Siegmund & Venkatraman (1995)
 Ann Stat 23:255-271 (GLR for a change of unknown start); Page (1954) Biometrika 41:100-115.
 """
