@@ -87,15 +87,21 @@ def place_events(ref: Reference, rng: np.random.Generator) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def one_replicate(ref: Reference, seed: int, budget: Budget) -> tuple[pd.DataFrame, dict, list[dict], float]:
-    rng = np.random.default_rng(seed)
-    events = place_events(ref, rng)
+def scored_replicate(ref: Reference, seed: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """One simulated municipality: its placed ``events``, their ``truth``, the demo's structural ``rises``
+    (truth) and the weekly ``scores`` of a run (``pipelines.score``)."""
+    events = place_events(ref, np.random.default_rng(seed))
     injected_events = events.drop(columns=["home", "domain", "dispersion"])
     w, _, truth, _, _ = demo_counts(ref, seed=seed, events=injected_events)
     _, rises = demo_rises(ref, seed=seed, events=injected_events)
     counts = w.merge(ref.catalogue[["signal", "source"]], on="signal")
     scores = score_counts(counts, ref.buurten["area_code"].tolist()).scores
     scores = scores[scores["period"] == "week"].assign(period_start=lambda f: pd.to_datetime(f["period_start"]))
+    return events, truth, rises, scores
+
+
+def one_replicate(ref: Reference, seed: int, budget: Budget) -> tuple[pd.DataFrame, dict, list[dict], float]:
+    events, truth, rises, scores = scored_replicate(ref, seed)
     evidence = lifecycle(area_evidence(scores, ref.catalogue, ref.neighbours, budget), budget)
     evidence = evidence[evidence["period"] == "week"].assign(period_start=lambda f: pd.to_datetime(f["period_start"]))
     weeks = sorted(evidence["period_start"].unique())

@@ -7,7 +7,7 @@ scores them as a run does (``pipelines.score``: the auto detector, 3-year baseli
 window) and stores per look (``domain``, ``neighbours``) the tail of the raw statistic (the smallest
 tail over the windows and the subsets of the subset scan) per (expected, dispersion) bin of the whole
 group, with the bins of ``models.scan``, and period type in ``models/data/pooled_calibration.csv``, on
-the grid ``models.pooled.GRID``. Re-run after changing the windows, ``min_count`` or the subsets of
+the grid ``models.scan.LOG_GRID``. Re-run after changing the windows, ``min_count`` or the subsets of
 ``models.pooled``, or the detector's baseline.
 
 ``--check N`` then scores N quiet municipalities per scale apart from the table's (seeds from 7373)
@@ -29,8 +29,8 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from models.demo import simulate_counts  # noqa: E402
-from models.pooled import CALIBRATION, GRID, LOOKS, _table, group_tails  # noqa: E402
-from models.scan import build_curves, curves_frame  # noqa: E402
+from models.pooled import CALIBRATION, LOOKS, _table, group_tails  # noqa: E402
+from models.scan import LOG_GRID, build_curves, curves_frame  # noqa: E402
 from pipelines.demo import DEMO_END, demo_settings  # noqa: E402
 from pipelines.reference import Reference  # noqa: E402
 from pipelines.score import score_counts  # noqa: E402
@@ -113,13 +113,13 @@ def main() -> None:
     frames = []
     for (look, period), got in cells.items():
         c = {k: np.concatenate(v) for k, v in got.items()}
-        curves = build_curves(c["raw"], c["expected"], c["phi"], grid=GRID)
+        curves = build_curves(c["raw"], c["expected"], c["phi"])
         frames.append(curves_frame({0: curves}).drop(columns="b").assign(look=look, period=period))
         print(f"{look}, {period}: {len(c['raw'])} null cells", flush=True)
     table = pd.concat(frames, ignore_index=True)
     table = table[["look", "period", *[c for c in table.columns if c not in ("look", "period")]]]
     text = ("# pooled-count calibration: log10 P(raw statistic <= 10^x) in quiet simulated municipalities, x = "
-            f"linspace({GRID[0]:g}, {GRID[-1]:g}, {len(GRID)}) in columns t0..; made by "
+            f"linspace({LOG_GRID[0]:g}, {LOG_GRID[-1]:g}, {len(LOG_GRID)}) in columns t0..; made by "
             f"benchmarks/pooled_calibration.py ({args.replicates} replicates x scales {SCALES})\n")
     CALIBRATION.write_text(text + table.to_csv(index=False), encoding="utf-8")
     print(f"wrote {CALIBRATION}")

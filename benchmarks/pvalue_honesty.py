@@ -1,6 +1,6 @@
 """Is ``auto``'s p-value honest on a municipality's own series, sparse ones included?
 
-Simulates the demo municipality as ``benchmarks/list_quality.py`` does (the same seeds from 3000, its
+Simulates the demo municipality as ``benchmarks/list_quality.py`` does (its ``scored_replicate``) (the same seeds from 3000, its
 injected events and the demo's structural rises), scores it as a run does (``pipelines.score``) and
 keeps the quiet cells: weekly buurt-signals of the last 52 weeks whose buurt and domain carry no
 injected event and no structural rise. An honest p-value falls at or below a level at most as often
@@ -24,11 +24,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from list_quality import place_events  # noqa: E402
+from list_quality import scored_replicate  # noqa: E402
 from models.evidence import Budget  # noqa: E402
-from pipelines.demo import demo_counts, demo_rises  # noqa: E402
 from pipelines.reference import Reference  # noqa: E402
-from pipelines.score import score_counts  # noqa: E402
 from report import markdown_table, publish  # noqa: E402
 
 LEVELS = (0.01, 0.001, 1e-4)
@@ -38,12 +36,8 @@ BAND_NAMES = ["at most 0.1", "0.1 to 0.5", "0.5 to 2", "above 2"]
 
 def quiet_cells(ref: Reference, seed: int) -> pd.DataFrame:
     """The quiet weekly cells of one simulated municipality: ``pvalue``, ``count``, ``expected``."""
-    events = place_events(ref, np.random.default_rng(seed)).drop(columns=["home", "domain", "dispersion"])
-    w, _, _, _, _ = demo_counts(ref, seed=seed, events=events)
-    _, rises = demo_rises(ref, seed=seed, events=events)
-    counts = w.merge(ref.catalogue[["signal", "source"]], on="signal")
-    scores = score_counts(counts, ref.buurten["area_code"].tolist()).scores
-    scores = scores[scores["period"] == "week"].merge(ref.catalogue[["signal", "domain"]], on="signal")
+    events, _, rises, scores = scored_replicate(ref, seed)
+    scores = scores.merge(ref.catalogue[["signal", "domain"]], on="signal")
     weeks = sorted(scores["period_start"].unique())
     scores = scores[scores["period_start"] >= weeks[-52]]
     domain = ref.catalogue.set_index("signal")["domain"]

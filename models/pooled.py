@@ -45,20 +45,12 @@ from models.subset_scan import padded, subset_tails
 
 CALIBRATION = Path(__file__).resolve().parent / "data" / "pooled_calibration.csv"
 LOOKS = ("domain", "neighbours")
-#: log10 of the raw statistic where the table holds the calibrated tail (``models.scan.LOG_GRID``): down to
-#: 1e-16, as quiet groups whose baselines came out a little low reach 1e-10 (0.1 to 0.3 % of the cells fall
-#: below 1e-7, more than the levels the lists use), and extrapolating in proportion below 1e-7 made their
-#: p-values far too small
-GRID = LOG_GRID
-#: a series's expected count per period is taken to be at least ``models.scan.LEAST_EXPECTED``: a baseline of
-#: almost nothing (a sparse series the Noufaily fit puts at 1e-5) would let one count make a subset of any
-#: size look extreme
 
 
 @lru_cache(maxsize=1)
 def _table(path: str = str(CALIBRATION)) -> dict[tuple[str, str], np.ndarray]:
     """The calibration curves per look and period type."""
-    return read_curves(path, ["look", "period"], GRID)
+    return read_curves(path, ["look", "period"])
 
 
 def _calibrated(raw: np.ndarray, expected: np.ndarray, phi: np.ndarray, curves: np.ndarray) -> np.ndarray:
@@ -69,12 +61,12 @@ def _calibrated(raw: np.ndarray, expected: np.ndarray, phi: np.ndarray, curves: 
     the tail at the atom. Below the table's range the tail falls in proportion to the raw statistic.
     """
     flat = bin_of(expected, phi)
-    curves = curves.reshape(-1, len(GRID))
+    curves = curves.reshape(-1, len(LOG_GRID))
     x = np.log10(np.maximum(raw, 1e-300))
-    up = np.searchsorted(GRID, x - 1e-9).clip(0, len(GRID) - 1)
+    up = np.searchsorted(LOG_GRID, x - 1e-9).clip(0, len(LOG_GRID) - 1)
     v = curves[flat, up]
-    low = x < GRID[0]
-    v[low] = curves[flat[low], 0] + (x[low] - GRID[0])
+    low = x < LOG_GRID[0]
+    v[low] = curves[flat[low], 0] + (x[low] - LOG_GRID[0])
     return 10 ** np.minimum(v, 0.0)
 
 

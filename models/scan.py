@@ -39,7 +39,9 @@ LEAST_EXPECTED = 0.05
 #: expected-count and dispersion bins of the calibration table (left edges; the first bin starts at the floor)
 EXPECTED_EDGES = np.array([0, 0.15, 0.5, 1, 2, 3.5, 6, 10, 18, 35, 70])
 PHI_EDGES = np.array([0, 1.05, 1.4, 1.9, 2.6, 3.6])
-#: log10 of the raw statistic where the table holds the calibrated tail (the pooled counts' table too)
+#: log10 of the raw statistic where the tables (the scan's and the pooled counts') hold the calibrated tail: down
+#: to 1e-16, as quiet groups whose baselines came out a little low reach 1e-10, and extrapolating in proportion
+#: below the table made their p-values far too small
 LOG_GRID = np.linspace(-16, 0, 129)
 
 
@@ -55,14 +57,14 @@ def nb_tail(count, mean, phi) -> np.ndarray:
     return out
 
 
-def read_curves(path: str | Path, by: str | list[str], grid: np.ndarray = LOG_GRID) -> dict:
-    """Calibration curves as stored by :func:`curves_frame`, per value of ``by``: array (expected bin, phi bin, grid)."""
+def read_curves(path: str | Path, by: str | list[str]) -> dict:
+    """Calibration curves as stored by :func:`curves_frame`, per value of ``by``: array (expected bin, phi bin, LOG_GRID)."""
     frame = pd.read_csv(path, comment="#")
     out = {}
     for key, part in frame.groupby(by):
         part = part.sort_values(["expected_bin", "phi_bin"])
-        out[key] = part[[f"t{i}" for i in range(len(grid))]].to_numpy().reshape(
-            len(EXPECTED_EDGES), len(PHI_EDGES), len(grid))
+        out[key] = part[[f"t{i}" for i in range(len(LOG_GRID))]].to_numpy().reshape(
+            len(EXPECTED_EDGES), len(PHI_EDGES), len(LOG_GRID))
     return out
 
 
@@ -204,8 +206,8 @@ class ScanDetector(Detector):
 
 
 def build_curves(raw: np.ndarray, expected: np.ndarray, phi: np.ndarray, min_cells: int = 2000,
-                 min_hits: int = 10, grid: np.ndarray = LOG_GRID) -> np.ndarray:
-    """log10 null tail of the raw statistic on ``grid`` (log10 values) per (expected, phi) bin, from quiet simulated cells.
+                 min_hits: int = 10) -> np.ndarray:
+    """log10 null tail of the raw statistic on LOG_GRID per (expected, phi) bin, from quiet simulated cells.
 
     Where fewer than ``min_hits`` cells lie below a grid point the tail is extrapolated in
     proportion to the statistic; a bin with fewer than ``min_cells`` cells borrows the nearest
@@ -215,16 +217,16 @@ def build_curves(raw: np.ndarray, expected: np.ndarray, phi: np.ndarray, min_cel
     raw, expected, phi = raw[ok], expected[ok], phi[ok]
     flat = bin_of(expected, phi)
     ie, ip = flat // len(PHI_EDGES), flat % len(PHI_EDGES)
-    curves = np.full((len(EXPECTED_EDGES), len(PHI_EDGES), len(grid)), np.nan)
+    curves = np.full((len(EXPECTED_EDGES), len(PHI_EDGES), len(LOG_GRID)), np.nan)
     for a in range(curves.shape[0]):
         for b in range(curves.shape[1]):
             r = np.sort(raw[(ie == a) & (ip == b)])
             if len(r) < min_cells:
                 continue
-            hits = np.searchsorted(r, 10 ** grid, side="right")
+            hits = np.searchsorted(r, 10 ** LOG_GRID, side="right")
             tail = hits / len(r)
             j = np.flatnonzero(hits >= min_hits)[0]
-            tail[:j] = tail[j] * 10 ** (grid[:j] - grid[j])
+            tail[:j] = tail[j] * 10 ** (LOG_GRID[:j] - LOG_GRID[j])
             curves[a, b] = np.log10(np.maximum(tail, 1e-300))
     filled = [(a, b) for a in range(curves.shape[0]) for b in range(curves.shape[1]) if np.isfinite(curves[a, b, 0])]
     for a in range(curves.shape[0]):
