@@ -36,3 +36,23 @@ def test_an_event_is_found_for_sure_above_the_threshold_and_by_chance_on_its_tie
     span = np.array([[False, True, True, False]] * 4)
     p = reach.found(stat, span, np.full(4, 1.0), np.full(4, 0.25))
     assert p == pytest.approx([0.25, 1 - 0.75 ** 2, 1.0, 0.0])
+
+
+def test_the_baseline_of_the_true_form_is_the_poisson_glm_of_every_series():
+    from sklearn.linear_model import PoissonRegressor
+
+    from models.simulate import baseline_mean, grid, negative_binomial
+
+    scen = grid(levels=(0.0, 3.0), trend=(0.002,), season=(True,), phi=(1.5,), k=(0,))
+    rng = np.random.default_rng(4)
+    truth = np.vstack([baseline_mean(s, 364) for _, s in scen.iterrows()])
+    y = negative_binomial(rng, truth, 1.5)
+    mu, phi = reach.form_baseline(y, 1, 313)
+    t = np.arange(1, 365)
+    w = 2 * np.pi * t / 52
+    X = np.column_stack([t / 100, np.cos(w), np.sin(w), np.cos(2 * w), np.sin(2 * w)])
+    for i in range(len(y)):
+        glm = PoissonRegressor(alpha=0.0, max_iter=3000, tol=1e-12).fit(X[:312], y[i, :312])
+        assert mu[i] == pytest.approx(glm.predict(X), rel=1e-6)
+    assert np.abs(np.log(mu / truth)).mean() < 0.1      # close to the truth it was drawn from
+    assert phi.shape == y.shape and (phi >= 1.0).all() and phi[1, 0] == pytest.approx(1.5, abs=0.3)
