@@ -449,7 +449,7 @@ def loads_accept(held: str = typer.Argument(..., help="The held load's id (the f
     from pipelines import catalog
     from pipelines import reference
     from pipelines.delivery import LoadHeld
-    from pipelines.ingest import ingest_file
+    from pipelines.ingest import find_held_file, ingest_file
     from pipelines.sources.common import IngestError
     from pipelines.validate import ValidationRefused
     from pipelines.warehouse import connect, transaction
@@ -459,17 +459,18 @@ def loads_accept(held: str = typer.Argument(..., help="The held load's id (the f
         rows = catalog.find_held(con, held)
         if len(rows) != 1:
             _fail(f"no single held load starts with {held!r}; see them with: wijkradar loads")
-        digest, source, path, mode = rows[0]
+        digest, source, place, mode = rows[0]
         with transaction(con):
             catalog.accept_held(con, digest)
-        if not Path(path).exists():
-            console.print(f"accepted; {escape(Path(path).name)} is no longer at {escape(path)}, so it loads when it is "
-                          "delivered again")
+        path = find_held_file(place, digest)
+        if path is None:
+            console.print(f"accepted; the held file is no longer {'at ' + escape(place) if place else 'known'}, so it "
+                          "loads when it is delivered again (as it is: a load is known by its content)")
             return
         ref = reference.Reference.for_home(_home())
         reference.sync(con, ref)
         try:
-            result = ingest_file(con, Path(path), source, ref, home.archive, docs_root=home.docs,
+            result = ingest_file(con, path, source, ref, home.archive, docs_root=home.docs,
                                  mode=None if mode == "full-window" else mode)
         except (IngestError, ValidationRefused, LoadHeld) as exc:
             _fail(str(exc))

@@ -163,6 +163,40 @@ def _safe_name(name: str) -> str:
     return privacy.scrub_text("".join(ch for ch in name if ch.isprintable()))[:200]
 
 
+def held_place(path: Path) -> str:
+    """Where a held file may be found again, as far as the path holds no personal data.
+
+    The whole path when no part of it is personal; else its folder, where ``wijkradar loads accept``
+    looks the file up by its content; else nothing (it is applied when delivered again). A name such
+    as ``wijkteam_<a person>_<a phone number>.csv`` is thus never stored, in whatever folder.
+    """
+    from pipelines import privacy
+
+    full = path.resolve()
+    for place in (full, full.parent):
+        text = str(place)
+        if text.isprintable() and privacy.scrub_text(text) == text:
+            return text
+    return ""
+
+
+def find_held_file(place: str, digest: str) -> Path | None:
+    """The held file of content hash ``digest`` at ``place`` (its path, or the folder it was held in)."""
+    where = Path(place) if place else None
+    if where is None or not where.exists():
+        return None
+    inside = sorted(e for e in where.iterdir() if not e.is_symlink()) if where.is_dir() else []
+    return next((p for p in [*inside, where] if content_hash_or_none(p) == digest), None)
+
+
+def content_hash_or_none(path: Path) -> str | None:
+    """:func:`content_hash`, or None for what cannot be hashed (a link, a file gone meanwhile)."""
+    try:
+        return content_hash(path)
+    except (IngestError, OSError):
+        return None
+
+
 def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: Reference,
                 archive_dir: Path, today: pd.Timestamp | None = None, **options) -> LoadResult:
     """Load one file of ``source``; refusals raise IngestError / ValidationRefused / LoadHeld in one sentence.
@@ -290,7 +324,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
                    f"{settings.max_drop_share:.0%} ({shown}); if that is right, accept it with "
                    f"`wijkradar loads accept {digest[:12]}` (or ingest it with --accept-drop)")
         with transaction(con):
-            catalog.hold(con, digest, source, file_name, str(path.resolve()), delivery.mode, message)
+            catalog.hold(con, digest, source, file_name, held_place(path), delivery.mode, message)
         raise LoadHeld(message) from None
     clock("load: valve, states, commit")
     _archive(archive_dir, source, digest, path, file_name, load_id, raw_rows)

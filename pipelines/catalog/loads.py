@@ -78,7 +78,8 @@ def held_count(con: Con) -> int:
 
 
 def find_held(con: Con, prefix: str) -> list[tuple[str, str, str, str]]:
-    """Waiting held loads whose id starts with ``prefix``: (content_hash, source, path, mode)."""
+    """Waiting held loads whose id starts with ``prefix``: (content_hash, source, place, mode); the place is
+    :func:`pipelines.ingest.held_place`: the file's path, its folder or empty."""
     return con.execute("SELECT content_hash, source, path, mode FROM meta.held_loads WHERE content_hash LIKE ? "
                        "AND accepted_at IS NULL", [prefix.strip().lower() + "%"]).fetchall()
 

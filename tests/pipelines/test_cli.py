@@ -127,3 +127,23 @@ def test_quarantine_dismiss_and_held_loads_from_the_command_line(home, tmp_path)
     accepted = invoke(home, "loads", "accept", held_id)
     assert accepted.exit_code == 0 and "1 rows read, 1 accepted" in accepted.output
     assert "no held loads" in invoke(home, "loads").output
+
+
+def test_a_held_file_with_a_personal_name_is_applied_on_accept_without_its_name_being_kept(home, tmp_path):
+    header = ["Buurtcode", "Maand", "Signaal", "Aantal"]
+    first = write_csv(tmp_path / "wijkteam_1.csv", header, [["BU01185000", "2026-09", "Eenzaamheid", "10"]])
+    assert invoke(home, "ingest", "--source", "wijkteam", str(first), "--today", "2026-11-26").exit_code == 0
+    lower = write_csv(tmp_path / "wijkteam_Jan_de_Vries_0612345678.csv", header,
+                      [["BU01185000", "2026-09", "Eenzaamheid", "4"]])
+    res = invoke(home, "ingest", "--source", "wijkteam", str(lower), "--today", "2026-11-26")
+    assert res.exit_code == 2 and "0612345678" not in res.output
+    listed = invoke(home, "loads").output
+    assert "0612345678" not in listed
+    accepted = invoke(home, "loads", "accept", listed.split()[0])
+    assert accepted.exit_code == 0 and "1 rows read, 1 accepted" in accepted.output   # found by its content
+    assert "0612345678" not in accepted.output
+    from pipelines.warehouse import connect
+
+    with connect(home.warehouse) as con:
+        places = con.execute("SELECT path FROM meta.held_loads").fetchall()
+    assert places and all("0612345678" not in p for (p,) in places)

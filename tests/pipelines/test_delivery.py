@@ -153,3 +153,27 @@ def test_drops_describe_lowered_and_removed_periods():
                            "period_start": pd.to_datetime(["2026-11-02", "2026-11-09", "2026-10-01"])})
     after = before.iloc[[1, 2]].assign(total=[9, 1])
     assert drops(before, after, 0.2) == ["2026-10 4 -> 1", "2026-W45 10 -> 0 (removed)"]
+
+
+@pytest.mark.parametrize("folder", ["plain", "Fatima Yilmaz 0655443322"])
+def test_a_held_file_with_personal_data_in_its_name_or_folder_is_found_again_but_its_path_is_not_stored(
+        home, tmp_path, folder):
+    """The valve keeps where a held file lies, so that accepting it applies it; a personal name or folder is
+    not kept (only the folder, where the file is found by its content, or nothing)."""
+    from pipelines.ingest import find_held_file
+
+    load(home, write_csv(home.inbox / "wijkteam_1.csv", WIJKTEAM,
+                         [["BU01185000", "2026-09", "Eenzaamheid", "10"], ["BU01185001", "2026-09", "Eenzaamheid", "5"]]),
+         "wijkteam")
+    (tmp_path / folder).mkdir()
+    lower = write_csv(tmp_path / folder / "wijkteam_Fatima_Yilmaz_0655443322.csv", WIJKTEAM,
+                      [["BU01185000", "2026-09", "Eenzaamheid", "2"]])
+    with pytest.raises(LoadHeld) as held:
+        load(home, lower, "wijkteam")
+    assert "0655443322" not in str(held.value) and "Yilmaz" not in str(held.value)
+    with connect(home.warehouse) as con:
+        digest, place = con.execute("SELECT content_hash, path FROM meta.held_loads").fetchone()
+    assert "0655443322" not in place and "Yilmaz" not in place and "Fatima" not in place
+    assert place == (str((tmp_path / folder).resolve()) if folder == "plain" else "")
+    assert find_held_file(place, digest) == (lower.resolve() if folder == "plain" else None)
+    assert "0655443322" not in home.warehouse.read_bytes().decode("latin-1")
