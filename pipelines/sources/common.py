@@ -39,6 +39,11 @@ HEADER_SCAN_ROWS = 30
 FAST_TEXT_CHARS = 1 << 20
 #: A text table larger than this is refused before it is read into memory.
 MAX_TEXT_BYTES = 500 * 1024 * 1024
+#: a delivered table has a few to a few dozen columns; a cell past this column is a stray mark or a crafted sheet
+MAX_SHEET_COLUMNS = 1_000
+#: cells of a sheet once merged ranges are filled and every row is as wide as its last cell: an xlsx holds
+#: at most 1,048,576 rows, and ten columns of them are about 10 million
+MAX_SHEET_CELLS = 20_000_000
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_OOXML = "EncryptedPackage".encode("utf-16-le")
 _FIX = "export the data again as CSV (semicolon- or comma-separated) or XLSX"
@@ -95,6 +100,10 @@ def read_table(path: Path, aliases: dict[str, tuple[str, ...]] | None = None, *,
         raise IngestError(f"{path.name}: the file is too large to read in memory; split it into smaller "
                           "files (for example one per month) and load them one by one") from exc
     except Exception as exc:  # a damaged file gets one sentence, not a traceback
+        if _xml_attack(exc):
+            raise IngestError(f"{path.name}: refused, the workbook's XML declares entities or a document type "
+                              "(a known way to read files off this machine or to exhaust its memory); open it in a "
+                              "spreadsheet program, save it again as XLSX or CSV and deliver that") from exc
         raise IngestError(f"{path.name}: the file cannot be read ({type(exc).__name__}); open it in a "
                           "spreadsheet program, save it again as CSV or XLSX and retry") from exc
     finally:
@@ -344,8 +353,9 @@ def _xlsx_sheets(path: Path) -> list[tuple[str, bool, list[tuple[int, list[str]]
         wb = openpyxl.load_workbook(fh, read_only=True, data_only=True)
         try:
             with zipfile.ZipFile(path) as z:
-                return [(ws.title, ws.sheet_state != "visible", _sheet_records(ws, _merged_ranges(z, ws)))
-                        for ws in wb.worksheets]
+                return [(ws.title, ws.sheet_state != "visible",
+                         _sheet_records(ws, _merged_ranges(z, ws), f"{path.name}, sheet {i}"))
+                        for i, ws in enumerate(wb.worksheets, start=1)]
         finally:
             wb.close()
 
@@ -373,11 +383,26 @@ def _merged_ranges(z, ws) -> list[tuple[int, int, int, int]]:
     return sorted(set(out))
 
 
-def _sheet_records(ws, merged: list[tuple[int, int, int, int]]) -> list[tuple[int, list[str]]]:
+def _sheet_records(ws, merged: list[tuple[int, int, int, int]], where: str) -> list[tuple[int, list[str]]]:
+    """The sheet's rows as text cells, merged ranges filled with their value; refused when it would not fit.
+
+    A crafted or damaged sheet can be small on disk and vast in cells: one cell in the last column makes
+    every row 16,384 cells wide, a range merged down to row 1,048,576 fills a million rows (a 325 KB file
+    took 8 GB). Hence the limits :data:`MAX_SHEET_COLUMNS` and :data:`MAX_SHEET_CELLS`, checked before any
+    row is widened or filled.
+    """
     cells: dict[int, dict[int, str]] = {}
     if hasattr(ws, "reset_dimensions"):
         ws.reset_dimensions()                   # dimensions written by some tools are wrong
+    read = 0                                    # cells the reader has handed over, empty ones included
     for r, row in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1):
+        if len(row) > MAX_SHEET_COLUMNS and any(v is not None for v in row[MAX_SHEET_COLUMNS:]):
+            raise IngestError(f"{where}: row {r} has a cell beyond column {MAX_SHEET_COLUMNS:,} (in column "
+                              f"{len(row):,}); a delivery's table is narrower: delete the cells far to the right "
+                              "(or copy the table to a new sheet), save and deliver again")
+        read += len(row)
+        if read > MAX_SHEET_CELLS:
+            raise _too_many_cells(where, read)
         for c, value in enumerate(row, start=1):
             if value is None:
                 continue
@@ -388,15 +413,38 @@ def _sheet_records(ws, merged: list[tuple[int, int, int, int]]) -> list[tuple[in
         return []
     max_row = max(cells)
     max_col = max(max(row) for row in cells.values())
-    for min_row, min_col, max_r, max_c in merged:
-        value = cells.get(min_row, {}).get(min_col, "")
-        if not value:
-            continue
-        for r in range(min_row, min(max_r, max_row) + 1):
+    spans = [(r1, c1, min(r2, max_row), min(c2, max_col)) for r1, c1, r2, c2 in merged
+             if cells.get(r1, {}).get(c1, "")]
+    filled = sum(max(0, r2 - r1 + 1) * max(0, c2 - c1 + 1) for r1, c1, r2, c2 in spans)
+    padded = sum(max(row) for row in cells.values())
+    if filled + padded > MAX_SHEET_CELLS:
+        raise _too_many_cells(where, filled + padded)
+    for min_row, min_col, max_r, max_c in spans:
+        value = cells[min_row][min_col]
+        for r in range(min_row, max_r + 1):
             row = cells.setdefault(r, {})
-            for c in range(min_col, min(max_c, max_col) + 1):
+            for c in range(min_col, max_c + 1):
                 row[c] = value
     return [(r, [cells[r].get(c, "") for c in range(1, max(cells[r]) + 1)]) for r in sorted(cells)]
+
+
+def _xml_attack(exc: BaseException) -> bool:
+    """Whether defusedxml stopped the read (entity expansion, external entities, a DTD) anywhere in the chain."""
+    from defusedxml.common import DefusedXmlException
+
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, DefusedXmlException):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def _too_many_cells(where: str, n: int) -> IngestError:
+    return IngestError(f"{where}: refused, its rows and merged cells span more than {MAX_SHEET_CELLS:,} cells "
+                       f"({n:,} so far); unmerge the cells, delete the empty rows and columns around the table (or "
+                       "copy the table to a new sheet), save and deliver again")
 
 
 def _cell_text(value) -> str:

@@ -50,6 +50,12 @@ hostile-formula            =HYPERLINK(..), +cmd|.., @SUM(1) in Buurtcode (csv), 
                            xlsx Buurtcode -> those rows quarantined, the rest loads.
 hostile-markup             <svg/onload=..>, <script>..</script> in Subcategorie / Buurtcode -> quarantined,
                            and never live markup in the GX data docs (the tests check the HTML).
+sheet-cell-bomb            an xlsx of a few hundred KB whose rows reach column XFD, or with a range merged
+                           to row 1,048,576 -> refused in one sentence ("beyond column", "merged cells"),
+                           fast and in little memory (it took 8 to 18 GB).
+xml-entities               an xlsx whose sheet XML declares an external entity (file:///etc/passwd) or an
+                           entity-expansion bomb ("billion laughs") -> refused "entities", nothing of the
+                           entity read or stored (defusedxml).
 delivery-duplicate         the same bytes delivered twice (other name) -> the second load is skipped.
 baseline                   clean files of every layout -> load with nothing quarantined.
 
@@ -254,6 +260,65 @@ def _xlsx(sheets: list[dict]) -> bytes:
             fixed.compress_type = zipfile.ZIP_DEFLATED
             z.writestr(fixed, data)
     return out.getvalue()
+
+
+def _sheet_xlsx(rows: list[list], extra: list[tuple[int, int, str]], merges: tuple[str, ...] = ()) -> bytes:
+    """A one-sheet workbook written as XML directly (openpyxl would expand what it is given): ``rows`` from
+    A1 down, then single cells (row, column, text) anywhere, then merged ranges."""
+    from xml.sax.saxutils import escape
+
+    def ref(r: int, c: int) -> str:
+        name = ""
+        while c:
+            c, rest = divmod(c - 1, 26)
+            name = chr(65 + rest) + name
+        return f"{name}{r}"
+
+    def cell(r: int, c: int, v) -> str:
+        return f'<c r="{ref(r, c)}" t="inlineStr"><is><t>{escape(str(v))}</t></is></c>'
+
+    by_row: dict[int, list[str]] = {}
+    for r, row in enumerate(rows, start=1):
+        by_row[r] = [cell(r, c, v) for c, v in enumerate(row, start=1)]
+    for r, c, v in extra:
+        by_row.setdefault(r, []).append(cell(r, c, v))
+    body = "".join(f'<row r="{r}">{"".join(by_row[r])}</row>' for r in sorted(by_row))
+    merged = (f'<mergeCells count="{len(merges)}">' + "".join(f'<mergeCell ref="{m}"/>' for m in merges)
+              + "</mergeCells>") if merges else ""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    pkg = "http://schemas.openxmlformats.org/package/2006/relationships"
+    members = [
+        ("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+         'package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+         'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/'
+         'workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+         '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+         'spreadsheetml.worksheet+xml"/></Types>'),
+        ("_rels/.rels", f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{pkg}"><Relationship Id="rId1" '
+         f'Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
+        ("xl/workbook.xml", f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
+         '<sheet name="Blad1" sheetId="1" r:id="rId1"/></sheets></workbook>'),
+        ("xl/_rels/workbook.xml.rels", f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{pkg}">'
+         f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'),
+        ("xl/worksheets/sheet1.xml", f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{main}"><sheetData>'
+         f"{body}</sheetData>{merged}</worksheet>"),
+    ]
+    return _zip([(name, text.encode()) for name, text in members])
+
+
+def _entity_xlsx(rows: list[list], doctype: str, marker: str) -> bytes:
+    """:func:`_sheet_xlsx` with a document type declared in the sheet's XML and the cell text ``marker``
+    replaced by a reference to its entity ``e`` (an XML external entity or an entity expansion bomb)."""
+    src = zipfile.ZipFile(io.BytesIO(_sheet_xlsx(rows, [])))
+    members = []
+    for name in src.namelist():
+        data = src.read(name)
+        if name == "xl/worksheets/sheet1.xml":
+            head = b'<?xml version="1.0" encoding="UTF-8"?>'
+            data = data.replace(head, head + doctype.encode(), 1).replace(marker.encode(), b"&e;", 1)
+        members.append((name, data))
+    return _zip(members)
 
 
 def _zip(members: list[tuple]) -> bytes:
@@ -782,6 +847,28 @@ def plan(seed: int = SEED) -> list[Planned]:
         r[4] = v
     b.text(Case("meldingen_html_buurtcode.csv", "meldingen", "loaded", rows_read=14, quarantined=2, reason="buurtcode",
                 klass="hostile-markup"), M, rows)
+
+    # ------------------------------------------------------------------ sheets small on disk, vast in cells
+    rows = [M, *b.reports(12)]
+    far = [(r, 16_384, "x") for r in range(14, 20_014)]              # 20,000 rows reaching column XFD
+    b.add(Case("meldingen_cellen_ver_rechts.xlsx", "meldingen", "refused", message="beyond column",
+               klass="sheet-cell-bomb"), _sheet_xlsx(rows, far))
+    bomb = [(1_048_576, 16_384, "x")]                                # the last cell, and everything merged to it
+    b.add(Case("meldingen_samengevoegd_tot_het_einde.xlsx", "meldingen", "refused", message="beyond column",
+               klass="sheet-cell-bomb"), _sheet_xlsx(rows, bomb, merges=["A2:XFD1048576"]))
+    tall = [(1_048_576, 1, "x"), (2, 6, "x"), (3, 52, "x")]          # 47 columns merged down a million rows
+    b.add(Case("meldingen_samengevoegd_omlaag.xlsx", "meldingen", "refused", message="merged cells",
+               klass="sheet-cell-bomb"), _sheet_xlsx(rows, tall, merges=["F2:AZ1048576"]))
+
+    # ------------------------------------------------------------------ XML entities in a workbook
+    rows = [M, *b.reports(12)]
+    marker = rows[3][3]
+    b.add(Case("meldingen_externe_entiteit.xlsx", "meldingen", "refused", message="entities", klass="xml-entities",
+               secrets=tuple(_passwd_lines()[:3])),
+          _entity_xlsx(rows, '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>', marker))
+    laughs = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
+    b.add(Case("meldingen_miljard_lachjes.xlsx", "meldingen", "refused", message="entities", klass="xml-entities"),
+          _entity_xlsx(rows, f'<!DOCTYPE x [<!ENTITY l0 "ha">{laughs}<!ENTITY e "&l9;">]>', marker))
 
     # ------------------------------------------------------------------ deliveries
     rows = b.reports(18)

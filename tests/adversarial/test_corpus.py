@@ -58,7 +58,8 @@ def test_corpus_is_large_and_covers_every_class():
                      "dates-month-names", "dates-8-digits", "dates-utc-offsets", "dates-ambiguous",
                      "counts-not-a-count", "counts-implausible", "file-pdf", "file-empty", "file-wrong-extension",
                      "file-binary", "file-xls", "archive-bomb", "archive-traversal", "archive-symlink",
-                     "dump-folder-symlink", "hostile-formula", "hostile-markup", "delivery-duplicate"):
+                     "dump-folder-symlink", "hostile-formula", "hostile-markup", "delivery-duplicate",
+                     "sheet-cell-bomb", "xml-entities"):
         assert required in klasses, required
     assert sum(c.klass.startswith("privacy") for c in CASES) >= 15
     assert all(c.secrets for c in CASES if c.klass.startswith("privacy"))
@@ -132,8 +133,12 @@ def _one_line(message: str) -> bool:
     return "\n" not in message.strip()
 
 
+#: inputs that could exhaust memory or hang if their guard failed: ingested in a child process capped at 4 GiB
+ISOLATED = ("archive-bomb", "sheet-cell-bomb")
+
+
 def _run_isolated(case: Case, path: Path, home) -> tuple[str, str, dict]:
-    """The ingest in a child process (zip bomb): returns (message, captured output, outcome dict)."""
+    """The ingest in a child process (zip bomb, cell bomb): returns (message, captured output, outcome dict)."""
     cmd = [sys.executable, "-m", "tests.adversarial._isolated", str(home.root), str(path), case.source,
            str(TODAY.date())]
     try:
@@ -162,12 +167,14 @@ def test_adversarial_case(case: Case, corpus_dir: Path, home, ref, caplog, tmp_p
     problems: list[str] = []
     message, extra_text = "", ""
 
-    if case.klass == "archive-bomb":
+    if case.klass in ISOLATED:
         message, extra_text, out = _run_isolated(case, path, home)
         if out["outcome"] == "timeout":
             problems.append("the ingest did not finish within 180 s (the archive was inflated?)")
         elif out["outcome"] != "refused":
             problems.append(f"expected a refusal, got {out['outcome']}: {out.get('type', '')} {message[:300]!r}")
+        elif missing := [k for k in case.keywords if not _says(message.lower(), k)]:
+            problems.append(f"the message lacks {missing}: {message!r}")
         if out["outcome"] != "timeout" and not out.get("unchanged", False):
             problems.append("the warehouse changed although the file was refused")
     else:
