@@ -353,6 +353,19 @@ def explain(
     console.print(t)
 
 
+#: Longest stored text a listing shows: warehouses of earlier versions may hold values of any length,
+#: and a table wrapping one of millions of characters does not finish.
+SHOWN_CHARS = 300
+
+
+def _shown(text) -> str:
+    """``text`` cut to ``SHOWN_CHARS`` with an ellipsis and the full length (for listings)."""
+    text = "" if text is None else str(text)
+    if len(text) <= SHOWN_CHARS:
+        return text
+    return f"{text[:SHOWN_CHARS]}… ({len(text):,} characters)"
+
+
 quarantine_app = typer.Typer(help="Quarantined rows: list them (default) or export them for correction.",
                              no_args_is_help=False)
 app.add_typer(quarantine_app, name="quarantine")
@@ -379,7 +392,8 @@ def quarantine_list(ctx: typer.Context, load: Optional[str] = typer.Option(None,
     for col in ["load", "file", "row", "state", "reason", "values"]:
         table.add_column(col, overflow="fold")
     for r in rows.itertuples(index=False):
-        table.add_row(r.load_id, escape(r.file_name), str(r.row_number), r.state, escape(r.reason), escape(r.raw_values))
+        table.add_row(r.load_id, escape(_shown(r.file_name)), str(r.row_number), r.state, escape(_shown(r.reason)),
+                      escape(_shown(r.raw_values)))
     console.print(table)
 
 
@@ -656,7 +670,7 @@ def status() -> None:
         for col in ["load", "reason", "rows"]:
             table.add_column(col)
         for r in reasons.itertuples(index=False):
-            table.add_row(r.load_id, r.reason, str(r.n))
+            table.add_row(r.load_id, escape(_shown(r.reason)), str(r.n))
         console.print(table)
     if last:
         r = last

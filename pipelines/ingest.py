@@ -1,9 +1,9 @@
-"""Ingest: one file -> privacy guard, raw rows, Great Expectations validation, quarantine, core, in one transaction.
+"""Ingest: one file -> cell-length and privacy guards, raw rows, GX validation, quarantine, core, one transaction.
 
 A file already loaded (same content hash) is skipped. Only the columns a source uses are read;
-personal values in them are redacted and their rows quarantined. How a load changes the counts
-(ledger of reports, cells of aggregates, the safety valve, quarantine states) is in
-``pipelines/delivery.py``. Rows read = rows accepted + rows quarantined, recorded in ``meta.loads``
+over-long cells and personal values in them are replaced by a marker and their rows quarantined. How a
+load changes the counts (ledger of reports, cells of aggregates, the safety valve, quarantine states) is
+in ``pipelines/delivery.py``. Rows read = rows accepted + rows quarantined, recorded in ``meta.loads``
 (and enforced by a CHECK constraint). After the transaction commits, ``archive/<source>/<hash>/``
 keeps what audit needs: the file's name, size and hash and the stored (stripped) rows as Parquet.
 """
@@ -114,6 +114,54 @@ class Delivery:
         if last < first:
             raise IngestError(f"full-export window {window!r} ends before it starts")
         return cls("full-window", (first, last))
+
+
+#: Longest cell wijkradar keeps. Free text is dropped on read or redacted, so the columns kept hold codes,
+#: dates, numbers and category names: none is longer than about 100 characters (a report number at most
+#: 64). A cell ten times that is not such a value but pasted text or lines joined by a stray quote mark;
+#: keeping it would let one cell of any size into the raw tables, quarantine, archive and every listing.
+MAX_CELL_CHARS = 1_000
+
+
+def _cell_length_guard(raw: pd.DataFrame, module) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Replace every cell longer than ``MAX_CELL_CHARS`` in the columns read by a marker that keeps only its
+    length; returns the cleaned rows and one failure per such row."""
+    headers = getattr(module, "HEADERS_NL", {})
+    reasons = None
+    for col in (c for c in module.RAW_COLUMNS if c in raw.columns):
+        lengths = _text_lengths(raw[col])
+        if lengths is None:
+            continue
+        hit = lengths.gt(MAX_CELL_CHARS).fillna(False).to_numpy(dtype=bool)
+        if not hit.any():
+            continue
+        if reasons is None:                       # a file without long cells is not copied
+            raw, reasons = raw.copy(), pd.Series("", index=raw.index, dtype=object)
+        sizes = lengths[hit].astype("int64")
+        values = raw[col].copy()
+        values[hit] = [f"[verwijderd: cel van {n:,} tekens]".replace(",", ".") for n in sizes]
+        raw[col] = values
+        reasons[hit] = reasons[hit] + [
+            f"; a cell of {n:,} characters in {headers.get(col, col)} (the limit is {MAX_CELL_CHARS:,}) was not "
+            "kept; split or shorten the cell (a stray quote mark can join lines into one cell), then deliver "
+            "the file again" for n in sizes]
+    if reasons is None:
+        return raw, pd.DataFrame({"row_number": pd.Series(dtype="int64"), "expectation": pd.Series(dtype=object),
+                                  "reason": pd.Series(dtype=object)})
+    bad = reasons != ""
+    failures = pd.DataFrame({"row_number": raw.loc[bad, "row_number"].astype("int64").to_numpy(),
+                             "expectation": "cell_length_guard", "reason": reasons[bad].str.slice(2).to_numpy()})
+    return raw, failures
+
+
+def _text_lengths(column: pd.Series) -> pd.Series | None:
+    """Characters per cell of a text column (missing and non-text cells: NaN); None for numbers and dates."""
+    if not (pd.api.types.is_string_dtype(column) or pd.api.types.is_object_dtype(column)):
+        return None
+    try:
+        return column.str.len()
+    except AttributeError:                        # an object column holding no text at all
+        return column.map(lambda v: len(v) if isinstance(v, str) else float("nan"))
 
 
 def _privacy_guard(raw: pd.DataFrame, module, file_name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -227,7 +275,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
     ``mode``: ``delivery`` (default) or ``correction`` (default when the name contains "correctie");
     ``window`` ``jjjj-mm-dd:jjjj-mm-dd`` declares the file a full export of that window (also from a
     manifest beside the file). ``accept_drop`` lets a load through the safety valve. ``timings``, when
-    given, receives the seconds per stage (read, privacy, typed, validate, load, archive).
+    given, receives the seconds per stage (read, cell length, privacy, typed, validate, load, archive).
     """
     clock = _Clock(timings)
     if source not in SOURCES:
@@ -247,15 +295,18 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
 
     raw = module.read(path)
     clock("read")
+    raw, failures_length = _cell_length_guard(raw, module)
+    clock("cell length")
     failures_privacy = pd.DataFrame(columns=["row_number", "expectation", "reason"])
     if module.EXTENSIONS:                          # files from people; fetched open data is not personal
         raw, failures_privacy = _privacy_guard(raw, module, file_name)
     clock("privacy")
     frame = module.typed(raw, ref)
     clock("typed")
+    guarded = pd.concat([failures_length["row_number"], failures_privacy["row_number"]], ignore_index=True)
     verdict = run_suite(source, frame, module.checks(ref, today), max_failed_share=max_failed_share,
-                        docs_root=docs_root, extra_failed=failures_privacy["row_number"])
-    failures = _merge_failures(verdict.failures, failures_privacy)
+                        docs_root=docs_root, extra_failed=guarded)
+    failures = _merge_failures(_merge_failures(verdict.failures, failures_privacy), failures_length)
     is_accepted = ~frame["row_number"].isin(failures["row_number"]).to_numpy()
     accepted = frame[is_accepted]
     clock("validate")

@@ -331,6 +331,13 @@ REASON_PATTERNS_NL = [
     # ingest._privacy_guard
     (re.compile(r"holds personal data \((?P<kind>[^)]*)\) in (?P<header>[^;]+); the value was removed"),
      lambda m: f"bevat persoonsgegevens ({m['kind']}) in {m['header']}; de waarde is verwijderd"),
+    # ingest._cell_length_guard
+    (re.compile(r"a cell of (?P<n>[\d,]+) characters in (?P<header>.+?) \(the limit is (?P<limit>[\d,]+)\) was "
+                r"not kept; split or shorten the cell \(a stray quote mark can join lines into one cell\), then "
+                r"deliver the file again"),
+     lambda m: (f"een cel van {m['n'].replace(',', '.')} tekens in {m['header']} (de grens is "
+                f"{m['limit'].replace(',', '.')}) is niet bewaard; splits of verkort de cel (een los "
+                "aanhalingsteken kan regels tot één cel samenvoegen) en lever het bestand opnieuw aan")),
 ]
 
 _EXACT = re.compile("|".join(re.escape(k) for k in sorted(REASONS_NL, key=len, reverse=True)))
