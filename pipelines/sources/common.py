@@ -6,6 +6,7 @@ import gc
 import io
 import re
 import unicodedata
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -220,10 +221,12 @@ def _fast_text_sheet(path: Path, text: str, sep: str, aliases) -> Sheet | None:
         numbers = numbers + line
     else:
         try:
-            data = pd.read_csv(io.StringIO(body), sep=sep, header=None, names=range(width), dtype=str,
-                               keep_default_na=False, na_filter=False, skip_blank_lines=False, quotechar='"',
-                               engine="c", index_col=False)
-        except (pd.errors.ParserError, ValueError):
+            with warnings.catch_warnings():     # a row wider than the header: pandas would cut it, with a warning
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                data = pd.read_csv(io.StringIO(body), sep=sep, header=None, names=range(width), dtype=str,
+                                   keep_default_na=False, na_filter=False, skip_blank_lines=False, quotechar='"',
+                                   engine="c", index_col=False)
+        except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError):
             return None
         breaks = np.zeros(len(data), dtype=np.int64)
         if '"' in body:
@@ -560,6 +563,15 @@ def refuse_personal_columns(frame: pd.DataFrame, path: Path, allowed_drop: set[s
     return frame.drop(columns=personal)
 
 
+def _shown_columns(columns: list, each: int = 60, most: int = 30) -> str:
+    """The found columns for a message: each name cut to ``each`` characters, at most ``most`` of them, scrubbed
+    (a header row can be data, and a crafted one megabytes long)."""
+    names = [str(c) if len(str(c)) <= each else f"{str(c)[:each]}… ({len(str(c)):,} characters)"
+             for c in columns[:most]]
+    more = f" and {len(columns) - most:,} more" if len(columns) > most else ""
+    return privacy.scrub_text(str(names)) + more
+
+
 def map_columns(frame: pd.DataFrame, aliases: dict[str, tuple[str, ...]], path: Path,
                 optional: tuple[str, ...] = ()) -> pd.DataFrame:
     """Rename columns to canonical names through their alias lists; refuse when a required one is missing.
@@ -579,7 +591,7 @@ def map_columns(frame: pd.DataFrame, aliases: dict[str, tuple[str, ...]], path: 
         else:
             rename[hit] = canonical
     if missing:
-        found = privacy.scrub_text(str([str(c) for c in columns]))
+        found = _shown_columns(columns)
         raise IngestError(
             f"{path.name}: required column(s) missing: {'; '.join(missing)}. "
             f"Found columns: {found}. Rename the column or add it, then load the file again."
