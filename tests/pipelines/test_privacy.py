@@ -165,3 +165,84 @@ def test_name_method_ignores_lone_surnames_and_place_names():
                                    "06.12.2021 10:15:00", "ma 6 dec 2021 10:00"])
 def test_dates_with_times_are_not_phone_numbers(value):
     assert scan_values(pd.Series([value])).iloc[0] is None
+
+
+# Evasions: each value was stored unredacted before the scanner normalised its text (NFKC, invisibles out).
+# A case passes when the value is found and its redaction keeps nothing of the item.
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in privacy._normalise(text)[0] if ch.isdigit())
+
+
+def _assert_found_and_removed(value: str, kind: str, item: str) -> None:
+    """``value`` is found as ``kind``, and its redaction keeps nothing of ``item``: of a number no digit (the
+    digits left are exactly those of the value around it), of an address or e-mail not the word."""
+    assert scan_values(pd.Series([value])).iloc[0] == kind
+    out = scrub_text(value)
+    assert redaction(kind) in out, out
+    if item.isdigit():
+        assert _digits(out) == _digits(value).replace(item, "", 1), out
+    else:
+        assert item not in privacy._normalise(out)[0], out
+    assert scan_values(pd.Series([out])).iloc[0] is None, out
+
+
+@pytest.mark.parametrize("value", [
+    "Zwerfafval bel 06\u200b23456789", "06\u200b87654321", "06\u200c1234\u200d5678", "06\u206012345678",
+    "\ufeff0612345678", "06\u00ad12345678", "06\u034f12345678", "+31\u200b6\u200b12345678",
+])
+def test_invisible_characters_do_not_split_a_phone_number(value):
+    _assert_found_and_removed(value, "telefoonnummer", _digits(value))
+
+
+@pytest.mark.parametrize("value, kind, item", [
+    ("Zwerfafval bel \uff10\uff16\uff13\uff14\uff15\uff16\uff17\uff18\uff19\uff10", "telefoonnummer", "0634567890"),
+    ("bel 06\u00a012\u00a034\u00a056\u00a078", "telefoonnummer", "0612345678"),
+    ("bel 06\u201312345678", "telefoonnummer", "0612345678"),
+    ("bel 06\t12345678", "telefoonnummer", "0612345678"),
+    ("bsn \uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff12", "bsn", "123456782"),
+    ("jan\uff20ziggo.nl", "e-mail", "ziggo"),
+    ("\uff28\uff4f\uff4f\uff46\uff44\uff53\uff54\uff52\uff41\uff41\uff54 \uff11\uff12", "adres", "Hoofdstraat"),
+])
+def test_compatibility_forms_read_as_their_plain_letters_and_digits(value, kind, item):
+    _assert_found_and_removed(value, kind, item)
+
+
+@pytest.mark.parametrize("value", [
+    "Zwerfafval rek BE68539007547034", "BE68 5390 0754 7034", "DE89370400440532013000", "NO93 8601 1117 947",
+])
+def test_ibans_of_every_country_are_found(value):
+    _assert_found_and_removed(value, "iban", _digits(value))
+
+
+@pytest.mark.parametrize("value, number", [
+    ("Zwerfafval bel 31645678901", "31645678901"), ("+32 470 12 34 56", "32470123456"),
+    ("0032 470 12 34 56", "0032470123456"), ("+49 30 901820", "4930901820"), ("+1 650 253 0000", "16502530000"),
+    ("bel +44 20 7946 0958 terug", "442079460958"), ("tel06-12345678", "0612345678"),
+    ("tel+32 470 12 34 56", "32470123456"), ("06/12345678", "0612345678"),
+    ("SIG-123456 0528 123 456", "0528123456"), ("06 12345678 06 87654321", "06123456780687654321"),
+])
+def test_phone_numbers_in_every_notation_and_country_are_found(value, number):
+    _assert_found_and_removed(value, "telefoonnummer", number)
+
+
+@pytest.mark.parametrize("value", [
+    "jan(at)ziggo.nl", "jan [at] ziggo.nl", "jan {at} ziggo.nl", "jan <at> ziggo.nl", "Mail jan (AT) ziggo.nl aub",
+    "jan(at)ziggo(dot)nl", "jan [at] ziggo [punt] nl", "jan at ziggo dot nl",
+])
+def test_written_out_email_addresses_are_found(value):
+    _assert_found_and_removed(value, "e-mail", "ziggo")
+
+
+@pytest.mark.parametrize("value", [
+    "0900 1234567", "0800-0123456", "14 0528", "088 1234567", "Afspraak at 10 uur", "Er ligt iets (at) de hoek",
+    "BU01185000", "2025-01-03", "2025-01-03 12:30", "\u200bZwerfafval", "Zwerfafval\u00a0", "\uff11\uff12",
+])
+def test_service_numbers_and_normalised_clean_values_stay_clean(value):
+    assert scan_values(pd.Series([value])).iloc[0] is None
+    assert scrub_text(value) == value
+
+
+def test_redaction_keeps_the_original_text_around_the_item():
+    assert scrub_text("a 06\u200b12345678 b\u00a0c") == "a [verwijderd: telefoonnummer] b\u00a0c"
+    assert scrub_text("\uff21 jan(at)ziggo.nl") == "\uff21 [verwijderd: e-mail]"
