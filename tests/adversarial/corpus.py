@@ -18,6 +18,9 @@ privacy-used-column-rows   a personal value in a USED column in a few rows -> th
                            ("personal data"), the value stored only redacted; the rest loads.
 privacy-used-column-most   a used column with personal values in most rows -> refused, message says
                            "personal data" and names the column, never contains a value.
+privacy-evasion            the same values written to slip past a character-level scanner: a zero-width
+                           space inside a mobile number, full-width digits, a Belgian IBAN, +31 without the
+                           plus, jan(at)ziggo.nl -> those rows quarantined, no form of the value stored.
 privacy-headerless         no header row, the first row holds an e-mail -> refused (missing columns),
                            the message does not echo the e-mail.
 privacy-other-sheet        personal data on a hidden sheet / another sheet of the workbook -> the data
@@ -606,6 +609,22 @@ def plan(seed: int = SEED) -> list[Planned]:
     rows[6][4] = name
     b.text(Case("meldingen_naam_in_buurtcode.csv", "meldingen", "loaded", rows_read=16, quarantined=1,
                 reason="personal data", secrets=(name,), klass="privacy-used-column-rows"), M, rows)
+
+    # the same values written to slip past a scanner that reads characters, not what a person reads
+    rows = b.reports(16)
+    def allotted() -> str:                       # 06-1 .. 06-5: the mobile ranges in use (others reach no one)
+        return str(b.rng.randint(1, 5)) + "".join(str(b.rng.randrange(10)) for _ in range(7))
+    mobile, other, intl = "06" + allotted(), "06" + allotted(), "316" + allotted()   # intl: +31 6 without the plus
+    wide = "".join(chr(0xFF10 + int(d)) for d in other)                 # full-width digits
+    user = P.email().split("@")[0]
+    evasions = [f"Zwerfafval bel {mobile[:2]}\u200b{mobile[2:]}", f"Zwerfafval bel {wide}",
+                "Zwerfafval rek BE68539007547034", f"Zwerfafval bel {intl}", f"Zwerfafval {user}(at)ziggo.nl"]
+    for r, v in zip(rows[1::3], evasions):
+        r[3] = v
+    b.text(Case("meldingen_verhulde_gegevens.csv", "meldingen", "loaded", rows_read=16, quarantined=5,
+                reason="personal data", secrets=(mobile, other, wide, intl, "BE68539007547034", f"{user}(at)ziggo",
+                                                 mobile[:2] + "\u200b" + mobile[2:]),
+                klass="privacy-evasion"), M, rows)
 
     rows = b.unique_wijkteam_cells(14)
     mail, addr = P.email(), P.address("letter")
