@@ -359,11 +359,14 @@ SHOWN_CHARS = 300
 
 
 def _shown(text) -> str:
-    """``text`` cut to ``SHOWN_CHARS`` with an ellipsis and the full length (for listings)."""
+    """``text`` cut to ``SHOWN_CHARS`` with an ellipsis and the full length (for listings), its invisible
+    and control characters written as escapes: a right-to-left override in a delivered cell must not
+    reorder what the terminal shows."""
+    import unicodedata
+
     text = "" if text is None else str(text)
-    if len(text) <= SHOWN_CHARS:
-        return text
-    return f"{text[:SHOWN_CHARS]}… ({len(text):,} characters)"
+    cut = text if len(text) <= SHOWN_CHARS else f"{text[:SHOWN_CHARS]}… ({len(text):,} characters)"
+    return "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) in ("Cc", "Cf") else c for c in cut)
 
 
 quarantine_app = typer.Typer(help="Quarantined rows: list them (default) or export them for correction.",

@@ -110,3 +110,11 @@ def test_the_listing_shortens_long_values_an_earlier_version_stored(home, tmp_pa
         out = CliRunner().invoke(app, ["--home", str(home.root), *command], catch_exceptions=False).output
         cells = re.sub(r"[\s│┃]", "", out)       # the table folds long cells over lines
         assert "(5,000,000characters)" in cells and cells.count("B") <= 300 and len(out) < 20_000
+
+
+def test_listings_write_invisible_and_control_characters_as_escapes():
+    from pipelines.cli import _shown
+
+    shown = _shown("Afval\u202eafvaZ\x1b[31m\u200b")          # right-to-left override, ANSI escape, zero width
+    assert shown == "Afval\\u202eafvaZ\\u001b[31m\\u200b"
+    assert _shown("Zwerfafval – straat") == "Zwerfafval – straat"       # visible text unchanged
