@@ -159,8 +159,10 @@ def main() -> None:
                         f"({min(r['wall'] for r in runs):.1f}-{max(r['wall'] for r in runs):.1f}) |",
                         f"| 10-row file, `wijkradar ingest` end to end | {small_b[len(small_b) // 2]:.1f} s "
                         f"({small_b[0]:.1f}-{small_b[-1]:.1f}) | {small[len(small) // 2]:.1f} s ({small[0]:.1f}-{small[-1]:.1f}) |",
-                        "", "The earlier code did not scan values for personal data beyond 5,000 per column and kept "
-                        "no ledger; the after figures include both."]
+                        ""]
+        if args.before.startswith("b6058eb"):
+            before_lines += ["The earlier code did not scan values for personal data beyond 5,000 per column and "
+                             "kept no ledger; the after figures include both."]
     sys.path.insert(0, str(HERE))
     from report import markdown_table, publish
 
