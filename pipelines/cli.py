@@ -61,6 +61,25 @@ def _fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
+def _today(text: Optional[str]):
+    """``--today`` as a timestamp (None: really today), or a one-sentence refusal: a date jjjj-mm-dd from 2000
+    to 2099, the years wijkradar's calendars and data cover."""
+    import datetime
+
+    import pandas as pd
+
+    if text is None:
+        return None
+    try:
+        day = datetime.date.fromisoformat(text.strip())
+    except ValueError:
+        day = None
+    if day is None or not 2000 <= day.year <= 2099:
+        _fail(f"--today {text[:40]!r} is not a date jjjj-mm-dd between 2000 and 2099; give one such as 2026-11-23 "
+              "or leave --today out for today")
+    return pd.Timestamp(day)
+
+
 @app.command()
 def init(
     gemeente: list[str] = typer.Option([], "--gemeente", help="Municipality code(s), e.g. GM0363; repeat for a region."),
@@ -110,6 +129,7 @@ def _run_weekly(home: Home, today: Optional[str], dask_address: Optional[str] = 
     from pipelines.flows import weekly
     from pipelines.warehouse import WarehouseBusy
 
+    _today(today)                               # refused here, before Prefect starts, if it is no date
     flow_fn, fan_out = weekly, False
     if dask_address or dask_workers:
         from prefect_dask import DaskTaskRunner
@@ -191,7 +211,7 @@ def ingest_cmd(
             path = Path(file)
         with connect(home.warehouse) as con:
             reference.sync(con, ref)
-            result = ingest_file(con, path, source, ref, home.archive, today=pd.Timestamp(today) if today else None,
+            result = ingest_file(con, path, source, ref, home.archive, today=_today(today),
                                  docs_root=home.docs, max_failed_share=max_failed_share, mode=mode,
                                  window=full_window, accept_drop=accept_drop)
     except (IngestError, ValidationRefused, WarehouseBusy, LoadHeld, ValueError) as exc:
@@ -537,7 +557,7 @@ def feedback_import(
     try:
         with connect(_home().warehouse) as con:
             reference.sync(con, reference.Reference.for_home(_home()))
-            result = import_feedback(con, file, today=pd.Timestamp(today) if today else None)
+            result = import_feedback(con, file, today=_today(today))
     except (FeedbackRefused, WarehouseBusy) as exc:
         _fail(str(exc))
     for warning in result.warnings:

@@ -214,7 +214,7 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
     kept. Warnings are returned in the result for the caller to show.
     """
     from pipelines import privacy
-    from pipelines.sources.common import IngestError, _xlsx_sheets
+    from pipelines.sources.common import IngestError, workbook_sheets
     from pipelines.warehouse import transaction
 
     path = Path(path)
@@ -230,7 +230,7 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
         return FeedbackResult(name, digest, skipped=True)
     as_sent = "send back the list as wijkradar exported it, with only Terugkoppeling and Notitie filled in"
     try:
-        sheets = {title: rows for title, _, rows in _xlsx_sheets(path)}
+        sheets = {title: rows for title, _, rows in workbook_sheets(path)}
     except IngestError as exc:
         raise FeedbackRefused(privacy.scrub_text(" ".join(str(exc).split()))) from None
     if META_SHEET not in sheets or "Signalen" not in sheets:

@@ -97,19 +97,36 @@ def read_table(path: Path, aliases: dict[str, tuple[str, ...]] | None = None, *,
         return _choose(path, sheets, aliases, optional)
     except IngestError:
         raise
-    except MemoryError as exc:
-        raise IngestError(f"{path.name}: the file is too large to read in memory; split it into smaller "
-                          "files (for example one per month) and load them one by one") from exc
     except Exception as exc:  # a damaged file gets one sentence, not a traceback
-        if _xml_attack(exc):
-            raise IngestError(f"{path.name}: refused, the workbook's XML declares entities or a document type "
-                              "(a known way to read files off this machine or to exhaust its memory); open it in a "
-                              "spreadsheet program, save it again as XLSX or CSV and deliver that") from exc
-        raise IngestError(f"{path.name}: the file cannot be read ({type(exc).__name__}); open it in a "
-                          "spreadsheet program, save it again as CSV or XLSX and retry") from exc
+        raise _as_ingest_error(path, exc) from exc
     finally:
         if collecting:
             gc.enable()
+
+
+def workbook_sheets(path: Path) -> list[tuple[str, bool, list[tuple[int, list[str]]]]]:
+    """Every sheet of an XLSX file as (title, hidden, [(row number, text cells)]), with the guards of
+    :func:`read_table` (bombs, XML entities, size); every failure an IngestError of one sentence."""
+    path = Path(path)
+    try:
+        return _xlsx_sheets(path)
+    except IngestError:
+        raise
+    except Exception as exc:
+        raise _as_ingest_error(path, exc) from exc
+
+
+def _as_ingest_error(path: Path, exc: Exception) -> IngestError:
+    """Any other failure while reading ``path`` as one sentence naming the file, the problem and the fix."""
+    if isinstance(exc, MemoryError):
+        return IngestError(f"{path.name}: the file is too large to read in memory; split it into smaller "
+                           "files (for example one per month) and load them one by one")
+    if _xml_attack(exc):
+        return IngestError(f"{path.name}: refused, the workbook's XML declares entities or a document type "
+                           "(a known way to read files off this machine or to exhaust its memory); open it in a "
+                           "spreadsheet program, save it again as XLSX or CSV and deliver that")
+    return IngestError(f"{path.name}: the file cannot be read ({type(exc).__name__}); open it in a "
+                       "spreadsheet program, save it again as CSV or XLSX and retry")
 
 
 def _content_kind(path: Path) -> str:

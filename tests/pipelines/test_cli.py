@@ -147,3 +147,13 @@ def test_a_held_file_with_a_personal_name_is_applied_on_accept_without_its_name_
     with connect(home.warehouse) as con:
         places = con.execute("SELECT path FROM meta.held_loads").fetchall()
     assert places and all("0612345678" not in p for (p,) in places)
+
+
+@pytest.mark.parametrize("command", [["ingest", "--source", "meldingen", "FILE"], ["feedback", "import", "FILE"],
+                                     ["run"]])
+@pytest.mark.parametrize("today", ["notadate", "1900-01-01", "2026-13-01"])
+def test_a_today_that_is_no_date_is_refused_in_one_sentence(home, tmp_path, command, today):
+    f = write_csv(tmp_path / "meldingen.csv", ["Datum melding", "Hoofdcategorie", "Subcategorie", "Buurtcode"],
+                  [["02-11-2026", "Afval", "Zwerfafval", "BU01185000"]])
+    res = invoke(home, *[str(f) if c == "FILE" else c for c in command], "--today", today)
+    assert res.exit_code == 2 and "is not a date jjjj-mm-dd" in res.output and "Traceback" not in res.output

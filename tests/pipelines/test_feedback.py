@@ -281,6 +281,24 @@ def test_a_file_that_is_no_workbook_is_refused(world, tmp_path):
     assert stored(home) == 0
 
 
+def test_a_list_whose_xml_declares_entities_is_refused_in_one_sentence(world, tmp_path):
+    """An external entity (XXE) or an expansion bomb in a returned list: refused, not a traceback that stops
+    the weekly run; nothing of the entity's target is read."""
+    home, _, path = world
+    bad = tmp_path / "terugkoppeling_xxe.xlsx"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                data = b'<!DOCTYPE worksheet [<!ENTITY e SYSTEM "file:///etc/passwd">]>' + data
+            out.writestr(info, data)
+    with connect(home.warehouse) as con:
+        with pytest.raises(FeedbackRefused, match=r"declares entities") as refused:
+            import_feedback(con, bad)
+    assert "root:" not in str(refused.value) and "\n" not in str(refused.value)
+    assert stored(home) == 0
+
+
 # ------------------------------------------------------------------------------------------------------------
 # Pure parts: statuses and precision on tiny frames
 # ------------------------------------------------------------------------------------------------------------
