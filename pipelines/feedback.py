@@ -283,7 +283,7 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
             raise refuse(f"rows {seen[key]} and {number} answer the same flag", "keep one of them")
         seen[key] = number
         if note:
-            kind = privacy.scan_values(pd.Series([note])).iloc[0]
+            kind = privacy.note_kind(note)
             if kind is not None:
                 warnings.append(f"{name}: row {number}: the note holds personal data ({kind}) and was not stored; "
                                 "the answer was kept")

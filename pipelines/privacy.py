@@ -442,6 +442,31 @@ def _name_spans(text: str, mode: str = "strikt") -> list[tuple[int, int, str]]:
 # Public scanning API
 # --------------------------------------------------------------------------------------------------------------
 
+#: words of the first-name list that a note uses as words ("brand in de container", "job aangeboden")
+_NOTE_WORDS = frozenset({"Brand", "Lente", "Roos", "Merel", "Engel", "Job", "Lotus", "Iris"})
+
+
+def note_kind(note: str) -> str | None:
+    """The kind of the first personal item in a short free-text note a person typed, else None.
+
+    Stricter than :func:`scan_values`, which must leave millions of cells of codes and categories clean: a note
+    about a flag names the resident it is about as people type, so a first name of the name list on its own and
+    in any case ("gesproken met jan", "Fatima belt terug") counts too. A note dropped for a word that only looks
+    like a name costs little: the answer is kept and the team is told.
+    """
+    kind = scan_values(pd.Series([note])).iloc[0]
+    if kind is not None:
+        return kind
+    first = _lists()[0] - _NOTE_WORDS
+    text, _ = _normalise(note)
+    for m in _WORD.finditer(text):
+        word = m.group().rstrip(".")
+        if len(word) >= 3 and any(part[:1].upper() + part[1:].lower() in first for part in re.split(r"[-’']", word)
+                                  if len(part) >= 3):
+            return "naam"
+    return None
+
+
 def scan_values(values: pd.Series) -> pd.Series:
     """Per element, the kind label of the first personal item in the value (by position), else None.
 

@@ -196,6 +196,18 @@ def test_a_note_with_a_phone_number_is_dropped_and_the_answer_kept(world, tmp_pa
     assert "12345678" not in result.warnings[0]
 
 
+def test_a_note_naming_a_resident_in_lower_case_is_dropped_and_the_answer_kept(world, tmp_path):
+    home, _, path = world
+    filled = fill(path, tmp_path / "a.xlsx", {5: ("opgepakt", "gesproken met jan jansen, komt terug"),
+                                              6: ("al bekend", "Fatima belt morgen terug")})
+    with connect(home.warehouse) as con:
+        result = import_feedback(con, filled)
+        rows = con.execute("SELECT row_number, value, note FROM meta.flag_feedback ORDER BY row_number").fetchall()
+    assert rows == [(5, "opgepakt", None), (6, "al bekend", None)]
+    assert len(result.warnings) == 2 and all("(naam)" in w for w in result.warnings)
+    assert not any("jansen" in w.lower() or "fatima" in w.lower() for w in result.warnings)
+
+
 def test_the_command_imports_warns_and_reports(world, tmp_path):
     from typer.testing import CliRunner
 

@@ -246,3 +246,17 @@ def test_service_numbers_and_normalised_clean_values_stay_clean(value):
 def test_redaction_keeps_the_original_text_around_the_item():
     assert scrub_text("a 06\u200b12345678 b\u00a0c") == "a [verwijderd: telefoonnummer] b\u00a0c"
     assert scrub_text("\uff21 jan(at)ziggo.nl") == "\uff21 [verwijderd: e-mail]"
+
+
+@pytest.mark.parametrize("note, kind", [
+    ("gesproken met jan jansen, komt terug", "naam"),       # names typed in lower case
+    ("Fatima belt morgen terug", "naam"),                   # a first name on its own
+    ("bel mevrouw op 06-12345678", "telefoonnummer"),       # what scan_values finds stays found
+    ("brand in de container, politie ingelicht", None),     # a word that is also in the name list
+    ("bewoners klagen over afval bij de speeltuin", None),
+    ("opgepakt met woningcorporatie, zie jaarplan 2026", None),
+])
+def test_a_note_is_read_more_strictly_than_a_cell(note, kind):
+    from pipelines.privacy import note_kind
+
+    assert note_kind(note) == kind
