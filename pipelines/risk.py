@@ -8,7 +8,10 @@ that period from the data before it. Output: ``area_code, probability, rank, dri
 the counts and the features; an area without earlier counts is scored from its features alone (or at
 the base rate) and its drivers say "geen eerdere tellingen".
 Bad input ends with one sentence and nothing is written; the optional saved model is a joblib file
-with a JSON sidecar (version, feature set, training periods, data vintage).
+with a JSON sidecar (version, feature set, training periods, data vintage). Refused as bad input: a count
+above ``MAX_COUNT``; more than ``MAX_FEATURES`` feature columns; a feature value that is infinite or beyond
+``MAX_FEATURE_VALUE``; a feature column whose header names or holds personal data, or whose values (as read)
+hold any (the column is named by its position only, as headers reach the drivers and the saved model).
 """
 from __future__ import annotations
 
@@ -24,7 +27,7 @@ import pandas as pd
 
 from models.calendar import parse_period_label, period_index, period_label, index_to_start
 from models.risk import MODEL_VERSION, EscalationRisk, RiskModelError
-from pipelines.privacy import personal_ids
+from pipelines.privacy import header_kind, personal_ids, scan_values
 from pipelines.safe_output import neutralise_frame
 from pipelines.textfiles import delimiter
 
@@ -36,6 +39,13 @@ class RiskInputError(ValueError):
 OUTPUT_COLUMNS = ["area_code", "probability", "rank", "drivers"]
 #: Period labels: whole numbers (years, indices), ISO weeks and months.
 PERIOD_PATTERNS = {"integer": r"[+-]?\d+", "week": r"\d{4}-[Ww]\d{2}", "month": r"\d{4}-\d{2}"}
+#: Highest count per area and period: a billion signals in one area and period is a unit or export error.
+MAX_COUNT = 1_000_000_000
+#: Largest feature value (in absolute terms); beyond it (or inf, nan spelled out as a number) a value is an error
+#: and would break the model's scaling.
+MAX_FEATURE_VALUE = 1e15
+#: Most feature columns: 80 to 15,000 areas cannot support more, and fitting slows with every column.
+MAX_FEATURES = 500
 
 
 @dataclass(frozen=True)
@@ -141,6 +151,10 @@ def read_counts(path: Path) -> tuple[pd.DataFrame, str]:
     if bad.any():
         raise RiskInputError(f"counts file {path}: {_rows(bad)} lack an area_code or a whole count >= 0; "
                              "fix or remove those rows")
+    big = count > MAX_COUNT
+    if big.any():
+        raise RiskInputError(f"counts file {path}: {_rows(big)} have a count above {MAX_COUNT:,} per area and period; "
+                             "fix or remove those rows")
     _refuse_personal_ids(table, path, "counts")
     panel = pd.DataFrame({"area_code": table["area_code"], "period": period, "count": count.astype("int64")})
     dup = panel.duplicated(["area_code", "period"], keep=False)
@@ -165,28 +179,68 @@ def _refuse_personal_ids(table: pd.DataFrame, path: Path, what: str) -> None:
                              "buurt codes) and run again")
 
 
+def _refuse_personal_features(table: pd.DataFrame, path: Path) -> None:
+    """Refuse a feature column whose header names or holds personal data, or whose values (as read, before
+    they become numbers) hold personal data: a header reaches the drivers and the saved model. The column is
+    named by its position, never by its header or a value."""
+    columns = [c for c in table.columns if c != "area_code"]
+    position = {c: i + 1 for i, c in enumerate(table.columns)}
+    headers = pd.Series([str(c) for c in columns], dtype=object)
+    header_kinds = scan_values(headers)
+    for i, col in enumerate(columns):
+        kind = header_kind(str(col)) or header_kinds.iloc[i]
+        if kind:
+            raise RiskInputError(f"features file {path}: the header of column {position[col]} names or holds personal "
+                                 f"data ({kind}); remove or rename that column and run again")
+    if not columns:
+        return
+    distinct = [table[c].str.strip().unique() for c in columns]       # each column's distinct values as read
+    owner = np.repeat(np.arange(len(columns)), [len(d) for d in distinct])
+    kinds = scan_values(pd.Series(np.concatenate(distinct), dtype=object)).to_numpy()
+    hit = np.flatnonzero(pd.notna(kinds))
+    if len(hit):
+        col = columns[owner[hit[0]]]
+        raise RiskInputError(f"features file {path}: column {position[col]} holds personal data ({kinds[hit[0]]}); "
+                             "remove that column and run again")
+
+
 def read_features(path: Path) -> pd.DataFrame:
-    """``area_code`` plus numeric columns (empty cells NaN), one row per area."""
+    """``area_code`` plus numeric columns (empty cells NaN), one row per area.
+
+    Refused: more than ``MAX_FEATURES`` feature columns, a column whose header or values hold personal
+    data, and values that are not finite or beyond ``MAX_FEATURE_VALUE`` in absolute terms.
+    """
     table = read_table(path, "features")
     if "area_code" not in table.columns:
         raise RiskInputError(f"features file {path} lacks the column area_code; it needs area_code plus numeric columns")
+    if len(table.columns) - 1 > MAX_FEATURES:
+        raise RiskInputError(f"features file {path} has {len(table.columns) - 1:,} feature columns, more than the "
+                             f"{MAX_FEATURES} the areas can support; keep the {MAX_FEATURES} or fewer that matter most")
     table["area_code"] = table["area_code"].str.strip()
     dup = table["area_code"].duplicated(keep=False)
     if dup.any():
         raise RiskInputError(f"features file {path}: {_rows(dup)} repeat an area_code; keep one row per area")
     _refuse_personal_ids(table, path, "features")
-    out = pd.DataFrame({"area_code": table["area_code"]})
-    out.attrs["text_columns"] = []
+    _refuse_personal_features(table, path)
+    position = {c: i + 1 for i, c in enumerate(table.columns)}
+    columns, text_columns = {"area_code": table["area_code"]}, []
     for col in table.columns.drop("area_code"):
         values = _numbers(table[col], table.attrs["sep"])
         bad = values.isna() & (table[col].str.strip() != "")
         if bad.any() and values.isna().all():
-            out.attrs["text_columns"].append(col)         # a name or code column, not a feature
+            text_columns.append(col)                      # a name or code column, not a feature
             continue
         if bad.any():
             raise RiskInputError(f"features file {path}: column {col} has text that is not a number on {_rows(bad)}; "
                                  "leave unknown values empty or remove the column")
-        out[col] = values
+        wild = values.notna() & ~(values.abs() <= MAX_FEATURE_VALUE)          # inf, -inf and absurd magnitudes
+        if wild.any():
+            raise RiskInputError(f"features file {path}: column {position[col]} has a value that is infinite or "
+                                 f"beyond {MAX_FEATURE_VALUE:.0e} in size on {_rows(wild)}; fix those values or "
+                                 "leave them empty")
+        columns[col] = values
+    out = pd.DataFrame(columns)                          # built at once: inserting column by column fragments it
+    out.attrs["text_columns"] = text_columns
     return out
 
 

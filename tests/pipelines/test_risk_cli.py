@@ -94,10 +94,10 @@ def test_bad_input_is_refused_and_nothing_is_written(sample, tmp_path, change, m
 def test_name_columns_are_left_out_and_said_so(sample, scored, tmp_path):
     folder, counts, features = sample
     counts.to_csv(tmp_path / "counts.csv", index=False)
-    features.assign(naam="Buurt " + features["area_code"]).to_csv(tmp_path / "features.csv", index=False)
+    features.assign(buurtnaam="Buurt " + features["area_code"]).to_csv(tmp_path / "features.csv", index=False)
     summary = risk_file(tmp_path / "counts.csv", tmp_path / "features.csv", 2024, tmp_path / "risk.csv",
                         model_in=folder / "model.joblib")
-    assert summary.dropped_features["naam"] == "text, not a number" and "naam" in summary.describe()
+    assert summary.dropped_features["buurtnaam"] == "text, not a number" and "buurtnaam" in summary.describe()
 
 
 def test_a_target_period_of_another_kind_is_refused(sample, tmp_path):
@@ -141,3 +141,59 @@ def test_a_formula_or_tab_file_is_read_and_no_output_cell_runs_in_a_spreadsheet(
     out = pd.read_csv(tmp_path / "risk.csv", dtype=str)
     assert len(out) == hostile["area_code"].nunique() + 1      # + the buurt now only in the features file
     assert not out.apply(lambda col: col.str.match(r"^[=+\-@\t\r]")).any().any()
+
+
+def _tiny(tmp_path, features: dict, counts: list | None = None):
+    """Six areas over four years, and features (header -> six cells as text)."""
+    areas = [f"BU{i:08d}" for i in range(6)]
+    rows = counts or [(a, y, (i * 7 + y) % 11) for i, a in enumerate(areas) for y in range(2021, 2025)]
+    pd.DataFrame(rows, columns=["area_code", "period", "count"]).to_csv(tmp_path / "counts.csv", index=False)
+    pd.DataFrame({"area_code": areas, **features}).to_csv(tmp_path / "features.csv", index=False)
+    return tmp_path / "counts.csv", tmp_path / "features.csv"
+
+
+def _refused(tmp_path, files, message):
+    with pytest.raises(RiskInputError, match=message) as err:
+        risk_file(*files, 2024, tmp_path / "risk.csv", model_out=tmp_path / "model.bin")
+    text = str(err.value)
+    assert text.count(". ") == 0 and "\n" not in text and "Traceback" not in text
+    assert not (tmp_path / "risk.csv").exists() and not (tmp_path / "model.bin").exists()
+    return text
+
+
+@pytest.mark.parametrize("header, cells, kind", [
+    ("Jan Jansen 0612345678", ["1", "2", "3", "4", "5", "6"], "naam"),                 # personal header
+    ("telefoon", ["1", "2", "3", "4", "5", "6"], "telefoonnummer"),                   # header naming personal data
+    ("x2", ["0612345678", "0687654321", "0611111111", "0622222222", "0633333333", "0644444444"], "telefoonnummer"),
+    ("x2", ["1", "2", "111222333", "4", "5", "6"], "bsn"),                             # a BSN stored as a number
+])
+def test_a_feature_column_with_personal_data_is_refused_by_position(tmp_path, header, cells, kind):
+    files = _tiny(tmp_path, {"x1": ["1.5", "2", "3", "4", "5", "6"], header: cells})
+    text = _refused(tmp_path, files, f"column 3 .*personal data \\({kind}\\)")
+    assert "Jansen" not in text and "111222333" not in text and "0612345678" not in text and "x2" not in text
+
+
+@pytest.mark.parametrize("cell", ["inf", "-inf", "1e308", "-1e308", "1e400"])
+def test_infinite_or_absurd_feature_values_are_refused_with_row_and_column(tmp_path, cell):
+    files = _tiny(tmp_path, {"x1": ["1", "2", "3", cell, "5", "6"]})
+    _refused(tmp_path, files, "column 2 has a value that is infinite or beyond 1e\\+15 .* on line\\(s\\) 5")
+
+
+def test_a_count_above_the_ceiling_is_refused_with_its_row(tmp_path):
+    rows = [(f"BU{i:08d}", y, 3) for i in range(6) for y in range(2021, 2025)]
+    rows[1] = (rows[1][0], rows[1][1], 1e300)
+    _refused(tmp_path, _tiny(tmp_path, {"x1": list("123456")}, rows), "line\\(s\\) 3 have a count above 1,000,000,000")
+
+
+def test_too_many_feature_columns_are_refused_and_many_are_built_at_once(tmp_path):
+    import warnings
+
+    from pipelines.risk import MAX_FEATURES, read_features
+
+    _refused(tmp_path, _tiny(tmp_path, {f"x{i}": list("123456") for i in range(MAX_FEATURES + 1)}),
+             f"{MAX_FEATURES + 1} feature columns, more than the {MAX_FEATURES}")
+    _, features = _tiny(tmp_path, {f"x{i}": list("123456") for i in range(MAX_FEATURES)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pd.errors.PerformanceWarning)
+        frame = read_features(features)
+    assert frame.shape == (6, MAX_FEATURES + 1)
