@@ -20,6 +20,20 @@ class PanelError(ValueError):
     """Raised when a panel breaks the contract; the message names the rows and the fix."""
 
 
+#: The largest count of one series in one period. A buurt, or even the largest municipality, never has
+#: a billion reports in a week or month (the Netherlands has 18 million people); anything above is a
+#: wrong column or a sum gone wrong, and counts far above it no longer fit the int64 results (2**63 is
+#: about 9.2e18) nor leave the expected values of neighbouring periods meaningful.
+MAX_COUNT = 1_000_000_000
+#: The most periods one panel may span (first to last period_index over all series): 10,000 weeks is
+#: about 190 years, 10,000 months over 800. Every series is laid out on the panel's whole period range,
+#: so series far apart in period_index would otherwise make a matrix of the whole gap between them.
+MAX_PERIODS = 10_000
+#: The most series x period cells one panel is laid out in (float64: 4 GB for the counts alone; each
+#: detector keeps a few matrices of the same shape). A million weekly series of seven years is 364 million.
+MAX_CELLS = 500_000_000
+
+
 def _rows(mask: np.ndarray, limit: int = 5) -> str:
     idx = np.flatnonzero(mask)
     shown = ", ".join(str(i + 1) for i in idx[:limit])
@@ -39,9 +53,15 @@ def check_panel(panel: pd.DataFrame, keys: list[str]) -> np.ndarray:
     bad = ~np.isfinite(counts) | (counts < 0) | (np.floor(counts) != counts)
     if bad.any():
         raise PanelError(f"counts must be whole numbers >= 0: {_rows(bad)} are not")
+    big = counts > MAX_COUNT
+    if big.any():
+        raise PanelError(f"counts must be at most {MAX_COUNT:,} per series and period: {_rows(big)} are above; "
+                         "check that the count column holds counts per period and not sums or codes")
     # fast check on one sort; the row-naming messages below run only when something is wrong
     codes = panel.groupby(keys, sort=True, dropna=False).ngroup().to_numpy()
     t = pd.to_numeric(panel["period_index"], errors="coerce").to_numpy(dtype="float64")
+    exact = panel["period_index"].to_numpy() if pd.api.types.is_integer_dtype(panel["period_index"]) else t
+    _check_span(exact, int(codes.max()) + 1 if len(codes) else 0)    # before the order checks: float64 t is exact to 2**53
     same = codes[1:] == codes[:-1]
     in_order = bool((np.diff(codes) >= 0).all() and (np.diff(t)[same] == 1).all())   # a file sorted by series and period
     if not in_order:
@@ -63,6 +83,26 @@ def check_panel(panel: pd.DataFrame, keys: list[str]) -> np.ndarray:
             "fill missing periods with count 0 (or drop the series)"
         )
     raise PanelError("period_index must be whole numbers, consecutive within each series")
+
+
+def _check_span(t: np.ndarray, n_series: int) -> None:
+    """Refuse a panel whose (series x period) layout would be too large: see :data:`MAX_PERIODS`, :data:`MAX_CELLS`."""
+    finite = np.isfinite(t)
+    if not finite.any():        # no period at all (the other checks name what is wrong with it)
+        return
+    if not finite.all():
+        t = np.where(finite, t, np.nan)
+    lo, hi = int(np.nanmin(t)), int(np.nanmax(t))
+    span = hi - lo + 1
+    if span > MAX_PERIODS:
+        first, last = int(np.nanargmin(t)) + 1, int(np.nanargmax(t)) + 1
+        raise PanelError(
+            f"period_index spans {span:,} periods (from data row {first} to data row {last}), more than the "
+            f"{MAX_PERIODS:,} one run lays out; renumber period_index from 1 or score each period range in a separate run")
+    if n_series * span > MAX_CELLS:
+        raise PanelError(
+            f"{n_series:,} series over {span:,} periods is more than the {MAX_CELLS:,} series-periods one run lays out; "
+            "split the series over several runs (or renumber period_index if the series lie far apart in time)")
 
 
 @dataclass(frozen=True)
@@ -90,6 +130,7 @@ def to_matrix(panel: pd.DataFrame, keys: list[str], codes: np.ndarray | None = N
     key_frame = panel[keys].iloc[first]
     t = panel["period_index"].to_numpy(dtype="int64")
     t0 = int(t.min())
+    _check_span(t, len(key_frame))
     y = np.full((len(key_frame), int(t.max()) - t0 + 1), np.nan)
     y[codes, t - t0] = panel["count"].to_numpy(dtype="float64")
     return Matrix(keys=key_frame.reset_index(drop=True), first_index=t0, counts=y)

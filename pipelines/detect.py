@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -22,7 +23,7 @@ import pyarrow.csv as pacsv
 from models.panel import Matrix, PanelError, check_panel, to_matrix
 from pipelines.parallel import forked_pool, workers_for
 from pipelines.privacy import personal_ids
-from pipelines.safe_output import neutralise_frame
+from pipelines.safe_output import neutralise, neutralise_frame
 from pipelines.textfiles import delimiter
 
 
@@ -31,6 +32,11 @@ class DetectInputError(ValueError):
 
 
 REQUIRED = ("series", "period_index", "count")
+#: The longest header line read: a count file has a handful of id columns, so a first line without a line
+#: break in its first megabyte is not a header (and a reader would hold all of it, and every field of it, in memory).
+MAX_HEADER_BYTES = 1 << 20
+#: The most columns a count file may have: series, period_index, count and a few extra ids in practice.
+MAX_COLUMNS = 1_000
 OUTPUT_TAIL = ["period_index", "count", "expected", "upper", "score", "pvalue", "alarm", "method", "reason"]
 
 
@@ -72,13 +78,21 @@ def _read(input: Path) -> Matrix:
     """
     try:
         sep, hint = delimiter(Path(input), REQUIRED)
+        if _header(input, hint).count(sep.encode()) + 1 > MAX_COLUMNS:
+            raise DetectInputError(f"{input}: the header has more than {MAX_COLUMNS:,} columns; give series, "
+                                   "period_index, count and at most a few id columns")
         options = {"sep": sep, "skiprows": 1 if hint else 0, "dtype": {"series": str}}
         try:
             panel = pd.read_csv(input, engine="pyarrow", **options)
             if not all(_plain(panel[c]) for c in panel.columns):
                 raise TypeError("Arrow read a column as dates or times, pandas' parser would not")
-        except (ValueError, TypeError, KeyError, NotImplementedError, OSError):    # Arrow's errors derive from these
+        except (ValueError, TypeError, KeyError, NotImplementedError, OSError) as exc:    # Arrow's errors derive from these
+            if "straddles two block boundaries" in str(exc):      # a row longer than Arrow's block (1 MB): pandas would hold it field by field
+                raise DetectInputError(f"{input}: a line is longer than {MAX_HEADER_BYTES // 2**20} MB; give one row "
+                                       "per series and period, with series, period_index, count and a few id columns") from exc
             panel = pd.read_csv(input, **options)
+    except DetectInputError:
+        raise
     except Exception as exc:
         raise DetectInputError(f"{input}: cannot be read as CSV ({exc}); save it as comma- or "
                                "semicolon-separated text") from exc
@@ -91,13 +105,16 @@ def _read(input: Path) -> Matrix:
     if panel.empty:
         raise DetectInputError(f"{input}: has a header but no data rows; give one row per series and period")
     keys = [c for c in panel.columns if c not in ("period_index", "count")]
+    if len({neutralise(c) for c in panel.columns}) < len(panel.columns):    # "=a" is written as "'=a"
+        raise DetectInputError(f"{input}: two column names differ only by a leading apostrophe before a formula sign; "
+                               "rename one of them")
     idx = panel["period_index"]
     if not pd.api.types.is_integer_dtype(idx):           # whole numbers already, when read as integers
         idx = pd.to_numeric(idx, errors="coerce")
-    bad = (idx < 1) if pd.api.types.is_integer_dtype(idx) else (idx.isna() | (idx < 1) | (idx % 1 != 0))
+    bad = (idx < 1) if pd.api.types.is_integer_dtype(idx) else (idx.isna() | (idx < 1) | (idx % 1 != 0) | (idx >= 2**63))
     if bad.any():
         rows = ", ".join(str(i + 1) for i in bad[bad].index[:5])
-        raise DetectInputError(f"{input}: period_index must be a whole number >= 1; data row(s) {rows} are not")
+        raise DetectInputError(f"{input}: period_index must be a whole number >= 1 (below 2**63); data row(s) {rows} are not")
     panel["period_index"] = idx.astype("int64")
     try:
         m = to_matrix(panel, keys, check_panel(panel, keys))
@@ -114,6 +131,19 @@ def _read(input: Path) -> Matrix:
     return m
 
 
+def _header(input: Path, hint: bool) -> bytes:
+    """The header line (the second line after Excel's ``sep=`` hint); refused, before any reader holds it in
+    memory, when it has no line break in its first :data:`MAX_HEADER_BYTES`."""
+    with open(input, "rb") as fh:
+        head = fh.read(2 * MAX_HEADER_BYTES + 2)
+    lines = re.split(rb"\r\n|\r|\n", head, maxsplit=2)
+    line = lines[min(int(hint), len(lines) - 1)]
+    if len(line) > MAX_HEADER_BYTES:
+        raise DetectInputError(f"{input}: the header line has no line break in its first {MAX_HEADER_BYTES // 2**20} MB; "
+                               "give a header line series,period_index,count and one row per line")
+    return line
+
+
 def write_results(result: pd.DataFrame, path: Path, keys: list[str], header: bool = True) -> None:
     """The results as CSV: Arrow's writer (six times faster than pandas' on large panels), texts quoted,
     numbers in their shortest exact form, ``alarm`` as True/False, and series ids from the input that a
@@ -125,6 +155,7 @@ def write_results(result: pd.DataFrame, path: Path, keys: list[str], header: boo
         if not safe.equals(ids):
             out[key] = out[key].map(dict(zip(ids, safe)))
     out["alarm"] = np.where(result["alarm"].to_numpy(dtype=bool), "True", "False")
+    out.columns = [neutralise(c) for c in out.columns]      # an id column's name is as much from the file as its ids
     table = pa.Table.from_pandas(out, preserve_index=False)
     pacsv.write_csv(table, path, write_options=pacsv.WriteOptions(quoting_style="needed", include_header=header))
 

@@ -37,3 +37,33 @@ def test_bad_panels_are_refused_with_the_rows_named(overrides, message):
 def test_missing_columns_are_named():
     with pytest.raises(PanelError, match="missing column"):
         check_panel(panel().drop(columns="count"), ["series"])
+
+
+@pytest.mark.parametrize("count", [1e20, 1e300, 9223372036854775807, 1_000_000_001])
+def test_counts_above_the_ceiling_are_refused_naming_the_row_and_the_limit(count):
+    p = panel(count=[0, 2, 5, 1, 1]).astype({"count": object})
+    p.loc[3, "count"] = count
+    with pytest.raises(PanelError, match="at most 1,000,000,000 per series and period: data row\\(s\\) 4 are above"):
+        check_panel(p, ["series"])
+
+
+def test_series_far_apart_in_time_are_refused_before_any_matrix_is_made():
+    import tracemalloc
+
+    far = pd.DataFrame({"series": ["a"] * 300 + ["b"] * 300,
+                        "period_index": list(range(1, 301)) + list(range(10**9 + 1, 10**9 + 301)), "count": 1})
+    tracemalloc.start()
+    for check in (lambda: check_panel(far, ["series"]), lambda: to_matrix(far, ["series"])):
+        with pytest.raises(PanelError, match="period_index spans 1,000,000,300 periods .*renumber period_index"):
+            check()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 10 * 2**20
+
+
+def test_too_many_series_periods_are_refused(monkeypatch):
+    import models.panel as panel_module
+
+    monkeypatch.setattr(panel_module, "MAX_CELLS", 5)        # 2 series x 3 periods
+    with pytest.raises(PanelError, match="2 series over 3 periods is more than the 5 series-periods"):
+        check_panel(panel(), ["series"])

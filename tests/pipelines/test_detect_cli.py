@@ -52,3 +52,16 @@ def test_unknown_method_and_frequency(tmp_path):
     assert res.exit_code == 2 and "unknown method" in res.output
     res, _ = run(tmp_path, counts(n_periods=30), "--frequency", "7")
     assert res.exit_code == 2 and "frequency 7 is not supported" in res.output
+
+
+@pytest.mark.parametrize("mutate, message", [
+    (lambda f: f.assign(count=f["count"].astype(object).where(f.index != 4, "1e20")), "at most 1,000,000,000"),
+    (lambda f: f.assign(count=f["count"].astype(object).where(f.index != 4, "9223372036854775807")),
+     "at most 1,000,000,000"),
+    (lambda f: f.assign(period_index=f["period_index"] + np.where(f["series"] == "b", 10**9, 0)),
+     "period_index spans 1,000,000,030 periods"),
+])
+def test_counts_out_of_range_and_periods_far_apart_are_refused(tmp_path, mutate, message):
+    res, out = run(tmp_path, mutate(counts(n_periods=30)))
+    assert res.exit_code == 2 and message in " ".join(res.output.split()), res.output
+    assert "Traceback" not in res.output and not out.exists()

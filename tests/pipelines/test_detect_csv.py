@@ -96,3 +96,56 @@ def test_a_file_without_rows_or_with_a_field_too_many_is_refused_with_a_message(
     with pytest.raises(DetectInputError, match=message):
         detect_file(tmp_path / "counts.csv", tmp_path / "alarms.csv")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["counts.csv"]
+
+
+@pytest.mark.parametrize("head", [b"series,period_index,count", b",", b"sep=,\nseries,period_index,count"])
+def test_a_header_without_a_line_break_in_its_first_megabyte_is_refused_without_reading_it(tmp_path, head):
+    import time
+    import tracemalloc
+
+    from pipelines.detect import DetectInputError
+
+    with open(tmp_path / "counts.csv", "wb") as fh:         # 300 MB, most of it a hole: a header line that never ends
+        fh.write(head)
+        fh.seek(300 * 2**20)
+        fh.write(b",x\nA,1,3\n")
+    tracemalloc.start()
+    start = time.perf_counter()
+    with pytest.raises(DetectInputError, match="the header line has no line break in its first 1 MB"):
+        detect_file(tmp_path / "counts.csv", tmp_path / "alarms.csv")
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert time.perf_counter() - start < 5 and peak < 50 * 2**20
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["counts.csv"]
+
+
+def test_a_header_of_too_many_columns_or_a_data_line_too_long_is_refused(tmp_path):
+    from pipelines.detect import DetectInputError
+
+    (tmp_path / "wide.csv").write_text("series,period_index,count," + ",".join(f"c{i}" for i in range(1000)) + "\nA,1,3\n")
+    with pytest.raises(DetectInputError, match="the header has more than 1,000 columns"):
+        detect_file(tmp_path / "wide.csv", tmp_path / "alarms.csv")
+    (tmp_path / "long.csv").write_bytes(b"series,period_index,count\nA,1,3\n" + b"," * (3 * 2**20) + b"\n")
+    with pytest.raises(DetectInputError, match="a line is longer than 1 MB"):
+        detect_file(tmp_path / "long.csv", tmp_path / "alarms.csv")
+    assert not (tmp_path / "alarms.csv").exists()
+
+
+def test_an_id_column_name_that_looks_like_a_formula_is_written_as_text(tmp_path):
+    frame = counts()
+    frame = frame.rename(columns={"replicate": '=HYPERLINK("http://e")'})
+    frame.to_csv(tmp_path / "counts.csv", index=False)
+    detect_file(tmp_path / "counts.csv", tmp_path / "alarms.csv", method="noufaily", eval_start=175, workers=1)
+    header = (tmp_path / "alarms.csv").read_text().splitlines()[0]
+    assert header.startswith('"series","\'=HYPERLINK(""http://e"")","period_index"')
+    got = pd.read_csv(tmp_path / "alarms.csv")
+    assert list(got.columns[:2]) == ["series", '\'=HYPERLINK("http://e")'] and set(got.iloc[:, 1]) == {1, 2}
+
+
+@pytest.mark.parametrize("period", ["1e30", "99999999999999999999"])
+def test_a_period_index_beyond_int64_is_refused_not_wrapped(tmp_path, period):
+    from pipelines.detect import DetectInputError
+
+    (tmp_path / "counts.csv").write_text(f"series,period_index,count\na,1,2\na,{period},1\n", encoding="utf-8")
+    with pytest.raises(DetectInputError, match="period_index must be a whole number >= 1 \\(below 2\\*\\*63\\); data row\\(s\\) 2"):
+        detect_file(tmp_path / "counts.csv", tmp_path / "alarms.csv")
