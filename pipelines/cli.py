@@ -384,9 +384,10 @@ def _shown(text) -> str:
     reorder what the terminal shows."""
     import unicodedata
 
-    text = "" if text is None else str(text)
-    cut = text if len(text) <= SHOWN_CHARS else f"{text[:SHOWN_CHARS]}… ({len(text):,} characters)"
-    return "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) in ("Cc", "Cf") else c for c in cut)
+    from pipelines.safe_output import shortened
+
+    return "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) in ("Cc", "Cf") else c
+                   for c in shortened(text, SHOWN_CHARS))
 
 
 quarantine_app = typer.Typer(help="Quarantined rows: list them (default) or export them for correction.",

@@ -457,12 +457,10 @@ def note_kind(note: str) -> str | None:
     kind = scan_values(pd.Series([note])).iloc[0]
     if kind is not None:
         return kind
-    first = _lists()[0] - _NOTE_WORDS
-    text, _ = _normalise(note)
-    for m in _WORD.finditer(text):
-        word = m.group().rstrip(".")
-        if len(word) >= 3 and any(part[:1].upper() + part[1:].lower() in first for part in re.split(r"[-’']", word)
-                                  if len(part) >= 3):
+    first = _lists()[0]
+    for m in _WORD.finditer(_normalise(note)[0]):
+        word = m.group().rstrip(".").title()            # "jan-willem" read as "Jan-Willem"
+        if len(word) >= 3 and word not in _NOTE_WORDS and _parts_in(word, first, every=False):
             return "naam"
     return None
 

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from models.calendar import parse_period_label, period_index, period_label, index_to_start
+from models.panel import MAX_COUNT
 from models.risk import MODEL_VERSION, EscalationRisk, RiskModelError
 from pipelines.privacy import header_kind, personal_ids, scan_values
 from pipelines.safe_output import neutralise_frame
@@ -39,8 +40,6 @@ class RiskInputError(ValueError):
 OUTPUT_COLUMNS = ["area_code", "probability", "rank", "drivers"]
 #: Period labels: whole numbers (years, indices), ISO weeks and months.
 PERIOD_PATTERNS = {"integer": r"[+-]?\d+", "week": r"\d{4}-[Ww]\d{2}", "month": r"\d{4}-\d{2}"}
-#: Highest count per area and period: a billion signals in one area and period is a unit or export error.
-MAX_COUNT = 1_000_000_000
 #: Largest feature value (in absolute terms); beyond it (or inf, nan spelled out as a number) a value is an error
 #: and would break the model's scaling.
 MAX_FEATURE_VALUE = 1e15

@@ -14,6 +14,7 @@ formula when a wijkteam opens it (CSV/formula injection); written into HTML, ``<
 * ``xlsx_text``: a neutralised text that openpyxl will also accept (it refuses control
   characters other than tab, newline and carriage return); ``xml_safe`` only drops those.
 * ``safe_filename``: a name from data (a wijkteam code) used as a file name stays in its folder.
+* ``shortened``: a text from data cut for a message or listing, saying how long it was.
 """
 from __future__ import annotations
 
@@ -88,6 +89,13 @@ def xlsx_text(value: Any) -> Any:
 
 
 _UNSAFE_FILENAME_RE = re.compile(r'[\x00-\x1f<>:"/\\|?*]')
+
+
+def shortened(text: Any, limit: int) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis and its full length (a crafted cell or header can
+    be megabytes long; a listing or message that repeats it whole does not finish or cannot be read)."""
+    text = "" if text is None else str(text)
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
 
 
 def safe_filename(name: Any) -> str:

@@ -583,8 +583,9 @@ def refuse_personal_columns(frame: pd.DataFrame, path: Path, allowed_drop: set[s
 def _shown_columns(columns: list, each: int = 60, most: int = 30) -> str:
     """The found columns for a message: each name cut to ``each`` characters, at most ``most`` of them, scrubbed
     (a header row can be data, and a crafted one megabytes long)."""
-    names = [str(c) if len(str(c)) <= each else f"{str(c)[:each]}… ({len(str(c)):,} characters)"
-             for c in columns[:most]]
+    from pipelines.safe_output import shortened
+
+    names = [shortened(c, each) for c in columns[:most]]
     more = f" and {len(columns) - most:,} more" if len(columns) > most else ""
     return privacy.scrub_text(str(names)) + more
 
