@@ -179,8 +179,6 @@ def ingest_cmd(
                                      "total by more than max_drop_share."),
 ) -> None:
     """Load one file (or one service download) through ingest and validation (no scoring)."""
-    import pandas as pd
-
     from pipelines import reference
     from pipelines.delivery import LoadHeld
     from pipelines.ingest import ingest_file
@@ -549,8 +547,6 @@ def feedback_import(
     today: Optional[str] = typer.Option(None, help="Treat this date (jjjj-mm-dd) as the day of the answers."),
 ) -> None:
     """Check a returned list and store its answers; the next `wijkradar run` shows them in the statuses."""
-    import pandas as pd
-
     from pipelines import reference
     from pipelines.feedback import FeedbackRefused, import_feedback
     from pipelines.warehouse import WarehouseBusy, connect
