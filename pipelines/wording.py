@@ -191,6 +191,9 @@ SETTING_NAMES_NL = {
     "persistence": "Aandacht vraagt verhoging in zoveel van de laatste perioden",
     "elevated_p": "Grens voor 'verhoogd' (kans per reeks, gecorrigeerd voor het aantal reeksen)",
     "alarm_p": "Gewicht van een reeksalarm, zoals een geleidelijke stijging (kans)",
+    "series_level": ("Reeksalarm voor de lijst: een weekreeks met een kans van hoogstens dit (en genoeg tellingen) "
+                     "zet haar buurt op de lijst"),
+    "series_min_counts": "Reeksalarm voor de lijst: minimum aantal tellingen van die weekreeks in de laatste 4 weken",
     "resolve_after_weeks": "Weken niet verhoogd voordat een weeksignaal opgelost is",
     "resolve_after_months": "Maanden niet verhoogd voordat een maandsignaal opgelost is",
     "feedback_quiet_weeks": "Weken dat een beantwoord signaal niet opnieuw als nieuw of aanhoudend verschijnt",

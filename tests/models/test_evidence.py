@@ -126,3 +126,38 @@ def test_the_looks_paid_for_are_the_looks_taken():
     bare = area_evidence(frame.drop(columns=["expected", "phi"]), DOMAINS, NO_NEIGHBOURS)
     assert np.allclose(bare["p_domain"], np.minimum(1.0, 2 * bare[["p_single", "p_own"]].min(axis=1)))
     assert set(bare["look"]) <= {"single", "signals"}
+
+
+def test_a_sparse_weekly_series_with_enough_recent_counts_lists_its_buurt_below_its_detectors_own_count_rule():
+    # a buurt-signal expecting 0.2 a week reads 1, 1, 2 in the last three weeks: the scan's calibrated p is 0.004,
+    # below auto's alpha, but 4 counts in 4 weeks are fewer than the 5 its own alarm asks, and with 2 this week
+    # the series gives no pooled evidence (min_count 3)
+    rows = [("A", "a", [0, 0, 0, 1, 1, 2], 0.2, 1.1, 0.004)] + [("A", s, [0] * 6, 0.2, 1.1, 0.9) for s in "bcd"]
+    now = weeks(rows)["period_start"].max()
+
+    def level(frame, budget=Budget()):
+        ev = area_evidence(frame, DOMAINS, NO_NEIGHBOURS, budget)
+        return ev.set_index(["area_code", "period", "period_start"]).loc[("A", frame["period"].iloc[0], now)]
+
+    listed = level(weeks(rows))
+    assert listed["level"] == "aandacht" and listed["n_alarm"] == 1 and listed["p_single"] == 1.0
+    # three counts in the last four weeks, a p above the level, or a series asked for more: not listed
+    assert level(weeks([("A", "a", [0, 0, 0, 0, 1, 2], 0.2, 1.1, 0.004)] + rows[1:]))["level"] == ""
+    assert level(weeks([("A", "a", [0, 0, 0, 1, 1, 2], 0.2, 1.1, 0.01)] + rows[1:]))["level"] == ""
+    assert level(weeks(rows), Budget(series_min_counts=5))["level"] == ""
+    # counts further back do not count; nor a monthly series, nor one without a calibrated baseline (EARS: no phi)
+    assert level(weeks([("A", "a", [3, 3, 0, 0, 1, 2], 0.2, 1.1, 0.004)] + rows[1:]))["level"] == ""
+    assert level(weeks(rows).assign(period="month"))["level"] == ""
+    assert level(weeks(rows).assign(phi=np.nan))["level"] == ""
+
+
+def test_recent_counts_sum_each_series_own_last_periods_in_any_row_order():
+    from models.evidence import recent_counts
+
+    frame = weeks([("A", "a", [1, 2, 3, 4, 5, 6], 1.0, 1.0, 0.5), ("A", "b", [1, 0, 0, 0, 0, 1], 1.0, 1.0, 0.5),
+                   ("B", "a", [2, 2], 1.0, 1.0, 0.5)], n=6)
+    shuffled = frame.sample(frac=1.0, random_state=3)
+    got = pd.Series(recent_counts(shuffled), index=shuffled.index).sort_index()
+    expected = frame.groupby(["area_code", "signal"])["count"].transform(lambda c: c.rolling(4, min_periods=1).sum())
+    assert got.tolist() == expected.tolist()
+    assert got.iloc[5] == 3 + 4 + 5 + 6 and got.iloc[11] == 1
