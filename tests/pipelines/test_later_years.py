@@ -36,3 +36,14 @@ def test_year_to_date_weeks_line_up_by_their_place_in_the_year_not_by_the_date()
     end = pd.Timestamp("2026-11-22")
     ytd = trends.year_to_date(counts, AREAS, CATALOGUE, end).set_index("year")["count"].to_dict()
     assert ytd == {2024: 46, 2025: 46, 2026: 46}                  # the 46 weeks starting in each year so far
+
+
+def test_a_run_of_monthly_counts_only_lists_its_own_month_not_the_month_before():
+    from pipelines.flag import current_cells
+
+    frame = pd.DataFrame({"area_code": "BU1", "domain": "social", "period": "month", "status": "nieuw",
+                          "period_start": pd.to_datetime(["2026-12-01", "2027-01-01"])})
+    now = current_cells(frame, pd.Timestamp("2027-01-01"), "month")              # run 2027-01
+    assert now["period_start"].tolist() == [pd.Timestamp("2027-01-01")]
+    now = current_cells(frame, pd.Timestamp("2027-01-04"))                       # run 2027-W01: December is complete
+    assert now["period_start"].tolist() == [pd.Timestamp("2026-12-01")]
