@@ -34,7 +34,7 @@ from pipelines.reports.render import table
 with open_warehouse(home) as con:
     data = read_report_data(con, period)
 end = data.run_start + pd.Timedelta(days=6)
-year = end.year
+year = trends.report_year(data.run_start)
 end_label = end.strftime("%d-%m")
 print(f"Run {data.run['run_id']}, periode {data.run['run_period']}; jaar {year} tot en met {end.strftime('%d-%m-%Y')}")
 
@@ -56,9 +56,9 @@ display(HTML(table(trends.ratio_table(oe, year), {"kind": "soort", "wijk": "wijk
 # daaronder per wijk dit jaar tegen het gemiddelde van de eerdere jaren.
 
 # %%
-ytd_kind = trends.year_to_date(data.counts, data.areas, data.catalogue, end, by=("kind", "domain"))
+ytd_kind = trends.year_to_date(data.counts, data.areas, data.catalogue, end, by=("kind", "domain"), year=year)
 display(HTML(charts.to_svg(charts.year_to_date_chart(ytd_kind, end_label))))
-ytd_wijk = trends.year_to_date(data.counts, data.areas, data.catalogue, end)
+ytd_wijk = trends.year_to_date(data.counts, data.areas, data.catalogue, end, year=year)
 change = trends.this_year_vs_earlier(ytd_wijk, year)
 display(HTML(table(trends.change_table(change, year))))
 

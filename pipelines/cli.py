@@ -335,14 +335,15 @@ def explain(
         _fail(f"no scores for {code} yet; run the weekly flow first (wijkradar run)")
     if period:
         try:
-            _, start = parse_period_label(period)
+            kind, start = parse_period_label(period)
         except ValueError:
             _fail(f"{period} is not a period; use a week like 2026-W47 or a month like 2026-10")
     else:
-        _, start = run_period(series)
+        label, start = run_period(series)
+        kind = parse_period_label(label)[0]
     ev["period_start"] = pd.to_datetime(ev["period_start"])
     series["period_start"] = pd.to_datetime(series["period_start"])
-    ev_now, s_now = current_cells(ev, start), current_cells(series, start)
+    ev_now, s_now = current_cells(ev, start, kind), current_cells(series, start, kind)
     words = wording.EXPLAIN[lang]
 
     def num(x: float, fmt: str) -> str:

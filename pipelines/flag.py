@@ -40,25 +40,26 @@ def run_period_of(grid: dict[tuple[str, str], tuple[int, int]]) -> tuple[str, pd
     return period_label(pd.Series([start]), period).iloc[0], start
 
 
-def current_cells(frame: pd.DataFrame, run_start: pd.Timestamp) -> pd.DataFrame:
-    """The run's period of every period type: its week, and the latest month complete by the week's end.
+def current_cells(frame: pd.DataFrame, run_start: pd.Timestamp, period: str = "week") -> pd.DataFrame:
+    """The run's period of every period type: its week, and the latest month complete by the week's end
+    (``period``: the run's own type; a run of monthly counts only is the month starting at ``run_start``).
 
     A monthly flag stays on the weekly lists until the next month is in; after its first week it
     reads ``aanhoudend`` instead of ``nieuw`` (the team has seen it already).
     """
-    week_end = run_start + pd.Timedelta(days=6)
+    run_end = run_start + (pd.Timedelta(days=6) if period == "week" else pd.offsets.MonthEnd(0))
     parts = []
-    for period, part in frame.groupby("period"):
+    for kind, part in frame.groupby("period"):
         starts = pd.to_datetime(part["period_start"])
-        if period == "month":
+        if kind == "month":
             ends = starts + pd.offsets.MonthEnd(0)
-            eligible = part[ends <= week_end]
+            eligible = part[ends <= run_end]
         else:
             eligible = part[starts <= run_start]
         if len(eligible):
             now = eligible[eligible["period_start"] == eligible["period_start"].max()].copy()
-            if period == "month" and "status" in now:
-                shown_before = pd.to_datetime(now["period_start"]) + pd.offsets.MonthEnd(0) <= week_end - pd.Timedelta(days=7)
+            if kind == "month" and "status" in now:
+                shown_before = pd.to_datetime(now["period_start"]) + pd.offsets.MonthEnd(0) <= run_end - pd.Timedelta(days=7)
                 now.loc[shown_before & (now["status"] == "nieuw"), "status"] = "aanhoudend"
             parts.append(now)
     return pd.concat(parts) if parts else frame.iloc[0:0]
@@ -78,7 +79,7 @@ def flag_run(scores: pd.DataFrame, ref, budget=None, feedback: pd.DataFrame | No
     evidence = lifecycle(area_evidence(scores, ref.catalogue, ref.neighbours, budget), budget)
     # ``run``: the run's (label, start), the same for every municipality of a region (default: from ``scores``)
     label, start = run if run is not None else run_period(scores)
-    now = current_cells(evidence, start)
+    now = current_cells(evidence, start, "week" if "-W" in label else "month")
     flags = now[now["status"] != ""].merge(ref.areas[["area_code", "name", "wijkteam"]], on="area_code")
     flags = apply_feedback(flags, feedback, budget.feedback_quiet_weeks)
     cells = elevated_runs(scores, budget.elevated_p, budget.min_count).merge(

@@ -3,8 +3,8 @@ the signal mix and the series rising most; the town (stadswijken) and the dorpen
 
 Pure: frames in (``core.signal_counts``, ``marts.series_scores``, ``core.areas``, the catalogue),
 frames out. A year is the calendar year of a period's first day; comparisons between years use the
-same part of every year ("year to date": the periods that ended by the same day of the year), so a
-year that is not over yet is never compared with whole years.
+same part of every year ("year to date": the months that ended by the same day of the year, the weeks
+as many weeks into the year), so a year that is not over yet is never compared with whole years.
 """
 from __future__ import annotations
 
@@ -62,13 +62,36 @@ def period_end(starts: pd.Series, period: pd.Series) -> pd.Series:
         period != "month", s + pd.offsets.MonthEnd(0))
 
 
-def in_year_to_date(starts: pd.Series, period: pd.Series, end: pd.Timestamp) -> pd.Series:
-    """True where a period ended by ``end``'s day of the year, in its own year."""
-    ends = period_end(starts, period)
-    years = pd.to_datetime(starts).dt.year
+def report_year(run_start: pd.Timestamp) -> int:
+    """The year a run's report looks at: the year of its week's first day, as for every period here
+    (2026-W53, 28 December 2026 to 3 January 2027, is a week of 2026)."""
+    return pd.Timestamp(run_start).year
+
+
+def _week_of_year(starts: pd.Series) -> pd.Series:
+    """1 for the first week starting in its year (a Monday on 1 to 7 January), 2 for the next, ..."""
+    return (pd.to_datetime(starts).dt.day_of_year - 1) // 7 + 1
+
+
+def in_year_to_date(starts: pd.Series, period: pd.Series, end: pd.Timestamp, year: int | None = None) -> pd.Series:
+    """True where a period is in the same part of its own year as ``year`` up to ``end`` (default year: ``end``'s).
+
+    Months: ended by ``end``'s day, the same distance from their year as ``end`` from ``year`` (the last
+    days of a week 53 lie in the next year). Weeks: at most as many weeks into their year as the last week
+    of ``year`` ending by ``end`` (a date would give an earlier year one week less whenever its
+    Mondays fall a day or two later, and none at all in a first week of January).
+    """
+    year = end.year if year is None else year
+    starts, period = pd.to_datetime(pd.Series(starts)).reset_index(drop=True), pd.Series(period).reset_index(drop=True)
+    years = starts.dt.year
     day = 28 if (end.month, end.day) == (2, 29) else end.day         # 29 February: the 28th of other years
-    cutoff = pd.to_datetime({"year": years, "month": end.month, "day": day})
-    return (ends <= cutoff).to_numpy()
+    cutoff = pd.to_datetime({"year": years + (end.year - year), "month": end.month, "day": day})
+    in_part = period_end(starts, period) <= cutoff
+    last_monday = end - pd.Timedelta(days=6 + (end - pd.Timedelta(days=6)).day_of_week)
+    weeks = 0 if last_monday.year < year else int(_week_of_year(pd.Series([last_monday])).iloc[0])
+    weekly = period == "week"
+    in_part[weekly] = _week_of_year(starts[weekly]) <= weeks
+    return in_part.to_numpy()
 
 
 def observed_vs_expected(scores: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFrame,
@@ -86,8 +109,9 @@ def observed_vs_expected(scores: pd.DataFrame, areas: pd.DataFrame, catalogue: p
 
 
 def year_to_date(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFrame, end: pd.Timestamp,
-                 by: tuple[str, ...] = ("wijk", "kind", "domain")) -> pd.DataFrame:
-    """Per group and year the counts of the same part of every year (up to ``end``'s day), per 1,000 inhabitants.
+                 by: tuple[str, ...] = ("wijk", "kind", "domain"), year: int | None = None) -> pd.DataFrame:
+    """Per group and year the counts of the same part of every year (``year`` up to ``end``, default
+    ``end``'s year; see :func:`in_year_to_date`), per 1,000 inhabitants.
 
     Years whose first data start after 1 January are left out (they would look low).
     Columns: ``*by, year, count, population, rate``.
@@ -95,8 +119,9 @@ def year_to_date(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFr
     c = _annotate(counts, areas, catalogue)
     first = c.groupby("period")["period_start"].transform("min")
     complete_start = (first.dt.month == 1) & (first.dt.day <= 7) | (c["year"] > first.dt.year)
-    c = c[in_year_to_date(c["period_start"], c["period"], end) & complete_start.to_numpy()]
-    c = c[c["year"] <= end.year]
+    year = end.year if year is None else year
+    c = c[in_year_to_date(c["period_start"], c["period"], end, year) & complete_start.to_numpy()]
+    c = c[c["year"] <= year]
     out = c.groupby([*by, "year"], as_index=False)["count"].sum()
     keys = [b for b in by if b in AREA_KEYS]
     buurten = buurt_table(areas)
@@ -129,7 +154,7 @@ def signal_mix(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFram
     """
     c = _annotate(counts[pd.to_datetime(counts["period_start"]).dt.year == year], areas, catalogue)
     if end is not None:
-        c = c[in_year_to_date(c["period_start"], c["period"], end)]
+        c = c[in_year_to_date(c["period_start"], c["period"], end, year)]
     out = c.groupby([by, "kind", "signal", "label_nl", "domain"], as_index=False)["count"].sum()
     out["share"] = out["count"] / out.groupby(by)["count"].transform("sum").where(lambda s: s > 0)
     return out.sort_values([by, "share"], ascending=[True, False]).reset_index(drop=True)

@@ -1,0 +1,49 @@
+"""Later years and calendar edges: ISO week 53, the first weeks of a year, leap days, December -> January."""
+import pandas as pd
+
+from pipelines.reports import trends
+from tests.pipelines.test_reports import AREAS, CATALOGUE, weekly
+
+
+def _weekly_years(first: str, last: str) -> pd.DataFrame:
+    starts = pd.date_range(first, last, freq="W-MON")
+    return weekly("BU1", "afval", first, [1] * len(starts))
+
+
+def test_the_report_of_iso_week_53_looks_at_the_year_the_week_belongs_to():
+    counts = _weekly_years("2024-01-01", "2026-12-28")           # up to 2026-W53 (28 Dec 2026 - 3 Jan 2027)
+    run_start = pd.Timestamp("2026-12-28")
+    year, end = trends.report_year(run_start), run_start + pd.Timedelta(days=6)
+    assert year == 2026
+    ytd = trends.year_to_date(counts, AREAS, CATALOGUE, end, year=year).set_index("year")["count"].to_dict()
+    assert ytd == {2024: 52, 2025: 52, 2026: 52}                  # every week of each year, 2026-W53 included
+    mix = trends.signal_mix(counts, AREAS, CATALOGUE, year, end)
+    assert mix["count"].sum() == 52
+
+
+def test_year_to_date_in_the_first_week_of_a_year_compares_the_first_weeks_of_earlier_years():
+    counts = _weekly_years("2024-01-01", "2027-01-04")           # up to 2027-W01
+    run_start = pd.Timestamp("2027-01-04")
+    year, end = trends.report_year(run_start), run_start + pd.Timedelta(days=6)
+    ytd = trends.year_to_date(counts, AREAS, CATALOGUE, end, year=year).set_index("year")["count"].to_dict()
+    assert ytd == {2024: 1, 2025: 1, 2026: 1, 2027: 1}
+    change = trends.this_year_vs_earlier(trends.year_to_date(counts, AREAS, CATALOGUE, end, year=year), year)
+    assert change["change"].item() == 0.0
+
+
+def test_year_to_date_weeks_line_up_by_their_place_in_the_year_not_by_the_date():
+    counts = _weekly_years("2024-01-01", "2026-11-16")           # a run in 2026-W47 (16-22 November)
+    end = pd.Timestamp("2026-11-22")
+    ytd = trends.year_to_date(counts, AREAS, CATALOGUE, end).set_index("year")["count"].to_dict()
+    assert ytd == {2024: 46, 2025: 46, 2026: 46}                  # the 46 weeks starting in each year so far
+
+
+def test_a_run_of_monthly_counts_only_lists_its_own_month_not_the_month_before():
+    from pipelines.flag import current_cells
+
+    frame = pd.DataFrame({"area_code": "BU1", "domain": "social", "period": "month", "status": "nieuw",
+                          "period_start": pd.to_datetime(["2026-12-01", "2027-01-01"])})
+    now = current_cells(frame, pd.Timestamp("2027-01-01"), "month")              # run 2027-01
+    assert now["period_start"].tolist() == [pd.Timestamp("2027-01-01")]
+    now = current_cells(frame, pd.Timestamp("2027-01-04"))                       # run 2027-W01: December is complete
+    assert now["period_start"].tolist() == [pd.Timestamp("2026-12-01")]
