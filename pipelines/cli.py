@@ -170,6 +170,8 @@ def ingest_cmd(
     gemeente: Optional[str] = typer.Option(None, help="Municipality code for network sources (default: the "
                                            "profile's municipality; give it when the profile has several)."),
     year: list[int] = typer.Option([], "--year", help="cbs-kwb: year(s) to fetch (default: the latest)."),
+    kwb_table: list[str] = typer.Option([], "--kwb-table", help="cbs-kwb: YEAR=ID, the table of a year CBS "
+                                        "published after this release (e.g. 2024=85984NED)."),
     max_failed_share: float = typer.Option(0.5, help="Refuse the whole file when more than this share of rows fails."),
     mode: Optional[str] = typer.Option(None, help="delivery or correction (default: correction when the name "
                                        "contains 'correctie')."),
@@ -200,7 +202,9 @@ def ingest_cmd(
             gemeente = gemeente or ref.gemeenten[0]
             url = (file or module.base_url()).rstrip("/")
             console.print(f"fetching {source} for {gemeente} from {url}")
-            extra = {"years": year} if source == "cbs-kwb" and year else {}
+            extra = {}
+            if source == "cbs-kwb":
+                extra = {"years": year or None, "tables": module.table_ids(kwb_table)}
             path = module.fetch(url, gemeente, ref, home.archive, **extra)
             console.print(f"payload archived in {path}")
         else:

@@ -240,19 +240,22 @@ def monthly_police(home: str | None = None, base_url: str | None = None, gemeent
 
 
 @task(retries=2, retry_delay_seconds=[60, 300])
-def fetch_cbs_kwb(home: Home, base_url: str, gemeente: str, years: list[int]) -> Path:
+def fetch_cbs_kwb(home: Home, base_url: str, gemeente: str, years: list[int] | None,
+                  tables: dict[int, str] | None = None) -> Path:
     """Download and archive CBS Kerncijfers wijken en buurten (network: retried with back-off)."""
     from pipelines.sources import cbs_kwb
 
-    return cbs_kwb.fetch(base_url, gemeente, reference.Reference.for_home(home), home.archive, years=years)
+    return cbs_kwb.fetch(base_url, gemeente, reference.Reference.for_home(home), home.archive, years=years,
+                         tables=tables)
 
 
 @flow(name="yearly-cbs")
 def yearly_cbs(home: str | None = None, base_url: str | None = None, gemeente: str | None = None,
-               years: list[int] | None = None) -> list[LoadResult]:
+               years: list[int] | None = None, kwb_tables: list[str] | None = None) -> list[LoadResult]:
     """CBS neighbourhood figures (KWB) of the given years (default: the latest) into core.area_stats.
 
     ``gemeente``: one municipality code; default every municipality of the folder's profile.
+    ``kwb_tables``: ``YEAR=ID`` of years CBS published after this release (default year: the latest given).
     """
     from pipelines.sources import cbs_kwb
 
@@ -260,8 +263,9 @@ def yearly_cbs(home: str | None = None, base_url: str | None = None, gemeente: s
     h = resolve_home(home)
     sync_reference(h)
     loads = []
+    tables = cbs_kwb.table_ids(kwb_tables or [])
     for code in [gemeente] if gemeente else reference.Reference.for_home(h).gemeenten:
-        folder = fetch_cbs_kwb(h, base_url or cbs_kwb.base_url(), code, years or [max(cbs_kwb.TABLES)])
+        folder = fetch_cbs_kwb(h, base_url or cbs_kwb.base_url(), code, years, tables)
         outcome = ingest(h, folder, "cbs-kwb", None)
         if outcome.load is None:
             raise IngestError(outcome.refused or outcome.held)

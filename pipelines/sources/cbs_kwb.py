@@ -40,16 +40,37 @@ def base_url() -> str:
     return os.environ.get("WIJKRADAR_CBS_URL", DEFAULT_BASE_URL).rstrip("/")
 
 
-def fetch(base: str, gemeente: str, ref, archive_dir: Path, years: list[int] | None = None, **kw) -> Path:
-    """Download TableInfos, DataProperties and the municipality's rows for each year; archive them."""
-    years = years or [max(TABLES)]
-    unknown = [y for y in years if y not in TABLES]
+def table_ids(given: list[str]) -> dict[int, str]:
+    """``YEAR=ID`` texts (``--kwb-table 2025=86165NED``) as a year -> table id map, or a clear refusal.
+
+    CBS publishes each year's KWB as a new table; a year after this release is fetched by its id."""
+    out = {}
+    for text in given:
+        m = re.fullmatch(r"\s*(\d{4})\s*=\s*(\d{5}[A-Z]{3})\s*", text)
+        if not m:
+            raise IngestError(f"--kwb-table {text[:40]!r} is not YEAR=ID; give one such as 2024=85984NED (the id "
+                              "of the year's Kerncijfers wijken en buurten table on opendata.cbs.nl)")
+        out[int(m[1])] = m[2]
+    return out
+
+
+def fetch(base: str, gemeente: str, ref, archive_dir: Path, years: list[int] | None = None,
+          tables: dict[int, str] | None = None, **kw) -> Path:
+    """Download TableInfos, DataProperties and the municipality's rows for each year; archive them.
+
+    ``tables``: table ids of years beyond :data:`TABLES` (or instead of them), from :func:`table_ids`.
+    """
+    known = {**TABLES, **(tables or {})}
+    years = years or ([max(tables)] if tables else [max(TABLES)])
+    unknown = [y for y in years if y not in known]
     if unknown:
-        raise IngestError(f"no KWB table known for year(s) {unknown}; known: {sorted(TABLES)}")
+        raise IngestError(f"no KWB table known for year(s) {unknown}; known: {sorted(known)}. CBS publishes each "
+                          f"year's KWB as a new table: give its id with --kwb-table {unknown[0]}=<id> (2024 is "
+                          f"{TABLES[2024]})")
     pages: dict[str, list[bytes]] = {}
     flt = urllib.parse.quote(f"substring(WijkenEnBuurten,2,4) eq '{gemeente[2:]}'")
     for year in years:
-        table = TABLES[year]
+        table = known[year]
         pages[f"{table}.TableInfos"] = fetch_pages(f"{base}/{table}/TableInfos?$format=json", **kw)
         pages[f"{table}.DataProperties"] = fetch_pages(f"{base}/{table}/DataProperties?$format=json", **kw)
         pages[f"{table}.TypedDataSet"] = fetch_pages(f"{base}/{table}/TypedDataSet?$format=json&$filter={flt}", **kw)

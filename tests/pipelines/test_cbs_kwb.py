@@ -84,3 +84,22 @@ def test_yearly_cbs_flow_runs_in_prefect(home, prefect_harness):
     assert loaded.rows_read == loaded.rows_accepted + loaded.rows_quarantined > 0
     with connect(home.warehouse) as con:
         assert con.execute("SELECT count(DISTINCT area_code) FROM core.area_stats WHERE year = 2024").fetchone()[0] == 62
+
+
+def test_a_year_published_after_this_release_is_fetched_by_its_table_id(home):
+    e25, _ = kwb_entities("86165NED", 2025, suffix_shift=2)
+    runner = CliRunner()
+    with Service(e25) as svc:
+        refused = runner.invoke(app, ["--home", str(home.root), "ingest", "--source", "cbs-kwb", svc.base,
+                                      "--year", "2025"])
+        bad = runner.invoke(app, ["--home", str(home.root), "ingest", "--source", "cbs-kwb", svc.base,
+                                  "--kwb-table", "2025=../../etc"])
+        res = runner.invoke(app, ["--home", str(home.root), "ingest", "--source", "cbs-kwb", svc.base,
+                                  "--kwb-table", "2025=86165NED"], catch_exceptions=False)
+    assert refused.exit_code == 2 and "give its id with --kwb-table 2025=<id>" in refused.output
+    assert bad.exit_code == 2 and "is not YEAR=ID" in bad.output
+    assert res.exit_code == 0, res.output
+    with connect(home.warehouse) as con:
+        years = con.execute("SELECT DISTINCT year FROM core.area_stats").fetchall()
+        loads = con.execute("SELECT rows_read, rows_accepted, rows_quarantined FROM meta.loads").fetchall()
+    assert years == [(2025,)] and len(loads) == 1 and loads[0][0] == loads[0][1] + loads[0][2]
