@@ -148,12 +148,13 @@ def one_replicate(ref: Reference, seed: int, budget: Budget,
     free = np.array([(a, d) not in injected for a, d in zip(shown["area_code"], shown["domain"])], dtype=bool)
     rise = free & in_structural_rise(shown, rises, when="run_week")
     chance = free & ~rise
-    per_team_week = {"chance": chance.sum() / 52 / teams.nunique(), "rise": rise.sum() / 52 / teams.nunique(),
-                     "chance weekly": (chance & (shown["period"] == "week")).sum() / 52 / teams.nunique()}
-    per_team_week["chance monthly"] = per_team_week["chance"] - per_team_week["chance weekly"]
+    weekly = (chance & (shown["period"] == "week")).sum()
+    per_team_week = {k: n / 52 / teams.nunique() for k, n in (("chance", chance.sum()), ("rise", rise.sum()),
+                                                                ("chance weekly", weekly),
+                                                                ("chance monthly", chance.sum() - weekly))}
     # the ceiling's level: the chance rate of the weekly listings per buurt-domain-week
     cells_per_week = len(evidence[evidence["period_start"] == weeks[-1]])
-    return pd.DataFrame(rows), per_team_week, bounds, per_team_week["chance weekly"] * teams.nunique() / cells_per_week
+    return pd.DataFrame(rows), per_team_week, bounds, weekly / 52 / cells_per_week
 
 
 def ratio_interval(part: pd.DataFrame, names: tuple[str, ...], draws: int = 4000, seed: int = 1) -> tuple[float, float]:

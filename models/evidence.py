@@ -43,9 +43,9 @@ honest, calibrated series p-values reach only for very large rises.
   is usual is worth a look. This path adds the detectors' own false-alarm rate (at most ``alpha`` per
   series and period, measured below 1 % in ``benchmarks/detection_quality.py``); weekly series only,
   since a monthly listing stays about 9 weeks on the weekly lists. Together with an attention level
-  lowered from 0.025 to 0.02 (which pays for it), the 4-count path finds a sudden rise of 2 sd in one series within 2 weeks more often at
-  the same number of chance entries (``benchmarks/list_quality.py``, 400 simulated municipalities:
-  0.268 -> 0.305, 0.80 -> 0.81 chance entries per team per week).
+  lowered from 0.025 to 0.02 (which pays for it), the 4-count path finds a sudden rise of 2 sd in one
+  series within 2 weeks more often at the same number of chance entries (``benchmarks/list_quality.py``,
+  400 simulated municipalities: 0.268 -> 0.305, 0.80 -> 0.81 chance entries per team per week).
 * Monthly periods use ``month_factor`` (0.25) times both levels, for the same reason: a team has
   three monthly domains against one weekly one, and each monthly listing is seen about three
   times as long.

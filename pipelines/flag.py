@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from models.calendar import period_label
+from models.calendar import parse_period_label, period_label
 from pipelines.explain import elevated_runs, explain
 from pipelines.feedback import apply_feedback
 
@@ -79,7 +79,7 @@ def flag_run(scores: pd.DataFrame, ref, budget=None, feedback: pd.DataFrame | No
     evidence = lifecycle(area_evidence(scores, ref.catalogue, ref.neighbours, budget), budget)
     # ``run``: the run's (label, start), the same for every municipality of a region (default: from ``scores``)
     label, start = run if run is not None else run_period(scores)
-    now = current_cells(evidence, start, "week" if "-W" in label else "month")
+    now = current_cells(evidence, start, parse_period_label(label)[0])
     flags = now[now["status"] != ""].merge(ref.areas[["area_code", "name", "wijkteam"]], on="area_code")
     flags = apply_feedback(flags, feedback, budget.feedback_quiet_weeks)
     cells = elevated_runs(scores, budget.elevated_p, budget.min_count).merge(
