@@ -35,6 +35,9 @@ dates-month-names          "6 december 2021", "ma 6 dec. 2021" -> loads.
 dates-8-digits             "06122021" (ddmmjjjj) -> loads.
 dates-utc-offsets          Signalen zip with mixed UTC offsets across the clock change -> loads.
 dates-ambiguous            "01-02-03" -> that row quarantined ("date"); a date is never guessed.
+dates-year-boundary        reports on 31-12-2020 and 03-01-2021 (both 2020-W53), 29-12-2025 (2026-W01), a leap
+                           day, and months December -> January; rows after TODAY (2026-W53, 2027-01) ->
+                           quarantined ("future"), the rest loads in the right ISO week (a test checks).
 counts-not-a-count         inf, NaN, 1e20, 3000000000, veel, -1, 2,5 -> those rows quarantined.
 counts-implausible         250000 for one buurt-month -> quarantined ("implausibl").
 file-pdf                   a PDF renamed .csv -> refused "pdf".
@@ -82,6 +85,11 @@ from typing import Callable
 SEED = 7
 REFERENCE_DIR = Path(__file__).resolve().parents[2] / "data" / "reference"
 LAST_DAY = date(2026, 11, 25)          # every date lies before 2026-11-26 (TODAY of the tests)
+#: report dates around the turn of a year, and the ISO week each starts (the last two lie after TODAY)
+YEAR_EDGES = {"31-12-2020": "2020-12-28", "03-01-2021": "2020-12-28", "04-01-2021": "2021-01-04",
+              "28-12-2025": "2025-12-22", "29-12-2025": "2025-12-29", "01-01-2026": "2025-12-29",
+              "29-02-2024": "2024-02-26", "31-12-2026": None, "02-01-2027": None}
+YEAR_EDGE_MONTHS = ["2020-12", "2021-01", "2025-12", "2026-01", "2024-02", "2026-12", "2027-01"]
 FIRST_DAY = date(2021, 12, 1)
 STAMP = datetime(2026, 11, 20, 8, 0, 0)
 MELDINGEN_HEADER = ["Meldingnummer", "Datum melding", "Hoofdcategorie", "Subcategorie", "Buurtcode"]
@@ -771,6 +779,18 @@ def plan(seed: int = SEED) -> list[Planned]:
     rows[5][1] = "01-02-03"
     b.text(Case("meldingen_tweecijferig_jaar.csv", "meldingen", "loaded", rows_read=12, quarantined=1, reason="date",
                 klass="dates-ambiguous"), M, rows)
+    # ISO weeks 53 (2020-W53 runs into January 2021), a week 1 that starts in December, a leap day, and the turn
+    # of the year after TODAY (2026-W53, January 2027): the future rows are quarantined, the rest loads
+    rows = b.reports(len(YEAR_EDGES))
+    for r, d in zip(rows, YEAR_EDGES):
+        r[1] = d
+    b.text(Case("meldingen_jaarwisseling.csv", "meldingen", "loaded", rows_read=len(YEAR_EDGES), quarantined=2,
+                reason="future", klass="dates-year-boundary"), M, rows)
+    rows = b.unique_wijkteam_cells(len(YEAR_EDGE_MONTHS))
+    for r, month in zip(rows, YEAR_EDGE_MONTHS):
+        r[1] = month
+    b.text(Case("wijkteam_jaarwisseling.csv", "wijkteam", "loaded", rows_read=len(YEAR_EDGE_MONTHS), quarantined=2,
+                reason="future", klass="dates-year-boundary"), W, rows)
 
     # ------------------------------------------------------------------ counts
     rows = b.unique_wijkteam_cells(14)

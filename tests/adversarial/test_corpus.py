@@ -59,7 +59,7 @@ def test_corpus_is_large_and_covers_every_class():
                      "counts-not-a-count", "counts-implausible", "file-pdf", "file-empty", "file-wrong-extension",
                      "file-binary", "file-xls", "archive-bomb", "archive-traversal", "archive-symlink",
                      "dump-folder-symlink", "hostile-formula", "hostile-markup", "delivery-duplicate",
-                     "sheet-cell-bomb", "xml-entities"):
+                     "sheet-cell-bomb", "xml-entities", "dates-year-boundary"):
         assert required in klasses, required
     assert sum(c.klass.startswith("privacy") for c in CASES) >= 15
     assert all(c.secrets for c in CASES if c.klass.startswith("privacy"))

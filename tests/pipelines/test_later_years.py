@@ -47,3 +47,26 @@ def test_a_run_of_monthly_counts_only_lists_its_own_month_not_the_month_before()
     assert now["period_start"].tolist() == [pd.Timestamp("2027-01-01")]
     now = current_cells(frame, pd.Timestamp("2027-01-04"))                       # run 2027-W01: December is complete
     assert now["period_start"].tolist() == [pd.Timestamp("2026-12-01")]
+
+
+def test_the_corpus_turn_of_the_year_lands_each_report_in_its_iso_week_and_each_count_in_its_month(home, ref, tmp_path):
+    from datetime import date
+
+    from pipelines.ingest import ingest_file
+    from pipelines.reference import sync
+    from pipelines.warehouse import connect
+    from tests.adversarial.corpus import SEED, YEAR_EDGE_MONTHS, YEAR_EDGES, write_corpus
+    from tests.conftest import TODAY
+
+    cases = {c.file: c for c in write_corpus(tmp_path, SEED)}
+    with connect(home.warehouse) as con:
+        sync(con, ref)
+        for name in ("meldingen_jaarwisseling.csv", "wijkteam_jaarwisseling.csv"):
+            case = cases[name]
+            ingest_file(con, tmp_path / name, case.source, ref, home.archive, today=TODAY)
+        weeks = {d for (d,) in con.execute("SELECT DISTINCT period_start FROM core.signal_counts "
+                                          "WHERE source = 'meldingen'").fetchall()}
+        months = {d for (d,) in con.execute("SELECT DISTINCT period_start FROM core.signal_counts "
+                                           "WHERE source = 'wijkteam'").fetchall()}
+    assert weeks == {date.fromisoformat(w) for w in YEAR_EDGES.values() if w}
+    assert months == {date.fromisoformat(f"{m}-01") for m in YEAR_EDGE_MONTHS if m < "2026-12"}
