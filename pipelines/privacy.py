@@ -10,6 +10,7 @@ API (stable; other modules code against it):
 from __future__ import annotations
 
 import functools
+import html
 import re
 import unicodedata
 from pathlib import Path
@@ -110,6 +111,60 @@ def _fold(ch: str) -> str:
     return ch
 
 
+# Markup and URL encodings that a person's browser or mail client would show as the character: "&#64;",
+# "&commat;", "%40". Decoded before anything is sought, so "jan&#64;ziggo.nl" is an e-mail address.
+_ENCODED = re.compile(r"&(?:#\d{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?|(?:%[0-9A-Fa-f]{2})+")
+
+
+def _decode_once(text: str) -> tuple[str, list[int], list[int]]:
+    """``text`` with its character references and %-escapes decoded; per character, its [start, end) in ``text``."""
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    pos = 0
+    for m in _ENCODED.finditer(text):
+        token = m.group()
+        if token[0] == "&":
+            decoded = html.unescape(token)
+        else:
+            try:
+                decoded = bytes.fromhex(token.replace("%", "")).decode("utf-8")
+            except UnicodeDecodeError:
+                decoded = token
+        if decoded == token:
+            continue
+        for i in range(pos, m.start()):
+            out.append(text[i])
+            starts.append(i)
+            ends.append(i + 1)
+        for ch in decoded:
+            out.append(ch)
+            starts.append(m.start())
+            ends.append(m.end())
+        pos = m.end()
+    for i in range(pos, len(text)):
+        out.append(text[i])
+        starts.append(i)
+        ends.append(i + 1)
+    return "".join(out), starts, ends
+
+
+def _decode(text: str) -> tuple[str, tuple[list[int], list[int]] | None]:
+    """``text`` decoded (nested encodings too, "&amp;#64;" up to three levels deep), with the source map of
+    :func:`_normalise`, or None for the map when nothing was encoded."""
+    source = None
+    for _ in range(3):
+        if "&" not in text and "%" not in text:
+            break
+        decoded, starts, ends = _decode_once(text)
+        if decoded == text:
+            break
+        if source is not None:
+            starts, ends = [source[0][a] for a in starts], [source[1][b - 1] for b in ends]
+        text, source = decoded, (starts, ends)
+    return text, source
+
+
 def _normalise(text: str) -> tuple[str, tuple[list[int], list[int]] | None]:
     """``text`` in NFKC, without invisible characters, with plain spaces and hyphens; and, unless the text
     came through unchanged, for every character of it the [start, end) it came from in ``text``.
@@ -118,8 +173,9 @@ def _normalise(text: str) -> tuple[str, tuple[list[int], list[int]] | None]:
     character plus its combining marks, so each piece of the result maps back to the characters it came from
     and a span found on the result removes the whole item, invisibles inside it included, from ``text``.
     """
+    text, decoded = _decode(text)
     if text.isascii() and text.isprintable():
-        return text, None
+        return text, decoded
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -135,6 +191,8 @@ def _normalise(text: str) -> tuple[str, tuple[list[int], list[int]] | None]:
                 starts.append(i)
                 ends.append(j)
         i = j
+    if decoded is not None:
+        starts, ends = [decoded[0][a] for a in starts], [decoded[1][b - 1] for b in ends]
     return "".join(out), (starts, ends)
 
 
@@ -143,15 +201,26 @@ def _normalise(text: str) -> tuple[str, tuple[list[int], list[int]] | None]:
 # --------------------------------------------------------------------------------------------------------------
 
 _LOCAL, _LABEL = r"[A-Za-z0-9._%+\-]+", r"[A-Za-z0-9\-]+"
-_DOT = r"(?:\s*\.\s*|\s*[\[({<]\s*(?:dot|punt)\s*[\])}>]\s*|\s+(?:dot|punt)\s+)"
+# Top-level domains an address written out may end in: every two-letter (country) one and the common others.
+_TLD = r"(?:[a-z]{2}|com|net|org|info|biz|edu|gov|int|mil|email|online|site|xyz|app|dev|frl|amsterdam|nu|mobi)\b"
+# "@" as people write it to fool a harvester: "@ " spaced or doubled, "(at)", "[@]", "(a)", " at ", " apenstaartje "
+_AT_SIGN = r"\s*@+\s*"
+_AT_BRACKET = r"\s*[\[({<]\s*(?:at|a|@|apenstaartje|apestaart(?:je)?)\s*[\])}>]\s*"
+_AT_WORD = r"\s+(?:at|apenstaartje|apestaart(?:je)?)\s+"
+# and "." : "(dot)", "[punt]", " dot ", " punt ", or a dot with spaces around it
+_DOT_WORD = r"(?:\s*[\[({<]\s*(?:dot|punt|\.)\s*[\])}>]\s*|\s+(?:dot|punt)\s+)"
+_DOT = r"(?:\s*\.\s*|" + _DOT_WORD + r")"
 _EMAIL = re.compile(
     _LOCAL + r"@" + _LABEL + r"(?:\." + _LABEL + r")*\.[A-Za-z]{2,}"
-    # written out so that no "@" is left: "jan(at)ziggo.nl", "jan [at] ziggo [dot] nl", "jan at ziggo dot nl"
-    r"|(?i:" + _LOCAL + r"\s*[\[({<]\s*(?:at|@)\s*[\])}>]\s*" + _LABEL + r"(?:" + _DOT + _LABEL + r")*?" + _DOT +
-    r"[a-z]{2,}\b"
-    r"|" + _LOCAL + r"\s+at\s+" + _LABEL + r"(?:\s+(?:dot|punt)\s+" + _LABEL + r")*?\s+(?:dot|punt)\s+[a-z]{2,}\b)"
+    r"|(?i:"
+    # an "@" or a bracketed at: any dots ("jan @ ziggo . nl", "jan(at)ziggo(dot)nl")
+    + _LOCAL + r"(?:" + _AT_SIGN + r"|" + _AT_BRACKET + r")" + _LABEL + r"(?:" + _DOT + _LABEL + r")*?" + _DOT + _TLD +
+    # "at" as a word: the dots written out, or a plain dot without spaces ("jan at ziggo.nl", "jan at ziggo dot
+    # nl"), so that "Hij at brood. De ..." is no address
+    r"|" + _LOCAL + _AT_WORD + _LABEL + r"(?:(?:\.|" + _DOT_WORD + r")" + _LABEL + r")*?(?:\.|" + _DOT_WORD + r")" +
+    _TLD + r")"
 )
-_EMAIL_HINT = re.compile(r"@|(?i:[\[({<]\s*at\s*[\])}>]|\sat\s)")
+_EMAIL_HINT = re.compile(r"@|(?i:[\[({<]\s*(?:at|a)\s*[\])}>]|\sat\s|apen?st)")
 
 # Dutch numbers in every Dutch notation; PhoneNumberMatcher (below) adds other countries and notations, but
 # passes by a grouped number right after another number ("SIG-123456 0528 123 456", "06 12345678 06 87654321")
@@ -200,8 +269,10 @@ _POSTCODE_HOUSE = re.compile(r"(?<!\d)" + _POSTCODE + r"\s*,?\s*(?:nr\.?\s*|huis
 # Keep its classes ASCII and its repeats short: one \S+ here made RE2 over ten times slower.
 _PREFILTER = (
     r"[^ -~]"                                                  # may read differently once normalised
-    r"|@|(?i:[\[({<] ?at ?[\])}>]| at [!-~]+ (?:dot|punt) )"    # e-mail, also written out
-    r"|\+[ (]{0,2}\d|0\)?(?:[ \-./)(]{0,2}\d){9}"              # phone numbers, all notations, any country
+    r"|@|(?i:[\[({<] ?a(?:t|pe)? ?[\])}>]| at [!-~]| apen?st)"  # e-mail, also written out
+    r"|&#|&[A-Za-z]{2,}|%[0-9A-Fa-f]{2}"                       # markup and URL encodings: decoded first
+    # phone numbers, all notations, any country; a "+" right after a digit is a time zone ("12:00:00+01:00")
+    r"|(?:^|[^0-9])\+[ (]{0,2}\d|0\)?(?:[ \-./)(]{0,2}\d){9}"
     r"|\d{9}|\d{3}[ .\-]\d{3}[ .\-]\d{3}|\d{4}\.\d{2}\.\d{3}"  # BSN (also in groups), long numbers
     r"|[A-Za-z]{2}\d\d ?[A-Za-z0-9]{4} ?[A-Za-z0-9]{4} ?[A-Za-z0-9]{3}"  # IBAN (the shortest has 15 characters)
     r"|[A-Za-z]\.?[ \t\n\xa0]+\d|\d{4} ?[A-Z]{2}"                         # street + house number, postcode

@@ -228,10 +228,34 @@ def test_phone_numbers_in_every_notation_and_country_are_found(value, number):
 
 @pytest.mark.parametrize("value", [
     "jan(at)ziggo.nl", "jan [at] ziggo.nl", "jan {at} ziggo.nl", "jan <at> ziggo.nl", "Mail jan (AT) ziggo.nl aub",
-    "jan(at)ziggo(dot)nl", "jan [at] ziggo [punt] nl", "jan at ziggo dot nl",
+    "jan(at)ziggo(dot)nl", "jan [at] ziggo [punt] nl", "jan at ziggo dot nl", "mail jan at ziggo.nl",
+    "jan apenstaartje ziggo punt nl", "jan @ ziggo . nl", "j.jansen@@ziggo.nl", "jan(a)ziggo.nl", "jan[@]ziggo.nl",
+    "jan AT ziggo DOT nl", "jan at hotmail dot com",
 ])
 def test_written_out_email_addresses_are_found(value):
     _assert_found_and_removed(value, "e-mail", "ziggo")
+
+
+@pytest.mark.parametrize("value, kind, secret", [
+    ("jan%40ziggo.nl", "e-mail", "ziggo"), ("jan&#64;ziggo.nl", "e-mail", "ziggo"),
+    ("jan&#x40;ziggo.nl", "e-mail", "ziggo"), ("jan&commat;ziggo.nl", "e-mail", "ziggo"),
+    ("jan&amp;#64;ziggo.nl", "e-mail", "ziggo"),                     # encoded twice
+    ("bel 06%2012345678", "telefoonnummer", "12345678"), ("bel 06&#32;1234&#53;678", "telefoonnummer", "1234"),
+    ("<b>jan&#64;ziggo.nl</b>", "e-mail", "ziggo"),
+])
+def test_markup_and_url_encoded_items_are_read_as_a_browser_shows_them(value, kind, secret):
+    assert scan_values(pd.Series([value])).iloc[0] == kind
+    scrubbed = scrub_text(value)
+    assert secret not in scrubbed and redaction(kind) in scrubbed
+
+
+@pytest.mark.parametrize("value", [
+    "Hij at brood. De buurt is rustig", "we meet at 5 at the park", "R&D afdeling", "stijging 25%", "Zwerfafval &amp; glas",
+    "Korting 50%AB", "Tom&Jerry speeltuin",
+])
+def test_at_as_a_word_and_stray_ampersands_or_percents_stay_clean(value):
+    assert scan_values(pd.Series([value])).iloc[0] is None
+    assert scrub_text(value) == value
 
 
 @pytest.mark.parametrize("value", [
