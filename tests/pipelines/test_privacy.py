@@ -250,8 +250,8 @@ def test_markup_and_url_encoded_items_are_read_as_a_browser_shows_them(value, ki
 
 
 @pytest.mark.parametrize("value", [
-    "Hij at brood. De buurt is rustig", "we meet at 5 at the park", "R&D afdeling", "stijging 25%", "Zwerfafval &amp; glas",
-    "Korting 50%AB", "Tom&Jerry speeltuin",
+    "Hij at brood. De buurt is rustig", "we meet at 5 at the park", "R&D afdeling", "stijging 25%",
+    "Zwerfafval &amp; glas", "Korting 50%AB", "Tom&Jerry speeltuin",
 ])
 def test_at_as_a_word_and_stray_ampersands_or_percents_stay_clean(value):
     assert scan_values(pd.Series([value])).iloc[0] is None
