@@ -152,6 +152,8 @@ def one_replicate(ref: Reference, seed: int, budget: Budget,
     per_team_week = {k: n / 52 / teams.nunique() for k, n in (("chance", chance.sum()), ("rise", rise.sum()),
                                                                 ("chance weekly", weekly),
                                                                 ("chance monthly", chance.sum() - weekly))}
+    per_team_week["by team"] = (pd.Series(chance.astype(float), index=shown.index).groupby(
+        shown["area_code"].map(teams)).sum().reindex(sorted(teams.dropna().unique()), fill_value=0.0) / 52)
     # the ceiling's level: the chance rate of the weekly listings per buurt-domain-week
     cells_per_week = len(evidence[evidence["period_start"] == weeks[-1]])
     return pd.DataFrame(rows), per_team_week, bounds, weekly / 52 / cells_per_week
@@ -205,7 +207,7 @@ def main() -> None:
         args.cache.mkdir(parents=True, exist_ok=True)
     budget = Budget() if args.attention_level is None else replace(Budget(), attention_level=args.attention_level)
     ref = Reference()
-    frames, chance, rise_entries, cell_rate, all_bounds, split = [], [], [], [], [], []
+    frames, chance, rise_entries, cell_rate, all_bounds, split, by_team = [], [], [], [], [], [], []
     t0 = time.perf_counter()
     for r in range(args.replicates):
         det, per_team, bounds, per_cell = one_replicate(ref, 3000 + r, budget, args.cache)
@@ -213,11 +215,14 @@ def main() -> None:
         chance.append(per_team["chance"])
         rise_entries.append(per_team["rise"])
         split.append((per_team["chance weekly"], per_team["chance monthly"]))
+        by_team.append(per_team["by team"])
         cell_rate.append(per_cell)
         all_bounds += bounds
         print(f"  replicate {r + 1}: {time.perf_counter() - t0:.0f} s, chance entries per team per week "
               f"{per_team['chance']:.2f}", flush=True)
     det = pd.concat(frames, ignore_index=True)
+    team_means = pd.DataFrame(by_team).mean()
+    buurten = ref.areas.dropna(subset=["wijkteam"]).groupby("wijkteam").size()
     far = float(np.mean(cell_rate))
     ceil = ceiling(all_bounds, far, np.random.default_rng(1)).groupby("event").mean()
     rows, by_position = [], []
@@ -272,6 +277,9 @@ def main() -> None:
            "(`models.demo.structural_rises`, a domain's counts up 1.7 to 2.4 times for 4 to 9 months, in the "
            "rise's buurt and domain from its first month to a month after its last): found, not chance. "
            f"Counted as chance, the figure would be {np.mean(chance) + np.mean(rise_entries):.3f}.", "",
+           "Per team (the budget is per buurt-domain, so a team with more buurten, or busier ones, sees more): "
+           + "; ".join(f"{team} ({size} buurten) {v:.3f}" for team, v, size in zip(
+               team_means.index, team_means, team_means.index.map(buurten))) + ".", "",
            f"Budget: {budget.as_dict()}", ""]
     name = "list_quality" if args.attention_level is None else f"list_quality_attention_{args.attention_level:g}"
     publish(name, "\n".join(out))
