@@ -96,7 +96,7 @@ def init(
         Reference.for_home(home).areas                       # validated as every run will
     except (ProfileError, ReferenceError) as exc:
         _fail(str(exc))
-    console.print(summary.describe())
+    console.print(escape(summary.describe()))
     console.print(f"next: put deliveries in {home.inbox} and run `wijkradar --home {home.root} run` "
                   f"(or `wijkradar --home {home.root} demo` for a generated history)")
 
@@ -144,7 +144,7 @@ def _run_weekly(home: Home, today: Optional[str], dask_address: Optional[str] = 
     except WarehouseBusy as exc:
         _fail(str(exc))
     for ld in result.loads:
-        console.print(("  = " if ld.skipped else "  + ") + ld.describe())
+        console.print(("  = " if ld.skipped else "  + ") + escape(ld.describe()))
     for name, why in result.refused.items():
         console.print(f"  [red]! {escape(name)} refused:[/] {escape(why)}")
     for name, why in result.held.items():
@@ -218,7 +218,7 @@ def ingest_cmd(
                                  window=full_window, accept_drop=accept_drop)
     except (IngestError, ValidationRefused, WarehouseBusy, LoadHeld, ValueError) as exc:
         _fail(str(exc))
-    console.print(result.describe())
+    console.print(escape(result.describe()))
     if result.rows_quarantined:
         console.print(f"see the quarantined rows with: wijkradar quarantine --load {result.load_id}")
 

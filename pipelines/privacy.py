@@ -100,20 +100,41 @@ _IGNORABLE = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180f\u
                        + "".join(map(chr, range(0xfe00, 0xfe10))) + "".join(map(chr, range(0xe0100, 0xe01f0))))
 
 
+# Cyrillic, Greek and Armenian letters that look like Latin ones (Unicode TR39 confusables), where a
+# transliteration would read another letter (Cyrillic "В" is "V", but looks like "B")
+_LOOKALIKE = dict(zip(
+    "АВЕЅІЈКМНОРСТХУаеѕіјорсхуԁԛԝһΑΒΕΖΗΙΚΜΝΟΡΤΥΧοινρτυχոօսց",
+    "ABESIJKMHOPCTXYaesijopcxydqwhABEZHIKMNOPTYXoivptuxnoug"))
+
+
+@functools.lru_cache(maxsize=4096)
 def _fold(ch: str) -> str:
-    """One NFKC character as the detectors see it: odd spaces a space, odd dashes a hyphen, invisibles gone."""
+    """One NFKC character as the detectors see it: odd spaces a space, odd dashes a hyphen, invisibles and
+    combining marks gone, any script's digits ASCII digits, look-alike letters the Latin ones, and other letters
+    in ASCII (``anyascii``: "Yılmaz" is "Yilmaz", "josé" is "jose"), so that the detectors and the name lists
+    (folded the same way) read one alphabet."""
     if ch.isspace():
         return " "
-    if ch in _IGNORABLE or unicodedata.category(ch) in ("Cf", "Cc", "Cn"):
+    category = unicodedata.category(ch)
+    if ch in _IGNORABLE or category in ("Cf", "Cc", "Cn", "Mn", "Me"):
         return ""
-    if ch == "\u2212" or unicodedata.category(ch) == "Pd":
+    if ch == "\u2212" or category == "Pd":
         return "-"
-    return ch
+    if ch.isascii():
+        return ch
+    if category == "Nd":
+        return str(unicodedata.decimal(ch))
+    if ch in _LOOKALIKE:
+        return _LOOKALIKE[ch]
+    from anyascii import anyascii
+
+    return anyascii(ch)
 
 
 # Markup and URL encodings that a person's browser or mail client would show as the character: "&#64;",
 # "&commat;", "%40". Decoded before anything is sought, so "jan&#64;ziggo.nl" is an e-mail address.
-_ENCODED = re.compile(r"&(?:#\d{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?|(?:%[0-9A-Fa-f]{2})+")
+_ENCODED = re.compile(r"&(?:#\d{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?|(?:%[0-9A-Fa-f]{2})+"
+                      r"|\\u[0-9A-Fa-f]{4}|(?<=[\w.])=(?:40|2[Ee])(?=\w)")
 
 
 def _decode_once(text: str) -> tuple[str, list[int], list[int]]:
@@ -126,6 +147,8 @@ def _decode_once(text: str) -> tuple[str, list[int], list[int]]:
         token = m.group()
         if token[0] == "&":
             decoded = html.unescape(token)
+        elif token[0] in "\\=":                # a JSON or Python escape, or quoted-printable (mail): "=40" is "@"
+            decoded = chr(int(token[2:] if token[0] == "\\" else token[1:], 16))
         else:
             try:
                 decoded = bytes.fromhex(token.replace("%", "")).decode("utf-8")
@@ -154,7 +177,7 @@ def _decode(text: str) -> tuple[str, tuple[list[int], list[int]] | None]:
     :func:`_normalise`, or None for the map when nothing was encoded."""
     source = None
     for _ in range(3):
-        if "&" not in text and "%" not in text:
+        if "&" not in text and "%" not in text and "\\u" not in text and "=" not in text:
             break
         decoded, starts, ends = _decode_once(text)
         if decoded == text:
@@ -185,9 +208,8 @@ def _normalise(text: str) -> tuple[str, tuple[list[int], list[int]] | None]:
         while j < n and unicodedata.combining(text[j]):
             j += 1
         for ch in unicodedata.normalize("NFKC", text[i:j]):
-            ch = _fold(ch)
-            if ch:
-                out.append(ch)
+            for c in _fold(ch):              # "" (dropped), one character, or a transliteration ("EUR")
+                out.append(c)
                 starts.append(i)
                 ends.append(j)
         i = j
@@ -206,21 +228,25 @@ _TLD = r"(?:[a-z]{2}|com|net|org|info|biz|edu|gov|int|mil|email|online|site|xyz|
 # "@" as people write it to fool a harvester: "@ " spaced or doubled, "(at)", "[@]", "(a)", " at ", " apenstaartje "
 _AT_SIGN = r"\s*@+\s*"
 _AT_BRACKET = r"\s*[\[({<]\s*(?:at|a|@|apenstaartje|apestaart(?:je)?)\s*[\])}>]\s*"
-_AT_WORD = r"\s+(?:at|apenstaartje|apestaart(?:je)?)\s+"
+_AT_WORD = r"(?:\s+(?:at|apenstaartje|apestaart(?:je)?)\s+|\s*[-_]at[-_]\s*)"
 # and "." : "(dot)", "[punt]", " dot ", " punt ", or a dot with spaces around it
 _DOT_WORD = r"(?:\s*[\[({<]\s*(?:dot|punt|\.)\s*[\])}>]\s*|\s+(?:dot|punt)\s+)"
 _DOT = r"(?:\s*\.\s*|" + _DOT_WORD + r")"
 _EMAIL = re.compile(
     _LOCAL + r"@" + _LABEL + r"(?:\." + _LABEL + r")*\.[A-Za-z]{2,}"
+    # an address with its domain cut or garbled ("jan@ziggo", "jan@ziggo,nl"): a local part with a letter
+    r"|[A-Za-z0-9._%+\-]*[A-Za-z][A-Za-z0-9._%+\-]*@[A-Za-z][A-Za-z0-9\-]+(?:[.,]+[A-Za-z0-9\-]+)*"
     r"|(?i:"
     # an "@" or a bracketed at: any dots ("jan @ ziggo . nl", "jan(at)ziggo(dot)nl")
     + _LOCAL + r"(?:" + _AT_SIGN + r"|" + _AT_BRACKET + r")" + _LABEL + r"(?:" + _DOT + _LABEL + r")*?" + _DOT + _TLD +
     # "at" as a word: the dots written out, or a plain dot without spaces ("jan at ziggo.nl", "jan at ziggo dot
     # nl"), so that "Hij at brood. De ..." is no address
     r"|" + _LOCAL + _AT_WORD + _LABEL + r"(?:(?:\.|" + _DOT_WORD + r")" + _LABEL + r")*?(?:\.|" + _DOT_WORD + r")" +
-    _TLD + r")"
+    _TLD +
+    # "bij" only with the dots written out too ("jan bij ziggo punt nl"; "meld het bij hoogeveen.nl" is no address)
+    r"|" + _LOCAL + r"\s+bij\s+" + _LABEL + r"(?:" + _DOT_WORD + _LABEL + r")*?" + _DOT_WORD + _TLD + r")"
 )
-_EMAIL_HINT = re.compile(r"@|(?i:[\[({<]\s*(?:at|a)\s*[\])}>]|\sat\s|apen?st)")
+_EMAIL_HINT = re.compile(r"@|(?i:[\[({<]\s*(?:at|a)\s*[\])}>]|\sat\s|[-_]at[-_]|\sbij\s|apen?st)")
 
 # Dutch numbers in every Dutch notation; PhoneNumberMatcher (below) adds other countries and notations, but
 # passes by a grouped number right after another number ("SIG-123456 0528 123 456", "06 12345678 06 87654321")
@@ -232,18 +258,29 @@ _PHONE = re.compile(
     r")(?![\d])"
 )
 
-_BSN = re.compile(r"(?<![\d.,/\-])(?:\d{9}|\d{3}([ .\-])\d{3}\1\d{3}|\d{4}\.\d{2}\.\d{3}|\d{2}\.\d{3}\.\d{2}\.\d{2})"
-                  r"(?!\d|[.,/\-]\d)")
+# nine digits, in groups too; not in an amount ("EUR" is how the scanner reads "€")
+_BSN = re.compile(r"(?<![\d.,])(?<!EUR)(?<!EUR )"
+                  r"(?:\d{9}|\d{3}[ .\-/_]{1,3}\d{3}[ .\-/_]{1,3}\d{3}|\d{4}\.\d{2}\.\d{3}|\d{2}\.\d{3}\.\d{2}\.\d{2})"
+                  r"(?!\d|[.,]\d{3})")
 _BSN_KEYWORD = re.compile(r"(?i)\b(?:bsn|burgerservicenummer|burgerservicenr|sofi(?:nummer|nr)?)\b[\s:.#\-]*"
-                          r"(?:nummer|nr\.?)?[\s:.#\-]*(\d{8,9}|\d{1,3}(?:[ .\-]\d{2,4}){2,3})(?!\d)")
+                          r"(?:nummer|nr\.?)?[\s:.#\-]*(\d(?:(?:[^\w#]|_){0,3}\d){7,8})(?!\d)")
 
-_IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:\s?[A-Za-z0-9]{4}){2,7}(?:\s?[A-Za-z0-9]{1,3})?(?![A-Za-z0-9])")
+# an IBAN with any separators, glued to words before or after ("rekNL91...", "...4300EUR"): the checksum decides
+_IBAN = re.compile(r"(?<![0-9])[A-Za-z]{2}[\s\-./_]{0,2}\d(?:[\s\-./_]{0,2}[A-Za-z0-9]){12,33}")
 
 _MONTHS = r"(?:jan|feb|mrt|maart|mar|apr|mei|may|jun|jul|aug|sep|sept|okt|oct|nov|dec)[a-z]*\.?"
-_DATE = (r"(?:\d{1,2}[-/. ]\d{1,2}[-/. ](?:19|20)?\d{2}|(?:19|20)\d{2}-\d{1,2}-\d{1,2}|\d{1,2}\s+" + _MONTHS +
-         r"\s+(?:19|20)?\d{2})")
-_BIRTH = re.compile(r"(?i)\b(?:geboren|geb\.?|geboortedatum|geb\.?\s?dat(?:um)?\.?|geboortedag|date of birth|"
-                    r"born|d\.o\.b\.?|dob)\s*(?:op|on|:|d\.d\.)?\s*:?\s*" + _DATE)
+_YEAR = r"(?:(?:19|20)?\d{2}|'\d{2})"
+_DSEP = r"\s*[-/._,]\s*"
+_DATE = (r"(?:\d{1,2}" + _DSEP + r"\d{1,2}" + _DSEP + _YEAR + r"|\d{1,2}[ ]\d{1,2}[ ](?:19|20)?\d{2}"
+         r"|(?:19|20)\d{2}" + _DSEP + r"\d{1,2}" + _DSEP + r"\d{1,2}"
+         r"|(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])(?:19|20)\d{2}|(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+         r"|\d{1,2}(?:e|ste|de)?\s+" + _MONTHS + r"(?:,?\s+" + _YEAR + r")?)(?!\d)")
+_BIRTH_WORD = (r"(?:geboren|gebooren|geb\.?|geboortedatum|geb\.?\s?dat(?:um)?\.?|geb\.?\s?d\.|geb\.?\s?jaar|"
+               r"geboortedag|geboortejaar|date of birth|birth\s?date|born|d\.o\.b\.?|dob)")
+# the keyword, up to four short words ("op maandag", "te Hoogeveen op", "(dd-mm-jjjj):"), the date; or the date, then
+# the keyword ("12-03-1985 (geboortedatum)")
+_BIRTH = re.compile(r"(?i)\b" + _BIRTH_WORD + r"(?:[\s:,()]+[^\s\d]{1,20}?){0,4}?[\s:,()]*" + _DATE
+                    + r"|(?<!\d)" + _DATE + r"[\s,(]*" + _BIRTH_WORD + r"(?![a-z])")
 
 _STREET_SUFFIX = (r"(?:straat|straatje|weg|laan|plein|dijk|kade|singel|pad|hof|gracht|steeg|dreef|plantsoen|"
                   r"markt|erf|wal|brink|veld|haven|baan|boulevard|allee|ring|zijde|kamp|stede|dam|"
@@ -253,40 +290,54 @@ _TV = r"(?:van|de|der|den|het|'t|ter|ten|te|op|aan|in|bij|la|le|du|d')"
 _CAPWORD = r"[A-ZÀ-Þ][\w'’\-]*\.?"
 _HOUSE_NO = (r"\d{1,5}(?:\s?[-/]\s?\d{1,5}|\s?-?\s?[A-Za-z]{1,2}\b|\s+(?:bis|hs|huis|bg|boven|rd|zw|I{1,3})\b)?")
 _UNITS = (r"(?!\s*(?:keer|x\b|dag|dagen|week|weken|maand|maanden|jaar|jaren|uur|min|minuten|meter|m\b|km|kg|"
-          r"stuks|personen|mensen|auto|autos|auto's|woningen|huizen|%|procent|graden|fase|e\b|ste\b|de\b))")
+          r"stuks|personen|mensen|auto|autos|auto's|woningen|huizen|%|procent|graden|fase|e\b|ste\b|de\b|"
+          r"meldingen|melding|klachten|containers|bomen|palen|lantaarnpalen|fietsen|bakken))")
+# between street and number: a space, a label or a sign ("Hoofdstraat nr. 12", "Hoofdstraat, 12a", "Hoofdstraat #12",
+# "Hoofdstraat (12)")
+_NUMBER_LABEL = r"(?:\s*[,#(\-]\s*|\s+(?:nr|no|nummer|huisnr|huisnummer)\.?\s*|\s+)"
 _STREET = re.compile(
     r"(?:(?:" + _CAPWORD + r")\s+(?:" + _TV + r"\s+)*){0,3}"
-    r"[A-Za-zÀ-ÿ][\w'’\-]*?" + _STREET_SUFFIX + r"\s+" + _HOUSE_NO + r"(?!\d)" + _UNITS
+    r"(?<![A-Za-zÀ-ÿ])(?!(?i:voetbal|sport|speel|gras|hockey|korfbal|tennis|trap)veld)"
+    r"[A-Za-zÀ-ÿ][\w'’\-]*?(?:" + _STREET_SUFFIX + r"|(?<=\w\w)(?:str|ln|wg|pln)\.?)"
+    + _NUMBER_LABEL + _HOUSE_NO + r"(?!\d)" + _UNITS
 )
-_POSTCODE = r"[1-9]\d{3}\s?[A-Z]{2}(?![A-Za-z])"
+_POSTCODE = r"[1-9]\d{3}(?:\s?-?\s?[A-Z]{2}|[a-z]{2})(?![A-Za-z])"
 _STREET_POSTCODE = re.compile(r"(?:" + _CAPWORD + r"\s+(?:" + _TV + r"\s+)*){0,3}" + _CAPWORD + r"\s+" + _HOUSE_NO +
                               r"\s*,?\s*" + _POSTCODE)
-_POSTCODE_HOUSE = re.compile(r"(?<!\d)" + _POSTCODE + r"\s*,?\s*(?:nr\.?\s*|huisnummer\s*)?\d{1,5}(?!\d)"
-                             r"(?:\s?-?\s?[A-Za-z]{1,2}\b)?")
+_POSTCODE_HOUSE = re.compile(r"(?<!\d)" + _POSTCODE + r"\s*[,\-]?\s*(?:(?:nr|huisnr|huisnummer)\.?\s*)?\d{1,5}(?!\d)"
+                             r"(?:\s?-?\s?[A-Za-z]{1,2}\b)?"
+                             r"|(?<![\d,.])\d{1,5}[A-Za-z]?\s*,\s*" + _POSTCODE)
 
 # Cheap vectorised prefilter (RE2 via pyarrow): a value that matches none of these cannot hold a personal item.
 # It reads the raw value, so anything outside printable ASCII (which normalisation may change) goes through.
 # Keep its classes ASCII and its repeats short: one \S+ here made RE2 over ten times slower.
 _PREFILTER = (
     r"[^ -~]"                                                  # may read differently once normalised
-    r"|@|(?i:[\[({<] ?a(?:t|pe)? ?[\])}>]| at [!-~]| apen?st)"  # e-mail, also written out
+    # e-mail, written out; a plain space, not \s: a tab or newline is caught as not printable above, and \s here made
+    # the whole prefilter ten times slower
+    r"|@|[\[({<] ?[Aa]| [Aa][Tt] |[-_][Aa][Tt][-_]| [Bb]ij |[Aa]pen?st"
+    r"|\\u|=40|=2[Ee]"                                           # e-mail, escaped
     r"|&#|&[A-Za-z]{2,}|%[0-9A-Fa-f]{2}"                       # markup and URL encodings: decoded first
-    # phone numbers, all notations, any country; a "+" right after a digit is a time zone ("12:00:00+01:00")
-    r"|(?:^|[^0-9])\+[ (]{0,2}\d|0\)?(?:[ \-./)(]{0,2}\d){9}"
-    r"|\d{9}|\d{3}[ .\-]\d{3}[ .\-]\d{3}|\d{4}\.\d{2}\.\d{3}"  # BSN (also in groups), long numbers
+    # phone numbers, all notations, any country; a "+" right after a digit is a time zone ("12:00:00+01:00"), so
+    # neither starts a number nor separates its digits
+    r"|(?:^|[^0-9])\+[ (]{0,2}\d|0\)?(?:[^0-9A-Za-z#+]{0,5}\d){9}"
+    r"|(?:^|[^0-9])31[^0-9A-Za-z]{0,3}6(?:[^0-9A-Za-z]{0,3}\d){8}"
+    r"|\d{9}|\d{3}[ .\-/_]{1,3}\d{3}[ .\-/_]{1,3}\d{3}|\d{4}\.\d{2}\.\d{3}"  # BSN (also in groups), long numbers
     r"|[A-Za-z]{2}\d\d ?[A-Za-z0-9]{4} ?[A-Za-z0-9]{4} ?[A-Za-z0-9]{3}"  # IBAN (the shortest has 15 characters)
-    r"|[A-Za-z]\.?[ \t\n\xa0]+\d|\d{4} ?[A-Z]{2}"                         # street + house number, postcode
-    r"|[A-ZÀ-ÖØ-ÞŠŽŞ][a-zß-öø-ÿšžş]"                           # capitalised word (names)
+    r"|[A-Za-z]\.?[ \t\n\xa0_,#(]+\d|(?i:straat|laan|weg|plein|kade|dijk|str|ln|wg)[\-.]?\d"  # street + number
+    r"|\d{4}[ \-]?[A-Za-z]{2}"                                  # postcode
+    r"|[A-ZÀ-ÖØ-ÞŠŽŞ][a-zß-öø-ÿšžş]|[A-Z]{2}[ ,.]+[A-Z]|[A-Z]\. ?[A-Z]{2}"  # a capitalised word, or capitals (names)
     r"|[Bb][Ss][Nn]|[Ss][Oo][Ff][Ii]|[Bb]urgerserv|[Gg][Ee][Bb]|[Bb][Oo][Rr][Nn]"  # BSN / birth-date keywords
 )
 
 
 # Dates and times written as such ("06-04-2022 19:03", "2026-03-29T01:30:00+01:00", "19:03") are not
 # phone numbers, BSNs or IBANs: they are masked (same length, so positions hold) before those are sought.
+# A date in a longer chain of digit groups is no date: "06-12-34-56-78" and "0528.12.34.56" are phone numbers.
 _DATETIME = re.compile(
-    r"(?<!\d)(?:\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})|\d{4}-\d{1,2}-\d{1,2})"
-    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?(?!\d)"
-    r"|(?<!\d)\d{1,2}:\d{2}(?::\d{2})?(?!\d)"
+    r"(?<!\d)(?<!\d[-/.:])(?:\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})|\d{4}-\d{1,2}-\d{1,2})"
+    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?(?!\d|[-/.:]\d)"
+    r"|(?<!\d)(?<!\d[-/.:])\d{1,2}:\d{2}(?::\d{2})?(?!\d|[-/.:]\d)"
 )
 
 
@@ -300,6 +351,26 @@ _SERVICE_TYPES = frozenset((3, 4, 5, 9))   # phonenumbers.PhoneNumberType TOLL_F
 _DIGIT_RUN = re.compile(r"(?:\+ ?)?\(?\d(?:[^\w#]{0,4}\d){6,}")
 # and one of its groups starts as a number taken below does: +, 0 or 31
 _NUMBER_START = re.compile(r"\+|(?<!\d)(?:0|31)")
+
+
+# Digits apart by at most five characters that are neither letters nor digits (nor "#", a masked date): a number
+# written with any separators ("06_12_34_56_78", "06 ---- 1234 ---- 5678", "bsn: 5823 63007"). Its digits decide.
+_CHAIN = re.compile(r"(?<![\w+])(?:\+\s?)?\d(?:(?:[^\w#]|_){0,5}\d)*")
+
+
+def _chain_number(chain: str) -> str | None:
+    """The phone number a chain of digits spells, in a form ``phonenumbers.parse`` reads with region NL, or None."""
+    digits = re.sub(r"\D", "", chain)
+    if chain.startswith("+") or digits.startswith("00"):
+        digits = digits[2:] if digits.startswith("00") else digits
+        if digits.startswith("310"):                            # +31 (0)6 ...
+            digits = "31" + digits[3:]
+        return "+" + digits if 8 <= len(digits) <= 15 else None
+    if len(digits) == 10 and digits[0] == "0" and digits[1] != "0":
+        return digits
+    if len(digits) == 11 and digits.startswith("316"):            # a Dutch mobile with 31 but without the plus
+        return "+" + digits
+    return None
 
 
 def _personal_number(number) -> bool:
@@ -320,6 +391,14 @@ def _phone_spans(text: str) -> list[tuple[int, int]]:
                 found.add(m.span())
         except NumberParseException:
             pass
+    for m in _CHAIN.finditer(text):
+        number = _chain_number(m.group())
+        if number:
+            try:
+                if _personal_number(parse(number, "NL")):
+                    found.add(m.span())
+            except NumberParseException:
+                pass
     runs = [m.span() for m in _DIGIT_RUN.finditer(text) if _NUMBER_START.search(m.group())]
     if not runs:
         return list(found)
@@ -349,6 +428,16 @@ def _bsn_ok(digits: str) -> bool:
     return len(digits) == 9 and len(set(digits)) > 1 and bsn.is_valid(digits)
 
 
+def _iban_end(chain: str) -> int:
+    """The length of the longest start of ``chain`` (letters, digits, separators) that is a valid IBAN, else 0."""
+    keep = [i for i, c in enumerate(chain) if c.isalnum()]
+    compact = "".join(chain[i] for i in keep)
+    for n in range(min(34, len(compact)), 14, -1):
+        if compact[2:4].isdigit() and _iban_ok(compact[:n]):
+            return keep[n - 1] + 1
+    return 0
+
+
 def _iban_ok(raw: str) -> bool:
     from stdnum import iban
 
@@ -358,15 +447,24 @@ def _iban_ok(raw: str) -> bool:
 
 
 def _detect(text: str) -> list[tuple[int, int, str]]:
-    """All personal items in the normalised ``text`` as (start, end, kind), unsorted, possibly overlapping."""
+    """All personal items in the normalised ``text`` as (start, end, kind), unsorted, possibly overlapping; read
+    also with its underscores as spaces, as a file name is ("meldingen_Kerkweg_12.csv", "06_12345678")."""
+    found = _detect_once(text)
+    if "_" in text:
+        found += _detect_once(text.replace("_", " "))
+    return found
+
+
+def _detect_once(text: str) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
     if _EMAIL_HINT.search(text):
         found += [(m.start(), m.end(), "e-mail") for m in _EMAIL.finditer(text)]
     if any(c.isdigit() for c in text):
         numbers = _mask_datetimes(text)
         for m in _IBAN.finditer(numbers):
-            if _iban_ok(m.group()):
-                found.append((m.start(), m.end(), "iban"))
+            end = _iban_end(m.group())
+            if end:
+                found.append((m.start(), m.start() + end, "iban"))
         found += [(start, end, "telefoonnummer") for start, end in _phone_spans(numbers)]
         for m in _BSN.finditer(numbers):
             if _bsn_ok(m.group()):
@@ -421,12 +519,24 @@ _AREA_SUFFIX = re.compile(r"(?<=\w{3})(?:straat|laan|weg|plein|park|buurt|wijk|k
 
 
 _STRONG_TITLES = {"dhr", "mevr", "mevrouw", "meneer", "mijnheer", "mw", "mej", "familie", "fam"}
+#: words for a person that a surname of the list may follow, as a title may ("buurman Jansen", "client Bakker")
+_ROLE_WORDS = {"buurman", "buurvrouw", "client", "clienten", "opa", "oma", "oom", "tante", "bewoner", "bewoonster",
+               "huurder", "huurster", "mr", "mrs", "ms", "melder", "melders"}
+#: offices, not persons: "Mevrouw de Burgemeester"
+_OFFICES = {"burgemeester", "wethouder", "wethouders", "directeur", "directrice", "voorzitter", "secretaris",
+            "wijkagent", "wijkmanager", "ombudsman", "gemeente", "raad"}
+
+
+def _word_as_written(word: str) -> str:
+    """A word in capitals read as a capitalised one ("JANSEN" as "Jansen"), so the name rules apply to it."""
+    bare = word.rstrip(".")
+    return word.title() if len(bare) > 1 and bare.isupper() and bare.isalpha() else word
 
 
 @functools.lru_cache(maxsize=1)
 def _lists() -> tuple[frozenset, frozenset, frozenset, tuple, frozenset]:
-    def read(name: str) -> list[str]:
-        return [w.strip() for w in (_DATA / name).read_text(encoding="utf-8").splitlines() if w.strip()]
+    def read(name: str) -> list[str]:          # folded as the text is ("Özdemir" is read "Ozdemir")
+        return [_normalise(w.strip())[0] for w in (_DATA / name).read_text(encoding="utf-8").splitlines() if w.strip()]
 
     first = frozenset(read("voornamen.txt"))
     surname = frozenset(read("achternamen.txt"))
@@ -449,6 +559,22 @@ def _parts_in(word: str, names: frozenset, every: bool) -> bool:
     return all(hits) if every else any(hits)
 
 
+def _surname_first(text: str, words: list, first, surname, after_tv, tvs) -> list[tuple[int, int, str]]:
+    """Names written surname first, as registers do: "Jansen, J.", "de Vries, Jan", "Bakker-de Jong, M."."""
+    spans = []
+    for k in range(len(words) - 1):
+        start, end, w = words[k]
+        if not (_is_cap(w) and text[end: words[k + 1][0]].strip() == ","):
+            continue
+        nxt = words[k + 1][2]
+        if not (_INITIALS.fullmatch(nxt) or (_is_cap(nxt) and _parts_in(nxt, first, every=True))):
+            continue
+        has_tv = k > 0 and words[k - 1][2].lower() in tvs
+        if _parts_in(w, after_tv if has_tv else surname, every=False) and not _AREA_SUFFIX.search(w.lower()):
+            spans.append((words[k - 1][0] if has_tv else start, words[k + 1][1], "naam"))
+    return spans
+
+
 def _name_spans(text: str, mode: str = "strikt") -> list[tuple[int, int, str]]:
     """Person names in ``text``.
 
@@ -457,8 +583,8 @@ def _name_spans(text: str, mode: str = "strikt") -> list[tuple[int, int, str]]:
     that is not the first word of the text. (Both are measured in benchmarks/names.py.)
     """
     first, surname, after_tv, tvs, titles = _lists()
-    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
-    spans: list[tuple[int, int, str]] = []
+    words = [(m.start(), m.end(), _word_as_written(m.group())) for m in _WORD.finditer(text)]
+    spans: list[tuple[int, int, str]] = _surname_first(text, words, first, surname, after_tv, tvs)
     i, n = 0, len(words)
     while i < n:
         start, _, w = words[i]
@@ -469,6 +595,8 @@ def _name_spans(text: str, mode: str = "strikt") -> list[tuple[int, int, str]]:
             kind, j = "title", i + 1
             if j + 1 < n and f"{lw} {words[j][2].lower()}" in titles:
                 j += 1
+        elif lw in _ROLE_WORDS:
+            kind, j = "role", i + 1
         elif _INITIALS.fullmatch(w):
             kind, j = "initials", i + 1
         elif _is_cap(w) and _parts_in(w, first, every=True):
@@ -496,10 +624,10 @@ def _name_spans(text: str, mode: str = "strikt") -> list[tuple[int, int, str]]:
             cand = words[k][2]
             lc = cand.lower().rstrip(".")
             pool = after_tv if has_tv else surname
-            ok = _parts_in(cand, pool, every=False) and not _AREA_SUFFIX.search(lc)
+            ok = _parts_in(cand, pool, every=False) and not _AREA_SUFFIX.search(lc) and lc not in _OFFICES
             if ok and not has_tv and kind == "first" and lc in _PLACE_WORDS:
                 ok = False
-            if not ok and kind == "title" and not _AREA_SUFFIX.search(lc):
+            if not ok and kind == "title" and not _AREA_SUFFIX.search(lc) and lc not in _OFFICES:
                 ok = True          # "dhr. Kowalczyk", "mevrouw Oğuz": the title carries it
             if ok:
                 spans.append((start, words[k][1], "naam"))

@@ -180,7 +180,7 @@ class People:
         r = self.rng
 
         def make():
-            d8 = str(r.randint(1, 9)) + "".join(str(r.randint(0, 9)) for _ in range(7))
+            d8 = str(r.randint(1, 5)) + "".join(str(r.randint(0, 9)) for _ in range(7))   # 06-1 .. 06-5: in use
             d6 = str(r.randint(1, 9)) + "".join(str(r.randint(0, 9)) for _ in range(5))
             return {"intl": f"+31 6 {d8}", "dash": f"06-{d8}", "0031": f"00316{d8}", "plain": f"06{d8}",
                     "landline": f"(0528) {d6[:3]} {d6[3:]}"}[notation]
@@ -632,6 +632,26 @@ def plan(seed: int = SEED) -> list[Planned]:
     b.text(Case("meldingen_verhulde_gegevens.csv", "meldingen", "loaded", rows_read=16, quarantined=5,
                 reason="personal data", secrets=(mobile, other, wide, intl, "BE68539007547034", f"{user}(at)ziggo",
                                                  mobile[:2] + "\u200b" + mobile[2:]),
+                klass="privacy-evasion"), M, rows)
+
+    # more of the same class, each in a way a sender's tool or habit writes it: pair notation, other scripts' digits,
+    # markup and mail encodings, a label between street and number, surname first, capitals
+    rows = b.reports(18)
+    pairs = "06" + str(b.rng.randint(1, 5)) + "".join(str(b.rng.randrange(10)) for _ in range(7))  # a range in use
+    pairs = "-".join([pairs[:2]] + [pairs[i:i + 2] for i in range(2, 10, 2)])            # 06-12-34-56-78
+    arabic = "".join(chr(0x0660 + int(d)) for d in P.bsn("plain"))                     # Arabic-Indic digits
+    user = P.email().split("@")[0]
+    street = P.address("plain").rsplit(" ", 1)
+    surname_first = P.name().split()
+    evasions = [f"Zwerfafval bel {pairs}", f"Zwerfafval bsn {arabic}", f"Zwerfafval {user}&#64;ziggo.nl",
+                f"Zwerfafval {user}=40ziggo.nl", f"Zwerfafval {street[0]} nr. {street[1]}",
+                f"Zwerfafval {surname_first[-1].upper()}, {surname_first[0].upper()}"]
+    for r, v in zip(rows[1::3], evasions):
+        r[3] = v
+    b.text(Case("meldingen_verhulde_gegevens_2.csv", "meldingen", "loaded", rows_read=18, quarantined=6,
+                reason="personal data", secrets=(pairs, arabic, f"{user}&#64;", f"{user}=40",
+                                                 f"{street[0]} nr. {street[1]}",
+                                                 f"{surname_first[-1].upper()}, {surname_first[0].upper()}"),
                 klass="privacy-evasion"), M, rows)
 
     rows = b.unique_wijkteam_cells(14)

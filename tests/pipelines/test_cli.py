@@ -157,3 +157,21 @@ def test_a_today_that_is_no_date_is_refused_in_one_sentence(home, tmp_path, comm
                   [["02-11-2026", "Afval", "Zwerfafval", "BU01185000"]])
     res = invoke(home, *[str(f) if c == "FILE" else c for c in command], "--today", today)
     assert res.exit_code == 2 and "is not a date jjjj-mm-dd" in res.output and "Traceback" not in res.output
+
+
+@pytest.mark.parametrize("name, secret", [("wijkteam_Kerkweg_12.csv", "Kerkweg_12"),
+                                          ("wijkteam_06_12345678.csv", "12345678"),
+                                          ("wijkteam_7921AB_12.csv", "7921AB")])
+def test_a_file_name_with_personal_data_between_underscores_is_never_kept_or_printed(home, tmp_path, name, secret):
+    f = write_csv(tmp_path / name, ["Buurtcode", "Maand", "Signaal", "Aantal"],
+                  [["BU01185000", "2026-09", "Eenzaamheid", "3"]])
+    res = invoke(home, "ingest", "--source", "wijkteam", str(f), "--today", "2026-11-26")
+    assert res.exit_code == 0, res.output
+    assert secret not in res.output and "[verwijderd:" in res.output      # the marker printed, not read as markup
+    from pipelines.warehouse import connect
+
+    with connect(home.warehouse) as con:
+        names = [n for (n,) in con.execute("SELECT file_name FROM meta.loads").fetchall()]
+    assert names and all(secret not in n for n in names)
+    manifests = list((home.root / "archive").rglob("manifest.json"))
+    assert manifests and all(secret not in m.read_text() for m in manifests)
