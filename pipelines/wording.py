@@ -301,7 +301,9 @@ REASONS_NL = {
         "categorie (hoofd/sub) staat niet in meldingen_categorieen.csv",
     "meldingnummer is not a report number (letters, digits and - . / _ only)":
         "meldingnummer is geen geldig nummer (alleen letters, cijfers en - . / _)",
-    "meldingnummer occurs more than once": "meldingnummer komt meer dan eens voor",
+    "meldingnummer occurs more than once": "meldingnummer komt meer dan eens voor",     # as earlier versions stored it
+    "meldingnummer occurs more than once (upper and lower case count as the same number)":
+        "meldingnummer komt meer dan eens voor (hoofdletters en kleine letters gelden als hetzelfde nummer)",
     # politie
     "not a monthly period (yearly JJ00 rows are never added to monthly rows)":
         "geen maandperiode (jaarregels JJ00 worden nooit bij maandregels opgeteld)",

@@ -73,7 +73,7 @@ def typed(raw: pd.DataFrame, ref) -> pd.DataFrame:
         {
             "row_number": raw["row_number"],
             "melding_id": melding_id,
-            "melding_id_repeated": melding_id.notna() & melding_id.duplicated(keep=False),
+            "melding_id_repeated": melding_id.notna() & number_keys(melding_id).duplicated(keep=False),
             "melding_id_valid": valid_number,
             "category_key": key,
             "area_code": resolve_area_codes(raw["area_code"], ref),
@@ -82,6 +82,15 @@ def typed(raw: pd.DataFrame, ref) -> pd.DataFrame:
             "period_start": period_start(created, PERIOD),
         }
     )
+
+
+#: Why two rows of a file with one number are both quarantined (the ledger keys a number upper-cased).
+REPEATED_NUMBER = "meldingnummer occurs more than once (upper and lower case count as the same number)"
+
+
+def number_keys(number: pd.Series) -> pd.Series:
+    """The ledger key of each report number: ``id:`` and the number upper-cased (``x-500`` is ``X-500``)."""
+    return ("id:" + number.str.upper()).astype(object)
 
 
 def checks(ref, today: pd.Timestamp) -> list[Check]:
@@ -97,7 +106,7 @@ def checks(ref, today: pd.Timestamp) -> list[Check]:
         Check(gxe.ExpectColumnValuesToBeInSet(column="melding_id_valid", value_set=[True]),
               "meldingnummer is not a report number (letters, digits and - . / _ only)"),
         Check(gxe.ExpectColumnValuesToBeInSet(column="melding_id_repeated", value_set=[False]),
-              "meldingnummer occurs more than once"),
+              REPEATED_NUMBER),
     ]
 
 
@@ -105,7 +114,7 @@ def row_keys(raw: pd.DataFrame, typed: pd.DataFrame) -> pd.Series:
     """The report each row is: ``id:<Meldingnummer>``; a correction row without one ``q:<quarantined row>``;
     else ``h:<date time|category|buurt>#<n>`` (the n-th identical report of the delivery)."""
     number = typed["melding_id"]
-    keys = ("id:" + number.str.upper()).astype(object)
+    keys = number_keys(number)
     rest = number.isna()
     if not rest.any():
         return keys

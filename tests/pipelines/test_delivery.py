@@ -177,3 +177,27 @@ def test_a_held_file_with_personal_data_in_its_name_or_folder_is_found_again_but
     assert place == (str((tmp_path / folder).resolve()) if folder == "plain" else "")
     assert find_held_file(place, digest) == (lower.resolve() if folder == "plain" else None)
     assert "0655443322" not in home.warehouse.read_bytes().decode("latin-1")
+
+
+def test_report_numbers_differing_only_in_letter_case_are_one_number_and_quarantined_as_repeated(home):
+    """The ledger keys a number upper-cased, so the in-file check of repeated numbers must too: else one of
+    ``X-500`` and ``x-500`` was accepted and then dropped from the ledger without a word."""
+    rows = [["X-500", "20-11-2026", "Afval", "Zwerfafval", "BU01185006"],
+            ["x-500", "21-11-2026", "Afval", "Zwerfafval", "BU01185007"], report(1), report(2)]
+    result = load(home, write_csv(home.inbox / "meldingen_case.csv", HEADER, rows))
+    assert (result.rows_accepted, result.rows_quarantined) == (2, 2)
+    with connect(home.warehouse) as con:
+        ledger = con.execute("SELECT count(*) FROM core.report_ledger").fetchone()[0]
+        reasons = list_rows(con)["reason"].tolist()
+    assert ledger == result.rows_accepted == total(home)
+    assert reasons == ["meldingnummer occurs more than once (upper and lower case count as the same number)"] * 2
+
+
+def test_the_ledger_refuses_a_report_key_twice_in_one_load_rather_than_dropping_one(home):
+    from pipelines.catalog import apply_records
+
+    records = pd.DataFrame({"report_key": ["id:X-500", "id:X-500"], "area_code": ["BU01185006", "BU01185007"],
+                            "signal": "zwerfafval", "period": "week",
+                            "period_start": pd.Timestamp("2026-11-16")})
+    with connect(home.warehouse) as con, pytest.raises(ValueError, match=r"id:X-500.*more than once"):
+        apply_records(con, "meldingen", records, "meldingen-000000000000", 1)
