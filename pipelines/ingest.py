@@ -313,7 +313,12 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
 
     raw_columns = [c for c in module.RAW_COLUMNS if c in raw.columns]
     raw_rows = raw[["row_number", *raw_columns]].assign(load_id=load_id)
-    keys = module.row_keys(raw, frame) if hasattr(module, "row_keys") else pd.Series(None, index=raw.index)
+    if module.KIND == "records":
+        keys = module.row_keys(raw, frame, _corrected_files(con, module, raw, ref))
+    elif hasattr(module, "row_keys"):
+        keys = module.row_keys(raw, frame)
+    else:
+        keys = pd.Series(None, index=raw.index)
     refs = (raw["quarantine_ref"].astype(str).str.strip() if "quarantine_ref" in raw
             else pd.Series("", index=raw.index))
     refs = refs.where(refs.str.fullmatch(delivery_mod.QUARANTINE_REF), None)
@@ -382,6 +387,22 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
     clock("archive")
     return LoadResult(load_id, source, file_name, False, len(raw), int(len(accepted)), len(quarantine_rows),
                       int(retracted))
+
+
+def _corrected_files(con: duckdb.DuckDBPyConnection, module, raw: pd.DataFrame, ref: Reference) -> pd.DataFrame | None:
+    """The rows of the earlier loads a correction fixes (typed, with their ``quarantine_ref``), so a corrected
+    report without a number is keyed as it would have been in its own file; None for a delivery."""
+    if "quarantine_ref" not in raw:
+        return None
+    refs = raw["quarantine_ref"].astype(str).str.strip()
+    loads = sorted({r.rsplit(":", 1)[0] for r in refs[refs.str.fullmatch(delivery_mod.QUARANTINE_REF)]})
+    if not loads:
+        return None
+    rows = catalog.raw_rows(con, getattr(module, "RAW_TABLE", module.NAME), loads)
+    if rows.empty:
+        return None
+    rows = rows.astype({c: object for c in module.RAW_COLUMNS}).fillna({c: "" for c in module.RAW_COLUMNS})
+    return module.typed(rows, ref).assign(quarantine_ref=(rows["load_id"] + ":" + rows["row_number"].astype(str)).to_numpy())
 
 
 class _Clock:

@@ -304,6 +304,8 @@ REASONS_NL = {
     "meldingnummer occurs more than once": "meldingnummer komt meer dan eens voor",     # as earlier versions stored it
     "meldingnummer occurs more than once (upper and lower case count as the same number)":
         "meldingnummer komt meer dan eens voor (hoofdletters en kleine letters gelden als hetzelfde nummer)",
+    "the correction fixes the same quarantined row (Quarantaineregel) more than once; keep one row":
+        "de correctie herstelt dezelfde regel uit quarantaine (Quarantaineregel) meer dan eens; houd één regel",
     # politie
     "not a monthly period (yearly JJ00 rows are never added to monthly rows)":
         "geen maandperiode (jaarregels JJ00 worden nooit bij maandregels opgeteld)",

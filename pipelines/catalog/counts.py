@@ -23,6 +23,12 @@ def write_raw_rows(con: Con, table: str, rows: pd.DataFrame) -> int:
     return insert_frame(con, f"raw.{table}", rows)
 
 
+def raw_rows(con: Con, table: str, load_ids: list[str]) -> pd.DataFrame:
+    """The rows of some loads as ``raw.<table>`` stores them (text as read, redacted), by load and row."""
+    return con.execute(f"SELECT * FROM raw.{table} WHERE list_contains(?::VARCHAR[], load_id) "
+                       "ORDER BY load_id, row_number", [load_ids]).df()
+
+
 def apply_records(con: Con, source: str, records: pd.DataFrame, load_id: str, seq: int,
                   window: tuple[pd.Timestamp, pd.Timestamp] | None = None) -> int:
     """Upsert report versions into the ledger; with ``window`` retract absent reports of it. Returns retractions."""

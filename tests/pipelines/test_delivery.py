@@ -201,3 +201,43 @@ def test_the_ledger_refuses_a_report_key_twice_in_one_load_rather_than_dropping_
                             "period_start": pd.Timestamp("2026-11-16")})
     with connect(home.warehouse) as con, pytest.raises(ValueError, match=r"id:X-500.*more than once"):
         apply_records(con, "meldingen", records, "meldingen-000000000000", 1)
+
+
+def _correct(home, tmp_path, name: str, wrong: str, right: str) -> int:
+    """Export the open quarantine rows, fix ``wrong`` -> ``right`` in them and load that as a correction."""
+    with connect(home.warehouse) as con:
+        [path] = export_rows(con, tmp_path / name)
+    fixed = tmp_path / f"meldingen_correctie_{name}.csv"
+    fixed.write_text(path.read_text(encoding="utf-8-sig").replace(wrong, right), encoding="utf-8")
+    return load(home, fixed).rows_accepted
+
+
+def test_a_corrected_report_without_number_counts_once_when_delivered_again_broken_or_fixed(home, tmp_path):
+    """A correction of a report without a number takes the key the report would have had had it been valid,
+    so an overlapping export (the same report quarantined again and corrected again) or the supplier's own
+    fix replaces it instead of adding it."""
+    week = [["20-11-2026", "Afval", "Zwerfafval", "BU01185006"], ["22-11-2026", "Afval", "Zwerfvuil", "BU01185006"]]
+    load(home, write_csv(tmp_path / "meldingen_w47.csv", HEADER[1:], week))
+    assert _correct(home, tmp_path, "1", ";Zwerfvuil;", ";Zwerfafval;") == 1
+    new = ["25-11-2026", "Afval", "Zwerfafval", "BU01185006"]
+    load(home, write_csv(tmp_path / "meldingen_w48.csv", HEADER[1:], week + [new]))      # overlaps, still broken
+    assert _correct(home, tmp_path, "2", ";Zwerfvuil;", ";Zwerfafval;") == 1
+    assert total(home) == 3
+    fixed = [week[0], ["22-11-2026", "Afval", "Zwerfafval", "BU01185006"], new]
+    load(home, write_csv(tmp_path / "meldingen_w48_hersteld.csv", HEADER[1:], fixed))   # the supplier's fix
+    assert counts(home) == {("BU01185006", "zwerfafval", "2026-11-16"): 2, ("BU01185006", "zwerfafval", "2026-11-23"): 1}
+
+
+def test_a_corrected_buurt_of_a_report_without_number_meets_the_suppliers_fix_and_its_identical_twin(home, tmp_path):
+    """Two identical reports, one with a mistyped buurt: corrected, it is the second of the two (rank #1), not
+    the first again; the supplier's fixed re-delivery then replaces both, it adds nothing."""
+    same = ["22-11-2026", "Afval", "Zwerfafval", "BU01185006"]
+    load(home, write_csv(tmp_path / "meldingen_w47.csv", HEADER[1:], [same, same[:3] + ["BU0118500X"], report(1)[1:]]))
+    assert total(home) == 2
+    assert _correct(home, tmp_path, "1", "BU0118500X", "BU01185006") == 1
+    assert total(home) == 3
+    load(home, write_csv(tmp_path / "meldingen_w47_hersteld.csv", HEADER[1:], [same, same, report(1)[1:]]))
+    assert counts(home) == {("BU01185006", "zwerfafval", "2026-11-16"): 2, ("BU01185000", "zwerfafval", "2026-11-02"): 1}
+    with connect(home.warehouse) as con:
+        keys = sorted(k for (k,) in con.execute("SELECT report_key FROM core.report_ledger").fetchall())
+    assert [k.rsplit("#", 1)[1] for k in keys if "BU01185006" in k] == ["0", "1"]
