@@ -335,6 +335,11 @@ REASON_PATTERNS_NL = [
      lambda m: (f"aantal is onwaarschijnlijk groot (meer dan {m['n']} per "
                 f"{CELL_NL.get(m['cell'].replace('.', ','), m['cell'])}; "
                 f"max_count_{m['source']} in lijst_instellingen.csv)")),
+    # meldingen, counts.past_check: min_year
+    (re.compile(r"datum melding lies before (?P<y>\d{4}) \(min_year in lijst_instellingen\.csv\)"),
+     lambda m: f"datum melding ligt vóór {m['y']} (min_year in lijst_instellingen.csv)"),
+    (re.compile(r"the period lies before (?P<y>\d{4}) \(min_year in lijst_instellingen\.csv\)"),
+     lambda m: f"de periode ligt vóór {m['y']} (min_year in lijst_instellingen.csv)"),
     # ingest._privacy_guard
     (re.compile(r"holds personal data \((?P<kind>[^)]*)\) in (?P<header>[^;]+); the value was removed"),
      lambda m: f"bevat persoonsgegevens ({m['kind']}) in {m['header']}; de waarde is verwijderd"),

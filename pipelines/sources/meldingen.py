@@ -103,6 +103,8 @@ def checks(ref, today: pd.Timestamp) -> list[Check]:
               "datum melding is empty or not a date (use dd-mm-jjjj or jjjj-mm-dd)"),
         Check(gxe.ExpectColumnValuesToBeBetween(column="created", max_value=today.normalize() + pd.Timedelta(days=1) - pd.Timedelta(seconds=1)),
               "datum melding lies in the future"),
+        Check(gxe.ExpectColumnValuesToBeBetween(column="created", min_value=ref.load_settings.first_day()),
+              f"datum melding lies before {ref.load_settings.min_year} (min_year in lijst_instellingen.csv)"),
         Check(gxe.ExpectColumnValuesToNotBeNull(column="signal"),
               "category (hoofd/sub) is not mapped in meldingen_categorieen.csv"),
         Check(gxe.ExpectColumnValuesToBeInSet(column="melding_id_valid", value_set=[True]),

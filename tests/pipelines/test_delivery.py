@@ -241,3 +241,23 @@ def test_a_corrected_buurt_of_a_report_without_number_meets_the_suppliers_fix_an
     with connect(home.warehouse) as con:
         keys = sorted(k for (k,) in con.execute("SELECT report_key FROM core.report_ledger").fetchall())
     assert [k.rsplit("#", 1)[1] for k in keys if "BU01185006" in k] == ["0", "1"]
+
+
+def test_dates_and_periods_before_min_year_are_quarantined_not_counted(home):
+    """A report of 1900 or a wijkteam cell ``1900-01`` is a typing error; counted, it would stretch the history
+    of its buurt and move the risk model's lists for other buurten."""
+    rows = [["SIG-1", "01-01-1900", "Afval", "Zwerfafval", "BU01185006"],
+            ["SIG-2", "31-12-1999", "Afval", "Zwerfafval", "BU01185006"],
+            ["SIG-3", "01-01-2000", "Afval", "Zwerfafval", "BU01185006"], report(4), report(5)]
+    meldingen = load(home, write_csv(home.inbox / "meldingen_1900.csv", HEADER, rows))
+    cells = [["BU01185006", "1900-01", "Eenzaamheid", "3"], ["BU01185006", "2026-10", "Eenzaamheid", "2"],
+             ["BU01185007", "2026-10", "Eenzaamheid", "1"]]
+    wijkteam = load(home, write_csv(home.inbox / "wijkteam_1900.csv", WIJKTEAM, cells), "wijkteam")
+    assert (meldingen.rows_accepted, meldingen.rows_quarantined) == (3, 2)
+    assert (wijkteam.rows_accepted, wijkteam.rows_quarantined) == (2, 1)
+    with connect(home.warehouse) as con:
+        first = con.execute("SELECT min(period_start)::VARCHAR FROM core.signal_counts").fetchone()[0]
+        reasons = list_rows(con)["reason"].tolist()
+    assert first == "1999-12-27"                        # 01-01-2000 is a Saturday of ISO week 1999-W52
+    assert reasons == ["datum melding lies before 2000 (min_year in lijst_instellingen.csv)"] * 2 + [
+        "the period lies before 2000 (min_year in lijst_instellingen.csv)"]
