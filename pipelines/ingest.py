@@ -315,7 +315,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
 
     raw_columns = [c for c in module.RAW_COLUMNS if c in raw.columns]
     raw_rows = raw[["row_number", *raw_columns]].assign(load_id=load_id)
-    if module.KIND == "records":
+    if getattr(module, "KIND", None) == "records":
         keys = module.row_keys(raw, frame, _corrected_files(con, module, raw, ref))
     elif hasattr(module, "row_keys"):
         keys = module.row_keys(raw, frame)
