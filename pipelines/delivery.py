@@ -33,9 +33,14 @@ class LoadSettings:
     """Ingest settings; defaults here, overridden per municipality in ``lijst_instellingen.csv``."""
 
     max_drop_share: float = 0.20      # hold a load that lowers a source's total for a period by more than this
+    min_year: int = 2000              # a date or period before 1 January of this year is a typing error (1900)
     max_count_wijkteam: int = 1_000   # plausibility ceiling per buurt, signal and period
     max_count_schulden: int = 1_000   # per buurt, creditor type and month
     max_count_politie: int = 5_000    # per buurt, crime type and month
+
+    def first_day(self) -> pd.Timestamp:
+        """The earliest date a delivered row may carry."""
+        return pd.Timestamp(self.min_year, 1, 1)
 
     def max_count(self, source: str) -> int | None:
         return getattr(self, f"max_count_{source}", None)

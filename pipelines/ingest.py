@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import os
+import shutil
 import sys
 import time
 from dataclasses import dataclass
@@ -290,6 +291,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
     digest = content_hash(path)
     known = catalog.load_by_hash(con, digest)
     if known is not None:
+        _archive_again_if_missing(con, archive_dir, digest, path, known)
         return LoadResult(known, source, file_name, skipped=True)
     load_id = f"{source}-{digest[:12]}"
 
@@ -313,7 +315,12 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
 
     raw_columns = [c for c in module.RAW_COLUMNS if c in raw.columns]
     raw_rows = raw[["row_number", *raw_columns]].assign(load_id=load_id)
-    keys = module.row_keys(raw, frame) if hasattr(module, "row_keys") else pd.Series(None, index=raw.index)
+    if getattr(module, "KIND", None) == "records":
+        keys = module.row_keys(raw, frame, _corrected_files(con, module, raw, ref))
+    elif hasattr(module, "row_keys"):
+        keys = module.row_keys(raw, frame)
+    else:
+        keys = pd.Series(None, index=raw.index)
     refs = (raw["quarantine_ref"].astype(str).str.strip() if "quarantine_ref" in raw
             else pd.Series("", index=raw.index))
     refs = refs.where(refs.str.fullmatch(delivery_mod.QUARANTINE_REF), None)
@@ -384,6 +391,22 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
                       int(retracted))
 
 
+def _corrected_files(con: duckdb.DuckDBPyConnection, module, raw: pd.DataFrame, ref: Reference) -> pd.DataFrame | None:
+    """The rows of the earlier loads a correction fixes (typed, with their ``quarantine_ref``), so a corrected
+    report without a number is keyed as it would have been in its own file; None for a delivery."""
+    if "quarantine_ref" not in raw:
+        return None
+    refs = raw["quarantine_ref"].astype(str).str.strip()
+    loads = sorted({r.rsplit(":", 1)[0] for r in refs[refs.str.fullmatch(delivery_mod.QUARANTINE_REF)]})
+    if not loads:
+        return None
+    rows = catalog.raw_rows(con, getattr(module, "RAW_TABLE", module.NAME), loads)
+    if rows.empty:
+        return None
+    rows = rows.astype({c: object for c in module.RAW_COLUMNS}).fillna({c: "" for c in module.RAW_COLUMNS})
+    return module.typed(rows, ref).assign(quarantine_ref=(rows["load_id"] + ":" + rows["row_number"].astype(str)).to_numpy())
+
+
 class _Clock:
     """Seconds per stage into ``timings`` (when given)."""
 
@@ -406,20 +429,53 @@ class _Held(Exception):
 def _archive(archive_dir: Path, source: str, digest: str, path: Path, file_name: str, load_id: str,
              raw_rows: pd.DataFrame) -> None:
     """What audit and reproduction need, without personal data: the file's name, size and hash, and the
-    stored (stripped, redacted) rows as Parquet. Written after the load committed."""
+    stored (stripped, redacted) rows as Parquet. Written after the load committed, into a folder beside
+    the archive that is renamed into place when complete, so a kill leaves no half archive behind it."""
     folder = archive_dir / source / digest[:12]
-    if (archive_dir / source) in path.resolve().parents:     # a fetched payload archived by its source
+    if _archived_elsewhere(archive_dir, source, path):
         return
+    part = folder.with_name(f"{folder.name}.part-{os.getpid()}")
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        raw_rows.drop(columns=["load_id"]).to_parquet(folder / "rows.parquet", index=False)
+        shutil.rmtree(part, ignore_errors=True)
+        part.mkdir(parents=True)
+        raw_rows.drop(columns=["load_id"]).to_parquet(part / "rows.parquet", index=False)
+        _fault_point("ingest-archive")
         size = sum(f.stat().st_size for f in path.rglob("*") if f.is_file() and not f.is_symlink()) \
             if path.is_dir() else path.stat().st_size
-        (folder / "manifest.json").write_text(json.dumps({
+        (part / "manifest.json").write_text(json.dumps({
             "load_id": load_id, "source": source, "file_name": file_name, "sha256": digest, "bytes": size,
             "rows": len(raw_rows), "archived_at": pd.Timestamp.now().isoformat(timespec="seconds"),
             "note": "the original file is not kept: only the rows wijkradar read, without personal data",
         }, indent=2, ensure_ascii=False), encoding="utf-8")
+        if folder.exists():                       # an incomplete archive of an earlier, killed run
+            shutil.rmtree(folder)
+        part.rename(folder)
     except OSError as exc:                        # the load is committed; a missing archive is not fatal
         log.warning("load %s committed, but its archive could not be written (%s); check %s",
                     load_id, exc.strerror, folder)
+    finally:
+        shutil.rmtree(part, ignore_errors=True)
+
+
+def _archived_elsewhere(archive_dir: Path, source: str, path: Path) -> bool:
+    """A fetched payload is archived by its source, as fetched, before it is parsed."""
+    return (archive_dir / source) in path.resolve().parents
+
+
+def _archive_again_if_missing(con: duckdb.DuckDBPyConnection, archive_dir: Path, digest: str, path: Path,
+                              load_id: str) -> None:
+    """A load already in the warehouse whose archive is missing or incomplete (the run was killed between
+    the commit and the archive) is archived again from the rows the warehouse stores for it."""
+    [(source, file_name)] = catalog.loads_of(con, [load_id])[["source", "file_name"]].itertuples(index=False)
+    folder = archive_dir / source / digest[:12]
+    if _archived_elsewhere(archive_dir, source, path) or all(
+            (folder / name).is_file() for name in ("rows.parquet", "manifest.json")):
+        return
+    for stale in folder.parent.glob(f"{folder.name}.part-*"):      # left by the killed run
+        shutil.rmtree(stale, ignore_errors=True)
+    module = SOURCES[source]
+    rows = catalog.raw_rows(con, getattr(module, "RAW_TABLE", module.NAME), [load_id])
+    rows = rows[["load_id", "row_number", *(c for c in module.RAW_COLUMNS if c in rows.columns)]]
+    _archive(archive_dir, source, digest, path, file_name, load_id, rows.astype({"row_number": "int64"}))
+    log.warning("load %s was in the warehouse without a complete archive; archived it again from the stored rows",
+                load_id)

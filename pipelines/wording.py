@@ -301,7 +301,11 @@ REASONS_NL = {
         "categorie (hoofd/sub) staat niet in meldingen_categorieen.csv",
     "meldingnummer is not a report number (letters, digits and - . / _ only)":
         "meldingnummer is geen geldig nummer (alleen letters, cijfers en - . / _)",
-    "meldingnummer occurs more than once": "meldingnummer komt meer dan eens voor",
+    "meldingnummer occurs more than once": "meldingnummer komt meer dan eens voor",     # as earlier versions stored it
+    "meldingnummer occurs more than once (upper and lower case count as the same number)":
+        "meldingnummer komt meer dan eens voor (hoofdletters en kleine letters gelden als hetzelfde nummer)",
+    "the correction fixes the same quarantined row (Quarantaineregel) more than once; keep one row":
+        "de correctie herstelt dezelfde regel uit quarantaine (Quarantaineregel) meer dan eens; houd één regel",
     # politie
     "not a monthly period (yearly JJ00 rows are never added to monthly rows)":
         "geen maandperiode (jaarregels JJ00 worden nooit bij maandregels opgeteld)",
@@ -331,6 +335,11 @@ REASON_PATTERNS_NL = [
      lambda m: (f"aantal is onwaarschijnlijk groot (meer dan {m['n']} per "
                 f"{CELL_NL.get(m['cell'].replace('.', ','), m['cell'])}; "
                 f"max_count_{m['source']} in lijst_instellingen.csv)")),
+    # meldingen, counts.past_check: min_year
+    (re.compile(r"datum melding lies before (?P<y>\d{4}) \(min_year in lijst_instellingen\.csv\)"),
+     lambda m: f"datum melding ligt vóór {m['y']} (min_year in lijst_instellingen.csv)"),
+    (re.compile(r"the period lies before (?P<y>\d{4}) \(min_year in lijst_instellingen\.csv\)"),
+     lambda m: f"de periode ligt vóór {m['y']} (min_year in lijst_instellingen.csv)"),
     # ingest._privacy_guard
     (re.compile(r"holds personal data \((?P<kind>[^)]*)\) in (?P<header>[^;]+); the value was removed"),
      lambda m: f"bevat persoonsgegevens ({m['kind']}) in {m['header']}; de waarde is verwijderd"),

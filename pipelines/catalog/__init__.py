@@ -19,7 +19,7 @@ current schema. One module per layer:
 from pipelines.catalog.answers import (answers, feedback_file_known, feedback_hashes, record_feedback,
                                        all_feedback)
 from pipelines.catalog.counts import (apply_cells, apply_records, count_ranges, domain_count_ranges,
-                                      domain_month_counts, read_counts_table, rebuild_counts,
+                                      domain_month_counts, raw_rows, read_counts_table, rebuild_counts,
                                       source_totals, write_raw_rows)
 from pipelines.catalog.loads import (accept_held, accepted_drop, find_held, hold, held_count, held_loads,
                                      load_by_hash, load_exists, loads, loads_of, next_load_seq, record_load,
@@ -40,7 +40,7 @@ __all__ = [
     "feedback_hashes", "find_held", "flag_cells", "has_table", "held_count", "held_loads", "hold", "last_run",
     "latest_run", "load_by_hash", "load_exists", "loads", "loads_of", "next_load_seq", "open_reasons",
     "quarantine_rows",
-    "count_ranges", "domain_count_ranges", "domain_month_counts", "read_counts_table", "read_flags",
+    "count_ranges", "domain_count_ranges", "domain_month_counts", "raw_rows", "read_counts_table", "read_flags",
     "rebuild_counts", "record_feedback",
     "record_load", "reference_version",
     "release_hold", "replace_area_stats", "replace_reference", "report_frames", "run_exists",

@@ -23,12 +23,20 @@ def write_raw_rows(con: Con, table: str, rows: pd.DataFrame) -> int:
     return insert_frame(con, f"raw.{table}", rows)
 
 
+def raw_rows(con: Con, table: str, load_ids: list[str]) -> pd.DataFrame:
+    """The rows of some loads as ``raw.<table>`` stores them (text as read, redacted), by load and row."""
+    return con.execute(f"SELECT * FROM raw.{table} WHERE list_contains(?::VARCHAR[], load_id) "
+                       "ORDER BY load_id, row_number", [load_ids]).df()
+
+
 def apply_records(con: Con, source: str, records: pd.DataFrame, load_id: str, seq: int,
                   window: tuple[pd.Timestamp, pd.Timestamp] | None = None) -> int:
     """Upsert report versions into the ledger; with ``window`` retract absent reports of it. Returns retractions."""
     frame = records[RECORD_COLUMNS]
-    if frame["report_key"].duplicated().any():
-        frame = frame.drop_duplicates("report_key", keep="last")
+    repeated = frame.loc[frame["report_key"].duplicated(), "report_key"]
+    if len(repeated):                   # never expected: the sources quarantine a key met twice in one file
+        raise ValueError(f"load {load_id} holds report key(s) {sorted(set(repeated))[:3]} more than once; no row is "
+                         "dropped silently, so the load is rolled back: keep one row per report and load it again")
     frame = frame.assign(source=source, load_id=load_id, load_seq=seq, retracted_by=pd.Series(
         None, index=frame.index, dtype="str"))
     with registered(con, "_wr_records", frame):

@@ -175,11 +175,19 @@ def count_checks() -> list[Check]:
     ]
 
 
-def period_checks(today: pd.Timestamp) -> list[Check]:
+def period_checks(today: pd.Timestamp, ref) -> list[Check]:
     gxe = gx_expectations()
     return [
         Check(gxe.ExpectColumnValuesToNotBeNull(column="period_start"),
               "maand is empty or not a period (use jjjj-mm, or jjjj-Www for weeks)"),
         Check(gxe.ExpectColumnValuesToBeBetween(column="period_start", max_value=today.normalize()),
               "the period lies in the future"),
+        past_check(ref),
     ]
+
+
+def past_check(ref) -> Check:
+    """A period before ``min_year`` is a typing error (``1900-01``), not history."""
+    return Check(gx_expectations().ExpectColumnValuesToBeBetween(column="period_start",
+                                                                 min_value=ref.load_settings.first_day()),
+                 f"the period lies before {ref.load_settings.min_year} (min_year in lijst_instellingen.csv)")

@@ -17,7 +17,6 @@ from models.calendar import period_start
 from pipelines.sources.common import (area_checks, map_columns, normalise_header, parse_dates, read_table,
                                       other_sheets_checked, refuse_personal_columns, resolve_area_codes, with_quarantine_ref)
 from pipelines.sources.signalen_dwh import is_dwh_export, read_dwh
-from pipelines.delivery import QUARANTINE_REF
 from pipelines.sources.rows import normalised
 from pipelines.validate import Check, gx_expectations
 
@@ -69,12 +68,15 @@ def typed(raw: pd.DataFrame, ref) -> pd.DataFrame:
     number = raw["melding_id"].astype(str).str.strip()
     valid_number = number.eq("") | number.str.fullmatch(REPORT_NUMBER)
     melding_id = number.where(valid_number & number.ne(""), None)
+    fixes = (raw["quarantine_ref"].astype(str).str.strip() if "quarantine_ref" in raw
+             else pd.Series("", index=raw.index))
     return pd.DataFrame(
         {
             "row_number": raw["row_number"],
             "melding_id": melding_id,
-            "melding_id_repeated": melding_id.notna() & melding_id.duplicated(keep=False),
+            "melding_id_repeated": melding_id.notna() & number_keys(melding_id).duplicated(keep=False),
             "melding_id_valid": valid_number,
+            "quarantine_ref_repeated": fixes.ne("") & fixes.duplicated(keep=False),
             "category_key": key,
             "area_code": resolve_area_codes(raw["area_code"], ref),
             "created": created,
@@ -82,6 +84,15 @@ def typed(raw: pd.DataFrame, ref) -> pd.DataFrame:
             "period_start": period_start(created, PERIOD),
         }
     )
+
+
+#: Why two rows of a file with one number are both quarantined (the ledger keys a number upper-cased).
+REPEATED_NUMBER = "meldingnummer occurs more than once (upper and lower case count as the same number)"
+
+
+def number_keys(number: pd.Series) -> pd.Series:
+    """The ledger key of each report number: ``id:`` and the number upper-cased (``x-500`` is ``X-500``)."""
+    return ("id:" + number.str.upper()).astype(object)
 
 
 def checks(ref, today: pd.Timestamp) -> list[Check]:
@@ -92,36 +103,77 @@ def checks(ref, today: pd.Timestamp) -> list[Check]:
               "datum melding is empty or not a date (use dd-mm-jjjj or jjjj-mm-dd)"),
         Check(gxe.ExpectColumnValuesToBeBetween(column="created", max_value=today.normalize() + pd.Timedelta(days=1) - pd.Timedelta(seconds=1)),
               "datum melding lies in the future"),
+        Check(gxe.ExpectColumnValuesToBeBetween(column="created", min_value=ref.load_settings.first_day()),
+              f"datum melding lies before {ref.load_settings.min_year} (min_year in lijst_instellingen.csv)"),
         Check(gxe.ExpectColumnValuesToNotBeNull(column="signal"),
               "category (hoofd/sub) is not mapped in meldingen_categorieen.csv"),
         Check(gxe.ExpectColumnValuesToBeInSet(column="melding_id_valid", value_set=[True]),
               "meldingnummer is not a report number (letters, digits and - . / _ only)"),
         Check(gxe.ExpectColumnValuesToBeInSet(column="melding_id_repeated", value_set=[False]),
-              "meldingnummer occurs more than once"),
+              REPEATED_NUMBER),
+        Check(gxe.ExpectColumnValuesToBeInSet(column="quarantine_ref_repeated", value_set=[False]),
+              "the correction fixes the same quarantined row (Quarantaineregel) more than once; keep one row"),
     ]
 
 
-def row_keys(raw: pd.DataFrame, typed: pd.DataFrame) -> pd.Series:
-    """The report each row is: ``id:<Meldingnummer>``; a correction row without one ``q:<quarantined row>``;
-    else ``h:<date time|category|buurt>#<n>`` (the n-th identical report of the delivery)."""
+def row_keys(raw: pd.DataFrame, typed: pd.DataFrame, originals: pd.DataFrame | None = None) -> pd.Series:
+    """The report each row is: ``id:<Meldingnummer>``, else ``h:<date time|category|buurt>#<n>``, the n-th
+    identical report of the delivery (``r:<hash of the text>#<n>`` when date or buurt is no value).
+
+    A correction row without a number is the report it would have been had it been valid: its content
+    key, ranked among the identical reports of the file it corrects (``originals``: that file's rows,
+    typed, with their ``quarantine_ref``). So another quarantined copy of the report, corrected too, or
+    the supplier's fixed re-delivery, replaces it instead of adding it. A correction of a row wijkradar
+    does not hold (loaded before its delivery) is ranked within the correction file.
+    """
     number = typed["melding_id"]
-    keys = ("id:" + number.str.upper()).astype(object)
+    keys = number_keys(number)
     rest = number.isna()
     if not rest.any():
         return keys
     raw, typed = raw[rest.to_numpy()], typed[rest]
     ref = raw["quarantine_ref"] if "quarantine_ref" in raw else pd.Series("", index=raw.index)
-    ref = ref.astype(str).str.strip()
-    ref = ref.where(ref.str.fullmatch(QUARANTINE_REF), "")
+    ref = pd.Series(ref.astype(str).str.strip().to_numpy(), index=typed.index)
+    content = _content_keys(typed, raw)
+    if originals is not None and len(originals):
+        ranked = _ranks_in_original(content, ref, originals)
+    else:
+        ranked = pd.Series(None, index=content.index, dtype=object)
+    alone = ranked.isna()
+    within = content[alone]
+    ranked[alone] = within + "#" + within.groupby(within).cumcount().astype(str)
+    keys[rest] = ranked.to_numpy()
+    return keys
+
+
+def _content_keys(typed: pd.DataFrame, raw: pd.DataFrame | None = None) -> pd.Series:
+    """``h:<date time|category|buurt>`` per row (no rank); without ``raw``, None where date or buurt is missing."""
     valid = typed["created"].notna() & typed["area_code"].notna()
     content = ("h:" + typed["created"].dt.strftime("%Y-%m-%dT%H:%M:%S").astype(object) + "|"
                + typed["category_key"].astype(object) + "|" + typed["area_code"].astype(object))
     if not valid.all():
-        text = raw.loc[~valid.to_numpy(), RAW_COLUMNS[1:]].astype(str).agg("|".join, axis=1)
-        content[~valid] = "r:" + text.map(lambda v: hashlib.sha1(v.encode()).hexdigest()[:16]).to_numpy()
-    content = content + "#" + content.groupby(content).cumcount().astype(str)
-    keys[rest] = ("q:" + ref).where(ref != "", content).to_numpy()
-    return keys
+        content = content.astype(object).where(valid, None)
+        if raw is not None:
+            text = raw.loc[~valid.to_numpy(), RAW_COLUMNS[1:]].astype(str).agg("|".join, axis=1)
+            content[~valid] = "r:" + text.map(lambda v: hashlib.sha1(v.encode()).hexdigest()[:16]).to_numpy()
+    return content
+
+
+def _ranks_in_original(content: pd.Series, ref: pd.Series, originals: pd.DataFrame) -> pd.Series:
+    """``content#<n>`` for correction rows whose original row is in ``originals``: the rank the corrected
+    report has among the identical reports of that file (its other rows as delivered); None for the rest."""
+    own = _content_keys(originals).where(originals["melding_id"].isna(), None)
+    file = pd.DataFrame({"ref": originals["quarantine_ref"].to_numpy(), "content": own.to_numpy()})
+    file = file.drop_duplicates("ref").set_index("ref")
+    fixes = ref.isin(file.index) & content.str.startswith("h:")
+    file.loc[ref[fixes].to_numpy(), "content"] = content[fixes].to_numpy()
+    place = file.index.to_series().str.rsplit(":", n=1, expand=True)
+    file["load"], file["row"] = place[0].to_numpy(), place[1].astype("int64").to_numpy()
+    file = file.sort_values(["load", "row"])
+    file["rank"] = file.groupby(["load", "content"]).cumcount()
+    out = pd.Series(None, index=content.index, dtype=object)
+    out[fixes] = content[fixes] + "#" + ref[fixes].map(file["rank"]).astype(str)
+    return out
 
 
 def to_records(accepted: pd.DataFrame, keys: pd.Series) -> pd.DataFrame:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipelines.sources.common import IngestError, area_checks, resolve_area_codes
-from pipelines.sources.counts import count_checks
+from pipelines.sources.counts import count_checks, past_check
 from pipelines.sources.odata import archive_payload, fetch_pages, read_entity
 from pipelines.sources.rows import cell_keys, checked_counts, plausible_check
 from pipelines.validate import Check, gx_expectations
@@ -107,6 +107,7 @@ def checks(ref, today: pd.Timestamp) -> list[Check]:
               "not a monthly period (yearly JJ00 rows are never added to monthly rows)"),
         Check(gxe.ExpectColumnValuesToBeBetween(column="period_start", max_value=today.normalize()),
               "the period lies in the future"),
+        past_check(ref),
         Check(gxe.ExpectColumnValuesToNotBeNull(column="signal"), "crime type is not mapped in politie_soorten.csv"),
         *count_checks(),
         plausible_check(ref, NAME, "buurt, crime type and month"),

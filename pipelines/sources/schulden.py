@@ -71,7 +71,7 @@ def checks(ref, today: pd.Timestamp) -> list[Check]:
         *area_checks(ref),
         Check(gxe.ExpectColumnValuesToNotBeNull(column="creditor"),
               "schuldeiser is not one of huur, energie, water, zorgverzekering"),
-        *period_checks(today),
+        *period_checks(today, ref),
         Check(gxe.ExpectColumnValuesToBeInSet(column="period_is_month", value_set=[True]),
               "arrears signals are monthly; give the month (jjjj-mm)"),
         Check(gxe.ExpectColumnValuesToBeInSet(column="suppressed", value_set=[False]),

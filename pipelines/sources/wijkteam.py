@@ -65,7 +65,7 @@ def checks(ref, today: pd.Timestamp) -> list[Check]:
         *area_checks(ref),
         Check(gxe.ExpectColumnValuesToNotBeNull(column="signal"),
               "signaal is not a wijkteam signal of the catalogue (signalen.csv)"),
-        *period_checks(today),
+        *period_checks(today, ref),
         Check(gxe.ExpectColumnValuesToBeInSet(column="period_matches", value_set=[True]),
               "period type (week/month) differs from the signal's frequency in the catalogue"),
         *count_checks(),

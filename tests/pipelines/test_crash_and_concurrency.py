@@ -88,3 +88,31 @@ def test_second_ingest_gives_up_with_warehouse_busy(home, tmp_path):
         a.wait()
     with connect(home.warehouse) as con:
         assert con.execute("SELECT count(*) FROM meta.loads").fetchone()[0] == 0
+
+
+def test_sigkill_while_archiving_leaves_no_half_archive_and_a_rerun_archives_the_load_again(home, tmp_path):
+    """The load commits before its archive is written; a kill in between must not leave an empty or half
+    archive for ever: the rerun (\"already loaded\") writes it again from the rows the warehouse stores."""
+    import json
+
+    import pandas as pd
+
+    file = export(tmp_path / "meldingen_big.csv", 2_000, day="10-11-2026")
+    proc = start_ingest(home, file, WIJKRADAR_FAULT_PAUSE="ingest-archive")
+    wait_for(proc, "fault point ingest-archive reached")
+    proc.send_signal(signal.SIGKILL)                      # committed, rows.parquet written, manifest not yet
+    proc.wait(30)
+    with connect(home.warehouse) as con:
+        [(load_id, digest)] = con.execute("SELECT load_id, content_hash FROM meta.loads").fetchall()
+    folder = home.archive / "meldingen" / digest[:12]
+    assert not (folder / "manifest.json").exists()
+    rerun = start_ingest(home, file)
+    out, err = rerun.communicate(timeout=120)
+    assert rerun.returncode == 0, err
+    assert "already loaded" in out
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert (manifest["load_id"], manifest["rows"], manifest["file_name"]) == (load_id, 2_000, "meldingen_big.csv")
+    rows = pd.read_parquet(folder / "rows.parquet")
+    assert len(rows) == 2_000 and list(rows.columns) == ["row_number", "melding_id", "created", "hoofdcategorie",
+                                                         "subcategorie", "area_code"]
+    assert sorted(p.name for p in folder.parent.iterdir()) == [digest[:12]]      # no part folder left behind

@@ -177,3 +177,87 @@ def test_a_held_file_with_personal_data_in_its_name_or_folder_is_found_again_but
     assert place == (str((tmp_path / folder).resolve()) if folder == "plain" else "")
     assert find_held_file(place, digest) == (lower.resolve() if folder == "plain" else None)
     assert "0655443322" not in home.warehouse.read_bytes().decode("latin-1")
+
+
+def test_report_numbers_differing_only_in_letter_case_are_one_number_and_quarantined_as_repeated(home):
+    """The ledger keys a number upper-cased, so the in-file check of repeated numbers must too: else one of
+    ``X-500`` and ``x-500`` was accepted and then dropped from the ledger without a word."""
+    rows = [["X-500", "20-11-2026", "Afval", "Zwerfafval", "BU01185006"],
+            ["x-500", "21-11-2026", "Afval", "Zwerfafval", "BU01185007"], report(1), report(2)]
+    result = load(home, write_csv(home.inbox / "meldingen_case.csv", HEADER, rows))
+    assert (result.rows_accepted, result.rows_quarantined) == (2, 2)
+    with connect(home.warehouse) as con:
+        ledger = con.execute("SELECT count(*) FROM core.report_ledger").fetchone()[0]
+        reasons = list_rows(con)["reason"].tolist()
+    assert ledger == result.rows_accepted == total(home)
+    assert reasons == ["meldingnummer occurs more than once (upper and lower case count as the same number)"] * 2
+
+
+def test_the_ledger_refuses_a_report_key_twice_in_one_load_rather_than_dropping_one(home):
+    from pipelines.catalog import apply_records
+
+    records = pd.DataFrame({"report_key": ["id:X-500", "id:X-500"], "area_code": ["BU01185006", "BU01185007"],
+                            "signal": "zwerfafval", "period": "week",
+                            "period_start": pd.Timestamp("2026-11-16")})
+    with connect(home.warehouse) as con, pytest.raises(ValueError, match=r"id:X-500.*more than once"):
+        apply_records(con, "meldingen", records, "meldingen-000000000000", 1)
+
+
+def _correct(home, tmp_path, name: str, wrong: str, right: str) -> int:
+    """Export the open quarantine rows, fix ``wrong`` -> ``right`` in them and load that as a correction."""
+    with connect(home.warehouse) as con:
+        [path] = export_rows(con, tmp_path / name)
+    fixed = tmp_path / f"meldingen_correctie_{name}.csv"
+    fixed.write_text(path.read_text(encoding="utf-8-sig").replace(wrong, right), encoding="utf-8")
+    return load(home, fixed).rows_accepted
+
+
+def test_a_corrected_report_without_number_counts_once_when_delivered_again_broken_or_fixed(home, tmp_path):
+    """A correction of a report without a number takes the key the report would have had had it been valid,
+    so an overlapping export (the same report quarantined again and corrected again) or the supplier's own
+    fix replaces it instead of adding it."""
+    week = [["20-11-2026", "Afval", "Zwerfafval", "BU01185006"], ["22-11-2026", "Afval", "Zwerfvuil", "BU01185006"]]
+    load(home, write_csv(tmp_path / "meldingen_w47.csv", HEADER[1:], week))
+    assert _correct(home, tmp_path, "1", ";Zwerfvuil;", ";Zwerfafval;") == 1
+    new = ["25-11-2026", "Afval", "Zwerfafval", "BU01185006"]
+    load(home, write_csv(tmp_path / "meldingen_w48.csv", HEADER[1:], week + [new]))      # overlaps, still broken
+    assert _correct(home, tmp_path, "2", ";Zwerfvuil;", ";Zwerfafval;") == 1
+    assert total(home) == 3
+    fixed = [week[0], ["22-11-2026", "Afval", "Zwerfafval", "BU01185006"], new]
+    load(home, write_csv(tmp_path / "meldingen_w48_hersteld.csv", HEADER[1:], fixed))   # the supplier's fix
+    assert counts(home) == {("BU01185006", "zwerfafval", "2026-11-16"): 2, ("BU01185006", "zwerfafval", "2026-11-23"): 1}
+
+
+def test_a_corrected_buurt_of_a_report_without_number_meets_the_suppliers_fix_and_its_identical_twin(home, tmp_path):
+    """Two identical reports, one with a mistyped buurt: corrected, it is the second of the two (rank #1), not
+    the first again; the supplier's fixed re-delivery then replaces both, it adds nothing."""
+    same = ["22-11-2026", "Afval", "Zwerfafval", "BU01185006"]
+    load(home, write_csv(tmp_path / "meldingen_w47.csv", HEADER[1:], [same, same[:3] + ["BU0118500X"], report(1)[1:]]))
+    assert total(home) == 2
+    assert _correct(home, tmp_path, "1", "BU0118500X", "BU01185006") == 1
+    assert total(home) == 3
+    load(home, write_csv(tmp_path / "meldingen_w47_hersteld.csv", HEADER[1:], [same, same, report(1)[1:]]))
+    assert counts(home) == {("BU01185006", "zwerfafval", "2026-11-16"): 2, ("BU01185000", "zwerfafval", "2026-11-02"): 1}
+    with connect(home.warehouse) as con:
+        keys = sorted(k for (k,) in con.execute("SELECT report_key FROM core.report_ledger").fetchall())
+    assert [k.rsplit("#", 1)[1] for k in keys if "BU01185006" in k] == ["0", "1"]
+
+
+def test_dates_and_periods_before_min_year_are_quarantined_not_counted(home):
+    """A report of 1900 or a wijkteam cell ``1900-01`` is a typing error; counted, it would stretch the history
+    of its buurt and move the risk model's lists for other buurten."""
+    rows = [["SIG-1", "01-01-1900", "Afval", "Zwerfafval", "BU01185006"],
+            ["SIG-2", "31-12-1999", "Afval", "Zwerfafval", "BU01185006"],
+            ["SIG-3", "01-01-2000", "Afval", "Zwerfafval", "BU01185006"], report(4), report(5)]
+    meldingen = load(home, write_csv(home.inbox / "meldingen_1900.csv", HEADER, rows))
+    cells = [["BU01185006", "1900-01", "Eenzaamheid", "3"], ["BU01185006", "2026-10", "Eenzaamheid", "2"],
+             ["BU01185007", "2026-10", "Eenzaamheid", "1"]]
+    wijkteam = load(home, write_csv(home.inbox / "wijkteam_1900.csv", WIJKTEAM, cells), "wijkteam")
+    assert (meldingen.rows_accepted, meldingen.rows_quarantined) == (3, 2)
+    assert (wijkteam.rows_accepted, wijkteam.rows_quarantined) == (2, 1)
+    with connect(home.warehouse) as con:
+        first = con.execute("SELECT min(period_start)::VARCHAR FROM core.signal_counts").fetchone()[0]
+        reasons = list_rows(con)["reason"].tolist()
+    assert first == "1999-12-27"                        # 01-01-2000 is a Saturday of ISO week 1999-W52
+    assert reasons == ["datum melding lies before 2000 (min_year in lijst_instellingen.csv)"] * 2 + [
+        "the period lies before 2000 (min_year in lijst_instellingen.csv)"]
