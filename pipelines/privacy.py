@@ -452,7 +452,20 @@ def _detect(text: str) -> list[tuple[int, int, str]]:
     found = _detect_once(text)
     if "_" in text:
         found += _detect_once(text.replace("_", " "))
+    number = _SPREADSHEET_NUMBER.fullmatch(text)
+    if number:                                   # a whole cell that a spreadsheet stored as a number
+        start, end = number.span(1)
+        digits = number.group(1)
+        if len(digits) == 9 and digits[0] == "6" and digits[1] in "12345":
+            found.append((start, end, "telefoonnummer"))
+        elif _bsn_ok(digits):
+            found.append((start, end, "bsn"))
     return found
+
+
+# A Dutch mobile number or a BSN typed into a spreadsheet cell that stores numbers: the leading 0 is gone
+# ("612345678") and a float column adds ".0". Only a whole cell: in text, nine digits starting with 6 are an id.
+_SPREADSHEET_NUMBER = re.compile(r"\s*([1-9]\d{7,8})(?:[.,]0+)?\s*")
 
 
 def _detect_once(text: str) -> list[tuple[int, int, str]]:

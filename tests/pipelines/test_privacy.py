@@ -331,3 +331,16 @@ def test_the_cheap_prefilter_never_passes_by_what_the_full_scan_finds():
 def test_file_names_are_read_with_their_underscores_as_spaces(name, kind):
     assert scan_values(pd.Series([name])).iloc[0] == kind
     assert redaction(kind) in scrub_text(name) and "12" not in scrub_text(name).replace("[verwijderd", "")
+
+
+@pytest.mark.parametrize("cell, kind", [("612345678", "telefoonnummer"), ("612345678.0", "telefoonnummer"),
+                                        ("582363007.0", "bsn"), ("582363007,00", "bsn")])
+def test_a_number_a_spreadsheet_stored_without_its_leading_zero_or_with_a_decimal_is_still_found(cell, kind):
+    scrubbed = scrub_text(cell)
+    assert scan_values(pd.Series([cell])).iloc[0] == kind and scrubbed.startswith(redaction(kind))
+    assert sum(c.isdigit() for c in scrubbed) <= 2
+
+
+@pytest.mark.parametrize("cell", ["712345678", "SIG-612345678", "61234567", "2021000123", "1234567890.0"])
+def test_other_whole_numbers_stay_clean(cell):
+    assert scan_values(pd.Series([cell])).iloc[0] is None
