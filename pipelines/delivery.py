@@ -75,3 +75,46 @@ def update_quarantine_states(con: duckdb.DuckDBPyConnection, source: str, load_i
     for keys, column, state in ((accepted_keys, "record_key", "resolved"), (quarantined_keys, "record_key", "superseded"),
                                 (accepted_refs, "ref", "resolved"), (quarantined_refs, "ref", "superseded")):
         catalog.update_states(con, source, load_id, keys, column, state)
+
+
+# -- corrections of rows that are no longer open -----------------------------------------------------
+
+#: Why a correction row is not applied, by what became of the quarantined row it corrects.
+NOT_APPLIED = {
+    "resolved": "the quarantined row this corrects was resolved by a later delivery (load {by}); nothing applied",
+    "dismissed": "the quarantined row this corrects was dismissed by an analyst; nothing applied",
+    "superseded": ("the quarantined row this corrects was superseded by load {by}, which quarantined it again; "
+                   "correct that row instead; nothing applied"),
+    "delivered again": ("the quarantined row this corrects was corrected before (load {by}) and then delivered "
+                        "again (load {writer}); nothing applied"),
+}
+
+
+def corrections_not_applied(refs: pd.Series, states: pd.DataFrame, writers: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a correction that are not applied, by index, with ``reason``, ``state`` and ``state_by``.
+
+    ``refs``: each row's ``Quarantaineregel`` (None when it has none); ``states``: the rows they name
+    (``catalog.ref_states``); ``writers``: the load that holds, now, the cell or report each valid row
+    would write (``catalog.cell_writers`` / ``record_writers``).
+
+    A correction fixes an open row. Applied after that row was resolved by a later delivery, it would put
+    an older value over a newer one (in the inbox corrections load after deliveries, so file times cannot
+    prevent it); after it was superseded, the newer quarantined row is the one to fix; after it was
+    dismissed, it would undo the analyst. A row resolved by an earlier correction is corrected again (the
+    same fix changes nothing, a changed fix replaces it) unless a delivery has brought its cell or report
+    since. A row not applied keeps the state of the row it corrects: nothing in it is left to fix.
+    """
+    rows = pd.DataFrame({"ref": refs}).join(states.set_index("ref"), on="ref").join(writers.add_prefix("writer_"))
+    state = rows["state"]
+    by_correction = state.eq("resolved") & rows["by_mode"].eq("correction")
+    delivered_again = (by_correction & rows["writer_mode"].notna() & rows["writer_mode"].ne("correction")
+                       & (rows["writer_load_seq"] > rows["by_seq"]))
+    stale = state.isin(["dismissed", "superseded"]) | (state.eq("resolved") & ~by_correction) | delivered_again
+    out, again = rows[stale], delivered_again[stale]
+    kind = out["state"].where(~again, "delivered again")
+    return pd.DataFrame({
+        "reason": [NOT_APPLIED[k].format(by=by, writer=writer)
+                   for k, by, writer in zip(kind, out["state_by"], out["writer_load_id"])],
+        "state": out["state"],
+        "state_by": out["state_by"].where(~again, out["writer_load_id"]),
+    }, index=out.index)

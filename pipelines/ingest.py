@@ -44,13 +44,16 @@ class LoadResult:
     rows_accepted: int = 0
     rows_quarantined: int = 0
     rows_retracted: int = 0
+    corrections_not_applied: int = 0    # quarantined: the row they correct is no longer open
 
     def describe(self) -> str:
         if self.skipped:
             return f"{self.file_name}: already loaded as {self.load_id}, skipped"
         retracted = f", {self.rows_retracted} earlier reports retracted" if self.rows_retracted else ""
+        stale = (f" ({self.corrections_not_applied} correcting a row no longer open, not applied)"
+                 if self.corrections_not_applied else "")
         return (f"{self.file_name}: {self.rows_read} rows read, {self.rows_accepted} accepted, "
-                f"{self.rows_quarantined} quarantined{retracted} (load {self.load_id})")
+                f"{self.rows_quarantined} quarantined{stale}{retracted} (load {self.load_id})")
 
 
 def _fault_point(name: str) -> None:
@@ -310,7 +313,6 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
                         docs_root=docs_root, extra_failed=guarded)
     failures = _merge_failures(_merge_failures(verdict.failures, failures_privacy), failures_length)
     is_accepted = ~frame["row_number"].isin(failures["row_number"]).to_numpy()
-    accepted = frame[is_accepted]
     clock("validate")
 
     raw_columns = [c for c in module.RAW_COLUMNS if c in raw.columns]
@@ -324,7 +326,18 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
     refs = (raw["quarantine_ref"].astype(str).str.strip() if "quarantine_ref" in raw
             else pd.Series("", index=raw.index))
     refs = refs.where(refs.str.fullmatch(delivery_mod.QUARANTINE_REF), None)
-    quarantined = raw_rows.merge(failures, on="row_number")
+    not_applied = _corrections_not_applied(con, source, module, frame, keys, refs, is_accepted)
+    if len(not_applied):
+        failures = _merge_failures(pd.DataFrame({
+            "row_number": frame.loc[not_applied.index, "row_number"].astype("int64").to_numpy(),
+            "expectation": "correction_of_a_row_no_longer_open", "reason": not_applied["reason"].to_numpy()}),
+            failures)
+        is_accepted = ~frame["row_number"].isin(failures["row_number"]).to_numpy()
+    accepted = frame[is_accepted]
+    still_open = ~is_accepted & ~raw.index.isin(not_applied.index)
+    closed = not_applied.assign(row_number=frame.loc[not_applied.index, "row_number"].astype("int64").to_numpy())
+    quarantined = raw_rows.merge(failures, on="row_number").merge(
+        closed[["row_number", "state", "state_by"]], on="row_number", how="left")
     q_keys = keys[~is_accepted]
     quarantine_rows = pd.DataFrame(
         {
@@ -336,7 +349,9 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
             "raw_values": [json.dumps(dict(zip(raw_columns, vals)), ensure_ascii=False)
                            for vals in quarantined[raw_columns].astype(str).itertuples(index=False, name=None)],
             "record_key": q_keys.to_numpy(),
-            "state": "open",
+            "state": quarantined["state"].fillna("open").to_numpy(),
+            "state_by": quarantined["state_by"].to_numpy(),
+            "state_at": pd.Series(pd.Timestamp.now(), index=quarantined.index).where(quarantined["state_by"].notna()),
         }
     )
     settings = ref.load_settings
@@ -371,8 +386,8 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
                 if lowered and not accept_drop and not catalog.accepted_drop(con, digest):
                     raise _Held(lowered)
             delivery_mod.update_quarantine_states(
-                con, source, load_id, accepted_keys=keys[is_accepted], quarantined_keys=q_keys,
-                accepted_refs=refs[is_accepted], quarantined_refs=refs[~is_accepted])
+                con, source, load_id, accepted_keys=keys[is_accepted], quarantined_keys=keys[still_open],
+                accepted_refs=refs[is_accepted], quarantined_refs=refs[still_open])
             catalog.record_load(con, load_id, source, file_name, digest, len(raw), int(len(accepted)),
                                 len(quarantine_rows), periods_from, periods_to, seq, delivery.mode, int(retracted))
             catalog.release_hold(con, digest)
@@ -388,7 +403,25 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
     _archive(archive_dir, source, digest, path, file_name, load_id, raw_rows)
     clock("archive")
     return LoadResult(load_id, source, file_name, False, len(raw), int(len(accepted)), len(quarantine_rows),
-                      int(retracted))
+                      int(retracted), len(not_applied))
+
+
+def _corrections_not_applied(con: duckdb.DuckDBPyConnection, source: str, module, frame: pd.DataFrame,
+                             keys: pd.Series, refs: pd.Series, is_accepted) -> pd.DataFrame:
+    """The rows of a correction whose quarantined row is no longer open (see
+    ``delivery.corrections_not_applied``); empty for a delivery."""
+    kind = getattr(module, "KIND", None)
+    if refs.isna().all() or kind not in ("cells", "records"):
+        return pd.DataFrame({"reason": pd.Series(dtype=object), "state": pd.Series(dtype=object),
+                             "state_by": pd.Series(dtype=object)})
+    states = catalog.ref_states(con, source, refs)
+    valid = is_accepted & refs.notna().to_numpy()
+    writers = pd.DataFrame({"load_id": pd.Series(dtype=object), "mode": pd.Series(dtype=object),
+                            "load_seq": pd.Series(dtype="float64")})
+    if valid.any() and states["state"].eq("resolved").any():
+        writers = (catalog.record_writers(con, source, keys[valid]) if kind == "records"
+                   else catalog.cell_writers(con, source, module.to_cells(frame[valid])))
+    return delivery_mod.corrections_not_applied(refs, states, writers)
 
 
 def _corrected_files(con: duckdb.DuckDBPyConnection, module, raw: pd.DataFrame, ref: Reference) -> pd.DataFrame | None:

@@ -340,6 +340,22 @@ REASON_PATTERNS_NL = [
      lambda m: f"datum melding ligt vóór {m['y']} (min_year in lijst_instellingen.csv)"),
     (re.compile(r"the period lies before (?P<y>\d{4}) \(min_year in lijst_instellingen\.csv\)"),
      lambda m: f"de periode ligt vóór {m['y']} (min_year in lijst_instellingen.csv)"),
+    # delivery.corrections_not_applied: a correction of a row that is no longer open
+    (re.compile(r"the quarantined row this corrects was resolved by a later delivery \(load (?P<by>[\w-]+)\); "
+                r"nothing applied"),
+     lambda m: f"de regel uit quarantaine die dit herstelt is al opgelost door een latere levering (load {m['by']}); "
+               "niets toegepast"),
+    (re.compile(r"the quarantined row this corrects was dismissed by an analyst; nothing applied"),
+     lambda m: "de regel uit quarantaine die dit herstelt is door een analist afgehandeld zonder correctie; "
+               "niets toegepast"),
+    (re.compile(r"the quarantined row this corrects was superseded by load (?P<by>[\w-]+), which quarantined it "
+                r"again; correct that row instead; nothing applied"),
+     lambda m: f"de regel uit quarantaine die dit herstelt is vervangen door load {m['by']}, die hem opnieuw in "
+               "quarantaine zette; herstel die regel; niets toegepast"),
+    (re.compile(r"the quarantined row this corrects was corrected before \(load (?P<by>[\w-]+)\) and then "
+                r"delivered again \(load (?P<writer>[\w-]+)\); nothing applied"),
+     lambda m: f"de regel uit quarantaine die dit herstelt is eerder hersteld (load {m['by']}) en daarna opnieuw "
+               f"geleverd (load {m['writer']}); niets toegepast"),
     # ingest._privacy_guard
     (re.compile(r"holds personal data \((?P<kind>[^)]*)\) in (?P<header>[^;]+); the value was removed"),
      lambda m: f"bevat persoonsgegevens ({m['kind']}) in {m['header']}; de waarde is verwijderd"),

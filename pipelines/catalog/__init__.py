@@ -18,14 +18,14 @@ current schema. One module per layer:
 """
 from pipelines.catalog.answers import (answers, feedback_file_known, feedback_hashes, record_feedback,
                                        all_feedback)
-from pipelines.catalog.counts import (apply_cells, apply_records, count_ranges, domain_count_ranges,
+from pipelines.catalog.counts import (apply_cells, apply_records, cell_writers, count_ranges, domain_count_ranges,
                                       domain_month_counts, raw_rows, read_counts_table, rebuild_counts,
-                                      source_totals, write_raw_rows)
+                                      record_writers, source_totals, write_raw_rows)
 from pipelines.catalog.loads import (accept_held, accepted_drop, find_held, hold, held_count, held_loads,
                                      load_by_hash, load_exists, loads, loads_of, next_load_seq, record_load,
                                      release_hold, schema_columns, schema_version)
-from pipelines.catalog.quarantine import (dismiss_rows, open_reasons, quarantine_rows, state_counts, state_totals,
-                                          update_states, write_quarantine_rows)
+from pipelines.catalog.quarantine import (dismiss_rows, open_reasons, quarantine_rows, ref_states, state_counts,
+                                          state_totals, update_states, write_quarantine_rows)
 from pipelines.catalog.reference import (area_exists, area_name_and_team, area_teams, reference_version,
                                          replace_area_stats, replace_reference, signal_labels, team_codes, teams)
 from pipelines.catalog.reports import has_table, report_frames
@@ -36,6 +36,7 @@ from pipelines.catalog.runs import (area_evidence, area_series, flag_cells, last
 
 __all__ = [
     "accept_held", "accepted_drop", "all_feedback", "answers", "apply_cells", "apply_records", "area_evidence",
+    "cell_writers", "record_writers", "ref_states",
     "area_exists", "area_name_and_team", "area_series", "area_teams", "dismiss_rows", "feedback_file_known",
     "feedback_hashes", "find_held", "flag_cells", "has_table", "held_count", "held_loads", "hold", "last_run",
     "latest_run", "load_by_hash", "load_exists", "loads", "loads_of", "next_load_seq", "open_reasons",

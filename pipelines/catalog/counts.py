@@ -126,3 +126,29 @@ def domain_count_ranges(con: Con) -> pd.DataFrame:
     return con.execute(
         "SELECT c.domain, s.source, s.period, min(s.period_start) AS first, max(s.period_start) AS last "
         "FROM core.signal_counts s JOIN core.signal_catalogue c USING (signal) GROUP BY ALL ORDER BY ALL").df()
+
+
+def cell_writers(con: Con, source: str, cells: pd.DataFrame) -> pd.DataFrame:
+    """The load that holds each cell now (``load_id``, its ``mode`` and ``load_seq``), by the cells' index;
+    cells not held are absent."""
+    keys = ["area_code", "signal", "part", "period", "period_start"]
+    frame = cells[keys].assign(i=range(len(cells)))
+    with registered(con, "_wr_cells", frame):
+        found = con.execute(
+            "SELECT n.i, c.load_id, l.mode, c.load_seq FROM _wr_cells n JOIN core.source_cells c ON c.source = ? "
+            "AND c.area_code = n.area_code AND c.signal = n.signal AND c.part = n.part AND c.period = n.period "
+            "AND c.period_start = n.period_start LEFT JOIN meta.loads l ON l.load_id = c.load_id",
+            [source]).df()
+    return found.set_index(cells.index[found.pop("i").to_numpy()])
+
+
+def record_writers(con: Con, source: str, report_keys: pd.Series) -> pd.DataFrame:
+    """The load that holds each report now (``load_id``: the one that retracted it, else the one of the version
+    kept; its ``mode`` and ``load_seq``), by the keys' index; reports not in the ledger are absent."""
+    frame = pd.DataFrame({"report_key": report_keys.astype(str).to_numpy(), "i": range(len(report_keys))})
+    with registered(con, "_wr_keys", frame):
+        found = con.execute(
+            "SELECT k.i, coalesce(r.retracted_by, r.load_id) AS load_id, l.mode, l.load_seq FROM _wr_keys k "
+            "JOIN core.report_ledger r ON r.source = ? AND r.report_key = k.report_key "
+            "LEFT JOIN meta.loads l ON l.load_id = coalesce(r.retracted_by, r.load_id)", [source]).df()
+    return found.set_index(report_keys.index[found.pop("i").to_numpy()])

@@ -69,3 +69,14 @@ def update_states(con: Con, source: str, load_id: str, keys: pd.Series, column: 
             f"UPDATE quarantine.rows q SET state = ?, state_by = ?, state_at = now()::TIMESTAMP "
             f"FROM _wr_keys k WHERE q.source = ? AND q.state = 'open' AND q.load_id <> ? AND {target} = k.k",
             [state, load_id, source, load_id])
+
+
+def ref_states(con: Con, source: str, refs: pd.Series) -> pd.DataFrame:
+    """``ref``, ``state``, ``state_by`` and the mode and sequence of that load (``by_mode``, ``by_seq``) of the
+    quarantined rows named by ``load:row`` references; references to rows not held are absent."""
+    refs = pd.Series(refs, dtype=object).dropna().drop_duplicates()
+    with registered(con, "_wr_refs", pd.DataFrame({"ref": refs.astype(str).to_numpy()})):
+        return con.execute(
+            "SELECT r.ref, q.state, q.state_by, l.mode AS by_mode, l.load_seq AS by_seq "
+            "FROM quarantine.rows q JOIN _wr_refs r ON q.load_id || ':' || q.row_number = r.ref "
+            "LEFT JOIN meta.loads l ON l.load_id = q.state_by WHERE q.source = ?", [source]).df()

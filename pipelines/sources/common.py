@@ -594,20 +594,22 @@ def map_columns(frame: pd.DataFrame, aliases: dict[str, tuple[str, ...]], path: 
                 optional: tuple[str, ...] = ()) -> pd.DataFrame:
     """Rename columns to canonical names through their alias lists; refuse when a required one is missing.
 
-    ``row_number`` (from ``read_table``) is kept as the first column.
+    ``row_number`` (from ``read_table``) is kept as the first column. When two or more columns name one
+    field (``Aantal;Aantal``, ``Buurtcode;CBS buurtcode``), the one first in the alias list is used if
+    they agree in every row; if they differ the file is refused (see :func:`_one_of`).
     """
     columns = [c for c in frame.columns if c != "row_number"]
-    by_norm = {}
+    by_norm: dict[str, list] = {}
     for c in columns:
-        by_norm.setdefault(normalise_header(c), c)
+        by_norm.setdefault(normalise_header(_header_of(c, columns)), []).append(c)
     rename, missing = {}, []
     for canonical, names in aliases.items():
-        hit = next((by_norm[normalise_header(n)] for n in (canonical, *names) if normalise_header(n) in by_norm), None)
-        if hit is None:
+        hits = [c for n in dict.fromkeys(normalise_header(n) for n in (canonical, *names)) for c in by_norm.get(n, [])]
+        if not hits:
             if canonical not in optional:
                 missing.append(f"{canonical} (one of: {', '.join(names)})")
         else:
-            rename[hit] = canonical
+            rename[_one_of(frame, hits, columns, path)] = canonical
     if missing:
         found = _shown_columns(columns)
         raise IngestError(
@@ -620,6 +622,36 @@ def map_columns(frame: pd.DataFrame, aliases: dict[str, tuple[str, ...]], path: 
         if col not in out.columns:
             out[col] = ""
     return out
+
+
+def _header_of(column: str, columns: list) -> str:
+    """The header a column has in the file: ``Aantal.1`` is the second ``Aantal`` (see ``_column_names``)."""
+    m = re.fullmatch(r"(.+)\.\d+", str(column))
+    return m.group(1) if m and m.group(1) in columns else column
+
+
+def _one_of(frame: pd.DataFrame, hits: list, columns: list, path: Path):
+    """The first of the columns ``hits`` that name one field, when they agree (after trimming) in every row;
+    else the file is refused naming the headers, never a value (a header is scrubbed: it can be data)."""
+    if len(hits) == 1:
+        return hits[0]
+    first = frame[hits[0]].astype(str).str.strip()
+    differs = np.zeros(len(frame), dtype=bool)
+    for other in hits[1:]:
+        differs |= frame[other].astype(str).str.strip().ne(first).to_numpy()
+    if not differs.any():
+        return hits[0]
+    from pipelines.safe_output import shortened
+
+    shown = [privacy.scrub_text(shortened(_header_of(c, columns), 60)) for c in hits]
+    if len(set(shown)) == 1:
+        what, keep = f"the column {shown[0]} occurs {len(hits)} times and its copies", f"one column {shown[0]}"
+    else:
+        names = ", ".join(dict.fromkeys(shown))
+        what, keep = f"the columns {names} name the same field and", f"one of the columns {names}"
+    at = f" (the first is row {frame['row_number'].to_numpy()[differs][0]})" if "row_number" in frame else ""
+    raise IngestError(f"{path.name}: {what} differ in {int(differs.sum()):,} row(s){at}; wijkradar cannot tell which "
+                      f"is meant: keep {keep} (delete the others) and load the file again")
 
 
 #: The column of a correction file (``pipelines.quarantine.export_rows``) that ties a row to its quarantined original.

@@ -9,6 +9,7 @@ with that reason, because wijkradar has no exact boundaries to place a point.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -66,12 +67,27 @@ def _open(path: Path, name: str) -> pd.DataFrame:
     if missing or (name == "locations" and not {"buurt_code", "area_code"} & set(header)):
         raise IngestError(f"{path.name}: {name}.csv lacks column(s) {missing or ['buurt_code or area_code']}; "
                           "this is not the Signalen data-warehouse layout")
+    repeats = {c: [h for h in header if h == c or re.fullmatch(re.escape(c) + r"\.\d+", h)] for c in wanted}
     try:
-        return pd.read_csv(io.BytesIO(raw), usecols=[c for c in wanted if c in header], dtype=str,
-                           keep_default_na=False)
+        frame = pd.read_csv(io.BytesIO(raw), usecols=[h for c in wanted for h in repeats[c]], dtype=str,
+                            keep_default_na=False)
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
         raise IngestError(f"{path.name}: {name}.csv is damaged (rows that do not split into its columns); "
                           "export the Signalen data again") from exc
+    for column, found in repeats.items():
+        if len(found) > 1:
+            _agree(frame, found, f"{path.name}: {name}.csv has the column {column} {len(found)} times")
+    return frame[[c for c in wanted if c in header]]
+
+
+def _agree(frame: pd.DataFrame, columns: list[str], what: str) -> None:
+    """Repeated columns (pandas reads a second ``id`` as ``id.1``) must agree in every row; else which is meant
+    cannot be told, and the export is refused."""
+    first = frame[columns[0]].str.strip()
+    differs = sum(int(frame[c].str.strip().ne(first).sum()) for c in columns[1:])
+    if differs:
+        raise IngestError(f"{what} and they differ in {differs:,} row(s); wijkradar cannot tell which is meant: keep "
+                          f"one column {columns[0]} and export the Signalen data again")
 
 
 def read_dwh(path: Path) -> pd.DataFrame:

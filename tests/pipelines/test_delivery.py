@@ -1,4 +1,6 @@
 """Delivery semantics: the ledger of reports, cells of aggregates, the safety valve and quarantine states."""
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -261,3 +263,110 @@ def test_dates_and_periods_before_min_year_are_quarantined_not_counted(home):
     assert first == "1999-12-27"                        # 01-01-2000 is a Saturday of ISO week 1999-W52
     assert reasons == ["datum melding lies before 2000 (min_year in lijst_instellingen.csv)"] * 2 + [
         "the period lies before 2000 (min_year in lijst_instellingen.csv)"]
+
+
+# -- corrections of rows that are no longer open ----------------------------------------------------
+
+CELL = ("BU01185006", "eenzaamheid", "2026-10-01")
+
+
+def _wijkteam_rows(first: str) -> list[list[str]]:
+    return [["BU01185006", "2026-10", "Eenzaamheid", first], ["BU01185007", "2026-10", "Eenzaamheid", "4"],
+            ["BU01185008", "2026-10", "Eenzaamheid", "4"]]
+
+
+def _wijkteam_correction(home, tmp_path, name: str, value: str) -> Path:
+    """Export the open rows and set the one quarantined count to ``value``, as an analyst would."""
+    with connect(home.warehouse) as con:
+        [path] = export_rows(con, tmp_path / f"out_{name}")
+    fixed = tmp_path / f"wijkteam_correctie_{name}.csv"
+    fixed.write_text(path.read_text(encoding="utf-8-sig").replace(";veel;", f";{value};"), encoding="utf-8")
+    return fixed
+
+
+def _states(home) -> dict:
+    with connect(home.warehouse) as con:
+        return dict(con.execute("SELECT state, count(*) FROM quarantine.rows GROUP BY 1").fetchall())
+
+
+def test_a_correction_of_a_row_resolved_by_a_later_delivery_is_not_applied(home, tmp_path):
+    """The correction was exported before the supplier delivered the cell again; in the inbox it loads after that
+    delivery, so applied it would put the older value back over the newer one."""
+    load(home, write_csv(tmp_path / "wijkteam_A.csv", WIJKTEAM, _wijkteam_rows("veel")), "wijkteam")
+    correction = _wijkteam_correction(home, tmp_path, "A", "5")
+    newer = load(home, write_csv(tmp_path / "wijkteam_B.csv", WIJKTEAM, _wijkteam_rows("7")), "wijkteam")
+    result = load(home, correction, "wijkteam")
+    assert counts(home, "wijkteam")[CELL] == 7
+    assert (result.rows_read, result.rows_accepted, result.rows_quarantined, result.corrections_not_applied) == \
+        (1, 0, 1, 1)
+    assert "1 correcting a row no longer open, not applied" in result.describe()
+    with connect(home.warehouse) as con:
+        [row] = list_rows(con, result.load_id, state=None).itertuples()
+        reconciled = con.execute("SELECT rows_read, rows_accepted, rows_quarantined FROM meta.loads "
+                                 "WHERE load_id = ?", [result.load_id]).fetchone()
+    assert row.reason == (f"the quarantined row this corrects was resolved by a later delivery (load {newer.load_id}); "
+                          "nothing applied")
+    assert (row.state, row.state_by) == ("resolved", newer.load_id)      # nothing left to fix: not exported again
+    assert reconciled == (1, 0, 1)
+    assert _states(home) == {"resolved": 2}
+
+
+def test_a_correction_loaded_again_after_a_newer_delivery_of_its_cell_is_not_applied(home, tmp_path):
+    """Applied once, a correction may be loaded again (a re-saved copy) and changes nothing; once a delivery
+    brought the cell again, the copy must not put the corrected value back."""
+    load(home, write_csv(tmp_path / "wijkteam_A.csv", WIJKTEAM, _wijkteam_rows("veel")), "wijkteam")
+    correction = _wijkteam_correction(home, tmp_path, "A", "5")
+    assert load(home, correction, "wijkteam").rows_accepted == 1
+    copy = tmp_path / "wijkteam_correctie_A_kopie.csv"
+    copy.write_text(correction.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert load(home, copy, "wijkteam").rows_accepted == 1                     # the same fix again: no change
+    assert counts(home, "wijkteam")[CELL] == 5
+    newer = load(home, write_csv(tmp_path / "wijkteam_B.csv", WIJKTEAM, _wijkteam_rows("7")), "wijkteam")
+    late = tmp_path / "wijkteam_correctie_A_laat.csv"
+    late.write_text(correction.read_text(encoding="utf-8") + "\n\n", encoding="utf-8")
+    result = load(home, late, "wijkteam")
+    assert (result.rows_accepted, result.rows_quarantined, result.corrections_not_applied) == (0, 1, 1)
+    assert counts(home, "wijkteam")[CELL] == 7
+    with connect(home.warehouse) as con:
+        [reason] = list_rows(con, result.load_id, state=None)["reason"]
+    assert reason.startswith("the quarantined row this corrects was corrected before (load wijkteam-")
+    assert reason.endswith(f"and then delivered again (load {newer.load_id}); nothing applied")
+
+
+def test_a_correction_of_a_dismissed_row_is_not_applied(home, tmp_path):
+    first = load(home, write_csv(tmp_path / "schulden_A.csv", ["Buurtcode", "Maand", "Schuldeiser", "Aantal"],
+                                 [["BU01185006", "2026-10", "Huur", "veel"], ["BU01185006", "2026-10", "Water", "2"]]),
+                 "schulden")
+    with connect(home.warehouse) as con:
+        [path] = export_rows(con, tmp_path / "out")
+        assert dismiss(con, first.load_id) == 1
+    fixed = tmp_path / "schulden_correctie_A.csv"
+    fixed.write_text(path.read_text(encoding="utf-8-sig").replace(";veel;", ";3;"), encoding="utf-8")
+    result = load(home, fixed, "schulden")
+    assert (result.rows_accepted, result.rows_quarantined, result.corrections_not_applied) == (0, 1, 1)
+    assert total(home, "schulden") == 2
+    with connect(home.warehouse) as con:
+        [row] = list_rows(con, result.load_id, state=None).itertuples()
+    assert row.reason == "the quarantined row this corrects was dismissed by an analyst; nothing applied"
+    assert row.state == "dismissed"
+
+
+def test_a_correction_of_a_superseded_report_is_not_applied_and_the_newer_row_is_the_one_to_fix(home, tmp_path):
+    rows = [report(1), report(2, area="BU0118XXXX")]
+    load(home, write_csv(tmp_path / "meldingen_a.csv", HEADER, rows))
+    with connect(home.warehouse) as con:
+        [path] = export_rows(con, tmp_path / "out")
+    stale = tmp_path / "meldingen_correctie_a.csv"
+    stale.write_text(path.read_text(encoding="utf-8-sig").replace("BU0118XXXX", "BU01185003"), encoding="utf-8")
+    again = load(home, write_csv(tmp_path / "meldingen_b.csv", HEADER, rows + [report(3)]))   # still broken
+    result = load(home, stale)
+    assert (result.rows_accepted, result.rows_quarantined, result.corrections_not_applied) == (0, 1, 1)
+    assert total(home) == 2
+    with connect(home.warehouse) as con:
+        [row] = list_rows(con, result.load_id, state=None).itertuples()
+        [still_open] = list_rows(con).itertuples()
+    assert row.reason == (f"the quarantined row this corrects was superseded by load {again.load_id}, which "
+                          "quarantined it again; correct that row instead; nothing applied")
+    assert row.state == "superseded" and still_open.load_id == again.load_id
+    assert _correct(home, tmp_path, "b", "BU0118XXXX", "BU01185003") == 1      # the newer row corrects as before
+    assert total(home) == 3

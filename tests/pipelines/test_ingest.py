@@ -299,3 +299,53 @@ def test_signalen_data_warehouse_dump_is_joined_and_personal_fields_never_read(h
                    ("BU01185001", "zwerfafval", 1)]
     for secret in ("de Vries", "06-12345678", "Hoofdstraat", "52.72", "6.47"):
         assert secret not in dumped
+
+
+# -- two columns for one field -----------------------------------------------------------------------------
+
+WIJKTEAM_HEADER = ["Buurtcode", "Maand", "Signaal", "Aantal"]
+
+
+@pytest.mark.parametrize("source, header, rows, names, other", [
+    ("wijkteam", ["Buurtcode", "Maand", "Signaal", "Aantal", "Aantal"],
+     [["BU01185006", "2026-10", "Eenzaamheid", "3", "3"], ["BU01185007", "2026-10", "Eenzaamheid", "4", "987"]],
+     "the column Aantal occurs 2 times", "987"),
+    ("wijkteam", ["Buurtcode", "Maand", "Signaal", "Aantal", "Aantal signalen"],
+     [["BU01185006", "2026-10", "Eenzaamheid", "3", "765"]], "the columns Aantal, Aantal signalen", "765"),
+    ("schulden", ["Buurtcode", "CBS buurtcode", "Maand", "Schuldeiser", "Aantal"],
+     [["BU01185006", "BU01185100", "2026-10", "Huur", "3"]], "the columns Buurtcode, CBS buurtcode", "BU01185100"),
+    ("meldingen", ["Meldingnummer", "Datum melding", "Datum", "Hoofdcategorie", "Subcategorie", "Buurtcode"],
+     [["D-1", "20-11-2026", "01-01-2026", "Afval", "Zwerfafval", "BU01185006"]], "the columns Datum melding, Datum",
+     "01-01-2026"),
+])
+def test_two_columns_for_one_field_that_disagree_refuse_the_file_naming_the_headers_never_the_values(
+        home, source, header, rows, names, other):
+    """Which of two columns for one field is meant cannot be guessed: using the first silently counted 3 where
+    the supplier perhaps meant 765, or placed reports in the other of two buurten."""
+    before = digest(home)
+    with pytest.raises(IngestError) as refused:
+        load(home, write_csv(home.inbox / f"{source}_twee.csv", header, rows), source)
+    message = str(refused.value)
+    assert names in message and "differ in" in message and "keep one" in message
+    assert other not in message
+    assert digest(home) == before
+
+
+def test_two_columns_for_one_field_that_agree_load_as_one(home):
+    rows = [["BU01185006", "2026-10", "Eenzaamheid", "3", " 3 "], ["BU01185007", "2026-10", "Eenzaamheid", "4", "4"]]
+    result = load(home, write_csv(home.inbox / "wijkteam_dubbel.csv", WIJKTEAM_HEADER + ["Aantal"], rows), "wijkteam")
+    assert (result.rows_accepted, result.rows_quarantined) == (2, 0)
+
+
+def test_two_columns_for_one_field_in_a_signalen_dump_that_disagree_refuse_it(home):
+    import zipfile
+
+    signals = ("id,created_at,created_at,location_id,category_assignment_id\n"
+               "501,2026-11-02 09:00:00+01,2026-01-01 09:00:00+01,1,11\n")
+    path = home.inbox / "meldingen_dwh_dubbel.zip"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("signals.csv", signals)
+        z.writestr("locations.csv", "id,area_code\n1,BU01185000\n")
+        z.writestr("categories.csv", "id,main,sub\n11,afval,zwerfafval\n")
+    with pytest.raises(IngestError, match=r"signals\.csv has the column created_at 2 times.*differ.*keep one"):
+        load(home, path, "meldingen")

@@ -241,3 +241,13 @@ def test_flags_for_a_period_without_a_run_exits_non_zero_with_one_sentence(home)
         assert len(lines) == 1 and "no run for period 2026-W40" in lines[0] and "2026-W47" in lines[0]
     empty = runner.invoke(app, ["--home", str(home.root / "new"), "flags"])
     assert empty.exit_code != 0 and "run the weekly flow first" in empty.output
+
+
+def test_reasons_of_corrections_not_applied_have_a_dutch_version():
+    from pipelines.delivery import NOT_APPLIED
+
+    for template in NOT_APPLIED.values():
+        reason = template.format(by="wijkteam-0123456789ab", writer="wijkteam-ba9876543210")
+        assert wording.reason_has_dutch(reason), reason
+        assert "niets toegepast" in wording.reason_text(reason)
+        assert "wijkteam-0123456789ab" in wording.reason_text(reason) or "analist" in wording.reason_text(reason)
