@@ -254,6 +254,9 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
     if head is None:
         raise refuse("the sheet Signalen has no columns Terugkoppeling and Sleutel", as_sent)
     at, header = head
+    twice = [h for h in (KEY_HEADER, VALUE_HEADER, NOTE_HEADER) if header.count(h) > 1]
+    if twice:                                    # which of them holds the team's answers cannot be told
+        raise refuse(f"the sheet Signalen has the column {twice[0]} more than once", as_sent)
     col = {h: header.index(h) for h in (KEY_HEADER, VALUE_HEADER, NOTE_HEADER) if h in header}
     allowed = {v.casefold(): v for v in FEEDBACK_VALUES}
     answers, warnings, seen = [], [], {}

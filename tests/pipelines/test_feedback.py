@@ -253,6 +253,14 @@ def _set_meta(name, value):
     return edit
 
 
+def _second_answer_column(wb):
+    ws = wb["Signalen"]
+    header = next(r for r in ws.iter_rows(max_row=10) if any(c.value == "Terugkoppeling" for c in r))
+    col = ws.max_column + 1
+    ws.cell(row=header[0].row, column=col, value="Terugkoppeling")
+    ws.cell(row=header[0].row + 1, column=col, value="geen probleem")
+
+
 @pytest.mark.parametrize("case, pattern", [
     ("other team's buurt", r"row 5 answers buurt BU\d+, which belongs to wijkteam [\w-]+, not de-weide"),
     ("tampered team", r"Meta does not match"),
@@ -260,6 +268,7 @@ def _set_meta(name, value):
     ("unknown flag key", r"row 5 has flag key 'BU01185100\|physical\|week\|2020-01-06', which is not a flag of run"),
     ("unknown run", r"run 2026-W47-00000000 is unknown"),
     ("no meta", r"the hidden sheet Meta or the sheet Signalen is missing"),
+    ("two answer columns", r"the sheet Signalen has the column Terugkoppeling more than once"),
 ])
 def test_refusals_are_one_sentence_and_store_nothing(world, tmp_path, case, pattern):
     home, _, path = world
@@ -270,6 +279,7 @@ def test_refusals_are_one_sentence_and_store_nothing(world, tmp_path, case, patt
         "unknown flag key": (_set_key("BU01185100|physical|week|2020-01-06"), "opgepakt"),
         "unknown run": (_set_meta("run", "2026-W47-00000000"), "opgepakt"),
         "no meta": (lambda wb: wb.remove(wb["Meta"]), "opgepakt"),
+        "two answer columns": (_second_answer_column, "opgepakt"),
     }
     edit, value = edits[case]
     filled = fill(path, tmp_path / "terugkoppeling_06-12345678.xlsx", {5: (value, None), 6: ("opgepakt", None)}, edit)
