@@ -260,7 +260,8 @@ _PHONE = re.compile(
 
 # nine digits, in groups too; not in an amount ("EUR" is how the scanner reads "€")
 _BSN = re.compile(r"(?<![\d.,])(?<!EUR)(?<!EUR )"
-                  r"(?:\d{9}|\d{3}[ .\-/_]{1,3}\d{3}[ .\-/_]{1,3}\d{3}|\d{4}\.\d{2}\.\d{3}|\d{2}\.\d{3}\.\d{2}\.\d{2})"
+                  r"(?:\d{9}|\d{3}[ .\-/_]{1,3}\d{3}[ .\-/_]{1,3}\d{3}|\d{4}([ .])\d{2}\1\d{3}"
+                  r"|\d{2}\.\d{3}\.\d{2}\.\d{2})"
                   r"(?!\d|[.,]\d{3})")
 _BSN_KEYWORD = re.compile(r"(?i)\b(?:bsn|burgerservicenummer|burgerservicenr|sofi(?:nummer|nr)?)\b[\s:.#\-]*"
                           r"(?:nummer|nr\.?)?[\s:.#\-]*(\d(?:(?:[^\w#]|_){0,3}\d){7,8})(?!\d)")
@@ -291,7 +292,9 @@ _CAPWORD = r"[A-ZÀ-Þ][\w'’\-]*\.?"
 _HOUSE_NO = (r"\d{1,5}(?:\s?[-/]\s?\d{1,5}|\s?-?\s?[A-Za-z]{1,2}\b|\s+(?:bis|hs|huis|bg|boven|rd|zw|I{1,3})\b)?")
 _UNITS = (r"(?!\s*(?:keer|x\b|dag|dagen|week|weken|maand|maanden|jaar|jaren|uur|min|minuten|meter|m\b|km|kg|"
           r"stuks|personen|mensen|auto|autos|auto's|woningen|huizen|%|procent|graden|fase|e\b|ste\b|de\b|"
-          r"meldingen|melding|klachten|containers|bomen|palen|lantaarnpalen|fietsen|bakken))")
+          r"meldingen|melding|klachten|containers|bomen|palen|lantaarnpalen|fietsen|bakken|"
+          r"(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
+          r"jan|feb|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec)\b))")    # a date: "Raadsvergadering 12 maart"
 # between street and number: a space, a label or a sign ("Hoofdstraat nr. 12", "Hoofdstraat, 12a", "Hoofdstraat #12",
 # "Hoofdstraat (12)")
 _NUMBER_LABEL = r"(?:\s*[,#(\-]\s*|\s+(?:nr|no|nummer|huisnr|huisnummer)\.?\s*|\s+)"
@@ -322,12 +325,13 @@ _PREFILTER = (
     # neither starts a number nor separates its digits
     r"|(?:^|[^0-9])\+[ (]{0,2}\d|0\)?(?:[^0-9A-Za-z#+]{0,5}\d){9}"
     r"|(?:^|[^0-9])31[^0-9A-Za-z]{0,3}6(?:[^0-9A-Za-z]{0,3}\d){8}"
-    r"|\d{9}|\d{3}[ .\-/_]{1,3}\d{3}[ .\-/_]{1,3}\d{3}|\d{4}\.\d{2}\.\d{3}"  # BSN (also in groups), long numbers
-    r"|[A-Za-z]{2}\d\d ?[A-Za-z0-9]{4} ?[A-Za-z0-9]{4} ?[A-Za-z0-9]{3}"  # IBAN (the shortest has 15 characters)
+    r"|\d{9}|\d{3}[ .\-/_]{1,3}\d{3}[ .\-/_]{1,3}\d{3}|\d{4}[ .]\d{2}[ .]\d{3}"  # BSN (also in groups), long numbers
+    r"|[A-Za-z]{2}[ \-./_]{0,2}\d\d(?:[ \-./_]{0,2}[A-Za-z0-9]){11}"  # IBAN (the shortest has 15 characters)
     r"|[A-Za-z]\.?[ \t\n\xa0_,#(]+\d|(?i:straat|laan|weg|plein|kade|dijk|str|ln|wg)[\-.]?\d"  # street + number
     r"|\d{4}[ \-]?[A-Za-z]{2}"                                  # postcode
     r"|[A-ZÀ-ÖØ-ÞŠŽŞ][a-zß-öø-ÿšžş]|[A-Z]{2}[ ,.]+[A-Z]|[A-Z]\. ?[A-Z]{2}"  # a capitalised word, or capitals (names)
-    r"|[Bb][Ss][Nn]|[Ss][Oo][Ff][Ii]|[Bb]urgerserv|[Gg][Ee][Bb]|[Bb][Oo][Rr][Nn]"  # BSN / birth-date keywords
+    r"|[Bb][Ss][Nn]|[Ss][Oo][Ff][Ii]|[Bb]urgerserv"                  # BSN keywords
+    r"|[Gg][Ee][Bb]|[Bb][Oo][Rr][Nn]|[Dd]\.?[Oo]\.?[Bb]|[Bb]irth"      # birth-date keywords
 )
 
 
@@ -452,6 +456,9 @@ def _detect(text: str) -> list[tuple[int, int, str]]:
     found = _detect_once(text)
     if "_" in text:
         found += _detect_once(text.replace("_", " "))
+    capitals = _CAPITALS.sub(lambda m: m.group().capitalize(), text)
+    if capitals != text:                         # "LOCATIE: LINDENGRACHT 20A" read as "Locatie: Lindengracht 20A"
+        found += [span for span in _detect_once(capitals) if span[2] == "adres"]
     number = _SPREADSHEET_NUMBER.fullmatch(text)
     if number:                                   # a whole cell that a spreadsheet stored as a number
         start, end = number.span(1)
@@ -462,6 +469,8 @@ def _detect(text: str) -> list[tuple[int, int, str]]:
             found.append((start, end, "bsn"))
     return found
 
+
+_CAPITALS = re.compile(r"\b[A-Z]{4,}\b")
 
 # A Dutch mobile number or a BSN typed into a spreadsheet cell that stores numbers: the leading 0 is gone
 # ("612345678") and a float column adds ".0". Only a whole cell: in text, nine digits starting with 6 are an id.
@@ -588,6 +597,27 @@ def _surname_first(text: str, words: list, first, surname, after_tv, tvs) -> lis
     return spans
 
 
+#: a label that says the words after its colon are a person's name ("Naam melder: Oksana Kovalenko")
+_NAME_LABELS = {"naam", "melder", "contactpersoon", "aanvrager", "client", "bewoner", "huurder", "bewoonster"}
+
+
+def _labelled(text: str, words: list, tvs) -> list[tuple[int, int, str]]:
+    """Capitalised words (with tussenvoegsels) after a name label and its colon, whatever the name lists hold."""
+    spans = []
+    for k in range(len(words) - 1):
+        if words[k][2].lower() not in _NAME_LABELS or ":" not in text[words[k][1]: words[k + 1][0]]:
+            continue
+        j, end = k + 1, None
+        while j < len(words) and j <= k + 5 and (_is_cap(words[j][2]) or _INITIALS.fullmatch(words[j][2])
+                                                 or words[j][2].lower() in tvs):
+            if words[j][2].lower() not in tvs:
+                end = words[j][1]
+            j += 1
+        if end is not None:
+            spans.append((words[k + 1][0], end, "naam"))
+    return spans
+
+
 def _name_spans(text: str, mode: str = "strikt") -> list[tuple[int, int, str]]:
     """Person names in ``text``.
 
@@ -598,6 +628,7 @@ def _name_spans(text: str, mode: str = "strikt") -> list[tuple[int, int, str]]:
     first, surname, after_tv, tvs, titles = _lists()
     words = [(m.start(), m.end(), _word_as_written(m.group())) for m in _WORD.finditer(text)]
     spans: list[tuple[int, int, str]] = _surname_first(text, words, first, surname, after_tv, tvs)
+    spans += _labelled(text, words, tvs)
     i, n = 0, len(words)
     while i < n:
         start, _, w = words[i]
@@ -625,7 +656,8 @@ def _name_spans(text: str, mode: str = "strikt") -> list[tuple[int, int, str]]:
             continue
         while kind != "first" and j < n and (_INITIALS.fullmatch(words[j][2]) or
                                               (_is_cap(words[j][2]) and _parts_in(words[j][2], first, True) and
-                                               j + 1 < n and _is_cap(words[j + 1][2]))):
+                                               j + 1 < n and (_is_cap(words[j + 1][2]) or
+                                                              words[j + 1][2].lower() in tvs))):
             j += 1
         # optional tussenvoegsel (longest match over up to three words)
         k, has_tv = j, False

@@ -344,3 +344,20 @@ def test_a_number_a_spreadsheet_stored_without_its_leading_zero_or_with_a_decima
 @pytest.mark.parametrize("cell", ["712345678", "SIG-612345678", "61234567", "2021000123", "1234567890.0"])
 def test_other_whole_numbers_stay_clean(cell):
     assert scan_values(pd.Series([cell])).iloc[0] is None
+
+
+@pytest.mark.parametrize("value, kind, secret", [
+    ("Naam melder: Oksana Kovalenko", "naam", "Kovalenko"),           # a label says it: any name, listed or not
+    ("Melder:Pieter van den Berg", "naam", "Berg"), ("dhr. Pieter van den Berg", "naam", "Berg"),
+    ("LOCATIE: LINDENGRACHT 20A", "adres", "20A"), ("bsn 5677 10 282", "bsn", "282"),
+    ("DOB: 05/11/1969", "geboortedatum", "1969"),
+])
+def test_items_a_held_out_probe_found_missing_are_found(value, kind, secret):
+    assert scan_values(pd.Series([value])).iloc[0] == kind and secret not in scrub_text(value)
+
+
+# area names with a number are no addresses: streets ending in -park or -hoek stay unread for them
+@pytest.mark.parametrize("value", ["Raadsvergadering 12 maart verplaatst", "Stadspark 3 bomen", "naam: onbekend",
+                                   "BT Vaanpark 1", "Beuningen-Hoeve-1", "Smitshoek 2", "Tradepark 58 Noord"])
+def test_a_date_after_a_street_like_word_and_an_empty_label_stay_clean(value):
+    assert scan_values(pd.Series([value])).iloc[0] is None
