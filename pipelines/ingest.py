@@ -212,7 +212,7 @@ def _merge_failures(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
 def _safe_name(name: str) -> str:
     from pipelines import privacy
 
-    return privacy.scrub_text("".join(ch for ch in name if ch.isprintable()))[:200]
+    return privacy.scrub_file_name("".join(ch for ch in name if ch.isprintable()))[:200]
 
 
 def held_place(path: Path) -> str:
@@ -227,7 +227,7 @@ def held_place(path: Path) -> str:
     full = path.resolve()
     for place in (full, full.parent):
         text = str(place)
-        if text.isprintable() and privacy.scrub_text(text) == text:
+        if text.isprintable() and privacy.scrub_file_name(text) == text:
             return text
     return ""
 

@@ -5,7 +5,8 @@ are read as a person reads them (NFKC, invisible characters dropped), so "06\u20
 Pure module (pandas / numpy / re / python-stdnum / phonenumbers); no database, no flow, no GX.
 
 API (stable; other modules code against it):
-    KINDS, header_kind(header), scan_values(series), scan_frame(frame, columns), redaction(kind), scrub_text(text)
+    KINDS, header_kind(header), scan_values(series), scan_frame(frame, columns), redaction(kind), scrub_text(text),
+    scrub_file_name(name)
 """
 from __future__ import annotations
 
@@ -302,7 +303,7 @@ _STREET = re.compile(
     r"(?:(?:" + _CAPWORD + r")\s+(?:" + _TV + r"\s+)*){0,3}"
     r"(?<![A-Za-zÀ-ÿ])(?!(?i:voetbal|sport|speel|gras|hockey|korfbal|tennis|trap)veld)"
     r"[A-Za-zÀ-ÿ][\w'’\-]*?(?:" + _STREET_SUFFIX + r"|(?<=\w\w)(?:str|ln|wg|pln)\.?)"
-    + _NUMBER_LABEL + _HOUSE_NO + r"(?!\d)" + _UNITS
+    + _NUMBER_LABEL + r"(?!(?:19|20)\d\d(?!\d))" + _HOUSE_NO + r"(?!\d)" + _UNITS   # a year is no house number
 )
 _POSTCODE = r"[1-9]\d{3}(?:\s?-?\s?[A-Z]{2}|[a-z]{2})(?![A-Za-z])"
 _STREET_POSTCODE = re.compile(r"(?:" + _CAPWORD + r"\s+(?:" + _TV + r"\s+)*){0,3}" + _CAPWORD + r"\s+" + _HOUSE_NO +
@@ -736,9 +737,22 @@ def scan_frame(frame: pd.DataFrame, columns: list[str] | None = None) -> dict[st
 
 
 def scrub_text(text: str) -> str:
-    """``text`` with every personal item replaced by ``redaction(kind)`` (for messages, headers, file names)."""
+    """``text`` with every personal item replaced by ``redaction(kind)`` (for messages, headers, cell values)."""
     text = str(text)
-    spans = sorted(_spans(text), key=lambda s: (s[0], -(s[1] - s[0]), _KIND_RANK[s[2]]))
+    return _redact(text, _spans(text))
+
+
+def scrub_file_name(name: str) -> str:
+    """A file name with every personal item replaced, for storing and showing it: as :func:`scrub_text`, and also
+    read as its words capitalised, the separators as spaces ("melding_van_hendrika_zwartjes.csv" holds the name
+    Hendrika Zwartjes), since a person names a file as they type, in lower case and without spaces."""
+    name = str(name)
+    words = re.sub(r"[A-Za-z]+", lambda m: m.group().capitalize(), re.sub(r"[_\-.]", " ", name))  # same length
+    return _redact(name, _spans(name) + [span for span in _spans(words) if span[2] == "naam"])
+
+
+def _redact(text: str, spans: list[tuple[int, int, str]]) -> str:
+    spans = sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]), _KIND_RANK[s[2]]))
     out, pos = [], 0
     for start, end, kind in spans:
         if start < pos:          # overlaps an item already replaced: extend it if it reaches further

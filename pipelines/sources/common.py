@@ -554,7 +554,7 @@ def other_sheets_checked(book: "Workbook", path: Path) -> "Workbook":
         if kinds:
             logging.getLogger("wijkradar.ingest").warning(
                 "%s: sheet %r%s holds personal data (%s); it was not read into wijkradar, ask the supplier "
-                "to remove it", privacy.scrub_text(path.name), privacy.scrub_text(sheet.name),
+                "to remove it", privacy.scrub_file_name(path.name), privacy.scrub_text(sheet.name),
                 " (hidden)" if sheet.hidden else "", ", ".join(kinds))
     return book
 
@@ -576,7 +576,7 @@ def refuse_personal_columns(frame: pd.DataFrame, path: Path, allowed_drop: set[s
         if shown:
             logging.getLogger("wijkradar.ingest").warning(
                 "%s: column(s) %s hold personal data and were dropped unread; ask the supplier to leave them out",
-                privacy.scrub_text(path.name), shown)
+                privacy.scrub_file_name(path.name), shown)
     return frame.drop(columns=personal)
 
 

@@ -361,3 +361,23 @@ def test_items_a_held_out_probe_found_missing_are_found(value, kind, secret):
                                    "BT Vaanpark 1", "Beuningen-Hoeve-1", "Smitshoek 2", "Tradepark 58 Noord"])
 def test_a_date_after_a_street_like_word_and_an_empty_label_stay_clean(value):
     assert scan_values(pd.Series([value])).iloc[0] is None
+
+
+@pytest.mark.parametrize("name, kept", [
+    ("meldingen_melding_van_hendrika_zwartjes.csv", "meldingen_melding_van_"),   # typed in lower case
+    ("terugkoppeling_anja_kloosterboer.xlsx", "terugkoppeling_"),
+    ("wijkteam_Jan_de_Vries_0612345678.csv", "wijkteam_"),
+])
+def test_a_file_name_is_read_as_a_person_typed_it(name, kept):
+    from pipelines.privacy import scrub_file_name
+
+    out = scrub_file_name(name)
+    assert out.startswith(kept) and "[verwijderd: naam]" in out and "zwartjes" not in out.lower()
+
+
+@pytest.mark.parametrize("name", ["meldingen_week47.csv", "terugkoppeling_de-weide_2026-W47.xlsx",
+                                  "meldingen_jan_2026.csv", "schulden_2026-11_noord.csv", "export_hoogeveen_mei.xlsx"])
+def test_ordinary_file_names_stay_as_they_are(name):
+    from pipelines.privacy import scrub_file_name
+
+    assert scrub_file_name(name) == name
