@@ -104,14 +104,17 @@ def init(
 @app.command()
 def demo() -> None:
     """Generate the Hoogeveen demo inbox (5 years, seeded) and run the weekly pipeline on it."""
-    from pipelines.demo import write_demo_inbox
+    import pandas as pd
+
+    from pipelines.demo import DEMO_END, write_demo_inbox
     from pipelines.reference import Reference
 
     home = _home()
     console.print(f"[bold]wijkradar demo[/] in {home.root}")
     files = write_demo_inbox(home, Reference.for_home(home))
     console.print(f"demo inbox: {files.meldingen.name}, {files.wijkteam.name}; truth in {files.truth}")
-    _run_weekly(home, today=None)
+    # the day after the generated history, whatever today is: the same lists in any year, none called old
+    _run_weekly(home, today=str((DEMO_END + pd.Timedelta(days=1)).date()))
 
 
 @app.command()
@@ -149,6 +152,8 @@ def _run_weekly(home: Home, today: Optional[str], dask_address: Optional[str] = 
         console.print(f"  [red]! {escape(name)} refused:[/] {escape(why)}")
     for name, why in result.held.items():
         console.print(f"  [yellow]! {escape(why)}[/]")
+    for warning in result.warnings:
+        console.print(f"  [yellow]! {escape(warning)}[/]")
     note = " (unchanged: nothing new since this run)" if result.run.reused else ""
     console.print(f"\nrun [bold]{result.run.run_id}[/]{note}: {result.run.n_series} series, "
                   f"{result.run.n_flags} areas on the lists")

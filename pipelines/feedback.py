@@ -218,7 +218,7 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
     from pipelines.warehouse import transaction
 
     path = Path(path)
-    name = privacy.scrub_text("".join(ch for ch in path.name if ch.isprintable()))[:200]
+    name = privacy.scrub_file_name("".join(ch for ch in path.name if ch.isprintable()))[:200]
 
     def refuse(problem: str, fix: str) -> FeedbackRefused:
         return FeedbackRefused(f"{name}: refused, nothing stored: {problem}; {fix}")
@@ -303,6 +303,10 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
     frame = pd.DataFrame(answers, columns=[*KEY, "value", "note", "row_number"]).assign(
         run_id=run_id, wijkteam=team, answered_on=answered_on, content_hash=digest, imported_at=now)
     dropped = sum("personal data" in w for w in warnings)
+    newer = catalog.newer_answers(con, run_id, [tuple(a[:4]) for a in answers])
+    if newer:
+        warnings.append(f"{name}: {newer} flag(s) were already answered on a newer list than run {run_id}; "
+                        "those newer answers keep counting")
     with transaction(con):
         catalog.record_feedback(con, digest, name, run_id, team, now, frame, dropped)
     return FeedbackResult(name, digest, run_id, team, len(frame), False, tuple(warnings))

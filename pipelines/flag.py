@@ -2,9 +2,10 @@
 
 Area evidence, false-discovery control and the lifecycle come from ``models.evidence``; this
 module picks the run's period, joins the wijkteams and writes the explanations. The run's period
-is the latest ISO week with scores; monthly signals contribute their latest month that started
-on or before that week. A team's answer on an earlier list (``pipelines.feedback``) turns ``nieuw`` /
-``aanhoudend`` into ``in behandeling``, ``in jaarplan`` or ``bekend`` for ``feedback_quiet_weeks``.
+is the latest ISO week with scores (only periods that have ended are scored: ``runs.complete_periods``);
+monthly signals contribute their latest month that started on or before that week. A team's answer on an
+earlier list (``pipelines.feedback``) turns ``nieuw`` / ``aanhoudend`` into ``in behandeling``, ``in jaarplan``
+or ``bekend`` for ``feedback_quiet_weeks``.
 """
 from __future__ import annotations
 

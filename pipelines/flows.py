@@ -48,6 +48,7 @@ class WeeklyResult:
     ignored: list[str] = field(default_factory=list)
     exports: dict[str, list[Path]] = field(default_factory=dict)
     feedback: list[FeedbackResult] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def inbox_files(home: Home) -> tuple[list[tuple[Path, str]], list[str]]:
@@ -65,7 +66,7 @@ def inbox_files(home: Home) -> tuple[list[tuple[Path, str]], list[str]]:
             continue
         module = source_for_file(path.name) or (source_for_file(path.name + ".zip") if path.is_dir() else None)
         if module is None:
-            ignored.append(privacy.scrub_text(path.name))
+            ignored.append(privacy.scrub_file_name(path.name))
         else:
             found.append((path, module.NAME))
 
@@ -117,10 +118,10 @@ def import_answers(home: Home, path: Path, today: pd.Timestamp | None) -> tuple[
 
 
 @task
-def score(home: Home) -> Run:
+def score(home: Home, today: pd.Timestamp | None = None) -> Run:
     """Score every series and flag the run's period (or find the identical earlier run)."""
     with connect(home.warehouse) as con:
-        return score_and_flag(con, reference.Reference.for_home(home))
+        return score_and_flag(con, reference.Reference.for_home(home), today=today)
 
 
 @task(cache_policy=NO_CACHE)
@@ -135,10 +136,28 @@ def _submit_blocks(fn, work: list[Block]) -> list[pd.DataFrame]:
     return [f.result() for f in futures]
 
 
-def score_fanned_out(home: Home) -> Run:
+def score_fanned_out(home: Home, today: pd.Timestamp | None = None) -> Run:
     """Scoring with its blocks fanned out; called in the flow body, where ``submit`` reaches the runner."""
     with connect(home.warehouse) as con:
-        return score_and_flag(con, reference.Reference.for_home(home), mapper=_submit_blocks)
+        return score_and_flag(con, reference.Reference.for_home(home), mapper=_submit_blocks, today=today)
+
+
+#: weeks between the end of the run's period and today after which the run says its lists are old
+STALE_AFTER_WEEKS = 2
+
+
+def staleness(run_period: str, today: pd.Timestamp | None) -> str | None:
+    """A warning when the newest complete period with counts ended well before today (deliveries stopped?)."""
+    from models.calendar import parse_period_label
+
+    period, start = parse_period_label(run_period)
+    end = start + (pd.Timedelta(days=7) if period == "week" else pd.offsets.MonthBegin(1))
+    today = pd.Timestamp(today if today is not None else pd.Timestamp.now()).normalize()
+    weeks = (today - end).days // 7
+    if weeks < STALE_AFTER_WEEKS:
+        return None
+    return (f"the newest complete {period} with counts is {run_period}, which ended {weeks} weeks before today "
+            f"({today.date()}): these are its lists; check that this week's deliveries reached the inbox")
 
 
 @task
@@ -174,15 +193,15 @@ def weekly(home: str | None = None, today: str | None = None, fan_out: bool = Fa
         answers, refused = import_answers(h, path, now)
         if answers is None:
             logger.error("%s", refused)
-            result.refused[privacy.scrub_text(path.name)] = refused
+            result.refused[privacy.scrub_file_name(path.name)] = refused
             continue
         for warning in answers.warnings:
             logger.warning("%s", warning)
         logger.info("%s", answers.describe())
         result.feedback.append(answers)
     for i, (path, source) in enumerate(files, start=1):
-        logger.info("[%d/%d] ingesting %s as %s", i, len(files), privacy.scrub_text(path.name), source)
-        name = privacy.scrub_text(path.name)
+        logger.info("[%d/%d] ingesting %s as %s", i, len(files), privacy.scrub_file_name(path.name), source)
+        name = privacy.scrub_file_name(path.name)
         outcome = ingest(h, path, source, now)
         if outcome.held:
             logger.warning("%s", outcome.held)
@@ -194,9 +213,13 @@ def weekly(home: str | None = None, today: str | None = None, fan_out: bool = Fa
             logger.info(outcome.load.describe())
             result.loads.append(outcome.load)
     logger.info("scoring all series")
-    result.run = score_fanned_out(h) if fan_out else score(h)
+    result.run = score_fanned_out(h, now) if fan_out else score(h, now)
     if result.run.reused:
         logger.info("nothing new since run %s; lists unchanged", result.run.run_id)
+    stale = staleness(result.run.run_period, now)
+    if stale:
+        logger.warning("%s", stale)
+        result.warnings.append(stale)
     logger.info("%s", score_risk(h, result.run).describe())
     result.exports = export(h, result.run)
     publish(h, result)

@@ -59,9 +59,13 @@ class RiskSummary:
     dropped_features: dict = field(default_factory=dict)
     top_areas: list[str] = field(default_factory=list)
     without_history: int = 0
+    last_counted: str = ""          # the last period of the counts, when it is not the one just before the target
 
     def describe(self) -> str:
         dropped = "".join(f"; feature {c} not used: {why}" for c, why in self.dropped_features.items())
+        if self.last_counted:
+            dropped += (f"; the counts end at {self.last_counted}, so nothing after it is known: this is the "
+                        f"prediction for the period after {self.last_counted}, whatever the target")
         if self.without_history:
             dropped += (f"; {self.without_history} area(s) have no counts before {self.target_period}: scored from "
                         "their features alone (or at the base rate)")
@@ -377,7 +381,8 @@ def risk_file(counts: Path, features: Path | None, target_period, output: Path, 
         calibration=model.calibration_, validation=validation_text(model, kind),
         dropped_features={**{c: "text, not a number" for c in text_columns}, **model.dropped_},
         without_history=int((~result["history"]).sum()),
-        top_areas=list(result["area_code"].head(3)))
+        top_areas=list(result["area_code"].head(3)),
+        last_counted=(from_index([last], kind)[0] if (last := int(history["period"].max())) < target - 1 else ""))
 
 
 # --- the weekly flow's risk step: per buurt and domain, from the warehouse ---------------------------------

@@ -45,7 +45,8 @@ class Run:
     n_flags: int
 
 
-def run_key(con: duckdb.DuckDBPyConnection, ref: Reference) -> tuple[str, list[str], dict]:
+def run_key(con: duckdb.DuckDBPyConnection, ref: Reference,
+            run_period: str | None = None) -> tuple[str, list[str], dict]:
     loads = sorted(catalog.loads(con)["load_id"].tolist())
     from pipelines.score import detectors        # the models (scipy, scikit-learn) only when a run is keyed
 
@@ -57,6 +58,8 @@ def run_key(con: duckdb.DuckDBPyConnection, ref: Reference) -> tuple[str, list[s
     answers = feedback_digest(con)
     if answers is not None:                 # new answers on the lists: the next run re-flags
         settings["feedback_version"] = answers
+    if run_period is not None:              # the same loads a week later: the week they left open is complete now
+        settings["run_period"] = run_period
     blob = json.dumps({"loads": loads, "settings": settings}, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest(), loads, settings
 
@@ -67,8 +70,24 @@ def find_run(con: duckdb.DuckDBPyConnection, run_key: str | None = None, period:
     return None if r is None else Run(r[0], r[1], r[2], True, r[3], r[4], r[5])
 
 
+def complete_periods(grid: dict[tuple[str, str], tuple[int, int]], today: pd.Timestamp) -> dict:
+    """``grid`` without the periods that have not ended by ``today``: the week and the month holding it.
+
+    Counts of a week that has begun (five reports of Monday) are stored, but scored only once the week is
+    over: read as a whole week they look like a collapse of every signal, and the run's week would move
+    to it."""
+    from models.calendar import period_index, period_start
+
+    out = {}
+    for (period, source), (lo, hi) in grid.items():
+        current = int(period_index(period_start(pd.Series([today]), period), period)[0])
+        if min(hi, current - 1) >= lo:
+            out[(period, source)] = (lo, min(hi, current - 1))
+    return out
+
+
 def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, batch: int = 8,
-                   workers: int | None = None) -> Run:
+                   workers: int | None = None, today: pd.Timestamp | None = None) -> Run:
     """Score every series and flag the run's period, or return the identical earlier run.
 
     Streams per municipality: each one is scored, flagged (its own false-discovery budget) and written before
@@ -76,20 +95,25 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, 
     Scoring runs elsewhere while this process flags and writes: ``mapper(fn, blocks)`` (e.g. Dask through the
     flow's task runner), else a pool of ``workers`` local processes (default: one per core, at most 2) when
     there are several municipalities. The warehouse stays the single writer and the results are the same.
+    Only periods that have ended by ``today`` (default: now) are scored (:func:`complete_periods`).
     """
-    key, loads, settings = run_key(con, ref)
-    found = find_run(con, run_key=key)
-    if found is not None:
-        return found
-    started = datetime.now().replace(microsecond=0)
     from pipelines import flag, score
 
+    today = pd.Timestamp(today if today is not None else datetime.now()).normalize()
     ranges = catalog.count_ranges(con)
     if ranges.empty:
         raise RuntimeError("there are no signal counts in the warehouse yet; load files first "
                            "(wijkradar ingest or run)")
-    grid = score.grid_of(ranges)
+    grid = complete_periods(score.grid_of(ranges), today)
+    if not grid:
+        raise RuntimeError(f"no week or month with counts has ended before {today.date()}; the lists are made "
+                           "once the first one is complete (run again next week)")
     label, run_start = flag.run_period_of(grid)
+    key, loads, settings = run_key(con, ref, label)
+    found = find_run(con, run_key=key)
+    if found is not None:
+        return found
+    started = datetime.now().replace(microsecond=0)
     run_id = f"{label}-{key[:8]}"
     group_of = dict(zip(ref.buurten["area_code"], ref.buurten["gemeente_code"]))
     groups = score.groups_of(ref.buurten["area_code"].tolist(), group_of)

@@ -15,7 +15,9 @@ def answers(con: Con, until: datetime | None = None) -> pd.DataFrame:
     """The latest answer per flag (imported by ``until``), with the flag's team and elevated signals.
 
     ``until`` is a run's ``finished_at``, kept to the second; an answer imported in that same second came
-    before the run (a run that starts within a second of an import was quick, not earlier).
+    before the run (a run that starts within a second of an import was quick, not earlier). An answer on a
+    newer list wins over one on an older list, whenever each was imported (an old list found in a mailbox
+    does not undo this week's answer); on the same list, the later answer wins.
     """
     return con.execute(
         """
@@ -23,10 +25,11 @@ def answers(con: Con, until: datetime | None = None) -> pd.DataFrame:
                f.answered_on, f.imported_at, coalesce(a.signals, '') AS signals
         FROM meta.flag_feedback f
         LEFT JOIN marts.area_flags a USING (run_id, area_code, domain, period, period_start)
+        LEFT JOIN meta.runs r ON r.run_id = f.run_id
         WHERE ?::TIMESTAMP IS NULL OR date_trunc('second', f.imported_at) <= ?::TIMESTAMP
         QUALIFY row_number() OVER (PARTITION BY f.area_code, f.domain, f.period, f.period_start
-                                   ORDER BY f.answered_on DESC, f.imported_at DESC, f.content_hash DESC,
-                                            f.row_number DESC) = 1
+                                   ORDER BY r.finished_at DESC NULLS LAST, f.answered_on DESC, f.imported_at DESC,
+                                            f.content_hash DESC, f.row_number DESC) = 1
         ORDER BY f.area_code, f.domain, f.period, f.period_start
         """,
         [until, until],
@@ -54,3 +57,24 @@ def record_feedback(con: Con, digest: str, file_name: str, run_id: str, team: st
     con.execute("INSERT INTO meta.feedback_files VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [digest, file_name, run_id, team, imported_at, len(answers), notes_dropped])
     insert_frame(con, "meta.flag_feedback", answers)
+
+
+def newer_answers(con: Con, run_id: str, keys: list[tuple]) -> int:
+    """How many of the flags ``keys`` (area_code, domain, period, period_start) already hold an answer on a list
+    newer than run ``run_id``'s."""
+    if not keys:
+        return 0
+    frame = pd.DataFrame(keys, columns=["area_code", "domain", "period", "period_start"])
+    con.register("_answered_keys", frame)
+    try:
+        return int(con.execute(
+            """
+            SELECT count(DISTINCT (f.area_code, f.domain, f.period, f.period_start))
+            FROM meta.flag_feedback f
+            JOIN _answered_keys k ON k.area_code = f.area_code AND k.domain = f.domain AND k.period = f.period
+                                 AND k.period_start = f.period_start
+            JOIN meta.runs r ON r.run_id = f.run_id
+            WHERE r.finished_at > (SELECT finished_at FROM meta.runs WHERE run_id = ?)
+            """, [run_id]).fetchall()[0][0])
+    finally:
+        con.unregister("_answered_keys")

@@ -185,6 +185,31 @@ def test_a_later_answer_for_the_same_flag_replaces_the_earlier_one(world, tmp_pa
     assert answers["value"].tolist() == ["geen probleem"] and history == 2
 
 
+def test_an_answer_on_an_older_list_imported_later_does_not_undo_the_newer_one(world, tmp_path):
+    # the team answers this week's list; then last week's list, answered differently, turns up in a mailbox
+    from dataclasses import replace
+
+    from pipelines.export import export_run
+    from pipelines.feedback import read_answers
+
+    home, run, path = world
+    old = fill(path, tmp_path / "old.xlsx", {5: ("geen probleem", None)})
+    newer = replace(run, run_id=run.run_id[:-1] + "n")
+    with connect(home.warehouse) as con:
+        con.execute("INSERT INTO meta.runs SELECT ? AS run_id, run_key || 'n', started_at + INTERVAL 7 DAY, "
+                    "finished_at + INTERVAL 7 DAY, run_period, loads, settings, n_series, n_scored, n_flags "
+                    "FROM meta.runs WHERE run_id = ?", [newer.run_id, run.run_id])
+        con.execute("INSERT INTO marts.area_flags SELECT * REPLACE (? AS run_id) FROM marts.area_flags "
+                    "WHERE run_id = ?", [newer.run_id, run.run_id])
+        export_run(con, home, newer)
+        this_week = fill(path, tmp_path / "new.xlsx", {5: ("opgepakt", None)})
+        import_feedback(con, this_week, today=TODAY)
+        late = import_feedback(con, old, today=TODAY)
+        answers = read_answers(con)
+    assert answers["value"].tolist() == ["opgepakt"] and answers["run_id"].tolist() == [newer.run_id]
+    assert any("already answered on a newer list" in w for w in late.warnings)
+
+
 def test_a_note_with_a_phone_number_is_dropped_and_the_answer_kept(world, tmp_path):
     home, _, path = world
     filled = fill(path, tmp_path / "a.xlsx", {5: ("opgepakt", "bel mevrouw op 06-12345678"), 6: ("al bekend", "ok")})

@@ -70,3 +70,36 @@ def test_the_corpus_turn_of_the_year_lands_each_report_in_its_iso_week_and_each_
                                            "WHERE source = 'wijkteam'").fetchall()}
     assert weeks == {date.fromisoformat(w) for w in YEAR_EDGES.values() if w}
     assert months == {date.fromisoformat(f"{m}-01") for m in YEAR_EDGE_MONTHS if m < "2026-12"}
+
+
+def test_a_week_that_has_begun_is_not_scored_until_it_is_over(home, ref):
+    # five reports of Monday 23 November (2026-W48) on top of a history through 2026-W47: a run on that Tuesday
+    # lists 2026-W47; the same loads a week later list 2026-W48, as a new run
+    from pipelines import reference
+    from pipelines.demo import demo_counts
+    from pipelines.runs import score_and_flag
+    from pipelines.warehouse import connect, insert_frame
+
+    w, m, *_ = demo_counts(ref, years=3)
+    monday = w[w["period_start"] == w["period_start"].max()].assign(
+        period_start=pd.Timestamp("2026-11-23"), count=lambda f: (f["count"] > 3).astype("int64"))
+    counts = pd.concat([w, m, monday], ignore_index=True).merge(ref.catalogue[["signal", "source"]], on="signal")
+    with connect(home.warehouse) as con:
+        reference.sync(con, ref)
+        insert_frame(con, "core.signal_counts", counts.assign(load_id="demo")[
+            ["area_code", "signal", "period", "period_start", "count", "source", "load_id"]])
+        tuesday = score_and_flag(con, ref, today=pd.Timestamp("2026-11-24"))
+        assert tuesday.run_period == "2026-W47"
+        assert score_and_flag(con, ref, today=pd.Timestamp("2026-11-29")).run_id == tuesday.run_id   # Sunday
+        later = score_and_flag(con, ref, today=pd.Timestamp("2026-11-30"))
+        assert later.run_period == "2026-W48" and not later.reused
+
+
+def test_lists_of_a_week_long_past_say_so():
+    from pipelines.flows import staleness
+
+    assert staleness("2026-W47", pd.Timestamp("2026-11-28")) is None             # this week's run
+    assert staleness("2026-W47", pd.Timestamp("2026-12-02")) is None             # a week late
+    old = staleness("2026-W47", pd.Timestamp("2027-01-04"))
+    assert old and "2026-W47" in old and "6 weeks before today" in old and "inbox" in old
+    assert staleness("2026-10", pd.Timestamp("2026-12-20")) and staleness("2026-10", pd.Timestamp("2026-11-05")) is None

@@ -197,3 +197,13 @@ def test_too_many_feature_columns_are_refused_and_many_are_built_at_once(tmp_pat
         warnings.simplefilter("error", pd.errors.PerformanceWarning)
         frame = read_features(features)
     assert frame.shape == (6, MAX_FEATURES + 1)
+
+
+def test_a_target_years_past_the_counts_says_it_is_the_prediction_for_the_year_after_them(sample, scored, tmp_path):
+    folder, _, _ = sample
+    assert scored[0].last_counted == "" and "counts end" not in scored[0].describe()   # 2024 after 2021-2023
+    far = risk_file(folder / "counts.csv", folder / "features.csv", 2027, tmp_path / "far.csv")
+    assert far.last_counted == "2023" and "the counts end at 2023" in far.describe()
+    near = pd.read_csv(folder / "risk.csv", dtype={"area_code": str}).set_index("area_code")["probability"]
+    later = pd.read_csv(tmp_path / "far.csv", dtype={"area_code": str}).set_index("area_code")["probability"]
+    assert np.allclose(near.sort_index(), later.sort_index())         # nothing after 2023 to tell them apart
