@@ -35,14 +35,16 @@ def preventive_rows(preventive: pd.DataFrame, columns: list[str]) -> pd.DataFram
 
 
 def csv_text(table: pd.DataFrame, nothing: str | None = NOTHING_FLAGGED, preventive: pd.DataFrame | None = None) -> str:
-    """``table`` as CSV text; an empty table becomes the one-cell sentence ``nothing`` (unless None).
+    """``table`` as CSV text; an empty table keeps its columns and gets one row with the sentence ``nothing`` in
+    Toelichting (unless None), as the workbook shows it: every team's CSV has the same columns.
 
     ``preventive``: the section *preventief in beeld* (``selection.preventive``), appended as marked rows.
     """
     if preventive is not None and len(preventive):
         table = pd.concat([table, preventive_rows(preventive, list(table.columns))], ignore_index=True)
     if table.empty and nothing is not None:
-        table = pd.DataFrame({"Toelichting": [nothing]})
+        table = pd.DataFrame([{c: (nothing if c == "Toelichting" else "") for c in table.columns}],
+                             columns=table.columns)
     else:
         table = neutralise_frame(table)
     return table.to_csv(sep=";", index=False, lineterminator="\n")

@@ -1,4 +1,4 @@
-"""The CSV writer: ';'-separated, formulas neutralised, a sentence for an empty list, a BOM in the file."""
+"""The CSV writer: ';'-separated, formulas neutralised, the columns and a sentence for an empty list, a BOM."""
 import io
 
 import pandas as pd
@@ -16,9 +16,11 @@ def test_two_rows_are_semicolon_separated_and_neutralised(flags, labels):
     assert text.count("\n") == 3 and "\r" not in text
 
 
-def test_an_empty_list_is_one_sentence_or_only_the_header(flags):
+def test_an_empty_list_keeps_the_columns_with_one_sentence_or_only_the_header(flags, labels):
     empty = team_list(flags, "oost")
-    assert csv_text(empty) == f"Toelichting\n{NOTHING_FLAGGED}\n"
+    back = pd.read_csv(io.StringIO(csv_text(empty)), sep=";", keep_default_na=False)
+    assert list(back.columns) == list(team_list(flags, "noord", labels).columns)     # as every team's CSV
+    assert len(back) == 1 and back["Toelichting"].item() == NOTHING_FLAGGED
     assert csv_text(empty, nothing=None).startswith("Rang;Status;")
 
 
