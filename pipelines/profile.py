@@ -107,17 +107,28 @@ def default_teams(rows: pd.DataFrame, div: pd.DataFrame) -> tuple[pd.DataFrame, 
     wijken = buurten[["wijk_code", "wijk_naam", "gemeente_code"]].drop_duplicates("wijk_code")
     ids, seen = {}, set()
     for w in wijken.itertuples(index=False):
-        base = slug(f"{gm_names.get(w.gemeente_code, '')} {w.wijk_naam}" if several else (w.wijk_naam or w.wijk_code))
+        name, gemeente = w.wijk_naam or w.wijk_code, gm_names.get(w.gemeente_code, "")
+        # in a region the team id names its municipality, once: "assen-oost", not "assen-assen-oost"
+        own = slug(name).startswith(slug(gemeente) + "-") or slug(name) == slug(gemeente)
+        base = slug(f"{gemeente} {name}" if several and not own else name)
         team = base if base not in seen else f"{base}-{w.wijk_code[-2:]}"
         seen.add(team)
         ids[w.wijk_code] = team
     teams = pd.DataFrame({"wijkteam": [ids[w] for w in wijken["wijk_code"]],
                           "naam": [f"Wijkteam {(gm_names.get(g, '') + ' ') if several else ''}{n or c}"
                                    for c, n, g in zip(wijken["wijk_code"], wijken["wijk_naam"], wijken["gemeente_code"])]})
+    teams["naam"] = [_once(n, gm_names.get(g, "")) for n, g in zip(teams["naam"], wijken["gemeente_code"])]
     urban = pd.to_numeric(rows.set_index("code").loc[buurten["code"], "kwb2024_stedelijkheid"], errors="coerce")
     indeling = pd.DataFrame({"buurt_code": buurten["code"].to_numpy(), "wijkteam": buurten["wijk_code"].map(ids).to_numpy(),
                              "soort": np.where(urban.to_numpy() <= 3, "stadswijk", "dorp")})
     return teams, indeling
+
+
+def _once(team_name: str, gemeente: str) -> str:
+    """'Wijkteam Assen Assen-Oost' as 'Wijkteam Assen-Oost': the municipality named once."""
+    doubled = f"Wijkteam {gemeente} {gemeente}"
+    return "Wijkteam " + team_name[len(f"Wijkteam {gemeente} "):] if gemeente and team_name.startswith(doubled) \
+        else team_name
 
 
 def outline_points(path_d: str, step: float = 0.5) -> np.ndarray:

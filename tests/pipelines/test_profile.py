@@ -81,3 +81,13 @@ def test_the_weekly_flow_runs_on_a_generated_history_of_another_municipality(tmp
     result = weekly(home=str(home.root))
     assert not result.refused and result.run.n_series > 0
     assert set(result.exports) == set(ref.wijkteams["wijkteam"])
+
+
+def test_in_a_region_a_team_names_its_municipality_once():
+    from pipelines.profile import default_teams, division, national_regions, select_regions
+
+    rows = select_regions(national_regions(), ["GM0106", "GM0114"])          # Assen, Emmen
+    teams, _ = default_teams(rows, division(rows))
+    assert "assen-oost" in set(teams["wijkteam"]) and not teams["wijkteam"].str.contains("assen-assen").any()
+    assert "Wijkteam Assen-Oost" in set(teams["naam"]) and "assen-centrum" in set(teams["wijkteam"])
+    assert teams["wijkteam"].is_unique
