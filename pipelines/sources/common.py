@@ -374,7 +374,8 @@ def _xlsx_sheets(path: Path) -> list[tuple[str, bool, list[tuple[int, list[str]]
         try:
             with zipfile.ZipFile(path) as z:
                 return [(ws.title, ws.sheet_state != "visible",
-                         _sheet_records(ws, _merged_ranges(z, ws), f"{path.name}, sheet {i}"))
+                         _sheet_records(ws, _merged_ranges(z, ws), f"{path.name}, sheet {i}",
+                                        _uncomputed_formulas(z, ws)))
                         for i, ws in enumerate(wb.worksheets, start=1)]
         finally:
             wb.close()
@@ -403,7 +404,34 @@ def _merged_ranges(z, ws) -> list[tuple[int, int, int, int]]:
     return sorted(set(out))
 
 
-def _sheet_records(ws, merged: list[tuple[int, int, int, int]], where: str) -> list[tuple[int, list[str]]]:
+#: what a cell holding a formula without a computed value reads as (a workbook written by a program, not saved in
+#: a spreadsheet): not empty, so the row is quarantined or the answer refused saying so, never silently blank
+UNCOMPUTED = "#FORMULE"
+_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*?(?<!/)>(.*?)</(?:\w+:)?c>', re.S)
+
+
+def _uncomputed_formulas(z, ws) -> set[tuple[int, int]]:
+    """(row, column) of every cell of a read-only worksheet that holds a formula but no computed value."""
+    from openpyxl.utils import column_index_from_string as col
+
+    member = getattr(ws, "_worksheet_path", None)
+    if not member or member.lstrip("/") not in z.namelist():
+        return set()
+    out, tail = set(), b""
+    with z.open(member.lstrip("/")) as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            text = tail + block
+            if b"<f" in text or b":f" in text:
+                for m in _CELL.finditer(text):
+                    inner = m.group(3)
+                    if re.search(rb"<(?:\w+:)?f[\s>/]", inner) and not re.search(rb"<(?:\w+:)?v>[^<]", inner):
+                        out.add((int(m.group(2)), col(m.group(1).decode())))
+            tail = text[-4096:]
+    return out
+
+
+def _sheet_records(ws, merged: list[tuple[int, int, int, int]], where: str,
+                   formulas: set[tuple[int, int]] = frozenset()) -> list[tuple[int, list[str]]]:
     """The sheet's rows as text cells, merged ranges filled with their value; refused when it would not fit.
 
     A crafted or damaged sheet can be small on disk and vast in cells: one cell in the last column makes
@@ -425,6 +453,8 @@ def _sheet_records(ws, merged: list[tuple[int, int, int, int]], where: str) -> l
             raise _too_many_cells(where, read)
         for c, value in enumerate(row, start=1):
             if value is None:
+                if (r, c) in formulas:
+                    cells.setdefault(r, {})[c] = UNCOMPUTED
                 continue
             text = _cell_text(value)
             if text.strip():

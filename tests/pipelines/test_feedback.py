@@ -294,6 +294,7 @@ def _second_answer_column(wb):
     ("unknown run", r"run 2026-W47-00000000 is unknown"),
     ("no meta", r"the hidden sheet Meta or the sheet Signalen is missing"),
     ("two answer columns", r"the sheet Signalen has the column Terugkoppeling more than once"),
+    ("formula answer", r"row 5 holds '#FORMULE', which is not one of the five answers"),
 ])
 def test_refusals_are_one_sentence_and_store_nothing(world, tmp_path, case, pattern):
     home, _, path = world
@@ -305,6 +306,7 @@ def test_refusals_are_one_sentence_and_store_nothing(world, tmp_path, case, patt
         "unknown run": (_set_meta("run", "2026-W47-00000000"), "opgepakt"),
         "no meta": (lambda wb: wb.remove(wb["Meta"]), "opgepakt"),
         "two answer columns": (_second_answer_column, "opgepakt"),
+        "formula answer": (None, '=IF(1=1,"opgepakt","")'),        # saved by a program: no computed value
     }
     edit, value = edits[case]
     filled = fill(path, tmp_path / "terugkoppeling_06-12345678.xlsx", {5: (value, None), 6: ("opgepakt", None)}, edit)

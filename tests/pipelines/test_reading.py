@@ -108,6 +108,17 @@ def test_real_excel_dates_and_numbers_become_text(tmp_path):
     assert frame["Aantal"].tolist() == ["4", "2.5"]
 
 
+def test_a_formula_without_a_computed_value_reads_as_such_not_as_an_empty_cell(tmp_path):
+    # a workbook written by a program (openpyxl, a report generator) and never opened in a spreadsheet holds
+    # formulas without their values; a formula with its value reads as the value
+    from pipelines.sources.common import UNCOMPUTED
+
+    path = workbook(tmp_path / "w.xlsx", {"Blad1": [HEADER, ["BU01185000", "2026-09", "Eenzaamheid", "=1+2"],
+                                                    ["BU01185001", "2026-10", "Eenzaamheid", 2]]})
+    frame = read_table(path, ALIASES).data.frame
+    assert frame["Aantal"].tolist() == [UNCOMPUTED, "2"]
+
+
 # --- text files --------------------------------------------------------------------------------
 
 def test_csv_header_below_title_rows_and_a_multi_line_field_keep_editor_line_numbers(tmp_path):
