@@ -149,9 +149,10 @@ STALE_AFTER_WEEKS = 2
 def staleness(run_period: str, today: pd.Timestamp | None) -> str | None:
     """A warning when the newest complete period with counts ended well before today (deliveries stopped?)."""
     from models.calendar import parse_period_label
+    from pipelines.reports.trends import period_end
 
     period, start = parse_period_label(run_period)
-    end = start + (pd.Timedelta(days=7) if period == "week" else pd.offsets.MonthBegin(1))
+    end = period_end(pd.Series([start]), pd.Series([period])).iloc[0] + pd.Timedelta(days=1)
     today = pd.Timestamp(today if today is not None else pd.Timestamp.now()).normalize()
     weeks = (today - end).days // 7
     if weeks < STALE_AFTER_WEEKS:

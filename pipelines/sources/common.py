@@ -374,8 +374,7 @@ def _xlsx_sheets(path: Path) -> list[tuple[str, bool, list[tuple[int, list[str]]
         try:
             with zipfile.ZipFile(path) as z:
                 return [(ws.title, ws.sheet_state != "visible",
-                         _sheet_records(ws, _merged_ranges(z, ws), f"{path.name}, sheet {i}",
-                                        _uncomputed_formulas(z, ws)))
+                         _sheet_records(ws, *_sheet_xml(z, ws), where=f"{path.name}, sheet {i}"))
                         for i, ws in enumerate(wb.worksheets, start=1)]
         finally:
             wb.close()
@@ -384,54 +383,39 @@ def _xlsx_sheets(path: Path) -> list[tuple[str, bool, list[tuple[int, list[str]]
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 
 
-def _merged_ranges(z, ws) -> list[tuple[int, int, int, int]]:
-    """(min_row, min_col, max_row, max_col) of every merged range of a read-only worksheet."""
-    from openpyxl.utils import column_index_from_string as col
-
-    member = getattr(ws, "_worksheet_path", None)
-    if not member or member.lstrip("/") not in z.namelist():
-        return []
-    out = []
-    with z.open(member.lstrip("/")) as fh:
-        tail = b""
-        for block in iter(lambda: fh.read(1 << 20), b""):     # mergeCells sits after the data: stream
-            text = tail + block
-            for m in _MERGE.finditer(text):
-                c1, r1 = m.group(1).decode(), int(m.group(2))
-                c2, r2 = (m.group(3) or m.group(1)).decode(), int(m.group(4) or m.group(2))
-                out.append((r1, col(c1), r2, col(c2)))
-            tail = text[-200:]
-    return sorted(set(out))
-
-
 #: what a cell holding a formula without a computed value reads as (a workbook written by a program, not saved in
 #: a spreadsheet): not empty, so the row is quarantined or the answer refused saying so, never silently blank
 UNCOMPUTED = "#FORMULE"
 _CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*?(?<!/)>(.*?)</(?:\w+:)?c>', re.S)
 
 
-def _uncomputed_formulas(z, ws) -> set[tuple[int, int]]:
-    """(row, column) of every cell of a read-only worksheet that holds a formula but no computed value."""
+def _sheet_xml(z, ws) -> tuple[list[tuple[int, int, int, int]], set[tuple[int, int]]]:
+    """What openpyxl's read-only mode does not give, from one streamed pass over the sheet's XML: every merged
+    range (min_row, min_col, max_row, max_col), and every cell (row, column) holding a formula but no value."""
     from openpyxl.utils import column_index_from_string as col
 
     member = getattr(ws, "_worksheet_path", None)
     if not member or member.lstrip("/") not in z.namelist():
-        return set()
-    out, tail = set(), b""
+        return [], set()
+    merged, formulas, tail = set(), set(), b""
     with z.open(member.lstrip("/")) as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
+        for block in iter(lambda: fh.read(1 << 20), b""):     # mergeCells sits after the data: stream
             text = tail + block
+            for m in _MERGE.finditer(text):
+                c1, r1 = m.group(1).decode(), int(m.group(2))
+                c2, r2 = (m.group(3) or m.group(1)).decode(), int(m.group(4) or m.group(2))
+                merged.add((r1, col(c1), r2, col(c2)))
             if b"<f" in text or b":f" in text:
                 for m in _CELL.finditer(text):
                     inner = m.group(3)
                     if re.search(rb"<(?:\w+:)?f[\s>/]", inner) and not re.search(rb"<(?:\w+:)?v>[^<]", inner):
-                        out.add((int(m.group(2)), col(m.group(1).decode())))
+                        formulas.add((int(m.group(2)), col(m.group(1).decode())))
             tail = text[-4096:]
-    return out
+    return sorted(merged), formulas
 
 
-def _sheet_records(ws, merged: list[tuple[int, int, int, int]], where: str,
-                   formulas: set[tuple[int, int]] = frozenset()) -> list[tuple[int, list[str]]]:
+def _sheet_records(ws, merged: list[tuple[int, int, int, int]], formulas: set[tuple[int, int]],
+                   where: str) -> list[tuple[int, list[str]]]:
     """The sheet's rows as text cells, merged ranges filled with their value; refused when it would not fit.
 
     A crafted or damaged sheet can be small on disk and vast in cells: one cell in the last column makes
