@@ -939,6 +939,33 @@ def plan(seed: int = SEED) -> list[Planned]:
         (folder / dup.file).write_bytes(payload)
         (folder / dup.again).write_bytes(payload)
     b.add(dup, write_dup)
+
+    # ------------------------------------------------------------------ added after the corpus above was fixed
+    # (at the end, so the values drawn for the cases above stay the same)
+    rows = b.reports(14)
+    first, last = b.rng.choice(FIRST), b.rng.choice(LAST)
+    typed = f"{first.lower()}_{last.lower()}"                       # a name as a person types it in a file name
+    b.text(Case(f"meldingen_melding_van_{typed}.csv", "meldingen", "loaded", rows_read=14, quarantined=0,
+                secrets=(typed,), klass="privacy-file-name"), M, rows)
+
+    rows = b.reports(14)
+    rows[9][0] = rows[4][0][:3].lower() + rows[4][0][3:]          # one number in two cases: SIG-4711, sig-4711
+    b.text(Case("meldingen_nummers_hoofdletters.csv", "meldingen", "loaded", rows_read=14, quarantined=2,
+                reason="more than once", klass="delivery-number-case"), M, rows)
+
+    rows = b.reports(14)
+    rows[2][1], rows[7][1] = "01-01-1900", "31-12-1999"
+    b.text(Case("meldingen_1900.csv", "meldingen", "loaded", rows_read=14, quarantined=2, reason="before 2000",
+                klass="dates-far-past"), M, rows)
+    rows = b.unique_wijkteam_cells(12)
+    rows[5][1] = "1900-01"
+    b.text(Case("wijkteam_1900.csv", "wijkteam", "loaded", rows_read=12, quarantined=1, reason="before 2000",
+                klass="dates-far-past"), W, rows)
+
+    rows = b.unique_wijkteam_cells(12)
+    rows = [[*r, r[3] + (5 if i == 3 else 0)] for i, r in enumerate(rows)]   # a second Aantal, differing once
+    b.text(Case("wijkteam_aantal_twee_keer.csv", "wijkteam", "refused", message="aantal|differ",
+                klass="layout-duplicate-columns"), [*W, "Aantal"], rows)
     return b.items
 
 
