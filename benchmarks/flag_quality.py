@@ -44,7 +44,7 @@ def main() -> None:
     counts = pd.concat([w, m], ignore_index=True).merge(ref.catalogue[["signal", "source"]], on="signal")
     scored = score_counts(counts, ref.buurten["area_code"].tolist())
     scores = scored.scores.assign(period_start=pd.to_datetime(scored.scores["period_start"]))
-    evidence = lifecycle(area_evidence(scores, ref.catalogue, ref.neighbours, Budget()), Budget())
+    evidence = lifecycle(area_evidence(scores, ref.catalogue, ref.neighbours, Budget(), ref.teams), Budget())
     last = scores.loc[scores["period"] == "week", "period_start"].max()
     weeks = list(pd.date_range(last - pd.Timedelta(weeks=51), last, freq="7D"))
     lists = weekly_lists(evidence, weeks).merge(ref.areas[["area_code", "wijkteam"]], on="area_code")

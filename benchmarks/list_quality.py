@@ -116,7 +116,7 @@ def cached_replicate(ref: Reference, seed: int, cache: Path | None):
 def one_replicate(ref: Reference, seed: int, budget: Budget,
                   cache: Path | None = None) -> tuple[pd.DataFrame, dict, list[dict], float]:
     events, truth, rises, scores = cached_replicate(ref, seed, cache)
-    every = lifecycle(area_evidence(scores, ref.catalogue, ref.neighbours, budget), budget)
+    every = lifecycle(area_evidence(scores, ref.catalogue, ref.neighbours, budget, ref.teams), budget)
     evidence = every[every["period"] == "week"].assign(period_start=lambda f: pd.to_datetime(f["period_start"]))
     scores = scores[scores["period"] == "week"]
     weeks = sorted(evidence["period_start"].unique())
@@ -277,7 +277,8 @@ def main() -> None:
            "(`models.demo.structural_rises`, a domain's counts up 1.7 to 2.4 times for 4 to 9 months, in the "
            "rise's buurt and domain from its first month to a month after its last): found, not chance. "
            f"Counted as chance, the figure would be {np.mean(chance) + np.mean(rise_entries):.3f}.", "",
-           "Per team (the budget is per buurt-domain, so a team with more buurten, or busier ones, sees more): "
+           f"Per team (the levels are per buurt-domain up to {budget.team_buurten} buurten a team and shared over "
+           "the buurten of a larger team, so a team with more buurten up to that size, or busier ones, sees more): "
            + "; ".join(f"{team} ({size} buurten) {v:.3f}" for team, v, size in zip(
                team_means.index, team_means, team_means.index.map(buurten))) + ".", "",
            f"Budget: {budget.as_dict()}", ""]

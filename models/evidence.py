@@ -33,7 +33,7 @@ honest, calibrated series p-values reach only for very large rises.
 * ``alarm``: ``p_domain <= alarm_level`` (0.005: a team of 10 buurten, one weekly domain, expects
   0.05 chance alarms a week) or Benjamini-Hochberg ``q <= fdr`` over the municipality's areas and
   domains of the period (many findings at once).
-* ``aandacht``: ``p_domain <= attention_level`` (0.02: a team of 10 buurten expects 0.2 chance
+* ``aandacht``: ``p_domain <= attention_level`` (0.025: a team of 10 buurten expects 0.25 chance
   listings a week, each staying 3 to 4 weeks on the list), or a series of the domain alarms by its own
   detector (the detector's honest p-value at or below its ``alpha``, with enough counts): the list
   then never misses what a single series finds. A weekly series whose calibrated p-value is at or below
@@ -42,13 +42,22 @@ honest, calibrated series p-values reach only for very large rises.
   benchmark fell in series expecting a median 0.21 a week), and 1, 1, 2 where one count in five weeks
   is usual is worth a look. This path adds the detectors' own false-alarm rate (at most ``alpha`` per
   series and period, measured below 1 % in ``benchmarks/detection_quality.py``); weekly series only,
-  since a monthly listing stays about 9 weeks on the weekly lists. Together with an attention level
-  lowered from 0.025 to 0.02 (which pays for it), the 4-count path finds a sudden rise of 2 sd in one
-  series within 2 weeks more often at the same number of chance entries (``benchmarks/list_quality.py``,
+  since monthly listings stay longer on the weekly lists. Together with an attention level then
+  lowered from 0.025 to 0.02 (which paid for it; raised again below), the 4-count path finds a
+  sudden rise of 2 sd in one series within 2 weeks more often at the same number of chance entries (``benchmarks/list_quality.py``,
   400 simulated municipalities: 0.268 -> 0.305, 0.80 -> 0.81 chance entries per team per week).
 * Monthly periods use ``month_factor`` (0.25) times both levels, for the same reason: a team has
-  three monthly domains against one weekly one, and each monthly listing is seen about three
-  times as long.
+  three monthly domains against one weekly one, and each monthly listing is seen longer (a month
+  shown, and ``resolve_after_months`` 1 more when the next month is quiet, where a weekly listing
+  stays ``resolve_after_weeks`` 3 weeks: both about a month after their last evidence).
+* The levels are per buurt-domain, so a team's chance entries grow with its buurten, while the target is
+  per team. A team of more than ``team_buurten`` (10) buurten shares the levels of a team of that size over
+  its buurten (:func:`team_scale`; a series alarm by its own detector still lists). On 400 simulated demo
+  municipalities the team of 14 buurten went from 1.12 chance entries a week to 0.90 (together with a
+  monthly listing resolved after one quiet month instead of two; ``benchmarks/list_quality.py``), and the
+  monthly chance entries this saved paid for ``attention_level`` 0.025 instead of 0.02: every kind of event of
+  2 sd is listed within 2 weeks as often or more (the sudden rise 0.305 -> 0.307, the rise over two neighbours
+  0.393 -> 0.403), at 0.72 chance entries per team per week (0.81 before), at most 0.95 in any team.
 
 :func:`lifecycle` turns levels over time into episodes with status ``nieuw``, ``aanhoudend``,
 ``verergerend`` and ``opgelost``; a listing stays on the list ``resolve_after`` periods, so the
@@ -83,8 +92,9 @@ class Budget:
 
     fdr: float = 0.05                    # Benjamini-Hochberg level (whole municipality) that also gives ``alarm``
     alarm_level: float = 0.005           # ``alarm`` when p_domain <= this: expected chance alarms per buurt-domain and period
-    attention_level: float = 0.02        # ``aandacht`` when p_domain <= this (or a series alarms): likewise
-    month_factor: float = 0.25           # monthly levels are this times the weekly ones (a monthly listing stays ~9 weeks)
+    attention_level: float = 0.025       # ``aandacht`` when p_domain <= this (or a series alarms): likewise
+    month_factor: float = 0.25           # monthly levels are this times the weekly ones (monthly listings stay longer)
+    team_buurten: int = 10               # a team of more buurten: levels times team_buurten / its buurten (0: never)
     tau: float = 0.05                    # truncation of the truncated product (p-values above it do not pool)
     min_count: int = 3                   # a series with fewer counts this period (a pooled group: in its window) gives no evidence
     elevated_p: float = 0.05             # "elevated": a series of the domain has p * (number of series) <= this
@@ -92,7 +102,7 @@ class Budget:
     series_level: float = 0.0075         # a weekly series with a calibrated p at or below this (``auto``'s alpha) ...
     series_min_counts: int = 4           # ... and at least this many counts in its last 4 periods also lists its buurt
     resolve_after_weeks: int = 3         # periods off the list before an episode is ``opgelost``
-    resolve_after_months: int = 2
+    resolve_after_months: int = 1
     feedback_quiet_weeks: int = 8        # weeks an answered flag (opgepakt, naar jaarplan, al bekend) is not ``nieuw`` again
 
     def as_dict(self) -> dict:
@@ -183,7 +193,7 @@ def recent_counts(s: pd.DataFrame, periods: int = 4) -> np.ndarray:
 
 
 def area_evidence(scores: pd.DataFrame, domains: pd.DataFrame, neighbours: pd.DataFrame,
-                  budget: Budget = Budget()) -> pd.DataFrame:
+                  budget: Budget = Budget(), teams: pd.Series | None = None) -> pd.DataFrame:
     """Domain evidence and list level per area and period.
 
     Parameters
@@ -194,6 +204,8 @@ def area_evidence(scores: pd.DataFrame, domains: pd.DataFrame, neighbours: pd.Da
     domains : ``signal, domain``.
     neighbours : ``area_code, neighbour`` (both directions).
     budget : the levels (:class:`Budget`).
+    teams : the wijkteam of each area (indexed by ``area_code``); a team of more than ``budget.team_buurten``
+        buurten has its ``alarm`` and ``aandacht`` levels scaled by ``team_buurten / buurten`` (:func:`team_scale`).
 
     Returns
     -------
@@ -233,14 +245,31 @@ def area_evidence(scores: pd.DataFrame, domains: pd.DataFrame, neighbours: pd.Da
 
     ev = ev.sort_values(["area_code", "domain", "period", "period_start"]).reset_index(drop=True)
     # every look asks its own minimum count (a series' count this period, a pooled group's window sum)
-    scale = np.where(ev["period"] == "month", budget.month_factor, 1.0)
+    scale = np.where(ev["period"] == "month", budget.month_factor, 1.0) * team_scale(ev["area_code"], teams, budget)
     alarm = (ev["p_domain"] <= budget.alarm_level * scale) | (ev["q"] <= budget.fdr)
-    # a monthly listing stays about 9 weeks on the lists: monthly series alarms list only through the pooled levels
+    # a monthly listing stays at least a month on the lists: monthly series alarms list only through the pooled levels
     series_path = (ev["n_alarm"] > 0) & (ev["period"] != "month")
     attention = ~alarm & ((ev["p_domain"] <= budget.attention_level * scale) | series_path)
     ev["level"] = np.select([alarm, attention], ["alarm", "aandacht"], default="")
     return ev[[*CELL, "p_own", "p_single", "p_pool_domain", "p_pool_nb", "p_domain", "look", "q",
                "score", "elevated", "level", "n_elevated", "n_alarm", "max_count"]]
+
+
+def team_scale(areas: pd.Series, teams: pd.Series | None, budget: Budget) -> np.ndarray:
+    """Per row of ``areas``: the factor on its levels, ``min(1, team_buurten / buurten of its team)``; 1 for an
+    area without a team, without ``teams`` or with ``team_buurten`` 0.
+
+    The levels are chance listings per buurt-domain, so a team's chance entries grow with its buurten; the target
+    is per team (at most one a week). A team larger than ``team_buurten`` shares the budget of a team of that size
+    over its buurten. A weekly series alarm by its own detector still lists its buurt (the list never misses what
+    a single series finds).
+    """
+    if teams is None or budget.team_buurten <= 0:
+        return np.ones(len(areas))
+    teams = teams.dropna()
+    size = teams.map(teams.value_counts())
+    factor = np.minimum(1.0, budget.team_buurten / size)
+    return areas.map(factor).fillna(1.0).to_numpy(dtype=float)
 
 
 def lifecycle(evidence: pd.DataFrame, budget: Budget = Budget()) -> pd.DataFrame:

@@ -77,7 +77,7 @@ def flag_run(scores: pd.DataFrame, ref, budget=None, feedback: pd.DataFrame | No
     from models.evidence import Budget, area_evidence, lifecycle   # scipy: only when flagging, not for reading lists
 
     budget = Budget() if budget is None else budget
-    evidence = lifecycle(area_evidence(scores, ref.catalogue, ref.neighbours, budget), budget)
+    evidence = lifecycle(area_evidence(scores, ref.catalogue, ref.neighbours, budget, ref.teams), budget)
     # ``run``: the run's (label, start), the same for every municipality of a region (default: from ``scores``)
     label, start = run if run is not None else run_period(scores)
     now = current_cells(evidence, start, parse_period_label(label)[0])

@@ -98,6 +98,11 @@ class Reference:
     def buurten(self) -> pd.DataFrame:
         return self.areas[self.areas["level"] == "buurt"].reset_index(drop=True)
 
+    @property
+    def teams(self) -> pd.Series:
+        """The wijkteam of each buurt, indexed by ``area_code`` (list levels are per team: ``models.evidence``)."""
+        return self.buurten.set_index("area_code")["wijkteam"]
+
     @cached_property
     def wijkteams(self) -> pd.DataFrame:
         return self._read("wijkteams.csv").rename(columns={"naam": "name"})

@@ -183,6 +183,8 @@ SETTING_NAMES_NL = {
     "alarm_level": "Alarm bij een kans per buurt en domein van hoogstens",
     "attention_level": "Aandacht bij een kans per buurt en domein van hoogstens",
     "month_factor": "Maandperioden: de grenzen voor alarm en aandacht maal",
+    "team_buurten": ("Wijkteams met meer buurten dan dit delen de grenzen voor alarm en aandacht van een team "
+                     "van deze grootte"),
     "tau": "Zonder verwachte aantallen: reeksen met een kans van hoogstens dit tellen mee in het bewijs van een domein",
     "score_weeks": "Weken die elke run berekent",
     "score_months": "Maanden die elke run berekent",

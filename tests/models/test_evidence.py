@@ -64,6 +64,25 @@ def test_the_chance_budget_keeps_a_quiet_municipality_quiet_and_min_count_applie
     assert few["level"].item() == "" and few["p_domain"].item() == 1.0
 
 
+def test_a_large_team_shares_the_budget_of_a_team_of_team_buurten_and_a_series_alarm_still_lists():
+    # 2000 quiet buurten in two teams: "small" of 400 and "large" of 1600, team_buurten 400, so the large team's
+    # levels are a quarter and it expects the chance listings of the small one (uniform p-values: 400 x 0.02 = 8)
+    rng = np.random.default_rng(5)
+    rows = [(f"A{i}", s, 5, rng.uniform()) for i in range(2000) for s in "abcd"]
+    teams = pd.Series(["small"] * 400 + ["large"] * 1600, index=[f"A{i}" for i in range(2000)])
+    budget = Budget(team_buurten=400, fdr=0.0)
+    ev = area_evidence(cells(rows), DOMAINS, NO_NEIGHBOURS, budget, teams)
+    listed = ev.assign(team=ev["area_code"].map(teams)).groupby("team")["level"].apply(lambda x: (x != "").sum())
+    per_buurt = area_evidence(cells(rows), DOMAINS, NO_NEIGHBOURS, budget)      # without teams: per buurt-domain
+    assert listed["large"] < 0.5 * (per_buurt["level"] != "").sum() * 1600 / 2000
+    assert 0.4 < listed["large"] / listed["small"] < 2.5 and listed["small"] >= 3
+    # a series that alarms by its own detector lists its buurt in the large team as well
+    alarmed = cells([("A1999", "a", 6, 0.3)] + [("A1999", s, 6, 0.5) for s in "bcd"]).assign(
+        alarm=[True, False, False, False])
+    one = area_evidence(alarmed, DOMAINS, NO_NEIGHBOURS, budget, teams)
+    assert one["level"].item() == "aandacht"
+
+
 def test_lifecycle_statuses():
     levels = ["", "alarm", "alarm", "", "", "", ""]
     scores = [0.0, 3.0, 5.0, 0.1, 0.1, 0.1, 0.1]
