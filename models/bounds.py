@@ -207,8 +207,8 @@ def drift_evidence(y: np.ndarray, mu: np.ndarray, phi: np.ndarray, share: float 
 
 def causal_bound(m0: np.ndarray, m1: np.ndarray, phi: np.ndarray, far: float = 0.01, extra: np.ndarray | None = None,
                  cases: np.ndarray | None = None, cases_total: np.ndarray | None = None, lam: np.ndarray | None = None,
-                 step: float = 0.05, reach: float = 14.0, tail: float = 1e-12, search_step: float = 0.1,
-                 restarts: int = 4) -> dict:
+                 step: float = 0.05, reach: float = 14.0, tail: float = 1e-12, search_step: float = 0.2,
+                 restarts: int = 2) -> dict:
     """Upper bound on the mean probability of detection of events, for a detector that decides week by week.
 
     :func:`event_bound` lets a detector look at the whole window at once. A real one alarms at week ``j``
@@ -231,7 +231,8 @@ def causal_bound(m0: np.ndarray, m1: np.ndarray, phi: np.ndarray, far: float = 0
     (log-spaced, ``step`` apart, ``exp(-reach)`` to ``exp(reach)``, and 0) and extrapolating with that slope
     over-estimates it; counts outside the ``tail`` quantiles are credited with their whole ``P1`` mass.
     The result is therefore an upper bound for every ``lam``, not an approximation of one; ``lam`` (one per
-    week, common to all events) is chosen to make it small (L-BFGS-B on the dual, convex in ``lam``).
+    week, common to all events) is chosen to make it small (L-BFGS-B on the dual, convex in ``lam``, on a grid
+    ``search_step`` apart, restarted ``restarts`` times), then the bound is computed on the finer grid.
 
     Parameters
     ----------
@@ -340,14 +341,14 @@ def _stopping_values(win: dict, lam: np.ndarray, step: float, reach: float):
 
 
 def causal_bounds(sim: pd.DataFrame, keys: list[str], far: float = 0.01, window: int | None = None,
-                  cases: str = "random", **options) -> tuple[pd.DataFrame, dict]:
+                  cases: str = "random", after: float = 1e-4, **options) -> tuple[pd.DataFrame, dict]:
     """:func:`causal_bound` on every simulated event, with multipliers common to all of them.
 
     ``sim`` as for :func:`detection_bounds`. Drifts (no ``outbreak`` cases): the first ``window`` weeks from
     the start, ``m1`` the ``mean`` column. Outbreaks: with ``cases="random"`` (needs a ``k`` column) the
     detector is told the start, the size k and the delays but not the cases, Poisson(k x sd x p_j) in the
-    ``j``-th week (:func:`models.simulate.simulate`), over the delays' 20 weeks (cut at the series' end, and
-    where less than 1e-7 of an expected case is left: that chance is added to the bound); with
+    ``j``-th week (:func:`models.simulate.simulate`), over the delays' 20 weeks, cut at the series' end and
+    where the chance of a case still to come is at most ``after``: that chance is added to the bound; with
     ``cases="known"`` it is told the event's cases, over its span, as :func:`event_bound` is.
 
     Returns one row per event (keys, event, start, weeks, ``causal``: its value, whose mean over events
@@ -370,14 +371,15 @@ def causal_bounds(sim: pd.DataFrame, keys: list[str], far: float = 0.01, window:
         else:
             size = float(part["k"].iloc[0]) * np.sqrt(p * part["baseline"].iloc[0])
             nu_all = size * dens
-            left = size * (1.0 - np.cumsum(dens))                    # expected cases after each week
+            left = size * np.append(1.0 - np.cumsum(dens)[:-1], 0.0)  # expected cases after each week
+            still = -np.expm1(-left) / -np.expm1(-size)              # P(a case after the week | any case)
             base = series.loc[key[:-1]].loc[start:].to_numpy()[: len(dens)]
-            weeks = min(len(base), int(np.argmax(left < 1e-7)) + 1 if (left < 1e-7).any() else len(dens))
+            weeks = min(len(base), int(np.argmax(still <= after)) + 1)
             m0.append(base[:weeks])
             m1.append(base[:weeks])
             nu.append(nu_all[:weeks])
             total.append(size)
-            later.append(-np.expm1(-left[weeks - 1]) / -np.expm1(-size))  # P(a case after the window | any)
+            later.append(still[weeks - 1])
         phi.append(p)
         meta.append({**dict(zip([*keys, "event"], key)), "start": start, "weeks": len(m0[-1])})
     W = max(len(a) for a in m0)
