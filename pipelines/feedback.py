@@ -9,6 +9,7 @@ into ``meta.flag_feedback``; later runs show answered flags as ``in behandeling`
 from __future__ import annotations
 
 import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -55,15 +56,31 @@ def flag_keys(flags: pd.DataFrame) -> list[str]:
     return [flag_key(*row) for row in flags[KEY].itertuples(index=False, name=None)] if len(flags) else []
 
 
-def checksum(team: str, run_id: str, keys) -> str:
-    """SHA-256 of ``team|run_id|sorted flag keys``: the Meta sheet of a list, recomputed on import."""
-    return hashlib.sha256("|".join([team, run_id, *sorted(keys)]).encode()).hexdigest()
+def checksum(team: str, run_id: str, keys, secret: bytes | None = None) -> str:
+    """The Meta sheet's check of ``team|run_id|sorted flag keys``, recomputed on import: HMAC-SHA256 with the
+    warehouse's ``secret`` (``meta.list_key``), so nobody without it can relabel a list as another team's;
+    plain SHA-256 without one (lists of runs made before the warehouse had a secret)."""
+    message = "|".join([team, run_id, *sorted(keys)]).encode()
+    if secret is None:
+        return hashlib.sha256(message).hexdigest()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()
 
 
-def meta_rows(team: str, run_id: str, run_period: str, keys) -> list[tuple[str, str]]:
+def meta_rows(team: str, run_id: str, run_period: str, keys, secret: bytes | None = None) -> list[tuple[str, str]]:
     """The rows of the hidden ``Meta`` sheet of a team's workbook."""
     return [("formaat", META_FORMAT), ("wijkteam", team), ("run", run_id), ("periode", run_period),
-            ("controle", checksum(team, run_id, keys))]
+            ("controle", checksum(team, run_id, keys, secret))]
+
+
+def meta_matches(con: duckdb.DuckDBPyConnection, team: str, run_id: str, keys, control: str) -> bool:
+    """Whether a returned list's Meta check is the one wijkradar wrote for this team and run: keyed with the
+    warehouse's secret, or, for a run that finished before the secret was made, the unkeyed checksum."""
+    key = catalog.list_key(con)
+    if key is not None and hmac.compare_digest(checksum(team, run_id, keys, key[0]), control):
+        return True
+    finished = catalog.run_finished_at(con, run_id)
+    legacy = key is None or (finished is not None and finished < key[1])
+    return legacy and hmac.compare_digest(checksum(team, run_id, keys), control)
 
 
 def apply_feedback(flags: pd.DataFrame, answers: pd.DataFrame | None, quiet_weeks: int) -> pd.DataFrame:
@@ -243,7 +260,7 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
         raise refuse(f"run {_shown(run_id)} is unknown in this warehouse", "import it where that list was made")
     flags = catalog.flag_cells(con, run_id, team)
     keys = set(flag_keys(flags))
-    if checksum(team, run_id, keys) != meta["controle"]:
+    if not meta_matches(con, team, run_id, keys, meta["controle"]):
         raise refuse("its hidden sheet Meta does not match the list wijkradar made for this team and run "
                      "(changed team, run or checksum)", as_sent)
     teams = catalog.area_teams(con)

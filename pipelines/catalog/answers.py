@@ -78,3 +78,17 @@ def newer_answers(con: Con, run_id: str, keys: list[tuple]) -> int:
             """, [run_id]).fetchall()[0][0])
     finally:
         con.unregister("_answered_keys")
+
+
+def list_key(con: Con) -> tuple[bytes, datetime] | None:
+    """The secret that signs the teams' lists and when it was made (``meta.list_key``); None before migration 009."""
+    from pipelines.catalog.reports import has_table
+
+    rows = con.execute("SELECT secret, created_at FROM meta.list_key LIMIT 1").fetchall() \
+        if has_table(con, "meta", "list_key") else []
+    return (bytes.fromhex(rows[0][0]), rows[0][1]) if rows else None
+
+
+def run_finished_at(con: Con, run_id: str) -> datetime | None:
+    rows = con.execute("SELECT finished_at FROM meta.runs WHERE run_id = ?", [run_id]).fetchall()
+    return rows[0][0] if rows else None

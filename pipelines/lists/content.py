@@ -6,7 +6,7 @@ used; ``NOTHING_FLAGGED`` and ``HOW_TO_READ`` are shown to every wijkteam.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import pandas as pd
@@ -42,6 +42,7 @@ class RunInfo:
     settings: dict
     loads: pd.DataFrame          # file_name, source, loaded_at, periods_from, periods_to
     precision: pd.DataFrame | None = None   # feedback.precision() of the answers imported by this run
+    list_key: bytes | None = field(default=None, repr=False)   # signs the Meta sheet (meta.list_key); never shown
 
 
 #: Shown with the risk (workbook Toelichting and page): what the risk column and the section mean.

@@ -101,7 +101,7 @@ def write_xlsx(table: pd.DataFrame, path: Path, team_name: str, run: RunInfo, te
     for cell in info["A"]:
         cell.font = Font(bold=True)
     meta = wb.create_sheet(feedback.META_SHEET)
-    for a, b in feedback.meta_rows(team, run.run_id, run.run_period, keys):
+    for a, b in feedback.meta_rows(team, run.run_id, run.run_period, keys, run.list_key):
         append_safe(meta, [a, b])
     meta.sheet_state = "veryHidden"
     meta.protection.sheet = True

@@ -13,8 +13,9 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from pipelines.feedback import (FEEDBACK_VALUES, FeedbackRefused, apply_feedback, checksum, import_feedback,
-                                precision)
+from pipelines import catalog
+from pipelines.feedback import (FEEDBACK_VALUES, FeedbackRefused, apply_feedback, checksum, flag_keys,
+                                import_feedback, precision)
 from pipelines.warehouse import connect, insert_frame, table_digest
 from tests.conftest import TODAY
 
@@ -109,7 +110,12 @@ def test_each_row_carries_its_flag_key_and_meta_its_checksum(world):
                         zip(keys, [r[4] for r in ws.iter_rows(min_row=5, values_only=True) if r[4]]))
     values = dict(meta.iter_rows(values_only=True))
     assert values["wijkteam"] == TEAM and values["run"] == run.run_id and values["periode"] == run.run_period
-    assert values["controle"] == checksum(TEAM, run.run_id, keys)
+    with connect(home.warehouse) as con:
+        secret, _ = catalog.list_key(con)
+    assert values["controle"] == checksum(TEAM, run.run_id, keys, secret) != checksum(TEAM, run.run_id, keys)
+    # the secret itself is in none of the files a team receives
+    assert all(secret.hex().encode() not in f.read_bytes() and secret not in f.read_bytes()
+               for f in path.parent.iterdir())
 
 
 def test_the_workbook_is_byte_identical_on_a_re_export(world):
@@ -318,6 +324,50 @@ def test_refusals_are_one_sentence_and_store_nothing(world, tmp_path, case, patt
     assert message.count(". ") == 0 and "\n" not in message                # one sentence
     assert "12345678" not in message and "refused, nothing stored" in message   # the file name is scrubbed
     assert stored(home) == 0
+
+
+def _relabel_as(team, keys):
+    """The attack a keyed check stops: Meta says another team, with that team's flag keys hashed again."""
+    def edit(wb):
+        _set_meta("wijkteam", team)(wb)
+        _set_meta("controle", checksum(team, wb["Meta"]["B3"].value, keys))(wb)
+    return edit
+
+
+def test_a_list_relabelled_as_another_teams_with_its_checksum_recomputed_is_refused(world, tmp_path):
+    home, run, path = world
+    with connect(home.warehouse) as con:
+        other = con.execute("SELECT wijkteam FROM marts.area_flags WHERE run_id = ? AND wijkteam <> ? LIMIT 1",
+                            [run.run_id, TEAM]).fetchone()[0]
+        flags = catalog.flag_cells(con, run.run_id, other)
+        key = flag_keys(flags)[0]
+    filled = fill(path, tmp_path / "terugkoppeling.xlsx", {5: ("geen probleem", None)},
+                  lambda wb: (_relabel_as(other, flag_keys(flags))(wb), _set_key(key)(wb)))
+    with connect(home.warehouse) as con:
+        with pytest.raises(FeedbackRefused, match="Meta does not match"):
+            import_feedback(con, filled)
+    assert stored(home) == 0
+
+
+def test_a_list_of_a_run_made_before_the_warehouse_had_its_secret_still_imports(world, tmp_path):
+    # a warehouse of an earlier version: its lists carry the unkeyed checksum; its secret is made when it is
+    # next opened, after those runs, so their lists still import, and a new run's list must carry the keyed one
+    home, run, path = world
+    with connect(home.warehouse) as con:
+        keys = flag_keys(catalog.flag_cells(con, run.run_id, TEAM))
+        con.execute("DELETE FROM meta.list_key")
+    with connect(home.warehouse) as con:                      # opening writable makes a new secret, dated now
+        assert catalog.list_key(con)[1] > catalog.run_finished_at(con, run.run_id)
+    legacy = fill(path, tmp_path / "terugkoppeling_oud.xlsx", {5: ("opgepakt", None)},
+                  _set_meta("controle", checksum(TEAM, run.run_id, keys)))
+    with connect(home.warehouse) as con:
+        assert import_feedback(con, legacy).answered == 1
+        con.execute("UPDATE meta.list_key SET created_at = TIMESTAMP '2000-01-01'")   # the run came after it
+    again = fill(path, tmp_path / "terugkoppeling_oud_2.xlsx", {6: ("opgepakt", None)},
+                 _set_meta("controle", checksum(TEAM, run.run_id, keys)))
+    with connect(home.warehouse) as con:
+        with pytest.raises(FeedbackRefused, match="Meta does not match"):
+            import_feedback(con, again)
 
 
 def test_a_file_that_is_no_workbook_is_refused(world, tmp_path):
