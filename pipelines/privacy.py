@@ -333,6 +333,7 @@ _PREFILTER = (
     r"|[A-ZÀ-ÖØ-ÞŠŽŞ][a-zß-öø-ÿšžş]|[A-Z]{2}[ ,.]+[A-Z]|[A-Z]\. ?[A-Z]{2}"  # a capitalised word, or capitals (names)
     r"|[Bb][Ss][Nn]|[Ss][Oo][Ff][Ii]|[Bb]urgerserv"                  # BSN keywords
     r"|[Gg][Ee][Bb]|[Bb][Oo][Rr][Nn]|[Dd]\.?[Oo]\.?[Bb]|[Bb]irth"      # birth-date keywords
+    r"|[OolI|]\d|\d[OolI|]"                                       # a letter written for a digit ("O6-l2345678")
 )
 
 
@@ -440,7 +441,107 @@ def _iban_end(chain: str) -> int:
     for n in range(min(34, len(compact)), 14, -1):
         if compact[2:4].isdigit() and _iban_ok(compact[:n]):
             return keep[n - 1] + 1
-    return 0
+    n = _iban_letters_for_digits(compact)
+    return keep[n - 1] + 1 if n else 0
+
+
+def _iban_letters_for_digits(compact: str) -> int:
+    """The length of the IBAN that ``compact`` spells with letters written for digits ("NL91ABNA04l7l64300"), else 0.
+
+    Only where the country's layout (python-stdnum's IBAN registry) has a digit is a look-alike letter read as one, at
+    most three of them; the checksum then decides, as for any IBAN."""
+    if not _CONFUSABLE.search(compact):
+        return 0
+    from stdnum import numdb
+
+    bban = numdb.get("iban").info(compact[:2].upper())[0][1].get("bban")
+    if not bban:
+        return 0
+    layout = "nn" + "".join(kind * int(count) for count, kind in re.findall(r"(\d+)!([nac])", bban))
+    if len(compact) < len(layout) + 2:
+        return 0
+    body = compact[2:len(layout) + 2]
+    digits = "".join(_DIGIT_FOR.get(c, c) if kind == "n" else c for c, kind in zip(body, layout))
+    changed = sum(a != b for a, b in zip(body, digits))
+    return len(layout) + 2 if 0 < changed <= _MAX_LETTERS and _iban_ok(compact[:2] + digits) else 0
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Hidden digits: a number with letters written for digits ("O6-l2345678"). It is rewritten as it reads
+# ("06-12345678") and judged by the same checks as a number written plainly; a span found on the rewritten text maps
+# back to the characters it came from.
+# --------------------------------------------------------------------------------------------------------------
+
+#: letters that pass for digits (leetspeak, OCR); S, B and Z too would read many case numbers ("Z2024-0012345")
+_DIGIT_FOR = {"O": "0", "o": "0", "l": "1", "I": "1", "|": "1"}
+_CONFUSABLE = re.compile(r"[OolI|]")
+_MAX_LETTERS = 3
+#: digits and look-alike letters apart by separators, not inside a word: "O6-l2345678", "bsn: 5823630O7"
+_MIXED_CHAIN = re.compile(r"(?<![A-Za-z0-9])[0-9OolI|]+(?:(?:[^\w#|]|_){1,5}[0-9OolI|]+)*(?![A-Za-z0-9])")
+_MIXED_HINT = re.compile(r"[OolI|]\d|\d[OolI|]")
+
+
+def _rewrite(text: str, pieces: list[tuple[int, int, str]]) -> tuple[str, list[int], list[int], list[bool]]:
+    """``text`` with each (start, end, replacement) of ``pieces`` (in order, apart) replaced; per character of the
+    result its [start, end) in ``text`` and whether it was rewritten."""
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    rewritten: list[bool] = []
+    pos = 0
+    for a, b, rep in pieces + [(len(text), len(text), "")]:
+        for i in range(pos, a):
+            out.append(text[i])
+            starts.append(i)
+            ends.append(i + 1)
+            rewritten.append(False)
+        for c in rep:
+            out.append(c)
+            starts.append(a)
+            ends.append(b)
+            rewritten.append(True)
+        pos = b
+    return "".join(out), starts, ends, rewritten
+
+
+def _spans_through(text: str, pieces: list[tuple[int, int, str]], detect) -> list[tuple[int, int, str]]:
+    """The spans ``detect`` finds in ``text`` rewritten by ``pieces`` that hold a rewritten character, in positions
+    of ``text``."""
+    if not pieces:
+        return []
+    new, starts, ends, rewritten = _rewrite(text, pieces)
+    return [(starts[a], ends[b - 1], kind) for a, b, kind in detect(new) if b > a and any(rewritten[a:b])]
+
+
+def _numbers(text: str, iban: bool = True) -> list[tuple[int, int, str]]:
+    """Phone numbers, BSNs after a keyword and (``iban``) IBANs in ``text``, by the checks of :func:`_detect_once`."""
+    numbers = _mask_datetimes(text)
+    found = [(start, end, "telefoonnummer") for start, end in _phone_spans(numbers)]
+    found += [(m.start(1), m.end(1), "bsn") for m in _BSN_KEYWORD.finditer(text) if _bsn_ok(m.group(1))]
+    if iban:
+        for m in _IBAN.finditer(numbers):
+            end = _iban_end(m.group())
+            if end:
+                found.append((m.start(), m.start() + end, "iban"))
+    return found
+
+
+def _letters_for_digits(text: str) -> list[tuple[int, int, str]]:
+    """Numbers written with look-alike letters for a few digits: "O6-l2345678", "o6 12 34 56 78", "bsn: 5823630O7".
+
+    A chain of digits and the letters O, o (0), l, I, | (1), apart by separators and not inside a word, with at least
+    7 real digits and at most three letters, each letter in a group that holds a real digit (so "o" or "I" as a word
+    stays a word). It is read with the letters as digits and judged as any number: phone-number validity, the 11-test
+    after a BSN keyword. (IBANs: :func:`_iban_letters_for_digits`, by the country's layout.)"""
+    if not _MIXED_HINT.search(text):
+        return []
+    pieces = []
+    for m in _MIXED_CHAIN.finditer(text):
+        subs = [m.start() + g.start() + i for g in re.finditer(r"[0-9OolI|]+", m.group()) if re.search(r"\d", g.group())
+                for i, c in enumerate(g.group()) if not c.isdigit()]
+        if 0 < len(subs) <= _MAX_LETTERS and sum(c.isdigit() for c in m.group()) >= 7:
+            pieces += [(i, i + 1, _DIGIT_FOR[text[i]]) for i in subs]
+    return _spans_through(text, pieces, lambda new: _numbers(new, iban=False))
 
 
 def _iban_ok(raw: str) -> bool:
@@ -498,6 +599,7 @@ def _detect_once(text: str) -> list[tuple[int, int, str]]:
         found += [(m.start(), m.end(), "geboortedatum") for m in _BIRTH.finditer(text)]
         for rule in (_STREET, _STREET_POSTCODE, _POSTCODE_HOUSE):
             found += [(m.start(), m.end(), "adres") for m in rule.finditer(text)]
+        found += _letters_for_digits(text)
     found += _name_spans(text)
     return found
 
