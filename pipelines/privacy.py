@@ -312,6 +312,11 @@ _POSTCODE_HOUSE = re.compile(r"(?<!\d)" + _POSTCODE + r"\s*[,\-]?\s*(?:(?:nr|hui
                              r"(?:\s?-?\s?[A-Za-z]{1,2}\b)?"
                              r"|(?<![\d,.])\d{1,5}[A-Za-z]?\s*,\s*" + _POSTCODE)
 
+#: digits spelled out, Dutch and English ("één" is "een" once folded)
+_SPELLED_DIGITS = {"nul": "0", "een": "1", "twee": "2", "drie": "3", "vier": "4", "vijf": "5", "zes": "6",
+                   "zeven": "7", "acht": "8", "negen": "9", "zero": "0", "oh": "0", "one": "1", "two": "2",
+                   "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9"}
+_PREFILTER_DIGIT_WORD = "|".join(_SPELLED_DIGITS)
 # Cheap vectorised prefilter (RE2 via pyarrow): a value that matches none of these cannot hold a personal item.
 # It reads the raw value, so anything outside printable ASCII (which normalisation may change) goes through.
 # Keep its classes ASCII and its repeats short: one \S+ here made RE2 over ten times slower.
@@ -334,6 +339,9 @@ _PREFILTER = (
     r"|[Bb][Ss][Nn]|[Ss][Oo][Ff][Ii]|[Bb]urgerserv"                  # BSN keywords
     r"|[Gg][Ee][Bb]|[Bb][Oo][Rr][Nn]|[Dd]\.?[Oo]\.?[Bb]|[Bb]irth"      # birth-date keywords
     r"|[OolI|]\d|\d[OolI|]"                                       # a letter written for a digit ("O6-l2345678")
+    # a digit spelled out beside another or beside a digit ("nul zes 12 34 56 78")
+    r"|(?i:" + _PREFILTER_DIGIT_WORD + r")[ ,\-./_]{1,3}(?:\d|(?i:" + _PREFILTER_DIGIT_WORD + r"))"
+    r"|\d[ ,\-./_]{1,3}(?i:" + _PREFILTER_DIGIT_WORD + r")"
 )
 
 
@@ -467,9 +475,9 @@ def _iban_letters_for_digits(compact: str) -> int:
 
 
 # --------------------------------------------------------------------------------------------------------------
-# Hidden digits: a number with letters written for digits ("O6-l2345678"). It is rewritten as it reads
-# ("06-12345678") and judged by the same checks as a number written plainly; a span found on the rewritten text maps
-# back to the characters it came from.
+# Hidden digits: a number with letters written for digits ("O6-l2345678"), a number spelled out ("nul zes 12 34 56
+# 78"). Each is rewritten as it reads ("06-12345678", "0 6 12 34 56 78") and judged by the same checks as a number
+# written plainly; a span found on the rewritten text maps back to the characters it came from.
 # --------------------------------------------------------------------------------------------------------------
 
 #: letters that pass for digits (leetspeak, OCR); S, B and Z too would read many case numbers ("Z2024-0012345")
@@ -479,6 +487,13 @@ _MAX_LETTERS = 3
 #: digits and look-alike letters apart by separators, not inside a word: "O6-l2345678", "bsn: 5823630O7"
 _MIXED_CHAIN = re.compile(r"(?<![A-Za-z0-9])[0-9OolI|]+(?:(?:[^\w#|]|_){1,5}[0-9OolI|]+)*(?![A-Za-z0-9])")
 _MIXED_HINT = re.compile(r"[OolI|]\d|\d[OolI|]")
+
+_SPELLED_WORD = "|".join(sorted(_SPELLED_DIGITS, key=len, reverse=True))
+#: digit words and digits apart by spaces, commas, dashes or dots ("één" is "een" once folded)
+_SPELLED = re.compile(r"(?i)(?<![A-Za-z0-9])(?:" + _SPELLED_WORD + r"|\d+)(?:[ ,\-./]{1,3}(?:" + _SPELLED_WORD +
+                      r"|\d+))+(?![A-Za-z0-9])")
+_SPELLED_TOKEN = re.compile(r"(?i)[a-z]+|\d+")
+_SPELLED_HINT = re.compile(r"(?i)(?<![a-z])(?:" + _SPELLED_WORD + r")(?![a-z])")
 
 
 def _rewrite(text: str, pieces: list[tuple[int, int, str]]) -> tuple[str, list[int], list[int], list[bool]]:
@@ -544,6 +559,22 @@ def _letters_for_digits(text: str) -> list[tuple[int, int, str]]:
     return _spans_through(text, pieces, lambda new: _numbers(new, iban=False))
 
 
+def _spelled_digits(text: str) -> list[tuple[int, int, str]]:
+    """Numbers with digits spelled out in Dutch or English, mixed with digits or not: "nul zes 12 34 56 78",
+    "zes-een-twee-...". A run of at least 8 digits and digit words (at least one word), apart by spaces, commas,
+    dashes or dots, is read as its digits and judged as any number (phone-number validity, the 11-test after a BSN
+    keyword, the IBAN checksum). A few number words in a sentence ("twee keer per week, drie meldingen") are no run."""
+    if not _SPELLED_HINT.search(text):
+        return []
+    pieces = []
+    for m in _SPELLED.finditer(text):
+        tokens = list(_SPELLED_TOKEN.finditer(m.group()))
+        words = [t for t in tokens if not t.group().isdigit()]
+        if words and sum(1 if t in words else len(t.group()) for t in tokens) >= 8:
+            pieces += [(m.start() + t.start(), m.start() + t.end(), _SPELLED_DIGITS[t.group().lower()]) for t in words]
+    return _spans_through(text, pieces, _numbers)
+
+
 def _iban_ok(raw: str) -> bool:
     from stdnum import iban
 
@@ -600,7 +631,7 @@ def _detect_once(text: str) -> list[tuple[int, int, str]]:
         for rule in (_STREET, _STREET_POSTCODE, _POSTCODE_HOUSE):
             found += [(m.start(), m.end(), "adres") for m in rule.finditer(text)]
         found += _letters_for_digits(text)
-    found += _name_spans(text)
+    found += _spelled_digits(text) + _name_spans(text)
     return found
 
 
