@@ -342,6 +342,7 @@ _PREFILTER = (
     # a digit spelled out beside another or beside a digit ("nul zes 12 34 56 78")
     r"|(?i:" + _PREFILTER_DIGIT_WORD + r")[ ,\-./_]{1,3}(?:\d|(?i:" + _PREFILTER_DIGIT_WORD + r"))"
     r"|\d[ ,\-./_]{1,3}(?i:" + _PREFILTER_DIGIT_WORD + r")"
+    r"|[A-Za-z](?:[ .\-_]|\. )[A-Za-z](?:[ .\-_]|\. )[A-Za-z](?:[ .\-_]|\. )[A-Za-z]"  # a word spelled letter by letter
 )
 
 
@@ -475,9 +476,10 @@ def _iban_letters_for_digits(compact: str) -> int:
 
 
 # --------------------------------------------------------------------------------------------------------------
-# Hidden digits: a number with letters written for digits ("O6-l2345678"), a number spelled out ("nul zes 12 34 56
-# 78"). Each is rewritten as it reads ("06-12345678", "0 6 12 34 56 78") and judged by the same checks as a number
-# written plainly; a span found on the rewritten text maps back to the characters it came from.
+# Hidden digits and letters: a number with letters written for digits ("O6-l2345678"), a number spelled out ("nul zes
+# 12 34 56 78"), a name spelled letter by letter ("J a n s e n"). Each is rewritten as it reads ("06-12345678",
+# "0 6 12 34 56 78", "Jansen") and judged by the same checks as a number or name written plainly; a span found on
+# the rewritten text maps back to the characters it came from.
 # --------------------------------------------------------------------------------------------------------------
 
 #: letters that pass for digits (leetspeak, OCR); S, B and Z too would read many case numbers ("Z2024-0012345")
@@ -494,6 +496,13 @@ _SPELLED = re.compile(r"(?i)(?<![A-Za-z0-9])(?:" + _SPELLED_WORD + r"|\d+)(?:[ ,
                       r"|\d+))+(?![A-Za-z0-9])")
 _SPELLED_TOKEN = re.compile(r"(?i)[a-z]+|\d+")
 _SPELLED_HINT = re.compile(r"(?i)(?<![a-z])(?:" + _SPELLED_WORD + r")(?![a-z])")
+
+#: single letters apart by one separator, the same all along, at least 4: "J a n s e n", "K.o.v.a.l.e.n.k.o",
+#: "J. A. N. S. E. N."; and 2 or 3 apart by spaces, to be read only beside such a run ("J a n  J a n s e n")
+_SPACED = re.compile(r"(?<![A-Za-z])[A-Za-z](?P<sep>[ .\-]|\. )[A-Za-z](?:(?P=sep)[A-Za-z]){2,}(?![A-Za-z])")
+_SPACED_SHORT = re.compile(r"(?<![A-Za-z])(?<!(?<![A-Za-z])[A-Za-z] )[A-Za-z](?: [A-Za-z]){1,2}"
+                           r"(?![A-Za-z]| [A-Za-z](?![A-Za-z]))")
+_SPACED_HINT = re.compile(r"[A-Za-z](?:[ .\-]|\. )[A-Za-z](?:[ .\-]|\. )[A-Za-z](?:[ .\-]|\. )[A-Za-z]")
 
 
 def _rewrite(text: str, pieces: list[tuple[int, int, str]]) -> tuple[str, list[int], list[int], list[bool]]:
@@ -575,6 +584,42 @@ def _spelled_digits(text: str) -> list[tuple[int, int, str]]:
     return _spans_through(text, pieces, _numbers)
 
 
+def _spaced_names(text: str) -> list[tuple[int, int, str]]:
+    """Names spelled letter by letter: "J a n s e n", "P. J A N S E N", "Naam: K.o.v.a.l.e.n.k.o".
+
+    A run of at least 4 single letters apart by one separator (the same all along: a space, a dot, a dash, a dot and
+    a space) is read as the word it spells, in capitals as a capitalised word; a run of 2 or 3 letters apart by spaces
+    too, right before or after such a run ("J a n  J a n s e n"). The text so read goes through :func:`_name_spans`,
+    so the word is a name as a written one is (after a first name, initials, a title or a label); and a capitalised
+    run that spells a listed surname is one on its own, since nobody spells out "Bakker" letter by letter but to hide
+    it. "B V", "N.V.T.", "t.a.v." are too short to be read; "A B C D" spells no name."""
+    if not _SPACED_HINT.search(text):
+        return []
+    runs = [(m.start(), m.end(), m.group("sep")) for m in _SPACED.finditer(text)]
+    if not runs:
+        return []
+    short = [(m.start(), m.end(), " ") for m in _SPACED_SHORT.finditer(text)]
+    while short:                  # a short run beside a run taken is taken: "v a n  d e r  B e r g"
+        near = [r for r in short
+                if any(text[a:b] in ("  ", "   ") for o in runs for a, b in ((r[1], o[0]), (o[1], r[0])))]
+        if not near:
+            break
+        runs += near
+        short = [r for r in short if r not in near]
+    runs.sort()
+    surname = _lists()[1]
+    pieces, found = [], []
+    for start, end, sep in runs:
+        letters = text[start:end:1 + len(sep)]
+        word = letters.capitalize() if letters.isupper() else letters
+        pieces += [(i, min(i + 1 + len(sep), end), c) for i, c in zip(range(start, end, 1 + len(sep)), word)]
+        lw = word.lower()
+        if len(word) >= 4 and _is_cap(word) and _parts_in(word, surname, every=False) and lw not in _PLACE_WORDS \
+                and lw not in _OFFICES and not _AREA_SUFFIX.search(lw):
+            found.append((start, end, "naam"))
+    return found + _spans_through(text, pieces, _name_spans)
+
+
 def _iban_ok(raw: str) -> bool:
     from stdnum import iban
 
@@ -631,7 +676,7 @@ def _detect_once(text: str) -> list[tuple[int, int, str]]:
         for rule in (_STREET, _STREET_POSTCODE, _POSTCODE_HOUSE):
             found += [(m.start(), m.end(), "adres") for m in rule.finditer(text)]
         found += _letters_for_digits(text)
-    found += _spelled_digits(text) + _name_spans(text)
+    found += _spelled_digits(text) + _name_spans(text) + _spaced_names(text)
     return found
 
 

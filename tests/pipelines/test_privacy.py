@@ -287,12 +287,12 @@ def test_a_note_is_read_more_strictly_than_a_cell(note, kind):
     assert note_kind(note) == kind
 
 
-# An evasion corpus (tests/pipelines/fixtures/privacy_evasions.jsonl): 373 personal items written as senders write
+# An evasion corpus (tests/pipelines/fixtures/privacy_evasions.jsonl): 385 personal items written as senders write
 # them to slip past a scanner (pair notation, odd separators, other scripts' digits, look-alike letters, combining
 # marks, markup and mail encodings, labels between street and number, surname first, capitals, letters for digits,
-# digits spelled out, ...) and 131 ordinary signal texts and codes that hold none, among them look-alikes of the
-# last two. Made by a red-team probe of this module; each item is kept only where the scanner reads it, so a change
-# that loses one fails here.
+# digits spelled out, names spelled letter by letter, ...) and 145 ordinary signal texts and codes that hold none,
+# among them look-alikes of the last three. Made by a red-team probe of this module; each item is kept only where
+# the scanner reads it, so a change that loses one fails here.
 def _evasions() -> list[dict]:
     import json
     from pathlib import Path
@@ -384,9 +384,9 @@ def test_ordinary_file_names_stay_as_they_are(name):
     assert scrub_file_name(name) == name
 
 
-# Hostile senders: letters written for digits, digits spelled out. Each form is read as it reads and judged by the
-# same checks as a plain one (phone-number validity, the 11-test after a BSN keyword, the IBAN checksum);
-# look-alikes that fail those checks stay clean.
+# Hostile senders: letters written for digits, digits spelled out, a name spelled letter by letter. Each form is
+# read as it reads and judged by the same checks as a plain one (phone-number validity, the 11-test after a BSN
+# keyword, the IBAN checksum, the name lists); look-alikes that fail those checks stay clean.
 
 @pytest.mark.parametrize("value, kind, item", [
     ("O6-l2345678", "telefoonnummer", "O6-l2345678"), ("06-I2345678", "telefoonnummer", "06-I2345678"),
@@ -432,3 +432,28 @@ def test_digits_spelled_out_are_read_as_digits(value, kind, item):
 def test_number_words_in_ordinary_text_stay_clean(value):
     assert scan_values(pd.Series([value])).iloc[0] is None
     assert scrub_text(value) == value
+
+
+@pytest.mark.parametrize("value, item", [
+    ("J a n s e n", "J a n s e n"), ("P. J A N S E N", "J A N S E N"), ("Naam: K.o.v.a.l.e.n.k.o", "K.o.v"),
+    ("Melding van J a n  J a n s e n", "J a n"), ("dhr. B-A-K-K-E-R", "B-A-K"),
+    ("Gesproken met Piet V.i.s.s.e.r", "V.i.s"),
+    ("Piet v a n  d e r  B e r g belde", "B e r g"), ("J. A. N. S. E. N.", "J. A. N."),
+])
+def test_a_name_spelled_letter_by_letter_is_read_as_the_word(value, item):
+    _assert_found_and_removed(value, "naam", item)
+
+
+@pytest.mark.parametrize("value", [
+    "B V", "A B C D", "N.V.T.", "t.a.v. de bewoners", "i.v.m. werkzaamheden", "W O N I N G", "Optie A B C D E",
+    "Categorie A-B-C-D-E", "S.T.O.P.", "Keuze: a b c d", "BU01185000",
+])
+def test_letters_apart_that_spell_no_name_stay_clean(value):
+    assert scan_values(pd.Series([value])).iloc[0] is None
+    assert scrub_text(value) == value
+
+
+def test_a_hidden_item_is_redacted_in_the_original_characters_around_it():
+    assert scrub_text("bel O6-l2345678 of nul zes 87 65 43 21, J a n s e n") == \
+        "bel [verwijderd: telefoonnummer] of [verwijderd: telefoonnummer], [verwijderd: naam]"
+    assert scrub_text("bsn:\u00a0l23456782!") == "bsn:\u00a0[verwijderd: bsn]!"
