@@ -495,7 +495,8 @@ _SPELLED_WORD = "|".join(sorted(_SPELLED_DIGITS, key=len, reverse=True))
 _SPELLED = re.compile(r"(?i)(?<![A-Za-z0-9])(?:" + _SPELLED_WORD + r"|\d+)(?:[ ,\-./]{1,3}(?:" + _SPELLED_WORD +
                       r"|\d+))+(?![A-Za-z0-9])")
 _SPELLED_TOKEN = re.compile(r"(?i)[a-z]+|\d+")
-_SPELLED_HINT = re.compile(r"(?i)(?<![a-z])(?:" + _SPELLED_WORD + r")(?![a-z])")
+_SPELLED_HINT = re.compile(r"(?i)(?<![a-z])(?:" + _SPELLED_WORD + r")[ ,\-./]{1,3}(?:\d|(?:" + _SPELLED_WORD +
+                           r")(?![a-z]))|\d[ ,\-./]{1,3}(?:" + _SPELLED_WORD + r")(?![a-z])")
 
 #: single letters apart by one separator, the same all along, at least 4: "J a n s e n", "K.o.v.a.l.e.n.k.o",
 #: "J. A. N. S. E. N."; and 2 or 3 apart by spaces, to be read only beside such a run ("J a n  J a n s e n")
