@@ -312,6 +312,11 @@ _POSTCODE_HOUSE = re.compile(r"(?<!\d)" + _POSTCODE + r"\s*[,\-]?\s*(?:(?:nr|hui
                              r"(?:\s?-?\s?[A-Za-z]{1,2}\b)?"
                              r"|(?<![\d,.])\d{1,5}[A-Za-z]?\s*,\s*" + _POSTCODE)
 
+#: digits spelled out, Dutch and English ("één" is "een" once folded)
+_SPELLED_DIGITS = {"nul": "0", "een": "1", "twee": "2", "drie": "3", "vier": "4", "vijf": "5", "zes": "6",
+                   "zeven": "7", "acht": "8", "negen": "9", "zero": "0", "oh": "0", "one": "1", "two": "2",
+                   "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9"}
+_PREFILTER_DIGIT_WORD = "|".join(_SPELLED_DIGITS)
 # Cheap vectorised prefilter (RE2 via pyarrow): a value that matches none of these cannot hold a personal item.
 # It reads the raw value, so anything outside printable ASCII (which normalisation may change) goes through.
 # Keep its classes ASCII and its repeats short: one \S+ here made RE2 over ten times slower.
@@ -333,6 +338,11 @@ _PREFILTER = (
     r"|[A-ZÀ-ÖØ-ÞŠŽŞ][a-zß-öø-ÿšžş]|[A-Z]{2}[ ,.]+[A-Z]|[A-Z]\. ?[A-Z]{2}"  # a capitalised word, or capitals (names)
     r"|[Bb][Ss][Nn]|[Ss][Oo][Ff][Ii]|[Bb]urgerserv"                  # BSN keywords
     r"|[Gg][Ee][Bb]|[Bb][Oo][Rr][Nn]|[Dd]\.?[Oo]\.?[Bb]|[Bb]irth"      # birth-date keywords
+    r"|[OolI|]\d|\d[OolI|]"                                       # a letter written for a digit ("O6-l2345678")
+    # a digit spelled out beside another or beside a digit ("nul zes 12 34 56 78")
+    r"|(?i:" + _PREFILTER_DIGIT_WORD + r")[ ,\-./_]{1,3}(?:\d|(?i:" + _PREFILTER_DIGIT_WORD + r"))"
+    r"|\d[ ,\-./_]{1,3}(?i:" + _PREFILTER_DIGIT_WORD + r")"
+    r"|[A-Za-z](?:[ .\-_]|\. )[A-Za-z](?:[ .\-_]|\. )[A-Za-z](?:[ .\-_]|\. )[A-Za-z]"  # a word spelled letter by letter
 )
 
 
@@ -440,7 +450,175 @@ def _iban_end(chain: str) -> int:
     for n in range(min(34, len(compact)), 14, -1):
         if compact[2:4].isdigit() and _iban_ok(compact[:n]):
             return keep[n - 1] + 1
-    return 0
+    n = _iban_letters_for_digits(compact)
+    return keep[n - 1] + 1 if n else 0
+
+
+def _iban_letters_for_digits(compact: str) -> int:
+    """The length of the IBAN that ``compact`` spells with letters written for digits ("NL91ABNA04l7l64300"), else 0.
+
+    Only where the country's layout (python-stdnum's IBAN registry) has a digit is a look-alike letter read as one, at
+    most three of them; the checksum then decides, as for any IBAN."""
+    if not _CONFUSABLE.search(compact):
+        return 0
+    from stdnum import numdb
+
+    bban = numdb.get("iban").info(compact[:2].upper())[0][1].get("bban")
+    if not bban:
+        return 0
+    layout = "nn" + "".join(kind * int(count) for count, kind in re.findall(r"(\d+)!([nac])", bban))
+    if len(compact) < len(layout) + 2:
+        return 0
+    body = compact[2:len(layout) + 2]
+    digits = "".join(_DIGIT_FOR.get(c, c) if kind == "n" else c for c, kind in zip(body, layout))
+    changed = sum(a != b for a, b in zip(body, digits))
+    return len(layout) + 2 if 0 < changed <= _MAX_LETTERS and _iban_ok(compact[:2] + digits) else 0
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Hidden digits and letters: a number with letters written for digits ("O6-l2345678"), a number spelled out ("nul zes
+# 12 34 56 78"), a name spelled letter by letter ("J a n s e n"). Each is rewritten as it reads ("06-12345678",
+# "0 6 12 34 56 78", "Jansen") and judged by the same checks as a number or name written plainly; a span found on
+# the rewritten text maps back to the characters it came from.
+# --------------------------------------------------------------------------------------------------------------
+
+#: letters that pass for digits (leetspeak, OCR); S, B and Z too would read many case numbers ("Z2024-0012345")
+_DIGIT_FOR = {"O": "0", "o": "0", "l": "1", "I": "1", "|": "1"}
+_CONFUSABLE = re.compile(r"[OolI|]")
+_MAX_LETTERS = 3
+#: digits and look-alike letters apart by separators, not inside a word: "O6-l2345678", "bsn: 5823630O7"
+_MIXED_CHAIN = re.compile(r"(?<![A-Za-z0-9])[0-9OolI|]+(?:(?:[^\w#|]|_){1,5}[0-9OolI|]+)*(?![A-Za-z0-9])")
+_MIXED_HINT = re.compile(r"[OolI|]\d|\d[OolI|]")
+
+_SPELLED_WORD = "|".join(sorted(_SPELLED_DIGITS, key=len, reverse=True))
+#: digit words and digits apart by spaces, commas, dashes or dots ("één" is "een" once folded)
+_SPELLED = re.compile(r"(?i)(?<![A-Za-z0-9])(?:" + _SPELLED_WORD + r"|\d+)(?:[ ,\-./]{1,3}(?:" + _SPELLED_WORD +
+                      r"|\d+))+(?![A-Za-z0-9])")
+_SPELLED_TOKEN = re.compile(r"(?i)[a-z]+|\d+")
+_SPELLED_HINT = re.compile(r"(?i)(?<![a-z])(?:" + _SPELLED_WORD + r")[ ,\-./]{1,3}(?:\d|(?:" + _SPELLED_WORD +
+                           r")(?![a-z]))|\d[ ,\-./]{1,3}(?:" + _SPELLED_WORD + r")(?![a-z])")
+
+#: single letters apart by one separator, the same all along, at least 4: "J a n s e n", "K.o.v.a.l.e.n.k.o",
+#: "J. A. N. S. E. N."; and 2 or 3 apart by spaces, to be read only beside such a run ("J a n  J a n s e n")
+_SPACED = re.compile(r"(?<![A-Za-z])[A-Za-z](?P<sep>[ .\-]|\. )[A-Za-z](?:(?P=sep)[A-Za-z]){2,}(?![A-Za-z])")
+_SPACED_SHORT = re.compile(r"(?<![A-Za-z])(?<!(?<![A-Za-z])[A-Za-z] )[A-Za-z](?: [A-Za-z]){1,2}"
+                           r"(?![A-Za-z]| [A-Za-z](?![A-Za-z]))")
+_SPACED_HINT = re.compile(r"[A-Za-z](?:[ .\-]|\. )[A-Za-z](?:[ .\-]|\. )[A-Za-z](?:[ .\-]|\. )[A-Za-z]")
+
+
+def _rewrite(text: str, pieces: list[tuple[int, int, str]]) -> tuple[str, list[int], list[int], list[bool]]:
+    """``text`` with each (start, end, replacement) of ``pieces`` (in order, apart) replaced; per character of the
+    result its [start, end) in ``text`` and whether it was rewritten."""
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    rewritten: list[bool] = []
+    pos = 0
+    for a, b, rep in pieces + [(len(text), len(text), "")]:
+        for i in range(pos, a):
+            out.append(text[i])
+            starts.append(i)
+            ends.append(i + 1)
+            rewritten.append(False)
+        for c in rep:
+            out.append(c)
+            starts.append(a)
+            ends.append(b)
+            rewritten.append(True)
+        pos = b
+    return "".join(out), starts, ends, rewritten
+
+
+def _spans_through(text: str, pieces: list[tuple[int, int, str]], detect) -> list[tuple[int, int, str]]:
+    """The spans ``detect`` finds in ``text`` rewritten by ``pieces`` that hold a rewritten character, in positions
+    of ``text``."""
+    if not pieces:
+        return []
+    new, starts, ends, rewritten = _rewrite(text, pieces)
+    return [(starts[a], ends[b - 1], kind) for a, b, kind in detect(new) if b > a and any(rewritten[a:b])]
+
+
+def _numbers(text: str, iban: bool = True) -> list[tuple[int, int, str]]:
+    """Phone numbers, BSNs after a keyword and (``iban``) IBANs in ``text``, by the checks of :func:`_detect_once`."""
+    numbers = _mask_datetimes(text)
+    found = [(start, end, "telefoonnummer") for start, end in _phone_spans(numbers)]
+    found += [(m.start(1), m.end(1), "bsn") for m in _BSN_KEYWORD.finditer(text) if _bsn_ok(m.group(1))]
+    if iban:
+        for m in _IBAN.finditer(numbers):
+            end = _iban_end(m.group())
+            if end:
+                found.append((m.start(), m.start() + end, "iban"))
+    return found
+
+
+def _letters_for_digits(text: str) -> list[tuple[int, int, str]]:
+    """Numbers written with look-alike letters for a few digits: "O6-l2345678", "o6 12 34 56 78", "bsn: 5823630O7".
+
+    A chain of digits and the letters O, o (0), l, I, | (1), apart by separators and not inside a word, with at least
+    7 real digits and at most three letters, each letter in a group that holds a real digit (so "o" or "I" as a word
+    stays a word). It is read with the letters as digits and judged as any number: phone-number validity, the 11-test
+    after a BSN keyword. (IBANs: :func:`_iban_letters_for_digits`, by the country's layout.)"""
+    if not _MIXED_HINT.search(text):
+        return []
+    pieces = []
+    for m in _MIXED_CHAIN.finditer(text):
+        subs = [m.start() + g.start() + i for g in re.finditer(r"[0-9OolI|]+", m.group()) if re.search(r"\d", g.group())
+                for i, c in enumerate(g.group()) if not c.isdigit()]
+        if 0 < len(subs) <= _MAX_LETTERS and sum(c.isdigit() for c in m.group()) >= 7:
+            pieces += [(i, i + 1, _DIGIT_FOR[text[i]]) for i in subs]
+    return _spans_through(text, pieces, lambda new: _numbers(new, iban=False))
+
+
+def _spelled_digits(text: str) -> list[tuple[int, int, str]]:
+    """Numbers with digits spelled out in Dutch or English, mixed with digits or not: "nul zes 12 34 56 78",
+    "zes-een-twee-...". A run of at least 8 digits and digit words (at least one word), apart by spaces, commas,
+    dashes or dots, is read as its digits and judged as any number (phone-number validity, the 11-test after a BSN
+    keyword, the IBAN checksum). A few number words in a sentence ("twee keer per week, drie meldingen") are no run."""
+    if not _SPELLED_HINT.search(text):
+        return []
+    pieces = []
+    for m in _SPELLED.finditer(text):
+        tokens = list(_SPELLED_TOKEN.finditer(m.group()))
+        words = [t for t in tokens if not t.group().isdigit()]
+        if words and sum(1 if t in words else len(t.group()) for t in tokens) >= 8:
+            pieces += [(m.start() + t.start(), m.start() + t.end(), _SPELLED_DIGITS[t.group().lower()]) for t in words]
+    return _spans_through(text, pieces, _numbers)
+
+
+def _spaced_names(text: str) -> list[tuple[int, int, str]]:
+    """Names spelled letter by letter: "J a n s e n", "P. J A N S E N", "Naam: K.o.v.a.l.e.n.k.o".
+
+    A run of at least 4 single letters apart by one separator (the same all along: a space, a dot, a dash, a dot and
+    a space) is read as the word it spells, in capitals as a capitalised word; a run of 2 or 3 letters apart by spaces
+    too, right before or after such a run ("J a n  J a n s e n"). The text so read goes through :func:`_name_spans`,
+    so the word is a name as a written one is (after a first name, initials, a title or a label); and a capitalised
+    run that spells a listed surname is one on its own, since nobody spells out "Bakker" letter by letter but to hide
+    it. "B V", "N.V.T.", "t.a.v." are too short to be read; "A B C D" spells no name."""
+    if not _SPACED_HINT.search(text):
+        return []
+    runs = [(m.start(), m.end(), m.group("sep")) for m in _SPACED.finditer(text)]
+    if not runs:
+        return []
+    short = [(m.start(), m.end(), " ") for m in _SPACED_SHORT.finditer(text)]
+    while short:                  # a short run beside a run taken is taken: "v a n  d e r  B e r g"
+        near = [r for r in short
+                if any(text[a:b] in ("  ", "   ") for o in runs for a, b in ((r[1], o[0]), (o[1], r[0])))]
+        if not near:
+            break
+        runs += near
+        short = [r for r in short if r not in near]
+    runs.sort()
+    surname = _lists()[1]
+    pieces, found = [], []
+    for start, end, sep in runs:
+        letters = text[start:end:1 + len(sep)]
+        word = letters.capitalize() if letters.isupper() else letters
+        pieces += [(i, min(i + 1 + len(sep), end), c) for i, c in zip(range(start, end, 1 + len(sep)), word)]
+        lw = word.lower()
+        if len(word) >= 4 and _is_cap(word) and _parts_in(word, surname, every=False) and lw not in _PLACE_WORDS \
+                and lw not in _OFFICES and not _AREA_SUFFIX.search(lw):
+            found.append((start, end, "naam"))
+    return found + _spans_through(text, pieces, _name_spans)
 
 
 def _iban_ok(raw: str) -> bool:
@@ -498,7 +676,8 @@ def _detect_once(text: str) -> list[tuple[int, int, str]]:
         found += [(m.start(), m.end(), "geboortedatum") for m in _BIRTH.finditer(text)]
         for rule in (_STREET, _STREET_POSTCODE, _POSTCODE_HOUSE):
             found += [(m.start(), m.end(), "adres") for m in rule.finditer(text)]
-    found += _name_spans(text)
+        found += _letters_for_digits(text)
+    found += _spelled_digits(text) + _name_spans(text) + _spaced_names(text)
     return found
 
 

@@ -21,6 +21,11 @@ privacy-used-column-most   a used column with personal values in most rows -> re
 privacy-evasion            the same values written to slip past a character-level scanner: a zero-width
                            space inside a mobile number, full-width digits, a Belgian IBAN, +31 without the
                            plus, jan(at)ziggo.nl -> those rows quarantined, no form of the value stored.
+privacy-obfuscated-digits  numbers a hostile sender hid: letters for digits ("O6-l2345678", "bsn: 5823630O7",
+                           "NL91 ABNA O417 ..."), digits spelled out ("nul zes vier een ...", a BSN in words) ->
+                           those rows quarantined, neither the written nor the digit form stored.
+privacy-spaced-names       names spelled letter by letter ("J a n s e n", "P. J A N S E N", "dhr. V.r.i.e.s",
+                           "Jan B-a-k-k-e-r") -> those rows quarantined, the name stored in no form.
 privacy-headerless         no header row, the first row holds an e-mail -> refused (missing columns),
                            the message does not echo the e-mail.
 privacy-other-sheet        personal data on a hidden sheet / another sheet of the workbook -> the data
@@ -966,6 +971,36 @@ def plan(seed: int = SEED) -> list[Planned]:
     rows = [[*r, r[3] + (5 if i == 3 else 0)] for i, r in enumerate(rows)]   # a second Aantal, differing once
     b.text(Case("wijkteam_aantal_twee_keer.csv", "wijkteam", "refused", message="aantal|differ",
                 klass="layout-duplicate-columns"), [*W, "Aantal"], rows)
+
+    # numbers hidden by a hostile sender: letters written for digits (O for 0, l for 1), digits spelled out
+    rows = b.reports(16)
+    digits = [str(b.rng.randint(1, 5)) + "".join(str(b.rng.randrange(10)) for _ in range(7)) for _ in range(2)]
+    leet = "O6-" + digits[0].replace("1", "l", 1)                       # O6-l2345678 (a 0 as O, a 1 as l)
+    words = ("nul", "een", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen")
+    spelled = "nul zes " + " ".join(words[int(d)] for d in digits[1][:4]) + " " + digits[1][4:]  # nul zes vier ... 5678
+    bsn = next(v for v in iter(lambda: P.bsn("plain"), None) if "0" in v[1:])
+    bsn_leet = bsn[0] + bsn[1:].replace("0", "O")                        # 5823630O7
+    bsn_words = " ".join(words[int(d)] for d in P.bsn("plain"))
+    evasions = [f"Zwerfafval bel {leet}", f"Zwerfafval bel {spelled}", f"Zwerfafval bsn: {bsn_leet}",
+                f"Zwerfafval bsn {bsn_words}", "Zwerfafval rek NL91 ABNA O417 1643 00"]
+    for r, v in zip(rows[1::3], evasions):
+        r[3] = v
+    b.text(Case("meldingen_verhulde_cijfers.csv", "meldingen", "loaded", rows_read=16, quarantined=5,
+                reason="personal data", secrets=(leet, "06" + digits[0], spelled, "06" + digits[1], bsn_leet, bsn,
+                                                 bsn_words, "NL91 ABNA O417 1643 00", "NL91ABNA0417164300"),
+                klass="privacy-obfuscated-digits"), M, rows)
+
+    # names spelled letter by letter: spaced, in capitals after an initial, dotted after a title, dashed after a
+    # first name
+    rows = b.reports(16)
+    people = [(b.rng.choice(FIRST), b.rng.choice(LAST)) for _ in range(4)]
+    spaced = [" ".join(people[0][1]), f"{people[1][0][0]}. " + " ".join(people[1][1].upper()),
+              "dhr. " + ".".join(people[2][1]), f"{people[3][0]} " + "-".join(people[3][1])]
+    for r, v in zip(rows[2::4], spaced):
+        r[3] = f"Zwerfafval gemeld door {v}"
+    b.text(Case("meldingen_gespatieerde_namen.csv", "meldingen", "loaded", rows_read=16, quarantined=4,
+                reason="personal data", secrets=tuple(spaced) + tuple(f"{f} {last}" for f, last in people[1:]),
+                klass="privacy-spaced-names"), M, rows)
     return b.items
 
 

@@ -60,7 +60,8 @@ def test_corpus_is_large_and_covers_every_class():
                      "file-binary", "file-xls", "archive-bomb", "archive-traversal", "archive-symlink",
                      "dump-folder-symlink", "hostile-formula", "hostile-markup", "delivery-duplicate",
                      "sheet-cell-bomb", "xml-entities", "dates-year-boundary", "privacy-evasion",
-                     "privacy-file-name", "delivery-number-case", "dates-far-past", "layout-duplicate-columns"):
+                     "privacy-file-name", "delivery-number-case", "dates-far-past", "layout-duplicate-columns",
+                     "privacy-obfuscated-digits", "privacy-spaced-names"):
         assert required in klasses, required
     assert sum(c.klass.startswith("privacy") for c in CASES) >= 15
     assert all(c.secrets for c in CASES if c.klass.startswith("privacy"))
@@ -268,7 +269,8 @@ FLOW_FILES = ["meldingen_privacy_melderkolommen.csv", "wijkteam_privacy_clienten
               "meldingen_adres_in_buurtcode.csv", "meldingen_adressen_als_buurtcode.csv", "meldingen_zonder_kop.csv",
               "wijkteam_verborgen_blad.xlsx", "meldingen_signalen_privacy.zip", "meldingen_baseline.csv",
               "wijkteam_baseline.xlsx", "schulden_baseline.csv", "meldingen_verhulde_gegevens_2.csv",
-              *[c.file for c in CASES if c.klass == "privacy-file-name"]]
+              *[c.file for c in CASES if c.klass in ("privacy-file-name", "privacy-obfuscated-digits",
+                                                      "privacy-spaced-names")]]
 
 
 def _prefect_database_folder() -> list[Path]:
