@@ -1,6 +1,7 @@
 """The detection ceilings: exact at the edges, and never below a realisable detector."""
 import numpy as np
 import pytest
+import pandas as pd
 from scipy import stats
 
 from models.bounds import (causal_bound, causal_bounds, count_logpmf, detection_bounds, drift_evidence, event_bound,
@@ -35,11 +36,16 @@ def test_ceiling_is_at_least_the_true_baseline_threshold(phi):
         assert 0.0 <= res["known_baseline"] <= 1.0
 
 
-def test_drift_ceiling_rises_with_the_baseline_level():
+def _drifts(replicates: int) -> pd.DataFrame:
+    """Simulated drifts (+50 % over 12 weeks) on a baseline of 1 and of e^3 a week, with their dispersion."""
     scen = grid(levels=(0.0, 3.0), trend=(0.0,), season=(False,), phi=(1.5,), k=(0,)).assign(
         drift_share=0.5, drift_weeks=12)
-    sim = simulate(scen, replicates=20, years=2, seed=5)
-    sim["phi"] = sim["scenario"].map(scen.set_index("scenario")["phi"])
+    sim = simulate(scen, replicates=replicates, years=2, seed=5)
+    return sim.assign(phi=sim["scenario"].map(scen.set_index("scenario")["phi"]))
+
+
+def test_drift_ceiling_rises_with_the_baseline_level():
+    sim = _drifts(20)
     out = detection_bounds(sim, ["scenario", "replicate"], far=0.01, window=8, draws=4_000)
     assert len(out) == 40 and (out["weeks"] == 8).all() and np.allclose(out["level"], 0.08)
     low, high = out.groupby("scenario")["bound"].mean().to_numpy()
@@ -209,10 +215,7 @@ def test_causal_bound_with_unknown_cases_is_the_best_rule_for_alarming_within_th
 
 
 def test_causal_bounds_on_simulated_drifts_sit_below_the_union_ceiling():
-    scen = grid(levels=(0.0, 3.0), trend=(0.0,), season=(False,), phi=(1.5,), k=(0,)).assign(
-        drift_share=0.5, drift_weeks=12)
-    sim = simulate(scen, replicates=10, years=2, seed=5)
-    sim["phi"] = sim["scenario"].map(scen.set_index("scenario")["phi"])
+    sim = _drifts(10)
     union = detection_bounds(sim, ["scenario", "replicate"], far=0.01, window=8, draws=4_000)
     out, res = causal_bounds(sim, ["scenario", "replicate"], far=0.01, window=8)
     assert len(out) == 20 and (out["weeks"] == 8).all() and len(res["lam"]) == 8
