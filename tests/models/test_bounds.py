@@ -1,7 +1,7 @@
 """The detection ceilings: exact at the edges, and never below a realisable detector."""
 import numpy as np
-import pytest
 import pandas as pd
+import pytest
 from scipy import stats
 
 from models.bounds import (causal_bound, causal_bounds, count_logpmf, detection_bounds, drift_evidence, event_bound,
