@@ -87,7 +87,7 @@ def export_run(con, home, run) -> dict[str, list[Path]]:
     flags = read_flags(con, run.run_id)
     settings, load_ids = catalog.run_loads_and_settings(con, run.run_id)
     report = feedback.precision(feedback.read_answers(con, until=run.finished_at))
-    key = catalog.list_key(con)
+    key = catalog.warehouse_secret(con)
     info = RunInfo(run.run_id, run.run_period, run.finished_at, settings, catalog.loads_of(con, load_ids), report,
                    list_key=key[0] if key else None)
     series = catalog.scores_with_domain(con, flagged_in=run.run_id)   # charts are drawn for flagged areas only

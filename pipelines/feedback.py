@@ -58,7 +58,7 @@ def flag_keys(flags: pd.DataFrame) -> list[str]:
 
 def checksum(team: str, run_id: str, keys, secret: bytes | None = None) -> str:
     """The Meta sheet's check of ``team|run_id|sorted flag keys``, recomputed on import: HMAC-SHA256 with the
-    warehouse's ``secret`` (``meta.list_key``), so nobody without it can relabel a list as another team's;
+    warehouse's ``secret`` (``meta.warehouse_secret``), so nobody without it can relabel a list as another team's;
     plain SHA-256 without one (lists of runs made before the warehouse had a secret)."""
     message = "|".join([team, run_id, *sorted(keys)]).encode()
     if secret is None:
@@ -75,7 +75,7 @@ def meta_rows(team: str, run_id: str, run_period: str, keys, secret: bytes | Non
 def meta_matches(con: duckdb.DuckDBPyConnection, team: str, run_id: str, keys, control: str) -> bool:
     """Whether a returned list's Meta check is the one wijkradar wrote for this team and run: keyed with the
     warehouse's secret, or, for a run that finished before the secret was made, the unkeyed checksum."""
-    key = catalog.list_key(con)
+    key = catalog.warehouse_secret(con)
     if key is not None and hmac.compare_digest(checksum(team, run_id, keys, key[0]), control):
         return True
     finished = catalog.run_finished_at(con, run_id)

@@ -101,18 +101,18 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
                 "INSERT INTO meta.schema_version VALUES (?, ?, now()::TIMESTAMP)", [version, name]
             )
         current = version
-    _ensure_list_key(con)
+    _ensure_secret(con)
     return current
 
 
-def _ensure_list_key(con: duckdb.DuckDBPyConnection) -> None:
-    """Write the secret that signs the teams' lists (``meta.list_key``) once, when the warehouse has none."""
+def _ensure_secret(con: duckdb.DuckDBPyConnection) -> None:
+    """Write the warehouse's secret (``meta.warehouse_secret``: signs the teams' lists, keys pseudonyms) once."""
     import secrets
 
-    if con.execute("SELECT count(*) FROM meta.list_key").fetchone()[0] == 0:
+    if con.execute("SELECT count(*) FROM meta.warehouse_secret").fetchone()[0] == 0:
         with transaction(con):
-            con.execute("INSERT INTO meta.list_key SELECT ?, now()::TIMESTAMP WHERE NOT EXISTS "
-                        "(SELECT 1 FROM meta.list_key)", [secrets.token_hex(32)])
+            con.execute("INSERT INTO meta.warehouse_secret SELECT ?, now()::TIMESTAMP WHERE NOT EXISTS "
+                        "(SELECT 1 FROM meta.warehouse_secret)", [secrets.token_hex(32)])
 
 
 @contextmanager

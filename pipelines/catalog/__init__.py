@@ -16,8 +16,8 @@ current schema. One module per layer:
 - ``answers``: the wijkteams' feedback on their lists;
 - ``reports``: the frames managers' reports and the residents' pages read.
 """
-from pipelines.catalog.answers import (answers, feedback_file_known, feedback_hashes, list_key, newer_answers,
-                                       record_feedback, all_feedback, run_finished_at)
+from pipelines.catalog.answers import (answers, feedback_file_known, feedback_hashes, newer_answers,
+                                       record_feedback, all_feedback, run_finished_at, warehouse_secret)
 from pipelines.catalog.counts import (apply_cells, apply_records, cell_writers, count_ranges, domain_count_ranges,
                                       domain_month_counts, raw_rows, read_counts_table, rebuild_counts,
                                       record_writers, source_totals, write_raw_rows)
@@ -39,7 +39,7 @@ __all__ = [
     "cell_writers", "record_writers", "ref_states",
     "area_exists", "area_name_and_team", "area_series", "area_teams", "dismiss_rows", "feedback_file_known",
     "feedback_hashes", "find_held", "flag_cells", "has_table", "held_count", "held_loads", "hold", "last_run",
-    "latest_run", "list_key", "load_by_hash", "load_exists", "loads", "loads_of", "newer_answers", "next_load_seq",
+    "latest_run", "load_by_hash", "load_exists", "loads", "loads_of", "newer_answers", "next_load_seq",
     "open_reasons",
     "quarantine_rows",
     "count_ranges", "domain_count_ranges", "domain_month_counts", "raw_rows", "read_counts_table", "read_flags",
@@ -49,5 +49,5 @@ __all__ = [
     "run_finished_at", "run_loads_and_settings", "run_periods", "schema_columns", "schema_version", "scores_with_domain",
     "signal_labels", "source_totals", "state_counts", "state_totals", "team_codes", "teams", "update_states",
     "write_quarantine_rows", "write_raw_rows", "clear_run_marts", "append_run_marts", "record_run",
-    "area_risk", "latest_area_stats", "risk_exists", "risk_run", "write_risk",
+    "area_risk", "latest_area_stats", "risk_exists", "risk_run", "write_risk", "warehouse_secret",
 ]

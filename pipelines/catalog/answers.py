@@ -80,12 +80,12 @@ def newer_answers(con: Con, run_id: str, keys: list[tuple]) -> int:
         con.unregister("_answered_keys")
 
 
-def list_key(con: Con) -> tuple[bytes, datetime] | None:
-    """The secret that signs the teams' lists and when it was made (``meta.list_key``); None before migration 009."""
+def warehouse_secret(con: Con) -> tuple[bytes, datetime] | None:
+    """The warehouse's secret and when it was made (``meta.warehouse_secret``); None before migration 009."""
     from pipelines.catalog.reports import has_table
 
-    rows = con.execute("SELECT secret, created_at FROM meta.list_key LIMIT 1").fetchall() \
-        if has_table(con, "meta", "list_key") else []
+    rows = con.execute("SELECT secret, created_at FROM meta.warehouse_secret LIMIT 1").fetchall() \
+        if has_table(con, "meta", "warehouse_secret") else []
     return (bytes.fromhex(rows[0][0]), rows[0][1]) if rows else None
 
 

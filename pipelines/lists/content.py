@@ -42,7 +42,7 @@ class RunInfo:
     settings: dict
     loads: pd.DataFrame          # file_name, source, loaded_at, periods_from, periods_to
     precision: pd.DataFrame | None = None   # feedback.precision() of the answers imported by this run
-    list_key: bytes | None = field(default=None, repr=False)   # signs the Meta sheet (meta.list_key); never shown
+    list_key: bytes | None = field(default=None, repr=False)   # signs the Meta sheet (meta.warehouse_secret)
 
 
 #: Shown with the risk (workbook Toelichting and page): what the risk column and the section mean.

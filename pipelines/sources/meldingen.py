@@ -24,6 +24,8 @@ NAME = "meldingen"
 EXTENSIONS = {"csv", "txt", "xlsx", "zip"}
 PERIOD = "week"
 RAW_COLUMNS = ["melding_id", "created", "hoofdcategorie", "subcategorie", "area_code"]
+#: The column of report numbers (``ingest._privacy_guard`` keeps one that reads as a personal number as a pseudonym).
+ID_COLUMN = "melding_id"
 #: One row per report: kept in a ledger by report key (Meldingnummer), never counted twice.
 KIND = "records"
 #: A report number wijkradar keeps: letters, digits and - . / _ (anything else is quarantined).

@@ -24,6 +24,9 @@ privacy-evasion            the same values written to slip past a character-leve
 privacy-obfuscated-digits  numbers a hostile sender hid: letters for digits ("O6-l2345678", "bsn: 5823630O7",
                            "NL91 ABNA O417 ..."), digits spelled out ("nul zes vier een ...", a BSN in words) ->
                            those rows quarantined, neither the written nor the digit form stored.
+delivery-ids-like-personal-numbers  report numbers of nine digits (year and sequence) that pass the BSN 11-test
+                           -> counted (kept as pseudonyms, never as written); one written as a phone number ->
+                           quarantined.
 privacy-spaced-names       names spelled letter by letter ("J a n s e n", "P. J A N S E N", "dhr. V.r.i.e.s",
                            "Jan B-a-k-k-e-r") -> those rows quarantined, the name stored in no form.
 privacy-headerless         no header row, the first row holds an e-mail -> refused (missing columns),
@@ -1001,6 +1004,22 @@ def plan(seed: int = SEED) -> list[Planned]:
     b.text(Case("meldingen_gespatieerde_namen.csv", "meldingen", "loaded", rows_read=16, quarantined=4,
                 reason="personal data", secrets=tuple(spaced) + tuple(f"{f} {last}" for f, last in people[1:]),
                 klass="privacy-spaced-names"), M, rows)
+
+    # report numbers a system gives as year and sequence: nine digits in a row, of which about one in eleven passes
+    # the BSN 11-test; one written as a phone number
+    from pipelines.privacy import _bsn_ok
+
+    rows = b.reports(16)
+    start = b.rng.randint(10_000, 80_000)
+    numbers = [f"2026{start + i:05d}" for i in range(200)]
+    passing = [n for n in numbers if _bsn_ok(n)][:4]
+    plain = [n for n in numbers if not _bsn_ok(n) and not n.startswith("6")][:11]
+    phone = "06-" + str(b.rng.randint(1, 5)) + "".join(str(b.rng.randrange(10)) for _ in range(7))
+    for r, v in zip(rows, passing + plain + [phone]):
+        r[0] = v
+    b.text(Case("meldingen_jaarnummers.csv", "meldingen", "loaded", rows_read=16, quarantined=1,
+                reason="personal data", secrets=(*passing, phone),
+                klass="delivery-ids-like-personal-numbers"), M, rows)
     return b.items
 
 

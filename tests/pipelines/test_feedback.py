@@ -111,7 +111,7 @@ def test_each_row_carries_its_flag_key_and_meta_its_checksum(world):
     values = dict(meta.iter_rows(values_only=True))
     assert values["wijkteam"] == TEAM and values["run"] == run.run_id and values["periode"] == run.run_period
     with connect(home.warehouse) as con:
-        secret, _ = catalog.list_key(con)
+        secret, _ = catalog.warehouse_secret(con)
     assert values["controle"] == checksum(TEAM, run.run_id, keys, secret) != checksum(TEAM, run.run_id, keys)
     # the secret itself is in none of the files a team receives
     assert all(secret.hex().encode() not in f.read_bytes() and secret not in f.read_bytes()
@@ -355,14 +355,14 @@ def test_a_list_of_a_run_made_before_the_warehouse_had_its_secret_still_imports(
     home, run, path = world
     with connect(home.warehouse) as con:
         keys = flag_keys(catalog.flag_cells(con, run.run_id, TEAM))
-        con.execute("DELETE FROM meta.list_key")
+        con.execute("DELETE FROM meta.warehouse_secret")
     with connect(home.warehouse) as con:                      # opening writable makes a new secret, dated now
-        assert catalog.list_key(con)[1] > catalog.run_finished_at(con, run.run_id)
+        assert catalog.warehouse_secret(con)[1] > catalog.run_finished_at(con, run.run_id)
     legacy = fill(path, tmp_path / "terugkoppeling_oud.xlsx", {5: ("opgepakt", None)},
                   _set_meta("controle", checksum(TEAM, run.run_id, keys)))
     with connect(home.warehouse) as con:
         assert import_feedback(con, legacy).answered == 1
-        con.execute("UPDATE meta.list_key SET created_at = TIMESTAMP '2000-01-01'")   # the run came after it
+        con.execute("UPDATE meta.warehouse_secret SET created_at = TIMESTAMP '2000-01-01'")   # the run came after it
     again = fill(path, tmp_path / "terugkoppeling_oud_2.xlsx", {6: ("opgepakt", None)},
                  _set_meta("controle", checksum(TEAM, run.run_id, keys)))
     with connect(home.warehouse) as con:

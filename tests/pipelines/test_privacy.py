@@ -1,6 +1,7 @@
 """pipelines.privacy: personal-data detection in headers, values and text (table-driven, no timing asserts)."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -457,3 +458,17 @@ def test_a_hidden_item_is_redacted_in_the_original_characters_around_it():
     assert scrub_text("bel O6-l2345678 of nul zes 87 65 43 21, J a n s e n") == \
         "bel [verwijderd: telefoonnummer] of [verwijderd: telefoonnummer], [verwijderd: naam]"
     assert scrub_text("bsn:\u00a0l23456782!") == "bsn:\u00a0[verwijderd: bsn]!"
+
+
+def test_a_report_number_reads_as_one_only_when_shaped_as_its_column_and_the_column_is_not_personal_numbers():
+    from pipelines.privacy import _bsn_ok, report_numbers
+
+    year = pd.Series([f"2026{i:05d}" for i in range(300, 340)] + ["06-12345678"])
+    ids = report_numbers(year, scan_values(year))
+    assert ids.sum() == sum(_bsn_ok(v) for v in year[:40]) > 0 and not ids.iloc[-1]
+    among = pd.Series([f"SIG-{i}" for i in range(1000, 1030)] + ["582363007"])     # a BSN among other numbers
+    assert not report_numbers(among, scan_values(among)).any()
+    rng = np.random.default_rng(3)
+    bsns = [v for v in (f"{x:09d}" for x in rng.integers(10**8, 10**9, 3000)) if _bsn_ok(v)][:30]
+    column = pd.Series(bsns + [f"2026{i:05d}" for i in range(10)])                  # a column of BSNs
+    assert not report_numbers(column, scan_values(column)).any()
