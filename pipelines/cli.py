@@ -112,7 +112,10 @@ def demo() -> None:
     home = _home()
     console.print(f"[bold]wijkradar demo[/] in {home.root}")
     files = write_demo_inbox(home, Reference.for_home(home))
-    console.print(f"demo inbox: {files.meldingen.name}, {files.wijkteam.name}; truth in {files.truth}")
+    truth = (f"truth in {files.truth}" if files.truth else
+             "no issues injected (the demo injects them only for Hoogeveen's buurten); the lists hold chance "
+             f"findings and structural rises, see {files.risk_truth}")
+    console.print(f"demo inbox: {files.meldingen.name}, {files.wijkteam.name}; {truth}")
     # the day after the generated history, whatever today is: the same lists in any year, none called old
     _run_weekly(home, today=str((DEMO_END + pd.Timedelta(days=1)).date()))
 

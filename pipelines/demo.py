@@ -31,7 +31,7 @@ RISE_DOMAINS = {"social": 0.6, "physical": 0.4}
 class DemoFiles:
     meldingen: Path
     wijkteam: Path
-    truth: Path
+    truth: Path | None                 # None when no issue was injected (the demo of another municipality)
     risk_truth: Path | None = None
 
 
@@ -132,6 +132,7 @@ def write_demo_inbox(home: Home, ref: Reference, end: pd.Timestamp = DEMO_END, y
     ]
     truth_path = home.reports / "demo_truth.csv"
     truth.to_csv(truth_path, index=False)
+    truth_path = truth_path if len(truth) else None        # another municipality's demo injects no issues
     _, rises = demo_rises(ref, end, years, seed, areas, events)
     rises = rises.assign(name=rises["area_code"].map(names), first_month=rises["first_month"].dt.strftime("%Y-%m"))
     risk_truth_path = home.reports / "demo_risk_truth.csv"

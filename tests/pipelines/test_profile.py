@@ -91,3 +91,15 @@ def test_in_a_region_a_team_names_its_municipality_once():
     assert "assen-oost" in set(teams["wijkteam"]) and not teams["wijkteam"].str.contains("assen-assen").any()
     assert "Wijkteam Assen-Oost" in set(teams["naam"]) and "assen-centrum" in set(teams["wijkteam"])
     assert teams["wijkteam"].is_unique
+
+
+def test_the_demo_of_another_municipality_injects_no_issues_and_points_to_no_truth_of_them(tmp_path):
+    from pipelines.demo import write_demo_inbox
+
+    write_profile(tmp_path, ["GM1699"])                           # Noordenveld
+    home = resolve_home(tmp_path)
+    files = write_demo_inbox(home, Reference.for_home(home), years=2)
+    assert files.truth is None and pd.read_csv(home.reports / "demo_truth.csv").empty
+    assert files.meldingen.exists() and files.risk_truth.exists()
+    hoogeveen = write_demo_inbox(resolve_home(tmp_path / "hoogeveen"), Reference(), years=2)
+    assert hoogeveen.truth is not None and len(pd.read_csv(hoogeveen.truth)) > 0
