@@ -108,11 +108,15 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
 def _ensure_secret(con: duckdb.DuckDBPyConnection) -> None:
     """Write the warehouse's secret (``meta.warehouse_secret``: signs the teams' lists, keys pseudonyms) once."""
     import secrets
+    from datetime import datetime
 
     if con.execute("SELECT count(*) FROM meta.warehouse_secret").fetchone()[0] == 0:
+        # the runs' clock, to the second as a run's finished_at: a run finishing in the second the secret is
+        # made counts as made after it (its lists carry the keyed check)
+        made = datetime.now().replace(microsecond=0)
         with transaction(con):
-            con.execute("INSERT INTO meta.warehouse_secret SELECT ?, now()::TIMESTAMP WHERE NOT EXISTS "
-                        "(SELECT 1 FROM meta.warehouse_secret)", [secrets.token_hex(32)])
+            con.execute("INSERT INTO meta.warehouse_secret SELECT ?, ? WHERE NOT EXISTS "
+                        "(SELECT 1 FROM meta.warehouse_secret)", [secrets.token_hex(32), made])
 
 
 @contextmanager

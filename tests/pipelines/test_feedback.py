@@ -337,6 +337,8 @@ def _relabel_as(team, keys):
 def test_a_list_relabelled_as_another_teams_with_its_checksum_recomputed_is_refused(world, tmp_path):
     home, run, path = world
     with connect(home.warehouse) as con:
+        # the fixture's run finished in the second its warehouse was made, or later: it is no legacy run
+        assert catalog.run_finished_at(con, run.run_id) >= catalog.warehouse_secret(con)[1]
         other = con.execute("SELECT wijkteam FROM marts.area_flags WHERE run_id = ? AND wijkteam <> ? LIMIT 1",
                             [run.run_id, TEAM]).fetchone()[0]
         flags = catalog.flag_cells(con, run.run_id, other)
@@ -357,7 +359,10 @@ def test_a_list_of_a_run_made_before_the_warehouse_had_its_secret_still_imports(
         keys = flag_keys(catalog.flag_cells(con, run.run_id, TEAM))
         con.execute("DELETE FROM meta.warehouse_secret")
     with connect(home.warehouse) as con:                      # opening writable makes a new secret, dated now
-        assert catalog.warehouse_secret(con)[1] > catalog.run_finished_at(con, run.run_id)
+        assert catalog.warehouse_secret(con)[1] >= catalog.run_finished_at(con, run.run_id)
+        # (made in a later second than the run, as an upgrade is; in the same second the run counts as newer)
+        con.execute("UPDATE meta.warehouse_secret SET created_at = ? + INTERVAL 1 SECOND",
+                    [catalog.run_finished_at(con, run.run_id)])
     legacy = fill(path, tmp_path / "terugkoppeling_oud.xlsx", {5: ("opgepakt", None)},
                   _set_meta("controle", checksum(TEAM, run.run_id, keys)))
     with connect(home.warehouse) as con:
