@@ -122,7 +122,7 @@ def one_replicate(ref: Reference, seed: int, budget: Budget,
     weeks = sorted(evidence["period_start"].unique())
     first = weeks[len(weeks) + START]
     listed = evidence[evidence["status"].isin(LISTED)]
-    teams = ref.areas.set_index("area_code")["wijkteam"]
+    teams = ref.teams
 
     rows, bounds = [], []
     for name, ev in events.groupby("event", sort=False):

@@ -11,6 +11,8 @@ API (stable; other modules code against it):
 from __future__ import annotations
 
 import functools
+import hashlib
+import hmac
 import html
 import re
 import unicodedata
@@ -952,9 +954,6 @@ def pseudonym(value: str, secret: bytes) -> str:
     """A report number kept as ``p-`` and 20 hex digits of its HMAC-SHA256 with the warehouse's secret
     (upper-cased first, as the ledger reads numbers): the same number always gives the same pseudonym, so
     deliveries and corrections still find the report, and nobody without the secret can tell the number."""
-    import hashlib
-    import hmac
-
     return "p-" + hmac.new(secret, str(value).strip().upper().encode(), hashlib.sha256).hexdigest()[:20]
 
 

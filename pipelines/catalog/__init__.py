@@ -9,7 +9,7 @@ current schema. One module per layer:
 
 - ``reference``: areas, wijkteams, the signal catalogue, structure figures (``core`` reference tables);
 - ``counts``: raw rows, the report ledger, source cells and the signal counts derived from them;
-- ``loads``: loads, the load sequence, held loads and the schema version (``meta``);
+- ``loads``: loads, the load sequence, held loads, the schema version and the warehouse's secret (``meta``);
 - ``quarantine``: quarantined rows and their states;
 - ``runs``: scoring runs and the marts they write (series scores, area evidence, area flags);
 - ``risk``: the structural risk per buurt and domain (``marts.area_risk``) and the figures it reads;
@@ -17,13 +17,13 @@ current schema. One module per layer:
 - ``reports``: the frames managers' reports and the residents' pages read.
 """
 from pipelines.catalog.answers import (answers, feedback_file_known, feedback_hashes, newer_answers,
-                                       record_feedback, all_feedback, run_finished_at, warehouse_secret)
+                                       record_feedback, all_feedback)
 from pipelines.catalog.counts import (apply_cells, apply_records, cell_writers, count_ranges, domain_count_ranges,
                                       domain_month_counts, raw_rows, read_counts_table, rebuild_counts,
                                       record_writers, source_totals, write_raw_rows)
 from pipelines.catalog.loads import (accept_held, accepted_drop, find_held, hold, held_count, held_loads,
                                      load_by_hash, load_exists, loads, loads_of, next_load_seq, record_load,
-                                     release_hold, schema_columns, schema_version)
+                                     release_hold, schema_columns, schema_version, warehouse_secret)
 from pipelines.catalog.quarantine import (dismiss_rows, open_reasons, quarantine_rows, ref_states, state_counts,
                                           state_totals, update_states, write_quarantine_rows)
 from pipelines.catalog.reference import (area_exists, area_name_and_team, area_teams, reference_version,
@@ -31,7 +31,7 @@ from pipelines.catalog.reference import (area_exists, area_name_and_team, area_t
 from pipelines.catalog.reports import has_table, report_frames
 from pipelines.catalog.risk import area_risk, latest_area_stats, risk_exists, risk_run, write_risk
 from pipelines.catalog.runs import (area_evidence, area_series, flag_cells, last_run, latest_run, read_flags,
-                                    run_exists, run_loads_and_settings, run_periods, scores_with_domain,
+                                    run_exists, run_finished_at, run_loads_and_settings, run_periods, scores_with_domain,
                                     clear_run_marts, append_run_marts, record_run)
 
 __all__ = [

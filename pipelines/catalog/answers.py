@@ -79,16 +79,3 @@ def newer_answers(con: Con, run_id: str, keys: list[tuple]) -> int:
     finally:
         con.unregister("_answered_keys")
 
-
-def warehouse_secret(con: Con) -> tuple[bytes, datetime] | None:
-    """The warehouse's secret and when it was made (``meta.warehouse_secret``); None before migration 009."""
-    from pipelines.catalog.reports import has_table
-
-    rows = con.execute("SELECT secret, created_at FROM meta.warehouse_secret LIMIT 1").fetchall() \
-        if has_table(con, "meta", "warehouse_secret") else []
-    return (bytes.fromhex(rows[0][0]), rows[0][1]) if rows else None
-
-
-def run_finished_at(con: Con, run_id: str) -> datetime | None:
-    rows = con.execute("SELECT finished_at FROM meta.runs WHERE run_id = ?", [run_id]).fetchall()
-    return rows[0][0] if rows else None

@@ -1,6 +1,8 @@
 """Loads in ``meta``: what was loaded, the load sequence, loads held by the safety valve, the schema."""
 from __future__ import annotations
 
+from datetime import datetime
+
 import duckdb
 import pandas as pd
 
@@ -99,3 +101,13 @@ def schema_columns(con: Con) -> list[tuple]:
     return con.execute(
         "SELECT table_schema, table_name, column_name, data_type, is_nullable FROM information_schema.columns "
         "WHERE table_catalog = current_database() ORDER BY table_schema, table_name, ordinal_position").fetchall()
+
+
+def warehouse_secret(con: Con) -> tuple[bytes, datetime] | None:
+    """The warehouse's secret and when it was made (``meta.warehouse_secret``); None before migration 009."""
+    from pipelines.catalog.reports import has_table
+
+    rows = con.execute("SELECT secret, created_at FROM meta.warehouse_secret LIMIT 1").fetchall() \
+        if has_table(con, "meta", "warehouse_secret") else []
+    return (bytes.fromhex(rows[0][0]), rows[0][1]) if rows else None
+

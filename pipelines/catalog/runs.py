@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 import duckdb
 import pandas as pd
@@ -38,6 +39,11 @@ def last_run(con: Con) -> tuple | None:
 
 def run_exists(con: Con, run_id: str) -> bool:
     return bool(con.execute("SELECT count(*) FROM meta.runs WHERE run_id = ?", [run_id]).fetchall()[0][0])
+
+
+def run_finished_at(con: Con, run_id: str) -> datetime | None:
+    rows = con.execute("SELECT finished_at FROM meta.runs WHERE run_id = ?", [run_id]).fetchall()
+    return rows[0][0] if rows else None
 
 
 def run_periods(con: Con) -> list[str]:
