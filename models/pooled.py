@@ -189,4 +189,6 @@ def pooled_pvalues(series: pd.DataFrame, neighbours: pd.DataFrame, windows: tupl
             "period": period, "period_start": np.tile(g["starts"], len(dom_keys)),
             "p_pool_domain": p["domain"].ravel(),
             "p_pool_nb": np.minimum(1.0, best * np.maximum(m_nb, 1)[:, None]).ravel()}))
-    return pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
+    out = pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
+    # typed as the input even when no group has a window (a young warehouse): merged on period_start
+    return out.astype({"period_start": series["period_start"].dtype, "p_pool_domain": float, "p_pool_nb": float})

@@ -157,6 +157,9 @@ def _run_weekly(home: Home, today: Optional[str], dask_address: Optional[str] = 
         console.print(f"  [yellow]! {escape(why)}[/]")
     for warning in result.warnings:
         console.print(f"  [yellow]! {escape(warning)}[/]")
+    if result.run is None:
+        console.print(f"\n[yellow]no lists this run:[/] {escape(result.note)}")
+        raise typer.Exit(1 if result.refused or result.held else 0)
     note = " (unchanged: nothing new since this run)" if result.run.reused else ""
     console.print(f"\nrun [bold]{result.run.run_id}[/]{note}: {result.run.n_series} series, "
                   f"{result.run.n_flags} areas on the lists")

@@ -32,6 +32,7 @@ from pipelines.ingest import LoadResult, ingest_file  # noqa: E402
 from pipelines.paths import Home, resolve_home  # noqa: E402
 from pipelines.flag import STATUS_ORDER  # noqa: E402
 from pipelines.runs import Run, read_flags, score_and_flag  # noqa: E402
+from pipelines.score import NothingToScore  # noqa: E402
 from pipelines.score import Block, score_block  # noqa: E402
 from pipelines.sources import source_for_file  # noqa: E402
 from pipelines.sources.common import IngestError  # noqa: E402
@@ -41,7 +42,7 @@ from pipelines.warehouse import connect  # noqa: E402
 
 @dataclass
 class WeeklyResult:
-    run: Run
+    run: Run | None                 # None: nothing to score yet (``note`` says why)
     loads: list[LoadResult] = field(default_factory=list)
     refused: dict[str, str] = field(default_factory=dict)
     held: dict[str, str] = field(default_factory=dict)
@@ -49,6 +50,7 @@ class WeeklyResult:
     exports: dict[str, list[Path]] = field(default_factory=dict)
     feedback: list[FeedbackResult] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    note: str = ""
 
 
 def inbox_files(home: Home) -> tuple[list[tuple[Path, str]], list[str]]:
@@ -118,10 +120,14 @@ def import_answers(home: Home, path: Path, today: pd.Timestamp | None) -> tuple[
 
 
 @task
-def score(home: Home, today: pd.Timestamp | None = None) -> Run:
-    """Score every series and flag the run's period (or find the identical earlier run)."""
+def score(home: Home, today: pd.Timestamp | None = None) -> Run | str:
+    """Score every series and flag the run's period (or find the identical earlier run); when there is
+    nothing to score yet, the sentence saying why (an outcome, not a failed task with a traceback)."""
     with connect(home.warehouse) as con:
-        return score_and_flag(con, reference.Reference.for_home(home), today=today)
+        try:
+            return score_and_flag(con, reference.Reference.for_home(home), today=today)
+        except NothingToScore as exc:
+            return str(exc)
 
 
 @task(cache_policy=NO_CACHE)
@@ -136,10 +142,13 @@ def _submit_blocks(fn, work: list[Block]) -> list[pd.DataFrame]:
     return [f.result() for f in futures]
 
 
-def score_fanned_out(home: Home, today: pd.Timestamp | None = None) -> Run:
+def score_fanned_out(home: Home, today: pd.Timestamp | None = None) -> Run | str:
     """Scoring with its blocks fanned out; called in the flow body, where ``submit`` reaches the runner."""
     with connect(home.warehouse) as con:
-        return score_and_flag(con, reference.Reference.for_home(home), mapper=_submit_blocks, today=today)
+        try:
+            return score_and_flag(con, reference.Reference.for_home(home), mapper=_submit_blocks, today=today)
+        except NothingToScore as exc:
+            return str(exc)
 
 
 #: weeks between the end of the run's period and today after which the run says its lists are old
@@ -214,7 +223,12 @@ def weekly(home: str | None = None, today: str | None = None, fan_out: bool = Fa
             logger.info(outcome.load.describe())
             result.loads.append(outcome.load)
     logger.info("scoring all series")
-    result.run = score_fanned_out(h, now) if fan_out else score(h, now)
+    run = score_fanned_out(h, now) if fan_out else score(h, now)
+    if isinstance(run, str):
+        logger.warning("no lists this run: %s", run)
+        result.note = run
+        return result
+    result.run = run
     if result.run.reused:
         logger.info("nothing new since run %s; lists unchanged", result.run.run_id)
     stale = staleness(result.run.run_period, now)
@@ -256,7 +270,12 @@ def monthly_police(home: str | None = None, base_url: str | None = None, gemeent
             raise IngestError(outcome.refused or outcome.held)
         result.loads.append(outcome.load)
         logger.info(result.loads[-1].describe())
-    result.run = score(h)
+    run = score(h)
+    if isinstance(run, str):
+        logger.warning("no lists this run: %s", run)
+        result.note = run
+        return result
+    result.run = run
     logger.info("%s", score_risk(h, result.run).describe())
     result.exports = export(h, result.run)
     publish(h, result)

@@ -102,11 +102,11 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, 
     today = pd.Timestamp(today if today is not None else datetime.now()).normalize()
     ranges = catalog.count_ranges(con)
     if ranges.empty:
-        raise RuntimeError("there are no signal counts in the warehouse yet; load files first "
+        raise score.NothingToScore("there are no signal counts in the warehouse yet; load files first "
                            "(wijkradar ingest or run)")
     grid = complete_periods(score.grid_of(ranges), today)
     if not grid:
-        raise RuntimeError(f"no week or month with counts has ended before {today.date()}; the lists are made "
+        raise score.NothingToScore(f"no week or month with counts has ended before {today.date()}; the lists are made "
                            "once the first one is complete (run again next week)")
     label, run_start = flag.run_period_of(grid)
     key, loads, settings = run_key(con, ref, label)
@@ -150,7 +150,7 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, 
                          done, len(names), totals["series"], totals["flags"])
                 clock = time.monotonic()
         if not totals["series"]:
-            raise RuntimeError("there are no signal counts for the profile's buurten; load files first "
+            raise score.NothingToScore("there are no signal counts for the profile's buurten; load files first "
                                "(wijkradar ingest or run)")
         finished = datetime.now().replace(microsecond=0)
         catalog.record_run(con, dict(run_id=run_id, run_key=key, started_at=started, finished_at=finished,

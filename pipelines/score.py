@@ -18,6 +18,11 @@ from models.detectors import make_detector
 
 log = logging.getLogger("wijkradar.score")
 
+
+class NothingToScore(RuntimeError):
+    """No lists can be made yet (no counts, or no period with counts has ended): one sentence saying what
+    to do, an outcome of the run and not a failure of the code."""
+
 KEYS = ["area_code", "signal"]
 #: the columns of ``marts.series_scores``; the scores also carry ``phi`` (the baseline's dispersion, NaN without
 #: one) for the pooled evidence of the flag stage, which the mart does not keep
@@ -158,7 +163,7 @@ def combine(work: list[Block], results: list[pd.DataFrame]) -> Scored:
     if n_short:
         log.warning("%d series have too little history to be scored yet", n_short)
     if not parts:
-        raise RuntimeError("there are no signal counts in the warehouse yet; load files first (wijkradar ingest or run)")
+        raise NothingToScore("there are no signal counts in the warehouse yet; load files first (wijkradar ingest or run)")
     scores = pd.concat(parts, ignore_index=True)
     short = (scores["method"] != "noufaily+cusum").groupby([scores[k] for k in KEYS]).last().sum() if len(scores) else 0
     if short:
