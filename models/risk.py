@@ -411,14 +411,16 @@ class EscalationRisk:
 
         y, p = oot["y"].to_numpy(), oot["p"].to_numpy()
         methods = ["sigmoid", "isotonic"] if y.sum() >= 30 else ["sigmoid"]
+        # as many folds as the rarer class fills (up to 5): the validation periods may hold only a few escalations
+        folds = min(5, int(min(y.sum(), len(y) - y.sum())))
         brier = {}
-        for method in methods:
+        for method in methods if folds >= 2 else []:
             errs = []
-            for tr, te in StratifiedKFold(5, shuffle=True, random_state=self.random_state).split(p.reshape(-1, 1), y):
+            for tr, te in StratifiedKFold(folds, shuffle=True, random_state=self.random_state).split(p.reshape(-1, 1), y):
                 cal = _calibrator(method, p[tr], y[tr])
                 errs.append(np.mean((_apply(cal, p[te]) - y[te]) ** 2))
             brier[method] = float(np.mean(errs))
-        self.calibration_ = min(methods, key=brier.get)
+        self.calibration_ = min(methods, key=brier.get) if brier else "sigmoid"
         self.calibration_brier_ = brier
         self.calibrator_ = _calibrator(self.calibration_, p, y)
 

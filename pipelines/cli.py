@@ -65,18 +65,21 @@ def _today(text: Optional[str]):
     """``--today`` as a timestamp (None: really today), or a one-sentence refusal: a date jjjj-mm-dd from 2000
     to 2099, the years wijkradar's calendars and data cover."""
     import datetime
+    import re
 
     import pandas as pd
 
     if text is None:
         return None
-    try:
-        day = datetime.date.fromisoformat(text.strip())
-    except ValueError:
-        day = None
+    day = None
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):    # not the ISO week and basic forms fromisoformat takes
+        try:
+            day = datetime.date.fromisoformat(text.strip())
+        except ValueError:
+            pass
     if day is None or not 2000 <= day.year <= 2099:
         _fail(f"--today {text[:40]!r} is not a date jjjj-mm-dd between 2000 and 2099; give one such as 2026-11-23 "
-              "or leave --today out for today")
+              "(a run lists the last week that ended before it) or leave --today out for today")
     return pd.Timestamp(day)
 
 
@@ -192,6 +195,8 @@ def ingest_cmd(
                                      "total by more than max_drop_share."),
 ) -> None:
     """Load one file (or one service download) through ingest and validation (no scoring)."""
+    import re
+
     from pipelines import reference
     from pipelines.delivery import LoadHeld
     from pipelines.ingest import ingest_file
@@ -210,6 +215,13 @@ def ingest_cmd(
             if gemeente is None and len(ref.gemeenten) > 1:
                 _fail(f"the profile holds {len(ref.gemeenten)} municipalities; give --gemeente (one of "
                       f"{', '.join(ref.gemeenten[:5])}, ...) or run the monthly-police / yearly-cbs flow for all")
+            if gemeente is not None:
+                given, gemeente = gemeente, gemeente.strip().upper()
+                if not re.fullmatch(r"GM\d{4}", gemeente) or gemeente not in ref.gemeenten:
+                    shape = "is not in the profile" if re.fullmatch(r"GM\d{4}", gemeente) else \
+                        "is not a municipality code (GM and four digits)"
+                    _fail(f"--gemeente {given[:20]!r} {shape}; give one of the profile's municipalities: "
+                          f"{', '.join(ref.gemeenten[:8])}{', ...' if len(ref.gemeenten) > 8 else ''}")
             gemeente = gemeente or ref.gemeenten[0]
             url = (file or module.base_url()).rstrip("/")
             console.print(f"fetching {source} for {gemeente} from {url}")

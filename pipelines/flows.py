@@ -151,23 +151,73 @@ def score_fanned_out(home: Home, today: pd.Timestamp | None = None) -> Run | str
             return str(exc)
 
 
-#: weeks between the end of the run's period and today after which the run says its lists are old
+#: weeks between the end of a weekly source's newest delivered week and today after which the run warns
 STALE_AFTER_WEEKS = 2
+#: days after the end of the month that follows a monthly source's newest month before the run warns: a month's
+#: counts come in during the next month, so a month is late only once the month after it has ended too
+STALE_MONTH_GRACE_DAYS = 14
 
 
-def staleness(run_period: str, today: pd.Timestamp | None) -> str | None:
-    """A warning when the newest complete period with counts ended well before today (deliveries stopped?)."""
+def _period_end(label: str) -> tuple[str, pd.Timestamp]:
+    """The kind of a period label and its last day."""
     from models.calendar import parse_period_label
     from pipelines.reports.trends import period_end
 
-    period, start = parse_period_label(run_period)
-    end = period_end(pd.Series([start]), pd.Series([period])).iloc[0] + pd.Timedelta(days=1)
+    period, start = parse_period_label(label)
+    return period, period_end(pd.Series([start]), pd.Series([period])).iloc[0]
+
+
+def staleness(run_period: str, today: pd.Timestamp | None, covered_to: pd.Timestamp | None = None,
+              source: str | None = None) -> str | None:
+    """A warning when the newest period delivered (``run_period``, or a source's newest period; ``covered_to``:
+    the last day a full export declared it covers, when later) is late by the rhythm of its kind: a week two
+    weeks after it ended, a month once the month after it has ended plus ``STALE_MONTH_GRACE_DAYS``."""
+    period, end = _period_end(run_period)
+    if covered_to is not None and pd.Timestamp(covered_to) > end:
+        end = pd.Timestamp(covered_to)
     today = pd.Timestamp(today if today is not None else pd.Timestamp.now()).normalize()
-    weeks = (today - end).days // 7
-    if weeks < STALE_AFTER_WEEKS:
+    weeks = (today - end - pd.Timedelta(days=1)).days // 7
+    if period == "week" and weeks < STALE_AFTER_WEEKS:
         return None
-    return (f"the newest complete {period} with counts is {run_period}, which ended {weeks} weeks before today "
-            f"({today.date()}): these are its lists; check that this week's deliveries reached the inbox")
+    if period == "month" and today <= end + pd.offsets.MonthEnd(1) + pd.Timedelta(days=STALE_MONTH_GRACE_DAYS):
+        return None
+    whose, what = (f"of {source} ", f"check that {source}'s deliveries reach the inbox") if source else \
+        ("", "these are its lists; check that this week's deliveries reached the inbox")
+    return (f"the newest complete {period} {whose}with counts is {run_period}, which ended {weeks} weeks before today "
+            f"({today.date()}): {what}")
+
+
+def delivery_warnings(ranges: pd.DataFrame, run_period: str, today: pd.Timestamp | None,
+                      windows: dict[str, pd.Timestamp] | None = None) -> list[str]:
+    """What the run says about the deliveries, judged per source by what it delivered (``ranges``:
+    ``catalog.count_ranges``; ``windows``: per source the last day its newest full export covers): a source
+    late by its own rhythm (:func:`staleness`), and monthly counts newer than the run's week, which these lists
+    do not evaluate because a weekly source holds the run's week back."""
+    from models.calendar import period_label
+
+    today = pd.Timestamp(today if today is not None else pd.Timestamp.now()).normalize()
+    windows = windows or {}
+    out, newest = [], {}
+    for r in ranges.itertuples(index=False):
+        start = pd.Timestamp(r.last)
+        end = start + (pd.Timedelta(days=6) if r.period == "week" else pd.offsets.MonthEnd(0))
+        if end >= today:                                  # the period holding today is not complete yet
+            start = start - (pd.Timedelta(days=7) if r.period == "week" else pd.offsets.MonthBegin(1))
+        label = period_label(pd.Series([start]), r.period).iloc[0]
+        newest[(r.period, r.source)] = label
+        warning = staleness(label, today, windows.get(r.source), r.source)
+        if warning:
+            out.append(warning)
+    kind, run_end = _period_end(run_period)
+    if kind == "week":
+        later = {source: label for (period, source), label in newest.items()
+                 if period == "month" and _period_end(label)[1] > run_end + pd.offsets.MonthEnd(0)}
+        held = sorted(source for (period, source) in newest if period == "week")
+        for source, label in sorted(later.items()):
+            out.append(f"{source} has counts up to {label}, newer than this run's week {run_period}: these lists do "
+                       f"not evaluate them, as the run's week is the newest complete week of {', '.join(held)}; "
+                       f"deliver {', '.join(held)} up to last week and run again")
+    return out
 
 
 @task
@@ -231,10 +281,13 @@ def weekly(home: str | None = None, today: str | None = None, fan_out: bool = Fa
     result.run = run
     if result.run.reused:
         logger.info("nothing new since run %s; lists unchanged", result.run.run_id)
-    stale = staleness(result.run.run_period, now)
-    if stale:
-        logger.warning("%s", stale)
-        result.warnings.append(stale)
+    from pipelines.catalog.windows import covered_to
+
+    with connect(h.warehouse) as con:
+        ranges, windows = catalog.count_ranges(con), covered_to(con)
+    for warning in delivery_warnings(ranges, result.run.run_period, now, windows):
+        logger.warning("%s", warning)
+        result.warnings.append(warning)
     logger.info("%s", score_risk(h, result.run).describe())
     result.exports = export(h, result.run)
     publish(h, result)

@@ -24,6 +24,7 @@ import pandas as pd
 
 from pipelines import catalog
 from pipelines import delivery as delivery_mod
+from pipelines.catalog.windows import record_window
 from pipelines.delivery import LoadHeld
 from pipelines.reference import Reference
 from pipelines.sources import SOURCES
@@ -400,6 +401,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
                 accepted_refs=refs[is_accepted], quarantined_refs=refs[still_open])
             catalog.record_load(con, load_id, source, file_name, digest, len(raw), int(len(accepted)),
                                 len(quarantine_rows), periods_from, periods_to, seq, delivery.mode, int(retracted))
+            record_window(con, load_id, delivery.window)
             catalog.release_hold(con, digest)
     except _Held as held:
         shown = "; ".join(held.periods[:6]) + (f"; and {len(held.periods) - 6} more" if len(held.periods) > 6 else "")

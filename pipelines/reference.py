@@ -117,13 +117,35 @@ class Reference:
 
     @cached_property
     def code_changes(self) -> pd.DataFrame:
-        """Codes of earlier CBS divisions and the 2024 buurt they map to (only where CBS gives a mapping)."""
+        """Codes of earlier CBS divisions and the 2024 buurt they map to (only where CBS gives a mapping).
+
+        Codes are normalised as delivered codes are (``01180503``, ``bu01180503`` -> ``BU01180503``). Several
+        old codes may map to one buurt (a merge: their counts add up); one old code to two buurten (a split)
+        cannot be mapped, and an old code that is a buurt of the current division would move that buurt's
+        counts away: both are refused.
+        """
+        from pipelines.sources.common import normalise_area_code
+
         changes = self._read("buurtcode_wijzigingen.csv")
+        changes = changes.assign(old_code=normalise_area_code(changes["old_code"]),
+                                 new_code=normalise_area_code(changes["new_code"]))
         known = set(self.buurten["area_code"])
         bad = sorted(set(changes["new_code"]) - known)
         if bad:
             raise ReferenceError(f"buurtcode_wijzigingen.csv maps to {bad}, which are not buurten of the 2024 division")
-        return changes
+        changes = changes.drop_duplicates(["old_code", "new_code"])
+        split = changes[changes["old_code"].duplicated(keep=False)]
+        if len(split):
+            code = split["old_code"].iloc[0]
+            targets = ", ".join(split.loc[split["old_code"] == code, "new_code"])
+            raise ReferenceError(f"buurtcode_wijzigingen.csv maps old code {code} to more than one buurt ({targets}): "
+                                 "a split buurt cannot be mapped, as its counts cannot be divided; keep one line "
+                                 "per old code, or remove it so its rows are quarantined")
+        current = sorted(set(changes["old_code"]) & known)
+        if current:
+            raise ReferenceError(f"buurtcode_wijzigingen.csv gives {', '.join(current)} as old code(s), but they are "
+                                 "buurten of the current division; remove those lines (a current code is never mapped)")
+        return changes.reset_index(drop=True)
 
     @cached_property
     def politie_types(self) -> pd.DataFrame:
@@ -209,6 +231,7 @@ def sync(con: duckdb.DuckDBPyConnection, ref: Reference) -> bool:
     """Mirror the reference files into ``core`` when they changed; returns whether anything was written."""
     from pipelines import catalog
 
+    ref.code_changes                          # validated when the profile loads, not at the first old code
     if catalog.reference_version(con) == ref.version:
         return False
     with transaction(con):

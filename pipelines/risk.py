@@ -529,6 +529,24 @@ def domain_panel(monthly: pd.DataFrame, ranges: pd.DataFrame, buurten: list[str]
     return panel, start, n
 
 
+def known_by(ranges: pd.DataFrame, run_period: str) -> pd.DataFrame:
+    """``ranges`` (``catalog.domain_count_ranges``) as they stood when ``run_period`` ended: each source's last
+    period is the last one that had ended by then, and a source with none is left out.
+
+    A re-run of an earlier week thus predicts from what was known that week, not from later deliveries.
+    """
+    from models.calendar import parse_period_label
+
+    kind, start = parse_period_label(run_period)
+    end = start + pd.Timedelta(days=6) if kind == "week" else start + pd.offsets.MonthEnd(0)
+    last_week = end - pd.Timedelta(days=(end.weekday() + 1) % 7 + 6)     # the Monday of the last week ended by then
+    last_month = (end + pd.Timedelta(days=1)).to_period("M").to_timestamp() - pd.offsets.MonthBegin(1)
+    limit = np.where(ranges["period"] == "week", last_week, last_month) if len(ranges) else []
+    out = ranges.assign(last=np.minimum(pd.to_datetime(ranges["last"]).to_numpy(),
+                                        np.asarray(limit, dtype="datetime64[ns]")))
+    return out[pd.to_datetime(out["first"]) <= out["last"]].reset_index(drop=True)
+
+
 def month_start(month: int) -> pd.Timestamp:
     return pd.Timestamp(year=month // 12, month=month % 12 + 1, day=1)
 
@@ -589,7 +607,8 @@ def risk_step(con, ref, run) -> RiskResult:
     """The weekly flow's risk step: every buurt x domain's chance of an escalation in the coming months.
 
     Reads the signal counts and buurt figures, trains one model per domain on the warehouse's own history
-    (forward in time), and writes ``marts.area_risk`` and ``meta.risk_runs`` in one transaction. A run that
+    (forward in time) up to the run's period (:func:`known_by`: a re-run of an earlier week predicts from
+    the periods that had ended by then, not from later deliveries), and writes ``marts.area_risk`` and ``meta.risk_runs`` in one transaction. A run that
     has its risk is left as it is, so re-running the flow changes nothing.
     """
     import time
@@ -604,7 +623,8 @@ def risk_step(con, ref, run) -> RiskResult:
     buurten = ref.buurten[["area_code", "gemeente_code"]]
     codes = buurten["area_code"].tolist()
     structure, source = structure_features(catalog.latest_area_stats(con), codes)
-    monthly, ranges = catalog.domain_month_counts(con), catalog.domain_count_ranges(con)   # summed in the warehouse
+    monthly = catalog.domain_month_counts(con)                        # summed in the warehouse
+    ranges = known_by(catalog.domain_count_ranges(con), run.run_period)   # only what the run's period knew
     catalogue = ref.catalogue
     rows, models = [], {}
     for domain, signals in catalogue.groupby("domain", sort=True):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
 
+from pipelines import catalog
 from pipelines.paths import REPO_ROOT, Home
 from pipelines.reports import jaarplan, openpages
 from pipelines.reports.data import NoReportData, find_report_run, open_warehouse, read_report_data
@@ -153,10 +154,22 @@ def write_period_report(home: Home, period: str | None = None, settings: ReportS
 
 # --- year plan of one wijkteam -------------------------------------------------------------------
 
+def run_years(periods: list[str]) -> list[int]:
+    """The years of the runs' periods (a week in the year of its first day, as the reports count it)."""
+    from models.calendar import parse_period_label
+    from pipelines.reports.trends import report_year
+
+    return sorted({report_year(parse_period_label(p)[1]) for p in periods})
+
+
 def write_jaarplan(home: Home, year: int, team: str) -> Path:
     """The Dutch year-plan page of ``team`` for ``year`` (only the team's buurten)."""
     with open_warehouse(home) as con:
         data = read_report_data(con)
+        years = run_years(catalog.run_periods(con))
+    if int(year) > years[-1]:
+        raise NoReportData(f"no run in {int(year)} or later: the runs are of {', '.join(map(str, years))}; give one "
+                           f"of those years, or run the weekly flow in {int(year)} first")
     teams = dict(zip(data.wijkteams["wijkteam"], data.wijkteams["name"]))
     if team not in teams:
         raise NoReportData(f"unknown wijkteam {team!r}; choose one of: {', '.join(teams)}")

@@ -2,7 +2,9 @@
 
 Per year: TableInfos, DataProperties, the region code list and the TypedDataSet rows of one
 municipality (its GM, WK and BU codes); every region must be in the table's own code list. Keys are padded and stripped here; topics are matched by their stem
-(``AantalInwoners_5`` -> ``AantalInwoners``) because the numeric suffix changes between years;
+(``AantalInwoners_5`` -> ``AantalInwoners``) because the numeric suffix changes between years; topics
+whose stems collide (``Nederland_17``, ``Nederland_20``) are told apart by their parent group's title
+(:func:`indicator_names`);
 an empty cell becomes 0 only where the topic's ``Default`` is ``Zero`` and stays missing (with
 the reason Missing / Impossible) otherwise, so rounded-away and suppressed values are never
 zeros. ``IndelingswijzigingGemeenteWijkBuurt`` other than 1 marks a boundary change: those rows
@@ -83,6 +85,41 @@ def _stem(key: str) -> str:
     return re.sub(r"_\d+$", "", key)
 
 
+def _camel(title: str) -> str:
+    words = re.findall(r"[0-9A-Za-z]+", title.replace("é", "e").replace("ë", "e"))
+    return "".join(w[:1].upper() + w[1:] for w in words)
+
+
+def indicator_names(props: pd.DataFrame) -> pd.Series:
+    """Each topic's indicator name (by ``Key``): its stem, stable between years (``AantalInwoners_5`` ->
+    ``AantalInwoners``); where stems collide within a table, the stem and the title of the nearest parent
+    group that tells the topics apart (``Nederland_17`` -> ``Nederland_Herkomstland``, ``Appartement_57`` ->
+    ``Appartement_GemiddeldAardgasverbruik``), else the key itself."""
+    by_id = {r.ID: r for r in props.itertuples(index=False)} if "ParentID" in props else {}
+
+    def ancestors(row) -> list[str]:
+        out, parent = [], getattr(row, "ParentID", None)
+        while parent is not None and not pd.isna(parent) and parent in by_id:
+            row = by_id[parent]
+            out.append(_camel(str(row.Title or "")))
+            parent = getattr(row, "ParentID", None)
+        return out
+
+    topics = props[props["Type"] == "Topic"]
+    names = topics["Key"].map(_stem)
+    names.index = topics["Key"].to_numpy()
+    for stem, keys in names.groupby(names).groups.items():
+        if len(keys) < 2:
+            continue
+        chains = {k: ancestors(next(r for r in topics.itertuples(index=False) if r.Key == k)) for k in keys}
+        depth = max(len(c) for c in chains.values())
+        level = next((i for i in range(depth)
+                      if len({c[i] if i < len(c) else "" for c in chains.values()}) == len(keys)), None)
+        for k in keys:
+            names[k] = f"{stem}_{chains[k][level]}" if level is not None and level < len(chains[k]) else k
+    return names
+
+
 def read(path: Path) -> pd.DataFrame:
     path = Path(path)
     if not path.is_dir():
@@ -112,7 +149,7 @@ def read(path: Path) -> pd.DataFrame:
             "indicator": long["indicator"],
             "value": [("" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)) for v in long["value"]],
         }))
-        meta = numeric.assign(stem=numeric["Key"].map(_stem))[["Key", "stem", "Unit", "Default"]]
+        meta = numeric.assign(stem=numeric["Key"].map(indicator_names(props)))[["Key", "stem", "Unit", "Default"]]
         frames[-1]["in_code_list"] = frames[-1]["area_code"].str.strip().isin(code_list)
         frames[-1].attrs[table] = meta
     raw = pd.concat(frames, ignore_index=True)

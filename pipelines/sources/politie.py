@@ -11,6 +11,7 @@ figures later replace it as a new vintage.
 from __future__ import annotations
 
 import os
+import re
 import urllib.parse
 from pathlib import Path
 
@@ -38,6 +39,8 @@ def base_url() -> str:
 
 
 def query_url(base: str, gemeente: str, crime_types: list[str]) -> str:
+    if not re.fullmatch(r"GM\d{4}", gemeente):                  # "GM" would filter on every buurt in the country
+        raise IngestError(f"{gemeente[:20]!r} is not a municipality code (GM and four digits); give one such as GM0118")
     types = " or ".join(f"SoortMisdrijf eq '{t:<6}'" for t in crime_types)
     flt = (f"startswith(WijkenEnBuurten,'BU{gemeente[2:]}') and ({types}) and substring(Perioden,4,2) eq 'MM'")
     return f"{base}/{TABLE}/TypedDataSet?$format=json&$filter={urllib.parse.quote(flt)}"

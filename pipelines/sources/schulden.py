@@ -14,6 +14,7 @@ import pandas as pd
 
 from pipelines.sources.common import area_checks, resolve_area_codes
 from pipelines.sources.rows import cell_keys, checked_counts, normalised, plausible_check
+from pipelines.sources.merges import delivered_codes, sum_merged
 from pipelines.sources.counts import count_checks, parse_periods, period_checks, read_count_table
 from pipelines.validate import Check, gx_expectations
 
@@ -53,6 +54,7 @@ def typed(raw: pd.DataFrame, ref) -> pd.DataFrame:
         {
             "row_number": raw["row_number"],
             "area_code": resolve_area_codes(raw["area_code"], ref),
+            "delivered_code": delivered_codes(raw["area_code"]),
             "creditor": normalised(raw["creditor"]).map(CREDITORS),
             "period": kind,
             "period_start": start,
@@ -78,7 +80,7 @@ def checks(ref, today: pd.Timestamp) -> list[Check]:
               "aantal is suppressed by the supplier (small cell); the month's total for this buurt is unknown"),
         *count_checks(),
         plausible_check(ref, NAME, "buurt, creditor type and month"),
-        Check(gxe.ExpectCompoundColumnsToBeUnique(column_list=["area_code", "creditor", "period_start"]),
+        Check(gxe.ExpectCompoundColumnsToBeUnique(column_list=["delivered_code", "creditor", "period_start"]),
               "the same buurt, creditor and month occur more than once"),
     ]
 
@@ -93,4 +95,4 @@ def to_cells(accepted: pd.DataFrame) -> pd.DataFrame:
     out = accepted[["area_code", "period_start", "count"]].assign(
         signal=SIGNAL, period="month", part=accepted["creditor"])
     out["count"] = out["count"].astype("int64")
-    return out
+    return sum_merged(out, ["area_code", "signal", "part", "period", "period_start"])   # merged buurten add up

@@ -12,6 +12,7 @@ import pandas as pd
 
 from pipelines.sources.common import area_checks, normalise_header, resolve_area_codes
 from pipelines.sources.rows import cell_keys, checked_counts, normalised, plausible_check
+from pipelines.sources.merges import delivered_codes, sum_merged
 from pipelines.sources.counts import count_checks, parse_periods, period_checks, read_count_table
 from pipelines.validate import Check, gx_expectations
 
@@ -48,6 +49,7 @@ def typed(raw: pd.DataFrame, ref) -> pd.DataFrame:
         {
             "row_number": raw["row_number"],
             "area_code": resolve_area_codes(raw["area_code"], ref),
+            "delivered_code": delivered_codes(raw["area_code"]),
             "signal": signal,
             "period": kind,
             "period_start": start,
@@ -70,7 +72,7 @@ def checks(ref, today: pd.Timestamp) -> list[Check]:
               "period type (week/month) differs from the signal's frequency in the catalogue"),
         *count_checks(),
         plausible_check(ref, NAME, "buurt, signal and period"),
-        Check(gxe.ExpectCompoundColumnsToBeUnique(column_list=["area_code", "signal", "period_start"]),
+        Check(gxe.ExpectCompoundColumnsToBeUnique(column_list=["delivered_code", "signal", "period_start"]),
               "the same buurt, signal and period occur more than once"),
     ]
 
@@ -81,6 +83,7 @@ def row_keys(raw: pd.DataFrame, typed: pd.DataFrame) -> pd.Series:
 
 
 def to_cells(accepted: pd.DataFrame) -> pd.DataFrame:
+    """One cell per buurt, signal and period; the old codes of a merged buurt add up (:mod:`merges`)."""
     out = accepted[["area_code", "signal", "period", "period_start", "count"]].assign(part="")
     out["count"] = out["count"].astype("int64")
-    return out
+    return sum_merged(out, ["area_code", "signal", "part", "period", "period_start"])
