@@ -131,6 +131,9 @@ def leaking_columns(structure: pd.DataFrame, wide: pd.DataFrame, share: float = 
 
 #: (pattern in the column name, what it is, wording when high, wording when low); first match wins.
 STRUCTURE_WORDS = [
+    # energy use per dwelling type (CBS KWB: Huurwoning_GemiddeldAardgasverbruik): before the dwelling words
+    ("aardgas", "gasverbruik", "hoog gasverbruik", "laag gasverbruik"),
+    ("elektriciteit", "stroomverbruik", "hoog stroomverbruik", "laag stroomverbruik"),
     ("eenpersoons", "aandeel eenpersoonshuishoudens", "veel eenpersoonshuishoudens", "weinig eenpersoonshuishoudens"),
     ("laaginkomen", "huishoudens met een laag inkomen", "veel huishoudens met een laag inkomen",
      "weinig huishoudens met een laag inkomen"),

@@ -112,3 +112,12 @@ def test_areas_without_earlier_counts_are_scored_from_their_features_alone(fitte
     alone = bare.predict(counts, None, 2023, areas=["BUNIEUW01"]).set_index("area_code").loc["BUNIEUW01"]
     assert alone["probability"] == pytest.approx(bare.prevalence_)
     assert alone["drivers"].startswith("geen eerdere tellingen; de gemiddelde kans")
+
+
+def test_energy_use_per_dwelling_type_is_not_worded_as_the_share_of_that_dwelling_type():
+    from models.risk import feature_words
+
+    # CBS KWB topics whose stems collide load with their group's title (pipelines.sources.cbs_kwb.indicator_names)
+    assert feature_words("Huurwoning_GemiddeldAardgasverbruik")[0] == "gasverbruik"
+    assert feature_words("Appartement_GemiddeldElektriciteitsverbruik")[0] == "stroomverbruik"
+    assert feature_words("HuurwoningenTotaal_41")[0] == "aandeel huurwoningen"
