@@ -89,6 +89,7 @@ def read_table(path: Path, aliases: dict[str, tuple[str, ...]] | None = None, *,
             sheets = _xlsx_sheets(path)
         else:
             text, sep, hint = _text_and_delimiter(path, aliases)
+            refuse_stray_quote(path.name, text, sep)
             if len(text) >= FAST_TEXT_CHARS and not hint:
                 fast = _fast_text_sheet(path, text, sep, aliases)
                 if fast is not None:
@@ -195,6 +196,45 @@ def _text_and_delimiter(path: Path, aliases) -> tuple[str, str, bool]:
     if hint:
         return text, hint.group(1), True
     return text, max((";", "\t", ","), key=lambda d: _delimiter_score(text[:65536], d, aliases)), False
+
+
+def stray_quote_line(text: str | bytes, sep: str) -> int | None:
+    """The line of a double quote that opens a cell swallowing later rows, or None.
+
+    A quote at the start of a cell makes every reader (Python's, pandas', a spreadsheet's) take the
+    following line breaks and delimiters as text until the next quote: one stray quote silently joins
+    the rest of the file, or every line up to the next stray quote, into one cell. A legitimate quoted
+    cell may hold line breaks too (an address, a remark), so a quoted cell counts as swallowing rows when
+    one of its later lines holds as many delimiters as the file's rows do, or when its quote is never
+    closed before the end of the file and text follows its first line.
+    """
+    binary = isinstance(text, bytes)
+    enc = (lambda s: s.encode()) if binary else (lambda s: s)
+    quote, lf, cr = enc('"'), enc("\n"), enc("\r")
+    if quote not in text:
+        return None
+    sample = text[:65536].splitlines()[:200]
+    counts = [line.count(enc(sep)) for line in sample if line.strip()]
+    row_seps = max(set(counts), key=counts.count) if counts else 0
+    cell = re.compile(enc(r'(?:(?<=[' + re.escape(sep) + r'\r\n])|\A)"([^"]*(?:""[^"]*)*)("|\Z)'))
+    for m in cell.finditer(text):
+        if text.find(lf, m.start(), m.end()) < 0 and text.find(cr, m.start(), m.end()) < 0:
+            continue
+        later = m.group(1).splitlines()[1:]
+        unclosed = not m.group(2) and any(line.strip() for line in later)
+        if unclosed or (row_seps and any(line.count(enc(sep)) >= row_seps for line in later)):
+            before = text[:m.start()]
+            return before.count(lf) + before.count(cr) - before.count(cr + lf) + 1
+    return None
+
+
+def refuse_stray_quote(label: str, text: str | bytes, sep: str) -> None:
+    """IngestError naming the line of a quote that swallows later rows (see :func:`stray_quote_line`)."""
+    line = stray_quote_line(text, sep)
+    if line is not None:
+        raise IngestError(f'{label}: the double quote (") that opens a cell on line {line} is never closed where '
+                          "the cell should end, so the lines after it would be read as text into that cell and their rows "
+                          "lost; close or remove the quote and load the file again")
 
 
 def _fast_text_sheet(path: Path, text: str, sep: str, aliases) -> Sheet | None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines.sources.common import IngestError
+from pipelines.sources.common import IngestError, refuse_stray_quote
 from pipelines.sources.safe_archive import check_zip, read_member, safe_files
 
 FILES = {
@@ -58,6 +58,7 @@ def _open(path: Path, name: str) -> pd.DataFrame:
     if raw is None:
         raise IngestError(f"{path.name}: the Signalen export has no {name}.csv; export signals, locations and "
                           "categories together")
+    refuse_stray_quote(f"{path.name}, {name}.csv", raw, ",")
     try:
         header = pd.read_csv(io.BytesIO(raw), nrows=0).columns
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:

@@ -70,6 +70,9 @@ sheet-cell-bomb            an xlsx of a few hundred KB whose rows reach column X
 xml-entities               an xlsx whose sheet XML declares an external entity (file:///etc/passwd) or an
                            entity-expansion bomb ("billion laughs") -> refused "entities", nothing of the
                            entity read or stored (defusedxml).
+csv-stray-quote            a stray double quote opens a cell that swallows the next lines (their rows would be lost)
+                           -> refused, naming the line of the quote.
+csv-multiline-cells        quoted cells holding line breaks, delimiters and quotes (a remark column) -> loads.
 delivery-duplicate         the same bytes delivered twice (other name) -> the second load is skipped.
 baseline                   clean files of every layout -> load with nothing quarantined.
 
@@ -1020,6 +1023,16 @@ def plan(seed: int = SEED) -> list[Planned]:
     b.text(Case("meldingen_jaarnummers.csv", "meldingen", "loaded", rows_read=16, quarantined=1,
                 reason="personal data", secrets=(*passing, phone),
                 klass="delivery-ids-like-personal-numbers"), M, rows)
+
+    # ------------------------------------------------------------------ reading: quotes, archives, workbooks
+    lines = _delimited(M, b.reports(16)).splitlines()
+    lines[6] = lines[6].replace(";", ';"', 1)            # a stray quote on line 7, closed on line 12
+    lines[11] += '"'
+    b.add(Case("meldingen_los_aanhalingsteken.csv", "meldingen", "refused", message="line 7|quote",
+               klass="csv-stray-quote"), ("\n".join(lines) + "\n").encode())
+    rows = [[*r, "gezien; twee keer\nopnieuw \"gemeld\"" if i % 5 == 0 else ""] for i, r in enumerate(b.reports(16))]
+    b.text(Case("meldingen_cel_over_regels.csv", "meldingen", "loaded", rows_read=16, quarantined=0,
+                klass="csv-multiline-cells"), M + ["Toelichting"], rows)
     return b.items
 
 
