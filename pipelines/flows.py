@@ -98,7 +98,12 @@ class Outcome:
 
 @task
 def ingest(home: Home, path: Path, source: str, today: pd.Timestamp | None) -> Outcome:
-    """Load one inbox file through validation into the warehouse (a refusal is an outcome, not a crash)."""
+    """Load one inbox file through validation into the warehouse (a refusal is an outcome, not a crash).
+
+    Whatever goes wrong with one file is that file's refusal: the run goes on with the other files. An error that
+    is not one of wijkradar's own sentences is named by its type only (its text can quote the file's content or a
+    member's name) and logged with its traceback for whoever maintains wijkradar.
+    """
     with connect(home.warehouse) as con:
         try:
             return Outcome(load=ingest_file(con, path, source, reference.Reference.for_home(home), home.archive, today=today,
@@ -107,6 +112,16 @@ def ingest(home: Home, path: Path, source: str, today: pd.Timestamp | None) -> O
             return Outcome(held=str(exc))
         except (IngestError, ValidationRefused) as exc:
             return Outcome(refused=str(exc))
+        except Exception as exc:  # noqa: BLE001 - one damaged file must not fail the weekly run
+            import logging
+            import traceback
+
+            name = privacy.scrub_file_name(path.name.encode("utf-8", "replace").decode("utf-8"))
+            logging.getLogger("wijkradar.ingest").error(   # the frames only: the message can hold personal data
+                "%s could not be read (%s) at:\n%s", name, type(exc).__name__,
+                "".join(traceback.format_tb(exc.__traceback__)))
+            return Outcome(refused=f"{name}: the file could not be read ({type(exc).__name__}); open it in the "
+                                   "program that made it, save or export it again and put the new file in the inbox")
 
 
 @task

@@ -73,6 +73,9 @@ xml-entities               an xlsx whose sheet XML declares an external entity (
 csv-stray-quote            a stray double quote opens a cell that swallows the next lines (their rows would be lost)
                            -> refused, naming the line of the quote.
 csv-multiline-cells        quoted cells holding line breaks, delimiters and quotes (a remark column) -> loads.
+archive-unreadable         a Signalen zip protected with a password, compressed with Deflate64, or with a damaged
+                           deflate stream (members in a folder named after a person) -> refused in one sentence
+                           that names no person, never a traceback (it failed the weekly run).
 delivery-duplicate         the same bytes delivered twice (other name) -> the second load is skipped.
 baseline                   clean files of every layout -> load with nothing quarantined.
 
@@ -355,6 +358,30 @@ def _zip(members: list[tuple]) -> bytes:
                 info.external_attr = m[2]
             z.writestr(info, m[1])
     return buf.getvalue()
+
+
+def _patched_zip(data: bytes, *, flag_bits: int = 0, method: int | None = None) -> bytes:
+    """``data`` with flag bits set (1: encrypted) and/or another compression method in every local and central header."""
+    b = bytearray(data)
+    for sig, flag_off, meth_off in ((b"PK\x03\x04", 6, 8), (b"PK\x01\x02", 8, 10)):
+        i = b.find(sig)
+        while i != -1:
+            f, = struct.unpack_from("<H", b, i + flag_off)
+            struct.pack_into("<H", b, i + flag_off, f | flag_bits)
+            if method is not None:
+                struct.pack_into("<H", b, i + meth_off, method)
+            i = b.find(sig, i + 4)
+    return bytes(b)
+
+
+def _damaged_zip(data: bytes, member: str) -> bytes:
+    """``data`` with 40 bytes of ``member``'s compressed stream flipped (the directory intact)."""
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo(member)
+    start = info.header_offset + 30 + len(info.filename.encode())
+    b = bytearray(data)
+    for k in range(start + 20, start + 60):
+        b[k] ^= 0xFF
+    return bytes(b)
 
 
 def _bomb_zip(header: bytes, mib: int, others: list[tuple[str, bytes]]) -> bytes:
@@ -1033,6 +1060,14 @@ def plan(seed: int = SEED) -> list[Planned]:
     rows = [[*r, "gezien; twee keer\nopnieuw \"gemeld\"" if i % 5 == 0 else ""] for i, r in enumerate(b.reports(16))]
     b.text(Case("meldingen_cel_over_regels.csv", "meldingen", "loaded", rows_read=16, quarantined=0,
                 klass="csv-multiline-cells"), M + ["Toelichting"], rows)
+    person = P.name()
+    members = [(f"export {person}/{n}", data) for n, data in _dwh_members(b, _dwh_rows(b, 300))]
+    b.add(Case("meldingen_signalen_wachtwoord.zip", "meldingen", "refused", message="password", secrets=(person,),
+               klass="archive-unreadable"), _patched_zip(_zip(members), flag_bits=1))
+    b.add(Case("meldingen_signalen_deflate64.zip", "meldingen", "refused", message="deflate64", secrets=(person,),
+               klass="archive-unreadable"), _patched_zip(_zip(members), method=9))
+    b.add(Case("meldingen_signalen_beschadigd.zip", "meldingen", "refused", message="damaged", secrets=(person,),
+               klass="archive-unreadable"), _damaged_zip(_zip(members), members[0][0]))
     return b.items
 
 

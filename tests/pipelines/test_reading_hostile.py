@@ -69,3 +69,101 @@ def test_a_stray_quote_in_a_signalen_dump_is_refused(tmp_path):
     with pytest.raises(IngestError) as err:
         read_dwh(folder)
     one_sentence(err, "dump, signals.csv: ", "line 6")
+
+
+# --- item 2: zips that cannot be inflated --------------------------------------------------------
+
+def patched_zip(data: bytes, *, flag_bits: int = 0, method: int | None = None) -> bytes:
+    """Set general-purpose flag bits / the compression method in every local and central header."""
+    import struct
+
+    b = bytearray(data)
+    for sig, flag_off, meth_off in ((b"PK\x03\x04", 6, 8), (b"PK\x01\x02", 8, 10)):
+        i = b.find(sig)
+        while i != -1:
+            f, = struct.unpack_from("<H", b, i + flag_off)
+            struct.pack_into("<H", b, i + flag_off, f | flag_bits)
+            if method is not None:
+                struct.pack_into("<H", b, i + meth_off, method)
+            i = b.find(sig, i + 4)
+    return bytes(b)
+
+
+def dump_zip(member_dir: str = "") -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr(member_dir + "signals.csv", "id,created_at,location_id,category_assignment_id\n"
+                   + "".join(f"{i},2026-11-02 09:00:00+01,1,11\n" for i in range(400)))
+        z.writestr(member_dir + "locations.csv", "id,buurt_code,area_code\n1,,BU01185000\n")
+        z.writestr(member_dir + "categories.csv", "id,main,sub\n11,afval,zwerfafval\n")
+    return buffer.getvalue()
+
+
+def damaged(data: bytes, member: str) -> bytes:
+    import io
+
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo(member)
+    start = info.header_offset + 30 + len(info.filename)
+    b = bytearray(data)
+    for k in range(start + 20, start + 60):
+        b[k] ^= 0xFF
+    return bytes(b)
+
+
+@pytest.mark.parametrize("kind, expected", [
+    ("password", "is protected with a password"),
+    ("deflate64", "zip method 9, Deflate64"),
+    ("method99", "zip method 99"),
+    ("damaged", "is damaged and cannot be read"),
+])
+def test_a_zip_that_cannot_be_inflated_is_refused_in_one_sentence_without_personal_names(tmp_path, kind, expected):
+    data = dump_zip("export Jan de Vries 0612345678/")
+    data = {"password": lambda: patched_zip(data, flag_bits=1), "deflate64": lambda: patched_zip(data, method=9),
+            "method99": lambda: patched_zip(data, method=99),
+            "damaged": lambda: damaged(data, "export Jan de Vries 0612345678/signals.csv")}[kind]()
+    path = tmp_path / "meldingen_dump.zip"
+    path.write_bytes(data)
+    with pytest.raises(IngestError) as err:
+        meldingen.read(path)
+    text = one_sentence(err, "meldingen_dump.zip: ", expected)
+    assert "0612345678" not in text and "Vries" not in text
+
+
+def test_a_damaged_or_password_protected_workbook_is_refused_in_one_sentence(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for i in range(300):
+        wb.active.append(["BU01185000", "2026-10", "Eenzaamheid", i])
+    good = tmp_path / "good.xlsx"
+    wb.save(good)
+    for name, data in (("damaged.xlsx", damaged(good.read_bytes(), "xl/worksheets/sheet1.xml")),
+                       ("password.xlsx", patched_zip(good.read_bytes(), flag_bits=1))):
+        path = tmp_path / name
+        path.write_bytes(data)
+        with pytest.raises(IngestError) as err:
+            read_table(path)
+        one_sentence(err, f"{name}: ")
+
+
+def test_an_unexpected_error_of_one_file_is_its_refusal_not_the_runs_failure(tmp_path, monkeypatch, capsys):
+    from pipelines import flows
+    from pipelines.paths import resolve_home
+
+    secret = "File 'Jan de Vries 0612345678.csv' is encrypted"
+
+    def boom(*args, **kwargs):
+        raise RuntimeError(secret)
+
+    monkeypatch.setattr(flows, "ingest_file", boom)
+    home = resolve_home(tmp_path / "home")
+    path = home.inbox / "meldingen_okt.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("x\n")
+    outcome = flows.ingest.fn(home, path, "meldingen", None)
+    assert outcome.load is None and not outcome.held
+    assert outcome.refused.startswith("meldingen_okt.csv: the file could not be read (RuntimeError); ")
+    logged = capsys.readouterr().err
+    assert "0612345678" not in outcome.refused + logged and "RuntimeError" in logged
