@@ -76,6 +76,8 @@ csv-multiline-cells        quoted cells holding line breaks, delimiters and quot
 archive-unreadable         a Signalen zip protected with a password, compressed with Deflate64, or with a damaged
                            deflate stream (members in a folder named after a person) -> refused in one sentence
                            that names no person, never a traceback (it failed the weekly run).
+archive-two-exports        a zip with two Signalen exports (okt/ and nov/) -> refused naming how many (only the first
+                           was read, silently).
 delivery-duplicate         the same bytes delivered twice (other name) -> the second load is skipped.
 baseline                   clean files of every layout -> load with nothing quarantined.
 
@@ -1068,6 +1070,9 @@ def plan(seed: int = SEED) -> list[Planned]:
                klass="archive-unreadable"), _patched_zip(_zip(members), method=9))
     b.add(Case("meldingen_signalen_beschadigd.zip", "meldingen", "refused", message="damaged", secrets=(person,),
                klass="archive-unreadable"), _damaged_zip(_zip(members), members[0][0]))
+    months = [(f"{month}/{n}", data) for month in ("okt", "nov") for n, data in _dwh_members(b, _dwh_rows(b, 12))]
+    b.add(Case("meldingen_signalen_twee_maanden.zip", "meldingen", "refused", message="2 files|signals.csv|one export",
+               klass="archive-two-exports"), _zip(months))
     return b.items
 
 

@@ -167,3 +167,31 @@ def test_an_unexpected_error_of_one_file_is_its_refusal_not_the_runs_failure(tmp
     assert outcome.refused.startswith("meldingen_okt.csv: the file could not be read (RuntimeError); ")
     logged = capsys.readouterr().err
     assert "0612345678" not in outcome.refused + logged and "RuntimeError" in logged
+
+
+# --- item 3: several exports in one zip ----------------------------------------------------------
+
+def test_a_zip_or_folder_with_two_signalen_exports_is_refused_naming_how_many(tmp_path):
+    import io
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        for folder in ("okt/", "nov/"):
+            source = zipfile.ZipFile(io.BytesIO(dump_zip()))
+            for info in source.infolist():
+                z.writestr(folder + info.filename, source.read(info))
+    path = tmp_path / "meldingen_dump.zip"
+    path.write_bytes(buffer.getvalue())
+    with pytest.raises(IngestError) as err:
+        meldingen.read(path)
+    one_sentence(err, "meldingen_dump.zip: the zip holds 2 files named signals.csv", "one export per zip")
+
+    dump = tmp_path / "dump"
+    for folder in ("okt", "nov"):
+        (dump / folder).mkdir(parents=True)
+        source = zipfile.ZipFile(io.BytesIO(dump_zip()))
+        for info in source.infolist():
+            (dump / folder / info.filename).write_bytes(source.read(info))
+    with pytest.raises(IngestError) as err:
+        read_dwh(dump)
+    one_sentence(err, "dump: the folder holds 2 files named signals.csv")
