@@ -584,6 +584,13 @@ def _choose(path: Path, sheets, aliases, optional) -> Workbook:
         pick = next((i for i, (s, _) in enumerate(built) if not s.hidden), 0)
     else:
         full = [i for i, (s, hits) in enumerate(built) if set(required) <= hits]
+        with_rows = [i for i in full if len(built[i][0].frame) and not built[i][0].hidden]
+        if len(with_rows) > 1:    # one table per month on its own sheet: reading one would lose the others silently
+            # (a hidden sheet is a supplier's working copy, read only for the privacy scan)
+            listed = ", ".join(repr(privacy.scrub_text(built[i][0].name)) for i in with_rows)
+            raise IngestError(f"{path.name}: {len(with_rows)} sheets ({listed}) hold a table with the required "
+                              "columns and wijkradar reads one table per file; put all rows on one sheet (or deliver "
+                              "one file per sheet) and load again")
         pick = next((i for i in full if not built[i][0].hidden), full[0] if full else None)
         if pick is None:
             listed = ", ".join(repr(privacy.scrub_text(s.name)) for s, _ in built)

@@ -78,6 +78,8 @@ archive-unreadable         a Signalen zip protected with a password, compressed 
                            that names no person, never a traceback (it failed the weekly run).
 archive-two-exports        a zip with two Signalen exports (okt/ and nov/) -> refused naming how many (only the first
                            was read, silently).
+layout-sheet-per-month     the data on two visible sheets, one per month, each with the required columns -> refused
+                           naming the sheets (only the first was read, silently).
 delivery-duplicate         the same bytes delivered twice (other name) -> the second load is skipped.
 baseline                   clean files of every layout -> load with nothing quarantined.
 
@@ -1073,6 +1075,10 @@ def plan(seed: int = SEED) -> list[Planned]:
     months = [(f"{month}/{n}", data) for month in ("okt", "nov") for n, data in _dwh_members(b, _dwh_rows(b, 12))]
     b.add(Case("meldingen_signalen_twee_maanden.zip", "meldingen", "refused", message="2 files|signals.csv|one export",
                klass="archive-two-exports"), _zip(months))
+    b.xlsx(Case("wijkteam_blad_per_maand.xlsx", "wijkteam", "refused", message="2 sheets|september|oktober|one sheet",
+                klass="layout-sheet-per-month"),
+           [{"title": "september", "rows": [W, *b.unique_wijkteam_cells(6)]},
+            {"title": "oktober", "rows": [W, *b.unique_wijkteam_cells(6)]}])
     return b.items
 
 

@@ -195,3 +195,24 @@ def test_a_zip_or_folder_with_two_signalen_exports_is_refused_naming_how_many(tm
     with pytest.raises(IngestError) as err:
         read_dwh(dump)
     one_sentence(err, "dump: the folder holds 2 files named signals.csv")
+
+
+# --- item 4: the data on several sheets ----------------------------------------------------------
+
+def test_a_workbook_with_the_data_on_several_sheets_is_refused_naming_them(tmp_path):
+    import openpyxl
+
+    from pipelines.sources import wijkteam
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for title, month in (("september", "2026-09"), ("oktober", "2026-10"), ("leeg", None)):
+        ws = wb.create_sheet(title)
+        ws.append(["Buurtcode", "Maand", "Signaal", "Aantal"])
+        for _ in range(3 if month else 0):
+            ws.append(["BU01185000", month, "eenzaamheid", 3])
+    path = tmp_path / "wijkteam_per_maand.xlsx"
+    wb.save(path)
+    with pytest.raises(IngestError) as err:
+        read_table(path, wijkteam.ALIASES)
+    one_sentence(err, "wijkteam_per_maand.xlsx: 2 sheets ('september', 'oktober') hold a table", "one sheet")
