@@ -449,6 +449,9 @@ def _sheet_xml(z, ws) -> tuple[list[tuple[int, int, int, int]], set[tuple[int, i
                 for m in _CELL.finditer(text):
                     inner = m.group(3)
                     if re.search(rb"<(?:\w+:)?f[\s>/]", inner) and not re.search(rb"<(?:\w+:)?v>[^<]", inner):
+                        tag = text[m.start():m.start(3)]
+                        if re.search(rb'\st="str"', tag) and re.search(rb"<(?:\w+:)?v\s*/?>", inner):
+                            continue    # a text result that is empty (=ALS(A2="";"";..) dragged down): computed
                         formulas.add((int(m.group(2)), col(m.group(1).decode())))
             tail = text[-4096:]
     return sorted(merged), formulas

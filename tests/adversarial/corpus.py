@@ -80,6 +80,8 @@ archive-two-exports        a zip with two Signalen exports (okt/ and nov/) -> re
                            was read, silently).
 layout-sheet-per-month     the data on two visible sheets, one per month, each with the required columns -> refused
                            naming the sheets (only the first was read, silently).
+xlsx-formula-empty-result  a formula dragged below the data whose computed value is "" (``t="str"``, empty ``<v>``)
+                           -> empty cells, their rows ignored (they read as #FORMULE and were quarantined).
 delivery-duplicate         the same bytes delivered twice (other name) -> the second load is skipped.
 baseline                   clean files of every layout -> load with nothing quarantined.
 
@@ -376,6 +378,19 @@ def _patched_zip(data: bytes, *, flag_bits: int = 0, method: int | None = None) 
                 struct.pack_into("<H", b, i + meth_off, method)
             i = b.find(sig, i + 4)
     return bytes(b)
+
+
+def _rewritten(data: bytes, member: str, change: Callable[[bytes], bytes]) -> bytes:
+    """The zip ``data`` with ``member`` passed through ``change`` (byte-stable, like ``_xlsx``)."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            fixed = zipfile.ZipInfo(info.filename, date_time=STAMP.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(fixed, change(body) if info.filename == member else body)
+    return out.getvalue()
 
 
 def _damaged_zip(data: bytes, member: str) -> bytes:
@@ -1079,6 +1094,12 @@ def plan(seed: int = SEED) -> list[Planned]:
                 klass="layout-sheet-per-month"),
            [{"title": "september", "rows": [W, *b.unique_wijkteam_cells(6)]},
             {"title": "oktober", "rows": [W, *b.unique_wijkteam_cells(6)]}])
+    dragged = b"".join(b'<row r="%d"><c r="E%d" t="str"><f>IF(A%d="","",A%d)</f><v></v></c></row>' % (k, k, k, k)
+                       for k in range(14, 40))          # a formula dragged below the data, computed to ""
+    book = _xlsx([{"title": "Meldingen", "rows": [M, *b.reports(12)]}])
+    b.add(Case("meldingen_formule_lege_tekst.xlsx", "meldingen", "loaded", rows_read=12, quarantined=0,
+               klass="xlsx-formula-empty-result"),
+          _rewritten(book, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(b"</sheetData>", dragged + b"</sheetData>")))
     return b.items
 
 

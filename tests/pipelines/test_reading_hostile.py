@@ -216,3 +216,38 @@ def test_a_workbook_with_the_data_on_several_sheets_is_refused_naming_them(tmp_p
     with pytest.raises(IngestError) as err:
         read_table(path, wijkteam.ALIASES)
     one_sentence(err, "wijkteam_per_maand.xlsx: 2 sheets ('september', 'oktober') hold a table", "one sheet")
+
+
+# --- item 5: a formula whose computed value is an empty text -------------------------------------
+
+def rewritten_sheet(path: Path, change) -> None:
+    """Rewrite ``xl/worksheets/sheet1.xml`` of the workbook at ``path`` through ``change(xml) -> xml``."""
+    import io
+
+    source = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in source.infolist():
+            data = source.read(info)
+            z.writestr(info.filename, change(data) if info.filename == "xl/worksheets/sheet1.xml" else data)
+    path.write_bytes(out.getvalue())
+
+
+def test_a_formula_with_an_empty_text_result_is_an_empty_cell_and_its_row_is_ignored(tmp_path):
+    import openpyxl
+
+    from pipelines.sources.common import UNCOMPUTED
+
+    wb = openpyxl.Workbook()
+    wb.active.append(M_HEADER)
+    for line in report_lines(3):
+        wb.active.append(line.split(";"))
+    path = tmp_path / "meldingen.xlsx"
+    wb.save(path)
+    rows = [b'<row r="%d"><c r="E%d" t="str"><f>IF(A%d="","",A%d)</f>%s</c></row>' % (k, k, k, k, v)
+            for k, v in ((5, b"<v></v>"), (6, b"<v/>"), (7, b"<v />"))]
+    uncomputed = b'<row r="8"><c r="A8"><f>A2</f><v /></c></row>'      # openpyxl's: no result at all
+    rewritten_sheet(path, lambda xml: xml.replace(b"</sheetData>", b"".join(rows) + uncomputed + b"</sheetData>"))
+    frame = read_table(path, meldingen.ALIASES).data.frame
+    assert frame["row_number"].tolist() == [2, 3, 4, 8]
+    assert frame["Meldingnummer"].tolist()[-1] == UNCOMPUTED
