@@ -533,7 +533,10 @@ def _cell_text(value) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
         return str(int(value))
-    return str(value)
+    text = str(value)
+    if isinstance(value, float) and re.fullmatch(r"-?\d{1,3}\.\d{3}", text):
+        text += "0"     # a number cell 1.234 is a decimal: "1.2340" is the same number and cannot be read as thousands
+    return text
 
 
 def _blank(cells: list[str]) -> bool:

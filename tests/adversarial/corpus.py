@@ -82,6 +82,9 @@ layout-sheet-per-month     the data on two visible sheets, one per month, each w
                            naming the sheets (only the first was read, silently).
 xlsx-formula-empty-result  a formula dragged below the data whose computed value is "" (``t="str"``, empty ``<v>``)
                            -> empty cells, their rows ignored (they read as #FORMULE and were quarantined).
+counts-decimal-or-ambiguous  number cells 0.125 and 1.234 and the text "0.125" (decimals, were read as 125 and 1234)
+                           -> quarantined as not whole; "1,000" (English thousands or Dutch decimals) -> quarantined
+                           as ambiguous.
 delivery-duplicate         the same bytes delivered twice (other name) -> the second load is skipped.
 baseline                   clean files of every layout -> load with nothing quarantined.
 
@@ -1100,6 +1103,11 @@ def plan(seed: int = SEED) -> list[Planned]:
     b.add(Case("meldingen_formule_lege_tekst.xlsx", "meldingen", "loaded", rows_read=12, quarantined=0,
                klass="xlsx-formula-empty-result"),
           _rewritten(book, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(b"</sheetData>", dragged + b"</sheetData>")))
+    rows = b.unique_wijkteam_cells(12)
+    for r, v in zip(rows[1::3], [0.125, 1.234, "0.125", "1,000"]):      # number cells, and text
+        r[3] = v
+    b.xlsx(Case("wijkteam_decimalen.xlsx", "wijkteam", "loaded", rows_read=12, quarantined=4, reason="aantal",
+                klass="counts-decimal-or-ambiguous"), [{"title": "Blad1", "rows": [W, *rows]}])
     return b.items
 
 
