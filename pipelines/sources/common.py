@@ -414,7 +414,8 @@ def _xlsx_sheets(path: Path) -> list[tuple[str, bool, list[tuple[int, list[str]]
         try:
             with zipfile.ZipFile(path) as z:
                 return [(ws.title, ws.sheet_state != "visible",
-                         _sheet_records(ws, *_sheet_xml(z, ws), where=f"{path.name}, sheet {i}"))
+                         _sheet_records(ws, *_sheet_xml(z, ws), where=f"{path.name}, sheet {i}",
+                                        epoch1904=wb.epoch.year == 1904))
                         for i, ws in enumerate(wb.worksheets, start=1)]
         finally:
             wb.close()
@@ -457,8 +458,25 @@ def _sheet_xml(z, ws) -> tuple[list[tuple[int, int, int, int]], set[tuple[int, i
     return sorted(merged), formulas
 
 
+#: Canonical columns (of every source's ``ALIASES``) that hold dates or periods: a day number there in a workbook of
+#: the 1904 date system counts from 1904-01-01, not from 1899-12-30 (Excel for Mac; 1,462 days apart)
+DATE_FIELDS = ("created", "period")
+#: days between the 1904 and the 1900 date system's day 0
+EPOCH_1904_SHIFT = 1462
+
+
+class _Serial1904(str):
+    """A number cell of a 1904-system workbook that could be a day number; made a 1900-system day number by
+    :func:`_sheet` when its column holds dates (other columns keep the number as it is)."""
+
+
+class _Records(list):
+    """A sheet's records; ``epoch1904`` when the workbook uses the 1904 date system."""
+    epoch1904 = False
+
+
 def _sheet_records(ws, merged: list[tuple[int, int, int, int]], formulas: set[tuple[int, int]],
-                   where: str) -> list[tuple[int, list[str]]]:
+                   where: str, epoch1904: bool = False) -> list[tuple[int, list[str]]]:
     """The sheet's rows as text cells, merged ranges filled with their value; refused when it would not fit.
 
     A crafted or damaged sheet can be small on disk and vast in cells: one cell in the last column makes
@@ -484,6 +502,8 @@ def _sheet_records(ws, merged: list[tuple[int, int, int, int]], formulas: set[tu
                     cells.setdefault(r, {})[c] = UNCOMPUTED
                 continue
             text = _cell_text(value)
+            if epoch1904 and isinstance(value, (int, float)) and not isinstance(value, bool) and 20_000 <= value <= 80_000:
+                text = _Serial1904(text)
             if text.strip():
                 cells.setdefault(r, {})[c] = text
     if not cells:
@@ -502,7 +522,9 @@ def _sheet_records(ws, merged: list[tuple[int, int, int, int]], formulas: set[tu
             row = cells.setdefault(r, {})
             for c in range(min_col, max_c + 1):
                 row[c] = value
-    return [(r, [cells[r].get(c, "") for c in range(1, max(cells[r]) + 1)]) for r in sorted(cells)]
+    records = _Records((r, [cells[r].get(c, "") for c in range(1, max(cells[r]) + 1)]) for r in sorted(cells))
+    records.epoch1904 = epoch1904
+    return records
 
 
 def _xml_attack(exc: BaseException) -> bool:
@@ -550,6 +572,8 @@ def _sheet(name: str, hidden: bool, records: list[tuple[int, list[str]]], aliase
     at = at or 0
     header = [str(c).strip() for c in rows[at][1]] if rows else []
     data = rows[at + 1:]
+    if getattr(records, "epoch1904", False):
+        data = _as_1900_days(data, header, aliases)
     width = max([len(header), *(len(cells) for _, cells in data)])
     names = _column_names(header, width)
     matrix = [cells if len(cells) == width else cells + [""] * (width - len(cells)) for _, cells in data]
@@ -559,6 +583,19 @@ def _sheet(name: str, hidden: bool, records: list[tuple[int, list[str]]], aliase
     frame = frame[keep]
     frame.insert(0, "row_number", pd.array([n for n, _ in data], dtype="int64"))
     return Sheet(name, hidden, frame.reset_index(drop=True)), hits
+
+
+def _as_1900_days(data: list[tuple[int, list[str]]], header: list[str], aliases) -> list[tuple[int, list[str]]]:
+    """Rows of a 1904-system workbook with the day numbers of its date columns (:data:`DATE_FIELDS`) made 1900-system
+    day numbers, as every date parser reads them; every other cell as plain text."""
+    names = {normalise_header(n) for canon in DATE_FIELDS if canon in (aliases or {}) for n in (canon, *aliases[canon])}
+    dates = {i for i, h in enumerate(header) if normalise_header(h) in names}
+
+    def plain(i: int, cell: str) -> str:
+        if type(cell) is not _Serial1904:
+            return cell
+        return _cell_text(float(cell) + EPOCH_1904_SHIFT) if i in dates else str.__str__(cell)
+    return [(n, [plain(i, c) for i, c in enumerate(cells)]) for n, cells in data]
 
 
 def _column_names(header: list[str], width: int) -> list[str]:

@@ -85,6 +85,8 @@ xlsx-formula-empty-result  a formula dragged below the data whose computed value
 counts-decimal-or-ambiguous  number cells 0.125 and 1.234 and the text "0.125" (decimals, were read as 125 and 1234)
                            -> quarantined as not whole; "1,000" (English thousands or Dutch decimals) -> quarantined
                            as ambiguous.
+xlsx-1904-dates            day numbers in a workbook of the 1904 date system -> read from 1904-01-01 (they moved four
+                           years back, here to before 2000 and were quarantined).
 delivery-duplicate         the same bytes delivered twice (other name) -> the second load is skipped.
 baseline                   clean files of every layout -> load with nothing quarantined.
 
@@ -1103,6 +1105,13 @@ def plan(seed: int = SEED) -> list[Planned]:
     b.add(Case("meldingen_formule_lege_tekst.xlsx", "meldingen", "loaded", rows_read=12, quarantined=0,
                klass="xlsx-formula-empty-result"),
           _rewritten(book, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(b"</sheetData>", dragged + b"</sheetData>")))
+    rows = b.reports(12)
+    for r in rows:        # day numbers of the 1904 date system (Excel for Mac): 2003 dates, read as 1900-system 1999
+        r[1] = (date(2003, b.rng.randint(1, 12), b.rng.randint(1, 28)) - date(1904, 1, 1)).days
+    book = _xlsx([{"title": "Meldingen", "rows": [M, *rows]}])
+    b.add(Case("meldingen_1904_datumsysteem.xlsx", "meldingen", "loaded", rows_read=12, quarantined=0,
+               klass="xlsx-1904-dates"),
+          _rewritten(book, "xl/workbook.xml", lambda xml: xml.replace(b"<workbookPr />", b'<workbookPr date1904="1" />')))
     rows = b.unique_wijkteam_cells(12)
     for r, v in zip(rows[1::3], [0.125, 1.234, "0.125", "1,000"]):      # number cells, and text
         r[3] = v

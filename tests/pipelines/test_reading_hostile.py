@@ -251,3 +251,42 @@ def test_a_formula_with_an_empty_text_result_is_an_empty_cell_and_its_row_is_ign
     frame = read_table(path, meldingen.ALIASES).data.frame
     assert frame["row_number"].tolist() == [2, 3, 4, 8]
     assert frame["Meldingnummer"].tolist()[-1] == UNCOMPUTED
+
+
+# --- item 7: workbooks of the 1904 date system ---------------------------------------------------
+
+def test_day_numbers_of_a_1904_workbook_count_from_1904_in_date_columns_only(tmp_path):
+    from datetime import date, datetime
+
+    import openpyxl
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    from pipelines.sources import wijkteam
+    from pipelines.sources.common import parse_dates
+    from pipelines.sources.counts import parse_periods
+
+    day = (date(2026, 3, 10) - date(1904, 1, 1)).days           # 44629: 10-03-2026 in the 1904 system
+    first = (date(2026, 10, 1) - date(1904, 1, 1)).days
+    for system in ("1904", "1900"):
+        wb = openpyxl.Workbook()
+        if system == "1904":
+            wb.epoch = CALENDAR_MAC_1904
+        wb.active.append(M_HEADER)
+        wb.active.append([45000, day if system == "1904" else day + 1462, "Afval", "Zwerfafval", "BU01185000"])
+        wb.active.append(["M-2", datetime(2026, 3, 10), "Afval", "Zwerfafval", "BU01185000"])
+        wb.active.cell(3, 2).number_format = "dd-mm-yyyy"
+        path = tmp_path / f"meldingen_{system}.xlsx"
+        wb.save(path)
+        frame = read_table(path, meldingen.ALIASES).data.frame
+        assert parse_dates(frame["Datum melding"]).dt.date.tolist() == [date(2026, 3, 10)] * 2, system
+        assert frame["Meldingnummer"].tolist()[0] == "45000"          # a number, not a date: kept as it is
+
+    wb = openpyxl.Workbook()
+    wb.epoch = CALENDAR_MAC_1904
+    wb.active.append(["Buurtcode", "Maand", "Signaal", "Aantal"])
+    wb.active.append(["BU01185000", first, "eenzaamheid", 25000])
+    path = tmp_path / "wijkteam_1904.xlsx"
+    wb.save(path)
+    frame = read_table(path, wijkteam.ALIASES).data.frame
+    assert parse_periods(frame["Maand"])[1].dt.date.tolist() == [date(2026, 10, 1)]
+    assert frame["Aantal"].tolist() == ["25000"]
