@@ -87,6 +87,8 @@ counts-decimal-or-ambiguous  number cells 0.125 and 1.234 and the text "0.125" (
                            as ambiguous.
 xlsx-1904-dates            day numbers in a workbook of the 1904 date system -> read from 1904-01-01 (they moved four
                            years back, here to before 2000 and were quarantined).
+xlsx-shared-strings-bomb   a workbook of 12 reports whose shared-strings part holds 500,000 unused texts (9 million
+                           took 1.6 GB and 74 s) -> refused before the part is read.
 delivery-duplicate         the same bytes delivered twice (other name) -> the second load is skipped.
 baseline                   clean files of every layout -> load with nothing quarantined.
 
@@ -395,6 +397,24 @@ def _rewritten(data: bytes, member: str, change: Callable[[bytes], bytes]) -> by
             fixed = zipfile.ZipInfo(info.filename, date_time=STAMP.timetuple()[:6])
             fixed.compress_type = zipfile.ZIP_DEFLATED
             z.writestr(fixed, change(body) if info.filename == member else body)
+    return out.getvalue()
+
+
+def _string_bomb_xlsx(book: bytes, n: int) -> bytes:
+    """The workbook ``book`` with a shared-strings part of ``n`` texts no cell uses (every reader loads it whole)."""
+    sst = (b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
+           b'main">' + b"".join(b"<si><t>%d</t></si>" % k for k in range(n)) + b"</sst>")
+    book = _rewritten(book, "[Content_Types].xml", lambda xml: xml.replace(
+        b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+                     b'officedocument.spreadsheetml.sharedStrings+xml"/></Types>'))
+    book = _rewritten(book, "xl/_rels/workbook.xml.rels", lambda xml: xml.replace(
+        b"</Relationships>", b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                             b'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>'))
+    out = io.BytesIO(book)
+    with zipfile.ZipFile(out, "a", compression=zipfile.ZIP_DEFLATED) as z:
+        info = zipfile.ZipInfo("xl/sharedStrings.xml", date_time=STAMP.timetuple()[:6])
+        info.compress_type = zipfile.ZIP_DEFLATED
+        z.writestr(info, sst)
     return out.getvalue()
 
 
@@ -1112,6 +1132,9 @@ def plan(seed: int = SEED) -> list[Planned]:
     b.add(Case("meldingen_1904_datumsysteem.xlsx", "meldingen", "loaded", rows_read=12, quarantined=0,
                klass="xlsx-1904-dates"),
           _rewritten(book, "xl/workbook.xml", lambda xml: xml.replace(b"<workbookPr />", b'<workbookPr date1904="1" />')))
+    b.add(Case("meldingen_tekstenbom.xlsx", "meldingen", "refused", message="texts|sharedstrings",
+               klass="xlsx-shared-strings-bomb"), _string_bomb_xlsx(_xlsx([{"title": "Blad1", "rows": [M, *b.reports(12)]}]),
+                                                                  500_000))
     rows = b.unique_wijkteam_cells(12)
     for r, v in zip(rows[1::3], [0.125, 1.234, "0.125", "1,000"]):      # number cells, and text
         r[3] = v

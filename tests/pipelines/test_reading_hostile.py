@@ -290,3 +290,57 @@ def test_day_numbers_of_a_1904_workbook_count_from_1904_in_date_columns_only(tmp
     frame = read_table(path, wijkteam.ALIASES).data.frame
     assert parse_periods(frame["Maand"])[1].dt.date.tolist() == [date(2026, 10, 1)]
     assert frame["Aantal"].tolist() == ["25000"]
+
+
+# --- item 8: a shared-strings bomb ---------------------------------------------------------------
+
+def workbook_with_strings(path: Path, strings: list[str], used_rows: int) -> Path:
+    """A meldingen workbook whose cells take their texts from a shared-strings part of ``strings``: the header and
+    ``used_rows`` reports use the first ones, the rest are unused."""
+    import io
+
+    import openpyxl
+
+    header = [f"<c r=\"{c}1\" t=\"s\"><v>{i}</v></c>" for i, c in enumerate("ABCDE")]
+    body = []
+    for r in range(2, used_rows + 2):
+        body.append(f'<row r="{r}"><c r="A{r}" t="s"><v>{5 + r - 2}</v></c><c r="B{r}"><v>46300</v></c>'
+                    f'<c r="C{r}" t="s"><v>2</v></c><c r="D{r}" t="s"><v>3</v></c><c r="E{r}" t="s"><v>4</v></c></row>')
+    sheet = f'<row r="1">{"".join(header)}</row>{"".join(body)}'.encode()
+    sst = (b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+           + b"".join(b"<si><t>%s</t></si>" % s.encode() for s in strings) + b"</sst>")
+    base = io.BytesIO()
+    openpyxl.Workbook().save(base)
+    source = zipfile.ZipFile(io.BytesIO(base.getvalue()))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+            if info.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.'
+                                    b'org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+                                    b"</Relationships>")
+            if info.filename == "xl/worksheets/sheet1.xml":
+                import re
+
+                data = re.sub(rb"<sheetData\s*/>|<sheetData>.*</sheetData>", b"<sheetData>" + sheet + b"</sheetData>", data)
+            z.writestr(info.filename, data)
+        z.writestr("xl/sharedStrings.xml", sst)
+    return path
+
+
+def test_a_shared_strings_part_far_beyond_the_sheets_text_cells_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    from pipelines.sources import common
+
+    monkeypatch.setattr(common, "SST_CHECK_BYTES", 10_000)
+    monkeypatch.setattr(common, "SST_SPARE", 1_000)
+    texts = M_HEADER[:1] + ["Datum melding", "Afval", "Zwerfafval", "BU01185000"]
+    used = workbook_with_strings(tmp_path / "used.xlsx", texts + [f"M-{i}" for i in range(3_000)], 3_000)
+    assert len(read_table(used, meldingen.ALIASES).data.frame) == 3_000
+
+    bomb = workbook_with_strings(tmp_path / "bomb.xlsx", texts + [f"M-{i}" for i in range(20_000)], 10)
+    with pytest.raises(IngestError) as err:
+        read_table(bomb, meldingen.ALIASES)
+    one_sentence(err, "bomb.xlsx: refused, the workbook's list of texts (sharedStrings.xml) holds 20,005 texts while its sheets have 45 text")
