@@ -401,6 +401,9 @@ def _xlsx_sheets(path: Path) -> list[tuple[str, bool, list[tuple[int, list[str]]
         if b"opendocument.spreadsheet" in mimetype:
             raise IngestError(f"{path.name}: this is an OpenDocument spreadsheet (.ods), not XLSX; save it as "
                               ".xlsx or CSV and deliver that")
+        if any(n.lower().endswith("/workbook.bin") for n in names):
+            raise IngestError(f"{path.name}: this is an Excel binary workbook (.xlsb), which wijkradar does not read; "
+                              "save it as .xlsx or CSV and deliver that")
         if "word/document.xml" in names:
             raise IngestError(f"{path.name}: this is a Word document, not a table; export the data as CSV or XLSX")
         raise IngestError(f"{path.name}: this is a zip archive, not an XLSX workbook; unpack it and deliver "

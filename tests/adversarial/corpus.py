@@ -89,6 +89,7 @@ xlsx-1904-dates            day numbers in a workbook of the 1904 date system -> 
                            years back, here to before 2000 and were quarantined).
 xlsx-shared-strings-bomb   a workbook of 12 reports whose shared-strings part holds 500,000 unused texts (9 million
                            took 1.6 GB and 74 s) -> refused before the part is read.
+file-xlsb                  an Excel binary workbook (.xlsb) -> refused naming it (was told to unpack a zip archive).
 delivery-duplicate         the same bytes delivered twice (other name) -> the second load is skipped.
 baseline                   clean files of every layout -> load with nothing quarantined.
 
@@ -1132,6 +1133,9 @@ def plan(seed: int = SEED) -> list[Planned]:
     b.add(Case("meldingen_1904_datumsysteem.xlsx", "meldingen", "loaded", rows_read=12, quarantined=0,
                klass="xlsx-1904-dates"),
           _rewritten(book, "xl/workbook.xml", lambda xml: xml.replace(b"<workbookPr />", b'<workbookPr date1904="1" />')))
+    b.add(Case("wijkteam_binair.xlsb", "wijkteam", "refused", message="binary workbook|xlsb", klass="file-xlsb"),
+          _zip([("[Content_Types].xml", b"<Types/>"), ("xl/workbook.bin", b"\x83\x01\x00"),
+                ("xl/worksheets/sheet1.bin", b"\x81\x01\x00")]))
     b.add(Case("meldingen_tekstenbom.xlsx", "meldingen", "refused", message="texts|sharedstrings",
                klass="xlsx-shared-strings-bomb"), _string_bomb_xlsx(_xlsx([{"title": "Blad1", "rows": [M, *b.reports(12)]}]),
                                                                   500_000))

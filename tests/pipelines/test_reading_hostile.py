@@ -344,3 +344,16 @@ def test_a_shared_strings_part_far_beyond_the_sheets_text_cells_is_refused_befor
     with pytest.raises(IngestError) as err:
         read_table(bomb, meldingen.ALIASES)
     one_sentence(err, "bomb.xlsx: refused, the workbook's list of texts (sharedStrings.xml) holds 20,005 texts while its sheets have 45 text")
+
+
+# --- item 9: an Excel binary workbook -------------------------------------------------------------
+
+def test_an_xlsb_workbook_is_named_as_such(tmp_path):
+    path = tmp_path / "wijkteam_okt.xlsb"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.bin", b"\x83\x01\x00")
+        z.writestr("xl/worksheets/sheet1.bin", b"\x81\x01\x00")
+    with pytest.raises(IngestError) as err:
+        read_table(path)
+    one_sentence(err, "wijkteam_okt.xlsb: this is an Excel binary workbook (.xlsb)", "save it as .xlsx or CSV")
