@@ -999,12 +999,18 @@ def normalise_area_code(values: pd.Series) -> pd.Series:
 
 
 def resolve_area_codes(values: pd.Series, ref) -> pd.Series:
-    """Normalised codes, with codes of earlier CBS divisions mapped through ``buurtcode_wijzigingen.csv``.
+    """Normalised codes, with codes of earlier CBS divisions mapped through ``buurtcode_wijzigingen.csv``; seven digits
+    (a number cell of a spreadsheet dropped the leading zero) get ``BU0`` when that makes a buurt of the reference.
 
     Empty codes become None; unknown codes stay as they are, so validation quarantines them.
     """
     codes = normalise_area_code(values)
     changes = dict(zip(ref.code_changes["old_code"], ref.code_changes["new_code"]))
+    seven = codes.str.fullmatch(r"\d{7}")
+    if seven.any():   # a number cell lost its leading zero (01185600 -> 1185600): completed when that is a known buurt
+        known = set(ref.buurten["area_code"]) | set(changes)
+        completed = "BU0" + codes[seven]
+        codes = codes.where(~seven, completed.where(completed.isin(known), codes[seven]))
     return codes.replace(changes).replace("", None)
 
 

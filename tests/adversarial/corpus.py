@@ -90,6 +90,8 @@ xlsx-1904-dates            day numbers in a workbook of the 1904 date system -> 
 xlsx-shared-strings-bomb   a workbook of 12 reports whose shared-strings part holds 500,000 unused texts (9 million
                            took 1.6 GB and 74 s) -> refused before the part is read.
 file-xlsb                  an Excel binary workbook (.xlsb) -> refused naming it (was told to unpack a zip archive).
+xlsx-numeric-buurtcode     buurt codes stored as numbers (1185000: the leading zero lost) -> completed to the buurt
+                           (they were quarantined as not in the division).
 delivery-duplicate         the same bytes delivered twice (other name) -> the second load is skipped.
 baseline                   clean files of every layout -> load with nothing quarantined.
 
@@ -1133,6 +1135,11 @@ def plan(seed: int = SEED) -> list[Planned]:
     b.add(Case("meldingen_1904_datumsysteem.xlsx", "meldingen", "loaded", rows_read=12, quarantined=0,
                klass="xlsx-1904-dates"),
           _rewritten(book, "xl/workbook.xml", lambda xml: xml.replace(b"<workbookPr />", b'<workbookPr date1904="1" />')))
+    rows = b.unique_wijkteam_cells(12)
+    for r in rows[::2]:
+        r[0] = int(r[0][2:])           # a number cell: Excel drops the leading zero (01185000 -> 1185000)
+    b.xlsx(Case("wijkteam_buurtcode_als_getal.xlsx", "wijkteam", "loaded", rows_read=12, quarantined=0,
+                klass="xlsx-numeric-buurtcode"), [{"title": "Blad1", "rows": [W, *rows]}])
     b.add(Case("wijkteam_binair.xlsb", "wijkteam", "refused", message="binary workbook|xlsb", klass="file-xlsb"),
           _zip([("[Content_Types].xml", b"<Types/>"), ("xl/workbook.bin", b"\x83\x01\x00"),
                 ("xl/worksheets/sheet1.bin", b"\x81\x01\x00")]))

@@ -357,3 +357,14 @@ def test_an_xlsb_workbook_is_named_as_such(tmp_path):
     with pytest.raises(IngestError) as err:
         read_table(path)
     one_sentence(err, "wijkteam_okt.xlsb: this is an Excel binary workbook (.xlsb)", "save it as .xlsx or CSV")
+
+
+# --- item 10: buurt codes stored as numbers ------------------------------------------------------
+
+def test_a_buurt_code_that_lost_its_leading_zero_is_completed_only_to_a_known_buurt(ref):
+    import pandas as pd
+
+    from pipelines.sources.common import resolve_area_codes
+
+    got = resolve_area_codes(pd.Series(["1185000", " 1185001 ", "9999999", "01185002", "BU01185003", "118500"]), ref)
+    assert got.tolist() == ["BU01185000", "BU01185001", "9999999", "BU01185002", "BU01185003", "118500"]
