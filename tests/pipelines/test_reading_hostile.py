@@ -368,3 +368,17 @@ def test_a_buurt_code_that_lost_its_leading_zero_is_completed_only_to_a_known_bu
 
     got = resolve_area_codes(pd.Series(["1185000", " 1185001 ", "9999999", "01185002", "BU01185003", "118500"]), ref)
     assert got.tolist() == ["BU01185000", "BU01185001", "9999999", "BU01185002", "BU01185003", "118500"]
+
+
+# --- item 11: file names that break a log line or turn it around ---------------------------------
+
+def test_a_file_name_is_shown_as_text_a_log_can_write_without_direction_marks():
+    import os
+
+    from pipelines.sources.common import shown_file_name
+
+    odd = os.fsdecode(b"meldingen_caf\xe9_okt.csv")             # not UTF-8: a lone surrogate in Python
+    assert shown_file_name(odd) == "meldingen_café_okt.csv"
+    shown_file_name(odd).encode("utf-8")
+    assert shown_file_name("meldingen_\u202evsc.okt_\u200b.csv") == "meldingen_?vsc.okt_?.csv"
+    assert "0612345678" not in shown_file_name("meldingen_0612345678.csv")
