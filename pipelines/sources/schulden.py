@@ -81,7 +81,8 @@ def checks(ref, today: pd.Timestamp) -> list[Check]:
         *count_checks(),
         ambiguous_check(),
         plausible_check(ref, NAME, "buurt, creditor type and month"),
-        Check(gxe.ExpectCompoundColumnsToBeUnique(column_list=["area_code", "creditor", "period_start"]),
+        Check(gxe.ExpectCompoundColumnsToBeUnique(column_list=["area_code", "creditor", "period_start"],
+                                                    ignore_row_if="any_value_is_missing"),
               "the same buurt, creditor and month occur more than once"),
     ]
 

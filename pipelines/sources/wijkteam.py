@@ -73,7 +73,8 @@ def checks(ref, today: pd.Timestamp) -> list[Check]:
         *count_checks(),
         ambiguous_check(),
         plausible_check(ref, NAME, "buurt, signal and period"),
-        Check(gxe.ExpectCompoundColumnsToBeUnique(column_list=["area_code", "signal", "period_start"]),
+        Check(gxe.ExpectCompoundColumnsToBeUnique(column_list=["area_code", "signal", "period_start"],
+                                                    ignore_row_if="any_value_is_missing"),
               "the same buurt, signal and period occur more than once"),
     ]
 

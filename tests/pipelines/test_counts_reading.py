@@ -50,3 +50,19 @@ def test_decimals_and_ambiguous_counts_in_a_workbook_are_quarantined_with_their_
     assert all("not a whole number" in reason for _, reason in rows[:3])
     assert "ambiguous" in rows[3][1] and "not a number" not in rows[3][1]
     assert stored["BU01185005"] == 4
+
+
+def test_rows_whose_periods_cannot_be_read_are_not_also_repeats(home):
+    from tests.conftest import write_csv
+
+    rows = [[code, "2026-10", "eenzaamheid", 3] for code in BUURTEN[:6]]
+    rows += [["BU01185000", "2026-13", "eenzaamheid", 2], ["BU01185000", "2027-W53", "eenzaamheid", 2]]
+    (home.inbox).mkdir(parents=True, exist_ok=True)
+    path = write_csv(home.inbox / "wijkteam_okt.csv", ["Buurtcode", "Maand", "Signaal", "Aantal"], rows)
+    with connect(home.warehouse) as con:
+        ref = reference.Reference()
+        reference.sync(con, ref)
+        ingest_file(con, path, "wijkteam", ref, home.archive, today=TODAY)
+        reasons = [r for r, in con.execute("SELECT reason FROM quarantine.rows ORDER BY row_number").fetchall()]
+    assert len(reasons) == 2 and all("more than once" not in r for r in reasons), reasons
+    assert all("not a period" in r for r in reasons)
