@@ -247,8 +247,8 @@ def refuse_stray_quote(label: str, text: str | bytes, sep: str) -> None:
     line = stray_quote_line(text, sep)
     if line is not None:
         raise IngestError(f'{label}: the double quote (") that opens a cell on line {line} is never closed where '
-                          "the cell should end, so the lines after it would be read as text into that cell and their rows "
-                          "lost; close or remove the quote and load the file again")
+                          "the cell should end, so the lines after it would be read as text into that cell and "
+                          "their rows lost; close or remove the quote and load the file again")
 
 
 def _fast_text_sheet(path: Path, text: str, sep: str, aliases) -> Sheet | None:
@@ -485,9 +485,10 @@ def _refuse_string_bomb(path: Path) -> None:
         sheets = [n for n in names if n.lower().startswith("xl/worksheets/") and n.lower().endswith(".xml")]
         cells = sum(_count_in_member(z, n, re.compile(rb'\st="s"')) for n in sheets)
     if texts > 2 * cells + SST_SPARE:
-        raise IngestError(f"{path.name}: refused, the workbook's list of texts (sharedStrings.xml) holds {texts:,} texts while its sheets "
-                          f"have {cells:,} text cells (a damaged or crafted workbook that would take gigabytes to read); "
-                          "open it in a spreadsheet program, save it again as XLSX or CSV and deliver that")
+        raise IngestError(f"{path.name}: refused, the workbook's list of texts (sharedStrings.xml) holds {texts:,} "
+                          f"texts while its sheets have {cells:,} text cells (a damaged or crafted workbook that would "
+                          "take gigabytes to read); open it in a spreadsheet program, save it again as XLSX or CSV and "
+                          "deliver that")
 
 
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
@@ -571,7 +572,8 @@ def _sheet_records(ws, merged: list[tuple[int, int, int, int]], formulas: set[tu
                     cells.setdefault(r, {})[c] = UNCOMPUTED
                 continue
             text = _cell_text(value)
-            if epoch1904 and isinstance(value, (int, float)) and not isinstance(value, bool) and 20_000 <= value <= 80_000:
+            number = isinstance(value, (int, float)) and not isinstance(value, bool)
+            if epoch1904 and number and 20_000 <= value <= 80_000:
                 text = _Serial1904(text)
             if text.strip():
                 cells.setdefault(r, {})[c] = text

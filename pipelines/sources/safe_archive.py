@@ -61,9 +61,10 @@ def _unreadable(label: str, info: zipfile.ZipInfo) -> IngestError | None:
                            "open; deliver the archive without a password (through the secure channel you use for "
                            "deliveries)")
     if info.compress_type not in READABLE_METHODS:
+        method = f"{info.compress_type}{', Deflate64' if info.compress_type == 9 else ''}"
         return IngestError(f"{label}: the member {_member(info)} is compressed with a method wijkradar cannot read "
-                           f"(zip method {info.compress_type}{', Deflate64' if info.compress_type == 9 else ''}); create the zip again with ordinary "
-                           "compression (Deflate, the default of most zip programs) and deliver the new file")
+                           f"(zip method {method}); create the zip again with ordinary compression (Deflate, the "
+                           "default of most zip programs) and deliver the new file")
     return None
 
 

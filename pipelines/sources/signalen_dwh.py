@@ -88,8 +88,9 @@ def _one_export(path: Path, name: str, n: int) -> None:
     other's reports silently, and joining them could join one export's signals to the other's locations."""
     if n > 1:
         what = "folder" if path.is_dir() else "zip"
-        raise IngestError(f"{path.name}: the {what} holds {n} files named {name}.csv, so it holds more than one Signalen "
-                          f"export; deliver one export per {what} (each with its signals, locations and categories)")
+        raise IngestError(f"{path.name}: the {what} holds {n} files named {name}.csv, so it holds more than one "
+                          f"Signalen export; deliver one export per {what} (each with its signals, locations and "
+                          "categories)")
 
 
 def _agree(frame: pd.DataFrame, columns: list[str], what: str) -> None:

@@ -1127,14 +1127,16 @@ def plan(seed: int = SEED) -> list[Planned]:
     book = _xlsx([{"title": "Meldingen", "rows": [M, *b.reports(12)]}])
     b.add(Case("meldingen_formule_lege_tekst.xlsx", "meldingen", "loaded", rows_read=12, quarantined=0,
                klass="xlsx-formula-empty-result"),
-          _rewritten(book, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(b"</sheetData>", dragged + b"</sheetData>")))
+          _rewritten(book, "xl/worksheets/sheet1.xml",
+                     lambda xml: xml.replace(b"</sheetData>", dragged + b"</sheetData>")))
     rows = b.reports(12)
     for r in rows:        # day numbers of the 1904 date system (Excel for Mac): 2003 dates, read as 1900-system 1999
         r[1] = (date(2003, b.rng.randint(1, 12), b.rng.randint(1, 28)) - date(1904, 1, 1)).days
     book = _xlsx([{"title": "Meldingen", "rows": [M, *rows]}])
     b.add(Case("meldingen_1904_datumsysteem.xlsx", "meldingen", "loaded", rows_read=12, quarantined=0,
                klass="xlsx-1904-dates"),
-          _rewritten(book, "xl/workbook.xml", lambda xml: xml.replace(b"<workbookPr />", b'<workbookPr date1904="1" />')))
+          _rewritten(book, "xl/workbook.xml",
+                     lambda xml: xml.replace(b"<workbookPr />", b'<workbookPr date1904="1" />')))
     rows = b.unique_wijkteam_cells(12)
     for r in rows[::2]:
         r[0] = int(r[0][2:])           # a number cell: Excel drops the leading zero (01185000 -> 1185000)
@@ -1143,9 +1145,9 @@ def plan(seed: int = SEED) -> list[Planned]:
     b.add(Case("wijkteam_binair.xlsb", "wijkteam", "refused", message="binary workbook|xlsb", klass="file-xlsb"),
           _zip([("[Content_Types].xml", b"<Types/>"), ("xl/workbook.bin", b"\x83\x01\x00"),
                 ("xl/worksheets/sheet1.bin", b"\x81\x01\x00")]))
+    book = _xlsx([{"title": "Blad1", "rows": [M, *b.reports(12)]}])
     b.add(Case("meldingen_tekstenbom.xlsx", "meldingen", "refused", message="texts|sharedstrings",
-               klass="xlsx-shared-strings-bomb"), _string_bomb_xlsx(_xlsx([{"title": "Blad1", "rows": [M, *b.reports(12)]}]),
-                                                                  500_000))
+               klass="xlsx-shared-strings-bomb"), _string_bomb_xlsx(book, 500_000))
     rows = b.unique_wijkteam_cells(12)
     for r, v in zip(rows[1::3], [0.125, 1.234, "0.125", "1,000"]):      # number cells, and text
         r[3] = v
