@@ -23,7 +23,7 @@ from prefect import flow, get_run_logger, task  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
 from prefect.artifacts import create_markdown_artifact, create_table_artifact  # noqa: E402
 
-from pipelines import catalog, privacy, reference, wording  # noqa: E402
+from pipelines import catalog, reference, wording  # noqa: E402
 from pipelines.delivery import LoadHeld  # noqa: E402
 from pipelines.export import export_run  # noqa: E402
 from pipelines.feedback import (FeedbackRefused, FeedbackResult, feedback_files, import_feedback,  # noqa: E402
@@ -35,7 +35,7 @@ from pipelines.runs import Run, read_flags, score_and_flag  # noqa: E402
 from pipelines.score import NothingToScore  # noqa: E402
 from pipelines.score import Block, score_block  # noqa: E402
 from pipelines.sources import source_for_file  # noqa: E402
-from pipelines.sources.common import IngestError  # noqa: E402
+from pipelines.sources.common import IngestError, shown_file_name  # noqa: E402
 from pipelines.validate import ValidationRefused  # noqa: E402
 from pipelines.warehouse import connect  # noqa: E402
 
@@ -68,7 +68,7 @@ def inbox_files(home: Home) -> tuple[list[tuple[Path, str]], list[str]]:
             continue
         module = source_for_file(path.name) or (source_for_file(path.name + ".zip") if path.is_dir() else None)
         if module is None:
-            ignored.append(privacy.scrub_file_name(path.name))
+            ignored.append(shown_file_name(path.name))
         else:
             found.append((path, module.NAME))
 
@@ -98,7 +98,12 @@ class Outcome:
 
 @task
 def ingest(home: Home, path: Path, source: str, today: pd.Timestamp | None) -> Outcome:
-    """Load one inbox file through validation into the warehouse (a refusal is an outcome, not a crash)."""
+    """Load one inbox file through validation into the warehouse (a refusal is an outcome, not a crash).
+
+    Whatever goes wrong with one file is that file's refusal: the run goes on with the other files. An error that
+    is not one of wijkradar's own sentences is named by its type only (its text can quote the file's content or a
+    member's name) and logged with its traceback for whoever maintains wijkradar.
+    """
     with connect(home.warehouse) as con:
         try:
             return Outcome(load=ingest_file(con, path, source, reference.Reference.for_home(home), home.archive, today=today,
@@ -107,6 +112,16 @@ def ingest(home: Home, path: Path, source: str, today: pd.Timestamp | None) -> O
             return Outcome(held=str(exc))
         except (IngestError, ValidationRefused) as exc:
             return Outcome(refused=str(exc))
+        except Exception as exc:  # noqa: BLE001 - one damaged file must not fail the weekly run
+            import logging
+            import traceback
+
+            name = shown_file_name(path.name)
+            logging.getLogger("wijkradar.ingest").error(   # the frames only: the message can hold personal data
+                "%s could not be read (%s) at:\n%s", name, type(exc).__name__,
+                "".join(traceback.format_tb(exc.__traceback__)))
+            return Outcome(refused=f"{name}: the file could not be read ({type(exc).__name__}); open it in the "
+                                   "program that made it, save or export it again and put the new file in the inbox")
 
 
 @task
@@ -253,15 +268,15 @@ def weekly(home: str | None = None, today: str | None = None, fan_out: bool = Fa
         answers, refused = import_answers(h, path, now)
         if answers is None:
             logger.error("%s", refused)
-            result.refused[privacy.scrub_file_name(path.name)] = refused
+            result.refused[shown_file_name(path.name)] = refused
             continue
         for warning in answers.warnings:
             logger.warning("%s", warning)
         logger.info("%s", answers.describe())
         result.feedback.append(answers)
     for i, (path, source) in enumerate(files, start=1):
-        logger.info("[%d/%d] ingesting %s as %s", i, len(files), privacy.scrub_file_name(path.name), source)
-        name = privacy.scrub_file_name(path.name)
+        name = shown_file_name(path.name)
+        logger.info("[%d/%d] ingesting %s as %s", i, len(files), name, source)
         outcome = ingest(h, path, source, now)
         if outcome.held:
             logger.warning("%s", outcome.held)

@@ -276,6 +276,10 @@ REASONS_NL = {
     "aantal is empty or not a number": "aantal is leeg of geen getal",
     "aantal is negative": "aantal is negatief",
     "aantal is not a whole number": "aantal is geen geheel getal",
+    "aantal is ambiguous: a comma followed by three digits (1,000) is a thousands separator in English and a decimal "
+    "comma in Dutch; write the whole number without separators (1000)":
+        "aantal is dubbelzinnig: een komma met drie cijfers erna (1,000) is in het Engels een scheiding van "
+        "duizendtallen en in het Nederlands een decimale komma; schrijf het hele getal zonder scheidingstekens (1000)",
     "maand is empty or not a period (use jjjj-mm, or jjjj-Www for weeks)":
         "maand is leeg of geen periode (gebruik jjjj-mm, of jjjj-Www voor weken)",
     "the period lies in the future": "de periode ligt in de toekomst",

@@ -24,6 +24,20 @@ class PrivacyError(IngestError):
     """A column wijkradar uses holds personal data in most rows; the file is refused whole."""
 
 
+def shown_file_name(name: str) -> str:
+    """A file name as wijkradar prints and logs it: personal items scrubbed (``privacy.scrub_file_name``), bytes that
+    are not UTF-8 (a name from an old zip tool or a Windows share, decoded by Python with lone surrogates, which a log
+    handler cannot write) read as Windows-1252, and control and direction characters (U+202E turns the rest of a
+    line around on screen) shown as ``?``."""
+    raw = str(name).encode("utf-8", "surrogateescape")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+    text = "".join("?" if unicodedata.category(ch) in ("Cc", "Cf", "Cs") else ch for ch in text)
+    return privacy.scrub_file_name(text)
+
+
 def normalise_header(text: str) -> str:
     """Case-, accent- and punctuation-insensitive form of a column header."""
     text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
@@ -89,6 +103,7 @@ def read_table(path: Path, aliases: dict[str, tuple[str, ...]] | None = None, *,
             sheets = _xlsx_sheets(path)
         else:
             text, sep, hint = _text_and_delimiter(path, aliases)
+            refuse_stray_quote(path.name, text, sep)
             if len(text) >= FAST_TEXT_CHARS and not hint:
                 fast = _fast_text_sheet(path, text, sep, aliases)
                 if fast is not None:
@@ -195,6 +210,45 @@ def _text_and_delimiter(path: Path, aliases) -> tuple[str, str, bool]:
     if hint:
         return text, hint.group(1), True
     return text, max((";", "\t", ","), key=lambda d: _delimiter_score(text[:65536], d, aliases)), False
+
+
+def stray_quote_line(text: str | bytes, sep: str) -> int | None:
+    """The line of a double quote that opens a cell swallowing later rows, or None.
+
+    A quote at the start of a cell makes every reader (Python's, pandas', a spreadsheet's) take the
+    following line breaks and delimiters as text until the next quote: one stray quote silently joins
+    the rest of the file, or every line up to the next stray quote, into one cell. A legitimate quoted
+    cell may hold line breaks too (an address, a remark), so a quoted cell counts as swallowing rows when
+    one of its later lines holds as many delimiters as the file's rows do, or when its quote is never
+    closed before the end of the file and text follows its first line.
+    """
+    binary = isinstance(text, bytes)
+    enc = (lambda s: s.encode()) if binary else (lambda s: s)
+    quote, lf, cr = enc('"'), enc("\n"), enc("\r")
+    if quote not in text:
+        return None
+    sample = text[:65536].splitlines()[:200]
+    counts = [line.count(enc(sep)) for line in sample if line.strip()]
+    row_seps = max(set(counts), key=counts.count) if counts else 0
+    cell = re.compile(enc(r'(?:(?<=[' + re.escape(sep) + r'\r\n])|\A)"([^"]*(?:""[^"]*)*)("|\Z)'))
+    for m in cell.finditer(text):
+        if text.find(lf, m.start(), m.end()) < 0 and text.find(cr, m.start(), m.end()) < 0:
+            continue
+        later = m.group(1).splitlines()[1:]
+        unclosed = not m.group(2) and any(line.strip() for line in later)
+        if unclosed or (row_seps and any(line.count(enc(sep)) >= row_seps for line in later)):
+            before = text[:m.start()]
+            return before.count(lf) + before.count(cr) - before.count(cr + lf) + 1
+    return None
+
+
+def refuse_stray_quote(label: str, text: str | bytes, sep: str) -> None:
+    """IngestError naming the line of a quote that swallows later rows (see :func:`stray_quote_line`)."""
+    line = stray_quote_line(text, sep)
+    if line is not None:
+        raise IngestError(f'{label}: the double quote (") that opens a cell on line {line} is never closed where '
+                          "the cell should end, so the lines after it would be read as text into that cell and "
+                          "their rows lost; close or remove the quote and load the file again")
 
 
 def _fast_text_sheet(path: Path, text: str, sep: str, aliases) -> Sheet | None:
@@ -361,10 +415,14 @@ def _xlsx_sheets(path: Path) -> list[tuple[str, bool, list[tuple[int, list[str]]
         if b"opendocument.spreadsheet" in mimetype:
             raise IngestError(f"{path.name}: this is an OpenDocument spreadsheet (.ods), not XLSX; save it as "
                               ".xlsx or CSV and deliver that")
+        if any(n.lower().endswith("/workbook.bin") for n in names):
+            raise IngestError(f"{path.name}: this is an Excel binary workbook (.xlsb), which wijkradar does not read; "
+                              "save it as .xlsx or CSV and deliver that")
         if "word/document.xml" in names:
             raise IngestError(f"{path.name}: this is a Word document, not a table; export the data as CSV or XLSX")
         raise IngestError(f"{path.name}: this is a zip archive, not an XLSX workbook; unpack it and deliver "
                           "the CSV or XLSX file inside")
+    _refuse_string_bomb(path)
     if not openpyxl.DEFUSEDXML:
         raise IngestError(f"{path.name}: workbooks cannot be read safely because defusedxml is not active "
                           "(install defusedxml and unset OPENPYXL_DEFUSEDXML); until then deliver CSV")
@@ -374,10 +432,63 @@ def _xlsx_sheets(path: Path) -> list[tuple[str, bool, list[tuple[int, list[str]]
         try:
             with zipfile.ZipFile(path) as z:
                 return [(ws.title, ws.sheet_state != "visible",
-                         _sheet_records(ws, *_sheet_xml(z, ws), where=f"{path.name}, sheet {i}"))
+                         _sheet_records(ws, *_sheet_xml(z, ws), where=f"{path.name}, sheet {i}",
+                                        epoch1904=wb.epoch.year == 1904))
                         for i, ws in enumerate(wb.worksheets, start=1)]
         finally:
             wb.close()
+
+
+#: a shared-strings part smaller than this (uncompressed) is read without counting its texts
+SST_CHECK_BYTES = 8 * 1024 * 1024
+#: texts a shared-strings part may hold beyond the text cells of the sheets (a saved workbook holds about as many
+#: distinct texts as text cells at most; some programs keep a few unused ones)
+SST_SPARE = 100_000
+
+
+def _count_in_member(z, name: str, pattern: re.Pattern) -> int:
+    """Matches of ``pattern`` (short, at most 64 bytes) in a zip member, streamed in 1 MB blocks."""
+    n, tail = 0, b""
+    with z.open(name) as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            text = tail + block
+            n += sum(1 for m in pattern.finditer(text) if m.end() > len(tail))
+            tail = text[-64:]
+    return n
+
+
+def _refuse_string_bomb(path: Path) -> None:
+    """Refuse a workbook whose shared-strings part holds far more texts than its sheets have text cells.
+
+    Every reader loads that part whole before the first row: 9 million unused texts in a 23 MB file took 1.6 GB
+    and 74 s. Only a large part is counted, streamed, so the check costs little memory and a second at most.
+    """
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        infos = z.infolist()
+        names = {i.filename for i in infos}
+        rels = next((i for i in infos if i.filename.lower() == "xl/_rels/workbook.xml.rels"), None)
+        targets = set()
+        if rels is not None and rels.file_size < 1 << 20:
+            for rel in re.findall(rb"<(?:\w+:)?Relationship\b[^>]*>", z.read(rels)):
+                if re.search(rb'Type="[^"]*/sharedStrings"', rel):
+                    target = re.search(rb'Target="([^"]+)"', rel)
+                    if target:
+                        t = target.group(1).decode("utf-8", "replace")
+                        targets.add(t.lstrip("/") if t.startswith("/") else "xl/" + t)
+        parts = [i for i in infos if (i.filename in targets or i.filename.lower().endswith("sharedstrings.xml"))
+                 and i.file_size > SST_CHECK_BYTES]
+        if not parts:
+            return
+        texts = sum(_count_in_member(z, i.filename, re.compile(rb"<(?:\w+:)?si[\s>/]")) for i in parts)
+        sheets = [n for n in names if n.lower().startswith("xl/worksheets/") and n.lower().endswith(".xml")]
+        cells = sum(_count_in_member(z, n, re.compile(rb'\st="s"')) for n in sheets)
+    if texts > 2 * cells + SST_SPARE:
+        raise IngestError(f"{path.name}: refused, the workbook's list of texts (sharedStrings.xml) holds {texts:,} "
+                          f"texts while its sheets have {cells:,} text cells (a damaged or crafted workbook that would "
+                          "take gigabytes to read); open it in a spreadsheet program, save it again as XLSX or CSV and "
+                          "deliver that")
 
 
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
@@ -409,13 +520,33 @@ def _sheet_xml(z, ws) -> tuple[list[tuple[int, int, int, int]], set[tuple[int, i
                 for m in _CELL.finditer(text):
                     inner = m.group(3)
                     if re.search(rb"<(?:\w+:)?f[\s>/]", inner) and not re.search(rb"<(?:\w+:)?v>[^<]", inner):
+                        tag = text[m.start():m.start(3)]
+                        if re.search(rb'\st="str"', tag) and re.search(rb"<(?:\w+:)?v\s*/?>", inner):
+                            continue    # a text result that is empty (=ALS(A2="";"";..) dragged down): computed
                         formulas.add((int(m.group(2)), col(m.group(1).decode())))
             tail = text[-4096:]
     return sorted(merged), formulas
 
 
+#: Canonical columns (of every source's ``ALIASES``) that hold dates or periods: a day number there in a workbook of
+#: the 1904 date system counts from 1904-01-01, not from 1899-12-30 (Excel for Mac; 1,462 days apart)
+DATE_FIELDS = ("created", "period")
+#: days between the 1904 and the 1900 date system's day 0
+EPOCH_1904_SHIFT = 1462
+
+
+class _Serial1904(str):
+    """A number cell of a 1904-system workbook that could be a day number; made a 1900-system day number by
+    :func:`_sheet` when its column holds dates (other columns keep the number as it is)."""
+
+
+class _Records(list):
+    """A sheet's records; ``epoch1904`` when the workbook uses the 1904 date system."""
+    epoch1904 = False
+
+
 def _sheet_records(ws, merged: list[tuple[int, int, int, int]], formulas: set[tuple[int, int]],
-                   where: str) -> list[tuple[int, list[str]]]:
+                   where: str, epoch1904: bool = False) -> list[tuple[int, list[str]]]:
     """The sheet's rows as text cells, merged ranges filled with their value; refused when it would not fit.
 
     A crafted or damaged sheet can be small on disk and vast in cells: one cell in the last column makes
@@ -441,6 +572,9 @@ def _sheet_records(ws, merged: list[tuple[int, int, int, int]], formulas: set[tu
                     cells.setdefault(r, {})[c] = UNCOMPUTED
                 continue
             text = _cell_text(value)
+            number = isinstance(value, (int, float)) and not isinstance(value, bool)
+            if epoch1904 and number and 20_000 <= value <= 80_000:
+                text = _Serial1904(text)
             if text.strip():
                 cells.setdefault(r, {})[c] = text
     if not cells:
@@ -459,7 +593,9 @@ def _sheet_records(ws, merged: list[tuple[int, int, int, int]], formulas: set[tu
             row = cells.setdefault(r, {})
             for c in range(min_col, max_c + 1):
                 row[c] = value
-    return [(r, [cells[r].get(c, "") for c in range(1, max(cells[r]) + 1)]) for r in sorted(cells)]
+    records = _Records((r, [cells[r].get(c, "") for c in range(1, max(cells[r]) + 1)]) for r in sorted(cells))
+    records.epoch1904 = epoch1904
+    return records
 
 
 def _xml_attack(exc: BaseException) -> bool:
@@ -490,7 +626,10 @@ def _cell_text(value) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
         return str(int(value))
-    return str(value)
+    text = str(value)
+    if isinstance(value, float) and re.fullmatch(r"-?\d{1,3}\.\d{3}", text):
+        text += "0"     # a number cell 1.234 is a decimal: "1.2340" is the same number and cannot be read as thousands
+    return text
 
 
 def _blank(cells: list[str]) -> bool:
@@ -504,6 +643,8 @@ def _sheet(name: str, hidden: bool, records: list[tuple[int, list[str]]], aliase
     at = at or 0
     header = [str(c).strip() for c in rows[at][1]] if rows else []
     data = rows[at + 1:]
+    if getattr(records, "epoch1904", False):
+        data = _as_1900_days(data, header, aliases)
     width = max([len(header), *(len(cells) for _, cells in data)])
     names = _column_names(header, width)
     matrix = [cells if len(cells) == width else cells + [""] * (width - len(cells)) for _, cells in data]
@@ -513,6 +654,19 @@ def _sheet(name: str, hidden: bool, records: list[tuple[int, list[str]]], aliase
     frame = frame[keep]
     frame.insert(0, "row_number", pd.array([n for n, _ in data], dtype="int64"))
     return Sheet(name, hidden, frame.reset_index(drop=True)), hits
+
+
+def _as_1900_days(data: list[tuple[int, list[str]]], header: list[str], aliases) -> list[tuple[int, list[str]]]:
+    """Rows of a 1904-system workbook with the day numbers of its date columns (:data:`DATE_FIELDS`) made 1900-system
+    day numbers, as every date parser reads them; every other cell as plain text."""
+    names = {normalise_header(n) for canon in DATE_FIELDS if canon in (aliases or {}) for n in (canon, *aliases[canon])}
+    dates = {i for i, h in enumerate(header) if normalise_header(h) in names}
+
+    def plain(i: int, cell: str) -> str:
+        if type(cell) is not _Serial1904:
+            return cell
+        return _cell_text(float(cell) + EPOCH_1904_SHIFT) if i in dates else str.__str__(cell)
+    return [(n, [plain(i, c) for i, c in enumerate(cells)]) for n, cells in data]
 
 
 def _column_names(header: list[str], width: int) -> list[str]:
@@ -544,6 +698,13 @@ def _choose(path: Path, sheets, aliases, optional) -> Workbook:
         pick = next((i for i, (s, _) in enumerate(built) if not s.hidden), 0)
     else:
         full = [i for i, (s, hits) in enumerate(built) if set(required) <= hits]
+        with_rows = [i for i in full if len(built[i][0].frame) and not built[i][0].hidden]
+        if len(with_rows) > 1:    # one table per month on its own sheet: reading one would lose the others silently
+            # (a hidden sheet is a supplier's working copy, read only for the privacy scan)
+            listed = ", ".join(repr(privacy.scrub_text(built[i][0].name)) for i in with_rows)
+            raise IngestError(f"{path.name}: {len(with_rows)} sheets ({listed}) hold a table with the required "
+                              "columns and wijkradar reads one table per file; put all rows on one sheet (or deliver "
+                              "one file per sheet) and load again")
         pick = next((i for i in full if not built[i][0].hidden), full[0] if full else None)
         if pick is None:
             listed = ", ".join(repr(privacy.scrub_text(s.name)) for s, _ in built)
@@ -854,12 +1015,18 @@ def normalise_area_code(values: pd.Series) -> pd.Series:
 
 
 def resolve_area_codes(values: pd.Series, ref) -> pd.Series:
-    """Normalised codes, with codes of earlier CBS divisions mapped through ``buurtcode_wijzigingen.csv``.
+    """Normalised codes, with codes of earlier CBS divisions mapped through ``buurtcode_wijzigingen.csv``; seven digits
+    (a number cell of a spreadsheet dropped the leading zero) get ``BU0`` when that makes a buurt of the reference.
 
     Empty codes become None; unknown codes stay as they are, so validation quarantines them.
     """
     codes = normalise_area_code(values)
     changes = dict(zip(ref.code_changes["old_code"], ref.code_changes["new_code"]))
+    seven = codes.str.fullmatch(r"\d{7}")
+    if seven.any():   # a number cell lost its leading zero (01185600 -> 1185600): completed when that is a known buurt
+        known = set(ref.buurten["area_code"]) | set(changes)
+        completed = "BU0" + codes[seven]
+        codes = codes.where(~seven, completed.where(completed.isin(known), codes[seven]))
     return codes.replace(changes).replace("", None)
 
 

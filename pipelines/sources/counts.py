@@ -5,7 +5,8 @@ Periods: ``2026-10``, ``10-2026``, ``2026MM10``, ``202610``, ``okt 2026``, ``okt
 serial day number) on the 1st of a month -> month; ``2026-W43``, ``2026 week 43``, ``week 43 2026``
 -> ISO week. Anything else, or ambiguous, -> no period (quarantined).
 Counts: whole numbers, Dutch thousands separators (``1.234``) accepted; ``inf``, ``NaN``, scientific
-notation and values above ``MAX_COUNT`` are no count.
+notation and values above ``MAX_COUNT`` are no count; ``0.125`` is a decimal, never thousands; ``1,000`` is
+ambiguous (English thousands or Dutch decimals) and quarantined saying so.
 """
 from __future__ import annotations
 
@@ -112,7 +113,10 @@ def parse_periods(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 _WHOLE = r"[+-]?\d+"
-_THOUSANDS = r"[+-]?\d{1,3}(?:\.\d{3})+"
+#: ``1.234``; never ``0.125`` (no one writes a leading zero group: that is a decimal point)
+_THOUSANDS = r"[+-]?[1-9]\d{0,2}(?:\.\d{3})+"
+#: ``1,000``: a thousands comma in English, a decimal comma with three decimals in Dutch; which is meant is unknown
+_AMBIGUOUS_COMMA = r"[+-]?[1-9]\d{0,2},\d{3}"
 _DECIMAL_COMMA = r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+),\d+"
 _DECIMAL_POINT = r"[+-]?\d+\.\d+"
 
@@ -152,6 +156,22 @@ def counts_too_large(values: pd.Series) -> pd.Series:
     sci = v.str.fullmatch(r"[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+")
     n[sci] = pd.to_numeric(v[sci].str.replace(",", ".", regex=False), errors="coerce")
     return (n.abs() > MAX_COUNT).fillna(False).astype(bool)
+
+
+def counts_ambiguous(values: pd.Series) -> pd.Series:
+    """True where the text is a number with a comma followed by exactly three digits (``1,000``, ``2,500``)."""
+    v = pd.Series(values).astype(object).where(pd.Series(values).notna(), "").astype(str)
+    v = v.str.strip().str.replace(r"[\s\u00a0\u202f']", "", regex=True).str.replace("\u2212", "-", regex=False)
+    return v.str.fullmatch(_AMBIGUOUS_COMMA).fillna(False).astype(bool)
+
+
+def ambiguous_check() -> Check:
+    return Check(gx_expectations().ExpectColumnValuesToBeInSet(column="count_ambiguous", value_set=[False]),
+                 AMBIGUOUS_REASON)
+
+
+AMBIGUOUS_REASON = ("aantal is ambiguous: a comma followed by three digits (1,000) is a thousands separator in "
+                    "English and a decimal comma in Dutch; write the whole number without separators (1000)")
 
 
 def read_count_table(path: Path, aliases: dict, raw_columns: list[str]) -> pd.DataFrame:

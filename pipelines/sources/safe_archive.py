@@ -15,6 +15,7 @@ import stat
 import zipfile
 from pathlib import Path, PurePosixPath
 
+from pipelines import privacy
 from pipelines.sources.common import IngestError
 
 MB = 1024 * 1024
@@ -44,6 +45,29 @@ def _is_symlink(info: zipfile.ZipInfo) -> bool:
     return stat.S_ISLNK(info.external_attr >> 16)
 
 
+def _member(info: zipfile.ZipInfo) -> str:
+    """A member's name for a message: scrubbed (a supplier names files after people) and cut short."""
+    return repr(privacy.scrub_file_name(info.filename[:200]))
+
+
+#: compression methods Python's zipfile inflates; Deflate64 (9, Windows Explorer for large files) and others it cannot
+READABLE_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA)
+
+
+def _unreadable(label: str, info: zipfile.ZipInfo) -> IngestError | None:
+    """Why a member cannot be inflated at all (a password, an unknown compression method), as one sentence; or None."""
+    if info.flag_bits & 0x1:
+        return IngestError(f"{label}: the member {_member(info)} is protected with a password, which wijkradar cannot "
+                           "open; deliver the archive without a password (through the secure channel you use for "
+                           "deliveries)")
+    if info.compress_type not in READABLE_METHODS:
+        method = f"{info.compress_type}{', Deflate64' if info.compress_type == 9 else ''}"
+        return IngestError(f"{label}: the member {_member(info)} is compressed with a method wijkradar cannot read "
+                           f"(zip method {method}); create the zip again with ordinary compression (Deflate, the "
+                           "default of most zip programs) and deliver the new file")
+    return None
+
+
 def check_zip(path: Path, *, max_members: int = MAX_MEMBERS, max_total: int = MAX_TOTAL,
               max_member: int = MAX_MEMBER, max_ratio: float = MAX_RATIO) -> None:
     """Refuse an unsafe zip (IngestError) from its directory alone: nothing is inflated here."""
@@ -64,17 +88,20 @@ def check_zip(path: Path, *, max_members: int = MAX_MEMBERS, max_total: int = MA
         if reason is None and _is_symlink(info):
             reason = "is a symbolic link"
         if reason:
-            raise IngestError(f"{path.name}: refused, the member {info.filename!r} {reason}; "
+            raise IngestError(f"{path.name}: refused, the member {_member(info)} {reason}; "
                               "deliver a plain archive of the export files only")
         size = max(info.file_size, 0)
         if size > max_member:
-            raise IngestError(f"{path.name}: refused, the member {info.filename!r} would inflate to "
+            raise IngestError(f"{path.name}: refused, the member {_member(info)} would inflate to "
                               f"{size / MB:,.0f} MB (at most {max_member / MB:,.0f} MB allowed); "
                               "split the export into smaller files")
         if size > RATIO_FLOOR and size > max_ratio * max(info.compress_size, 1):
-            raise IngestError(f"{path.name}: refused, the member {info.filename!r} would inflate "
+            raise IngestError(f"{path.name}: refused, the member {_member(info)} would inflate "
                               f"{size / max(info.compress_size, 1):,.0f} times (at most {max_ratio:g} allowed), "
                               "which is what a zip bomb does; export the data again")
+        unreadable = _unreadable(path.name, info)
+        if unreadable is not None:
+            raise unreadable
         total += size
         if total > max_total:
             raise IngestError(f"{path.name}: refused, the {what} would inflate to more than "
@@ -87,6 +114,9 @@ def read_member(z: zipfile.ZipFile, info: zipfile.ZipInfo, *, path: Path | None 
     label = Path(path).name if path is not None else (z.filename and Path(z.filename).name) or "archive"
     declared = info.file_size
     parts, got = [], 0
+    unreadable = _unreadable(label, info)
+    if unreadable is not None:
+        raise unreadable
     try:
         with z.open(info) as fh:
             while True:
@@ -95,13 +125,13 @@ def read_member(z: zipfile.ZipFile, info: zipfile.ZipInfo, *, path: Path | None 
                     break
                 got += len(block)
                 if got > declared:
-                    raise IngestError(f"{label}: refused, the member {info.filename!r} inflates to more than its "
+                    raise IngestError(f"{label}: refused, the member {_member(info)} inflates to more than its "
                                       "declared size (a damaged or forged archive); export the data again")
                 parts.append(block)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-        if isinstance(exc, IngestError):
-            raise
-        raise IngestError(f"{label}: the member {info.filename!r} is damaged and cannot be read; "
+    except IngestError:
+        raise
+    except Exception as exc:   # zlib.error, lzma.LZMAError, BadZipFile (CRC), RuntimeError, NotImplementedError, ...
+        raise IngestError(f"{label}: the member {_member(info)} is damaged and cannot be read; "
                           "create the archive again and deliver the new file") from exc
     return b"".join(parts)
 

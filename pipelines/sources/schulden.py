@@ -14,8 +14,9 @@ import pandas as pd
 
 from pipelines.sources.common import area_checks, resolve_area_codes
 from pipelines.sources.rows import cell_keys, checked_counts, normalised, plausible_check
+from pipelines.sources.counts import (ambiguous_check, count_checks, counts_ambiguous, parse_periods, period_checks,
+                                      read_count_table)
 from pipelines.sources.merges import delivered_codes, sum_merged
-from pipelines.sources.counts import count_checks, parse_periods, period_checks, read_count_table
 from pipelines.validate import Check, gx_expectations
 
 NAME = "schulden"
@@ -63,6 +64,7 @@ def typed(raw: pd.DataFrame, ref) -> pd.DataFrame:
             "count": count,
             "count_fraction": count % 1,
             "count_plausible": plausible,
+            "count_ambiguous": counts_ambiguous(raw["count"]),
         }
     )
 
@@ -79,8 +81,10 @@ def checks(ref, today: pd.Timestamp) -> list[Check]:
         Check(gxe.ExpectColumnValuesToBeInSet(column="suppressed", value_set=[False]),
               "aantal is suppressed by the supplier (small cell); the month's total for this buurt is unknown"),
         *count_checks(),
+        ambiguous_check(),
         plausible_check(ref, NAME, "buurt, creditor type and month"),
-        Check(gxe.ExpectCompoundColumnsToBeUnique(column_list=["delivered_code", "creditor", "period_start"]),
+        Check(gxe.ExpectCompoundColumnsToBeUnique(column_list=["delivered_code", "creditor", "period_start"],
+                                                    ignore_row_if="any_value_is_missing"),
               "the same buurt, creditor and month occur more than once"),
     ]
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines.sources.common import IngestError
+from pipelines.sources.common import IngestError, refuse_stray_quote
 from pipelines.sources.safe_archive import check_zip, read_member, safe_files
 
 FILES = {
@@ -47,17 +47,20 @@ def _open(path: Path, name: str) -> pd.DataFrame:
     raw = None
     if path.is_dir():
         found = [f for f in safe_files(path) if f.name == f"{name}.csv"]
+        _one_export(path, name, len(found))
         if found:
             raw = found[0].read_bytes()
     else:
         check_zip(path)
         with zipfile.ZipFile(path) as z:
-            member = next((i for i in z.infolist() if Path(i.filename).name == f"{name}.csv"), None)
-            if member is not None:
-                raw = read_member(z, member, path=path)
+            members = [i for i in z.infolist() if Path(i.filename).name == f"{name}.csv"]
+            _one_export(path, name, len(members))
+            if members:
+                raw = read_member(z, members[0], path=path)
     if raw is None:
         raise IngestError(f"{path.name}: the Signalen export has no {name}.csv; export signals, locations and "
                           "categories together")
+    refuse_stray_quote(f"{path.name}, {name}.csv", raw, ",")
     try:
         header = pd.read_csv(io.BytesIO(raw), nrows=0).columns
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
@@ -78,6 +81,16 @@ def _open(path: Path, name: str) -> pd.DataFrame:
         if len(found) > 1:
             _agree(frame, found, f"{path.name}: {name}.csv has the column {column} {len(found)} times")
     return frame[[c for c in wanted if c in header]]
+
+
+def _one_export(path: Path, name: str, n: int) -> None:
+    """Two ``signals.csv`` (months in sub-folders, or one name twice) are two exports: reading only one would lose the
+    other's reports silently, and joining them could join one export's signals to the other's locations."""
+    if n > 1:
+        what = "folder" if path.is_dir() else "zip"
+        raise IngestError(f"{path.name}: the {what} holds {n} files named {name}.csv, so it holds more than one "
+                          f"Signalen export; deliver one export per {what} (each with its signals, locations and "
+                          "categories)")
 
 
 def _agree(frame: pd.DataFrame, columns: list[str], what: str) -> None:

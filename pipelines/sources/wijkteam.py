@@ -12,8 +12,9 @@ import pandas as pd
 
 from pipelines.sources.common import area_checks, normalise_header, resolve_area_codes
 from pipelines.sources.rows import cell_keys, checked_counts, normalised, plausible_check
+from pipelines.sources.counts import (ambiguous_check, count_checks, counts_ambiguous, parse_periods, period_checks,
+                                      read_count_table)
 from pipelines.sources.merges import delivered_codes, sum_merged
-from pipelines.sources.counts import count_checks, parse_periods, period_checks, read_count_table
 from pipelines.validate import Check, gx_expectations
 
 NAME = "wijkteam"
@@ -57,6 +58,7 @@ def typed(raw: pd.DataFrame, ref) -> pd.DataFrame:
             "count": count,
             "count_fraction": count % 1,
             "count_plausible": plausible,
+            "count_ambiguous": counts_ambiguous(raw["count"]),
         }
     )
 
@@ -71,8 +73,10 @@ def checks(ref, today: pd.Timestamp) -> list[Check]:
         Check(gxe.ExpectColumnValuesToBeInSet(column="period_matches", value_set=[True]),
               "period type (week/month) differs from the signal's frequency in the catalogue"),
         *count_checks(),
+        ambiguous_check(),
         plausible_check(ref, NAME, "buurt, signal and period"),
-        Check(gxe.ExpectCompoundColumnsToBeUnique(column_list=["delivered_code", "signal", "period_start"]),
+        Check(gxe.ExpectCompoundColumnsToBeUnique(column_list=["delivered_code", "signal", "period_start"],
+                                                    ignore_row_if="any_value_is_missing"),
               "the same buurt, signal and period occur more than once"),
     ]
 

@@ -70,6 +70,28 @@ sheet-cell-bomb            an xlsx of a few hundred KB whose rows reach column X
 xml-entities               an xlsx whose sheet XML declares an external entity (file:///etc/passwd) or an
                            entity-expansion bomb ("billion laughs") -> refused "entities", nothing of the
                            entity read or stored (defusedxml).
+csv-stray-quote            a stray double quote opens a cell that swallows the next lines (their rows would be lost)
+                           -> refused, naming the line of the quote.
+csv-multiline-cells        quoted cells holding line breaks, delimiters and quotes (a remark column) -> loads.
+archive-unreadable         a Signalen zip protected with a password, compressed with Deflate64, or with a damaged
+                           deflate stream (members in a folder named after a person) -> refused in one sentence
+                           that names no person, never a traceback (it failed the weekly run).
+archive-two-exports        a zip with two Signalen exports (okt/ and nov/) -> refused naming how many (only the first
+                           was read, silently).
+layout-sheet-per-month     the data on two visible sheets, one per month, each with the required columns -> refused
+                           naming the sheets (only the first was read, silently).
+xlsx-formula-empty-result  a formula dragged below the data whose computed value is "" (``t="str"``, empty ``<v>``)
+                           -> empty cells, their rows ignored (they read as #FORMULE and were quarantined).
+counts-decimal-or-ambiguous  number cells 0.125 and 1.234 and the text "0.125" (decimals, were read as 125 and 1234)
+                           -> quarantined as not whole; "1,000" (English thousands or Dutch decimals) -> quarantined
+                           as ambiguous.
+xlsx-1904-dates            day numbers in a workbook of the 1904 date system -> read from 1904-01-01 (they moved four
+                           years back, here to before 2000 and were quarantined).
+xlsx-shared-strings-bomb   a workbook of 12 reports whose shared-strings part holds 500,000 unused texts (9 million
+                           took 1.6 GB and 74 s) -> refused before the part is read.
+file-xlsb                  an Excel binary workbook (.xlsb) -> refused naming it (was told to unpack a zip archive).
+xlsx-numeric-buurtcode     buurt codes stored as numbers (1185000: the leading zero lost) -> completed to the buurt
+                           (they were quarantined as not in the division).
 delivery-duplicate         the same bytes delivered twice (other name) -> the second load is skipped.
 baseline                   clean files of every layout -> load with nothing quarantined.
 
@@ -352,6 +374,61 @@ def _zip(members: list[tuple]) -> bytes:
                 info.external_attr = m[2]
             z.writestr(info, m[1])
     return buf.getvalue()
+
+
+def _patched_zip(data: bytes, *, flag_bits: int = 0, method: int | None = None) -> bytes:
+    """``data`` with flag bits set (1: encrypted) and/or another compression method in every local and central header."""
+    b = bytearray(data)
+    for sig, flag_off, meth_off in ((b"PK\x03\x04", 6, 8), (b"PK\x01\x02", 8, 10)):
+        i = b.find(sig)
+        while i != -1:
+            f, = struct.unpack_from("<H", b, i + flag_off)
+            struct.pack_into("<H", b, i + flag_off, f | flag_bits)
+            if method is not None:
+                struct.pack_into("<H", b, i + meth_off, method)
+            i = b.find(sig, i + 4)
+    return bytes(b)
+
+
+def _rewritten(data: bytes, member: str, change: Callable[[bytes], bytes]) -> bytes:
+    """The zip ``data`` with ``member`` passed through ``change`` (byte-stable, like ``_xlsx``)."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            fixed = zipfile.ZipInfo(info.filename, date_time=STAMP.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(fixed, change(body) if info.filename == member else body)
+    return out.getvalue()
+
+
+def _string_bomb_xlsx(book: bytes, n: int) -> bytes:
+    """The workbook ``book`` with a shared-strings part of ``n`` texts no cell uses (every reader loads it whole)."""
+    sst = (b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
+           b'main">' + b"".join(b"<si><t>%d</t></si>" % k for k in range(n)) + b"</sst>")
+    book = _rewritten(book, "[Content_Types].xml", lambda xml: xml.replace(
+        b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+                     b'officedocument.spreadsheetml.sharedStrings+xml"/></Types>'))
+    book = _rewritten(book, "xl/_rels/workbook.xml.rels", lambda xml: xml.replace(
+        b"</Relationships>", b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                             b'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>'))
+    out = io.BytesIO(book)
+    with zipfile.ZipFile(out, "a", compression=zipfile.ZIP_DEFLATED) as z:
+        info = zipfile.ZipInfo("xl/sharedStrings.xml", date_time=STAMP.timetuple()[:6])
+        info.compress_type = zipfile.ZIP_DEFLATED
+        z.writestr(info, sst)
+    return out.getvalue()
+
+
+def _damaged_zip(data: bytes, member: str) -> bytes:
+    """``data`` with 40 bytes of ``member``'s compressed stream flipped (the directory intact)."""
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo(member)
+    start = info.header_offset + 30 + len(info.filename.encode())
+    b = bytearray(data)
+    for k in range(start + 20, start + 60):
+        b[k] ^= 0xFF
+    return bytes(b)
 
 
 def _bomb_zip(header: bytes, mib: int, others: list[tuple[str, bytes]]) -> bytes:
@@ -1020,6 +1097,62 @@ def plan(seed: int = SEED) -> list[Planned]:
     b.text(Case("meldingen_jaarnummers.csv", "meldingen", "loaded", rows_read=16, quarantined=1,
                 reason="personal data", secrets=(*passing, phone),
                 klass="delivery-ids-like-personal-numbers"), M, rows)
+
+    # ------------------------------------------------------------------ reading: quotes, archives, workbooks
+    lines = _delimited(M, b.reports(16)).splitlines()
+    lines[6] = lines[6].replace(";", ';"', 1)            # a stray quote on line 7, closed on line 12
+    lines[11] += '"'
+    b.add(Case("meldingen_los_aanhalingsteken.csv", "meldingen", "refused", message="line 7|quote",
+               klass="csv-stray-quote"), ("\n".join(lines) + "\n").encode())
+    rows = [[*r, "gezien; twee keer\nopnieuw \"gemeld\"" if i % 5 == 0 else ""] for i, r in enumerate(b.reports(16))]
+    b.text(Case("meldingen_cel_over_regels.csv", "meldingen", "loaded", rows_read=16, quarantined=0,
+                klass="csv-multiline-cells"), M + ["Toelichting"], rows)
+    person = P.name()
+    members = [(f"export {person}/{n}", data) for n, data in _dwh_members(b, _dwh_rows(b, 300))]
+    b.add(Case("meldingen_signalen_wachtwoord.zip", "meldingen", "refused", message="password", secrets=(person,),
+               klass="archive-unreadable"), _patched_zip(_zip(members), flag_bits=1))
+    b.add(Case("meldingen_signalen_deflate64.zip", "meldingen", "refused", message="deflate64", secrets=(person,),
+               klass="archive-unreadable"), _patched_zip(_zip(members), method=9))
+    b.add(Case("meldingen_signalen_beschadigd.zip", "meldingen", "refused", message="damaged", secrets=(person,),
+               klass="archive-unreadable"), _damaged_zip(_zip(members), members[0][0]))
+    months = [(f"{month}/{n}", data) for month in ("okt", "nov") for n, data in _dwh_members(b, _dwh_rows(b, 12))]
+    b.add(Case("meldingen_signalen_twee_maanden.zip", "meldingen", "refused", message="2 files|signals.csv|one export",
+               klass="archive-two-exports"), _zip(months))
+    b.xlsx(Case("wijkteam_blad_per_maand.xlsx", "wijkteam", "refused", message="2 sheets|september|oktober|one sheet",
+                klass="layout-sheet-per-month"),
+           [{"title": "september", "rows": [W, *b.unique_wijkteam_cells(6)]},
+            {"title": "oktober", "rows": [W, *b.unique_wijkteam_cells(6)]}])
+    dragged = b"".join(b'<row r="%d"><c r="E%d" t="str"><f>IF(A%d="","",A%d)</f><v></v></c></row>' % (k, k, k, k)
+                       for k in range(14, 40))          # a formula dragged below the data, computed to ""
+    book = _xlsx([{"title": "Meldingen", "rows": [M, *b.reports(12)]}])
+    b.add(Case("meldingen_formule_lege_tekst.xlsx", "meldingen", "loaded", rows_read=12, quarantined=0,
+               klass="xlsx-formula-empty-result"),
+          _rewritten(book, "xl/worksheets/sheet1.xml",
+                     lambda xml: xml.replace(b"</sheetData>", dragged + b"</sheetData>")))
+    rows = b.reports(12)
+    for r in rows:        # day numbers of the 1904 date system (Excel for Mac): 2003 dates, read as 1900-system 1999
+        r[1] = (date(2003, b.rng.randint(1, 12), b.rng.randint(1, 28)) - date(1904, 1, 1)).days
+    book = _xlsx([{"title": "Meldingen", "rows": [M, *rows]}])
+    b.add(Case("meldingen_1904_datumsysteem.xlsx", "meldingen", "loaded", rows_read=12, quarantined=0,
+               klass="xlsx-1904-dates"),
+          _rewritten(book, "xl/workbook.xml",
+                     lambda xml: xml.replace(b"<workbookPr />", b'<workbookPr date1904="1" />')))
+    rows = b.unique_wijkteam_cells(12)
+    for r in rows[::2]:
+        r[0] = int(r[0][2:])           # a number cell: Excel drops the leading zero (01185000 -> 1185000)
+    b.xlsx(Case("wijkteam_buurtcode_als_getal.xlsx", "wijkteam", "loaded", rows_read=12, quarantined=0,
+                klass="xlsx-numeric-buurtcode"), [{"title": "Blad1", "rows": [W, *rows]}])
+    b.add(Case("wijkteam_binair.xlsb", "wijkteam", "refused", message="binary workbook|xlsb", klass="file-xlsb"),
+          _zip([("[Content_Types].xml", b"<Types/>"), ("xl/workbook.bin", b"\x83\x01\x00"),
+                ("xl/worksheets/sheet1.bin", b"\x81\x01\x00")]))
+    book = _xlsx([{"title": "Blad1", "rows": [M, *b.reports(12)]}])
+    b.add(Case("meldingen_tekstenbom.xlsx", "meldingen", "refused", message="texts|sharedstrings",
+               klass="xlsx-shared-strings-bomb"), _string_bomb_xlsx(book, 500_000))
+    rows = b.unique_wijkteam_cells(12)
+    for r, v in zip(rows[1::3], [0.125, 1.234, "0.125", "1,000"]):      # number cells, and text
+        r[3] = v
+    b.xlsx(Case("wijkteam_decimalen.xlsx", "wijkteam", "loaded", rows_read=12, quarantined=4, reason="aantal",
+                klass="counts-decimal-or-ambiguous"), [{"title": "Blad1", "rows": [W, *rows]}])
     return b.items
 
 

@@ -214,7 +214,7 @@ def test_schulden_sums_creditor_types_and_quarantines_suppressed_cells(home):
             ["BU01185000", "2026-10", "Zorgverzekeraar", "1.003"],   # Dutch thousands: 1003, above the ceiling
             ["BU01185001", "2026-10", "Huur", "3"], ["BU01185001", "2026-10", "Water", "<5"],   # suppressed
             ["BU01185001", "2026-09", "Gemeentelijke belastingen", "2"],                         # unknown creditor
-            ["1185002", "2026-10", "Huur", "2"],                                                  # bad code
+            ["9185002", "2026-10", "Huur", "2"],           # bad code (1185002 is completed: a lost leading zero)
             ["01185002", "2026-10", "Huur", "5"]]                                                 # BU prefix missing
     res = load(home, write_csv(home.inbox / "schulden_okt.csv", SCHULDEN_HEADER, rows), "schulden")
     assert (res.rows_read, res.rows_accepted, res.rows_quarantined) == (8, 4, 4)
