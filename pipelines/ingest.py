@@ -24,6 +24,8 @@ import pandas as pd
 
 from pipelines import catalog
 from pipelines import delivery as delivery_mod
+from pipelines.catalog.counts import ledger_holders, recent_values, replace_corrections
+from pipelines.catalog.loads import held_window
 from pipelines.delivery import LoadHeld
 from pipelines.reference import Reference
 from pipelines.sources import SOURCES
@@ -45,11 +47,15 @@ class LoadResult:
     rows_quarantined: int = 0
     rows_retracted: int = 0
     corrections_not_applied: int = 0    # quarantined: the row they correct is no longer open
+    fixes_replaced: int = 0             # cells or reports an earlier correction of the same rows wrote elsewhere
 
     def describe(self) -> str:
         if self.skipped:
             return f"{self.file_name}: already loaded as {self.load_id}, skipped"
         retracted = f", {self.rows_retracted} earlier reports retracted" if self.rows_retracted else ""
+        if self.fixes_replaced:
+            retracted += (f", {self.fixes_replaced} cell(s) or report(s) an earlier correction of the same rows "
+                          "wrote elsewhere taken back")
         stale = (f" ({self.corrections_not_applied} correcting a row no longer open, not applied)"
                  if self.corrections_not_applied else "")
         return (f"{self.file_name}: {self.rows_read} rows read, {self.rows_accepted} accepted, "
@@ -299,8 +305,8 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
         raise FileNotFoundError(f"{path} does not exist; give the path of the file to load")
     file_name = _safe_name(path.name)
     today = pd.Timestamp.today().normalize() if today is None else pd.Timestamp(today)
-    delivery = Delivery.for_file(path, mode, window)
     digest = content_hash(path)
+    delivery = Delivery.for_file(path, mode, window or held_window(con, digest))
     known = catalog.load_by_hash(con, digest)
     if known is not None:
         _archive_again_if_missing(con, archive_dir, digest, path, known)
@@ -336,6 +342,8 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
     refs = (raw["quarantine_ref"].astype(str).str.strip() if "quarantine_ref" in raw
             else pd.Series("", index=raw.index))
     refs = refs.where(refs.str.fullmatch(delivery_mod.QUARANTINE_REF), None)
+    if getattr(module, "KIND", None) == "records":
+        keys = _corrections_of_other_reports(con, source, frame, keys, refs)
     not_applied = _corrections_not_applied(con, source, module, frame, keys, refs, is_accepted)
     if len(not_applied):
         failures = _merge_failures(pd.DataFrame({
@@ -365,7 +373,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
         }
     )
     settings = ref.load_settings
-    retracted = 0
+    retracted = replaced = 0
     try:
         with transaction(con):
             seq = catalog.next_load_seq(con)
@@ -379,14 +387,21 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
             if hasattr(module, "write_core"):          # sources that feed other core tables than counts
                 periods_from, periods_to = module.write_core(con, accepted, load_id)
             else:
+                fixes = refs[is_accepted].notna().to_numpy()
                 if module.KIND == "records":
                     records = module.to_records(accepted, keys[is_accepted])
-                    retracted = catalog.apply_records(con, source, records, load_id, seq, delivery.window)
+                    retracted = catalog.apply_records(
+                        con, source, records, load_id, seq, delivery.window, present=keys[~is_accepted],
+                        municipalities=_municipalities(frame, ref) if delivery.window else None)
                     starts = records["period_start"]
+                    written = records.loc[fixes, ["report_key"]]
                 else:
                     cells = module.to_cells(accepted)
                     catalog.apply_cells(con, source, cells, load_id, seq)
                     starts = cells["period_start"]
+                    written = cells[fixes].reset_index(drop=True)
+                replaced = replace_corrections(
+                    con, source, written.assign(ref=refs[is_accepted][fixes].to_numpy()), load_id, seq)
                 clock("load: ledger or cells")
                 catalog.rebuild_counts(con, source)
                 clock("load: counts rebuilt")
@@ -399,7 +414,8 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
                 con, source, load_id, accepted_keys=keys[is_accepted], quarantined_keys=keys[still_open],
                 accepted_refs=refs[is_accepted], quarantined_refs=refs[still_open])
             catalog.record_load(con, load_id, source, file_name, digest, len(raw), int(len(accepted)),
-                                len(quarantine_rows), periods_from, periods_to, seq, delivery.mode, int(retracted))
+                                len(quarantine_rows), periods_from, periods_to, seq, delivery.mode,
+                                int(retracted + (replaced if getattr(module, "KIND", None) == "records" else 0)))
             catalog.release_hold(con, digest)
     except _Held as held:
         shown = "; ".join(held.periods[:6]) + (f"; and {len(held.periods) - 6} more" if len(held.periods) > 6 else "")
@@ -407,13 +423,13 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
                    f"{settings.max_drop_share:.0%} ({shown}); if that is right, accept it with "
                    f"`wijkradar loads accept {digest[:12]}` (or ingest it with --accept-drop)")
         with transaction(con):
-            catalog.hold(con, digest, source, file_name, held_place(path), delivery.mode, message)
+            catalog.hold(con, digest, source, file_name, held_place(path), delivery.mode, message, delivery.window)
         raise LoadHeld(message) from None
     clock("load: valve, states, commit")
     _archive(archive_dir, source, digest, path, file_name, load_id, raw_rows)
     clock("archive")
     return LoadResult(load_id, source, file_name, False, len(raw), int(len(accepted)), len(quarantine_rows),
-                      int(retracted), len(not_applied))
+                      int(retracted), len(not_applied), int(replaced))
 
 
 def _corrections_not_applied(con: duckdb.DuckDBPyConnection, source: str, module, frame: pd.DataFrame,
@@ -432,6 +448,32 @@ def _corrections_not_applied(con: duckdb.DuckDBPyConnection, source: str, module
         writers = (catalog.record_writers(con, source, keys[valid]) if kind == "records"
                    else catalog.cell_writers(con, source, module.to_cells(frame[valid])))
     return delivery_mod.corrections_not_applied(refs, states, writers)
+
+
+def _municipalities(frame: pd.DataFrame, ref: Reference) -> list[str] | None:
+    """The municipalities a full export covers: those whose buurten occur in the file; None (all) in the home
+    of one municipality."""
+    areas = ref.areas
+    if areas["gemeente_code"].nunique() <= 1:
+        return None
+    of = areas.set_index("area_code")["gemeente_code"]
+    return sorted(set(frame["area_code"].dropna().map(of).dropna()))
+
+
+def _corrections_of_other_reports(con: duckdb.DuckDBPyConnection, source: str, frame: pd.DataFrame,
+                                  keys: pd.Series, refs: pd.Series) -> pd.Series:
+    """A corrected report without a number whose content key belongs to a report of another delivery (one
+    that is not the file it corrects: same time, category and buurt, ranked in another file) is keyed by
+    the row it corrects (``q:<load>:<row>``), so it is added instead of replacing that report."""
+    numberless = refs.notna() & frame["melding_id"].isna() & keys.astype(str).str.match(r"[hr]:")
+    if not numberless.any():
+        return keys
+    holders = ledger_holders(con, source, keys[numberless])
+    corrected_load = refs[holders.index].str.rsplit(":", n=1).str[0]
+    other = holders["load_id"].ne(corrected_load) & holders["mode"].ne("correction")
+    keys = keys.copy()
+    keys[other[other].index] = "q:" + refs[other[other].index]
+    return keys
 
 
 def _corrected_files(con: duckdb.DuckDBPyConnection, module, raw: pd.DataFrame, ref: Reference) -> pd.DataFrame | None:

@@ -52,10 +52,21 @@ def loads_of(con: Con, load_ids: list[str]) -> pd.DataFrame:
 
 # -- held loads ---------------------------------------------------------------------------------
 
-def hold(con: Con, digest: str, source: str, file_name: str, path: str, mode: str, reason: str) -> None:
-    """Record a held load once (holding it again on a re-run changes nothing)."""
-    con.execute("INSERT INTO meta.held_loads VALUES (?, ?, ?, ?, ?, now()::TIMESTAMP, ?, NULL) "
-                "ON CONFLICT (content_hash) DO NOTHING", [digest, source, file_name, path, mode, reason])
+def hold(con: Con, digest: str, source: str, file_name: str, path: str, mode: str, reason: str,
+         window: tuple | None = None) -> None:
+    """Record a held load once (holding it again on a re-run changes nothing), with the window of a full export."""
+    first, last = window or (None, None)
+    con.execute("INSERT INTO meta.held_loads (content_hash, source, file_name, path, mode, held_at, reason, "
+                "accepted_at, window_first, window_last) VALUES (?, ?, ?, ?, ?, now()::TIMESTAMP, ?, NULL, ?, ?) "
+                "ON CONFLICT (content_hash) DO NOTHING", [digest, source, file_name, path, mode, reason, first, last])
+
+
+def held_window(con: Con, digest: str) -> str | None:
+    """The window (``jjjj-mm-dd:jjjj-mm-dd``) a file was held with as a full export, so that accepting it, or
+    delivering it again, applies it as it was held; None for a file not held as one."""
+    got = con.execute("SELECT window_first, window_last FROM meta.held_loads WHERE content_hash = ? "
+                      "AND window_first IS NOT NULL", [digest]).fetchall()
+    return f"{got[0][0]:%Y-%m-%d}:{got[0][1]:%Y-%m-%d}" if got else None
 
 
 def accepted_drop(con: Con, digest: str) -> bool:

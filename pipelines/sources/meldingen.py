@@ -182,4 +182,5 @@ def to_records(accepted: pd.DataFrame, keys: pd.Series) -> pd.DataFrame:
     """One ledger row per accepted report."""
     return pd.DataFrame({"report_key": keys.astype("str").to_numpy(), "area_code": accepted["area_code"].astype("str"),
                          "signal": accepted["signal"].astype("str"), "period": PERIOD,
-                         "period_start": accepted["period_start"]}).reset_index(drop=True)
+                         "period_start": accepted["period_start"],
+                         "report_date": accepted["created"].dt.normalize()}).reset_index(drop=True)
