@@ -178,6 +178,54 @@ def test_a_full_export_keeps_the_earlier_version_of_a_report_whose_row_in_it_is_
     assert retracted(home) == [] and total(home) == 40
 
 
+# -- 6. one report number, written another way -------------------------------------------------------------
+
+@pytest.mark.parametrize("later", ["1001", "1001.0", "001001", "\uff11\uff10\uff10\uff11"])
+def test_a_numeric_report_number_written_another_way_is_the_same_report(home, tmp_path, later):
+    load(home, write_csv(tmp_path / "meldingen_a.csv", HEADER, [["0001001", "10-11-2026", "Afval", "Zwerfafval",
+                                                                "BU01185001"]]))
+    load(home, write_csv(tmp_path / "meldingen_b.csv", HEADER, [[later, "10-11-2026", "Afval", "Zwerfafval",
+                                                                "BU01185002"]]))
+    assert query(home, "SELECT report_key, area_code FROM core.report_ledger") == [("id:1001", "BU01185002")]
+    assert total(home) == 1
+
+
+def test_a_number_from_an_xlsx_cell_is_the_same_report_as_its_text_with_leading_zeros(home, tmp_path):
+    import openpyxl
+
+    load(home, write_csv(tmp_path / "meldingen_a.csv", HEADER, [["000123", "10-11-2026", "Afval", "Zwerfafval",
+                                                                "BU01185001"]]))
+    book = openpyxl.Workbook()
+    book.active.append(HEADER)
+    book.active.append([123.0, "10-11-2026", "Afval", "Zwerfafval", "BU01185001"])
+    book.save(tmp_path / "meldingen_b.xlsx")
+    load(home, tmp_path / "meldingen_b.xlsx")
+    assert total(home) == 1
+
+
+def test_the_migration_re_keys_numeric_report_numbers_and_keeps_one_version(tmp_path):
+    import duckdb
+
+    from pipelines.warehouse import migrate, migrations, schema_version, transaction
+
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    schema_version(con)
+    for version, _, path in migrations():
+        if version >= 10:
+            break
+        with transaction(con):
+            con.execute(path.read_text(encoding="utf-8"))
+            con.execute("INSERT INTO meta.schema_version VALUES (?, 'x', now()::TIMESTAMP)", [version])
+    con.executemany("INSERT INTO core.report_ledger VALUES ('meldingen', ?, ?, 'zwerfafval', 'week', "
+                    "DATE '2026-11-09', ?, ?, NULL)",
+                    [["id:0001001", "BU01185001", "l1", 1], ["id:1001", "BU01185002", "l2", 2],
+                     ["id:SIG-0010", "BU01185001", "l1", 1], ["id:7.0", "BU01185001", "l1", 1]])
+    migrate(con)
+    assert sorted(con.execute("SELECT report_key, area_code FROM core.report_ledger").fetchall()) == [
+        ("id:1001", "BU01185002"), ("id:7", "BU01185001"), ("id:SIG-0010", "BU01185001")]
+    assert con.execute("SELECT sum(count) FROM core.signal_counts").fetchone()[0] == 3
+
+
 # -- 7. a numberless correction meeting another delivery's report ------------------------------------------
 
 def test_a_corrected_numberless_report_is_added_beside_an_identical_report_of_another_delivery(home, tmp_path):
