@@ -174,15 +174,22 @@ def _text_lengths(column: pd.Series) -> pd.Series | None:
         return column.map(lambda v: len(v) if isinstance(v, str) else float("nan"))
 
 
-def _privacy_guard(raw: pd.DataFrame, module, file_name: str,
-                   secret: bytes | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+#: A file with fewer report numbers than this is judged with the source's earlier numbers (see _privacy_guard).
+JUDGE_ALONE_FROM = 50
+
+
+def _privacy_guard(raw: pd.DataFrame, module, file_name: str, secret: bytes | None = None,
+                   history: pd.Series | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Redact personal values in the columns read; returns the redacted rows and one failure per such row.
 
     A column whose values are mostly personal refuses the file: it is the wrong column or the wrong file.
     In the source's column of report numbers (``ID_COLUMN``), a number shaped as the column's others whose
     nine digits in a row read as a BSN or a mobile number (``privacy.report_numbers``) is a report number: it
     is kept as its pseudonym under the warehouse's ``secret`` and the row counts (about one such number in
-    seven would otherwise be quarantined, and the counts with it).
+    seven would otherwise be quarantined, and the counts with it). The column's shape is judged on the file
+    together with ``history`` (the source's earlier numbers as stored), so one late report is judged as it
+    would be in a weekly export; a file of ``JUDGE_ALONE_FROM`` numbers or more must also pass on its own
+    (a file of personal numbers is not let through by a history of report numbers).
     """
     from pipelines import privacy
 
@@ -194,7 +201,7 @@ def _privacy_guard(raw: pd.DataFrame, module, file_name: str,
     for col in columns:
         kinds = found[col]
         if col == getattr(module, "ID_COLUMN", None) and secret is not None and kinds.notna().any():
-            ids = privacy.report_numbers(raw[col], kinds)
+            ids = _report_numbers(raw[col], kinds, history)
             raw.loc[ids, col] = raw.loc[ids, col].map(lambda v: privacy.pseudonym(v, secret))
             kinds = kinds.where(~ids, None)
         hit = kinds.notna()
@@ -214,6 +221,21 @@ def _privacy_guard(raw: pd.DataFrame, module, file_name: str,
     failures = pd.DataFrame({"row_number": raw.loc[bad, "row_number"].astype("int64").to_numpy(),
                              "expectation": "privacy_guard", "reason": reasons[bad].str.slice(2).to_numpy()})
     return raw, failures
+
+
+def _report_numbers(values: pd.Series, kinds: pd.Series, history: pd.Series | None) -> pd.Series:
+    """``privacy.report_numbers`` of a file's column judged with the source's earlier numbers (``history``)."""
+    from pipelines import privacy
+
+    alone = privacy.report_numbers(values, kinds)
+    if history is None or history.empty:
+        return alone
+    both = pd.concat([values.astype(object), history.astype(object)], ignore_index=True)
+    both_kinds = pd.concat([kinds.astype(object), pd.Series(None, index=history.index, dtype=object)],
+                           ignore_index=True)
+    judged = pd.Series(privacy.report_numbers(both, both_kinds).to_numpy()[:len(values)], index=values.index)
+    filled = values.astype(str).str.strip().ne("") & values.notna()
+    return judged & alone if filled.sum() >= JUDGE_ALONE_FROM else judged
 
 
 def _merge_failures(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
@@ -320,7 +342,10 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
     failures_privacy = pd.DataFrame(columns=["row_number", "expectation", "reason"])
     if module.EXTENSIONS:                          # files from people; fetched open data is not personal
         secret = catalog.warehouse_secret(con)
-        raw, failures_privacy = _privacy_guard(raw, module, file_name, secret[0] if secret else None)
+        id_column = getattr(module, "ID_COLUMN", None)
+        history = (recent_values(con, getattr(module, "RAW_TABLE", source), source, id_column)
+                   if id_column else None)
+        raw, failures_privacy = _privacy_guard(raw, module, file_name, secret[0] if secret else None, history)
     clock("privacy")
     frame = module.typed(raw, ref)
     clock("typed")

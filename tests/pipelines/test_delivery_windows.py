@@ -240,3 +240,33 @@ def test_a_corrected_numberless_report_is_added_beside_an_identical_report_of_an
     assert total(home) == 4
     load(home, fix)                                      # loaded twice: changes nothing
     assert total(home) == 4
+
+
+# -- 8. a report number that reads as a BSN, in a small file ----------------------------------------------
+
+@pytest.mark.parametrize("late", [["202600099"], ["202600099", "202600100"]])
+def test_a_report_number_reading_as_a_bsn_is_judged_by_the_columns_history_in_a_small_file(home, tmp_path, late):
+    from pipelines.privacy import scan_values
+
+    assert scan_values(pd.Series(["202600099"])).iloc[0] == "bsn"
+    week = [[f"2026{i:05d}", f"1{i % 7}-11-2026", "Afval", "Zwerfafval", "BU01185006"] for i in range(1, 41)]
+    load(home, write_csv(tmp_path / "meldingen_w46.csv", HEADER, week))
+    rows = [[n, "09-11-2026", "Afval", "Zwerfafval", "BU01185006"] for n in late]
+    result = load(home, write_csv(tmp_path / "meldingen_late.csv", HEADER, rows))
+    assert (result.rows_accepted, result.rows_quarantined) == (len(late), 0)
+    assert total(home) == 40 + len(late)
+    stored = " ".join(str(v) for row in query(home, "SELECT * FROM raw.meldingen") for v in row)
+    assert "202600099" not in stored
+
+
+def test_a_file_of_personal_numbers_is_not_let_through_by_a_history_of_report_numbers(home, tmp_path):
+    from pipelines.privacy import scan_values
+
+    week = [[f"2026{i:05d}", f"1{i % 7}-11-2026", "Afval", "Zwerfafval", "BU01185006"] for i in range(1, 400)]
+    load(home, write_csv(tmp_path / "meldingen_w46.csv", HEADER, week))
+    numbers = pd.Series([f"{n:09d}" for n in range(111111100, 111112500)])
+    bsns = numbers[scan_values(numbers).eq("bsn").to_numpy()].head(60).tolist()
+    rows = [[n, "09-11-2026", "Afval", "Zwerfafval", "BU01185006"] for n in bsns]
+    with pytest.raises(Exception, match="personal data|fail validation"):
+        load(home, write_csv(tmp_path / "meldingen_bsn.csv", HEADER, rows))
+    assert total(home) == 399
