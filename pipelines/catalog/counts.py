@@ -117,7 +117,8 @@ def replace_corrections(con: Con, source: str, writes: pd.DataFrame, load_id: st
             f"DELETE FROM core.source_cells c USING ({earlier}) w WHERE c.source = w.source AND c.load_id = w.load_id "
             "AND c.area_code = w.area_code AND c.signal = w.signal AND c.part = w.part AND c.period = w.period "
             "AND c.period_start = w.period_start").fetchall()[0][0]
-        con.execute("DELETE FROM core.correction_writes w USING _wr_fixes n WHERE w.source = n.source AND w.ref = n.ref")
+        con.execute("DELETE FROM core.correction_writes w USING _wr_fixes n "
+                    "WHERE w.source = n.source AND w.ref = n.ref")
         con.execute("INSERT INTO core.correction_writes SELECT source, ref, load_id, load_seq, report_key, area_code, "
                     "signal, part, period, period_start FROM _wr_fixes")
     return int(taken)
