@@ -9,6 +9,8 @@
 - **Safety valve**: a load that lowers a source's total for any period by more than a set share, or
   removes a period, is held (nothing applied) until an analyst accepts it; totals are compared per
   municipality, so in a region's home one municipality's loss is not hidden by the others.
+- **Old files found late**: a delivery whose file is older than the delivery holding cells or reports it
+  would change is held likewise (the last load wins, so an old export must not win unnoticed).
 - **Quarantine state**: a quarantined row is open until a later load brings a valid row with the same
   key (resolved) or quarantines the same key again (superseded), or an analyst dismisses it.
 

@@ -24,7 +24,7 @@ import pandas as pd
 
 from pipelines import catalog
 from pipelines import delivery as delivery_mod
-from pipelines.catalog.counts import ledger_holders, recent_values, replace_corrections
+from pipelines.catalog.counts import ledger_holders, newer_holders, recent_values, replace_corrections
 from pipelines.catalog.loads import held_window
 from pipelines.delivery import LoadHeld
 from pipelines.reference import Reference
@@ -398,6 +398,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
         }
     )
     settings = ref.load_settings
+    modified = _modified_at(path, source)
     retracted = replaced = 0
     try:
         with transaction(con):
@@ -413,15 +414,22 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
                 periods_from, periods_to = module.write_core(con, accepted, load_id)
             else:
                 fixes = refs[is_accepted].notna().to_numpy()
+                rows = (module.to_records(accepted, keys[is_accepted]) if module.KIND == "records"
+                        else module.to_cells(accepted))
+                if delivery.mode != "correction" and modified is not None and not accept_drop \
+                        and not catalog.accepted_drop(con, digest):
+                    newer = newer_holders(con, source, rows, modified)
+                    if len(newer):
+                        raise _Held([], _older_message(file_name, modified, newer))
                 if module.KIND == "records":
-                    records = module.to_records(accepted, keys[is_accepted])
+                    records = rows
                     retracted = catalog.apply_records(
                         con, source, records, load_id, seq, delivery.window, present=keys[~is_accepted],
                         municipalities=_municipalities(frame, ref) if delivery.window else None)
                     starts = records["period_start"]
                     written = records.loc[fixes, ["report_key"]]
                 else:
-                    cells = module.to_cells(accepted)
+                    cells = rows
                     catalog.apply_cells(con, source, cells, load_id, seq)
                     starts = cells["period_start"]
                     written = cells[fixes].reset_index(drop=True)
@@ -440,13 +448,16 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
                 accepted_refs=refs[is_accepted], quarantined_refs=refs[still_open])
             catalog.record_load(con, load_id, source, file_name, digest, len(raw), int(len(accepted)),
                                 len(quarantine_rows), periods_from, periods_to, seq, delivery.mode,
-                                int(retracted + (replaced if getattr(module, "KIND", None) == "records" else 0)))
+                                int(retracted + (replaced if getattr(module, "KIND", None) == "records" else 0)),
+                                modified)
             catalog.release_hold(con, digest)
     except _Held as held:
         shown = "; ".join(held.periods[:6]) + (f"; and {len(held.periods) - 6} more" if len(held.periods) > 6 else "")
-        message = (f"{file_name}: held, nothing applied: this load would lower the {source} totals by more than "
-                   f"{settings.max_drop_share:.0%} ({shown}); if that is right, accept it with "
-                   f"`wijkradar loads accept {digest[:12]}` (or ingest it with --accept-drop)")
+        message = held.message or (
+            f"{file_name}: held, nothing applied: this load would lower the {source} totals by more than "
+            f"{settings.max_drop_share:.0%} ({shown})")
+        message += (f"; if that is right, accept it with `wijkradar loads accept {digest[:12]}` "
+                    "(or ingest it with --accept-drop)")
         with transaction(con):
             catalog.hold(con, digest, source, file_name, held_place(path), delivery.mode, message, delivery.window)
         raise LoadHeld(message) from None
@@ -531,9 +542,29 @@ class _Clock:
 
 
 class _Held(Exception):
-    def __init__(self, periods: list[str]):
+    def __init__(self, periods: list[str], message: str | None = None):
         super().__init__("held")
-        self.periods = periods
+        self.periods, self.message = periods, message
+
+
+def _modified_at(path: Path, source: str) -> pd.Timestamp | None:
+    """When a delivered file was last modified (a payload folder: its newest file); None for fetched sources,
+    whose payloads are always new."""
+    from pipelines.sources import NETWORK_SOURCES
+
+    if source in NETWORK_SOURCES:
+        return None
+    files = [f for f in path.rglob("*") if f.is_file() and not f.is_symlink()] if path.is_dir() else [path]
+    return pd.Timestamp.fromtimestamp(max(f.stat().st_mtime for f in files)) if files else None
+
+
+def _older_message(file_name: str, modified: pd.Timestamp, newer: pd.DataFrame) -> str:
+    """Why a file older than the loads holding its cells or reports is held, naming the newest of them."""
+    top = newer.iloc[0]
+    return (f"{file_name}: held, nothing applied: the file is older ({modified:%Y-%m-%d %H:%M}) than "
+            f"{top['file_name']} ({pd.Timestamp(top['file_modified_at']):%Y-%m-%d %H:%M}, load {top['load_id']}), "
+            f"whose values it would overwrite in {int(newer['n'].sum())} cell(s) or report(s) (an old export found "
+            "late would undo newer figures)")
 
 
 def _archive(archive_dir: Path, source: str, digest: str, path: Path, file_name: str, load_id: str,

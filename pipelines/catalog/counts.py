@@ -124,6 +124,26 @@ def replace_corrections(con: Con, source: str, writes: pd.DataFrame, load_id: st
     return int(taken)
 
 
+def newer_holders(con: Con, source: str, rows: pd.DataFrame, modified_at) -> pd.DataFrame:
+    """``load_id``, ``file_name``, ``file_modified_at``, ``n``: the deliveries of files modified after
+    ``modified_at`` that hold cells (``rows`` with ``count``) or reports (``rows`` with ``report_key``) to which
+    ``rows`` give another value, with how many."""
+    loads = ("JOIN meta.loads l ON l.load_id = h.load_id AND l.file_modified_at > ? AND l.mode <> 'correction' "
+             "GROUP BY ALL ORDER BY l.file_modified_at DESC")
+    with registered(con, "_wr_rows", rows):
+        if "report_key" in rows:
+            return con.execute(
+                "SELECT h.load_id, l.file_name, l.file_modified_at, count(*) AS n FROM _wr_rows n "
+                "JOIN core.report_ledger h ON h.source = ? AND h.report_key = n.report_key AND h.retracted_by IS NULL "
+                "AND (h.area_code <> n.area_code OR h.signal <> n.signal OR h.period_start <> n.period_start) "
+                + loads, [source, modified_at]).df()
+        return con.execute(
+            "SELECT h.load_id, l.file_name, l.file_modified_at, count(*) AS n FROM _wr_rows n "
+            "JOIN core.source_cells h ON h.source = ? AND h.area_code = n.area_code AND h.signal = n.signal "
+            "AND h.part = n.part AND h.period = n.period AND h.period_start = n.period_start AND h.count <> n.count "
+            + loads, [source, modified_at]).df()
+
+
 def apply_cells(con: Con, source: str, cells: pd.DataFrame, load_id: str, seq: int) -> None:
     """Replace exactly the cells this delivery holds."""
     frame = cells.copy()

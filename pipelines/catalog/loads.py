@@ -25,14 +25,14 @@ def next_load_seq(con: Con) -> int:
 
 def record_load(con: Con, load_id: str, source: str, file_name: str, digest: str, rows_read: int,
                 rows_accepted: int, rows_quarantined: int, periods_from, periods_to, seq: int, mode: str,
-                rows_retracted: int) -> None:
+                rows_retracted: int, file_modified_at=None) -> None:
     """One row in ``meta.loads``; the reconciliation rows read = accepted + quarantined is a table constraint."""
     con.execute(
         "INSERT INTO meta.loads (load_id, source, file_name, content_hash, loaded_at, rows_read, rows_accepted, "
-        "rows_quarantined, periods_from, periods_to, load_seq, mode, rows_retracted) "
-        "VALUES (?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "rows_quarantined, periods_from, periods_to, load_seq, mode, rows_retracted, file_modified_at) "
+        "VALUES (?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [load_id, source, file_name, digest, rows_read, rows_accepted, rows_quarantined,
-         periods_from, periods_to, seq, mode, rows_retracted],
+         periods_from, periods_to, seq, mode, rows_retracted, file_modified_at],
     )
 
 

@@ -8,6 +8,10 @@ ALTER TABLE core.report_ledger ADD COLUMN report_date DATE;
 ALTER TABLE meta.held_loads ADD COLUMN window_first DATE;
 ALTER TABLE meta.held_loads ADD COLUMN window_last DATE;
 
+-- When the delivered file was last modified (a payload folder: its newest file): a file older than the load
+-- that holds the cells or reports it would change is held (an old export found late must not silently win).
+ALTER TABLE meta.loads ADD COLUMN file_modified_at TIMESTAMP;
+
 -- What each correction row wrote (a cell, or a report of the ledger), by the quarantined row it corrects
 -- (ref = <load>:<row>): a later correction of the same row replaces it. Corrections loaded before this
 -- migration are not here; their fixes are replaced only where the new fix writes the same cell or key.

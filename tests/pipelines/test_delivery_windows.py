@@ -270,3 +270,37 @@ def test_a_file_of_personal_numbers_is_not_let_through_by_a_history_of_report_nu
     with pytest.raises(Exception, match="personal data|fail validation"):
         load(home, write_csv(tmp_path / "meldingen_bsn.csv", HEADER, rows))
     assert total(home) == 399
+
+
+# -- 9. an old export found late ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("source", ["wijkteam", "meldingen"])
+def test_a_file_older_than_the_load_holding_its_cells_or_reports_is_held(home, tmp_path, source):
+    import os
+
+    if source == "wijkteam":
+        header, old_row, new_row = WIJKTEAM, ["BU01185000", "2026-10", "eenzaamheid", "12"], \
+            ["BU01185000", "2026-10", "eenzaamheid", "14"]
+    else:
+        header, old_row, new_row = HEADER, ["R1", "20-10-2026", "Afval", "Zwerfafval", "BU01185000"], \
+            ["R1", "20-10-2026", "Afval", "Zwerfafval", "BU01185001"]
+    old = write_csv(tmp_path / f"{source}_2026-11-02.csv", header, [old_row])
+    os.utime(old, (1_793_000_000, 1_793_000_000))
+    load(home, write_csv(tmp_path / f"{source}_2026-11-09.csv", header, [new_row]), source)
+    before = query(home, "SELECT area_code, count FROM core.signal_counts")
+    with pytest.raises(LoadHeld, match=rf"the file is older .* than {source}_2026-11-09.csv"):
+        load(home, old, source)
+    assert query(home, "SELECT area_code, count FROM core.signal_counts") == before
+    load(home, old, source, accept_drop=True)               # accepted: the analyst says it is right
+    assert query(home, "SELECT area_code, count FROM core.signal_counts") != before
+
+
+def test_an_older_file_holding_the_same_values_or_other_cells_is_not_held(home, tmp_path):
+    import os
+
+    old = write_csv(tmp_path / "wijkteam_old.csv", WIJKTEAM, [["BU01185000", "2026-10", "eenzaamheid", "14"],
+                                                              ["BU01185001", "2026-09", "eenzaamheid", "3"]])
+    os.utime(old, (1_793_000_000, 1_793_000_000))
+    load(home, write_csv(tmp_path / "wijkteam_new.csv", WIJKTEAM, [["BU01185000", "2026-10", "eenzaamheid", "14"]]),
+         "wijkteam")
+    assert load(home, old, "wijkteam").rows_accepted == 2
