@@ -2,11 +2,15 @@
 
 - **Record sources** (resident reports) keep a ledger of report keys. A report seen again replaces its
   earlier version and is never counted twice; counts are derived from the ledger. Nothing is retracted
-  unless a delivery is declared a full export of a window; then reports of that window absent from it are.
+  unless a delivery is declared a full export of a window; then the reports dated inside it, of the
+  municipalities whose buurten occur in the file, whose key is in no row of it (valid or quarantined), are.
 - **Aggregate sources** keep cells at their own grain (buurt, signal, part such as the creditor, period).
   A delivery replaces exactly the cells it holds, never a range between them.
 - **Safety valve**: a load that lowers a source's total for any period by more than a set share, or
-  removes a period, is held (nothing applied) until an analyst accepts it.
+  removes a period, is held (nothing applied) until an analyst accepts it; totals are compared per
+  municipality, so in a region's home one municipality's loss is not hidden by the others.
+- **Old files found late**: a delivery whose file is older than the delivery holding cells or reports it
+  would change is held likewise (the last load wins, so an old export must not win unnoticed).
 - **Quarantine state**: a quarantined row is open until a later load brings a valid row with the same
   key (resolved) or quarantines the same key again (superseded), or an analyst dismisses it.
 
@@ -53,15 +57,22 @@ class LoadSettings:
 # -- safety valve --------------------------------------------------------------------------------
 
 def drops(before: pd.DataFrame, after: pd.DataFrame, max_share: float) -> list[str]:
-    """Periods whose total falls by more than ``max_share`` (or vanishes), described for a person."""
-    merged = before.merge(after, on=["period", "period_start"], how="left", suffixes=("_before", "_after"))
+    """Periods whose total falls by more than ``max_share`` (or vanishes), described for a person.
+
+    With a ``gemeente_code`` column the totals are compared per municipality, so in a region's home one
+    municipality losing its reports is not hidden by the others' totals (its code then leads the label).
+    """
+    on = [c for c in ("gemeente_code", "period", "period_start") if c in before.columns]
+    merged = before.merge(after, on=on, how="left", suffixes=("_before", "_after"))
     merged["total_after"] = merged["total_after"].fillna(0)
     bad = merged[(merged["total_before"] > 0) & (merged["total_after"] < merged["total_before"] * (1 - max_share))]
+    several = "gemeente_code" in on and before["gemeente_code"].nunique() > 1
     out = []
-    for r in bad.sort_values("period_start").itertuples(index=False):
-        label = pd.Timestamp(r.period_start).strftime("%G-W%V" if r.period == "week" else "%Y-%m")
-        gone = " (removed)" if r.total_after == 0 else ""
-        out.append(f"{label} {int(r.total_before)} -> {int(r.total_after)}{gone}")
+    for r in bad.sort_values(on[::-1]).to_dict("records"):
+        label = pd.Timestamp(r["period_start"]).strftime("%G-W%V" if r["period"] == "week" else "%Y-%m")
+        where = f"{r['gemeente_code'] or 'buurten outside the profile'} " if several else ""
+        gone = " (removed)" if r["total_after"] == 0 else ""
+        out.append(f"{where}{label} {int(r['total_before'])} -> {int(r['total_after'])}{gone}")
     return out
 
 

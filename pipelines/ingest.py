@@ -24,6 +24,8 @@ import pandas as pd
 
 from pipelines import catalog
 from pipelines import delivery as delivery_mod
+from pipelines.catalog.counts import ledger_holders, newer_holders, recent_values, replace_corrections
+from pipelines.catalog.loads import held_window
 from pipelines.catalog.windows import record_window
 from pipelines.delivery import LoadHeld
 from pipelines.reference import Reference
@@ -46,11 +48,15 @@ class LoadResult:
     rows_quarantined: int = 0
     rows_retracted: int = 0
     corrections_not_applied: int = 0    # quarantined: the row they correct is no longer open
+    fixes_replaced: int = 0             # cells or reports an earlier correction of the same rows wrote elsewhere
 
     def describe(self) -> str:
         if self.skipped:
             return f"{self.file_name}: already loaded as {self.load_id}, skipped"
         retracted = f", {self.rows_retracted} earlier reports retracted" if self.rows_retracted else ""
+        if self.fixes_replaced:
+            retracted += (f", {self.fixes_replaced} cell(s) or report(s) an earlier correction of the same rows "
+                          "wrote elsewhere taken back")
         stale = (f" ({self.corrections_not_applied} correcting a row no longer open, not applied)"
                  if self.corrections_not_applied else "")
         return (f"{self.file_name}: {self.rows_read} rows read, {self.rows_accepted} accepted, "
@@ -169,15 +175,22 @@ def _text_lengths(column: pd.Series) -> pd.Series | None:
         return column.map(lambda v: len(v) if isinstance(v, str) else float("nan"))
 
 
-def _privacy_guard(raw: pd.DataFrame, module, file_name: str,
-                   secret: bytes | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+#: A file with fewer report numbers than this is judged with the source's earlier numbers (see _privacy_guard).
+JUDGE_ALONE_FROM = 50
+
+
+def _privacy_guard(raw: pd.DataFrame, module, file_name: str, secret: bytes | None = None,
+                   history: pd.Series | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Redact personal values in the columns read; returns the redacted rows and one failure per such row.
 
     A column whose values are mostly personal refuses the file: it is the wrong column or the wrong file.
     In the source's column of report numbers (``ID_COLUMN``), a number shaped as the column's others whose
     nine digits in a row read as a BSN or a mobile number (``privacy.report_numbers``) is a report number: it
     is kept as its pseudonym under the warehouse's ``secret`` and the row counts (about one such number in
-    seven would otherwise be quarantined, and the counts with it).
+    seven would otherwise be quarantined, and the counts with it). The column's shape is judged on the file
+    together with ``history`` (the source's earlier numbers as stored), so one late report is judged as it
+    would be in a weekly export; a file of ``JUDGE_ALONE_FROM`` numbers or more must also pass on its own
+    (a file of personal numbers is not let through by a history of report numbers).
     """
     from pipelines import privacy
 
@@ -189,7 +202,7 @@ def _privacy_guard(raw: pd.DataFrame, module, file_name: str,
     for col in columns:
         kinds = found[col]
         if col == getattr(module, "ID_COLUMN", None) and secret is not None and kinds.notna().any():
-            ids = privacy.report_numbers(raw[col], kinds)
+            ids = _report_numbers(raw[col], kinds, history)
             raw.loc[ids, col] = raw.loc[ids, col].map(lambda v: privacy.pseudonym(v, secret))
             kinds = kinds.where(~ids, None)
         hit = kinds.notna()
@@ -209,6 +222,21 @@ def _privacy_guard(raw: pd.DataFrame, module, file_name: str,
     failures = pd.DataFrame({"row_number": raw.loc[bad, "row_number"].astype("int64").to_numpy(),
                              "expectation": "privacy_guard", "reason": reasons[bad].str.slice(2).to_numpy()})
     return raw, failures
+
+
+def _report_numbers(values: pd.Series, kinds: pd.Series, history: pd.Series | None) -> pd.Series:
+    """``privacy.report_numbers`` of a file's column judged with the source's earlier numbers (``history``)."""
+    from pipelines import privacy
+
+    alone = privacy.report_numbers(values, kinds)
+    if history is None or history.empty:
+        return alone
+    both = pd.concat([values.astype(object), history.astype(object)], ignore_index=True)
+    both_kinds = pd.concat([kinds.astype(object), pd.Series(None, index=history.index, dtype=object)],
+                           ignore_index=True)
+    judged = pd.Series(privacy.report_numbers(both, both_kinds).to_numpy()[:len(values)], index=values.index)
+    filled = values.astype(str).str.strip().ne("") & values.notna()
+    return judged & alone if filled.sum() >= JUDGE_ALONE_FROM else judged
 
 
 def _merge_failures(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
@@ -300,8 +328,8 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
         raise FileNotFoundError(f"{path} does not exist; give the path of the file to load")
     file_name = _safe_name(path.name)
     today = pd.Timestamp.today().normalize() if today is None else pd.Timestamp(today)
-    delivery = Delivery.for_file(path, mode, window)
     digest = content_hash(path)
+    delivery = Delivery.for_file(path, mode, window or held_window(con, digest))
     known = catalog.load_by_hash(con, digest)
     if known is not None:
         _archive_again_if_missing(con, archive_dir, digest, path, known)
@@ -315,7 +343,10 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
     failures_privacy = pd.DataFrame(columns=["row_number", "expectation", "reason"])
     if module.EXTENSIONS:                          # files from people; fetched open data is not personal
         secret = catalog.warehouse_secret(con)
-        raw, failures_privacy = _privacy_guard(raw, module, file_name, secret[0] if secret else None)
+        id_column = getattr(module, "ID_COLUMN", None)
+        history = (recent_values(con, getattr(module, "RAW_TABLE", source), source, id_column)
+                   if id_column else None)
+        raw, failures_privacy = _privacy_guard(raw, module, file_name, secret[0] if secret else None, history)
     clock("privacy")
     frame = module.typed(raw, ref)
     clock("typed")
@@ -337,6 +368,8 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
     refs = (raw["quarantine_ref"].astype(str).str.strip() if "quarantine_ref" in raw
             else pd.Series("", index=raw.index))
     refs = refs.where(refs.str.fullmatch(delivery_mod.QUARANTINE_REF), None)
+    if getattr(module, "KIND", None) == "records":
+        keys = _corrections_of_other_reports(con, source, frame, keys, refs)
     not_applied = _corrections_not_applied(con, source, module, frame, keys, refs, is_accepted)
     if len(not_applied):
         failures = _merge_failures(pd.DataFrame({
@@ -366,7 +399,8 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
         }
     )
     settings = ref.load_settings
-    retracted = 0
+    modified = _modified_at(path, source)
+    retracted = replaced = 0
     try:
         with transaction(con):
             seq = catalog.next_load_seq(con)
@@ -380,14 +414,28 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
             if hasattr(module, "write_core"):          # sources that feed other core tables than counts
                 periods_from, periods_to = module.write_core(con, accepted, load_id)
             else:
+                fixes = refs[is_accepted].notna().to_numpy()
+                rows = (module.to_records(accepted, keys[is_accepted]) if module.KIND == "records"
+                        else module.to_cells(accepted))
+                if delivery.mode != "correction" and modified is not None and not accept_drop \
+                        and not catalog.accepted_drop(con, digest):
+                    newer = newer_holders(con, source, rows, modified)
+                    if len(newer):
+                        raise _Held([], _older_message(file_name, modified, newer))
                 if module.KIND == "records":
-                    records = module.to_records(accepted, keys[is_accepted])
-                    retracted = catalog.apply_records(con, source, records, load_id, seq, delivery.window)
+                    records = rows
+                    retracted = catalog.apply_records(
+                        con, source, records, load_id, seq, delivery.window, present=keys[~is_accepted],
+                        municipalities=_municipalities(frame, ref) if delivery.window else None)
                     starts = records["period_start"]
+                    written = records.loc[fixes, ["report_key"]]
                 else:
-                    cells = module.to_cells(accepted)
+                    cells = rows
                     catalog.apply_cells(con, source, cells, load_id, seq)
                     starts = cells["period_start"]
+                    written = cells[fixes].reset_index(drop=True)
+                replaced = replace_corrections(
+                    con, source, written.assign(ref=refs[is_accepted][fixes].to_numpy()), load_id, seq)
                 clock("load: ledger or cells")
                 catalog.rebuild_counts(con, source)
                 clock("load: counts rebuilt")
@@ -400,22 +448,26 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
                 con, source, load_id, accepted_keys=keys[is_accepted], quarantined_keys=keys[still_open],
                 accepted_refs=refs[is_accepted], quarantined_refs=refs[still_open])
             catalog.record_load(con, load_id, source, file_name, digest, len(raw), int(len(accepted)),
-                                len(quarantine_rows), periods_from, periods_to, seq, delivery.mode, int(retracted))
+                                len(quarantine_rows), periods_from, periods_to, seq, delivery.mode,
+                                int(retracted + (replaced if getattr(module, "KIND", None) == "records" else 0)),
+                                modified)
             record_window(con, load_id, delivery.window)
             catalog.release_hold(con, digest)
     except _Held as held:
         shown = "; ".join(held.periods[:6]) + (f"; and {len(held.periods) - 6} more" if len(held.periods) > 6 else "")
-        message = (f"{file_name}: held, nothing applied: this load would lower the {source} totals by more than "
-                   f"{settings.max_drop_share:.0%} ({shown}); if that is right, accept it with "
-                   f"`wijkradar loads accept {digest[:12]}` (or ingest it with --accept-drop)")
+        message = held.message or (
+            f"{file_name}: held, nothing applied: this load would lower the {source} totals by more than "
+            f"{settings.max_drop_share:.0%} ({shown})")
+        message += (f"; if that is right, accept it with `wijkradar loads accept {digest[:12]}` "
+                    "(or ingest it with --accept-drop)")
         with transaction(con):
-            catalog.hold(con, digest, source, file_name, held_place(path), delivery.mode, message)
+            catalog.hold(con, digest, source, file_name, held_place(path), delivery.mode, message, delivery.window)
         raise LoadHeld(message) from None
     clock("load: valve, states, commit")
     _archive(archive_dir, source, digest, path, file_name, load_id, raw_rows)
     clock("archive")
     return LoadResult(load_id, source, file_name, False, len(raw), int(len(accepted)), len(quarantine_rows),
-                      int(retracted), len(not_applied))
+                      int(retracted), len(not_applied), int(replaced))
 
 
 def _corrections_not_applied(con: duckdb.DuckDBPyConnection, source: str, module, frame: pd.DataFrame,
@@ -434,6 +486,32 @@ def _corrections_not_applied(con: duckdb.DuckDBPyConnection, source: str, module
         writers = (catalog.record_writers(con, source, keys[valid]) if kind == "records"
                    else catalog.cell_writers(con, source, module.to_cells(frame[valid])))
     return delivery_mod.corrections_not_applied(refs, states, writers)
+
+
+def _municipalities(frame: pd.DataFrame, ref: Reference) -> list[str] | None:
+    """The municipalities a full export covers: those whose buurten occur in the file; None (all) in the home
+    of one municipality."""
+    areas = ref.areas
+    if areas["gemeente_code"].nunique() <= 1:
+        return None
+    of = areas.set_index("area_code")["gemeente_code"]
+    return sorted(set(frame["area_code"].dropna().map(of).dropna()))
+
+
+def _corrections_of_other_reports(con: duckdb.DuckDBPyConnection, source: str, frame: pd.DataFrame,
+                                  keys: pd.Series, refs: pd.Series) -> pd.Series:
+    """A corrected report without a number whose content key belongs to a report of another delivery (one
+    that is not the file it corrects: same time, category and buurt, ranked in another file) is keyed by
+    the row it corrects (``q:<load>:<row>``), so it is added instead of replacing that report."""
+    numberless = refs.notna() & frame["melding_id"].isna() & keys.astype(str).str.match(r"[hr]:")
+    if not numberless.any():
+        return keys
+    holders = ledger_holders(con, source, keys[numberless])
+    corrected_load = refs[holders.index].str.rsplit(":", n=1).str[0]
+    other = holders["load_id"].ne(corrected_load) & holders["mode"].ne("correction")
+    keys = keys.copy()
+    keys[other[other].index] = "q:" + refs[other[other].index]
+    return keys
 
 
 def _corrected_files(con: duckdb.DuckDBPyConnection, module, raw: pd.DataFrame, ref: Reference) -> pd.DataFrame | None:
@@ -466,9 +544,29 @@ class _Clock:
 
 
 class _Held(Exception):
-    def __init__(self, periods: list[str]):
+    def __init__(self, periods: list[str], message: str | None = None):
         super().__init__("held")
-        self.periods = periods
+        self.periods, self.message = periods, message
+
+
+def _modified_at(path: Path, source: str) -> pd.Timestamp | None:
+    """When a delivered file was last modified (a payload folder: its newest file); None for fetched sources,
+    whose payloads are always new."""
+    from pipelines.sources import NETWORK_SOURCES
+
+    if source in NETWORK_SOURCES:
+        return None
+    files = [f for f in path.rglob("*") if f.is_file() and not f.is_symlink()] if path.is_dir() else [path]
+    return pd.Timestamp.fromtimestamp(max(f.stat().st_mtime for f in files)) if files else None
+
+
+def _older_message(file_name: str, modified: pd.Timestamp, newer: pd.DataFrame) -> str:
+    """Why a file older than the loads holding its cells or reports is held, naming the newest of them."""
+    top = newer.iloc[0]
+    return (f"{file_name}: held, nothing applied: the file is older ({modified:%Y-%m-%d %H:%M}) than "
+            f"{top['file_name']} ({pd.Timestamp(top['file_modified_at']):%Y-%m-%d %H:%M}, load {top['load_id']}), "
+            f"whose values it would overwrite in {int(newer['n'].sum())} cell(s) or report(s) (an old export found "
+            "late would undo newer figures)")
 
 
 def _archive(archive_dir: Path, source: str, digest: str, path: Path, file_name: str, load_id: str,

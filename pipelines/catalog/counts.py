@@ -14,7 +14,7 @@ import pyarrow.compute as pc
 from pipelines.warehouse import insert_frame, registered
 
 Con = duckdb.DuckDBPyConnection
-RECORD_COLUMNS = ["report_key", "area_code", "signal", "period", "period_start"]
+RECORD_COLUMNS = ["report_key", "area_code", "signal", "period", "period_start", "report_date"]
 CELL_COLUMNS = ["area_code", "signal", "part", "period", "period_start", "count", "provisional"]
 
 
@@ -29,10 +29,27 @@ def raw_rows(con: Con, table: str, load_ids: list[str]) -> pd.DataFrame:
                        "ORDER BY load_id, row_number", [load_ids]).df()
 
 
+def recent_values(con: Con, table: str, source: str, column: str, limit: int = 1_000) -> pd.Series:
+    """Up to ``limit`` values of ``column`` of ``raw.<table>`` as stored (redacted, pseudonymised), of the
+    source's latest loads first: what the column looked like so far."""
+    return con.execute(
+        f'SELECT r."{column}" FROM raw.{table} r JOIN (SELECT load_id, load_seq FROM meta.loads WHERE source = ? '
+        f'ORDER BY load_seq DESC LIMIT 20) l USING (load_id) WHERE r."{column}" IS NOT NULL '
+        "ORDER BY l.load_seq DESC, r.row_number LIMIT ?", [source, limit]).df()[column].astype(object)
+
+
 def apply_records(con: Con, source: str, records: pd.DataFrame, load_id: str, seq: int,
-                  window: tuple[pd.Timestamp, pd.Timestamp] | None = None) -> int:
-    """Upsert report versions into the ledger; with ``window`` retract absent reports of it. Returns retractions."""
-    frame = records[RECORD_COLUMNS]
+                  window: tuple[pd.Timestamp, pd.Timestamp] | None = None, present: pd.Series | None = None,
+                  municipalities: list[str] | None = None) -> int:
+    """Upsert report versions into the ledger; with ``window`` retract absent reports of it. Returns retractions.
+
+    A report is absent when its key is neither among ``records`` nor in ``present`` (the keys of the file's
+    quarantined rows: a report whose row is quarantined is in the file). Only reports dated inside the window
+    (reports stored without a date: whose whole ISO week lies inside it) of buurten of ``municipalities``
+    (None: all) are retracted.
+    """
+    frame = records.reindex(columns=RECORD_COLUMNS)        # a source without report dates stores none
+    frame["report_date"] = pd.to_datetime(frame["report_date"])
     repeated = frame.loc[frame["report_key"].duplicated(), "report_key"]
     if len(repeated):                   # never expected: the sources quarantine a key met twice in one file
         raise ValueError(f"load {load_id} holds report key(s) {sorted(set(repeated))[:3]} more than once; no row is "
@@ -42,19 +59,89 @@ def apply_records(con: Con, source: str, records: pd.DataFrame, load_id: str, se
     with registered(con, "_wr_records", frame):
         con.execute("DELETE FROM core.report_ledger l USING _wr_records r "
                     "WHERE l.source = r.source AND l.report_key = r.report_key")
-        con.execute("INSERT INTO core.report_ledger SELECT source, report_key, area_code, signal, period, "
-                    "period_start, load_id, load_seq, retracted_by FROM _wr_records")
+        con.execute("INSERT INTO core.report_ledger (source, report_key, area_code, signal, period, period_start, "
+                    "load_id, load_seq, retracted_by, report_date) SELECT source, report_key, area_code, signal, "
+                    "period, period_start, load_id, load_seq, retracted_by, report_date FROM _wr_records")
         duplicated = con.execute("SELECT count(*) - count(DISTINCT report_key) FROM core.report_ledger "
                                  "WHERE source = ?", [source]).fetchall()[0][0]
         if duplicated:                      # never expected: the load is rolled back rather than double-counted
             raise RuntimeError(f"ledger of {source} would hold {duplicated} report key(s) twice; load rolled back")
         if window is None:
             return 0
+        keys = pd.concat([frame["report_key"], pd.Series(present, dtype=object)], ignore_index=True)
+        kept = pd.DataFrame({"report_key": keys.dropna().astype(str).drop_duplicates().to_numpy()})
         # a full export of the window: what it no longer holds is retracted (kept, marked)
+        with registered(con, "_wr_present", kept):
+            return con.execute(
+                "UPDATE core.report_ledger SET retracted_by = ? WHERE source = ? AND retracted_by IS NULL "
+                "AND CASE WHEN report_date IS NULL THEN period_start >= ? AND period_start + 6 <= ? "
+                "ELSE report_date BETWEEN ? AND ? END "
+                "AND report_key NOT IN (SELECT report_key FROM _wr_present) "
+                "AND (?::VARCHAR[] IS NULL OR area_code IN (SELECT area_code FROM core.areas "
+                "WHERE list_contains(?::VARCHAR[], gemeente_code)))",
+                [load_id, source, window[0], window[1], window[0], window[1], municipalities, municipalities],
+            ).fetchall()[0][0]
+
+
+def ledger_holders(con: Con, source: str, report_keys: pd.Series) -> pd.DataFrame:
+    """``load_id`` and ``mode`` of the load whose version of each report the ledger keeps, by the keys' index;
+    reports not in the ledger are absent."""
+    frame = pd.DataFrame({"report_key": report_keys.astype(str).to_numpy(), "i": range(len(report_keys))})
+    with registered(con, "_wr_keys", frame):
+        found = con.execute(
+            "SELECT k.i, r.load_id, l.mode FROM _wr_keys k JOIN core.report_ledger r ON r.source = ? "
+            "AND r.report_key = k.report_key LEFT JOIN meta.loads l ON l.load_id = r.load_id", [source]).df()
+    return found.set_index(report_keys.index[found.pop("i").to_numpy()])
+
+
+def replace_corrections(con: Con, source: str, writes: pd.DataFrame, load_id: str, seq: int) -> int:
+    """Record what each correction row wrote (``writes``: ``ref`` and ``report_key``, or ``ref`` and the
+    cell), and take back what an earlier correction of the same quarantined row wrote elsewhere: its report
+    is retracted, its cell removed, as long as that earlier correction still holds it. Returns how many."""
+    cell = ["area_code", "signal", "part", "period", "period_start"]
+    frame = writes.reindex(columns=["ref", "report_key", *cell]).assign(source=source, load_id=load_id, load_seq=seq)
+    frame = frame.astype({c: object for c in ["report_key", "area_code", "signal", "part", "period"]})
+    if frame.empty:
+        return 0
+    with registered(con, "_wr_fixes", frame):
+        earlier = ("SELECT w.* FROM core.correction_writes w JOIN _wr_fixes n ON w.source = n.source "
+                   "AND w.ref = n.ref AND w.load_id <> n.load_id WHERE NOT ("
+                   "w.report_key IS NOT DISTINCT FROM n.report_key AND w.area_code IS NOT DISTINCT FROM n.area_code "
+                   "AND w.signal IS NOT DISTINCT FROM n.signal AND w.part IS NOT DISTINCT FROM n.part "
+                   "AND w.period IS NOT DISTINCT FROM n.period AND w.period_start IS NOT DISTINCT FROM n.period_start)")
+        taken = con.execute(
+            f"UPDATE core.report_ledger l SET retracted_by = ? FROM ({earlier}) w WHERE l.source = w.source "
+            "AND l.report_key = w.report_key AND l.load_id = w.load_id AND l.retracted_by IS NULL",
+            [load_id]).fetchall()[0][0]
+        taken += con.execute(
+            f"DELETE FROM core.source_cells c USING ({earlier}) w WHERE c.source = w.source AND c.load_id = w.load_id "
+            "AND c.area_code = w.area_code AND c.signal = w.signal AND c.part = w.part AND c.period = w.period "
+            "AND c.period_start = w.period_start").fetchall()[0][0]
+        con.execute("DELETE FROM core.correction_writes w USING _wr_fixes n "
+                    "WHERE w.source = n.source AND w.ref = n.ref")
+        con.execute("INSERT INTO core.correction_writes SELECT source, ref, load_id, load_seq, report_key, area_code, "
+                    "signal, part, period, period_start FROM _wr_fixes")
+    return int(taken)
+
+
+def newer_holders(con: Con, source: str, rows: pd.DataFrame, modified_at) -> pd.DataFrame:
+    """``load_id``, ``file_name``, ``file_modified_at``, ``n``: the deliveries of files modified after
+    ``modified_at`` that hold cells (``rows`` with ``count``) or reports (``rows`` with ``report_key``) to which
+    ``rows`` give another value, with how many."""
+    loads = ("JOIN meta.loads l ON l.load_id = h.load_id AND l.file_modified_at > ? AND l.mode <> 'correction' "
+             "GROUP BY ALL ORDER BY l.file_modified_at DESC")
+    with registered(con, "_wr_rows", rows):
+        if "report_key" in rows:
+            return con.execute(
+                "SELECT h.load_id, l.file_name, l.file_modified_at, count(*) AS n FROM _wr_rows n "
+                "JOIN core.report_ledger h ON h.source = ? AND h.report_key = n.report_key AND h.retracted_by IS NULL "
+                "AND (h.area_code <> n.area_code OR h.signal <> n.signal OR h.period_start <> n.period_start) "
+                + loads, [source, modified_at]).df()
         return con.execute(
-            "UPDATE core.report_ledger SET retracted_by = ? WHERE source = ? AND retracted_by IS NULL "
-            "AND period_start BETWEEN ? AND ? AND report_key NOT IN (SELECT report_key FROM _wr_records)",
-            [load_id, source, window[0], window[1]]).fetchall()[0][0]
+            "SELECT h.load_id, l.file_name, l.file_modified_at, count(*) AS n FROM _wr_rows n "
+            "JOIN core.source_cells h ON h.source = ? AND h.area_code = n.area_code AND h.signal = n.signal "
+            "AND h.part = n.part AND h.period = n.period AND h.period_start = n.period_start AND h.count <> n.count "
+            + loads, [source, modified_at]).df()
 
 
 def apply_cells(con: Con, source: str, cells: pd.DataFrame, load_id: str, seq: int) -> None:
@@ -85,9 +172,11 @@ def rebuild_counts(con: Con, source: str) -> None:
 
 
 def source_totals(con: Con, source: str) -> pd.DataFrame:
-    """``period``, ``period_start``, ``total``: a source's counts summed per period (for the safety valve)."""
-    return con.execute("SELECT period, period_start, sum(count)::BIGINT AS total FROM core.signal_counts "
-                       "WHERE source = ? GROUP BY ALL", [source]).df()
+    """``gemeente_code``, ``period``, ``period_start``, ``total``: a source's counts summed per municipality
+    and period (for the safety valve; a buurt the profile does not hold counts under ``''``)."""
+    return con.execute("SELECT coalesce(a.gemeente_code, '') AS gemeente_code, c.period, c.period_start, "
+                       "sum(c.count)::BIGINT AS total FROM core.signal_counts c LEFT JOIN core.areas a "
+                       "USING (area_code) WHERE c.source = ? GROUP BY ALL", [source]).df()
 
 
 def count_ranges(con: Con) -> pd.DataFrame:

@@ -25,14 +25,14 @@ def next_load_seq(con: Con) -> int:
 
 def record_load(con: Con, load_id: str, source: str, file_name: str, digest: str, rows_read: int,
                 rows_accepted: int, rows_quarantined: int, periods_from, periods_to, seq: int, mode: str,
-                rows_retracted: int) -> None:
+                rows_retracted: int, file_modified_at=None) -> None:
     """One row in ``meta.loads``; the reconciliation rows read = accepted + quarantined is a table constraint."""
     con.execute(
         "INSERT INTO meta.loads (load_id, source, file_name, content_hash, loaded_at, rows_read, rows_accepted, "
-        "rows_quarantined, periods_from, periods_to, load_seq, mode, rows_retracted) "
-        "VALUES (?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "rows_quarantined, periods_from, periods_to, load_seq, mode, rows_retracted, file_modified_at) "
+        "VALUES (?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [load_id, source, file_name, digest, rows_read, rows_accepted, rows_quarantined,
-         periods_from, periods_to, seq, mode, rows_retracted],
+         periods_from, periods_to, seq, mode, rows_retracted, file_modified_at],
     )
 
 
@@ -52,10 +52,21 @@ def loads_of(con: Con, load_ids: list[str]) -> pd.DataFrame:
 
 # -- held loads ---------------------------------------------------------------------------------
 
-def hold(con: Con, digest: str, source: str, file_name: str, path: str, mode: str, reason: str) -> None:
-    """Record a held load once (holding it again on a re-run changes nothing)."""
-    con.execute("INSERT INTO meta.held_loads VALUES (?, ?, ?, ?, ?, now()::TIMESTAMP, ?, NULL) "
-                "ON CONFLICT (content_hash) DO NOTHING", [digest, source, file_name, path, mode, reason])
+def hold(con: Con, digest: str, source: str, file_name: str, path: str, mode: str, reason: str,
+         window: tuple | None = None) -> None:
+    """Record a held load once (holding it again on a re-run changes nothing), with the window of a full export."""
+    first, last = window or (None, None)
+    con.execute("INSERT INTO meta.held_loads (content_hash, source, file_name, path, mode, held_at, reason, "
+                "accepted_at, window_first, window_last) VALUES (?, ?, ?, ?, ?, now()::TIMESTAMP, ?, NULL, ?, ?) "
+                "ON CONFLICT (content_hash) DO NOTHING", [digest, source, file_name, path, mode, reason, first, last])
+
+
+def held_window(con: Con, digest: str) -> str | None:
+    """The window (``jjjj-mm-dd:jjjj-mm-dd``) a file was held with as a full export, so that accepting it, or
+    delivering it again, applies it as it was held; None for a file not held as one."""
+    got = con.execute("SELECT window_first, window_last FROM meta.held_loads WHERE content_hash = ? "
+                      "AND window_first IS NOT NULL", [digest]).fetchall()
+    return f"{got[0][0]:%Y-%m-%d}:{got[0][1]:%Y-%m-%d}" if got else None
 
 
 def accepted_drop(con: Con, digest: str) -> bool:

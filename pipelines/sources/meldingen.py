@@ -67,7 +67,7 @@ def typed(raw: pd.DataFrame, ref) -> pd.DataFrame:
     ).set_index("_key")["signal"]
     key = normalised(raw["hoofdcategorie"]) + "|" + normalised(raw["subcategorie"])
     created = parse_dates(raw["created"])
-    number = raw["melding_id"].astype(str).str.strip()
+    number = raw["melding_id"].astype(str).str.normalize("NFKC").str.strip()     # full-width digits are digits
     valid_number = number.eq("") | number.str.fullmatch(REPORT_NUMBER)
     melding_id = number.where(valid_number & number.ne(""), None)
     fixes = (raw["quarantine_ref"].astype(str).str.strip() if "quarantine_ref" in raw
@@ -89,12 +89,18 @@ def typed(raw: pd.DataFrame, ref) -> pd.DataFrame:
 
 
 #: Why two rows of a file with one number are both quarantined (the ledger keys a number upper-cased).
-REPEATED_NUMBER = "meldingnummer occurs more than once (upper and lower case count as the same number)"
+REPEATED_NUMBER = ("meldingnummer occurs more than once (upper and lower case count as the same number, and so "
+                   "do 0001001, 1001 and 1001.0)")
 
 
 def number_keys(number: pd.Series) -> pd.Series:
-    """The ledger key of each report number: ``id:`` and the number upper-cased (``x-500`` is ``X-500``)."""
-    return ("id:" + number.str.upper()).astype(object)
+    """The ledger key of each report number: ``id:`` and the number upper-cased (``x-500`` is ``X-500``); a
+    number of digits only is one number however a spreadsheet wrote it: without a trailing ``.0`` and without
+    leading zeros (``0001001``, ``1001`` and ``1001.0`` are ``id:1001``)."""
+    text = number.astype(object).where(number.notna(), None).str.upper()
+    digits = text.str.fullmatch(r"[0-9]+(?:\.0+)?").fillna(False).astype(bool)
+    plain = text[digits].str.replace(r"\.0+$", "", regex=True).str.lstrip("0").replace("", "0")
+    return ("id:" + text.where(~digits, plain)).astype(object)
 
 
 def checks(ref, today: pd.Timestamp) -> list[Check]:
@@ -182,4 +188,5 @@ def to_records(accepted: pd.DataFrame, keys: pd.Series) -> pd.DataFrame:
     """One ledger row per accepted report."""
     return pd.DataFrame({"report_key": keys.astype("str").to_numpy(), "area_code": accepted["area_code"].astype("str"),
                          "signal": accepted["signal"].astype("str"), "period": PERIOD,
-                         "period_start": accepted["period_start"]}).reset_index(drop=True)
+                         "period_start": accepted["period_start"],
+                         "report_date": accepted["created"].dt.normalize()}).reset_index(drop=True)

@@ -1,0 +1,306 @@
+"""Delivery semantics at their edges: a correction corrected again, full exports of a window (by report date,
+per municipality, with quarantined rows present, held and accepted), report numbers written another way,
+numberless corrections meeting another delivery's report, and report numbers that read as a BSN in a small file."""
+import pandas as pd
+import pytest
+
+from pipelines import catalog, reference
+from pipelines.delivery import LoadHeld
+from pipelines.ingest import ingest_file
+from pipelines.quarantine import export_rows
+from pipelines.warehouse import connect
+from tests.conftest import TODAY, write_csv
+
+HEADER = ["Meldingnummer", "Datum melding", "Hoofdcategorie", "Subcategorie", "Buurtcode"]
+WIJKTEAM = ["Buurtcode", "Maand", "Signaal", "Aantal"]
+
+
+def load(home, path, source="meldingen", ref=None, **kw):
+    with connect(home.warehouse) as con:
+        ref = ref or reference.Reference()
+        reference.sync(con, ref)
+        return ingest_file(con, path, source, ref, home.archive, today=TODAY, **kw)
+
+
+def query(home, sql, params=None):
+    with connect(home.warehouse) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+def total(home, source="meldingen") -> int:
+    return query(home, "SELECT coalesce(sum(count), 0) FROM core.signal_counts WHERE source = ?", [source])[0][0]
+
+
+def retracted(home) -> list[str]:
+    return [k for (k,) in query(home, "SELECT report_key FROM core.report_ledger WHERE retracted_by IS NOT NULL "
+                                      "ORDER BY 1")]
+
+
+def exported(tmp_path, home):
+    with connect(home.warehouse) as con:
+        [path] = export_rows(con, tmp_path / "out")
+    return path
+
+
+def corrected(tmp_path, home, name, old, new, export=None):
+    """The quarantine export (``export``, else exported now) with ``old`` replaced by ``new``, saved as ``name``."""
+    path = export or exported(tmp_path, home)
+    fixed = tmp_path / name
+    fixed.write_text(path.read_text(encoding="utf-8-sig").replace(old, new), encoding="utf-8")
+    return fixed
+
+
+# -- 1. a correction corrected again -------------------------------------------------------------------
+
+@pytest.mark.parametrize("source", ["wijkteam", "meldingen"])
+def test_a_correction_corrected_again_with_another_cell_replaces_the_earlier_fix(home, tmp_path, source):
+    if source == "wijkteam":
+        header = WIJKTEAM
+        good = [[f"BU0118510{i}", "2026-09", "eenzaamheid", "5"] for i in range(6)]
+        bad, expected = ["BU0118500", "2026-09", "eenzaamheid", "7"], 37
+    else:
+        header = HEADER[1:]                               # reports without a number: keyed by content
+        good = [[f"1{i}-09-2026", "Afval", "Zwerfafval", f"BU0118510{i}"] for i in range(6)]
+        bad, expected = ["15-09-2026", "Afval", "Zwerfafval", "BU0118500"], 7
+    load(home, write_csv(tmp_path / f"{source}_1.csv", header, good + [bad]), source)
+    export = exported(tmp_path, home)
+    load(home, corrected(tmp_path, home, f"{source}_correctie_1.csv", "BU0118500;", "BU01185000;", export), source)
+    assert total(home, source) == expected
+    again = load(home, corrected(tmp_path, home, f"{source}_correctie_2.csv", "BU0118500;", "BU01185001;", export),
+                 source)
+    assert again.fixes_replaced == 1 and "1 cell(s) or report(s) an earlier correction" in again.describe()
+    areas = dict(query(home, "SELECT area_code, sum(count) FROM core.signal_counts WHERE source = ? "
+                             "AND area_code IN ('BU01185000', 'BU01185001') GROUP BY 1", [source]))
+    assert areas == {"BU01185001": 7 if source == "wijkteam" else 1}
+    assert total(home, source) == expected
+    load(home, corrected(tmp_path, home, f"{source}_correctie_3.csv", "BU0118500;", "BU01185001;", export), source)
+    assert total(home, source) == expected                # the same fix once more changes nothing
+
+
+# -- 2. a full export in a region's home ---------------------------------------------------------------
+
+@pytest.fixture
+def region(home):
+    from pipelines.profile import write_profile
+
+    write_profile(home.root, ["GM0118", "GM0088"])
+    ref = reference.Reference.for_home(home)
+    buurten = ref.buurten
+    return ref, {gm: buurten.loc[buurten["gemeente_code"] == gm, "area_code"].tolist() for gm in ("GM0118", "GM0088")}
+
+
+def per_municipality(home) -> dict:
+    return dict(query(home, "SELECT a.gemeente_code, sum(c.count) FROM core.signal_counts c JOIN core.areas a "
+                            "USING (area_code) GROUP BY 1"))
+
+
+def test_a_full_export_of_one_municipality_retracts_nothing_of_another(home, tmp_path, region):
+    ref, buurten = region
+    hgv = [[f"HGV-{i}", f"{1 + i % 28:02d}-10-2026", "Afval", "Zwerfafval", buurten["GM0118"][i % 10]]
+           for i in range(50)]
+    sch = [[f"SCH-{i}", f"{1 + i % 28:02d}-10-2026", "Afval", "Zwerfafval", buurten["GM0088"][i % 2]]
+           for i in range(20)]
+    load(home, write_csv(tmp_path / "meldingen_sch.csv", HEADER, sch), ref=ref)
+    load(home, write_csv(tmp_path / "meldingen_hgv.csv", HEADER, hgv), ref=ref)
+    result = load(home, write_csv(tmp_path / "meldingen_hgv_full.csv", HEADER, hgv[:-1]), ref=ref,
+                  window="2026-09-28:2026-11-01")
+    assert result.rows_retracted == 1 and retracted(home) == ["id:HGV-49"]
+    assert per_municipality(home) == {"GM0118": 49, "GM0088": 20}
+
+
+def test_the_safety_valve_holds_a_municipality_losing_reports_the_region_total_hides(home, tmp_path, region):
+    ref, buurten = region
+    hgv = [[f"HGV-{i}", "07-10-2026", "Afval", "Zwerfafval", buurten["GM0118"][i % 10]] for i in range(200)]
+    sch = [[f"SCH-{i}", "07-10-2026", "Afval", "Zwerfafval", buurten["GM0088"][i % 2]] for i in range(20)]
+    load(home, write_csv(tmp_path / "meldingen_all.csv", HEADER, hgv + sch), ref=ref)
+    with pytest.raises(LoadHeld, match=r"GM0088 2026-W41 20 -> 10"):       # the region: 220 -> 210
+        load(home, write_csv(tmp_path / "meldingen_sch_full.csv", HEADER, sch[:10]), ref=ref,
+             window="2026-10-01:2026-10-31")
+    assert per_municipality(home) == {"GM0118": 200, "GM0088": 20}
+
+
+# -- 3. a held full export, accepted -------------------------------------------------------------------
+
+def test_an_accepted_full_export_is_applied_with_its_window(home, tmp_path):
+    from typer.testing import CliRunner
+
+    from pipelines.cli import app
+
+    rows = [[f"R{i}", f"{5 + i % 7:02d}-10-2026", "Afval", "Zwerfafval", f"BU0118500{i % 5}"] for i in range(30)]
+    load(home, write_csv(tmp_path / "meldingen_1.csv", HEADER, rows))
+    full = write_csv(tmp_path / "meldingen_full.csv", HEADER, rows[10:])
+    with pytest.raises(LoadHeld):
+        load(home, full, window="2026-10-01:2026-10-31")
+    [(digest,)] = query(home, "SELECT content_hash FROM meta.held_loads")
+    res = CliRunner().invoke(app, ["--home", str(home.root), "loads", "accept", digest[:12]], catch_exceptions=False)
+    assert res.exit_code == 0 and "10 earlier reports retracted" in res.output, res.output
+    assert total(home) == 20
+    assert query(home, "SELECT mode, rows_retracted FROM meta.loads ORDER BY load_seq DESC LIMIT 1") == [
+        ("full-window", 10)]
+
+
+# -- 4. a window is a range of report dates --------------------------------------------------------------
+
+def test_a_full_export_retracts_exactly_the_absent_reports_dated_inside_its_window(home, tmp_path):
+    rows = [[f"M{i}", f"{16 + i % 7}-11-2026", "Afval", "Zwerfafval", "BU01185000"] for i in range(14)]
+    rows += [[f"J{i}", f"{5 + i % 7:02d}-01-2026", "Afval", "Zwerfafval", "BU01185000"] for i in range(14)]
+    gone = [["GONE1", "08-01-2026", "Afval", "Zwerfafval", "BU01185000"]]
+    load(home, write_csv(tmp_path / "meldingen_week.csv", HEADER, rows + gone))
+    first, last = pd.Timestamp("2026-01-07"), pd.Timestamp("2026-11-21")     # a Wednesday to a Saturday
+    inside = [r for r in rows if first <= pd.Timestamp(pd.to_datetime(r[1], dayfirst=True)) <= last]
+    result = load(home, write_csv(tmp_path / "meldingen_full.csv", HEADER, inside), window="2026-01-07:2026-11-21")
+    assert retracted(home) == ["id:GONE1"] and result.rows_retracted == 1
+    assert total(home) == 28
+
+
+def test_reports_stored_without_a_date_are_retracted_only_when_their_whole_week_lies_inside(home, tmp_path):
+    rows = [["A1", "12-01-2026", "Afval", "Zwerfafval", "BU01185000"],      # week of 12 January: inside
+            ["B1", "05-01-2026", "Afval", "Zwerfafval", "BU01185000"]]      # week of 5 January: partly outside
+    load(home, write_csv(tmp_path / "meldingen_1.csv", HEADER, rows))
+    with connect(home.warehouse) as con:                  # as loaded before the ledger kept report dates
+        con.execute("UPDATE core.report_ledger SET report_date = NULL")
+    load(home, write_csv(tmp_path / "meldingen_full.csv", HEADER, [["C1", "20-01-2026", "Afval", "Zwerfafval",
+                                                                   "BU01185000"]]),
+         window="2026-01-07:2026-01-31", accept_drop=True)
+    assert retracted(home) == ["id:A1"]
+
+
+# -- 5. a quarantined row of a full export is present ----------------------------------------------------
+
+def test_a_full_export_keeps_the_earlier_version_of_a_report_whose_row_in_it_is_quarantined(home, tmp_path):
+    rows = [[f"R{i}", f"{1 + i % 28:02d}-10-2026", "Afval", "Zwerfafval", f"BU0118510{i % 10}"] for i in range(40)]
+    load(home, write_csv(tmp_path / "meldingen_1.csv", HEADER, rows))
+    full = [list(r) for r in rows]
+    full[0][3] = "Zwerfafval (nieuw)"                     # unmapped category
+    full[1][4] = "BU0118999"                              # a buurt that does not exist
+    result = load(home, write_csv(tmp_path / "meldingen_full.csv", HEADER, full), window="2026-09-28:2026-11-01")
+    assert result.rows_quarantined == 2 and result.rows_retracted == 0
+    assert retracted(home) == [] and total(home) == 40
+
+
+# -- 6. one report number, written another way -------------------------------------------------------------
+
+@pytest.mark.parametrize("later", ["1001", "1001.0", "001001", "\uff11\uff10\uff10\uff11"])
+def test_a_numeric_report_number_written_another_way_is_the_same_report(home, tmp_path, later):
+    load(home, write_csv(tmp_path / "meldingen_a.csv", HEADER, [["0001001", "10-11-2026", "Afval", "Zwerfafval",
+                                                                "BU01185001"]]))
+    load(home, write_csv(tmp_path / "meldingen_b.csv", HEADER, [[later, "10-11-2026", "Afval", "Zwerfafval",
+                                                                "BU01185002"]]))
+    assert query(home, "SELECT report_key, area_code FROM core.report_ledger") == [("id:1001", "BU01185002")]
+    assert total(home) == 1
+
+
+def test_a_number_from_an_xlsx_cell_is_the_same_report_as_its_text_with_leading_zeros(home, tmp_path):
+    import openpyxl
+
+    load(home, write_csv(tmp_path / "meldingen_a.csv", HEADER, [["000123", "10-11-2026", "Afval", "Zwerfafval",
+                                                                "BU01185001"]]))
+    book = openpyxl.Workbook()
+    book.active.append(HEADER)
+    book.active.append([123.0, "10-11-2026", "Afval", "Zwerfafval", "BU01185001"])
+    book.save(tmp_path / "meldingen_b.xlsx")
+    load(home, tmp_path / "meldingen_b.xlsx")
+    assert total(home) == 1
+
+
+def test_the_migration_re_keys_numeric_report_numbers_and_keeps_one_version(tmp_path):
+    import duckdb
+
+    from pipelines.warehouse import migrate, migrations, schema_version, transaction
+
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    schema_version(con)
+    for version, _, path in migrations():
+        if version >= 10:
+            break
+        with transaction(con):
+            con.execute(path.read_text(encoding="utf-8"))
+            con.execute("INSERT INTO meta.schema_version VALUES (?, 'x', now()::TIMESTAMP)", [version])
+    con.executemany("INSERT INTO core.report_ledger VALUES ('meldingen', ?, ?, 'zwerfafval', 'week', "
+                    "DATE '2026-11-09', ?, ?, NULL)",
+                    [["id:0001001", "BU01185001", "l1", 1], ["id:1001", "BU01185002", "l2", 2],
+                     ["id:SIG-0010", "BU01185001", "l1", 1], ["id:7.0", "BU01185001", "l1", 1]])
+    migrate(con)
+    assert sorted(con.execute("SELECT report_key, area_code FROM core.report_ledger").fetchall()) == [
+        ("id:1001", "BU01185002"), ("id:7", "BU01185001"), ("id:SIG-0010", "BU01185001")]
+    assert con.execute("SELECT sum(count) FROM core.signal_counts").fetchone()[0] == 3
+
+
+# -- 7. a numberless correction meeting another delivery's report ------------------------------------------
+
+def test_a_corrected_numberless_report_is_added_beside_an_identical_report_of_another_delivery(home, tmp_path):
+    earlier = [["10-09-2026", "Afval", "Zwerfafval", "BU01185008"], ["16-09-2026", "Afval", "Zwerfafval",
+                                                                     "BU01185008"]]
+    load(home, write_csv(tmp_path / "meldingen_w37.csv", HEADER[1:], earlier))
+    later = [["17-09-2026", "Afval", "Zwerfafval", "BU01185008"], ["16-09-2026", "Afval", "Zwerfafval", "BU0118500"]]
+    load(home, write_csv(tmp_path / "meldingen_w38.csv", HEADER[1:], later))
+    assert total(home) == 3
+    fix = corrected(tmp_path, home, "meldingen_correctie.csv", "BU0118500;", "BU01185008;")
+    load(home, fix)
+    assert total(home) == 4
+    load(home, fix)                                      # loaded twice: changes nothing
+    assert total(home) == 4
+
+
+# -- 8. a report number that reads as a BSN, in a small file ----------------------------------------------
+
+@pytest.mark.parametrize("late", [["202600099"], ["202600099", "202600100"]])
+def test_a_report_number_reading_as_a_bsn_is_judged_by_the_columns_history_in_a_small_file(home, tmp_path, late):
+    from pipelines.privacy import scan_values
+
+    assert scan_values(pd.Series(["202600099"])).iloc[0] == "bsn"
+    week = [[f"2026{i:05d}", f"1{i % 7}-11-2026", "Afval", "Zwerfafval", "BU01185006"] for i in range(1, 41)]
+    load(home, write_csv(tmp_path / "meldingen_w46.csv", HEADER, week))
+    rows = [[n, "09-11-2026", "Afval", "Zwerfafval", "BU01185006"] for n in late]
+    result = load(home, write_csv(tmp_path / "meldingen_late.csv", HEADER, rows))
+    assert (result.rows_accepted, result.rows_quarantined) == (len(late), 0)
+    assert total(home) == 40 + len(late)
+    stored = " ".join(str(v) for row in query(home, "SELECT * FROM raw.meldingen") for v in row)
+    assert "202600099" not in stored
+
+
+def test_a_file_of_personal_numbers_is_not_let_through_by_a_history_of_report_numbers(home, tmp_path):
+    from pipelines.privacy import scan_values
+
+    week = [[f"2026{i:05d}", f"1{i % 7}-11-2026", "Afval", "Zwerfafval", "BU01185006"] for i in range(1, 400)]
+    load(home, write_csv(tmp_path / "meldingen_w46.csv", HEADER, week))
+    numbers = pd.Series([f"{n:09d}" for n in range(111111100, 111112500)])
+    bsns = numbers[scan_values(numbers).eq("bsn").to_numpy()].head(60).tolist()
+    rows = [[n, "09-11-2026", "Afval", "Zwerfafval", "BU01185006"] for n in bsns]
+    with pytest.raises(Exception, match="personal data|fail validation"):
+        load(home, write_csv(tmp_path / "meldingen_bsn.csv", HEADER, rows))
+    assert total(home) == 399
+
+
+# -- 9. an old export found late ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("source", ["wijkteam", "meldingen"])
+def test_a_file_older_than_the_load_holding_its_cells_or_reports_is_held(home, tmp_path, source):
+    import os
+
+    if source == "wijkteam":
+        header, old_row, new_row = WIJKTEAM, ["BU01185000", "2026-10", "eenzaamheid", "12"], \
+            ["BU01185000", "2026-10", "eenzaamheid", "14"]
+    else:
+        header, old_row, new_row = HEADER, ["R1", "20-10-2026", "Afval", "Zwerfafval", "BU01185000"], \
+            ["R1", "20-10-2026", "Afval", "Zwerfafval", "BU01185001"]
+    old = write_csv(tmp_path / f"{source}_2026-11-02.csv", header, [old_row])
+    os.utime(old, (1_793_000_000, 1_793_000_000))
+    load(home, write_csv(tmp_path / f"{source}_2026-11-09.csv", header, [new_row]), source)
+    before = query(home, "SELECT area_code, count FROM core.signal_counts")
+    with pytest.raises(LoadHeld, match=rf"the file is older .* than {source}_2026-11-09.csv"):
+        load(home, old, source)
+    assert query(home, "SELECT area_code, count FROM core.signal_counts") == before
+    load(home, old, source, accept_drop=True)               # accepted: the analyst says it is right
+    assert query(home, "SELECT area_code, count FROM core.signal_counts") != before
+
+
+def test_an_older_file_holding_the_same_values_or_other_cells_is_not_held(home, tmp_path):
+    import os
+
+    old = write_csv(tmp_path / "wijkteam_old.csv", WIJKTEAM, [["BU01185000", "2026-10", "eenzaamheid", "14"],
+                                                              ["BU01185001", "2026-09", "eenzaamheid", "3"]])
+    os.utime(old, (1_793_000_000, 1_793_000_000))
+    load(home, write_csv(tmp_path / "wijkteam_new.csv", WIJKTEAM, [["BU01185000", "2026-10", "eenzaamheid", "14"]]),
+         "wijkteam")
+    assert load(home, old, "wijkteam").rows_accepted == 2
