@@ -422,20 +422,23 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
                     newer = newer_holders(con, source, rows, modified)
                     if len(newer):
                         raise _Held([], _older_message(file_name, modified, newer))
+                fix_refs = refs[is_accepted][fixes].to_numpy()
                 if module.KIND == "records":
                     records = rows
                     retracted = catalog.apply_records(
                         con, source, records, load_id, seq, delivery.window, present=keys[~is_accepted],
                         municipalities=_municipalities(frame, ref) if delivery.window else None)
                     starts = records["period_start"]
-                    written = records.loc[fixes, ["report_key"]]
+                    written = records.loc[fixes, ["report_key"]].assign(ref=fix_refs)
                 else:
                     cells = rows
                     catalog.apply_cells(con, source, cells, load_id, seq)
                     starts = cells["period_start"]
-                    written = cells[fixes].reset_index(drop=True)
-                replaced = replace_corrections(
-                    con, source, written.assign(ref=refs[is_accepted][fixes].to_numpy()), load_id, seq)
+                    # a merged buurt's cell carries the index of its first row (sources.merges): the fixes by row
+                    by_row = pd.Series(fix_refs, index=accepted.index[fixes])
+                    written = cells[cells.index.isin(by_row.index)]
+                    written = written.assign(ref=by_row.loc[written.index].to_numpy()).reset_index(drop=True)
+                replaced = replace_corrections(con, source, written, load_id, seq)
                 clock("load: ledger or cells")
                 catalog.rebuild_counts(con, source)
                 clock("load: counts rebuilt")
