@@ -1009,6 +1009,15 @@ def _lower_case_names(words: list, first, surname, after_tv, tvs) -> list[tuple[
 _NOTE_WORDS = frozenset({"Brand", "Lente", "Roos", "Merel", "Engel", "Job", "Lotus", "Iris"})
 
 
+#: words after which a note names a person: "gesproken met brinkhuis", "gebeld bakker", "bij jansen langs"
+_NOTE_BEFORE_A_NAME = {"met", "van", "door", "bij", "aan", "gebeld", "belt", "bellen", "gesproken", "mailen", "mail",
+                       "bezocht", "bezoek", "dhr", "mevr", "mevrouw", "meneer", "fam", "familie", "heer", "buurman",
+                       "buurvrouw", "bewoner", "bewoonster", "client", "huurder", "melder"}
+#: a person's home in a note: "bewoner wolfsbos 12", "woont op kerkweg 3"
+_NOTE_ADDRESS = re.compile(r"(?i)\b(?:bewoner|bewoonster|huurder|woont|woonachtig|adres)\b(?:\s+(?:op|aan|in|te))?"
+                           r"\s+[a-z][a-z'\-]{2,}(?:\s+[a-z][a-z'\-]{2,})?\s*\d{1,4}\s?[a-z]?\b")
+
+
 def note_kind(note: str) -> str | None:
     """The kind of the first personal item in a short free-text note a person typed, else None.
 
@@ -1020,7 +1029,15 @@ def note_kind(note: str) -> str | None:
     kind = scan_values(pd.Series([note])).iloc[0]
     if kind is not None:
         return kind
-    first = _lists()[0]
+    text = _normalise(note)[0]
+    if _NOTE_ADDRESS.search(text):
+        return "adres"
+    first, surname = _lists()[:2]
+    words = [m.group().rstrip(".") for m in _WORD.finditer(text)]
+    for before, word in zip(words, words[1:]):          # "gesproken met brinkhuis", "gebeld bakker-de vries"
+        if before.lower() in _NOTE_BEFORE_A_NAME and len(word) >= 3 and word.lower() not in _PLACE_WORDS and \
+                word.lower() not in _OFFICES and _parts_in(word.title(), surname, every=False):
+            return "naam"
     for m in _WORD.finditer(_normalise(note)[0]):
         word = m.group().rstrip(".").title()            # "jan-willem" read as "Jan-Willem"
         if len(word) >= 3 and word not in _NOTE_WORDS and _parts_in(word, first, every=False):
