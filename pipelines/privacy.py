@@ -968,7 +968,7 @@ def _lower_case_names(words: list, first, surname, after_tv, tvs) -> list[tuple[
     """Names as people type them in a hurry: a listed first name and a listed surname, either in lower case ("jeroen
     brinkhuis", "klacht van jan jansen", "Fatima yilmaz"), at the start of the text or after a word that introduces
     a person ("van", "met", "door", ...); a first name that is also a Dutch word ("roos", "mark") only after such a
-    word; and surname first with a comma ("brinkhuis, jeroen") or capitalised without one ("Brinkhuis Jeroen")."""
+    word or when the two words are the whole text; and surname first with a comma ("brinkhuis, jeroen") or capitalised without one ("Brinkhuis Jeroen")."""
     spans = []
     n = len(words)
     for i in range(n - 1):
@@ -977,7 +977,7 @@ def _lower_case_names(words: list, first, surname, after_tv, tvs) -> list[tuple[
         after = i > 0 and words[i - 1][2].lower() in _BEFORE_A_NAME
         if not (w.islower() or words[i + 1][2].islower()) or len(lw) < 3:
             pass
-        elif _parts_in(w.title(), first, every=True) and (i == 0 or after) and (lw not in _WORD_NAMES or after):
+        elif _parts_in(w.title(), first, every=True) and (i == 0 or after):
             k, has_tv = i + 1, False
             for size in (3, 2, 1):
                 if k + size < n and " ".join(x[2].lower() for x in words[k:k + size]) in tvs:
@@ -985,7 +985,8 @@ def _lower_case_names(words: list, first, surname, after_tv, tvs) -> list[tuple[
                     break
             cand = words[k][2]
             lc = cand.lower()
-            if len(lc) > 2 and _parts_in(cand.title(), after_tv if has_tv else surname, False) and \
+            word_name = lw in _WORD_NAMES and not after and k != n - 1      # "roos bakker bloemen"; "jan jansen"
+            if not word_name and len(lc) > 2 and _parts_in(cand.title(), after_tv if has_tv else surname, False) and \
                     lc not in _PLACE_WORDS and lc not in _OFFICES and not _AREA_SUFFIX.search(lc):
                 spans.append((words[i][0], words[k][1], "naam"))
                 continue
