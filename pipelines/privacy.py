@@ -715,6 +715,33 @@ def _digit_by_digit_bsn(numbers: str) -> list[tuple[int, int, str]]:
             if sum(c.isdigit() for c in m.group()) == 9 and _bsn_ok(m.group())]
 
 
+#: cheap tests that a text may hold what the rules of :func:`_rare_numbers` look for
+_GLUED_HINT = re.compile(r"(?i:straat|weg|laan|plein|dijk|kade|singel|gracht|steeg|dreef|plantsoen|markt|brink|"
+                         r"boulevard|allee|str\.|ln\.|wg\.|pln\.)\d")
+_LOWER_POSTCODE_HINT = re.compile(r"\d{4}[ \-][a-z]{2}")
+_PHONE_KEYWORD_HINT = re.compile(r"(?i:tel|mob|gsm|bel|nummer|nr)")
+_PLATE_KEYWORD_HINT = re.compile(r"(?i:kent|nummerbord|plate)")
+
+
+def _rare_numbers(text: str, numbers: str) -> list[tuple[int, int, str]]:
+    """A street glued to its number, a postcode in lower case before its number, a licence plate, a phone number
+    after its keyword without its 0, a BSN in groups of any size; each rule only where a cheap hint allows it."""
+    found = []
+    if _GLUED_HINT.search(text):
+        found += [(m.start(), m.end(), "adres") for m in _STREET_GLUED.finditer(text)]
+    if _LOWER_POSTCODE_HINT.search(text):
+        found += [(m.start(), m.end(), "adres") for m in _POSTCODE_LOWER_HOUSE.finditer(text)]
+    if "-" in text:
+        found += [(m.start(), m.end(), "kenteken") for m in _PLATE.finditer(text)]
+    if _PLATE_KEYWORD_HINT.search(text):
+        found += [(m.start(1), m.end(1), "kenteken") for m in _PLATE_KEYWORD.finditer(text)]
+    if _PHONE_KEYWORD_HINT.search(text):
+        found += _keyword_phone(text)
+    if sum(c.isdigit() for c in numbers) >= 9:
+        found += _digit_by_digit_bsn(numbers)
+    return found
+
+
 def _detect_once(text: str) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
     if _EMAIL_HINT.search(text):
@@ -733,11 +760,9 @@ def _detect_once(text: str) -> list[tuple[int, int, str]]:
             if _bsn_ok(m.group(1)):
                 found.append((m.start(1), m.end(1), "bsn"))
         found += [(m.start(), m.end(), "geboortedatum") for m in _BIRTH.finditer(text)]
-        for rule in (_STREET, _STREET_POSTCODE, _POSTCODE_HOUSE, _STREET_GLUED, _POSTCODE_LOWER_HOUSE):
+        for rule in (_STREET, _STREET_POSTCODE, _POSTCODE_HOUSE):
             found += [(m.start(), m.end(), "adres") for m in rule.finditer(text)]
-        found += [(m.start(), m.end(), "kenteken") for m in _PLATE.finditer(text)]
-        found += [(m.start(1), m.end(1), "kenteken") for m in _PLATE_KEYWORD.finditer(text)]
-        found += _keyword_phone(text) + _digit_by_digit_bsn(numbers)
+        found += _rare_numbers(text, numbers)
         found += _letters_for_digits(text)
     found += _spelled_digits(text) + _name_spans(text) + _spaced_names(text)
     return found
@@ -908,10 +933,9 @@ def _name_spans(text: str, mode: str = "strikt") -> list[tuple[int, int, str]]:
         # on the first-name list too, is read as "Jan" + "Jansen" once "Zwerfafval" is no surname
         back = kind == "first" and j < n and not _AREA_SUFFIX.search(words[j][2].lower()) and \
             words[j][2].lower() not in _PLACE_WORDS           # "Jan Pieter Heijestraat" is a street
-        end = next((e for e in (range(j, i, -1) if back else (j,))
-                    if _surname_at(words, e, kind, first, surname, after_tv, tvs) is not None), None)
-        if end is not None:
-            k = _surname_at(words, end, kind, first, surname, after_tv, tvs)
+        k = next((k for k in (_surname_at(words, e, kind, first, surname, after_tv, tvs)
+                              for e in (range(j, i, -1) if back else (j,))) if k is not None), None)
+        if k is not None:
             spans.append((start, words[k][1], "naam"))
             i = k + 1
             continue
@@ -975,6 +999,8 @@ def _lower_case_names(words: list, first, surname, after_tv, tvs) -> list[tuple[
         w = words[i][2]
         lw = w.lower()
         after = i > 0 and words[i - 1][2].lower() in _BEFORE_A_NAME
+        if not (i == 0 or after):
+            continue
         if not (w.islower() or words[i + 1][2].islower()) or len(lw) < 3:
             pass
         elif _parts_in(w.title(), first, every=True) and (i == 0 or after):
