@@ -1147,7 +1147,16 @@ def scrub_text(text: str) -> str:
     text = str(text)
     if _FILE_NAME_HINT.search(text):
         text = _FILE_NAME.sub(lambda m: (m.group(1) or m.group(3) or "") + _scrub_named(m.group(2) or m.group(4)), text)
-    return _redact(text, _spans(text))
+    spans = _spans(text)
+    # a quoted value (a header, a sheet name in a list) is read as a value on its own too: "['Datum', 'brinkhuis
+    # jeroen']" holds a name that starts its value
+    for m in _QUOTED.finditer(text):
+        group = 1 if m.group(1) is not None else 2
+        spans += [(m.start(group) + a, m.start(group) + b, kind) for a, b, kind in _spans(m.group(group))]
+    return _redact(text, spans)
+
+
+_QUOTED = re.compile(r"'([^'\n]{1,200})'|\"([^\"\n]{1,200})\"")
 
 
 def _scrub_named(name: str) -> str:

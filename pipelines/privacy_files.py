@@ -90,7 +90,7 @@ def _vocabulary() -> tuple[frozenset, frozenset, frozenset]:
                        if row["regio_type"] in ("gemeente", "wijk")]
     except OSError:                                 # an installation without the national files: the fixed words
         pass
-    words = set(_WORDS) | {"dorpen"}
+    words = set(_WORDS) | set(_EXTENSIONS) | {"dorpen"}          # "x.csv.manifest.json"
     runs = set()
     for place in places:
         words.update(w for w in place if len(w) > 1 and not _STREETLIKE.search(w))

@@ -419,6 +419,9 @@ def test_a_path_keeps_its_folders_and_scrubs_its_name():
      "meldingen_2026.zip: refused, the member '[verwijderd]/[verwijderd].csv' is a link"),
     ("loaded meldingen_brinkhuis_jeroen.csv", "loaded meldingen_[verwijderd].csv"),
     ("required column(s) missing: datum_melding", "required column(s) missing: datum_melding"),
+    ("meldingen_sanne_zwiers.csv.manifest.json: not a manifest", "meldingen_[verwijderd].csv.manifest.json: not a manifest"),
+    # a quoted header is a value on its own: a name in lower case at its start is read as one
+    ("Found columns: ['Datum melding', 'brinkhuis jeroen'].", "Found columns: ['Datum melding', '[verwijderd: naam]']."),
 ])
 def test_scrub_text_cleans_the_file_names_a_message_prints(message, clean):
     assert scrub_text(message) == clean
