@@ -1142,11 +1142,11 @@ def scan_frame(frame: pd.DataFrame, columns: list[str] | None = None) -> dict[st
 
 def scrub_text(text: str) -> str:
     """``text`` with every personal item replaced by ``redaction(kind)`` (for messages, headers, cell values); a
-    file or member name in it (a word with a file extension, or a message's ``<name>: `` opening that ends in
-    one) is replaced by :func:`scrub_file_name`, so a message that prints a raw file name is cleaned here."""
+    file, folder or member name in it (:data:`_FILE_NAMES`) is replaced by :func:`scrub_file_name`, so a message that
+    prints a raw ``path.name`` is cleaned here."""
     text = str(text)
-    if _FILE_NAME_HINT.search(text):
-        text = _FILE_NAME.sub(lambda m: (m.group(1) or m.group(3) or "") + _scrub_named(m.group(2) or m.group(4)), text)
+    for rule in _FILE_NAMES:
+        text = rule.sub(lambda m: m.group(1) + _scrub_named(m.group(2)), text)
     spans = _spans(text)
     # a quoted value (a header, a sheet name in a list) is read as a value on its own too: "['Datum', 'brinkhuis
     # jeroen']" holds a name that starts its value
@@ -1171,12 +1171,16 @@ def _scrub_named(name: str) -> str:
     return clean
 
 
-#: A file name in a message: the opening up to ``: `` when it ends in an extension ("meldingen jan jansen.csv: the
-#: file is empty"), a quoted one ("the member 'map/jansen.csv' ..."), or a word with an extension.
+#: A file or folder name in a message: the opening up to ``: `` when it ends in an extension ("meldingen jan
+#: jansen.csv: the file is empty") or starts as an inbox file does ("meldingen_jansen_jan: refused, the folder ..."),
+#: a quoted name with an extension or a folder ("the member 'map/jansen' ..."), or a word with an extension.
 _EXT = r"\.(?i:csv|tsv|txt|xlsx|xlsm|xls|ods|json|zip|gz|tar|tgz|7z|xml|html?|pdf|docx?|parquet)"
-_FILE_NAME = re.compile(r"(^|(?<=['\"]))([^'\"\n]{1,240}?" + _EXT + r")(?=: |['\"])"
-                        r"|(^|(?<=[\s(\[{,;:]))([^\s'\"(),;]*[^\W\d_][^\s'\"(),;]*" + _EXT + r")(?![\w.])")
-_FILE_NAME_HINT = re.compile(_EXT + r"(?![\w])")
+_FILE_NAMES = (
+    re.compile(r"(^|(?<=['\"]))([^'\"\n]{1,240}?" + _EXT + r")(?=: |['\"])"),
+    re.compile(r"(^)((?i:meldingen|wijkteam|schulden|politie|cbs|terugkoppeling)[^\s:'\"]{0,200})(?=: )"),
+    re.compile(r"((?<=['\"]))([^\s'\"]{0,200}/[^\s'\"]{1,200})(?=['\"])"),
+    re.compile(r"(^|(?<=[\s(\[{,;:]))(?!verwijderd)([^\s'\"(),;]*[^\W\d_][^\s'\"(),;]*" + _EXT + r")(?![\w.])"),
+)
 
 
 def scrub_file_name(name: str) -> str:
@@ -1195,7 +1199,7 @@ def scrub_file_name(name: str) -> str:
         return allowed_name(name)
     if not (folder.startswith("/") or re.match(r"[A-Za-z]:", folder) or folder == ""):
         return "/".join(allowed_name(part) for part in folder.split("/")) + "/" + allowed_name(base)
-    if not _FILE_NAME_HINT.search(base):        # a folder's own path ("where a held file lies"): all its folders
+    if not re.search(_EXT + r"$", base):       # a folder's own path ("where a held file lies"): all its folders
         folder, base = name.replace("\\", "/"), ""
     words = re.sub(r"[A-Za-z]+", lambda m: m.group().capitalize(), re.sub(r"[_\-.]", " ", folder))  # same length
     folder = _redact(folder, _spans(folder) + [span for span in _spans(words) if span[2] == "naam"])

@@ -420,6 +420,9 @@ def test_a_path_keeps_its_folders_and_scrubs_its_name():
     ("loaded meldingen_brinkhuis_jeroen.csv", "loaded meldingen_[verwijderd].csv"),
     ("required column(s) missing: datum_melding", "required column(s) missing: datum_melding"),
     ("meldingen_sanne_zwiers.csv.manifest.json: not a manifest", "meldingen_[verwijderd].csv.manifest.json: not a manifest"),
+    ("meldingen_jansen_jan: refused, the folder is a symbolic link", "meldingen_[verwijderd]: refused, the folder is a symbolic link"),
+    ("meldingen.zip: refused, the member 'map/jansen' is a link", "meldingen.zip: refused, the member '[verwijderd]/[verwijderd]' is a link"),
+    ("column 'naam_melder' holds personal data", "column 'naam_melder' holds personal data"),
     # a quoted header is a value on its own: a name in lower case at its start is read as one
     ("Found columns: ['Datum melding', 'brinkhuis jeroen'].", "Found columns: ['Datum melding', '[verwijderd: naam]']."),
 ])
