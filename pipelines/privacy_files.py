@@ -29,7 +29,8 @@ totalen definitief def concept versie v nieuw nieuwe kopie copy of final data du
 tm t m van tot en met per vanaf incl excl gemeente wijk wijken buurt buurten team teams manifest demo truth risk
 overzicht rapport rapportage bestand bijlage extract selectie periode dag dagen vandaag gisteren actueel oud old
 new test sample voorbeeld compleet volledig aanvulling herzien herziene revisie rev fix ok alle all dubbel
-signals locations categories fout foutief herstel hersteld goed opnieuw
+signals locations categories fout foutief herstel hersteld goed opnieuw zonder kop koppen header headers als
+buurtcode buurtcodes wijkcode code codes kolom kolommen rij rijen leeg lege extra adressen
 centrum noord oost zuid west midden binnenstad buitengebied dorp stad kern zuidoost zuidwest noordoost noordwest
 januari februari maart april mei juni juli augustus september oktober november december
 jan feb mrt mar apr jun jul aug sep sept okt oct nov dec
