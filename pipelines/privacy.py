@@ -1,8 +1,9 @@
-"""Personal-data scanner: finds e-mail addresses, phone numbers, BSNs, IBANs, addresses, birth dates and
-person names in column headers, cell values and free text, so that personal data is never stored. Values
+"""Personal-data scanner: finds e-mail addresses, phone numbers, BSNs, IBANs, addresses, birth dates, licence
+plates and person names in column headers, cell values and free text, so that personal data is never stored. Values
 are read as a person reads them (NFKC, invisible characters dropped), so "06\u200b12345678" is a phone number.
 
-Pure module (pandas / numpy / re / python-stdnum / phonenumbers); no database, no flow, no GX.
+Pure module (pandas / numpy / re / python-stdnum / phonenumbers); no database, no flow, no GX. File names are kept
+by an allow-list (:mod:`pipelines.privacy_files`).
 
 API (stable; other modules code against it):
     KINDS, header_kind(header), scan_values(series), scan_frame(frame, columns), redaction(kind), scrub_text(text),
@@ -62,6 +63,7 @@ _HEADER_RULES: tuple[tuple[str, re.Pattern], ...] = (
                                   r"mobile|mob|mob nr|gsm\w*|cell(?:phone)?|fax\w*|06 nummer|06nummer)\b")),
     ("geboortedatum", re.compile(r"\b(?:geboorte ?datum|geboortedag|geb ?dat(?:um)?|gebdat\w*|geb|geboren(?: op)?|"
                                  r"date of birth|birth ?date|dob|birthday|geboortejaar)\b")),
+    ("kenteken", re.compile(r"\b(?:kenteken\w*|nummerbord\w*|licen[cs]e ?plates?|number ?plates?)\b")),
     ("adres", re.compile(r"\b(?:\w*adres|\w*adressen|address\w*|straat|straatnaam|street\w*|huisnummer\w*|huisnr|"
                          r"hnr|huis nr|house ?number|house ?no|toevoeging|huisletter|postcode ?huisnummer|"
                          r"postcode ?en ?huisnummer|postcode ?hnr|woonplaats ?adres)\b")),

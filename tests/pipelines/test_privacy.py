@@ -143,6 +143,7 @@ HEADERS_PERSONAL = [
     ("Huisnr", "adres"), ("Postcode + huisnummer", "adres"), ("Postcode en huisnummer", "adres"),
     ("Geboortedatum", "geboortedatum"), ("Geb.datum", "geboortedatum"), ("Geb. dat.", "geboortedatum"),
     ("Geboren", "geboortedatum"), ("IBAN", "iban"), ("Rekeningnummer", "iban"), ("Bankrekeningnummer", "iban"),
+    ("Kenteken", "kenteken"), ("Kenteken voertuig", "kenteken"),
 ]
 HEADERS_NOT = ["buurtcode", "Buurt", "buurtnaam", "Wijk", "wijknaam", "Datum melding", "Hoofdcategorie",
                "Subcategorie", "Categorie", "Meldingnummer", "Aantal", "Maand", "Signaal", "Schuldeiser", "Status",
