@@ -1165,6 +1165,8 @@ def _scrub_named(name: str) -> str:
     """:func:`scrub_file_name`, its first removed part named by the kind of personal item found in it, if any."""
     from pipelines.privacy_files import MARKER
 
+    if "://" in name:            # a URL wijkradar fetched from (open data), not a name anyone typed
+        return name
     clean = scrub_file_name(name)
     found = _spans(name)
     if found and MARKER in clean:

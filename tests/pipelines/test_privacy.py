@@ -424,6 +424,8 @@ def test_a_path_keeps_its_folders_and_scrubs_its_name():
     ("meldingen_jansen_jan: refused, the folder is a symbolic link", "meldingen_[verwijderd]: refused, the folder is a symbolic link"),
     ("meldingen.zip: refused, the member 'map/jansen' is a link", "meldingen.zip: refused, the member '[verwijderd]/[verwijderd]' is a link"),
     ("column 'naam_melder' holds personal data", "column 'naam_melder' holds personal data"),
+    ("could not fetch https://opendata.cbs.nl/ODataApi/odata/85984NED/TypedDataSet.json: timeout",
+     "could not fetch https://opendata.cbs.nl/ODataApi/odata/85984NED/TypedDataSet.json: timeout"),
     # a quoted header is a value on its own: a name in lower case at its start is read as one
     ("Found columns: ['Datum melding', 'brinkhuis jeroen'].", "Found columns: ['Datum melding', '[verwijderd: naam]']."),
 ])
