@@ -213,12 +213,39 @@ def _plain(text: str) -> str:
     return text[1:] if text.startswith("'") and is_dangerous(text[1:]) else text
 
 
-def _shown(value: str) -> str:
-    """A value a team typed, fit for a message: personal items removed, shortened."""
+#: Words a team types in the answer column that may be echoed in a refusal: the answers' own words and the few
+#: others an answer is typed as ("misschien", "ja", "gedaan"), and the marker the reader writes for a formula.
+_ANSWER_WORDS = frozenset({w for v in FEEDBACK_VALUES for w in v.split()} | {
+    "ja", "nee", "misschien", "ok", "oke", "oké", "klaar", "gedaan", "done", "x", "v", "nvt", "n.v.t.", "onbekend",
+    "bekend", "later", "volgt", "niet", "wel", "geen", "info", "#formule", "-", "?", "todo", "afgehandeld",
+    "opgelost", "probleem", "jaarplan", "signaal", "terecht", "onterecht"})
+#: How run ids and flag keys look when wijkradar wrote them: ``2026-W47-1a2b3c4d``, ``BU01185005|physical|week|...``
+_RUN_ID = r"\d{4}-(?:W\d{2}|\d{2})(?:-\d{2})?-[0-9a-f]{8}"
+_FLAG_KEY = r"(?:BU\d{8}|WK\d{6}|GM\d{4})\|[a-z_]{1,30}\|[a-z]{1,10}\|\d{4}-\d{2}-\d{2}"
+
+
+def _answer_shown(value: str) -> str | None:
+    """A value typed in the answer column, quoted, when it may be shown in a message: short, nothing personal found
+    in it, and answer-like (its words are :data:`_ANSWER_WORDS`, or it is a typo of one of the five answers); else
+    None. A team's free text ("gebeld brinkhuis") is never echoed."""
+    import difflib
+
     from pipelines import privacy
 
-    text = privacy.scrub_text(" ".join(value.split()))
-    return text if len(text) <= 40 else text[:37] + "..."
+    text = " ".join(value.split())
+    if not text or len(text) > 30 or privacy.note_kind(text) is not None:
+        return None
+    words = text.casefold().split()
+    close = difflib.get_close_matches(text.casefold(), FEEDBACK_VALUES, n=1, cutoff=0.75)
+    return repr(text) if (len(words) <= 3 and all(w in _ANSWER_WORDS for w in words)) or close else None
+
+
+def _typed_shown(value: str, shape: str) -> str | None:
+    """``value`` quoted when it has the ``shape`` wijkradar writes (a run id, a flag key), else None."""
+    import re
+
+    text = value.strip()
+    return repr(text) if re.fullmatch(shape, text) else None
 
 
 def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timestamp | None = None) -> FeedbackResult:
@@ -257,7 +284,8 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
     if meta.get("formaat") != META_FORMAT or not team or not run_id or not meta.get("controle"):
         raise refuse("its hidden sheet Meta is incomplete or changed", as_sent)
     if not catalog.run_exists(con, run_id):
-        raise refuse(f"run {_shown(run_id)} is unknown in this warehouse", "import it where that list was made")
+        shown = run_id.strip() if _typed_shown(run_id, _RUN_ID) else "(not a run id wijkradar wrote)"
+        raise refuse(f"run {shown} is unknown in this warehouse", "import it where that list was made")
     flags = catalog.flag_cells(con, run_id, team)
     keys = set(flag_keys(flags))
     if not meta_matches(con, team, run_id, keys, meta["controle"]):
@@ -288,7 +316,8 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
             continue
         value = allowed.get(" ".join(raw.split()).casefold())
         if value is None:
-            raise refuse(f"row {number} holds {_shown(raw)!r}, which is not one of the five answers "
+            shown = _answer_shown(raw)
+            raise refuse(f"row {number} holds {shown or 'a value'}, which is not one of the five answers "
                          f"({', '.join(FEEDBACK_VALUES)})", "choose a value from the drop-down")
         if not key:
             raise refuse(f"row {number} has an answer but no flag key (hidden column Sleutel)", as_sent)
@@ -297,7 +326,8 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
             raise refuse(f"row {number} answers buurt {area}, which belongs to wijkteam {teams[area]}, not {team}",
                          "let each team answer only its own list")
         if key not in keys:
-            raise refuse(f"row {number} has flag key {_shown(key)!r}, which is not a flag of run {run_id} for {team}",
+            raise refuse(f"row {number} has flag key {_typed_shown(key, _FLAG_KEY) or '(changed)'}, which is not a flag "
+                         f"of run {run_id} for {team}",
                          as_sent)
         if key in seen:
             raise refuse(f"rows {seen[key]} and {number} answer the same flag", "keep one of them")

@@ -53,6 +53,16 @@ class WeeklyResult:
     note: str = ""
 
 
+def _unique(name: str, taken) -> str:
+    """``name``, else ``name (2)``, ``(3)``, ...: two files whose names scrub alike ("meldingen_[verwijderd].csv")
+    both keep their outcome."""
+    n, unique = 1, name
+    while unique in taken:
+        n += 1
+        unique = f"{name} ({n})"
+    return unique
+
+
 def inbox_files(home: Home) -> tuple[list[tuple[Path, str]], list[str]]:
     """Files in the inbox with their source, in load order, and the names of files no source recognises.
 
@@ -268,14 +278,14 @@ def weekly(home: str | None = None, today: str | None = None, fan_out: bool = Fa
         answers, refused = import_answers(h, path, now)
         if answers is None:
             logger.error("%s", refused)
-            result.refused[shown_file_name(path.name)] = refused
+            result.refused[_unique(shown_file_name(path.name), result.refused)] = refused
             continue
         for warning in answers.warnings:
             logger.warning("%s", warning)
         logger.info("%s", answers.describe())
         result.feedback.append(answers)
     for i, (path, source) in enumerate(files, start=1):
-        name = shown_file_name(path.name)
+        name = _unique(shown_file_name(path.name), {**result.refused, **result.held})
         logger.info("[%d/%d] ingesting %s as %s", i, len(files), name, source)
         outcome = ingest(h, path, source, now)
         if outcome.held:

@@ -1,8 +1,9 @@
-"""Personal-data scanner: finds e-mail addresses, phone numbers, BSNs, IBANs, addresses, birth dates and
-person names in column headers, cell values and free text, so that personal data is never stored. Values
+"""Personal-data scanner: finds e-mail addresses, phone numbers, BSNs, IBANs, addresses, birth dates, licence
+plates and person names in column headers, cell values and free text, so that personal data is never stored. Values
 are read as a person reads them (NFKC, invisible characters dropped), so "06\u200b12345678" is a phone number.
 
-Pure module (pandas / numpy / re / python-stdnum / phonenumbers); no database, no flow, no GX.
+Pure module (pandas / numpy / re / python-stdnum / phonenumbers); no database, no flow, no GX. File names are kept
+by an allow-list (:mod:`pipelines.privacy_files`).
 
 API (stable; other modules code against it):
     KINDS, header_kind(header), scan_values(series), scan_frame(frame, columns), redaction(kind), scrub_text(text),
@@ -21,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-KINDS = ("e-mail", "telefoonnummer", "bsn", "adres", "naam", "iban", "geboortedatum")
+KINDS = ("e-mail", "telefoonnummer", "bsn", "adres", "naam", "iban", "geboortedatum", "kenteken")
 
 
 def redaction(kind: str) -> str:
@@ -62,6 +63,7 @@ _HEADER_RULES: tuple[tuple[str, re.Pattern], ...] = (
                                   r"mobile|mob|mob nr|gsm\w*|cell(?:phone)?|fax\w*|06 nummer|06nummer)\b")),
     ("geboortedatum", re.compile(r"\b(?:geboorte ?datum|geboortedag|geb ?dat(?:um)?|gebdat\w*|geb|geboren(?: op)?|"
                                  r"date of birth|birth ?date|dob|birthday|geboortejaar)\b")),
+    ("kenteken", re.compile(r"\b(?:kenteken\w*|nummerbord\w*|licen[cs]e ?plates?|number ?plates?)\b")),
     ("adres", re.compile(r"\b(?:\w*adres|\w*adressen|address\w*|straat|straatnaam|street\w*|huisnummer\w*|huisnr|"
                          r"hnr|huis nr|house ?number|house ?no|toevoeging|huisletter|postcode ?huisnummer|"
                          r"postcode ?en ?huisnummer|postcode ?hnr|woonplaats ?adres)\b")),
@@ -314,6 +316,30 @@ _POSTCODE_HOUSE = re.compile(r"(?<!\d)" + _POSTCODE + r"\s*[,\-]?\s*(?:(?:nr|hui
                              r"(?:\s?-?\s?[A-Za-z]{1,2}\b)?"
                              r"|(?<![\d,.])\d{1,5}[A-Za-z]?\s*,\s*" + _POSTCODE)
 
+# a street glued to its number, as typed in a hurry or a file name: "Kerkstraat14", "kerkstraat14a", "Hoofdstr.12",
+# "Kerkstraat14-A"; only the suffixes no other word ends in before a number ("-es", "-hof", "-veld" end codes too)
+_STREET_GLUED = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z'’\-]*?(?:straat|straatje|weg|laan|plein|dijk|kade|singel|"
+                           r"gracht|steeg|dreef|plantsoen|markt|brink|boulevard|allee|(?<=[a-z]{2})(?:str|ln|wg|pln)\.)"
+                           r"(?!(?:19|20)\d\d(?!\d))\d{1,4}(?:-?[A-Za-z]{1,2}(?![A-Za-z])|-\d{1,3})?(?![\d])" + _UNITS, re.I)
+# a postcode in lower case with a space, before its house number: "7901 ab 14", "7901 ab14"; not a year and a Dutch
+# word ("2026 en 14", "1200 in 3")
+_COMMON_PAIRS = ("en in op of is de te na om al nu zo ja er ik je we ze as at to an on or by be me he it so do no up us "
+                 "my am id ok tv wc pc cm km kg mg ml uu ma di wo do vr za zo vs ca")
+_POSTCODE_LOWER_HOUSE = re.compile(r"(?<![\d,.])[1-9]\d{3}[ \-](?!(?:" + "|".join(_COMMON_PAIRS.split()) +
+                                   r")\b)[a-z]{2}\s?\d{1,5}(?![\d])(?:[A-Za-z](?![A-Za-z]))?")
+# A Dutch licence plate (kenteken: the RDW register names its holder), in the RDW's side codes 1 to 14, with the
+# letters the RDW issues (no vowels, no C, M, Q, W, Y): with its dashes anywhere, without them after a keyword
+_PLATE_L = "[BDFGHJKLNPRSTVXZ]"
+_PLATE_SHAPES = [p.replace("X", _PLATE_L).replace("9", r"\d") for p in (
+    "XX-99-99", "99-99-XX", "99-XX-99", "XX-99-XX", "XX-XX-99", "99-XX-XX", "99-XXX-9", "9-XXX-99", "XX-999-X",
+    "X-999-XX", "XXX-99-X", "X-99-XXX", "9-XX-999", "999-XX-9")]
+_PLATE = re.compile(r"(?<![A-Za-z0-9\-])(?:" + "|".join(_PLATE_SHAPES) + r")(?![A-Za-z0-9]|-[A-Za-z0-9])")
+_PLATE_KEYWORD = re.compile(r"(?i:\b(?:kenteken\w*|kent\.?|nummerbord|licen[cs]e\s?plate|plate)\b)[\s:.#\-]*"
+                            r"(?i:(" + "|".join(p.replace("-", "[- ]?") for p in _PLATE_SHAPES) + r"))(?![A-Za-z0-9])")
+# a phone number after its keyword, its 0 left out: "tel 6 47381926", "mobiel: 6-47381926", "tel 528 274619"
+_PHONE_KEYWORD = re.compile(r"(?i)\b(?:tel|telefoon\w*|telnr|mob|mobiel\w*|gsm|bel|bellen|nummer|nr)\b[\s:.#\-]*"
+                            r"([1-9](?:[\s.\-/]{0,2}\d){8})(?!\d)")
+
 #: digits spelled out, Dutch and English ("één" is "een" once folded)
 _SPELLED_DIGITS = {"nul": "0", "een": "1", "twee": "2", "drie": "3", "vier": "4", "vijf": "5", "zes": "6",
                    "zeven": "7", "acht": "8", "negen": "9", "zero": "0", "oh": "0", "one": "1", "two": "2",
@@ -340,6 +366,12 @@ _PREFILTER = (
     r"|[A-ZÀ-ÖØ-ÞŠŽŞ][a-zß-öø-ÿšžş]|[A-Z]{2}[ ,.]+[A-Z]|[A-Z]\. ?[A-Z]{2}"  # a capitalised word, or capitals (names)
     r"|[Bb][Ss][Nn]|[Ss][Oo][Ff][Ii]|[Bb]urgerserv"                  # BSN keywords
     r"|[Gg][Ee][Bb]|[Bb][Oo][Rr][Nn]|[Dd]\.?[Oo]\.?[Bb]|[Bb]irth"      # birth-date keywords
+    r"|[A-Z0-9]-[A-Z0-9]{2,3}-[A-Z0-9]|[Kk]enteken|[Pp]late|[Kk]ent"            # a licence plate
+    r"|\d(?:[ .\-]?\d){8}"                                      # nine digits apart by single separators
+    # a name in lower case: two words at the start ("jeroen brinkhuis", "brinkhuis, jeroen"), or after a word that
+    # introduces a person ("klacht van jan jansen", "dhr jansen")
+    r"|^[a-z]{3,},? [a-z]{3,}|(?i:van|door|met|bij|dhr|mevr|mevrouw|meneer|mw|fam|familie|buurman|buurvrouw|melder"
+    r"|bewoner|huurder|client) [a-z]"
     r"|[OolI|]\d|\d[OolI|]"                                       # a letter written for a digit ("O6-l2345678")
     # a digit spelled out beside another or beside a digit ("nul zes 12 34 56 78")
     r"|(?i:" + _PREFILTER_DIGIT_WORD + r")[ ,\-./_]{1,3}(?:\d|(?i:" + _PREFILTER_DIGIT_WORD + r"))"
@@ -661,6 +693,57 @@ _CAPITALS = re.compile(r"\b[A-Z]{4,}\b")
 _SPREADSHEET_NUMBER = re.compile(r"\s*([1-9]\d{7,8})(?:[.,]0+)?\s*")
 
 
+def _keyword_phone(text: str) -> list[tuple[int, int, str]]:
+    """A Dutch number after a phone keyword without its leading 0 ("tel 6 47381926"): read with the 0."""
+    from phonenumbers import NumberParseException, parse
+
+    found = []
+    for m in _PHONE_KEYWORD.finditer(text):
+        try:
+            if _personal_number(parse("0" + re.sub(r"\D", "", m.group(1)), "NL")):
+                found.append((m.start(1), m.end(1), "telefoonnummer"))
+        except NumberParseException:
+            pass
+    return found
+
+
+#: nine digits in groups of any size apart by single spaces, dots or dashes: "7 4 8 5 2 6 0 5 5", "748 52 60 55"
+_BSN_GROUPED = re.compile(r"(?<![\d.,])(?<!EUR)(?<!EUR )\d{1,4}(?:[ .\-]\d{1,4}){1,8}(?![\d]|[.,]\d)")
+
+
+def _digit_by_digit_bsn(numbers: str) -> list[tuple[int, int, str]]:
+    """A BSN written in groups other than the usual ones (the 11-test decides), ``numbers`` with its dates masked."""
+    return [(m.start(), m.end(), "bsn") for m in _BSN_GROUPED.finditer(numbers)
+            if sum(c.isdigit() for c in m.group()) == 9 and _bsn_ok(m.group())]
+
+
+#: cheap tests that a text may hold what the rules of :func:`_rare_numbers` look for
+_GLUED_HINT = re.compile(r"(?i:straat|weg|laan|plein|dijk|kade|singel|gracht|steeg|dreef|plantsoen|markt|brink|"
+                         r"boulevard|allee|str\.|ln\.|wg\.|pln\.)\d")
+_LOWER_POSTCODE_HINT = re.compile(r"\d{4}[ \-][a-z]{2}")
+_PHONE_KEYWORD_HINT = re.compile(r"(?i:tel|mob|gsm|bel|nummer|nr)")
+_PLATE_KEYWORD_HINT = re.compile(r"(?i:kent|nummerbord|plate)")
+
+
+def _rare_numbers(text: str, numbers: str) -> list[tuple[int, int, str]]:
+    """A street glued to its number, a postcode in lower case before its number, a licence plate, a phone number
+    after its keyword without its 0, a BSN in groups of any size; each rule only where a cheap hint allows it."""
+    found = []
+    if _GLUED_HINT.search(text):
+        found += [(m.start(), m.end(), "adres") for m in _STREET_GLUED.finditer(text)]
+    if _LOWER_POSTCODE_HINT.search(text):
+        found += [(m.start(), m.end(), "adres") for m in _POSTCODE_LOWER_HOUSE.finditer(text)]
+    if "-" in text:
+        found += [(m.start(), m.end(), "kenteken") for m in _PLATE.finditer(text)]
+    if _PLATE_KEYWORD_HINT.search(text):
+        found += [(m.start(1), m.end(1), "kenteken") for m in _PLATE_KEYWORD.finditer(text)]
+    if _PHONE_KEYWORD_HINT.search(text):
+        found += _keyword_phone(text)
+    if sum(c.isdigit() for c in numbers) >= 9:
+        found += _digit_by_digit_bsn(numbers)
+    return found
+
+
 def _detect_once(text: str) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
     if _EMAIL_HINT.search(text):
@@ -681,6 +764,7 @@ def _detect_once(text: str) -> list[tuple[int, int, str]]:
         found += [(m.start(), m.end(), "geboortedatum") for m in _BIRTH.finditer(text)]
         for rule in (_STREET, _STREET_POSTCODE, _POSTCODE_HOUSE):
             found += [(m.start(), m.end(), "adres") for m in rule.finditer(text)]
+        found += _rare_numbers(text, numbers)
         found += _letters_for_digits(text)
     found += _spelled_digits(text) + _name_spans(text) + _spaced_names(text)
     return found
@@ -696,7 +780,8 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
     return [(starts[a], ends[b - 1], kind) for a, b, kind in found if b > a]
 
 
-_KIND_RANK = {k: i for i, k in enumerate(("e-mail", "iban", "telefoonnummer", "bsn", "geboortedatum", "adres", "naam"))}
+_KIND_RANK = {k: i for i, k in enumerate(("e-mail", "iban", "telefoonnummer", "bsn", "geboortedatum", "adres", "kenteken",
+                                           "naam"))}
 
 
 def _first_kind(text: str) -> str | None:
@@ -814,6 +899,7 @@ def _name_spans(text: str, mode: str = "strikt") -> list[tuple[int, int, str]]:
     words = [(m.start(), m.end(), _word_as_written(m.group())) for m in _WORD.finditer(text)]
     spans: list[tuple[int, int, str]] = _surname_first(text, words, first, surname, after_tv, tvs)
     spans += _labelled(text, words, tvs)
+    spans += _lower_case_names(words, first, surname, after_tv, tvs)
     i, n = 0, len(words)
     while i < n:
         start, _, w = words[i]
@@ -826,8 +912,9 @@ def _name_spans(text: str, mode: str = "strikt") -> list[tuple[int, int, str]]:
                 j += 1
         elif lw in _ROLE_WORDS:
             kind, j = "role", i + 1
-        elif _INITIALS.fullmatch(w):
-            kind, j = "initials", i + 1
+        elif _INITIALS.fullmatch(w) or (len(w) == 1 and w.isupper() and i + 1 < n and
+                                        (i == 0 or words[i - 1][2].lower() in _BEFORE_A_NAME)):
+            kind, j = "initials", i + 1           # "J. Jansen"; "Klacht van J Jansen" without the dot
         elif _is_cap(w) and _parts_in(w, first, every=True):
             kind, j = "first", i + 1
             while j < n and _is_cap(words[j][2]) and _parts_in(words[j][2], first, every=True) and \
@@ -844,26 +931,102 @@ def _name_spans(text: str, mode: str = "strikt") -> list[tuple[int, int, str]]:
                                                j + 1 < n and (_is_cap(words[j + 1][2]) or
                                                               words[j + 1][2].lower() in tvs))):
             j += 1
-        # optional tussenvoegsel (longest match over up to three words)
-        k, has_tv = j, False
-        for size in (3, 2, 1):
-            if k + size <= n and " ".join(x[2].lower() for x in words[k:k + size]) in tvs:
-                k, has_tv = k + size, True
-                break
-        if k < n and _is_cap(words[k][2]):
-            cand = words[k][2]
-            lc = cand.lower().rstrip(".")
-            pool = after_tv if has_tv else surname
-            ok = _parts_in(cand, pool, every=False) and not _AREA_SUFFIX.search(lc) and lc not in _OFFICES
-            if ok and not has_tv and kind == "first" and lc in _PLACE_WORDS:
-                ok = False
-            if not ok and kind == "title" and not _AREA_SUFFIX.search(lc) and lc not in _OFFICES:
-                ok = True          # "dhr. Kowalczyk", "mevrouw Oğuz": the title carries it
-            if ok:
-                spans.append((start, words[k][1], "naam"))
-                i = k + 1
-                continue
+        # the surname is the word after the first names, or one of them: "Jan Jansen Zwerfafval", where "Jansen" is
+        # on the first-name list too, is read as "Jan" + "Jansen" once "Zwerfafval" is no surname
+        back = kind == "first" and j < n and not _AREA_SUFFIX.search(words[j][2].lower()) and \
+            words[j][2].lower() not in _PLACE_WORDS           # "Jan Pieter Heijestraat" is a street
+        k = next((k for k in (_surname_at(words, e, kind, first, surname, after_tv, tvs)
+                              for e in (range(j, i, -1) if back else (j,))) if k is not None), None)
+        if k is not None:
+            spans.append((start, words[k][1], "naam"))
+            i = k + 1
+            continue
         i += 1
+    return spans
+
+
+#: words after which a single capital or a lower-case name is read as a name: "klacht van J Jansen"
+_BEFORE_A_NAME = {"van", "door", "met", "bij", "voor", "aan", "heer", "melder", "naam", "gesproken", "gebeld",
+                  "contact", "bezoek", "buurman", "buurvrouw"}
+#: first names of the list that are Dutch words too, not read as a name in lower case ("roos bakker" may be roses)
+_WORD_NAMES = {"roos", "brand", "lente", "merel", "engel", "job", "lotus", "iris", "mei", "zon", "storm", "hoop",
+               "bas", "bos", "ster", "kees", "mark", "mart", "tim", "els", "ben", "bart", "jan", "dirk", "lief", "vos",
+               "hanna", "wil", "will", "mir", "daan", "tom", "noor", "sterre", "fleur", "linde", "jade", "rik",
+               "rob", "rens", "joost", "koen", "wouter", "sander", "ruben", "sem", "loes", "nel", "anne", "ans", "an",
+               "ad", "al", "bo", "pim", "tijn", "juul", "joep", "ties", "thijs", "stijn", "max", "luc", "guus", "teun"}
+
+
+#: titles of nobility and saints, surnames too, that place names put before a first name: "Prins Alexander", "Graaf
+#: Willem", "Sint Jan"
+_NOBLE = {"graaf", "gravin", "prins", "prinses", "koning", "koningin", "hertog", "hertogin", "baron", "barones",
+          "jonkheer", "keizer", "paus", "sint", "st", "heilige", "pater", "broeder", "zuster", "kardinaal"}
+
+
+def _surname_at(words: list, j: int, kind: str, first, surname, after_tv, tvs) -> int | None:
+    """The position of the surname after a title, initials or first names that end before ``j``, else None: an
+    optional tussenvoegsel (up to three words), then a listed surname, capitalised; after a title or a word for a
+    person also any capitalised word ("dhr. Kowalczyk") and a listed surname in lower case ("klacht van dhr jansen")."""
+    n = len(words)
+    k, has_tv = j, False
+    for size in (3, 2, 1):
+        if k + size <= n and " ".join(x[2].lower() for x in words[k:k + size]) in tvs:
+            k, has_tv = k + size, True
+            break
+    if k >= n:
+        return None
+    cand = words[k][2]
+    lc = cand.lower().rstrip(".")
+    pool = after_tv if has_tv else surname
+    if _AREA_SUFFIX.search(lc) or lc in _OFFICES:
+        return None
+    if not _is_cap(cand):
+        listed = kind in ("title", "role") and cand.islower() and len(lc) > 2 and _parts_in(cand.title(), pool, False)
+        return k if listed and lc not in _PLACE_WORDS else None
+    ok = _parts_in(cand, pool, every=False)
+    if ok and not has_tv and kind in ("first", "initials") and lc in _PLACE_WORDS:
+        ok = False
+    if not ok and kind == "title":
+        ok = True          # "dhr. Kowalczyk", "mevrouw Oğuz": the title carries it
+    return k if ok else None
+
+
+def _lower_case_names(words: list, first, surname, after_tv, tvs) -> list[tuple[int, int, str]]:
+    """Names as people type them in a hurry: a listed first name and a listed surname, either in lower case ("jeroen
+    brinkhuis", "klacht van jan jansen", "Fatima yilmaz"), at the start of the text or after a word that introduces
+    a person ("van", "met", "door", ...); a first name that is also a Dutch word ("roos", "mark") only after such a
+    word or when the two words are the whole text; and surname first with a comma ("brinkhuis, jeroen") or capitalised without one ("Brinkhuis Jeroen")."""
+    spans = []
+    n = len(words)
+    for i in range(n - 1):
+        w = words[i][2]
+        lw = w.lower()
+        after = i > 0 and words[i - 1][2].lower() in _BEFORE_A_NAME
+        if not (i == 0 or after):
+            continue
+        if not (w.islower() or words[i + 1][2].islower()) or len(lw) < 3:
+            pass
+        elif _parts_in(w.title(), first, every=True) and (i == 0 or after):
+            k, has_tv = i + 1, False
+            for size in (3, 2, 1):
+                if k + size < n and " ".join(x[2].lower() for x in words[k:k + size]) in tvs:
+                    k, has_tv = k + size, True
+                    break
+            cand = words[k][2]
+            lc = cand.lower()
+            word_name = lw in _WORD_NAMES and not after and k != n - 1      # "roos bakker bloemen"; "jan jansen"
+            if not word_name and len(lc) > 2 and _parts_in(cand.title(), after_tv if has_tv else surname, False) and \
+                    lc not in _PLACE_WORDS and lc not in _OFFICES and not _AREA_SUFFIX.search(lc):
+                spans.append((words[i][0], words[k][1], "naam"))
+                continue
+        # surname first: "brinkhuis, jeroen" (lower case, a comma) or "Brinkhuis Jeroen" (capitalised, at the start)
+        nxt = words[i + 1][2]
+        if _parts_in(w.title(), surname, False) and not _parts_in(w.title(), first, True) and len(lw) > 2 and \
+                lw not in _NOBLE and \
+                lw not in _PLACE_WORDS and not _AREA_SUFFIX.search(lw) and _parts_in(nxt.title(), first, True) and \
+                len(nxt) > 2 and nxt.lower() not in _WORD_NAMES and (i == 0 or after) and \
+                (i + 2 >= n or not _is_cap(words[i + 2][2])):
+            if (w.islower() and nxt.islower()) or (_is_cap(w) and _is_cap(nxt)):
+                spans.append((words[i][0], words[i + 1][1], "naam"))
     return spans
 
 
@@ -873,6 +1036,15 @@ def _name_spans(text: str, mode: str = "strikt") -> list[tuple[int, int, str]]:
 
 #: words of the first-name list that a note uses as words ("brand in de container", "job aangeboden")
 _NOTE_WORDS = frozenset({"Brand", "Lente", "Roos", "Merel", "Engel", "Job", "Lotus", "Iris"})
+
+
+#: words after which a note names a person: "gesproken met brinkhuis", "gebeld bakker", "bij jansen langs"
+_NOTE_BEFORE_A_NAME = {"met", "van", "door", "bij", "aan", "gebeld", "belt", "bellen", "gesproken", "mailen", "mail",
+                       "bezocht", "bezoek", "dhr", "mevr", "mevrouw", "meneer", "fam", "familie", "heer", "buurman",
+                       "buurvrouw", "bewoner", "bewoonster", "client", "huurder", "melder"}
+#: a person's home in a note: "bewoner wolfsbos 12", "woont op kerkweg 3"
+_NOTE_ADDRESS = re.compile(r"(?i)\b(?:bewoner|bewoonster|huurder|woont|woonachtig|adres)\b(?:\s+(?:op|aan|in|te))?"
+                           r"\s+[a-z][a-z'\-]{2,}(?:\s+[a-z][a-z'\-]{2,})?\s*\d{1,4}\s?[a-z]?\b")
 
 
 def note_kind(note: str) -> str | None:
@@ -886,7 +1058,15 @@ def note_kind(note: str) -> str | None:
     kind = scan_values(pd.Series([note])).iloc[0]
     if kind is not None:
         return kind
-    first = _lists()[0]
+    text = _normalise(note)[0]
+    if _NOTE_ADDRESS.search(text):
+        return "adres"
+    first, surname = _lists()[:2]
+    words = [m.group().rstrip(".") for m in _WORD.finditer(text)]
+    for before, word in zip(words, words[1:]):          # "gesproken met brinkhuis", "gebeld bakker-de vries"
+        if before.lower() in _NOTE_BEFORE_A_NAME and len(word) >= 3 and word.lower() not in _PLACE_WORDS and \
+                word.lower() not in _OFFICES and _parts_in(word.title(), surname, every=False):
+            return "naam"
     for m in _WORD.finditer(_normalise(note)[0]):
         word = m.group().rstrip(".").title()            # "jan-willem" read as "Jan-Willem"
         if len(word) >= 3 and word not in _NOTE_WORDS and _parts_in(word, first, every=False):
@@ -963,18 +1143,71 @@ def scan_frame(frame: pd.DataFrame, columns: list[str] | None = None) -> dict[st
 
 
 def scrub_text(text: str) -> str:
-    """``text`` with every personal item replaced by ``redaction(kind)`` (for messages, headers, cell values)."""
+    """``text`` with every personal item replaced by ``redaction(kind)`` (for messages, headers, cell values); a
+    file, folder or member name in it (:data:`_FILE_NAMES`) is replaced by :func:`scrub_file_name`, so a message that
+    prints a raw ``path.name`` is cleaned here."""
     text = str(text)
-    return _redact(text, _spans(text))
+    for rule in _FILE_NAMES:
+        text = rule.sub(lambda m: m.group(1) + _scrub_named(m.group(2)), text)
+    spans = _spans(text)
+    # a quoted value (a header, a sheet name in a list) is read as a value on its own too: "['Datum', 'brinkhuis
+    # jeroen']" holds a name that starts its value
+    for m in _QUOTED.finditer(text):
+        group = 1 if m.group(1) is not None else 2
+        spans += [(m.start(group) + a, m.start(group) + b, kind) for a, b, kind in _spans(m.group(group))]
+    return _redact(text, spans)
+
+
+_QUOTED = re.compile(r"'([^'\n]{1,200})'|\"([^\"\n]{1,200})\"")
+
+
+def _scrub_named(name: str) -> str:
+    """:func:`scrub_file_name`, its first removed part named by the kind of personal item found in it, if any."""
+    from pipelines.privacy_files import MARKER
+
+    if "://" in name:            # a URL wijkradar fetched from (open data), not a name anyone typed
+        return name
+    clean = scrub_file_name(name)
+    found = _spans(name)
+    if found and MARKER in clean:
+        kind = min(found, key=lambda s: (s[0], _KIND_RANK[s[2]]))[2]
+        clean = clean.replace(MARKER, redaction(kind), 1)
+    return clean
+
+
+#: A file or folder name in a message: the opening up to ``: `` when it ends in an extension ("meldingen jan
+#: jansen.csv: the file is empty") or starts as an inbox file does ("meldingen_jansen_jan: refused, the folder ..."),
+#: a quoted name with an extension or a folder ("the member 'map/jansen' ..."), or a word with an extension.
+_EXT = r"\.(?i:csv|tsv|txt|xlsx|xlsm|xls|ods|json|zip|gz|tar|tgz|7z|xml|html?|pdf|docx?|parquet)"
+_FILE_NAMES = (
+    re.compile(r"(^|(?<=['\"]))([^'\"\n]{1,240}?" + _EXT + r")(?=: |['\"])"),
+    re.compile(r"(^)((?i:meldingen|wijkteam|schulden|politie|cbs|terugkoppeling)[^\s:'\"]{0,200})(?=: )"),
+    re.compile(r"((?<=['\"]))([^\s'\"]{0,200}/[^\s'\"]{1,200})(?=['\"])"),
+    re.compile(r"(^|(?<=[\s(\[{,;:]))(?!verwijderd)([^\s'\"(),;]*[^\W\d_][^\s'\"(),;]*" + _EXT + r")(?![\w.])"),
+)
 
 
 def scrub_file_name(name: str) -> str:
-    """A file name with every personal item replaced, for storing and showing it: as :func:`scrub_text`, and also
-    read as its words capitalised, the separators as spaces ("melding_van_hendrika_zwartjes.csv" holds the name
-    Hendrika Zwartjes), since a person names a file as they type, in lower case and without spaces."""
-    name = str(name)
-    words = re.sub(r"[A-Za-z]+", lambda m: m.group().capitalize(), re.sub(r"[_\-.]", " ", name))  # same length
-    return _redact(name, _spans(name) + [span for span in _spans(words) if span[2] == "naam"])
+    """A file (or archive member) name fit to store and show: kept by an allow-list (:mod:`pipelines.privacy_files`:
+    delivery words, months, periods, place names, codes, ids), every other word removed ("meldingen_[verwijderd].csv"),
+    since a person names a file as they type and a block-list of personal items passes by most names typed.
+
+    An absolute path keeps its folders as a person chose them for wijkradar's working folders, as far as they hold no
+    personal item (read as :func:`scrub_text` reads, and with the words capitalised); its last part, when it has a
+    file's extension, is a name as above."""
+    from pipelines.privacy_files import allowed_name
+
+    name = "".join(ch for ch in str(name) if ch.isprintable())
+    folder, sep, base = name.replace("\\", "/").rpartition("/")
+    if not sep:
+        return allowed_name(name)
+    if not (folder.startswith("/") or re.match(r"[A-Za-z]:", folder) or folder == ""):
+        return "/".join(allowed_name(part) for part in folder.split("/")) + "/" + allowed_name(base)
+    if not re.search(_EXT + r"$", base):       # a folder's own path ("where a held file lies"): all its folders
+        folder, base = name.replace("\\", "/"), ""
+    words = re.sub(r"[A-Za-z]+", lambda m: m.group().capitalize(), re.sub(r"[_\-.]", " ", folder))  # same length
+    folder = _redact(folder, _spans(folder) + [span for span in _spans(words) if span[2] == "naam"])
+    return folder + ("/" + allowed_name(base) if base else "")
 
 
 def _redact(text: str, spans: list[tuple[int, int, str]]) -> str:

@@ -167,7 +167,7 @@ def test_a_file_name_with_personal_data_between_underscores_is_never_kept_or_pri
                   [["BU01185000", "2026-09", "Eenzaamheid", "3"]])
     res = invoke(home, "ingest", "--source", "wijkteam", str(f), "--today", "2026-11-26")
     assert res.exit_code == 0, res.output
-    assert secret not in res.output and "[verwijderd:" in res.output      # the marker printed, not read as markup
+    assert secret not in res.output and "[verwijderd" in res.output      # the marker printed, not read as markup
     from pipelines.warehouse import connect
 
     with connect(home.warehouse) as con:

@@ -3,7 +3,6 @@ buurt as old code is refused when the profile loads; the old buurten of a merge 
 (wijkteam and schulden cells), while a code delivered twice is still a repeated row."""
 import shutil
 
-import pandas as pd
 import pytest
 
 from pipelines.paths import REFERENCE_DIR

@@ -4,7 +4,7 @@ numberless corrections meeting another delivery's report, and report numbers tha
 import pandas as pd
 import pytest
 
-from pipelines import catalog, reference
+from pipelines import reference
 from pipelines.delivery import LoadHeld
 from pipelines.ingest import ingest_file
 from pipelines.quarantine import export_rows

@@ -239,6 +239,44 @@ def test_a_note_naming_a_resident_in_lower_case_is_dropped_and_the_answer_kept(w
     assert not any("jansen" in w.lower() or "fatima" in w.lower() for w in result.warnings)
 
 
+@pytest.mark.parametrize("note, kind", [
+    ("gesproken met brinkhuis, komt goed", "naam"), ("bewoner kerkstraat14 belt terug", "adres"),
+    ("tel 6 47381926 terugbellen", "telefoonnummer"), ("gebeld brinkhuis", "naam"),
+    ("bewoner wolfsbos 12 klaagt", "adres"), ("klacht van jan jansen", "naam"),
+])
+def test_a_note_a_red_team_found_stored_is_dropped_and_the_answer_kept(world, tmp_path, note, kind):
+    home, _, path = world
+    filled = fill(path, tmp_path / "a.xlsx", {5: ("opgepakt", note), 6: ("al bekend", "met wijkagent besproken")})
+    with connect(home.warehouse) as con:
+        result = import_feedback(con, filled)
+        rows = con.execute("SELECT row_number, value, note FROM meta.flag_feedback ORDER BY row_number").fetchall()
+    assert rows == [(5, "opgepakt", None), (6, "al bekend", "met wijkagent besproken")]
+    assert len(result.warnings) == 1 and f"({kind})" in result.warnings[0]
+    assert not any(w in result.warnings[0].lower() for w in ("brinkhuis", "kerkstraat", "47381926", "wolfsbos"))
+
+
+@pytest.mark.parametrize("answer", ["gebeld brinkhuis", "kerkstraat14", "zie mail van piet", "bel 6 47381926",
+                                    "besproken in het wijkoverleg van dinsdag"])
+def test_a_wrong_answer_of_free_text_is_never_echoed(world, tmp_path, answer):
+    home, _, path = world
+    filled = fill(path, tmp_path / "a.xlsx", {5: (answer, None)})
+    with connect(home.warehouse) as con:
+        with pytest.raises(FeedbackRefused) as caught:
+            import_feedback(con, filled)
+    message = str(caught.value)
+    assert "row 5 holds a value, which is not one of the five answers" in message
+    assert not any(w in message.lower() for w in answer.lower().split() if len(w) > 3)
+
+
+@pytest.mark.parametrize("answer", ["misschien", "opgepak", "Geen probleem!", "ja"])
+def test_a_wrong_answer_that_reads_as_an_answer_is_shown(world, tmp_path, answer):
+    home, _, path = world
+    filled = fill(path, tmp_path / "a.xlsx", {5: (answer, None)})
+    with connect(home.warehouse) as con:
+        with pytest.raises(FeedbackRefused, match=f"row 5 holds {re.escape(repr(answer))}, which is not one"):
+            import_feedback(con, filled)
+
+
 def test_the_command_imports_warns_and_reports(world, tmp_path):
     from typer.testing import CliRunner
 

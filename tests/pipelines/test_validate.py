@@ -1,0 +1,52 @@
+"""What Great Expectations sees, and so its data docs and validation JSON hold: typed values only."""
+import pandas as pd
+import pytest
+
+from pipelines import reference
+from pipelines.ingest import ingest_file
+from pipelines.validate import Check, gx_expectations, safe_for_docs
+from pipelines.warehouse import connect
+from tests.conftest import TODAY, write_csv
+
+
+@pytest.mark.parametrize("value", ["klacht jan jansen", "Kerkstraat14", "jan_jansen", "<b>x</b>", "0612345678",
+                                   "Jeroen Brinkhuis", "7901 ab14", "KX-381-P", "meldingen van jansen"])
+def test_free_text_in_a_typed_column_is_replaced_by_its_row(value):
+    frame = pd.DataFrame({"row_number": [7, 8], "area_code": [value, "BU01185000"]})
+    assert safe_for_docs(frame)["area_code"].tolist() == ["ONGELDIG-7", "BU01185000"]
+
+
+@pytest.mark.parametrize("value", ["BU01185000", "WK011851", "GM0118", "2026-11-26", "2026-11", "2026-W47", "12",
+                                   "3.5", "SIG-123456", "M-2026-000123", "p-0123456789abcdef0123", "zwerfafval",
+                                   "illegale_dump", "eenzaamheid"])
+def test_typed_values_are_shown_as_they_are(value):
+    frame = pd.DataFrame({"row_number": [1], "col": [value]})
+    assert safe_for_docs(frame)["col"].tolist() == [value]
+
+
+def test_a_value_of_the_suites_value_set_is_shown_and_equal_values_keep_one_token():
+    gxe = gx_expectations()
+    checks = [Check(gxe.ExpectColumnValuesToBeInSet(column="crime_type", value_set=["1.1.1 Diefstal/inbraak woning"]),
+                    "unknown crime type")]
+    frame = pd.DataFrame({"row_number": [1, 2, 3, 4],
+                          "crime_type": ["1.1.1 Diefstal/inbraak woning", "Jan Jansen", "Piet", "Jan Jansen"]})
+    out = safe_for_docs(frame, checks)["crime_type"].tolist()
+    # a uniqueness check over the column still sees rows 2 and 4 as the same value
+    assert out == ["1.1.1 Diefstal/inbraak woning", "ONGELDIG-2", "ONGELDIG-3", "ONGELDIG-2"]
+
+
+def test_the_data_docs_and_validation_json_hold_no_free_text_typed_into_a_code_column(home):
+    header = ["Meldingnummer", "Datum melding", "Hoofdcategorie", "Subcategorie", "Buurtcode", "Status"]
+    rows = [[f"SIG-{100 + i}", "02-11-2026", "Afval", "Zwerfafval", "BU01185000", "Afgehandeld"] for i in range(10)]
+    rows += [["SIG-1", "03-11-2026", "Afval", "Zwerfafval", "klacht jan jansen", "Gemeld"],
+             ["SIG-2", "03-11-2026", "klacht jan jansen", "bewoner wolfsbos", "BU01189999", "Gemeld"]]
+    path = write_csv(home.inbox / "meldingen_docs.csv", header, rows)
+    ref = reference.Reference()
+    with connect(home.warehouse) as con:
+        reference.sync(con, ref)
+        ingest_file(con, path, "meldingen", ref, home.archive, today=TODAY, docs_root=home.docs)
+    written = [p for p in home.docs.parent.rglob("*") if p.is_file() and p.suffix in (".html", ".json")]
+    assert written
+    for page in written:
+        text = page.read_text(encoding="utf-8", errors="replace").lower()
+        assert "jansen" not in text and "wolfsbos" not in text, page
