@@ -20,7 +20,7 @@ MARKER = "[verwijderd]"
 
 #: Words a delivered file name may hold: the sources' prefixes, what wijkradar itself writes into file names
 #: (``<source>_correctie_<load>.csv``, ``meldingen_export_<week>.csv``, ``wijkteam_signalen_tm_<month>.xlsx``,
-#: the members of a Signalen dump,
+#: the members of a Signalen dump and the parts of a workbook its messages name,
 #: team slugs), and the words people use for a delivery.
 _WORDS = frozenset("""
 meldingen melding wijkteam wijkteams schulden schuld politie cbs kwb signalen signaal dwh terugkoppeling correctie
@@ -35,7 +35,8 @@ centrum noord oost zuid west midden binnenstad buitengebied dorp stad kern zuido
 januari februari maart april mei juni juli augustus september oktober november december
 jan feb mrt mar apr jun jul aug sep sept okt oct nov dec
 january february march may june july august october
-q w k
+q w k groot klein big small
+shared strings sharedstrings workbook worksheets worksheet sheet sheets blad styles xl rels content types
 """.split())
 
 #: Extensions kept as the name's last part.

@@ -9,6 +9,7 @@ import pytest
 from pipelines.sources import meldingen
 from pipelines.sources.common import IngestError, read_table
 from pipelines.sources.signalen_dwh import read_dwh
+from tests.adversarial.corpus import _patched_zip as patched_zip   # the corpus writes the same zips
 
 M_HEADER = ["Meldingnummer", "Datum melding", "Hoofdcategorie", "Subcategorie", "Buurtcode"]
 
@@ -73,20 +74,6 @@ def test_a_stray_quote_in_a_signalen_dump_is_refused(tmp_path):
 
 # --- item 2: zips that cannot be inflated --------------------------------------------------------
 
-def patched_zip(data: bytes, *, flag_bits: int = 0, method: int | None = None) -> bytes:
-    """Set general-purpose flag bits / the compression method in every local and central header."""
-    import struct
-
-    b = bytearray(data)
-    for sig, flag_off, meth_off in ((b"PK\x03\x04", 6, 8), (b"PK\x01\x02", 8, 10)):
-        i = b.find(sig)
-        while i != -1:
-            f, = struct.unpack_from("<H", b, i + flag_off)
-            struct.pack_into("<H", b, i + flag_off, f | flag_bits)
-            if method is not None:
-                struct.pack_into("<H", b, i + meth_off, method)
-            i = b.find(sig, i + 4)
-    return bytes(b)
 
 
 def dump_zip(member_dir: str = "") -> bytes:
