@@ -35,7 +35,7 @@ centrum noord oost zuid west midden binnenstad buitengebied dorp stad kern zuido
 januari februari maart april mei juni juli augustus september oktober november december
 jan feb mrt mar apr jun jul aug sep sept okt oct nov dec
 january february march may june july august october
-q w k groot klein big small
+q w k groot klein big small handmatig automatisch aangepast gecorrigeerd origineel bron systeem
 shared strings sharedstrings workbook worksheets worksheet sheet sheets blad styles xl rels content types
 """.split())
 

@@ -310,6 +310,10 @@ REASONS_NL = {
     "meldingnummer occurs more than once": "meldingnummer komt meer dan eens voor",     # as earlier versions stored it
     "meldingnummer occurs more than once (upper and lower case count as the same number)":
         "meldingnummer komt meer dan eens voor (hoofdletters en kleine letters gelden als hetzelfde nummer)",
+    "meldingnummer occurs more than once (upper and lower case count as the same number, and so do 0001001, 1001 "
+    "and 1001.0)":
+        "meldingnummer komt meer dan eens voor (hoofdletters en kleine letters gelden als hetzelfde nummer, en zo "
+        "ook 0001001, 1001 en 1001.0)",
     "the correction fixes the same quarantined row (Quarantaineregel) more than once; keep one row":
         "de correctie herstelt dezelfde regel uit quarantaine (Quarantaineregel) meer dan eens; houd één regel",
     # politie
