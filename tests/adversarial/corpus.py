@@ -29,6 +29,11 @@ delivery-ids-like-personal-numbers  report numbers of nine digits (year and sequ
                            quarantined.
 privacy-spaced-names       names spelled letter by letter ("J a n s e n", "P. J A N S E N", "dhr. V.r.i.e.s",
                            "Jan B-a-k-k-e-r") -> those rows quarantined, the name stored in no form.
+privacy-new-notations      a street glued to its number ("Kerkstraat14"), a lower-case postcode + number, a lower-case
+                           name after 'van', a name surname first ("Jansen, Anna"), a BSN one digit at a time, a licence
+                           plate -> those rows quarantined, no form of the value stored.
+privacy-file-name          a person's name in the file name (meldingen_melding_van_anna_jansen.csv, meldingen_anna_jansen.csv) -> loads; the name is
+                           kept nowhere (file names pass an allow-list of delivery words).
 privacy-headerless         no header row, the first row holds an e-mail -> refused (missing columns),
                            the message does not echo the e-mail.
 privacy-other-sheet        personal data on a hidden sheet / another sheet of the workbook -> the data
@@ -1081,6 +1086,30 @@ def plan(seed: int = SEED) -> list[Planned]:
     b.text(Case("meldingen_gespatieerde_namen.csv", "meldingen", "loaded", rows_read=16, quarantined=4,
                 reason="personal data", secrets=tuple(spaced) + tuple(f"{f} {last}" for f, last in people[1:]),
                 klass="privacy-spaced-names"), M, rows)
+
+    # the notations a red team found the scanner missing: a street glued to its number, a postcode in lower case,
+    # a name in lower case after 'van', a name written surname first, a BSN one digit at a time, a licence plate
+    rows = b.reports(18)
+    first, last = b.rng.choice(FIRST), b.rng.choice(LAST)
+    first2, last2 = b.rng.choice(FIRST), b.rng.choice([x for x in LAST if x != last])
+    glued = b.rng.choice(["Kerkstraat", "Molenstraat", "Julianastraat"]) + str(b.rng.randint(2, 99))
+    postcode = f"79{b.rng.randint(10, 99)} {b.rng.choice(['ab', 'kl', 'tx'])} {b.rng.randint(2, 99)}"
+    bsn_spaced = " ".join(P.bsn("plain"))
+    plate = f"{b.rng.choice('GHJKNPRSTXZ')}{b.rng.choice('GHJKNPRSTXZ')}-{b.rng.randint(100, 999)}-" \
+            f"{b.rng.choice('GHJKNPRSTXZ')}"
+    notations = [f"Zwerfafval bij {glued}", f"Zwerfafval {postcode}", f"klacht van {first.lower()} {last.lower()}",
+                 f"Zwerfafval {last2}, {first2}", f"Zwerfafval bsn {bsn_spaced}", f"Zwerfafval auto {plate}"]
+    for r, v in zip(rows[1::3], notations):
+        r[3] = v
+    b.text(Case("meldingen_nieuwe_notaties.csv", "meldingen", "loaded", rows_read=18, quarantined=6,
+                reason="personal data", secrets=(glued, postcode, f"{first.lower()} {last.lower()}",
+                                                 f"{last2}, {first2}", bsn_spaced, bsn_spaced.replace(" ", ""), plate),
+                klass="privacy-new-notations"), M, rows)
+
+    # a person's name in the FILE name (lower case, between underscores): the file loads, its name is never kept
+    who = f"{b.rng.choice(FIRST).lower()}_{b.rng.choice(LAST).lower()}"
+    b.text(Case(f"meldingen_{who}.csv", "meldingen", "loaded", rows_read=10, quarantined=0, secrets=(who,),
+                klass="privacy-file-name"), M, b.reports(10))
 
     # report numbers a system gives as year and sequence: nine digits in a row, of which about one in eleven passes
     # the BSN 11-test; one written as a phone number

@@ -270,7 +270,8 @@ FLOW_FILES = ["meldingen_privacy_melderkolommen.csv", "wijkteam_privacy_clienten
               "wijkteam_verborgen_blad.xlsx", "meldingen_signalen_privacy.zip", "meldingen_baseline.csv",
               "wijkteam_baseline.xlsx", "schulden_baseline.csv", "meldingen_verhulde_gegevens_2.csv",
               *[c.file for c in CASES if c.klass in ("privacy-file-name", "privacy-obfuscated-digits",
-                                                      "privacy-spaced-names", "delivery-ids-like-personal-numbers")]]
+                                                      "privacy-spaced-names", "delivery-ids-like-personal-numbers",
+                                                      "privacy-new-notations")]]
 
 
 def _prefect_database_folder() -> list[Path]:
