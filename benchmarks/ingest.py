@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -190,3 +191,5 @@ if __name__ == "__main__":
         child_before(sys.argv[2], sys.argv[3], sys.argv[4])
     else:
         main()
+        for left in Path(tempfile.gettempdir()).glob("wijkradar-ingest-bench-*"):
+            shutil.rmtree(left, ignore_errors=True)        # the generated files and homes (78 MB a run)
