@@ -195,8 +195,6 @@ def ingest_cmd(
                                      "total by more than max_drop_share."),
 ) -> None:
     """Load one file (or one service download) through ingest and validation (no scoring)."""
-    import re
-
     from pipelines import reference
     from pipelines.delivery import LoadHeld
     from pipelines.ingest import ingest_file
@@ -216,12 +214,10 @@ def ingest_cmd(
                 _fail(f"the profile holds {len(ref.gemeenten)} municipalities; give --gemeente (one of "
                       f"{', '.join(ref.gemeenten[:5])}, ...) or run the monthly-police / yearly-cbs flow for all")
             if gemeente is not None:
-                given, gemeente = gemeente, gemeente.strip().upper()
-                if not re.fullmatch(r"GM\d{4}", gemeente) or gemeente not in ref.gemeenten:
-                    shape = "is not in the profile" if re.fullmatch(r"GM\d{4}", gemeente) else \
-                        "is not a municipality code (GM and four digits)"
-                    _fail(f"--gemeente {given[:20]!r} {shape}; give one of the profile's municipalities: "
-                          f"{', '.join(ref.gemeenten[:8])}{', ...' if len(ref.gemeenten) > 8 else ''}")
+                try:
+                    gemeente = ref.gemeente(gemeente)
+                except reference.ReferenceError as exc:
+                    _fail(str(exc))
             gemeente = gemeente or ref.gemeenten[0]
             url = (file or module.base_url()).rstrip("/")
             console.print(f"fetching {source} for {gemeente} from {url}")

@@ -340,7 +340,8 @@ def monthly_police(home: str | None = None, base_url: str | None = None, gemeent
     h = resolve_home(home)
     sync_reference(h)
     result = WeeklyResult(run=None)  # type: ignore[arg-type]
-    for code in [gemeente] if gemeente else reference.Reference.for_home(h).gemeenten:
+    ref = reference.Reference.for_home(h)
+    for code in [ref.gemeente(gemeente)] if gemeente else ref.gemeenten:     # a code outside the profile: refused
         folder = fetch_politie(h, base_url or politie.base_url(), code)
         logger.info("payload of %s archived in %s", code, folder)
         outcome = ingest(h, folder, "politie", pd.Timestamp(today) if today else None)

@@ -6,6 +6,7 @@ version (a hash of the files) is recorded in ``meta.reference`` and with every r
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -93,6 +94,18 @@ class Reference:
     def gemeenten(self) -> list[str]:
         """The municipality codes of the profile."""
         return sorted(self.areas.loc[self.areas["level"] == "gemeente", "area_code"])
+
+    def gemeente(self, given: str) -> str:
+        """``given`` as one of the profile's municipality codes (upper case, trimmed), or a one-sentence
+        :class:`ReferenceError` (a code of another shape, or of a municipality outside the profile: ``GM`` alone
+        once asked the police for every buurt in the country)."""
+        code = str(given).strip().upper()
+        if re.fullmatch(r"GM\d{4}", code) and code in self.gemeenten:
+            return code
+        shape = "is not in the profile" if re.fullmatch(r"GM\d{4}", code) else \
+            "is not a municipality code (GM and four digits)"
+        raise ReferenceError(f"--gemeente {str(given)[:20]!r} {shape}; give one of the profile's municipalities: "
+                             f"{', '.join(self.gemeenten[:8])}{', ...' if len(self.gemeenten) > 8 else ''}")
 
     @property
     def buurten(self) -> pd.DataFrame:

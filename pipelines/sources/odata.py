@@ -11,6 +11,7 @@ import hashlib
 import json
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -19,6 +20,14 @@ from pipelines.sources.common import IngestError
 
 class SourceUnreachable(IngestError):
     """The service did not answer (usable); nothing was loaded."""
+
+
+def shown_url(url: str) -> str:
+    """``url`` as a message shows it: without its query (an OData filter runs to hundreds of characters and buries
+    the sentence), which is only counted."""
+    parts = urllib.parse.urlsplit(url)
+    query = f" (query of {len(parts.query):,} characters)" if parts.query else ""
+    return f"{parts.scheme}://{parts.netloc}{parts.path}{query}" if parts.scheme else url
 
 
 def get(url: str, attempts: int = 3, backoff: float = 1.0, timeout: float = 60.0) -> bytes:
@@ -32,19 +41,19 @@ def get(url: str, attempts: int = 3, backoff: float = 1.0, timeout: float = 60.0
             body = exc.read().decode("utf-8", "replace")
             if exc.code == 500 and "10000" in body.replace(",", "").replace(".", ""):
                 raise IngestError(
-                    f"{url}: the service refuses the query because it returns more than 10,000 rows; "
+                    f"{shown_url(url)}: the service refuses the query because it returns more than 10,000 rows; "
                     "narrow the filter (one municipality, fewer crime types or periods) or use the ODataFeed endpoint"
                 ) from exc
             if exc.code < 500:
-                raise IngestError(f"{url}: the service answered HTTP {exc.code} ({body[:200]}); check the table id "
-                                  "and the base URL") from exc
+                raise IngestError(f"{shown_url(url)}: the service answered HTTP {exc.code} ({body[:200]}); check the "
+                                  "table id and the base URL") from exc
             last = f"HTTP {exc.code}"
         except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
             last = str(getattr(exc, "reason", exc))
         if attempt + 1 < attempts:
             time.sleep(backoff * 2**attempt)
     raise SourceUnreachable(
-        f"{url}: the service is unreachable after {attempts} attempts ({last}); nothing was loaded. "
+        f"{shown_url(url)}: the service is unreachable after {attempts} attempts ({last}); nothing was loaded. "
         "Try again later, or load an archived payload folder instead."
     )
 
@@ -54,13 +63,13 @@ def fetch_pages(url: str, **kw) -> list[bytes]:
     pages, seen = [], set()
     while url:
         if url in seen:
-            raise IngestError(f"{url}: the service returned the same next page twice; stopping")
+            raise IngestError(f"{shown_url(url)}: the service returned the same next page twice; stopping")
         seen.add(url)
         body = get(url, **kw)
         try:
             doc = json.loads(body)
         except json.JSONDecodeError as exc:
-            raise IngestError(f"{url}: the answer is not JSON ({body[:80]!r}); check the base URL") from exc
+            raise IngestError(f"{shown_url(url)}: the answer is not JSON ({body[:80]!r}); check the base URL") from exc
         pages.append(body)
         url = doc.get("odata.nextLink")
     return pages

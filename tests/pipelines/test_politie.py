@@ -86,3 +86,27 @@ def test_monthly_police_flow_runs_in_prefect(home, buurten, prefect_harness):
     with connect(home.warehouse) as con:
         scored = con.execute("SELECT count(*) FROM marts.series_scores WHERE signal IN ('geweld', 'woninginbraak')").fetchone()[0]
     assert scored > 0
+
+
+def test_a_message_shows_the_service_without_its_long_query(home):
+    from pipelines.sources.odata import shown_url
+
+    with Service([]) as svc:
+        base = svc.base
+    with pytest.raises(SourceUnreachable) as err:
+        politie.fetch(base, "GM0118", reference.Reference(), home.archive, backoff=0.01)
+    message = str(err.value)
+    assert "$filter" not in message and "%27" not in message and "(query of " in message
+    assert shown_url("https://example.org/47022NED/TypedDataSet?$filter=x") == \
+        "https://example.org/47022NED/TypedDataSet (query of 9 characters)"
+
+
+@pytest.mark.flow
+def test_monthly_police_refuses_a_municipality_outside_the_profile_before_fetching(home, prefect_harness):
+    from pipelines.flows import monthly_police
+
+    with Service([]) as svc:
+        with pytest.raises(reference.ReferenceError, match="'GM0363' is not in the profile"):
+            monthly_police(home=str(home.root), base_url=svc.base, gemeente="GM0363")
+        assert svc.requests == []                       # nothing asked of the service
+    assert not any((home.archive / "politie").glob("*"))
