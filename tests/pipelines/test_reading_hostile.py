@@ -10,16 +10,9 @@ from pipelines.sources import meldingen
 from pipelines.sources.common import IngestError, read_table
 from pipelines.sources.signalen_dwh import read_dwh
 from tests.adversarial.corpus import _patched_zip as patched_zip   # the corpus writes the same zips
+from tests.pipelines.test_reading import one_sentence
 
 M_HEADER = ["Meldingnummer", "Datum melding", "Hoofdcategorie", "Subcategorie", "Buurtcode"]
-
-
-def one_sentence(err: pytest.ExceptionInfo, *parts: str) -> str:
-    text = str(err.value)
-    assert "\n" not in text and "Traceback" not in text
-    for part in parts:
-        assert part in text, text
-    return text
 
 
 def report_lines(n: int, prefix: str = "M") -> list[str]:
@@ -73,7 +66,6 @@ def test_a_stray_quote_in_a_signalen_dump_is_refused(tmp_path):
 
 
 # --- item 2: zips that cannot be inflated --------------------------------------------------------
-
 
 
 def dump_zip(member_dir: str = "") -> bytes:
