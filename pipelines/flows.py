@@ -35,7 +35,8 @@ from pipelines.runs import Run, read_flags, score_and_flag  # noqa: E402
 from pipelines.score import NothingToScore  # noqa: E402
 from pipelines.score import Block, score_block  # noqa: E402
 from pipelines.sources import source_for_file  # noqa: E402
-from pipelines.sources.common import IngestError, shown_file_name  # noqa: E402
+from pipelines.privacy import shown_file_name  # noqa: E402
+from pipelines.sources.common import IngestError  # noqa: E402
 from pipelines.validate import ValidationRefused  # noqa: E402
 from pipelines.warehouse import connect  # noqa: E402
 

@@ -1194,7 +1194,8 @@ def scrub_file_name(name: str) -> str:
 
     An absolute path keeps its folders as a person chose them for wijkradar's working folders, as far as they hold no
     personal item (read as :func:`scrub_text` reads, and with the words capitalised); its last part, when it has a
-    file's extension, is a name as above."""
+    file's extension, is a name as above. Characters that are not printable (a byte that is no UTF-8 as a lone
+    surrogate, a right-to-left override) are removed first: no part of a name anyone means, and they break a log line."""
     from pipelines.privacy_files import allowed_name
 
     name = "".join(ch for ch in str(name) if ch.isprintable())
@@ -1208,6 +1209,20 @@ def scrub_file_name(name: str) -> str:
     words = re.sub(r"[A-Za-z]+", lambda m: m.group().capitalize(), re.sub(r"[_\-.]", " ", folder))  # same length
     folder = _redact(folder, _spans(folder) + [span for span in _spans(words) if span[2] == "naam"])
     return folder + ("/" + allowed_name(base) if base else "")
+
+
+def shown_file_name(name: str) -> str:
+    """A file name as wijkradar prints and logs it: personal items scrubbed (:func:`scrub_file_name`), bytes that
+    are not UTF-8 (a name from an old zip tool or a Windows share, decoded by Python with lone surrogates, which a log
+    handler cannot write) read as Windows-1252, and control and direction characters (U+202E turns the rest of a
+    line around on screen) shown as ``?``."""
+    raw = str(name).encode("utf-8", "surrogateescape")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+    text = "".join("?" if unicodedata.category(ch) in ("Cc", "Cf", "Cs") else ch for ch in text)
+    return scrub_file_name(text)
 
 
 def _redact(text: str, spans: list[tuple[int, int, str]]) -> str:

@@ -122,12 +122,8 @@ def _kept(word: str, words: frozenset) -> bool:
 
 
 def allowed_name(name: str) -> str:
-    """``name`` with every word off the allow-list replaced, a run of them by one :data:`MARKER`; its extension kept.
-
-    Characters that are not printable (a byte that is no UTF-8 as a lone surrogate, a right-to-left override)
-    are removed first: they are no part of a name anyone means, and they break a log line.
-    """
-    name = "".join(ch for ch in str(name) if ch.isprintable())
+    """``name`` with every word off the allow-list replaced, a run of them by one :data:`MARKER`; its extension kept
+    (``privacy.scrub_file_name`` has removed the characters that are not printable)."""
     words, ambiguous, runs = _vocabulary()
     stem, dot, ext = name.rpartition(".")
     if not (dot and stem and ext.lower() in _EXTENSIONS):

@@ -24,20 +24,6 @@ class PrivacyError(IngestError):
     """A column wijkradar uses holds personal data in most rows; the file is refused whole."""
 
 
-def shown_file_name(name: str) -> str:
-    """A file name as wijkradar prints and logs it: personal items scrubbed (``privacy.scrub_file_name``), bytes that
-    are not UTF-8 (a name from an old zip tool or a Windows share, decoded by Python with lone surrogates, which a log
-    handler cannot write) read as Windows-1252, and control and direction characters (U+202E turns the rest of a
-    line around on screen) shown as ``?``."""
-    raw = str(name).encode("utf-8", "surrogateescape")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
-    text = "".join("?" if unicodedata.category(ch) in ("Cc", "Cf", "Cs") else ch for ch in text)
-    return privacy.scrub_file_name(text)
-
-
 def normalise_header(text: str) -> str:
     """Case-, accent- and punctuation-insensitive form of a column header."""
     text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()

@@ -357,7 +357,7 @@ def test_a_buurt_code_that_lost_its_leading_zero_is_completed_only_to_a_known_bu
 def test_a_file_name_is_shown_as_text_a_log_can_write_without_direction_marks():
     import os
 
-    from pipelines.sources.common import shown_file_name
+    from pipelines.privacy import shown_file_name
 
     odd = os.fsdecode(b"meldingen_caf\xe9_okt.csv")             # not UTF-8: a lone surrogate in Python
     assert shown_file_name(odd) == "meldingen_[verwijderd]_okt.csv"       # read as cp1252, then the allow-list
