@@ -455,7 +455,7 @@ def bundled_figures(buurten: list[str]) -> pd.DataFrame:
 def structure_features(stats: pd.DataFrame, buurten: list[str]) -> tuple[pd.DataFrame, str]:
     """Wide buurt figures (``area_code`` + one column per indicator) and where they came from.
 
-    ``stats``: ``core.area_stats``, latest year per indicator (``catalog.latest_area_stats``). Figures it
+    ``stats``: ``core.area_stats``, latest year per indicator up to the run's (``catalog.latest_area_stats``). Figures it
     lacks for a buurt come from the CBS KWB 2024 bundled with wijkradar, so a profile has buurt figures
     before its first ``yearly-cbs`` load (the demo has none).
     """
@@ -547,6 +547,14 @@ def known_by(ranges: pd.DataFrame, run_period: str) -> pd.DataFrame:
     return out[pd.to_datetime(out["first"]) <= out["last"]].reset_index(drop=True)
 
 
+def _period_year(run_period: str) -> int:
+    """The calendar year in which ``run_period`` (a week or month label) ends."""
+    from models.calendar import parse_period_label
+
+    kind, start = parse_period_label(run_period)
+    return (start + pd.Timedelta(days=6) if kind == "week" else start).year
+
+
 def month_start(month: int) -> pd.Timestamp:
     return pd.Timestamp(year=month // 12, month=month % 12 + 1, day=1)
 
@@ -622,7 +630,8 @@ def risk_step(con, ref, run) -> RiskResult:
     settings = ref.risk_settings
     buurten = ref.buurten[["area_code", "gemeente_code"]]
     codes = buurten["area_code"].tolist()
-    structure, source = structure_features(catalog.latest_area_stats(con), codes)
+    # buurt figures of the run's year or before: a re-run of an earlier week does not learn from later years
+    structure, source = structure_features(catalog.latest_area_stats(con, _period_year(run.run_period)), codes)
     monthly = catalog.domain_month_counts(con)                        # summed in the warehouse
     ranges = known_by(catalog.domain_count_ranges(con), run.run_period)   # only what the run's period knew
     catalogue = ref.catalogue

@@ -14,12 +14,14 @@ RISK_COLUMNS = ["run_id", "area_code", "domain", "period_from", "period_to", "ho
                 "history", "drivers", "model", "trained_on", "base_rate"]
 
 
-def latest_area_stats(con: Con) -> pd.DataFrame:
-    """``area_code, indicator, year, value``: per area and indicator the latest year with a value."""
+def latest_area_stats(con: Con, up_to_year: int | None = None) -> pd.DataFrame:
+    """``area_code, indicator, year, value``: per area and indicator the latest year with a value, of the years up
+    to ``up_to_year`` where given (a run of 2025 does not learn from the figures of 2026)."""
     return con.execute(
         "SELECT area_code, indicator, year, value FROM core.area_stats WHERE value IS NOT NULL "
+        "AND (CAST(? AS INTEGER) IS NULL OR year <= ?) "
         "QUALIFY row_number() OVER (PARTITION BY area_code, indicator ORDER BY year DESC) = 1 "
-        "ORDER BY area_code, indicator").df()
+        "ORDER BY area_code, indicator", [up_to_year, up_to_year]).df()
 
 
 def risk_exists(con: Con, run_id: str) -> bool:

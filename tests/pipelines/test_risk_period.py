@@ -53,3 +53,21 @@ def test_an_earlier_run_predicts_from_the_data_it_had(tmp_path, ref):
     # the weekly domain's september ended with week 39 (its last Thursday is the 24th); the monthly one's did not
     assert set(later["period_from"]) == {pd.Timestamp("2026-09-01"), pd.Timestamp("2026-10-01")}
     pd.testing.assert_frame_equal(later, known)
+
+
+def test_a_run_uses_the_buurt_figures_of_its_year_or_before(tmp_path, ref):
+    from pipelines import catalog, reference
+    from pipelines.risk import _period_year
+
+    rows = pd.DataFrame({"area_code": ["BU01180000"] * 3, "year": [2023, 2024, 2027],
+                         "indicator": ["inwoners"] * 3, "value": [100.0, 110.0, 999.0], "unit": "aantal",
+                         "missing_reason": None, "boundary_changed": False, "source": "cbs_kwb", "load_id": "t"})
+    with connect(tmp_path / "w.duckdb") as con:
+        reference.sync(con, ref)
+        insert_frame(con, "core.area_stats", rows)
+        assert catalog.latest_area_stats(con)["value"].tolist() == [999.0]
+        assert catalog.latest_area_stats(con, _period_year("2026-W48"))["value"].tolist() == [110.0]
+        assert catalog.latest_area_stats(con, _period_year("2023-12"))["value"].tolist() == [100.0]
+        assert catalog.latest_area_stats(con, 2022).empty
+    assert _period_year("2026-W53") == 2027          # 28 December 2026 to 3 January 2027
+    assert _period_year("2027-W01") == 2027
