@@ -6,11 +6,10 @@
   (``models.scan``); the reason says which rule fired. The baseline reaches back ``long_b`` = 5
   years where a series has them (more history, better detection at the same false-alarm rate),
   else 3 years.
-- Shorter history (at least 9 periods): EARS C2 (a 7-period baseline with a 2-period guard band,
-  so a developing rise does not pull up its own baseline). C3 is not used by default: its
-  three-period run sum keeps alarming after a single spike. For sparse series (recent mean below
-  ``ears_min_mean`` counts per period) the baseline standard deviation is floored at 1, so a
-  handful of counts after a run of zeros does not alarm.
+- Shorter history (at least 9 periods): the same scan and CUSUM on a moving baseline (the mean and
+  dispersion of the last 7 to 26 periods before a 2-period guard band, so a developing rise does not
+  pull up its own baseline), with a p-value calibrated for that baseline (``models.short``). EARS C2,
+  used here before, alarmed in 2 to 3 % of quiet weeks.
 - Less than that: not scored, with the reason.
 """
 from __future__ import annotations
@@ -18,14 +17,14 @@ from __future__ import annotations
 import numpy as np
 
 from models.base import Detector
-from models.ears import EarsDetector
 from models.noufaily import MONTHLY_SETTINGS, NoufailyDetector
 from models.panel import Matrix, evaluable
 from models.scan import ScanDetector, raw_at
+from models.short import MovingScanDetector
 
 
 class AutoDetector(Detector):
-    """Noufaily baseline with scan + CUSUM where the history allows, EARS otherwise.
+    """Noufaily baseline with scan + CUSUM where the history allows, the same on a moving baseline otherwise.
 
     Parameters
     ----------
@@ -35,7 +34,6 @@ class AutoDetector(Detector):
         see ``benchmarks/results/detection_quality.md`` and ``detection_reach.md``).
     windows : window lengths of the scan (periods ending at the evaluated one).
     cusum_shift : the CUSUM's target rise (1.3 = +30 %).
-    ears_min_mean : below this mean count per period a short series is treated as sparse.
     long_b : years of baseline where the history allows (weekly only; 0 disables).
 
     ``pvalue`` is the probability, under the fitted baseline, of evidence at least as strong by
@@ -46,13 +44,12 @@ class AutoDetector(Detector):
     method = "auto"
 
     def __init__(self, frequency: int = 52, alpha: float = 0.0075, windows: tuple[int, ...] = (1, 2, 3, 4),
-                 cusum_shift: float = 1.3, ears_min_mean: float = 1.0, long_b: int = 5):
+                 cusum_shift: float = 1.3, long_b: int = 5):
         self.long_b = long_b
         self.frequency = frequency
         self.alpha = alpha
         self.windows = windows
         self.cusum_shift = cusum_shift
-        self.ears_min_mean = ears_min_mean
 
     def noufaily(self, b: int | None = None) -> NoufailyDetector:
         settings = MONTHLY_SETTINGS if self.frequency == 12 else {"frequency": self.frequency}
@@ -60,7 +57,7 @@ class AutoDetector(Detector):
 
     @property
     def history_needed(self) -> int:
-        return EarsDetector("C2").history_needed
+        return MovingScanDetector().history_needed
 
     def score_matrix(self, m: Matrix, eval_start: int | None = None):
         scan = ScanDetector(self.windows, self.alpha, self.cusum_shift)
@@ -87,7 +84,7 @@ class AutoDetector(Detector):
         out["score"] = (m.counts - out["expected"]) / np.maximum(out["upper"] - out["expected"], 0.5)
         out["method"] = np.full(base_ev.shape, "", dtype=object)
         out["method"][base_ev] = "noufaily+cusum"
-        out["phi"][~base_ev] = np.nan             # EARS cells below have no dispersion
+        out["phi"][~base_ev] = np.nan             # short-history cells below are not pooled: no dispersion
         reasons = out["reason"]      # without its own bound the baseline notes only fits that did not converge
         few = base_ev & (res["pvalue"] <= self.alpha) & ~res["alarm"]
         reasons[few] = f"above the bound but fewer than {scan.min_cases} counts in the last {scan.min_cases_window} periods"
@@ -102,22 +99,22 @@ class AutoDetector(Detector):
                                  f"{np.nansum(out['expected'][s, lo: t + 1]):.1f} expected)")
         del res
 
-        ears = EarsDetector("C2")
-        short = evaluable(m, ears.history_needed, eval_start) & ~base_ev
+        moving = MovingScanDetector(self.alpha, self.windows, self.cusum_shift, scan.min_cases, scan.min_cases_window)
+        short = evaluable(m, moving.history_needed, eval_start) & ~base_ev
         if short.any():
-            # EARS only on the columns that need it (series with too little history for the seasonal baseline)
+            # the moving baseline only on the columns that need it (series too young for the seasonal baseline)
             cols = np.flatnonzero(short.any(axis=0))
-            lo = max(0, cols.min() - ears.history_needed)
+            lo = max(0, cols.min() - moving.history_needed - moving.most - scan.warmup)
             sub = Matrix(m.keys, m.first_index + lo, m.counts[:, lo: cols.max() + 1])
-            c2, _ = ears.score_matrix(sub)
-            c2_sparse, _ = EarsDetector("C2", min_sd=1.0).score_matrix(sub)
+            got, _ = moving.score_matrix(sub)
             part = short[:, lo: cols.max() + 1]
-            sparse = c2["expected"] < self.ears_min_mean
             need = nouf.history_needed
-            for det_out, mask, level in ((c2, part & ~sparse, ""), (c2_sparse, part & sparse, "sparse counts; ")):
-                for k in ("expected", "upper", "score", "pvalue", "alarm"):
-                    out[k][:, lo: cols.max() + 1][mask] = det_out[k][mask]
-                out["method"][:, lo: cols.max() + 1][mask] = "ears-c2"
-                out["reason"][:, lo: cols.max() + 1][mask] = f"{level}history shorter than the {need + 1} periods noufaily needs"
+            for k in ("expected", "upper", "score", "pvalue", "alarm", "method"):   # no phi: not pooled (models.evidence)
+                out[k][:, lo: cols.max() + 1][part] = got[k][part]
+            young = f"history shorter than the {need + 1} periods noufaily needs"
+            reasons = np.full(part.shape, young, dtype=object)
+            reasons[part & got["alarm"] & (got["window"] > 1)] = "window: rise over several periods; " + young
+            reasons[part & got["alarm"] & (got["window"] == 0)] = "cusum: sustained rise; " + young
+            out["reason"][:, lo: cols.max() + 1][part] = reasons[part]
         return out, base_ev | short
 

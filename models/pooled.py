@@ -152,7 +152,7 @@ def pooled_pvalues(series: pd.DataFrame, neighbours: pd.DataFrame, windows: tupl
     ----------
     series : one row per series and period: ``area_code, signal, domain, period, period_start, count,
         expected, phi`` (``phi``: the baseline's dispersion, variance / mean; NaN where the detector has
-        none, e.g. EARS: a group with such a cell in a window does not use that window).
+        none, e.g. a short series on its moving baseline: a group with such a cell in a window does not use that window).
     neighbours : ``area_code, neighbour`` (both directions).
     windows : window lengths (periods ending at the evaluated one).
     min_count : a subset's window sum with fewer counts gives no evidence.

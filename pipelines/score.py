@@ -31,7 +31,7 @@ SCORE_COLUMNS = ["area_code", "signal", "period", "period_start", "count", "expe
 
 
 def detectors() -> dict[str, Detector]:
-    """The detector per period type: ``auto`` (Noufaily + CUSUM, EARS for short series)."""
+    """The detector per period type: ``auto`` (Noufaily + CUSUM, a moving baseline for short series)."""
     return {"week": make_detector("auto", 52), "month": make_detector("auto", 12)}
 
 
@@ -167,7 +167,7 @@ def combine(work: list[Block], results: list[pd.DataFrame]) -> Scored:
     scores = pd.concat(parts, ignore_index=True)
     short = (scores["method"] != "noufaily+cusum").groupby([scores[k] for k in KEYS]).last().sum() if len(scores) else 0
     if short:
-        log.info("%d series are scored with EARS until they have enough history for the seasonal baseline", short)
+        log.info("%d series are scored on a moving baseline until they have enough history for the seasonal one", short)
     scores["count"] = scores["count"].astype("int64")
     scores = scores.sort_values(["period", *KEYS, "period_index"], kind="stable").reset_index(drop=True)
     if "phi" not in scores:

@@ -204,7 +204,6 @@ SETTING_NAMES_NL = {
     "alpha": "Kans dat een gewone periode boven de bovengrens uitkomt",
     "cusum_h": "Drempel voor een geleidelijke stijging (CUSUM)",
     "cusum_shift": "Stijging die de CUSUM zoekt (in standaardafwijkingen)",
-    "ears_min_mean": "Korte reeksen: gemiddelde waaronder een reeks als dun geldt",
     "frequency": "Perioden per jaar",
     "long_b": "Jaren geschiedenis voor het verwachte niveau (waar beschikbaar)",
     "reference_version": "Versie van de referentiegegevens",
@@ -219,7 +218,7 @@ SETTING_NAMES_NL = {
     "logic_version": "Versie van de rekenregels",
 }
 SETTING_GROUPS_NL = {"week": "weekreeksen", "month": "maandreeksen"}
-SETTING_VALUES_NL = {"auto": "auto (Noufaily en CUSUM; EARS bij een korte geschiedenis)"}
+SETTING_VALUES_NL = {"auto": "auto (Noufaily en CUSUM; een voortschrijdend niveau bij een korte geschiedenis)"}
 
 
 def _flatten(settings: dict, prefix: str = ""):

@@ -41,7 +41,7 @@ def test_cusum_is_quiet_without_a_rise_and_resets_after_an_alarm():
     assert (per_series >= 3).all()       # after each alarm the sum restarts and fires again
 
 
-def test_auto_uses_ears_for_short_series_and_noufaily_with_cusum_for_long_ones():
+def test_auto_uses_a_moving_baseline_for_short_series_and_noufaily_with_cusum_for_long_ones():
     rng = np.random.default_rng(3)
     p = pd.concat([
         pd.DataFrame({"s": "long", "period_index": np.arange(1, 201), "count": rng.poisson(6, 200)}),
@@ -50,10 +50,36 @@ def test_auto_uses_ears_for_short_series_and_noufaily_with_cusum_for_long_ones()
     ])
     r = AutoDetector().score(p, ["s"])
     methods = r.groupby("s")["method"].agg(lambda m: set(m))
-    assert methods["long"] == {"ears-c2", "noufaily+cusum"}
-    assert methods["short"] == {"ears-c2"} and methods["sparse"] == {"ears-c2"}
-    assert r.loc[r["s"] == "sparse", "reason"].str.startswith("sparse counts").all()
+    assert methods["long"] == {"moving+cusum", "noufaily+cusum"}
+    assert methods["short"] == {"moving+cusum"} and methods["sparse"] == {"moving+cusum"}
+    assert r.loc[r["s"] == "short", "period_index"].min() == 150 + 9      # 7 periods of baseline after a guard of 2
+    assert r.loc[r["method"] == "moving+cusum", "reason"].str.contains("history shorter than").all()
     assert r.loc[r["method"] == "noufaily+cusum", "period_index"].min() == NoufailyDetector().history_needed + 1
+
+
+def test_a_short_series_alarms_in_about_one_percent_of_quiet_periods_or_less_where_ears_did_in_several():
+    """The red team's finding: EARS C2 alarmed in 2-3 % of the quiet weeks of Poisson series of 3 to 10 a week,
+    and its p-value fell at or below 0.0075 in 4-5 % of them; the moving baseline's calibrated p-value does not."""
+    from models.ears import EarsDetector
+
+    rng = np.random.default_rng(5)
+    n, T = 300, 60
+    for mean in (3, 10):
+        p = pd.DataFrame({"s": np.repeat(np.arange(n), T), "period_index": np.tile(np.arange(1, T + 1), n),
+                          "count": rng.poisson(mean, n * T)})
+        auto, ears = AutoDetector().score(p, ["s"]), EarsDetector("C2").score(p, ["s"])
+        assert set(auto["method"]) == {"moving+cusum"} and len(auto) == len(ears)
+        assert ears["alarm"].mean() > 0.015                      # what the pipeline used to do
+        assert auto["alarm"].mean() < 0.01 and (auto["pvalue"] <= 0.0075).mean() < 0.01
+
+
+def test_a_short_series_finds_a_clear_rise():
+    rng = np.random.default_rng(8)
+    y = rng.poisson(5, 60).astype(float)
+    y[55:58] += 12                                               # three weeks of more than twice the level
+    r = AutoDetector().score(pd.DataFrame({"s": "x", "period_index": np.arange(1, 61), "count": y}), ["s"])
+    assert r.loc[r["period_index"].between(56, 58), "alarm"].any()
+    assert not r.loc[r["period_index"] < 50, "alarm"].any()
 
 
 def test_every_method_honours_the_contract():
