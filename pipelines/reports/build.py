@@ -199,7 +199,8 @@ def open_pages(data, settings: ReportSettings) -> dict[str, str]:
     gm = data.areas.loc[data.areas["level"] == "gemeente", "name"]
     pages = {"index.html": openpages.index_page(wijken, made, gm.iloc[0] if len(gm) else "")}
     for _, w in wijken.iterrows():
-        sentences = (openpages.flag_sentences(data.flags, w["wijk_code"], data.areas)
+        sentences = (openpages.flag_sentences(data.flags, w["wijk_code"], data.areas, data.counts, data.catalogue,
+                                              settings.open_drempel)
                      if settings.open_toon_signalen else None)
         pages[f"{openpages.slug(w['wijk'])}.html"] = openpages.wijk_page(w, rates, data.catalogue,
                                                                           settings.open_drempel, sentences, made)

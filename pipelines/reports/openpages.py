@@ -6,7 +6,7 @@ Pure: frames in, HTML out. Disclosure control after CBS practice: a count below 
 is hidden, the next smallest is hidden too, so it cannot be worked out from the municipality's total
 (secondary suppression); rates per 1,000 inhabitants are rounded (whole numbers, one decimal below
 10); areas with fewer than 50 inhabitants get no rates. Individual flags are shown only when the
-setting ``open_toon_signalen`` is on, and then without numbers.
+setting ``open_toon_signalen`` is on, then without numbers and under the same rules (:func:`flag_sentences`).
 """
 from __future__ import annotations
 
@@ -28,11 +28,16 @@ DOMAIN_B1 = {
 }
 KIND_B1 = {"stadswijk": "Wijken in de stad", "dorp": "Dorpen", "bedrijventerrein": "Overige gebieden"}
 MIN_POPULATION = 50
+MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+          "november", "december"]
 DISCLOSURE_NOTE = (
     "Zijn er minder dan {t} meldingen of signalen, dan laten we het precieze aantal niet zien: u leest dan "
     "<{t}. Zo kan niemand herkend worden. Als dan uit het totaal van de gemeente toch het aantal te berekenen "
     "zou zijn, verbergen we nog een klein aantal. Zo werkt het CBS ook. Cijfers per 1.000 inwoners zijn "
     "afgerond. We rekenen met het aantal inwoners op 1 januari 2024 (CBS).")
+FLAG_NOTE = (
+    "We noemen een buurt alleen als er genoeg mensen wonen en er genoeg signalen zijn, zodat niemand herkend kan "
+    "worden. Anders noemen we de hele wijk, of niets.")
 
 
 def slug(text: str) -> str:
@@ -139,23 +144,59 @@ def trend_sentence(wijk: str, domain: str, table: pd.DataFrame, gemeente: pd.Dat
     return text
 
 
-def flag_sentences(flags: pd.DataFrame, wijk_code: str, areas: pd.DataFrame) -> list[str]:
-    """Plain sentences about the buurten of this wijk on the wijkteam's list now (no numbers)."""
+def _episode_counts(flags: pd.DataFrame, counts: pd.DataFrame, catalogue: pd.DataFrame,
+                    buurten: pd.DataFrame) -> pd.DataFrame:
+    """Per flag and buurt of its wijk: the buurt's count of the flag's domain from ``since`` to the flag's period."""
+    c = counts.merge(catalogue[["signal", "domain"]], on="signal").merge(buurten[["area_code", "wijk_code"]],
+                                                                         on="area_code")
+    c = c.assign(period_start=pd.to_datetime(c["period_start"]))
+    f = flags.reset_index(drop=True).rename_axis("flag").reset_index()[
+        ["flag", "wijk_code", "domain", "period", "since", "period_start"]]
+    both = f.merge(c, on=["wijk_code", "domain", "period"], suffixes=("_flag", ""))
+    both = both[(both["period_start"] >= pd.to_datetime(both["since"]))
+                & (both["period_start"] <= pd.to_datetime(both["period_start_flag"]))]
+    return both.groupby(["flag", "area_code"], as_index=False)["count"].sum()
+
+
+def flag_sentences(flags: pd.DataFrame, wijk_code: str, areas: pd.DataFrame, counts: pd.DataFrame,
+                   catalogue: pd.DataFrame, threshold: int = 5) -> list[str]:
+    """Plain sentences about the buurten of this wijk on the wijkteam's list now (no numbers).
+
+    The same disclosure rules as the tables: a buurt is named only when it has at least
+    ``MIN_POPULATION`` inhabitants and at least ``threshold`` signals of the domain since the flag began.
+    When one flagged buurt of a domain fails, the wijk's flagged buurten of that domain are spoken of
+    together as the wijk (naming the others would point out the small one, as in :func:`disclose`), and
+    only when the wijk itself passes both rules; otherwise nothing is said about them.
+    """
     b = buurt_table(areas)
-    own = flags.merge(b[["area_code", "wijk_code"]], on="area_code")
-    own = own[own["wijk_code"] == wijk_code]
-    months = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-              "november", "december"]
+    own = flags.merge(b[["area_code", "wijk_code", "population"]], on="area_code")
+    own = own[own["wijk_code"] == wijk_code].sort_values(["name", "domain"]).reset_index(drop=True)
+    if own.empty:
+        return []
+    per_buurt = _episode_counts(own, counts, catalogue, b)
+    flagged = per_buurt.merge(own[["area_code"]].rename_axis("flag").reset_index(), on=["flag", "area_code"])
+    own["count"] = flagged.set_index("flag")["count"].reindex(own.index, fill_value=0)
+    own["wijk_count"] = per_buurt.groupby("flag")["count"].sum().reindex(own.index, fill_value=0)
+    own["named"] = (own["population"] >= MIN_POPULATION) & (own["count"] >= threshold)
+    wijk_population = b.loc[b["wijk_code"] == wijk_code, "population"].sum()
+    wijk = wijk_table(areas).set_index("wijk_code")["wijk"].get(wijk_code, wijk_code)
     out = []
-    for f in own.sort_values(["name", "domain"]).itertuples(index=False):
-        since = pd.Timestamp(f.since)
-        label = DOMAIN_B1.get(f.domain, (f.domain, ""))[0].lower()
-        if f.status == "opgelost":
-            out.append(f"In {f.name} is het aantal signalen over {label} weer normaal.")
-        else:
-            out.append(f"In {f.name} zijn er sinds {months[since.month - 1]} {since.year} meer signalen over {label} "
-                       "dan normaal. Het wijkteam kijkt wat er aan de hand is.")
+    for domain, part in own.groupby("domain", sort=False):
+        label = DOMAIN_B1.get(domain, (domain, ""))[0].lower()
+        if part["named"].all():
+            out += [_flag_sentence(f.name, label, f.status, [f.since]) for f in part.itertuples(index=False)]
+        elif wijk_population >= MIN_POPULATION and part["wijk_count"].max() >= threshold:
+            out.append(_flag_sentence(wijk, label, "opgelost" if (part["status"] == "opgelost").all() else "",
+                                      part.loc[part["status"] != "opgelost", "since"]))
     return out
+
+
+def _flag_sentence(area: str, label: str, status: str, since) -> str:
+    if status == "opgelost":
+        return f"In {area} is het aantal signalen over {label} weer normaal."
+    first = min(pd.Timestamp(s) for s in since)
+    return (f"In {area} zijn er sinds {MONTHS[first.month - 1]} {first.year} meer signalen over {label} "
+            "dan normaal. Het wijkteam kijkt wat er aan de hand is.")
 
 
 def wijk_page(wijk: pd.Series, rates: pd.DataFrame, catalogue: pd.DataFrame, threshold: int,
@@ -187,8 +228,9 @@ def wijk_page(wijk: pd.Series, rates: pd.DataFrame, catalogue: pd.DataFrame, thr
             f"<th>Per 1.000 inwoners</th><th>Per 1.000 inwoners, hele gemeente</th></tr></thead><tbody>{rows}"
             "</tbody></table></div></section>")
     if sentences is not None:
-        items = "".join(f"<li>{esc(s)}</li>" for s in sentences) or "<li>Op dit moment valt er niets bijzonders op.</li>"
-        body.append(f'<section class="card"><h2>Wat valt nu op?</h2><ul>{items}</ul></section>')
+        items = "".join(f"<li>{esc(s)}</li>" for s in sentences) or "<li>Op dit moment kunnen we niets bijzonders melden.</li>"
+        body.append(f'<section class="card"><h2>Wat valt nu op?</h2><ul>{items}</ul><p class="small">{esc(FLAG_NOTE)}'
+                    "</p></section>")
     body.append(f'<section><h2>Hoe lezen?</h2><p>{esc(DISCLOSURE_NOTE.format(t=threshold))}</p>'
                 "<p>Een jaar staat er alleen in als we het hele jaar gegevens hebben. Meer of minder meldingen "
                 "betekent niet altijd dat het beter of slechter gaat: soms melden mensen gewoon vaker.</p>"

@@ -204,14 +204,51 @@ def test_open_page_shows_no_count_below_five_and_hides_the_rates_of_small_counts
     assert "http://" not in page and "https://" not in page
 
 
+def flag_rows(codes, names, status="nieuw", since="2026-10-05", period_start="2026-10-12"):
+    return pd.DataFrame({"area_code": codes, "name": names, "domain": "physical", "period": "week",
+                         "period_start": pd.Timestamp(period_start), "status": status, "since": pd.Timestamp(since)})
+
+
+# A wijk of three buurten: 2,000 and 1,000 inhabitants and one of 15 (below the floor of 50).
+SMALL = pd.concat([AREAS, pd.DataFrame({
+    "area_code": ["WK03", "BU4", "BU5", "BU6"], "name": ["Wijk 53 Buiten", "Noord", "Zuid", "Industrieterrein"],
+    "level": ["wijk", "buurt", "buurt", "buurt"], "wijk_code": ["WK03"] * 4, "gemeente_code": "GM0118",
+    "kind": [None, "dorp", "dorp", "bedrijventerrein"], "wijkteam": [None, "dorpen", "dorpen", "dorpen"],
+    "population": [None, 2000, 1000, 15]})], ignore_index=True)
+
+
+def test_flags_on_open_pages_follow_the_disclosure_rules_of_the_tables():
+    many = lambda area: weekly(area, "afval", "2026-10-05", [3, 4])          # noqa: E731  (7 since the flag)
+    few = lambda area: weekly(area, "afval", "2026-10-05", [1, 2])           # noqa: E731  (3 since the flag)
+    say = lambda flags, counts: openpages.flag_sentences(flags, "WK03", SMALL, pd.concat(counts), CATALOGUE)  # noqa
+    more = "In {} zijn er sinds oktober 2026 meer signalen over buitenruimte dan normaal. Het wijkteam kijkt wat er aan de hand is."
+    # a buurt of 15 inhabitants is never named, however many signals; it is spoken of as part of its wijk
+    assert say(flag_rows(["BU6"], ["Industrieterrein"]), [many("BU6")]) == [more.format("Buiten")]
+    # a buurt with fewer than 5 signals since the flag began is not named either
+    assert say(flag_rows(["BU4"], ["Noord"]), [few("BU4"), few("BU5")]) == [more.format("Buiten")]
+    # ... and when the wijk as a whole has fewer than 5 too, nothing is said
+    assert say(flag_rows(["BU4"], ["Noord"]), [few("BU4")]) == []
+    # naming the large buurt beside the wijk would point out the small one: both are spoken of as the wijk
+    both = say(flag_rows(["BU5", "BU6"], ["Zuid", "Industrieterrein"]), [many("BU5"), many("BU6")])
+    assert both == [more.format("Buiten")]
+    assert not any(n in s for s in both for n in ("Industrieterrein", "Zuid"))
+    # large buurten with enough signals are named, each
+    assert say(flag_rows(["BU4", "BU5"], ["Noord", "Zuid"]), [many("BU4"), many("BU5")]) == [
+        more.format("Noord"), more.format("Zuid")]
+    assert say(flag_rows(["BU6"], ["Industrieterrein"], status="opgelost"), [many("BU6")]) == [
+        "In Buiten is het aantal signalen over buitenruimte weer normaal."]
+    tiny = SMALL[SMALL["area_code"] != "BU5"].assign(population=lambda a: a["population"].where(a["area_code"] != "BU4", 30))
+    assert openpages.flag_sentences(flag_rows(["BU6"], ["Industrieterrein"]), "WK03", tiny, many("BU6"), CATALOGUE) == []
+
+
 def test_rates_are_rounded_and_flags_appear_only_when_allowed():
     assert openpages.round_rate(12.46) == 12.0 and openpages.round_rate(2.46) == 2.5
-    flags = pd.DataFrame({"area_code": ["BU3"], "name": ["Kern"], "domain": ["physical"], "status": ["nieuw"],
-                          "since": [pd.Timestamp("2026-10-05")]})
-    sentences = openpages.flag_sentences(flags, "WK02", AREAS)
+    flags = flag_rows(["BU3"], ["Kern"])
+    counts = weekly("BU3", "afval", "2026-10-05", [2, 3])
+    sentences = openpages.flag_sentences(flags, "WK02", AREAS, counts, CATALOGUE)
     assert sentences == ["In Kern zijn er sinds oktober 2026 meer signalen over buitenruimte dan normaal. "
                          "Het wijkteam kijkt wat er aan de hand is."]
-    assert openpages.flag_sentences(flags, "WK01", AREAS) == []
+    assert openpages.flag_sentences(flags, "WK01", AREAS, counts, CATALOGUE) == []
     index = openpages.index_page(trends.wijk_table(AREAS), "01-12-2026")
     assert index.index("Wijken in de stad") < index.index("Dorpen") and 'href="dorp.html"' in index
 
