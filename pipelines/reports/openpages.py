@@ -41,9 +41,15 @@ FLAG_NOTE = (
 
 
 def slug(text: str) -> str:
-    """A file name from a wijk name: ``De Weide`` -> ``de-weide``."""
+    """A file name part from a name: ``De Weide`` -> ``de-weide``."""
     plain = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "wijk"
+
+
+def page_name(wijk_code: str, wijk: str) -> str:
+    """The file of a wijk's open page, keyed by its code (wijken of several municipalities share names):
+    ``de-weide-wk011851.html``."""
+    return f"{slug(wijk)}-{slug(wijk_code)}.html"
 
 
 def complete_years(counts: pd.DataFrame, catalogue: pd.DataFrame) -> dict[str, list[int]]:
@@ -60,8 +66,9 @@ def complete_years(counts: pd.DataFrame, catalogue: pd.DataFrame) -> dict[str, l
 
 
 def yearly_rates(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
-    """Per wijk (and the municipality, ``wijk_code`` = ``gemeente``), domain and complete year:
-    ``wijk_code, wijk, kind, domain, year, count, population, rate`` (per 1,000 inhabitants)."""
+    """Per wijk and per municipality (``kind`` = ``gemeente``, ``wijk_code`` = its code), domain and complete
+    year: ``wijk_code, wijk, gemeente_code, kind, domain, year, count, population, rate`` (per 1,000
+    inhabitants). A wijk's municipality row is the total of that municipality's own wijken."""
     years = complete_years(counts, catalogue)
     c = counts.merge(buurt_table(areas)[["area_code", "wijk_code"]], on="area_code")
     c = c.merge(catalogue[["signal", "domain"]], on="signal")
@@ -72,13 +79,20 @@ def yearly_rates(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFr
                                      names=["wijk_code", "domain", "year"])
     per_wijk = c.groupby(["wijk_code", "domain", "year"])["count"].sum().reindex(grid, fill_value=0).reset_index()
     per_wijk = per_wijk.merge(wijken, on="wijk_code")
-    total = per_wijk.groupby(["domain", "year"], as_index=False).agg(count=("count", "sum"))
-    gm = areas.loc[areas["level"] == "gemeente", "name"]
-    total = total.assign(wijk_code="gemeente", wijk=gm.iloc[0] if len(gm) else "gemeente", kind="gemeente",
-                         population=wijken["population"].sum())
+    total = per_wijk.groupby(["gemeente_code", "domain", "year"], as_index=False).agg(count=("count", "sum"))
+    population = wijken.groupby("gemeente_code")["population"].sum()
+    names = gemeente_names(areas)
+    total = total.assign(wijk_code=total["gemeente_code"], kind="gemeente",
+                         wijk=total["gemeente_code"].map(names).fillna(total["gemeente_code"]),
+                         population=total["gemeente_code"].map(population))
     out = pd.concat([per_wijk, total], ignore_index=True)
     out["rate"] = out["count"] / out["population"].where(out["population"] > 0) * 1000
-    return out[["wijk_code", "wijk", "kind", "domain", "year", "count", "population", "rate"]]
+    return out[["wijk_code", "wijk", "gemeente_code", "kind", "domain", "year", "count", "population", "rate"]]
+
+
+def gemeente_names(areas: pd.DataFrame) -> pd.Series:
+    """Municipality code -> name."""
+    return areas[areas["level"] == "gemeente"].drop_duplicates("area_code").set_index("area_code")["name"]
 
 
 def round_rate(rate: float) -> float:
@@ -87,11 +101,12 @@ def round_rate(rate: float) -> float:
 
 def disclose(rates: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
     """Add ``hidden`` (primary and secondary suppression), ``count_shown``, ``rate_shown`` (rounded, NaN when
-    hidden) and ``rate_text``. The municipality's own row is only hidden when it is itself small."""
+    hidden) and ``rate_text``. The municipality's own row is only hidden when it is itself small; secondary
+    suppression works within each municipality, whose total is shown beside its wijken."""
     r = rates.copy()
     r["hidden"] = r["count"] < threshold
-    wijk = r["wijk_code"] != "gemeente"
-    for _, idx in r[wijk].groupby(["domain", "year"]).groups.items():
+    wijk = r["kind"] != "gemeente"
+    for _, idx in r[wijk].groupby(["gemeente_code", "domain", "year"]).groups.items():
         cell = r.loc[idx]
         if cell["hidden"].sum() == 1 and (~cell["hidden"]).any():
             smallest = cell[~cell["hidden"]].sort_values(["count", "wijk_code"]).index[0]
@@ -203,8 +218,8 @@ def wijk_page(wijk: pd.Series, rates: pd.DataFrame, catalogue: pd.DataFrame, thr
               sentences: list[str] | None, made: str) -> str:
     """The open page of one wijk or dorp (``rates`` already through :func:`disclose`)."""
     name = wijk["wijk"]
-    own = rates[rates["wijk_code"] == wijk["wijk_code"]]
-    gm = rates[rates["wijk_code"] == "gemeente"]
+    own = rates[(rates["wijk_code"] == wijk["wijk_code"]) & (rates["kind"] != "gemeente")]
+    gm = rates[(rates["kind"] == "gemeente") & (rates["gemeente_code"] == wijk["gemeente_code"])]
     gemeente = gm["wijk"].iloc[0] if len(gm) else "de gemeente"
     body = [f"<p>Op deze pagina ziet u hoe het gaat in {esc(name)}. We kijken naar drie onderwerpen: de buitenruimte, "
             f"zorg en welzijn, en veiligheid. We vergelijken de jaren met elkaar en met de hele gemeente {esc(gemeente)}.</p>"]
@@ -241,15 +256,26 @@ def wijk_page(wijk: pd.Series, rates: pd.DataFrame, catalogue: pd.DataFrame, thr
     return page(f"{name}: hoe gaat het?", "".join(body), "Cijfers over de buurt voor bewoners", nav=nav)
 
 
-def index_page(wijken: pd.DataFrame, made: str, gemeente: str = "") -> str:
-    """The list of open pages: the town's wijken and the dorpen apart."""
+def index_page(wijken: pd.DataFrame, made: str, gemeenten: pd.Series | None = None) -> str:
+    """The list of open pages: per municipality (code -> name in ``gemeenten``), the town's wijken and
+    the dorpen apart."""
+    gemeenten = gemeenten if gemeenten is not None else pd.Series(dtype=object)
+    codes = sorted(wijken["gemeente_code"].dropna().unique(), key=lambda c: (str(gemeenten.get(c, c)), c))
+    several = len(codes) > 1
     parts = ["<p>Kies uw wijk of dorp. Elke pagina laat zien hoe het daar gaat, vergeleken met eerdere jaren "
              "en met de hele gemeente.</p>"]
-    for kind, title in KIND_B1.items():
-        part = wijken[wijken["kind"] == kind].sort_values("wijk")
-        if part.empty:
-            continue
-        links = "".join(f'<li><a href="{esc(slug(w))}.html">{esc(w)}</a></li>' for w in part["wijk"])
-        parts.append(f"<h2>{esc(title)}</h2><ul>{links}</ul>")
+    for code in codes:
+        if several:
+            parts.append(f"<h2>Gemeente {esc(gemeenten.get(code, code))}</h2>")
+        for kind, title in KIND_B1.items():
+            part = wijken[(wijken["gemeente_code"] == code) & (wijken["kind"] == kind)].sort_values(["wijk", "wijk_code"])
+            if part.empty:
+                continue
+            links = "".join(f'<li><a href="{esc(page_name(c, w))}">{esc(w)}</a></li>'
+                            for c, w in zip(part["wijk_code"], part["wijk"]))
+            parts.append(f"<h{3 if several else 2}>{esc(title)}</h{3 if several else 2}><ul>{links}</ul>")
     parts.append(f'<p class="small">Gemaakt door wijkradar op {esc(made)}.</p>')
-    return page("Hoe gaat het in uw wijk of dorp?", "".join(parts), f"Gemeente {gemeente}".strip())
+    names = [str(gemeenten.get(c, c)) for c in codes]
+    subtitle = (f"Gemeenten {', '.join(names[:-1])} en {names[-1]}" if several
+                else f"Gemeente {names[0]}" if names else "")
+    return page("Hoe gaat het in uw wijk of dorp?", "".join(parts), subtitle)

@@ -250,7 +250,78 @@ def test_rates_are_rounded_and_flags_appear_only_when_allowed():
                          "Het wijkteam kijkt wat er aan de hand is."]
     assert openpages.flag_sentences(flags, "WK01", AREAS, counts, CATALOGUE) == []
     index = openpages.index_page(trends.wijk_table(AREAS), "01-12-2026")
-    assert index.index("Wijken in de stad") < index.index("Dorpen") and 'href="dorp.html"' in index
+    assert index.index("Wijken in de stad") < index.index("Dorpen") and 'href="dorp-wk02.html"' in index
+
+
+# Three municipalities whose wijken share the name "Wijk 00" (a home made with init --provincie)
+REGION = pd.DataFrame({
+    "area_code": ["GM0088", "GM0096", "GM0277", "WK008800", "WK009600", "WK027700", "BU00880000", "BU00960000",
+                  "BU02770000"],
+    "name": ["Schiermonnikoog", "Vlieland", "Rozendaal", "Wijk 00", "Wijk 00", "Wijk 00", "Dorp", "Dorp", "Kern"],
+    "level": ["gemeente"] * 3 + ["wijk"] * 3 + ["buurt"] * 3,
+    "wijk_code": [None] * 3 + ["WK008800", "WK009600", "WK027700"] * 2,
+    "gemeente_code": ["GM0088", "GM0096", "GM0277"] * 3,
+    "kind": [None] * 6 + ["dorp"] * 3, "wijkteam": [None] * 6 + ["t1", "t2", "t3"],
+    "population": [None] * 6 + [1000, 1000, 1500]})
+
+
+def test_wijken_of_several_municipalities_that_share_a_name_stay_apart():
+    from types import SimpleNamespace
+
+    from pipelines.reports.build import ReportSettings, open_pages
+
+    assert trends.wijk_names(REGION).to_dict() == {"WK008800": "Wijk 00 (Schiermonnikoog)",
+                                                   "WK009600": "Wijk 00 (Vlieland)", "WK027700": "Wijk 00 (Rozendaal)"}
+    counts = pd.concat([weekly("BU00880000", "afval", "2024-01-01", [1] * 104),     # 51 in 2025
+                        weekly("BU00960000", "afval", "2024-01-01", [2] * 104),     # 102 in 2025
+                        weekly("BU02770000", "afval", "2024-01-01", [3] * 104)])    # 153 in 2025
+    data = SimpleNamespace(counts=counts, areas=REGION, catalogue=CATALOGUE, flags=pd.DataFrame())
+    pages = open_pages(data, ReportSettings())
+    assert set(pages) == {"index.html", "wijk-00-schiermonnikoog-wk008800.html", "wijk-00-vlieland-wk009600.html",
+                          "wijk-00-rozendaal-wk027700.html"}
+    vlieland = pages["wijk-00-vlieland-wk009600.html"]
+    assert "de hele gemeente Vlieland" in vlieland and "Schiermonnikoog" not in vlieland
+    assert "In de hele gemeente Vlieland waren het er 102;" in vlieland    # its own: 102 / 1,000 (all three: 306 / 3,500)
+    rozendaal = pages["wijk-00-rozendaal-wk027700.html"]
+    assert "In de hele gemeente Rozendaal waren het er 102;" in rozendaal  # 153 / 1,500
+    index = pages["index.html"]
+    for gm, page_file in [("Rozendaal", "wijk-00-rozendaal-wk027700.html"), ("Vlieland", "wijk-00-vlieland-wk009600.html"),
+                          ("Schiermonnikoog", "wijk-00-schiermonnikoog-wk008800.html")]:
+        at = index.index(f"<h2>Gemeente {gm}</h2>")
+        assert index.index(page_file) > at and all(index.index(f"<h2>Gemeente {o}</h2>") < at or
+                                                   index.index(f"<h2>Gemeente {o}</h2>") > index.index(page_file)
+                                                   for o in ("Rozendaal", "Vlieland", "Schiermonnikoog") if o != gm)
+    assert "Gemeenten Rozendaal, Schiermonnikoog en Vlieland" in index
+
+    # the manager report: one row per wijk code, named with its municipality
+    scores = counts.assign(expected=1.0)
+    oe = trends.observed_vs_expected(scores, REGION, CATALOGUE)
+    assert sorted(oe.loc[oe["year"] == 2025, "observed"]) == [51, 102, 153]
+    assert len(trends.ratio_table(oe, 2025)) == 3
+    ytd = trends.year_to_date(counts, REGION, CATALOGUE, pd.Timestamp("2025-12-28"))
+    assert ytd[ytd["year"] == 2025].set_index("wijk_code")["population"].to_dict() == {
+        "WK008800": 1000, "WK009600": 1000, "WK027700": 1500}
+    table = trends.change_table(trends.this_year_vs_earlier(ytd, 2025), 2025)
+    assert table["wijk"].tolist() == ["Wijk 00 (Rozendaal)", "Wijk 00 (Schiermonnikoog)", "Wijk 00 (Vlieland)"]
+    assert table["2025"].tolist() == [153, 51, 102]
+
+
+def test_open_pages_of_an_earlier_call_under_other_names_are_removed_and_other_files_stay(tmp_path):
+    from pipelines.reports.build import replace_open_pages
+
+    (tmp_path / "wijk-00.html").write_text("<p>Gemaakt door wijkradar op 01-11-2026 10:00.</p>", encoding="utf-8")
+    (tmp_path / "eigen.html").write_text("<p>Onze eigen pagina</p>", encoding="utf-8")
+    page = "<p>Gemaakt door wijkradar op 01-12-2026 10:00.</p>"
+    replace_open_pages(tmp_path, {"index.html": page, "wijk-00-vlieland-wk009600.html": page})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["eigen.html", "index.html", "wijk-00-vlieland-wk009600.html"]
+
+
+def test_wijk_names_repeating_within_one_municipality_show_their_full_name():
+    areas = pd.concat([AREAS, pd.DataFrame({"area_code": ["WK03", "BU7"], "name": ["Wijk 53 Stad", "Rand"],
+                                            "level": ["wijk", "buurt"], "wijk_code": ["WK03", "WK03"],
+                                            "gemeente_code": "GM0118", "kind": [None, "stadswijk"],
+                                            "wijkteam": [None, "stad"], "population": [None, 100]})])
+    assert trends.wijk_names(areas).to_dict() == {"WK01": "Wijk 50 Stad", "WK02": "Dorp", "WK03": "Wijk 53 Stad"}
 
 
 # --- year plan ---------------------------------------------------------------------------------
