@@ -133,16 +133,18 @@ def year_to_date(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFr
     """Per group and year the counts of the same part of every year (``year`` up to ``end``, default
     ``end``'s year; see :func:`in_year_to_date`), per 1,000 inhabitants.
 
-    Years whose first data start after 1 January are left out (they would look low).
+    Years whose first data start after 1 January are left out (they would look low). A group with counts
+    in the warehouse gets a row for every year the warehouse holds data of its domain, 0 where it has none
+    (the warehouse stores no zero counts; leaving those years out would raise the earlier years' mean).
     Columns: ``*by, year, count, population, rate``.
     """
     c = _annotate(counts, areas, catalogue)
     first = c.groupby("period")["period_start"].transform("min")
     complete_start = (first.dt.month == 1) & (first.dt.day <= 7) | (c["year"] > first.dt.year)
     year = end.year if year is None else year
-    c = c[in_year_to_date(c["period_start"], c["period"], end, year) & complete_start.to_numpy()]
-    c = c[c["year"] <= year]
-    out = c.groupby([*by, "year"], as_index=False)["count"].sum()
+    c = c[complete_start.to_numpy() & (c["year"] <= year).to_numpy()]
+    part = c[in_year_to_date(c["period_start"], c["period"], end, year)]
+    out = _zero_filled(part.groupby([*by, "year"], as_index=False)["count"].sum(), c, by)
     keys = [b for b in by if b in AREA_KEYS]
     buurten = buurt_table(areas)
     if keys:
@@ -153,13 +155,27 @@ def year_to_date(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFr
     return out
 
 
+def _zero_filled(counts: pd.DataFrame, held: pd.DataFrame, by: tuple[str, ...]) -> pd.DataFrame:
+    """``counts`` (``*by, year, count``) with a 0 row for every group of ``held`` in every year ``held`` has
+    data of the group's domain (of any domain when ``by`` has none)."""
+    per = ["domain"] if "domain" in by else []
+    groups, years = held[list(by)].drop_duplicates(), held[[*per, "year"]].drop_duplicates()
+    grid = groups.merge(years, on=per) if per else groups.merge(years, how="cross")
+    out = grid.merge(counts, on=[*by, "year"], how="left")
+    out["count"] = out["count"].fillna(0).astype(counts["count"].dtype if len(counts) else "int64")
+    return out.sort_values([*by, "year"]).reset_index(drop=True)
+
+
 def this_year_vs_earlier(ytd: pd.DataFrame, year: int, by: tuple[str, ...] = BY_WIJK) -> pd.DataFrame:
     """This year's year-to-date count against the mean of the same part of the earlier years.
 
+    A year in ``ytd`` for a group's domain without a row for the group counts as 0 for it.
     Columns: ``*by, this_year, earlier_mean, earlier_years, change`` (``change`` = relative, 0.25 = +25 %).
     """
-    now = ytd[ytd["year"] == year].set_index(list(by))["count"].rename("this_year")
-    before = ytd[ytd["year"] < year].groupby(list(by)).agg(earlier_mean=("count", "mean"), earlier_years=("year", "nunique"))
+    full = _zero_filled(ytd[[*by, "year", "count"]], ytd, by)
+    now = full[full["year"] == year].set_index(list(by))["count"].rename("this_year")
+    before = full[full["year"] < year].groupby(list(by)).agg(earlier_mean=("count", "mean"),
+                                                             earlier_years=("year", "nunique"))
     out = pd.concat([now, before], axis=1).reset_index()
     out["this_year"] = out["this_year"].fillna(0)
     out["change"] = out["this_year"] / out["earlier_mean"].where(out["earlier_mean"] > 0) - 1

@@ -63,6 +63,32 @@ def test_year_to_date_compares_the_same_part_of_every_year_per_1000_inhabitants(
     assert change["this_year"].item() == 30 and change["earlier_mean"].item() == 15 and change["change"].item() == 1.0
 
 
+def first_weeks(area, values, years=range(2022, 2028)):
+    """One count in the first week of each year (a Monday on 1 to 7 January); None: no row that year."""
+    starts = [pd.Timestamp(y, 1, 1) + pd.Timedelta(days=(7 - pd.Timestamp(y, 1, 1).day_of_week) % 7) for y in years]
+    rows = [(s, v) for s, v in zip(starts, values) if v is not None]
+    return pd.DataFrame({"area_code": area, "signal": "afval", "period": "week",
+                         "period_start": [s for s, _ in rows], "count": [v for _, v in rows]})
+
+
+def test_earlier_years_without_counts_count_as_zero():
+    # Stad: 3 in the first week of 2022, no counts in 2023-2026, 2 in 2027; the dorp has counts every year
+    counts = pd.concat([first_weeks("BU1", [3, None, None, None, None, 2]), first_weeks("BU3", [1] * 6)])
+    ytd = trends.year_to_date(counts, AREAS, CATALOGUE, pd.Timestamp("2027-01-10"))
+    stad = ytd[ytd["wijk"] == "Stad"].set_index("year")["count"].to_dict()
+    assert stad == {2022: 3, 2023: 0, 2024: 0, 2025: 0, 2026: 0, 2027: 2}
+    change = trends.this_year_vs_earlier(ytd, 2027).set_index("wijk")
+    assert change.loc["Stad", "earlier_mean"] == pytest.approx(0.6) and change.loc["Stad", "earlier_years"] == 5
+    # also when handed a year-to-date frame without the empty years
+    sparse = ytd[ytd["count"] > 0]
+    again = trends.this_year_vs_earlier(sparse, 2027).set_index("wijk")
+    assert again.loc["Stad", "earlier_mean"] == pytest.approx(0.6) and again.loc["Stad", "earlier_years"] == 5
+    # a domain the warehouse holds no data of in a year does not get a 0 for that year
+    eenzaam = monthly("BU2", "eenzaam", "2025-01-01", [1] * 24)
+    ytd = trends.year_to_date(pd.concat([counts, eenzaam]), AREAS, CATALOGUE, pd.Timestamp("2027-01-10"))
+    assert sorted(ytd.loc[ytd["domain"] == "social", "year"]) == [2025, 2026]
+
+
 def test_signal_mix_shares_add_up_per_wijk():
     counts = pd.concat([weekly("BU1", "afval", "2026-01-05", [3, 3]), monthly("BU2", "eenzaam", "2026-01-01", [2])])
     mix = trends.signal_mix(counts, AREAS, CATALOGUE, 2026)
