@@ -5,7 +5,7 @@ Pure: frames in, HTML out. Disclosure control after CBS practice: a count below 
 (default 5) is shown as ``<5`` and its rate is not shown; when exactly one wijk of a domain and year
 is hidden, the next smallest is hidden too, so it cannot be worked out from the municipality's total
 (secondary suppression); rates per 1,000 inhabitants are rounded (whole numbers, one decimal below
-10); areas with fewer than 50 inhabitants get no rates. Individual flags are shown only when the
+10); areas with fewer than 50 inhabitants get no counts and no rates. Individual flags are shown only when the
 setting ``open_toon_signalen`` is on, then without numbers and under the same rules (:func:`flag_sentences`).
 """
 from __future__ import annotations
@@ -33,7 +33,8 @@ MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augus
 DISCLOSURE_NOTE = (
     "Zijn er minder dan {t} meldingen of signalen, dan laten we het precieze aantal niet zien: u leest dan "
     "<{t}. Zo kan niemand herkend worden. Als dan uit het totaal van de gemeente toch het aantal te berekenen "
-    "zou zijn, verbergen we nog een klein aantal. Zo werkt het CBS ook. Cijfers per 1.000 inwoners zijn "
+    "zou zijn, verbergen we nog een klein aantal. Wonen er in een gebied minder dan 50 mensen, dan laten we "
+    "daar geen cijfers zien. Zo werkt het CBS ook. Cijfers per 1.000 inwoners zijn "
     "afgerond. We rekenen met het aantal inwoners op 1 januari 2024 (CBS).")
 FLAG_NOTE = (
     "We noemen een buurt alleen als er genoeg mensen wonen en er genoeg signalen zijn, zodat niemand herkend kan "
@@ -104,8 +105,8 @@ def disclose(rates: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
     hidden) and ``rate_text``. The municipality's own row is only hidden when it is itself small; secondary
     suppression works within each municipality, whose total is shown beside its wijken."""
     r = rates.copy()
-    r["hidden"] = r["count"] < threshold
     wijk = r["kind"] != "gemeente"
+    r["hidden"] = (r["count"] < threshold) | (wijk & ~(r["population"] >= MIN_POPULATION))   # no figures of a few people
     for _, idx in r[wijk].groupby(["gemeente_code", "domain", "year"]).groups.items():
         cell = r.loc[idx]
         if cell["hidden"].sum() == 1 and (~cell["hidden"]).any():
@@ -143,6 +144,10 @@ def trend_sentence(wijk: str, domain: str, table: pd.DataFrame, gemeente: pd.Dat
     last = t.iloc[-1]
     year = int(last["year"])
     if pd.isna(last["rate_shown"]):
+        if not last["population"] >= MIN_POPULATION:
+            return f"In {wijk} wonen zo weinig mensen dat we hier geen cijfers laten zien."
+        if last["count_shown"] == "verborgen":        # secondary suppression: saying 'few' would be untrue
+            return f"In {year} laten we het aantal in {wijk} niet zien, zodat niemand herkend kan worden."
         return (f"In {year} waren er in {wijk} zo weinig {what} dat we het aantal niet laten zien. "
                 "Dat is goed nieuws, of het gebied is klein.")
     text = f"In {year} waren er in {wijk} {last['rate_text']} {what} per 1.000 inwoners."

@@ -267,6 +267,22 @@ def test_flags_on_open_pages_follow_the_disclosure_rules_of_the_tables():
     assert openpages.flag_sentences(flag_rows(["BU6"], ["Industrieterrein"]), "WK03", tiny, many("BU6"), CATALOGUE) == []
 
 
+def test_a_wijk_of_fewer_than_50_inhabitants_shows_no_count_however_large():
+    areas = AREAS.assign(population=AREAS["population"].where(AREAS["area_code"] != "BU3", 40))
+    counts = pd.concat([weekly("BU1", "afval", "2024-01-01", [1] * 104), weekly("BU3", "afval", "2024-01-01", [1] * 104)])
+    rates = openpages.disclose(openpages.yearly_rates(counts, areas, CATALOGUE), 5)
+    dorp = rates[rates["wijk_code"] == "WK02"]
+    assert dorp["count_shown"].eq("verborgen").all() and dorp["rate_shown"].isna().all()
+    stad = rates[rates["wijk_code"] == "WK01"]           # else the municipality's total would give the dorp's count
+    assert stad["hidden"].all()
+    assert not rates.loc[rates["kind"] == "gemeente", "hidden"].any()
+    gm = rates[rates["kind"] == "gemeente"]
+    assert openpages.trend_sentence("Dorp", "physical", dorp, gm) == (
+        "In Dorp wonen zo weinig mensen dat we hier geen cijfers laten zien.")
+    assert openpages.trend_sentence("Stad", "physical", stad, gm) == (
+        "In 2025 laten we het aantal in Stad niet zien, zodat niemand herkend kan worden.")
+
+
 def test_rates_are_rounded_and_flags_appear_only_when_allowed():
     assert openpages.round_rate(12.46) == 12.0 and openpages.round_rate(2.46) == 2.5
     flags = flag_rows(["BU3"], ["Kern"])
