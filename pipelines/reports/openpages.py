@@ -106,7 +106,8 @@ def disclose(rates: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
     suppression works within each municipality, whose total is shown beside its wijken."""
     r = rates.copy()
     wijk = r["kind"] != "gemeente"
-    r["hidden"] = (r["count"] < threshold) | (wijk & ~(r["population"] >= MIN_POPULATION))   # no figures of a few people
+    few_people = wijk & ~(r["population"] >= MIN_POPULATION)
+    r["hidden"] = (r["count"] < threshold) | few_people
     for _, idx in r[wijk].groupby(["gemeente_code", "domain", "year"]).groups.items():
         cell = r.loc[idx]
         if cell["hidden"].sum() == 1 and (~cell["hidden"]).any():
@@ -248,7 +249,8 @@ def wijk_page(wijk: pd.Series, rates: pd.DataFrame, catalogue: pd.DataFrame, thr
             f"<th>Per 1.000 inwoners</th><th>Per 1.000 inwoners, hele gemeente</th></tr></thead><tbody>{rows}"
             "</tbody></table></div></section>")
     if sentences is not None:
-        items = "".join(f"<li>{esc(s)}</li>" for s in sentences) or "<li>Op dit moment kunnen we niets bijzonders melden.</li>"
+        items = ("".join(f"<li>{esc(s)}</li>" for s in sentences)
+                 or "<li>Op dit moment kunnen we niets bijzonders melden.</li>")
         body.append(f'<section class="card"><h2>Wat valt nu op?</h2><ul>{items}</ul><p class="small">{esc(FLAG_NOTE)}'
                     "</p></section>")
     body.append(f'<section><h2>Hoe lezen?</h2><p>{esc(DISCLOSURE_NOTE.format(t=threshold))}</p>'
@@ -273,7 +275,8 @@ def index_page(wijken: pd.DataFrame, made: str, gemeenten: pd.Series | None = No
         if several:
             parts.append(f"<h2>Gemeente {esc(gemeenten.get(code, code))}</h2>")
         for kind, title in KIND_B1.items():
-            part = wijken[(wijken["gemeente_code"] == code) & (wijken["kind"] == kind)].sort_values(["wijk", "wijk_code"])
+            part = wijken[(wijken["gemeente_code"] == code) & (wijken["kind"] == kind)]
+            part = part.sort_values(["wijk", "wijk_code"])
             if part.empty:
                 continue
             links = "".join(f'<li><a href="{esc(page_name(c, w))}">{esc(w)}</a></li>'

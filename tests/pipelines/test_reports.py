@@ -247,7 +247,8 @@ def test_flags_on_open_pages_follow_the_disclosure_rules_of_the_tables():
     many = lambda area: weekly(area, "afval", "2026-10-05", [3, 4])          # noqa: E731  (7 since the flag)
     few = lambda area: weekly(area, "afval", "2026-10-05", [1, 2])           # noqa: E731  (3 since the flag)
     say = lambda flags, counts: openpages.flag_sentences(flags, "WK03", SMALL, pd.concat(counts), CATALOGUE)  # noqa
-    more = "In {} zijn er sinds oktober 2026 meer signalen over buitenruimte dan normaal. Het wijkteam kijkt wat er aan de hand is."
+    more = ("In {} zijn er sinds oktober 2026 meer signalen over buitenruimte dan normaal. "
+            "Het wijkteam kijkt wat er aan de hand is.")
     # a buurt of 15 inhabitants is never named, however many signals; it is spoken of as part of its wijk
     assert say(flag_rows(["BU6"], ["Industrieterrein"]), [many("BU6")]) == [more.format("Buiten")]
     # a buurt with fewer than 5 signals since the flag began is not named either
@@ -263,7 +264,8 @@ def test_flags_on_open_pages_follow_the_disclosure_rules_of_the_tables():
         more.format("Noord"), more.format("Zuid")]
     assert say(flag_rows(["BU6"], ["Industrieterrein"], status="opgelost"), [many("BU6")]) == [
         "In Buiten is het aantal signalen over buitenruimte weer normaal."]
-    tiny = SMALL[SMALL["area_code"] != "BU5"].assign(population=lambda a: a["population"].where(a["area_code"] != "BU4", 30))
+    tiny = SMALL[SMALL["area_code"] != "BU5"]                                  # a wijk of 30 + 15 inhabitants
+    tiny = tiny.assign(population=tiny["population"].where(tiny["area_code"] != "BU4", 30))
     assert openpages.flag_sentences(flag_rows(["BU6"], ["Industrieterrein"]), "WK03", tiny, many("BU6"), CATALOGUE) == []
 
 
