@@ -121,7 +121,7 @@ def test_jaarplan_and_open_pages_from_the_warehouse(report_home, ref):
     res = runner.invoke(app, ["--home", str(report_home.root), "report", "--open"], catch_exceptions=False)
     assert res.exit_code == 0, res.output
     folder = report_home.reports / "open"
-    assert {"index.html", "de-weide.html", "hollandscheveld.html"} <= {p.name for p in folder.glob("*.html")}
+    assert {"index.html", "de-weide-wk011851.html", "hollandscheveld-wk011854.html"} <= {p.name for p in folder.glob("*.html")}
     index, _ = parse(folder / "index.html")
     assert index.index("Wijken in de stad") < index.index("Dorpen")
     for page in folder.glob("*.html"):

@@ -2,7 +2,7 @@
 
 Inputs: the working folder's warehouse (read-only) and ``notebooks/*.py`` (jupytext percent format).
 Outputs under ``<home>/reports/``: ``<period>/{01-trends,02-flags-review,03-map,index}.html``,
-``jaarplan/<year>/<team>.html`` and ``open/<wijk>.html`` + ``open/index.html``; every page is
+``jaarplan/<year>/<team>.html`` and ``open/<wijk>-<wijkcode>.html`` + ``open/index.html``; every page is
 self-contained (inline CSS and SVG, images as ``data:`` URIs) and opens offline.
 Settings (``ReportSettings``) have their defaults here; ``<home>/rapport_instellingen.csv`` overrides them.
 """
@@ -196,13 +196,13 @@ def open_pages(data, settings: ReportSettings) -> dict[str, str]:
     rates = openpages.disclose(openpages.yearly_rates(data.counts, data.areas, data.catalogue), settings.open_drempel)
     wijken = wijk_table(data.areas)
     made = _stamp()
-    gm = data.areas.loc[data.areas["level"] == "gemeente", "name"]
-    pages = {"index.html": openpages.index_page(wijken, made, gm.iloc[0] if len(gm) else "")}
+    pages = {"index.html": openpages.index_page(wijken, made, openpages.gemeente_names(data.areas))}
     for _, w in wijken.iterrows():
-        sentences = (openpages.flag_sentences(data.flags, w["wijk_code"], data.areas)
+        sentences = (openpages.flag_sentences(data.flags, w["wijk_code"], data.areas, data.counts, data.catalogue,
+                                              settings.open_drempel)
                      if settings.open_toon_signalen else None)
-        pages[f"{openpages.slug(w['wijk'])}.html"] = openpages.wijk_page(w, rates, data.catalogue,
-                                                                          settings.open_drempel, sentences, made)
+        pages[openpages.page_name(w["wijk_code"], w["wijk"])] = openpages.wijk_page(
+            w, rates, data.catalogue, settings.open_drempel, sentences, made)
     return pages
 
 
@@ -210,13 +210,24 @@ def write_open_pages(home: Home, settings: ReportSettings | None = None) -> list
     settings = settings or read_settings(home)
     with open_warehouse(home) as con:
         data = read_report_data(con)
-    folder = home.reports / "open"
+    return replace_open_pages(home.reports / "open", open_pages(data, settings))
+
+
+OPEN_PAGE_MARK = "Gemaakt door wijkradar op"
+
+
+def replace_open_pages(folder: Path, pages: dict[str, str]) -> list[Path]:
+    """Write ``pages`` into ``folder`` and remove the open pages of an earlier call that are not among them
+    (a page under an older name, or of a wijk no longer shown, must not stay published); other files stay."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, html in open_pages(data, settings).items():
+    for name, html in pages.items():
         path = folder / name
         path.write_text(html, encoding="utf-8")
         written.append(path)
+    for old in sorted(folder.glob("*.html")):
+        if old.name not in pages and OPEN_PAGE_MARK in old.read_text(encoding="utf-8", errors="replace"):
+            old.unlink()
     return written
 
 

@@ -5,8 +5,8 @@ Pure: frames in, HTML out. Disclosure control after CBS practice: a count below 
 (default 5) is shown as ``<5`` and its rate is not shown; when exactly one wijk of a domain and year
 is hidden, the next smallest is hidden too, so it cannot be worked out from the municipality's total
 (secondary suppression); rates per 1,000 inhabitants are rounded (whole numbers, one decimal below
-10); areas with fewer than 50 inhabitants get no rates. Individual flags are shown only when the
-setting ``open_toon_signalen`` is on, and then without numbers.
+10); areas with fewer than 50 inhabitants get no counts and no rates. Individual flags are shown only when the
+setting ``open_toon_signalen`` is on, then without numbers and under the same rules (:func:`flag_sentences`).
 """
 from __future__ import annotations
 
@@ -28,17 +28,29 @@ DOMAIN_B1 = {
 }
 KIND_B1 = {"stadswijk": "Wijken in de stad", "dorp": "Dorpen", "bedrijventerrein": "Overige gebieden"}
 MIN_POPULATION = 50
+MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+          "november", "december"]
 DISCLOSURE_NOTE = (
     "Zijn er minder dan {t} meldingen of signalen, dan laten we het precieze aantal niet zien: u leest dan "
     "<{t}. Zo kan niemand herkend worden. Als dan uit het totaal van de gemeente toch het aantal te berekenen "
-    "zou zijn, verbergen we nog een klein aantal. Zo werkt het CBS ook. Cijfers per 1.000 inwoners zijn "
+    "zou zijn, verbergen we nog een klein aantal. Wonen er in een gebied minder dan 50 mensen, dan laten we "
+    "daar geen cijfers zien. Zo werkt het CBS ook. Cijfers per 1.000 inwoners zijn "
     "afgerond. We rekenen met het aantal inwoners op 1 januari 2024 (CBS).")
+FLAG_NOTE = (
+    "We noemen een buurt alleen als er genoeg mensen wonen en er genoeg signalen zijn, zodat niemand herkend kan "
+    "worden. Anders noemen we de hele wijk, of niets.")
 
 
 def slug(text: str) -> str:
-    """A file name from a wijk name: ``De Weide`` -> ``de-weide``."""
+    """A file name part from a name: ``De Weide`` -> ``de-weide``."""
     plain = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "wijk"
+
+
+def page_name(wijk_code: str, wijk: str) -> str:
+    """The file of a wijk's open page, keyed by its code (wijken of several municipalities share names):
+    ``de-weide-wk011851.html``."""
+    return f"{slug(wijk)}-{slug(wijk_code)}.html"
 
 
 def complete_years(counts: pd.DataFrame, catalogue: pd.DataFrame) -> dict[str, list[int]]:
@@ -55,8 +67,9 @@ def complete_years(counts: pd.DataFrame, catalogue: pd.DataFrame) -> dict[str, l
 
 
 def yearly_rates(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
-    """Per wijk (and the municipality, ``wijk_code`` = ``gemeente``), domain and complete year:
-    ``wijk_code, wijk, kind, domain, year, count, population, rate`` (per 1,000 inhabitants)."""
+    """Per wijk and per municipality (``kind`` = ``gemeente``, ``wijk_code`` = its code), domain and complete
+    year: ``wijk_code, wijk, gemeente_code, kind, domain, year, count, population, rate`` (per 1,000
+    inhabitants). A wijk's municipality row is the total of that municipality's own wijken."""
     years = complete_years(counts, catalogue)
     c = counts.merge(buurt_table(areas)[["area_code", "wijk_code"]], on="area_code")
     c = c.merge(catalogue[["signal", "domain"]], on="signal")
@@ -67,13 +80,20 @@ def yearly_rates(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFr
                                      names=["wijk_code", "domain", "year"])
     per_wijk = c.groupby(["wijk_code", "domain", "year"])["count"].sum().reindex(grid, fill_value=0).reset_index()
     per_wijk = per_wijk.merge(wijken, on="wijk_code")
-    total = per_wijk.groupby(["domain", "year"], as_index=False).agg(count=("count", "sum"))
-    gm = areas.loc[areas["level"] == "gemeente", "name"]
-    total = total.assign(wijk_code="gemeente", wijk=gm.iloc[0] if len(gm) else "gemeente", kind="gemeente",
-                         population=wijken["population"].sum())
+    total = per_wijk.groupby(["gemeente_code", "domain", "year"], as_index=False).agg(count=("count", "sum"))
+    population = wijken.groupby("gemeente_code")["population"].sum()
+    names = gemeente_names(areas)
+    total = total.assign(wijk_code=total["gemeente_code"], kind="gemeente",
+                         wijk=total["gemeente_code"].map(names).fillna(total["gemeente_code"]),
+                         population=total["gemeente_code"].map(population))
     out = pd.concat([per_wijk, total], ignore_index=True)
     out["rate"] = out["count"] / out["population"].where(out["population"] > 0) * 1000
-    return out[["wijk_code", "wijk", "kind", "domain", "year", "count", "population", "rate"]]
+    return out[["wijk_code", "wijk", "gemeente_code", "kind", "domain", "year", "count", "population", "rate"]]
+
+
+def gemeente_names(areas: pd.DataFrame) -> pd.Series:
+    """Municipality code -> name."""
+    return areas[areas["level"] == "gemeente"].drop_duplicates("area_code").set_index("area_code")["name"]
 
 
 def round_rate(rate: float) -> float:
@@ -82,11 +102,13 @@ def round_rate(rate: float) -> float:
 
 def disclose(rates: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
     """Add ``hidden`` (primary and secondary suppression), ``count_shown``, ``rate_shown`` (rounded, NaN when
-    hidden) and ``rate_text``. The municipality's own row is only hidden when it is itself small."""
+    hidden) and ``rate_text``. The municipality's own row is only hidden when it is itself small; secondary
+    suppression works within each municipality, whose total is shown beside its wijken."""
     r = rates.copy()
-    r["hidden"] = r["count"] < threshold
-    wijk = r["wijk_code"] != "gemeente"
-    for _, idx in r[wijk].groupby(["domain", "year"]).groups.items():
+    wijk = r["kind"] != "gemeente"
+    few_people = wijk & ~(r["population"] >= MIN_POPULATION)
+    r["hidden"] = (r["count"] < threshold) | few_people
+    for _, idx in r[wijk].groupby(["gemeente_code", "domain", "year"]).groups.items():
         cell = r.loc[idx]
         if cell["hidden"].sum() == 1 and (~cell["hidden"]).any():
             smallest = cell[~cell["hidden"]].sort_values(["count", "wijk_code"]).index[0]
@@ -123,6 +145,10 @@ def trend_sentence(wijk: str, domain: str, table: pd.DataFrame, gemeente: pd.Dat
     last = t.iloc[-1]
     year = int(last["year"])
     if pd.isna(last["rate_shown"]):
+        if not last["population"] >= MIN_POPULATION:
+            return f"In {wijk} wonen zo weinig mensen dat we hier geen cijfers laten zien."
+        if last["count_shown"] == "verborgen":        # secondary suppression: saying 'few' would be untrue
+            return f"In {year} laten we het aantal in {wijk} niet zien, zodat niemand herkend kan worden."
         return (f"In {year} waren er in {wijk} zo weinig {what} dat we het aantal niet laten zien. "
                 "Dat is goed nieuws, of het gebied is klein.")
     text = f"In {year} waren er in {wijk} {last['rate_text']} {what} per 1.000 inwoners."
@@ -139,31 +165,67 @@ def trend_sentence(wijk: str, domain: str, table: pd.DataFrame, gemeente: pd.Dat
     return text
 
 
-def flag_sentences(flags: pd.DataFrame, wijk_code: str, areas: pd.DataFrame) -> list[str]:
-    """Plain sentences about the buurten of this wijk on the wijkteam's list now (no numbers)."""
+def _episode_counts(flags: pd.DataFrame, counts: pd.DataFrame, catalogue: pd.DataFrame,
+                    buurten: pd.DataFrame) -> pd.DataFrame:
+    """Per flag and buurt of its wijk: the buurt's count of the flag's domain from ``since`` to the flag's period."""
+    c = counts.merge(catalogue[["signal", "domain"]], on="signal").merge(buurten[["area_code", "wijk_code"]],
+                                                                         on="area_code")
+    c = c.assign(period_start=pd.to_datetime(c["period_start"]))
+    f = flags.reset_index(drop=True).rename_axis("flag").reset_index()[
+        ["flag", "wijk_code", "domain", "period", "since", "period_start"]]
+    both = f.merge(c, on=["wijk_code", "domain", "period"], suffixes=("_flag", ""))
+    both = both[(both["period_start"] >= pd.to_datetime(both["since"]))
+                & (both["period_start"] <= pd.to_datetime(both["period_start_flag"]))]
+    return both.groupby(["flag", "area_code"], as_index=False)["count"].sum()
+
+
+def flag_sentences(flags: pd.DataFrame, wijk_code: str, areas: pd.DataFrame, counts: pd.DataFrame,
+                   catalogue: pd.DataFrame, threshold: int = 5) -> list[str]:
+    """Plain sentences about the buurten of this wijk on the wijkteam's list now (no numbers).
+
+    The same disclosure rules as the tables: a buurt is named only when it has at least
+    ``MIN_POPULATION`` inhabitants and at least ``threshold`` signals of the domain since the flag began.
+    When one flagged buurt of a domain fails, the wijk's flagged buurten of that domain are spoken of
+    together as the wijk (naming the others would point out the small one, as in :func:`disclose`), and
+    only when the wijk itself passes both rules; otherwise nothing is said about them.
+    """
     b = buurt_table(areas)
-    own = flags.merge(b[["area_code", "wijk_code"]], on="area_code")
-    own = own[own["wijk_code"] == wijk_code]
-    months = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-              "november", "december"]
+    own = flags.merge(b[["area_code", "wijk_code", "population"]], on="area_code")
+    own = own[own["wijk_code"] == wijk_code].sort_values(["name", "domain"]).reset_index(drop=True)
+    if own.empty:
+        return []
+    per_buurt = _episode_counts(own, counts, catalogue, b)
+    flagged = per_buurt.merge(own[["area_code"]].rename_axis("flag").reset_index(), on=["flag", "area_code"])
+    own["count"] = flagged.set_index("flag")["count"].reindex(own.index, fill_value=0)
+    own["wijk_count"] = per_buurt.groupby("flag")["count"].sum().reindex(own.index, fill_value=0)
+    own["named"] = (own["population"] >= MIN_POPULATION) & (own["count"] >= threshold)
+    wijk_population = b.loc[b["wijk_code"] == wijk_code, "population"].sum()
+    wijk = wijk_table(areas).set_index("wijk_code")["wijk"].get(wijk_code, wijk_code)
     out = []
-    for f in own.sort_values(["name", "domain"]).itertuples(index=False):
-        since = pd.Timestamp(f.since)
-        label = DOMAIN_B1.get(f.domain, (f.domain, ""))[0].lower()
-        if f.status == "opgelost":
-            out.append(f"In {f.name} is het aantal signalen over {label} weer normaal.")
-        else:
-            out.append(f"In {f.name} zijn er sinds {months[since.month - 1]} {since.year} meer signalen over {label} "
-                       "dan normaal. Het wijkteam kijkt wat er aan de hand is.")
+    for domain, part in own.groupby("domain", sort=False):
+        label = DOMAIN_B1.get(domain, (domain, ""))[0].lower()
+        if part["named"].all():
+            out += [_flag_sentence(f.name, label, f.status, [f.since]) for f in part.itertuples(index=False)]
+        elif wijk_population >= MIN_POPULATION and part["wijk_count"].max() >= threshold:
+            out.append(_flag_sentence(wijk, label, "opgelost" if (part["status"] == "opgelost").all() else "",
+                                      part.loc[part["status"] != "opgelost", "since"]))
     return out
+
+
+def _flag_sentence(area: str, label: str, status: str, since) -> str:
+    if status == "opgelost":
+        return f"In {area} is het aantal signalen over {label} weer normaal."
+    first = min(pd.Timestamp(s) for s in since)
+    return (f"In {area} zijn er sinds {MONTHS[first.month - 1]} {first.year} meer signalen over {label} "
+            "dan normaal. Het wijkteam kijkt wat er aan de hand is.")
 
 
 def wijk_page(wijk: pd.Series, rates: pd.DataFrame, catalogue: pd.DataFrame, threshold: int,
               sentences: list[str] | None, made: str) -> str:
     """The open page of one wijk or dorp (``rates`` already through :func:`disclose`)."""
     name = wijk["wijk"]
-    own = rates[rates["wijk_code"] == wijk["wijk_code"]]
-    gm = rates[rates["wijk_code"] == "gemeente"]
+    own = rates[(rates["wijk_code"] == wijk["wijk_code"]) & (rates["kind"] != "gemeente")]
+    gm = rates[(rates["kind"] == "gemeente") & (rates["gemeente_code"] == wijk["gemeente_code"])]
     gemeente = gm["wijk"].iloc[0] if len(gm) else "de gemeente"
     body = [f"<p>Op deze pagina ziet u hoe het gaat in {esc(name)}. We kijken naar drie onderwerpen: de buitenruimte, "
             f"zorg en welzijn, en veiligheid. We vergelijken de jaren met elkaar en met de hele gemeente {esc(gemeente)}.</p>"]
@@ -187,8 +249,10 @@ def wijk_page(wijk: pd.Series, rates: pd.DataFrame, catalogue: pd.DataFrame, thr
             f"<th>Per 1.000 inwoners</th><th>Per 1.000 inwoners, hele gemeente</th></tr></thead><tbody>{rows}"
             "</tbody></table></div></section>")
     if sentences is not None:
-        items = "".join(f"<li>{esc(s)}</li>" for s in sentences) or "<li>Op dit moment valt er niets bijzonders op.</li>"
-        body.append(f'<section class="card"><h2>Wat valt nu op?</h2><ul>{items}</ul></section>')
+        items = ("".join(f"<li>{esc(s)}</li>" for s in sentences)
+                 or "<li>Op dit moment kunnen we niets bijzonders melden.</li>")
+        body.append(f'<section class="card"><h2>Wat valt nu op?</h2><ul>{items}</ul><p class="small">{esc(FLAG_NOTE)}'
+                    "</p></section>")
     body.append(f'<section><h2>Hoe lezen?</h2><p>{esc(DISCLOSURE_NOTE.format(t=threshold))}</p>'
                 "<p>Een jaar staat er alleen in als we het hele jaar gegevens hebben. Meer of minder meldingen "
                 "betekent niet altijd dat het beter of slechter gaat: soms melden mensen gewoon vaker.</p>"
@@ -199,15 +263,27 @@ def wijk_page(wijk: pd.Series, rates: pd.DataFrame, catalogue: pd.DataFrame, thr
     return page(f"{name}: hoe gaat het?", "".join(body), "Cijfers over de buurt voor bewoners", nav=nav)
 
 
-def index_page(wijken: pd.DataFrame, made: str, gemeente: str = "") -> str:
-    """The list of open pages: the town's wijken and the dorpen apart."""
+def index_page(wijken: pd.DataFrame, made: str, gemeenten: pd.Series | None = None) -> str:
+    """The list of open pages: per municipality (code -> name in ``gemeenten``), the town's wijken and
+    the dorpen apart."""
+    gemeenten = gemeenten if gemeenten is not None else pd.Series(dtype=object)
+    codes = sorted(wijken["gemeente_code"].dropna().unique(), key=lambda c: (str(gemeenten.get(c, c)), c))
+    several = len(codes) > 1
     parts = ["<p>Kies uw wijk of dorp. Elke pagina laat zien hoe het daar gaat, vergeleken met eerdere jaren "
              "en met de hele gemeente.</p>"]
-    for kind, title in KIND_B1.items():
-        part = wijken[wijken["kind"] == kind].sort_values("wijk")
-        if part.empty:
-            continue
-        links = "".join(f'<li><a href="{esc(slug(w))}.html">{esc(w)}</a></li>' for w in part["wijk"])
-        parts.append(f"<h2>{esc(title)}</h2><ul>{links}</ul>")
+    for code in codes:
+        if several:
+            parts.append(f"<h2>Gemeente {esc(gemeenten.get(code, code))}</h2>")
+        for kind, title in KIND_B1.items():
+            part = wijken[(wijken["gemeente_code"] == code) & (wijken["kind"] == kind)]
+            part = part.sort_values(["wijk", "wijk_code"])
+            if part.empty:
+                continue
+            links = "".join(f'<li><a href="{esc(page_name(c, w))}">{esc(w)}</a></li>'
+                            for c, w in zip(part["wijk_code"], part["wijk"]))
+            parts.append(f"<h{3 if several else 2}>{esc(title)}</h{3 if several else 2}><ul>{links}</ul>")
     parts.append(f'<p class="small">Gemaakt door wijkradar op {esc(made)}.</p>')
-    return page("Hoe gaat het in uw wijk of dorp?", "".join(parts), f"Gemeente {gemeente}".strip())
+    names = [str(gemeenten.get(c, c)) for c in codes]
+    subtitle = (f"Gemeenten {', '.join(names[:-1])} en {names[-1]}" if several
+                else f"Gemeente {names[0]}" if names else "")
+    return page("Hoe gaat het in uw wijk of dorp?", "".join(parts), subtitle)

@@ -16,7 +16,8 @@ import pandas as pd
 from pipelines.reference import DOMAIN_NL
 
 DOMAINS = ["physical", "social", "safety"]
-AREA_KEYS = ("area_code", "wijk_code", "wijk", "kind", "wijkteam")
+AREA_KEYS = ("area_code", "wijk_code", "wijk", "gemeente_code", "kind", "wijkteam")
+BY_WIJK = ("wijk_code", "wijk", "kind", "domain")
 KIND_NL = {"stadswijk": "stad", "dorp": "dorpen", "bedrijventerrein": "bedrijventerrein"}
 _WIJK_PREFIX = re.compile(r"^Wijke?\s+\d+\s+", re.IGNORECASE)
 
@@ -26,25 +27,44 @@ def wijk_short_name(name: str) -> str:
     return _WIJK_PREFIX.sub("", str(name)).strip() or str(name)
 
 
-def buurt_table(areas: pd.DataFrame) -> pd.DataFrame:
-    """One row per buurt: ``area_code, name, wijk_code, wijk, kind, wijkteam, population``.
+def wijk_names(areas: pd.DataFrame) -> pd.Series:
+    """Per wijk code the name shown: the short name, unless another wijk shares it. Then the full CBS name
+    within one municipality (``Wijk 01 Centrum``), and the municipality added when wijken of several
+    municipalities share it (``Wijk 00 (Ameland)``); a wijk is always told apart by its code, never its name."""
+    w = areas[areas["level"] == "wijk"].drop_duplicates("area_code").set_index("area_code")
+    gemeenten = areas[areas["level"] == "gemeente"].drop_duplicates("area_code").set_index("area_code")["name"]
+    gm = w["gemeente_code"] if "gemeente_code" in w else pd.Series("", index=w.index)
+    names = w["name"].map(wijk_short_name)
+    same = pd.DataFrame({"gm": gm, "name": names}).duplicated(keep=False)
+    names = names.where(~same, w["name"].astype(str))
+    same = pd.DataFrame({"gm": gm, "name": names}).duplicated(keep=False)
+    names = names.where(~same, names + " (" + w.index.to_series() + ")")
+    same = names.duplicated(keep=False)
+    return names.where(~same, names + " (" + gm.map(gemeenten).fillna(gm).astype(str) + ")")
 
-    ``wijk`` is the short wijk name; the kind of a buurt (stadswijk / dorp / bedrijventerrein) comes
-    from the reference division.
+
+def buurt_table(areas: pd.DataFrame) -> pd.DataFrame:
+    """One row per buurt: ``area_code, name, wijk_code, wijk, gemeente_code, kind, wijkteam, population``.
+
+    ``wijk`` is the wijk's name as shown (:func:`wijk_names`); the kind of a buurt (stadswijk / dorp /
+    bedrijventerrein) comes from the reference division.
     """
-    wijken = areas[areas["level"] == "wijk"].set_index("area_code")["name"].map(wijk_short_name)
     b = areas[areas["level"] == "buurt"].copy()
-    b["wijk"] = b["wijk_code"].map(wijken).fillna(b["wijk_code"])
+    b["wijk"] = b["wijk_code"].map(wijk_names(areas)).fillna(b["wijk_code"])
+    if "gemeente_code" not in b:
+        b["gemeente_code"] = ""
     b["population"] = pd.to_numeric(b["population"], errors="coerce").fillna(0).astype(float)
-    return b[["area_code", "name", "wijk_code", "wijk", "kind", "wijkteam", "population"]].reset_index(drop=True)
+    return b[["area_code", "name", "wijk_code", "wijk", "gemeente_code", "kind", "wijkteam",
+              "population"]].reset_index(drop=True)
 
 
 def wijk_table(areas: pd.DataFrame) -> pd.DataFrame:
-    """One row per wijk: code, short name, population and its kind (the kind holding most inhabitants)."""
+    """One row per wijk: code, name as shown, municipality code, population and its kind (the kind holding
+    most inhabitants)."""
     b = buurt_table(areas)
-    pop = b.groupby(["wijk_code", "wijk", "kind"], as_index=False)["population"].sum()
+    pop = b.groupby(["wijk_code", "kind"], as_index=False)["population"].sum()
     kind = pop.sort_values(["wijk_code", "population"], ascending=[True, False]).drop_duplicates("wijk_code")
-    total = b.groupby(["wijk_code", "wijk"], as_index=False)["population"].sum()
+    total = b.groupby(["wijk_code", "wijk", "gemeente_code"], as_index=False)["population"].sum()
     return total.merge(kind[["wijk_code", "kind"]], on="wijk_code").sort_values("wijk_code").reset_index(drop=True)
 
 
@@ -95,7 +115,7 @@ def in_year_to_date(starts: pd.Series, period: pd.Series, end: pd.Timestamp, yea
 
 
 def observed_vs_expected(scores: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFrame,
-                         by: tuple[str, ...] = ("wijk", "kind", "domain")) -> pd.DataFrame:
+                         by: tuple[str, ...] = BY_WIJK) -> pd.DataFrame:
     """Per group and year: the counts observed against the detectors' expected counts.
 
     Only scored periods count (the detectors need about three years of history first).
@@ -109,20 +129,22 @@ def observed_vs_expected(scores: pd.DataFrame, areas: pd.DataFrame, catalogue: p
 
 
 def year_to_date(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFrame, end: pd.Timestamp,
-                 by: tuple[str, ...] = ("wijk", "kind", "domain"), year: int | None = None) -> pd.DataFrame:
+                 by: tuple[str, ...] = BY_WIJK, year: int | None = None) -> pd.DataFrame:
     """Per group and year the counts of the same part of every year (``year`` up to ``end``, default
     ``end``'s year; see :func:`in_year_to_date`), per 1,000 inhabitants.
 
-    Years whose first data start after 1 January are left out (they would look low).
+    Years whose first data start after 1 January are left out (they would look low). A group with counts
+    in the warehouse gets a row for every year the warehouse holds data of its domain, 0 where it has none
+    (the warehouse stores no zero counts; leaving those years out would raise the earlier years' mean).
     Columns: ``*by, year, count, population, rate``.
     """
     c = _annotate(counts, areas, catalogue)
     first = c.groupby("period")["period_start"].transform("min")
     complete_start = (first.dt.month == 1) & (first.dt.day <= 7) | (c["year"] > first.dt.year)
     year = end.year if year is None else year
-    c = c[in_year_to_date(c["period_start"], c["period"], end, year) & complete_start.to_numpy()]
-    c = c[c["year"] <= year]
-    out = c.groupby([*by, "year"], as_index=False)["count"].sum()
+    c = c[complete_start.to_numpy() & (c["year"] <= year).to_numpy()]
+    part = c[in_year_to_date(c["period_start"], c["period"], end, year)]
+    out = _zero_filled(part.groupby([*by, "year"], as_index=False)["count"].sum(), c, by)
     keys = [b for b in by if b in AREA_KEYS]
     buurten = buurt_table(areas)
     if keys:
@@ -133,13 +155,27 @@ def year_to_date(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFr
     return out
 
 
-def this_year_vs_earlier(ytd: pd.DataFrame, year: int, by: tuple[str, ...] = ("wijk", "kind", "domain")) -> pd.DataFrame:
+def _zero_filled(counts: pd.DataFrame, held: pd.DataFrame, by: tuple[str, ...]) -> pd.DataFrame:
+    """``counts`` (``*by, year, count``) with a 0 row for every group of ``held`` in every year ``held`` has
+    data of the group's domain (of any domain when ``by`` has none)."""
+    per = ["domain"] if "domain" in by else []
+    groups, years = held[list(by)].drop_duplicates(), held[[*per, "year"]].drop_duplicates()
+    grid = groups.merge(years, on=per) if per else groups.merge(years, how="cross")
+    out = grid.merge(counts, on=[*by, "year"], how="left")
+    out["count"] = out["count"].fillna(0).astype(counts["count"].dtype if len(counts) else "int64")
+    return out.sort_values([*by, "year"]).reset_index(drop=True)
+
+
+def this_year_vs_earlier(ytd: pd.DataFrame, year: int, by: tuple[str, ...] = BY_WIJK) -> pd.DataFrame:
     """This year's year-to-date count against the mean of the same part of the earlier years.
 
+    A year in ``ytd`` for a group's domain without a row for the group counts as 0 for it.
     Columns: ``*by, this_year, earlier_mean, earlier_years, change`` (``change`` = relative, 0.25 = +25 %).
     """
-    now = ytd[ytd["year"] == year].set_index(list(by))["count"].rename("this_year")
-    before = ytd[ytd["year"] < year].groupby(list(by)).agg(earlier_mean=("count", "mean"), earlier_years=("year", "nunique"))
+    full = _zero_filled(ytd[[*by, "year", "count"]], ytd, by)
+    now = full[full["year"] == year].set_index(list(by))["count"].rename("this_year")
+    before = full[full["year"] < year].groupby(list(by)).agg(earlier_mean=("count", "mean"),
+                                                             earlier_years=("year", "nunique"))
     out = pd.concat([now, before], axis=1).reset_index()
     out["this_year"] = out["this_year"].fillna(0)
     out["change"] = out["this_year"] / out["earlier_mean"].where(out["earlier_mean"] > 0) - 1
@@ -204,11 +240,12 @@ def domain_label(domain: str) -> str:
 def ratio_table(oe: pd.DataFrame, year: int) -> pd.DataFrame:
     """Observed / expected of ``year`` as a table: one row per wijk (town first, then dorpen), a column per domain."""
     part = oe[oe["year"] == year]
-    table = part.pivot_table(index=["kind", "wijk"], columns="domain", values="ratio").reindex(columns=DOMAINS)
-    table = table.dropna(axis=1, how="all")
+    table = part.pivot_table(index=["kind", "wijk", "wijk_code"], columns="domain", values="ratio")
+    table = table.reindex(columns=DOMAINS).dropna(axis=1, how="all")
     table.columns = [DOMAIN_NL[d] for d in table.columns]
-    return table.reset_index().sort_values(["kind", "wijk"], key=lambda s: s.map(_KIND_ORDER).fillna(s)
-                                           if s.name == "kind" else s).reset_index(drop=True)
+    table = table.reset_index().sort_values(["kind", "wijk", "wijk_code"], key=lambda s: s.map(_KIND_ORDER).fillna(s)
+                                            if s.name == "kind" else s)
+    return table.drop(columns="wijk_code").reset_index(drop=True)
 
 
 _KIND_ORDER = {"stadswijk": "0", "dorp": "1", "bedrijventerrein": "2"}
@@ -219,7 +256,8 @@ def change_table(change: pd.DataFrame, year: int) -> pd.DataFrame:
     town first, then dorpen."""
     out = change.assign(domain=change["domain"].map(DOMAIN_NL),
                         change=(change["change"] * 100).round().map(lambda v: "" if pd.isna(v) else f"{v:+.0f} %"))
-    out = out.sort_values(["kind", "wijk", "domain"], key=lambda s: s.map(_KIND_ORDER) if s.name == "kind" else s)
+    out = out.sort_values(["kind", "wijk", "wijk_code", "domain"],
+                          key=lambda s: s.map(_KIND_ORDER) if s.name == "kind" else s).drop(columns="wijk_code")
     return out.rename(columns={"kind": "soort", "domain": "domein", "this_year": str(year),
                                "earlier_mean": "eerdere jaren (gem.)", "earlier_years": "jaren",
                                "change": "verschil"}).reset_index(drop=True)

@@ -63,6 +63,32 @@ def test_year_to_date_compares_the_same_part_of_every_year_per_1000_inhabitants(
     assert change["this_year"].item() == 30 and change["earlier_mean"].item() == 15 and change["change"].item() == 1.0
 
 
+def first_weeks(area, values, years=range(2022, 2028)):
+    """One count in the first week of each year (a Monday on 1 to 7 January); None: no row that year."""
+    starts = [pd.Timestamp(y, 1, 1) + pd.Timedelta(days=(7 - pd.Timestamp(y, 1, 1).day_of_week) % 7) for y in years]
+    rows = [(s, v) for s, v in zip(starts, values) if v is not None]
+    return pd.DataFrame({"area_code": area, "signal": "afval", "period": "week",
+                         "period_start": [s for s, _ in rows], "count": [v for _, v in rows]})
+
+
+def test_earlier_years_without_counts_count_as_zero():
+    # Stad: 3 in the first week of 2022, no counts in 2023-2026, 2 in 2027; the dorp has counts every year
+    counts = pd.concat([first_weeks("BU1", [3, None, None, None, None, 2]), first_weeks("BU3", [1] * 6)])
+    ytd = trends.year_to_date(counts, AREAS, CATALOGUE, pd.Timestamp("2027-01-10"))
+    stad = ytd[ytd["wijk"] == "Stad"].set_index("year")["count"].to_dict()
+    assert stad == {2022: 3, 2023: 0, 2024: 0, 2025: 0, 2026: 0, 2027: 2}
+    change = trends.this_year_vs_earlier(ytd, 2027).set_index("wijk")
+    assert change.loc["Stad", "earlier_mean"] == pytest.approx(0.6) and change.loc["Stad", "earlier_years"] == 5
+    # also when handed a year-to-date frame without the empty years
+    sparse = ytd[ytd["count"] > 0]
+    again = trends.this_year_vs_earlier(sparse, 2027).set_index("wijk")
+    assert again.loc["Stad", "earlier_mean"] == pytest.approx(0.6) and again.loc["Stad", "earlier_years"] == 5
+    # a domain the warehouse holds no data of in a year does not get a 0 for that year
+    eenzaam = monthly("BU2", "eenzaam", "2025-01-01", [1] * 24)
+    ytd = trends.year_to_date(pd.concat([counts, eenzaam]), AREAS, CATALOGUE, pd.Timestamp("2027-01-10"))
+    assert sorted(ytd.loc[ytd["domain"] == "social", "year"]) == [2025, 2026]
+
+
 def test_signal_mix_shares_add_up_per_wijk():
     counts = pd.concat([weekly("BU1", "afval", "2026-01-05", [3, 3]), monthly("BU2", "eenzaam", "2026-01-01", [2])])
     mix = trends.signal_mix(counts, AREAS, CATALOGUE, 2026)
@@ -204,16 +230,142 @@ def test_open_page_shows_no_count_below_five_and_hides_the_rates_of_small_counts
     assert "http://" not in page and "https://" not in page
 
 
+def flag_rows(codes, names, status="nieuw", since="2026-10-05", period_start="2026-10-12"):
+    return pd.DataFrame({"area_code": codes, "name": names, "domain": "physical", "period": "week",
+                         "period_start": pd.Timestamp(period_start), "status": status, "since": pd.Timestamp(since)})
+
+
+# A wijk of three buurten: 2,000 and 1,000 inhabitants and one of 15 (below the floor of 50).
+SMALL = pd.concat([AREAS, pd.DataFrame({
+    "area_code": ["WK03", "BU4", "BU5", "BU6"], "name": ["Wijk 53 Buiten", "Noord", "Zuid", "Industrieterrein"],
+    "level": ["wijk", "buurt", "buurt", "buurt"], "wijk_code": ["WK03"] * 4, "gemeente_code": "GM0118",
+    "kind": [None, "dorp", "dorp", "bedrijventerrein"], "wijkteam": [None, "dorpen", "dorpen", "dorpen"],
+    "population": [None, 2000, 1000, 15]})], ignore_index=True)
+
+
+def test_flags_on_open_pages_follow_the_disclosure_rules_of_the_tables():
+    many = lambda area: weekly(area, "afval", "2026-10-05", [3, 4])          # noqa: E731  (7 since the flag)
+    few = lambda area: weekly(area, "afval", "2026-10-05", [1, 2])           # noqa: E731  (3 since the flag)
+    say = lambda flags, counts: openpages.flag_sentences(flags, "WK03", SMALL, pd.concat(counts), CATALOGUE)  # noqa
+    more = ("In {} zijn er sinds oktober 2026 meer signalen over buitenruimte dan normaal. "
+            "Het wijkteam kijkt wat er aan de hand is.")
+    # a buurt of 15 inhabitants is never named, however many signals; it is spoken of as part of its wijk
+    assert say(flag_rows(["BU6"], ["Industrieterrein"]), [many("BU6")]) == [more.format("Buiten")]
+    # a buurt with fewer than 5 signals since the flag began is not named either
+    assert say(flag_rows(["BU4"], ["Noord"]), [few("BU4"), few("BU5")]) == [more.format("Buiten")]
+    # ... and when the wijk as a whole has fewer than 5 too, nothing is said
+    assert say(flag_rows(["BU4"], ["Noord"]), [few("BU4")]) == []
+    # naming the large buurt beside the wijk would point out the small one: both are spoken of as the wijk
+    both = say(flag_rows(["BU5", "BU6"], ["Zuid", "Industrieterrein"]), [many("BU5"), many("BU6")])
+    assert both == [more.format("Buiten")]
+    assert not any(n in s for s in both for n in ("Industrieterrein", "Zuid"))
+    # large buurten with enough signals are named, each
+    assert say(flag_rows(["BU4", "BU5"], ["Noord", "Zuid"]), [many("BU4"), many("BU5")]) == [
+        more.format("Noord"), more.format("Zuid")]
+    assert say(flag_rows(["BU6"], ["Industrieterrein"], status="opgelost"), [many("BU6")]) == [
+        "In Buiten is het aantal signalen over buitenruimte weer normaal."]
+    tiny = SMALL[SMALL["area_code"] != "BU5"]                                  # a wijk of 30 + 15 inhabitants
+    tiny = tiny.assign(population=tiny["population"].where(tiny["area_code"] != "BU4", 30))
+    assert openpages.flag_sentences(flag_rows(["BU6"], ["Industrieterrein"]), "WK03", tiny, many("BU6"), CATALOGUE) == []
+
+
+def test_a_wijk_of_fewer_than_50_inhabitants_shows_no_count_however_large():
+    areas = AREAS.assign(population=AREAS["population"].where(AREAS["area_code"] != "BU3", 40))
+    counts = pd.concat([weekly("BU1", "afval", "2024-01-01", [1] * 104), weekly("BU3", "afval", "2024-01-01", [1] * 104)])
+    rates = openpages.disclose(openpages.yearly_rates(counts, areas, CATALOGUE), 5)
+    dorp = rates[rates["wijk_code"] == "WK02"]
+    assert dorp["count_shown"].eq("verborgen").all() and dorp["rate_shown"].isna().all()
+    stad = rates[rates["wijk_code"] == "WK01"]           # else the municipality's total would give the dorp's count
+    assert stad["hidden"].all()
+    assert not rates.loc[rates["kind"] == "gemeente", "hidden"].any()
+    gm = rates[rates["kind"] == "gemeente"]
+    assert openpages.trend_sentence("Dorp", "physical", dorp, gm) == (
+        "In Dorp wonen zo weinig mensen dat we hier geen cijfers laten zien.")
+    assert openpages.trend_sentence("Stad", "physical", stad, gm) == (
+        "In 2025 laten we het aantal in Stad niet zien, zodat niemand herkend kan worden.")
+
+
 def test_rates_are_rounded_and_flags_appear_only_when_allowed():
     assert openpages.round_rate(12.46) == 12.0 and openpages.round_rate(2.46) == 2.5
-    flags = pd.DataFrame({"area_code": ["BU3"], "name": ["Kern"], "domain": ["physical"], "status": ["nieuw"],
-                          "since": [pd.Timestamp("2026-10-05")]})
-    sentences = openpages.flag_sentences(flags, "WK02", AREAS)
+    flags = flag_rows(["BU3"], ["Kern"])
+    counts = weekly("BU3", "afval", "2026-10-05", [2, 3])
+    sentences = openpages.flag_sentences(flags, "WK02", AREAS, counts, CATALOGUE)
     assert sentences == ["In Kern zijn er sinds oktober 2026 meer signalen over buitenruimte dan normaal. "
                          "Het wijkteam kijkt wat er aan de hand is."]
-    assert openpages.flag_sentences(flags, "WK01", AREAS) == []
+    assert openpages.flag_sentences(flags, "WK01", AREAS, counts, CATALOGUE) == []
     index = openpages.index_page(trends.wijk_table(AREAS), "01-12-2026")
-    assert index.index("Wijken in de stad") < index.index("Dorpen") and 'href="dorp.html"' in index
+    assert index.index("Wijken in de stad") < index.index("Dorpen") and 'href="dorp-wk02.html"' in index
+
+
+# Three municipalities whose wijken share the name "Wijk 00" (a home made with init --provincie)
+REGION = pd.DataFrame({
+    "area_code": ["GM0088", "GM0096", "GM0277", "WK008800", "WK009600", "WK027700", "BU00880000", "BU00960000",
+                  "BU02770000"],
+    "name": ["Schiermonnikoog", "Vlieland", "Rozendaal", "Wijk 00", "Wijk 00", "Wijk 00", "Dorp", "Dorp", "Kern"],
+    "level": ["gemeente"] * 3 + ["wijk"] * 3 + ["buurt"] * 3,
+    "wijk_code": [None] * 3 + ["WK008800", "WK009600", "WK027700"] * 2,
+    "gemeente_code": ["GM0088", "GM0096", "GM0277"] * 3,
+    "kind": [None] * 6 + ["dorp"] * 3, "wijkteam": [None] * 6 + ["t1", "t2", "t3"],
+    "population": [None] * 6 + [1000, 1000, 1500]})
+
+
+def test_wijken_of_several_municipalities_that_share_a_name_stay_apart():
+    from types import SimpleNamespace
+
+    from pipelines.reports.build import ReportSettings, open_pages
+
+    assert trends.wijk_names(REGION).to_dict() == {"WK008800": "Wijk 00 (Schiermonnikoog)",
+                                                   "WK009600": "Wijk 00 (Vlieland)", "WK027700": "Wijk 00 (Rozendaal)"}
+    counts = pd.concat([weekly("BU00880000", "afval", "2024-01-01", [1] * 104),     # 51 in 2025
+                        weekly("BU00960000", "afval", "2024-01-01", [2] * 104),     # 102 in 2025
+                        weekly("BU02770000", "afval", "2024-01-01", [3] * 104)])    # 153 in 2025
+    data = SimpleNamespace(counts=counts, areas=REGION, catalogue=CATALOGUE, flags=pd.DataFrame())
+    pages = open_pages(data, ReportSettings())
+    assert set(pages) == {"index.html", "wijk-00-schiermonnikoog-wk008800.html", "wijk-00-vlieland-wk009600.html",
+                          "wijk-00-rozendaal-wk027700.html"}
+    vlieland = pages["wijk-00-vlieland-wk009600.html"]
+    assert "de hele gemeente Vlieland" in vlieland and "Schiermonnikoog" not in vlieland
+    assert "In de hele gemeente Vlieland waren het er 102;" in vlieland    # its own: 102 / 1,000 (all three: 306 / 3,500)
+    rozendaal = pages["wijk-00-rozendaal-wk027700.html"]
+    assert "In de hele gemeente Rozendaal waren het er 102;" in rozendaal  # 153 / 1,500
+    index = pages["index.html"]
+    for gm, page_file in [("Rozendaal", "wijk-00-rozendaal-wk027700.html"), ("Vlieland", "wijk-00-vlieland-wk009600.html"),
+                          ("Schiermonnikoog", "wijk-00-schiermonnikoog-wk008800.html")]:
+        at = index.index(f"<h2>Gemeente {gm}</h2>")
+        assert index.index(page_file) > at and all(index.index(f"<h2>Gemeente {o}</h2>") < at or
+                                                   index.index(f"<h2>Gemeente {o}</h2>") > index.index(page_file)
+                                                   for o in ("Rozendaal", "Vlieland", "Schiermonnikoog") if o != gm)
+    assert "Gemeenten Rozendaal, Schiermonnikoog en Vlieland" in index
+
+    # the manager report: one row per wijk code, named with its municipality
+    scores = counts.assign(expected=1.0)
+    oe = trends.observed_vs_expected(scores, REGION, CATALOGUE)
+    assert sorted(oe.loc[oe["year"] == 2025, "observed"]) == [51, 102, 153]
+    assert len(trends.ratio_table(oe, 2025)) == 3
+    ytd = trends.year_to_date(counts, REGION, CATALOGUE, pd.Timestamp("2025-12-28"))
+    assert ytd[ytd["year"] == 2025].set_index("wijk_code")["population"].to_dict() == {
+        "WK008800": 1000, "WK009600": 1000, "WK027700": 1500}
+    table = trends.change_table(trends.this_year_vs_earlier(ytd, 2025), 2025)
+    assert table["wijk"].tolist() == ["Wijk 00 (Rozendaal)", "Wijk 00 (Schiermonnikoog)", "Wijk 00 (Vlieland)"]
+    assert table["2025"].tolist() == [153, 51, 102]
+
+
+def test_open_pages_of_an_earlier_call_under_other_names_are_removed_and_other_files_stay(tmp_path):
+    from pipelines.reports.build import replace_open_pages
+
+    (tmp_path / "wijk-00.html").write_text("<p>Gemaakt door wijkradar op 01-11-2026 10:00.</p>", encoding="utf-8")
+    (tmp_path / "eigen.html").write_text("<p>Onze eigen pagina</p>", encoding="utf-8")
+    page = "<p>Gemaakt door wijkradar op 01-12-2026 10:00.</p>"
+    replace_open_pages(tmp_path, {"index.html": page, "wijk-00-vlieland-wk009600.html": page})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["eigen.html", "index.html", "wijk-00-vlieland-wk009600.html"]
+
+
+def test_wijk_names_repeating_within_one_municipality_show_their_full_name():
+    areas = pd.concat([AREAS, pd.DataFrame({"area_code": ["WK03", "BU7"], "name": ["Wijk 53 Stad", "Rand"],
+                                            "level": ["wijk", "buurt"], "wijk_code": ["WK03", "WK03"],
+                                            "gemeente_code": "GM0118", "kind": [None, "stadswijk"],
+                                            "wijkteam": [None, "stad"], "population": [None, 100]})])
+    assert trends.wijk_names(areas).to_dict() == {"WK01": "Wijk 50 Stad", "WK02": "Dorp", "WK03": "Wijk 53 Stad"}
 
 
 # --- year plan ---------------------------------------------------------------------------------
