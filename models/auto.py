@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from models.base import Detector
+from models.holidays import holiday_weeks, without_holidays
 from models.noufaily import MONTHLY_SETTINGS, NoufailyDetector
 from models.panel import Matrix, evaluable
 from models.scan import ScanDetector, raw_at
@@ -35,6 +36,10 @@ class AutoDetector(Detector):
     windows : window lengths of the scan (periods ending at the evaluated one).
     cusum_shift : the CUSUM's target rise (1.3 = +30 %).
     long_b : years of baseline where the history allows (weekly only; 0 disables).
+    holidays : weekly series whose ``period_index`` is the calendar's (``models.calendar``, as in the
+        pipeline): the weeks of Christmas Day and New Year's Day are kept out of the reference windows of
+        the other weeks (:func:`models.holidays.without_holidays`), so a holiday dip does not pull down the
+        baseline of the weeks around it. The holiday weeks themselves are judged on the history as it is.
 
     ``pvalue`` is the probability, under the fitted baseline, of evidence at least as strong by
     any rule (single period, window, CUSUM), calibrated on simulated quiet series; an alarm is
@@ -44,7 +49,8 @@ class AutoDetector(Detector):
     method = "auto"
 
     def __init__(self, frequency: int = 52, alpha: float = 0.0075, windows: tuple[int, ...] = (1, 2, 3, 4),
-                 cusum_shift: float = 1.3, long_b: int = 5):
+                 cusum_shift: float = 1.3, long_b: int = 5, holidays: bool = False):
+        self.holidays = holidays
         self.long_b = long_b
         self.frequency = frequency
         self.alpha = alpha
@@ -59,25 +65,41 @@ class AutoDetector(Detector):
     def history_needed(self) -> int:
         return MovingScanDetector().history_needed
 
+    @staticmethod
+    def _baseline(m: Matrix, start, nouf: NoufailyDetector, long: NoufailyDetector | None, cells=None):
+        """(Noufaily columns, evaluated, years): ``long``'s baseline where a series has its years, else ``nouf``'s."""
+        mask = np.ones(m.counts.shape, dtype=bool) if cells is None else cells
+        long_cells = evaluable(m, long.history_needed, start) & mask if long is not None else None
+        years = np.full(m.counts.shape, nouf.b)
+        if long_cells is None or not long_cells.any():
+            out, base_ev = nouf.score_matrix(m, start, cells=cells, bounds=False)
+            return out, base_ev, years
+        out, base_ev = long.score_matrix(m, start, cells=cells, bounds=False)     # updated in place below (memory)
+        years[base_ev] = long.b
+        if (evaluable(m, nouf.history_needed, start) & mask & ~long_cells).any():
+            short_out, short_ev = nouf.score_matrix(m, start, cells=mask & ~long_cells, bounds=False)
+            for k in ("expected", "phi", "reason"):
+                out[k][short_ev] = short_out[k][short_ev]
+            base_ev = base_ev | short_ev
+        return out, base_ev, years
+
     def score_matrix(self, m: Matrix, eval_start: int | None = None):
         scan = ScanDetector(self.windows, self.alpha, self.cusum_shift)
         # the windows need the baseline of the periods just before the first reported one
         start = None if eval_start is None else eval_start - scan.warmup
         nouf = self.noufaily().fit()
         long = self.noufaily(self.long_b).fit() if self.long_b and self.frequency == 52 else None
-        long_cells = evaluable(m, long.history_needed, start) if long is not None else None
-        years = np.full(m.counts.shape, nouf.b)
-        if long_cells is not None and long_cells.any():
-            out, base_ev = long.score_matrix(m, start, bounds=False)     # updated in place below (memory)
-            years[base_ev] = long.b
-            if (evaluable(m, nouf.history_needed, start) & ~long_cells).any():
-                short_out, short_ev = nouf.score_matrix(m, start, cells=~long_cells, bounds=False)
-                for k in ("expected", "phi", "reason"):
-                    out[k][short_ev] = short_out[k][short_ev]
-                base_ev = base_ev | short_ev
-                del short_out
-        else:
-            out, base_ev = nouf.score_matrix(m, start, bounds=False)     # updated in place below (memory)
+        out, base_ev, years = self._baseline(m, start, nouf, long)
+        if self.holidays and self.frequency == 52:
+            holiday, near = holiday_weeks(m.first_index, m.n_periods, nouf.w)
+            redo = base_ev & near[None, :]
+            if redo.any():
+                # the weeks around the holidays again, on a history whose holiday weeks read as their neighbours
+                filled = Matrix(m.keys, m.first_index, without_holidays(m.counts, holiday))
+                again, ev, _ = self._baseline(filled, start, nouf, long, cells=redo)
+                for k in ("expected", "phi"):
+                    out[k][ev & redo] = again[k][ev & redo]
+                del again
         res, base_ev = scan.score_matrix(m, start, (out, base_ev), years=years, report_start=eval_start)
         for k in ("pvalue", "alarm", "upper"):
             out[k] = res[k]
