@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 
 from pipelines.sources.common import (EXCEL_EPOCH, MONTH_NAMES, map_columns, parse_dates, read_table,
-                                      other_sheets_checked, refuse_personal_columns, with_quarantine_ref)
+                                      other_sheets_checked, refuse_no_rows, refuse_personal_columns,
+                                      with_quarantine_ref)
 from pipelines.validate import Check, gx_expectations
 
 #: Month abbreviations (kept for callers of the old name); full names are in ``MONTH_NAMES``.
@@ -195,7 +196,8 @@ def read_count_table(path: Path, aliases: dict, raw_columns: list[str]) -> pd.Da
     book = other_sheets_checked(read_table(path, aliases), path)
     frame = refuse_personal_columns(book.data.frame, path)
     mapped = with_quarantine_ref(map_columns(frame, aliases, path), frame)
-    return mapped[["row_number", *raw_columns, *(["quarantine_ref"] if "quarantine_ref" in mapped else [])]]
+    return refuse_no_rows(mapped[["row_number", *raw_columns, *(["quarantine_ref"] if "quarantine_ref" in mapped else [])]],
+                          path)
 
 
 def count_checks() -> list[Check]:
