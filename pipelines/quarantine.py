@@ -17,8 +17,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipelines import catalog
-from pipelines.safe_output import neutralise_frame
+from pipelines import catalog, csv_out
 from pipelines.wording import reason_text
 from pipelines.sources import SOURCES
 
@@ -44,7 +43,8 @@ def dismiss(con: duckdb.DuckDBPyConnection, load_id: str, rows: list[int] | None
 
 
 def export_rows(con: duckdb.DuckDBPyConnection, folder: Path, load_id: str | None = None) -> list[Path]:
-    """One correction file per load with its open rows; cells that a spreadsheet would run are neutralised."""
+    """One correction file per load with its open rows, written by ``csv_out`` (cells that a spreadsheet would
+    run neutralised, fields with a line break, ``;`` or a quote quoted)."""
     rows = list_rows(con, load_id, state="open")
     folder.mkdir(parents=True, exist_ok=True)
     written = []
@@ -57,6 +57,6 @@ def export_rows(con: duckdb.DuckDBPyConnection, folder: Path, load_id: str | Non
         out["Quarantaineregel"] = (part["load_id"] + ":" + part["row_number"].astype(str)).to_numpy()
         out["Reden"] = [reason_text(r, "nl") for r in part["reason"]]
         path = folder / f"{source}_correctie_{load}.csv"
-        neutralise_frame(out).to_csv(path, sep=";", index=False, encoding="utf-8-sig", lineterminator="\n")
+        csv_out.write_csv(out, path)
         written.append(path)
     return written

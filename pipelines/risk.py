@@ -28,8 +28,8 @@ import pandas as pd
 from models.calendar import parse_period_label, period_index, period_label, index_to_start
 from models.panel import MAX_COUNT
 from models.risk import MODEL_VERSION, EscalationRisk, RiskModelError
+from pipelines import csv_out
 from pipelines.privacy import header_kind, personal_ids, scan_values
-from pipelines.safe_output import neutralise_frame
 from pipelines.textfiles import delimiter
 
 
@@ -326,11 +326,9 @@ def load_model(path: Path) -> tuple[EscalationRisk, dict]:
 # --- the command ----------------------------------------------------------------------------------
 
 def write_output(result: pd.DataFrame, output: Path) -> None:
-    output = Path(output)
-    tmp = output.with_name(output.name + ".part")
-    out = neutralise_frame(result[OUTPUT_COLUMNS])       # probabilities unrounded: rounding would tie ranks
-    out.to_csv(tmp, index=False)
-    os.replace(tmp, output)            # all or nothing: a crash never leaves half a file
+    """The risk of every area as CSV (``csv_out``: neutralised, quoted where needed, all or nothing); the
+    probabilities unrounded (rounding would tie ranks)."""
+    csv_out.write_csv(result[OUTPUT_COLUMNS], Path(output), sep=",", bom=False)
 
 
 def risk_file(counts: Path, features: Path | None, target_period, output: Path, ratio: float = 1.5,

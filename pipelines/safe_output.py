@@ -5,8 +5,8 @@ make. Written into a CSV or XLSX, a text like ``=HYPERLINK("http://x","klik")`` 
 formula when a wijkteam opens it (CSV/formula injection); written into HTML, ``<script>`` runs.
 
 * ``neutralise`` / ``neutralise_frame``: OWASP advice for CSV/XLSX cells. A text that starts with
-  ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (also after leading whitespace) gets a
-  leading apostrophe, so spreadsheet programs show it as text. Plain numbers written as text
+  ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (also after leading whitespace or zero-width
+  characters) gets a leading apostrophe, so spreadsheet programs show it as text. Plain numbers written as text
   (``-3``, ``-2.5``, ``-1,5``, ``+31``) and a lone ``-`` (the "no level" placeholder) stay as they
   are: a spreadsheet reads them as a number or as text, never as a formula. Non-text values
   (numbers, dates, missing) are untouched.
@@ -24,9 +24,11 @@ from typing import Any
 
 import pandas as pd
 
-# Whitespace spelled out (literal characters), so that Python's re and pyarrow's RE2 (pandas' str
-# dtype) agree on it: RE2's \s is ASCII only, Python's is Unicode.
-_WS = "[\\s\x0b\x1c-\x1f\x85\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]"
+# Whitespace and invisible format characters (zero-width, soft hyphen, direction marks) spelled out
+# (literal characters), so that Python's re and pyarrow's RE2 (pandas' str dtype) agree on it: RE2's \s
+# is ASCII only, Python's is Unicode.
+_WS = ("[\\s\x0b\x1c-\x1f\x85\xa0\xad\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u2064\u2066-\u2069"
+       "\u3000\ufeff]")
 # A text that a spreadsheet may read as a formula (or as the start of one).
 DANGEROUS = f"^{_WS}*[=+\\-@\t\r]"
 # ... except a plain number written as text (ASCII digits), or the lone dash placeholder.

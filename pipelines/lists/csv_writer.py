@@ -1,4 +1,5 @@
-"""The CSV of a list: ``;``-separated (a Dutch spreadsheet opens it as columns), every text cell neutralised.
+"""The CSV of a list: ``;``-separated (a Dutch spreadsheet opens it as columns), every text cell neutralised and
+every field with a line break, ``;`` or a quote quoted (``pipelines.csv_out``, records end in CRLF).
 
 One writer for the team files of ``export`` and for ``wijkradar flags --format csv``. The section
 *preventief in beeld* follows the flags as rows with the status ``preventief in beeld`` and the rank
@@ -10,9 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines import wording
+from pipelines import csv_out, wording
 from pipelines.lists.content import NOTHING_FLAGGED
-from pipelines.safe_output import neutralise_frame
 
 
 def preventive_rows(preventive: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -45,12 +45,9 @@ def csv_text(table: pd.DataFrame, nothing: str | None = NOTHING_FLAGGED, prevent
     if table.empty and nothing is not None:
         table = pd.DataFrame([{c: (nothing if c == "Toelichting" else "") for c in table.columns}],
                              columns=table.columns)
-    else:
-        table = neutralise_frame(table)
-    return table.to_csv(sep=";", index=False, lineterminator="\n")
+    return csv_out.csv_text(table)
 
 
 def write_csv(table: pd.DataFrame, path: Path, preventive: pd.DataFrame | None = None) -> None:
     """The team's CSV file (UTF-8 with a byte-order mark, so Excel reads the accents)."""
-    with open(path, "w", encoding="utf-8-sig", newline="") as out:
-        out.write(csv_text(table, preventive=preventive))
+    csv_out.write_text(csv_text(table, preventive=preventive), path)

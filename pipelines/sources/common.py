@@ -40,6 +40,10 @@ HEADER_SCAN_ROWS = 30
 FAST_TEXT_CHARS = 1 << 20
 #: A text table larger than this is refused before it is read into memory.
 MAX_TEXT_BYTES = 500 * 1024 * 1024
+#: A line at the top of a text file, up to and including its header row, longer than this is refused before it is
+#: split (a header of a few dozen names is a few hundred characters; one line of 50 MB took 1.6 GB and 27 s to
+#: split and check). Data rows may be longer: an over-long cell is quarantined (``ingest.MAX_CELL_CHARS``).
+MAX_HEADER_CHARS = 1024 * 1024
 #: a delivered table has a few to a few dozen columns; a cell past this column is a stray mark or a crafted sheet
 MAX_SHEET_COLUMNS = 1_000
 #: cells of a sheet once merged ranges are filled and every row is as wide as its last cell: an xlsx holds
@@ -191,11 +195,41 @@ def _text_and_delimiter(path: Path, aliases) -> tuple[str, str, bool]:
     text = _decode(path, path.read_bytes())
     if "\x00" in text:
         raise _binary_error(path)
+    refuse_long_header(path.name, text, aliases)
     first_line = text.split("\n", 1)[0].strip().strip('"')
     hint = re.fullmatch(r"sep=(.)", first_line, re.IGNORECASE)   # Excel's delimiter hint line
     if hint:
         return text, hint.group(1), True
     return text, max((";", "\t", ","), key=lambda d: _delimiter_score(text[:65536], d, aliases)), False
+
+
+def _line_end(text: str, start: int, stop: int | None = None) -> int:
+    """Where the line starting at ``start`` ends (its CR or LF), looking no further than ``stop``."""
+    stop = len(text) if stop is None else min(stop, len(text))
+    ends = [p for p in (text.find("\n", start, stop), text.find("\r", start, stop)) if p >= 0]
+    return min(ends, default=stop)
+
+
+def refuse_long_header(label: str, text: str, aliases=None) -> None:
+    """IngestError when a line at the top of ``text``, before or at its header row, is longer than
+    ``MAX_HEADER_CHARS``: the first line (with ``aliases``: every line up to the first of ``HEADER_SCAN_ROWS``
+    non-empty ones naming a column of ``aliases``), so that no reader or privacy check splits a crafted line of
+    megabytes."""
+    start, line, seen = 0, 1, 0
+    while start < len(text) and seen < HEADER_SCAN_ROWS:
+        end = _line_end(text, start, start + MAX_HEADER_CHARS + 1)
+        if end - start > MAX_HEADER_CHARS:
+            length = _line_end(text, end) - start
+            raise IngestError(f"{label}: line {line} holds {length:,} characters without a line break, more than a "
+                              f"header row or a line above it may hold ({MAX_HEADER_CHARS:,}); this is no table "
+                              f"wijkradar can read: {_FIX}")
+        cells = re.split(r"[;,\t]", text[start:end])
+        if not _blank(cells):
+            seen += 1
+            if not aliases or _header_hits([cells], aliases)[1]:
+                return
+        start = end + (2 if text.startswith("\r\n", end) else 1)
+        line += 1
 
 
 def stray_quote_line(text: str | bytes, sep: str) -> int | None:
@@ -718,6 +752,16 @@ def other_sheets_checked(book: "Workbook", path: Path) -> "Workbook":
                 "to remove it", privacy.scrub_file_name(path.name), privacy.scrub_text(sheet.name),
                 " (hidden)" if sheet.hidden else "", ", ".join(kinds))
     return book
+
+
+def refuse_no_rows(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """``frame``, or ValidationRefused naming the file when it holds a header but no data rows."""
+    if frame.empty:
+        from pipelines.validate import ValidationRefused
+
+        raise ValidationRefused(f"{Path(path).name}: the file holds no data rows below its header; check that you "
+                                "exported the right sheet or period")
+    return frame
 
 
 def refuse_personal_columns(frame: pd.DataFrame, path: Path, allowed_drop: set[str] = frozenset()) -> pd.DataFrame:

@@ -4,7 +4,9 @@ Periods: ``2026-10``, ``10-2026``, ``2026MM10``, ``202610``, ``okt 2026``, ``okt
 (Excel's mmm-jj), any date (``2026-10-01``, ``01-10-2026``, ``1 oktober 2026``, an Excel date or
 serial day number) on the 1st of a month -> month; ``2026-W43``, ``2026 week 43``, ``week 43 2026``
 -> ISO week. Anything else, or ambiguous, -> no period (quarantined).
-Counts: whole numbers, Dutch thousands separators (``1.234``) accepted; ``inf``, ``NaN``, scientific
+Counts: whole numbers, Dutch thousands separators (``1.234``) accepted, and spaces or apostrophes between
+real thousands groups (``1 234``, ``12 345``, ``1'234``); ``1 2`` or ``1'5`` is two numbers or a typo, not
+a number (never the joined ``12``); ``inf``, ``NaN``, scientific
 notation and values above ``MAX_COUNT`` are no count; ``0.125`` is a decimal, never thousands; ``1,000`` is
 ambiguous (English thousands or Dutch decimals) and quarantined saying so.
 """
@@ -17,7 +19,8 @@ import numpy as np
 import pandas as pd
 
 from pipelines.sources.common import (EXCEL_EPOCH, MONTH_NAMES, map_columns, parse_dates, read_table,
-                                      other_sheets_checked, refuse_personal_columns, with_quarantine_ref)
+                                      other_sheets_checked, refuse_no_rows, refuse_personal_columns,
+                                      with_quarantine_ref)
 from pipelines.validate import Check, gx_expectations
 
 #: Month abbreviations (kept for callers of the old name); full names are in ``MONTH_NAMES``.
@@ -121,10 +124,23 @@ _DECIMAL_COMMA = r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+),\d+"
 _DECIMAL_POINT = r"[+-]?\d+\.\d+"
 
 
+#: ``1 234``, ``12 345 678``, ``1'234``: one space (also no-break or thin) or one apostrophe between groups of exactly
+#: three digits, the same separator throughout (no backreference: pandas' str dtype matches with RE2)
+_SPACED_GROUPS = r"[+-]?[1-9]\d{0,2}(?:(?: \d{3})+|(?:'\d{3})+)(?:[.,]\d+)?"
+
+
+def _number_texts(values: pd.Series) -> pd.Series:
+    """Each value as the text of a number: trimmed, the Unicode minus as ``-``, and the spaces or apostrophes
+    between real thousands groups removed; any other space or apostrophe stays (the text is then no number)."""
+    v = pd.Series(values).astype(object).where(pd.Series(values).notna(), "").astype(str)
+    v = v.str.strip().str.replace("\u2212", "-", regex=False).str.replace(r"[\u00a0\u2009\u202f]", " ", regex=True)
+    grouped = v.str.fullmatch(_SPACED_GROUPS).fillna(False).astype(bool)
+    return v.where(~grouped, v.str.replace(r"[ ']", "", regex=True))
+
+
 def _count_values(values: pd.Series) -> pd.Series:
     """The number each text means (float), NaN when it is no plain number; no upper limit yet."""
-    v = pd.Series(values).astype(object).where(pd.Series(values).notna(), "").astype(str)
-    v = v.str.strip().str.replace(r"[\s\u00a0\u202f']", "", regex=True).str.replace("\u2212", "-", regex=False)
+    v = _number_texts(values)
     out = pd.Series(np.nan, index=v.index, dtype="float64")
     whole = v.str.fullmatch(_WHOLE)
     out[whole] = pd.to_numeric(v[whole], errors="coerce")
@@ -160,9 +176,7 @@ def counts_too_large(values: pd.Series) -> pd.Series:
 
 def counts_ambiguous(values: pd.Series) -> pd.Series:
     """True where the text is a number with a comma followed by exactly three digits (``1,000``, ``2,500``)."""
-    v = pd.Series(values).astype(object).where(pd.Series(values).notna(), "").astype(str)
-    v = v.str.strip().str.replace(r"[\s\u00a0\u202f']", "", regex=True).str.replace("\u2212", "-", regex=False)
-    return v.str.fullmatch(_AMBIGUOUS_COMMA).fillna(False).astype(bool)
+    return _number_texts(values).str.fullmatch(_AMBIGUOUS_COMMA).fillna(False).astype(bool)
 
 
 def ambiguous_check() -> Check:
@@ -182,7 +196,8 @@ def read_count_table(path: Path, aliases: dict, raw_columns: list[str]) -> pd.Da
     book = other_sheets_checked(read_table(path, aliases), path)
     frame = refuse_personal_columns(book.data.frame, path)
     mapped = with_quarantine_ref(map_columns(frame, aliases, path), frame)
-    return mapped[["row_number", *raw_columns, *(["quarantine_ref"] if "quarantine_ref" in mapped else [])]]
+    return refuse_no_rows(mapped[["row_number", *raw_columns, *(["quarantine_ref"] if "quarantine_ref" in mapped else [])]],
+                          path)
 
 
 def count_checks() -> list[Check]:

@@ -15,7 +15,8 @@ import pandas as pd
 
 from models.calendar import period_start
 from pipelines.sources.common import (area_checks, map_columns, normalise_header, parse_dates, read_table,
-                                      other_sheets_checked, refuse_personal_columns, resolve_area_codes, with_quarantine_ref)
+                                      other_sheets_checked, refuse_no_rows, refuse_personal_columns, resolve_area_codes,
+                                      with_quarantine_ref)
 from pipelines.sources.signalen_dwh import is_dwh_export, read_dwh
 from pipelines.sources.rows import normalised
 from pipelines.validate import Check, gx_expectations
@@ -58,7 +59,8 @@ def read(path: Path) -> pd.DataFrame:
         book = other_sheets_checked(read_table(path, ALIASES, optional=("melding_id",)), path)
         table = refuse_personal_columns(book.data.frame, path, allowed_drop=DROP_ON_READ)
         frame = with_quarantine_ref(map_columns(table, ALIASES, path, optional=("melding_id",)), table)
-    return frame[["row_number", *RAW_COLUMNS, *(["quarantine_ref"] if "quarantine_ref" in frame else [])]]
+    return refuse_no_rows(frame[["row_number", *RAW_COLUMNS, *(["quarantine_ref"] if "quarantine_ref" in frame else [])]],
+                          path)
 
 
 def typed(raw: pd.DataFrame, ref) -> pd.DataFrame:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines.sources.common import IngestError, refuse_stray_quote
+from pipelines.sources.common import MAX_HEADER_CHARS, IngestError, refuse_stray_quote
 from pipelines.sources.safe_archive import check_zip, read_member, safe_files
 
 FILES = {
@@ -30,15 +30,22 @@ def _is_zip(path: Path) -> bool:
         return fh.read(4) in (b"PK\x03\x04", b"PK\x05\x06")
 
 
+def _file_name(name: str) -> str:
+    """The file name of a folder entry or zip member, lower-cased and without its folders (``/`` or ``\\``):
+    exports name their files ``signals.csv``, ``SIGNALS.CSV`` or ``export/Signals.csv`` alike."""
+    return name.replace("\\", "/").rsplit("/", 1)[-1].lower()
+
+
 def is_dwh_export(path: Path) -> bool:
-    """A folder or zip holding ``signals.csv``; an unsafe folder or zip is refused (IngestError) here."""
+    """A folder or zip holding ``signals.csv`` (in any case, in any sub-folder); an unsafe folder or zip is refused
+    (IngestError) here."""
     path = Path(path)
     if path.is_dir():
-        return any(f.name == "signals.csv" for f in safe_files(path))
+        return any(_file_name(f.name) == "signals.csv" for f in safe_files(path))
     if path.is_file() and path.suffix.lower() == ".zip" and _is_zip(path):
         check_zip(path)
         with zipfile.ZipFile(path) as z:
-            return any(Path(n).name == "signals.csv" for n in z.namelist())
+            return any(_file_name(n) == "signals.csv" for n in z.namelist())
     return False
 
 
@@ -46,20 +53,21 @@ def _open(path: Path, name: str) -> pd.DataFrame:
     wanted = FILES[name]
     raw = None
     if path.is_dir():
-        found = [f for f in safe_files(path) if f.name == f"{name}.csv"]
+        found = [f for f in safe_files(path) if _file_name(f.name) == f"{name}.csv"]
         _one_export(path, name, len(found))
         if found:
             raw = found[0].read_bytes()
     else:
         check_zip(path)
         with zipfile.ZipFile(path) as z:
-            members = [i for i in z.infolist() if Path(i.filename).name == f"{name}.csv"]
+            members = [i for i in z.infolist() if _file_name(i.filename) == f"{name}.csv" and not i.is_dir()]
             _one_export(path, name, len(members))
             if members:
                 raw = read_member(z, members[0], path=path)
     if raw is None:
         raise IngestError(f"{path.name}: the Signalen export has no {name}.csv; export signals, locations and "
                           "categories together")
+    _refuse_long_header(f"{path.name}, {name}.csv", raw)
     refuse_stray_quote(f"{path.name}, {name}.csv", raw, ",")
     try:
         header = pd.read_csv(io.BytesIO(raw), nrows=0).columns
@@ -83,6 +91,14 @@ def _open(path: Path, name: str) -> pd.DataFrame:
     return frame[[c for c in wanted if c in header]]
 
 
+def _refuse_long_header(label: str, raw: bytes) -> None:
+    """The header line of a member longer than ``MAX_HEADER_CHARS`` is refused before pandas splits it."""
+    ends = [p for p in (raw.find(b"\n", 0, MAX_HEADER_CHARS + 1), raw.find(b"\r", 0, MAX_HEADER_CHARS + 1)) if p >= 0]
+    if not ends and len(raw) > MAX_HEADER_CHARS:
+        raise IngestError(f"{label}: the header line holds more than {MAX_HEADER_CHARS:,} characters without a line "
+                          "break; this is not the Signalen data-warehouse layout: export the Signalen data again")
+
+
 def _one_export(path: Path, name: str, n: int) -> None:
     """Two ``signals.csv`` (months in sub-folders, or one name twice) are two exports: reading only one would lose the
     other's reports silently, and joining them could join one export's signals to the other's locations."""
@@ -103,6 +119,16 @@ def _agree(frame: pd.DataFrame, columns: list[str], what: str) -> None:
                           f"one column {columns[0]} and export the Signalen data again")
 
 
+def buurt_codes(locations: pd.DataFrame) -> pd.Series:
+    """The buurt code of each location from ``area_code``, ``buurt_code`` or both (either column may be missing):
+    an ``area_code`` that is a buurt code (``BU...``), else a ``buurt_code`` that is filled, else ``area_code``
+    as it is (an empty one stays empty and its reports are quarantined for it)."""
+    empty = pd.Series("", index=locations.index, dtype=object)
+    area = locations["area_code"].fillna("") if "area_code" in locations else empty
+    buurt = locations["buurt_code"].fillna("") if "buurt_code" in locations else empty
+    return area.where(area.str.strip().str.upper().str.startswith("BU") | buurt.str.strip().eq(""), buurt)
+
+
 def read_dwh(path: Path) -> pd.DataFrame:
     """One row per signal with the canonical meldingen columns (all text).
 
@@ -110,9 +136,7 @@ def read_dwh(path: Path) -> pd.DataFrame:
     """
     path = Path(path)
     signals, locations, categories = (_open(path, n) for n in ("signals", "locations", "categories"))
-    loc = locations.assign(code=locations.get("area_code", "").where(
-        locations.get("area_code", pd.Series("", index=locations.index)).str.upper().str.startswith("BU"),
-        locations.get("buurt_code", "")))
+    loc = locations.assign(code=buurt_codes(locations))
     out = (signals.merge(loc[["id", "code"]].rename(columns={"id": "location_id"}), on="location_id", how="left")
            .merge(categories.rename(columns={"id": "category_assignment_id"}), on="category_assignment_id", how="left"))
     if len(out) != len(signals):

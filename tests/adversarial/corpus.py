@@ -1182,6 +1182,24 @@ def plan(seed: int = SEED) -> list[Planned]:
         r[3] = v
     b.xlsx(Case("wijkteam_decimalen.xlsx", "wijkteam", "loaded", rows_read=12, quarantined=4, reason="aantal",
                 klass="counts-decimal-or-ambiguous"), [{"title": "Blad1", "rows": [W, *rows]}])
+
+    # --- reading round 2: spaced digits, upper-case dump names, buurt_code-only locations, long header lines ---
+    rows = b.unique_wijkteam_cells(12)
+    for r, v in zip(rows[::3], ["1 2", "2 5", "1'5", "1 0 0"]):      # two numbers or a typo: never the joined number
+        r[3] = v
+    rows[1][3] = "1 000"                                             # a real thousands group: 1000
+    b.text(Case("wijkteam_spaties_in_aantal.csv", "wijkteam", "loaded", rows_read=12, quarantined=4,
+                reason="not a number", klass="counts-spaced-digits"), W, rows)
+    b.add(Case("meldingen_dump_hoofdletters.zip", "meldingen", "loaded", rows_read=10, quarantined=0,
+               klass="archive-upper-case-names"),
+          _zip([(f"EXPORT/{n.upper()}", data) for n, data in _dwh_members(b, _dwh_rows(b, 10))]))
+    members = _dwh_members(b, _dwh_rows(b, 10))
+    loc_rows = [line.split(",")[:2] for line in members[1][1].decode().splitlines()[1:]]
+    members[1] = ("locations.csv", _delimited(["id", "buurt_code"], loc_rows, ",").encode())
+    b.add(Case("meldingen_dump_alleen_buurt_code.zip", "meldingen", "loaded", rows_read=10, quarantined=0,
+               klass="signalen-buurt-code-only"), _zip(members))
+    b.add(Case("meldingen_lange_kopregel.csv", "meldingen", "refused", message="line 1 holds|without a line break",
+               klass="text-long-header-line"), (";".join(M) + ";" + "x" * (1 << 21) + "\n").encode())
     return b.items
 
 

@@ -66,3 +66,29 @@ def test_rows_whose_periods_cannot_be_read_are_not_also_repeats(home):
         reasons = [r for r, in con.execute("SELECT reason FROM quarantine.rows ORDER BY row_number").fetchall()]
     assert len(reasons) == 2 and all("more than once" not in r for r in reasons), reasons
     assert all("not a period" in r for r in reasons)
+
+
+def test_only_real_thousands_groups_join_across_a_space_or_apostrophe():
+    grouped = ["1 234", "12 345", "1'234", "1\u00a0234", "1\u202f234", "1 234 567", "-1 234", " 12 "]
+    assert parse_counts(pd.Series(grouped)).tolist() == [1234, 12345, 1234, 1234, 1234, 1234567, -1234, 12]
+    stray = ["1 2", "2 5", "1'5", "1 0 0", "0 125", "1  234", "12 3456", "1 234'567", "1 2,345", "1' 234"]
+    assert parse_counts(pd.Series(stray)).isna().all()
+    assert not counts_ambiguous(pd.Series(stray)).any()
+
+
+def test_a_count_cell_holding_two_numbers_is_quarantined_as_not_a_number(home):
+    from tests.conftest import write_csv
+
+    cells = ["1 2", "2 5", "1'5", "1 0 0", "1 000", "4", "5", "6", "7", "8"]
+    rows = [[code, "2026-05", "eenzaamheid", cell] for code, cell in zip(BUURTEN, cells)]
+    home.inbox.mkdir(parents=True, exist_ok=True)
+    path = write_csv(home.inbox / "wijkteam_spaces.csv", ["Buurtcode", "Maand", "Signaal", "Aantal"], rows)
+    with connect(home.warehouse) as con:
+        ref = reference.Reference()
+        reference.sync(con, ref)
+        res = ingest_file(con, path, "wijkteam", ref, home.archive, today=TODAY)
+        rows = con.execute("SELECT row_number, reason FROM quarantine.rows ORDER BY 1").fetchall()
+        stored = dict(con.execute("SELECT area_code, count FROM core.source_cells").fetchall())
+    assert (res.rows_read, res.rows_accepted, res.rows_quarantined) == (10, 6, 4)
+    assert [r for r, _ in rows] == [2, 3, 4, 5] and all("not a number" in reason for _, reason in rows)
+    assert stored == dict(zip(BUURTEN[4:], [1000, 4, 5, 6, 7, 8]))

@@ -1,4 +1,5 @@
 """The CSV writer: ';'-separated, formulas neutralised, the columns and a sentence for an empty list, a BOM."""
+import csv
 import io
 
 import pandas as pd
@@ -13,7 +14,15 @@ def test_two_rows_are_semicolon_separated_and_neutralised(flags, labels):
     back = pd.read_csv(io.StringIO(text), sep=";", keep_default_na=False)
     assert len(back) == 2 and back.columns[0] == "Rang"
     assert back["Buurt"].tolist() == ["'=Hoek <b>", "Brink"]
-    assert text.count("\n") == 3 and "\r" not in text
+    assert text.count("\r\n") == 3 and text.count("\n") == 3        # records end in CRLF (RFC 4180)
+
+
+def test_a_name_that_starts_with_a_carriage_return_stays_in_its_record_as_text(flags, labels):
+    flags.loc[1, "name"] = "\r=2+2 b2"
+    text = csv_text(team_list(flags, "noord", labels))
+    back = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    assert len(back) == 3 and {len(r) for r in back} == {10}
+    assert back[2][5] == "'\r=2+2 b2"
 
 
 def test_an_empty_list_keeps_the_columns_with_one_sentence_or_only_the_header(flags, labels):

@@ -1,0 +1,92 @@
+"""The Signalen data-warehouse dump: member names in any case and in any sub-folder, locations with either
+``area_code`` or ``buurt_code`` (or both), and a member whose header line is megabytes long refused."""
+import zipfile
+
+import pandas as pd
+import pytest
+
+from pipelines.sources import meldingen
+from pipelines.sources.common import MAX_HEADER_CHARS, IngestError
+from pipelines.sources.signalen_dwh import buurt_codes, is_dwh_export, read_dwh
+from tests.pipelines.test_ingest import load
+from tests.pipelines.test_reading import one_sentence
+
+SIGNALS = "id,created_at,location_id,category_assignment_id\n" + "".join(
+    f"{5000 + i},2026-10-{i + 1:02d}T10:00:00+02:00,{i + 1},1\n" for i in range(20))
+CATEGORIES = "id,main,sub\n1,Afval,Zwerfafval\n"
+
+
+def locations(columns: str, value) -> str:
+    return f"id,{columns}\n" + "".join(f"{i + 1},{value(i)}\n" for i in range(20))
+
+
+BUURT_ONLY = locations("buurt_code", lambda i: "BU01185000")
+
+
+def dump(path, names=("signals.csv", "locations.csv", "categories.csv"), loc=BUURT_ONLY, signals=SIGNALS):
+    with zipfile.ZipFile(path, "w") as z:
+        for name, text in zip(names, (signals, loc, CATEGORIES)):
+            z.writestr(name, text)
+    return path
+
+
+@pytest.mark.parametrize("names", [
+    ("SIGNALS.CSV", "LOCATIONS.CSV", "CATEGORIES.CSV"),
+    ("Export 2026-10/Signals.csv", "Export 2026-10/Locations.CSV", "Export 2026-10/categories.csv"),
+    ("export\\signals.csv", "export\\locations.csv", "export\\categories.csv"),     # written on Windows
+])
+def test_member_names_are_recognised_in_any_case_and_folder(tmp_path, names):
+    path = dump(tmp_path / "meldingen_dump.zip", names)
+    assert is_dwh_export(path)
+    assert len(meldingen.read(path)) == 20
+
+
+def test_a_dump_folder_with_upper_case_file_names_is_recognised(tmp_path):
+    folder = tmp_path / "dump"
+    (folder / "Export").mkdir(parents=True)
+    for name, text in (("SIGNALS.CSV", SIGNALS), ("Locations.csv", BUURT_ONLY), ("CATEGORIES.csv", CATEGORIES)):
+        (folder / "Export" / name).write_text(text)
+    assert is_dwh_export(folder) and len(read_dwh(folder)) == 20
+
+
+def test_two_exports_in_one_zip_are_still_refused_whatever_their_case(tmp_path):
+    path = tmp_path / "meldingen_dump.zip"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("a/signals.csv", SIGNALS)
+        z.writestr("b/SIGNALS.CSV", SIGNALS)
+        z.writestr("locations.csv", BUURT_ONLY)
+        z.writestr("categories.csv", CATEGORIES)
+    with pytest.raises(IngestError) as err:
+        read_dwh(path)
+    one_sentence(err, "holds 2 files named signals.csv")
+
+
+@pytest.mark.parametrize("columns, value, codes", [
+    ("buurt_code", lambda i: "BU01185000", ["BU01185000"] * 20),
+    ("area_code", lambda i: "BU01185001", ["BU01185001"] * 20),
+    ("area_code,buurt_code", lambda i: ",BU01185002" if i % 2 else "BU01185003,", ["BU01185003", "BU01185002"] * 10),
+    ("buurt_code,area_code", lambda i: ",", [""] * 20),                 # located by coordinates only
+])
+def test_locations_with_either_code_column_or_both(tmp_path, columns, value, codes):
+    frame = read_dwh(dump(tmp_path / "meldingen_dump.zip", loc=locations(columns, value)))
+    assert frame["area_code"].tolist() == codes and frame["row_number"].tolist() == list(range(2, 22))
+
+
+def test_a_buurt_code_only_dump_loads_every_report(home):
+    home.inbox.mkdir(parents=True, exist_ok=True)
+    result = load(home, dump(home.inbox / "meldingen_signalen.zip"), "meldingen")
+    assert (result.rows_read, result.rows_accepted, result.rows_quarantined) == (20, 20, 0)
+
+
+def test_buurt_codes_prefers_a_buurt_code_in_area_code():
+    frame = pd.DataFrame({"area_code": ["BU01185000", "GM0118", "", None, "01185004"],
+                          "buurt_code": ["BU0", "BU01185001", "BU01185002", "BU01185003", ""]})
+    assert buurt_codes(frame).tolist() == ["BU01185000", "BU01185001", "BU01185002", "BU01185003", "01185004"]
+
+
+def test_a_member_whose_header_line_is_megabytes_long_is_refused(tmp_path):
+    long_header = "id,created_at,location_id,category_assignment_id," + "x" * (MAX_HEADER_CHARS + 1)
+    path = dump(tmp_path / "meldingen_dump.zip", signals=long_header)
+    with pytest.raises(IngestError) as err:
+        read_dwh(path)
+    one_sentence(err, "meldingen_dump.zip, signals.csv: the header line holds more than")
