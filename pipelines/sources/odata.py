@@ -271,7 +271,8 @@ def fetch_pages(url: str, require: tuple[str, ...] = (), max_pages: int | None =
     start, pages, seen, rows, size = url, [], set(), 0, 0
     while url:
         if url in seen:
-            raise IngestError(f"{shown_url(url)}: the service returned the same next page twice; stopping")
+            raise IngestError(f"{shown_url(url)}: the service linked to the same next page twice, so its paging "
+                              "is broken; nothing was loaded; try again later")
         if len(pages) >= max_pages:
             raise IngestError(f"{shown_url(start)}: the service keeps linking to a next page ({len(pages):,} pages, "
                               f"{rows:,} rows so far), more than any CBS table has; nothing was loaded; check the URL")

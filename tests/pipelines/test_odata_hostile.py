@@ -80,6 +80,9 @@ class Hostile:
                 if mode == "emptyloop-typed":
                     doc = {"value": [], "odata.nextLink": f"{here}/{table}/TypedDataSet?$skip={skip + 1}"}
                     return self.send(200, json.dumps(doc).encode())
+                if mode == "repeat-typed":             # the same next page again and again
+                    doc = {"value": rows[:10], "odata.nextLink": f"{here}/{table}/TypedDataSet?$skip=1"}
+                    return self.send(200, json.dumps(doc).encode())
                 if mode == "elsewhere-typed":          # next page on another host (and a local file)
                     doc = {"value": rows[:10], "odata.nextLink": "file:///etc/passwd"}
                     return self.send(200, json.dumps(doc).encode())
@@ -159,6 +162,8 @@ def test_empty_pages_that_link_on_and_next_links_elsewhere_are_refused(hostile):
         fetch_pages(typed_url(hostile.base("emptyloop-typed")))
     with pytest.raises(IngestError, match="next page lies on another server"):
         fetch_pages(typed_url(hostile.base("elsewhere-typed")))
+    with pytest.raises(IngestError, match="same next page twice, so its paging is broken; nothing was loaded"):
+        fetch_pages(typed_url(hostile.base("repeat-typed")))
 
 
 def test_the_limits_leave_room_for_the_whole_country():
