@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import http.client
 import json
+import re
 import threading
 import time
 import urllib.error
@@ -51,8 +52,26 @@ def _megabytes(n: int) -> str:
 
 
 def _described(content_type: str | None, size: int) -> str:
-    """What an answer was, without its content (an error page may carry names, e-mail addresses, phone numbers)."""
-    return f"{(content_type or 'no content type').split(';')[0].strip()[:60]}, {_megabytes(size)}"
+    """What an answer was, without its content (an error page may carry names, e-mail addresses, phone numbers);
+    the content type only if it is a plain media type, since the server writes that too."""
+    kind = (content_type or "").split(";")[0].strip().lower()
+    if not re.fullmatch(r"[a-z0-9.+-]{1,40}/[a-z0-9.+-]{1,60}", kind):
+        kind = "an unusual content type" if content_type else "no content type"
+    return f"{kind}, {_megabytes(size)}"
+
+
+def _server(url: str) -> str:
+    """The scheme, host and port of an address the service sent (never its path, query or user part)."""
+    parts = urllib.parse.urlsplit(url)
+    host = parts.hostname or ""
+    if not re.fullmatch(r"[a-z0-9.-]{1,80}|\[[0-9a-f:.]{2,45}\]", host):
+        return f"an address of scheme {parts.scheme[:10]!r}" if re.fullmatch(r"[a-z]{1,10}", parts.scheme) \
+            else "an unusual address"
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        port = ""
+    return f"{parts.scheme}://{host}{port}"
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:
@@ -144,17 +163,16 @@ class _SameService(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, req, fp, code, msg, headers, newurl):
         newurl = urllib.parse.urljoin(req.full_url, newurl)
         if not same_service(newurl, self.start):
-            parts = urllib.parse.urlsplit(newurl)
             raise IngestError(f"{shown_url(self.start)}: the service redirects to another server "
-                              f"({parts.scheme}://{parts.netloc[:80]}); wijkradar follows redirects only within the "
+                              f"({_server(newurl)}); wijkradar follows redirects only within the "
                               "host it was given, so nothing was loaded; give that server's URL yourself if you trust it")
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-def _read_capped(resp, url: str, limit: int) -> bytes:
+def _read_capped(resp, label: str, limit: int) -> bytes:
     """The body, refused as soon as it exceeds ``limit`` bytes (before it is held whole, let alone archived)."""
     too_large = IngestError(
-        f"{shown_url(url)}: the service's answer is larger than {_megabytes(limit)}, far more than a CBS OData page "
+        f"{label}: the service's answer is larger than {_megabytes(limit)}, far more than a CBS OData page "
         "ever is; nothing was loaded; check the URL (a municipality's figures are a few MB)")
     declared = resp.headers.get("Content-Length", "")
     if declared.strip().isdigit() and int(declared) > limit:
@@ -169,12 +187,13 @@ def _read_capped(resp, url: str, limit: int) -> bytes:
 
 
 def answer(url: str, attempts: int = 3, backoff: float = 1.0, timeout: float = TIMEOUT, deadline: float = DEADLINE,
-           budget: float = BUDGET, max_bytes: int = MAX_ANSWER_BYTES) -> tuple[bytes, str]:
+           budget: float = BUDGET, max_bytes: int = MAX_ANSWER_BYTES, shown: str | None = None) -> tuple[bytes, str]:
     """GET ``url``: its body and content type. Retries with exponential back-off on network errors, timeouts and
     5xx (except the row limit), within ``budget`` seconds in all; ``timeout`` is the longest silence, ``deadline``
-    the longest a whole answer may take."""
+    the longest a whole answer may take. ``shown``: how messages name ``url`` (default :func:`shown_url`)."""
+    label = shown or shown_url(url)
     if urllib.parse.urlsplit(url).scheme.lower() not in ("http", "https"):
-        raise IngestError(f"{shown_url(url)[:120]}: not an http(s) address; give the service's base URL, such as "
+        raise IngestError(f"{label[:120]}: not an http(s) address; give the service's base URL, such as "
                           "https://dataderden.cbs.nl/ODataApi/OData")
     started, last, tried = time.monotonic(), None, 0
     for attempt in range(attempts):
@@ -189,10 +208,11 @@ def answer(url: str, attempts: int = 3, backoff: float = 1.0, timeout: float = T
                 with opener.open(request, timeout=timeout) as resp:
                     encoding = resp.headers.get("Content-Encoding", "").strip().lower()
                     if encoding not in ("", "identity"):
-                        raise IngestError(f"{shown_url(url)}: the service sent a compressed answer ({encoding[:20]}) "
+                        raise IngestError(f"{label}: the service sent a compressed answer "
+                                          f"({encoding if re.fullmatch(r'[a-z0-9-]{1,20}', encoding) else 'unusual'}) "
                                           "that wijkradar did not ask for and does not unpack; nothing was loaded; "
                                           "check the URL")
-                    body = _read_capped(resp, url, max_bytes)
+                    body = _read_capped(resp, label, max_bytes)
                     if not watch.expired:
                         return body, resp.headers.get("Content-Type", "")
                     last = f"no complete answer within {allowed:.3g} s"
@@ -201,12 +221,12 @@ def answer(url: str, attempts: int = 3, backoff: float = 1.0, timeout: float = T
                 body = exc.read(1 << 16) if exc.fp else b""
                 if exc.code == 500 and b"10000" in body.replace(b",", b"").replace(b".", b""):
                     raise IngestError(
-                        f"{shown_url(url)}: the service refuses the query because it returns more than 10,000 rows; "
+                        f"{label}: the service refuses the query because it returns more than 10,000 rows; "
                         "narrow the filter (one municipality, fewer crime types or periods) or use the ODataFeed "
                         "endpoint") from None
                 size = int(declared) if declared.strip().isdigit() else len(body)
                 if exc.code < 500:
-                    raise IngestError(f"{shown_url(url)}: the service answered HTTP {exc.code} "
+                    raise IngestError(f"{label}: the service answered HTTP {exc.code} "
                                       f"({_described(exc.headers.get('Content-Type') if exc.headers else None, size)})"
                                       "; check the table id and the base URL") from None
                 last = f"HTTP {exc.code}"
@@ -221,7 +241,7 @@ def answer(url: str, attempts: int = 3, backoff: float = 1.0, timeout: float = T
         if attempt + 1 < attempts and pause > 0:
             time.sleep(pause)
     raise SourceUnreachable(
-        f"{shown_url(url)}: the service is unreachable after {tried} attempt{'s' * (tried != 1)} in "
+        f"{label}: the service is unreachable after {tried} attempt{'s' * (tried != 1)} in "
         f"{time.monotonic() - started:.0f} s ({last}); nothing was loaded. wijkradar waits {timeout:g} s for a "
         f"silent service, {deadline:g} s for one answer and {budget:g} s in all; try again later, or load an "
         "archived payload folder instead."
@@ -271,14 +291,15 @@ def fetch_pages(url: str, require: tuple[str, ...] = (), max_pages: int | None =
     start, pages, seen, rows, size = url, [], set(), 0, 0
     while url:
         if url in seen:
-            raise IngestError(f"{shown_url(url)}: the service linked to the same next page twice, so its paging "
+            raise IngestError(f"{shown_url(start)}: the service linked to the same next page twice, so its paging "
                               "is broken; nothing was loaded; try again later")
         if len(pages) >= max_pages:
             raise IngestError(f"{shown_url(start)}: the service keeps linking to a next page ({len(pages):,} pages, "
                               f"{rows:,} rows so far), more than any CBS table has; nothing was loaded; check the URL")
         seen.add(url)
-        body, content_type = answer(url, **kw)
-        doc, value = _rows(body, shown_url(url), _described(content_type, len(body)), require)
+        label = shown_url(start) + (f", page {len(pages) + 1:,}" if pages else "")   # a next link is the server's text
+        body, content_type = answer(url, shown=label, **kw)
+        doc, value = _rows(body, label, _described(content_type, len(body)), require)
         rows, size = rows + len(value), size + len(body)
         if rows > max_rows or size > max_total_bytes:
             raise IngestError(f"{shown_url(start)}: the service sent more than {min(rows, max_rows):,} rows "
@@ -290,7 +311,7 @@ def fetch_pages(url: str, require: tuple[str, ...] = (), max_pages: int | None =
             url = urllib.parse.urljoin(start, url)
             if not same_service(url, start):
                 raise IngestError(f"{shown_url(start)}: the service's next page lies on another server "
-                                  f"({urllib.parse.urlsplit(url).netloc[:80] or url[:20]!r}); nothing was loaded; "
+                                  f"({_server(url)}); nothing was loaded; "
                                   "check the URL")
             if not value:
                 raise IngestError(f"{shown_url(start)}: the service sent an empty page that links to a next one "

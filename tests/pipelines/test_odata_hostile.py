@@ -102,6 +102,16 @@ class Hostile:
                     return self.send(404, f"<html>{PERSONAL * 20}</html>".encode(), "text/html")
                 if mode == "htmlpage":
                     return self.send(200, f"<html>{PERSONAL}</html>".encode(), "text/html")
+                if mode == "ctype":                    # the content type is the server's text too
+                    return self.send(200, b"<p>", "jan.jansen@cbs.nl/0612345678; x")
+                if mode == "page2bad-typed":           # a next link with a personal path, then an error page
+                    if skip:
+                        return self.send(200, f"<html>{PERSONAL}</html>".encode(), "text/html")
+                    doc = {"value": rows[:10], "odata.nextLink": f"{here}/jan.jansen@cbs.nl/TypedDataSet?$skip=1"}
+                    return self.send(200, json.dumps(doc).encode())
+                if mode == "redirect-user":
+                    target = hostile.base("ok", host="jan.jansen:0612345678@localhost")
+                    return self.send(302, b"", headers=[("Location", f"{target}/{table}/{entity}")])
                 if mode == "gzip":
                     return self.send(200, gzip.compress(ok), headers=[("Content-Encoding", "gzip")])
                 if mode == "latin1":
@@ -257,7 +267,10 @@ def test_an_answer_above_the_size_limit_is_refused_before_it_is_held_or_archived
 
 @pytest.mark.parametrize("mode, said", [("errbody", rf"HTTP 404 \(text/html, {len(PERSONAL) * 20 + 13} bytes\)"),
                                         ("htmlpage", rf"not JSON text \(text/html, {len(PERSONAL) + 13} bytes\)"),
-                                        ("latin1", r"not JSON text \(application/json, \d+ bytes\)")])
+                                        ("latin1", r"not JSON text \(application/json, \d+ bytes\)"),
+                                        ("ctype", r"not JSON text \(an unusual content type, 3 bytes\)"),
+                                        ("page2bad-typed", r"TypedDataSet \(query of 12 characters\), page 2: the "
+                                                           r"answer is not JSON text \(text/html, \d+ bytes\)")])
 def test_an_error_page_is_described_never_echoed(hostile, mode, said):
     with pytest.raises(IngestError) as err:
         fetch_pages(typed_url(hostile.base(mode)))
@@ -278,8 +291,10 @@ def test_a_compressed_answer_is_refused_not_inflated(hostile):
 # --- redirects ---------------------------------------------------------------------------------------------------
 
 def test_a_redirect_to_another_server_is_refused_and_one_within_the_host_followed(hostile):
-    with pytest.raises(IngestError, match=r"redirects to another server \(http://localhost:\d+\)"):
-        fetch_pages(typed_url(hostile.base("redirect")))
+    for mode in ("redirect", "redirect-user"):
+        with pytest.raises(IngestError, match=r"redirects to another server \(http://localhost:\d+\);") as err:
+            fetch_pages(typed_url(hostile.base(mode)))
+        assert "jan" not in str(err.value) and "612345678" not in str(err.value)
     assert len(fetch_pages(typed_url(hostile.base("redirect-here")))) == 1
 
 
