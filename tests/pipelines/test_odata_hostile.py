@@ -302,3 +302,48 @@ def test_the_real_service_shape_still_loads(home):
     with Service(make_rows(["BU01185000"])) as svc:
         folder = politie.fetch(svc.base, "GM0118", reference.Reference(), home.archive, **FAST)
     assert len(politie.read(folder)) == 4 * 34
+
+
+# --- cbs-kwb archived payloads of the wrong shape ------------------------------------------------------------------
+
+def kwb_folder(tmp_path, change):
+    from tests.pipelines.test_cbs_kwb import kwb_entities
+
+    entities, _ = kwb_entities()
+    change(entities)
+    folder = tmp_path / "kwb"
+    folder.mkdir(exist_ok=True)
+    for name, rows in entities.items():
+        (folder / f"{name.replace('/', '.')}.001.json").write_text(json.dumps({"value": rows}))
+    return folder
+
+
+def drop(entity, key, only=lambda r: True):
+    def change(entities):
+        for row in entities[f"85984NED/{entity}"]:
+            if only(row):
+                row.pop(key, None)
+    return change
+
+
+@pytest.mark.parametrize("change, said", [
+    (drop("DataProperties", "Key", lambda r: r["Type"] == "Topic"), "a topic in 85984NED.DataProperties has no Key"),
+    (drop("DataProperties", "Type"), "row 1 has no text 'Type'"),
+    (drop("TypedDataSet", "WijkenEnBuurten"), "row 1 has no text 'WijkenEnBuurten'"),
+    (lambda e: e.update({"85984NED/TableInfos": [1]}), "row 1 is int, not an object"),
+], ids=["topic-without-key", "no-type", "row-without-area", "tableinfos-not-objects"])
+def test_an_archived_kwb_payload_of_the_wrong_shape_is_one_sentence(tmp_path, change, said):
+    from pipelines.sources import cbs_kwb
+
+    with pytest.raises(IngestError, match="fetch (it|the payload) again") as err:
+        cbs_kwb.read(kwb_folder(tmp_path, change))
+    assert said in str(err.value)
+
+
+def test_a_kwb_payload_without_optional_fields_or_rows_still_reads(tmp_path):
+    from pipelines.sources import cbs_kwb
+
+    no_units = drop("DataProperties", "Unit")
+    assert len(cbs_kwb.read(kwb_folder(tmp_path, no_units))) > 0
+    no_rows = lambda e: e.update({"85984NED/TypedDataSet": []})          # noqa: E731
+    assert len(cbs_kwb.read(kwb_folder(tmp_path, no_rows))) == 0
