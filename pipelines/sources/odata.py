@@ -165,7 +165,8 @@ class _SameService(urllib.request.HTTPRedirectHandler):
         if not same_service(newurl, self.start):
             raise IngestError(f"{shown_url(self.start)}: the service redirects to another server "
                               f"({_server(newurl)}); wijkradar follows redirects only within the "
-                              "host it was given, so nothing was loaded; give that server's URL yourself if you trust it")
+                              "host it was given, so nothing was loaded; give that server's URL yourself if you "
+                              "trust it")
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
@@ -236,7 +237,7 @@ def answer(url: str, attempts: int = 3, backoff: float = 1.0, timeout: float = T
                 elif isinstance(exc, http.client.HTTPException) and not isinstance(exc, ConnectionError):
                     last = "the answer broke off or was not HTTP"     # its text may quote what the server sent
                 else:
-                    last = str(getattr(exc, "reason", exc))[:80]
+                    last = str(getattr(exc, "reason", exc))[:120]
         pause = min(backoff * 2**attempt, budget - (time.monotonic() - started))
         if attempt + 1 < attempts and pause > 0:
             time.sleep(pause)
