@@ -36,6 +36,10 @@ ADDITIVE = False
 HEADERS_NL = {"table_id": "Tabel", "area_code": "WijkenEnBuurten", "year": "Jaar", "indicator": "Onderwerp",
               "value": "Waarde"}
 BOUNDARY = "IndelingswijzigingGemeenteWijkBuurt"
+#: Keys every row of an entity set must hold as text (checked when fetched and when read from the archive).
+REQUIRED = {"DataProperties": ("Type",), "TypedDataSet": ("WijkenEnBuurten",)}
+#: DataProperties fields read here that a row may lack (then empty).
+PROPERTY_FIELDS = ["ID", "ParentID", "Title", "Datatype", "Unit", "Default"]
 
 
 def base_url() -> str:
@@ -73,11 +77,11 @@ def fetch(base: str, gemeente: str, ref, archive_dir: Path, years: list[int] | N
     flt = urllib.parse.quote(f"substring(WijkenEnBuurten,2,4) eq '{gemeente[2:]}'")
     for year in years:
         table = known[year]
-        pages[f"{table}.TableInfos"] = fetch_pages(f"{base}/{table}/TableInfos?$format=json", **kw)
-        pages[f"{table}.DataProperties"] = fetch_pages(f"{base}/{table}/DataProperties?$format=json", **kw)
-        pages[f"{table}.TypedDataSet"] = fetch_pages(f"{base}/{table}/TypedDataSet?$format=json&$filter={flt}", **kw)
         codes = urllib.parse.quote(f"Municipality eq '{gemeente}'")
-        pages[f"{table}.WijkenEnBuurten"] = fetch_pages(f"{base}/{table}/WijkenEnBuurten?$format=json&$filter={codes}", **kw)
+        for entity, query in (("TableInfos", ""), ("DataProperties", ""), ("TypedDataSet", f"&$filter={flt}"),
+                              ("WijkenEnBuurten", f"&$filter={codes}")):
+            pages[f"{table}.{entity}"] = fetch_pages(f"{base}/{table}/{entity}?$format=json{query}",
+                                                     require=REQUIRED.get(entity, ()), **kw)
     return archive_payload(pages, archive_dir / NAME)
 
 
@@ -135,10 +139,15 @@ def read(path: Path) -> pd.DataFrame:
             year = int(info[0]["Period"])
         if year is None:
             raise IngestError(f"{path}: cannot tell the year of table {table}; add it to TABLES in cbs_kwb.py")
-        props = pd.DataFrame(read_entity(path, f"{table}.DataProperties"))
+        props = pd.DataFrame(read_entity(path, f"{table}.DataProperties", REQUIRED["DataProperties"]))
+        props = props.reindex(columns=[*props.columns, *(c for c in PROPERTY_FIELDS if c not in props)])
         topics = props[(props["Type"] == "Topic")]
+        if not topics["Key"].map(lambda k: isinstance(k, str)).all():
+            raise IngestError(f"{path}: a topic in {table}.DataProperties has no Key; this is not a complete CBS "
+                              "OData payload; fetch it again from the service")
         numeric = topics[~topics["Datatype"].isin(["String"]) | topics["Key"].str.startswith(BOUNDARY)]
-        rows = pd.DataFrame(read_entity(path, f"{table}.TypedDataSet"))
+        rows = pd.DataFrame(read_entity(path, f"{table}.TypedDataSet", REQUIRED["TypedDataSet"]))
+        rows = rows.reindex(columns=["WijkenEnBuurten", *rows.columns.drop("WijkenEnBuurten", errors="ignore")])
         code_list = {str(r.get("Key", "")).strip() for r in read_entity(path, f"{table}.WijkenEnBuurten")}
         keep = [k for k in numeric["Key"] if k in rows.columns]
         long = rows.melt(id_vars=["WijkenEnBuurten"], value_vars=keep, var_name="indicator", value_name="value")

@@ -3,12 +3,18 @@
 Every page is kept byte for byte (the archive makes a run replayable offline); parsing happens
 afterwards from the archived pages. ``odata.nextLink`` is followed until absent. The ODataApi
 endpoint refuses queries of more than 10,000 rows with HTTP 500; wijkradar filters per
-municipality so that does not happen, and says so clearly if it does.
+municipality so that does not happen, and says so clearly if it does. A service is never trusted
+further than a real one needs: each answer has a size limit and a deadline, an entity set a limit
+on pages and rows, it must have the OData shape, and neither redirects nor next links may leave
+the host that was given. Every refusal comes before anything is archived or loaded.
 """
 from __future__ import annotations
 
 import hashlib
+import http.client
 import json
+import re
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -16,6 +22,17 @@ import urllib.request
 from pathlib import Path
 
 from pipelines.sources.common import IngestError
+
+#: One answer: the largest real one, a page of 10,000 KWB rows with all 118 topics, is about 46 MB.
+MAX_ANSWER_BYTES = 128 * 2**20
+#: One entity set, all pages: every buurt of the country (18,313 regions) x 4 crime types x 12 months
+#: x 15 years is 13.2 million rows of ~120 bytes (1.6 GB); a municipality is a few thousand rows a year.
+MAX_ROWS = 20_000_000
+MAX_TOTAL_BYTES = 2 * 2**30
+#: The whole country in the service's smallest pages (1,000 rows).
+MAX_PAGES = 20_000
+#: Seconds: silence within one answer, one whole answer, and one URL with all its attempts.
+TIMEOUT, DEADLINE, BUDGET = 20.0, 120.0, 180.0
 
 
 class SourceUnreachable(IngestError):
@@ -30,48 +47,276 @@ def shown_url(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}{parts.path}{query}" if parts.scheme else url
 
 
-def get(url: str, attempts: int = 3, backoff: float = 1.0, timeout: float = 60.0) -> bytes:
-    """GET with retries and exponential back-off on network errors and 5xx (except the row limit)."""
-    last = None
+def _megabytes(n: int) -> str:
+    return f"{n / 2**20:,.0f} MB" if n >= 2**20 else f"{n:,} bytes"
+
+
+def _described(content_type: str | None, size: int) -> str:
+    """What an answer was, without its content (an error page may carry names, e-mail addresses, phone numbers);
+    the content type only if it is a plain media type, since the server writes that too."""
+    kind = (content_type or "").split(";")[0].strip().lower()
+    if not re.fullmatch(r"[a-z0-9.+-]{1,40}/[a-z0-9.+-]{1,60}", kind):
+        kind = "an unusual content type" if content_type else "no content type"
+    return f"{kind}, {_megabytes(size)}"
+
+
+def _server(url: str) -> str:
+    """The scheme, host and port of an address the service sent (never its path, query or user part)."""
+    parts = urllib.parse.urlsplit(url)
+    host = parts.hostname or ""
+    if not re.fullmatch(r"[a-z0-9.-]{1,80}|\[[0-9a-f:.]{2,45}\]", host):
+        return f"an address of scheme {parts.scheme[:10]!r}" if re.fullmatch(r"[a-z]{1,10}", parts.scheme) \
+            else "an unusual address"
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        port = ""
+    return f"{parts.scheme}://{host}{port}"
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urllib.parse.urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    return parts.scheme.lower(), (parts.hostname or "").lower(), port or {"http": 80, "https": 443}.get(parts.scheme)
+
+
+def same_service(url: str, start: str) -> bool:
+    """Whether ``url`` lies on the service of ``start``: the same host and port, or the same host moved from http
+    to https (a redirect or next link elsewhere could archive another server's answer as this service's)."""
+    (s1, h1, p1), (s0, h0, p0) = _origin(url), _origin(start)
+    if s1 not in ("http", "https") or h1 != h0:
+        return False
+    return (s1, p1) == (s0, p0) or (s0, s1) == ("http", "https") and p1 == 443
+
+
+class _Watch:
+    """The sockets of one answer, shut when its deadline passes: a server that trickles a byte at a time never
+    trips the per-read timeout, and neither does one that sends its headers slowly."""
+
+    def __init__(self, seconds: float):
+        self.sockets: list = []
+        self.expired = False
+        self._timer = threading.Timer(max(seconds, 0.0), self._expire)
+        self._timer.daemon = True
+
+    def _expire(self) -> None:
+        self.expired = True
+        for sock in list(self.sockets):
+            try:
+                sock.shutdown(2)
+            except OSError:
+                pass
+
+    def __enter__(self):
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._timer.cancel()
+
+
+class _Watched:
+    def __init__(self, *args, watch: _Watch, **kw):
+        super().__init__(*args, **kw)
+        self._watch = watch
+
+    def connect(self):
+        super().connect()
+        self._watch.sockets.append(self.sock)
+        if self._watch.expired:
+            self._watch._expire()
+
+
+class _HTTP(_Watched, http.client.HTTPConnection):
+    pass
+
+
+class _HTTPS(_Watched, http.client.HTTPSConnection):
+    pass
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, watch: _Watch):
+        super().__init__()
+        self.watch = watch
+
+    def http_open(self, req):
+        return self.do_open(_HTTP, req, watch=self.watch)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, watch: _Watch):
+        super().__init__()
+        self.watch = watch
+
+    def https_open(self, req):
+        return self.do_open(_HTTPS, req, context=self._context, watch=self.watch)
+
+
+class _SameService(urllib.request.HTTPRedirectHandler):
+    def __init__(self, start: str):
+        self.start = start
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        newurl = urllib.parse.urljoin(req.full_url, newurl)
+        if not same_service(newurl, self.start):
+            raise IngestError(f"{shown_url(self.start)}: the service redirects to another server "
+                              f"({_server(newurl)}); wijkradar follows redirects only within the "
+                              "host it was given, so nothing was loaded; give that server's URL yourself if you "
+                              "trust it")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def _read_capped(resp, label: str, limit: int) -> bytes:
+    """The body, refused as soon as it exceeds ``limit`` bytes (before it is held whole, let alone archived)."""
+    too_large = IngestError(
+        f"{label}: the service's answer is larger than {_megabytes(limit)}, far more than a CBS OData page "
+        "ever is; nothing was loaded; check the URL (a municipality's figures are a few MB)")
+    declared = resp.headers.get("Content-Length", "")
+    if declared.strip().isdigit() and int(declared) > limit:
+        raise too_large
+    chunks, size = [], 0
+    while chunk := resp.read1(1 << 16):
+        size += len(chunk)
+        if size > limit:
+            raise too_large
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def answer(url: str, attempts: int = 3, backoff: float = 1.0, timeout: float = TIMEOUT, deadline: float = DEADLINE,
+           budget: float = BUDGET, max_bytes: int = MAX_ANSWER_BYTES, shown: str | None = None) -> tuple[bytes, str]:
+    """GET ``url``: its body and content type. Retries with exponential back-off on network errors, timeouts and
+    5xx (except the row limit), within ``budget`` seconds in all; ``timeout`` is the longest silence, ``deadline``
+    the longest a whole answer may take. ``shown``: how messages name ``url`` (default :func:`shown_url`)."""
+    label = shown or shown_url(url)
+    if urllib.parse.urlsplit(url).scheme.lower() not in ("http", "https"):
+        raise IngestError(f"{label[:120]}: not an http(s) address; give the service's base URL, such as "
+                          "https://dataderden.cbs.nl/ODataApi/OData")
+    started, last, tried = time.monotonic(), None, 0
     for attempt in range(attempts):
-        try:
-            with urllib.request.urlopen(url, timeout=timeout) as resp:
-                return resp.read()
-        except urllib.error.HTTPError as exc:
-            body = exc.read().decode("utf-8", "replace")
-            if exc.code == 500 and "10000" in body.replace(",", "").replace(".", ""):
-                raise IngestError(
-                    f"{shown_url(url)}: the service refuses the query because it returns more than 10,000 rows; "
-                    "narrow the filter (one municipality, fewer crime types or periods) or use the ODataFeed endpoint"
-                ) from exc
-            if exc.code < 500:
-                raise IngestError(f"{shown_url(url)}: the service answered HTTP {exc.code} ({body[:200]}); check the "
-                                  "table id and the base URL") from exc
-            last = f"HTTP {exc.code}"
-        except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
-            last = str(getattr(exc, "reason", exc))
-        if attempt + 1 < attempts:
-            time.sleep(backoff * 2**attempt)
+        left = budget - (time.monotonic() - started)
+        if attempt and left < min(timeout, deadline):
+            break
+        tried, allowed = tried + 1, min(deadline, left)
+        with _Watch(allowed) as watch:
+            opener = urllib.request.build_opener(_HTTPHandler(watch), _HTTPSHandler(watch), _SameService(url))
+            request = urllib.request.Request(url, headers={"Accept-Encoding": "identity"})
+            try:
+                with opener.open(request, timeout=timeout) as resp:
+                    encoding = resp.headers.get("Content-Encoding", "").strip().lower()
+                    if encoding not in ("", "identity"):
+                        raise IngestError(f"{label}: the service sent a compressed answer "
+                                          f"({encoding if re.fullmatch(r'[a-z0-9-]{1,20}', encoding) else 'unusual'}) "
+                                          "that wijkradar did not ask for and does not unpack; nothing was loaded; "
+                                          "check the URL")
+                    body = _read_capped(resp, label, max_bytes)
+                    if not watch.expired:
+                        return body, resp.headers.get("Content-Type", "")
+                    last = f"no complete answer within {allowed:.3g} s"
+            except urllib.error.HTTPError as exc:
+                declared = exc.headers.get("Content-Length", "") if exc.headers else ""
+                body = exc.read(1 << 16) if exc.fp else b""
+                if exc.code == 500 and b"10000" in body.replace(b",", b"").replace(b".", b""):
+                    raise IngestError(
+                        f"{label}: the service refuses the query because it returns more than 10,000 rows; "
+                        "narrow the filter (one municipality, fewer crime types or periods) or use the ODataFeed "
+                        "endpoint") from None
+                size = int(declared) if declared.strip().isdigit() else len(body)
+                if exc.code < 500:
+                    raise IngestError(f"{label}: the service answered HTTP {exc.code} "
+                                      f"({_described(exc.headers.get('Content-Type') if exc.headers else None, size)})"
+                                      "; check the table id and the base URL") from None
+                last = f"HTTP {exc.code}"
+            except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
+                if watch.expired:
+                    last = f"no complete answer within {allowed:.3g} s"
+                elif isinstance(exc, http.client.HTTPException) and not isinstance(exc, ConnectionError):
+                    last = "the answer broke off or was not HTTP"     # its text may quote what the server sent
+                else:
+                    last = str(getattr(exc, "reason", exc))[:120]
+        pause = min(backoff * 2**attempt, budget - (time.monotonic() - started))
+        if attempt + 1 < attempts and pause > 0:
+            time.sleep(pause)
     raise SourceUnreachable(
-        f"{shown_url(url)}: the service is unreachable after {attempts} attempts ({last}); nothing was loaded. "
-        "Try again later, or load an archived payload folder instead."
+        f"{label}: the service is unreachable after {tried} attempt{'s' * (tried != 1)} in "
+        f"{time.monotonic() - started:.0f} s ({last}); nothing was loaded. wijkradar waits {timeout:g} s for a "
+        f"silent service, {deadline:g} s for one answer and {budget:g} s in all; try again later, or load an "
+        "archived payload folder instead."
     )
 
 
-def fetch_pages(url: str, **kw) -> list[bytes]:
-    """All pages of an entity set, following ``odata.nextLink``."""
-    pages, seen = [], set()
+def get(url: str, **kw) -> bytes:
+    """The body of ``url`` (see :func:`answer`)."""
+    return answer(url, **kw)[0]
+
+
+def _rows(body: bytes, where: str, what: str, require: tuple[str, ...] = (),
+          advice: str = "check the base URL and the table id") -> tuple[dict, list[dict]]:
+    """An OData answer as its document and rows, or a refusal naming ``where`` and what is wrong (never its content)."""
+    try:
+        doc = json.loads(body)
+    except (ValueError, RecursionError):                     # not JSON, not UTF-8, nested beyond reason
+        raise IngestError(f"{where}: the answer is not JSON text ({what}); {advice}") from None
+    problem = None
+    if not isinstance(doc, dict):
+        problem = f"its top level is {type(doc).__name__}, not an object"
+    elif not isinstance(doc.get("value"), list):
+        problem = f"its 'value' is {type(doc.get('value')).__name__}, not a list of rows"
+    elif not isinstance(doc.get("odata.nextLink", ""), str):
+        problem = "its 'odata.nextLink' is not an address"
+    else:
+        for i, row in enumerate(doc["value"], start=1):
+            if not isinstance(row, dict):
+                problem = f"row {i:,} is {type(row).__name__}, not an object"
+            else:
+                missing = [k for k in require if not isinstance(row.get(k), str)]
+                problem = missing and f"row {i:,} has no text {missing[0]!r}"
+            if problem:
+                break
+    if problem:
+        raise IngestError(f"{where}: the answer is not an OData table ({what}; {problem}); {advice}")
+    return doc, doc["value"]
+
+
+def fetch_pages(url: str, require: tuple[str, ...] = (), max_pages: int | None = None, max_rows: int | None = None,
+                max_total_bytes: int | None = None, **kw) -> list[bytes]:
+    """All pages of an entity set, following ``odata.nextLink`` within the service and the limits (default
+    :data:`MAX_PAGES`, :data:`MAX_ROWS`, :data:`MAX_TOTAL_BYTES`); every row an object with text in the
+    ``require`` keys."""
+    max_pages, max_rows = max_pages or MAX_PAGES, max_rows or MAX_ROWS
+    max_total_bytes = max_total_bytes or MAX_TOTAL_BYTES
+    start, pages, seen, rows, size = url, [], set(), 0, 0
     while url:
         if url in seen:
-            raise IngestError(f"{shown_url(url)}: the service returned the same next page twice; stopping")
+            raise IngestError(f"{shown_url(start)}: the service linked to the same next page twice, so its paging "
+                              "is broken; nothing was loaded; try again later")
+        if len(pages) >= max_pages:
+            raise IngestError(f"{shown_url(start)}: the service keeps linking to a next page ({len(pages):,} pages, "
+                              f"{rows:,} rows so far), more than any CBS table has; nothing was loaded; check the URL")
         seen.add(url)
-        body = get(url, **kw)
-        try:
-            doc = json.loads(body)
-        except json.JSONDecodeError as exc:
-            raise IngestError(f"{shown_url(url)}: the answer is not JSON ({body[:80]!r}); check the base URL") from exc
+        label = shown_url(start) + (f", page {len(pages) + 1:,}" if pages else "")   # a next link is the server's text
+        body, content_type = answer(url, shown=label, **kw)
+        doc, value = _rows(body, label, _described(content_type, len(body)), require)
+        rows, size = rows + len(value), size + len(body)
+        if rows > max_rows or size > max_total_bytes:
+            raise IngestError(f"{shown_url(start)}: the service sent more than {min(rows, max_rows):,} rows "
+                              f"({_megabytes(size)}) in {len(pages) + 1:,} pages, more than any CBS table has; "
+                              "nothing was loaded; check the URL and the filter")
         pages.append(body)
         url = doc.get("odata.nextLink")
+        if url:
+            url = urllib.parse.urljoin(start, url)
+            if not same_service(url, start):
+                raise IngestError(f"{shown_url(start)}: the service's next page lies on another server "
+                                  f"({_server(url)}); nothing was loaded; "
+                                  "check the URL")
+            if not value:
+                raise IngestError(f"{shown_url(start)}: the service sent an empty page that links to a next one "
+                                  f"(page {len(pages):,}); nothing was loaded; check the URL")
     return pages
 
 
@@ -93,12 +338,13 @@ def archive_payload(entity_pages: dict[str, list[bytes]], archive_dir: Path) -> 
     return folder
 
 
-def read_entity(folder: Path, name: str) -> list[dict]:
-    """The rows of an archived entity set (all pages)."""
+def read_entity(folder: Path, name: str, require: tuple[str, ...] = ()) -> list[dict]:
+    """The rows of an archived entity set (all pages), each an object with text in the ``require`` keys."""
     files = sorted(folder.glob(f"{name}.*.json"))
     if not files:
         raise IngestError(f"{folder}: no archived {name} pages; fetch the payload again")
     rows: list[dict] = []
-    for f in files:
-        rows.extend(json.loads(f.read_bytes()).get("value", []))
+    for i, f in enumerate(files, start=1):
+        rows.extend(_rows(f.read_bytes(), f"{folder}", f"{_megabytes(f.stat().st_size)} in page {i} of {name}", require,
+                          "fetch the payload again from the service")[1])
     return rows

@@ -32,6 +32,8 @@ RAW_COLUMNS = ["area_code", "period", "crime_type", "value", "status"]
 KIND = "cells"
 HEADERS_NL = {"area_code": "WijkenEnBuurten", "period": "Perioden", "crime_type": "SoortMisdrijf", "value": "Aantal"}
 MEASURE = "GeregistreerdeMisdrijven"
+#: Keys every row of an entity set must hold as text (checked when fetched and when read from the archive).
+REQUIRED = {"Perioden": ("Key",), "DataProperties": ("Type",)}
 
 
 def base_url() -> str:
@@ -51,8 +53,9 @@ def fetch(base: str, gemeente: str, ref, archive_dir: Path, **kw) -> Path:
     types = sorted(ref.politie_types["soort_misdrijf"].unique())
     pages = {
         "TypedDataSet": fetch_pages(query_url(base, gemeente, types), **kw),
-        "Perioden": fetch_pages(f"{base}/{TABLE}/Perioden?$format=json", **kw),
-        "DataProperties": fetch_pages(f"{base}/{TABLE}/DataProperties?$format=json", **kw),
+        "Perioden": fetch_pages(f"{base}/{TABLE}/Perioden?$format=json", require=REQUIRED["Perioden"], **kw),
+        "DataProperties": fetch_pages(f"{base}/{TABLE}/DataProperties?$format=json", require=REQUIRED["DataProperties"],
+                                      **kw),
     }
     return archive_payload(pages, archive_dir / NAME)
 
@@ -60,12 +63,12 @@ def fetch(base: str, gemeente: str, ref, archive_dir: Path, **kw) -> Path:
 def read(path: Path) -> pd.DataFrame:
     if not Path(path).is_dir():
         raise IngestError(f"{path}: give the URL of the service or an archived payload folder of {TABLE}")
-    props = pd.DataFrame(read_entity(path, "DataProperties"))
-    topic = props[(props["Type"] == "Topic") & props["Key"].str.startswith(MEASURE)]
-    if topic.empty:
+    props = read_entity(path, "DataProperties", REQUIRED["DataProperties"])
+    topic = [r for r in props if r["Type"] == "Topic" and str(r.get("Key")).startswith(MEASURE)]
+    if not topic:
         raise IngestError(f"{path}: DataProperties has no {MEASURE}_* topic; is this table {TABLE}?")
-    key, default = topic["Key"].iloc[0], topic["Default"].iloc[0]
-    status = {r["Key"].strip(): r.get("Status", "") for r in read_entity(path, "Perioden")}
+    key, default = topic[0]["Key"], topic[0].get("Default")
+    status = {r["Key"].strip(): str(r.get("Status") or "") for r in read_entity(path, "Perioden", REQUIRED["Perioden"])}
     rows = read_entity(path, "TypedDataSet")
     frame = pd.DataFrame({
         "area_code": [str(r.get("WijkenEnBuurten", "")) for r in rows],
