@@ -862,7 +862,7 @@ def _surname_first(text: str, words: list, first, surname, after_tv, tvs) -> lis
         if not (_INITIALS.fullmatch(nxt) or (_is_cap(nxt) and _parts_in(nxt, first, every=True))):
             continue
         has_tv = k > 0 and words[k - 1][2].lower() in tvs
-        if _parts_in(w, after_tv if has_tv else surname, every=False) and not _AREA_SUFFIX.search(w.lower()):
+        if _parts_in(w, after_tv if has_tv else surname, every=False):     # "Westerhof, J." too
             spans.append((words[k - 1][0] if has_tv else start, words[k + 1][1], "naam"))
     return spans
 
@@ -935,8 +935,11 @@ def _name_spans(text: str, mode: str = "strikt") -> list[tuple[int, int, str]]:
         # on the first-name list too, is read as "Jan" + "Jansen" once "Zwerfafval" is no surname
         back = kind == "first" and j < n and not _AREA_SUFFIX.search(words[j][2].lower()) and \
             words[j][2].lower() not in _PLACE_WORDS           # "Jan Pieter Heijestraat" is a street
-        k = next((k for k in (_surname_at(words, e, kind, first, surname, after_tv, tvs)
+        k = next((k for k in (_surname_at(words, e, kind, first, surname, after_tv, tvs, lw)
                               for e in (range(j, i, -1) if back else (j,))) if k is not None), None)
+        # a place-like surname only joined by spaces: "Het Hartger / De Elshof" are two places
+        if k is not None and _AREA_SUFFIX.search(words[k][2]) and re.search(r"[^\w\s.'’\-]", text[start:words[k][0]]):
+            k = None
         if k is not None:
             spans.append((start, words[k][1], "naam"))
             i = k + 1
@@ -962,7 +965,25 @@ _NOBLE = {"graaf", "gravin", "prins", "prinses", "koning", "koningin", "hertog",
           "jonkheer", "keizer", "paus", "sint", "st", "heilige", "pater", "broeder", "zuster", "kardinaal"}
 
 
-def _surname_at(words: list, j: int, kind: str, first, surname, after_tv, tvs) -> int | None:
+#: place-name endings that surnames end in too ("Westerhof", "Oosterveld", "Hoogendijk", "Nijkerk", "Schalkwijk"): after
+#: a title such as "mevrouw" a capitalised word with one of them is read as a surname even when it is not listed
+_SURNAME_ENDINGS = re.compile(r"(?<=\w{3})(?:hof|veld|dijk|kerk|wijk|oord|erf)$", re.I)
+
+
+def _suffixed_name(cand: str, kind: str, title: str, pool) -> bool:
+    """Whether ``cand``, a word with a place-name ending (``_AREA_SUFFIX``: "Westerhof", "Hoogendijk", "Verlaan"), is
+    a surname here all the same: a listed surname after a strong cue (a title, initials or a first name: "Jan
+    Westerhof", "J. Bijleveld", "dhr. Hoogendijk"), or any word with a surname's ending ("-hof", "-veld", ...) after a
+    title that only a person carries ("mevrouw Zandhof"). Alone, or after a word for a person that also reads as a
+    place ("bewoner Oosterveld"), such a word stays the place it names."""
+    if kind not in ("title", "initials", "first"):
+        return False
+    if _parts_in(cand.title(), pool, every=False):
+        return True
+    return kind == "title" and title in _STRONG_TITLES and _is_cap(cand) and bool(_SURNAME_ENDINGS.search(cand))
+
+
+def _surname_at(words: list, j: int, kind: str, first, surname, after_tv, tvs, title: str = "") -> int | None:
     """The position of the surname after a title, initials or first names that end before ``j``, else None: an
     optional tussenvoegsel (up to three words), then a listed surname, capitalised; after a title or a word for a
     person also any capitalised word ("dhr. Kowalczyk") and a listed surname in lower case ("klacht van dhr jansen")."""
@@ -977,7 +998,7 @@ def _surname_at(words: list, j: int, kind: str, first, surname, after_tv, tvs) -
     cand = words[k][2]
     lc = cand.lower().rstrip(".")
     pool = after_tv if has_tv else surname
-    if _AREA_SUFFIX.search(lc) or lc in _OFFICES:
+    if lc in _OFFICES or (_AREA_SUFFIX.search(lc) and not _suffixed_name(cand, kind, title, pool)):
         return None
     if not _is_cap(cand):
         listed = kind in ("title", "role") and cand.islower() and len(lc) > 2 and _parts_in(cand.title(), pool, False)
@@ -1015,7 +1036,7 @@ def _lower_case_names(words: list, first, surname, after_tv, tvs) -> list[tuple[
             lc = cand.lower()
             word_name = lw in _WORD_NAMES and not after and k != n - 1      # "roos bakker bloemen"; "jan jansen"
             if not word_name and len(lc) > 2 and _parts_in(cand.title(), after_tv if has_tv else surname, False) and \
-                    lc not in _PLACE_WORDS and lc not in _OFFICES and not _AREA_SUFFIX.search(lc):
+                    lc not in _PLACE_WORDS and lc not in _OFFICES:                  # "jan westerhof" too
                 spans.append((words[i][0], words[k][1], "naam"))
                 continue
         # surname first: "brinkhuis, jeroen" (lower case, a comma) or "Brinkhuis Jeroen" (capitalised, at the start)
