@@ -131,6 +131,8 @@ def _fold(ch: str) -> str:
         return str(unicodedata.decimal(ch))
     if ch in _LOOKALIKE:
         return _LOOKALIKE[ch]
+    if ch == "\u00b0":                 # the degree sign, in a birth date the sign for born: "°3-4-1978" is "*3-4-1978"
+        return "*"
     from anyascii import anyascii
 
     return anyascii(ch)
@@ -250,6 +252,8 @@ _EMAIL = re.compile(
     _TLD +
     # "bij" only with the dots written out too ("jan bij ziggo punt nl"; "meld het bij hoogeveen.nl" is no address)
     r"|" + _LOCAL + r"\s+bij\s+" + _LABEL + r"(?:" + _DOT_WORD + _LABEL + r")*?" + _DOT_WORD + _TLD + r")"
+    # a local part and its "@" without a domain: an address split over two cells ("h.steenbergen@" | "xs4all.nl")
+    r"|(?<![\w.%+\-])(?=[\w.%+\-]{2,}@)[A-Za-z0-9._%+\-]*[A-Za-z][A-Za-z0-9._%+\-]*@(?![\w@])"
 )
 _EMAIL_HINT = re.compile(r"@|(?i:[\[({<]\s*(?:at|a)\s*[\])}>]|\sat\s|[-_]at[-_]|\sbij\s|apen?st)")
 
@@ -281,12 +285,14 @@ _DATE = (r"(?:\d{1,2}" + _DSEP + r"\d{1,2}" + _DSEP + _YEAR + r"|\d{1,2}[ ]\d{1,
          r"|(?:19|20)\d{2}" + _DSEP + r"\d{1,2}" + _DSEP + r"\d{1,2}"
          r"|(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])(?:19|20)\d{2}|(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
          r"|\d{1,2}(?:e|ste|de)?\s+" + _MONTHS + r"(?:,?\s+" + _YEAR + r")?)(?!\d)")
-_BIRTH_WORD = (r"(?:geboren|gebooren|geb\.?|geboortedatum|geb\.?\s?dat(?:um)?\.?|geb\.?\s?d\.|geb\.?\s?jaar|"
+_BIRTH_WORD = (r"(?:geboren|gebooren|geb\.?|gb\.?|geboortedatum|geb\.?\s?dat(?:um)?\.?|geb\.?\s?d\.|geb\.?\s?jaar|"
                r"geboortedag|geboortejaar|date of birth|birth\s?date|born|d\.o\.b\.?|dob)")
 # the keyword, up to four short words ("op maandag", "te Hoogeveen op", "(dd-mm-jjjj):"), the date; or the date, then
-# the keyword ("12-03-1985 (geboortedatum)")
+# the keyword ("12-03-1985 (geboortedatum)"); or the genealogical sign for born before the date ("*03.04.1978",
+# "° 3-4-1978"; not a degree: "20°")
 _BIRTH = re.compile(r"(?i)\b" + _BIRTH_WORD + r"(?:[\s:,()]+[^\s\d]{1,20}?){0,4}?[\s:,()]*" + _DATE
-                    + r"|(?<!\d)" + _DATE + r"[\s,(]*" + _BIRTH_WORD + r"(?![a-z])")
+                    + r"|(?<!\d)" + _DATE + r"[\s,(]*" + _BIRTH_WORD + r"(?![a-z])"
+                    + r"|(?<![\w*°])[*°]\s?" + _DATE)
 
 _STREET_SUFFIX = (r"(?:straat|straatje|weg|laan|plein|dijk|kade|singel|pad|hof|gracht|steeg|dreef|plantsoen|"
                   r"markt|erf|wal|brink|veld|haven|baan|boulevard|allee|ring|zijde|kamp|stede|dam|"
@@ -300,19 +306,29 @@ _UNITS = (r"(?!\s*(?:keer|x\b|dag|dagen|week|weken|maand|maanden|jaar|jaren|uur|
           r"meldingen|melding|klachten|containers|bomen|palen|lantaarnpalen|fietsen|bakken|"
           r"(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
           r"jan|feb|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec)\b))")    # a date: "Raadsvergadering 12 maart"
-# between street and number: a space, a label or a sign ("Hoofdstraat nr. 12", "Hoofdstraat, 12a", "Hoofdstraat #12",
-# "Hoofdstraat (12)")
-_NUMBER_LABEL = r"(?:\s*[,#(\-]\s*|\s+(?:nr|no|nummer|huisnr|huisnummer)\.?\s*|\s+)"
+# between street and number: a space, a label, a sign, or a sign and a label ("Hoofdstraat nr. 12", "Hoofdstraat, 12a",
+# "Hoofdstraat #12", "Hoofdstraat (12)", "Kerkstraat, huisnummer 14", "Kerkstraat huisnummer: 14")
+_LABEL_WORD = r"(?i:nr|no|nummer|huisnr|huisnummer|huisno)\.?:?\s*"
+_NUMBER_LABEL = r"(?:\s*[,#(\-:]\s*(?:" + _LABEL_WORD + r")?|\s+" + _LABEL_WORD + r"|\s+)"
 _STREET = re.compile(
     r"(?:(?:" + _CAPWORD + r")\s+(?:" + _TV + r"\s+)*){0,3}"
     r"(?<![A-Za-zÀ-ÿ])(?!(?i:voetbal|sport|speel|gras|hockey|korfbal|tennis|trap)veld)"
     r"[A-Za-zÀ-ÿ][\w'’\-]*?(?:" + _STREET_SUFFIX + r"|(?<=\w\w)(?:str|ln|wg|pln)\.?)"
     + _NUMBER_LABEL + r"(?!(?:19|20)\d\d(?!\d))" + _HOUSE_NO + r"(?!\d)" + _UNITS   # a year is no house number
 )
+# the number before its street: "op nummer 14 van de Kerkstraat", "huisnr. 3 aan de Dorpsweg", "nr 12 in de kerkstraat";
+# in lower case only a street's own ending ("nummer 3 van de snelweg" is a road)
+_NUMBER_FIRST = re.compile(
+    r"(?<![\w])(?i:huis)?(?i:nummer|nr|no|huisnr)\.?:?\s*(?!(?:19|20)\d\d(?!\d))" + _HOUSE_NO +
+    r"\s+(?i:van|aan|in|op|langs|bij)\s+(?:(?i:de|het|'t)\s+)?"
+    r"(?:[A-ZÀ-Þ][\w'’\-]*?" + _STREET_SUFFIX + r"|[a-z][\w'’\-]*?(?:straat|straatje|laan|plein|singel|gracht|steeg|"
+    r"dreef|kade|plantsoen))(?![\w])")
+# a postcode and its house number, apart by a space, a sign or a label ("7901AB/14", "7901 AB, nr. 14"), or the number
+# first ("14, 7901 AB")
 _POSTCODE = r"[1-9]\d{3}(?:\s?-?\s?[A-Z]{2}|[a-z]{2})(?![A-Za-z])"
 _STREET_POSTCODE = re.compile(r"(?:" + _CAPWORD + r"\s+(?:" + _TV + r"\s+)*){0,3}" + _CAPWORD + r"\s+" + _HOUSE_NO +
                               r"\s*,?\s*" + _POSTCODE)
-_POSTCODE_HOUSE = re.compile(r"(?<!\d)" + _POSTCODE + r"\s*[,\-]?\s*(?:(?:nr|huisnr|huisnummer)\.?\s*)?\d{1,5}(?!\d)"
+_POSTCODE_HOUSE = re.compile(r"(?<!\d)" + _POSTCODE + r"\s*[,\-/:]?\s*(?:(?:nr|huisnr|huisnummer)\.?\s*)?\d{1,5}(?!\d)"
                              r"(?:\s?-?\s?[A-Za-z]{1,2}\b)?"
                              r"|(?<![\d,.])\d{1,5}[A-Za-z]?\s*,\s*" + _POSTCODE)
 
@@ -327,6 +343,57 @@ _COMMON_PAIRS = ("en in op of is de te na om al nu zo ja er ik je we ze as at to
                  "my am id ok tv wc pc cm km kg mg ml uu ma di wo do vr za zo vs ca")
 _POSTCODE_LOWER_HOUSE = re.compile(r"(?<![\d,.])[1-9]\d{3}[ \-](?!(?:" + "|".join(_COMMON_PAIRS.split()) +
                                    r")\b)[a-z]{2}\s?\d{1,5}(?![\d])(?:[A-Za-z](?![A-Za-z]))?")
+# A street without a street's ending, and its house number: after "Het"/"De" ("Het Haagje 40", "De Kolk 3a"), or a
+# buurt's name, since a buurt is often named after its street ("Wolfsbos 12", "Schoonvelde-Oost 3"); a count after it
+# ("De Weide 3 containers") and a place's own name with a number ("De Hoef 1", a buurt) are no address
+_ARTICLE_HOUSE = re.compile(r"(?<![\w'’])(?:Het|De|'t|’t)\s+[A-ZÀ-Þ][a-zß-ÿ][\w'’\-]+\s*,?\s+"
+                            r"(?!(?:19|20)\d\d(?!\d))" + _HOUSE_NO + r"(?!\d)" + _UNITS)
+_NAME_HOUSE = re.compile(r"(?<![\w'’\-])((?:[A-ZÀ-Þ][\w'’\-]*\s+){0,2}[A-ZÀ-Þ][a-zß-ÿ][\w'’\-]*)\s*,?\s+"
+                         r"(?!(?:19|20)\d\d(?!\d))(" + _HOUSE_NO + r")(?!\d)" + _UNITS)
+_NATIONAL = Path(__file__).resolve().parents[1] / "data" / "national" / "regios_kwb2024_misdrijven2021_2024.csv.gz"
+#: buurt names that are words for a part of any place ("Noord", "Centrum", "Kern"), not a street
+_GENERIC_PLACES = frozenset("centrum kern dorp stad city azc noord oost zuid west midden buitengebied wijk buurt "
+                            "industrie industriegebied bedrijventerrein haven park markt".split())
+
+
+@functools.lru_cache(maxsize=1)
+def _places() -> tuple[re.Pattern | None, frozenset]:
+    """(the municipality, wijk and buurt names that hold a number, "De Hoef 1", "Wijk 34 Hoorn 80", as one pattern;
+    the buurt names that may be a street's name: letters only, not a generic word, lower case) from wijkradar's
+    national file; (None, empty) when it is not installed."""
+    import csv
+    import gzip
+
+    try:
+        with gzip.open(_NATIONAL, "rt", encoding="utf-8", newline="") as fh:
+            rows = [(r["regio_type"], _normalise(r["naam"])[0].lower()) for r in csv.DictReader(fh)]
+    except OSError:
+        return None, frozenset()
+    numbered = sorted({name for _, name in rows if re.search(r"\d", name)}, key=len, reverse=True)
+    streets = {name for kind, name in rows if kind == "buurt" and len(name) > 3 and
+               re.fullmatch(r"[a-z][a-z'\- ]*", name) and not set(re.split(r"[\s\-]+", name)) <= _GENERIC_PLACES}
+    pattern = re.compile(r"(?i)(?<!\w)(?:" + "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in numbered) +
+                         r")(?!\w)") if numbered else None
+    return pattern, frozenset(streets)
+
+
+def _street_without_suffix(text: str) -> list[tuple[int, int, str]]:
+    """Addresses whose street has no street's ending: after an article, or a buurt's name (:data:`_ARTICLE_HOUSE`);
+    not inside a place's own name that holds a number."""
+    numbered, streets = _places()
+    found = [(m.start(), m.end(), "adres") for m in _ARTICLE_HOUSE.finditer(text)]
+    for m in _NAME_HOUSE.finditer(text):
+        words = m.group(1).split()
+        for k in range(len(words)):              # the name's last one, two or three words: "Overlast Wolfsbos 12"
+            if " ".join(words[k:]).lower() in streets:
+                found.append((m.start(1) + m.group(1).index(words[k]), m.end(), "adres"))
+                break
+    if found and numbered is not None:
+        places = [m.span() for m in numbered.finditer(text)]
+        found = [f for f in found if not any(a < f[1] and f[0] < b for a, b in places)]
+    return found
+
+
 # A Dutch licence plate (kenteken: the RDW register names its holder), in the RDW's side codes 1 to 14, with the
 # letters the RDW issues (no vowels, no C, M, Q, W, Y): with its dashes anywhere, without them after a keyword
 _PLATE_L = "[BDFGHJKLNPRSTVXZ]"
@@ -366,6 +433,7 @@ _PREFILTER = (
     r"|[A-ZÀ-ÖØ-ÞŠŽŞ][a-zß-öø-ÿšžş]|[A-Z]{2}[ ,.]+[A-Z]|[A-Z]\. ?[A-Z]{2}"  # a capitalised word, or capitals (names)
     r"|[Bb][Ss][Nn]|[Ss][Oo][Ff][Ii]|[Bb]urgerserv"                  # BSN keywords
     r"|[Gg][Ee][Bb]|[Bb][Oo][Rr][Nn]|[Dd]\.?[Oo]\.?[Bb]|[Bb]irth"      # birth-date keywords
+    r"|[Gg][Bb]|\* ?\d"                                          # and signs ("gb 03-04-1978", "*03.04.1978")
     r"|[A-Z0-9]-[A-Z0-9]{2,3}-[A-Z0-9]|[Kk]enteken|[Pp]late|[Kk]ent"            # a licence plate
     r"|\d(?:[ .\-]?\d){8}"                                      # nine digits apart by single separators
     # a name in lower case: two words at the start ("jeroen brinkhuis", "brinkhuis, jeroen"), or after a word that
@@ -762,9 +830,9 @@ def _detect_once(text: str) -> list[tuple[int, int, str]]:
             if _bsn_ok(m.group(1)):
                 found.append((m.start(1), m.end(1), "bsn"))
         found += [(m.start(), m.end(), "geboortedatum") for m in _BIRTH.finditer(text)]
-        for rule in (_STREET, _STREET_POSTCODE, _POSTCODE_HOUSE):
+        for rule in (_STREET, _STREET_POSTCODE, _POSTCODE_HOUSE, _NUMBER_FIRST):
             found += [(m.start(), m.end(), "adres") for m in rule.finditer(text)]
-        found += _rare_numbers(text, numbers)
+        found += _rare_numbers(text, numbers) + _street_without_suffix(text)
         found += _letters_for_digits(text)
     found += _spelled_digits(text) + _name_spans(text) + _spaced_names(text)
     return found

@@ -37,3 +37,47 @@ def test_a_surname_with_a_place_like_ending_is_a_name_after_a_strong_cue(value, 
 ])
 def test_a_place_with_such_an_ending_stays_ordinary_text(value):
     assert _kind(value) is None and scrub_text(value) == value
+
+
+# Addresses, birth dates and e-mail addresses in forms that passed in used columns: a sign and a label between street
+# and number, the number first, a street without a street's ending (after "Het"/"De", or a buurt's name), a postcode
+# and its number apart by a slash, the genealogical sign or "gb" for born, and an e-mail address split over two cells.
+@pytest.mark.parametrize("value, kind, secret", [
+    ("Kerkstraat, huisnummer 14", "adres", "14"), ("Kerkstraat (nr. 12)", "adres", "12"),
+    ("Dorpsweg huisnummer: 7a", "adres", "7a"), ("Hoofdstraat - nummer 5", "adres", "5"),
+    ("Overlast op nummer 14 van de Kerkstraat", "adres", "14"), ("huisnr. 3 aan de Dorpsweg", "adres", "3"),
+    ("nr 12 in de kerkstraat", "adres", "12"), ("huisnummer 14a aan het Kerkplein", "adres", "14a"),
+    ("Het Haagje 40", "adres", "40"), ("De Kolk 3a", "adres", "3a"), ("huisbezoek Het Haagje 40, bewoner", "adres", "40"),
+    ("Wolfsbos 12", "adres", "12"), ("Overlast Wolfsbos 12", "adres", "12"), ("Schoonvelde-Oost 3", "adres", "3"),
+    ("De Hoef 12", "adres", "12"),
+    ("7901AB/14", "adres", "14"), ("7901 AB/14", "adres", "14"), ("7901ab/14", "adres", "14"),
+    ("melder *03.04.1978", "geboortedatum", "1978"), ("melder °3-4-1978", "geboortedatum", "1978"),
+    ("gb 03-04-1978", "geboortedatum", "1978"), ("(* 3 april 1978)", "geboortedatum", "1978"),
+    ("gb. 3-4-78", "geboortedatum", "78"),
+    ("h.steenbergen@", "e-mail", "steenbergen"), ("mail h.steenbergen@, graag", "e-mail", "steenbergen"),
+    ("jan_de.vries@", "e-mail", "vries"),
+])
+def test_addresses_birth_dates_and_mail_in_the_forms_a_second_round_found_are_found(value, kind, secret):
+    assert _kind(value) == kind and secret not in scrub_text(value)
+
+
+# their near misses: a number that is a count, a road, a year or a place's own name with a number; a lone postcode; a
+# degree; a handle without a local part; the other half of a split address
+@pytest.mark.parametrize("value", [
+    "Bus 40", "Route 66", "artikel 12", "Fase 2", "Wijk 51 De Weide", "De Weide 3 containers", "De Wolden 2026",
+    "De Hoef 1", "Wolferink 2", "Rivium 1e straat", "Wijk 34 Hoorn 80", "Bedrijventerrein De Vaart 1-3",
+    "Centrum 12", "Noord 3", "Wolfsbos 2026", "Kerkstraat, 14 meldingen", "Kerkstraat: 2 keer", "nummer 14",
+    "nummer 3 van de snelweg", "nummer 14 van de lijst", "week 14 van de Kerkstraat", "afrit nr 3 van de A28",
+    "7901AB", "2026/14", "WK2026/14", "temperatuur 20° 12-11-2026", "20°C", "Afval*", "5 GB", "GB 2026",
+    "@gemeente", "Melding via @hoogeveen", "a@", "xs4all.nl", "week 14 van 2026",
+])
+def test_their_near_misses_stay_ordinary_text(value):
+    assert _kind(value) is None and scrub_text(value) == value
+
+
+def test_the_prefilter_passes_the_new_forms():
+    from pipelines import privacy
+
+    texts = ["*03.04.1978", "gb 03-04-1978", "h.steenbergen@", "7901AB/14", "Het Haagje 40", "Wolfsbos 12",
+             "nr 12 in de kerkstraat", "°3-4-1978"]
+    assert scan_values(pd.Series(texts)).notna().tolist() == [bool(privacy._spans(t)) for t in texts] == [True] * 8
