@@ -1131,9 +1131,13 @@ _NOTE_WORDS = frozenset({"Brand", "Lente", "Roos", "Merel", "Engel", "Job", "Lot
 _NOTE_BEFORE_A_NAME = {"met", "van", "door", "bij", "aan", "gebeld", "belt", "bellen", "gesproken", "mailen", "mail",
                        "bezocht", "bezoek", "dhr", "mevr", "mevrouw", "meneer", "fam", "familie", "heer", "buurman",
                        "buurvrouw", "bewoner", "bewoonster", "client", "huurder", "melder"}
-#: a person's home in a note: "bewoner wolfsbos 12", "woont op kerkweg 3"
-_NOTE_ADDRESS = re.compile(r"(?i)\b(?:bewoner|bewoonster|huurder|woont|woonachtig|adres)\b(?:\s+(?:op|aan|in|te))?"
-                           r"\s+[a-z][a-z'\-]{2,}(?:\s+[a-z][a-z'\-]{2,})?\s*\d{1,4}\s?[a-z]?\b")
+#: a person's home in a note: "bewoner wolfsbos 12", "woont op kerkweg 3", "huisbezoek het haagje 40"
+_NOTE_ADDRESS = re.compile(r"(?i)\b(?:bewoner|bewoonster|huurder|woont|woonachtig|adres|huisbezoek|bezoek|bezocht|"
+                           r"langs|langsgeweest)\b(?:\s+(?:op|aan|in|te|bij))?(?:\s+(?:het|de|'t))?"
+                           r"\s+[a-z][a-z'\-]{2,}(?:\s+[a-z][a-z'\-]{2,})?\s*\d{1,4}\s?[a-z]?\b" + _UNITS)
+#: a buurt's name and a house number in any case, as a note is typed: "wolfsbos 12 opgepakt" (:func:`_places`)
+_NOTE_NAME_HOUSE = re.compile(r"(?i)(?<![\w'’\-])((?:[a-z][\w'’\-]*\s+){0,2}[a-z][\w'’\-]*)\s*,?\s+"
+                              r"(?!(?:19|20)\d\d(?!\d))" + _HOUSE_NO + r"(?!\d)" + _UNITS)
 
 
 def note_kind(note: str) -> str | None:
@@ -1150,6 +1154,11 @@ def note_kind(note: str) -> str | None:
     text = _normalise(note)[0]
     if _NOTE_ADDRESS.search(text):
         return "adres"
+    streets = _places()[1]
+    for m in _NOTE_NAME_HOUSE.finditer(text):
+        words = m.group(1).lower().split()
+        if any(" ".join(words[k:]) in streets for k in range(len(words))):
+            return "adres"
     first, surname = _lists()[:2]
     words = [m.group().rstrip(".") for m in _WORD.finditer(text)]
     for before, word in zip(words, words[1:]):          # "gesproken met brinkhuis", "gebeld bakker-de vries"
