@@ -101,3 +101,27 @@ def test_a_note_finds_the_new_classes(note, kind):
 ])
 def test_a_note_without_those_stays_a_note(note):
     assert note_kind(note) is None
+
+
+def test_a_message_that_names_a_reference_file_keeps_the_name():
+    from pathlib import Path
+
+    from pipelines.privacy import scrub_file_name
+    from pipelines.profile import SHARED_FILES
+
+    reference = [p.name for p in (Path(__file__).resolve().parents[2] / "data" / "reference").iterdir()]
+    for name in sorted(set(reference) | set(SHARED_FILES)):
+        assert scrub_file_name(name) == name
+    message = "category (hoofd/sub) is not mapped in meldingen_categorieen.csv; add it to politie_soorten.csv"
+    assert scrub_text(message) == message
+
+
+@pytest.mark.parametrize("name, scrubbed", [
+    ("meldingen_categorieen_jansen_jan.csv", "meldingen_categorieen_[verwijderd].csv"),
+    ("politie_soorten_anna_bakker.csv", "politie_soorten_[verwijderd].csv"),
+    ("gebiedsindeling_kerkstraat_14.csv", "gebiedsindeling_[verwijderd].csv"),
+])
+def test_a_person_in_a_name_beside_a_reference_file_s_words_is_still_removed(name, scrubbed):
+    from pipelines.privacy import scrub_file_name
+
+    assert scrub_file_name(name) == scrubbed
