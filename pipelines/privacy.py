@@ -1323,7 +1323,13 @@ def shown_file_name(name: str) -> str:
     return scrub_file_name(text)
 
 
+#: quotes around a value: no part of a personal item, so a redaction leaves them ("['Datum', '[verwijderd: naam]']")
+_QUOTES = "'\"‘’“”`"
+
+
 def _redact(text: str, spans: list[tuple[int, int, str]]) -> str:
+    spans = [(a, b, kind) for a, b, kind in ((*_trim_quotes(text, start, end), kind) for start, end, kind in spans)
+             if b > a]
     spans = sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]), _KIND_RANK[s[2]]))
     out, pos = [], 0
     for start, end, kind in spans:
@@ -1336,6 +1342,15 @@ def _redact(text: str, spans: list[tuple[int, int, str]]) -> str:
         pos = end
     out.append(text[pos:])
     return "".join(out)
+
+
+def _trim_quotes(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` without the quotes it begins or ends with (a name rule reads "Jansen'" as a word)."""
+    while end > start and text[end - 1] in _QUOTES:
+        end -= 1
+    while start < end and text[start] in _QUOTES:
+        start += 1
+    return start, end
 
 
 def personal_ids(frame: pd.DataFrame, columns: list[str]) -> tuple[str, str, np.ndarray] | None:

@@ -125,3 +125,15 @@ def test_a_person_in_a_name_beside_a_reference_file_s_words_is_still_removed(nam
     from pipelines.privacy import scrub_file_name
 
     assert scrub_file_name(name) == scrubbed
+
+
+@pytest.mark.parametrize("text, clean", [
+    ("['Datum melding', 'Jan Jansen', 'x']", "['Datum melding', '[verwijderd: naam]', 'x']"),
+    ("('Het Haagje 40', 'Jan Jansen')", "('[verwijderd: adres]', '[verwijderd: naam]')"),
+    ("['Datum melding', 'brinkhuis jeroen']", "['Datum melding', '[verwijderd: naam]']"),
+    ('columns "Jan Jansen" and "Kerkstraat 12"', 'columns "[verwijderd: naam]" and "[verwijderd: adres]"'),
+    ("sheet ‘Jan Jansen’", "sheet ‘[verwijderd: naam]’"),
+    ("'jan@ziggo.nl'", "'[verwijderd: e-mail]'"),
+])
+def test_a_redaction_inside_quotes_keeps_the_quotes(text, clean):
+    assert scrub_text(text) == clean
