@@ -303,7 +303,8 @@ _CAPWORD = r"[A-ZÀ-Þ][\w'’\-]*\.?"
 _HOUSE_NO = (r"\d{1,5}(?:\s?[-/]\s?\d{1,5}|\s?-?\s?[A-Za-z]{1,2}\b|\s+(?:bis|hs|huis|bg|boven|rd|zw|I{1,3})\b)?")
 _UNITS = (r"(?!\s*(?:keer|x\b|dag|dagen|week|weken|maand|maanden|jaar|jaren|uur|min|minuten|meter|m\b|km|kg|"
           r"stuks|personen|mensen|auto|autos|auto's|woningen|huizen|%|procent|graden|fase|e\b|ste\b|de\b|"
-          r"meldingen|melding|klachten|containers|bomen|palen|lantaarnpalen|fietsen|bakken|"
+          r"meldingen|melding|klachten|signalen|signaal|signals|rijen|regels|rows|containers|bomen|palen|lantaarnpalen|"
+          r"fietsen|bakken|"
           r"(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
           r"jan|feb|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec)\b))")    # a date: "Raadsvergadering 12 maart"
 # between street and number: a space, a label, a sign, or a sign and a label ("Hoofdstraat nr. 12", "Hoofdstraat, 12a",
@@ -321,8 +322,8 @@ _STREET = re.compile(
 _NUMBER_FIRST = re.compile(
     r"(?<![\w])(?i:huis)?(?i:nummer|nr|no|huisnr)\.?:?\s*(?!(?:19|20)\d\d(?!\d))" + _HOUSE_NO +
     r"\s+(?i:van|aan|in|op|langs|bij)\s+(?:(?i:de|het|'t)\s+)?"
-    r"(?:[A-ZÀ-Þ][\w'’\-]*?" + _STREET_SUFFIX + r"|[a-z][\w'’\-]*?(?:straat|straatje|laan|plein|singel|gracht|steeg|"
-    r"dreef|kade|plantsoen))(?![\w])")
+    r"(?:[A-ZÀ-Þ][\w'’\-]*?" + _STREET_SUFFIX +
+    r"|[a-z][\w'’\-]*?(?:straat|straatje|laan|plein|singel|gracht|steeg|dreef|kade|plantsoen))(?![\w])")
 # a postcode and its house number, apart by a space, a sign or a label ("7901AB/14", "7901 AB, nr. 14"), or the number
 # first ("14, 7901 AB")
 _POSTCODE = r"[1-9]\d{3}(?:\s?-?\s?[A-Z]{2}|[a-z]{2})(?![A-Za-z])"

@@ -3,8 +3,9 @@
 A name is split into words (on ``_ - . space`` and where letters meet digits or a capital follows a small letter);
 a word is kept only if it is a word of a delivery (source prefixes, the words wijkradar writes into its own file
 names and the names of its reference files, months, periods), a municipality or wijk name, an area code, a date- or
-period-like number, or a long hex id; every run of other words becomes one ``[verwijderd]``. "meldingen_jansen_jan.csv" is stored and shown as
-"meldingen_[verwijderd].csv". Pure module (re, gzip, csv); the place names are read once, lazily.
+period-like number, or a long hex id; every run of other words becomes one ``[verwijderd]``.
+"meldingen_jansen_jan.csv" is stored and shown as "meldingen_[verwijderd].csv". Pure module (re, gzip, csv); the
+place names are read once, lazily.
 """
 from __future__ import annotations
 
