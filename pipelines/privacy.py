@@ -367,7 +367,10 @@ def _places() -> tuple[dict[str, tuple[str, ...]], frozenset]:
 
     try:
         with gzip.open(_NATIONAL, "rt", encoding="utf-8", newline="") as fh:
-            rows = [(r["regio_type"], _normalise(r["naam"])[0].lower()) for r in csv.DictReader(fh)]
+            reader = csv.reader(fh)
+            header = next(reader)
+            kind, naam = header.index("regio_type"), header.index("naam")
+            rows = [(r[kind], _normalise(r[naam])[0].lower()) for r in reader]
     except OSError:
         return {}, frozenset()
     numbered: dict[str, set] = {}
