@@ -131,6 +131,8 @@ def _fold(ch: str) -> str:
         return str(unicodedata.decimal(ch))
     if ch in _LOOKALIKE:
         return _LOOKALIKE[ch]
+    if ch == "\u00b0":                 # the degree sign, in a birth date the sign for born: "°3-4-1978" is "*3-4-1978"
+        return "*"
     from anyascii import anyascii
 
     return anyascii(ch)
@@ -250,6 +252,8 @@ _EMAIL = re.compile(
     _TLD +
     # "bij" only with the dots written out too ("jan bij ziggo punt nl"; "meld het bij hoogeveen.nl" is no address)
     r"|" + _LOCAL + r"\s+bij\s+" + _LABEL + r"(?:" + _DOT_WORD + _LABEL + r")*?" + _DOT_WORD + _TLD + r")"
+    # a local part and its "@" without a domain: an address split over two cells ("h.steenbergen@" | "xs4all.nl")
+    r"|(?<![\w.%+\-])(?=[\w.%+\-]{2,}@)[A-Za-z0-9._%+\-]*[A-Za-z][A-Za-z0-9._%+\-]*@(?![\w@])"
 )
 _EMAIL_HINT = re.compile(r"@|(?i:[\[({<]\s*(?:at|a)\s*[\])}>]|\sat\s|[-_]at[-_]|\sbij\s|apen?st)")
 
@@ -281,12 +285,14 @@ _DATE = (r"(?:\d{1,2}" + _DSEP + r"\d{1,2}" + _DSEP + _YEAR + r"|\d{1,2}[ ]\d{1,
          r"|(?:19|20)\d{2}" + _DSEP + r"\d{1,2}" + _DSEP + r"\d{1,2}"
          r"|(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])(?:19|20)\d{2}|(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
          r"|\d{1,2}(?:e|ste|de)?\s+" + _MONTHS + r"(?:,?\s+" + _YEAR + r")?)(?!\d)")
-_BIRTH_WORD = (r"(?:geboren|gebooren|geb\.?|geboortedatum|geb\.?\s?dat(?:um)?\.?|geb\.?\s?d\.|geb\.?\s?jaar|"
+_BIRTH_WORD = (r"(?:geboren|gebooren|geb\.?|gb\.?|geboortedatum|geb\.?\s?dat(?:um)?\.?|geb\.?\s?d\.|geb\.?\s?jaar|"
                r"geboortedag|geboortejaar|date of birth|birth\s?date|born|d\.o\.b\.?|dob)")
 # the keyword, up to four short words ("op maandag", "te Hoogeveen op", "(dd-mm-jjjj):"), the date; or the date, then
-# the keyword ("12-03-1985 (geboortedatum)")
+# the keyword ("12-03-1985 (geboortedatum)"); or the genealogical sign for born before the date ("*03.04.1978",
+# "° 3-4-1978"; not a degree: "20°")
 _BIRTH = re.compile(r"(?i)\b" + _BIRTH_WORD + r"(?:[\s:,()]+[^\s\d]{1,20}?){0,4}?[\s:,()]*" + _DATE
-                    + r"|(?<!\d)" + _DATE + r"[\s,(]*" + _BIRTH_WORD + r"(?![a-z])")
+                    + r"|(?<!\d)" + _DATE + r"[\s,(]*" + _BIRTH_WORD + r"(?![a-z])"
+                    + r"|(?<![\w*°])[*°]\s?" + _DATE)
 
 _STREET_SUFFIX = (r"(?:straat|straatje|weg|laan|plein|dijk|kade|singel|pad|hof|gracht|steeg|dreef|plantsoen|"
                   r"markt|erf|wal|brink|veld|haven|baan|boulevard|allee|ring|zijde|kamp|stede|dam|"
@@ -297,22 +303,33 @@ _CAPWORD = r"[A-ZÀ-Þ][\w'’\-]*\.?"
 _HOUSE_NO = (r"\d{1,5}(?:\s?[-/]\s?\d{1,5}|\s?-?\s?[A-Za-z]{1,2}\b|\s+(?:bis|hs|huis|bg|boven|rd|zw|I{1,3})\b)?")
 _UNITS = (r"(?!\s*(?:keer|x\b|dag|dagen|week|weken|maand|maanden|jaar|jaren|uur|min|minuten|meter|m\b|km|kg|"
           r"stuks|personen|mensen|auto|autos|auto's|woningen|huizen|%|procent|graden|fase|e\b|ste\b|de\b|"
-          r"meldingen|melding|klachten|containers|bomen|palen|lantaarnpalen|fietsen|bakken|"
+          r"meldingen|melding|klachten|signalen|signaal|signals|rijen|regels|rows|containers|bomen|palen|lantaarnpalen|"
+          r"fietsen|bakken|"
           r"(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
           r"jan|feb|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec)\b))")    # a date: "Raadsvergadering 12 maart"
-# between street and number: a space, a label or a sign ("Hoofdstraat nr. 12", "Hoofdstraat, 12a", "Hoofdstraat #12",
-# "Hoofdstraat (12)")
-_NUMBER_LABEL = r"(?:\s*[,#(\-]\s*|\s+(?:nr|no|nummer|huisnr|huisnummer)\.?\s*|\s+)"
+# between street and number: a space, a label, a sign, or a sign and a label ("Hoofdstraat nr. 12", "Hoofdstraat, 12a",
+# "Hoofdstraat #12", "Hoofdstraat (12)", "Kerkstraat, huisnummer 14", "Kerkstraat huisnummer: 14")
+_LABEL_WORD = r"(?i:nr|no|nummer|huisnr|huisnummer|huisno)\.?:?\s*"
+_NUMBER_LABEL = r"(?:\s*[,#(\-:]\s*(?:" + _LABEL_WORD + r")?|\s+" + _LABEL_WORD + r"|\s+)"
 _STREET = re.compile(
     r"(?:(?:" + _CAPWORD + r")\s+(?:" + _TV + r"\s+)*){0,3}"
     r"(?<![A-Za-zÀ-ÿ])(?!(?i:voetbal|sport|speel|gras|hockey|korfbal|tennis|trap)veld)"
     r"[A-Za-zÀ-ÿ][\w'’\-]*?(?:" + _STREET_SUFFIX + r"|(?<=\w\w)(?:str|ln|wg|pln)\.?)"
     + _NUMBER_LABEL + r"(?!(?:19|20)\d\d(?!\d))" + _HOUSE_NO + r"(?!\d)" + _UNITS   # a year is no house number
 )
+# the number before its street: "op nummer 14 van de Kerkstraat", "huisnr. 3 aan de Dorpsweg", "nr 12 in de kerkstraat";
+# in lower case only a street's own ending ("nummer 3 van de snelweg" is a road)
+_NUMBER_FIRST = re.compile(
+    r"(?<![\w])(?i:huis)?(?i:nummer|nr|no|huisnr)\.?:?\s*(?!(?:19|20)\d\d(?!\d))" + _HOUSE_NO +
+    r"\s+(?i:van|aan|in|op|langs|bij)\s+(?:(?i:de|het|'t)\s+)?"
+    r"(?:[A-ZÀ-Þ][\w'’\-]*?" + _STREET_SUFFIX +
+    r"|[a-z][\w'’\-]*?(?:straat|straatje|laan|plein|singel|gracht|steeg|dreef|kade|plantsoen))(?![\w])")
+# a postcode and its house number, apart by a space, a sign or a label ("7901AB/14", "7901 AB, nr. 14"), or the number
+# first ("14, 7901 AB")
 _POSTCODE = r"[1-9]\d{3}(?:\s?-?\s?[A-Z]{2}|[a-z]{2})(?![A-Za-z])"
 _STREET_POSTCODE = re.compile(r"(?:" + _CAPWORD + r"\s+(?:" + _TV + r"\s+)*){0,3}" + _CAPWORD + r"\s+" + _HOUSE_NO +
                               r"\s*,?\s*" + _POSTCODE)
-_POSTCODE_HOUSE = re.compile(r"(?<!\d)" + _POSTCODE + r"\s*[,\-]?\s*(?:(?:nr|huisnr|huisnummer)\.?\s*)?\d{1,5}(?!\d)"
+_POSTCODE_HOUSE = re.compile(r"(?<!\d)" + _POSTCODE + r"\s*[,\-/:]?\s*(?:(?:nr|huisnr|huisnummer)\.?\s*)?\d{1,5}(?!\d)"
                              r"(?:\s?-?\s?[A-Za-z]{1,2}\b)?"
                              r"|(?<![\d,.])\d{1,5}[A-Za-z]?\s*,\s*" + _POSTCODE)
 
@@ -327,6 +344,78 @@ _COMMON_PAIRS = ("en in op of is de te na om al nu zo ja er ik je we ze as at to
                  "my am id ok tv wc pc cm km kg mg ml uu ma di wo do vr za zo vs ca")
 _POSTCODE_LOWER_HOUSE = re.compile(r"(?<![\d,.])[1-9]\d{3}[ \-](?!(?:" + "|".join(_COMMON_PAIRS.split()) +
                                    r")\b)[a-z]{2}\s?\d{1,5}(?![\d])(?:[A-Za-z](?![A-Za-z]))?")
+# A street without a street's ending, and its house number: after "Het"/"De" ("Het Haagje 40", "De Kolk 3a"), or a
+# buurt's name, since a buurt is often named after its street ("Wolfsbos 12", "Schoonvelde-Oost 3"); a count after it
+# ("De Weide 3 containers") and a place's own name with a number ("De Hoef 1", a buurt) are no address
+_ARTICLE_HOUSE = re.compile(r"(?<![\w'’])(?:Het|De|'t|’t)\s+[A-ZÀ-Þ][a-zß-ÿ][\w'’\-]+\s*,?\s+"
+                            r"(?!(?:19|20)\d\d(?!\d))" + _HOUSE_NO + r"(?!\d)" + _UNITS)
+_NAME_HOUSE = re.compile(r"(?<![\w'’\-])((?:[A-ZÀ-Þ][\w'’\-]*\s+){0,2}[A-ZÀ-Þ][a-zß-ÿ][\w'’\-]*)\s*,?\s+"
+                         r"(?!(?:19|20)\d\d(?!\d))(" + _HOUSE_NO + r")(?!\d)" + _UNITS)
+_NATIONAL = Path(__file__).resolve().parents[1] / "data" / "national" / "regios_kwb2024_misdrijven2021_2024.csv.gz"
+#: buurt names that are words for a part of any place ("Noord", "Centrum", "Kern"), not a street
+_GENERIC_PLACES = frozenset("centrum kern dorp stad city azc noord oost zuid west midden buitengebied wijk buurt "
+                            "industrie industriegebied bedrijventerrein haven park markt".split())
+
+
+@functools.lru_cache(maxsize=1)
+def _places() -> tuple[dict[str, tuple[str, ...]], frozenset]:
+    """(the municipality, wijk and buurt names that hold a number, "de hoef 1", "wijk 34 hoorn 80", by each number in
+    them; the buurt names that may be a street's name: letters only, not a generic word), lower case, from
+    wijkradar's national file; empty when it is not installed."""
+    import csv
+    import gzip
+
+    try:
+        with gzip.open(_NATIONAL, "rt", encoding="utf-8", newline="") as fh:
+            reader = csv.reader(fh)
+            header = next(reader)
+            kind, naam = header.index("regio_type"), header.index("naam")
+            rows = [(r[kind], _normalise(r[naam])[0].lower()) for r in reader]
+    except OSError:
+        return {}, frozenset()
+    numbered: dict[str, set] = {}
+    for _, name in rows:
+        for number in re.findall(r"\d+", name):
+            numbered.setdefault(number, set()).add(name)
+    streets = {name for kind, name in rows if kind == "buurt" and len(name) > 3 and
+               re.fullmatch(r"[a-z][a-z'\- ]*", name) and not set(re.split(r"[\s\-]+", name)) <= _GENERIC_PLACES}
+    return {number: tuple(sorted(names)) for number, names in numbered.items()}, frozenset(streets)
+
+
+def _street_without_suffix(text: str) -> list[tuple[int, int, str]]:
+    """Addresses whose street has no street's ending: after an article, or a buurt's name (:data:`_ARTICLE_HOUSE`);
+    not inside a place's own name that holds a number."""
+    numbered, streets = _places()
+    found = [(m.start(), m.end(), "adres") for m in _ARTICLE_HOUSE.finditer(text)]
+    for m in _NAME_HOUSE.finditer(text):
+        words = m.group(1).split()
+        for k in range(len(words)):              # the name's last one, two or three words: "Overlast Wolfsbos 12"
+            if " ".join(words[k:]).lower() in streets:
+                found.append((m.start(1) + m.group(1).index(words[k]), m.end(), "adres"))
+                break
+    if found:
+        places = _numbered_places(text, numbered)
+        found = [f for f in found if not any(a < f[1] and f[0] < b for a, b in places)]
+    return found
+
+
+def _numbered_places(text: str, numbered: dict[str, tuple[str, ...]]) -> list[tuple[int, int]]:
+    """Where the names of ``numbered`` that hold a number of ``text`` stand in it as whole words, in any case (a search
+    per such name: one pattern of all of them took most of a scan's time)."""
+    low = text.lower()
+    if len(low) != len(text):
+        return []
+    spans = []
+    for name in {n for number in re.findall(r"\d+", low) for n in numbered.get(number, ())}:
+        i = low.find(name)
+        while i >= 0:
+            j = i + len(name)
+            if (i == 0 or not low[i - 1].isalnum()) and (j == len(low) or not low[j].isalnum()):
+                spans.append((i, j))
+            i = low.find(name, i + 1)
+    return spans
+
+
 # A Dutch licence plate (kenteken: the RDW register names its holder), in the RDW's side codes 1 to 14, with the
 # letters the RDW issues (no vowels, no C, M, Q, W, Y): with its dashes anywhere, without them after a keyword
 _PLATE_L = "[BDFGHJKLNPRSTVXZ]"
@@ -366,6 +455,7 @@ _PREFILTER = (
     r"|[A-ZÀ-ÖØ-ÞŠŽŞ][a-zß-öø-ÿšžş]|[A-Z]{2}[ ,.]+[A-Z]|[A-Z]\. ?[A-Z]{2}"  # a capitalised word, or capitals (names)
     r"|[Bb][Ss][Nn]|[Ss][Oo][Ff][Ii]|[Bb]urgerserv"                  # BSN keywords
     r"|[Gg][Ee][Bb]|[Bb][Oo][Rr][Nn]|[Dd]\.?[Oo]\.?[Bb]|[Bb]irth"      # birth-date keywords
+    r"|[Gg][Bb]|\* ?\d"                                          # and signs ("gb 03-04-1978", "*03.04.1978")
     r"|[A-Z0-9]-[A-Z0-9]{2,3}-[A-Z0-9]|[Kk]enteken|[Pp]late|[Kk]ent"            # a licence plate
     r"|\d(?:[ .\-]?\d){8}"                                      # nine digits apart by single separators
     # a name in lower case: two words at the start ("jeroen brinkhuis", "brinkhuis, jeroen"), or after a word that
@@ -762,9 +852,9 @@ def _detect_once(text: str) -> list[tuple[int, int, str]]:
             if _bsn_ok(m.group(1)):
                 found.append((m.start(1), m.end(1), "bsn"))
         found += [(m.start(), m.end(), "geboortedatum") for m in _BIRTH.finditer(text)]
-        for rule in (_STREET, _STREET_POSTCODE, _POSTCODE_HOUSE):
+        for rule in (_STREET, _STREET_POSTCODE, _POSTCODE_HOUSE, _NUMBER_FIRST):
             found += [(m.start(), m.end(), "adres") for m in rule.finditer(text)]
-        found += _rare_numbers(text, numbers)
+        found += _rare_numbers(text, numbers) + _street_without_suffix(text)
         found += _letters_for_digits(text)
     found += _spelled_digits(text) + _name_spans(text) + _spaced_names(text)
     return found
@@ -862,7 +952,7 @@ def _surname_first(text: str, words: list, first, surname, after_tv, tvs) -> lis
         if not (_INITIALS.fullmatch(nxt) or (_is_cap(nxt) and _parts_in(nxt, first, every=True))):
             continue
         has_tv = k > 0 and words[k - 1][2].lower() in tvs
-        if _parts_in(w, after_tv if has_tv else surname, every=False) and not _AREA_SUFFIX.search(w.lower()):
+        if _parts_in(w, after_tv if has_tv else surname, every=False):     # "Westerhof, J." too
             spans.append((words[k - 1][0] if has_tv else start, words[k + 1][1], "naam"))
     return spans
 
@@ -935,8 +1025,11 @@ def _name_spans(text: str, mode: str = "strikt") -> list[tuple[int, int, str]]:
         # on the first-name list too, is read as "Jan" + "Jansen" once "Zwerfafval" is no surname
         back = kind == "first" and j < n and not _AREA_SUFFIX.search(words[j][2].lower()) and \
             words[j][2].lower() not in _PLACE_WORDS           # "Jan Pieter Heijestraat" is a street
-        k = next((k for k in (_surname_at(words, e, kind, first, surname, after_tv, tvs)
+        k = next((k for k in (_surname_at(words, e, kind, first, surname, after_tv, tvs, lw)
                               for e in (range(j, i, -1) if back else (j,))) if k is not None), None)
+        # a place-like surname only joined by spaces: "Het Hartger / De Elshof" are two places
+        if k is not None and _AREA_SUFFIX.search(words[k][2]) and re.search(r"[^\w\s.'’\-]", text[start:words[k][0]]):
+            k = None
         if k is not None:
             spans.append((start, words[k][1], "naam"))
             i = k + 1
@@ -962,7 +1055,25 @@ _NOBLE = {"graaf", "gravin", "prins", "prinses", "koning", "koningin", "hertog",
           "jonkheer", "keizer", "paus", "sint", "st", "heilige", "pater", "broeder", "zuster", "kardinaal"}
 
 
-def _surname_at(words: list, j: int, kind: str, first, surname, after_tv, tvs) -> int | None:
+#: place-name endings that surnames end in too ("Westerhof", "Oosterveld", "Hoogendijk", "Nijkerk", "Schalkwijk"): after
+#: a title such as "mevrouw" a capitalised word with one of them is read as a surname even when it is not listed
+_SURNAME_ENDINGS = re.compile(r"(?<=\w{3})(?:hof|veld|dijk|kerk|wijk|oord|erf)$", re.I)
+
+
+def _suffixed_name(cand: str, kind: str, title: str, pool) -> bool:
+    """Whether ``cand``, a word with a place-name ending (``_AREA_SUFFIX``: "Westerhof", "Hoogendijk", "Verlaan"), is
+    a surname here all the same: a listed surname after a strong cue (a title, initials or a first name: "Jan
+    Westerhof", "J. Bijleveld", "dhr. Hoogendijk"), or any word with a surname's ending ("-hof", "-veld", ...) after a
+    title that only a person carries ("mevrouw Zandhof"). Alone, or after a word for a person that also reads as a
+    place ("bewoner Oosterveld"), such a word stays the place it names."""
+    if kind not in ("title", "initials", "first"):
+        return False
+    if _parts_in(cand.title(), pool, every=False):
+        return True
+    return kind == "title" and title in _STRONG_TITLES and _is_cap(cand) and bool(_SURNAME_ENDINGS.search(cand))
+
+
+def _surname_at(words: list, j: int, kind: str, first, surname, after_tv, tvs, title: str = "") -> int | None:
     """The position of the surname after a title, initials or first names that end before ``j``, else None: an
     optional tussenvoegsel (up to three words), then a listed surname, capitalised; after a title or a word for a
     person also any capitalised word ("dhr. Kowalczyk") and a listed surname in lower case ("klacht van dhr jansen")."""
@@ -977,7 +1088,7 @@ def _surname_at(words: list, j: int, kind: str, first, surname, after_tv, tvs) -
     cand = words[k][2]
     lc = cand.lower().rstrip(".")
     pool = after_tv if has_tv else surname
-    if _AREA_SUFFIX.search(lc) or lc in _OFFICES:
+    if lc in _OFFICES or (_AREA_SUFFIX.search(lc) and not _suffixed_name(cand, kind, title, pool)):
         return None
     if not _is_cap(cand):
         listed = kind in ("title", "role") and cand.islower() and len(lc) > 2 and _parts_in(cand.title(), pool, False)
@@ -1015,7 +1126,7 @@ def _lower_case_names(words: list, first, surname, after_tv, tvs) -> list[tuple[
             lc = cand.lower()
             word_name = lw in _WORD_NAMES and not after and k != n - 1      # "roos bakker bloemen"; "jan jansen"
             if not word_name and len(lc) > 2 and _parts_in(cand.title(), after_tv if has_tv else surname, False) and \
-                    lc not in _PLACE_WORDS and lc not in _OFFICES and not _AREA_SUFFIX.search(lc):
+                    lc not in _PLACE_WORDS and lc not in _OFFICES:                  # "jan westerhof" too
                 spans.append((words[i][0], words[k][1], "naam"))
                 continue
         # surname first: "brinkhuis, jeroen" (lower case, a comma) or "Brinkhuis Jeroen" (capitalised, at the start)
@@ -1042,9 +1153,13 @@ _NOTE_WORDS = frozenset({"Brand", "Lente", "Roos", "Merel", "Engel", "Job", "Lot
 _NOTE_BEFORE_A_NAME = {"met", "van", "door", "bij", "aan", "gebeld", "belt", "bellen", "gesproken", "mailen", "mail",
                        "bezocht", "bezoek", "dhr", "mevr", "mevrouw", "meneer", "fam", "familie", "heer", "buurman",
                        "buurvrouw", "bewoner", "bewoonster", "client", "huurder", "melder"}
-#: a person's home in a note: "bewoner wolfsbos 12", "woont op kerkweg 3"
-_NOTE_ADDRESS = re.compile(r"(?i)\b(?:bewoner|bewoonster|huurder|woont|woonachtig|adres)\b(?:\s+(?:op|aan|in|te))?"
-                           r"\s+[a-z][a-z'\-]{2,}(?:\s+[a-z][a-z'\-]{2,})?\s*\d{1,4}\s?[a-z]?\b")
+#: a person's home in a note: "bewoner wolfsbos 12", "woont op kerkweg 3", "huisbezoek het haagje 40"
+_NOTE_ADDRESS = re.compile(r"(?i)\b(?:bewoner|bewoonster|huurder|woont|woonachtig|adres|huisbezoek|bezoek|bezocht|"
+                           r"langs|langsgeweest)\b(?:\s+(?:op|aan|in|te|bij))?(?:\s+(?:het|de|'t))?"
+                           r"\s+[a-z][a-z'\-]{2,}(?:\s+[a-z][a-z'\-]{2,})?\s*\d{1,4}\s?[a-z]?\b" + _UNITS)
+#: a buurt's name and a house number in any case, as a note is typed: "wolfsbos 12 opgepakt" (:func:`_places`)
+_NOTE_NAME_HOUSE = re.compile(r"(?i)(?<![\w'’\-])((?:[a-z][\w'’\-]*\s+){0,2}[a-z][\w'’\-]*)\s*,?\s+"
+                              r"(?!(?:19|20)\d\d(?!\d))" + _HOUSE_NO + r"(?!\d)" + _UNITS)
 
 
 def note_kind(note: str) -> str | None:
@@ -1061,6 +1176,11 @@ def note_kind(note: str) -> str | None:
     text = _normalise(note)[0]
     if _NOTE_ADDRESS.search(text):
         return "adres"
+    streets = _places()[1]
+    for m in _NOTE_NAME_HOUSE.finditer(text):
+        words = m.group(1).lower().split()
+        if any(" ".join(words[k:]) in streets for k in range(len(words))):
+            return "adres"
     first, surname = _lists()[:2]
     words = [m.group().rstrip(".") for m in _WORD.finditer(text)]
     for before, word in zip(words, words[1:]):          # "gesproken met brinkhuis", "gebeld bakker-de vries"
@@ -1225,7 +1345,13 @@ def shown_file_name(name: str) -> str:
     return scrub_file_name(text)
 
 
+#: quotes around a value: no part of a personal item, so a redaction leaves them ("['Datum', '[verwijderd: naam]']")
+_QUOTES = "'\"‘’“”`"
+
+
 def _redact(text: str, spans: list[tuple[int, int, str]]) -> str:
+    spans = [(a, b, kind) for a, b, kind in ((*_trim_quotes(text, start, end), kind) for start, end, kind in spans)
+             if b > a]
     spans = sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]), _KIND_RANK[s[2]]))
     out, pos = [], 0
     for start, end, kind in spans:
@@ -1238,6 +1364,15 @@ def _redact(text: str, spans: list[tuple[int, int, str]]) -> str:
         pos = end
     out.append(text[pos:])
     return "".join(out)
+
+
+def _trim_quotes(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` without the quotes it begins or ends with (a name rule reads "Jansen'" as a word)."""
+    while end > start and text[end - 1] in _QUOTES:
+        end -= 1
+    while start < end and text[start] in _QUOTES:
+        start += 1
+    return start, end
 
 
 def personal_ids(frame: pd.DataFrame, columns: list[str]) -> tuple[str, str, np.ndarray] | None:

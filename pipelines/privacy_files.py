@@ -2,9 +2,10 @@
 
 A name is split into words (on ``_ - . space`` and where letters meet digits or a capital follows a small letter);
 a word is kept only if it is a word of a delivery (source prefixes, the words wijkradar writes into its own file
-names, months, periods), a municipality or wijk name, an area code, a date- or period-like number, or a long hex
-id; every run of other words becomes one ``[verwijderd]``. "meldingen_jansen_jan.csv" is stored and shown as
-"meldingen_[verwijderd].csv". Pure module (re, gzip, csv); the place names are read once, lazily.
+names and the names of its reference files, months, periods), a municipality or wijk name, an area code, a date- or
+period-like number, or a long hex id; every run of other words becomes one ``[verwijderd]``.
+"meldingen_jansen_jan.csv" is stored and shown as "meldingen_[verwijderd].csv". Pure module (re, gzip, csv); the
+place names are read once, lazily.
 """
 from __future__ import annotations
 
@@ -71,6 +72,9 @@ _PIECE = re.compile(r"\[verwijderd(?:: [a-z\-]+)?\]|[^\W\d_]+|\d+|[_\-.\s]+|.", 
 
 _NATIONAL = Path(__file__).resolve().parents[1] / "data" / "national" / "regios_kwb2024_misdrijven2021_2024.csv.gz"
 _DATA = Path(__file__).with_name("privacy_data")
+#: wijkradar's own reference files (the demo profile; ``wijkradar init`` writes a profile with the same names): a
+#: message that names one ("not mapped in meldingen_categorieen.csv") must keep the name
+_REFERENCE = Path(__file__).resolve().parents[1] / "data" / "reference"
 
 
 def _fold(word: str) -> str:
@@ -93,6 +97,10 @@ def _vocabulary() -> tuple[frozenset, frozenset, frozenset]:
     except OSError:                                 # an installation without the national files: the fixed words
         pass
     words = set(_WORDS) | set(_EXTENSIONS) | {"dorpen"}          # "x.csv.manifest.json"
+    try:
+        words.update(_fold(w) for path in _REFERENCE.iterdir() for w in re.findall(r"[^\W\d_]+", path.name))
+    except OSError:                                 # an installation without the reference files
+        pass
     runs = set()
     for place in places:
         words.update(w for w in place if len(w) > 1 and not _STREETLIKE.search(w))

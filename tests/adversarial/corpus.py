@@ -1200,6 +1200,33 @@ def plan(seed: int = SEED) -> list[Planned]:
                klass="signalen-buurt-code-only"), _zip(members))
     b.add(Case("meldingen_lange_kopregel.csv", "meldingen", "refused", message="line 1 holds|without a line break",
                klass="text-long-header-line"), (";".join(M) + ";" + "x" * (1 << 21) + "\n").encode())
+
+    # ------------------------------------------------------------------ privacy, second red-team round
+    # surnames with a place-like ending after a title, initials, a first name or "familie"
+    rows = b.reports(16)
+    surnames = b.rng.sample(["Westerhof", "Hoogendijk", "Oosterveld", "Nijhof", "Bijleveld", "Eleveld", "Schalkwijk",
+                             "Heemskerk"], 6)
+    first = b.rng.choice(FIRST)
+    named = [f"Overlast door familie {surnames[0]}", f"Klacht van dhr. {surnames[1]}", f"{first} {surnames[2]}",
+             f"melding van mevrouw {surnames[3]}", f"{first[0]}. {surnames[4]}", f"Opgesteld door {first[0]}. {surnames[5]}"]
+    for r, v in zip(rows[1::2], named):
+        r[3] = v
+    b.text(Case("meldingen_plaatsachtige_achternamen.csv", "meldingen", "loaded", rows_read=16, quarantined=6,
+                reason="personal data", secrets=tuple(surnames), klass="privacy-round2-names"), M, rows)
+    # addresses without a street's ending or with the number first, postcode/number, birth-date signs, and an e-mail
+    # address split over two cells
+    rows = b.reports(18)
+    n = [b.rng.randint(2, 99) for _ in range(5)]
+    born = f"{b.rng.randint(10, 28):02d}.{b.rng.randint(1, 12):02d}.19{b.rng.randint(40, 99)}"
+    forms = [f"Kerkstraat, huisnummer {n[0]}", f"Overlast op nummer {n[1]} van de Molenstraat", f"Het Haagje {n[2]}",
+             f"Wolfsbos {n[3]}", f"79{b.rng.randint(10, 99)}AB/{n[4]}", f"melder *{born}",
+             f"melder °{born.replace('.', '-')}", f"gb {born.replace('.', '-')}"]
+    for r, v in zip(rows[::2], forms):
+        r[3] = v
+    local = f"{b.rng.choice(FIRST)[0].lower()}.{b.rng.choice(LAST).lower()}@"
+    rows[17][2], rows[17][3] = local, "xs4all.nl"
+    b.text(Case("meldingen_adressen_zonder_straat.csv", "meldingen", "loaded", rows_read=18, quarantined=9,
+                reason="personal data", secrets=(*forms, born, local), klass="privacy-round2-forms"), M, rows)
     return b.items
 
 
