@@ -97,6 +97,16 @@ xlsx-shared-strings-bomb   a workbook of 12 reports whose shared-strings part ho
 file-xlsb                  an Excel binary workbook (.xlsb) -> refused naming it (was told to unpack a zip archive).
 xlsx-numeric-buurtcode     buurt codes stored as numbers (1185000: the leading zero lost) -> completed to the buurt
                            (they were quarantined as not in the division).
+counts-spaced-digits       count cells "1 2", "2 5", "1'5", "1 0 0" (were read as the joined number) -> quarantined
+                           as not a number; "1 000" (a real thousands group) -> 1000.
+archive-upper-case-names   a Signalen zip whose members are SIGNALS.CSV etc. in a folder -> loads (was told to unpack).
+signalen-buurt-code-only   a Signalen dump whose locations.csv has buurt_code and no area_code -> loads (traceback).
+text-long-header-line      a header line of 2 MB (a 50 MB one took 1.6 GB) -> refused naming the file and the line.
+privacy-round2-names       surnames with a place-like ending (Westerhof, Hoogendijk) after a title, initials, a first
+                           name or "familie" -> those rows quarantined, no form of the name stored.
+privacy-round2-forms       "Kerkstraat, huisnummer 14", "nummer 14 van de Molenstraat", "Het Haagje 40", a buurt name +
+                           number, "7901AB/14", birth dates after "*", "°", "gb", an e-mail split over two cells ->
+                           those rows quarantined, no form of the value stored.
 delivery-duplicate         the same bytes delivered twice (other name) -> the second load is skipped.
 baseline                   clean files of every layout -> load with nothing quarantined.
 
