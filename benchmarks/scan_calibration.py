@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from models.noufaily import NoufailyDetector  # noqa: E402
 from models.panel import Matrix, to_matrix  # noqa: E402
-from models.scan import CALIBRATION, LOG_GRID, EXPECTED_EDGES, PHI_EDGES, ScanDetector, build_curves, curves_frame  # noqa: E402
+from models.scan import CALIBRATION, LOG_GRID, EXPECTED_EDGES, PHI_EDGES, ScanDetector, build_curves, write_curves  # noqa: E402
 from models.simulate import grid, simulate  # noqa: E402
 
 KEYS = ["scenario", "replicate"]
@@ -72,13 +72,9 @@ def main() -> None:
             quiet = res["alarm"][:, e0:][d["ev"][:, e0:]].mean()
             print(f"b={b} round {r}: {np.isfinite(res['raw'][:, e0:]).sum()} null cells, alarm rate {quiet:.4f}", flush=True)
         tables[b] = table[b]
-    CALIBRATION.parent.mkdir(exist_ok=True)
-    text = ("# scan calibration: log10 P(raw statistic <= 10^x) on quiet simulated series, x = "
-            f"linspace({LOG_GRID[0]:g}, {LOG_GRID[-1]:g}, {len(LOG_GRID)}) in columns t0..; "
-            f"made by benchmarks/scan_calibration.py (windows {det.windows}, cusum_shift {det.cusum_shift}, "
-            f"alpha {det.alpha})\n")
-    CALIBRATION.write_text(text + curves_frame(tables).to_csv(index=False), encoding="utf-8")
-    print(f"wrote {CALIBRATION}")
+    write_curves(CALIBRATION, tables, "scan calibration",
+                 f"made by benchmarks/scan_calibration.py (windows {det.windows}, cusum_shift {det.cusum_shift}, "
+                 f"alpha {det.alpha})")
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from models.panel import to_matrix  # noqa: E402
-from models.scan import EXPECTED_EDGES, LOG_GRID, PHI_EDGES, build_curves, curves_frame  # noqa: E402
+from models.scan import EXPECTED_EDGES, LOG_GRID, PHI_EDGES, build_curves, write_curves  # noqa: E402
 from models.short import CALIBRATION, LENGTHS, MovingScanDetector  # noqa: E402
 from models.simulate import grid, simulate  # noqa: E402
 
@@ -55,12 +55,9 @@ def main() -> None:
                   f"alarm rate {res['alarm'][:, EVAL_FROM:][cells].mean():.4f}", flush=True)
         tables[n] = table[n]
     det = MovingScanDetector()
-    text = ("# short-history calibration: log10 P(raw statistic <= 10^x) on quiet simulated series, x = "
-            f"linspace({LOG_GRID[0]:g}, {LOG_GRID[-1]:g}, {len(LOG_GRID)}) in columns t0..; column b is the moving "
-            f"baseline's length in periods; made by benchmarks/short_calibration.py (windows {det.windows}, "
-            f"cusum_shift {det.cusum_shift}, alpha {det.alpha}, guard {det.guard})\n")
-    CALIBRATION.write_text(text + curves_frame(tables).to_csv(index=False), encoding="utf-8")
-    print(f"wrote {CALIBRATION}")
+    write_curves(CALIBRATION, tables, "short-history calibration",
+                 f"column b is the moving baseline's length in periods; made by benchmarks/short_calibration.py "
+                 f"(windows {det.windows}, cusum_shift {det.cusum_shift}, alpha {det.alpha}, guard {det.guard})")
 
 
 if __name__ == "__main__":

@@ -237,6 +237,15 @@ def build_curves(raw: np.ndarray, expected: np.ndarray, phi: np.ndarray, min_cel
     return curves
 
 
+def write_curves(path: Path, tables: dict[int, np.ndarray], what: str, made_by: str) -> None:
+    """Store calibration curves (:func:`curves_frame`) with a header line saying what they are and how made."""
+    path.parent.mkdir(exist_ok=True)
+    header = (f"# {what}: log10 P(raw statistic <= 10^x) on quiet simulated series, x = "
+              f"linspace({LOG_GRID[0]:g}, {LOG_GRID[-1]:g}, {len(LOG_GRID)}) in columns t0..; {made_by}\n")
+    path.write_text(header + curves_frame(tables).to_csv(index=False), encoding="utf-8")
+    print(f"wrote {path}")
+
+
 def curves_frame(tables: dict[int, np.ndarray]) -> pd.DataFrame:
     """The calibration table as stored: one row per baseline length b and (expected, phi) bin."""
     rows = []

@@ -14,6 +14,17 @@ BUURTEN = ["BU01185000", "BU01185001", "BU01185002", "BU01185003", "BU01185004",
            "BU01185007", "BU01185008", "BU01185100"]
 
 
+def _load(home, path):
+    """Load a wijkteam file; its result, the quarantined (row, reason) pairs and the stored count per buurt."""
+    with connect(home.warehouse) as con:
+        ref = reference.Reference()
+        reference.sync(con, ref)
+        res = ingest_file(con, path, "wijkteam", ref, home.archive, today=TODAY)
+        rows = con.execute("SELECT row_number, reason FROM quarantine.rows ORDER BY 1").fetchall()
+        stored = dict(con.execute("SELECT area_code, count FROM core.source_cells").fetchall())
+    return res, rows, stored
+
+
 def test_a_leading_zero_group_is_a_decimal_not_thousands():
     got = parse_counts(pd.Series(["0.125", "1.234", "12.345.678", "0,5", "2,5", "-0.125"]))
     assert got.tolist() == [0.125, 1234.0, 12345678.0, 0.5, 2.5, -0.125]
@@ -39,12 +50,7 @@ def test_decimals_and_ambiguous_counts_in_a_workbook_are_quarantined_with_their_
     path = home.inbox / "wijkteam_okt.xlsx"
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
-    with connect(home.warehouse) as con:
-        ref = reference.Reference()
-        reference.sync(con, ref)
-        res = ingest_file(con, path, "wijkteam", ref, home.archive, today=TODAY)
-        rows = con.execute("SELECT row_number, reason FROM quarantine.rows ORDER BY 1").fetchall()
-        stored = dict(con.execute("SELECT area_code, count FROM core.source_cells").fetchall())
+    res, rows, stored = _load(home, path)
     assert res.rows_read == 10 and res.rows_quarantined == 4, rows
     assert [r for r, _ in rows] == [2, 3, 4, 5]
     assert all("not a whole number" in reason for _, reason in rows[:3])
@@ -83,12 +89,7 @@ def test_a_count_cell_holding_two_numbers_is_quarantined_as_not_a_number(home):
     rows = [[code, "2026-05", "eenzaamheid", cell] for code, cell in zip(BUURTEN, cells)]
     home.inbox.mkdir(parents=True, exist_ok=True)
     path = write_csv(home.inbox / "wijkteam_spaces.csv", ["Buurtcode", "Maand", "Signaal", "Aantal"], rows)
-    with connect(home.warehouse) as con:
-        ref = reference.Reference()
-        reference.sync(con, ref)
-        res = ingest_file(con, path, "wijkteam", ref, home.archive, today=TODAY)
-        rows = con.execute("SELECT row_number, reason FROM quarantine.rows ORDER BY 1").fetchall()
-        stored = dict(con.execute("SELECT area_code, count FROM core.source_cells").fetchall())
+    res, rows, stored = _load(home, path)
     assert (res.rows_read, res.rows_accepted, res.rows_quarantined) == (10, 6, 4)
     assert [r for r, _ in rows] == [2, 3, 4, 5] and all("not a number" in reason for _, reason in rows)
     assert stored == dict(zip(BUURTEN[4:], [1000, 4, 5, 6, 7, 8]))
