@@ -21,9 +21,9 @@ from pipelines.catalog.answers import (answers, feedback_file_known, feedback_ha
 from pipelines.catalog.counts import (apply_cells, apply_records, cell_writers, count_ranges, domain_count_ranges,
                                       domain_month_counts, raw_rows, read_counts_table, rebuild_counts,
                                       record_writers, source_totals, write_raw_rows)
-from pipelines.catalog.loads import (accept_held, accepted_drop, find_held, hold, held_count, held_loads,
+from pipelines.catalog.loads import (accept_held, find_held, hold, held_count, held_loads,
                                      load_by_hash, load_exists, loads, loads_of, next_load_seq, record_load,
-                                     release_hold, schema_columns, schema_version, warehouse_secret)
+                                     release_hold, schema_columns, schema_version, waivers, warehouse_secret)
 from pipelines.catalog.quarantine import (dismiss_rows, open_reasons, quarantine_rows, ref_states, state_counts,
                                           state_totals, update_states, write_quarantine_rows)
 from pipelines.catalog.reference import (area_exists, area_name_and_team, area_teams, reference_version,
@@ -35,7 +35,7 @@ from pipelines.catalog.runs import (area_evidence, area_series, flag_cells, last
                                     clear_run_marts, append_run_marts, record_run)
 
 __all__ = [
-    "accept_held", "accepted_drop", "all_feedback", "answers", "apply_cells", "apply_records", "area_evidence",
+    "accept_held", "all_feedback", "answers", "apply_cells", "apply_records", "area_evidence",
     "cell_writers", "record_writers", "ref_states",
     "area_exists", "area_name_and_team", "area_series", "area_teams", "dismiss_rows", "feedback_file_known",
     "feedback_hashes", "find_held", "flag_cells", "has_table", "held_count", "held_loads", "hold", "last_run",
@@ -49,5 +49,5 @@ __all__ = [
     "run_finished_at", "run_loads_and_settings", "run_periods", "schema_columns", "schema_version", "scores_with_domain",
     "signal_labels", "source_totals", "state_counts", "state_totals", "team_codes", "teams", "update_states",
     "write_quarantine_rows", "write_raw_rows", "clear_run_marts", "append_run_marts", "record_run",
-    "area_risk", "latest_area_stats", "risk_exists", "risk_run", "write_risk", "warehouse_secret",
+    "area_risk", "latest_area_stats", "risk_exists", "risk_run", "write_risk", "warehouse_secret", "waivers",
 ]
