@@ -680,7 +680,7 @@ def report(
 
 @app.command()
 def status() -> None:
-    """What is loaded: loads with reconciliation, quarantine reasons, the last run."""
+    """What is loaded: loads with reconciliation, quarantine reasons, the current run."""
     from pipelines import catalog
     from pipelines.warehouse import connect
 
@@ -718,7 +718,8 @@ def status() -> None:
         console.print(table)
     if last:
         r = last
-        console.print(f"last run: {r[0]} at {str(r[2])[:19]}: {r[3]} series, {r[4]} scored periods, {r[5]} flags")
+        console.print(f"current run (of the latest period): {r[0]} at {str(r[2])[:19]}: {r[3]} series, {r[4]} scored "
+                      f"periods, {r[5]} flags")
     else:
         console.print("no run yet")
 

@@ -31,7 +31,8 @@ from pipelines.catalog.reference import (area_exists, area_name_and_team, area_t
 from pipelines.catalog.reports import has_table, report_frames
 from pipelines.catalog.risk import area_risk, latest_area_stats, risk_exists, risk_run, write_risk
 from pipelines.catalog.runs import (area_evidence, area_series, flag_cells, last_run, latest_run, read_flags,
-                                    run_exists, run_finished_at, run_loads_and_settings, run_periods, scores_with_domain,
+                                    marts_run, run_exists, run_finished_at, run_loads_and_settings, run_periods, run_today,
+                                    scores_with_domain,
                                     clear_run_marts, append_run_marts, record_run)
 
 __all__ = [
@@ -49,5 +50,5 @@ __all__ = [
     "run_finished_at", "run_loads_and_settings", "run_periods", "schema_columns", "schema_version", "scores_with_domain",
     "signal_labels", "source_totals", "state_counts", "state_totals", "team_codes", "teams", "update_states",
     "write_quarantine_rows", "write_raw_rows", "clear_run_marts", "append_run_marts", "record_run",
-    "area_risk", "latest_area_stats", "risk_exists", "risk_run", "write_risk", "warehouse_secret", "waivers",
+    "area_risk", "latest_area_stats", "risk_exists", "risk_run", "write_risk", "warehouse_secret", "waivers", "marts_run", "run_today",
 ]
