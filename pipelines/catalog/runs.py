@@ -123,6 +123,15 @@ def flag_cells(con: Con, run_id: str, team: str) -> pd.DataFrame:
                        "WHERE run_id = ? AND wijkteam = ?", [run_id, team]).df()
 
 
+def run_area_teams(con: Con, run_id: str) -> dict[str, set[str]]:
+    """Per buurt on a run's lists, the wijkteam(s) whose list held it."""
+    out: dict[str, set[str]] = {}
+    for area, team in con.execute("SELECT DISTINCT area_code, wijkteam FROM marts.area_flags WHERE run_id = ?",
+                                  [run_id]).fetchall():
+        out.setdefault(area, set()).add(team)
+    return out
+
+
 def area_evidence(con: Con, code: str) -> pd.DataFrame:
     return con.execute("SELECT * FROM marts.area_evidence WHERE area_code = ?", [code]).df()
 
