@@ -11,14 +11,31 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+import typer.core
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from pipelines.paths import Home, resolve_home
 
+class _Commands(typer.core.TyperGroup):
+    """Every command's expected failures (``warehouse.expected_failure``: the warehouse busy, a full disk) end as
+    one sentence and exit code 2, in this one place."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            from pipelines.warehouse import expected_failure
+
+            sentence = expected_failure(exc)
+            if sentence is None:
+                raise
+            _fail(sentence)
+
+
 app = typer.Typer(help="wijkradar: early-warning signals per neighbourhood, lists per wijkteam.",
-                  no_args_is_help=True, add_completion=False)
+                  no_args_is_help=True, add_completion=False, cls=_Commands)
 console = Console(width=None if sys.stdout.isatty() else 150)
 _state: dict[str, Home] = {}
 
@@ -136,9 +153,11 @@ def run(
 
 def _run_weekly(home: Home, today: Optional[str], dask_address: Optional[str] = None, dask_workers: int = 0) -> None:
     from pipelines.flows import weekly
-    from pipelines.warehouse import WarehouseBusy
+    from pipelines.warehouse import WarehouseBusy, connect
 
     _today(today)                               # refused here, before Prefect starts, if it is no date
+    with connect(home.warehouse):               # busy: one sentence here, not a failed flow with its tracebacks
+        pass
     flow_fn, fan_out = weekly, False
     if dask_address or dask_workers:
         from prefect_dask import DaskTaskRunner

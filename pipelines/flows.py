@@ -127,7 +127,11 @@ def ingest(home: Home, path: Path, source: str, today: pd.Timestamp | None) -> O
             import logging
             import traceback
 
+            from pipelines.warehouse import expected_failure
+
             name = shown_file_name(path.name)
+            if expected_failure(exc):             # a full disk is not the file's fault
+                return Outcome(refused=f"{name}: not loaded: {expected_failure(exc)}")
             logging.getLogger("wijkradar.ingest").error(   # the frames only: the message can hold personal data
                 "%s could not be read (%s) at:\n%s", name, type(exc).__name__,
                 "".join(traceback.format_tb(exc.__traceback__)))
