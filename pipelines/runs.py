@@ -181,13 +181,19 @@ def restore_current_marts(con: duckdb.DuckDBPyConnection, ref: Reference, mapper
     current = find_run(con)
     if current is None or catalog.marts_run(con) in (None, current.run_id):
         return None
+    from pipelines.score import NothingToScore
+
     today = catalog.run_today(con, current.run_id)
-    again = None if today is None else score_and_flag(con, ref, mapper=mapper, workers=workers,
-                                                     today=pd.Timestamp(today), only_run=current.run_id)
+    try:
+        again = None if today is None else score_and_flag(con, ref, mapper=mapper, workers=workers,
+                                                         today=pd.Timestamp(today), only_run=current.run_id)
+    except NothingToScore:
+        again = None
     if again is not None and again.run_id == current.run_id:
         return None
+    why = "made before wijkradar kept the day a run took as today" if today is None else "whose inputs changed since"
     return (f"explain and the reports now show the scores of this run, not of run {current.run_id} (the latest "
-            f"period), whose inputs changed since; run `wijkradar run` for the current week to score it anew")
+            f"period), {why}; run `wijkradar run` for the current week to score it anew")
 
 
 def _counts_by_group(table: pa.Table, group_of: dict[str, str], names: list[str]) -> dict:

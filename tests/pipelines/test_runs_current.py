@@ -41,3 +41,22 @@ def test_the_marts_describe_the_current_run_whatever_order_weeks_were_run_in(hom
         assert again.reused and again.run_id == current.run_id and marts(con) == scores_now
         assert table_digest(con)["marts.area_flags"] == flags
         assert len(con.execute("SELECT * FROM meta.runs").fetchall()) == 2
+
+
+def test_marts_that_cannot_be_given_back_to_the_current_run_are_said_so(home, ref):
+    from pipelines.demo import demo_counts
+
+    w, m, *_ = demo_counts(ref, years=3)
+    counts = pd.concat([w, m], ignore_index=True).merge(ref.catalogue[["signal", "source"]], on="signal")
+    columns = ["area_code", "signal", "period", "period_start", "count", "source", "load_id"]
+    with connect(home.warehouse) as con:
+        reference.sync(con, ref)
+        insert_frame(con, "core.signal_counts", counts.assign(load_id="demo")[columns])
+        current = score_and_flag(con, ref, today=NOW)
+        con.execute("INSERT INTO meta.loads (load_id, source, file_name, content_hash, loaded_at, rows_read, "
+                    "rows_accepted, rows_quarantined, load_seq, mode, rows_retracted) "
+                    "VALUES ('late', 'meldingen', 'late.csv', 'x', now()::TIMESTAMP, 0, 0, 0, 1, 'delivery', 0)")
+        earlier = score_and_flag(con, ref, today=EARLIER)          # sees a load the current run did not
+        sentence = restore_current_marts(con, ref)
+        assert sentence and current.run_id in sentence and "inputs changed since" in sentence
+        assert catalog.marts_run(con) == earlier.run_id and find_run(con).run_id == current.run_id
