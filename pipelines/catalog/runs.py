@@ -18,9 +18,9 @@ LEVEL_RANK = "CASE f.level WHEN 'alarm' THEN 0 WHEN 'aandacht' THEN 1 ELSE 2 END
 
 #: The last day of a run's period (``2026-W47``: Sunday 2026-11-22; ``2026-10``: 2026-10-31), in SQL: the latest
 #: run is the one of the latest period, then the one that finished last.
+_JAN4 = "make_date(left(run_period, 4)::INTEGER, 1, 4)"          # always in ISO week 1
 PERIOD_END = ("CASE WHEN run_period LIKE '%-W%' THEN "
-              "make_date(left(run_period, 4)::INTEGER, 1, 4) - (isodow(make_date(left(run_period, 4)::INTEGER, 1, 4)) - 1)::INTEGER "
-              "+ (right(run_period, 2)::INTEGER * 7 - 1) "
+              f"{_JAN4} - (isodow({_JAN4}) - 1)::INTEGER + (right(run_period, 2)::INTEGER * 7 - 1) "
               "ELSE last_day(make_date(left(run_period, 4)::INTEGER, right(run_period, 2)::INTEGER, 1)) END")
 # finished_at is kept to the second: two runs of one second are told apart by insertion order (meta.runs is
 # append-only), not by run_id, which is a hash
