@@ -11,14 +11,31 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+import typer.core
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from pipelines.paths import Home, resolve_home
 
+class _Commands(typer.core.TyperGroup):
+    """Every command's expected failures (``warehouse.expected_failure``: the warehouse busy, a full disk) end as
+    one sentence and exit code 2, in this one place."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            from pipelines.warehouse import expected_failure
+
+            sentence = expected_failure(exc)
+            if sentence is None:
+                raise
+            _fail(sentence)
+
+
 app = typer.Typer(help="wijkradar: early-warning signals per neighbourhood, lists per wijkteam.",
-                  no_args_is_help=True, add_completion=False)
+                  no_args_is_help=True, add_completion=False, cls=_Commands)
 console = Console(width=None if sys.stdout.isatty() else 150)
 _state: dict[str, Home] = {}
 
@@ -136,9 +153,11 @@ def run(
 
 def _run_weekly(home: Home, today: Optional[str], dask_address: Optional[str] = None, dask_workers: int = 0) -> None:
     from pipelines.flows import weekly
-    from pipelines.warehouse import WarehouseBusy
+    from pipelines.warehouse import WarehouseBusy, connect
 
     _today(today)                               # refused here, before Prefect starts, if it is no date
+    with connect(home.warehouse):               # busy: one sentence here, not a failed flow with its tracebacks
+        pass
     flow_fn, fan_out = weekly, False
     if dask_address or dask_workers:
         from prefect_dask import DaskTaskRunner
@@ -680,7 +699,7 @@ def report(
 
 @app.command()
 def status() -> None:
-    """What is loaded: loads with reconciliation, quarantine reasons, the last run."""
+    """What is loaded: loads with reconciliation, quarantine reasons, the current run."""
     from pipelines import catalog
     from pipelines.warehouse import connect
 
@@ -718,7 +737,8 @@ def status() -> None:
         console.print(table)
     if last:
         r = last
-        console.print(f"last run: {r[0]} at {str(r[2])[:19]}: {r[3]} series, {r[4]} scored periods, {r[5]} flags")
+        console.print(f"current run (of the latest period): {r[0]} at {str(r[2])[:19]}: {r[3]} series, {r[4]} scored "
+                      f"periods, {r[5]} flags")
     else:
         console.print("no run yet")
 

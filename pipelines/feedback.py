@@ -182,10 +182,24 @@ def read_answers(con: duckdb.DuckDBPyConnection, until: datetime | None = None) 
     return catalog.answers(con, until)
 
 
+#: What makes an answer: the list (run, team), the flag, the answer and the note; not the file it came in.
+ANSWER = ["run_id", "wijkteam", *KEY, "value", "note"]
+
+
+def _answer_rows(answers: pd.DataFrame) -> list[str]:
+    """One text per answer (:data:`ANSWER`), sorted: equal for the same answers, however the file was saved."""
+    if answers.empty:
+        return []
+    a = answers[ANSWER].assign(period_start=pd.to_datetime(answers["period_start"]).dt.strftime("%Y-%m-%d"),
+                               note=answers["note"].fillna(""))
+    return sorted("|".join(map(str, row)) for row in a.itertuples(index=False, name=None))
+
+
 def feedback_digest(con: duckdb.DuckDBPyConnection) -> str | None:
-    """A hash of the imported answers (None without any): part of the run key, so new answers re-flag."""
-    hashes = catalog.feedback_hashes(con)
-    return hashlib.sha256("|".join(hashes).encode()).hexdigest()[:16] if hashes else None
+    """A hash of the answers that count (the latest per flag; None without any): part of the run key, so changed
+    answers re-flag and the same answers saved again do not."""
+    rows = _answer_rows(read_answers(con))
+    return hashlib.sha256("\n".join(rows).encode()).hexdigest()[:16] if rows else None
 
 
 @dataclass(frozen=True)
@@ -291,7 +305,7 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
     if not meta_matches(con, team, run_id, keys, meta["controle"]):
         raise refuse("its hidden sheet Meta does not match the list wijkradar made for this team and run "
                      "(changed team, run or checksum)", as_sent)
-    teams = catalog.area_teams(con)
+    teams = catalog.run_area_teams(con, run_id)   # as on the lists that run sent, whatever the division is now
 
     rows = sheets["Signalen"]
     head = next(((i, [c.strip() for c in cells]) for i, (_, cells) in enumerate(rows[:10])
@@ -322,8 +336,9 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
         if not key:
             raise refuse(f"row {number} has an answer but no flag key (hidden column Sleutel)", as_sent)
         area = key.split("|")[0]
-        if area in teams and teams[area] != team:
-            raise refuse(f"row {number} answers buurt {area}, which belongs to wijkteam {teams[area]}, not {team}",
+        if area in teams and team not in teams[area]:
+            raise refuse(f"row {number} answers buurt {area}, which was on the list of wijkteam "
+                         f"{' and '.join(sorted(teams[area]))} in run {run_id}, not of {team}",
                          "let each team answer only its own list")
         if key not in keys:
             raise refuse(f"row {number} has flag key {_typed_shown(key, _FLAG_KEY) or '(changed)'}, which is not a flag "
@@ -349,6 +364,8 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
     answered_on = (pd.Timestamp(today) if today is not None else pd.Timestamp(now)).date()
     frame = pd.DataFrame(answers, columns=[*KEY, "value", "note", "row_number"]).assign(
         run_id=run_id, wijkteam=team, answered_on=answered_on, content_hash=digest, imported_at=now)
+    if answers and set(_answer_rows(frame)) <= set(_answer_rows(read_answers(con))):
+        return FeedbackResult(name, digest, skipped=True)       # the same answers, saved again
     dropped = sum("personal data" in w for w in warnings)
     newer = catalog.newer_answers(con, run_id, [tuple(a[:4]) for a in answers])
     if newer:

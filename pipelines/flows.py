@@ -127,7 +127,11 @@ def ingest(home: Home, path: Path, source: str, today: pd.Timestamp | None) -> O
             import logging
             import traceback
 
+            from pipelines.warehouse import expected_failure
+
             name = shown_file_name(path.name)
+            if expected_failure(exc):             # a full disk is not the file's fault
+                return Outcome(refused=f"{name}: not loaded: {expected_failure(exc)}")
             logging.getLogger("wijkradar.ingest").error(   # the frames only: the message can hold personal data
                 "%s could not be read (%s) at:\n%s", name, type(exc).__name__,
                 "".join(traceback.format_tb(exc.__traceback__)))
@@ -317,7 +321,20 @@ def weekly(home: str | None = None, today: str | None = None, fan_out: bool = Fa
     logger.info("%s", score_risk(h, result.run).describe())
     result.exports = export(h, result.run)
     publish(h, result)
+    kept = restore_marts(h)
+    if kept:
+        logger.warning("%s", kept)
+        result.warnings.append(kept)
     return result
+
+
+@task
+def restore_marts(home: Home) -> str | None:
+    """After a run of an earlier week, the scores (explain, reports) go back to the current run's."""
+    from pipelines.runs import restore_current_marts
+
+    with connect(home.warehouse) as con:
+        return restore_current_marts(con, reference.Reference.for_home(home))
 
 
 @task(retries=2, retry_delay_seconds=[60, 300])
@@ -359,7 +376,20 @@ def monthly_police(home: str | None = None, base_url: str | None = None, gemeent
     logger.info("%s", score_risk(h, result.run).describe())
     result.exports = export(h, result.run)
     publish(h, result)
+    kept = restore_marts(h)
+    if kept:
+        logger.warning("%s", kept)
+        result.warnings.append(kept)
     return result
+
+
+@task
+def restore_marts(home: Home) -> str | None:
+    """After a run of an earlier week, the scores (explain, reports) go back to the current run's."""
+    from pipelines.runs import restore_current_marts
+
+    with connect(home.warehouse) as con:
+        return restore_current_marts(con, reference.Reference.for_home(home))
 
 
 @task(retries=2, retry_delay_seconds=[60, 300])

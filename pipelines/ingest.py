@@ -401,6 +401,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
     settings = ref.load_settings
     modified = _modified_at(path, source)
     retracted = replaced = 0
+    waived = catalog.waivers(con, digest)        # what an analyst accepted of this file's holds
     try:
         with transaction(con):
             seq = catalog.next_load_seq(con)
@@ -417,11 +418,12 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
                 fixes = refs[is_accepted].notna().to_numpy()
                 rows = (module.to_records(accepted, keys[is_accepted]) if module.KIND == "records"
                         else module.to_cells(accepted))
-                if delivery.mode != "correction" and modified is not None and not accept_drop \
-                        and not catalog.accepted_drop(con, digest):
+                if delivery.mode != "correction" and modified is not None and not accept_drop:
                     newer = newer_holders(con, source, rows, modified)
+                    newer = newer[~newer["load_id"].isin(waived.get("older") or [])]
                     if len(newer):
-                        raise _Held([], _older_message(file_name, modified, newer))
+                        raise _Held([], _older_message(file_name, modified, newer),
+                                    {"older": sorted(newer["load_id"])})
                 fix_refs = refs[is_accepted][fixes].to_numpy()
                 if module.KIND == "records":
                     records = rows
@@ -445,8 +447,8 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
                 if len(starts):
                     periods_from, periods_to = pd.Timestamp(starts.min()), pd.Timestamp(starts.max())
                 lowered = delivery_mod.drops(before, catalog.source_totals(con, source), settings.max_drop_share)
-                if lowered and not accept_drop and not catalog.accepted_drop(con, digest):
-                    raise _Held(lowered)
+                if lowered and not accept_drop and not _drop_waived(waived, lowered):
+                    raise _Held(lowered, held_for={"drop": lowered}, accepted=waived.get("drop"))
             delivery_mod.update_quarantine_states(
                 con, source, load_id, accepted_keys=keys[is_accepted], quarantined_keys=keys[still_open],
                 accepted_refs=refs[is_accepted], quarantined_refs=refs[still_open])
@@ -461,10 +463,14 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
         message = held.message or (
             f"{file_name}: held, nothing applied: this load would lower the {source} totals by more than "
             f"{settings.max_drop_share:.0%} ({shown})")
+        if held.accepted:
+            message += (f" (the drop accepted earlier, {'; '.join(held.accepted[:6])}, was measured against the "
+                        "warehouse as it was then)")
         message += (f"; if that is right, accept it with `wijkradar loads accept {digest[:12]}` "
                     "(or ingest it with --accept-drop)")
         with transaction(con):
-            catalog.hold(con, digest, source, file_name, held_place(path), delivery.mode, message, delivery.window)
+            catalog.hold(con, digest, source, file_name, held_place(path), delivery.mode, message, delivery.window,
+                         held.held_for)
         raise LoadHeld(message) from None
     clock("load: valve, states, commit")
     _archive(archive_dir, source, digest, path, file_name, load_id, raw_rows)
@@ -547,9 +553,21 @@ class _Clock:
 
 
 class _Held(Exception):
-    def __init__(self, periods: list[str], message: str | None = None):
+    """A load stopped: the periods it lowers or a message, what it is held for (``catalog.hold``) and the drop an
+    analyst accepted earlier, if any."""
+
+    def __init__(self, periods: list[str], message: str | None = None, held_for: dict | None = None,
+                 accepted: list[str] | None = None):
         super().__init__("held")
-        self.periods, self.message = periods, message
+        self.periods, self.message, self.held_for, self.accepted = periods, message, held_for, accepted
+
+
+def _drop_waived(waived: dict, lowered: list[str]) -> bool:
+    """Whether an analyst accepted this very drop: the periods and sizes as measured now, or (a hold from before
+    schema version 12) any drop."""
+    if "drop" not in waived:
+        return False
+    return waived["drop"] is None or set(lowered) <= set(waived["drop"])
 
 
 def _modified_at(path: Path, source: str) -> pd.Timestamp | None:

@@ -87,8 +87,14 @@ def complete_periods(grid: dict[tuple[str, str], tuple[int, int]], today: pd.Tim
 
 
 def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, batch: int = 8,
-                   workers: int | None = None, today: pd.Timestamp | None = None) -> Run:
+                   workers: int | None = None, today: pd.Timestamp | None = None,
+                   only_run: str | None = None) -> Run | None:
     """Score every series and flag the run's period, or return the identical earlier run.
+
+    The marts' series scores and area evidence are those of one run (``meta.marts_run``): the identical earlier
+    run whose scores another run has replaced since is scored again (scoring is deterministic), its flags kept.
+    ``only_run``: only find that run again (re-scoring its marts when needed); None when the inputs now make
+    another run.
 
     Streams per municipality: each one is scored, flagged (its own false-discovery budget) and written before
     the next, so memory holds a few municipalities at a time, all inside one transaction (all or nothing).
@@ -111,10 +117,12 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, 
     label, run_start = flag.run_period_of(grid)
     key, loads, settings = run_key(con, ref, label)
     found = find_run(con, run_key=key)
-    if found is not None:
+    if found is not None and catalog.marts_run(con) == found.run_id:
         return found
+    if only_run is not None and (found is None or found.run_id != only_run):
+        return None
     started = datetime.now().replace(microsecond=0)
-    run_id = f"{label}-{key[:8]}"
+    run_id = found.run_id if found is not None else f"{label}-{key[:8]}"
     group_of = dict(zip(ref.buurten["area_code"], ref.buurten["gemeente_code"]))
     groups = score.groups_of(ref.buurten["area_code"].tolist(), group_of)
     counts_of = _counts_by_group(catalog.read_counts_table(con), group_of, list(groups))
@@ -128,7 +136,7 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, 
     totals = {"series": 0, "scored": 0, "flags": 0}
     clock, done = time.monotonic(), 0
     with _scorer(mapper, workers if len(names) > 1 else 0) as run_blocks, transaction(con):
-        catalog.clear_run_marts(con)
+        catalog.clear_run_marts(con, run_id)
         size = batch if mapper is not None else 1
         for chunk, work, results in _pipelined([names[i:i + size] for i in range(0, len(names), size)],
                                                work_of, run_blocks):
@@ -140,6 +148,7 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, 
                 evidence, flags = flag.flag_run(scored.scores, ref, ref.budget, feedback=answers,
                                                run=(label, run_start))
                 catalog.append_run_marts(con, scored.scores[score.SCORE_COLUMNS], evidence[EVIDENCE_COLUMNS],
+                                         None if found is not None else
                                          flags.assign(run_id=run_id)[["run_id", *FLAG_COLUMNS]])
                 totals["series"] += scored.n_series
                 totals["scored"] += len(scored.scores)
@@ -152,12 +161,39 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, 
         if not totals["series"]:
             raise score.NothingToScore("there are no signal counts for the profile's buurten; load files first "
                                "(wijkradar ingest or run)")
+        if found is not None:             # scored again (deterministic): its flags and its row are stored
+            log.info("run %s found again; its series scores and area evidence, replaced since by another run's, "
+                     "were scored again", run_id)
+            return found
         finished = datetime.now().replace(microsecond=0)
         catalog.record_run(con, dict(run_id=run_id, run_key=key, started_at=started, finished_at=finished,
                                      run_period=label, loads=json.dumps(loads),
                                      settings=json.dumps(settings, sort_keys=True), n_series=totals["series"],
-                                     n_scored=totals["scored"], n_flags=totals["flags"]))
+                                     n_scored=totals["scored"], n_flags=totals["flags"], today=today.date()))
     return Run(run_id, label, finished, False, totals["series"], totals["scored"], totals["flags"])
+
+
+def restore_current_marts(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None,
+                          workers: int | None = None) -> str | None:
+    """Give the marts back to the current run (:func:`find_run`: of the latest period) after a run of an earlier
+    period replaced its series scores and area evidence: they are scored again, as that run scored them.
+    Returns a sentence when that cannot be done (the warehouse changed since that run), else None."""
+    current = find_run(con)
+    if current is None or catalog.marts_run(con) in (None, current.run_id):
+        return None
+    from pipelines.score import NothingToScore
+
+    today = catalog.run_today(con, current.run_id)
+    try:
+        again = None if today is None else score_and_flag(con, ref, mapper=mapper, workers=workers,
+                                                         today=pd.Timestamp(today), only_run=current.run_id)
+    except NothingToScore:
+        again = None
+    if again is not None and again.run_id == current.run_id:
+        return None
+    why = "made before wijkradar kept the day a run took as today" if today is None else "whose inputs changed since"
+    return (f"explain and the reports now show the scores of this run, not of run {current.run_id} (the latest "
+            f"period), {why}; run `wijkradar run` for the current week to score it anew")
 
 
 def _counts_by_group(table: pa.Table, group_of: dict[str, str], names: list[str]) -> dict:

@@ -25,6 +25,23 @@ class WarehouseBusy(RuntimeError):
     """Another process holds the warehouse."""
 
 
+def expected_failure(exc: BaseException) -> str | None:
+    """The sentence for a failure that is not a fault of wijkradar: the warehouse held by another process
+    (:class:`WarehouseBusy`), a full disk or a file that could not be written; None for anything else."""
+    import errno
+
+    if isinstance(exc, WarehouseBusy):
+        return str(exc)
+    text = str(exc)
+    full = isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", -1))
+    if full or (isinstance(exc, duckdb.IOException) and any(
+            w in text.lower() for w in ("write", "space", "too large", "disk"))):
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else text.rsplit(": ", 1)[-1].strip()
+        return (f"the disk is full or a file could not be written ({reason[:80]}); free space and run the command "
+                "again: the step that failed changed nothing in the warehouse")
+    return None
+
+
 @contextmanager
 def connect(path: Path, read_only: bool = False, wait_seconds: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the warehouse (creating and migrating it when writable); wait while another process holds it.
@@ -66,7 +83,10 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     try:
         yield con
     except BaseException:
-        con.execute("ROLLBACK")
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.Error:                      # e.g. a full disk: the first error is the one to report
+            pass
         raise
     con.execute("COMMIT")
 
@@ -127,8 +147,13 @@ def registered(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -
     con.register(name, pa.Table.from_pandas(plain, preserve_index=False))
     try:
         yield name
-    finally:
-        con.unregister(name)
+    except BaseException:
+        try:
+            con.unregister(name)
+        except duckdb.Error:                      # an aborted transaction refuses it; the first error is the cause
+            pass
+        raise
+    con.unregister(name)
 
 
 def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> int:

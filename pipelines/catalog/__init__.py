@@ -16,14 +16,14 @@ current schema. One module per layer:
 - ``answers``: the wijkteams' feedback on their lists;
 - ``reports``: the frames managers' reports and the residents' pages read.
 """
-from pipelines.catalog.answers import (answers, feedback_file_known, feedback_hashes, newer_answers,
+from pipelines.catalog.answers import (answers, feedback_file_known, newer_answers,
                                        record_feedback, all_feedback)
 from pipelines.catalog.counts import (apply_cells, apply_records, cell_writers, count_ranges, domain_count_ranges,
                                       domain_month_counts, raw_rows, read_counts_table, rebuild_counts,
                                       record_writers, source_totals, write_raw_rows)
-from pipelines.catalog.loads import (accept_held, accepted_drop, find_held, hold, held_count, held_loads,
+from pipelines.catalog.loads import (accept_held, find_held, hold, held_count, held_loads,
                                      load_by_hash, load_exists, loads, loads_of, next_load_seq, record_load,
-                                     release_hold, schema_columns, schema_version, warehouse_secret)
+                                     release_hold, schema_columns, schema_version, waivers, warehouse_secret)
 from pipelines.catalog.quarantine import (dismiss_rows, open_reasons, quarantine_rows, ref_states, state_counts,
                                           state_totals, update_states, write_quarantine_rows)
 from pipelines.catalog.reference import (area_exists, area_name_and_team, area_teams, reference_version,
@@ -31,14 +31,15 @@ from pipelines.catalog.reference import (area_exists, area_name_and_team, area_t
 from pipelines.catalog.reports import has_table, report_frames
 from pipelines.catalog.risk import area_risk, latest_area_stats, risk_exists, risk_run, write_risk
 from pipelines.catalog.runs import (area_evidence, area_series, flag_cells, last_run, latest_run, read_flags,
-                                    run_exists, run_finished_at, run_loads_and_settings, run_periods, scores_with_domain,
+                                    marts_run, run_area_teams, run_exists, run_finished_at, run_loads_and_settings, run_periods, run_today,
+                                    scores_with_domain,
                                     clear_run_marts, append_run_marts, record_run)
 
 __all__ = [
-    "accept_held", "accepted_drop", "all_feedback", "answers", "apply_cells", "apply_records", "area_evidence",
+    "accept_held", "all_feedback", "answers", "apply_cells", "apply_records", "area_evidence",
     "cell_writers", "record_writers", "ref_states",
     "area_exists", "area_name_and_team", "area_series", "area_teams", "dismiss_rows", "feedback_file_known",
-    "feedback_hashes", "find_held", "flag_cells", "has_table", "held_count", "held_loads", "hold", "last_run",
+    "find_held", "flag_cells", "has_table", "held_count", "held_loads", "hold", "last_run",
     "latest_run", "load_by_hash", "load_exists", "loads", "loads_of", "newer_answers", "next_load_seq",
     "open_reasons",
     "quarantine_rows",
@@ -49,5 +50,5 @@ __all__ = [
     "run_finished_at", "run_loads_and_settings", "run_periods", "schema_columns", "schema_version", "scores_with_domain",
     "signal_labels", "source_totals", "state_counts", "state_totals", "team_codes", "teams", "update_states",
     "write_quarantine_rows", "write_raw_rows", "clear_run_marts", "append_run_marts", "record_run",
-    "area_risk", "latest_area_stats", "risk_exists", "risk_run", "write_risk", "warehouse_secret",
+    "area_risk", "latest_area_stats", "risk_exists", "risk_run", "write_risk", "warehouse_secret", "waivers", "marts_run", "run_today", "run_area_teams",
 ]

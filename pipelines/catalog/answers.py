@@ -41,11 +41,6 @@ def all_feedback(con: Con) -> pd.DataFrame:
     return con.execute("SELECT * FROM meta.flag_feedback").df()
 
 
-def feedback_hashes(con: Con) -> list[str]:
-    """Content hashes of the imported feedback files, sorted."""
-    return [r[0] for r in con.execute("SELECT DISTINCT content_hash FROM meta.flag_feedback ORDER BY 1").fetchall()]
-
-
 def feedback_file_known(con: Con, digest: str) -> bool:
     return bool(con.execute("SELECT count(*) FROM meta.feedback_files WHERE content_hash = ?",
                             [digest]).fetchall()[0][0])

@@ -1,6 +1,7 @@
 """Loads in ``meta``: what was loaded, the load sequence, loads held by the safety valve, the schema."""
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 import duckdb
@@ -53,12 +54,19 @@ def loads_of(con: Con, load_ids: list[str]) -> pd.DataFrame:
 # -- held loads ---------------------------------------------------------------------------------
 
 def hold(con: Con, digest: str, source: str, file_name: str, path: str, mode: str, reason: str,
-         window: tuple | None = None) -> None:
-    """Record a held load once (holding it again on a re-run changes nothing), with the window of a full export."""
+         window: tuple | None = None, held_for: dict | None = None) -> None:
+    """Record a held load once (holding it again on a re-run changes nothing), with the window of a full export
+    and what it is held for (``{"older": [load ids]}`` or ``{"drop": [periods]}``). A load held again after an
+    analyst accepted it waits again, for its new reason; what was accepted before stays accepted."""
     first, last = window or (None, None)
+    what = json.dumps(held_for or {})
+    con.execute("UPDATE meta.held_loads SET held_at = now()::TIMESTAMP, reason = ?, held_for = ?, accepted_at = NULL "
+                "WHERE content_hash = ? AND accepted_at IS NOT NULL", [reason, what, digest])
     con.execute("INSERT INTO meta.held_loads (content_hash, source, file_name, path, mode, held_at, reason, "
-                "accepted_at, window_first, window_last) VALUES (?, ?, ?, ?, ?, now()::TIMESTAMP, ?, NULL, ?, ?) "
-                "ON CONFLICT (content_hash) DO NOTHING", [digest, source, file_name, path, mode, reason, first, last])
+                "accepted_at, window_first, window_last, held_for) "
+                "VALUES (?, ?, ?, ?, ?, now()::TIMESTAMP, ?, NULL, ?, ?, ?) "
+                "ON CONFLICT (content_hash) DO NOTHING", [digest, source, file_name, path, mode, reason, first, last,
+                                                          what])
 
 
 def held_window(con: Con, digest: str) -> str | None:
@@ -69,10 +77,12 @@ def held_window(con: Con, digest: str) -> str | None:
     return f"{got[0][0]:%Y-%m-%d}:{got[0][1]:%Y-%m-%d}" if got else None
 
 
-def accepted_drop(con: Con, digest: str) -> bool:
-    """Whether an analyst accepted this held file's drop."""
-    return bool(con.execute("SELECT count(*) FROM meta.held_loads WHERE content_hash = ? AND accepted_at IS NOT NULL",
-                            [digest]).fetchall()[0][0])
+def waivers(con: Con, digest: str) -> dict:
+    """What an analyst accepted of this file's holds: ``older`` (the newer loads it may overwrite) and ``drop``
+    (the periods it may lower, as they were measured; None: any); empty when nothing was accepted."""
+    got = con.execute("SELECT waived FROM meta.held_loads WHERE content_hash = ? AND waived IS NOT NULL",
+                      [digest]).fetchall()
+    return json.loads(got[0][0]) if got else {}
 
 
 def release_hold(con: Con, digest: str) -> None:
@@ -98,7 +108,14 @@ def find_held(con: Con, prefix: str) -> list[tuple[str, str, str, str]]:
 
 
 def accept_held(con: Con, digest: str) -> None:
-    con.execute("UPDATE meta.held_loads SET accepted_at = now()::TIMESTAMP WHERE content_hash = ?", [digest])
+    """An analyst accepts what the load is held for now (and keeps what was accepted of it before)."""
+    held_for, waived = con.execute("SELECT held_for, waived FROM meta.held_loads WHERE content_hash = ?",
+                                   [digest]).fetchall()[0]
+    now, before = json.loads(held_for or "{}"), json.loads(waived or "{}")
+    if "older" in now and "older" in before:        # every newer load accepted so far may be overwritten
+        now["older"] = sorted(set(now["older"] or []) | set(before["older"] or []))
+    con.execute("UPDATE meta.held_loads SET accepted_at = now()::TIMESTAMP, waived = ? WHERE content_hash = ?",
+                [json.dumps({**before, **now}), digest])
 
 
 # -- schema -------------------------------------------------------------------------------------

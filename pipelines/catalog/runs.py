@@ -12,29 +12,48 @@ from pipelines.warehouse import insert_frame
 Con = duckdb.DuckDBPyConnection
 RUN_COLUMNS = "run_id, run_period, finished_at, n_series, n_scored, n_flags"
 RUN_ROW = ("run_id", "run_key", "started_at", "finished_at", "run_period", "loads", "settings", "n_series",
-           "n_scored", "n_flags")
+           "n_scored", "n_flags", "today")
 LEVEL_RANK = "CASE f.level WHEN 'alarm' THEN 0 WHEN 'aandacht' THEN 1 ELSE 2 END"
+
+
+#: The last day of a run's period (``2026-W47``: Sunday 2026-11-22; ``2026-10``: 2026-10-31), in SQL: the latest
+#: run is the one of the latest period, then the one that finished last.
+_JAN4 = "make_date(left(run_period, 4)::INTEGER, 1, 4)"          # always in ISO week 1
+PERIOD_END = ("CASE WHEN run_period LIKE '%-W%' THEN "
+              f"{_JAN4} - (isodow({_JAN4}) - 1)::INTEGER + (right(run_period, 2)::INTEGER * 7 - 1) "
+              "ELSE last_day(make_date(left(run_period, 4)::INTEGER, right(run_period, 2)::INTEGER, 1)) END")
+# finished_at is kept to the second: two runs of one second are told apart by insertion order (meta.runs is
+# append-only), not by run_id, which is a hash
+LATEST = f"ORDER BY {PERIOD_END} DESC, finished_at DESC, rowid DESC LIMIT 1"
 
 
 def latest_run(con: Con, run_key: str | None = None, period: str | None = None) -> tuple | None:
     """(run_id, run_period, finished_at, n_series, n_scored, n_flags) of the run with ``run_key``, else the
-    latest (of ``period``); None if there is none."""
+    latest (of ``period``): of the latest period, then the last finished; None if there is none."""
     where, args = "", []
     if run_key is not None:
         where, args = "WHERE run_key = ?", [run_key]
     elif period is not None:
         where, args = "WHERE run_period = ?", [period]
-    # finished_at is kept to the second: two runs of one second are told apart by insertion order
-    # (meta.runs is append-only), not by run_id, which is a hash
-    got = con.execute(f"SELECT {RUN_COLUMNS} FROM meta.runs {where} "
-                      "ORDER BY finished_at DESC, rowid DESC LIMIT 1", args).fetchall()
+    got = con.execute(f"SELECT {RUN_COLUMNS} FROM meta.runs {where} {LATEST}", args).fetchall()
     return got[0] if got else None
 
 
 def last_run(con: Con) -> tuple | None:
-    """The most recently finished run (for ``status``)."""
-    got = con.execute(f"SELECT {RUN_COLUMNS} FROM meta.runs ORDER BY finished_at DESC, rowid DESC LIMIT 1").fetchall()
-    return got[0] if got else None
+    """The current run (for ``status``): of the latest period, then the last finished."""
+    return latest_run(con)
+
+
+def marts_run(con: Con) -> str | None:
+    """The run whose series scores and area evidence the marts hold."""
+    got = con.execute("SELECT run_id FROM meta.marts_run").fetchall()
+    return got[0][0] if got else None
+
+
+def run_today(con: Con, run_id: str):
+    """The day a run took as today (None for runs made before schema version 13)."""
+    got = con.execute("SELECT today FROM meta.runs WHERE run_id = ?", [run_id]).fetchall()
+    return got[0][0] if got else None
 
 
 def run_exists(con: Con, run_id: str) -> bool:
@@ -58,17 +77,21 @@ def run_loads_and_settings(con: Con, run_id: str) -> tuple[dict, list[str]]:
     return json.loads(settings), json.loads(load_ids)
 
 
-def clear_run_marts(con: Con) -> None:
-    """Empty the series scores and area evidence before a run writes its own (inside its transaction)."""
+def clear_run_marts(con: Con, run_id: str) -> None:
+    """Empty the series scores and area evidence before run ``run_id`` writes its own (inside its transaction)."""
     con.execute("DELETE FROM marts.series_scores")
     con.execute("DELETE FROM marts.area_evidence")
+    con.execute("DELETE FROM meta.marts_run")
+    con.execute("INSERT INTO meta.marts_run VALUES (?)", [run_id])
 
 
-def append_run_marts(con: Con, scores: pd.DataFrame, evidence: pd.DataFrame, flags: pd.DataFrame) -> None:
-    """One block of a run (a municipality): its series scores, area evidence and flags."""
+def append_run_marts(con: Con, scores: pd.DataFrame, evidence: pd.DataFrame, flags: pd.DataFrame | None) -> None:
+    """One block of a run (a municipality): its series scores, area evidence and flags (None: a run scored again,
+    whose flags are stored)."""
     insert_frame(con, "marts.series_scores", scores)
     insert_frame(con, "marts.area_evidence", evidence)
-    insert_frame(con, "marts.area_flags", flags)
+    if flags is not None:
+        insert_frame(con, "marts.area_flags", flags)
 
 
 def record_run(con: Con, run: dict) -> None:
@@ -98,6 +121,15 @@ def flag_cells(con: Con, run_id: str, team: str) -> pd.DataFrame:
     """The (area, domain, period) cells a team's list of a run holds."""
     return con.execute("SELECT area_code, domain, period, period_start FROM marts.area_flags "
                        "WHERE run_id = ? AND wijkteam = ?", [run_id, team]).df()
+
+
+def run_area_teams(con: Con, run_id: str) -> dict[str, set[str]]:
+    """Per buurt on a run's lists, the wijkteam(s) whose list held it."""
+    out: dict[str, set[str]] = {}
+    for area, team in con.execute("SELECT DISTINCT area_code, wijkteam FROM marts.area_flags WHERE run_id = ?",
+                                  [run_id]).fetchall():
+        out.setdefault(area, set()).add(team)
+    return out
 
 
 def area_evidence(con: Con, code: str) -> pd.DataFrame:

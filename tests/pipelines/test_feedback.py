@@ -177,6 +177,40 @@ def test_importing_the_same_file_twice_changes_nothing(world, tmp_path):
         assert again.skipped and table_digest(con) == before
 
 
+def test_the_same_answers_saved_again_change_nothing(world, tmp_path):
+    # Excel saves a workbook anew on opening and closing: other bytes, the same answers
+    import time
+
+    from pipelines.feedback import feedback_digest
+
+    home, _, path = world
+    first = fill(path, tmp_path / "a.xlsx", {5: ("opgepakt", None), 6: ("geen probleem", "gesproken")})
+    time.sleep(1.1)
+    resaved = fill(path, tmp_path / "b.xlsx", {6: ("geen probleem", "gesproken"), 5: ("opgepakt", None)})
+    assert first.read_bytes() != resaved.read_bytes()
+    with connect(home.warehouse) as con:
+        assert import_feedback(con, first).answered == 2
+        before, digest = table_digest(con), feedback_digest(con)
+        again = import_feedback(con, resaved)
+        assert again.skipped and table_digest(con) == before and feedback_digest(con) == digest
+        changed = import_feedback(con, fill(path, tmp_path / "c.xlsx", {5: ("opgepakt", None),
+                                                                         6: ("meer info nodig", "gesproken")}))
+        assert changed.answered == 2 and feedback_digest(con) != digest
+
+
+def test_a_teams_own_list_is_taken_after_its_buurt_moved_to_another_team(world, tmp_path):
+    # the division changed after the run: the list as it was sent decides whose flags it holds
+    home, run, path = world
+    with connect(home.warehouse) as con:
+        area = con.execute("SELECT area_code FROM marts.area_flags WHERE run_id = ? AND wijkteam = ? "
+                           "ORDER BY area_code LIMIT 1", [run.run_id, TEAM]).fetchone()[0]
+        sheet = load_workbook(path)["Signalen"]
+        row = next(r for r in range(5, sheet.max_row + 1) if str(sheet[f"M{r}"].value or "").startswith(area + "|"))
+        con.execute("UPDATE core.areas SET wijkteam = 'zuid-oost' WHERE area_code = ?", [area])
+        result = import_feedback(con, fill(path, tmp_path / "a.xlsx", {row: ("opgepakt", None)}))
+    assert result.answered == 1 and result.wijkteam == TEAM
+
+
 def test_a_later_answer_for_the_same_flag_replaces_the_earlier_one(world, tmp_path):
     from pipelines.feedback import read_answers
 
@@ -203,7 +237,7 @@ def test_an_answer_on_an_older_list_imported_later_does_not_undo_the_newer_one(w
     newer = replace(run, run_id=run.run_id[:-1] + "n")
     with connect(home.warehouse) as con:
         con.execute("INSERT INTO meta.runs SELECT ? AS run_id, run_key || 'n', started_at + INTERVAL 7 DAY, "
-                    "finished_at + INTERVAL 7 DAY, run_period, loads, settings, n_series, n_scored, n_flags "
+                    "finished_at + INTERVAL 7 DAY, run_period, loads, settings, n_series, n_scored, n_flags, today "
                     "FROM meta.runs WHERE run_id = ?", [newer.run_id, run.run_id])
         con.execute("INSERT INTO marts.area_flags SELECT * REPLACE (? AS run_id) FROM marts.area_flags "
                     "WHERE run_id = ?", [newer.run_id, run.run_id])
@@ -331,7 +365,8 @@ def _second_answer_column(wb):
 
 
 @pytest.mark.parametrize("case, pattern", [
-    ("other team's buurt", r"row 5 answers buurt BU\d+, which belongs to wijkteam [\w-]+, not de-weide"),
+    ("other team's buurt", r"row 5 answers buurt BU\d+, which was on the list of wijkteam [\w-]+ in run "
+                           r"2026-W\d\d-[0-9a-f]{8}, not of de-weide"),
     ("tampered team", r"Meta does not match"),
     ("unknown value", r"row 5 holds 'misschien', which is not one of the five answers"),
     ("unknown flag key", r"row 5 has flag key 'BU01185100\|physical\|week\|2020-01-06', which is not a flag of run"),

@@ -1,0 +1,69 @@
+"""Failures that are not wijkradar's fault end every command with one sentence and exit code 2, never a traceback:
+the warehouse held by another process, a full disk (and the error that caused an aborted transaction is the one
+reported, not the aborted transaction)."""
+import subprocess
+import sys
+import textwrap
+
+import duckdb
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from pipelines.cli import app
+from pipelines.warehouse import connect, registered, transaction
+
+runner = CliRunner()
+COMMANDS = [["status"], ["loads"], ["loads", "accept", "abc"], ["quarantine"], ["quarantine", "export"],
+            ["quarantine", "dismiss", "meldingen-x"], ["flags"], ["explain", "01185000"], ["feedback"],
+            ["run", "--today", "2026-11-26"]]
+
+
+@pytest.fixture
+def held(home, monkeypatch):
+    """The warehouse held by another process for the test's length."""
+    with connect(home.warehouse):
+        pass
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import duckdb, time
+        con = duckdb.connect({str(home.warehouse)!r})
+        print("locked", flush=True)
+        time.sleep(120)
+    """)], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "locked"
+    monkeypatch.setenv("WIJKRADAR_BUSY_WAIT", "0.2")
+    yield
+    holder.kill()
+    holder.wait()
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_every_command_says_warehouse_busy_in_one_sentence(home, held, command):
+    res = runner.invoke(app, ["--home", str(home.root), *command])
+    assert res.exit_code == 2, res.output
+    assert "warehouse busy" in res.output and "Traceback" not in res.output
+    assert not isinstance(res.exception, duckdb.Error) and "Prefect" not in res.output.split("warehouse busy")[1]
+
+
+def test_a_full_disk_is_one_sentence(home, monkeypatch):
+    from pipelines import catalog
+
+    def full(con):
+        raise duckdb.IOException('IO Error: Could not write file "/x/warehouse.duckdb.wal": File too large')
+
+    monkeypatch.setattr(catalog, "held_loads", full)
+    res = runner.invoke(app, ["--home", str(home.root), "loads"])
+    assert res.exit_code == 2 and "the disk is full or a file could not be written (File too large)" in \
+        " ".join(res.output.split())
+    monkeypatch.setattr(catalog, "held_loads", lambda con: (_ for _ in ()).throw(OSError(28, "No space left on device")))
+    res = runner.invoke(app, ["--home", str(home.root), "loads"])
+    assert res.exit_code == 2 and "(No space left on device); free space" in " ".join(res.output.split())
+
+
+def test_the_error_that_aborted_a_transaction_is_the_one_raised():
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (a INTEGER PRIMARY KEY)")
+    with pytest.raises(duckdb.ConstraintException):
+        with transaction(con), registered(con, "x", pd.DataFrame({"a": [1, 1]})):
+            con.execute("INSERT INTO t SELECT a FROM x")
+    assert con.execute("SELECT count(*) FROM t").fetchone()[0] == 0
