@@ -337,7 +337,20 @@ def restore_marts(home: Home) -> str | None:
         return restore_current_marts(con, reference.Reference.for_home(home))
 
 
-@task(retries=2, retry_delay_seconds=[60, 300])
+def only_if_unreachable(task, task_run, state) -> bool:
+    """Prefect's retry condition for the downloads: try again only when the service could not be reached. An answer
+    refused for its content (wrong shape, too large, paging that never ends) would be refused again, after minutes
+    of waiting."""
+    from pipelines.sources.odata import SourceUnreachable
+
+    try:
+        error = state.result(raise_on_failure=False)
+    except Exception:             # a state that holds no exception: retry as Prefect would
+        return True
+    return not isinstance(error, BaseException) or isinstance(error, SourceUnreachable)
+
+
+@task(retries=2, retry_delay_seconds=[60, 300], retry_condition_fn=only_if_unreachable)
 def fetch_politie(home: Home, base_url: str, gemeente: str) -> Path:
     """Download and archive the municipality's monthly police figures (network: retried with back-off)."""
     from pipelines.sources import politie
@@ -383,16 +396,7 @@ def monthly_police(home: str | None = None, base_url: str | None = None, gemeent
     return result
 
 
-@task
-def restore_marts(home: Home) -> str | None:
-    """After a run of an earlier week, the scores (explain, reports) go back to the current run's."""
-    from pipelines.runs import restore_current_marts
-
-    with connect(home.warehouse) as con:
-        return restore_current_marts(con, reference.Reference.for_home(home))
-
-
-@task(retries=2, retry_delay_seconds=[60, 300])
+@task(retries=2, retry_delay_seconds=[60, 300], retry_condition_fn=only_if_unreachable)
 def fetch_cbs_kwb(home: Home, base_url: str, gemeente: str, years: list[int] | None,
                   tables: dict[int, str] | None = None) -> Path:
     """Download and archive CBS Kerncijfers wijken en buurten (network: retried with back-off)."""

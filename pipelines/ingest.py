@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import sys
 import time
@@ -253,6 +254,20 @@ def _safe_name(name: str) -> str:
     return privacy.scrub_file_name("".join(ch for ch in name if ch.isprintable()))[:200]
 
 
+def _shown_name(path: Path, source: str, archive_dir: Path) -> str:
+    """The name a load is known by: a service download wijkradar archived itself (``archive/<source>/<digest>/``,
+    ``odata.archive_payload``) as ``<source> download <digest>``, a name wijkradar made; any other file by its own
+    name as far as it holds no personal data (a digest may hold seven digits in a row, which a sender's file
+    name may not)."""
+    try:
+        own = path.is_dir() and path.resolve().parent == (Path(archive_dir) / source).resolve()
+    except OSError:
+        own = False
+    if own and re.fullmatch(r"[0-9a-f]{16}", path.name):
+        return f"{source} download {path.name}"
+    return _safe_name(path.name)
+
+
 def held_place(path: Path) -> str:
     """Where a held file may be found again, as far as the path holds no personal data.
 
@@ -326,7 +341,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
     path = Path(path)
     if not path.exists() and not path.is_symlink():
         raise FileNotFoundError(f"{path} does not exist; give the path of the file to load")
-    file_name = _safe_name(path.name)
+    file_name = _shown_name(path, source, archive_dir)
     today = pd.Timestamp.today().normalize() if today is None else pd.Timestamp(today)
     digest = content_hash(path)
     delivery = Delivery.for_file(path, mode, window or held_window(con, digest))

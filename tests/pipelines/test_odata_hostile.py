@@ -348,3 +348,25 @@ def test_a_kwb_payload_without_optional_fields_or_rows_still_reads(tmp_path):
     assert len(cbs_kwb.read(kwb_folder(tmp_path, no_units))) > 0
     no_rows = lambda e: e.update({"85984NED/TypedDataSet": []})          # noqa: E731
     assert len(cbs_kwb.read(kwb_folder(tmp_path, no_rows))) == 0
+
+
+def test_the_download_task_retries_only_a_service_it_could_not_reach():
+    """Prefect's retry condition of the downloads: an answer refused for its content would be refused again after
+    minutes of back-off (60 s, then 300 s), so only an unreachable service is tried again."""
+    from prefect.states import Failed
+
+    from pipelines.flows import only_if_unreachable
+
+    assert only_if_unreachable(None, None, Failed(data=SourceUnreachable("no answer")))
+    assert not only_if_unreachable(None, None, Failed(data=IngestError("the answer is not an OData table")))
+
+
+@pytest.mark.flow
+def test_monthly_police_fails_at_once_on_an_answer_of_the_wrong_shape(home, hostile, prefect_harness):
+    from pipelines.flows import monthly_police
+
+    asked = len([r for r in hostile.requests if "/list/" in r])
+    with pytest.raises(IngestError, match="not an OData table"):
+        monthly_police(home=str(home.root), base_url=hostile.base("list"), gemeente="GM0118")
+    assert len([r for r in hostile.requests if "/list/" in r]) == asked + 1     # asked once: no retry
+    assert not any((home.archive / "politie").glob("*"))

@@ -34,6 +34,8 @@ def test_fetch_follows_paging_archives_and_loads(home, buurten):
     assert len(list(folder.glob("TypedDataSet.*.json"))) == pages     # and archived unchanged
     result = load(home, folder)
     assert (result.rows_read, result.rows_quarantined) == (len(rows), 1)
+    # known by a name wijkradar made (its digest may hold 7 digits in a row, which a sender's file name may not)
+    assert result.file_name == f"politie download {folder.name}" and "[verwijderd]" not in result.describe()
     with connect(home.warehouse) as con:
         q = con.execute("SELECT reason FROM quarantine.rows").fetchone()[0]
         got = con.execute("SELECT signal, count(*), sum(count), sum(provisional::INT) FROM core.signal_counts "
