@@ -254,6 +254,17 @@ def _answer_shown(value: str) -> str | None:
     return repr(text) if (len(words) <= 3 and all(w in _ANSWER_WORDS for w in words)) or close else None
 
 
+def _answer_key(value: str) -> str:
+    """An answer as typed, read as its words: invisible characters (a zero-width space) gone, hyphens, underscores,
+    slashes and punctuation as spaces ('naar-jaarplan', 'Opgepakt!', 'al_bekend.'), one space between words, no
+    case."""
+    import re
+    import unicodedata
+
+    text = "".join(ch for ch in unicodedata.normalize("NFKC", value) if unicodedata.category(ch) != "Cf")
+    return " ".join(re.sub(r"[-_/\\.,;:!?'\"()]+", " ", text).split()).casefold()
+
+
 def _typed_shown(value: str, shape: str) -> str | None:
     """``value`` quoted when it has the ``shape`` wijkradar writes (a run id, a flag key), else None."""
     import re
@@ -328,7 +339,7 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
             if note:
                 warnings.append(f"{name}: row {number} has a note but no answer; the note was not stored")
             continue
-        value = allowed.get(" ".join(raw.split()).casefold())
+        value = allowed.get(_answer_key(raw))
         if value is None:
             shown = _answer_shown(raw)
             raise refuse(f"row {number} holds {shown or 'a value'}, which is not one of the five answers "

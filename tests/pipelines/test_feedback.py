@@ -167,6 +167,16 @@ def test_round_trip_answered_flags_read_in_behandeling_and_in_jaarplan(world, re
     assert "in behandeling" in statuses and "in jaarplan" in statuses
 
 
+def test_an_answer_typed_with_punctuation_a_hyphen_or_an_invisible_character_is_that_answer(world, tmp_path):
+    home, _, path = world
+    typed = {5: "naar-jaarplan", 6: "Opgepakt!", 7: "al_bekend.", 8: "geen probleem\u200b"}
+    filled = fill(path, tmp_path / "a.xlsx", {row: (value, None) for row, value in typed.items()})
+    with connect(home.warehouse) as con:
+        assert import_feedback(con, filled).answered == 4
+        got = [r[0] for r in con.execute("SELECT value FROM meta.flag_feedback ORDER BY row_number").fetchall()]
+    assert got == ["naar jaarplan", "opgepakt", "al bekend", "geen probleem"]
+
+
 def test_importing_the_same_file_twice_changes_nothing(world, tmp_path):
     home, _, path = world
     filled = fill(path, tmp_path / "a.xlsx", {5: ("al bekend", None)})
@@ -302,7 +312,7 @@ def test_a_wrong_answer_of_free_text_is_never_echoed(world, tmp_path, answer):
     assert not any(w in message.lower() for w in answer.lower().split() if len(w) > 3)
 
 
-@pytest.mark.parametrize("answer", ["misschien", "opgepak", "Geen probleem!", "ja"])
+@pytest.mark.parametrize("answer", ["misschien", "opgepak", "ja"])
 def test_a_wrong_answer_that_reads_as_an_answer_is_shown(world, tmp_path, answer):
     home, _, path = world
     filled = fill(path, tmp_path / "a.xlsx", {5: (answer, None)})
