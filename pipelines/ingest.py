@@ -316,6 +316,9 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: Re
         return _ingest_file(con, path, source, ref, archive_dir, today, **options)
     except (IngestError, ValidationRefused, LoadHeld) as exc:
         message = privacy.scrub_text(" ".join(str(exc).split()))
+        shown = _shown_name(Path(path), source, archive_dir)
+        if not message.startswith(shown):       # every refusal names its file: a weekly run loads many
+            message = f"{shown}: {message}"
         if message == str(exc):
             raise
         clean = type(exc)(message)
