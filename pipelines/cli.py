@@ -715,12 +715,13 @@ def status() -> None:
     if loads.empty:
         console.print("nothing loaded yet: put files in the inbox and run `wijkradar run`, or try `wijkradar demo`")
     else:
-        table = Table(title="Loads (rows read = accepted + quarantined)", title_justify="left")
-        for col in ["load", "source", "file", "loaded at", "read", "accepted", "quarantined"]:
+        table = Table(title="Loads (rows read = accepted + quarantined; retracted: earlier reports a full export "
+                            "no longer holds)", title_justify="left")
+        for col in ["load", "source", "file", "loaded at", "read", "accepted", "quarantined", "retracted"]:
             table.add_column(col)
         for r in loads.itertuples(index=False):
             table.add_row(r.load_id, r.source, escape(r.file_name), str(r.loaded_at)[:19], str(r.rows_read),
-                          str(r.rows_accepted), str(r.rows_quarantined))
+                          str(r.rows_accepted), str(r.rows_quarantined), str(r.rows_retracted))
         console.print(table)
     if states:
         counts = states

@@ -40,8 +40,8 @@ def record_load(con: Con, load_id: str, source: str, file_name: str, digest: str
 def loads(con: Con) -> pd.DataFrame:
     """Every load with its reconciliation, oldest first."""
     return con.execute(
-        "SELECT load_id, source, file_name, loaded_at, rows_read, rows_accepted, rows_quarantined "
-        "FROM meta.loads ORDER BY loaded_at"
+        "SELECT load_id, source, file_name, loaded_at, rows_read, rows_accepted, rows_quarantined, "
+        "coalesce(rows_retracted, 0) AS rows_retracted FROM meta.loads ORDER BY loaded_at"
     ).df()
 
 

@@ -101,6 +101,9 @@ def test_a_full_export_of_a_window_retracts_only_absent_reports_of_that_window(h
     full = write_csv(tmp_path / "meldingen_volledig.csv", HEADER, [report(1, "02-11-2026"), report(4, "04-11-2026")])
     result = load(home, full, window="2026-11-01:2026-11-08")
     assert result.rows_retracted == 1
+    from pipelines import catalog
+    with connect(home.warehouse) as con:            # `wijkradar status` shows it beside read/accepted/quarantined
+        assert catalog.loads(con)["rows_retracted"].tolist() == [0, 1]
     assert counts(home) == {("BU01185000", "zwerfafval", "2026-11-02"): 2,
                             ("BU01185000", "zwerfafval", "2026-10-05"): 1}
 
