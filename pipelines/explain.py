@@ -12,26 +12,62 @@ from pipelines.wording import format_bound, number, period_text, unit_word
 SINGULAR = {"meldingen": "melding", "signalen": "signaal", "misdrijven": "misdrijf"}
 
 
-def elevated_runs(series: pd.DataFrame, elevated_p: float, min_count: int = 1) -> pd.DataFrame:
-    """For each series cell: is it elevated, and for how many periods in a row up to here."""
-    s = series.sort_values(["area_code", "signal", "period", "period_start"]).reset_index(drop=True)
-    el = (s["pvalue"].fillna(1.0) <= elevated_p) & (s["count"] >= min_count)
+def elevated_runs(scores: pd.DataFrame, domains: pd.DataFrame, budget) -> pd.DataFrame:
+    """For each series cell: is it elevated, and for how many periods in a row up to here.
+
+    Elevated by the rule of the list's own evidence (``models.evidence``; the Toelichting's ``elevated_p``):
+    the series' evidence p-value (``series_pvalues``: a detector alarm counts as ``alarm_p``, fewer than
+    ``min_count`` counts as none) times the number of series of its buurt and domain that period is at or
+    below ``elevated_p``. The raw p-value would call one of five quiet series "verhoogd" one period in 20.
+    A weekly series that lists its buurt by its own detector (``series_alarm``) is elevated too, whatever the
+    number of series: the list's evidence lists the buurt for it alone.
+    Adds ``domain``, ``p_series`` (the corrected p-value), ``series_alarm``, ``elevated`` and ``in_a_row``.
+    """
+    from models.evidence import CELL, series_pvalues     # scipy: only when flagging, not for reading lists
+
+    s = series_pvalues(scores, domains, budget)
+    s["p_series"] = (s["p"] * s.groupby(CELL, sort=False)["p"].transform("size")).clip(upper=1.0)
+    s = s.sort_values(["area_code", "signal", "period", "period_start"]).reset_index(drop=True)
+    el = (s["p_series"] <= budget.elevated_p) | ((s["series_alarm"] > 0) & (s["period"] == "week"))
     key = s["area_code"] + "|" + s["signal"] + "|" + s["period"]
     brk = (~el) | (key != key.shift())
     s["elevated"] = el
     s["in_a_row"] = el.astype(int).groupby(brk.cumsum()).cumsum()
-    return s
+    return s.drop(columns=["p", "log_t", "is_elevated"])
+
+
+def episode_periods(flag) -> int | None:
+    """Periods from the flag's episode start (``since``) to its period, both counted; None without a start."""
+    since = getattr(flag, "since", None)
+    if since is None or pd.isna(since):
+        return None
+    since, now = pd.Timestamp(since), pd.Timestamp(flag.period_start)
+    if flag.period == "month":
+        return (now.year - since.year) * 12 + now.month - since.month + 1
+    return (now - since).days // 7 + 1
 
 
 #: One series' phrase in the explanation, per language.
 SERIES_WORDS = {
     "nl": {"count": "{label}: {n} {unit}, verwacht {expected}", "bound": " (bovengrens {bound})",
-           "in_a_row": ", {n}e {one} op rij", "new": ", nieuw deze {one}",
+           "in_a_row": ", {n}e {one} op rij", "new": ", nieuw deze {one}", "now": ", verhoogd deze {one}",
+           "window": ", boven verwachting opgeteld over de laatste {many}",
            "gradual": ", geleidelijke stijging over meerdere {many}"},
     "en": {"count": "{label}: {n} {unit}, expected {expected}", "bound": " (upper bound {bound})",
-           "in_a_row": ", {n} {many} in a row", "new": ", new this {one}",
+           "in_a_row": ", {n} {many} in a row", "new": ", new this {one}", "now": ", elevated this {one}",
+           "window": ", above expected summed over the last {many}",
            "gradual": ", a gradual rise over several {many}"},
 }
+
+#: The series that add most to a listing on the combined evidence, none of them elevated on its own.
+CONTRIBUTOR_WORDS = {
+    "nl": {"combined": "de signalen van dit domein samen boven verwachting", "most": "; het meest: ",
+           "item": "{label} {n} {unit} (verwacht {expected}{bound})", "bound": ", bovengrens {bound}"},
+    "en": {"combined": "the signals of this domain together above expected", "most": "; most: ",
+           "item": "{label} {n} {unit} (expected {expected}{bound})", "bound": ", upper bound {bound}"},
+}
+#: at most this many contributing series are named
+CONTRIBUTORS = 3
 
 
 #: A listing from the pooled counts (``models.pooled``) where no single series is elevated, per language.
@@ -48,7 +84,8 @@ def explain(flag, cells: pd.DataFrame, neighbours: pd.DataFrame, names: dict, la
     """Text for one flag (a row with area_code, domain, period, period_start, status, since, last_seen).
 
     ``cells``: :func:`elevated_runs` output joined with the catalogue (label_nl/label_en, unit_nl, domain).
-    Returns the text and the elevated signals.
+    Returns the text and the elevated signals (a flag listed on the combined evidence names the series that add
+    most in its text, as such, never as the rise).
     """
     here = cells[(cells["area_code"] == flag.area_code) & (cells["domain"] == flag.domain)
                  & (cells["period"] == flag.period) & (cells["period_start"] == flag.period_start)]
@@ -56,23 +93,33 @@ def explain(flag, cells: pd.DataFrame, neighbours: pd.DataFrame, names: dict, la
     one, many = unit_word(flag.period, False, lang), unit_word(flag.period, True, lang)
     # a flag without a level is on the list for follow-up only: never "op rij" or "nieuw" then
     listed_now = bool(getattr(flag, "level", "alarm") or "")
+    # "op rij" counts the periods of this episode only, so it never reaches back before "Sinds"
+    episode = episode_periods(flag)
+    words = SERIES_WORDS[lang]
     parts = []
     for r in up.itertuples(index=False):
-        label = r.label_nl if lang == "nl" else r.label_en
-        unit = (SINGULAR.get(r.unit_nl, r.unit_nl) if int(r.count) == 1 else r.unit_nl) if lang == "nl" else "counts"
-        bound = format_bound(r.upper, lang)
-        words = SERIES_WORDS[lang]
-        text = words["count"].format(label=label, n=int(r.count), unit=unit, expected=number(r.expected, lang))
-        text += words["bound"].format(bound=bound) if bound else ""
+        text = _series_count(r, lang)
+        gradual = "cusum" in (getattr(r, "reason", "") or "")
         if listed_now:
-            text += (words["in_a_row"].format(n=int(r.in_a_row), one=one, many=many) if r.in_a_row > 1
-                     else words["new"].format(one=one))
-            if "cusum" in (r.reason or ""):
+            run = int(r.in_a_row) if episode is None else min(int(r.in_a_row), episode)
+            text += (words["in_a_row"].format(n=run, one=one, many=many) if run > 1
+                     else words["new"].format(one=one) if episode in (None, 1) else words["now"].format(one=one))
+            if gradual:
                 text += words["gradual"].format(many=many)
+        if not (gradual and listed_now) and not _above_bound(r):
+            text += words["window"].format(many=many)      # elevated on its window's sum, not on this period's count
         parts.append(text)
+    signals = named = list(up["signal"])
     look = getattr(flag, "look", "")
-    if listed_now and not parts and look in POOLED_WORDS[lang]:
-        parts = [POOLED_WORDS[lang][look].format(many=many)]     # no series stands out on its own
+    if listed_now and not parts:
+        # listed on the combined evidence (pooled counts, or a series' own detector): no series stands out on
+        # its own, so none is called the rise; the series that add most are named as what they are
+        words = CONTRIBUTOR_WORDS[lang]
+        head = POOLED_WORDS[lang][look].format(many=many) if look in POOLED_WORDS[lang] else words["combined"]
+        most = contributors(here)
+        if len(most):
+            head += words["most"] + ", ".join(_contributor(r, lang) for r in most.itertuples(index=False))
+        parts, named = [head], list(most["signal"])
     since = period_text(flag.since, flag.period, lang)
     last = period_text(flag.last_seen, flag.period, lang) if pd.notna(flag.last_seen) else since
     if flag.status == "opgelost" and not parts:
@@ -88,10 +135,9 @@ def explain(flag, cells: pd.DataFrame, neighbours: pd.DataFrame, names: dict, la
     text = "; ".join(parts)
     text = text[:1].upper() + text[1:]
     text += f". Sinds {since}." if lang == "nl" else f". Since {since}."
-    signals = list(up["signal"])
-    if signals:
+    if named:
         nb = neighbours.loc[neighbours["area_code"] == flag.area_code, "neighbour"]
-        also = cells[cells["area_code"].isin(nb) & cells["signal"].isin(signals) & cells["elevated"]
+        also = cells[cells["area_code"].isin(nb) & cells["signal"].isin(named) & cells["elevated"]
                      & (cells["period_start"] == flag.period_start)]
         if len(also):
             # a team's list names only its own buurten; neighbours of other teams are counted, not named
@@ -106,3 +152,37 @@ def explain(flag, cells: pd.DataFrame, neighbours: pd.DataFrame, names: dict, la
                 text += (f" Ook verhoogd in {other} aangrenzende buurt(en) van een ander wijkteam." if lang == "nl"
                          else f" Also elevated in {other} adjacent buurt(en) of another wijkteam.")
     return text, signals
+
+
+def contributors(here: pd.DataFrame) -> pd.DataFrame:
+    """The series of a buurt-domain-period that add most to its combined evidence: above their expected count this
+    period or with a small p-value of their own (a rise over their last periods), strongest first."""
+    rising = here[~here["elevated"] & here["expected"].notna()
+                  & ((here["count"] > here["expected"]) | (here["pvalue"] <= 0.05))]
+    return rising.sort_values(["pvalue", "signal"]).head(CONTRIBUTORS)
+
+
+def _unit(r, lang: str) -> str:
+    if lang != "nl":
+        return "counts"
+    return SINGULAR.get(r.unit_nl, r.unit_nl) if int(r.count) == 1 else r.unit_nl
+
+
+def _above_bound(r) -> bool:
+    """Is the count above its upper bound (larger than it; no bound: nothing to be under)."""
+    return pd.isna(r.upper) or r.count > r.upper
+
+
+def _series_count(r, lang: str) -> str:
+    label = r.label_nl if lang == "nl" else r.label_en
+    words = SERIES_WORDS[lang]
+    text = words["count"].format(label=label, n=int(r.count), unit=_unit(r, lang), expected=number(r.expected, lang))
+    bound = format_bound(r.upper, lang)
+    return text + (words["bound"].format(bound=bound) if bound else "")
+
+
+def _contributor(r, lang: str) -> str:
+    words = CONTRIBUTOR_WORDS[lang]
+    bound = format_bound(r.upper, lang)
+    return words["item"].format(label=r.label_nl if lang == "nl" else r.label_en, n=int(r.count), unit=_unit(r, lang),
+                                expected=number(r.expected, lang), bound=words["bound"].format(bound=bound) if bound else "")

@@ -83,8 +83,9 @@ def flag_run(scores: pd.DataFrame, ref, budget=None, feedback: pd.DataFrame | No
     now = current_cells(evidence, start, parse_period_label(label)[0])
     flags = now[now["status"] != ""].merge(ref.areas[["area_code", "name", "wijkteam"]], on="area_code")
     flags = apply_feedback(flags, feedback, budget.feedback_quiet_weeks)
-    cells = elevated_runs(scores, budget.elevated_p, budget.min_count).merge(
-        ref.catalogue[["signal", "domain", "label_nl", "label_en", "unit_nl"]], on="signal")
+    # "verhoogd" by the evidence's own rule and p-values (corrected for the domain's series), not the raw p-value
+    cells = elevated_runs(scores, ref.catalogue, budget).merge(
+        ref.catalogue[["signal", "label_nl", "label_en", "unit_nl"]], on="signal")
     cells = cells[cells["period_start"].isin(flags["period_start"])]     # an explanation reads its own period only
     names = dict(zip(ref.areas["area_code"], ref.areas["name"]))
     teams = dict(zip(ref.areas["area_code"], ref.areas["wijkteam"]))

@@ -1,0 +1,128 @@
+"""The explanations on the lists agree with themselves and with the list's evidence: a series is called elevated
+by the evidence's own rule (its p-value times the domain's series), "op rij" and "nieuw" never reach back before
+"Sinds", and a count under its bound is never presented as the rise. Checked on every item of the lists of a
+simulated municipality over many weeks, and on small frames."""
+import re
+
+import pandas as pd
+import pytest
+
+from models.calendar import period_label
+from models.evidence import CELL, Budget, series_pvalues
+from pipelines.demo import demo_counts
+from pipelines.explain import elevated_runs, explain
+from pipelines.flag import flag_run
+from pipelines.score import score_counts
+from pipelines.wording import format_bound
+
+NONE = pd.DataFrame({"area_code": [], "neighbour": []})
+#: a series named as the rise: "Label: 5 meldingen, verwacht 0,6 (bovengrens 6)<what follows up to the next part>"
+RISING = re.compile(r"(?:^|; |: )([^:;]+): (\d+) \w+, verwacht ([\d,]+)(?: \(bovengrens ([\d,]+)\))?([^;]*)")
+RUN = re.compile(r"(\d+)e (?:week|maand) op rij")
+
+
+def episode_length(since, start, period) -> int:
+    since, start = pd.Timestamp(since), pd.Timestamp(start)
+    if period == "month":
+        return (start.year - since.year) * 12 + start.month - since.month + 1
+    return (start - since).days // 7 + 1
+
+
+@pytest.fixture(scope="module")
+def lists(ref):
+    """The lists of the demo municipality's last 12 weeks, with the evidence's per-series p-values."""
+    w, m, _, _, _ = demo_counts(ref)
+    counts = pd.concat([w, m], ignore_index=True).merge(ref.catalogue[["signal", "source"]], on="signal")
+    scores = score_counts(counts, ref.buurten["area_code"].tolist()).scores
+    scores = scores.assign(period_start=pd.to_datetime(scores["period_start"]))
+    weeks = sorted(scores.loc[scores["period"] == "week", "period_start"].unique())[-12:]
+    flags = [flag_run(scores, ref, run=(period_label(pd.Series([w]), "week").iloc[0], pd.Timestamp(w)))[1]
+             for w in weeks]
+    s = series_pvalues(scores, ref.catalogue, Budget())
+    s["p_series"] = s["p"] * s.groupby(CELL)["p"].transform("size")
+    return pd.concat(flags, ignore_index=True), s.set_index(["area_code", "signal", "period", "period_start"])
+
+
+def test_every_item_agrees_with_itself_and_with_the_evidence(lists, ref):
+    flags, series = lists
+    signal_of = dict(zip(ref.catalogue["label_nl"], ref.catalogue["signal"]))
+    assert len(flags) > 30
+    checked = 0
+    for f in flags.itertuples(index=False):
+        text, n = f.explanation, episode_length(f.since, f.period_start, f.period)
+        for run in RUN.findall(text):
+            assert int(run) <= n, f"'op rij' reaches back before 'Sinds': {text}"
+        if re.search(r"nieuw deze (week|maand)", text):
+            assert n == 1, f"'nieuw' in an episode that began earlier: {text}"
+        if "het meest: " in text:
+            assert "samen" in text.split("het meest: ")[0].lower(), text
+        for label, count, _, bound, rest in RISING.findall(text):
+            key = (f.area_code, signal_of[label.strip()], f.period, pd.Timestamp(f.period_start))
+            own = series.loc[key]
+            assert own["p_series"] <= Budget().elevated_p or (own["series_alarm"] and f.period == "week"), \
+                f"{label} called elevated: {text}"
+            if bound and int(count) <= float(bound.replace(",", ".")):
+                assert "opgeteld over de laatste" in rest or "geleidelijke stijging" in rest, \
+                    f"a count under its bound presented as the rise: {text}"
+            checked += 1
+    assert checked > 20
+
+
+def _flag(since="2026-11-09", status="verergerend", look="single", level="alarm"):
+    return next(pd.DataFrame({
+        "wijkteam": ["WT"], "area_code": ["A"], "domain": ["physical"], "period": ["week"],
+        "period_start": [pd.Timestamp("2026-11-16")], "since": [pd.Timestamp(since)],
+        "last_seen": [pd.Timestamp("2026-11-16")], "level": [level], "status": [status], "look": [look]}
+    ).itertuples(index=False))
+
+
+def _cells(count=11, upper=5.0, elevated=True, in_a_row=1, pvalue=0.0002):
+    return pd.DataFrame({
+        "area_code": ["A"], "domain": ["physical"], "period": ["week"], "period_start": [pd.Timestamp("2026-11-16")],
+        "signal": ["vandalisme"], "label_nl": ["Vandalisme en graffiti"], "label_en": ["Vandalism"],
+        "unit_nl": ["meldingen"], "count": [count], "expected": [0.6], "upper": [upper], "pvalue": [pvalue],
+        "elevated": [elevated], "in_a_row": [in_a_row], "reason": [""]})
+
+
+def test_a_series_elevated_first_this_week_in_an_older_episode_is_not_nieuw():
+    text, _ = explain(_flag(), _cells(), NONE, {})
+    assert text == "Vandalisme en graffiti: 11 meldingen, verwacht 0,6 (bovengrens 5), verhoogd deze week. Sinds 2026-W46."
+    assert "nieuw deze week" in explain(_flag("2026-11-16", "nieuw"), _cells(), NONE, {})[0]
+
+
+def test_op_rij_never_reaches_back_before_the_episode():
+    text, _ = explain(_flag("2026-11-09"), _cells(in_a_row=4), NONE, {})
+    assert "2e week op rij. Sinds 2026-W46." in text
+
+
+def test_a_pooled_listing_names_its_contributors_as_such_not_as_the_rise():
+    text, signals = explain(_flag("2026-10-26", look="pooled neighbours"),
+                            _cells(count=5, upper=6.0, elevated=False, pvalue=0.022), NONE, {})
+    assert text == ("Samen met de buurbuurten boven verwachting (over de laatste weken); het meest: "
+                    "Vandalisme en graffiti 5 meldingen (verwacht 0,6, bovengrens 6). Sinds 2026-W44.")
+    assert signals == []                               # the list's Signalen are the elevated series
+    en = explain(_flag("2026-10-26", look="pooled neighbours"),
+                 _cells(count=5, upper=6.0, elevated=False, pvalue=0.022), NONE, {}, lang="en")[0]
+    assert "most: Vandalism 5 counts (expected 0.6, upper bound 6)" in en
+
+
+def test_an_elevated_series_under_its_bound_says_its_rise_is_over_several_periods():
+    text, _ = explain(_flag(), _cells(count=4, upper=5.0, in_a_row=2), NONE, {})
+    assert "(bovengrens 5), 2e week op rij, boven verwachting opgeteld over de laatste weken" in text
+
+
+def test_elevated_takes_the_evidence_rule_corrected_for_the_domains_series():
+    # five series of a domain: a raw p of 0.022 is 0.11 over them (not elevated); 0.004 is 0.02 (elevated)
+    scores = pd.DataFrame({
+        "area_code": "A", "signal": ["s1", "s2", "s3", "s4", "s5"], "period": "week",
+        "period_start": pd.Timestamp("2026-11-16"), "count": [5, 6, 0, 1, 2], "pvalue": [0.022, 0.004, 1, 0.5, 0.3]})
+    domains = pd.DataFrame({"signal": ["s1", "s2", "s3", "s4", "s5"], "domain": "physical"})
+    out = elevated_runs(scores, domains, Budget()).set_index("signal")
+    assert not out.loc["s1", "elevated"] and out.loc["s2", "elevated"]
+    assert out.loc["s1", "p_series"] == pytest.approx(0.11)
+    # a weekly series that lists its buurt by its own detector is elevated whatever the number of series
+    many = pd.concat([scores.assign(signal=scores["signal"] + str(i)) for i in range(3)], ignore_index=True)
+    many = many.assign(alarm=many["signal"] == "s20")
+    domains = pd.DataFrame({"signal": many["signal"], "domain": "physical"})
+    out = elevated_runs(many, domains, Budget()).set_index("signal")
+    assert out.loc["s20", "elevated"] and not out.loc["s21", "elevated"]     # 0.004 x 15 = 0.06
