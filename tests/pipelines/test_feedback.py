@@ -235,29 +235,61 @@ def test_a_later_answer_for_the_same_flag_replaces_the_earlier_one(world, tmp_pa
     assert answers["value"].tolist() == ["geen probleem"] and history == 2
 
 
-def test_an_answer_on_an_older_list_imported_later_does_not_undo_the_newer_one(world, tmp_path):
-    # the team answers this week's list; then last week's list, answered differently, turns up in a mailbox
+def _newer_run(con, home, run):
+    """A second run of the same week, finished 7 days after ``run``, with the same flags; its lists exported."""
     from dataclasses import replace
 
     from pipelines.export import export_run
+
+    newer = replace(run, run_id=run.run_id[:-1] + "n")
+    con.execute("INSERT INTO meta.runs SELECT ? AS run_id, run_key || 'n', started_at + INTERVAL 7 DAY, "
+                "finished_at + INTERVAL 7 DAY, run_period, loads, settings, n_series, n_scored, n_flags, today "
+                "FROM meta.runs WHERE run_id = ?", [newer.run_id, run.run_id])
+    con.execute("INSERT INTO marts.area_flags SELECT * REPLACE (? AS run_id) FROM marts.area_flags "
+                "WHERE run_id = ?", [newer.run_id, run.run_id])
+    export_run(con, home, newer)
+    return newer
+
+
+def test_an_answer_on_an_older_list_imported_later_does_not_undo_the_newer_one(world, tmp_path):
+    # the team answers this week's list; then last week's list, answered differently, turns up in a mailbox
     from pipelines.feedback import read_answers
 
     home, run, path = world
     old = fill(path, tmp_path / "old.xlsx", {5: ("geen probleem", None)})
-    newer = replace(run, run_id=run.run_id[:-1] + "n")
     with connect(home.warehouse) as con:
-        con.execute("INSERT INTO meta.runs SELECT ? AS run_id, run_key || 'n', started_at + INTERVAL 7 DAY, "
-                    "finished_at + INTERVAL 7 DAY, run_period, loads, settings, n_series, n_scored, n_flags, today "
-                    "FROM meta.runs WHERE run_id = ?", [newer.run_id, run.run_id])
-        con.execute("INSERT INTO marts.area_flags SELECT * REPLACE (? AS run_id) FROM marts.area_flags "
-                    "WHERE run_id = ?", [newer.run_id, run.run_id])
-        export_run(con, home, newer)
+        newer = _newer_run(con, home, run)
         this_week = fill(path, tmp_path / "new.xlsx", {5: ("opgepakt", None)})
         import_feedback(con, this_week, today=TODAY)
         late = import_feedback(con, old, today=TODAY)
         answers = read_answers(con)
     assert answers["value"].tolist() == ["opgepakt"] and answers["run_id"].tolist() == [newer.run_id]
     assert any("already answered on a newer list" in w for w in late.warnings)
+
+
+def test_the_year_plan_counts_the_answer_the_statuses_and_precision_count(world, tmp_path):
+    # the same week's list made twice: the newer one answered 'geen probleem', then the older one, answered
+    # 'opgepakt', arrives late; `feedback` and the statuses keep the newer answer, so must the year plan
+    from pipelines.feedback import read_answers
+    from pipelines.reports import jaarplan
+    from pipelines.reports.data import read_feedback
+
+    home, run, path = world
+    old = fill(path, tmp_path / "old.xlsx", {5: ("opgepakt", None), 6: ("opgepakt", None)})
+    with connect(home.warehouse) as con:
+        _newer_run(con, home, run)
+        this_week = fill(path, tmp_path / "new.xlsx", {5: ("geen probleem", None), 6: ("geen probleem", None)})
+        import_feedback(con, this_week, today=TODAY)
+        import_feedback(con, old, today=TODAY)
+        counted = read_answers(con)
+        shown = read_feedback(con)
+        frames = catalog.report_frames(con, run.run_id)
+    assert sorted(shown["feedback"]) == sorted(counted["value"]) == ["geen probleem"] * 2
+    evidence = frames["evidence"].assign(period_start=lambda e: pd.to_datetime(e["period_start"]),
+                                         since=lambda e: pd.to_datetime(e["since"]))
+    year = jaarplan.year_flags(evidence, frames["areas"], shown, TEAM, TODAY.year)
+    answered = year[year["feedback"] != ""]
+    assert len(answered) and set(answered["feedback"]) == {"geen probleem"}
 
 
 def test_a_note_with_a_phone_number_is_dropped_and_the_answer_kept(world, tmp_path):
@@ -582,3 +614,4 @@ def test_an_answer_imported_in_the_second_a_run_finished_counts_for_that_run(tmp
         insert_frame(con, "meta.flag_feedback", row)
         assert len(catalog.answers(con, until=imported.replace(microsecond=0))) == 1
         assert len(catalog.answers(con, until=datetime(2026, 11, 28, 13, 0, 4))) == 0
+
