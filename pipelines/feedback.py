@@ -2,7 +2,7 @@
 
 Each XLSX list carries a drop-down ``Terugkoppeling`` per row, an optional ``Notitie``, a hidden flag key
 (``Sleutel``) and a very hidden, protected sheet ``Meta`` (team, run, period, checksum). A returned
-workbook is imported once (``wijkradar feedback import FILE`` or ``terugkoppeling_*.xlsx`` in the inbox)
+workbook is imported once (``wijkradar feedback import FILE`` or ``terugkoppeling_*`` in the inbox)
 into ``meta.flag_feedback``; later runs show answered flags as ``in behandeling`` / ``in jaarplan`` /
 ``bekend`` (:func:`apply_feedback`) and ``geen probleem`` answers feed the precision report (:func:`precision`).
 """
@@ -163,8 +163,10 @@ def toelichting_rows(report: pd.DataFrame | None, team: str, domains: dict, labe
 
 
 def is_feedback_file(name: str) -> bool:
-    """An inbox file with a wijkteam's answers (``terugkoppeling_*.xlsx``), not a data source."""
-    return name.lower().startswith(INBOX_PREFIX) and name.lower().endswith(".xlsx")
+    """An inbox file with a wijkteam's answers (``terugkoppeling_*``), not a data source: whatever its extension,
+    so a returned list saved as CSV is refused as a returned list (:func:`import_feedback`), not offered to
+    the data sources."""
+    return name.lower().startswith(INBOX_PREFIX)
 
 
 def feedback_files(inbox: Path) -> list[Path]:
@@ -273,6 +275,24 @@ def _typed_shown(value: str, shape: str) -> str | None:
     return repr(text) if re.fullmatch(shape, text) else None
 
 
+def _not_a_workbook(path: Path) -> str | None:
+    """What ``path`` holds when it is not an XLSX workbook (by content, not extension), else None."""
+    from pipelines.sources.common import _XLS_MAGIC
+
+    with path.open("rb") as fh:
+        head = fh.read(4096)
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return None
+    if not head:
+        return "an empty file"
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"%PDF"):
+        return "a PDF document"
+    if head.startswith(_XLS_MAGIC):
+        return "an old Excel .xls file or a workbook protected with a password"
+    return "text (a CSV or similar)" if b"\x00" not in head or head.startswith((b"\xff\xfe", b"\xfe\xff")) \
+        else "not a workbook"
+
+
 def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timestamp | None = None) -> FeedbackResult:
     """Check a returned workbook and store its answers in one transaction; refusals store nothing.
 
@@ -298,6 +318,11 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
     if catalog.feedback_file_known(con, digest):
         return FeedbackResult(name, digest, skipped=True)
     as_sent = "send back the list as wijkradar exported it, with only Terugkoppeling and Notitie filled in"
+    kind = _not_a_workbook(path)
+    if kind:
+        raise refuse(f"it is {kind}, and answers are read only from the returned .xlsx workbook (a copy saved as "
+                     "CSV or another format has no hidden sheet Meta)", "send back the workbook itself, as "
+                     "wijkradar exported it, with only Terugkoppeling and Notitie filled in")
     try:
         sheets = {title: rows for title, _, rows in workbook_sheets(path)}
     except IngestError as exc:

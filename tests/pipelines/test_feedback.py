@@ -615,3 +615,49 @@ def test_an_answer_imported_in_the_second_a_run_finished_counts_for_that_run(tmp
         assert len(catalog.answers(con, until=imported.replace(microsecond=0))) == 1
         assert len(catalog.answers(con, until=datetime(2026, 11, 28, 13, 0, 4))) == 0
 
+
+# ------------------------------------------------------------------------------------------------------------
+# A returned list that is not the workbook
+# ------------------------------------------------------------------------------------------------------------
+
+CSV_COPY = ("Rang;Status;Niveau;Domein;Buurtcode;Buurt;Periode;Sinds;Signalen;Toelichting;Terugkoppeling;Notitie;"
+            "Sleutel\r\n1;nieuw;alarm;fysiek;BU01185100;Steenbergerweiden;2026-W47;2026-W47;;x;opgepakt;;"
+            "BU01185100|physical|week|2026-11-16\r\n")
+
+
+@pytest.mark.parametrize("name, content, kind", [
+    ("terugkoppeling_de-weide.csv", CSV_COPY.encode("utf-8-sig"), "text (a CSV or similar)"),
+    ("terugkoppeling_de-weide.xlsx", CSV_COPY.encode("cp1252"), "text (a CSV or similar)"),   # renamed, still CSV
+    ("de-weide.xlsx", b"", "an empty file"),
+    ("de-weide.pdf", b"%PDF-1.7\n...", "a PDF document"),
+    ("de-weide.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "an old Excel .xls file"),
+])
+def test_a_returned_list_that_is_not_the_xlsx_workbook_is_refused_in_one_sentence(world, tmp_path, name, content,
+                                                                                   kind):
+    home, _, _ = world
+    path = tmp_path / name
+    path.write_bytes(content)
+    with connect(home.warehouse) as con:
+        with pytest.raises(FeedbackRefused) as caught:
+            import_feedback(con, path)
+    message = str(caught.value)
+    assert f"it is {kind}" in message and "read only from the returned .xlsx workbook" in message, message
+    assert "send back the workbook itself" in message and "zip" not in message and "\n" not in message
+    assert stored(home) == 0
+
+
+def test_every_inbox_file_named_terugkoppeling_is_a_returned_list_not_a_data_source(tmp_path):
+    from pipelines.feedback import feedback_files
+    from pipelines.flows import inbox_files
+    from pipelines.paths import resolve_home
+
+    home = resolve_home(tmp_path / "home")
+    home.inbox.mkdir(parents=True, exist_ok=True)
+    for name in ("terugkoppeling_de-weide.csv", "terugkoppeling_zuid-oost.xlsx", "Terugkoppeling_dorpen.XLSX",
+                 "terugkoppeling_centrum.ods", "meldingen_week47.csv"):
+        (home.inbox / name).write_text("x")
+    files, ignored = inbox_files(home)
+    assert [p.name for p, _ in files] == ["meldingen_week47.csv"] and ignored == []
+    assert sorted(p.name for p in feedback_files(home.inbox)) == [
+        "Terugkoppeling_dorpen.XLSX", "terugkoppeling_centrum.ods", "terugkoppeling_de-weide.csv",
+        "terugkoppeling_zuid-oost.xlsx"]
