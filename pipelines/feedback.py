@@ -405,8 +405,8 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
     dropped = sum("personal data" in w for w in warnings)
     newer = catalog.newer_answers(con, run_id, [tuple(a[:4]) for a in answers])
     if newer:
-        warnings.append(f"{name}: {newer} flag(s) were already answered on a newer list than run {run_id}; "
-                        "those newer answers keep counting")
+        warnings.append(f"{name}: {newer} answer(s) are for a buurt and domain already answered on a newer list "
+                        f"than run {run_id}; those newer answers keep counting")
     with transaction(con):
         catalog.record_feedback(con, digest, name, run_id, team, now, frame, dropped)
     return FeedbackResult(name, digest, run_id, team, len(frame), False, tuple(warnings))

@@ -235,20 +235,42 @@ def test_a_later_answer_for_the_same_flag_replaces_the_earlier_one(world, tmp_pa
     assert answers["value"].tolist() == ["geen probleem"] and history == 2
 
 
-def _newer_run(con, home, run):
-    """A second run of the same week, finished 7 days after ``run``, with the same flags; its lists exported."""
+def _newer_run(con, home, run, next_week: bool = False):
+    """A run finished 7 days after ``run`` with the same flags (``next_week``: each a week later, on the lists of
+    the next week); its lists exported."""
     from dataclasses import replace
 
     from pipelines.export import export_run
 
-    newer = replace(run, run_id=run.run_id[:-1] + "n")
+    period = run.run_period[:-2] + f"{int(run.run_period[-2:]) + 1:02d}" if next_week else run.run_period
+    newer = replace(run, run_id=run.run_id[:-1] + "n", run_period=period)
     con.execute("INSERT INTO meta.runs SELECT ? AS run_id, run_key || 'n', started_at + INTERVAL 7 DAY, "
-                "finished_at + INTERVAL 7 DAY, run_period, loads, settings, n_series, n_scored, n_flags, today "
-                "FROM meta.runs WHERE run_id = ?", [newer.run_id, run.run_id])
-    con.execute("INSERT INTO marts.area_flags SELECT * REPLACE (? AS run_id) FROM marts.area_flags "
-                "WHERE run_id = ?", [newer.run_id, run.run_id])
+                "finished_at + INTERVAL 7 DAY, ?, loads, settings, n_series, n_scored, n_flags, today "
+                "FROM meta.runs WHERE run_id = ?", [newer.run_id, period, run.run_id])
+    shift = 7 if next_week else 0
+    con.execute("INSERT INTO marts.area_flags SELECT * REPLACE (? AS run_id, "
+                "CAST(period_start + ? * INTERVAL 1 DAY AS DATE) AS period_start) FROM marts.area_flags "
+                "WHERE run_id = ?", [newer.run_id, shift, run.run_id])
     export_run(con, home, newer)
     return newer
+
+
+def test_last_weeks_list_imported_after_this_weeks_was_answered_is_kept_with_a_warning(world, tmp_path):
+    # README: "a last week's list found in a mailbox and imported late is kept, with a warning"
+    from pipelines.feedback import read_answers
+
+    home, run, path = world
+    last_week = fill(path, tmp_path / "last.xlsx", {5: ("geen probleem", None), 6: ("geen probleem", None)})
+    with connect(home.warehouse) as con:
+        newer = _newer_run(con, home, run, next_week=True)
+        this_week = fill(home.exports / newer.run_period / f"{TEAM}.xlsx", tmp_path / "this.xlsx",
+                         {5: ("opgepakt", None)})
+        assert not import_feedback(con, this_week, today=TODAY).warnings
+        late = import_feedback(con, last_week, today=TODAY)
+        answers = read_answers(con)
+    assert len(answers) == 3                                      # kept: they are answers on their own flags
+    warned = [w for w in late.warnings if "already answered on a newer list" in w]
+    assert len(warned) == 1 and "1 answer(s) are for a buurt and domain" in warned[0], late.warnings
 
 
 def test_an_answer_on_an_older_list_imported_later_does_not_undo_the_newer_one(world, tmp_path):
