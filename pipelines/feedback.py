@@ -234,7 +234,7 @@ def _plain(text: str) -> str:
 _ANSWER_WORDS = frozenset({w for v in FEEDBACK_VALUES for w in v.split()} | {
     "ja", "nee", "misschien", "ok", "oke", "oké", "klaar", "gedaan", "done", "x", "v", "nvt", "n.v.t.", "onbekend",
     "bekend", "later", "volgt", "niet", "wel", "geen", "info", "#formule", "-", "?", "todo", "afgehandeld",
-    "opgelost", "probleem", "jaarplan", "signaal", "terecht", "onterecht"})
+    "opgelost", "probleem", "jaarplan", "signaal", "terecht", "onterecht", "vals", "alarm"})
 #: How run ids and flag keys look when wijkradar wrote them: ``2026-W47-1a2b3c4d``, ``BU01185005|physical|week|...``
 _RUN_ID = r"\d{4}-(?:W\d{2}|\d{2})(?:-\d{2})?-[0-9a-f]{8}"
 _FLAG_KEY = r"(?:BU\d{8}|WK\d{6}|GM\d{4})\|[a-z_]{1,30}\|[a-z]{1,10}\|\d{4}-\d{2}-\d{2}"
@@ -275,6 +275,17 @@ def _typed_shown(value: str, shape: str) -> str | None:
     return repr(text) if re.fullmatch(shape, text) else None
 
 
+def _shown_name(file_name: str, team_codes) -> str:
+    """A returned file's name as messages show it: scrubbed to the allow-list, which keeps this working folder's
+    wijkteam codes ("de-weide ingevuld.xlsx" stays as it is; "jan jansen.xlsx" does not)."""
+    from pipelines import privacy
+    from pipelines.privacy_files import allowed_name
+
+    text = "".join(ch for ch in file_name if ch.isprintable())
+    shown = privacy.scrub_file_name(text) if "/" in text or "\\" in text else allowed_name(text, keep=team_codes)
+    return shown[:200]
+
+
 def _not_a_workbook(path: Path) -> str | None:
     """What ``path`` holds when it is not an XLSX workbook (by content, not extension), else None."""
     from pipelines.sources.common import _XLS_MAGIC
@@ -307,10 +318,12 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
     from pipelines.warehouse import transaction
 
     path = Path(path)
-    name = privacy.scrub_file_name("".join(ch for ch in path.name if ch.isprintable()))[:200]
+    codes = catalog.team_codes(con)
+    name = _shown_name(path.name, codes)
+    about = ""                                   # the wijkteam, once the Meta sheet names one of this warehouse
 
     def refuse(problem: str, fix: str) -> FeedbackRefused:
-        return FeedbackRefused(f"{name}: refused, nothing stored: {problem}; {fix}")
+        return FeedbackRefused(f"{name}{about}: refused, nothing stored: {problem}; {fix}")
 
     if not path.is_file() or path.is_symlink():
         raise refuse("it is not a file", "give the path of the returned workbook itself")
@@ -325,12 +338,16 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
                      "wijkradar exported it, with only Terugkoppeling and Notitie filled in")
     try:
         sheets = {title: rows for title, _, rows in workbook_sheets(path)}
-    except IngestError as exc:
-        raise FeedbackRefused(privacy.scrub_text(" ".join(str(exc).split()))) from None
+    except IngestError as exc:                   # its sentence opens with the file's name: shown as above
+        text = " ".join(str(exc).split())
+        rest = text[len(path.name):] if text.startswith(path.name) else ": " + text
+        raise FeedbackRefused(name + privacy.scrub_text(rest)) from None
     if META_SHEET not in sheets or "Signalen" not in sheets:
         raise refuse("it is not a wijkradar list (the hidden sheet Meta or the sheet Signalen is missing)", as_sent)
     meta = {cells[0].strip(): _plain(cells[1]) for _, cells in sheets[META_SHEET] if len(cells) >= 2}
     team, run_id = meta.get("wijkteam", ""), meta.get("run", "")
+    if team in codes:                            # a code of this warehouse, not free text typed in the sheet
+        about = f" (list of wijkteam {team})"
     if meta.get("formaat") != META_FORMAT or not team or not run_id or not meta.get("controle"):
         raise refuse("its hidden sheet Meta is incomplete or changed", as_sent)
     if not catalog.run_exists(con, run_id):

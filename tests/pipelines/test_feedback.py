@@ -683,3 +683,23 @@ def test_every_inbox_file_named_terugkoppeling_is_a_returned_list_not_a_data_sou
     assert sorted(p.name for p in feedback_files(home.inbox)) == [
         "Terugkoppeling_dorpen.XLSX", "terugkoppeling_centrum.ods", "terugkoppeling_de-weide.csv",
         "terugkoppeling_zuid-oost.xlsx"]
+
+
+@pytest.mark.parametrize("file_name", ["de-weide ingevuld.xlsx", "terugkoppeling_de-weide_ingevuld.xlsx",
+                                       "de-weide antwoorden week 47 definitief.xlsx"])
+def test_a_refusal_names_the_returned_file_and_its_wijkteam(world, tmp_path, file_name):
+    home, _, path = world
+    filled = fill(path, tmp_path / file_name, {5: ("misschien", None)})
+    with connect(home.warehouse) as con:
+        with pytest.raises(FeedbackRefused) as caught:
+            import_feedback(con, filled)
+    assert str(caught.value).startswith(f"{file_name} (list of wijkteam {TEAM}): refused, nothing stored: row 5")
+
+
+def test_a_refusal_does_not_echo_a_team_the_warehouse_does_not_know(world, tmp_path):
+    home, _, path = world
+    filled = fill(path, tmp_path / "de-weide.xlsx", {5: ("opgepakt", None)}, _set_meta("wijkteam", "jan jansen"))
+    with connect(home.warehouse) as con:
+        with pytest.raises(FeedbackRefused) as caught:
+            import_feedback(con, filled)
+    assert str(caught.value).startswith("de-weide.xlsx: refused") and "jansen" not in str(caught.value)
