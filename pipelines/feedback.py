@@ -211,10 +211,14 @@ class FeedbackResult:
     run_id: str = ""
     wijkteam: str = ""
     answered: int = 0
-    skipped: bool = False
+    skipped: bool = False              # nothing stored: the answers were imported before, or it holds none
     warnings: tuple[str, ...] = ()
+    empty: bool = False                # no row has an answer
 
     def describe(self) -> str:
+        if self.empty:
+            return (f"{self.file_name}: no answers found in it (the column Terugkoppeling is empty), nothing stored; "
+                    f"ask wijkteam {self.wijkteam} to fill in Terugkoppeling and send the list back")
         if self.skipped:
             return f"{self.file_name}: answers already imported, skipped"
         return (f"{self.file_name}: {self.answered} answer(s) of wijkteam {self.wijkteam} on run {self.run_id} "
@@ -363,8 +367,13 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
     rows = sheets["Signalen"]
     head = next(((i, [c.strip() for c in cells]) for i, (_, cells) in enumerate(rows[:10])
                  if KEY_HEADER in [c.strip() for c in cells] and VALUE_HEADER in [c.strip() for c in cells]), None)
-    if head is None:
-        raise refuse("the sheet Signalen has no columns Terugkoppeling and Sleutel", as_sent)
+    if head is None:                             # name only the column(s) no header row of the sheet has
+        seen_headers = {c.strip() for _, cells in rows[:10] for c in cells}
+        missing = [h for h in (VALUE_HEADER, KEY_HEADER) if h not in seen_headers]
+        what = (f"no column {missing[0]}" if len(missing) == 1 else
+                "no columns Terugkoppeling and Sleutel" if missing else
+                "the columns Terugkoppeling and Sleutel in different header rows")
+        raise refuse(f"the sheet Signalen has {what}", as_sent)
     at, header = head
     twice = [h for h in (KEY_HEADER, VALUE_HEADER, NOTE_HEADER) if header.count(h) > 1]
     if twice:                                    # which of them holds the team's answers cannot be told
@@ -417,7 +426,9 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
     answered_on = (pd.Timestamp(today) if today is not None else pd.Timestamp(now)).date()
     frame = pd.DataFrame(answers, columns=[*KEY, "value", "note", "row_number"]).assign(
         run_id=run_id, wijkteam=team, answered_on=answered_on, content_hash=digest, imported_at=now)
-    if answers and set(_answer_rows(frame)) <= set(_answer_rows(read_answers(con))):
+    if not answers:                              # an unanswered list: nothing to store
+        return FeedbackResult(name, digest, run_id, team, 0, True, tuple(warnings), empty=True)
+    if set(_answer_rows(frame)) <= set(_answer_rows(read_answers(con))):
         return FeedbackResult(name, digest, skipped=True)       # the same answers, saved again
     dropped = sum("personal data" in w for w in warnings)
     newer = catalog.newer_answers(con, run_id, [tuple(a[:4]) for a in answers])

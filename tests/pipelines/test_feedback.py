@@ -703,3 +703,39 @@ def test_a_refusal_does_not_echo_a_team_the_warehouse_does_not_know(world, tmp_p
         with pytest.raises(FeedbackRefused) as caught:
             import_feedback(con, filled)
     assert str(caught.value).startswith("de-weide.xlsx: refused") and "jansen" not in str(caught.value)
+
+
+def _rename_header(old, new):
+    def edit(wb):
+        ws = wb["Signalen"]
+        cell = next(c for c in ws[4] if c.value == old)
+        cell.value = new
+    return edit
+
+
+@pytest.mark.parametrize("renamed, missing", [("Terugkoppeling", "Terugkoppeling"), ("Sleutel", "Sleutel")])
+def test_a_renamed_column_is_named_alone(world, tmp_path, renamed, missing):
+    home, _, path = world
+    filled = fill(path, tmp_path / "de-weide.xlsx", {5: ("opgepakt", None)},
+                  _rename_header(renamed, f"{renamed} wijkteam"))
+    with connect(home.warehouse) as con:
+        with pytest.raises(FeedbackRefused) as caught:
+            import_feedback(con, filled)
+    message = str(caught.value)
+    assert f"the sheet Signalen has no column {missing};" in message, message
+    assert stored(home) == 0
+
+
+def test_a_list_returned_without_answers_stores_nothing_and_says_so(world, tmp_path):
+    from typer.testing import CliRunner
+
+    from pipelines.cli import app
+
+    home, _, path = world
+    blank = fill(path, tmp_path / "de-weide ingevuld.xlsx", {})
+    with connect(home.warehouse) as con:
+        result = import_feedback(con, blank)
+    assert result.empty and result.skipped and result.answered == 0 and stored(home) == 0
+    assert result.describe().startswith("de-weide ingevuld.xlsx: no answers found in it")
+    out = CliRunner().invoke(app, ["--home", str(home.root), "feedback", "import", str(blank)])
+    assert out.exit_code == 0 and "no answers found" in out.output and "wijkradar run" not in out.output
