@@ -12,7 +12,8 @@ Con = duckdb.DuckDBPyConnection
 
 
 def answers(con: Con, until: datetime | None = None) -> pd.DataFrame:
-    """The latest answer per flag (imported by ``until``), with the flag's team and elevated signals.
+    """The latest answer per flag (imported by ``until``), with the flag's team and elevated signals: the one
+    place that decides which answer counts (statuses, ``wijkradar feedback``, the Toelichting and the year plan).
 
     ``until`` is a run's ``finished_at``, kept to the second; an answer imported in that same second came
     before the run (a run that starts within a second of an import was quick, not earlier). An answer on a
@@ -34,11 +35,6 @@ def answers(con: Con, until: datetime | None = None) -> pd.DataFrame:
         """,
         [until, until],
     ).df()
-
-
-def all_feedback(con: Con) -> pd.DataFrame:
-    """Every imported answer, as stored."""
-    return con.execute("SELECT * FROM meta.flag_feedback").df()
 
 
 def feedback_file_known(con: Con, digest: str) -> bool:
