@@ -2,7 +2,7 @@
 
 Each XLSX list carries a drop-down ``Terugkoppeling`` per row, an optional ``Notitie``, a hidden flag key
 (``Sleutel``) and a very hidden, protected sheet ``Meta`` (team, run, period, checksum). A returned
-workbook is imported once (``wijkradar feedback import FILE`` or ``terugkoppeling_*.xlsx`` in the inbox)
+workbook is imported once (``wijkradar feedback import FILE`` or ``terugkoppeling_*`` in the inbox)
 into ``meta.flag_feedback``; later runs show answered flags as ``in behandeling`` / ``in jaarplan`` /
 ``bekend`` (:func:`apply_feedback`) and ``geen probleem`` answers feed the precision report (:func:`precision`).
 """
@@ -163,8 +163,10 @@ def toelichting_rows(report: pd.DataFrame | None, team: str, domains: dict, labe
 
 
 def is_feedback_file(name: str) -> bool:
-    """An inbox file with a wijkteam's answers (``terugkoppeling_*.xlsx``), not a data source."""
-    return name.lower().startswith(INBOX_PREFIX) and name.lower().endswith(".xlsx")
+    """An inbox file with a wijkteam's answers (``terugkoppeling_*``), not a data source: whatever its extension,
+    so a returned list saved as CSV is refused as a returned list (:func:`import_feedback`), not offered to
+    the data sources."""
+    return name.lower().startswith(INBOX_PREFIX)
 
 
 def feedback_files(inbox: Path) -> list[Path]:
@@ -209,10 +211,14 @@ class FeedbackResult:
     run_id: str = ""
     wijkteam: str = ""
     answered: int = 0
-    skipped: bool = False
+    skipped: bool = False              # nothing stored: the answers were imported before, or it holds none
     warnings: tuple[str, ...] = ()
+    empty: bool = False                # no row has an answer
 
     def describe(self) -> str:
+        if self.empty:
+            return (f"{self.file_name}: no answers found in it (the column Terugkoppeling is empty), nothing stored; "
+                    f"ask wijkteam {self.wijkteam} to fill in Terugkoppeling and send the list back")
         if self.skipped:
             return f"{self.file_name}: answers already imported, skipped"
         return (f"{self.file_name}: {self.answered} answer(s) of wijkteam {self.wijkteam} on run {self.run_id} "
@@ -232,7 +238,7 @@ def _plain(text: str) -> str:
 _ANSWER_WORDS = frozenset({w for v in FEEDBACK_VALUES for w in v.split()} | {
     "ja", "nee", "misschien", "ok", "oke", "oké", "klaar", "gedaan", "done", "x", "v", "nvt", "n.v.t.", "onbekend",
     "bekend", "later", "volgt", "niet", "wel", "geen", "info", "#formule", "-", "?", "todo", "afgehandeld",
-    "opgelost", "probleem", "jaarplan", "signaal", "terecht", "onterecht"})
+    "opgelost", "probleem", "jaarplan", "signaal", "terecht", "onterecht", "vals", "alarm"})
 #: How run ids and flag keys look when wijkradar wrote them: ``2026-W47-1a2b3c4d``, ``BU01185005|physical|week|...``
 _RUN_ID = r"\d{4}-(?:W\d{2}|\d{2})(?:-\d{2})?-[0-9a-f]{8}"
 _FLAG_KEY = r"(?:BU\d{8}|WK\d{6}|GM\d{4})\|[a-z_]{1,30}\|[a-z]{1,10}\|\d{4}-\d{2}-\d{2}"
@@ -273,6 +279,35 @@ def _typed_shown(value: str, shape: str) -> str | None:
     return repr(text) if re.fullmatch(shape, text) else None
 
 
+def _shown_name(file_name: str, team_codes) -> str:
+    """A returned file's name as messages show it: scrubbed to the allow-list, which keeps this working folder's
+    wijkteam codes ("de-weide ingevuld.xlsx" stays as it is; "jan jansen.xlsx" does not)."""
+    from pipelines import privacy
+    from pipelines.privacy_files import allowed_name
+
+    text = "".join(ch for ch in file_name if ch.isprintable())
+    shown = privacy.scrub_file_name(text) if "/" in text or "\\" in text else allowed_name(text, keep=team_codes)
+    return shown[:200]
+
+
+def _not_a_workbook(path: Path) -> str | None:
+    """What ``path`` holds when it is not an XLSX workbook (by content, not extension), else None."""
+    from pipelines.sources.common import _XLS_MAGIC
+
+    with path.open("rb") as fh:
+        head = fh.read(4096)
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return None
+    if not head:
+        return "an empty file"
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"%PDF"):
+        return "a PDF document"
+    if head.startswith(_XLS_MAGIC):
+        return "an old Excel .xls file or a workbook protected with a password"
+    return "text (a CSV or similar)" if b"\x00" not in head or head.startswith((b"\xff\xfe", b"\xfe\xff")) \
+        else "not a workbook"
+
+
 def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timestamp | None = None) -> FeedbackResult:
     """Check a returned workbook and store its answers in one transaction; refusals store nothing.
 
@@ -287,10 +322,12 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
     from pipelines.warehouse import transaction
 
     path = Path(path)
-    name = privacy.scrub_file_name("".join(ch for ch in path.name if ch.isprintable()))[:200]
+    codes = catalog.team_codes(con)
+    name = _shown_name(path.name, codes)
+    about = ""                                   # the wijkteam, once the Meta sheet names one of this warehouse
 
     def refuse(problem: str, fix: str) -> FeedbackRefused:
-        return FeedbackRefused(f"{name}: refused, nothing stored: {problem}; {fix}")
+        return FeedbackRefused(f"{name}{about}: refused, nothing stored: {problem}; {fix}")
 
     if not path.is_file() or path.is_symlink():
         raise refuse("it is not a file", "give the path of the returned workbook itself")
@@ -298,14 +335,23 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
     if catalog.feedback_file_known(con, digest):
         return FeedbackResult(name, digest, skipped=True)
     as_sent = "send back the list as wijkradar exported it, with only Terugkoppeling and Notitie filled in"
+    kind = _not_a_workbook(path)
+    if kind:
+        raise refuse(f"it is {kind}, and answers are read only from the returned .xlsx workbook (a copy saved as "
+                     "CSV or another format has no hidden sheet Meta)", "send back the workbook itself, as "
+                     "wijkradar exported it, with only Terugkoppeling and Notitie filled in")
     try:
         sheets = {title: rows for title, _, rows in workbook_sheets(path)}
-    except IngestError as exc:
-        raise FeedbackRefused(privacy.scrub_text(" ".join(str(exc).split()))) from None
+    except IngestError as exc:                   # its sentence opens with the file's name: shown as above
+        text = " ".join(str(exc).split())
+        rest = text[len(path.name):] if text.startswith(path.name) else ": " + text
+        raise FeedbackRefused(name + privacy.scrub_text(rest)) from None
     if META_SHEET not in sheets or "Signalen" not in sheets:
         raise refuse("it is not a wijkradar list (the hidden sheet Meta or the sheet Signalen is missing)", as_sent)
     meta = {cells[0].strip(): _plain(cells[1]) for _, cells in sheets[META_SHEET] if len(cells) >= 2}
     team, run_id = meta.get("wijkteam", ""), meta.get("run", "")
+    if team in codes:                            # a code of this warehouse, not free text typed in the sheet
+        about = f" (list of wijkteam {team})"
     if meta.get("formaat") != META_FORMAT or not team or not run_id or not meta.get("controle"):
         raise refuse("its hidden sheet Meta is incomplete or changed", as_sent)
     if not catalog.run_exists(con, run_id):
@@ -321,8 +367,13 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
     rows = sheets["Signalen"]
     head = next(((i, [c.strip() for c in cells]) for i, (_, cells) in enumerate(rows[:10])
                  if KEY_HEADER in [c.strip() for c in cells] and VALUE_HEADER in [c.strip() for c in cells]), None)
-    if head is None:
-        raise refuse("the sheet Signalen has no columns Terugkoppeling and Sleutel", as_sent)
+    if head is None:                             # name only the column(s) no header row of the sheet has
+        seen_headers = {c.strip() for _, cells in rows[:10] for c in cells}
+        missing = [h for h in (VALUE_HEADER, KEY_HEADER) if h not in seen_headers]
+        what = (f"no column {missing[0]}" if len(missing) == 1 else
+                "no columns Terugkoppeling and Sleutel" if missing else
+                "the columns Terugkoppeling and Sleutel in different header rows")
+        raise refuse(f"the sheet Signalen has {what}", as_sent)
     at, header = head
     twice = [h for h in (KEY_HEADER, VALUE_HEADER, NOTE_HEADER) if header.count(h) > 1]
     if twice:                                    # which of them holds the team's answers cannot be told
@@ -375,13 +426,15 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
     answered_on = (pd.Timestamp(today) if today is not None else pd.Timestamp(now)).date()
     frame = pd.DataFrame(answers, columns=[*KEY, "value", "note", "row_number"]).assign(
         run_id=run_id, wijkteam=team, answered_on=answered_on, content_hash=digest, imported_at=now)
-    if answers and set(_answer_rows(frame)) <= set(_answer_rows(read_answers(con))):
+    if not answers:                              # an unanswered list: nothing to store
+        return FeedbackResult(name, digest, run_id, team, 0, True, tuple(warnings), empty=True)
+    if set(_answer_rows(frame)) <= set(_answer_rows(read_answers(con))):
         return FeedbackResult(name, digest, skipped=True)       # the same answers, saved again
     dropped = sum("personal data" in w for w in warnings)
     newer = catalog.newer_answers(con, run_id, [tuple(a[:4]) for a in answers])
     if newer:
-        warnings.append(f"{name}: {newer} flag(s) were already answered on a newer list than run {run_id}; "
-                        "those newer answers keep counting")
+        warnings.append(f"{name}: {newer} answer(s) are for a buurt and domain already answered on a newer list "
+                        f"than run {run_id}; those newer answers keep counting")
     with transaction(con):
         catalog.record_feedback(con, digest, name, run_id, team, now, frame, dropped)
     return FeedbackResult(name, digest, run_id, team, len(frame), False, tuple(warnings))

@@ -15,6 +15,7 @@ import gzip
 import re
 import unicodedata
 from pathlib import Path
+from typing import Iterable
 
 #: What replaces every run of words that are not on the allow-list.
 MARKER = "[verwijderd]"
@@ -38,6 +39,9 @@ jan feb mrt mar apr jun jul aug sep sept okt oct nov dec
 january february march may june july august october
 q w k groot klein big small handmatig automatisch aangepast gecorrigeerd origineel bron systeem
 shared strings sharedstrings workbook worksheets worksheet sheet sheets blad styles xl rels content types
+ingevuld ingevulde invullen antwoord antwoorden beantwoord beantwoorde terugkoppelingen retour terug reactie reacties
+opmerking opmerkingen commentaar teamoverleg overleg besproken bespreking aangevuld bijgewerkt gecontroleerd
+gedeeltelijk deels eerste tweede derde laatste wijkradar signalenlijst signaallijst weeklijst jaarplan
 """.split())
 
 #: Extensions kept as the name's last part.
@@ -82,12 +86,19 @@ def _fold(word: str) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def _vocabulary() -> tuple[frozenset, frozenset, frozenset]:
-    """(words kept; the kept words that may also be part of a person's name: a first name, surname or tussenvoegsel;
-    the runs of two or more words of municipality and wijk names, "de weide", so such a run is a place)."""
+def _persons() -> frozenset:
+    """Every first name, surname and tussenvoegsel of the lists in ``privacy_data``, folded."""
     persons = set()
     for name in ("voornamen.txt", "achternamen.txt", "tussenvoegsels.txt"):
         persons |= {_fold(w) for line in (_DATA / name).read_text(encoding="utf-8").splitlines() for w in line.split()}
+    return frozenset(persons)
+
+
+@functools.lru_cache(maxsize=1)
+def _vocabulary() -> tuple[frozenset, frozenset, frozenset]:
+    """(words kept; the kept words that may also be part of a person's name: a first name, surname or tussenvoegsel;
+    the runs of two or more words of municipality and wijk names, "de weide", so such a run is a place)."""
+    persons = _persons()
     places: list[list[str]] = [["de", "weide"], ["centrum", "noord"], ["zuid", "oost"], ["dorpen", "zuid"],
                                ["dorpen", "noord"]]
     try:
@@ -129,10 +140,18 @@ def _kept(word: str, words: frozenset) -> bool:
     return _fold(word) in words
 
 
-def allowed_name(name: str) -> str:
+def allowed_name(name: str, keep: Iterable[str] = ()) -> str:
     """``name`` with every word off the allow-list replaced, a run of them by one :data:`MARKER`; its extension kept
-    (``privacy.scrub_file_name`` has removed the characters that are not printable)."""
+    (``privacy.scrub_file_name`` has removed the characters that are not printable).
+
+    ``keep``: codes a working folder gives its own things, kept as words of the allow-list (its wijkteams' codes,
+    ``team-a``, ``jeugd-oost``: no personal data, and what names a returned list)."""
     words, ambiguous, runs = _vocabulary()
+    codes = [[_fold(w) for w in re.findall(r"[^\W\d_]+", code)] for code in keep]
+    if codes:                                     # a word of a code that may be a name goes with a removed neighbour
+        words = words | {w for code in codes for w in code}
+        ambiguous = ambiguous | ({w for code in codes for w in code} & _persons())
+        runs = runs | {" ".join(code[i:j]) for code in codes for i in range(len(code)) for j in range(i + 2, len(code) + 1)}
     stem, dot, ext = name.rpartition(".")
     if not (dot and stem and ext.lower() in _EXTENSIONS):
         stem, dot, ext = name, "", ""

@@ -217,6 +217,8 @@ SETTING_NAMES_NL = {
     "risk_top_share": "Preventief in beeld: alleen het hoogste deel van de buurten van de gemeente",
     "risk_per_team": "Preventief in beeld: hoogstens zoveel buurten per wijkteam",
     "logic_version": "Versie van de rekenregels",
+    "windows": "Een stijging wordt ook gezocht over zoveel perioden samen, tot en met de laatste",
+    "run_period": "Periode waarvoor de run is gemaakt (dezelfde leveringen in een latere week geven een nieuwe run)",
 }
 SETTING_GROUPS_NL = {"week": "weekreeksen", "month": "maandreeksen"}
 SETTING_VALUES_NL = {"auto": "auto (Noufaily en CUSUM; een voortschrijdend niveau bij een korte geschiedenis)"}
@@ -232,15 +234,25 @@ def _flatten(settings: dict, prefix: str = ""):
 
 
 def setting_value(key: str, value) -> str:
-    leaf = key.rsplit(".", 1)[-1]
+    """A setting's value in Dutch notation: ``0,05``, ``ja``, a list as ``1, 2, 3 of 4 weken``."""
+    parts = key.split(".")
+    leaf, group = parts[-1], parts[0]
     if leaf == "persistence" and isinstance(value, (list, tuple)) and len(value) == 2:
         return f"{value[0]} van de laatste {value[1]} perioden"
+    if value is None:
+        return "geen"
     if isinstance(value, bool):
         return "ja" if value else "nee"
     if isinstance(value, (int, float)):
         return f"{value:g}".replace(".", ",")
     if isinstance(value, str):
         return SETTING_VALUES_NL.get(value, value)
+    if isinstance(value, (list, tuple)):
+        items = [setting_value(leaf, v) for v in value]
+        text = ", ".join(items[:-1]) + f" of {items[-1]}" if len(items) > 1 else "".join(items) or "geen"
+        if leaf == "windows" and group in ("week", "month") and items:
+            text += " " + unit_word(group, plural=value[-1] != 1)
+        return text
     return json.dumps(value)
 
 

@@ -16,8 +16,7 @@ current schema. One module per layer:
 - ``answers``: the wijkteams' feedback on their lists;
 - ``reports``: the frames managers' reports and the residents' pages read.
 """
-from pipelines.catalog.answers import (answers, feedback_file_known, newer_answers,
-                                       record_feedback, all_feedback)
+from pipelines.catalog.answers import answers, feedback_file_known, newer_answers, record_feedback
 from pipelines.catalog.counts import (apply_cells, apply_records, cell_writers, count_ranges, domain_count_ranges,
                                       domain_month_counts, raw_rows, read_counts_table, rebuild_counts,
                                       record_writers, source_totals, write_raw_rows)
@@ -36,7 +35,7 @@ from pipelines.catalog.runs import (area_evidence, area_series, flag_cells, last
                                     clear_run_marts, append_run_marts, record_run)
 
 __all__ = [
-    "accept_held", "all_feedback", "answers", "apply_cells", "apply_records", "area_evidence",
+    "accept_held", "answers", "apply_cells", "apply_records", "area_evidence",
     "cell_writers", "record_writers", "ref_states",
     "area_exists", "area_name_and_team", "area_series", "area_teams", "dismiss_rows", "feedback_file_known",
     "find_held", "flag_cells", "has_table", "held_count", "held_loads", "hold", "last_run",

@@ -12,7 +12,8 @@ Con = duckdb.DuckDBPyConnection
 
 
 def answers(con: Con, until: datetime | None = None) -> pd.DataFrame:
-    """The latest answer per flag (imported by ``until``), with the flag's team and elevated signals.
+    """The latest answer per flag (imported by ``until``), with the flag's team and elevated signals: the one
+    place that decides which answer counts (statuses, ``wijkradar feedback``, the Toelichting and the year plan).
 
     ``until`` is a run's ``finished_at``, kept to the second; an answer imported in that same second came
     before the run (a run that starts within a second of an import was quick, not earlier). An answer on a
@@ -36,11 +37,6 @@ def answers(con: Con, until: datetime | None = None) -> pd.DataFrame:
     ).df()
 
 
-def all_feedback(con: Con) -> pd.DataFrame:
-    """Every imported answer, as stored."""
-    return con.execute("SELECT * FROM meta.flag_feedback").df()
-
-
 def feedback_file_known(con: Con, digest: str) -> bool:
     return bool(con.execute("SELECT count(*) FROM meta.feedback_files WHERE content_hash = ?",
                             [digest]).fetchall()[0][0])
@@ -55,8 +51,9 @@ def record_feedback(con: Con, digest: str, file_name: str, run_id: str, team: st
 
 
 def newer_answers(con: Con, run_id: str, keys: list[tuple]) -> int:
-    """How many of the flags ``keys`` (area_code, domain, period, period_start) already hold an answer on a list
-    newer than run ``run_id``'s."""
+    """How many of the flags ``keys`` (area_code, domain, period, period_start) are of a buurt and domain already
+    answered on a list of a run that finished after run ``run_id``: the same flag on a newer list of that week, or
+    a later week's flag (a last week's list imported after this week's was answered)."""
     if not keys:
         return 0
     frame = pd.DataFrame(keys, columns=["area_code", "domain", "period", "period_start"])
@@ -64,13 +61,11 @@ def newer_answers(con: Con, run_id: str, keys: list[tuple]) -> int:
     try:
         return int(con.execute(
             """
-            SELECT count(DISTINCT (f.area_code, f.domain, f.period, f.period_start))
-            FROM meta.flag_feedback f
-            JOIN _answered_keys k ON k.area_code = f.area_code AND k.domain = f.domain AND k.period = f.period
-                                 AND k.period_start = f.period_start
+            SELECT count(DISTINCT (k.area_code, k.domain, k.period, k.period_start))
+            FROM _answered_keys k
+            JOIN meta.flag_feedback f ON f.area_code = k.area_code AND f.domain = k.domain
             JOIN meta.runs r ON r.run_id = f.run_id
             WHERE r.finished_at > (SELECT finished_at FROM meta.runs WHERE run_id = ?)
             """, [run_id]).fetchall()[0][0])
     finally:
         con.unregister("_answered_keys")
-

@@ -62,19 +62,16 @@ def open_warehouse(home: str | Path | Home | None = None) -> Iterator[duckdb.Duc
 
 
 def read_feedback(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Wijkteam feedback on flags (``meta.flag_feedback``), or an empty frame when the table is absent.
+    """The wijkteams' answers that count, one per flag (``catalog.answers``: an answer on a newer list wins over
+    one on an older list, whenever each was imported), with the answer in ``feedback``; an empty frame when the
+    warehouse has no ``meta.flag_feedback`` yet.
 
-    The value column may be called ``feedback``, ``value``, ``terugkoppeling`` or ``waarde``.
+    The same choice sets the list statuses, ``wijkradar feedback`` and the Toelichting's precision table, so the
+    year plan cannot count an answer those have set aside.
     """
     if not catalog.has_table(con, "meta", "flag_feedback"):
         return pd.DataFrame(columns=FEEDBACK_COLUMNS)
-    fb = catalog.all_feedback(con)
-    for alt in ("value", "terugkoppeling", "waarde"):
-        if "feedback" not in fb and alt in fb:
-            fb = fb.rename(columns={alt: "feedback"})
-    for col in FEEDBACK_COLUMNS:
-        if col not in fb:
-            fb[col] = None
+    fb = catalog.answers(con).rename(columns={"value": "feedback"})
     fb["period_start"] = pd.to_datetime(fb["period_start"], errors="coerce")
     return fb
 

@@ -44,7 +44,10 @@ def monthly_development(scores: pd.DataFrame, areas: pd.DataFrame, catalogue: pd
 
 
 def year_flags(evidence: pd.DataFrame, areas: pd.DataFrame, feedback: pd.DataFrame, team: str, year: int) -> pd.DataFrame:
-    """The team's episodes active in ``year`` with the latest feedback given on each (empty when none).
+    """The team's episodes active in ``year`` with the answer on the episode's latest answered flag (empty when none).
+
+    ``feedback``: the answers that count, one per flag (``reports.data.read_feedback``); which of two lists'
+    answers to one flag counts is decided there, not here.
 
     Columns: ``area_code, name, domain, period, since, last_listed, resolved, level, weeks_to_resolved,
     feedback, state`` (``state``: ``opgelost`` or ``open``).
@@ -63,7 +66,7 @@ def year_flags(evidence: pd.DataFrame, areas: pd.DataFrame, feedback: pd.DataFra
             within = (dated >= e["since"]) & ((dated <= e["resolved"]) if pd.notna(e["resolved"]) else True)
             mine = mine[dated.isna() | within]
             if len(mine):
-                ep.at[i, "feedback"] = str(mine.sort_values("period_start").iloc[-1]["feedback"])
+                ep.at[i, "feedback"] = str(mine.sort_values("period_start", kind="stable").iloc[-1]["feedback"])
     ep["state"] = ep["resolved"].notna().map({True: "opgelost", False: "open"})
     return ep.drop(columns=["wijkteam", "kind", "peak"]).reset_index(drop=True)
 

@@ -235,29 +235,83 @@ def test_a_later_answer_for_the_same_flag_replaces_the_earlier_one(world, tmp_pa
     assert answers["value"].tolist() == ["geen probleem"] and history == 2
 
 
-def test_an_answer_on_an_older_list_imported_later_does_not_undo_the_newer_one(world, tmp_path):
-    # the team answers this week's list; then last week's list, answered differently, turns up in a mailbox
+def _newer_run(con, home, run, next_week: bool = False):
+    """A run finished 7 days after ``run`` with the same flags (``next_week``: each a week later, on the lists of
+    the next week); its lists exported."""
     from dataclasses import replace
 
     from pipelines.export import export_run
+
+    period = run.run_period[:-2] + f"{int(run.run_period[-2:]) + 1:02d}" if next_week else run.run_period
+    newer = replace(run, run_id=run.run_id[:-1] + "n", run_period=period)
+    con.execute("INSERT INTO meta.runs SELECT ? AS run_id, run_key || 'n', started_at + INTERVAL 7 DAY, "
+                "finished_at + INTERVAL 7 DAY, ?, loads, settings, n_series, n_scored, n_flags, today "
+                "FROM meta.runs WHERE run_id = ?", [newer.run_id, period, run.run_id])
+    shift = 7 if next_week else 0
+    con.execute("INSERT INTO marts.area_flags SELECT * REPLACE (? AS run_id, "
+                "CAST(period_start + ? * INTERVAL 1 DAY AS DATE) AS period_start) FROM marts.area_flags "
+                "WHERE run_id = ?", [newer.run_id, shift, run.run_id])
+    export_run(con, home, newer)
+    return newer
+
+
+def test_last_weeks_list_imported_after_this_weeks_was_answered_is_kept_with_a_warning(world, tmp_path):
+    # README: "a last week's list found in a mailbox and imported late is kept, with a warning"
+    from pipelines.feedback import read_answers
+
+    home, run, path = world
+    last_week = fill(path, tmp_path / "last.xlsx", {5: ("geen probleem", None), 6: ("geen probleem", None)})
+    with connect(home.warehouse) as con:
+        newer = _newer_run(con, home, run, next_week=True)
+        this_week = fill(home.exports / newer.run_period / f"{TEAM}.xlsx", tmp_path / "this.xlsx",
+                         {5: ("opgepakt", None)})
+        assert not import_feedback(con, this_week, today=TODAY).warnings
+        late = import_feedback(con, last_week, today=TODAY)
+        answers = read_answers(con)
+    assert len(answers) == 3                                      # kept: they are answers on their own flags
+    warned = [w for w in late.warnings if "already answered on a newer list" in w]
+    assert len(warned) == 1 and "1 answer(s) are for a buurt and domain" in warned[0], late.warnings
+
+
+def test_an_answer_on_an_older_list_imported_later_does_not_undo_the_newer_one(world, tmp_path):
+    # the team answers this week's list; then last week's list, answered differently, turns up in a mailbox
     from pipelines.feedback import read_answers
 
     home, run, path = world
     old = fill(path, tmp_path / "old.xlsx", {5: ("geen probleem", None)})
-    newer = replace(run, run_id=run.run_id[:-1] + "n")
     with connect(home.warehouse) as con:
-        con.execute("INSERT INTO meta.runs SELECT ? AS run_id, run_key || 'n', started_at + INTERVAL 7 DAY, "
-                    "finished_at + INTERVAL 7 DAY, run_period, loads, settings, n_series, n_scored, n_flags, today "
-                    "FROM meta.runs WHERE run_id = ?", [newer.run_id, run.run_id])
-        con.execute("INSERT INTO marts.area_flags SELECT * REPLACE (? AS run_id) FROM marts.area_flags "
-                    "WHERE run_id = ?", [newer.run_id, run.run_id])
-        export_run(con, home, newer)
+        newer = _newer_run(con, home, run)
         this_week = fill(path, tmp_path / "new.xlsx", {5: ("opgepakt", None)})
         import_feedback(con, this_week, today=TODAY)
         late = import_feedback(con, old, today=TODAY)
         answers = read_answers(con)
     assert answers["value"].tolist() == ["opgepakt"] and answers["run_id"].tolist() == [newer.run_id]
     assert any("already answered on a newer list" in w for w in late.warnings)
+
+
+def test_the_year_plan_counts_the_answer_the_statuses_and_precision_count(world, tmp_path):
+    # the same week's list made twice: the newer one answered 'geen probleem', then the older one, answered
+    # 'opgepakt', arrives late; `feedback` and the statuses keep the newer answer, so must the year plan
+    from pipelines.feedback import read_answers
+    from pipelines.reports import jaarplan
+    from pipelines.reports.data import read_feedback
+
+    home, run, path = world
+    old = fill(path, tmp_path / "old.xlsx", {5: ("opgepakt", None), 6: ("opgepakt", None)})
+    with connect(home.warehouse) as con:
+        _newer_run(con, home, run)
+        this_week = fill(path, tmp_path / "new.xlsx", {5: ("geen probleem", None), 6: ("geen probleem", None)})
+        import_feedback(con, this_week, today=TODAY)
+        import_feedback(con, old, today=TODAY)
+        counted = read_answers(con)
+        shown = read_feedback(con)
+        frames = catalog.report_frames(con, run.run_id)
+    assert sorted(shown["feedback"]) == sorted(counted["value"]) == ["geen probleem"] * 2
+    evidence = frames["evidence"].assign(period_start=lambda e: pd.to_datetime(e["period_start"]),
+                                         since=lambda e: pd.to_datetime(e["since"]))
+    year = jaarplan.year_flags(evidence, frames["areas"], shown, TEAM, TODAY.year)
+    answered = year[year["feedback"] != ""]
+    assert len(answered) and set(answered["feedback"]) == {"geen probleem"}
 
 
 def test_a_note_with_a_phone_number_is_dropped_and_the_answer_kept(world, tmp_path):
@@ -582,3 +636,106 @@ def test_an_answer_imported_in_the_second_a_run_finished_counts_for_that_run(tmp
         insert_frame(con, "meta.flag_feedback", row)
         assert len(catalog.answers(con, until=imported.replace(microsecond=0))) == 1
         assert len(catalog.answers(con, until=datetime(2026, 11, 28, 13, 0, 4))) == 0
+
+
+# ------------------------------------------------------------------------------------------------------------
+# A returned list that is not the workbook
+# ------------------------------------------------------------------------------------------------------------
+
+CSV_COPY = ("Rang;Status;Niveau;Domein;Buurtcode;Buurt;Periode;Sinds;Signalen;Toelichting;Terugkoppeling;Notitie;"
+            "Sleutel\r\n1;nieuw;alarm;fysiek;BU01185100;Steenbergerweiden;2026-W47;2026-W47;;x;opgepakt;;"
+            "BU01185100|physical|week|2026-11-16\r\n")
+
+
+@pytest.mark.parametrize("name, content, kind", [
+    ("terugkoppeling_de-weide.csv", CSV_COPY.encode("utf-8-sig"), "text (a CSV or similar)"),
+    ("terugkoppeling_de-weide.xlsx", CSV_COPY.encode("cp1252"), "text (a CSV or similar)"),   # renamed, still CSV
+    ("de-weide.xlsx", b"", "an empty file"),
+    ("de-weide.pdf", b"%PDF-1.7\n...", "a PDF document"),
+    ("de-weide.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "an old Excel .xls file"),
+])
+def test_a_returned_list_that_is_not_the_xlsx_workbook_is_refused_in_one_sentence(world, tmp_path, name, content,
+                                                                                   kind):
+    home, _, _ = world
+    path = tmp_path / name
+    path.write_bytes(content)
+    with connect(home.warehouse) as con:
+        with pytest.raises(FeedbackRefused) as caught:
+            import_feedback(con, path)
+    message = str(caught.value)
+    assert f"it is {kind}" in message and "read only from the returned .xlsx workbook" in message, message
+    assert "send back the workbook itself" in message and "zip" not in message and "\n" not in message
+    assert stored(home) == 0
+
+
+def test_every_inbox_file_named_terugkoppeling_is_a_returned_list_not_a_data_source(tmp_path):
+    from pipelines.feedback import feedback_files
+    from pipelines.flows import inbox_files
+    from pipelines.paths import resolve_home
+
+    home = resolve_home(tmp_path / "home")
+    home.inbox.mkdir(parents=True, exist_ok=True)
+    for name in ("terugkoppeling_de-weide.csv", "terugkoppeling_zuid-oost.xlsx", "Terugkoppeling_dorpen.XLSX",
+                 "terugkoppeling_centrum.ods", "meldingen_week47.csv"):
+        (home.inbox / name).write_text("x")
+    files, ignored = inbox_files(home)
+    assert [p.name for p, _ in files] == ["meldingen_week47.csv"] and ignored == []
+    assert sorted(p.name for p in feedback_files(home.inbox)) == [
+        "Terugkoppeling_dorpen.XLSX", "terugkoppeling_centrum.ods", "terugkoppeling_de-weide.csv",
+        "terugkoppeling_zuid-oost.xlsx"]
+
+
+@pytest.mark.parametrize("file_name", ["de-weide ingevuld.xlsx", "terugkoppeling_de-weide_ingevuld.xlsx",
+                                       "de-weide antwoorden week 47 definitief.xlsx"])
+def test_a_refusal_names_the_returned_file_and_its_wijkteam(world, tmp_path, file_name):
+    home, _, path = world
+    filled = fill(path, tmp_path / file_name, {5: ("misschien", None)})
+    with connect(home.warehouse) as con:
+        with pytest.raises(FeedbackRefused) as caught:
+            import_feedback(con, filled)
+    assert str(caught.value).startswith(f"{file_name} (list of wijkteam {TEAM}): refused, nothing stored: row 5")
+
+
+def test_a_refusal_does_not_echo_a_team_the_warehouse_does_not_know(world, tmp_path):
+    home, _, path = world
+    filled = fill(path, tmp_path / "de-weide.xlsx", {5: ("opgepakt", None)}, _set_meta("wijkteam", "jan jansen"))
+    with connect(home.warehouse) as con:
+        with pytest.raises(FeedbackRefused) as caught:
+            import_feedback(con, filled)
+    assert str(caught.value).startswith("de-weide.xlsx: refused") and "jansen" not in str(caught.value)
+
+
+def _rename_header(old, new):
+    def edit(wb):
+        ws = wb["Signalen"]
+        cell = next(c for c in ws[4] if c.value == old)
+        cell.value = new
+    return edit
+
+
+@pytest.mark.parametrize("renamed, missing", [("Terugkoppeling", "Terugkoppeling"), ("Sleutel", "Sleutel")])
+def test_a_renamed_column_is_named_alone(world, tmp_path, renamed, missing):
+    home, _, path = world
+    filled = fill(path, tmp_path / "de-weide.xlsx", {5: ("opgepakt", None)},
+                  _rename_header(renamed, f"{renamed} wijkteam"))
+    with connect(home.warehouse) as con:
+        with pytest.raises(FeedbackRefused) as caught:
+            import_feedback(con, filled)
+    message = str(caught.value)
+    assert f"the sheet Signalen has no column {missing};" in message, message
+    assert stored(home) == 0
+
+
+def test_a_list_returned_without_answers_stores_nothing_and_says_so(world, tmp_path):
+    from typer.testing import CliRunner
+
+    from pipelines.cli import app
+
+    home, _, path = world
+    blank = fill(path, tmp_path / "de-weide ingevuld.xlsx", {})
+    with connect(home.warehouse) as con:
+        result = import_feedback(con, blank)
+    assert result.empty and result.skipped and result.answered == 0 and stored(home) == 0
+    assert result.describe().startswith("de-weide ingevuld.xlsx: no answers found in it")
+    out = CliRunner().invoke(app, ["--home", str(home.root), "feedback", "import", str(blank)])
+    assert out.exit_code == 0 and "no answers found" in out.output and "wijkradar run" not in out.output

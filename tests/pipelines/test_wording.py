@@ -55,6 +55,33 @@ def test_settings_have_dutch_names_with_their_key():
     assert rows["=evil"] == "=1+1"                                          # unknown keys are shown as they are
 
 
+def test_every_setting_a_run_records_has_a_dutch_name_and_a_readable_value(ref, tmp_path):
+    # the settings as runs.run_key records them (with answers imported and a run period), and the risk step's
+    from pipelines.runs import run_key
+    from pipelines.warehouse import connect, insert_frame
+
+    answer = pd.DataFrame([dict(run_id="r1", wijkteam="t", area_code="BU01", domain="physical", period="week",
+                                period_start=pd.Timestamp("2026-11-16").date(), value="opgepakt", note=None,
+                                answered_on=TODAY.date(), content_hash="h", row_number=5,
+                                imported_at=datetime(2026, 11, 28, 13, 0))])
+    with connect(tmp_path / "w.duckdb") as con:
+        insert_frame(con, "meta.flag_feedback", answer)
+        _, _, settings = run_key(con, ref, run_period="2026-W47")
+    assert {"feedback_version", "run_period", "week", "month", "budget", "score"} <= set(settings)
+    risk = ref.risk_settings.as_dict()
+    rows = wording.setting_rows(settings) + wording.setting_rows(risk)
+    keys = [k for k, _ in wording._flatten(settings)] + [k for k, _ in wording._flatten(risk)]
+    unnamed = [k for k, (name, _) in zip(keys, rows) if name == k]
+    assert not unnamed, f"settings without a Dutch name in wording.SETTING_NAMES_NL: {unnamed}"
+    unreadable = [(name, value) for name, value in rows if re.search(r"[\[\]{}]|\btrue\b|\bfalse\b|\bnull\b", value)]
+    assert not unreadable, unreadable
+    shown = dict(rows)
+    assert shown["Een stijging wordt ook gezocht over zoveel perioden samen, tot en met de laatste, weekreeksen "
+                 "(windows)"] == "1, 2, 3 of 4 weken"
+    assert shown["Een stijging wordt ook gezocht over zoveel perioden samen, tot en met de laatste, maandreeksen "
+                 "(windows)"] == "1, 2, 3 of 4 maanden"
+
+
 # ---------------------------------------------------------------------------------------------- reasons
 
 def test_every_check_reason_of_every_source_has_a_dutch_version(ref):

@@ -1,0 +1,30 @@
+"""The file-name allow-list: the words a coordinator adds to a returned list's name, and a working folder's own
+wijkteam codes, are kept; a person's name beside them is not."""
+import pytest
+
+from pipelines.privacy import scrub_file_name
+from pipelines.privacy_files import allowed_name
+
+
+@pytest.mark.parametrize("name", [
+    "de-weide ingevuld.xlsx", "terugkoppeling_de-weide_ingevuld.xlsx", "zuid-oost antwoorden.xlsx",
+    "terugkoppeling_dorpen-zuid_teamoverleg.xlsx", "lijst week 47 de-weide ingevuld.xlsx",
+    "terugkoppeling_centrum-noord_beantwoord_definitief.xlsx", "Kopie van centrum-noord.xlsx",
+])
+def test_the_words_a_coordinator_adds_to_a_returned_list_are_kept(name):
+    assert scrub_file_name(name) == name
+
+
+@pytest.mark.parametrize("name, scrubbed", [
+    ("terugkoppeling_jansen_jan ingevuld.xlsx", "terugkoppeling_[verwijderd] ingevuld.xlsx"),
+    ("ingevuld anja kloosterboer.xlsx", "ingevuld [verwijderd].xlsx"),
+])
+def test_a_person_beside_those_words_is_still_removed(name, scrubbed):
+    assert scrub_file_name(name) == scrubbed
+
+
+def test_a_working_folders_own_team_codes_are_kept_and_a_name_beside_one_is_not():
+    assert allowed_name("team-bakker antwoorden.xlsx") == "team-[verwijderd] antwoorden.xlsx"
+    assert allowed_name("team-bakker antwoorden.xlsx", keep=["team-bakker"]) == "team-bakker antwoorden.xlsx"
+    assert allowed_name("jeugd-jansen ingevuld.xlsx", keep=["jeugd-jansen"]) == "jeugd-jansen ingevuld.xlsx"
+    assert allowed_name("piet jansen ingevuld.xlsx", keep=["jeugd-jansen"]) == "[verwijderd] ingevuld.xlsx"
