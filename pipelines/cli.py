@@ -173,8 +173,8 @@ def _run_weekly(home: Home, today: Optional[str], dask_address: Optional[str] = 
         _fail(str(exc))
     for ld in result.loads:
         console.print(("  = " if ld.skipped else "  + ") + escape(ld.describe()))
-    for name, why in result.refused.items():
-        console.print(f"  [red]! {escape(name)} refused:[/] {escape(why)}")
+    for name, why in result.refused.items():        # the reason names its file already, as a refusal always does
+        console.print(f"  [red]! refused:[/] {escape(why if why.startswith(name) else f'{name}: {why}')}")
     for name, why in result.held.items():
         console.print(f"  [yellow]! {escape(why)}[/]")
     for warning in result.warnings:

@@ -297,7 +297,7 @@ def weekly(home: str | None = None, today: str | None = None, fan_out: bool = Fa
             logger.warning("%s", outcome.held)
             result.held[name] = outcome.held
         elif outcome.refused:
-            logger.error("%s refused: %s", name, outcome.refused)
+            logger.error("%s", outcome.refused)             # a refusal names its file
             result.refused[name] = outcome.refused
         else:
             logger.info(outcome.load.describe())
