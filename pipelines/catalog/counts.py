@@ -16,6 +16,9 @@ from pipelines.warehouse import insert_frame, registered
 Con = duckdb.DuckDBPyConnection
 RECORD_COLUMNS = ["report_key", "area_code", "signal", "period", "period_start", "report_date"]
 CELL_COLUMNS = ["area_code", "signal", "part", "period", "period_start", "count", "provisional"]
+#: A stored cell ``c`` that a new cell ``n`` replaces: the same part, or (``n`` under the buurt's current code)
+#: a part of it kept per old code of a merge.
+SAME_OR_PART = "(c.part = n.part OR (NOT contains(n.part, '@') AND starts_with(c.part, n.part || '@')))"
 
 
 def write_raw_rows(con: Con, table: str, rows: pd.DataFrame) -> int:
@@ -145,16 +148,30 @@ def newer_holders(con: Con, source: str, rows: pd.DataFrame, modified_at) -> pd.
 
 
 def apply_cells(con: Con, source: str, cells: pd.DataFrame, load_id: str, seq: int) -> None:
-    """Replace exactly the cells this delivery holds."""
+    """Replace exactly the cells this delivery holds; a cell of a buurt under its current code also replaces
+    the parts of that buurt kept per old code (``'<part>@<old code>'``, :mod:`pipelines.sources.merges`)."""
     frame = cells.copy()
     if "provisional" not in frame:
         frame["provisional"] = False
     frame = frame[CELL_COLUMNS].assign(source=source, load_id=load_id, load_seq=seq)
     with registered(con, "_wr_cells", frame):
         con.execute("DELETE FROM core.source_cells c USING _wr_cells n WHERE c.source = n.source "
-                    "AND c.area_code = n.area_code AND c.signal = n.signal AND c.part = n.part "
-                    "AND c.period = n.period AND c.period_start = n.period_start")
+                    "AND c.area_code = n.area_code AND c.signal = n.signal AND c.period = n.period "
+                    f"AND c.period_start = n.period_start AND {SAME_OR_PART}")
     insert_frame(con, "core.source_cells", frame[["source", *CELL_COLUMNS, "load_id", "load_seq"]])
+
+
+def whole_cells_held(con: Con, source: str, cells: pd.DataFrame) -> pd.Series:
+    """By the cells' index: whether the buurt's cell of each cell's signal, period and part without its old code
+    (``'huur@BU01189901'`` -> ``'huur'``) is stored under the buurt's current code."""
+    frame = cells[["area_code", "signal", "part", "period", "period_start"]].assign(i=range(len(cells)))
+    frame["part"] = frame["part"].astype(str).str.partition("@")[0]
+    with registered(con, "_wr_cells", frame):
+        held = con.execute(
+            "SELECT DISTINCT n.i FROM _wr_cells n JOIN core.source_cells c ON c.source = ? AND c.area_code = n.area_code "
+            "AND c.signal = n.signal AND c.part = n.part AND c.period = n.period AND c.period_start = n.period_start",
+            [source]).df()["i"]
+    return pd.Series(pd.Series(range(len(cells))).isin(held).to_numpy(), index=cells.index)
 
 
 def rebuild_counts(con: Con, source: str) -> None:
