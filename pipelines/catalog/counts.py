@@ -16,9 +16,13 @@ from pipelines.warehouse import insert_frame, registered
 Con = duckdb.DuckDBPyConnection
 RECORD_COLUMNS = ["report_key", "area_code", "signal", "period", "period_start", "report_date"]
 CELL_COLUMNS = ["area_code", "signal", "part", "period", "period_start", "count", "provisional"]
-#: A stored cell ``c`` that a new cell ``n`` replaces: the same part, or (``n`` under the buurt's current code)
-#: a part of it kept per old code of a merge.
-SAME_OR_PART = "(c.part = n.part OR (NOT contains(n.part, '@') AND starts_with(c.part, n.part || '@')))"
+
+
+def same_or_part(stored: str = "c", new: str = "n") -> str:
+    """SQL: the stored cell (alias ``stored``) is one the new cell (``new``) replaces: the same part, or (the new
+    cell under the buurt's current code) a part of it kept per old code of a merge."""
+    return (f"({stored}.part = {new}.part OR (NOT contains({new}.part, '@') "
+            f"AND starts_with({stored}.part, {new}.part || '@')))")
 
 
 def write_raw_rows(con: Con, table: str, rows: pd.DataFrame) -> int:
@@ -129,8 +133,8 @@ def replace_corrections(con: Con, source: str, writes: pd.DataFrame, load_id: st
 
 def newer_holders(con: Con, source: str, rows: pd.DataFrame, modified_at) -> pd.DataFrame:
     """``load_id``, ``file_name``, ``file_modified_at``, ``n``: the deliveries of files modified after
-    ``modified_at`` that hold cells (``rows`` with ``count``) or reports (``rows`` with ``report_key``) to which
-    ``rows`` give another value, with how many."""
+    ``modified_at`` that hold cells (``rows`` with ``count``; a merged buurt's parts, of a cell under its current
+    code) or reports (``rows`` with ``report_key``) to which ``rows`` give another value, with how many."""
     loads = ("JOIN meta.loads l ON l.load_id = h.load_id AND l.file_modified_at > ? AND l.mode <> 'correction' "
              "GROUP BY ALL ORDER BY l.file_modified_at DESC")
     with registered(con, "_wr_rows", rows):
@@ -143,7 +147,8 @@ def newer_holders(con: Con, source: str, rows: pd.DataFrame, modified_at) -> pd.
         return con.execute(
             "SELECT h.load_id, l.file_name, l.file_modified_at, count(*) AS n FROM _wr_rows n "
             "JOIN core.source_cells h ON h.source = ? AND h.area_code = n.area_code AND h.signal = n.signal "
-            "AND h.part = n.part AND h.period = n.period AND h.period_start = n.period_start AND h.count <> n.count "
+            "AND h.period = n.period AND h.period_start = n.period_start "
+            f"AND {same_or_part('h')} AND (h.part <> n.part OR h.count <> n.count) "
             + loads, [source, modified_at]).df()
 
 
@@ -157,7 +162,7 @@ def apply_cells(con: Con, source: str, cells: pd.DataFrame, load_id: str, seq: i
     with registered(con, "_wr_cells", frame):
         con.execute("DELETE FROM core.source_cells c USING _wr_cells n WHERE c.source = n.source "
                     "AND c.area_code = n.area_code AND c.signal = n.signal AND c.period = n.period "
-                    f"AND c.period_start = n.period_start AND {SAME_OR_PART}")
+                    f"AND c.period_start = n.period_start AND {same_or_part()}")
     insert_frame(con, "core.source_cells", frame[["source", *CELL_COLUMNS, "load_id", "load_seq"]])
 
 

@@ -35,14 +35,15 @@ class Warehouse:
         with connect(home.warehouse) as con:
             reference.sync(con, ref)
 
-    def load(self, source: str, header: str, rows: list[str], name: str | None = None, **options):
-        """Load ``rows`` as a new file (each file a minute newer than the one before)."""
+    def load(self, source: str, header: str, rows: list[str], name: str | None = None, minute: int | None = None,
+             **options):
+        """Load ``rows`` as a new file (each file a minute newer than the one before, or made at ``minute``)."""
         from pipelines.ingest import ingest_file
 
         self.n += 1
         path = self.tmp / (name or f"{source}_{self.n}.csv")
         path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
-        stamp = pd.Timestamp("2026-11-01 08:00").timestamp() + 60 * self.n
+        stamp = pd.Timestamp("2026-11-01 08:00").timestamp() + 60 * (self.n if minute is None else minute)
         os.utime(path, (stamp, stamp))
         with connect(self.home.warehouse) as con:
             return ingest_file(con, path, source, self.ref, self.home.archive, today=TODAY + pd.Timedelta(days=self.n),
@@ -137,3 +138,21 @@ def test_an_old_code_delivered_twice_is_a_repeat_and_a_renumbered_buurt_is_whole
                                          f"{NEW};2026-10;Eenzaamheid;6"])
     assert res.rows_quarantined == 2 and all("more than once" in r for r in wh.reasons(res.load_id))
     assert wh.parts() == {("", "2026-09"): 5}
+
+
+def test_an_older_file_under_the_current_code_is_held_before_it_replaces_newer_parts(wh):
+    from pipelines.delivery import LoadHeld
+
+    wh.load("wijkteam", WIJKTEAM, [f"{A};2026-09;Eenzaamheid;5", f"{B};2026-09;Eenzaamheid;4"], minute=10)
+    with pytest.raises(LoadHeld, match="the file is older"):
+        wh.load("wijkteam", WIJKTEAM, [f"{NEW};2026-09;Eenzaamheid;9"], minute=5)
+    assert wh.parts() == {(f"@{A}", "2026-09"): 5, (f"@{B}", "2026-09"): 4}
+
+
+def test_the_cell_code_is_the_old_code_as_delivered_only_for_a_merge(merged):
+    from pipelines.sources import merges
+    from pipelines.sources.common import resolve_area_codes
+
+    delivered = pd.Series([" bu01189901", "01189902", "1189901", NEW, "BU01185301", ""])
+    codes = merges.cell_codes(delivered, resolve_area_codes(delivered, merged), merged)
+    assert codes.tolist() == [A, B, A, NEW, "BU01185301", None]
