@@ -396,7 +396,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
             "expectation": "correction_of_a_row_no_longer_open", "reason": not_applied["reason"].to_numpy()}),
             failures)
         is_accepted = ~frame["row_number"].isin(failures["row_number"]).to_numpy()
-    doubled = _merged_parts_doubled(con, source, module, frame, is_accepted)
+    doubled = _merged_parts_doubled(con, source, module, frame, is_accepted, ref)
     if len(doubled):
         failures = _merge_failures(pd.DataFrame({
             "row_number": frame.loc[doubled.index, "row_number"].astype("int64").to_numpy(),
@@ -458,7 +458,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
                     starts = records["period_start"]
                     written = records.loc[fixes, ["report_key"]].assign(ref=fix_refs)
                 else:
-                    cells = rows
+                    cells = rows.assign(covers_whole=merges.covers_whole(rows, ref)) if "cell_code" in accepted else rows
                     catalog.apply_cells(con, source, cells, load_id, seq)
                     starts = cells["period_start"]
                     # a merged buurt's cell carries the index of its first row (sources.merges): the fixes by row
@@ -523,13 +523,13 @@ def _corrections_not_applied(con: duckdb.DuckDBPyConnection, source: str, module
 
 
 def _merged_parts_doubled(con: duckdb.DuckDBPyConnection, source: str, module, frame: pd.DataFrame,
-                          is_accepted) -> pd.Series:
+                          is_accepted, ref: Reference) -> pd.Series:
     """Reasons, by index, for the accepted rows under an old code of a merged buurt whose buurt the same file or
     the warehouse holds whole (under its current code) for that signal and period (``sources.merges``)."""
     if getattr(module, "KIND", None) != "cells" or "cell_code" not in frame or not is_accepted.any():
         return pd.Series(dtype=object)
     cells = module.to_cells(frame[is_accepted])
-    return merges.conflicts(cells, whole_cells_held(con, source, cells))
+    return merges.conflicts(cells, whole_cells_held(con, source, cells), ref)
 
 
 def _municipalities(frame: pd.DataFrame, ref: Reference) -> list[str] | None:

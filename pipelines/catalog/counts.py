@@ -154,15 +154,18 @@ def newer_holders(con: Con, source: str, rows: pd.DataFrame, modified_at) -> pd.
 
 def apply_cells(con: Con, source: str, cells: pd.DataFrame, load_id: str, seq: int) -> None:
     """Replace exactly the cells this delivery holds; a cell of a buurt under its current code also replaces
-    the parts of that buurt kept per old code (``'<part>@<old code>'``, :mod:`pipelines.sources.merges`)."""
+    the parts of that buurt kept per old code (``'<part>@<old code>'``, :mod:`pipelines.sources.merges`), and
+    cells of every old code of a buurt (``covers_whole``, when given) replace its cell under the current code."""
     frame = cells.copy()
     if "provisional" not in frame:
         frame["provisional"] = False
-    frame = frame[CELL_COLUMNS].assign(source=source, load_id=load_id, load_seq=seq)
+    whole = frame["covers_whole"] if "covers_whole" in frame else False
+    frame = frame[CELL_COLUMNS].assign(source=source, load_id=load_id, load_seq=seq, covers_whole=whole)
     with registered(con, "_wr_cells", frame):
         con.execute("DELETE FROM core.source_cells c USING _wr_cells n WHERE c.source = n.source "
                     "AND c.area_code = n.area_code AND c.signal = n.signal AND c.period = n.period "
-                    f"AND c.period_start = n.period_start AND {same_or_part()}")
+                    f"AND c.period_start = n.period_start AND ({same_or_part()} "
+                    "OR (n.covers_whole AND c.part = split_part(n.part, '@', 1)))")
     insert_frame(con, "core.source_cells", frame[["source", *CELL_COLUMNS, "load_id", "load_seq"]])
 
 
@@ -170,7 +173,7 @@ def whole_cells_held(con: Con, source: str, cells: pd.DataFrame) -> pd.Series:
     """By the cells' index: whether the buurt's cell of each cell's signal, period and part without its old code
     (``'huur@BU01189901'`` -> ``'huur'``) is stored under the buurt's current code."""
     frame = cells[["area_code", "signal", "part", "period", "period_start"]].assign(i=range(len(cells)))
-    frame["part"] = frame["part"].astype(str).str.partition("@")[0]
+    frame["part"] = frame["part"].astype(str).str.split("@", n=1).str[0].astype(object)
     with registered(con, "_wr_cells", frame):
         held = con.execute(
             "SELECT DISTINCT n.i FROM _wr_cells n JOIN core.source_cells c ON c.source = ? AND c.area_code = n.area_code "

@@ -3,7 +3,8 @@
 A row under an old code of a merge is a part of its buurt, kept per code as delivered (the cell's part
 ``'@BU01189901'``, ``'huur@BU01189901'``) and summed with the other parts in ``core.signal_counts``, so a later
 delivery of some of the old codes replaces only those. A row under the buurt's current code covers the whole
-buurt and replaces all its parts (``catalog.apply_cells``); an old code's row beside it cannot be added.
+buurt and replaces all its parts (``catalog.apply_cells``); an old code's row beside it cannot be added,
+unless the delivery holds every old code of the buurt for that signal and period: together they replace it.
 """
 from __future__ import annotations
 
@@ -15,12 +16,16 @@ from pipelines.sources.common import normalise_area_code
 AT = "@"
 
 
-def merged_old_codes(ref) -> set[str]:
-    """The old codes of merges: those whose new buurt has two old codes or more. A buurt that was only
+def merges(ref) -> dict[str, frozenset[str]]:
+    """The old codes of each merged buurt: a buurt with two old codes or more. A buurt that was only
     renumbered has one old code, which stands for the whole buurt as its current code does."""
-    changes = ref.code_changes
-    olds = changes.groupby("new_code")["old_code"].transform("nunique")
-    return set(changes.loc[olds >= 2, "old_code"])
+    olds = ref.code_changes.groupby("new_code")["old_code"].agg(frozenset)
+    return {new: codes for new, codes in olds.items() if len(codes) >= 2}
+
+
+def merged_old_codes(ref) -> set[str]:
+    """The old codes of merges (:func:`merges`)."""
+    return set().union(*merges(ref).values())
 
 
 def cell_codes(values: pd.Series, area_codes: pd.Series, ref) -> pd.Series:
@@ -44,14 +49,29 @@ def parts(base, rows: pd.DataFrame) -> pd.Series:
 
 def split_parts(part: pd.Series) -> tuple[pd.Series, pd.Series]:
     """``part`` as its base (what the part is without the old code) and the old code (None for a whole buurt)."""
-    pieces = part.astype(str).str.partition(AT)
-    return pieces[0], pieces[2].where(pieces[1].eq(AT), None)
+    text = part.astype(str)
+    old = text.str.split(AT, n=1).str[1]
+    return text.str.split(AT, n=1).str[0].astype(object), old.astype(object).where(old.notna(), None)
 
 
-def conflicts(cells: pd.DataFrame, stored_whole: pd.Series) -> pd.Series:
+def covers_whole(cells: pd.DataFrame, ref) -> pd.Series:
+    """By the cells' index: whether a cell of an old code is one of a set that holds every old code of its
+    merged buurt for the same signal, base part and period. Together they are the whole buurt, so they replace
+    the buurt's cell under its current code (``catalog.apply_cells``)."""
+    if cells.empty:
+        return pd.Series(False, index=cells.index, dtype=bool)
+    base, old = split_parts(cells["part"])
+    keys = [cells["area_code"], cells["signal"], base, cells["period"], cells["period_start"]]
+    held = pd.to_numeric(old.groupby(keys).transform(lambda codes: len(set(codes.dropna()))))
+    needed = pd.to_numeric(cells["area_code"].map({new: len(codes) for new, codes in merges(ref).items()}))
+    return (old.notna() & held.ge(needed)).astype(bool)
+
+
+def conflicts(cells: pd.DataFrame, stored_whole: pd.Series, ref) -> pd.Series:
     """Why cells of old codes (by the cells' index) cannot be added: the same file, or the warehouse
     (``stored_whole``: by index, whether the buurt's cell of that signal, base part and period is stored under
-    its current code), holds the whole buurt; the old buurt's count would be counted twice.
+    its current code), holds the whole buurt; the old buurt's count would be counted twice. Cells of every old
+    code of the buurt together replace the whole buurt's stored cell (:func:`covers_whole`).
 
     ``cells`` as the sources' ``to_cells`` make them (one row per accepted row, by the rows' index).
     """
@@ -59,7 +79,8 @@ def conflicts(cells: pd.DataFrame, stored_whole: pd.Series) -> pd.Series:
     keys = [cells["area_code"], cells["signal"], base, cells["period"], cells["period_start"]]
     whole_in_file = pd.Series(old.isna().to_numpy(), index=cells.index).groupby(keys).transform("any")
     in_file = old.notna() & whole_in_file
-    in_warehouse = old.notna() & ~in_file & stored_whole.reindex(cells.index, fill_value=False)
+    in_warehouse = (old.notna() & ~in_file & stored_whole.reindex(cells.index, fill_value=False)
+                    & ~covers_whole(cells, ref))
     reasons = pd.Series(None, index=cells.index, dtype=object)
     new = cells["area_code"].astype(str)
     reasons[in_file] = ("buurtcode " + old[in_file] + " is an old code of " + new[in_file] + " (merged), and this "

@@ -156,3 +156,22 @@ def test_the_cell_code_is_the_old_code_as_delivered_only_for_a_merge(merged):
     delivered = pd.Series([" bu01189901", "01189902", "1189901", NEW, "BU01185301", ""])
     codes = merges.cell_codes(delivered, resolve_area_codes(delivered, merged), merged)
     assert codes.tolist() == [A, B, A, NEW, "BU01185301", None]
+
+
+def test_every_old_code_of_a_buurt_together_replaces_its_whole_cell(wh):
+    """A rolling export in the old codes over periods held whole (as before parts were kept) is not quarantined
+    when it holds every old code: together they are the whole buurt."""
+    wh.load("schulden", SCHULDEN, [f"{NEW};2026-09;huur;9", f"{NEW};2026-09;energie;1"])
+    res = wh.load("schulden", SCHULDEN, [f"{A};2026-09;huur;5", f"{B};2026-09;huur;4", f"{A};2026-09;energie;2"])
+    _balanced(res)
+    assert res.rows_quarantined == 1 and f"old code of {NEW}" in wh.reasons(res.load_id)[0]   # energie: B missing
+    assert wh.parts() == {(f"huur@{A}", "2026-09"): 5, (f"huur@{B}", "2026-09"): 4, ("energie", "2026-09"): 1}
+    wh.load("schulden", SCHULDEN, [f"{A};2026-09;huur;7"])
+    assert wh.counts("betalingsachterstand") == {"2026-09": 12}
+
+
+def test_a_file_of_quarantined_rows_only_changes_nothing(wh):
+    wh.load("wijkteam", WIJKTEAM, [f"{A};2026-09;Eenzaamheid;5", f"{B};2026-09;Eenzaamheid;4"])
+    res = wh.load("wijkteam", WIJKTEAM, [f"{A};2026-09;Eenzaamheid;x", f"{B};2026-09;Eenzaamheid;y"])
+    assert (res.rows_read, res.rows_quarantined) == (2, 2)
+    assert wh.counts("eenzaamheid") == {"2026-09": 9}
