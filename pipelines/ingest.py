@@ -443,6 +443,8 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
                 fixes = refs[is_accepted].notna().to_numpy()
                 rows = (module.to_records(accepted, keys[is_accepted]) if module.KIND == "records"
                         else module.to_cells(accepted))
+                if "cell_code" in accepted:             # old codes of merged buurten (sources.merges)
+                    rows = rows.assign(covers_whole=merges.covers_whole(rows, ref))
                 if delivery.mode != "correction" and modified is not None and not accept_drop:
                     newer = newer_holders(con, source, rows, modified)
                     newer = newer[~newer["load_id"].isin(waived.get("older") or [])]
@@ -458,7 +460,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
                     starts = records["period_start"]
                     written = records.loc[fixes, ["report_key"]].assign(ref=fix_refs)
                 else:
-                    cells = rows.assign(covers_whole=merges.covers_whole(rows, ref)) if "cell_code" in accepted else rows
+                    cells = rows
                     catalog.apply_cells(con, source, cells, load_id, seq)
                     starts = cells["period_start"]
                     # a merged buurt's cell carries the index of its first row (sources.merges): the fixes by row

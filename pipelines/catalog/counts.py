@@ -134,9 +134,12 @@ def replace_corrections(con: Con, source: str, writes: pd.DataFrame, load_id: st
 def newer_holders(con: Con, source: str, rows: pd.DataFrame, modified_at) -> pd.DataFrame:
     """``load_id``, ``file_name``, ``file_modified_at``, ``n``: the deliveries of files modified after
     ``modified_at`` that hold cells (``rows`` with ``count``; a merged buurt's parts, of a cell under its current
-    code) or reports (``rows`` with ``report_key``) to which ``rows`` give another value, with how many."""
+    code; its cell under the current code, of cells of every old code: ``covers_whole``) or reports (``rows``
+    with ``report_key``) to which ``rows`` give another value, with how many."""
     loads = ("JOIN meta.loads l ON l.load_id = h.load_id AND l.file_modified_at > ? AND l.mode <> 'correction' "
              "GROUP BY ALL ORDER BY l.file_modified_at DESC")
+    if "count" in rows and "covers_whole" not in rows:
+        rows = rows.assign(covers_whole=False)
     with registered(con, "_wr_rows", rows):
         if "report_key" in rows:
             return con.execute(
@@ -148,8 +151,8 @@ def newer_holders(con: Con, source: str, rows: pd.DataFrame, modified_at) -> pd.
             "SELECT h.load_id, l.file_name, l.file_modified_at, count(*) AS n FROM _wr_rows n "
             "JOIN core.source_cells h ON h.source = ? AND h.area_code = n.area_code AND h.signal = n.signal "
             "AND h.period = n.period AND h.period_start = n.period_start "
-            f"AND {same_or_part('h')} AND (h.part <> n.part OR h.count <> n.count) "
-            + loads, [source, modified_at]).df()
+            f"AND ({same_or_part('h')} OR (n.covers_whole AND h.part = split_part(n.part, '@', 1))) "
+            "AND (h.part <> n.part OR h.count <> n.count) " + loads, [source, modified_at]).df()
 
 
 def apply_cells(con: Con, source: str, cells: pd.DataFrame, load_id: str, seq: int) -> None:
@@ -176,8 +179,8 @@ def whole_cells_held(con: Con, source: str, cells: pd.DataFrame) -> pd.Series:
     frame["part"] = frame["part"].astype(str).str.split("@", n=1).str[0].astype(object)
     with registered(con, "_wr_cells", frame):
         held = con.execute(
-            "SELECT DISTINCT n.i FROM _wr_cells n JOIN core.source_cells c ON c.source = ? AND c.area_code = n.area_code "
-            "AND c.signal = n.signal AND c.part = n.part AND c.period = n.period AND c.period_start = n.period_start",
+            "SELECT DISTINCT n.i FROM _wr_cells n JOIN core.source_cells c ON c.source = ? "
+            "AND c.area_code = n.area_code AND c.signal = n.signal AND c.part = n.part AND c.period = n.period AND c.period_start = n.period_start",
             [source]).df()["i"]
     return pd.Series(pd.Series(range(len(cells))).isin(held).to_numpy(), index=cells.index)
 

@@ -61,8 +61,8 @@ class Warehouse:
 
     def reasons(self, load_id: str) -> list[str]:
         with connect(self.home.warehouse) as con:
-            return [r for (r,) in con.execute("SELECT reason FROM quarantine.rows WHERE load_id = ? ORDER BY row_number",
-                                              [load_id]).fetchall()]
+            return [r for (r,) in con.execute(
+                "SELECT reason FROM quarantine.rows WHERE load_id = ? ORDER BY row_number", [load_id]).fetchall()]
 
 
 @pytest.fixture
@@ -175,3 +175,12 @@ def test_a_file_of_quarantined_rows_only_changes_nothing(wh):
     res = wh.load("wijkteam", WIJKTEAM, [f"{A};2026-09;Eenzaamheid;x", f"{B};2026-09;Eenzaamheid;y"])
     assert (res.rows_read, res.rows_quarantined) == (2, 2)
     assert wh.counts("eenzaamheid") == {"2026-09": 9}
+
+
+def test_an_older_file_of_every_old_code_is_held_before_it_replaces_a_newer_whole_cell(wh):
+    from pipelines.delivery import LoadHeld
+
+    wh.load("wijkteam", WIJKTEAM, [f"{NEW};2026-09;Eenzaamheid;9"], minute=10)
+    with pytest.raises(LoadHeld, match="the file is older"):
+        wh.load("wijkteam", WIJKTEAM, [f"{A};2026-09;Eenzaamheid;5", f"{B};2026-09;Eenzaamheid;3"], minute=5)
+    assert wh.parts() == {("", "2026-09"): 9}
