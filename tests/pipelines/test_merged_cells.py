@@ -184,3 +184,16 @@ def test_an_older_file_of_every_old_code_is_held_before_it_replaces_a_newer_whol
     with pytest.raises(LoadHeld, match="the file is older"):
         wh.load("wijkteam", WIJKTEAM, [f"{A};2026-09;Eenzaamheid;5", f"{B};2026-09;Eenzaamheid;3"], minute=5)
     assert wh.parts() == {("", "2026-09"): 9}
+
+
+def test_the_reasons_for_an_old_code_beside_the_whole_buurt_have_a_dutch_version(wh):
+    from pipelines import wording
+
+    wh.load("wijkteam", WIJKTEAM, [f"{NEW};2026-09;Eenzaamheid;9"])
+    res = wh.load("wijkteam", WIJKTEAM, [f"{A};2026-09;Eenzaamheid;7", f"{NEW};2026-10;Eenzaamheid;8",
+                                         f"{B};2026-10;Eenzaamheid;3"])
+    reasons = wh.reasons(res.load_id)
+    assert len(reasons) == 2
+    for reason in reasons:
+        assert wording.reason_has_dutch(reason), reason
+        assert "lever de periode" in wording.reason_text(reason) and NEW in wording.reason_text(reason)
