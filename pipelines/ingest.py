@@ -25,12 +25,13 @@ import pandas as pd
 
 from pipelines import catalog
 from pipelines import delivery as delivery_mod
-from pipelines.catalog.counts import ledger_holders, newer_holders, recent_values, replace_corrections
+from pipelines.catalog.counts import (ledger_holders, newer_holders, recent_values, replace_corrections,
+                                      whole_cells_held)
 from pipelines.catalog.loads import held_window
 from pipelines.catalog.windows import record_window
 from pipelines.delivery import LoadHeld
 from pipelines.reference import Reference
-from pipelines.sources import SOURCES
+from pipelines.sources import SOURCES, merges
 from pipelines.sources.common import IngestError, PrivacyError
 from pipelines.validate import run_suite
 from pipelines.warehouse import transaction
@@ -395,6 +396,12 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
             "expectation": "correction_of_a_row_no_longer_open", "reason": not_applied["reason"].to_numpy()}),
             failures)
         is_accepted = ~frame["row_number"].isin(failures["row_number"]).to_numpy()
+    doubled = _merged_parts_doubled(con, source, module, frame, is_accepted, ref)
+    if len(doubled):
+        failures = _merge_failures(pd.DataFrame({
+            "row_number": frame.loc[doubled.index, "row_number"].astype("int64").to_numpy(),
+            "expectation": "old_code_of_a_merged_buurt_held_whole", "reason": doubled.to_numpy()}), failures)
+        is_accepted = ~frame["row_number"].isin(failures["row_number"]).to_numpy()
     accepted = frame[is_accepted]
     still_open = ~is_accepted & ~raw.index.isin(not_applied.index)
     closed = not_applied.assign(row_number=frame.loc[not_applied.index, "row_number"].astype("int64").to_numpy())
@@ -436,6 +443,8 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
                 fixes = refs[is_accepted].notna().to_numpy()
                 rows = (module.to_records(accepted, keys[is_accepted]) if module.KIND == "records"
                         else module.to_cells(accepted))
+                if "cell_code" in accepted:             # old codes of merged buurten (sources.merges)
+                    rows = rows.assign(covers_whole=merges.covers_whole(rows, ref))
                 if delivery.mode != "correction" and modified is not None and not accept_drop:
                     newer = newer_holders(con, source, rows, modified)
                     newer = newer[~newer["load_id"].isin(waived.get("older") or [])]
@@ -513,6 +522,16 @@ def _corrections_not_applied(con: duckdb.DuckDBPyConnection, source: str, module
         writers = (catalog.record_writers(con, source, keys[valid]) if kind == "records"
                    else catalog.cell_writers(con, source, module.to_cells(frame[valid])))
     return delivery_mod.corrections_not_applied(refs, states, writers)
+
+
+def _merged_parts_doubled(con: duckdb.DuckDBPyConnection, source: str, module, frame: pd.DataFrame,
+                          is_accepted, ref: Reference) -> pd.Series:
+    """Reasons, by index, for the accepted rows under an old code of a merged buurt whose buurt the same file or
+    the warehouse holds whole (under its current code) for that signal and period (``sources.merges``)."""
+    if getattr(module, "KIND", None) != "cells" or "cell_code" not in frame or not is_accepted.any():
+        return pd.Series(dtype=object)
+    cells = module.to_cells(frame[is_accepted])
+    return merges.conflicts(cells, whole_cells_held(con, source, cells), ref)
 
 
 def _municipalities(frame: pd.DataFrame, ref: Reference) -> list[str] | None:

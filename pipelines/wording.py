@@ -378,6 +378,19 @@ REASON_PATTERNS_NL = [
                 r"delivered again \(load (?P<writer>[\w-]+)\); nothing applied"),
      lambda m: f"de regel uit quarantaine die dit herstelt is eerder hersteld (load {m['by']}) en daarna opnieuw "
                f"geleverd (load {m['writer']}); niets toegepast"),
+    # sources.merges.conflicts: an old code of a merged buurt beside the whole buurt
+    (re.compile(r"buurtcode (?P<old>\w+) is an old code of (?P<new>\w+) \(merged\), and this file also holds "
+                r"(?P=new) itself for the same signal and period, which covers the whole buurt; deliver the period "
+                r"under (?P=new) only"),
+     lambda m: f"buurtcode {m['old']} is een oude code van {m['new']} (samengevoegd), en dit bestand bevat ook "
+               f"{m['new']} zelf voor hetzelfde signaal en dezelfde periode, en dat is de hele buurt; lever de "
+               f"periode alleen onder {m['new']} aan"),
+    (re.compile(r"buurtcode (?P<old>\w+) is an old code of (?P<new>\w+) \(merged\), and wijkradar holds this "
+                r"signal and period under (?P=new), which covers the whole buurt, so the old buurt would be counted "
+                r"twice; deliver the period under (?P=new) \(the old buurten's counts added up\)"),
+     lambda m: f"buurtcode {m['old']} is een oude code van {m['new']} (samengevoegd), en wijkradar heeft dit "
+               f"signaal en deze periode al onder {m['new']}, de hele buurt, dus de oude buurt zou dubbel tellen; "
+               f"lever de periode aan onder {m['new']} (de aantallen van de oude buurten opgeteld)"),
     # ingest._privacy_guard
     (re.compile(r"holds personal data \((?P<kind>[^)]*)\) in (?P<header>[^;]+); the value was removed"),
      lambda m: f"bevat persoonsgegevens ({m['kind']}) in {m['header']}; de waarde is verwijderd"),

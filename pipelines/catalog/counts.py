@@ -18,6 +18,13 @@ RECORD_COLUMNS = ["report_key", "area_code", "signal", "period", "period_start",
 CELL_COLUMNS = ["area_code", "signal", "part", "period", "period_start", "count", "provisional"]
 
 
+def same_or_part(stored: str = "c", new: str = "n") -> str:
+    """SQL: the stored cell (alias ``stored``) is one the new cell (``new``) replaces: the same part, or (the new
+    cell under the buurt's current code) a part of it kept per old code of a merge."""
+    return (f"({stored}.part = {new}.part OR (NOT contains({new}.part, '@') "
+            f"AND starts_with({stored}.part, {new}.part || '@')))")
+
+
 def write_raw_rows(con: Con, table: str, rows: pd.DataFrame) -> int:
     """Rows as read into ``raw.<table>``."""
     return insert_frame(con, f"raw.{table}", rows)
@@ -126,10 +133,13 @@ def replace_corrections(con: Con, source: str, writes: pd.DataFrame, load_id: st
 
 def newer_holders(con: Con, source: str, rows: pd.DataFrame, modified_at) -> pd.DataFrame:
     """``load_id``, ``file_name``, ``file_modified_at``, ``n``: the deliveries of files modified after
-    ``modified_at`` that hold cells (``rows`` with ``count``) or reports (``rows`` with ``report_key``) to which
-    ``rows`` give another value, with how many."""
+    ``modified_at`` that hold cells (``rows`` with ``count``; a merged buurt's parts, of a cell under its current
+    code; its cell under the current code, of cells of every old code: ``covers_whole``) or reports (``rows``
+    with ``report_key``) to which ``rows`` give another value, with how many."""
     loads = ("JOIN meta.loads l ON l.load_id = h.load_id AND l.file_modified_at > ? AND l.mode <> 'correction' "
              "GROUP BY ALL ORDER BY l.file_modified_at DESC")
+    if "count" in rows and "covers_whole" not in rows:
+        rows = rows.assign(covers_whole=False)
     with registered(con, "_wr_rows", rows):
         if "report_key" in rows:
             return con.execute(
@@ -140,21 +150,39 @@ def newer_holders(con: Con, source: str, rows: pd.DataFrame, modified_at) -> pd.
         return con.execute(
             "SELECT h.load_id, l.file_name, l.file_modified_at, count(*) AS n FROM _wr_rows n "
             "JOIN core.source_cells h ON h.source = ? AND h.area_code = n.area_code AND h.signal = n.signal "
-            "AND h.part = n.part AND h.period = n.period AND h.period_start = n.period_start AND h.count <> n.count "
-            + loads, [source, modified_at]).df()
+            "AND h.period = n.period AND h.period_start = n.period_start "
+            f"AND ({same_or_part('h')} OR (n.covers_whole AND h.part = split_part(n.part, '@', 1))) "
+            "AND (h.part <> n.part OR h.count <> n.count) " + loads, [source, modified_at]).df()
 
 
 def apply_cells(con: Con, source: str, cells: pd.DataFrame, load_id: str, seq: int) -> None:
-    """Replace exactly the cells this delivery holds."""
+    """Replace exactly the cells this delivery holds; a cell of a buurt under its current code also replaces
+    the parts of that buurt kept per old code (``'<part>@<old code>'``, :mod:`pipelines.sources.merges`), and
+    cells of every old code of a buurt (``covers_whole``, when given) replace its cell under the current code."""
     frame = cells.copy()
     if "provisional" not in frame:
         frame["provisional"] = False
-    frame = frame[CELL_COLUMNS].assign(source=source, load_id=load_id, load_seq=seq)
+    whole = frame["covers_whole"] if "covers_whole" in frame else False
+    frame = frame[CELL_COLUMNS].assign(source=source, load_id=load_id, load_seq=seq, covers_whole=whole)
     with registered(con, "_wr_cells", frame):
         con.execute("DELETE FROM core.source_cells c USING _wr_cells n WHERE c.source = n.source "
-                    "AND c.area_code = n.area_code AND c.signal = n.signal AND c.part = n.part "
-                    "AND c.period = n.period AND c.period_start = n.period_start")
+                    "AND c.area_code = n.area_code AND c.signal = n.signal AND c.period = n.period "
+                    f"AND c.period_start = n.period_start AND ({same_or_part()} "
+                    "OR (n.covers_whole AND c.part = split_part(n.part, '@', 1)))")
     insert_frame(con, "core.source_cells", frame[["source", *CELL_COLUMNS, "load_id", "load_seq"]])
+
+
+def whole_cells_held(con: Con, source: str, cells: pd.DataFrame) -> pd.Series:
+    """By the cells' index: whether the buurt's cell of each cell's signal, period and part without its old code
+    (``'huur@BU01189901'`` -> ``'huur'``) is stored under the buurt's current code."""
+    frame = cells[["area_code", "signal", "part", "period", "period_start"]].assign(i=range(len(cells)))
+    frame["part"] = frame["part"].astype(str).str.split("@", n=1).str[0].astype(object)
+    with registered(con, "_wr_cells", frame):
+        held = con.execute(
+            "SELECT DISTINCT n.i FROM _wr_cells n JOIN core.source_cells c ON c.source = ? "
+            "AND c.area_code = n.area_code AND c.signal = n.signal AND c.part = n.part AND c.period = n.period AND c.period_start = n.period_start",
+            [source]).df()["i"]
+    return pd.Series(pd.Series(range(len(cells))).isin(held).to_numpy(), index=cells.index)
 
 
 def rebuild_counts(con: Con, source: str) -> None:

@@ -1,23 +1,94 @@
-"""Merged buurten in count deliveries: several old codes mapped to one 2024 buurt (``buurtcode_wijzigingen.csv``)
-add up into that buurt's cell. A row repeats a cell only when it repeats the code as delivered; rows of
-different old codes of one merged buurt are its parts."""
+"""Merged buurten in count deliveries: several old codes mapped to one 2024 buurt (``buurtcode_wijzigingen.csv``).
+
+A row under an old code of a merge is a part of its buurt, kept per code as delivered (the cell's part
+``'@BU01189901'``, ``'huur@BU01189901'``) and summed with the other parts in ``core.signal_counts``, so a later
+delivery of some of the old codes replaces only those. A row under the buurt's current code covers the whole
+buurt and replaces all its parts (``catalog.apply_cells``); an old code's row beside it cannot be added,
+unless the delivery holds every old code of the buurt for that signal and period: together they replace it.
+"""
 from __future__ import annotations
 
 import pandas as pd
 
 from pipelines.sources.common import normalise_area_code
 
-
-def delivered_codes(values: pd.Series) -> pd.Series:
-    """The area codes as delivered (normalised, before the code changes): the key of a repeated row."""
-    return normalise_area_code(values).replace("", None)
+#: Between a cell's part (creditor, crime type, or '') and the old code it was delivered under.
+AT = "@"
 
 
-def sum_merged(cells: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """``cells`` with the rows of one cell (the old codes of a merged buurt) summed into one, indexed by the
-    first of them; cells of one row are unchanged."""
-    if not cells.duplicated(keys).any():
-        return cells
-    first = cells.assign(_i=cells.index).groupby(keys, sort=False, dropna=False)
-    out = first.agg(count=("count", "sum"), _i=("_i", "first")).reset_index()
-    return out.set_index("_i").rename_axis(cells.index.name)[list(cells.columns)]
+def merges(ref) -> dict[str, frozenset[str]]:
+    """The old codes of each merged buurt: a buurt with two old codes or more. A buurt that was only
+    renumbered has one old code, which stands for the whole buurt as its current code does."""
+    olds = ref.code_changes.groupby("new_code")["old_code"].agg(frozenset)
+    return {new: codes for new, codes in olds.items() if len(codes) >= 2}
+
+
+def merged_old_codes(ref) -> set[str]:
+    """The old codes of merges (:func:`merges`)."""
+    return set().union(*merges(ref).values())
+
+
+def cell_codes(values: pd.Series, area_codes: pd.Series, ref) -> pd.Series:
+    """The code a row's cell is kept under: the old code as delivered (normalised, a lost leading zero
+    restored) when it is an old code of a merge, else the buurt (``area_codes``, resolved). Two rows of one
+    file are the same cell when they have the same cell code."""
+    old = merged_old_codes(ref)
+    codes = normalise_area_code(values)
+    seven = codes.str.fullmatch(r"\d{7}") & ("BU0" + codes).isin(old)
+    codes = codes.where(~seven, "BU0" + codes)
+    return codes.where(codes.isin(old), area_codes).astype(object).where(lambda c: c.notna(), None)
+
+
+def parts(base, rows: pd.DataFrame) -> pd.Series:
+    """The cell part of each row: ``base`` (a value or a Series), with ``@<old code>`` for a row under an old
+    code of a merge (``cell_code`` differs from ``area_code``)."""
+    old = rows["cell_code"].ne(rows["area_code"]) & rows["cell_code"].notna()
+    base = pd.Series(base, index=rows.index, dtype=object)
+    return base.where(~old, base + AT + rows["cell_code"].astype(str))
+
+
+def split_parts(part: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """``part`` as its base (what the part is without the old code) and the old code (None for a whole buurt)."""
+    text = part.astype(str)
+    old = text.str.split(AT, n=1).str[1]
+    return text.str.split(AT, n=1).str[0].astype(object), old.astype(object).where(old.notna(), None)
+
+
+def covers_whole(cells: pd.DataFrame, ref) -> pd.Series:
+    """By the cells' index: whether a cell of an old code is one of a set that holds every old code of its
+    merged buurt for the same signal, base part and period. Together they are the whole buurt, so they replace
+    the buurt's cell under its current code (``catalog.apply_cells``)."""
+    if cells.empty:
+        return pd.Series(False, index=cells.index, dtype=bool)
+    base, old = split_parts(cells["part"])
+    keys = [cells["area_code"], cells["signal"], base, cells["period"], cells["period_start"]]
+    held = pd.to_numeric(old.groupby(keys).transform(lambda codes: len(set(codes.dropna()))))
+    needed = pd.to_numeric(cells["area_code"].map({new: len(codes) for new, codes in merges(ref).items()}))
+    return (old.notna() & held.ge(needed)).astype(bool)
+
+
+def conflicts(cells: pd.DataFrame, stored_whole: pd.Series, ref) -> pd.Series:
+    """Why cells of old codes (by the cells' index) cannot be added: the same file, or the warehouse
+    (``stored_whole``: by index, whether the buurt's cell of that signal, base part and period is stored under
+    its current code), holds the whole buurt; the old buurt's count would be counted twice. Cells of every old
+    code of the buurt together replace the whole buurt's stored cell (:func:`covers_whole`).
+
+    ``cells`` as the sources' ``to_cells`` make them (one row per accepted row, by the rows' index).
+    """
+    base, old = split_parts(cells["part"])
+    keys = [cells["area_code"], cells["signal"], base, cells["period"], cells["period_start"]]
+    whole_in_file = pd.Series(old.isna().to_numpy(), index=cells.index).groupby(keys).transform("any")
+    in_file = old.notna() & whole_in_file
+    in_warehouse = (old.notna() & ~in_file & stored_whole.reindex(cells.index, fill_value=False)
+                    & ~covers_whole(cells, ref))
+    reasons = pd.Series(None, index=cells.index, dtype=object)
+    new = cells["area_code"].astype(str)
+    reasons[in_file] = ("buurtcode " + old[in_file] + " is an old code of " + new[in_file] + " (merged), and this "
+                        "file also holds " + new[in_file] + " itself for the same signal and period, which covers "
+                        "the whole buurt; deliver the period under " + new[in_file] + " only")
+    reasons[in_warehouse] = (
+        "buurtcode " + old[in_warehouse] + " is an old code of " + new[in_warehouse] + " (merged), and wijkradar "
+        "holds this signal and period under " + new[in_warehouse] + ", which covers the whole buurt, so the old "
+        "buurt would be counted twice; deliver the period under " + new[in_warehouse] + " (the old buurten's "
+        "counts added up)")
+    return reasons.dropna()

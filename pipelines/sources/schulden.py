@@ -16,7 +16,7 @@ from pipelines.sources.common import area_checks, resolve_area_codes
 from pipelines.sources.rows import cell_keys, checked_counts, normalised, plausible_check
 from pipelines.sources.counts import (ambiguous_check, count_checks, counts_ambiguous, parse_periods, period_checks,
                                       read_count_table)
-from pipelines.sources.merges import delivered_codes, sum_merged
+from pipelines.sources import merges
 from pipelines.validate import Check, gx_expectations
 
 NAME = "schulden"
@@ -50,12 +50,13 @@ def read(path: Path) -> pd.DataFrame:
 
 def typed(raw: pd.DataFrame, ref) -> pd.DataFrame:
     kind, start = parse_periods(raw["period"])
+    area = resolve_area_codes(raw["area_code"], ref)
     count, plausible = checked_counts(raw["count"], ref.load_settings.max_count(NAME))
     return pd.DataFrame(
         {
             "row_number": raw["row_number"],
-            "area_code": resolve_area_codes(raw["area_code"], ref),
-            "delivered_code": delivered_codes(raw["area_code"]),
+            "area_code": area,
+            "cell_code": merges.cell_codes(raw["area_code"], area, ref),
             "creditor": normalised(raw["creditor"]).map(CREDITORS),
             "period": kind,
             "period_start": start,
@@ -83,7 +84,7 @@ def checks(ref, today: pd.Timestamp) -> list[Check]:
         *count_checks(),
         ambiguous_check(),
         plausible_check(ref, NAME, "buurt, creditor type and month"),
-        Check(gxe.ExpectCompoundColumnsToBeUnique(column_list=["delivered_code", "creditor", "period_start"],
+        Check(gxe.ExpectCompoundColumnsToBeUnique(column_list=["cell_code", "creditor", "period_start"],
                                                     ignore_row_if="any_value_is_missing"),
               "the same buurt, creditor and month occur more than once"),
     ]
@@ -91,12 +92,13 @@ def checks(ref, today: pd.Timestamp) -> list[Check]:
 
 def row_keys(raw: pd.DataFrame, typed: pd.DataFrame) -> pd.Series:
     """The cell each row describes (for quarantine states)."""
-    return cell_keys(typed, raw, ["area_code", "creditor", "period_start"], ["area_code", "creditor", "period"])
+    return cell_keys(typed, raw, ["cell_code", "creditor", "period_start"], ["area_code", "creditor", "period"])
 
 
 def to_cells(accepted: pd.DataFrame) -> pd.DataFrame:
-    """One cell per buurt, creditor type and month; the signal is their sum (summed in the warehouse)."""
+    """One cell per row: buurt, creditor type and month (an old code of a merged buurt adds ``@<code>`` to the
+    creditor, :mod:`merges`); the signal is their sum (summed in the warehouse)."""
     out = accepted[["area_code", "period_start", "count"]].assign(
-        signal=SIGNAL, period="month", part=accepted["creditor"])
+        signal=SIGNAL, period="month", part=merges.parts(accepted["creditor"], accepted))
     out["count"] = out["count"].astype("int64")
-    return sum_merged(out, ["area_code", "signal", "part", "period", "period_start"])   # merged buurten add up
+    return out

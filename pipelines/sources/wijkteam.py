@@ -14,7 +14,7 @@ from pipelines.sources.common import area_checks, normalise_header, resolve_area
 from pipelines.sources.rows import cell_keys, checked_counts, normalised, plausible_check
 from pipelines.sources.counts import (ambiguous_check, count_checks, counts_ambiguous, parse_periods, period_checks,
                                       read_count_table)
-from pipelines.sources.merges import delivered_codes, sum_merged
+from pipelines.sources import merges
 from pipelines.validate import Check, gx_expectations
 
 NAME = "wijkteam"
@@ -43,14 +43,15 @@ def typed(raw: pd.DataFrame, ref) -> pd.DataFrame:
     lookup.update({normalise_header(label): s for label, s in zip(cat["label_nl"], cat["signal"])})
     freq = dict(zip(cat["signal"], cat["frequency"]))
     kind, start = parse_periods(raw["period"])
+    area = resolve_area_codes(raw["area_code"], ref)
     signal = normalised(raw["signal"]).map(lookup)
     count, plausible = checked_counts(raw["count"], ref.load_settings.max_count(NAME))
     expected_kind = signal.map(freq)
     return pd.DataFrame(
         {
             "row_number": raw["row_number"],
-            "area_code": resolve_area_codes(raw["area_code"], ref),
-            "delivered_code": delivered_codes(raw["area_code"]),
+            "area_code": area,
+            "cell_code": merges.cell_codes(raw["area_code"], area, ref),
             "signal": signal,
             "period": kind,
             "period_start": start,
@@ -75,7 +76,7 @@ def checks(ref, today: pd.Timestamp) -> list[Check]:
         *count_checks(),
         ambiguous_check(),
         plausible_check(ref, NAME, "buurt, signal and period"),
-        Check(gxe.ExpectCompoundColumnsToBeUnique(column_list=["delivered_code", "signal", "period_start"],
+        Check(gxe.ExpectCompoundColumnsToBeUnique(column_list=["cell_code", "signal", "period_start"],
                                                     ignore_row_if="any_value_is_missing"),
               "the same buurt, signal and period occur more than once"),
     ]
@@ -83,11 +84,12 @@ def checks(ref, today: pd.Timestamp) -> list[Check]:
 
 def row_keys(raw: pd.DataFrame, typed: pd.DataFrame) -> pd.Series:
     """The cell each row describes (for quarantine states)."""
-    return cell_keys(typed, raw, ["area_code", "signal", "period_start"], ["area_code", "signal", "period"])
+    return cell_keys(typed, raw, ["cell_code", "signal", "period_start"], ["area_code", "signal", "period"])
 
 
 def to_cells(accepted: pd.DataFrame) -> pd.DataFrame:
-    """One cell per buurt, signal and period; the old codes of a merged buurt add up (:mod:`merges`)."""
-    out = accepted[["area_code", "signal", "period", "period_start", "count"]].assign(part="")
+    """One cell per row: buurt, signal and period; an old code of a merged buurt is a part of it (:mod:`merges`)."""
+    out = accepted[["area_code", "signal", "period", "period_start", "count"]].assign(
+        part=merges.parts("", accepted))
     out["count"] = out["count"].astype("int64")
-    return sum_merged(out, ["area_code", "signal", "part", "period", "period_start"])
+    return out
