@@ -45,6 +45,18 @@ def prefect_harness():
         yield
 
 
+def load_file(home, path: Path, source: str = "meldingen", ref: Reference | None = None, **options):
+    """Load one file into ``home``'s warehouse as ``wijkradar ingest`` does (reference synced first), on TODAY."""
+    from pipelines import reference
+    from pipelines.ingest import ingest_file
+    from pipelines.warehouse import connect
+
+    with connect(home.warehouse) as con:
+        ref = ref or Reference()
+        reference.sync(con, ref)
+        return ingest_file(con, path, source, ref, home.archive, today=TODAY, **options)
+
+
 def write_csv(path: Path, header: list[str], rows: list[list], sep: str = ";", encoding: str = "utf-8") -> Path:
     """Write a small delimited file exactly as given (for malformed-input tests)."""
     lines = [sep.join(header)] + [sep.join(str(v) for v in row) for row in rows]

@@ -6,10 +6,9 @@ import pytest
 
 from pipelines import reference
 from pipelines.delivery import LoadHeld, drops
-from pipelines.ingest import ingest_file
 from pipelines.quarantine import dismiss, export_rows, list_rows
 from pipelines.warehouse import connect, table_digest
-from tests.conftest import TODAY, write_csv
+from tests.conftest import load_file, write_csv
 
 HEADER = ["Meldingnummer", "Datum melding", "Hoofdcategorie", "Subcategorie", "Buurtcode"]
 WIJKTEAM = ["Buurtcode", "Maand", "Signaal", "Aantal"]
@@ -19,11 +18,7 @@ def report(n: int, day: str = "02-11-2026", area: str = "BU01185000") -> list[st
     return [f"SIG-{n}", day, "Afval", "Zwerfafval", area]
 
 
-def load(home, path, source="meldingen", **kw):
-    with connect(home.warehouse) as con:
-        ref = reference.Reference()
-        reference.sync(con, ref)
-        return ingest_file(con, path, source, ref, home.archive, today=TODAY, **kw)
+load = load_file
 
 
 def counts(home, source="meldingen") -> dict:

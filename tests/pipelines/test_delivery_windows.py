@@ -6,20 +6,15 @@ import pytest
 
 from pipelines import reference
 from pipelines.delivery import LoadHeld
-from pipelines.ingest import ingest_file
 from pipelines.quarantine import export_rows
 from pipelines.warehouse import connect
-from tests.conftest import TODAY, write_csv
+from tests.conftest import load_file, write_csv
 
 HEADER = ["Meldingnummer", "Datum melding", "Hoofdcategorie", "Subcategorie", "Buurtcode"]
 WIJKTEAM = ["Buurtcode", "Maand", "Signaal", "Aantal"]
 
 
-def load(home, path, source="meldingen", ref=None, **kw):
-    with connect(home.warehouse) as con:
-        ref = ref or reference.Reference()
-        reference.sync(con, ref)
-        return ingest_file(con, path, source, ref, home.archive, today=TODAY, **kw)
+load = load_file
 
 
 def query(home, sql, params=None):

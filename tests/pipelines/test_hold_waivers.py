@@ -4,11 +4,11 @@ import os
 
 import pytest
 
-from pipelines import catalog, reference
+from pipelines import catalog
 from pipelines.delivery import LoadHeld
-from pipelines.ingest import content_hash, ingest_file
+from pipelines.ingest import content_hash
 from pipelines.warehouse import connect, transaction
-from tests.conftest import TODAY, write_csv
+from tests.conftest import load_file, write_csv
 
 WIJKTEAM = ["Buurtcode", "Maand", "Signaal", "Aantal"]
 AREAS = ["BU01185000", "BU01185001", "BU01185002"]
@@ -24,10 +24,7 @@ def export(folder, day: str, september: int, stamp: int):
 
 
 def load(home, path):
-    with connect(home.warehouse) as con:
-        ref = reference.Reference()
-        reference.sync(con, ref)
-        return ingest_file(con, path, "wijkteam", ref, home.archive, today=TODAY)
+    return load_file(home, path, "wijkteam")
 
 
 def accept(home, path):

@@ -9,17 +9,13 @@ from pipelines.ingest import ingest_file
 from pipelines.sources.common import IngestError, PrivacyError
 from pipelines.validate import ValidationRefused
 from pipelines.warehouse import connect, table_digest
-from tests.conftest import TODAY, write_csv
+from tests.conftest import TODAY, load_file, write_csv
 
 MELDINGEN_HEADER = ["Meldingnummer", "Datum melding", "Hoofdcategorie", "Subcategorie", "Buurtcode", "Status"]
 GOOD = [[f"SIG-{100 + i}", "02-11-2026", "Afval", "Zwerfafval", "BU01185000", "Afgehandeld"] for i in range(10)]
 
 
-def load(home, path, source, **kw):
-    with connect(home.warehouse) as con:
-        ref = reference.Reference()
-        reference.sync(con, ref)
-        return ingest_file(con, path, source, ref, home.archive, today=TODAY, **kw)
+load = load_file
 
 
 def digest(home):

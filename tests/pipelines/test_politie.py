@@ -2,12 +2,11 @@
 import pytest
 
 from pipelines import reference
-from pipelines.ingest import ingest_file
 from pipelines.sources import politie
 from pipelines.sources.common import IngestError
 from pipelines.sources.odata import SourceUnreachable, fetch_pages
 from pipelines.warehouse import connect, table_digest
-from tests.conftest import TODAY
+from tests.conftest import TODAY, load_file
 from tests.pipelines.odata_server import Service, make_rows
 
 
@@ -17,10 +16,7 @@ def buurten():
 
 
 def load(home, path):
-    with connect(home.warehouse) as con:
-        ref = reference.Reference()
-        reference.sync(con, ref)
-        return ingest_file(con, path, "politie", ref, home.archive, today=TODAY)
+    return load_file(home, path, "politie")
 
 
 def test_fetch_follows_paging_archives_and_loads(home, buurten):
