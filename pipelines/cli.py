@@ -311,15 +311,20 @@ def _print_flags(home: Home, run_id: str | None = None, team: str | None = None,
     from pipelines import reference
     from pipelines.lists.selection import team_list
     from pipelines.lists.table_writer import rich_table
-    from pipelines.runs import read_flags
+    from pipelines.runs import find_run, read_flags
     from pipelines.warehouse import connect
 
     with connect(home.warehouse) as con:
         reference.sync(con, reference.Reference.for_home(_home()))
-        flags = read_flags(con, run_id=run_id, team=team, period=period)
+        if run_id is None:      # an empty list is a list (a run without flags); only a missing run is refused
+            run = find_run(con, period=period)
+            run_id = None if run is None else run.run_id
+            no_run = _no_run(con, period) if run is None else ""
+        else:
+            no_run = ""
+        flags = read_flags(con, run_id=run_id, team=team) if run_id is not None else None
         teams = catalog.teams(con)
         labels = catalog.signal_labels(con, lang)
-        no_run = _no_run(con, period) if flags.empty and run_id is None else ""
     if team is not None and team not in set(teams["wijkteam"]):
         _fail(f"unknown wijkteam {team!r}; choose one of: {', '.join(teams['wijkteam']) or 'none loaded yet'}")
     if no_run:
