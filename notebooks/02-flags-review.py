@@ -26,11 +26,15 @@ period = None   # run period, e.g. "2026-W47" (default: the latest run)
 from IPython.display import HTML, Markdown, display
 
 from pipelines.reports import charts, review
-from pipelines.reports.data import open_warehouse, read_report_data, read_truth
+from pipelines.reports.data import open_warehouse, read_truth
+from pipelines.reports.period import marts_note, read_period_data
 from pipelines.reports.render import table
 
-with open_warehouse(home) as con:
-    data = read_report_data(con, period)
+with open_warehouse(home) as con:     # every history cut at the end of the run's period
+    data = read_period_data(con, period)
+    note = marts_note(con, data.run)
+if note:
+    print(note)
 truth = read_truth(home)
 episodes = review.episodes(data.evidence, data.areas)
 teams = data.wijkteams["wijkteam"].tolist()

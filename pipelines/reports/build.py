@@ -17,6 +17,7 @@ from pipelines import catalog
 from pipelines.paths import REPO_ROOT, Home
 from pipelines.reports import jaarplan, openpages
 from pipelines.reports.data import NoReportData, find_report_run, open_warehouse, read_report_data
+from pipelines.reports.period import check_marts, read_period_data
 from pipelines.reports.render import NotebookFailed, notebook_page, page
 from pipelines.safe_output import escape_html as esc
 from pipelines.safe_output import safe_filename
@@ -133,6 +134,7 @@ def write_period_report(home: Home, period: str | None = None, settings: ReportS
     settings = settings or read_settings(home)
     with open_warehouse(home) as con:                  # closed again before the kernels open it
         run = find_report_run(con, period)
+        check_marts(con, run)                          # refused here in one sentence, not in a kernel
     folder = home.reports / safe_filename(run["run_period"])
     folder.mkdir(parents=True, exist_ok=True)
     params = {"home": str(home.root), "period": run["run_period"]}
@@ -165,7 +167,7 @@ def run_years(periods: list[str]) -> list[int]:
 def write_jaarplan(home: Home, year: int, team: str) -> Path:
     """The Dutch year-plan page of ``team`` for ``year`` (only the team's buurten)."""
     with open_warehouse(home) as con:
-        data = read_report_data(con)
+        data = read_period_data(con)
         years = run_years(catalog.run_periods(con))
     if int(year) > years[-1]:
         raise NoReportData(f"no run in {int(year)} or later: the runs are of {', '.join(map(str, years))}; give one "
