@@ -53,7 +53,7 @@ display(HTML(charts.to_svg(charts.new_flags_chart(over_time, teams))))
 # Per wijkteam en domein: aantal episodes, opgelost, nog open, en de mediane en langste duur in weken.
 
 # %%
-display(HTML(table(review.time_to_resolution(episodes),
+display(HTML(table(review.in_dutch(review.time_to_resolution(episodes)),
                    {"domain": "domein", "episodes": "episodes", "resolved": "opgelost", "open": "open",
                     "median_weeks": "mediaan (weken)", "max_weeks": "langste (weken)"})))
 
@@ -84,7 +84,7 @@ if precision.empty:
     display(Markdown("Nog niets beoordeeld: geen terugkoppeling en geen bekende waarheid."))
 else:
     display(Markdown(f"Basis: {basis}."))
-    display(HTML(table(precision, {"label_nl": "signaal", "domain": "domein", "judged": "beoordeeld",
+    display(HTML(table(review.in_dutch(precision), {"label_nl": "signaal", "domain": "domein", "judged": "beoordeeld",
                                    "correct": "terecht", "precision": "precisie"}, digits=2)))
 
 # %% [markdown]
