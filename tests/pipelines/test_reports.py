@@ -230,6 +230,35 @@ def test_open_page_shows_no_count_below_five_and_hides_the_rates_of_small_counts
     assert "http://" not in page and "https://" not in page
 
 
+def daily_reports(first: str, last: str) -> pd.DataFrame:
+    """One report a day in the town, counted per week as the warehouse stores them."""
+    days = pd.Series(pd.date_range(first, last, freq="D"))
+    weeks = (days - pd.to_timedelta(days.dt.day_of_week, unit="D")).value_counts().sort_index()
+    return pd.DataFrame({"area_code": "BU1", "signal": "afval", "period": "week", "period_start": weeks.index,
+                         "count": weeks.to_numpy()})
+
+
+def test_open_pages_count_a_year_in_whole_iso_weeks_and_a_53_week_year_as_52():
+    rates = openpages.yearly_rates(daily_reports("2024-01-01", "2026-01-10"), AREAS, CATALOGUE)
+    stad = rates[rates["wijk_code"] == "WK01"].set_index("year")
+    # 2024-W01 to 2024-W52 (1 January to 29 December), 2025-W01 to 2025-W52 (30 December 2024 to 28 December 2025):
+    # a week of 30 December 2024 counts in 2025, not in the year of its Monday
+    assert stad["count"].to_dict() == {2024: 364, 2025: 364}
+    assert round(stad.loc[2024, "rate"], 6) == round(stad.loc[2025, "rate"], 6) == 182.0
+    rates = openpages.yearly_rates(daily_reports("2025-12-29", "2027-01-03"), AREAS, CATALOGUE)   # 2026: 53 weeks
+    stad = rates[rates["wijk_code"] == "WK01"].set_index("year")
+    assert stad["count"].to_dict() == {2026: 371} and round(stad.loc[2026, "rate"], 6) == 182.0    # 371 x 52 / 53 per 2,000
+
+
+def test_an_open_page_without_a_whole_year_names_the_municipality_once():
+    rates = openpages.disclose(openpages.yearly_rates(weekly("BU1", "afval", "2026-03-02", [3] * 10), AREAS,
+                                                      CATALOGUE), 5)
+    wijk = trends.wijk_table(AREAS).set_index("wijk_code").loc["WK01"].rename(None)
+    wijk["wijk_code"] = "WK01"
+    page = openpages.wijk_page(wijk, rates, CATALOGUE, 5, None, "01-12-2026")
+    assert "met de hele gemeente." in page and "gemeente de gemeente" not in page
+
+
 def flag_rows(codes, names, status="nieuw", since="2026-10-05", period_start="2026-10-12"):
     return pd.DataFrame({"area_code": codes, "name": names, "domain": "physical", "period": "week",
                          "period_start": pd.Timestamp(period_start), "status": status, "since": pd.Timestamp(since)})
@@ -316,18 +345,18 @@ def test_wijken_of_several_municipalities_that_share_a_name_stay_apart():
 
     assert trends.wijk_names(REGION).to_dict() == {"WK008800": "Wijk 00 (Schiermonnikoog)",
                                                    "WK009600": "Wijk 00 (Vlieland)", "WK027700": "Wijk 00 (Rozendaal)"}
-    counts = pd.concat([weekly("BU00880000", "afval", "2024-01-01", [1] * 104),     # 51 in 2025
-                        weekly("BU00960000", "afval", "2024-01-01", [2] * 104),     # 102 in 2025
-                        weekly("BU02770000", "afval", "2024-01-01", [3] * 104)])    # 153 in 2025
+    counts = pd.concat([weekly("BU00880000", "afval", "2024-01-01", [1] * 104),     # 52 in 2025 (ISO weeks)
+                        weekly("BU00960000", "afval", "2024-01-01", [2] * 104),     # 104 in 2025
+                        weekly("BU02770000", "afval", "2024-01-01", [3] * 104)])    # 156 in 2025
     data = SimpleNamespace(counts=counts, areas=REGION, catalogue=CATALOGUE, flags=pd.DataFrame())
     pages = open_pages(data, ReportSettings())
     assert set(pages) == {"index.html", "wijk-00-schiermonnikoog-wk008800.html", "wijk-00-vlieland-wk009600.html",
                           "wijk-00-rozendaal-wk027700.html"}
     vlieland = pages["wijk-00-vlieland-wk009600.html"]
     assert "de hele gemeente Vlieland" in vlieland and "Schiermonnikoog" not in vlieland
-    assert "In de hele gemeente Vlieland waren het er 102;" in vlieland    # its own: 102 / 1,000 (all three: 306 / 3,500)
+    assert "In de hele gemeente Vlieland waren het er 104;" in vlieland    # its own: 104 / 1,000 (all three: 312 / 3,500)
     rozendaal = pages["wijk-00-rozendaal-wk027700.html"]
-    assert "In de hele gemeente Rozendaal waren het er 102;" in rozendaal  # 153 / 1,500
+    assert "In de hele gemeente Rozendaal waren het er 104;" in rozendaal  # 156 / 1,500
     index = pages["index.html"]
     for gm, page_file in [("Rozendaal", "wijk-00-rozendaal-wk027700.html"), ("Vlieland", "wijk-00-vlieland-wk009600.html"),
                           ("Schiermonnikoog", "wijk-00-schiermonnikoog-wk008800.html")]:
