@@ -38,7 +38,7 @@ with open_warehouse(home) as con:     # every history cut at the end of the run'
 if note:
     print(note)
 end = data.run_start + pd.Timedelta(days=6)
-year = trends.report_year(data.run_start)
+year = trends.report_year(data.run_start, "week" if "-W" in data.run["run_period"] else "month")
 end_label = end.strftime("%d-%m")
 print(f"Run {data.run['run_id']}, periode {data.run['run_period']}; jaar {year} tot en met {end.strftime('%d-%m-%Y')}")
 

@@ -157,11 +157,12 @@ def write_period_report(home: Home, period: str | None = None, settings: ReportS
 # --- year plan of one wijkteam -------------------------------------------------------------------
 
 def run_years(periods: list[str]) -> list[int]:
-    """The years of the runs' periods (a week in the year of its first day, as the reports count it)."""
+    """The years of the runs' periods (a week in its ISO year, a month in its calendar year, as the reports count
+    them)."""
     from models.calendar import parse_period_label
     from pipelines.reports.trends import report_year
 
-    return sorted({report_year(parse_period_label(p)[1]) for p in periods})
+    return sorted({report_year(start, kind) for kind, start in map(parse_period_label, periods)})
 
 
 def write_jaarplan(home: Home, year: int, team: str) -> Path:
@@ -176,6 +177,9 @@ def write_jaarplan(home: Home, year: int, team: str) -> Path:
     if team not in teams:
         raise NoReportData(f"unknown wijkteam {team!r}; choose one of: {', '.join(teams)}")
     dev = jaarplan.development(data.scores, data.areas, data.catalogue, team, year)
+    # development picks the weeks whose Monday falls in the year; the reports count a week in its ISO year, so a
+    # week of 29-31 December can come back as the next year's row: keep the plan's own year only
+    dev = dev[dev["year"] == int(year)] if "year" in dev else dev
     monthly = jaarplan.monthly_development(data.scores, data.areas, data.catalogue, team, year)
     flags_year = jaarplan.year_flags(data.evidence, data.areas, data.feedback, team, year)
     own = data.flags[data.flags["wijkteam"] == team]

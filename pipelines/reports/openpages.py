@@ -18,7 +18,7 @@ import pandas as pd
 
 from pipelines.reports.render import page
 from pipelines.reports.svg import Line, line_chart
-from pipelines.reports.trends import buurt_table, period_end, wijk_table
+from pipelines.reports.trends import buurt_table, period_end, period_year, weeks_in_year, wijk_table
 from pipelines.safe_output import escape_html as esc
 
 DOMAIN_B1 = {
@@ -51,19 +51,6 @@ def page_name(wijk_code: str, wijk: str) -> str:
     """The file of a wijk's open page, keyed by its code (wijken of several municipalities share names):
     ``de-weide-wk011851.html``."""
     return f"{slug(wijk)}-{slug(wijk_code)}.html"
-
-
-def weeks_in_year(year: int) -> int:
-    """52 or 53: the ISO weeks of ``year`` (28 December is always in its last week)."""
-    return int(pd.Timestamp(year, 12, 28).isocalendar()[1])
-
-
-def period_year(starts: pd.Series, period: pd.Series) -> pd.Series:
-    """The year a period counts in: a week in its ISO year (the year of its Thursday, so a year is 52 or 53 whole
-    weeks), a month in its calendar year."""
-    s = pd.to_datetime(pd.Series(starts)).reset_index(drop=True)
-    iso = s.dt.isocalendar().year.astype(int)
-    return iso.where(pd.Series(period).reset_index(drop=True) == "week", s.dt.year).astype(int)
 
 
 def _year_bounds(year: int, period: str) -> tuple[pd.Timestamp, pd.Timestamp]:

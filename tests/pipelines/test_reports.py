@@ -49,8 +49,9 @@ def test_observed_vs_expected_per_wijk_domain_and_year():
     scores = weekly("BU1", "afval", "2025-12-29", [2, 4, 6]).assign(expected=[2.0, 2.0, np.nan])
     oe = trends.observed_vs_expected(scores, AREAS, CATALOGUE)
     row = oe.set_index(["wijk", "year"]).loc[("Stad", 2026)]
-    assert (row["observed"], row["expected"], row["ratio"]) == (4, 2.0, 2.0)     # the unscored period is left out
-    assert (oe.set_index(["wijk", "year"]).loc[("Stad", 2025), "ratio"]) == 1.0
+    # the week of 29 December 2025 is 2026-W01; the unscored period is left out
+    assert (row["observed"], row["expected"], row["ratio"]) == (6, 4.0, 1.5)
+    assert 2025 not in set(oe["year"])
 
 
 def test_year_to_date_compares_the_same_part_of_every_year_per_1000_inhabitants():
@@ -64,8 +65,8 @@ def test_year_to_date_compares_the_same_part_of_every_year_per_1000_inhabitants(
 
 
 def first_weeks(area, values, years=range(2022, 2028)):
-    """One count in the first week of each year (a Monday on 1 to 7 January); None: no row that year."""
-    starts = [pd.Timestamp(y, 1, 1) + pd.Timedelta(days=(7 - pd.Timestamp(y, 1, 1).day_of_week) % 7) for y in years]
+    """One count in the first week of each year (ISO week 1, which may begin in December); None: no row that year."""
+    starts = [pd.Timestamp.fromisocalendar(y, 1, 1) for y in years]
     rows = [(s, v) for s, v in zip(starts, values) if v is not None]
     return pd.DataFrame({"area_code": area, "signal": "afval", "period": "week",
                          "period_start": [s for s, _ in rows], "count": [v for _, v in rows]})
@@ -369,14 +370,14 @@ def test_wijken_of_several_municipalities_that_share_a_name_stay_apart():
     # the manager report: one row per wijk code, named with its municipality
     scores = counts.assign(expected=1.0)
     oe = trends.observed_vs_expected(scores, REGION, CATALOGUE)
-    assert sorted(oe.loc[oe["year"] == 2025, "observed"]) == [51, 102, 153]
+    assert sorted(oe.loc[oe["year"] == 2025, "observed"]) == [52, 104, 156]      # 2025-W01 to W52
     assert len(trends.ratio_table(oe, 2025)) == 3
     ytd = trends.year_to_date(counts, REGION, CATALOGUE, pd.Timestamp("2025-12-28"))
     assert ytd[ytd["year"] == 2025].set_index("wijk_code")["population"].to_dict() == {
         "WK008800": 1000, "WK009600": 1000, "WK027700": 1500}
     table = trends.change_table(trends.this_year_vs_earlier(ytd, 2025), 2025)
     assert table["wijk"].tolist() == ["Wijk 00 (Rozendaal)", "Wijk 00 (Schiermonnikoog)", "Wijk 00 (Vlieland)"]
-    assert table["2025"].tolist() == [153, 51, 102]
+    assert table["2025"].tolist() == [156, 52, 104]
 
 
 def test_open_pages_of_an_earlier_call_under_other_names_are_removed_and_other_files_stay(tmp_path):
