@@ -480,7 +480,10 @@ def quarantine_dismiss(
     with connect(_home().warehouse) as con:
         if not catalog.load_exists(con, load):
             _fail(f"unknown load {load!r}; see the loads with: wijkradar status")
-        n = dismiss(con, load, list(row) or None)
+        try:
+            n = dismiss(con, load, list(row) or None)
+        except ValueError as exc:
+            _fail(str(exc))
     console.print(f"{n} open row(s) of {load} dismissed")
 
 
