@@ -107,3 +107,14 @@ def test_the_map_shows_the_runs_week_or_nothing():
                              "p_domain": [0.5, 0.001], "level": [None, "alarm"], "status": [None, "nieuw"]})
     assert len(maps.latest_domain_evidence(evidence, pd.Timestamp("2026-10-26"))) == 2
     assert maps.latest_domain_evidence(evidence, pd.Timestamp("2026-11-16")).empty   # not W44's evidence under W47
+
+
+def test_report_refuses_what_it_would_otherwise_ignore_or_misread(quiet_home, tmp_path):
+    res = invoke(quiet_home, "report", "--period", "banana")
+    assert res.exit_code == 2 and "'banana' is not a period; give a week as 2026-W47 or a month as 2026-10" in res.output
+    assert invoke(quiet_home, "flags", "--period", "2026-W54").exit_code == 2
+    res = invoke(quiet_home, "report", "--open", "--jaarplan", "2026", "--team", "de-weide")
+    assert res.exit_code == 2 and "--jaarplan and --open make different reports" in res.output
+    missing = tmp_path / "no-such-home"
+    res = runner.invoke(app, ["--home", str(missing), "report"], catch_exceptions=False)
+    assert res.exit_code == 2 and "no warehouse in" in res.output and not missing.exists()
