@@ -115,6 +115,8 @@ def test_report_refuses_what_it_would_otherwise_ignore_or_misread(quiet_home, tm
     assert invoke(quiet_home, "flags", "--period", "2026-W54").exit_code == 2
     res = invoke(quiet_home, "report", "--open", "--jaarplan", "2026", "--team", "de-weide")
     assert res.exit_code == 2 and "--jaarplan and --open make different reports" in res.output
+    res = invoke(quiet_home, "report", "--period", "2026-W47", "--toon-signalen")
+    assert res.exit_code == 2 and "belong to --open" in res.output
     missing = tmp_path / "no-such-home"
     res = runner.invoke(app, ["--home", str(missing), "report"], catch_exceptions=False)
     assert res.exit_code == 2 and "no warehouse in" in res.output and not missing.exists()
