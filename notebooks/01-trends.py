@@ -28,13 +28,17 @@ import pandas as pd
 from IPython.display import HTML, display
 
 from pipelines.reports import charts, trends
-from pipelines.reports.data import open_warehouse, read_report_data
+from pipelines.reports.data import open_warehouse
+from pipelines.reports.period import marts_note, read_period_data
 from pipelines.reports.render import table
 
-with open_warehouse(home) as con:
-    data = read_report_data(con, period)
+with open_warehouse(home) as con:     # every history cut at the end of the run's period
+    data = read_period_data(con, period)
+    note = marts_note(con, data.run)
+if note:
+    print(note)
 end = data.run_start + pd.Timedelta(days=6)
-year = trends.report_year(data.run_start)
+year = trends.report_year(data.run_start, "week" if "-W" in data.run["run_period"] else "month")
 end_label = end.strftime("%d-%m")
 print(f"Run {data.run['run_id']}, periode {data.run['run_period']}; jaar {year} tot en met {end.strftime('%d-%m-%Y')}")
 

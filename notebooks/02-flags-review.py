@@ -26,11 +26,15 @@ period = None   # run period, e.g. "2026-W47" (default: the latest run)
 from IPython.display import HTML, Markdown, display
 
 from pipelines.reports import charts, review
-from pipelines.reports.data import open_warehouse, read_report_data, read_truth
+from pipelines.reports.data import open_warehouse, read_truth
+from pipelines.reports.period import marts_note, read_period_data
 from pipelines.reports.render import table
 
-with open_warehouse(home) as con:
-    data = read_report_data(con, period)
+with open_warehouse(home) as con:     # every history cut at the end of the run's period
+    data = read_period_data(con, period)
+    note = marts_note(con, data.run)
+if note:
+    print(note)
 truth = read_truth(home)
 episodes = review.episodes(data.evidence, data.areas)
 teams = data.wijkteams["wijkteam"].tolist()
@@ -49,7 +53,7 @@ display(HTML(charts.to_svg(charts.new_flags_chart(over_time, teams))))
 # Per wijkteam en domein: aantal episodes, opgelost, nog open, en de mediane en langste duur in weken.
 
 # %%
-display(HTML(table(review.time_to_resolution(episodes),
+display(HTML(table(review.in_dutch(review.time_to_resolution(episodes)),
                    {"domain": "domein", "episodes": "episodes", "resolved": "opgelost", "open": "open",
                     "median_weeks": "mediaan (weken)", "max_weeks": "langste (weken)"})))
 
@@ -80,7 +84,7 @@ if precision.empty:
     display(Markdown("Nog niets beoordeeld: geen terugkoppeling en geen bekende waarheid."))
 else:
     display(Markdown(f"Basis: {basis}."))
-    display(HTML(table(precision, {"label_nl": "signaal", "domain": "domein", "judged": "beoordeeld",
+    display(HTML(table(review.in_dutch(precision), {"label_nl": "signaal", "domain": "domein", "judged": "beoordeeld",
                                    "correct": "terecht", "precision": "precisie"}, digits=2)))
 
 # %% [markdown]

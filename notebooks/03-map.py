@@ -26,11 +26,15 @@ period = None   # run period, e.g. "2026-W47" (default: the latest run)
 from IPython.display import HTML, display
 
 from pipelines.reports import maps
-from pipelines.reports.data import open_warehouse, outlines_path, read_outlines, read_report_data
+from pipelines.reports.data import open_warehouse, outlines_path, read_outlines
+from pipelines.reports.period import marts_note, read_period_data
 from pipelines.reports.render import table
 
-with open_warehouse(home) as con:
-    data = read_report_data(con, period)
+with open_warehouse(home) as con:     # every history cut at the end of the run's period
+    data = read_period_data(con, period)
+    note = marts_note(con, data.run)
+if note:
+    print(note)
 outlines, viewbox = read_outlines(outlines_path(data.areas))
 latest = maps.latest_domain_evidence(data.evidence, data.run_start)
 display(HTML(maps.domain_maps(outlines, viewbox, latest, data.flags, data.run["run_period"])))

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from pipelines.paths import Home, resolve_home
+from pipelines.paths import REPO_ROOT, Home, resolve_home
 
 class _Commands(typer.core.TyperGroup):
     """Every command's expected failures (``warehouse.expected_failure``: the warehouse busy, a full disk) end as
@@ -38,6 +38,8 @@ app = typer.Typer(help="wijkradar: early-warning signals per neighbourhood, list
                   no_args_is_help=True, add_completion=False, cls=_Commands)
 console = Console(width=None if sys.stdout.isatty() else 150)
 _state: dict[str, Home] = {}
+#: Commands that only read a working folder: on a folder without a warehouse they stop instead of creating it.
+READS_ONLY = {"report"}
 
 
 def _print_version(value: bool) -> None:
@@ -53,6 +55,7 @@ def _print_version(value: bool) -> None:
 
 @app.callback()
 def main_options(
+    ctx: typer.Context,
     home: Optional[Path] = typer.Option(None, "--home", help="Working folder (warehouse, inbox, exports). "
                                         "Default: $WIJKRADAR_HOME, else the repository's data/."),
     version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
@@ -60,6 +63,13 @@ def main_options(
 ) -> None:
     from pipelines import prefect_env   # no prefect import: cheap, and must precede it
 
+    if ctx.invoked_subcommand in READS_ONLY:           # a mistyped --home must not become a new working folder
+        import os
+
+        root = Path(home or os.environ.get("WIJKRADAR_HOME") or REPO_ROOT / "data").expanduser().resolve()
+        if not Home(root).warehouse.exists():
+            _fail(f"no warehouse in {root}; give the working folder with --home (or WIJKRADAR_HOME), or run "
+                  "the weekly flow there first (wijkradar run)")
     _state["home"] = resolve_home(home)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     logging.getLogger("wijkradar").setLevel(logging.INFO)
@@ -272,6 +282,7 @@ def flags(
     """Print (or write) the flagged-area list of a run, per wijkteam."""
     if format not in ("table", "csv", "xlsx", "html"):
         _fail(f"unknown format {format!r}; choose table, csv, xlsx or html")
+    period = _period(period)
     if lang not in ("nl", "en"):
         _fail(f"unknown language {lang!r}; choose nl or en")
     if format == "table":
@@ -311,15 +322,20 @@ def _print_flags(home: Home, run_id: str | None = None, team: str | None = None,
     from pipelines import reference
     from pipelines.lists.selection import team_list
     from pipelines.lists.table_writer import rich_table
-    from pipelines.runs import read_flags
+    from pipelines.runs import find_run, read_flags
     from pipelines.warehouse import connect
 
     with connect(home.warehouse) as con:
         reference.sync(con, reference.Reference.for_home(_home()))
-        flags = read_flags(con, run_id=run_id, team=team, period=period)
+        if run_id is None:      # an empty list is a list (a run without flags); only a missing run is refused
+            run = find_run(con, period=period)
+            run_id = None if run is None else run.run_id
+            no_run = _no_run(con, period) if run is None else ""
+        else:
+            no_run = ""
+        flags = read_flags(con, run_id=run_id, team=team) if run_id is not None else None
         teams = catalog.teams(con)
         labels = catalog.signal_labels(con, lang)
-        no_run = _no_run(con, period) if flags.empty and run_id is None else ""
     if team is not None and team not in set(teams["wijkteam"]):
         _fail(f"unknown wijkteam {team!r}; choose one of: {', '.join(teams['wijkteam']) or 'none loaded yet'}")
     if no_run:
@@ -328,6 +344,27 @@ def _print_flags(home: Home, run_id: str | None = None, team: str | None = None,
         if team and t != team:
             continue
         console.print(rich_table(team_list(flags, t, labels, lang), f"{name} ({t})", lang))
+
+
+def _period(label: str | None) -> str | None:
+    """``--period`` as given, or a one-sentence refusal when it is not a week or a month."""
+    import re
+
+    if label is None:
+        return None
+    text = label.strip().upper()
+    week, month = re.fullmatch(r"(\d{4})-W(\d{2})", text), re.fullmatch(r"(\d{4})-(\d{2})", text)
+    ok = ((week and 1 <= int(week[2]) <= 53 and (int(week[2]) < 53 or _has_week_53(int(week[1]))))
+          or (month and 1 <= int(month[2]) <= 12))
+    if not ok:
+        _fail(f"{label!r} is not a period; give a week as 2026-W47 or a month as 2026-10")
+    return text
+
+
+def _has_week_53(year: int) -> bool:
+    import datetime
+
+    return datetime.date(year, 12, 28).isocalendar()[1] == 53
 
 
 def _no_run(con, period: str | None) -> str:
@@ -475,7 +512,10 @@ def quarantine_dismiss(
     with connect(_home().warehouse) as con:
         if not catalog.load_exists(con, load):
             _fail(f"unknown load {load!r}; see the loads with: wijkradar status")
-        n = dismiss(con, load, list(row) or None)
+        try:
+            n = dismiss(con, load, list(row) or None)
+        except ValueError as exc:
+            _fail(str(exc))
     console.print(f"{n} open row(s) of {load} dismissed")
 
 
@@ -676,6 +716,13 @@ def report(
     from pipelines.warehouse import WarehouseBusy
 
     home = _home()
+    period = _period(period)
+    chosen = [o for o, given in (("--period", period is not None), ("--jaarplan", jaarplan is not None),
+                                 ("--open", open_pages)) if given]
+    if len(chosen) > 1:
+        _fail(f"{' and '.join(chosen)} make different reports; give one of them per call")
+    if toon_signalen is not None and not open_pages:
+        _fail("--toon-signalen/--geen-signalen belong to --open: wijkradar report --open --toon-signalen")
     if team is not None and jaarplan is None:
         _fail("--team belongs to --jaarplan: wijkradar report --jaarplan 2026 --team de-weide")
     if jaarplan is not None and team is None:

@@ -35,9 +35,18 @@ state_counts = catalog.state_counts
 
 
 def dismiss(con: duckdb.DuckDBPyConnection, load_id: str, rows: list[int] | None = None) -> int:
-    """Mark open rows of a load dismissed (the analyst decided they need no correction); returns how many."""
+    """Mark open rows of a load dismissed (the analyst decided they need no correction); returns how many.
+
+    A row number that the load did not quarantine is refused (``ValueError``, naming it): nothing is dismissed."""
     from pipelines.warehouse import transaction
 
+    if rows:
+        known = set(list_rows(con, load_id, state=None)["row_number"].astype(int))
+        unknown = sorted(set(rows) - known)
+        if unknown:
+            raise ValueError(f"row(s) {', '.join(map(str, unknown))} of load {load_id} are not quarantined, so "
+                             f"nothing was dismissed; see its rows with: wijkradar quarantine --load {load_id} "
+                             "--state all")
     with transaction(con):
         return catalog.dismiss_rows(con, load_id, rows)
 

@@ -87,6 +87,9 @@ def test_the_three_notebooks_run_and_give_self_contained_pages(period_report):
     assert "Waargenomen tegen verwacht" in trends and "Sterkst stijgende reeksen" in trends
     review, _ = parse(period_report / "02-flags-review.html")
     assert "Van nieuw tot opgelost" in review and "demo-waarheid" in review      # precision judged by the demo truth
+    shown = re.sub(r"<(svg|style).*?</\1>|<[^>]+>", " ", review, flags=re.S)   # what a manager reads
+    assert not re.search(r"\b(physical|social|safety|signal|illegale_dump)\b", shown)
+    assert "fysiek" in shown
 
 
 def test_the_map_colours_every_buurt_and_outlines_the_flagged_ones(period_report, report_home):

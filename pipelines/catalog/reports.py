@@ -26,3 +26,13 @@ def report_frames(con: Con, run_id: str) -> dict[str, pd.DataFrame]:
         flags=con.execute("SELECT f.*, a.name FROM marts.area_flags f JOIN core.areas a USING (area_code) "
                           "WHERE run_id = ?", [run_id]).df(),
     )
+
+
+def marts_run_period(con: Con) -> tuple[str, str | None] | None:
+    """(run_id, run_period) of the run whose series scores and area evidence the marts hold (``meta.marts_run``);
+    None when the warehouse does not say."""
+    if not has_table(con, "meta", "marts_run"):
+        return None
+    got = con.execute("SELECT m.run_id, r.run_period FROM meta.marts_run m LEFT JOIN meta.runs r USING (run_id) "
+                      "LIMIT 1").fetchall()
+    return (got[0][0], got[0][1]) if got else None

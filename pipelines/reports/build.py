@@ -17,6 +17,7 @@ from pipelines import catalog
 from pipelines.paths import REPO_ROOT, Home
 from pipelines.reports import jaarplan, openpages
 from pipelines.reports.data import NoReportData, find_report_run, open_warehouse, read_report_data
+from pipelines.reports.period import check_marts, read_period_data
 from pipelines.reports.render import NotebookFailed, notebook_page, page
 from pipelines.safe_output import escape_html as esc
 from pipelines.safe_output import safe_filename
@@ -133,6 +134,7 @@ def write_period_report(home: Home, period: str | None = None, settings: ReportS
     settings = settings or read_settings(home)
     with open_warehouse(home) as con:                  # closed again before the kernels open it
         run = find_report_run(con, period)
+        check_marts(con, run)                          # refused here in one sentence, not in a kernel
     folder = home.reports / safe_filename(run["run_period"])
     folder.mkdir(parents=True, exist_ok=True)
     params = {"home": str(home.root), "period": run["run_period"]}
@@ -155,17 +157,18 @@ def write_period_report(home: Home, period: str | None = None, settings: ReportS
 # --- year plan of one wijkteam -------------------------------------------------------------------
 
 def run_years(periods: list[str]) -> list[int]:
-    """The years of the runs' periods (a week in the year of its first day, as the reports count it)."""
+    """The years of the runs' periods (a week in its ISO year, a month in its calendar year, as the reports count
+    them)."""
     from models.calendar import parse_period_label
     from pipelines.reports.trends import report_year
 
-    return sorted({report_year(parse_period_label(p)[1]) for p in periods})
+    return sorted({report_year(start, kind) for kind, start in map(parse_period_label, periods)})
 
 
 def write_jaarplan(home: Home, year: int, team: str) -> Path:
     """The Dutch year-plan page of ``team`` for ``year`` (only the team's buurten)."""
     with open_warehouse(home) as con:
-        data = read_report_data(con)
+        data = read_period_data(con)
         years = run_years(catalog.run_periods(con))
     if int(year) > years[-1]:
         raise NoReportData(f"no run in {int(year)} or later: the runs are of {', '.join(map(str, years))}; give one "
@@ -174,6 +177,9 @@ def write_jaarplan(home: Home, year: int, team: str) -> Path:
     if team not in teams:
         raise NoReportData(f"unknown wijkteam {team!r}; choose one of: {', '.join(teams)}")
     dev = jaarplan.development(data.scores, data.areas, data.catalogue, team, year)
+    # development picks the weeks whose Monday falls in the year; the reports count a week in its ISO year, so a
+    # week of 29-31 December can come back as the next year's row: keep the plan's own year only
+    dev = dev[dev["year"] == int(year)] if "year" in dev else dev
     monthly = jaarplan.monthly_development(data.scores, data.areas, data.catalogue, team, year)
     flags_year = jaarplan.year_flags(data.evidence, data.areas, data.feedback, team, year)
     own = data.flags[data.flags["wijkteam"] == team]

@@ -18,7 +18,7 @@ import pandas as pd
 
 from pipelines.reports.render import page
 from pipelines.reports.svg import Line, line_chart
-from pipelines.reports.trends import buurt_table, period_end, wijk_table
+from pipelines.reports.trends import buurt_table, period_end, period_year, weeks_in_year, wijk_table
 from pipelines.safe_output import escape_html as esc
 
 DOMAIN_B1 = {
@@ -53,41 +53,58 @@ def page_name(wijk_code: str, wijk: str) -> str:
     return f"{slug(wijk)}-{slug(wijk_code)}.html"
 
 
+def _year_bounds(year: int, period: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    if period == "week":
+        return pd.Timestamp.fromisocalendar(year, 1, 1), pd.Timestamp.fromisocalendar(year, weeks_in_year(year), 7)
+    return pd.Timestamp(year, 1, 1), pd.Timestamp(year, 12, 31)
+
+
 def complete_years(counts: pd.DataFrame, catalogue: pd.DataFrame) -> dict[str, list[int]]:
-    """Per domain, the calendar years its data cover from start to end."""
+    """Per domain, the years its data cover from start to end (weeks: every week of the ISO year; months:
+    January to December), for each period type the domain has."""
     c = counts.merge(catalogue[["signal", "domain"]], on="signal")
     out = {}
     for domain, part in c.groupby("domain"):
-        starts = pd.to_datetime(part["period_start"])
-        ends = period_end(starts, part["period"])
-        first, last = starts.min(), ends.max()
-        out[domain] = [y for y in range(first.year, last.year + 1)
-                       if first <= pd.Timestamp(y, 1, 7) and last >= pd.Timestamp(y, 12, 25)]   # ISO weeks
+        covered = None
+        for kind, p in part.groupby("period"):
+            starts = pd.to_datetime(p["period_start"])
+            first, last = starts.min(), period_end(starts, p["period"]).max()
+            years = period_year(starts, p["period"])
+            ok = {y for y in range(int(years.min()), int(years.max()) + 1)
+                  if first <= _year_bounds(y, kind)[0] and last >= _year_bounds(y, kind)[1]}
+            covered = ok if covered is None else covered & ok
+        out[domain] = sorted(covered or [])
     return out
 
 
 def yearly_rates(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
     """Per wijk and per municipality (``kind`` = ``gemeente``, ``wijk_code`` = its code), domain and complete
     year: ``wijk_code, wijk, gemeente_code, kind, domain, year, count, population, rate`` (per 1,000
-    inhabitants). A wijk's municipality row is the total of that municipality's own wijken."""
+    inhabitants). A wijk's municipality row is the total of that municipality's own wijken.
+
+    Years are counted in whole weeks (:func:`period_year`); the rate of a year of 53 weeks is that of 52 weeks
+    (count x 52 / 53), so a long year does not look like a rise."""
     years = complete_years(counts, catalogue)
     c = counts.merge(buurt_table(areas)[["area_code", "wijk_code"]], on="area_code")
     c = c.merge(catalogue[["signal", "domain"]], on="signal")
-    c["year"] = pd.to_datetime(c["period_start"]).dt.year
+    c["year"] = period_year(c["period_start"], c["period"]).to_numpy()
     c = c[[y in years.get(d, []) for d, y in zip(c["domain"], c["year"])]]
+    c = c.assign(count52=c["count"] * np.where(c["period"] == "week", 52 / c["year"].map(weeks_in_year), 1.0))
     wijken = wijk_table(areas)
     grid = pd.MultiIndex.from_tuples([(w, d, y) for w in wijken["wijk_code"] for d, ys in years.items() for y in ys],
                                      names=["wijk_code", "domain", "year"])
-    per_wijk = c.groupby(["wijk_code", "domain", "year"])["count"].sum().reindex(grid, fill_value=0).reset_index()
+    per_wijk = (c.groupby(["wijk_code", "domain", "year"])[["count", "count52"]].sum()
+                .reindex(grid, fill_value=0).reset_index())
     per_wijk = per_wijk.merge(wijken, on="wijk_code")
-    total = per_wijk.groupby(["gemeente_code", "domain", "year"], as_index=False).agg(count=("count", "sum"))
+    total = per_wijk.groupby(["gemeente_code", "domain", "year"], as_index=False).agg(
+        count=("count", "sum"), count52=("count52", "sum"))
     population = wijken.groupby("gemeente_code")["population"].sum()
     names = gemeente_names(areas)
     total = total.assign(wijk_code=total["gemeente_code"], kind="gemeente",
                          wijk=total["gemeente_code"].map(names).fillna(total["gemeente_code"]),
                          population=total["gemeente_code"].map(population))
     out = pd.concat([per_wijk, total], ignore_index=True)
-    out["rate"] = out["count"] / out["population"].where(out["population"] > 0) * 1000
+    out["rate"] = out["count52"] / out["population"].where(out["population"] > 0) * 1000
     return out[["wijk_code", "wijk", "gemeente_code", "kind", "domain", "year", "count", "population", "rate"]]
 
 
@@ -226,9 +243,9 @@ def wijk_page(wijk: pd.Series, rates: pd.DataFrame, catalogue: pd.DataFrame, thr
     name = wijk["wijk"]
     own = rates[(rates["wijk_code"] == wijk["wijk_code"]) & (rates["kind"] != "gemeente")]
     gm = rates[(rates["kind"] == "gemeente") & (rates["gemeente_code"] == wijk["gemeente_code"])]
-    gemeente = gm["wijk"].iloc[0] if len(gm) else "de gemeente"
+    gemeente = f"de hele gemeente {gm['wijk'].iloc[0]}" if len(gm) else "de hele gemeente"
     body = [f"<p>Op deze pagina ziet u hoe het gaat in {esc(name)}. We kijken naar drie onderwerpen: de buitenruimte, "
-            f"zorg en welzijn, en veiligheid. We vergelijken de jaren met elkaar en met de hele gemeente {esc(gemeente)}.</p>"]
+            f"zorg en welzijn, en veiligheid. We vergelijken de jaren met elkaar en met {esc(gemeente)}.</p>"]
     for domain, (label, what) in DOMAIN_B1.items():
         t, g = own[own["domain"] == domain].sort_values("year"), gm[gm["domain"] == domain].sort_values("year")
         if t.empty:
@@ -254,8 +271,10 @@ def wijk_page(wijk: pd.Series, rates: pd.DataFrame, catalogue: pd.DataFrame, thr
         body.append(f'<section class="card"><h2>Wat valt nu op?</h2><ul>{items}</ul><p class="small">{esc(FLAG_NOTE)}'
                     "</p></section>")
     body.append(f'<section><h2>Hoe lezen?</h2><p>{esc(DISCLOSURE_NOTE.format(t=threshold))}</p>'
-                "<p>Een jaar staat er alleen in als we het hele jaar gegevens hebben. Meer of minder meldingen "
-                "betekent niet altijd dat het beter of slechter gaat: soms melden mensen gewoon vaker.</p>"
+                "<p>Een jaar staat er alleen in als we het hele jaar gegevens hebben. Meldingen tellen we per hele "
+                "week, zoals de weeknummers: een jaar heeft 52 of 53 weken. Bij een jaar van 53 weken rekenen we "
+                "het cijfer per 1.000 inwoners om naar 52 weken, zodat de jaren te vergelijken zijn. Meer of minder "
+                "meldingen betekent niet altijd dat het beter of slechter gaat: soms melden mensen gewoon vaker.</p>"
                 f'<p class="small">Bronnen: meldingen openbare ruimte (gemeente), signalen van de '
                 "wijkteams, politie (geregistreerde misdrijven); gebieden en inwoners: CBS, licentie CC BY 4.0. "
                 f"Gemaakt door wijkradar op {esc(made)}.</p></section>")

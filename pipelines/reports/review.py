@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from pipelines.flag import current_cells
+from pipelines.reference import DOMAIN_NL
 from pipelines.reports.trends import buurt_table
 
 LISTED = ("nieuw", "aanhoudend", "verergerend")
@@ -182,3 +183,12 @@ def truth_pairs(truth: pd.DataFrame | None, catalogue: pd.DataFrame) -> set[tupl
         return set()
     t = truth.merge(catalogue[["signal", "domain"]], on="signal")
     return set(zip(t["area_code"], t["domain"]))
+
+
+def in_dutch(table: pd.DataFrame) -> pd.DataFrame:
+    """A table as a manager reads it: domains by their Dutch name (fysiek, sociaal, veiligheid) and no internal
+    signal codes (the Dutch label stands beside them)."""
+    out = table.drop(columns=[c for c in ("signal",) if c in table and "label_nl" in table])
+    if "domain" in out:
+        out = out.assign(domain=out["domain"].map(lambda d: DOMAIN_NL.get(d, d)))
+    return out

@@ -2,9 +2,10 @@
 the signal mix and the series rising most; the town (stadswijken) and the dorpen kept apart.
 
 Pure: frames in (``core.signal_counts``, ``marts.series_scores``, ``core.areas``, the catalogue),
-frames out. A year is the calendar year of a period's first day; comparisons between years use the
-same part of every year ("year to date": the months that ended by the same day of the year, the weeks
-as many weeks into the year), so a year that is not over yet is never compared with whole years.
+frames out. A week counts in its ISO year (the year of its Thursday: 52 or 53 whole weeks, as the week
+numbers run), a month in its calendar year; comparisons between years use the same part of every year ("year
+to date": the months that ended by the same day of the year, the weeks up to the same week number, a 53rd
+week's count given per 52 weeks), so a year that is not over yet is never compared with whole years.
 """
 from __future__ import annotations
 
@@ -71,8 +72,21 @@ def wijk_table(areas: pd.DataFrame) -> pd.DataFrame:
 def _annotate(frame: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
     out = frame.merge(buurt_table(areas).drop(columns=["name"]), on="area_code")
     out = out.merge(catalogue[["signal", "domain", "label_nl"]], on="signal")
-    out["year"] = pd.to_datetime(out["period_start"]).dt.year
+    out["year"] = period_year(out["period_start"], out["period"]).to_numpy()
     return out
+
+
+def weeks_in_year(year: int) -> int:
+    """52 or 53: the ISO weeks of ``year`` (28 December is always in its last week)."""
+    return int(pd.Timestamp(year, 12, 28).isocalendar()[1])
+
+
+def period_year(starts: pd.Series, period: pd.Series) -> pd.Series:
+    """The year a period counts in: a week in its ISO year (the year of its Thursday, so a year is 52 or 53 whole
+    weeks), a month in its calendar year."""
+    s = pd.to_datetime(pd.Series(starts)).reset_index(drop=True)
+    iso = s.dt.isocalendar().year.astype(int)
+    return iso.where(pd.Series(period).reset_index(drop=True) == "week", s.dt.year).astype(int)
 
 
 def period_end(starts: pd.Series, period: pd.Series) -> pd.Series:
@@ -82,15 +96,24 @@ def period_end(starts: pd.Series, period: pd.Series) -> pd.Series:
         period != "month", s + pd.offsets.MonthEnd(0))
 
 
-def report_year(run_start: pd.Timestamp) -> int:
-    """The year a run's report looks at: the year of its week's first day, as for every period here
-    (2026-W53, 28 December 2026 to 3 January 2027, is a week of 2026)."""
-    return pd.Timestamp(run_start).year
+def report_year(run_start: pd.Timestamp, period: str = "week") -> int:
+    """The year a run's report looks at, as for every period here: a week's ISO year (2026-W53, 28 December
+    2026 to 3 January 2027, is a week of 2026; 2025-W01 begins on 30 December 2024), a month's calendar year."""
+    return int(period_year(pd.Series([pd.Timestamp(run_start)]), pd.Series([period])).iloc[0])
 
 
 def _week_of_year(starts: pd.Series) -> pd.Series:
-    """1 for the first week starting in its year (a Monday on 1 to 7 January), 2 for the next, ..."""
-    return (pd.to_datetime(starts).dt.day_of_year - 1) // 7 + 1
+    """The ISO week number (1 to 53) of each week."""
+    return pd.to_datetime(pd.Series(starts)).dt.isocalendar().week.astype(int)
+
+
+def _weeks_to_date(end: pd.Timestamp, year: int) -> int:
+    """How many weeks of ``year`` have ended by ``end`` (0 when none, all of them once the year is over)."""
+    last_monday = end - pd.Timedelta(days=6 + (end - pd.Timedelta(days=6)).day_of_week)
+    last_year = report_year(last_monday)
+    if last_year < year:
+        return 0
+    return int(_week_of_year(pd.Series([last_monday])).iloc[0]) if last_year == year else weeks_in_year(year)
 
 
 def in_year_to_date(starts: pd.Series, period: pd.Series, end: pd.Timestamp, year: int | None = None) -> pd.Series:
@@ -107,8 +130,7 @@ def in_year_to_date(starts: pd.Series, period: pd.Series, end: pd.Timestamp, yea
     day = 28 if (end.month, end.day) == (2, 29) else end.day         # 29 February: the 28th of other years
     cutoff = pd.to_datetime({"year": years + (end.year - year), "month": end.month, "day": day})
     in_part = period_end(starts, period) <= cutoff
-    last_monday = end - pd.Timedelta(days=6 + (end - pd.Timedelta(days=6)).day_of_week)
-    weeks = 0 if last_monday.year < year else int(_week_of_year(pd.Series([last_monday])).iloc[0])
+    weeks = _weeks_to_date(end, year)
     weekly = period == "week"
     in_part[weekly] = _week_of_year(starts[weekly]) <= weeks
     return in_part.to_numpy()
@@ -140,10 +162,16 @@ def year_to_date(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFr
     """
     c = _annotate(counts, areas, catalogue)
     first = c.groupby("period")["period_start"].transform("min")
-    complete_start = (first.dt.month == 1) & (first.dt.day <= 7) | (c["year"] > first.dt.year)
+    starts_year = np.where(c["period"] == "week", _week_of_year(first).to_numpy() == 1,
+                           (first.dt.month == 1).to_numpy())
+    complete_start = starts_year | (c["year"].to_numpy() > period_year(first, c["period"]).to_numpy())
     year = end.year if year is None else year
-    c = c[complete_start.to_numpy() & (c["year"] <= year).to_numpy()]
+    c = c[complete_start & (c["year"] <= year).to_numpy()]
     part = c[in_year_to_date(c["period_start"], c["period"], end, year)]
+    weeks = _weeks_to_date(end, year)          # 53 once a 53-week year is over: per 52 weeks, as the open pages
+    if weeks > 52:
+        long = (part["period"] == "week") & (part["year"].map(weeks_in_year) > 52)
+        part = part.assign(count=part["count"].where(~long, part["count"] * 52 / 53))
     out = _zero_filled(part.groupby([*by, "year"], as_index=False)["count"].sum(), c, by)
     keys = [b for b in by if b in AREA_KEYS]
     buurten = buurt_table(areas)
@@ -188,7 +216,8 @@ def signal_mix(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFram
 
     Columns: ``by, kind, signal, label_nl, domain, count, share`` (shares add up to 1 per group).
     """
-    c = _annotate(counts[pd.to_datetime(counts["period_start"]).dt.year == year], areas, catalogue)
+    c = _annotate(counts, areas, catalogue)
+    c = c[c["year"] == year]
     if end is not None:
         c = c[in_year_to_date(c["period_start"], c["period"], end, year)]
     out = c.groupby([by, "kind", "signal", "label_nl", "domain"], as_index=False)["count"].sum()

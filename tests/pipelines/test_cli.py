@@ -115,6 +115,8 @@ def test_quarantine_dismiss_and_held_loads_from_the_command_line(home, tmp_path)
                                                             ["BU9", "2026-09", "Eenzaamheid", "1"]])
     assert invoke(home, "ingest", "--source", "wijkteam", str(first), "--today", "2026-11-26").exit_code == 0
     load = invoke(home, "status").output.split("wijkteam-")[1][:12]
+    out = invoke(home, "quarantine", "dismiss", f"wijkteam-{load}", "--row", "3", "--row", "999")
+    assert out.exit_code == 2 and "row(s) 999 of load" in out.output and "nothing was dismissed" in out.output
     out = invoke(home, "quarantine", "dismiss", f"wijkteam-{load}", "--row", "3")
     assert "1 open row(s)" in out.output
     assert "no open quarantined rows" in invoke(home, "quarantine").output

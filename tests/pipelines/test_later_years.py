@@ -18,7 +18,7 @@ def test_the_report_of_iso_week_53_looks_at_the_year_the_week_belongs_to():
     ytd = trends.year_to_date(counts, AREAS, CATALOGUE, end, year=year).set_index("year")["count"].to_dict()
     assert ytd == {2024: 52, 2025: 52, 2026: 52}                  # every week of each year, 2026-W53 included
     mix = trends.signal_mix(counts, AREAS, CATALOGUE, year, end)
-    assert mix["count"].sum() == 52
+    assert mix["count"].sum() == 53                               # the 53 weeks of 2026 (shares: not per 52)
 
 
 def test_year_to_date_in_the_first_week_of_a_year_compares_the_first_weeks_of_earlier_years():
@@ -35,7 +35,7 @@ def test_year_to_date_weeks_line_up_by_their_place_in_the_year_not_by_the_date()
     counts = _weekly_years("2024-01-01", "2026-11-16")           # a run in 2026-W47 (16-22 November)
     end = pd.Timestamp("2026-11-22")
     ytd = trends.year_to_date(counts, AREAS, CATALOGUE, end).set_index("year")["count"].to_dict()
-    assert ytd == {2024: 46, 2025: 46, 2026: 46}                  # the 46 weeks starting in each year so far
+    assert ytd == {2024: 47, 2025: 47, 2026: 47}                  # ISO weeks 1 to 47 of each year
 
 
 def test_a_run_of_monthly_counts_only_lists_its_own_month_not_the_month_before():
@@ -103,3 +103,16 @@ def test_lists_of_a_week_long_past_say_so():
     old = staleness("2026-W47", pd.Timestamp("2027-01-04"))
     assert old and "2026-W47" in old and "6 weeks before today" in old and "inbox" in old
     assert staleness("2026-10", pd.Timestamp("2026-12-20")) and staleness("2026-10", pd.Timestamp("2026-11-05")) is None
+
+
+def test_a_week_counts_in_its_iso_year_in_every_report():
+    from pipelines.reports import openpages
+    from pipelines.reports.build import run_years
+
+    assert trends.report_year(pd.Timestamp("2024-12-30")) == 2025          # 2025-W01
+    assert trends.report_year(pd.Timestamp("2027-01-01"), "month") == 2027
+    assert run_years(["2025-W01", "2026-W53", "2027-01"]) == [2025, 2026, 2027]
+    counts = weekly("BU1", "afval", "2024-12-30", [5]).assign(expected=5.0)
+    assert trends.observed_vs_expected(counts, AREAS, CATALOGUE)["year"].tolist() == [2025]
+    assert set(trends.signal_mix(counts, AREAS, CATALOGUE, 2025)["count"]) == {5}
+    assert set(openpages.period_year(counts["period_start"], counts["period"])) == {2025}

@@ -49,8 +49,9 @@ def test_observed_vs_expected_per_wijk_domain_and_year():
     scores = weekly("BU1", "afval", "2025-12-29", [2, 4, 6]).assign(expected=[2.0, 2.0, np.nan])
     oe = trends.observed_vs_expected(scores, AREAS, CATALOGUE)
     row = oe.set_index(["wijk", "year"]).loc[("Stad", 2026)]
-    assert (row["observed"], row["expected"], row["ratio"]) == (4, 2.0, 2.0)     # the unscored period is left out
-    assert (oe.set_index(["wijk", "year"]).loc[("Stad", 2025), "ratio"]) == 1.0
+    # the week of 29 December 2025 is 2026-W01; the unscored period is left out
+    assert (row["observed"], row["expected"], row["ratio"]) == (6, 4.0, 1.5)
+    assert 2025 not in set(oe["year"])
 
 
 def test_year_to_date_compares_the_same_part_of_every_year_per_1000_inhabitants():
@@ -64,8 +65,8 @@ def test_year_to_date_compares_the_same_part_of_every_year_per_1000_inhabitants(
 
 
 def first_weeks(area, values, years=range(2022, 2028)):
-    """One count in the first week of each year (a Monday on 1 to 7 January); None: no row that year."""
-    starts = [pd.Timestamp(y, 1, 1) + pd.Timedelta(days=(7 - pd.Timestamp(y, 1, 1).day_of_week) % 7) for y in years]
+    """One count in the first week of each year (ISO week 1, which may begin in December); None: no row that year."""
+    starts = [pd.Timestamp.fromisocalendar(y, 1, 1) for y in years]
     rows = [(s, v) for s, v in zip(starts, values) if v is not None]
     return pd.DataFrame({"area_code": area, "signal": "afval", "period": "week",
                          "period_start": [s for s, _ in rows], "count": [v for _, v in rows]})
@@ -233,6 +234,35 @@ def test_open_page_shows_no_count_below_five_and_hides_the_rates_of_small_counts
     assert "http://" not in page and "https://" not in page
 
 
+def daily_reports(first: str, last: str) -> pd.DataFrame:
+    """One report a day in the town, counted per week as the warehouse stores them."""
+    days = pd.Series(pd.date_range(first, last, freq="D"))
+    weeks = (days - pd.to_timedelta(days.dt.day_of_week, unit="D")).value_counts().sort_index()
+    return pd.DataFrame({"area_code": "BU1", "signal": "afval", "period": "week", "period_start": weeks.index,
+                         "count": weeks.to_numpy()})
+
+
+def test_open_pages_count_a_year_in_whole_iso_weeks_and_a_53_week_year_as_52():
+    rates = openpages.yearly_rates(daily_reports("2024-01-01", "2026-01-10"), AREAS, CATALOGUE)
+    stad = rates[rates["wijk_code"] == "WK01"].set_index("year")
+    # 2024-W01 to 2024-W52 (1 January to 29 December), 2025-W01 to 2025-W52 (30 December 2024 to 28 December 2025):
+    # a week of 30 December 2024 counts in 2025, not in the year of its Monday
+    assert stad["count"].to_dict() == {2024: 364, 2025: 364}
+    assert round(stad.loc[2024, "rate"], 6) == round(stad.loc[2025, "rate"], 6) == 182.0
+    rates = openpages.yearly_rates(daily_reports("2025-12-29", "2027-01-03"), AREAS, CATALOGUE)   # 2026: 53 weeks
+    stad = rates[rates["wijk_code"] == "WK01"].set_index("year")
+    assert stad["count"].to_dict() == {2026: 371} and round(stad.loc[2026, "rate"], 6) == 182.0    # 371 x 52 / 53 per 2,000
+
+
+def test_an_open_page_without_a_whole_year_names_the_municipality_once():
+    rates = openpages.disclose(openpages.yearly_rates(weekly("BU1", "afval", "2026-03-02", [3] * 10), AREAS,
+                                                      CATALOGUE), 5)
+    wijk = trends.wijk_table(AREAS).set_index("wijk_code").loc["WK01"].rename(None)
+    wijk["wijk_code"] = "WK01"
+    page = openpages.wijk_page(wijk, rates, CATALOGUE, 5, None, "01-12-2026")
+    assert "met de hele gemeente." in page and "gemeente de gemeente" not in page
+
+
 def flag_rows(codes, names, status="nieuw", since="2026-10-05", period_start="2026-10-12"):
     return pd.DataFrame({"area_code": codes, "name": names, "domain": "physical", "period": "week",
                          "period_start": pd.Timestamp(period_start), "status": status, "since": pd.Timestamp(since)})
@@ -319,18 +349,18 @@ def test_wijken_of_several_municipalities_that_share_a_name_stay_apart():
 
     assert trends.wijk_names(REGION).to_dict() == {"WK008800": "Wijk 00 (Schiermonnikoog)",
                                                    "WK009600": "Wijk 00 (Vlieland)", "WK027700": "Wijk 00 (Rozendaal)"}
-    counts = pd.concat([weekly("BU00880000", "afval", "2024-01-01", [1] * 104),     # 51 in 2025
-                        weekly("BU00960000", "afval", "2024-01-01", [2] * 104),     # 102 in 2025
-                        weekly("BU02770000", "afval", "2024-01-01", [3] * 104)])    # 153 in 2025
+    counts = pd.concat([weekly("BU00880000", "afval", "2024-01-01", [1] * 104),     # 52 in 2025 (ISO weeks)
+                        weekly("BU00960000", "afval", "2024-01-01", [2] * 104),     # 104 in 2025
+                        weekly("BU02770000", "afval", "2024-01-01", [3] * 104)])    # 156 in 2025
     data = SimpleNamespace(counts=counts, areas=REGION, catalogue=CATALOGUE, flags=pd.DataFrame())
     pages = open_pages(data, ReportSettings())
     assert set(pages) == {"index.html", "wijk-00-schiermonnikoog-wk008800.html", "wijk-00-vlieland-wk009600.html",
                           "wijk-00-rozendaal-wk027700.html"}
     vlieland = pages["wijk-00-vlieland-wk009600.html"]
     assert "de hele gemeente Vlieland" in vlieland and "Schiermonnikoog" not in vlieland
-    assert "In de hele gemeente Vlieland waren het er 102;" in vlieland    # its own: 102 / 1,000 (all three: 306 / 3,500)
+    assert "In de hele gemeente Vlieland waren het er 104;" in vlieland    # its own: 104 / 1,000 (all three: 312 / 3,500)
     rozendaal = pages["wijk-00-rozendaal-wk027700.html"]
-    assert "In de hele gemeente Rozendaal waren het er 102;" in rozendaal  # 153 / 1,500
+    assert "In de hele gemeente Rozendaal waren het er 104;" in rozendaal  # 156 / 1,500
     index = pages["index.html"]
     for gm, page_file in [("Rozendaal", "wijk-00-rozendaal-wk027700.html"), ("Vlieland", "wijk-00-vlieland-wk009600.html"),
                           ("Schiermonnikoog", "wijk-00-schiermonnikoog-wk008800.html")]:
@@ -343,14 +373,14 @@ def test_wijken_of_several_municipalities_that_share_a_name_stay_apart():
     # the manager report: one row per wijk code, named with its municipality
     scores = counts.assign(expected=1.0)
     oe = trends.observed_vs_expected(scores, REGION, CATALOGUE)
-    assert sorted(oe.loc[oe["year"] == 2025, "observed"]) == [51, 102, 153]
+    assert sorted(oe.loc[oe["year"] == 2025, "observed"]) == [52, 104, 156]      # 2025-W01 to W52
     assert len(trends.ratio_table(oe, 2025)) == 3
     ytd = trends.year_to_date(counts, REGION, CATALOGUE, pd.Timestamp("2025-12-28"))
     assert ytd[ytd["year"] == 2025].set_index("wijk_code")["population"].to_dict() == {
         "WK008800": 1000, "WK009600": 1000, "WK027700": 1500}
     table = trends.change_table(trends.this_year_vs_earlier(ytd, 2025), 2025)
     assert table["wijk"].tolist() == ["Wijk 00 (Rozendaal)", "Wijk 00 (Schiermonnikoog)", "Wijk 00 (Vlieland)"]
-    assert table["2025"].tolist() == [153, 51, 102]
+    assert table["2025"].tolist() == [156, 52, 104]
 
 
 def test_open_pages_of_an_earlier_call_under_other_names_are_removed_and_other_files_stay(tmp_path):
