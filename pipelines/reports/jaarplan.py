@@ -12,7 +12,7 @@ from pipelines.reference import DOMAIN_NL
 from pipelines.reports.render import page
 from pipelines.reports.review import RECOGNISED, episodes
 from pipelines.reports.svg import Line, line_chart
-from pipelines.reports.trends import buurt_table, observed_vs_expected
+from pipelines.reports.trends import buurt_table, observed_vs_expected, period_year
 from pipelines.safe_output import escape_html as esc
 
 MONTHS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
@@ -26,7 +26,8 @@ def team_buurten(areas: pd.DataFrame, team: str) -> pd.DataFrame:
 def development(scores: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFrame, team: str, year: int) -> pd.DataFrame:
     """Per buurt and domain of the team: observed, expected and their ratio over ``year``'s scored periods."""
     own = team_buurten(areas, team)
-    s = scores[scores["area_code"].isin(own["area_code"]) & (pd.to_datetime(scores["period_start"]).dt.year == year)]
+    in_year = period_year(scores["period_start"], scores["period"]).to_numpy() == year     # weeks by ISO year
+    s = scores[scores["area_code"].isin(own["area_code"]).to_numpy() & in_year]
     oe = observed_vs_expected(s, areas, catalogue, by=("area_code", "domain"))
     return oe.merge(own[["area_code", "name", "kind"]], on="area_code").sort_values(["name", "domain"]) \
         .reset_index(drop=True)
@@ -38,8 +39,10 @@ def monthly_development(scores: pd.DataFrame, areas: pd.DataFrame, catalogue: pd
     own = team_buurten(areas, team)
     s = scores[scores["area_code"].isin(own["area_code"]) & scores["expected"].notna()]
     s = s.assign(period_start=pd.to_datetime(s["period_start"]))
-    s = s[s["period_start"].dt.year == year].merge(catalogue[["signal", "domain"]], on="signal")
-    s["month"] = s["period_start"].dt.month
+    s = s[period_year(s["period_start"], s["period"]).to_numpy() == year].merge(catalogue[["signal", "domain"]],
+                                                                               on="signal")
+    # a week in the month of its Thursday, as it counts in the year of its Thursday (ISO)
+    s["month"] = (s["period_start"] + pd.to_timedelta((s["period"] == "week") * 3, unit="D")).dt.month
     return s.groupby(["domain", "month"], as_index=False).agg(observed=("count", "sum"), expected=("expected", "sum"))
 
 

@@ -403,6 +403,15 @@ def test_wijk_names_repeating_within_one_municipality_show_their_full_name():
 
 # --- year plan ---------------------------------------------------------------------------------
 
+def test_a_year_plan_counts_a_week_in_its_iso_year_as_the_other_reports_do():
+    # 29 December 2025 starts 2026-W01: it belongs to the plan of 2026, not of 2025
+    scores = weekly("BU3", "afval", "2025-12-22", [4, 5, 6]).assign(expected=3.0, upper=6.0, pvalue=0.5, alarm=False)
+    got = {year: jaarplan.development(scores, AREAS, CATALOGUE, "dorpen", year)["observed"].sum() for year in (2025, 2026)}
+    assert got == {2025: 4, 2026: 11}
+    months = jaarplan.monthly_development(scores, AREAS, CATALOGUE, "dorpen", 2026)
+    assert months[["month", "observed"]].values.tolist() == [[1, 11]]       # in January, the month of its Thursday
+
+
 def test_jaarplan_holds_only_the_teams_own_buurten():
     scores = pd.concat([weekly(a, "afval", "2026-01-05", [4, 5, 6]) for a in ("BU1", "BU2", "BU3")])
     scores = scores.assign(expected=3.0, upper=6.0, pvalue=0.5, alarm=False)
