@@ -57,6 +57,26 @@ def load_file(home, path: Path, source: str = "meldingen", ref: Reference | None
         return ingest_file(con, path, source, ref, home.archive, today=TODAY, **options)
 
 
+SIGNAL_COUNT_COLUMNS = ["area_code", "signal", "period", "period_start", "count", "source", "load_id"]
+
+
+def demo_signal_counts(ref: Reference, years: int | None = None) -> pd.DataFrame:
+    """The demo municipality's weekly and monthly counts with each signal's source (``pipelines.demo``)."""
+    from pipelines.demo import demo_counts
+
+    weekly, monthly, *_ = demo_counts(ref, **({} if years is None else {"years": years}))
+    return pd.concat([weekly, monthly], ignore_index=True).merge(ref.catalogue[["signal", "source"]], on="signal")
+
+
+def fill_counts(con, ref: Reference, counts: pd.DataFrame) -> None:
+    """Sync the reference into ``con`` and insert ``counts`` into ``core.signal_counts`` (as load ``demo``)."""
+    from pipelines import reference
+    from pipelines.warehouse import insert_frame
+
+    reference.sync(con, ref)
+    insert_frame(con, "core.signal_counts", counts.assign(load_id="demo")[SIGNAL_COUNT_COLUMNS])
+
+
 def write_csv(path: Path, header: list[str], rows: list[list], sep: str = ";", encoding: str = "utf-8") -> Path:
     """Write a small delimited file exactly as given (for malformed-input tests)."""
     lines = [sep.join(header)] + [sep.join(str(v) for v in row) for row in rows]

@@ -14,9 +14,9 @@ from typer.testing import CliRunner
 from pipelines.cli import app
 from pipelines.demo import demo_counts
 from pipelines.paths import resolve_home
-from pipelines.reference import sync
 from pipelines.runs import score_and_flag
-from pipelines.warehouse import connect, insert_frame, transaction
+from pipelines.warehouse import connect
+from tests.conftest import fill_counts
 
 runner = CliRunner()
 
@@ -27,10 +27,7 @@ def report_home(tmp_path_factory, ref):
     weekly, monthly, w_truth, m_truth, _ = demo_counts(ref, years=4)
     counts = pd.concat([weekly, monthly], ignore_index=True).merge(ref.catalogue[["signal", "source"]], on="signal")
     with connect(home.warehouse) as con:
-        sync(con, ref)
-        with transaction(con):
-            insert_frame(con, "core.signal_counts", counts.assign(load_id="demo")[
-                ["area_code", "signal", "period", "period_start", "count", "source", "load_id"]])
+        fill_counts(con, ref, counts)
         run = score_and_flag(con, ref)
     pd.concat([w_truth, m_truth]).to_csv(home.reports / "demo_truth.csv", index=False)
     assert run.run_period == "2026-W47"

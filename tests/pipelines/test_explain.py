@@ -13,7 +13,6 @@ from pipelines.demo import demo_counts
 from pipelines.explain import elevated_runs, explain
 from pipelines.flag import flag_run
 from pipelines.score import score_counts
-from pipelines.wording import format_bound
 
 NONE = pd.DataFrame({"area_code": [], "neighbour": []})
 #: a series named as the rise: "Label: 5 meldingen, verwacht 0,6 (bovengrens 6)<what follows up to the next part>"

@@ -17,7 +17,7 @@ from pipelines import catalog
 from pipelines.feedback import (FEEDBACK_VALUES, FeedbackRefused, apply_feedback, checksum, flag_keys,
                                 import_feedback, precision)
 from pipelines.warehouse import connect, insert_frame, table_digest
-from tests.conftest import TODAY
+from tests.conftest import TODAY, demo_signal_counts, fill_counts
 
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 TEAM = "de-weide"
@@ -25,19 +25,13 @@ TEAM = "de-weide"
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory, ref):
-    from pipelines import reference
-    from pipelines.demo import demo_counts
     from pipelines.export import export_run
     from pipelines.paths import resolve_home
     from pipelines.runs import score_and_flag
 
     home = resolve_home(tmp_path_factory.mktemp("feedback") / "home")
-    w, m, *_ = demo_counts(ref, years=4)
-    counts = pd.concat([w, m], ignore_index=True).merge(ref.catalogue[["signal", "source"]], on="signal")
     with connect(home.warehouse) as con:
-        reference.sync(con, ref)
-        insert_frame(con, "core.signal_counts", counts.assign(load_id="demo")[
-            ["area_code", "signal", "period", "period_start", "count", "source", "load_id"]])
+        fill_counts(con, ref, demo_signal_counts(ref, years=4))
         run = score_and_flag(con, ref)
         export_run(con, home, run)
     return home, run

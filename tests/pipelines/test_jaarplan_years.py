@@ -5,7 +5,8 @@ import pytest
 from typer.testing import CliRunner
 
 from pipelines.cli import app
-from pipelines.warehouse import connect, insert_frame
+from pipelines.warehouse import connect
+from tests.conftest import demo_signal_counts, fill_counts
 
 
 def test_run_years_count_a_week_in_the_year_of_its_first_day():
@@ -16,18 +17,13 @@ def test_run_years_count_a_week_in_the_year_of_its_first_day():
 
 @pytest.fixture(scope="module")
 def run_home(tmp_path_factory, ref):
-    from pipelines import reference
-    from pipelines.demo import demo_counts
     from pipelines.paths import resolve_home
     from pipelines.runs import score_and_flag
 
     home = resolve_home(tmp_path_factory.mktemp("jaarplan") / "home")
-    w, m, *_ = demo_counts(ref)
-    counts = pd.concat([w, m], ignore_index=True).merge(ref.catalogue[["signal", "source"]], on="signal")
+    counts = demo_signal_counts(ref)
     with connect(home.warehouse) as con:
-        reference.sync(con, ref)
-        insert_frame(con, "core.signal_counts", counts[counts["count"] > 0].assign(load_id="demo")[
-            ["area_code", "signal", "period", "period_start", "count", "source", "load_id"]])
+        fill_counts(con, ref, counts[counts["count"] > 0])
         run = score_and_flag(con, ref, today=pd.Timestamp("2026-11-26"))
     assert run.run_period.startswith("2026")
     return home

@@ -2,6 +2,7 @@
 import pandas as pd
 
 from pipelines.reports import trends
+from tests.conftest import fill_counts
 from tests.pipelines.test_reports import AREAS, CATALOGUE, weekly
 
 
@@ -75,19 +76,16 @@ def test_the_corpus_turn_of_the_year_lands_each_report_in_its_iso_week_and_each_
 def test_a_week_that_has_begun_is_not_scored_until_it_is_over(home, ref):
     # five reports of Monday 23 November (2026-W48) on top of a history through 2026-W47: a run on that Tuesday
     # lists 2026-W47; the same loads a week later list 2026-W48, as a new run
-    from pipelines import reference
     from pipelines.demo import demo_counts
     from pipelines.runs import score_and_flag
-    from pipelines.warehouse import connect, insert_frame
+    from pipelines.warehouse import connect
 
     w, m, *_ = demo_counts(ref, years=3)
     monday = w[w["period_start"] == w["period_start"].max()].assign(
         period_start=pd.Timestamp("2026-11-23"), count=lambda f: (f["count"] > 3).astype("int64"))
     counts = pd.concat([w, m, monday], ignore_index=True).merge(ref.catalogue[["signal", "source"]], on="signal")
     with connect(home.warehouse) as con:
-        reference.sync(con, ref)
-        insert_frame(con, "core.signal_counts", counts.assign(load_id="demo")[
-            ["area_code", "signal", "period", "period_start", "count", "source", "load_id"]])
+        fill_counts(con, ref, counts)
         tuesday = score_and_flag(con, ref, today=pd.Timestamp("2026-11-24"))
         assert tuesday.run_period == "2026-W47"
         assert score_and_flag(con, ref, today=pd.Timestamp("2026-11-29")).run_id == tuesday.run_id   # Sunday

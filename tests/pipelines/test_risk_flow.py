@@ -9,27 +9,21 @@ import pytest
 from openpyxl import load_workbook
 
 from models.risk import DYNAMIC, NEIGHBOUR, STRUCTURE_WORDS, feature_words
-from pipelines.warehouse import connect, insert_frame, table_digest
-from tests.conftest import TODAY
+from pipelines.warehouse import connect, table_digest
+from tests.conftest import TODAY, demo_signal_counts, fill_counts
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory, ref):
-    from pipelines import reference
-    from pipelines.demo import demo_counts
     from pipelines.export import export_run
     from pipelines.paths import resolve_home
     from pipelines.risk import risk_step
     from pipelines.runs import score_and_flag
 
     home = resolve_home(tmp_path_factory.mktemp("risk") / "home")
-    w, m, *_ = demo_counts(ref)
-    counts = pd.concat([w, m], ignore_index=True).merge(ref.catalogue[["signal", "source"]], on="signal")
-    counts = counts[counts["count"] > 0]                       # the warehouse holds no zero cells of reports
+    counts = demo_signal_counts(ref)
     with connect(home.warehouse) as con:
-        reference.sync(con, ref)
-        insert_frame(con, "core.signal_counts", counts.assign(load_id="demo")[
-            ["area_code", "signal", "period", "period_start", "count", "source", "load_id"]])
+        fill_counts(con, ref, counts[counts["count"] > 0])       # the warehouse holds no zero cells of reports
         run = score_and_flag(con, ref)
         first = risk_step(con, ref, run)
         before = table_digest(con)

@@ -4,6 +4,7 @@ up to then), so a past run is reproducible."""
 import pandas as pd
 
 from pipelines.warehouse import connect, insert_frame
+from tests.conftest import fill_counts
 
 
 def test_known_by_clips_each_source_to_the_periods_ended_by_the_run():
@@ -21,12 +22,7 @@ def test_known_by_clips_each_source_to_the_periods_ended_by_the_run():
     assert known_by(ranges, "2030-W01")["last"].tolist() == ranges["last"].tolist()   # nothing newer: unchanged
 
 
-def _fill(con, ref, counts):
-    from pipelines import reference
-
-    reference.sync(con, ref)
-    insert_frame(con, "core.signal_counts", counts.assign(load_id="demo")[
-        ["area_code", "signal", "period", "period_start", "count", "source", "load_id"]])
+_fill = fill_counts
 
 
 def test_an_earlier_run_predicts_from_the_data_it_had(tmp_path, ref):

@@ -2,9 +2,10 @@
 found again after another run replaced its scores."""
 import pandas as pd
 
-from pipelines import catalog, reference
+from pipelines import catalog
 from pipelines.runs import find_run, restore_current_marts, score_and_flag
-from pipelines.warehouse import connect, insert_frame, table_digest
+from pipelines.warehouse import connect, table_digest
+from tests.conftest import demo_signal_counts, fill_counts
 
 NOW, EARLIER = pd.Timestamp("2026-11-26"), pd.Timestamp("2026-11-12")
 
@@ -15,14 +16,9 @@ def marts(con) -> dict:
 
 
 def test_the_marts_describe_the_current_run_whatever_order_weeks_were_run_in(home, ref):
-    from pipelines.demo import demo_counts
 
-    w, m, *_ = demo_counts(ref, years=3)
-    counts = pd.concat([w, m], ignore_index=True).merge(ref.catalogue[["signal", "source"]], on="signal")
     with connect(home.warehouse) as con:
-        reference.sync(con, ref)
-        insert_frame(con, "core.signal_counts", counts.assign(load_id="demo")[
-            ["area_code", "signal", "period", "period_start", "count", "source", "load_id"]])
+        fill_counts(con, ref, demo_signal_counts(ref, years=3))
         current = score_and_flag(con, ref, today=NOW)
         scores_now = marts(con)
         earlier = score_and_flag(con, ref, today=EARLIER)          # an earlier week, run afterwards
@@ -44,14 +40,9 @@ def test_the_marts_describe_the_current_run_whatever_order_weeks_were_run_in(hom
 
 
 def test_marts_that_cannot_be_given_back_to_the_current_run_are_said_so(home, ref):
-    from pipelines.demo import demo_counts
 
-    w, m, *_ = demo_counts(ref, years=3)
-    counts = pd.concat([w, m], ignore_index=True).merge(ref.catalogue[["signal", "source"]], on="signal")
-    columns = ["area_code", "signal", "period", "period_start", "count", "source", "load_id"]
     with connect(home.warehouse) as con:
-        reference.sync(con, ref)
-        insert_frame(con, "core.signal_counts", counts.assign(load_id="demo")[columns])
+        fill_counts(con, ref, demo_signal_counts(ref, years=3))
         current = score_and_flag(con, ref, today=NOW)
         con.execute("INSERT INTO meta.loads (load_id, source, file_name, content_hash, loaded_at, rows_read, "
                     "rows_accepted, rows_quarantined, load_seq, mode, rows_retracted) "
