@@ -17,7 +17,7 @@ from pipelines import catalog
 from pipelines.paths import REPO_ROOT, Home
 from pipelines.reports import jaarplan, openpages
 from pipelines.reports.data import NoReportData, find_report_run, open_warehouse, read_report_data
-from pipelines.reports.period import check_marts, read_period_data
+from pipelines.reports.period import check_marts, period_end, read_period_data, within
 from pipelines.reports.render import NotebookFailed, notebook_page, page
 from pipelines.safe_output import escape_html as esc
 from pipelines.safe_output import safe_filename
@@ -199,7 +199,10 @@ def open_pages(data, settings: ReportSettings) -> dict[str, str]:
     """File name -> HTML of every open page (pure once the data are read)."""
     from pipelines.reports.trends import wijk_table
 
-    rates = openpages.disclose(openpages.yearly_rates(data.counts, data.areas, data.catalogue), settings.open_drempel)
+    run = getattr(data, "run", None)
+    # the weeks that had ended by the run's: a week just begun would make its year look complete
+    counts = data.counts if run is None else within(data.counts, period_end(run["run_period"]))
+    rates = openpages.disclose(openpages.yearly_rates(counts, data.areas, data.catalogue), settings.open_drempel)
     wijken = wijk_table(data.areas)
     made = _stamp()
     pages = {"index.html": openpages.index_page(wijken, made, openpages.gemeente_names(data.areas))}

@@ -342,6 +342,20 @@ REGION = pd.DataFrame({
     "population": [None] * 6 + [1000, 1000, 1500]})
 
 
+def test_open_pages_count_only_the_weeks_ended_by_the_run():
+    # a run of 2026-W52 while week 53 has begun: 2026 is not a complete year yet, so it has no rate
+    from types import SimpleNamespace
+
+    from pipelines.reports.build import ReportSettings, open_pages
+
+    counts = weekly("BU00880000", "afval", "2024-12-30", [9] * 106)          # 2025-W01 .. 2026-W53
+    data = SimpleNamespace(counts=counts, areas=REGION, catalogue=CATALOGUE, flags=pd.DataFrame())
+    page = lambda d: open_pages(d, ReportSettings())["wijk-00-schiermonnikoog-wk008800.html"]  # noqa: E731
+    assert "In 2026 waren er" in page(data)                                   # all weeks of 2026 delivered
+    data.run = {"run_period": "2026-W52"}
+    assert "In 2026 waren er" not in page(data) and "In 2025 waren er" in page(data)
+
+
 def test_wijken_of_several_municipalities_that_share_a_name_stay_apart():
     from types import SimpleNamespace
 
