@@ -34,17 +34,23 @@ def invoke(home, *args):
     return runner.invoke(app, ["--home", str(home.root), *args], catch_exceptions=False)
 
 
-@pytest.fixture(scope="module")
-def quiet_home(tmp_path_factory, ref):
-    """One run of 2026-W47 without a single flag."""
+def runs_home(tmp_path, ref, spike: bool, *todays: pd.Timestamp):
+    """A working folder with ``weekly_counts(spike)`` and a run on each of ``todays`` in turn: (home, runs)."""
     from pipelines.paths import resolve_home
 
-    home = resolve_home(tmp_path_factory.mktemp("quiet"))
+    home = resolve_home(tmp_path)
     with connect(home.warehouse) as con:
         sync(con, ref)
         with transaction(con):
-            insert_frame(con, "core.signal_counts", weekly_counts(spike=False))
-        run = score_and_flag(con, ref, today=NOW)
+            insert_frame(con, "core.signal_counts", weekly_counts(spike=spike))
+        runs = [score_and_flag(con, ref, today=today) for today in todays]
+    return home, runs
+
+
+@pytest.fixture(scope="module")
+def quiet_home(tmp_path_factory, ref):
+    """One run of 2026-W47 without a single flag."""
+    home, [run] = runs_home(tmp_path_factory.mktemp("quiet"), ref, False, NOW)
     assert run.run_period == "2026-W47" and run.n_flags == 0
     return home
 
@@ -61,15 +67,7 @@ def test_flags_shows_an_empty_list_as_a_list_not_as_a_missing_run(quiet_home):
 @pytest.fixture(scope="module")
 def two_weeks_home(tmp_path_factory, ref):
     """A run of 2026-W47 with a spike in W46/W47, then a run of the earlier week 2026-W45 (the marts are now its)."""
-    from pipelines.paths import resolve_home
-
-    home = resolve_home(tmp_path_factory.mktemp("two-weeks"))
-    with connect(home.warehouse) as con:
-        sync(con, ref)
-        with transaction(con):
-            insert_frame(con, "core.signal_counts", weekly_counts(spike=True))
-        current = score_and_flag(con, ref, today=NOW)
-        earlier = score_and_flag(con, ref, today=EARLIER)
+    home, [current, earlier] = runs_home(tmp_path_factory.mktemp("two-weeks"), ref, True, NOW, EARLIER)
     assert (current.run_period, earlier.run_period) == ("2026-W47", "2026-W45") and current.n_flags > 0
     return home
 
