@@ -271,7 +271,8 @@ FLOW_FILES = ["meldingen_privacy_melderkolommen.csv", "wijkteam_privacy_clienten
               "wijkteam_baseline.xlsx", "schulden_baseline.csv", "meldingen_verhulde_gegevens_2.csv",
               *[c.file for c in CASES if c.klass in ("privacy-file-name", "privacy-obfuscated-digits",
                                                       "privacy-spaced-names", "delivery-ids-like-personal-numbers",
-                                                      "privacy-new-notations")]]
+                                                      "privacy-new-notations", "privacy-round2-names",
+                                                      "privacy-round2-forms")]]
 
 
 def _prefect_database_folder() -> list[Path]:
