@@ -249,12 +249,6 @@ def _merge_failures(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
             .agg(expectation=("expectation", "first"), reason=("reason", "; ".join)))
 
 
-def _safe_name(name: str) -> str:
-    from pipelines import privacy
-
-    return privacy.scrub_file_name("".join(ch for ch in name if ch.isprintable()))[:200]
-
-
 def _shown_name(path: Path, source: str, archive_dir: Path) -> str:
     """The name a load is known by: a service download wijkradar archived itself (``archive/<source>/<digest>/``,
     ``odata.archive_payload``) as ``<source> download <digest>``, a name wijkradar made; any other file by its own
@@ -266,7 +260,9 @@ def _shown_name(path: Path, source: str, archive_dir: Path) -> str:
         own = False
     if own and re.fullmatch(r"[0-9a-f]{16}", path.name):
         return f"{source} download {path.name}"
-    return _safe_name(path.name)
+    from pipelines import privacy
+
+    return privacy.shown_file_name(path.name)[:200]      # as the run's lines print it
 
 
 def held_place(path: Path) -> str:

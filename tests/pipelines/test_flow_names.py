@@ -9,3 +9,19 @@ def test_names_that_scrub_alike_get_a_number_each():
         taken[_unique(privacy.scrub_file_name(raw), taken)] = "refused"
     assert list(taken) == ["meldingen_[verwijderd].csv", "meldingen_[verwijderd].csv (2)",
                            "meldingen_[verwijderd].csv (3)"]
+
+
+def test_a_load_is_stored_under_the_name_the_run_prints(home):
+    """One rule for a file's shown name (``privacy.shown_file_name``): the load's stored name and the run's line
+    agree, so a refused or loaded file is never named twice in two spellings."""
+    from pipelines.warehouse import connect
+    from tests.conftest import load_file, write_csv
+
+    raw = "meldingen_week\u202e47.csv"
+    rows = [[f"SIG-{i}", "02-11-2026", "Afval", "Zwerfafval", "BU01185000", "Afgehandeld"] for i in range(3)]
+    path = write_csv(home.inbox / raw, ["Meldingnummer", "Datum melding", "Hoofdcategorie", "Subcategorie",
+                                        "Buurtcode", "Status"], rows)
+    result = load_file(home, path)
+    with connect(home.warehouse) as con:
+        stored = con.execute("SELECT file_name FROM meta.loads").fetchone()[0]
+    assert stored == result.file_name == privacy.shown_file_name(raw) == "meldingen_week?47.csv"
