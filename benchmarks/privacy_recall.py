@@ -665,9 +665,7 @@ def main():
     scrubbed = [scrub_text(c) for c in cells]
     t_scrub = time.perf_counter() - t0
     cs = pd.Series(clean, dtype=object)
-    t0 = time.perf_counter()
     ckinds = scan_values(cs)
-    t_clean = time.perf_counter() - t0
     cscrub = [scrub_text(c) for c in clean]
     for it, k, s in zip(items, kinds, scrubbed):
         it["got"] = k

@@ -166,7 +166,7 @@ def fmt(df: pd.DataFrame, digits: int = 4) -> str:
 
 
 def section(r: dict) -> str:
-    meta, s = r["meta"], r["summary"]
+    meta = r["meta"]
     diffs = "\n".join(f"- model − {name}: **{d:+.4f}** (95 % paired bootstrap over buurten {lo:+.4f} … {hi:+.4f})"
                       for name, (d, lo, hi) in r["diffs"].items())
     folds = json.dumps(meta["fold_average_precision"])

@@ -88,7 +88,7 @@ def test_lifecycle_statuses():
     scores = [0.0, 3.0, 5.0, 0.1, 0.1, 0.1, 0.1]
     ev = pd.DataFrame({"area_code": "A", "domain": "physical", "period": "week",
                        "period_start": pd.date_range("2026-09-07", periods=7, freq="7D"),
-                       "level": levels, "score": scores, "elevated": [l != "" for l in levels]})
+                       "level": levels, "score": scores, "elevated": [lv != "" for lv in levels]})
     out = lifecycle(ev, Budget(resolve_after_weeks=3))
     assert list(out["status"]) == ["", "nieuw", "verergerend", "aanhoudend", "aanhoudend", "opgelost", ""]
     assert (out.loc[1:5, "since"] == pd.Timestamp("2026-09-14")).all()
