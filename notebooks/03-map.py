@@ -23,10 +23,12 @@ home = None     # working folder (default: $WIJKRADAR_HOME, else data/)
 period = None   # run period, e.g. "2026-W47" (default: the latest run)
 
 # %%
+from html import escape
+
 from IPython.display import HTML, display
 
 from pipelines.reports import maps
-from pipelines.reports.data import open_warehouse, outlines_path, read_outlines
+from pipelines.reports.data import open_warehouse, outline_paths, read_outlines
 from pipelines.reports.period import marts_note, read_period_data
 from pipelines.reports.render import table
 
@@ -35,9 +37,15 @@ with open_warehouse(home) as con:     # every history cut at the end of the run'
     note = marts_note(con, data.run)
 if note:
     print(note)
-outlines, viewbox = read_outlines(outlines_path(data.areas))
 latest = maps.latest_domain_evidence(data.evidence, data.run_start)
-display(HTML(maps.domain_maps(outlines, viewbox, latest, data.flags, data.run["run_period"])))
+municipalities = outline_paths(data.areas)
+if not municipalities:
+    print("Geen buurtgrenzen gevonden voor de gemeenten van deze werkmap.")
+for code, name, path in municipalities:       # one map per municipality of the working folder
+    if len(municipalities) > 1:
+        display(HTML(f"<h3>{escape(name)} ({code})</h3>"))
+    outlines, viewbox = read_outlines(path)
+    display(HTML(maps.domain_maps(outlines, viewbox, latest, data.flags, data.run["run_period"])))
 
 # %% [markdown]
 # ## Buurten op de lijsten

@@ -106,13 +106,19 @@ def read_report_data(con: duckdb.DuckDBPyConnection, period: str | None = None) 
     )
 
 
-def outlines_path(areas: pd.DataFrame) -> Path:
-    """The outline file of the areas' municipality: the copy in ``data/reference`` (Hoogeveen), else the
-    national set of ``wijkradar init`` profiles (``data/national/buurtvlakken-svg-2024/<GM>.json``)."""
-    gm = str(areas.loc[areas["level"] == "gemeente", "area_code"].iloc[0]) if (areas["level"] == "gemeente").any() else ""
-    own = REFERENCE_DIR / f"buurtvlakken_{gm.lower()}_2024.json"
-    national = REFERENCE_DIR.parent / "national" / "buurtvlakken-svg-2024" / f"{gm}.json"
-    return own if own.exists() or not national.exists() else national
+def outline_paths(areas: pd.DataFrame) -> list[tuple[str, str, Path]]:
+    """(code, name, outline file) of every municipality of the areas that has outlines: the copy in
+    ``data/reference`` (Hoogeveen), else the national set of ``wijkradar init`` profiles
+    (``data/national/buurtvlakken-svg-2024/<GM>.json``). A home of several municipalities gets a map each."""
+    out = []
+    for row in areas[areas["level"] == "gemeente"].sort_values("area_code").itertuples(index=False):
+        gm = str(row.area_code)
+        own = REFERENCE_DIR / f"buurtvlakken_{gm.lower()}_2024.json"
+        national = REFERENCE_DIR.parent / "national" / "buurtvlakken-svg-2024" / f"{gm}.json"
+        path = own if own.exists() else national
+        if path.exists():
+            out.append((gm, str(row.name), path))
+    return out
 
 
 def read_outlines(path: Path = OUTLINES) -> tuple[pd.DataFrame, str]:

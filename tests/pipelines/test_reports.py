@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from pipelines.reports import jaarplan, maps, openpages, review, trends
-from pipelines.reports.data import read_feedback, read_outlines
+from pipelines.reports.data import outline_paths, read_feedback, read_outlines
 from pipelines.reports.render import NotebookFailed, notebook_page
 
 AREAS = pd.DataFrame({
@@ -191,6 +191,17 @@ def test_map_colours_by_evidence_and_outlines_flagged_buurten():
     assert zuid and zuid.group(1) == maps.COLOURS[-1]
     assert maps.colour(0.3) == maps.COLOURS[0] and maps.colour(np.nan) == maps.NO_DATA
     assert "geen gegevens" in html and "CC BY 4.0" in html and "<script" not in html
+
+
+def test_a_home_of_two_municipalities_gets_a_map_of_each():
+    areas = pd.DataFrame({"area_code": ["GM0118", "GM0088", "BU01185000"], "level": ["gemeente", "gemeente", "buurt"],
+                          "name": ["Hoogeveen", "Schiermonnikoog", "Centrum"]})
+    maps_ = outline_paths(areas)
+    assert [(code, name) for code, name, _ in maps_] == [("GM0088", "Schiermonnikoog"), ("GM0118", "Hoogeveen")]
+    schier = read_outlines(maps_[0][2])[0]
+    assert len(schier) and schier["area_code"].str.startswith("BU0088").all()
+    assert read_outlines(maps_[1][2])[0]["area_code"].str.startswith("BU0118").all()
+    assert outline_paths(areas.assign(area_code=["GM9999", "GM0118", "BU01185000"]))[0][0] == "GM0118"   # none: no map
 
 
 # --- open pages --------------------------------------------------------------------------------
