@@ -646,6 +646,10 @@ def risk_step(con, ref, run) -> RiskResult:
         if got is not None:
             rows.append(got.assign(run_id=run.run_id, domain=domain))
     table = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=catalog.risk.RISK_COLUMNS)
+    # the team of the run's lists: a buurt on a list of the run keeps that team, whatever the profile says now
+    listed = {area: min(teams) for area, teams in catalog.run_area_teams(con, run.run_id).items()}
+    teams = ref.teams.to_dict()
+    table["wijkteam"] = [listed.get(a, teams.get(a)) for a in table["area_code"]]
     with transaction(con):
         catalog.write_risk(con, run.run_id, table, settings.as_dict(), source, models)
     return RiskResult(run.run_id, reused=False, rows=len(table), models=models, seconds=time.monotonic() - clock)
