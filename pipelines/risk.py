@@ -440,14 +440,17 @@ BUNDLED_INDICATORS = {
 
 
 def bundled_figures(buurten: list[str]) -> pd.DataFrame:
-    """CBS KWB 2024 of ``buurten`` from the national file bundled with wijkradar (``area_code, indicator, value``)."""
+    """CBS KWB 2024 of ``buurten`` from the national file bundled with wijkradar (``area_code, indicator, value``);
+    a cell without a figure (empty, or a CBS code for none such as -99997 "geheim") is left out."""
     from pipelines.profile import REGIONS
+    from pipelines.sources.cbs_kwb import SPECIAL_VALUES
 
     table = pd.read_csv(REGIONS, dtype=str, keep_default_na=False, usecols=["code", *BUNDLED_INDICATORS])
     table = table[table["code"].isin(set(buurten))]
     long = table.melt(id_vars="code", var_name="column", value_name="value")
+    value = pd.to_numeric(long["value"].replace("", np.nan), errors="coerce")
     return pd.DataFrame({"area_code": long["code"], "indicator": long["column"].map(BUNDLED_INDICATORS),
-                         "value": pd.to_numeric(long["value"].replace("", np.nan), errors="coerce")}).dropna()
+                         "value": value.where(~value.isin(list(SPECIAL_VALUES)))}).dropna()
 
 
 def structure_features(stats: pd.DataFrame, buurten: list[str]) -> tuple[pd.DataFrame, str]:
