@@ -163,9 +163,11 @@ def run(
 
 def _run_weekly(home: Home, today: Optional[str], dask_address: Optional[str] = None, dask_workers: int = 0) -> None:
     from pipelines.flows import weekly
+    from pipelines.reference import Reference
     from pipelines.warehouse import WarehouseBusy, connect
 
     _today(today)                               # refused here, before Prefect starts, if it is no date
+    Reference.for_home(home).code_changes       # the profile check, likewise (a ReferenceError: main's sentence)
     with connect(home.warehouse):               # busy: one sentence here, not a failed flow with its tracebacks
         pass
     flow_fn, fan_out = weekly, False
@@ -807,6 +809,12 @@ def main() -> None:
             signal.signal(signum, on_terminate)
     try:
         app()
+    except Exception as exc:
+        reference = sys.modules.get("pipelines.reference")     # not imported: not a profile error (--version)
+        if reference is None or not isinstance(exc, reference.ReferenceError):
+            raise
+        console.print(f"[bold red]error:[/] {escape(str(exc))}")     # the profile check's one sentence
+        sys.exit(2)
     except KeyboardInterrupt:
         console.print("interrupted; the warehouse is unchanged for the step that was running")
         sys.exit(130)

@@ -51,25 +51,27 @@ def export_team_lists(flags: pd.DataFrame, teams: pd.DataFrame, exports_dir: Pat
         own = by_team.get(team, flags.iloc[0:0])
         areas = [by_area[a] for a in own["area_code"].unique() if a in by_area]
         jobs.append((team, team_name, own, pd.concat(areas, ignore_index=True) if areas else series.iloc[0:0]))
+    listed = flags[["area_code", "domain"]] if len(flags) else pd.DataFrame(columns=["area_code", "domain"])
     workers = workers_for(workers)
     if workers <= 1 or len(jobs) < PARALLEL_TEAMS:
-        return _write_teams(jobs, folder, run, labels, risk)
+        return _write_teams(jobs, folder, run, labels, risk, listed)
     parts = [jobs[w::workers] for w in range(workers)]
     written = {}
     with process_pool(workers) as pool:
-        for done in pool.map(_write_teams, parts, *([x] * workers for x in (folder, run, labels, risk))):
+        for done in pool.map(_write_teams, parts, *([x] * workers for x in (folder, run, labels, risk, listed))):
             written.update(done)
     return {team: written[team] for team, *_ in jobs}
 
 
 def _write_teams(jobs: list[tuple], folder: Path, run: RunInfo, labels: dict,
-                 risk: RiskInfo | None) -> dict[str, list[Path]]:
-    """The three files of each team in ``jobs`` (team, name, its flags, the chart series of its flagged areas)."""
+                 risk: RiskInfo | None, listed: pd.DataFrame) -> dict[str, list[Path]]:
+    """The three files of each team in ``jobs`` (team, name, its flags, the chart series of its flagged areas);
+    ``listed``: the buurt and domain of every flag of the run, which no team's *preventief in beeld* names."""
     written = {}
     for team, team_name, own, own_series in jobs:
         own = team_flags(own, team)
         table = team_list(own, team, labels, risk=risk)
-        section = preventive(risk, own, team)          # only the team's own buurten
+        section = preventive(risk, listed, team)       # the team's own buurten, flagged on no list of the run
         stem = safe_filename(team)      # a team code from the wijkteam file must not leave the folder
         paths = [folder / f"{stem}.xlsx", folder / f"{stem}.csv", folder / f"{stem}.html"]
         write_xlsx(table, paths[0], team_name, run, team, feedback.flag_keys(own), labels,   # keys in table order

@@ -24,6 +24,25 @@ class ReferenceError(ValueError):
     """A reference file is inconsistent; the message names the file and the fix."""
 
 
+#: The longest team code: it names the team's list files (a file name holds at most 255 bytes).
+MAX_TEAM_CODE = 100
+
+
+def team_file_clashes(codes) -> list[tuple[str, ...]]:
+    """Groups of team codes whose list files would be one file: the same name once made safe
+    (``safe_output.safe_filename``), compared as Windows and macOS shares compare names (without case, Unicode
+    composed, trailing dots and spaces dropped). A code given twice is a clash too."""
+    import unicodedata
+
+    from pipelines.safe_output import safe_filename
+
+    groups: dict[str, list[str]] = {}
+    for code in codes:
+        key = unicodedata.normalize("NFC", safe_filename(code)).rstrip(" .").casefold()
+        groups.setdefault(key, []).append(code)
+    return [tuple(g) for g in groups.values() if len(g) > 1]
+
+
 @dataclass(frozen=True)
 class Reference:
     folder: Path = REFERENCE_DIR
@@ -118,7 +137,22 @@ class Reference:
 
     @cached_property
     def wijkteams(self) -> pd.DataFrame:
-        return self._read("wijkteams.csv").rename(columns={"naam": "name"})
+        """The teams of ``wijkteams.csv``; a code names each team's list files, so it is refused when it is too
+        long for a file name or gives the same file name as another code (:func:`team_file_clashes`)."""
+        teams = self._read("wijkteams.csv").rename(columns={"naam": "name"})
+        long = [c for c in teams["wijkteam"] if len(c) > MAX_TEAM_CODE or len(c.encode("utf-8")) > 2 * MAX_TEAM_CODE]
+        if long:
+            raise ReferenceError(
+                f"wijkteams.csv has a team code too long for the file names of its lists ({long[0][:40]!r}..., "
+                f"{len(long[0])} characters); shorten it to at most {MAX_TEAM_CODE} characters ({2 * MAX_TEAM_CODE} "
+                "bytes in UTF-8) there and in buurt_indeling.csv")
+        clash = team_file_clashes(teams["wijkteam"])
+        if clash:
+            raise ReferenceError(
+                f"wijkteams.csv has team codes that give the same file name for their lists "
+                f"({' and '.join(repr(c) for c in clash[0])}; file names are compared without case, as on Windows "
+                "and macOS shares); rename one of them there and in buurt_indeling.csv")
+        return teams
 
     @cached_property
     def catalogue(self) -> pd.DataFrame:

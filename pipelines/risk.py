@@ -440,14 +440,17 @@ BUNDLED_INDICATORS = {
 
 
 def bundled_figures(buurten: list[str]) -> pd.DataFrame:
-    """CBS KWB 2024 of ``buurten`` from the national file bundled with wijkradar (``area_code, indicator, value``)."""
+    """CBS KWB 2024 of ``buurten`` from the national file bundled with wijkradar (``area_code, indicator, value``);
+    a cell without a figure (empty, or a CBS code for none such as -99997 "geheim") is left out."""
     from pipelines.profile import REGIONS
+    from pipelines.sources.cbs_kwb import SPECIAL_VALUES
 
     table = pd.read_csv(REGIONS, dtype=str, keep_default_na=False, usecols=["code", *BUNDLED_INDICATORS])
     table = table[table["code"].isin(set(buurten))]
     long = table.melt(id_vars="code", var_name="column", value_name="value")
+    value = pd.to_numeric(long["value"].replace("", np.nan), errors="coerce")
     return pd.DataFrame({"area_code": long["code"], "indicator": long["column"].map(BUNDLED_INDICATORS),
-                         "value": pd.to_numeric(long["value"].replace("", np.nan), errors="coerce")}).dropna()
+                         "value": value.where(~value.isin(list(SPECIAL_VALUES)))}).dropna()
 
 
 def structure_features(stats: pd.DataFrame, buurten: list[str]) -> tuple[pd.DataFrame, str]:
@@ -646,6 +649,10 @@ def risk_step(con, ref, run) -> RiskResult:
         if got is not None:
             rows.append(got.assign(run_id=run.run_id, domain=domain))
     table = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=catalog.risk.RISK_COLUMNS)
+    # the team of the run's lists: a buurt on a list of the run keeps that team, whatever the profile says now
+    listed = {area: min(teams) for area, teams in catalog.run_area_teams(con, run.run_id).items()}
+    teams = ref.teams.to_dict()
+    table["wijkteam"] = [listed.get(a, teams.get(a)) for a in table["area_code"]]
     with transaction(con):
         catalog.write_risk(con, run.run_id, table, settings.as_dict(), source, models)
     return RiskResult(run.run_id, reused=False, rows=len(table), models=models, seconds=time.monotonic() - clock)

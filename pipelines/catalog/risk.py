@@ -11,7 +11,7 @@ from pipelines.warehouse import insert_frame
 
 Con = duckdb.DuckDBPyConnection
 RISK_COLUMNS = ["run_id", "area_code", "domain", "period_from", "period_to", "horizon_months", "probability", "rank",
-                "history", "drivers", "model", "trained_on", "base_rate"]
+                "history", "drivers", "model", "trained_on", "base_rate", "wijkteam"]
 
 
 def latest_area_stats(con: Con, up_to_year: int | None = None) -> pd.DataFrame:
@@ -36,9 +36,13 @@ def write_risk(con: Con, run_id: str, rows: pd.DataFrame, settings: dict, featur
 
 
 def area_risk(con: Con, run_id: str) -> pd.DataFrame:
-    """The risk rows of a run with the area's name, team and municipality (empty when the run has none)."""
+    """The risk rows of a run with the area's name, team and municipality (empty when the run has none).
+
+    The team is the one the run had (``marts.area_risk.wijkteam``), not the buurt's team today: a buurt moved
+    to another team since stays with the team whose list of that run held it, so the run's lists agree."""
     return con.execute(
-        "SELECT r.*, a.name, a.wijkteam, a.gemeente_code FROM marts.area_risk r JOIN core.areas a USING (area_code) "
+        "SELECT r.* EXCLUDE (wijkteam), a.name, coalesce(r.wijkteam, a.wijkteam) AS wijkteam, a.gemeente_code "
+        "FROM marts.area_risk r JOIN core.areas a USING (area_code) "
         "WHERE r.run_id = ? ORDER BY r.domain, a.gemeente_code, r.rank", [run_id]).df()
 
 

@@ -62,7 +62,10 @@ DEFAULT_HIGH, DEFAULT_TOP_SHARE, DEFAULT_PER_TEAM = 0.15, 0.15, 3
 
 def preventive(risk: RiskInfo | None, flags: pd.DataFrame, team: str) -> pd.DataFrame:
     """The section *preventief in beeld* of one team: its buurten with a high chance of an escalation in a
-    domain where the run's list holds no flag of them, worded (:data:`wording.PREVENTIVE_COLUMNS`).
+    domain where no list of the run holds a flag of them, worded (:data:`wording.PREVENTIVE_COLUMNS`).
+
+    ``flags``: the run's flags of every team (at least ``area_code``, ``domain``); a buurt and domain flagged on
+    any list is never named here, also when the buurt's team in ``risk`` differs from its flag's team.
 
     High: a calibrated chance of at least ``risk_min_probability`` and a rank in the top
     ``risk_top_share`` of the municipality's buurten in that domain. One row per buurt (its highest
@@ -80,7 +83,7 @@ def preventive(risk: RiskInfo | None, flags: pd.DataFrame, team: str) -> pd.Data
     own = rows[rows["wijkteam"] == team]
     size = rows.groupby(["gemeente_code", "domain"])["area_code"].transform("size")
     top = np.maximum(1, np.ceil(share * size)).reindex(own.index)
-    flagged = set(zip(flags.loc[flags["wijkteam"] == team, "area_code"], flags.loc[flags["wijkteam"] == team, "domain"]))
+    flagged = set(zip(flags["area_code"], flags["domain"]))
     unflagged = np.array([(a, d) not in flagged for a, d in zip(own["area_code"], own["domain"])], dtype=bool)
     keep = own[(own["probability"] >= high) & (own["rank"] <= top) & unflagged]
     keep = (keep.sort_values(["probability", "area_code", "domain"], ascending=[False, True, True], kind="stable")

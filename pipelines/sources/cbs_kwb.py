@@ -7,7 +7,8 @@ whose stems collide (``Nederland_17``, ``Nederland_20``) are told apart by their
 (:func:`indicator_names`);
 an empty cell becomes 0 only where the topic's ``Default`` is ``Zero`` and stays missing (with
 the reason Missing / Impossible) otherwise, so rounded-away and suppressed values are never
-zeros. ``IndelingswijzigingGemeenteWijkBuurt`` other than 1 marks a boundary change: those rows
+zeros; a cell holding one of CBS's codes for no figure (:data:`SPECIAL_VALUES`, -99997 "geheim") is missing
+with that reason, never a figure. ``IndelingswijzigingGemeenteWijkBuurt`` other than 1 marks a boundary change: those rows
 are flagged ``boundary_changed`` and must not be compared with earlier years.
 """
 from __future__ import annotations
@@ -40,6 +41,10 @@ BOUNDARY = "IndelingswijzigingGemeenteWijkBuurt"
 REQUIRED = {"DataProperties": ("Type",), "TypedDataSet": ("WijkenEnBuurten",)}
 #: DataProperties fields read here that a row may lack (then empty).
 PROPERTY_FIELDS = ["ID", "ParentID", "Title", "Datatype", "Unit", "Default"]
+#: CBS's codes for a cell without a figure, written as a number in the cell: stored as missing with this reason,
+#: never as a figure (-99997 is "geheim": suppressed for disclosure).
+SPECIAL_VALUES = {-99997: "geheim (CBS -99997)", **{v: f"geen cijfer (CBS {v})" for v in (-99995, -99996, -99998,
+                                                                                             -99999)}}
 
 
 def base_url() -> str:
@@ -174,6 +179,8 @@ def typed(raw: pd.DataFrame, ref) -> pd.DataFrame:
     value = pd.to_numeric(raw["value"].replace("", None), errors="coerce")
     empty = raw["value"].eq("")
     value = value.where(~(empty & default.eq("Zero")), 0.0)
+    special = value.map(SPECIAL_VALUES)                 # a CBS code for "no figure" is no figure
+    value = value.where(special.isna())
     area = normalise_area_code(raw["area_code"]).replace("", None)
     boundary_rows = raw[raw["indicator"].str.startswith(BOUNDARY)]
     changed = (boundary_rows.assign(area=area)
@@ -187,9 +194,9 @@ def typed(raw: pd.DataFrame, ref) -> pd.DataFrame:
         "indicator": raw["indicator"].map(meta["stem"]),
         "is_boundary_code": raw["indicator"].str.startswith(BOUNDARY),
         "value": value,
-        "value_ok": empty | value.notna(),
+        "value_ok": empty | value.notna() | special.notna(),
         "unit": raw["indicator"].map(meta["Unit"]),
-        "missing_reason": default.where(empty & ~default.eq("Zero")),
+        "missing_reason": default.where(empty & ~default.eq("Zero")).fillna(special),
         "in_code_list": raw.attrs["in_code_list"].to_numpy() if "in_code_list" in raw.attrs else True,
         "boundary_changed": pd.Series(changed.reindex(key).fillna(False).to_numpy(), index=raw.index).astype(bool),
     })

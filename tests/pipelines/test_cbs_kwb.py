@@ -103,3 +103,50 @@ def test_a_year_published_after_this_release_is_fetched_by_its_table_id(home):
         years = con.execute("SELECT DISTINCT year FROM core.area_stats").fetchall()
         loads = con.execute("SELECT rows_read, rows_accepted, rows_quarantined FROM meta.loads").fetchall()
     assert years == [(2025,)] and len(loads) == 1 and loads[0][0] == loads[0][1] + loads[0][2]
+
+
+def test_cbs_codes_for_no_figure_are_stored_missing_with_their_reason_never_as_figures(home):
+    """CBS writes -99997 ("geheim") and its other codes for no figure as numbers in a cell: they are missing, with
+    the reason, and the risk model's buurt figures never see them."""
+    from pipelines import catalog
+    from pipelines.risk import structure_features
+
+    ents, key = kwb_entities()
+    code = "BU01185000"
+    row = next(r for r in ents["85984NED/TypedDataSet"] if r["WijkenEnBuurten"].strip() == code)
+    row[key["AantalInwoners"]] = -99997
+    row[key["GemiddeldeWOZWaardeVanWoningen"]] = -99995
+    row[key["WmoClienten"]] = -99999.0
+    with Service(ents) as svc:
+        res = CliRunner().invoke(app, ["--home", str(home.root), "ingest", "--source", "cbs-kwb", svc.base,
+                                       "--year", "2024"], catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    with connect(home.warehouse) as con:
+        got = dict(con.execute("SELECT indicator, (value, missing_reason) FROM core.area_stats WHERE area_code = ? "
+                               "AND indicator IN ('AantalInwoners', 'GemiddeldeWOZWaardeVanWoningen', 'WmoClienten')",
+                               [code]).fetchall())
+        stats = catalog.latest_area_stats(con, 2026)
+        quarantined = con.execute("SELECT count(*) FROM quarantine.rows").fetchone()[0]
+    assert got == {"AantalInwoners": (None, "geheim (CBS -99997)"),
+                   "GemiddeldeWOZWaardeVanWoningen": (None, "geen cijfer (CBS -99995)"),
+                   "WmoClienten": (None, "geen cijfer (CBS -99999)")} and quarantined == 0
+    wide, _ = structure_features(stats, [code])
+    assert (wide.drop(columns="area_code").fillna(0) > -99995).all().all()
+
+
+def test_cbs_codes_stored_as_figures_before_are_made_missing_by_the_migration():
+    import duckdb
+
+    from pipelines.warehouse import migrations, schema_version
+
+    con = duckdb.connect()
+    schema_version(con)
+    for version, _, sql in migrations():
+        if version == 15:
+            con.execute("INSERT INTO core.area_stats VALUES ('BU01185000', 2024, 'AantalInwoners', -99997, NULL, "
+                        "NULL, false, 'cbs-kwb', 'x'), ('BU01185000', 2024, 'WmoClienten', -99998, NULL, NULL, false, "
+                        "'cbs-kwb', 'x'), ('BU01185000', 2024, 'Koopwoningen', 61, NULL, NULL, false, 'cbs-kwb', 'x')")
+        con.execute(sql.read_text(encoding="utf-8"))
+    assert con.execute("SELECT indicator, value, missing_reason FROM core.area_stats ORDER BY 1").fetchall() == [
+        ("AantalInwoners", None, "geheim (CBS -99997)"), ("Koopwoningen", 61.0, None),
+        ("WmoClienten", None, "geen cijfer (CBS -99998)")]

@@ -70,3 +70,53 @@ def test_the_budget_file_overrides_the_defaults_and_refuses_unknown_settings(tmp
         f.write("max_flags,3,not a setting\n")
     with pytest.raises(ReferenceError, match="unknown setting"):
         Reference(folder).budget
+
+
+def _renamed(folder, renames: dict) -> None:
+    """The demo profile in ``folder`` with team codes renamed in wijkteams.csv and buurt_indeling.csv."""
+    shutil.copytree(Reference().folder, folder)
+    for name in ("wijkteams.csv", "buurt_indeling.csv"):
+        path = folder / name
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for old, new in renames.items():
+            lines = [(new + line[len(old):] if line.startswith(old + ",") else line.replace(f",{old},", f",{new},"))
+                     for line in lines]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("first, second", [("'s-Hertogenbosch/West", "'s-Hertogenbosch_West"),
+                                           ("Noord", "noord"), ("west", "west."), ("Zuid?", "Zuid*"),
+                                           ("caf\u00e9", "cafe\u0301")])
+def test_team_codes_that_make_one_file_name_are_refused(tmp_path, first, second):
+    """Each team's lists are files named after its code: two codes of one file name (also without case, as on
+    Windows and macOS shares) would let one team's list overwrite the other's."""
+    _renamed(tmp_path / "ref", {"centrum-noord": first, "zuid-oost": second})
+    with pytest.raises(ReferenceError, match="wijkteams.csv has team codes that give the same file name") as got:
+        Reference(tmp_path / "ref").areas
+    assert repr(first) in str(got.value) and repr(second) in str(got.value)
+
+
+def test_a_team_code_too_long_for_a_file_name_is_refused(tmp_path):
+    long = "engelen-" + "zeer-lange-naam-" * 16                   # 264 characters: File name too long
+    _renamed(tmp_path / "ref", {"de-weide": long})
+    with pytest.raises(ReferenceError, match="too long for the file names of its lists .* 264 characters"):
+        Reference(tmp_path / "ref").areas
+    _renamed(tmp_path / "ok", {"de-weide": "d" * 100})
+    assert "d" * 100 in set(Reference(tmp_path / "ok").wijkteams["wijkteam"])
+
+
+def test_a_refused_profile_writes_no_list_and_says_one_sentence(home):
+    """``flags --format xlsx`` over a profile with clashing team codes: the sentence, exit code 2, no file."""
+    import subprocess
+    import sys
+
+    from pipelines.paths import REPO_ROOT
+
+    _renamed(home.root / "reference", {"centrum-noord": "Noord", "zuid-oost": "noord"})
+    with connect(home.warehouse):
+        pass
+    done = subprocess.run([sys.executable, "-m", "pipelines.cli", "--home", str(home.root), "flags", "--format",
+                           "xlsx"], capture_output=True, text=True, cwd=REPO_ROOT)
+    assert done.returncode == 2 and "Traceback" not in done.stdout + done.stderr
+    assert " ".join(done.stdout.split()).startswith("error: wijkteams.csv has team codes that give the same file")
+    assert not home.exports.exists() or not any(home.exports.iterdir())

@@ -116,3 +116,32 @@ def test_the_returned_workbook_still_imports_as_feedback(built):
     with connect(built["home"].warehouse) as con:
         result = import_feedback(con, returned, today=TODAY)
     assert result.answered == 1
+
+
+def test_a_buurt_moved_to_another_team_since_stays_with_the_team_of_the_run(built, tmp_path):
+    """buurt_indeling.csv changed after the run: re-writing the run's lists keeps the run's teams, so a buurt is
+    never on one team's list and in another team's *preventief in beeld*."""
+    import shutil
+
+    from pipelines.export import export_run
+    from pipelines.paths import resolve_home
+
+    named = {}
+    for team, (_, csv, _) in built["exports"].items():
+        named.update({code: team for code in _preventive(csv)[0]["Buurtcode"]})
+    flag = built["flags"].iloc[0]
+    quiet, quiet_team = next(iter(named.items()))
+    other = sorted(set(built["flags"]["wijkteam"]) | set(named.values()))
+    home = resolve_home(tmp_path / "home")
+    shutil.copy(built["home"].warehouse, home.warehouse)
+    with connect(home.warehouse) as con:                  # what reference.sync writes after the move
+        for code, team in ((flag.area_code, flag.wijkteam), (quiet, quiet_team)):
+            con.execute("UPDATE core.areas SET wijkteam = ? WHERE area_code = ?",
+                        [next(t for t in other if t != team), code])
+        exports = export_run(con, home, built["run"])
+    for team, (_, csv, _) in exports.items():
+        rows, table = _preventive(csv)
+        flagged = table.loc[table["Status"] != "preventief in beeld", "Buurtcode"] if "Status" in table else []
+        assert (flag.area_code in set(flagged)) == (team == flag.wijkteam)
+        assert (quiet in set(rows["Buurtcode"])) == (team == quiet_team)
+        assert flag.area_code not in set(rows["Buurtcode"]) or team == flag.wijkteam

@@ -104,3 +104,11 @@ def test_the_page_shows_the_section_escaped(flags, series, labels, run, risk):
     assert "Kans op escalatie de komende maanden: 60 % (zeer hoog)." in page.split("<h2", 1)[0]
     empty = html_page(team_list(flags, "oost", labels, risk=risk), [], [], "Oost", run, preventive(risk, flags, "oost"))
     assert "Geen buurten van dit wijkteam met een hoge kans op escalatie" in empty
+
+
+def test_a_buurt_flagged_on_another_teams_list_is_not_named(flags, risk):
+    """The buurt's team in the risk rows and on the run's lists can differ (moved since): a flag on any list of
+    the run keeps the buurt and domain out of the section."""
+    moved = pd.concat([flags, flags.iloc[[0]].assign(area_code="BU01180002", domain="physical", wijkteam="zuid")],
+                      ignore_index=True)
+    assert "BU01180002" not in set(preventive(risk, moved, "noord")["Buurtcode"])
