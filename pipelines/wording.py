@@ -451,6 +451,8 @@ DETECTOR_NOTES_NL = [
      lambda m: ("dunne reeks; " if m["sparse"] else "") + f"geschiedenis korter dan de {m['n']} perioden die noufaily nodig heeft"),
     (re.compile(r"above the bound but fewer than (?P<n>\d+) counts in the last (?P<w>\d+) periods"),
      lambda m: f"boven de bovengrens, maar minder dan {m['n']} in de laatste {m['w']} perioden"),
+    (re.compile(r"above expectation over the last periods but fewer than (?P<n>\d+) counts in the last (?P<w>\d+) periods"),
+     lambda m: f"boven verwachting opgeteld over de laatste perioden, maar minder dan {m['n']} in de laatste {m['w']} perioden"),
     (re.compile(r"baseline GLM did not converge"), lambda m: "het model voor het verwachte niveau convergeerde niet"),
 ]
 
