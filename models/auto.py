@@ -58,8 +58,10 @@ class AutoDetector(Detector):
         self.cusum_shift = cusum_shift
 
     def noufaily(self, b: int | None = None) -> NoufailyDetector:
+        """The baseline of the scan: Noufaily's settings, keeping a significant trend even where it predicts above
+        every baseline count (``cap_trend=False``: on steadily growing series the cap made baselines a third low)."""
         settings = MONTHLY_SETTINGS if self.frequency == 12 else {"frequency": self.frequency}
-        return NoufailyDetector(**{**settings, **({"b": b} if b else {})})
+        return NoufailyDetector(**{**settings, **({"b": b} if b else {}), "cap_trend": False})
 
     @property
     def history_needed(self) -> int:
@@ -109,7 +111,10 @@ class AutoDetector(Detector):
         out["phi"][~base_ev] = np.nan             # short-history cells below are not pooled: no dispersion
         reasons = out["reason"]      # without its own bound the baseline notes only fits that did not converge
         few = base_ev & (res["pvalue"] <= self.alpha) & ~res["alarm"]
-        reasons[few] = f"above the bound but fewer than {scan.min_cases} counts in the last {scan.min_cases_window} periods"
+        too_few = f"fewer than {scan.min_cases} counts in the last {scan.min_cases_window} periods"
+        above = m.counts > out["upper"]          # the evidence may be a window or the CUSUM, not this period's count
+        reasons[few & above] = f"above the bound but {too_few}"
+        reasons[few & ~above] = f"above expectation over the last periods but {too_few}"
         for s, t in zip(*np.nonzero(base_ev & res["alarm"])):
             L = res["window"][s, t]
             if L == 0:

@@ -420,12 +420,13 @@ def workspace(design: Design) -> Workspace:
 
 @njit(cache=True, nogil=True, fastmath=FAST)
 def baseline_cells(Y, si, ti, offsets, design, ws, ref, trend, keep_t, trend_ok, reweight, threshold, max_iter,
-                   r_compatible, mu0, phi, ok):
+                   r_compatible, mu0, phi, ok, cap):
     """The Noufaily baseline of every cell (si[j], ti[j]) of the count matrix ``Y``.
 
     With ``trend``, a trend is kept where it converged, its t statistic exceeds ``keep_t`` (the
-    two-sided test at the detector's trend p-value), it does not predict above the largest
-    baseline count, and ``trend_ok`` (enough years); elsewhere the fit is redone without trend.
+    two-sided test at the detector's trend p-value), it does not predict above ``cap`` times the
+    largest baseline count (``inf``: no such rule), and ``trend_ok`` (enough years); elsewhere the fit
+    is redone without trend.
     """
     t, level_of, L = design.t, design.level_of, design.n_levels
     n = t.shape[0]
@@ -453,7 +454,7 @@ def baseline_cells(Y, si, ti, offsets, design, ws, ref, trend, keep_t, trend_ok,
         if trend:
             m0, ph, slope, var, conv = quasi_poisson_row(y, Sy, Syy, Syt, design, ref, trend, reweight, threshold,
                                                          max_iter, r_compatible, ws, mu, out_idx, out_d)
-            keep = conv and trend_ok and m0 <= top and abs(slope) > keep_t * math.sqrt(max(var, 1e-300))
+            keep = conv and trend_ok and m0 <= cap * top and abs(slope) > keep_t * math.sqrt(max(var, 1e-300))
             if keep:
                 mu0[j], phi[j], ok[j] = m0, ph, conv
         if not keep:

@@ -8,6 +8,7 @@ costs a few operations per seasonal level, on threads that share the cells.
 """
 from __future__ import annotations
 
+import math
 import os
 from concurrent.futures import ThreadPoolExecutor
 
@@ -68,8 +69,13 @@ class NoufailyDetector(Detector):
     alpha : one-sided level of the upper bound (negative-binomial quantile, "nbPlugin").
     reweight, weights_threshold : down-weight past outbreaks whose Anscombe residual exceeds
         the threshold (weight s^-2).
-    trend, trend_pvalue : keep a linear trend only when significant and when it does not
-        predict above the largest baseline count.
+    trend, trend_pvalue : keep a linear trend only when significant and (with ``cap_trend``) when it
+        does not predict above the largest baseline count.
+    cap_trend : drop a significant trend that predicts above every baseline count (Farrington et
+        al. 1996, R's farringtonFlexible). On a series that grows steadily (+23 % a year) the
+        prediction is above the earlier years' counts by nature, so the rule drops the trend and the
+        baseline falls to the mean of the years b: a third too low, false alarms week after week.
+        ``auto`` turns it off (``benchmarks/results/other_simulations.md``).
     min_cases, min_cases_window : no alarm unless at least ``min_cases`` counts fell in the
         last ``min_cases_window`` periods (farringtonFlexible's ``limit54``).
     r_compatible_trend_test : reproduce R surveillance's trend test exactly. After reweighting,
@@ -106,6 +112,7 @@ class NoufailyDetector(Detector):
         min_cases: int = 5,
         min_cases_window: int = 4,
         r_compatible_trend_test: bool = False,
+        cap_trend: bool = True,
         max_iter: int = 50,
         chunk_size: int = 20_000,
         n_jobs: int = -1,
@@ -123,6 +130,7 @@ class NoufailyDetector(Detector):
         self.min_cases = min_cases
         self.min_cases_window = min_cases_window
         self.r_compatible_trend_test = r_compatible_trend_test
+        self.cap_trend = cap_trend
         self.max_iter = max_iter
         self.chunk_size = chunk_size
         self.n_jobs = n_jobs
@@ -224,7 +232,8 @@ class NoufailyDetector(Detector):
         baseline_cells(np.ascontiguousarray(y, dtype=float), si.astype(np.int64), ti.astype(np.int64),
                        self.offsets_.astype(np.int64), self.design_.arrays(), workspace(self.design_),
                        self.reference_level_, self.trend, self.keep_t_, self.b >= 3, self.reweight,
-                       self.weights_threshold, self.max_iter, self.r_compatible_trend_test, mu0, phi, ok)
+                       self.weights_threshold, self.max_iter, self.r_compatible_trend_test, mu0, phi, ok,
+                       1.0 if self.cap_trend else math.inf)
         return mu0, phi, ok
 
 

@@ -88,3 +88,47 @@ def test_every_method_honours_the_contract():
         res = make_detector(name).score(p, ["s"])
         assert {"expected", "upper", "score", "pvalue", "alarm", "method", "reason"} <= set(res.columns), name
         assert len(res) > 0 and res["pvalue"].dropna().between(0, 1).all(), name
+
+
+def test_a_rise_held_back_by_too_few_counts_says_whether_this_period_is_above_its_bound():
+    """``auto`` may find a rise in a window or the CUSUM while this period's count is under its bound; held back by
+    the minimum of counts, its note must not claim the count is above the bound (``explain`` prints both)."""
+    from pipelines.wording import detector_note
+
+    rng = np.random.default_rng(8)
+    n, T = 300, 330
+    y = rng.poisson(0.15, size=(n, T))
+    y[: n // 2, -4:] = [1, 1, 2, 0]         # a rise over the last weeks, nothing this week
+    y[n // 2:, -4:] = [0, 0, 0, 3]          # a rise of this week alone
+    panel = pd.DataFrame({"s": np.repeat(np.arange(n), T), "period_index": np.tile(np.arange(1, T + 1), n),
+                          "count": y.ravel()})
+    res = AutoDetector().score(panel, ["s"], eval_start=T)
+    bound = res["reason"].str.startswith("above the bound but fewer")
+    overall = res["reason"].str.startswith("above expectation over the last periods but fewer")
+    assert bound.any() and overall.any() and not res.loc[bound | overall, "alarm"].any()
+    assert (res.loc[bound, "count"] > res.loc[bound, "upper"]).all()
+    assert (res.loc[overall, "count"] <= res.loc[overall, "upper"]).all()
+    dutch = detector_note(res.loc[overall, "reason"].iloc[0])
+    assert dutch.startswith("boven verwachting opgeteld over de laatste perioden, maar minder dan 5") and "above" not in dutch
+
+
+def test_a_steadily_growing_series_keeps_its_trend_in_autos_baseline():
+    """Reports that grow 23 % a year (a new app, say) predict above every earlier count by nature; Farrington's
+    rule then drops the trend and the baseline falls to the mean of the reference years, a third too low: false
+    alarms week after week. ``auto``'s baseline keeps a significant trend (``cap_trend=False``)."""
+    from models.simulate import grid, simulate
+
+    scen = grid(levels=(4.0,), trend=(0.004,), season=(False,), phi=(1.0,), k=(0,))    # 55 a week, growing
+    sim = simulate(scen, replicates=30, years=7, seed=12)
+    panel = sim[["scenario", "replicate", "period_index", "count"]]
+    keys, start = ["scenario", "replicate"], 7 * 52 - 51
+    truth = sim.set_index([*keys, "period_index"])["mean"]
+
+    def far_too_low(res):
+        got = res.set_index([*keys, "period_index"])["expected"]
+        return float((got / truth.reindex(got.index) < 0.8).mean())
+
+    auto = AutoDetector().score(panel, keys, eval_start=start)
+    capped = NoufailyDetector(b=5).score(panel, keys, eval_start=start)
+    assert far_too_low(auto) == 0 and far_too_low(capped) > 0.3
+    assert auto["alarm"].mean() < 0.015 and capped["alarm"].mean() > 0.05

@@ -49,7 +49,9 @@ def test_a_christmas_dip_no_longer_makes_the_weeks_before_it_alarm():
     for holidays in (False, True):
         r = AutoDetector(holidays=holidays).score(frame, ["s"], eval_start=_index("2025-11-03"))
         rates[holidays] = r.loc[r["period_index"].isin(weeks), "alarm"].mean()
-    assert rates[False] > 0.025 and rates[True] < 0.01
+    # a third of the rate at most: 18 of these 1,800 weeks is 1 % (sampling sd 0.23 %); the rate itself is measured
+    # on 12,000 such weeks by benchmarks/holiday_dip.py (0.75 % with the rule, 2.7 % without)
+    assert rates[False] > 0.025 and rates[True] <= rates[False] / 3
 
 
 def test_without_a_dip_the_holiday_rule_changes_little():
