@@ -95,7 +95,7 @@ def read_table(path: Path, aliases: dict[str, tuple[str, ...]] | None = None, *,
             text, sep, hint = _text_and_delimiter(path, aliases)
             refuse_stray_quote(path.name, text, sep)
             if len(text) >= FAST_TEXT_CHARS and not hint:
-                fast = _fast_text_sheet(path, text, sep, aliases)
+                fast = _fast_text_sheet(path, text, sep, aliases, optional)
                 if fast is not None:
                     return Workbook(data=fast, others=[])
             sheets = [(path.name, False, _text_records(path, aliases, text, sep, hint))]
@@ -271,7 +271,7 @@ def refuse_stray_quote(label: str, text: str | bytes, sep: str) -> None:
                           "their rows lost; close or remove the quote and load the file again")
 
 
-def _fast_text_sheet(path: Path, text: str, sep: str, aliases) -> Sheet | None:
+def _fast_text_sheet(path: Path, text: str, sep: str, aliases, optional: tuple[str, ...] = ()) -> Sheet | None:
     """A large delimited text read by pandas' C parser, with the line each record starts on.
 
     The header row is found on the first lines exactly as the exact reader does; the rest is parsed
@@ -297,6 +297,8 @@ def _fast_text_sheet(path: Path, text: str, sep: str, aliases) -> Sheet | None:
         return None
     at, _ = _header_hits([cells for _, _, cells in rows[:HEADER_SCAN_ROWS]], aliases)
     line, lines, header = rows[at or 0]
+    refuse_rows_above_header(path.name, "line", [(n, cells) for n, _, cells in rows[:at or 0]], line, aliases,
+                             optional)
     if lines != 1:
         return None
     offset = 0
@@ -656,6 +658,31 @@ def _blank(cells: list[str]) -> bool:
     return not "".join(cells).strip()
 
 
+#: A title above the header row is a few cells of text ("Rapportage meldingen", "Periode:;oktober 2026"); a row above
+#: it with more filled cells than this is data or a header of its own, and is never passed over as a title
+TITLE_MAX_CELLS = 2
+
+
+def refuse_rows_above_header(where: str, unit: str, above: list[tuple[int, list[str]]], header_at: int, aliases,
+                             optional: tuple[str, ...] = ()) -> None:
+    """IngestError naming the first row above the header row (``header_at``) that is no title: a header row of its
+    own (every required column: two exports pasted one below the other) or a row of more than
+    :data:`TITLE_MAX_CELLS` filled cells. Rows above the header are not read, so such rows would vanish unseen."""
+    required = {c for c in (aliases or {}) if c not in optional}
+    for n, cells in above:
+        _, hits = _header_hits([cells], aliases)
+        if required and required <= hits:
+            raise IngestError(f"{where}: {unit} {n} is a header row too, above the header row read ({unit} "
+                              f"{header_at}), so the file holds two tables and the rows under the first would be "
+                              "lost; put all rows under one header row (or deliver each table as its own file) and "
+                              "load again")
+        filled = sum(1 for c in cells if str(c).strip())
+        if filled > TITLE_MAX_CELLS:
+            raise IngestError(f"{where}: {unit} {n} lies above the header row ({unit} {header_at}) and holds {filled} "
+                              "filled cells, so it is data rather than a title and would not be read; move it below "
+                              "the header row or delete it, then load again")
+
+
 def _sheet(name: str, hidden: bool, records: list[tuple[int, list[str]]], aliases) -> tuple[Sheet, set[str]]:
     """A Sheet with its header row found, and the canonical columns that header holds."""
     rows = [(n, cells) for n, cells in records if not _blank(cells)]
@@ -731,6 +758,14 @@ def _choose(path: Path, sheets, aliases, optional) -> Workbook:
             wanted = ", ".join(_display(c, aliases[c]) for c in required)
             raise IngestError(f"{path.name}: none of the sheets ({listed}) has the columns {wanted}; put the table "
                               "with these column headers on one sheet and load the file again")
+    if aliases:
+        rows = [(n, cells) for n, cells in sheets[pick][2] if not _blank(cells)]
+        at, _ = _header_hits([cells for _, cells in rows[:HEADER_SCAN_ROWS]], aliases)
+        if at:
+            where = path.name if len(sheets) == 1 and not isinstance(sheets[pick][2], _Records) else (
+                f"{path.name}, sheet {privacy.scrub_text(sheets[pick][0])!r}")
+            unit = "row" if isinstance(sheets[pick][2], _Records) else "line"
+            refuse_rows_above_header(where, unit, rows[:at], rows[at][0], aliases, optional)
     return Workbook(data=built[pick][0], others=[s for i, (s, _) in enumerate(built) if i != pick])
 
 

@@ -78,6 +78,8 @@ xml-entities               an xlsx whose sheet XML declares an external entity (
 csv-stray-quote            a stray double quote opens a cell that swallows the next lines (their rows would be lost)
                            -> refused, naming the line of the quote.
 csv-multiline-cells        quoted cells holding line breaks, delimiters and quotes (a remark column) -> loads.
+layout-two-tables          two exports pasted one below the other, the second header naming the optional Meldingnummer
+                           too (it won; the first export's rows vanished) -> refused naming the first header's line.
 archive-unreadable         a Signalen zip protected with a password, compressed with Deflate64, or with a damaged
                            deflate stream (members in a folder named after a person) -> refused in one sentence
                            that names no person, never a traceback (it failed the weekly run).
@@ -1210,6 +1212,13 @@ def plan(seed: int = SEED) -> list[Planned]:
                klass="signalen-buurt-code-only"), _zip(members))
     b.add(Case("meldingen_lange_kopregel.csv", "meldingen", "refused", message="line 1 holds|without a line break",
                klass="text-long-header-line"), (";".join(M) + ";" + "x" * (1 << 21) + "\n").encode())
+
+    # --- reading round 3: nothing above the header, on another sheet or under a merged count vanishes unseen ---
+    first = _delimited(M[1:], [r[1:] for r in b.reports(10)]).splitlines()
+    second = _delimited(M, b.reports(10)).splitlines()
+    b.add(Case("meldingen_twee_exports_onder_elkaar.csv", "meldingen", "refused",
+               message="line 1 is a header row too|(line 13)|two tables", klass="layout-two-tables"),
+          ("\n".join(first + [""] + second) + "\n").encode())
 
     # ------------------------------------------------------------------ privacy, second red-team round
     # surnames with a place-like ending after a title, initials, a first name or "familie"

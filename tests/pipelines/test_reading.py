@@ -141,6 +141,42 @@ def test_csv_header_below_title_rows_and_a_multi_line_field_keep_editor_line_num
     assert raw["row_number"].tolist() == [5, 8] and raw["melding_id"].tolist() == ["S-1", "S-2"]
 
 
+@pytest.mark.parametrize("fast", [False, True])
+def test_rows_above_the_header_that_are_no_title_refuse_the_file_naming_the_line(tmp_path, monkeypatch, fast):
+    # two exports pasted one below the other: the second header names the optional Meldingnummer too, so it
+    # holds more known columns and was read; the first export's rows above it vanished without a word
+    from pipelines.sources import common
+
+    if fast:
+        monkeypatch.setattr(common, "FAST_TEXT_CHARS", 0)
+    first = ["Datum melding;Hoofdcategorie;Subcategorie;Buurtcode"] + [
+        f"0{d}-10-2026;Afval;Zwerfafval;BU01185000" for d in range(1, 10)]
+    second = ["Meldingnummer;Datum melding;Hoofdcategorie;Subcategorie;Buurtcode"] + [
+        f"SIG-{n};1{n % 9}-10-2026;Afval;Grofvuil;BU01185001" for n in range(100, 110)]
+    path = tmp_path / "meldingen.csv"
+    path.write_text("\n".join(first + [""] + second) + "\n", encoding="utf-8")
+    with pytest.raises(IngestError) as err:
+        meldingen.read(path)
+    one_sentence(err, "meldingen.csv: line 1 is a header row too", "(line 12)", "two tables")
+    # data rows above a header (no header of their own) are no title either
+    path.write_text("\n".join(first[1:4] + second) + "\n", encoding="utf-8")
+    with pytest.raises(IngestError) as err:
+        meldingen.read(path)
+    one_sentence(err, "line 1 lies above the header row (line 4) and holds 4 filled cells", "below the header")
+    # a title of a cell or two keeps working
+    path.write_text("Export meldingen\nGemaakt op;20-11-2026\n\n" + "\n".join(second) + "\n", encoding="utf-8")
+    assert len(meldingen.read(path)) == 10
+
+
+def test_rows_above_the_header_of_a_sheet_are_refused_naming_the_sheet_and_row(tmp_path):
+    path = workbook(tmp_path / "w.xlsx", {"Data": [["Signalen per buurt"],
+                                                   ["BU01185000", "2026-09", "Eenzaamheid", 3], [],
+                                                   HEADER, ["BU01185001", "2026-10", "Eenzaamheid", 4]]})
+    with pytest.raises(IngestError) as err:
+        read_table(path, ALIASES)
+    one_sentence(err, "w.xlsx, sheet 'Data': row 2 lies above the header row (row 4)")
+
+
 @pytest.mark.parametrize("encoding, bom, sep", [
     ("utf-16-le", b"\xff\xfe", "\t"),      # Excel "Unicode-tekst"
     ("utf-16-be", b"\xfe\xff", "\t"),
