@@ -752,6 +752,17 @@ def _choose(path: Path, sheets, aliases, optional) -> Workbook:
             raise IngestError(f"{path.name}: {len(with_rows)} sheets ({listed}) hold a table with the required "
                               "columns and wijkradar reads one table per file; put all rows on one sheet (or deliver "
                               "one file per sheet) and load again")
+        near = [i for i, (s, hits) in enumerate(built) if not s.hidden and len(s.frame) and hits
+                and len(set(required) - hits) == 1]
+        if with_rows and near and len(required) > 1:   # a month's sheet naming one column otherwise would be passed over
+            s, hits = built[near[0]]
+            lacking = next(c for c in required if c not in hits)
+            read = built[with_rows[0]][0].name
+            raise IngestError(f"{path.name}: sheet {privacy.scrub_text(s.name)!r} holds {len(s.frame):,} row(s) under "
+                              f"a header without the column {_display(lacking, aliases[lacking])}, beside sheet "
+                              f"{privacy.scrub_text(read)!r} with every required column, and wijkradar reads one "
+                              "table per file, so its rows would be lost; name that column as on the other sheet and "
+                              "put all rows on one sheet (or deliver one file per sheet), then load again")
         pick = next((i for i in full if not built[i][0].hidden), full[0] if full else None)
         if pick is None:
             listed = ", ".join(repr(privacy.scrub_text(s.name)) for s, _ in built)

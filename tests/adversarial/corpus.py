@@ -80,6 +80,8 @@ csv-stray-quote            a stray double quote opens a cell that swallows the n
 csv-multiline-cells        quoted cells holding line breaks, delimiters and quotes (a remark column) -> loads.
 layout-two-tables          two exports pasted one below the other, the second header naming the optional Meldingnummer
                            too (it won; the first export's rows vanished) -> refused naming the first header's line.
+layout-sheet-lacks-one-column  a sheet per month, one naming a required column otherwise (Soort for Signaal; its rows
+                           were passed over without a word) -> refused naming that sheet and the column.
 archive-unreadable         a Signalen zip protected with a password, compressed with Deflate64, or with a damaged
                            deflate stream (members in a folder named after a person) -> refused in one sentence
                            that names no person, never a traceback (it failed the weekly run).
@@ -1219,6 +1221,11 @@ def plan(seed: int = SEED) -> list[Planned]:
     b.add(Case("meldingen_twee_exports_onder_elkaar.csv", "meldingen", "refused",
                message="line 1 is a header row too|(line 13)|two tables", klass="layout-two-tables"),
           ("\n".join(first + [""] + second) + "\n").encode())
+
+    b.xlsx(Case("wijkteam_maandbladen_andere_kop.xlsx", "wijkteam", "refused",
+                message="sheet 'oktober'|without the column signaal|sheet 'september'", klass="layout-sheet-lacks-one-column"),
+           [{"title": "september", "rows": [W, *b.unique_wijkteam_cells(6)]},
+            {"title": "oktober", "rows": [["Buurtcode", "Maand", "Soort", "Aantal"], *b.unique_wijkteam_cells(6)]}])
 
     # ------------------------------------------------------------------ privacy, second red-team round
     # surnames with a place-like ending after a title, initials, a first name or "familie"

@@ -88,6 +88,22 @@ def test_the_hidden_sheet_is_used_when_only_it_holds_the_columns(tmp_path):
     assert book.data.frame["row_number"].tolist() == [2]
 
 
+def test_a_sheet_of_rows_lacking_one_column_beside_a_full_one_is_refused_naming_it(tmp_path):
+    # one sheet per month, October's naming Signaal otherwise: September loaded and October's rows vanished unseen
+    rows = [["BU01185000", "2026-10", "Eenzaamheid", 5], ["BU01185001", "2026-10", "Eenzaamheid", 5]]
+    path = workbook(tmp_path / "w.xlsx", {"September": [HEADER, ["BU01185000", "2026-09", "Eenzaamheid", 3]],
+                                          "Oktober": [["Buurtcode", "Maand", "Soort", "Aantal"], *rows]})
+    with pytest.raises(IngestError) as err:
+        read_table(path, ALIASES)
+    one_sentence(err, "w.xlsx: sheet 'Oktober' holds 2 row(s) under a header without the column Signaal",
+                 "sheet 'September'")
+    # a sheet of notes, or one lacking a column but holding no rows, is no table that could be lost
+    path = workbook(tmp_path / "w.xlsx", {"September": [HEADER, ["BU01185000", "2026-09", "Eenzaamheid", 3]],
+                                          "Oktober": [["Buurtcode", "Maand", "Soort", "Aantal"]],
+                                          "Toelichting": [["Aantal signalen per buurt"], ["Zie het blad September"]]})
+    assert read_table(path, ALIASES).data.name == "September"
+
+
 def test_no_sheet_with_the_columns_is_one_sentence_naming_the_sheets(tmp_path):
     path = workbook(tmp_path / "w.xlsx", {"Voorblad": [["Rapportage"]], "Data": [["Buurt", "Aantal"], ["x", 1]],
                                           "Verborgen": [["a"]]}, hidden=("Verborgen",))
