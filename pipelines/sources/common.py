@@ -81,7 +81,8 @@ def read_table(path: Path, aliases: dict[str, tuple[str, ...]] | None = None, *,
     the header row is the row (among the first ``HEADER_SCAN_ROWS`` non-empty ones) whose cells match
     most canonical columns, and the data sheet is the first visible sheet holding every required
     column (not in ``optional``), else such a hidden sheet. Merged cells carry their value into every
-    cell they cover; rows that are entirely empty are dropped. Every failure is an IngestError of one
+    cell they cover; a cell of :data:`NUMBER_FIELDS` merged over several rows is told in the column
+    :data:`MERGED_ROWS` so its rows can be quarantined. Rows that are entirely empty are dropped. Every failure is an IngestError of one
     sentence naming the file, the problem and the fix.
     """
     path = Path(path)
@@ -563,8 +564,18 @@ class _Serial1904(str):
 
 
 class _Records(list):
-    """A sheet's records; ``epoch1904`` when the workbook uses the 1904 date system."""
+    """A sheet's records; ``epoch1904`` when the workbook uses the 1904 date system, ``merged`` the ranges merged over
+    two rows or more (min_row, min_col, max_row, max_col), whose value was copied into every row."""
     epoch1904 = False
+    merged: list[tuple[int, int, int, int]] = []
+
+
+#: Canonical columns (of every source's ``ALIASES``) that hold a number of each row: one such cell merged over several
+#: rows is a total of those rows together, never each row's own (12 over three rows was stored as 12 + 12 + 12)
+NUMBER_FIELDS = ("count",)
+#: The column of a sheet's frame (beside ``row_number``) telling, for a row whose number cell is one merged over
+#: several rows, which rows it spans (``"2-4"``); absent when no such cell
+MERGED_ROWS = "merged_rows"
 
 
 def _sheet_records(ws, merged: list[tuple[int, int, int, int]], formulas: set[tuple[int, int]],
@@ -617,6 +628,7 @@ def _sheet_records(ws, merged: list[tuple[int, int, int, int]], formulas: set[tu
                 row[c] = value
     records = _Records((r, [cells[r].get(c, "") for c in range(1, max(cells[r]) + 1)]) for r in sorted(cells))
     records.epoch1904 = epoch1904
+    records.merged = [span for span in spans if span[2] > span[0]]
     return records
 
 
@@ -700,7 +712,22 @@ def _sheet(name: str, hidden: bool, records: list[tuple[int, list[str]]], aliase
     keep = [c for c in names if not c.startswith("Unnamed: ") or frame[c].str.strip().ne("").any()]
     frame = frame[keep]
     frame.insert(0, "row_number", pd.array([n for n, _ in data], dtype="int64"))
+    spans = _merged_numbers(getattr(records, "merged", []), header, aliases, [n for n, _ in data])
+    if spans is not None:
+        frame[MERGED_ROWS] = spans
     return Sheet(name, hidden, frame.reset_index(drop=True)), hits
+
+
+def _merged_numbers(merged, header: list[str], aliases, numbers: list[int]) -> list[str] | None:
+    """Per data row, the rows (``"2-4"``) of a merged range covering its cell in a column of :data:`NUMBER_FIELDS`, else
+    ""; None when there is no such range. Label columns (a Buurtcode merged over its rows) are filled and not told."""
+    names = {normalise_header(n) for canon in NUMBER_FIELDS if canon in (aliases or {})
+             for n in (canon, *aliases[canon])}
+    columns = {i + 1 for i, h in enumerate(header) if normalise_header(h) in names}
+    spans = [(r1, r2) for r1, c1, r2, c2 in merged if any(c1 <= c <= c2 for c in columns)]
+    if not spans:
+        return None
+    return [next((f"{r1}-{r2}" for r1, r2 in spans if r1 <= n <= r2), "") for n in numbers]
 
 
 def _as_1900_days(data: list[tuple[int, list[str]]], header: list[str], aliases) -> list[tuple[int, list[str]]]:
@@ -718,7 +745,7 @@ def _as_1900_days(data: list[tuple[int, list[str]]], header: list[str], aliases)
 
 def _column_names(header: list[str], width: int) -> list[str]:
     """Unique column names: the header's, ``Unnamed: i`` where it is empty, ``.1`` on repeats."""
-    names, seen = [], {"row_number"}
+    names, seen = [], {"row_number", MERGED_ROWS}
     for i in range(width):
         base = header[i] if i < len(header) and header[i] else f"Unnamed: {i}"
         column, k = base, 0
@@ -849,7 +876,7 @@ def map_columns(frame: pd.DataFrame, aliases: dict[str, tuple[str, ...]], path: 
     field (``Aantal;Aantal``, ``Buurtcode;CBS buurtcode``), the one first in the alias list is used if
     they agree in every row; if they differ the file is refused (see :func:`_one_of`).
     """
-    columns = [c for c in frame.columns if c != "row_number"]
+    columns = [c for c in frame.columns if c not in ("row_number", MERGED_ROWS)]
     by_norm: dict[str, list] = {}
     for c in columns:
         by_norm.setdefault(normalise_header(_header_of(c, columns)), []).append(c)
@@ -907,6 +934,14 @@ def _one_of(frame: pd.DataFrame, hits: list, columns: list, path: Path):
 
 #: The column of a correction file (``pipelines.quarantine.export_rows``) that ties a row to its quarantined original.
 QUARANTINE_REF_HEADERS = ("quarantaineregel", "quarantine ref", "quarantine_ref")
+
+
+def with_merged_rows(mapped: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
+    """``mapped`` plus ``merged_rows`` (see :data:`MERGED_ROWS`) when the sheet (``frame``, as read) has a number cell
+    merged over several rows, so the source can quarantine those rows."""
+    if MERGED_ROWS not in frame.columns:
+        return mapped
+    return mapped.assign(**{MERGED_ROWS: frame.loc[mapped.index, MERGED_ROWS].to_numpy()})
 
 
 def with_quarantine_ref(mapped: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:

@@ -82,6 +82,8 @@ layout-two-tables          two exports pasted one below the other, the second he
                            too (it won; the first export's rows vanished) -> refused naming the first header's line.
 layout-sheet-lacks-one-column  a sheet per month, one naming a required column otherwise (Soort for Signaal; its rows
                            were passed over without a word) -> refused naming that sheet and the column.
+layout-merged-count        Aantal merged over three rows (a group total, was copied into each row) -> those rows
+                           quarantined; a merged Buurtcode keeps being filled (layout-merged-cells).
 archive-unreadable         a Signalen zip protected with a password, compressed with Deflate64, or with a damaged
                            deflate stream (members in a folder named after a person) -> refused in one sentence
                            that names no person, never a traceback (it failed the weekly run).
@@ -1226,6 +1228,12 @@ def plan(seed: int = SEED) -> list[Planned]:
                 message="sheet 'oktober'|without the column signaal|sheet 'september'", klass="layout-sheet-lacks-one-column"),
            [{"title": "september", "rows": [W, *b.unique_wijkteam_cells(6)]},
             {"title": "oktober", "rows": [["Buurtcode", "Maand", "Soort", "Aantal"], *b.unique_wijkteam_cells(6)]}])
+
+    rows = b.unique_wijkteam_cells(12)
+    rows[1][3] = rows[2][3] = None                        # a group total merged over D2:D4
+    b.xlsx(Case("wijkteam_samengevoegd_aantal.xlsx", "wijkteam", "loaded", rows_read=12, quarantined=3,
+                reason="merged over several rows", klass="layout-merged-count"),
+           [{"title": "Blad1", "rows": [W, *rows], "merges": ("D2:D4",)}])
 
     # ------------------------------------------------------------------ privacy, second red-team round
     # surnames with a place-like ending after a title, initials, a first name or "familie"
