@@ -84,6 +84,8 @@ layout-sheet-lacks-one-column  a sheet per month, one naming a required column o
                            were passed over without a word) -> refused naming that sheet and the column.
 layout-merged-count        Aantal merged over three rows (a group total, was copied into each row) -> those rows
                            quarantined; a merged Buurtcode keeps being filled (layout-merged-cells).
+archive-repeated-member    a workbook holding xl/worksheets/sheet1.xml twice (in another case; it loaded silently from
+                           the last copy) -> refused naming the member.
 archive-unreadable         a Signalen zip protected with a password, compressed with Deflate64, or with a damaged
                            deflate stream (members in a folder named after a person) -> refused in one sentence
                            that names no person, never a traceback (it failed the weekly run).
@@ -1234,6 +1236,18 @@ def plan(seed: int = SEED) -> list[Planned]:
     b.xlsx(Case("wijkteam_samengevoegd_aantal.xlsx", "wijkteam", "loaded", rows_read=12, quarantined=3,
                 reason="merged over several rows", klass="layout-merged-count"),
            [{"title": "Blad1", "rows": [W, *rows], "merges": ("D2:D4",)}])
+
+    rows = b.unique_wijkteam_cells(8)
+    other = [[*r[:3], 999] for r in rows]
+
+    def repeated_member(folder: Path, name="wijkteam_blad_twee_keer.xlsx", rows=rows, other=other):
+        book = zipfile.ZipFile(io.BytesIO(_xlsx([{"title": "Blad1", "rows": [W, *rows]}])))
+        second = zipfile.ZipFile(io.BytesIO(_xlsx([{"title": "Blad1", "rows": [W, *other]}])))
+        members = [(n, book.read(n)) for n in book.namelist()]
+        (folder / name).write_bytes(_zip([*members, ("XL/worksheets/sheet1.xml",
+                                                      second.read("xl/worksheets/sheet1.xml"))]))
+    b.add(Case("wijkteam_blad_twee_keer.xlsx", "wijkteam", "refused", message="sheet1.xml|twice",
+               klass="archive-repeated-member"), repeated_member)
 
     # ------------------------------------------------------------------ privacy, second red-team round
     # surnames with a place-like ending after a title, initials, a first name or "familie"

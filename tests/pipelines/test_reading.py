@@ -356,6 +356,25 @@ def test_a_zip_bomb_is_refused_before_anything_is_inflated(bomb, tmp_path):
     one_sentence(err, "bom.xlsx: refused")
 
 
+@pytest.mark.parametrize("second", ["xl/worksheets/sheet1.xml", "XL/Worksheets/Sheet1.xml"])
+def test_a_member_name_that_occurs_twice_is_refused(tmp_path, second):
+    # a workbook with two sheet1.xml loaded silently from the last one (Excel calls such a file damaged)
+    import io
+
+    book = zipfile.ZipFile(workbook(tmp_path / "src.xlsx", {"Blad1": [HEADER, ["BU01185000", "2026-10", "x", 1]]}))
+    buffer = io.BytesIO()
+    with warnings.catch_warnings(), zipfile.ZipFile(buffer, "w") as z:
+        warnings.simplefilter("ignore")          # zipfile warns of the duplicate name, and writes it
+        for info in book.infolist():
+            z.writestr(info.filename, book.read(info.filename))
+        z.writestr(second, book.read("xl/worksheets/sheet1.xml").replace(b">1<", b">999<"))
+    path = tmp_path / "w.xlsx"
+    path.write_bytes(buffer.getvalue())
+    with pytest.raises(IngestError) as err:
+        read_table(path, ALIASES)
+    one_sentence(err, "w.xlsx: refused, the workbook holds the member", "twice")
+
+
 @pytest.mark.parametrize("member, shown, why", [      # shown: as privacy.scrub_file_name prints a member's name
     ("../../export.csv", "../../export.csv", "climbs out of the archive"),
     ("/etc/passwd", "/etc/passwd", "has an absolute path"),
