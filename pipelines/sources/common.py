@@ -167,7 +167,8 @@ def _binary_error(path: Path) -> IngestError:
 
 
 def _decode(path: Path, raw: bytes) -> str:
-    """Text in UTF-8 (with or without BOM), UTF-16 (Excel "Unicode-tekst") or Windows-1252."""
+    """Text in UTF-8 (with or without BOM), UTF-16 (Excel "Unicode-tekst") or Windows-1252; a UTF-8 text with some
+    lines in Windows-1252 is read line by line (:func:`_decode_mixed`)."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return raw.decode("utf-16")
@@ -183,12 +184,44 @@ def _decode(path: Path, raw: bytes) -> str:
                 except UnicodeDecodeError:
                     break
         raise _binary_error(path)
-    for encoding in ("utf-8-sig", "cp1252"):
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    if _UTF8_SEQUENCE.search(raw):
+        return _decode_mixed(path, raw)
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+#: two to four bytes that are one UTF-8 character: a file holding such a sequence was written as UTF-8 (in Windows-1252
+#: they read as "Ã«" and the like, which no one types)
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _decode_mixed(path: Path, raw: bytes) -> str:
+    """A UTF-8 text with some lines in Windows-1252 (a line typed in another program, files pasted together): each line
+    in its own encoding, so neither the UTF-8 lines ("Financiële") nor the others are mangled; a warning names the
+    first line that is not UTF-8. (Decoding the whole file as Windows-1252 turned every "ë" into "Ã«".)"""
+    import logging
+
+    lines, other = raw.removeprefix(b"\xef\xbb\xbf").split(b"\n"), []
+    for i, line in enumerate(lines):
         try:
-            return raw.decode(encoding)
+            lines[i] = line.decode("utf-8")
         except UnicodeDecodeError:
-            continue
-    return raw.decode("latin-1")
+            other.append(i + 1)
+            try:
+                lines[i] = line.decode("cp1252")
+            except UnicodeDecodeError:
+                lines[i] = line.decode("latin-1")
+    logging.getLogger("wijkradar.ingest").warning(
+        "%s: %d line(s) are not UTF-8 like the rest of the file (the first is line %d); each was read as "
+        "Windows-1252: check those lines, and ask the supplier to save the file in one encoding (UTF-8)",
+        privacy.scrub_file_name(path.name), len(other), other[0])
+    return "\n".join(lines)
 
 
 def _text_and_delimiter(path: Path, aliases) -> tuple[str, str, bool]:

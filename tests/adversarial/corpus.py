@@ -86,6 +86,8 @@ layout-merged-count        Aantal merged over three rows (a group total, was cop
                            quarantined; a merged Buurtcode keeps being filled (layout-merged-cells).
 archive-repeated-member    a workbook holding xl/worksheets/sheet1.xml twice (in another case; it loaded silently from
                            the last copy) -> refused naming the member.
+layout-mixed-encoding      a UTF-8 file with one Windows-1252 line (the whole file was read as Windows-1252, every
+                           "Financiële zorgen" mangled and quarantined) -> each line read in its own encoding, loads.
 archive-unreadable         a Signalen zip protected with a password, compressed with Deflate64, or with a damaged
                            deflate stream (members in a folder named after a person) -> refused in one sentence
                            that names no person, never a traceback (it failed the weekly run).
@@ -1248,6 +1250,14 @@ def plan(seed: int = SEED) -> list[Planned]:
                                                       second.read("xl/worksheets/sheet1.xml"))]))
     b.add(Case("wijkteam_blad_twee_keer.xlsx", "wijkteam", "refused", message="sheet1.xml|twice",
                klass="archive-repeated-member"), repeated_member)
+
+    rows = b.unique_wijkteam_cells(11)
+    for r in rows:
+        r[2] = "Financiële zorgen"         # the Dutch label: its "ë" is mangled when the file is read as Windows-1252
+    payload = _delimited(W + ["Opmerking"], [[*r, ""] for r in rows]).encode("utf-8")
+    payload += f"{b.rng.choice(BUURTEN)};2026-09;Eenzaamheid;3;overleg café\n".encode("cp1252")
+    b.add(Case("wijkteam_gemengde_codering.csv", "wijkteam", "loaded", rows_read=12, quarantined=0,
+               klass="layout-mixed-encoding"), payload)
 
     # ------------------------------------------------------------------ privacy, second red-team round
     # surnames with a place-like ending after a title, initials, a first name or "familie"

@@ -63,7 +63,8 @@ def test_corpus_is_large_and_covers_every_class():
                      "privacy-file-name", "delivery-number-case", "dates-far-past", "layout-duplicate-columns",
                      "privacy-obfuscated-digits", "privacy-spaced-names", "delivery-ids-like-personal-numbers",
                      "layout-two-tables", "layout-sheet-lacks-one-column",
-                     "layout-merged-count", "archive-repeated-member"):
+                     "layout-merged-count", "archive-repeated-member",
+                     "layout-mixed-encoding"):
         assert required in klasses, required
     assert sum(c.klass.startswith("privacy") for c in CASES) >= 15
     assert all(c.secrets for c in CASES if c.klass.startswith("privacy"))

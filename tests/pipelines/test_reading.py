@@ -210,6 +210,19 @@ def test_encodings_and_delimiters(tmp_path, encoding, bom, sep):
     assert frame["Signaal"].tolist() == ["Financiële zorgen", "Eenzaamheid"]
 
 
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_a_utf8_file_with_a_windows_1252_line_is_read_line_by_line_with_a_warning(tmp_path, caplog, bom):
+    # one line typed in another program made the whole file Windows-1252: every "Financiële" became "FinanciÃ«le"
+    lines = [";".join(HEADER + ["Opmerking"])] + [f"BU0118500{i};2026-10;Financiële zorgen;{i};" for i in range(4)]
+    path = tmp_path / "w.csv"
+    path.write_bytes(bom + ("\r\n".join(lines) + "\r\n").encode("utf-8")
+                     + "BU01185007;2026-10;Eenzaamheid;8;overleg café\r\n".encode("cp1252"))
+    frame = read_table(path, ALIASES).data.frame
+    assert frame["Signaal"].tolist() == ["Financiële zorgen"] * 4 + ["Eenzaamheid"]
+    assert frame["Opmerking"].tolist()[-1] == "overleg café" and frame.columns[1] == "Buurtcode"
+    assert "1 line(s) are not UTF-8 like the rest of the file (the first is line 6)" in caplog.text
+
+
 def test_files_are_read_by_content_not_by_name(tmp_path):
     xlsx_as_csv = workbook(tmp_path / "export.csv", {"Blad1": [HEADER, ["BU01185000", "2026-10", "Eenzaamheid", 3]]})
     assert read_table(xlsx_as_csv, ALIASES).data.frame["Buurtcode"].tolist() == ["BU01185000"]
