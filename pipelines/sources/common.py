@@ -467,6 +467,11 @@ def _xlsx_sheets(path: Path) -> list[tuple[str, bool, list[tuple[int, list[str]]
     with zipfile.ZipFile(path) as z:
         names = set(z.namelist())
         mimetype = z.read("mimetype")[:100] if "mimetype" in names and z.getinfo("mimetype").file_size < 200 else b""
+        book = next((i for i in z.infolist() if i.filename.lower().endswith("workbook.xml")), None)
+        strict = book is not None and _STRICT_OOXML in _head_of_member(z, book)
+    if strict:
+        raise IngestError(f"{path.name}: the workbook is saved as Strict Open XML, which wijkradar cannot read; save it "
+                          "as an ordinary Excel workbook (.xlsx) and deliver that")
     if "xl/workbook.xml" not in names and not any(n.endswith("/workbook.xml") for n in names):
         if b"opendocument.spreadsheet" in mimetype:
             raise IngestError(f"{path.name}: this is an OpenDocument spreadsheet (.ods), not XLSX; save it as "
@@ -493,6 +498,20 @@ def _xlsx_sheets(path: Path) -> list[tuple[str, bool, list[tuple[int, list[str]]
                         for i, ws in enumerate(wb.worksheets, start=1)]
         finally:
             wb.close()
+
+
+#: the namespace of an Excel "Strict Open XML Spreadsheet" (ISO 29500 strict): openpyxl finds no cells in it
+_STRICT_OOXML = b"purl.oclc.org/ooxml/spreadsheetml/main"
+
+
+def _head_of_member(z, info, size: int = 64 * 1024) -> bytes:
+    """The first ``size`` bytes of a member (its root element and namespaces), never the whole of it."""
+    from pipelines.sources.safe_archive import read_member
+
+    if info.file_size <= size:
+        return read_member(z, info)
+    with z.open(info) as fh:
+        return fh.read(size)
 
 
 #: a shared-strings part smaller than this (uncompressed) is read without counting its texts

@@ -88,6 +88,8 @@ archive-repeated-member    a workbook holding xl/worksheets/sheet1.xml twice (in
                            the last copy) -> refused naming the member.
 layout-mixed-encoding      a UTF-8 file with one Windows-1252 line (the whole file was read as Windows-1252, every
                            "Financiële zorgen" mangled and quarantined) -> each line read in its own encoding, loads.
+file-strict-ooxml          a workbook saved as Strict Open XML (was refused as holding no table) -> refused saying to
+                           save it as an ordinary Excel workbook.
 archive-unreadable         a Signalen zip protected with a password, compressed with Deflate64, or with a damaged
                            deflate stream (members in a folder named after a person) -> refused in one sentence
                            that names no person, never a traceback (it failed the weekly run).
@@ -444,6 +446,12 @@ def _string_bomb_xlsx(book: bytes, n: int) -> bytes:
         info.compress_type = zipfile.ZIP_DEFLATED
         z.writestr(info, sst)
     return out.getvalue()
+
+
+def _strict(xml: bytes) -> bytes:
+    """A part of a workbook in the namespace of Excel's "Strict Open XML Spreadsheet" (ISO 29500 strict)."""
+    return xml.replace(b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+                       b"http://purl.oclc.org/ooxml/spreadsheetml/main")
 
 
 def _damaged_zip(data: bytes, member: str) -> bytes:
@@ -1258,6 +1266,11 @@ def plan(seed: int = SEED) -> list[Planned]:
     payload += f"{b.rng.choice(BUURTEN)};2026-09;Eenzaamheid;3;overleg café\n".encode("cp1252")
     b.add(Case("wijkteam_gemengde_codering.csv", "wijkteam", "loaded", rows_read=12, quarantined=0,
                klass="layout-mixed-encoding"), payload)
+
+    book = _xlsx([{"title": "Blad1", "rows": [W, *b.unique_wijkteam_cells(6)]}])
+    b.add(Case("wijkteam_strict_open_xml.xlsx", "wijkteam", "refused", message="strict open xml|ordinary excel workbook",
+               klass="file-strict-ooxml"),
+          _rewritten(_rewritten(book, "xl/workbook.xml", _strict), "xl/worksheets/sheet1.xml", _strict))
 
     # ------------------------------------------------------------------ privacy, second red-team round
     # surnames with a place-like ending after a title, initials, a first name or "familie"

@@ -257,6 +257,20 @@ def test_what_is_not_a_table_gets_one_sentence(tmp_path, name, content, message)
     assert one_sentence(err).startswith(message)
 
 
+def test_a_strict_open_xml_workbook_is_refused_saying_how_to_save_it(tmp_path):
+    # Excel's "Strict Open XML Spreadsheet" (.xlsx): openpyxl sees no cells, and the file was refused as holding no table
+    book = zipfile.ZipFile(workbook(tmp_path / "src.xlsx", {"Blad1": [HEADER, ["BU01185000", "2026-10", "x", 1]]}))
+    path = tmp_path / "w.xlsx"
+    with zipfile.ZipFile(path, "w") as z:
+        for info in book.infolist():
+            z.writestr(info.filename, book.read(info.filename)
+                       .replace(b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+                                b"http://purl.oclc.org/ooxml/spreadsheetml/main"))
+    with pytest.raises(IngestError) as err:
+        read_table(path, ALIASES)
+    one_sentence(err, "w.xlsx: the workbook is saved as Strict Open XML", "save it as an ordinary Excel workbook (.xlsx)")
+
+
 def test_a_missing_column_message_shows_no_cell_values(tmp_path):
     path = tmp_path / "w.csv"    # no header: the first data row becomes the "header"
     path.write_text("BU01185000;2026-10;j.jansen@example.nl;3\nBU01185001;2026-10;x@example.nl;1\n")
