@@ -162,18 +162,18 @@ def _content_kind(path: Path) -> str:
     return "text"
 
 
-def _binary_error(path: Path) -> IngestError:
-    return IngestError(f"{path.name}: this is a binary file, not CSV text; {_FIX}")
+def _binary_error(label: str) -> IngestError:
+    return IngestError(f"{label}: this is a binary file, not CSV text; {_FIX}")
 
 
-def _decode(path: Path, raw: bytes) -> str:
+def decode_text(label: str, raw: bytes) -> str:
     """Text in UTF-8 (with or without BOM), UTF-16 (Excel "Unicode-tekst") or Windows-1252; a UTF-8 text with some
     lines in Windows-1252 is read line by line (:func:`_decode_mixed`)."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return raw.decode("utf-16")
         except UnicodeDecodeError as exc:
-            raise _binary_error(path) from exc
+            raise _binary_error(label) from exc
     head = raw[:8192]
     if b"\x00" in head:
         even, odd = head[0::2], head[1::2]
@@ -183,13 +183,13 @@ def _decode(path: Path, raw: bytes) -> str:
                     return raw[: len(raw) // 2 * 2].decode(codec)   # UTF-16 without a BOM
                 except UnicodeDecodeError:
                     break
-        raise _binary_error(path)
+        raise _binary_error(label)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
     if _UTF8_SEQUENCE.search(raw):
-        return _decode_mixed(path, raw)
+        return _decode_mixed(label, raw)
     try:
         return raw.decode("cp1252")
     except UnicodeDecodeError:
@@ -201,7 +201,7 @@ def _decode(path: Path, raw: bytes) -> str:
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 
 
-def _decode_mixed(path: Path, raw: bytes) -> str:
+def _decode_mixed(label: str, raw: bytes) -> str:
     """A UTF-8 text with some lines in Windows-1252 (a line typed in another program, files pasted together): each line
     in its own encoding, so neither the UTF-8 lines ("Financiële") nor the others are mangled; a warning names the
     first line that is not UTF-8. (Decoding the whole file as Windows-1252 turned every "ë" into "Ã«".)"""
@@ -220,15 +220,15 @@ def _decode_mixed(path: Path, raw: bytes) -> str:
     logging.getLogger("wijkradar.ingest").warning(
         "%s: %d line(s) are not UTF-8 like the rest of the file (the first is line %d); each was read as "
         "Windows-1252: check those lines, and ask the supplier to save the file in one encoding (UTF-8)",
-        privacy.scrub_file_name(path.name), len(other), other[0])
+        privacy.scrub_file_name(label), len(other), other[0])
     return "\n".join(lines)
 
 
 def _text_and_delimiter(path: Path, aliases) -> tuple[str, str, bool]:
     """The decoded text, its delimiter and whether line 1 is Excel's ``sep=`` hint."""
-    text = _decode(path, path.read_bytes())
+    text = decode_text(path.name, path.read_bytes())
     if "\x00" in text:
-        raise _binary_error(path)
+        raise _binary_error(path.name)
     refuse_long_header(path.name, text, aliases)
     first_line = text.split("\n", 1)[0].strip().strip('"')
     hint = re.fullmatch(r"sep=(.)", first_line, re.IGNORECASE)   # Excel's delimiter hint line

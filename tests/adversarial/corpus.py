@@ -90,6 +90,8 @@ layout-mixed-encoding      a UTF-8 file with one Windows-1252 line (the whole fi
                            "Financiële zorgen" mangled and quarantined) -> each line read in its own encoding, loads.
 file-strict-ooxml          a workbook saved as Strict Open XML (was refused as holding no table) -> refused saying to
                            save it as an ordinary Excel workbook.
+signalen-cp1252            a Signalen dump whose categories.csv is Windows-1252 (was refused as damaged, "rows that do
+                           not split into its columns") -> loads.
 archive-unreadable         a Signalen zip protected with a password, compressed with Deflate64, or with a damaged
                            deflate stream (members in a folder named after a person) -> refused in one sentence
                            that names no person, never a traceback (it failed the weekly run).
@@ -1271,6 +1273,11 @@ def plan(seed: int = SEED) -> list[Planned]:
     b.add(Case("wijkteam_strict_open_xml.xlsx", "wijkteam", "refused", message="strict open xml|ordinary excel workbook",
                klass="file-strict-ooxml"),
           _rewritten(_rewritten(book, "xl/workbook.xml", _strict), "xl/worksheets/sheet1.xml", _strict))
+
+    members = _dwh_members(b, _dwh_rows(b, 10))        # a category no report uses, written in Windows-1252
+    members[2] = ("categories.csv", (members[2][1].decode() + "999,Overlast,Café\n").encode("cp1252"))
+    b.add(Case("meldingen_dump_windows_1252.zip", "meldingen", "loaded", rows_read=10, quarantined=0,
+               klass="signalen-cp1252"), _zip(members))
 
     # ------------------------------------------------------------------ privacy, second red-team round
     # surnames with a place-like ending after a title, initials, a first name or "familie"

@@ -64,7 +64,8 @@ def test_corpus_is_large_and_covers_every_class():
                      "privacy-obfuscated-digits", "privacy-spaced-names", "delivery-ids-like-personal-numbers",
                      "layout-two-tables", "layout-sheet-lacks-one-column",
                      "layout-merged-count", "archive-repeated-member",
-                     "layout-mixed-encoding", "file-strict-ooxml"):
+                     "layout-mixed-encoding", "file-strict-ooxml",
+                     "signalen-cp1252"):
         assert required in klasses, required
     assert sum(c.klass.startswith("privacy") for c in CASES) >= 15
     assert all(c.secrets for c in CASES if c.klass.startswith("privacy"))
