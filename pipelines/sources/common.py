@@ -166,6 +166,30 @@ def _binary_error(label: str) -> IngestError:
     return IngestError(f"{label}: this is a binary file, not CSV text; {_FIX}")
 
 
+_CONTROL = re.compile(rb"[\x01-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f]")
+
+
+def _text_with_nuls(sample: bytes | str) -> bool:
+    """Whether a sample holding NUL characters is text all the same: a few NULs (a database export's padding) in
+    lines of text, not bytes of which about one in ten is a control character, as in binary content."""
+    data = sample.encode("utf-8", "surrogatepass") if isinstance(sample, str) else sample
+    nuls = data.count(0)
+    return nuls <= max(8, len(data) // 100) and len(_CONTROL.findall(data)) <= len(data) // 200
+
+
+def refuse_nul(label: str, text: str) -> None:
+    """IngestError for a text holding a NUL character: naming its first line when the text is text otherwise (no
+    reader may split rows at a character it cannot show), else as a binary file."""
+    at = text.index("\x00")
+    if not _text_with_nuls(text[max(0, at - 32768): at + 32768]):
+        raise _binary_error(label)
+    before = text[:at]
+    line = before.count("\n") + before.count("\r") - before.count("\r\n") + 1
+    raise IngestError(f"{label}: line {line} holds a NUL character (an invisible zero byte, as some database exports "
+                      f"pad cells with; {text.count(chr(0)):,} in the file); remove the NUL characters (a text editor's "
+                      "search and replace, or export the data again) and load the file again")
+
+
 def decode_text(label: str, raw: bytes) -> str:
     """Text in UTF-8 (with or without BOM), UTF-16 (Excel "Unicode-tekst") or Windows-1252; a UTF-8 text with some
     lines in Windows-1252 is read line by line (:func:`_decode_mixed`)."""
@@ -183,7 +207,8 @@ def decode_text(label: str, raw: bytes) -> str:
                     return raw[: len(raw) // 2 * 2].decode(codec)   # UTF-16 without a BOM
                 except UnicodeDecodeError:
                     break
-        raise _binary_error(label)
+        if not _text_with_nuls(head):
+            raise _binary_error(label)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -228,7 +253,7 @@ def _text_and_delimiter(path: Path, aliases) -> tuple[str, str, bool]:
     """The decoded text, its delimiter and whether line 1 is Excel's ``sep=`` hint."""
     text = decode_text(path.name, path.read_bytes())
     if "\x00" in text:
-        raise _binary_error(path.name)
+        refuse_nul(path.name, text)
     refuse_long_header(path.name, text, aliases)
     first_line = text.split("\n", 1)[0].strip().strip('"')
     hint = re.fullmatch(r"sep=(.)", first_line, re.IGNORECASE)   # Excel's delimiter hint line

@@ -92,6 +92,8 @@ file-strict-ooxml          a workbook saved as Strict Open XML (was refused as h
                            save it as an ordinary Excel workbook.
 signalen-cp1252            a Signalen dump whose categories.csv is Windows-1252 (was refused as damaged, "rows that do
                            not split into its columns") -> loads.
+text-nul-character         one NUL character in a CSV of 300 reports (was refused as "a binary file", no line named)
+                           -> refused naming the line and saying to remove the NUL characters.
 archive-unreadable         a Signalen zip protected with a password, compressed with Deflate64, or with a damaged
                            deflate stream (members in a folder named after a person) -> refused in one sentence
                            that names no person, never a traceback (it failed the weekly run).
@@ -1278,6 +1280,11 @@ def plan(seed: int = SEED) -> list[Planned]:
     members[2] = ("categories.csv", (members[2][1].decode() + "999,Overlast,Café\n").encode("cp1252"))
     b.add(Case("meldingen_dump_windows_1252.zip", "meldingen", "loaded", rows_read=10, quarantined=0,
                klass="signalen-cp1252"), _zip(members))
+
+    lines = _delimited(M, b.reports(300)).splitlines()
+    lines[250] = lines[250].replace(";", ";\x00", 1)      # a database export's padding byte, one in the file
+    b.add(Case("meldingen_nul_teken.csv", "meldingen", "refused", message="line 251|nul character|remove the nul",
+               klass="text-nul-character"), ("\n".join(lines) + "\n").encode())
 
     # ------------------------------------------------------------------ privacy, second red-team round
     # surnames with a place-like ending after a title, initials, a first name or "familie"

@@ -271,6 +271,23 @@ def test_a_strict_open_xml_workbook_is_refused_saying_how_to_save_it(tmp_path):
     one_sentence(err, "w.xlsx: the workbook is saved as Strict Open XML", "save it as an ordinary Excel workbook (.xlsx)")
 
 
+@pytest.mark.parametrize("at", [3, 1500])          # within the first 8 KB, and far below
+def test_a_nul_character_in_a_text_file_is_refused_naming_its_line(tmp_path, at):
+    # one NUL (a database export's padding byte) in a 2,000-line CSV was refused as "a binary file", no line named
+    lines = [";".join(HEADER)] + [f"BU01185000;2026-10;Eenzaamheid;{i}" for i in range(2000)]
+    lines[at - 1] = lines[at - 1].replace("Eenzaamheid", "Eenzaamheid\x00")
+    path = tmp_path / "w.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(IngestError) as err:
+        read_table(path, ALIASES)
+    one_sentence(err, f"w.csv: line {at} holds a NUL character", "remove the NUL characters")
+    # bytes that are no text keep their sentence
+    path.write_bytes(np.random.default_rng(1).integers(0, 256, 20_000, dtype=np.uint8).tobytes())
+    with pytest.raises(IngestError) as err:
+        read_table(path, ALIASES)
+    one_sentence(err, "w.csv: this is a binary file, not CSV text")
+
+
 def test_a_missing_column_message_shows_no_cell_values(tmp_path):
     path = tmp_path / "w.csv"    # no header: the first data row becomes the "header"
     path.write_text("BU01185000;2026-10;j.jansen@example.nl;3\nBU01185001;2026-10;x@example.nl;1\n")
