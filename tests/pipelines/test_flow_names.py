@@ -42,3 +42,13 @@ def test_an_inbox_entry_that_is_no_file_is_left_alone_and_named(tmp_path):
     files, ignored = inbox_files(home)
     assert [p.name for p, _ in files] == ["meldingen_week47.csv"]
     assert ignored == [f"meldingen_week48.csv {NOT_A_FILE}"]
+
+
+def test_a_refusal_line_names_its_file_once_also_with_the_runs_number():
+    # "meldingen_[verwijderd].zip (2): meldingen_[verwijderd].zip: the zip ..." named the file twice
+    from pipelines.cli import refusal_line
+
+    first, second = "meldingen_[verwijderd].zip", "meldingen_[verwijderd].zip (2)"
+    assert refusal_line(first, f"{first}: the zip is damaged") == f"{first}: the zip is damaged"
+    assert refusal_line(second, f"{first}: the zip is damaged") == f"{second}: the zip is damaged"
+    assert refusal_line(second, "the zip is damaged") == f"{second}: the zip is damaged"
