@@ -82,8 +82,8 @@ def read_table(path: Path, aliases: dict[str, tuple[str, ...]] | None = None, *,
     most canonical columns, and the data sheet is the first visible sheet holding every required
     column (not in ``optional``), else such a hidden sheet. Merged cells carry their value into every
     cell they cover; a cell of :data:`NUMBER_FIELDS` merged over several rows is told in the column
-    :data:`MERGED_ROWS` so its rows can be quarantined. Rows that are entirely empty are dropped. Every failure is an IngestError of one
-    sentence naming the file, the problem and the fix.
+    :data:`MERGED_ROWS` so its rows can be quarantined. Rows that are entirely empty are dropped. Every
+    failure is an IngestError of one sentence naming the file, the problem and the fix.
     """
     path = Path(path)
     collecting = gc.isenabled()
@@ -185,9 +185,9 @@ def refuse_nul(label: str, text: str) -> None:
         raise _binary_error(label)
     before = text[:at]
     line = before.count("\n") + before.count("\r") - before.count("\r\n") + 1
-    raise IngestError(f"{label}: line {line} holds a NUL character (an invisible zero byte, as some database exports "
-                      f"pad cells with; {text.count(chr(0)):,} in the file); remove the NUL characters (a text editor's "
-                      "search and replace, or export the data again) and load the file again")
+    raise IngestError(f"{label}: line {line} holds a NUL character (an invisible zero byte, as some database "
+                      f"exports pad cells with; {text.count(chr(0)):,} in the file); remove the NUL characters (a "
+                      "text editor's search and replace, or export the data again) and load the file again")
 
 
 def decode_text(label: str, raw: bytes) -> str:
@@ -495,8 +495,8 @@ def _xlsx_sheets(path: Path) -> list[tuple[str, bool, list[tuple[int, list[str]]
         book = next((i for i in z.infolist() if i.filename.lower().endswith("workbook.xml")), None)
         strict = book is not None and _STRICT_OOXML in _head_of_member(z, book)
     if strict:
-        raise IngestError(f"{path.name}: the workbook is saved as Strict Open XML, which wijkradar cannot read; save it "
-                          "as an ordinary Excel workbook (.xlsx) and deliver that")
+        raise IngestError(f"{path.name}: the workbook is saved as Strict Open XML, which wijkradar cannot read; "
+                          "save it as an ordinary Excel workbook (.xlsx) and deliver that")
     if "xl/workbook.xml" not in names and not any(n.endswith("/workbook.xml") for n in names):
         if b"opendocument.spreadsheet" in mimetype:
             raise IngestError(f"{path.name}: this is an OpenDocument spreadsheet (.ods), not XLSX; save it as "
@@ -858,7 +858,7 @@ def _choose(path: Path, sheets, aliases, optional) -> Workbook:
                               "one file per sheet) and load again")
         near = [i for i, (s, hits) in enumerate(built) if not s.hidden and len(s.frame) and hits
                 and len(set(required) - hits) == 1]
-        if with_rows and near and len(required) > 1:   # a month's sheet naming one column otherwise would be passed over
+        if with_rows and near and len(required) > 1:   # a month's sheet naming one column otherwise: passed over
             s, hits = built[near[0]]
             lacking = next(c for c in required if c not in hits)
             read = built[with_rows[0]][0].name

@@ -4,8 +4,8 @@ A delivery can be a zip (the Signalen data-warehouse dump; every XLSX is a zip t
 ``check_zip`` refuses, before anything is inflated, a zip with too many members, members that
 would inflate to absurd sizes (a zip bomb), paths that climb out of the archive (``..``, ``/etc``,
 ``C:\\``), symbolic links and a member name that occurs twice (readers differ in which copy they take).
-``read_member`` inflates one member and stops as soon as more bytes come out than the archive declared. ``safe_files`` lists a folder's files without following
-symbolic links, and refuses a folder that holds one.
+``read_member`` inflates one member and stops as soon as more bytes come out than the archive declared.
+``safe_files`` lists a folder's files without following symbolic links, and refuses a folder that holds one.
 """
 from __future__ import annotations
 

@@ -1241,7 +1241,8 @@ def plan(seed: int = SEED) -> list[Planned]:
           ("\n".join(first + [""] + second) + "\n").encode())
 
     b.xlsx(Case("wijkteam_maandbladen_andere_kop.xlsx", "wijkteam", "refused",
-                message="sheet 'oktober'|without the column signaal|sheet 'september'", klass="layout-sheet-lacks-one-column"),
+                message="sheet 'oktober'|without the column signaal|sheet 'september'",
+                klass="layout-sheet-lacks-one-column"),
            [{"title": "september", "rows": [W, *b.unique_wijkteam_cells(6)]},
             {"title": "oktober", "rows": [["Buurtcode", "Maand", "Soort", "Aantal"], *b.unique_wijkteam_cells(6)]}])
 
@@ -1272,8 +1273,8 @@ def plan(seed: int = SEED) -> list[Planned]:
                klass="layout-mixed-encoding"), payload)
 
     book = _xlsx([{"title": "Blad1", "rows": [W, *b.unique_wijkteam_cells(6)]}])
-    b.add(Case("wijkteam_strict_open_xml.xlsx", "wijkteam", "refused", message="strict open xml|ordinary excel workbook",
-               klass="file-strict-ooxml"),
+    b.add(Case("wijkteam_strict_open_xml.xlsx", "wijkteam", "refused",
+               message="strict open xml|ordinary excel workbook", klass="file-strict-ooxml"),
           _rewritten(_rewritten(book, "xl/workbook.xml", _strict), "xl/worksheets/sheet1.xml", _strict))
 
     members = _dwh_members(b, _dwh_rows(b, 10))        # a category no report uses, written in Windows-1252

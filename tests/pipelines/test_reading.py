@@ -258,7 +258,7 @@ def test_what_is_not_a_table_gets_one_sentence(tmp_path, name, content, message)
 
 
 def test_a_strict_open_xml_workbook_is_refused_saying_how_to_save_it(tmp_path):
-    # Excel's "Strict Open XML Spreadsheet" (.xlsx): openpyxl sees no cells, and the file was refused as holding no table
+    # Excel's "Strict Open XML Spreadsheet" (.xlsx): openpyxl sees no cells; it was refused as holding no table
     book = zipfile.ZipFile(workbook(tmp_path / "src.xlsx", {"Blad1": [HEADER, ["BU01185000", "2026-10", "x", 1]]}))
     path = tmp_path / "w.xlsx"
     with zipfile.ZipFile(path, "w") as z:
@@ -268,7 +268,8 @@ def test_a_strict_open_xml_workbook_is_refused_saying_how_to_save_it(tmp_path):
                                 b"http://purl.oclc.org/ooxml/spreadsheetml/main"))
     with pytest.raises(IngestError) as err:
         read_table(path, ALIASES)
-    one_sentence(err, "w.xlsx: the workbook is saved as Strict Open XML", "save it as an ordinary Excel workbook (.xlsx)")
+    one_sentence(err, "w.xlsx: the workbook is saved as Strict Open XML",
+                 "save it as an ordinary Excel workbook (.xlsx)")
 
 
 @pytest.mark.parametrize("at", [3, 1500])          # within the first 8 KB, and far below
