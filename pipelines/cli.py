@@ -6,6 +6,7 @@ Heavy imports (Prefect, Great Expectations) happen inside the commands that need
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from pathlib import Path
 from typing import Optional
@@ -161,6 +162,17 @@ def run(
     _run_weekly(_home(), today, dask_address, dask_workers)
 
 
+def refusal_line(name: str, why: str) -> str:
+    """A refusal of the weekly run with its file named once: the reason names its file already, as a refusal always
+    does, but without the `` (2)`` the run adds to a second file whose name scrubs alike (``flows._unique``)."""
+    base = re.sub(r" \(\d+\)$", "", name)
+    if why.startswith(f"{name}:"):
+        return why
+    if why.startswith(f"{base}:"):
+        return f"{name}:{why[len(base) + 1:]}"
+    return f"{name}: {why}"
+
+
 def _run_weekly(home: Home, today: Optional[str], dask_address: Optional[str] = None, dask_workers: int = 0) -> None:
     from pipelines.flows import weekly
     from pipelines.reference import Reference
@@ -185,8 +197,8 @@ def _run_weekly(home: Home, today: Optional[str], dask_address: Optional[str] = 
         _fail(str(exc))
     for ld in result.loads:
         console.print(("  = " if ld.skipped else "  + ") + escape(ld.describe()))
-    for name, why in result.refused.items():        # the reason names its file already, as a refusal always does
-        console.print(f"  [red]! refused:[/] {escape(why if why.startswith(name) else f'{name}: {why}')}")
+    for name, why in result.refused.items():
+        console.print(f"  [red]! refused:[/] {escape(refusal_line(name, why))}")
     for name, why in result.held.items():
         console.print(f"  [yellow]! {escape(why)}[/]")
     for warning in result.warnings:

@@ -64,18 +64,26 @@ def _unique(name: str, taken) -> str:
     return unique
 
 
+#: how an inbox entry that is no file (a named pipe, a socket, a device) is named among the entries left alone
+NOT_A_FILE = "(a named pipe, socket or device, not a file)"
+
+
 def inbox_files(home: Home) -> tuple[list[tuple[Path, str]], list[str]]:
     """Files in the inbox with their source, in load order, and the names of files no source recognises.
 
     Deliveries load before corrections, whatever their names, so a correction always applies after the
     delivery it corrects; within each group the oldest file (by modification time) loads first.
-    Manifests (``*.manifest.json``) belong to the file they describe.
+    Manifests (``*.manifest.json``) belong to the file they describe. An entry that is no file (a named pipe,
+    a socket) is left alone and named with :data:`NOT_A_FILE`.
     """
     found, ignored = [], []
     for path in home.inbox.iterdir():
         if path.name.startswith((".", "~$")) or path.name.endswith(".manifest.json") or is_feedback_file(path.name):
             continue
-        if not (path.is_file() or path.is_symlink() or (path.is_dir() and source_for_file(path.name + ".zip"))):
+        if not (path.is_file() or path.is_symlink() or path.is_dir()):   # never opened: reading a pipe would block
+            ignored.append(f"{shown_file_name(path.name)} {NOT_A_FILE}")
+            continue
+        if path.is_dir() and not path.is_symlink() and not source_for_file(path.name + ".zip"):
             continue
         module = source_for_file(path.name) or (source_for_file(path.name + ".zip") if path.is_dir() else None)
         if module is None:
@@ -276,6 +284,9 @@ def weekly(home: str | None = None, today: str | None = None, fan_out: bool = Fa
     sync_reference(h)
     files, ignored = inbox_files(h)
     for name in ignored:
+        if name.endswith(NOT_A_FILE):
+            logger.warning("inbox entry %s is left alone; put the delivered file itself in the inbox", name)
+            continue
         logger.warning("inbox file %s matches no source and is left alone; name it meldingen_*.csv, "
                        "wijkteam_*.xlsx or schulden_*.csv", name)
     result = WeeklyResult(run=None, ignored=ignored)  # type: ignore[arg-type]

@@ -292,6 +292,10 @@ REASONS_NL = {
     "comma in Dutch; write the whole number without separators (1000)":
         "aantal is dubbelzinnig: een komma met drie cijfers erna (1,000) is in het Engels een scheiding van "
         "duizendtallen en in het Nederlands een decimale komma; schrijf het hele getal zonder scheidingstekens (1000)",
+    "aantal is one cell merged over several rows, so it is no count of this row alone; unmerge it and give each row "
+    "its own count":
+        "aantal is één cel samengevoegd over meerdere rijen en dus geen aantal van deze rij alleen; maak de "
+        "samenvoeging ongedaan en geef elke rij een eigen aantal",
     "maand is empty or not a period (use jjjj-mm, or jjjj-Www for weeks)":
         "maand is leeg of geen periode (gebruik jjjj-mm, of jjjj-Www voor weken)",
     "the period lies in the future": "de periode ligt in de toekomst",

@@ -81,8 +81,9 @@ def read_table(path: Path, aliases: dict[str, tuple[str, ...]] | None = None, *,
     the header row is the row (among the first ``HEADER_SCAN_ROWS`` non-empty ones) whose cells match
     most canonical columns, and the data sheet is the first visible sheet holding every required
     column (not in ``optional``), else such a hidden sheet. Merged cells carry their value into every
-    cell they cover; rows that are entirely empty are dropped. Every failure is an IngestError of one
-    sentence naming the file, the problem and the fix.
+    cell they cover; a cell of :data:`NUMBER_FIELDS` merged over several rows is told in the column
+    :data:`MERGED_ROWS` so its rows can be quarantined. Rows that are entirely empty are dropped. Every
+    failure is an IngestError of one sentence naming the file, the problem and the fix.
     """
     path = Path(path)
     collecting = gc.isenabled()
@@ -95,7 +96,7 @@ def read_table(path: Path, aliases: dict[str, tuple[str, ...]] | None = None, *,
             text, sep, hint = _text_and_delimiter(path, aliases)
             refuse_stray_quote(path.name, text, sep)
             if len(text) >= FAST_TEXT_CHARS and not hint:
-                fast = _fast_text_sheet(path, text, sep, aliases)
+                fast = _fast_text_sheet(path, text, sep, aliases, optional)
                 if fast is not None:
                     return Workbook(data=fast, others=[])
             sheets = [(path.name, False, _text_records(path, aliases, text, sep, hint))]
@@ -161,17 +162,42 @@ def _content_kind(path: Path) -> str:
     return "text"
 
 
-def _binary_error(path: Path) -> IngestError:
-    return IngestError(f"{path.name}: this is a binary file, not CSV text; {_FIX}")
+def _binary_error(label: str) -> IngestError:
+    return IngestError(f"{label}: this is a binary file, not CSV text; {_FIX}")
 
 
-def _decode(path: Path, raw: bytes) -> str:
-    """Text in UTF-8 (with or without BOM), UTF-16 (Excel "Unicode-tekst") or Windows-1252."""
+_CONTROL = re.compile(rb"[\x01-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f]")
+
+
+def _text_with_nuls(sample: bytes | str) -> bool:
+    """Whether a sample holding NUL characters is text all the same: a few NULs (a database export's padding) in
+    lines of text, not bytes of which about one in ten is a control character, as in binary content."""
+    data = sample.encode("utf-8", "surrogatepass") if isinstance(sample, str) else sample
+    nuls = data.count(0)
+    return nuls <= max(8, len(data) // 100) and len(_CONTROL.findall(data)) <= len(data) // 200
+
+
+def refuse_nul(label: str, text: str) -> None:
+    """IngestError for a text holding a NUL character: naming its first line when the text is text otherwise (no
+    reader may split rows at a character it cannot show), else as a binary file."""
+    at = text.index("\x00")
+    if not _text_with_nuls(text[max(0, at - 32768): at + 32768]):
+        raise _binary_error(label)
+    before = text[:at]
+    line = before.count("\n") + before.count("\r") - before.count("\r\n") + 1
+    raise IngestError(f"{label}: line {line} holds a NUL character (an invisible zero byte, as some database "
+                      f"exports pad cells with; {text.count(chr(0)):,} in the file); remove the NUL characters (a "
+                      "text editor's search and replace, or export the data again) and load the file again")
+
+
+def decode_text(label: str, raw: bytes) -> str:
+    """Text in UTF-8 (with or without BOM), UTF-16 (Excel "Unicode-tekst") or Windows-1252; a UTF-8 text with some
+    lines in Windows-1252 is read line by line (:func:`_decode_mixed`)."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return raw.decode("utf-16")
         except UnicodeDecodeError as exc:
-            raise _binary_error(path) from exc
+            raise _binary_error(label) from exc
     head = raw[:8192]
     if b"\x00" in head:
         even, odd = head[0::2], head[1::2]
@@ -181,20 +207,53 @@ def _decode(path: Path, raw: bytes) -> str:
                     return raw[: len(raw) // 2 * 2].decode(codec)   # UTF-16 without a BOM
                 except UnicodeDecodeError:
                     break
-        raise _binary_error(path)
-    for encoding in ("utf-8-sig", "cp1252"):
+        if not _text_with_nuls(head):
+            raise _binary_error(label)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    if _UTF8_SEQUENCE.search(raw):
+        return _decode_mixed(label, raw)
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+#: two to four bytes that are one UTF-8 character: a file holding such a sequence was written as UTF-8 (in Windows-1252
+#: they read as "Ã«" and the like, which no one types)
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _decode_mixed(label: str, raw: bytes) -> str:
+    """A UTF-8 text with some lines in Windows-1252 (a line typed in another program, files pasted together): each line
+    in its own encoding, so neither the UTF-8 lines ("Financiële") nor the others are mangled; a warning names the
+    first line that is not UTF-8. (Decoding the whole file as Windows-1252 turned every "ë" into "Ã«".)"""
+    import logging
+
+    lines, other = raw.removeprefix(b"\xef\xbb\xbf").split(b"\n"), []
+    for i, line in enumerate(lines):
         try:
-            return raw.decode(encoding)
+            lines[i] = line.decode("utf-8")
         except UnicodeDecodeError:
-            continue
-    return raw.decode("latin-1")
+            other.append(i + 1)
+            try:
+                lines[i] = line.decode("cp1252")
+            except UnicodeDecodeError:
+                lines[i] = line.decode("latin-1")
+    logging.getLogger("wijkradar.ingest").warning(
+        "%s: %d line(s) are not UTF-8 like the rest of the file (the first is line %d); each was read as "
+        "Windows-1252: check those lines, and ask the supplier to save the file in one encoding (UTF-8)",
+        privacy.scrub_file_name(label), len(other), other[0])
+    return "\n".join(lines)
 
 
 def _text_and_delimiter(path: Path, aliases) -> tuple[str, str, bool]:
     """The decoded text, its delimiter and whether line 1 is Excel's ``sep=`` hint."""
-    text = _decode(path, path.read_bytes())
+    text = decode_text(path.name, path.read_bytes())
     if "\x00" in text:
-        raise _binary_error(path)
+        refuse_nul(path.name, text)
     refuse_long_header(path.name, text, aliases)
     first_line = text.split("\n", 1)[0].strip().strip('"')
     hint = re.fullmatch(r"sep=(.)", first_line, re.IGNORECASE)   # Excel's delimiter hint line
@@ -271,7 +330,7 @@ def refuse_stray_quote(label: str, text: str | bytes, sep: str) -> None:
                           "their rows lost; close or remove the quote and load the file again")
 
 
-def _fast_text_sheet(path: Path, text: str, sep: str, aliases) -> Sheet | None:
+def _fast_text_sheet(path: Path, text: str, sep: str, aliases, optional: tuple[str, ...] = ()) -> Sheet | None:
     """A large delimited text read by pandas' C parser, with the line each record starts on.
 
     The header row is found on the first lines exactly as the exact reader does; the rest is parsed
@@ -297,6 +356,8 @@ def _fast_text_sheet(path: Path, text: str, sep: str, aliases) -> Sheet | None:
         return None
     at, _ = _header_hits([cells for _, _, cells in rows[:HEADER_SCAN_ROWS]], aliases)
     line, lines, header = rows[at or 0]
+    refuse_rows_above_header(path.name, "line", [(n, cells) for n, _, cells in rows[:at or 0]], line, aliases,
+                             optional)
     if lines != 1:
         return None
     offset = 0
@@ -431,6 +492,11 @@ def _xlsx_sheets(path: Path) -> list[tuple[str, bool, list[tuple[int, list[str]]
     with zipfile.ZipFile(path) as z:
         names = set(z.namelist())
         mimetype = z.read("mimetype")[:100] if "mimetype" in names and z.getinfo("mimetype").file_size < 200 else b""
+        book = next((i for i in z.infolist() if i.filename.lower().endswith("workbook.xml")), None)
+        strict = book is not None and _STRICT_OOXML in _head_of_member(z, book)
+    if strict:
+        raise IngestError(f"{path.name}: the workbook is saved as Strict Open XML, which wijkradar cannot read; "
+                          "save it as an ordinary Excel workbook (.xlsx) and deliver that")
     if "xl/workbook.xml" not in names and not any(n.endswith("/workbook.xml") for n in names):
         if b"opendocument.spreadsheet" in mimetype:
             raise IngestError(f"{path.name}: this is an OpenDocument spreadsheet (.ods), not XLSX; save it as "
@@ -457,6 +523,20 @@ def _xlsx_sheets(path: Path) -> list[tuple[str, bool, list[tuple[int, list[str]]
                         for i, ws in enumerate(wb.worksheets, start=1)]
         finally:
             wb.close()
+
+
+#: the namespace of an Excel "Strict Open XML Spreadsheet" (ISO 29500 strict): openpyxl finds no cells in it
+_STRICT_OOXML = b"purl.oclc.org/ooxml/spreadsheetml/main"
+
+
+def _head_of_member(z, info, size: int = 64 * 1024) -> bytes:
+    """The first ``size`` bytes of a member (its root element and namespaces), never the whole of it."""
+    from pipelines.sources.safe_archive import read_member
+
+    if info.file_size <= size:
+        return read_member(z, info)
+    with z.open(info) as fh:
+        return fh.read(size)
 
 
 #: a shared-strings part smaller than this (uncompressed) is read without counting its texts
@@ -561,8 +641,18 @@ class _Serial1904(str):
 
 
 class _Records(list):
-    """A sheet's records; ``epoch1904`` when the workbook uses the 1904 date system."""
+    """A sheet's records; ``epoch1904`` when the workbook uses the 1904 date system, ``merged`` the ranges merged over
+    two rows or more (min_row, min_col, max_row, max_col), whose value was copied into every row."""
     epoch1904 = False
+    merged: list[tuple[int, int, int, int]] = []
+
+
+#: Canonical columns (of every source's ``ALIASES``) that hold a number of each row: one such cell merged over several
+#: rows is a total of those rows together, never each row's own (12 over three rows was stored as 12 + 12 + 12)
+NUMBER_FIELDS = ("count",)
+#: The column of a sheet's frame (beside ``row_number``) telling, for a row whose number cell is one merged over
+#: several rows, which rows it spans (``"2-4"``); absent when no such cell
+MERGED_ROWS = "merged_rows"
 
 
 def _sheet_records(ws, merged: list[tuple[int, int, int, int]], formulas: set[tuple[int, int]],
@@ -615,6 +705,7 @@ def _sheet_records(ws, merged: list[tuple[int, int, int, int]], formulas: set[tu
                 row[c] = value
     records = _Records((r, [cells[r].get(c, "") for c in range(1, max(cells[r]) + 1)]) for r in sorted(cells))
     records.epoch1904 = epoch1904
+    records.merged = [span for span in spans if span[2] > span[0]]
     return records
 
 
@@ -656,6 +747,31 @@ def _blank(cells: list[str]) -> bool:
     return not "".join(cells).strip()
 
 
+#: A title above the header row is a few cells of text ("Rapportage meldingen", "Periode:;oktober 2026"); a row above
+#: it with more filled cells than this is data or a header of its own, and is never passed over as a title
+TITLE_MAX_CELLS = 2
+
+
+def refuse_rows_above_header(where: str, unit: str, above: list[tuple[int, list[str]]], header_at: int, aliases,
+                             optional: tuple[str, ...] = ()) -> None:
+    """IngestError naming the first row above the header row (``header_at``) that is no title: a header row of its
+    own (every required column: two exports pasted one below the other) or a row of more than
+    :data:`TITLE_MAX_CELLS` filled cells. Rows above the header are not read, so such rows would vanish unseen."""
+    required = {c for c in (aliases or {}) if c not in optional}
+    for n, cells in above:
+        _, hits = _header_hits([cells], aliases)
+        if required and required <= hits:
+            raise IngestError(f"{where}: {unit} {n} is a header row too, above the header row read ({unit} "
+                              f"{header_at}), so the file holds two tables and the rows under the first would be "
+                              "lost; put all rows under one header row (or deliver each table as its own file) and "
+                              "load again")
+        filled = sum(1 for c in cells if str(c).strip())
+        if filled > TITLE_MAX_CELLS:
+            raise IngestError(f"{where}: {unit} {n} lies above the header row ({unit} {header_at}) and holds {filled} "
+                              "filled cells, so it is data rather than a title and would not be read; move it below "
+                              "the header row or delete it, then load again")
+
+
 def _sheet(name: str, hidden: bool, records: list[tuple[int, list[str]]], aliases) -> tuple[Sheet, set[str]]:
     """A Sheet with its header row found, and the canonical columns that header holds."""
     rows = [(n, cells) for n, cells in records if not _blank(cells)]
@@ -673,7 +789,22 @@ def _sheet(name: str, hidden: bool, records: list[tuple[int, list[str]]], aliase
     keep = [c for c in names if not c.startswith("Unnamed: ") or frame[c].str.strip().ne("").any()]
     frame = frame[keep]
     frame.insert(0, "row_number", pd.array([n for n, _ in data], dtype="int64"))
+    spans = _merged_numbers(getattr(records, "merged", []), header, aliases, [n for n, _ in data])
+    if spans is not None:
+        frame[MERGED_ROWS] = spans
     return Sheet(name, hidden, frame.reset_index(drop=True)), hits
+
+
+def _merged_numbers(merged, header: list[str], aliases, numbers: list[int]) -> list[str] | None:
+    """Per data row, the rows (``"2-4"``) of a merged range covering its cell in a column of :data:`NUMBER_FIELDS`, else
+    ""; None when there is no such range. Label columns (a Buurtcode merged over its rows) are filled and not told."""
+    names = {normalise_header(n) for canon in NUMBER_FIELDS if canon in (aliases or {})
+             for n in (canon, *aliases[canon])}
+    columns = {i + 1 for i, h in enumerate(header) if normalise_header(h) in names}
+    spans = [(r1, r2) for r1, c1, r2, c2 in merged if any(c1 <= c <= c2 for c in columns)]
+    if not spans:
+        return None
+    return [next((f"{r1}-{r2}" for r1, r2 in spans if r1 <= n <= r2), "") for n in numbers]
 
 
 def _as_1900_days(data: list[tuple[int, list[str]]], header: list[str], aliases) -> list[tuple[int, list[str]]]:
@@ -691,7 +822,7 @@ def _as_1900_days(data: list[tuple[int, list[str]]], header: list[str], aliases)
 
 def _column_names(header: list[str], width: int) -> list[str]:
     """Unique column names: the header's, ``Unnamed: i`` where it is empty, ``.1`` on repeats."""
-    names, seen = [], {"row_number"}
+    names, seen = [], {"row_number", MERGED_ROWS}
     for i in range(width):
         base = header[i] if i < len(header) and header[i] else f"Unnamed: {i}"
         column, k = base, 0
@@ -725,12 +856,31 @@ def _choose(path: Path, sheets, aliases, optional) -> Workbook:
             raise IngestError(f"{path.name}: {len(with_rows)} sheets ({listed}) hold a table with the required "
                               "columns and wijkradar reads one table per file; put all rows on one sheet (or deliver "
                               "one file per sheet) and load again")
+        near = [i for i, (s, hits) in enumerate(built) if not s.hidden and len(s.frame) and hits
+                and len(set(required) - hits) == 1]
+        if with_rows and near and len(required) > 1:   # a month's sheet naming one column otherwise: passed over
+            s, hits = built[near[0]]
+            lacking = next(c for c in required if c not in hits)
+            read = built[with_rows[0]][0].name
+            raise IngestError(f"{path.name}: sheet {privacy.scrub_text(s.name)!r} holds {len(s.frame):,} row(s) under "
+                              f"a header without the column {_display(lacking, aliases[lacking])}, beside sheet "
+                              f"{privacy.scrub_text(read)!r} with every required column, and wijkradar reads one "
+                              "table per file, so its rows would be lost; name that column as on the other sheet and "
+                              "put all rows on one sheet (or deliver one file per sheet), then load again")
         pick = next((i for i in full if not built[i][0].hidden), full[0] if full else None)
         if pick is None:
             listed = ", ".join(repr(privacy.scrub_text(s.name)) for s, _ in built)
             wanted = ", ".join(_display(c, aliases[c]) for c in required)
             raise IngestError(f"{path.name}: none of the sheets ({listed}) has the columns {wanted}; put the table "
                               "with these column headers on one sheet and load the file again")
+    if aliases:
+        rows = [(n, cells) for n, cells in sheets[pick][2] if not _blank(cells)]
+        at, _ = _header_hits([cells for _, cells in rows[:HEADER_SCAN_ROWS]], aliases)
+        if at:
+            where = path.name if len(sheets) == 1 and not isinstance(sheets[pick][2], _Records) else (
+                f"{path.name}, sheet {privacy.scrub_text(sheets[pick][0])!r}")
+            unit = "row" if isinstance(sheets[pick][2], _Records) else "line"
+            refuse_rows_above_header(where, unit, rows[:at], rows[at][0], aliases, optional)
     return Workbook(data=built[pick][0], others=[s for i, (s, _) in enumerate(built) if i != pick])
 
 
@@ -803,7 +953,7 @@ def map_columns(frame: pd.DataFrame, aliases: dict[str, tuple[str, ...]], path: 
     field (``Aantal;Aantal``, ``Buurtcode;CBS buurtcode``), the one first in the alias list is used if
     they agree in every row; if they differ the file is refused (see :func:`_one_of`).
     """
-    columns = [c for c in frame.columns if c != "row_number"]
+    columns = [c for c in frame.columns if c not in ("row_number", MERGED_ROWS)]
     by_norm: dict[str, list] = {}
     for c in columns:
         by_norm.setdefault(normalise_header(_header_of(c, columns)), []).append(c)
@@ -861,6 +1011,14 @@ def _one_of(frame: pd.DataFrame, hits: list, columns: list, path: Path):
 
 #: The column of a correction file (``pipelines.quarantine.export_rows``) that ties a row to its quarantined original.
 QUARANTINE_REF_HEADERS = ("quarantaineregel", "quarantine ref", "quarantine_ref")
+
+
+def with_merged_rows(mapped: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
+    """``mapped`` plus ``merged_rows`` (see :data:`MERGED_ROWS`) when the sheet (``frame``, as read) has a number cell
+    merged over several rows, so the source can quarantine those rows."""
+    if MERGED_ROWS not in frame.columns:
+        return mapped
+    return mapped.assign(**{MERGED_ROWS: frame.loc[mapped.index, MERGED_ROWS].to_numpy()})
 
 
 def with_quarantine_ref(mapped: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:

@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 
 from pipelines.sources.common import (EXCEL_EPOCH, MONTH_NAMES, map_columns, parse_dates, read_table,
-                                      other_sheets_checked, refuse_no_rows, refuse_personal_columns,
-                                      with_quarantine_ref)
+                                      MERGED_ROWS, other_sheets_checked, refuse_no_rows, refuse_personal_columns,
+                                      with_merged_rows, with_quarantine_ref)
 from pipelines.validate import Check, gx_expectations
 
 #: Month abbreviations (kept for callers of the old name); full names are in ``MONTH_NAMES``.
@@ -195,9 +195,25 @@ def read_count_table(path: Path, aliases: dict, raw_columns: list[str]) -> pd.Da
     """
     book = other_sheets_checked(read_table(path, aliases), path)
     frame = refuse_personal_columns(book.data.frame, path)
-    mapped = with_quarantine_ref(map_columns(frame, aliases, path), frame)
-    return refuse_no_rows(mapped[["row_number", *raw_columns, *(["quarantine_ref"] if "quarantine_ref" in mapped else [])]],
-                          path)
+    mapped = with_merged_rows(with_quarantine_ref(map_columns(frame, aliases, path), frame), frame)
+    extra = [c for c in ("quarantine_ref", MERGED_ROWS) if c in mapped]
+    return refuse_no_rows(mapped[["row_number", *raw_columns, *extra]], path)
+
+
+def counts_merged(raw: pd.DataFrame) -> pd.Series:
+    """True where the row's count is one cell merged over several rows (``read_table`` tells which)."""
+    if MERGED_ROWS not in raw:
+        return pd.Series(False, index=raw.index, dtype=bool)
+    return raw[MERGED_ROWS].fillna("").astype(str).ne("")
+
+
+MERGED_REASON = ("aantal is one cell merged over several rows, so it is no count of this row alone; unmerge it and "
+                 "give each row its own count")
+
+
+def merged_check() -> Check:
+    return Check(gx_expectations().ExpectColumnValuesToBeInSet(column="count_merged", value_set=[False]),
+                 MERGED_REASON)
 
 
 def count_checks() -> list[Check]:

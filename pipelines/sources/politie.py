@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines.sources.common import IngestError, area_checks, resolve_area_codes
+from pipelines.sources.common import IngestError, _cell_text, area_checks, resolve_area_codes
 from pipelines.sources.counts import count_checks, past_check
 from pipelines.sources.odata import archive_payload, fetch_pages, read_entity
 from pipelines.sources.rows import cell_keys, checked_counts, plausible_check
@@ -74,12 +74,22 @@ def read(path: Path) -> pd.DataFrame:
         "area_code": [str(r.get("WijkenEnBuurten", "")) for r in rows],
         "period": [str(r.get("Perioden", "")).strip() for r in rows],
         "crime_type": [str(r.get("SoortMisdrijf", "")).strip() for r in rows],
-        "value": ["" if r.get(key) is None else str(r.get(key)) for r in rows],
+        "value": [_value_text(r.get(key)) for r in rows],
     })
     frame["status"] = frame["period"].map(status).fillna("")
     frame.attrs["default"] = default
     frame.insert(0, "row_number", range(1, len(frame) + 1))
     return frame
+
+
+def _value_text(value) -> str:
+    """A JSON value as the text the count parser reads as that value: a JSON number ``1.234`` is a decimal (as a
+    number cell of a workbook is), never the Dutch thousands notation of ``1234``; so it is quarantined as not whole."""
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _cell_text(value)
+    return str(value)
 
 
 def typed(raw: pd.DataFrame, ref) -> pd.DataFrame:

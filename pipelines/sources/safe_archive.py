@@ -3,9 +3,9 @@
 A delivery can be a zip (the Signalen data-warehouse dump; every XLSX is a zip too) or a folder.
 ``check_zip`` refuses, before anything is inflated, a zip with too many members, members that
 would inflate to absurd sizes (a zip bomb), paths that climb out of the archive (``..``, ``/etc``,
-``C:\\``) and symbolic links. ``read_member`` inflates one member and stops as soon as more bytes
-come out than the archive declared. ``safe_files`` lists a folder's files without following
-symbolic links, and refuses a folder that holds one.
+``C:\\``), symbolic links and a member name that occurs twice (readers differ in which copy they take).
+``read_member`` inflates one member and stops as soon as more bytes come out than the archive declared.
+``safe_files`` lists a folder's files without following symbolic links, and refuses a folder that holds one.
 """
 from __future__ import annotations
 
@@ -82,8 +82,14 @@ def check_zip(path: Path, *, max_members: int = MAX_MEMBERS, max_total: int = MA
     if len(infos) > max_members:
         raise IngestError(f"{path.name}: refused, the {what} holds {len(infos)} files (at most {max_members} "
                           "allowed); deliver only the export files")
-    total = 0
+    total, seen = 0, set()
     for info in infos:
+        name = info.filename.replace("\\", "/").lower()
+        if name in seen:   # which copy a reader takes differs (Python's the last, Excel calls the file damaged)
+            raise IngestError(f"{path.name}: refused, the {what} holds the member {_member(info)} twice (names "
+                              "compared regardless of case), so which copy is meant cannot be told; create the "
+                              f"{what} again and deliver the new file")
+        seen.add(name)
         reason = _unsafe_name(info.filename)
         if reason is None and _is_symlink(info):
             reason = "is a symbolic link"

@@ -14,8 +14,8 @@ import pandas as pd
 
 from pipelines.sources.common import area_checks, resolve_area_codes
 from pipelines.sources.rows import cell_keys, checked_counts, normalised, plausible_check
-from pipelines.sources.counts import (ambiguous_check, count_checks, counts_ambiguous, parse_periods, period_checks,
-                                      read_count_table)
+from pipelines.sources.counts import (ambiguous_check, count_checks, counts_ambiguous, counts_merged, merged_check,
+                                      parse_periods, period_checks, read_count_table)
 from pipelines.sources import merges
 from pipelines.validate import Check, gx_expectations
 
@@ -66,6 +66,7 @@ def typed(raw: pd.DataFrame, ref) -> pd.DataFrame:
             "count_fraction": count % 1,
             "count_plausible": plausible,
             "count_ambiguous": counts_ambiguous(raw["count"]),
+            "count_merged": counts_merged(raw),
         }
     )
 
@@ -83,6 +84,7 @@ def checks(ref, today: pd.Timestamp) -> list[Check]:
               "aantal is suppressed by the supplier (small cell); the month's total for this buurt is unknown"),
         *count_checks(),
         ambiguous_check(),
+        merged_check(),
         plausible_check(ref, NAME, "buurt, creditor type and month"),
         Check(gxe.ExpectCompoundColumnsToBeUnique(column_list=["cell_code", "creditor", "period_start"],
                                                     ignore_row_if="any_value_is_missing"),

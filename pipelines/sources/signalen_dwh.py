@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines.sources.common import MAX_HEADER_CHARS, IngestError, refuse_stray_quote
+from pipelines.sources.common import MAX_HEADER_CHARS, IngestError, decode_text, refuse_stray_quote
 from pipelines.sources.safe_archive import check_zip, read_member, safe_files
 
 FILES = {
@@ -69,8 +69,16 @@ def _open(path: Path, name: str) -> pd.DataFrame:
                           "categories together")
     _refuse_long_header(f"{path.name}, {name}.csv", raw)
     refuse_stray_quote(f"{path.name}, {name}.csv", raw, ",")
+    text = None
     try:
-        header = pd.read_csv(io.BytesIO(raw), nrows=0).columns
+        raw.decode("utf-8-sig")
+    except UnicodeDecodeError:   # Windows-1252 (or lines of it), read as the other text readers read it
+        text = decode_text(f"{path.name}, {name}.csv", raw)
+
+    def source():
+        return io.BytesIO(raw) if text is None else io.StringIO(text)
+    try:
+        header = pd.read_csv(source(), nrows=0).columns
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
         raise IngestError(f"{path.name}: {name}.csv cannot be read as CSV text; export the Signalen data "
                           "again") from exc
@@ -80,7 +88,7 @@ def _open(path: Path, name: str) -> pd.DataFrame:
                           "this is not the Signalen data-warehouse layout")
     repeats = {c: [h for h in header if h == c or re.fullmatch(re.escape(c) + r"\.\d+", h)] for c in wanted}
     try:
-        frame = pd.read_csv(io.BytesIO(raw), usecols=[h for c in wanted for h in repeats[c]], dtype=str,
+        frame = pd.read_csv(source(), usecols=[h for c in wanted for h in repeats[c]], dtype=str,
                             keep_default_na=False)
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
         raise IngestError(f"{path.name}: {name}.csv is damaged (rows that do not split into its columns); "

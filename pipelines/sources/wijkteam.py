@@ -12,8 +12,8 @@ import pandas as pd
 
 from pipelines.sources.common import area_checks, normalise_header, resolve_area_codes
 from pipelines.sources.rows import cell_keys, checked_counts, normalised, plausible_check
-from pipelines.sources.counts import (ambiguous_check, count_checks, counts_ambiguous, parse_periods, period_checks,
-                                      read_count_table)
+from pipelines.sources.counts import (ambiguous_check, count_checks, counts_ambiguous, counts_merged, merged_check,
+                                      parse_periods, period_checks, read_count_table)
 from pipelines.sources import merges
 from pipelines.validate import Check, gx_expectations
 
@@ -60,6 +60,7 @@ def typed(raw: pd.DataFrame, ref) -> pd.DataFrame:
             "count_fraction": count % 1,
             "count_plausible": plausible,
             "count_ambiguous": counts_ambiguous(raw["count"]),
+            "count_merged": counts_merged(raw),
         }
     )
 
@@ -75,6 +76,7 @@ def checks(ref, today: pd.Timestamp) -> list[Check]:
               "period type (week/month) differs from the signal's frequency in the catalogue"),
         *count_checks(),
         ambiguous_check(),
+        merged_check(),
         plausible_check(ref, NAME, "buurt, signal and period"),
         Check(gxe.ExpectCompoundColumnsToBeUnique(column_list=["cell_code", "signal", "period_start"],
                                                     ignore_row_if="any_value_is_missing"),

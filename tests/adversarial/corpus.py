@@ -78,6 +78,22 @@ xml-entities               an xlsx whose sheet XML declares an external entity (
 csv-stray-quote            a stray double quote opens a cell that swallows the next lines (their rows would be lost)
                            -> refused, naming the line of the quote.
 csv-multiline-cells        quoted cells holding line breaks, delimiters and quotes (a remark column) -> loads.
+layout-two-tables          two exports pasted one below the other, the second header naming the optional Meldingnummer
+                           too (it won; the first export's rows vanished) -> refused naming the first header's line.
+layout-sheet-lacks-one-column  a sheet per month, one naming a required column otherwise (Soort for Signaal; its rows
+                           were passed over without a word) -> refused naming that sheet and the column.
+layout-merged-count        Aantal merged over three rows (a group total, was copied into each row) -> those rows
+                           quarantined; a merged Buurtcode keeps being filled (layout-merged-cells).
+archive-repeated-member    a workbook holding xl/worksheets/sheet1.xml twice (in another case; it loaded silently from
+                           the last copy) -> refused naming the member.
+layout-mixed-encoding      a UTF-8 file with one Windows-1252 line (the whole file was read as Windows-1252, every
+                           "Financiële zorgen" mangled and quarantined) -> each line read in its own encoding, loads.
+file-strict-ooxml          a workbook saved as Strict Open XML (was refused as holding no table) -> refused saying to
+                           save it as an ordinary Excel workbook.
+signalen-cp1252            a Signalen dump whose categories.csv is Windows-1252 (was refused as damaged, "rows that do
+                           not split into its columns") -> loads.
+text-nul-character         one NUL character in a CSV of 300 reports (was refused as "a binary file", no line named)
+                           -> refused naming the line and saying to remove the NUL characters.
 archive-unreadable         a Signalen zip protected with a password, compressed with Deflate64, or with a damaged
                            deflate stream (members in a folder named after a person) -> refused in one sentence
                            that names no person, never a traceback (it failed the weekly run).
@@ -434,6 +450,12 @@ def _string_bomb_xlsx(book: bytes, n: int) -> bytes:
         info.compress_type = zipfile.ZIP_DEFLATED
         z.writestr(info, sst)
     return out.getvalue()
+
+
+def _strict(xml: bytes) -> bytes:
+    """A part of a workbook in the namespace of Excel's "Strict Open XML Spreadsheet" (ISO 29500 strict)."""
+    return xml.replace(b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+                       b"http://purl.oclc.org/ooxml/spreadsheetml/main")
 
 
 def _damaged_zip(data: bytes, member: str) -> bytes:
@@ -1210,6 +1232,60 @@ def plan(seed: int = SEED) -> list[Planned]:
                klass="signalen-buurt-code-only"), _zip(members))
     b.add(Case("meldingen_lange_kopregel.csv", "meldingen", "refused", message="line 1 holds|without a line break",
                klass="text-long-header-line"), (";".join(M) + ";" + "x" * (1 << 21) + "\n").encode())
+
+    # --- reading round 3: nothing above the header, on another sheet or under a merged count vanishes unseen ---
+    first = _delimited(M[1:], [r[1:] for r in b.reports(10)]).splitlines()
+    second = _delimited(M, b.reports(10)).splitlines()
+    b.add(Case("meldingen_twee_exports_onder_elkaar.csv", "meldingen", "refused",
+               message="line 1 is a header row too|(line 13)|two tables", klass="layout-two-tables"),
+          ("\n".join(first + [""] + second) + "\n").encode())
+
+    b.xlsx(Case("wijkteam_maandbladen_andere_kop.xlsx", "wijkteam", "refused",
+                message="sheet 'oktober'|without the column signaal|sheet 'september'",
+                klass="layout-sheet-lacks-one-column"),
+           [{"title": "september", "rows": [W, *b.unique_wijkteam_cells(6)]},
+            {"title": "oktober", "rows": [["Buurtcode", "Maand", "Soort", "Aantal"], *b.unique_wijkteam_cells(6)]}])
+
+    rows = b.unique_wijkteam_cells(12)
+    rows[1][3] = rows[2][3] = None                        # a group total merged over D2:D4
+    b.xlsx(Case("wijkteam_samengevoegd_aantal.xlsx", "wijkteam", "loaded", rows_read=12, quarantined=3,
+                reason="merged over several rows", klass="layout-merged-count"),
+           [{"title": "Blad1", "rows": [W, *rows], "merges": ("D2:D4",)}])
+
+    rows = b.unique_wijkteam_cells(8)
+    other = [[*r[:3], 999] for r in rows]
+
+    def repeated_member(folder: Path, name="wijkteam_blad_twee_keer.xlsx", rows=rows, other=other):
+        book = zipfile.ZipFile(io.BytesIO(_xlsx([{"title": "Blad1", "rows": [W, *rows]}])))
+        second = zipfile.ZipFile(io.BytesIO(_xlsx([{"title": "Blad1", "rows": [W, *other]}])))
+        members = [(n, book.read(n)) for n in book.namelist()]
+        (folder / name).write_bytes(_zip([*members, ("XL/worksheets/sheet1.xml",
+                                                      second.read("xl/worksheets/sheet1.xml"))]))
+    b.add(Case("wijkteam_blad_twee_keer.xlsx", "wijkteam", "refused", message="sheet1.xml|twice",
+               klass="archive-repeated-member"), repeated_member)
+
+    rows = b.unique_wijkteam_cells(11)
+    for r in rows:
+        r[2] = "Financiële zorgen"         # the Dutch label: its "ë" is mangled when the file is read as Windows-1252
+    payload = _delimited(W + ["Opmerking"], [[*r, ""] for r in rows]).encode("utf-8")
+    payload += f"{b.rng.choice(BUURTEN)};2026-09;Eenzaamheid;3;overleg café\n".encode("cp1252")
+    b.add(Case("wijkteam_gemengde_codering.csv", "wijkteam", "loaded", rows_read=12, quarantined=0,
+               klass="layout-mixed-encoding"), payload)
+
+    book = _xlsx([{"title": "Blad1", "rows": [W, *b.unique_wijkteam_cells(6)]}])
+    b.add(Case("wijkteam_strict_open_xml.xlsx", "wijkteam", "refused",
+               message="strict open xml|ordinary excel workbook", klass="file-strict-ooxml"),
+          _rewritten(_rewritten(book, "xl/workbook.xml", _strict), "xl/worksheets/sheet1.xml", _strict))
+
+    members = _dwh_members(b, _dwh_rows(b, 10))        # a category no report uses, written in Windows-1252
+    members[2] = ("categories.csv", (members[2][1].decode() + "999,Overlast,Café\n").encode("cp1252"))
+    b.add(Case("meldingen_dump_windows_1252.zip", "meldingen", "loaded", rows_read=10, quarantined=0,
+               klass="signalen-cp1252"), _zip(members))
+
+    lines = _delimited(M, b.reports(300)).splitlines()
+    lines[250] = lines[250].replace(";", ";\x00", 1)      # a database export's padding byte, one in the file
+    b.add(Case("meldingen_nul_teken.csv", "meldingen", "refused", message="line 251|nul character|remove the nul",
+               klass="text-nul-character"), ("\n".join(lines) + "\n").encode())
 
     # ------------------------------------------------------------------ privacy, second red-team round
     # surnames with a place-like ending after a title, initials, a first name or "familie"

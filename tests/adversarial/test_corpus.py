@@ -61,7 +61,11 @@ def test_corpus_is_large_and_covers_every_class():
                      "dump-folder-symlink", "hostile-formula", "hostile-markup", "delivery-duplicate",
                      "sheet-cell-bomb", "xml-entities", "dates-year-boundary", "privacy-evasion",
                      "privacy-file-name", "delivery-number-case", "dates-far-past", "layout-duplicate-columns",
-                     "privacy-obfuscated-digits", "privacy-spaced-names", "delivery-ids-like-personal-numbers"):
+                     "privacy-obfuscated-digits", "privacy-spaced-names", "delivery-ids-like-personal-numbers",
+                     "layout-two-tables", "layout-sheet-lacks-one-column",
+                     "layout-merged-count", "archive-repeated-member",
+                     "layout-mixed-encoding", "file-strict-ooxml",
+                     "signalen-cp1252", "text-nul-character"):
         assert required in klasses, required
     assert sum(c.klass.startswith("privacy") for c in CASES) >= 15
     assert all(c.secrets for c in CASES if c.klass.startswith("privacy"))

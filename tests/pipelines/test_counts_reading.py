@@ -93,3 +93,27 @@ def test_a_count_cell_holding_two_numbers_is_quarantined_as_not_a_number(home):
     assert (res.rows_read, res.rows_accepted, res.rows_quarantined) == (10, 6, 4)
     assert [r for r, _ in rows] == [2, 3, 4, 5] and all("not a number" in reason for _, reason in rows)
     assert stored == dict(zip(BUURTEN[4:], [1000, 4, 5, 6, 7, 8]))
+
+
+def test_a_count_merged_over_several_rows_is_quarantined_and_a_merged_buurtcode_still_fills(home):
+    # a group total of 12 merged over D2:D4 was stored as 12 for each of the three rows (36 instead of 12)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Buurtcode", "Maand", "Signaal", "Aantal"])
+    for i, code in enumerate(BUURTEN[:6]):
+        ws.append([code, "2026-10", "eenzaamheid", 12 if i == 0 else (None if i < 3 else i)])
+    ws.append([BUURTEN[6], "2026-10", "eenzaamheid", 2])
+    ws.append([None, "2026-10", "burenruzie", 1])
+    ws.merge_cells("D2:D4")
+    ws.merge_cells("A8:A9")                 # a label merged over its rows keeps being filled
+    path = home.inbox / "wijkteam_okt.xlsx"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    res, rows, stored = _load(home, path)
+    assert res.rows_read == 8 and res.rows_quarantined == 3, rows
+    assert [r for r, _ in rows] == [2, 3, 4]
+    assert all(reason.startswith("aantal is one cell merged over several rows") for _, reason in rows)
+    assert "BU01185000" not in stored and stored["BU01185003"] == 3 and "BU01185006" in stored   # row 9 filled
+    from pipelines import wording
+
+    assert wording.reason_has_dutch(rows[0][1])

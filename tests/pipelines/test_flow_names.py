@@ -25,3 +25,30 @@ def test_a_load_is_stored_under_the_name_the_run_prints(home):
     with connect(home.warehouse) as con:
         stored = con.execute("SELECT file_name FROM meta.loads").fetchone()[0]
     assert stored == result.file_name == privacy.shown_file_name(raw) == "meldingen_week?47.csv"
+
+
+def test_an_inbox_entry_that_is_no_file_is_left_alone_and_named(tmp_path):
+    # a named pipe called meldingen_fifo.csv was skipped without a word (reading it would block the run)
+    import os
+
+    from pipelines.flows import NOT_A_FILE, inbox_files
+    from pipelines.paths import resolve_home
+
+    home = resolve_home(tmp_path / "home")
+    home.inbox.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(home.inbox / "meldingen_week48.csv")
+    (home.inbox / "meldingen_week47.csv").write_text("x")
+    (home.inbox / "oud").mkdir()                       # a folder of old files stays unmentioned, as before
+    files, ignored = inbox_files(home)
+    assert [p.name for p, _ in files] == ["meldingen_week47.csv"]
+    assert ignored == [f"meldingen_week48.csv {NOT_A_FILE}"]
+
+
+def test_a_refusal_line_names_its_file_once_also_with_the_runs_number():
+    # "meldingen_[verwijderd].zip (2): meldingen_[verwijderd].zip: the zip ..." named the file twice
+    from pipelines.cli import refusal_line
+
+    first, second = "meldingen_[verwijderd].zip", "meldingen_[verwijderd].zip (2)"
+    assert refusal_line(first, f"{first}: the zip is damaged") == f"{first}: the zip is damaged"
+    assert refusal_line(second, f"{first}: the zip is damaged") == f"{second}: the zip is damaged"
+    assert refusal_line(second, "the zip is damaged") == f"{second}: the zip is damaged"

@@ -108,3 +108,19 @@ def test_monthly_police_refuses_a_municipality_outside_the_profile_before_fetchi
             monthly_police(home=str(home.root), base_url=svc.base, gemeente="GM0363")
         assert svc.requests == []                       # nothing asked of the service
     assert not any((home.archive / "politie").glob("*"))
+
+
+def test_a_json_number_with_decimals_is_quarantined_as_not_whole_never_read_as_thousands(home, buurten):
+    # the service's JSON number 1.234 was turned into the text "1.234" and stored as 1234 (Dutch thousands)
+    rows = [{"ID": i, "SoortMisdrijf": "1.1.1 ", "WijkenEnBuurten": f"{code:<10}", "Perioden": "2026MM08",
+             "GeregistreerdeMisdrijven_1": value}
+            for i, (code, value) in enumerate(zip(buurten, [1.234, 2, 3.0, 12.5, 1000]))]
+    with Service(rows) as svc:
+        folder = politie.fetch(svc.base, "GM0118", reference.Reference(), home.archive, backoff=0.01)
+    result = load(home, folder)
+    assert (result.rows_read, result.rows_quarantined) == (5, 2)
+    with connect(home.warehouse) as con:
+        q = con.execute("SELECT row_number, reason FROM quarantine.rows ORDER BY 1").fetchall()
+        stored = con.execute("SELECT count FROM core.source_cells ORDER BY area_code").fetchall()
+    assert q == [(1, "aantal is not a whole number"), (4, "aantal is not a whole number")]
+    assert [n for (n,) in stored] == [2, 3, 1000]

@@ -88,6 +88,22 @@ def test_the_hidden_sheet_is_used_when_only_it_holds_the_columns(tmp_path):
     assert book.data.frame["row_number"].tolist() == [2]
 
 
+def test_a_sheet_of_rows_lacking_one_column_beside_a_full_one_is_refused_naming_it(tmp_path):
+    # one sheet per month, October's naming Signaal otherwise: September loaded and October's rows vanished unseen
+    rows = [["BU01185000", "2026-10", "Eenzaamheid", 5], ["BU01185001", "2026-10", "Eenzaamheid", 5]]
+    path = workbook(tmp_path / "w.xlsx", {"September": [HEADER, ["BU01185000", "2026-09", "Eenzaamheid", 3]],
+                                          "Oktober": [["Buurtcode", "Maand", "Soort", "Aantal"], *rows]})
+    with pytest.raises(IngestError) as err:
+        read_table(path, ALIASES)
+    one_sentence(err, "w.xlsx: sheet 'Oktober' holds 2 row(s) under a header without the column Signaal",
+                 "sheet 'September'")
+    # a sheet of notes, or one lacking a column but holding no rows, is no table that could be lost
+    path = workbook(tmp_path / "w.xlsx", {"September": [HEADER, ["BU01185000", "2026-09", "Eenzaamheid", 3]],
+                                          "Oktober": [["Buurtcode", "Maand", "Soort", "Aantal"]],
+                                          "Toelichting": [["Aantal signalen per buurt"], ["Zie het blad September"]]})
+    assert read_table(path, ALIASES).data.name == "September"
+
+
 def test_no_sheet_with_the_columns_is_one_sentence_naming_the_sheets(tmp_path):
     path = workbook(tmp_path / "w.xlsx", {"Voorblad": [["Rapportage"]], "Data": [["Buurt", "Aantal"], ["x", 1]],
                                           "Verborgen": [["a"]]}, hidden=("Verborgen",))
@@ -141,6 +157,42 @@ def test_csv_header_below_title_rows_and_a_multi_line_field_keep_editor_line_num
     assert raw["row_number"].tolist() == [5, 8] and raw["melding_id"].tolist() == ["S-1", "S-2"]
 
 
+@pytest.mark.parametrize("fast", [False, True])
+def test_rows_above_the_header_that_are_no_title_refuse_the_file_naming_the_line(tmp_path, monkeypatch, fast):
+    # two exports pasted one below the other: the second header names the optional Meldingnummer too, so it
+    # holds more known columns and was read; the first export's rows above it vanished without a word
+    from pipelines.sources import common
+
+    if fast:
+        monkeypatch.setattr(common, "FAST_TEXT_CHARS", 0)
+    first = ["Datum melding;Hoofdcategorie;Subcategorie;Buurtcode"] + [
+        f"0{d}-10-2026;Afval;Zwerfafval;BU01185000" for d in range(1, 10)]
+    second = ["Meldingnummer;Datum melding;Hoofdcategorie;Subcategorie;Buurtcode"] + [
+        f"SIG-{n};1{n % 9}-10-2026;Afval;Grofvuil;BU01185001" for n in range(100, 110)]
+    path = tmp_path / "meldingen.csv"
+    path.write_text("\n".join(first + [""] + second) + "\n", encoding="utf-8")
+    with pytest.raises(IngestError) as err:
+        meldingen.read(path)
+    one_sentence(err, "meldingen.csv: line 1 is a header row too", "(line 12)", "two tables")
+    # data rows above a header (no header of their own) are no title either
+    path.write_text("\n".join(first[1:4] + second) + "\n", encoding="utf-8")
+    with pytest.raises(IngestError) as err:
+        meldingen.read(path)
+    one_sentence(err, "line 1 lies above the header row (line 4) and holds 4 filled cells", "below the header")
+    # a title of a cell or two keeps working
+    path.write_text("Export meldingen\nGemaakt op;20-11-2026\n\n" + "\n".join(second) + "\n", encoding="utf-8")
+    assert len(meldingen.read(path)) == 10
+
+
+def test_rows_above_the_header_of_a_sheet_are_refused_naming_the_sheet_and_row(tmp_path):
+    path = workbook(tmp_path / "w.xlsx", {"Data": [["Signalen per buurt"],
+                                                   ["BU01185000", "2026-09", "Eenzaamheid", 3], [],
+                                                   HEADER, ["BU01185001", "2026-10", "Eenzaamheid", 4]]})
+    with pytest.raises(IngestError) as err:
+        read_table(path, ALIASES)
+    one_sentence(err, "w.xlsx, sheet 'Data': row 2 lies above the header row (row 4)")
+
+
 @pytest.mark.parametrize("encoding, bom, sep", [
     ("utf-16-le", b"\xff\xfe", "\t"),      # Excel "Unicode-tekst"
     ("utf-16-be", b"\xfe\xff", "\t"),
@@ -156,6 +208,19 @@ def test_encodings_and_delimiters(tmp_path, encoding, bom, sep):
     assert list(frame.columns) == ["row_number", *HEADER]
     assert frame["row_number"].tolist() == [2, 3]
     assert frame["Signaal"].tolist() == ["Financiële zorgen", "Eenzaamheid"]
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_a_utf8_file_with_a_windows_1252_line_is_read_line_by_line_with_a_warning(tmp_path, caplog, bom):
+    # one line typed in another program made the whole file Windows-1252: every "Financiële" became "FinanciÃ«le"
+    lines = [";".join(HEADER + ["Opmerking"])] + [f"BU0118500{i};2026-10;Financiële zorgen;{i};" for i in range(4)]
+    path = tmp_path / "w.csv"
+    path.write_bytes(bom + ("\r\n".join(lines) + "\r\n").encode("utf-8")
+                     + "BU01185007;2026-10;Eenzaamheid;8;overleg café\r\n".encode("cp1252"))
+    frame = read_table(path, ALIASES).data.frame
+    assert frame["Signaal"].tolist() == ["Financiële zorgen"] * 4 + ["Eenzaamheid"]
+    assert frame["Opmerking"].tolist()[-1] == "overleg café" and frame.columns[1] == "Buurtcode"
+    assert "1 line(s) are not UTF-8 like the rest of the file (the first is line 6)" in caplog.text
 
 
 def test_files_are_read_by_content_not_by_name(tmp_path):
@@ -190,6 +255,38 @@ def test_what_is_not_a_table_gets_one_sentence(tmp_path, name, content, message)
     with pytest.raises(IngestError) as err:
         read_table(path, ALIASES)
     assert one_sentence(err).startswith(message)
+
+
+def test_a_strict_open_xml_workbook_is_refused_saying_how_to_save_it(tmp_path):
+    # Excel's "Strict Open XML Spreadsheet" (.xlsx): openpyxl sees no cells; it was refused as holding no table
+    book = zipfile.ZipFile(workbook(tmp_path / "src.xlsx", {"Blad1": [HEADER, ["BU01185000", "2026-10", "x", 1]]}))
+    path = tmp_path / "w.xlsx"
+    with zipfile.ZipFile(path, "w") as z:
+        for info in book.infolist():
+            z.writestr(info.filename, book.read(info.filename)
+                       .replace(b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+                                b"http://purl.oclc.org/ooxml/spreadsheetml/main"))
+    with pytest.raises(IngestError) as err:
+        read_table(path, ALIASES)
+    one_sentence(err, "w.xlsx: the workbook is saved as Strict Open XML",
+                 "save it as an ordinary Excel workbook (.xlsx)")
+
+
+@pytest.mark.parametrize("at", [3, 1500])          # within the first 8 KB, and far below
+def test_a_nul_character_in_a_text_file_is_refused_naming_its_line(tmp_path, at):
+    # one NUL (a database export's padding byte) in a 2,000-line CSV was refused as "a binary file", no line named
+    lines = [";".join(HEADER)] + [f"BU01185000;2026-10;Eenzaamheid;{i}" for i in range(2000)]
+    lines[at - 1] = lines[at - 1].replace("Eenzaamheid", "Eenzaamheid\x00")
+    path = tmp_path / "w.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(IngestError) as err:
+        read_table(path, ALIASES)
+    one_sentence(err, f"w.csv: line {at} holds a NUL character", "remove the NUL characters")
+    # bytes that are no text keep their sentence
+    path.write_bytes(np.random.default_rng(1).integers(0, 256, 20_000, dtype=np.uint8).tobytes())
+    with pytest.raises(IngestError) as err:
+        read_table(path, ALIASES)
+    one_sentence(err, "w.csv: this is a binary file, not CSV text")
 
 
 def test_a_missing_column_message_shows_no_cell_values(tmp_path):
@@ -302,6 +399,25 @@ def test_a_zip_bomb_is_refused_before_anything_is_inflated(bomb, tmp_path):
     with pytest.raises(IngestError) as err:
         read_table(as_xlsx, ALIASES)
     one_sentence(err, "bom.xlsx: refused")
+
+
+@pytest.mark.parametrize("second", ["xl/worksheets/sheet1.xml", "XL/Worksheets/Sheet1.xml"])
+def test_a_member_name_that_occurs_twice_is_refused(tmp_path, second):
+    # a workbook with two sheet1.xml loaded silently from the last one (Excel calls such a file damaged)
+    import io
+
+    book = zipfile.ZipFile(workbook(tmp_path / "src.xlsx", {"Blad1": [HEADER, ["BU01185000", "2026-10", "x", 1]]}))
+    buffer = io.BytesIO()
+    with warnings.catch_warnings(), zipfile.ZipFile(buffer, "w") as z:
+        warnings.simplefilter("ignore")          # zipfile warns of the duplicate name, and writes it
+        for info in book.infolist():
+            z.writestr(info.filename, book.read(info.filename))
+        z.writestr(second, book.read("xl/worksheets/sheet1.xml").replace(b">1<", b">999<"))
+    path = tmp_path / "w.xlsx"
+    path.write_bytes(buffer.getvalue())
+    with pytest.raises(IngestError) as err:
+        read_table(path, ALIASES)
+    one_sentence(err, "w.xlsx: refused, the workbook holds the member", "twice")
 
 
 @pytest.mark.parametrize("member, shown, why", [      # shown: as privacy.scrub_file_name prints a member's name

@@ -90,3 +90,14 @@ def test_a_member_whose_header_line_is_megabytes_long_is_refused(tmp_path):
     with pytest.raises(IngestError) as err:
         read_dwh(path)
     one_sentence(err, "meldingen_dump.zip, signals.csv: the header line holds more than")
+
+
+def test_a_dump_member_in_windows_1252_is_read_as_the_other_text_readers_read_it(tmp_path):
+    # categories.csv with a 'Café' in Windows-1252 was refused as "damaged (rows that do not split into its columns)"
+    path = tmp_path / "meldingen_dump.zip"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("signals.csv", SIGNALS.replace(",1\n", ",2\n", 3))
+        z.writestr("locations.csv", BUURT_ONLY)
+        z.writestr("categories.csv", (CATEGORIES + "2,Overlast,Café\n").encode("cp1252"))
+    frame = read_dwh(path)
+    assert len(frame) == 20 and frame["subcategorie"].tolist()[:4] == ["Café", "Café", "Café", "Zwerfafval"]
