@@ -441,6 +441,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
                         else module.to_cells(accepted))
                 if "cell_code" in accepted:             # old codes of merged buurten (sources.merges)
                     rows = rows.assign(covers_whole=merges.covers_whole(rows, ref))
+                covers = _municipalities(frame, ref) if delivery.window else None
                 if delivery.mode != "correction" and modified is not None and not accept_drop:
                     newer = newer_holders(con, source, rows, modified)
                     newer = newer[~newer["load_id"].isin(waived.get("older") or [])]
@@ -452,7 +453,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
                     records = rows
                     retracted = catalog.apply_records(
                         con, source, records, load_id, seq, delivery.window, present=keys[~is_accepted],
-                        municipalities=_municipalities(frame, ref) if delivery.window else None)
+                        municipalities=covers)
                     starts = records["period_start"]
                     written = records.loc[fixes, ["report_key"]].assign(ref=fix_refs)
                 else:
@@ -619,8 +620,8 @@ def _older_message(file_name: str, modified: pd.Timestamp, newer: pd.DataFrame) 
     top = newer.iloc[0]
     return (f"{file_name}: held, nothing applied: the file is older ({modified:%Y-%m-%d %H:%M}) than "
             f"{top['file_name']} ({pd.Timestamp(top['file_modified_at']):%Y-%m-%d %H:%M}, load {top['load_id']}), "
-            f"whose values it would overwrite in {int(newer['n'].sum())} cell(s) or report(s) (an old export found "
-            "late would undo newer figures)")
+            f"whose values it would overwrite or take back in {int(newer['n'].sum())} cell(s) or report(s) (an old "
+            "export found late would undo newer figures)")
 
 
 def _archive(archive_dir: Path, source: str, digest: str, path: Path, file_name: str, load_id: str,

@@ -79,15 +79,23 @@ def apply_records(con: Con, source: str, records: pd.DataFrame, load_id: str, se
         kept = pd.DataFrame({"report_key": keys.dropna().astype(str).drop_duplicates().to_numpy()})
         # a full export of the window: what it no longer holds is retracted (kept, marked)
         with registered(con, "_wr_present", kept):
-            return con.execute(
-                "UPDATE core.report_ledger SET retracted_by = ? WHERE source = ? AND retracted_by IS NULL "
-                "AND CASE WHEN report_date IS NULL THEN period_start >= ? AND period_start + 6 <= ? "
-                "ELSE report_date BETWEEN ? AND ? END "
-                "AND report_key NOT IN (SELECT report_key FROM _wr_present) "
-                "AND (?::VARCHAR[] IS NULL OR area_code IN (SELECT area_code FROM core.areas "
-                "WHERE list_contains(?::VARCHAR[], gemeente_code)))",
-                [load_id, source, window[0], window[1], window[0], window[1], municipalities, municipalities],
-            ).fetchall()[0][0]
+            return con.execute(f"UPDATE core.report_ledger SET retracted_by = ? WHERE {RETRACTABLE}",
+                               [load_id, *_retractable_params(source, window, municipalities)]).fetchall()[0][0]
+
+
+#: SQL: the live reports of ``core.report_ledger`` a full export of a window retracts: dated inside the window
+#: (stored without a date: their whole ISO week inside it), of buurten of the municipalities it covers (NULL: all),
+#: whose key is not in ``_wr_present``; parameters from :func:`_retractable_params`.
+RETRACTABLE = ("source = ? AND retracted_by IS NULL "
+               "AND CASE WHEN report_date IS NULL THEN period_start >= ? AND period_start + 6 <= ? "
+               "ELSE report_date BETWEEN ? AND ? END "
+               "AND report_key NOT IN (SELECT report_key FROM _wr_present) "
+               "AND (?::VARCHAR[] IS NULL OR area_code IN (SELECT area_code FROM core.areas "
+               "WHERE list_contains(?::VARCHAR[], gemeente_code)))")
+
+
+def _retractable_params(source: str, window: tuple, municipalities: list[str] | None) -> list:
+    return [source, window[0], window[1], window[0], window[1], municipalities, municipalities]
 
 
 def ledger_holders(con: Con, source: str, report_keys: pd.Series) -> pd.DataFrame:
@@ -135,21 +143,27 @@ def newer_holders(con: Con, source: str, rows: pd.DataFrame, modified_at) -> pd.
     """``load_id``, ``file_name``, ``file_modified_at``, ``n``: the deliveries of files modified after
     ``modified_at`` that hold cells (``rows`` with ``count``; a merged buurt's parts, of a cell under its current
     code; its cell under the current code, of cells of every old code: ``covers_whole``) or reports (``rows``
-    with ``report_key``) to which ``rows`` give another value, with how many."""
-    loads = ("JOIN meta.loads l ON l.load_id = h.load_id AND l.file_modified_at > ? AND l.mode <> 'correction' "
+    with ``report_key``) to which ``rows`` give another value, with how many, newest first.
+
+    A report retracted by a full export is held by that export: delivering it again would bring it back.
+    """
+    loads = ("JOIN meta.loads l ON l.load_id = h.holder AND l.file_modified_at > ? AND l.mode <> 'correction' "
              "GROUP BY ALL ORDER BY l.file_modified_at DESC")
     if "count" in rows and "covers_whole" not in rows:
         rows = rows.assign(covers_whole=False)
     with registered(con, "_wr_rows", rows):
         if "report_key" in rows:
-            return con.execute(
-                "SELECT h.load_id, l.file_name, l.file_modified_at, count(*) AS n FROM _wr_rows n "
-                "JOIN core.report_ledger h ON h.source = ? AND h.report_key = n.report_key AND h.retracted_by IS NULL "
-                "AND (h.area_code <> n.area_code OR h.signal <> n.signal OR h.period_start <> n.period_start) "
+            found = con.execute(
+                "SELECT h.holder AS load_id, l.file_name, l.file_modified_at, count(*) AS n FROM _wr_rows n "
+                "JOIN (SELECT *, coalesce(retracted_by, load_id) AS holder FROM core.report_ledger) h "
+                "ON h.source = ? AND h.report_key = n.report_key AND (h.retracted_by IS NOT NULL OR "
+                "h.area_code <> n.area_code OR h.signal <> n.signal OR h.period_start <> n.period_start) "
                 + loads, [source, modified_at]).df()
+            return found
         return con.execute(
             "SELECT h.load_id, l.file_name, l.file_modified_at, count(*) AS n FROM _wr_rows n "
-            "JOIN core.source_cells h ON h.source = ? AND h.area_code = n.area_code AND h.signal = n.signal "
+            "JOIN (SELECT *, load_id AS holder FROM core.source_cells) h ON h.source = ? AND h.area_code = n.area_code "
+            "AND h.signal = n.signal "
             "AND h.period = n.period AND h.period_start = n.period_start "
             f"AND ({same_or_part('h')} OR (n.covers_whole AND h.part = split_part(n.part, '@', 1))) "
             "AND (h.part <> n.part OR h.count <> n.count) " + loads, [source, modified_at]).df()

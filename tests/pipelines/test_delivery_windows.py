@@ -299,3 +299,29 @@ def test_an_older_file_holding_the_same_values_or_other_cells_is_not_held(home, 
     load(home, write_csv(tmp_path / "wijkteam_new.csv", WIJKTEAM, [["BU01185000", "2026-10", "eenzaamheid", "14"]]),
          "wijkteam")
     assert load(home, old, "wijkteam").rows_accepted == 2
+
+
+def _stamped(path, day: str):
+    import os
+
+    stamp = pd.Timestamp(day).timestamp()
+    os.utime(path, (stamp, stamp))
+    return path
+
+
+def test_an_old_export_found_late_is_held_by_the_newer_full_export_that_retracted_its_report(home, tmp_path):
+    """A weekly export loaded, a newer full export that no longer holds one of its reports, then the same weekly
+    export found again (saved otherwise, so it is not "already loaded"): it would bring the retracted report back."""
+    week = [[f"M-{i}", f"0{2 + i % 5}-11-2026", "Afval", "Zwerfafval", "BU01185000"] for i in range(1, 11)]
+    load(home, _stamped(write_csv(tmp_path / "meldingen_w45.csv", HEADER, week), "2026-11-09 08:00"))
+    load(home, _stamped(write_csv(tmp_path / "meldingen_volledig.csv", HEADER, week[:9]), "2026-11-23 08:00"),
+         window="2026-11-01:2026-11-22")
+    assert retracted(home) == ["id:M-10"]
+    again = _stamped(write_csv(tmp_path / "meldingen_w45_kopie.csv", HEADER, week, sep=","), "2026-11-09 08:00")
+    with pytest.raises(LoadHeld, match=r"the file is older \(2026-11-09 08:00\) than meldingen_volledig.csv .* "
+                                       r"take back in 1 cell\(s\) or report\(s\)"):
+        load(home, again)
+    assert retracted(home) == ["id:M-10"] and total(home) == 9
+    load(home, again, accept_drop=True)                 # accepted: the report is meant after all
+    assert retracted(home) == [] and total(home) == 10
+
