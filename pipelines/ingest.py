@@ -443,7 +443,8 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
                     rows = rows.assign(covers_whole=merges.covers_whole(rows, ref))
                 covers = _municipalities(frame, ref) if delivery.window else None
                 if delivery.mode != "correction" and modified is not None and not accept_drop:
-                    newer = newer_holders(con, source, rows, modified)
+                    newer = newer_holders(con, source, rows, modified, delivery.window,
+                                          present=keys[~is_accepted], municipalities=covers)
                     newer = newer[~newer["load_id"].isin(waived.get("older") or [])]
                     if len(newer):
                         raise _Held([], _older_message(file_name, modified, newer),

@@ -139,13 +139,16 @@ def replace_corrections(con: Con, source: str, writes: pd.DataFrame, load_id: st
     return int(taken)
 
 
-def newer_holders(con: Con, source: str, rows: pd.DataFrame, modified_at) -> pd.DataFrame:
+def newer_holders(con: Con, source: str, rows: pd.DataFrame, modified_at, window: tuple | None = None,
+                  present: pd.Series | None = None, municipalities: list[str] | None = None) -> pd.DataFrame:
     """``load_id``, ``file_name``, ``file_modified_at``, ``n``: the deliveries of files modified after
     ``modified_at`` that hold cells (``rows`` with ``count``; a merged buurt's parts, of a cell under its current
     code; its cell under the current code, of cells of every old code: ``covers_whole``) or reports (``rows``
     with ``report_key``) to which ``rows`` give another value, with how many, newest first.
 
-    A report retracted by a full export is held by that export: delivering it again would bring it back.
+    A report retracted by a full export is held by that export: delivering it again would bring it back. With
+    ``window`` (a full export; ``present`` and ``municipalities`` as :func:`apply_records` takes them) the
+    reports it would retract count too, held by the load of the version kept.
     """
     loads = ("JOIN meta.loads l ON l.load_id = h.holder AND l.file_modified_at > ? AND l.mode <> 'correction' "
              "GROUP BY ALL ORDER BY l.file_modified_at DESC")
@@ -159,7 +162,18 @@ def newer_holders(con: Con, source: str, rows: pd.DataFrame, modified_at) -> pd.
                 "ON h.source = ? AND h.report_key = n.report_key AND (h.retracted_by IS NOT NULL OR "
                 "h.area_code <> n.area_code OR h.signal <> n.signal OR h.period_start <> n.period_start) "
                 + loads, [source, modified_at]).df()
-            return found
+            if window is None:
+                return found
+            keys = pd.concat([rows["report_key"], pd.Series(present, dtype=object)], ignore_index=True)
+            kept = pd.DataFrame({"report_key": keys.dropna().astype(str).drop_duplicates().to_numpy()})
+            with registered(con, "_wr_present", kept):
+                absent = con.execute(
+                    "SELECT h.holder AS load_id, l.file_name, l.file_modified_at, count(*) AS n FROM "
+                    f"(SELECT *, load_id AS holder FROM core.report_ledger WHERE {RETRACTABLE}) h " + loads,
+                    [*_retractable_params(source, window, municipalities), modified_at]).df()
+            both = pd.concat([found, absent], ignore_index=True) if len(absent) else found
+            return (both.groupby(["load_id", "file_name", "file_modified_at"], as_index=False)["n"].sum()
+                    .sort_values("file_modified_at", ascending=False, kind="stable").reset_index(drop=True))
         return con.execute(
             "SELECT h.load_id, l.file_name, l.file_modified_at, count(*) AS n FROM _wr_rows n "
             "JOIN (SELECT *, load_id AS holder FROM core.source_cells) h ON h.source = ? AND h.area_code = n.area_code "

@@ -325,3 +325,16 @@ def test_an_old_export_found_late_is_held_by_the_newer_full_export_that_retracte
     load(home, again, accept_drop=True)                 # accepted: the report is meant after all
     assert retracted(home) == [] and total(home) == 10
 
+
+def test_an_old_full_export_found_late_is_held_by_the_newer_delivery_of_reports_it_would_retract(home, tmp_path):
+    full = [[f"M-{i}", "10-11-2026", "Afval", "Zwerfafval", "BU01185000"] for i in range(1, 11)]
+    late = [[f"M-{i}", "11-11-2026", "Afval", "Zwerfafval", "BU01185000"] for i in (11, 12)]
+    load(home, _stamped(write_csv(tmp_path / "meldingen_2026-11-23.csv", HEADER, late), "2026-11-23 08:00"))
+    old = _stamped(write_csv(tmp_path / "meldingen_volledig.csv", HEADER, full), "2026-11-16 08:00")
+    with pytest.raises(LoadHeld, match=r"the file is older \(2026-11-16 08:00\) than meldingen_2026-11-23.csv .* "
+                                       r"in 2 cell\(s\) or report\(s\)"):
+        load(home, old, window="2026-11-01:2026-11-22")
+    assert total(home) == 2 and retracted(home) == []
+    # a full export of another window, or holding the newer reports, is not held
+    load(home, old, window="2026-11-01:2026-11-10")
+    assert total(home) == 12 and retracted(home) == []
