@@ -102,9 +102,14 @@ class Delivery:
     window: tuple[pd.Timestamp, pd.Timestamp] | None = None
 
     @classmethod
-    def for_file(cls, path: Path, mode: str | None = None, window: str | None = None) -> "Delivery":
-        """From the options, else a manifest beside the file (``<file>.manifest.json``), else the name."""
+    def for_file(cls, path: Path, mode: str | None = None, window: str | None = None,
+                 today: pd.Timestamp | None = None) -> "Delivery":
+        """From the options, else a manifest beside the file (``<file>.manifest.json``), else the name.
+
+        A window ending after ``today`` (the day of the load) is refused: no export holds reports not yet made,
+        and such a window would retract reports delivered later and silence the source's lateness warning."""
         manifest = path.with_name(path.name + ".manifest.json")
+        given = "--full-window" if window is not None else manifest.name
         if window is None and manifest.is_file():
             try:
                 spec = json.loads(manifest.read_text(encoding="utf-8"))
@@ -126,6 +131,10 @@ class Delivery:
                               "last day the delivery covers completely") from exc
         if last < first:
             raise IngestError(f"full-export window {window!r} ends before it starts")
+        if today is not None and last.normalize() > pd.Timestamp(today).normalize():
+            raise IngestError(f"full-export window {window!r} ({given}) ends after the day of the load "
+                              f"({pd.Timestamp(today):%Y-%m-%d}); write as its end the last day the export covers "
+                              f"completely, at the latest {pd.Timestamp(today):%Y-%m-%d}")
         return cls("full-window", (first, last))
 
 
@@ -344,7 +353,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
     file_name = _shown_name(path, source, archive_dir)
     today = pd.Timestamp.today().normalize() if today is None else pd.Timestamp(today)
     digest = content_hash(path)
-    delivery = Delivery.for_file(path, mode, window or held_window(con, digest))
+    delivery = Delivery.for_file(path, mode, window or held_window(con, digest), today)
     known = catalog.load_by_hash(con, digest)
     if known is not None:
         _archive_again_if_missing(con, archive_dir, digest, path, known)

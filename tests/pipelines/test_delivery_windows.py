@@ -1,6 +1,8 @@
 """Delivery semantics at their edges: a correction corrected again, full exports of a window (by report date,
 per municipality, with quarantined rows present, held and accepted), report numbers written another way,
 numberless corrections meeting another delivery's report, and report numbers that read as a BSN in a small file."""
+import json
+
 import pandas as pd
 import pytest
 
@@ -132,6 +134,26 @@ def test_an_accepted_full_export_is_applied_with_its_window(home, tmp_path):
     assert total(home) == 20
     assert query(home, "SELECT mode, rows_retracted FROM meta.loads ORDER BY load_seq DESC LIMIT 1") == [
         ("full-window", 10)]
+
+
+@pytest.mark.parametrize("given", ["manifest", "option"])
+def test_a_full_export_window_ending_after_the_day_of_the_load_is_refused(home, tmp_path, given):
+    """A mistyped end year (2027) would make the window retract reports delivered later and silence the
+    source's lateness warning until then."""
+    from pipelines.sources.common import IngestError
+
+    rows = [[f"M-{i}", f"1{i}-11-2026", "Afval", "Zwerfafval", "BU01185000"] for i in range(1, 8)]
+    path = write_csv(tmp_path / "meldingen_export.csv", HEADER, rows)
+    window = {"volledig_van": "2026-11-01", "volledig_tot": "2027-11-19"}
+    if given == "manifest":
+        (tmp_path / "meldingen_export.csv.manifest.json").write_text(json.dumps(window), encoding="utf-8")
+    named = "meldingen_export.csv.manifest.json" if given == "manifest" else "--full-window"
+    with pytest.raises(IngestError, match=rf"window '2026-11-01:2027-11-19' \({named}\) ends after the day of the "
+                                          r"load \(2026-11-26\); .* at the latest 2026-11-26"):
+        load(home, path, **({} if given == "manifest" else {"window": "2026-11-01:2027-11-19"}))
+    assert total(home) == 0 and query(home, "SELECT count(*) FROM meta.held_loads") == [(0,)]
+    load(home, path, window="2026-11-01:2026-11-26")          # up to the day of the load: a full export
+    assert total(home) == 7
 
 
 # -- 4. a window is a range of report dates --------------------------------------------------------------
