@@ -28,7 +28,7 @@ from pipelines import delivery as delivery_mod
 from pipelines.catalog.counts import (ledger_holders, newer_holders, recent_values, replace_corrections,
                                       whole_cells_held)
 from pipelines.catalog.loads import held_window
-from pipelines.catalog.windows import record_window
+from pipelines.catalog.windows import load_window, record_window
 from pipelines.delivery import LoadHeld
 from pipelines.reference import Reference
 from pipelines.sources import SOURCES, merges
@@ -51,8 +51,13 @@ class LoadResult:
     rows_retracted: int = 0
     corrections_not_applied: int = 0    # quarantined: the row they correct is no longer open
     fixes_replaced: int = 0             # cells or reports an earlier correction of the same rows wrote elsewhere
+    window_not_applied: str = ""        # skipped: the full-export window asked for, unlike the one loaded with
 
     def describe(self) -> str:
+        if self.skipped and self.window_not_applied:
+            return (f"{self.file_name}: already loaded as {self.load_id}, skipped; {self.window_not_applied} is not "
+                    "applied, as a window cannot be given to a file already loaded: ask the supplier for a fresh "
+                    "full export and load that with the window")
         if self.skipped:
             return f"{self.file_name}: already loaded as {self.load_id}, skipped"
         retracted = f", {self.rows_retracted} earlier reports retracted" if self.rows_retracted else ""
@@ -100,6 +105,11 @@ class Delivery:
 
     mode: str = "delivery"
     window: tuple[pd.Timestamp, pd.Timestamp] | None = None
+    declared_by: str = ""               # of a window: ``--full-window`` or the manifest's name
+
+    def window_text(self) -> str:
+        return "no full-export window" if self.window is None else \
+            f"the full-export window {self.window[0]:%Y-%m-%d}:{self.window[1]:%Y-%m-%d}"
 
     @classmethod
     def for_file(cls, path: Path, mode: str | None = None, window: str | None = None,
@@ -108,8 +118,10 @@ class Delivery:
 
         A window ending after ``today`` (the day of the load) is refused: no export holds reports not yet made,
         and such a window would retract reports delivered later and silence the source's lateness warning."""
+        from pipelines.privacy import shown_file_name
+
         manifest = path.with_name(path.name + ".manifest.json")
-        given = "--full-window" if window is not None else manifest.name
+        given = "--full-window" if window is not None else shown_file_name(manifest.name)
         if window is None and manifest.is_file():
             try:
                 spec = json.loads(manifest.read_text(encoding="utf-8"))
@@ -135,7 +147,7 @@ class Delivery:
             raise IngestError(f"full-export window {window!r} ({given}) ends after the day of the load "
                               f"({pd.Timestamp(today):%Y-%m-%d}); write as its end the last day the export covers "
                               f"completely, at the latest {pd.Timestamp(today):%Y-%m-%d}")
-        return cls("full-window", (first, last))
+        return cls("full-window", (first, last), given)
 
 
 #: Longest cell wijkradar keeps. Free text is dropped on read or redacted, so the columns kept hold codes,
@@ -357,7 +369,13 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
     known = catalog.load_by_hash(con, digest)
     if known is not None:
         _archive_again_if_missing(con, archive_dir, digest, path, known)
-        return LoadResult(known, source, file_name, skipped=True)
+        loaded_with = load_window(con, known)
+        if delivery.window is None or delivery.window == loaded_with:
+            return LoadResult(known, source, file_name, skipped=True)
+        # the window would have to be measured against what came since (an older file's retractions are held)
+        loaded = Delivery("full-window", loaded_with) if loaded_with else Delivery()
+        return LoadResult(known, source, file_name, skipped=True, window_not_applied=(
+            f"it was loaded with {loaded.window_text()}; {delivery.window_text()} ({delivery.declared_by})"))
     load_id = f"{source}-{digest[:12]}"
 
     raw = module.read(path)

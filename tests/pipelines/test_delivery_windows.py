@@ -156,6 +156,31 @@ def test_a_full_export_window_ending_after_the_day_of_the_load_is_refused(home, 
     assert total(home) == 7
 
 
+def test_a_window_given_for_a_file_already_loaded_is_named_as_not_applied(home, tmp_path):
+    """The manifest came after the file was loaded: the skip says the window is not applied and what to do, and
+    loading the file again with it, from the inbox or with the option, changes nothing."""
+    rows = [[f"M-{i}", f"1{i % 5}-11-2026", "Afval", "Zwerfafval", "BU01185000"] for i in range(1, 11)]
+    load(home, write_csv(tmp_path / "meldingen_a.csv", HEADER, rows))
+    full = write_csv(tmp_path / "meldingen_volledig.csv", HEADER, rows[:9])
+    first = load(home, full)                                       # the manifest forgotten
+    (tmp_path / "meldingen_volledig.csv.manifest.json").write_text(
+        json.dumps({"volledig_van": "2026-11-01", "volledig_tot": "2026-11-22"}), encoding="utf-8")
+    for options in [{}, {"window": "2026-11-01:2026-11-22"}, {}]:
+        again = load(home, full, **options)
+        assert again.skipped and again.load_id == first.load_id
+        assert ("already loaded as " + first.load_id + ", skipped; it was loaded with no full-export window; the "
+                "full-export window 2026-11-01:2026-11-22 (") in again.describe()
+        assert "is not applied" in again.describe() and "fresh full export" in again.describe()
+        assert total(home) == 10 and retracted(home) == []
+    # loaded with its window, the same window again is an ordinary skip; another window is named
+    assert load(home, write_csv(tmp_path / "meldingen_w.csv", HEADER, rows[:8]),
+                window="2026-11-01:2026-11-22", accept_drop=True).rows_retracted == 2
+    assert load(home, tmp_path / "meldingen_w.csv", window="2026-11-01:2026-11-22").describe().endswith(", skipped")
+    assert ("loaded with the full-export window 2026-11-01:2026-11-22; the full-export window 2026-11-01:2026-11-20 "
+            "(--full-window) is not applied") in load(home, tmp_path / "meldingen_w.csv",
+                                                      window="2026-11-01:2026-11-20").describe()
+
+
 # -- 4. a window is a range of report dates --------------------------------------------------------------
 
 def test_a_full_export_retracts_exactly_the_absent_reports_dated_inside_its_window(home, tmp_path):
