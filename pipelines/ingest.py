@@ -224,10 +224,15 @@ def _privacy_guard(raw: pd.DataFrame, module, file_name: str, secret: bytes | No
     reasons = pd.Series("", index=raw.index, dtype=object)
     for col in columns:
         kinds = found[col]
-        if col == getattr(module, "ID_COLUMN", None) and secret is not None and kinds.notna().any():
-            ids = _report_numbers(raw[col], kinds, history)
-            raw.loc[ids, col] = raw.loc[ids, col].map(lambda v: privacy.pseudonym(v, secret))
-            kinds = kinds.where(~ids, None)
+        if col == getattr(module, "ID_COLUMN", None) and secret is not None:
+            # judged and pseudonymised as the ledger reads the number, so every spelling of one number is one key
+            numbers = _number_as_read(raw[col], module)
+            judged = privacy.scan_values(numbers)
+            kinds = judged.where(judged.notna(), kinds)
+            if kinds.notna().any():
+                ids = _report_numbers(numbers, kinds, None if history is None else _number_as_read(history, module))
+                raw.loc[ids, col] = numbers[ids].map(lambda v: privacy.pseudonym(v, secret))
+                kinds = kinds.where(~ids, None)
         hit = kinds.notna()
         if not hit.any():
             continue
@@ -247,6 +252,16 @@ def _privacy_guard(raw: pd.DataFrame, module, file_name: str, secret: bytes | No
     return raw, failures
 
 
+def _number_as_read(values: pd.Series, module) -> pd.Series:
+    """Report numbers as the ledger reads them (``module.number_text``: ``0012345672``, ``12345672`` and
+    ``12345672.0`` are one number), a number of eight digits with the leading 0 a spreadsheet dropped from nine
+    (as the privacy scanner reads a spreadsheet's number): the text a report number is judged and pseudonymised
+    by. Empty cells stay as they are."""
+    text = module.number_text(values.where(values.astype(str).str.strip().ne(""), None))
+    eight = text.str.fullmatch(r"[1-9][0-9]{7}").fillna(False).astype(bool)
+    return text.where(~eight, "0" + text).where(text.notna(), values)
+
+
 def _report_numbers(values: pd.Series, kinds: pd.Series, history: pd.Series | None) -> pd.Series:
     """``privacy.report_numbers`` of a file's column judged with the source's earlier numbers (``history``)."""
     from pipelines import privacy
@@ -260,6 +275,17 @@ def _report_numbers(values: pd.Series, kinds: pd.Series, history: pd.Series | No
     judged = pd.Series(privacy.report_numbers(both, both_kinds).to_numpy()[:len(values)], index=values.index)
     filled = values.astype(str).str.strip().ne("") & values.notna()
     return judged & alone if filled.sum() >= JUDGE_ALONE_FROM else judged
+
+
+def _rekey_pseudonymised(con: duckdb.DuckDBPyConnection, source: str, module, as_written: pd.Series,
+                         stored: pd.Series) -> None:
+    """A report stored under its plain number whose number this file pseudonymises (an eight-digit number a
+    spreadsheet made of a nine-digit one, judged as written before report numbers were judged as the ledger reads
+    them) is re-keyed to its pseudonym, so it is replaced, not counted twice, and its plain number goes."""
+    changed = stored.ne(as_written) & stored.astype(str).str.startswith("p-")
+    if changed.any():
+        catalog.rekey_reports(con, source, module.number_keys(as_written[changed]),
+                              module.number_keys(stored[changed]))
 
 
 def _merge_failures(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
@@ -383,11 +409,13 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
     raw, failures_length = _cell_length_guard(raw, module)
     clock("cell length")
     failures_privacy = pd.DataFrame(columns=["row_number", "expectation", "reason"])
+    as_written = None                              # the report numbers before the privacy guard
     if module.EXTENSIONS:                          # files from people; fetched open data is not personal
         secret = catalog.warehouse_secret(con)
         id_column = getattr(module, "ID_COLUMN", None)
         history = (recent_values(con, getattr(module, "RAW_TABLE", source), source, id_column)
                    if id_column else None)
+        as_written = raw[id_column] if id_column in raw and secret else None
         raw, failures_privacy = _privacy_guard(raw, module, file_name, secret[0] if secret else None, history)
     clock("privacy")
     frame = module.typed(raw, ref)
@@ -459,6 +487,8 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
             catalog.write_quarantine_rows(con, quarantine_rows)
             clock("load: raw and quarantine rows")
             _fault_point("ingest-mid-transaction")
+            if as_written is not None:
+                _rekey_pseudonymised(con, source, module, as_written, raw[id_column])
             periods_from, periods_to = None, None
             if hasattr(module, "write_core"):          # sources that feed other core tables than counts
                 periods_from, periods_to = module.write_core(con, accepted, load_id)

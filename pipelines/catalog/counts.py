@@ -98,6 +98,21 @@ def _retractable_params(source: str, window: tuple, municipalities: list[str] | 
     return [source, window[0], window[1], window[0], window[1], municipalities, municipalities]
 
 
+def rekey_reports(con: Con, source: str, old_keys: pd.Series, new_keys: pd.Series) -> int:
+    """Reports (and their quarantined rows) stored under ``old_keys`` are stored under ``new_keys`` (by position),
+    where no report holds the new key yet. Returns how many reports."""
+    frame = pd.DataFrame({"old": old_keys.astype(str).to_numpy(), "new": new_keys.astype(str).to_numpy()})
+    frame = frame[frame["old"] != frame["new"]].drop_duplicates("old")
+    with registered(con, "_wr_rekey", frame):
+        moved = con.execute(
+            "UPDATE core.report_ledger l SET report_key = k.new FROM _wr_rekey k WHERE l.source = ? "
+            "AND l.report_key = k.old AND NOT EXISTS (SELECT 1 FROM core.report_ledger o WHERE o.source = l.source "
+            "AND o.report_key = k.new)", [source]).fetchall()[0][0]
+        con.execute("UPDATE quarantine.rows q SET record_key = k.new FROM _wr_rekey k WHERE q.source = ? "
+                    "AND q.record_key = k.old", [source])
+    return int(moved)
+
+
 def ledger_holders(con: Con, source: str, report_keys: pd.Series) -> pd.DataFrame:
     """``load_id`` and ``mode`` of the load whose version of each report the ledger keeps, by the keys' index;
     reports not in the ledger are absent."""

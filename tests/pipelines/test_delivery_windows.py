@@ -314,6 +314,58 @@ def test_a_file_of_personal_numbers_is_not_let_through_by_a_history_of_report_nu
     assert total(home) == 399
 
 
+@pytest.mark.parametrize("later", ["xlsx", "float", "full-width"])
+def test_a_report_number_reading_as_a_bsn_is_one_report_however_it_is_written(home, tmp_path, later):
+    """Pseudonymised from its text as written, ``012345611`` (a CSV) and the number cell 12345611 (the same export
+    saved from Excel) were two reports: the number is judged and pseudonymised as the ledger reads it."""
+    import openpyxl
+
+    from pipelines.privacy import scan_values
+
+    numbers = [f"0{12345600 + i:08d}" for i in range(60)]
+    assert scan_values(pd.Series(numbers)).eq("bsn").sum() == 5
+    rows = [[n, f"0{2 + i % 5}-11-2026", "Afval", "Zwerfafval", "BU01185000"] for i, n in enumerate(numbers)]
+    load(home, write_csv(tmp_path / "meldingen_w45.csv", HEADER, rows))
+    if later == "xlsx":
+        book = openpyxl.Workbook()
+        book.active.append(HEADER)
+        for row in rows:
+            book.active.append([int(row[0]), *row[1:]])
+        book.save(again := tmp_path / "meldingen_w45.xlsx")
+    else:
+        wide = str.maketrans("0123456789", "".join(chr(0xFF10 + d) for d in range(10)))   # full-width digits
+        spelled = (lambda n: n.lstrip("0") + ".0") if later == "float" else (lambda n: n.translate(wide))
+        again = write_csv(tmp_path / "meldingen_w45_b.csv", HEADER, [[spelled(r[0]), *r[1:]] for r in rows])
+    result = load(home, again)
+    assert (result.rows_accepted, result.rows_quarantined) == (60, 0)
+    assert total(home) == 60
+    keys = [k for (k,) in query(home, "SELECT report_key FROM core.report_ledger")]
+    assert sum(k.startswith("id:P-") for k in keys) == 5
+    stored = " ".join(str(v) for row in query(home, "SELECT * FROM raw.meldingen") for v in row)
+    assert not [n for n in numbers if scan_values(pd.Series([n])).iloc[0] and n.lstrip("0") in stored]
+
+
+def test_a_report_stored_under_its_plain_eight_digit_number_is_re_keyed_when_its_number_is_pseudonymised(
+        home, tmp_path):
+    """Before numbers were judged as the ledger reads them, an Excel export stored 12345611 (012345611, a BSN by
+    the 11-test) under its plain number; delivered again it is the same report, now kept as its pseudonym."""
+    from pipelines import catalog
+    from pipelines.privacy import pseudonym
+
+    numbers = [f"0{12345600 + i:08d}" for i in range(60)]
+    rows = [[n, f"0{2 + i % 5}-11-2026", "Afval", "Zwerfafval", "BU01185000"] for i, n in enumerate(numbers)]
+    load(home, write_csv(tmp_path / "meldingen_w45.csv", HEADER, rows))
+    with connect(home.warehouse) as con:                  # as an Excel export was stored before
+        key = "id:" + pseudonym("012345611", catalog.warehouse_secret(con)[0]).upper()
+        assert con.execute("UPDATE core.report_ledger SET report_key = 'id:12345611' WHERE report_key = ?",
+                           [key]).fetchall() == [(1,)]
+    again = write_csv(tmp_path / "meldingen_w45_b.csv", HEADER,
+                      [[n.lstrip("0"), *r[1:]] for n, r in zip(numbers, rows)])
+    assert load(home, again).rows_accepted == 60
+    assert total(home) == 60
+    assert query(home, "SELECT count(*) FROM core.report_ledger WHERE report_key = 'id:12345611'") == [(0,)]
+
+
 # -- 9. an old export found late ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("source", ["wijkteam", "meldingen"])
