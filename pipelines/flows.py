@@ -99,6 +99,21 @@ def inbox_files(home: Home) -> tuple[list[tuple[Path, str]], list[str]]:
     return sorted(found, key=order), ignored
 
 
+def inbox_left_for_later(home: Home, today: pd.Timestamp | None) -> str:
+    """Why a run of a day before the current run's does not read the inbox (empty when it does): its files would
+    be judged on that day, so reports dated after it were quarantined for good as in the future, and answers
+    would count for an earlier list. Such a run only remakes the lists of its week."""
+    if today is None:
+        return ""
+    with connect(home.warehouse) as con:
+        current = catalog.last_run(con)
+        day = current and (catalog.run_today(con, current[0]) or current[2])
+    if current is None or today.normalize() >= pd.Timestamp(day).normalize():
+        return ""
+    return (f"the inbox is not read by a run of {today:%Y-%m-%d}, a day before the current run {current[1]} "
+            f"({pd.Timestamp(day):%Y-%m-%d}): its files load with the next run of the current week")
+
+
 @task
 def sync_reference(home: Home) -> bool:
     """Mirror data/reference/ into core when it changed."""
@@ -282,7 +297,8 @@ def weekly(home: str | None = None, today: str | None = None, fan_out: bool = Fa
     h = resolve_home(home)
     now = pd.Timestamp(today) if today else None
     sync_reference(h)
-    files, ignored = inbox_files(h)
+    left = inbox_left_for_later(h, now)
+    files, ignored = ([], []) if left else inbox_files(h)
     for name in ignored:
         if name.endswith(NOT_A_FILE):
             logger.warning("inbox entry %s is left alone; put the delivered file itself in the inbox", name)
@@ -290,7 +306,10 @@ def weekly(home: str | None = None, today: str | None = None, fan_out: bool = Fa
         logger.warning("inbox file %s matches no source and is left alone; name it meldingen_*.csv, "
                        "wijkteam_*.xlsx or schulden_*.csv", name)
     result = WeeklyResult(run=None, ignored=ignored)  # type: ignore[arg-type]
-    for path in feedback_files(h.inbox):        # the teams' answers, before scoring so this run uses them
+    if left:
+        logger.warning("%s", left)
+        result.warnings.append(left)
+    for path in [] if left else feedback_files(h.inbox):   # the teams' answers, before scoring: this run uses them
         answers, refused = import_answers(h, path, now)
         if answers is None:
             logger.error("%s", refused)

@@ -28,7 +28,7 @@ from pipelines import delivery as delivery_mod
 from pipelines.catalog.counts import (ledger_holders, newer_holders, recent_values, replace_corrections,
                                       whole_cells_held)
 from pipelines.catalog.loads import held_window
-from pipelines.catalog.windows import record_window
+from pipelines.catalog.windows import load_window, record_window
 from pipelines.delivery import LoadHeld
 from pipelines.reference import Reference
 from pipelines.sources import SOURCES, merges
@@ -51,8 +51,13 @@ class LoadResult:
     rows_retracted: int = 0
     corrections_not_applied: int = 0    # quarantined: the row they correct is no longer open
     fixes_replaced: int = 0             # cells or reports an earlier correction of the same rows wrote elsewhere
+    window_not_applied: str = ""        # skipped: the full-export window asked for, unlike the one loaded with
 
     def describe(self) -> str:
+        if self.skipped and self.window_not_applied:
+            return (f"{self.file_name}: already loaded as {self.load_id}, skipped; {self.window_not_applied} is not "
+                    "applied, as a window cannot be given to a file already loaded: ask the supplier for a fresh "
+                    "full export and load that with the window")
         if self.skipped:
             return f"{self.file_name}: already loaded as {self.load_id}, skipped"
         retracted = f", {self.rows_retracted} earlier reports retracted" if self.rows_retracted else ""
@@ -100,11 +105,23 @@ class Delivery:
 
     mode: str = "delivery"
     window: tuple[pd.Timestamp, pd.Timestamp] | None = None
+    declared_by: str = ""               # of a window: ``--full-window`` or the manifest's name
+
+    def window_text(self) -> str:
+        return "no full-export window" if self.window is None else \
+            f"the full-export window {self.window[0]:%Y-%m-%d}:{self.window[1]:%Y-%m-%d}"
 
     @classmethod
-    def for_file(cls, path: Path, mode: str | None = None, window: str | None = None) -> "Delivery":
-        """From the options, else a manifest beside the file (``<file>.manifest.json``), else the name."""
+    def for_file(cls, path: Path, mode: str | None = None, window: str | None = None,
+                 today: pd.Timestamp | None = None) -> "Delivery":
+        """From the options, else a manifest beside the file (``<file>.manifest.json``), else the name.
+
+        A window ending after ``today`` (the day of the load) is refused: no export holds reports not yet made,
+        and such a window would retract reports delivered later and silence the source's lateness warning."""
+        from pipelines.privacy import shown_file_name
+
         manifest = path.with_name(path.name + ".manifest.json")
+        given = "--full-window" if window is not None else shown_file_name(manifest.name)
         if window is None and manifest.is_file():
             try:
                 spec = json.loads(manifest.read_text(encoding="utf-8"))
@@ -126,7 +143,11 @@ class Delivery:
                               "last day the delivery covers completely") from exc
         if last < first:
             raise IngestError(f"full-export window {window!r} ends before it starts")
-        return cls("full-window", (first, last))
+        if today is not None and last.normalize() > pd.Timestamp(today).normalize():
+            raise IngestError(f"full-export window {window!r} ({given}) ends after the day of the load "
+                              f"({pd.Timestamp(today):%Y-%m-%d}); write as its end the last day the export covers "
+                              f"completely, at the latest {pd.Timestamp(today):%Y-%m-%d}")
+        return cls("full-window", (first, last), given)
 
 
 #: Longest cell wijkradar keeps. Free text is dropped on read or redacted, so the columns kept hold codes,
@@ -203,10 +224,15 @@ def _privacy_guard(raw: pd.DataFrame, module, file_name: str, secret: bytes | No
     reasons = pd.Series("", index=raw.index, dtype=object)
     for col in columns:
         kinds = found[col]
-        if col == getattr(module, "ID_COLUMN", None) and secret is not None and kinds.notna().any():
-            ids = _report_numbers(raw[col], kinds, history)
-            raw.loc[ids, col] = raw.loc[ids, col].map(lambda v: privacy.pseudonym(v, secret))
-            kinds = kinds.where(~ids, None)
+        if col == getattr(module, "ID_COLUMN", None) and secret is not None:
+            # judged and pseudonymised as the ledger reads the number, so every spelling of one number is one key
+            numbers = _number_as_read(raw[col], module)
+            judged = privacy.scan_values(numbers)
+            kinds = judged.where(judged.notna(), kinds)
+            if kinds.notna().any():
+                ids = _report_numbers(numbers, kinds, None if history is None else _number_as_read(history, module))
+                raw.loc[ids, col] = numbers[ids].map(lambda v: privacy.pseudonym(v, secret))
+                kinds = kinds.where(~ids, None)
         hit = kinds.notna()
         if not hit.any():
             continue
@@ -226,6 +252,16 @@ def _privacy_guard(raw: pd.DataFrame, module, file_name: str, secret: bytes | No
     return raw, failures
 
 
+def _number_as_read(values: pd.Series, module) -> pd.Series:
+    """Report numbers as the ledger reads them (``module.number_text``: ``0012345672``, ``12345672`` and
+    ``12345672.0`` are one number), a number of eight digits with the leading 0 a spreadsheet dropped from nine
+    (as the privacy scanner reads a spreadsheet's number): the text a report number is judged and pseudonymised
+    by. Empty cells stay as they are."""
+    text = module.number_text(values.where(values.astype(str).str.strip().ne(""), None))
+    eight = text.str.fullmatch(r"[1-9][0-9]{7}").fillna(False).astype(bool)
+    return text.where(~eight, "0" + text).where(text.notna(), values)
+
+
 def _report_numbers(values: pd.Series, kinds: pd.Series, history: pd.Series | None) -> pd.Series:
     """``privacy.report_numbers`` of a file's column judged with the source's earlier numbers (``history``)."""
     from pipelines import privacy
@@ -239,6 +275,17 @@ def _report_numbers(values: pd.Series, kinds: pd.Series, history: pd.Series | No
     judged = pd.Series(privacy.report_numbers(both, both_kinds).to_numpy()[:len(values)], index=values.index)
     filled = values.astype(str).str.strip().ne("") & values.notna()
     return judged & alone if filled.sum() >= JUDGE_ALONE_FROM else judged
+
+
+def _rekey_pseudonymised(con: duckdb.DuckDBPyConnection, source: str, module, as_written: pd.Series,
+                         stored: pd.Series) -> None:
+    """A report stored under its plain number whose number this file pseudonymises (an eight-digit number a
+    spreadsheet made of a nine-digit one, judged as written before report numbers were judged as the ledger reads
+    them) is re-keyed to its pseudonym, so it is replaced, not counted twice, and its plain number goes."""
+    changed = stored.ne(as_written) & stored.astype(str).str.startswith("p-")
+    if changed.any():
+        catalog.rekey_reports(con, source, module.number_keys(as_written[changed]),
+                              module.number_keys(stored[changed]))
 
 
 def _merge_failures(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
@@ -344,11 +391,17 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
     file_name = _shown_name(path, source, archive_dir)
     today = pd.Timestamp.today().normalize() if today is None else pd.Timestamp(today)
     digest = content_hash(path)
-    delivery = Delivery.for_file(path, mode, window or held_window(con, digest))
+    delivery = Delivery.for_file(path, mode, window or held_window(con, digest), today)
     known = catalog.load_by_hash(con, digest)
     if known is not None:
         _archive_again_if_missing(con, archive_dir, digest, path, known)
-        return LoadResult(known, source, file_name, skipped=True)
+        loaded_with = load_window(con, known)
+        if delivery.window is None or delivery.window == loaded_with:
+            return LoadResult(known, source, file_name, skipped=True)
+        # the window would have to be measured against what came since (an older file's retractions are held)
+        loaded = Delivery("full-window", loaded_with) if loaded_with else Delivery()
+        return LoadResult(known, source, file_name, skipped=True, window_not_applied=(
+            f"it was loaded with {loaded.window_text()}; {delivery.window_text()} ({delivery.declared_by})"))
     load_id = f"{source}-{digest[:12]}"
 
     raw = module.read(path)
@@ -356,11 +409,13 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
     raw, failures_length = _cell_length_guard(raw, module)
     clock("cell length")
     failures_privacy = pd.DataFrame(columns=["row_number", "expectation", "reason"])
+    as_written = None                              # the report numbers before the privacy guard
     if module.EXTENSIONS:                          # files from people; fetched open data is not personal
         secret = catalog.warehouse_secret(con)
         id_column = getattr(module, "ID_COLUMN", None)
         history = (recent_values(con, getattr(module, "RAW_TABLE", source), source, id_column)
                    if id_column else None)
+        as_written = raw[id_column] if id_column in raw and secret else None
         raw, failures_privacy = _privacy_guard(raw, module, file_name, secret[0] if secret else None, history)
     clock("privacy")
     frame = module.typed(raw, ref)
@@ -432,6 +487,8 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
             catalog.write_quarantine_rows(con, quarantine_rows)
             clock("load: raw and quarantine rows")
             _fault_point("ingest-mid-transaction")
+            if as_written is not None:
+                _rekey_pseudonymised(con, source, module, as_written, raw[id_column])
             periods_from, periods_to = None, None
             if hasattr(module, "write_core"):          # sources that feed other core tables than counts
                 periods_from, periods_to = module.write_core(con, accepted, load_id)
@@ -441,8 +498,10 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
                         else module.to_cells(accepted))
                 if "cell_code" in accepted:             # old codes of merged buurten (sources.merges)
                     rows = rows.assign(covers_whole=merges.covers_whole(rows, ref))
+                covers = _municipalities(frame, ref) if delivery.window else None
                 if delivery.mode != "correction" and modified is not None and not accept_drop:
-                    newer = newer_holders(con, source, rows, modified)
+                    newer = newer_holders(con, source, rows, modified, delivery.window,
+                                          present=keys[~is_accepted], municipalities=covers)
                     newer = newer[~newer["load_id"].isin(waived.get("older") or [])]
                     if len(newer):
                         raise _Held([], _older_message(file_name, modified, newer),
@@ -452,7 +511,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
                     records = rows
                     retracted = catalog.apply_records(
                         con, source, records, load_id, seq, delivery.window, present=keys[~is_accepted],
-                        municipalities=_municipalities(frame, ref) if delivery.window else None)
+                        municipalities=covers)
                     starts = records["period_start"]
                     written = records.loc[fixes, ["report_key"]].assign(ref=fix_refs)
                 else:
@@ -619,8 +678,8 @@ def _older_message(file_name: str, modified: pd.Timestamp, newer: pd.DataFrame) 
     top = newer.iloc[0]
     return (f"{file_name}: held, nothing applied: the file is older ({modified:%Y-%m-%d %H:%M}) than "
             f"{top['file_name']} ({pd.Timestamp(top['file_modified_at']):%Y-%m-%d %H:%M}, load {top['load_id']}), "
-            f"whose values it would overwrite in {int(newer['n'].sum())} cell(s) or report(s) (an old export found "
-            "late would undo newer figures)")
+            f"whose values it would overwrite or take back in {int(newer['n'].sum())} cell(s) or report(s) (an old "
+            "export found late would undo newer figures)")
 
 
 def _archive(archive_dir: Path, source: str, digest: str, path: Path, file_name: str, load_id: str,

@@ -19,7 +19,7 @@ current schema. One module per layer:
 from pipelines.catalog.answers import answers, feedback_file_known, newer_answers, record_feedback
 from pipelines.catalog.counts import (apply_cells, apply_records, cell_writers, count_ranges, domain_count_ranges,
                                       domain_month_counts, raw_rows, read_counts_table, rebuild_counts,
-                                      record_writers, source_totals, write_raw_rows)
+                                      record_writers, rekey_reports, source_totals, write_raw_rows)
 from pipelines.catalog.loads import (accept_held, find_held, hold, held_count, held_loads,
                                      load_by_hash, load_exists, loads, loads_of, next_load_seq, record_load,
                                      release_hold, schema_columns, schema_version, waivers, warehouse_secret)

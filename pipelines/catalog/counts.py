@@ -79,15 +79,38 @@ def apply_records(con: Con, source: str, records: pd.DataFrame, load_id: str, se
         kept = pd.DataFrame({"report_key": keys.dropna().astype(str).drop_duplicates().to_numpy()})
         # a full export of the window: what it no longer holds is retracted (kept, marked)
         with registered(con, "_wr_present", kept):
-            return con.execute(
-                "UPDATE core.report_ledger SET retracted_by = ? WHERE source = ? AND retracted_by IS NULL "
-                "AND CASE WHEN report_date IS NULL THEN period_start >= ? AND period_start + 6 <= ? "
-                "ELSE report_date BETWEEN ? AND ? END "
-                "AND report_key NOT IN (SELECT report_key FROM _wr_present) "
-                "AND (?::VARCHAR[] IS NULL OR area_code IN (SELECT area_code FROM core.areas "
-                "WHERE list_contains(?::VARCHAR[], gemeente_code)))",
-                [load_id, source, window[0], window[1], window[0], window[1], municipalities, municipalities],
-            ).fetchall()[0][0]
+            return con.execute(f"UPDATE core.report_ledger SET retracted_by = ? WHERE {RETRACTABLE}",
+                               [load_id, *_retractable_params(source, window, municipalities)]).fetchall()[0][0]
+
+
+#: SQL: the live reports of ``core.report_ledger`` a full export of a window retracts: dated inside the window
+#: (stored without a date: their whole ISO week inside it), of buurten of the municipalities it covers (NULL: all),
+#: whose key is not in ``_wr_present``; parameters from :func:`_retractable_params`.
+RETRACTABLE = ("source = ? AND retracted_by IS NULL "
+               "AND CASE WHEN report_date IS NULL THEN period_start >= ? AND period_start + 6 <= ? "
+               "ELSE report_date BETWEEN ? AND ? END "
+               "AND report_key NOT IN (SELECT report_key FROM _wr_present) "
+               "AND (?::VARCHAR[] IS NULL OR area_code IN (SELECT area_code FROM core.areas "
+               "WHERE list_contains(?::VARCHAR[], gemeente_code)))")
+
+
+def _retractable_params(source: str, window: tuple, municipalities: list[str] | None) -> list:
+    return [source, window[0], window[1], window[0], window[1], municipalities, municipalities]
+
+
+def rekey_reports(con: Con, source: str, old_keys: pd.Series, new_keys: pd.Series) -> int:
+    """Reports (and their quarantined rows) stored under ``old_keys`` are stored under ``new_keys`` (by position),
+    where no report holds the new key yet. Returns how many reports."""
+    frame = pd.DataFrame({"old": old_keys.astype(str).to_numpy(), "new": new_keys.astype(str).to_numpy()})
+    frame = frame[frame["old"] != frame["new"]].drop_duplicates("old")
+    with registered(con, "_wr_rekey", frame):
+        moved = con.execute(
+            "UPDATE core.report_ledger l SET report_key = k.new FROM _wr_rekey k WHERE l.source = ? "
+            "AND l.report_key = k.old AND NOT EXISTS (SELECT 1 FROM core.report_ledger o WHERE o.source = l.source "
+            "AND o.report_key = k.new)", [source]).fetchall()[0][0]
+        con.execute("UPDATE quarantine.rows q SET record_key = k.new FROM _wr_rekey k WHERE q.source = ? "
+                    "AND q.record_key = k.old", [source])
+    return int(moved)
 
 
 def ledger_holders(con: Con, source: str, report_keys: pd.Series) -> pd.DataFrame:
@@ -131,25 +154,45 @@ def replace_corrections(con: Con, source: str, writes: pd.DataFrame, load_id: st
     return int(taken)
 
 
-def newer_holders(con: Con, source: str, rows: pd.DataFrame, modified_at) -> pd.DataFrame:
+def newer_holders(con: Con, source: str, rows: pd.DataFrame, modified_at, window: tuple | None = None,
+                  present: pd.Series | None = None, municipalities: list[str] | None = None) -> pd.DataFrame:
     """``load_id``, ``file_name``, ``file_modified_at``, ``n``: the deliveries of files modified after
     ``modified_at`` that hold cells (``rows`` with ``count``; a merged buurt's parts, of a cell under its current
     code; its cell under the current code, of cells of every old code: ``covers_whole``) or reports (``rows``
-    with ``report_key``) to which ``rows`` give another value, with how many."""
-    loads = ("JOIN meta.loads l ON l.load_id = h.load_id AND l.file_modified_at > ? AND l.mode <> 'correction' "
+    with ``report_key``) to which ``rows`` give another value, with how many, newest first.
+
+    A report retracted by a full export is held by that export: delivering it again would bring it back. With
+    ``window`` (a full export; ``present`` and ``municipalities`` as :func:`apply_records` takes them) the
+    reports it would retract count too, held by the load of the version kept.
+    """
+    loads = ("JOIN meta.loads l ON l.load_id = h.holder AND l.file_modified_at > ? AND l.mode <> 'correction' "
              "GROUP BY ALL ORDER BY l.file_modified_at DESC")
     if "count" in rows and "covers_whole" not in rows:
         rows = rows.assign(covers_whole=False)
     with registered(con, "_wr_rows", rows):
         if "report_key" in rows:
-            return con.execute(
-                "SELECT h.load_id, l.file_name, l.file_modified_at, count(*) AS n FROM _wr_rows n "
-                "JOIN core.report_ledger h ON h.source = ? AND h.report_key = n.report_key AND h.retracted_by IS NULL "
-                "AND (h.area_code <> n.area_code OR h.signal <> n.signal OR h.period_start <> n.period_start) "
+            found = con.execute(
+                "SELECT h.holder AS load_id, l.file_name, l.file_modified_at, count(*) AS n FROM _wr_rows n "
+                "JOIN (SELECT *, coalesce(retracted_by, load_id) AS holder FROM core.report_ledger) h "
+                "ON h.source = ? AND h.report_key = n.report_key AND (h.retracted_by IS NOT NULL OR "
+                "h.area_code <> n.area_code OR h.signal <> n.signal OR h.period_start <> n.period_start) "
                 + loads, [source, modified_at]).df()
+            if window is None:
+                return found
+            keys = pd.concat([rows["report_key"], pd.Series(present, dtype=object)], ignore_index=True)
+            kept = pd.DataFrame({"report_key": keys.dropna().astype(str).drop_duplicates().to_numpy()})
+            with registered(con, "_wr_present", kept):
+                absent = con.execute(
+                    "SELECT h.holder AS load_id, l.file_name, l.file_modified_at, count(*) AS n FROM "
+                    f"(SELECT *, load_id AS holder FROM core.report_ledger WHERE {RETRACTABLE}) h " + loads,
+                    [*_retractable_params(source, window, municipalities), modified_at]).df()
+            both = pd.concat([found, absent], ignore_index=True) if len(absent) else found
+            return (both.groupby(["load_id", "file_name", "file_modified_at"], as_index=False)["n"].sum()
+                    .sort_values("file_modified_at", ascending=False, kind="stable").reset_index(drop=True))
         return con.execute(
             "SELECT h.load_id, l.file_name, l.file_modified_at, count(*) AS n FROM _wr_rows n "
-            "JOIN core.source_cells h ON h.source = ? AND h.area_code = n.area_code AND h.signal = n.signal "
+            "JOIN (SELECT *, load_id AS holder FROM core.source_cells) h ON h.source = ? AND h.area_code = n.area_code "
+            "AND h.signal = n.signal "
             "AND h.period = n.period AND h.period_start = n.period_start "
             f"AND ({same_or_part('h')} OR (n.covers_whole AND h.part = split_part(n.part, '@', 1))) "
             "AND (h.part <> n.part OR h.count <> n.count) " + loads, [source, modified_at]).df()

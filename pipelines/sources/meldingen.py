@@ -99,10 +99,16 @@ def number_keys(number: pd.Series) -> pd.Series:
     """The ledger key of each report number: ``id:`` and the number upper-cased (``x-500`` is ``X-500``); a
     number of digits only is one number however a spreadsheet wrote it: without a trailing ``.0`` and without
     leading zeros (``0001001``, ``1001`` and ``1001.0`` are ``id:1001``)."""
-    text = number.astype(object).where(number.notna(), None).str.upper()
+    return ("id:" + number_text(number)).astype(object)
+
+
+def number_text(number: pd.Series) -> pd.Series:
+    """Each report number as one text however it was written (see :func:`number_keys`; full-width digits are
+    digits, spaces around it do not count); missing numbers stay missing."""
+    text = number.astype(object).where(number.notna(), None).str.normalize("NFKC").str.strip().str.upper()
     digits = text.str.fullmatch(r"[0-9]+(?:\.0+)?").fillna(False).astype(bool)
     plain = text[digits].str.replace(r"\.0+$", "", regex=True).str.lstrip("0").replace("", "0")
-    return ("id:" + text.where(~digits, plain)).astype(object)
+    return text.where(~digits, plain).astype(object)
 
 
 def checks(ref, today: pd.Timestamp) -> list[Check]:

@@ -5,6 +5,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pipelines.cli import app
+from pipelines.warehouse import connect
 from tests.conftest import write_csv
 
 runner = CliRunner()
@@ -189,6 +190,29 @@ def test_a_young_warehouse_gets_its_lists(home, prefect_harness):
     res = invoke(home, "run", "--today", "2026-11-26")
     assert res.exit_code == 0, res.output
     assert "40 rows read, 40 accepted" in res.output and re.search(r"run \S+: \d+ series", res.output)
+
+
+@pytest.mark.flow
+def test_a_run_of_an_earlier_week_leaves_the_inbox_for_the_next_run_of_the_current_week(home, prefect_harness):
+    """A run of an earlier week judged the inbox's files on that day: reports dated after it were quarantined for
+    good as in the future, and the file was then "already loaded"."""
+    header = ["Meldingnummer", "Datum melding", "Hoofdcategorie", "Subcategorie", "Buurtcode"]
+    home.inbox.mkdir(parents=True, exist_ok=True)
+    write_csv(home.inbox / "meldingen_okt.csv", header,
+              [[f"M-{i}", f"{i % 27 + 1:02d}-10-2026", "Afval", "Zwerfafval", "BU01185000"] for i in range(40)])
+    assert invoke(home, "run", "--today", "2026-11-26").exit_code == 0
+    write_csv(home.inbox / "meldingen_nov.csv", header,
+              [[f"N-{i}", f"{9 + i}-11-2026", "Afval", "Zwerfafval", "BU01185000"] for i in range(10)])
+    res = invoke(home, "run", "--today", "2026-11-12")                 # the lists of 2026-W45 again
+    assert res.exit_code == 0, res.output
+    assert ("the inbox is not read by a run of 2026-11-12, a day before the current run 2026-W44 (2026-11-26)"
+            in res.output)
+    assert "meldingen_nov.csv" not in res.output
+    with connect(home.warehouse) as con:
+        assert con.execute("SELECT count(*) FROM quarantine.rows").fetchall() == [(0,)]
+        assert con.execute("SELECT count(*) FROM meta.loads").fetchall() == [(1,)]
+    res = invoke(home, "run", "--today", "2026-11-26")
+    assert "meldingen_nov.csv: 10 rows read, 10 accepted, 0 quarantined" in res.output, res.output
 
 
 @pytest.mark.flow

@@ -1,6 +1,8 @@
 """Delivery semantics at their edges: a correction corrected again, full exports of a window (by report date,
 per municipality, with quarantined rows present, held and accepted), report numbers written another way,
 numberless corrections meeting another delivery's report, and report numbers that read as a BSN in a small file."""
+import json
+
 import pandas as pd
 import pytest
 
@@ -132,6 +134,51 @@ def test_an_accepted_full_export_is_applied_with_its_window(home, tmp_path):
     assert total(home) == 20
     assert query(home, "SELECT mode, rows_retracted FROM meta.loads ORDER BY load_seq DESC LIMIT 1") == [
         ("full-window", 10)]
+
+
+@pytest.mark.parametrize("given", ["manifest", "option"])
+def test_a_full_export_window_ending_after_the_day_of_the_load_is_refused(home, tmp_path, given):
+    """A mistyped end year (2027) would make the window retract reports delivered later and silence the
+    source's lateness warning until then."""
+    from pipelines.sources.common import IngestError
+
+    rows = [[f"M-{i}", f"1{i}-11-2026", "Afval", "Zwerfafval", "BU01185000"] for i in range(1, 8)]
+    path = write_csv(tmp_path / "meldingen_export.csv", HEADER, rows)
+    window = {"volledig_van": "2026-11-01", "volledig_tot": "2027-11-19"}
+    if given == "manifest":
+        (tmp_path / "meldingen_export.csv.manifest.json").write_text(json.dumps(window), encoding="utf-8")
+    named = "meldingen_export.csv.manifest.json" if given == "manifest" else "--full-window"
+    with pytest.raises(IngestError, match=rf"window '2026-11-01:2027-11-19' \({named}\) ends after the day of the "
+                                          r"load \(2026-11-26\); .* at the latest 2026-11-26"):
+        load(home, path, **({} if given == "manifest" else {"window": "2026-11-01:2027-11-19"}))
+    assert total(home) == 0 and query(home, "SELECT count(*) FROM meta.held_loads") == [(0,)]
+    load(home, path, window="2026-11-01:2026-11-26")          # up to the day of the load: a full export
+    assert total(home) == 7
+
+
+def test_a_window_given_for_a_file_already_loaded_is_named_as_not_applied(home, tmp_path):
+    """The manifest came after the file was loaded: the skip says the window is not applied and what to do, and
+    loading the file again with it, from the inbox or with the option, changes nothing."""
+    rows = [[f"M-{i}", f"1{i % 5}-11-2026", "Afval", "Zwerfafval", "BU01185000"] for i in range(1, 11)]
+    load(home, write_csv(tmp_path / "meldingen_a.csv", HEADER, rows))
+    full = write_csv(tmp_path / "meldingen_volledig.csv", HEADER, rows[:9])
+    first = load(home, full)                                       # the manifest forgotten
+    (tmp_path / "meldingen_volledig.csv.manifest.json").write_text(
+        json.dumps({"volledig_van": "2026-11-01", "volledig_tot": "2026-11-22"}), encoding="utf-8")
+    for options in [{}, {"window": "2026-11-01:2026-11-22"}, {}]:
+        again = load(home, full, **options)
+        assert again.skipped and again.load_id == first.load_id
+        assert ("already loaded as " + first.load_id + ", skipped; it was loaded with no full-export window; the "
+                "full-export window 2026-11-01:2026-11-22 (") in again.describe()
+        assert "is not applied" in again.describe() and "fresh full export" in again.describe()
+        assert total(home) == 10 and retracted(home) == []
+    # loaded with its window, the same window again is an ordinary skip; another window is named
+    assert load(home, write_csv(tmp_path / "meldingen_w.csv", HEADER, rows[:8]),
+                window="2026-11-01:2026-11-22", accept_drop=True).rows_retracted == 2
+    assert load(home, tmp_path / "meldingen_w.csv", window="2026-11-01:2026-11-22").describe().endswith(", skipped")
+    assert ("loaded with the full-export window 2026-11-01:2026-11-22; the full-export window 2026-11-01:2026-11-20 "
+            "(--full-window) is not applied") in load(home, tmp_path / "meldingen_w.csv",
+                                                      window="2026-11-01:2026-11-20").describe()
 
 
 # -- 4. a window is a range of report dates --------------------------------------------------------------
@@ -267,6 +314,58 @@ def test_a_file_of_personal_numbers_is_not_let_through_by_a_history_of_report_nu
     assert total(home) == 399
 
 
+@pytest.mark.parametrize("later", ["xlsx", "float", "full-width"])
+def test_a_report_number_reading_as_a_bsn_is_one_report_however_it_is_written(home, tmp_path, later):
+    """Pseudonymised from its text as written, ``012345611`` (a CSV) and the number cell 12345611 (the same export
+    saved from Excel) were two reports: the number is judged and pseudonymised as the ledger reads it."""
+    import openpyxl
+
+    from pipelines.privacy import scan_values
+
+    numbers = [f"0{12345600 + i:08d}" for i in range(60)]
+    assert scan_values(pd.Series(numbers)).eq("bsn").sum() == 5
+    rows = [[n, f"0{2 + i % 5}-11-2026", "Afval", "Zwerfafval", "BU01185000"] for i, n in enumerate(numbers)]
+    load(home, write_csv(tmp_path / "meldingen_w45.csv", HEADER, rows))
+    if later == "xlsx":
+        book = openpyxl.Workbook()
+        book.active.append(HEADER)
+        for row in rows:
+            book.active.append([int(row[0]), *row[1:]])
+        book.save(again := tmp_path / "meldingen_w45.xlsx")
+    else:
+        wide = str.maketrans("0123456789", "".join(chr(0xFF10 + d) for d in range(10)))   # full-width digits
+        spelled = (lambda n: n.lstrip("0") + ".0") if later == "float" else (lambda n: n.translate(wide))
+        again = write_csv(tmp_path / "meldingen_w45_b.csv", HEADER, [[spelled(r[0]), *r[1:]] for r in rows])
+    result = load(home, again)
+    assert (result.rows_accepted, result.rows_quarantined) == (60, 0)
+    assert total(home) == 60
+    keys = [k for (k,) in query(home, "SELECT report_key FROM core.report_ledger")]
+    assert sum(k.startswith("id:P-") for k in keys) == 5
+    stored = " ".join(str(v) for row in query(home, "SELECT * FROM raw.meldingen") for v in row)
+    assert not [n for n in numbers if scan_values(pd.Series([n])).iloc[0] and n.lstrip("0") in stored]
+
+
+def test_a_report_stored_under_its_plain_eight_digit_number_is_re_keyed_when_its_number_is_pseudonymised(
+        home, tmp_path):
+    """Before numbers were judged as the ledger reads them, an Excel export stored 12345611 (012345611, a BSN by
+    the 11-test) under its plain number; delivered again it is the same report, now kept as its pseudonym."""
+    from pipelines import catalog
+    from pipelines.privacy import pseudonym
+
+    numbers = [f"0{12345600 + i:08d}" for i in range(60)]
+    rows = [[n, f"0{2 + i % 5}-11-2026", "Afval", "Zwerfafval", "BU01185000"] for i, n in enumerate(numbers)]
+    load(home, write_csv(tmp_path / "meldingen_w45.csv", HEADER, rows))
+    with connect(home.warehouse) as con:                  # as an Excel export was stored before
+        key = "id:" + pseudonym("012345611", catalog.warehouse_secret(con)[0]).upper()
+        assert con.execute("UPDATE core.report_ledger SET report_key = 'id:12345611' WHERE report_key = ?",
+                           [key]).fetchall() == [(1,)]
+    again = write_csv(tmp_path / "meldingen_w45_b.csv", HEADER,
+                      [[n.lstrip("0"), *r[1:]] for n, r in zip(numbers, rows)])
+    assert load(home, again).rows_accepted == 60
+    assert total(home) == 60
+    assert query(home, "SELECT count(*) FROM core.report_ledger WHERE report_key = 'id:12345611'") == [(0,)]
+
+
 # -- 9. an old export found late ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("source", ["wijkteam", "meldingen"])
@@ -299,3 +398,42 @@ def test_an_older_file_holding_the_same_values_or_other_cells_is_not_held(home, 
     load(home, write_csv(tmp_path / "wijkteam_new.csv", WIJKTEAM, [["BU01185000", "2026-10", "eenzaamheid", "14"]]),
          "wijkteam")
     assert load(home, old, "wijkteam").rows_accepted == 2
+
+
+def _stamped(path, day: str):
+    import os
+
+    stamp = pd.Timestamp(day).timestamp()
+    os.utime(path, (stamp, stamp))
+    return path
+
+
+def test_an_old_export_found_late_is_held_by_the_newer_full_export_that_retracted_its_report(home, tmp_path):
+    """A weekly export loaded, a newer full export that no longer holds one of its reports, then the same weekly
+    export found again (saved otherwise, so it is not "already loaded"): it would bring the retracted report back."""
+    week = [[f"M-{i}", f"0{2 + i % 5}-11-2026", "Afval", "Zwerfafval", "BU01185000"] for i in range(1, 11)]
+    load(home, _stamped(write_csv(tmp_path / "meldingen_w45.csv", HEADER, week), "2026-11-09 08:00"))
+    load(home, _stamped(write_csv(tmp_path / "meldingen_volledig.csv", HEADER, week[:9]), "2026-11-23 08:00"),
+         window="2026-11-01:2026-11-22")
+    assert retracted(home) == ["id:M-10"]
+    again = _stamped(write_csv(tmp_path / "meldingen_w45_kopie.csv", HEADER, week, sep=","), "2026-11-09 08:00")
+    with pytest.raises(LoadHeld, match=r"the file is older \(2026-11-09 08:00\) than meldingen_volledig.csv .* "
+                                       r"take back in 1 cell\(s\) or report\(s\)"):
+        load(home, again)
+    assert retracted(home) == ["id:M-10"] and total(home) == 9
+    load(home, again, accept_drop=True)                 # accepted: the report is meant after all
+    assert retracted(home) == [] and total(home) == 10
+
+
+def test_an_old_full_export_found_late_is_held_by_the_newer_delivery_of_reports_it_would_retract(home, tmp_path):
+    full = [[f"M-{i}", "10-11-2026", "Afval", "Zwerfafval", "BU01185000"] for i in range(1, 11)]
+    late = [[f"M-{i}", "11-11-2026", "Afval", "Zwerfafval", "BU01185000"] for i in (11, 12)]
+    load(home, _stamped(write_csv(tmp_path / "meldingen_2026-11-23.csv", HEADER, late), "2026-11-23 08:00"))
+    old = _stamped(write_csv(tmp_path / "meldingen_volledig.csv", HEADER, full), "2026-11-16 08:00")
+    with pytest.raises(LoadHeld, match=r"the file is older \(2026-11-16 08:00\) than meldingen_2026-11-23.csv .* "
+                                       r"in 2 cell\(s\) or report\(s\)"):
+        load(home, old, window="2026-11-01:2026-11-22")
+    assert total(home) == 2 and retracted(home) == []
+    # a full export of another window, or holding the newer reports, is not held
+    load(home, old, window="2026-11-01:2026-11-10")
+    assert total(home) == 12 and retracted(home) == []
