@@ -60,6 +60,22 @@ def load_file(home, path: Path, source: str = "meldingen", ref: Reference | None
 SIGNAL_COUNT_COLUMNS = ["area_code", "signal", "period", "period_start", "count", "source", "load_id"]
 
 
+def migrated_with(version: int, rows_sql: str):
+    """An in-memory warehouse migrated step by step, with ``rows_sql`` run just before migration ``version``: rows
+    as a warehouse of an earlier schema held them, for a test of what that migration makes of them."""
+    import duckdb
+
+    from pipelines.warehouse import migrations, schema_version
+
+    con = duckdb.connect()
+    schema_version(con)
+    for number, _, sql in migrations():
+        if number == version:
+            con.execute(rows_sql)
+        con.execute(sql.read_text(encoding="utf-8"))
+    return con
+
+
 def demo_signal_counts(ref: Reference, years: int | None = None) -> pd.DataFrame:
     """The demo municipality's weekly and monthly counts with each signal's source (``pipelines.demo``)."""
     from pipelines.demo import demo_counts

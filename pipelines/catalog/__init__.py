@@ -43,7 +43,7 @@ __all__ = [
     "open_reasons",
     "quarantine_rows",
     "count_ranges", "domain_count_ranges", "domain_month_counts", "raw_rows", "read_counts_table", "read_flags",
-    "rebuild_counts", "record_feedback",
+    "rebuild_counts", "record_feedback", "rekey_reports",
     "record_load", "reference_version",
     "release_hold", "replace_area_stats", "replace_reference", "report_frames", "run_exists",
     "run_finished_at", "run_loads_and_settings", "run_periods", "schema_columns", "schema_version", "scores_with_domain",

@@ -135,18 +135,12 @@ def test_cbs_codes_for_no_figure_are_stored_missing_with_their_reason_never_as_f
 
 
 def test_cbs_codes_stored_as_figures_before_are_made_missing_by_the_migration():
-    import duckdb
+    from tests.conftest import migrated_with
 
-    from pipelines.warehouse import migrations, schema_version
-
-    con = duckdb.connect()
-    schema_version(con)
-    for version, _, sql in migrations():
-        if version == 15:
-            con.execute("INSERT INTO core.area_stats VALUES ('BU01185000', 2024, 'AantalInwoners', -99997, NULL, "
-                        "NULL, false, 'cbs-kwb', 'x'), ('BU01185000', 2024, 'WmoClienten', -99998, NULL, NULL, false, "
-                        "'cbs-kwb', 'x'), ('BU01185000', 2024, 'Koopwoningen', 61, NULL, NULL, false, 'cbs-kwb', 'x')")
-        con.execute(sql.read_text(encoding="utf-8"))
+    con = migrated_with(15, "INSERT INTO core.area_stats VALUES ('BU01185000', 2024, 'AantalInwoners', -99997, NULL, "
+                            "NULL, false, 'cbs-kwb', 'x'), ('BU01185000', 2024, 'WmoClienten', -99998, NULL, NULL, "
+                            "false, 'cbs-kwb', 'x'), ('BU01185000', 2024, 'Koopwoningen', 61, NULL, NULL, false, "
+                            "'cbs-kwb', 'x')")
     assert con.execute("SELECT indicator, value, missing_reason FROM core.area_stats ORDER BY 1").fetchall() == [
         ("AantalInwoners", None, "geheim (CBS -99997)"), ("Koopwoningen", 61.0, None),
         ("WmoClienten", None, "geen cijfer (CBS -99998)")]

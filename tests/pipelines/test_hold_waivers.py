@@ -75,22 +75,15 @@ def test_accepting_an_older_file_does_not_waive_a_drop(home, tmp_path):
 
 
 def test_holds_made_before_the_waivers_keep_what_was_accepted_and_no_more():
-    import duckdb
+    from tests.conftest import migrated_with
 
-    from pipelines.warehouse import migrations, schema_version
-
-    con = duckdb.connect()
-    schema_version(con)
-    for version, _, sql in migrations():
-        if version == 12:
-            con.execute("INSERT INTO meta.held_loads (content_hash, source, file_name, path, mode, held_at, reason, "
+    con = migrated_with(12, "INSERT INTO meta.held_loads (content_hash, source, file_name, path, mode, held_at, reason, "
                         "accepted_at) VALUES "
                         "('old', 'wijkteam', 'a.csv', '', 'delivery', now(), 'a.csv: held, nothing applied: the file "
                         "is older (2026-10-15 08:00) than b.csv (2026-11-01 08:00, load wijkteam-b546cab9b328), "
                         "whose values it would overwrite in 3 cell(s)', now()), "
                         "('accepted', 'wijkteam', 'c.csv', '', 'delivery', now(), 'c.csv: held (2026-09 30 -> 6)', now()), "
                         "('waiting', 'wijkteam', 'd.csv', '', 'delivery', now(), 'd.csv: held (2026-09 30 -> 6)', NULL)")
-        con.execute(sql.read_text(encoding="utf-8"))
     assert catalog.waivers(con, "old") == {"older": ["wijkteam-b546cab9b328"]}
     assert catalog.waivers(con, "accepted") == {"drop": None}          # as accepting did before: any drop
     catalog.accept_held(con, "waiting")
