@@ -232,7 +232,9 @@ def _decode_mixed(label: str, raw: bytes) -> str:
     first line that is not UTF-8. (Decoding the whole file as Windows-1252 turned every "ë" into "Ã«".)"""
     import logging
 
-    lines, other = raw.removeprefix(b"\xef\xbb\xbf").split(b"\n"), []
+    # every line end (CRLF, LF, and the lone CR of Excel for Mac's "CSV (Macintosh)") kept as it was
+    parts = re.split(rb"(\r\n|\r|\n)", raw.removeprefix(b"\xef\xbb\xbf"))
+    lines, ends, other = parts[0::2], parts[1::2], []
     for i, line in enumerate(lines):
         try:
             lines[i] = line.decode("utf-8")
@@ -246,7 +248,7 @@ def _decode_mixed(label: str, raw: bytes) -> str:
         "%s: %d line(s) are not UTF-8 like the rest of the file (the first is line %d); each was read as "
         "Windows-1252: check those lines, and ask the supplier to save the file in one encoding (UTF-8)",
         privacy.scrub_file_name(label), len(other), other[0])
-    return "\n".join(lines)
+    return "".join(line + end.decode("ascii") for line, end in zip(lines, [*ends, b""]))
 
 
 def _text_and_delimiter(path: Path, aliases) -> tuple[str, str, bool]:
@@ -642,9 +644,11 @@ class _Serial1904(str):
 
 class _Records(list):
     """A sheet's records; ``epoch1904`` when the workbook uses the 1904 date system, ``merged`` the ranges merged over
-    two rows or more (min_row, min_col, max_row, max_col), whose value was copied into every row."""
+    two rows or more (min_row, min_col, max_row, max_col), whose value was copied into every row, ``copies`` the
+    (row, column) cells a merged range filled with its first cell's value."""
     epoch1904 = False
     merged: list[tuple[int, int, int, int]] = []
+    copies: frozenset = frozenset()
 
 
 #: Canonical columns (of every source's ``ALIASES``) that hold a number of each row: one such cell merged over several
@@ -706,6 +710,10 @@ def _sheet_records(ws, merged: list[tuple[int, int, int, int]], formulas: set[tu
     records = _Records((r, [cells[r].get(c, "") for c in range(1, max(cells[r]) + 1)]) for r in sorted(cells))
     records.epoch1904 = epoch1904
     records.merged = [span for span in spans if span[2] > span[0]]
+    # the cells a range filled (not its first): a title row's filled cells count each range once; only the rows a
+    # title can be in are kept (a Buurtcode merged over a thousand rows needs none of them)
+    records.copies = frozenset((r, c) for r1, c1, r2, c2 in spans for r in range(r1, min(r2, r1 + HEADER_SCAN_ROWS) + 1)
+                               for c in range(c1, c2 + 1) if (r, c) != (r1, c1))
     return records
 
 
@@ -753,10 +761,12 @@ TITLE_MAX_CELLS = 2
 
 
 def refuse_rows_above_header(where: str, unit: str, above: list[tuple[int, list[str]]], header_at: int, aliases,
-                             optional: tuple[str, ...] = ()) -> None:
+                             optional: tuple[str, ...] = (), copies: frozenset = frozenset()) -> None:
     """IngestError naming the first row above the header row (``header_at``) that is no title: a header row of its
     own (every required column: two exports pasted one below the other) or a row of more than
-    :data:`TITLE_MAX_CELLS` filled cells. Rows above the header are not read, so such rows would vanish unseen."""
+    :data:`TITLE_MAX_CELLS` filled cells. Rows above the header are not read, so such rows would vanish unseen.
+    ``copies``: the (row, column) cells a merged range filled with its first cell's value; a title merged across
+    the table, or a group row ("Locatie" over two columns), is one filled cell per range."""
     required = {c for c in (aliases or {}) if c not in optional}
     for n, cells in above:
         _, hits = _header_hits([cells], aliases)
@@ -765,7 +775,7 @@ def refuse_rows_above_header(where: str, unit: str, above: list[tuple[int, list[
                               f"{header_at}), so the file holds two tables and the rows under the first would be "
                               "lost; put all rows under one header row (or deliver each table as its own file) and "
                               "load again")
-        filled = sum(1 for c in cells if str(c).strip())
+        filled = sum(1 for col, c in enumerate(cells, start=1) if str(c).strip() and (n, col) not in copies)
         if filled > TITLE_MAX_CELLS:
             raise IngestError(f"{where}: {unit} {n} lies above the header row ({unit} {header_at}) and holds {filled} "
                               "filled cells, so it is data rather than a title and would not be read; move it below "
@@ -858,15 +868,22 @@ def _choose(path: Path, sheets, aliases, optional) -> Workbook:
                               "one file per sheet) and load again")
         near = [i for i, (s, hits) in enumerate(built) if not s.hidden and len(s.frame) and hits
                 and len(set(required) - hits) == 1]
-        if with_rows and near and len(required) > 1:   # a month's sheet naming one column otherwise: passed over
-            s, hits = built[near[0]]
-            lacking = next(c for c in required if c not in hits)
+        if with_rows and near and len(required) > 1:
+            # a month's sheet naming one column otherwise, or a summary (totals per buurt without a month): which
+            # it is nobody can tell from the headers, so the file loads (refusing it blocked every workbook with a
+            # summary sheet) and the rows that are not read are named, never passed over in silence
+            import logging
+
             read = built[with_rows[0]][0].name
-            raise IngestError(f"{path.name}: sheet {privacy.scrub_text(s.name)!r} holds {len(s.frame):,} row(s) under "
-                              f"a header without the column {_display(lacking, aliases[lacking])}, beside sheet "
-                              f"{privacy.scrub_text(read)!r} with every required column, and wijkradar reads one "
-                              "table per file, so its rows would be lost; name that column as on the other sheet and "
-                              "put all rows on one sheet (or deliver one file per sheet), then load again")
+            for i in near:
+                s, hits = built[i]
+                lacking = next(c for c in required if c not in hits)
+                logging.getLogger("wijkradar.ingest").warning(
+                    "%s: sheet %r holds %s row(s) under a header without the column %s and was not read (only sheet "
+                    "%r, with every required column, is); if they are counts too, name that column as on %r and put "
+                    "all rows on one sheet (or deliver one file per sheet)", privacy.scrub_file_name(path.name),
+                    privacy.scrub_text(s.name), f"{len(s.frame):,}", _display(lacking, aliases[lacking]),
+                    privacy.scrub_text(read), privacy.scrub_text(read))
         pick = next((i for i in full if not built[i][0].hidden), full[0] if full else None)
         if pick is None:
             listed = ", ".join(repr(privacy.scrub_text(s.name)) for s, _ in built)
@@ -880,7 +897,8 @@ def _choose(path: Path, sheets, aliases, optional) -> Workbook:
             where = path.name if len(sheets) == 1 and not isinstance(sheets[pick][2], _Records) else (
                 f"{path.name}, sheet {privacy.scrub_text(sheets[pick][0])!r}")
             unit = "row" if isinstance(sheets[pick][2], _Records) else "line"
-            refuse_rows_above_header(where, unit, rows[:at], rows[at][0], aliases, optional)
+            refuse_rows_above_header(where, unit, rows[:at], rows[at][0], aliases, optional,
+                                     getattr(sheets[pick][2], "copies", frozenset()))
     return Workbook(data=built[pick][0], others=[s for i, (s, _) in enumerate(built) if i != pick])
 
 

@@ -88,15 +88,17 @@ def test_the_hidden_sheet_is_used_when_only_it_holds_the_columns(tmp_path):
     assert book.data.frame["row_number"].tolist() == [2]
 
 
-def test_a_sheet_of_rows_lacking_one_column_beside_a_full_one_is_refused_naming_it(tmp_path):
-    # one sheet per month, October's naming Signaal otherwise: September loaded and October's rows vanished unseen
+def test_a_sheet_of_rows_lacking_one_column_beside_a_full_one_is_named_in_a_warning(tmp_path, caplog):
+    # one sheet per month, October's naming Signaal otherwise: September loaded and October's rows vanished unseen.
+    # A summary sheet (totals per buurt, no month) looks the same, so the file loads and the sheet is named
     rows = [["BU01185000", "2026-10", "Eenzaamheid", 5], ["BU01185001", "2026-10", "Eenzaamheid", 5]]
     path = workbook(tmp_path / "w.xlsx", {"September": [HEADER, ["BU01185000", "2026-09", "Eenzaamheid", 3]],
                                           "Oktober": [["Buurtcode", "Maand", "Soort", "Aantal"], *rows]})
-    with pytest.raises(IngestError) as err:
-        read_table(path, ALIASES)
-    one_sentence(err, "w.xlsx: sheet 'Oktober' holds 2 row(s) under a header without the column Signaal",
-                 "sheet 'September'")
+    with caplog.at_level("WARNING", logger="wijkradar.ingest"):
+        assert read_table(path, ALIASES).data.name == "September"
+    warned = " ".join(r.getMessage() for r in caplog.records)
+    assert "sheet 'Oktober' holds 2 row(s) under a header without the column Signaal and was not read" in warned
+    assert "only sheet 'September'" in warned
     # a sheet of notes, or one lacking a column but holding no rows, is no table that could be lost
     path = workbook(tmp_path / "w.xlsx", {"September": [HEADER, ["BU01185000", "2026-09", "Eenzaamheid", 3]],
                                           "Oktober": [["Buurtcode", "Maand", "Soort", "Aantal"]],
@@ -211,16 +213,38 @@ def test_encodings_and_delimiters(tmp_path, encoding, bom, sep):
 
 
 @pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
-def test_a_utf8_file_with_a_windows_1252_line_is_read_line_by_line_with_a_warning(tmp_path, caplog, bom):
+@pytest.mark.parametrize("end", ["\r\n", "\n", "\r"])      # "\r": Excel for Mac's "CSV (Macintosh)"
+def test_a_utf8_file_with_a_windows_1252_line_is_read_line_by_line_with_a_warning(tmp_path, caplog, bom, end):
     # one line typed in another program made the whole file Windows-1252: every "Financiële" became "FinanciÃ«le"
     lines = [";".join(HEADER + ["Opmerking"])] + [f"BU0118500{i};2026-10;Financiële zorgen;{i};" for i in range(4)]
     path = tmp_path / "w.csv"
-    path.write_bytes(bom + ("\r\n".join(lines) + "\r\n").encode("utf-8")
-                     + "BU01185007;2026-10;Eenzaamheid;8;overleg café\r\n".encode("cp1252"))
+    path.write_bytes(bom + (end.join(lines) + end).encode("utf-8")
+                     + f"BU01185007;2026-10;Eenzaamheid;8;overleg café{end}".encode("cp1252"))
     frame = read_table(path, ALIASES).data.frame
     assert frame["Signaal"].tolist() == ["Financiële zorgen"] * 4 + ["Eenzaamheid"]
     assert frame["Opmerking"].tolist()[-1] == "overleg café" and frame.columns[1] == "Buurtcode"
     assert "1 line(s) are not UTF-8 like the rest of the file (the first is line 6)" in caplog.text
+
+
+def test_a_title_or_group_label_merged_across_the_columns_above_the_header_is_one_cell(tmp_path):
+    # a one-cell title merged over A1:D1 counted as four filled cells and refused the workbook as data above the header
+    for merges, first in ((["A1:D1"], ["Rapportage wijkteam signalen oktober 2026", None, None, None]),
+                          (["A1:B1", "C1:D1"], ["Locatie", None, "Signalen", None])):
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.append(first)
+        for span in merges:
+            sheet.merge_cells(span)
+        sheet.append(HEADER)
+        sheet.append(["BU01185000", "2026-10", "Eenzaamheid", 3])
+        book.save(tmp_path / "w.xlsx")
+        assert read_table(tmp_path / "w.xlsx", ALIASES).data.frame["Buurtcode"].tolist() == ["BU01185000"]
+    sheet.unmerge_cells("A1:B1")             # four cells of their own above the header are still refused
+    sheet.unmerge_cells("C1:D1")
+    sheet["B1"], sheet["D1"] = "Wijk", "Aantal"
+    book.save(tmp_path / "w.xlsx")
+    with pytest.raises(IngestError, match="row 1 lies above the header row"):
+        read_table(tmp_path / "w.xlsx", ALIASES)
 
 
 def test_files_are_read_by_content_not_by_name(tmp_path):
