@@ -28,7 +28,7 @@ from pipelines.delivery import LoadHeld  # noqa: E402
 from pipelines.export import export_run  # noqa: E402
 from pipelines.feedback import (FeedbackRefused, FeedbackResult, feedback_files, import_feedback,  # noqa: E402
                                 is_feedback_file)
-from pipelines.ingest import LoadResult, ingest_file  # noqa: E402
+from pipelines.ingest import LoadResult, NotYet, ingest_file  # noqa: E402
 from pipelines.paths import Home, resolve_home  # noqa: E402
 from pipelines.flag import STATUS_ORDER  # noqa: E402
 from pipelines.runs import Run, read_flags, score_and_flag  # noqa: E402
@@ -99,21 +99,6 @@ def inbox_files(home: Home) -> tuple[list[tuple[Path, str]], list[str]]:
     return sorted(found, key=order), ignored
 
 
-def inbox_left_for_later(home: Home, today: pd.Timestamp | None) -> str:
-    """Why a run of a day before the current run's does not read the inbox (empty when it does): its files would
-    be judged on that day, so reports dated after it were quarantined for good as in the future, and answers
-    would count for an earlier list. Such a run only remakes the lists of its week."""
-    if today is None:
-        return ""
-    with connect(home.warehouse) as con:
-        current = catalog.last_run(con)
-        day = current and (catalog.run_today(con, current[0]) or current[2])
-    if current is None or today.normalize() >= pd.Timestamp(day).normalize():
-        return ""
-    return (f"the inbox is not read by a run of {today:%Y-%m-%d}, a day before the current run {current[1]} "
-            f"({pd.Timestamp(day):%Y-%m-%d}): its files load with the next run of the current week")
-
-
 @task
 def sync_reference(home: Home) -> bool:
     """Mirror data/reference/ into core when it changed."""
@@ -128,10 +113,11 @@ class Outcome:
     load: LoadResult | None = None
     refused: str = ""
     held: str = ""
+    left: str = ""         # left in the inbox for a later run (reports dated after the run's --today)
 
 
 @task
-def ingest(home: Home, path: Path, source: str, today: pd.Timestamp | None) -> Outcome:
+def ingest(home: Home, path: Path, source: str, today: pd.Timestamp | None, later_rows: str = "quarantine") -> Outcome:
     """Load one inbox file through validation into the warehouse (a refusal is an outcome, not a crash).
 
     Whatever goes wrong with one file is that file's refusal: the run goes on with the other files. An error that
@@ -141,9 +127,11 @@ def ingest(home: Home, path: Path, source: str, today: pd.Timestamp | None) -> O
     with connect(home.warehouse) as con:
         try:
             return Outcome(load=ingest_file(con, path, source, reference.Reference.for_home(home), home.archive, today=today,
-                                            docs_root=home.docs))
+                                            docs_root=home.docs, later_rows=later_rows))
         except LoadHeld as exc:
             return Outcome(held=str(exc))
+        except NotYet as exc:
+            return Outcome(left=str(exc))
         except (IngestError, ValidationRefused) as exc:
             return Outcome(refused=str(exc))
         except Exception as exc:  # noqa: BLE001 - one damaged file must not fail the weekly run
@@ -297,8 +285,7 @@ def weekly(home: str | None = None, today: str | None = None, fan_out: bool = Fa
     h = resolve_home(home)
     now = pd.Timestamp(today) if today else None
     sync_reference(h)
-    left = inbox_left_for_later(h, now)
-    files, ignored = ([], []) if left else inbox_files(h)
+    files, ignored = inbox_files(h)
     for name in ignored:
         if name.endswith(NOT_A_FILE):
             logger.warning("inbox entry %s is left alone; put the delivered file itself in the inbox", name)
@@ -306,10 +293,7 @@ def weekly(home: str | None = None, today: str | None = None, fan_out: bool = Fa
         logger.warning("inbox file %s matches no source and is left alone; name it meldingen_*.csv, "
                        "wijkteam_*.xlsx or schulden_*.csv", name)
     result = WeeklyResult(run=None, ignored=ignored)  # type: ignore[arg-type]
-    if left:
-        logger.warning("%s", left)
-        result.warnings.append(left)
-    for path in [] if left else feedback_files(h.inbox):   # the teams' answers, before scoring: this run uses them
+    for path in feedback_files(h.inbox):        # the teams' answers, before scoring so this run uses them
         answers, refused = import_answers(h, path, now)
         if answers is None:
             logger.error("%s", refused)
@@ -322,10 +306,15 @@ def weekly(home: str | None = None, today: str | None = None, fan_out: bool = Fa
     for i, (path, source) in enumerate(files, start=1):
         name = _unique(shown_file_name(path.name), {**result.refused, **result.held})
         logger.info("[%d/%d] ingesting %s as %s", i, len(files), name, source)
-        outcome = ingest(h, path, source, now)
+        # a run given a day (--today) leaves a file holding later reports: judged on that day they were quarantined
+        # as in the future, and the file was then "already loaded" for good
+        outcome = ingest(h, path, source, now, "quarantine" if now is None else "leave")
         if outcome.held:
             logger.warning("%s", outcome.held)
             result.held[name] = outcome.held
+        elif outcome.left:
+            logger.warning("%s", outcome.left)
+            result.warnings.append(outcome.left)
         elif outcome.refused:
             logger.error("%s", outcome.refused)             # a refusal names its file
             result.refused[name] = outcome.refused

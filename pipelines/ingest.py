@@ -358,7 +358,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: Re
 
     try:
         return _ingest_file(con, path, source, ref, archive_dir, today, **options)
-    except (IngestError, ValidationRefused, LoadHeld) as exc:
+    except (IngestError, ValidationRefused, LoadHeld, NotYet) as exc:
         message = privacy.scrub_text(" ".join(str(exc).split()))
         shown = _shown_name(Path(path), source, archive_dir)
         if not message.startswith(shown):       # every refusal names its file: a weekly run loads many
@@ -373,8 +373,12 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
                  archive_dir: Path, today: pd.Timestamp | None = None,
                  max_failed_share: float = 0.5, mode: str | None = None,
                  docs_root: Path | None = None, window: str | None = None,
-                 accept_drop: bool = False, timings: dict | None = None) -> LoadResult:
+                 accept_drop: bool = False, timings: dict | None = None, later_rows: str = "quarantine") -> LoadResult:
     """Load one file of ``source``; raises IngestError / ValidationRefused / LoadHeld with a clear message.
+
+    ``later_rows``: what a report or period dated after ``today`` makes of the file: ``quarantine`` (its rows are
+    quarantined as in the future: a mistyped date) or ``leave`` (:class:`NotYet`, nothing loaded: a run given an
+    earlier day with ``--today`` cannot judge a file made after it, and would quarantine its later reports for good).
 
     ``mode``: ``delivery`` (default) or ``correction`` (default when the name contains "correctie");
     ``window`` ``jjjj-mm-dd:jjjj-mm-dd`` declares the file a full export of that window (also from a
@@ -420,6 +424,8 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
     clock("privacy")
     frame = module.typed(raw, ref)
     clock("typed")
+    if later_rows == "leave":
+        _leave_if_later(frame, today, file_name)
     guarded = pd.concat([failures_length["row_number"], failures_privacy["row_number"]], ignore_index=True)
     verdict = run_suite(source, frame, module.checks(ref, today), max_failed_share=max_failed_share,
                         docs_root=docs_root, extra_failed=guarded)
@@ -642,6 +648,23 @@ class _Clock:
         if self.timings is not None:
             self.timings[stage] = self.timings.get(stage, 0.0) + now - self.last
         self.last = now
+
+
+class NotYet(Exception):
+    """A file holding reports or periods after the day the load was given (``--today``): left for a later run."""
+
+
+def _leave_if_later(frame: pd.DataFrame, today: pd.Timestamp, file_name: str) -> None:
+    """:class:`NotYet` when a row of ``frame`` (typed) is dated after ``today``: its date (``created``) or its
+    period (``period_start``)."""
+    for column in ("created", "period_start"):
+        if column in frame:
+            dated = pd.to_datetime(frame[column], errors="coerce").dt.normalize()
+            later = int((dated > today.normalize()).sum())
+            if later:
+                raise NotYet(f"{file_name}: {later} row(s) are dated after {today:%Y-%m-%d}, the day this run was "
+                             "given (--today); the file is left in the inbox and loads with a run of a later day "
+                             "(or without --today)")
 
 
 class _Held(Exception):
