@@ -441,7 +441,7 @@ _PREFILTER = (
     r"[^ -~]"                                                  # may read differently once normalised
     # e-mail, written out; a plain space, not \s: a tab or newline is caught as not printable above, and \s here made
     # the whole prefilter ten times slower
-    r"|@|[\[({<] ?[Aa]| [Aa][Tt] |[-_][Aa][Tt][-_]| [Bb]ij |[Aa]pen?st"
+    r"|@|[\[({<] ?[Aa]|[ _.][Aa][Tt][ _.]|[-_][Aa][Tt][-_]|[ _.][Bb]ij[ _.]|[Aa]pen?st"
     r"|\\u|=40|=2[Ee]"                                           # e-mail, escaped
     r"|&#|&[A-Za-z]{2,}|%[0-9A-Fa-f]{2}"                       # markup and URL encodings: decoded first
     # phone numbers, all notations, any country; a "+" right after a digit is a time zone ("12:00:00+01:00"), so
@@ -450,23 +450,26 @@ _PREFILTER = (
     r"|(?:^|[^0-9])31[^0-9A-Za-z]{0,3}6(?:[^0-9A-Za-z]{0,3}\d){8}"
     r"|\d{9}|\d{3}[ .\-/_]{1,3}\d{3}[ .\-/_]{1,3}\d{3}|\d{4}[ .]\d{2}[ .]\d{3}"  # BSN (also in groups), long numbers
     r"|[A-Za-z]{2}[ \-./_]{0,2}\d\d(?:[ \-./_]{0,2}[A-Za-z0-9]){11}"  # IBAN (the shortest has 15 characters)
-    r"|[A-Za-z]\.?[ \t\n\xa0_,#(]+\d|(?i:straat|laan|weg|plein|kade|dijk|str|ln|wg)[\-.]?\d"  # street + number
-    r"|\d{4}[ \-]?[A-Za-z]{2}"                                  # postcode
-    r"|[A-ZÀ-ÖØ-ÞŠŽŞ][a-zß-öø-ÿšžş]|[A-Z]{2}[ ,.]+[A-Z]|[A-Z]\. ?[A-Z]{2}"  # a capitalised word, or capitals (names)
+    r"|[A-Za-z]\.?[ \t\n\xa0_,#(:;]+\d|(?i:straat|laan|weg|plein|kade|dijk|str|ln|wg)[\-.]?\d"  # street + number
+    r"|[a-z]{3}-\d{1,4}(?:$|[^0-9])"                            # a buurt's name as a street: "beuningen-hoeve-1"
+    r"|\d{4}[ \-_]?[A-Za-z]{2}"                                 # postcode
+    # a capitalised word, or capitals (names), apart by any signs ("JAN_DE_VRIES", "J..JANSEN")
+    r"|[A-ZÀ-ÖØ-ÞŠŽŞ][a-zß-öø-ÿšžş]|[A-Z]{2}[^A-Za-z0-9]{1,3}[A-Z]|[A-Z][^A-Za-z0-9]{1,3}[A-Z]{2}"
     r"|[Bb][Ss][Nn]|[Ss][Oo][Ff][Ii]|[Bb]urgerserv"                  # BSN keywords
     r"|[Gg][Ee][Bb]|[Bb][Oo][Rr][Nn]|[Dd]\.?[Oo]\.?[Bb]|[Bb]irth"      # birth-date keywords
     r"|[Gg][Bb]|\* ?\d"                                          # and signs ("gb 03-04-1978", "*03.04.1978")
     r"|[A-Z0-9]-[A-Z0-9]{2,3}-[A-Z0-9]|[Kk]enteken|[Pp]late|[Kk]ent"            # a licence plate
-    r"|\d(?:[ .\-]?\d){8}"                                      # nine digits apart by single separators
-    # a name in lower case: two words at the start ("jeroen brinkhuis", "brinkhuis, jeroen"), or after a word that
-    # introduces a person ("klacht van jan jansen", "dhr jansen")
-    r"|^[a-z]{3,},? [a-z]{3,}|(?i:van|door|met|bij|dhr|mevr|mevrouw|meneer|mw|fam|familie|buurman|buurvrouw|melder"
-    r"|bewoner|huurder|client) [a-z]"
+    r"|\d(?:[ .\-_]?\d){8}"                                     # nine digits apart by single separators
+    # a name in lower case: two words at the start, after signs or a list number ("jeroen brinkhuis", "brinkhuis,
+    # jeroen", "(jan de vries)", "1. femke brinkhuis", "willem_brinkhuis"); after a word that introduces a person
+    # ("klacht van jan jansen", "dhr jansen"): :data:`_NAME_CUES`, added below where those words are listed
+    r"|^[^A-Za-z0-9]{0,3}(?:[0-9]{1,3}[^A-Za-z0-9]{1,3}){0,2}[a-z]{2,}[^A-Za-z0-9]{1,3}[a-z]{2,}"
     r"|[OolI|]\d|\d[OolI|]"                                       # a letter written for a digit ("O6-l2345678")
     # a digit spelled out beside another or beside a digit ("nul zes 12 34 56 78")
     r"|(?i:" + _PREFILTER_DIGIT_WORD + r")[ ,\-./_]{1,3}(?:\d|(?i:" + _PREFILTER_DIGIT_WORD + r"))"
     r"|\d[ ,\-./_]{1,3}(?i:" + _PREFILTER_DIGIT_WORD + r")"
-    r"|[A-Za-z](?:[ .\-_]|\. )[A-Za-z](?:[ .\-_]|\. )[A-Za-z](?:[ .\-_]|\. )[A-Za-z]"  # a word spelled letter by letter
+    # a word spelled letter by letter
+    r"|[A-Za-z](?:[ .\-_]|\.[ _])[A-Za-z](?:[ .\-_]|\.[ _])[A-Za-z](?:[ .\-_]|\.[ _])[A-Za-z]"
 )
 
 
@@ -762,6 +765,8 @@ def _detect(text: str) -> list[tuple[int, int, str]]:
     found = _detect_once(text)
     if "_" in text:
         found += _detect_once(text.replace("_", " "))
+    if "-" in text and " " not in text.strip():    # one token, as an id or a file name: "Gerrit-Brinkhuis"
+        found += [span for span in _name_spans(text.replace("-", " ")) if span[2] == "naam"]
     capitals = _CAPITALS.sub(lambda m: m.group().capitalize(), text)
     if capitals != text:                         # "LOCATIE: LINDENGRACHT 20A" read as "Locatie: Lindengracht 20A"
         found += [span for span in _detect_once(capitals) if span[2] == "adres"]
@@ -1153,6 +1158,13 @@ _NOTE_WORDS = frozenset({"Brand", "Lente", "Roos", "Merel", "Engel", "Job", "Lot
 _NOTE_BEFORE_A_NAME = {"met", "van", "door", "bij", "aan", "gebeld", "belt", "bellen", "gesproken", "mailen", "mail",
                        "bezocht", "bezoek", "dhr", "mevr", "mevrouw", "meneer", "fam", "familie", "heer", "buurman",
                        "buurvrouw", "bewoner", "bewoonster", "client", "huurder", "melder"}
+#: the words after which the name rules read a name in lower case (a title, a word for a person, "van", "met", ...)
+#: join the prefilter, apart by any signs ("klacht_van_dhr_jansen", "mevr. jansen", 'naam: "anouk te velde"'), so it
+#: passes whatever those rules may find
+_NAME_CUES = sorted(_BEFORE_A_NAME | _ROLE_WORDS | _STRONG_TITLES | _NOTE_BEFORE_A_NAME | {"heer"},
+                    key=len, reverse=True)
+_PREFILTER += r"|(?:^|[^A-Za-z])(?i:" + "|".join(_NAME_CUES) + r")[^A-Za-z0-9]{1,4}[a-z]"
+
 #: a person's home in a note: "bewoner wolfsbos 12", "woont op kerkweg 3", "huisbezoek het haagje 40"
 _NOTE_ADDRESS = re.compile(r"(?i)\b(?:bewoner|bewoonster|huurder|woont|woonachtig|adres|huisbezoek|bezoek|bezocht|"
                            r"langs|langsgeweest)\b(?:\s+(?:op|aan|in|te|bij))?(?:\s+(?:het|de|'t))?"

@@ -107,6 +107,9 @@ privacy-round2-names       surnames with a place-like ending (Westerhof, Hoogend
 privacy-round2-forms       "Kerkstraat, huisnummer 14", "nummer 14 van de Molenstraat", "Het Haagje 40", a buurt name +
                            number, "7901AB/14", birth dates after "*", "°", "gb", an e-mail split over two cells ->
                            those rows quarantined, no form of the value stored.
+privacy-round3-prefilter   lower-case names after a quote, bracket, dash or list number, joined by "_" or ".", after
+                           "de heer" / "mevr.", "JAN_DE_VRIES", an e-mail and a postcode written with "_", a name as a
+                           Meldingnummer (the cheap prefilter passed them by) -> those rows quarantined, nothing stored.
 delivery-duplicate         the same bytes delivered twice (other name) -> the second load is skipped.
 baseline                   clean files of every layout -> load with nothing quarantined.
 
@@ -1237,6 +1240,24 @@ def plan(seed: int = SEED) -> list[Planned]:
     rows[17][2], rows[17][3] = local, "xs4all.nl"
     b.text(Case("meldingen_adressen_zonder_straat.csv", "meldingen", "loaded", rows_read=18, quarantined=9,
                 reason="personal data", secrets=(*forms, born, local), klass="privacy-round2-forms"), M, rows)
+
+    # ------------------------------------------------------------------ privacy, third red-team round
+    # what the full check finds but the cheap prefilter passed by: lower-case names after a sign, a list number, "de
+    # heer", "mevr.", joined by "_" or "."; capitals joined by "_"; an e-mail address and a postcode written with "_";
+    # names as a Meldingnummer (a report number holds a digit)
+    rows = b.reports(24)
+    sur = b.rng.choice(["brinkhuis", "hoekstra", "veenstra", "kuipers"])
+    first = b.rng.choice(["hendrik", "marieke", "willem", "sanne", "femke"])
+    postcode = f"{b.rng.randint(2, 99)},_79{b.rng.randint(10, 99)}_AB"
+    typed = [f"'{first} {sur}", f"({first} {sur})", f"-{first} {sur}", f"1. {first} {sur}", f"{first}_{sur}",
+             f"de heer {sur}", f"mevr. {sur}", f"{first.upper()}_DE_{sur.upper()}", f"{first}.{sur}_bij_ziggo_punt_nl",
+             postcode]
+    for r, v in zip(rows[1::2], typed[:9]):
+        r[3] = v
+    rows[0][3] = postcode
+    rows[18][0] = f"{first}_de_{sur}"
+    b.text(Case("meldingen_ronde3_voorfilter.csv", "meldingen", "loaded", rows_read=24, quarantined=11,
+                reason="personal data", secrets=(sur, postcode), klass="privacy-round3-prefilter"), M, rows)
     return b.items
 
 

@@ -112,6 +112,20 @@ def test_personal_values_in_a_used_column_quarantine_the_row_redacted(home):
     assert "Hoofdstraat" not in dumped and "12345678" not in dumped
 
 
+def test_a_report_number_holds_a_digit(home):
+    # a red team found names typed as a Meldingnummer ("jan_de_vries", "Gerrit-Brinkhuis") accepted into
+    # core.report_ledger and counted
+    odd = ["jan_de_vries", "willem_brinkhuis", "gerrit.brinkhuis", "Gerrit-Brinkhuis", "VERVALLEN"]
+    rows = GOOD + [[number, "03-11-2026", "Afval", "Zwerfafval", "BU01185001", "x"] for number in odd]
+    result = load(home, write_csv(home.inbox / "meldingen_ids.csv", MELDINGEN_HEADER, rows), "meldingen")
+    assert (result.rows_accepted, result.rows_quarantined) == (10, len(odd))
+    with connect(home.warehouse) as con:
+        keys = [r[0] for r in con.execute("SELECT report_key FROM core.report_ledger").fetchall()]
+        dumped = con.execute("SELECT string_agg(t::VARCHAR, '|') FROM quarantine.rows t").fetchone()[0]
+    assert sorted(keys) == sorted(f"id:{r[0]}" for r in GOOD)
+    assert not any(part in dumped.lower() for part in ("brinkhuis", "vries"))
+
+
 def test_a_used_column_that_is_mostly_personal_refuses_the_file_without_printing_values(home):
     before = digest(home)
     rows = [r[:4] + [f"Kerkweg {i}", "x"] for i, r in enumerate(GOOD, start=1)]
