@@ -460,6 +460,7 @@ _PREFILTER = (
     r"|[Gg][Bb]|\* ?\d"                                          # and signs ("gb 03-04-1978", "*03.04.1978")
     r"|[A-Z0-9]-[A-Z0-9]{2,3}-[A-Z0-9]|[Kk]enteken|[Pp]late|[Kk]ent"            # a licence plate
     r"|\d(?:[ .\-_]?\d){8}"                                     # nine digits apart by single separators
+    r"|\d[.,]?\d*[Ee]\+?\d"                                     # a number in E-notation ("1.47258364E8")
     # a name in lower case: two words at the start, after signs or a list number ("jeroen brinkhuis", "brinkhuis,
     # jeroen", "(jan de vries)", "1. femke brinkhuis", "willem_brinkhuis"); after a word that introduces a person
     # ("klacht van jan jansen", "dhr jansen"): :data:`_NAME_CUES`, added below where those words are listed
@@ -770,6 +771,8 @@ def _detect(text: str) -> list[tuple[int, int, str]]:
     capitals = _CAPITALS.sub(lambda m: m.group().capitalize(), text)
     if capitals != text:                         # "LOCATIE: LINDENGRACHT 20A" read as "Locatie: Lindengracht 20A"
         found += [span for span in _detect_once(capitals) if span[2] == "adres"]
+    if "E" in text or "e" in text:              # "1.47258364E8" is read as the digits it stands for
+        found += _spans_through(text, _e_notation(text), _detect)
     number = _SPREADSHEET_NUMBER.fullmatch(text)
     if number:                                   # a whole cell that a spreadsheet stored as a number
         start, end = number.span(1)
@@ -782,6 +785,20 @@ def _detect(text: str) -> list[tuple[int, int, str]]:
 
 
 _CAPITALS = re.compile(r"\b[A-Z]{4,}\b")
+
+#: a number in scientific notation, as a spreadsheet shows a long one: "1.47258364E8", "6,23456789E+08"
+E_NOTATION = re.compile(r"(?<![\w.,])(\d{1,3})(?:[.,](\d{1,20}))?[Ee]\+?(\d{1,2})(?![\w.,]?\d)")
+
+
+def _e_notation(text: str) -> list[tuple[int, int, str]]:
+    """The whole numbers written in E-notation in ``text``, each as (start, end, its digits): "1.47258364E8" is
+    147258364. A number the notation leaves a fraction of ("1.5E-3", "1.23456E2") is no identifier and stays."""
+    pieces = []
+    for m in E_NOTATION.finditer(text):
+        whole, fraction, power = m.group(1), m.group(2) or "", int(m.group(3))
+        if len(fraction) <= power and 6 <= len(whole) + power <= 20:
+            pieces.append((m.start(), m.end(), whole + fraction + "0" * (power - len(fraction))))
+    return pieces
 
 # A Dutch mobile number or a BSN typed into a spreadsheet cell that stores numbers: the leading 0 is gone
 # ("612345678") and a float column adds ".0". Only a whole cell: in text, nine digits starting with 6 are an id.

@@ -126,6 +126,24 @@ def test_a_report_number_holds_a_digit(home):
     assert not any(part in dumped.lower() for part in ("brinkhuis", "vries"))
 
 
+def test_a_number_in_e_notation_is_removed_and_no_report_number(home):
+    # a BSN or a mobile number as a spreadsheet shows a long number was stored as written, and accepted as a
+    # Meldingnummer
+    rows = GOOD + [["SIG-902", "02-11-2026", "Afval", "6,23456789E8", "BU01185000", "x"],
+                   ["SIG-903", "02-11-2026", "Afval", "1.47258364E8", "BU01185000", "x"],
+                   ["1.47258364E8", "02-11-2026", "Afval", "Zwerfafval", "BU01185000", "x"],
+                   ["2.0E5", "02-11-2026", "Afval", "Zwerfafval", "BU01185000", "x"]]
+    result = load(home, write_csv(home.inbox / "meldingen_e.csv", MELDINGEN_HEADER, rows), "meldingen")
+    assert (result.rows_accepted, result.rows_quarantined) == (10, 4)
+    q = quarantine(home).set_index("row_number")
+    assert "(telefoonnummer)" in q.loc[12, "reason"] and "(bsn)" in q.loc[13, "reason"]
+    assert "not a report number" in q.loc[15, "reason"]
+    with connect(home.warehouse) as con:
+        dumped = " ".join(con.execute(f"SELECT string_agg(t::VARCHAR, '|') FROM {t} t").fetchone()[0] or ""
+                          for t in ("raw.meldingen", "quarantine.rows", "core.report_ledger"))
+    assert "47258364" not in dumped and "23456789" not in dumped
+
+
 def test_a_used_column_that_is_mostly_personal_refuses_the_file_without_printing_values(home):
     before = digest(home)
     rows = [r[:4] + [f"Kerkweg {i}", "x"] for i, r in enumerate(GOOD, start=1)]

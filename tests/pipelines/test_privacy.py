@@ -377,6 +377,17 @@ def test_what_the_prefilter_passed_by_is_found(value, kind, secret):
     assert scan_values(pd.Series([value])).iloc[0] == kind and secret not in scrub_text(value)
 
 
+# a whole number in E-notation, as a spreadsheet shows a long one, is read as its digits; a fraction stays a number
+@pytest.mark.parametrize("value, kind, secret", [
+    ("1.47258364E8", "bsn", "47258364"), ("6,23456789E8", "telefoonnummer", "23456789"),
+    ("6.23456789E+08", "telefoonnummer", "23456789"), ("bsn 1.47258364E8", "bsn", "47258364"),
+    ("1.5E3", None, "1.5E3"), ("2.5E-3", None, "2.5E-3"), ("1.23456E2", None, "1.23456E2"),
+])
+def test_a_number_in_e_notation_is_read_as_its_digits(value, kind, secret):
+    assert scan_values(pd.Series([value])).iloc[0] == kind
+    assert (secret not in scrub_text(value)) if kind else scrub_text(value) == value
+
+
 @pytest.mark.parametrize("name, kind", [
     ("meldingen_06_12345678.csv", "telefoonnummer"), ("meldingen_Kerkweg_12.csv", "adres"),
     ("meldingen_7921AB_12.csv", "adres"), ("export_Jan_de_Vries.xlsx", "naam"),
