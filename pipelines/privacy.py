@@ -179,10 +179,49 @@ def _decode_once(text: str) -> tuple[str, list[int], list[int]]:
     return "".join(out), starts, ends
 
 
+# HTML markup as a browser shows it: an inline tag or a comment between the parts of an item shows nothing
+# ("06<b>23456789</b>" is 0623456789, "Gerrit<!---->Brinkhuis" one word), a block tag or a line break a space
+# ("Kerkstraat<br>14"). Only known tag names, so "<jan@ziggo.nl>" stays an address, and not a bare "<a>", which a
+# sender writes for "@" ("jan<a>ziggo.nl").
+_BLOCK_TAGS = ("br|p|div|li|ul|ol|tr|td|th|table|tbody|thead|h[1-6]|hr|blockquote|pre|section|article|header|footer|"
+               "dd|dt|dl|address|center")
+_INLINE_TAGS = ("b|i|u|s|em|strong|span|font|small|big|sub|sup|mark|code|tt|abbr|cite|q|del|ins|strike|wbr|kbd|"
+                "samp|var|nobr|label|o:p")
+_TAG = re.compile(r"<!--.*?-->|</?(?:(?P<block>" + _BLOCK_TAGS + r")|" + _INLINE_TAGS + r"|a(?=\s|/|>)(?!>))"
+                  r"(?:\s[^<>]{0,300})?/?>|</a>", re.I | re.S)
+
+
+def _strip_markup(text: str) -> tuple[str, list[int], list[int]]:
+    """``text`` without its HTML tags and comments (a block tag a space); per character its [start, end) in ``text``."""
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    pos = 0
+    for m in _TAG.finditer(text):
+        for i in range(pos, m.start()):
+            out.append(text[i])
+            starts.append(i)
+            ends.append(i + 1)
+        if m.group("block"):
+            out.append(" ")
+            starts.append(m.start())
+            ends.append(m.end())
+        pos = m.end()
+    for i in range(pos, len(text)):
+        out.append(text[i])
+        starts.append(i)
+        ends.append(i + 1)
+    return "".join(out), starts, ends
+
+
 def _decode(text: str) -> tuple[str, tuple[list[int], list[int]] | None]:
-    """``text`` decoded (nested encodings too, "&amp;#64;" up to three levels deep), with the source map of
-    :func:`_normalise`, or None for the map when nothing was encoded."""
+    """``text`` without markup (:data:`_TAG`) and decoded (nested encodings too, "&amp;#64;" up to three levels
+    deep), with the source map of :func:`_normalise`, or None for the map when nothing was removed or encoded."""
     source = None
+    if "<" in text:
+        stripped, starts, ends = _strip_markup(text)
+        if stripped != text:
+            text, source = stripped, (starts, ends)
     for _ in range(3):
         if "&" not in text and "%" not in text and "\\u" not in text and "=" not in text:
             break
@@ -443,7 +482,7 @@ _PREFILTER = (
     # the whole prefilter ten times slower
     r"|@|[\[({<] ?[Aa]|[ _.][Aa][Tt][ _.]|[-_][Aa][Tt][-_]|[ _.][Bb]ij[ _.]|[Aa]pen?st"
     r"|\\u|=40|=2[Ee]"                                           # e-mail, escaped
-    r"|&#|&[A-Za-z]{2,}|%[0-9A-Fa-f]{2}"                       # markup and URL encodings: decoded first
+    r"|&#|&[A-Za-z]{2,}|%[0-9A-Fa-f]{2}|<[A-Za-z!/]"           # markup and URL encodings: removed, decoded first
     # phone numbers, all notations, any country; a "+" right after a digit is a time zone ("12:00:00+01:00"), so
     # neither starts a number nor separates its digits
     r"|(?:^|[^0-9])\+[ (]{0,2}\d|0\)?(?:[^0-9A-Za-z#+]{0,5}\d){9}"

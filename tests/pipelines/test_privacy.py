@@ -388,6 +388,30 @@ def test_a_number_in_e_notation_is_read_as_its_digits(value, kind, secret):
     assert (secret not in scrub_text(value)) if kind else scrub_text(value) == value
 
 
+# HTML tags and comments between an item's parts show nothing in a browser (a block tag or <br> a space), so they
+# hide nothing; the redaction still cuts the item out of the text as written. An address in angle brackets, a bare
+# "<a>" written for "@" and a "<" in a sentence are no markup.
+@pytest.mark.parametrize("value, kind, secret", [
+    ("06<b>23456789</b>", "telefoonnummer", "23456789"), ("147<b>258</b>364", "bsn", "258"),
+    ("NL91<b>ABNA</b>0417164300", "iban", "0417164300"), ("jan<b>@</b>ziggo.nl", "e-mail", "ziggo"),
+    ("Kerkstraat<br>14", "adres", "14"), ("<b>Gerrit</b> <i>Brinkhuis</i>", "naam", "Brinkhuis"),
+    ("Gerrit<br>Brinkhuis", "naam", "Brinkhuis"), ("06<wbr>23456789", "telefoonnummer", "23456789"),
+    ("bel 06<!-- x -->23456789", "telefoonnummer", "23456789"), ("Gerrit<!---->&nbsp;Brinkhuis", "naam", "Brinkhuis"),
+    ("<span style='x'>06</span>-<span>23456789</span>", "telefoonnummer", "23456789"),
+])
+def test_markup_between_the_parts_of_an_item_hides_nothing(value, kind, secret):
+    assert scan_values(pd.Series([value])).iloc[0] == kind and secret not in scrub_text(value)
+
+
+@pytest.mark.parametrize("value, shown", [
+    ("<b>Zwerfafval</b>", None), ("x < 3 en y > 4", None), ("Jan <jan@ziggo.nl>", "Jan <[verwijderd: e-mail]>"),
+    ("jan<a>ziggo.nl", "[verwijderd: e-mail]"), ("a <b class='x'>06</b>12345678 b", "a <b class='x'>[verwijderd: "
+                                                                                    "telefoonnummer] b"),
+])
+def test_markup_around_ordinary_text_and_angle_brackets_stay(value, shown):
+    assert scrub_text(value) == (value if shown is None else shown)
+
+
 @pytest.mark.parametrize("name, kind", [
     ("meldingen_06_12345678.csv", "telefoonnummer"), ("meldingen_Kerkweg_12.csv", "adres"),
     ("meldingen_7921AB_12.csv", "adres"), ("export_Jan_de_Vries.xlsx", "naam"),
