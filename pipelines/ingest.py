@@ -105,7 +105,8 @@ class Delivery:
     def for_file(cls, path: Path, mode: str | None = None, window: str | None = None) -> "Delivery":
         """From the options, else a manifest beside the file (``<file>.manifest.json``), else the name."""
         manifest = path.with_name(path.name + ".manifest.json")
-        if window is None and manifest.is_file():
+        from_manifest = window is None and manifest.is_file()
+        if from_manifest:
             try:
                 spec = json.loads(manifest.read_text(encoding="utf-8"))
                 window = f"{spec['volledig_van']}:{spec['volledig_tot']}"
@@ -119,13 +120,23 @@ class Delivery:
             raise ValueError(f"unknown load mode {mode!r}; use delivery or correction")
         if window is None:
             return cls(mode)
-        try:
-            first, last = (pd.Timestamp(x.strip()) for x in str(window).split(":"))
-        except ValueError as exc:
-            raise IngestError(f"full-export window {window!r} is not 'jjjj-mm-dd:jjjj-mm-dd'; give the first and "
-                              "last day the delivery covers completely") from exc
+        # a message names the part that is wrong, never its value: a manifest is typed by hand and may hold anything
+        names = ("volledig_van", "volledig_tot") if from_manifest else ("its first day", "its last day")
+        where = f"{manifest.name}:" if from_manifest else "full-export window (--window):"
+        parts = str(window).split(":")
+        if len(parts) != 2:
+            raise IngestError(f"{where} not 'jjjj-mm-dd:jjjj-mm-dd'; give the first and last day the delivery covers "
+                              "completely")
+        days = []
+        for part, name in zip(parts, names):
+            try:
+                days.append(pd.Timestamp(part.strip()))
+            except ValueError as exc:
+                raise IngestError(f"{where} {name} is not a date (jjjj-mm-dd); give the first and last day the "
+                                  "delivery covers completely") from exc
+        first, last = days
         if last < first:
-            raise IngestError(f"full-export window {window!r} ends before it starts")
+            raise IngestError(f"{where} {names[1]} lies before {names[0]}; the window ends before it starts")
         return cls("full-window", (first, last))
 
 

@@ -921,14 +921,32 @@ def _detect_once(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
+# Two or three words in Cyrillic script, each capitalised ("Иван Смирнов"), or in Arabic script ("محمد الحربي"),
+# which has no capitals: in a Dutch municipality's delivery or a team's note such words are a person's name far more
+# often than anything else (categories, codes and area names are Dutch), and the name lists, in Latin script, miss
+# most of them once transliterated. Read on the text as written, before folding makes it Latin.
+_CYRILLIC_WORD = r"[\u0400-\u042f][\u0430-\u045f]+(?:-[\u0400-\u042f][\u0430-\u045f]+)?"
+_ARABIC_LETTER = r"[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff]"
+_SCRIPT_NAME = re.compile(r"(?<![\w\-])(?:" + _CYRILLIC_WORD + r"(?:[ \u00a0]+|$)){2,3}"
+                          r"|(?<![\w\-])" + _ARABIC_LETTER + r"{2,}[\u064b-\u065f\u0670]*"
+                          r"(?:[ \u00a0]+" + _ARABIC_LETTER + r"[\u0620-\u065f\u066e-\u06d3\u06fa-\u06ff]+){1,2}")
+
+
+def _script_names(text: str) -> list[tuple[int, int, str]]:
+    """Names written in Cyrillic or Arabic script (:data:`_SCRIPT_NAME`) in ``text`` as written."""
+    if text.isascii():
+        return []
+    return [(m.start(), len(m.group().rstrip()) + m.start(), "naam") for m in _SCRIPT_NAME.finditer(text)]
+
+
 def _spans(text: str) -> list[tuple[int, int, str]]:
     """All personal items in ``text`` as (start, end, kind) in positions of ``text`` itself."""
     norm, source = _normalise(text)
     found = _detect(norm)
-    if source is None:
-        return found
-    starts, ends = source
-    return [(starts[a], ends[b - 1], kind) for a, b, kind in found if b > a]
+    if source is not None:
+        starts, ends = source
+        found = [(starts[a], ends[b - 1], kind) for a, b, kind in found if b > a]
+    return found + _script_names(text)
 
 
 _KIND_RANK = {k: i for i, k in enumerate(("e-mail", "iban", "telefoonnummer", "bsn", "geboortedatum", "adres", "kenteken",
@@ -936,7 +954,11 @@ _KIND_RANK = {k: i for i, k in enumerate(("e-mail", "iban", "telefoonnummer", "b
 
 
 def _first_kind(text: str) -> str | None:
-    spans = _detect(_normalise(text)[0])
+    norm, source = _normalise(text)
+    spans = _detect(norm)
+    if not text.isascii():                 # a name in another script: positions of the text as written, so mapped
+        starts = source[0] if source is not None else list(range(len(norm)))
+        spans = [(starts[a] if a < len(starts) else len(text), b, k) for a, b, k in spans] + _script_names(text)
     if not spans:
         return None
     return min(spans, key=lambda s: (s[0], _KIND_RANK[s[2]]))[2]
@@ -1159,7 +1181,37 @@ def _surname_at(words: list, j: int, kind: str, first, surname, after_tv, tvs, t
         ok = False
     if not ok and kind == "title":
         ok = True          # "dhr. Kowalczyk", "mevrouw Oğuz": the title carries it
+    cue = kind == "first" or (kind == "initials" and _INITIALS.fullmatch(words[k - 1][2]))    # "J.A.", not "C"
+    named_after = k + 1 < n and (words[k + 1][2].lower() in _NAMED_AFTER or _AREA_SUFFIX.search(words[k + 1][2]))
+    if not ok and cue and not has_tv and words[k][0] - words[k - 1][1] <= 2 and not named_after and \
+            _unlisted_surname(cand, title, first):
+        ok = True          # "Piotr Kowalczyk", "J.A. Kaminski": the first name or the initials carry it
+    if ok and k + 1 < n and _is_cap(words[k + 1][2]) and "-" in cand and cand.lower().rsplit("-", 1)[1] in tvs:
+        k += 1             # "Kaminski-de Vries": the second surname after its tussenvoegsel
     return k if ok else None
+
+
+#: what is named after a person, not the person: "Johan Cruijff Court", "Anne Frank School" (and a street:
+#: "Jan Pieterszoon Coenstraat", by :data:`_AREA_SUFFIX`)
+_NAMED_AFTER = {"court", "arena", "stadion", "school", "college", "lyceum", "huis", "centrum", "park", "brug", "hal",
+                "zaal", "museum", "bibliotheek", "kliniek", "ziekenhuis", "kerk", "toren", "tunnel", "sporthal",
+                "sportpark", "stichting", "fonds", "prijs", "plein", "straat", "laan", "weg", "hof", "instituut"}
+#: initials that are abbreviations, not a person's: "C.V. ketel", "B.V. Bouwbedrijf"
+_NOT_INITIALS = {"b.v.", "n.v.", "c.v.", "v.o.f.", "e.o.", "n.b.", "p.s.", "a.u.b.", "o.a.", "i.o.", "v.v.", "s.v.p.",
+                 "w.o.", "m.b.t.", "t.a.v.", "i.v.m.", "z.s.m.", "p.m.", "a.s.", "j.l.", "e.d."}
+
+
+def _unlisted_surname(cand: str, before: str, first) -> bool:
+    """Whether ``cand``, a capitalised word that is on no surname list, is a surname after the first name (or the
+    initials) ``before``, as a title makes one of any capitalised word: a word of letters that is no first name itself
+    ("Jan Pieter Heijestraat"), no place or office word, after a first name that is no ordinary word ("Brand
+    Container", :data:`_NOTE_WORDS`) and initials that are no abbreviation ("C.V. Ketel")."""
+    lc = cand.lower().rstrip(".")
+    return (len(lc) >= 3 and _is_cap(cand) and not cand.endswith(".")
+            and re.fullmatch(r"[^\W\d_][^\W\d_'’\-]*(?:[-'’][^\W\d_]+)*", cand) is not None
+            and lc not in _PLACE_WORDS and lc not in _OFFICES and lc not in _NOBLE
+            and not _parts_in(cand, first, every=False) and before.title() not in _NOTE_WORDS
+            and before.rstrip(".") + "." not in _NOT_INITIALS)
 
 
 def _lower_case_names(words: list, first, surname, after_tv, tvs) -> list[tuple[int, int, str]]:
@@ -1411,6 +1463,51 @@ def shown_file_name(name: str) -> str:
         text = raw.decode("cp1252", errors="replace")
     text = "".join("?" if unicodedata.category(ch) in ("Cc", "Cf", "Cs") else ch for ch in text)
     return scrub_file_name(text)
+
+
+#: Words a sheet name or a column header may show beside those of a file name (privacy_files' allow-list): what
+#: deliveries call their sheets and columns. The sources' own header aliases are added when the label is shown.
+_LABEL_WORDS = frozenset("""
+datum categorie hoofdcategorie subcategorie aantal aantallen status omschrijving toelichting type soort signaaltype
+nummer meldingnummer id locatie domein thema bron schuldeiser schuldeisers aangemaakt gemaakt afgehandeld gesloten
+open blad tabel table sheet som count area period signal category created main sub value waarde eenheid bedrag
+huishoudens personen melddatum tijd adres naam telefoon email mail bsn iban geboortedatum kenteken opmerking
+kolom veld gebied buurtnaam wijknaam regio gemeentecode wijkcode vaste lasten partner sinds gewijzigd afdeling
+gegevens draaitabel pivot blad1 blad2 blad3 sheet1 sheet2 sheet3 hidden verborgen info legenda unnamed voorblad
+titelblad tabblad uitleg instructie instructies samenvatting resultaten resultaat grafiek grafieken brondata ruw ruwe
+invoer uitvoer berekening berekeningen kaart notities readme lees mij
+""".split()) | frozenset(w for words in _NAME_STRONG for w in words.split())
+
+
+@functools.lru_cache(maxsize=1)
+def _label_vocabulary() -> tuple[str, ...]:
+    """:data:`_LABEL_WORDS` (with the words of personal headers, shown when a column is dropped for one) and every word
+    of the sources' header aliases (``ALIASES``), read once."""
+    import importlib
+
+    words = set(_LABEL_WORDS)
+    for name in ("meldingen", "schulden", "wijkteam", "politie", "signalen_dwh"):
+        try:
+            aliases = getattr(importlib.import_module(f"pipelines.sources.{name}"), "ALIASES", {})
+        except ImportError:
+            continue
+        words.update(w for key, names in aliases.items() for text in (key, *names) for w in re.findall(r"[a-z]+", text))
+    return tuple(sorted(words))
+
+
+def shown_label(label) -> str:
+    """A sheet name or a column header as a message shows it: scrubbed (:func:`scrub_text`), then kept by the
+    allow-list of file names and of sheet and column words (:data:`_LABEL_WORDS`, the sources' header aliases), every
+    other word replaced by ``[verwijderd]``. A label is typed as freely as a file name, and a person's name in it
+    ("Agnieszka Nowicka" as a sheet, "Wiktor Kaminski" as a header) need not be on any name list."""
+    from pipelines.privacy_files import allowed_name
+
+    return allowed_name(scrub_text(str(label)), keep=_label_vocabulary())
+
+
+def shown_labels(labels) -> str:
+    """A list of sheet names or column headers as a message shows it: ``['Buurtcode', '[verwijderd]']``."""
+    return str([shown_label(label) for label in labels])
 
 
 #: quotes around a value: no part of a personal item, so a redaction leaves them ("['Datum', '[verwijderd: naam]']")

@@ -110,6 +110,8 @@ privacy-round2-forms       "Kerkstraat, huisnummer 14", "nummer 14 van de Molens
 privacy-round3-prefilter   lower-case names after a quote, bracket, dash or list number, joined by "_" or ".", after
                            "de heer" / "mevr.", "JAN_DE_VRIES", an e-mail and a postcode written with "_", a name as a
                            Meldingnummer (the cheap prefilter passed them by) -> those rows quarantined, nothing stored.
+privacy-round3-labels      a person's name as a sheet's name, a column header, a hidden sheet's name -> never printed,
+                           logged or stored (shown through the allow-list of labels).
 delivery-duplicate         the same bytes delivered twice (other name) -> the second load is skipped.
 baseline                   clean files of every layout -> load with nothing quarantined.
 
@@ -1258,6 +1260,21 @@ def plan(seed: int = SEED) -> list[Planned]:
     rows[18][0] = f"{first}_de_{sur}"
     b.text(Case("meldingen_ronde3_voorfilter.csv", "meldingen", "loaded", rows_read=24, quarantined=11,
                 reason="personal data", secrets=(sur, postcode), klass="privacy-round3-prefilter"), M, rows)
+    # a person's name as a sheet's name, a column header, a hidden sheet's name: never printed or logged
+    polish = b.rng.sample(["Nowicka", "Kaminski", "Dabrowski", "Wojcik", "Kowalska", "Zielinski"], 3)
+    rows = b.unique_wijkteam_cells(12)
+    b.xlsx(Case("wijkteam_sheets_dubbel.xlsx", "wijkteam", "refused", message="hold a table",
+                secrets=(f"Agnieszka {polish[0]}", polish[0]), klass="privacy-round3-labels"),
+           [{"title": f"Agnieszka {polish[0]}", "rows": [W, *rows[:6]]}, {"title": "Blad2", "rows": [W, *rows[6:]]}])
+    header = ["Buurtcode", "Maand", "Signaal", f"Wiktor {polish[1]}", "Aantallen"]
+    b.text(Case("wijkteam_kop_fout.csv", "wijkteam", "refused", message="required column|found columns",
+                secrets=(f"Wiktor {polish[1]}", polish[1]), klass="privacy-round3-labels"),
+           header, [r[:3] + ["x", r[3]] for r in b.unique_wijkteam_cells(6)])
+    hidden, kept = f"Krzysztof {polish[2]}", P.bsn("plain")
+    b.xlsx(Case("wijkteam_ronde3_verborgen_naam.xlsx", "wijkteam", "loaded", rows_read=12, quarantined=0,
+                secrets=(hidden, polish[2], kept), klass="privacy-round3-labels"),
+           [{"title": "Signalen", "rows": [W, *b.unique_wijkteam_cells(12)]},
+            {"title": hidden, "rows": [["Naam", "BSN"], [hidden, kept]], "state": "hidden"}])
     return b.items
 
 

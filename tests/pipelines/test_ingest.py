@@ -144,6 +144,15 @@ def test_a_number_in_e_notation_is_removed_and_no_report_number(home):
     assert "47258364" not in dumped and "23456789" not in dumped
 
 
+def test_a_manifest_value_that_is_no_date_is_named_by_its_key_never_quoted(home):
+    path = write_csv(home.inbox / "meldingen_venster.csv", MELDINGEN_HEADER, GOOD)
+    path.with_name(path.name + ".manifest.json").write_text(
+        json.dumps({"volledig_van": "Tomasz Mazurkiewicz", "volledig_tot": "2026-11-20"}), encoding="utf-8")
+    with pytest.raises(IngestError) as err:
+        load(home, path, "meldingen")
+    assert "volledig_van is not a date" in str(err.value) and "Tomasz" not in str(err.value)
+
+
 def test_a_used_column_that_is_mostly_personal_refuses_the_file_without_printing_values(home):
     before = digest(home)
     rows = [r[:4] + [f"Kerkweg {i}", "x"] for i, r in enumerate(GOOD, start=1)]

@@ -412,6 +412,36 @@ def test_markup_around_ordinary_text_and_angle_brackets_stay(value, shown):
     assert scrub_text(value) == (value if shown is None else shown)
 
 
+# a listed first name or dotted initials before a capitalised word that is on no list is a name, as after a title;
+# two or three words in Cyrillic (capitalised) or Arabic script are a name
+@pytest.mark.parametrize("value, secret", [
+    ("Overlast door Piotr Kowalczyk", "Kowalczyk"), ("Anna Lewandowska", "Lewandowska"),
+    ("J.A. Kaminski-de Vries", "Vries"), ("Иван Смирнов", "Смирнов"), ("محمد الحربي", "الحربي"),
+    ("Totaal gecontroleerd door Bartosz Wisniewski", "Wisniewski"), ("Agnieszka Nowicka", "Nowicka"),
+])
+def test_a_first_name_or_initials_before_an_unlisted_surname_and_other_scripts_names_are_names(value, secret):
+    assert scan_values(pd.Series([value])).iloc[0] == "naam" and secret not in scrub_text(value)
+
+
+# places, streets and things named after a person, abbreviations, a lone capital, another script's ordinary words
+@pytest.mark.parametrize("value", [
+    "Jan Pieter Heijestraat", "Jan Pieterszoon Coenstraat afgesloten", "Johan Cruijff Court", "Sint Jan Oost",
+    "Wijke 52 Fluitenberg", "Москва", "перевод текста", "C Windows", "HR afdeling",
+])
+def test_look_alikes_of_unlisted_names_stay(value):
+    assert scrub_text(value) == value and scan_values(pd.Series([value])).iloc[0] is None
+
+
+def test_a_sheet_name_or_header_is_shown_through_the_allow_list_of_labels():
+    from pipelines.privacy import shown_label, shown_labels
+
+    assert shown_labels(["Buurtcode", "Maand", "Signaal", "Wiktor Kaminski", "Aantallen", "Datum melding",
+                         "Naam melder", "Unnamed: 3", "Blad2", "Voorblad", "januari 2026"]) == str(
+        ["Buurtcode", "Maand", "Signaal", "[verwijderd]", "Aantallen", "Datum melding", "Naam melder", "Unnamed: 3",
+         "Blad2", "Voorblad", "januari 2026"])
+    assert shown_label("Agnieszka Nowicka") == "[verwijderd: naam]" and shown_label("Signalen") == "Signalen"
+
+
 @pytest.mark.parametrize("name, kind", [
     ("meldingen_06_12345678.csv", "telefoonnummer"), ("meldingen_Kerkweg_12.csv", "adres"),
     ("meldingen_7921AB_12.csv", "adres"), ("export_Jan_de_Vries.xlsx", "naam"),
