@@ -983,7 +983,10 @@ _AREA_SUFFIX = re.compile(r"(?<=\w{3})(?:straat|laan|weg|plein|park|buurt|wijk|k
                           r"pad|steeg|markt|erf|veld|oord|polder|terrein|plantsoen|brug|school|kerk|haven)$", re.I)
 
 
-_STRONG_TITLES = {"dhr", "mevr", "mevrouw", "meneer", "mijnheer", "mw", "mej", "familie", "fam"}
+_STRONG_TITLES = {"dhr", "mevr", "mevrouw", "meneer", "mijnheer", "mw", "mej", "familie", "fam", "hr"}
+#: titles people write that the list of salutations (privacy_data/aanhef.txt) lacks: "Hr. Brinkhuis" (de heer), "wed.
+#: Jansen" (weduwe), "dokter Bakker", "meester Mulder", "juf Anna"
+_EXTRA_TITLES = {"hr", "wed", "wede", "weduwe", "dokter", "meester", "juf", "juffrouw", "mvr"}
 #: words for a person that a surname of the list may follow, as a title may ("buurman Jansen", "client Bakker")
 _ROLE_WORDS = {"buurman", "buurvrouw", "client", "clienten", "opa", "oma", "oom", "tante", "bewoner", "bewoonster",
                "huurder", "huurster", "mr", "mrs", "ms", "melder", "melders"}
@@ -1008,7 +1011,7 @@ def _lists() -> tuple[frozenset, frozenset, frozenset, tuple, frozenset]:
     after_tv = frozenset(read("achternamen_na_tussenvoegsel.txt")) | surname
     tv = tuple(sorted({t.lower() for t in read("tussenvoegsels.txt")}, key=lambda t: -len(t.split())))
     titles = frozenset(t.lower().rstrip(".") for t in read("aanhef.txt")) | {
-        "dhr", "mevr", "mw", "mevrouw", "meneer", "mijnheer", "de heer", "heer", "familie", "fam"}
+        "dhr", "mevr", "mw", "mevrouw", "meneer", "mijnheer", "de heer", "heer", "familie", "fam"} | _EXTRA_TITLES
     return first, surname, after_tv, tv, titles
 
 
@@ -1269,7 +1272,7 @@ _NOTE_BEFORE_A_NAME = {"met", "van", "door", "bij", "aan", "gebeld", "belt", "be
 #: the words after which the name rules read a name in lower case (a title, a word for a person, "van", "met", ...)
 #: join the prefilter, apart by any signs ("klacht_van_dhr_jansen", "mevr. jansen", 'naam: "anouk te velde"'), so it
 #: passes whatever those rules may find
-_NAME_CUES = sorted(_BEFORE_A_NAME | _ROLE_WORDS | _STRONG_TITLES | _NOTE_BEFORE_A_NAME | {"heer"},
+_NAME_CUES = sorted(_BEFORE_A_NAME | _ROLE_WORDS | _STRONG_TITLES | _NOTE_BEFORE_A_NAME | _EXTRA_TITLES | {"heer"},
                     key=len, reverse=True)
 _PREFILTER += r"|(?:^|[^A-Za-z])(?i:" + "|".join(_NAME_CUES) + r")[^A-Za-z0-9]{1,4}[a-z]"
 
@@ -1301,8 +1304,11 @@ def note_kind(note: str) -> str | None:
         words = m.group(1).lower().split()
         if any(" ".join(words[k:]) in streets for k in range(len(words))):
             return "adres"
-    first, surname = _lists()[:2]
+    first, surname, _, _, titles = _lists()
     words = [m.group().rstrip(".") for m in _WORD.finditer(text)]
+    # a title between the word and the name is read past: "gesproken met hr. mulder", "bij mevr jansen"
+    words = [w for k, w in enumerate(words) if not (k > 0 and w.lower() in titles and
+                                                   words[k - 1].lower() in _NOTE_BEFORE_A_NAME)]
     for before, word in zip(words, words[1:]):          # "gesproken met brinkhuis", "gebeld bakker-de vries"
         if before.lower() in _NOTE_BEFORE_A_NAME and len(word) >= 3 and word.lower() not in _PLACE_WORDS and \
                 word.lower() not in _OFFICES and _parts_in(word.title(), surname, every=False):

@@ -336,6 +336,7 @@ def test_a_note_naming_a_resident_in_lower_case_is_dropped_and_the_answer_kept(w
     ("tel 6 47381926 terugbellen", "telefoonnummer"), ("gebeld brinkhuis", "naam"),
     ("bewoner wolfsbos 12 klaagt", "adres"), ("klacht van jan jansen", "naam"),
     ("محمد الزهراني belt terug", "naam"),                                    # a name in Arabic script
+    ("Hr. Brinkhuis belt terug", "naam"), ("gesproken met hr. Mulder", "naam"),   # titles, also after "met"
 ])
 def test_a_note_a_red_team_found_stored_is_dropped_and_the_answer_kept(world, tmp_path, note, kind):
     home, _, path = world

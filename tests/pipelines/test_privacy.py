@@ -442,6 +442,17 @@ def test_a_sheet_name_or_header_is_shown_through_the_allow_list_of_labels():
     assert shown_label("Agnieszka Nowicka") == "[verwijderd: naam]" and shown_label("Signalen") == "Signalen"
 
 
+# titles the list of salutations lacks: "Hr." (de heer), "wed." (weduwe), "meester", "dokter"; a note reads past a
+# title after "met"
+@pytest.mark.parametrize("value", ["Hr. Brinkhuis", "hr Brinkhuis", "wed. Brinkhuis", "gesproken met hr. Mulder",
+                                   "meester Kowalczyk", "dokter Bakker"])
+def test_titles_people_write_are_titles(value):
+    from pipelines.privacy import note_kind
+
+    assert scan_values(pd.Series([value])).iloc[0] == "naam" and "[verwijderd: naam]" in scrub_text(value)
+    assert note_kind(value) == "naam"
+
+
 @pytest.mark.parametrize("name, kind", [
     ("meldingen_06_12345678.csv", "telefoonnummer"), ("meldingen_Kerkweg_12.csv", "adres"),
     ("meldingen_7921AB_12.csv", "adres"), ("export_Jan_de_Vries.xlsx", "naam"),
