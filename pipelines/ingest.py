@@ -209,6 +209,8 @@ def _privacy_guard(raw: pd.DataFrame, module, file_name: str, secret: bytes | No
 
     columns = [c for c in module.RAW_COLUMNS if c in raw.columns]
     found = privacy.scan_frame(raw, columns)
+    for col, split in privacy.split_items(raw, columns).items():     # an item cut over two cells: both are removed
+        found[col] = found[col].where(found[col].notna(), split)
     headers = getattr(module, "HEADERS_NL", {})
     raw = raw.copy()
     reasons = pd.Series("", index=raw.index, dtype=object)

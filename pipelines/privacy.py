@@ -294,6 +294,14 @@ _EMAIL = re.compile(
     # a local part and its "@" without a domain: an address split over two cells ("h.steenbergen@" | "xs4all.nl")
     r"|(?<![\w.%+\-])(?=[\w.%+\-]{2,}@)[A-Za-z0-9._%+\-]*[A-Za-z][A-Za-z0-9._%+\-]*@(?![\w@])"
 )
+# A person's profile on a social network: the address names the person as an e-mail address does, and usually spells
+# the name ("facebook.com/marek.wojcik.77", "linkedin.com/in/tomaszzielinski"); reported as a name
+_PROFILE_SITES = (r"facebook\.com|fb\.com|fb\.me|linkedin\.com/(?:in|pub)|instagram\.com|instagr\.am|twitter\.com|"
+                  r"x\.com|tiktok\.com|threads\.net|snapchat\.com/add|youtube\.com/(?:user/|c/)?|t\.me|wa\.me")
+_PROFILE = re.compile(r"(?i)(?<![\w\-])(?:https?://)?(?:(?:www|m|mobile|[a-z]{2})\.)?(?:" + _PROFILE_SITES +
+                      r")/@?(?!(?:groups|events|pages|hashtag|share|sharer|watch|home)\b)[\w.\-%]*[^\W_][\w.\-%]*")
+_PROFILE_HINT = re.compile(r"(?i:facebook|fb\.|linkedin|instagr|twitter|x\.com|tiktok|threads\.net|snapchat|"
+                           r"youtube|t\.me|wa\.me)")
 _EMAIL_HINT = re.compile(r"@|(?i:[\[({<]\s*(?:at|a)\s*[\])}>]|\sat\s|[-_]at[-_]|\sbij\s|apen?st)")
 
 # Dutch numbers in every Dutch notation; PhoneNumberMatcher (below) adds other countries and notations, but
@@ -332,6 +340,13 @@ _BIRTH_WORD = (r"(?:geboren|gebooren|geb\.?|gb\.?|geboortedatum|geb\.?\s?dat(?:u
 _BIRTH = re.compile(r"(?i)\b" + _BIRTH_WORD + r"(?:[\s:,()]+[^\s\d]{1,20}?){0,4}?[\s:,()]*" + _DATE
                     + r"|(?<!\d)" + _DATE + r"[\s,(]*" + _BIRTH_WORD + r"(?![a-z])"
                     + r"|(?<![\w*°])[*°]\s?" + _DATE)
+
+# the day spelled out: "geboren op drie maart 1961", "geb. de eenentwintigste mei"
+_DAY_WORD = (r"(?:(?:een|twee|drie|vier|vijf|zes|zeven|acht|negen)(?:en(?:twintig|dertig))?|tien|elf|twaalf|"
+             r"(?:der|veer|vijf|zes|zeven|acht|negen)tien|twintig|dertig|eerste|derde)(?:de|ste)?")
+_BIRTH_SPELLED = re.compile(r"(?i)\b" + _BIRTH_WORD + r"(?:[\s:,()]+[^\s\d]{1,20}?){0,4}?[\s:,()]*\b" + _DAY_WORD +
+                            r"\s+" + _MONTHS + r"(?:,?\s+" + _YEAR + r")?(?!\w)")
+_BIRTH_HINT = re.compile(r"(?i)geb|gb|born|dob|birth|d\.o\.b")
 
 _STREET_SUFFIX = (r"(?:straat|straatje|weg|laan|plein|dijk|kade|singel|pad|hof|gracht|steeg|dreef|plantsoen|"
                   r"markt|erf|wal|brink|veld|haven|baan|boulevard|allee|ring|zijde|kamp|stede|dam|"
@@ -482,6 +497,7 @@ _PREFILTER = (
     # the whole prefilter ten times slower
     r"|@|[\[({<] ?[Aa]|[ _.][Aa][Tt][ _.]|[-_][Aa][Tt][-_]|[ _.][Bb]ij[ _.]|[Aa]pen?st"
     r"|\\u|=40|=2[Ee]"                                           # e-mail, escaped
+    r"|(?i:facebook|fb\.|linkedin|instagr|twitter|x\.com|tiktok|threads\.net|snapchat|youtube|t\.me|wa\.me)"  # profile
     r"|&#|&[A-Za-z]{2,}|%[0-9A-Fa-f]{2}|<[A-Za-z!/]"           # markup and URL encodings: removed, decoded first
     # phone numbers, all notations, any country; a "+" right after a digit is a time zone ("12:00:00+01:00"), so
     # neither starts a number nor separates its digits
@@ -897,6 +913,8 @@ def _rare_numbers(text: str, numbers: str) -> list[tuple[int, int, str]]:
 
 def _detect_once(text: str) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
+    if _PROFILE_HINT.search(text):
+        found += [(m.start(), m.end(), "naam") for m in _PROFILE.finditer(text)]
     if _EMAIL_HINT.search(text):
         found += [(m.start(), m.end(), "e-mail") for m in _EMAIL.finditer(text)]
     if any(c.isdigit() for c in text):
@@ -917,6 +935,8 @@ def _detect_once(text: str) -> list[tuple[int, int, str]]:
             found += [(m.start(), m.end(), "adres") for m in rule.finditer(text)]
         found += _rare_numbers(text, numbers) + _street_without_suffix(text)
         found += _letters_for_digits(text)
+    if _BIRTH_HINT.search(text):
+        found += [(m.start(), m.end(), "geboortedatum") for m in _BIRTH_SPELLED.finditer(text)]
     found += _spelled_digits(text) + _name_spans(text) + _spaced_names(text)
     return found
 
@@ -1381,6 +1401,50 @@ def pseudonym(value: str, secret: bytes) -> str:
     (upper-cased first, as the ledger reads numbers): the same number always gives the same pseudonym, so
     deliveries and corrections still find the report, and nobody without the secret can tell the number."""
     return "p-" + hmac.new(secret, str(value).strip().upper().encode(), hashlib.sha256).hexdigest()[:20]
+
+
+_SPLIT_LEFT_DIGITS = re.compile(r"[+(]?\d[\d \-./()]*")
+_SPLIT_RIGHT_DIGITS = re.compile(r"\d[\d \-./()]*")
+_SPLIT_WORD = re.compile(r"[^\W\d_][^\W\d_'’\-]+")
+
+
+def split_items(frame: pd.DataFrame, columns: list[str]) -> dict[str, pd.Series]:
+    """Per column of ``columns`` (in the frame's order), the kind of a personal item its value forms together with
+    the next column's value in the same row, else None: a phone number or a BSN cut in two ("06-1357" | "2468"), a
+    first name and its surname ("Gerrit" | "Brinkhuis", "Anna" | "de Vries"). Each half alone reads as nothing, so
+    :func:`scan_values` passes it by. (An e-mail address cut after its "@" is found in its first half alone.)
+
+    Only halves of the item's own shape are joined: digits and separators, not a date, nine to twelve digits
+    together; a listed first name and a listed surname, with or without a tussenvoegsel ("Jan" | "Zwerfafval" is a
+    category). Both cells get the kind."""
+    cols = [c for c in frame.columns if c in set(columns)]
+    out = {c: pd.Series(None, index=frame.index, dtype=object) for c in cols}
+    first, _, after_tv = _lists()[:3]
+    for left_col, right_col in zip(cols, cols[1:]):
+        left = frame[left_col].astype("string").str.strip().fillna("")
+        right = frame[right_col].astype("string").str.strip().fillna("")
+        digits = left.str.fullmatch(_SPLIT_LEFT_DIGITS.pattern) & right.str.fullmatch(_SPLIT_RIGHT_DIGITS.pattern)
+        names = left.str.fullmatch(_SPLIT_WORD.pattern) & right.str.fullmatch(r"(?:[a-z']{1,4} ){0,3}[A-Z]\w+")
+        for row in np.flatnonzero((digits.fillna(False) | names.fillna(False)).to_numpy()):
+            a, b = left.iloc[row], right.iloc[row]
+            if a[0].isdigit() or a[0] in "+(":
+                joined = a + b
+                count = sum(c.isdigit() for c in joined)
+                if _DATETIME.fullmatch(a) or _DATETIME.fullmatch(b) or not 9 <= count <= 12:
+                    continue
+                kind = _first_kind(joined)
+                kind = kind if kind in ("telefoonnummer", "bsn") else None
+            else:
+                word, surname = _normalise(a)[0].title(), _normalise(b)[0].split()[-1]
+                if word not in first or word in _NOTE_WORDS or not _parts_in(surname, after_tv, every=False):
+                    continue
+                joined = word + " " + b
+                kind = "naam" if any(s == 0 and e > len(word) for s, e, _ in _name_spans(_normalise(joined)[0])) \
+                    else None
+            if kind:
+                out[left_col].iloc[row] = kind
+                out[right_col].iloc[row] = kind
+    return out
 
 
 def scan_frame(frame: pd.DataFrame, columns: list[str] | None = None) -> dict[str, pd.Series]:

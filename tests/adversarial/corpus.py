@@ -110,6 +110,9 @@ privacy-round2-forms       "Kerkstraat, huisnummer 14", "nummer 14 van de Molens
 privacy-round3-prefilter   lower-case names after a quote, bracket, dash or list number, joined by "_" or ".", after
                            "de heer" / "mevr.", "JAN_DE_VRIES", an e-mail and a postcode written with "_", a name as a
                            Meldingnummer (the cheap prefilter passed them by) -> those rows quarantined, nothing stored.
+privacy-round3-notations   a BSN and a mobile number in E-notation, HTML tags between an item's parts, surnames on no
+                           list, names in Cyrillic and Arabic script, "Hr." / "wed.", a profile address, a spelled-out
+                           birth date, a number and a name split over two cells -> those rows quarantined.
 privacy-round3-labels      a person's name as a sheet's name, a column header, a hidden sheet's name -> never printed,
                            logged or stored (shown through the allow-list of labels).
 delivery-duplicate         the same bytes delivered twice (other name) -> the second load is skipped.
@@ -1275,6 +1278,29 @@ def plan(seed: int = SEED) -> list[Planned]:
                 secrets=(hidden, polish[2], kept), klass="privacy-round3-labels"),
            [{"title": "Signalen", "rows": [W, *b.unique_wijkteam_cells(12)]},
             {"title": hidden, "rows": [["Naam", "BSN"], [hidden, kept]], "state": "hidden"}])
+    # numbers in E-notation, markup between an item's parts, names whose surname is on no list or in another script,
+    # titles "Hr." and "wed.", a profile address, a spelled-out birth date, a number and a name split over two cells
+    rows = b.reports(36)
+    sur = b.rng.choice(["Brinkhuis", "Hoekstra", "Veenstra", "Kuipers"])
+    first = b.rng.choice(["Hendrik", "Marieke", "Willem", "Sanne", "Femke"])
+    bsn = P.bsn("plain")
+    mobile = "6" + str(b.rng.randint(1, 5)) + "".join(str(b.rng.randint(0, 9)) for _ in range(7))
+    tagged = P.bsn("plain")
+    unlisted = b.rng.sample(["Kowalczyk", "Lewandowska", "Wisniewski", "Mazurkiewicz", "Zielinska", "Nowicka"], 4)
+    year = b.rng.randint(1940, 1999)
+    forms = [f"{bsn[0]}.{bsn[1:]}E8", f"0{mobile[0]},{mobile[1:]}E8", f"06<b>{mobile[1:]}</b>",
+             f"{tagged[:3]}<b>{tagged[3:6]}</b>{tagged[6:]}", "Kerkstraat<br>" + str(b.rng.randint(2, 99)),
+             f"Overlast door Piotr {unlisted[0]}", f"Anna {unlisted[1]}", f"J.A. {unlisted[2]}-de Vries",
+             "Иван Смирнов", "محمد الحربي", f"Totaal gecontroleerd door Bartosz {unlisted[3]}", f"Hr. {sur}",
+             f"wed. {sur}", f"zie facebook.com/{first.lower()}.{sur.lower()}.77", f"geboren op drie maart {year}"]
+    for r, v in zip(rows[::2], forms):
+        r[3] = v
+    rows[31][2], rows[31][3] = "06-1357", "2468"
+    rows[33][2], rows[33][3] = first, sur
+    b.text(Case("meldingen_ronde3_notaties.csv", "meldingen", "loaded", rows_read=36, quarantined=17,
+                reason="personal data", secrets=(*forms[:4], bsn, "0" + mobile, tagged, *unlisted, "Смирнов", "الحربي",
+                                                 sur, f"drie maart {year}", "06-1357"),
+                klass="privacy-round3-notations"), M, rows)
     return b.items
 
 

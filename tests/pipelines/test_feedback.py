@@ -337,6 +337,7 @@ def test_a_note_naming_a_resident_in_lower_case_is_dropped_and_the_answer_kept(w
     ("bewoner wolfsbos 12 klaagt", "adres"), ("klacht van jan jansen", "naam"),
     ("محمد الزهراني belt terug", "naam"),                                    # a name in Arabic script
     ("Hr. Brinkhuis belt terug", "naam"), ("gesproken met hr. Mulder", "naam"),   # titles, also after "met"
+    ("contact via linkedin.com/in/pawelkaczmarek", "naam"),                      # a profile address
 ])
 def test_a_note_a_red_team_found_stored_is_dropped_and_the_answer_kept(world, tmp_path, note, kind):
     home, _, path = world

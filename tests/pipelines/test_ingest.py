@@ -153,6 +153,21 @@ def test_a_manifest_value_that_is_no_date_is_named_by_its_key_never_quoted(home)
     assert "volledig_van is not a date" in str(err.value) and "Tomasz" not in str(err.value)
 
 
+def test_an_item_cut_over_two_cells_is_removed_from_both(home):
+    # a mobile number or a name split over two used cells: each half alone is nothing
+    rows = GOOD + [["SIG-900", "02-11-2026", "06-1357", "2468", "BU01185000", "x"],
+                   ["SIG-901", "02-11-2026", "Gerrit", "Brinkhuis", "BU01185000", "x"]]
+    result = load(home, write_csv(home.inbox / "meldingen_p.csv", MELDINGEN_HEADER, rows), "meldingen")
+    assert (result.rows_accepted, result.rows_quarantined) == (10, 2)
+    q = quarantine(home).set_index("row_number")
+    assert "personal data (telefoonnummer) in Hoofdcategorie" in q.loc[12, "reason"]
+    assert "personal data (naam) in Subcategorie" in q.loc[13, "reason"]
+    with connect(home.warehouse) as con:
+        dumped = " ".join(con.execute(f"SELECT string_agg(t::VARCHAR, '|') FROM {t} t").fetchone()[0]
+                          for t in ("raw.meldingen", "quarantine.rows"))
+    assert not any(part in dumped for part in ("1357", "2468", "Gerrit", "Brinkhuis"))
+
+
 def test_a_used_column_that_is_mostly_personal_refuses_the_file_without_printing_values(home):
     before = digest(home)
     rows = [r[:4] + [f"Kerkweg {i}", "x"] for i, r in enumerate(GOOD, start=1)]

@@ -453,6 +453,34 @@ def test_titles_people_write_are_titles(value):
     assert note_kind(value) == "naam"
 
 
+# a profile address on a social network names its person; a birth date with its day spelled out after "geboren"
+@pytest.mark.parametrize("value, kind, secret", [
+    ("zie facebook.com/marek.wojcik.77", "naam", "wojcik"), ("linkedin.com/in/tomaszzielinski", "naam", "zielinski"),
+    ("https://www.instagram.com/anna_k/", "naam", "anna_k"), ("x.com/@jansen99", "naam", "jansen"),
+    ("tiktok.com/@jansen99", "naam", "jansen"), ("geboren op drie maart 1961", "geboortedatum", "1961"),
+    ("geb. eenentwintigste mei 1980", "geboortedatum", "1980"),
+])
+def test_profile_addresses_and_spelled_out_birth_dates_are_found(value, kind, secret):
+    assert scan_values(pd.Series([value])).iloc[0] == kind and secret not in scrub_text(value)
+
+
+@pytest.mark.parametrize("value", ["zie facebook.com/groups/buurtapp", "www.hoogeveen.nl/meldingen", "Twitter",
+                                   "drie maart 1961 vergadering"])
+def test_a_group_page_a_site_and_a_date_without_birth_stay(value):
+    assert scrub_text(value) == value
+
+
+def test_an_item_cut_over_two_cells_is_found_in_both():
+    from pipelines.privacy import split_items
+
+    frame = pd.DataFrame({"a": ["06-1357", "Gerrit", "Anna", "Afval", "02-11-2026", "12", "Jan", "Roos", None],
+                          "b": ["2468", "Brinkhuis", "de Vries", "Zwerfafval", "12345", "345678", "Zwerfafval",
+                                "Bakker", "x"]})
+    found = pd.DataFrame(split_items(frame, ["a", "b"]))
+    assert found["a"].tolist()[:3] == ["telefoonnummer", "naam", "naam"] and found["a"][3:].isna().all()
+    assert found["b"].tolist()[:3] == ["telefoonnummer", "naam", "naam"] and found["b"][3:].isna().all()
+
+
 @pytest.mark.parametrize("name, kind", [
     ("meldingen_06_12345678.csv", "telefoonnummer"), ("meldingen_Kerkweg_12.csv", "adres"),
     ("meldingen_7921AB_12.csv", "adres"), ("export_Jan_de_Vries.xlsx", "naam"),
