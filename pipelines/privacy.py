@@ -11,6 +11,7 @@ API (stable; other modules code against it):
 """
 from __future__ import annotations
 
+import contextvars
 import functools
 import hashlib
 import hmac
@@ -822,7 +823,11 @@ def _detect(text: str) -> list[tuple[int, int, str]]:
     if "_" in text:
         found += _detect_once(text.replace("_", " "))
     if "-" in text and " " not in text.strip():    # one token, as an id or a file name: "Gerrit-Brinkhuis"
-        found += [span for span in _name_spans(text.replace("-", " ")) if span[2] == "naam"]
+        listed_only = _UNLISTED.set(False)         # a place's name is hyphenated too: "Egmond-Binnen"
+        try:
+            found += [span for span in _name_spans(text.replace("-", " ")) if span[2] == "naam"]
+        finally:
+            _UNLISTED.reset(listed_only)
     capitals = _CAPITALS.sub(lambda m: m.group().capitalize(), text)
     if capitals != text:                         # "LOCATIE: LINDENGRACHT 20A" read as "Locatie: Lindengracht 20A"
         found += [span for span in _detect_once(capitals) if span[2] == "adres"]
@@ -1131,7 +1136,7 @@ def _name_spans(text: str, mode: str = "strikt") -> list[tuple[int, int, str]]:
         # on the first-name list too, is read as "Jan" + "Jansen" once "Zwerfafval" is no surname
         back = kind == "first" and j < n and not _AREA_SUFFIX.search(words[j][2].lower()) and \
             words[j][2].lower() not in _PLACE_WORDS           # "Jan Pieter Heijestraat" is a street
-        k = next((k for k in (_surname_at(words, e, kind, first, surname, after_tv, tvs, lw)
+        k = next((k for k in (_surname_at(words, e, kind, first, surname, after_tv, tvs, lw, text)
                               for e in (range(j, i, -1) if back else (j,))) if k is not None), None)
         # a place-like surname only joined by spaces: "Het Hartger / De Elshof" are two places
         if k is not None and _AREA_SUFFIX.search(words[k][2]) and re.search(r"[^\w\s.'’\-]", text[start:words[k][0]]):
@@ -1179,7 +1184,8 @@ def _suffixed_name(cand: str, kind: str, title: str, pool) -> bool:
     return kind == "title" and title in _STRONG_TITLES and _is_cap(cand) and bool(_SURNAME_ENDINGS.search(cand))
 
 
-def _surname_at(words: list, j: int, kind: str, first, surname, after_tv, tvs, title: str = "") -> int | None:
+def _surname_at(words: list, j: int, kind: str, first, surname, after_tv, tvs, title: str = "",
+                text: str = "") -> int | None:
     """The position of the surname after a title, initials or first names that end before ``j``, else None: an
     optional tussenvoegsel (up to three words), then a listed surname, capitalised; after a title or a word for a
     person also any capitalised word ("dhr. Kowalczyk") and a listed surname in lower case ("klacht van dhr jansen")."""
@@ -1206,7 +1212,11 @@ def _surname_at(words: list, j: int, kind: str, first, surname, after_tv, tvs, t
         ok = True          # "dhr. Kowalczyk", "mevrouw Oğuz": the title carries it
     cue = kind == "first" or (kind == "initials" and _INITIALS.fullmatch(words[k - 1][2]))    # "J.A.", not "C"
     named_after = k + 1 < n and (words[k + 1][2].lower() in _NAMED_AFTER or _AREA_SUFFIX.search(words[k + 1][2]))
-    if not ok and cue and not has_tv and words[k][0] - words[k - 1][1] <= 2 and not named_after and \
+    # written as a name is: apart by a space only, not in capitals ("'T KIP", "Willem III", "St. Marten/Sonsbeek")
+    before, cand_as_written = text[words[k - 1][0]:words[k - 1][1]], text[words[k][0]:words[k][1]]
+    as_a_name = bool(text) and text[words[k - 1][1]:words[k][0]] in (" ", "  ") and not cand_as_written.isupper() and \
+        (kind == "initials" or not before.isupper())
+    if not ok and cue and not has_tv and as_a_name and not named_after and _UNLISTED.get() and \
             _unlisted_surname(cand, title, first):
         ok = True          # "Piotr Kowalczyk", "J.A. Kaminski": the first name or the initials carry it
     if ok and k + 1 < n and _is_cap(words[k + 1][2]) and "-" in cand and cand.lower().rsplit("-", 1)[1] in tvs:
@@ -1214,11 +1224,22 @@ def _surname_at(words: list, j: int, kind: str, first, surname, after_tv, tvs, t
     return k if ok else None
 
 
+#: whether a first name or initials make any capitalised word after them a surname (:func:`_unlisted_surname`); off
+#: where every word was capitalised only to be read (a folder's path in :func:`scrub_file_name`: "/home/jan/exports"
+#: is no "Jan Exports")
+_UNLISTED = contextvars.ContextVar("unlisted_surnames", default=True)
 #: what is named after a person, not the person: "Johan Cruijff Court", "Anne Frank School" (and a street:
 #: "Jan Pieterszoon Coenstraat", by :data:`_AREA_SUFFIX`)
 _NAMED_AFTER = {"court", "arena", "stadion", "school", "college", "lyceum", "huis", "centrum", "park", "brug", "hal",
                 "zaal", "museum", "bibliotheek", "kliniek", "ziekenhuis", "kerk", "toren", "tunnel", "sporthal",
                 "sportpark", "stichting", "fonds", "prijs", "plein", "straat", "laan", "weg", "hof", "instituut"}
+#: words and endings of place names that a first name starts too ("Esse Hoog", "Maria Hoop", "Diemer Vijfhoek",
+#: "Albert Schweitzerplaats", "Frederik Hendrikbuurt-Noord"), measured on the CBS names of every buurt and wijk
+_PLACE_LIKE = {"hoog", "laag", "rond", "zoom", "oud", "oude", "nieuw", "nieuwe", "groot", "grote", "klein", "kleine",
+               "boven", "beneden", "binnen", "buiten", "eng", "quartier", "hoop", "stein", "gouwe", "koop", "kessel",
+               "etablissement", "ambacht", "plassen", "polder", "vaart", "wijde"}
+_PLACE_ENDING = re.compile(r"(?<=\w{2})(?:plaats|hoek|terrein|dorp|land|landen|veen|zand|hoeve|heide|meer|plas|gat|"
+                           r"buurt|wijk|kwartier|hof|veld|weg|laan|straat|park|haven|dijk|kamp|ziekenhuis)$")
 #: initials that are abbreviations, not a person's: "C.V. ketel", "B.V. Bouwbedrijf"
 _NOT_INITIALS = {"b.v.", "n.v.", "c.v.", "v.o.f.", "e.o.", "n.b.", "p.s.", "a.u.b.", "o.a.", "i.o.", "v.v.", "s.v.p.",
                  "w.o.", "m.b.t.", "t.a.v.", "i.v.m.", "z.s.m.", "p.m.", "a.s.", "j.l.", "e.d."}
@@ -1230,9 +1251,12 @@ def _unlisted_surname(cand: str, before: str, first) -> bool:
     ("Jan Pieter Heijestraat"), no place or office word, after a first name that is no ordinary word ("Brand
     Container", :data:`_NOTE_WORDS`) and initials that are no abbreviation ("C.V. Ketel")."""
     lc = cand.lower().rstrip(".")
+    parts = lc.split("-")
     return (len(lc) >= 3 and _is_cap(cand) and not cand.endswith(".")
             and re.fullmatch(r"[^\W\d_][^\W\d_'’\-]*(?:[-'’][^\W\d_]+)*", cand) is not None
-            and lc not in _PLACE_WORDS and lc not in _OFFICES and lc not in _NOBLE
+            and not any(p in _PLACE_WORDS or p in _PLACE_LIKE or _AREA_SUFFIX.search(p) or _PLACE_ENDING.search(p)
+                        for p in parts)
+            and lc not in _OFFICES and lc not in _NOBLE and lc not in _NAMED_AFTER
             and not _parts_in(cand, first, every=False) and before.title() not in _NOTE_WORDS
             and before.rstrip(".") + "." not in _NOT_INITIALS)
 
@@ -1517,7 +1541,12 @@ def scrub_file_name(name: str) -> str:
     if not re.search(_EXT + r"$", base):       # a folder's own path ("where a held file lies"): all its folders
         folder, base = name.replace("\\", "/"), ""
     words = re.sub(r"[A-Za-z]+", lambda m: m.group().capitalize(), re.sub(r"[_\-.]", " ", folder))  # same length
-    folder = _redact(folder, _spans(folder) + [span for span in _spans(words) if span[2] == "naam"])
+    listed_only = _UNLISTED.set(False)
+    try:
+        capitalised = [span for span in _spans(words) if span[2] == "naam"]
+    finally:
+        _UNLISTED.reset(listed_only)
+    folder = _redact(folder, _spans(folder) + capitalised)
     return folder + ("/" + allowed_name(base) if base else "")
 
 

@@ -427,9 +427,20 @@ def test_a_first_name_or_initials_before_an_unlisted_surname_and_other_scripts_n
 @pytest.mark.parametrize("value", [
     "Jan Pieter Heijestraat", "Jan Pieterszoon Coenstraat afgesloten", "Johan Cruijff Court", "Sint Jan Oost",
     "Wijke 52 Fluitenberg", "Москва", "перевод текста", "C Windows", "HR afdeling",
+    # CBS buurt and wijk names that a first name starts: a place's word or ending, capitals, a slash, a numeral
+    "Esse Hoog", "Maria Hoop", "Diemer Vijfhoek", "Albert Schweitzerplaats", "Frederik Hendrikbuurt-Noord",
+    "Egmond-Binnen", "Willem III", "St. Marten/Sonsbeek", "Prins Hendrik Stichting",
 ])
 def test_look_alikes_of_unlisted_names_stay(value):
     assert scrub_text(value) == value and scan_values(pd.Series([value])).iloc[0] is None
+
+
+def test_a_folder_read_with_its_words_capitalised_takes_no_word_after_a_first_name_for_a_surname():
+    from pipelines.privacy import scrub_file_name
+
+    for path in ("/home/jan/exports/meldingen_full.csv", "/tmp/pytest/test_an_accepted_full_export_0/meldingen.csv"):
+        assert scrub_file_name(path) == path
+    assert scrub_file_name("/srv/jan_jansen/meldingen.csv") == "/srv/[verwijderd: naam]/meldingen.csv"
 
 
 def test_a_sheet_name_or_header_is_shown_through_the_allow_list_of_labels():
