@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -74,13 +75,19 @@ def meta_rows(team: str, run_id: str, run_period: str, keys, secret: bytes | Non
 
 def meta_matches(con: duckdb.DuckDBPyConnection, team: str, run_id: str, keys, control: str) -> bool:
     """Whether a returned list's Meta check is the one wijkradar wrote for this team and run: keyed with the
-    warehouse's secret, or, for a run that finished before the secret was made, the unkeyed checksum."""
+    warehouse's secret, or, for a run that finished before the secret was made, the unkeyed checksum.
+
+    A check that is not hex digits (a team member typed in the cell, an autocorrect made a letter "é") matches
+    nothing; compared as bytes, since ``hmac.compare_digest`` refuses a str with other than ASCII characters."""
+    if not isinstance(control, str) or not re.fullmatch(r"[0-9a-f]{64}", control.strip().lower()):
+        return False
+    given = control.strip().lower().encode("ascii")
     key = catalog.warehouse_secret(con)
-    if key is not None and hmac.compare_digest(checksum(team, run_id, keys, key[0]), control):
+    if key is not None and hmac.compare_digest(checksum(team, run_id, keys, key[0]).encode("ascii"), given):
         return True
     finished = catalog.run_finished_at(con, run_id)
     legacy = key is None or (finished is not None and finished < key[1])
-    return legacy and hmac.compare_digest(checksum(team, run_id, keys), control)
+    return legacy and hmac.compare_digest(checksum(team, run_id, keys).encode("ascii"), given)
 
 
 def apply_feedback(flags: pd.DataFrame, answers: pd.DataFrame | None, quiet_weeks: int) -> pd.DataFrame:

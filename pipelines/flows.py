@@ -152,12 +152,30 @@ def ingest(home: Home, path: Path, source: str, today: pd.Timestamp | None, late
 
 @task
 def import_answers(home: Home, path: Path, today: pd.Timestamp | None) -> tuple[FeedbackResult | None, str]:
-    """Store a team's answers from a returned list (a refusal is an outcome: no result and one sentence)."""
+    """Store a team's answers from a returned list (a refusal is an outcome: no result and one sentence).
+
+    Whatever else goes wrong with one answers file is that file's refusal too, as :func:`ingest` does for a delivery:
+    named by the error's type only (its text can quote the workbook) and logged with its traceback; the run goes on.
+    """
     with connect(home.warehouse) as con:
         try:
             return import_feedback(con, path, today=today), ""
         except FeedbackRefused as exc:
             return None, str(exc)
+        except Exception as exc:  # noqa: BLE001 - one damaged answers file must not fail the weekly run
+            import logging
+            import traceback
+
+            from pipelines.warehouse import expected_failure
+
+            name = shown_file_name(path.name)
+            if expected_failure(exc):             # a full disk is not the file's fault
+                return None, f"{name}: answers not imported: {expected_failure(exc)}"
+            logging.getLogger("wijkradar.feedback").error(   # the frames only: the message can hold personal data
+                "%s could not be read (%s) at:\n%s", name, type(exc).__name__,
+                "".join(traceback.format_tb(exc.__traceback__)))
+            return None, (f"{name}: the answers could not be read ({type(exc).__name__}); nothing of it was stored; "
+                          "send back the list as wijkradar exported it, with only Terugkoppeling and Notitie filled in")
 
 
 @task

@@ -121,8 +121,9 @@ class Delivery:
         from pipelines.privacy import shown_file_name
 
         manifest = path.with_name(path.name + ".manifest.json")
-        given = "--full-window" if window is not None else shown_file_name(manifest.name)
-        if window is None and manifest.is_file():
+        from_manifest = window is None and manifest.is_file()
+        given = shown_file_name(manifest.name) if from_manifest else "--full-window"
+        if from_manifest:
             try:
                 spec = json.loads(manifest.read_text(encoding="utf-8"))
                 window = f"{spec['volledig_van']}:{spec['volledig_tot']}"
@@ -136,17 +137,27 @@ class Delivery:
             raise ValueError(f"unknown load mode {mode!r}; use delivery or correction")
         if window is None:
             return cls(mode)
-        try:
-            first, last = (pd.Timestamp(x.strip()) for x in str(window).split(":"))
-        except ValueError as exc:
-            raise IngestError(f"full-export window {window!r} is not 'jjjj-mm-dd:jjjj-mm-dd'; give the first and "
-                              "last day the delivery covers completely") from exc
+        # a message names the part that is wrong, never its value: a manifest is typed by hand and may hold anything
+        names = ("volledig_van", "volledig_tot") if from_manifest else ("its first day", "its last day")
+        where = f"{given}:" if from_manifest else "full-export window (--full-window):"
+        parts = str(window).split(":")
+        if len(parts) != 2:
+            raise IngestError(f"{where} not 'jjjj-mm-dd:jjjj-mm-dd'; give the first and last day the delivery covers "
+                              "completely")
+        days = []
+        for part, name in zip(parts, names):
+            try:
+                days.append(pd.Timestamp(part.strip()))
+            except ValueError as exc:
+                raise IngestError(f"{where} {name} is not a date (jjjj-mm-dd); give the first and last day the "
+                                  "delivery covers completely") from exc
+        first, last = days
         if last < first:
-            raise IngestError(f"full-export window {window!r} ends before it starts")
+            raise IngestError(f"{where} {names[1]} lies before {names[0]}; the window ends before it starts")
         if today is not None and last.normalize() > pd.Timestamp(today).normalize():
-            raise IngestError(f"full-export window {window!r} ({given}) ends after the day of the load "
-                              f"({pd.Timestamp(today):%Y-%m-%d}); write as its end the last day the export covers "
-                              f"completely, at the latest {pd.Timestamp(today):%Y-%m-%d}")
+            raise IngestError(f"{where} {names[1]} lies after the day of the load ({pd.Timestamp(today):%Y-%m-%d}); "
+                              "write as the last day the export covers completely, at the latest "
+                              f"{pd.Timestamp(today):%Y-%m-%d}")
         return cls("full-window", (first, last), given)
 
 
@@ -219,6 +230,8 @@ def _privacy_guard(raw: pd.DataFrame, module, file_name: str, secret: bytes | No
 
     columns = [c for c in module.RAW_COLUMNS if c in raw.columns]
     found = privacy.scan_frame(raw, columns)
+    for col, split in privacy.split_items(raw, columns).items():     # an item cut over two cells: both are removed
+        found[col] = found[col].where(found[col].notna(), split)
     headers = getattr(module, "HEADERS_NL", {})
     raw = raw.copy()
     reasons = pd.Series("", index=raw.index, dtype=object)

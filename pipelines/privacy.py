@@ -11,6 +11,7 @@ API (stable; other modules code against it):
 """
 from __future__ import annotations
 
+import contextvars
 import functools
 import hashlib
 import hmac
@@ -179,10 +180,49 @@ def _decode_once(text: str) -> tuple[str, list[int], list[int]]:
     return "".join(out), starts, ends
 
 
+# HTML markup as a browser shows it: an inline tag or a comment between the parts of an item shows nothing
+# ("06<b>23456789</b>" is 0623456789, "Gerrit<!---->Brinkhuis" one word), a block tag or a line break a space
+# ("Kerkstraat<br>14"). Only known tag names, so "<jan@ziggo.nl>" stays an address, and not a bare "<a>", which a
+# sender writes for "@" ("jan<a>ziggo.nl").
+_BLOCK_TAGS = ("br|p|div|li|ul|ol|tr|td|th|table|tbody|thead|h[1-6]|hr|blockquote|pre|section|article|header|footer|"
+               "dd|dt|dl|address|center")
+_INLINE_TAGS = ("b|i|u|s|em|strong|span|font|small|big|sub|sup|mark|code|tt|abbr|cite|q|del|ins|strike|wbr|kbd|"
+                "samp|var|nobr|label|o:p")
+_TAG = re.compile(r"<!--.*?-->|</?(?:(?P<block>" + _BLOCK_TAGS + r")|" + _INLINE_TAGS + r"|a(?=\s|/|>)(?!>))"
+                  r"(?:\s[^<>]{0,300})?/?>|</a>", re.I | re.S)
+
+
+def _strip_markup(text: str) -> tuple[str, list[int], list[int]]:
+    """``text`` without its HTML tags and comments (a block tag a space); per character its [start, end) in ``text``."""
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    pos = 0
+    for m in _TAG.finditer(text):
+        for i in range(pos, m.start()):
+            out.append(text[i])
+            starts.append(i)
+            ends.append(i + 1)
+        if m.group("block"):
+            out.append(" ")
+            starts.append(m.start())
+            ends.append(m.end())
+        pos = m.end()
+    for i in range(pos, len(text)):
+        out.append(text[i])
+        starts.append(i)
+        ends.append(i + 1)
+    return "".join(out), starts, ends
+
+
 def _decode(text: str) -> tuple[str, tuple[list[int], list[int]] | None]:
-    """``text`` decoded (nested encodings too, "&amp;#64;" up to three levels deep), with the source map of
-    :func:`_normalise`, or None for the map when nothing was encoded."""
+    """``text`` without markup (:data:`_TAG`) and decoded (nested encodings too, "&amp;#64;" up to three levels
+    deep), with the source map of :func:`_normalise`, or None for the map when nothing was removed or encoded."""
     source = None
+    if "<" in text:
+        stripped, starts, ends = _strip_markup(text)
+        if stripped != text:
+            text, source = stripped, (starts, ends)
     for _ in range(3):
         if "&" not in text and "%" not in text and "\\u" not in text and "=" not in text:
             break
@@ -255,6 +295,14 @@ _EMAIL = re.compile(
     # a local part and its "@" without a domain: an address split over two cells ("h.steenbergen@" | "xs4all.nl")
     r"|(?<![\w.%+\-])(?=[\w.%+\-]{2,}@)[A-Za-z0-9._%+\-]*[A-Za-z][A-Za-z0-9._%+\-]*@(?![\w@])"
 )
+# A person's profile on a social network: the address names the person as an e-mail address does, and usually spells
+# the name ("facebook.com/marek.wojcik.77", "linkedin.com/in/tomaszzielinski"); reported as a name
+_PROFILE_SITES = (r"facebook\.com|fb\.com|fb\.me|linkedin\.com/(?:in|pub)|instagram\.com|instagr\.am|twitter\.com|"
+                  r"x\.com|tiktok\.com|threads\.net|snapchat\.com/add|youtube\.com/(?:user/|c/)?|t\.me|wa\.me")
+_PROFILE = re.compile(r"(?i)(?<![\w\-])(?:https?://)?(?:(?:www|m|mobile|[a-z]{2})\.)?(?:" + _PROFILE_SITES +
+                      r")/@?(?!(?:groups|events|pages|hashtag|share|sharer|watch|home)\b)[\w.\-%]*[^\W_][\w.\-%]*")
+_PROFILE_HINT = re.compile(r"(?i:facebook|fb\.|linkedin|instagr|twitter|x\.com|tiktok|threads\.net|snapchat|"
+                           r"youtube|t\.me|wa\.me)")
 _EMAIL_HINT = re.compile(r"@|(?i:[\[({<]\s*(?:at|a)\s*[\])}>]|\sat\s|[-_]at[-_]|\sbij\s|apen?st)")
 
 # Dutch numbers in every Dutch notation; PhoneNumberMatcher (below) adds other countries and notations, but
@@ -293,6 +341,13 @@ _BIRTH_WORD = (r"(?:geboren|gebooren|geb\.?|gb\.?|geboortedatum|geb\.?\s?dat(?:u
 _BIRTH = re.compile(r"(?i)\b" + _BIRTH_WORD + r"(?:[\s:,()]+[^\s\d]{1,20}?){0,4}?[\s:,()]*" + _DATE
                     + r"|(?<!\d)" + _DATE + r"[\s,(]*" + _BIRTH_WORD + r"(?![a-z])"
                     + r"|(?<![\w*°])[*°]\s?" + _DATE)
+
+# the day spelled out: "geboren op drie maart 1961", "geb. de eenentwintigste mei"
+_DAY_WORD = (r"(?:(?:een|twee|drie|vier|vijf|zes|zeven|acht|negen)(?:en(?:twintig|dertig))?|tien|elf|twaalf|"
+             r"(?:der|veer|vijf|zes|zeven|acht|negen)tien|twintig|dertig|eerste|derde)(?:de|ste)?")
+_BIRTH_SPELLED = re.compile(r"(?i)\b" + _BIRTH_WORD + r"(?:[\s:,()]+[^\s\d]{1,20}?){0,4}?[\s:,()]*\b" + _DAY_WORD +
+                            r"\s+" + _MONTHS + r"(?:,?\s+" + _YEAR + r")?(?!\w)")
+_BIRTH_HINT = re.compile(r"(?i)geb|gb|born|dob|birth|d\.o\.b")
 
 _STREET_SUFFIX = (r"(?:straat|straatje|weg|laan|plein|dijk|kade|singel|pad|hof|gracht|steeg|dreef|plantsoen|"
                   r"markt|erf|wal|brink|veld|haven|baan|boulevard|allee|ring|zijde|kamp|stede|dam|"
@@ -441,32 +496,37 @@ _PREFILTER = (
     r"[^ -~]"                                                  # may read differently once normalised
     # e-mail, written out; a plain space, not \s: a tab or newline is caught as not printable above, and \s here made
     # the whole prefilter ten times slower
-    r"|@|[\[({<] ?[Aa]| [Aa][Tt] |[-_][Aa][Tt][-_]| [Bb]ij |[Aa]pen?st"
+    r"|@|[\[({<] ?[Aa]|[ _.][Aa][Tt][ _.]|[-_][Aa][Tt][-_]|[ _.][Bb]ij[ _.]|[Aa]pen?st"
     r"|\\u|=40|=2[Ee]"                                           # e-mail, escaped
-    r"|&#|&[A-Za-z]{2,}|%[0-9A-Fa-f]{2}"                       # markup and URL encodings: decoded first
+    r"|(?i:facebook|fb\.|linkedin|instagr|twitter|x\.com|tiktok|threads\.net|snapchat|youtube|t\.me|wa\.me)"  # profile
+    r"|&#|&[A-Za-z]{2,}|%[0-9A-Fa-f]{2}|<[A-Za-z!/]"           # markup and URL encodings: removed, decoded first
     # phone numbers, all notations, any country; a "+" right after a digit is a time zone ("12:00:00+01:00"), so
     # neither starts a number nor separates its digits
     r"|(?:^|[^0-9])\+[ (]{0,2}\d|0\)?(?:[^0-9A-Za-z#+]{0,5}\d){9}"
     r"|(?:^|[^0-9])31[^0-9A-Za-z]{0,3}6(?:[^0-9A-Za-z]{0,3}\d){8}"
     r"|\d{9}|\d{3}[ .\-/_]{1,3}\d{3}[ .\-/_]{1,3}\d{3}|\d{4}[ .]\d{2}[ .]\d{3}"  # BSN (also in groups), long numbers
     r"|[A-Za-z]{2}[ \-./_]{0,2}\d\d(?:[ \-./_]{0,2}[A-Za-z0-9]){11}"  # IBAN (the shortest has 15 characters)
-    r"|[A-Za-z]\.?[ \t\n\xa0_,#(]+\d|(?i:straat|laan|weg|plein|kade|dijk|str|ln|wg)[\-.]?\d"  # street + number
-    r"|\d{4}[ \-]?[A-Za-z]{2}"                                  # postcode
-    r"|[A-ZÀ-ÖØ-ÞŠŽŞ][a-zß-öø-ÿšžş]|[A-Z]{2}[ ,.]+[A-Z]|[A-Z]\. ?[A-Z]{2}"  # a capitalised word, or capitals (names)
+    r"|[A-Za-z]\.?[ \t\n\xa0_,#(:;]+\d|(?i:straat|laan|weg|plein|kade|dijk|str|ln|wg)[\-.]?\d"  # street + number
+    r"|[a-z]{3}-\d{1,4}(?:$|[^0-9])"                            # a buurt's name as a street: "beuningen-hoeve-1"
+    r"|\d{4}[ \-_]?[A-Za-z]{2}"                                 # postcode
+    # a capitalised word, or capitals (names), apart by any signs ("JAN_DE_VRIES", "J..JANSEN")
+    r"|[A-ZÀ-ÖØ-ÞŠŽŞ][a-zß-öø-ÿšžş]|[A-Z]{2}[^A-Za-z0-9]{1,3}[A-Z]|[A-Z][^A-Za-z0-9]{1,3}[A-Z]{2}"
     r"|[Bb][Ss][Nn]|[Ss][Oo][Ff][Ii]|[Bb]urgerserv"                  # BSN keywords
     r"|[Gg][Ee][Bb]|[Bb][Oo][Rr][Nn]|[Dd]\.?[Oo]\.?[Bb]|[Bb]irth"      # birth-date keywords
     r"|[Gg][Bb]|\* ?\d"                                          # and signs ("gb 03-04-1978", "*03.04.1978")
     r"|[A-Z0-9]-[A-Z0-9]{2,3}-[A-Z0-9]|[Kk]enteken|[Pp]late|[Kk]ent"            # a licence plate
-    r"|\d(?:[ .\-]?\d){8}"                                      # nine digits apart by single separators
-    # a name in lower case: two words at the start ("jeroen brinkhuis", "brinkhuis, jeroen"), or after a word that
-    # introduces a person ("klacht van jan jansen", "dhr jansen")
-    r"|^[a-z]{3,},? [a-z]{3,}|(?i:van|door|met|bij|dhr|mevr|mevrouw|meneer|mw|fam|familie|buurman|buurvrouw|melder"
-    r"|bewoner|huurder|client) [a-z]"
+    r"|\d(?:[ .\-_]?\d){8}"                                     # nine digits apart by single separators
+    r"|\d[.,]?\d*[Ee]\+?\d"                                     # a number in E-notation ("1.47258364E8")
+    # a name in lower case: two words at the start, after signs or a list number ("jeroen brinkhuis", "brinkhuis,
+    # jeroen", "(jan de vries)", "1. femke brinkhuis", "willem_brinkhuis"); after a word that introduces a person
+    # ("klacht van jan jansen", "dhr jansen"): :data:`_NAME_CUES`, added below where those words are listed
+    r"|^[^A-Za-z0-9]{0,3}(?:[0-9]{1,3}[^A-Za-z0-9]{1,3}){0,2}[a-z]{2,}[^A-Za-z0-9]{1,3}[a-z]{2,}"
     r"|[OolI|]\d|\d[OolI|]"                                       # a letter written for a digit ("O6-l2345678")
     # a digit spelled out beside another or beside a digit ("nul zes 12 34 56 78")
     r"|(?i:" + _PREFILTER_DIGIT_WORD + r")[ ,\-./_]{1,3}(?:\d|(?i:" + _PREFILTER_DIGIT_WORD + r"))"
     r"|\d[ ,\-./_]{1,3}(?i:" + _PREFILTER_DIGIT_WORD + r")"
-    r"|[A-Za-z](?:[ .\-_]|\. )[A-Za-z](?:[ .\-_]|\. )[A-Za-z](?:[ .\-_]|\. )[A-Za-z]"  # a word spelled letter by letter
+    # a word spelled letter by letter
+    r"|[A-Za-z](?:[ .\-_]|\.[ _])[A-Za-z](?:[ .\-_]|\.[ _])[A-Za-z](?:[ .\-_]|\.[ _])[A-Za-z]"
 )
 
 
@@ -762,9 +822,17 @@ def _detect(text: str) -> list[tuple[int, int, str]]:
     found = _detect_once(text)
     if "_" in text:
         found += _detect_once(text.replace("_", " "))
+    if "-" in text and " " not in text.strip():    # one token, as an id or a file name: "Gerrit-Brinkhuis"
+        listed_only = _UNLISTED.set(False)         # a place's name is hyphenated too: "Egmond-Binnen"
+        try:
+            found += [span for span in _name_spans(text.replace("-", " ")) if span[2] == "naam"]
+        finally:
+            _UNLISTED.reset(listed_only)
     capitals = _CAPITALS.sub(lambda m: m.group().capitalize(), text)
     if capitals != text:                         # "LOCATIE: LINDENGRACHT 20A" read as "Locatie: Lindengracht 20A"
         found += [span for span in _detect_once(capitals) if span[2] == "adres"]
+    if "E" in text or "e" in text:              # "1.47258364E8" is read as the digits it stands for
+        found += _spans_through(text, _e_notation(text), _detect)
     number = _SPREADSHEET_NUMBER.fullmatch(text)
     if number:                                   # a whole cell that a spreadsheet stored as a number
         start, end = number.span(1)
@@ -777,6 +845,20 @@ def _detect(text: str) -> list[tuple[int, int, str]]:
 
 
 _CAPITALS = re.compile(r"\b[A-Z]{4,}\b")
+
+#: a number in scientific notation, as a spreadsheet shows a long one: "1.47258364E8", "6,23456789E+08"
+E_NOTATION = re.compile(r"(?<![\w.,])(\d{1,3})(?:[.,](\d{1,20}))?[Ee]\+?(\d{1,2})(?![\w.,]?\d)")
+
+
+def _e_notation(text: str) -> list[tuple[int, int, str]]:
+    """The whole numbers written in E-notation in ``text``, each as (start, end, its digits): "1.47258364E8" is
+    147258364. A number the notation leaves a fraction of ("1.5E-3", "1.23456E2") is no identifier and stays."""
+    pieces = []
+    for m in E_NOTATION.finditer(text):
+        whole, fraction, power = m.group(1), m.group(2) or "", int(m.group(3))
+        if len(fraction) <= power and 6 <= len(whole) + power <= 20:
+            pieces.append((m.start(), m.end(), whole + fraction + "0" * (power - len(fraction))))
+    return pieces
 
 # A Dutch mobile number or a BSN typed into a spreadsheet cell that stores numbers: the leading 0 is gone
 # ("612345678") and a float column adds ".0". Only a whole cell: in text, nine digits starting with 6 are an id.
@@ -836,6 +918,8 @@ def _rare_numbers(text: str, numbers: str) -> list[tuple[int, int, str]]:
 
 def _detect_once(text: str) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
+    if _PROFILE_HINT.search(text):
+        found += [(m.start(), m.end(), "naam") for m in _PROFILE.finditer(text)]
     if _EMAIL_HINT.search(text):
         found += [(m.start(), m.end(), "e-mail") for m in _EMAIL.finditer(text)]
     if any(c.isdigit() for c in text):
@@ -856,18 +940,38 @@ def _detect_once(text: str) -> list[tuple[int, int, str]]:
             found += [(m.start(), m.end(), "adres") for m in rule.finditer(text)]
         found += _rare_numbers(text, numbers) + _street_without_suffix(text)
         found += _letters_for_digits(text)
+    if _BIRTH_HINT.search(text):
+        found += [(m.start(), m.end(), "geboortedatum") for m in _BIRTH_SPELLED.finditer(text)]
     found += _spelled_digits(text) + _name_spans(text) + _spaced_names(text)
     return found
+
+
+# Two or three words in Cyrillic script, each capitalised ("Иван Смирнов"), or in Arabic script ("محمد الحربي"),
+# which has no capitals: in a Dutch municipality's delivery or a team's note such words are a person's name far more
+# often than anything else (categories, codes and area names are Dutch), and the name lists, in Latin script, miss
+# most of them once transliterated. Read on the text as written, before folding makes it Latin.
+_CYRILLIC_WORD = r"[\u0400-\u042f][\u0430-\u045f]+(?:-[\u0400-\u042f][\u0430-\u045f]+)?"
+_ARABIC_LETTER = r"[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff]"
+_SCRIPT_NAME = re.compile(r"(?<![\w\-])(?:" + _CYRILLIC_WORD + r"(?:[ \u00a0]+|$)){2,3}"
+                          r"|(?<![\w\-])" + _ARABIC_LETTER + r"{2,}[\u064b-\u065f\u0670]*"
+                          r"(?:[ \u00a0]+" + _ARABIC_LETTER + r"[\u0620-\u065f\u066e-\u06d3\u06fa-\u06ff]+){1,2}")
+
+
+def _script_names(text: str) -> list[tuple[int, int, str]]:
+    """Names written in Cyrillic or Arabic script (:data:`_SCRIPT_NAME`) in ``text`` as written."""
+    if text.isascii():
+        return []
+    return [(m.start(), len(m.group().rstrip()) + m.start(), "naam") for m in _SCRIPT_NAME.finditer(text)]
 
 
 def _spans(text: str) -> list[tuple[int, int, str]]:
     """All personal items in ``text`` as (start, end, kind) in positions of ``text`` itself."""
     norm, source = _normalise(text)
     found = _detect(norm)
-    if source is None:
-        return found
-    starts, ends = source
-    return [(starts[a], ends[b - 1], kind) for a, b, kind in found if b > a]
+    if source is not None:
+        starts, ends = source
+        found = [(starts[a], ends[b - 1], kind) for a, b, kind in found if b > a]
+    return found + _script_names(text)
 
 
 _KIND_RANK = {k: i for i, k in enumerate(("e-mail", "iban", "telefoonnummer", "bsn", "geboortedatum", "adres", "kenteken",
@@ -875,7 +979,11 @@ _KIND_RANK = {k: i for i, k in enumerate(("e-mail", "iban", "telefoonnummer", "b
 
 
 def _first_kind(text: str) -> str | None:
-    spans = _detect(_normalise(text)[0])
+    norm, source = _normalise(text)
+    spans = _detect(norm)
+    if not text.isascii():                 # a name in another script: positions of the text as written, so mapped
+        starts = source[0] if source is not None else list(range(len(norm)))
+        spans = [(starts[a] if a < len(starts) else len(text), b, k) for a, b, k in spans] + _script_names(text)
     if not spans:
         return None
     return min(spans, key=lambda s: (s[0], _KIND_RANK[s[2]]))[2]
@@ -900,7 +1008,10 @@ _AREA_SUFFIX = re.compile(r"(?<=\w{3})(?:straat|laan|weg|plein|park|buurt|wijk|k
                           r"pad|steeg|markt|erf|veld|oord|polder|terrein|plantsoen|brug|school|kerk|haven)$", re.I)
 
 
-_STRONG_TITLES = {"dhr", "mevr", "mevrouw", "meneer", "mijnheer", "mw", "mej", "familie", "fam"}
+_STRONG_TITLES = {"dhr", "mevr", "mevrouw", "meneer", "mijnheer", "mw", "mej", "familie", "fam", "hr"}
+#: titles people write that the list of salutations (privacy_data/aanhef.txt) lacks: "Hr. Brinkhuis" (de heer), "wed.
+#: Jansen" (weduwe), "dokter Bakker", "meester Mulder", "juf Anna"
+_EXTRA_TITLES = {"hr", "wed", "wede", "weduwe", "dokter", "meester", "juf", "juffrouw", "mvr"}
 #: words for a person that a surname of the list may follow, as a title may ("buurman Jansen", "client Bakker")
 _ROLE_WORDS = {"buurman", "buurvrouw", "client", "clienten", "opa", "oma", "oom", "tante", "bewoner", "bewoonster",
                "huurder", "huurster", "mr", "mrs", "ms", "melder", "melders"}
@@ -925,7 +1036,7 @@ def _lists() -> tuple[frozenset, frozenset, frozenset, tuple, frozenset]:
     after_tv = frozenset(read("achternamen_na_tussenvoegsel.txt")) | surname
     tv = tuple(sorted({t.lower() for t in read("tussenvoegsels.txt")}, key=lambda t: -len(t.split())))
     titles = frozenset(t.lower().rstrip(".") for t in read("aanhef.txt")) | {
-        "dhr", "mevr", "mw", "mevrouw", "meneer", "mijnheer", "de heer", "heer", "familie", "fam"}
+        "dhr", "mevr", "mw", "mevrouw", "meneer", "mijnheer", "de heer", "heer", "familie", "fam"} | _EXTRA_TITLES
     return first, surname, after_tv, tv, titles
 
 
@@ -1025,7 +1136,7 @@ def _name_spans(text: str, mode: str = "strikt") -> list[tuple[int, int, str]]:
         # on the first-name list too, is read as "Jan" + "Jansen" once "Zwerfafval" is no surname
         back = kind == "first" and j < n and not _AREA_SUFFIX.search(words[j][2].lower()) and \
             words[j][2].lower() not in _PLACE_WORDS           # "Jan Pieter Heijestraat" is a street
-        k = next((k for k in (_surname_at(words, e, kind, first, surname, after_tv, tvs, lw)
+        k = next((k for k in (_surname_at(words, e, kind, first, surname, after_tv, tvs, lw, text)
                               for e in (range(j, i, -1) if back else (j,))) if k is not None), None)
         # a place-like surname only joined by spaces: "Het Hartger / De Elshof" are two places
         if k is not None and _AREA_SUFFIX.search(words[k][2]) and re.search(r"[^\w\s.'’\-]", text[start:words[k][0]]):
@@ -1073,7 +1184,8 @@ def _suffixed_name(cand: str, kind: str, title: str, pool) -> bool:
     return kind == "title" and title in _STRONG_TITLES and _is_cap(cand) and bool(_SURNAME_ENDINGS.search(cand))
 
 
-def _surname_at(words: list, j: int, kind: str, first, surname, after_tv, tvs, title: str = "") -> int | None:
+def _surname_at(words: list, j: int, kind: str, first, surname, after_tv, tvs, title: str = "",
+                text: str = "") -> int | None:
     """The position of the surname after a title, initials or first names that end before ``j``, else None: an
     optional tussenvoegsel (up to three words), then a listed surname, capitalised; after a title or a word for a
     person also any capitalised word ("dhr. Kowalczyk") and a listed surname in lower case ("klacht van dhr jansen")."""
@@ -1098,7 +1210,55 @@ def _surname_at(words: list, j: int, kind: str, first, surname, after_tv, tvs, t
         ok = False
     if not ok and kind == "title":
         ok = True          # "dhr. Kowalczyk", "mevrouw Oğuz": the title carries it
+    cue = kind == "first" or (kind == "initials" and _INITIALS.fullmatch(words[k - 1][2]))    # "J.A.", not "C"
+    named_after = k + 1 < n and (words[k + 1][2].lower() in _NAMED_AFTER or _AREA_SUFFIX.search(words[k + 1][2]))
+    # written as a name is: apart by a space only, not in capitals ("'T KIP", "Willem III", "St. Marten/Sonsbeek")
+    before, cand_as_written = text[words[k - 1][0]:words[k - 1][1]], text[words[k][0]:words[k][1]]
+    as_a_name = bool(text) and text[words[k - 1][1]:words[k][0]] in (" ", "  ") and not cand_as_written.isupper() and \
+        (kind == "initials" or not before.isupper())
+    if not ok and cue and not has_tv and as_a_name and not named_after and _UNLISTED.get() and \
+            _unlisted_surname(cand, title, first):
+        ok = True          # "Piotr Kowalczyk", "J.A. Kaminski": the first name or the initials carry it
+    if ok and k + 1 < n and _is_cap(words[k + 1][2]) and "-" in cand and cand.lower().rsplit("-", 1)[1] in tvs:
+        k += 1             # "Kaminski-de Vries": the second surname after its tussenvoegsel
     return k if ok else None
+
+
+#: whether a first name or initials make any capitalised word after them a surname (:func:`_unlisted_surname`); off
+#: where every word was capitalised only to be read (a folder's path in :func:`scrub_file_name`: "/home/jan/exports"
+#: is no "Jan Exports")
+_UNLISTED = contextvars.ContextVar("unlisted_surnames", default=True)
+#: what is named after a person, not the person: "Johan Cruijff Court", "Anne Frank School" (and a street:
+#: "Jan Pieterszoon Coenstraat", by :data:`_AREA_SUFFIX`)
+_NAMED_AFTER = {"court", "arena", "stadion", "school", "college", "lyceum", "huis", "centrum", "park", "brug", "hal",
+                "zaal", "museum", "bibliotheek", "kliniek", "ziekenhuis", "kerk", "toren", "tunnel", "sporthal",
+                "sportpark", "stichting", "fonds", "prijs", "plein", "straat", "laan", "weg", "hof", "instituut"}
+#: words and endings of place names that a first name starts too ("Esse Hoog", "Maria Hoop", "Diemer Vijfhoek",
+#: "Albert Schweitzerplaats", "Frederik Hendrikbuurt-Noord"), measured on the CBS names of every buurt and wijk
+_PLACE_LIKE = {"hoog", "laag", "rond", "zoom", "oud", "oude", "nieuw", "nieuwe", "groot", "grote", "klein", "kleine",
+               "boven", "beneden", "binnen", "buiten", "eng", "quartier", "hoop", "stein", "gouwe", "koop", "kessel",
+               "etablissement", "ambacht", "plassen", "polder", "vaart", "wijde"}
+_PLACE_ENDING = re.compile(r"(?<=\w{2})(?:plaats|hoek|terrein|dorp|land|landen|veen|zand|hoeve|heide|meer|plas|gat|"
+                           r"buurt|wijk|kwartier|hof|veld|weg|laan|straat|park|haven|dijk|kamp|ziekenhuis)$")
+#: initials that are abbreviations, not a person's: "C.V. ketel", "B.V. Bouwbedrijf"
+_NOT_INITIALS = {"b.v.", "n.v.", "c.v.", "v.o.f.", "e.o.", "n.b.", "p.s.", "a.u.b.", "o.a.", "i.o.", "v.v.", "s.v.p.",
+                 "w.o.", "m.b.t.", "t.a.v.", "i.v.m.", "z.s.m.", "p.m.", "a.s.", "j.l.", "e.d."}
+
+
+def _unlisted_surname(cand: str, before: str, first) -> bool:
+    """Whether ``cand``, a capitalised word that is on no surname list, is a surname after the first name (or the
+    initials) ``before``, as a title makes one of any capitalised word: a word of letters that is no first name itself
+    ("Jan Pieter Heijestraat"), no place or office word, after a first name that is no ordinary word ("Brand
+    Container", :data:`_NOTE_WORDS`) and initials that are no abbreviation ("C.V. Ketel")."""
+    lc = cand.lower().rstrip(".")
+    parts = lc.split("-")
+    return (len(lc) >= 3 and _is_cap(cand) and not cand.endswith(".")
+            and re.fullmatch(r"[^\W\d_][^\W\d_'’\-]*(?:[-'’][^\W\d_]+)*", cand) is not None
+            and not any(p in _PLACE_WORDS or p in _PLACE_LIKE or _AREA_SUFFIX.search(p) or _PLACE_ENDING.search(p)
+                        for p in parts)
+            and lc not in _OFFICES and lc not in _NOBLE and lc not in _NAMED_AFTER
+            and not _parts_in(cand, first, every=False) and before.title() not in _NOTE_WORDS
+            and before.rstrip(".") + "." not in _NOT_INITIALS)
 
 
 def _lower_case_names(words: list, first, surname, after_tv, tvs) -> list[tuple[int, int, str]]:
@@ -1153,6 +1313,13 @@ _NOTE_WORDS = frozenset({"Brand", "Lente", "Roos", "Merel", "Engel", "Job", "Lot
 _NOTE_BEFORE_A_NAME = {"met", "van", "door", "bij", "aan", "gebeld", "belt", "bellen", "gesproken", "mailen", "mail",
                        "bezocht", "bezoek", "dhr", "mevr", "mevrouw", "meneer", "fam", "familie", "heer", "buurman",
                        "buurvrouw", "bewoner", "bewoonster", "client", "huurder", "melder"}
+#: the words after which the name rules read a name in lower case (a title, a word for a person, "van", "met", ...)
+#: join the prefilter, apart by any signs ("klacht_van_dhr_jansen", "mevr. jansen", 'naam: "anouk te velde"'), so it
+#: passes whatever those rules may find
+_NAME_CUES = sorted(_BEFORE_A_NAME | _ROLE_WORDS | _STRONG_TITLES | _NOTE_BEFORE_A_NAME | _EXTRA_TITLES | {"heer"},
+                    key=len, reverse=True)
+_PREFILTER += r"|(?:^|[^A-Za-z])(?i:" + "|".join(_NAME_CUES) + r")[^A-Za-z0-9]{1,4}[a-z]"
+
 #: a person's home in a note: "bewoner wolfsbos 12", "woont op kerkweg 3", "huisbezoek het haagje 40"
 _NOTE_ADDRESS = re.compile(r"(?i)\b(?:bewoner|bewoonster|huurder|woont|woonachtig|adres|huisbezoek|bezoek|bezocht|"
                            r"langs|langsgeweest)\b(?:\s+(?:op|aan|in|te|bij))?(?:\s+(?:het|de|'t))?"
@@ -1181,8 +1348,11 @@ def note_kind(note: str) -> str | None:
         words = m.group(1).lower().split()
         if any(" ".join(words[k:]) in streets for k in range(len(words))):
             return "adres"
-    first, surname = _lists()[:2]
+    first, surname, _, _, titles = _lists()
     words = [m.group().rstrip(".") for m in _WORD.finditer(text)]
+    # a title between the word and the name is read past: "gesproken met hr. mulder", "bij mevr jansen"
+    words = [w for k, w in enumerate(words) if not (k > 0 and w.lower() in titles and
+                                                   words[k - 1].lower() in _NOTE_BEFORE_A_NAME)]
     for before, word in zip(words, words[1:]):          # "gesproken met brinkhuis", "gebeld bakker-de vries"
         if before.lower() in _NOTE_BEFORE_A_NAME and len(word) >= 3 and word.lower() not in _PLACE_WORDS and \
                 word.lower() not in _OFFICES and _parts_in(word.title(), surname, every=False):
@@ -1257,6 +1427,50 @@ def pseudonym(value: str, secret: bytes) -> str:
     return "p-" + hmac.new(secret, str(value).strip().upper().encode(), hashlib.sha256).hexdigest()[:20]
 
 
+_SPLIT_LEFT_DIGITS = re.compile(r"[+(]?\d[\d \-./()]*")
+_SPLIT_RIGHT_DIGITS = re.compile(r"\d[\d \-./()]*")
+_SPLIT_WORD = re.compile(r"[^\W\d_][^\W\d_'’\-]+")
+
+
+def split_items(frame: pd.DataFrame, columns: list[str]) -> dict[str, pd.Series]:
+    """Per column of ``columns`` (in the frame's order), the kind of a personal item its value forms together with
+    the next column's value in the same row, else None: a phone number or a BSN cut in two ("06-1357" | "2468"), a
+    first name and its surname ("Gerrit" | "Brinkhuis", "Anna" | "de Vries"). Each half alone reads as nothing, so
+    :func:`scan_values` passes it by. (An e-mail address cut after its "@" is found in its first half alone.)
+
+    Only halves of the item's own shape are joined: digits and separators, not a date, nine to twelve digits
+    together; a listed first name and a listed surname, with or without a tussenvoegsel ("Jan" | "Zwerfafval" is a
+    category). Both cells get the kind."""
+    cols = [c for c in frame.columns if c in set(columns)]
+    out = {c: pd.Series(None, index=frame.index, dtype=object) for c in cols}
+    first, _, after_tv = _lists()[:3]
+    for left_col, right_col in zip(cols, cols[1:]):
+        left = frame[left_col].astype("string").str.strip().fillna("")
+        right = frame[right_col].astype("string").str.strip().fillna("")
+        digits = left.str.fullmatch(_SPLIT_LEFT_DIGITS.pattern) & right.str.fullmatch(_SPLIT_RIGHT_DIGITS.pattern)
+        names = left.str.fullmatch(_SPLIT_WORD.pattern) & right.str.fullmatch(r"(?:[a-z']{1,4} ){0,3}[A-Z]\w+")
+        for row in np.flatnonzero((digits.fillna(False) | names.fillna(False)).to_numpy()):
+            a, b = left.iloc[row], right.iloc[row]
+            if a[0].isdigit() or a[0] in "+(":
+                joined = a + b
+                count = sum(c.isdigit() for c in joined)
+                if _DATETIME.fullmatch(a) or _DATETIME.fullmatch(b) or not 9 <= count <= 12:
+                    continue
+                kind = _first_kind(joined)
+                kind = kind if kind in ("telefoonnummer", "bsn") else None
+            else:
+                word, surname = _normalise(a)[0].title(), _normalise(b)[0].split()[-1]
+                if word not in first or word in _NOTE_WORDS or not _parts_in(surname, after_tv, every=False):
+                    continue
+                joined = word + " " + b
+                kind = "naam" if any(s == 0 and e > len(word) for s, e, _ in _name_spans(_normalise(joined)[0])) \
+                    else None
+            if kind:
+                out[left_col].iloc[row] = kind
+                out[right_col].iloc[row] = kind
+    return out
+
+
 def scan_frame(frame: pd.DataFrame, columns: list[str] | None = None) -> dict[str, pd.Series]:
     """Column -> ``scan_values(frame[column])``, for the given columns (default: all)."""
     return {col: scan_values(frame[col]) for col in (frame.columns if columns is None else columns)}
@@ -1327,7 +1541,12 @@ def scrub_file_name(name: str) -> str:
     if not re.search(_EXT + r"$", base):       # a folder's own path ("where a held file lies"): all its folders
         folder, base = name.replace("\\", "/"), ""
     words = re.sub(r"[A-Za-z]+", lambda m: m.group().capitalize(), re.sub(r"[_\-.]", " ", folder))  # same length
-    folder = _redact(folder, _spans(folder) + [span for span in _spans(words) if span[2] == "naam"])
+    listed_only = _UNLISTED.set(False)
+    try:
+        capitalised = [span for span in _spans(words) if span[2] == "naam"]
+    finally:
+        _UNLISTED.reset(listed_only)
+    folder = _redact(folder, _spans(folder) + capitalised)
     return folder + ("/" + allowed_name(base) if base else "")
 
 
@@ -1343,6 +1562,51 @@ def shown_file_name(name: str) -> str:
         text = raw.decode("cp1252", errors="replace")
     text = "".join("?" if unicodedata.category(ch) in ("Cc", "Cf", "Cs") else ch for ch in text)
     return scrub_file_name(text)
+
+
+#: Words a sheet name or a column header may show beside those of a file name (privacy_files' allow-list): what
+#: deliveries call their sheets and columns. The sources' own header aliases are added when the label is shown.
+_LABEL_WORDS = frozenset("""
+datum categorie hoofdcategorie subcategorie aantal aantallen status omschrijving toelichting type soort signaaltype
+nummer meldingnummer id locatie domein thema bron schuldeiser schuldeisers aangemaakt gemaakt afgehandeld gesloten
+open blad tabel table sheet som count area period signal category created main sub value waarde eenheid bedrag
+huishoudens personen melddatum tijd adres naam telefoon email mail bsn iban geboortedatum kenteken opmerking
+kolom veld gebied buurtnaam wijknaam regio gemeentecode wijkcode vaste lasten partner sinds gewijzigd afdeling
+gegevens draaitabel pivot blad1 blad2 blad3 sheet1 sheet2 sheet3 hidden verborgen info legenda unnamed voorblad
+titelblad tabblad uitleg instructie instructies samenvatting resultaten resultaat grafiek grafieken brondata ruw ruwe
+invoer uitvoer berekening berekeningen kaart notities readme lees mij
+""".split()) | frozenset(w for words in _NAME_STRONG for w in words.split())
+
+
+@functools.lru_cache(maxsize=1)
+def _label_vocabulary() -> tuple[str, ...]:
+    """:data:`_LABEL_WORDS` (with the words of personal headers, shown when a column is dropped for one) and every word
+    of the sources' header aliases (``ALIASES``), read once."""
+    import importlib
+
+    words = set(_LABEL_WORDS)
+    for name in ("meldingen", "schulden", "wijkteam", "politie", "signalen_dwh"):
+        try:
+            aliases = getattr(importlib.import_module(f"pipelines.sources.{name}"), "ALIASES", {})
+        except ImportError:
+            continue
+        words.update(w for key, names in aliases.items() for text in (key, *names) for w in re.findall(r"[a-z]+", text))
+    return tuple(sorted(words))
+
+
+def shown_label(label) -> str:
+    """A sheet name or a column header as a message shows it: scrubbed (:func:`scrub_text`), then kept by the
+    allow-list of file names and of sheet and column words (:data:`_LABEL_WORDS`, the sources' header aliases), every
+    other word replaced by ``[verwijderd]``. A label is typed as freely as a file name, and a person's name in it
+    ("Agnieszka Nowicka" as a sheet, "Wiktor Kaminski" as a header) need not be on any name list."""
+    from pipelines.privacy_files import allowed_name
+
+    return allowed_name(scrub_text(str(label)), keep=_label_vocabulary())
+
+
+def shown_labels(labels) -> str:
+    """A list of sheet names or column headers as a message shows it: ``['Buurtcode', '[verwijderd]']``."""
+    return str([shown_label(label) for label in labels])
 
 
 #: quotes around a value: no part of a personal item, so a redaction leaves them ("['Datum', '[verwijderd: naam]']")

@@ -42,6 +42,8 @@ shared strings sharedstrings workbook worksheets worksheet sheet sheets blad sty
 ingevuld ingevulde invullen antwoord antwoorden beantwoord beantwoorde terugkoppelingen retour terug reactie reacties
 opmerking opmerkingen commentaar teamoverleg overleg besproken bespreking aangevuld bijgewerkt gecontroleerd
 gedeeltelijk deels eerste tweede derde laatste wijkradar signalenlijst signaallijst weeklijst jaarplan
+full partial delta incremental late later laat nalevering vervolg weekly monthly daily wekelijks maandelijks dagelijks
+venster window bladen blad1 blad2 kop
 """.split())
 
 #: Extensions kept as the name's last part.
@@ -55,8 +57,8 @@ _PERIOD = re.compile(
     r"\d{1,4}"                                                   # a week, month, year, count: 47, 11, 2026
     r"|20\d{2}" + _MONTH_DAYS + r"(?:" + _DAY + r")?"              # 202611, 20261126 (not a birth date of 1961)
     r"|" + _DAY + _MONTH_DAYS + r"20\d{2}"                          # 26112026 (a delivery date, this century)
-    r"|(?:w|wk|q|k|m|v|p|t)\d{1,2}"                                 # w47, q3, v2
-    r"|20\d{2}(?:w|wk|q|k|m)\d{1,2}",                               # 2026w47, 2026q3
+    r"|(?:w|wk|week|q|k|m|v|p|t)\d{1,2}[a-z]?"                      # w47, q3, v2, week45, W47b (a second part)
+    r"|20\d{2}(?:w|wk|q|k|m)\d{1,2}[a-z]?",                         # 2026w47, 2026q3
     re.I)
 #: Numbers apart only by separators, read as one: a date or period of this century ("2026-11-26", "26-11-2026",
 #: "2026_47") or two small numbers ("1-2"); "748.526.055", "06-47-38-19-26", "12-03-1961" are no period.
@@ -137,6 +139,8 @@ def _split(name: str) -> list[tuple[str, bool]]:
 def _kept(word: str, words: frozenset) -> bool:
     if any(rule.fullmatch(word) for rule in (_KEPT_MARKER, _PERIOD, _AREA_CODE, _HEX_ID)):
         return True
+    if len(word) == 1 and word.isalpha():          # "meldingen_a.csv": a part's letter, or an initial (see below)
+        return True
     return _fold(word) in words
 
 
@@ -170,7 +174,8 @@ def allowed_name(name: str, keep: Iterable[str] = ()) -> str:
             pieces += [(p, is_word, n) for p, is_word in _split(chunk)]
     keep = [(not is_word) or _kept(p, words) for p, is_word, _ in pieces]
     at = [i for i, (_, is_word, _) in enumerate(pieces) if is_word]
-    name_like = [_fold(pieces[i][0]) in ambiguous for i in at]
+    # a single letter may be an initial: kept as a word that may be a name is ("meldingen_a.csv", not "..._j_jansen")
+    name_like = [_fold(pieces[i][0]) in ambiguous or (len(pieces[i][0]) == 1 and pieces[i][0].isalpha()) for i in at]
     # a run of listed words that may be a name ("anna bos", "de vries") is kept only when it is a place's run of
     # words ("de weide"); such a word, a number of up to 3 digits (a house number: "kerkstraat_14") and a number glued
     # to a word (the "73" of "brinkhuis73") go with a removed word beside them: "meldingen_jan_2026.csv" keeps

@@ -321,8 +321,11 @@ REASONS_NL = {
     "datum melding lies in the future": "datum melding ligt in de toekomst",
     "category (hoofd/sub) is not mapped in meldingen_categorieen.csv":
         "categorie (hoofd/sub) staat niet in meldingen_categorieen.csv",
-    "meldingnummer is not a report number (letters, digits and - . / _ only)":
+    "meldingnummer is not a report number (letters, digits and - . / _ only)":      # as earlier versions stored it
         "meldingnummer is geen geldig nummer (alleen letters, cijfers en - . / _)",
+    "meldingnummer is not a report number (letters, digits and - . / _ only, at least one digit, no E-notation)":
+        "meldingnummer is geen geldig nummer (alleen letters, cijfers en - . / _, minstens één cijfer, geen "
+        "E-notatie)",
     "meldingnummer occurs more than once": "meldingnummer komt meer dan eens voor",     # as earlier versions stored it
     "meldingnummer occurs more than once (upper and lower case count as the same number)":
         "meldingnummer komt meer dan eens voor (hoofdletters en kleine letters gelden als hetzelfde nummer)",

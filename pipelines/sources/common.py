@@ -862,7 +862,7 @@ def _choose(path: Path, sheets, aliases, optional) -> Workbook:
         with_rows = [i for i in full if len(built[i][0].frame) and not built[i][0].hidden]
         if len(with_rows) > 1:    # one table per month on its own sheet: reading one would lose the others silently
             # (a hidden sheet is a supplier's working copy, read only for the privacy scan)
-            listed = ", ".join(repr(privacy.scrub_text(built[i][0].name)) for i in with_rows)
+            listed = ", ".join(repr(privacy.shown_label(built[i][0].name)) for i in with_rows)
             raise IngestError(f"{path.name}: {len(with_rows)} sheets ({listed}) hold a table with the required "
                               "columns and wijkradar reads one table per file; put all rows on one sheet (or deliver "
                               "one file per sheet) and load again")
@@ -886,7 +886,7 @@ def _choose(path: Path, sheets, aliases, optional) -> Workbook:
                     privacy.scrub_text(read), privacy.scrub_text(read))
         pick = next((i for i in full if not built[i][0].hidden), full[0] if full else None)
         if pick is None:
-            listed = ", ".join(repr(privacy.scrub_text(s.name)) for s, _ in built)
+            listed = ", ".join(repr(privacy.shown_label(s.name)) for s, _ in built)
             wanted = ", ".join(_display(c, aliases[c]) for c in required)
             raise IngestError(f"{path.name}: none of the sheets ({listed}) has the columns {wanted}; put the table "
                               "with these column headers on one sheet and load the file again")
@@ -917,7 +917,7 @@ def other_sheets_checked(book: "Workbook", path: Path) -> "Workbook":
         if kinds:
             logging.getLogger("wijkradar.ingest").warning(
                 "%s: sheet %r%s holds personal data (%s); it was not read into wijkradar, ask the supplier "
-                "to remove it", privacy.scrub_file_name(path.name), privacy.scrub_text(sheet.name),
+                "to remove it", privacy.scrub_file_name(path.name), privacy.shown_label(sheet.name),
                 " (hidden)" if sheet.hidden else "", ", ".join(kinds))
     return book
 
@@ -954,13 +954,13 @@ def refuse_personal_columns(frame: pd.DataFrame, path: Path, allowed_drop: set[s
 
 
 def _shown_columns(columns: list, each: int = 60, most: int = 30) -> str:
-    """The found columns for a message: each name cut to ``each`` characters, at most ``most`` of them, scrubbed
-    (a header row can be data, and a crafted one megabytes long)."""
+    """The found columns for a message: each name cut to ``each`` characters, at most ``most`` of them, shown by the
+    allow-list of labels (``privacy.shown_label``: a header row can be data, and a crafted one megabytes long)."""
     from pipelines.safe_output import shortened
 
     names = [shortened(c, each) for c in columns[:most]]
     more = f" and {len(columns) - most:,} more" if len(columns) > most else ""
-    return privacy.scrub_text(str(names)) + more
+    return privacy.shown_labels(names) + more
 
 
 def map_columns(frame: pd.DataFrame, aliases: dict[str, tuple[str, ...]], path: Path,

@@ -29,8 +29,10 @@ RAW_COLUMNS = ["melding_id", "created", "hoofdcategorie", "subcategorie", "area_
 ID_COLUMN = "melding_id"
 #: One row per report: kept in a ledger by report key (Meldingnummer), never counted twice.
 KIND = "records"
-#: A report number wijkradar keeps: letters, digits and - . / _ (anything else is quarantined).
-REPORT_NUMBER = r"[A-Za-z0-9][A-Za-z0-9._/-]{0,63}"
+#: A report number wijkradar keeps: letters, digits and - . / _, with at least one digit (a word or a name such as
+#: "jan_de_vries" numbers no report) and not a number in E-notation ("1.47258364E8" is how a spreadsheet shows a long
+#: number, perhaps a BSN); anything else is quarantined.
+REPORT_NUMBER = r"(?=[^0-9]*[0-9])(?![0-9]*(?:[.,][0-9]+)?[Ee][+-]?[0-9]+$)[A-Za-z0-9][A-Za-z0-9._/-]{0,63}"
 #: Headers of the quarantine export, so a corrected export loads as this source again.
 HEADERS_NL = {"melding_id": "Meldingnummer", "created": "Datum melding", "hoofdcategorie": "Hoofdcategorie",
               "subcategorie": "Subcategorie", "area_code": "Buurtcode"}
@@ -124,7 +126,8 @@ def checks(ref, today: pd.Timestamp) -> list[Check]:
         Check(gxe.ExpectColumnValuesToNotBeNull(column="signal"),
               "category (hoofd/sub) is not mapped in meldingen_categorieen.csv"),
         Check(gxe.ExpectColumnValuesToBeInSet(column="melding_id_valid", value_set=[True]),
-              "meldingnummer is not a report number (letters, digits and - . / _ only)"),
+              "meldingnummer is not a report number (letters, digits and - . / _ only, at least one digit, "
+              "no E-notation)"),
         Check(gxe.ExpectColumnValuesToBeInSet(column="melding_id_repeated", value_set=[False]),
               REPEATED_NUMBER),
         Check(gxe.ExpectColumnValuesToBeInSet(column="quarantine_ref_repeated", value_set=[False]),

@@ -123,6 +123,14 @@ privacy-round2-names       surnames with a place-like ending (Westerhof, Hoogend
 privacy-round2-forms       "Kerkstraat, huisnummer 14", "nummer 14 van de Molenstraat", "Het Haagje 40", a buurt name +
                            number, "7901AB/14", birth dates after "*", "°", "gb", an e-mail split over two cells ->
                            those rows quarantined, no form of the value stored.
+privacy-round3-prefilter   lower-case names after a quote, bracket, dash or list number, joined by "_" or ".", after
+                           "de heer" / "mevr.", "JAN_DE_VRIES", an e-mail and a postcode written with "_", a name as a
+                           Meldingnummer (the cheap prefilter passed them by) -> those rows quarantined, nothing stored.
+privacy-round3-notations   a BSN and a mobile number in E-notation, HTML tags between an item's parts, surnames on no
+                           list, names in Cyrillic and Arabic script, "Hr." / "wed.", a profile address, a spelled-out
+                           birth date, a number and a name split over two cells -> those rows quarantined.
+privacy-round3-labels      a person's name as a sheet's name, a column header, a hidden sheet's name -> never printed,
+                           logged or stored (shown through the allow-list of labels).
 delivery-duplicate         the same bytes delivered twice (other name) -> the second load is skipped.
 baseline                   clean files of every layout -> load with nothing quarantined.
 
@@ -1312,6 +1320,62 @@ def plan(seed: int = SEED) -> list[Planned]:
     rows[17][2], rows[17][3] = local, "xs4all.nl"
     b.text(Case("meldingen_adressen_zonder_straat.csv", "meldingen", "loaded", rows_read=18, quarantined=9,
                 reason="personal data", secrets=(*forms, born, local), klass="privacy-round2-forms"), M, rows)
+
+    # ------------------------------------------------------------------ privacy, third red-team round
+    # what the full check finds but the cheap prefilter passed by: lower-case names after a sign, a list number, "de
+    # heer", "mevr.", joined by "_" or "."; capitals joined by "_"; an e-mail address and a postcode written with "_";
+    # names as a Meldingnummer (a report number holds a digit)
+    rows = b.reports(24)
+    sur = b.rng.choice(["brinkhuis", "hoekstra", "veenstra", "kuipers"])
+    first = b.rng.choice(["hendrik", "marieke", "willem", "sanne", "femke"])
+    postcode = f"{b.rng.randint(2, 99)},_79{b.rng.randint(10, 99)}_AB"
+    typed = [f"'{first} {sur}", f"({first} {sur})", f"-{first} {sur}", f"1. {first} {sur}", f"{first}_{sur}",
+             f"de heer {sur}", f"mevr. {sur}", f"{first.upper()}_DE_{sur.upper()}", f"{first}.{sur}_bij_ziggo_punt_nl",
+             postcode]
+    for r, v in zip(rows[1::2], typed[:9]):
+        r[3] = v
+    rows[0][3] = postcode
+    rows[18][0] = f"{first}_de_{sur}"
+    b.text(Case("meldingen_ronde3_voorfilter.csv", "meldingen", "loaded", rows_read=24, quarantined=11,
+                reason="personal data", secrets=(sur, postcode), klass="privacy-round3-prefilter"), M, rows)
+    # a person's name as a sheet's name, a column header, a hidden sheet's name: never printed or logged
+    polish = b.rng.sample(["Nowicka", "Kaminski", "Dabrowski", "Wojcik", "Kowalska", "Zielinski"], 3)
+    rows = b.unique_wijkteam_cells(12)
+    b.xlsx(Case("wijkteam_sheets_dubbel.xlsx", "wijkteam", "refused", message="hold a table",
+                secrets=(f"Agnieszka {polish[0]}", polish[0]), klass="privacy-round3-labels"),
+           [{"title": f"Agnieszka {polish[0]}", "rows": [W, *rows[:6]]}, {"title": "Blad2", "rows": [W, *rows[6:]]}])
+    header = ["Buurtcode", "Maand", "Signaal", f"Wiktor {polish[1]}", "Aantallen"]
+    b.text(Case("wijkteam_kop_fout.csv", "wijkteam", "refused", message="required column|found columns",
+                secrets=(f"Wiktor {polish[1]}", polish[1]), klass="privacy-round3-labels"),
+           header, [r[:3] + ["x", r[3]] for r in b.unique_wijkteam_cells(6)])
+    hidden, kept = f"Krzysztof {polish[2]}", P.bsn("plain")
+    b.xlsx(Case("wijkteam_ronde3_verborgen_naam.xlsx", "wijkteam", "loaded", rows_read=12, quarantined=0,
+                secrets=(hidden, polish[2], kept), klass="privacy-round3-labels"),
+           [{"title": "Signalen", "rows": [W, *b.unique_wijkteam_cells(12)]},
+            {"title": hidden, "rows": [["Naam", "BSN"], [hidden, kept]], "state": "hidden"}])
+    # numbers in E-notation, markup between an item's parts, names whose surname is on no list or in another script,
+    # titles "Hr." and "wed.", a profile address, a spelled-out birth date, a number and a name split over two cells
+    rows = b.reports(36)
+    sur = b.rng.choice(["Brinkhuis", "Hoekstra", "Veenstra", "Kuipers"])
+    first = b.rng.choice(["Hendrik", "Marieke", "Willem", "Sanne", "Femke"])
+    bsn = P.bsn("plain")
+    mobile = "6" + str(b.rng.randint(1, 5)) + "".join(str(b.rng.randint(0, 9)) for _ in range(7))
+    tagged = P.bsn("plain")
+    unlisted = b.rng.sample(["Kowalczyk", "Lewandowska", "Wisniewski", "Mazurkiewicz", "Zielinska", "Nowicka"], 4)
+    year = b.rng.randint(1940, 1999)
+    forms = [f"{bsn[0]}.{bsn[1:]}E8", f"0{mobile[0]},{mobile[1:]}E8", f"06<b>{mobile[1:]}</b>",
+             f"{tagged[:3]}<b>{tagged[3:6]}</b>{tagged[6:]}", "Kerkstraat<br>" + str(b.rng.randint(2, 99)),
+             f"Overlast door Piotr {unlisted[0]}", f"Anna {unlisted[1]}", f"J.A. {unlisted[2]}-de Vries",
+             "Иван Смирнов", "محمد الحربي", f"Totaal gecontroleerd door Bartosz {unlisted[3]}", f"Hr. {sur}",
+             f"wed. {sur}", f"zie facebook.com/{first.lower()}.{sur.lower()}.77", f"geboren op drie maart {year}"]
+    for r, v in zip(rows[::2], forms):
+        r[3] = v
+    rows[31][2], rows[31][3] = "06-1357", "2468"
+    rows[33][2], rows[33][3] = first, sur
+    b.text(Case("meldingen_ronde3_notaties.csv", "meldingen", "loaded", rows_read=36, quarantined=17,
+                reason="personal data", secrets=(*forms[:4], bsn, "0" + mobile, tagged, *unlisted, "Смирнов", "الحربي",
+                                                 sur, f"drie maart {year}", "06-1357"),
+                klass="privacy-round3-notations"), M, rows)
     return b.items
 
 

@@ -276,7 +276,8 @@ FLOW_FILES = ["meldingen_privacy_melderkolommen.csv", "wijkteam_privacy_clienten
               *[c.file for c in CASES if c.klass in ("privacy-file-name", "privacy-obfuscated-digits",
                                                       "privacy-spaced-names", "delivery-ids-like-personal-numbers",
                                                       "privacy-new-notations", "privacy-round2-names",
-                                                      "privacy-round2-forms")]]
+                                                      "privacy-round2-forms", "privacy-round3-prefilter",
+                                                      "privacy-round3-notations", "privacy-round3-labels")]]
 
 
 def _prefect_database_folder() -> list[Path]:

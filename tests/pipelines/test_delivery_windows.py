@@ -147,9 +147,10 @@ def test_a_full_export_window_ending_after_the_day_of_the_load_is_refused(home, 
     window = {"volledig_van": "2026-11-01", "volledig_tot": "2027-11-19"}
     if given == "manifest":
         (tmp_path / "meldingen_export.csv.manifest.json").write_text(json.dumps(window), encoding="utf-8")
-    named = "meldingen_export.csv.manifest.json" if given == "manifest" else "--full-window"
-    with pytest.raises(IngestError, match=rf"window '2026-11-01:2027-11-19' \({named}\) ends after the day of the "
-                                          r"load \(2026-11-26\); .* at the latest 2026-11-26"):
+    named = "meldingen_export.csv.manifest.json: volledig_tot" if given == "manifest" else \
+        r"full-export window \(--full-window\): its last day"
+    with pytest.raises(IngestError, match=rf"{named} lies after the day of the load \(2026-11-26\); .* at the latest "
+                                          r"2026-11-26"):
         load(home, path, **({} if given == "manifest" else {"window": "2026-11-01:2027-11-19"}))
     assert total(home) == 0 and query(home, "SELECT count(*) FROM meta.held_loads") == [(0,)]
     load(home, path, window="2026-11-01:2026-11-26")          # up to the day of the load: a full export

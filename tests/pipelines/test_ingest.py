@@ -112,6 +112,62 @@ def test_personal_values_in_a_used_column_quarantine_the_row_redacted(home):
     assert "Hoofdstraat" not in dumped and "12345678" not in dumped
 
 
+def test_a_report_number_holds_a_digit(home):
+    # a red team found names typed as a Meldingnummer ("jan_de_vries", "Gerrit-Brinkhuis") accepted into
+    # core.report_ledger and counted
+    odd = ["jan_de_vries", "willem_brinkhuis", "gerrit.brinkhuis", "Gerrit-Brinkhuis", "VERVALLEN"]
+    rows = GOOD + [[number, "03-11-2026", "Afval", "Zwerfafval", "BU01185001", "x"] for number in odd]
+    result = load(home, write_csv(home.inbox / "meldingen_ids.csv", MELDINGEN_HEADER, rows), "meldingen")
+    assert (result.rows_accepted, result.rows_quarantined) == (10, len(odd))
+    with connect(home.warehouse) as con:
+        keys = [r[0] for r in con.execute("SELECT report_key FROM core.report_ledger").fetchall()]
+        dumped = con.execute("SELECT string_agg(t::VARCHAR, '|') FROM quarantine.rows t").fetchone()[0]
+    assert sorted(keys) == sorted(f"id:{r[0]}" for r in GOOD)
+    assert not any(part in dumped.lower() for part in ("brinkhuis", "vries"))
+
+
+def test_a_number_in_e_notation_is_removed_and_no_report_number(home):
+    # a BSN or a mobile number as a spreadsheet shows a long number was stored as written, and accepted as a
+    # Meldingnummer
+    rows = GOOD + [["SIG-902", "02-11-2026", "Afval", "6,23456789E8", "BU01185000", "x"],
+                   ["SIG-903", "02-11-2026", "Afval", "1.47258364E8", "BU01185000", "x"],
+                   ["1.47258364E8", "02-11-2026", "Afval", "Zwerfafval", "BU01185000", "x"],
+                   ["2.0E5", "02-11-2026", "Afval", "Zwerfafval", "BU01185000", "x"]]
+    result = load(home, write_csv(home.inbox / "meldingen_e.csv", MELDINGEN_HEADER, rows), "meldingen")
+    assert (result.rows_accepted, result.rows_quarantined) == (10, 4)
+    q = quarantine(home).set_index("row_number")
+    assert "(telefoonnummer)" in q.loc[12, "reason"] and "(bsn)" in q.loc[13, "reason"]
+    assert "not a report number" in q.loc[15, "reason"]
+    with connect(home.warehouse) as con:
+        dumped = " ".join(con.execute(f"SELECT string_agg(t::VARCHAR, '|') FROM {t} t").fetchone()[0] or ""
+                          for t in ("raw.meldingen", "quarantine.rows", "core.report_ledger"))
+    assert "47258364" not in dumped and "23456789" not in dumped
+
+
+def test_a_manifest_value_that_is_no_date_is_named_by_its_key_never_quoted(home):
+    path = write_csv(home.inbox / "meldingen_venster.csv", MELDINGEN_HEADER, GOOD)
+    path.with_name(path.name + ".manifest.json").write_text(
+        json.dumps({"volledig_van": "Tomasz Mazurkiewicz", "volledig_tot": "2026-11-20"}), encoding="utf-8")
+    with pytest.raises(IngestError) as err:
+        load(home, path, "meldingen")
+    assert "volledig_van is not a date" in str(err.value) and "Tomasz" not in str(err.value)
+
+
+def test_an_item_cut_over_two_cells_is_removed_from_both(home):
+    # a mobile number or a name split over two used cells: each half alone is nothing
+    rows = GOOD + [["SIG-900", "02-11-2026", "06-1357", "2468", "BU01185000", "x"],
+                   ["SIG-901", "02-11-2026", "Gerrit", "Brinkhuis", "BU01185000", "x"]]
+    result = load(home, write_csv(home.inbox / "meldingen_p.csv", MELDINGEN_HEADER, rows), "meldingen")
+    assert (result.rows_accepted, result.rows_quarantined) == (10, 2)
+    q = quarantine(home).set_index("row_number")
+    assert "personal data (telefoonnummer) in Hoofdcategorie" in q.loc[12, "reason"]
+    assert "personal data (naam) in Subcategorie" in q.loc[13, "reason"]
+    with connect(home.warehouse) as con:
+        dumped = " ".join(con.execute(f"SELECT string_agg(t::VARCHAR, '|') FROM {t} t").fetchone()[0]
+                          for t in ("raw.meldingen", "quarantine.rows"))
+    assert not any(part in dumped for part in ("1357", "2468", "Gerrit", "Brinkhuis"))
+
+
 def test_a_used_column_that_is_mostly_personal_refuses_the_file_without_printing_values(home):
     before = digest(home)
     rows = [r[:4] + [f"Kerkweg {i}", "x"] for i, r in enumerate(GOOD, start=1)]

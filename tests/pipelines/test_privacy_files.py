@@ -28,3 +28,22 @@ def test_a_working_folders_own_team_codes_are_kept_and_a_name_beside_one_is_not(
     assert allowed_name("team-bakker antwoorden.xlsx", keep=["team-bakker"]) == "team-bakker antwoorden.xlsx"
     assert allowed_name("jeugd-jansen ingevuld.xlsx", keep=["jeugd-jansen"]) == "jeugd-jansen ingevuld.xlsx"
     assert allowed_name("piet jansen ingevuld.xlsx", keep=["jeugd-jansen"]) == "[verwijderd] ingevuld.xlsx"
+
+
+# A red team found ordinary names over-scrubbed: a delivery word, a single letter (a part: "_a", "_b"), a week with a
+# part's letter ("week45", "2026-W47b"). They stay; a letter beside a name goes with it, as an initial.
+@pytest.mark.parametrize("name", [
+    "meldingen_full.csv", "meldingen_laat.csv", "meldingen_a.csv", "meldingen_week45_a.csv",
+    "meldingen_export_2026-W47b.csv", "meldingen_b_2026-11.csv", "wijkteam_bladen.xlsx", "meldingen_venster.csv",
+])
+def test_delivery_words_single_letters_and_week_codes_stay(name):
+    assert scrub_file_name(name) == name
+
+
+@pytest.mark.parametrize("name, scrubbed", [
+    ("meldingen_j_jansen.csv", "meldingen_[verwijderd].csv"), ("meldingen_jansen_a.csv", "meldingen_[verwijderd].csv"),
+    ("meldingen_week45_j_brinkhuis.csv", "meldingen_week45_[verwijderd].csv"),
+    ("meldingen_full_anja_kloosterboer.csv", "meldingen_full_[verwijderd].csv"),
+])
+def test_a_letter_beside_a_name_is_removed_as_an_initial(name, scrubbed):
+    assert scrub_file_name(name) == scrubbed

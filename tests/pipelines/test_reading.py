@@ -322,6 +322,32 @@ def test_a_missing_column_message_shows_no_cell_values(tmp_path):
     assert "j.jansen@example.nl" not in text and "row_number" not in text
 
 
+# A red team found a sheet name and a column header that named a person (on no name list) printed, and so logged in
+# Prefect's database by the weekly flow: sheet names and headers are shown through the allow-list of labels.
+def test_sheet_names_and_headers_are_shown_through_the_allow_list_of_labels(tmp_path, caplog):
+    import logging
+
+    from pipelines.sources.common import other_sheets_checked
+
+    rows = [HEADER, ["BU01185000", "2026-10", "Eenzaamheid", 3]]
+    path = workbook(tmp_path / "w.xlsx", {"Agnieszka Nowicka": rows, "Blad2": rows})
+    with pytest.raises(IngestError) as err:
+        read_table(path, ALIASES)
+    assert "Agnieszka" not in one_sentence(err, "'Blad2'", "2 sheets")
+    path = tmp_path / "k.csv"
+    path.write_text("Buurtcode;Maand;Signaal;Wiktor Kaminski;Aantallen\nBU01185000;2026-10;Eenzaamheid;x;3\n")
+    with pytest.raises(IngestError) as err:
+        map_columns(read_table(path, ALIASES).data.frame, ALIASES, path)
+    assert "Wiktor" not in one_sentence(err, "Found columns: ['Buurtcode', 'Maand', 'Signaal', '[verwijderd]', "
+                                             "'Aantallen']")
+    path = workbook(tmp_path / "v.xlsx", {"Signalen": rows, "Krzysztof Dabrowski": [["Naam", "BSN"],
+                                                                                   ["K. Dabrowski", "111222333"]]},
+                    hidden=("Krzysztof Dabrowski",))
+    with caplog.at_level(logging.WARNING, logger="wijkradar.ingest"):
+        other_sheets_checked(read_table(path, ALIASES), path)
+    assert "(hidden) holds personal data" in caplog.text and "Krzysztof" not in caplog.text
+
+
 # --- dates, periods, counts ----------------------------------------------------------------------
 
 def test_dates_as_people_write_them():
