@@ -145,39 +145,45 @@ _ENCODED = re.compile(r"&(?:#\d{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1
                       r"|\\u[0-9A-Fa-f]{4}|(?<=[\w.])=(?:40|2[Ee])(?=\w)")
 
 
-def _decode_once(text: str) -> tuple[str, list[int], list[int]]:
-    """``text`` with its character references and %-escapes decoded; per character, its [start, end) in ``text``."""
+def _replaced(text: str, replacements) -> tuple[str, list[int], list[int]]:
+    """``text`` with each (start, end, new text) of ``replacements`` (in order, not overlapping) put in place; per
+    character of the result its [start, end) in ``text``, so a redaction of the result cuts the right span."""
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
     pos = 0
-    for m in _ENCODED.finditer(text):
-        token = m.group()
-        if token[0] == "&":
-            decoded = html.unescape(token)
-        elif token[0] in "\\=":                # a JSON or Python escape, or quoted-printable (mail): "=40" is "@"
-            decoded = chr(int(token[2:] if token[0] == "\\" else token[1:], 16))
-        else:
-            try:
-                decoded = bytes.fromhex(token.replace("%", "")).decode("utf-8")
-            except UnicodeDecodeError:
-                decoded = token
-        if decoded == token:
-            continue
-        for i in range(pos, m.start()):
+    for start, end, new in replacements:
+        for i in range(pos, start):
             out.append(text[i])
             starts.append(i)
             ends.append(i + 1)
-        for ch in decoded:
+        for ch in new:
             out.append(ch)
-            starts.append(m.start())
-            ends.append(m.end())
-        pos = m.end()
+            starts.append(start)
+            ends.append(end)
+        pos = end
     for i in range(pos, len(text)):
         out.append(text[i])
         starts.append(i)
         ends.append(i + 1)
     return "".join(out), starts, ends
+
+
+def _decoded_token(token: str) -> str:
+    if token[0] == "&":
+        return html.unescape(token)
+    if token[0] in "\\=":                    # a JSON or Python escape, or quoted-printable (mail): "=40" is "@"
+        return chr(int(token[2:] if token[0] == "\\" else token[1:], 16))
+    try:
+        return bytes.fromhex(token.replace("%", "")).decode("utf-8")
+    except UnicodeDecodeError:
+        return token
+
+
+def _decode_once(text: str) -> tuple[str, list[int], list[int]]:
+    """``text`` with its character references and %-escapes decoded; per character, its [start, end) in ``text``."""
+    return _replaced(text, ((m.start(), m.end(), decoded) for m in _ENCODED.finditer(text)
+                            if (decoded := _decoded_token(m.group())) != m.group()))
 
 
 # HTML markup as a browser shows it: an inline tag or a comment between the parts of an item shows nothing
@@ -194,25 +200,7 @@ _TAG = re.compile(r"<!--.*?-->|</?(?:(?P<block>" + _BLOCK_TAGS + r")|" + _INLINE
 
 def _strip_markup(text: str) -> tuple[str, list[int], list[int]]:
     """``text`` without its HTML tags and comments (a block tag a space); per character its [start, end) in ``text``."""
-    out: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    pos = 0
-    for m in _TAG.finditer(text):
-        for i in range(pos, m.start()):
-            out.append(text[i])
-            starts.append(i)
-            ends.append(i + 1)
-        if m.group("block"):
-            out.append(" ")
-            starts.append(m.start())
-            ends.append(m.end())
-        pos = m.end()
-    for i in range(pos, len(text)):
-        out.append(text[i])
-        starts.append(i)
-        ends.append(i + 1)
-    return "".join(out), starts, ends
+    return _replaced(text, ((m.start(), m.end(), " " if m.group("block") else "") for m in _TAG.finditer(text)))
 
 
 def _decode(text: str) -> tuple[str, tuple[list[int], list[int]] | None]:
