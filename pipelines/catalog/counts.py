@@ -100,7 +100,9 @@ def _retractable_params(source: str, window: tuple, municipalities: list[str] | 
 
 def rekey_reports(con: Con, source: str, old_keys: pd.Series, new_keys: pd.Series) -> int:
     """Reports (and their quarantined rows) stored under ``old_keys`` are stored under ``new_keys`` (by position),
-    where no report holds the new key yet. Returns how many reports."""
+    where no report holds the new key yet; where one does, the report is the same one delivered in two spellings
+    (a CSV's 012345611 and an Excel copy's 12345611 before both read as one number) and its copy under the old key
+    is dropped, so it counts once and the plain number is stored no more. Returns how many reports moved."""
     frame = pd.DataFrame({"old": old_keys.astype(str).to_numpy(), "new": new_keys.astype(str).to_numpy()})
     frame = frame[frame["old"] != frame["new"]].drop_duplicates("old")
     with registered(con, "_wr_rekey", frame):
@@ -108,6 +110,9 @@ def rekey_reports(con: Con, source: str, old_keys: pd.Series, new_keys: pd.Serie
             "UPDATE core.report_ledger l SET report_key = k.new FROM _wr_rekey k WHERE l.source = ? "
             "AND l.report_key = k.old AND NOT EXISTS (SELECT 1 FROM core.report_ledger o WHERE o.source = l.source "
             "AND o.report_key = k.new)", [source]).fetchall()[0][0]
+        con.execute("DELETE FROM core.report_ledger l USING _wr_rekey k WHERE l.source = ? AND l.report_key = k.old "
+                    "AND EXISTS (SELECT 1 FROM core.report_ledger o WHERE o.source = l.source AND o.report_key = k.new)",
+                    [source])
         con.execute("UPDATE quarantine.rows q SET record_key = k.new FROM _wr_rekey k WHERE q.source = ? "
                     "AND q.record_key = k.old", [source])
     return int(moved)

@@ -346,10 +346,13 @@ def test_a_report_number_reading_as_a_bsn_is_one_report_however_it_is_written(ho
     assert not [n for n in numbers if scan_values(pd.Series([n])).iloc[0] and n.lstrip("0") in stored]
 
 
+@pytest.mark.parametrize("before", ["plain", "both"])
 def test_a_report_stored_under_its_plain_eight_digit_number_is_re_keyed_when_its_number_is_pseudonymised(
-        home, tmp_path):
+        home, tmp_path, before):
     """Before numbers were judged as the ledger reads them, an Excel export stored 12345611 (012345611, a BSN by
-    the 11-test) under its plain number; delivered again it is the same report, now kept as its pseudonym."""
+    the 11-test) under its plain number; delivered again it is the same report, now kept as its pseudonym.
+    ``both``: the CSV (pseudonymised) and the Excel copy (plain) of one export were loaded, one report under two
+    keys counted twice; delivered again, the plain copy goes (regression check)."""
     from pipelines import catalog
     from pipelines.privacy import pseudonym
 
@@ -358,8 +361,13 @@ def test_a_report_stored_under_its_plain_eight_digit_number_is_re_keyed_when_its
     load(home, write_csv(tmp_path / "meldingen_w45.csv", HEADER, rows))
     with connect(home.warehouse) as con:                  # as an Excel export was stored before
         key = "id:" + pseudonym("012345611", catalog.warehouse_secret(con)[0]).upper()
-        assert con.execute("UPDATE core.report_ledger SET report_key = 'id:12345611' WHERE report_key = ?",
-                           [key]).fetchall() == [(1,)]
+        if before == "plain":
+            con.execute("UPDATE core.report_ledger SET report_key = 'id:12345611' WHERE report_key = ?", [key])
+        else:
+            con.execute("INSERT INTO core.report_ledger SELECT * REPLACE ('id:12345611' AS report_key) "
+                        "FROM core.report_ledger WHERE report_key = ?", [key])
+        assert con.execute("SELECT count(*) FROM core.report_ledger WHERE report_key = 'id:12345611'").fetchall() \
+            == [(1,)]
     again = write_csv(tmp_path / "meldingen_w45_b.csv", HEADER,
                       [[n.lstrip("0"), *r[1:]] for n, r in zip(numbers, rows)])
     assert load(home, again).rows_accepted == 60
