@@ -65,6 +65,9 @@ def detect_file(input: Path, output: Path, method: str = "auto", frequency: int 
         rows, alarms = _score(m, (method, frequency, alpha, eval_start), tmp, workers)
     except BaseException:
         tmp.unlink(missing_ok=True)
+        # a refused file: the detectors' loading ends before the call does, so no thread of this call runs on
+        # beside whatever the caller does next (in the test suite a loading thread left running crashed a worker)
+        loading.join(timeout=60)
         raise
     os.replace(tmp, output)        # all or nothing: a crash never leaves half a file
     return rows, alarms
