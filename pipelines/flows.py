@@ -135,19 +135,9 @@ def ingest(home: Home, path: Path, source: str, today: pd.Timestamp | None, late
         except (IngestError, ValidationRefused) as exc:
             return Outcome(refused=str(exc))
         except Exception as exc:  # noqa: BLE001 - one damaged file must not fail the weekly run
-            import logging
-            import traceback
-
-            from pipelines.warehouse import expected_failure
-
-            name = shown_file_name(path.name)
-            if expected_failure(exc):             # a full disk is not the file's fault
-                return Outcome(refused=f"{name}: not loaded: {expected_failure(exc)}")
-            logging.getLogger("wijkradar.ingest").error(   # the frames only: the message can hold personal data
-                "%s could not be read (%s) at:\n%s", name, type(exc).__name__,
-                "".join(traceback.format_tb(exc.__traceback__)))
-            return Outcome(refused=f"{name}: the file could not be read ({type(exc).__name__}); open it in the "
-                                   "program that made it, save or export it again and put the new file in the inbox")
+            return Outcome(refused=_unexpected_failure(
+                path, exc, "wijkradar.ingest", "not loaded", "the file could not be read",
+                "open it in the program that made it, save or export it again and put the new file in the inbox"))
 
 
 @task
@@ -163,19 +153,27 @@ def import_answers(home: Home, path: Path, today: pd.Timestamp | None) -> tuple[
         except FeedbackRefused as exc:
             return None, str(exc)
         except Exception as exc:  # noqa: BLE001 - one damaged answers file must not fail the weekly run
-            import logging
-            import traceback
+            return None, _unexpected_failure(
+                path, exc, "wijkradar.feedback", "answers not imported",
+                "the answers could not be read", "nothing of it was stored; send back the list as wijkradar exported "
+                "it, with only Terugkoppeling and Notitie filled in")
 
-            from pipelines.warehouse import expected_failure
 
-            name = shown_file_name(path.name)
-            if expected_failure(exc):             # a full disk is not the file's fault
-                return None, f"{name}: answers not imported: {expected_failure(exc)}"
-            logging.getLogger("wijkradar.feedback").error(   # the frames only: the message can hold personal data
-                "%s could not be read (%s) at:\n%s", name, type(exc).__name__,
-                "".join(traceback.format_tb(exc.__traceback__)))
-            return None, (f"{name}: the answers could not be read ({type(exc).__name__}); nothing of it was stored; "
-                          "send back the list as wijkradar exported it, with only Terugkoppeling and Notitie filled in")
+def _unexpected_failure(path: Path, exc: BaseException, logger: str, not_done: str, unread: str, fix: str) -> str:
+    """One file's sentence for an error that is not one of wijkradar's own: a full disk said as such, anything else
+    named by its type only (its text can quote the file's content), logged with its frames for whoever maintains
+    wijkradar."""
+    import logging
+    import traceback
+
+    from pipelines.warehouse import expected_failure
+
+    name = shown_file_name(path.name)
+    if expected_failure(exc):             # a full disk is not the file's fault
+        return f"{name}: {not_done}: {expected_failure(exc)}"
+    logging.getLogger(logger).error(      # the frames only: the message can hold personal data
+        "%s could not be read (%s) at:\n%s", name, type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__)))
+    return f"{name}: {unread} ({type(exc).__name__}); {fix}"
 
 
 @task
