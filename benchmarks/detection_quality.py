@@ -20,11 +20,18 @@ Without R (``--no-r``) the comparison at R's false-alarm rate uses R's numbers f
 last run with R, same grid and seeds). ``--replicates 3`` gives a quick, noisier look for iteration;
 report numbers from the default grid.
 
-Usage: .venv/bin/python benchmarks/detection_quality.py [--replicates 10] [--no-r] [--no-naive]
+The ceilings do not depend on any detector, and the week-by-week one takes an hour on 2 cores: they are kept in
+``benchmarks/results/ceilings/`` under a key of the grid's settings and the source of the code that draws and bounds
+the series (``models/simulate.py``, ``models/bounds.py``, ``models/stopping_kernel.py``), and computed again only
+when one of them changes (or with ``--recompute-ceilings``).
+
+Usage: .venv/bin/python benchmarks/detection_quality.py [--replicates 10] [--no-r] [--no-naive] [--recompute-ceilings]
 """
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import sys
 import time
 from pathlib import Path
@@ -47,6 +54,44 @@ KNOWN = "ceiling: threshold on the true baseline"
 #: R farringtonFlexible on the default grid (10 replicates), from the last run with R installed
 R_FROZEN = {"far": 0.0089, "pod_at_its_far": 0.174}
 GROUPS = (["k"], ["theta"], ["beta", "gamma1"], ["phi"])
+ROOT = Path(__file__).resolve().parent.parent
+CEILINGS = ROOT / "benchmarks" / "results" / "ceilings"
+#: the code a ceiling is a function of, besides the grid's settings
+CEILING_CODE = ("models/simulate.py", "models/bounds.py", "models/stopping_kernel.py")
+
+
+def ceiling_key(**settings) -> str:
+    """A digest of the settings and of the source that draws and bounds the series: equal keys, equal ceilings."""
+    h = hashlib.sha256(json.dumps(settings, sort_keys=True).encode())
+    for name in CEILING_CODE:
+        h.update((ROOT / name).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def kept_ceilings(name: str, sim: pd.DataFrame, recompute: bool, window: int | None = None,
+                  **settings) -> tuple[pd.DataFrame, list[float]]:
+    """Both ceilings per event (``bound``, ``known_baseline``, ``causal``) and the week-by-week multipliers, read
+    from ``CEILINGS`` when kept there under the same key, computed (and kept) otherwise."""
+    key = ceiling_key(window=window, **settings)
+    path, meta = CEILINGS / f"{name}.csv.gz", CEILINGS / f"{name}.json"
+    if not recompute and path.exists() and meta.exists() and json.loads(meta.read_text())["key"] == key:
+        print(f"  {name}: kept ceilings reused ({path.relative_to(ROOT)})", flush=True)
+        return pd.read_csv(path), json.loads(meta.read_text())["multipliers"]
+    t0 = time.perf_counter()
+    ceiling = detection_bounds(sim, KEYS, far=0.01, window=window)
+    print(f"  {name}: ceilings {time.perf_counter() - t0:.1f} s; now week by week (about an hour on 2 cores)",
+          flush=True)
+    t0 = time.perf_counter()
+    causal, fit = causal_bounds(sim, KEYS, far=0.01, window=window)
+    ceiling = ceiling.merge(causal[[*KEYS, "event", "causal"]], on=[*KEYS, "event"])
+    lam = [float(x) for x in fit["lam"]]
+    print(f"  {name}: week by week {time.perf_counter() - t0:.1f} s, multipliers {[round(x, 3) for x in lam]}",
+          flush=True)
+    CEILINGS.mkdir(parents=True, exist_ok=True)
+    ceiling.to_csv(path, index=False)
+    meta.write_text(json.dumps({"key": key, "settings": {"window": window, **settings}, "multipliers": lam},
+                               indent=1) + "\n")
+    return ceiling, lam
 
 
 def after_events(res: pd.DataFrame, sim: pd.DataFrame, weeks: int = 8) -> float:
@@ -73,6 +118,7 @@ def main() -> None:
     ap.add_argument("--no-r", action="store_true")
     ap.add_argument("--no-naive", action="store_true")
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--recompute-ceilings", action="store_true", help="compute the ceilings even when kept")
     args = ap.parse_args()
     T = args.years * 52
     eval_start = T - 51
@@ -117,14 +163,8 @@ def main() -> None:
         except ImportError:
             print("  statsmodels not installed (pip install -e '.[bench]'): naive GLM skipped")
 
-    t0 = time.perf_counter()
-    ceiling = detection_bounds(with_phi(sim, scen), KEYS, far=0.01)
-    print(f"  ceilings: {time.perf_counter() - t0:.1f} s", flush=True)
-    t0 = time.perf_counter()
-    causal, fit = causal_bounds(with_phi(sim, scen), KEYS, far=0.01)
-    ceiling = ceiling.merge(causal[[*KEYS, "event", "causal"]], on=[*KEYS, "event"])
-    print(f"  ceiling week by week: {time.perf_counter() - t0:.1f} s, multipliers {fit['lam'].round(3).tolist()}",
-          flush=True)
+    ceiling, lam = kept_ceilings("outbreaks", with_phi(sim, scen), args.recompute_ceilings,
+                                 replicates=args.replicates, years=args.years, seed=2013)
 
     def ceiling_rows(by: list[str]) -> pd.DataFrame:
         # a group's mean of the week-by-week values bounds its detection when the group keeps 1 % false alarms
@@ -193,12 +233,8 @@ def main() -> None:
                            "within 12 weeks": float((delay < 12).mean()),
                            "median delay": float(delay.median()), "far before the drift": float(quiet),
                            **{f"within 8, theta={k}": float(v) for k, v in by_level.items()}})
-    dceil = detection_bounds(with_phi(dsim, dscen), KEYS, far=0.01, window=8)
-    t0 = time.perf_counter()
-    dcausal, dfit = causal_bounds(with_phi(dsim, dscen), KEYS, far=0.01, window=8)
-    dceil = dceil.merge(dcausal[[*KEYS, "event", "causal"]], on=[*KEYS, "event"])
-    print(f"  drift ceiling week by week: {time.perf_counter() - t0:.1f} s, "
-          f"multipliers {dfit['lam'].round(3).tolist()}", flush=True)
+    dceil, dlam = kept_ceilings("drifts", with_phi(dsim, dscen), args.recompute_ceilings, window=8,
+                                replicates=args.replicates, years=args.years, seed=7, drift=[0.5, 12])
     for col, label in (("bound", CEILING), ("causal", CAUSAL), ("known_baseline", KNOWN)):
         by_level = dceil.groupby(dceil["scenario"].map(dscen.set_index("scenario")["theta"]))[col].mean()
         drift_rows.append({"method": label, "within 8 weeks": float(dceil[col].mean()),
@@ -229,8 +265,8 @@ def main() -> None:
                 "week, the most a detector", "can reach that decides from the counts so far, told the true baseline, "
                 "the event's start and shape, keeping 1 % false", "alarms in each week of the events' windows on "
                 "average (`models.bounds.causal_bound`; multipliers per week, outbreaks "
-                f"{fit['lam'].round(2).tolist()},",
-                f"drifts {dfit['lam'].round(2).tolist()}). A target above it is out of reach for every detector.", "",
+                f"{[round(x, 2) for x in lam]},",
+                f"drifts {[round(x, 2) for x in dlam]}). A target above it is out of reach for every detector.", "",
                 table(targets), ""]
     out += ["## How far the targets can be reached", "",
             "Measured by `benchmarks/detection_reach.py` (per-scenario oracle thresholds at 1 % false alarms, "
