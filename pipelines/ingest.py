@@ -79,14 +79,17 @@ def _fault_point(name: str) -> None:
 
 def content_hash(path: Path) -> str:
     """SHA-256 of a file, or of every file (name and bytes) of a payload folder; links are never followed."""
+    from pipelines.privacy import shown_file_name   # a supplier names files and folders after people
+
     if path.is_symlink():
-        raise IngestError(f"{path.name}: is a symbolic link; wijkradar does not follow links, copy the file itself "
+        raise IngestError(f"{shown_file_name(path.name)}: is a symbolic link; wijkradar does not follow links, copy the file itself "
                           "into the inbox")
     h = hashlib.sha256()
     if path.is_dir():
         links = [p for p in path.rglob("*") if p.is_symlink()]
         if links:
-            raise IngestError(f"{path.name}: holds a symbolic link ({links[0].name}); wijkradar does not follow "
+            raise IngestError(f"{shown_file_name(path.name)}: holds a symbolic link "
+                              f"({shown_file_name(links[0].relative_to(path).as_posix())}); wijkradar does not follow "
                               "links, copy the files themselves into the folder")
     files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
     for f in files:

@@ -882,8 +882,8 @@ def _choose(path: Path, sheets, aliases, optional) -> Workbook:
                     "%s: sheet %r holds %s row(s) under a header without the column %s and was not read (only sheet "
                     "%r, with every required column, is); if they are counts too, name that column as on %r and put "
                     "all rows on one sheet (or deliver one file per sheet)", privacy.scrub_file_name(path.name),
-                    privacy.scrub_text(s.name), f"{len(s.frame):,}", _display(lacking, aliases[lacking]),
-                    privacy.scrub_text(read), privacy.scrub_text(read))
+                    privacy.shown_label(s.name), f"{len(s.frame):,}", _display(lacking, aliases[lacking]),
+                    privacy.shown_label(read), privacy.shown_label(read))
         pick = next((i for i in full if not built[i][0].hidden), full[0] if full else None)
         if pick is None:
             listed = ", ".join(repr(privacy.shown_label(s.name)) for s, _ in built)
@@ -895,7 +895,7 @@ def _choose(path: Path, sheets, aliases, optional) -> Workbook:
         at, _ = _header_hits([cells for _, cells in rows[:HEADER_SCAN_ROWS]], aliases)
         if at:
             where = path.name if len(sheets) == 1 and not isinstance(sheets[pick][2], _Records) else (
-                f"{path.name}, sheet {privacy.scrub_text(sheets[pick][0])!r}")
+                f"{path.name}, sheet {privacy.shown_label(sheets[pick][0])!r}")
             unit = "row" if isinstance(sheets[pick][2], _Records) else "line"
             refuse_rows_above_header(where, unit, rows[:at], rows[at][0], aliases, optional,
                                      getattr(sheets[pick][2], "copies", frozenset()))

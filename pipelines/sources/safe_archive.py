@@ -145,25 +145,28 @@ def read_member(z: zipfile.ZipFile, info: zipfile.ZipInfo, *, path: Path | None 
 def safe_files(folder: Path) -> list[Path]:
     """Every regular file under ``folder`` (sorted); a symbolic link anywhere is refused, never followed."""
     folder = Path(folder)
+    label = privacy.shown_file_name(folder.name)      # a supplier names files and folders after people
     if folder.is_symlink():
-        raise IngestError(f"{folder.name}: refused, the folder is a symbolic link; deliver the folder itself, "
+        raise IngestError(f"{label}: refused, the folder is a symbolic link; deliver the folder itself, "
                           "not a link to it")
     files: list[Path] = []
     for root, dirs, names in os.walk(folder, followlinks=False):
         for name in sorted(dirs) + sorted(names):
             p = Path(root) / name
-            rel = p.relative_to(folder).as_posix()
+            def shown(p=p) -> str:
+                return repr(privacy.shown_file_name(p.relative_to(folder).as_posix()[:200]))
+
             try:
                 mode = os.lstat(p).st_mode
             except OSError as exc:
-                raise IngestError(f"{folder.name}: {rel} cannot be read; deliver the folder again") from exc
+                raise IngestError(f"{label}: {shown()} cannot be read; deliver the folder again") from exc
             if stat.S_ISLNK(mode):
-                raise IngestError(f"{folder.name}: refused, {rel} is a symbolic link and links are not followed; "
+                raise IngestError(f"{label}: refused, {shown()} is a symbolic link and links are not followed; "
                                   "copy the real file into the folder and load it again")
             if stat.S_ISDIR(mode):
                 continue
             if not stat.S_ISREG(mode):
-                raise IngestError(f"{folder.name}: refused, {rel} is not a regular file; "
+                raise IngestError(f"{label}: refused, {shown()} is not a regular file; "
                                   "deliver only the export files")
             files.append(p)
     return sorted(files, key=lambda p: p.relative_to(folder).as_posix())

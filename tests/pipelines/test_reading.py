@@ -195,6 +195,22 @@ def test_rows_above_the_header_of_a_sheet_are_refused_naming_the_sheet_and_row(t
     one_sentence(err, "w.xlsx, sheet 'Data': row 2 lies above the header row (row 4)")
 
 
+def test_sheet_names_in_these_messages_pass_the_allow_list(tmp_path, caplog):
+    # a sheet named after a person was printed through the scanner alone, which reads no lone surname
+    path = workbook(tmp_path / "w.xlsx", {"Zandstra": [["Overzicht", "opgesteld", "door", "team"], HEADER,
+                                                       ["BU01185001", "2026-10", "Eenzaamheid", 4]]})
+    with pytest.raises(IngestError) as err:
+        read_table(path, ALIASES)
+    assert "Zandstra" not in one_sentence(err, "w.xlsx, sheet '[verwijderd]': row 1 lies above the header row")
+    path = workbook(tmp_path / "w.xlsx", {"Signalen": [HEADER, ["BU01185000", "2026-09", "Eenzaamheid", 3]],
+                                          "Wojcik": [["Buurtcode", "Maand", "Soort", "Aantal"],
+                                                     ["BU01185000", "2026-10", "Eenzaamheid", 5]]})
+    with caplog.at_level("WARNING", logger="wijkradar.ingest"):
+        read_table(path, ALIASES)
+    warned = " ".join(r.getMessage() for r in caplog.records)
+    assert "sheet '[verwijderd]' holds 1 row(s)" in warned and "Wojcik" not in warned
+
+
 @pytest.mark.parametrize("encoding, bom, sep", [
     ("utf-16-le", b"\xff\xfe", "\t"),      # Excel "Unicode-tekst"
     ("utf-16-be", b"\xfe\xff", "\t"),
@@ -532,8 +548,31 @@ def test_a_dump_folder_is_read_and_a_symlink_in_it_refused(tmp_path):
     for call in (safe_files, is_dwh_export, read_dwh):
         with pytest.raises(IngestError) as err:
             call(folder)
-        text = one_sentence(err, "dump: refused, locations.csv is a symbolic link and links are not followed")
+        text = one_sentence(err, "dump: refused, 'locations.csv' is a symbolic link and links are not followed")
         assert "root:x" not in text and str(secret) not in text
+
+
+def test_a_dump_folders_link_or_pipe_is_refused_without_its_name(tmp_path):
+    # a link or a pipe named after a person was printed as named ("holds a symbolic link (Zandstra)"): file and
+    # folder names in a message pass the allow-list, as zip members' do
+    from pipelines.ingest import content_hash
+
+    folder = tmp_path / "meldingen_dump"
+    dwh_files(folder)
+    (folder / "Zandstra").mkdir()
+    os.symlink(folder / "signals.csv", folder / "Zandstra" / "WOJCIK")
+    with pytest.raises(IngestError) as err:
+        content_hash(folder)
+    text = one_sentence(err, "meldingen_dump: holds a symbolic link ([verwijderd]/[verwijderd])")
+    with pytest.raises(IngestError) as err:
+        safe_files(folder)
+    text += one_sentence(err, "meldingen_dump: refused, '[verwijderd]/[verwijderd]' is a symbolic link")
+    (folder / "Zandstra" / "WOJCIK").unlink()
+    os.mkfifo(folder / "Zandstra" / "WOJCIK")
+    with pytest.raises(IngestError) as err:
+        safe_files(folder)
+    text += one_sentence(err, "meldingen_dump: refused, '[verwijderd]/[verwijderd]' is not a regular file")
+    assert "Zandstra" not in text and "WOJCIK" not in text
 
 
 def test_a_dump_zip_is_read_through_the_bounded_reader(tmp_path):
