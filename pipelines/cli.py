@@ -164,12 +164,13 @@ def run(
 
 def refusal_line(name: str, why: str) -> str:
     """A refusal of the weekly run with its file named once: the reason names its file already, as a refusal always
-    does, but without the `` (2)`` the run adds to a second file whose name scrubs alike (``flows._unique``)."""
+    does ("name: ..." or, for a returned list, "name (list of wijkteam ...): ..."), but without the `` (2)`` the run
+    adds to a second file whose name scrubs alike (``flows._unique``)."""
     base = re.sub(r" \(\d+\)$", "", name)
-    if why.startswith(f"{name}:"):
+    if why.startswith((f"{name}:", f"{name} (")):
         return why
-    if why.startswith(f"{base}:"):
-        return f"{name}:{why[len(base) + 1:]}"
+    if why.startswith((f"{base}:", f"{base} (")):
+        return f"{name}{why[len(base):]}"
     return f"{name}: {why}"
 
 

@@ -52,3 +52,8 @@ def test_a_refusal_line_names_its_file_once_also_with_the_runs_number():
     assert refusal_line(first, f"{first}: the zip is damaged") == f"{first}: the zip is damaged"
     assert refusal_line(second, f"{first}: the zip is damaged") == f"{second}: the zip is damaged"
     assert refusal_line(second, "the zip is damaged") == f"{second}: the zip is damaged"
+    # a returned list's refusal names its file with its team: "x.xlsx: x.xlsx (list of wijkteam ...)" named it twice
+    answers = "terugkoppeling_de-weide.xlsx"
+    why = f"{answers} (list of wijkteam de-weide): refused, row 5 holds a value"
+    assert refusal_line(answers, why) == why
+    assert refusal_line(f"{answers} (2)", why) == f"{answers} (2) (list of wijkteam de-weide): refused, row 5 holds a value"
