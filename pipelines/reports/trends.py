@@ -120,15 +120,18 @@ def in_year_to_date(starts: pd.Series, period: pd.Series, end: pd.Timestamp, yea
     """True where a period is in the same part of its own year as ``year`` up to ``end`` (default year: ``end``'s).
 
     Months: ended by ``end``'s day, the same distance from their year as ``end`` from ``year`` (the last
-    days of a week 53 lie in the next year). Weeks: at most as many weeks into their year as the last week
+    days of a week 53 lie in the next year); a month's last day stands for that month's end in every year, so
+    on 28 or 29 February every February counts, leap year or not. Weeks: at most as many weeks into their year as the last week
     of ``year`` ending by ``end`` (a date would give an earlier year one week less whenever its
     Mondays fall a day or two later, and none at all in a first week of January).
     """
     year = end.year if year is None else year
     starts, period = pd.to_datetime(pd.Series(starts)).reset_index(drop=True), pd.Series(period).reset_index(drop=True)
-    years = starts.dt.year
-    day = 28 if (end.month, end.day) == (2, 29) else end.day         # 29 February: the 28th of other years
-    cutoff = pd.to_datetime({"year": years + (end.year - year), "month": end.month, "day": day})
+    first = pd.to_datetime({"year": starts.dt.year + (end.year - year), "month": end.month, "day": 1})
+    if end.is_month_end:        # 28 or 29 February: every February, leap year or not
+        cutoff = first + pd.offsets.MonthEnd(0)
+    else:
+        cutoff = first + pd.Timedelta(days=end.day - 1)
     in_part = period_end(starts, period) <= cutoff
     weeks = _weeks_to_date(end, year)
     weekly = period == "week"

@@ -64,6 +64,16 @@ def test_year_to_date_compares_the_same_part_of_every_year_per_1000_inhabitants(
     assert change["this_year"].item() == 30 and change["earlier_mean"].item() == 15 and change["change"].item() == 1.0
 
 
+def test_year_to_date_at_the_end_of_february_counts_every_february_leap_year_or_not():
+    starts = pd.Series(pd.to_datetime(["2028-02-01", "2029-02-01", "2031-02-01", "2032-01-01", "2032-02-01", "2032-03-01"]))
+    months = pd.Series(["month"] * len(starts))
+    assert trends.in_year_to_date(starts, months, pd.Timestamp("2032-02-29")).tolist() == [True] * 5 + [False]
+    # the 28th of a year without 29 February ends the February of a leap year as well
+    assert trends.in_year_to_date(starts[:3], months[:3], pd.Timestamp("2031-02-28")).tolist() == [True] * 3
+    # 28 February of a leap year: the Februaries that ended by the 28th, not those of leap years
+    assert trends.in_year_to_date(starts, months, pd.Timestamp("2032-02-28")).tolist() == [False, True, True, True, False, False]
+
+
 def first_weeks(area, values, years=range(2022, 2028)):
     """One count in the first week of each year (ISO week 1, which may begin in December); None: no row that year."""
     starts = [pd.Timestamp.fromisocalendar(y, 1, 1) for y in years]
