@@ -24,12 +24,11 @@ home = None     # working folder (default: $WIJKRADAR_HOME, else data/)
 period = None   # run period, e.g. "2026-W47" (default: the latest run)
 
 # %%
-import pandas as pd
 from IPython.display import HTML, display
 
 from pipelines.reports import charts, trends
 from pipelines.reports.data import open_warehouse
-from pipelines.reports.period import marts_note, read_period_data
+from pipelines.reports.period import marts_note, period_end, read_period_data
 from pipelines.reports.render import table
 
 with open_warehouse(home) as con:     # every history cut at the end of the run's period
@@ -37,7 +36,7 @@ with open_warehouse(home) as con:     # every history cut at the end of the run'
     note = marts_note(con, data.run)
 if note:
     print(note)
-end = data.run_start + pd.Timedelta(days=6)
+end = period_end(data.run["run_period"])      # a week's Sunday, a month's last day
 year = trends.report_year(data.run_start, "week" if "-W" in data.run["run_period"] else "month")
 end_label = end.strftime("%d-%m")
 print(f"Run {data.run['run_id']}, periode {data.run['run_period']}; jaar {year} tot en met {end.strftime('%d-%m-%Y')}")

@@ -130,3 +130,19 @@ def test_jaarplan_and_open_pages_from_the_warehouse(report_home, ref):
         counts = re.findall(r'<td class="aantal">([^<]*(?:&lt;\d)?[^<]*)</td>', text)
         assert all(c in ("&lt;5", "verborgen") or int(c.replace(".", "")) >= 5 for c in counts), page.name
         assert "Wat valt nu op" not in text                          # no flags on open pages by default
+
+
+def test_the_trends_of_a_monthly_run_run_to_the_end_of_its_month(tmp_path, ref):
+    """A home of monthly counts only: the year to date of run 2026-10 holds October, not the first week of it."""
+    from pipelines.reports.build import execute_notebooks
+    from pipelines.reports.render import notebook_body
+
+    home = resolve_home(tmp_path)
+    _, monthly, _, _, _ = demo_counts(ref, years=4)
+    counts = monthly.merge(ref.catalogue[["signal", "source"]], on="signal")
+    with connect(home.warehouse) as con:
+        fill_counts(con, ref, counts)
+        run = score_and_flag(con, ref, today=pd.Timestamp("2026-11-05"))
+    assert run.run_period == "2026-10"
+    nb = execute_notebooks({"home": str(home.root), "period": "2026-10"}, ["01-trends"])["01-trends"]
+    assert "periode 2026-10; jaar 2026 tot en met 31-10-2026" in notebook_body(nb)
