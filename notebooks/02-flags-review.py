@@ -65,7 +65,7 @@ shares = review.feedback_shares(data.feedback)
 if shares.empty:
     display(Markdown("Nog geen terugkoppeling vastgelegd (tabel `meta.flag_feedback` ontbreekt of is leeg)."))
 else:
-    display(HTML(table(shares, digits=2)))
+    display(HTML(table(shares, review.FEEDBACK_HEADERS, digits=2)))
 
 # %% [markdown]
 # ## Precisie per signaal

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from pipelines import wording
 from pipelines.flag import current_cells
 from pipelines.reference import DOMAIN_NL
 from pipelines.safe_output import escape_html as esc
@@ -91,8 +92,13 @@ def domain_maps(outlines: pd.DataFrame, viewbox: str, latest: pd.DataFrame, flag
 
 
 def flagged_table(flags: pd.DataFrame) -> pd.DataFrame:
-    """The run's flagged buurten for a table under the map (Dutch domain names)."""
+    """The run's flagged buurten for a table under the map, in the lists' words: Dutch domain names, and a listed
+    buurt no longer elevated this week at level ``nazorg`` (as the lists print it, not an empty cell)."""
     cols = ["wijkteam", "name", "domain", "level", "status", "since"]
     if flags.empty:
         return pd.DataFrame(columns=cols)
-    return flags.assign(domain=flags["domain"].map(DOMAIN_NL))[cols].reset_index(drop=True)
+    levels = [wording.level_word(None if pd.isna(lv) else lv, None if pd.isna(st) else st)
+              for lv, st in zip(flags["level"], flags["status"])]
+    statuses = [wording.status_word(None if pd.isna(st) else st) for st in flags["status"]]
+    return flags.assign(domain=flags["domain"].map(DOMAIN_NL), level=levels, status=statuses)[cols] \
+        .reset_index(drop=True)

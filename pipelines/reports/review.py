@@ -20,6 +20,8 @@ LISTED = ("nieuw", "aanhoudend", "verergerend")
 #: recognised the signal, or that there was nothing; 'meer info nodig' gives no verdict.
 RECOGNISED = ("opgepakt", "naar jaarplan", "al bekend", "herkend, actie nodig", "herkend, al bekend")
 NOT_RECOGNISED = ("geen probleem", "niet herkend")
+#: Dutch headers of :func:`feedback_shares` beside the feedback values (which are Dutch already).
+FEEDBACK_HEADERS = {"wijkteam": "wijkteam", "n": "aantal antwoorden"}
 
 
 def episodes(evidence: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
@@ -65,12 +67,14 @@ def time_to_resolution(episodes_: pd.DataFrame, by: tuple[str, ...] = ("wijkteam
 
 
 def feedback_shares(feedback: pd.DataFrame, by: str = "wijkteam") -> pd.DataFrame:
-    """Share of every feedback value per team (rows add up to 1); empty when there is no feedback yet."""
+    """Share of every feedback value per team (rows add up to 1) and ``n``, the team's answers; empty when there is
+    no feedback yet. :data:`FEEDBACK_HEADERS` names the columns for a manager."""
     fb = feedback[feedback["feedback"].notna() & (feedback["feedback"].astype(str).str.strip() != "")] \
         if "feedback" in feedback else feedback.iloc[0:0]
     if fb.empty or by not in fb:
         return pd.DataFrame(columns=[by])
     table = pd.crosstab(fb[by].fillna("-"), fb["feedback"].astype(str).str.strip(), normalize="index")
+    table.columns.name = None               # else printed as a header row of its own ("feedback")
     table["n"] = fb.groupby(by).size()
     return table.reset_index()
 

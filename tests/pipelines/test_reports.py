@@ -10,7 +10,7 @@ import pytest
 
 from pipelines.reports import jaarplan, maps, openpages, review, trends
 from pipelines.reports.data import outline_paths, read_feedback, read_outlines
-from pipelines.reports.render import NotebookFailed, notebook_page
+from pipelines.reports.render import NotebookFailed, notebook_page, table
 
 AREAS = pd.DataFrame({
     "area_code": ["GM0118", "WK01", "WK02", "BU1", "BU2", "BU3"],
@@ -167,6 +167,13 @@ def test_feedback_shares_and_precision_per_signal():
     assert prec[["judged", "correct", "precision"]].iloc[0].tolist() == [2, 1, 0.5]
 
 
+def test_the_feedback_table_has_dutch_headers_and_no_header_row_of_its_own():
+    fb = pd.DataFrame({"wijkteam": ["stad", "stad", "dorpen"], "feedback": ["opgepakt", "geen probleem", "opgepakt"]})
+    page = table(review.feedback_shares(fb), review.FEEDBACK_HEADERS, digits=2)
+    headers = re.findall(r"<th[^>]*>(.*?)</th>", page)
+    assert headers == ["wijkteam", "geen probleem", "opgepakt", "aantal antwoorden"]
+
+
 def test_listed_entries_per_team_week_leave_out_known_causes():
     weeks = review.last_weeks(EVIDENCE, pd.Timestamp("2026-02-16"), 52)
     listed = review.listed_per_team_week(EVIDENCE, AREAS, weeks, known={("BU3", "physical")})
@@ -201,6 +208,16 @@ def test_map_colours_by_evidence_and_outlines_flagged_buurten():
     assert zuid and zuid.group(1) == maps.COLOURS[-1]
     assert maps.colour(0.3) == maps.COLOURS[0] and maps.colour(np.nan) == maps.NO_DATA
     assert "geen gegevens" in html and "CC BY 4.0" in html and "<script" not in html
+
+
+def test_the_table_under_the_map_names_the_level_as_the_lists_do():
+    flags = pd.DataFrame({"wijkteam": ["stad", "dorpen", "stad"], "name": ["Centrum", "Kern", "Oost"],
+                          "domain": ["physical", "social", "safety"], "level": ["alarm", None, np.nan],
+                          "status": ["nieuw", "aanhoudend", "in behandeling"],
+                          "since": pd.to_datetime(["2026-11-16"] * 3)})
+    got = maps.flagged_table(flags)
+    assert got["level"].tolist() == ["alarm", "nazorg", "nazorg"]
+    assert got["domain"].tolist() == ["fysiek", "sociaal", "veiligheid"]
 
 
 def test_a_home_of_two_municipalities_gets_a_map_of_each():
