@@ -12,7 +12,7 @@ from pipelines.reference import DOMAIN_NL
 from pipelines.reports.render import page
 from pipelines.reports.review import RECOGNISED, episodes
 from pipelines.reports.svg import Line, line_chart
-from pipelines.reports.trends import buurt_table, observed_vs_expected, period_year
+from pipelines.reports.trends import buurt_table, observed_vs_expected, period_year, year_bounds
 from pipelines.safe_output import escape_html as esc
 
 MONTHS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
@@ -58,7 +58,9 @@ def year_flags(evidence: pd.DataFrame, areas: pd.DataFrame, feedback: pd.DataFra
     own = team_buurten(areas, team)
     ev = evidence[evidence["area_code"].isin(own["area_code"])]
     ep = episodes(ev, areas)
-    start, end = pd.Timestamp(year, 1, 1), pd.Timestamp(year, 12, 31)
+    # a week in its ISO year, as every report counts it (29-12-2025 begins 2026-W01), a month in its calendar year
+    bounds = ep["period"].map(lambda kind: year_bounds(year, kind))
+    start, end = bounds.str[0], bounds.str[1]
     ep = ep[(ep["since"] <= end) & (ep["resolved"].isna() | (ep["resolved"] >= start))].copy()
     ep["feedback"] = ""
     if not feedback.empty and len(ep):

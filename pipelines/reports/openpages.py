@@ -18,7 +18,7 @@ import pandas as pd
 
 from pipelines.reports.render import page
 from pipelines.reports.svg import Line, line_chart
-from pipelines.reports.trends import buurt_table, period_end, period_year, weeks_in_year, wijk_table
+from pipelines.reports.trends import buurt_table, period_end, period_year, weeks_in_year, wijk_table, year_bounds
 from pipelines.safe_output import escape_html as esc
 
 DOMAIN_B1 = {
@@ -53,12 +53,6 @@ def page_name(wijk_code: str, wijk: str) -> str:
     return f"{slug(wijk)}-{slug(wijk_code)}.html"
 
 
-def _year_bounds(year: int, period: str) -> tuple[pd.Timestamp, pd.Timestamp]:
-    if period == "week":
-        return pd.Timestamp.fromisocalendar(year, 1, 1), pd.Timestamp.fromisocalendar(year, weeks_in_year(year), 7)
-    return pd.Timestamp(year, 1, 1), pd.Timestamp(year, 12, 31)
-
-
 def complete_years(counts: pd.DataFrame, catalogue: pd.DataFrame) -> dict[str, list[int]]:
     """Per domain, the years its data cover from start to end (weeks: every week of the ISO year; months:
     January to December), for each period type the domain has."""
@@ -71,7 +65,7 @@ def complete_years(counts: pd.DataFrame, catalogue: pd.DataFrame) -> dict[str, l
             first, last = starts.min(), period_end(starts, p["period"]).max()
             years = period_year(starts, p["period"])
             ok = {y for y in range(int(years.min()), int(years.max()) + 1)
-                  if first <= _year_bounds(y, kind)[0] and last >= _year_bounds(y, kind)[1]}
+                  if first <= year_bounds(y, kind)[0] and last >= year_bounds(y, kind)[1]}
             covered = ok if covered is None else covered & ok
         out[domain] = sorted(covered or [])
     return out

@@ -81,6 +81,14 @@ def weeks_in_year(year: int) -> int:
     return int(pd.Timestamp(year, 12, 28).isocalendar()[1])
 
 
+def year_bounds(year: int, period: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last day of ``year`` for periods of type ``period``: for weeks the Monday of ISO week 1 to the
+    Sunday of its last week (29 December 2025 begins 2026-W01), for months 1 January to 31 December."""
+    if period == "week":
+        return pd.Timestamp.fromisocalendar(year, 1, 1), pd.Timestamp.fromisocalendar(year, weeks_in_year(year), 7)
+    return pd.Timestamp(year, 1, 1), pd.Timestamp(year, 12, 31)
+
+
 def period_year(starts: pd.Series, period: pd.Series) -> pd.Series:
     """The year a period counts in: a week in its ISO year (the year of its Thursday, so a year is 52 or 53 whole
     weeks), a month in its calendar year."""

@@ -464,6 +464,16 @@ def test_a_year_plan_counts_a_week_in_its_iso_year_as_the_other_reports_do():
     assert months[["month", "observed"]].values.tolist() == [[1, 11]]       # in January, the month of its Thursday
 
 
+def test_a_year_plan_counts_a_flag_in_the_iso_year_of_its_week():
+    # nieuw in the week of 29 December 2025 (2026-W01), a week episode; and a monthly one of December 2025
+    week = evidence_rows("BU3", "physical", ["", "nieuw", "aanhoudend"], ["", "aandacht", "aandacht"], "2025-12-22")
+    month = evidence_rows("BU3", "social", ["nieuw"], ["aandacht"], "2025-12-01").assign(
+        period="month", period_start=pd.Timestamp("2025-12-01"), since=pd.Timestamp("2025-12-01"))
+    ev = pd.concat([week, month], ignore_index=True)
+    got = {year: sorted(jaarplan.year_flags(ev, AREAS, pd.DataFrame(), "dorpen", year)["domain"]) for year in (2025, 2026)}
+    assert got == {2025: ["social"], 2026: ["physical", "social"]}
+
+
 def test_jaarplan_holds_only_the_teams_own_buurten():
     scores = pd.concat([weekly(a, "afval", "2026-01-05", [4, 5, 6]) for a in ("BU1", "BU2", "BU3")])
     scores = scores.assign(expected=3.0, upper=6.0, pvalue=0.5, alarm=False)
