@@ -176,16 +176,14 @@ def write_jaarplan(home: Home, year: int, team: str) -> Path:
     teams = dict(zip(data.wijkteams["wijkteam"], data.wijkteams["name"]))
     if team not in teams:
         raise NoReportData(f"unknown wijkteam {team!r}; choose one of: {', '.join(teams)}")
-    dev = jaarplan.development(data.scores, data.areas, data.catalogue, team, year)
-    # development picks the weeks whose Monday falls in the year; the reports count a week in its ISO year, so a
-    # week of 29-31 December can come back as the next year's row: keep the plan's own year only
-    dev = dev[dev["year"] == int(year)] if "year" in dev else dev
+    dev = jaarplan.development(data.scores, data.areas, data.catalogue, team, year, data.counts)
     monthly = jaarplan.monthly_development(data.scores, data.areas, data.catalogue, team, year)
     flags_year = jaarplan.year_flags(data.evidence, data.areas, data.feedback, team, year)
     own = data.flags[data.flags["wijkteam"] == team]
     explanations = dict(zip(zip(own["area_code"], own["domain"]), own["explanation"]))
     html = jaarplan.jaarplan_page(team, teams[team], year, dev, monthly, flags_year, explanations,
-                                  not data.feedback.empty, _stamp())
+                                  not data.feedback.empty, _stamp(),
+                                  jaarplan.first_scored([data.scores, data.evidence]))
     folder = home.reports / "jaarplan" / str(int(year))
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{safe_filename(team)}.html"

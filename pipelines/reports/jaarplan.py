@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pipelines.reference import DOMAIN_NL
+from pipelines.wording import period_text
 from pipelines.reports.render import page
 from pipelines.reports.review import RECOGNISED, episodes
 from pipelines.reports.svg import Line, line_chart
@@ -23,14 +24,60 @@ def team_buurten(areas: pd.DataFrame, team: str) -> pd.DataFrame:
     return b[b["wijkteam"] == team].reset_index(drop=True)
 
 
-def development(scores: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFrame, team: str, year: int) -> pd.DataFrame:
-    """Per buurt and domain of the team: observed, expected and their ratio over ``year``'s scored periods."""
+def development(scores: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFrame, team: str, year: int,
+                counts: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per buurt and domain of the team: observed, expected and their ratio over ``year``'s scored periods.
+
+    With ``counts`` also ``observed_year``, the whole year's count: the scores hold only the run's score window
+    (the last ``score_weeks`` weeks and ``score_months`` months), so an earlier year is scored in part or not at
+    all, and a buurt and domain with counts but no scores that year gets a row without expected and ratio.
+    """
     own = team_buurten(areas, team)
     in_year = period_year(scores["period_start"], scores["period"]).to_numpy() == year     # weeks by ISO year
     s = scores[scores["area_code"].isin(own["area_code"]).to_numpy() & in_year]
     oe = observed_vs_expected(s, areas, catalogue, by=("area_code", "domain"))
+    oe = oe[oe["year"] == year]
+    if counts is not None:
+        c = counts[counts["area_code"].isin(own["area_code"])]
+        c = c[period_year(c["period_start"], c["period"]).to_numpy() == year].merge(catalogue[["signal", "domain"]],
+                                                                                   on="signal")
+        whole = c.groupby(["area_code", "domain"], as_index=False).agg(observed_year=("count", "sum"))
+        oe = whole.merge(oe, on=["area_code", "domain"], how="outer").assign(year=year)
+        oe["observed_year"] = oe["observed_year"].fillna(0)     # no stored counts: the scored periods were all 0
     return oe.merge(own[["area_code", "name", "kind"]], on="area_code").sort_values(["name", "domain"]) \
         .reset_index(drop=True)
+
+
+def first_scored(frames: list[pd.DataFrame]) -> dict[str, pd.Timestamp]:
+    """Per period type, the first period the run scored in every one of ``frames`` (its scores, its evidence): the
+    run scores only its window (``score_weeks`` weeks, ``score_months`` months), so an earlier year's expectations
+    and flags can be partial or absent."""
+    out: dict[str, pd.Timestamp] = {}
+    for frame in frames:
+        for kind, part in frame.groupby("period"):
+            first = pd.to_datetime(part["period_start"]).min()
+            out[kind] = max(first, out.get(kind, first))
+    return out
+
+
+def _coverage(first: dict[str, pd.Timestamp], year: int) -> tuple[str, bool]:
+    """A Dutch sentence on the part of ``year`` the run's scores cover ('' when all of it), and whether they cover
+    none of it."""
+    late = {kind: start for kind, start in first.items() if start > year_bounds(year, kind)[0]}
+    parts = []
+    for kind, start in sorted(late.items(), reverse=True):            # weeks first
+        noun = "weeksignalen" if kind == "week" else "maandsignalen"
+        parts.append(f"de {noun} niet (ze beginnen bij {period_text(start, kind)})"
+                     if start > year_bounds(year, kind)[1] else f"de {noun} pas vanaf {period_text(start, kind)}")
+    if not parts:
+        return "", False
+    intro = (f"Let op: van {year} dekken de scores van de laatste run (die alleen de laatste weken en maanden "
+             f"berekent) {' en '.join(parts)}.")
+    if all(start > year_bounds(year, kind)[1] for kind, start in first.items()):
+        return (f"{intro} Voor {year} zijn er daarom geen verwachtingen en signaleringen; de kolom Waargenomen telt "
+                "het hele jaar."), True
+    return (f"{intro} Verwacht, verhouding, de grafieken en de signaleringen gaan daarom alleen over dat deel van "
+            f"{year}; de kolom Waargenomen telt het hele jaar."), False
 
 
 def monthly_development(scores: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFrame, team: str,
@@ -80,6 +127,10 @@ def _date(v) -> str:
     return "" if pd.isna(v) else pd.Timestamp(v).strftime("%d-%m-%Y")
 
 
+def _num(v) -> str:
+    return "-" if pd.isna(v) else f"{v:.0f}"
+
+
 def _ratio_cell(r) -> str:
     if pd.isna(r):
         return '<td class="num">-</td>'
@@ -89,14 +140,19 @@ def _ratio_cell(r) -> str:
 
 def jaarplan_page(team: str, team_name: str, year: int, dev: pd.DataFrame, monthly: pd.DataFrame,
                   flags_year: pd.DataFrame, explanations: dict[tuple[str, str], str], has_feedback: bool,
-                  made: str) -> str:
-    """The year-plan page (Dutch) of one team."""
+                  made: str, scored: dict[str, pd.Timestamp] | None = None) -> str:
+    """The year-plan page (Dutch) of one team. ``scored``: :func:`first_scored`, so that a year the run's scores
+    cover in part says so, and one they do not cover says that instead of 'no flags'."""
+    coverage, unscored = _coverage(scored or {}, year)
     n_open = int((flags_year["state"] == "open").sum())
     n_fb = int((flags_year["feedback"] != "").sum())
     recognised = int(flags_year["feedback"].isin(RECOGNISED).sum())
-    summary = (f"<p>{len(flags_year)} signalering(en) in {year}: {len(flags_year) - n_open} opgelost, {n_open} nog open."
+    summary = ((f"<p>De signaleringen van {year} zijn niet bekend: de run heeft dat jaar niet gescoord." if unscored and
+                flags_year.empty else
+                f"<p>{len(flags_year)} signalering(en) in {year}: {len(flags_year) - n_open} opgelost, {n_open} nog open.")
                + (f" Terugkoppeling gegeven op {n_fb}; daarvan {recognised} herkend." if has_feedback else
-                  " Er is nog geen terugkoppeling vastgelegd (kolom Terugkoppeling in de lijsten).") + "</p>")
+                  " Er is nog geen terugkoppeling vastgelegd (kolom Terugkoppeling in de lijsten).") + "</p>"
+               + (f"<p><b>{esc(coverage)}</b></p>" if coverage else ""))
     charts = []
     for domain, label in DOMAIN_NL.items():
         m = monthly[monthly["domain"] == domain].set_index("month").reindex(range(1, 13))
@@ -105,11 +161,16 @@ def jaarplan_page(team: str, team_name: str, year: int, dev: pd.DataFrame, month
                                               Line("verwacht", [None if pd.isna(v) else float(v) for v in m["expected"]],
                                                    "#7f8c8d", dashed=True)],
                                      f"{label}: alle buurten van het team, {year}", "aantal", width=360))
+    # the whole year's count; where the scores cover part of it, the scored part beside it (the ratio's own)
+    whole = dev["observed_year"] if "observed_year" in dev else dev["observed"]
+    split = bool((whole != dev["observed"].fillna(-1)).any())
     rows = "".join(
         f"<tr><td>{esc(r.name)}</td><td>{esc(DOMAIN_NL.get(r.domain, r.domain))}</td>"
-        f'<td class="num">{int(r.observed)}</td><td class="num">{r.expected:.0f}</td>{_ratio_cell(r.ratio)}</tr>'
-        for r in dev.itertuples(index=False))
-    dev_table = ("<table><thead><tr><th>Buurt</th><th>Domein</th><th>Waargenomen</th><th>Verwacht</th>"
+        f'<td class="num">{int(w)}</td>' + (f'<td class="num">{_num(r.observed)}</td>' if split else "")
+        + f'<td class="num">{_num(r.expected)}</td>{_ratio_cell(r.ratio)}</tr>'
+        for r, w in zip(dev.itertuples(index=False), whole))
+    dev_table = ("<table><thead><tr><th>Buurt</th><th>Domein</th><th>Waargenomen</th>"
+                 + ("<th>waarvan gescoord</th>" if split else "") + "<th>Verwacht</th>"
                  f"<th>Verhouding</th></tr></thead><tbody>{rows}</tbody></table>" if rows else
                  f"<p>Nog geen scores voor {year}.</p>")
     fl_rows = "".join(
@@ -118,7 +179,7 @@ def jaarplan_page(team: str, team_name: str, year: int, dev: pd.DataFrame, month
         f"</td><td>{esc(f.feedback or '-')}</td></tr>" for f in flags_year.itertuples(index=False))
     fl_table = ("<table><thead><tr><th>Buurt</th><th>Domein</th><th>Niveau</th><th>Sinds</th><th>Stand</th>"
                 f"<th>Terugkoppeling</th></tr></thead><tbody>{fl_rows}</tbody></table>" if fl_rows else
-                f"<p>Geen signaleringen in {year}.</p>")
+                f"<p>Geen signaleringen in {year}{' (niet bekend: de run heeft dat jaar niet gescoord)' if unscored else ''}.</p>")
     still = flags_year[flags_year["state"] == "open"]
     open_items = "".join(
         f"<li><b>{esc(f.name)}, {esc(DOMAIN_NL.get(f.domain, f.domain))}</b> (sinds {_date(f.since)}"

@@ -39,3 +39,46 @@ def test_the_year_of_the_run_still_has_its_page(run_home):
     res = CliRunner().invoke(app, ["--home", str(run_home.root), "report", "--jaarplan", "2026", "--team", "de-weide"])
     assert res.exit_code == 0, res.output
     assert (run_home.reports / "jaarplan" / "2026" / "de-weide.html").exists()
+
+
+def _page_text(path) -> str:
+    import html
+    import re
+
+    t = re.sub(r"<style.*?</style>|<svg.*?</svg>", "", path.read_text(encoding="utf-8"), flags=re.S)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", t)))
+
+
+def _whole_year(home, year: int) -> dict[str, int]:
+    """Per buurt name, the physical counts of de-weide's buurten in ISO year (weeks) / calendar year (months)."""
+    with connect(home.warehouse) as con:
+        return dict(con.execute(
+            "SELECT a.name, sum(s.count)::INT FROM core.signal_counts s JOIN core.signal_catalogue c USING (signal) "
+            "JOIN core.areas a USING (area_code) WHERE c.domain = 'physical' AND a.wijkteam = 'de-weide' AND "
+            "(CASE WHEN s.period = 'week' THEN isoyear(s.period_start) ELSE year(s.period_start) END) = ? "
+            "GROUP BY a.name", [year]).fetchall())
+
+
+@pytest.mark.parametrize("year", [2023, 2024])
+def test_a_year_outside_the_runs_score_window_shows_its_whole_count_and_says_what_is_scored(run_home, year):
+    # run 2026-W47 scores 104 weeks and 24 months back: 2024 from late in the year on, 2023 not at all
+    res = CliRunner().invoke(app, ["--home", str(run_home.root), "report", "--jaarplan", str(year), "--team", "de-weide"])
+    assert res.exit_code == 0, res.output
+    text = _page_text(run_home.reports / "jaarplan" / str(year) / "de-weide.html")
+    for name, n in _whole_year(run_home, year).items():
+        assert f"{name} fysiek {n} " in text, (name, n)
+    assert f"Let op: van {year} dekken de scores van de laatste run" in text
+    if year == 2023:
+        assert "De signaleringen van 2023 zijn niet bekend" in text and "0 signalering(en)" not in text
+        assert "Nog geen scores" not in text
+    else:
+        assert "de weeksignalen pas vanaf 2024-W" in text and "waarvan gescoord" in text
+
+
+def test_a_year_the_run_scores_whole_says_nothing_of_a_window(run_home):
+    res = CliRunner().invoke(app, ["--home", str(run_home.root), "report", "--jaarplan", "2025", "--team", "de-weide"])
+    assert res.exit_code == 0, res.output
+    text = _page_text(run_home.reports / "jaarplan" / "2025" / "de-weide.html")
+    assert "Let op" not in text and "waarvan gescoord" not in text
+    for name, n in _whole_year(run_home, 2025).items():
+        assert f"{name} fysiek {n} " in text, (name, n)
