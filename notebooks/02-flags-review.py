@@ -36,7 +36,7 @@ with open_warehouse(home) as con:     # every history cut at the end of the run'
 if note:
     print(note)
 truth = read_truth(home)
-episodes = review.episodes(data.evidence, data.areas)
+episodes = review.episodes(data.evidence, data.areas, data.sent)     # each by the team whose list held it
 teams = data.wijkteams["wijkteam"].tolist()
 print(f"Run {data.run['run_id']}: {len(episodes)} episodes in de geschiedenis, {len(data.flags)} op de lijsten van nu")
 
@@ -95,7 +95,8 @@ else:
 
 # %%
 weeks = review.last_weeks(data.evidence, data.run_start, 52)
-listed = review.listed_per_team_week(data.evidence, data.areas, weeks, review.truth_pairs(truth, data.catalogue))
+listed = review.listed_per_team_week(data.evidence, data.areas, weeks, review.truth_pairs(truth, data.catalogue),
+                                     data.sent)
 display(HTML(charts.to_svg(charts.listed_per_week_chart(listed))))
 display(HTML(table(review.budget_summary(listed), {"weeks": "weken", "listed_per_week": "regels per week",
                                                     "chance_per_week": "zonder bekende oorzaak"}, digits=2)))

@@ -727,8 +727,9 @@ def report(
     a wijkteam's year plan (--jaarplan 2026 --team de-weide) or the open pages for residents (--open)."""
     from dataclasses import replace
 
+    from pipelines import reference
     from pipelines.reports import build
-    from pipelines.warehouse import WarehouseBusy
+    from pipelines.warehouse import WarehouseBusy, connect
 
     home = _home()
     period = _period(period)
@@ -743,6 +744,9 @@ def report(
     if jaarplan is not None and team is None:
         _fail("--jaarplan needs a wijkteam: wijkradar report --jaarplan 2026 --team de-weide")
     try:
+        if home.warehouse.exists():    # the profile as the other commands read it (an edited buurt_indeling.csv)
+            with connect(home.warehouse) as con:
+                reference.sync(con, reference.Reference.for_home(home))
         settings = build.read_settings(home)
         if toon_signalen is not None:
             settings = replace(settings, open_toon_signalen=toon_signalen)

@@ -13,7 +13,8 @@ def has_table(con: Con, schema: str, name: str) -> bool:
 
 
 def report_frames(con: Con, run_id: str) -> dict[str, pd.DataFrame]:
-    """Areas, catalogue, teams, counts, scores, evidence and the run's flags (with area names)."""
+    """Areas, catalogue, teams, counts, scores, evidence, the run's flags (with area names) and which team's list
+    every run sent each flagged cell to (``sent``)."""
     return dict(
         areas=con.execute("SELECT * FROM core.areas ORDER BY area_code").df(),
         catalogue=con.execute("SELECT signal, domain, label_nl, unit_nl, source, frequency FROM core.signal_catalogue "
@@ -25,6 +26,8 @@ def report_frames(con: Con, run_id: str) -> dict[str, pd.DataFrame]:
         evidence=con.execute("SELECT * FROM marts.area_evidence").df(),
         flags=con.execute("SELECT f.*, a.name FROM marts.area_flags f JOIN core.areas a USING (area_code) "
                           "WHERE run_id = ?", [run_id]).df(),
+        sent=con.execute("SELECT DISTINCT run_period, wijkteam, area_code, domain, period, period_start "
+                         "FROM marts.area_flags").df(),
     )
 
 

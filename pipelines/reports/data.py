@@ -22,6 +22,7 @@ from pipelines.warehouse import connect
 OUTLINES = REFERENCE_DIR / "buurtvlakken_gm0118_2024.json"
 #: Columns of ``meta.flag_feedback`` the reports use; the table is optional (older warehouses lack it).
 FEEDBACK_COLUMNS = ["area_code", "domain", "period_start", "wijkteam", "feedback", "run_id", "answered_on"]
+SENT_COLUMNS = ["run_period", "wijkteam", "area_code", "domain", "period", "period_start"]
 
 
 class NoReportData(LookupError):
@@ -41,6 +42,9 @@ class ReportData:
     flags: pd.DataFrame                  # marts.area_flags of the run
     run: dict                            # meta.runs row of the run
     feedback: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FEEDBACK_COLUMNS))
+    #: per run (``run_period``), the team whose list held each flagged cell (marts.area_flags of every run): a
+    #: flag belongs to the team it was sent to, whatever today's buurt_indeling says
+    sent: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SENT_COLUMNS))
     settings: dict = field(default_factory=dict)
 
     @property
@@ -102,6 +106,7 @@ def read_report_data(con: duckdb.DuckDBPyConnection, period: str | None = None) 
         flags=dated(frames["flags"], "period_start", "since"),
         run=run,
         feedback=read_feedback(con),
+        sent=dated(frames["sent"], "period_start"),
         settings=run["settings"],
     )
 

@@ -1,8 +1,8 @@
 """The year plan of one wijkteam: per buurt and domain the year against expected, the year's flags and
 what the team did with them, and what is still open - the input for the team's jaarplan.
 
-Pure: frames in, frames or HTML out; every frame is cut to the team's own buurten first, so nothing
-of another team's buurten can reach the page.
+Pure: frames in, frames or HTML out; every frame is cut to the team's own buurten first (and the flags to those
+the team's lists held), so nothing of another team's buurten can reach the page.
 """
 from __future__ import annotations
 
@@ -93,25 +93,30 @@ def monthly_development(scores: pd.DataFrame, areas: pd.DataFrame, catalogue: pd
     return s.groupby(["domain", "month"], as_index=False).agg(observed=("count", "sum"), expected=("expected", "sum"))
 
 
-def year_flags(evidence: pd.DataFrame, areas: pd.DataFrame, feedback: pd.DataFrame, team: str, year: int) -> pd.DataFrame:
-    """The team's episodes active in ``year`` with the answer on the episode's latest answered flag (empty when none).
+def year_flags(evidence: pd.DataFrame, areas: pd.DataFrame, feedback: pd.DataFrame, team: str, year: int,
+               sent: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The team's episodes active in ``year`` with the team's answer on the episode's latest answered flag (empty
+    when none).
 
-    ``feedback``: the answers that count, one per flag (``reports.data.read_feedback``); which of two lists'
-    answers to one flag counts is decided there, not here.
+    The team's episodes are those its lists held (``sent``, see :func:`review.episodes`), so a buurt moved to
+    another team keeps its flags and answers in the plan of the team that had it; without ``sent`` (or for
+    weeks before the first run) the team's buurten of today. ``feedback``: the answers that count, one per flag
+    (``reports.data.read_feedback``); which of two lists' answers to one flag counts is decided there, not here.
 
     Columns: ``area_code, name, domain, period, since, last_listed, resolved, level, weeks_to_resolved,
     feedback, state`` (``state``: ``opgelost`` or ``open``).
     """
-    own = team_buurten(areas, team)
-    ev = evidence[evidence["area_code"].isin(own["area_code"])]
-    ep = episodes(ev, areas)
+    ep = episodes(evidence, areas, sent)
+    ep = ep[ep["wijkteam"] == team]
     # a week in its ISO year, as every report counts it (29-12-2025 begins 2026-W01), a month in its calendar year
     bounds = ep["period"].map(lambda kind: year_bounds(year, kind))
     start, end = bounds.str[0], bounds.str[1]
     ep = ep[(ep["since"] <= end) & (ep["resolved"].isna() | (ep["resolved"] >= start))].copy()
     ep["feedback"] = ""
     if not feedback.empty and len(ep):
-        fb = feedback[feedback["area_code"].isin(own["area_code"]) & feedback["feedback"].notna()]
+        fb = feedback[feedback["area_code"].isin(ep["area_code"]) & feedback["feedback"].notna()]
+        if "wijkteam" in fb:            # the team's own answers, not those of the team that had the buurt before
+            fb = fb[fb["wijkteam"].isna() | (fb["wijkteam"] == team)]
         for i, e in ep.iterrows():
             mine = fb[(fb["area_code"] == e["area_code"]) & (fb["domain"] == e["domain"])]
             dated = mine["period_start"]

@@ -53,10 +53,12 @@ def within(frame: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame:
 
 
 def cut_at_period(data: ReportData) -> ReportData:
-    """``data`` as its run's period saw it: counts, scores, evidence and feedback of later periods left out."""
+    """``data`` as its run's period saw it: counts, scores, evidence, feedback and lists of later periods left
+    out."""
     end = period_end(data.run["run_period"])
     return replace(data, counts=within(data.counts, end), scores=within(data.scores, end),
-                   evidence=within(data.evidence, end), feedback=within(data.feedback, end))
+                   evidence=within(data.evidence, end), feedback=within(data.feedback, end),
+                   sent=within(data.sent, end))
 
 
 def read_period_data(con: duckdb.DuckDBPyConnection, period: str | None = None) -> ReportData:

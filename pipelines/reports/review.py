@@ -24,9 +24,14 @@ NOT_RECOGNISED = ("geen probleem", "niet herkend")
 FEEDBACK_HEADERS = {"wijkteam": "wijkteam", "n": "aantal antwoorden"}
 
 
-def episodes(evidence: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
-    """One row per episode: ``area_code, name, wijkteam, kind, domain, period, since, last_listed,
-    resolved, level, peak, weeks_to_resolved`` (``resolved`` NaT while it is still open)."""
+def episodes(evidence: pd.DataFrame, areas: pd.DataFrame, sent: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per episode and team: ``area_code, name, wijkteam, kind, domain, period, since, last_listed,
+    resolved, level, peak, weeks_to_resolved`` (``resolved`` NaT while it is still open).
+
+    The team is the one whose list held the episode (``sent``: ``ReportData.sent``), so moving a buurt to another
+    team in buurt_indeling.csv does not hand its history over; an episode on the lists of two teams (moved while
+    it ran) is a row of each. An episode no list held (weeks before the first run) goes by today's division.
+    """
     ev = evidence[evidence["status"].isin([*LISTED, "opgelost"]) & evidence["since"].notna()].copy()
     cols = ["area_code", "name", "wijkteam", "kind", "domain", "period", "since", "last_listed", "resolved", "level",
             "peak", "weeks_to_resolved"]
@@ -43,7 +48,32 @@ def episodes(evidence: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
     out = out.merge(resolved, left_on=keys, right_index=True, how="left")
     out["weeks_to_resolved"] = (out["resolved"] - out["since"]).dt.days / 7
     out = out.merge(buurt_table(areas)[["area_code", "name", "wijkteam", "kind"]], on="area_code")
+    if sent is not None and not sent.empty:
+        out = _to_sent_teams(out, sent)
     return out[cols].sort_values(["wijkteam", "since", "area_code", "domain"]).reset_index(drop=True)
+
+
+def _to_sent_teams(episodes_: pd.DataFrame, sent: pd.DataFrame) -> pd.DataFrame:
+    """``episodes_`` with the team(s) whose lists held a cell of the episode, in place of today's team."""
+    cells = sent[["wijkteam", "area_code", "domain", "period", "period_start"]].drop_duplicates()
+    m = episodes_.drop(columns="wijkteam").reset_index().merge(cells, on=["area_code", "domain", "period"])
+    m = m[(pd.to_datetime(m["period_start"]) >= m["since"]) & (pd.to_datetime(m["period_start"]) <= m["last_listed"])]
+    teams = m[["index", "wijkteam"]].drop_duplicates()
+    held = episodes_.drop(columns="wijkteam").loc[teams["index"]].assign(wijkteam=teams["wijkteam"].to_numpy())
+    return pd.concat([held, episodes_[~episodes_.index.isin(teams["index"])]], ignore_index=True)
+
+
+def sent_teams_per_week(sent: pd.DataFrame | None) -> pd.DataFrame:
+    """Per weekly run's week (``week``, its Monday): the team whose list held each (buurt, domain)."""
+    from models.calendar import parse_period_label
+
+    cols = ["week", "area_code", "domain", "wijkteam"]
+    if sent is None or sent.empty:
+        return pd.DataFrame(columns=cols)
+    runs = {label: parse_period_label(label) for label in sent["run_period"].dropna().unique()}
+    weekly = {label: start for label, (kind, start) in runs.items() if kind == "week"}
+    s = sent[sent["run_period"].isin(list(weekly))]
+    return s.assign(week=s["run_period"].map(weekly))[cols].drop_duplicates(["week", "area_code", "domain"])
 
 
 def new_flags_over_time(episodes_: pd.DataFrame, freq: str = "MS") -> pd.DataFrame:
@@ -144,20 +174,26 @@ def precision_per_signal(judged: pd.DataFrame, signals: pd.DataFrame, catalogue:
 
 
 def listed_per_team_week(evidence: pd.DataFrame, areas: pd.DataFrame, weeks: list[pd.Timestamp],
-                         known: set[tuple[str, str]] | None = None) -> pd.DataFrame:
-    """Entries on each team's weekly list: ``wijkteam, week, listed, chance``.
+                         known: set[tuple[str, str]] | None = None, sent: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Entries on each team's weekly list: ``wijkteam, week, listed, chance``; a cell counts for the team whose
+    list of that week held it (``sent``), in a week without a run for its team by today's division.
 
     ``chance`` leaves out the (buurt, domain) pairs in ``known`` (true issues, e.g. the demo's injected
     ones); where the truth is unknown it equals ``listed``: the false-alarm budget in practice is then
     simply the number of entries a team gets per week.
     """
-    teams = buurt_table(areas)[["area_code", "wijkteam"]]
-    all_teams = sorted(teams["wijkteam"].dropna().unique())
+    today = buurt_table(areas).set_index("area_code")["wijkteam"]
+    held = sent_teams_per_week(sent)
+    all_teams = sorted(set(today.dropna()) | set(held["wijkteam"].dropna()))
     ev = evidence.assign(period_start=pd.to_datetime(evidence["period_start"]))
     rows = []
     for week in weeks:
         now = current_cells(ev, pd.Timestamp(week))
-        now = now[now["status"].isin(LISTED)].merge(teams, on="area_code")
+        now = now[now["status"].isin(LISTED) & now["area_code"].isin(today.index)]
+        # the team whose list of that week held the cell; weeks without a run go by today's division
+        sent_now = held.loc[held["week"] == pd.Timestamp(week), ["area_code", "domain", "wijkteam"]]
+        now = now.merge(sent_now, on=["area_code", "domain"], how="left")
+        now["wijkteam"] = now["wijkteam"].fillna(now["area_code"].map(today))
         pairs = list(zip(now["area_code"], now["domain"]))
         is_known = np.array([p in (known or set()) for p in pairs], dtype=bool)
         for team in all_teams:

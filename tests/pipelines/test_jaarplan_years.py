@@ -82,3 +82,33 @@ def test_a_year_the_run_scores_whole_says_nothing_of_a_window(run_home):
     assert "Let op" not in text and "waarvan gescoord" not in text
     for name, n in _whole_year(run_home, 2025).items():
         assert f"{name} fysiek {n} " in text, (name, n)
+
+
+def test_a_buurt_moved_to_another_team_leaves_its_flags_in_the_plan_of_the_team_that_was_sent_them(run_home, tmp_path):
+    """buurt_indeling.csv edited after the run: `report` syncs the profile as the other commands do, and the flag on
+    de-weide's list stays in de-weide's plan; the new team's plan does not show it as its own."""
+    import re
+    import shutil
+
+    from pipelines.paths import REFERENCE_DIR, resolve_home
+
+    home = resolve_home(tmp_path / "home")
+    shutil.copytree(run_home.root, home.root, dirs_exist_ok=True)
+    with connect(home.warehouse) as con:
+        code, name = con.execute("SELECT f.area_code, a.name FROM marts.area_flags f JOIN core.areas a USING (area_code) "
+                                 "WHERE f.wijkteam = 'de-weide' AND f.since >= '2026-01-01' ORDER BY f.area_code "
+                                 "LIMIT 1").fetchone()
+    shutil.copytree(REFERENCE_DIR, home.root / "reference")
+    division = home.root / "reference" / "buurt_indeling.csv"
+    division.write_text(re.sub(rf"^{code},de-weide,", f"{code},zuid-oost,", division.read_text(encoding="utf-8"),
+                               flags=re.M), encoding="utf-8")
+    pages = {}
+    for team in ("de-weide", "zuid-oost"):
+        res = CliRunner().invoke(app, ["--home", str(home.root), "report", "--jaarplan", "2026", "--team", team])
+        assert res.exit_code == 0, res.output
+        pages[team] = _page_text(home.reports / "jaarplan" / "2026" / f"{team}.html")
+    with connect(home.warehouse) as con:
+        assert con.execute("SELECT wijkteam FROM core.areas WHERE area_code = ?", [code]).fetchone()[0] == "zuid-oost"
+    flags = {team: text.split("Signaleringen van 2026 en wat ermee gedaan is")[1] for team, text in pages.items()}
+    assert f"{name}, fysiek" in flags["de-weide"] or f"{name} " in flags["de-weide"]
+    assert f"{name}, " not in flags["zuid-oost"].split("Wat staat nog open")[1]      # not an open item of the new team

@@ -174,6 +174,18 @@ def test_the_feedback_table_has_dutch_headers_and_no_header_row_of_its_own():
     assert headers == ["wijkteam", "geen probleem", "opgepakt", "aantal antwoorden"]
 
 
+def test_episodes_and_weekly_entries_belong_to_the_team_whose_list_held_them():
+    # BU3 was on the list of team stad in its first week (the buurt has moved to dorpen since); BU1 was never sent
+    sent = pd.DataFrame({"run_period": ["2026-W08"], "wijkteam": ["stad"], "area_code": ["BU3"], "domain": ["physical"],
+                         "period": ["week"], "period_start": pd.to_datetime(["2026-02-16"])})
+    teams = review.episodes(EVIDENCE, AREAS, sent).set_index("area_code")["wijkteam"].to_dict()
+    assert teams == {"BU1": "stad", "BU3": "stad"}
+    weeks = list(pd.date_range("2026-02-16", periods=2, freq="W-MON"))
+    listed = review.listed_per_team_week(EVIDENCE, AREAS, weeks, sent=sent).set_index(["wijkteam", "week"])["listed"]
+    assert listed[("stad", weeks[0])] == 1 and listed[("dorpen", weeks[0])] == 0      # the week of the run
+    assert listed[("dorpen", weeks[1])] == 1                                          # no run: today's division
+
+
 def test_listed_entries_per_team_week_leave_out_known_causes():
     weeks = review.last_weeks(EVIDENCE, pd.Timestamp("2026-02-16"), 52)
     listed = review.listed_per_team_week(EVIDENCE, AREAS, weeks, known={("BU3", "physical")})
@@ -472,6 +484,17 @@ def test_a_year_plan_counts_a_flag_in_the_iso_year_of_its_week():
     ev = pd.concat([week, month], ignore_index=True)
     got = {year: sorted(jaarplan.year_flags(ev, AREAS, pd.DataFrame(), "dorpen", year)["domain"]) for year in (2025, 2026)}
     assert got == {2025: ["social"], 2026: ["physical", "social"]}
+
+
+def test_a_year_plan_keeps_the_flags_and_answers_a_team_was_sent_after_its_buurt_moved():
+    # BU3 is in team dorpen today, but the list of 2026-W08 with its flag went to stad, which answered it
+    sent = pd.DataFrame({"run_period": ["2026-W08"], "wijkteam": ["stad"], "area_code": ["BU3"], "domain": ["physical"],
+                         "period": ["week"], "period_start": pd.to_datetime(["2026-02-16"])})
+    fb = pd.DataFrame({"area_code": ["BU3"], "domain": "physical", "period_start": pd.to_datetime(["2026-02-16"]),
+                       "feedback": ["opgepakt"], "wijkteam": ["stad"]})
+    stad = jaarplan.year_flags(EVIDENCE, AREAS, fb, "stad", 2026, sent).set_index("area_code")
+    assert sorted(stad.index) == ["BU1", "BU3"] and stad.loc["BU3", "feedback"] == "opgepakt"
+    assert jaarplan.year_flags(EVIDENCE, AREAS, fb, "dorpen", 2026, sent).empty
 
 
 def test_jaarplan_holds_only_the_teams_own_buurten():
