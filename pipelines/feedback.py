@@ -278,6 +278,41 @@ def _answer_key(value: str) -> str:
     return " ".join(re.sub(r"[-_/\\.,;:!?'\"()]+", " ", text).split()).casefold()
 
 
+#: The visible columns of a list row that name its flag: an answer counts only where they agree with ``Sleutel``.
+SHOWN_HEADERS = ("Buurtcode", "Domein", "Periode")
+
+
+def _key_cells(key: str) -> dict[str, str]:
+    """The visible cells wijkradar writes for the flag ``key`` (:data:`SHOWN_HEADERS`)."""
+    from pipelines import wording
+
+    area, domain, period, start = key.split("|")
+    return {"Buurtcode": area, "Domein": wording.domain_word(domain), "Periode": wording.period_text(start, period)}
+
+
+def _shown_differs(key: str, cells: dict[str, str]) -> bool:
+    """Whether a row's visible Buurtcode, Domein or Periode names another flag than its hidden ``key`` (rows
+    sorted without the hidden column, so the answer sits beside another flag's key); an emptied cell is no
+    other flag."""
+    expected = _key_cells(key)
+    return any(cells.get(h) and " ".join(cells[h].split()).casefold() != expected[h].casefold()
+               for h in SHOWN_HEADERS)
+
+
+def _shown_row(cells: dict[str, str]) -> str:
+    """A row's flag as a message names it: ``buurt BU01185101 (fysiek, 2026-W47)``; only a buurt code is shown
+    as typed, other text only when it is one of the words wijkradar writes."""
+    from pipelines import wording
+
+    code = cells.get("Buurtcode", "")
+    code = code if re.fullmatch(r"(?:BU\d{8}|WK\d{6}|GM\d{4})", code.strip().upper()) else "(another buurt)"
+    domain = cells.get("Domein", "")
+    domain = domain if domain.casefold() in {w.casefold() for w in wording.DOMAIN["nl"].values()} else "?"
+    period = cells.get("Periode", "")
+    period = period if re.fullmatch(r"\d{4}-W\d{2}|[a-z]{3,9} \d{4}|\d{4}", period.strip()) else "?"
+    return f"buurt {code.strip()} ({domain}, {period.strip()})"
+
+
 def _typed_shown(value: str, shape: str) -> str | None:
     """``value`` quoted when it has the ``shape`` wijkradar writes (a run id, a flag key), else None."""
     import re
@@ -385,7 +420,7 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
     twice = [h for h in (KEY_HEADER, VALUE_HEADER, NOTE_HEADER) if header.count(h) > 1]
     if twice:                                    # which of them holds the team's answers cannot be told
         raise refuse(f"the sheet Signalen has the column {twice[0]} more than once", as_sent)
-    col = {h: header.index(h) for h in (KEY_HEADER, VALUE_HEADER, NOTE_HEADER) if h in header}
+    col = {h: header.index(h) for h in (KEY_HEADER, VALUE_HEADER, NOTE_HEADER, *SHOWN_HEADERS) if h in header}
     allowed = {v.casefold(): v for v in FEEDBACK_VALUES}
     answers, warnings, seen = [], [], {}
     for number, cells in rows[at + 1:]:
@@ -413,6 +448,11 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
             raise refuse(f"row {number} has flag key {_typed_shown(key, _FLAG_KEY) or '(changed)'}, which is not a flag "
                          f"of run {run_id} for {team}",
                          as_sent)
+        shown_cells = {h: _plain(cell(h)) for h in SHOWN_HEADERS}
+        if _shown_differs(key, shown_cells):
+            raise refuse(f"row {number} shows {_shown_row(shown_cells)} but its hidden key Sleutel is of "
+                         f"{_shown_row(_key_cells(key))}, so the rows were sorted without the hidden column Sleutel",
+                         "undo the sort or start again from the list as sent, and sort only with every column selected")
         if key in seen:
             raise refuse(f"rows {seen[key]} and {number} answer the same flag", "keep one of them")
         seen[key] = number

@@ -171,6 +171,51 @@ def test_an_answer_typed_with_punctuation_a_hyphen_or_an_invisible_character_is_
     assert got == ["naar jaarplan", "opgepakt", "al bekend", "geen probleem"]
 
 
+@pytest.mark.parametrize("column", ["E", "D", "G"])        # Buurtcode, Domein, Periode
+def test_rows_sorted_without_the_hidden_key_are_refused_naming_the_row(world, tmp_path, column):
+    """Rows sorted in Excel over the visible columns only: each answer sits beside another flag's key, which must
+    never be stored for a buurt, domain or period the team did not answer."""
+    home, _, path = world
+
+    def scramble(wb):
+        ws = wb["Signalen"]
+        rows = [r for r in range(5, ws.max_row + 1) if ws[f"M{r}"].value]
+        row = rows[0]
+        if column == "E":                    # two rows swapped on every visible column, the key column left
+            row, other = next((a, b) for a in rows for b in rows if ws[f"E{a}"].value != ws[f"E{b}"].value)
+            for c in "ABCDEFGHIJ":
+                ws[f"{c}{row}"], ws[f"{c}{other}"] = ws[f"{c}{other}"].value, ws[f"{c}{row}"].value
+        elif column == "D":                  # a row showing another domain than its key
+            ws[f"D{row}"] = "sociaal" if ws[f"D{row}"].value != "sociaal" else "fysiek"
+        else:                                # a row showing another period than its key
+            ws[f"G{row}"] = "2020-W01"
+        ws[f"K{row}"] = "geen probleem"
+
+    filled = fill(path, tmp_path / "sorted.xlsx", {}, edit=scramble)
+    with connect(home.warehouse) as con, pytest.raises(FeedbackRefused) as refused:
+        import_feedback(con, filled, today=TODAY)
+    assert stored(home) == 0
+    message = str(refused.value)
+    assert re.search(r"row \d+ shows buurt .* but its hidden key Sleutel is of buurt", message), message
+    assert "sorted without the hidden column Sleutel" in message and message.count(";") == 1
+
+
+def test_rows_sorted_with_the_hidden_key_import(world, tmp_path):
+    home, _, path = world
+
+    def reverse(wb):
+        ws = wb["Signalen"]
+        rows = [r for r in range(5, ws.max_row + 1) if ws[f"M{r}"].value]
+        values = [[ws[f"{c}{r}"].value for c in "ABCDEFGHIJKLM"] for r in rows]
+        for r, vals in zip(rows, reversed(values)):
+            for c, v in zip("ABCDEFGHIJKLM", vals):
+                ws[f"{c}{r}"] = v
+
+    filled = fill(path, tmp_path / "sorted.xlsx", {5: ("opgepakt", None)}, edit=reverse)
+    with connect(home.warehouse) as con:
+        assert import_feedback(con, filled, today=TODAY).answered == 1
+
+
 def test_importing_the_same_file_twice_changes_nothing(world, tmp_path):
     home, _, path = world
     filled = fill(path, tmp_path / "a.xlsx", {5: ("al bekend", None)})
