@@ -267,14 +267,24 @@ def _answer_shown(value: str) -> str | None:
     return repr(text) if (len(words) <= 3 and all(w in _ANSWER_WORDS for w in words)) or close else None
 
 
+#: Dashes outside Unicode's dash category: the soft hyphen (invisible, "Cf") and the minus sign.
+_DASHES = frozenset("\u00ad\u2212")
+
+
 def _answer_key(value: str) -> str:
-    """An answer as typed, read as its words: invisible characters (a zero-width space) gone, hyphens, underscores,
-    slashes and punctuation as spaces ('naar-jaarplan', 'Opgepakt!', 'al_bekend.'), one space between words, no
-    case."""
+    """An answer as typed, read as its words: invisible characters (a zero-width space) gone, hyphens and every
+    other dash (an en dash Word or Excel's autocorrect makes, a non-breaking or soft hyphen, a minus sign),
+    underscores, slashes and punctuation as spaces ('naar-jaarplan', 'naar–jaarplan', 'Opgepakt!', 'al_bekend.'),
+    one space between words, no case."""
     import re
     import unicodedata
 
-    text = "".join(ch for ch in unicodedata.normalize("NFKC", value) if unicodedata.category(ch) != "Cf")
+    def plain(ch: str) -> str:
+        if ch in _DASHES or unicodedata.category(ch) == "Pd":
+            return " "
+        return "" if unicodedata.category(ch) == "Cf" else ch
+
+    text = "".join(plain(ch) for ch in unicodedata.normalize("NFKC", value))
     return " ".join(re.sub(r"[-_/\\.,;:!?'\"()]+", " ", text).split()).casefold()
 
 

@@ -171,6 +171,17 @@ def test_an_answer_typed_with_punctuation_a_hyphen_or_an_invisible_character_is_
     assert got == ["naar jaarplan", "opgepakt", "al bekend", "geen probleem"]
 
 
+@pytest.mark.parametrize("typed", ["naar\u2013jaarplan", "naar\u2014jaarplan", "naar\u2011jaarplan",
+                                   "naar\u2010jaarplan", "naar\u00adjaarplan", "naar\u2212jaarplan", "Naar\u2013Jaarplan!"])
+def test_an_answer_typed_with_any_dash_is_that_answer(world, tmp_path, typed):
+    # an en dash is what Word's and Excel's autocorrect make of a hyphen; a soft hyphen is invisible
+    home, _, path = world
+    filled = fill(path, tmp_path / "a.xlsx", {5: (typed, None)})
+    with connect(home.warehouse) as con:
+        assert import_feedback(con, filled).answered == 1
+        assert con.execute("SELECT value FROM meta.flag_feedback").fetchall() == [("naar jaarplan",)]
+
+
 @pytest.mark.parametrize("column", ["E", "D", "G"])        # Buurtcode, Domein, Periode
 def test_rows_sorted_without_the_hidden_key_are_refused_naming_the_row(world, tmp_path, column):
     """Rows sorted in Excel over the visible columns only: each answer sits beside another flag's key, which must
