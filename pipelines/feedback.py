@@ -97,17 +97,20 @@ def apply_feedback(flags: pd.DataFrame, answers: pd.DataFrame | None, quiet_week
     / ``bekend`` instead of ``nieuw`` or ``aanhoudend`` from the answered period until ``quiet_weeks`` weeks
     after it (same buurt, domain and period type; a new episode in that time is not announced as ``nieuw``).
     ``verergerend`` and ``opgelost`` always show; ``geen probleem`` and ``meer info nodig`` change nothing.
-    The latest answered period wins, then the latest answer.
+    The latest answered period wins, then the latest answer. An answer counts only on the list of the team that
+    gave it: a buurt moved to another team is announced to that team as its own flag would be, not as handled.
 
-    ``answers``: ``area_code, domain, period, period_start, value`` (+ ``answered_on``, ``imported_at``).
+    ``flags`` and ``answers`` carry ``wijkteam``; ``answers``: ``wijkteam, area_code, domain, period,
+    period_start, value`` (+ ``answered_on``, ``imported_at``).
     """
     if answers is None or answers.empty or flags.empty:
         return flags
     a = answers.assign(period_start=pd.to_datetime(answers["period_start"]))
     order = [c for c in ("period_start", "answered_on", "imported_at") if c in a]
-    a = a.sort_values(order)[["area_code", "domain", "period", "period_start", "value"]]
+    a = a.sort_values(order)[["wijkteam", "area_code", "domain", "period", "period_start", "value"]]
     f = flags.assign(_i=range(len(flags)), _start=pd.to_datetime(flags["period_start"]))
-    m = f[["_i", "area_code", "domain", "period", "_start"]].merge(a, on=["area_code", "domain", "period"])
+    m = f[["_i", "wijkteam", "area_code", "domain", "period", "_start"]].merge(
+        a, on=["wijkteam", "area_code", "domain", "period"])
     window = (m["period_start"] <= m["_start"]) & (m["_start"] < m["period_start"] + pd.Timedelta(weeks=quiet_weeks))
     latest = m[window].drop_duplicates("_i", keep="last").set_index("_i")["value"]
     value = pd.Series(f["_i"].map(latest).to_numpy(), index=flags.index)

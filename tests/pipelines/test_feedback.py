@@ -271,6 +271,33 @@ def test_a_teams_own_list_is_taken_after_its_buurt_moved_to_another_team(world, 
     assert result.answered == 1 and result.wijkteam == TEAM
 
 
+def test_an_answer_of_the_old_team_does_not_hide_a_moved_buurts_flag_from_its_new_team(world, ref, tmp_path):
+    """de-weide answers a flag 'opgepakt'; the buurt then moves to zuid-oost: zuid-oost's next list announces it as
+    its own (``nieuw`` / ``aanhoudend``), not as handled by a team that never saw it."""
+    from pipelines.reference import REFERENCE_DIR, Reference
+    from pipelines.runs import read_flags, score_and_flag
+
+    home, run, path = world
+    sheet = load_workbook(path)["Signalen"]
+    row = next(r for r in range(5, sheet.max_row + 1) if sheet[f"B{r}"].value in ("nieuw", "aanhoudend"))
+    area = sheet[f"E{row}"].value
+    moved = tmp_path / "reference"
+    shutil.copytree(REFERENCE_DIR, moved)
+    division = pd.read_csv(moved / "buurt_indeling.csv", dtype=str, keep_default_na=False)
+    division.loc[division["buurt_code"] == area, "wijkteam"] = "zuid-oost"
+    division.to_csv(moved / "buurt_indeling.csv", index=False)
+    with connect(home.warehouse) as con:
+        import_feedback(con, fill(path, tmp_path / "a.xlsx", {row: ("opgepakt", None)}), today=TODAY)
+        kept = read_flags(con, score_and_flag(con, ref).run_id)
+        after = read_flags(con, score_and_flag(con, Reference(moved)).run_id)
+
+    def statuses(flags, team):
+        return set(flags.loc[(flags["wijkteam"] == team) & (flags["area_code"] == area), "status"])
+
+    assert statuses(kept, TEAM) == {"in behandeling"}                        # the team that answered
+    assert statuses(after, TEAM) == set() and statuses(after, "zuid-oost") == {sheet[f"B{row}"].value}
+
+
 def test_a_later_answer_for_the_same_flag_replaces_the_earlier_one(world, tmp_path):
     from pipelines.feedback import read_answers
 
@@ -606,13 +633,13 @@ def test_a_list_whose_xml_declares_entities_is_refused_in_one_sentence(world, tm
 # Pure parts: statuses and precision on tiny frames
 # ------------------------------------------------------------------------------------------------------------
 
-def _flags(status, start="2026-11-16"):
-    return pd.DataFrame({"area_code": ["A"], "domain": ["physical"], "period": ["week"],
+def _flags(status, start="2026-11-16", team="t1"):
+    return pd.DataFrame({"wijkteam": [team], "area_code": ["A"], "domain": ["physical"], "period": ["week"],
                          "period_start": [pd.Timestamp(start)], "status": [status]})
 
 
-def _answer(value, start="2026-11-02"):
-    return pd.DataFrame({"area_code": ["A"], "domain": ["physical"], "period": ["week"],
+def _answer(value, start="2026-11-02", team="t1"):
+    return pd.DataFrame({"wijkteam": [team], "area_code": ["A"], "domain": ["physical"], "period": ["week"],
                          "period_start": [pd.Timestamp(start)], "value": [value]})
 
 
@@ -635,6 +662,13 @@ def test_apply_feedback_lasts_the_quiet_weeks_and_never_reaches_back():
     assert apply_feedback(_flags("nieuw", "2026-10-26"), _answer("opgepakt"), 8)["status"].item() == "nieuw"
     later = pd.concat([_answer("opgepakt"), _answer("meer info nodig", "2026-11-09")])
     assert apply_feedback(_flags("aanhoudend"), later, 8)["status"].item() == "aanhoudend"   # the latest counts
+
+
+def test_an_answer_counts_only_on_the_list_of_the_team_that_gave_it():
+    # the buurt moved from t1 to t2 after t1 answered: t2's list announces it as t2's own flag
+    assert apply_feedback(_flags("nieuw", team="t2"), _answer("opgepakt", team="t1"), 8)["status"].item() == "nieuw"
+    both = pd.concat([_answer("opgepakt", team="t1"), _answer("al bekend", "2026-10-26", team="t2")])
+    assert apply_feedback(_flags("nieuw", team="t2"), both, 8)["status"].item() == "bekend"
 
 
 def test_precision_per_signal_team_and_domain():
