@@ -366,6 +366,34 @@ def test_an_answer_on_an_older_list_imported_later_does_not_undo_the_newer_one(w
     assert any("already answered on a newer list" in w for w in late.warnings)
 
 
+def test_an_earlier_weeks_list_whose_run_was_made_later_does_not_undo_this_weeks_answer(world, tmp_path):
+    # `wijkradar run --today <a day of last week>` after this week's run: last week's list is older, whenever its
+    # run was made; its answer is kept with a warning and this week's answer counts
+    from dataclasses import replace
+
+    from pipelines.export import export_run
+    from pipelines.feedback import read_answers
+
+    home, run, path = world
+    week = int(run.run_period[-2:])
+    older = replace(run, run_id=run.run_id[:-1] + "o", run_period=run.run_period[:-2] + f"{week - 1:02d}")
+    with connect(home.warehouse) as con:
+        con.execute("INSERT INTO meta.runs SELECT ? AS run_id, run_key || 'o', started_at + INTERVAL 7 DAY, "
+                    "finished_at + INTERVAL 7 DAY, ?, loads, settings, n_series, n_scored, n_flags, today "
+                    "FROM meta.runs WHERE run_id = ?", [older.run_id, older.run_period, run.run_id])
+        con.execute("INSERT INTO marts.area_flags SELECT * REPLACE (? AS run_id) FROM marts.area_flags "
+                    "WHERE run_id = ?", [older.run_id, run.run_id])      # the same flags (a month's, say)
+        export_run(con, home, older)
+        this_week = fill(path, tmp_path / "this.xlsx", {5: ("opgepakt", None)})
+        last_week = fill(home.exports / older.run_period / f"{TEAM}.xlsx", tmp_path / "last.xlsx",
+                         {5: ("geen probleem", None)})
+        assert not import_feedback(con, this_week, today=TODAY).warnings
+        late = import_feedback(con, last_week, today=TODAY)
+        answers = read_answers(con)
+    assert answers["value"].tolist() == ["opgepakt"] and answers["run_id"].tolist() == [run.run_id]
+    assert any("already answered on a newer list" in w for w in late.warnings), late.warnings
+
+
 def test_the_year_plan_counts_the_answer_the_statuses_and_precision_count(world, tmp_path):
     # the same week's list made twice: the newer one answered 'geen probleem', then the older one, answered
     # 'opgepakt', arrives late; `feedback` and the statuses keep the newer answer, so must the year plan
