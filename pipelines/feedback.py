@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 
 from pipelines import catalog
+from pipelines.catalog.answers import feedback_imports
 
 #: The five answers of the drop-down (no commas: the XLSX list is a literal, comma-separated formula).
 FEEDBACK_VALUES = ("opgepakt", "naar jaarplan", "al bekend", "geen probleem", "meer info nodig")
@@ -363,8 +364,15 @@ def _not_a_workbook(path: Path) -> str | None:
         else "not a workbook"
 
 
-def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timestamp | None = None) -> FeedbackResult:
+def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timestamp | None = None,
+                    again: bool = False) -> FeedbackResult:
     """Check a returned workbook and store its answers in one transaction; refusals store nothing.
+
+    Answers are compared, not files: a file imported before is stored again when its answers are not the ones
+    that count now (the team sends its first list again to undo a later change), and skipped when they are. A
+    known file is read again only when it was saved after it was last stored, or with ``again`` (a person asks
+    for this file now: ``wijkradar feedback import``), so a file left in the inbox does not undo, week after week,
+    a later one beside it.
 
     Raises :class:`FeedbackRefused` (one sentence) when the workbook is not a wijkradar list, its Meta sheet
     is missing or does not match (tampered), the run is unknown, a row's flag key is not a flag of that
@@ -387,8 +395,9 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
     if not path.is_file() or path.is_symlink():
         raise refuse("it is not a file", "give the path of the returned workbook itself")
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    if catalog.feedback_file_known(con, digest):
-        return FeedbackResult(name, digest, skipped=True)
+    imports, last = feedback_imports(con, digest)
+    if imports and not again and datetime.fromtimestamp(path.stat().st_mtime) <= last:
+        return FeedbackResult(name, digest, skipped=True)      # as it lay when it was stored: nothing new
     as_sent = "send back the list as wijkradar exported it, with only Terugkoppeling and Notitie filled in"
     kind = _not_a_workbook(path)
     if kind:
@@ -484,8 +493,9 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
 
     now = datetime.now()              # to the microsecond: the later of two imports wins
     answered_on = (pd.Timestamp(today) if today is not None else pd.Timestamp(now)).date()
+    stored_as = digest if not imports else f"{digest}+{imports}"     # a file sent again: its answers anew
     frame = pd.DataFrame(answers, columns=[*KEY, "value", "note", "row_number"]).assign(
-        run_id=run_id, wijkteam=team, answered_on=answered_on, content_hash=digest, imported_at=now)
+        run_id=run_id, wijkteam=team, answered_on=answered_on, content_hash=stored_as, imported_at=now)
     if not answers:                              # an unanswered list: nothing to store
         return FeedbackResult(name, digest, run_id, team, 0, True, tuple(warnings), empty=True)
     if set(_answer_rows(frame)) <= set(_answer_rows(read_answers(con))):
@@ -496,5 +506,5 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
         warnings.append(f"{name}: {newer} answer(s) are for a buurt and domain already answered on a newer list "
                         f"than run {run_id}; those newer answers keep counting")
     with transaction(con):
-        catalog.record_feedback(con, digest, name, run_id, team, now, frame, dropped)
+        catalog.record_feedback(con, stored_as, name, run_id, team, now, frame, dropped)
     return FeedbackResult(name, digest, run_id, team, len(frame), False, tuple(warnings))

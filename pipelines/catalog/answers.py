@@ -54,6 +54,14 @@ def feedback_file_known(con: Con, digest: str) -> bool:
                             [digest]).fetchall()[0][0])
 
 
+def feedback_imports(con: Con, digest: str) -> tuple[int, datetime | None]:
+    """How often the returned file ``digest`` was stored, and when last: its first import is kept under its
+    hash, a later one that brought its answers back under ``<hash>+<n>`` (the table keys a file's rows by hash)."""
+    count, last = con.execute("SELECT count(*), max(imported_at) FROM meta.feedback_files "
+                              "WHERE content_hash = ? OR starts_with(content_hash, ? || '+')", [digest, digest]).fetchone()
+    return int(count), last
+
+
 def record_feedback(con: Con, digest: str, file_name: str, run_id: str, team: str, imported_at: datetime,
                     answers: pd.DataFrame, notes_dropped: int) -> None:
     """A returned list and its answers (inside the caller's transaction)."""

@@ -258,6 +258,57 @@ def test_the_same_answers_saved_again_change_nothing(world, tmp_path):
         assert changed.answered == 2 and feedback_digest(con) != digest
 
 
+def test_the_first_file_sent_again_undoes_a_later_change(world, tmp_path):
+    # answers are compared, not files: the byte-identical first workbook brings its answers back, as a copy
+    # saved once more would; importing it once more changes nothing
+    from pipelines.feedback import feedback_digest, read_answers
+
+    home, _, path = world
+    first = fill(path, tmp_path / "a.xlsx", {5: ("opgepakt", None)})
+    changed = fill(path, tmp_path / "b.xlsx", {5: ("geen probleem", None)})
+    with connect(home.warehouse) as con:
+        import_feedback(con, first, today=TODAY, again=True)
+        undone = feedback_digest(con)
+        import_feedback(con, changed, today=TODAY, again=True)
+        assert read_answers(con)["value"].tolist() == ["geen probleem"]
+        back = import_feedback(con, first, today=TODAY, again=True)
+        assert not back.skipped and back.answered == 1
+        assert read_answers(con)["value"].tolist() == ["opgepakt"] and feedback_digest(con) == undone
+        before = table_digest(con)
+        assert import_feedback(con, first, today=TODAY, again=True).skipped and table_digest(con) == before
+        history = con.execute("SELECT value FROM meta.flag_feedback ORDER BY imported_at").fetchall()
+    assert history == [("opgepakt",), ("geen probleem",), ("opgepakt",)]           # every answer kept
+
+
+def test_a_file_left_in_the_inbox_does_not_undo_a_later_one_until_it_is_sent_again(world, tmp_path):
+    # the weekly flow imports every terugkoppeling_* file of the inbox on every run, oldest first
+    import os
+    import time
+
+    from pipelines.feedback import read_answers
+
+    home, _, path = world
+    first = fill(path, tmp_path / "a.xlsx", {5: ("opgepakt", None)})
+    changed = fill(path, tmp_path / "b.xlsx", {5: ("geen probleem", None)})
+    with connect(home.warehouse) as con:
+        for _ in range(2):                                       # two runs on the same inbox
+            for f in (first, changed):
+                import_feedback(con, f, today=TODAY)
+            assert read_answers(con)["value"].tolist() == ["geen probleem"]
+        before = table_digest(con)
+        for f in (first, changed):
+            assert import_feedback(con, f, today=TODAY).skipped
+        assert table_digest(con) == before
+        later = time.time() + 5                                 # the team sends the first workbook again
+        os.utime(first, (later, later))
+        assert import_feedback(con, first, today=TODAY).answered == 1
+        assert read_answers(con)["value"].tolist() == ["opgepakt"]
+        before = table_digest(con)
+        for f in (changed, first):                               # the next runs: nothing changes
+            assert import_feedback(con, f, today=TODAY).skipped
+        assert table_digest(con) == before and read_answers(con)["value"].tolist() == ["opgepakt"]
+
+
 def test_a_teams_own_list_is_taken_after_its_buurt_moved_to_another_team(world, tmp_path):
     # the division changed after the run: the list as it was sent decides whose flags it holds
     home, run, path = world
