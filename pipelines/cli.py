@@ -335,7 +335,7 @@ def _print_flags(home: Home, run_id: str | None = None, team: str | None = None,
                  lang: str = "nl") -> None:
     from pipelines import catalog
     from pipelines import reference
-    from pipelines.lists.selection import team_list
+    from pipelines.lists.selection import run_teams, team_list
     from pipelines.lists.table_writer import rich_table
     from pipelines.runs import find_run, read_flags
     from pipelines.warehouse import connect
@@ -348,10 +348,15 @@ def _print_flags(home: Home, run_id: str | None = None, team: str | None = None,
             no_run = _no_run(con, period) if run is None else ""
         else:
             no_run = ""
-        flags = read_flags(con, run_id=run_id, team=team) if run_id is not None else None
-        teams = catalog.teams(con)
+        current = catalog.teams(con)
+        flags = read_flags(con, run_id=run_id) if run_id is not None else None
+        # the teams of the run, as its lists were sent: a team renamed or merged since keeps its flags
+        teams = current if run_id is None else run_teams(flags, catalog.area_risk(con, run_id), current)
         labels = catalog.signal_labels(con, lang)
     if team is not None and team not in set(teams["wijkteam"]):
+        if team in set(current["wijkteam"]):
+            _fail(f"wijkteam {team!r} had no list in that run (the division changed since); choose one of the "
+                  f"run's teams: {', '.join(teams['wijkteam'])}")
         _fail(f"unknown wijkteam {team!r}; choose one of: {', '.join(teams['wijkteam']) or 'none loaded yet'}")
     if no_run:
         _fail(no_run)
@@ -652,7 +657,7 @@ def feedback_import(
     try:
         with connect(_home().warehouse) as con:
             reference.sync(con, reference.Reference.for_home(_home()))
-            result = import_feedback(con, file, today=_today(today))
+            result = import_feedback(con, file, today=_today(today), again=True)   # asked for: compare its answers
     except (FeedbackRefused, WarehouseBusy) as exc:
         _fail(str(exc))
     for warning in result.warnings:

@@ -20,7 +20,7 @@ from pipelines.parallel import process_pool, workers_for
 from pipelines.lists.content import COLUMNS_NL, FEEDBACK, HOW_TO_READ, NOTHING_FLAGGED, RiskInfo, RunInfo
 from pipelines.lists.csv_writer import write_csv
 from pipelines.lists.html_writer import write_html
-from pipelines.lists.selection import chart_data, preventive, team_flags, team_list
+from pipelines.lists.selection import chart_data, preventive, run_teams, team_flags, team_list
 from pipelines.lists.xlsx_writer import write_xlsx
 from pipelines.safe_output import safe_filename
 
@@ -37,6 +37,7 @@ def export_team_lists(flags: pd.DataFrame, teams: pd.DataFrame, exports_dir: Pat
                       workers: int | None = None) -> dict[str, list[Path]]:
     """Write XLSX, CSV and HTML per team; returns the paths per team.
 
+    ``teams``: the teams of the run (``selection.run_teams``), whose flags and buurten the lists hold;
     ``series``: the chart series (``marts.series_scores`` with the signal's domain), read once by the caller;
     ``risk``: the run's risk (None: lists without risk columns and without the section). From
     ``PARALLEL_TEAMS`` teams on, ``workers`` local processes (default: one per core, at most 2) write them; every
@@ -95,5 +96,5 @@ def export_run(con, home, run) -> dict[str, list[Path]]:
     series = catalog.scores_with_domain(con, flagged_in=run.run_id)   # charts are drawn for flagged areas only
     recorded = catalog.risk_run(con, run.run_id)
     risk = None if recorded is None else RiskInfo(catalog.area_risk(con, run.run_id), **recorded)
-    return export_team_lists(flags, catalog.teams(con), home.exports, info, series, catalog.signal_labels(con, "nl"),
-                             risk)
+    teams = run_teams(flags, None if risk is None else risk.rows, catalog.teams(con))   # as the run had them
+    return export_team_lists(flags, teams, home.exports, info, series, catalog.signal_labels(con, "nl"), risk)

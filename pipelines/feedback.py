@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 
 from pipelines import catalog
+from pipelines.catalog.answers import feedback_imports
 
 #: The five answers of the drop-down (no commas: the XLSX list is a literal, comma-separated formula).
 FEEDBACK_VALUES = ("opgepakt", "naar jaarplan", "al bekend", "geen probleem", "meer info nodig")
@@ -97,17 +98,20 @@ def apply_feedback(flags: pd.DataFrame, answers: pd.DataFrame | None, quiet_week
     / ``bekend`` instead of ``nieuw`` or ``aanhoudend`` from the answered period until ``quiet_weeks`` weeks
     after it (same buurt, domain and period type; a new episode in that time is not announced as ``nieuw``).
     ``verergerend`` and ``opgelost`` always show; ``geen probleem`` and ``meer info nodig`` change nothing.
-    The latest answered period wins, then the latest answer.
+    The latest answered period wins, then the latest answer. An answer counts only on the list of the team that
+    gave it: a buurt moved to another team is announced to that team as its own flag would be, not as handled.
 
-    ``answers``: ``area_code, domain, period, period_start, value`` (+ ``answered_on``, ``imported_at``).
+    ``flags`` and ``answers`` carry ``wijkteam``; ``answers``: ``wijkteam, area_code, domain, period,
+    period_start, value`` (+ ``answered_on``, ``imported_at``).
     """
     if answers is None or answers.empty or flags.empty:
         return flags
     a = answers.assign(period_start=pd.to_datetime(answers["period_start"]))
     order = [c for c in ("period_start", "answered_on", "imported_at") if c in a]
-    a = a.sort_values(order)[["area_code", "domain", "period", "period_start", "value"]]
+    a = a.sort_values(order)[["wijkteam", "area_code", "domain", "period", "period_start", "value"]]
     f = flags.assign(_i=range(len(flags)), _start=pd.to_datetime(flags["period_start"]))
-    m = f[["_i", "area_code", "domain", "period", "_start"]].merge(a, on=["area_code", "domain", "period"])
+    m = f[["_i", "wijkteam", "area_code", "domain", "period", "_start"]].merge(
+        a, on=["wijkteam", "area_code", "domain", "period"])
     window = (m["period_start"] <= m["_start"]) & (m["_start"] < m["period_start"] + pd.Timedelta(weeks=quiet_weeks))
     latest = m[window].drop_duplicates("_i", keep="last").set_index("_i")["value"]
     value = pd.Series(f["_i"].map(latest).to_numpy(), index=flags.index)
@@ -267,15 +271,60 @@ def _answer_shown(value: str) -> str | None:
     return repr(text) if (len(words) <= 3 and all(w in _ANSWER_WORDS for w in words)) or close else None
 
 
+#: Dashes outside Unicode's dash category: the soft hyphen (invisible, "Cf") and the minus sign.
+_DASHES = frozenset("\u00ad\u2212")
+
+
 def _answer_key(value: str) -> str:
-    """An answer as typed, read as its words: invisible characters (a zero-width space) gone, hyphens, underscores,
-    slashes and punctuation as spaces ('naar-jaarplan', 'Opgepakt!', 'al_bekend.'), one space between words, no
-    case."""
+    """An answer as typed, read as its words: invisible characters (a zero-width space) gone, hyphens and every
+    other dash (an en dash Word or Excel's autocorrect makes, a non-breaking or soft hyphen, a minus sign),
+    underscores, slashes and punctuation as spaces ('naar-jaarplan', 'naar–jaarplan', 'Opgepakt!', 'al_bekend.'),
+    one space between words, no case."""
     import re
     import unicodedata
 
-    text = "".join(ch for ch in unicodedata.normalize("NFKC", value) if unicodedata.category(ch) != "Cf")
+    def plain(ch: str) -> str:
+        if ch in _DASHES or unicodedata.category(ch) == "Pd":
+            return " "
+        return "" if unicodedata.category(ch) == "Cf" else ch
+
+    text = "".join(plain(ch) for ch in unicodedata.normalize("NFKC", value))
     return " ".join(re.sub(r"[-_/\\.,;:!?'\"()]+", " ", text).split()).casefold()
+
+
+#: The visible columns of a list row that name its flag: an answer counts only where they agree with ``Sleutel``.
+SHOWN_HEADERS = ("Buurtcode", "Domein", "Periode")
+
+
+def _key_cells(key: str) -> dict[str, str]:
+    """The visible cells wijkradar writes for the flag ``key`` (:data:`SHOWN_HEADERS`)."""
+    from pipelines import wording
+
+    area, domain, period, start = key.split("|")
+    return {"Buurtcode": area, "Domein": wording.domain_word(domain), "Periode": wording.period_text(start, period)}
+
+
+def _shown_differs(key: str, cells: dict[str, str]) -> bool:
+    """Whether a row's visible Buurtcode, Domein or Periode names another flag than its hidden ``key`` (rows
+    sorted without the hidden column, so the answer sits beside another flag's key); an emptied cell is no
+    other flag."""
+    expected = _key_cells(key)
+    return any(cells.get(h) and " ".join(cells[h].split()).casefold() != expected[h].casefold()
+               for h in SHOWN_HEADERS)
+
+
+def _shown_row(cells: dict[str, str]) -> str:
+    """A row's flag as a message names it: ``buurt BU01185101 (fysiek, 2026-W47)``; only a buurt code is shown
+    as typed, other text only when it is one of the words wijkradar writes."""
+    from pipelines import wording
+
+    code = cells.get("Buurtcode", "")
+    code = code if re.fullmatch(r"(?:BU\d{8}|WK\d{6}|GM\d{4})", code.strip().upper()) else "(another buurt)"
+    domain = cells.get("Domein", "")
+    domain = domain if domain.casefold() in {w.casefold() for w in wording.DOMAIN["nl"].values()} else "?"
+    period = cells.get("Periode", "")
+    period = period if re.fullmatch(r"\d{4}-W\d{2}|[a-z]{3,9} \d{4}|\d{4}", period.strip()) else "?"
+    return f"buurt {code.strip()} ({domain}, {period.strip()})"
 
 
 def _typed_shown(value: str, shape: str) -> str | None:
@@ -315,8 +364,15 @@ def _not_a_workbook(path: Path) -> str | None:
         else "not a workbook"
 
 
-def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timestamp | None = None) -> FeedbackResult:
+def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timestamp | None = None,
+                    again: bool = False) -> FeedbackResult:
     """Check a returned workbook and store its answers in one transaction; refusals store nothing.
+
+    Answers are compared, not files: a file imported before is stored again when its answers are not the ones
+    that count now (the team sends its first list again to undo a later change), and skipped when they are. A
+    known file is read again only when it was saved after it was last stored, or with ``again`` (a person asks
+    for this file now: ``wijkradar feedback import``), so a file left in the inbox does not undo, week after week,
+    a later one beside it.
 
     Raises :class:`FeedbackRefused` (one sentence) when the workbook is not a wijkradar list, its Meta sheet
     is missing or does not match (tampered), the run is unknown, a row's flag key is not a flag of that
@@ -339,8 +395,9 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
     if not path.is_file() or path.is_symlink():
         raise refuse("it is not a file", "give the path of the returned workbook itself")
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    if catalog.feedback_file_known(con, digest):
-        return FeedbackResult(name, digest, skipped=True)
+    imports, last = feedback_imports(con, digest)
+    if imports and not again and datetime.fromtimestamp(path.stat().st_mtime) <= last:
+        return FeedbackResult(name, digest, skipped=True)      # as it lay when it was stored: nothing new
     as_sent = "send back the list as wijkradar exported it, with only Terugkoppeling and Notitie filled in"
     kind = _not_a_workbook(path)
     if kind:
@@ -385,7 +442,7 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
     twice = [h for h in (KEY_HEADER, VALUE_HEADER, NOTE_HEADER) if header.count(h) > 1]
     if twice:                                    # which of them holds the team's answers cannot be told
         raise refuse(f"the sheet Signalen has the column {twice[0]} more than once", as_sent)
-    col = {h: header.index(h) for h in (KEY_HEADER, VALUE_HEADER, NOTE_HEADER) if h in header}
+    col = {h: header.index(h) for h in (KEY_HEADER, VALUE_HEADER, NOTE_HEADER, *SHOWN_HEADERS) if h in header}
     allowed = {v.casefold(): v for v in FEEDBACK_VALUES}
     answers, warnings, seen = [], [], {}
     for number, cells in rows[at + 1:]:
@@ -413,6 +470,11 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
             raise refuse(f"row {number} has flag key {_typed_shown(key, _FLAG_KEY) or '(changed)'}, which is not a flag "
                          f"of run {run_id} for {team}",
                          as_sent)
+        shown_cells = {h: _plain(cell(h)) for h in SHOWN_HEADERS}
+        if _shown_differs(key, shown_cells):
+            raise refuse(f"row {number} shows {_shown_row(shown_cells)} but its hidden key Sleutel is of "
+                         f"{_shown_row(_key_cells(key))}, so the rows were sorted without the hidden column Sleutel",
+                         "undo the sort or start again from the list as sent, and sort only with every column selected")
         if key in seen:
             raise refuse(f"rows {seen[key]} and {number} answer the same flag", "keep one of them")
         seen[key] = number
@@ -431,8 +493,9 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
 
     now = datetime.now()              # to the microsecond: the later of two imports wins
     answered_on = (pd.Timestamp(today) if today is not None else pd.Timestamp(now)).date()
+    stored_as = digest if not imports else f"{digest}+{imports}"     # a file sent again: its answers anew
     frame = pd.DataFrame(answers, columns=[*KEY, "value", "note", "row_number"]).assign(
-        run_id=run_id, wijkteam=team, answered_on=answered_on, content_hash=digest, imported_at=now)
+        run_id=run_id, wijkteam=team, answered_on=answered_on, content_hash=stored_as, imported_at=now)
     if not answers:                              # an unanswered list: nothing to store
         return FeedbackResult(name, digest, run_id, team, 0, True, tuple(warnings), empty=True)
     if set(_answer_rows(frame)) <= set(_answer_rows(read_answers(con))):
@@ -443,5 +506,5 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
         warnings.append(f"{name}: {newer} answer(s) are for a buurt and domain already answered on a newer list "
                         f"than run {run_id}; those newer answers keep counting")
     with transaction(con):
-        catalog.record_feedback(con, digest, name, run_id, team, now, frame, dropped)
+        catalog.record_feedback(con, stored_as, name, run_id, team, now, frame, dropped)
     return FeedbackResult(name, digest, run_id, team, len(frame), False, tuple(warnings))

@@ -468,9 +468,11 @@ def yearly_cbs(home: str | None = None, base_url: str | None = None, gemeente: s
 
 def publish(home: Home, result: WeeklyResult) -> None:
     """Prefect artifacts under stable keys: a table per team, a summary, the load reconciliation."""
+    from pipelines.lists.selection import run_teams
+
     with connect(home.warehouse) as con:
         flags = read_flags(con, result.run.run_id)
-        teams = catalog.teams(con)
+        teams = run_teams(flags, catalog.area_risk(con, result.run.run_id), catalog.teams(con))   # the run's teams
     for team, name in zip(teams["wijkteam"], teams["name"]):
         own = flags[flags["wijkteam"] == team]
         rows = [{"buurt": f"{r.area_code} {r.name}", "niveau": wording.level_word(r.level, r.status),

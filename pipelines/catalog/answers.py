@@ -10,6 +10,16 @@ from pipelines.warehouse import insert_frame
 
 Con = duckdb.DuckDBPyConnection
 
+#: The last day of a run's period (``meta.runs.run_period``: ``2026-W47`` or ``2026-10``), aliased ``r``: which list
+#: is newer is the week or month it is about, not when its run was made (``wijkradar run --today`` makes an earlier
+#: week's run after a later one's); NULL for a label of another shape.
+PERIOD_END = """CASE WHEN r.run_period LIKE '%-W%' THEN
+    make_date(try_cast(split_part(r.run_period, '-W', 1) AS INTEGER), 1, 4)
+    - CAST(isodow(make_date(try_cast(split_part(r.run_period, '-W', 1) AS INTEGER), 1, 4)) - 1 AS INTEGER)
+    + 7 * (try_cast(split_part(r.run_period, '-W', 2) AS INTEGER) - 1) + 6
+  ELSE last_day(make_date(try_cast(split_part(r.run_period, '-', 1) AS INTEGER),
+                          try_cast(split_part(r.run_period, '-', 2) AS INTEGER), 1)) END"""
+
 
 def answers(con: Con, until: datetime | None = None) -> pd.DataFrame:
     """The latest answer per flag (imported by ``until``), with the flag's team and elevated signals: the one
@@ -18,10 +28,11 @@ def answers(con: Con, until: datetime | None = None) -> pd.DataFrame:
     ``until`` is a run's ``finished_at``, kept to the second; an answer imported in that same second came
     before the run (a run that starts within a second of an import was quick, not earlier). An answer on a
     newer list wins over one on an older list, whenever each was imported (an old list found in a mailbox
-    does not undo this week's answer); on the same list, the later answer wins.
+    does not undo this week's answer): newer is the list of the later week or month (:data:`PERIOD_END`), then,
+    of one period, the run that finished later; on the same list, the later answer wins.
     """
     return con.execute(
-        """
+        f"""
         SELECT f.run_id, f.wijkteam, f.area_code, f.domain, f.period, f.period_start, f.value, f.note,
                f.answered_on, f.imported_at, coalesce(a.signals, '') AS signals
         FROM meta.flag_feedback f
@@ -29,7 +40,8 @@ def answers(con: Con, until: datetime | None = None) -> pd.DataFrame:
         LEFT JOIN meta.runs r ON r.run_id = f.run_id
         WHERE ?::TIMESTAMP IS NULL OR date_trunc('second', f.imported_at) <= ?::TIMESTAMP
         QUALIFY row_number() OVER (PARTITION BY f.area_code, f.domain, f.period, f.period_start
-                                   ORDER BY r.finished_at DESC NULLS LAST, f.answered_on DESC, f.imported_at DESC,
+                                   ORDER BY {PERIOD_END} DESC NULLS LAST, r.finished_at DESC NULLS LAST,
+                                            f.answered_on DESC, f.imported_at DESC,
                                             f.content_hash DESC, f.row_number DESC) = 1
         ORDER BY f.area_code, f.domain, f.period, f.period_start
         """,
@@ -42,6 +54,14 @@ def feedback_file_known(con: Con, digest: str) -> bool:
                             [digest]).fetchall()[0][0])
 
 
+def feedback_imports(con: Con, digest: str) -> tuple[int, datetime | None]:
+    """How often the returned file ``digest`` was stored, and when last: its first import is kept under its
+    hash, a later one that brought its answers back under ``<hash>+<n>`` (the table keys a file's rows by hash)."""
+    count, last = con.execute("SELECT count(*), max(imported_at) FROM meta.feedback_files "
+                              "WHERE content_hash = ? OR starts_with(content_hash, ? || '+')", [digest, digest]).fetchone()
+    return int(count), last
+
+
 def record_feedback(con: Con, digest: str, file_name: str, run_id: str, team: str, imported_at: datetime,
                     answers: pd.DataFrame, notes_dropped: int) -> None:
     """A returned list and its answers (inside the caller's transaction)."""
@@ -52,20 +72,23 @@ def record_feedback(con: Con, digest: str, file_name: str, run_id: str, team: st
 
 def newer_answers(con: Con, run_id: str, keys: list[tuple]) -> int:
     """How many of the flags ``keys`` (area_code, domain, period, period_start) are of a buurt and domain already
-    answered on a list of a run that finished after run ``run_id``: the same flag on a newer list of that week, or
-    a later week's flag (a last week's list imported after this week's was answered)."""
+    answered on a newer list than run ``run_id``'s (as :func:`answers` orders them: a later week or month, then a
+    run of the same period that finished later): the same flag on a newer list of that week, or a later week's
+    flag (a last week's list imported after this week's was answered, whenever its run was made)."""
     if not keys:
         return 0
     frame = pd.DataFrame(keys, columns=["area_code", "domain", "period", "period_start"])
     con.register("_answered_keys", frame)
     try:
         return int(con.execute(
-            """
+            f"""
+            WITH this AS (SELECT {PERIOD_END} AS period_end, r.finished_at FROM meta.runs r WHERE r.run_id = ?)
             SELECT count(DISTINCT (k.area_code, k.domain, k.period, k.period_start))
             FROM _answered_keys k
             JOIN meta.flag_feedback f ON f.area_code = k.area_code AND f.domain = k.domain
-            JOIN meta.runs r ON r.run_id = f.run_id
-            WHERE r.finished_at > (SELECT finished_at FROM meta.runs WHERE run_id = ?)
+            JOIN meta.runs r ON r.run_id = f.run_id, this
+            WHERE {PERIOD_END} > this.period_end
+               OR ({PERIOD_END} = this.period_end AND r.finished_at > this.finished_at)
             """, [run_id]).fetchall()[0][0])
     finally:
         con.unregister("_answered_keys")

@@ -16,6 +16,24 @@ from pipelines.lists.content import RiskInfo
 CHARTS_PER_FLAG = 2
 
 
+def run_teams(flags: pd.DataFrame, risk_rows: pd.DataFrame | None, teams: pd.DataFrame) -> pd.DataFrame:
+    """``wijkteam``, ``name`` of the teams a run's lists are written for: the teams of the run, by code.
+
+    The run's flags and risk rows carry the team that had each buurt at the run; a team renamed, merged or
+    removed since keeps its list, and a team made since gets none (its buurten are on the old team's list).
+    Names come from ``teams`` (the current division), the code where a team is gone. A run without risk rows
+    names no team without a flag, so the current teams are added then: a list of nothing is still sent.
+    """
+    codes = set(flags["wijkteam"].dropna()) if flags is not None and len(flags) else set()
+    if risk_rows is not None and len(risk_rows):
+        codes |= set(risk_rows["wijkteam"].dropna())
+    else:
+        codes |= set(teams["wijkteam"])
+    names = dict(zip(teams["wijkteam"], teams["name"]))
+    ordered = sorted(codes)
+    return pd.DataFrame({"wijkteam": ordered, "name": [names.get(t, t) for t in ordered]})
+
+
 def team_flags(flags: pd.DataFrame, team: str) -> pd.DataFrame:
     """The flags of one team's own buurten, in the order they came (the ranking)."""
     return flags[flags["wijkteam"] == team].reset_index(drop=True)

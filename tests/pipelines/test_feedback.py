@@ -171,6 +171,62 @@ def test_an_answer_typed_with_punctuation_a_hyphen_or_an_invisible_character_is_
     assert got == ["naar jaarplan", "opgepakt", "al bekend", "geen probleem"]
 
 
+@pytest.mark.parametrize("typed", ["naar\u2013jaarplan", "naar\u2014jaarplan", "naar\u2011jaarplan",
+                                   "naar\u2010jaarplan", "naar\u00adjaarplan", "naar\u2212jaarplan", "Naar\u2013Jaarplan!"])
+def test_an_answer_typed_with_any_dash_is_that_answer(world, tmp_path, typed):
+    # an en dash is what Word's and Excel's autocorrect make of a hyphen; a soft hyphen is invisible
+    home, _, path = world
+    filled = fill(path, tmp_path / "a.xlsx", {5: (typed, None)})
+    with connect(home.warehouse) as con:
+        assert import_feedback(con, filled).answered == 1
+        assert con.execute("SELECT value FROM meta.flag_feedback").fetchall() == [("naar jaarplan",)]
+
+
+@pytest.mark.parametrize("column", ["E", "D", "G"])        # Buurtcode, Domein, Periode
+def test_rows_sorted_without_the_hidden_key_are_refused_naming_the_row(world, tmp_path, column):
+    """Rows sorted in Excel over the visible columns only: each answer sits beside another flag's key, which must
+    never be stored for a buurt, domain or period the team did not answer."""
+    home, _, path = world
+
+    def scramble(wb):
+        ws = wb["Signalen"]
+        rows = [r for r in range(5, ws.max_row + 1) if ws[f"M{r}"].value]
+        row = rows[0]
+        if column == "E":                    # two rows swapped on every visible column, the key column left
+            row, other = next((a, b) for a in rows for b in rows if ws[f"E{a}"].value != ws[f"E{b}"].value)
+            for c in "ABCDEFGHIJ":
+                ws[f"{c}{row}"], ws[f"{c}{other}"] = ws[f"{c}{other}"].value, ws[f"{c}{row}"].value
+        elif column == "D":                  # a row showing another domain than its key
+            ws[f"D{row}"] = "sociaal" if ws[f"D{row}"].value != "sociaal" else "fysiek"
+        else:                                # a row showing another period than its key
+            ws[f"G{row}"] = "2020-W01"
+        ws[f"K{row}"] = "geen probleem"
+
+    filled = fill(path, tmp_path / "sorted.xlsx", {}, edit=scramble)
+    with connect(home.warehouse) as con, pytest.raises(FeedbackRefused) as refused:
+        import_feedback(con, filled, today=TODAY)
+    assert stored(home) == 0
+    message = str(refused.value)
+    assert re.search(r"row \d+ shows buurt .* but its hidden key Sleutel is of buurt", message), message
+    assert "sorted without the hidden column Sleutel" in message and message.count(";") == 1
+
+
+def test_rows_sorted_with_the_hidden_key_import(world, tmp_path):
+    home, _, path = world
+
+    def reverse(wb):
+        ws = wb["Signalen"]
+        rows = [r for r in range(5, ws.max_row + 1) if ws[f"M{r}"].value]
+        values = [[ws[f"{c}{r}"].value for c in "ABCDEFGHIJKLM"] for r in rows]
+        for r, vals in zip(rows, reversed(values)):
+            for c, v in zip("ABCDEFGHIJKLM", vals):
+                ws[f"{c}{r}"] = v
+
+    filled = fill(path, tmp_path / "sorted.xlsx", {5: ("opgepakt", None)}, edit=reverse)
+    with connect(home.warehouse) as con:
+        assert import_feedback(con, filled, today=TODAY).answered == 1
+
+
 def test_importing_the_same_file_twice_changes_nothing(world, tmp_path):
     home, _, path = world
     filled = fill(path, tmp_path / "a.xlsx", {5: ("al bekend", None)})
@@ -202,6 +258,57 @@ def test_the_same_answers_saved_again_change_nothing(world, tmp_path):
         assert changed.answered == 2 and feedback_digest(con) != digest
 
 
+def test_the_first_file_sent_again_undoes_a_later_change(world, tmp_path):
+    # answers are compared, not files: the byte-identical first workbook brings its answers back, as a copy
+    # saved once more would; importing it once more changes nothing
+    from pipelines.feedback import feedback_digest, read_answers
+
+    home, _, path = world
+    first = fill(path, tmp_path / "a.xlsx", {5: ("opgepakt", None)})
+    changed = fill(path, tmp_path / "b.xlsx", {5: ("geen probleem", None)})
+    with connect(home.warehouse) as con:
+        import_feedback(con, first, today=TODAY, again=True)
+        undone = feedback_digest(con)
+        import_feedback(con, changed, today=TODAY, again=True)
+        assert read_answers(con)["value"].tolist() == ["geen probleem"]
+        back = import_feedback(con, first, today=TODAY, again=True)
+        assert not back.skipped and back.answered == 1
+        assert read_answers(con)["value"].tolist() == ["opgepakt"] and feedback_digest(con) == undone
+        before = table_digest(con)
+        assert import_feedback(con, first, today=TODAY, again=True).skipped and table_digest(con) == before
+        history = con.execute("SELECT value FROM meta.flag_feedback ORDER BY imported_at").fetchall()
+    assert history == [("opgepakt",), ("geen probleem",), ("opgepakt",)]           # every answer kept
+
+
+def test_a_file_left_in_the_inbox_does_not_undo_a_later_one_until_it_is_sent_again(world, tmp_path):
+    # the weekly flow imports every terugkoppeling_* file of the inbox on every run, oldest first
+    import os
+    import time
+
+    from pipelines.feedback import read_answers
+
+    home, _, path = world
+    first = fill(path, tmp_path / "a.xlsx", {5: ("opgepakt", None)})
+    changed = fill(path, tmp_path / "b.xlsx", {5: ("geen probleem", None)})
+    with connect(home.warehouse) as con:
+        for _ in range(2):                                       # two runs on the same inbox
+            for f in (first, changed):
+                import_feedback(con, f, today=TODAY)
+            assert read_answers(con)["value"].tolist() == ["geen probleem"]
+        before = table_digest(con)
+        for f in (first, changed):
+            assert import_feedback(con, f, today=TODAY).skipped
+        assert table_digest(con) == before
+        later = time.time() + 5                                 # the team sends the first workbook again
+        os.utime(first, (later, later))
+        assert import_feedback(con, first, today=TODAY).answered == 1
+        assert read_answers(con)["value"].tolist() == ["opgepakt"]
+        before = table_digest(con)
+        for f in (changed, first):                               # the next runs: nothing changes
+            assert import_feedback(con, f, today=TODAY).skipped
+        assert table_digest(con) == before and read_answers(con)["value"].tolist() == ["opgepakt"]
+
+
 def test_a_teams_own_list_is_taken_after_its_buurt_moved_to_another_team(world, tmp_path):
     # the division changed after the run: the list as it was sent decides whose flags it holds
     home, run, path = world
@@ -213,6 +320,33 @@ def test_a_teams_own_list_is_taken_after_its_buurt_moved_to_another_team(world, 
         con.execute("UPDATE core.areas SET wijkteam = 'zuid-oost' WHERE area_code = ?", [area])
         result = import_feedback(con, fill(path, tmp_path / "a.xlsx", {row: ("opgepakt", None)}))
     assert result.answered == 1 and result.wijkteam == TEAM
+
+
+def test_an_answer_of_the_old_team_does_not_hide_a_moved_buurts_flag_from_its_new_team(world, ref, tmp_path):
+    """de-weide answers a flag 'opgepakt'; the buurt then moves to zuid-oost: zuid-oost's next list announces it as
+    its own (``nieuw`` / ``aanhoudend``), not as handled by a team that never saw it."""
+    from pipelines.reference import REFERENCE_DIR, Reference
+    from pipelines.runs import read_flags, score_and_flag
+
+    home, run, path = world
+    sheet = load_workbook(path)["Signalen"]
+    row = next(r for r in range(5, sheet.max_row + 1) if sheet[f"B{r}"].value in ("nieuw", "aanhoudend"))
+    area = sheet[f"E{row}"].value
+    moved = tmp_path / "reference"
+    shutil.copytree(REFERENCE_DIR, moved)
+    division = pd.read_csv(moved / "buurt_indeling.csv", dtype=str, keep_default_na=False)
+    division.loc[division["buurt_code"] == area, "wijkteam"] = "zuid-oost"
+    division.to_csv(moved / "buurt_indeling.csv", index=False)
+    with connect(home.warehouse) as con:
+        import_feedback(con, fill(path, tmp_path / "a.xlsx", {row: ("opgepakt", None)}), today=TODAY)
+        kept = read_flags(con, score_and_flag(con, ref).run_id)
+        after = read_flags(con, score_and_flag(con, Reference(moved)).run_id)
+
+    def statuses(flags, team):
+        return set(flags.loc[(flags["wijkteam"] == team) & (flags["area_code"] == area), "status"])
+
+    assert statuses(kept, TEAM) == {"in behandeling"}                        # the team that answered
+    assert statuses(after, TEAM) == set() and statuses(after, "zuid-oost") == {sheet[f"B{row}"].value}
 
 
 def test_a_later_answer_for_the_same_flag_replaces_the_earlier_one(world, tmp_path):
@@ -281,6 +415,34 @@ def test_an_answer_on_an_older_list_imported_later_does_not_undo_the_newer_one(w
         answers = read_answers(con)
     assert answers["value"].tolist() == ["opgepakt"] and answers["run_id"].tolist() == [newer.run_id]
     assert any("already answered on a newer list" in w for w in late.warnings)
+
+
+def test_an_earlier_weeks_list_whose_run_was_made_later_does_not_undo_this_weeks_answer(world, tmp_path):
+    # `wijkradar run --today <a day of last week>` after this week's run: last week's list is older, whenever its
+    # run was made; its answer is kept with a warning and this week's answer counts
+    from dataclasses import replace
+
+    from pipelines.export import export_run
+    from pipelines.feedback import read_answers
+
+    home, run, path = world
+    week = int(run.run_period[-2:])
+    older = replace(run, run_id=run.run_id[:-1] + "o", run_period=run.run_period[:-2] + f"{week - 1:02d}")
+    with connect(home.warehouse) as con:
+        con.execute("INSERT INTO meta.runs SELECT ? AS run_id, run_key || 'o', started_at + INTERVAL 7 DAY, "
+                    "finished_at + INTERVAL 7 DAY, ?, loads, settings, n_series, n_scored, n_flags, today "
+                    "FROM meta.runs WHERE run_id = ?", [older.run_id, older.run_period, run.run_id])
+        con.execute("INSERT INTO marts.area_flags SELECT * REPLACE (? AS run_id) FROM marts.area_flags "
+                    "WHERE run_id = ?", [older.run_id, run.run_id])      # the same flags (a month's, say)
+        export_run(con, home, older)
+        this_week = fill(path, tmp_path / "this.xlsx", {5: ("opgepakt", None)})
+        last_week = fill(home.exports / older.run_period / f"{TEAM}.xlsx", tmp_path / "last.xlsx",
+                         {5: ("geen probleem", None)})
+        assert not import_feedback(con, this_week, today=TODAY).warnings
+        late = import_feedback(con, last_week, today=TODAY)
+        answers = read_answers(con)
+    assert answers["value"].tolist() == ["opgepakt"] and answers["run_id"].tolist() == [run.run_id]
+    assert any("already answered on a newer list" in w for w in late.warnings), late.warnings
 
 
 def test_the_year_plan_counts_the_answer_the_statuses_and_precision_count(world, tmp_path):
@@ -550,13 +712,13 @@ def test_a_list_whose_xml_declares_entities_is_refused_in_one_sentence(world, tm
 # Pure parts: statuses and precision on tiny frames
 # ------------------------------------------------------------------------------------------------------------
 
-def _flags(status, start="2026-11-16"):
-    return pd.DataFrame({"area_code": ["A"], "domain": ["physical"], "period": ["week"],
+def _flags(status, start="2026-11-16", team="t1"):
+    return pd.DataFrame({"wijkteam": [team], "area_code": ["A"], "domain": ["physical"], "period": ["week"],
                          "period_start": [pd.Timestamp(start)], "status": [status]})
 
 
-def _answer(value, start="2026-11-02"):
-    return pd.DataFrame({"area_code": ["A"], "domain": ["physical"], "period": ["week"],
+def _answer(value, start="2026-11-02", team="t1"):
+    return pd.DataFrame({"wijkteam": [team], "area_code": ["A"], "domain": ["physical"], "period": ["week"],
                          "period_start": [pd.Timestamp(start)], "value": [value]})
 
 
@@ -579,6 +741,13 @@ def test_apply_feedback_lasts_the_quiet_weeks_and_never_reaches_back():
     assert apply_feedback(_flags("nieuw", "2026-10-26"), _answer("opgepakt"), 8)["status"].item() == "nieuw"
     later = pd.concat([_answer("opgepakt"), _answer("meer info nodig", "2026-11-09")])
     assert apply_feedback(_flags("aanhoudend"), later, 8)["status"].item() == "aanhoudend"   # the latest counts
+
+
+def test_an_answer_counts_only_on_the_list_of_the_team_that_gave_it():
+    # the buurt moved from t1 to t2 after t1 answered: t2's list announces it as t2's own flag
+    assert apply_feedback(_flags("nieuw", team="t2"), _answer("opgepakt", team="t1"), 8)["status"].item() == "nieuw"
+    both = pd.concat([_answer("opgepakt", team="t1"), _answer("al bekend", "2026-10-26", team="t2")])
+    assert apply_feedback(_flags("nieuw", team="t2"), both, 8)["status"].item() == "bekend"
 
 
 def test_precision_per_signal_team_and_domain():

@@ -145,3 +145,29 @@ def test_a_buurt_moved_to_another_team_since_stays_with_the_team_of_the_run(buil
         assert (flag.area_code in set(flagged)) == (team == flag.wijkteam)
         assert (quiet in set(rows["Buurtcode"])) == (team == quiet_team)
         assert flag.area_code not in set(rows["Buurtcode"]) or team == flag.wijkteam
+
+
+def test_a_team_renamed_or_merged_since_keeps_its_list_of_the_run(built, tmp_path):
+    """wijkteams.csv changed after the run (one team renamed, another merged into a third): re-writing the run's
+    lists writes them for the run's teams, so every flag of the run is on the list of the team that had it."""
+    import shutil
+
+    from pipelines.export import export_run
+    from pipelines.paths import resolve_home
+
+    run_teams = sorted(set(built["risk"]["wijkteam"]))
+    renamed, merged, into = run_teams[0], run_teams[1], run_teams[2]
+    home = resolve_home(tmp_path / "home")
+    shutil.copy(built["home"].warehouse, home.warehouse)
+    with connect(home.warehouse) as con:                  # what reference.sync writes after the change
+        con.execute("UPDATE core.wijkteams SET wijkteam = 'nieuw-team' WHERE wijkteam = ?", [renamed])
+        con.execute("UPDATE core.areas SET wijkteam = 'nieuw-team' WHERE wijkteam = ?", [renamed])
+        con.execute("UPDATE core.areas SET wijkteam = ? WHERE wijkteam = ?", [into, merged])
+        con.execute("DELETE FROM core.wijkteams WHERE wijkteam = ?", [merged])
+        exports = export_run(con, home, built["run"])
+    assert sorted(exports) == run_teams                    # no list for a team the run did not have
+    flags = built["flags"]
+    for team, (_, csv, _) in exports.items():
+        table = pd.read_csv(csv, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        listed = table.loc[table["Status"] != "preventief in beeld", "Buurtcode"] if "Status" in table else []
+        assert sorted(set(listed)) == sorted(set(flags.loc[flags["wijkteam"] == team, "area_code"]))

@@ -48,3 +48,15 @@ def test_chart_data_for_a_row_without_series_has_no_points(flags, series, labels
     [[(title, points)]] = chart_data(team_flags(flags, "zuid"), series, labels)     # named, but never scored
     assert title == "inbraak" and points.empty
     assert chart_data(team_flags(flags, "oost"), series, labels) == []
+
+
+def test_the_teams_of_a_run_are_those_of_its_flags_and_risk_named_as_today():
+    from pipelines.lists.selection import run_teams
+
+    flags = pd.DataFrame({"wijkteam": ["oud", "oud", "b"]})
+    risk = pd.DataFrame({"wijkteam": ["oud", "b", "c"]})
+    today = pd.DataFrame({"wijkteam": ["b", "c", "nieuw"], "name": ["Team B", "Team C", "Nieuw"]})
+    got = run_teams(flags, risk, today)
+    assert got.to_dict("list") == {"wijkteam": ["b", "c", "oud"], "name": ["Team B", "Team C", "oud"]}
+    # a run without risk rows: its flags' teams and today's teams (a team without flags still gets its list)
+    assert run_teams(flags, risk.iloc[0:0], today)["wijkteam"].tolist() == ["b", "c", "nieuw", "oud"]
