@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from pipelines.paths import REPO_ROOT, Home, resolve_home
+from pipelines.paths import REPO_ROOT, Home, HomeError, resolve_home
 
 class _Commands(typer.core.TyperGroup):
     """Every command's expected failures (``warehouse.expected_failure``: the warehouse busy, a full disk) end as
@@ -71,7 +71,10 @@ def main_options(
         if not Home(root).warehouse.exists():
             _fail(f"no warehouse in {root}; give the working folder with --home (or WIJKRADAR_HOME), or run "
                   "the weekly flow there first (wijkradar run)")
-    _state["home"] = resolve_home(home)
+    try:
+        _state["home"] = resolve_home(home)
+    except HomeError as exc:
+        _fail(str(exc))
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     logging.getLogger("wijkradar").setLevel(logging.INFO)
     # Prefect state (ephemeral server database, logs) per working folder, unless PREFECT_HOME is set;
