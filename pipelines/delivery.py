@@ -57,13 +57,15 @@ class LoadSettings:
 # -- safety valve --------------------------------------------------------------------------------
 
 def drops(before: pd.DataFrame, after: pd.DataFrame, max_share: float) -> list[str]:
-    """Periods whose total falls by more than ``max_share`` (or vanishes), described for a person.
+    """Periods whose total falls by more than ``max_share`` (or vanishes), described for a person: ``(removed)``
+    when no count of the period is left, ``(all zero)`` when its counts are there and all 0.
 
     With a ``gemeente_code`` column the totals are compared per municipality, so in a region's home one
     municipality losing its reports is not hidden by the others' totals (its code then leads the label).
     """
     on = [c for c in ("gemeente_code", "period", "period_start") if c in before.columns]
     merged = before.merge(after, on=on, how="left", suffixes=("_before", "_after"))
+    merged["removed"] = merged["total_after"].isna()      # no count left, not counts of zero
     merged["total_after"] = merged["total_after"].fillna(0)
     bad = merged[(merged["total_before"] > 0) & (merged["total_after"] < merged["total_before"] * (1 - max_share))]
     several = "gemeente_code" in on and before["gemeente_code"].nunique() > 1
@@ -71,7 +73,7 @@ def drops(before: pd.DataFrame, after: pd.DataFrame, max_share: float) -> list[s
     for r in bad.sort_values(on[::-1]).to_dict("records"):
         label = pd.Timestamp(r["period_start"]).strftime("%G-W%V" if r["period"] == "week" else "%Y-%m")
         where = f"{r['gemeente_code'] or 'buurten outside the profile'} " if several else ""
-        gone = " (removed)" if r["total_after"] == 0 else ""
+        gone = " (removed)" if r["removed"] else " (all zero)" if r["total_after"] == 0 else ""
         out.append(f"{where}{label} {int(r['total_before'])} -> {int(r['total_after'])}{gone}")
     return out
 
