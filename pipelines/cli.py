@@ -214,6 +214,8 @@ def _run_weekly(home: Home, today: Optional[str], dask_address: Optional[str] = 
     console.print(f"\nrun [bold]{result.run.run_id}[/]{note}: {result.run.n_series} series, "
                   f"{result.run.n_flags} areas on the lists")
     _print_flags(home, run_id=result.run.run_id)
+    if result.export_failed:
+        _fail(result.export_failed)
     console.print("\n[bold]Exports[/]")
     for team, paths in result.exports.items():
         console.print(f"  {team}: " + ", ".join(str(p) for p in paths))
@@ -328,7 +330,12 @@ def flags(
                      else read_flags(con, run.run_id))
             sys.stdout.write(csv_text(table, nothing=None))     # the writer of the team files
             return
-        paths = export_run(con, home, run)
+        try:
+            paths = export_run(con, home, run)
+        except OSError as exc:
+            from pipelines.flows import export_failure
+
+            _fail(export_failure(exc, home.exports / run.run_period, "give the command again"))
     for t, files in paths.items():
         if team is None or t == team:
             console.print(next(p for p in files if p.suffix == f".{format}"))
