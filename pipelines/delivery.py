@@ -5,7 +5,10 @@
   unless a delivery is declared a full export of a window; then the reports dated inside it, of the
   municipalities whose buurten occur in the file, whose key is in no row of it (valid or quarantined), are.
 - **Aggregate sources** keep cells at their own grain (buurt, signal, part such as the creditor, period).
-  A delivery replaces exactly the cells it holds, never a range between them.
+  A delivery replaces exactly the cells it holds, never a range between them. A cell it holds without a
+  usable count (suppressed ``<5``, not a number, repeated) is kept as unknown: unless an earlier delivery
+  holds its count, a signal summed over parts gets no count for that buurt and period until a delivery or
+  correction brings it (the sum of the other parts would be an undercount).
 - **Safety valve**: a load that lowers a source's total for any period by more than a set share, or
   removes a period, is held (nothing applied) until an analyst accepts it; totals are compared per
   municipality, so in a region's home one municipality's loss is not hidden by the others.
@@ -76,6 +79,28 @@ def drops(before: pd.DataFrame, after: pd.DataFrame, max_share: float) -> list[s
         gone = " (removed)" if r["removed"] else " (all zero)" if r["total_after"] == 0 else ""
         out.append(f"{where}{label} {int(r['total_before'])} -> {int(r['total_after'])}{gone}")
     return out
+
+
+# -- cells without a usable count ------------------------------------------------------------------
+
+def unknown_cells(module, rows: pd.DataFrame, today: pd.Timestamp, first_day: pd.Timestamp) -> pd.DataFrame:
+    """The cells (``area_code, signal, part, period, period_start``) that quarantined ``rows`` of an aggregate
+    source (typed, as ``module.typed`` made them) hold without a count that can be used: suppressed (``<5``),
+    not a number, negative, implausible, or the cell repeated in the file.
+
+    Only rows whose cell is known count: a buurt of the division, a known part (creditor, crime type), a
+    month that can be read and lies between ``first_day`` and ``today``. A row wrong in those says nothing of a
+    cell wijkradar holds.
+    """
+    keys = ["area_code", "signal", "part", "period", "period_start"]
+    if rows.empty:
+        return pd.DataFrame(columns=keys)
+    cells = module.to_cells(rows.assign(count=0))                 # the count is what is unknown
+    start = pd.to_datetime(cells["period_start"])
+    known = cells[keys].notna().all(axis=1) & start.between(first_day, today)
+    if "period_is_month" in rows:
+        known &= rows["period_is_month"].eq(True).reindex(cells.index, fill_value=False)
+    return cells.loc[known, keys]
 
 
 # -- quarantine states ---------------------------------------------------------------------------

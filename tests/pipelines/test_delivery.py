@@ -353,7 +353,7 @@ def test_a_correction_of_a_dismissed_row_is_not_applied(home, tmp_path):
     fixed.write_text(path.read_text(encoding="utf-8-sig").replace(";veel;", ";3;"), encoding="utf-8")
     result = load(home, fixed, "schulden")
     assert (result.rows_accepted, result.rows_quarantined, result.corrections_not_applied) == (0, 1, 1)
-    assert total(home, "schulden") == 2
+    assert total(home, "schulden") == 0       # the huur cell stays unknown, so no total: 2 would be an undercount
     with connect(home.warehouse) as con:
         [row] = list_rows(con, result.load_id, state=None).itertuples()
     assert row.reason == "the quarantined row this corrects was dismissed by an analyst; nothing applied"
