@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from pipelines.paths import REPO_ROOT, Home, resolve_home
+from pipelines.paths import REPO_ROOT, Home, HomeError, resolve_home
 
 class _Commands(typer.core.TyperGroup):
     """Every command's expected failures (``warehouse.expected_failure``: the warehouse busy, a full disk) end as
@@ -71,7 +71,10 @@ def main_options(
         if not Home(root).warehouse.exists():
             _fail(f"no warehouse in {root}; give the working folder with --home (or WIJKRADAR_HOME), or run "
                   "the weekly flow there first (wijkradar run)")
-    _state["home"] = resolve_home(home)
+    try:
+        _state["home"] = resolve_home(home)
+    except HomeError as exc:
+        _fail(str(exc))
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     logging.getLogger("wijkradar").setLevel(logging.INFO)
     # Prefect state (ephemeral server database, logs) per working folder, unless PREFECT_HOME is set;
@@ -211,6 +214,8 @@ def _run_weekly(home: Home, today: Optional[str], dask_address: Optional[str] = 
     console.print(f"\nrun [bold]{result.run.run_id}[/]{note}: {result.run.n_series} series, "
                   f"{result.run.n_flags} areas on the lists")
     _print_flags(home, run_id=result.run.run_id)
+    if result.export_failed:
+        _fail(result.export_failed)
     console.print("\n[bold]Exports[/]")
     for team, paths in result.exports.items():
         console.print(f"  {team}: " + ", ".join(str(p) for p in paths))
@@ -325,7 +330,12 @@ def flags(
                      else read_flags(con, run.run_id))
             sys.stdout.write(csv_text(table, nothing=None))     # the writer of the team files
             return
-        paths = export_run(con, home, run)
+        try:
+            paths = export_run(con, home, run)
+        except OSError as exc:
+            from pipelines.flows import export_failure
+
+            _fail(export_failure(exc, home.exports / run.run_period, "give the command again"))
     for t, files in paths.items():
         if team is None or t == team:
             console.print(next(p for p in files if p.suffix == f".{format}"))

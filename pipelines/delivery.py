@@ -5,7 +5,10 @@
   unless a delivery is declared a full export of a window; then the reports dated inside it, of the
   municipalities whose buurten occur in the file, whose key is in no row of it (valid or quarantined), are.
 - **Aggregate sources** keep cells at their own grain (buurt, signal, part such as the creditor, period).
-  A delivery replaces exactly the cells it holds, never a range between them.
+  A delivery replaces exactly the cells it holds, never a range between them. A cell it holds without a
+  usable count (suppressed ``<5``, not a number, repeated) is kept as unknown: unless an earlier delivery
+  holds its count, a signal summed over parts gets no count for that buurt and period until a delivery or
+  correction brings it (the sum of the other parts would be an undercount).
 - **Safety valve**: a load that lowers a source's total for any period by more than a set share, or
   removes a period, is held (nothing applied) until an analyst accepts it; totals are compared per
   municipality, so in a region's home one municipality's loss is not hidden by the others.
@@ -57,13 +60,15 @@ class LoadSettings:
 # -- safety valve --------------------------------------------------------------------------------
 
 def drops(before: pd.DataFrame, after: pd.DataFrame, max_share: float) -> list[str]:
-    """Periods whose total falls by more than ``max_share`` (or vanishes), described for a person.
+    """Periods whose total falls by more than ``max_share`` (or vanishes), described for a person: ``(removed)``
+    when no count of the period is left, ``(all zero)`` when its counts are there and all 0.
 
     With a ``gemeente_code`` column the totals are compared per municipality, so in a region's home one
     municipality losing its reports is not hidden by the others' totals (its code then leads the label).
     """
     on = [c for c in ("gemeente_code", "period", "period_start") if c in before.columns]
     merged = before.merge(after, on=on, how="left", suffixes=("_before", "_after"))
+    merged["removed"] = merged["total_after"].isna()      # no count left, not counts of zero
     merged["total_after"] = merged["total_after"].fillna(0)
     bad = merged[(merged["total_before"] > 0) & (merged["total_after"] < merged["total_before"] * (1 - max_share))]
     several = "gemeente_code" in on and before["gemeente_code"].nunique() > 1
@@ -71,9 +76,31 @@ def drops(before: pd.DataFrame, after: pd.DataFrame, max_share: float) -> list[s
     for r in bad.sort_values(on[::-1]).to_dict("records"):
         label = pd.Timestamp(r["period_start"]).strftime("%G-W%V" if r["period"] == "week" else "%Y-%m")
         where = f"{r['gemeente_code'] or 'buurten outside the profile'} " if several else ""
-        gone = " (removed)" if r["total_after"] == 0 else ""
+        gone = " (removed)" if r["removed"] else " (all zero)" if r["total_after"] == 0 else ""
         out.append(f"{where}{label} {int(r['total_before'])} -> {int(r['total_after'])}{gone}")
     return out
+
+
+# -- cells without a usable count ------------------------------------------------------------------
+
+def unknown_cells(module, rows: pd.DataFrame, today: pd.Timestamp, first_day: pd.Timestamp) -> pd.DataFrame:
+    """The cells (``area_code, signal, part, period, period_start``) that quarantined ``rows`` of an aggregate
+    source (typed, as ``module.typed`` made them) hold without a count that can be used: suppressed (``<5``),
+    not a number, negative, implausible, or the cell repeated in the file.
+
+    Only rows whose cell is known count: a buurt of the division, a known part (creditor, crime type), a
+    month that can be read and lies between ``first_day`` and ``today``. A row wrong in those says nothing of a
+    cell wijkradar holds.
+    """
+    keys = ["area_code", "signal", "part", "period", "period_start"]
+    if rows.empty:
+        return pd.DataFrame(columns=keys)
+    cells = module.to_cells(rows.assign(count=0))                 # the count is what is unknown
+    start = pd.to_datetime(cells["period_start"])
+    known = cells[keys].notna().all(axis=1) & start.between(first_day, today)
+    if "period_is_month" in rows:
+        known &= rows["period_is_month"].eq(True).reindex(cells.index, fill_value=False)
+    return cells.loc[known, keys]
 
 
 # -- quarantine states ---------------------------------------------------------------------------

@@ -125,8 +125,9 @@ def explain(flag, cells: pd.DataFrame, neighbours: pd.DataFrame, names: dict, la
     if flag.status == "opgelost" and not parts:
         parts = ["weer op het verwachte niveau" if lang == "nl" else "back to the expected level"]
     elif not listed_now:
-        head = (f"deze {one} niet meer verhoogd, laatst op de lijst in {last}" if lang == "nl"
-                else f"no longer elevated this {one}, last listed in {last}")
+        # last_seen is the last period the area-domain was elevated; it may have stayed on the lists after that
+        head = (f"deze {one} niet meer verhoogd, laatst verhoogd in {last}" if lang == "nl"
+                else f"no longer elevated this {one}, last elevated in {last}")
         if parts:
             head += "; nog boven verwachting: " if lang == "nl" else "; still above expected: "
             parts = [head + "; ".join(parts)]

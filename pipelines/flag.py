@@ -41,12 +41,15 @@ def run_period_of(grid: dict[tuple[str, str], tuple[int, int]]) -> tuple[str, pd
     return period_label(pd.Series([start]), period).iloc[0], start
 
 
-def current_cells(frame: pd.DataFrame, run_start: pd.Timestamp, period: str = "week") -> pd.DataFrame:
+def current_cells(frame: pd.DataFrame, run_start: pd.Timestamp, period: str = "week",
+                  listed_before: pd.DataFrame | None = None) -> pd.DataFrame:
     """The run's period of every period type: its week, and the latest month complete by the week's end
     (``period``: the run's own type; a run of monthly counts only is the month starting at ``run_start``).
 
-    A monthly flag stays on the weekly lists until the next month is in; after its first week it
-    reads ``aanhoudend`` instead of ``nieuw`` (the team has seen it already).
+    A monthly flag stays on the weekly lists until the next month is in; once a list has held it, it reads
+    ``aanhoudend`` instead of ``nieuw`` (the team has seen it already). ``listed_before``: the monthly flags
+    (``area_code``, ``domain``, ``period_start``) of earlier runs' lists; without it (reports, explain) a month
+    counts as seen when it ended a week or more before the run's end.
     """
     run_end = run_start + (pd.Timedelta(days=6) if period == "week" else pd.offsets.MonthEnd(0))
     parts = []
@@ -60,18 +63,28 @@ def current_cells(frame: pd.DataFrame, run_start: pd.Timestamp, period: str = "w
         if len(eligible):
             now = eligible[eligible["period_start"] == eligible["period_start"].max()].copy()
             if kind == "month" and "status" in now:
-                shown_before = pd.to_datetime(now["period_start"]) + pd.offsets.MonthEnd(0) <= run_end - pd.Timedelta(days=7)
+                if listed_before is None:
+                    shown_before = (pd.to_datetime(now["period_start"]) + pd.offsets.MonthEnd(0)
+                                    <= run_end - pd.Timedelta(days=7))
+                else:                           # only a list that held the flag has shown it to the team
+                    keys = ["area_code", "domain", "period_start"]
+                    seen = listed_before[keys].assign(period_start=lambda f: pd.to_datetime(f["period_start"]))
+                    shown_before = pd.Series(pd.MultiIndex.from_frame(now[keys].assign(
+                        period_start=pd.to_datetime(now["period_start"]))).isin(
+                        pd.MultiIndex.from_frame(seen)), index=now.index)
                 now.loc[shown_before & (now["status"] == "nieuw"), "status"] = "aanhoudend"
             parts.append(now)
     return pd.concat(parts) if parts else frame.iloc[0:0]
 
 
 def flag_run(scores: pd.DataFrame, ref, budget=None, feedback: pd.DataFrame | None = None,
-             run: tuple[str, pd.Timestamp] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+             run: tuple[str, pd.Timestamp] | None = None,
+             listed_before: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Evidence for every period (``marts.area_evidence``) and the flags of the run's period.
 
     ``feedback``: the teams' latest answers (``feedback.read_answers``); they set the list status of the
-    flags (``feedback.apply_feedback``), the evidence keeps the statistical lifecycle.
+    flags (``feedback.apply_feedback``), the evidence keeps the statistical lifecycle. ``listed_before``: the
+    monthly flags earlier runs' lists held (:func:`current_cells`).
     """
     scores = scores.assign(period_start=pd.to_datetime(scores["period_start"]))
     from models.evidence import Budget, area_evidence, lifecycle   # scipy: only when flagging, not for reading lists
@@ -80,7 +93,7 @@ def flag_run(scores: pd.DataFrame, ref, budget=None, feedback: pd.DataFrame | No
     evidence = lifecycle(area_evidence(scores, ref.catalogue, ref.neighbours, budget, ref.teams), budget)
     # ``run``: the run's (label, start), the same for every municipality of a region (default: from ``scores``)
     label, start = run if run is not None else run_period(scores)
-    now = current_cells(evidence, start, parse_period_label(label)[0])
+    now = current_cells(evidence, start, parse_period_label(label)[0], listed_before)
     flags = now[now["status"] != ""].merge(ref.areas[["area_code", "name", "wijkteam"]], on="area_code")
     flags = apply_feedback(flags, feedback, budget.feedback_quiet_weeks)
     # "verhoogd" by the evidence's own rule and p-values (corrected for the domain's series), not the raw p-value

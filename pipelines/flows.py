@@ -52,6 +52,7 @@ class WeeklyResult:
     feedback: list[FeedbackResult] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     note: str = ""
+    export_failed: str = ""         # why the lists could not be written (the run's loads and scores are kept)
 
 
 def _unique(name: str, taken) -> str:
@@ -287,10 +288,47 @@ def score_risk(home: Home, run: Run):
 
 
 @task
-def export(home: Home, run: Run) -> dict[str, list[Path]]:
-    """Write one XLSX, CSV and HTML list per wijkteam with only its own buurten."""
+def export(home: Home, run: Run) -> dict[str, list[Path]] | str:
+    """Write one XLSX, CSV and HTML list per wijkteam with only its own buurten; or the sentence saying why the
+    lists' folder could not be written (the loads and scores are committed by then and stay)."""
     with connect(home.warehouse) as con:
-        return export_run(con, home, run)
+        try:
+            return export_run(con, home, run)
+        except OSError as exc:
+            return export_failure(exc, home.exports / run.run_period)
+
+
+#: What a weekly run whose lists could not be written still did, and how to get the lists.
+KEPT = ("run again (wijkradar run): the loads and scores of this run are kept, so only the lists are written "
+        "then")
+
+
+def export_failure(exc: OSError, folder: Path, then: str = KEPT) -> str:
+    """One sentence for lists that could not be written: the folder, what is in the way, what to do and ``then``
+    (by default: that the run's loads and scores are kept; running again writes the lists of the same run)."""
+    import errno
+
+    where = Path(exc.filename) if exc.filename else folder
+    if isinstance(exc, (FileExistsError, NotADirectoryError)):
+        blocker = next((p for p in (*reversed(where.parents), where) if p.exists() and not p.is_dir()), where)
+        problem = f"{blocker} is a file where wijkradar needs a folder; move or rename that file"
+    elif isinstance(exc, PermissionError):
+        problem = f"{where} may not be written (permission denied); give this user write access to it"
+    elif exc.errno in (errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", -1)):
+        problem = f"the disk is full at {where}; free space"
+    else:
+        problem = f"{where} could not be written ({exc.strerror or type(exc).__name__}); make it writable"
+    return f"the lists could not be written to {folder}: {problem} and {then}"
+
+
+def _export_into(home: Home, result: WeeklyResult, logger) -> None:
+    """The lists of the result's run, or the sentence why they could not be written (``export_failed``)."""
+    exports = export(home, result.run)
+    if isinstance(exports, str):
+        logger.error("%s", exports)
+        result.export_failed = exports
+    else:
+        result.exports = exports
 
 
 @flow(name="weekly-signals")
@@ -354,7 +392,7 @@ def weekly(home: str | None = None, today: str | None = None, fan_out: bool = Fa
         logger.warning("%s", warning)
         result.warnings.append(warning)
     logger.info("%s", score_risk(h, result.run).describe())
-    result.exports = export(h, result.run)
+    _export_into(h, result, logger)
     publish(h, result)
     kept = restore_marts(h)
     if kept:
@@ -422,7 +460,7 @@ def monthly_police(home: str | None = None, base_url: str | None = None, gemeent
         return result
     result.run = run
     logger.info("%s", score_risk(h, result.run).describe())
-    result.exports = export(h, result.run)
+    _export_into(h, result, logger)
     publish(h, result)
     kept = restore_marts(h)
     if kept:

@@ -539,6 +539,9 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
                 else:
                     cells = rows
                     catalog.apply_cells(con, source, cells, load_id, seq)
+                    unknown = still_open & ~frame.index.isin(doubled.index)      # a doubled part is held whole
+                    catalog.mark_unknown_cells(con, source, delivery_mod.unknown_cells(
+                        module, frame[unknown], today, settings.first_day()), load_id, seq)
                     starts = cells["period_start"]
                     # a merged buurt's cell carries the index of its first row (sources.merges): the fixes by row
                     by_row = pd.Series(fix_refs, index=accepted.index[fixes])

@@ -17,6 +17,10 @@ REFERENCE_DIR = REPO_ROOT / "data" / "reference"
 DEMO_SETTINGS_DIR = REPO_ROOT / "data" / "demo"
 
 
+class HomeError(ValueError):
+    """The working folder cannot be used as it is (a file stands where one of its folders belongs)."""
+
+
 @dataclass(frozen=True)
 class Home:
     root: Path
@@ -53,7 +57,17 @@ class Home:
         return self.root / "reports"
 
     def ensure(self) -> "Home":
+        """Make the folders that are missing; a file (or a link to one) in the place of one of them is refused
+        in one sentence, since every command reads or writes there."""
         for p in (self.root, self.inbox, self.archive, self.exports, self.reports):
+            blocker = next((q for q in (*reversed(p.parents), p) if q.exists() and not q.is_dir()), None)
+            if blocker is None and p.is_symlink() and not p.exists():
+                raise HomeError(f"{p} is a link to nothing, where the working folder needs a folder; remove the "
+                                "link (or make its target a folder) and run the command again")
+            if blocker is not None:
+                what = "" if blocker == p else f", so {p} cannot be made"
+                raise HomeError(f"{blocker} is a file, not a folder{what}; the working folder needs a folder there: "
+                                "move or rename that file and run the command again")
             p.mkdir(parents=True, exist_ok=True)
         return self
 

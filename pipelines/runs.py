@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from models.calendar import parse_period_label
 from pipelines import catalog
 from pipelines.feedback import feedback_digest, read_answers
 from pipelines.flag import FLAG_COLUMNS, STATUS_ORDER
@@ -128,6 +129,8 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, 
     counts_of = _counts_by_group(catalog.read_counts_table(con), group_of, list(groups))
     names = [g for g in groups if g in counts_of]
     answers = read_answers(con)
+    listed = catalog.listed_months(con)            # a monthly flag is aanhoudend once an earlier list held it
+    listed = listed[listed["run_period"].map(lambda p: parse_period_label(p)[1] < run_start).astype(bool)]
 
     def work_of(g: str) -> list:
         return [replace(b, group=g) for b in score.blocks(counts_of.pop(g)(), groups[g], None, ref.score_settings,
@@ -146,7 +149,7 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, 
                     continue
                 scored = score.combine([b for b, _ in mine], [r for _, r in mine])
                 evidence, flags = flag.flag_run(scored.scores, ref, ref.budget, feedback=answers,
-                                               run=(label, run_start))
+                                               run=(label, run_start), listed_before=listed)
                 catalog.append_run_marts(con, scored.scores[score.SCORE_COLUMNS], evidence[EVIDENCE_COLUMNS],
                                          None if found is not None else
                                          flags.assign(run_id=run_id)[["run_id", *FLAG_COLUMNS]])

@@ -18,7 +18,8 @@ current schema. One module per layer:
 """
 from pipelines.catalog.answers import answers, feedback_file_known, newer_answers, record_feedback
 from pipelines.catalog.counts import (apply_cells, apply_records, cell_writers, count_ranges, domain_count_ranges,
-                                      domain_month_counts, raw_rows, read_counts_table, rebuild_counts,
+                                      domain_month_counts, mark_unknown_cells, raw_rows, read_counts_table,
+                                      rebuild_counts,
                                       record_writers, rekey_reports, source_totals, write_raw_rows)
 from pipelines.catalog.loads import (accept_held, find_held, hold, held_count, held_loads,
                                      load_by_hash, load_exists, loads, loads_of, next_load_seq, record_load,
@@ -29,7 +30,8 @@ from pipelines.catalog.reference import (area_exists, area_name_and_team, area_t
                                          replace_area_stats, replace_reference, signal_labels, team_codes, teams)
 from pipelines.catalog.reports import has_table, report_frames
 from pipelines.catalog.risk import area_risk, latest_area_stats, risk_exists, risk_run, write_risk
-from pipelines.catalog.runs import (area_evidence, area_series, flag_cells, last_run, latest_run, read_flags,
+from pipelines.catalog.runs import (area_evidence, area_series, flag_cells, last_run, latest_run, listed_months,
+                                    read_flags,
                                     marts_run, run_area_teams, run_exists, run_finished_at, run_loads_and_settings, run_periods, run_today,
                                     scores_with_domain,
                                     clear_run_marts, append_run_marts, record_run)
@@ -39,11 +41,11 @@ __all__ = [
     "cell_writers", "record_writers", "ref_states",
     "area_exists", "area_name_and_team", "area_series", "area_teams", "dismiss_rows", "feedback_file_known",
     "find_held", "flag_cells", "has_table", "held_count", "held_loads", "hold", "last_run",
-    "latest_run", "load_by_hash", "load_exists", "loads", "loads_of", "newer_answers", "next_load_seq",
+    "latest_run", "listed_months", "load_by_hash", "load_exists", "loads", "loads_of", "newer_answers", "next_load_seq",
     "open_reasons",
     "quarantine_rows",
     "count_ranges", "domain_count_ranges", "domain_month_counts", "raw_rows", "read_counts_table", "read_flags",
-    "rebuild_counts", "record_feedback", "rekey_reports",
+    "mark_unknown_cells", "rebuild_counts", "record_feedback", "rekey_reports",
     "record_load", "reference_version",
     "release_hold", "replace_area_stats", "replace_reference", "report_frames", "run_exists",
     "run_finished_at", "run_loads_and_settings", "run_periods", "schema_columns", "schema_version", "scores_with_domain",

@@ -218,6 +218,27 @@ def apply_cells(con: Con, source: str, cells: pd.DataFrame, load_id: str, seq: i
                     f"AND c.period_start = n.period_start AND ({same_or_part()} "
                     "OR (n.covers_whole AND c.part = split_part(n.part, '@', 1)))")
     insert_frame(con, "core.source_cells", frame[["source", *CELL_COLUMNS, "load_id", "load_seq"]])
+    with registered(con, "_wr_cells", frame):            # a count for a cell left unknown before makes it known
+        con.execute("DELETE FROM core.unknown_cells c USING _wr_cells n WHERE c.source = n.source "
+                    "AND c.area_code = n.area_code AND c.signal = n.signal AND c.period = n.period "
+                    f"AND c.period_start = n.period_start AND ({same_or_part()} "
+                    "OR (n.covers_whole AND c.part = split_part(n.part, '@', 1)))")
+
+
+def mark_unknown_cells(con: Con, source: str, cells: pd.DataFrame, load_id: str, seq: int) -> int:
+    """Keep ``cells`` (``area_code, signal, part, period, period_start``: cells a delivery holds without a count
+    that can be used) as unknown, until a delivery or correction brings their count (:func:`apply_cells`); while
+    no count of such a cell is held, the signal of its buurt and period gets none (:func:`rebuild_counts`).
+    Returns how many."""
+    keys = ["area_code", "signal", "part", "period", "period_start"]
+    frame = cells[keys].drop_duplicates().assign(source=source, load_id=load_id, load_seq=seq)
+    if frame.empty:
+        return 0
+    with registered(con, "_wr_unknown", frame):
+        con.execute("DELETE FROM core.unknown_cells c USING _wr_unknown n WHERE c.source = n.source "
+                    "AND c.area_code = n.area_code AND c.signal = n.signal AND c.part = n.part "
+                    "AND c.period = n.period AND c.period_start = n.period_start")
+    return insert_frame(con, "core.unknown_cells", frame[["source", *keys, "load_id", "load_seq"]])
 
 
 def whole_cells_held(con: Con, source: str, cells: pd.DataFrame) -> pd.Series:
@@ -234,7 +255,9 @@ def whole_cells_held(con: Con, source: str, cells: pd.DataFrame) -> pd.Series:
 
 
 def rebuild_counts(con: Con, source: str) -> None:
-    """``core.signal_counts`` of one source, derived again from its ledger or cells."""
+    """``core.signal_counts`` of one source, derived again from its ledger or cells; no count for a buurt, signal
+    and period of which a cell is unknown (:func:`mark_unknown_cells`) and held by no delivery: the sum of its
+    other parts would be too low. (A cell delivered before keeps its count: a quarantined row changes nothing.)"""
     con.execute("DELETE FROM core.signal_counts WHERE source = ?", [source])
     con.execute(
         "INSERT INTO core.signal_counts (area_code, signal, period, period_start, count, source, load_id, provisional) "
@@ -243,8 +266,12 @@ def rebuild_counts(con: Con, source: str) -> None:
     con.execute(
         "INSERT INTO core.signal_counts (area_code, signal, period, period_start, count, source, load_id, provisional) "
         "SELECT area_code, signal, period, period_start, sum(count)::INTEGER, source, arg_max(load_id, load_seq), "
-        "bool_or(provisional) FROM core.source_cells WHERE source = ? GROUP BY area_code, signal, period, "
-        "period_start, source", [source])
+        "bool_or(provisional) FROM core.source_cells c WHERE source = ? AND NOT EXISTS (SELECT 1 FROM "
+        "core.unknown_cells u WHERE u.source = c.source AND u.area_code = c.area_code AND u.signal = c.signal "
+        "AND u.period = c.period AND u.period_start = c.period_start AND NOT EXISTS (SELECT 1 FROM "
+        "core.source_cells k WHERE k.source = u.source AND k.area_code = u.area_code AND k.signal = u.signal "
+        "AND k.part = u.part AND k.period = u.period AND k.period_start = u.period_start)) "
+        "GROUP BY area_code, signal, period, period_start, source", [source])
 
 
 def source_totals(con: Con, source: str) -> pd.DataFrame:

@@ -117,6 +117,12 @@ def read_flags(con: Con, run_id: str, team: str | None = None, status_order: dic
     ).df()
 
 
+def listed_months(con: Con) -> pd.DataFrame:
+    """``run_period``, ``area_code``, ``domain``, ``period_start``: the monthly flags every run's lists held."""
+    return con.execute("SELECT DISTINCT r.run_period, f.area_code, f.domain, f.period_start FROM marts.area_flags f "
+                       "JOIN meta.runs r USING (run_id) WHERE f.period = 'month'").df()
+
+
 def flag_cells(con: Con, run_id: str, team: str) -> pd.DataFrame:
     """The (area, domain, period) cells a team's list of a run holds."""
     return con.execute("SELECT area_code, domain, period, period_start FROM marts.area_flags "

@@ -3,8 +3,9 @@
 Delivered by the municipality's debt-help process as an aggregated table (CSV or XLSX) with the
 columns buurtcode, maand, schuldeiser (huur, energie, water, zorgverzekering) and aantal. The
 signals themselves are personal data and never enter wijkradar; small cells suppressed by the
-supplier (``.``, ``<5``, ``x``) are quarantined, because the month's total for that buurt is then
-unknown. Counts are summed over creditor types into the catalogue signal ``betalingsachterstand``.
+supplier (``.``, ``<5``, ``*``, ``≤5``, ``x``) are quarantined, because the month's total for that buurt is then
+unknown. Counts are summed over creditor types into the catalogue signal ``betalingsachterstand``; a buurt and
+month with a suppressed or otherwise quarantined creditor cell gets no total (``delivery.unknown_cells``).
 """
 from __future__ import annotations
 
@@ -41,7 +42,15 @@ CREDITORS = {
     "water": "water", "drinkwater": "water", "drinkwaterbedrijf": "water",
     "zorgverzekering": "zorgverzekering", "zorgverzekeraar": "zorgverzekering", "zvw": "zorgverzekering",
 }
-SUPPRESSED = {".", "x", "<5", "< 5", "geheim", "-"}
+#: How suppliers write a suppressed small cell: ``.``, ``x``, ``*``, ``-``, ``geheim``, or a bound such as ``<5``,
+#: ``< 5``, ``<=5`` or ``≤5`` (spaces and letter case aside).
+SUPPRESSED = r"[.x*-]|geheim|(?:<=?|≤)\d+"
+
+
+def suppressed(values: pd.Series) -> pd.Series:
+    """Whether each ``aantal`` is a small cell suppressed by the supplier."""
+    text = values.astype(object).where(values.notna(), "").astype(str).str.lower().str.replace(r"\s+", "", regex=True)
+    return text.str.fullmatch(SUPPRESSED)
 
 
 def read(path: Path) -> pd.DataFrame:
@@ -52,6 +61,8 @@ def typed(raw: pd.DataFrame, ref) -> pd.DataFrame:
     kind, start = parse_periods(raw["period"])
     area = resolve_area_codes(raw["area_code"], ref)
     count, plausible = checked_counts(raw["count"], ref.load_settings.max_count(NAME))
+    hidden = suppressed(raw["count"])
+    count = count.where(~hidden, 0)          # a suppressed cell is quarantined as that alone, not also as no number
     return pd.DataFrame(
         {
             "row_number": raw["row_number"],
@@ -61,7 +72,7 @@ def typed(raw: pd.DataFrame, ref) -> pd.DataFrame:
             "period": kind,
             "period_start": start,
             "period_is_month": kind.eq("month") | kind.isna(),
-            "suppressed": raw["count"].str.strip().str.lower().isin(SUPPRESSED),
+            "suppressed": hidden,
             "count": count,
             "count_fraction": count % 1,
             "count_plausible": plausible,

@@ -246,3 +246,31 @@ def test_a_run_whose_every_file_is_refused_ends_in_one_sentence(home, prefect_ha
     assert not [r for r in caplog.records if r.exc_info or "Traceback" in r.getMessage()]
     assert "refused" in res.output and "PDF" in res.output
     assert "no lists this run: there are no signal counts in the warehouse yet; load files first" in res.output
+
+
+@pytest.mark.flow
+def test_a_run_whose_lists_folder_cannot_be_made_says_so_in_one_sentence_and_keeps_its_loads(
+        home, prefect_harness, caplog):
+    home.inbox.mkdir(parents=True, exist_ok=True)
+    write_csv(home.inbox / "meldingen_okt.csv", ["Meldingnummer", "Datum melding", "Hoofdcategorie", "Subcategorie",
+                                                  "Buurtcode"],
+              [[f"M-{i}", f"{i % 27 + 1:02d}-10-2026", "Afval", "Zwerfafval", "BU01185000"] for i in range(40)])
+    home.exports.mkdir(parents=True, exist_ok=True)
+    (home.exports / "2026-W44").write_text("x")        # a file where the run's lists folder belongs (data to W44)
+    res = invoke(home, "run", "--today", "2026-11-26")
+    said = " ".join(res.output.split())
+    assert res.exit_code == 2 and "Traceback" not in res.stdout, res.output
+    assert not [r for r in caplog.records if r.exc_info or "Traceback" in r.getMessage()]
+    assert (f"the lists could not be written to {home.exports / '2026-W44'}: {home.exports / '2026-W44'} is a file "
+            "where wijkradar needs a folder; move or rename that file and run again (wijkradar run): the loads and "
+            "scores of this run are kept") in said
+    with connect(home.warehouse) as con:
+        assert con.execute("SELECT count(*) FROM meta.loads").fetchall() == [(1,)]
+        assert con.execute("SELECT count(*) FROM meta.runs").fetchall() == [(1,)]
+    res = invoke(home, "flags", "--format", "xlsx")            # the lists written by hand meet the same folder
+    assert res.exit_code == 2 and "is a file where wijkradar needs a folder" in " ".join(res.output.split())
+    (home.exports / "2026-W44").unlink()
+    res = invoke(home, "run", "--today", "2026-11-26")
+    assert res.exit_code == 0, res.output
+    assert "nothing new since run" in caplog.text or "unchanged" in res.output
+    assert list((home.exports / "2026-W44").glob("*.xlsx"))

@@ -67,3 +67,21 @@ def test_the_error_that_aborted_a_transaction_is_the_one_raised():
         with transaction(con), registered(con, "x", pd.DataFrame({"a": [1, 1]})):
             con.execute("INSERT INTO t SELECT a FROM x")
     assert con.execute("SELECT count(*) FROM t").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("folder", ["exports", "inbox", "archive", "reports"])
+@pytest.mark.parametrize("command", [["status"], ["loads"], ["run", "--today", "2026-11-26"]], ids=" ".join)
+def test_a_file_where_a_folder_of_the_working_folder_belongs_is_one_sentence(tmp_path, folder, command):
+    (tmp_path / folder).write_text("x")
+    res = runner.invoke(app, ["--home", str(tmp_path), *command])
+    assert res.exit_code == 2, res.output
+    said = " ".join(res.output.split())
+    assert f"{tmp_path / folder} is a file, not a folder" in said and "move or rename that file" in said
+    assert res.exception is None or isinstance(res.exception, SystemExit)
+    assert (tmp_path / folder).read_text() == "x"           # nothing of it touched
+
+
+def test_a_working_folder_under_a_file_is_one_sentence(tmp_path):
+    (tmp_path / "home").write_text("x")
+    res = runner.invoke(app, ["--home", str(tmp_path / "home" / "sub"), "status"])
+    assert res.exit_code == 2 and f"{tmp_path / 'home'} is a file, not a folder, so" in " ".join(res.output.split())

@@ -50,6 +50,22 @@ def test_a_run_of_monthly_counts_only_lists_its_own_month_not_the_month_before()
     assert now["period_start"].tolist() == [pd.Timestamp("2026-12-01")]
 
 
+def test_a_monthly_flag_is_aanhoudend_only_once_an_earlier_list_held_it():
+    """Red team A: on its first list ever a month's flag read aanhoudend (its month ended over a week before the
+    run), while its own text said "nieuw deze maand"."""
+    from pipelines.flag import current_cells
+
+    frame = pd.DataFrame({"area_code": ["BU1", "BU2", "BU3"], "domain": ["social", "social", "physical"],
+                          "period": "month", "status": "nieuw", "period_start": pd.Timestamp("2026-10-01")})
+    earlier = pd.DataFrame({"area_code": ["BU2", "BU3"], "domain": ["social", "social"],
+                            "period_start": pd.to_datetime(["2026-10-01", "2026-10-01"])})
+    run = pd.Timestamp("2026-11-16")                                              # 2026-W47: October ended long ago
+    now = current_cells(frame, run, "week", listed_before=earlier).set_index("area_code")["status"]
+    assert now.to_dict() == {"BU1": "nieuw", "BU2": "aanhoudend", "BU3": "nieuw"}   # BU3: another domain was listed
+    first = current_cells(frame, run, "week", listed_before=earlier.iloc[0:0])       # the first list ever
+    assert set(first["status"]) == {"nieuw"}
+
+
 def test_the_corpus_turn_of_the_year_lands_each_report_in_its_iso_week_and_each_count_in_its_month(home, ref, tmp_path):
     from datetime import date
 
