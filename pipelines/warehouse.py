@@ -130,7 +130,8 @@ def _ensure_secret(con: duckdb.DuckDBPyConnection) -> None:
     import secrets
     from datetime import datetime
 
-    if con.execute("SELECT count(*) FROM meta.warehouse_secret").fetchone()[0] == 0:
+    # fetchall, not fetchone: a result left unfinished makes the next con.sql() on this connection refuse to run
+    if con.execute("SELECT count(*) FROM meta.warehouse_secret").fetchall()[0][0] == 0:
         # the runs' clock, to the second as a run's finished_at: a run finishing in the second the secret is
         # made counts as made after it (its lists carry the keyed check)
         made = datetime.now().replace(microsecond=0)

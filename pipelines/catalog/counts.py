@@ -254,6 +254,16 @@ def whole_cells_held(con: Con, source: str, cells: pd.DataFrame) -> pd.Series:
     return pd.Series(pd.Series(range(len(cells))).isin(held).to_numpy(), index=cells.index)
 
 
+#: Whether the buurt, signal and period of the cell ``c`` (``core.source_cells``) has a part that is unknown
+#: (:func:`mark_unknown_cells`) and of which no delivery holds a count: its total is unknown, the sum of the other
+#: parts only a lower bound.
+PART_UNKNOWN = (
+    "EXISTS (SELECT 1 FROM core.unknown_cells u WHERE u.source = c.source AND u.area_code = c.area_code "
+    "AND u.signal = c.signal AND u.period = c.period AND u.period_start = c.period_start AND NOT EXISTS (SELECT 1 "
+    "FROM core.source_cells k WHERE k.source = u.source AND k.area_code = u.area_code AND k.signal = u.signal "
+    "AND k.part = u.part AND k.period = u.period AND k.period_start = u.period_start))")
+
+
 def rebuild_counts(con: Con, source: str) -> None:
     """``core.signal_counts`` of one source, derived again from its ledger or cells; no count for a buurt, signal
     and period of which a cell is unknown (:func:`mark_unknown_cells`) and held by no delivery: the sum of its
@@ -266,11 +276,7 @@ def rebuild_counts(con: Con, source: str) -> None:
     con.execute(
         "INSERT INTO core.signal_counts (area_code, signal, period, period_start, count, source, load_id, provisional) "
         "SELECT area_code, signal, period, period_start, sum(count)::INTEGER, source, arg_max(load_id, load_seq), "
-        "bool_or(provisional) FROM core.source_cells c WHERE source = ? AND NOT EXISTS (SELECT 1 FROM "
-        "core.unknown_cells u WHERE u.source = c.source AND u.area_code = c.area_code AND u.signal = c.signal "
-        "AND u.period = c.period AND u.period_start = c.period_start AND NOT EXISTS (SELECT 1 FROM "
-        "core.source_cells k WHERE k.source = u.source AND k.area_code = u.area_code AND k.signal = u.signal "
-        "AND k.part = u.part AND k.period = u.period AND k.period_start = u.period_start)) "
+        f"bool_or(provisional) FROM core.source_cells c WHERE source = ? AND NOT {PART_UNKNOWN} "
         "GROUP BY area_code, signal, period, period_start, source", [source])
 
 
@@ -290,9 +296,15 @@ def count_ranges(con: Con) -> pd.DataFrame:
 
 def read_counts_table(con: Con) -> pa.Table:
     """Every signal count as an Arrow table with dictionary-encoded text (a national warehouse holds tens
-    of millions of counts; as Python strings they would not fit the memory budget)."""
-    table = con.sql("SELECT area_code, signal, period, period_start, count, source FROM core.signal_counts"
-                    ).to_arrow_table()
+    of millions of counts; as Python strings they would not fit the memory budget).
+
+    For scoring: a total whose part is unknown (a suppressed ``<5`` creditor cell) is stored nowhere as a count, but
+    a series needs a value for every period, and the panel fills a missing one with 0; it reads here as the sum of
+    its known parts instead, a lower bound: a rise seen in it is there in the true total too."""
+    table = con.sql("SELECT area_code, signal, period, period_start, count, source FROM core.signal_counts "
+                    "UNION ALL SELECT area_code, signal, period, period_start, sum(count)::INTEGER, source "
+                    f"FROM core.source_cells c WHERE {PART_UNKNOWN} GROUP BY area_code, signal, period, "
+                    "period_start, source").to_arrow_table()
     for name in ("area_code", "signal", "period", "source"):
         i = table.schema.get_field_index(name)
         table = table.set_column(i, name, pc.dictionary_encode(table.column(name)))

@@ -301,6 +301,13 @@ def test_a_buurt_month_with_a_suppressed_or_quarantined_creditor_cell_gets_no_to
     assert all(q[r] == suppressed for r in (3, 4, 7, 8, 9))       # one reason each: <5, *, < 5, ≤5, <=5
     assert q[11] == "aantal is empty or not a number"
     assert schulden_counts(home) == {"BU01185004": 5}              # never 13, 0 or 4: each of those is unknown
+    # scoring needs a value for every period and fills a missing one with 0: it reads the sum of the known parts,
+    # a lower bound (a rise in it is a rise in the true total), never the 0 an absent count would become
+    from pipelines.catalog import read_counts_table
+    with connect(home.warehouse) as con:
+        scored = read_counts_table(con).to_pandas()
+    assert dict(zip(scored["area_code"].astype(str), scored["count"])) == {
+        "BU01185000": 13, "BU01185002": 0, "BU01185003": 4, "BU01185004": 5}
     # the supplier delivers the cells it suppressed or got wrong: the totals come back
     load(home, write_csv(home.inbox / "schulden_sep_2.csv", SCHULDEN_HEADER,
                          [["BU01185000", "2026-09", "energie", "3"], ["BU01185000", "2026-09", "water", "2"],
