@@ -507,8 +507,9 @@ _PREFILTER = (
     r"|\d[.,]?\d*[Ee]\+?\d"                                     # a number in E-notation ("1.47258364E8")
     # a name in lower case: two words at the start, after signs or a list number ("jeroen brinkhuis", "brinkhuis,
     # jeroen", "(jan de vries)", "1. femke brinkhuis", "willem_brinkhuis"); after a word that introduces a person
-    # ("klacht van jan jansen", "dhr jansen"): :data:`_NAME_CUES`, added below where those words are listed
-    r"|^[^A-Za-z0-9]{0,3}(?:[0-9]{1,3}[^A-Za-z0-9]{1,3}){0,2}[a-z]{2,}[^A-Za-z0-9]{1,3}[a-z]{2,}"
+    # ("klacht van jan jansen", "dhr jansen"): :data:`_NAME_CUES`, added below where those words are listed; with the
+    # tussenvoegsel 't between the two ("jan 't hart")
+    r"|^[^A-Za-z0-9]{0,3}(?:[0-9]{1,3}[^A-Za-z0-9]{1,3}){0,2}[a-z]{2,}[^A-Za-z0-9]{1,3}(?:t[^A-Za-z0-9]{1,3})?[a-z]{2,}"
     r"|[OolI|]\d|\d[OolI|]"                                       # a letter written for a digit ("O6-l2345678")
     # a digit spelled out beside another or beside a digit ("nul zes 12 34 56 78")
     r"|(?i:" + _PREFILTER_DIGIT_WORD + r")[ ,\-./_]{1,3}(?:\d|(?i:" + _PREFILTER_DIGIT_WORD + r"))"
@@ -982,7 +983,10 @@ def _first_kind(text: str) -> str | None:
 # --------------------------------------------------------------------------------------------------------------
 
 _DATA = Path(__file__).with_name("privacy_data")
-_WORD = re.compile(r"(?:[A-ZÀ-ÖØ-ÞŠŽŞ]\.){1,4}(?![A-Za-zÀ-ÿ])|[A-Za-zÀ-ÖØ-öø-ÿŠšŽžŞş][A-Za-zÀ-ÖØ-öø-ÿŠšŽžŞş'’\-]*\.?")
+#: a word, or initials; a word may start with an apostrophe only as the tussenvoegsels "'t" and "'s" do ("Mw. 't Hart",
+#: "in 't Veld"), so they are read as tussenvoegsels and the surname after them as a surname
+_WORD = re.compile(r"(?:[A-ZÀ-ÖØ-ÞŠŽŞ]\.){1,4}(?![A-Za-zÀ-ÿ])|['’][tsTS](?![A-Za-zÀ-ÿ'’])"
+                   r"|[A-Za-zÀ-ÖØ-öø-ÿŠšŽžŞş][A-Za-zÀ-ÖØ-öø-ÿŠšŽžŞş'’\-]*\.?")
 _INITIALS = re.compile(r"(?:[A-ZÀ-ÖØ-Þ]\.){1,4}")
 # capitalised words that are surnames too, but also compass points / area words in place names ("Sint Jan Oost")
 _PLACE_WORDS = {
@@ -1277,6 +1281,10 @@ def _lower_case_names(words: list, first, surname, after_tv, tvs) -> list[tuple[
                     lc not in _PLACE_WORDS and lc not in _OFFICES:                  # "jan westerhof" too
                 spans.append((words[i][0], words[k][1], "naam"))
                 continue
+        k = _lower_case_tv_surname(words, i, surname, after_tv, tvs) if after else None
+        if k is not None:                                   # "gesproken met van der meulen"
+            spans.append((words[i][0], words[k][1], "naam"))
+            continue
         # surname first: "brinkhuis, jeroen" (lower case, a comma) or "Brinkhuis Jeroen" (capitalised, at the start)
         nxt = words[i + 1][2]
         if _parts_in(w.title(), surname, False) and not _parts_in(w.title(), first, True) and len(lw) > 2 and \
@@ -1287,6 +1295,36 @@ def _lower_case_names(words: list, first, surname, after_tv, tvs) -> list[tuple[
             if (w.islower() and nxt.islower()) or (_is_cap(w) and _is_cap(nxt)):
                 spans.append((words[i][0], words[i + 1][1], "naam"))
     return spans
+
+
+#: tussenvoegsels that are also the articles and prepositions of ordinary words: "met de visser", "door de wind",
+#: "contact met de buren" are as often no person as "met de vries" is one, so in a cell only a tussenvoegsel that is
+#: no word of its own ("van der", "van den", "in 't") makes a lower-case surname after it a name (a note reads the
+#: others too: :func:`note_kind`)
+_ARTICLE_TVS = {"de", "het", "'t", "den", "der", "te", "ter", "ten", "in", "op", "aan", "bij", "d'", "la", "le", "du",
+                "aan de", "bij de", "in den", "in het", "op de", "op den", "op het", "uit de"}
+
+
+def _lower_case_tv_surname(words: list, i: int, surname, after_tv, tvs, articles: bool = False) -> int | None:
+    """The position of the surname when ``words[i]`` starts a tussenvoegsel and a listed surname, both in lower case
+    ("gesproken met van der meulen", "klacht van in 't veld"), else None; a tussenvoegsel of :data:`_ARTICLE_TVS`
+    ("met de vries") only with ``articles``, and then no place word ("met de molen"); never an office ("van de wijkagent")."""
+    n = len(words)
+    for size in (3, 2, 1):
+        tv = " ".join(x[2].lower() for x in words[i:i + size])
+        if i + size < n and tv in tvs and all(x[2].islower() for x in words[i:i + size + 1]):
+            break
+    else:
+        return None
+    if tv in _ARTICLE_TVS and not articles:
+        return None
+    k = i + size
+    lc = words[k][2].rstrip(".")
+    # after a tussenvoegsel that is no word of its own a place-like surname is a surname ("van den berg", "in 't veld")
+    place = tv in _ARTICLE_TVS and (lc in _PLACE_WORDS or _AREA_SUFFIX.search(lc))
+    if len(lc) < 3 or place or lc in _OFFICES or not _parts_in(lc.title(), after_tv | surname, every=False):
+        return None
+    return k
 
 
 # --------------------------------------------------------------------------------------------------------------

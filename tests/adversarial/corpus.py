@@ -131,6 +131,8 @@ privacy-round3-notations   a BSN and a mobile number in E-notation, HTML tags be
                            birth date, a number and a name split over two cells -> those rows quarantined.
 privacy-round3-labels      a person's name as a sheet's name, a column header, a hidden sheet's name -> never printed,
                            logged or stored (shown through the allow-list of labels).
+privacy-round4-particles   surnames after the tussenvoegsel 't ("Mw. 't Hart", "Hr. in 't Veld", "MW. 'T HART") and a
+                           lower-case surname after "van der" / "van den" -> those rows quarantined, nothing stored.
 delivery-duplicate         the same bytes delivered twice (other name) -> the second load is skipped.
 baseline                   clean files of every layout -> load with nothing quarantined.
 
@@ -1376,6 +1378,20 @@ def plan(seed: int = SEED) -> list[Planned]:
                 reason="personal data", secrets=(*forms[:4], bsn, "0" + mobile, tagged, *unlisted, "Смирнов", "الحربي",
                                                  sur, f"drie maart {year}", "06-1357"),
                 klass="privacy-round3-notations"), M, rows)
+
+    # ------------------------------------------------------------------ privacy, fourth red-team round
+    # surnames after the tussenvoegsel 't ("Mw. 't Hart", "Hr. in 't Veld", in capitals too), a lower-case surname after
+    # "van der" / "van den" (the name rules read "'t" as no word, so the surname after it as no surname)
+    rows = b.reports(20)
+    sur = b.rng.choice(["meulen", "linden", "berg", "velde"])
+    particles = ["Mw. 't Hart", "dhr. 't Hoen", "J. 't Hart", "Hr. in 't Veld", "MW. 'T HART", "dhr. op 't Land",
+                 f"gesproken met van der {sur}", f"klacht van van den {sur}"]
+    for r, v in zip(rows[1::2], particles):
+        r[3] = v
+    rows[18][4] = "J. 't Hart"
+    b.text(Case("meldingen_ronde4_tussenvoegsels.csv", "meldingen", "loaded", rows_read=20, quarantined=9,
+                reason="personal data", secrets=("'t Hart", "'t Hoen", "in 't Veld", "op 't Land", f"van der {sur}",
+                                                 f"van den {sur}"), klass="privacy-round4-particles"), M, rows)
     return b.items
 
 

@@ -720,3 +720,27 @@ def test_the_classes_a_red_team_found_missing_are_found(value, kind, secret):
 ])
 def test_look_alikes_of_those_classes_stay_clean(value):
     assert scan_values(pd.Series([value])).iloc[0] is None
+
+
+# Surnames after the tussenvoegsel 't: the name rules read words from a letter on, so "'t" was no word, never the
+# tussenvoegsel of the lists, and the surname after it stood alone ("Mw. 't Hart" passed). And a lower-case surname
+# after a tussenvoegsel that is no ordinary word ("gesproken met van der meulen").
+@pytest.mark.parametrize("value, secret", [
+    ("Mw. 't Hart", "Hart"), ("dhr. 't Hoen", "Hoen"), ("J. 't Hart", "Hart"), ("Hr. in 't Veld", "Veld"),
+    ("MW. 'T HART", "HART"), ("dhr. op 't Land", "Land"), ("Jan 't Hart", "Hart"), ("Mw. ’t Hart", "Hart"),
+    ("klacht van jan 't hart", "hart"), ("gesproken met van der meulen", "meulen"),
+    ("klacht van van den berg", "berg"), ("overlast door in 't veld", "veld"),
+])
+def test_surnames_after_the_tussenvoegsel_t_and_lower_case_particles_are_names(value, secret):
+    assert scan_values(pd.Series([value])).iloc[0] == "naam" and secret not in scrub_text(value)
+
+
+# what those rules leave alone: places with 't, and an article before an ordinary word that is a surname too (a note,
+# read more strictly, takes "met de vries": test_feedback)
+@pytest.mark.parametrize("value", [
+    "'t Harde", "Zwerfafval bij 't Haagje", "'t Veld", "In 't Veld", "Wijk 't Haagje", "zwerfafval door de wind",
+    "contact met de school", "met de bakker gesproken", "klacht van de boer", "afval op de hoek", "met van de buurt",
+    "'s-Hertogenbosch", "Kinderboerderij 't Hofje",
+])
+def test_places_and_articles_beside_those_names_stay_clean(value):
+    assert scan_values(pd.Series([value])).iloc[0] is None
