@@ -1355,6 +1355,45 @@ _NOTE_NAME_HOUSE = re.compile(r"(?i)(?<![\w'’\-])((?:[a-z][\w'’\-]*\s+){0,2}
                               r"(?!(?:19|20)\d\d(?!\d))" + _HOUSE_NO + r"(?!\d)" + _UNITS)
 
 
+#: words for a person by their work that a note puts before a name, or between "met" and a name: "wijkagent De Jong",
+#: "overleg met wijkagent Van der Veen"
+_NOTE_PERSON_WORDS = _ROLE_WORDS | {"wijkagent", "agent", "wijkmanager", "huisarts", "wijkverpleegkundige", "boa",
+                                    "bewindvoerder", "consulent", "mentor", "coach", "casemanager", "hulpverlener"}
+#: words a note says after "met de", "bij het" that are on the list of surnames after a tussenvoegsel too: "gesproken
+#: met de buren" is no person, nor "met de bakker"
+_NOTE_NOUNS = {"buren", "buur", "school", "bakker", "boer", "jongen", "jongens", "kind", "kinderen", "mensen", "wind",
+               "kok", "kat", "koning", "smit", "visser", "kuiper", "jager", "winter", "zomer", "man", "vrouw", "zoon",
+               "dochter", "baas", "heer", "post", "hond", "vos", "wal", "brug", "groep", "rand", "kant", "poel", "put",
+               "vaart", "bruin", "wit", "groot", "klein", "lange", "haan"}
+
+
+def _note_surname(words: list[str], surname, after_tv, tvs, titles) -> bool:
+    """Whether ``words``, the words of a note after a word that introduces a person ("met", "gebeld", "wijkagent"),
+    start with a surname of the lists: past up to two titles and words for a person ("met hr. mulder", "met wijkagent
+    Van der Veen") and a tussenvoegsel in any case ("met de vries", "bij De Vries", "met Ten Cate", "met In 't Veld").
+    After an article ("met de", "bij het") or none, the word must be no place ("bij de molen"), after an article in
+    lower case no ordinary word of :data:`_NOTE_NOUNS` ("met de buren"); after a tussenvoegsel that is no word of its
+    own a place-like surname is a surname ("met van den berg")."""
+    j = 0
+    while j < min(2, len(words)) and (words[j].lower() in titles or words[j].lower() in _NOTE_PERSON_WORDS):
+        j += 1
+    tv = ""
+    for size in (3, 2, 1):
+        if j + size < len(words) and " ".join(w.lower() for w in words[j:j + size]) in tvs:
+            tv, j = " ".join(w.lower() for w in words[j:j + size]), j + size
+            break
+    if j >= len(words):
+        return False
+    word, lc = words[j], words[j].lower()
+    if len(word) < 3 or lc in _OFFICES or lc in _NOTE_PERSON_WORDS:
+        return False
+    if (not tv or tv in _ARTICLE_TVS) and lc in _PLACE_WORDS:
+        return False                          # "bij de molen"
+    if tv in _ARTICLE_TVS and lc in _NOTE_NOUNS and not _is_cap(word):
+        return False                          # "met de buren"; "bij De Bakker" is a name
+    return _parts_in(word.title(), after_tv | surname if tv else surname, every=False)
+
+
 def note_kind(note: str) -> str | None:
     """The kind of the first personal item in a short free-text note a person typed, else None.
 
@@ -1374,14 +1413,11 @@ def note_kind(note: str) -> str | None:
         words = m.group(1).lower().split()
         if any(" ".join(words[k:]) in streets for k in range(len(words))):
             return "adres"
-    first, surname, _, _, titles = _lists()
+    first, surname, after_tv, tvs, titles = _lists()
     words = [m.group().rstrip(".") for m in _WORD.finditer(text)]
-    # a title between the word and the name is read past: "gesproken met hr. mulder", "bij mevr jansen"
-    words = [w for k, w in enumerate(words) if not (k > 0 and w.lower() in titles and
-                                                   words[k - 1].lower() in _NOTE_BEFORE_A_NAME)]
-    for before, word in zip(words, words[1:]):          # "gesproken met brinkhuis", "gebeld bakker-de vries"
-        if before.lower() in _NOTE_BEFORE_A_NAME and len(word) >= 3 and word.lower() not in _PLACE_WORDS and \
-                word.lower() not in _OFFICES and _parts_in(word.title(), surname, every=False):
+    for k, before in enumerate(words):          # "gesproken met brinkhuis", "gebeld bakker-de vries"
+        if before.lower() in _NOTE_BEFORE_A_NAME | _NOTE_PERSON_WORDS and _note_surname(words[k + 1:], surname,
+                                                                                         after_tv, tvs, titles):
             return "naam"
     for m in _WORD.finditer(_normalise(note)[0]):
         word = m.group().rstrip(".").title()            # "jan-willem" read as "Jan-Willem"

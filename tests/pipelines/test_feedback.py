@@ -338,6 +338,9 @@ def test_a_note_naming_a_resident_in_lower_case_is_dropped_and_the_answer_kept(w
     ("محمد الزهراني belt terug", "naam"),                                    # a name in Arabic script
     ("Hr. Brinkhuis belt terug", "naam"), ("gesproken met hr. Mulder", "naam"),   # titles, also after "met"
     ("contact via linkedin.com/in/pawelkaczmarek", "naam"),                      # a profile address
+    # a tussenvoegsel or a word for a person between "met" and the surname
+    ("gesproken met de vries", "naam"), ("Mw. 't Hart belt terug", "naam"), ("overleg met wijkagent Van der Veen", "naam"),
+    ("met Ten Cate afgestemd", "naam"), ("wijkagent De Jong gaat langs", "naam"), ("met In 't Veld", "naam"),
 ])
 def test_a_note_a_red_team_found_stored_is_dropped_and_the_answer_kept(world, tmp_path, note, kind):
     home, _, path = world
@@ -347,7 +350,8 @@ def test_a_note_a_red_team_found_stored_is_dropped_and_the_answer_kept(world, tm
         rows = con.execute("SELECT row_number, value, note FROM meta.flag_feedback ORDER BY row_number").fetchall()
     assert rows == [(5, "opgepakt", None), (6, "al bekend", "met wijkagent besproken")]
     assert len(result.warnings) == 1 and f"({kind})" in result.warnings[0]
-    assert not any(w in result.warnings[0].lower() for w in ("brinkhuis", "kerkstraat", "47381926", "wolfsbos"))
+    assert not any(w in result.warnings[0].lower() for w in ("brinkhuis", "kerkstraat", "47381926", "wolfsbos", "vries",
+                                                               "hart", "veen", "cate", "jong", "veld"))
 
 
 @pytest.mark.parametrize("answer", ["gebeld brinkhuis", "kerkstraat14", "zie mail van piet", "bel 6 47381926",

@@ -744,3 +744,28 @@ def test_surnames_after_the_tussenvoegsel_t_and_lower_case_particles_are_names(v
 ])
 def test_places_and_articles_beside_those_names_stay_clean(value):
     assert scan_values(pd.Series([value])).iloc[0] is None
+
+
+# A note names its person past a tussenvoegsel or a word for a person after "met": the surname is not the word right
+# after "met" ("gesproken met de vries", "overleg met wijkagent Van der Veen", "wijkagent De Jong"); what a note says
+# with an article is no person ("met de buren", "bij de molen", "met de bakker")
+@pytest.mark.parametrize("note", [
+    "gesproken met de vries", "met van den berg", "met Van den Berg afgestemd", "bij De Vries", "met Ten Cate",
+    "wijkagent De Jong", "gesproken met wijkagent Van der Veen", "Mw. 't Hart belt terug", "met In 't Veld",
+    "J. 't Hoen gebeld", "bezoek bij 't hart", "bij De Bakker", "gebeld bakker",
+])
+def test_a_note_reads_past_a_tussenvoegsel_or_a_word_for_a_person_to_the_surname(note):
+    from pipelines.privacy import note_kind
+
+    assert note_kind(note) == "naam"
+
+
+@pytest.mark.parametrize("note", [
+    "gesproken met de buren", "contact met de school", "overleg met de wijkagent", "met de kinderen", "bij de molen",
+    "met de bakker", "met de wijkagent afgestemd", "wijkagent gaat langs", "bij het buurthuis", "met de huisarts",
+    "opgepakt met de boa", "overlast door de jongens", "met het wijkteam", "bij de container",
+])
+def test_a_note_with_an_article_before_an_ordinary_word_stays_a_note(note):
+    from pipelines.privacy import note_kind
+
+    assert note_kind(note) is None
