@@ -1032,6 +1032,13 @@ def _lists() -> tuple[frozenset, frozenset, frozenset, tuple, frozenset]:
     return first, surname, after_tv, tv, titles
 
 
+def listed_name(word: str) -> bool:
+    """Whether ``word`` (in any case) is a first name or a surname of the name lists."""
+    first, surname, after_tv = _lists()[:3]
+    word = _normalise(str(word).strip())[0].title()
+    return word in first or word in surname or word in after_tv
+
+
 def _is_cap(word: str) -> bool:
     return word[:1].isupper() and not word.isupper() if len(word) > 1 else False
 
