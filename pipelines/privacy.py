@@ -493,6 +493,7 @@ _PREFILTER = (
     r"|(?:^|[^0-9])\+[ (]{0,2}\d|0\)?(?:[^0-9A-Za-z#+]{0,5}\d){9}"
     r"|(?:^|[^0-9])31[^0-9A-Za-z]{0,3}6(?:[^0-9A-Za-z]{0,3}\d){8}"
     r"|\d{9}|\d{3}[ .\-/_]{1,3}\d{3}[ .\-/_]{1,3}\d{3}|\d{4}[ .]\d{2}[ .]\d{3}"  # BSN (also in groups), long numbers
+    r"|^\s*[1-9]\d{7}\s*$"                                         # a BSN a spreadsheet dropped the 0 of
     r"|[A-Za-z]{2}[ \-./_]{0,2}\d\d(?:[ \-./_]{0,2}[A-Za-z0-9]){11}"  # IBAN (the shortest has 15 characters)
     r"|[A-Za-z]\.?[ \t\n\xa0_,#(:;]+\d|(?i:straat|laan|weg|plein|kade|dijk|str|ln|wg)[\-.]?\d"  # street + number
     r"|[a-z]{3}-\d{1,4}(?:$|[^0-9])"                            # a buurt's name as a street: "beuningen-hoeve-1"
@@ -828,7 +829,7 @@ def _detect(text: str) -> list[tuple[int, int, str]]:
         digits = number.group(1)
         if len(digits) == 9 and digits[0] == "6" and digits[1] in "12345":
             found.append((start, end, "telefoonnummer"))
-        elif _bsn_ok(digits):
+        elif _bsn_ok(digits) and not (len(digits) == 8 and digits in _area_codes()):   # "19480313" of BU19480313
             found.append((start, end, "bsn"))
     return found
 
@@ -1409,7 +1410,7 @@ def note_kind(note: str) -> str | None:
     in any case ("gesproken met jan", "Fatima belt terug") counts too. A note dropped for a word that only looks
     like a name costs little: the answer is kept and the team is told.
     """
-    kind = scan_values(pd.Series([note])).iloc[0]
+    kind = scan_values(pd.Series([note]), counts=False).iloc[0]
     if kind is not None:
         return kind
     text = _normalise(note)[0]
@@ -1433,11 +1434,15 @@ def note_kind(note: str) -> str | None:
     return None
 
 
-def scan_values(values: pd.Series) -> pd.Series:
+def scan_values(values: pd.Series, counts: bool | None = None) -> pd.Series:
     """Per element, the kind label of the first personal item in the value (by position), else None.
 
     Vectorised: a cheap regex prefilter runs over the whole column (pyarrow RE2); only the distinct values
     that pass it get the exact checks (11-test, IBAN checksum, phone-number validity, name lists).
+
+    A whole cell of eight digits is judged by its column (``counts``; None: judged from the values): in a column
+    of text or codes (a category, a buurt code) one that passes the 11-test with a leading 0 is a BSN a spreadsheet
+    stored as a number; in a column of numbers (counts, amounts) it is a number.
     """
     out = np.full(len(values), None, dtype=object)
     if len(values) == 0:
@@ -1451,7 +1456,40 @@ def scan_values(values: pd.Series) -> pd.Series:
         codes, uniques = pd.factorize(v.iloc[rows])
         kinds = np.array([_first_kind(t) for t in uniques], dtype=object)
         out[rows] = kinds[codes]
+    eight = v.str.fullmatch(_EIGHT_DIGITS.pattern, na=False).to_numpy(dtype=bool)
+    if eight.any() and (counts if counts is not None else _numbers_column(values)):
+        out[eight] = None                  # a count among counts
     return pd.Series(out, index=values.index, dtype=object)
+
+
+#: a whole cell of eight digits: a BSN with a leading 0 typed into a spreadsheet cell that stores numbers loses its 0
+#: ("097329150" is shown and stored as 97329150; a number format 000000000 shows it again)
+_EIGHT_DIGITS = re.compile(r"\s*[1-9]\d{7}\s*")
+_PLAIN_NUMBER = re.compile(r"\s*[-+]?\d+(?:[.,]\d+)?\s*")
+
+
+def _numbers_column(values: pd.Series) -> bool:
+    """Whether more than half of the filled values of ``values`` are plain numbers: a column of counts, amounts or
+    numeric ids, in which eight digits are a number like the others, not a BSN a spreadsheet lost the 0 of."""
+    text = values.dropna().astype(str)
+    text = text[text.str.strip().ne("")]
+    return len(text) > 0 and text.str.fullmatch(_PLAIN_NUMBER.pattern).mean() > 0.5
+
+
+@functools.lru_cache(maxsize=1)
+def _area_codes() -> frozenset:
+    """The digits of every CBS area code of wijkradar's national file ("16800101" of BU16800101): eight digits that are
+    an area code typed without its letters are no BSN. Empty when the file is not installed."""
+    import csv
+    import gzip
+
+    try:
+        with gzip.open(_NATIONAL, "rt", encoding="utf-8", newline="") as fh:
+            reader = csv.reader(fh)
+            code = next(reader).index("code")
+            return frozenset(r[code][2:] for r in reader if r[code][2:].isdigit())
+    except OSError:
+        return frozenset()
 
 
 #: a report number whose only digits beside an optional year are nine in a row: "202612345", "SIG-719977344",

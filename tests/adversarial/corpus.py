@@ -133,6 +133,8 @@ privacy-round3-labels      a person's name as a sheet's name, a column header, a
                            logged or stored (shown through the allow-list of labels).
 privacy-round4-particles   surnames after the tussenvoegsel 't ("Mw. 't Hart", "Hr. in 't Veld", "MW. 'T HART") and a
                            lower-case surname after "van der" / "van den" -> those rows quarantined, nothing stored.
+privacy-round4-numbers     a BSN with a leading 0 typed into a number cell (eight digits left) in Subcategorie and
+                           Buurtcode -> those rows quarantined, no form of the number stored.
 delivery-duplicate         the same bytes delivered twice (other name) -> the second load is skipped.
 baseline                   clean files of every layout -> load with nothing quarantined.
 
@@ -1392,6 +1394,18 @@ def plan(seed: int = SEED) -> list[Planned]:
     b.text(Case("meldingen_ronde4_tussenvoegsels.csv", "meldingen", "loaded", rows_read=20, quarantined=9,
                 reason="personal data", secrets=("'t Hart", "'t Hoen", "in 't Veld", "op 't Land", f"van der {sur}",
                                                  f"van den {sur}"), klass="privacy-round4-particles"), M, rows)
+    # a BSN with a leading 0 typed into a number cell: the spreadsheet keeps eight digits (097329150 -> 97329150), in
+    # a category and a buurt code; eight-digit numbers in a column of numbers are numbers (test_privacy)
+    rows = b.reports(16)
+    lost = []
+    while len(lost) < 2:
+        digits = "0" + "".join(str(b.rng.randrange(10)) for _ in range(8))
+        if is_bsn(digits) and digits[1] != "0" and digits not in lost:
+            lost.append(digits)
+    rows[3][3], rows[9][4] = int(lost[0]), int(lost[1])
+    b.xlsx(Case("meldingen_ronde4_bsn_zonder_nul.xlsx", "meldingen", "loaded", rows_read=16, quarantined=2,
+                reason="personal data", secrets=(*lost, *(d[1:] for d in lost)), klass="privacy-round4-numbers"),
+           [{"title": "Meldingen", "rows": [M, *rows]}])
     return b.items
 
 

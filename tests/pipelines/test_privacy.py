@@ -769,3 +769,22 @@ def test_a_note_with_an_article_before_an_ordinary_word_stays_a_note(note):
     from pipelines.privacy import note_kind
 
     assert note_kind(note) is None
+
+
+# A BSN with a leading 0 typed into a spreadsheet cell that stores numbers keeps eight digits (097329150 is stored as
+# 97329150): in a column of text or codes it is a BSN; in a column of numbers (counts, amounts) a number like the
+# others; an area code typed without its letters (19480313 of BU19480313, which passes the 11-test) is no BSN.
+def test_eight_digits_a_spreadsheet_left_of_a_bsn_are_a_bsn_among_text_and_a_number_among_numbers():
+    from stdnum.nl import bsn
+
+    assert bsn.is_valid("097329150") and bsn.is_valid("026078843")
+    category = pd.Series(["Zwerfafval", "97329150", "Afval", " 26078843 ", "Grofvuil", "12345678", None, "", "Afval"])
+    assert scan_values(category).tolist() == [None, "bsn", None, "bsn", None, None, None, None, None]
+    codes = pd.Series(["BU01185002", "26078843", "BU01185003", "19480313", "BU01185004"])
+    assert privacy._bsn_ok("19480313") and "19480313" in privacy._area_codes()
+    assert scan_values(codes).tolist() == [None, "bsn", None, None, None]
+    counts = pd.Series(["12", "3", "97329150", "0", "26078843", "", None])
+    assert scan_values(counts).isna().all()
+    assert scan_values(pd.Series(["Zwerfafval", "97329150"]), counts=True).isna().all()
+    assert scan_values(pd.Series(["97329150"]), counts=False).iloc[0] == "bsn"
+    assert privacy.note_kind("97329150") == "bsn"
