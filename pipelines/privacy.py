@@ -468,6 +468,11 @@ _PLATE_SHAPES = [p.replace("X", _PLATE_L).replace("9", r"\d") for p in (
 _PLATE = re.compile(r"(?<![A-Za-z0-9\-])(?:" + "|".join(_PLATE_SHAPES) + r")(?![A-Za-z0-9]|-[A-Za-z0-9])")
 _PLATE_KEYWORD = re.compile(r"(?i:\b(?:kenteken\w*|kent\.?|nummerbord|licen[cs]e\s?plate|plate)\b)[\s:.#\-]*"
                             r"(?i:(" + "|".join(p.replace("-", "[- ]?") for p in _PLATE_SHAPES) + r"))(?![A-Za-z0-9])")
+#: a whole cell that is a licence plate written without its dashes ("GZ871K", "12bgt3"): in text such six characters may
+#: be any code, alone in a cell of a column of other values a plate (:func:`scan_values` judges the column)
+#: (not a postcode's shape, "7901BG", which side code 99-99-XX shares)
+_PLATE_ALONE = re.compile(r"(?i)\s*(?![1-9]\d{3}[a-z]{2}\s*$)(?:" + "|".join(p.replace("-", "") for p in _PLATE_SHAPES) +
+                          r")\s*")
 # a phone number after its keyword, its 0 left out: "tel 6 47381926", "mobiel: 6-47381926", "tel 528 274619"
 _PHONE_KEYWORD = re.compile(r"(?i)\b(?:tel|telefoon\w*|telnr|mob|mobiel\w*|gsm|bel|bellen|nummer|nr)\b[\s:.#\-]*"
                             r"([1-9](?:[\s.\-/]{0,2}\d){8})(?!\d)")
@@ -494,6 +499,7 @@ _PREFILTER = (
     r"|(?:^|[^0-9])31[^0-9A-Za-z]{0,3}6(?:[^0-9A-Za-z]{0,3}\d){8}"
     r"|\d{9}|\d{3}[ .\-/_]{1,3}\d{3}[ .\-/_]{1,3}\d{3}|\d{4}[ .]\d{2}[ .]\d{3}"  # BSN (also in groups), long numbers
     r"|^\s*[1-9]\d{7}\s*$"                                         # a BSN a spreadsheet dropped the 0 of
+    r"|^\s*[A-Za-z0-9]{6}\s*$"                                      # a licence plate without its dashes
     r"|[A-Za-z]{2}[ \-./_]{0,2}\d\d(?:[ \-./_]{0,2}[A-Za-z0-9]){11}"  # IBAN (the shortest has 15 characters)
     r"|[A-Za-z]\.?[ \t\n\xa0_,#(:;]+\d|(?i:straat|laan|weg|plein|kade|dijk|str|ln|wg)[\-.]?\d"  # street + number
     r"|[a-z]{3}-\d{1,4}(?:$|[^0-9])"                            # a buurt's name as a street: "beuningen-hoeve-1"
@@ -750,16 +756,28 @@ def _spelled_digits(text: str) -> list[tuple[int, int, str]]:
     """Numbers with digits spelled out in Dutch or English, mixed with digits or not: "nul zes 12 34 56 78",
     "zes-een-twee-...". A run of at least 8 digits and digit words (at least one word), apart by spaces, commas,
     dashes or dots, is read as its digits and judged as any number (phone-number validity, the 11-test after a BSN
-    keyword, the IBAN checksum). A few number words in a sentence ("twee keer per week, drie meldingen") are no run."""
+    keyword, the IBAN checksum); nine of them without a leading 0 as a Dutch phone number without its 0. A few number
+    words in a sentence ("twee keer per week, drie meldingen") are no run."""
     if not _SPELLED_HINT.search(text):
         return []
-    pieces = []
+    from phonenumbers import NumberParseException, parse
+
+    pieces, found = [], []
     for m in _SPELLED.finditer(text):
         tokens = list(_SPELLED_TOKEN.finditer(m.group()))
         words = [t for t in tokens if not t.group().isdigit()]
         if words and sum(1 if t in words else len(t.group()) for t in tokens) >= 8:
             pieces += [(m.start() + t.start(), m.start() + t.end(), _SPELLED_DIGITS[t.group().lower()]) for t in words]
-    return _spans_through(text, pieces, _numbers)
+            # nobody spells out an id: nine digits without their 0 are a Dutch number ("zes een twee ... acht"), as a
+            # spreadsheet's number or one after a phone keyword is
+            digits = "".join(_SPELLED_DIGITS[t.group().lower()] if t in words else t.group() for t in tokens)
+            try:
+                if len(digits) == 9 and digits[0] != "0" and not _bsn_ok(digits) and \
+                        _personal_number(parse("0" + digits, "NL")):            # a BSN stays one ("bsn: vijf ...")
+                    found.append((m.start(), m.end(), "telefoonnummer"))
+            except NumberParseException:
+                pass
+    return _spans_through(text, pieces, _numbers) + found
 
 
 def _spaced_names(text: str) -> list[tuple[int, int, str]]:
@@ -831,6 +849,9 @@ def _detect(text: str) -> list[tuple[int, int, str]]:
             found.append((start, end, "telefoonnummer"))
         elif _bsn_ok(digits) and not (len(digits) == 8 and digits in _area_codes()):   # "19480313" of BU19480313
             found.append((start, end, "bsn"))
+    plate = _PLATE_ALONE.fullmatch(text)
+    if plate:                                    # a whole cell that is a licence plate without its dashes
+        found.append((len(text) - len(text.lstrip()), len(text.rstrip()), "kenteken"))
     return found
 
 
@@ -1459,21 +1480,40 @@ def scan_values(values: pd.Series, counts: bool | None = None) -> pd.Series:
     eight = v.str.fullmatch(_EIGHT_DIGITS.pattern, na=False).to_numpy(dtype=bool)
     if eight.any() and (counts if counts is not None else _numbers_column(values)):
         out[eight] = None                  # a count among counts
+    plates = (out == "kenteken") & v.str.fullmatch(_PLATE_ALONE.pattern, na=False).to_numpy(dtype=bool)
+    if plates.any():
+        out[plates & _common_shape(v)] = None      # a code shaped as most of its column's values: "ZT1234" among ids
     return pd.Series(out, index=values.index, dtype=object)
+
+
+def _common_shape(values: pd.Series) -> np.ndarray:
+    """Per value, whether more than half of the filled values of ``values``, and at least :data:`_A_COLUMN`, have its
+    shape (digits as 9, letters as X): a column of codes or report numbers ("ZT1234", "ZT1235"), not one plate among
+    other values, nor a cell alone."""
+    text = values.fillna("").astype(str).str.strip()
+    shape = text.str.replace(r"\d", "9", regex=True).str.replace(r"[A-Za-z]", "X", regex=True)
+    filled = text.ne("")
+    counts = shape[filled].value_counts()
+    same = shape.map(counts).fillna(0).to_numpy(dtype=float)
+    return (same / max(int(filled.sum()), 1) > 0.5) & (same >= _A_COLUMN) & filled.to_numpy(dtype=bool)
 
 
 #: a whole cell of eight digits: a BSN with a leading 0 typed into a spreadsheet cell that stores numbers loses its 0
 #: ("097329150" is shown and stored as 97329150; a number format 000000000 shows it again)
 _EIGHT_DIGITS = re.compile(r"\s*[1-9]\d{7}\s*")
 _PLAIN_NUMBER = re.compile(r"\s*[-+]?\d+(?:[.,]\d+)?\s*")
+#: the fewest values of one kind that make a column of that kind (:func:`_numbers_column`, :func:`_common_shape`)
+_A_COLUMN = 3
 
 
 def _numbers_column(values: pd.Series) -> bool:
-    """Whether more than half of the filled values of ``values`` are plain numbers: a column of counts, amounts or
-    numeric ids, in which eight digits are a number like the others, not a BSN a spreadsheet lost the 0 of."""
+    """Whether more than half of the filled values of ``values``, and at least :data:`_A_COLUMN` of them, are plain
+    numbers: a column of counts, amounts or numeric ids, in which eight digits are a number like the others, not a BSN
+    a spreadsheet lost the 0 of. (One or two values are no column to judge by: a file of one report.)"""
     text = values.dropna().astype(str)
     text = text[text.str.strip().ne("")]
-    return len(text) > 0 and text.str.fullmatch(_PLAIN_NUMBER.pattern).mean() > 0.5
+    numbers = text.str.fullmatch(_PLAIN_NUMBER.pattern)
+    return int(numbers.sum()) >= _A_COLUMN and numbers.mean() > 0.5
 
 
 @functools.lru_cache(maxsize=1)

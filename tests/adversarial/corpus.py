@@ -135,6 +135,8 @@ privacy-round4-particles   surnames after the tussenvoegsel 't ("Mw. 't Hart", "
                            lower-case surname after "van der" / "van den" -> those rows quarantined, nothing stored.
 privacy-round4-numbers     a BSN with a leading 0 typed into a number cell (eight digits left) in Subcategorie and
                            Buurtcode -> those rows quarantined, no form of the number stored.
+privacy-round4-plates      a licence plate without its dashes alone in a cell ("GZ871K", "12bgt3"), a mobile number
+                           spelled out without its 0 ("zes een twee ...") -> those rows quarantined, nothing stored.
 delivery-duplicate         the same bytes delivered twice (other name) -> the second load is skipped.
 baseline                   clean files of every layout -> load with nothing quarantined.
 
@@ -1406,6 +1408,17 @@ def plan(seed: int = SEED) -> list[Planned]:
     b.xlsx(Case("meldingen_ronde4_bsn_zonder_nul.xlsx", "meldingen", "loaded", rows_read=16, quarantined=2,
                 reason="personal data", secrets=(*lost, *(d[1:] for d in lost)), klass="privacy-round4-numbers"),
            [{"title": "Meldingen", "rows": [M, *rows]}])
+    # a licence plate without its dashes alone in a cell, a mobile number spelled out without its 0
+    rows = b.reports(12)
+    plates = [f"{b.rng.choice('GHJKNPRSTXZ')}{b.rng.choice('GHJKNPRSTXZ')}{b.rng.randint(100, 999)}"
+              f"{b.rng.choice('GHJKNPRSTXZ')}", f"{b.rng.randint(10, 99)}{b.rng.choice('GHJKNPRSTXZ')}"
+              f"{b.rng.choice('GHJKNPRSTXZ')}{b.rng.choice('GHJKNPRSTXZ')}{b.rng.randint(1, 9)}"]
+    mobile = "6" + str(b.rng.randint(1, 5)) + "".join(str(b.rng.randrange(10)) for _ in range(7))
+    words = "nul een twee drie vier vijf zes zeven acht negen".split()
+    spelled = " ".join(words[int(d)] for d in mobile)
+    rows[2][3], rows[6][3], rows[9][3] = plates[0], plates[1].lower(), spelled
+    b.text(Case("meldingen_ronde4_kentekens.csv", "meldingen", "loaded", rows_read=12, quarantined=3,
+                reason="personal data", secrets=(*plates, spelled, mobile), klass="privacy-round4-plates"), M, rows)
     return b.items
 
 

@@ -787,4 +787,37 @@ def test_eight_digits_a_spreadsheet_left_of_a_bsn_are_a_bsn_among_text_and_a_num
     assert scan_values(counts).isna().all()
     assert scan_values(pd.Series(["Zwerfafval", "97329150"]), counts=True).isna().all()
     assert scan_values(pd.Series(["97329150"]), counts=False).iloc[0] == "bsn"
+    assert scan_values(pd.Series(["97329150", "12"])).iloc[0] == "bsn"        # a file of two reports is no column
     assert privacy.note_kind("97329150") == "bsn"
+
+
+# A licence plate written without its dashes, alone in a cell ("GZ871K", "12bgt3"), and a phone number spelled out
+# without its 0 ("zes een twee ... acht") were passed by: the plate rule wanted dashes or a keyword, the spelled run
+# was judged as a number in text, where nine digits starting with 6 are an id.
+@pytest.mark.parametrize("value, kind, secret", [
+    ("GZ871K", "kenteken", "871"), ("12BGT3", "kenteken", "BGT"), ("gz871k", "kenteken", "871"),
+    (" KX381P ", "kenteken", "381"), ("1HTZ23", "kenteken", "HTZ"),
+    ("zes een twee drie vier vijf zes zeven acht", "telefoonnummer", "zeven acht"),
+    ("bel zes-een-twee-drie-vier-vijf-zes-zeven-acht", "telefoonnummer", "zeven-acht"),
+    ("vijf twee acht twee zeven vier zes een negen", "telefoonnummer", "een negen"),
+])
+def test_plates_without_dashes_and_spelled_numbers_without_their_0_are_found(value, kind, secret):
+    assert scan_values(pd.Series([value, "Zwerfafval", "Afval"])).iloc[0] == kind and secret not in scrub_text(value)
+
+
+# what those rules leave alone: codes of other shapes, a postcode alone, a plate's shape inside text, a column of ids
+# shaped as plates, a few number words in a sentence
+@pytest.mark.parametrize("value", [
+    "WK0118", "GM0118", "BU0118", "123456", "ABCDEF", "7901BG", "A28", "auto GZ871K weg",
+    "twee keer per week, drie meldingen", "een twee drie vier vijf zes zeven acht negen",
+])
+def test_look_alikes_of_plates_and_spelled_numbers_stay_clean(value):
+    assert scan_values(pd.Series([value, "Zwerfafval"])).iloc[0] is None
+
+
+def test_a_column_of_ids_shaped_as_plates_is_a_column_of_ids():
+    ids = pd.Series(["ZT1234", "ZT1235", "AB1236", "GH1237", "KL1238", ""])
+    assert scan_values(ids).isna().all()
+    # one or two values are no column: a file of one report, a note
+    assert scan_values(pd.Series(["ZT1234", "ZT1235"])).tolist() == ["kenteken", "kenteken"]
+    assert privacy.note_kind("GZ871K") == "kenteken"
