@@ -471,8 +471,8 @@ _PLATE_KEYWORD = re.compile(r"(?i:\b(?:kenteken\w*|kent\.?|nummerbord|licen[cs]e
 #: a whole cell that is a licence plate written without its dashes ("GZ871K", "12bgt3"): in text such six characters may
 #: be any code, alone in a cell of a column of other values a plate (:func:`scan_values` judges the column)
 #: (not a postcode's shape, "7901BG", which side code 99-99-XX shares)
-_PLATE_ALONE = re.compile(r"(?i)\s*(?![1-9]\d{3}[a-z]{2}\s*$)(?:" + "|".join(p.replace("-", "") for p in _PLATE_SHAPES) +
-                          r")\s*")
+_PLATE_ALONE = re.compile(r"(?i)\s*(?![1-9]\d{3}[a-z]{2}\s*$)(?:" +
+                          "|".join(p.replace("-", "") for p in _PLATE_SHAPES) + r")\s*")
 # a phone number after its keyword, its 0 left out: "tel 6 47381926", "mobiel: 6-47381926", "tel 528 274619"
 _PHONE_KEYWORD = re.compile(r"(?i)\b(?:tel|telefoon\w*|telnr|mob|mobiel\w*|gsm|bel|bellen|nummer|nr)\b[\s:.#\-]*"
                             r"([1-9](?:[\s.\-/]{0,2}\d){8})(?!\d)")
@@ -1334,10 +1334,10 @@ _ARTICLE_TVS = {"de", "het", "'t", "den", "der", "te", "ter", "ten", "in", "op",
                 "aan de", "bij de", "in den", "in het", "op de", "op den", "op het", "uit de"}
 
 
-def _lower_case_tv_surname(words: list, i: int, surname, after_tv, tvs, articles: bool = False) -> int | None:
-    """The position of the surname when ``words[i]`` starts a tussenvoegsel and a listed surname, both in lower case
-    ("gesproken met van der meulen", "klacht van in 't veld"), else None; a tussenvoegsel of :data:`_ARTICLE_TVS`
-    ("met de vries") only with ``articles``, and then no place word ("met de molen"); never an office ("van de wijkagent")."""
+def _lower_case_tv_surname(words: list, i: int, surname, after_tv, tvs) -> int | None:
+    """The position of the surname when ``words[i]`` starts a tussenvoegsel that is no ordinary word and a listed
+    surname, both in lower case ("gesproken met van der meulen", "klacht van in 't veld"), else None; not after a
+    tussenvoegsel of :data:`_ARTICLE_TVS` ("met de vries"), never an office ("van der wijkagent")."""
     n = len(words)
     for size in (3, 2, 1):
         tv = " ".join(x[2].lower() for x in words[i:i + size])
@@ -1345,13 +1345,12 @@ def _lower_case_tv_surname(words: list, i: int, surname, after_tv, tvs, articles
             break
     else:
         return None
-    if tv in _ARTICLE_TVS and not articles:
+    if tv in _ARTICLE_TVS:
         return None
     k = i + size
     lc = words[k][2].rstrip(".")
-    # after a tussenvoegsel that is no word of its own a place-like surname is a surname ("van den berg", "in 't veld")
-    place = tv in _ARTICLE_TVS and (lc in _PLACE_WORDS or _AREA_SUFFIX.search(lc))
-    if len(lc) < 3 or place or lc in _OFFICES or not _parts_in(lc.title(), after_tv | surname, every=False):
+    # after such a tussenvoegsel a place-like surname is a surname too ("van den berg", "in 't veld")
+    if len(lc) < 3 or lc in _OFFICES or not _parts_in(lc.title(), after_tv | surname, every=False):
         return None
     return k
 

@@ -339,7 +339,8 @@ def test_a_note_naming_a_resident_in_lower_case_is_dropped_and_the_answer_kept(w
     ("Hr. Brinkhuis belt terug", "naam"), ("gesproken met hr. Mulder", "naam"),   # titles, also after "met"
     ("contact via linkedin.com/in/pawelkaczmarek", "naam"),                      # a profile address
     # a tussenvoegsel or a word for a person between "met" and the surname
-    ("gesproken met de vries", "naam"), ("Mw. 't Hart belt terug", "naam"), ("overleg met wijkagent Van der Veen", "naam"),
+    ("gesproken met de vries", "naam"), ("Mw. 't Hart belt terug", "naam"),
+    ("overleg met wijkagent Van der Veen", "naam"),
     ("met Ten Cate afgestemd", "naam"), ("wijkagent De Jong gaat langs", "naam"), ("met In 't Veld", "naam"),
 ])
 def test_a_note_a_red_team_found_stored_is_dropped_and_the_answer_kept(world, tmp_path, note, kind):
