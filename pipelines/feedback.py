@@ -257,18 +257,29 @@ _FLAG_KEY = r"(?:BU\d{8}|WK\d{6}|GM\d{4})\|[a-z_]{1,30}\|[a-z]{1,10}\|\d{4}-\d{2
 
 def _answer_shown(value: str) -> str | None:
     """A value typed in the answer column, quoted, when it may be shown in a message: short, nothing personal found
-    in it, and answer-like (its words are :data:`_ANSWER_WORDS`, or it is a typo of one of the five answers); else
-    None. A team's free text ("gebeld brinkhuis") is never echoed."""
-    import difflib
-
+    in it, and answer-like: each of its at most three words is one of :data:`_ANSWER_WORDS` or a typo of a word of the
+    five answers ("opgepak"); else None. A team's free text ("gebeld brinkhuis") is never echoed, nor a name beside an
+    answer ("geen probleem Bakker", "Smit opgepakt"), which the whole text's likeness to an answer let through."""
     from pipelines import privacy
 
     text = " ".join(value.split())
     if not text or len(text) > 30 or privacy.note_kind(text) is not None:
         return None
     words = text.casefold().split()
-    close = difflib.get_close_matches(text.casefold(), FEEDBACK_VALUES, n=1, cutoff=0.75)
-    return repr(text) if (len(words) <= 3 and all(w in _ANSWER_WORDS for w in words)) or close else None
+    return repr(text) if len(words) <= 3 and all(w in _ANSWER_WORDS or _answer_typo(w) for w in words) else None
+
+
+def _answer_typo(word: str) -> bool:
+    """Whether ``word`` is a typo of a long word of the five answers ("opgepak", "jaarpaln"): at least five letters and
+    nearly that word (difflib's ratio 0.8: one letter in eight off), and no name of privacy's lists ("Berend" is near
+    "bekend"; "Meijer" was near "meer" and "Geenen" near "geen", so the short words take no typos)."""
+    import difflib
+
+    from pipelines import privacy
+
+    long_words = sorted({w for v in FEEDBACK_VALUES for w in v.split() if len(w) >= 5})     # not "geen", "meer"
+    return len(word) >= 5 and bool(difflib.get_close_matches(word, long_words, n=1, cutoff=0.8)) and \
+        not privacy.listed_name(word)
 
 
 #: Dashes outside Unicode's dash category: the soft hyphen (invisible, "Cf") and the minus sign.

@@ -468,6 +468,11 @@ _PLATE_SHAPES = [p.replace("X", _PLATE_L).replace("9", r"\d") for p in (
 _PLATE = re.compile(r"(?<![A-Za-z0-9\-])(?:" + "|".join(_PLATE_SHAPES) + r")(?![A-Za-z0-9]|-[A-Za-z0-9])")
 _PLATE_KEYWORD = re.compile(r"(?i:\b(?:kenteken\w*|kent\.?|nummerbord|licen[cs]e\s?plate|plate)\b)[\s:.#\-]*"
                             r"(?i:(" + "|".join(p.replace("-", "[- ]?") for p in _PLATE_SHAPES) + r"))(?![A-Za-z0-9])")
+#: a whole cell that is a licence plate written without its dashes ("GZ871K", "12bgt3"): in text such six characters may
+#: be any code, alone in a cell of a column of other values a plate (:func:`scan_values` judges the column)
+#: (not a postcode's shape, "7901BG", which side code 99-99-XX shares)
+_PLATE_ALONE = re.compile(r"(?i)\s*(?![1-9]\d{3}[a-z]{2}\s*$)(?:" +
+                          "|".join(p.replace("-", "") for p in _PLATE_SHAPES) + r")\s*")
 # a phone number after its keyword, its 0 left out: "tel 6 47381926", "mobiel: 6-47381926", "tel 528 274619"
 _PHONE_KEYWORD = re.compile(r"(?i)\b(?:tel|telefoon\w*|telnr|mob|mobiel\w*|gsm|bel|bellen|nummer|nr)\b[\s:.#\-]*"
                             r"([1-9](?:[\s.\-/]{0,2}\d){8})(?!\d)")
@@ -493,6 +498,8 @@ _PREFILTER = (
     r"|(?:^|[^0-9])\+[ (]{0,2}\d|0\)?(?:[^0-9A-Za-z#+]{0,5}\d){9}"
     r"|(?:^|[^0-9])31[^0-9A-Za-z]{0,3}6(?:[^0-9A-Za-z]{0,3}\d){8}"
     r"|\d{9}|\d{3}[ .\-/_]{1,3}\d{3}[ .\-/_]{1,3}\d{3}|\d{4}[ .]\d{2}[ .]\d{3}"  # BSN (also in groups), long numbers
+    r"|^\s*[1-9]\d{7}\s*$"                                         # a BSN a spreadsheet dropped the 0 of
+    r"|^\s*[A-Za-z0-9]{6}\s*$"                                      # a licence plate without its dashes
     r"|[A-Za-z]{2}[ \-./_]{0,2}\d\d(?:[ \-./_]{0,2}[A-Za-z0-9]){11}"  # IBAN (the shortest has 15 characters)
     r"|[A-Za-z]\.?[ \t\n\xa0_,#(:;]+\d|(?i:straat|laan|weg|plein|kade|dijk|str|ln|wg)[\-.]?\d"  # street + number
     r"|[a-z]{3}-\d{1,4}(?:$|[^0-9])"                            # a buurt's name as a street: "beuningen-hoeve-1"
@@ -507,8 +514,9 @@ _PREFILTER = (
     r"|\d[.,]?\d*[Ee]\+?\d"                                     # a number in E-notation ("1.47258364E8")
     # a name in lower case: two words at the start, after signs or a list number ("jeroen brinkhuis", "brinkhuis,
     # jeroen", "(jan de vries)", "1. femke brinkhuis", "willem_brinkhuis"); after a word that introduces a person
-    # ("klacht van jan jansen", "dhr jansen"): :data:`_NAME_CUES`, added below where those words are listed
-    r"|^[^A-Za-z0-9]{0,3}(?:[0-9]{1,3}[^A-Za-z0-9]{1,3}){0,2}[a-z]{2,}[^A-Za-z0-9]{1,3}[a-z]{2,}"
+    # ("klacht van jan jansen", "dhr jansen"): :data:`_NAME_CUES`, added below where those words are listed; with the
+    # tussenvoegsel 't between the two ("jan 't hart")
+    r"|^[^A-Za-z0-9]{0,3}(?:[0-9]{1,3}[^A-Za-z0-9]{1,3}){0,2}[a-z]{2,}[^A-Za-z0-9]{1,3}(?:t[^A-Za-z0-9]{1,3})?[a-z]{2,}"
     r"|[OolI|]\d|\d[OolI|]"                                       # a letter written for a digit ("O6-l2345678")
     # a digit spelled out beside another or beside a digit ("nul zes 12 34 56 78")
     r"|(?i:" + _PREFILTER_DIGIT_WORD + r")[ ,\-./_]{1,3}(?:\d|(?i:" + _PREFILTER_DIGIT_WORD + r"))"
@@ -748,16 +756,28 @@ def _spelled_digits(text: str) -> list[tuple[int, int, str]]:
     """Numbers with digits spelled out in Dutch or English, mixed with digits or not: "nul zes 12 34 56 78",
     "zes-een-twee-...". A run of at least 8 digits and digit words (at least one word), apart by spaces, commas,
     dashes or dots, is read as its digits and judged as any number (phone-number validity, the 11-test after a BSN
-    keyword, the IBAN checksum). A few number words in a sentence ("twee keer per week, drie meldingen") are no run."""
+    keyword, the IBAN checksum); nine of them without a leading 0 as a Dutch phone number without its 0. A few number
+    words in a sentence ("twee keer per week, drie meldingen") are no run."""
     if not _SPELLED_HINT.search(text):
         return []
-    pieces = []
+    from phonenumbers import NumberParseException, parse
+
+    pieces, found = [], []
     for m in _SPELLED.finditer(text):
         tokens = list(_SPELLED_TOKEN.finditer(m.group()))
         words = [t for t in tokens if not t.group().isdigit()]
         if words and sum(1 if t in words else len(t.group()) for t in tokens) >= 8:
             pieces += [(m.start() + t.start(), m.start() + t.end(), _SPELLED_DIGITS[t.group().lower()]) for t in words]
-    return _spans_through(text, pieces, _numbers)
+            # nobody spells out an id: nine digits without their 0 are a Dutch number ("zes een twee ... acht"), as a
+            # spreadsheet's number or one after a phone keyword is
+            digits = "".join(_SPELLED_DIGITS[t.group().lower()] if t in words else t.group() for t in tokens)
+            try:
+                if len(digits) == 9 and digits[0] != "0" and not _bsn_ok(digits) and \
+                        _personal_number(parse("0" + digits, "NL")):            # a BSN stays one ("bsn: vijf ...")
+                    found.append((m.start(), m.end(), "telefoonnummer"))
+            except NumberParseException:
+                pass
+    return _spans_through(text, pieces, _numbers) + found
 
 
 def _spaced_names(text: str) -> list[tuple[int, int, str]]:
@@ -827,8 +847,11 @@ def _detect(text: str) -> list[tuple[int, int, str]]:
         digits = number.group(1)
         if len(digits) == 9 and digits[0] == "6" and digits[1] in "12345":
             found.append((start, end, "telefoonnummer"))
-        elif _bsn_ok(digits):
+        elif _bsn_ok(digits) and not (len(digits) == 8 and digits in _area_codes()):   # "19480313" of BU19480313
             found.append((start, end, "bsn"))
+    plate = _PLATE_ALONE.fullmatch(text)
+    if plate:                                    # a whole cell that is a licence plate without its dashes
+        found.append((len(text) - len(text.lstrip()), len(text.rstrip()), "kenteken"))
     return found
 
 
@@ -982,7 +1005,10 @@ def _first_kind(text: str) -> str | None:
 # --------------------------------------------------------------------------------------------------------------
 
 _DATA = Path(__file__).with_name("privacy_data")
-_WORD = re.compile(r"(?:[A-ZÀ-ÖØ-ÞŠŽŞ]\.){1,4}(?![A-Za-zÀ-ÿ])|[A-Za-zÀ-ÖØ-öø-ÿŠšŽžŞş][A-Za-zÀ-ÖØ-öø-ÿŠšŽžŞş'’\-]*\.?")
+#: a word, or initials; a word may start with an apostrophe only as the tussenvoegsels "'t" and "'s" do ("Mw. 't Hart",
+#: "in 't Veld"), so they are read as tussenvoegsels and the surname after them as a surname
+_WORD = re.compile(r"(?:[A-ZÀ-ÖØ-ÞŠŽŞ]\.){1,4}(?![A-Za-zÀ-ÿ])|['’][tsTS](?![A-Za-zÀ-ÿ'’])"
+                   r"|[A-Za-zÀ-ÖØ-öø-ÿŠšŽžŞş][A-Za-zÀ-ÖØ-öø-ÿŠšŽžŞş'’\-]*\.?")
 _INITIALS = re.compile(r"(?:[A-ZÀ-ÖØ-Þ]\.){1,4}")
 # capitalised words that are surnames too, but also compass points / area words in place names ("Sint Jan Oost")
 _PLACE_WORDS = {
@@ -1026,6 +1052,13 @@ def _lists() -> tuple[frozenset, frozenset, frozenset, tuple, frozenset]:
     titles = frozenset(t.lower().rstrip(".") for t in read("aanhef.txt")) | {
         "dhr", "mevr", "mw", "mevrouw", "meneer", "mijnheer", "de heer", "heer", "familie", "fam"} | _EXTRA_TITLES
     return first, surname, after_tv, tv, titles
+
+
+def listed_name(word: str) -> bool:
+    """Whether ``word`` (in any case) is a first name or a surname of the name lists."""
+    first, surname, after_tv = _lists()[:3]
+    word = _normalise(str(word).strip())[0].title()
+    return word in first or word in surname or word in after_tv
 
 
 def _is_cap(word: str) -> bool:
@@ -1277,6 +1310,10 @@ def _lower_case_names(words: list, first, surname, after_tv, tvs) -> list[tuple[
                     lc not in _PLACE_WORDS and lc not in _OFFICES:                  # "jan westerhof" too
                 spans.append((words[i][0], words[k][1], "naam"))
                 continue
+        k = _lower_case_tv_surname(words, i, surname, after_tv, tvs) if after else None
+        if k is not None:                                   # "gesproken met van der meulen"
+            spans.append((words[i][0], words[k][1], "naam"))
+            continue
         # surname first: "brinkhuis, jeroen" (lower case, a comma) or "Brinkhuis Jeroen" (capitalised, at the start)
         nxt = words[i + 1][2]
         if _parts_in(w.title(), surname, False) and not _parts_in(w.title(), first, True) and len(lw) > 2 and \
@@ -1287,6 +1324,35 @@ def _lower_case_names(words: list, first, surname, after_tv, tvs) -> list[tuple[
             if (w.islower() and nxt.islower()) or (_is_cap(w) and _is_cap(nxt)):
                 spans.append((words[i][0], words[i + 1][1], "naam"))
     return spans
+
+
+#: tussenvoegsels that are also the articles and prepositions of ordinary words: "met de visser", "door de wind",
+#: "contact met de buren" are as often no person as "met de vries" is one, so in a cell only a tussenvoegsel that is
+#: no word of its own ("van der", "van den", "in 't") makes a lower-case surname after it a name (a note reads the
+#: others too: :func:`note_kind`)
+_ARTICLE_TVS = {"de", "het", "'t", "den", "der", "te", "ter", "ten", "in", "op", "aan", "bij", "d'", "la", "le", "du",
+                "aan de", "bij de", "in den", "in het", "op de", "op den", "op het", "uit de"}
+
+
+def _lower_case_tv_surname(words: list, i: int, surname, after_tv, tvs) -> int | None:
+    """The position of the surname when ``words[i]`` starts a tussenvoegsel that is no ordinary word and a listed
+    surname, both in lower case ("gesproken met van der meulen", "klacht van in 't veld"), else None; not after a
+    tussenvoegsel of :data:`_ARTICLE_TVS` ("met de vries"), never an office ("van der wijkagent")."""
+    n = len(words)
+    for size in (3, 2, 1):
+        tv = " ".join(x[2].lower() for x in words[i:i + size])
+        if i + size < n and tv in tvs and all(x[2].islower() for x in words[i:i + size + 1]):
+            break
+    else:
+        return None
+    if tv in _ARTICLE_TVS:
+        return None
+    k = i + size
+    lc = words[k][2].rstrip(".")
+    # after such a tussenvoegsel a place-like surname is a surname too ("van den berg", "in 't veld")
+    if len(lc) < 3 or lc in _OFFICES or not _parts_in(lc.title(), after_tv | surname, every=False):
+        return None
+    return k
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -1317,6 +1383,45 @@ _NOTE_NAME_HOUSE = re.compile(r"(?i)(?<![\w'’\-])((?:[a-z][\w'’\-]*\s+){0,2}
                               r"(?!(?:19|20)\d\d(?!\d))" + _HOUSE_NO + r"(?!\d)" + _UNITS)
 
 
+#: words for a person by their work that a note puts before a name, or between "met" and a name: "wijkagent De Jong",
+#: "overleg met wijkagent Van der Veen"
+_NOTE_PERSON_WORDS = _ROLE_WORDS | {"wijkagent", "agent", "wijkmanager", "huisarts", "wijkverpleegkundige", "boa",
+                                    "bewindvoerder", "consulent", "mentor", "coach", "casemanager", "hulpverlener"}
+#: words a note says after "met de", "bij het" that are on the list of surnames after a tussenvoegsel too: "gesproken
+#: met de buren" is no person, nor "met de bakker"
+_NOTE_NOUNS = {"buren", "buur", "school", "bakker", "boer", "jongen", "jongens", "kind", "kinderen", "mensen", "wind",
+               "kok", "kat", "koning", "smit", "visser", "kuiper", "jager", "winter", "zomer", "man", "vrouw", "zoon",
+               "dochter", "baas", "heer", "post", "hond", "vos", "wal", "brug", "groep", "rand", "kant", "poel", "put",
+               "vaart", "bruin", "wit", "groot", "klein", "lange", "haan"}
+
+
+def _note_surname(words: list[str], surname, after_tv, tvs, titles) -> bool:
+    """Whether ``words``, the words of a note after a word that introduces a person ("met", "gebeld", "wijkagent"),
+    start with a surname of the lists: past up to two titles and words for a person ("met hr. mulder", "met wijkagent
+    Van der Veen") and a tussenvoegsel in any case ("met de vries", "bij De Vries", "met Ten Cate", "met In 't Veld").
+    After an article ("met de", "bij het") or none, the word must be no place ("bij de molen"), after an article in
+    lower case no ordinary word of :data:`_NOTE_NOUNS` ("met de buren"); after a tussenvoegsel that is no word of its
+    own a place-like surname is a surname ("met van den berg")."""
+    j = 0
+    while j < min(2, len(words)) and (words[j].lower() in titles or words[j].lower() in _NOTE_PERSON_WORDS):
+        j += 1
+    tv = ""
+    for size in (3, 2, 1):
+        if j + size < len(words) and " ".join(w.lower() for w in words[j:j + size]) in tvs:
+            tv, j = " ".join(w.lower() for w in words[j:j + size]), j + size
+            break
+    if j >= len(words):
+        return False
+    word, lc = words[j], words[j].lower()
+    if len(word) < 3 or lc in _OFFICES or lc in _NOTE_PERSON_WORDS:
+        return False
+    if (not tv or tv in _ARTICLE_TVS) and lc in _PLACE_WORDS:
+        return False                          # "bij de molen"
+    if tv in _ARTICLE_TVS and lc in _NOTE_NOUNS and not _is_cap(word):
+        return False                          # "met de buren"; "bij De Bakker" is a name
+    return _parts_in(word.title(), after_tv | surname if tv else surname, every=False)
+
+
 def note_kind(note: str) -> str | None:
     """The kind of the first personal item in a short free-text note a person typed, else None.
 
@@ -1325,7 +1430,7 @@ def note_kind(note: str) -> str | None:
     in any case ("gesproken met jan", "Fatima belt terug") counts too. A note dropped for a word that only looks
     like a name costs little: the answer is kept and the team is told.
     """
-    kind = scan_values(pd.Series([note])).iloc[0]
+    kind = scan_values(pd.Series([note]), counts=False).iloc[0]
     if kind is not None:
         return kind
     text = _normalise(note)[0]
@@ -1336,14 +1441,11 @@ def note_kind(note: str) -> str | None:
         words = m.group(1).lower().split()
         if any(" ".join(words[k:]) in streets for k in range(len(words))):
             return "adres"
-    first, surname, _, _, titles = _lists()
+    first, surname, after_tv, tvs, titles = _lists()
     words = [m.group().rstrip(".") for m in _WORD.finditer(text)]
-    # a title between the word and the name is read past: "gesproken met hr. mulder", "bij mevr jansen"
-    words = [w for k, w in enumerate(words) if not (k > 0 and w.lower() in titles and
-                                                   words[k - 1].lower() in _NOTE_BEFORE_A_NAME)]
-    for before, word in zip(words, words[1:]):          # "gesproken met brinkhuis", "gebeld bakker-de vries"
-        if before.lower() in _NOTE_BEFORE_A_NAME and len(word) >= 3 and word.lower() not in _PLACE_WORDS and \
-                word.lower() not in _OFFICES and _parts_in(word.title(), surname, every=False):
+    for k, before in enumerate(words):          # "gesproken met brinkhuis", "gebeld bakker-de vries"
+        if before.lower() in _NOTE_BEFORE_A_NAME | _NOTE_PERSON_WORDS and _note_surname(words[k + 1:], surname,
+                                                                                         after_tv, tvs, titles):
             return "naam"
     for m in _WORD.finditer(_normalise(note)[0]):
         word = m.group().rstrip(".").title()            # "jan-willem" read as "Jan-Willem"
@@ -1352,11 +1454,15 @@ def note_kind(note: str) -> str | None:
     return None
 
 
-def scan_values(values: pd.Series) -> pd.Series:
+def scan_values(values: pd.Series, counts: bool | None = None) -> pd.Series:
     """Per element, the kind label of the first personal item in the value (by position), else None.
 
     Vectorised: a cheap regex prefilter runs over the whole column (pyarrow RE2); only the distinct values
     that pass it get the exact checks (11-test, IBAN checksum, phone-number validity, name lists).
+
+    A whole cell of eight digits is judged by its column (``counts``; None: judged from the values): in a column
+    of text or codes (a category, a buurt code) one that passes the 11-test with a leading 0 is a BSN a spreadsheet
+    stored as a number; in a column of numbers (counts, amounts) it is a number.
     """
     out = np.full(len(values), None, dtype=object)
     if len(values) == 0:
@@ -1370,7 +1476,59 @@ def scan_values(values: pd.Series) -> pd.Series:
         codes, uniques = pd.factorize(v.iloc[rows])
         kinds = np.array([_first_kind(t) for t in uniques], dtype=object)
         out[rows] = kinds[codes]
+    eight = v.str.fullmatch(_EIGHT_DIGITS.pattern, na=False).to_numpy(dtype=bool)
+    if eight.any() and (counts if counts is not None else _numbers_column(values)):
+        out[eight] = None                  # a count among counts
+    plates = (out == "kenteken") & v.str.fullmatch(_PLATE_ALONE.pattern, na=False).to_numpy(dtype=bool)
+    if plates.any():
+        out[plates & _common_shape(v)] = None      # a code shaped as most of its column's values: "ZT1234" among ids
     return pd.Series(out, index=values.index, dtype=object)
+
+
+def _common_shape(values: pd.Series) -> np.ndarray:
+    """Per value, whether more than half of the filled values of ``values``, and at least :data:`_A_COLUMN`, have its
+    shape (digits as 9, letters as X): a column of codes or report numbers ("ZT1234", "ZT1235"), not one plate among
+    other values, nor a cell alone."""
+    text = values.fillna("").astype(str).str.strip()
+    shape = text.str.replace(r"\d", "9", regex=True).str.replace(r"[A-Za-z]", "X", regex=True)
+    filled = text.ne("")
+    counts = shape[filled].value_counts()
+    same = shape.map(counts).fillna(0).to_numpy(dtype=float)
+    return (same / max(int(filled.sum()), 1) > 0.5) & (same >= _A_COLUMN) & filled.to_numpy(dtype=bool)
+
+
+#: a whole cell of eight digits: a BSN with a leading 0 typed into a spreadsheet cell that stores numbers loses its 0
+#: ("097329150" is shown and stored as 97329150; a number format 000000000 shows it again)
+_EIGHT_DIGITS = re.compile(r"\s*[1-9]\d{7}\s*")
+_PLAIN_NUMBER = re.compile(r"\s*[-+]?\d+(?:[.,]\d+)?\s*")
+#: the fewest values of one kind that make a column of that kind (:func:`_numbers_column`, :func:`_common_shape`)
+_A_COLUMN = 3
+
+
+def _numbers_column(values: pd.Series) -> bool:
+    """Whether more than half of the filled values of ``values``, and at least :data:`_A_COLUMN` of them, are plain
+    numbers: a column of counts, amounts or numeric ids, in which eight digits are a number like the others, not a BSN
+    a spreadsheet lost the 0 of. (One or two values are no column to judge by: a file of one report.)"""
+    text = values.dropna().astype(str)
+    text = text[text.str.strip().ne("")]
+    numbers = text.str.fullmatch(_PLAIN_NUMBER.pattern)
+    return int(numbers.sum()) >= _A_COLUMN and numbers.mean() > 0.5
+
+
+@functools.lru_cache(maxsize=1)
+def _area_codes() -> frozenset:
+    """The digits of every CBS area code of wijkradar's national file ("16800101" of BU16800101): eight digits that are
+    an area code typed without its letters are no BSN. Empty when the file is not installed."""
+    import csv
+    import gzip
+
+    try:
+        with gzip.open(_NATIONAL, "rt", encoding="utf-8", newline="") as fh:
+            reader = csv.reader(fh)
+            code = next(reader).index("code")
+            return frozenset(r[code][2:] for r in reader if r[code][2:].isdigit())
+    except OSError:
+        return frozenset()
 
 
 #: a report number whose only digits beside an optional year are nine in a row: "202612345", "SIG-719977344",

@@ -131,6 +131,12 @@ privacy-round3-notations   a BSN and a mobile number in E-notation, HTML tags be
                            birth date, a number and a name split over two cells -> those rows quarantined.
 privacy-round3-labels      a person's name as a sheet's name, a column header, a hidden sheet's name -> never printed,
                            logged or stored (shown through the allow-list of labels).
+privacy-round4-particles   surnames after the tussenvoegsel 't ("Mw. 't Hart", "Hr. in 't Veld", "MW. 'T HART") and a
+                           lower-case surname after "van der" / "van den" -> those rows quarantined, nothing stored.
+privacy-round4-numbers     a BSN with a leading 0 typed into a number cell (eight digits left) in Subcategorie and
+                           Buurtcode -> those rows quarantined, no form of the number stored.
+privacy-round4-plates      a licence plate without its dashes alone in a cell ("GZ871K", "12bgt3"), a mobile number
+                           spelled out without its 0 ("zes een twee ...") -> those rows quarantined, nothing stored.
 delivery-duplicate         the same bytes delivered twice (other name) -> the second load is skipped.
 baseline                   clean files of every layout -> load with nothing quarantined.
 
@@ -1376,6 +1382,43 @@ def plan(seed: int = SEED) -> list[Planned]:
                 reason="personal data", secrets=(*forms[:4], bsn, "0" + mobile, tagged, *unlisted, "Смирнов", "الحربي",
                                                  sur, f"drie maart {year}", "06-1357"),
                 klass="privacy-round3-notations"), M, rows)
+
+    # ------------------------------------------------------------------ privacy, fourth red-team round
+    # surnames after the tussenvoegsel 't ("Mw. 't Hart", "Hr. in 't Veld", in capitals too), a lower-case surname after
+    # "van der" / "van den" (the name rules read "'t" as no word, so the surname after it as no surname)
+    rows = b.reports(20)
+    sur = b.rng.choice(["meulen", "linden", "berg", "velde"])
+    particles = ["Mw. 't Hart", "dhr. 't Hoen", "J. 't Hart", "Hr. in 't Veld", "MW. 'T HART", "dhr. op 't Land",
+                 f"gesproken met van der {sur}", f"klacht van van den {sur}"]
+    for r, v in zip(rows[1::2], particles):
+        r[3] = v
+    rows[18][4] = "J. 't Hart"
+    b.text(Case("meldingen_ronde4_tussenvoegsels.csv", "meldingen", "loaded", rows_read=20, quarantined=9,
+                reason="personal data", secrets=("'t Hart", "'t Hoen", "in 't Veld", "op 't Land", f"van der {sur}",
+                                                 f"van den {sur}"), klass="privacy-round4-particles"), M, rows)
+    # a BSN with a leading 0 typed into a number cell: the spreadsheet keeps eight digits (097329150 -> 97329150), in
+    # a category and a buurt code; eight-digit numbers in a column of numbers are numbers (test_privacy)
+    rows = b.reports(16)
+    lost = []
+    while len(lost) < 2:
+        digits = "0" + "".join(str(b.rng.randrange(10)) for _ in range(8))
+        if is_bsn(digits) and digits[1] != "0" and digits not in lost:
+            lost.append(digits)
+    rows[3][3], rows[9][4] = int(lost[0]), int(lost[1])
+    b.xlsx(Case("meldingen_ronde4_bsn_zonder_nul.xlsx", "meldingen", "loaded", rows_read=16, quarantined=2,
+                reason="personal data", secrets=(*lost, *(d[1:] for d in lost)), klass="privacy-round4-numbers"),
+           [{"title": "Meldingen", "rows": [M, *rows]}])
+    # a licence plate without its dashes alone in a cell, a mobile number spelled out without its 0
+    rows = b.reports(12)
+    plates = [f"{b.rng.choice('GHJKNPRSTXZ')}{b.rng.choice('GHJKNPRSTXZ')}{b.rng.randint(100, 999)}"
+              f"{b.rng.choice('GHJKNPRSTXZ')}", f"{b.rng.randint(10, 99)}{b.rng.choice('GHJKNPRSTXZ')}"
+              f"{b.rng.choice('GHJKNPRSTXZ')}{b.rng.choice('GHJKNPRSTXZ')}{b.rng.randint(1, 9)}"]
+    mobile = "6" + str(b.rng.randint(1, 5)) + "".join(str(b.rng.randrange(10)) for _ in range(7))
+    words = "nul een twee drie vier vijf zes zeven acht negen".split()
+    spelled = " ".join(words[int(d)] for d in mobile)
+    rows[2][3], rows[6][3], rows[9][3] = plates[0], plates[1].lower(), spelled
+    b.text(Case("meldingen_ronde4_kentekens.csv", "meldingen", "loaded", rows_read=12, quarantined=3,
+                reason="personal data", secrets=(*plates, spelled, mobile), klass="privacy-round4-plates"), M, rows)
     return b.items
 
 

@@ -277,7 +277,9 @@ FLOW_FILES = ["meldingen_privacy_melderkolommen.csv", "wijkteam_privacy_clienten
                                                       "privacy-spaced-names", "delivery-ids-like-personal-numbers",
                                                       "privacy-new-notations", "privacy-round2-names",
                                                       "privacy-round2-forms", "privacy-round3-prefilter",
-                                                      "privacy-round3-notations", "privacy-round3-labels")]]
+                                                      "privacy-round3-notations", "privacy-round3-labels",
+                                                      "privacy-round4-particles", "privacy-round4-numbers",
+                                                      "privacy-round4-plates")]]
 
 
 def _prefect_database_folder() -> list[Path]:

@@ -720,3 +720,104 @@ def test_the_classes_a_red_team_found_missing_are_found(value, kind, secret):
 ])
 def test_look_alikes_of_those_classes_stay_clean(value):
     assert scan_values(pd.Series([value])).iloc[0] is None
+
+
+# Surnames after the tussenvoegsel 't: the name rules read words from a letter on, so "'t" was no word, never the
+# tussenvoegsel of the lists, and the surname after it stood alone ("Mw. 't Hart" passed). And a lower-case surname
+# after a tussenvoegsel that is no ordinary word ("gesproken met van der meulen").
+@pytest.mark.parametrize("value, secret", [
+    ("Mw. 't Hart", "Hart"), ("dhr. 't Hoen", "Hoen"), ("J. 't Hart", "Hart"), ("Hr. in 't Veld", "Veld"),
+    ("MW. 'T HART", "HART"), ("dhr. op 't Land", "Land"), ("Jan 't Hart", "Hart"), ("Mw. ’t Hart", "Hart"),
+    ("klacht van jan 't hart", "hart"), ("gesproken met van der meulen", "meulen"),
+    ("klacht van van den berg", "berg"), ("overlast door in 't veld", "veld"),
+])
+def test_surnames_after_the_tussenvoegsel_t_and_lower_case_particles_are_names(value, secret):
+    assert scan_values(pd.Series([value])).iloc[0] == "naam" and secret not in scrub_text(value)
+
+
+# what those rules leave alone: places with 't, and an article before an ordinary word that is a surname too (a note,
+# read more strictly, takes "met de vries": test_feedback)
+@pytest.mark.parametrize("value", [
+    "'t Harde", "Zwerfafval bij 't Haagje", "'t Veld", "In 't Veld", "Wijk 't Haagje", "zwerfafval door de wind",
+    "contact met de school", "met de bakker gesproken", "klacht van de boer", "afval op de hoek", "met van de buurt",
+    "'s-Hertogenbosch", "Kinderboerderij 't Hofje",
+])
+def test_places_and_articles_beside_those_names_stay_clean(value):
+    assert scan_values(pd.Series([value])).iloc[0] is None
+
+
+# A note names its person past a tussenvoegsel or a word for a person after "met": the surname is not the word right
+# after "met" ("gesproken met de vries", "overleg met wijkagent Van der Veen", "wijkagent De Jong"); what a note says
+# with an article is no person ("met de buren", "bij de molen", "met de bakker")
+@pytest.mark.parametrize("note", [
+    "gesproken met de vries", "met van den berg", "met Van den Berg afgestemd", "bij De Vries", "met Ten Cate",
+    "wijkagent De Jong", "gesproken met wijkagent Van der Veen", "Mw. 't Hart belt terug", "met In 't Veld",
+    "J. 't Hoen gebeld", "bezoek bij 't hart", "bij De Bakker", "gebeld bakker",
+])
+def test_a_note_reads_past_a_tussenvoegsel_or_a_word_for_a_person_to_the_surname(note):
+    from pipelines.privacy import note_kind
+
+    assert note_kind(note) == "naam"
+
+
+@pytest.mark.parametrize("note", [
+    "gesproken met de buren", "contact met de school", "overleg met de wijkagent", "met de kinderen", "bij de molen",
+    "met de bakker", "met de wijkagent afgestemd", "wijkagent gaat langs", "bij het buurthuis", "met de huisarts",
+    "opgepakt met de boa", "overlast door de jongens", "met het wijkteam", "bij de container",
+])
+def test_a_note_with_an_article_before_an_ordinary_word_stays_a_note(note):
+    from pipelines.privacy import note_kind
+
+    assert note_kind(note) is None
+
+
+# A BSN with a leading 0 typed into a spreadsheet cell that stores numbers keeps eight digits (097329150 is stored as
+# 97329150): in a column of text or codes it is a BSN; in a column of numbers (counts, amounts) a number like the
+# others; an area code typed without its letters (19480313 of BU19480313, which passes the 11-test) is no BSN.
+def test_eight_digits_a_spreadsheet_left_of_a_bsn_are_a_bsn_among_text_and_a_number_among_numbers():
+    from stdnum.nl import bsn
+
+    assert bsn.is_valid("097329150") and bsn.is_valid("026078843")
+    category = pd.Series(["Zwerfafval", "97329150", "Afval", " 26078843 ", "Grofvuil", "12345678", None, "", "Afval"])
+    assert scan_values(category).tolist() == [None, "bsn", None, "bsn", None, None, None, None, None]
+    codes = pd.Series(["BU01185002", "26078843", "BU01185003", "19480313", "BU01185004"])
+    assert privacy._bsn_ok("19480313") and "19480313" in privacy._area_codes()
+    assert scan_values(codes).tolist() == [None, "bsn", None, None, None]
+    counts = pd.Series(["12", "3", "97329150", "0", "26078843", "", None])
+    assert scan_values(counts).isna().all()
+    assert scan_values(pd.Series(["Zwerfafval", "97329150"]), counts=True).isna().all()
+    assert scan_values(pd.Series(["97329150"]), counts=False).iloc[0] == "bsn"
+    assert scan_values(pd.Series(["97329150", "12"])).iloc[0] == "bsn"        # a file of two reports is no column
+    assert privacy.note_kind("97329150") == "bsn"
+
+
+# A licence plate written without its dashes, alone in a cell ("GZ871K", "12bgt3"), and a phone number spelled out
+# without its 0 ("zes een twee ... acht") were passed by: the plate rule wanted dashes or a keyword, the spelled run
+# was judged as a number in text, where nine digits starting with 6 are an id.
+@pytest.mark.parametrize("value, kind, secret", [
+    ("GZ871K", "kenteken", "871"), ("12BGT3", "kenteken", "BGT"), ("gz871k", "kenteken", "871"),
+    (" KX381P ", "kenteken", "381"), ("1HTZ23", "kenteken", "HTZ"),
+    ("zes een twee drie vier vijf zes zeven acht", "telefoonnummer", "zeven acht"),
+    ("bel zes-een-twee-drie-vier-vijf-zes-zeven-acht", "telefoonnummer", "zeven-acht"),
+    ("vijf twee acht twee zeven vier zes een negen", "telefoonnummer", "een negen"),
+])
+def test_plates_without_dashes_and_spelled_numbers_without_their_0_are_found(value, kind, secret):
+    assert scan_values(pd.Series([value, "Zwerfafval", "Afval"])).iloc[0] == kind and secret not in scrub_text(value)
+
+
+# what those rules leave alone: codes of other shapes, a postcode alone, a plate's shape inside text, a column of ids
+# shaped as plates, a few number words in a sentence
+@pytest.mark.parametrize("value", [
+    "WK0118", "GM0118", "BU0118", "123456", "ABCDEF", "7901BG", "A28", "auto GZ871K weg",
+    "twee keer per week, drie meldingen", "een twee drie vier vijf zes zeven acht negen",
+])
+def test_look_alikes_of_plates_and_spelled_numbers_stay_clean(value):
+    assert scan_values(pd.Series([value, "Zwerfafval"])).iloc[0] is None
+
+
+def test_a_column_of_ids_shaped_as_plates_is_a_column_of_ids():
+    ids = pd.Series(["ZT1234", "ZT1235", "AB1236", "GH1237", "KL1238", ""])
+    assert scan_values(ids).isna().all()
+    # one or two values are no column: a file of one report, a note
+    assert scan_values(pd.Series(["ZT1234", "ZT1235"])).tolist() == ["kenteken", "kenteken"]
+    assert privacy.note_kind("GZ871K") == "kenteken"
