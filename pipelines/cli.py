@@ -421,6 +421,7 @@ def explain(
     import pandas as pd
 
     from models.calendar import parse_period_label
+    from pipelines.catalog.runs import seen_before
     from pipelines import catalog
     from pipelines import reference, wording
     from pipelines.flag import current_cells, run_period
@@ -440,6 +441,7 @@ def explain(
         ev = catalog.area_evidence(con, code)
         series = catalog.area_series(con, code)
         name = catalog.area_name_and_team(con, code)
+        listed = catalog.listed_months(con)
     if series.empty:
         _fail(f"no scores for {code} yet; run the weekly flow first (wijkradar run)")
     if period:
@@ -452,7 +454,9 @@ def explain(
         kind = parse_period_label(label)[0]
     ev["period_start"] = pd.to_datetime(ev["period_start"])
     series["period_start"] = pd.to_datetime(series["period_start"])
-    ev_now, s_now = current_cells(ev, start, kind), current_cells(series, start, kind)
+    # a monthly flag reads aanhoudend only where an earlier run's list held it, as on the lists
+    ev_now = current_cells(ev, start, kind, seen_before(listed, start))
+    s_now = current_cells(series, start, kind)
     words = wording.EXPLAIN[lang]
 
     def num(x: float, fmt: str) -> str:

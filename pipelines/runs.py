@@ -19,7 +19,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from models.calendar import parse_period_label
 from pipelines import catalog
 from pipelines.feedback import feedback_digest, read_answers
 from pipelines.flag import FLAG_COLUMNS, STATUS_ORDER
@@ -129,8 +128,7 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, 
     counts_of = _counts_by_group(catalog.read_counts_table(con), group_of, list(groups))
     names = [g for g in groups if g in counts_of]
     answers = read_answers(con)
-    listed = catalog.listed_months(con)            # a monthly flag is aanhoudend once an earlier list held it
-    listed = listed[listed["run_period"].map(lambda p: parse_period_label(p)[1] < run_start).astype(bool)]
+    listed = catalog.listed_months(con, before=run_start)   # a monthly flag is aanhoudend once a list held it
 
     def work_of(g: str) -> list:
         return [replace(b, group=g) for b in score.blocks(counts_of.pop(g)(), groups[g], None, ref.score_settings,

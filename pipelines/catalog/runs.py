@@ -117,10 +117,21 @@ def read_flags(con: Con, run_id: str, team: str | None = None, status_order: dic
     ).df()
 
 
-def listed_months(con: Con) -> pd.DataFrame:
-    """``run_period``, ``area_code``, ``domain``, ``period_start``: the monthly flags every run's lists held."""
-    return con.execute("SELECT DISTINCT r.run_period, f.area_code, f.domain, f.period_start FROM marts.area_flags f "
-                       "JOIN meta.runs r USING (run_id) WHERE f.period = 'month'").df()
+def listed_months(con: Con, before: pd.Timestamp | None = None) -> pd.DataFrame:
+    """``run_period``, ``area_code``, ``domain``, ``period_start``: the monthly flags every run's lists held (with
+    ``before``: the runs of a period starting before it, the lists a team had seen by then)."""
+    listed = con.execute("SELECT DISTINCT r.run_period, f.area_code, f.domain, f.period_start FROM marts.area_flags f "
+                         "JOIN meta.runs r USING (run_id) WHERE f.period = 'month'").df()
+    return listed if before is None else seen_before(listed, before)
+
+
+def seen_before(listed: pd.DataFrame, before: pd.Timestamp) -> pd.DataFrame:
+    """The rows of :func:`listed_months` of runs whose period starts before ``before``."""
+    from models.calendar import parse_period_label
+
+    if listed.empty:
+        return listed
+    return listed[listed["run_period"].map(lambda p: parse_period_label(p)[1] < before).astype(bool)]
 
 
 def flag_cells(con: Con, run_id: str, team: str) -> pd.DataFrame:

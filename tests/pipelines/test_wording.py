@@ -252,6 +252,38 @@ def test_explain_accepts_short_codes_and_speaks_dutch(home, typed):
     assert "2026-W47" in res.output and "ja" in res.output
 
 
+def test_explain_gives_a_monthly_flag_the_status_its_list_gave(home):
+    # a monthly flag on its first list reads nieuw there; explain read it aanhoudend by the date rule (October ended
+    # a week or more before the run's week), so the two told the team different things (red team A)
+    from pipelines.warehouse import connect, insert_frame
+
+    _scored_home(home)
+    month = pd.Timestamp("2026-10-01")
+    with connect(home.warehouse) as con:
+        cols = [r[0] for r in con.execute("DESCRIBE marts.area_evidence").fetchall()]
+        ev = {"area_code": "BU01185005", "domain": "social", "period": "month", "period_start": month,
+              "p_domain": 1e-5, "q": 1e-4, "score": 5.0, "level": "alarm", "status": "nieuw", "since": month}
+        insert_frame(con, "marts.area_evidence", pd.DataFrame([{c: ev.get(c) for c in cols}]))
+
+    def social_status() -> str:
+        res = runner.invoke(app, ["--home", str(home.root), "explain", "BU01185005", "--lang", "en"])
+        assert res.exit_code == 0, res.output
+        return next(line for line in res.output.splitlines() if "social" in line)
+
+    assert "new" in social_status() and "ongoing" not in social_status()
+    with connect(home.warehouse) as con:           # an earlier run's list (2026-W46) held it
+        con.execute("INSERT INTO meta.runs (run_id, run_key, started_at, finished_at, run_period, loads, settings, "
+                    "n_series, n_scored, n_flags) VALUES ('2026-W46-x', 'k46', now()::TIMESTAMP, now()::TIMESTAMP, "
+                    "'2026-W46', '[]', '{}', 1, 1, 1)")
+        cols = [r[0] for r in con.execute("DESCRIBE marts.area_flags").fetchall()]
+        flag = {"run_id": "2026-W46-x", "run_period": "2026-W46", "area_code": "BU01185005", "domain": "social",
+                "period": "month", "period_start": month, "wijkteam": "zuid-oost", "level": "alarm",
+                "status": "nieuw", "score": 5.0, "q": 1e-4, "since": month, "signals": "eenzaamheid",
+                "explanation": "-", "explanation_en": "-"}
+        insert_frame(con, "marts.area_flags", pd.DataFrame([{c: flag.get(c) for c in cols}]))
+    assert "ongoing" in social_status()
+
+
 def test_explain_in_english_on_request(home):
     _scored_home(home)
     res = runner.invoke(app, ["--home", str(home.root), "explain", "01185005", "--lang", "en"])
