@@ -411,13 +411,11 @@ def _no_run(con, period: str | None) -> str:
 
 @app.command()
 def explain(
-    area_code: str = typer.Argument(..., help="Buurt code, e.g. BU01185005, 01185005 or 1185005."),
+    area_code: str = typer.Argument(..., help="Buurt code, e.g. BU01185005, 01185005, 1185005 or 0363TA05."),
     period: Optional[str] = typer.Option(None, "--period", help="2026-W47 or 2026-10; default: the latest run's periods."),
     lang: str = typer.Option("nl", "--lang", help="Language of the headings, domains and words: nl or en."),
 ) -> None:
     """One area's full evidence: every domain and every series, observed against expected."""
-    import re
-
     import pandas as pd
 
     from models.calendar import parse_period_label
@@ -431,9 +429,8 @@ def explain(
     if lang not in wording.LANGS:
         _fail(f"unknown language {lang!r}; choose nl or en")
     typed = area_code.strip()
-    # as the sources read a code: trimmed, upper-cased, completed with BU (and a leading zero that a
+    # as the sources read a code: trimmed, upper-cased, completed with BU (and the leading zeros that a
     # spreadsheet dropped), codes of an earlier division mapped to the current one
-    typed = "0" + typed if re.fullmatch(r"\d{7}", typed) else typed
     code = resolve_area_codes(pd.Series([typed]), reference.Reference.for_home(_home())).iloc[0] or ""
     with connect(_home().warehouse) as con:
         if not catalog.area_exists(con, code):

@@ -10,7 +10,10 @@ Schedule: Mondays 06:00 Europe/Amsterdam (``prefect.yaml``); runs without a serv
 """
 from __future__ import annotations
 
+import hashlib
 import html
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -504,6 +507,21 @@ def yearly_cbs(home: str | None = None, base_url: str | None = None, gemeente: s
     return loads
 
 
+def team_artifact_key(team: str) -> str:
+    """The Prefect artifact key of a team's table: Prefect takes lowercase letters, digits and dashes only, and a
+    profile takes any team code (``Noord``, ``de_weide``, ``Wâldwei``, ``'s-Hertogenbosch/West``).
+
+    A code that is a key already keeps ``wijkradar-flags-<team>``, so its history in the Prefect UI goes on; any
+    other becomes an ASCII slug, ``--`` and a hash of the code itself: ``Noord`` and ``noord`` never share a key,
+    and no kept key holds ``--``.
+    """
+    if re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", team):
+        return f"wijkradar-flags-{team}"
+    text = unicodedata.normalize("NFKD", team).encode("ascii", "ignore").decode().lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60].strip("-") or "team"
+    return f"wijkradar-flags-{slug}--{hashlib.sha256(team.encode('utf-8')).hexdigest()[:10]}"
+
+
 def publish(home: Home, result: WeeklyResult) -> None:
     """Prefect artifacts under stable keys: a table per team, a summary, the load reconciliation."""
     from pipelines.lists.selection import run_teams
@@ -516,8 +534,8 @@ def publish(home: Home, result: WeeklyResult) -> None:
         rows = [{"buurt": f"{r.area_code} {r.name}", "niveau": wording.level_word(r.level, r.status),
                  "status": wording.status_word(r.status), "domein": wording.domain_word(r.domain),
                  "toelichting": r.explanation} for r in own.itertuples(index=False)]
-        create_table_artifact(key=f"wijkradar-flags-{team}", table=rows or [{"toelichting": "geen opvallende signalen"}],
-                              description=f"{name}: run {result.run.run_id} (periode {result.run.run_period})")
+        create_table_artifact(key=team_artifact_key(team), table=rows or [{"toelichting": "geen opvallende signalen"}],
+                              description=f"{name} ({team}): run {result.run.run_id} (periode {result.run.run_period})")
     domains = list(wording.DOMAIN["nl"])
     summary = ["| status | " + " | ".join(wording.DOMAIN["nl"][d] for d in domains) + " |", "|---|---|---|---|"]
     for status in STATUS_ORDER:         # with the statuses the teams' answers give (in behandeling, ...)

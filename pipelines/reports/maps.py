@@ -73,7 +73,14 @@ def legend_html() -> str:
 
 def domain_maps(outlines: pd.DataFrame, viewbox: str, latest: pd.DataFrame, flags: pd.DataFrame,
                 period_label: str) -> str:
-    """Three maps side by side (fysiek, sociaal, veiligheid) with legend and credit, as one HTML block."""
+    """Three maps side by side (fysiek, sociaal, veiligheid) with legend and credit, as one HTML block.
+
+    ``latest`` and ``flags`` may hold a whole region: a map and its caption count only the buurten of ``outlines``,
+    so a municipality without flags does not read another's as its own.
+    """
+    drawn = set(outlines["area_code"])
+    latest = latest[latest["area_code"].isin(drawn)]
+    flags = flags[flags["area_code"].isin(drawn)] if not flags.empty else flags
     blocks = []
     for domain, label in DOMAIN_NL.items():
         part = latest[latest["domain"] == domain]

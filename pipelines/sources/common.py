@@ -1214,25 +1214,39 @@ def parse_dates(values: pd.Series) -> pd.Series:
     return pd.Series(lookup[codes], index=s.index, dtype="datetime64[us]")
 
 
+# A CBS buurt code is BU, the municipality's four digits and four digits or letters (wijk and buurt): 17
+# municipalities' numbers start with two zeros (GM0096 Vlieland, GM0014 Groningen), Amsterdam's codes hold letters
+_BUURT_TAIL = r"\d{4}[0-9A-Z]{4}"
+
+
 def normalise_area_code(values: pd.Series) -> pd.Series:
-    """Trim, upper-case and complete area codes: ``bu01185000 `` and ``01185000`` -> ``BU01185000``."""
+    """Trim, upper-case and complete area codes: ``bu01185000 ``, ``01185000`` -> ``BU01185000``, ``0363ta05`` ->
+    ``BU0363TA05``."""
     v = values.astype(str).str.strip().str.upper().str.replace(" ", "", regex=False)
-    return v.where(~v.str.fullmatch(r"\d{8}"), "BU" + v)
+    return v.where(~v.str.fullmatch(_BUURT_TAIL), "BU" + v)
+
+
+def complete_lost_zeros(codes: pd.Series, known) -> pd.Series:
+    """Normalised codes with ``BU`` and the leading zeros a spreadsheet's number cell dropped (``1185600`` for
+    01185600, ``960000`` for 00960000), where that makes a code of ``known``; any other code stays as it is.
+
+    Only a known code is completed: a short number is not taken for a buurt it does not name.
+    """
+    short = codes.str.fullmatch(r"\d[0-9A-Z]{0,6}", na=False)
+    if not short.any():
+        return codes
+    completed = "BU" + codes[short].str.zfill(8)
+    return codes.where(~short, completed.where(completed.isin(known), codes[short]))
 
 
 def resolve_area_codes(values: pd.Series, ref) -> pd.Series:
-    """Normalised codes, with codes of earlier CBS divisions mapped through ``buurtcode_wijzigingen.csv``; seven digits
-    (a number cell of a spreadsheet dropped the leading zero) get ``BU0`` when that makes a buurt of the reference.
+    """Normalised codes, with codes of earlier CBS divisions mapped through ``buurtcode_wijzigingen.csv``; a code
+    whose leading zeros a number cell dropped gets them back when that makes a buurt (or old code) of the reference.
 
     Empty codes become None; unknown codes stay as they are, so validation quarantines them.
     """
-    codes = normalise_area_code(values)
     changes = dict(zip(ref.code_changes["old_code"], ref.code_changes["new_code"]))
-    seven = codes.str.fullmatch(r"\d{7}")
-    if seven.any():   # a number cell lost its leading zero (01185600 -> 1185600): completed when that is a known buurt
-        known = set(ref.buurten["area_code"]) | set(changes)
-        completed = "BU0" + codes[seven]
-        codes = codes.where(~seven, completed.where(completed.isin(known), codes[seven]))
+    codes = complete_lost_zeros(normalise_area_code(values), set(ref.buurten["area_code"]) | set(changes))
     return codes.replace(changes).replace("", None)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines.sources.common import normalise_area_code
+from pipelines.sources.common import complete_lost_zeros, normalise_area_code
 
 #: Between a cell's part (creditor, crime type, or '') and the old code it was delivered under.
 AT = "@"
@@ -33,9 +33,7 @@ def cell_codes(values: pd.Series, area_codes: pd.Series, ref) -> pd.Series:
     restored) when it is an old code of a merge, else the buurt (``area_codes``, resolved). Two rows of one
     file are the same cell when they have the same cell code."""
     old = merged_old_codes(ref)
-    codes = normalise_area_code(values)
-    seven = codes.str.fullmatch(r"\d{7}") & ("BU0" + codes).isin(old)
-    codes = codes.where(~seven, "BU0" + codes)
+    codes = complete_lost_zeros(normalise_area_code(values), old)
     return codes.where(codes.isin(old), area_codes).astype(object).where(lambda c: c.notna(), None)
 
 

@@ -274,3 +274,17 @@ def test_a_run_whose_lists_folder_cannot_be_made_says_so_in_one_sentence_and_kee
     assert res.exit_code == 0, res.output
     assert "nothing new since run" in caplog.text or "unchanged" in res.output
     assert list((home.exports / "2026-W44").glob("*.xlsx"))
+
+
+@pytest.mark.parametrize("typed, code", [("960000", "BU00960000"), ("0363TA05", "BU0363TA05"),
+                                         ("363ta05", "BU0363TA05"), ("bu0363ta05", "BU0363TA05")])
+def test_explain_reads_a_code_of_any_municipality_as_the_sources_do(home, typed, code):
+    from pipelines import reference
+    from pipelines.profile import write_profile
+
+    write_profile(home.root, ["GM0096", "GM0363"])      # a number with two leading zeros; codes with letters
+    with connect(home.warehouse) as con:
+        reference.sync(con, reference.Reference.for_home(home))
+    res = invoke(home, "explain", typed)
+    assert res.exit_code == 2 and f"no scores for {code} yet" in res.output, res.output
+    assert "is not an area" in invoke(home, "explain", "960099").output

@@ -211,6 +211,28 @@ def test_rows_sorted_without_the_hidden_key_are_refused_naming_the_row(world, tm
     assert "sorted without the hidden column Sleutel" in message and message.count(";") == 1
 
 
+@pytest.mark.parametrize("column", ["E", "M"])        # Buurtcode, the hidden key Sleutel
+def test_a_refusal_names_a_buurt_code_with_letters_as_cbs_writes_it(world, tmp_path, column):
+    # Amsterdam's codes hold letters (BU0363TA05): a refusal showed them as "(another buurt)" and "(changed)"
+    home, _, path = world
+
+    def amsterdam(wb):
+        ws = wb["Signalen"]
+        row = next(r for r in range(5, ws.max_row + 1) if ws[f"M{r}"].value)
+        if column == "E":
+            ws[f"E{row}"] = "BU0363TA05"
+        else:
+            ws[f"M{row}"] = "BU0363TA05|" + ws[f"M{row}"].value.split("|", 1)[1]
+        ws[f"K{row}"] = "geen probleem"
+
+    filled = fill(path, tmp_path / "amsterdam.xlsx", {}, edit=amsterdam)
+    with connect(home.warehouse) as con, pytest.raises(FeedbackRefused) as refused:
+        import_feedback(con, filled, today=TODAY)
+    message = str(refused.value)
+    shown = "shows buurt BU0363TA05 (" if column == "E" else "has flag key 'BU0363TA05|"
+    assert shown in message and "(another buurt)" not in message and "(changed)" not in message, message
+
+
 def test_rows_sorted_with_the_hidden_key_import(world, tmp_path):
     home, _, path = world
 

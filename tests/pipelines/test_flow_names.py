@@ -57,3 +57,19 @@ def test_a_refusal_line_names_its_file_once_also_with_the_runs_number():
     why = f"{answers} (list of wijkteam de-weide): refused, row 5 holds a value"
     assert refusal_line(answers, why) == why
     assert refusal_line(f"{answers} (2)", why) == f"{answers} (2) (list of wijkteam de-weide): refused, row 5 holds a value"
+
+
+def test_every_team_code_a_profile_takes_gets_its_own_valid_artifact_key():
+    # a capital, an underscore, a Frisian letter or a slash in a team code failed every weekly run in publish
+    from prefect.types.names import raise_on_name_alphanumeric_dashes_only
+
+    from pipelines.flows import team_artifact_key
+
+    codes = ["de-weide", "Noord", "noord", "de_weide", "Wâldwei", "waldwei", "'s-Hertogenbosch/West", "s-hertogenbosch-west",
+             "Ærø", "___", "x" * 100]
+    keys = [team_artifact_key(c) for c in codes]
+    for key in keys:
+        assert raise_on_name_alphanumeric_dashes_only(key) == key
+    assert len(set(keys)) == len(codes)
+    assert keys[0] == "wijkradar-flags-de-weide" and keys[2] == "wijkradar-flags-noord"   # history kept
+    assert keys[1].startswith("wijkradar-flags-noord--") and keys[4].startswith("wijkradar-flags-waldwei--")

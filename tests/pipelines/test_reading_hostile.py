@@ -352,6 +352,45 @@ def test_a_buurt_code_that_lost_its_leading_zero_is_completed_only_to_a_known_bu
     assert got.tolist() == ["BU01185000", "BU01185001", "9999999", "BU01185002", "BU01185003", "118500"]
 
 
+@pytest.fixture
+def vlieland_amsterdam(home):
+    """A profile of GM0096 (a number with two leading zeros) and GM0363 (buurt codes with letters)."""
+    from pipelines.profile import write_profile
+    from pipelines.reference import Reference
+
+    write_profile(home.root, ["GM0096", "GM0363"])
+    return Reference.for_home(home)
+
+
+def test_any_municipality_gets_back_the_zeros_and_bu_a_spreadsheet_dropped_only_to_a_known_buurt(vlieland_amsterdam):
+    import pandas as pd
+
+    from pipelines.sources.common import resolve_area_codes
+
+    typed = ["960000", " 960009 ", "0960000", "00960000", "0363TA05", "0363ta05", "363TA05", "bu0363ta05",
+             "960099", "9600", "0363ZZ99", "1185000"]
+    assert resolve_area_codes(pd.Series(typed), vlieland_amsterdam).tolist() == [
+        "BU00960000", "BU00960009", "BU00960000", "BU00960000", "BU0363TA05", "BU0363TA05", "BU0363TA05",
+        "BU0363TA05", "960099", "9600", "BU0363ZZ99", "1185000"]   # no buurt of this profile: quarantined
+
+
+def test_a_workbook_of_number_cells_without_two_leading_zeros_loads(home, tmp_path, vlieland_amsterdam):
+    from openpyxl import Workbook
+
+    from tests.conftest import load_file
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Buurtcode", "Maand", "Signaal", "Aantal"])
+    for code in (960000, 960009):                     # number cells, as Excel keeps 00960000
+        ws.append([code, "2026-10", "Burenruzie", 3])
+    ws.append(["0363TA05", "2026-10", "Burenruzie", 2])
+    path = tmp_path / "wijkteam_okt.xlsx"
+    wb.save(path)
+    got = load_file(home, path, "wijkteam", ref=vlieland_amsterdam)
+    assert (got.rows_read, got.rows_accepted, got.rows_quarantined) == (3, 3, 0)
+
+
 # --- item 11: file names that break a log line or turn it around ---------------------------------
 
 def test_a_file_name_is_shown_as_text_a_log_can_write_without_direction_marks():

@@ -222,6 +222,23 @@ def test_map_colours_by_evidence_and_outlines_flagged_buurten():
     assert "geen gegevens" in html and "CC BY 4.0" in html and "<script" not in html
 
 
+def test_each_municipality_map_of_a_region_counts_only_its_own_flags():
+    # the map report of Vlieland + Rozendaal read "sociaal, 2026-W47: 2 buurt(en) op de lijst" under Rozendaal
+    from pipelines.reports.data import outline_paths
+
+    areas = pd.DataFrame({"area_code": ["GM0096", "GM0277"], "name": ["Vlieland", "Rozendaal"],
+                          "level": "gemeente"})
+    (_, _, vlieland), (_, _, rozendaal) = outline_paths(areas)
+    latest = pd.DataFrame({"area_code": ["BU00960000", "BU00960009"], "domain": "social", "strength": [4.0, 3.0]})
+    flags = pd.DataFrame({"area_code": ["BU00960000", "BU00960009"], "domain": ["social", "social"]})
+    captions = {}
+    for name, path in (("Vlieland", vlieland), ("Rozendaal", rozendaal)):
+        outlines, viewbox = read_outlines(path)
+        html = maps.domain_maps(outlines, viewbox, latest, flags, "2026-W47")
+        captions[name] = re.search(r"sociaal, 2026-W47: ([^<]*)</figcaption>", html).group(1)
+    assert captions == {"Vlieland": "2 buurt(en) op de lijst", "Rozendaal": "geen gegevens"}
+
+
 def test_the_table_under_the_map_names_the_level_as_the_lists_do():
     flags = pd.DataFrame({"wijkteam": ["stad", "dorpen", "stad"], "name": ["Centrum", "Kern", "Oost"],
                           "domain": ["physical", "social", "safety"], "level": ["alarm", None, np.nan],
