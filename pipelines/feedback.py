@@ -20,6 +20,7 @@ import pandas as pd
 
 from pipelines import catalog
 from pipelines.catalog.answers import feedback_imports
+from pipelines.codes import AREA_CODE
 
 #: The five answers of the drop-down (no commas: the XLSX list is a literal, comma-separated formula).
 FEEDBACK_VALUES = ("opgepakt", "naar jaarplan", "al bekend", "geen probleem", "meer info nodig")
@@ -252,10 +253,7 @@ _ANSWER_WORDS = frozenset({w for v in FEEDBACK_VALUES for w in v.split()} | {
     "opgelost", "probleem", "jaarplan", "signaal", "terecht", "onterecht", "vals", "alarm"})
 #: How run ids and flag keys look when wijkradar wrote them: ``2026-W47-1a2b3c4d``, ``BU01185005|physical|week|...``
 _RUN_ID = r"\d{4}-(?:W\d{2}|\d{2})(?:-\d{2})?-[0-9a-f]{8}"
-#: A CBS area code: the municipality's four digits, then two (wijk) or four (buurt) digits or letters (Amsterdam's
-#: ``BU0363TA05``, ``WK0363SE``)
-_AREA_CODE = r"(?:BU\d{4}[0-9A-Z]{4}|WK\d{4}[0-9A-Z]{2}|GM\d{4})"
-_FLAG_KEY = _AREA_CODE + r"\|[a-z_]{1,30}\|[a-z]{1,10}\|\d{4}-\d{2}-\d{2}"
+_FLAG_KEY = AREA_CODE + r"\|[a-z_]{1,30}\|[a-z]{1,10}\|\d{4}-\d{2}-\d{2}"
 
 
 def _answer_shown(value: str) -> str | None:
@@ -333,7 +331,7 @@ def _shown_row(cells: dict[str, str]) -> str:
     from pipelines import wording
 
     code = cells.get("Buurtcode", "")
-    code = code if re.fullmatch(_AREA_CODE, code.strip().upper()) else "(another buurt)"
+    code = code if re.fullmatch(AREA_CODE, code.strip().upper()) else "(another buurt)"
     domain = cells.get("Domein", "")
     domain = domain if domain.casefold() in {w.casefold() for w in wording.DOMAIN["nl"].values()} else "?"
     period = cells.get("Periode", "")

@@ -17,6 +17,8 @@ import unicodedata
 from pathlib import Path
 from typing import Iterable
 
+from pipelines.codes import AREA_CODE
+
 #: What replaces every run of words that are not on the allow-list.
 MARKER = "[verwijderd]"
 
@@ -67,8 +69,8 @@ _NUMBER_RUN = re.compile(r"\d{1,2}[-_. ]\d{1,2}|20\d{2}[-_. ]\d{1,2}(?:[-_. ]\d{
 #: A long hex id (a load id's hash, ``meldingen-3f2a9c1b7e4d``): at least 10 characters, 3 letters a-f, and no run
 #: of 7 digits (a personal number).
 _HEX_ID = re.compile(r"(?=(?:[0-9]*[a-f]){3})(?!.*\d{7})[0-9a-f]{10,64}", re.I)
-#: An area code: GM0118, WK011801, BU01180101.
-_AREA_CODE = re.compile(r"(?:GM\d{4}|WK\d{6}|BU\d{8})", re.I)
+#: An area code: GM0118, WK011801, BU01180101, BU0363TA05 (pipelines.codes).
+_AREA_CODE = re.compile(AREA_CODE, re.I)
 #: Street names are never kept, also not as a wijk's name: with a number they are an address.
 _STREETLIKE = re.compile(r"(?:straat|weg|laan|plein|dijk|kade|singel|gracht|steeg|dreef|pad|hof|erf)$")
 #: The markers wijkradar writes, kept as they are so that a scrubbed name reads the same scrubbed again.

@@ -14,6 +14,8 @@ from typing import Any
 
 import pandas as pd
 
+from pipelines.codes import AREA_CODE
+
 
 class ValidationRefused(ValueError):
     """The whole batch is refused; nothing of it is written to core."""
@@ -70,7 +72,7 @@ def gx_expectations():
 #: column's value set in the suite; or a catalogue id (``zwerfafval``, ``illegale_dump``) none of whose words is on
 #: the name lists. Anything else (free text typed into a code column: "klacht jan jansen", "Kerkstraat14") is
 #: replaced by ``ONGELDIG-<row>`` first.
-TYPED_TEXT = (r"(?:BU\d{8}|WK\d{6}|GM\d{4})"
+TYPED_TEXT = (AREA_CODE +
               r"|\d{4}-\d{2}(?:-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?)?|\d{4}-W\d{2}"
               r"|-?\d{1,15}(?:[.,]\d{1,6})?"
               r"|p-[0-9a-f]{20}"

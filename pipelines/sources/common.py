@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from pipelines import privacy
+from pipelines.codes import BUURT_TAIL
 
 
 class IngestError(ValueError):
@@ -1214,16 +1215,11 @@ def parse_dates(values: pd.Series) -> pd.Series:
     return pd.Series(lookup[codes], index=s.index, dtype="datetime64[us]")
 
 
-# A CBS buurt code is BU, the municipality's four digits and four digits or letters (wijk and buurt): 17
-# municipalities' numbers start with two zeros (GM0096 Vlieland, GM0014 Groningen), Amsterdam's codes hold letters
-_BUURT_TAIL = r"\d{4}[0-9A-Z]{4}"
-
-
 def normalise_area_code(values: pd.Series) -> pd.Series:
     """Trim, upper-case and complete area codes: ``bu01185000 ``, ``01185000`` -> ``BU01185000``, ``0363ta05`` ->
     ``BU0363TA05``."""
     v = values.astype(str).str.strip().str.upper().str.replace(" ", "", regex=False)
-    return v.where(~v.str.fullmatch(_BUURT_TAIL), "BU" + v)
+    return v.where(~v.str.fullmatch(BUURT_TAIL), "BU" + v)
 
 
 def complete_lost_zeros(codes: pd.Series, known) -> pd.Series:

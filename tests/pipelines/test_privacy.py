@@ -563,7 +563,8 @@ def test_a_file_name_keeps_only_words_of_an_allow_list(name, scrubbed):
                                   "meldingen_correctie_meldingen-3f2a9c1b7e4d.csv", "meldingen_export_2026-W47.csv",
                                   "wijkteam_signalen_tm_2026-11.xlsx", "terugkoppeling_centrum-noord.xlsx",
                                   "meldingen_GM0118_BU01180101.csv", "meldingen_20261126.csv", "meldingen (2).csv",
-                                  "Meldingen_Definitief_v2_26-11-2026.xlsx", "politie_2026Q3.csv", "meldingen_assen.csv"])
+                                  "Meldingen_Definitief_v2_26-11-2026.xlsx", "politie_2026Q3.csv", "meldingen_assen.csv",
+                                  "meldingen_BU0363TA05.csv"])
 def test_ordinary_file_names_stay_as_they_are(name):
     from pipelines.privacy import scrub_file_name
 

@@ -16,7 +16,8 @@ def test_free_text_in_a_typed_column_is_replaced_by_its_row(value):
     assert safe_for_docs(frame)["area_code"].tolist() == ["ONGELDIG-7", "BU01185000"]
 
 
-@pytest.mark.parametrize("value", ["BU01185000", "WK011851", "GM0118", "2026-11-26", "2026-11", "2026-W47", "12",
+@pytest.mark.parametrize("value", ["BU01185000", "WK011851", "GM0118", "BU0363TA05", "WK0363SE", "BU00960000",
+                                   "2026-11-26", "2026-11", "2026-W47", "12",
                                    "3.5", "SIG-123456", "M-2026-000123", "p-0123456789abcdef0123", "zwerfafval",
                                    "illegale_dump", "eenzaamheid"])
 def test_typed_values_are_shown_as_they_are(value):
