@@ -197,16 +197,20 @@ def feature_words(name: str, noun: str = "meldingen", period_word: str = "period
 
 def describe_drivers(contrib: pd.DataFrame, values: pd.DataFrame, medians: pd.Series, top: int = 3,
                      noun: str = "meldingen", period_word: str = "periode") -> pd.Series:
-    """Short Dutch text naming the ``top`` features that raise each area's score most."""
+    """Short Dutch text naming the ``top`` features that raise each area's score most.
+
+    A feature the area has no value of is never named: its contribution is that of the missing-value marker,
+    which says nothing about the buurt a team could act on (CBS income not yet published is no reason for risk).
+    """
     cols = list(contrib.columns)
     words = np.array([feature_words(c, noun, period_word) for c in cols], dtype=object)   # what, high, low
     x = values[cols].to_numpy(dtype="float64")
-    side = np.where(np.isnan(x), 0, np.where(x > medians[cols].to_numpy(dtype="float64"), 1, 2))
-    c = contrib.to_numpy()
+    side = np.where(x > medians[cols].to_numpy(dtype="float64"), 1, 2)
+    c = np.where(np.isnan(x), -np.inf, contrib.to_numpy())
     order = np.argsort(-c, axis=1, kind="stable")[:, :top]
     texts = []
     for i, row in enumerate(order):
-        parts = [words[j, 0] + " onbekend" if side[i, j] == 0 else words[j, side[i, j]] for j in row if c[i, j] > 0]
+        parts = [words[j, side[i, j]] for j in row if c[i, j] > 0]
         texts.append(", ".join(parts) if parts else "geen opvallende factoren")
     return pd.Series(texts, index=contrib.index)
 
@@ -248,8 +252,9 @@ class EscalationRisk:
     periods and at least ``min_excess`` above it. Features for target t use periods before t only:
     the series' dynamics (:data:`DYNAMIC`: last level, reference level, shrunk rise, excess over the
     previous mean, distance to the escalation threshold, spread, recent escalations), the area
-    features (numeric, heavy-tailed ones on a log scale) and, with an adjacency, the neighbours'
-    mean dynamics (:data:`NEIGHBOUR`).
+    features (numeric, heavy-tailed ones on a log scale; one known for fewer than ``min_coverage`` of
+    the areas, by default half, is dropped, as it would mostly tell known from unknown) and, with an
+    adjacency, the neighbours' mean dynamics (:data:`NEIGHBOUR`).
 
     Training is strictly forward in time: the candidates (``logistisch``: L2 logistic regression on
     standardised, imputed features; ``boosting``: HistGradientBoostingClassifier) are compared by
@@ -274,7 +279,7 @@ class EscalationRisk:
 
     def __init__(self, ratio: float = 1.5, min_excess: float = 10, window: int = 3,
                  candidates: tuple[str, ...] = ("logistisch", "boosting"), folds: int = 3,
-                 max_train_periods: int = 36, min_coverage: float = 0.2, noun: str = "meldingen",
+                 max_train_periods: int = 36, min_coverage: float = 0.5, noun: str = "meldingen",
                  period_word: str = "periode", n_threads: int | None = 1, random_state: int = 0):
         self.ratio = ratio
         self.min_excess = min_excess

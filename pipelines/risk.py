@@ -439,18 +439,51 @@ BUNDLED_INDICATORS = {
 }
 
 
-def bundled_figures(buurten: list[str]) -> pd.DataFrame:
-    """CBS KWB 2024 of ``buurten`` from the national file bundled with wijkradar (``area_code, indicator, value``);
-    a cell without a figure (empty, or a CBS code for none such as -99997 "geheim") is left out."""
-    from pipelines.profile import REGIONS
+#: The bundled KWB's counts and shares that can truly be 0, each with the columns that show CBS published that group of
+#: figures for a buurt. The compiler of the bundled file kept only values > 0 (``SOURCE.md``), so an empty cell there
+#: is a 0 where its group is published (inhabitants for counts of people and households, any dwelling figure for the
+#: dwelling shares) and a suppressed figure where it is not. The CBS OData path cannot tell us this: 85984NED's
+#: topics are all Default "Impossible" and its service writes a real zero as 0. Averages, densities and classes
+#: (WOZ, income, household size, urbanity) are never 0 for a buurt with people: an empty one stays without a figure
+#: (income is empty for most buurten, as it was not in CBS's first 2024 release).
+BUNDLED_ZEROS = {
+    "kwb2024_inwoners65plus": ("kwb2024_inwoners",), "kwb2024_inwoners0tot15": ("kwb2024_inwoners",),
+    "kwb2024_huishoudens": ("kwb2024_inwoners",),
+    "kwb2024_koopwoningen": ("kwb2024_wozWaarde", "kwb2024_koopwoningen", "kwb2024_eengezinswoning"),
+    "kwb2024_eengezinswoning": ("kwb2024_wozWaarde", "kwb2024_koopwoningen", "kwb2024_eengezinswoning"),
+}
+
+
+def bundled_values(table: pd.DataFrame, zeros: bool = True) -> pd.DataFrame:
+    """The ``kwb2024_*`` columns of the bundled national file (read as text) as numbers: an empty count or share is 0
+    where its group is published for the buurt (:data:`BUNDLED_ZEROS`); any other empty cell, and a CBS code for no
+    figure (-99997 "geheim"), is NaN. Other columns are returned unchanged. ``zeros=False`` reads every empty cell
+    as NaN (only for the demo's simulated world, which was drawn from that reading)."""
     from pipelines.sources.cbs_kwb import SPECIAL_VALUES
 
+    out = table.copy()
+    for col in [c for c in table.columns if c.startswith("kwb2024_")]:
+        text = table[col].fillna("").astype(str).str.strip()
+        value = pd.to_numeric(text.replace("", np.nan), errors="coerce")
+        group = [c for c in BUNDLED_ZEROS.get(col, ()) if c in table.columns] if zeros else []
+        if group:
+            published = np.logical_or.reduce([table[c].fillna("").astype(str).str.strip().ne("") for c in group])
+            value = value.mask(text.eq("") & published, 0.0)
+        out[col] = value.where(~value.isin(list(SPECIAL_VALUES)))
+    return out
+
+
+def bundled_figures(buurten: list[str], zeros: bool = True) -> pd.DataFrame:
+    """CBS KWB 2024 of ``buurten`` from the national file bundled with wijkradar (``area_code, indicator, value``),
+    read by :func:`bundled_values` (``zeros`` passed on); a cell without a figure (suppressed, not published, or a
+    CBS code for none such as -99997 "geheim") is left out."""
+    from pipelines.profile import REGIONS
+
     table = pd.read_csv(REGIONS, dtype=str, keep_default_na=False, usecols=["code", *BUNDLED_INDICATORS])
-    table = table[table["code"].isin(set(buurten))]
+    table = bundled_values(table[table["code"].isin(set(buurten))], zeros=zeros)
     long = table.melt(id_vars="code", var_name="column", value_name="value")
-    value = pd.to_numeric(long["value"].replace("", np.nan), errors="coerce")
     return pd.DataFrame({"area_code": long["code"], "indicator": long["column"].map(BUNDLED_INDICATORS),
-                         "value": value.where(~value.isin(list(SPECIAL_VALUES)))}).dropna()
+                         "value": long["value"].astype("float64")}).dropna()
 
 
 def structure_features(stats: pd.DataFrame, buurten: list[str]) -> tuple[pd.DataFrame, str]:

@@ -121,3 +121,23 @@ def test_energy_use_per_dwelling_type_is_not_worded_as_the_share_of_that_dwellin
     assert feature_words("Huurwoning_GemiddeldAardgasverbruik")[0] == "gasverbruik"
     assert feature_words("Appartement_GemiddeldElektriciteitsverbruik")[0] == "stroomverbruik"
     assert feature_words("HuurwoningenTotaal_41")[0] == "aandeel huurwoningen"
+
+
+def test_a_missing_figure_is_never_named_as_a_reason_for_risk():
+    """Income not yet published for the riskiest areas: the missing-value marker carries risk, but a team is
+    never told "inkomen onbekend" as a reason; the area's named factors are figures it has."""
+    counts, features = synthetic()
+    risky = features["kwetsbaarheid"] > features["kwetsbaarheid"].quantile(0.6)
+    features["inkomen"] = np.where(risky, np.nan, features["ruis_a"] + 30)       # known for 60 % of the areas
+    model = EscalationRisk(noun="misdrijven", period_word="jaar").fit(counts, features, target_period=2023)
+    assert "inkomen" in model.columns_
+    out = model.predict(counts, features, 2023).set_index("area_code")
+    assert not out["drivers"].str.contains("onbekend").any()
+    assert out.loc[features.loc[risky, "area_code"], "drivers"].str.contains("hoge kwetsbaarheid").mean() > 0.5
+
+
+def test_a_feature_known_for_fewer_than_half_of_the_areas_is_not_used():
+    counts, features = synthetic(n_areas=200, periods=range(2019, 2023))
+    features["inkomen"] = np.where(np.arange(200) < 70, features["ruis_a"] + 30, np.nan)   # known for 35 %
+    model = EscalationRisk().fit(counts, features, target_period=2023)
+    assert model.dropped_["inkomen"] == "known for 35% of the areas" and "inkomen" not in model.columns_

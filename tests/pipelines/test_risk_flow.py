@@ -69,7 +69,7 @@ def _dutch_phrases():
         for name in DYNAMIC + NEIGHBOUR:
             phrases.update(feature_words(name, noun, "kwartaal"))
     for _, what, high, low in STRUCTURE_WORDS:
-        phrases.update((what, high, low, f"{what} onbekend"))
+        phrases.update((what, high, low))         # a missing figure is never named
     return phrases
 
 
@@ -171,3 +171,27 @@ def test_a_team_renamed_or_merged_since_keeps_its_list_of_the_run(built, tmp_pat
         table = pd.read_csv(csv, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
         listed = table.loc[table["Status"] != "preventief in beeld", "Buurtcode"] if "Status" in table else []
         assert sorted(set(listed)) == sorted(set(flags.loc[flags["wijkteam"] == team, "area_code"]))
+
+
+def test_the_bundled_kwb_reads_an_empty_count_or_share_as_zero_where_cbs_published_its_group():
+    """The bundled KWB 2024 leaves zeros empty (``data/national/SOURCE.md``): a buurt of flats has 0 %
+    single-family homes, not an unknown share; an empty average (income, not in CBS's first 2024 release) and a
+    group CBS suppressed (the dwellings of a buurt with a handful of inhabitants) stay without a figure."""
+    from pipelines.profile import REGIONS
+    from pipelines.risk import BUNDLED_INDICATORS, bundled_figures
+
+    table = pd.read_csv(REGIONS, dtype=str, keep_default_na=False, usecols=["code", "regio_type", *BUNDLED_INDICATORS])
+    b = table[table["regio_type"] == "buurt"]
+    inhabitants = pd.to_numeric(b["kwb2024_inwoners"].replace("", None))
+    flats = b[(inhabitants > 1000) & (b["kwb2024_eengezinswoning"] == "") & (b["kwb2024_koopwoningen"] != "")]
+    no_income = b[(inhabitants > 1000) & (b["kwb2024_inkomenPerInwoner"] == "")]
+    hidden = b[(inhabitants < 50) & (b["kwb2024_wozWaarde"] == "") & (b["kwb2024_koopwoningen"] == "")
+               & (b["kwb2024_eengezinswoning"] == "")]
+    codes = [*flats["code"].head(5), *no_income["code"].head(5), *hidden["code"].head(5)]
+    assert len(codes) == 15
+    got = bundled_figures(codes).set_index(["area_code", "indicator"])["value"]
+    assert (got.loc[[(c, "PercentageEengezinswoning") for c in flats["code"].head(5)]] == 0).all()
+    assert not got.index.isin([(c, "GemiddeldInkomenPerInwoner") for c in no_income["code"].head(5)]).any()
+    assert not got.index.isin([(c, i) for c in hidden["code"].head(5)
+                               for i in ("PercentageEengezinswoning", "Koopwoningen")]).any()
+    assert (got > 0).sum() + (got == 0).sum() == len(got)          # no CBS code for no figure, no negative
