@@ -76,13 +76,10 @@ def test_corpus_is_large_and_covers_every_class():
             assert c.quarantined * 2 <= c.rows_read, "a loaded case must stay under the 50% refusal share"
 
 
-def test_corpus_is_deterministic_and_fast(tmp_path):
+def test_corpus_is_deterministic(tmp_path):
     import hashlib
-    import time
 
-    t0 = time.monotonic()
     a = write_corpus(tmp_path / "a", SEED)
-    elapsed = time.monotonic() - t0
     write_corpus(tmp_path / "b", SEED)
     assert a == cases(SEED)
 
@@ -93,7 +90,6 @@ def test_corpus_is_deterministic_and_fast(tmp_path):
             return "|".join(f"{q.name}:{digest(q)}" for q in sorted(p.iterdir()))
         return hashlib.sha256(p.read_bytes()).hexdigest()
     assert [digest(tmp_path / "a" / c.file) for c in a] == [digest(tmp_path / "b" / c.file) for c in a]
-    assert elapsed < 5, f"writing the corpus took {elapsed:.1f} s"
 
 
 # ----------------------------------------------------------------------------- helpers
