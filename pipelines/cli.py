@@ -246,7 +246,7 @@ def ingest_cmd(
     """Load one file (or one service download) through ingest and validation (no scoring)."""
     from pipelines import reference
     from pipelines.delivery import LoadHeld
-    from pipelines.ingest import ingest_file
+    from pipelines.ingest import NotYet, ingest_file
     from pipelines.sources import NETWORK_SOURCES, SOURCES
     from pipelines.sources.common import IngestError
     from pipelines.validate import ValidationRefused
@@ -284,7 +284,7 @@ def ingest_cmd(
             result = ingest_file(con, path, source, ref, home.archive, today=_today(today),
                                  docs_root=home.docs, max_failed_share=max_failed_share, mode=mode,
                                  window=full_window, accept_drop=accept_drop)
-    except (IngestError, ValidationRefused, WarehouseBusy, LoadHeld, ValueError) as exc:
+    except (IngestError, ValidationRefused, WarehouseBusy, LoadHeld, NotYet, ValueError) as exc:
         _fail(str(exc))
     console.print(escape(result.describe()))
     if result.rows_quarantined:

@@ -11,6 +11,8 @@ Schedule: Mondays 06:00 Europe/Amsterdam (``prefect.yaml``); runs without a serv
 from __future__ import annotations
 
 import html
+import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -98,6 +100,43 @@ def inbox_files(home: Home) -> tuple[list[tuple[Path, str]], list[str]]:
         return (correction, path.lstat().st_mtime_ns, path.name)
 
     return sorted(found, key=order), ignored
+
+
+#: seconds an inbox entry must stay unchanged before a run loads it (``$WIJKRADAR_INBOX_SETTLE``): a file still being
+#: copied in would be read in part, recorded as a delivery, and loaded again as a new one once complete
+INBOX_SETTLE_SECONDS = 10.0
+
+
+def _stamp(path: Path) -> tuple | None:
+    """Size, modification and change time of a file, or of every entry of a folder (links not followed); None when
+    it is gone. The change time moves with every write, also of a copy that sets the old modification time at its
+    end."""
+    try:
+        entries = [path, *sorted(path.rglob("*"))] if path.is_dir() and not path.is_symlink() else [path]
+        return tuple((p.as_posix(), st.st_size, st.st_mtime_ns, st.st_ctime_ns) for p in entries for st in [p.lstat()])
+    except OSError:
+        return None
+
+
+def still_written(paths: list[Path], settle: float | None = None) -> list[Path]:
+    """The entries among ``paths`` that changed within the last ``settle`` seconds (default
+    ``$WIJKRADAR_INBOX_SETTLE``, else :data:`INBOX_SETTLE_SECONDS`; 0 checks nothing).
+
+    Entries last changed longer ago than that are taken as complete at once; otherwise the run waits until the
+    newest change is ``settle`` seconds old (never longer than ``settle``) and names every entry that changed
+    meanwhile: a copy still running. A copy that stalls for longer than ``settle`` cannot be told from a complete
+    file; the ingest then still refuses a file that changes while it is read (``ingest.NotYet``).
+    """
+    if settle is None:
+        settle = float(os.environ.get("WIJKRADAR_INBOX_SETTLE", INBOX_SETTLE_SECONDS))
+    if settle <= 0 or not paths:
+        return []
+    stamps = {path: _stamp(path) for path in paths}
+    newest = max((max(e[2], e[3]) for stamp in stamps.values() if stamp for e in stamp), default=0) / 1e9
+    wait = min(newest + settle - time.time(), settle)
+    if wait > 0:
+        time.sleep(wait)
+    return [path for path, stamp in stamps.items() if stamp is None or _stamp(path) != stamp]
 
 
 @task
@@ -347,7 +386,16 @@ def weekly(home: str | None = None, today: str | None = None, fan_out: bool = Fa
         logger.warning("inbox file %s matches no source and is left alone; name it meldingen_*.csv, "
                        "wijkteam_*.xlsx or schulden_*.csv", name)
     result = WeeklyResult(run=None, ignored=ignored)  # type: ignore[arg-type]
-    for path in feedback_files(h.inbox):        # the teams' answers, before scoring so this run uses them
+    answers_files = feedback_files(h.inbox)
+    # a file still being copied in is left whole for the next run: read now, its part would count as a delivery
+    busy = still_written([*answers_files, *(path for path, _ in files)])
+    for path in busy:
+        left = (f"{shown_file_name(path.name)}: still being written (it changed in the last seconds); it stays in "
+                "the inbox and the next run loads it")
+        logger.warning("%s", left)
+        result.warnings.append(left)
+    files = [(path, source) for path, source in files if path not in busy]
+    for path in (p for p in answers_files if p not in busy):    # the teams' answers, before scoring: this run uses them
         answers, refused = import_answers(h, path, now)
         if answers is None:
             logger.error("%s", refused)

@@ -425,6 +425,9 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
     load_id = f"{source}-{digest[:12]}"
 
     raw = module.read(path)
+    if content_hash(path) != digest:               # hashed and read in two passes: the rows must be of that hash
+        raise NotYet(f"{file_name}: still being written (it changed while wijkradar read it); nothing loaded: the next "
+                     "run, or ingest once the copy is complete, loads it")
     clock("read")
     raw, failures_length = _cell_length_guard(raw, module)
     clock("cell length")
@@ -670,7 +673,8 @@ class _Clock:
 
 
 class NotYet(Exception):
-    """A file holding reports or periods after the day the load was given (``--today``): left for a later run."""
+    """A file left for a later run: one holding reports or periods after the day the load was given (``--today``),
+    or one still being written (it changed while it was read)."""
 
 
 def _leave_if_later(frame: pd.DataFrame, today: pd.Timestamp, file_name: str) -> None:

@@ -57,3 +57,30 @@ def test_a_refusal_line_names_its_file_once_also_with_the_runs_number():
     why = f"{answers} (list of wijkteam de-weide): refused, row 5 holds a value"
     assert refusal_line(answers, why) == why
     assert refusal_line(f"{answers} (2)", why) == f"{answers} (2) (list of wijkteam de-weide): refused, row 5 holds a value"
+
+
+def test_an_inbox_file_still_being_copied_is_named_and_one_left_alone_is_not(tmp_path):
+    # nothing checked that a file was complete: the part copied so far loaded as a delivery, and the whole file
+    # loaded again by the next run as a new one
+    import threading
+    import time
+
+    from pipelines.flows import still_written
+
+    done, busy = tmp_path / "meldingen_week46.csv", tmp_path / "meldingen_week47.csv"
+    done.write_text("Hoofdcategorie;Subcategorie;Buurtcode;Datum melding\n")
+    busy.write_text("Hoofdcategorie;Subcategorie;Buurtcode;Datum melding\n")
+
+    def copy_goes_on():
+        time.sleep(0.2)
+        with busy.open("a") as fh:
+            fh.write("Afval;Zwerfafval;BU01185000;2026-11-17\n")
+
+    copier = threading.Thread(target=copy_goes_on)
+    started = time.monotonic()
+    copier.start()
+    assert still_written([done, busy], settle=1.5) == [busy]
+    copier.join()
+    assert time.monotonic() - started < 3                  # waits at most the settle time
+    assert still_written([done, busy], settle=0) == []       # 0: no wait, nothing checked
+    assert still_written([done, busy], settle=1.5) == []     # unchanged for the settle time: complete
