@@ -477,3 +477,11 @@ def test_a_file_that_changes_while_it_is_read_is_left_for_later_and_loads_once_c
     assert load(home, path, "meldingen").skipped           # the same input again changes nothing
     with connect(home.warehouse) as con:
         assert con.execute("SELECT count(*) FROM core.report_ledger WHERE retracted_by IS NULL").fetchone()[0] == 8
+
+
+def test_a_file_whose_name_leaves_no_room_for_a_manifest_loads_without_one(home):
+    # a 250-byte name: "<name>.manifest.json" is too long for the file system, and looking for it crashed the load
+    name = ("meldingen_" + "week47_" * 40)[:246] + ".csv"
+    path = write_csv(home.inbox / name, MELDINGEN_HEADER, GOOD)
+    result = load(home, path, "meldingen")
+    assert (result.rows_read, result.rows_accepted, result.skipped) == (10, 10, False)
