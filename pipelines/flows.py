@@ -36,7 +36,7 @@ from pipelines.flag import STATUS_ORDER  # noqa: E402
 from pipelines.runs import Run, read_flags, score_and_flag  # noqa: E402
 from pipelines.score import NothingToScore  # noqa: E402
 from pipelines.score import Block, score_block  # noqa: E402
-from pipelines.sources import source_for_file  # noqa: E402
+from pipelines.sources import SOURCES, reads_folders, source_for_file  # noqa: E402
 from pipelines.privacy import shown_file_name  # noqa: E402
 from pipelines.sources.common import IngestError  # noqa: E402
 from pipelines.validate import ValidationRefused  # noqa: E402
@@ -69,6 +69,8 @@ def _unique(name: str, taken) -> str:
 
 #: how an inbox entry that is no file (a named pipe, a socket, a device) is named among the entries left alone
 NOT_A_FILE = "(a named pipe, socket or device, not a file)"
+#: how a folder named after a source that reads no folders (``wijkteam_oktober/``) is named among them
+A_FOLDER = "(a folder)"
 
 
 def inbox_files(home: Home) -> tuple[list[tuple[Path, str]], list[str]]:
@@ -77,7 +79,8 @@ def inbox_files(home: Home) -> tuple[list[tuple[Path, str]], list[str]]:
     Deliveries load before corrections, whatever their names, so a correction always applies after the
     delivery it corrects; within each group the oldest file (by modification time) loads first.
     Manifests (``*.manifest.json``) belong to the file they describe. An entry that is no file (a named pipe,
-    a socket) is left alone and named with :data:`NOT_A_FILE`.
+    a socket) is left alone and named with :data:`NOT_A_FILE`; a folder named after a source that reads no folders
+    (an unpacked delivery) with :data:`A_FOLDER`; any other folder is not a delivery and goes unmentioned.
     """
     found, ignored = [], []
     for path in home.inbox.iterdir():
@@ -86,8 +89,13 @@ def inbox_files(home: Home) -> tuple[list[tuple[Path, str]], list[str]]:
         if not (path.is_file() or path.is_symlink() or path.is_dir()):   # never opened: reading a pipe would block
             ignored.append(f"{shown_file_name(path.name)} {NOT_A_FILE}")
             continue
-        if path.is_dir() and not path.is_symlink() and not source_for_file(path.name + ".zip"):
-            continue
+        if path.is_dir() and not path.is_symlink():
+            named = next((m for m in SOURCES.values() if m.EXTENSIONS and path.name.lower().startswith(m.NAME)), None)
+            if named is None:                # a folder of old files or notes: not a delivery
+                continue
+            if not reads_folders(named):     # an unpacked wijkteam_ or schulden_ delivery: its files were never read
+                ignored.append(f"{shown_file_name(path.name)} {A_FOLDER}")
+                continue
         module = source_for_file(path.name) or (source_for_file(path.name + ".zip") if path.is_dir() else None)
         if module is None:
             ignored.append(shown_file_name(path.name))
@@ -382,6 +390,11 @@ def weekly(home: str | None = None, today: str | None = None, fan_out: bool = Fa
     for name in ignored:
         if name.endswith(NOT_A_FILE):
             logger.warning("inbox entry %s is left alone; put the delivered file itself in the inbox", name)
+            continue
+        if name.endswith(A_FOLDER):
+            logger.warning("inbox folder %s is left alone: wijkradar reads this source's files one by one, not a "
+                           "folder (nor a zip) of them; put each file of it in the inbox itself, named after the "
+                           "source as the folder is", name)
             continue
         logger.warning("inbox file %s matches no source and is left alone; name it meldingen_*.csv, "
                        "wijkteam_*.xlsx or schulden_*.csv", name)
