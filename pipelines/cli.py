@@ -6,6 +6,7 @@ Heavy imports (Prefect, Great Expectations) happen inside the commands that need
 from __future__ import annotations
 
 import logging
+import os
 import re
 import sys
 from pathlib import Path
@@ -21,7 +22,8 @@ from pipelines.paths import REPO_ROOT, Home, HomeError, resolve_home
 
 class _Commands(typer.core.TyperGroup):
     """Every command's expected failures (``warehouse.expected_failure``: the warehouse busy, a full disk) end as
-    one sentence and exit code 2, in this one place."""
+    one sentence and exit code 2, in this one place; so does any other error of the operating system
+    (:func:`system_error`), whose text and traceback would quote a path that may hold a person's name."""
 
     def invoke(self, ctx):
         try:
@@ -29,10 +31,29 @@ class _Commands(typer.core.TyperGroup):
         except Exception as exc:
             from pipelines.warehouse import expected_failure
 
-            sentence = expected_failure(exc)
+            sentence = expected_failure(exc) or (system_error(exc) if isinstance(exc, OSError) else None)
             if sentence is None:
                 raise
             _fail(sentence)
+
+
+def system_error(exc: OSError) -> str:
+    """One sentence for an error of the operating system: the file named as far as its name holds no personal data
+    (``privacy.shown_file_name``), the problem in the system's words, what to do; never the path as the error
+    quotes it."""
+    import errno
+
+    from pipelines.privacy import shown_file_name
+
+    code = errno.errorcode.get(exc.errno or 0, type(exc).__name__)
+    problem = f"{(exc.strerror or type(exc).__name__).lower()} ({code})"
+    if exc.filename is None:
+        return (f"the command stopped on an error of the system: {problem}; check the files, folders and network "
+                "it uses and run it again")
+    name = shown_file_name(Path(os.fsdecode(exc.filename)).name)
+    fix = ("give the file a shorter name" if exc.errno == errno.ENAMETOOLONG
+           else "check that it is there and may be read and written")
+    return f"{name}: {problem}; {fix}, and run the command again"
 
 
 app = typer.Typer(help="wijkradar: early-warning signals per neighbourhood, lists per wijkteam.",
@@ -246,7 +267,7 @@ def ingest_cmd(
     """Load one file (or one service download) through ingest and validation (no scoring)."""
     from pipelines import reference
     from pipelines.delivery import LoadHeld
-    from pipelines.ingest import ingest_file
+    from pipelines.ingest import NotYet, ingest_file
     from pipelines.sources import NETWORK_SOURCES, SOURCES
     from pipelines.sources.common import IngestError
     from pipelines.validate import ValidationRefused
@@ -284,7 +305,7 @@ def ingest_cmd(
             result = ingest_file(con, path, source, ref, home.archive, today=_today(today),
                                  docs_root=home.docs, max_failed_share=max_failed_share, mode=mode,
                                  window=full_window, accept_drop=accept_drop)
-    except (IngestError, ValidationRefused, WarehouseBusy, LoadHeld, ValueError) as exc:
+    except (IngestError, ValidationRefused, WarehouseBusy, LoadHeld, NotYet, ValueError) as exc:
         _fail(str(exc))
     console.print(escape(result.describe()))
     if result.rows_quarantined:

@@ -376,6 +376,21 @@ def _not_a_workbook(path: Path) -> str | None:
         else "not a workbook"
 
 
+def _problem_of(sentence: str, file_name: str) -> str:
+    """The problem of a reader's sentence (``<file>: <problem>; <fix>``) without its file and its fix: the fix is a
+    data source's ("save it as .xlsx or CSV and deliver that"), where a returned list has one fix of its own."""
+    text = " ".join(sentence.split())
+    text = text[len(file_name) + 1:].strip() if text.startswith(file_name + ":") else text
+    depth, end = 0, len(text)
+    for i, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == ";" and depth <= 0:
+            end = i
+            break
+    problem = text[:end].strip().removeprefix("refused, ")
+    return re.sub(r"^this is\b", "it is", problem)
+
+
 def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timestamp | None = None,
                     again: bool = False) -> FeedbackResult:
     """Check a returned workbook and store its answers in one transaction; refusals store nothing.
@@ -416,12 +431,16 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
         raise refuse(f"it is {kind}, and answers are read only from the returned .xlsx workbook (a copy saved as "
                      "CSV or another format has no hidden sheet Meta)", "send back the workbook itself, as "
                      "wijkradar exported it, with only Terugkoppeling and Notitie filled in")
+    import openpyxl
+
+    if not openpyxl.DEFUSEDXML:                  # the reader's sentence would ask for a CSV, which holds no answers
+        raise refuse("workbooks cannot be read safely because defusedxml is not active", "install defusedxml, unset "
+                     "OPENPYXL_DEFUSEDXML and import the returned workbook again")
     try:
         sheets = {title: rows for title, _, rows in workbook_sheets(path)}
-    except IngestError as exc:                   # its sentence opens with the file's name: shown as above
-        text = " ".join(str(exc).split())
-        rest = text[len(path.name):] if text.startswith(path.name) else ": " + text
-        raise FeedbackRefused(name + privacy.scrub_text(rest)) from None
+    except IngestError as exc:                   # the problem as the reader says it, the fix a returned list needs
+        raise refuse(privacy.scrub_text(_problem_of(str(exc), path.name)), "send back the workbook itself, as "
+                     "wijkradar exported it (.xlsx), with only Terugkoppeling and Notitie filled in") from None
     if META_SHEET not in sheets or "Signalen" not in sheets:
         raise refuse("it is not a wijkradar list (the hidden sheet Meta or the sheet Signalen is missing)", as_sent)
     meta = {cells[0].strip(): _plain(cells[1]) for _, cells in sheets[META_SHEET] if len(cells) >= 2}

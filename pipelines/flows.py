@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import html
+import os
 import re
+import time
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +39,7 @@ from pipelines.flag import STATUS_ORDER  # noqa: E402
 from pipelines.runs import Run, read_flags, score_and_flag  # noqa: E402
 from pipelines.score import NothingToScore  # noqa: E402
 from pipelines.score import Block, score_block  # noqa: E402
-from pipelines.sources import source_for_file  # noqa: E402
+from pipelines.sources import SOURCES, reads_folders, source_for_file  # noqa: E402
 from pipelines.privacy import shown_file_name  # noqa: E402
 from pipelines.sources.common import IngestError  # noqa: E402
 from pipelines.validate import ValidationRefused  # noqa: E402
@@ -70,6 +72,8 @@ def _unique(name: str, taken) -> str:
 
 #: how an inbox entry that is no file (a named pipe, a socket, a device) is named among the entries left alone
 NOT_A_FILE = "(a named pipe, socket or device, not a file)"
+#: how a folder named after a source that reads no folders (``wijkteam_oktober/``) is named among them
+A_FOLDER = "(a folder)"
 
 
 def inbox_files(home: Home) -> tuple[list[tuple[Path, str]], list[str]]:
@@ -78,7 +82,8 @@ def inbox_files(home: Home) -> tuple[list[tuple[Path, str]], list[str]]:
     Deliveries load before corrections, whatever their names, so a correction always applies after the
     delivery it corrects; within each group the oldest file (by modification time) loads first.
     Manifests (``*.manifest.json``) belong to the file they describe. An entry that is no file (a named pipe,
-    a socket) is left alone and named with :data:`NOT_A_FILE`.
+    a socket) is left alone and named with :data:`NOT_A_FILE`; a folder named after a source that reads no folders
+    (an unpacked delivery) with :data:`A_FOLDER`; any other folder is not a delivery and goes unmentioned.
     """
     found, ignored = [], []
     for path in home.inbox.iterdir():
@@ -87,8 +92,13 @@ def inbox_files(home: Home) -> tuple[list[tuple[Path, str]], list[str]]:
         if not (path.is_file() or path.is_symlink() or path.is_dir()):   # never opened: reading a pipe would block
             ignored.append(f"{shown_file_name(path.name)} {NOT_A_FILE}")
             continue
-        if path.is_dir() and not path.is_symlink() and not source_for_file(path.name + ".zip"):
-            continue
+        if path.is_dir() and not path.is_symlink():
+            named = next((m for m in SOURCES.values() if m.EXTENSIONS and path.name.lower().startswith(m.NAME)), None)
+            if named is None:                # a folder of old files or notes: not a delivery
+                continue
+            if not reads_folders(named):     # an unpacked wijkteam_ or schulden_ delivery: its files were never read
+                ignored.append(f"{shown_file_name(path.name)} {A_FOLDER}")
+                continue
         module = source_for_file(path.name) or (source_for_file(path.name + ".zip") if path.is_dir() else None)
         if module is None:
             ignored.append(shown_file_name(path.name))
@@ -101,6 +111,43 @@ def inbox_files(home: Home) -> tuple[list[tuple[Path, str]], list[str]]:
         return (correction, path.lstat().st_mtime_ns, path.name)
 
     return sorted(found, key=order), ignored
+
+
+#: seconds an inbox entry must stay unchanged before a run loads it (``$WIJKRADAR_INBOX_SETTLE``): a file still being
+#: copied in would be read in part, recorded as a delivery, and loaded again as a new one once complete
+INBOX_SETTLE_SECONDS = 10.0
+
+
+def _stamp(path: Path) -> tuple | None:
+    """Size, modification and change time of a file, or of every entry of a folder (links not followed); None when
+    it is gone. The change time moves with every write, also of a copy that sets the old modification time at its
+    end."""
+    try:
+        entries = [path, *sorted(path.rglob("*"))] if path.is_dir() and not path.is_symlink() else [path]
+        return tuple((p.as_posix(), st.st_size, st.st_mtime_ns, st.st_ctime_ns) for p in entries for st in [p.lstat()])
+    except OSError:
+        return None
+
+
+def still_written(paths: list[Path], settle: float | None = None) -> list[Path]:
+    """The entries among ``paths`` that changed within the last ``settle`` seconds (default
+    ``$WIJKRADAR_INBOX_SETTLE``, else :data:`INBOX_SETTLE_SECONDS`; 0 checks nothing).
+
+    Entries last changed longer ago than that are taken as complete at once; otherwise the run waits until the
+    newest change is ``settle`` seconds old (never longer than ``settle``) and names every entry that changed
+    meanwhile: a copy still running. A copy that stalls for longer than ``settle`` cannot be told from a complete
+    file; the ingest then still refuses a file that changes while it is read (``ingest.NotYet``).
+    """
+    if settle is None:
+        settle = float(os.environ.get("WIJKRADAR_INBOX_SETTLE", INBOX_SETTLE_SECONDS))
+    if settle <= 0 or not paths:
+        return []
+    stamps = {path: _stamp(path) for path in paths}
+    newest = max((max(e[2], e[3]) for stamp in stamps.values() if stamp for e in stamp), default=0) / 1e9
+    wait = min(newest + settle - time.time(), settle)
+    if wait > 0:
+        time.sleep(wait)
+    return [path for path, stamp in stamps.items() if stamp is None or _stamp(path) != stamp]
 
 
 @task
@@ -347,10 +394,24 @@ def weekly(home: str | None = None, today: str | None = None, fan_out: bool = Fa
         if name.endswith(NOT_A_FILE):
             logger.warning("inbox entry %s is left alone; put the delivered file itself in the inbox", name)
             continue
+        if name.endswith(A_FOLDER):
+            logger.warning("inbox folder %s is left alone: wijkradar reads this source's files one by one, not a "
+                           "folder (nor a zip) of them; put each file of it in the inbox itself, named after the "
+                           "source as the folder is", name)
+            continue
         logger.warning("inbox file %s matches no source and is left alone; name it meldingen_*.csv, "
                        "wijkteam_*.xlsx or schulden_*.csv", name)
     result = WeeklyResult(run=None, ignored=ignored)  # type: ignore[arg-type]
-    for path in feedback_files(h.inbox):        # the teams' answers, before scoring so this run uses them
+    answers_files = feedback_files(h.inbox)
+    # a file still being copied in is left whole for the next run: read now, its part would count as a delivery
+    busy = still_written([*answers_files, *(path for path, _ in files)])
+    for path in busy:
+        left = (f"{shown_file_name(path.name)}: still being written (it changed in the last seconds); it stays in "
+                "the inbox and the next run loads it")
+        logger.warning("%s", left)
+        result.warnings.append(left)
+    files = [(path, source) for path, source in files if path not in busy]
+    for path in (p for p in answers_files if p not in busy):    # the teams' answers, before scoring: this run uses them
         answers, refused = import_answers(h, path, now)
         if answers is None:
             logger.error("%s", refused)

@@ -124,7 +124,7 @@ class Delivery:
         from pipelines.privacy import shown_file_name
 
         manifest = path.with_name(path.name + ".manifest.json")
-        from_manifest = window is None and manifest.is_file()
+        from_manifest = window is None and _exists_as_file(manifest)
         given = shown_file_name(manifest.name) if from_manifest else "--full-window"
         if from_manifest:
             try:
@@ -162,6 +162,19 @@ class Delivery:
                               "write as the last day the export covers completely, at the latest "
                               f"{pd.Timestamp(today):%Y-%m-%d}")
         return cls("full-window", (first, last), given)
+
+
+def _exists_as_file(path: Path) -> bool:
+    """Whether ``path`` is a file; a name too long for the file system (a manifest beside a file of 250 bytes'
+    name) cannot exist, so is none."""
+    import errno
+
+    try:
+        return path.is_file()
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            return False
+        raise
 
 
 #: Longest cell wijkradar keeps. Free text is dropped on read or redacted, so the columns kept hold codes,
@@ -425,6 +438,9 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
     load_id = f"{source}-{digest[:12]}"
 
     raw = module.read(path)
+    if content_hash(path) != digest:               # hashed and read in two passes: the rows must be of that hash
+        raise NotYet(f"{file_name}: still being written (it changed while wijkradar read it); nothing loaded: the next "
+                     "run, or ingest once the copy is complete, loads it")
     clock("read")
     raw, failures_length = _cell_length_guard(raw, module)
     clock("cell length")
@@ -670,7 +686,8 @@ class _Clock:
 
 
 class NotYet(Exception):
-    """A file holding reports or periods after the day the load was given (``--today``): left for a later run."""
+    """A file left for a later run: one holding reports or periods after the day the load was given (``--today``),
+    or one still being written (it changed while it was read)."""
 
 
 def _leave_if_later(frame: pd.DataFrame, today: pd.Timestamp, file_name: str) -> None:

@@ -17,6 +17,8 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
 os.environ.pop("WIJKRADAR_HOME", None)
+# tests write inbox files and run at once: no wait for a copy to settle (tests of the wait set it themselves)
+os.environ.setdefault("WIJKRADAR_INBOX_SETTLE", "0")
 
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402

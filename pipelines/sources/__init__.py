@@ -17,10 +17,24 @@ SOURCES = {m.NAME: m for m in (meldingen, wijkteam, schulden, politie, cbs_kwb)}
 NETWORK_SOURCES = {"politie", "cbs-kwb"}
 
 
+#: Other spreadsheet types, read as a source's XLSX files are: their content decides (an ``.xlsm`` is a workbook and
+#: loads; an old ``.xls``, an ``.ods`` or an ``.xlsb`` gets the sentence to save it as ``.xlsx``), where a name
+#: alone would only ask for a rename that cannot help.
+SPREADSHEETS = {"xls", "xlsm", "xltx", "xltm", "ods", "xlsb"}
+
+
 def source_for_file(name: str):
-    """The source a file in the inbox belongs to, by its name prefix (``meldingen_2026-W47.csv``)."""
+    """The source a file in the inbox belongs to, by its name prefix (``meldingen_2026-W47.csv``) and its type
+    (one of the source's ``EXTENSIONS``, or another spreadsheet type when it reads XLSX)."""
     lower = name.lower()
+    extension = lower.rsplit(".", 1)[-1]
     for key, module in SOURCES.items():
-        if module.EXTENSIONS and lower.startswith(key) and lower.rsplit(".", 1)[-1] in module.EXTENSIONS:
+        known = module.EXTENSIONS | (SPREADSHEETS if "xlsx" in module.EXTENSIONS else set())
+        if module.EXTENSIONS and lower.startswith(key) and extension in known:
             return module
     return None
+
+
+def reads_folders(module) -> bool:
+    """Whether a source reads an unpacked folder (of a zip it reads: the Signalen dump)."""
+    return "zip" in module.EXTENSIONS

@@ -85,3 +85,15 @@ def test_a_working_folder_under_a_file_is_one_sentence(tmp_path):
     (tmp_path / "home").write_text("x")
     res = runner.invoke(app, ["--home", str(tmp_path / "home" / "sub"), "status"])
     assert res.exit_code == 2 and f"{tmp_path / 'home'} is a file, not a folder, so" in " ".join(res.output.split())
+
+
+def test_an_error_of_the_system_is_one_sentence_that_never_quotes_the_path(home, tmp_path):
+    # a file name too long for the file system printed a traceback quoting the whole path, a person's name in it
+    name = ("meldingen_melder_Pieternella_Grootenboer_" + "week47_" * 40)[:300] + ".csv"
+    res = runner.invoke(app, ["--home", str(home.root), "ingest", "--source", "meldingen", str(tmp_path / name)])
+    said = " ".join(res.output.split())
+    assert res.exit_code == 2, res.output
+    assert "file name too long (ENAMETOOLONG); give the file a shorter name, and run the command again" in said
+    assert said.startswith("error: meldingen_[verwijderd]")
+    assert "Grootenboer" not in res.output.replace("\n", "") and "Traceback" not in res.output
+    assert res.exception is None or isinstance(res.exception, SystemExit)

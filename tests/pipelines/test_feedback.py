@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from pipelines import catalog
+from pipelines import catalog, reference
 from pipelines.feedback import (FEEDBACK_VALUES, FeedbackRefused, apply_feedback, checksum, flag_keys,
                                 import_feedback, precision)
 from pipelines.warehouse import connect, insert_frame, table_digest
@@ -974,3 +974,50 @@ def test_a_list_returned_without_answers_stores_nothing_and_says_so(world, tmp_p
     assert result.describe().startswith("de-weide ingevuld.xlsx: no answers found in it")
     out = CliRunner().invoke(app, ["--home", str(home.root), "feedback", "import", str(blank)])
     assert out.exit_code == 0 and "no answers found" in out.output and "wijkradar run" not in out.output
+
+
+def _zip_of(members: dict[str, str]) -> bytes:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for member, text in members.items():
+            z.writestr(member, text)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("content, problem", [
+    (_zip_of({"mimetype": "application/vnd.oasis.opendocument.spreadsheet", "content.xml": "<x/>"}),
+     "it is an OpenDocument spreadsheet (.ods), not XLSX"),
+    (_zip_of({"xl/workbook.bin": "x", "[Content_Types].xml": "<x/>"}),
+     "it is an Excel binary workbook (.xlsb), which wijkradar does not read"),
+    (_zip_of({"xl/workbook.xml": "<x/>" * 50})[:60], "the workbook is damaged or incomplete and cannot be opened"),
+])
+def test_a_returned_list_the_reader_refuses_gets_the_feedback_fix_not_the_data_sources(home, tmp_path, content, problem):
+    # an .ods copy of the list was told "save it as .xlsx or CSV and deliver that" (a CSV holds no answers), without
+    # "refused, nothing stored"
+    path = tmp_path / "terugkoppeling_de-weide.xlsx"
+    path.write_bytes(content)
+    with connect(home.warehouse) as con:
+        reference.sync(con, reference.Reference())
+        with pytest.raises(FeedbackRefused) as caught:
+            import_feedback(con, path)
+    assert str(caught.value) == (f"terugkoppeling_de-weide.xlsx: refused, nothing stored: {problem}; send back the "
+                                 "workbook itself, as wijkradar exported it (.xlsx), with only Terugkoppeling and "
+                                 "Notitie filled in")
+    assert stored(home) == 0
+
+
+def test_answers_are_not_read_without_defusedxml_and_the_sentence_does_not_ask_for_csv(home, tmp_path, monkeypatch):
+    import openpyxl
+
+    path = tmp_path / "terugkoppeling_de-weide.xlsx"
+    path.write_bytes(_zip_of({"xl/workbook.xml": "<x/>"}))
+    monkeypatch.setattr(openpyxl, "DEFUSEDXML", False)
+    with connect(home.warehouse) as con:
+        reference.sync(con, reference.Reference())
+        with pytest.raises(FeedbackRefused, match="refused, nothing stored: workbooks cannot be read safely because "
+                           "defusedxml is not active; install defusedxml") as caught:
+            import_feedback(con, path)
+    assert "CSV" not in str(caught.value)

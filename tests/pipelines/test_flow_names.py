@@ -1,6 +1,9 @@
 """Two inbox files whose names scrub alike keep an outcome each in the weekly flow's result."""
+import pytest
+
 from pipelines import privacy
 from pipelines.flows import _unique
+from tests.conftest import load_file
 
 
 def test_names_that_scrub_alike_get_a_number_each():
@@ -73,3 +76,52 @@ def test_every_team_code_a_profile_takes_gets_its_own_valid_artifact_key():
     assert len(set(keys)) == len(codes)
     assert keys[0] == "wijkradar-flags-de-weide" and keys[2] == "wijkradar-flags-noord"   # history kept
     assert keys[1].startswith("wijkradar-flags-noord--") and keys[4].startswith("wijkradar-flags-waldwei--")
+
+def test_an_inbox_file_still_being_copied_is_named_and_one_left_alone_is_not(tmp_path):
+    # nothing checked that a file was complete: the part copied so far loaded as a delivery, and the whole file
+    # loaded again by the next run as a new one
+    import threading
+    import time
+
+    from pipelines.flows import still_written
+
+    done, busy = tmp_path / "meldingen_week46.csv", tmp_path / "meldingen_week47.csv"
+    done.write_text("Hoofdcategorie;Subcategorie;Buurtcode;Datum melding\n")
+    busy.write_text("Hoofdcategorie;Subcategorie;Buurtcode;Datum melding\n")
+
+    def copy_goes_on():
+        time.sleep(0.2)
+        with busy.open("a") as fh:
+            fh.write("Afval;Zwerfafval;BU01185000;2026-11-17\n")
+
+    copier = threading.Thread(target=copy_goes_on)
+    started = time.monotonic()
+    copier.start()
+    assert still_written([done, busy], settle=1.5) == [busy]
+    copier.join()
+    assert time.monotonic() - started < 3                  # waits at most the settle time
+    assert still_written([done, busy], settle=0) == []       # 0: no wait, nothing checked
+    assert still_written([done, busy], settle=1.5) == []     # unchanged for the settle time: complete
+
+
+def test_an_unpacked_delivery_folder_is_named_and_other_spreadsheets_go_to_the_content_check(tmp_path, home):
+    # wijkteam_oktober/ was skipped without a word, and wijkteam_december.xls was told to be named wijkteam_*.xlsx
+    from pipelines.flows import A_FOLDER, inbox_files
+    from pipelines.sources.common import IngestError
+
+    home.inbox.mkdir(parents=True, exist_ok=True)
+    (home.inbox / "wijkteam_oktober").mkdir()
+    (home.inbox / "wijkteam_oktober" / "wijkteam_oktober.csv").write_text("Buurtcode;Maand;Signaal;Aantal\n")
+    (home.inbox / "schulden_2026-10").mkdir()
+    (home.inbox / "meldingen_dump").mkdir()             # a Signalen dump unpacked: meldingen reads folders
+    (home.inbox / "oud").mkdir()
+    (home.inbox / "wijkteam_december.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    (home.inbox / "schulden_november.ods").write_bytes(b"PK\x03\x04")
+    (home.inbox / "wijkteam_november.xlsm").write_bytes(b"PK\x03\x04")
+    files, ignored = inbox_files(home)
+    assert sorted(ignored) == [f"schulden_2026-10 {A_FOLDER}", f"wijkteam_oktober {A_FOLDER}"]
+    assert sorted((p.name, s) for p, s in files) == [
+        ("meldingen_dump", "meldingen"), ("schulden_november.ods", "schulden"),
+        ("wijkteam_december.xls", "wijkteam"), ("wijkteam_november.xlsm", "wijkteam")]
+    with pytest.raises(IngestError, match=r"wijkteam_december\.xls: this is an old Excel 97-2003 \.xls file; save it as"):
+        load_file(home, home.inbox / "wijkteam_december.xls", "wijkteam")

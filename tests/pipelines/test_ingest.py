@@ -445,3 +445,43 @@ def test_two_columns_for_one_field_in_a_signalen_dump_that_disagree_refuse_it(ho
         z.writestr("categories.csv", "id,main,sub\n11,afval,zwerfafval\n")
     with pytest.raises(IngestError, match=r"signals\.csv has the column created_at 2 times.*differ.*keep one"):
         load(home, path, "meldingen")
+
+
+def test_a_file_that_changes_while_it_is_read_is_left_for_later_and_loads_once_complete(home, monkeypatch):
+    # hashed and read in two passes: the part of a file still being copied was loaded under the complete file's
+    # hash or its own, and the complete file then loaded as a new delivery (9 reports counted, the file held 8)
+    from pipelines.ingest import NotYet
+    from pipelines.sources import meldingen
+
+    rows = [[f"SIG-{100 + i}", f"{10 + i}-11-2026", "Afval", "Zwerfafval", "BU01185000", "Afgehandeld"]
+            for i in range(8)]
+    path = write_csv(home.inbox / "meldingen_week47.csv", MELDINGEN_HEADER, rows)
+    complete = path.read_bytes()
+    path.write_bytes(complete[:-4])                       # the copy so far: the last date cut to "17-11-20"
+    real_read = meldingen.read
+
+    def read_while_the_copy_goes_on(p):
+        raw = real_read(p)
+        path.write_bytes(complete)                        # the copy finishes after wijkradar read the part
+        return raw
+
+    monkeypatch.setattr(meldingen, "read", read_while_the_copy_goes_on)
+    with pytest.raises(NotYet, match=r"meldingen_week47\.csv: still being written .* the next run"):
+        load(home, path, "meldingen")
+    with connect(home.warehouse) as con:
+        assert con.execute("SELECT count(*) FROM meta.loads").fetchone()[0] == 0
+        assert con.execute("SELECT count(*) FROM quarantine.rows").fetchone()[0] == 0
+    monkeypatch.setattr(meldingen, "read", real_read)
+    result = load(home, path, "meldingen")
+    assert (result.rows_read, result.rows_accepted) == (8, 8)
+    assert load(home, path, "meldingen").skipped           # the same input again changes nothing
+    with connect(home.warehouse) as con:
+        assert con.execute("SELECT count(*) FROM core.report_ledger WHERE retracted_by IS NULL").fetchone()[0] == 8
+
+
+def test_a_file_whose_name_leaves_no_room_for_a_manifest_loads_without_one(home):
+    # a 250-byte name: "<name>.manifest.json" is too long for the file system, and looking for it crashed the load
+    name = ("meldingen_" + "week47_" * 40)[:246] + ".csv"
+    path = write_csv(home.inbox / name, MELDINGEN_HEADER, GOOD)
+    result = load(home, path, "meldingen")
+    assert (result.rows_read, result.rows_accepted, result.skipped) == (10, 10, False)
