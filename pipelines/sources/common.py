@@ -599,18 +599,51 @@ _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+)
 #: what a cell holding a formula without a computed value reads as (a workbook written by a program, not saved in
 #: a spreadsheet): not empty, so the row is quarantined or the answer refused saying so, never silently blank
 UNCOMPUTED = "#FORMULE"
-_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*?(?<!/)>(.*?)</(?:\w+:)?c>', re.S)
+#: the start tag of a row or a cell; ``r`` (the position, "5" or "D5") is optional in the OOXML standard and streaming
+#: writers leave it out: a row without it is the row after the previous one, a cell without it the next column
+_TAG = re.compile(rb'<(?:\w+:)?(row|c)(?=[\s/>])([^>]*?)(/?)>')
+_REF = re.compile(rb'\sr="([A-Z]*)(\d+)"')
+_ROW = re.compile(rb'<(?:\w+:)?row(?=[\s/>])([^>]*?)/?>')
+_CELL_END = re.compile(rb'</(?:\w+:)?c>')
+_UNPLACED = re.compile(rb'<(?:\w+:)?(?:row|c)(?=[\s/>])(?![^>]*\sr=")')
+
+
+def _uncomputed(tag: bytes, inner: bytes) -> bool:
+    """Whether a cell (its start tag and content) holds a formula without a computed value."""
+    if not re.search(rb"<(?:\w+:)?f[\s>/]", inner) or re.search(rb"<(?:\w+:)?v>[^<]", inner):
+        return False
+    # a text result that is empty (=ALS(A2="";"";..) dragged down) is computed
+    return not (re.search(rb'\st="str"', tag) and re.search(rb"<(?:\w+:)?v\s*/?>", inner))
 
 
 def _sheet_xml(z, ws) -> tuple[list[tuple[int, int, int, int]], set[tuple[int, int]]]:
     """What openpyxl's read-only mode does not give, from one streamed pass over the sheet's XML: every merged
-    range (min_row, min_col, max_row, max_col), and every cell (row, column) holding a formula but no value."""
+    range (min_row, min_col, max_row, max_col), and every cell (row, column) holding a formula but no value.
+
+    Cells are placed as openpyxl places them, also when a row or cell has no ``r`` attribute (a formula row of a
+    streaming writer read as empty was dropped as an empty row). A block holding no formula and no tag without
+    ``r`` is not walked cell by cell: its last row starts the next block's text.
+    """
     from openpyxl.utils import column_index_from_string as col
 
     member = getattr(ws, "_worksheet_path", None)
     if not member or member.lstrip("/") not in z.namelist():
         return [], set()
     merged, formulas, tail = set(), set(), b""
+    row = column = 0                            # where the last row and cell read were, as openpyxl counts
+
+    def place(kind: bytes, attributes: bytes) -> tuple[int, int]:
+        nonlocal row, column
+        ref = _REF.search(attributes)
+        if kind == b"row":
+            row, column = (int(ref.group(2)) if ref and not ref.group(1) else row + 1), 0
+            return row, 0
+        if ref and ref.group(1):
+            column = col(ref.group(1).decode())
+            return int(ref.group(2)), column
+        column += 1
+        return row, column
+
     with z.open(member.lstrip("/")) as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):     # mergeCells sits after the data: stream
             text = tail + block
@@ -618,15 +651,26 @@ def _sheet_xml(z, ws) -> tuple[list[tuple[int, int, int, int]], set[tuple[int, i
                 c1, r1 = m.group(1).decode(), int(m.group(2))
                 c2, r2 = (m.group(3) or m.group(1)).decode(), int(m.group(4) or m.group(2))
                 merged.add((r1, col(c1), r2, col(c2)))
-            if b"<f" in text or b":f" in text:
-                for m in _CELL.finditer(text):
-                    inner = m.group(3)
-                    if re.search(rb"<(?:\w+:)?f[\s>/]", inner) and not re.search(rb"<(?:\w+:)?v>[^<]", inner):
-                        tag = text[m.start():m.start(3)]
-                        if re.search(rb'\st="str"', tag) and re.search(rb"<(?:\w+:)?v\s*/?>", inner):
-                            continue    # a text result that is empty (=ALS(A2="";"";..) dragged down): computed
-                        formulas.add((int(m.group(2)), col(m.group(1).decode())))
-            tail = text[-4096:]
+            if b"<f" in text or b":f" in text or _UNPLACED.search(text):
+                done = 0                        # text before this is placed; a cell cut off by the block waits
+                for m in _TAG.finditer(text):
+                    inner, done = b"", m.end()
+                    if m.group(1) == b"c" and not m.group(3):
+                        end = _CELL_END.search(text, m.end())
+                        if end is None:
+                            done = m.start()
+                            break
+                        inner, done = text[m.end():end.start()], end.end()
+                    at = place(m.group(1), m.group(2))
+                    if inner and _uncomputed(m.group(0), inner):
+                        formulas.add(at)
+            else:   # every tag has its r: the last row waits for the next block, the one before it gives the position
+                rows = list(_ROW.finditer(text)) if b"row" in text else []
+                if len(rows) > 1:
+                    place(b"row", rows[-2].group(1))
+                done = rows[-1].start() if rows else 0
+            # what is not placed waits for the next block; else a few KB for a mergeCell cut by the block's end
+            tail = text[done:] if _TAG.search(text, done) else text[max(done, len(text) - 4096):]
     return sorted(merged), formulas
 
 

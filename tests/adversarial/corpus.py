@@ -137,6 +137,9 @@ privacy-round4-numbers     a BSN with a leading 0 typed into a number cell (eigh
                            Buurtcode -> those rows quarantined, no form of the number stored.
 privacy-round4-plates      a licence plate without its dashes alone in a cell ("GZ871K", "12bgt3"), a mobile number
                            spelled out without its 0 ("zes een twee ...") -> those rows quarantined, nothing stored.
+xlsx-formula-without-position  a row of formulas without computed values, in cells written without their optional
+                           ``r`` position (streaming writers) -> read as #FORMULE and quarantined (the row was dropped as
+                           empty: its report lost).
 delivery-duplicate         the same bytes delivered twice (other name) -> the second load is skipped.
 baseline                   clean files of every layout -> load with nothing quarantined.
 
@@ -1419,6 +1422,17 @@ def plan(seed: int = SEED) -> list[Planned]:
     rows[2][3], rows[6][3], rows[9][3] = plates[0], plates[1].lower(), spelled
     b.text(Case("meldingen_ronde4_kentekens.csv", "meldingen", "loaded", rows_read=12, quarantined=3,
                 reason="personal data", secrets=(*plates, spelled, mobile), klass="privacy-round4-plates"), M, rows)
+
+    # ------------------------------------------------------------------ reading, fifth red-team round
+    import re
+
+    formulas = b"".join(b"<c><f>%s</f></c>" % f for f in (b'"BU01185104"', b'"2026-09"', b'"eenzaamheid"', b"2+1"))
+    book = _xlsx([{"title": "Blad1", "rows": [W, *b.unique_wijkteam_cells(8)]}])
+    b.add(Case("wijkteam_formules_zonder_positie.xlsx", "wijkteam", "loaded", rows_read=9, quarantined=1,
+               reason="aantal", klass="xlsx-formula-without-position"),
+          _rewritten(book, "xl/worksheets/sheet1.xml", lambda xml: re.sub(
+              rb'(<(?:c|row)\b[^>]*?) r="[A-Z]*\d+"', rb"\1",
+              xml.replace(b"</sheetData>", b'<row r="10">' + formulas + b"</row></sheetData>"))))
     return b.items
 
 

@@ -232,6 +232,39 @@ def test_a_formula_with_an_empty_text_result_is_an_empty_cell_and_its_row_is_ign
     assert frame["Meldingnummer"].tolist()[-1] == UNCOMPUTED
 
 
+@pytest.mark.parametrize("rows", [3, 30_000])       # one block of the sheet's XML, and several (1 MB each)
+@pytest.mark.parametrize("strip", [rb'(<(?:c|row)\b[^>]*?) r="[A-Z]*\d+"', rb'(<c\b[^>]*?) r="[A-Z]+\d+"'])
+def test_an_uncomputed_formula_in_a_cell_without_its_position_is_read_as_such(tmp_path, rows, strip):
+    """``r`` is optional (streaming writers leave it out): a row of formulas without computed values read as empty
+    was dropped as an empty row, its report lost."""
+    import re
+
+    import openpyxl
+
+    from pipelines.sources.common import UNCOMPUTED
+
+    wb = openpyxl.Workbook()
+    wb.active.append(M_HEADER)
+    for line in report_lines(rows):
+        wb.active.append(line.split(";"))
+    path = tmp_path / "meldingen.xlsx"
+    wb.save(path)
+    formula_rows = sorted({2 + rows // 3, 2 + rows // 2, rows + 2})
+    cells = b"".join(b"<c><f>A%d</f></c>" % k for k in range(2, 7))
+
+    def change(xml: bytes) -> bytes:
+        for k in formula_rows[:-1]:            # a row in the middle made formulas: no value in any cell
+            xml = re.sub(rb'<row r="%d"[^>]*>.*?</row>' % k, b'<row r="%d">%s</row>' % (k, cells), xml, flags=re.S)
+        xml = xml.replace(b"</sheetData>", b'<row r="%d">%s</row></sheetData>' % (formula_rows[-1], cells))
+        return re.sub(strip, rb"\1", xml)
+    rewritten_sheet(path, change)
+    frame = read_table(path, meldingen.ALIASES).data.frame
+    assert len(frame) == rows + 1
+    assert frame["row_number"].tolist() == list(range(2, rows + 3))
+    got = frame.loc[frame["Meldingnummer"].eq(UNCOMPUTED), "row_number"].tolist()
+    assert got == formula_rows and frame.loc[frame["row_number"].isin(got), "Buurtcode"].eq(UNCOMPUTED).all()
+
+
 # --- item 7: workbooks of the 1904 date system ---------------------------------------------------
 
 def test_day_numbers_of_a_1904_workbook_count_from_1904_in_date_columns_only(tmp_path):
