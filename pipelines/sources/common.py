@@ -156,10 +156,40 @@ def _content_kind(path: Path) -> str:
                                   "without password protection as .xlsx or CSV and deliver that")
         raise IngestError(f"{path.name}: this is an old Excel 97-2003 .xls file; save it as .xlsx or CSV "
                           "and deliver that")
+    markup = _markup_kind(head)
+    if markup:
+        raise IngestError(f"{path.name}: this is {markup[0]}, not a CSV or XLSX table; {markup[1]}")
     if size > MAX_TEXT_BYTES:
         raise IngestError(f"{path.name}: refused, the file is {size / 1024 ** 2:,.0f} MB (at most "
                           f"{MAX_TEXT_BYTES / 1024 ** 2:,.0f} MB); split it into smaller files and load them one by one")
     return "text"
+
+
+#: how files that are no delimited text begin (after a byte order mark and white space, lower-case): a web page or an
+#: "export to Excel" that writes HTML, an Excel 2003 XML spreadsheet, other XML, JSON. Read as text, their first line
+#: became the header and the file was refused as lacking every column, telling the sender to rename one
+_RESAVE = "open it in a spreadsheet program, save it as .xlsx or CSV and deliver that"
+_MARKUP = (
+    (re.compile(r"<\?xml\b[^>]*>\s*(?:<\?mso-application[^>]*excel\.sheet|[\s\S]{0,2000}?"
+                r"<(?:\w+:)?workbook\b[^>]*urn:schemas-microsoft-com:office:spreadsheet)"),
+     "an Excel 2003 XML spreadsheet", _RESAVE),
+    (re.compile(r"(?:<\?xml\b[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*)*<(?:!doctype\s+html|html|head|body|table|meta)\b"),
+     "a web page (HTML, as some programs write for Excel)", _RESAVE),
+    (re.compile(r"<\?xml\b|<(?:\w+:)?workbook\b"), "an XML file", "export the data as CSV or XLSX"),
+    (re.compile(r"\{\s*(?:\"|\}\s*\Z)|\[\s*(?:[{\[]|\]\s*\Z)"), "a JSON file", "export the data as CSV or XLSX"),
+)
+
+
+def _markup_kind(head: bytes) -> tuple[str, str] | None:
+    """What a file beginning with ``head`` is when it is HTML, XML or JSON, and the fix (see :data:`_MARKUP`)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = head.decode("utf-16", "ignore")
+    elif head[:200].count(0) > 50:
+        text = head.decode("utf-16-le" if head[1:2] == b"\x00" else "utf-16-be", "ignore")
+    else:
+        text = head.decode("utf-8", "ignore")
+    text = text.lstrip("\ufeff \t\r\n").lower()
+    return next(((what, fix) for pattern, what, fix in _MARKUP if pattern.match(text)), None)
 
 
 def _binary_error(label: str) -> IngestError:

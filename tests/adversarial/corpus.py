@@ -140,6 +140,9 @@ privacy-round4-plates      a licence plate without its dashes alone in a cell ("
 xlsx-formula-without-position  a row of formulas without computed values, in cells written without their optional
                            ``r`` position (streaming writers) -> read as #FORMULE and quarantined (the row was dropped as
                            empty: its report lost).
+file-markup                an HTML table ("export to Excel"), an Excel 2003 XML spreadsheet named .csv/.xlsx (refused as
+                           missing every column, "Rename the column") -> refused saying what the file is and to save it
+                           as XLSX or CSV.
 delivery-duplicate         the same bytes delivered twice (other name) -> the second load is skipped.
 baseline                   clean files of every layout -> load with nothing quarantined.
 
@@ -1433,6 +1436,17 @@ def plan(seed: int = SEED) -> list[Planned]:
           _rewritten(book, "xl/worksheets/sheet1.xml", lambda xml: re.sub(
               rb'(<(?:c|row)\b[^>]*?) r="[A-Z]*\d+"', rb"\1",
               xml.replace(b"</sheetData>", b'<row r="10">' + formulas + b"</row></sheetData>"))))
+    rows = b.reports(10)
+    page = "<html><body><table>" + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>"
+                                           for r in [M, *rows]) + "</table></body></html>"
+    b.add(Case("meldingen_webpagina.csv", "meldingen", "refused", message="web page (html|save it as .xlsx or csv",
+               klass="file-markup"), page.encode())
+    b.add(Case("wijkteam_excel_2003_xml.xlsx", "wijkteam", "refused", message="excel 2003 xml spreadsheet",
+               klass="file-markup"),
+          ('<?xml version="1.0"?><?mso-application progid="Excel.Sheet"?><Workbook xmlns="urn:schemas-microsoft-com:'
+           'office:spreadsheet"><Worksheet><Table>' + "".join(
+               "<Row>" + "".join(f"<Cell><Data>{c}</Data></Cell>" for c in r) + "</Row>"
+               for r in [W, *b.unique_wijkteam_cells(6)]) + "</Table></Worksheet></Workbook>").encode())
     return b.items
 
 

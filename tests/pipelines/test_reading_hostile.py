@@ -374,6 +374,36 @@ def test_an_xlsb_workbook_is_named_as_such(tmp_path):
     one_sentence(err, "wijkteam_okt.xlsb: this is an Excel binary workbook (.xlsb)", "save it as .xlsx or CSV")
 
 
+@pytest.mark.parametrize("name, content, what", [
+    ("meldingen_export.csv", "<html><body><table><tr><td>Meldingnummer</td></tr></table></body></html>", "a web page"),
+    ("meldingen_export.xlsx", "\ufeff<!DOCTYPE html>\n<html>", "a web page"),
+    ("meldingen_export.xls", '<?xml version="1.0"?>\n<table><tr><td>1</td></tr></table>', "a web page"),
+    ("wijkteam_xml2003.xlsx", '<?xml version="1.0"?><?mso-application progid="Excel.Sheet"?><Workbook>',
+     "an Excel 2003 XML spreadsheet"),
+    ("wijkteam_xml2003.csv", '<?xml version="1.0"?>\n<ss:Workbook xmlns:ss="urn:schemas-microsoft-com:office:'
+     'spreadsheet">', "an Excel 2003 XML spreadsheet"),
+    ("meldingen_api.csv", '<?xml version="1.0"?><meldingen><melding id="1"/></meldingen>', "an XML file"),
+    ("meldingen_api.csv", '[\n {"Meldingnummer": "M-1"}\n]', "a JSON file"),
+    ("meldingen_api.csv", '{"meldingen": []}', "a JSON file"),
+])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_html_xml_and_json_are_named_as_such_not_as_missing_columns(tmp_path, name, content, what, encoding):
+    """They were read as text, their first line the header, and refused telling the sender to rename a column."""
+    path = tmp_path / name
+    path.write_bytes(content.encode(encoding) + "\n".join(report_lines(3)).encode(encoding))
+    with pytest.raises(IngestError) as err:
+        meldingen.read(path)
+    text = one_sentence(err, f"{name}: this is {what}", "not a CSV or XLSX table; ", "CSV")
+    assert "missing" not in text and "Meldingnummer" not in text
+
+
+def test_a_text_table_beginning_with_a_bracket_or_a_tag_like_title_is_still_read(tmp_path):
+    path = tmp_path / "meldingen.csv"
+    for title in ("[concept] Meldingen oktober", "<concept> Meldingen oktober"):
+        path.write_text(title + "\n" + ";".join(M_HEADER) + "\n" + "\n".join(report_lines(3)) + "\n")
+        assert len(read_table(path, meldingen.ALIASES).data.frame) == 3
+
+
 # --- item 10: buurt codes stored as numbers ------------------------------------------------------
 
 def test_a_buurt_code_that_lost_its_leading_zero_is_completed_only_to_a_known_buurt(ref):
