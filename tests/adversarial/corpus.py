@@ -143,6 +143,8 @@ xlsx-formula-without-position  a row of formulas without computed values, in cel
 file-markup                an HTML table ("export to Excel"), an Excel 2003 XML spreadsheet named .csv/.xlsx (refused as
                            missing every column, "Rename the column") -> refused saying what the file is and to save it
                            as XLSX or CSV.
+archive-extra-member       a Signalen zip holding a second export zipped inside it, or a meldingen CSV beside the export's
+                           files (their reports were passed over without a word) -> refused naming the member.
 delivery-duplicate         the same bytes delivered twice (other name) -> the second load is skipped.
 baseline                   clean files of every layout -> load with nothing quarantined.
 
@@ -1447,6 +1449,15 @@ def plan(seed: int = SEED) -> list[Planned]:
            'office:spreadsheet"><Worksheet><Table>' + "".join(
                "<Row>" + "".join(f"<Cell><Data>{c}</Data></Cell>" for c in r) + "</Row>"
                for r in [W, *b.unique_wijkteam_cells(6)]) + "</Table></Worksheet></Workbook>").encode())
+    okt, nov = _dwh_members(b, _dwh_rows(b, 10)), _dwh_members(b, _dwh_rows(b, 7))
+    b.add(Case("meldingen_signalen_met_geneste_zip.zip", "meldingen", "refused",
+               message="the archive 'november.zip'|beside the signalen export|would not be read",
+               klass="archive-extra-member"),
+          _zip([*[(f"oktober/{n}", data) for n, data in okt], ("november.zip", _zip(nov))]))
+    b.add(Case("meldingen_signalen_met_nalevering.zip", "meldingen", "refused",
+               message="'meldingen_nalevering.csv' beside the signalen export|would not be read",
+               klass="archive-extra-member"),
+          _zip([*_dwh_members(b, _dwh_rows(b, 5)), ("meldingen_nalevering.csv", _delimited(M, b.reports(6)).encode())]))
     return b.items
 
 
