@@ -399,6 +399,10 @@ def _fast_text_sheet(path: Path, text: str, sep: str, aliases, optional: tuple[s
             return None
     width = len(header)
     body = text[offset:]
+    if width > MAX_SHEET_COLUMNS or width * (body.count("\n") + 1) > max(MAX_SHEET_CELLS, 2 * len(body)):
+        # a header padded with empty cells far to the right (a spreadsheet's formatted columns): every line, empty
+        # ones too, would become a row that wide (6.9 MB of text took over 23 GB); the exact reader trims them
+        return None
     parsed = _arrow_unquoted(body, sep, width) if '"' not in body else None
     if parsed is not None:
         data, numbers = parsed
@@ -459,20 +463,32 @@ def _arrow_unquoted(body: str, sep: str, width: int) -> tuple[pd.DataFrame, np.n
 
 def _text_records(path: Path, aliases, text: str | None = None, sep: str | None = None,
                   hint: bool = False) -> list[tuple[int, list[str]]]:
-    """Records of a delimited text file with the line each one starts on."""
+    """Records of a delimited text file with the line each one starts on; empty cells at the end of a record and
+    empty records are left out, as a sheet's are, so that a file padded with empty columns (``;`` to column XFD) and
+    empty lines takes no more memory than its cells; a cell beyond ``MAX_SHEET_COLUMNS`` is refused."""
     if text is None:
         text, sep, hint = _text_and_delimiter(path, aliases)
     if '"' not in text:   # no quoting: every line is one record (fast path for large exports)
         lines = re.split(r"\r\n|\r|\n", text)
         if lines and lines[-1] == "":
             lines.pop()
-        records = [(n, line.split(sep)) for n, line in enumerate(lines, start=1)]
+        padding = sep + " \t"
+        records = []
+        for n, line in enumerate(lines, start=1):
+            if line.endswith((sep, " ", "\t")):     # cut before the first of the empty cells that end the line
+                cut = line.find(sep, len(line.rstrip(padding)))
+                line = line if cut < 0 else line[:cut]
+            if line.strip() or (hint and n == 1):
+                records.append((n, _within_columns(path, n, line.split(sep))))
         return records[1:] if hint else records
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, quotechar='"', strict=False)
     records, previous = [], 0
     try:
         for cells in reader:
-            records.append((previous + 1, cells))
+            while cells and not cells[-1].strip():
+                cells.pop()
+            if cells or (hint and previous == 0):
+                records.append((previous + 1, _within_columns(path, previous + 1, cells)))
             previous = reader.line_num
     except csv.Error as exc:
         raise IngestError(f"{path.name}: the text cannot be split into columns near line {previous + 1} "
@@ -481,6 +497,15 @@ def _text_records(path: Path, aliases, text: str | None = None, sep: str | None 
     if hint:
         records = records[1:]
     return records
+
+
+def _within_columns(path: Path, line: int, cells: list[str]) -> list[str]:
+    """``cells`` (trailing empty cells removed), or IngestError when one lies beyond ``MAX_SHEET_COLUMNS``."""
+    if len(cells) > MAX_SHEET_COLUMNS:
+        raise IngestError(f"{path.name}: line {line} has a cell beyond column {MAX_SHEET_COLUMNS:,} (in column "
+                          f"{len(cells):,}); a delivery's table is narrower: remove the cells far to the right (in a "
+                          "spreadsheet: delete the columns right of the table), save and deliver again")
+    return cells
 
 
 def _delimiter_score(sample: str, sep: str, aliases) -> tuple[int, int, int]:
@@ -856,8 +881,14 @@ def refuse_rows_above_header(where: str, unit: str, above: list[tuple[int, list[
                               "the header row or delete it, then load again")
 
 
-def _sheet(name: str, hidden: bool, records: list[tuple[int, list[str]]], aliases) -> tuple[Sheet, set[str]]:
-    """A Sheet with its header row found, and the canonical columns that header holds."""
+def _sheet(name: str, hidden: bool, records: list[tuple[int, list[str]]], aliases,
+           where: str | None = None) -> tuple[Sheet, set[str]]:
+    """A Sheet with its header row found, and the canonical columns that header holds.
+
+    Only the columns with a header or a filled cell are built: one stray cell far to the right no longer widens every
+    row to it. A table whose columns, padded to its rows, would hold more than ``MAX_SHEET_CELLS`` cells and more than
+    twice the cells it has is refused (``where`` names it).
+    """
     rows = [(n, cells) for n, cells in records if not _blank(cells)]
     at, hits = _header_hits([cells for _, cells in rows[:HEADER_SCAN_ROWS]], aliases)
     at = at or 0
@@ -867,11 +898,18 @@ def _sheet(name: str, hidden: bool, records: list[tuple[int, list[str]]], aliase
         data = _as_1900_days(data, header, aliases)
     width = max([len(header), *(len(cells) for _, cells in data)])
     names = _column_names(header, width)
-    matrix = [cells if len(cells) == width else cells + [""] * (width - len(cells)) for _, cells in data]
-    columns = list(zip(*matrix)) if matrix else [()] * width
-    frame = pd.DataFrame({c: pd.Series(col, dtype=str) for c, col in zip(names, columns)}, columns=names)
-    keep = [c for c in names if not c.startswith("Unnamed: ") or frame[c].str.strip().ne("").any()]
-    frame = frame[keep]
+    used, unnamed = {i for i, h in enumerate(header) if h}, [i for i, h in enumerate(header) if not h]
+    for _, cells in data:
+        if unnamed or len(cells) > len(header):
+            used.update(i for i in (*unnamed, *range(len(header), len(cells)))
+                        if i < len(cells) and i not in used and str(cells[i]).strip())
+    used = sorted(used)
+    present = sum(len(cells) for _, cells in data)
+    if len(used) * len(data) > max(MAX_SHEET_CELLS, 2 * present):
+        raise _too_many_cells(where or name, len(used) * len(data))
+    columns = {names[i]: pd.Series([cells[i] if i < len(cells) else "" for _, cells in data], dtype=str)
+               for i in used}
+    frame = pd.DataFrame(columns, columns=[names[i] for i in used])
     frame.insert(0, "row_number", pd.array([n for n, _ in data], dtype="int64"))
     spans = _merged_numbers(getattr(records, "merged", []), header, aliases, [n for n, _ in data])
     if spans is not None:
@@ -924,7 +962,9 @@ def _display(canon: str, alts: tuple[str, ...]) -> str:
 
 
 def _choose(path: Path, sheets, aliases, optional) -> Workbook:
-    built = [_sheet(name, hidden, records, aliases) for name, hidden, records in sheets]
+    built = [_sheet(name, hidden, records, aliases,
+                    path.name if len(sheets) == 1 and not isinstance(records, _Records) else
+                    f"{path.name}, sheet {privacy.shown_label(name)!r}") for name, hidden, records in sheets]
     if not any(len(s.frame.columns) > 1 or len(s.frame) for s, _ in built):
         where = "on any sheet" if len(built) > 1 else "in the file"
         raise IngestError(f"{path.name}: there is no table {where} (only empty lines or cells); {_FIX}")

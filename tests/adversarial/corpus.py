@@ -145,6 +145,9 @@ file-markup                an HTML table ("export to Excel"), an Excel 2003 XML 
                            as XLSX or CSV.
 archive-extra-member       a Signalen zip holding a second export zipped inside it, or a meldingen CSV beside the export's
                            files (their reports were passed over without a word) -> refused naming the member.
+text-padded-cells          a CSV of 70 rows each followed by 16,380 empty cells, then 5,000 empty lines and lines ';;;;'
+                           (every line became a row 16,384 cells wide: 6.9 MB of text aborted the run past 5 GB) -> loads
+                           in a child capped at 4 GiB; a cell beyond column 1,000 of a text -> refused naming its line.
 delivery-duplicate         the same bytes delivered twice (other name) -> the second load is skipped.
 baseline                   clean files of every layout -> load with nothing quarantined.
 
@@ -1458,6 +1461,15 @@ def plan(seed: int = SEED) -> list[Planned]:
                message="'meldingen_nalevering.csv' beside the signalen export|would not be read",
                klass="archive-extra-member"),
           _zip([*_dwh_members(b, _dwh_rows(b, 5)), ("meldingen_nalevering.csv", _delimited(M, b.reports(6)).encode())]))
+    # a text padded as a spreadsheet writes it when columns and rows beside the table were once formatted
+    rows = b.unique_wijkteam_cells(70)
+    padded = "".join(";".join(map(str, r)) + ";" * 16_380 + "\n" for r in [W, *rows]) + "\n" * 5_000 + ";;;;\n" * 200
+    b.add(Case("wijkteam_lege_kolommen_en_regels.csv", "wijkteam", "loaded", rows_read=70, quarantined=0,
+               klass="text-padded-cells"), padded.encode())
+    lines = _delimited(W, b.unique_wijkteam_cells(12)).splitlines()
+    lines[4] += ";" * 1_200 + "x"
+    b.add(Case("wijkteam_cel_ver_rechts.csv", "wijkteam", "refused", message="line 5|beyond column 1,000",
+               klass="text-padded-cells"), ("\n".join(lines) + "\n").encode())
     return b.items
 
 

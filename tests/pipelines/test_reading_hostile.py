@@ -404,6 +404,78 @@ def test_a_text_table_beginning_with_a_bracket_or_a_tag_like_title_is_still_read
         assert len(read_table(path, meldingen.ALIASES).data.frame) == 3
 
 
+def padded_text(path: Path, rows: int, columns: int, empty_lines: int, marks: int) -> Path:
+    """A wijkteam CSV as a spreadsheet writes it after columns and rows beside the table were once formatted:
+    every row followed by ``columns`` empty cells, then empty lines, then lines of empty cells only."""
+    header = ";".join(["Buurtcode", "Maand", "Signaal", "Aantal"]) + ";" * columns
+    lines = [header, *(f"BU01185000;2026-{1 + i % 9:02d};eenzaamheid;{i}" + ";" * columns for i in range(rows))]
+    path.write_text("\n".join(lines) + "\n" + "\n" * empty_lines + ";;;;\n" * marks)
+    return path
+
+
+_CAPPED_READ = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (int(sys.argv[2]), int(sys.argv[2])))
+from pipelines.sources import wijkteam
+from pipelines.sources.common import read_table
+frame = read_table(sys.argv[1], wijkteam.ALIASES).data.frame
+print(len(frame), list(frame.columns))
+"""
+
+
+def test_a_text_padded_with_empty_columns_and_lines_is_read_in_bounded_memory(tmp_path):
+    """6.6 MB of text: 400 rows each followed by 16,380 empty cells, 20,000 empty lines, 1,000 lines ';;;;'. Every
+    line became a row 16,384 cells wide and the process aborted (bad_alloc past 5 GB; 23.5 GB with 200,000 empty
+    lines). Read in a child capped at 3 GB of address space, it loads its 400 rows."""
+    import subprocess
+    import sys
+
+    from pipelines.paths import REPO_ROOT
+
+    path = padded_text(tmp_path / "wijkteam_okt.csv", 400, 16_380, 20_000, 1_000)
+    done = subprocess.run([sys.executable, "-c", _CAPPED_READ, str(path), str(3 << 30)], cwd=REPO_ROOT,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "400 ['row_number', 'Buurtcode', 'Maand', 'Signaal', 'Aantal']"
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+@pytest.mark.parametrize("rows", [10, 3_000])            # the exact reader, and the fast one (> 1 MB)
+def test_a_text_cell_beyond_the_column_limit_is_refused_naming_its_line(tmp_path, quoted, rows):
+    from pipelines.sources import wijkteam
+    from pipelines.sources.common import MAX_SHEET_COLUMNS
+
+    path = padded_text(tmp_path / "wijkteam_okt.csv", rows, 400, 10, 0)
+    lines = path.read_text().split("\n")
+    lines[5] += ";" * MAX_SHEET_COLUMNS + ("\"x\"" if quoted else "x")
+    path.write_text("\n".join(lines))
+    with pytest.raises(IngestError) as err:
+        read_table(path, wijkteam.ALIASES)
+    one_sentence(err, "wijkteam_okt.csv: line 6 has a cell beyond column 1,000 (in column 1,404)",
+                 "remove the cells far to the right")
+
+
+def test_one_stray_cell_far_to_the_right_widens_no_other_row(tmp_path, monkeypatch):
+    """A cell in column 900 of one line made every row 900 cells wide; only the columns holding a header or a cell
+    are built now, and a table that would still be padded far beyond its cells is refused."""
+    from pipelines.sources import common, wijkteam
+
+    path = padded_text(tmp_path / "wijkteam_okt.csv", 2_000, 0, 0, 0)
+    lines = path.read_text().split("\n")
+    lines[7] += ";" * 895 + "stray"
+    path.write_text("\n".join(lines))
+    frame = read_table(path, wijkteam.ALIASES).data.frame
+    assert list(frame.columns) == ["row_number", "Buurtcode", "Maand", "Signaal", "Aantal", "Unnamed: 898"]
+    assert frame["Unnamed: 898"].tolist().count("stray") == 1 and len(frame) == 2_000
+
+    lines[7] = lines[7].replace(";" * 895 + "stray", "".join(f";c{i}" for i in range(895)))   # 895 filled cells
+    path.write_text("\n".join(lines))
+    monkeypatch.setattr(common, "MAX_SHEET_CELLS", 100_000)      # 899 columns x 2,000 rows, 10,000 cells held
+    with pytest.raises(IngestError) as err:
+        read_table(path, wijkteam.ALIASES)
+    one_sentence(err, "wijkteam_okt.csv: refused, its rows and merged cells span more than 100,000 cells")
+
+
 # --- item 10: buurt codes stored as numbers ------------------------------------------------------
 
 def test_a_buurt_code_that_lost_its_leading_zero_is_completed_only_to_a_known_buurt(ref):
