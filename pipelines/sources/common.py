@@ -157,10 +157,40 @@ def _content_kind(path: Path) -> str:
                                   "without password protection as .xlsx or CSV and deliver that")
         raise IngestError(f"{path.name}: this is an old Excel 97-2003 .xls file; save it as .xlsx or CSV "
                           "and deliver that")
+    markup = _markup_kind(head)
+    if markup:
+        raise IngestError(f"{path.name}: this is {markup[0]}, not a CSV or XLSX table; {markup[1]}")
     if size > MAX_TEXT_BYTES:
         raise IngestError(f"{path.name}: refused, the file is {size / 1024 ** 2:,.0f} MB (at most "
                           f"{MAX_TEXT_BYTES / 1024 ** 2:,.0f} MB); split it into smaller files and load them one by one")
     return "text"
+
+
+#: how files that are no delimited text begin (after a byte order mark and white space, lower-case): a web page or an
+#: "export to Excel" that writes HTML, an Excel 2003 XML spreadsheet, other XML, JSON. Read as text, their first line
+#: became the header and the file was refused as lacking every column, telling the sender to rename one
+_RESAVE = "open it in a spreadsheet program, save it as .xlsx or CSV and deliver that"
+_MARKUP = (
+    (re.compile(r"<\?xml\b[^>]*>\s*(?:<\?mso-application[^>]*excel\.sheet|[\s\S]{0,2000}?"
+                r"<(?:\w+:)?workbook\b[^>]*urn:schemas-microsoft-com:office:spreadsheet)"),
+     "an Excel 2003 XML spreadsheet", _RESAVE),
+    (re.compile(r"(?:<\?xml\b[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*)*<(?:!doctype\s+html|html|head|body|table|meta)\b"),
+     "a web page (HTML, as some programs write for Excel)", _RESAVE),
+    (re.compile(r"<\?xml\b|<(?:\w+:)?workbook\b"), "an XML file", "export the data as CSV or XLSX"),
+    (re.compile(r"\{\s*(?:\"|\}\s*\Z)|\[\s*(?:[{\[]|\]\s*\Z)"), "a JSON file", "export the data as CSV or XLSX"),
+)
+
+
+def _markup_kind(head: bytes) -> tuple[str, str] | None:
+    """What a file beginning with ``head`` is when it is HTML, XML or JSON, and the fix (see :data:`_MARKUP`)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = head.decode("utf-16", "ignore")
+    elif head[:200].count(0) > 50:
+        text = head.decode("utf-16-le" if head[1:2] == b"\x00" else "utf-16-be", "ignore")
+    else:
+        text = head.decode("utf-8", "ignore")
+    text = text.lstrip("\ufeff \t\r\n").lower()
+    return next(((what, fix) for pattern, what, fix in _MARKUP if pattern.match(text)), None)
 
 
 def _binary_error(label: str) -> IngestError:
@@ -370,6 +400,10 @@ def _fast_text_sheet(path: Path, text: str, sep: str, aliases, optional: tuple[s
             return None
     width = len(header)
     body = text[offset:]
+    if width > MAX_SHEET_COLUMNS or width * (body.count("\n") + 1) > max(MAX_SHEET_CELLS, 2 * len(body)):
+        # a header padded with empty cells far to the right (a spreadsheet's formatted columns): every line, empty
+        # ones too, would become a row that wide (6.9 MB of text took over 23 GB); the exact reader trims them
+        return None
     parsed = _arrow_unquoted(body, sep, width) if '"' not in body else None
     if parsed is not None:
         data, numbers = parsed
@@ -430,20 +464,32 @@ def _arrow_unquoted(body: str, sep: str, width: int) -> tuple[pd.DataFrame, np.n
 
 def _text_records(path: Path, aliases, text: str | None = None, sep: str | None = None,
                   hint: bool = False) -> list[tuple[int, list[str]]]:
-    """Records of a delimited text file with the line each one starts on."""
+    """Records of a delimited text file with the line each one starts on; empty cells at the end of a record and
+    empty records are left out, as a sheet's are, so that a file padded with empty columns (``;`` to column XFD) and
+    empty lines takes no more memory than its cells; a cell beyond ``MAX_SHEET_COLUMNS`` is refused."""
     if text is None:
         text, sep, hint = _text_and_delimiter(path, aliases)
     if '"' not in text:   # no quoting: every line is one record (fast path for large exports)
         lines = re.split(r"\r\n|\r|\n", text)
         if lines and lines[-1] == "":
             lines.pop()
-        records = [(n, line.split(sep)) for n, line in enumerate(lines, start=1)]
+        padding = sep + " \t"
+        records = []
+        for n, line in enumerate(lines, start=1):
+            if line.endswith((sep, " ", "\t")):     # cut before the first of the empty cells that end the line
+                cut = line.find(sep, len(line.rstrip(padding)))
+                line = line if cut < 0 else line[:cut]
+            if line.strip() or (hint and n == 1):
+                records.append((n, _within_columns(path, n, line.split(sep))))
         return records[1:] if hint else records
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, quotechar='"', strict=False)
     records, previous = [], 0
     try:
         for cells in reader:
-            records.append((previous + 1, cells))
+            while cells and not cells[-1].strip():
+                cells.pop()
+            if cells or (hint and previous == 0):
+                records.append((previous + 1, _within_columns(path, previous + 1, cells)))
             previous = reader.line_num
     except csv.Error as exc:
         raise IngestError(f"{path.name}: the text cannot be split into columns near line {previous + 1} "
@@ -452,6 +498,15 @@ def _text_records(path: Path, aliases, text: str | None = None, sep: str | None 
     if hint:
         records = records[1:]
     return records
+
+
+def _within_columns(path: Path, line: int, cells: list[str]) -> list[str]:
+    """``cells`` (trailing empty cells removed), or IngestError when one lies beyond ``MAX_SHEET_COLUMNS``."""
+    if len(cells) > MAX_SHEET_COLUMNS:
+        raise IngestError(f"{path.name}: line {line} has a cell beyond column {MAX_SHEET_COLUMNS:,} (in column "
+                          f"{len(cells):,}); a delivery's table is narrower: remove the cells far to the right (in a "
+                          "spreadsheet: delete the columns right of the table), save and deliver again")
+    return cells
 
 
 def _delimiter_score(sample: str, sep: str, aliases) -> tuple[int, int, int]:
@@ -600,18 +655,51 @@ _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+)
 #: what a cell holding a formula without a computed value reads as (a workbook written by a program, not saved in
 #: a spreadsheet): not empty, so the row is quarantined or the answer refused saying so, never silently blank
 UNCOMPUTED = "#FORMULE"
-_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*?(?<!/)>(.*?)</(?:\w+:)?c>', re.S)
+#: the start tag of a row or a cell; ``r`` (the position, "5" or "D5") is optional in the OOXML standard and streaming
+#: writers leave it out: a row without it is the row after the previous one, a cell without it the next column
+_TAG = re.compile(rb'<(?:\w+:)?(row|c)(?=[\s/>])([^>]*?)(/?)>')
+_REF = re.compile(rb'\sr="([A-Z]*)(\d+)"')
+_ROW = re.compile(rb'<(?:\w+:)?row(?=[\s/>])([^>]*?)/?>')
+_CELL_END = re.compile(rb'</(?:\w+:)?c>')
+_UNPLACED = re.compile(rb'<(?:\w+:)?(?:row|c)(?=[\s/>])(?![^>]*\sr=")')
+
+
+def _uncomputed(tag: bytes, inner: bytes) -> bool:
+    """Whether a cell (its start tag and content) holds a formula without a computed value."""
+    if not re.search(rb"<(?:\w+:)?f[\s>/]", inner) or re.search(rb"<(?:\w+:)?v>[^<]", inner):
+        return False
+    # a text result that is empty (=ALS(A2="";"";..) dragged down) is computed
+    return not (re.search(rb'\st="str"', tag) and re.search(rb"<(?:\w+:)?v\s*/?>", inner))
 
 
 def _sheet_xml(z, ws) -> tuple[list[tuple[int, int, int, int]], set[tuple[int, int]]]:
     """What openpyxl's read-only mode does not give, from one streamed pass over the sheet's XML: every merged
-    range (min_row, min_col, max_row, max_col), and every cell (row, column) holding a formula but no value."""
+    range (min_row, min_col, max_row, max_col), and every cell (row, column) holding a formula but no value.
+
+    Cells are placed as openpyxl places them, also when a row or cell has no ``r`` attribute (a formula row of a
+    streaming writer read as empty was dropped as an empty row). A block holding no formula and no tag without
+    ``r`` is not walked cell by cell: its last row starts the next block's text.
+    """
     from openpyxl.utils import column_index_from_string as col
 
     member = getattr(ws, "_worksheet_path", None)
     if not member or member.lstrip("/") not in z.namelist():
         return [], set()
     merged, formulas, tail = set(), set(), b""
+    row = column = 0                            # where the last row and cell read were, as openpyxl counts
+
+    def place(kind: bytes, attributes: bytes) -> tuple[int, int]:
+        nonlocal row, column
+        ref = _REF.search(attributes)
+        if kind == b"row":
+            row, column = (int(ref.group(2)) if ref and not ref.group(1) else row + 1), 0
+            return row, 0
+        if ref and ref.group(1):
+            column = col(ref.group(1).decode())
+            return int(ref.group(2)), column
+        column += 1
+        return row, column
+
     with z.open(member.lstrip("/")) as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):     # mergeCells sits after the data: stream
             text = tail + block
@@ -619,15 +707,26 @@ def _sheet_xml(z, ws) -> tuple[list[tuple[int, int, int, int]], set[tuple[int, i
                 c1, r1 = m.group(1).decode(), int(m.group(2))
                 c2, r2 = (m.group(3) or m.group(1)).decode(), int(m.group(4) or m.group(2))
                 merged.add((r1, col(c1), r2, col(c2)))
-            if b"<f" in text or b":f" in text:
-                for m in _CELL.finditer(text):
-                    inner = m.group(3)
-                    if re.search(rb"<(?:\w+:)?f[\s>/]", inner) and not re.search(rb"<(?:\w+:)?v>[^<]", inner):
-                        tag = text[m.start():m.start(3)]
-                        if re.search(rb'\st="str"', tag) and re.search(rb"<(?:\w+:)?v\s*/?>", inner):
-                            continue    # a text result that is empty (=ALS(A2="";"";..) dragged down): computed
-                        formulas.add((int(m.group(2)), col(m.group(1).decode())))
-            tail = text[-4096:]
+            if b"<f" in text or b":f" in text or _UNPLACED.search(text):
+                done = 0                        # text before this is placed; a cell cut off by the block waits
+                for m in _TAG.finditer(text):
+                    inner, done = b"", m.end()
+                    if m.group(1) == b"c" and not m.group(3):
+                        end = _CELL_END.search(text, m.end())
+                        if end is None:
+                            done = m.start()
+                            break
+                        inner, done = text[m.end():end.start()], end.end()
+                    at = place(m.group(1), m.group(2))
+                    if inner and _uncomputed(m.group(0), inner):
+                        formulas.add(at)
+            else:   # every tag has its r: the last row waits for the next block, the one before it gives the position
+                rows = list(_ROW.finditer(text)) if b"row" in text else []
+                if len(rows) > 1:
+                    place(b"row", rows[-2].group(1))
+                done = rows[-1].start() if rows else 0
+            # what is not placed waits for the next block; else a few KB for a mergeCell cut by the block's end
+            tail = text[done:] if _TAG.search(text, done) else text[max(done, len(text) - 4096):]
     return sorted(merged), formulas
 
 
@@ -783,8 +882,14 @@ def refuse_rows_above_header(where: str, unit: str, above: list[tuple[int, list[
                               "the header row or delete it, then load again")
 
 
-def _sheet(name: str, hidden: bool, records: list[tuple[int, list[str]]], aliases) -> tuple[Sheet, set[str]]:
-    """A Sheet with its header row found, and the canonical columns that header holds."""
+def _sheet(name: str, hidden: bool, records: list[tuple[int, list[str]]], aliases,
+           where: str | None = None) -> tuple[Sheet, set[str]]:
+    """A Sheet with its header row found, and the canonical columns that header holds.
+
+    Only the columns with a header or a filled cell are built: one stray cell far to the right no longer widens every
+    row to it. A table whose columns, padded to its rows, would hold more than ``MAX_SHEET_CELLS`` cells and more than
+    twice the cells it has is refused (``where`` names it).
+    """
     rows = [(n, cells) for n, cells in records if not _blank(cells)]
     at, hits = _header_hits([cells for _, cells in rows[:HEADER_SCAN_ROWS]], aliases)
     at = at or 0
@@ -794,11 +899,18 @@ def _sheet(name: str, hidden: bool, records: list[tuple[int, list[str]]], aliase
         data = _as_1900_days(data, header, aliases)
     width = max([len(header), *(len(cells) for _, cells in data)])
     names = _column_names(header, width)
-    matrix = [cells if len(cells) == width else cells + [""] * (width - len(cells)) for _, cells in data]
-    columns = list(zip(*matrix)) if matrix else [()] * width
-    frame = pd.DataFrame({c: pd.Series(col, dtype=str) for c, col in zip(names, columns)}, columns=names)
-    keep = [c for c in names if not c.startswith("Unnamed: ") or frame[c].str.strip().ne("").any()]
-    frame = frame[keep]
+    used, unnamed = {i for i, h in enumerate(header) if h}, [i for i, h in enumerate(header) if not h]
+    for _, cells in data:
+        if unnamed or len(cells) > len(header):
+            used.update(i for i in (*unnamed, *range(len(header), len(cells)))
+                        if i < len(cells) and i not in used and str(cells[i]).strip())
+    used = sorted(used)
+    present = sum(len(cells) for _, cells in data)
+    if len(used) * len(data) > max(MAX_SHEET_CELLS, 2 * present):
+        raise _too_many_cells(where or name, len(used) * len(data))
+    columns = {names[i]: pd.Series([cells[i] if i < len(cells) else "" for _, cells in data], dtype=str)
+               for i in used}
+    frame = pd.DataFrame(columns, columns=[names[i] for i in used])
     frame.insert(0, "row_number", pd.array([n for n, _ in data], dtype="int64"))
     spans = _merged_numbers(getattr(records, "merged", []), header, aliases, [n for n, _ in data])
     if spans is not None:
@@ -851,7 +963,9 @@ def _display(canon: str, alts: tuple[str, ...]) -> str:
 
 
 def _choose(path: Path, sheets, aliases, optional) -> Workbook:
-    built = [_sheet(name, hidden, records, aliases) for name, hidden, records in sheets]
+    built = [_sheet(name, hidden, records, aliases,
+                    path.name if len(sheets) == 1 and not isinstance(records, _Records) else
+                    f"{path.name}, sheet {privacy.shown_label(name)!r}") for name, hidden, records in sheets]
     if not any(len(s.frame.columns) > 1 or len(s.frame) for s, _ in built):
         where = "on any sheet" if len(built) > 1 else "in the file"
         raise IngestError(f"{path.name}: there is no table {where} (only empty lines or cells); {_FIX}")

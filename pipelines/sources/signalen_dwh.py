@@ -16,13 +16,25 @@ from pathlib import Path
 import pandas as pd
 
 from pipelines.sources.common import MAX_HEADER_CHARS, IngestError, decode_text, refuse_stray_quote
-from pipelines.sources.safe_archive import check_zip, read_member, safe_files
+from pipelines import privacy
+from pipelines.sources.safe_archive import _member, check_zip, read_member, safe_files
 
 FILES = {
     "signals": ["id", "created_at", "location_id", "category_assignment_id"],
     "locations": ["id", "buurt_code", "area_code"],
     "categories": ["id", "main", "sub"],
 }
+
+
+#: the files of a Signalen data-warehouse export (``signals/apps/reporting/csv/datawarehouse``): wijkradar reads
+#: the first three, the others belong to a full export and are passed over
+EXPORT_FILES = frozenset({"signals.csv", "locations.csv", "categories.csv", "statuses.csv", "reporters.csv", "sla.csv",
+                          "kto_feedback.csv", "directing_departments.csv", "signals_assigned_user.csv",
+                          "routing_departments.csv"})
+#: endings of a file that can hold reports (a table, or an archive of tables): beside an export it is a delivery of its
+#: own that would not be read (a meldingen_nalevering.csv, a second month's export zipped inside the first)
+_ARCHIVES = (".zip", ".7z", ".rar", ".gz", ".tgz", ".tar")
+_TABLES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods", ".json", ".xml")
 
 
 def _is_zip(path: Path) -> bool:
@@ -47,6 +59,33 @@ def is_dwh_export(path: Path) -> bool:
         with zipfile.ZipFile(path) as z:
             return any(_file_name(n) == "signals.csv" for n in z.namelist())
     return False
+
+
+def _refuse_other_files(path: Path) -> None:
+    """IngestError naming the first file of the folder or zip beside the export that can hold reports: an archive, or a
+    table that is no file of :data:`EXPORT_FILES`. Only the export's own files are read, so its reports would be lost
+    without a word. macOS resource forks (``__MACOSX/``, ``._signals.csv``), hidden and lock files are passed over."""
+    if path.is_dir():
+        entries = [(f.relative_to(path).as_posix(), lambda f=f: repr(privacy.shown_file_name(
+            f.relative_to(path).as_posix()[:200]))) for f in safe_files(path)]
+    else:
+        with zipfile.ZipFile(path) as z:
+            entries = [(i.filename, lambda i=i: _member(i)) for i in z.infolist() if not i.is_dir()]
+    what = "folder" if path.is_dir() else "zip"
+    for name, shown in entries:
+        parts = name.replace("\\", "/").lower().split("/")
+        file = parts[-1]
+        if "__macosx" in parts or file.startswith((".", "~$")) or file in EXPORT_FILES:
+            continue
+        if file.endswith(_ARCHIVES):
+            raise IngestError(f"{path.name}: the {what} holds the archive {shown()} beside the Signalen export, and "
+                              "the reports in it would not be read; unpack it and deliver each export as a "
+                              f"{what} of its own")
+        if file.endswith(_TABLES):
+            raise IngestError(f"{path.name}: the {what} holds {shown()} beside the Signalen export, which is not one "
+                              "of the export's files (signals.csv, locations.csv, categories.csv, ...), so its "
+                              "reports would not be read; deliver it as a file of its own, or export the Signalen "
+                              "data again without it")
 
 
 def _open(path: Path, name: str) -> pd.DataFrame:
@@ -143,6 +182,9 @@ def read_dwh(path: Path) -> pd.DataFrame:
     ``row_number`` is the row of the signal in ``signals.csv`` as a spreadsheet shows it (header = 1).
     """
     path = Path(path)
+    if not path.is_dir():
+        check_zip(path)
+    _refuse_other_files(path)
     signals, locations, categories = (_open(path, n) for n in ("signals", "locations", "categories"))
     loc = locations.assign(code=buurt_codes(locations))
     out = (signals.merge(loc[["id", "code"]].rename(columns={"id": "location_id"}), on="location_id", how="left")

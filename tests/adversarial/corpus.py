@@ -137,6 +137,17 @@ privacy-round4-numbers     a BSN with a leading 0 typed into a number cell (eigh
                            Buurtcode -> those rows quarantined, no form of the number stored.
 privacy-round4-plates      a licence plate without its dashes alone in a cell ("GZ871K", "12bgt3"), a mobile number
                            spelled out without its 0 ("zes een twee ...") -> those rows quarantined, nothing stored.
+xlsx-formula-without-position  a row of formulas without computed values, in cells written without their optional
+                           ``r`` position (streaming writers) -> read as #FORMULE and quarantined (the row was dropped as
+                           empty: its report lost).
+file-markup                an HTML table ("export to Excel"), an Excel 2003 XML spreadsheet named .csv/.xlsx (refused as
+                           missing every column, "Rename the column") -> refused saying what the file is and to save it
+                           as XLSX or CSV.
+archive-extra-member       a Signalen zip holding a second export zipped inside it, or a meldingen CSV beside the export's
+                           files (their reports were passed over without a word) -> refused naming the member.
+text-padded-cells          a CSV of 70 rows each followed by 16,380 empty cells, then 5,000 empty lines and lines ';;;;'
+                           (every line became a row 16,384 cells wide: 6.9 MB of text aborted the run past 5 GB) -> loads
+                           in a child capped at 4 GiB; a cell beyond column 1,000 of a text -> refused naming its line.
 delivery-duplicate         the same bytes delivered twice (other name) -> the second load is skipped.
 baseline                   clean files of every layout -> load with nothing quarantined.
 
@@ -1419,6 +1430,46 @@ def plan(seed: int = SEED) -> list[Planned]:
     rows[2][3], rows[6][3], rows[9][3] = plates[0], plates[1].lower(), spelled
     b.text(Case("meldingen_ronde4_kentekens.csv", "meldingen", "loaded", rows_read=12, quarantined=3,
                 reason="personal data", secrets=(*plates, spelled, mobile), klass="privacy-round4-plates"), M, rows)
+
+    # ------------------------------------------------------------------ reading, fifth red-team round
+    import re
+
+    formulas = b"".join(b"<c><f>%s</f></c>" % f for f in (b'"BU01185104"', b'"2026-09"', b'"eenzaamheid"', b"2+1"))
+    book = _xlsx([{"title": "Blad1", "rows": [W, *b.unique_wijkteam_cells(8)]}])
+    b.add(Case("wijkteam_formules_zonder_positie.xlsx", "wijkteam", "loaded", rows_read=9, quarantined=1,
+               reason="aantal", klass="xlsx-formula-without-position"),
+          _rewritten(book, "xl/worksheets/sheet1.xml", lambda xml: re.sub(
+              rb'(<(?:c|row)\b[^>]*?) r="[A-Z]*\d+"', rb"\1",
+              xml.replace(b"</sheetData>", b'<row r="10">' + formulas + b"</row></sheetData>"))))
+    rows = b.reports(10)
+    page = "<html><body><table>" + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>"
+                                           for r in [M, *rows]) + "</table></body></html>"
+    b.add(Case("meldingen_webpagina.csv", "meldingen", "refused", message="web page (html|save it as .xlsx or csv",
+               klass="file-markup"), page.encode())
+    b.add(Case("wijkteam_excel_2003_xml.xlsx", "wijkteam", "refused", message="excel 2003 xml spreadsheet",
+               klass="file-markup"),
+          ('<?xml version="1.0"?><?mso-application progid="Excel.Sheet"?><Workbook xmlns="urn:schemas-microsoft-com:'
+           'office:spreadsheet"><Worksheet><Table>' + "".join(
+               "<Row>" + "".join(f"<Cell><Data>{c}</Data></Cell>" for c in r) + "</Row>"
+               for r in [W, *b.unique_wijkteam_cells(6)]) + "</Table></Worksheet></Workbook>").encode())
+    okt, nov = _dwh_members(b, _dwh_rows(b, 10)), _dwh_members(b, _dwh_rows(b, 7))
+    b.add(Case("meldingen_signalen_met_geneste_zip.zip", "meldingen", "refused",
+               message="the archive 'november.zip'|beside the signalen export|would not be read",
+               klass="archive-extra-member"),
+          _zip([*[(f"oktober/{n}", data) for n, data in okt], ("november.zip", _zip(nov))]))
+    b.add(Case("meldingen_signalen_met_nalevering.zip", "meldingen", "refused",
+               message="'meldingen_nalevering.csv' beside the signalen export|would not be read",
+               klass="archive-extra-member"),
+          _zip([*_dwh_members(b, _dwh_rows(b, 5)), ("meldingen_nalevering.csv", _delimited(M, b.reports(6)).encode())]))
+    # a text padded as a spreadsheet writes it when columns and rows beside the table were once formatted
+    rows = b.unique_wijkteam_cells(70)
+    padded = "".join(";".join(map(str, r)) + ";" * 16_380 + "\n" for r in [W, *rows]) + "\n" * 5_000 + ";;;;\n" * 200
+    b.add(Case("wijkteam_lege_kolommen_en_regels.csv", "wijkteam", "loaded", rows_read=70, quarantined=0,
+               klass="text-padded-cells"), padded.encode())
+    lines = _delimited(W, b.unique_wijkteam_cells(12)).splitlines()
+    lines[4] += ";" * 1_200 + "x"
+    b.add(Case("wijkteam_cel_ver_rechts.csv", "wijkteam", "refused", message="line 5|beyond column 1,000",
+               klass="text-padded-cells"), ("\n".join(lines) + "\n").encode())
     return b.items
 
 

@@ -232,6 +232,39 @@ def test_a_formula_with_an_empty_text_result_is_an_empty_cell_and_its_row_is_ign
     assert frame["Meldingnummer"].tolist()[-1] == UNCOMPUTED
 
 
+@pytest.mark.parametrize("rows", [3, 30_000])       # one block of the sheet's XML, and several (1 MB each)
+@pytest.mark.parametrize("strip", [rb'(<(?:c|row)\b[^>]*?) r="[A-Z]*\d+"', rb'(<c\b[^>]*?) r="[A-Z]+\d+"'])
+def test_an_uncomputed_formula_in_a_cell_without_its_position_is_read_as_such(tmp_path, rows, strip):
+    """``r`` is optional (streaming writers leave it out): a row of formulas without computed values read as empty
+    was dropped as an empty row, its report lost."""
+    import re
+
+    import openpyxl
+
+    from pipelines.sources.common import UNCOMPUTED
+
+    wb = openpyxl.Workbook()
+    wb.active.append(M_HEADER)
+    for line in report_lines(rows):
+        wb.active.append(line.split(";"))
+    path = tmp_path / "meldingen.xlsx"
+    wb.save(path)
+    formula_rows = sorted({2 + rows // 3, 2 + rows // 2, rows + 2})
+    cells = b"".join(b"<c><f>A%d</f></c>" % k for k in range(2, 7))
+
+    def change(xml: bytes) -> bytes:
+        for k in formula_rows[:-1]:            # a row in the middle made formulas: no value in any cell
+            xml = re.sub(rb'<row r="%d"[^>]*>.*?</row>' % k, b'<row r="%d">%s</row>' % (k, cells), xml, flags=re.S)
+        xml = xml.replace(b"</sheetData>", b'<row r="%d">%s</row></sheetData>' % (formula_rows[-1], cells))
+        return re.sub(strip, rb"\1", xml)
+    rewritten_sheet(path, change)
+    frame = read_table(path, meldingen.ALIASES).data.frame
+    assert len(frame) == rows + 1
+    assert frame["row_number"].tolist() == list(range(2, rows + 3))
+    got = frame.loc[frame["Meldingnummer"].eq(UNCOMPUTED), "row_number"].tolist()
+    assert got == formula_rows and frame.loc[frame["row_number"].isin(got), "Buurtcode"].eq(UNCOMPUTED).all()
+
+
 # --- item 7: workbooks of the 1904 date system ---------------------------------------------------
 
 def test_day_numbers_of_a_1904_workbook_count_from_1904_in_date_columns_only(tmp_path):
@@ -339,6 +372,108 @@ def test_an_xlsb_workbook_is_named_as_such(tmp_path):
     with pytest.raises(IngestError) as err:
         read_table(path)
     one_sentence(err, "wijkteam_okt.xlsb: this is an Excel binary workbook (.xlsb)", "save it as .xlsx or CSV")
+
+
+@pytest.mark.parametrize("name, content, what", [
+    ("meldingen_export.csv", "<html><body><table><tr><td>Meldingnummer</td></tr></table></body></html>", "a web page"),
+    ("meldingen_export.xlsx", "\ufeff<!DOCTYPE html>\n<html>", "a web page"),
+    ("meldingen_export.xls", '<?xml version="1.0"?>\n<table><tr><td>1</td></tr></table>', "a web page"),
+    ("wijkteam_xml2003.xlsx", '<?xml version="1.0"?><?mso-application progid="Excel.Sheet"?><Workbook>',
+     "an Excel 2003 XML spreadsheet"),
+    ("wijkteam_xml2003.csv", '<?xml version="1.0"?>\n<ss:Workbook xmlns:ss="urn:schemas-microsoft-com:office:'
+     'spreadsheet">', "an Excel 2003 XML spreadsheet"),
+    ("meldingen_api.csv", '<?xml version="1.0"?><meldingen><melding id="1"/></meldingen>', "an XML file"),
+    ("meldingen_api.csv", '[\n {"Meldingnummer": "M-1"}\n]', "a JSON file"),
+    ("meldingen_api.csv", '{"meldingen": []}', "a JSON file"),
+])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_html_xml_and_json_are_named_as_such_not_as_missing_columns(tmp_path, name, content, what, encoding):
+    """They were read as text, their first line the header, and refused telling the sender to rename a column."""
+    path = tmp_path / name
+    path.write_bytes(content.encode(encoding) + "\n".join(report_lines(3)).encode(encoding))
+    with pytest.raises(IngestError) as err:
+        meldingen.read(path)
+    text = one_sentence(err, f"{name}: this is {what}", "not a CSV or XLSX table; ", "CSV")
+    assert "missing" not in text and "Meldingnummer" not in text
+
+
+def test_a_text_table_beginning_with_a_bracket_or_a_tag_like_title_is_still_read(tmp_path):
+    path = tmp_path / "meldingen.csv"
+    for title in ("[concept] Meldingen oktober", "<concept> Meldingen oktober"):
+        path.write_text(title + "\n" + ";".join(M_HEADER) + "\n" + "\n".join(report_lines(3)) + "\n")
+        assert len(read_table(path, meldingen.ALIASES).data.frame) == 3
+
+
+def padded_text(path: Path, rows: int, columns: int, empty_lines: int, marks: int) -> Path:
+    """A wijkteam CSV as a spreadsheet writes it after columns and rows beside the table were once formatted:
+    every row followed by ``columns`` empty cells, then empty lines, then lines of empty cells only."""
+    header = ";".join(["Buurtcode", "Maand", "Signaal", "Aantal"]) + ";" * columns
+    lines = [header, *(f"BU01185000;2026-{1 + i % 9:02d};eenzaamheid;{i}" + ";" * columns for i in range(rows))]
+    path.write_text("\n".join(lines) + "\n" + "\n" * empty_lines + ";;;;\n" * marks)
+    return path
+
+
+_CAPPED_READ = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (int(sys.argv[2]), int(sys.argv[2])))
+from pipelines.sources import wijkteam
+from pipelines.sources.common import read_table
+frame = read_table(sys.argv[1], wijkteam.ALIASES).data.frame
+print(len(frame), list(frame.columns))
+"""
+
+
+def test_a_text_padded_with_empty_columns_and_lines_is_read_in_bounded_memory(tmp_path):
+    """6.6 MB of text: 400 rows each followed by 16,380 empty cells, 20,000 empty lines, 1,000 lines ';;;;'. Every
+    line became a row 16,384 cells wide and the process aborted (bad_alloc past 5 GB; 23.5 GB with 200,000 empty
+    lines). Read in a child capped at 3 GB of address space, it loads its 400 rows."""
+    import subprocess
+    import sys
+
+    from pipelines.paths import REPO_ROOT
+
+    path = padded_text(tmp_path / "wijkteam_okt.csv", 400, 16_380, 20_000, 1_000)
+    done = subprocess.run([sys.executable, "-c", _CAPPED_READ, str(path), str(3 << 30)], cwd=REPO_ROOT,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "400 ['row_number', 'Buurtcode', 'Maand', 'Signaal', 'Aantal']"
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+@pytest.mark.parametrize("rows", [10, 3_000])            # the exact reader, and the fast one (> 1 MB)
+def test_a_text_cell_beyond_the_column_limit_is_refused_naming_its_line(tmp_path, quoted, rows):
+    from pipelines.sources import wijkteam
+    from pipelines.sources.common import MAX_SHEET_COLUMNS
+
+    path = padded_text(tmp_path / "wijkteam_okt.csv", rows, 400, 10, 0)
+    lines = path.read_text().split("\n")
+    lines[5] += ";" * MAX_SHEET_COLUMNS + ("\"x\"" if quoted else "x")
+    path.write_text("\n".join(lines))
+    with pytest.raises(IngestError) as err:
+        read_table(path, wijkteam.ALIASES)
+    one_sentence(err, "wijkteam_okt.csv: line 6 has a cell beyond column 1,000 (in column 1,404)",
+                 "remove the cells far to the right")
+
+
+def test_one_stray_cell_far_to_the_right_widens_no_other_row(tmp_path, monkeypatch):
+    """A cell in column 900 of one line made every row 900 cells wide; only the columns holding a header or a cell
+    are built now, and a table that would still be padded far beyond its cells is refused."""
+    from pipelines.sources import common, wijkteam
+
+    path = padded_text(tmp_path / "wijkteam_okt.csv", 2_000, 0, 0, 0)
+    lines = path.read_text().split("\n")
+    lines[7] += ";" * 895 + "stray"
+    path.write_text("\n".join(lines))
+    frame = read_table(path, wijkteam.ALIASES).data.frame
+    assert list(frame.columns) == ["row_number", "Buurtcode", "Maand", "Signaal", "Aantal", "Unnamed: 898"]
+    assert frame["Unnamed: 898"].tolist().count("stray") == 1 and len(frame) == 2_000
+
+    lines[7] = lines[7].replace(";" * 895 + "stray", "".join(f";c{i}" for i in range(895)))   # 895 filled cells
+    path.write_text("\n".join(lines))
+    monkeypatch.setattr(common, "MAX_SHEET_CELLS", 100_000)      # 899 columns x 2,000 rows, 10,000 cells held
+    with pytest.raises(IngestError) as err:
+        read_table(path, wijkteam.ALIASES)
+    one_sentence(err, "wijkteam_okt.csv: refused, its rows and merged cells span more than 100,000 cells")
 
 
 # --- item 10: buurt codes stored as numbers ------------------------------------------------------

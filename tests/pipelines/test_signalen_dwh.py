@@ -101,3 +101,38 @@ def test_a_dump_member_in_windows_1252_is_read_as_the_other_text_readers_read_it
         z.writestr("categories.csv", (CATEGORIES + "2,Overlast,Café\n").encode("cp1252"))
     frame = read_dwh(path)
     assert len(frame) == 20 and frame["subcategorie"].tolist()[:4] == ["Café", "Café", "Café", "Zwerfafval"]
+
+
+@pytest.mark.parametrize("extra, shown, kind", [
+    ("november.zip", "'november.zip'", "the archive"),                     # a second export zipped inside the first
+    ("export/meldingen_nalevering.csv", "'export/meldingen_nalevering.csv'", ""),
+    ("Nalevering Jan de Vries.xlsx", "", ""),                              # a person's name is never shown
+])
+@pytest.mark.parametrize("as_folder", [False, True])
+def test_a_file_beside_the_export_that_can_hold_reports_is_refused_naming_it(tmp_path, extra, shown, kind, as_folder):
+    """Only the export's own files are read: a nested export or an extra CSV was passed over without a word."""
+    path = dump(tmp_path / "meldingen_dump.zip")
+    inner = dump(tmp_path / "inner.zip").read_bytes()
+    with zipfile.ZipFile(path, "a") as z:
+        z.writestr(extra, inner if extra.endswith(".zip") else SIGNALS)
+        for kept in ("statuses.csv", "reporters.csv", "__MACOSX/._signals.csv", "._locations.csv", "LEESMIJ.pdf"):
+            z.writestr(kept, "x")                  # part of a full export, or no table: passed over
+    if as_folder:
+        folder = tmp_path / "meldingen_dump"
+        zipfile.ZipFile(path).extractall(folder)
+        path = folder
+    with pytest.raises(IngestError) as err:
+        meldingen.read(path)
+    what = "folder" if as_folder else "zip"
+    text = one_sentence(err, f"{path.name}: the {what} holds {kind + ' ' if kind else ''}{shown}",
+                        "beside the Signalen export", "would not be read")
+    assert "Vries" not in text
+
+
+def test_the_files_of_a_full_export_and_macos_forks_are_passed_over(tmp_path):
+    path = dump(tmp_path / "meldingen_dump.zip")
+    with zipfile.ZipFile(path, "a") as z:
+        for kept in ("statuses.csv", "reporters.csv", "sla.csv", "kto_feedback.csv", "directing_departments.csv",
+                     "__MACOSX/._signals.csv", "._categories.csv", "~$signals.xlsx", "LEESMIJ.pdf"):
+            z.writestr(kept, "x")
+    assert len(read_dwh(path)) == 20
