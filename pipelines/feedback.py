@@ -423,7 +423,10 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
         raise refuse("it is not a file", "give the path of the returned workbook itself")
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     imports, last = feedback_imports(con, digest)
-    if imports and not again and datetime.fromtimestamp(path.stat().st_mtime) <= last:
+    # the later of modification and change time: a copy that keeps the old modification time (cp -p, Explorer,
+    # unzip) still changes the change time, and is a file sent again
+    stat = path.stat()
+    if imports and not again and datetime.fromtimestamp(max(stat.st_mtime, stat.st_ctime)) <= last:
         return FeedbackResult(name, digest, skipped=True)      # as it lay when it was stored: nothing new
     as_sent = "send back the list as wijkradar exported it, with only Terugkoppeling and Notitie filled in"
     kind = _not_a_workbook(path)

@@ -1544,7 +1544,8 @@ REPORT_NUMBERS_PERSONAL_AT_MOST = 0.35
 
 def report_numbers(values: pd.Series, kinds: pd.Series) -> pd.Series:
     """Per value of a column of report numbers: whether it is a report number although the scanner found ``kinds``
-    in it (a BSN or a phone number, only as nine digits in a row: ``_ID_WITH_NINE_DIGITS``).
+    in it (a BSN or a phone number, only as nine digits in a row: ``_ID_WITH_NINE_DIGITS``; a licence plate, when
+    it has the column's own shape).
 
     It must have the shape (digits as 9, letters upper-cased) that at least half the column's numbers have, so a
     BSN typed among ``SIG-1234`` numbers stays personal, as does a number written as a phone number
@@ -1563,7 +1564,10 @@ def report_numbers(values: pd.Series, kinds: pd.Series) -> pd.Series:
         return none
     found = (shape == dominant) & kinds.isin(["bsn", "telefoonnummer"]).to_numpy() & \
         text.str.fullmatch(_ID_WITH_NINE_DIGITS.pattern).fillna(False).astype(bool)
-    return none if found.sum() > REPORT_NUMBERS_PERSONAL_AT_MOST * n else found
+    # a system that numbers its reports like a licence plate (ZT1234): every number of that shape reads as one, so
+    # the share rule does not apply; one of the column's own shape (with the history's numbers) is a report number
+    plates = (shape == dominant) & kinds.eq("kenteken").to_numpy() & (n >= 3)
+    return plates | (none if found.sum() > REPORT_NUMBERS_PERSONAL_AT_MOST * n else found)
 
 
 def pseudonym(value: str, secret: bytes) -> str:

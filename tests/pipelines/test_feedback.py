@@ -331,6 +331,27 @@ def test_a_file_left_in_the_inbox_does_not_undo_a_later_one_until_it_is_sent_aga
         assert table_digest(con) == before and read_answers(con)["value"].tolist() == ["opgepakt"]
 
 
+def test_a_file_copied_again_with_its_old_modification_time_is_read_again(world, tmp_path):
+    # cp -p, Explorer and unzip keep a file's modification time: the first list copied back into the inbox to undo
+    # a later answer was skipped as "already imported"; its change time says it came anew
+    from pipelines.feedback import read_answers
+
+    home, _, path = world
+    first = fill(path, tmp_path / "a.xlsx", {5: ("opgepakt", None)})
+    changed = fill(path, tmp_path / "b.xlsx", {5: ("geen probleem", None)})
+    with connect(home.warehouse) as con:
+        for f in (first, changed):
+            import_feedback(con, f, today=TODAY)
+        assert read_answers(con)["value"].tolist() == ["geen probleem"]
+        inbox = tmp_path / "inbox"
+        inbox.mkdir()
+        again = inbox / first.name
+        shutil.copy2(first, again)
+        assert again.stat().st_mtime == first.stat().st_mtime
+        assert import_feedback(con, again, today=TODAY).answered == 1
+        assert read_answers(con)["value"].tolist() == ["opgepakt"]
+
+
 def test_a_teams_own_list_is_taken_after_its_buurt_moved_to_another_team(world, tmp_path):
     # the division changed after the run: the list as it was sent decides whose flags it holds
     home, run, path = world

@@ -485,3 +485,20 @@ def test_a_file_whose_name_leaves_no_room_for_a_manifest_loads_without_one(home)
     path = write_csv(home.inbox / name, MELDINGEN_HEADER, GOOD)
     result = load(home, path, "meldingen")
     assert (result.rows_read, result.rows_accepted, result.skipped) == (10, 10, False)
+
+
+def test_report_numbers_shaped_like_a_licence_plate_load_late_too(home):
+    # a system numbering reports ZT1234: a weekly export of 40 loaded, but a late file of one report was quarantined
+    # as 'kenteken' and one of two refused whole; judged with the source's earlier numbers they are report numbers
+    def rows(ids):
+        return [[i, f"{10 + n % 15}-11-2026", "Afval", "Zwerfafval", "BU01185000", "Open"] for n, i in enumerate(ids)]
+
+    week = load(home, write_csv(home.inbox / "meldingen_w46.csv", MELDINGEN_HEADER,
+                                rows([f"ZT{n}" for n in range(1234, 1274)])))
+    one = load(home, write_csv(home.inbox / "meldingen_w47_na.csv", MELDINGEN_HEADER, rows(["ZT1290"])))
+    two = load(home, write_csv(home.inbox / "meldingen_w47_na2.csv", MELDINGEN_HEADER, rows(["ZT1291", "ZT1292"])))
+    assert [(r.rows_accepted, r.rows_quarantined) for r in (week, one, two)] == [(40, 0), (1, 0), (2, 0)]
+    # a licence plate typed among report numbers of another shape is still personal
+    from pipelines.privacy import report_numbers, scan_values
+    values = pd.Series([f"SIG-{n}" for n in range(100, 140)] + ["GZ871K"])
+    assert not report_numbers(values, scan_values(values)).iloc[-1]
