@@ -92,7 +92,8 @@ def meta_matches(con: duckdb.DuckDBPyConnection, team: str, run_id: str, keys, c
     return legacy and hmac.compare_digest(checksum(team, run_id, keys).encode("ascii"), given)
 
 
-def apply_feedback(flags: pd.DataFrame, answers: pd.DataFrame | None, quiet_weeks: int) -> pd.DataFrame:
+def apply_feedback(flags: pd.DataFrame, answers: pd.DataFrame | None, quiet_weeks: int,
+                   teams: set[str] | None = None) -> pd.DataFrame:
     """The flags with the team's answer in their status.
 
     A flag answered ``opgepakt`` / ``naar jaarplan`` / ``al bekend`` reads ``in behandeling`` / ``in jaarplan``
@@ -101,6 +102,8 @@ def apply_feedback(flags: pd.DataFrame, answers: pd.DataFrame | None, quiet_week
     ``verergerend`` and ``opgelost`` always show; ``geen probleem`` and ``meer info nodig`` change nothing.
     The latest answered period wins, then the latest answer. An answer counts only on the list of the team that
     gave it: a buurt moved to another team is announced to that team as its own flag would be, not as handled.
+    An answer of a team that is no longer in the profile (``teams``: today's team codes; renamed or merged) counts
+    for the team that now has the buurt, as the team's own answers follow it under its new code.
 
     ``flags`` and ``answers`` carry ``wijkteam``; ``answers``: ``wijkteam, area_code, domain, period,
     period_start, value`` (+ ``answered_on``, ``imported_at``).
@@ -111,6 +114,10 @@ def apply_feedback(flags: pd.DataFrame, answers: pd.DataFrame | None, quiet_week
     order = [c for c in ("period_start", "answered_on", "imported_at") if c in a]
     a = a.sort_values(order)[["wijkteam", "area_code", "domain", "period", "period_start", "value"]]
     f = flags.assign(_i=range(len(flags)), _start=pd.to_datetime(flags["period_start"]))
+    if teams is not None:                       # a team renamed or merged since: its answers go with its buurten
+        gone = ~a["wijkteam"].isin(teams)
+        a.loc[gone, "wijkteam"] = a.loc[gone, ["area_code"]].merge(
+            f[["area_code", "wijkteam"]].drop_duplicates("area_code"), on="area_code", how="left")["wijkteam"].to_numpy()
     m = f[["_i", "wijkteam", "area_code", "domain", "period", "_start"]].merge(
         a, on=["wijkteam", "area_code", "domain", "period"])
     window = (m["period_start"] <= m["_start"]) & (m["_start"] < m["period_start"] + pd.Timedelta(weeks=quiet_weeks))

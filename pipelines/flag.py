@@ -95,7 +95,7 @@ def flag_run(scores: pd.DataFrame, ref, budget=None, feedback: pd.DataFrame | No
     label, start = run if run is not None else run_period(scores)
     now = current_cells(evidence, start, parse_period_label(label)[0], listed_before)
     flags = now[now["status"] != ""].merge(ref.areas[["area_code", "name", "wijkteam"]], on="area_code")
-    flags = apply_feedback(flags, feedback, budget.feedback_quiet_weeks)
+    flags = apply_feedback(flags, feedback, budget.feedback_quiet_weeks, set(ref.wijkteams["wijkteam"]))
     # "verhoogd" by the evidence's own rule and p-values (corrected for the domain's series), not the raw p-value
     cells = elevated_runs(scores, ref.catalogue, budget).merge(
         ref.catalogue[["signal", "label_nl", "label_en", "unit_nl"]], on="signal")

@@ -40,9 +40,11 @@ def cell_codes(values: pd.Series, area_codes: pd.Series, ref) -> pd.Series:
 def parts(base, rows: pd.DataFrame) -> pd.Series:
     """The cell part of each row: ``base`` (a value or a Series), with ``@<old code>`` for a row under an old
     code of a merge (``cell_code`` differs from ``area_code``)."""
-    old = rows["cell_code"].ne(rows["area_code"]) & rows["cell_code"].notna()
     base = pd.Series(base, index=rows.index, dtype=object)
-    return base.where(~old, base + AT + rows["cell_code"].astype(str))
+    # a quarantined row can lack its part (an unknown creditor) or its buurt: no old code to add to nothing
+    old = rows["cell_code"].ne(rows["area_code"]) & rows["cell_code"].notna() & base.notna()
+    return pd.Series([f"{b}{AT}{c}" if o else b for b, c, o in zip(base, rows["cell_code"], old)],
+                     index=rows.index, dtype=object)
 
 
 def split_parts(part: pd.Series) -> tuple[pd.Series, pd.Series]:

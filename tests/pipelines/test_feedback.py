@@ -808,6 +808,11 @@ def test_an_answer_counts_only_on_the_list_of_the_team_that_gave_it():
     assert apply_feedback(_flags("nieuw", team="t2"), _answer("opgepakt", team="t1"), 8)["status"].item() == "nieuw"
     both = pd.concat([_answer("opgepakt", team="t1"), _answer("al bekend", "2026-10-26", team="t2")])
     assert apply_feedback(_flags("nieuw", team="t2"), both, 8)["status"].item() == "bekend"
+    # t1 still exists: its answer stays its own; t1 renamed t2 (no t1 any more): its answers go with its buurten
+    assert apply_feedback(_flags("nieuw", team="t2"), _answer("opgepakt", team="t1"), 8,
+                          {"t1", "t2"})["status"].item() == "nieuw"
+    assert apply_feedback(_flags("nieuw", team="t2"), _answer("opgepakt", team="t1"), 8,
+                          {"t2"})["status"].item() == "in behandeling"
 
 
 def test_precision_per_signal_team_and_domain():
