@@ -375,6 +375,39 @@ def content_hash_or_none(path: Path) -> str | None:
         return None
 
 
+def backfill_unknown_cells(con: duckdb.DuckDBPyConnection, ref: Reference, today: pd.Timestamp | None = None) -> int:
+    """Once, in a warehouse made before unknown cells were kept (migration 017 marks it pending): mark the cells its
+    quarantined rows hold without a usable count, as a load now does, and rebuild those sources' counts, so a sum
+    over parts with a suppressed part is no longer stored as an undercount. Returns how many cells were marked."""
+    if not catalog.upgrade_pending(con, "unknown_cells"):
+        return 0
+    today = pd.Timestamp(today if today is not None else pd.Timestamp.now()).normalize()
+    marked = 0
+    with transaction(con):
+        for source, module in SOURCES.items():
+            if getattr(module, "KIND", None) != "cells" or not hasattr(module, "to_cells"):
+                continue
+            held = catalog.held_row_loads(con, source)
+            if held.empty:
+                continue
+            rows = catalog.raw_rows(con, getattr(module, "RAW_TABLE", source), sorted(set(held["load_id"])))
+            rows = rows.merge(held, on=["load_id", "row_number"])
+            if rows.empty:
+                continue
+            rows = rows.astype({c: object for c in module.RAW_COLUMNS if c in rows}).fillna(
+                {c: "" for c in module.RAW_COLUMNS if c in rows})
+            for (load_id, seq), part in rows.groupby(["load_id", "load_seq"]):    # in load order, as loaded
+                typed = module.typed(part.reset_index(drop=True), ref)
+                cells = delivery_mod.unknown_cells(module, typed, today, ref.load_settings.first_day())
+                marked += catalog.mark_unknown_cells(con, source, cells, load_id, int(seq))
+            catalog.rebuild_counts(con, source)
+        catalog.upgrade_done(con, "unknown_cells")
+    if marked:
+        log.info("upgrade: %d cell(s) of quarantined rows without a usable count are now unknown; their sums over "
+                 "parts are no longer stored", marked)
+    return marked
+
+
 def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: Reference,
                 archive_dir: Path, today: pd.Timestamp | None = None, **options) -> LoadResult:
     """Load one file of ``source``; refusals raise IngestError / ValidationRefused / LoadHeld in one sentence.
@@ -386,6 +419,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: Re
     from pipelines.validate import ValidationRefused
 
     try:
+        backfill_unknown_cells(con, ref, today)       # a warehouse from before unknown cells: once
         return _ingest_file(con, path, source, ref, archive_dir, today, **options)
     except (IngestError, ValidationRefused, LoadHeld, NotYet) as exc:
         message = privacy.scrub_text(" ".join(str(exc).split()))

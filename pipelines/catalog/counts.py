@@ -356,3 +356,18 @@ def record_writers(con: Con, source: str, report_keys: pd.Series) -> pd.DataFram
             "JOIN core.report_ledger r ON r.source = ? AND r.report_key = k.report_key "
             "LEFT JOIN meta.loads l ON l.load_id = coalesce(r.retracted_by, r.load_id)", [source]).df()
     return found.set_index(report_keys.index[found.pop("i").to_numpy()])
+
+
+def upgrade_pending(con: Con, name: str) -> bool:
+    """Whether the one-time upgrade step ``name`` (``meta.pending_upgrades``, set by a migration) is still to do."""
+    return con.execute("SELECT count(*) FROM meta.pending_upgrades WHERE name = ?", [name]).fetchall()[0][0] > 0
+
+
+def upgrade_done(con: Con, name: str) -> None:
+    con.execute("DELETE FROM meta.pending_upgrades WHERE name = ?", [name])
+
+
+def held_row_loads(con: Con, source: str) -> pd.DataFrame:
+    """``load_id, row_number, load_seq`` of the source's quarantined rows that no later load resolved."""
+    return con.execute("SELECT q.load_id, q.row_number, l.load_seq FROM quarantine.rows q JOIN meta.loads l "
+                       "USING (load_id) WHERE q.source = ? AND q.state <> 'resolved'", [source]).df()

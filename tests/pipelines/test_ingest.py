@@ -502,3 +502,24 @@ def test_report_numbers_shaped_like_a_licence_plate_load_late_too(home):
     from pipelines.privacy import report_numbers, scan_values
     values = pd.Series([f"SIG-{n}" for n in range(100, 140)] + ["GZ871K"])
     assert not report_numbers(values, scan_values(values)).iloc[-1]
+
+
+def test_a_warehouse_from_before_unknown_cells_loses_its_undercounts_once(home):
+    # an older version stored huur 7 + zorgverzekering 6 = 13 for a buurt-month whose energie was '<5' and marked
+    # nothing; re-sending the file is skipped as loaded, so the first load or scoring run marks the cells (017)
+    from pipelines.ingest import backfill_unknown_cells
+
+    rows = [["BU01185000", "2026-09", "huur", "7"], ["BU01185000", "2026-09", "energie", "<5"],
+            ["BU01185000", "2026-09", "zorgverzekering", "6"], ["BU01185004", "2026-09", "huur", "4"]]
+    load(home, write_csv(home.inbox / "schulden_sep.csv", SCHULDEN_HEADER, rows), "schulden", max_failed_share=1)
+    with connect(home.warehouse) as con:                 # as the older version left it
+        con.execute("DELETE FROM core.unknown_cells")
+        con.execute("INSERT INTO core.signal_counts (area_code, signal, period, period_start, count, source, "
+                    "load_id, provisional) SELECT 'BU01185000', signal, period, period_start, 13, source, load_id, "
+                    "false FROM core.signal_counts WHERE area_code = 'BU01185004'")
+        con.execute("INSERT INTO meta.pending_upgrades VALUES ('unknown_cells')")
+    assert schulden_counts(home) == {"BU01185000": 13, "BU01185004": 4}
+    with connect(home.warehouse) as con:
+        assert backfill_unknown_cells(con, reference.Reference(), TODAY) == 1
+        assert backfill_unknown_cells(con, reference.Reference(), TODAY) == 0          # once
+    assert schulden_counts(home) == {"BU01185004": 4}
