@@ -59,9 +59,11 @@ class LoadSettings:
 
 # -- safety valve --------------------------------------------------------------------------------
 
-def drops(before: pd.DataFrame, after: pd.DataFrame, max_share: float) -> list[str]:
+def drops(before: pd.DataFrame, after: pd.DataFrame, max_share: float, unknown: pd.DataFrame | None = None) -> list[str]:
     """Periods whose total falls by more than ``max_share`` (or vanishes), described for a person: ``(removed)``
-    when no count of the period is left, ``(all zero)`` when its counts are there and all 0.
+    when no count of the period is left, ``(all zero)`` when its counts are there and all 0, ``(partly unknown)``
+    when a buurt's total of the period is left unknown by a suppressed or quarantined part (``unknown``: such
+    periods, as ``catalog.unknown_periods`` gives them), which is no removal.
 
     With a ``gemeente_code`` column the totals are compared per municipality, so in a region's home one
     municipality losing its reports is not hidden by the others' totals (its code then leads the label).
@@ -69,6 +71,8 @@ def drops(before: pd.DataFrame, after: pd.DataFrame, max_share: float) -> list[s
     on = [c for c in ("gemeente_code", "period", "period_start") if c in before.columns]
     merged = before.merge(after, on=on, how="left", suffixes=("_before", "_after"))
     merged["removed"] = merged["total_after"].isna()      # no count left, not counts of zero
+    merged["unknown"] = (pd.MultiIndex.from_frame(merged[on]).isin(pd.MultiIndex.from_frame(unknown[on]))
+                         if unknown is not None and len(unknown) else False)
     merged["total_after"] = merged["total_after"].fillna(0)
     bad = merged[(merged["total_before"] > 0) & (merged["total_after"] < merged["total_before"] * (1 - max_share))]
     several = "gemeente_code" in on and before["gemeente_code"].nunique() > 1
@@ -76,7 +80,8 @@ def drops(before: pd.DataFrame, after: pd.DataFrame, max_share: float) -> list[s
     for r in bad.sort_values(on[::-1]).to_dict("records"):
         label = pd.Timestamp(r["period_start"]).strftime("%G-W%V" if r["period"] == "week" else "%Y-%m")
         where = f"{r['gemeente_code'] or 'buurten outside the profile'} " if several else ""
-        gone = " (removed)" if r["removed"] else " (all zero)" if r["total_after"] == 0 else ""
+        gone = (" (partly unknown: a part of it is suppressed or quarantined)" if r["unknown"] else
+                " (removed)" if r["removed"] else " (all zero)" if r["total_after"] == 0 else "")
         out.append(f"{where}{label} {int(r['total_before'])} -> {int(r['total_after'])}{gone}")
     return out
 

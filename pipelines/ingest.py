@@ -603,7 +603,8 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
                 clock("load: counts rebuilt")
                 if len(starts):
                     periods_from, periods_to = pd.Timestamp(starts.min()), pd.Timestamp(starts.max())
-                lowered = delivery_mod.drops(before, catalog.source_totals(con, source), settings.max_drop_share)
+                lowered = delivery_mod.drops(before, catalog.source_totals(con, source), settings.max_drop_share,
+                                             catalog.unknown_periods(con, source))
                 if lowered and not accept_drop and not _drop_waived(waived, lowered):
                     raise _Held(lowered, held_for={"drop": lowered}, accepted=waived.get("drop"))
             delivery_mod.update_quarantine_states(

@@ -288,6 +288,16 @@ def source_totals(con: Con, source: str) -> pd.DataFrame:
                        "USING (area_code) WHERE c.source = ? GROUP BY ALL", [source]).df()
 
 
+def unknown_periods(con: Con, source: str) -> pd.DataFrame:
+    """``gemeente_code``, ``period``, ``period_start`` of a source's totals left unknown by a part no delivery holds a
+    count of (:func:`mark_unknown_cells`), as :func:`source_totals` keys them."""
+    return con.execute("SELECT DISTINCT coalesce(a.gemeente_code, '') AS gemeente_code, u.period, u.period_start "
+                       "FROM core.unknown_cells u LEFT JOIN core.areas a USING (area_code) WHERE u.source = ? "
+                       "AND NOT EXISTS (SELECT 1 FROM core.source_cells k WHERE k.source = u.source AND k.area_code = "
+                       "u.area_code AND k.signal = u.signal AND k.part = u.part AND k.period = u.period "
+                       "AND k.period_start = u.period_start)", [source]).df()
+
+
 def count_ranges(con: Con) -> pd.DataFrame:
     """``period, source, first, last``: the first and last period start of every source's counts."""
     return con.execute("SELECT period, source, min(period_start) AS first, max(period_start) AS last "

@@ -165,6 +165,16 @@ def test_a_delivery_that_sets_a_months_cells_to_zero_is_held_as_all_zero_not_rem
         load(home, zero, "wijkteam")
 
 
+def test_a_total_left_unknown_by_a_suppressed_part_is_held_as_partly_unknown_not_removed(home):
+    # huur 7 and energie 6 delivered, then water '<5' for the same month: nothing was lowered, one part is unknown
+    header = ["Buurtcode", "Maand", "Schuldeiser", "Aantal"]
+    load(home, write_csv(home.inbox / "schulden_1.csv", header, [["BU01185000", "2026-09", "huur", "7"],
+                                                                 ["BU01185000", "2026-09", "energie", "6"]]), "schulden")
+    later = write_csv(home.inbox / "schulden_2.csv", header, [["BU01185000", "2026-09", "water", "<5"]])
+    with pytest.raises(LoadHeld, match=r"\(2026-09 13 -> 0 \(partly unknown: a part of it is suppressed"):
+        load(home, later, "schulden", max_failed_share=1)
+
+
 @pytest.mark.parametrize("folder", ["plain", "Fatima Yilmaz 0655443322"])
 def test_a_held_file_with_personal_data_in_its_name_or_folder_is_found_again_but_its_path_is_not_stored(
         home, tmp_path, folder):
