@@ -32,7 +32,8 @@ privacy-spaced-names       names spelled letter by letter ("J a n s e n", "P. J 
 privacy-new-notations      a street glued to its number ("Kerkstraat14"), a lower-case postcode + number, a lower-case
                            name after 'van', a name surname first ("Jansen, Anna"), a BSN one digit at a time, a licence
                            plate -> those rows quarantined, no form of the value stored.
-privacy-file-name          a person's name in the file name (meldingen_melding_van_anna_jansen.csv, meldingen_anna_jansen.csv) -> loads; the name is
+privacy-file-name          a person's name in the file name (meldingen_melding_van_anna_jansen.csv, meldingen_anna_jansen.csv,
+                           one of 250 bytes that leaves no room for a manifest name) -> loads; the name is
                            kept nowhere (file names pass an allow-list of delivery words).
 privacy-headerless         no header row, the first row holds an e-mail -> refused (missing columns),
                            the message does not echo the e-mail.
@@ -1166,6 +1167,13 @@ def plan(seed: int = SEED) -> list[Planned]:
     # a person's name in the FILE name (lower case, between underscores): the file loads, its name is never kept
     who = f"{b.rng.choice(FIRST).lower()}_{b.rng.choice(LAST).lower()}"
     b.text(Case(f"meldingen_{who}.csv", "meldingen", "loaded", rows_read=10, quarantined=0, secrets=(who,),
+                klass="privacy-file-name"), M, b.reports(10))
+    # the same in a name of 250 bytes: no room beside it for '<name>.manifest.json' (the file system refuses so long
+    # a name), which crashed the load with a traceback quoting the name
+    who = f"{b.rng.choice(FIRST)}_{b.rng.choice(LAST)}"
+    long_name = f"meldingen_melder_{who}_" + "week47_" * 40
+    long_name = long_name[:246] + ".csv"
+    b.text(Case(long_name, "meldingen", "loaded", rows_read=10, quarantined=0, secrets=(who, who.lower()),
                 klass="privacy-file-name"), M, b.reports(10))
 
     # report numbers a system gives as year and sequence: nine digits in a row, of which about one in eleven passes
