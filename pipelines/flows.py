@@ -15,7 +15,6 @@ import html
 import os
 import re
 import time
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -576,11 +575,12 @@ def team_artifact_key(team: str) -> str:
     other becomes an ASCII slug, ``--`` and a hash of the code itself: ``Noord`` and ``noord`` never share a key,
     and no kept key holds ``--``.
     """
+    from pipelines.profile import slug
+
     if re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", team):
         return f"wijkradar-flags-{team}"
-    text = unicodedata.normalize("NFKD", team).encode("ascii", "ignore").decode().lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60].strip("-") or "team"
-    return f"wijkradar-flags-{slug}--{hashlib.sha256(team.encode('utf-8')).hexdigest()[:10]}"
+    short = slug(team, empty="")[:60].strip("-") or "team"
+    return f"wijkradar-flags-{short}--{hashlib.sha256(team.encode('utf-8')).hexdigest()[:10]}"
 
 
 def publish(home: Home, result: WeeklyResult) -> None:

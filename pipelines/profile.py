@@ -76,9 +76,10 @@ def select_regions(regions: pd.DataFrame, gemeenten: list[str] = (), provincie: 
     return regions[regions["gemeente_code"].isin(codes) | regions["code"].isin(codes)].reset_index(drop=True)
 
 
-def slug(text: str) -> str:
+def slug(text: str, empty: str = "wijk") -> str:
+    """``text`` in ASCII lower-case letters, digits and single dashes (``empty`` when nothing of it is left)."""
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "wijk"
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or empty
 
 
 def division(rows: pd.DataFrame) -> pd.DataFrame:
