@@ -496,7 +496,8 @@ def explain(
         t.add_column(col, overflow="fold")
     for r in s_now.sort_values(["domain", "pvalue"]).itertuples(index=False):
         t.add_row(r.label_nl if lang == "nl" else r.label_en, wording.domain_word(r.domain, lang),
-                  wording.period_text(r.period_start, r.period, lang), str(r.count),
+                  wording.period_text(r.period_start, r.period, lang),
+                  wording.count_text(r.count, getattr(r, "partial", False), lang),
                   "" if r.expected != r.expected else wording.number(r.expected, lang),
                   wording.format_bound(r.upper, lang), num(r.pvalue, ".2g"), words["yes"] if r.alarm else "",
                   r.method, wording.detector_note(r.reason, lang))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines.wording import format_bound, number, period_text, unit_word
+from pipelines.wording import count_text, format_bound, number, period_text, unit_word
 
 SINGULAR = {"meldingen": "melding", "signalen": "signaal", "misdrijven": "misdrijf"}
 
@@ -169,6 +169,10 @@ def _unit(r, lang: str) -> str:
     return SINGULAR.get(r.unit_nl, r.unit_nl) if int(r.count) == 1 else r.unit_nl
 
 
+def _count(r, lang: str) -> str:
+    return count_text(r.count, getattr(r, "partial", False), lang)
+
+
 def _above_bound(r) -> bool:
     """Is the count above its upper bound (larger than it; no bound: nothing to be under)."""
     return pd.isna(r.upper) or r.count > r.upper
@@ -177,7 +181,7 @@ def _above_bound(r) -> bool:
 def _series_count(r, lang: str) -> str:
     label = r.label_nl if lang == "nl" else r.label_en
     words = SERIES_WORDS[lang]
-    text = words["count"].format(label=label, n=int(r.count), unit=_unit(r, lang), expected=number(r.expected, lang))
+    text = words["count"].format(label=label, n=_count(r, lang), unit=_unit(r, lang), expected=number(r.expected, lang))
     bound = format_bound(r.upper, lang)
     return text + (words["bound"].format(bound=bound) if bound else "")
 
@@ -185,5 +189,5 @@ def _series_count(r, lang: str) -> str:
 def _contributor(r, lang: str) -> str:
     words = CONTRIBUTOR_WORDS[lang]
     bound = format_bound(r.upper, lang)
-    return words["item"].format(label=r.label_nl if lang == "nl" else r.label_en, n=int(r.count), unit=_unit(r, lang),
+    return words["item"].format(label=r.label_nl if lang == "nl" else r.label_en, n=_count(r, lang), unit=_unit(r, lang),
                                 expected=number(r.expected, lang), bound=words["bound"].format(bound=bound) if bound else "")

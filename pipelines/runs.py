@@ -31,7 +31,7 @@ EVIDENCE_COLUMNS = ["area_code", "domain", "period", "period_start", "p_domain",
                     "since"]
 
 #: Bump when scoring or flagging logic changes in a way that changes results for the same inputs.
-LOGIC_VERSION = "7"
+LOGIC_VERSION = "8"
 
 
 @dataclass(frozen=True)
@@ -132,6 +132,7 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, 
     names = [g for g in groups if g in counts_of]
     answers = read_answers(con)
     listed = catalog.listed_months(con, before=run_start)   # a monthly flag is aanhoudend once a list held it
+    partial = catalog.partial_totals(con)                    # counts read as a lower bound: "minstens"
 
     def work_of(g: str) -> list:
         return [replace(b, group=g) for b in score.blocks(counts_of.pop(g)(), groups[g], None, ref.score_settings,
@@ -149,6 +150,7 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, 
                 if not mine:
                     continue
                 scored = score.combine([b for b, _ in mine], [r for _, r in mine])
+                scored = replace(scored, scores=score.mark_partial(scored.scores, partial))
                 evidence, flags = flag.flag_run(scored.scores, ref, ref.budget, feedback=answers,
                                                run=(label, run_start), listed_before=listed)
                 catalog.append_run_marts(con, scored.scores[score.SCORE_COLUMNS], evidence[EVIDENCE_COLUMNS],

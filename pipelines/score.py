@@ -27,7 +27,7 @@ KEYS = ["area_code", "signal"]
 #: the columns of ``marts.series_scores``; the scores also carry ``phi`` (the baseline's dispersion, NaN without
 #: one) for the pooled evidence of the flag stage, which the mart does not keep
 SCORE_COLUMNS = ["area_code", "signal", "period", "period_start", "count", "expected", "upper", "score", "pvalue",
-                 "alarm", "method", "reason"]
+                 "alarm", "method", "reason", "partial"]
 
 
 def detectors() -> dict[str, Detector]:
@@ -173,7 +173,19 @@ def combine(work: list[Block], results: list[pd.DataFrame]) -> Scored:
     scores = scores.sort_values(["period", *KEYS, "period_index"], kind="stable").reset_index(drop=True)
     if "phi" not in scores:
         scores["phi"] = np.nan
+    scores["partial"] = False                 # the run marks the lower bounds it read (mark_partial)
     return Scored(scores[[*SCORE_COLUMNS, "phi"]], n_series, n_short, settings)
+
+
+def mark_partial(scores: pd.DataFrame, partial: pd.DataFrame) -> pd.DataFrame:
+    """``scores`` with ``partial`` true where the count is a lower bound: ``partial`` (``catalog.partial_totals``)
+    holds its buurt, signal, period and period start (a part of the total is unknown)."""
+    keys = [*KEYS, "period", "period_start"]
+    if partial.empty:
+        return scores.assign(partial=False)
+    at = pd.MultiIndex.from_frame(partial[keys].assign(period_start=pd.to_datetime(partial["period_start"])))
+    here = pd.MultiIndex.from_frame(scores[keys].assign(period_start=pd.to_datetime(scores["period_start"])))
+    return scores.assign(partial=here.isin(at))
 
 
 def score_counts(counts: pd.DataFrame, buurten: list[str], group_of: dict[str, str] | None = None,

@@ -90,6 +90,14 @@ def number(x: float, lang: str = "nl", decimals: int = 1) -> str:
     return text.replace(".", ",") if lang == "nl" else text
 
 
+def count_text(count, partial=False, lang: str = "nl") -> str:
+    """A series' count as the lists show it; "minstens 14" where it is a lower bound (``partial``: a part of the
+    total is unknown, a suppressed ``<5`` cell no delivery holds a count of, ``catalog.partial_totals``)."""
+    if partial is None or pd.isna(partial) or not partial:
+        return str(int(count))
+    return f"{'minstens' if lang == 'nl' else 'at least'} {int(count)}"
+
+
 def format_bound(upper: float | None, lang: str = "nl") -> str:
     """The upper bound as every output shows it: one decimal, rounded *down* to the tenth (6.96 -> ``6,9``;
     a whole bound without decimals: 5.0 -> ``5``).

@@ -18,7 +18,8 @@ current schema. One module per layer:
 """
 from pipelines.catalog.answers import answers, feedback_file_known, newer_answers, record_feedback
 from pipelines.catalog.counts import (apply_cells, apply_records, cell_writers, count_ranges, domain_count_ranges,
-                                      domain_month_counts, held_row_loads, mark_unknown_cells, raw_rows, read_counts_table,
+                                      domain_month_counts, held_row_loads, mark_unknown_cells, partial_totals, raw_rows,
+                                      read_counts_table,
                                       rebuild_counts,
                                       record_writers, rekey_reports, source_totals, unknown_periods, upgrade_done, upgrade_pending,
                                       write_raw_rows)
@@ -45,7 +46,7 @@ __all__ = [
     "latest_run", "listed_months", "load_by_hash", "load_exists", "loads", "loads_of", "newer_answers", "next_load_seq",
     "open_reasons",
     "quarantine_rows",
-    "count_ranges", "domain_count_ranges", "domain_month_counts", "raw_rows", "read_counts_table", "read_flags",
+    "count_ranges", "domain_count_ranges", "domain_month_counts", "partial_totals", "raw_rows", "read_counts_table", "read_flags",
     "held_row_loads", "mark_unknown_cells", "rebuild_counts", "unknown_periods", "upgrade_done", "upgrade_pending", "record_feedback", "rekey_reports",
     "record_load", "reference_version",
     "release_hold", "replace_area_stats", "replace_reference", "report_frames", "run_exists",

@@ -254,14 +254,15 @@ def whole_cells_held(con: Con, source: str, cells: pd.DataFrame) -> pd.Series:
     return pd.Series(pd.Series(range(len(cells))).isin(held).to_numpy(), index=cells.index)
 
 
+#: Whether the unknown cell ``u`` (``core.unknown_cells``) is still unknown: no delivery holds a count of it.
+NOT_HELD = ("NOT EXISTS (SELECT 1 FROM core.source_cells k WHERE k.source = u.source AND k.area_code = u.area_code "
+            "AND k.signal = u.signal AND k.part = u.part AND k.period = u.period AND k.period_start = u.period_start)")
 #: Whether the buurt, signal and period of the cell ``c`` (``core.source_cells``) has a part that is unknown
 #: (:func:`mark_unknown_cells`) and of which no delivery holds a count: its total is unknown, the sum of the other
 #: parts only a lower bound.
 PART_UNKNOWN = (
     "EXISTS (SELECT 1 FROM core.unknown_cells u WHERE u.source = c.source AND u.area_code = c.area_code "
-    "AND u.signal = c.signal AND u.period = c.period AND u.period_start = c.period_start AND NOT EXISTS (SELECT 1 "
-    "FROM core.source_cells k WHERE k.source = u.source AND k.area_code = u.area_code AND k.signal = u.signal "
-    "AND k.part = u.part AND k.period = u.period AND k.period_start = u.period_start))")
+    f"AND u.signal = c.signal AND u.period = c.period AND u.period_start = c.period_start AND {NOT_HELD})")
 
 
 def rebuild_counts(con: Con, source: str) -> None:
@@ -293,15 +294,25 @@ def unknown_periods(con: Con, source: str) -> pd.DataFrame:
     count of (:func:`mark_unknown_cells`), as :func:`source_totals` keys them."""
     return con.execute("SELECT DISTINCT coalesce(a.gemeente_code, '') AS gemeente_code, u.period, u.period_start "
                        "FROM core.unknown_cells u LEFT JOIN core.areas a USING (area_code) WHERE u.source = ? "
-                       "AND NOT EXISTS (SELECT 1 FROM core.source_cells k WHERE k.source = u.source AND k.area_code = "
-                       "u.area_code AND k.signal = u.signal AND k.part = u.part AND k.period = u.period "
-                       "AND k.period_start = u.period_start)", [source]).df()
+                       f"AND {NOT_HELD}", [source]).df()
 
 
 def count_ranges(con: Con) -> pd.DataFrame:
     """``period, source, first, last``: the first and last period start of every source's counts."""
     return con.execute("SELECT period, source, min(period_start) AS first, max(period_start) AS last "
-                       "FROM core.signal_counts GROUP BY ALL ORDER BY ALL").df()
+                       f"FROM ({COUNTS_AND_BOUNDS}) GROUP BY ALL ORDER BY ALL").df()
+
+
+#: Every count a series or a report reads: the stored totals, and for a buurt, signal and period whose total has an
+#: unknown part (:data:`PART_UNKNOWN`) the sum of its known parts (0 when none is known), a lower bound, with
+#: ``partial`` true.
+COUNTS_AND_BOUNDS = (
+    "SELECT area_code, signal, period, period_start, count, source, false AS partial FROM core.signal_counts "
+    "UNION ALL SELECT area_code, signal, period, period_start, sum(count)::INTEGER, source, true "
+    f"FROM core.source_cells c WHERE {PART_UNKNOWN} GROUP BY area_code, signal, period, period_start, source "
+    "UNION ALL SELECT DISTINCT area_code, signal, period, period_start, 0, source, true FROM core.unknown_cells u "
+    f"WHERE {NOT_HELD} AND NOT EXISTS (SELECT 1 FROM core.source_cells c WHERE c.source = u.source "
+    "AND c.area_code = u.area_code AND c.signal = u.signal AND c.period = u.period AND c.period_start = u.period_start)")
 
 
 def read_counts_table(con: Con) -> pa.Table:
@@ -310,15 +321,21 @@ def read_counts_table(con: Con) -> pa.Table:
 
     For scoring: a total whose part is unknown (a suppressed ``<5`` creditor cell) is stored nowhere as a count, but
     a series needs a value for every period, and the panel fills a missing one with 0; it reads here as the sum of
-    its known parts instead, a lower bound: a rise seen in it is there in the true total too."""
-    table = con.sql("SELECT area_code, signal, period, period_start, count, source FROM core.signal_counts "
-                    "UNION ALL SELECT area_code, signal, period, period_start, sum(count)::INTEGER, source "
-                    f"FROM core.source_cells c WHERE {PART_UNKNOWN} GROUP BY area_code, signal, period, "
-                    "period_start, source").to_arrow_table()
+    its known parts instead, a lower bound: a rise seen in it is there in the true total too. Which totals are
+    read so: :func:`partial_totals`."""
+    table = con.sql("SELECT area_code, signal, period, period_start, count, source "
+                    f"FROM ({COUNTS_AND_BOUNDS})").to_arrow_table()
     for name in ("area_code", "signal", "period", "source"):
         i = table.schema.get_field_index(name)
         table = table.set_column(i, name, pc.dictionary_encode(table.column(name)))
     return table.unify_dictionaries().combine_chunks()      # one dictionary per column, whatever the batches
+
+
+def partial_totals(con: Con) -> pd.DataFrame:
+    """``area_code, signal, period, period_start`` of every total read as a lower bound (:data:`COUNTS_AND_BOUNDS`):
+    a part of it is unknown and no delivery holds a count of that part. The lists and reports say "minstens"."""
+    return con.execute("SELECT area_code, signal, period, period_start "
+                       f"FROM ({COUNTS_AND_BOUNDS}) WHERE partial").df()
 
 
 #: The month of a count as year * 12 + month - 1; a week belongs to the month of its Thursday (as ISO weeks

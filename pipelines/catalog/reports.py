@@ -4,12 +4,20 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from pipelines.catalog.counts import COUNTS_AND_BOUNDS
+
 Con = duckdb.DuckDBPyConnection
 
 
 def has_table(con: Con, schema: str, name: str) -> bool:
     return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
                             [schema, name]).fetchall()[0][0])
+
+
+def has_column(con: Con, schema: str, table: str, column: str) -> bool:
+    """Whether the warehouse (maybe of an earlier version, opened read-only) has the column."""
+    return bool(con.execute("SELECT count(*) FROM information_schema.columns WHERE table_schema = ? AND table_name = ? "
+                            "AND column_name = ?", [schema, table, column]).fetchall()[0][0])
 
 
 def report_frames(con: Con, run_id: str) -> dict[str, pd.DataFrame]:
@@ -20,9 +28,14 @@ def report_frames(con: Con, run_id: str) -> dict[str, pd.DataFrame]:
         catalogue=con.execute("SELECT signal, domain, label_nl, unit_nl, source, frequency FROM core.signal_catalogue "
                               "ORDER BY signal").df(),
         wijkteams=con.execute("SELECT wijkteam, name FROM core.wijkteams ORDER BY wijkteam").df(),
-        counts=con.execute("SELECT area_code, signal, period, period_start, count FROM core.signal_counts").df(),
-        scores=con.execute("SELECT area_code, signal, period, period_start, count, expected, upper, pvalue, "
-                           "alarm, method FROM marts.series_scores").df(),
+        # a total with an unknown part (a suppressed <5 cell) as its lower bound, ``partial`` saying so
+        counts=con.execute("SELECT area_code, signal, period, period_start, count, partial FROM "
+                           f"({COUNTS_AND_BOUNDS})" if has_table(con, "core", "unknown_cells") else
+                           "SELECT area_code, signal, period, period_start, count, false AS partial "
+                           "FROM core.signal_counts").df(),
+        scores=con.execute("SELECT area_code, signal, period, period_start, count, expected, upper, pvalue, alarm, "
+                           f"method, {'partial' if has_column(con, 'marts', 'series_scores', 'partial') else 'false'} "
+                           "AS partial FROM marts.series_scores").df(),
         evidence=con.execute("SELECT * FROM marts.area_evidence").df(),
         flags=con.execute("SELECT f.*, a.name FROM marts.area_flags f JOIN core.areas a USING (area_code) "
                           "WHERE run_id = ?", [run_id]).df(),

@@ -41,9 +41,13 @@ def development(scores: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFra
         c = counts[counts["area_code"].isin(own["area_code"])]
         c = c[period_year(c["period_start"], c["period"]).to_numpy() == year].merge(catalogue[["signal", "domain"]],
                                                                                    on="signal")
-        whole = c.groupby(["area_code", "domain"], as_index=False).agg(observed_year=("count", "sum"))
+        c = c.assign(partial=c["partial"].astype(bool) if "partial" in c else False)
+        whole = c.groupby(["area_code", "domain"], as_index=False).agg(observed_year=("count", "sum"),
+                                                                       partial_year=("partial", "any"))
         oe = whole.merge(oe, on=["area_code", "domain"], how="outer").assign(year=year)
         oe["observed_year"] = oe["observed_year"].fillna(0)     # no stored counts: the scored periods were all 0
+        # a total with an unknown part (a suppressed <5 cell) counted as its known parts: the year is "minstens"
+        oe["partial_year"] = oe["partial_year"].astype("boolean").fillna(False).astype(bool)
     return oe.merge(own[["area_code", "name", "kind"]], on="area_code").sort_values(["name", "domain"]) \
         .reset_index(drop=True)
 
@@ -128,6 +132,11 @@ def year_flags(evidence: pd.DataFrame, areas: pd.DataFrame, feedback: pd.DataFra
     return ep.drop(columns=["wijkteam", "kind", "peak"]).reset_index(drop=True)
 
 
+#: Under a table where a count is a lower bound (marked with the sign)
+PARTIAL_NOTE = ("&ge;: minstens zoveel. Een deel van dit aantal is niet bekend (de leverancier heeft een klein aantal, "
+                "minder dan 5, afgeschermd, of een rij staat in quarantaine); geteld zijn de bekende delen.")
+
+
 def _date(v) -> str:
     return "" if pd.isna(v) else pd.Timestamp(v).strftime("%d-%m-%Y")
 
@@ -168,16 +177,20 @@ def jaarplan_page(team: str, team_name: str, year: int, dev: pd.DataFrame, month
                                      f"{label}: alle buurten van het team, {year}", "aantal", width=360))
     # the whole year's count; where the scores cover part of it, the scored part beside it (the ratio's own)
     whole = dev["observed_year"] if "observed_year" in dev else dev["observed"]
+    partial = dev["partial_year"] if "partial_year" in dev else pd.Series(False, index=dev.index)
     split = bool((whole != dev["observed"].fillna(-1)).any())
     rows = "".join(
         f"<tr><td>{esc(r.name)}</td><td>{esc(DOMAIN_NL.get(r.domain, r.domain))}</td>"
-        f'<td class="num">{int(w)}</td>' + (f'<td class="num">{_num(r.observed)}</td>' if split else "")
+        + (f'<td class="num" title="minstens {int(w)}">&ge; {int(w)}</td>' if low else f'<td class="num">{int(w)}</td>')
+        + (f'<td class="num">{_num(r.observed)}</td>' if split else "")
         + f'<td class="num">{_num(r.expected)}</td>{_ratio_cell(r.ratio)}</tr>'
-        for r, w in zip(dev.itertuples(index=False), whole))
+        for r, w, low in zip(dev.itertuples(index=False), whole, partial))
     dev_table = ("<table><thead><tr><th>Buurt</th><th>Domein</th><th>Waargenomen</th>"
                  + ("<th>waarvan gescoord</th>" if split else "") + "<th>Verwacht</th>"
                  f"<th>Verhouding</th></tr></thead><tbody>{rows}</tbody></table>" if rows else
                  f"<p>Nog geen scores voor {year}.</p>")
+    if rows and partial.any():
+        dev_table += (f"<p class='small'>{PARTIAL_NOTE}</p>")
     fl_rows = "".join(
         f"<tr><td>{esc(f.name)}</td><td>{esc(DOMAIN_NL.get(f.domain, f.domain))}</td><td>{esc(f.level)}</td>"
         f"<td>{_date(f.since)}</td><td>{esc(f.state)}{(' (' + _date(f.resolved) + ')') if f.state == 'opgelost' else ''}"
