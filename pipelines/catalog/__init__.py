@@ -20,7 +20,8 @@ from pipelines.catalog.answers import answers, feedback_file_known, newer_answer
 from pipelines.catalog.counts import (apply_cells, apply_records, cell_writers, count_ranges, domain_count_ranges,
                                       domain_month_counts, held_row_loads, mark_unknown_cells, raw_rows, read_counts_table,
                                       rebuild_counts,
-                                      record_writers, rekey_reports, source_totals, unknown_periods, upgrade_done, upgrade_pending,
+                                      record_writers, rekey_reports, replace_raw_numbers, source_totals,
+                                      stored_report_numbers, unknown_periods, upgrade_done, upgrade_pending,
                                       write_raw_rows)
 from pipelines.catalog.loads import (accept_held, find_held, hold, held_count, held_loads,
                                      load_by_hash, load_exists, loads, loads_of, next_load_seq, record_load,
@@ -47,6 +48,7 @@ __all__ = [
     "quarantine_rows",
     "count_ranges", "domain_count_ranges", "domain_month_counts", "raw_rows", "read_counts_table", "read_flags",
     "held_row_loads", "mark_unknown_cells", "rebuild_counts", "unknown_periods", "upgrade_done", "upgrade_pending", "record_feedback", "rekey_reports",
+    "replace_raw_numbers", "stored_report_numbers",
     "record_load", "reference_version",
     "release_hold", "replace_area_stats", "replace_reference", "report_frames", "run_exists",
     "run_finished_at", "run_loads_and_settings", "run_periods", "schema_columns", "schema_version", "scores_with_domain",
