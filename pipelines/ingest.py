@@ -408,6 +408,54 @@ def backfill_unknown_cells(con: duckdb.DuckDBPyConnection, ref: Reference, today
     return marked
 
 
+#: a report number as wijkradar keeps it when it reads as a personal number (``privacy.pseudonym``)
+_PSEUDONYM = r"[pP]-[0-9a-fA-F]{20}"
+
+
+def backfill_report_pseudonyms(con: duckdb.DuckDBPyConnection) -> int:
+    """Once, in a warehouse made before report numbers were judged and pseudonymised as the ledger reads them
+    (migration 018 marks it pending): every report number it stores in plain that reads as a personal number (a BSN,
+    also as the eight digits a spreadsheet kept of one) is kept as its pseudonym, as a load now keeps it: in the
+    ledger (a plain copy of a report also held under its pseudonym is dropped, as a delivery drops it), the
+    quarantined rows, the corrections' writes and the raw rows; the counts of the sources touched are rebuilt. A
+    report that is never delivered again thus loses its plain number too. Returns how many numbers."""
+    from pipelines import privacy
+
+    if not catalog.upgrade_pending(con, "report_pseudonyms"):
+        return 0
+    secret = catalog.warehouse_secret(con)
+    if secret is None:                        # never after migrate(), which writes the secret
+        return 0
+    found = {}
+    with transaction(con):
+        for source, module in SOURCES.items():
+            column = getattr(module, "ID_COLUMN", None)
+            if column is None:
+                continue
+            table = getattr(module, "RAW_TABLE", source)
+            stored = catalog.stored_report_numbers(con, source, table, column)
+            numbers = _number_as_read(stored, module)          # judged and pseudonymised as a load does
+            plain = privacy.scan_values(numbers).notna() & ~numbers.astype(str).str.fullmatch(_PSEUDONYM)
+            if not plain.any():
+                continue
+            pseudonyms = numbers[plain].map(lambda v: privacy.pseudonym(v, secret[0]))
+            catalog.rekey_reports(con, source, module.number_keys(stored[plain]), module.number_keys(pseudonyms))
+            catalog.replace_raw_numbers(con, source, table, column, stored[plain], pseudonyms)
+            catalog.rebuild_counts(con, source)
+            found[source] = int(numbers[plain].nunique())
+        catalog.upgrade_done(con, "report_pseudonyms")
+    for source, n in found.items():
+        log.info("upgrade: %d report number(s) of %s that read as a personal number were stored in plain; they are "
+                 "now kept as their pseudonym", n, source)
+    return sum(found.values())
+
+
+def run_pending_upgrades(con: duckdb.DuckDBPyConnection, ref: Reference, today: pd.Timestamp | None = None) -> None:
+    """The one-time upgrades an older warehouse still waits for (``meta.pending_upgrades``); nothing when none."""
+    backfill_unknown_cells(con, ref, today)
+    backfill_report_pseudonyms(con)
+
+
 def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: Reference,
                 archive_dir: Path, today: pd.Timestamp | None = None, **options) -> LoadResult:
     """Load one file of ``source``; refusals raise IngestError / ValidationRefused / LoadHeld in one sentence.
@@ -419,7 +467,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: Re
     from pipelines.validate import ValidationRefused
 
     try:
-        backfill_unknown_cells(con, ref, today)       # a warehouse from before unknown cells: once
+        run_pending_upgrades(con, ref, today)         # an older warehouse's one-time upgrades
         return _ingest_file(con, path, source, ref, archive_dir, today, **options)
     except (IngestError, ValidationRefused, LoadHeld, NotYet) as exc:
         message = privacy.scrub_text(" ".join(str(exc).split()))

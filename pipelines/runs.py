@@ -106,9 +106,9 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, 
     from pipelines import flag, score
 
     today = pd.Timestamp(today if today is not None else datetime.now()).normalize()
-    from pipelines.ingest import backfill_unknown_cells   # a warehouse from before unknown cells: once
+    from pipelines.ingest import run_pending_upgrades     # an older warehouse's one-time upgrades
 
-    backfill_unknown_cells(con, ref, today)
+    run_pending_upgrades(con, ref, today)
     ranges = catalog.count_ranges(con)
     if ranges.empty:
         raise score.NothingToScore("there are no signal counts in the warehouse yet; load files first "

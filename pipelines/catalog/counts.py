@@ -6,6 +6,8 @@ again replaces its earlier version, a delivery replaces exactly the cells it hol
 """
 from __future__ import annotations
 
+import json
+
 import duckdb
 import pandas as pd
 import pyarrow as pa
@@ -115,7 +117,41 @@ def rekey_reports(con: Con, source: str, old_keys: pd.Series, new_keys: pd.Serie
                     [source])
         con.execute("UPDATE quarantine.rows q SET record_key = k.new FROM _wr_rekey k WHERE q.source = ? "
                     "AND q.record_key = k.old", [source])
+        con.execute("UPDATE core.correction_writes c SET report_key = k.new FROM _wr_rekey k WHERE c.source = ? "
+                    "AND c.report_key = k.old", [source])
     return int(moved)
+
+
+def stored_report_numbers(con: Con, source: str, table: str, column: str) -> pd.Series:
+    """Every report number of ``source`` the warehouse keeps, once each: of the ``id:`` keys of the ledger, the
+    quarantined rows and the corrections' writes (the number as the key holds it), and as read in ``column`` of
+    ``raw.<table>`` and of the quarantined rows' values."""
+    return con.execute(
+        "SELECT substr(report_key, 4) AS n FROM core.report_ledger WHERE source = $1 AND starts_with(report_key, 'id:') "
+        "UNION SELECT substr(record_key, 4) FROM quarantine.rows WHERE source = $1 AND starts_with(record_key, 'id:') "
+        "UNION SELECT substr(report_key, 4) FROM core.correction_writes WHERE source = $1 "
+        "AND starts_with(report_key, 'id:') "
+        f'UNION SELECT "{column}" FROM raw.{table} WHERE "{column}" IS NOT NULL '
+        "UNION SELECT json_extract_string(raw_values, '$.' || $2) FROM quarantine.rows WHERE source = $1 "
+        "AND json_extract_string(raw_values, '$.' || $2) IS NOT NULL ORDER BY 1",
+        [source, column]).df()["n"].astype(object)
+
+
+def replace_raw_numbers(con: Con, source: str, table: str, column: str, old: pd.Series, new: pd.Series) -> int:
+    """Report numbers stored as read (``old``) in ``column`` of ``raw.<table>`` and of the source's quarantined rows'
+    values are stored as ``new`` (by position) instead. Returns how many raw rows changed."""
+    frame = pd.DataFrame({"old": old.astype(str).to_numpy(), "new": new.astype(str).to_numpy()})
+    frame = frame[frame["old"] != frame["new"]].drop_duplicates("old")
+    # the values are JSON as ingest writes them (json.dumps): the field's text is replaced, the rest kept as written
+    frame["old_field"] = [json.dumps({column: v}, ensure_ascii=False)[1:-1] for v in frame["old"]]
+    frame["new_field"] = [json.dumps({column: v}, ensure_ascii=False)[1:-1] for v in frame["new"]]
+    with registered(con, "_wr_numbers", frame):
+        changed = con.execute(f'UPDATE raw.{table} r SET "{column}" = m.new FROM _wr_numbers m '
+                              f'WHERE r."{column}" = m.old').fetchall()[0][0]
+        con.execute("UPDATE quarantine.rows q SET raw_values = replace(q.raw_values, m.old_field, m.new_field) "
+                    "FROM _wr_numbers m WHERE q.source = ? AND json_extract_string(q.raw_values, '$.' || ?) = m.old",
+                    [source, column])
+    return int(changed)
 
 
 def ledger_holders(con: Con, source: str, report_keys: pd.Series) -> pd.DataFrame:

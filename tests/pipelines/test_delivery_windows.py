@@ -375,6 +375,97 @@ def test_a_report_stored_under_its_plain_eight_digit_number_is_re_keyed_when_its
     assert query(home, "SELECT count(*) FROM core.report_ledger WHERE report_key = 'id:12345611'") == [(0,)]
 
 
+def text_columns(con) -> list[tuple[str, str, str]]:
+    """Every text column of every table: (schema, table, column)."""
+    return con.execute("SELECT table_schema, table_name, column_name FROM information_schema.columns "
+                       "WHERE data_type = 'VARCHAR' ORDER BY ALL").fetchall()
+
+
+def holding(home, values: list[str]) -> list[str]:
+    """``schema.table.column`` of every text column of the warehouse holding one of ``values`` (inside its text)."""
+    with connect(home.warehouse) as con:
+        return [f"{s}.{t}.{c}" for s, t, c in text_columns(con) if con.execute(
+            f'SELECT count(*) FROM {s}.{t} WHERE list_has_any([v FOR v IN ?::VARCHAR[] IF contains("{c}", v)], ?)',
+            [values, values]).fetchall()[0][0]]
+
+
+def stored_state(home) -> list:
+    """What the upgrade may change: the ledger, the counts, the raw rows, the quarantined rows, the corrections."""
+    return [query(home, f"SELECT * FROM {t} ORDER BY ALL") for t in (
+        "core.report_ledger", "core.signal_counts", "raw.meldingen", "quarantine.rows", "core.correction_writes")]
+
+
+@pytest.mark.parametrize("before", ["plain", "both"])
+def test_a_warehouse_holding_plain_bsn_like_report_numbers_keeps_them_as_pseudonyms_once(home, tmp_path, before,
+                                                                                         caplog):
+    """An older version stored a report number reading as a BSN in plain (an Excel export's 12345611, the BSN
+    012345611 without its 0): in the ledger, the raw rows, a quarantined row's key and values and a correction's key.
+    Only a report delivered again was re-keyed; one never delivered again kept its plain number for good. Upgraded
+    (migration 018), the first load keeps every such number as its pseudonym, counts unchanged, once. ``both``: the
+    CSV (pseudonymised) and the Excel copy (plain) of one report were both kept; the plain copy goes."""
+    from pipelines import catalog
+    from pipelines.ingest import backfill_report_pseudonyms
+    from pipelines.privacy import pseudonym, scan_values
+
+    numbers = [f"0{12345600 + i:08d}" for i in range(60)]
+    personal = [n for n in numbers if scan_values(pd.Series([n])).iloc[0]]
+    assert len(personal) == 5
+    rows = [[n, f"0{2 + i % 5}-11-2026", "Afval", "Zwerfafval", "BU01185000"] for i, n in enumerate(numbers)]
+    rows[numbers.index(personal[1])][4] = "BU0118500"          # quarantined, then corrected
+    load(home, write_csv(tmp_path / "meldingen_w45.csv", HEADER, rows))
+    with connect(home.warehouse) as con:
+        secret = catalog.warehouse_secret(con)[0]
+    # the supplier's correction carries its own number (the export's pseudonym can read as an address to the scanner)
+    fix = corrected(tmp_path, home, "meldingen_correctie.csv", "BU0118500;", "BU01185000;")
+    fix.write_text(fix.read_text(encoding="utf-8").replace(pseudonym(personal[1], secret), personal[1]),
+                   encoding="utf-8")
+    assert load(home, fix).rows_accepted == 1
+    assert total(home) == 60
+    assert query(home, "SELECT * FROM meta.pending_upgrades") == []           # a new warehouse: nothing to do
+    assert query(home, "SELECT count(*) FROM core.correction_writes WHERE starts_with(report_key, 'id:P-')") == [(1,)]
+    with connect(home.warehouse) as con:              # as an older version stored them: the plain eight digits
+        for n in personal:
+            for shown in (pseudonym(n, secret), pseudonym(n, secret).upper()):
+                for s, t, c in text_columns(con):
+                    con.execute(f'UPDATE {s}.{t} SET "{c}" = replace("{c}", ?, ?) WHERE contains("{c}", ?)',
+                                [shown, n.lstrip("0"), shown])
+        if before == "both":                          # and its CSV copy, pseudonymised, beside it
+            con.execute("INSERT INTO core.report_ledger SELECT * REPLACE (? AS report_key) FROM core.report_ledger "
+                        "WHERE report_key = ?", ["id:" + pseudonym(personal[0], secret).upper(),
+                                                 "id:" + personal[0].lstrip("0")])
+            catalog.rebuild_counts(con, "meldingen")
+        con.execute("DELETE FROM meta.schema_version WHERE version >= 18")      # the warehouse of that version
+    plain = [n.lstrip("0") for n in personal]
+    assert holding(home, plain) == ["core.correction_writes.report_key", "core.report_ledger.report_key",
+                                    "quarantine.rows.raw_values", "quarantine.rows.record_key",
+                                    "raw.meldingen.melding_id"]
+    counted = total(home)
+    assert counted == (61 if before == "both" else 60)
+    # a report never delivered again: the next load (of another report) upgrades the warehouse
+    caplog.set_level("INFO", logger="wijkradar.ingest")
+    later = load(home, write_csv(tmp_path / "meldingen_w46.csv", HEADER,
+                                 [["012345700", "09-11-2026", "Afval", "Zwerfafval", "BU01185000"]]))
+    assert (later.rows_accepted, later.rows_quarantined) == (1, 0)
+    assert holding(home, plain) == []
+    assert "upgrade: 5 report number(s) of meldingen" in caplog.text
+    assert not [n for n in personal if n.lstrip("0") in caplog.text]         # said without the numbers
+    assert total(home) == 60 + 1                      # unchanged, the plain copy of ``both`` no longer counted
+    keys = [k for (k,) in query(home, "SELECT report_key FROM core.report_ledger")]
+    assert sorted(k for k in keys if k.startswith("id:P-")) == sorted(
+        "id:" + pseudonym(n, secret).upper() for n in personal)
+    assert query(home, "SELECT * FROM meta.pending_upgrades") == []
+    state = stored_state(home)
+    with connect(home.warehouse) as con:              # once; and run again, it changes nothing
+        assert backfill_report_pseudonyms(con) == 0
+        con.execute("INSERT INTO meta.pending_upgrades VALUES ('report_pseudonyms')")
+        assert backfill_report_pseudonyms(con) == 0
+    assert stored_state(home) == state
+    again = write_csv(tmp_path / "meldingen_w45_b.csv", HEADER, [[n.lstrip("0"), *r[1:4], "BU01185000"]
+                                                                for n, r in zip(numbers, rows) if n in personal])
+    assert load(home, again).rows_accepted == 5       # delivered again, the same reports
+    assert total(home) == 61
+
+
 # -- 9. an old export found late ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("source", ["wijkteam", "meldingen"])
