@@ -61,7 +61,9 @@ app = typer.Typer(help="wijkradar: early-warning signals per neighbourhood, list
 console = Console(width=None if sys.stdout.isatty() else 150)
 _state: dict[str, Home] = {}
 #: Commands that only read a working folder: on a folder without a warehouse they stop instead of creating it.
-READS_ONLY = {"report"}
+#: commands that read (or act on) what a working folder holds: a mistyped --home must not become a new, empty
+#: working folder that they then describe as if it were the analyst's ("nothing loaded yet", "not an area")
+NEEDS_WAREHOUSE = {"report", "status", "flags", "explain", "quarantine", "loads", "feedback"}
 
 
 def _print_version(value: bool) -> None:
@@ -85,13 +87,17 @@ def main_options(
 ) -> None:
     from pipelines import prefect_env   # no prefect import: cheap, and must precede it
 
-    if ctx.invoked_subcommand in READS_ONLY:           # a mistyped --home must not become a new working folder
+    if ctx.invoked_subcommand in NEEDS_WAREHOUSE:      # a mistyped --home must not become a new working folder
         import os
 
         root = Path(home or os.environ.get("WIJKRADAR_HOME") or REPO_ROOT / "data").expanduser().resolve()
+        try:
+            Home(root).ensure(make=False)           # a file in the way: that sentence first
+        except HomeError as exc:
+            _fail(str(exc))
         if not Home(root).warehouse.exists():
             _fail(f"no warehouse in {root}; give the working folder with --home (or WIJKRADAR_HOME), or run "
-                  "the weekly flow there first (wijkradar run)")
+                  "the weekly flow there first (wijkradar run; wijkradar demo for the demo)")
     try:
         _state["home"] = resolve_home(home)
     except HomeError as exc:

@@ -408,10 +408,6 @@ def backfill_unknown_cells(con: duckdb.DuckDBPyConnection, ref: Reference, today
     return marked
 
 
-#: a report number as wijkradar keeps it when it reads as a personal number (``privacy.pseudonym``)
-_PSEUDONYM = r"[pP]-[0-9a-fA-F]{20}"
-
-
 def backfill_report_pseudonyms(con: duckdb.DuckDBPyConnection) -> int:
     """Once, in a warehouse made before report numbers were judged and pseudonymised as the ledger reads them
     (migration 018 marks it pending): every report number it stores in plain that reads as a personal number (a BSN,
@@ -435,7 +431,7 @@ def backfill_report_pseudonyms(con: duckdb.DuckDBPyConnection) -> int:
             table = getattr(module, "RAW_TABLE", source)
             stored = catalog.stored_report_numbers(con, source, table, column)
             numbers = _number_as_read(stored, module)          # judged and pseudonymised as a load does
-            plain = privacy.scan_values(numbers).notna() & ~numbers.astype(str).str.fullmatch(_PSEUDONYM)
+            plain = privacy.scan_values(numbers).notna()         # never a pseudonym (privacy.PSEUDONYM)
             if not plain.any():
                 continue
             pseudonyms = numbers[plain].map(lambda v: privacy.pseudonym(v, secret[0]))

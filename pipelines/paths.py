@@ -56,9 +56,9 @@ class Home:
     def reports(self) -> Path:
         return self.root / "reports"
 
-    def ensure(self) -> "Home":
+    def ensure(self, make: bool = True) -> "Home":
         """Make the folders that are missing; a file (or a link to one) in the place of one of them is refused
-        in one sentence, since every command reads or writes there."""
+        in one sentence, since every command reads or writes there. ``make=False``: only refuse, make nothing."""
         for p in (self.root, self.inbox, self.archive, self.exports, self.reports):
             blocker = next((q for q in (*reversed(p.parents), p) if q.exists() and not q.is_dir()), None)
             if blocker is None and p.is_symlink() and not p.exists():
@@ -68,7 +68,8 @@ class Home:
                 what = "" if blocker == p else f", so {p} cannot be made"
                 raise HomeError(f"{blocker} is a file, not a folder{what}; the working folder needs a folder there: "
                                 "move or rename that file and run the command again")
-            p.mkdir(parents=True, exist_ok=True)
+            if make:
+                p.mkdir(parents=True, exist_ok=True)
         return self
 
 

@@ -110,17 +110,21 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
-    """Apply every migration newer than the recorded schema version; return the new version."""
+    """Apply every migration the warehouse has not recorded, in order; return the schema version (the highest).
+
+    By the set of recorded versions, not by the highest one: a migration that landed after a higher-numbered one
+    (two branches merged in another order) is still applied to a warehouse that already had the higher one."""
     current = schema_version(con)
+    done = {v for (v,) in con.execute("SELECT version FROM meta.schema_version").fetchall()}
     for version, name, path in migrations():
-        if version <= current:
+        if version in done:
             continue
         with transaction(con):
             con.execute(path.read_text(encoding="utf-8"))
             con.execute(
                 "INSERT INTO meta.schema_version VALUES (?, ?, now()::TIMESTAMP)", [version, name]
             )
-        current = version
+        current = max(current, version)
     _ensure_secret(con)
     return current
 

@@ -9,6 +9,8 @@ Settings (``ReportSettings``) have their defaults here; ``<home>/rapport_instell
 from __future__ import annotations
 
 import csv
+import logging
+import time
 from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
@@ -21,6 +23,8 @@ from pipelines.reports.period import check_marts, period_end, read_period_data, 
 from pipelines.reports.render import NotebookFailed, notebook_page, page
 from pipelines.safe_output import escape_html as esc
 from pipelines.safe_output import safe_filename
+
+log = logging.getLogger("wijkradar.reports")
 
 NOTEBOOK_DIR = REPO_ROOT / "notebooks"
 NOTEBOOKS = {"01-trends": "Trends per wijk en domein", "02-flags-review": "Terugblik op de signaleringen",
@@ -204,7 +208,11 @@ def open_pages(data, settings: ReportSettings) -> dict[str, str]:
     wijken = wijk_table(data.areas)
     made = _stamp()
     pages = {"index.html": openpages.index_page(wijken, made, openpages.gemeente_names(data.areas))}
-    for _, w in wijken.iterrows():
+    clock = time.monotonic()
+    for i, (_, w) in enumerate(wijken.iterrows()):
+        if time.monotonic() - clock > 10:        # a big city's hundred wijken take a while on a busy machine
+            log.info("open pages: %d of %d wijken written", i, len(wijken))
+            clock = time.monotonic()
         sentences = (openpages.flag_sentences(data.flags, w["wijk_code"], data.areas, data.counts, data.catalogue,
                                               settings.open_drempel)
                      if settings.open_toon_signalen else None)

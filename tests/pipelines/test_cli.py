@@ -22,11 +22,24 @@ def test_help_lists_every_command():
 
 
 def test_status_on_a_new_home_says_what_to_do(home):
+    from pipelines.warehouse import connect, migrations
+
+    with connect(home.warehouse):                 # a working folder made, nothing loaded
+        pass
     res = invoke(home, "status")
     assert res.exit_code == 0
-    from pipelines.warehouse import migrations
-
     assert "nothing loaded yet" in res.output and f"schema version {migrations()[-1][0]}" in res.output
+
+
+@pytest.mark.parametrize("command", [["status"], ["flags"], ["explain", "01185005"], ["quarantine"],
+                                     ["quarantine", "export"], ["loads"], ["feedback"]])
+def test_a_mistyped_home_is_refused_by_the_commands_that_read_a_working_folder(tmp_path, command):
+    """They made the folder, an empty warehouse in it, and answered as if it were the analyst's ("nothing loaded
+    yet", "01185005 is not an area")."""
+    missing = tmp_path / "typo"
+    res = runner.invoke(app, ["--home", str(missing), *command], catch_exceptions=False)
+    assert res.exit_code == 2 and "no warehouse in" in res.output and "--home" in res.output
+    assert not missing.exists()
 
 
 def test_ingest_reports_quarantine_and_status_shows_reconciliation(home, tmp_path):
@@ -158,6 +171,8 @@ def test_a_held_file_with_a_personal_name_is_applied_on_accept_without_its_name_
 def test_a_today_that_is_no_date_is_refused_in_one_sentence(home, tmp_path, command, today):
     f = write_csv(tmp_path / "meldingen.csv", ["Datum melding", "Hoofdcategorie", "Subcategorie", "Buurtcode"],
                   [["02-11-2026", "Afval", "Zwerfafval", "BU01185000"]])
+    with connect(home.warehouse):            # answers are imported into a working folder that sent lists
+        pass
     res = invoke(home, *[str(f) if c == "FILE" else c for c in command], "--today", today)
     assert res.exit_code == 2 and "is not a date jjjj-mm-dd" in res.output and "Traceback" not in res.output
 

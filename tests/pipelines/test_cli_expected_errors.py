@@ -51,6 +51,8 @@ def test_a_full_disk_is_one_sentence(home, monkeypatch):
     def full(con):
         raise duckdb.IOException('IO Error: Could not write file "/x/warehouse.duckdb.wal": File too large')
 
+    with connect(home.warehouse):                 # a working folder with its warehouse
+        pass
     monkeypatch.setattr(catalog, "held_loads", full)
     res = runner.invoke(app, ["--home", str(home.root), "loads"])
     assert res.exit_code == 2 and "the disk is full or a file could not be written (File too large)" in \

@@ -537,3 +537,53 @@ def test_an_old_full_export_found_late_is_held_by_the_newer_delivery_of_reports_
     # a full export of another window, or holding the newer reports, is not held
     load(home, old, window="2026-11-01:2026-11-10")
     assert total(home) == 12 and retracted(home) == []
+
+
+def passes_eleven_test(number: int) -> bool:
+    digits = [int(d) for d in str(number)]
+    return (sum(d * w for d, w in zip(digits, range(9, 1, -1))) - digits[8]) % 11 == 0
+
+
+def bsn_numbers(n: int) -> list[str]:
+    """``n`` nine-digit numbers that pass the BSN 11-test."""
+    found, i = [], 100_000_000
+    while len(found) < n:
+        if passes_eleven_test(i):
+            found.append(str(i))
+        i += 7
+    return found
+
+
+def test_wijkradars_own_pseudonyms_never_read_as_personal_data():
+    """A pseudonym's hex digits read as a postcode and house number (or a BSN, a phone number) one time in fifteen."""
+    from pipelines.privacy import pseudonym, scan_values
+
+    made = pd.Series([pseudonym(str(i), b"a secret") for i in range(3000)])
+    assert scan_values(pd.concat([made, made.str.upper(), " " + made])).isna().all()
+    # one beside a name is still read: only the whole value is wijkradar's own
+    assert scan_values(pd.Series([made[0] + " Jan de Vries"])).notna().all()
+
+
+def test_quarantined_reports_with_pseudonymised_numbers_are_corrected_through_the_export(home, tmp_path):
+    """The quarantine export writes a BSN-like number as its pseudonym; its correction file must load. About one
+    pseudonym in fifteen read as an address, a BSN or a phone number, so the correction redacted it and its report
+    stayed in quarantine. The warehouse's secret is fixed here to pick numbers whose pseudonyms read so."""
+    from pipelines import catalog, privacy
+
+    secret = "5e" * 32
+    with connect(home.warehouse) as con:
+        con.execute("UPDATE meta.warehouse_secret SET secret = ?", [secret])
+        key = catalog.warehouse_secret(con)[0]
+    tricky = [n for n in bsn_numbers(400) if privacy._first_kind(privacy.pseudonym(n, key))][:3]
+    assert len(tricky) == 3
+    others = [str(n) for n in range(200_000_001, 200_000_100) if not passes_eleven_test(n)][:9]
+    numbers = tricky + others                  # report numbers of nine digits, three of them pass the 11-test
+    rows = [[n, f"0{2 + i % 5}-11-2026", "Afval", "Zwerfafval", "BU0118500"] for i, n in enumerate(numbers)]
+    first = load(home, write_csv(tmp_path / "meldingen_w45.csv", HEADER, rows), max_failed_share=1)
+    assert (first.rows_accepted, first.rows_quarantined) == (0, 12)
+    fix = corrected(tmp_path, home, "meldingen_correctie.csv", "BU0118500;", "BU01185000;")
+    assert fix.read_text(encoding="utf-8").lower().count("p-") == 3      # the export holds their pseudonyms
+    result = load(home, fix)
+    assert (result.rows_accepted, result.rows_quarantined) == (12, 0)
+    assert total(home) == 12
+    assert query(home, "SELECT count(*) FROM quarantine.rows WHERE state <> 'resolved'") == [(0,)]

@@ -33,7 +33,12 @@ def test_the_cli_sets_prefect_home_per_working_folder(monkeypatch, tmp_path):
 
     from pipelines.cli import app
 
+    from pipelines.paths import resolve_home
+    from pipelines.warehouse import connect
+
     monkeypatch.delenv("PREFECT_HOME", raising=False)
+    with connect(resolve_home(tmp_path / "wf").warehouse):
+        pass
     CliRunner().invoke(app, ["--home", str(tmp_path / "wf"), "status"])
     assert os.environ["PREFECT_HOME"] == str((tmp_path / "wf").resolve() / ".prefect")
 

@@ -20,6 +20,31 @@ def test_migrations_create_the_five_schemas_and_record_their_version(home):
         assert con.execute("SELECT count(*) FROM meta.schema_version").fetchone()[0] == len(versions)
 
 
+def test_a_migration_that_landed_after_a_higher_numbered_one_is_still_applied(home, tmp_path):
+    """Two branches merged in another order: warehouses opened in between recorded 19 without 18, and skipped 18
+    for good when only migrations above the highest recorded version ran (018 marks plain report numbers for
+    pseudonymising: they stayed plain)."""
+    from tests.conftest import load_file, write_csv
+
+    load_file(home, write_csv(tmp_path / "meldingen_w45.csv", ["Meldingnummer", "Datum melding", "Hoofdcategorie",
+                                                              "Subcategorie", "Buurtcode"],
+                              [["M-1", "02-11-2026", "Afval", "Zwerfafval", "BU01185000"]]))
+    eighteen = next(v for v, name, _ in migrations() if name == "report_pseudonyms_backfill")
+    with connect(home.warehouse) as con:        # as a warehouse opened before 018 existed, but after 019
+        con.execute("DELETE FROM meta.schema_version WHERE version = ?", [eighteen])
+        con.execute("DELETE FROM meta.pending_upgrades")
+    with connect(home.warehouse) as con:
+        versions = [r[0] for r in con.execute("SELECT version FROM meta.schema_version ORDER BY 1").fetchall()]
+        pending = con.execute("SELECT name FROM meta.pending_upgrades").fetchall()
+    assert versions == [v for v, _, _ in migrations()]
+    assert pending == [("report_pseudonyms",)]
+
+
+def test_migration_numbers_are_unique():
+    numbers = [v for v, _, _ in migrations()]
+    assert len(numbers) == len(set(numbers))
+
+
 def test_a_failing_transaction_leaves_everything_as_it_was(home):
     with connect(home.warehouse) as con:
         con.execute("INSERT INTO core.wijkteams VALUES ('t1', 'Team 1')")
