@@ -15,6 +15,10 @@ few operations per seasonal level instead of per period:
   periods, which enter as corrections;
 - without trend the means are one per level, and the Pearson statistic comes from per-level sums.
 
+One departure from R, for counts R's examples never hold: a down-weighted period that alone outweighs all the
+others in the dispersion (a count of 1,000,000 in a series of 3 a week) is bounded there, judged again on the
+bounded dispersion, and the fit keeps no trend (``_bounded_dispersion``); R's answers are unchanged elsewhere.
+
 Where some |slope * t| exceeds 20 the exponent is clipped per period, as before, and the sums are
 taken period by period. On the detection benchmark's panel the baselines equal those of the former
 numpy implementation to 1e-14; the tests compare the fit with scikit-learn's Poisson GLM and the
@@ -338,12 +342,99 @@ def _chi2(y, Sy, Syy, design, ws, slope, with_trend, mu, out_idx, out_d, n_out, 
 
 
 @njit(cache=True, nogil=True, fastmath=FAST)
+def _downweight(y, design, ws, mu, with_trend, scale, info, threshold, out_idx, out_d):
+    """farringtonFlexible's down-weighting of past outbreaks against the current fit (``mu`` its means with a
+    trend, ``ws`` its levels and sums): weight s^-2 where the Anscombe residual s exceeds ``threshold`` at
+    dispersion ``scale``. Fills ``out_idx``/``out_d``; returns (their number, the weights' normalising constant c)."""
+    t, level_of, L = design.t, design.level_of, design.n_levels
+    level, sw, swt, cut = ws.level, ws.sw, ws.swt, ws.cut
+    n = t.shape[0]
+    n_out = 0
+    inv_info = 1.0 / max(info, 1e-300)
+    thr2 = threshold * threshold * scale
+    total = float(n)
+    # the Anscombe residual is at most the Pearson one above the fit: the powers are computed only
+    # where even the Pearson residual exceeds the threshold
+    if not with_trend:
+        for k in range(L):
+            h = level[k] / sw[k]
+            cut[k] = level[k] + math.sqrt(thr2 * max(1.0 - h, 1e-8) * level[k]) if threshold > 0 else -np.inf
+    for i in range(n):
+        k = level_of[i]
+        if with_trend:
+            m = mu[i]
+            if not (y[i] > m or threshold <= 0):
+                continue
+            dt = t[i] - swt[k] / sw[k]
+            one_h = max(1.0 - m * (1.0 / sw[k] + dt * dt * inv_info), 1e-8)
+            r = y[i] - m
+            if threshold > 0 and r * r <= thr2 * one_h * m:
+                continue
+        else:
+            if not y[i] > cut[k]:
+                continue
+            m = level[k]
+            one_h = max(1.0 - m / sw[k], 1e-8)
+        s = 1.5 * (y[i] ** (2.0 / 3.0) * m ** (-1.0 / 6.0) - math.sqrt(m))
+        s = s / math.sqrt(scale * one_h)
+        if s > threshold:
+            omega = 1.0 / max(s, 1e-12) ** 2
+            out_idx[n_out] = i
+            out_d[n_out] = omega - 1.0
+            n_out += 1
+            total += omega - 1.0
+    return n_out, n / total
+
+
+@njit(cache=True, nogil=True, fastmath=FAST)
+def _bounded_dispersion(total, y, mu, level, level_of, with_trend, out_idx, out_d, n_out, c, threshold, n, p):
+    """The weighted Pearson statistic ``total``, and whether a down-weighted period counted for more than all the
+    other periods together (their chi-square, at least their degrees of freedom); then every down-weighted period
+    counts at most as a period at the threshold of the others' dispersion (threshold^2 times it).
+
+    The Anscombe weight s^-2 does not bound a period's share: its weighted contribution grows as
+    (y / mu)^(2/3) times the first fit's dispersion, which the period itself inflated. One count of 1,000,000 in a
+    series of 3 a week made the dispersion 84,000 and the negative binomial put nearly all its mass at 0, so every
+    later week with a count read as an outbreak. An outbreak down-weighted as farringtonFlexible means it
+    contributes a few times the dispersion, far below the bound, and is counted as before (as in R).
+    """
+    if n_out == 0 or threshold <= 0:
+        return total, False
+    mine = 0.0
+    for j in range(n_out):
+        i = out_idx[j]
+        m = mu[i] if with_trend else level[level_of[i]]
+        r = y[i] - m
+        mine += c * (1.0 + out_d[j]) * r * r / m
+    rest = total - mine
+    df_rest = float(max(n - n_out - p, 1))
+    hit = False
+    for j in range(n_out):
+        i = out_idx[j]
+        m = mu[i] if with_trend else level[level_of[i]]
+        r = y[i] - m
+        hit = hit or c * (1.0 + out_d[j]) * r * r / m > max(rest, df_rest)
+    if not hit:
+        return total, False
+    # then every down-weighted period counts as one at the threshold of the others' dispersion, at most
+    bound = threshold * threshold * max(rest / df_rest, 1.0)
+    capped = 0.0
+    for j in range(n_out):
+        i = out_idx[j]
+        m = mu[i] if with_trend else level[level_of[i]]
+        r = y[i] - m
+        capped += min(c * (1.0 + out_d[j]) * r * r / m, bound)
+    return rest + capped, True
+
+
+@njit(cache=True, nogil=True, fastmath=FAST)
 def quasi_poisson_row(y, Sy, Syy, Syt, design, ref, with_trend, reweight, threshold, max_iter, r_compatible,
                       ws, mu, out_idx, out_d):
     """farringtonFlexible's glm step on one row: fit, down-weight outbreaks by Anscombe residual, refit.
 
     Returns (prediction at offset 0 for the reference level, dispersion >= 1, slope, the slope's
-    dispersion-scaled variance, converged). The refit's Newton steps start at the first fit's slope.
+    dispersion-scaled variance, converged, whether a period was so far out that the dispersion had to be bounded:
+    see :func:`_bounded_dispersion`). The refit's Newton steps start at the first fit's slope.
     """
     t, level_of, L = design.t, design.level_of, design.n_levels
     level, sw, swt, cut = ws.level, ws.sw, ws.swt, ws.cut
@@ -354,48 +445,30 @@ def quasi_poisson_row(y, Sy, Syy, Syt, design, ref, with_trend, reweight, thresh
     # compiles the fits once for both calls instead of once per literal value
     n_out = n - n
     c = n / n
+    extreme = n_out > 0
     slope, info, ok = fit_row(y, Sy, Syt, design, out_idx, out_d, n_out, c, with_trend, max_iter, SLOPE_TOL, ws, c - c)
     phi = _chi2(y, Sy, Syy, design, ws, slope, with_trend, mu, out_idx, out_d, n_out, c) / df
     if reweight:
-        scale = max(phi, 1.0)
-        inv_info = 1.0 / max(info, 1e-300)
-        thr2 = threshold * threshold * scale
-        total = float(n)
-        # the Anscombe residual is at most the Pearson one above the fit: the powers are computed only
-        # where even the Pearson residual exceeds the threshold
-        if not with_trend:
-            for k in range(L):
-                h = level[k] / sw[k]
-                cut[k] = level[k] + math.sqrt(thr2 * max(1.0 - h, 1e-8) * level[k]) if threshold > 0 else -np.inf
-        for i in range(n):
-            k = level_of[i]
-            if with_trend:
-                m = mu[i]
-                if not (y[i] > m or threshold <= 0):
-                    continue
-                dt = t[i] - swt[k] / sw[k]
-                one_h = max(1.0 - m * (1.0 / sw[k] + dt * dt * inv_info), 1e-8)
-                r = y[i] - m
-                if threshold > 0 and r * r <= thr2 * one_h * m:
-                    continue
-            else:
-                if not y[i] > cut[k]:
-                    continue
-                m = level[k]
-                one_h = max(1.0 - m / sw[k], 1e-8)
-            s = 1.5 * (y[i] ** (2.0 / 3.0) * m ** (-1.0 / 6.0) - math.sqrt(m))
-            s = s / math.sqrt(scale * one_h)
-            if s > threshold:
-                omega = 1.0 / max(s, 1e-12) ** 2
-                out_idx[n_out] = i
-                out_d[n_out] = omega - 1.0
-                n_out += 1
-                total += omega - 1.0
-        c = n / total
+        n_out, c = _downweight(y, design, ws, mu, with_trend, max(phi, 1.0), info, threshold, out_idx, out_d)
         slope, info, ok2 = fit_row(y, Sy, Syt, design, out_idx, out_d, n_out, c, with_trend, max_iter, SLOPE_TOL, ws,
                                    slope)
         ok = ok and ok2
-        phi = _chi2(y, Sy, Syy, design, ws, slope, with_trend, mu, out_idx, out_d, n_out, c) / df
+        total = _chi2(y, Sy, Syy, design, ws, slope, with_trend, mu, out_idx, out_d, n_out, c)
+        bounded, extreme = _bounded_dispersion(total, y, mu, level, level_of, with_trend, out_idx, out_d, n_out, c,
+                                               threshold, n, p)
+        if extreme:
+            # a period so far out that it inflated the dispersion its own weight was judged by (and so kept a
+            # large weight, pulling the levels and the slope): judged again on the bounded dispersion and this
+            # fit, as an outbreak of that size would be in a series without it. Never the case in R's examples.
+            n_out, c = _downweight(y, design, ws, mu, with_trend, max(bounded / df, 1.0), info, threshold, out_idx,
+                                   out_d)
+            slope, info, ok2 = fit_row(y, Sy, Syt, design, out_idx, out_d, n_out, c, with_trend, max_iter, SLOPE_TOL,
+                                       ws, slope)
+            ok = ok and ok2
+            total = _chi2(y, Sy, Syy, design, ws, slope, with_trend, mu, out_idx, out_d, n_out, c)
+            bounded, _ = _bounded_dispersion(total, y, mu, level, level_of, with_trend, out_idx, out_d, n_out, c,
+                                             threshold, n, p)
+        phi = bounded / df
     phi_test = phi
     if reweight and r_compatible:
         _fitted(slope, design, ws, mu)
@@ -408,7 +481,7 @@ def quasi_poisson_row(y, Sy, Syy, Syt, design, ref, with_trend, reweight, thresh
             r = y[i] - mu[i]
             total += out_d[j] * r * r / (mu[i] * mu[i])
         phi_test = c * total / df
-    return level[ref], max(phi, 1.0), slope, phi_test / max(info, 1e-300), ok
+    return level[ref], max(phi, 1.0), slope, phi_test / max(info, 1e-300), ok, extreme
 
 
 def workspace(design: Design) -> Workspace:
@@ -425,8 +498,8 @@ def baseline_cells(Y, si, ti, offsets, design, ws, ref, trend, keep_t, trend_ok,
 
     With ``trend``, a trend is kept where it converged, its t statistic exceeds ``keep_t`` (the
     two-sided test at the detector's trend p-value), it does not predict above ``cap`` times the
-    largest baseline count (``inf``: no such rule), and ``trend_ok`` (enough years); elsewhere the fit
-    is redone without trend.
+    largest baseline count (``inf``: no such rule), ``trend_ok`` (enough years) and no period was so far out
+    that the dispersion had to be bounded; elsewhere the fit is redone without trend.
     """
     t, level_of, L = design.t, design.level_of, design.n_levels
     n = t.shape[0]
@@ -452,13 +525,17 @@ def baseline_cells(Y, si, ti, offsets, design, ws, ref, trend, keep_t, trend_ok,
             Syt += v * t[i]
         keep = False
         if trend:
-            m0, ph, slope, var, conv = quasi_poisson_row(y, Sy, Syy, Syt, design, ref, trend, reweight, threshold,
-                                                         max_iter, r_compatible, ws, mu, out_idx, out_d)
-            keep = conv and trend_ok and m0 <= cap * top and abs(slope) > keep_t * math.sqrt(max(var, 1e-300))
+            m0, ph, slope, var, conv, extreme = quasi_poisson_row(y, Sy, Syy, Syt, design, ref, trend, reweight,
+                                                                  threshold, max_iter, r_compatible, ws, mu, out_idx,
+                                                                  out_d)
+            # a fit that had to bound its dispersion for one far-out period (a count of 1,000,000 in a series of 3)
+            # may have bent its slope to reach it: no evidence of a trend
+            keep = (conv and trend_ok and not extreme and m0 <= cap * top
+                    and abs(slope) > keep_t * math.sqrt(max(var, 1e-300)))
             if keep:
                 mu0[j], phi[j], ok[j] = m0, ph, conv
         if not keep:
             # ``keep`` is False here: a variable rather than a constant, so numba compiles one version
-            m0, ph, _, _, conv = quasi_poisson_row(y, Sy, Syy, Syt, design, ref, keep, reweight, threshold, max_iter,
+            m0, ph, _, _, conv, _ = quasi_poisson_row(y, Sy, Syy, Syt, design, ref, keep, reweight, threshold, max_iter,
                                                    keep, ws, mu, out_idx, out_d)
             mu0[j], phi[j], ok[j] = m0, ph, conv

@@ -71,11 +71,13 @@ class NoufailyDetector(Detector):
         the threshold (weight s^-2).
     trend, trend_pvalue : keep a linear trend only when significant and (with ``cap_trend``) when it
         does not predict above the largest baseline count.
-    cap_trend : drop a significant trend that predicts above every baseline count (Farrington et
-        al. 1996, R's farringtonFlexible). On a series that grows steadily (+23 % a year) the
-        prediction is above the earlier years' counts by nature, so the rule drops the trend and the
-        baseline falls to the mean of the years b: a third too low, false alarms week after week.
-        ``auto`` turns it off (``benchmarks/results/other_simulations.md``).
+    cap_trend : drop a significant trend that predicts above every baseline count (``True``: Farrington
+        et al. 1996, R's farringtonFlexible), above ``cap_trend`` times the largest baseline count (a
+        number), or never (``False``). On a series that grows steadily (+23 % a year) the prediction is
+        above the earlier years' counts by nature, so R's rule drops the trend and the baseline falls to
+        the mean of the years b: a third too low, false alarms week after week. Without any rule a
+        trend fitted to a series that rose from nothing extrapolates without limit (hundreds of counts
+        a week on a series of 5). ``auto`` uses a cap of 1.5 (``AutoDetector.trend_cap``).
     min_cases, min_cases_window : no alarm unless at least ``min_cases`` counts fell in the
         last ``min_cases_window`` periods (farringtonFlexible's ``limit54``).
     r_compatible_trend_test : reproduce R surveillance's trend test exactly. After reweighting,
@@ -112,7 +114,7 @@ class NoufailyDetector(Detector):
         min_cases: int = 5,
         min_cases_window: int = 4,
         r_compatible_trend_test: bool = False,
-        cap_trend: bool = True,
+        cap_trend: bool | float = True,
         max_iter: int = 50,
         chunk_size: int = 20_000,
         n_jobs: int = -1,
@@ -233,8 +235,18 @@ class NoufailyDetector(Detector):
                        self.offsets_.astype(np.int64), self.design_.arrays(), workspace(self.design_),
                        self.reference_level_, self.trend, self.keep_t_, self.b >= 3, self.reweight,
                        self.weights_threshold, self.max_iter, self.r_compatible_trend_test, mu0, phi, ok,
-                       1.0 if self.cap_trend else math.inf)
+                       _trend_cap(self.cap_trend))
         return mu0, phi, ok
+
+
+def _trend_cap(cap_trend: bool | float) -> float:
+    """The kernel's cap on a kept trend's prediction, in multiples of the largest baseline count."""
+    if cap_trend is True or cap_trend is False:
+        return 1.0 if cap_trend else math.inf
+    cap = float(cap_trend)
+    if not cap > 0:
+        raise ValueError(f"cap_trend must be True, False or a number > 0 (times the largest baseline count), not {cap_trend!r}")
+    return cap
 
 
 def nb_upper_and_pvalue(mu: np.ndarray, phi: np.ndarray, count: np.ndarray, alpha: float):

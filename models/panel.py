@@ -49,6 +49,9 @@ def check_panel(panel: pd.DataFrame, keys: list[str]) -> np.ndarray:
     missing = [c for c in [*keys, "period_index", "count"] if c not in panel.columns]
     if missing:
         raise PanelError(f"panel is missing column(s) {missing}; expected {keys + ['period_index', 'count']}")
+    if len(panel) == 0:
+        raise PanelError(f"the panel has no rows (the columns {keys + ['period_index', 'count']} are there, with no "
+                         "series in them): give at least one series with its counts per period")
     counts = pd.to_numeric(panel["count"], errors="coerce").to_numpy(dtype="float64")
     bad = ~np.isfinite(counts) | (counts < 0) | (np.floor(counts) != counts)
     if bad.any():

@@ -721,11 +721,16 @@ def detect(
     from pipelines.detect import DetectInputError, detect_file
 
     try:
-        n, alarms = detect_file(input, output, method=method, frequency=frequency, eval_start=eval_start, alpha=alpha,
-                                workers=workers)
+        done = detect_file(input, output, method=method, frequency=frequency, eval_start=eval_start, alpha=alpha,
+                           workers=workers)
     except (DetectInputError, ValueError) as exc:
         _fail(str(exc))
-    console.print(f"{n} series-periods scored with {method}, {alarms} alarms; written to {output}")
+    scored = done.series - done.too_short - done.too_early
+    console.print(f"{done.rows} series-periods of {scored} series scored with {method}, {done.alarms} alarms; "
+                  f"written to {output}")
+    left_out = done.left_out(method, eval_start)
+    if left_out:
+        console.print(f"[yellow]! {escape(left_out)}[/]")
 
 
 @app.command()

@@ -14,6 +14,7 @@ import re
 import shutil
 import threading
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -40,10 +41,37 @@ MAX_COLUMNS = 1_000
 OUTPUT_TAIL = ["period_index", "count", "expected", "upper", "score", "pvalue", "alarm", "method", "reason"]
 
 
+class Detected(NamedTuple):
+    """What one ``detect`` run scored: rows written and alarms, and the series it could not score."""
+
+    rows: int
+    alarms: int
+    series: int            # series in the input
+    too_short: int         # series with fewer periods than the method needs (``periods_needed``)
+    too_early: int         # series long enough, but with no period from ``eval_start`` on
+    periods_needed: int    # periods of history before the first scored period, plus that period
+
+    def left_out(self, method: str, eval_start: int | None) -> str:
+        """The series left out and why, in a sentence ('' when none was)."""
+        parts = []
+        if self.too_short:
+            parts.append(f"{self.too_short} {'has' if self.too_short == 1 else 'have'} fewer than the {self.periods_needed} periods {method} needs "
+                         f"(the scored period and {self.periods_needed - 1} before it)")
+        if self.too_early:
+            parts.append(f"{self.too_early} {'ends' if self.too_early == 1 else 'end'} before --eval-start {eval_start}")
+        if not parts:
+            return ""
+        return f"{self.too_short + self.too_early} of {self.series} series left out (no row in the output): " + \
+            "; ".join(parts)
+
+
 def detect_file(input: Path, output: Path, method: str = "auto", frequency: int = 52,
                 eval_start: int | None = None, alpha: float | None = None,
-                workers: int | None = None) -> tuple[int, int]:
-    """Score every series of ``input`` and write the results; returns (rows written, alarms).
+                workers: int | None = None) -> Detected:
+    """Score every series of ``input`` and write the results; returns what was scored and left out (:class:`Detected`).
+
+    A file in which no series has a period to score (all too short for ``method``, or ending before
+    ``eval_start``) is refused with the reason, and nothing is written.
 
     ``workers``: processes that score parts of the series (default: one per core, at most 2, for
     panels of at least ``PARALLEL_FROM`` series; this process is one of them); every series is scored
@@ -62,6 +90,7 @@ def detect_file(input: Path, output: Path, method: str = "auto", frequency: int 
         loading.join()
         if failed:
             raise failed[0]
+        unscored = _unscored(input, m, method, frequency, alpha, eval_start)
         rows, alarms = _score(m, (method, frequency, alpha, eval_start), tmp, workers)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -70,7 +99,31 @@ def detect_file(input: Path, output: Path, method: str = "auto", frequency: int 
         loading.join(timeout=60)
         raise
     os.replace(tmp, output)        # all or nothing: a crash never leaves half a file
-    return rows, alarms
+    return Detected(rows, alarms, len(m.keys), *unscored)
+
+
+def _unscored(input: Path, m: Matrix, method: str, frequency: int, alpha: float | None,
+              eval_start: int | None) -> tuple[int, int, int]:
+    """(series too short for ``method``, series ending before ``eval_start``, periods the method needs); refuses a
+    file in which no series has a period to score."""
+    from models.detectors import make_detector
+
+    need = make_detector(method, frequency, alpha).history_needed + 1
+    observed = np.isfinite(m.counts)
+    length = observed.sum(axis=1)
+    last = m.first_index + m.counts.shape[1] - 1 - np.argmax(observed[:, ::-1], axis=1)
+    short = length < need
+    early = ~short & (last < (eval_start if eval_start is not None else -np.inf))
+    if (short | early).all():
+        longest = int(length.max())
+        why = (f"every series ends before --eval-start {eval_start}; give an earlier --eval-start"
+               if not short.any() else
+               f"{method} needs {need} periods of a series (the scored period and {need - 1} before it) and the "
+               f"longest series has {longest}" + ("" if method == "auto" else "; --method auto scores series from "
+                                                 f"{make_detector('auto', frequency).history_needed + 1} periods on")
+               + (f"; {int(early.sum())} series end before --eval-start {eval_start}" if early.any() else ""))
+        raise DetectInputError(f"{input}: no series has a period to score: {why}. Nothing was written")
+    return int(short.sum()), int(early.sum()), need
 
 
 def _read(input: Path) -> Matrix:

@@ -115,7 +115,8 @@ def test_a_rise_held_back_by_too_few_counts_says_whether_this_period_is_above_it
 def test_a_steadily_growing_series_keeps_its_trend_in_autos_baseline():
     """Reports that grow 23 % a year (a new app, say) predict above every earlier count by nature; Farrington's
     rule then drops the trend and the baseline falls to the mean of the reference years, a third too low: false
-    alarms week after week. ``auto``'s baseline keeps a significant trend (``cap_trend=False``)."""
+    alarms week after week. ``auto``'s baseline keeps a significant trend up to 1.5 times the largest count
+    (``trend_cap``; such series reach at most 1.22 times)."""
     from models.simulate import grid, simulate
 
     scen = grid(levels=(4.0,), trend=(0.004,), season=(False,), phi=(1.0,), k=(0,))    # 55 a week, growing
@@ -132,3 +133,78 @@ def test_a_steadily_growing_series_keeps_its_trend_in_autos_baseline():
     capped = NoufailyDetector(b=5).score(panel, keys, eval_start=start)
     assert far_too_low(auto) == 0 and far_too_low(capped) > 0.3
     assert auto["alarm"].mean() < 0.015 and capped["alarm"].mean() > 0.05
+
+
+def _panel(y):
+    S, T = y.shape
+    return pd.DataFrame({"s": np.repeat(np.arange(S), T), "period_index": np.tile(np.arange(1, T + 1), S),
+                         "count": y.ravel()})
+
+
+def test_a_series_that_rose_from_nothing_gets_no_runaway_trend():
+    """A new buurt: no counts for years, then 5 a week for 90 weeks. A log-linear trend through that step predicted
+    871 a week (up to 45,000) and hid a 4-week outbreak of 15 a week in every series; ``auto`` now drops a trend
+    that predicts above 1.5 times the largest baseline count."""
+    rng = np.random.default_rng(606)
+    S, T = 40, 7 * 52
+    y = np.zeros((S, T), dtype=np.int64)
+    y[:, T - 90:] = rng.poisson(5, (S, 90))
+    y[:, T - 20: T - 16] += rng.poisson(10, (S, 4))
+    res = AutoDetector().score(_panel(y), ["s"], eval_start=T - 51)
+    late = res[res["period_index"] > T - 30]
+    outbreak = res[(res["period_index"] > T - 20) & (res["period_index"] <= T - 16)]
+    assert late["expected"].max() < 30
+    assert outbreak.groupby("s")["alarm"].any().mean() > 0.9
+
+
+def test_a_level_shift_two_years_back_does_not_raise_false_alarms():
+    """+50 % for good two years before the end: the 5-year baseline mixed the old level in and alarmed in 1.3 %
+    of the quiet weeks of the last year (the 3-year one in 0.01 %). Where the baseline's last year stands apart
+    from its earlier years and the 3-year prediction is clearly above the long one, ``auto`` takes the 3-year one."""
+    from models.simulate import negative_binomial
+
+    rng = np.random.default_rng(505)
+    S, T = 150, 7 * 52
+    mu = np.where(np.arange(T) >= T - 104, 15.0, 10.0)
+    y = np.stack([negative_binomial(rng, mu, 1.5) for _ in range(S)])
+    res = AutoDetector().score(_panel(y), ["s"], eval_start=T - 51)
+    assert res["alarm"].mean() < 0.0095        # 0.0121 with the long baseline alone
+
+
+def test_one_far_out_count_does_not_make_the_next_year_alarm():
+    """One count of 1,000,000 in a series of 3 a week made the dispersion 84,000: 83 % of the next year's weeks
+    alarmed, half of them with the count at or below the expected one."""
+    rng = np.random.default_rng(707)
+    S, T = 20, 7 * 52
+    y = rng.poisson(3, (S, T))
+    quiet = AutoDetector().score(_panel(y), ["s"], eval_start=T - 51, extra=("phi",))
+    y[:, 150] = 1_000_000
+    res = AutoDetector().score(_panel(y), ["s"], eval_start=T - 51, extra=("phi",))
+    assert res["alarm"].mean() <= quiet["alarm"].mean() + 0.01
+    assert not (res["alarm"] & (res["count"] <= res["expected"])).any()
+    assert res["phi"].max() < 5 and (res["expected"] > 1).all()
+
+
+def test_no_alarm_without_a_window_above_its_expected_count(monkeypatch):
+    """Whatever the fitted distribution says (here a dispersion blown up on purpose), an alarm needs a window of
+    1 to 4 periods ending now with more counts than expected."""
+    rng = np.random.default_rng(9)
+    S, T = 20, 7 * 52
+    y = rng.poisson(3, (S, T))
+    real = NoufailyDetector.score_matrix
+
+    def inflated(self, *args, **kwargs):
+        out, ev = real(self, *args, **kwargs)
+        out["phi"] = out["phi"] * 1e5
+        return out, ev
+
+    monkeypatch.setattr(NoufailyDetector, "score_matrix", inflated)
+    res = AutoDetector().score(_panel(y), ["s"], eval_start=T - 51)
+    counts = res["count"].to_numpy().reshape(S, -1)
+    expected = res["expected"].to_numpy().reshape(S, -1)
+    alarm = res["alarm"].to_numpy().reshape(S, -1)
+    for s, t in zip(*np.nonzero(alarm[:, 3:])):          # whole windows within the reported weeks
+        t += 3
+        assert any(counts[s, t - L + 1: t + 1].sum() > expected[s, t - L + 1: t + 1].sum() for L in (1, 2, 3, 4))
+    dropped = res["reason"].str.startswith("p-value at most")
+    assert dropped.any() and not res.loc[dropped, "alarm"].any()

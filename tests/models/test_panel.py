@@ -67,3 +67,13 @@ def test_too_many_series_periods_are_refused(monkeypatch):
     monkeypatch.setattr(panel_module, "MAX_CELLS", 5)        # 2 series x 3 periods
     with pytest.raises(PanelError, match="2 series over 3 periods is more than the 5 series-periods"):
         check_panel(panel(), ["series"])
+
+
+@pytest.mark.parametrize("method", ["auto", "noufaily", "ears-c2", "cusum"])
+def test_an_empty_panel_is_refused_with_a_sentence(method):
+    from models.detectors import make_detector
+
+    empty = pd.DataFrame({"s": pd.Series([], dtype=object), "period_index": pd.Series([], dtype="int64"),
+                          "count": pd.Series([], dtype="int64")})
+    with pytest.raises(PanelError, match="no rows"):
+        make_detector(method).score(empty, ["s"])
