@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from models.base import Detector
-from models.holidays import holiday_weeks, without_holidays
+from models.holidays import with_holidays
 from models.noufaily import MONTHLY_SETTINGS, NoufailyDetector
 from models.panel import Matrix, evaluable, running_sums
 from models.scan import ScanDetector, raw_at
@@ -47,7 +47,9 @@ class AutoDetector(Detector):
     holidays : weekly series whose ``period_index`` is the calendar's (``models.calendar``, as in the
         pipeline): the weeks of Christmas Day and New Year's Day are kept out of the reference windows of
         the other weeks (:func:`models.holidays.without_holidays`), so a holiday dip does not pull down the
-        baseline of the weeks around it. The holiday weeks themselves are judged on the history as it is.
+        baseline of the weeks around it. The holiday weeks themselves get the effect their holidays had in
+        earlier years relative to the weeks around them (:func:`models.holidays.with_holidays`): a peak of
+        fireworks litter that returns every jaarwisseling, or a dip, is their expected level, not an outbreak.
 
     ``pvalue`` is the probability, under the fitted baseline, of evidence at least as strong by
     any rule (single period, window, CUSUM), calibrated on simulated quiet series; an alarm is
@@ -147,22 +149,17 @@ class AutoDetector(Detector):
             return short["expected"] - long["expected"] > AutoDetector.LEVEL_CHANGE_SE * se
 
     def score_matrix(self, m: Matrix, eval_start: int | None = None):
-        scan = ScanDetector(self.windows, self.alpha, self.cusum_shift)
+        scan = ScanDetector(self.windows, self.alpha, self.cusum_shift, frequency=self.frequency)
         # the windows need the baseline of the periods just before the first reported one
         start = None if eval_start is None else eval_start - scan.warmup
         nouf = self.noufaily().fit()
         long = self.noufaily(self.long_b).fit() if self.long_b and self.frequency == 52 else None
         out, base_ev, years = self._baseline(m, start, nouf, long)
         if self.holidays and self.frequency == 52:
-            holiday, near = holiday_weeks(m.first_index, m.n_periods, nouf.w)
-            redo = base_ev & near[None, :]
-            if redo.any():
-                # the weeks around the holidays again, on a history whose holiday weeks read as their neighbours
-                filled = Matrix(m.keys, m.first_index, without_holidays(m.counts, holiday))
-                again, ev, _ = self._baseline(filled, start, nouf, long, cells=redo)
-                for k in ("expected", "phi"):
-                    out[k][ev & redo] = again[k][ev & redo]
-                del again
+            # the weeks near and at the holidays on a history without them, the holiday weeks then with their
+            # own effect of earlier years (a recurring peak or dip is their expected level, not an outbreak)
+            with_holidays(m, out, base_ev, nouf.w,
+                          lambda filled, cells: self._baseline(filled, start, nouf, long, cells)[:2])
         res, base_ev = scan.score_matrix(m, start, (out, base_ev), years=years, report_start=eval_start)
         for k in ("pvalue", "alarm", "upper"):
             out[k] = res[k]
@@ -179,7 +176,8 @@ class AutoDetector(Detector):
         for s, t in zip(*np.nonzero(base_ev & res["alarm"])):
             L = res["window"][s, t]
             if L == 0:
-                h = -np.log(raw_at(self.alpha, out["expected"][s, t, None], out["phi"][s, t, None], int(years[s, t]))[0])
+                h = -np.log(raw_at(self.alpha, out["expected"][s, t, None], out["phi"][s, t, None], int(years[s, t]),
+                                  frequency=self.frequency)[0])
                 reasons[s, t] = f"cusum: sustained rise (sum {res['cusum'][s, t]:.1f} > {h:.1f})"
             elif L > 1:
                 lo = t - L + 1

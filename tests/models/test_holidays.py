@@ -133,3 +133,16 @@ def test_a_rise_in_a_holiday_week_of_a_plain_series_is_still_found():
     m.counts[:, week] += 12                                                     # +5 sd of 0.7 a day
     found = {h: _scan(m, h)[1]["alarm"][:, week].mean() for h in (False, True)}
     assert found[True] >= found[False] - 0.1 and found[True] > 0.6
+
+
+def test_the_pipelines_weekly_detector_does_not_alarm_on_a_peak_that_returns_every_holiday():
+    from pipelines.score import detectors
+    m = _peaked(300, 3.0)
+    panel = pd.DataFrame({"s": np.repeat(np.arange(300), m.n_periods),
+                          "period_index": np.tile(np.arange(m.first_index, m.first_index + m.n_periods), 300),
+                          "count": m.counts.ravel()})
+    r = detectors()["week"].score(panel, ["s"], eval_start=m.first_index + m.n_periods - 52)
+    holiday = holiday_weeks(m.first_index, m.n_periods, 3)[0]
+    at = r["period_index"].isin(np.flatnonzero(holiday) + m.first_index)
+    # before the wiring: 17 and 19.5 % of the Christmas and New Year weeks (red team); 1 % is 6 of these 600 weeks
+    assert r.loc[at, "alarm"].mean() <= 0.01
