@@ -85,33 +85,49 @@ def main_options(
     version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
                                  help="Print the installed version and stop."),
 ) -> None:
-    from pipelines import prefect_env   # no prefect import: cheap, and must precede it
+    import os
 
-    if ctx.invoked_subcommand in NEEDS_WAREHOUSE:      # a mistyped --home must not become a new working folder
-        import os
-
-        root = Path(home or os.environ.get("WIJKRADAR_HOME") or REPO_ROOT / "data").expanduser().resolve()
-        try:
-            Home(root).ensure(make=False)           # a file in the way: that sentence first
-        except HomeError as exc:
-            _fail(str(exc))
-        if not Home(root).warehouse.exists():
-            _fail(f"no warehouse in {root}; give the working folder with --home (or WIJKRADAR_HOME), or run "
-                  "the weekly flow there first (wijkradar run; wijkradar demo for the demo)")
-    try:
-        _state["home"] = resolve_home(home)
-    except HomeError as exc:
-        _fail(str(exc))
+    root = Path(home or os.environ.get("WIJKRADAR_HOME") or REPO_ROOT / "data").expanduser().resolve()
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     logging.getLogger("wijkradar").setLevel(logging.INFO)
-    # Prefect state (ephemeral server database, logs) per working folder, unless PREFECT_HOME is set;
-    # and stop a Prefect server that a killed run of this working folder left behind.
+    _state.pop("home", None)
+    _state.pop("needs_warehouse", None)
+    if ctx.invoked_subcommand in NEEDS_WAREHOUSE:
+        # a mistyped --home must not become a new working folder: checked when the command runs (_home), after
+        # its options are read, so that `status --help` still shows the help
+        _state["needs_warehouse"] = root
+        return
+    _open_home(root)
+
+
+def _open_home(root: Path) -> Home:
+    """The working folder at ``root``, made where missing; this folder's own Prefect home (unless PREFECT_HOME is
+    set), and a Prefect server that a killed run of it left behind stopped."""
+    from pipelines import prefect_env   # no prefect import: cheap, and must precede it
+
+    try:
+        _state["home"] = resolve_home(root)
+    except HomeError as exc:
+        _fail(str(exc))
     prefect_home = prefect_env.use_home(_state["home"].root)
     prefect_env.reap_orphan_servers(prefect_home)
+    return _state["home"]
 
 
 def _home() -> Home:
-    return _state.get("home") or resolve_home(None)
+    if "home" in _state:
+        return _state["home"]
+    root = _state.pop("needs_warehouse", None)
+    if root is None:
+        return resolve_home(None)
+    try:
+        Home(root).ensure(make=False)           # a file in the way: that sentence first
+    except HomeError as exc:
+        _fail(str(exc))
+    if not Home(root).warehouse.exists():
+        _fail(f"no warehouse in {root}; give the working folder with --home (or WIJKRADAR_HOME), or run "
+              "the weekly flow there first (wijkradar run; wijkradar demo for the demo)")
+    return _open_home(root)
 
 
 def _fail(message: str, code: int = 2) -> None:

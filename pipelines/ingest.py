@@ -230,7 +230,7 @@ JUDGE_ALONE_FROM = 50
 
 
 def _privacy_guard(raw: pd.DataFrame, module, file_name: str, secret: bytes | None = None,
-                   history: pd.Series | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                   history: pd.Series | None = None, held=frozenset()) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Redact personal values in the columns read; returns the redacted rows and one failure per such row.
 
     A column whose values are mostly personal refuses the file: it is the wrong column or the wrong file.
@@ -240,7 +240,9 @@ def _privacy_guard(raw: pd.DataFrame, module, file_name: str, secret: bytes | No
     seven would otherwise be quarantined, and the counts with it). The column's shape is judged on the file
     together with ``history`` (the source's earlier numbers as stored), so one late report is judged as it
     would be in a weekly export; a file of ``JUDGE_ALONE_FROM`` numbers or more must also pass on its own
-    (a file of personal numbers is not let through by a history of report numbers).
+    (a file of personal numbers is not let through by a history of report numbers). A pseudonym the warehouse
+    holds (``held``: report numbers as read, :func:`_held_pseudonyms`) is its own, as a correction file exported from
+    the quarantine holds it: never judged (its hex digits read as an address one time in fifteen).
     """
     from pipelines import privacy
 
@@ -258,8 +260,11 @@ def _privacy_guard(raw: pd.DataFrame, module, file_name: str, secret: bytes | No
             numbers = _number_as_read(raw[col], module)
             judged = privacy.scan_values(numbers)
             kinds = judged.where(judged.notna(), kinds)
+            ours = numbers.isin(held) if held else pd.Series(False, index=numbers.index)
+            kinds = kinds.where(~ours, None)
             if kinds.notna().any():
                 ids = _report_numbers(numbers, kinds, None if history is None else _number_as_read(history, module))
+                ids = ids & ~ours
                 raw.loc[ids, col] = numbers[ids].map(lambda v: privacy.pseudonym(v, secret))
                 kinds = kinds.where(~ids, None)
         hit = kinds.notna()
@@ -279,6 +284,19 @@ def _privacy_guard(raw: pd.DataFrame, module, file_name: str, secret: bytes | No
     failures = pd.DataFrame({"row_number": raw.loc[bad, "row_number"].astype("int64").to_numpy(),
                              "expectation": "privacy_guard", "reason": reasons[bad].str.slice(2).to_numpy()})
     return raw, failures
+
+
+def _held_pseudonyms(con: duckdb.DuckDBPyConnection, module, source: str, values: pd.Series) -> frozenset:
+    """The values of ``values`` shaped as a pseudonym that the warehouse holds as a report's key (in the ledger,
+    the quarantine or the corrections' writes), as :func:`_number_as_read` reads them."""
+    from pipelines import privacy
+
+    numbers = _number_as_read(values, module)
+    shaped = numbers[numbers.astype(str).str.fullmatch(privacy.PSEUDONYM.pattern).fillna(False).astype(bool)]
+    if shaped.empty:
+        return frozenset()
+    keys = module.number_keys(shaped)
+    return frozenset(shaped[keys.isin(catalog.held_report_keys(con, source, keys))])
 
 
 def _number_as_read(values: pd.Series, module) -> pd.Series:
@@ -431,7 +449,8 @@ def backfill_report_pseudonyms(con: duckdb.DuckDBPyConnection) -> int:
             table = getattr(module, "RAW_TABLE", source)
             stored = catalog.stored_report_numbers(con, source, table, column)
             numbers = _number_as_read(stored, module)          # judged and pseudonymised as a load does
-            plain = privacy.scan_values(numbers).notna()         # never a pseudonym (privacy.PSEUDONYM)
+            # a stored pseudonym is the warehouse's own: never judged again
+            plain = privacy.scan_values(numbers).notna() & ~numbers.astype(str).str.fullmatch(privacy.PSEUDONYM.pattern)
             if not plain.any():
                 continue
             pseudonyms = numbers[plain].map(lambda v: privacy.pseudonym(v, secret[0]))
@@ -530,7 +549,8 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
         history = (recent_values(con, getattr(module, "RAW_TABLE", source), source, id_column)
                    if id_column else None)
         as_written = raw[id_column] if id_column in raw and secret else None
-        raw, failures_privacy = _privacy_guard(raw, module, file_name, secret[0] if secret else None, history)
+        held = _held_pseudonyms(con, module, source, raw[id_column]) if id_column in raw else frozenset()
+        raw, failures_privacy = _privacy_guard(raw, module, file_name, secret[0] if secret else None, history, held)
     clock("privacy")
     frame = module.typed(raw, ref)
     clock("typed")

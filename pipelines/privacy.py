@@ -1476,8 +1476,6 @@ def scan_values(values: pd.Series, counts: bool | None = None) -> pd.Series:
         codes, uniques = pd.factorize(v.iloc[rows])
         kinds = np.array([_first_kind(t) for t in uniques], dtype=object)
         out[rows] = kinds[codes]
-    ours = v.str.strip().str.fullmatch(PSEUDONYM.pattern, na=False).to_numpy(dtype=bool)
-    out[ours] = None                       # a pseudonym wijkradar made (a correction file holds them)
     eight = v.str.fullmatch(_EIGHT_DIGITS.pattern, na=False).to_numpy(dtype=bool)
     if eight.any() and (counts if counts is not None else _numbers_column(values)):
         out[eight] = None                  # a count among counts
@@ -1572,9 +1570,10 @@ def report_numbers(values: pd.Series, kinds: pd.Series) -> pd.Series:
     return plates | (none if found.sum() > REPORT_NUMBERS_PERSONAL_AT_MOST * n else found)
 
 
-#: A report number as wijkradar keeps it when it reads as a personal number (:func:`pseudonym`), in any case (the
-#: ledger reads numbers upper-cased). It is wijkradar's own value (a correction file exported from the quarantine
-#: holds it), never personal data: its hex digits would read as a postcode and house number one time in fifteen.
+#: The shape of a report number as wijkradar keeps it when it reads as a personal number (:func:`pseudonym`), in
+#: any case (the ledger reads numbers upper-cased). Its hex digits read as a postcode and house number (or a BSN, a
+#: phone number) one time in fifteen, but the shape alone proves nothing (``p-0612345678abcdefabcd`` holds a phone
+#: number): only a pseudonym the warehouse holds is let through, by the load (``ingest._privacy_guard``).
 PSEUDONYM = re.compile(r"[pP]-[0-9a-fA-F]{20}")
 
 

@@ -214,7 +214,9 @@ SETTING_NAMES_NL = {
     "cusum_shift": "Stijging die de CUSUM zoekt (in standaardafwijkingen)",
     "frequency": "Perioden per jaar",
     "long_b": "Jaren geschiedenis voor het verwachte niveau (waar beschikbaar)",
-    "holidays": "Kerst- en nieuwjaarsweek tellen niet mee in het verwachte niveau van de weken eromheen",
+    "holidays": ("Kerst- en nieuwjaarsweek tellen niet mee in het verwachte niveau van de weken eromheen, en krijgen "
+                 "zelf het effect dat de feestdagen eerdere jaren hadden"),
+    "trend_cap": "Een trend telt mee zolang hij niet boven zoveel keer het hoogste eerdere aantal voorspelt",
     "reference_version": "Versie van de referentiegegevens",
     "risk_months": "Risico: lengte van een periode in maanden (de voorspelde periode is de volgende)",
     "risk_ratio": "Risico: escalatie is minstens zoveel keer het gemiddelde van de perioden ervoor",

@@ -122,6 +122,17 @@ def rekey_reports(con: Con, source: str, old_keys: pd.Series, new_keys: pd.Serie
     return int(moved)
 
 
+def held_report_keys(con: Con, source: str, keys: pd.Series) -> set:
+    """Those of ``keys`` (ledger keys, ``id:...``) the warehouse holds for ``source``: in the ledger, the
+    quarantined rows or the corrections' writes."""
+    frame = pd.DataFrame({"k": keys.astype(str).unique()})
+    with registered(con, "_wr_held", frame):
+        return {k for (k,) in con.execute(
+            "SELECT k FROM _wr_held WHERE k IN (SELECT report_key FROM core.report_ledger WHERE source = $1) "
+            "OR k IN (SELECT record_key FROM quarantine.rows WHERE source = $1) "
+            "OR k IN (SELECT report_key FROM core.correction_writes WHERE source = $1)", [source]).fetchall()}
+
+
 def stored_report_numbers(con: Con, source: str, table: str, column: str) -> pd.Series:
     """Every report number of ``source`` the warehouse keeps, once each: of the ``id:`` keys of the ledger, the
     quarantined rows and the corrections' writes (the number as the key holds it), and as read in ``column`` of

@@ -40,6 +40,8 @@ def test_a_mistyped_home_is_refused_by_the_commands_that_read_a_working_folder(t
     res = runner.invoke(app, ["--home", str(missing), *command], catch_exceptions=False)
     assert res.exit_code == 2 and "no warehouse in" in res.output and "--home" in res.output
     assert not missing.exists()
+    helped = runner.invoke(app, ["--home", str(missing), *command[:1], "--help"], catch_exceptions=False)
+    assert helped.exit_code == 0 and "Usage" in helped.output and not missing.exists()    # help is still help
 
 
 def test_ingest_reports_quarantine_and_status_shows_reconciliation(home, tmp_path):

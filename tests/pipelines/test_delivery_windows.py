@@ -554,14 +554,18 @@ def bsn_numbers(n: int) -> list[str]:
     return found
 
 
-def test_wijkradars_own_pseudonyms_never_read_as_personal_data():
-    """A pseudonym's hex digits read as a postcode and house number (or a BSN, a phone number) one time in fifteen."""
-    from pipelines.privacy import pseudonym, scan_values
+def test_a_value_shaped_as_a_pseudonym_that_the_warehouse_does_not_hold_is_judged_as_any_other(home, tmp_path):
+    """Only a pseudonym the warehouse made passes the load unjudged (red team: the shape alone let a phone number
+    or a BSN written as p- and hex digits be stored)."""
+    from pipelines.privacy import scan_values
 
-    made = pd.Series([pseudonym(str(i), b"a secret") for i in range(3000)])
-    assert scan_values(pd.concat([made, made.str.upper(), " " + made])).isna().all()
-    # one beside a name is still read: only the whole value is wijkradar's own
-    assert scan_values(pd.Series([made[0] + " Jan de Vries"])).notna().all()
+    hidden = ["p-0612345678abcdefabcd", "p-123456782abcdefabcde"]
+    assert scan_values(pd.Series(hidden)).notna().all()
+    rows = [[n, "02-11-2026", "Afval", "Zwerfafval", "BU01185000"] for n in hidden] + \
+        [[f"M-{i}", "02-11-2026", "Afval", "Zwerfafval", "BU01185000"] for i in range(8)]
+    result = load(home, write_csv(tmp_path / "meldingen_w45.csv", HEADER, rows), max_failed_share=1)
+    assert (result.rows_accepted, result.rows_quarantined) == (8, 2)
+    assert holding(home, ["0612345678", "123456782"]) == []
 
 
 def test_quarantined_reports_with_pseudonymised_numbers_are_corrected_through_the_export(home, tmp_path):
