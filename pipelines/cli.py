@@ -885,6 +885,15 @@ def main() -> None:
     def on_terminate(signum, frame):
         raise Terminated(128 + signum)
 
+    def what_was_stopped() -> str:
+        """A step's transaction was rolled back, unless the signal came after a load's commit, while it was archived."""
+        ingest = sys.modules.get("pipelines.ingest")          # not imported: nothing was loaded
+        stored = ingest.stored_not_archived() if ingest is not None else None
+        if stored:
+            return (f"the load was stored (load {stored}); only its archive was interrupted: the next run (for a file "
+                    "in the inbox) or an ingest of the same file archives it again, without loading it twice")
+        return "the warehouse is unchanged for the step that was running"
+
     for name in ("SIGTERM", "SIGHUP"):
         signum = getattr(signal, name, None)
         if signum is not None and signal.getsignal(signum) is signal.SIG_DFL:   # nohup's SIG_IGN wins
@@ -898,10 +907,18 @@ def main() -> None:
         console.print(f"[bold red]error:[/] {escape(str(exc))}")     # the profile check's one sentence
         sys.exit(2)
     except KeyboardInterrupt:
-        console.print("interrupted; the warehouse is unchanged for the step that was running")
+        console.print(f"interrupted; {what_was_stopped()}")
         sys.exit(130)
     except Terminated:
-        console.print("stopped by a signal; the warehouse is unchanged for the step that was running")
+        console.print(f"stopped by a signal; {what_was_stopped()}")
+        raise
+    except SystemExit as exc:                   # typer turns Ctrl-C into a silent exit 130
+        cause, seen = exc.__cause__ or exc.__context__, set()
+        while cause is not None and not isinstance(cause, KeyboardInterrupt) and id(cause) not in seen:
+            seen.add(id(cause))
+            cause = cause.__cause__ or cause.__context__
+        if isinstance(cause, KeyboardInterrupt):
+            console.print(f"interrupted; {what_was_stopped()}")
         raise
 
 

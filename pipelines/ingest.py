@@ -9,6 +9,7 @@ keeps what audit needs: the file's name, size and hash and the stored (stripped)
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -75,6 +76,36 @@ def _fault_point(name: str) -> None:
     if os.environ.get("WIJKRADAR_FAULT_PAUSE") == name:
         print(f"fault point {name} reached", file=sys.stderr, flush=True)
         time.sleep(float(os.environ.get("WIJKRADAR_FAULT_SECONDS", "60")))
+
+
+#: The load this process has committed and is still archiving, else None: a signal or Ctrl-C in that phase stops a
+#: load that is stored, not one that was rolled back, and the CLI says so (``pipelines.cli.main``).
+_stored_not_archived: str | None = None
+
+
+def stored_not_archived() -> str | None:
+    """The id of the load that was committed but whose archive was interrupted (by a signal or Ctrl-C), else None."""
+    return _stored_not_archived
+
+
+def _mark_stored(load_id: str | None) -> None:
+    global _stored_not_archived
+    _stored_not_archived = load_id
+
+
+@contextlib.contextmanager
+def _archiving(load_id: str):
+    """The phase after a load's commit: an interruption leaves the load marked for the CLI's message; the phase's
+    end, or any other error (the archive's own failures are warnings), clears the mark."""
+    _mark_stored(load_id)
+    try:
+        yield
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:
+        _mark_stored(None)
+        raise
+    _mark_stored(None)
 
 
 def content_hash(path: Path) -> str:
@@ -694,9 +725,14 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
             catalog.hold(con, digest, source, file_name, held_place(path), delivery.mode, message, delivery.window,
                          held.held_for)
         raise LoadHeld(message) from None
-    clock("load: valve, states, commit")
-    _archive(archive_dir, source, digest, path, file_name, load_id, raw_rows)
-    clock("archive")
+    except (KeyboardInterrupt, SystemExit):
+        if _committed(con, load_id):          # the signal came as COMMIT ended: the load is stored
+            _mark_stored(load_id)
+        raise
+    with _archiving(load_id):
+        clock("load: valve, states, commit")
+        _archive(archive_dir, source, digest, path, file_name, load_id, raw_rows)
+        clock("archive")
     return LoadResult(load_id, source, file_name, False, len(raw), int(len(accepted)), len(quarantine_rows),
                       int(retracted), len(not_applied), int(replaced))
 
@@ -871,6 +907,14 @@ def _archive(archive_dir: Path, source: str, digest: str, path: Path, file_name:
         shutil.rmtree(part, ignore_errors=True)
 
 
+def _committed(con: duckdb.DuckDBPyConnection, load_id: str) -> bool:
+    """Whether ``load_id`` is in the warehouse; False when the warehouse cannot tell (an interrupted connection)."""
+    try:
+        return catalog.load_exists(con, load_id)
+    except duckdb.Error:
+        return False
+
+
 def _archived_elsewhere(archive_dir: Path, source: str, path: Path) -> bool:
     """A fetched payload is archived by its source, as fetched, before it is parsed."""
     return (archive_dir / source) in path.resolve().parents
@@ -890,6 +934,7 @@ def _archive_again_if_missing(con: duckdb.DuckDBPyConnection, archive_dir: Path,
     module = SOURCES[source]
     rows = catalog.raw_rows(con, getattr(module, "RAW_TABLE", module.NAME), [load_id])
     rows = rows[["load_id", "row_number", *(c for c in module.RAW_COLUMNS if c in rows.columns)]]
-    _archive(archive_dir, source, digest, path, file_name, load_id, rows.astype({"row_number": "int64"}))
+    with _archiving(load_id):
+        _archive(archive_dir, source, digest, path, file_name, load_id, rows.astype({"row_number": "int64"}))
     log.warning("load %s was in the warehouse without a complete archive; archived it again from the stored rows",
                 load_id)

@@ -198,8 +198,9 @@ def allowed_name(name: str, keep: Iterable[str] = ()) -> str:
                 at[end + 1] == at[end] + 2 and re.fullmatch(r"[-_. ]", pieces[at[end] + 1][0]):
             end += 1
         if end > n and not _NUMBER_RUN.fullmatch("".join(p for p, _, _ in pieces[at[n]:at[end] + 1])):
-            for k in range(n, end + 1):
-                keep[at[k]] = False
+            if not _dated_beside_part_numbers(pieces, at, n, end):
+                for k in range(n, end + 1):
+                    keep[at[k]] = False
         n = end + 1
     changed = True
     while changed:
@@ -217,3 +218,26 @@ def allowed_name(name: str, keep: Iterable[str] = ()) -> str:
     # a run of removed words is one marker: how many words were removed says something too
     text = re.sub(r"\[verwijderd\](?:(?:[^\w\[\]]|_)*\[verwijderd\])+", MARKER, text)
     return text + (dot + ext if dot else "")
+
+
+def _dated_beside_part_numbers(pieces: list, at: list, n: int, end: int) -> bool:
+    """Whether the run of numbers ``at[n..end]`` (no period as a whole) is a number of up to 3 digits glued to a word
+    (a part's number: "export2") and a date or period with a year of this century beside it ("export2_2026-W47",
+    "deel3_26-11-2026"): the date is then kept, and the glued number is judged as a number glued to its word (it goes
+    when its word goes: "jansen2_2026" keeps only the year). A run without such a year ("export1_12_03",
+    "12_03_1961export") stays one run and goes, as a birth date's day, month and year would."""
+    def part_number(k: int, side: int) -> bool:
+        i, j = at[k], at[k] + side
+        return (len(pieces[i][0]) <= 3 and 0 <= j < len(pieces) and pieces[j][2] == pieces[i][2]
+                and pieces[j][0].isalpha())
+
+    first, last = n, end
+    if part_number(first, -1):
+        first += 1
+    if last >= first and part_number(last, +1):
+        last -= 1
+    if (first, last) == (n, end) or first > last:
+        return False
+    numbers = [pieces[at[k]][0] for k in range(first, last + 1)]
+    rest = "".join(p for p, _, _ in pieces[at[first]:at[last] + 1])
+    return any(re.fullmatch(r"20\d{2}", x) for x in numbers) and (first == last or bool(_NUMBER_RUN.fullmatch(rest)))

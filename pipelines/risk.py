@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 from dataclasses import dataclass, field
@@ -31,6 +32,8 @@ from models.risk import MODEL_VERSION, EscalationRisk, RiskModelError
 from pipelines import csv_out
 from pipelines.privacy import header_kind, personal_ids, scan_values
 from pipelines.textfiles import delimiter
+
+log = logging.getLogger("wijkradar.risk")
 
 
 class RiskInputError(ValueError):
@@ -422,8 +425,10 @@ class RiskResult:
     def describe(self) -> str:
         if self.reused:
             return f"risk of run {self.run_id} already scored; unchanged"
-        parts = [f"{d}: {m['model']} (AP {m['average_precision']:.2f} vs base rate {m['base_rate']:.2f})"
-                 if "model" in m else f"{d}: skipped ({m['skipped']})" for d, m in sorted(self.models.items())]
+        parts = [(f"{d}: {m['model']} (AP {m['average_precision']:.2f} vs base rate {m['base_rate']:.2f})"
+                  if "model" in m else f"{d}: skipped ({m['skipped']})")
+                 + "".join(f", without {source} ({why})" for source, why in m.get("left_out", {}).items())
+                 for d, m in sorted(self.models.items())]
         return f"risk of run {self.run_id}: {self.rows} buurt x domain rows in {self.seconds:.1f} s; " + "; ".join(parts)
 
 
@@ -531,36 +536,75 @@ def source_months(sums: pd.DataFrame, period: str, first_start, last_start) -> t
     return sums.groupby(["area_code", "month"], as_index=False)["count"].sum(), first, last
 
 
-def domain_panel(monthly: pd.DataFrame, ranges: pd.DataFrame, buurten: list[str],
-                 months: int) -> tuple[pd.DataFrame, int, int] | None:
-    """A domain's counts per buurt and period of ``months`` months, zero-filled, ending with the last month
-    every source of the domain has complete: (``area_code, period, count``, the first month of period 0,
-    the number of periods). None without a complete period.
+@dataclass(frozen=True)
+class DomainPanel:
+    """A domain's panel (:func:`domain_panel`): ``area_code, period, count`` (None without a complete period), the
+    first month of period 0, the number of periods, and the sources left out with why (English, one phrase each)."""
+    panel: pd.DataFrame | None
+    start: int
+    periods: int
+    left_out: dict = field(default_factory=dict)
+
+
+def _month_text(month: int) -> str:
+    return month_start(month).strftime("%Y-%m")
+
+
+def domain_panel(monthly: pd.DataFrame, ranges: pd.DataFrame, buurten: list[str], months: int,
+                 need: int = 1) -> DomainPanel:
+    """A domain's counts per buurt and period of ``months`` months, zero-filled, summed over the sources that have
+    the history the model needs, and ending with the last month each of those sources has complete.
+
+    A source joins only as far as it leaves ``need`` complete periods: the panel starts where the youngest source it
+    sums began (a month before a source began is unknown, not 0), so a source with too little history is left out
+    (until it has it) instead of cutting the domain's history short; sources join oldest first. A source whose counts
+    end a whole period or more before the domain's newest is left out as well: its later months are unknown, and
+    waiting for it would predict a period long past. Both are named in ``left_out``. Sources are taken in a fixed
+    order (first month, name), so the same counts give the same panel.
 
     ``monthly``: the domain's rows of ``catalog.domain_month_counts``; ``ranges``: its rows of
     ``catalog.domain_count_ranges``.
     """
-    parts, firsts, lasts = [], [], []
-    for r in ranges.itertuples(index=False):
+    spans, left_out = [], {}
+    for r in ranges.sort_values(["source", "period"], kind="stable").itertuples(index=False):
         own = monthly[(monthly["source"] == r.source) & (monthly["period"] == r.period)]
         sums, first, last = source_months(own, r.period, r.first, r.last)
-        parts.append(sums)
-        firsts.append(first)
-        lasts.append(last)
-    if not parts:
-        return None
-    lo, hi = max(firsts), min(lasts)
+        if last >= first:
+            spans.append((first, r.source, last, sums))
+        else:
+            left_out[r.source] = "it has no complete month yet"
+    if not spans:
+        return DomainPanel(None, 0, 0, left_out)
+    newest = max(last for _, _, last, _ in spans)
+    current = []
+    for first, source, last, sums in spans:
+        if last <= newest - months:
+            left_out[source] = (f"its counts end with {_month_text(last)}, {newest - last} month(s) before the "
+                                f"domain's newest ({_month_text(newest)}), so its later months are unknown: deliver "
+                                "them to use it again")
+        else:
+            current.append((first, source, last, sums))
+    chosen = []
+    for first, source, last, sums in sorted(current, key=lambda s: (s[0], s[1])):
+        lo, hi = max([first] + [f for f, *_ in chosen]), min([last] + [l for _, _, l, _ in chosen])
+        if chosen and (hi - lo + 1) // months < need:
+            left_out[source] = (f"it has {last - first + 1} complete month(s), {_month_text(first)} to "
+                                f"{_month_text(last)}, and the model needs {need * months} months ({need} periods "
+                                f"of {months} months) of each source it sums: it joins once it has them")
+            continue
+        chosen.append((first, source, last, sums))
+    lo, hi = max(f for f, *_ in chosen), min(l for _, _, l, _ in chosen)
     n = (hi - lo + 1) // months
     if n < 1:
-        return None
+        return DomainPanel(None, 0, 0, left_out)
     start = hi - n * months + 1
-    sums = pd.concat(parts, ignore_index=True)
+    sums = pd.concat([s for *_, s in chosen], ignore_index=True)
     sums = sums[(sums["month"] >= start) & (sums["month"] <= hi) & sums["area_code"].isin(set(buurten))]
     sums = sums.assign(period=(sums["month"] - start) // months).groupby(["area_code", "period"])["count"].sum()
     full = pd.MultiIndex.from_product([sorted(buurten), range(n)], names=["area_code", "period"])
     panel = sums.reindex(full, fill_value=0).reset_index()
     panel["count"] = panel["count"].astype("int64")
-    return panel, start, n
+    return DomainPanel(panel, start, n, left_out)
 
 
 def known_by(ranges: pd.DataFrame, run_period: str) -> pd.DataFrame:
@@ -612,12 +656,13 @@ def score_domain(monthly: pd.DataFrame, ranges: pd.DataFrame, buurten: pd.DataFr
     None and why it was skipped.
     """
     codes = buurten["area_code"].tolist()
-    built = domain_panel(monthly, ranges, codes, settings.risk_months)
     need = settings.risk_window + 2
-    if built is None or built[2] < need:
-        have = 0 if built is None else built[2]
-        return None, {"skipped": f"{have} complete period(s) of {settings.risk_months} months; the model needs {need}"}
-    panel, start, n = built
+    built = domain_panel(monthly, ranges, codes, settings.risk_months, need)
+    left_out = {"left_out": built.left_out} if built.left_out else {}
+    if built.periods < need:
+        return None, {"skipped": f"{built.periods} complete period(s) of {settings.risk_months} months; the model "
+                                 f"needs {need}", **left_out}
+    panel, start, n = built.panel, built.start, built.periods
     # boosting needs many areas to learn from (leaves of 40 rows); a municipality of tens of buurten would overfit it
     candidates = ("logistisch", "boosting") if len(codes) >= MIN_AREAS_FOR_BOOSTING else ("logistisch",)
     model = EscalationRisk(ratio=settings.risk_ratio, min_excess=settings.risk_min_excess, window=settings.risk_window,
@@ -627,7 +672,7 @@ def score_domain(monthly: pd.DataFrame, ranges: pd.DataFrame, buurten: pd.DataFr
         model.fit(panel, structure, target_period=n, neighbours=neighbours)
         out = model.predict(panel, structure, n, neighbours, areas=codes)
     except RiskModelError as exc:
-        return None, {"skipped": str(exc)}
+        return None, {"skipped": str(exc), **left_out}
     out = out[out["area_code"].isin(set(codes))].merge(buurten[["area_code", "gemeente_code"]], on="area_code")
     out = out.sort_values(["gemeente_code", "probability", "rank"], ascending=[True, False, True], kind="stable")
     out["rank"] = out.groupby("gemeente_code").cumcount() + 1
@@ -641,7 +686,7 @@ def score_domain(monthly: pd.DataFrame, ranges: pd.DataFrame, buurten: pd.DataFr
                       base_rate=model.prevalence_)
     info = {"model": chosen, "validation": model.validation_, "trained_on": _span_text(first, last),
             "average_precision": float(model.scores_[model.chosen_].mean()), "base_rate": model.prevalence_,
-            "features_used": model.columns_, "dropped_features": model.dropped_}
+            "features_used": model.columns_, "dropped_features": model.dropped_, **left_out}
     return rows, info
 
 
@@ -679,6 +724,8 @@ def risk_step(con, ref, run) -> RiskResult:
         got, info = score_domain(part, ranges[ranges["domain"] == domain], buurten, structure, ref.neighbours,
                                  settings, noun)
         models[domain] = info
+        for source, why in info.get("left_out", {}).items():
+            log.warning("risk of %s: source %s left out of the model: %s", domain, source, why)
         if got is not None:
             rows.append(got.assign(run_id=run.run_id, domain=domain))
     table = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=catalog.risk.RISK_COLUMNS)

@@ -5,6 +5,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 
 from pipelines import reference
 from pipelines.warehouse import connect, table_digest
@@ -21,7 +22,7 @@ def start_ingest(home, file, **env):
     full = {**os.environ, "WIJKRADAR_HOME": str(home.root), **env}
     return subprocess.Popen([sys.executable, "-m", "pipelines.cli", "ingest", "--source", "meldingen", str(file),
                              "--today", "2026-11-26"], env=full, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+                            text=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def wait_for(proc, marker, timeout=60):
@@ -116,3 +117,27 @@ def test_sigkill_while_archiving_leaves_no_half_archive_and_a_rerun_archives_the
     assert len(rows) == 2_000 and list(rows.columns) == ["row_number", "melding_id", "created", "hoofdcategorie",
                                                          "subcategorie", "area_code"]
     assert sorted(p.name for p in folder.parent.iterdir()) == [digest[:12]]      # no part folder left behind
+
+
+@pytest.mark.parametrize("point, signum, said", [
+    ("ingest-archive", signal.SIGTERM, "stopped by a signal; the load was stored (load {load}); only its archive was "
+                                       "interrupted: the next run (for a file in the inbox) or an ingest of the same "
+                                       "file archives it again, without loading it twice"),
+    ("ingest-archive", signal.SIGINT, "interrupted; the load was stored (load {load}); only its archive"),
+    ("ingest-mid-transaction", signal.SIGTERM, "stopped by a signal; the warehouse is unchanged for the step that was "
+                                               "running"),
+    ("ingest-mid-transaction", signal.SIGINT, "interrupted; the warehouse is unchanged for the step that was running"),
+])
+def test_a_signal_or_ctrl_c_says_whether_the_load_was_stored(home, tmp_path, point, signum, said):
+    """SIGTERM or Ctrl-C after the load's commit, while its archive is written, said "the warehouse is unchanged"
+    of a load that was stored (Ctrl-C said nothing at all); before the commit that sentence is true and stays."""
+    file = export(tmp_path / "meldingen_big.csv", 2_000, day="10-11-2026")
+    proc = start_ingest(home, file, WIJKRADAR_FAULT_PAUSE=point)
+    wait_for(proc, f"fault point {point} reached")
+    proc.send_signal(signum)
+    out, _ = proc.communicate(timeout=60)
+    assert proc.returncode == (143 if signum == signal.SIGTERM else 130)
+    with connect(home.warehouse) as con:
+        loads = [load for (load,) in con.execute("SELECT load_id FROM meta.loads").fetchall()]
+    assert len(loads) == (1 if point == "ingest-archive" else 0)
+    assert said.format(load=loads[0] if loads else "") in " ".join(out.split())

@@ -47,3 +47,24 @@ def test_delivery_words_single_letters_and_week_codes_stay(name):
 ])
 def test_a_letter_beside_a_name_is_removed_as_an_initial(name, scrubbed):
     assert scrub_file_name(name) == scrubbed
+
+
+# A red team found the year removed where a part's number touches a delivery word: "export2_2026-W47" read as the
+# run of numbers "2_2026" (no date) and went, so the two parts of one delivery read alike in loads and messages.
+@pytest.mark.parametrize("name", [
+    "meldingen_export2_2026-W47.csv", "meldingen_export3_2026-W47.csv", "meldingen_deel2_2026-W47.csv",
+    "meldingen_deel3_26-11-2026.csv", "meldingen_blad2_2026_47.csv", "meldingen_2026-11_2export.csv",
+])
+def test_a_parts_number_glued_to_a_word_leaves_the_date_beside_it(name):
+    assert scrub_file_name(name) == name
+
+
+@pytest.mark.parametrize("name, scrubbed", [
+    ("meldingen_jansen2_2026-W47.csv", "meldingen_[verwijderd]_2026-W47.csv"),   # the number goes with its name
+    ("meldingen_export1_12_03.csv", "meldingen_export[verwijderd].csv"),          # a birth date without a year 20xx
+    ("meldingen_export12_03_1961.csv", "meldingen_export[verwijderd].csv"),
+    ("meldingen_12_03_1961export.csv", "meldingen_[verwijderd]export.csv"),
+    ("meldingen_export06_12_34_56_78.csv", "meldingen_export[verwijderd].csv"),   # a phone number
+])
+def test_a_date_or_number_beside_a_glued_number_that_is_personal_still_goes(name, scrubbed):
+    assert scrub_file_name(name) == scrubbed
