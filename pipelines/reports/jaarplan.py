@@ -48,6 +48,8 @@ def development(scores: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFra
         oe["observed_year"] = oe["observed_year"].fillna(0)     # no stored counts: the scored periods were all 0
         # a total with an unknown part (a suppressed <5 cell) counted as its known parts: the year is "minstens"
         oe["partial_year"] = oe["partial_year"].astype("boolean").fillna(False).astype(bool)
+    if "partial" in oe:                                       # the scored part holds a lower bound
+        oe["partial"] = oe["partial"].astype("boolean").fillna(False).astype(bool)
     return oe.merge(own[["area_code", "name", "kind"]], on="area_code").sort_values(["name", "domain"]) \
         .reset_index(drop=True)
 
@@ -137,6 +139,11 @@ PARTIAL_NOTE = ("&ge;: minstens zoveel. Een deel van dit aantal is niet bekend (
                 "minder dan 5, afgeschermd, of een rij staat in quarantaine); geteld zijn de bekende delen.")
 
 
+def _at_least(v) -> str:
+    """A table cell of a count that is a lower bound (:data:`PARTIAL_NOTE` explains the sign)."""
+    return f'<td class="num" title="minstens {int(v)}">&ge; {int(v)}</td>'
+
+
 def _date(v) -> str:
     return "" if pd.isna(v) else pd.Timestamp(v).strftime("%d-%m-%Y")
 
@@ -181,15 +188,16 @@ def jaarplan_page(team: str, team_name: str, year: int, dev: pd.DataFrame, month
     split = bool((whole != dev["observed"].fillna(-1)).any())
     rows = "".join(
         f"<tr><td>{esc(r.name)}</td><td>{esc(DOMAIN_NL.get(r.domain, r.domain))}</td>"
-        + (f'<td class="num" title="minstens {int(w)}">&ge; {int(w)}</td>' if low else f'<td class="num">{int(w)}</td>')
-        + (f'<td class="num">{_num(r.observed)}</td>' if split else "")
+        + (_at_least(w) if low else f'<td class="num">{int(w)}</td>')
+        + ((_at_least(r.observed) if bool(getattr(r, "partial", False)) else f'<td class="num">{_num(r.observed)}</td>')
+           if split else "")
         + f'<td class="num">{_num(r.expected)}</td>{_ratio_cell(r.ratio)}</tr>'
         for r, w, low in zip(dev.itertuples(index=False), whole, partial))
     dev_table = ("<table><thead><tr><th>Buurt</th><th>Domein</th><th>Waargenomen</th>"
                  + ("<th>waarvan gescoord</th>" if split else "") + "<th>Verwacht</th>"
                  f"<th>Verhouding</th></tr></thead><tbody>{rows}</tbody></table>" if rows else
                  f"<p>Nog geen scores voor {year}.</p>")
-    if rows and partial.any():
+    if rows and (partial.any() or ("partial" in dev and dev["partial"].any())):
         dev_table += (f"<p class='small'>{PARTIAL_NOTE}</p>")
     fl_rows = "".join(
         f"<tr><td>{esc(f.name)}</td><td>{esc(DOMAIN_NL.get(f.domain, f.domain))}</td><td>{esc(f.level)}</td>"

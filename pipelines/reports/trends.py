@@ -152,11 +152,14 @@ def observed_vs_expected(scores: pd.DataFrame, areas: pd.DataFrame, catalogue: p
     """Per group and year: the counts observed against the detectors' expected counts.
 
     Only scored periods count (the detectors need about three years of history first).
-    Columns: ``*by, year, observed, expected, ratio, periods``; ratio 1.0 = as expected.
+    Columns: ``*by, year, observed, expected, ratio, periods, partial``; ratio 1.0 = as expected; ``partial``:
+    ``observed`` holds a lower bound (a count with an unknown part, ``marts.series_scores.partial``).
     """
     s = _annotate(scores[scores["expected"].notna()], areas, catalogue)
+    s = s.assign(partial=s["partial"].fillna(False).astype(bool) if "partial" in s else False)
     out = s.groupby([*by, "year"], as_index=False).agg(observed=("count", "sum"), expected=("expected", "sum"),
-                                                       periods=("period_start", "nunique"))
+                                                       periods=("period_start", "nunique"),
+                                                       partial=("partial", "any"))
     out["ratio"] = np.where(out["expected"] > 0, out["observed"] / out["expected"].where(out["expected"] > 0), np.nan)
     return out
 

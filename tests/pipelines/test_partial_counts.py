@@ -85,3 +85,23 @@ def test_the_year_plan_marks_a_year_count_with_an_unknown_part_as_at_least(home,
     known = int(schulden_history().query("period_start.dt.year == 2026")["count"].sum()) + 41
     assert f'title="minstens {known}">&ge; {known}</td>' in html     # the year's known parts, marked
     assert "minstens zoveel" in html                                    # and the sign explained under the table
+
+
+def test_the_year_plans_scored_part_is_marked_too_when_it_holds_a_lower_bound(ref):
+    """Beside the whole year's '≥ 103' the scored part (of which the ratio is made) showed an unmarked 74 that held
+    the 41 (regression check)."""
+    from pipelines.reports import jaarplan
+
+    areas = ref.areas
+    team = areas.set_index("area_code").at[AREA, "wijkteam"]
+    months = pd.date_range("2026-01-01", "2026-10-01", freq="MS")
+    counts = pd.DataFrame({"area_code": AREA, "signal": "betalingsachterstand", "period": "month",
+                           "period_start": months, "count": 6, "partial": months == MONTH})
+    scored = counts[counts["period_start"] >= "2026-05-01"].assign(expected=5.0, upper=9.0, pvalue=0.5,
+                                                                   alarm=False, method="noufaily+cusum")
+    dev = jaarplan.development(scored, areas, ref.catalogue, team, 2026, counts)
+    html = jaarplan.jaarplan_page(team, team, 2026, dev, pd.DataFrame(columns=["domain", "month", "observed", "expected"]),
+                                  pd.DataFrame(columns=["area_code", "name", "domain", "level", "since", "state",
+                                                        "resolved", "feedback"]), {}, False, "vandaag")
+    assert 'title="minstens 60">&ge; 60</td>' in html      # the year: ten months of 6
+    assert 'title="minstens 36">&ge; 36</td>' in html      # its scored part: six months of 6
