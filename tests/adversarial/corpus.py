@@ -149,6 +149,9 @@ archive-extra-member       a Signalen zip holding a second export zipped inside 
 text-padded-cells          a CSV of 70 rows each followed by 16,380 empty cells, then 5,000 empty lines and lines ';;;;'
                            (every line became a row 16,384 cells wide: 6.9 MB of text aborted the run past 5 GB) -> loads
                            in a child capped at 4 GiB; a cell beyond column 1,000 of a text -> refused naming its line.
+privacy-pseudonym-shaped   a phone number or a BSN written inside a value shaped as wijkradar's own pseudonym
+                           ("p-0612345678abcdefabcd") in Meldingnummer and Subcategorie -> those rows quarantined, nothing
+                           stored (only a pseudonym the warehouse holds is its own).
 delivery-duplicate         the same bytes delivered twice (other name) -> the second load is skipped.
 baseline                   clean files of every layout -> load with nothing quarantined.
 
@@ -1478,6 +1481,11 @@ def plan(seed: int = SEED) -> list[Planned]:
     lines[4] += ";" * 1_200 + "x"
     b.add(Case("wijkteam_cel_ver_rechts.csv", "wijkteam", "refused", message="line 5|beyond column 1,000",
                klass="text-padded-cells"), ("\n".join(lines) + "\n").encode())
+    # ------------------------------------------------------------------ privacy, sixth red-team round
+    rows = b.reports(10)
+    rows[1][0], rows[4][3] = "p-0612345678abcdefabcd", "p-123456782abcdefabcde"
+    b.text(Case("meldingen_pseudoniemvorm.csv", "meldingen", "loaded", rows_read=10, quarantined=2,
+                reason="personal data", secrets=("0612345678", "123456782"), klass="privacy-pseudonym-shaped"), M, rows)
     return b.items
 
 

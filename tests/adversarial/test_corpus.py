@@ -280,7 +280,7 @@ FLOW_FILES = ["meldingen_privacy_melderkolommen.csv", "wijkteam_privacy_clienten
                                                       "privacy-round2-forms", "privacy-round3-prefilter",
                                                       "privacy-round3-notations", "privacy-round3-labels",
                                                       "privacy-round4-particles", "privacy-round4-numbers",
-                                                      "privacy-round4-plates")]]
+                                                      "privacy-round4-plates", "privacy-pseudonym-shaped")]]
 
 
 def _prefect_database_folder() -> list[Path]:
