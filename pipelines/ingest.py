@@ -27,7 +27,7 @@ import pandas as pd
 from pipelines import catalog
 from pipelines import delivery as delivery_mod
 from pipelines.catalog.counts import (ledger_holders, newer_holders, recent_values, replace_corrections,
-                                      whole_cells_held)
+                                      warehouse_file, whole_cells_held)
 from pipelines.catalog.loads import held_window
 from pipelines.catalog.windows import load_window, record_window
 from pipelines.delivery import LoadHeld
@@ -457,15 +457,28 @@ def backfill_unknown_cells(con: duckdb.DuckDBPyConnection, ref: Reference, today
     return marked
 
 
-def backfill_report_pseudonyms(con: duckdb.DuckDBPyConnection) -> int:
+def _pseudonymised(stored: pd.Series, module, secret: bytes) -> pd.Series:
+    """Of report numbers as stored, the pseudonym of each that reads as a personal number (judged and pseudonymised
+    as a load does, :func:`_number_as_read`), by the values' index; the others are absent. A stored pseudonym is the
+    warehouse's own: never judged again."""
+    from pipelines import privacy
+
+    stored = stored.dropna()
+    numbers = _number_as_read(stored, module)
+    plain = privacy.scan_values(numbers).notna() & ~numbers.astype(str).str.fullmatch(privacy.PSEUDONYM.pattern)
+    return numbers[plain].map(lambda v: privacy.pseudonym(v, secret))
+
+
+def backfill_report_pseudonyms(con: duckdb.DuckDBPyConnection, archive_dir: Path | None = None) -> int:
     """Once, in a warehouse made before report numbers were judged and pseudonymised as the ledger reads them
     (migration 018 marks it pending): every report number it stores in plain that reads as a personal number (a BSN,
     also as the eight digits a spreadsheet kept of one) is kept as its pseudonym, as a load now keeps it: in the
     ledger (a plain copy of a report also held under its pseudonym is dropped, as a delivery drops it), the
     quarantined rows, the corrections' writes and the raw rows; the counts of the sources touched are rebuilt. A
-    report that is never delivered again thus loses its plain number too. Returns how many numbers."""
-    from pipelines import privacy
-
+    report that is never delivered again thus loses its plain number too. Then, after that commit, the archive's
+    stored rows (``archive_dir``, default the ``archive/`` beside the warehouse) get the same pseudonyms
+    (:func:`_pseudonymise_archives`); the step stays pending until they have, so a run stopped half-way is finished
+    by the next. Returns how many numbers the warehouse held in plain."""
     if not catalog.upgrade_pending(con, "report_pseudonyms"):
         return 0
     secret = catalog.warehouse_secret(con)
@@ -479,27 +492,82 @@ def backfill_report_pseudonyms(con: duckdb.DuckDBPyConnection) -> int:
                 continue
             table = getattr(module, "RAW_TABLE", source)
             stored = catalog.stored_report_numbers(con, source, table, column)
-            numbers = _number_as_read(stored, module)          # judged and pseudonymised as a load does
-            # a stored pseudonym is the warehouse's own: never judged again
-            plain = privacy.scan_values(numbers).notna() & ~numbers.astype(str).str.fullmatch(privacy.PSEUDONYM.pattern)
-            if not plain.any():
+            pseudonyms = _pseudonymised(stored, module, secret[0])
+            if pseudonyms.empty:
                 continue
-            pseudonyms = numbers[plain].map(lambda v: privacy.pseudonym(v, secret[0]))
-            catalog.rekey_reports(con, source, module.number_keys(stored[plain]), module.number_keys(pseudonyms))
-            catalog.replace_raw_numbers(con, source, table, column, stored[plain], pseudonyms)
+            plain = stored[pseudonyms.index]
+            catalog.rekey_reports(con, source, module.number_keys(plain), module.number_keys(pseudonyms))
+            catalog.replace_raw_numbers(con, source, table, column, plain, pseudonyms)
             catalog.rebuild_counts(con, source)
-            found[source] = int(numbers[plain].nunique())
-        catalog.upgrade_done(con, "report_pseudonyms")
+            found[source] = int(_number_as_read(plain, module).nunique())
     for source, n in found.items():
         log.info("upgrade: %d report number(s) of %s that read as a personal number were stored in plain; they are "
                  "now kept as their pseudonym", n, source)
+    archive_dir = archive_dir if archive_dir is not None else _archive_beside(con)
+    if archive_dir is not None:
+        try:
+            _pseudonymise_archives(archive_dir, secret[0])
+        except (OSError, ValueError) as exc:   # files cannot roll back: the next load or run finishes them
+            log.warning("upgrade: the archive's stored rows could not all be given their report numbers' pseudonyms "
+                        "(%s); the next load or run tries again", getattr(exc, "strerror", None) or type(exc).__name__)
+            return sum(found.values())
+    catalog.upgrade_done(con, "report_pseudonyms")
     return sum(found.values())
 
 
-def run_pending_upgrades(con: duckdb.DuckDBPyConnection, ref: Reference, today: pd.Timestamp | None = None) -> None:
+def _archive_beside(con: duckdb.DuckDBPyConnection) -> Path | None:
+    """The ``archive/`` of the working folder whose warehouse ``con`` holds; None for a warehouse in memory."""
+    path = warehouse_file(con)
+    return Path(path).parent / "archive" if path else None
+
+
+def _pseudonymise_archives(archive_dir: Path, secret: bytes) -> dict[str, tuple[int, int]]:
+    """In every archived ``rows.parquet`` of a source with report numbers, each number that reads as a personal
+    number is replaced by its pseudonym (:func:`_pseudonymised`, as the warehouse keeps it); the other values, rows
+    and columns stay as written. A file is written beside itself and renamed into place, so a stop leaves it whole,
+    old or new; a file that holds no such number is not written. Returns per source (files, numbers) changed."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    done = {}
+    for source, module in SOURCES.items():
+        column = getattr(module, "ID_COLUMN", None)
+        if column is None or not (archive_dir / source).is_dir():
+            continue
+        files, numbers = 0, set()
+        for rows in sorted((archive_dir / source).glob("*/rows.parquet")):
+            for stale in rows.parent.glob(f"{rows.name}.part-*"):        # left by a stopped upgrade
+                stale.unlink(missing_ok=True)
+            table = pq.read_table(rows)
+            if column not in table.column_names:
+                continue
+            values = table.column(column).to_pandas().astype(object)
+            pseudonyms = _pseudonymised(values, module, secret)
+            if pseudonyms.empty:
+                continue
+            values[pseudonyms.index] = pseudonyms
+            at = table.column_names.index(column)
+            table = table.set_column(at, table.schema.field(at), pa.array(values, type=table.schema.field(at).type))
+            part = rows.with_name(f"{rows.name}.part-{os.getpid()}")
+            try:
+                pq.write_table(table, part)
+                os.replace(part, rows)
+            finally:
+                part.unlink(missing_ok=True)
+            files += 1
+            numbers.update(pseudonyms)
+        if files:
+            log.info("upgrade: %d report number(s) of %s that read as a personal number were archived in plain in %d "
+                     "file(s); the archive now keeps their pseudonym", len(numbers), source, files)
+            done[source] = (files, len(numbers))
+    return done
+
+
+def run_pending_upgrades(con: duckdb.DuckDBPyConnection, ref: Reference, today: pd.Timestamp | None = None,
+                         archive_dir: Path | None = None) -> None:
     """The one-time upgrades an older warehouse still waits for (``meta.pending_upgrades``); nothing when none."""
     backfill_unknown_cells(con, ref, today)
-    backfill_report_pseudonyms(con)
+    backfill_report_pseudonyms(con, archive_dir)
 
 
 def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: Reference,
@@ -513,7 +581,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: Re
     from pipelines.validate import ValidationRefused
 
     try:
-        run_pending_upgrades(con, ref, today)         # an older warehouse's one-time upgrades
+        run_pending_upgrades(con, ref, today, archive_dir)    # an older warehouse's one-time upgrades
         return _ingest_file(con, path, source, ref, archive_dir, today, **options)
     except (IngestError, ValidationRefused, LoadHeld, NotYet) as exc:
         message = privacy.scrub_text(" ".join(str(exc).split()))

@@ -441,6 +441,11 @@ def upgrade_done(con: Con, name: str) -> None:
     con.execute("DELETE FROM meta.pending_upgrades WHERE name = ?", [name])
 
 
+def warehouse_file(con: Con) -> str | None:
+    """The path of the database file ``con`` works in, as DuckDB opened it; None for a warehouse in memory."""
+    return con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()[0][0]
+
+
 def held_row_loads(con: Con, source: str) -> pd.DataFrame:
     """``load_id, row_number, load_seq`` of the source's quarantined rows that no later load resolved."""
     return con.execute("SELECT q.load_id, q.row_number, l.load_seq FROM quarantine.rows q JOIN meta.loads l "

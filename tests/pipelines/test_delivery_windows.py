@@ -389,6 +389,42 @@ def holding(home, values: list[str]) -> list[str]:
             [values, values]).fetchall()[0][0]]
 
 
+def archived_as_before(home, shown: dict[str, str]) -> int:
+    """The archive's stored rows as an older version wrote them: each pseudonym of ``shown`` (as either case) back to
+    its plain number. Returns how many files held one."""
+    changed = 0
+    for rows in sorted(home.archive.glob("*/*/rows.parquet")):
+        frame = pd.read_parquet(rows)
+        text = [c for c in frame.columns if frame[c].dtype != "int64"]
+        before = frame[text].copy()
+        for pseudonym_, number in shown.items():
+            for form in (pseudonym_, pseudonym_.upper()):
+                frame[text] = frame[text].replace(form, number)
+        if not frame[text].equals(before):
+            frame.to_parquet(rows, index=False)
+            changed += 1
+    return changed
+
+
+def files_holding(home, values: list[str]) -> list[str]:
+    """Every file under the working folder holding one of ``values``, by its path in it: a Parquet file as its values
+    read, the warehouse by its text columns (:func:`holding`; its free pages are not judged here), any other file
+    (JSON, HTML, text) by its bytes."""
+    found = []
+    for path in sorted(p for p in home.root.rglob("*") if p.is_file()):
+        if path.suffix == ".parquet":
+            text = pd.read_parquet(path).astype(str).to_csv(index=False)
+            hit = any(v in text for v in values)
+        elif path == home.warehouse:
+            hit = bool(holding(home, values))
+        else:
+            data = path.read_bytes()
+            hit = any(v.encode() in data for v in values)
+        if hit:
+            found.append(path.relative_to(home.root).as_posix())
+    return found
+
+
 def stored_state(home) -> list:
     """What the upgrade may change: the ledger, the counts, the raw rows, the quarantined rows, the corrections."""
     return [query(home, f"SELECT * FROM {t} ORDER BY ALL") for t in (
@@ -402,8 +438,11 @@ def test_a_warehouse_holding_plain_bsn_like_report_numbers_keeps_them_as_pseudon
     012345611 without its 0): in the ledger, the raw rows, a quarantined row's key and values and a correction's key.
     Only a report delivered again was re-keyed; one never delivered again kept its plain number for good. Upgraded
     (migration 018), the first load keeps every such number as its pseudonym, counts unchanged, once. ``both``: the
-    CSV (pseudonymised) and the Excel copy (plain) of one report were both kept; the plain copy goes."""
-    from pipelines import catalog
+    CSV (pseudonymised) and the Excel copy (plain) of one report were both kept; the plain copy goes. The archive's
+    stored rows of those loads held the plain number too, and get the same pseudonyms, after the warehouse's commit:
+    in ``both`` the rewrite is stopped half-way, and the next run finishes it. Then no file under the working folder
+    holds a plain number (the archive, its manifests, the data docs and validation JSON, the warehouse's tables)."""
+    from pipelines import catalog, ingest
     from pipelines.ingest import backfill_report_pseudonyms
     from pipelines.privacy import pseudonym, scan_values
 
@@ -412,7 +451,7 @@ def test_a_warehouse_holding_plain_bsn_like_report_numbers_keeps_them_as_pseudon
     assert len(personal) == 5
     rows = [[n, f"0{2 + i % 5}-11-2026", "Afval", "Zwerfafval", "BU01185000"] for i, n in enumerate(numbers)]
     rows[numbers.index(personal[1])][4] = "BU0118500"          # quarantined, then corrected
-    load(home, write_csv(tmp_path / "meldingen_w45.csv", HEADER, rows))
+    load(home, write_csv(tmp_path / "meldingen_w45.csv", HEADER, rows), docs_root=home.docs)   # data docs too
     with connect(home.warehouse) as con:
         secret = catalog.warehouse_secret(con)[0]
     # the supplier's correction carries its own number (the export's pseudonym can read as an address to the scanner)
@@ -439,15 +478,41 @@ def test_a_warehouse_holding_plain_bsn_like_report_numbers_keeps_them_as_pseudon
     assert holding(home, plain) == ["core.correction_writes.report_key", "core.report_ledger.report_key",
                                     "quarantine.rows.raw_values", "quarantine.rows.record_key",
                                     "raw.meldingen.melding_id"]
+    assert archived_as_before(home, {pseudonym(n, secret): n.lstrip("0") for n in personal}) == 2
+    archives = sorted(p.parent.relative_to(home.root).as_posix() + "/rows.parquet"
+                      for p in home.archive.glob("meldingen/*/manifest.json"))
+    assert files_holding(home, plain) == [*archives, "warehouse.duckdb"]
     counted = total(home)
     assert counted == (61 if before == "both" else 60)
     # a report never delivered again: the next load (of another report) upgrades the warehouse
     caplog.set_level("INFO", logger="wijkradar.ingest")
-    later = load(home, write_csv(tmp_path / "meldingen_w46.csv", HEADER,
-                                 [["012345700", "09-11-2026", "Afval", "Zwerfafval", "BU01185000"]]))
+    replace, renamed = ingest.os.replace, []
+
+    def stopped_at_the_second(part, target):          # the second archive's rename fails, the first is done
+        renamed.append(target)
+        if len(renamed) == 2:
+            raise OSError(28, "No space left on device")
+        replace(part, target)
+
+    with pytest.MonkeyPatch.context() as patch:
+        if before == "both":
+            patch.setattr(ingest.os, "replace", stopped_at_the_second)
+        later = load(home, write_csv(tmp_path / "meldingen_w46.csv", HEADER,
+                                     [["012345700", "09-11-2026", "Afval", "Zwerfafval", "BU01185000"]]),
+                     docs_root=home.docs)
     assert (later.rows_accepted, later.rows_quarantined) == (1, 0)
     assert holding(home, plain) == []
     assert "upgrade: 5 report number(s) of meldingen" in caplog.text
+    if before == "both":                              # the warehouse committed; the archive is finished next time
+        assert files_holding(home, plain) == [renamed[1].relative_to(home.root).as_posix()]
+        assert not list(home.archive.rglob("*.part-*"))
+        assert query(home, "SELECT * FROM meta.pending_upgrades") == [("report_pseudonyms",)]
+        assert "the next load or run tries again" in caplog.text
+        with connect(home.warehouse) as con:          # the next run (a scoring run's upgrade: the archive beside it)
+            assert backfill_report_pseudonyms(con) == 0
+    assert files_holding(home, plain) == []
+    assert "report number(s) of meldingen that read as a personal number were archived in plain in" in caplog.text
+    assert list(home.docs.rglob("*.json")) or list((home.root / "gx").rglob("*.json"))     # scanned, not absent
     assert not [n for n in personal if n.lstrip("0") in caplog.text]         # said without the numbers
     assert total(home) == 60 + 1                      # unchanged, the plain copy of ``both`` no longer counted
     keys = [k for (k,) in query(home, "SELECT report_key FROM core.report_ledger")]
