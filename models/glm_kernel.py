@@ -437,7 +437,7 @@ def quasi_poisson_row(y, Sy, Syy, Syt, design, ref, with_trend, reweight, thresh
     see :func:`_bounded_dispersion`). The refit's Newton steps start at the first fit's slope.
     """
     t, level_of, L = design.t, design.level_of, design.n_levels
-    level, sw, swt, cut = ws.level, ws.sw, ws.swt, ws.cut
+    level = ws.level
     n = t.shape[0]
     p = L + (1 if with_trend else 0)
     df = max(n - p, 1)

@@ -586,14 +586,14 @@ def domain_panel(monthly: pd.DataFrame, ranges: pd.DataFrame, buurten: list[str]
             current.append((first, source, last, sums))
     chosen = []
     for first, source, last, sums in sorted(current, key=lambda s: (s[0], s[1])):
-        lo, hi = max([first] + [f for f, *_ in chosen]), min([last] + [l for _, _, l, _ in chosen])
+        lo, hi = max([first] + [f for f, *_ in chosen]), min([last] + [end for _, _, end, _ in chosen])
         if chosen and (hi - lo + 1) // months < need:
             left_out[source] = (f"it has {last - first + 1} complete month(s), {_month_text(first)} to "
                                 f"{_month_text(last)}, and the model needs {need * months} months ({need} periods "
                                 f"of {months} months) of each source it sums: it joins once it has them")
             continue
         chosen.append((first, source, last, sums))
-    lo, hi = max(f for f, *_ in chosen), min(l for _, _, l, _ in chosen)
+    lo, hi = max(f for f, *_ in chosen), min(end for _, _, end, _ in chosen)
     n = (hi - lo + 1) // months
     if n < 1:
         return DomainPanel(None, 0, 0, left_out)
