@@ -44,6 +44,12 @@ class AutoDetector(Detector):
         growing series (+23 % a year) a third low; no cap let a trend fitted to a series that rose from nothing
         predict 871 a week on a series of 5. Such growing series reach at most 1.22 times their largest count
         (99.9 % below 1.14) on the benchmark's off-grid draw, so 1.5 leaves them alone.
+    recent_ratio : (above, below): where the baseline's prediction (with its kept trend, or without one) is more
+        than ``above`` times the level of the last half year of its reference, or below that level by more than a
+        factor ``below``, beyond the noise of those 26 weeks, that level is the prediction, with its dispersion
+        around it (weekly only; ``NoufailyDetector(recent_ratio=...)``). A step from 5 to 15 a week was fitted as a
+        trend and extrapolated to 23-31 a week, hiding a doubling of the new level; a +23 % a year trend rises 17 %
+        over that distance and is left alone. ``None``: off.
     holidays : weekly series whose ``period_index`` is the calendar's (``models.calendar``, as in the
         pipeline): the weeks of Christmas Day and New Year's Day are kept out of the reference windows of
         the other weeks (:func:`models.holidays.without_holidays`), so a holiday dip does not pull down the
@@ -60,9 +66,11 @@ class AutoDetector(Detector):
     method = "auto"
 
     def __init__(self, frequency: int = 52, alpha: float = 0.0075, windows: tuple[int, ...] = (1, 2, 3, 4),
-                 cusum_shift: float = 1.3, long_b: int = 5, holidays: bool = False, trend_cap: float = 1.5):
+                 cusum_shift: float = 1.3, long_b: int = 5, holidays: bool = False, trend_cap: float = 1.5,
+                 recent_ratio: tuple[float, float] | None = (1.25, 1.05)):
         self.holidays = holidays
         self.trend_cap = trend_cap
+        self.recent_ratio = recent_ratio
         self.long_b = long_b
         self.frequency = frequency
         self.alpha = alpha
@@ -73,7 +81,8 @@ class AutoDetector(Detector):
         """The baseline of the scan: Noufaily's settings, keeping a significant trend up to ``trend_cap`` times the
         largest baseline count (R's cap of 1 made the baselines of steadily growing series a third low)."""
         settings = MONTHLY_SETTINGS if self.frequency == 12 else {"frequency": self.frequency}
-        return NoufailyDetector(**{**settings, **({"b": b} if b else {}), "cap_trend": self.trend_cap})
+        return NoufailyDetector(**{**settings, **({"b": b} if b else {}), "cap_trend": self.trend_cap,
+                                   "recent_ratio": self.recent_ratio if self.frequency == 52 else None})
 
     @property
     def history_needed(self) -> int:

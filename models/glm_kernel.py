@@ -481,7 +481,55 @@ def quasi_poisson_row(y, Sy, Syy, Syt, design, ref, with_trend, reweight, thresh
             r = y[i] - mu[i]
             total += out_d[j] * r * r / (mu[i] * mu[i])
         phi_test = c * total / df
-    return level[ref], max(phi, 1.0), slope, phi_test / max(info, 1e-300), ok, extreme
+    return level[ref], max(phi, 1.0), slope, phi_test / max(info, 1e-300), ok, extreme, n_out, c
+
+
+@njit(cache=True, nogil=True, fastmath=FAST)
+def recent_level(y, level, level_of, ref, out_idx, out_d, n_out, c, phi, m0, recent, above, below, z_above,
+                 z_below):
+    """The prediction ``m0`` and dispersion ``phi`` of a fit, or the level of the last ``recent`` baseline periods
+    and their dispersion around it where the fit does not reach them: where the prediction is more than ``above``
+    times their level, or below it by more than a factor ``below`` (their counts against what the prediction
+    would give them, at the fit's seasonal shape and weights, beyond ``z_above`` or ``z_below`` quasi-Poisson
+    standard errors). Returns (prediction, dispersion, moved).
+
+    A log-linear trend fitted across a step in level (5 a week, then 15) extrapolates the step forward (25 to 31
+    a week two years on), and a fit without trend mixes the old level in (10); both stand far from the last half
+    year. A steady trend stays within ``above`` of it: +23 % a year rises 17 % from the middle of the last half
+    year of the reference to the evaluated period. A prediction below the recent level can only miss outbreaks
+    where it moves (the baseline rises), so ``below`` (and its ``z_below``) may be the tighter: a step down fitted
+    as a falling trend predicts a sixth below the new level and alarmed in 2 % of quiet weeks.
+    """
+    n = y.shape[0]
+    Y = 0.0
+    S = 0.0
+    for i in range(n - recent, n):
+        Y += y[i]
+        S += level[level_of[i]]
+    for j in range(n_out):
+        i = out_idx[j]
+        if i >= n - recent:
+            Y += out_d[j] * y[i]
+            S += out_d[j] * level[level_of[i]]
+    Y *= c
+    S *= c * m0 / max(level[ref], MU_FLOOR)
+    lo, hi = S / above, S * below
+    if not (Y < lo - z_above * math.sqrt(phi * lo) or Y > hi + z_below * math.sqrt(phi * hi)):
+        return m0, phi, False
+    # the level of the last periods, and their dispersion around it: the fit's dispersion holds its misfit of them
+    scale = max(Y, 0.5) / S
+    m0 *= scale
+    k = m0 / max(level[ref], MU_FLOOR)
+    total = 0.0
+    for i in range(n - recent, n):
+        m = max(level[level_of[i]] * k, MU_FLOOR)
+        total += (y[i] - m) ** 2 / m
+    for j in range(n_out):
+        i = out_idx[j]
+        if i >= n - recent:
+            m = max(level[level_of[i]] * k, MU_FLOOR)
+            total += out_d[j] * (y[i] - m) ** 2 / m
+    return m0, max(c * total / (recent - 1), 1.0), True
 
 
 def workspace(design: Design) -> Workspace:
@@ -493,13 +541,15 @@ def workspace(design: Design) -> Workspace:
 
 @njit(cache=True, nogil=True, fastmath=FAST)
 def baseline_cells(Y, si, ti, offsets, design, ws, ref, trend, keep_t, trend_ok, reweight, threshold, max_iter,
-                   r_compatible, mu0, phi, ok, cap):
+                   r_compatible, mu0, phi, ok, cap, recent, above, below, z_above, z_below, moved):
     """The Noufaily baseline of every cell (si[j], ti[j]) of the count matrix ``Y``.
 
     With ``trend``, a trend is kept where it converged, its t statistic exceeds ``keep_t`` (the
     two-sided test at the detector's trend p-value), it does not predict above ``cap`` times the
     largest baseline count (``inf``: no such rule), ``trend_ok`` (enough years) and no period was so far out
-    that the dispersion had to be bounded; elsewhere the fit is redone without trend.
+    that the dispersion had to be bounded; elsewhere the fit is redone without trend. With ``recent`` > 0 the
+    prediction is then the level of the last ``recent`` baseline periods where the fit does not reach it (see
+    :func:`recent_level`; ``moved`` marks those cells).
     """
     t, level_of, L = design.t, design.level_of, design.n_levels
     n = t.shape[0]
@@ -525,9 +575,9 @@ def baseline_cells(Y, si, ti, offsets, design, ws, ref, trend, keep_t, trend_ok,
             Syt += v * t[i]
         keep = False
         if trend:
-            m0, ph, slope, var, conv, extreme = quasi_poisson_row(y, Sy, Syy, Syt, design, ref, trend, reweight,
-                                                                  threshold, max_iter, r_compatible, ws, mu, out_idx,
-                                                                  out_d)
+            m0, ph, slope, var, conv, extreme, n_out, c = quasi_poisson_row(
+                y, Sy, Syy, Syt, design, ref, trend, reweight, threshold, max_iter, r_compatible, ws, mu, out_idx,
+                out_d)
             # a fit that had to bound its dispersion for one far-out period (a count of 1,000,000 in a series of 3)
             # may have bent its slope to reach it: no evidence of a trend
             keep = (conv and trend_ok and not extreme and m0 <= cap * top
@@ -536,6 +586,11 @@ def baseline_cells(Y, si, ti, offsets, design, ws, ref, trend, keep_t, trend_ok,
                 mu0[j], phi[j], ok[j] = m0, ph, conv
         if not keep:
             # ``keep`` is False here: a variable rather than a constant, so numba compiles one version
-            m0, ph, _, _, conv, _ = quasi_poisson_row(y, Sy, Syy, Syt, design, ref, keep, reweight, threshold, max_iter,
-                                                   keep, ws, mu, out_idx, out_d)
+            m0, ph, _, _, conv, _, n_out, c = quasi_poisson_row(y, Sy, Syy, Syt, design, ref, keep, reweight, threshold,
+                                                                max_iter, keep, ws, mu, out_idx, out_d)
             mu0[j], phi[j], ok[j] = m0, ph, conv
+        moved[j] = False
+        if recent > 0 and ok[j]:
+            # ws.level and the weights are the kept fit's (the trend fit's, or the refit without trend)
+            mu0[j], phi[j], moved[j] = recent_level(y, ws.level, level_of, ref, out_idx, out_d, n_out, c, phi[j],
+                                                    mu0[j], recent, above, below, z_above, z_below)

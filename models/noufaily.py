@@ -78,6 +78,12 @@ class NoufailyDetector(Detector):
         the mean of the years b: a third too low, false alarms week after week. Without any rule a
         trend fitted to a series that rose from nothing extrapolates without limit (hundreds of counts
         a week on a series of 5). ``auto`` uses a cap of 1.5 (``AutoDetector.trend_cap``).
+    recent_ratio : (above, below): where the prediction is more than ``above`` times the level of the last half
+        year of the baseline, or below it by more than a factor ``below`` (beyond ``RECENT_Z`` quasi-Poisson
+        standard errors of its counts), that level is the prediction instead, with their dispersion around it
+        (``None``: never, as R). A trend fitted across a step in level (5 a week, then 15) extrapolates the step
+        forward (25 to 31 a week two years on), and a fit without trend mixes the old level in; a steady trend
+        of +23 % a year stays within 1.17. ``auto`` uses (1.25, 1.05) (``models.glm_kernel.recent_level``).
     min_cases, min_cases_window : no alarm unless at least ``min_cases`` counts fell in the
         last ``min_cases_window`` periods (farringtonFlexible's ``limit54``).
     r_compatible_trend_test : reproduce R surveillance's trend test exactly. After reweighting,
@@ -98,6 +104,9 @@ class NoufailyDetector(Detector):
     """
 
     method = "noufaily"
+    #: standard errors beyond the ``recent_ratio`` band before the last half year's level replaces a prediction above
+    #: it (which lowers the baseline: a false alarm where the trend was real) and one below it (which raises it)
+    RECENT_Z = (3.0, 1.5)
 
     def __init__(
         self,
@@ -115,6 +124,7 @@ class NoufailyDetector(Detector):
         min_cases_window: int = 4,
         r_compatible_trend_test: bool = False,
         cap_trend: bool | float = True,
+        recent_ratio: tuple[float, float] | None = None,
         max_iter: int = 50,
         chunk_size: int = 20_000,
         n_jobs: int = -1,
@@ -133,6 +143,7 @@ class NoufailyDetector(Detector):
         self.min_cases_window = min_cases_window
         self.r_compatible_trend_test = r_compatible_trend_test
         self.cap_trend = cap_trend
+        self.recent_ratio = recent_ratio
         self.max_iter = max_iter
         self.chunk_size = chunk_size
         self.n_jobs = n_jobs
@@ -230,12 +241,14 @@ class NoufailyDetector(Detector):
         The trend model is fitted first and dropped where it is not warranted (see ``glm_kernel``).
         """
         mu0, phi = np.empty(len(si)), np.empty(len(si))
-        ok = np.empty(len(si), dtype=bool)
+        ok, moved = np.empty(len(si), dtype=bool), np.empty(len(si), dtype=bool)
+        recent = self.frequency // 2 if self.recent_ratio else 0
         baseline_cells(np.ascontiguousarray(y, dtype=float), si.astype(np.int64), ti.astype(np.int64),
                        self.offsets_.astype(np.int64), self.design_.arrays(), workspace(self.design_),
                        self.reference_level_, self.trend, self.keep_t_, self.b >= 3, self.reweight,
                        self.weights_threshold, self.max_iter, self.r_compatible_trend_test, mu0, phi, ok,
-                       _trend_cap(self.cap_trend))
+                       _trend_cap(self.cap_trend), recent, *map(float, self.recent_ratio or (1.0, 1.0)),
+                       *self.RECENT_Z, moved)
         return mu0, phi, ok
 
 

@@ -1,6 +1,7 @@
 """CUSUM finds slow rises the single-period threshold misses; auto picks a method per series."""
 import numpy as np
 import pandas as pd
+import pytest
 
 from models.auto import AutoDetector
 from models.cusum import CusumDetector
@@ -169,6 +170,53 @@ def test_a_level_shift_two_years_back_does_not_raise_false_alarms():
     y = np.stack([negative_binomial(rng, mu, 1.5) for _ in range(S)])
     res = AutoDetector().score(_panel(y), ["s"], eval_start=T - 51)
     assert res["alarm"].mean() < 0.0095        # 0.0121 with the long baseline alone
+
+
+def _step_panel(S, T, seed, before, after, at):
+    rng = np.random.default_rng(seed)
+    y = rng.poisson(np.where(np.arange(T) >= at, after, before), (S, T))
+    return y
+
+
+def test_a_step_up_is_not_extrapolated_as_a_trend():
+    """5 a week, then 15 from week 150 of 300: the 3-year baseline's trend, fitted across the step, predicted 23 to
+    31 a week for two years (upper bound 48 to 62) and a doubling of the new level for four weeks raised no alarm.
+    Where the prediction stands far from the level of the last half year of the reference, that level is it."""
+    S, T = 40, 300
+    y = _step_panel(S, T, 41, 5, 15, 150)
+    y[:, 255:259] += np.random.default_rng(42).poisson(15, (S, 4))      # twice the new level, four weeks
+    res = AutoDetector().score(_panel(y), ["s"], eval_start=200)
+    late = res[res["period_index"].between(220, 255)]
+    assert late["expected"].median() < 17.5                          # 26.5 with the trend extrapolated
+    outbreak = res[res["period_index"].between(256, 259)]
+    assert outbreak.groupby("s")["alarm"].any().mean() > 0.8          # 0 before (now 0.9)
+    quiet = res[res["period_index"].between(210, 255)]
+    assert quiet["alarm"].mean() < 0.01
+
+
+def test_a_buurt_that_filled_up_gradually_gets_its_plateau_as_baseline():
+    """0.2 to 10 a week over 100 weeks, then steady at 10: the trend through the ramp predicted 22 a week and a
+    4-week outbreak of 20 a week was found in 1 % of series (plain noufaily 30 %)."""
+    rng = np.random.default_rng(606)
+    S, T = 60, 7 * 52
+    t = np.arange(T)
+    y = rng.poisson(np.clip((t - (T - 200)) / 100, 0.02, 1) * 10, (S, T))
+    y[:, T - 20: T - 16] += rng.poisson(10, (S, 4))
+    res = AutoDetector().score(_panel(y), ["s"], eval_start=T - 51)
+    assert res["expected"].median() < 12                                # 21.4 before
+    outbreak = res[(res["period_index"] > T - 20) & (res["period_index"] <= T - 16)]
+    assert outbreak.groupby("s")["alarm"].any().mean() > 0.5          # 0.03 before (now 0.78)
+
+
+@pytest.mark.parametrize("factor, years", [(3.0, 2), (3.0, 3), (1 / 3, 2), (1.5, 2), (1 / 1.5, 2), (1 / 1.5, 3)])
+def test_quiet_series_with_a_step_alarm_at_most_one_percent(factor, years):
+    """A lasting step in level (x3, x1/3, +-50 %) two or three years before the middle of the evaluated year: the
+    baseline moves to the new level without alarming on it. A third down three years back was fitted by the 5-year
+    baseline as a falling trend, a sixth below the new level: 2.2 % false alarms."""
+    S, T = 100, 7 * 52
+    y = _step_panel(S, T, 7, 10.0, 10.0 * factor, T - 26 - 52 * years)
+    res = AutoDetector().score(_panel(y), ["s"], eval_start=T - 51)
+    assert res["alarm"].mean() < 0.01
 
 
 def test_one_far_out_count_does_not_make_the_next_year_alarm():

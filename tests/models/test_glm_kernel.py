@@ -25,3 +25,27 @@ def test_one_far_out_count_leaves_the_dispersion_of_a_poisson_series_near_one(b)
     assert ev.sum() == S * 52
     assert np.nanmax(out["phi"][ev]) < 3
     assert np.nanmin(out["expected"][ev]) > 1.5 and np.nanmax(out["expected"][ev]) < 6
+
+
+def test_the_level_of_the_last_half_year_replaces_a_prediction_far_from_it():
+    """With ``recent_ratio`` a prediction far above (a trend fitted across a step, extrapolated) or below the
+    counts of the last half year of the reference becomes their level, with their dispersion; without it (R's
+    rule, plain ``noufaily``) the baseline is unchanged, and a steady series is left alone."""
+    rng = np.random.default_rng(3)
+    S, T = 20, 300
+    y = rng.poisson(np.where(np.arange(T) >= 150, 15.0, 5.0), (S, T))
+    panel = pd.DataFrame({"s": np.repeat(np.arange(S), T), "period_index": np.tile(np.arange(1, T + 1), S),
+                          "count": y.ravel()})
+    m = to_matrix(panel, ["s"])
+    kw = dict(cap_trend=1.5)
+    plain, ev = NoufailyDetector(**kw).score_matrix(m, 230, bounds=False)
+    moved, _ = NoufailyDetector(**kw, recent_ratio=(1.25, 1.05)).score_matrix(m, 230, bounds=False)
+    assert np.median(plain["expected"][ev]) > 22                      # the step extrapolated
+    assert 13 < np.median(moved["expected"][ev]) < 17.5
+    assert np.median(moved["phi"][ev]) < 1.4 < np.median(plain["phi"][ev])
+    steady = pd.DataFrame({"s": np.repeat(np.arange(S), T), "period_index": np.tile(np.arange(1, T + 1), S),
+                           "count": rng.poisson(10.0, (S, T)).ravel()})
+    ms = to_matrix(steady, ["s"])
+    a, ev = NoufailyDetector(**kw).score_matrix(ms, 230, bounds=False)
+    b, _ = NoufailyDetector(**kw, recent_ratio=(1.25, 1.05)).score_matrix(ms, 230, bounds=False)
+    assert np.mean(a["expected"][ev] != b["expected"][ev]) < 0.01
