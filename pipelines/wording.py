@@ -217,6 +217,8 @@ SETTING_NAMES_NL = {
     "holidays": ("Kerst- en nieuwjaarsweek tellen niet mee in het verwachte niveau van de weken eromheen, en krijgen "
                  "zelf het effect dat de feestdagen eerdere jaren hadden"),
     "trend_cap": "Een trend telt mee zolang hij niet boven zoveel keer het hoogste eerdere aantal voorspelt",
+    "recent_ratio": ("Het verwachte niveau wordt dat van het laatste halfjaar van de referentie als de voorspelling "
+                     "zoveel keer erboven of eronder ligt"),
     "reference_version": "Versie van de referentiegegevens",
     "risk_months": "Risico: lengte van een periode in maanden (de voorspelde periode is de volgende)",
     "risk_ratio": "Risico: escalatie is minstens zoveel keer het gemiddelde van de perioden ervoor",
