@@ -59,10 +59,11 @@ def system_error(exc: OSError) -> str:
 app = typer.Typer(help="wijkradar: early-warning signals per neighbourhood, lists per wijkteam.",
                   no_args_is_help=True, add_completion=False, cls=_Commands)
 console = Console(width=None if sys.stdout.isatty() else 150)
-_state: dict[str, Home] = {}
-#: Commands that only read a working folder: on a folder without a warehouse they stop instead of creating it.
-#: commands that read (or act on) what a working folder holds: a mistyped --home must not become a new, empty
-#: working folder that they then describe as if it were the analyst's ("nothing loaded yet", "not an area")
+#: ``home``: the working folder of this command; ``needs_warehouse``: its path, for a command of NEEDS_WAREHOUSE
+#: until it runs
+_state: dict[str, Home | Path] = {}
+#: Commands that read (or act on) what a working folder holds: on a folder without a warehouse they stop instead
+#: of making a new, empty one that they then describe as if it were the analyst's ("nothing loaded yet").
 NEEDS_WAREHOUSE = {"report", "status", "flags", "explain", "quarantine", "loads", "feedback"}
 
 
