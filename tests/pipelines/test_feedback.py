@@ -1009,7 +1009,8 @@ def _zip_of(members: dict[str, str]) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as z:
         for member, text in members.items():
-            z.writestr(member, text)
+            # a fixed time: the bytes are a test's id, and the two test processes collect it each at its own second
+            z.writestr(zipfile.ZipInfo(member, date_time=(2026, 11, 23, 9, 0, 0)), text)
     return out.getvalue()
 
 
@@ -1019,7 +1020,7 @@ def _zip_of(members: dict[str, str]) -> bytes:
     (_zip_of({"xl/workbook.bin": "x", "[Content_Types].xml": "<x/>"}),
      "it is an Excel binary workbook (.xlsb), which wijkradar does not read"),
     (_zip_of({"xl/workbook.xml": "<x/>" * 50})[:60], "the workbook is damaged or incomplete and cannot be opened"),
-])
+], ids=["ods", "xlsb", "damaged"])
 def test_a_returned_list_the_reader_refuses_gets_the_feedback_fix_not_the_data_sources(home, tmp_path, content, problem):
     # an .ods copy of the list was told "save it as .xlsx or CSV and deliver that" (a CSV holds no answers), without
     # "refused, nothing stored"
