@@ -323,7 +323,7 @@ def _held_pseudonyms(con: duckdb.DuckDBPyConnection, module, source: str, values
     from pipelines import privacy
 
     numbers = _number_as_read(values, module)
-    shaped = numbers[numbers.astype(str).str.fullmatch(privacy.PSEUDONYM.pattern).fillna(False).astype(bool)]
+    shaped = numbers[privacy.pseudonym_shaped(numbers)]
     if shaped.empty:
         return frozenset()
     keys = module.number_keys(shaped)
@@ -465,7 +465,7 @@ def _pseudonymised(stored: pd.Series, module, secret: bytes) -> pd.Series:
 
     stored = stored.dropna()
     numbers = _number_as_read(stored, module)
-    plain = privacy.scan_values(numbers).notna() & ~numbers.astype(str).str.fullmatch(privacy.PSEUDONYM.pattern)
+    plain = privacy.scan_values(numbers).notna() & ~privacy.pseudonym_shaped(numbers)
     return numbers[plain].map(lambda v: privacy.pseudonym(v, secret))
 
 

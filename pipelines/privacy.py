@@ -1577,6 +1577,11 @@ def report_numbers(values: pd.Series, kinds: pd.Series) -> pd.Series:
 PSEUDONYM = re.compile(r"[pP]-[0-9a-fA-F]{20}")
 
 
+def pseudonym_shaped(values: pd.Series) -> pd.Series:
+    """Per value, whether it has the shape of a pseudonym (:data:`PSEUDONYM`); empty cells are not."""
+    return values.astype(str).str.fullmatch(PSEUDONYM.pattern).fillna(False).astype(bool)
+
+
 def pseudonym(value: str, secret: bytes) -> str:
     """A report number kept as ``p-`` and 20 hex digits of its HMAC-SHA256 with the warehouse's secret
     (upper-cased first, as the ledger reads numbers): the same number always gives the same pseudonym, so
