@@ -517,8 +517,10 @@ def backfill_report_pseudonyms(con: duckdb.DuckDBPyConnection, archive_dir: Path
 
 def _archive_beside(con: duckdb.DuckDBPyConnection) -> Path | None:
     """The ``archive/`` of the working folder whose warehouse ``con`` holds; None for a warehouse in memory."""
+    from pipelines.paths import Home
+
     path = warehouse_file(con)
-    return Path(path).parent / "archive" if path else None
+    return Home(Path(path).parent).archive if path else None       # the working folder's layout, not a copy of it
 
 
 def _pseudonymise_archives(archive_dir: Path, secret: bytes) -> dict[str, tuple[int, int]]:
