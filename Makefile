@@ -18,11 +18,12 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/wijkradar demo
 
-# two test processes: CI and the reference machine have 2 cores (set TEST_WORKERS=1 to run serially)
+# two test processes: CI and the reference machine have 2 cores (set TEST_WORKERS=1 to run serially);
+# tests sharing a module-scoped fixture stay in one process (tests/conftest.py), so it is built once
 TEST_WORKERS ?= 2
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 clean-data:
 	rm -rf data/warehouse.duckdb data/warehouse.duckdb.wal data/inbox data/exports data/reports data/archive

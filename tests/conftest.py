@@ -29,6 +29,23 @@ from pipelines.reference import Reference  # noqa: E402
 TODAY = pd.Timestamp("2026-11-26")
 
 
+#: module-scoped fixtures that cost little beside the many tests sharing them: those tests spread over both
+#: processes (one group of a hundred tests could run alone at the end)
+SPREAD_MODULE_FIXTURES = {"tests.adversarial.test_corpus.corpus_dir", "tests.pipelines.test_feedback.built"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Tests sharing a module-scoped fixture run in one test process (``--dist loadgroup``, as ``make test``
+    runs), so the fixture, often a whole demo run, is built once instead of once per process."""
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        shared = {f"{item.module.__name__}.{name}" for name, defs in (info.name2fixturedefs.items() if info else ())
+                  if defs[-1].scope == "module"} - SPREAD_MODULE_FIXTURES
+        if shared:
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+
+
 @pytest.fixture(scope="session")
 def ref() -> Reference:
     return Reference()

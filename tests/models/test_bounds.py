@@ -215,9 +215,10 @@ def test_causal_bound_with_unknown_cases_is_the_best_rule_for_alarming_within_th
 
 
 def test_causal_bounds_on_simulated_drifts_sit_below_the_union_ceiling():
-    sim = _drifts(10)
+    sim = _drifts(4)
     union = detection_bounds(sim, ["scenario", "replicate"], far=0.01, window=8, draws=4_000)
-    out, res = causal_bounds(sim, ["scenario", "replicate"], far=0.01, window=8)
-    assert len(out) == 20 and (out["weeks"] == 8).all() and len(res["lam"]) == 8
+    out, res = causal_bounds(sim, ["scenario", "replicate"], far=0.01, window=8, step=0.1, search_step=0.4,
+                             restarts=1)                 # a coarser grid: a looser bound, still an upper one
+    assert len(out) == 8 and (out["weeks"] == 8).all() and len(res["lam"]) == 8
     assert res["bound"] == pytest.approx(out["causal"].mean())
     assert union["known_baseline"].mean() <= res["bound"] < union["bound"].mean()
