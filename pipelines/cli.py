@@ -139,23 +139,15 @@ def _fail(message: str, code: int = 2) -> None:
 def _today(text: Optional[str]):
     """``--today`` as a timestamp (None: really today), or a one-sentence refusal: a date jjjj-mm-dd from 2000
     to 2099, the years wijkradar's calendars and data cover."""
-    import datetime
-    import re
-
-    import pandas as pd
+    from pipelines.wording import iso_day
 
     if text is None:
         return None
-    day = None
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):    # not the ISO week and basic forms fromisoformat takes
-        try:
-            day = datetime.date.fromisoformat(text.strip())
-        except ValueError:
-            pass
-    if day is None or not 2000 <= day.year <= 2099:
+    day = iso_day(text)
+    if day is None:
         _fail(f"--today {text[:40]!r} is not a date jjjj-mm-dd between 2000 and 2099; give one such as 2026-11-23 "
               "(a run lists the last week that ended before it) or leave --today out for today")
-    return pd.Timestamp(day)
+    return day
 
 
 @app.command()

@@ -380,13 +380,25 @@ def _export_into(home: Home, result: WeeklyResult, logger) -> None:
         result.exports = exports
 
 
+def _day(today: str | None) -> pd.Timestamp | None:
+    """A flow's ``today`` parameter, typed as ``--today`` is (jjjj-mm-dd), or a one-sentence refusal before any
+    work: 11-01-2027 is not read as 1 November."""
+    if not today:
+        return None
+    day = wording.iso_day(today)
+    if day is None:
+        raise ValueError(f"today={str(today)[:40]!r} is not a date jjjj-mm-dd between 2000 and 2099; give one such "
+                         "as 2026-11-23 (a run lists the last week that ended before it) or leave it out for today")
+    return day
+
+
 @flow(name="weekly-signals")
 def weekly(home: str | None = None, today: str | None = None, fan_out: bool = False) -> WeeklyResult:
     """The weekly flow. ``fan_out``: score in blocks through the task runner (give the flow a
     ``DaskTaskRunner`` with ``weekly.with_options``); the lists are the same as without."""
     logger = get_run_logger()
     h = resolve_home(home)
-    now = pd.Timestamp(today) if today else None
+    now = _day(today)
     sync_reference(h)
     files, ignored = inbox_files(h)
     for name in ignored:
@@ -504,6 +516,7 @@ def monthly_police(home: str | None = None, base_url: str | None = None, gemeent
     from pipelines.sources import politie
 
     logger = get_run_logger()
+    now = _day(today)
     h = resolve_home(home)
     sync_reference(h)
     result = WeeklyResult(run=None)  # type: ignore[arg-type]
@@ -511,7 +524,7 @@ def monthly_police(home: str | None = None, base_url: str | None = None, gemeent
     for code in [ref.gemeente(gemeente)] if gemeente else ref.gemeenten:     # a code outside the profile: refused
         folder = fetch_politie(h, base_url or politie.base_url(), code)
         logger.info("payload of %s archived in %s", code, folder)
-        outcome = ingest(h, folder, "politie", pd.Timestamp(today) if today else None)
+        outcome = ingest(h, folder, "politie", now)
         if outcome.load is None:
             raise IngestError(outcome.refused or outcome.held)
         result.loads.append(outcome.load)

@@ -36,6 +36,7 @@ from pipelines.sources import SOURCES, merges
 from pipelines.sources.common import IngestError, PrivacyError
 from pipelines.validate import run_suite
 from pipelines.warehouse import transaction
+from pipelines.wording import iso_day
 
 log = logging.getLogger("wijkradar.ingest")
 
@@ -53,6 +54,7 @@ class LoadResult:
     corrections_not_applied: int = 0    # quarantined: the row they correct is no longer open
     fixes_replaced: int = 0             # cells or reports an earlier correction of the same rows wrote elsewhere
     window_not_applied: str = ""        # skipped: the full-export window asked for, unlike the one loaded with
+    window_applied: str = ""            # loaded as a full export: "the full-export window jjjj-mm-dd:jjjj-mm-dd"
 
     def describe(self) -> str:
         if self.skipped and self.window_not_applied:
@@ -67,8 +69,9 @@ class LoadResult:
                           "wrote elsewhere taken back")
         stale = (f" ({self.corrections_not_applied} correcting a row no longer open, not applied)"
                  if self.corrections_not_applied else "")
+        window = f", as {self.window_applied}" if self.window_applied else ""
         return (f"{self.file_name}: {self.rows_read} rows read, {self.rows_accepted} accepted, "
-                f"{self.rows_quarantined} quarantined{stale}{retracted} (load {self.load_id})")
+                f"{self.rows_quarantined} quarantined{stale}{retracted}{window} (load {self.load_id})")
 
 
 def _fault_point(name: str) -> None:
@@ -178,13 +181,11 @@ class Delivery:
         if len(parts) != 2:
             raise IngestError(f"{where} not 'jjjj-mm-dd:jjjj-mm-dd'; give the first and last day the delivery covers "
                               "completely")
-        days = []
-        for part, name in zip(parts, names):
-            try:
-                days.append(pd.Timestamp(part.strip()))
-            except ValueError as exc:
-                raise IngestError(f"{where} {name} is not a date (jjjj-mm-dd); give the first and last day the "
-                                  "delivery covers completely") from exc
+        days = [iso_day(part) for part in parts]        # 07-12-2026 is refused, never read as 12 July
+        for day, name in zip(days, names):
+            if day is None:
+                raise IngestError(f"{where} {name} is not a date jjjj-mm-dd (such as 2026-12-07); give the first and "
+                                  "last day the delivery covers completely")
         first, last = days
         if last < first:
             raise IngestError(f"{where} {names[1]} lies before {names[0]}; the window ends before it starts")
@@ -804,7 +805,8 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
         _archive(archive_dir, source, digest, path, file_name, load_id, raw_rows)
         clock("archive")
     return LoadResult(load_id, source, file_name, False, len(raw), int(len(accepted)), len(quarantine_rows),
-                      int(retracted), len(not_applied), int(replaced))
+                      int(retracted), len(not_applied), int(replaced),
+                      window_applied=delivery.window_text() if delivery.window is not None else "")
 
 
 def _corrections_not_applied(con: duckdb.DuckDBPyConnection, source: str, module, frame: pd.DataFrame,

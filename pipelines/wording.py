@@ -17,6 +17,23 @@ import pandas as pd
 from models.calendar import period_label
 from pipelines.reference import DOMAIN_NL
 
+
+def iso_day(text: object) -> pd.Timestamp | None:
+    """A day typed as ``jjjj-mm-dd`` between 2000 and 2099, the years wijkradar's calendars and data cover; None
+    for anything else. Strict on purpose: ``07-12-2026`` is refused, never read month-first as 12 July, and the
+    ISO week and basic forms ``fromisoformat`` also takes are not days a person types."""
+    import datetime
+
+    text = str(text).strip()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return None
+    try:
+        day = datetime.date.fromisoformat(text)
+    except ValueError:                       # 2027-02-29, 2026-13-01
+        return None
+    return pd.Timestamp(day) if 2000 <= day.year <= 2099 else None
+
+
 LANGS = ("nl", "en")
 
 DOMAIN = {"nl": dict(DOMAIN_NL), "en": {"physical": "physical", "social": "social", "safety": "safety"}}

@@ -153,6 +153,32 @@ def test_a_manifest_value_that_is_no_date_is_named_by_its_key_never_quoted(home)
     assert "volledig_van is not a date" in str(err.value) and "Tomasz" not in str(err.value)
 
 
+@pytest.mark.parametrize("first, last", [("07-12-2026", "13-12-2026"), ("2026-12-07", "13-12-2026"),
+                                         ("12/7/2026", "2026-12-13"), ("2026-W50", "2026-12-13"),
+                                         ("20261207", "2026-12-13"), ("2027-02-29", "2027-03-01")])
+def test_a_window_typed_otherwise_than_jjjj_mm_dd_is_refused_never_read_month_first(home, first, last):
+    """Red team: 07-12-2026:13-12-2026 (the week of 7 December) was read as 12 July to 13 December, and the load
+    would have retracted five months of reports once accepted. Only jjjj-mm-dd is a day a window is given in."""
+    from pipelines.ingest import Delivery
+
+    path = write_csv(home.inbox / "meldingen_venster.csv", MELDINGEN_HEADER, GOOD)
+    path.with_name(path.name + ".manifest.json").write_text(
+        json.dumps({"volledig_van": first, "volledig_tot": last}), encoding="utf-8")
+    before = digest(home)
+    with pytest.raises(IngestError, match="is not a date jjjj-mm-dd"):
+        load(home, path, "meldingen")
+    assert digest(home) == before
+    with pytest.raises(IngestError, match="is not a date jjjj-mm-dd"):
+        Delivery.for_file(path.with_name("other.csv"), window=f"{first}:{last}")
+
+
+def test_a_load_as_a_full_export_names_the_window_it_applied(home):
+    path = write_csv(home.inbox / "meldingen_venster.csv", MELDINGEN_HEADER, GOOD)
+    path.with_name(path.name + ".manifest.json").write_text(
+        json.dumps({"volledig_van": "2026-10-01", "volledig_tot": "2026-11-20"}), encoding="utf-8")
+    assert "as the full-export window 2026-10-01:2026-11-20" in load(home, path, "meldingen").describe()
+
+
 def test_an_item_cut_over_two_cells_is_removed_from_both(home):
     # a mobile number or a name split over two used cells: each half alone is nothing
     rows = GOOD + [["SIG-900", "02-11-2026", "06-1357", "2468", "BU01185000", "x"],
