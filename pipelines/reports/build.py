@@ -169,6 +169,18 @@ def run_years(periods: list[str]) -> list[int]:
     return sorted({report_year(start, kind) for kind, start in map(parse_period_label, periods)})
 
 
+def _first_count_year(counts: pd.DataFrame) -> int | None:
+    """The first year (ISO year of a week, calendar year of a month) holding a count, None without counts."""
+    import pandas as pd
+
+    from pipelines.reports.trends import report_year
+
+    if counts.empty:
+        return None
+    firsts = counts.groupby("period")["period_start"].min()
+    return min(report_year(pd.Timestamp(start), kind) for kind, start in firsts.items())
+
+
 def write_jaarplan(home: Home, year: int, team: str) -> Path:
     """The Dutch year-plan page of ``team`` for ``year`` (only the team's buurten)."""
     with open_warehouse(home) as con:
@@ -177,6 +189,10 @@ def write_jaarplan(home: Home, year: int, team: str) -> Path:
     if int(year) > years[-1]:
         raise NoReportData(f"no run in {int(year)} or later: the runs are of {', '.join(map(str, years))}; give one "
                            f"of those years, or run the weekly flow in {int(year)} first")
+    first = _first_count_year(data.counts)
+    if first is None or int(year) < first:
+        held = f"the counts begin in {first}" if first is not None else "the warehouse holds no counts"
+        raise NoReportData(f"no counts in {int(year)}: {held}; give a year from {first or years[0]} to {years[-1]}")
     teams = dict(zip(data.wijkteams["wijkteam"], data.wijkteams["name"]))
     if team not in teams:
         raise NoReportData(f"unknown wijkteam {team!r}; choose one of: {', '.join(teams)}")

@@ -44,7 +44,10 @@ def development(scores: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFra
         c = c.assign(partial=c["partial"].astype(bool) if "partial" in c else False)
         whole = c.groupby(["area_code", "domain"], as_index=False).agg(observed_year=("count", "sum"),
                                                                        partial_year=("partial", "any"))
-        oe = whole.merge(oe, on=["area_code", "domain"], how="outer").assign(year=year)
+        # the team's buurten without counts that year: the scored part as it is (an outer merge of two empty frames
+        # of Arrow strings fails in pyarrow)
+        oe = (whole.merge(oe, on=["area_code", "domain"], how="outer") if len(whole) else
+              oe.assign(observed_year=0.0, partial_year=False)).assign(year=year)
         oe["observed_year"] = oe["observed_year"].fillna(0)     # no stored counts: the scored periods were all 0
         # a total with an unknown part (a suppressed <5 cell) counted as its known parts: the year is "minstens"
         oe["partial_year"] = oe["partial_year"].astype("boolean").fillna(False).astype(bool)

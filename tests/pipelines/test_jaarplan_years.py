@@ -35,6 +35,26 @@ def test_a_year_after_the_newest_run_is_refused_naming_the_run_years(run_home):
     assert not (run_home.reports / "jaarplan" / "2028").exists()
 
 
+@pytest.mark.parametrize("year", ["2015", "1999"])
+def test_a_year_before_the_counts_is_refused_naming_where_they_begin(run_home, year):
+    """Red team: a year before the data ended in pyarrow's 'cannot construct ChunkedArray from empty vector'."""
+    res = CliRunner().invoke(app, ["--home", str(run_home.root), "report", "--jaarplan", year, "--team", "de-weide"])
+    assert res.exit_code == 2 and f"no counts in {year}: the counts begin in 20" in res.output, res.output
+    assert "ChunkedArray" not in res.output and not (run_home.reports / "jaarplan" / year).exists()
+
+
+def test_a_team_without_counts_in_a_year_gets_its_rows_without_a_crash(run_home):
+    from pipelines.reports import jaarplan
+    from pipelines.reports.build import open_warehouse, read_period_data
+
+    with open_warehouse(run_home) as con:
+        data = read_period_data(con)
+    for year in (2021, 2026):            # no scores that year / scores but (here) no counts
+        dev = jaarplan.development(data.scores, data.areas, data.catalogue, "de-weide", year, data.counts.iloc[:0])
+        assert (dev["observed_year"] == 0).all() and (dev["year"] == year).all()
+    assert len(dev) > 0                  # 2026's scored rows are kept
+
+
 def test_the_year_of_the_run_still_has_its_page(run_home):
     res = CliRunner().invoke(app, ["--home", str(run_home.root), "report", "--jaarplan", "2026", "--team", "de-weide"])
     assert res.exit_code == 0, res.output
