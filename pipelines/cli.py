@@ -454,7 +454,7 @@ def explain(
     """One area's full evidence: every domain and every series, observed against expected."""
     import pandas as pd
 
-    from models.calendar import parse_period_label
+    from models.calendar import parse_period_label, period_label
     from pipelines.catalog.runs import seen_before
     from pipelines import catalog
     from pipelines import reference, wording
@@ -487,6 +487,13 @@ def explain(
         kind = parse_period_label(label)[0]
     ev["period_start"] = pd.to_datetime(ev["period_start"])
     series["period_start"] = pd.to_datetime(series["period_start"])
+    if period:                   # a period outside what the runs scored would show another one, or nothing
+        held = series.loc[series["period"] == kind, "period_start"]
+        if held.empty or not held.min() <= start <= held.max():
+            span = (f"from {period_label(pd.Series([held.min()]), kind).iloc[0]} to "
+                    f"{period_label(pd.Series([held.max()]), kind).iloc[0]}" if len(held) else "no such periods")
+            _fail(f"{period} was not scored for {code}: the runs scored {span}; give a period in that span "
+                  "(a run scores its last score_weeks weeks and score_months months)")
     # a monthly flag reads aanhoudend only where an earlier run's list held it, as on the lists
     ev_now = current_cells(ev, start, kind, seen_before(listed, start))
     s_now = current_cells(series, start, kind)

@@ -89,6 +89,11 @@ def test_demo_prints_the_injected_issues_and_the_exports(home, prefect_harness):
     assert english.exit_code == 0 and "Illegal dumping" in english.output and "physical" in english.output
     assert invoke(home, "explain", "BU99999999").exit_code == 2
     assert invoke(home, "flags", "--period", "2026-W40").exit_code != 0
+    earlier = invoke(home, "explain", "01185005", "--period", "2026-W45")
+    assert earlier.exit_code == 0 and "2026-W45" in earlier.output
+    for outside in ("2020-W01", "2030-W01"):         # showed nothing, or silently the run's own week (red team)
+        res = invoke(home, "explain", "01185005", "--period", outside)
+        assert res.exit_code == 2 and f"{outside} was not scored for BU01185005: the runs scored from 20" in res.output
 
 
 def test_quarantine_list_export_and_a_corrected_file_loads_as_a_correction(home, tmp_path):
