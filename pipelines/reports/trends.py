@@ -244,29 +244,38 @@ def rising_series(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataF
     """The buurt x signal series rising most: the last ``weeks`` weeks against the same weeks of earlier years
     (52, 104, ... weeks back).
 
-    A period counts when it lies wholly in the window (monthly signals: the months that ended in it).
+    A period counts when it lies wholly in the window (monthly signals: the months that ended in it). An earlier
+    year counts for a series only when its signal was delivered from that year's window on (``years``: how many
+    did); a series without any such year has nothing to rise from and is left out.
     ``z = (recent - baseline) / sqrt(baseline + 1)`` ranks the rise (a Poisson-like scale, so a rise
     from 1 to 6 does not outrank one from 40 to 80); series with fewer than ``min_recent`` counts are left out.
     Columns: ``area_code, name, wijk, kind, wijkteam, signal, label_nl, domain, recent, baseline, years, ratio, z``.
     """
     c = counts.assign(period_start=pd.to_datetime(counts["period_start"]))
     c = c.assign(period_end=period_end(c["period_start"], c["period"]))
-    first = c["period_start"].min()
-    windows = []
+    # an earlier window counts for a signal only when the signal was delivered then: the years before a source
+    # began are not years of 0 (a source delivered since June would otherwise top the table, risen from nothing)
+    first = c.groupby("signal")["period_start"].min()
+    windows, los = [], {}
     for k in range(0, years_back + 1):
         hi = end - pd.Timedelta(weeks=52 * k)          # whole weeks back, so a window holds the same number of weeks
         lo = hi - pd.Timedelta(weeks=weeks)
-        if k and lo < first:
+        if k and lo < first.min():
             continue
+        los[k] = lo
         part = c[(c["period_start"] > lo) & (c["period_end"] <= hi)]
         windows.append(part.groupby(["area_code", "signal"])["count"].sum().rename(k))
     if not windows:
         return pd.DataFrame()
     w = pd.concat(windows, axis=1).fillna(0)
     earlier = [k for k in w.columns if k != 0]
+    began = first.reindex(w.index.get_level_values("signal")).to_numpy()
+    for k in earlier:
+        w[k] = w[k].where(began <= los[k])            # NaN: the signal was not delivered yet
+    years = w[earlier].notna().sum(axis=1) if earlier else 0
     out = pd.DataFrame({"recent": w.get(0, 0), "baseline": w[earlier].mean(axis=1) if earlier else np.nan,
-                        "years": len(earlier)}).reset_index()
-    out = out[out["recent"] >= min_recent]
+                        "years": years}).reset_index()
+    out = out[(out["recent"] >= min_recent) & (out["years"] > 0)]
     out["ratio"] = out["recent"] / out["baseline"].where(out["baseline"] > 0)
     out["z"] = (out["recent"] - out["baseline"]) / np.sqrt(out["baseline"] + 1)
     out = out.merge(buurt_table(areas), on="area_code").merge(catalogue[["signal", "label_nl", "domain"]], on="signal")

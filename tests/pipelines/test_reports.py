@@ -119,6 +119,26 @@ def test_rising_series_ranks_a_rise_against_the_same_weeks_of_earlier_years():
     assert (top["recent"], top["baseline"], top["years"]) == (78, 26, 3)
 
 
+def test_rising_series_leave_out_the_years_before_a_signal_was_delivered():
+    """Red team: a source delivered from June on topped 'Sterkst stijgende reeksen' (baseline 0 over 3 years):
+    the years before it began were read as years of 0."""
+    start = "2023-01-02"
+    n = 4 * 52
+    flat = weekly("BU1", "afval", start, [2] * n)
+    rising = weekly("BU3", "afval", start, [2] * (n - 13) + [6] * 13)
+    end = flat["period_start"].max() + pd.Timedelta(days=6)
+    young = monthly("BU2", "eenzaam", "2026-06-01", [6] * 7)             # the signal is delivered since June 2026
+    out = trends.rising_series(pd.concat([flat, rising, young]), AREAS, CATALOGUE, end, years_back=3)
+    assert "eenzaam" not in set(out["signal"]) and out["area_code"].iloc[0] == "BU3"
+    # delivered since June 2025: one earlier year counts, and a buurt without counts then rose from a true 0
+    older = monthly("BU1", "eenzaam", "2025-06-01", [1] * 12 + [4] * 7)
+    out = trends.rising_series(pd.concat([flat, rising, young, older]), AREAS, CATALOGUE, end, years_back=3)
+    got = out.set_index(["area_code", "signal"])
+    assert got.loc[("BU1", "eenzaam"), "years"] == 1 and got.loc[("BU1", "eenzaam"), "baseline"] == 2
+    assert got.loc[("BU2", "eenzaam"), "years"] == 1 and got.loc[("BU2", "eenzaam"), "baseline"] == 0
+    assert got.loc[("BU3", "afval"), "years"] == 3
+
+
 # --- flag review -------------------------------------------------------------------------------
 
 def evidence_rows(area, domain, statuses, levels, start="2026-01-05"):
