@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines.wording import count_text, format_bound, number, period_text, unit_word
+from pipelines.wording import count_text, counted, format_bound, number, period_text, unit_word
 
 SINGULAR = {"meldingen": "melding", "signalen": "signaal", "misdrijven": "misdrijf"}
 
@@ -147,11 +147,12 @@ def explain(flag, cells: pd.DataFrame, neighbours: pd.DataFrame, names: dict, la
             own = sorted({names.get(a, a) for a in areas if teams is None or teams.get(a) == team})
             other = len([a for a in areas if teams is not None and teams.get(a) != team])
             if own:
-                text += (f" Ook verhoogd in de buurbuurt(en): {', '.join(own)}." if lang == "nl"
-                         else f" Also elevated next door: {', '.join(own)}.")
+                text += (f" Ook verhoogd in de {'buurbuurt' if len(own) == 1 else 'buurbuurten'}: {', '.join(own)}."
+                         if lang == "nl" else f" Also elevated next door: {', '.join(own)}.")
             if other:
-                text += (f" Ook verhoogd in {other} aangrenzende buurt(en) van een ander wijkteam." if lang == "nl"
-                         else f" Also elevated in {other} adjacent buurt(en) of another wijkteam.")
+                text += (f" Ook verhoogd in {counted(other, 'aangrenzende buurt', 'aangrenzende buurten')} van een "
+                         "ander wijkteam." if lang == "nl" else
+                         f" Also elevated in {counted(other, 'adjacent buurt', 'adjacent buurten')} of another wijkteam.")
     return text, signals
 
 

@@ -34,6 +34,11 @@ def iso_day(text: object) -> pd.Timestamp | None:
     return pd.Timestamp(day) if 2000 <= day.year <= 2099 else None
 
 
+
+def counted(n: int, one: str, many: str) -> str:
+    """``n`` with its noun in the right number: 1 buurt, 2 buurten (a list never says "buurt(en)")."""
+    return f"{n} {one if n == 1 else many}"
+
 LANGS = ("nl", "en")
 
 DOMAIN = {"nl": dict(DOMAIN_NL), "en": {"physical": "physical", "social": "social", "safety": "safety"}}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pipelines.reference import DOMAIN_NL
-from pipelines.wording import period_text
+from pipelines.wording import counted, period_text
 from pipelines.reports.render import page
 from pipelines.reports.review import RECOGNISED, episodes
 from pipelines.reports.svg import Line, line_chart
@@ -173,7 +173,7 @@ def jaarplan_page(team: str, team_name: str, year: int, dev: pd.DataFrame, month
     recognised = int(flags_year["feedback"].isin(RECOGNISED).sum())
     summary = ((f"<p>De signaleringen van {year} zijn niet bekend: de run heeft dat jaar niet gescoord." if unscored and
                 flags_year.empty else
-                f"<p>{len(flags_year)} signalering(en) in {year}: {len(flags_year) - n_open} opgelost, {n_open} nog open.")
+                f"<p>{counted(len(flags_year), 'signalering', 'signaleringen')} in {year}: {len(flags_year) - n_open} opgelost, {n_open} nog open.")
                + (f" Terugkoppeling gegeven op {n_fb}; daarvan {recognised} herkend." if has_feedback else
                   " Er is nog geen terugkoppeling vastgelegd (kolom Terugkoppeling in de lijsten).") + "</p>"
                + (f"<p><b>{esc(coverage)}</b></p>" if coverage else ""))

@@ -87,7 +87,7 @@ def domain_maps(outlines: pd.DataFrame, viewbox: str, latest: pd.DataFrame, flag
         strength = dict(zip(part["area_code"], part["strength"]))
         flagged = set(flags.loc[flags["domain"] == domain, "area_code"]) if not flags.empty else set()
         title = f"{label}, {period_label}"
-        note = f"{len(flagged)} buurt(en) op de lijst" if strength else "geen gegevens"
+        note = f"{wording.counted(len(flagged), 'buurt', 'buurten')} op de lijst" if strength else "geen gegevens"
         blocks.append(f'<figure class="kaartblok"><figcaption>{esc(title)}: {note}'
                       f"</figcaption>{map_svg(outlines, viewbox, strength, flagged, title)}</figure>")
     style = ("<style>.kaarten{display:flex;flex-wrap:wrap;gap:12px}.kaartblok{margin:0}"

@@ -125,3 +125,18 @@ def test_elevated_takes_the_evidence_rule_corrected_for_the_domains_series():
     domains = pd.DataFrame({"signal": many["signal"], "domain": "physical"})
     out = elevated_runs(many, domains, Budget()).set_index("signal")
     assert out.loc["s20", "elevated"] and not out.loc["s21", "elevated"]     # 0.004 x 15 = 0.06
+
+
+@pytest.mark.parametrize("others, own, says", [
+    (["B"], [], "Ook verhoogd in 1 aangrenzende buurt van een ander wijkteam."),
+    (["B", "C"], [], "Ook verhoogd in 2 aangrenzende buurten van een ander wijkteam."),
+    ([], ["D"], "Ook verhoogd in de buurbuurt: Dbuurt."),
+    ([], ["D", "E"], "Ook verhoogd in de buurbuurten: Dbuurt, Ebuurt.")])
+def test_neighbours_are_counted_in_dutch_singular_or_plural_never_buurt_en(others, own, says):
+    """Red team: the lists read "in 1 aangrenzende buurt(en) van een ander wijkteam"."""
+    near = others + own
+    cells = pd.concat([_cells()] + [_cells().assign(area_code=a) for a in near], ignore_index=True)
+    neighbours = pd.DataFrame({"area_code": "A", "neighbour": near})
+    teams = {"A": "WT", **{a: "other" for a in others}, **{a: "WT" for a in own}}
+    text, _ = explain(_flag(), cells, neighbours, {a: f"{a}buurt" for a in near}, teams=teams)
+    assert text.endswith(says) and "(en)" not in text

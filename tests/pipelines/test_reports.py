@@ -256,7 +256,7 @@ def test_each_municipality_map_of_a_region_counts_only_its_own_flags():
         outlines, viewbox = read_outlines(path)
         html = maps.domain_maps(outlines, viewbox, latest, flags, "2026-W47")
         captions[name] = re.search(r"sociaal, 2026-W47: ([^<]*)</figcaption>", html).group(1)
-    assert captions == {"Vlieland": "2 buurt(en) op de lijst", "Rozendaal": "geen gegevens"}
+    assert captions == {"Vlieland": "2 buurten op de lijst", "Rozendaal": "geen gegevens"}
 
 
 def test_the_table_under_the_map_names_the_level_as_the_lists_do():
