@@ -727,7 +727,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
             _fault_point("ingest-mid-transaction")
             if as_written is not None:
                 _rekey_pseudonymised(con, source, module, as_written, raw[id_column])
-            periods_from, periods_to = None, None
+            periods_from, periods_to, kinds = None, None, (None, None)
             if hasattr(module, "write_core"):          # sources that feed other core tables than counts
                 periods_from, periods_to = module.write_core(con, accepted, load_id)
             else:
@@ -769,6 +769,8 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
                 clock("load: counts rebuilt")
                 if len(starts):
                     periods_from, periods_to = pd.Timestamp(starts.min()), pd.Timestamp(starts.max())
+                    if "period" in rows:          # a source of weeks and months: which the first and last are
+                        kinds = (rows.loc[starts.idxmin(), "period"], rows.loc[starts.idxmax(), "period"])
                 lowered = delivery_mod.drops(before, catalog.source_totals(con, source), settings.max_drop_share,
                                              catalog.unknown_periods(con, source))
                 if lowered and not accept_drop and not _drop_waived(waived, lowered):
@@ -779,7 +781,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
             catalog.record_load(con, load_id, source, file_name, digest, len(raw), int(len(accepted)),
                                 len(quarantine_rows), periods_from, periods_to, seq, delivery.mode,
                                 int(retracted + (replaced if getattr(module, "KIND", None) == "records" else 0)),
-                                modified)
+                                modified, kinds)
             record_window(con, load_id, delivery.window)
             catalog.release_hold(con, digest)
     except _Held as held:

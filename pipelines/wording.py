@@ -161,12 +161,14 @@ def period_text(start, period: str, lang: str = "nl") -> str:
 SOURCE_PERIOD = {"meldingen": "week", "schulden": "month", "politie": "month", "cbs-kwb": "year"}
 
 
-def load_period_text(value, source: str, lang: str = "nl") -> str:
-    """A load's first or last period (a date in ``meta.loads``) as a period label."""
+def load_period_text(value, source: str, lang: str = "nl", kind: str | None = None) -> str:
+    """A load's first or last period (a date in ``meta.loads``, ``kind`` week or month as the load recorded it)
+    as a period label; a load from before kinds were recorded reads a date on the 1st as a month."""
     if value is None or isinstance(value, str) or pd.isna(value):
         return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else value
     ts = pd.Timestamp(value)
-    period = SOURCE_PERIOD.get(source) or ("month" if ts.day == 1 else "week")
+    kind = kind if isinstance(kind, str) and kind in ("week", "month") else None
+    period = kind or SOURCE_PERIOD.get(source) or ("month" if ts.day == 1 else "week")
     return period_text(ts, period, lang)
 
 

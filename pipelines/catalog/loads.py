@@ -26,14 +26,16 @@ def next_load_seq(con: Con) -> int:
 
 def record_load(con: Con, load_id: str, source: str, file_name: str, digest: str, rows_read: int,
                 rows_accepted: int, rows_quarantined: int, periods_from, periods_to, seq: int, mode: str,
-                rows_retracted: int, file_modified_at=None) -> None:
-    """One row in ``meta.loads``; the reconciliation rows read = accepted + quarantined is a table constraint."""
+                rows_retracted: int, file_modified_at=None, period_kinds: tuple[str | None, str | None] = (None, None)
+                ) -> None:
+    """One row in ``meta.loads``; the reconciliation rows read = accepted + quarantined is a table constraint.
+    ``period_kinds``: week or month of ``periods_from`` and ``periods_to`` (None: the source's one kind)."""
     con.execute(
         "INSERT INTO meta.loads (load_id, source, file_name, content_hash, loaded_at, rows_read, rows_accepted, "
-        "rows_quarantined, periods_from, periods_to, load_seq, mode, rows_retracted, file_modified_at) "
-        "VALUES (?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "rows_quarantined, periods_from, periods_to, load_seq, mode, rows_retracted, file_modified_at, "
+        "periods_from_kind, periods_to_kind) VALUES (?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [load_id, source, file_name, digest, rows_read, rows_accepted, rows_quarantined,
-         periods_from, periods_to, seq, mode, rows_retracted, file_modified_at],
+         periods_from, periods_to, seq, mode, rows_retracted, file_modified_at, *period_kinds],
     )
 
 
@@ -47,7 +49,8 @@ def loads(con: Con) -> pd.DataFrame:
 
 def loads_of(con: Con, load_ids: list[str]) -> pd.DataFrame:
     """The loads a run saw, with their files and period ranges."""
-    return con.execute("SELECT source, file_name, loaded_at, periods_from, periods_to FROM meta.loads "
+    return con.execute("SELECT source, file_name, loaded_at, periods_from, periods_to, periods_from_kind, "
+                       "periods_to_kind FROM meta.loads "
                        "WHERE list_contains(?::VARCHAR[], load_id) ORDER BY loaded_at", [load_ids]).df()
 
 

@@ -40,7 +40,7 @@ class RunInfo:
     run_period: str
     stamp: datetime
     settings: dict
-    loads: pd.DataFrame          # file_name, source, loaded_at, periods_from, periods_to
+    loads: pd.DataFrame          # file_name, source, loaded_at, periods_from, periods_to (and their kinds)
     precision: pd.DataFrame | None = None   # feedback.precision() of the answers imported by this run
     list_key: bytes | None = field(default=None, repr=False)   # signs the Meta sheet (meta.warehouse_secret)
 

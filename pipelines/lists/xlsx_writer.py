@@ -153,8 +153,8 @@ def _toelichting_rows(run: RunInfo, team: str, labels: dict, risk: RiskInfo | No
     rows += [("", ""), ("Gegevens (geleverde bestanden)", "")]
     for r in run.loads.itertuples(index=False):
         loaded = pd.Timestamp(r.loaded_at).strftime("%d-%m-%Y %H:%M") if pd.notna(r.loaded_at) else ""
-        rows.append((r.source, f"{r.file_name}, geladen {loaded}, perioden "
-                               f"{wording.load_period_text(r.periods_from, r.source)} t/m "
-                               f"{wording.load_period_text(r.periods_to, r.source)}"))
+        first = wording.load_period_text(r.periods_from, r.source, kind=getattr(r, "periods_from_kind", None))
+        last = wording.load_period_text(r.periods_to, r.source, kind=getattr(r, "periods_to_kind", None))
+        rows.append((r.source, f"{r.file_name}, geladen {loaded}, perioden {first} t/m {last}"))
     rows += feedback.toelichting_rows(run.precision, team, wording.DOMAIN["nl"], labels)
     return rows

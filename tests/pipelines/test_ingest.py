@@ -255,6 +255,17 @@ def test_wijkteam_bad_rows_quarantined(home):
     assert "not a period" in q[20]
 
 
+def test_a_load_records_whether_its_first_and_last_periods_are_weeks_or_months(home):
+    rows = [["BU01185000", "2026-06", "Eenzaamheid", "4"], ["BU01185001", "2026-10", "Eenzaamheid", "1"]]
+    load(home, write_csv(home.inbox / "wijkteam_k.csv", WIJKTEAM_HEADER, rows), "wijkteam")
+    load(home, write_csv(home.inbox / "meldingen_k.csv", MELDINGEN_HEADER, GOOD), "meldingen")
+    with connect(home.warehouse) as con:
+        got = con.execute("SELECT source, periods_from, periods_from_kind, periods_to_kind FROM meta.loads "
+                          "ORDER BY source").fetchall()
+    assert [(g[0], str(g[1]), g[2], g[3]) for g in got] == [
+        ("meldingen", str(got[0][1]), "week", "week"), ("wijkteam", "2026-06-01", "month", "month")]
+
+
 def test_windows_1252_tab_separated_file_is_read(home):
     rows = [["BU01185000", "2026-10", "Financiële zorgen", "4"], ["BU01185001", "2026-10", "financiele_zorgen", "1"]]
     path = write_csv(home.inbox / "wijkteam_w.csv", WIJKTEAM_HEADER, rows, sep="\t", encoding="cp1252")

@@ -44,6 +44,9 @@ def test_period_labels_are_iso_weeks_and_named_months():
     assert wording.load_period_text(pd.Timestamp("2024-11-25"), "meldingen") == "2024-W48"
     assert wording.load_period_text(pd.Timestamp("2026-10-01"), "wijkteam") == "oktober 2026"
     assert wording.load_period_text(pd.Timestamp("2026-11-16"), "wijkteam") == "2026-W47"
+    # a week beginning on the 1st (2026-W23): the load's recorded kind says it is a week (red team)
+    assert wording.load_period_text(pd.Timestamp("2026-06-01"), "wijkteam", kind="week") == "2026-W23"
+    assert wording.load_period_text(pd.Timestamp("2026-06-01"), "wijkteam", kind="month") == "juni 2026"
 
 
 def test_settings_have_dutch_names_with_their_key():
