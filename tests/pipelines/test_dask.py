@@ -25,7 +25,7 @@ def test_the_weekly_flow_on_two_dask_workers_gives_the_same_lists(tmp_path, pref
 
     default, dask = resolve_home(tmp_path / "default"), resolve_home(tmp_path / "dask")
     for home in (default, dask):
-        write_demo_inbox(home, Reference())
+        write_demo_inbox(home, Reference(), years=3)          # three years: enough for flags, half the time
     one = weekly(home=str(default.root))
     runner = DaskTaskRunner(cluster_kwargs={"n_workers": 2, "threads_per_worker": 1})
     two = weekly.with_options(task_runner=runner)(home=str(dask.root), fan_out=True)
