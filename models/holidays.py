@@ -73,17 +73,22 @@ def holiday_weeks(first_index: int, n_periods: int, w: int) -> tuple[np.ndarray,
     return holiday, near
 
 
-def _around(counts: np.ndarray, holiday: np.ndarray, around: int) -> np.ndarray:
-    """(series x period): at each holiday column the mean of the ``around`` non-holiday periods before and after
-    its run, per series (NaN where there are none); NaN elsewhere."""
-    out = np.full(counts.shape, np.nan)
+def _runs(holiday: np.ndarray) -> list[tuple[int, int]]:
+    """The first and last column of each run of consecutive holiday columns."""
     cols = np.flatnonzero(holiday)
     if not cols.size:
-        return out
-    T = counts.shape[1]
-    for run in np.split(cols, np.flatnonzero(np.diff(cols) > 1) + 1):
-        a, b = int(run[0]), int(run[-1])
-        side = [c for c in (*range(a - around, a), *range(b + 1, b + 1 + around)) if 0 <= c < T and not holiday[c]]
+        return []
+    return [(int(r[0]), int(r[-1])) for r in np.split(cols, np.flatnonzero(np.diff(cols) > 1) + 1)]
+
+
+def _around(counts: np.ndarray, holiday: np.ndarray, around: int, before: int | None = None) -> np.ndarray:
+    """(series x period): at each holiday column the mean of the ``around`` non-holiday periods before and after
+    its run, per series (NaN where there are none); NaN elsewhere. With ``before``, only periods before that
+    column are read: the history as it stood when that column was evaluated."""
+    out = np.full(counts.shape, np.nan)
+    end = counts.shape[1] if before is None else min(before, counts.shape[1])
+    for a, b in _runs(holiday):
+        side = [c for c in (*range(a - around, a), *range(b + 1, b + 1 + around)) if 0 <= c < end and not holiday[c]]
         if not side:
             continue
         with warnings.catch_warnings():
@@ -109,19 +114,22 @@ def holiday_level(counts: np.ndarray, days: np.ndarray, holiday: np.ndarray, exp
     holiday days per group (``days`` / 7, :func:`holiday_days`) and ``g`` the effect per holiday day of each
     group, fitted per series on the ``holiday`` weeks of the ``years`` earlier years: their counts against the
     mean of the ``around`` weeks either side of their run, ``b``, as ``b (1 + g . x)`` by least squares weighted
-    by ``1 / (b (1 + g . x))`` (Poisson; one step from ``1 / b``). The fit's own error enters the dispersion:
+    by ``1 / (b (1 + g . x))`` (Poisson; one step from ``1 / b``). A cell at t reads only periods before t: the
+    earlier week of its own run counts against the weeks before the run alone, as it did when t was evaluated
+    (a base that took in the weeks after the run changed the expected count of the New Year week once they
+    arrived). The fit's own error enters the dispersion:
     variance ``phi * mu + b**2 * var(g . x)``.
     An effect whose Wald test does not reject none at level ``significant``, or one that cannot be fitted, is not
     used (the cell keeps its baseline). Other cells are returned as they are.
     """
     expected, phi = expected.copy(), phi.copy()
-    base = _around(counts, holiday, around)
     x = days / 7.0
     for t in np.flatnonzero(cells.any(axis=0)):
         earlier = np.flatnonzero(holiday[:t])
         earlier = earlier[earlier >= t - years * 53 - 1]
         rows = np.flatnonzero(cells[:, t])
-        c, b = counts[np.ix_(rows, earlier)], base[np.ix_(rows, earlier)]
+        base = _around(counts[rows], holiday, around, before=t)
+        c, b = counts[np.ix_(rows, earlier)], base[:, earlier]
         seen = np.isfinite(c) & np.isfinite(b)
         c, b = np.where(seen, c, 0.0), np.where(seen, b, 0.0)
         xe = x[earlier]                                                        # (earlier, group)
