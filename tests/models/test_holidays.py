@@ -190,3 +190,25 @@ def test_a_weeks_expected_count_does_not_change_when_later_weeks_arrive():
                                            err_msg=f"{k} at {t} (seed {seed})")
             assert (now["alarm"] == later["alarm"]).all()
 
+
+def test_a_baseline_that_reads_the_week_before_sees_no_later_week_in_the_holidays_stand_in():
+    # the class: whatever the baseline reads of the history without holidays, a run's stand-in at t is made of
+    # weeks before t only (auto's baseline leaves out the last 26 weeks, so only a closer one would show it)
+    first = _index("2026-11-30")                                 # W49 .. 2027-W08: W52 and W53 the holiday run
+    counts = np.tile(np.arange(1.0, 14.0), (2, 1)) * np.array([[1.0], [3.0]])
+
+    def peek(filled: Matrix, cells: np.ndarray):
+        prev = np.full(filled.counts.shape, np.nan)
+        prev[:, 1:] = filled.counts[:, :-1]
+        return {"expected": prev, "phi": np.ones(prev.shape)}, cells.copy()
+
+    def run(n: int) -> dict:
+        m = Matrix(pd.DataFrame({"s": [0, 1]}), first, counts[:, :n].copy())
+        out = {"expected": np.zeros(m.counts.shape), "phi": np.ones(m.counts.shape)}
+        with_holidays(m, out, np.ones(m.counts.shape, dtype=bool), 3, peek)
+        return out
+
+    full = run(13)
+    for t in range(1, 13):
+        np.testing.assert_array_equal(run(t + 1)["expected"][:, t], full["expected"][:, t], err_msg=f"column {t}")
+    assert full["expected"][0, 5] == 2.0                  # 2027-W01 reads W53 as the mean of W49-W51 (1, 2, 3)
