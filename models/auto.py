@@ -168,7 +168,8 @@ class AutoDetector(Detector):
             # the weeks near and at the holidays on a history without them, the holiday weeks then with their
             # own effect of earlier years (a recurring peak or dip is their expected level, not an outbreak)
             with_holidays(m, out, base_ev, nouf.w,
-                          lambda filled, cells: self._baseline(filled, start, nouf, long, cells)[:2])
+                          lambda filled, cells: self._baseline(filled, start, nouf, long, cells)[:2],
+                          gap=min(d.past_periods_excluded for d in (nouf, long) if d is not None))
         res, base_ev = scan.score_matrix(m, start, (out, base_ev), years=years, report_start=eval_start)
         for k in ("pvalue", "alarm", "upper"):
             out[k] = res[k]

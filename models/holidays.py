@@ -12,7 +12,9 @@ reweighting took earlier years' peaks for outbreaks, so a peak of twice the dail
 Christmas and New Year weeks every year (three times: 20 %). Their expected count is the baseline of the same
 history without holidays times the effect the holiday weeks of earlier years had against the weeks around them,
 per holiday day of the week (:func:`holiday_level`, :func:`with_holidays`): a recurring peak or dip is the
-expected level there. Only for weekly series on the calendar's period index (``models.calendar.period_index``).
+expected level there. Every figure of a week reads only the weeks before it, also where a run of holiday weeks
+and the weeks after it straddle that week. Only for weekly series on the calendar's period index
+(``models.calendar.period_index``).
 """
 from __future__ import annotations
 
@@ -73,17 +75,22 @@ def holiday_weeks(first_index: int, n_periods: int, w: int) -> tuple[np.ndarray,
     return holiday, near
 
 
-def _around(counts: np.ndarray, holiday: np.ndarray, around: int) -> np.ndarray:
-    """(series x period): at each holiday column the mean of the ``around`` non-holiday periods before and after
-    its run, per series (NaN where there are none); NaN elsewhere."""
-    out = np.full(counts.shape, np.nan)
+def _runs(holiday: np.ndarray) -> list[tuple[int, int]]:
+    """The first and last column of each run of consecutive holiday columns."""
     cols = np.flatnonzero(holiday)
     if not cols.size:
-        return out
-    T = counts.shape[1]
-    for run in np.split(cols, np.flatnonzero(np.diff(cols) > 1) + 1):
-        a, b = int(run[0]), int(run[-1])
-        side = [c for c in (*range(a - around, a), *range(b + 1, b + 1 + around)) if 0 <= c < T and not holiday[c]]
+        return []
+    return [(int(r[0]), int(r[-1])) for r in np.split(cols, np.flatnonzero(np.diff(cols) > 1) + 1)]
+
+
+def _around(counts: np.ndarray, holiday: np.ndarray, around: int, before: int | None = None) -> np.ndarray:
+    """(series x period): at each holiday column the mean of the ``around`` non-holiday periods before and after
+    its run, per series (NaN where there are none); NaN elsewhere. With ``before``, only periods before that
+    column are read: the history as it stood when that column was evaluated."""
+    out = np.full(counts.shape, np.nan)
+    end = counts.shape[1] if before is None else min(before, counts.shape[1])
+    for a, b in _runs(holiday):
+        side = [c for c in (*range(a - around, a), *range(b + 1, b + 1 + around)) if 0 <= c < end and not holiday[c]]
         if not side:
             continue
         with warnings.catch_warnings():
@@ -92,10 +99,22 @@ def _around(counts: np.ndarray, holiday: np.ndarray, around: int) -> np.ndarray:
     return out
 
 
-def without_holidays(counts: np.ndarray, holiday: np.ndarray, around: int = AROUND) -> np.ndarray:
+def _straddled(holiday: np.ndarray, around: int, gap: int = 0) -> np.ndarray:
+    """Per column t: does a run of holiday columns that a baseline leaving out the ``gap`` periods before t reads
+    take, with its ``around`` periods after it, periods at or after t? Only there does the history as it stood
+    before t read the run differently from the whole history."""
+    out = np.zeros(holiday.shape, dtype=bool)
+    for a, b in _runs(holiday):
+        out[a + 1 + gap: b + around + 1] = True
+    return out
+
+
+def without_holidays(counts: np.ndarray, holiday: np.ndarray, around: int = AROUND,
+                     before: int | None = None) -> np.ndarray:
     """``counts`` (series x period) with each run of holiday columns replaced by the rounded mean of the
-    ``around`` non-holiday periods before and after it, per series (left as it is where there are none)."""
-    fill = np.round(_around(counts, holiday, around))
+    ``around`` non-holiday periods before and after it, per series (left as it is where there are none); with
+    ``before``, the mean of those before that column only (the history of the period evaluated there)."""
+    fill = np.round(_around(counts, holiday, around, before))
     return np.where(np.isfinite(fill) & np.isfinite(counts), fill, counts)
 
 
@@ -109,19 +128,22 @@ def holiday_level(counts: np.ndarray, days: np.ndarray, holiday: np.ndarray, exp
     holiday days per group (``days`` / 7, :func:`holiday_days`) and ``g`` the effect per holiday day of each
     group, fitted per series on the ``holiday`` weeks of the ``years`` earlier years: their counts against the
     mean of the ``around`` weeks either side of their run, ``b``, as ``b (1 + g . x)`` by least squares weighted
-    by ``1 / (b (1 + g . x))`` (Poisson; one step from ``1 / b``). The fit's own error enters the dispersion:
+    by ``1 / (b (1 + g . x))`` (Poisson; one step from ``1 / b``). A cell at t reads only periods before t: the
+    earlier week of its own run counts against the weeks before the run alone, as it did when t was evaluated
+    (a base that took in the weeks after the run changed the expected count of the New Year week once they
+    arrived). The fit's own error enters the dispersion:
     variance ``phi * mu + b**2 * var(g . x)``.
     An effect whose Wald test does not reject none at level ``significant``, or one that cannot be fitted, is not
     used (the cell keeps its baseline). Other cells are returned as they are.
     """
     expected, phi = expected.copy(), phi.copy()
-    base = _around(counts, holiday, around)
     x = days / 7.0
     for t in np.flatnonzero(cells.any(axis=0)):
         earlier = np.flatnonzero(holiday[:t])
         earlier = earlier[earlier >= t - years * 53 - 1]
         rows = np.flatnonzero(cells[:, t])
-        c, b = counts[np.ix_(rows, earlier)], base[np.ix_(rows, earlier)]
+        base = _around(counts[rows], holiday, around, before=t)
+        c, b = counts[np.ix_(rows, earlier)], base[:, earlier]
         seen = np.isfinite(c) & np.isfinite(b)
         c, b = np.where(seen, c, 0.0), np.where(seen, b, 0.0)
         xe = x[earlier]                                                        # (earlier, group)
@@ -156,22 +178,35 @@ def _effects(c: np.ndarray, b: np.ndarray, x: np.ndarray, ratio: np.ndarray):
 
 
 def with_holidays(m: Matrix, out: dict, evaluated: np.ndarray, w: int,
-                  baseline: Callable[[Matrix, np.ndarray], tuple[dict, np.ndarray]]) -> None:
+                  baseline: Callable[[Matrix, np.ndarray], tuple[dict, np.ndarray]], gap: int = 0) -> None:
     """Set ``out``'s ``expected`` and ``phi`` (in place) of the weeks near and at the holidays of a weekly series.
 
     ``baseline(matrix, cells)`` fits the detector's baseline on ``matrix`` at ``cells`` and returns (columns,
-    fitted); ``w`` is its reference half-width. The weeks whose reference windows reach the holidays, and the
+    fitted); ``w`` is its reference half-width and ``gap`` the periods just before a cell it leaves out (Noufaily's
+    ``past_periods_excluded``; 0 if unsure). The weeks whose reference windows reach the holidays, and the
     holiday weeks themselves, are fitted on the history without holidays; the holiday weeks then get their
     effect in earlier years, relative to the weeks around them (:func:`holiday_level`).
+    Each week reads only the history before it: in the later weeks of a run and the weeks just after it, the
+    run's stand-in is the mean of the weeks around it that came before the week (one more fit per such week whose
+    baseline reaches the run: none beyond a ``gap`` of ``AROUND`` weeks or more), so a week's expected count does
+    not change when later weeks arrive.
     """
     holiday, near = holiday_weeks(m.first_index, m.n_periods, w)
     redo = evaluated & (near | holiday)[None, :]
     if not redo.any():
         return
-    again, fitted = baseline(Matrix(m.keys, m.first_index, without_holidays(m.counts, holiday)), redo)
-    done = fitted & redo
-    for k in ("expected", "phi"):
-        out[k][done] = again[k][done]
-    del again
+    straddled = _straddled(holiday, AROUND, gap)
+    cut = redo & straddled[None, :]
+    done = np.zeros(redo.shape, dtype=bool)
+    for t, cells in [(None, redo & ~cut), *((t, cut & (np.arange(m.n_periods) == t)[None, :])
+                                            for t in np.flatnonzero(cut.any(axis=0)))]:
+        if not cells.any():
+            continue
+        again, fitted = baseline(Matrix(m.keys, m.first_index, without_holidays(m.counts, holiday, before=t)), cells)
+        mine = fitted & cells
+        for k in ("expected", "phi"):
+            out[k][mine] = again[k][mine]
+        done |= mine
+        del again
     out["expected"], out["phi"] = holiday_level(m.counts, holiday_days(m.first_index, m.n_periods), holiday,
                                                 out["expected"], out["phi"], done & holiday[None, :])

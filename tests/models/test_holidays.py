@@ -146,3 +146,69 @@ def test_the_pipelines_weekly_detector_does_not_alarm_on_a_peak_that_returns_eve
     at = r["period_index"].isin(np.flatnonzero(holiday) + m.first_index)
     # before the wiring: 17 and 19.5 % of the Christmas and New Year weeks (red team); 1 % is 6 of these 600 weeks
     assert r.loc[at, "alarm"].mean() <= 0.01
+
+
+# --- a holiday week reads only the weeks before it (red team: 2026-W53's expected count went from 1.16 to 1.76
+# once 2027-W01 arrived, nothing before W53 changed; its own run's Christmas week was measured against the mean of
+# the weeks on either side, 2027-W01 to W03 among them)
+
+def _holiday_panel(seed: int, last: str, n: int = 6) -> pd.DataFrame:
+    """Weekly counts of ``n`` series over the 6 years to ``last``: quiet, a holiday peak or dip, a busy January."""
+    days = pd.date_range(end=last, periods=6 * 364)
+    holiday = ((days.month == 12) & (days.day >= 24)) | ((days.month == 1) & (days.day == 1))
+    week = period_index(pd.Series(days - pd.to_timedelta(days.day_of_week, "D")), "week")
+    weeks, inv = np.unique(week, return_inverse=True)
+    rng = np.random.default_rng(seed)
+    mult = np.array([1.0, 3.0, 0.2, 2.0, 1.0, 0.5])[:n]
+    level = rng.uniform(0.5, 3.0, n)
+    january = (days.month == 1) & (days.day > 1)
+    lam = np.stack([np.bincount(inv, weights=np.where(holiday, m * lv, lv) * np.where(january, 1 + s % 3, 1))
+                    for s, (m, lv) in enumerate(zip(mult, level))])
+    counts = rng.poisson(lam)
+    return pd.DataFrame({"s": np.repeat(np.arange(n), len(weeks)), "period_index": np.tile(weeks, n),
+                         "count": counts.ravel()})
+
+
+def test_a_weeks_expected_count_does_not_change_when_later_weeks_arrive():
+    # three placements of Christmas: a Friday in a year of 53 weeks (2026, 2020) and a Monday (2023)
+    for seed, last in ((7, "2027-01-31"), (11, "2024-01-28"), (2412, "2021-01-31")):
+        panel = _holiday_panel(seed, last)
+        end = int(panel["period_index"].max())
+        start = end - 10                                          # from early December: the holiday weeks and after
+        detector = AutoDetector(holidays=True)
+        full = detector.score(panel, ["s"], eval_start=start).set_index(["s", "period_index"])
+        first = int(panel["period_index"].min())
+        holiday = np.flatnonzero(holiday_weeks(first, end - first + 1, 3)[0]) + first
+        at = full.index.get_level_values(1).isin(holiday)
+        assert at.sum() == 12 and (full.loc[at, "method"] == "noufaily+cusum").all()   # the seasonal baseline's
+        for t in range(start, end):
+            cut = detector.score(panel[panel["period_index"] <= t], ["s"], eval_start=start)
+            now = cut[cut["period_index"] == t].set_index(["s", "period_index"])
+            later = full.loc[now.index]
+            for k in ("expected", "upper", "pvalue"):
+                np.testing.assert_allclose(now[k].to_numpy(float), later[k].to_numpy(float), rtol=1e-9,
+                                           err_msg=f"{k} at {t} (seed {seed})")
+            assert (now["alarm"] == later["alarm"]).all()
+
+
+def test_a_baseline_that_reads_the_week_before_sees_no_later_week_in_the_holidays_stand_in():
+    # the class: whatever the baseline reads of the history without holidays, a run's stand-in at t is made of
+    # weeks before t only (auto's baseline leaves out the last 26 weeks, so only a closer one would show it)
+    first = _index("2026-11-30")                                 # W49 .. 2027-W08: W52 and W53 the holiday run
+    counts = np.tile(np.arange(1.0, 14.0), (2, 1)) * np.array([[1.0], [3.0]])
+
+    def peek(filled: Matrix, cells: np.ndarray):
+        prev = np.full(filled.counts.shape, np.nan)
+        prev[:, 1:] = filled.counts[:, :-1]
+        return {"expected": prev, "phi": np.ones(prev.shape)}, cells.copy()
+
+    def run(n: int) -> dict:
+        m = Matrix(pd.DataFrame({"s": [0, 1]}), first, counts[:, :n].copy())
+        out = {"expected": np.zeros(m.counts.shape), "phi": np.ones(m.counts.shape)}
+        with_holidays(m, out, np.ones(m.counts.shape, dtype=bool), 3, peek)
+        return out
+
+    full = run(13)
+    for t in range(1, 13):
+        np.testing.assert_array_equal(run(t + 1)["expected"][:, t], full["expected"][:, t], err_msg=f"column {t}")
+    assert full["expected"][0, 5] == 2.0                  # 2027-W01 reads W53 as the mean of W49-W51 (1, 2, 3)
