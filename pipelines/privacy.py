@@ -1422,13 +1422,176 @@ def _note_surname(words: list[str], surname, after_tv, tvs, titles) -> bool:
     return _parts_in(word.title(), after_tv | surname if tv else surname, every=False)
 
 
+#: A note is written by a professional about a case, who capitalises a person's name and little else: a capitalised
+#: surname of the list anywhere ("Brinkhuis gebeld", "casus Van Dijk loopt") is a name, but for the surnames that are
+#: Dutch words too (privacy_data/achternamen_als_woord.txt: "Visser", "Kunst", "Storm", "School") a note's or
+#: sentence's first word is a name only before one of these words for what a person does or is done to ("Visser
+#: gebeld", "Boer zoekt contact"; not "Storm heeft schade gedaan", "Kunst in de wijk").
+_NOTE_PERSON_VERBS = {"gebeld", "teruggebeld", "gesproken", "besproken", "gemaild", "bezocht", "benaderd", "ingelicht",
+                      "geinformeerd", "uitgenodigd", "doorverwezen", "aangemeld", "gewaarschuwd", "gesommeerd",
+                      "belt", "belde", "mailt", "mailde", "komt", "kwam", "zoekt", "zocht", "klaagt", "klaagde",
+                      "meldt", "meldde", "zegt", "zei", "wil", "wilde", "vraagt", "vroeg", "woont", "reageert",
+                      "reageerde"}
+#: words for a place or an organisation that a note puts before the name of one ("buurthuis De Schakel", "school De
+#: Regenboog", "stichting Kunst"): what follows them is that name, no person
+_NOTE_INSTITUTIONS = {"buurthuis", "buurtcentrum", "wijkcentrum", "jongerencentrum", "stichting", "vereniging",
+                      "speeltuin", "school", "basisschool", "kerk", "moskee", "sporthal", "sportpark", "club",
+                      "voetbalclub", "sportclub", "flat", "complex", "pand", "gebouw", "cafe", "restaurant", "winkel",
+                      "supermarkt", "bedrijf", "project", "locatie", "corporatie", "woningcorporatie", "zorgcentrum",
+                      "woonzorgcentrum", "verpleeghuis", "kinderopvang", "opvang", "bso", "team", "wijkteam",
+                      "bibliotheek", "theater", "praktijk", "apotheek", "camping", "boerderij", "kinderboerderij",
+                      "straat", "plein", "park", "buurt", "wijk", "woonwijk", "hal", "centrum", "winkelcentrum"}
+#: tussenvoegsels that, capitalised inside a sentence, start a surname whatever follows ("casus Van Heemskerck")
+_NOTE_NAME_TVS = {"van", "von", "ter", "ten", "v", "vd", "v.d", "v/d"}
+#: what a note calls a person's e-mail before the address: "mail van j.bakker", "mailadres jan_b"
+_NOTE_MAIL_WORDS = {"mail", "mailtje", "email", "e-mail", "mailadres", "emailadres", "gemaild", "mailde", "mailt"}
+#: a dotted or underscored word: an e-mail address without its domain ("j.bakker", "jan_jansen"), an abbreviation
+#: ("o.a.", "i.v.m.") or a website ("hoogeveen.nl")
+_NOTE_LOCAL_PART = re.compile(r"(?<![\w.@/\\])[A-Za-z][A-Za-z0-9]*(?:[._][A-Za-z0-9]+)+(?![\w@/]|\.[A-Za-z0-9])")
+_NOTE_TLDS = {"nl", "com", "org", "net", "eu", "be", "de", "info", "nu", "io", "uk", "fr", "gov", "edu", "html", "pdf",
+              "xlsx", "docx", "csv"}
+
+
+@functools.lru_cache(maxsize=1)
+def _surname_words() -> frozenset:
+    """The surnames of the list that are Dutch words too ("Visser", "Kunst", "Mensen"), as the text is folded."""
+    text = (_DATA / "achternamen_als_woord.txt").read_text(encoding="utf-8")
+    return frozenset(_normalise(w.strip())[0] for w in text.splitlines() if w.strip())
+
+
+@functools.lru_cache(maxsize=1)
+def _place_names() -> frozenset:
+    """Every province's, municipality's, wijk's and buurt's name of wijkradar's national file, lower case ("drenthe",
+    "hoogeveen", "de weide"); empty when it is not installed."""
+    import csv
+    import gzip
+
+    try:
+        with gzip.open(_NATIONAL, "rt", encoding="utf-8", newline="") as fh:
+            reader = csv.reader(fh)
+            header = next(reader)
+            columns = [header.index(c) for c in ("naam", "gemeente_naam", "provincie_naam") if c in header]
+            return frozenset(_normalise(r[c])[0].lower() for r in reader for c in columns if c < len(r) and r[c])
+    except OSError:
+        return frozenset()
+
+
+def _in_place_name(words: list[str], i: int, j: int) -> bool:
+    """Whether ``words[i:j]`` lie inside a place's name of up to five words ("De Weide", "Hoogeveen")."""
+    places = _place_names()
+    lower = [w.lower() for w in words]
+    return any(" ".join(lower[a:b]) in places for a in range(max(0, j - 5), i + 1)
+               for b in range(j, min(len(words), a + 5) + 1))
+
+
+def _note_email_local_part(text: str) -> bool:
+    """Whether a note holds an e-mail address without its domain: an initial and a word ("j.bakker", "jh.de.vries"),
+    words of which one is a listed name ("jan_jansen", "bakker.j"), or any dotted word after a word for e-mail ("mail
+    van x.y"); not an abbreviation ("o.a.", "i.v.m.") nor a website or file ("hoogeveen.nl", "plan.pdf")."""
+    first, surname, after_tv = _lists()[:3]
+    for m in _NOTE_LOCAL_PART.finditer(text):
+        parts = re.split(r"[._]", m.group())
+        if parts[-1].lower() in _NOTE_TLDS:
+            continue
+        before = [w.lower() for w in re.findall(r"[\w\-]+", text[:m.start()])[-3:]]
+        if _NOTE_MAIL_WORDS & set(before):
+            return True
+        if all(len(p) <= 2 for p in parts):
+            continue
+        initial = len(parts[0]) <= 2 and parts[0].isalpha() and parts[-1].isalpha() and len(parts[-1]) >= 3 and \
+            (parts[-1].islower() or parts[-1].title() in after_tv)
+        named = any(len(p) >= 3 and (p.title() in first or p.title() in after_tv) for p in parts)
+        if initial or named:
+            return True
+    return False
+
+
+def _note_nine_digits(text: str) -> bool:
+    """Whether a note holds nine digits: a phone number without its leading 0, as a spreadsheet keeps "0528 123456"
+    typed into a cell that stores numbers (528123456); written apart ("528 123456") only when it is a valid one."""
+    from phonenumbers import NumberParseException, parse
+
+    for m in _CHAIN.finditer(text):
+        digits = re.sub(r"\D", "", m.group())
+        if len(digits) != 9 or digits[0] == "0" or m.group().startswith("+"):
+            continue
+        if digits == m.group():
+            return True
+        try:
+            if _personal_number(parse("0" + digits, "NL")):
+                return True
+        except NumberParseException:
+            pass
+    return False
+
+
+def _note_capitalised_name(text: str, surname, after_tv, tvs, titles) -> bool:
+    """Whether a note names a person by a capitalised surname (see :data:`_NOTE_PERSON_VERBS`): a tussenvoegsel and a
+    capitalised surname anywhere ("De Vries besproken", "casus Van Dijk loopt", "met de Boer"; after a capitalised
+    "Van" or "Ter" inside a sentence any capitalised word), or a capitalised surname of the list ("Brinkhuis gebeld");
+    never a place's name ("De Weide", "Hoogeveen") nor the name of an organisation after its kind ("buurthuis De
+    Schakel")."""
+    found = list(_WORD.finditer(text))
+    # a word in capitals as a capitalised one ("BAKKER gebeld"), not an acronym ("BOA", "GGD"); in a note all in
+    # capitals every word is read as a sentence's first
+    words = [(_word_as_written(m.group()) if len(m.group()) > 3 else m.group()).rstrip(".") for m in found]
+    shouting = not any(c.islower() for c in text)
+    ordinary = _surname_words()
+    n, judged = len(words), 0          # words before ``judged`` were read with the tussenvoegsel before them
+    for i, w in enumerate(words):
+        if i < judged:
+            continue
+        starts = i == 0 or shouting or bool(re.search(r"[.!?:;\n\-•*]\s*$", text[:found[i].start()]))
+        before = words[i - 1].lower() if i else ""
+        tv = next((" ".join(x.lower() for x in words[i:i + size]) for size in (3, 2, 1)
+                   if i + size < n and " ".join(x.lower() for x in words[i:i + size]) in tvs), None)
+        k = i + len(tv.split()) if tv is not None else i
+        if before in _NOTE_INSTITUTIONS or (before and _AREA_SUFFIX.search(before)):
+            judged = k + 1                      # "buurthuis De Schakel", "school Regenboog"
+            continue
+        if tv is not None:
+            judged, cand = k + 1, words[k]
+            if _is_cap(cand) and len(cand) >= 2 and cand.lower() not in _OFFICES and \
+                    not _in_place_name(words, i, k + 1) and not _AREA_SUFFIX.search(cand):
+                any_word = _is_cap(w) and not starts and tv.split()[0] in _NOTE_NAME_TVS      # "casus Van Heemskerck"
+                listed = _parts_in(cand, after_tv, every=False) and \
+                    not (tv in _ARTICLE_TVS and cand.lower() in _PLACE_WORDS)               # not "bij De Hoek"
+                if listed and tv.split()[-1] == "het" and cand in ordinary:     # "koffie in Het Anker"
+                    listed = False
+                if listed and shouting and cand in ordinary:        # "DOOR DE JONGENS", but "DE BOER GEBELD"
+                    listed = k + 1 < n and words[k + 1].lower() in _NOTE_PERSON_VERBS
+                if any_word or listed:
+                    return True
+            continue
+        if not _is_cap(w) or len(w) < 3 or not _parts_in(w, surname, every=False):
+            continue
+        lw = w.lower()
+        if lw in _OFFICES or lw in _NOTE_PERSON_WORDS or lw in titles or _AREA_SUFFIX.search(w) or \
+                _in_place_name(words, i, i + 1):
+            continue
+        if n == 1 and lw not in _PLACE_WORDS:           # a note that is a surname and nothing else: "Bakker"
+            return True
+        if lw in _PLACE_WORDS or (starts and all(p in ordinary for p in re.split(r"[-’']", w) if p)):
+            if i + 1 < n and words[i + 1].lower() in _NOTE_PERSON_VERBS:     # "Bos gebeld", "Visser gebeld"
+                return True                                                 # not "Kunst in de wijk", "bij Hoek"
+            continue
+        if w in ordinary and any(_is_cap(words[j]) and (not _parts_in(words[j], surname, every=False) or
+                                                        _in_place_name(words, j, j + 1))
+                                 for j in (i - 1, i + 1) if 0 < j < n):      # the first word is capitalised anyway
+            continue                                    # a proper name of words: "Schoon Hoogeveen", "Kunst & Cultuur"
+        return True
+    return False
+
+
 def note_kind(note: str) -> str | None:
     """The kind of the first personal item in a short free-text note a person typed, else None.
 
     Stricter than :func:`scan_values`, which must leave millions of cells of codes and categories clean: a note
     about a flag names the resident it is about as people type, so a first name of the name list on its own and
-    in any case ("gesproken met jan", "Fatima belt terug") counts too. A note dropped for a word that only looks
-    like a name costs little: the answer is kept and the team is told.
+    in any case ("gesproken met jan", "Fatima belt terug") counts too, and so do a capitalised surname ("Smit
+    gebeld", "casus Van Dijk loopt"), an e-mail address without its domain ("mail van j.bakker") and nine digits, a
+    phone number a spreadsheet kept without its 0 (528123456). A note dropped for a word that only looks like a name
+    costs little: the answer is kept and the team is told.
     """
     kind = scan_values(pd.Series([note]), counts=False).iloc[0]
     if kind is not None:
@@ -1451,6 +1614,12 @@ def note_kind(note: str) -> str | None:
         word = m.group().rstrip(".").title()            # "jan-willem" read as "Jan-Willem"
         if len(word) >= 3 and word not in _NOTE_WORDS and _parts_in(word, first, every=False):
             return "naam"
+    if _note_capitalised_name(text, surname, after_tv, tvs, titles):     # "De Vries besproken", "Smit gebeld"
+        return "naam"
+    if _note_email_local_part(text):                    # "mail van j.bakker ontvangen"
+        return "e-mail"
+    if _note_nine_digits(text):                         # 0528 123456 kept by a spreadsheet as 528123456
+        return "telefoonnummer"
     return None
 
 

@@ -1,0 +1,65 @@
+"""The Notitie column of a wijkteam's returned list (pipelines.feedback stores a note unless privacy.note_kind finds
+something personal in it): notes naming a resident as a professional writes them are found, ordinary notes pass."""
+import pytest
+
+from pipelines.privacy import note_kind
+
+# What a red team found stored in meta.flag_feedback without a warning: a capitalised surname anywhere, a
+# tussenvoegsel and a capitalised surname, an e-mail address without its domain, and a Hoogeveen landline
+# (0528-123456) typed into a cell that stores numbers, which keeps it as 528123456.
+PERSONAL = [
+    ("De Vries besproken", "naam"), ("Visser gebeld, komt langs", "naam"), ("casus Van Dijk loopt", "naam"),
+    ("Brinkhuis gebeld", "naam"), ("Smit gebeld", "naam"), ("Mulder gebeld", "naam"), ("Dijkstra gebeld", "naam"),
+    ("De Boer gebeld", "naam"), ("opgepakt, Dijkstra weet ervan", "naam"), ("afgestemd met Brinkhuis", "naam"),
+    ("Opgepakt. Visser belt terug", "naam"), ("overleg met de Boer", "naam"), ("casus Van Heemskerck", "naam"),
+    ("casus Ter Horst loopt", "naam"), ("Bakker-Visser gebeld", "naam"), ("Visser Bakker gebeld", "naam"),
+    ("Visser en Smit gebeld", "naam"), ("casus Smit loopt", "naam"), ("Bos gebeld", "naam"),
+    # in capitals; a note that is a surname and nothing else
+    ("BRINKHUIS gebeld", "naam"), ("BAKKER GEBELD", "naam"), ("DE BOER GEBELD", "naam"), ("Bakker", "naam"),
+    ("Dijkstra", "naam"),
+    ("mail van j.bakker ontvangen", "e-mail"), ("j.bakker", "e-mail"), ("zie mail van p.dekker", "e-mail"),
+    ("mail van x.y", "e-mail"), ("antwoord van jan_jansen", "naam"), ("bakker.j stuurt foto's", "e-mail"),
+    ("528123456", "telefoonnummer"), ("bel 528123456", "telefoonnummer"), ("528 123456", "telefoonnummer"),
+    ("612345678", "telefoonnummer"), ("terugbellen op 201234560", "telefoonnummer"),
+]
+
+
+@pytest.mark.parametrize("note, kind", PERSONAL, ids=[n for n, _ in PERSONAL])
+def test_a_note_naming_a_person_as_a_professional_writes_it_is_personal(note, kind):
+    assert note_kind(note) == kind
+
+
+# Ordinary notes a wijkteam writes: capitalised first words that are surnames too ("Storm", "Kunst", "Mensen",
+# "School"), places ("De Weide", "Hoogeveen", "Drenthe"), organisations after their kind ("buurthuis De Schakel") or
+# named in several capitalised words ("Schoon Hoogeveen"), abbreviations, websites, dates and counts.
+#
+# The trade-off: a surname that is a Dutch word too, as a note's first word, is a name only before a word for what a
+# person does or is done to ("Visser gebeld"; "Boer zoekt contact met buurtvereniging" is dropped too: the answer is
+# kept and the team told to leave the name out); inside a sentence a capitalised surname of the list is a name, as a
+# professional capitalises a name and little else ("Bouw Ter Aar dorpshuis", a former municipality, is dropped).
+HARMLESS = [
+    "Besproken in wijkteamoverleg 12-11", "Afgestemd met woningcorporatie", "Gemeld bij handhaving",
+    "Zie jaarplan 2027", "Opgepakt samen met de wijkagent", "Container is geleegd, melding gesloten",
+    "Bekend bij het sociaal team", "Al in behandeling bij de gemeente", "Overlast jongeren, extra surveillance ingezet",
+    "Valt samen met de jaarwisseling", "Doorgezet naar Stichting Welzijn",
+    "Buurthuis De Schakel organiseert bijeenkomst", "Speeltuin De Vlinder wordt opgeknapt",
+    "Wijkschouw gepland in december", "Afval bij de glasbak, Reiniging ingelicht",
+    "Zwerfafval na de markt, extra ronde", "Politie en boa houden toezicht", "Vals alarm: telling dubbel",
+    "Storing in de registratie, geen echte stijging", "Winter: meer meldingen van gladheid",
+    "Bouw van nieuwe woningen geeft overlast", "Brand in de container, politie ingelicht",
+    "School heeft ouders ingelicht", "Storm heeft schade veroorzaakt", "Storm en regen geven wateroverlast",
+    "Kunst in de wijk project gestart", "Mensen in de straat zijn ongerust", "Jongens van de voetbalclub ruimen op",
+    "Fase 2 van het plan loopt", "Overleg in De Weide op 3-12", "Ook gemeld in Hoogeveen",
+    "Gesprek met de VvE gepland", "Zie o.a. het verslag, i.v.m. drukte later", "Info op hoogeveen.nl",
+    "Melding 2026-11-12 14:30, 3 keer per week", "Gemeente pakt dit op met de wijkagent",
+    "Dubbele melding, zie vorige week", "Opgepakt in overleg met Veiligheidshuis", "met de buren gesproken",
+    "Regeling met de verhuurder getroffen", "Levering van nieuwe containers volgt", "bij de Jumbo veel zwerfafval",
+    "Aanpak via Schoon Hoogeveen", "In overleg met Politie Drenthe", "Jongerenwerker Kunst & Cultuur gestart",
+    "Actie Heel Nederland Schoon", "Koffieochtend in Het Anker", "Wijk", "Centrum", "GGD ingelicht",
+    "OVERLAST DOOR DE JONGENS IN DE WIJK", "BOA GAAT LANGS", "Hoek bij de kerk",
+]
+
+
+@pytest.mark.parametrize("note", HARMLESS)
+def test_an_ordinary_note_stays_a_note(note):
+    assert note_kind(note) is None
