@@ -547,6 +547,9 @@ def test_a_note_naming_a_resident_in_lower_case_is_dropped_and_the_answer_kept(w
     ("gesproken met de vries", "naam"), ("Mw. 't Hart belt terug", "naam"),
     ("overleg met wijkagent Van der Veen", "naam"),
     ("met Ten Cate afgestemd", "naam"), ("wijkagent De Jong gaat langs", "naam"), ("met In 't Veld", "naam"),
+    # round 7: as professionals write a case down; a landline whose 0 Excel dropped, as a number cell
+    ("De Vries besproken", "naam"), ("Visser gebeld, komt langs", "naam"), ("casus Van Dijk loopt", "naam"),
+    ("Brinkhuis gebeld", "naam"), ("mail van j.bakker ontvangen", "e-mail"), (528123456, "telefoonnummer"),
 ])
 def test_a_note_a_red_team_found_stored_is_dropped_and_the_answer_kept(world, tmp_path, note, kind):
     home, _, path = world
@@ -557,7 +560,8 @@ def test_a_note_a_red_team_found_stored_is_dropped_and_the_answer_kept(world, tm
     assert rows == [(5, "opgepakt", None), (6, "al bekend", "met wijkagent besproken")]
     assert len(result.warnings) == 1 and f"({kind})" in result.warnings[0]
     assert not any(w in result.warnings[0].lower() for w in ("brinkhuis", "kerkstraat", "47381926", "wolfsbos", "vries",
-                                                               "hart", "veen", "cate", "jong", "veld"))
+                                                               "hart", "veen", "cate", "jong", "veld", "visser",
+                                                               "dijk", "bakker", "528123456"))
 
 
 @pytest.mark.parametrize("answer", ["gebeld brinkhuis", "kerkstraat14", "zie mail van piet", "bel 6 47381926",
