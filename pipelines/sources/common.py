@@ -759,28 +759,93 @@ NUMBER_FIELDS = ("count",)
 MERGED_ROWS = "merged_rows"
 
 
+#: the last row and column of an Excel sheet (1,048,576 and XFD): a sheet's XML placing a cell beyond them is damaged
+#: or crafted, and a row numbered in the billions would cost the reader time for every row it skips
+EXCEL_ROWS = 1_048_576
+EXCEL_COLUMNS = 16_384
+_DAMAGED = ("(a damaged or crafted workbook); open it in a spreadsheet program, save it again as XLSX or CSV and "
+            "deliver that")
+
+
+def _listed_rows(ws, where: str):
+    """The sheet's rows as its XML lists them: (row number, width, cells), each cell openpyxl's dict of its
+    ``column`` and ``value`` where its ``r`` says, width the last column a cell is listed in (0 for an empty row).
+
+    openpyxl's streaming ``iter_rows`` loses rows of a sheet whose XML lists them out of order (a row numbered below
+    one already read is skipped), cuts a row at its last-listed cell (cells listed out of column order) and hands
+    over every missing row one by one (``<row r="2000000000">`` took a quarter of an hour). Its parser (pinned
+    openpyxl) gives each row with its number instead; the caller sorts. A row or cell beyond Excel's grid, a row
+    number listed twice, a cell listed twice or a cell whose reference names another row is refused, never guessed.
+    """
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    book = ws.parent
+    seen: set[int] = set()
+    with ws._get_source() as src:
+        parser = WorkSheetParser(src, ws._shared_strings, data_only=book.data_only, epoch=book.epoch,
+                                 date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
+        for r, listed in parser.parse():
+            if not 1 <= r <= EXCEL_ROWS:
+                raise IngestError(f"{where}: refused, its XML numbers a row {r:,}, beyond Excel's rows 1 to "
+                                  f"{EXCEL_ROWS:,} {_DAMAGED}")
+            if r in seen:
+                raise IngestError(f"{where}: refused, its XML lists row {r:,} twice {_DAMAGED}")
+            seen.add(r)
+            columns = [cell["column"] for cell in listed]
+            width = max(columns, default=0)
+            if listed and (width > EXCEL_COLUMNS or min(columns) < 1 or len(set(columns)) < len(columns)
+                           or {cell["row"] for cell in listed} != {r}):
+                _refuse_damaged_row(where, r, listed)
+            yield r, width, listed
+
+
+def _refuse_damaged_row(where: str, r: int, listed: list[dict]) -> None:
+    """Refuse row ``r`` if a cell of it (openpyxl's dicts) lies outside Excel's columns, names another row or
+    repeats a cell before it."""
+    from openpyxl.utils import get_column_letter
+
+    seen = set()
+    for cell in listed:
+        c = cell["column"]
+        if not 1 <= c <= EXCEL_COLUMNS:
+            problem = f"has a cell in column {c:,}, outside Excel's columns A to XFD ({EXCEL_COLUMNS:,})"
+        elif cell["row"] != r:
+            problem = f"holds a cell marked {get_column_letter(c)}{cell['row']}, a place in another row"
+        elif c in seen:
+            problem = f"lists cell {get_column_letter(c)}{r} twice"
+        else:
+            seen.add(c)
+            continue
+        raise IngestError(f"{where}: refused, row {r:,} {problem} {_DAMAGED}")
+
+
 def _sheet_records(ws, merged: list[tuple[int, int, int, int]], formulas: set[tuple[int, int]],
                    where: str, epoch1904: bool = False) -> list[tuple[int, list[str]]]:
     """The sheet's rows as text cells, merged ranges filled with their value; refused when it would not fit.
 
-    A crafted or damaged sheet can be small on disk and vast in cells: one cell in the last column makes
-    every row 16,384 cells wide, a range merged down to row 1,048,576 fills a million rows (a 325 KB file
-    took 8 GB). Hence the limits :data:`MAX_SHEET_COLUMNS` and :data:`MAX_SHEET_CELLS`, checked before any
-    row is widened or filled.
+    Rows and cells are placed where the sheet's XML numbers them, in whatever order it lists them, as Excel does
+    (:func:`_listed_rows`). A crafted or damaged sheet can be small on disk and vast in cells: one cell in the last
+    column makes every row 16,384 cells wide, a range merged down to row 1,048,576 fills a million rows (a 325 KB
+    file took 8 GB). Hence the limits :data:`MAX_SHEET_COLUMNS` and :data:`MAX_SHEET_CELLS`, checked before any
+    row is widened or filled; a row or merged range beyond Excel's grid is refused before anything is read.
     """
+    for r1, c1, r2, c2 in merged:
+        if max(r1, r2) > EXCEL_ROWS or max(c1, c2) > EXCEL_COLUMNS:
+            raise IngestError(f"{where}: refused, a merged range from row {r1:,} reaches beyond Excel's last row "
+                              f"{EXCEL_ROWS:,} or column XFD {_DAMAGED}")
     cells: dict[int, dict[int, str]] = {}
-    if hasattr(ws, "reset_dimensions"):
-        ws.reset_dimensions()                   # dimensions written by some tools are wrong
-    read = 0                                    # cells the reader has handed over, empty ones included
-    for r, row in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1):
-        if len(row) > MAX_SHEET_COLUMNS and any(v is not None for v in row[MAX_SHEET_COLUMNS:]):
+    read = 0                                    # cells of every row up to its last cell, empty ones included
+    for r, width, listed in _listed_rows(ws, where):
+        if width > MAX_SHEET_COLUMNS and any(cell["value"] is not None for cell in listed
+                                             if cell["column"] > MAX_SHEET_COLUMNS):
             raise IngestError(f"{where}: row {r} has a cell beyond column {MAX_SHEET_COLUMNS:,} (in column "
-                              f"{len(row):,}); a delivery's table is narrower: delete the cells far to the right "
+                              f"{width:,}); a delivery's table is narrower: delete the cells far to the right "
                               "(or copy the table to a new sheet), save and deliver again")
-        read += len(row)
+        read += width
         if read > MAX_SHEET_CELLS:
             raise _too_many_cells(where, read)
-        for c, value in enumerate(row, start=1):
+        for cell in listed:
+            c, value = cell["column"], cell["value"]
             if value is None:
                 if (r, c) in formulas:
                     cells.setdefault(r, {})[c] = UNCOMPUTED
