@@ -31,6 +31,43 @@ def normalise_header(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
 
 
+#: a cell written with Excel's text trick ``="0001001"`` (keeps leading zeros): the literal between the quotes is meant
+_TEXT_FORMULA = re.compile(r'\s*="((?:[^"]|"")*)"\s*')
+
+
+def plain_text(text: str) -> str:
+    """A cell as a person reads it in a spreadsheet: invisible format characters (Unicode category Cf: zero-width
+    space and joiners, direction marks, soft hyphen, BOM) removed, digits of other scripts (full-width, Arabic-Indic)
+    as ASCII digits, and a cell that is exactly ``="literal"`` (Excel's text trick) as the literal."""
+    if not text.isascii():
+        text = "".join("" if (cat := unicodedata.category(ch)) == "Cf" else str(unicodedata.digit(ch)) if cat == "Nd"
+                       else ch for ch in text)
+    if "=" in text:
+        literal = _TEXT_FORMULA.fullmatch(text)
+        if literal:
+            text = literal.group(1).replace('""', '"')
+    return text
+
+
+def plain_cells(values: pd.Series) -> pd.Series:
+    """:func:`plain_text` of every cell; computed only for cells that are not plain ASCII or hold ``=``, once per
+    distinct value, so a million plain cells cost one vectorised pass."""
+    if not (pd.api.types.is_string_dtype(values) or pd.api.types.is_object_dtype(values)):
+        return values
+    try:
+        ascii_ = values.str.isascii().fillna(True).to_numpy(dtype=bool)
+        odd = ~ascii_ | values.str.contains("=", regex=False).fillna(False).to_numpy(dtype=bool)
+    except AttributeError:                         # an object column holding no text at all
+        return values
+    if not odd.any():
+        return values
+    out = values.astype(object).copy()
+    subset = out[odd]
+    lookup = {v: plain_text(v) for v in subset.unique() if isinstance(v, str)}
+    out[odd] = subset.map(lambda v: lookup.get(v, v) if isinstance(v, str) else v).to_numpy(dtype=object)
+    return out
+
+
 # ---------------------------------------------------------------------------------------------
 # Reading tables: the file's content decides how it is read, never its name.
 # ---------------------------------------------------------------------------------------------
@@ -223,7 +260,10 @@ def refuse_nul(label: str, text: str) -> None:
 
 def decode_text(label: str, raw: bytes) -> str:
     """Text in UTF-8 (with or without BOM), UTF-16 (Excel "Unicode-tekst") or Windows-1252; a UTF-8 text with some
-    lines in Windows-1252 is read line by line (:func:`_decode_mixed`)."""
+    lines in Windows-1252 is read line by line (:func:`_decode_mixed`); UTF-32 is refused by its name."""
+    if _utf32(raw[:8192]):
+        raise IngestError(f"{label}: the text is saved as UTF-32, an encoding wijkradar does not read; save it as "
+                          "UTF-8 (in Excel: CSV UTF-8) and deliver that")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return raw.decode("utf-16")
@@ -250,6 +290,17 @@ def decode_text(label: str, raw: bytes) -> str:
         return raw.decode("cp1252")
     except UnicodeDecodeError:
         return raw.decode("latin-1")
+
+
+def _utf32(head: bytes) -> bool:
+    """Whether text starts as UTF-32 (four bytes a character): its byte order mark, or three of every four bytes zero."""
+    if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return True
+    head = head[: len(head) // 4 * 4]
+    if len(head) < 16:
+        return False
+    lanes = [head[i::4].count(0) / (len(head) // 4) for i in range(4)]
+    return (min(lanes[1:]) > 0.9 and lanes[0] < 0.1) or (min(lanes[:3]) > 0.9 and lanes[3] < 0.1)
 
 
 #: two to four bytes that are one UTF-8 character: a file holding such a sequence was written as UTF-8 (in Windows-1252
@@ -282,9 +333,14 @@ def _decode_mixed(label: str, raw: bytes) -> str:
     return "".join(line + end.decode("ascii") for line, end in zip(lines, [*ends, b""]))
 
 
+#: a DOS end-of-file mark (Ctrl-Z) after the last line, as old export tools and ``copy /b`` write it: no row of the table
+_DOS_END = re.compile(r"\x1a+\s*\Z")
+
+
 def _text_and_delimiter(path: Path, aliases) -> tuple[str, str, bool]:
     """The decoded text, its delimiter and whether line 1 is Excel's ``sep=`` hint."""
     text = decode_text(path.name, path.read_bytes())
+    text = _DOS_END.sub("", text)
     if "\x00" in text:
         refuse_nul(path.name, text)
     refuse_long_header(path.name, text, aliases)
@@ -292,7 +348,12 @@ def _text_and_delimiter(path: Path, aliases) -> tuple[str, str, bool]:
     hint = re.fullmatch(r"sep=(.)", first_line, re.IGNORECASE)   # Excel's delimiter hint line
     if hint:
         return text, hint.group(1), True
-    return text, max((";", "\t", ","), key=lambda d: _delimiter_score(text[:65536], d, aliases)), False
+    sample = text[:65536]
+    scores = {d: _delimiter_score(sample, d, aliases) for d in (";", "\t", ",")}
+    best = max(scores, key=scores.get)
+    if aliases and "|" in sample and _delimiter_score(sample, "|", aliases)[0] > scores[best][0]:
+        return text, "|", False     # an export option of some programs: read only when it names more columns
+    return text, best, False
 
 
 def _line_end(text: str, start: int, stop: int | None = None) -> int:
@@ -315,7 +376,7 @@ def refuse_long_header(label: str, text: str, aliases=None) -> None:
             raise IngestError(f"{label}: line {line} holds {length:,} characters without a line break, more than a "
                               f"header row or a line above it may hold ({MAX_HEADER_CHARS:,}); this is no table "
                               f"wijkradar can read: {_FIX}")
-        cells = re.split(r"[;,\t]", text[start:end])
+        cells = re.split(r"[;,\t|]", text[start:end])
         if not _blank(cells):
             seen += 1
             if not aliases or _header_hits([cells], aliases)[1]:
@@ -431,6 +492,8 @@ def _fast_text_sheet(path: Path, text: str, sep: str, aliases, optional: tuple[s
     keep = [c for c in names if not c.startswith("Unnamed: ") or data[c].str.strip().ne("").any()]
     frame = data[keep].reset_index(drop=True)
     frame.insert(0, "row_number", pd.array(numbers[filled], dtype="int64"))
+    header_of = {names[i]: str(header[i]).strip() for i in range(min(width, len(header)))}
+    frame = _without_repeated_headers(frame, header_of, aliases, path.name, "line", line)
     return Sheet(path.name, False, frame)
 
 
@@ -977,10 +1040,78 @@ def _sheet(name: str, hidden: bool, records: list[tuple[int, list[str]]], aliase
                for i in used}
     frame = pd.DataFrame(columns, columns=[names[i] for i in used])
     frame.insert(0, "row_number", pd.array([n for n, _ in data], dtype="int64"))
-    spans = _merged_numbers(getattr(records, "merged", []), header, aliases, [n for n, _ in data])
+    frame = _without_repeated_headers(frame, {names[i]: header[i] for i in used if i < len(header)}, aliases,
+                                      where or name, "row" if isinstance(records, _Records) else "line",
+                                      rows[at][0] if rows else 0, refuse=False)
+    spans = _merged_numbers(getattr(records, "merged", []), header, aliases, frame["row_number"].tolist())
     if spans is not None:
         frame[MERGED_ROWS] = spans
     return Sheet(name, hidden, frame.reset_index(drop=True)), hits
+
+
+#: ``frame.attrs`` key of a sheet's frame: the rows (Excel row or text line) that repeated the header row, skipped
+REPEATED_HEADER_ROWS = "repeated_header_rows"
+
+
+#: ``frame.attrs`` key of a sheet's frame: the refusal for a header row repeated in another column order (raised
+#: by :func:`_choose` when the sheet is the one read; another sheet is only scanned for personal data)
+MISORDERED_HEADER = "misordered_header"
+
+
+def _without_repeated_headers(frame: pd.DataFrame, headers: dict[str, str], aliases, where: str, unit: str,
+                              header_at: int, refuse: bool = True) -> pd.DataFrame:
+    """``frame`` without the rows that are the header row again (two exports joined: ``cat a.csv b.csv``, or a
+    pasted block with its header): each cell naming the same column as the header row's cell above it. Those rows are
+    no data; they are named in a warning and in ``frame.attrs[REPEATED_HEADER_ROWS]``. A row naming every column of
+    the header in another order is refused naming it: the rows below it would be read into the wrong columns (with
+    ``refuse`` False its message is kept in ``frame.attrs[MISORDERED_HEADER]`` instead).
+
+    Cells of a data row (codes, dates, numbers) are not column names, so only the few cells that are one are read
+    further; a million rows cost one vectorised pass over one column.
+    """
+    if not aliases or frame.empty:
+        return frame
+    canon_of = {normalise_header(n): canon for canon, names in aliases.items() for n in (canon, *names)}
+    placed = {col: canon_of.get(normalise_header(h)) for col, h in headers.items() if col in frame.columns}
+    placed = {col: canon for col, canon in placed.items() if canon}
+    if len(set(placed.values())) < 2:
+        return frame
+    probe = frame[next(iter(placed))].astype(str)
+    short = probe.str.len().le(max(len(n) for n in canon_of) + 16).fillna(False)
+    if not any(ch.isdigit() for n in canon_of for ch in n):
+        short &= ~probe.str.contains(r"\d", regex=True).fillna(False)
+    if not short.any():
+        return frame
+    names = {v for v in probe[short].unique() if normalise_header(v) in canon_of}
+    candidates = np.flatnonzero((short & probe.isin(names)).to_numpy(dtype=bool))
+    wanted, repeated = set(placed.values()), []
+    for i in candidates:
+        named = {col: canon_of.get(normalise_header(frame[col].iat[i])) for col in frame.columns if col != "row_number"}
+        if not wanted <= set(named.values()):
+            continue
+        line = int(frame["row_number"].iat[i])
+        if any(named.get(col) != canon for col, canon in placed.items()):
+            error = (f"{where}: {unit} {line} is a header row again, naming the columns in another order "
+                                f"than the header row ({unit} {header_at}), so the rows below it would be read into "
+                                f"the wrong columns; put all rows under one header row (delete {unit} {line} and move "
+                                "the columns below it into the order of the first header) and load the file again")
+            if refuse:
+                raise IngestError(error)
+            frame.attrs[MISORDERED_HEADER] = error
+            return frame
+        repeated.append(i)
+    if not repeated:
+        return frame
+    import logging
+
+    lines = [int(n) for n in frame["row_number"].to_numpy()[repeated]]
+    shown = ", ".join(str(n) for n in lines[:5]) + (f" and {len(lines) - 5:,} more" if len(lines) > 5 else "")
+    logging.getLogger("wijkradar.ingest").warning(
+        "%s: %s %s repeat(s) the header row (files joined into one?) and were skipped as no data; the rows below "
+        "them were read", privacy.scrub_file_name(where), unit, shown)
+    out = frame.drop(index=frame.index[repeated]).reset_index(drop=True)
+    out.attrs[REPEATED_HEADER_ROWS] = lines
+    return out
 
 
 def _merged_numbers(merged, header: list[str], aliases, numbers: list[int]) -> list[str] | None:
@@ -1070,6 +1201,8 @@ def _choose(path: Path, sheets, aliases, optional) -> Workbook:
             wanted = ", ".join(_display(c, aliases[c]) for c in required)
             raise IngestError(f"{path.name}: none of the sheets ({listed}) has the columns {wanted}; put the table "
                               "with these column headers on one sheet and load the file again")
+    if MISORDERED_HEADER in built[pick][0].frame.attrs:
+        raise IngestError(built[pick][0].frame.attrs[MISORDERED_HEADER])
     if aliases:
         rows = [(n, cells) for n, cells in sheets[pick][2] if not _blank(cells)]
         at, _ = _header_hits([cells for _, cells in rows[:HEADER_SCAN_ROWS]], aliases)
@@ -1164,6 +1297,11 @@ def map_columns(frame: pd.DataFrame, aliases: dict[str, tuple[str, ...]], path: 
         else:
             rename[_one_of(frame, hits, columns, path)] = canonical
     if missing:
+        other = _other_delimiter(columns, aliases)
+        if other:
+            raise IngestError(f"{path.name}: the columns are separated by {other!r}, which wijkradar does not read as a "
+                              "delimiter; export the file again with ; , or tab between the columns (or as XLSX) and "
+                              "load it again")
         found = _shown_columns(columns)
         raise IngestError(
             f"{path.name}: required column(s) missing: {'; '.join(missing)}. "
@@ -1171,10 +1309,25 @@ def map_columns(frame: pd.DataFrame, aliases: dict[str, tuple[str, ...]], path: 
         )
     keep = (["row_number"] if "row_number" in frame.columns else []) + list(rename)
     out = frame[keep].rename(columns=rename)
+    for col in rename.values():     # the cells read are keys and counts: as a person reads them (plain_text)
+        out[col] = plain_cells(out[col])
     for col in optional:
         if col not in out.columns:
             out[col] = ""
     return out
+
+
+def _other_delimiter(columns: list, aliases) -> str | None:
+    """The character that separates the column names of a header read as one column (``Buurtcode#Maand#Aantal``):
+    one that splits it into two or more names of ``aliases``; None when there is none."""
+    named = [c for c in columns if not str(c).startswith("Unnamed: ")]
+    if len(named) != 1:
+        return None
+    header = str(named[0])
+    for ch in dict.fromkeys(c for c in header if not c.isalnum() and not c.isspace() and c not in "._-"):
+        if len(_header_hits([header.split(ch)], aliases)[1]) >= 2:
+            return ch
+    return None
 
 
 def _header_of(column: str, columns: list) -> str:
@@ -1396,8 +1549,10 @@ def parse_dates(values: pd.Series) -> pd.Series:
 
 def normalise_area_code(values: pd.Series) -> pd.Series:
     """Trim, upper-case and complete area codes: ``bu01185000 ``, ``01185000`` -> ``BU01185000``, ``0363ta05`` ->
-    ``BU0363TA05``."""
-    v = values.astype(str).str.strip().str.upper().str.replace(" ", "", regex=False)
+    ``BU0363TA05``; white space anywhere and invisible characters (a zero-width space or direction mark a copy from a
+    web page leaves, :func:`plain_text`) do not count."""
+    v = plain_cells(values.astype(str)).astype(str).str.strip().str.upper()
+    v = v.str.replace("[ \t\u00a0\u2007\u2009\u202f]+", "", regex=True)
     return v.where(~v.str.fullmatch(BUURT_TAIL), "BU" + v)
 
 

@@ -4,9 +4,9 @@ Fetched over OData v3 for one municipality at a time (the ODataApi endpoint refu
 10,000 rows): TypedDataSet filtered to its buurten, the mapped crime types and monthly periods,
 plus the Perioden code list (provisional status) and DataProperties (what an empty cell means).
 Every payload is archived before parsing; an archived folder can be ingested again offline.
-Yearly ``JJ00`` rows are never added to monthly ones: if the service sends them they are
-quarantined. A month marked provisional (``Voorlopig``) is stored as provisional; the definitive
-figures later replace it as a new vintage.
+Yearly ``JJ00`` and quarterly ``KWnn`` rows are never added to monthly ones: if the service sends them they are
+quarantined, each with one reason saying what it is. A month marked provisional (``Voorlopig``) is stored as
+provisional; the definitive figures later replace it as a new vintage.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines.sources.common import IngestError, _cell_text, area_checks, resolve_area_codes
+from pipelines.sources.common import IngestError, _cell_text, area_checks, plain_cells, resolve_area_codes
 from pipelines.sources.counts import count_checks, past_check
 from pipelines.sources.odata import archive_payload, fetch_pages, read_entity
 from pipelines.sources.rows import cell_keys, checked_counts, plausible_check
@@ -72,8 +72,8 @@ def read(path: Path) -> pd.DataFrame:
     rows = read_entity(path, "TypedDataSet")
     frame = pd.DataFrame({
         "area_code": [str(r.get("WijkenEnBuurten", "")) for r in rows],
-        "period": [str(r.get("Perioden", "")).strip() for r in rows],
-        "crime_type": [str(r.get("SoortMisdrijf", "")).strip() for r in rows],
+        "period": plain_cells(pd.Series([str(r.get("Perioden", "")) for r in rows], dtype=object)).str.strip(),
+        "crime_type": plain_cells(pd.Series([str(r.get("SoortMisdrijf", "")) for r in rows], dtype=object)).str.strip(),
         "value": [_value_text(r.get(key)) for r in rows],
     })
     frame["status"] = frame["period"].map(status).fillna("")
@@ -96,6 +96,7 @@ def typed(raw: pd.DataFrame, ref) -> pd.DataFrame:
     mapping = dict(zip(ref.politie_types["soort_misdrijf"], ref.politie_types["signal"]))
     period = raw["period"]
     monthly = period.str.fullmatch(r"\d{4}MM(0[1-9]|1[0-2])")
+    kind = period.str.extract(r"^\d{4}(MM|JJ|KW)\d{2}$", expand=False).fillna("")
     start = pd.to_datetime(period.where(monthly).str.replace("MM", "-", regex=False) + "-01", errors="coerce")
     value = raw["value"].replace("", None)
     if raw.attrs.get("default", "Zero") == "Zero":
@@ -106,7 +107,9 @@ def typed(raw: pd.DataFrame, ref) -> pd.DataFrame:
         "area_code": resolve_area_codes(raw["area_code"], ref),
         "crime_type": raw["crime_type"],
         "signal": raw["crime_type"].map(mapping),
-        "period_is_month": monthly,
+        "period_not_year": kind.ne("JJ"),
+        "period_not_quarter": kind.ne("KW"),
+        "period_is_month": monthly | kind.isin(["JJ", "KW"]),     # a year or quarter gets its own reason only
         "period_start": start,
         "provisional": raw["status"].str.lower().str.contains("voorlopig"),
         "count": count,
@@ -119,15 +122,20 @@ def checks(ref, today: pd.Timestamp) -> list[Check]:
     gxe = gx_expectations()
     return [
         *area_checks(ref),
-        Check(gxe.ExpectColumnValuesToBeInSet(column="period_is_month", value_set=[True]),
+        Check(gxe.ExpectColumnValuesToBeInSet(column="period_not_year", value_set=[True]),
               "not a monthly period (yearly JJ00 rows are never added to monthly rows)"),
+        Check(gxe.ExpectColumnValuesToBeInSet(column="period_not_quarter", value_set=[True]),
+              "not a monthly period (quarterly KW rows are never added to monthly rows)"),
+        Check(gxe.ExpectColumnValuesToBeInSet(column="period_is_month", value_set=[True]),
+              "not a monthly period (Perioden is not of the form jjjjMMmm)"),
         Check(gxe.ExpectColumnValuesToBeBetween(column="period_start", max_value=today.normalize()),
               "the period lies in the future"),
         past_check(ref),
         Check(gxe.ExpectColumnValuesToNotBeNull(column="signal"), "crime type is not mapped in politie_soorten.csv"),
         *count_checks(),
         plausible_check(ref, NAME, "buurt, crime type and month"),
-        Check(gxe.ExpectCompoundColumnsToBeUnique(column_list=["area_code", "crime_type", "period_start"]),
+        Check(gxe.ExpectCompoundColumnsToBeUnique(column_list=["area_code", "crime_type", "period_start"],
+                                                    ignore_row_if="any_value_is_missing"),
               "the same buurt, crime type and month occur more than once"),
     ]
 

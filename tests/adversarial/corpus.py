@@ -152,6 +152,20 @@ text-padded-cells          a CSV of 70 rows each followed by 16,380 empty cells,
 privacy-pseudonym-shaped   a phone number or a BSN written inside a value shaped as wijkradar's own pseudonym
                            ("p-0612345678abcdefabcd") in Meldingnummer and Subcategorie -> those rows quarantined, nothing
                            stored (only a pseudonym the warehouse holds is its own).
+text-invisible-characters  zero-width spaces, direction marks, a soft hyphen, a BOM and a word joiner inside buurt codes,
+                           a month and a signal (a copy from a web page; the codes were "not in the division" and a
+                           suppressed part recorded under the garbage code) -> read as the plain values, loads.
+text-excel-text-trick      cells written as ="01185000" and ="3" (Excel's text trick; blamed the values) -> read as the
+                           text between the quotes, loads.
+text-foreign-digits        counts in full-width and Arabic-Indic digits (were "not a number" while a month in them was
+                           read) -> read as digits, loads.
+layout-repeated-header     two exports joined (the header line again mid-file; it was a quarantined "row" with four
+                           wrong reasons) -> skipped with a warning naming its line, loads; a second header in another
+                           column order (everything below it quarantined) -> refused naming its line.
+text-dos-end-of-file       a Ctrl-Z (0x1A) after the last line (was a quarantined row) -> ignored, loads.
+text-other-delimiter       columns separated by '|' -> read; by '#' -> refused naming the separator (was told to rename
+                           a column).
+text-utf32                 a UTF-32 text (was called a binary file) -> refused naming UTF-32, saying to save as UTF-8.
 delivery-duplicate         the same bytes delivered twice (other name) -> the second load is skipped.
 baseline                   clean files of every layout -> load with nothing quarantined.
 
@@ -1486,6 +1500,46 @@ def plan(seed: int = SEED) -> list[Planned]:
     rows[1][0], rows[4][3] = "p-0612345678abcdefabcd", "p-123456782abcdefabcde"
     b.text(Case("meldingen_pseudoniemvorm.csv", "meldingen", "loaded", rows_read=10, quarantined=2,
                 reason="personal data", secrets=("0612345678", "123456782"), klass="privacy-pseudonym-shaped"), M, rows)
+    # ------------------------------------------------------------------ text cells and layouts, eighth round
+    def lines(rows: list[list]) -> list[str]:
+        return [";".join(str(c) for c in r) for r in rows]
+
+    rows = b.unique_wijkteam_cells(12)
+    for r, mark in zip(rows[::3], ("\u200b", "\u200f", "\u00ad", "\ufeff")):
+        r[0] = r[0][:6] + mark + r[0][6:]
+    rows[1][1] = "\u200e" + str(rows[1][1])
+    rows[2][2] = str(rows[2][2]) + "\u2060"
+    b.add(Case("wijkteam_onzichtbare_tekens.csv", "wijkteam", "loaded", rows_read=12, quarantined=0,
+               klass="text-invisible-characters"), ("\n".join(lines([W, *rows])) + "\n").encode())
+    rows = [list(r) for r in b.unique_wijkteam_cells(10)]
+    for r in rows[::2]:
+        r[0], r[3] = f'="{str(r[0])[2:]}"', f'="{r[3]}"'
+    b.add(Case("wijkteam_excel_teksttruc.csv", "wijkteam", "loaded", rows_read=10, quarantined=0,
+               klass="text-excel-text-trick"), ("\n".join(lines([W, *rows])) + "\n").encode())
+    digits = {ord(d): chr(0xFF10 + int(d)) for d in "0123456789"}
+    arabic = {ord(d): chr(0x0660 + int(d)) for d in "0123456789"}
+    rows = b.unique_wijkteam_cells(10)
+    for i, r in enumerate(rows[:4]):
+        r[3] = str(r[3]).translate(digits if i % 2 else arabic)
+    b.add(Case("wijkteam_vreemde_cijfers.csv", "wijkteam", "loaded", rows_read=10, quarantined=0,
+               klass="text-foreign-digits"), ("\n".join(lines([W, *rows])) + "\n").encode())
+    rows = b.unique_wijkteam_cells(16)
+    first, second = rows[:8], rows[8:]
+    b.add(Case("wijkteam_twee_exports_achter_elkaar.csv", "wijkteam", "loaded", rows_read=16, quarantined=0,
+               klass="layout-repeated-header"), ("\n".join(lines([W, *first, W, *second])) + "\n").encode())
+    b.add(Case("wijkteam_kopregel_andere_volgorde.csv", "wijkteam", "refused",
+               message="line 10 is a header row again|another order", klass="layout-repeated-header"),
+          ("\n".join(lines([W, *first, [W[1], W[0], W[2], W[3]], *[[r[1], r[0], r[2], r[3]] for r in second]]))
+           + "\n").encode())
+    b.add(Case("wijkteam_dos_einde.csv", "wijkteam", "loaded", rows_read=9, quarantined=0, klass="text-dos-end-of-file"),
+          ("\r\n".join(lines([W, *b.unique_wijkteam_cells(9)])) + "\r\n").encode() + b"\x1a")
+    b.add(Case("wijkteam_pijpteken.csv", "wijkteam", "loaded", rows_read=9, quarantined=0, klass="text-other-delimiter"),
+          ("\n".join("|".join(str(c) for c in r) for r in [W, *b.unique_wijkteam_cells(9)]) + "\n").encode())
+    b.add(Case("wijkteam_hekje.csv", "wijkteam", "refused", message="separated by '#'|; , or tab",
+               klass="text-other-delimiter"),
+          ("\n".join("#".join(str(c) for c in r) for r in [W, *b.unique_wijkteam_cells(9)]) + "\n").encode())
+    b.add(Case("wijkteam_utf32.csv", "wijkteam", "refused", message="utf-32|save it as utf-8",
+               klass="text-utf32"), ("\n".join(lines([W, *b.unique_wijkteam_cells(9)])) + "\n").encode("utf-32"))
     return b.items
 
 
