@@ -374,6 +374,9 @@ REASONS_NL = {
     # politie
     "not a monthly period (yearly JJ00 rows are never added to monthly rows)":
         "geen maandperiode (jaarregels JJ00 worden nooit bij maandregels opgeteld)",
+    "not a monthly period (quarterly KW rows are never added to monthly rows)":
+        "geen maandperiode (kwartaalregels KW worden nooit bij maandregels opgeteld)",
+    "not a monthly period (Perioden is not of the form jjjjMMmm)": "geen maandperiode (Perioden heeft niet de vorm jjjjMMmm)",
     "crime type is not mapped in politie_soorten.csv": "misdrijfsoort staat niet in politie_soorten.csv",
     "the same buurt, crime type and month occur more than once":
         "dezelfde buurt, misdrijfsoort en maand komen meer dan eens voor",

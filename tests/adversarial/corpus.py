@@ -138,6 +138,10 @@ privacy-round4-numbers     a BSN with a leading 0 typed into a number cell (eigh
                            Buurtcode -> those rows quarantined, no form of the number stored.
 privacy-round4-plates      a licence plate without its dashes alone in a cell ("GZ871K", "12bgt3"), a mobile number
                            spelled out without its 0 ("zes een twee ...") -> those rows quarantined, nothing stored.
+xlsx-rows-out-of-order     a sheet whose XML lists its rows last to first, and cells out of column order -> every row
+                           read where its number puts it (openpyxl's streaming reader lost the rows listed late).
+xlsx-row-beyond-grid       a 5 KB sheet with a row numbered 2,000,000,000 -> refused at once, naming the row (the
+                           reader walked every missing row: a quarter of an hour).
 xlsx-formula-without-position  a row of formulas without computed values, in cells written without their optional
                            ``r`` position (streaming writers) -> read as #FORMULE and quarantined (the row was dropped as
                            empty: its report lost).
@@ -1466,6 +1470,24 @@ def plan(seed: int = SEED) -> list[Planned]:
           _rewritten(book, "xl/worksheets/sheet1.xml", lambda xml: re.sub(
               rb'(<(?:c|row)\b[^>]*?) r="[A-Z]*\d+"', rb"\1",
               xml.replace(b"</sheetData>", b'<row r="10">' + formulas + b"</row></sheetData>"))))
+    # ------------------------------------------------------------------ reading, seventh red-team round
+    book = _xlsx([{"title": "Blad1", "rows": [W, *b.unique_wijkteam_cells(8)]}])
+
+    def last_to_first(xml: bytes) -> bytes:
+        rows = re.findall(rb"<row\b.*?</row>", xml, flags=re.S)
+        cells = [re.findall(rb"<c\b.*?</c>|<c\b[^>]*/>", r, flags=re.S) for r in rows]
+        shuffled = [re.sub(rb"(<row\b[^>]*>).*(</row>)", lambda m, cs=cs: m.group(1) + b"".join(cs[::-1]) + m.group(2),
+                           r, flags=re.S) for r, cs in zip(rows, cells)]
+        return re.sub(rb"<sheetData>.*</sheetData>", lambda m: b"<sheetData>" + b"".join(shuffled[::-1]) +
+                      b"</sheetData>", xml, flags=re.S)
+
+    b.add(Case("wijkteam_rijen_door_elkaar.xlsx", "wijkteam", "loaded", rows_read=8, quarantined=0,
+               klass="xlsx-rows-out-of-order"), _rewritten(book, "xl/worksheets/sheet1.xml", last_to_first))
+    b.add(Case("wijkteam_rij_buiten_het_blad.xlsx", "wijkteam", "refused", message="beyond excel's rows",
+               klass="xlsx-row-beyond-grid"),
+          _rewritten(book, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(
+              b"</sheetData>", b'<row r="2000000000"><c r="A2000000000" t="inlineStr"><is><t>x</t></is></c></row>'
+                               b"</sheetData>")))
     rows = b.reports(10)
     page = "<html><body><table>" + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>"
                                            for r in [M, *rows]) + "</table></body></html>"
