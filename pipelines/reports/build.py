@@ -15,6 +15,8 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
 
+import pandas as pd
+
 from pipelines import catalog
 from pipelines.paths import REPO_ROOT, Home
 from pipelines.reports import jaarplan, openpages
@@ -171,8 +173,6 @@ def run_years(periods: list[str]) -> list[int]:
 
 def _first_count_year(counts: pd.DataFrame) -> int | None:
     """The first year (ISO year of a week, calendar year of a month) holding a count, None without counts."""
-    import pandas as pd
-
     from pipelines.reports.trends import report_year
 
     if counts.empty:
