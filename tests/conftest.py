@@ -4,6 +4,7 @@ Prefect settings must be in the environment before prefect is first imported, so
 at import time of this conftest. Flow tests share one ephemeral Prefect server per session
 (``prefect_harness``), which costs ~20 s once; everything else runs without Prefect.
 """
+import functools
 import os
 import tempfile
 from pathlib import Path
@@ -29,21 +30,33 @@ from pipelines.reference import Reference  # noqa: E402
 TODAY = pd.Timestamp("2026-11-26")
 
 
-#: module-scoped fixtures that cost little beside the many tests sharing them: those tests spread over both
-#: processes (one group of a hundred tests could run alone at the end)
-SPREAD_MODULE_FIXTURES = {"tests.adversarial.test_corpus.corpus_dir", "tests.pipelines.test_feedback.built"}
+#: modules whose module-scoped fixture costs little beside the many tests sharing it: their tests spread over both
+#: processes (one unit of a hundred tests could run alone at the end)
+SPREAD_MODULES = {"tests/adversarial/test_corpus.py", "tests/pipelines/test_feedback.py"}
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config, items):
-    """Tests sharing a module-scoped fixture run in one test process (``--dist loadgroup``, as ``make test``
-    runs), so the fixture, often a whole demo run, is built once instead of once per process."""
-    for item in items:
-        info = getattr(item, "_fixtureinfo", None)
-        shared = {f"{item.module.__name__}.{name}" for name, defs in (info.name2fixturedefs.items() if info else ())
-                  if defs[-1].scope == "module"} - SPREAD_MODULE_FIXTURES
-        if shared:
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+@functools.lru_cache(maxsize=None)
+def _builds_module_fixture(path: str) -> bool:
+    """Whether the test module at ``path`` (relative to the repository) has a module-scoped fixture."""
+    file = Path(__file__).resolve().parent.parent / path
+    return path not in SPREAD_MODULES and file.is_file() and 'scope="module"' in file.read_text(encoding="utf-8")
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadgroup`` (as ``make test`` runs): the tests of a module with a module-scoped fixture, often a whole
+    demo run, go to one test process together, so the fixture is built once instead of once per process; every other
+    test is scheduled on its own. (pytest-xdist's own grouping by the ``xdist_group`` mark renames node ids in a way
+    pytest 9 no longer reads, so it does not group.)"""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModuleFixtureScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return path if _builds_module_fixture(path) else nodeid
+
+    return ModuleFixtureScheduling(config, log)
 
 
 @pytest.fixture(scope="session")

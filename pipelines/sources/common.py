@@ -627,8 +627,9 @@ def _xlsx_sheets(path: Path) -> list[tuple[str, bool, list[tuple[int, list[str]]
                               "save it as .xlsx or CSV and deliver that")
         if "word/document.xml" in names:
             raise IngestError(f"{path.name}: this is a Word document, not a table; export the data as CSV or XLSX")
-        raise IngestError(f"{path.name}: this is a zip archive, not an XLSX workbook; unpack it and deliver "
-                          "the CSV or XLSX file inside")
+        raise IngestError(f"{path.name}: this is a zip archive, not an XLSX workbook; if it is a Signalen export "
+                          "(several CSV files), rename it to .zip and deliver that, else unpack it and deliver the "
+                          "CSV or XLSX file inside")
     _refuse_string_bomb(path)
     if not openpyxl.DEFUSEDXML:
         raise IngestError(f"{path.name}: workbooks cannot be read safely because defusedxml is not active "

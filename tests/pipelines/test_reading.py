@@ -281,7 +281,8 @@ def test_files_are_read_by_content_not_by_name(tmp_path):
     ("plaatje.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "plaatje.csv: this is a binary file, not CSV text; "
                                                                    "export the data again as CSV (semicolon- or "
                                                                    "comma-separated) or XLSX"),
-    ("archief.xlsx", None, "archief.xlsx: this is a zip archive, not an XLSX workbook; unpack it and deliver the "
+    ("archief.xlsx", None, "archief.xlsx: this is a zip archive, not an XLSX workbook; if it is a Signalen export "
+                           "(several CSV files), rename it to .zip and deliver that, else unpack it and deliver the "
                            "CSV or XLSX file inside"),
     ("leeg2.csv", b"\n\n;;;\n", "leeg2.csv: there is no table in the file (only empty lines or cells)"),
 ])
