@@ -400,11 +400,10 @@ _GENERIC_PLACES = frozenset("centrum kern dorp stad city azc noord oost zuid wes
                             "industrie industriegebied bedrijventerrein haven park markt".split())
 
 
-@functools.lru_cache(maxsize=1)
-def _places() -> tuple[dict[str, tuple[str, ...]], frozenset]:
-    """(the municipality, wijk and buurt names that hold a number, "de hoef 1", "wijk 34 hoorn 80", by each number in
-    them; the buurt names that may be a street's name: letters only, not a generic word), lower case, from
-    wijkradar's national file; empty when it is not installed."""
+@functools.lru_cache(maxsize=None)
+def _national(*columns: str) -> tuple[tuple[str, ...], ...]:
+    """The given columns of every row of wijkradar's national file ("" for a column the file lacks); () when the file
+    is not installed. One reader for the names, numbered places and area codes the scanner looks up."""
     import csv
     import gzip
 
@@ -412,10 +411,18 @@ def _places() -> tuple[dict[str, tuple[str, ...]], frozenset]:
         with gzip.open(_NATIONAL, "rt", encoding="utf-8", newline="") as fh:
             reader = csv.reader(fh)
             header = next(reader)
-            kind, naam = header.index("regio_type"), header.index("naam")
-            rows = [(r[kind], _normalise(r[naam])[0].lower()) for r in reader]
+            at = [header.index(c) if c in header else None for c in columns]
+            return tuple(tuple(r[i] if i is not None and i < len(r) else "" for i in at) for r in reader)
     except OSError:
-        return {}, frozenset()
+        return ()
+
+
+@functools.lru_cache(maxsize=1)
+def _places() -> tuple[dict[str, tuple[str, ...]], frozenset]:
+    """(the municipality, wijk and buurt names that hold a number, "de hoef 1", "wijk 34 hoorn 80", by each number in
+    them; the buurt names that may be a street's name: letters only, not a generic word), lower case, from
+    wijkradar's national file; empty when it is not installed."""
+    rows = [(kind, _normalise(naam)[0].lower()) for kind, naam in _national("regio_type", "naam")]
     numbered: dict[str, set] = {}
     for _, name in rows:
         for number in re.findall(r"\d+", name):
@@ -1463,17 +1470,8 @@ def _surname_words() -> frozenset:
 def _place_names() -> frozenset:
     """Every province's, municipality's, wijk's and buurt's name of wijkradar's national file, lower case ("drenthe",
     "hoogeveen", "de weide"); empty when it is not installed."""
-    import csv
-    import gzip
-
-    try:
-        with gzip.open(_NATIONAL, "rt", encoding="utf-8", newline="") as fh:
-            reader = csv.reader(fh)
-            header = next(reader)
-            columns = [header.index(c) for c in ("naam", "gemeente_naam", "provincie_naam") if c in header]
-            return frozenset(_normalise(r[c])[0].lower() for r in reader for c in columns if c < len(r) and r[c])
-    except OSError:
-        return frozenset()
+    return frozenset(_normalise(name)[0].lower() for row in _national("naam", "gemeente_naam", "provincie_naam")
+                     for name in row if name)
 
 
 def _in_place_name(words: list[str], i: int, j: int) -> bool:
@@ -1688,16 +1686,7 @@ def _numbers_column(values: pd.Series) -> bool:
 def _area_codes() -> frozenset:
     """The digits of every CBS area code of wijkradar's national file ("16800101" of BU16800101): eight digits that are
     an area code typed without its letters are no BSN. Empty when the file is not installed."""
-    import csv
-    import gzip
-
-    try:
-        with gzip.open(_NATIONAL, "rt", encoding="utf-8", newline="") as fh:
-            reader = csv.reader(fh)
-            code = next(reader).index("code")
-            return frozenset(r[code][2:] for r in reader if r[code][2:].isdigit())
-    except OSError:
-        return frozenset()
+    return frozenset(code[2:] for (code,) in _national("code") if code[2:].isdigit())
 
 
 #: a report number whose only digits beside an optional year are nine in a row: "202612345", "SIG-719977344",
