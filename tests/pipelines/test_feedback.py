@@ -562,6 +562,9 @@ def test_a_note_a_red_team_found_stored_is_dropped_and_the_answer_kept(world, tm
     assert not any(w in result.warnings[0].lower() for w in ("brinkhuis", "kerkstraat", "47381926", "wolfsbos", "vries",
                                                                "hart", "veen", "cate", "jong", "veld", "visser",
                                                                "dijk", "bakker", "528123456"))
+    from tests.adversarial.leaks import find_leaks
+
+    assert find_leaks([str(note)], [home.root]) == []          # nowhere in the working folder, nor its warehouse
 
 
 @pytest.mark.parametrize("answer", ["gebeld brinkhuis", "kerkstraat14", "zie mail van piet", "bel 6 47381926",
