@@ -51,3 +51,41 @@ def test_the_data_docs_and_validation_json_hold_no_free_text_typed_into_a_code_c
     for page in written:
         text = page.read_text(encoding="utf-8", errors="replace").lower()
         assert "jansen" not in text and "wolfsbos" not in text, page
+
+
+def test_data_docs_pages_are_the_same_with_the_shared_jinja_environment():
+    """Views of one class share a Jinja environment (pipelines.validate._share_jinja_environments): each page,
+    rendered one after another, is the page GX renders with an environment of its own."""
+    import great_expectations as gx
+    from great_expectations.render.renderer import ExpectationSuitePageRenderer
+    from great_expectations.render.view import DefaultJinjaPageView
+
+    from pipelines.validate import _share_jinja_environments
+
+    _share_jinja_environments()
+    gxe = gx_expectations()
+    suites = [gx.ExpectationSuite(name=f"suite{i}", expectations=[
+        gxe.ExpectColumnValuesToNotBeNull(column="area_code"),
+        gxe.ExpectColumnValuesToBeInSet(column="signal", value_set=["zwerfafval", f"soort{i}"]),
+        gxe.ExpectColumnValuesToBeBetween(column="count", min_value=0, max_value=10 ** i)]) for i in range(3)]
+
+    def pages():       # rendering changes a document in place: each view gets its own
+        return [ExpectationSuitePageRenderer().render(s) for s in suites]
+
+    def own_view():
+        view = DefaultJinjaPageView.__new__(DefaultJinjaPageView)
+        DefaultJinjaPageView._wijkradar_own_env(view)
+        return view
+
+    import re
+
+    def page(view, document):      # a page's asset links carry the time of rendering (?d=20261129T203313.205649Z)
+        return re.sub(r"\?d=\d{8}T\d{6}\.\d+Z", "?d=TIME", view.render(document))
+
+    shared = [page(DefaultJinjaPageView(), p) for p in pages()]
+    own = [page(own_view(), p) for p in pages()]
+    assert DefaultJinjaPageView().env is DefaultJinjaPageView().env       # shared indeed
+    assert own_view().env is not own_view().env
+    for i, (a, b) in enumerate(zip(shared, own)):
+        assert f"soort{i}" in a and len(a) > 5000
+        assert a == b
