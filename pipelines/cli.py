@@ -132,8 +132,31 @@ def _home() -> Home:
 
 
 def _fail(message: str, code: int = 2) -> None:
-    console.print(f"[bold red]error:[/] {escape(message)}")
+    """Print one error sentence and exit; a personal value in it (an argument typed as a name, a BSN, an e-mail
+    address or a path holding one: ``--team Gerrit_Brinkhuis``) is shown as ``[verwijderd: ...]``."""
+    from pipelines import privacy
+
+    console.print(f"[bold red]error:[/] {escape(privacy.scrub_text(message))}")
     raise typer.Exit(code)
+
+
+def _scrub_usage_errors() -> None:
+    """Click's own usage errors ("No such command 'jan.jansen@ziggo.nl'", a value that is no number) echo what was
+    typed: typer prints them through ``rich_utils.rich_format_error``, which now gets the message scrubbed."""
+    from typer import rich_utils
+
+    show = rich_utils.rich_format_error
+    if getattr(show, "scrubs", False):
+        return
+
+    def scrubbed(error) -> None:
+        from pipelines import privacy
+
+        error.message = privacy.scrub_text(error.message)
+        show(error)
+
+    scrubbed.scrubs = True
+    rich_utils.rich_format_error = scrubbed
 
 
 def _today(text: Optional[str]):
@@ -898,13 +921,16 @@ def main() -> None:
         signum = getattr(signal, name, None)
         if signum is not None and signal.getsignal(signum) is signal.SIG_DFL:   # nohup's SIG_IGN wins
             signal.signal(signum, on_terminate)
+    _scrub_usage_errors()
     try:
         app()
     except Exception as exc:
         reference = sys.modules.get("pipelines.reference")     # not imported: not a profile error (--version)
         if reference is None or not isinstance(exc, reference.ReferenceError):
             raise
-        console.print(f"[bold red]error:[/] {escape(str(exc))}")     # the profile check's one sentence
+        from pipelines import privacy
+
+        console.print(f"[bold red]error:[/] {escape(privacy.scrub_text(str(exc)))}")   # the profile check's sentence
         sys.exit(2)
     except KeyboardInterrupt:
         console.print(f"interrupted; {what_was_stopped()}")

@@ -278,16 +278,26 @@ def _answer_shown(value: str) -> str | None:
 
 
 def _answer_typo(word: str) -> bool:
-    """Whether ``word`` is a typo of a long word of the five answers ("opgepak", "jaarpaln"): at least five letters and
-    nearly that word (difflib's ratio 0.8: one letter in eight off), and no name of privacy's lists ("Berend" is near
-    "bekend"; "Meijer" was near "meer" and "Geenen" near "geen", so the short words take no typos)."""
-    import difflib
-
+    """Whether ``word`` is a typo of a long word of the five answers ("opgepak", "jaarpaln", "opgepkat"): at least five
+    letters and one slip from that word (a letter left out, added, changed, or two swapped), and no name of privacy's
+    lists. A surname near an answer word is no typo of it: "Bekendam" is two letters from "bekend" ("Berend", one
+    from it, is a listed name; the short words "geen" and "meer" take no typos: "Meijer", "Geenen")."""
     from pipelines import privacy
 
-    long_words = sorted({w for v in FEEDBACK_VALUES for w in v.split() if len(w) >= 5})     # not "geen", "meer"
-    return len(word) >= 5 and bool(difflib.get_close_matches(word, long_words, n=1, cutoff=0.8)) and \
-        not privacy.listed_name(word)
+    long_words = {w for v in FEEDBACK_VALUES for w in v.split() if len(w) >= 5}     # not "geen", "meer"
+    return len(word) >= 5 and any(_one_slip(word, w) for w in long_words) and not privacy.listed_name(word)
+
+
+def _one_slip(typed: str, word: str) -> bool:
+    """Whether ``typed`` is ``word`` with at most one letter left out, added or changed, or two neighbours swapped."""
+    if typed == word:
+        return True
+    if abs(len(typed) - len(word)) > 1:
+        return False
+    start = next(i for i, (a, b) in enumerate(zip(typed + "\0", word + "\0")) if a != b)
+    rest_t, rest_w = typed[start:], word[start:]
+    return (rest_t[1:] == rest_w[1:] or rest_t[1:] == rest_w or rest_t == rest_w[1:]
+            or (len(rest_t) >= 2 and rest_t[:2] == rest_w[1::-1] and rest_t[2:] == rest_w[2:]))
 
 
 #: Dashes outside Unicode's dash category: the soft hyphen (invisible, "Cf") and the minus sign.
