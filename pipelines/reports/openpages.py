@@ -2,10 +2,10 @@
 municipality, in plain Dutch (taalniveau B1), safe to publish.
 
 Pure: frames in, HTML out. Disclosure control after CBS practice: a count below the threshold
-(default 5) is shown as ``<5`` and its rate is not shown; when exactly one wijk of a domain and year
-is hidden, the next smallest is hidden too, so it cannot be worked out from the municipality's total
-(secondary suppression); rates per 1,000 inhabitants are rounded (whole numbers, one decimal below
-10); areas with fewer than 50 inhabitants get no counts and no rates. Individual flags are shown only when the
+(default 5) is shown as ``<5`` and its rate is not shown; areas with fewer than 50 inhabitants get no
+counts and no rates; further wijken (at last the municipality's rate) are hidden until no hidden count can be
+narrowed down from what the pages print (secondary suppression, :func:`disclose`); rates per 1,000
+inhabitants are rounded (whole numbers, one decimal below 10). Individual flags are shown only when the
 setting ``open_toon_signalen`` is on, then without numbers and under the same rules (:func:`flag_sentences`).
 """
 from __future__ import annotations
@@ -32,10 +32,10 @@ MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augus
           "november", "december"]
 DISCLOSURE_NOTE = (
     "Zijn er minder dan {t} meldingen of signalen, dan laten we het precieze aantal niet zien: u leest dan "
-    "<{t}. Zo kan niemand herkend worden. Als dan uit het totaal van de gemeente toch het aantal te berekenen "
-    "zou zijn, verbergen we nog een klein aantal. Wonen er in een gebied minder dan 50 mensen, dan laten we "
-    "daar geen cijfers zien. Zo werkt het CBS ook. Cijfers per 1.000 inwoners zijn "
-    "afgerond. We rekenen met het aantal inwoners op 1 januari 2024 (CBS).")
+    "<{t}. Zo kan niemand herkend worden. Als dan uit het cijfer van de hele gemeente toch het aantal te "
+    "berekenen zou zijn, verbergen we ook het aantal van een ander gebied, of het cijfer van de gemeente. "
+    "Wonen er in een gebied minder dan 50 mensen, dan laten we daar geen cijfers zien. Zo werkt het CBS ook. "
+    "Cijfers per 1.000 inwoners zijn afgerond. We rekenen met het aantal inwoners op 1 januari 2024 (CBS).")
 FLAG_NOTE = (
     "We noemen een buurt alleen als er genoeg mensen wonen en er genoeg signalen zijn, zodat niemand herkend kan "
     "worden. Anders noemen we de hele wijk, of niets.")
@@ -113,23 +113,94 @@ def round_rate(rate: float) -> float:
 
 def disclose(rates: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
     """Add ``hidden`` (primary and secondary suppression), ``count_shown``, ``rate_shown`` (rounded, NaN when
-    hidden) and ``rate_text``. The municipality's own row is only hidden when it is itself small; secondary
-    suppression works within each municipality, whose total is shown beside its wijken."""
+    hidden) and ``rate_text``.
+
+    Primary: a count below ``threshold`` (``<5``) and every figure of a wijk of fewer than ``MIN_POPULATION``
+    inhabitants (``verborgen`` whatever its count, so not even ``<5`` is told). Secondary, within each
+    municipality, domain and year, whose rate is printed beside its wijken: a lone hidden wijk takes the
+    next smallest with it; then, while a reader could narrow a hidden count down from the shown counts, the
+    others' ``<5`` and ``verborgen`` and the municipality's rounded rate (:func:`exposed`), the smallest wijk
+    whose hiding is enough is hidden too (the largest when none is), and when every wijk is hidden, the
+    municipality's rate. The municipality's own row is otherwise only hidden when it is itself small."""
     r = rates.copy()
     wijk = r["kind"] != "gemeente"
     few_people = wijk & ~(r["population"] >= MIN_POPULATION)
     r["hidden"] = (r["count"] < threshold) | few_people
-    for _, idx in r[wijk].groupby(["gemeente_code", "domain", "year"]).groups.items():
+    keys = ["gemeente_code", "domain", "year"]
+    totals = {tuple(k): i for i, k in zip(r.index[~wijk], r.loc[~wijk, keys].itertuples(index=False))}
+    for key, idx in r[wijk].groupby(keys).groups.items():
         cell = r.loc[idx]
         if cell["hidden"].sum() == 1 and (~cell["hidden"]).any():
             smallest = cell[~cell["hidden"]].sort_values(["count", "wijk_code"]).index[0]
             r.loc[smallest, "hidden"] = True
-    r["count_shown"] = [f"<{threshold}" if c < threshold else "verborgen" if h else f"{int(c):,}".replace(",", ".")
-                        for c, h in zip(r["count"], r["hidden"])]
+        g = totals.get(tuple(key))
+        if g is None or r.at[g, "hidden"] or not r.at[g, "population"] >= MIN_POPULATION or pd.isna(r.at[g, "rate"]):
+            continue                                  # no rate of the municipality printed: nothing to subtract from
+        total = printed_total(r.at[g, "count"], r.at[g, "population"], r.at[g, "rate"])
+        kinds = _kinds(r.loc[idx, "count"], r.loc[idx, "hidden"], few_people[idx], threshold)
+        counts = r.loc[idx, "count"].to_numpy()
+        while exposed(counts, kinds, total, threshold).any():
+            shown = np.flatnonzero(kinds == "shown")
+            if not len(shown):
+                r.at[g, "hidden"] = True              # every wijk hidden: only the municipality's rate can go
+                break
+            shown = shown[np.lexsort((r.loc[idx, "wijk_code"].to_numpy()[shown], counts[shown]))]
+            enough = [i for i in shown if not exposed(counts, _with(kinds, i), total, threshold).any()]
+            kinds = _with(kinds, enough[0] if enough else shown[-1])
+        r.loc[idx, "hidden"] = kinds != "shown"
+    r["count_shown"] = ["verborgen" if f else f"<{threshold}" if c < threshold else "verborgen" if h
+                        else f"{int(c):,}".replace(",", ".") for c, h, f in zip(r["count"], r["hidden"], few_people)]
     ok = ~r["hidden"] & (r["population"] >= MIN_POPULATION)
     r["rate_shown"] = [round_rate(v) if k and pd.notna(v) else np.nan for v, k in zip(r["rate"], ok)]
     r["rate_text"] = [_nl(v) if pd.notna(v) else "-" for v in r["rate_shown"]]
     return r
+
+
+def printed_total(count: float, population: float, rate: float) -> tuple[int, int]:
+    """The smallest and largest whole count of a municipality that give its printed (rounded) rate with its
+    inhabitants (CBS, public). The factor of a 53-week year (x 52 / 53) is taken as known to the reader,
+    which can only make the range narrower than a reader's."""
+    shown = round_rate(rate)
+    low, high = (shown - 0.05, shown + 0.05) if shown < 10 else (9.95 if shown == 10 else shown - 0.5, shown + 0.5)
+    per_unit = count / rate if rate > 0 else population / 1000
+    return max(0, int(np.ceil(low * per_unit - 1e-6))), int(np.floor(high * per_unit + 1e-6))
+
+
+def _kinds(counts: pd.Series, hidden: pd.Series, few_people: pd.Series, threshold: int) -> np.ndarray:
+    """What a cell's printed text tells: ``shown`` (the count), ``small`` (``<5``: 0 to 4), ``few`` (a wijk
+    of too few inhabitants: anything) or ``other`` (``verborgen`` by secondary suppression: at least 5)."""
+    return np.select([few_people.to_numpy(), ~hidden.to_numpy(), counts.to_numpy() < threshold],
+                     ["few", "shown", "small"], "other")
+
+
+def _with(kinds: np.ndarray, i: int) -> np.ndarray:
+    out = kinds.copy()
+    out[i] = "other"
+    return out
+
+
+def exposed(counts: np.ndarray, kinds: np.ndarray, total: tuple[int, int], threshold: int) -> np.ndarray:
+    """Which cells of one municipality, domain and year a reader can narrow down from the page: the shown
+    counts subtracted from the municipality's total (``total``, as :func:`printed_total`) leave the sum of
+    the hidden cells, and each hidden cell lies between that sum less the most and the least the others can
+    hold (``<5``: 0 to 4; ``verborgen``: at least 5; a wijk of too few inhabitants: anything).
+
+    A ``<5`` cell is exposed when that range is narrower than 0 to 4; a wijk of too few inhabitants (no
+    figures at all) when the range does not reach from 0 to half its count again above it, and at least
+    ``threshold`` above it. Cells hidden by secondary suppression are not themselves protected, only used."""
+    counts = np.asarray(counts, dtype=float)
+    hidden = kinds != "shown"
+    lo = np.where(kinds == "other", threshold, 0.0)
+    hi = np.where(kinds == "small", threshold - 1, np.inf)
+    rest = total[0] - counts[~hidden].sum(), total[1] - counts[~hidden].sum()
+    unbounded = int(np.isinf(hi[hidden]).sum())
+    finite = hi[hidden & np.isfinite(hi)].sum()
+    others_hi = np.where(unbounded - np.isinf(hi) > 0, np.inf, finite - np.where(np.isinf(hi), 0, hi))
+    others_lo = lo[hidden].sum() - lo
+    low = np.maximum(lo, rest[0] - others_hi)
+    high = np.minimum(hi, rest[1] - others_lo)
+    need = np.where(kinds == "small", threshold - 1, counts + np.maximum(threshold, np.ceil(counts / 2)))
+    return ((kinds == "small") | (kinds == "few")) & ((low > 0) | (high < need))
 
 
 def _nl(v: float) -> str:
