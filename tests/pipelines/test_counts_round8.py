@@ -1,0 +1,106 @@
+"""Red team round 8: totals that are lower bounds in the safety valve, and full-export windows where they make no
+sense (a count source, a correction, a run given an earlier day)."""
+import json
+import os
+import time
+
+import pandas as pd
+import pytest
+
+from pipelines import catalog, reference
+from pipelines.catalog.counts import COUNTS_AND_BOUNDS
+from pipelines.delivery import LoadHeld, drops
+from pipelines.ingest import Delivery, NotYet, ingest_file
+from pipelines.reference import Reference
+from pipelines.sources.common import IngestError
+from pipelines.warehouse import connect, table_digest
+from tests.conftest import load_file as load, write_csv
+
+SCHULDEN = ["Buurtcode", "Maand", "Schuldeiser", "Aantal"]
+WIJKTEAM = ["Buurtcode", "Maand", "Signaal", "Aantal"]
+MELDINGEN = ["Meldingnummer", "Datum melding", "Hoofdcategorie", "Subcategorie", "Buurtcode"]
+A, B = "BU01185000", "BU01185001"
+
+
+def aged(path, seconds_ago: int):
+    """A delivery's file modified ``seconds_ago``: the later file of a test is the newer one."""
+    stamp = time.time() - seconds_ago
+    os.utime(path, (stamp, stamp))
+    return path
+
+
+def bounds(home, source: str) -> list[tuple]:
+    """What the lists and scores read: (buurt, period, period start, count, partial)."""
+    with connect(home.warehouse) as con:
+        return con.execute(f"SELECT area_code, period, period_start::VARCHAR, count, partial FROM ({COUNTS_AND_BOUNDS}) "
+                           "WHERE source = ? ORDER BY ALL", [source]).fetchall()
+
+
+def digest(home):
+    with connect(home.warehouse) as con:
+        return table_digest(con)
+
+
+# -- 1. the safety valve measures what is read: known totals and lower bounds ------------------------------------
+
+def test_a_load_zeroing_the_known_parts_of_totals_that_are_lower_bounds_is_held(home, tmp_path):
+    """Red team: huur 7 + energie <5 read as "at least 7" (and 10 + <5 as "at least 10"); a file setting huur to 0
+    in both lowered what the lists read from 17 to 0 without a hold, while the same drop with every part known was
+    held."""
+    load(home, aged(write_csv(tmp_path / "schulden_sep.csv", SCHULDEN, [
+        [A, "2026-09", "huur", "7"], [A, "2026-09", "energie", "<5"],
+        [B, "2026-09", "huur", "10"], [B, "2026-09", "water", "<5"]]), 7200), "schulden")
+    before = digest(home)
+    zero = aged(write_csv(tmp_path / "schulden_sep_again.csv", SCHULDEN,
+                          [[A, "2026-09", "huur", "0"], [B, "2026-09", "huur", "0"]]), 3600)
+    with pytest.raises(LoadHeld, match=r"\(2026-09 at least 17 -> at least 0 \(a part of it is suppressed"):
+        load(home, zero, "schulden")
+    assert bounds(home, "schulden") == [(A, "month", "2026-09-01", 7, True), (B, "month", "2026-09-01", 10, True)]
+    with connect(home.warehouse) as con:
+        assert con.execute("SELECT count(*) FROM meta.loads").fetchall()[0][0] == 1
+    assert load(home, zero, "schulden", accept_drop=True).rows_accepted == 2
+    assert bounds(home, "schulden") == [(A, "month", "2026-09-01", 0, True), (B, "month", "2026-09-01", 0, True)]
+    assert digest(home) != before
+
+
+def test_a_total_becoming_a_lower_bound_is_held_when_the_bound_falls_and_labelled_partly_unknown(home, tmp_path):
+    load(home, aged(write_csv(tmp_path / "schulden_1.csv", SCHULDEN, [[A, "2026-09", "huur", "7"],
+                                                                       [A, "2026-09", "energie", "6"]]), 7200),
+         "schulden")
+    hidden = aged(write_csv(tmp_path / "schulden_2.csv", SCHULDEN, [[A, "2026-09", "energie", "0"],
+                                                                     [A, "2026-09", "water", "<5"]]), 3600)
+    with pytest.raises(LoadHeld, match=r"\(2026-09 13 -> at least 7 \(partly unknown: a part of it is suppressed"):
+        load(home, hidden, "schulden", max_failed_share=1)
+
+
+def test_a_new_part_left_unknown_lowers_nothing_that_is_read_and_is_not_held(home, tmp_path):
+    """huur 7 and energie 6, then water <5 for the month: the lists read "at least 13", as much as before."""
+    load(home, aged(write_csv(tmp_path / "schulden_1.csv", SCHULDEN, [[A, "2026-09", "huur", "7"],
+                                                                       [A, "2026-09", "energie", "6"]]), 7200),
+         "schulden")
+    later = aged(write_csv(tmp_path / "schulden_2.csv", SCHULDEN, [[A, "2026-09", "water", "<5"]]), 3600)
+    assert load(home, later, "schulden", max_failed_share=1).rows_quarantined == 1
+    assert bounds(home, "schulden") == [(A, "month", "2026-09-01", 13, True)]
+
+
+def test_source_totals_sum_known_totals_and_lower_bounds_and_mark_the_partial_ones(home, tmp_path):
+    load(home, write_csv(tmp_path / "schulden_1.csv", SCHULDEN, [
+        [A, "2026-09", "huur", "7"], [A, "2026-09", "energie", "<5"], [B, "2026-09", "huur", "3"],
+        [A, "2026-10", "huur", "4"], [B, "2026-11", "water", "<5"]]), "schulden")
+    with connect(home.warehouse) as con:
+        totals = catalog.source_totals(con, "schulden").sort_values("period_start")
+        unknown = catalog.unknown_periods(con, "schulden").sort_values("period_start")
+    assert totals["total"].tolist() == [10, 4, 0] and totals["partial"].tolist() == [True, False, True]
+    assert unknown["period_start"].dt.strftime("%Y-%m").tolist() == ["2026-09", "2026-11"]
+
+
+def test_drops_say_at_least_for_a_lower_bound_and_partly_unknown_only_for_a_total_that_becomes_one():
+    start = pd.to_datetime(["2026-09-01", "2026-10-01", "2026-11-01"])
+    before = pd.DataFrame({"period": "month", "period_start": start, "total": [17, 20, 10],
+                           "partial": [True, False, True]})
+    after = pd.DataFrame({"period": "month", "period_start": start, "total": [0, 8, 2],
+                          "partial": [True, True, False]})
+    assert drops(before, after, 0.2) == [
+        "2026-09 at least 17 -> at least 0 (a part of it is suppressed or quarantined)",
+        "2026-10 20 -> at least 8 (partly unknown: a part of it is suppressed or quarantined)",
+        "2026-11 at least 10 -> 2"]
