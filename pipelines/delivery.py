@@ -109,8 +109,9 @@ def unknown_cells(module, rows: pd.DataFrame, today: pd.Timestamp, first_day: pd
     not a number, negative, implausible, or the cell repeated in the file.
 
     Only rows whose cell is known count: a buurt of the division, a known part (creditor, crime type), a
-    month that can be read and lies between ``first_day`` and ``today``. A row wrong in those says nothing of a
-    cell wijkradar holds.
+    period that can be read, of the type the signal is counted in (:data:`PERIOD_TYPE_CHECKS`: a week for a monthly
+    signal is quarantined, it is no weekly cell), lying between ``first_day`` and ``today``. A row wrong in those
+    says nothing of a cell wijkradar holds.
     """
     keys = ["area_code", "signal", "part", "period", "period_start"]
     if rows.empty:
@@ -118,9 +119,15 @@ def unknown_cells(module, rows: pd.DataFrame, today: pd.Timestamp, first_day: pd
     cells = module.to_cells(rows.assign(count=0))                 # the count is what is unknown
     start = pd.to_datetime(cells["period_start"])
     known = cells[keys].notna().all(axis=1) & start.between(first_day, today)
-    if "period_is_month" in rows:
-        known &= rows["period_is_month"].eq(True).reindex(cells.index, fill_value=False)
+    for column in PERIOD_TYPE_CHECKS:
+        if column in rows:
+            known &= rows[column].eq(True).reindex(cells.index, fill_value=False)
     return cells.loc[known, keys]
+
+
+#: The typed columns in which the aggregate sources say a row's period is of the type its signal is counted in
+#: (schulden and politie: a month; wijkteam: the signal's frequency in the catalogue; politie: no year or quarter).
+PERIOD_TYPE_CHECKS = ("period_is_month", "period_matches", "period_not_year", "period_not_quarter")
 
 
 # -- quarantine states ---------------------------------------------------------------------------

@@ -104,3 +104,17 @@ def test_drops_say_at_least_for_a_lower_bound_and_partly_unknown_only_for_a_tota
         "2026-09 at least 17 -> at least 0 (a part of it is suppressed or quarantined)",
         "2026-10 20 -> at least 8 (partly unknown: a part of it is suppressed or quarantined)",
         "2026-11 at least 10 -> 2"]
+
+
+# -- 2. a row whose period is of the wrong type says nothing of a cell -------------------------------------------
+
+def test_a_week_for_a_monthly_wijkteam_signal_leaves_no_unknown_weekly_cell(home, tmp_path):
+    """Red team: 2026-W38 for eenzaamheid (monthly) was quarantined but kept as an unknown weekly cell: a weekly
+    wijkteam series of 0 (partial) no delivery holds, and a warning that wijkteam's weeks were late."""
+    rows = [[A, f"2026-{m:02d}", "eenzaamheid", "5"] for m in range(7, 11)] + [[A, "2026-W38", "eenzaamheid", "3"]]
+    result = load(home, write_csv(tmp_path / "wijkteam_okt.csv", WIJKTEAM, rows), "wijkteam")
+    assert (result.rows_accepted, result.rows_quarantined) == (4, 1)
+    with connect(home.warehouse) as con:
+        assert con.execute("SELECT count(*) FROM core.unknown_cells").fetchall()[0][0] == 0
+        assert catalog.count_ranges(con)["period"].tolist() == ["month"]
+    assert all(period == "month" and not partial for _, period, _, _, partial in bounds(home, "wijkteam"))
