@@ -118,3 +118,48 @@ def test_a_week_for_a_monthly_wijkteam_signal_leaves_no_unknown_weekly_cell(home
         assert con.execute("SELECT count(*) FROM core.unknown_cells").fetchall()[0][0] == 0
         assert catalog.count_ranges(con)["period"].tolist() == ["month"]
     assert all(period == "month" and not partial for _, period, _, _, partial in bounds(home, "wijkteam"))
+
+
+# -- 4. a window on a count source is refused -------------------------------------------------------------------
+
+@pytest.mark.parametrize("source, header, row", [("wijkteam", WIJKTEAM, [A, "2026-09", "eenzaamheid", "5"]),
+                                                 ("schulden", SCHULDEN, [A, "2026-09", "huur", "5"])])
+@pytest.mark.parametrize("by_manifest", [False, True])
+def test_a_full_export_window_on_a_count_source_is_refused_not_reported_as_applied(home, tmp_path, source, header,
+                                                                                   row, by_manifest):
+    """Red team: wijkteam given --full-window said it was loaded "as the full-export window" and took nothing back
+    (a count source's delivery replaces exactly the cells it holds) and counted as coverage for the lateness check."""
+    path = write_csv(tmp_path / f"{source}_full.csv", header, [row])
+    window = {"window": "2026-09-01:2026-10-31"}
+    if by_manifest:
+        path.with_name(path.name + ".manifest.json").write_text(
+            json.dumps({"volledig_van": "2026-09-01", "volledig_tot": "2026-10-31"}), encoding="utf-8")
+        window = {}
+    with pytest.raises(IngestError, match=f"{source} delivers counts.*deliver 0 for a cell that became empty"):
+        load(home, path, source, **window)
+    with connect(home.warehouse) as con:
+        assert con.execute("SELECT (SELECT count(*) FROM meta.loads) + (SELECT count(*) FROM core.source_cells) "
+                           "+ (SELECT count(*) FROM meta.held_loads)").fetchall()[0][0] == 0
+
+
+# -- 5. a window on a correction is refused --------------------------------------------------------------------
+
+def test_a_correction_given_a_window_is_refused_naming_both(home, tmp_path):
+    """Red team: `--mode correction --full-window` loaded a correction of one row as a full export, retracting every
+    other report of the window."""
+    load(home, write_csv(tmp_path / "meldingen_w45.csv", MELDINGEN,
+                         [[f"M-{i}", "03-11-2026 10:00", "Afval", "Zwerfafval", A] for i in range(1, 11)]))
+    before = digest(home)
+    fix = write_csv(tmp_path / "meldingen_fix.csv", MELDINGEN, [["M-11", "04-11-2026 10:00", "Afval", "Zwerfafval", B]])
+    with pytest.raises(IngestError, match=r"--full-window.*a correction \(--mode correction\).*leave out --full-window"):
+        load(home, fix, mode="correction", window="2026-11-03:2026-11-04")
+    named = write_csv(tmp_path / "meldingen_correctie_1.csv", MELDINGEN,
+                      [["M-11", "04-11-2026 10:00", "Afval", "Zwerfafval", B]])
+    named.with_name(named.name + ".manifest.json").write_text(
+        json.dumps({"volledig_van": "2026-11-03", "volledig_tot": "2026-11-04"}), encoding="utf-8")
+    with pytest.raises(IngestError, match=r"manifest\.json: a correction \(its name holds 'correctie'\).*remove the "
+                                          "manifest"):
+        load(home, named)
+    assert digest(home) == before
+    # a file named so but loaded as a delivery on purpose may be a full export
+    assert Delivery.for_file(named, mode="delivery", source="meldingen", kind="records").mode == "full-window"
