@@ -150,11 +150,14 @@ class Delivery:
 
     @classmethod
     def for_file(cls, path: Path, mode: str | None = None, window: str | None = None,
-                 today: pd.Timestamp | None = None, source: str | None = None, kind: str | None = None) -> "Delivery":
+                 today: pd.Timestamp | None = None, later_rows: str = "quarantine", source: str | None = None,
+                 kind: str | None = None) -> "Delivery":
         """From the options, else a manifest beside the file (``<file>.manifest.json``), else the name.
 
         A window ending after ``today`` (the day of the load) is refused: no export holds reports not yet made,
-        and such a window would retract reports delivered later and silence the source's lateness warning.
+        and such a window would retract reports delivered later and silence the source's lateness warning. With
+        ``later_rows="leave"`` (a run given an earlier day) a window ending after ``today`` but not after the real
+        day leaves the file for a later run (:class:`NotYet`), as a file of later reports is left.
 
         A window is only for a source of reports (``kind`` ``records``, given with ``source``): a count source's
         delivery replaces exactly the cells it holds, so a window would retract nothing. A correction holds only the
@@ -205,6 +208,10 @@ class Delivery:
         if last < first:
             raise IngestError(f"{where} {names[1]} lies before {names[0]}; the window ends before it starts")
         if today is not None and last.normalize() > pd.Timestamp(today).normalize():
+            if later_rows == "leave" and last.normalize() <= pd.Timestamp.today().normalize():
+                raise NotYet(f"{where} {names[1]} lies after {pd.Timestamp(today):%Y-%m-%d}, the day this run was "
+                             "given (--today); the file is left in the inbox and loads with a run of a later day (or "
+                             "without --today)")
             raise IngestError(f"{where} {names[1]} lies after the day of the load ({pd.Timestamp(today):%Y-%m-%d}); "
                               "write as the last day the export covers completely, at the latest "
                               f"{pd.Timestamp(today):%Y-%m-%d}")
@@ -638,7 +645,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
     file_name = _shown_name(path, source, archive_dir)
     today = pd.Timestamp.today().normalize() if today is None else pd.Timestamp(today)
     digest = content_hash(path)
-    delivery = Delivery.for_file(path, mode, window or held_window(con, digest), today, source,
+    delivery = Delivery.for_file(path, mode, window or held_window(con, digest), today, later_rows, source,
                                  getattr(module, "KIND", None))
     known = catalog.load_by_hash(con, digest)
     if known is not None:

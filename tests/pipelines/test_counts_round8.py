@@ -120,6 +120,40 @@ def test_a_week_for_a_monthly_wijkteam_signal_leaves_no_unknown_weekly_cell(home
     assert all(period == "month" and not partial for _, period, _, _, partial in bounds(home, "wijkteam"))
 
 
+# -- 3. a run given an earlier day leaves a full export whose window ends after it ------------------------------
+
+def _full_export(tmp_path, last: str):
+    path = write_csv(tmp_path / "meldingen_export.csv", MELDINGEN,
+                     [["M-1", "03-11-2026 10:00", "Afval", "Zwerfafval", A]])
+    path.with_name(path.name + ".manifest.json").write_text(
+        json.dumps({"volledig_van": "2026-11-01", "volledig_tot": last}), encoding="utf-8")
+    return path
+
+
+def test_a_run_of_an_earlier_day_leaves_a_full_export_ending_after_it_for_a_later_run(home, tmp_path):
+    """Red team: `run --today 2026-11-05` refused a full export of 2026-11-01:2026-11-08 ("write as the last day
+    ... at the latest 2026-11-05"), while a file of later reports was left in the inbox."""
+    path = _full_export(tmp_path, "2026-11-08")
+    with connect(home.warehouse) as con:
+        reference.sync(con, Reference())
+        before = table_digest(con)
+        with pytest.raises(NotYet, match="left in the inbox and loads with a run of a later day"):
+            ingest_file(con, path, "meldingen", Reference(), home.archive, today=pd.Timestamp("2026-11-05"),
+                        later_rows="leave")
+        assert table_digest(con) == before
+        result = ingest_file(con, path, "meldingen", Reference(), home.archive, today=pd.Timestamp("2026-11-08"),
+                             later_rows="leave")
+    assert "as the full-export window 2026-11-01:2026-11-08" in result.describe()
+
+
+def test_a_window_ending_after_the_day_of_the_load_is_still_refused_without_leave_or_after_the_real_day(tmp_path):
+    path = _full_export(tmp_path, "2026-11-08")
+    with pytest.raises(IngestError, match="at the latest 2026-11-05"):
+        Delivery.for_file(path, today=pd.Timestamp("2026-11-05"))
+    with pytest.raises(IngestError, match="at the latest 2026-11-05"):      # no export holds reports not yet made
+        Delivery.for_file(_full_export(tmp_path, "2099-12-31"), today=pd.Timestamp("2026-11-05"), later_rows="leave")
+
+
 # -- 4. a window on a count source is refused -------------------------------------------------------------------
 
 @pytest.mark.parametrize("source, header, row", [("wijkteam", WIJKTEAM, [A, "2026-09", "eenzaamheid", "5"]),
