@@ -62,17 +62,28 @@ class LoadSettings:
 def drops(before: pd.DataFrame, after: pd.DataFrame, max_share: float, unknown: pd.DataFrame | None = None) -> list[str]:
     """Periods whose total falls by more than ``max_share`` (or vanishes), described for a person: ``(removed)``
     when no count of the period is left, ``(all zero)`` when its counts are there and all 0, ``(partly unknown)``
-    when a buurt's total of the period is left unknown by a suppressed or quarantined part (``unknown``: such
-    periods, as ``catalog.unknown_periods`` gives them), which is no removal.
+    when the load leaves a buurt's total of the period unknown by a suppressed or quarantined part, which is no
+    removal.
+
+    The totals are the ones the lists and scores read (``catalog.source_totals``): a total with an unknown part
+    counts as the sum of its known parts, a lower bound, marked by a true ``partial`` column (without one:
+    ``unknown`` gives the periods partly unknown after the load, as ``catalog.unknown_periods`` does). A lower
+    bound is shown as ``at least``: a load that sets the known parts of such a total to 0 lowers what is read as
+    much as any other.
 
     With a ``gemeente_code`` column the totals are compared per municipality, so in a region's home one
     municipality losing its reports is not hidden by the others' totals (its code then leads the label).
     """
     on = [c for c in ("gemeente_code", "period", "period_start") if c in before.columns]
+    before = before.assign(partial=before["partial"].fillna(False).astype(bool) if "partial" in before else False)
+    if "partial" in after:
+        after = after.assign(partial=after["partial"].fillna(False).astype(bool))
+    else:
+        after = after.assign(partial=(pd.MultiIndex.from_frame(after[on]).isin(pd.MultiIndex.from_frame(unknown[on]))
+                                      if unknown is not None and len(unknown) and len(after) else False))
     merged = before.merge(after, on=on, how="left", suffixes=("_before", "_after"))
     merged["removed"] = merged["total_after"].isna()      # no count left, not counts of zero
-    merged["unknown"] = (pd.MultiIndex.from_frame(merged[on]).isin(pd.MultiIndex.from_frame(unknown[on]))
-                         if unknown is not None and len(unknown) else False)
+    merged["partial_after"] = merged["partial_after"].fillna(False).astype(bool)
     merged["total_after"] = merged["total_after"].fillna(0)
     bad = merged[(merged["total_before"] > 0) & (merged["total_after"] < merged["total_before"] * (1 - max_share))]
     several = "gemeente_code" in on and before["gemeente_code"].nunique() > 1
@@ -80,9 +91,13 @@ def drops(before: pd.DataFrame, after: pd.DataFrame, max_share: float, unknown: 
     for r in bad.sort_values(on[::-1]).to_dict("records"):
         label = pd.Timestamp(r["period_start"]).strftime("%G-W%V" if r["period"] == "week" else "%Y-%m")
         where = f"{r['gemeente_code'] or 'buurten outside the profile'} " if several else ""
-        gone = (" (partly unknown: a part of it is suppressed or quarantined)" if r["unknown"] else
+        was, now = (("at least " if bound else "") + str(int(total)) for bound, total in
+                    ((r["partial_before"], r["total_before"]), (r["partial_after"], r["total_after"])))
+        gone = (" (partly unknown: a part of it is suppressed or quarantined)"
+                if r["partial_after"] and not r["partial_before"] else
+                " (a part of it is suppressed or quarantined)" if r["partial_after"] else
                 " (removed)" if r["removed"] else " (all zero)" if r["total_after"] == 0 else "")
-        out.append(f"{where}{label} {int(r['total_before'])} -> {int(r['total_after'])}{gone}")
+        out.append(f"{where}{label} {was} -> {now}{gone}")
     return out
 
 
@@ -94,8 +109,9 @@ def unknown_cells(module, rows: pd.DataFrame, today: pd.Timestamp, first_day: pd
     not a number, negative, implausible, or the cell repeated in the file.
 
     Only rows whose cell is known count: a buurt of the division, a known part (creditor, crime type), a
-    month that can be read and lies between ``first_day`` and ``today``. A row wrong in those says nothing of a
-    cell wijkradar holds.
+    period that can be read, of the type the signal is counted in (:data:`PERIOD_TYPE_CHECKS`: a week for a monthly
+    signal is quarantined, it is no weekly cell), lying between ``first_day`` and ``today``. A row wrong in those
+    says nothing of a cell wijkradar holds.
     """
     keys = ["area_code", "signal", "part", "period", "period_start"]
     if rows.empty:
@@ -103,9 +119,15 @@ def unknown_cells(module, rows: pd.DataFrame, today: pd.Timestamp, first_day: pd
     cells = module.to_cells(rows.assign(count=0))                 # the count is what is unknown
     start = pd.to_datetime(cells["period_start"])
     known = cells[keys].notna().all(axis=1) & start.between(first_day, today)
-    if "period_is_month" in rows:
-        known &= rows["period_is_month"].eq(True).reindex(cells.index, fill_value=False)
+    for column in PERIOD_TYPE_CHECKS:
+        if column in rows:
+            known &= rows[column].eq(True).reindex(cells.index, fill_value=False)
     return cells.loc[known, keys]
+
+
+#: The typed columns in which the aggregate sources say a row's period is of the type its signal is counted in
+#: (schulden and politie: a month; wijkteam: the signal's frequency in the catalogue; politie: no year or quarter).
+PERIOD_TYPE_CHECKS = ("period_is_month", "period_matches", "period_not_year", "period_not_quarter")
 
 
 # -- quarantine states ---------------------------------------------------------------------------

@@ -150,11 +150,18 @@ class Delivery:
 
     @classmethod
     def for_file(cls, path: Path, mode: str | None = None, window: str | None = None,
-                 today: pd.Timestamp | None = None) -> "Delivery":
+                 today: pd.Timestamp | None = None, later_rows: str = "quarantine", source: str | None = None,
+                 kind: str | None = None) -> "Delivery":
         """From the options, else a manifest beside the file (``<file>.manifest.json``), else the name.
 
         A window ending after ``today`` (the day of the load) is refused: no export holds reports not yet made,
-        and such a window would retract reports delivered later and silence the source's lateness warning."""
+        and such a window would retract reports delivered later and silence the source's lateness warning. With
+        ``later_rows="leave"`` (a run given an earlier day) a window ending after ``today`` but not after the real
+        day leaves the file for a later run (:class:`NotYet`), as a file of later reports is left.
+
+        A window is only for a source of reports (``kind`` ``records``, given with ``source``): a count source's
+        delivery replaces exactly the cells it holds, so a window would retract nothing. A correction holds only the
+        fixed rows, so it is never a full export: a window given to one is refused, naming both."""
         from pipelines.privacy import shown_file_name
 
         manifest = path.with_name(path.name + ".manifest.json")
@@ -167,7 +174,8 @@ class Delivery:
             except (ValueError, KeyError, TypeError) as exc:
                 raise IngestError(f"{manifest.name}: not a manifest wijkradar reads; write "
                                   '{"volledig_van": "jjjj-mm-dd", "volledig_tot": "jjjj-mm-dd"}') from exc
-        mode = mode or ("correction" if "correctie" in path.name.lower() else "delivery")
+        by_name = mode is None and "correctie" in path.name.lower()
+        mode = mode or ("correction" if by_name else "delivery")
         if mode == "replace":                      # the name of earlier versions
             mode = "delivery"
         if mode not in ("delivery", "correction"):
@@ -177,6 +185,16 @@ class Delivery:
         # a message names the part that is wrong, never its value: a manifest is typed by hand and may hold anything
         names = ("volledig_van", "volledig_tot") if from_manifest else ("its first day", "its last day")
         where = f"{given}:" if from_manifest else "full-export window (--full-window):"
+        drop = "remove the manifest" if from_manifest else "leave out --full-window"
+        if source is not None and kind != "records":
+            empty = (" and deliver 0 for a cell that became empty" if kind == "cells" else "")
+            raise IngestError(f"{where} {source} delivers counts, and a load replaces exactly the cells it holds, so a "
+                              f"full-export window (for reports only) would take nothing back; {drop}{empty}")
+        if mode == "correction":
+            named = "its name holds 'correctie'" if by_name else "--mode correction"
+            raise IngestError(f"{where} a correction ({named}) holds only the fixed rows, so as a full export it would "
+                              f"retract every other report of the window; {drop} to load it as a correction, or load "
+                              "a full export of the window as a delivery")
         parts = str(window).split(":")
         if len(parts) != 2:
             raise IngestError(f"{where} not 'jjjj-mm-dd:jjjj-mm-dd'; give the first and last day the delivery covers "
@@ -190,6 +208,10 @@ class Delivery:
         if last < first:
             raise IngestError(f"{where} {names[1]} lies before {names[0]}; the window ends before it starts")
         if today is not None and last.normalize() > pd.Timestamp(today).normalize():
+            if later_rows == "leave" and last.normalize() <= pd.Timestamp.today().normalize():
+                raise NotYet(f"{where} {names[1]} lies after {pd.Timestamp(today):%Y-%m-%d}, the day this run was "
+                             "given (--today); the file is left in the inbox and loads with a run of a later day (or "
+                             "without --today)")
             raise IngestError(f"{where} {names[1]} lies after the day of the load ({pd.Timestamp(today):%Y-%m-%d}); "
                               "write as the last day the export covers completely, at the latest "
                               f"{pd.Timestamp(today):%Y-%m-%d}")
@@ -623,7 +645,8 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
     file_name = _shown_name(path, source, archive_dir)
     today = pd.Timestamp.today().normalize() if today is None else pd.Timestamp(today)
     digest = content_hash(path)
-    delivery = Delivery.for_file(path, mode, window or held_window(con, digest), today)
+    delivery = Delivery.for_file(path, mode, window or held_window(con, digest), today, later_rows, source,
+                                 getattr(module, "KIND", None))
     known = catalog.load_by_hash(con, digest)
     if known is not None:
         _archive_again_if_missing(con, archive_dir, digest, path, known)

@@ -329,19 +329,21 @@ def rebuild_counts(con: Con, source: str) -> None:
 
 
 def source_totals(con: Con, source: str) -> pd.DataFrame:
-    """``gemeente_code``, ``period``, ``period_start``, ``total``: a source's counts summed per municipality
-    and period (for the safety valve; a buurt the profile does not hold counts under ``''``)."""
+    """``gemeente_code``, ``period``, ``period_start``, ``total``, ``partial``: a source's counts summed per
+    municipality and period as the lists and scores read them (:data:`COUNTS_AND_BOUNDS`: a total with an unknown
+    part counts as the sum of its known parts, a lower bound; ``partial`` when one such is in it), for the safety
+    valve; a buurt the profile does not hold counts under ``''``."""
     return con.execute("SELECT coalesce(a.gemeente_code, '') AS gemeente_code, c.period, c.period_start, "
-                       "sum(c.count)::BIGINT AS total FROM core.signal_counts c LEFT JOIN core.areas a "
-                       "USING (area_code) WHERE c.source = ? GROUP BY ALL", [source]).df()
+                       "sum(c.count)::BIGINT AS total, bool_or(c.partial) AS partial "
+                       f"FROM ({COUNTS_AND_BOUNDS}) c LEFT JOIN core.areas a USING (area_code) WHERE c.source = ? "
+                       "GROUP BY ALL", [source]).df()
 
 
 def unknown_periods(con: Con, source: str) -> pd.DataFrame:
     """``gemeente_code``, ``period``, ``period_start`` of a source's totals left unknown by a part no delivery holds a
-    count of (:func:`mark_unknown_cells`), as :func:`source_totals` keys them."""
-    return con.execute("SELECT DISTINCT coalesce(a.gemeente_code, '') AS gemeente_code, u.period, u.period_start "
-                       "FROM core.unknown_cells u LEFT JOIN core.areas a USING (area_code) WHERE u.source = ? "
-                       f"AND {NOT_HELD}", [source]).df()
+    count of (:func:`mark_unknown_cells`), as :func:`source_totals` keys them: those it marks ``partial``."""
+    totals = source_totals(con, source)
+    return totals.loc[totals["partial"], ["gemeente_code", "period", "period_start"]].reset_index(drop=True)
 
 
 def count_ranges(con: Con) -> pd.DataFrame:
