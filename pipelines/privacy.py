@@ -384,7 +384,11 @@ _STREET = re.compile(
     + _NUMBER_LABEL + r"(?!(?:19|20)\d\d(?!\d))" + _HOUSE_NO + r"(?!\d)" + _UNITS   # a year is no house number
 )
 # the same with the number in words: "Kerkstraat veertien", "Alteveerstraat drie", "Hoofdstraat nr. zeventien"
-_STREET_HOUSE_WORD = re.compile(_STREET_WORD_PART.replace("{suffix}", _STREET_SUFFIX) + _NUMBER_LABEL + _HOUSE_WORD)
+# (only the endings no number word or common word ends in: "zes zeven" is no street "-es" and its number)
+_STREET_HOUSE_WORD = re.compile(_STREET_WORD_PART.replace(
+    "{suffix}", r"(?<=[A-Za-zÀ-ÿ]{2})(?:straat|straatje|weg|laan|plein|pleintje|dijk|kade|singel|gracht|steeg|dreef|"
+                r"plantsoen|markt|brink|boulevard|allee|hof|pad|erf|wal|kamp|veld|haven|dam|baan)") + _NUMBER_LABEL +
+    _HOUSE_WORD)
 # the number before its street: "op nummer 14 van de Kerkstraat", "huisnr. 3 aan de Dorpsweg", "nr 12 in de kerkstraat";
 # in lower case only a street's own ending ("nummer 3 van de snelweg" is a road)
 _NUMBER_FIRST = re.compile(
@@ -557,7 +561,7 @@ _PREFILTER = (
     # its label ("klantnr123456")
     r"|(?i:straat|laan|weg|plein|dijk|kade|singel|gracht|steeg|dreef|pad|hof|str|ln|nr|no|nummer|[0-9][a-z]{2})"
     r"[ .,:#(\-]{1,4}(?i:een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|twintig|dertig|veertig|vijftig"
-    r"|zestig|zeventig|tachtig|negentig|honderd)|(?i:nummer|nr)[.:#]?\d"
+    r"|zestig|zeventig|tachtig|negentig|honderd)|(?i:nummer|nr)[^A-Za-z0-9]{0,4}\d"
     r"|[a-z]{3}-\d{1,4}(?:$|[^0-9])"                            # a buurt's name as a street: "beuningen-hoeve-1"
     r"|\d{4}[ \-_]?[A-Za-z]{2}"                                 # postcode
     # a capitalised word, or capitals (names), apart by any signs ("JAN_DE_VRIES", "J..JANSEN")
