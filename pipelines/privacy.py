@@ -1890,9 +1890,9 @@ def split_items(frame: pd.DataFrame, columns: list[str]) -> dict[str, pd.Series]
     first name and its surname ("Gerrit" | "Brinkhuis", "Anna" | "de Vries"). Each half alone reads as nothing, so
     :func:`scan_values` passes it by. (An e-mail address cut after its "@" is found in its first half alone.)
 
-    An address is cut in two as well: a postcode and, in the next column, its house number ("7901 AB" | "14"); a
-    street and, in any later column of the row, a house number ("Kerkstraat" | "BU01185002" | "14", "Kerkstraat" |
-    "veertien"). The street must be one by its ending (:data:`_SPLIT_STREET`), in a column that is no column of places
+    An address is cut in two as well: a postcode and, in a neighbouring column, its house number ("7901 AB" | "14"); a
+    street and, in any other column of the row, a house number ("Kerkstraat" | "BU01185002" | "14", "Kerkstraat" |
+    "veertien"). Either way round: the frame holds the columns in the source's order, not the file's. The street must be one by its ending (:data:`_SPLIT_STREET`), in a column that is no column of places
     (most of its values names of the national file: "Bentinckplein" | "14" is a buurt beside its count); a category
     beside a count ("Afval" | "14") stays.
 
@@ -1945,13 +1945,13 @@ def _split_house(value: str) -> bool:
 
 
 def _split_addresses(frame: pd.DataFrame, cols: list[str], out: dict[str, pd.Series]) -> None:
-    """Marks in ``out`` an address cut over the cells of a row (see :func:`split_items`): a postcode and the next
-    column's house number, a street and a house number in a later column."""
+    """Marks in ``out`` an address cut over the cells of a row (see :func:`split_items`): a postcode and a neighbouring
+    column's house number, a street and a house number in another column."""
     if len(cols) < 2:
         return
     text = {c: frame[c].astype("string").str.strip().fillna("") for c in cols}
     places = _place_names()
-    for i, left_col in enumerate(cols[:-1]):
+    for i, left_col in enumerate(cols):
         left = text[left_col]
         postcode = left.str.fullmatch(_SPLIT_POSTCODE.pattern).fillna(False).to_numpy(dtype=bool)
         street = left.str.fullmatch(_SPLIT_STREET.pattern).fillna(False).to_numpy(dtype=bool)
@@ -1960,8 +1960,11 @@ def _split_addresses(frame: pd.DataFrame, cols: list[str], out: dict[str, pd.Ser
                 filled.map(lambda v: _normalise(v)[0].lower() in places).mean() > 0.5:
             street[:] = False                       # a column of buurt names, some named after a street, and counts
         for row in np.flatnonzero(postcode | street):
-            later = cols[i + 1:i + 2] if postcode[row] else cols[i + 1:]
-            right_col = next((c for c in later if _split_house(text[c].iloc[row])), None)
+            # the nearest column first: the next one, the one before, then further out
+            others = sorted((c for c in cols if c != left_col), key=lambda c: (abs(cols.index(c) - i), cols.index(c) < i))
+            if postcode[row]:
+                others = [c for c in others if abs(cols.index(c) - i) == 1]
+            right_col = next((c for c in others if _split_house(text[c].iloc[row])), None)
             if right_col is not None:
                 out[left_col].iloc[row] = "adres"
                 out[right_col].iloc[row] = "adres"

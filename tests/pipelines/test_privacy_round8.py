@@ -52,6 +52,17 @@ def test_an_address_cut_over_the_cells_of_a_row_is_found_in_both_halves():
     assert found["a"][[2, 3, 5, 6, 7]].isna().all() and found["b"][[1, 2, 3, 5, 6, 7]].isna().all()
 
 
+def test_the_halves_are_found_either_way_round():
+    frame = pd.DataFrame({"sub": ["14", "veertien", "3"], "hoofd": ["Afval", "Afval", "Afval"],
+                          "buurt": ["7901 AB", "Kerkstraat", "BU01185002"]})
+    found = pd.DataFrame(split_items(frame, ["sub", "hoofd", "buurt"]))
+    # a postcode only beside its number ("Afval" lies between here); a street anywhere in the row
+    assert found["buurt"].isna()[0] and found["sub"].isna()[0] and found["buurt"][1] == found["sub"][1] == "adres"
+    assert found.iloc[2].isna().all() and found["hoofd"].isna().all()
+    swapped = pd.DataFrame(split_items(frame[["hoofd", "sub", "buurt"]], ["hoofd", "sub", "buurt"]))
+    assert swapped["sub"][0] == swapped["buurt"][0] == "adres" and swapped["sub"].isna()[2]
+
+
 def test_a_column_of_place_names_beside_counts_is_no_address():
     frame = pd.DataFrame({"buurt": ["Kerkstraat", "Hoogeveen", "Kerkstraat"], "aantal": ["14", "3", "7"]})
     assert pd.DataFrame(split_items(frame, ["buurt", "aantal"])).isna().all().all()
