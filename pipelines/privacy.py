@@ -335,6 +335,15 @@ _DAY_WORD = (r"(?:(?:een|twee|drie|vier|vijf|zes|zeven|acht|negen)(?:en(?:twinti
              r"(?:der|veer|vijf|zes|zeven|acht|negen)tien|twintig|dertig|eerste|derde)(?:de|ste)?")
 _BIRTH_SPELLED = re.compile(r"(?i)\b" + _BIRTH_WORD + r"(?:[\s:,()]+[^\s\d]{1,20}?){0,4}?[\s:,()]*\b" + _DAY_WORD +
                             r"\s+" + _MONTHS + r"(?:,?\s+" + _YEAR + r")?(?!\w)")
+# the year in words: "negentienhonderdeenenzestig", "negentien honderd een en zestig", "tweeduizend drie"
+_YEAR_WORD = (r"(?:negentien|twintig)\s?honderd(?:\s?[a-z]+){0,3}?(?:tig|tien|een|twee|drie|vier|vijf|zes|zeven|acht|"
+              r"negen|elf|twaalf)|tweeduizend(?:\s?[a-z]+){0,2}?(?:tien|een|twee|drie|vier|vijf|zes|zeven|acht|negen|elf|"
+              r"twaalf|tig)|tweeduizend")
+# the date of birth told in parts or in words after its keyword: "geboren in 1961 op 3 april", "geb. in negentienhonderd
+# eenenzestig", "geboortedatum: drie april '61"; up to three short words between the parts
+_BIRTH_SPLIT = re.compile(r"(?i)\b" + _BIRTH_WORD + r"(?:[\s:,()]+[^\s\d]{1,20}?){0,3}?[\s:,()]+"
+                          r"(?:(?:(?:19|20)\d{2}|'\d{2})(?:[\s,]+[^\s\d]{1,20}?){0,3}?[\s,]+(?:\d{1,2}(?:e|ste|de)?|"
+                          + _DAY_WORD + r")\s+" + _MONTHS + r"|\b(?:" + _YEAR_WORD + r"))(?![a-z])")
 _BIRTH_HINT = re.compile(r"(?i)geb|gb|born|dob|birth|d\.o\.b")
 
 _STREET_SUFFIX = (r"(?:straat|straatje|weg|laan|plein|dijk|kade|singel|pad|hof|gracht|steeg|dreef|plantsoen|"
@@ -352,18 +361,39 @@ _UNITS = (r"(?!\s*(?:keer|x\b|dag|dagen|week|weken|maand|maanden|jaar|jaren|uur|
           r"jan|feb|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec)\b))")    # a date: "Raadsvergadering 12 maart"
 # between street and number: a space, a label, a sign, or a sign and a label ("Hoofdstraat nr. 12", "Hoofdstraat, 12a",
 # "Hoofdstraat #12", "Hoofdstraat (12)", "Kerkstraat, huisnummer 14", "Kerkstraat huisnummer: 14")
-_LABEL_WORD = r"(?i:nr|no|nummer|huisnr|huisnummer|huisno)\.?:?\s*"
+_LABEL_WORD = r"(?i:nr|no|nummer|huisnr|huisnummer|huisno|hnr|hsnr|hs\.?\s?nr)\.?:?\s*"
+# A house number in Dutch words, one to 999, with a suffix letter or not: "veertien", "drieëntwintig" (folded
+# "drieentwintig"), "honderdtwaalf", "twee a". "een" only where no word follows it (else it is the article: "Kerkstraat
+# een drukke straat"); a count after it ("drie keer", "twee containers") is none (:data:`_UNITS`).
+_UNIT_WORDS = "een|twee|drie|vier|vijf|zes|zeven|acht|negen"
+_TENS_WORDS = "twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig"
+_BELOW_100 = (r"(?:(?:" + _UNIT_WORDS + r")en(?:" + _TENS_WORDS + r")|" + _TENS_WORDS +
+              r"|tien|elf|twaalf|dertien|veertien|vijftien|zestien|zeventien|achttien|negentien|" + _UNIT_WORDS + r")")
+_HOUSE_WORD = (r"(?<![\w\-])(?i:(?:(?:" + _UNIT_WORDS + r")?honderd(?:en)?" + _BELOW_100 + r"?|" + _BELOW_100 +
+               r")(?<!\been)(?<!\bEen)(?<!\bEEN)(?:\s?-?\s?[a-dA-D](?![\w\-]))?|een(?=\s*(?:$|[^\w\s])))(?![\w\-])"
+               + _UNITS)
+_HOUSE_WORD_HINT = re.compile(r"(?i:" + _UNIT_WORDS + r"|tien|elf|twaalf|twintig|dertig|veertig|vijftig|zestig|"
+                              r"zeventig|tachtig|negentig|honderd)")
 _NUMBER_LABEL = r"(?:\s*[,#(\-:]\s*(?:" + _LABEL_WORD + r")?|\s+" + _LABEL_WORD + r"|\s+)"
+_STREET_WORD_PART = (r"(?<![A-Za-zÀ-ÿ])(?!(?i:voetbal|sport|speel|gras|hockey|korfbal|tennis|trap)veld)"
+                     r"[A-Za-zÀ-ÿ][\w'’\-]*?(?:" + "{suffix}" + r"|(?<=\w\w)(?:str|ln|wg|pln)\.?)")
 _STREET = re.compile(
     r"(?:(?:" + _CAPWORD + r")\s+(?:" + _TV + r"\s+)*){0,3}"
     r"(?<![A-Za-zÀ-ÿ])(?!(?i:voetbal|sport|speel|gras|hockey|korfbal|tennis|trap)veld)"
     r"[A-Za-zÀ-ÿ][\w'’\-]*?(?:" + _STREET_SUFFIX + r"|(?<=\w\w)(?:str|ln|wg|pln)\.?)"
     + _NUMBER_LABEL + r"(?!(?:19|20)\d\d(?!\d))" + _HOUSE_NO + r"(?!\d)" + _UNITS   # a year is no house number
 )
+# the same with the number in words: "Kerkstraat veertien", "Alteveerstraat drie", "Hoofdstraat nr. zeventien"
+# (only the endings no number word or common word ends in: "zes zeven" is no street "-es" and its number)
+_STREET_HOUSE_WORD = re.compile(_STREET_WORD_PART.replace(
+    "{suffix}", r"(?<=[A-Za-zÀ-ÿ]{2})(?:straat|straatje|weg|laan|plein|pleintje|dijk|kade|singel|gracht|steeg|dreef|"
+                r"plantsoen|markt|brink|boulevard|allee|hof|pad|erf|wal|kamp|veld|haven|dam|baan)") + _NUMBER_LABEL +
+    _HOUSE_WORD)
 # the number before its street: "op nummer 14 van de Kerkstraat", "huisnr. 3 aan de Dorpsweg", "nr 12 in de kerkstraat";
 # in lower case only a street's own ending ("nummer 3 van de snelweg" is a road)
 _NUMBER_FIRST = re.compile(
-    r"(?<![\w])(?i:huis)?(?i:nummer|nr|no|huisnr)\.?:?\s*(?!(?:19|20)\d\d(?!\d))" + _HOUSE_NO +
+    r"(?<![\w])(?i:huis)?(?i:nummer|nr|no|huisnr|hnr|hsnr)\.?:?\s*(?!(?:19|20)\d\d(?!\d))(?:" + _HOUSE_NO + "|" +
+    _HOUSE_WORD + ")" +
     r"\s+(?i:van|aan|in|op|langs|bij)\s+(?:(?i:de|het|'t)\s+)?"
     r"(?:[A-ZÀ-Þ][\w'’\-]*?" + _STREET_SUFFIX +
     r"|[a-z][\w'’\-]*?(?:straat|straatje|laan|plein|singel|gracht|steeg|dreef|kade|plantsoen))(?![\w])")
@@ -372,10 +402,28 @@ _NUMBER_FIRST = re.compile(
 _POSTCODE = r"[1-9]\d{3}(?:\s?-?\s?[A-Z]{2}|[a-z]{2})(?![A-Za-z])"
 _STREET_POSTCODE = re.compile(r"(?:" + _CAPWORD + r"\s+(?:" + _TV + r"\s+)*){0,3}" + _CAPWORD + r"\s+" + _HOUSE_NO +
                               r"\s*,?\s*" + _POSTCODE)
-_POSTCODE_HOUSE = re.compile(r"(?<!\d)" + _POSTCODE + r"\s*[,\-/:]?\s*(?:(?:nr|huisnr|huisnummer)\.?\s*)?\d{1,5}(?!\d)"
+_POSTCODE_LABEL = r"\s*[,\-/:]?\s*(?:(?i:nr|no|nummer|huisnr|huisnummer|hnr|hsnr|hs\.?\s?nr)\.?:?\s*)?"
+_POSTCODE_HOUSE_WORD = re.compile(r"(?<!\d)" + _POSTCODE + _POSTCODE_LABEL + _HOUSE_WORD)
+_POSTCODE_HOUSE = re.compile(r"(?<!\d)" + _POSTCODE + _POSTCODE_LABEL + r"\d{1,5}(?!\d)"
                              r"(?:\s?-?\s?[A-Za-z]{1,2}\b)?"
                              r"|(?<![\d,.])\d{1,5}[A-Za-z]?\s*,\s*" + _POSTCODE)
 
+# A home after the word that says it is one, any sign after the word: "adres: Schutlanden 12", "woont: Wolfsbos 3a",
+# "woonadres - het Haagje veertien"; the street then needs no street's ending (a buurt's or any other name)
+_KEYWORD_ADDRESS = re.compile(r"(?i:\b(?:adres|woonadres|huisadres|postadres|bezoekadres|woont|woonachtig|wonende|"
+                              r"wonend)\b)(?:\s*[:=\-]\s*|\s+)(?:(?i:op|aan|in|te|bij)\s+)?(?:(?i:het|de|'t)\s+)?"
+                              r"[A-Za-zÀ-ÿ][\w'’\-]{2,}(?:\s+[A-Za-zÀ-ÿ][\w'’\-]{2,}){0,2}\s*,?\s*"
+                              r"(?:(?!(?:19|20)\d\d(?!\d))" + _HOUSE_NO + r"(?!\d)" + _UNITS + "|" + _HOUSE_WORD + ")")
+_KEYWORD_ADDRESS_HINT = re.compile(r"(?i:adres|woon|wonend)")
+# A person's number at an organisation after its word: "klantnummer 12345678", "clientnr: 123456", "cliëntnummer
+# 4471823", "dossier nr. 2026-00123", "relatienummer 88123". It names one person as a BSN does; :data:`KINDS` has no
+# kind of its own for it, so it is reported as the personal number it is closest to (:data:`CLIENT_NUMBER_KIND`).
+_CLIENT_NUMBER = re.compile(r"(?i:\b(?:klant|client|relatie|dossier|registratie|lid|lidmaatschap|patient|debiteur|"
+                            r"deelnemer|huurder|contract)[\s\-]?(?:nummer|nr|no)(?![a-z])\.?)[\s:.#\-]*"
+                            r"(\d(?:[\s.\-/]?\d){3,13})(?!\d)")
+_CLIENT_NUMBER_HINT = re.compile(r"(?i:klant|client|relatie|dossier|registratie|lid|patient|debiteur|deelnemer|"
+                                 r"huurder|contract)")
+CLIENT_NUMBER_KIND = "bsn"
 # a street glued to its number, as typed in a hurry or a file name: "Kerkstraat14", "kerkstraat14a", "Hoofdstr.12",
 # "Kerkstraat14-A"; only the suffixes no other word ends in before a number ("-es", "-hof", "-veld" end codes too)
 _STREET_GLUED = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z'’\-]*?(?:straat|straatje|weg|laan|plein|dijk|kade|singel|"
@@ -509,6 +557,11 @@ _PREFILTER = (
     r"|^\s*[A-Za-z0-9]{6}\s*$"                                      # a licence plate without its dashes
     r"|[A-Za-z]{2}[ \-./_]{0,2}\d\d(?:[ \-./_]{0,2}[A-Za-z0-9]){11}"  # IBAN (the shortest has 15 characters)
     r"|[A-Za-z]\.?[ \t\n\xa0_,#(:;]+\d|(?i:straat|laan|weg|plein|kade|dijk|str|ln|wg)[\-.]?\d"  # street + number
+    # a house number in words after a street or a label ("kerkstraat veertien", "7901 ab nr. drie"), a number glued to
+    # its label ("klantnr123456")
+    r"|(?i:straat|laan|weg|plein|dijk|kade|singel|gracht|steeg|dreef|pad|hof|str|ln|nr|no|nummer|[0-9][a-z]{2})"
+    r"[ .,:#(\-]{1,4}(?i:een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|twintig|dertig|veertig|vijftig"
+    r"|zestig|zeventig|tachtig|negentig|honderd)|(?i:nummer|nr)[^A-Za-z0-9]{0,4}\d"
     r"|[a-z]{3}-\d{1,4}(?:$|[^0-9])"                            # a buurt's name as a street: "beuningen-hoeve-1"
     r"|\d{4}[ \-_]?[A-Za-z]{2}"                                 # postcode
     # a capitalised word, or capitals (names), apart by any signs ("JAN_DE_VRIES", "J..JANSEN")
@@ -958,8 +1011,16 @@ def _detect_once(text: str) -> list[tuple[int, int, str]]:
             found += [(m.start(), m.end(), "adres") for m in rule.finditer(text)]
         found += _rare_numbers(text, numbers) + _street_without_suffix(text)
         found += _letters_for_digits(text)
+        if _CLIENT_NUMBER_HINT.search(text):
+            found += [(m.start(1), m.end(1), CLIENT_NUMBER_KIND) for m in _CLIENT_NUMBER.finditer(text)]
+    if _KEYWORD_ADDRESS_HINT.search(text):
+        found += [(m.start(), m.end(), "adres") for m in _KEYWORD_ADDRESS.finditer(text)]
+    if _HOUSE_WORD_HINT.search(text):           # the house number in words: "Kerkstraat veertien", "7901 AB nr. drie"
+        for rule in (_STREET_HOUSE_WORD, _POSTCODE_HOUSE_WORD, _NUMBER_FIRST):
+            found += [(m.start(), m.end(), "adres") for m in rule.finditer(text)]
     if _BIRTH_HINT.search(text):
         found += [(m.start(), m.end(), "geboortedatum") for m in _BIRTH_SPELLED.finditer(text)]
+        found += [(m.start(), m.end(), "geboortedatum") for m in _BIRTH_SPLIT.finditer(text)]
     found += _spelled_digits(text) + _name_spans(text) + _spaced_names(text)
     return found
 
@@ -1383,8 +1444,9 @@ _PREFILTER += r"|(?:^|[^A-Za-z])(?i:" + "|".join(_NAME_CUES) + r")[^A-Za-z0-9]{1
 
 #: a person's home in a note: "bewoner wolfsbos 12", "woont op kerkweg 3", "huisbezoek het haagje 40"
 _NOTE_ADDRESS = re.compile(r"(?i)\b(?:bewoner|bewoonster|huurder|woont|woonachtig|adres|huisbezoek|bezoek|bezocht|"
-                           r"langs|langsgeweest)\b(?:\s+(?:op|aan|in|te|bij))?(?:\s+(?:het|de|'t))?"
-                           r"\s+[a-z][a-z'\-]{2,}(?:\s+[a-z][a-z'\-]{2,})?\s*\d{1,4}\s?[a-z]?\b" + _UNITS)
+                           r"langs|langsgeweest)\b\s*[:=\-]?(?:\s*(?:op|aan|in|te|bij))?(?:\s+(?:het|de|'t))?"
+                           r"\s*[a-z][a-z'\-]{2,}(?:\s+[a-z][a-z'\-]{2,})?\s*(?:(?!(?:19|20)\d\d(?!\d))\d{1,4}\s?[a-z]?\b" + _UNITS +
+                           r"|" + _HOUSE_WORD + ")")
 #: a buurt's name and a house number in any case, as a note is typed: "wolfsbos 12 opgepakt" (:func:`_places`)
 _NOTE_NAME_HOUSE = re.compile(r"(?i)(?<![\w'’\-])((?:[a-z][\w'’\-]*\s+){0,2}[a-z][\w'’\-]*)\s*,?\s+"
                               r"(?!(?:19|20)\d\d(?!\d))" + _HOUSE_NO + r"(?!\d)" + _UNITS)
@@ -1581,6 +1643,66 @@ def _note_capitalised_name(text: str, surname, after_tv, tvs, titles) -> bool:
     return False
 
 
+#: words for a person after which a note's capitalised word is that person's name, listed or not ("buurman Kowalski
+#: klaagt", "huisarts Wójcik", "contactpersoon Kowalski"); after a title any word ("meneer kowalski")
+_NOTE_NAMING_WORDS = (_NOTE_PERSON_WORDS | {"contactpersoon", "buurman", "buurvrouw", "bewoner", "bewoonster", "melder",
+                                            "huisarts", "client", "huurder", "verhuurder", "eigenaar", "moeder", "vader",
+                                            "zoon", "dochter", "partner", "echtgenoot", "echtgenote"})
+_NOTE_TITLES = {"meneer", "mevrouw", "mijnheer", "dhr", "mevr", "mw", "hr", "mvr"}
+#: verbs after which a capitalised word is a person: "gesproken met Kowalski", "gebeld Wójcik"
+_NOTE_NAMING_VERBS = {"gesproken", "gebeld", "teruggebeld", "gemaild", "bezocht", "afgestemd"}
+#: words a note puts after a word for a person that are no name: what the person is, does or belongs to
+_NOTE_NOT_NAMES = {"gemeente", "politie", "handhaving", "reiniging", "anoniem", "onbekend", "zelf", "ook", "nog", "niet",
+                   "wel", "weer", "graag", "heeft", "had", "is", "was", "wordt", "werd", "gaat", "ging", "zal", "kan",
+                   "wil", "wilde", "gaf", "geeft", "die", "dat", "deze", "en", "of", "uit", "van", "met", "op", "in",
+                   "aan", "bij", "voor", "naar", "om", "over", "het", "de", "een", "er", "hier", "daar", "vandaag",
+                   "gisteren", "morgen", "verder", "eerder", "later", "nu", "al", "ivm", "tel", "via", "zegt", "zei",
+                   "noord", "oost", "zuid", "west", "corporatie", "woningcorporatie", "verhuurder", "wijkteam", "ggd",
+                   "boa", "jeugdwerk", "jongerenwerk", "welzijn", "thuiszorg", "veiligheidshuis", "team", "nederland",
+                   "drenthe", "buurt", "wijk", "straat", "woning", "flat", "portiek", "ouders", "buren", "kinderen",
+                   "familie", "meldingen", "melding", "klacht", "klachten", "overlast", "afval", "geluid"}
+_NOTE_NOT_NAME_ENDINGS = re.compile(r"(?:ing|heid|schap|teit|atie|tie|isme|vereniging|stichting|centrum|huis|team|"
+                                    r"dienst|werk|zorg|raad|bureau|afdeling|gebouw|school)$")
+
+
+def _not_a_name(word: str, words: list[str], k: int) -> bool:
+    """Whether the note's ``words[k]`` (``word``) is an ordinary word after a word for a person: a word of
+    :data:`_NOTE_NOT_NAMES`, an office, an institution, a title, a word for a person, a place (of the national file)
+    or a word with the ending of an organisation or an abstract noun ("Buurtvereniging", "Handhaving")."""
+    lw = word.lower()
+    return (len(word) < 3 or not word.isalpha() or lw in _NOTE_NOT_NAMES or lw in _OFFICES or lw in _NOTE_INSTITUTIONS
+            or lw in _NOTE_NAMING_WORDS or lw in _NOTE_TITLES or lw in _PLACE_WORDS or lw in _NOTE_PERSON_VERBS
+            or bool(_NOTE_NOT_NAME_ENDINGS.search(lw)) or bool(_AREA_SUFFIX.search(lw)) or _in_place_name(words, k, k + 1))
+
+
+def _note_unlisted_name(text: str) -> bool:
+    """Whether a note names a person by a word on no name list (see :func:`note_kind`): a capitalised word after a
+    word for a person or a verb of contact ("buurman Kowalski klaagt", "gesproken met Wójcik"), any word after a title
+    ("meneer kowalski"), or in a note all in capitals a word before a verb of contact ("KOWALSKI GEBELD")."""
+    found = list(_WORD.finditer(text))
+    words = [m.group().rstrip(".") for m in found]
+    shouting = not any(c.islower() for c in text)
+    for k, before in enumerate(words[:-1]):
+        lb = before.lower()
+        j = k + 1
+        if lb in _NOTE_NAMING_VERBS and words[j].lower() == "met" and j + 1 < len(words):
+            j += 1                                          # "gesproken met Kowalski"
+        elif lb not in _NOTE_NAMING_WORDS and lb not in _NOTE_TITLES and lb not in _NOTE_NAMING_VERBS:
+            continue
+        cand = words[j]
+        if _not_a_name(cand, words, j):
+            continue
+        if lb in _NOTE_TITLES and not shouting:
+            return True                                     # "meneer kowalski": the title carries any word
+        if _is_cap(cand) and not shouting:
+            return True
+    if shouting:                                            # "KOWALSKI GEBELD": the word before a verb of contact
+        for k, word in enumerate(words[:-1]):
+            if words[k + 1].lower() in _NOTE_PERSON_VERBS and len(word) > 3 and not _not_a_name(word, words, k):
+                return True
+    return False
+
+
 def note_kind(note: str) -> str | None:
     """The kind of the first personal item in a short free-text note a person typed, else None.
 
@@ -1590,6 +1712,14 @@ def note_kind(note: str) -> str | None:
     gebeld", "casus Van Dijk loopt"), an e-mail address without its domain ("mail van j.bakker") and nine digits, a
     phone number a spreadsheet kept without its 0 (528123456). A note dropped for a word that only looks like a name
     costs little: the answer is kept and the team is told.
+
+    A surname on no list is read after a word for a person or a verb of contact ("buurman Kowalski klaagt", "gesproken
+    met Wójcik"), after a title in any case ("meneer kowalski"), and in a note all in capitals before a verb of contact
+    ("KOWALSKI GEBELD"), unless it is an organisation's, an office's, a place's or a common word
+    (:func:`_not_a_name`). The trade-off, measured on the ordinary notes of tests/pipelines/test_feedback_notes.py: a
+    capitalised ordinary word after such a word drops the note ("melder Zwerfafval", "huurder Woonconcern
+    ingelicht"); a lower-case word after "gesproken met" is not read, since "gesproken met handhaving" is as common as
+    "gesproken met kowalski" and no list tells them apart.
     """
     kind = scan_values(pd.Series([note]), counts=False).iloc[0]
     if kind is not None:
@@ -1613,6 +1743,8 @@ def note_kind(note: str) -> str | None:
         if len(word) >= 3 and word not in _NOTE_WORDS and _parts_in(word, first, every=False):
             return "naam"
     if _note_capitalised_name(text, surname, after_tv, tvs, titles):     # "De Vries besproken", "Smit gebeld"
+        return "naam"
+    if _note_unlisted_name(text):                       # "buurman Kowalski klaagt", "meneer kowalski"
         return "naam"
     if _note_email_local_part(text):                    # "mail van j.bakker ontvangen"
         return "e-mail"
@@ -1758,11 +1890,18 @@ def split_items(frame: pd.DataFrame, columns: list[str]) -> dict[str, pd.Series]
     first name and its surname ("Gerrit" | "Brinkhuis", "Anna" | "de Vries"). Each half alone reads as nothing, so
     :func:`scan_values` passes it by. (An e-mail address cut after its "@" is found in its first half alone.)
 
+    An address is cut in two as well: a postcode and, in a neighbouring column, its house number ("7901 AB" | "14"); a
+    street and, in any other column of the row, a house number ("Kerkstraat" | "BU01185002" | "14", "Kerkstraat" |
+    "veertien"). Either way round: the frame holds the columns in the source's order, not the file's. The street must be one by its ending (:data:`_SPLIT_STREET`), in a column that is no column of places
+    (most of its values names of the national file: "Bentinckplein" | "14" is a buurt beside its count); a category
+    beside a count ("Afval" | "14") stays.
+
     Only halves of the item's own shape are joined: digits and separators, not a date, nine to twelve digits
     together; a listed first name and a listed surname, with or without a tussenvoegsel ("Jan" | "Zwerfafval" is a
     category). Both cells get the kind."""
     cols = [c for c in frame.columns if c in set(columns)]
     out = {c: pd.Series(None, index=frame.index, dtype=object) for c in cols}
+    _split_addresses(frame, cols, out)
     first, _, after_tv = _lists()[:3]
     for left_col, right_col in zip(cols, cols[1:]):
         left = frame[left_col].astype("string").str.strip().fillna("")
@@ -1789,6 +1928,46 @@ def split_items(frame: pd.DataFrame, columns: list[str]) -> dict[str, pd.Series]
                 out[left_col].iloc[row] = kind
                 out[right_col].iloc[row] = kind
     return out
+
+
+#: a whole cell that is a street by its ending, with up to three words before it ("Kerkstraat", "Jan van Goyenlaan");
+#: only the endings no category ends in ("Fietspad", "Weekmarkt", "Kerkhof" are no street here), not a road
+_SPLIT_STREET = re.compile(r"\s*(?:[A-ZÀ-Þ][\w'’\-]*\.?\s+(?:" + _TV + r"\s+)*){0,3}(?!(?i:snel|rij|fiets|zand|auto|"
+                           r"water|spoor|ring|hoofd|vaar|tol|voet)weg\s*$)[A-Za-zÀ-ÿ][\w'’\-]+?(?:straat|straatje|weg|laan|"
+                           r"plein|dijk|kade|singel|gracht|steeg|dreef|plantsoen|boulevard|allee|(?<=\w\w)(?:str|ln)\.)\s*")
+_SPLIT_POSTCODE = re.compile(r"\s*[1-9]\d{3}\s?-?\s?[A-Za-z]{2}\s*")
+#: a whole cell that is a house number: digits (no year) with a suffix letter or an addition, or Dutch words
+_SPLIT_HOUSE = re.compile(r"\s*(?!(?:19|20)\d\d\s*$)\d{1,5}(?:\s?-?\s?[A-Za-z]{1,2}|\s?[-/]\s?\d{1,4})?\s*")
+
+
+def _split_house(value: str) -> bool:
+    return bool(_SPLIT_HOUSE.fullmatch(value)) or bool(re.fullmatch(r"\s*" + _HOUSE_WORD + r"\s*", _normalise(value)[0]))
+
+
+def _split_addresses(frame: pd.DataFrame, cols: list[str], out: dict[str, pd.Series]) -> None:
+    """Marks in ``out`` an address cut over the cells of a row (see :func:`split_items`): a postcode and a neighbouring
+    column's house number, a street and a house number in another column."""
+    if len(cols) < 2:
+        return
+    text = {c: frame[c].astype("string").str.strip().fillna("") for c in cols}
+    places = _place_names()
+    for i, left_col in enumerate(cols):
+        left = text[left_col]
+        postcode = left.str.fullmatch(_SPLIT_POSTCODE.pattern).fillna(False).to_numpy(dtype=bool)
+        street = left.str.fullmatch(_SPLIT_STREET.pattern).fillna(False).to_numpy(dtype=bool)
+        filled = left[left.ne("")]
+        if street.any() and len(filled) and \
+                filled.map(lambda v: _normalise(v)[0].lower() in places).mean() > 0.5:
+            street[:] = False                       # a column of buurt names, some named after a street, and counts
+        for row in np.flatnonzero(postcode | street):
+            # the nearest column first: the next one, the one before, then further out
+            others = sorted((c for c in cols if c != left_col), key=lambda c: (abs(cols.index(c) - i), cols.index(c) < i))
+            if postcode[row]:
+                others = [c for c in others if abs(cols.index(c) - i) == 1]
+            right_col = next((c for c in others if _split_house(text[c].iloc[row])), None)
+            if right_col is not None:
+                out[left_col].iloc[row] = "adres"
+                out[right_col].iloc[row] = "adres"
 
 
 def scan_frame(frame: pd.DataFrame, columns: list[str] | None = None) -> dict[str, pd.Series]:

@@ -138,6 +138,9 @@ privacy-round4-numbers     a BSN with a leading 0 typed into a number cell (eigh
                            Buurtcode -> those rows quarantined, no form of the number stored.
 privacy-round4-plates      a licence plate without its dashes alone in a cell ("GZ871K", "12bgt3"), a mobile number
                            spelled out without its 0 ("zes een twee ...") -> those rows quarantined, nothing stored.
+privacy-round8-forms       a house number in words ("Kerkstraat veertien") or after "hnr", "adres:" before a street, a
+                           client number after its word, a date of birth told in parts, a street and its house number
+                           in two cells of a row -> those rows quarantined, both halves redacted, nothing stored.
 xlsx-rows-out-of-order     a sheet whose XML lists its rows last to first, and cells out of column order -> every row
                            read where its number puts it (openpyxl's streaming reader lost the rows listed late).
 xlsx-row-beyond-grid       a 5 KB sheet with a row numbered 2,000,000,000 -> refused at once, naming the row (the
@@ -1562,6 +1565,20 @@ def plan(seed: int = SEED) -> list[Planned]:
           ("\n".join("#".join(str(c) for c in r) for r in [W, *b.unique_wijkteam_cells(9)]) + "\n").encode())
     b.add(Case("wijkteam_utf32.csv", "wijkteam", "refused", message="utf-32|save it as utf-8",
                klass="text-utf32"), ("\n".join(lines([W, *b.unique_wijkteam_cells(9)])) + "\n").encode("utf-32"))
+    # ------------------------------------------------------------------ privacy, eighth red-team round
+    # a house number in words or after "hnr", a sign after an address keyword, a client number after its word, a date
+    # of birth told in parts, a street and its house number in two cells of a row (fixed values; the case comes last,
+    # so the cases before it draw from the generator as they did)
+    rows = b.reports(12)
+    forms = ["Kerkstraat veertien", "7901AB hnr 14", "adres: Schutlanden 12", "klantnummer 48213977",
+             "geboren in 1961 op 3 april"]
+    for r, v in zip(rows[1::2], forms):
+        r[3] = v
+    rows[11][3], rows[11][4] = "Alteveerstraat", "23"
+    b.text(Case("meldingen_round8_vormen.csv", "meldingen", "loaded", rows_read=12, quarantined=6,
+                reason="personal data", secrets=("Kerkstraat veertien", "hnr 14", "Schutlanden 12", "48213977",
+                                                 "1961 op 3 april", "Alteveerstraat"), klass="privacy-round8-forms"),
+           M, rows)
     return b.items
 
 

@@ -35,7 +35,12 @@ def test_a_note_naming_a_person_as_a_professional_writes_it_is_personal(note, ki
 #
 # The trade-off: a surname that is a Dutch word too, as a note's first word, is a name only before a word for what a
 # person does or is done to ("Visser gebeld"; "Boer zoekt contact met buurtvereniging" is dropped too: the answer is
-# kept and the team told to leave the name out); inside a sentence a capitalised surname of the list is a name, as a
+# kept and the team told to leave the name out); after a word for a person (buurman, bewoner, melder, huisarts,
+# contactpersoon) or a verb of contact ("gesproken met") a capitalised word on no list is a name ("buurman Kowalski"),
+# after meneer/mevrouw/dhr/mevr any word, in a note all in capitals a word before a verb of contact ("KOWALSKI
+# GEBELD"), unless it is an organisation's, office's, place's or common word (dropped anyway: "melder Zwerfafval",
+# "huurder Woonconcern ingelicht"); a lower-case word after "gesproken met" is not read ("gesproken met kowalski"
+# passes: "gesproken met handhaving", "met beheerder" are as common and no list tells them apart); inside a sentence a capitalised surname of the list is a name, as a
 # professional capitalises a name and little else ("Bouw Ter Aar dorpshuis", a former municipality, is dropped).
 HARMLESS = [
     "Besproken in wijkteamoverleg 12-11", "Afgestemd met woningcorporatie", "Gemeld bij handhaving",
@@ -57,6 +62,15 @@ HARMLESS = [
     "Aanpak via Schoon Hoogeveen", "In overleg met Politie Drenthe", "Jongerenwerker Kunst & Cultuur gestart",
     "Actie Heel Nederland Schoon", "Koffieochtend in Het Anker", "Wijk", "Centrum", "GGD ingelicht",
     "OVERLAST DOOR DE JONGENS IN DE WIJK", "BOA GAAT LANGS", "Hoek bij de kerk",
+    # after a word for a person an unlisted capitalised word is read as a name (round 8): what follows such a word and
+    # is no person (an organisation, an office, a place, a word for what the person does or is)
+    "bewoner Buurtvereniging Noord belde", "melder Gemeente", "gesproken met wijkagent", "GEMELD BIJ HANDHAVING",
+    "melder Anoniem", "buurman belde terug", "meneer belt terug", "mevrouw is tevreden", "melder wil terugkoppeling",
+    "gesproken met Politie", "gesproken met Handhaving", "bewoner Noord klaagt", "POLITIE GEBELD", "HANDHAVING GEBELD",
+    "WIJKAGENT GEBELD", "MELDER GEBELD", "GGD GEBELD", "VERHUURDER GEBELD", "BUREN GEBELD", "CORPORATIE GEBELD",
+    "Gesproken met Jeugdwerk", "contactpersoon Veiligheidshuis", "huisarts Centrum ingelicht", "buurvrouw Thuiszorg",
+    "wijkagent Ingelicht", "mevrouw heeft gebeld", "meneer zegt dat het beter gaat", "ZORGCENTRUM GEBELD",
+    "OUDERS GEBELD", "melder onbekend", "Kerkstraat drie keer geveegd", "klantnummer volgt",
 ]
 
 
