@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-KINDS = ("e-mail", "telefoonnummer", "bsn", "adres", "naam", "iban", "geboortedatum", "kenteken")
+KINDS = ("e-mail", "telefoonnummer", "bsn", "adres", "naam", "iban", "geboortedatum", "kenteken", "klantnummer")
 
 
 def redaction(kind: str) -> str:
@@ -416,14 +416,14 @@ _KEYWORD_ADDRESS = re.compile(r"(?i:\b(?:adres|woonadres|huisadres|postadres|bez
                               r"(?:(?!(?:19|20)\d\d(?!\d))" + _HOUSE_NO + r"(?!\d)" + _UNITS + "|" + _HOUSE_WORD + ")")
 _KEYWORD_ADDRESS_HINT = re.compile(r"(?i:adres|woon|wonend)")
 # A person's number at an organisation after its word: "klantnummer 12345678", "clientnr: 123456", "cliëntnummer
-# 4471823", "dossier nr. 2026-00123", "relatienummer 88123". It names one person as a BSN does; :data:`KINDS` has no
-# kind of its own for it, so it is reported as the personal number it is closest to (:data:`CLIENT_NUMBER_KIND`).
+# 4471823", "dossier nr. 2026-00123", "relatienummer 88123". It names one person as a BSN does
+# (:data:`CLIENT_NUMBER_KIND`).
 _CLIENT_NUMBER = re.compile(r"(?i:\b(?:klant|client|relatie|dossier|registratie|lid|lidmaatschap|patient|debiteur|"
                             r"deelnemer|huurder|contract)[\s\-]?(?:nummer|nr|no)(?![a-z])\.?)[\s:.#\-]*"
                             r"(\d(?:[\s.\-/]?\d){3,13})(?!\d)")
 _CLIENT_NUMBER_HINT = re.compile(r"(?i:klant|client|relatie|dossier|registratie|lid|patient|debiteur|deelnemer|"
                                  r"huurder|contract)")
-CLIENT_NUMBER_KIND = "bsn"
+CLIENT_NUMBER_KIND = "klantnummer"
 # a street glued to its number, as typed in a hurry or a file name: "Kerkstraat14", "kerkstraat14a", "Hoofdstr.12",
 # "Kerkstraat14-A"; only the suffixes no other word ends in before a number ("-es", "-hof", "-veld" end codes too)
 _STREET_GLUED = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z'’\-]*?(?:straat|straatje|weg|laan|plein|dijk|kade|singel|"
@@ -1054,7 +1054,7 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
 
 
 _KIND_RANK = {k: i for i, k in enumerate(("e-mail", "iban", "telefoonnummer", "bsn", "geboortedatum", "adres", "kenteken",
-                                           "naam"))}
+                                           "klantnummer", "naam"))}
 
 
 def _first_kind(text: str) -> str | None:

@@ -54,6 +54,7 @@ PERSONAL = [
     ("Contactpersoon: Sanne de Boer", "naam"),
     # licence plates (the RDW register names the holder)
     ("KX-381-P", "kenteken"), ("auto met kenteken kx381p", "kenteken"),
+    ("klantnummer 48213977", "klantnummer"), ("dossiernr. 2026-00123", "klantnummer"),
 ]
 
 NOT_PERSONAL = [
@@ -111,7 +112,8 @@ def test_scan_frame_returns_one_series_per_column():
 
 def test_redaction_and_kinds():
     assert redaction("adres") == "[verwijderd: adres]"
-    assert KINDS == ("e-mail", "telefoonnummer", "bsn", "adres", "naam", "iban", "geboortedatum", "kenteken")
+    assert KINDS == ("e-mail", "telefoonnummer", "bsn", "adres", "naam", "iban", "geboortedatum", "kenteken",
+                     "klantnummer")
     assert {k for _, k in PERSONAL} == set(KINDS)
 
 
