@@ -1579,6 +1579,23 @@ def plan(seed: int = SEED) -> list[Planned]:
                 reason="personal data", secrets=("Kerkstraat veertien", "hnr 14", "Schutlanden 12", "48213977",
                                                  "1961 op 3 april", "Alteveerstraat"), klass="privacy-round8-forms"),
            M, rows)
+    # ------------------------------------------------------------------ a full-export window where it means nothing
+    # a manifest beside a count source's file (a load replaces exactly the cells it holds: the window would take
+    # nothing back) and beside a correction (it holds only the fixed rows: the window would retract the others)
+    window = b'{"volledig_van": "2026-09-01", "volledig_tot": "2026-10-31"}'
+
+    def with_manifest(name: str, payload: bytes):
+        def write(folder: Path) -> None:
+            (folder / name).write_bytes(payload)
+            (folder / f"{name}.manifest.json").write_bytes(window)
+        return write
+
+    b.add(Case("schulden_met_venster.csv", "schulden", "refused", message="delivers counts|deliver 0",
+               klass="delivery-window-on-counts"),
+          with_manifest("schulden_met_venster.csv", _delimited(S, b.schulden_cells(8), ";", (), "\n").encode()))
+    b.add(Case("meldingen_correctie_met_venster.csv", "meldingen", "refused", message="correction|retract",
+               klass="delivery-window-on-correction"),
+          with_manifest("meldingen_correctie_met_venster.csv", _delimited(M, b.reports(6), ";", (), "\n").encode()))
     return b.items
 
 
