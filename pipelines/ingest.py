@@ -610,8 +610,9 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
 
     ``mode``: ``delivery`` (default) or ``correction`` (default when the name contains "correctie");
     ``window`` ``jjjj-mm-dd:jjjj-mm-dd`` declares the file a full export of that window (also from a
-    manifest beside the file). ``accept_drop`` lets a load through the safety valve. ``timings``, when
-    given, receives the seconds per stage (read, cell length, privacy, typed, validate, load, archive).
+    manifest beside the file). ``accept_drop`` lets a load through the safety valve (a drop only: an older file
+    is still held). ``timings``, when given, receives the seconds per stage (read, cell length, privacy, typed,
+    validate, load, archive).
     """
     clock = _Clock(timings)
     if source not in SOURCES:
@@ -737,7 +738,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
                 if "cell_code" in accepted:             # old codes of merged buurten (sources.merges)
                     rows = rows.assign(covers_whole=merges.covers_whole(rows, ref))
                 covers = _municipalities(frame, ref) if delivery.window else None
-                if delivery.mode != "correction" and modified is not None and not accept_drop:
+                if delivery.mode != "correction" and modified is not None:      # --accept-drop waives a drop only
                     newer = newer_holders(con, source, rows, modified, delivery.window,
                                           present=keys[~is_accepted], municipalities=covers)
                     newer = newer[~newer["load_id"].isin(waived.get("older") or [])]
@@ -792,8 +793,9 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
         if held.accepted:
             message += (f" (the drop accepted earlier, {'; '.join(held.accepted[:6])}, was measured against the "
                         "warehouse as it was then)")
-        message += (f"; if that is right, accept it with `wijkradar loads accept {digest[:12]}` "
-                    "(or ingest it with --accept-drop)")
+        message += f"; if that is right, accept it with `wijkradar loads accept {digest[:12]}`"
+        if "older" not in (held.held_for or {}):        # --accept-drop waives a drop, never an older file's hold
+            message += " (or ingest it with --accept-drop)"
         with transaction(con):
             catalog.hold(con, digest, source, file_name, held_place(path), delivery.mode, message, delivery.window,
                          held.held_for)
