@@ -58,9 +58,10 @@ def loads_of(con: Con, load_ids: list[str]) -> pd.DataFrame:
 
 def hold(con: Con, digest: str, source: str, file_name: str, path: str, mode: str, reason: str,
          window: tuple | None = None, held_for: dict | None = None) -> None:
-    """Record a held load once (holding it again on a re-run changes nothing), with the window of a full export
-    and what it is held for (``{"older": [load ids]}`` or ``{"drop": [periods]}``). A load held again after an
-    analyst accepted it waits again, for its new reason; what was accepted before stays accepted."""
+    """Record a held load, with the window of a full export and what it is held for (``{"older": [load ids]}`` or
+    ``{"drop": [periods]}``). Held again (a re-run), it keeps when it was first held and takes the reason it is held
+    for now, so `wijkradar loads` says what the last ingest said. A load held again after an analyst accepted it
+    waits again, for its new reason; what was accepted before stays accepted."""
     first, last = window or (None, None)
     what = json.dumps(held_for or {})
     con.execute("UPDATE meta.held_loads SET held_at = now()::TIMESTAMP, reason = ?, held_for = ?, accepted_at = NULL "
@@ -68,8 +69,8 @@ def hold(con: Con, digest: str, source: str, file_name: str, path: str, mode: st
     con.execute("INSERT INTO meta.held_loads (content_hash, source, file_name, path, mode, held_at, reason, "
                 "accepted_at, window_first, window_last, held_for) "
                 "VALUES (?, ?, ?, ?, ?, now()::TIMESTAMP, ?, NULL, ?, ?, ?) "
-                "ON CONFLICT (content_hash) DO NOTHING", [digest, source, file_name, path, mode, reason, first, last,
-                                                          what])
+                "ON CONFLICT (content_hash) DO UPDATE SET reason = excluded.reason, held_for = excluded.held_for",
+                [digest, source, file_name, path, mode, reason, first, last, what])
 
 
 def held_window(con: Con, digest: str) -> str | None:
