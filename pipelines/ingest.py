@@ -28,7 +28,7 @@ from pipelines import catalog
 from pipelines import delivery as delivery_mod
 from pipelines.catalog.counts import (ledger_holders, newer_holders, recent_values, replace_corrections,
                                       warehouse_file, whole_cells_held)
-from pipelines.catalog.loads import held_window
+from pipelines.catalog.loads import accepted_waivers, held_window
 from pipelines.catalog.windows import load_window, record_window
 from pipelines.delivery import LoadHeld
 from pipelines.reference import Reference
@@ -601,7 +601,8 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
                  archive_dir: Path, today: pd.Timestamp | None = None,
                  max_failed_share: float = 0.5, mode: str | None = None,
                  docs_root: Path | None = None, window: str | None = None,
-                 accept_drop: bool = False, timings: dict | None = None, later_rows: str = "quarantine") -> LoadResult:
+                 accept_drop: bool = False, timings: dict | None = None, later_rows: str = "quarantine",
+                 accepting: bool = False) -> LoadResult:
     """Load one file of ``source``; raises IngestError / ValidationRefused / LoadHeld with a clear message.
 
     ``later_rows``: what a report or period dated after ``today`` makes of the file: ``quarantine`` (its rows are
@@ -611,8 +612,10 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
     ``mode``: ``delivery`` (default) or ``correction`` (default when the name contains "correctie");
     ``window`` ``jjjj-mm-dd:jjjj-mm-dd`` declares the file a full export of that window (also from a
     manifest beside the file). ``accept_drop`` lets a load through the safety valve (a drop only: an older file
-    is still held). ``timings``, when given, receives the seconds per stage (read, cell length, privacy, typed,
-    validate, load, archive).
+    is still held). ``accepting``: an analyst accepts what the file is held for now (``wijkradar loads accept``);
+    the acceptance is committed with the load, or with its next hold, never alone, so a load stopped half-way
+    leaves the file listed as held. ``timings``, when given, receives the seconds per stage (read, cell length,
+    privacy, typed, validate, load, archive).
     """
     clock = _Clock(timings)
     if source not in SOURCES:
@@ -716,7 +719,8 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
     settings = ref.load_settings
     modified = _modified_at(path, source)
     retracted = replaced = 0
-    waived = catalog.waivers(con, digest)        # what an analyst accepted of this file's holds
+    # what an analyst accepted of this file's holds (and accepts now: written only with the load or its next hold)
+    waived = accepted_waivers(con, digest) if accepting else catalog.waivers(con, digest)
     try:
         with transaction(con):
             seq = catalog.next_load_seq(con)
@@ -784,6 +788,8 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
                                 int(retracted + (replaced if getattr(module, "KIND", None) == "records" else 0)),
                                 modified, kinds)
             record_window(con, load_id, delivery.window)
+            if accepting:
+                catalog.accept_held(con, digest)
             catalog.release_hold(con, digest)
     except _Held as held:
         shown = "; ".join(held.periods[:6]) + (f"; and {len(held.periods) - 6} more" if len(held.periods) > 6 else "")
@@ -797,6 +803,8 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
         if "older" not in (held.held_for or {}):        # --accept-drop waives a drop, never an older file's hold
             message += " (or ingest it with --accept-drop)"
         with transaction(con):
+            if accepting:                                 # what the analyst accepted stays accepted
+                catalog.accept_held(con, digest)
             catalog.hold(con, digest, source, file_name, held_place(path), delivery.mode, message, delivery.window,
                          held.held_for)
         raise LoadHeld(message) from None

@@ -111,15 +111,24 @@ def find_held(con: Con, prefix: str) -> list[tuple[str, str, str, str]]:
                        "AND accepted_at IS NULL", [prefix.strip().lower() + "%"]).fetchall()
 
 
-def accept_held(con: Con, digest: str) -> None:
-    """An analyst accepts what the load is held for now (and keeps what was accepted of it before)."""
-    held_for, waived = con.execute("SELECT held_for, waived FROM meta.held_loads WHERE content_hash = ?",
-                                   [digest]).fetchall()[0]
-    now, before = json.loads(held_for or "{}"), json.loads(waived or "{}")
+def accepted_waivers(con: Con, digest: str) -> dict:
+    """:func:`waivers` once an analyst accepts what the load is held for now (kept with what was accepted before);
+    nothing is written: :func:`accept_held` records it."""
+    got = con.execute("SELECT held_for, waived FROM meta.held_loads WHERE content_hash = ?", [digest]).fetchall()
+    if not got:
+        return {}
+    now, before = json.loads(got[0][0] or "{}"), json.loads(got[0][1] or "{}")
     if "older" in now and "older" in before:        # every newer load accepted so far may be overwritten
         now["older"] = sorted(set(now["older"] or []) | set(before["older"] or []))
+    return {**before, **now}
+
+
+def accept_held(con: Con, digest: str) -> None:
+    """An analyst accepts what the load is held for now (and keeps what was accepted of it before). Accepting a
+    file that is there to load is written with its load (``ingest_file(..., accepting=True)``), so a load stopped
+    half-way leaves it listed as held."""
     con.execute("UPDATE meta.held_loads SET accepted_at = now()::TIMESTAMP, waived = ? WHERE content_hash = ?",
-                [json.dumps({**before, **now}), digest])
+                [json.dumps(accepted_waivers(con, digest)), digest])
 
 
 # -- schema -------------------------------------------------------------------------------------

@@ -59,3 +59,69 @@ def test_a_drop_hold_still_names_accept_drop(home, tmp_path):
                     NOW - 3600)
     with pytest.raises(LoadHeld, match=r"loads accept [0-9a-f]{12}` \(or ingest it with --accept-drop\)"):
         load_file(home, lower, window="2026-11-01:2026-11-22")
+
+
+def test_a_killed_accept_leaves_the_load_held(home, tmp_path, monkeypatch):
+    import pipelines.ingest as ingest
+
+    full = stamped(write_csv(tmp_path / "meldingen_w45.csv", MELDINGEN, [report(f"M-{i}") for i in range(10)]),
+                   NOW - 7200)
+    load_file(home, full)
+    lower = stamped(write_csv(tmp_path / "meldingen_full.csv", MELDINGEN, [report(f"M-{i}") for i in range(4)]),
+                    NOW - 3600)
+    with pytest.raises(LoadHeld):
+        load_file(home, lower, window="2026-11-01:2026-11-22")
+    digest = content_hash(lower)
+
+    class Killed(BaseException):
+        """The process dies half-way through the load's transaction (SIGKILL: nothing after it runs)."""
+
+    def die(name):
+        if name == "ingest-mid-transaction":
+            raise Killed
+
+    monkeypatch.setattr(ingest, "_fault_point", die)
+    with pytest.raises(Killed):
+        CliRunner().invoke(app, ["--home", str(home.root), "loads", "accept", digest[:12]], catch_exceptions=False)
+    [row] = held(home)
+    assert pd.isna(row["accepted_at"])                   # still waiting: nothing of it was applied
+    listed = CliRunner().invoke(app, ["--home", str(home.root), "loads"]).output
+    assert digest[:12] in listed
+    monkeypatch.undo()
+    again = CliRunner().invoke(app, ["--home", str(home.root), "loads", "accept", digest[:12]], catch_exceptions=False)
+    assert again.exit_code == 0 and "6 earlier reports retracted" in again.output
+    assert "no held loads" in CliRunner().invoke(app, ["--home", str(home.root), "loads"]).output
+
+
+def test_an_accepted_load_held_again_keeps_what_was_accepted(home, tmp_path):
+    full = stamped(write_csv(tmp_path / "meldingen_w45.csv", MELDINGEN, [report(f"M-{i}") for i in range(10)]),
+                   NOW - 7200)
+    load_file(home, full)
+    lower = stamped(write_csv(tmp_path / "meldingen_full.csv", MELDINGEN, [report(f"M-{i}") for i in range(5)]),
+                    NOW - 3600)
+    with pytest.raises(LoadHeld):
+        load_file(home, lower, window="2026-11-01:2026-11-22")
+    load_file(home, stamped(write_csv(tmp_path / "meldingen_b.csv", MELDINGEN, [report("M-7", "BU01185001")]),
+                            NOW - 60))
+    out = CliRunner().invoke(app, ["--home", str(home.root), "loads", "accept", content_hash(lower)[:12]])
+    assert out.exit_code == 2 and "the file is older" in " ".join(out.output.split())
+    with connect(home.warehouse) as con:
+        assert catalog.waivers(con, content_hash(lower)) == {"drop": ["2026-W45 10 -> 5"]}
+    [row] = held(home)
+    assert pd.isna(row["accepted_at"]) and '"older"' in row["held_for"]
+
+
+def test_a_load_held_again_lists_the_reason_it_is_held_for_now(home, tmp_path):
+    rows = [report(f"M-{i}") for i in range(10)]
+    load_file(home, stamped(write_csv(tmp_path / "meldingen_w45.csv", MELDINGEN, rows), NOW - 7200))
+    full = stamped(write_csv(tmp_path / "meldingen_full.csv", MELDINGEN, rows[:5]), NOW - 7100)
+    with pytest.raises(LoadHeld, match="2026-W45 10 -> 5"):
+        load_file(home, full, window="2026-11-01:2026-11-22")
+    [first] = held(home)
+    load_file(home, stamped(write_csv(tmp_path / "meldingen_w45b.csv", MELDINGEN, [report("M-7", "BU01185001")]),
+                            NOW - 7000))
+    with pytest.raises(LoadHeld, match="the file is older") as caught:
+        load_file(home, full, window="2026-11-01:2026-11-22")
+    [row] = held(home)
+    assert row["reason"] == str(caught.value) and "meldingen_w45b.csv" in row["reason"]
+    assert '"older"' in row["held_for"] and '"drop"' not in row["held_for"]
