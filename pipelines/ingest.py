@@ -55,6 +55,7 @@ class LoadResult:
     fixes_replaced: int = 0             # cells or reports an earlier correction of the same rows wrote elsewhere
     window_not_applied: str = ""        # skipped: the full-export window asked for, unlike the one loaded with
     window_applied: str = ""            # loaded as a full export: "the full-export window jjjj-mm-dd:jjjj-mm-dd"
+    time_note: str = ""                 # loaded: why the file's modification time was not taken as it was
 
     def describe(self) -> str:
         if self.skipped and self.window_not_applied:
@@ -70,8 +71,9 @@ class LoadResult:
         stale = (f" ({self.corrections_not_applied} correcting a row no longer open, not applied)"
                  if self.corrections_not_applied else "")
         window = f", as {self.window_applied}" if self.window_applied else ""
+        note = f"; warning: {self.time_note}" if self.time_note else ""
         return (f"{self.file_name}: {self.rows_read} rows read, {self.rows_accepted} accepted, "
-                f"{self.rows_quarantined} quarantined{stale}{retracted}{window} (load {self.load_id})")
+                f"{self.rows_quarantined} quarantined{stale}{retracted}{window} (load {self.load_id}){note}")
 
 
 def _fault_point(name: str) -> None:
@@ -717,7 +719,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
         }
     )
     settings = ref.load_settings
-    modified = _modified_at(path, source)
+    modified, time_note = _modified_at(path, source)
     retracted = replaced = 0
     # what an analyst accepted of this file's holds (and accepts now: written only with the load or its next hold)
     waived = accepted_waivers(con, digest) if accepting else catalog.waivers(con, digest)
@@ -818,7 +820,8 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
         clock("archive")
     return LoadResult(load_id, source, file_name, False, len(raw), int(len(accepted)), len(quarantine_rows),
                       int(retracted), len(not_applied), int(replaced),
-                      window_applied=delivery.window_text() if delivery.window is not None else "")
+                      window_applied=delivery.window_text() if delivery.window is not None else "",
+                      time_note=time_note)
 
 
 def _corrections_not_applied(con: duckdb.DuckDBPyConnection, source: str, module, frame: pd.DataFrame,
@@ -940,22 +943,47 @@ def _drop_waived(waived: dict, lowered: list[str]) -> bool:
     return waived["drop"] is None or set(lowered) <= set(waived["drop"])
 
 
-def _modified_at(path: Path, source: str) -> pd.Timestamp | None:
-    """When a delivered file was last modified (a payload folder: its newest file); None for fetched sources,
-    whose payloads are always new."""
+def file_time_ns(path: Path) -> int | None:
+    """When a delivery was last modified, in nanoseconds since the epoch (an instant, free of time zones): a payload
+    folder's newest file; None for a folder without files. The inbox orders its files by this time and the
+    older-file check compares it, so a file loaded first in a run is never held as newer than the next."""
+    if path.is_dir():
+        times = [f.stat().st_mtime_ns for f in path.rglob("*") if f.is_file() and not f.is_symlink()]
+        return max(times) if times else None
+    return path.stat().st_mtime_ns
+
+
+def _modified_at(path: Path, source: str, now: pd.Timestamp | None = None) -> tuple[pd.Timestamp | None, str]:
+    """When a delivered file was last modified (:func:`file_time_ns`) in UTC, naive as ``meta.loads.file_modified_at``
+    keeps it (local time would move an hour on the night clocks go back, and with the process's TZ); None for fetched
+    sources, whose payloads are always new. A time after ``now`` (the time of the load, UTC) is taken as ``now``, with a
+    note for the load's line: a wrong clock would otherwise hold every later delivery of its cells until that date."""
     from pipelines.sources import NETWORK_SOURCES
 
     if source in NETWORK_SOURCES:
-        return None
-    files = [f for f in path.rglob("*") if f.is_file() and not f.is_symlink()] if path.is_dir() else [path]
-    return pd.Timestamp.fromtimestamp(max(f.stat().st_mtime for f in files)) if files else None
+        return None, ""
+    ns = file_time_ns(path)
+    if ns is None:
+        return None, ""
+    modified = pd.Timestamp(ns, unit="ns")
+    now = pd.Timestamp.now(tz="UTC").tz_localize(None) if now is None else now
+    if modified <= now:
+        return modified, ""
+    return now, (f"the file's modification time ({_local(modified):%Y-%m-%d %H:%M}) lies in the future (a wrong "
+                 f"clock?); it is recorded as the time of the load ({_local(now):%Y-%m-%d %H:%M}), so newer deliveries "
+                 "are not held as older than it")
+
+
+def _local(utc) -> pd.Timestamp:
+    """A time kept in UTC (naive), as the analyst's clock shows it: the older-file check's messages."""
+    return pd.Timestamp(pd.Timestamp(utc).tz_localize("UTC").to_pydatetime(warn=False).astimezone())
 
 
 def _older_message(file_name: str, modified: pd.Timestamp, newer: pd.DataFrame) -> str:
     """Why a file older than the loads holding its cells or reports is held, naming the newest of them."""
     top = newer.iloc[0]
-    return (f"{file_name}: held, nothing applied: the file is older ({modified:%Y-%m-%d %H:%M}) than "
-            f"{top['file_name']} ({pd.Timestamp(top['file_modified_at']):%Y-%m-%d %H:%M}, load {top['load_id']}), "
+    return (f"{file_name}: held, nothing applied: the file is older ({_local(modified):%Y-%m-%d %H:%M}) than "
+            f"{top['file_name']} ({_local(top['file_modified_at']):%Y-%m-%d %H:%M}, load {top['load_id']}), "
             f"whose values it would overwrite or take back in {int(newer['n'].sum())} cell(s) or report(s) (an old "
             "export found late would undo newer figures)")
 

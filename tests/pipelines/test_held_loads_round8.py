@@ -40,6 +40,16 @@ def ledger(home) -> dict:
         return dict(con.execute("SELECT report_key, area_code FROM core.report_ledger").fetchall())
 
 
+@pytest.fixture
+def amsterdam(monkeypatch):
+    """The process runs in Europe/Amsterdam (restored after the test)."""
+    monkeypatch.setenv("TZ", "Europe/Amsterdam")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
 def test_accept_drop_does_not_let_an_older_file_overwrite_a_newer_delivery(home, tmp_path):
     old = stamped(write_csv(tmp_path / "meldingen_old.csv", MELDINGEN, [report("M-1"), report("M-2")]), NOW - 7 * 86400)
     new = stamped(write_csv(tmp_path / "meldingen_new.csv", MELDINGEN, [report("M-1", "BU01185001")]), NOW - 86400)
@@ -109,6 +119,75 @@ def test_an_accepted_load_held_again_keeps_what_was_accepted(home, tmp_path):
         assert catalog.waivers(con, content_hash(lower)) == {"drop": ["2026-W45 10 -> 5"]}
     [row] = held(home)
     assert pd.isna(row["accepted_at"]) and '"older"' in row["held_for"]
+
+
+def test_the_inbox_orders_a_payload_folder_by_its_newest_file(home):
+    from pipelines.flows import inbox_files
+
+    home.inbox.mkdir(parents=True, exist_ok=True)
+    dump = home.inbox / "meldingen_signalen"
+    dump.mkdir()
+    (dump / "signals.csv").write_text("id,created_at,location_id,category_assignment_id\n"
+                                      + "".join(f"{i},2026-11-03 10:00:00,{i},1\n" for i in range(1, 4)))
+    (dump / "locations.csv").write_text("id,buurt_code\n" + "".join(f"{i},BU01185000\n" for i in range(1, 4)))
+    (dump / "categories.csv").write_text("id,main,sub\n1,Afval,Zwerfafval\n")
+    for f in dump.iterdir():
+        stamped(f, NOW - 2 * 86400)                      # made two days ago; the folder itself is new (copied today)
+    week = stamped(write_csv(home.inbox / "meldingen_week45.csv", MELDINGEN, [report("1", "BU01185001")]),
+                   NOW - 86400)
+    order = [path for path, _ in inbox_files(home)[0]]
+    assert order == [dump, week]
+    for path in order:
+        load_file(home, path)                           # the folder, then the newer weekly file: nothing held
+    assert held(home) == [] and ledger(home)["id:1"] == "BU01185001"
+
+
+def test_a_file_time_in_the_future_is_taken_as_the_time_of_the_load(home, tmp_path):
+    future = pd.Timestamp("2099-11-01").timestamp()
+    first = stamped(write_csv(tmp_path / "wijkteam_okt.csv", WIJKTEAM, [["BU01185000", "2026-10", "eenzaamheid", 5]]),
+                    future)
+    result = load_file(home, first, "wijkteam")
+    assert "warning: the file's modification time (2099-11-01" in result.describe()
+    with connect(home.warehouse) as con:
+        [(stored,)] = con.execute("SELECT file_modified_at FROM meta.loads").fetchall()
+    assert pd.Timestamp(stored) <= pd.Timestamp.now(tz="UTC").tz_localize(None)
+    revised = write_csv(tmp_path / "wijkteam_okt_herzien.csv", WIJKTEAM, [["BU01185000", "2026-10", "eenzaamheid", 6]])
+    assert "warning" not in load_file(home, revised, "wijkteam").describe()   # made now: applied, not held
+    with connect(home.warehouse) as con:
+        assert con.execute("SELECT sum(count) FROM core.signal_counts").fetchone()[0] == 6
+
+
+def test_file_times_compare_in_utc_across_the_night_clocks_go_back(home, tmp_path, amsterdam):
+    first = stamped(write_csv(tmp_path / "meldingen_a.csv", MELDINGEN, [report("M-1")]),
+                    pd.Timestamp("2026-10-25 00:30", tz="UTC").timestamp())     # 02:30 CEST
+    second = stamped(write_csv(tmp_path / "meldingen_b.csv", MELDINGEN, [report("M-1", "BU01185001")]),
+                     pd.Timestamp("2026-10-25 01:10", tz="UTC").timestamp())    # 02:10 CET, 40 minutes later
+    load_file(home, first)
+    load_file(home, second)
+    assert ledger(home) == {"id:M-1": "BU01185001"} and held(home) == []
+    with connect(home.warehouse) as con:
+        stored = [t for (t,) in con.execute("SELECT file_modified_at FROM meta.loads ORDER BY load_seq").fetchall()]
+    assert stored == [pd.Timestamp("2026-10-25 00:30"), pd.Timestamp("2026-10-25 01:10")]      # UTC
+
+
+def test_an_older_message_shows_local_times(home, tmp_path, amsterdam):
+    new = stamped(write_csv(tmp_path / "meldingen_new.csv", MELDINGEN, [report("M-1", "BU01185001")]),
+                  pd.Timestamp("2026-07-01 10:00", tz="UTC").timestamp())
+    old = stamped(write_csv(tmp_path / "meldingen_old.csv", MELDINGEN, [report("M-1")]),
+                  pd.Timestamp("2026-06-30 10:00", tz="UTC").timestamp())
+    load_file(home, new)
+    with pytest.raises(LoadHeld, match=r"older \(2026-06-30 12:00\) than meldingen_new.csv \(2026-07-01 12:00"):
+        load_file(home, old)
+
+
+def test_file_times_stored_in_local_time_are_converted_to_utc_once(amsterdam):
+    con = migrated_with(21, "INSERT INTO meta.loads (load_id, source, file_name, content_hash, loaded_at, rows_read, "
+                            "rows_accepted, rows_quarantined, file_modified_at) VALUES "
+                            "('a', 'wijkteam', 'a.csv', 'a', now(), 0, 0, 0, '2026-07-01 12:00'), "
+                            "('b', 'wijkteam', 'b.csv', 'b', now(), 0, 0, 0, '2026-12-01 12:00'), "
+                            "('c', 'wijkteam', 'c.csv', 'c', now(), 0, 0, 0, NULL)")
+    got = dict(con.execute("SELECT load_id, file_modified_at FROM meta.loads").fetchall())
+    assert got == {"a": pd.Timestamp("2026-07-01 10:00"), "b": pd.Timestamp("2026-12-01 11:00"), "c": None}
 
 
 def test_a_load_held_again_lists_the_reason_it_is_held_for_now(home, tmp_path):
