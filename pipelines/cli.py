@@ -677,18 +677,18 @@ def loads_accept(held: str = typer.Argument(..., help="The held load's id (the f
         if len(rows) != 1:
             _fail(f"no single held load starts with {held!r}; see them with: wijkradar loads")
         digest, source, place, mode = rows[0]
-        with transaction(con):
-            catalog.accept_held(con, digest)
         path = find_held_file(place, digest)
         if path is None:
+            with transaction(con):
+                catalog.accept_held(con, digest)
             console.print(f"accepted; the held file is no longer {'at ' + escape(place) if place else 'known'}, so it "
                           "loads when it is delivered again (as it is: a load is known by its content)")
             return
         ref = reference.Reference.for_home(_home())
         reference.sync(con, ref)
-        try:
+        try:        # accepted with the load (or its next hold): a load stopped half-way stays listed as held
             result = ingest_file(con, path, source, ref, home.archive, docs_root=home.docs,
-                                 mode=None if mode == "full-window" else mode)
+                                 mode=None if mode == "full-window" else mode, accepting=True)
         except (IngestError, ValidationRefused, LoadHeld) as exc:
             _fail(str(exc))
     console.print(escape(result.describe()))

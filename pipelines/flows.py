@@ -32,7 +32,7 @@ from pipelines.delivery import LoadHeld  # noqa: E402
 from pipelines.export import export_run  # noqa: E402
 from pipelines.feedback import (FeedbackRefused, FeedbackResult, feedback_files, import_feedback,  # noqa: E402
                                 is_feedback_file)
-from pipelines.ingest import LoadResult, NotYet, ingest_file  # noqa: E402
+from pipelines.ingest import LoadResult, NotYet, file_time_ns, ingest_file  # noqa: E402
 from pipelines.paths import Home, resolve_home  # noqa: E402
 from pipelines.flag import STATUS_ORDER  # noqa: E402
 from pipelines.runs import Run, read_flags, score_and_flag  # noqa: E402
@@ -107,7 +107,11 @@ def inbox_files(home: Home) -> tuple[list[tuple[Path, str]], list[str]]:
     def order(item: tuple[Path, str]):
         path = item[0]
         correction = "correctie" in path.name.lower()
-        return (correction, path.lstat().st_mtime_ns, path.name)
+        try:            # the time the older-file check compares: a payload folder's newest file, not the folder's own
+            modified = file_time_ns(path)
+        except OSError:
+            modified = None
+        return (correction, path.lstat().st_mtime_ns if modified is None else modified, path.name)
 
     return sorted(found, key=order), ignored
 

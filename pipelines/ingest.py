@@ -28,7 +28,7 @@ from pipelines import catalog
 from pipelines import delivery as delivery_mod
 from pipelines.catalog.counts import (ledger_holders, newer_holders, recent_values, replace_corrections,
                                       warehouse_file, whole_cells_held)
-from pipelines.catalog.loads import held_window
+from pipelines.catalog.loads import accepted_waivers, held_window
 from pipelines.catalog.windows import load_window, record_window
 from pipelines.delivery import LoadHeld
 from pipelines.reference import Reference
@@ -55,6 +55,7 @@ class LoadResult:
     fixes_replaced: int = 0             # cells or reports an earlier correction of the same rows wrote elsewhere
     window_not_applied: str = ""        # skipped: the full-export window asked for, unlike the one loaded with
     window_applied: str = ""            # loaded as a full export: "the full-export window jjjj-mm-dd:jjjj-mm-dd"
+    time_note: str = ""                 # loaded: why the file's modification time was not taken as it was
 
     def describe(self) -> str:
         if self.skipped and self.window_not_applied:
@@ -70,8 +71,9 @@ class LoadResult:
         stale = (f" ({self.corrections_not_applied} correcting a row no longer open, not applied)"
                  if self.corrections_not_applied else "")
         window = f", as {self.window_applied}" if self.window_applied else ""
+        note = f"; warning: {self.time_note}" if self.time_note else ""
         return (f"{self.file_name}: {self.rows_read} rows read, {self.rows_accepted} accepted, "
-                f"{self.rows_quarantined} quarantined{stale}{retracted}{window} (load {self.load_id})")
+                f"{self.rows_quarantined} quarantined{stale}{retracted}{window} (load {self.load_id}){note}")
 
 
 def _fault_point(name: str) -> None:
@@ -623,7 +625,8 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
                  archive_dir: Path, today: pd.Timestamp | None = None,
                  max_failed_share: float = 0.5, mode: str | None = None,
                  docs_root: Path | None = None, window: str | None = None,
-                 accept_drop: bool = False, timings: dict | None = None, later_rows: str = "quarantine") -> LoadResult:
+                 accept_drop: bool = False, timings: dict | None = None, later_rows: str = "quarantine",
+                 accepting: bool = False) -> LoadResult:
     """Load one file of ``source``; raises IngestError / ValidationRefused / LoadHeld with a clear message.
 
     ``later_rows``: what a report or period dated after ``today`` makes of the file: ``quarantine`` (its rows are
@@ -632,8 +635,11 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
 
     ``mode``: ``delivery`` (default) or ``correction`` (default when the name contains "correctie");
     ``window`` ``jjjj-mm-dd:jjjj-mm-dd`` declares the file a full export of that window (also from a
-    manifest beside the file). ``accept_drop`` lets a load through the safety valve. ``timings``, when
-    given, receives the seconds per stage (read, cell length, privacy, typed, validate, load, archive).
+    manifest beside the file). ``accept_drop`` lets a load through the safety valve (a drop only: an older file
+    is still held). ``accepting``: an analyst accepts what the file is held for now (``wijkradar loads accept``);
+    the acceptance is committed with the load, or with its next hold, never alone, so a load stopped half-way
+    leaves the file listed as held. ``timings``, when given, receives the seconds per stage (read, cell length,
+    privacy, typed, validate, load, archive).
     """
     clock = _Clock(timings)
     if source not in SOURCES:
@@ -736,9 +742,10 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
         }
     )
     settings = ref.load_settings
-    modified = _modified_at(path, source)
+    modified, time_note = _modified_at(path, source)
     retracted = replaced = 0
-    waived = catalog.waivers(con, digest)        # what an analyst accepted of this file's holds
+    # what an analyst accepted of this file's holds (and accepts now: written only with the load or its next hold)
+    waived = accepted_waivers(con, digest) if accepting else catalog.waivers(con, digest)
     try:
         with transaction(con):
             seq = catalog.next_load_seq(con)
@@ -760,7 +767,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
                 if "cell_code" in accepted:             # old codes of merged buurten (sources.merges)
                     rows = rows.assign(covers_whole=merges.covers_whole(rows, ref))
                 covers = _municipalities(frame, ref) if delivery.window else None
-                if delivery.mode != "correction" and modified is not None and not accept_drop:
+                if delivery.mode != "correction" and modified is not None:      # --accept-drop waives a drop only
                     newer = newer_holders(con, source, rows, modified, delivery.window,
                                           present=keys[~is_accepted], municipalities=covers)
                     newer = newer[~newer["load_id"].isin(waived.get("older") or [])]
@@ -806,6 +813,8 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
                                 int(retracted + (replaced if getattr(module, "KIND", None) == "records" else 0)),
                                 modified, kinds)
             record_window(con, load_id, delivery.window)
+            if accepting:
+                catalog.accept_held(con, digest)
             catalog.release_hold(con, digest)
     except _Held as held:
         shown = "; ".join(held.periods[:6]) + (f"; and {len(held.periods) - 6} more" if len(held.periods) > 6 else "")
@@ -815,9 +824,12 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
         if held.accepted:
             message += (f" (the drop accepted earlier, {'; '.join(held.accepted[:6])}, was measured against the "
                         "warehouse as it was then)")
-        message += (f"; if that is right, accept it with `wijkradar loads accept {digest[:12]}` "
-                    "(or ingest it with --accept-drop)")
+        message += f"; if that is right, accept it with `wijkradar loads accept {digest[:12]}`"
+        if "older" not in (held.held_for or {}):        # --accept-drop waives a drop, never an older file's hold
+            message += " (or ingest it with --accept-drop)"
         with transaction(con):
+            if accepting:                                 # what the analyst accepted stays accepted
+                catalog.accept_held(con, digest)
             catalog.hold(con, digest, source, file_name, held_place(path), delivery.mode, message, delivery.window,
                          held.held_for)
         raise LoadHeld(message) from None
@@ -831,7 +843,8 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
         clock("archive")
     return LoadResult(load_id, source, file_name, False, len(raw), int(len(accepted)), len(quarantine_rows),
                       int(retracted), len(not_applied), int(replaced),
-                      window_applied=delivery.window_text() if delivery.window is not None else "")
+                      window_applied=delivery.window_text() if delivery.window is not None else "",
+                      time_note=time_note)
 
 
 def _corrections_not_applied(con: duckdb.DuckDBPyConnection, source: str, module, frame: pd.DataFrame,
@@ -953,22 +966,47 @@ def _drop_waived(waived: dict, lowered: list[str]) -> bool:
     return waived["drop"] is None or set(lowered) <= set(waived["drop"])
 
 
-def _modified_at(path: Path, source: str) -> pd.Timestamp | None:
-    """When a delivered file was last modified (a payload folder: its newest file); None for fetched sources,
-    whose payloads are always new."""
+def file_time_ns(path: Path) -> int | None:
+    """When a delivery was last modified, in nanoseconds since the epoch (an instant, free of time zones): a payload
+    folder's newest file; None for a folder without files. The inbox orders its files by this time and the
+    older-file check compares it, so a file loaded first in a run is never held as newer than the next."""
+    if path.is_dir():
+        times = [f.stat().st_mtime_ns for f in path.rglob("*") if f.is_file() and not f.is_symlink()]
+        return max(times) if times else None
+    return path.stat().st_mtime_ns
+
+
+def _modified_at(path: Path, source: str, now: pd.Timestamp | None = None) -> tuple[pd.Timestamp | None, str]:
+    """When a delivered file was last modified (:func:`file_time_ns`) in UTC, naive as ``meta.loads.file_modified_at``
+    keeps it (local time would move an hour on the night clocks go back, and with the process's TZ); None for fetched
+    sources, whose payloads are always new. A time after ``now`` (the time of the load, UTC) is taken as ``now``, with a
+    note for the load's line: a wrong clock would otherwise hold every later delivery of its cells until that date."""
     from pipelines.sources import NETWORK_SOURCES
 
     if source in NETWORK_SOURCES:
-        return None
-    files = [f for f in path.rglob("*") if f.is_file() and not f.is_symlink()] if path.is_dir() else [path]
-    return pd.Timestamp.fromtimestamp(max(f.stat().st_mtime for f in files)) if files else None
+        return None, ""
+    ns = file_time_ns(path)
+    if ns is None:
+        return None, ""
+    modified = pd.Timestamp(ns, unit="ns")
+    now = pd.Timestamp.now(tz="UTC").tz_localize(None) if now is None else now
+    if modified <= now:
+        return modified, ""
+    return now, (f"the file's modification time ({_local(modified):%Y-%m-%d %H:%M}) lies in the future (a wrong "
+                 f"clock?); it is recorded as the time of the load ({_local(now):%Y-%m-%d %H:%M}), so newer deliveries "
+                 "are not held as older than it")
+
+
+def _local(utc) -> pd.Timestamp:
+    """A time kept in UTC (naive), as the analyst's clock shows it: the older-file check's messages."""
+    return pd.Timestamp(pd.Timestamp(utc).tz_localize("UTC").to_pydatetime(warn=False).astimezone())
 
 
 def _older_message(file_name: str, modified: pd.Timestamp, newer: pd.DataFrame) -> str:
     """Why a file older than the loads holding its cells or reports is held, naming the newest of them."""
     top = newer.iloc[0]
-    return (f"{file_name}: held, nothing applied: the file is older ({modified:%Y-%m-%d %H:%M}) than "
-            f"{top['file_name']} ({pd.Timestamp(top['file_modified_at']):%Y-%m-%d %H:%M}, load {top['load_id']}), "
+    return (f"{file_name}: held, nothing applied: the file is older ({_local(modified):%Y-%m-%d %H:%M}) than "
+            f"{top['file_name']} ({_local(top['file_modified_at']):%Y-%m-%d %H:%M}, load {top['load_id']}), "
             f"whose values it would overwrite or take back in {int(newer['n'].sum())} cell(s) or report(s) (an old "
             "export found late would undo newer figures)")
 

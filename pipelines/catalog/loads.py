@@ -58,9 +58,10 @@ def loads_of(con: Con, load_ids: list[str]) -> pd.DataFrame:
 
 def hold(con: Con, digest: str, source: str, file_name: str, path: str, mode: str, reason: str,
          window: tuple | None = None, held_for: dict | None = None) -> None:
-    """Record a held load once (holding it again on a re-run changes nothing), with the window of a full export
-    and what it is held for (``{"older": [load ids]}`` or ``{"drop": [periods]}``). A load held again after an
-    analyst accepted it waits again, for its new reason; what was accepted before stays accepted."""
+    """Record a held load, with the window of a full export and what it is held for (``{"older": [load ids]}`` or
+    ``{"drop": [periods]}``). Held again (a re-run), it keeps when it was first held and takes the reason it is held
+    for now, so `wijkradar loads` says what the last ingest said. A load held again after an analyst accepted it
+    waits again, for its new reason; what was accepted before stays accepted."""
     first, last = window or (None, None)
     what = json.dumps(held_for or {})
     con.execute("UPDATE meta.held_loads SET held_at = now()::TIMESTAMP, reason = ?, held_for = ?, accepted_at = NULL "
@@ -68,8 +69,8 @@ def hold(con: Con, digest: str, source: str, file_name: str, path: str, mode: st
     con.execute("INSERT INTO meta.held_loads (content_hash, source, file_name, path, mode, held_at, reason, "
                 "accepted_at, window_first, window_last, held_for) "
                 "VALUES (?, ?, ?, ?, ?, now()::TIMESTAMP, ?, NULL, ?, ?, ?) "
-                "ON CONFLICT (content_hash) DO NOTHING", [digest, source, file_name, path, mode, reason, first, last,
-                                                          what])
+                "ON CONFLICT (content_hash) DO UPDATE SET reason = excluded.reason, held_for = excluded.held_for",
+                [digest, source, file_name, path, mode, reason, first, last, what])
 
 
 def held_window(con: Con, digest: str) -> str | None:
@@ -110,15 +111,24 @@ def find_held(con: Con, prefix: str) -> list[tuple[str, str, str, str]]:
                        "AND accepted_at IS NULL", [prefix.strip().lower() + "%"]).fetchall()
 
 
-def accept_held(con: Con, digest: str) -> None:
-    """An analyst accepts what the load is held for now (and keeps what was accepted of it before)."""
-    held_for, waived = con.execute("SELECT held_for, waived FROM meta.held_loads WHERE content_hash = ?",
-                                   [digest]).fetchall()[0]
-    now, before = json.loads(held_for or "{}"), json.loads(waived or "{}")
+def accepted_waivers(con: Con, digest: str) -> dict:
+    """:func:`waivers` once an analyst accepts what the load is held for now (kept with what was accepted before);
+    nothing is written: :func:`accept_held` records it."""
+    got = con.execute("SELECT held_for, waived FROM meta.held_loads WHERE content_hash = ?", [digest]).fetchall()
+    if not got:
+        return {}
+    now, before = json.loads(got[0][0] or "{}"), json.loads(got[0][1] or "{}")
     if "older" in now and "older" in before:        # every newer load accepted so far may be overwritten
         now["older"] = sorted(set(now["older"] or []) | set(before["older"] or []))
+    return {**before, **now}
+
+
+def accept_held(con: Con, digest: str) -> None:
+    """An analyst accepts what the load is held for now (and keeps what was accepted of it before). Accepting a
+    file that is there to load is written with its load (``ingest_file(..., accepting=True)``), so a load stopped
+    half-way leaves it listed as held."""
     con.execute("UPDATE meta.held_loads SET accepted_at = now()::TIMESTAMP, waived = ? WHERE content_hash = ?",
-                [json.dumps({**before, **now}), digest])
+                [json.dumps(accepted_waivers(con, digest)), digest])
 
 
 # -- schema -------------------------------------------------------------------------------------
