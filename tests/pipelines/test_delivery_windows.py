@@ -550,7 +550,7 @@ def test_a_file_older_than_the_load_holding_its_cells_or_reports_is_held(home, t
     with pytest.raises(LoadHeld, match=rf"the file is older .* than {source}_2026-11-09.csv"):
         load(home, old, source)
     assert query(home, "SELECT area_code, count FROM core.signal_counts") == before
-    load(home, old, source, accept_drop=True)               # accepted: the analyst says it is right
+    load(home, old, source, accepting=True)                 # accepted (`wijkradar loads accept`): it is right
     assert query(home, "SELECT area_code, count FROM core.signal_counts") != before
 
 
@@ -586,7 +586,7 @@ def test_an_old_export_found_late_is_held_by_the_newer_full_export_that_retracte
                                        r"take back in 1 cell\(s\) or report\(s\)"):
         load(home, again)
     assert retracted(home) == ["id:M-10"] and total(home) == 9
-    load(home, again, accept_drop=True)                 # accepted: the report is meant after all
+    load(home, again, accepting=True)                   # accepted (`loads accept`): the report is meant after all
     assert retracted(home) == [] and total(home) == 10
 
 
