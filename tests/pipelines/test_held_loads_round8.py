@@ -71,16 +71,22 @@ def test_a_drop_hold_still_names_accept_drop(home, tmp_path):
         load_file(home, lower, window="2026-11-01:2026-11-22")
 
 
-def test_a_killed_accept_leaves_the_load_held(home, tmp_path, monkeypatch):
-    import pipelines.ingest as ingest
-
+def held_full_export(home, tmp_path, kept: int):
+    """Ten reports of 2026-W45 loaded, then a full export of the window holding ``kept`` of them: held as a drop."""
     full = stamped(write_csv(tmp_path / "meldingen_w45.csv", MELDINGEN, [report(f"M-{i}") for i in range(10)]),
                    NOW - 7200)
     load_file(home, full)
-    lower = stamped(write_csv(tmp_path / "meldingen_full.csv", MELDINGEN, [report(f"M-{i}") for i in range(4)]),
+    lower = stamped(write_csv(tmp_path / "meldingen_full.csv", MELDINGEN, [report(f"M-{i}") for i in range(kept)]),
                     NOW - 3600)
     with pytest.raises(LoadHeld):
         load_file(home, lower, window="2026-11-01:2026-11-22")
+    return lower
+
+
+def test_a_killed_accept_leaves_the_load_held(home, tmp_path, monkeypatch):
+    import pipelines.ingest as ingest
+
+    lower = held_full_export(home, tmp_path, 4)
     digest = content_hash(lower)
 
     class Killed(BaseException):
@@ -104,13 +110,7 @@ def test_a_killed_accept_leaves_the_load_held(home, tmp_path, monkeypatch):
 
 
 def test_an_accepted_load_held_again_keeps_what_was_accepted(home, tmp_path):
-    full = stamped(write_csv(tmp_path / "meldingen_w45.csv", MELDINGEN, [report(f"M-{i}") for i in range(10)]),
-                   NOW - 7200)
-    load_file(home, full)
-    lower = stamped(write_csv(tmp_path / "meldingen_full.csv", MELDINGEN, [report(f"M-{i}") for i in range(5)]),
-                    NOW - 3600)
-    with pytest.raises(LoadHeld):
-        load_file(home, lower, window="2026-11-01:2026-11-22")
+    lower = held_full_export(home, tmp_path, 5)
     load_file(home, stamped(write_csv(tmp_path / "meldingen_b.csv", MELDINGEN, [report("M-7", "BU01185001")]),
                             NOW - 60))
     out = CliRunner().invoke(app, ["--home", str(home.root), "loads", "accept", content_hash(lower)[:12]])
