@@ -195,14 +195,28 @@ def ceiling(bounds: list[dict], far: float, rng) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def main() -> None:
+#: the first replicate's seed of the published results (``benchmarks/results/list_quality.md``)
+FIRST_SEED = 3000
+
+
+def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--replicates", type=int, default=20)
+    ap.add_argument("--seed", type=int, default=FIRST_SEED,
+                    help=f"the first replicate's seed (the others follow it; default {FIRST_SEED}, the published "
+                         "results)")
+    ap.add_argument("--out", type=Path, default=None,
+                    help="file to write the results to (default: benchmarks/results/list_quality.md, or "
+                         "list_quality_attention_<level>.md with --attention-level)")
     ap.add_argument("--attention-level", type=float, default=None,
                     help="the lists' attention level to try instead of the default (the trade-off between chance "
                          "entries and events found); the results then go to list_quality_attention_<level>.md")
     ap.add_argument("--cache", type=Path, default=None, help="folder that keeps the scored replicates")
-    args = ap.parse_args()
+    return ap
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parser().parse_args(argv)
     if args.cache:
         args.cache.mkdir(parents=True, exist_ok=True)
     budget = Budget() if args.attention_level is None else replace(Budget(), attention_level=args.attention_level)
@@ -210,7 +224,7 @@ def main() -> None:
     frames, chance, rise_entries, cell_rate, all_bounds, split, by_team = [], [], [], [], [], [], []
     t0 = time.perf_counter()
     for r in range(args.replicates):
-        det, per_team, bounds, per_cell = one_replicate(ref, 3000 + r, budget, args.cache)
+        det, per_team, bounds, per_cell = one_replicate(ref, args.seed + r, budget, args.cache)
         frames.append(det)
         chance.append(per_team["chance"])
         rise_entries.append(per_team["rise"])
@@ -251,7 +265,7 @@ def main() -> None:
                        .rename(columns=lambda k: f"alarm, {k} wk").reset_index())
     out = ["# List quality", "",
            f"{args.replicates} replicates of the demo municipality (weekly signals, 5 years), one event of each kind "
-           f"and size per replicate, starting {-START} weeks before the end; seeds 3000..{3000 + args.replicates - 1}.",
+           f"and size per replicate, starting {-START} weeks before the end; seeds {args.seed}..{args.seed + args.replicates - 1}.",
            "", "`list`: the event's buurt is on its team's list for the event's domain (pooled evidence: "
            "`models.evidence`, with the pooled looks of `models.pooled` as linear-time subset scans). "
            "`best single`: the single series of the event that alarms most often (its `auto` alarm), per position "
@@ -282,6 +296,11 @@ def main() -> None:
            + "; ".join(f"{team} ({size} buurten) {v:.3f}" for team, v, size in zip(
                team_means.index, team_means, team_means.index.map(buurten))) + ".", "",
            f"Budget: {budget.as_dict()}", ""]
+    if args.out is not None:
+        print("\n".join(out))
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text("\n".join(out) + "\n", encoding="utf-8")
+        return
     name = "list_quality" if args.attention_level is None else f"list_quality_attention_{args.attention_level:g}"
     publish(name, "\n".join(out))
 

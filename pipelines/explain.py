@@ -85,7 +85,7 @@ def explain(flag, cells: pd.DataFrame, neighbours: pd.DataFrame, names: dict, la
 
     ``cells``: :func:`elevated_runs` output joined with the catalogue (label_nl/label_en, unit_nl, domain).
     Returns the text and the elevated signals (a flag listed on the combined evidence names the series that add
-    most in its text, as such, never as the rise).
+    most in its text, as such, never as the rise; the list's charts show those, ``lists.selection.chart_data``).
     """
     here = cells[(cells["area_code"] == flag.area_code) & (cells["domain"] == flag.domain)
                  & (cells["period"] == flag.period) & (cells["period_start"] == flag.period_start)]
@@ -158,9 +158,9 @@ def explain(flag, cells: pd.DataFrame, neighbours: pd.DataFrame, names: dict, la
 
 def contributors(here: pd.DataFrame) -> pd.DataFrame:
     """The series of a buurt-domain-period that add most to its combined evidence: above their expected count this
-    period or with a small p-value of their own (a rise over their last periods), strongest first."""
-    rising = here[~here["elevated"] & here["expected"].notna()
-                  & ((here["count"] > here["expected"]) | (here["pvalue"] <= 0.05))]
+    period, strongest (smallest p-value) first. A series below its expected count adds nothing this period, whatever
+    its window's p-value: named after "het meest" it read as "0 signalen (verwacht 0,0)"."""
+    rising = here[~here["elevated"] & here["expected"].notna() & (here["count"] > here["expected"])]
     return rising.sort_values(["pvalue", "signal"]).head(CONTRIBUTORS)
 
 

@@ -31,7 +31,7 @@ EVIDENCE_COLUMNS = ["area_code", "domain", "period", "period_start", "p_domain",
                     "since"]
 
 #: Bump when scoring or flagging logic changes in a way that changes results for the same inputs.
-LOGIC_VERSION = "8"
+LOGIC_VERSION = "9"
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,8 @@ class Run:
     n_series: int
     n_scored: int
     n_flags: int
+    #: what the run says about its inputs (the periods a source never delivered: left out, not zeros)
+    notes: tuple[str, ...] = ()
 
 
 def run_key(con: duckdb.DuckDBPyConnection, ref: Reference,
@@ -134,9 +136,14 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, 
     listed = catalog.listed_months(con, before=run_start)   # a monthly flag is aanhoudend once a list held it
     partial = catalog.partial_totals(con)                    # counts read as a lower bound: "minstens"
 
+    missing: dict = {}
+
     def work_of(g: str) -> list:
-        return [replace(b, group=g) for b in score.blocks(counts_of.pop(g)(), groups[g], None, ref.score_settings,
+        work = [replace(b, group=g) for b in score.blocks(counts_of.pop(g)(), groups[g], None, ref.score_settings,
                                                           grid)]
+        for key, labels in score.missing_of(work).items():
+            missing.setdefault(key, set()).update(labels)
+        return work
 
     totals = {"series": 0, "scored": 0, "flags": 0}
     clock, done = time.monotonic(), 0
@@ -167,6 +174,9 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, 
         if not totals["series"]:
             raise score.NothingToScore("there are no signal counts for the profile's buurten; load files first "
                                "(wijkradar ingest or run)")
+        note = score.undelivered_note(missing)
+        if note:                          # once per run, for every municipality and source together
+            log.warning("%s", note)
         if found is not None:             # scored again (deterministic): its flags and its row are stored
             log.info("run %s found again; its series scores and area evidence, replaced since by another run's, "
                      "were scored again", run_id)
@@ -176,7 +186,8 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, 
                                      run_period=label, loads=json.dumps(loads),
                                      settings=json.dumps(settings, sort_keys=True), n_series=totals["series"],
                                      n_scored=totals["scored"], n_flags=totals["flags"], today=today.date()))
-    return Run(run_id, label, finished, False, totals["series"], totals["scored"], totals["flags"])
+    return Run(run_id, label, finished, False, totals["series"], totals["scored"], totals["flags"],
+               (note,) if note else ())
 
 
 def restore_current_marts(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None,

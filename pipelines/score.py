@@ -1,8 +1,12 @@
-"""Score: build zero-filled count series (buurt x signal x period) from core and score them.
+"""Score: build count series (buurt x signal x period) from core and score them.
 
-Every buurt gets a series for every signal that has data, on that source's period grid (a
-period without any report is a zero). Each frequency is scored by its own detector settings;
-the settings used are returned so the run can record them.
+Every buurt of a municipality gets a series for every signal that has data there, from the first period that
+signal has any count in the municipality to the end of its source's period grid (a period without any report is a
+zero). A series does not reach back before that: a municipality that joined the home later, or a category that
+began mid-history, is a young series, not a step from zero. A run of periods in which the municipality's source
+delivered nothing at all, where its counts make that implausible, is missing (left out of every baseline, named in
+a warning), not zeros. Each frequency is scored by its own detector settings; the settings used are returned so the
+run can record them.
 """
 from __future__ import annotations
 
@@ -12,9 +16,10 @@ from dataclasses import dataclass, fields
 import numpy as np
 import pandas as pd
 
-from models.calendar import index_to_start, period_index
+from models.calendar import index_to_start, period_index, period_label
 from models.base import Detector
 from models.detectors import make_detector
+from models.panel import to_matrix
 
 log = logging.getLogger("wijkradar.score")
 
@@ -24,6 +29,10 @@ class NothingToScore(RuntimeError):
     to do, an outcome of the run and not a failure of the code."""
 
 KEYS = ["area_code", "signal"]
+#: a run of periods in which a municipality's source holds no count at all is read as never delivered (missing, not
+#: zeros) when the source's mean count per period there times the run's length reaches this: a Poisson source
+#: expecting 10 counts over the run is empty in it with a chance of 5e-5. A sparse source's quiet periods stay zeros.
+MISSING_EXPECTED = 10.0
 #: the columns of ``marts.series_scores``; the scores also carry ``phi`` (the baseline's dispersion, NaN without
 #: one) for the pooled evidence of the flag stage, which the mart does not keep
 SCORE_COLUMNS = ["area_code", "signal", "period", "period_start", "count", "expected", "upper", "score", "pvalue",
@@ -80,9 +89,39 @@ def grid_of(ranges: pd.DataFrame) -> dict[tuple[str, str], tuple[int, int]]:
     return out
 
 
+def undelivered(sub: pd.DataFrame, period: str, grid: dict[tuple[str, str], tuple[int, int]]) -> dict[str, np.ndarray]:
+    """Per source, the period indices (of one period type) the counts ``sub`` (one municipality's, with
+    ``period_index``) hold no count of at all although the source delivered before them: runs of such periods
+    whose expected count (the source's mean per period from its first delivery there, times the run's length)
+    reaches :data:`MISSING_EXPECTED`. Up to the end of the source's grid, so a municipality that has not delivered
+    the latest periods yet has them missing too."""
+    out = {}
+    for source, part in sub.groupby("source", observed=True):
+        lo, hi = grid[(period, source)]
+        t = part["period_index"].to_numpy(dtype=np.int64)
+        first = max(lo, int(t.min()))
+        if first > hi:
+            continue
+        seen = np.zeros(hi - first + 1, dtype=bool)
+        inside = (t >= first) & (t <= hi)
+        seen[t[inside] - first] = True
+        rate = float(part.loc[inside, "count"].sum()) / len(seen)
+        empty = np.flatnonzero(~seen)
+        if not len(empty):
+            continue
+        runs = np.split(empty, np.flatnonzero(np.diff(empty) > 1) + 1)
+        gone = [r for r in runs if rate * len(r) >= MISSING_EXPECTED]
+        if gone:
+            out[source] = np.concatenate(gone) + first
+    return out
+
+
 def build_panel(counts: pd.DataFrame, buurten: list[str], period: str,
                 grid: dict[tuple[str, str], tuple[int, int]] | None = None) -> pd.DataFrame:
-    """Zero-filled panel for one period type: every buurt x signal over the source's period range.
+    """The panel of one period type: every buurt x signal from the signal's first count in ``counts`` (give one
+    municipality's) to the end of its source's period range, zero where a buurt has no count; periods its source
+    never delivered (:func:`undelivered`) have no row, so a series may have gaps (lay it out with
+    :func:`models.panel.to_matrix`: they read as missing).
 
     ``grid``: the ranges per (period, source) of the whole warehouse (default: those of ``counts``).
     """
@@ -91,25 +130,49 @@ def build_panel(counts: pd.DataFrame, buurten: list[str], period: str,
         return pd.DataFrame(columns=[*KEYS, "period_index", "count"])
     grid = grid or grids(counts)
     sub = sub.assign(period_index=period_index(sub["period_start"], period))
+    sub = sub[sub["source"].isin([source for source in sub["source"].unique() if (period, source) in grid])]
+    gone = undelivered(sub, period, grid)
     frames = []
     for (source, signal), part in sub.groupby(["source", "signal"], observed=True):
         lo, hi = grid[(period, source)]
-        full = pd.MultiIndex.from_product([buurten, [signal], np.arange(lo, hi + 1)], names=[*KEYS, "period_index"])
+        first = max(lo, int(part["period_index"].min()))
+        if first > hi:
+            continue
+        periods = np.arange(first, hi + 1)
+        if source in gone:
+            periods = periods[~np.isin(periods, gone[source])]
+        full = pd.MultiIndex.from_product([buurten, [signal], periods], names=[*KEYS, "period_index"])
         got = part.set_index([*KEYS, "period_index"])["count"]
         frames.append(got.reindex(full, fill_value=0).reset_index())
+    if not frames:
+        return pd.DataFrame(columns=[*KEYS, "period_index", "count"])
     panel = pd.concat(frames, ignore_index=True)
     panel["count"] = panel["count"].astype("int64")
     return panel
 
 
+def undelivered_note(missing: dict[tuple[str, str], set]) -> str | None:
+    """One sentence naming the periods never delivered (``missing``: (source, municipality) -> period labels)."""
+    if not missing:
+        return None
+    parts = []
+    for (source, group), labels in sorted(missing.items()):
+        labels = sorted(labels)
+        shown = ", ".join(labels[:6]) + (f" and {len(labels) - 6} more" if len(labels) > 6 else "")
+        parts.append(f"{source}{f' of {group}' if group else ''}: {shown}")
+    return ("no counts at all were delivered for " + "; ".join(parts) + "; these periods are left out of the "
+            "baselines and not scored, not read as zeros: deliver them again (wijkradar ingest) if they exist")
+
+
 @dataclass(frozen=True)
 class Block:
-    """One unit of scoring work: the zero-filled panel of one period type for a group of buurten."""
+    """One unit of scoring work: the panel of one period type for a group of buurten (:func:`build_panel`)."""
 
     period: str
     group: str
     panel: pd.DataFrame
     eval_start: int | None = None          # first period index evaluated (None: every period with history)
+    missing: tuple[tuple[str, str], ...] = ()   # (source, period label) its source never delivered (not scored)
 
 
 def groups_of(buurten: list[str], group_of: dict[str, str] | None = None) -> dict[str, list[str]]:
@@ -136,15 +199,31 @@ def blocks(counts: pd.DataFrame, buurten: list[str], group_of: dict[str, str] | 
             panel = build_panel(part, members, period, grid)
             if panel.empty:
                 continue
-            last = panel["period_index"].max()
-            out.append(Block(period, group, panel, int(last) - settings.window(period) + 1))
+            sub = part[part["period"] == period]
+            gone = undelivered(sub.assign(period_index=period_index(sub["period_start"], period)), period, grid)
+            missing = tuple((source, label) for source, idx in gone.items()
+                            for label in period_label(index_to_start(idx, period), period))
+            last = max(grid[(period, source)][1] for source in sub["source"].unique() if (period, source) in grid)
+            out.append(Block(period, group, panel, int(last) - settings.window(period) + 1, missing))
+    return out
+
+
+def missing_of(work: list[Block]) -> dict[tuple[str, str], set]:
+    """(source, municipality) -> the labels of the periods it never delivered, over ``work``."""
+    out: dict[tuple[str, str], set] = {}
+    for block in work:
+        for source, label in block.missing:
+            out.setdefault((source, block.group), set()).add(label)
     return out
 
 
 def score_block(block: Block) -> pd.DataFrame:
     """Scores of one block (pure: runs anywhere, for instance on a Dask worker)."""
     detector = detectors()[block.period]
-    res = detector.score(block.panel, KEYS, eval_start=block.eval_start, extra=("phi",))
+    # laid out directly: a period its source never delivered has no row and is missing (NaN) in the matrix, left
+    # out of every baseline (the panel contract's check would refuse the gap; build_panel made the counts)
+    panel = block.panel.sort_values([*KEYS, "period_index"], kind="stable", ignore_index=True)
+    res = detector.score_layout(to_matrix(panel, KEYS), eval_start=block.eval_start, extra=("phi",))
     res["period"] = block.period
     res["period_start"] = index_to_start(res["period_index"], block.period).dt.date.to_numpy()
     return res
@@ -192,5 +271,8 @@ def score_counts(counts: pd.DataFrame, buurten: list[str], group_of: dict[str, s
                  mapper=None, settings: ScoreSettings | None = None) -> Scored:
     """Score every series; ``mapper`` (default: in this process, one block after another) runs the blocks."""
     work = blocks(counts, buurten, group_of, settings)
+    note = undelivered_note(missing_of(work))
+    if note:
+        log.warning("%s", note)
     results = mapper(score_block, work) if mapper is not None else [score_block(b) for b in work]
     return combine(work, results)

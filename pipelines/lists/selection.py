@@ -121,13 +121,13 @@ def preventive(risk: RiskInfo | None, flags: pd.DataFrame, team: str) -> pd.Data
 def chart_data(own: pd.DataFrame, series: pd.DataFrame, labels: dict) -> list[list[tuple[str, pd.DataFrame]]]:
     """Per flag of ``own`` (same order): up to two charts as (title, points up to the flag's period).
 
-    The charts are the flag's elevated signals, or the domain's first series when none is named.
-    ``series``: ``area_code, domain, signal, period, period_start, count, expected, upper, alarm``.
+    The charts are the flag's elevated signals, or for a flag on the combined evidence the series its explanation
+    names as adding most (not the domain's first series, which may have had no count at all).
+    ``series``: ``area_code, domain, signal, period, period_start, count, expected, upper, alarm`` and ``pvalue``.
     """
     charts = []
     for f in own.itertuples(index=False):
-        sig = [s for s in f.signals.split(", ") if s] or list(
-            series.loc[(series["area_code"] == f.area_code) & (series["domain"] == f.domain), "signal"].unique()[:1])
+        sig = [s for s in f.signals.split(", ") if s] or _named_for_chart(series, f)
         charts.append([
             (labels.get(s, s),
              series[(series["area_code"] == f.area_code) & (series["signal"] == s) & (series["period"] == f.period)
@@ -135,3 +135,21 @@ def chart_data(own: pd.DataFrame, series: pd.DataFrame, labels: dict) -> list[li
              .sort_values("period_start"))
             for s in sig[:CHARTS_PER_FLAG]])
     return charts
+
+
+def _named_for_chart(series: pd.DataFrame, f) -> list[str]:
+    """The charts of a flag that names no elevated signal: the series its explanation names after "het meest"
+    (:func:`pipelines.explain.contributors`, on the same rule), else the domain's series with the most counts in
+    the flag's period."""
+    from pipelines.explain import contributors
+
+    mine = series[(series["area_code"] == f.area_code) & (series["domain"] == f.domain) & (series["period"] == f.period)
+                  & (pd.to_datetime(series["period_start"]) == pd.Timestamp(f.period_start))]
+    if mine.empty:
+        return []
+    if "pvalue" in mine:
+        named = contributors(mine.assign(elevated=False))["signal"].tolist()
+        if named:
+            return named
+    order = np.lexsort((mine["signal"].to_numpy(), -mine["count"].to_numpy()))
+    return [mine["signal"].iloc[order[0]]]
