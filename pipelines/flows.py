@@ -470,6 +470,7 @@ def weekly(home: str | None = None, today: str | None = None, fan_out: bool = Fa
     for warning in delivery_warnings(ranges, result.run.run_period, now, windows):
         logger.warning("%s", warning)
         result.warnings.append(warning)
+    result.warnings.extend(result.run.notes)       # periods a source never delivered (logged where they were found)
     logger.info("%s", score_risk(h, result.run).describe())
     _export_into(h, result, logger)
     publish(h, result)
