@@ -132,12 +132,40 @@ def _home() -> Home:
 
 
 def _fail(message: str, code: int = 2) -> None:
-    """Print one error sentence and exit; a personal value in it (an argument typed as a name, a BSN, an e-mail
-    address or a path holding one: ``--team Gerrit_Brinkhuis``) is shown as ``[verwijderd: ...]``."""
+    """Print one error sentence and exit; an argument typed on the command line that holds a personal value (a name,
+    a BSN, an e-mail address or a path holding one: ``--team Gerrit_Brinkhuis``) is shown as ``[verwijderd: ...]``
+    wherever the sentence echoes it (:func:`_without_typed_personal_values`)."""
+    console.print(f"[bold red]error:[/] {escape(_without_typed_personal_values(message))}")
+    raise typer.Exit(code)
+
+
+def _without_typed_personal_values(message: str) -> str:
+    """``message`` with each value typed for the running command (its and its parents' parameters; a path also as
+    resolved and by its name) that the privacy scrubber would change replaced by its scrubbed form, in any case
+    (``--gemeente`` is echoed in capitals). Only what was typed: the rest of the sentence is wijkradar's own
+    (area codes, periods, counts), which the scrubber could misread (``0118 2026-09`` as a phone number)."""
+    try:
+        from typer._click.globals import get_current_context     # typer 0.29 (pinned) runs on its own copy of click
+    except ImportError:
+        from click import get_current_context
+
     from pipelines import privacy
 
-    console.print(f"[bold red]error:[/] {escape(privacy.scrub_text(message))}")
-    raise typer.Exit(code)
+    typed: set[str] = set()
+    ctx = get_current_context(silent=True)
+    while ctx is not None:
+        for value in ctx.params.values():
+            for item in value if isinstance(value, (list, tuple)) else [value]:
+                if isinstance(item, Path):
+                    typed |= {str(item), str(item.absolute()), item.name}
+                elif isinstance(item, str):
+                    typed.add(item)
+        ctx = ctx.parent
+    for value in sorted((v for v in typed if v.strip()), key=len, reverse=True):
+        shown = privacy.scrub_text(value)
+        if shown != value:
+            message = re.sub(re.escape(value), lambda _: shown, message, flags=re.IGNORECASE)
+    return message
 
 
 def _scrub_usage_errors() -> None:
@@ -928,9 +956,7 @@ def main() -> None:
         reference = sys.modules.get("pipelines.reference")     # not imported: not a profile error (--version)
         if reference is None or not isinstance(exc, reference.ReferenceError):
             raise
-        from pipelines import privacy
-
-        console.print(f"[bold red]error:[/] {escape(privacy.scrub_text(str(exc)))}")   # the profile check's sentence
+        console.print(f"[bold red]error:[/] {escape(str(exc))}")     # the profile check's one sentence
         sys.exit(2)
     except KeyboardInterrupt:
         console.print(f"interrupted; {what_was_stopped()}")

@@ -103,7 +103,8 @@ def drops(before: pd.DataFrame, after: pd.DataFrame, max_share: float, unknown: 
 
 # -- cells without a usable count ------------------------------------------------------------------
 
-def unknown_cells(module, rows: pd.DataFrame, today: pd.Timestamp, first_day: pd.Timestamp) -> pd.DataFrame:
+def unknown_cells(module, rows: pd.DataFrame, today: pd.Timestamp, first_day: pd.Timestamp,
+                  buurten=None) -> pd.DataFrame:
     """The cells (``area_code, signal, part, period, period_start``) that quarantined ``rows`` of an aggregate
     source (typed, as ``module.typed`` made them) hold without a count that can be used: suppressed (``<5``),
     not a number, negative, implausible, or the cell repeated in the file.
@@ -119,6 +120,8 @@ def unknown_cells(module, rows: pd.DataFrame, today: pd.Timestamp, first_day: pd
     cells = module.to_cells(rows.assign(count=0))                 # the count is what is unknown
     start = pd.to_datetime(cells["period_start"])
     known = cells[keys].notna().all(axis=1) & start.between(first_day, today)
+    if buurten is not None:                  # "BU9", no buurt: its quarantined row is no cell of the division
+        known &= cells["area_code"].isin(set(buurten))
     for column in PERIOD_TYPE_CHECKS:
         if column in rows:
             known &= rows[column].eq(True).reindex(cells.index, fill_value=False)

@@ -472,7 +472,8 @@ def backfill_unknown_cells(con: duckdb.DuckDBPyConnection, ref: Reference, today
                 {c: "" for c in module.RAW_COLUMNS if c in rows})
             for (load_id, seq), part in rows.groupby(["load_id", "load_seq"]):    # in load order, as loaded
                 typed = module.typed(part.reset_index(drop=True), ref)
-                cells = delivery_mod.unknown_cells(module, typed, today, ref.load_settings.first_day())
+                cells = delivery_mod.unknown_cells(module, typed, today, ref.load_settings.first_day(),
+                                                   ref.buurten["area_code"])
                 marked += catalog.mark_unknown_cells(con, source, cells, load_id, int(seq))
             catalog.rebuild_counts(con, source)
         catalog.upgrade_done(con, "unknown_cells")
@@ -787,7 +788,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
                     catalog.apply_cells(con, source, cells, load_id, seq)
                     unknown = still_open & ~frame.index.isin(doubled.index)      # a doubled part is held whole
                     catalog.mark_unknown_cells(con, source, delivery_mod.unknown_cells(
-                        module, frame[unknown], today, settings.first_day()), load_id, seq)
+                        module, frame[unknown], today, settings.first_day(), ref.buurten["area_code"]), load_id, seq)
                     starts = cells["period_start"]
                     # a merged buurt's cell carries the index of its first row (sources.merges): the fixes by row
                     by_row = pd.Series(fix_refs, index=accepted.index[fixes])

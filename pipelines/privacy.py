@@ -23,6 +23,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pipelines.codes import AREA_CODE
+
 KINDS = ("e-mail", "telefoonnummer", "bsn", "adres", "naam", "iban", "geboortedatum", "kenteken", "klantnummer")
 
 
@@ -596,8 +598,16 @@ _DATETIME = re.compile(
 )
 
 
-def _mask_datetimes(text: str) -> str:
-    return _DATETIME.sub(lambda m: "#" * len(m.group()), text)
+#: a CBS area code as written, its letters included: "GM0363 2026-09" is a municipality and a month, not the
+#: Amsterdam number 0363-202609 (a message of a region's home named the municipality before its month)
+_AREA_CODE_WRITTEN = re.compile(r"(?<![A-Za-z0-9])" + AREA_CODE + r"(?![0-9])")
+
+
+def _mask_dates_and_codes(text: str) -> str:
+    """``text`` with dates, times and CBS area codes as ``#`` (same length), so no number is read across them."""
+    text = _DATETIME.sub(lambda m: "#" * len(m.group()), text)
+    return _AREA_CODE_WRITTEN.sub(lambda m: "#" * len(m.group()), text) if "GM" in text or "WK" in text or \
+        "BU" in text else text
 
 
 # Numbers of services, not of persons: 0800/0900/0909 (free, premium, shared cost), 14 + area code, 088.
@@ -783,7 +793,7 @@ def _spans_through(text: str, pieces: list[tuple[int, int, str]], detect) -> lis
 
 def _numbers(text: str, iban: bool = True) -> list[tuple[int, int, str]]:
     """Phone numbers, BSNs after a keyword and (``iban``) IBANs in ``text``, by the checks of :func:`_detect_once`."""
-    numbers = _mask_datetimes(text)
+    numbers = _mask_dates_and_codes(text)
     found = [(start, end, "telefoonnummer") for start, end in _phone_spans(numbers)]
     found += [(m.start(1), m.end(1), "bsn") for m in _BSN_KEYWORD.finditer(text) if _bsn_ok(m.group(1))]
     if iban:
@@ -994,7 +1004,7 @@ def _detect_once(text: str) -> list[tuple[int, int, str]]:
     if _EMAIL_HINT.search(text):
         found += [(m.start(), m.end(), "e-mail") for m in _EMAIL.finditer(text)]
     if any(c.isdigit() for c in text):
-        numbers = _mask_datetimes(text)
+        numbers = _mask_dates_and_codes(text)
         for m in _IBAN.finditer(numbers):
             end = _iban_end(m.group())
             if end:

@@ -120,6 +120,19 @@ def test_a_week_for_a_monthly_wijkteam_signal_leaves_no_unknown_weekly_cell(home
     assert all(period == "month" and not partial for _, period, _, _, partial in bounds(home, "wijkteam"))
 
 
+def test_a_quarantined_row_of_no_buurt_leaves_no_unknown_cell_and_no_municipality_of_its_own(home, tmp_path):
+    """A row 'BU9' (no buurt of the division) was kept as an unknown cell: a lower bound of 0 for a municipality ''
+    that made the valve label its periods per municipality ('GM0118 2026-09 10 -> 4', then scrubbed as a phone
+    number in the message)."""
+    load(home, write_csv(tmp_path / "wijkteam_1.csv", WIJKTEAM, [[A, "2026-09", "eenzaamheid", "10"],
+                                                                 ["BU9", "2026-09", "eenzaamheid", "1"]]), "wijkteam")
+    with connect(home.warehouse) as con:
+        assert con.execute("SELECT count(*) FROM core.unknown_cells").fetchall()[0][0] == 0
+        assert catalog.source_totals(con, "wijkteam")["gemeente_code"].tolist() == ["GM0118"]
+    with pytest.raises(LoadHeld, match=r"\(2026-09 10 -> 4\)"):
+        load(home, write_csv(tmp_path / "wijkteam_2.csv", WIJKTEAM, [[A, "2026-09", "eenzaamheid", "4"]]), "wijkteam")
+
+
 # -- 3. a run given an earlier day leaves a full export whose window ends after it ------------------------------
 
 def _full_export(tmp_path, last: str):

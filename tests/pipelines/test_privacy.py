@@ -58,7 +58,7 @@ PERSONAL = [
 ]
 
 NOT_PERSONAL = [
-    "BU01180000", "01180000", "WK011800", "GM0118", "06-12-2021", "2021-12-06", "2021-12-06T10:00:00+01:00",
+    "BU01180000", "01180000", "WK011800", "GM0118", "GM0363 2026-09 10 -> 4", "GM0118 2026-09", "06-12-2021", "2021-12-06", "2021-12-06T10:00:00+01:00",
     "45566", "45566.5", "12", "0", "1234", "SIG-123456", "2021-000123", "123456", "123456789", "7901", "7901 AB",
     "Overlast van dieren", "Zwerfafval", "Container is vol", "Afval", "Overlast Bedrijven en Horeca",
     "Wegen, verkeer, straatmeubilair", "Prullenbak is vol", "Grofvuil", "Illegaal dumpen", "Wonen ondermijning",
