@@ -53,16 +53,18 @@ def test_the_data_docs_and_validation_json_hold_no_free_text_typed_into_a_code_c
         assert "jansen" not in text and "wolfsbos" not in text, page
 
 
-def test_data_docs_pages_are_the_same_with_the_shared_jinja_environment():
-    """Views of one class share a Jinja environment (pipelines.validate._share_jinja_environments): each page,
-    rendered one after another, is the page GX renders with an environment of its own."""
+def test_data_docs_pages_are_the_same_with_the_shared_bytecode_cache():
+    """GX's views keep their compiled templates in one cache (pipelines.validate._cache_jinja_bytecode): each page,
+    rendered one after another by views of their own, is the page GX renders without it, and the cache is used."""
+    import re
+
     import great_expectations as gx
     from great_expectations.render.renderer import ExpectationSuitePageRenderer
     from great_expectations.render.view import DefaultJinjaPageView
 
-    from pipelines.validate import _share_jinja_environments
+    from pipelines.validate import _cache_jinja_bytecode
 
-    _share_jinja_environments()
+    _cache_jinja_bytecode()
     gxe = gx_expectations()
     suites = [gx.ExpectationSuite(name=f"suite{i}", expectations=[
         gxe.ExpectColumnValuesToNotBeNull(column="area_code"),
@@ -74,18 +76,17 @@ def test_data_docs_pages_are_the_same_with_the_shared_jinja_environment():
 
     def own_view():
         view = DefaultJinjaPageView.__new__(DefaultJinjaPageView)
-        DefaultJinjaPageView._wijkradar_own_env(view)
+        DefaultJinjaPageView._wijkradar_own_init(view)
         return view
-
-    import re
 
     def page(view, document):      # a page's asset links carry the time of rendering (?d=20261129T203313.205649Z)
         return re.sub(r"\?d=\d{8}T\d{6}\.\d+Z", "?d=TIME", view.render(document))
 
-    shared = [page(DefaultJinjaPageView(), p) for p in pages()]
+    cache = DefaultJinjaPageView._wijkradar_bytecode
+    cached = [page(DefaultJinjaPageView(), p) for p in pages()]
+    assert len(cache.compiled) >= 5 and DefaultJinjaPageView().env.bytecode_cache is cache
+    assert own_view().env.bytecode_cache is None
     own = [page(own_view(), p) for p in pages()]
-    assert DefaultJinjaPageView().env is DefaultJinjaPageView().env       # shared indeed
-    assert own_view().env is not own_view().env
-    for i, (a, b) in enumerate(zip(shared, own)):
+    for i, (a, b) in enumerate(zip(cached, own)):
         assert f"soort{i}" in a and len(a) > 5000
         assert a == b
