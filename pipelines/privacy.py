@@ -25,6 +25,12 @@ import pandas as pd
 
 from pipelines.codes import AREA_CODE
 
+#: A flag for pandas' string regex methods with the long patterns here: with any flag pandas runs Python's ``re``
+#: (the patterns' own dialect; compiled once and cached) instead of parsing the pattern anew on every call to see
+#: whether pyarrow's RE2 could run it (pandas 3.1: ~3 ms a call for the prefilter, every scanned column of every
+#: load). ``re.UNICODE`` is what a str pattern has anyway. Short patterns (``\d``) keep pyarrow's faster path.
+PYTHON_RE = re.UNICODE
+
 KINDS = ("e-mail", "telefoonnummer", "bsn", "adres", "naam", "iban", "geboortedatum", "kenteken", "klantnummer")
 
 
@@ -1779,7 +1785,7 @@ def scan_values(values: pd.Series, counts: bool | None = None) -> pd.Series:
     v = values
     if not isinstance(v.dtype, pd.StringDtype):
         v = v.where(v.notna()).astype("str") if v.dtype == object else v.astype("str")
-    cand = v.str.contains(_PREFILTER, regex=True, na=False).to_numpy(dtype=bool)
+    cand = v.str.contains(_PREFILTER, regex=True, na=False, flags=PYTHON_RE).to_numpy(dtype=bool)
     rows = np.flatnonzero(cand)
     if len(rows):
         codes, uniques = pd.factorize(v.iloc[rows])
@@ -1788,7 +1794,7 @@ def scan_values(values: pd.Series, counts: bool | None = None) -> pd.Series:
     eight = v.str.fullmatch(_EIGHT_DIGITS.pattern, na=False).to_numpy(dtype=bool)
     if eight.any() and (counts if counts is not None else _numbers_column(values)):
         out[eight] = None                  # a count among counts
-    plates = (out == "kenteken") & v.str.fullmatch(_PLATE_ALONE.pattern, na=False).to_numpy(dtype=bool)
+    plates = (out == "kenteken") & v.str.fullmatch(_PLATE_ALONE.pattern, na=False, flags=PYTHON_RE).to_numpy(dtype=bool)
     if plates.any():
         out[plates & _common_shape(v)] = None      # a code shaped as most of its column's values: "ZT1234" among ids
     return pd.Series(out, index=values.index, dtype=object)
@@ -1963,8 +1969,8 @@ def _split_addresses(frame: pd.DataFrame, cols: list[str], out: dict[str, pd.Ser
     places = _place_names()
     for i, left_col in enumerate(cols):
         left = text[left_col]
-        postcode = left.str.fullmatch(_SPLIT_POSTCODE.pattern).fillna(False).to_numpy(dtype=bool)
-        street = left.str.fullmatch(_SPLIT_STREET.pattern).fillna(False).to_numpy(dtype=bool)
+        postcode = left.str.fullmatch(_SPLIT_POSTCODE.pattern, flags=PYTHON_RE).fillna(False).to_numpy(dtype=bool)
+        street = left.str.fullmatch(_SPLIT_STREET.pattern, flags=PYTHON_RE).fillna(False).to_numpy(dtype=bool)
         filled = left[left.ne("")]
         if street.any() and len(filled) and \
                 filled.map(lambda v: _normalise(v)[0].lower() in places).mean() > 0.5:
