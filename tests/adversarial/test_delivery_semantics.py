@@ -111,7 +111,7 @@ def deliveries(draw):
 
 
 #: no shrinking: each example costs seconds (two warehouses, up to 8 loads); a failing plan is small anyway
-@settings(max_examples=10, deadline=None, database=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
+@settings(max_examples=6, deadline=None, database=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(plan=deliveries())
 def test_any_order_overlap_and_repetition_of_deliveries_counts_the_union_once(ref, plan):
