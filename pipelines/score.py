@@ -121,7 +121,7 @@ def build_panel(counts: pd.DataFrame, buurten: list[str], period: str,
     """The panel of one period type: every buurt x signal from the signal's first count in ``counts`` (give one
     municipality's) to the end of its source's period range, zero where a buurt has no count; periods its source
     never delivered (:func:`undelivered`) have no row, so a series may have gaps (lay it out with
-    :func:`models.panel.to_matrix`: they read as missing).
+    :func:`models.panel.to_matrix`: they read as missing); they are kept in ``panel.attrs["undelivered"]``.
 
     ``grid``: the ranges per (period, source) of the whole warehouse (default: those of ``counts``).
     """
@@ -148,6 +148,7 @@ def build_panel(counts: pd.DataFrame, buurten: list[str], period: str,
         return pd.DataFrame(columns=[*KEYS, "period_index", "count"])
     panel = pd.concat(frames, ignore_index=True)
     panel["count"] = panel["count"].astype("int64")
+    panel.attrs["undelivered"] = gone                 # source -> the period indices left out (for the warning)
     return panel
 
 
@@ -200,8 +201,7 @@ def blocks(counts: pd.DataFrame, buurten: list[str], group_of: dict[str, str] | 
             if panel.empty:
                 continue
             sub = part[part["period"] == period]
-            gone = undelivered(sub.assign(period_index=period_index(sub["period_start"], period)), period, grid)
-            missing = tuple((source, label) for source, idx in gone.items()
+            missing = tuple((source, label) for source, idx in panel.attrs.get("undelivered", {}).items()
                             for label in period_label(index_to_start(idx, period), period))
             last = max(grid[(period, source)][1] for source in sub["source"].unique() if (period, source) in grid)
             out.append(Block(period, group, panel, int(last) - settings.window(period) + 1, missing))
