@@ -59,15 +59,14 @@ class LoadSettings:
 
 # -- safety valve --------------------------------------------------------------------------------
 
-def drops(before: pd.DataFrame, after: pd.DataFrame, max_share: float, unknown: pd.DataFrame | None = None) -> list[str]:
+def drops(before: pd.DataFrame, after: pd.DataFrame, max_share: float) -> list[str]:
     """Periods whose total falls by more than ``max_share`` (or vanishes), described for a person: ``(removed)``
     when no count of the period is left, ``(all zero)`` when its counts are there and all 0, ``(partly unknown)``
     when the load leaves a buurt's total of the period unknown by a suppressed or quarantined part, which is no
     removal.
 
     The totals are the ones the lists and scores read (``catalog.source_totals``): a total with an unknown part
-    counts as the sum of its known parts, a lower bound, marked by a true ``partial`` column (without one:
-    ``unknown`` gives the periods partly unknown after the load, as ``catalog.unknown_periods`` does). A lower
+    counts as the sum of its known parts, a lower bound, marked by a true ``partial`` column (none: no bound). A lower
     bound is shown as ``at least``: a load that sets the known parts of such a total to 0 lowers what is read as
     much as any other.
 
@@ -75,12 +74,8 @@ def drops(before: pd.DataFrame, after: pd.DataFrame, max_share: float, unknown: 
     municipality losing its reports is not hidden by the others' totals (its code then leads the label).
     """
     on = [c for c in ("gemeente_code", "period", "period_start") if c in before.columns]
-    before = before.assign(partial=before["partial"].fillna(False).astype(bool) if "partial" in before else False)
-    if "partial" in after:
-        after = after.assign(partial=after["partial"].fillna(False).astype(bool))
-    else:
-        after = after.assign(partial=(pd.MultiIndex.from_frame(after[on]).isin(pd.MultiIndex.from_frame(unknown[on]))
-                                      if unknown is not None and len(unknown) and len(after) else False))
+    before, after = (f.assign(partial=f["partial"].fillna(False).astype(bool) if "partial" in f else False)
+                     for f in (before, after))
     merged = before.merge(after, on=on, how="left", suffixes=("_before", "_after"))
     merged["removed"] = merged["total_after"].isna()      # no count left, not counts of zero
     merged["partial_after"] = merged["partial_after"].fillna(False).astype(bool)

@@ -802,8 +802,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
                     periods_from, periods_to = pd.Timestamp(starts.min()), pd.Timestamp(starts.max())
                     if "period" in rows:          # a source of weeks and months: which the first and last are
                         kinds = (rows.loc[starts.idxmin(), "period"], rows.loc[starts.idxmax(), "period"])
-                lowered = delivery_mod.drops(before, catalog.source_totals(con, source), settings.max_drop_share,
-                                             catalog.unknown_periods(con, source))
+                lowered = delivery_mod.drops(before, catalog.source_totals(con, source), settings.max_drop_share)
                 if lowered and not accept_drop and not _drop_waived(waived, lowered):
                     raise _Held(lowered, held_for={"drop": lowered}, accepted=waived.get("drop"))
             delivery_mod.update_quarantine_states(
