@@ -70,16 +70,18 @@ else:
 # %% [markdown]
 # ## Precisie per signaal
 #
-# Het deel van de beoordeelde episodes waarachter een signaal zat dat terecht bleek: volgens de
-# terugkoppeling (herkend), of in de demo volgens de bekende waarheid.
+# Per signaal: hoeveel beantwoorde signaleringen terecht waren (niet 'geen probleem'), met de signalen die de
+# lijst van het wijkteam toonde; dezelfde cijfers als `wijkradar feedback` en de Toelichting van de lijsten.
+# Een signalering zonder eigen signaal (een stijging bij de buren) telt onder 'Alleen bij de buren'. Zonder
+# terugkoppeling, in de demo: de beoordeelde episodes volgens de bekende waarheid.
 
 # %%
-signals = review.episode_signals(data.evidence, data.scores, data.catalogue)
-judged = review.judge_by_feedback(episodes, data.feedback)
-basis = "terugkoppeling"
-if judged.empty and truth is not None:
+# from answers: the figures of `wijkradar feedback` and the lists' Toelichting (the signals each list showed)
+precision, basis = review.precision_from_answers(data.feedback, data.catalogue), "terugkoppeling"
+if precision.empty and truth is not None:
+    signals = review.episode_signals(data.evidence, data.scores, data.catalogue)
     judged, basis = review.judge_by_truth(episodes, truth, data.catalogue), "demo-waarheid"
-precision = review.precision_per_signal(judged, signals, data.catalogue)
+    precision = review.precision_per_signal(judged, signals, data.catalogue)
 if precision.empty:
     display(Markdown("Nog niets beoordeeld: geen terugkoppeling en geen bekende waarheid."))
 else:

@@ -526,6 +526,8 @@ def explain(
         series = catalog.area_series(con, code)
         name = catalog.area_name_and_team(con, code)
         listed = catalog.listed_months(con)
+        label = period or (run_period(series)[0] if not series.empty else None)
+        on_lists = catalog.listed_statuses(con, label, code) if label else None
     if series.empty:
         _fail(f"no scores for {code} yet; run the weekly flow first (wijkradar run)")
     if period:
@@ -547,6 +549,9 @@ def explain(
                   "(a run scores its last score_weeks weeks and score_months months)")
     # a monthly flag reads aanhoudend only where an earlier run's list held it, as on the lists
     ev_now = current_cells(ev, start, kind, seen_before(listed, start))
+    if on_lists is not None and len(on_lists):     # the status the team's list showed: its answers applied
+        shown = dict(zip(zip(on_lists["domain"], on_lists["period"]), on_lists["status"]))
+        ev_now["status"] = [shown.get((d, p), s) for d, p, s in zip(ev_now["domain"], ev_now["period"], ev_now["status"])]
     s_now = current_cells(series, start, kind)
     words = wording.EXPLAIN[lang]
 
@@ -856,9 +861,11 @@ def report(
     if toon_signalen is not None and not open_pages:
         _fail("--toon-signalen/--geen-signalen belong to --open: wijkradar report --open --toon-signalen")
     if team is not None and jaarplan is None:
-        _fail("--team belongs to --jaarplan: wijkradar report --jaarplan 2026 --team de-weide")
+        _fail(f"--team belongs to --jaarplan: wijkradar report --jaarplan 2026 --team {_team_codes(home)[0]}")
     if jaarplan is not None and team is None:
-        _fail("--jaarplan needs a wijkteam: wijkradar report --jaarplan 2026 --team de-weide")
+        teams = _team_codes(home)
+        _fail(f"--jaarplan needs a wijkteam: wijkradar report --jaarplan {jaarplan} --team {teams[0]} "
+              f"(this profile's teams: {', '.join(teams)})")
     try:
         if home.warehouse.exists():    # the profile as the other commands read it (an edited buurt_indeling.csv)
             with connect(home.warehouse) as con:
@@ -877,6 +884,17 @@ def report(
         _fail(str(exc))
     for p in paths:
         console.print(str(p))
+
+
+def _team_codes(home) -> list[str]:
+    """The profile's wijkteam codes (for an example in a message), or a placeholder without a profile."""
+    from pipelines import reference
+
+    try:
+        codes = sorted(reference.Reference.for_home(home).wijkteams["wijkteam"])
+    except Exception:                      # noqa: BLE001 - a message must not fail on a broken profile
+        codes = []
+    return codes or ["<wijkteam>"]
 
 
 @app.command()

@@ -36,6 +36,10 @@ META_FORMAT = "wijkradar-terugkoppeling-1"
 PROMPT = "Kies wat het wijkteam met dit signaal doet"
 ERROR = "Kies een waarde uit de lijst"
 TOO_FEW = "nog te weinig antwoorden"
+#: The signal group of an answered flag without elevated signals of its own (a rise pooled over its neighbours):
+#: counted under this name per signal, so its false alarms show in every precision table.
+NEIGHBOURS_ONLY = "(buren)"
+NEIGHBOURS_ONLY_NL = "Alleen bij de buren (geen eigen signaal)"
 KEY = ["area_code", "domain", "period", "period_start"]
 
 assert not any("," in v for v in FEEDBACK_VALUES), "the XLSX drop-down splits its list on commas"
@@ -134,7 +138,8 @@ def precision(answers: pd.DataFrame, min_answers: int = MIN_ANSWERS) -> pd.DataF
     """Share of answered flags that were not ``geen probleem``, per signal, wijkteam and domain, and in total.
 
     ``answers``: one row per answered flag (the latest answer) with ``wijkteam, domain, signals`` (the flag's
-    elevated signals, comma separated) and ``value``; ``meer info nodig`` is no verdict and is left out.
+    elevated signals, comma separated; none: :data:`NEIGHBOURS_ONLY`) and ``value``; ``meer info nodig`` is no
+    verdict and is left out. The managers' review (``reports.review.precision_from_answers``) reads this too.
     Returns ``by`` (signal / wijkteam / domain / total), ``group``, ``answered``, ``confirmed`` (not
     ``geen probleem``), ``false_alarms``, ``precision`` (NaN below ``min_answers``) and ``remark``.
     """
@@ -143,8 +148,8 @@ def precision(answers: pd.DataFrame, min_answers: int = MIN_ANSWERS) -> pd.DataF
     if a.empty:
         return pd.DataFrame(columns=cols)
     a = a.assign(false_alarm=(a["value"] == FALSE_ALARM).astype(int), total="alle")
-    signals = a.assign(signal=a["signals"].fillna("").str.split(", ")).explode("signal")
-    signals = signals[signals["signal"].fillna("") != ""]
+    own = a["signals"].fillna("").str.strip()
+    signals = a.assign(signal=own.where(own != "", NEIGHBOURS_ONLY).str.split(", ")).explode("signal")
     parts = []
     for by, frame, column in (("signal", signals, "signal"), ("wijkteam", a, "wijkteam"), ("domain", a, "domain"),
                               ("total", a, "total")):
@@ -171,7 +176,7 @@ def toelichting_rows(report: pd.DataFrame | None, team: str, domains: dict, labe
         return f"{r.confirmed} van {r.answered} terecht ({r.precision:.0%})".replace("%)", " %)")
 
     pick = [("wijkteam", {team: "Dit wijkteam"}), ("total", {"alle": "Alle wijkteams"}), ("domain", domains),
-            ("signal", labels)]
+            ("signal", {**labels, NEIGHBOURS_ONLY: NEIGHBOURS_ONLY_NL})]
     for by, names in pick:
         part = report[report["by"] == by].sort_values("group")
         for r in part.itertuples(index=False):

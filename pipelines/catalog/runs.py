@@ -117,6 +117,14 @@ def read_flags(con: Con, run_id: str, team: str | None = None, status_order: dic
     ).df()
 
 
+def listed_statuses(con: Con, run_period: str, code: str) -> pd.DataFrame:
+    """``domain, period, status`` of ``code``'s flags on the lists of the latest run of ``run_period`` (the status
+    a team read there, its answers applied); empty without such a run."""
+    return con.execute(
+        "SELECT domain, period, status FROM marts.area_flags WHERE area_code = ? AND run_id = "
+        f"(SELECT run_id FROM meta.runs WHERE run_period = ? {LATEST})", [code, run_period]).df()
+
+
 def listed_months(con: Con, before: pd.Timestamp | None = None) -> pd.DataFrame:
     """``run_period``, ``area_code``, ``domain``, ``period_start``: the monthly flags every run's lists held (with
     ``before``: the runs of a period starting before it, the lists a team had seen by then)."""

@@ -19,7 +19,6 @@ LISTED = ("nieuw", "aanhoudend", "verergerend")
 #: Feedback values (``meta.flag_feedback.value``; also the older drop-down of the lists) that say the team
 #: recognised the signal, or that there was nothing; 'meer info nodig' gives no verdict.
 RECOGNISED = ("opgepakt", "naar jaarplan", "al bekend", "herkend, actie nodig", "herkend, al bekend")
-NOT_RECOGNISED = ("geen probleem", "niet herkend")
 #: Dutch headers of :func:`feedback_shares` beside the feedback values (which are Dutch already).
 FEEDBACK_HEADERS = {"wijkteam": "wijkteam", "n": "aantal antwoorden"}
 
@@ -132,22 +131,6 @@ def episode_signals(evidence: pd.DataFrame, scores: pd.DataFrame, catalogue: pd.
     return chosen[["area_code", "domain", "period", "since", "signal"]].drop_duplicates().reset_index(drop=True)
 
 
-def judge_by_feedback(episodes_: pd.DataFrame, feedback: pd.DataFrame) -> pd.DataFrame:
-    """Episodes with a verdict from the team's latest feedback on them (``correct`` True/False; no
-    feedback or 'meer informatie nodig' gives no verdict)."""
-    if episodes_.empty or feedback.empty:
-        return episodes_.iloc[0:0].assign(correct=pd.Series(dtype=bool))
-    fb = feedback[feedback["feedback"].isin([*RECOGNISED, *NOT_RECOGNISED])]
-    m = episodes_.merge(fb[[c for c in ("area_code", "domain", "period_start", "answered_on", "feedback") if c in fb]],
-                        on=["area_code", "domain"])
-    within = (m["period_start"] >= m["since"]) & (m["resolved"].isna() | (m["period_start"] <= m["resolved"]))
-    m = m[m["period_start"].isna() | within]
-    order = [c for c in ("period_start", "answered_on") if c in m]       # the latest answer per flag counts
-    m = m.sort_values(order).drop_duplicates(["area_code", "domain", "period", "since"], keep="last")
-    return m.assign(correct=m["feedback"].isin(RECOGNISED)).drop(columns=["feedback", "period_start", "answered_on"],
-                                                                  errors="ignore")
-
-
 def judge_by_truth(episodes_: pd.DataFrame, truth: pd.DataFrame, catalogue: pd.DataFrame,
                    slack_weeks: int = 8) -> pd.DataFrame:
     """Episodes judged against a known truth (the demo's injected issues): correct when an injected
@@ -170,6 +153,23 @@ def precision_per_signal(judged: pd.DataFrame, signals: pd.DataFrame, catalogue:
     out = m.groupby("signal", as_index=False).agg(judged=("correct", "size"), correct=("correct", "sum"))
     out["precision"] = out["correct"] / out["judged"]
     out = out.merge(catalogue[["signal", "label_nl", "domain"]], on="signal")
+    return out[cols].sort_values(["domain", "signal"]).reset_index(drop=True)
+
+
+def precision_from_answers(feedback: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
+    """Per signal, from the teams' answers: answered flags it was behind, how many were right, the precision; the
+    same figures as ``wijkradar feedback`` and the lists' Toelichting (:func:`pipelines.feedback.precision`, the
+    signals the list showed; a flag without its own signals counts under ``(buren)``)."""
+    from pipelines.feedback import NEIGHBOURS_ONLY, NEIGHBOURS_ONLY_NL, precision
+
+    cols = ["signal", "label_nl", "domain", "judged", "correct", "precision"]
+    if feedback.empty:
+        return pd.DataFrame(columns=cols)
+    per = precision(feedback.rename(columns={"feedback": "value"}), min_answers=1)
+    per = per[per["by"] == "signal"].rename(columns={"group": "signal", "answered": "judged", "confirmed": "correct"})
+    out = per.merge(catalogue[["signal", "label_nl", "domain"]], on="signal", how="left")
+    out["label_nl"] = out["label_nl"].fillna(out["signal"].map({NEIGHBOURS_ONLY: NEIGHBOURS_ONLY_NL}))
+    out["domain"] = out["domain"].fillna("")
     return out[cols].sort_values(["domain", "signal"]).reset_index(drop=True)
 
 

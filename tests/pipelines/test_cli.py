@@ -310,3 +310,22 @@ def test_explain_reads_a_code_of_any_municipality_as_the_sources_do(home, typed,
     res = invoke(home, "explain", typed)
     assert res.exit_code == 2 and f"no scores for {code} yet" in res.output, res.output
     assert "is not an area" in invoke(home, "explain", "960099").output
+
+
+def test_a_year_plan_without_a_team_names_this_profiles_teams(tmp_path):
+    """It suggested Hoogeveen's ``--team de-weide`` in every working folder (red team round 9): another
+    municipality's analyst followed it into "unknown wijkteam"."""
+    from pipelines.paths import resolve_home
+    from pipelines.reference import Reference
+    from pipelines.warehouse import connect
+
+    root = tmp_path / "coevorden"
+    assert runner.invoke(app, ["--home", str(root), "init", "--gemeente", "GM0109"]).exit_code == 0
+    home = resolve_home(root)
+    with connect(home.warehouse):
+        pass
+    teams = sorted(Reference.for_home(home).wijkteams["wijkteam"])
+    res = invoke(home, "report", "--jaarplan", "2026")
+    said = " ".join(res.output.split())
+    assert res.exit_code == 2 and f"--team {teams[0]}" in said and "de-weide" not in said
+    assert all(t in said for t in teams)

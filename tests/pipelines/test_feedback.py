@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from pipelines import catalog, reference
+from pipelines import catalog, reference, wording
 from pipelines.feedback import (FEEDBACK_VALUES, FeedbackRefused, apply_feedback, checksum, flag_keys,
                                 import_feedback, precision)
 from pipelines.warehouse import connect, insert_frame, table_digest
@@ -159,6 +159,16 @@ def test_round_trip_answered_flags_read_in_behandeling_and_in_jaarplan(world, re
     assert ("Dit wijkteam", "2 van 2 terecht (nog te weinig antwoorden)") in info
     statuses = [r[1] for r in load_workbook(paths[TEAM][0])["Signalen"].iter_rows(min_row=5, values_only=True)]
     assert "in behandeling" in statuses and "in jaarplan" in statuses
+    # explain shows the status the list showed, the answer applied (it showed nieuw/aanhoudend)
+    from typer.testing import CliRunner
+
+    from pipelines.cli import app
+
+    area = next(a for a, status in answered.items() if status == "in behandeling")
+    domain = flags.loc[area, "domain"]
+    out = CliRunner().invoke(app, ["--home", str(home.root), "explain", area], catch_exceptions=False, terminal_width=200)
+    row = next(line for line in out.output.splitlines() if re.search(rf"\b{wording.domain_word(domain)}\b", line))
+    assert "in behandeling" in row, out.output
 
 
 def test_an_answer_typed_with_punctuation_a_hyphen_or_an_invisible_character_is_that_answer(world, tmp_path):
@@ -862,6 +872,8 @@ def test_precision_per_signal_team_and_domain():
     assert out.loc[("signal", "afval"), "remark"] == "nog te weinig antwoorden"
     assert pd.isna(out.loc[("signal", "afval"), "precision"])
     assert out.loc[("wijkteam", "t2"), "remark"] == "nog te weinig antwoorden"
+    # the flag without its own signals (a rise pooled over its neighbours) is not left out per signal
+    assert out.loc[("signal", "(buren)"), ["answered", "confirmed"]].tolist() == [1, 1]
     assert precision(answers.iloc[0:0]).empty
 
 

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from pipelines.feedback import precision
 from pipelines.reports import jaarplan, maps, openpages, review, trends
 from pipelines.reports.data import outline_paths, read_feedback, read_outlines
 from pipelines.reports.render import NotebookFailed, notebook_page, table
@@ -178,13 +179,18 @@ def test_feedback_shares_and_precision_per_signal():
                        "feedback": ["herkend, actie nodig", "niet herkend"]})
     shares = review.feedback_shares(fb).set_index("wijkteam")
     assert shares.loc["stad", "herkend, actie nodig"] == 1.0 and shares.loc["dorpen", "n"] == 1
-    ep = review.episodes(EVIDENCE, AREAS)
-    judged = review.judge_by_feedback(ep, fb).set_index("area_code")["correct"].to_dict()
-    assert judged == {"BU1": True, "BU3": False}
-    signals = pd.DataFrame({"area_code": ["BU1", "BU3"], "domain": "physical", "period": "week",
-                            "since": ep.sort_values("area_code")["since"].to_list(), "signal": "afval"})
-    prec = review.precision_per_signal(review.judge_by_feedback(ep, fb), signals, CATALOGUE)
-    assert prec[["judged", "correct", "precision"]].iloc[0].tolist() == [2, 1, 0.5]
+    # per signal from the answers: the figures `wijkradar feedback` shows (one rule), a flag without signals of
+    # its own (a rise pooled over its neighbours) under "(buren)" instead of left out
+    answers = pd.DataFrame({"wijkteam": "stad", "domain": "physical", "signals": ["afval", "afval", ""],
+                            "feedback": ["opgepakt", "geen probleem", "geen probleem"]})
+    prec = review.precision_from_answers(answers, CATALOGUE).set_index("signal")
+    assert prec.loc["afval", ["judged", "correct", "precision"]].tolist() == [2, 1, 0.5]
+    assert prec.loc["(buren)", ["judged", "correct"]].tolist() == [1, 0]
+    assert prec.loc["(buren)", "label_nl"].startswith("Alleen bij de buren")
+    cli = precision(answers.rename(columns={"feedback": "value"}), min_answers=1)
+    cli = cli[cli["by"] == "signal"].set_index("group")
+    assert cli.loc["afval", "confirmed"] == prec.loc["afval", "correct"]
+    assert cli.loc["(buren)", "false_alarms"] == 1
 
 
 def test_the_feedback_table_has_dutch_headers_and_no_header_row_of_its_own():
