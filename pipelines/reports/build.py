@@ -221,6 +221,7 @@ def open_pages(data, settings: ReportSettings) -> dict[str, str]:
     # the weeks that had ended by the run's: a week just begun would make its year look complete
     counts = data.counts if run is None else within(data.counts, period_end(run["run_period"]))
     rates = openpages.disclose(openpages.yearly_rates(counts, data.areas, data.catalogue), settings.open_drempel)
+    held = data.catalogue[data.catalogue["signal"].isin(counts["signal"].unique())]   # what the pages can speak of
     wijken = wijk_table(data.areas)
     made = _stamp()
     pages = {"index.html": openpages.index_page(wijken, made, openpages.gemeente_names(data.areas))}
@@ -233,7 +234,7 @@ def open_pages(data, settings: ReportSettings) -> dict[str, str]:
                                               settings.open_drempel)
                      if settings.open_toon_signalen else None)
         pages[openpages.page_name(w["wijk_code"], w["wijk"])] = openpages.wijk_page(
-            w, rates, data.catalogue, settings.open_drempel, sentences, made)
+            w, rates, held, settings.open_drempel, sentences, made)
     return pages
 
 

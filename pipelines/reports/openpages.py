@@ -26,6 +26,27 @@ DOMAIN_B1 = {
     "social": ("Zorg en welzijn", "signalen die het wijkteam noteert"),
     "safety": ("Veiligheid", "misdrijven die de politie registreert"),
 }
+#: Per source: what its signals are (the domain's sentence names the sources it has counts of) and how the
+#: "Bronnen" line names it.
+SOURCE_B1 = {
+    "meldingen": ("meldingen van bewoners over de straat en het groen", "meldingen openbare ruimte (gemeente)"),
+    "wijkteam": ("signalen die het wijkteam noteert", "signalen van de wijkteams"),
+    "schulden": ("signalen van de schuldhulp", "betalingsachterstanden (schuldhulp)"),
+    "politie": ("misdrijven die de politie registreert", "politie (geregistreerde misdrijven)"),
+}
+TOPIC_B1 = {"physical": "de buitenruimte", "social": "zorg en welzijn", "safety": "veiligheid"}
+NUMBER_B1 = {1: "één onderwerp", 2: "twee onderwerpen", 3: "drie onderwerpen"}
+
+
+def _sources_line(catalogue: pd.DataFrame) -> str:
+    """The sources of the signals in ``catalogue`` for the "Bronnen" line, each followed by "; "."""
+    held = set(catalogue["source"]) if "source" in catalogue else set()
+    return "".join(f"{SOURCE_B1[src][1]}; " for src in SOURCE_B1 if src in held)
+
+
+def _and(items: list[str]) -> str:
+    """``a``, ``a en b``, ``a, b en c``."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
 KIND_B1 = {"stadswijk": "Wijken in de stad", "dorp": "Dorpen", "bedrijventerrein": "Overige gebieden"}
 MIN_POPULATION = 50
 MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
@@ -309,13 +330,20 @@ def wijk_page(wijk: pd.Series, rates: pd.DataFrame, catalogue: pd.DataFrame, thr
     own = rates[(rates["wijk_code"] == wijk["wijk_code"]) & (rates["kind"] != "gemeente")]
     gm = rates[(rates["kind"] == "gemeente") & (rates["gemeente_code"] == wijk["gemeente_code"])]
     gemeente = f"de hele gemeente {gm['wijk'].iloc[0]}" if len(gm) else "de hele gemeente"
-    body = [f"<p>Op deze pagina ziet u hoe het gaat in {esc(name)}. We kijken naar drie onderwerpen: de buitenruimte, "
-            f"zorg en welzijn, en veiligheid. We vergelijken de jaren met elkaar en met {esc(gemeente)}.</p>"]
-    for domain, (label, what) in DOMAIN_B1.items():
+    # ``catalogue``: the signals with counts (a topic, a signal or a source without data is not promised)
+    domains = [d for d in DOMAIN_B1 if (own["domain"] == d).any()]
+    topics = [TOPIC_B1[d] for d in domains]
+    intro = (f" We kijken naar {NUMBER_B1[len(topics)]}: {_and(topics)}." if topics else "")
+    body = [f"<p>Op deze pagina ziet u hoe het gaat in {esc(name)}.{esc(intro)} We vergelijken de jaren met elkaar "
+            f"en met {esc(gemeente)}.</p>"]
+    for domain in domains:
+        label = DOMAIN_B1[domain][0]
         t, g = own[own["domain"] == domain].sort_values("year"), gm[gm["domain"] == domain].sort_values("year")
-        if t.empty:
-            continue
-        signals = catalogue.loc[catalogue["domain"] == domain, "label_nl"].str.lower().tolist()
+        mine = catalogue[catalogue["domain"] == domain]
+        sources = dict.fromkeys(mine["source"]) if "source" in mine else {}
+        what = _and([SOURCE_B1[src][0] if src in SOURCE_B1 else DOMAIN_B1[domain][1] for src in sources]
+                    or [DOMAIN_B1[domain][1]])
+        signals = mine["label_nl"].str.lower().tolist()
         years = [str(y) for y in t["year"]]
         chart = line_chart(years, [Line(name, [v if pd.notna(v) else None for v in t["rate_shown"]], "#2c7fb8"),
                                    Line("hele gemeente", [v if pd.notna(v) else None for v in g["rate_shown"]],
@@ -340,8 +368,7 @@ def wijk_page(wijk: pd.Series, rates: pd.DataFrame, catalogue: pd.DataFrame, thr
                 "week, zoals de weeknummers: een jaar heeft 52 of 53 weken. Bij een jaar van 53 weken rekenen we "
                 "het cijfer per 1.000 inwoners om naar 52 weken, zodat de jaren te vergelijken zijn. Meer of minder "
                 "meldingen betekent niet altijd dat het beter of slechter gaat: soms melden mensen gewoon vaker.</p>"
-                f'<p class="small">Bronnen: meldingen openbare ruimte (gemeente), signalen van de '
-                "wijkteams, politie (geregistreerde misdrijven); gebieden en inwoners: CBS, licentie CC BY 4.0. "
+                f'<p class="small">Bronnen: {esc(_sources_line(catalogue))}gebieden en inwoners: CBS, licentie CC BY 4.0. '
                 f"Gemaakt door wijkradar op {esc(made)}.</p></section>")
     nav = '<nav><a href="index.html">Alle wijken en dorpen</a></nav>'
     return page(f"{name}: hoe gaat het?", "".join(body), "Cijfers over de buurt voor bewoners", nav=nav)

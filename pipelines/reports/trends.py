@@ -29,13 +29,17 @@ def wijk_short_name(name: str) -> str:
 
 
 def wijk_names(areas: pd.DataFrame) -> pd.Series:
-    """Per wijk code the name shown: the short name, unless another wijk shares it. Then the full CBS name
+    """Per wijk code the name shown: the short name, unless it is the municipality's name or another wijk shares
+    it. Then the full CBS name
     within one municipality (``Wijk 01 Centrum``), and the municipality added when wijken of several
     municipalities share it (``Wijk 00 (Ameland)``); a wijk is always told apart by its code, never its name."""
     w = areas[areas["level"] == "wijk"].drop_duplicates("area_code").set_index("area_code")
     gemeenten = areas[areas["level"] == "gemeente"].drop_duplicates("area_code").set_index("area_code")["name"]
     gm = w["gemeente_code"] if "gemeente_code" in w else pd.Series("", index=w.index)
     names = w["name"].map(wijk_short_name)
+    # "Wijk 10 Coevorden" in Coevorden: "Coevorden" would be compared with the whole municipality by its own name
+    own = names.str.casefold() == gm.map(gemeenten).astype(str).str.casefold()
+    names = names.where(~own, w["name"].astype(str))
     same = pd.DataFrame({"gm": gm, "name": names}).duplicated(keep=False)
     names = names.where(~same, w["name"].astype(str))
     same = pd.DataFrame({"gm": gm, "name": names}).duplicated(keep=False)
@@ -181,7 +185,7 @@ def year_to_date(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFr
     complete_start = starts_year | (c["year"].to_numpy() > period_year(first, c["period"]).to_numpy())
     year = end.year if year is None else year
     c = c[complete_start & (c["year"] <= year).to_numpy()]
-    part = c[in_year_to_date(c["period_start"], c["period"], end, year)]
+    part = _delivered_part(c[in_year_to_date(c["period_start"], c["period"], end, year)], year)
     weeks = _weeks_to_date(end, year)          # 53 once a 53-week year is over: per 52 weeks, as the open pages
     if weeks > 52:
         long = (part["period"] == "week") & (part["year"].map(weeks_in_year) > 52)
@@ -195,6 +199,21 @@ def year_to_date(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFr
         out["population"] = buurten["population"].sum()
     out["rate"] = out["count"] / out["population"].where(out["population"] > 0) * 1000
     return out
+
+
+def _delivered_part(part: pd.DataFrame, year: int) -> pd.DataFrame:
+    """``part`` (counts of the same part of every year) cut, per domain and period type, after the last period
+    ``year`` holds: a month that has ended but is not delivered yet (a wijkteam's month arrives weeks later)
+    would read as 0 in ``year`` only. A domain without any count in ``year`` keeps its part."""
+    starts = pd.to_datetime(part["period_start"])
+    pos = pd.Series(np.where(part["period"] == "week", _week_of_year(starts).to_numpy(), starts.dt.month.to_numpy()),
+                    index=part.index)
+    this = part["year"] == year
+    last = pos[this].groupby([part.loc[this, "domain"], part.loc[this, "period"]]).max()
+    if last.empty:
+        return part
+    cut = pd.Series(pd.MultiIndex.from_frame(part[["domain", "period"]]).map(last.to_dict()), index=part.index)
+    return part[cut.isna() | (pos <= cut)]
 
 
 def _zero_filled(counts: pd.DataFrame, held: pd.DataFrame, by: tuple[str, ...]) -> pd.DataFrame:

@@ -65,6 +65,18 @@ def test_year_to_date_compares_the_same_part_of_every_year_per_1000_inhabitants(
     assert change["this_year"].item() == 30 and change["earlier_mean"].item() == 15 and change["change"].item() == 1.0
 
 
+def test_year_to_date_leaves_out_a_month_that_has_ended_but_is_not_delivered_yet():
+    """A report in the first weeks of a month compared a December not delivered yet (0) with the full Decembers
+    of earlier years: -5 % where the months delivered were +4 % (red team round 9)."""
+    counts = monthly("BU1", "eenzaam", "2024-01-01", [1] * 12 + [2] * 12 + [3] * 11)      # up to November 2026
+    ytd = trends.year_to_date(counts, AREAS, CATALOGUE, pd.Timestamp("2026-12-31"))
+    assert ytd.set_index("year")["count"].to_dict() == {2024: 11, 2025: 22, 2026: 33}    # Jan-Nov of each year
+    # the weekly domain keeps its own last week
+    both = pd.concat([counts, weekly("BU1", "afval", "2024-01-01", [1] * 156)])
+    ytd = trends.year_to_date(both, AREAS, CATALOGUE, pd.Timestamp("2026-12-31"), by=("domain",))
+    assert ytd.set_index(["domain", "year"]).loc[("physical", 2026), "count"] == 52
+
+
 def test_year_to_date_at_the_end_of_february_counts_every_february_leap_year_or_not():
     starts = pd.Series(pd.to_datetime(["2028-02-01", "2029-02-01", "2031-02-01", "2032-01-01", "2032-02-01", "2032-03-01"]))
     months = pd.Series(["month"] * len(starts))
@@ -506,6 +518,10 @@ def test_wijk_names_repeating_within_one_municipality_show_their_full_name():
                                             "gemeente_code": "GM0118", "kind": [None, "stadswijk"],
                                             "wijkteam": [None, "stad"], "population": [None, 100]})])
     assert trends.wijk_names(areas).to_dict() == {"WK01": "Wijk 50 Stad", "WK02": "Dorp", "WK03": "Wijk 53 Stad"}
+    # a wijk named after its municipality keeps its full name: the open page compared "Coevorden" with
+    # "de hele gemeente Coevorden" (red team round 9)
+    town = AREAS.assign(name=AREAS["name"].replace({"Wijk 50 Stad": "Wijk 50 Hoogeveen"}))
+    assert trends.wijk_names(town).to_dict() == {"WK01": "Wijk 50 Hoogeveen", "WK02": "Dorp"}
 
 
 # --- year plan ---------------------------------------------------------------------------------
@@ -575,3 +591,28 @@ def test_notebook_page_embeds_every_output_and_escapes_markdown_html():
     with pytest.raises(NotebookFailed, match="ZeroDivisionError"):
         notebook_page(executed_notebook([nbformat.v4.new_output("error", ename="ZeroDivisionError", evalue="x",
                                                                 traceback=[])]), "Trends")
+
+
+def test_an_open_page_promises_only_the_topics_and_sources_it_has_counts_of():
+    """A home without police or arrears data promised residents "veiligheid", cited the police as a source and
+    listed betalingsachterstanden among what the wijkteam notes (red team round 9)."""
+    from types import SimpleNamespace
+
+    from pipelines.reports.build import ReportSettings, open_pages
+
+    catalogue = pd.DataFrame({"signal": ["afval", "eenzaam", "achterstand", "inbraak"],
+                              "domain": ["physical", "social", "social", "safety"],
+                              "label_nl": ["Afval", "Eenzaamheid", "Betalingsachterstand", "Woninginbraak"],
+                              "source": ["meldingen", "wijkteam", "schulden", "politie"]})
+    counts = pd.concat([weekly("BU1", "afval", "2024-01-01", [3] * 104), weekly("BU3", "afval", "2024-01-01", [1] * 104),
+                        monthly("BU1", "eenzaam", "2024-01-01", [2] * 24), monthly("BU3", "eenzaam", "2024-01-01", [1] * 24)])
+    data = SimpleNamespace(counts=counts, areas=AREAS, catalogue=catalogue, flags=pd.DataFrame())
+    page = next(p for name, p in open_pages(data, ReportSettings()).items() if name != "index.html" and "Stad" in p)
+    assert "We kijken naar twee onderwerpen: de buitenruimte en zorg en welzijn." in page
+    assert "veiligheid" not in page.lower() and "politie" not in page and "betalingsachterstand" not in page.lower()
+    assert "Bronnen: meldingen openbare ruimte (gemeente); signalen van de wijkteams; gebieden en inwoners" in page
+    # with arrears counts, the social topic says where they come from
+    data.counts = pd.concat([counts, monthly("BU1", "achterstand", "2024-01-01", [4] * 24)])
+    page = next(p for name, p in open_pages(data, ReportSettings()).items() if name != "index.html" and "Stad" in p)
+    assert "signalen die het wijkteam noteert en signalen van de schuldhulp" in page
+    assert "betalingsachterstanden (schuldhulp)" in page
