@@ -76,3 +76,15 @@ def test_one_old_code_of_a_merge_twice_in_a_download_is_still_a_repeat(tmp_path,
     with connect(home.warehouse) as con:
         reasons = [r[0] for r in con.execute("SELECT reason FROM quarantine.rows").fetchall()]
     assert got.rows_quarantined == 2 and all("more than once" in r for r in reasons)
+
+
+# -- defect 4: a download in a newer division ---------------------------------------------------------------
+
+def test_a_download_of_unknown_codes_is_refused_saying_how_to_map_them(home):
+    rows = [_row(i, c, 2, period="2026MM09") for i, c in
+            enumerate(["BU01189001", "BU01189002", "BU01189003", "BU01189004", "BU01185001", "BU01185002"])]
+    with pytest.raises(ValidationRefused) as refused:
+        _fetch_and_load(home, Reference(), rows)
+    message = str(refused.value)
+    assert "buurtcode_wijzigingen.csv" in message and "--max-failed-share 0.67" in message
+    assert "fix it and load it again" not in message
