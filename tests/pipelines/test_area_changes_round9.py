@@ -88,3 +88,104 @@ def test_a_download_of_unknown_codes_is_refused_saying_how_to_map_them(home):
     message = str(refused.value)
     assert "buurtcode_wijzigingen.csv" in message and "--max-failed-share 0.67" in message
     assert "fix it and load it again" not in message
+
+
+# -- defect 2: a profile that renumbers or merges buurten the warehouse holds ------------------------------
+
+def _wijkteam_file(tmp_path, code):
+    path = tmp_path / "wijkteam_2026-09.csv"
+    path.write_text("Buurtcode;Maand;Signaal;Aantal\n" + "".join(
+        f"{code};2026-{m:02d};Eenzaamheid;{m}\n" for m in range(1, 10)), encoding="utf-8")
+    return path
+
+
+def _flag(con, run_id, code, score):
+    con.execute("INSERT INTO marts.area_flags (run_id, run_period, wijkteam, area_code, domain, period, "
+                "period_start, level, status, score, q, since, signals, explanation, explanation_en) VALUES "
+                "(?, '2026-W47', 'centrum-noord', ?, 'fysiek', 'week', DATE '2026-11-16', 'alarm', 'nieuw', ?, 0.01, "
+                "DATE '2026-11-16', 'zwerfafval', 'x', 'x')", [run_id, code, score])
+
+
+def test_a_renumbered_buurt_keeps_its_history_flags_and_answers(tmp_path, home):
+    load_file(home, _wijkteam_file(tmp_path, "BU01185000"), "wijkteam")
+    with connect(home.warehouse) as con:
+        _flag(con, "run-w47", "BU01185000", 3.0)
+        con.execute("INSERT INTO meta.flag_feedback VALUES ('run-w47', 'centrum-noord', 'BU01185000', 'fysiek', "
+                    "'week', DATE '2026-11-16', 'opgepakt', NULL, DATE '2026-11-20', 'h', 1, now()::TIMESTAMP)")
+        before = con.execute("SELECT signal, period_start, count FROM core.signal_counts ORDER BY ALL").fetchall()
+        ref = _profile(tmp_path, "BU01185000,BU01185090,2025,hernummerd\n", renumber=("BU01185000", "BU01185090"))
+        assert reference.sync(con, ref)
+        after = con.execute("SELECT signal, period_start, count FROM core.signal_counts "
+                            "WHERE area_code = 'BU01185090' ORDER BY ALL").fetchall()
+        flags = con.execute("SELECT area_code FROM marts.area_flags").fetchall()
+        answers = con.execute("SELECT area_code FROM meta.flag_feedback").fetchall()
+        shown = con.execute("SELECT count(*) FROM marts.area_flags JOIN core.areas USING (area_code)").fetchone()
+    assert _twice_changes_nothing(home, ref)
+    assert after == before and len(after) == 9
+    assert flags == [("BU01185090",)] and answers == [("BU01185090",)] and shown == (1,)
+
+
+def _twice_changes_nothing(home, ref) -> bool:
+    """Whether a second sync, and a second pass of the move, leave every table as it is."""
+    with connect(home.warehouse) as con:
+        before = table_digest(con)
+    with connect(home.warehouse) as con:
+        assert not reference.sync(con, ref)
+        assert reference.rekey_stored(con, ref) == {}                # nothing left under an old code
+    with connect(home.warehouse) as con:
+        return table_digest(con) == before
+
+
+def _stored_cells(con, rows):
+    """Cells of an older warehouse, loaded while the old codes were buurten of its division."""
+    frame = pd.DataFrame(rows, columns=["area_code", "part", "count", "load_seq"]).assign(
+        source="schulden", signal="schulden_huishoudens", period="month", period_start=pd.Timestamp("2026-09-01"),
+        provisional=False, load_id="schulden-old")
+    con.register("_cells", frame)
+    con.execute("INSERT INTO core.source_cells BY NAME SELECT * FROM _cells")
+    con.unregister("_cells")
+    from pipelines.catalog import rebuild_counts
+    rebuild_counts(con, "schulden")
+
+
+def test_the_old_buurten_of_a_merge_held_before_become_its_parts(tmp_path, home):
+    with connect(home.warehouse) as con:
+        reference.sync(con, Reference())
+        _stored_cells(con, [("BU01180500", "huur", 4, 1), ("BU01180500", "energie", 2, 1),
+                            ("BU01180501", "huur", 3, 2)])
+        _flag(con, "run-w47", "BU01180500", 2.0)
+        _flag(con, "run-w47", "BU01180501", 5.0)
+        ref = _profile(tmp_path, MERGE)
+        assert reference.sync(con, ref)
+        parts = con.execute("SELECT area_code, part, count FROM core.source_cells ORDER BY ALL").fetchall()
+        total = con.execute("SELECT area_code, count FROM core.signal_counts").fetchall()
+        flags = con.execute("SELECT area_code, score FROM marts.area_flags").fetchall()
+    assert _twice_changes_nothing(home, ref)
+    assert parts == [("BU01185000", "energie@BU01180500", 2), ("BU01185000", "huur@BU01180500", 4),
+                     ("BU01185000", "huur@BU01180501", 3)]
+    assert total == [("BU01185000", 9)]
+    assert flags == [("BU01185000", 5.0)]                     # one flag per buurt: the strongest of its old buurten
+
+
+def test_counts_of_a_code_in_no_buurt_and_not_mapped_are_warned_about(tmp_path, home, caplog):
+    with connect(home.warehouse) as con:
+        reference.sync(con, Reference())
+        _stored_cells(con, [("BU01180500", "huur", 4, 1)])
+        with caplog.at_level(logging.WARNING, logger="wijkradar.reference"):
+            assert reference.sync(con, _profile(tmp_path, "BU01189999,BU01185001,2025,another\n"))
+    assert "BU01180500" in caplog.text and "never scored" in caplog.text
+
+
+def test_a_whole_buurt_delivered_later_replaces_the_parts_moved_to_it():
+    moves = pd.DataFrame({"old_code": ["A", "B"], "new_code": ["N", "N"], "merged": [True, True]})
+    cells = pd.DataFrame({"source": "s", "area_code": ["A", "B", "N"], "signal": "x", "part": ["", "", ""],
+                          "period": "month", "period_start": pd.Timestamp("2026-09-01"), "count": [4, 3, 9],
+                          "load_seq": [1, 2, 3]})
+    kept, dropped = merges.rekeyed_cells(cells, moves)
+    assert kept[["area_code", "part", "count"]].values.tolist() == [["N", "", 9]] and dropped == 2
+    newer = cells.assign(load_seq=[4, 5, 3])      # every old code delivered after the whole: they replace it
+    kept, dropped = merges.rekeyed_cells(newer, moves)
+    assert kept[["part", "count"]].values.tolist() == [["@A", 4], ["@B", 3]] and dropped == 1
+    one = cells.assign(load_seq=[4, 2, 3])                    # one old code after it: would be counted twice
+    kept, _ = merges.rekeyed_cells(one, moves)
+    assert kept[["part", "count"]].values.tolist() == [["", 9]]
