@@ -6,6 +6,7 @@ version (a hash of the files) is recorded in ``meta.reference`` and with every r
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -16,6 +17,8 @@ import pandas as pd
 
 from pipelines.paths import REFERENCE_DIR
 from pipelines.warehouse import transaction
+
+log = logging.getLogger("wijkradar.reference")
 
 DOMAIN_NL = {"physical": "fysiek", "social": "sociaal", "safety": "veiligheid"}
 
@@ -275,7 +278,12 @@ class Reference:
 
 
 def sync(con: duckdb.DuckDBPyConnection, ref: Reference) -> bool:
-    """Mirror the reference files into ``core`` when they changed; returns whether anything was written."""
+    """Mirror the reference files into ``core`` when they changed; returns whether anything was written.
+
+    Data the warehouse holds under a code that ``buurtcode_wijzigingen.csv`` now maps to a buurt (renumbered or
+    merged in a new division) moves to that buurt in the same transaction (:func:`rekey_stored`); stored counts of
+    a code that is no buurt of the profile and not mapped are warned about: they are never scored.
+    """
     from pipelines import catalog
 
     ref.code_changes                          # validated when the profile loads, not at the first old code
@@ -283,4 +291,58 @@ def sync(con: duckdb.DuckDBPyConnection, ref: Reference) -> bool:
         return False
     with transaction(con):
         catalog.replace_reference(con, ref.version, ref.wijkteams, ref.areas, ref.catalogue)
+        rekey_stored(con, ref)
+    warn_unplaced(con)
     return True
+
+
+def rekey_stored(con: duckdb.DuckDBPyConnection, ref: Reference) -> dict[str, int]:
+    """Move what the warehouse holds under old codes of ``buurtcode_wijzigingen.csv`` to their buurt (inside the
+    caller's transaction): a renumbered buurt's counts, ledger, flags and answers become the buurt's own; the
+    counts of a merge's old codes become parts of the merged buurt (``sources.merges``), its flags and answers
+    the buurt's. Returns the rows moved per table; a second call finds nothing to move."""
+    from pipelines.catalog import rekey
+    from pipelines.catalog.counts import rebuild_counts
+    from pipelines.sources import merges
+
+    moves = merges.moves(ref)
+    stored = rekey.stored_codes(con, sorted(moves["old_code"]))
+    if not stored:
+        return {}
+    moves = moves[moves["old_code"].isin(stored) | moves["new_code"].isin(moves.loc[moves["old_code"].isin(stored),
+                                                                                      "new_code"])]
+    codes = sorted(set(moves["old_code"]) | set(moves["new_code"]))
+    sources = rekey.sources_of(con, stored)
+    moved: dict[str, int] = {}
+    for table in rekey.CELL_TABLES:
+        cells = rekey.cells_of(con, table, codes)
+        kept, dropped = merges.rekeyed_cells(cells, moves)
+        rekey.replace_cells(con, table, codes, kept)
+        moved[table] = int(cells["area_code"].isin(stored).sum())
+        if dropped:
+            log.warning("%d stored cells of %s were left out as their old codes moved to their buurt: a later delivery "
+                        "of the same buurt, signal and period replaced them, or they would count twice beside the "
+                        "whole buurt's cell", dropped, table)
+    moved.update(rekey.move_rows(con, moves))
+    for source in sources:
+        rebuild_counts(con, source)
+    log.info("buurtcode_wijzigingen.csv maps %s, which the warehouse held, to %s: rows moved: %s",
+             ", ".join(stored), ", ".join(sorted(set(moves.loc[moves["old_code"].isin(stored), "new_code"]))),
+             ", ".join(f"{t} {n}" for t, n in moved.items() if n))
+    return {t: n for t, n in moved.items() if n}
+
+
+def warn_unplaced(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Warn about stored counts under a code that is no area of the profile and not mapped: they are never scored
+    and on no list. Returns them (``catalog.rekey.unplaced_counts``)."""
+    from pipelines.catalog import rekey
+
+    unplaced = rekey.unplaced_counts(con)
+    if len(unplaced):
+        codes = sorted(set(unplaced["area_code"]))
+        shown = ", ".join(codes[:8]) + (f" and {len(codes) - 8} more" if len(codes) > 8 else "")
+        log.warning("the warehouse holds counts of %s (%d series), which are no buurt of the profile and not mapped "
+                    "in buurtcode_wijzigingen.csv, so they are never scored; map each old code to its buurt there "
+                    "(a renumbered or merged buurt), or add the buurt to the profile", shown,
+                    int(unplaced["series"].sum()))
+    return unplaced

@@ -7,6 +7,7 @@ reason. Great Expectations is imported lazily: it costs ~3-6 s.
 """
 from __future__ import annotations
 
+import math
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -186,6 +187,28 @@ def safe_for_docs(frame: pd.DataFrame, checks=None) -> pd.DataFrame:
     return out
 
 
+#: How the area check's reason begins (``sources.common.area_checks``): the row's buurt code is of no buurt of the
+#: profile's division, nor mapped to one.
+UNKNOWN_CODE_REASON = "area not in division"
+
+
+def _refusal_advice(name: str, failures: pd.DataFrame, share: float) -> str:
+    """What to do next about a refused batch: codes of another division are mapped, not fixed in the file; a
+    download from a service (politie, cbs-kwb) cannot be fixed by hand at all."""
+    from pipelines.sources import NETWORK_SOURCES
+
+    unknown = failures["reason"].str.contains(UNKNOWN_CODE_REASON, regex=False)
+    allow = f"--max-failed-share {math.ceil(share * 100) / 100:.2f}"       # the least share that lets it load
+    if len(failures) and unknown.sum() * 2 > len(failures):
+        return ("most buurt codes are of another CBS division than the profile's: map each of those codes to "
+                "its buurt of the profile in buurtcode_wijzigingen.csv (the home's reference folder) or update the "
+                f"profile's division, then load it again, or pass {allow} to load the other rows now")
+    if name in NETWORK_SOURCES:
+        return ("a download from the service cannot be fixed by hand: check the service address and the archived "
+                f"payload, then fetch it again, or pass {allow} to load the rows that pass now")
+    return "this looks like a wrong or damaged file - fix it and load it again"
+
+
 def run_suite(name: str, frame: pd.DataFrame, checks: list[Check], max_failed_share: float = 0.5,
               docs_root: Path | None = None, extra_failed: pd.Series | None = None) -> Verdict:
     """Validate ``frame`` (must have a unique ``row_number`` column) against ``checks``.
@@ -250,7 +273,7 @@ def run_suite(name: str, frame: pd.DataFrame, checks: list[Check], max_failed_sh
         summary = "; ".join(f"{n} rows: {r}" for r, n in top.items())
         raise ValidationRefused(
             f"{n_failed} of {len(frame)} rows ({share:.0%}) fail validation, more than the allowed "
-            f"{max_failed_share:.0%} ({summary}); this looks like a wrong or damaged file - fix it and load it again"
+            f"{max_failed_share:.0%} ({summary}); {_refusal_advice(name, failures, share)}"
         )
     accepted = ~frame["row_number"].isin(failures["row_number"])
     return Verdict(accepted=accepted, failures=failures)

@@ -92,3 +92,44 @@ def conflicts(cells: pd.DataFrame, stored_whole: pd.Series, ref) -> pd.Series:
         "buurt would be counted twice; deliver the period under " + new[in_warehouse] + " (the old buurten's "
         "counts added up)")
     return reasons.dropna()
+
+
+def moves(ref) -> pd.DataFrame:
+    """``old_code``, ``new_code``, ``merged``: every mapping of ``buurtcode_wijzigingen.csv``; ``merged`` when the
+    buurt has two old codes or more (its old codes' counts are parts of it), else the buurt was renumbered (its old
+    code's counts are the buurt's own)."""
+    changes = ref.code_changes[["old_code", "new_code"]].reset_index(drop=True)
+    return changes.assign(merged=changes["new_code"].isin(merges(ref)).astype(bool))
+
+
+def rekeyed_cells(cells: pd.DataFrame, moves: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Stored cells (rows of ``core.source_cells`` or ``core.unknown_cells``, with ``source`` and ``load_seq``) of
+    old codes moved to their buurt, and the rows to keep where they meet the buurt's own cells; with how many
+    rows were dropped for another.
+
+    ``cells`` holds the cells of the old codes of ``moves`` (:func:`moves`) and of their buurten. An old code of a
+    merge becomes a part of its buurt (``'<part>@<old code>'``), a renumbered code the buurt itself. Where two
+    cells meet, what the deliveries would have made of them in their order (``load_seq``) stays: the later of the
+    same cell; a whole buurt's cell replaces its older parts; parts later than the whole replace it when they hold
+    every old code of the buurt, and otherwise would have been counted twice, so the whole stays (as
+    :func:`conflicts` quarantines such a part when it is delivered).
+    """
+    new_code = cells["area_code"].map(dict(zip(moves["old_code"], moves["new_code"])))
+    merged = cells["area_code"].map(dict(zip(moves["old_code"], moves["merged"]))).fillna(False).astype(bool)
+    out = cells.copy()
+    part = out["part"].astype(str)
+    as_part = new_code.notna() & merged & ~part.str.contains(AT, regex=False)
+    out.loc[as_part, "part"] = (part[as_part] + AT + out.loc[as_part, "area_code"].astype(str)).to_numpy()
+    out.loc[new_code.notna(), "area_code"] = new_code[new_code.notna()].to_numpy()
+    keys = ["source", "area_code", "signal", "part", "period", "period_start"]
+    out = out.sort_values("load_seq", kind="stable").drop_duplicates(keys, keep="last")
+    base, old = split_parts(out["part"])
+    group = [out["source"], out["area_code"], out["signal"], base, out["period"], out["period_start"]]
+    whole_seq = out["load_seq"].where(old.isna()).groupby(group, dropna=False).transform("max")
+    newer = old.notna() & (whole_seq.isna() | out["load_seq"].gt(whole_seq))
+    held = old.where(newer).groupby(group, dropna=False).transform("nunique")
+    needed = out["area_code"].map(moves.groupby("new_code")["old_code"].nunique()).fillna(0)
+    complete = held.ge(needed) & needed.gt(0)
+    drop = (old.isna() & complete) | (old.notna() & whole_seq.notna() & ~(newer & complete))
+    kept = out[~drop.to_numpy()].sort_index()
+    return kept.reset_index(drop=True), int(len(cells) - len(kept))

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipelines.sources import merges
 from pipelines.sources.common import IngestError, _cell_text, area_checks, plain_cells, resolve_area_codes
 from pipelines.sources.counts import count_checks, past_check
 from pipelines.sources.odata import archive_payload, fetch_pages, read_entity
@@ -102,9 +103,11 @@ def typed(raw: pd.DataFrame, ref) -> pd.DataFrame:
     if raw.attrs.get("default", "Zero") == "Zero":
         value = value.fillna("0")            # the topic's Default says an empty cell means zero
     count, plausible = checked_counts(value.fillna(""), ref.load_settings.max_count(NAME))
+    area = resolve_area_codes(raw["area_code"], ref)
     return pd.DataFrame({
         "row_number": raw["row_number"],
-        "area_code": resolve_area_codes(raw["area_code"], ref),
+        "area_code": area,
+        "cell_code": merges.cell_codes(raw["area_code"], area, ref),
         "crime_type": raw["crime_type"],
         "signal": raw["crime_type"].map(mapping),
         "period_not_year": kind.ne("JJ"),
@@ -134,7 +137,7 @@ def checks(ref, today: pd.Timestamp) -> list[Check]:
         Check(gxe.ExpectColumnValuesToNotBeNull(column="signal"), "crime type is not mapped in politie_soorten.csv"),
         *count_checks(),
         plausible_check(ref, NAME, "buurt, crime type and month"),
-        Check(gxe.ExpectCompoundColumnsToBeUnique(column_list=["area_code", "crime_type", "period_start"],
+        Check(gxe.ExpectCompoundColumnsToBeUnique(column_list=["cell_code", "crime_type", "period_start"],
                                                     ignore_row_if="any_value_is_missing"),
               "the same buurt, crime type and month occur more than once"),
     ]
@@ -142,12 +145,13 @@ def checks(ref, today: pd.Timestamp) -> list[Check]:
 
 def row_keys(raw: pd.DataFrame, typed: pd.DataFrame) -> pd.Series:
     """The cell each row describes (for quarantine states)."""
-    return cell_keys(typed, raw, ["area_code", "crime_type", "period_start"], ["area_code", "crime_type", "period"])
+    return cell_keys(typed, raw, ["cell_code", "crime_type", "period_start"], ["area_code", "crime_type", "period"])
 
 
 def to_cells(accepted: pd.DataFrame) -> pd.DataFrame:
-    """One cell per buurt, crime type and month; a signal is the sum of its crime types."""
+    """One cell per buurt, crime type and month; a signal is the sum of its crime types. An old code of a
+    merged buurt is a part of it (``'1.1.1@BU01180500'``, :mod:`merges`), added to the buurt's other old codes."""
     out = accepted[["area_code", "signal", "period_start", "count", "provisional"]].assign(
-        period="month", part=accepted["crime_type"])
+        period="month", part=merges.parts(accepted["crime_type"], accepted))
     out["count"] = out["count"].astype("int64")
     return out

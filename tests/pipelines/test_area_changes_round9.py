@@ -1,0 +1,191 @@
+"""Area codes that change (red team round 9): police rows under the old codes of a merged buurt add up as the
+wijkteam's do; a download in a newer division is refused saying how to map its codes; and a profile that
+renumbers or merges buurten moves what the warehouse already holds under the old codes to the buurt."""
+import logging
+import shutil
+
+import pandas as pd
+import pytest
+
+from pipelines import reference
+from pipelines.paths import REFERENCE_DIR
+from pipelines.reference import Reference
+from pipelines.sources import merges, politie
+from pipelines.validate import ValidationRefused
+from pipelines.warehouse import connect, table_digest
+from tests.conftest import TODAY, load_file
+from tests.pipelines.odata_server import Service
+
+MERGE = "BU01180500,BU01185000,2023,merge a\nBU01180501,BU01185000,2023,merge b\n"
+
+
+def _profile(tmp_path, lines: str, renumber: tuple[str, str] | None = None) -> Reference:
+    """The demo profile with ``lines`` in buurtcode_wijzigingen.csv; with ``renumber`` (old, new) one buurt's
+    code changed in every reference file, as a new CBS division does."""
+    folder = tmp_path / "reference"
+    shutil.copytree(REFERENCE_DIR, folder)
+    if renumber:
+        for path in folder.iterdir():
+            if path.suffix in (".csv", ".json"):
+                path.write_text(path.read_text(encoding="utf-8").replace(renumber[0][2:], renumber[1][2:]),
+                                encoding="utf-8")
+    (folder / "buurtcode_wijzigingen.csv").write_text("old_code,new_code,division,note\n" + lines, encoding="utf-8")
+    return Reference(folder)
+
+
+def _row(i, code, value, crime="1.1.1", period="2025MM03"):
+    return {"ID": i, "SoortMisdrijf": f"{crime:<6}", "WijkenEnBuurten": f"{code:<10}", "Perioden": period,
+            "GeregistreerdeMisdrijven_1": value}
+
+
+def _fetch_and_load(home, ref, rows, **options):
+    with Service(rows) as svc:
+        folder = politie.fetch(svc.base, "GM0118", ref, home.archive, backoff=0.01)
+    return load_file(home, folder, "politie", ref=ref, **options)
+
+
+def _others(first_id, value):
+    return [_row(first_id + i, c, value, crime="1.4.3") for i, c in
+            enumerate(["BU01185002", "BU01185003", "BU01185004", "BU01185005", "BU01185006"])]
+
+
+# -- defect 1: police rows under the old codes of a merge -------------------------------------------------------
+
+def test_police_rows_of_a_merges_old_codes_add_up_and_a_later_part_is_not_counted_twice(tmp_path, home):
+    ref = _profile(tmp_path, MERGE)
+    first = _fetch_and_load(home, ref, [_row(0, "BU01180500", 4), _row(1, "BU01180501", 3), *_others(10, 1)])
+    assert (first.rows_accepted, first.rows_quarantined) == (7, 0)
+    with connect(home.warehouse) as con:
+        parts = con.execute("SELECT part, count FROM core.source_cells WHERE area_code = 'BU01185000' "
+                            "ORDER BY 1").fetchall()
+        total = con.execute("SELECT count FROM core.signal_counts WHERE area_code = 'BU01185000'").fetchall()
+    assert parts == [("1.1.1@BU01180500", 4), ("1.1.1@BU01180501", 3)]          # kept per old code
+    assert total == [(7,)]
+    _fetch_and_load(home, ref, [_row(0, "BU01185000", 7), *_others(10, 2)])        # the whole buurt
+    later = _fetch_and_load(home, ref, [_row(0, "BU01180500", 5), *_others(10, 3)])  # one old code alone
+    with connect(home.warehouse) as con:
+        total = con.execute("SELECT count FROM core.signal_counts WHERE area_code = 'BU01185000'").fetchall()
+        reasons = [r[0] for r in con.execute("SELECT reason FROM quarantine.rows").fetchall()]
+    assert later.rows_quarantined == 1 and total == [(7,)]
+    assert len(reasons) == 1 and "would be counted twice" in reasons[0]
+
+
+def test_one_old_code_of_a_merge_twice_in_a_download_is_still_a_repeat(tmp_path, home):
+    ref = _profile(tmp_path, MERGE)
+    got = _fetch_and_load(home, ref, [_row(0, "BU01180500", 4), _row(1, "BU01180500", 3), *_others(10, 1)])
+    with connect(home.warehouse) as con:
+        reasons = [r[0] for r in con.execute("SELECT reason FROM quarantine.rows").fetchall()]
+    assert got.rows_quarantined == 2 and all("more than once" in r for r in reasons)
+
+
+# -- defect 4: a download in a newer division ---------------------------------------------------------------
+
+def test_a_download_of_unknown_codes_is_refused_saying_how_to_map_them(home):
+    rows = [_row(i, c, 2, period="2026MM09") for i, c in
+            enumerate(["BU01189001", "BU01189002", "BU01189003", "BU01189004", "BU01185001", "BU01185002"])]
+    with pytest.raises(ValidationRefused) as refused:
+        _fetch_and_load(home, Reference(), rows)
+    message = str(refused.value)
+    assert "buurtcode_wijzigingen.csv" in message and "--max-failed-share 0.67" in message
+    assert "fix it and load it again" not in message
+
+
+# -- defect 2: a profile that renumbers or merges buurten the warehouse holds ------------------------------
+
+def _wijkteam_file(tmp_path, code):
+    path = tmp_path / "wijkteam_2026-09.csv"
+    path.write_text("Buurtcode;Maand;Signaal;Aantal\n" + "".join(
+        f"{code};2026-{m:02d};Eenzaamheid;{m}\n" for m in range(1, 10)), encoding="utf-8")
+    return path
+
+
+def _flag(con, run_id, code, score):
+    con.execute("INSERT INTO marts.area_flags (run_id, run_period, wijkteam, area_code, domain, period, "
+                "period_start, level, status, score, q, since, signals, explanation, explanation_en) VALUES "
+                "(?, '2026-W47', 'centrum-noord', ?, 'fysiek', 'week', DATE '2026-11-16', 'alarm', 'nieuw', ?, 0.01, "
+                "DATE '2026-11-16', 'zwerfafval', 'x', 'x')", [run_id, code, score])
+
+
+def test_a_renumbered_buurt_keeps_its_history_flags_and_answers(tmp_path, home):
+    load_file(home, _wijkteam_file(tmp_path, "BU01185000"), "wijkteam")
+    with connect(home.warehouse) as con:
+        _flag(con, "run-w47", "BU01185000", 3.0)
+        con.execute("INSERT INTO meta.flag_feedback VALUES ('run-w47', 'centrum-noord', 'BU01185000', 'fysiek', "
+                    "'week', DATE '2026-11-16', 'opgepakt', NULL, DATE '2026-11-20', 'h', 1, now()::TIMESTAMP)")
+        before = con.execute("SELECT signal, period_start, count FROM core.signal_counts ORDER BY ALL").fetchall()
+        ref = _profile(tmp_path, "BU01185000,BU01185090,2025,hernummerd\n", renumber=("BU01185000", "BU01185090"))
+        assert reference.sync(con, ref)
+        after = con.execute("SELECT signal, period_start, count FROM core.signal_counts "
+                            "WHERE area_code = 'BU01185090' ORDER BY ALL").fetchall()
+        flags = con.execute("SELECT area_code FROM marts.area_flags").fetchall()
+        answers = con.execute("SELECT area_code FROM meta.flag_feedback").fetchall()
+        shown = con.execute("SELECT count(*) FROM marts.area_flags JOIN core.areas USING (area_code)").fetchone()
+    assert _twice_changes_nothing(home, ref)
+    assert after == before and len(after) == 9
+    assert flags == [("BU01185090",)] and answers == [("BU01185090",)] and shown == (1,)
+
+
+def _twice_changes_nothing(home, ref) -> bool:
+    """Whether a second sync, and a second pass of the move, leave every table as it is."""
+    with connect(home.warehouse) as con:
+        before = table_digest(con)
+    with connect(home.warehouse) as con:
+        assert not reference.sync(con, ref)
+        assert reference.rekey_stored(con, ref) == {}                # nothing left under an old code
+    with connect(home.warehouse) as con:
+        return table_digest(con) == before
+
+
+def _stored_cells(con, rows):
+    """Cells of an older warehouse, loaded while the old codes were buurten of its division."""
+    frame = pd.DataFrame(rows, columns=["area_code", "part", "count", "load_seq"]).assign(
+        source="schulden", signal="schulden_huishoudens", period="month", period_start=pd.Timestamp("2026-09-01"),
+        provisional=False, load_id="schulden-old")
+    con.register("_cells", frame)
+    con.execute("INSERT INTO core.source_cells BY NAME SELECT * FROM _cells")
+    con.unregister("_cells")
+    from pipelines.catalog import rebuild_counts
+    rebuild_counts(con, "schulden")
+
+
+def test_the_old_buurten_of_a_merge_held_before_become_its_parts(tmp_path, home):
+    with connect(home.warehouse) as con:
+        reference.sync(con, Reference())
+        _stored_cells(con, [("BU01180500", "huur", 4, 1), ("BU01180500", "energie", 2, 1),
+                            ("BU01180501", "huur", 3, 2)])
+        _flag(con, "run-w47", "BU01180500", 2.0)
+        _flag(con, "run-w47", "BU01180501", 5.0)
+        ref = _profile(tmp_path, MERGE)
+        assert reference.sync(con, ref)
+        parts = con.execute("SELECT area_code, part, count FROM core.source_cells ORDER BY ALL").fetchall()
+        total = con.execute("SELECT area_code, count FROM core.signal_counts").fetchall()
+        flags = con.execute("SELECT area_code, score FROM marts.area_flags").fetchall()
+    assert _twice_changes_nothing(home, ref)
+    assert parts == [("BU01185000", "energie@BU01180500", 2), ("BU01185000", "huur@BU01180500", 4),
+                     ("BU01185000", "huur@BU01180501", 3)]
+    assert total == [("BU01185000", 9)]
+    assert flags == [("BU01185000", 5.0)]                     # one flag per buurt: the strongest of its old buurten
+
+
+def test_counts_of_a_code_in_no_buurt_and_not_mapped_are_warned_about(tmp_path, home, caplog):
+    with connect(home.warehouse) as con:
+        reference.sync(con, Reference())
+        _stored_cells(con, [("BU01180500", "huur", 4, 1)])
+        with caplog.at_level(logging.WARNING, logger="wijkradar.reference"):
+            assert reference.sync(con, _profile(tmp_path, "BU01189999,BU01185001,2025,another\n"))
+    assert "BU01180500" in caplog.text and "never scored" in caplog.text
+
+
+def test_a_whole_buurt_delivered_later_replaces_the_parts_moved_to_it():
+    moves = pd.DataFrame({"old_code": ["A", "B"], "new_code": ["N", "N"], "merged": [True, True]})
+    cells = pd.DataFrame({"source": "s", "area_code": ["A", "B", "N"], "signal": "x", "part": ["", "", ""],
+                          "period": "month", "period_start": pd.Timestamp("2026-09-01"), "count": [4, 3, 9],
+                          "load_seq": [1, 2, 3]})
+    kept, dropped = merges.rekeyed_cells(cells, moves)
+    assert kept[["area_code", "part", "count"]].values.tolist() == [["N", "", 9]] and dropped == 2
+    newer = cells.assign(load_seq=[4, 5, 3])      # every old code delivered after the whole: they replace it
+    kept, dropped = merges.rekeyed_cells(newer, moves)
+    assert kept[["part", "count"]].values.tolist() == [["@A", 4], ["@B", 3]] and dropped == 1
+    one = cells.assign(load_seq=[4, 2, 3])                    # one old code after it: would be counted twice
+    kept, _ = merges.rekeyed_cells(one, moves)
+    assert kept[["part", "count"]].values.tolist() == [["", 9]]
