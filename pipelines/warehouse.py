@@ -180,8 +180,8 @@ def table_digest(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, str]]:
         "WHERE table_type = 'BASE TABLE' ORDER BY 1, 2"
     ).fetchall()
     for schema, name in tables:
-        n, h = con.execute(
+        (n, h), = con.execute(              # fetchall: no result left open on the caller's connection
             f'SELECT count(*), coalesce(sum(hash(t::VARCHAR)), 0)::VARCHAR FROM "{schema}"."{name}" t'
-        ).fetchone()
+        ).fetchall()
         out[f"{schema}.{name}"] = (n, h)
     return out
