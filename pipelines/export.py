@@ -11,6 +11,7 @@ CSV/XLSX cell is neutralised and every HTML value escaped (``safe_output``); the
 """
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pandas as pd
@@ -27,6 +28,8 @@ from pipelines.safe_output import safe_filename
 __all__ = ["COLUMNS_NL", "FEEDBACK", "HOW_TO_READ", "NOTHING_FLAGGED", "RiskInfo", "RunInfo", "export_run",
            "export_team_lists", "team_list"]
 
+
+log = logging.getLogger("wijkradar.export")
 
 #: From this many teams on, the lists are written by local worker processes (a region or the whole country).
 PARALLEL_TEAMS = 100
@@ -77,7 +80,7 @@ def _write_teams(jobs: list[tuple], folder: Path, run: RunInfo, labels: dict,
         paths = [folder / f"{stem}.xlsx", folder / f"{stem}.csv", folder / f"{stem}.html"]
         write_xlsx(table, paths[0], team_name, run, team, feedback.flag_keys(own), labels,   # keys in table order
                    preventive=section, risk=risk)
-        write_csv(table, paths[1], preventive=section)
+        write_csv(table, paths[1], preventive=section, notes=run.unjudged)
         write_html(table, own["level"], chart_data(own, own_series, labels), team_name, run, paths[2], section)
         written[team] = paths
     return written
@@ -91,10 +94,66 @@ def export_run(con, home, run) -> dict[str, list[Path]]:
     settings, load_ids = catalog.run_loads_and_settings(con, run.run_id)
     report = feedback.precision(feedback.read_answers(con, until=run.finished_at))
     key = catalog.warehouse_secret(con)
-    info = RunInfo(run.run_id, run.run_period, run.finished_at, settings, catalog.loads_of(con, load_ids), report,
-                   list_key=key[0] if key else None)
     series = catalog.scores_with_domain(con, flagged_in=run.run_id)   # charts are drawn for flagged areas only
+    notes = unjudged_notes(con, run.run_id, run.run_period, series)
+    for _, english in notes:
+        log.warning("%s", english)
+    info = RunInfo(run.run_id, run.run_period, run.finished_at, settings, catalog.loads_of(con, load_ids), report,
+                   list_key=key[0] if key else None, unjudged=tuple(dutch for dutch, _ in notes))
     recorded = catalog.risk_run(con, run.run_id)
     risk = None if recorded is None else RiskInfo(catalog.area_risk(con, run.run_id), **recorded)
     teams = run_teams(flags, None if risk is None else risk.rows, catalog.teams(con))   # as the run had them
     return export_team_lists(flags, teams, home.exports, info, series, catalog.signal_labels(con, "nl"), risk)
+
+
+#: How many buurten :func:`scored_periods` asks for their evidence when no buurt was flagged (wijk rows have none).
+SCORED_PROBES = 50
+
+
+def scored_periods(con, series: pd.DataFrame) -> pd.DataFrame:
+    """``period``, ``period_start`` of the periods the marts' scores hold: those of the flagged buurten's series
+    (``series``, read for the charts), else of the evidence of the first buurt that has any (every series of a
+    source is scored over the same periods of the run)."""
+    frame = series[["period", "period_start"]] if len(series) else pd.DataFrame(columns=["period", "period_start"])
+    if frame.empty:
+        for code in sorted(catalog.area_teams(con))[:SCORED_PROBES]:
+            evidence = catalog.area_evidence(con, code)
+            if len(evidence):
+                frame = evidence[["period", "period_start"]]
+                break
+    frame = frame.drop_duplicates()
+    return frame.assign(period_start=pd.to_datetime(frame["period_start"])).reset_index(drop=True)
+
+
+def unjudged_notes(con, run_id: str, run_period: str, series: pd.DataFrame) -> list[tuple[str, str]]:
+    """(Dutch, English) sentences on the run's own periods that were not scored (``flag.unjudged``), with the
+    weeks a weekly source never delivered as the reason where that is known; none when the marts hold the scores
+    of an earlier run than this one (what this run scored is not known then). ``series``: the chart series."""
+    from models.calendar import parse_period_label
+    from pipelines import wording
+    from pipelines.catalog.reports import marts_run_period
+    from pipelines.flag import gap_weeks, period_end, unjudged
+
+    kind, start = parse_period_label(run_period)
+    got = marts_run_period(con)
+    if got is None or (got[0] != run_id and got[1] is None):
+        return []
+    scored = scored_periods(con, series)
+    if got[0] != run_id:        # a later run's scores tell only when they reach back over this run's period
+        later_kind, later_start = parse_period_label(got[1])
+        own = scored.loc[scored["period"] == kind, "period_start"]
+        if period_end(later_start, later_kind) <= period_end(start, kind) or own.empty or own.min() > start:
+            return []
+    out = []
+    for part, when in unjudged(scored, start, kind):
+        missing, latest = {}, None
+        if part == "week":
+            ranges = catalog.count_ranges(con)
+            for source in sorted(set(ranges.loc[ranges["period"] == "week", "source"])):
+                totals = catalog.source_totals(con, source)
+                missing[source] = gap_weeks(totals.loc[totals["period"] == "week", "period_start"], scored, start)
+        elif part != kind:
+            months = scored.loc[(scored["period"] == "month") & (scored["period_start"] <= when), "period_start"]
+            latest = months.max() if len(months) else None
+        out.append(tuple(wording.unjudged_text(part, when, lang, missing, latest, kind) for lang in ("nl", "en")))
+    return out

@@ -2,8 +2,10 @@
 
 Area evidence, false-discovery control and the lifecycle come from ``models.evidence``; this
 module picks the run's period, joins the wijkteams and writes the explanations. The run's period
-is the latest ISO week with scores (only periods that have ended are scored: ``runs.complete_periods``);
-monthly signals contribute their latest month that started on or before that week. A team's answer on an
+is the latest ISO week with counts that has ended (``runs.complete_periods``); a list holds that week's flags
+only, and of the monthly signals the latest month complete by the week's end, if it is recent
+(:data:`RECENT_MONTHS`). A run's week (or month) that was not scored is not judged: its list holds no older
+week's flags and says so (:func:`unjudged`). A team's answer on an
 earlier list (``pipelines.feedback``) turns ``nieuw`` / ``aanhoudend`` into ``in behandeling``, ``in jaarplan``
 or ``bekend`` for ``feedback_quiet_weeks``.
 """
@@ -41,23 +43,50 @@ def run_period_of(grid: dict[tuple[str, str], tuple[int, int]]) -> tuple[str, pd
     return period_label(pd.Series([start]), period).iloc[0], start
 
 
+#: A weekly list shows the monthly flags of the latest month complete by the week's end when that month is one of
+#: the ``RECENT_MONTHS`` latest months complete by then (a month's counts come in during the month after it); an
+#: older month (a monthly source that stopped, a history that jumps years) is not the run's and is left off.
+RECENT_MONTHS = 2
+
+
+def period_end(start: pd.Timestamp, period: str) -> pd.Timestamp:
+    """The last day of the period starting at ``start``: the Sunday of a week, the last day of a month."""
+    return pd.Timestamp(start) + (pd.Timedelta(days=6) if period == "week" else pd.offsets.MonthEnd(0))
+
+
+def recent_months(run_start: pd.Timestamp, period: str = "week") -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last month start a list of the run's period may show monthly flags of (:data:`RECENT_MONTHS`):
+    a run of a month shows that month only; a run of a week the ``RECENT_MONTHS`` latest months complete by the
+    week's end (run 2026-W49, ending 6 December: November and October 2026)."""
+    if period == "month":
+        return pd.Timestamp(run_start), pd.Timestamp(run_start)
+    after = period_end(run_start, period) + pd.Timedelta(days=1)
+    latest = pd.Timestamp(after.year, after.month, 1) - pd.DateOffset(months=1)
+    return latest - pd.DateOffset(months=RECENT_MONTHS - 1), latest
+
+
 def current_cells(frame: pd.DataFrame, run_start: pd.Timestamp, period: str = "week",
                   listed_before: pd.DataFrame | None = None) -> pd.DataFrame:
     """The run's period of every period type: its week, and the latest month complete by the week's end
-    (``period``: the run's own type; a run of monthly counts only is the month starting at ``run_start``).
+    if it is recent (:func:`recent_months`); ``period``: the run's own type (a run of monthly counts only is
+    the month starting at ``run_start``, without weeks). A period the frame does not hold (not scored) gives no
+    rows: an earlier week's cells are never the run's (:func:`unjudged` says what was not judged).
 
     A monthly flag stays on the weekly lists until the next month is in; once a list has held it, it reads
     ``aanhoudend`` instead of ``nieuw`` (the team has seen it already). ``listed_before``: the monthly flags
     (``area_code``, ``domain``, ``period_start``) of earlier runs' lists; without it (reports, explain) a month
     counts as seen when it ended a week or more before the run's end.
     """
-    run_end = run_start + (pd.Timedelta(days=6) if period == "week" else pd.offsets.MonthEnd(0))
+    run_start = pd.Timestamp(run_start)
+    run_end = period_end(run_start, period)
+    first, last = recent_months(run_start, period)
     parts = []
     for kind, part in frame.groupby("period"):
         starts = pd.to_datetime(part["period_start"])
         if kind == "month":
-            ends = starts + pd.offsets.MonthEnd(0)
-            eligible = part[ends <= run_end]
+            eligible = part[(starts >= first) & (starts <= last)]
+        elif kind == "week":
+            eligible = part[starts == run_start] if period == "week" else part.iloc[0:0]
         else:
             eligible = part[starts <= run_start]
         if len(eligible):
@@ -75,6 +104,38 @@ def current_cells(frame: pd.DataFrame, run_start: pd.Timestamp, period: str = "w
                 now.loc[shown_before & (now["status"] == "nieuw"), "status"] = "aanhoudend"
             parts.append(now)
     return pd.concat(parts) if parts else frame.iloc[0:0]
+
+
+def unjudged(scored: pd.DataFrame, run_start: pd.Timestamp, period: str = "week") -> list[tuple[str, pd.Timestamp]]:
+    """The run's own periods that were not judged: (kind, start) of the run's week (or month) when ``scored``
+    (``period``, ``period_start`` of the scores or evidence) holds no cell of it, and for a weekly run the
+    monthly part when the scores hold months but none of :func:`recent_months` (then the latest of those)."""
+    kinds = dict(tuple(scored.groupby("period")["period_start"])) if len(scored) else {}
+    run_start = pd.Timestamp(run_start)
+    out = []
+    own = pd.to_datetime(kinds.get(period, pd.Series(dtype="datetime64[ns]")))
+    if not (own == run_start).any():
+        out.append((period, run_start))
+    if period == "week" and "month" in kinds:
+        first, last = recent_months(run_start, period)
+        months = pd.to_datetime(kinds["month"])
+        if not ((months >= first) & (months <= last)).any():
+            out.append(("month", last))
+    return out
+
+
+def gap_weeks(delivered, scored: pd.DataFrame, run_start: pd.Timestamp) -> list[pd.Timestamp]:
+    """The weeks after the last week scored before the run's week and before that week that a source never delivered
+    (``delivered``: the week starts it holds counts of): why the run's week was not scored; empty when no earlier
+    week was scored (the reason is not known then)."""
+    run_start = pd.Timestamp(run_start)
+    weeks = pd.to_datetime(scored.loc[scored["period"] == "week", "period_start"]) if len(scored) else pd.Series()
+    before = weeks[weeks < run_start]
+    if before.empty:
+        return []
+    held = set(pd.to_datetime(pd.Series(list(delivered))))
+    between = pd.date_range(before.max() + pd.Timedelta(days=7), run_start - pd.Timedelta(days=7), freq="7D")
+    return [w for w in between if w not in held]
 
 
 def flag_run(scores: pd.DataFrame, ref, budget=None, feedback: pd.DataFrame | None = None,

@@ -200,6 +200,62 @@ def span_text(first, last, lang: str = "nl") -> str:
     return f"{MONTHS[lang][a.month - 1]} {a.year} {joint} {MONTHS[lang][b.month - 1]} {b.year}"
 
 
+#: What a source's counts are called in a sentence about periods that are missing.
+SOURCE_NOUN = {"nl": {"meldingen": "meldingen", "schulden": "schuldsignalen", "politie": "politiecijfers",
+                      "wijkteam": "wijkteamsignalen"},
+               "en": {}}
+
+
+def weeks_text(starts, lang: str = "nl") -> str:
+    """Weeks as a person reads them: ``2026-W48``, ``2026-W48 t/m 2027-W52`` when they follow each other, else the
+    first and last with how many (``12 weken tussen 2026-W40 en 2027-W03``)."""
+    weeks = sorted(pd.Timestamp(s) for s in starts)
+    first, last = period_text(weeks[0], "week", lang), period_text(weeks[-1], "week", lang)
+    if len(weeks) == 1:
+        return first
+    if (weeks[-1] - weeks[0]).days == 7 * (len(weeks) - 1):
+        return f"{first} {'t/m' if lang == 'nl' else 'to'} {last}"
+    return (f"{len(weeks)} weken tussen {first} en {last}" if lang == "nl"
+            else f"{len(weeks)} weeks between {first} and {last}")
+
+
+def unjudged_text(kind: str, start, lang: str = "nl", missing: dict | None = None, latest=None,
+                  run_kind: str = "week") -> str:
+    """One sentence saying that a run's own period (``kind``, ``start``: its week, month, or the monthly part of a
+    weekly run) could not be judged and why, for a list (Dutch) or the run's warnings (English).
+
+    ``missing``: source -> the week starts between the last scored week and the run's week that the source never
+    delivered (the reason, when known); ``latest``: the newest month that was scored (for the monthly part).
+    """
+    label = period_text(start, kind, lang)
+    nouns = SOURCE_NOUN[lang]
+    gaps = {s: w for s, w in (missing or {}).items() if len(w)}
+    if lang == "nl":
+        what = ("weeksignalen" if kind == "week" else "signalen") if kind == run_kind else "maandsignalen"
+        then = f"; deze lijst bevat daarom geen {what}."
+        if kind == "week" and gaps:
+            why = " en ".join(f"de {nouns.get(s, 'cijfers van ' + s)} van {weeks_text(w)} ontbreken"
+                              for s, w in sorted(gaps.items()))
+        elif kind == "month" and kind != run_kind:
+            why = (f"de nieuwste maand met cijfers is {period_text(latest, 'month')}" if latest is not None
+                   else "er zijn geen recente maandcijfers")
+        else:
+            why = f"de cijfers van die {unit_word(kind)} konden niet worden doorgerekend"
+        return f"{label} kon niet beoordeeld worden: {why}{then}"
+    if kind == "week" and gaps:
+        why = " and ".join(f"{s} delivered no counts for {weeks_text(w, 'en')}" for s, w in sorted(gaps.items()))
+        todo = "deliver those weeks (wijkradar ingest) and run again"
+    elif kind == "month" and kind != run_kind:
+        why = (f"the newest month scored is {period_text(latest, 'month', 'en')}" if latest is not None
+               else "no recent month was scored")
+        todo = "deliver the monthly sources' newer months and run again"
+    else:
+        why = f"the {kind} was not scored"
+        todo = "check the run's notes on periods left out and run again once they are delivered"
+    part = "weekly flags" if kind == "week" else "flags" if kind == run_kind else "monthly flags"
+    return (f"{label} was not judged ({why}), so its lists hold no {part} and say so in Dutch; {todo}")
+
+
 def unit_word(period: str, plural: bool = False, lang: str = "nl") -> str:
     words = {"nl": {"week": ("week", "weken"), "month": ("maand", "maanden")},
              "en": {"week": ("week", "weeks"), "month": ("month", "months")}}[lang][period]

@@ -43,6 +43,14 @@ class RunInfo:
     loads: pd.DataFrame          # file_name, source, loaded_at, periods_from, periods_to (and their kinds)
     precision: pd.DataFrame | None = None   # feedback.precision() of the answers imported by this run
     list_key: bytes | None = field(default=None, repr=False)   # signs the Meta sheet (meta.warehouse_secret)
+    #: Dutch sentences on the run's own periods that could not be judged (``export.unjudged_notes``): every list
+    #: shows them above its rows, in place of :data:`NOTHING_FLAGGED` when it has none
+    unjudged: tuple[str, ...] = ()
+
+    @property
+    def nothing(self) -> str:
+        """The sentence of a list without rows: nothing flagged, or that the run's period was not judged."""
+        return " ".join(self.unjudged) if self.unjudged else NOTHING_FLAGGED
 
 
 #: Shown with the risk (workbook Toelichting and page): what the risk column and the section mean.

@@ -34,20 +34,28 @@ def preventive_rows(preventive: pd.DataFrame, columns: list[str]) -> pd.DataFram
     return rows
 
 
-def csv_text(table: pd.DataFrame, nothing: str | None = NOTHING_FLAGGED, preventive: pd.DataFrame | None = None) -> str:
+def csv_text(table: pd.DataFrame, nothing: str | None = NOTHING_FLAGGED, preventive: pd.DataFrame | None = None,
+             notes: tuple[str, ...] = ()) -> str:
     """``table`` as CSV text; an empty table keeps its columns and gets one row with the sentence ``nothing`` in
     Toelichting (unless None), as the workbook shows it: every team's CSV has the same columns.
 
     ``preventive``: the section *preventief in beeld* (``selection.preventive``), appended as marked rows.
+    ``notes``: sentences on the run's periods that were not judged (``RunInfo.unjudged``), one row first with them
+    in Toelichting, in place of the ``nothing`` row.
     """
     if preventive is not None and len(preventive):
         table = pd.concat([table, preventive_rows(preventive, list(table.columns))], ignore_index=True)
+    if notes:
+        note = pd.DataFrame([{c: (" ".join(notes) if c == "Toelichting" else "") for c in table.columns}],
+                            columns=table.columns)
+        table = pd.concat([note, table], ignore_index=True) if len(table) else note
     if table.empty and nothing is not None:
         table = pd.DataFrame([{c: (nothing if c == "Toelichting" else "") for c in table.columns}],
                              columns=table.columns)
     return csv_out.csv_text(table)
 
 
-def write_csv(table: pd.DataFrame, path: Path, preventive: pd.DataFrame | None = None) -> None:
+def write_csv(table: pd.DataFrame, path: Path, preventive: pd.DataFrame | None = None,
+              notes: tuple[str, ...] = ()) -> None:
     """The team's CSV file (UTF-8 with a byte-order mark, so Excel reads the accents)."""
-    csv_out.write_text(csv_text(table, preventive=preventive), path)
+    csv_out.write_text(csv_text(table, preventive=preventive, notes=notes), path)

@@ -28,6 +28,7 @@ h1{font-size:22px;margin-bottom:4px}.sub{color:#5a6b7d;margin-top:0}
 svg.key{background:none;border:0;vertical-align:middle}
 .risk{font-size:13px;color:#34495e}.prev{background:#27ae60}
 .preventief{border-left:4px solid #27ae60}
+.unjudged{padding:16px;background:#fdecea;border-radius:8px;font-weight:600}
 """
 
 
@@ -70,7 +71,9 @@ def html_page(table: pd.DataFrame, levels, charts, team_name: str, run: RunInfo,
             f'<span class="badge st">{esc(row["Status"])}</span><span class="badge dom">{esc(row["Domein"])}</span></div>'
             f'<h3>{esc(row["Rang"])}. {esc(row["Buurt"])} <small>({esc(row["Buurtcode"])})</small></h3>'
             f'<p>{esc(row["Toelichting"])}</p>{risk}</div><div>{svg}</div></div>')
-    body = "".join(cards) if cards else f'<p class="empty">{esc(NOTHING_FLAGGED)}</p>'
+    # a run's period that was not judged is said first; it is also the sentence of a page without rows
+    notes = f'<p class="unjudged">{esc(" ".join(run.unjudged))}</p>' if run.unjudged else ""
+    body = notes + ("".join(cards) if cards else "" if notes else f'<p class="empty">{esc(NOTHING_FLAGGED)}</p>')
     body += preventive_section(preventive)
     return (f'<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>{esc(team_name)} {esc(run.run_period)}</title>'
             f"<style>{CSS}</style></head><body><h1>{esc(team_name)}</h1>"

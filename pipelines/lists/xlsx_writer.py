@@ -58,7 +58,11 @@ def write_xlsx(table: pd.DataFrame, path: Path, team_name: str, run: RunInfo, te
     append_safe(ws, [f"{team_name}: opvallende signalen, periode {run.run_period}"])
     ws["A1"].font = Font(bold=True, size=13)
     append_safe(ws, [f"Run {run.run_id}. Uitleg en instellingen: zie het blad Toelichting."])
-    ws.append([])
+    if run.unjudged:                # the run's own period could not be judged: said above the rows
+        append_safe(ws, [" ".join(run.unjudged)])
+        ws["A3"].font = Font(bold=True, color="C0392B")
+    else:
+        ws.append([])
     header = [*table.columns, feedback.VALUE_HEADER, feedback.NOTE_HEADER, feedback.KEY_HEADER]
     letter = {h: get_column_letter(i) for i, h in enumerate(header, start=1)}
     ws.append(header)
@@ -66,7 +70,7 @@ def write_xlsx(table: pd.DataFrame, path: Path, team_name: str, run: RunInfo, te
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
     if table.empty:
-        ws.append([""] * COLUMNS_NL.index("Toelichting") + [NOTHING_FLAGGED])
+        ws.append([""] * COLUMNS_NL.index("Toelichting") + [run.nothing])
     for row, key in zip(table.itertuples(index=False), keys):
         append_safe(ws, [*row, None, None, key])
     for i, col in enumerate(header, start=1):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from pipelines.flag import RECENT_MONTHS
 from pipelines.reference import DOMAIN_NL
 from pipelines.wording import counted, period_text
 from pipelines.reports.render import page
@@ -69,9 +70,27 @@ def first_scored(frames: list[pd.DataFrame]) -> dict[str, pd.Timestamp]:
     return out
 
 
-def _coverage(first: dict[str, pd.Timestamp], year: int) -> tuple[str, bool]:
-    """A Dutch sentence on the part of ``year`` the run's scores cover ('' when all of it), and whether they cover
-    none of it."""
+def last_scored(frames: list[pd.DataFrame]) -> dict[str, pd.Timestamp]:
+    """Per period type, the last period the run scored in every one of ``frames``: a year after it (a history that
+    stops, a run whose newest weeks were not scored) has no scores and no flags."""
+    out: dict[str, pd.Timestamp] = {}
+    for frame in frames:
+        for kind, part in frame.groupby("period"):
+            last = pd.to_datetime(part["period_start"]).max()
+            out[kind] = min(last, out.get(kind, last))
+    return out
+
+
+def _coverage(first: dict[str, pd.Timestamp], year: int,
+              last: dict[str, pd.Timestamp] | None = None) -> tuple[str, bool]:
+    """A Dutch sentence on the part of ``year`` the run's scores cover ('' when all of it or up to the run), and
+    whether they cover none of it (``last``: :func:`last_scored`; scores that end before the year begins)."""
+    ended = {kind: end for kind, end in (last or {}).items() if end < year_bounds(year, kind)[0]}
+    if first and set(ended) >= set(first):
+        return (f"Let op: de scores van de laatste run lopen tot en met "
+                f"{' en '.join(period_text(end, kind) for kind, end in sorted(ended.items(), reverse=True))}. "
+                f"Voor {year} zijn er daarom geen verwachtingen en signaleringen; de kolom Waargenomen telt het hele "
+                "jaar."), True
     late = {kind: start for kind, start in first.items() if start > year_bounds(year, kind)[0]}
     parts = []
     for kind, start in sorted(late.items(), reverse=True):            # weeks first
@@ -120,7 +139,14 @@ def year_flags(evidence: pd.DataFrame, areas: pd.DataFrame, feedback: pd.DataFra
     # a week in its ISO year, as every report counts it (29-12-2025 begins 2026-W01), a month in its calendar year
     bounds = ep["period"].map(lambda kind: year_bounds(year, kind))
     start, end = bounds.str[0], bounds.str[1]
-    ep = ep[(ep["since"] <= end) & (ep["resolved"].isna() | (ep["resolved"] >= start))].copy()
+    # an open episode counts in a year its lists held it: a week up to its last listed week, a month while it was
+    # among the recent months a weekly list shows (flag.RECENT_MONTHS); an episode open only because no later
+    # period was scored (a history that stops in 2026) is no flag of 2027
+    shown_until = ep["last_listed"].where(ep["period"] != "month",
+                                          ep["last_listed"] + pd.DateOffset(months=RECENT_MONTHS)
+                                          + pd.offsets.MonthEnd(0) - pd.Timedelta(days=1))
+    ep = ep[(ep["since"] <= end) & ((ep["resolved"] >= start) | (ep["resolved"].isna() & (shown_until >= start)))]
+    ep = ep.copy()
     ep["feedback"] = ""
     if not feedback.empty and len(ep):
         fb = feedback[feedback["area_code"].isin(ep["area_code"]) & feedback["feedback"].notna()]
@@ -164,10 +190,12 @@ def _ratio_cell(r) -> str:
 
 def jaarplan_page(team: str, team_name: str, year: int, dev: pd.DataFrame, monthly: pd.DataFrame,
                   flags_year: pd.DataFrame, explanations: dict[tuple[str, str], str], has_feedback: bool,
-                  made: str, scored: dict[str, pd.Timestamp] | None = None) -> str:
-    """The year-plan page (Dutch) of one team. ``scored``: :func:`first_scored`, so that a year the run's scores
-    cover in part says so, and one they do not cover says that instead of 'no flags'."""
-    coverage, unscored = _coverage(scored or {}, year)
+                  made: str, scored: dict[str, pd.Timestamp] | None = None,
+                  scored_to: dict[str, pd.Timestamp] | None = None) -> str:
+    """The year-plan page (Dutch) of one team. ``scored``: :func:`first_scored`, ``scored_to``: :func:`last_scored`,
+    so that a year the run's scores cover in part says so, and one they do not cover says that instead of 'no
+    flags'."""
+    coverage, unscored = _coverage(scored or {}, year, scored_to)
     n_open = int((flags_year["state"] == "open").sum())
     n_fb = int((flags_year["feedback"] != "").sum())
     recognised = int(flags_year["feedback"].isin(RECOGNISED).sum())

@@ -29,9 +29,7 @@ def latest_domain_evidence(evidence: pd.DataFrame, run_start: pd.Timestamp) -> p
     Columns: ``area_code, domain, p_domain, strength, level, status`` (``strength`` = -log10 p).
     """
     ev = evidence.assign(period_start=pd.to_datetime(evidence["period_start"]))
-    now = current_cells(ev, pd.Timestamp(run_start))
-    # current_cells falls back to the latest earlier week; a week's map shows that week or nothing
-    now = now[(now["period"] != "week") | (now["period_start"] == pd.Timestamp(run_start))]
+    now = current_cells(ev, pd.Timestamp(run_start))      # that week or nothing, never an earlier one
     out = now[["area_code", "domain", "p_domain", "level", "status"]].copy()
     out["strength"] = -np.log10(out["p_domain"].astype(float).clip(1e-12, 1.0))
     return out.reset_index(drop=True)

@@ -1,0 +1,143 @@
+"""A list is of the run's own period, or says it could not judge it (red team round 9, defect 3 and its 2028 variant).
+
+When the run's week was not scored (a week that was never delivered before it, a history that jumps from 2026 to
+2028), the lists held the flags of the latest earlier scored week (2026-W47 on the list of 2026-W49 or 2028-W09,
+status "nieuw") and of October 2026, and nothing said the run's week was not judged; the year plan of 2027, a year
+without data, counted 2026's open flags as 2027's.
+"""
+import pandas as pd
+import pytest
+
+from pipelines.flag import current_cells
+from pipelines.warehouse import connect
+from tests.conftest import demo_signal_counts, fill_counts
+
+
+def _cells(*rows) -> pd.DataFrame:
+    return pd.DataFrame([{"area_code": a, "domain": d, "period": k, "period_start": pd.Timestamp(s), "status": st}
+                         for a, d, k, s, st in rows])
+
+
+CELLS = _cells(("BU1", "physical", "week", "2026-11-16", "nieuw"),          # 2026-W47, the last week scored
+               ("BU2", "social", "month", "2026-10-01", "nieuw"),
+               ("BU3", "social", "month", "2026-09-01", "nieuw"))
+
+
+def test_a_week_that_was_not_scored_lists_no_earlier_week():
+    assert sorted(current_cells(CELLS, pd.Timestamp("2026-11-16"))["period_start"]) == [
+        pd.Timestamp("2026-10-01"), pd.Timestamp("2026-11-16")]                # the normal case as before
+    now = current_cells(CELLS, pd.Timestamp("2026-11-30"))                      # 2026-W49: W48 missing, W49 unscored
+    assert now["period"].tolist() == ["month"] and now["period_start"].tolist() == [pd.Timestamp("2026-10-01")]
+    assert current_cells(CELLS, pd.Timestamp("2028-02-28")).empty               # 2028-W09: no 2026 flag is current
+
+
+def test_the_monthly_part_is_the_latest_complete_month_only_while_it_is_recent():
+    from pipelines.flag import recent_months
+
+    assert recent_months(pd.Timestamp("2026-11-30")) == (pd.Timestamp("2026-10-01"), pd.Timestamp("2026-11-01"))
+    assert recent_months(pd.Timestamp("2026-12-28")) == (pd.Timestamp("2026-11-01"), pd.Timestamp("2026-12-01"))
+    assert current_cells(CELLS, pd.Timestamp("2026-12-28")).empty               # October: over two months before
+    assert current_cells(CELLS, pd.Timestamp("2026-12-01"), "month").empty      # a monthly run: its own month only
+    assert current_cells(CELLS, pd.Timestamp("2026-10-01"), "month")["area_code"].tolist() == ["BU2"]
+
+
+def test_the_periods_not_judged_and_why_are_named():
+    from pipelines.flag import gap_weeks, unjudged
+    from pipelines.wording import unjudged_text
+
+    scored = CELLS[["period", "period_start"]]
+    assert unjudged(scored, pd.Timestamp("2026-11-16")) == []
+    assert unjudged(scored, pd.Timestamp("2026-11-30")) == [("week", pd.Timestamp("2026-11-30"))]
+    assert unjudged(scored, pd.Timestamp("2028-02-28")) == [("week", pd.Timestamp("2028-02-28")),
+                                                            ("month", pd.Timestamp("2028-02-01"))]
+    delivered = pd.to_datetime(["2026-11-16", "2026-11-30"])
+    gap = gap_weeks(delivered, scored, pd.Timestamp("2026-11-30"))
+    assert gap == [pd.Timestamp("2026-11-23")]
+    assert unjudged_text("week", "2026-11-30", "nl", {"meldingen": gap}) == (
+        "2026-W49 kon niet beoordeeld worden: de meldingen van 2026-W48 ontbreken; deze lijst bevat daarom geen "
+        "weeksignalen.")
+    english = unjudged_text("week", "2026-11-30", "en", {"meldingen": gap})
+    assert english.startswith("2026-W49 was not judged (meldingen delivered no counts for 2026-W48)")
+    assert unjudged_text("week", "2026-11-30").startswith("2026-W49 kon niet beoordeeld worden: de cijfers van die "
+                                                          "week konden niet worden doorgerekend")   # reason unknown
+    assert unjudged_text("month", "2028-01-01", latest=pd.Timestamp("2026-10-01")).startswith(
+        "januari 2028 kon niet beoordeeld worden: de nieuwste maand met cijfers is oktober 2026")
+
+
+@pytest.fixture(scope="module")
+def jumped_home(tmp_path_factory, ref):
+    """The demo history up to 2026-W47, then one week of meldingen in 2028-W09 (2026-W48 to 2028-W08 never
+    delivered), run on 2028-03-06: 2028-W09 is not scored, with or without scoring after a short gap."""
+    from pipelines.paths import resolve_home
+    from pipelines.runs import score_and_flag
+
+    home = resolve_home(tmp_path_factory.mktemp("jumped") / "home")
+    counts = demo_signal_counts(ref)
+    counts = counts[(counts["count"] > 0) & (pd.to_datetime(counts["period_start"]) <= "2026-11-16")]
+    later = counts[(counts["period"] == "week") & (pd.to_datetime(counts["period_start"]) == "2026-11-16")]
+    with connect(home.warehouse) as con:
+        fill_counts(con, ref, pd.concat([counts, later.assign(period_start=pd.Timestamp("2028-02-28"))]))
+        run = score_and_flag(con, ref, today=pd.Timestamp("2028-03-06"))
+    return home, run
+
+
+def test_the_lists_of_a_week_that_was_not_scored_say_so_and_hold_no_stale_flags(jumped_home):
+    from pipelines.export import export_run
+    from pipelines.runs import read_flags
+
+    home, run = jumped_home
+    assert run.run_period == "2028-W09"
+    with connect(home.warehouse) as con:
+        flags = read_flags(con, run.run_id)
+        paths = export_run(con, home, run)
+    assert flags.empty                                   # before: the 2026-W47 and oktober 2026 flags, "nieuw"
+    for files in paths.values():
+        path = next(p for p in files if p.suffix == ".csv")
+        table = pd.read_csv(path, sep=";", dtype=str, encoding="utf-8-sig").fillna("")
+        assert table["Toelichting"].iloc[0] == (
+            "2028-W09 kon niet beoordeeld worden: de meldingen van 2026-W48 t/m 2028-W08 ontbreken; deze lijst bevat "
+            "daarom geen weeksignalen. februari 2028 kon niet beoordeeld worden: de nieuwste maand met cijfers is "
+            "oktober 2026; deze lijst bevat daarom geen maandsignalen.")
+        listed = table[~table["Status"].isin(["", "preventief in beeld"])]
+        assert listed.empty and not table["Periode"].isin(["2026-W47", "oktober 2026"]).any()
+        assert "Geen opvallende signalen" not in path.read_text(encoding="utf-8-sig")
+        html = next(p for p in files if p.suffix == ".html").read_text(encoding="utf-8")
+        assert 'class="unjudged">2028-W09 kon niet beoordeeld worden' in html
+
+
+def test_a_year_plan_counts_no_flag_of_an_earlier_year_as_this_years(jumped_home):
+    from pipelines.reports import jaarplan
+    from pipelines.reports.build import open_warehouse, read_period_data
+
+    home, _ = jumped_home
+    with open_warehouse(home) as con:
+        data = read_period_data(con)
+    open_2026 = jaarplan.year_flags(data.evidence, data.areas, data.feedback, "de-weide", 2026, data.sent)
+    assert jaarplan.year_flags(data.evidence, data.areas, data.feedback, "de-weide", 2027, data.sent).empty
+    assert (open_2026["state"] == "open").any()                      # 2026's open flags stay 2026's
+    dev = jaarplan.development(data.scores, data.areas, data.catalogue, "de-weide", 2027, data.counts)
+    monthly = jaarplan.monthly_development(data.scores, data.areas, data.catalogue, "de-weide", 2027)
+    page = jaarplan.jaarplan_page("de-weide", "De Weide", 2027, dev, monthly, open_2026.iloc[0:0], {}, False,
+                                  "06-03-2028", jaarplan.first_scored([data.scores, data.evidence]),
+                                  jaarplan.last_scored([data.scores, data.evidence]))
+    assert "De signaleringen van 2027 zijn niet bekend" in page and "in 2027: 0 opgelost" not in page
+
+
+def test_a_run_whose_week_was_scored_gets_its_list_as_before(ref, tmp_path):
+    from pipelines.export import export_run
+    from pipelines.paths import resolve_home
+    from pipelines.runs import read_flags, score_and_flag
+
+    home = resolve_home(tmp_path / "home")
+    counts = demo_signal_counts(ref)
+    with connect(home.warehouse) as con:
+        fill_counts(con, ref, counts[(counts["count"] > 0) & (pd.to_datetime(counts["period_start"]) <= "2026-11-16")])
+        run = score_and_flag(con, ref, today=pd.Timestamp("2026-11-26"))
+        flags = read_flags(con, run.run_id)
+        paths = export_run(con, home, run)
+    assert run.run_period == "2026-W47" and len(flags)
+    weekly = flags[flags["period"] == "week"]
+    assert len(weekly) and (pd.to_datetime(weekly["period_start"]) == pd.Timestamp("2026-11-16")).all()
+    assert set(pd.to_datetime(flags.loc[flags["period"] == "month", "period_start"])) <= {pd.Timestamp("2026-10-01")}
+    for files in paths.values():
+        assert "kon niet beoordeeld" not in next(p for p in files if p.suffix == ".csv").read_text(encoding="utf-8-sig")
