@@ -95,7 +95,7 @@ def export_run(con, home, run) -> dict[str, list[Path]]:
     report = feedback.precision(feedback.read_answers(con, until=run.finished_at))
     key = catalog.warehouse_secret(con)
     series = catalog.scores_with_domain(con, flagged_in=run.run_id)   # charts are drawn for flagged areas only
-    notes = unjudged_notes(con, run.run_id, run.run_period, series)
+    notes = unjudged_notes(con, run.run_id, run.run_period)
     for _, english in notes:
         log.warning("%s", english)
     info = RunInfo(run.run_id, run.run_period, run.finished_at, settings, catalog.loads_of(con, load_ids), report,
@@ -106,39 +106,21 @@ def export_run(con, home, run) -> dict[str, list[Path]]:
     return export_team_lists(flags, teams, home.exports, info, series, catalog.signal_labels(con, "nl"), risk)
 
 
-#: How many buurten :func:`scored_periods` asks for their evidence when no buurt was flagged (wijk rows have none).
-SCORED_PROBES = 50
-
-
-def scored_periods(con, series: pd.DataFrame) -> pd.DataFrame:
-    """``period``, ``period_start`` of the periods the marts' scores hold: those of the flagged buurten's series
-    (``series``, read for the charts), else of the evidence of the first buurt that has any (every series of a
-    source is scored over the same periods of the run)."""
-    frame = series[["period", "period_start"]] if len(series) else pd.DataFrame(columns=["period", "period_start"])
-    if frame.empty:
-        for code in sorted(catalog.area_teams(con))[:SCORED_PROBES]:
-            evidence = catalog.area_evidence(con, code)
-            if len(evidence):
-                frame = evidence[["period", "period_start"]]
-                break
-    frame = frame.drop_duplicates()
-    return frame.assign(period_start=pd.to_datetime(frame["period_start"])).reset_index(drop=True)
-
-
-def unjudged_notes(con, run_id: str, run_period: str, series: pd.DataFrame) -> list[tuple[str, str]]:
+def unjudged_notes(con, run_id: str, run_period: str) -> list[tuple[str, str]]:
     """(Dutch, English) sentences on the run's own periods that were not scored (``flag.unjudged``), with the
     weeks a weekly source never delivered as the reason where that is known; none when the marts hold the scores
-    of an earlier run than this one (what this run scored is not known then). ``series``: the chart series."""
+    of an earlier run than this one (what this run scored is not known then)."""
     from models.calendar import parse_period_label
     from pipelines import wording
-    from pipelines.catalog.reports import marts_run_period
+    from pipelines.catalog.reports import marts_run_period, scored_periods
     from pipelines.flag import gap_weeks, period_end, unjudged
 
     kind, start = parse_period_label(run_period)
     got = marts_run_period(con)
     if got is None or (got[0] != run_id and got[1] is None):
         return []
-    scored = scored_periods(con, series)
+    scored = scored_periods(con)
+    scored["period_start"] = pd.to_datetime(scored["period_start"])
     if got[0] != run_id:        # a later run's scores tell only when they reach back over this run's period
         later_kind, later_start = parse_period_label(got[1])
         own = scored.loc[scored["period"] == kind, "period_start"]

@@ -44,6 +44,11 @@ def report_frames(con: Con, run_id: str) -> dict[str, pd.DataFrame]:
     )
 
 
+def scored_periods(con: Con) -> pd.DataFrame:
+    """``period``, ``period_start`` of every period the marts' area evidence holds (what the marts run scored)."""
+    return con.execute("SELECT DISTINCT period, period_start FROM marts.area_evidence ORDER BY 1, 2").df()
+
+
 def marts_run_period(con: Con) -> tuple[str, str | None] | None:
     """(run_id, run_period) of the run whose series scores and area evidence the marts hold (``meta.marts_run``);
     None when the warehouse does not say."""

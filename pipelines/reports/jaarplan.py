@@ -145,7 +145,8 @@ def year_flags(evidence: pd.DataFrame, areas: pd.DataFrame, feedback: pd.DataFra
     shown_until = ep["last_listed"].where(ep["period"] != "month",
                                           ep["last_listed"] + pd.DateOffset(months=RECENT_MONTHS)
                                           + pd.offsets.MonthEnd(0) - pd.Timedelta(days=1))
-    ep = ep[(ep["since"] <= end) & ((ep["resolved"] >= start) | (ep["resolved"].isna() & (shown_until >= start)))]
+    # resolved on the year's first day (the first quiet week is 2026-W01): its activity was all in the year before
+    ep = ep[(ep["since"] <= end) & ((ep["resolved"] > start) | (ep["resolved"].isna() & (shown_until >= start)))]
     ep = ep.copy()
     ep["feedback"] = ""
     if not feedback.empty and len(ep):

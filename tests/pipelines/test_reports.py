@@ -545,6 +545,16 @@ def test_a_year_plan_counts_a_flag_in_the_iso_year_of_its_week():
     assert got == {2025: ["social"], 2026: ["physical", "social"]}
 
 
+def test_a_flag_resolved_in_the_first_week_of_a_year_is_in_the_plan_of_the_year_before_only():
+    """nieuw 2025-W50, opgelost in 2026-W01 (29 December 2025): it was in the plans of 2025 and of 2026, where
+    nothing of it happened (red team round 9)."""
+    statuses = ["nieuw", "aanhoudend", "", "opgelost"]                      # weeks of 8, 15, 22 and 29 December
+    ev = evidence_rows("BU3", "physical", statuses, ["aandacht"] * 2 + [""] * 2, "2025-12-08")
+    ev.loc[ev["status"] == "opgelost", "since"] = pd.Timestamp("2025-12-08")
+    got = {year: len(jaarplan.year_flags(ev, AREAS, pd.DataFrame(), "dorpen", year)) for year in (2025, 2026)}
+    assert got == {2025: 1, 2026: 0}
+
+
 def test_a_year_plan_keeps_the_flags_and_answers_a_team_was_sent_after_its_buurt_moved():
     # BU3 is in team dorpen today, but the list of 2026-W08 with its flag went to stad, which answered it
     sent = pd.DataFrame({"run_period": ["2026-W08"], "wijkteam": ["stad"], "area_code": ["BU3"], "domain": ["physical"],
