@@ -7,7 +7,7 @@ by an allow-list (:mod:`pipelines.privacy_files`).
 
 API (stable; other modules code against it):
     KINDS, header_kind(header), scan_values(series), scan_frame(frame, columns), redaction(kind), scrub_text(text),
-    scrub_file_name(name)
+    scrub_file_name(name), as_shown(text)
 """
 from __future__ import annotations
 
@@ -148,9 +148,10 @@ def _fold(ch: str) -> str:
 
 
 # Markup and URL encodings that a person's browser or mail client would show as the character: "&#64;",
-# "&commat;", "%40". Decoded before anything is sought, so "jan&#64;ziggo.nl" is an e-mail address.
+# "&commat;", "%40"; and the escapes of Office Open XML, which Excel shows as the character ("jan_x0040_ziggo.nl" is
+# jan@ziggo.nl, "_x000D_" a line break). Decoded before anything is sought, so "jan&#64;ziggo.nl" is an e-mail address.
 _ENCODED = re.compile(r"&(?:#\d{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?|(?:%[0-9A-Fa-f]{2})+"
-                      r"|\\u[0-9A-Fa-f]{4}|(?<=[\w.])=(?:40|2[Ee])(?=\w)")
+                      r"|\\u[0-9A-Fa-f]{4}|(?<=[\w.])=(?:40|2[Ee])(?=\w)|_x[0-9A-Fa-f]{4}_")
 
 
 def _replaced(text: str, replacements) -> tuple[str, list[int], list[int]]:
@@ -180,6 +181,9 @@ def _replaced(text: str, replacements) -> tuple[str, list[int], list[int]]:
 def _decoded_token(token: str) -> str:
     if token[0] == "&":
         return html.unescape(token)
+    if token[0] == "_":                      # OOXML: "_x0040_" is "@" (a lone surrogate half stays as written)
+        code = int(token[2:6], 16)
+        return token if 0xD800 <= code <= 0xDFFF else chr(code)
     if token[0] in "\\=":                    # a JSON or Python escape, or quoted-printable (mail): "=40" is "@"
         return chr(int(token[2:] if token[0] == "\\" else token[1:], 16))
     try:
@@ -211,16 +215,77 @@ def _strip_markup(text: str) -> tuple[str, list[int], list[int]]:
     return _replaced(text, ((m.start(), m.end(), " " if m.group("block") else "") for m in _TAG.finditer(text)))
 
 
+# Text in UTF-8 read as Windows-1252 (mojibake): "RenÃ© Jansen" is "René Jansen", "ZoÃ« Bakker" "Zoë Bakker". A lead
+# character (the bytes C2-F4) and the continuation characters a UTF-8 sequence of that length needs (bytes 80-BF as
+# Windows-1252 shows them); a run is repaired only when it is valid UTF-8, so a word that only looks so stays.
+_CP1252_CONTINUATION = ("\u00a0-\u00bf\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152"
+                        "\u017d\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u017e\u0178"
+                        "\x81\x8d\x8f\x90\x9d")
+_MOJIBAKE = re.compile("(?:[\u00c2-\u00df][{c}]|[\u00e0-\u00ef][{c}]{{2}}|[\u00f0-\u00f4][{c}]{{3}})+"
+                       .format(c=_CP1252_CONTINUATION))
+# Text in code page 850 (a DOS program's export) read as Windows-1252: "René" shows as "Ren‚", "Zoë" as "Zo‰". The
+# bytes 80-A5 are letters in code page 850 and mostly signs in Windows-1252; a word holding such a sign after a
+# letter is repaired only when the repaired word is a first name or surname of the name lists (a sign after a
+# letter is also how typographic quotes and dashes are typed: "Jan’s", "Noord–Zuid").
+_CP850_WORD = re.compile("[A-Za-z\u00c0-\u00ff]+[\u0080-\u00a5\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030"
+                         "\u0160\u2039\u0152\u017d\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161"
+                         "\u203a\u0153\u017e\u0178][A-Za-z\u00c0-\u00ff\u0080-\u00a5\u20ac\u201a\u0192\u201e\u2026"
+                         "\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u017d\u2018\u2019\u201c\u201d\u2022\u2013"
+                         "\u2014\u02dc\u2122\u0161\u203a\u0153\u017e\u0178]*")
+#: whether the name lists are being read (they are read through :func:`_normalise`, so a repair that looks a word up
+#: in them must not run while they load)
+_LOADING_LISTS = contextvars.ContextVar("loading_name_lists", default=False)
+
+
+def _repaired_cp1252(token: str, codec: str) -> str | None:
+    try:
+        return token.encode("cp1252").decode(codec)
+    except UnicodeError:
+        return None
+
+
+def _mojibake_repairs(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, repaired text) of every run of ``text`` that is UTF-8 or code page 850 read as Windows-1252."""
+    pieces = []
+    for m in _MOJIBAKE.finditer(text):
+        fixed = _repaired_cp1252(m.group(), "utf-8")
+        if fixed is not None:
+            pieces.append((m.start(), m.end(), fixed))
+    if not _LOADING_LISTS.get():
+        first, surname, after_tv = _lists()[:3]
+        for m in _CP850_WORD.finditer(text):
+            fixed = _repaired_cp1252(m.group(), "cp850")
+            if fixed is None or any(a < m.end() and m.start() < b for a, b, _ in pieces):
+                continue
+            word = "".join(_fold(c) for c in unicodedata.normalize("NFKC", fixed)).title()
+            if len(word) >= 3 and (word in first or word in surname or word in after_tv):
+                pieces.append((m.start(), m.end(), fixed))
+    return sorted(pieces)
+
+
+_MOJIBAKE_HINT = re.compile("[\u00c2-\u00f4\u0080-\u009f\u201a\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039"
+                            "\u0152\u017d\u2018-\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u017e"
+                            "\u0178\u20ac\u0192]")
+
+
 def _decode(text: str) -> tuple[str, tuple[list[int], list[int]] | None]:
-    """``text`` without markup (:data:`_TAG`) and decoded (nested encodings too, "&amp;#64;" up to three levels
-    deep), with the source map of :func:`_normalise`, or None for the map when nothing was removed or encoded."""
+    """``text`` without markup (:data:`_TAG`), its mojibake repaired (:data:`_MOJIBAKE`) and decoded (nested encodings
+    too, "&amp;#64;" up to three levels deep), with the source map of :func:`_normalise`, or None for the map when
+    nothing was removed or encoded."""
     source = None
     if "<" in text:
         stripped, starts, ends = _strip_markup(text)
         if stripped != text:
             text, source = stripped, (starts, ends)
+    if not text.isascii() and _MOJIBAKE_HINT.search(text):
+        pieces = _mojibake_repairs(text)
+        if pieces:
+            repaired, starts, ends = _replaced(text, pieces)
+            if source is not None:
+                starts, ends = [source[0][a] for a in starts], [source[1][b - 1] for b in ends]
+            text, source = repaired, (starts, ends)
     for _ in range(3):
-        if "&" not in text and "%" not in text and "\\u" not in text and "=" not in text:
+        if "&" not in text and "%" not in text and "\\u" not in text and "=" not in text and "_x" not in text:
             break
         decoded, starts, ends = _decode_once(text)
         if decoded == text:
@@ -405,12 +470,13 @@ _NUMBER_FIRST = re.compile(
     r"\s+(?i:van|aan|in|op|langs|bij)\s+(?:(?i:de|het|'t)\s+)?"
     r"(?:[A-ZÀ-Þ][\w'’\-]*?" + _STREET_SUFFIX +
     r"|[a-z][\w'’\-]*?(?:straat|straatje|laan|plein|singel|gracht|steeg|dreef|kade|plantsoen))(?![\w])")
-# a postcode and its house number, apart by a space, a sign or a label ("7901AB/14", "7901 AB, nr. 14"), or the number
+# a postcode and its house number, apart by a space, a sign or a label ("7901AB/14", "7901AB.14", "7901AB#14", "7901 AB,
+# nr. 14"), or the number
 # first ("14, 7901 AB")
 _POSTCODE = r"[1-9]\d{3}(?:\s?-?\s?[A-Z]{2}|[a-z]{2})(?![A-Za-z])"
 _STREET_POSTCODE = re.compile(r"(?:" + _CAPWORD + r"\s+(?:" + _TV + r"\s+)*){0,3}" + _CAPWORD + r"\s+" + _HOUSE_NO +
                               r"\s*,?\s*" + _POSTCODE)
-_POSTCODE_LABEL = r"\s*[,\-/:]?\s*(?:(?i:nr|no|nummer|huisnr|huisnummer|hnr|hsnr|hs\.?\s?nr)\.?:?\s*)?"
+_POSTCODE_LABEL = r"\s*[,\-/:.#]?\s*(?:(?i:nr|no|nummer|huisnr|huisnummer|hnr|hsnr|hs\.?\s?nr)\.?:?\s*)?"
 _POSTCODE_HOUSE_WORD = re.compile(r"(?<!\d)" + _POSTCODE + _POSTCODE_LABEL + _HOUSE_WORD)
 _POSTCODE_HOUSE = re.compile(r"(?<!\d)" + _POSTCODE + _POSTCODE_LABEL + r"\d{1,5}(?!\d)"
                              r"(?:\s?-?\s?[A-Za-z]{1,2}\b)?"
@@ -528,7 +594,9 @@ _PLATE_L = "[BDFGHJKLNPRSTVXZ]"
 _PLATE_SHAPES = [p.replace("X", _PLATE_L).replace("9", r"\d") for p in (
     "XX-99-99", "99-99-XX", "99-XX-99", "XX-99-XX", "XX-XX-99", "99-XX-XX", "99-XXX-9", "9-XXX-99", "XX-999-X",
     "X-999-XX", "XXX-99-X", "X-99-XXX", "9-XX-999", "999-XX-9")]
-_PLATE = re.compile(r"(?<![A-Za-z0-9\-])(?:" + "|".join(_PLATE_SHAPES) + r")(?![A-Za-z0-9]|-[A-Za-z0-9])")
+# in any case ("kx-381-p" is typed as often as "KX-381-P"); not a weekday and a date ("vr-12-05")
+_PLATE = re.compile(r"(?<![A-Za-z0-9\-])(?!(?i:vr)-\d)(?i:" + "|".join(_PLATE_SHAPES) +
+                    r")(?![A-Za-z0-9]|-[A-Za-z0-9])")
 _PLATE_KEYWORD = re.compile(r"(?i:\b(?:kenteken\w*|kent\.?|nummerbord|licen[cs]e\s?plate|plate)\b)[\s:.#\-]*"
                             r"(?i:(" + "|".join(p.replace("-", "[- ]?") for p in _PLATE_SHAPES) + r"))(?![A-Za-z0-9])")
 #: a whole cell that is a licence plate written without its dashes ("GZ871K", "12bgt3"): in text such six characters may
@@ -553,7 +621,9 @@ _PREFILTER = (
     # e-mail, written out; a plain space, not \s: a tab or newline is caught as not printable above, and \s here made
     # the whole prefilter ten times slower
     r"|@|[\[({<] ?[Aa]|[ _.][Aa][Tt][ _.]|[-_][Aa][Tt][-_]|[ _.][Bb]ij[ _.]|[Aa]pen?st"
-    r"|\\u|=40|=2[Ee]"                                           # e-mail, escaped
+    r"|\\u|=40|=2[Ee]|_x[0-9A-Fa-f]{4}_"                         # e-mail, escaped; OOXML escapes ("_x0040_")
+    # a spreadsheet formula holding a text or a character code ('="jan"&"@"&"ziggo.nl"'; :func:`_formula_reading`)
+    r"|^[ \t]*[=+@-][^\"]*\"|(?i:char)\("
     r"|(?i:facebook|fb\.|linkedin|instagr|twitter|x\.com|tiktok|threads\.net|snapchat|youtube|t\.me|wa\.me)"  # profile
     r"|&#|&[A-Za-z]{2,}|%[0-9A-Fa-f]{2}|<[A-Za-z!/]"           # markup and URL encodings: removed, decoded first
     # phone numbers, all notations, any country; a "+" right after a digit is a time zone ("12:00:00+01:00"), so
@@ -577,7 +647,8 @@ _PREFILTER = (
     r"|[Bb][Ss][Nn]|[Ss][Oo][Ff][Ii]|[Bb]urgerserv"                  # BSN keywords
     r"|[Gg][Ee][Bb]|[Bb][Oo][Rr][Nn]|[Dd]\.?[Oo]\.?[Bb]|[Bb]irth"      # birth-date keywords
     r"|[Gg][Bb]|\* ?\d"                                          # and signs ("gb 03-04-1978", "*03.04.1978")
-    r"|[A-Z0-9]-[A-Z0-9]{2,3}-[A-Z0-9]|[Kk]enteken|[Pp]late|[Kk]ent"            # a licence plate
+    r"|[A-Za-z0-9]-[A-Za-z0-9]{2,3}-[A-Za-z0-9]|[Kk]enteken|[Pp]late|[Kk]ent"    # a licence plate, in any case
+    r"|[A-Za-z]\.[A-Za-z]{2}"                                   # a user name with dots: "j.de.vries"
     r"|\d(?:[ .\-_]?\d){8}"                                     # nine digits apart by single separators
     r"|\d[.,]?\d*[Ee]\+?\d"                                     # a number in E-notation ("1.47258364E8")
     # a name in lower case: two words at the start, after signs or a list number ("jeroen brinkhuis", "brinkhuis,
@@ -912,6 +983,9 @@ def _detect(text: str) -> list[tuple[int, int, str]]:
             found += [span for span in _name_spans(text.replace("-", " ")) if span[2] == "naam"]
         finally:
             _UNLISTED.reset(listed_only)
+    if "." in text:                              # a user name with dots: "jan.de.vries", "j.de.vries", unless a rule
+        found += [d for d in _dotted_names(text)      # read the name already ("J.Jansen", "sanne.brinkhuis")
+                  if not any(a < d[1] and d[0] < b for a, b, _ in found)]
     capitals = _CAPITALS.sub(lambda m: m.group().capitalize(), text)
     if capitals != text:                         # "LOCATIE: LINDENGRACHT 20A" read as "Locatie: Lindengracht 20A"
         found += [span for span in _detect_once(capitals) if span[2] == "adres"]
@@ -929,6 +1003,41 @@ def _detect(text: str) -> list[tuple[int, int, str]]:
     if plate:                                    # a whole cell that is a licence plate without its dashes
         found.append((len(text) - len(text.lstrip()), len(text.rstrip()), "kenteken"))
     return found
+
+
+#: words apart by dots, not inside an address, a path or a longer dotted word: a user name ("jan.de.vries")
+_DOTTED = re.compile(r"(?<![\w.@/\\])[A-Za-z]+(?:\.[A-Za-z]+){1,3}(?![\w@/]|\.[A-Za-z0-9])")
+
+
+def _dotted_names(text: str) -> list[tuple[int, int, str]]:
+    """Names written as a user name with dots, as "jan_de_vries" is read with its underscores as spaces: "jan.de.vries"
+    read as "Jan de Vries", "j.de.vries" as "J. de Vries"; the surname must be on the lists (first names or initials
+    make no unlisted word a surname here), and a website or file ("hoogeveen.nl", "plan.pdf") or an abbreviation
+    ("o.a.", "i.v.m.") is none. Reported as an e-mail address without its domain, as :func:`note_kind` reads one."""
+    tvs = set(_lists()[3])
+    pieces = []
+    for m in _DOTTED.finditer(text):
+        parts = m.group().split(".")
+        if parts[-1].lower() in _NOTE_TLDS or len(parts[-1]) < 3:
+            continue
+        at = m.start()
+        for k, part in enumerate(parts):
+            if k == 0 and len(part) <= 2:
+                word = ". ".join(part.upper()) + "."            # "j" is "J.", "jh" "J. H."
+            elif 0 < k < len(parts) - 1 and part.lower() in tvs:
+                word = part.lower()
+            else:
+                word = part.capitalize()
+            pieces.append((at, at + len(part) + (k < len(parts) - 1), word + (" " if k < len(parts) - 1 else "")))
+            at += len(part) + 1
+    if not pieces:
+        return []
+    listed_only = _UNLISTED.set(False)
+    try:
+        return [(a, b, "e-mail") for a, b, _ in
+                _spans_through(text, pieces, lambda new: [span for span in _name_spans(new) if span[2] == "naam"])]
+    finally:
+        _UNLISTED.reset(listed_only)
 
 
 _CAPITALS = re.compile(r"\b[A-Z]{4,}\b")
@@ -1059,8 +1168,253 @@ def _script_names(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), len(m.group().rstrip()) + m.start(), "naam") for m in _SCRIPT_NAME.finditer(text)]
 
 
+# --------------------------------------------------------------------------------------------------------------
+# Other readings of a value: what a spreadsheet or a screen shows where the characters say something else. Each is
+# scanned beside the text as written (:func:`_spans`, :func:`_first_kind`); a span found on a reading maps back to the
+# characters it was read from.
+# --------------------------------------------------------------------------------------------------------------
+
+#: the tokens of a spreadsheet formula: a text literal ("" a quote in it), a number, a name (a function, a cell or range,
+#: a sheet, TRUE), an operator or a separator
+_FORMULA_TOKEN = re.compile(r"""\s*(?:(?P<text>"(?:[^"]|"")*")|(?P<number>\d+(?:[.,]\d+)?(?:[Ee][+-]?\d+)?)"""
+                            r"""|(?P<name>(?:'[^']*'!)?[A-Za-z_\\$][\w.$!:\\]*)"""
+                            r"""|(?P<op><>|<=|>=|[&(){};,+\-*/^=<>%]))""")
+_FORMULA_MAX = 2000
+
+
+def _formula_text(value) -> str:
+    return " " if value is None else value       # a value a formula takes from a cell: shown, but unknown here
+
+
+def _formula_call(name: str, args: list) -> str | None:
+    """The text a spreadsheet function shows for its arguments (texts; None for what is not known here), for the
+    functions that assemble or reshape text; None for any other function."""
+    name = re.sub(r"^_XL(?:FN|WS)\.", "", name.upper())
+    text = [_formula_text(a) for a in args]
+    try:
+        if name in ("CONCAT", "CONCATENATE"):
+            return "".join(text)
+        if name == "TEXTJOIN" and len(args) >= 2:
+            skip = str(args[1]).strip().upper() not in ("0", "FALSE", "ONWAAR")
+            return (args[0] or "").join(t for t in text[2:] if t or not skip)
+        if name in ("UPPER", "HOOFDLETTERS") and args:
+            return None if args[0] is None else args[0].upper()
+        if name in ("LOWER", "KLEINE.LETTERS") and args:
+            return None if args[0] is None else args[0].lower()
+        if name in ("PROPER", "BEGINLETTERS") and args:
+            return None if args[0] is None else args[0].title()
+        if name in ("TRIM", "SPATIES.WISSEN", "CLEAN", "WISSEN.CONTROL", "T", "VALUE", "WAARDE") and args:
+            return None if args[0] is None else " ".join(args[0].split()) if name in ("TRIM", "SPATIES.WISSEN") \
+                else args[0]
+        if name in ("CHAR", "TEKEN", "UNICHAR", "UNITEKEN") and args and args[0] is not None:
+            code = int(float(args[0].replace(",", ".")))
+            if name in ("CHAR", "TEKEN") and 0 < code < 256:
+                return bytes([code]).decode("cp1252", errors="replace")
+            return chr(code) if 0 < code < 0x110000 and not 0xD800 <= code <= 0xDFFF else None
+        if name in ("TEXT", "TEKST") and len(args) == 2 and args[0] is not None:
+            digits = args[0].split(".")[0].split(",")[0]
+            fmt = args[1] or ""
+            return digits.zfill(len(fmt)) if fmt and set(fmt) == {"0"} and digits.isdigit() else args[0]
+        if name in ("SUBSTITUTE", "SUBSTITUEREN") and len(args) >= 3 and None not in args[:3]:
+            return args[0].replace(args[1], args[2]) if args[1] else args[0]
+        if name in ("REPT", "HERHALING") and len(args) == 2 and None not in args:
+            return args[0] * max(0, min(int(float(args[1].replace(",", "."))), 50))
+        if name in ("LEFT", "LINKS", "RIGHT", "RECHTS") and args and args[0] is not None:
+            n = int(float(args[1].replace(",", "."))) if len(args) > 1 and args[1] is not None else 1
+            return args[0][:max(n, 0)] if name in ("LEFT", "LINKS") else args[0][len(args[0]) - max(n, 0):]
+        if name in ("MID", "DEEL") and len(args) == 3 and None not in args:
+            start, n = int(float(args[1].replace(",", "."))), int(float(args[2].replace(",", ".")))
+            return args[0][max(start - 1, 0):max(start - 1, 0) + max(n, 0)]
+        if name == "HYPERLINK":
+            return " ".join(text)
+    except (ValueError, OverflowError):
+        return None
+    return None
+
+
+class _Formula:
+    """A recursive-descent reading of a spreadsheet formula's text value (:func:`_formula_value`)."""
+
+    def __init__(self, tokens: list[tuple[str, str]]):
+        self.tokens, self.i = tokens, 0
+
+    def peek(self) -> tuple[str, str]:
+        return self.tokens[self.i] if self.i < len(self.tokens) else ("end", "")
+
+    def take(self) -> tuple[str, str]:
+        token = self.peek()
+        self.i += 1
+        return token
+
+    def compare(self):
+        value = self.concat()
+        while self.peek()[1] in ("=", "<", ">", "<>", "<=", ">="):
+            self.take()
+            self.concat()
+            value = None
+        return value
+
+    def concat(self):
+        parts = [self.arithmetic()]
+        while self.peek()[1] == "&":
+            self.take()
+            parts.append(self.arithmetic())
+        return parts[0] if len(parts) == 1 else "".join(_formula_text(p) for p in parts)
+
+    def arithmetic(self):
+        value = self.unary()
+        while self.peek()[1] in ("+", "-", "*", "/", "^"):
+            self.take()
+            self.unary()
+            value = None
+        return value
+
+    def unary(self):
+        while self.peek()[1] in ("+", "-"):
+            self.take()
+        value = self.primary()
+        while self.peek()[1] == "%":
+            self.take()
+        return value
+
+    def primary(self):
+        kind, token = self.take()
+        if kind == "text":
+            return token[1:-1].replace('""', '"')
+        if kind == "number":
+            return token
+        if kind == "name":
+            if self.peek()[1] == "(":
+                self.take()
+                args = []
+                if self.peek()[1] != ")":
+                    args.append(self.compare())
+                    while self.peek()[1] in (";", ","):
+                        self.take()
+                        args.append(None if self.peek()[1] in (";", ",", ")") else self.compare())
+                if self.take()[1] != ")":
+                    raise ValueError("unclosed call")
+                return _formula_call(token, args)
+            return token.upper() if token.upper() in ("TRUE", "FALSE", "WAAR", "ONWAAR") else None
+        if token == "(":
+            value = self.compare()
+            if self.take()[1] != ")":
+                raise ValueError("unclosed parenthesis")
+            return value
+        if token == "{":                          # an array constant: not a text shown
+            while self.peek()[1] not in ("}", ""):
+                self.take()
+            if self.take()[1] != "}":
+                raise ValueError("unclosed array")
+            return None
+        raise ValueError("unexpected token")
+
+
+def _formula_value(text: str) -> str | None:
+    """The text a spreadsheet shows for a cell holding a formula (``=``, or ``+``, ``-``, ``@`` as it also starts one)
+    that assembles a text from pieces: literals joined by ``&``, CONCAT, CONCATENATE, TEXTJOIN, CHAR, with UPPER,
+    LOWER, PROPER, TRIM (and a few others) applied, arguments apart by ``;`` or ``,``: ``="jan"&"@"&"ziggo.nl"`` shows
+    jan@ziggo.nl. A value it takes from a cell or an unknown function reads as a space. None when the formula cannot be
+    read or shows no text."""
+    body = text.strip()
+    if not body or body[0] not in "=+-@" or len(body) > _FORMULA_MAX:
+        return None
+    body = body[1:] if body[0] in "=@" else body
+    tokens, pos = [], 0
+    while pos < len(body):
+        m = _FORMULA_TOKEN.match(body, pos)
+        if m is None or m.end() == pos:
+            if body[pos:].strip() == "":
+                break
+            return None
+        tokens.append((m.lastgroup, m.group(m.lastgroup)))
+        pos = m.end()
+    try:
+        reader = _Formula(tokens)
+        value = reader.compare()
+        if reader.i != len(tokens):
+            return None
+    except (ValueError, RecursionError):
+        return None
+    return value if value and value.strip() and value != text else None
+
+
+#: direction controls that make what follows show right to left (override, embedding, isolates), with the character
+#: that ends their run; and every direction control, which shows nothing
+_BIDI_RUNS = {"\u202e": "\u202c", "\u202b": "\u202c", "\u2067": "\u2069", "\u2068": "\u2069"}
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+_MIRRORED = dict(zip("()[]{}<>", ")(][}{><"))
+
+
+def _visual_order(text: str) -> tuple[str, list[int], list[int]]:
+    """``text`` in the order a screen shows it: the run after a right-to-left control (up to the character that ends
+    it, a line break or the end) reversed, its brackets mirrored, and the controls gone; "\\u202e87654321-60" shows
+    06-12345678. Per character of the result its [start, end) in ``text``."""
+    out: list[str] = []
+    starts: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch in _BIDI_RUNS:
+            j = i + 1
+            while j < n and text[j] not in (_BIDI_RUNS[ch], "\n", "\r"):
+                j += 1
+            for k in range(j - 1, i, -1):
+                if not _BIDI.match(text[k]):
+                    out.append(_MIRRORED.get(text[k], text[k]))
+                    starts.append(k)
+            i = j + 1 if j < n and text[j] == _BIDI_RUNS[ch] else j
+            continue
+        if not _BIDI.match(ch):
+            out.append(ch)
+            starts.append(i)
+        i += 1
+    return "".join(out), starts, [s + 1 for s in starts]
+
+
+def as_shown(text: str) -> str:
+    """``text`` as a screen shows it around direction controls (:func:`_visual_order`): for a reader that removes
+    invisible characters, so that "\u202e87654321-60" is kept as the 06-12345678 a person sees, not as 87654321-60."""
+    return _visual_order(text)[0] if not text.isascii() and _BIDI.search(text) else text
+
+
+#: a name written surname first over a line break: a (tussenvoegsel and a) capitalised word alone on its line, the
+#: next line starting with a capitalised word or initials ("de Vries" / "Jan"), read as "de Vries, Jan"
+_LINE_BREAK_NAME = re.compile(r"(?:^|(?<=\n))[ \t]*(?:[a-z']{1,4}[ \t]+){0,3}[A-ZÀ-Þ][\w'’\-]+[ \t]*(\r\n|\n|\r)[ \t]*"
+                              r"(?=(?:[A-ZÀ-Þ]\.){1,4}|[A-ZÀ-Þ][a-zß-ÿ])")
+
+
+def _readings(text: str) -> list[tuple[str, list[int], list[int]]]:
+    """The other readings of ``text`` (see above), each with per character its [start, end) in ``text``: a formula's
+    value (mapped to the whole cell), the order a screen shows around direction controls, a name written surname first
+    over a line break. Each reading is looked for behind a cheap test, as most values need none."""
+    out = []
+    head = text.lstrip()[:1]
+    if head and head in "=+-@" and ('"' in text or "(" in text):
+        value = _formula_value(text)
+        if value is not None:
+            out.append((value, [0] * len(value), [len(text)] * len(value)))
+    if not text.isascii() and _BIDI.search(text):
+        out.append(_visual_order(text))
+    if "\n" in text or "\r" in text:
+        pieces = [(m.start(1), m.end(1), ", ") for m in _LINE_BREAK_NAME.finditer(text)]
+        if pieces:
+            out.append(_replaced(text, pieces))
+    return out
+
+
 def _spans(text: str) -> list[tuple[int, int, str]]:
-    """All personal items in ``text`` as (start, end, kind) in positions of ``text`` itself."""
+    """All personal items in ``text`` as (start, end, kind) in positions of ``text`` itself, in the text as written and
+    in its other readings (:func:`_readings`)."""
+    found = _spans_as_written(text)
+    for reading, starts, ends in _readings(text):
+        # a reversed run maps its last character to the first: the span is all the characters it was read from
+        found += [(min(starts[a:b]), max(ends[a:b]), kind) for a, b, kind in _spans_as_written(reading) if b > a]
+    return found
+
+
+def _spans_as_written(text: str) -> list[tuple[int, int, str]]:
+    """All personal items in ``text`` as written, as (start, end, kind) in positions of ``text`` itself."""
     norm, source = _normalise(text)
     found = _detect(norm)
     if source is not None:
@@ -1074,6 +1428,17 @@ _KIND_RANK = {k: i for i, k in enumerate(("e-mail", "iban", "telefoonnummer", "b
 
 
 def _first_kind(text: str) -> str | None:
+    """The kind of the first personal item in ``text`` as written, else in its first other reading that holds one."""
+    kind = _first_kind_as_written(text)
+    if kind is None:
+        for reading, _, _ in _readings(text):
+            kind = _first_kind_as_written(reading)
+            if kind is not None:
+                break
+    return kind
+
+
+def _first_kind_as_written(text: str) -> str | None:
     norm, source = _normalise(text)
     spans = _detect(norm)
     if not text.isascii():                 # a name in another script: positions of the text as written, so mapped
@@ -1127,7 +1492,12 @@ def _word_as_written(word: str) -> str:
 @functools.lru_cache(maxsize=1)
 def _lists() -> tuple[frozenset, frozenset, frozenset, tuple, frozenset]:
     def read(name: str) -> list[str]:          # folded as the text is ("Özdemir" is read "Ozdemir")
-        return [_normalise(w.strip())[0] for w in (_DATA / name).read_text(encoding="utf-8").splitlines() if w.strip()]
+        loading = _LOADING_LISTS.set(True)
+        try:
+            return [_normalise(w.strip())[0] for w in (_DATA / name).read_text(encoding="utf-8").splitlines()
+                    if w.strip()]
+        finally:
+            _LOADING_LISTS.reset(loading)
 
     first = frozenset(read("voornamen.txt"))
     surname = frozenset(read("achternamen.txt"))
@@ -1895,55 +2265,91 @@ def pseudonym(value: str, secret: bytes) -> str:
     return "p-" + hmac.new(secret, str(value).strip().upper().encode(), hashlib.sha256).hexdigest()[:20]
 
 
-_SPLIT_LEFT_DIGITS = re.compile(r"[+(]?\d[\d \-./()]*")
-_SPLIT_RIGHT_DIGITS = re.compile(r"\d[\d \-./()]*")
-_SPLIT_WORD = re.compile(r"[^\W\d_][^\W\d_'’\-]+")
-
-
 def split_items(frame: pd.DataFrame, columns: list[str]) -> dict[str, pd.Series]:
     """Per column of ``columns`` (in the frame's order), the kind of a personal item its value forms together with
-    the next column's value in the same row, else None: a phone number or a BSN cut in two ("06-1357" | "2468"), a
-    first name and its surname ("Gerrit" | "Brinkhuis", "Anna" | "de Vries"). Each half alone reads as nothing, so
-    :func:`scan_values` passes it by. (An e-mail address cut after its "@" is found in its first half alone.)
+    a neighbouring column's value in the same row, else None: a phone number or a BSN cut in two ("06-1357" | "2468"),
+    a first name and its surname ("Gerrit" | "Brinkhuis", "Anna" | "de Vries", "J." | "Jansen"), a surname and its first
+    name or initials ("de Vries" | "Jan", "Jansen" | "J.", as an unquoted "de Vries, Jan" spills over two cells of a
+    comma file). Each half alone reads as nothing, so :func:`scan_values` passes it by. (An e-mail address cut after its
+    "@" is found in its first half alone.) Each pair of neighbouring columns is read both ways round: the frame holds
+    the columns in the source's order, not the file's.
 
     An address is cut in two as well: a postcode and, in a neighbouring column, its house number ("7901 AB" | "14"); a
     street and, in any other column of the row, a house number ("Kerkstraat" | "BU01185002" | "14", "Kerkstraat" |
-    "veertien"). Either way round: the frame holds the columns in the source's order, not the file's. The street must be one by its ending (:data:`_SPLIT_STREET`), in a column that is no column of places
+    "veertien"). The street must be one by its ending (:data:`_SPLIT_STREET`), in a column that is no column of places
     (most of its values names of the national file: "Bentinckplein" | "14" is a buurt beside its count); a category
     beside a count ("Afval" | "14") stays.
 
     Only halves of the item's own shape are joined: digits and separators, not a date, nine to twelve digits
-    together; a listed first name and a listed surname, with or without a tussenvoegsel ("Jan" | "Zwerfafval" is a
-    category). Both cells get the kind."""
+    together; a listed first name (or initials) and a listed surname, with or without a tussenvoegsel ("Jan" |
+    "Zwerfafval" is a category). Both cells get the kind."""
     cols = [c for c in frame.columns if c in set(columns)]
     out = {c: pd.Series(None, index=frame.index, dtype=object) for c in cols}
     _split_addresses(frame, cols, out)
-    first, _, after_tv = _lists()[:3]
     for left_col, right_col in zip(cols, cols[1:]):
         left = frame[left_col].astype("string").str.strip().fillna("")
         right = frame[right_col].astype("string").str.strip().fillna("")
-        digits = left.str.fullmatch(_SPLIT_LEFT_DIGITS.pattern) & right.str.fullmatch(_SPLIT_RIGHT_DIGITS.pattern)
-        names = left.str.fullmatch(_SPLIT_WORD.pattern) & right.str.fullmatch(r"(?:[a-z']{1,4} ){0,3}[A-Z]\w+")
-        for row in np.flatnonzero((digits.fillna(False) | names.fillna(False)).to_numpy()):
-            a, b = left.iloc[row], right.iloc[row]
-            if a[0].isdigit() or a[0] in "+(":
-                joined = a + b
-                count = sum(c.isdigit() for c in joined)
-                if _DATETIME.fullmatch(a) or _DATETIME.fullmatch(b) or not 9 <= count <= 12:
-                    continue
-                kind = _first_kind(joined)
-                kind = kind if kind in ("telefoonnummer", "bsn") else None
-            else:
-                word, surname = _normalise(a)[0].title(), _normalise(b)[0].split()[-1]
-                if word not in first or word in _NOTE_WORDS or not _parts_in(surname, after_tv, every=False):
-                    continue
-                joined = word + " " + b
-                kind = "naam" if any(s == 0 and e > len(word) for s, e, _ in _name_spans(_normalise(joined)[0])) \
-                    else None
+        digits_l = left.str.fullmatch(_SPLIT_LEFT_DIGITS.pattern).fillna(False)
+        digits_r = right.str.fullmatch(_SPLIT_LEFT_DIGITS.pattern).fillna(False)
+        names = left.str.fullmatch(_SPLIT_NAME.pattern).fillna(False) & \
+            right.str.fullmatch(_SPLIT_NAME.pattern).fillna(False)
+        rows = np.flatnonzero((digits_l & digits_r | names).to_numpy(dtype=bool))
+        if not len(rows):
+            continue
+        pairs = pd.Series(list(zip(left.iloc[rows], right.iloc[rows])))
+        codes, uniques = pd.factorize(pairs)
+        kinds = np.array([_split_pair(a, b) or _split_pair(b, a) for a, b in uniques], dtype=object)
+        for row, kind in zip(rows, kinds[codes]):
             if kind:
                 out[left_col].iloc[row] = kind
                 out[right_col].iloc[row] = kind
     return out
+
+
+_SPLIT_LEFT_DIGITS = re.compile(r"[+(]?\d[\d \-./()]*")
+_SPLIT_RIGHT_DIGITS = re.compile(r"\d[\d \-./()]*")
+_SPLIT_WORD = re.compile(r"[^\W\d_][^\W\d_'’\-]+")
+#: a whole cell that may be half a name: a word with up to three tussenvoegsels before it, or initials
+_SPLIT_NAME = re.compile(r"(?:[a-z']{1,4} ){0,3}[^\W\d_][^\W\d_'’\-]+|(?:[A-Z]\.){1,4}")
+_SPLIT_FIRST_SURNAME = re.compile(r"(?:[a-z']{1,4} ){0,3}[A-Z]\w+")
+_SPLIT_SURNAME_FIRST = re.compile(r"(?:[a-z']{1,4} ){0,3}[A-Z][^\W\d_][^\W\d_'’\-]+")
+
+
+def _split_pair(a: str, b: str) -> str | None:
+    """The kind of the personal item the cell ``a`` and the cell ``b`` after it form (see :func:`split_items`)."""
+    first, surname, after_tv = _lists()[:3]
+    if a[0].isdigit() or a[0] in "+(":
+        if not _SPLIT_RIGHT_DIGITS.fullmatch(b):
+            return None
+        joined = a + b
+        if _DATETIME.fullmatch(a) or _DATETIME.fullmatch(b) or not 9 <= sum(c.isdigit() for c in joined) <= 12:
+            return None
+        kind = _first_kind(joined)
+        return kind if kind in ("telefoonnummer", "bsn") else None
+    if b[:1].isdigit():
+        return None
+    if _SPLIT_FIRST_SURNAME.fullmatch(b):                  # "Gerrit" | "Brinkhuis", "J." | "Jansen"
+        word, last = _normalise(a)[0], _normalise(b)[0].split()[-1]
+        initials = bool(_INITIALS.fullmatch(word))
+        if (initials or (_SPLIT_WORD.fullmatch(a) and word.title() in first and word.title() not in _NOTE_WORDS)) \
+                and _parts_in(last, after_tv, every=False):
+            cue = word if initials else word.title()
+            joined = cue + " " + b
+            if any(s == 0 and e > len(cue) for s, e, _ in _name_spans(_normalise(joined)[0])):
+                return "naam"
+    if _SPLIT_SURNAME_FIRST.fullmatch(a):                  # "de Vries" | "Jan", "Jansen" | "J."
+        words = _normalise(a)[0].split()
+        last, nxt = words[-1], _normalise(b)[0]
+        lw = last.lower()
+        named = bool(_INITIALS.fullmatch(nxt)) or (_SPLIT_WORD.fullmatch(b) is not None and _is_cap(nxt) and
+                                                   nxt in first and nxt not in _NOTE_WORDS and
+                                                   nxt.lower() not in _WORD_NAMES)
+        if named and lw not in _PLACE_WORDS and lw not in _OFFICES and not _AREA_SUFFIX.search(lw) and \
+                _parts_in(last, after_tv if len(words) > 1 else surname, every=False):
+            joined = _normalise(a)[0] + ", " + nxt
+            if any(s == 0 and e == len(joined) for s, e, _ in _name_spans(joined)):
+                return "naam"
+    return None
 
 
 #: a whole cell that is a street by its ending, with up to three words before it ("Kerkstraat", "Jan van Goyenlaan");
