@@ -141,6 +141,15 @@ privacy-round4-plates      a licence plate without its dashes alone in a cell ("
 privacy-round8-forms       a house number in words ("Kerkstraat veertien") or after "hnr", "adres:" before a street, a
                            client number after its word, a date of birth told in parts, a street and its house number
                            in two cells of a row -> those rows quarantined, both halves redacted, nothing stored.
+privacy-formula-pieces     a personal value built by a formula from pieces (="m.kowalski"&"@"&"ziggo.nl",
+                           TEXTJOIN, ="NL91"&"ABNA...", =PROPER("gerrit brinkhuis")) -> those rows quarantined, no piece
+                           stored (only =CONCAT and =HYPERLINK were read as a spreadsheet shows them).
+privacy-ooxml-escapes      xlsx text with Excel's escapes (p.dekker_x0040_ziggo.nl shows as p.dekker@ziggo.nl,
+                           111_x0020_222_x0020_333 as a BSN) in Meldingnummer and Subcategorie -> those rows quarantined,
+                           nothing stored (the escaped e-mail was accepted and counted as a report number).
+privacy-mojibake           a name written as mojibake (RenÃ© Jansen, ZoÃ« Bakker: UTF-8 read as Windows-1252 upstream), and
+                           a UTF-8 line holding one Windows-1252 byte beside a name (the reader turned the whole line
+                           into mojibake) -> those rows quarantined, nothing stored.
 xlsx-rows-out-of-order     a sheet whose XML lists its rows last to first, and cells out of column order -> every row
                            read where its number puts it (openpyxl's streaming reader lost the rows listed late).
 xlsx-row-beyond-grid       a 5 KB sheet with a row numbered 2,000,000,000 -> refused at once, naming the row (the
@@ -1596,6 +1605,33 @@ def plan(seed: int = SEED) -> list[Planned]:
     b.add(Case("meldingen_correctie_met_venster.csv", "meldingen", "refused", message="correction|retract",
                klass="delivery-window-on-correction"),
           with_manifest("meldingen_correctie_met_venster.csv", _delimited(M, b.reports(6), ";", (), "\n").encode()))
+    # ------------------------------------------------------------------ privacy, ninth red-team round
+    # values as a spreadsheet or a mis-decoding shows them (fixed values; at the end, so earlier cases draw as before)
+    rows = b.reports(10)
+    formulas = ['="m.kowalski"&"@"&"ziggo.nl"', '="06"&"-"&"41234567"', '=TEXTJOIN("";1;"06";"3141";"5926")',
+                '="NL91"&"ABNA0417164300"', '=PROPER("gerrit brinkhuis")']
+    for r, v in zip(rows[1::2], formulas):
+        r[3] = v
+    b.text(Case("meldingen_round9_formules.csv", "meldingen", "loaded", rows_read=10, quarantined=5,
+                reason="personal data", secrets=("m.kowalski", "41234567", '"3141";"5926"', "ABNA0417164300",
+                                                 "gerrit brinkhuis"), klass="privacy-formula-pieces"), M, rows)
+    rows = b.reports(8)
+    rows[1][0] = "p.dekker_x0040_ziggo.nl"
+    rows[3][3] = "06_x002D_51234567"
+    rows[5][3] = "bsn 111_x0020_222_x0020_333"
+    rows[7][3] = "melder Gerrit_x0020_Brinkhuis"
+    b.xlsx(Case("meldingen_round9_escapes.xlsx", "meldingen", "loaded", rows_read=8, quarantined=4,
+                reason="personal data", secrets=("p.dekker", "51234567", "111_x0020_222", "111 222 333", "Brinkhuis"),
+                klass="privacy-ooxml-escapes"), [{"title": "Export", "rows": [M, *rows]}])
+    rows = b.reports(8)
+    rows[2][3] = "RenÃ© Jansen belde"
+    rows[4][3] = "ZoÃ« Bakker"
+    lines = [";".join(M)] + [";".join(r) for r in rows]
+    payload = ("\n".join(lines[:7]) + "\n").encode() + \
+        f"{rows[6][0]};{rows[6][1]};{rows[6][2]};Caf\xe9 bij Ren\xc3\xa9 Visser;{rows[6][4]}\n".encode("latin-1") + \
+        ("\n".join(lines[8:]) + "\n").encode()
+    b.add(Case("meldingen_round9_mojibake.csv", "meldingen", "loaded", rows_read=8, quarantined=3, reason="personal data",
+               secrets=("RenÃ© Jansen", "ZoÃ« Bakker", "Visser"), klass="privacy-mojibake"), payload)
     return b.items
 
 
