@@ -974,9 +974,26 @@ def _cell_text(value) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
         return str(int(value))
+    if isinstance(value, str):
+        return ooxml_text(value)
     text = str(value)
     if isinstance(value, float) and re.fullmatch(r"-?\d{1,3}\.\d{3}", text):
         text += "0"     # a number cell 1.234 is a decimal: "1.2340" is the same number and cannot be read as thousands
+    return text
+
+
+def ooxml_text(text: str) -> str:
+    """A workbook's text as Excel shows it: OOXML's escapes ``_xHHHH_`` decoded (``jan_x0040_ziggo.nl`` shows as
+    ``jan@ziggo.nl``, ``_x000A_`` as a line break, ``_x005F_`` as a literal underscore), which openpyxl returns as
+    written; ``_x0000_`` shows as nothing. Escaped surrogate halves are joined into their character; a lone half
+    becomes U+FFFD."""
+    if "_x" not in text:
+        return text
+    from openpyxl.utils.escape import unescape
+
+    text = unescape(text).replace("\x00", "")      # _x0000_ shows as nothing
+    if any("\ud800" <= ch <= "\udfff" for ch in text):
+        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
     return text
 
 
