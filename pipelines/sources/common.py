@@ -1,6 +1,7 @@
 """Reading helpers shared by every file source: tables from CSV/XLSX, header aliases, privacy guard."""
 from __future__ import annotations
 
+import codecs
 import csv
 import gc
 import io
@@ -286,10 +287,18 @@ def decode_text(label: str, raw: bytes) -> str:
         pass
     if _UTF8_SEQUENCE.search(raw):
         return _decode_mixed(label, raw)
+    if _dos_text(raw):
+        import logging
+
+        logging.getLogger("wijkradar.ingest").warning(
+            "%s: the text is not UTF-8 and its accented letters stand where code page 850 (a DOS program) has them, "
+            "not where Windows-1252 has them (\"é\" would read as \"‚\"), so it was read as code page 850; check the "
+            "accented letters, and ask the supplier to save the file as UTF-8", privacy.scrub_file_name(label))
+        return raw.decode("cp850")
     try:
         return raw.decode("cp1252")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
+    except UnicodeDecodeError:          # one of the five bytes Windows-1252 leaves undefined
+        return raw.decode("utf-8", _CP1252_BYTES)
 
 
 def _utf32(head: bytes) -> bool:
@@ -308,29 +317,59 @@ def _utf32(head: bytes) -> bool:
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 
 
+def _cp1252_bytes(exc: UnicodeError) -> tuple[str, int]:
+    """Decoding error handler: each byte that is no part of a UTF-8 character read as Windows-1252 (the five bytes
+    Windows-1252 leaves undefined as Latin-1, i.e. as the control character of that number)."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    bad = exc.object[exc.start:exc.end]
+    return "".join(bytes([b]).decode("cp1252", "ignore") or chr(b) for b in bad), exc.end
+
+
+#: ``bytes.decode("utf-8", _CP1252_BYTES)``: UTF-8 where the bytes are UTF-8, Windows-1252 for the bytes between
+_CP1252_BYTES = "wijkradar-utf8-else-cp1252"
+codecs.register_error(_CP1252_BYTES, _cp1252_bytes)
+
+
 def _decode_mixed(label: str, raw: bytes) -> str:
-    """A UTF-8 text with some lines in Windows-1252 (a line typed in another program, files pasted together): each line
-    in its own encoding, so neither the UTF-8 lines ("Financiële") nor the others are mangled; a warning names the
-    first line that is not UTF-8. (Decoding the whole file as Windows-1252 turned every "ë" into "Ã«".)"""
+    """A UTF-8 text holding some Windows-1252 bytes (a line typed in another program, files pasted together, a word
+    pasted into a UTF-8 line): every run of bytes in its own encoding, so neither the UTF-8 characters ("Financiële",
+    "René" beside a Windows-1252 "Café" on one line) nor the others are mangled; a warning names the first line that
+    is not UTF-8. (Decoding a whole file, or a whole line, as Windows-1252 turned every "ë" into "Ã«".)"""
     import logging
 
-    # every line end (CRLF, LF, and the lone CR of Excel for Mac's "CSV (Macintosh)") kept as it was
-    parts = re.split(rb"(\r\n|\r|\n)", raw.removeprefix(b"\xef\xbb\xbf"))
-    lines, ends, other = parts[0::2], parts[1::2], []
-    for i, line in enumerate(lines):
-        try:
-            lines[i] = line.decode("utf-8")
-        except UnicodeDecodeError:
-            other.append(i + 1)
-            try:
-                lines[i] = line.decode("cp1252")
-            except UnicodeDecodeError:
-                lines[i] = line.decode("latin-1")
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
+    text = raw.decode("utf-8", _CP1252_BYTES)
+    # every line end (CRLF, LF, and the lone CR of Excel for Mac's "CSV (Macintosh)") counts, as the reader counts lines
+    other = [i + 1 for i, line in enumerate(re.split(rb"\r\n|\r|\n", raw)) if not line.isascii() and not _utf8(line)]
     logging.getLogger("wijkradar.ingest").warning(
-        "%s: %d line(s) are not UTF-8 like the rest of the file (the first is line %d); each was read as "
-        "Windows-1252: check those lines, and ask the supplier to save the file in one encoding (UTF-8)",
-        privacy.scrub_file_name(label), len(other), other[0])
-    return "".join(line + end.decode("ascii") for line, end in zip(lines, [*ends, b""]))
+        "%s: %d line(s) are not UTF-8 like the rest of the file (the first is line %d); the bytes of those lines that "
+        "are not UTF-8 were read as Windows-1252: check those lines, and ask the supplier to save the file in one "
+        "encoding (UTF-8)", privacy.scrub_file_name(label), len(other), other[0])
+    return text
+
+
+def _utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+#: a byte that is an accented letter in code page 850 (DOS) and punctuation, or nothing, in Windows-1252, written
+#: right after a letter: "Ren\x82" is "René" in code page 850 and "Ren‚" in Windows-1252; only 0x81, 0x90 (undefined in
+#: Windows-1252) and the letters a word ends on stand before a space ("Ren\x82 ", "Zo\x89 "), not "…" or "„"
+_CP850_LETTER = re.compile(rb"[A-Za-z](?:[\x81-\x85\x87-\x8c\x90\x94](?=[A-Za-z])|[\x81\x82\x89\x8a\x8b\x90](?![A-Za-z]))")
+#: an accented letter of Windows-1252 (0xC0-0xFF) beside a letter: a box-drawing sign in code page 850, never in a word
+_CP1252_LETTER = re.compile(rb"[A-Za-z][\xc0-\xff]|[\xc0-\xff][A-Za-z]")
+
+
+def _dos_text(raw: bytes) -> bool:
+    """Whether a text that is not UTF-8 was written in code page 850 (a DOS program, ``type`` or ``copy`` in a Windows
+    console) rather than Windows-1252: its accented letters stand where code page 850 has them, and no accented
+    letter stands where Windows-1252 has them."""
+    return _CP850_LETTER.search(raw) is not None and _CP1252_LETTER.search(raw) is None
 
 
 #: a DOS end-of-file mark (Ctrl-Z) after the last line, as old export tools and ``copy /b`` write it: no row of the table
