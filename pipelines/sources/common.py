@@ -1579,14 +1579,18 @@ def with_row_shape(mapped: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def row_shape_failures(raw: pd.DataFrame) -> pd.DataFrame:
-    """One quarantine failure (``row_number``, ``expectation`` ``row_shape``, ``reason``) per row of ``raw`` whose
-    ``row_shape`` (see :data:`ROW_SHAPE`) holds a reason; empty when the file has none."""
-    if ROW_SHAPE not in raw.columns:
-        return pd.DataFrame({"row_number": pd.Series(dtype="int64"), "expectation": pd.Series(dtype=object),
-                             "reason": pd.Series(dtype=object)})
-    bad = raw[ROW_SHAPE].fillna("").astype(str).ne("").to_numpy(dtype=bool)
+    """One quarantine failure (``row_number``, ``expectation`` ``row_shape``, ``reason``) per row of ``raw`` (a source's
+    rows as read) that does not fit the table's columns (see :data:`ROW_SHAPE`: its column, else ``raw.attrs``, which
+    a source's ``read`` keeps); empty when the file has none."""
+    if ROW_SHAPE in raw.columns:
+        reasons = raw[ROW_SHAPE].fillna("").astype(str)
+    else:
+        shapes = raw.attrs.get(ROW_SHAPE) or {}
+        reasons = raw["row_number"].map(lambda n: shapes.get(n, "")) if shapes else pd.Series("", index=raw.index)
+    bad = reasons.ne("").to_numpy(dtype=bool)
     return pd.DataFrame({"row_number": raw.loc[bad, "row_number"].astype("int64").to_numpy(),
-                         "expectation": "row_shape", "reason": raw.loc[bad, ROW_SHAPE].astype(str).to_numpy()})
+                         "expectation": pd.Series(["row_shape"] * int(bad.sum()), dtype=object),
+                         "reason": pd.Series(reasons[bad].to_numpy(), dtype=object)})
 
 
 def with_quarantine_ref(mapped: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:

@@ -147,6 +147,9 @@ def test_row_shape_reasons_reach_a_source_as_quarantine_failures(tmp_path):
     failures = common.row_shape_failures(mapped)
     assert failures["row_number"].tolist() == [8, 9] and set(failures["expectation"]) == {"row_shape"}
     assert failures["reason"].str.startswith("lines 8 and 9 hold one record cut over 2 lines").all()
+    raw = meldingen.read(path)                                     # a source's read keeps them in its rows' attrs
+    assert common.row_shape_failures(raw).equals(failures)
+    assert common.row_shape_failures(raw.iloc[:0].assign(row_number=[])).empty
 
 
 # --- wijkradar detect ------------------------------------------------------------------------------
