@@ -178,7 +178,10 @@ def _read(input: Path) -> Matrix:
         raise DetectInputError(f"{input}: {exc}") from exc
     _refuse_direction_marks(input, panel, keys)
     # one value per series (the ids are written back out), read as written and as a spreadsheet shows it
-    found = personal_ids(m.keys, keys) or personal_ids(_as_shown(m.keys, keys), keys)
+    found = personal_ids(m.keys, keys)
+    shown = None if found else _as_shown(m.keys, keys)
+    if shown is not None:
+        found = personal_ids(shown, keys)
     if found:
         col, kind, rows = found
         where = f"data row(s) {_data_rows(panel, keys, m.keys.iloc[rows])}" if len(rows) else "its header"
@@ -214,11 +217,16 @@ def _refuse_direction_marks(input: Path, panel: pd.DataFrame, keys: list[str]) -
             "them) and run again")
 
 
-def _as_shown(ids: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """The ids as a spreadsheet shows them once the results are in a workbook: OOXML escapes (``_x0040_``) decoded."""
+def _as_shown(ids: pd.DataFrame, keys: list[str]) -> pd.DataFrame | None:
+    """The ids as a spreadsheet shows them once the results are in a workbook: OOXML escapes (``_x0040_``) decoded;
+    None when no id holds one."""
     from pipelines.sources.common import ooxml_text
 
-    return ids.assign(**{c: ids[c].map(lambda v: ooxml_text(v) if isinstance(v, str) else v) for c in keys})
+    escaped = [c for c in keys if (pd.api.types.is_object_dtype(ids[c]) or pd.api.types.is_string_dtype(ids[c]))
+               and ids[c].astype("string").str.contains("_x", regex=False).fillna(False).any()]
+    if not escaped:
+        return None
+    return ids.assign(**{c: ids[c].map(lambda v: ooxml_text(v) if isinstance(v, str) else v) for c in escaped})
 
 
 def _data_rows(panel: pd.DataFrame, keys: list[str], ids: pd.DataFrame) -> str:
