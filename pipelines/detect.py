@@ -176,15 +176,64 @@ def _read(input: Path) -> Matrix:
         m = to_matrix(panel, keys, check_panel(panel, keys))
     except PanelError as exc:
         raise DetectInputError(f"{input}: {exc}") from exc
-    found = personal_ids(m.keys, keys)          # one value per series: the ids are written back out
+    _refuse_direction_marks(input, panel, keys)
+    # one value per series (the ids are written back out), read as written and as a spreadsheet shows it
+    found = personal_ids(m.keys, keys)
+    shown = None if found else _as_shown(m.keys, keys)
+    if shown is not None:
+        found = personal_ids(shown, keys)
     if found:
         col, kind, rows = found
-        where = (f"data row(s) {', '.join(str(i + 1) for i in m.keys.index[rows[:5]])}" if len(rows)
-                 else "its header")
+        where = f"data row(s) {_data_rows(panel, keys, m.keys.iloc[rows])}" if len(rows) else "its header"
         raise DetectInputError(
             f"{input}: column {col} looks like personal data ({kind}, {where}); the results repeat every id, "
             "so give series ids that identify no person (such as CBS buurt codes) and run again")
     return m
+
+
+#: Unicode's direction controls (embeddings, overrides, isolates, marks): invisible, they make a viewer show the text
+#: around them in another order, so ``\u202e87654321-60`` is written as such and shows as 06-12345678
+DIRECTION_MARKS = re.compile("[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
+
+
+def _refuse_direction_marks(input: Path, panel: pd.DataFrame, keys: list[str]) -> None:
+    """DetectInputError naming the first id column (header or data rows) that holds a direction control."""
+    for col in keys:
+        if DIRECTION_MARKS.search(str(col)):
+            where = "its header"
+        else:
+            values = panel[col]
+            if not (pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)):
+                continue
+            hit = values.astype("string").str.contains(DIRECTION_MARKS, regex=True).fillna(False).to_numpy(dtype=bool)
+            if not hit.any():
+                continue
+            rows = np.flatnonzero(hit)
+            where = "data row(s) " + ", ".join(str(i + 1) for i in rows[:5]) + (
+                f" and {len(rows) - 5:,} more" if len(rows) > 5 else "")
+        raise DetectInputError(
+            f"{input}: column {col} holds an invisible direction control character ({where}), which makes a viewer "
+            "show an id in another order than it is written; remove these characters from the ids (no id needs "
+            "them) and run again")
+
+
+def _as_shown(ids: pd.DataFrame, keys: list[str]) -> pd.DataFrame | None:
+    """The ids as a spreadsheet shows them once the results are in a workbook: OOXML escapes (``_x0040_``) decoded;
+    None when no id holds one."""
+    from pipelines.sources.common import ooxml_text
+
+    escaped = [c for c in keys if (pd.api.types.is_object_dtype(ids[c]) or pd.api.types.is_string_dtype(ids[c]))
+               and ids[c].astype("string").str.contains("_x", regex=False).fillna(False).any()]
+    if not escaped:
+        return None
+    return ids.assign(**{c: ids[c].map(lambda v: ooxml_text(v) if isinstance(v, str) else v) for c in escaped})
+
+
+def _data_rows(panel: pd.DataFrame, keys: list[str], ids: pd.DataFrame) -> str:
+    """The first data rows (1-based, as the file lists them) holding one of the series ``ids``, and how many more."""
+    held = pd.MultiIndex.from_frame(panel[keys]).isin(pd.MultiIndex.from_frame(ids[keys]))
+    rows = np.flatnonzero(held)
+    return ", ".join(str(i + 1) for i in rows[:5]) + (f" and {len(rows) - 5:,} more" if len(rows) > 5 else "")
 
 
 def _header(input: Path, hint: bool) -> bytes:

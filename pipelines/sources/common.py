@@ -1,6 +1,7 @@
 """Reading helpers shared by every file source: tables from CSV/XLSX, header aliases, privacy guard."""
 from __future__ import annotations
 
+import codecs
 import csv
 import gc
 import io
@@ -286,10 +287,18 @@ def decode_text(label: str, raw: bytes) -> str:
         pass
     if _UTF8_SEQUENCE.search(raw):
         return _decode_mixed(label, raw)
+    if _dos_text(raw):
+        import logging
+
+        logging.getLogger("wijkradar.ingest").warning(
+            "%s: the text is not UTF-8 and its accented letters stand where code page 850 (a DOS program) has them, "
+            "not where Windows-1252 has them (\"é\" would read as \"‚\"), so it was read as code page 850; check the "
+            "accented letters, and ask the supplier to save the file as UTF-8", privacy.scrub_file_name(label))
+        return raw.decode("cp850")
     try:
         return raw.decode("cp1252")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
+    except UnicodeDecodeError:          # one of the five bytes Windows-1252 leaves undefined
+        return raw.decode("utf-8", _CP1252_BYTES)
 
 
 def _utf32(head: bytes) -> bool:
@@ -308,29 +317,59 @@ def _utf32(head: bytes) -> bool:
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 
 
+def _cp1252_bytes(exc: UnicodeError) -> tuple[str, int]:
+    """Decoding error handler: each byte that is no part of a UTF-8 character read as Windows-1252 (the five bytes
+    Windows-1252 leaves undefined as Latin-1, i.e. as the control character of that number)."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    bad = exc.object[exc.start:exc.end]
+    return "".join(bytes([b]).decode("cp1252", "ignore") or chr(b) for b in bad), exc.end
+
+
+#: ``bytes.decode("utf-8", _CP1252_BYTES)``: UTF-8 where the bytes are UTF-8, Windows-1252 for the bytes between
+_CP1252_BYTES = "wijkradar-utf8-else-cp1252"
+codecs.register_error(_CP1252_BYTES, _cp1252_bytes)
+
+
 def _decode_mixed(label: str, raw: bytes) -> str:
-    """A UTF-8 text with some lines in Windows-1252 (a line typed in another program, files pasted together): each line
-    in its own encoding, so neither the UTF-8 lines ("Financiële") nor the others are mangled; a warning names the
-    first line that is not UTF-8. (Decoding the whole file as Windows-1252 turned every "ë" into "Ã«".)"""
+    """A UTF-8 text holding some Windows-1252 bytes (a line typed in another program, files pasted together, a word
+    pasted into a UTF-8 line): every run of bytes in its own encoding, so neither the UTF-8 characters ("Financiële",
+    "René" beside a Windows-1252 "Café" on one line) nor the others are mangled; a warning names the first line that
+    is not UTF-8. (Decoding a whole file, or a whole line, as Windows-1252 turned every "ë" into "Ã«".)"""
     import logging
 
-    # every line end (CRLF, LF, and the lone CR of Excel for Mac's "CSV (Macintosh)") kept as it was
-    parts = re.split(rb"(\r\n|\r|\n)", raw.removeprefix(b"\xef\xbb\xbf"))
-    lines, ends, other = parts[0::2], parts[1::2], []
-    for i, line in enumerate(lines):
-        try:
-            lines[i] = line.decode("utf-8")
-        except UnicodeDecodeError:
-            other.append(i + 1)
-            try:
-                lines[i] = line.decode("cp1252")
-            except UnicodeDecodeError:
-                lines[i] = line.decode("latin-1")
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
+    text = raw.decode("utf-8", _CP1252_BYTES)
+    # every line end (CRLF, LF, and the lone CR of Excel for Mac's "CSV (Macintosh)") counts, as the reader counts lines
+    other = [i + 1 for i, line in enumerate(re.split(rb"\r\n|\r|\n", raw)) if not line.isascii() and not _utf8(line)]
     logging.getLogger("wijkradar.ingest").warning(
-        "%s: %d line(s) are not UTF-8 like the rest of the file (the first is line %d); each was read as "
-        "Windows-1252: check those lines, and ask the supplier to save the file in one encoding (UTF-8)",
-        privacy.scrub_file_name(label), len(other), other[0])
-    return "".join(line + end.decode("ascii") for line, end in zip(lines, [*ends, b""]))
+        "%s: %d line(s) are not UTF-8 like the rest of the file (the first is line %d); the bytes of those lines that "
+        "are not UTF-8 were read as Windows-1252: check those lines, and ask the supplier to save the file in one "
+        "encoding (UTF-8)", privacy.scrub_file_name(label), len(other), other[0])
+    return text
+
+
+def _utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+#: a byte that is an accented letter in code page 850 (DOS) and punctuation, or nothing, in Windows-1252, written
+#: right after a letter: "Ren\x82" is "René" in code page 850 and "Ren‚" in Windows-1252; only 0x81, 0x90 (undefined in
+#: Windows-1252) and the letters a word ends on stand before a space ("Ren\x82 ", "Zo\x89 "), not "…" or "„"
+_CP850_LETTER = re.compile(rb"[A-Za-z](?:[\x81-\x85\x87-\x8c\x90\x94](?=[A-Za-z])|[\x81\x82\x89\x8a\x8b\x90](?![A-Za-z]))")
+#: an accented letter of Windows-1252 (0xC0-0xFF) beside a letter: a box-drawing sign in code page 850, never in a word
+_CP1252_LETTER = re.compile(rb"[A-Za-z][\xc0-\xff]|[\xc0-\xff][A-Za-z]")
+
+
+def _dos_text(raw: bytes) -> bool:
+    """Whether a text that is not UTF-8 was written in code page 850 (a DOS program, ``type`` or ``copy`` in a Windows
+    console) rather than Windows-1252: its accented letters stand where code page 850 has them, and no accented
+    letter stands where Windows-1252 has them."""
+    return _CP850_LETTER.search(raw) is not None and _CP1252_LETTER.search(raw) is None
 
 
 #: a DOS end-of-file mark (Ctrl-Z) after the last line, as old export tools and ``copy /b`` write it: no row of the table
@@ -470,6 +509,8 @@ def _fast_text_sheet(path: Path, text: str, sep: str, aliases, optional: tuple[s
         data, numbers = parsed
         numbers = numbers + line
     else:
+        if not _quoted_rows_fit(body, sep, width):
+            return None                         # pandas would pad a short record silently: the exact reader judges it
         try:
             with warnings.catch_warnings():     # a row wider than the header: pandas would cut it, with a warning
                 warnings.simplefilter("error", pd.errors.ParserWarning)
@@ -495,6 +536,23 @@ def _fast_text_sheet(path: Path, text: str, sep: str, aliases, optional: tuple[s
     header_of = {names[i]: str(header[i]).strip() for i in range(min(width, len(header)))}
     frame = _without_repeated_headers(frame, header_of, aliases, path.name, "line", line)
     return Sheet(path.name, False, frame)
+
+
+def _quoted_rows_fit(body: str, sep: str, width: int) -> bool:
+    """Whether every record of a quoted text has the header's ``width`` cells (Arrow's parser, which refuses a record of
+    another width where pandas' pads it)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    names = [f"c{i}" for i in range(width)]
+    try:
+        pacsv.read_csv(io.BytesIO(body.encode("utf-8")), read_options=pacsv.ReadOptions(column_names=names),
+                       parse_options=pacsv.ParseOptions(delimiter=sep, quote_char='"', double_quote=True,
+                                                        newlines_in_values=True, ignore_empty_lines=True),
+                       convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names}))
+    except (pa.ArrowInvalid, ValueError):
+        return False
+    return True
 
 
 def _arrow_unquoted(body: str, sep: str, width: int) -> tuple[pd.DataFrame, np.ndarray] | None:
@@ -537,30 +595,44 @@ def _text_records(path: Path, aliases, text: str | None = None, sep: str | None 
         if lines and lines[-1] == "":
             lines.pop()
         padding = sep + " \t"
-        records = []
+        records, written = _Lines(), {}
         for n, line in enumerate(lines, start=1):
+            width = line.count(sep) + 1
             if line.endswith((sep, " ", "\t")):     # cut before the first of the empty cells that end the line
                 cut = line.find(sep, len(line.rstrip(padding)))
                 line = line if cut < 0 else line[:cut]
             if line.strip() or (hint and n == 1):
                 records.append((n, _within_columns(path, n, line.split(sep))))
-        return records[1:] if hint else records
+                written[n] = width
+        records = _Lines(records[1:]) if hint else records
+        records.written, records.sep = written, sep
+        return records
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, quotechar='"', strict=False)
-    records, previous = [], 0
+    records, written, previous = _Lines(), {}, 0
     try:
         for cells in reader:
+            width = len(cells)
             while cells and not cells[-1].strip():
                 cells.pop()
             if cells or (hint and previous == 0):
                 records.append((previous + 1, _within_columns(path, previous + 1, cells)))
+                written[previous + 1] = width
             previous = reader.line_num
     except csv.Error as exc:
         raise IngestError(f"{path.name}: the text cannot be split into columns near line {previous + 1} "
                           '(probably a quote " that is never closed); remove the stray quote or export the data '
                           "again and retry") from exc
     if hint:
-        records = records[1:]
+        records = _Lines(records[1:])
+    records.written, records.sep = written, sep
     return records
+
+
+class _Lines(list):
+    """A text file's records (line, cells) with, per record's line, the cells it had as written (``written``: empty
+    cells at its end included, which the records leave out) and the file's delimiter (``sep``)."""
+    written: dict[int, int] = {}
+    sep: str = ";"
 
 
 def _within_columns(path: Path, line: int, cells: list[str]) -> list[str]:
@@ -974,9 +1046,26 @@ def _cell_text(value) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
         return str(int(value))
+    if isinstance(value, str):
+        return ooxml_text(value)
     text = str(value)
     if isinstance(value, float) and re.fullmatch(r"-?\d{1,3}\.\d{3}", text):
         text += "0"     # a number cell 1.234 is a decimal: "1.2340" is the same number and cannot be read as thousands
+    return text
+
+
+def ooxml_text(text: str) -> str:
+    """A workbook's text as Excel shows it: OOXML's escapes ``_xHHHH_`` decoded (``jan_x0040_ziggo.nl`` shows as
+    ``jan@ziggo.nl``, ``_x000A_`` as a line break, ``_x005F_`` as a literal underscore), which openpyxl returns as
+    written; ``_x0000_`` shows as nothing. Escaped surrogate halves are joined into their character; a lone half
+    becomes U+FFFD."""
+    if "_x" not in text:
+        return text
+    from openpyxl.utils.escape import unescape
+
+    text = unescape(text).replace("\x00", "")      # _x0000_ shows as nothing
+    if any("\ud800" <= ch <= "\udfff" for ch in text):
+        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
     return text
 
 
@@ -1024,6 +1113,9 @@ def _sheet(name: str, hidden: bool, records: list[tuple[int, list[str]]], aliase
     at = at or 0
     header = [str(c).strip() for c in rows[at][1]] if rows else []
     data = rows[at + 1:]
+    shapes: dict[int, str] = {}
+    if isinstance(records, _Lines) and data:
+        data, shapes = _record_shapes(data, rows[at][0], records, where or name)
     if getattr(records, "epoch1904", False):
         data = _as_1900_days(data, header, aliases)
     width = max([len(header), *(len(cells) for _, cells in data)])
@@ -1047,7 +1139,110 @@ def _sheet(name: str, hidden: bool, records: list[tuple[int, list[str]]], aliase
     spans = _merged_numbers(getattr(records, "merged", []), header, aliases, frame["row_number"].tolist())
     if spans is not None:
         frame[MERGED_ROWS] = spans
-    return Sheet(name, hidden, frame.reset_index(drop=True)), hits
+    frame = frame.reset_index(drop=True)
+    if shapes:
+        kept = set(frame["row_number"])                # a repeated header row is no record
+        frame.attrs[ROW_SHAPE] = {n: why for n, why in shapes.items() if n in kept}
+    return Sheet(name, hidden, frame), hits
+
+
+#: ``frame.attrs`` key of a text file's frame, and the column :func:`with_row_shape` adds to a source's rows: for each
+#: record (by ``row_number``) whose cells do not fit the header's columns, why, so the record can be quarantined rather
+#: than read shifted: a record cut over lines by a line break inside a cell without quotes, or a row with more cells
+#: than the table's columns (a delimiter inside a cell without quotes). Only when the file holds such a record.
+ROW_SHAPE = "row_shape"
+
+
+def _record_shapes(data: list[tuple[int, list[str]]], header_line: int, lines: "_Lines",
+                   where: str) -> tuple[list[tuple[int, list[str]]], dict[int, str]]:
+    """The data records with their cells as read, and per misshapen record's line the reason (see :data:`ROW_SHAPE`).
+
+    The table's width is the header's cells as written, or the width most records have when that is more (a column
+    without a header). A record with fewer cells is read as it always was (a spreadsheet leaves out the delimiters of
+    empty cells at the end of a row), unless it and the records after it, each short too, hold together the table's
+    cells plus one per line break: one record cut over those lines. A record with non-empty cells beyond the width has
+    cells shifted by a delimiter inside a cell. The value a cut or a delimiter split is scanned whole
+    (``privacy.scan_values``): when it holds personal data, every part of it holds the whole value, so the privacy
+    guard finds and removes each part (a name cut into "Gerrit" and "Brinkhuis" is no name in either half)."""
+    import logging
+    from collections import Counter
+
+    written = lines.written
+    widths = [written.get(n, len(cells)) for n, cells in data]
+    modal = max(Counter(widths).items(), key=lambda item: (item[1], item[0]))[0]
+    width = max(written.get(header_line, 0), modal)
+    out, reasons, i = list(data), {}, 0
+    while i < len(data):
+        n, cells = data[i]
+        if widths[i] < width:
+            j, total = i, widths[i]
+            while total < width + (j - i) and j + 1 < len(data) and widths[j + 1] < width:
+                j += 1
+                total += widths[j]
+            if j > i and total == width + (j - i):
+                first, last = data[i][0], data[j][0]
+                shown = f"lines {first} and {last}" if j == i + 1 else f"lines {first} to {last}"
+                reason = (f"{shown} hold one record cut over {j - i + 1} lines ({' + '.join(map(str, widths[i:j + 1]))} "
+                          f"cells where the table has {width} columns; a line break inside a cell without quotes), so "
+                          "neither line can be read as a row; join the lines (or put the cell in double quotes) and "
+                          "deliver the file again")
+                for k in range(i, j + 1):
+                    reasons[data[k][0]] = reason
+                out[i:j + 1] = _cut_record(data[i:j + 1], widths[i:j + 1])
+                i = j + 1
+                continue
+        elif len(cells) > width:
+            reasons[n] = (f"line {n} has {len(cells)} cells where the table has {width} columns, so its cells after a "
+                          "delimiter inside a cell would be read shifted into the wrong columns; put that cell in "
+                          "double quotes (or remove the delimiter) and deliver the file again")
+            out[i] = (n, _split_cells(cells, len(cells) - width, lines.sep))
+        i += 1
+    if reasons:
+        logging.getLogger("wijkradar.ingest").warning(
+            "%s: %d record(s) do not fit the table's %d columns (the first on line %d: %s)",
+            privacy.scrub_file_name(where), len(reasons), width, min(reasons), "cut over lines by a line break"
+            if "cut over" in reasons[min(reasons)] else "more cells than columns")
+    return out, reasons
+
+
+def _whole_values_found(parts: list[tuple[str, list[tuple[int, int]]]],
+                        rows: list[list[str]]) -> list[list[str]]:
+    """``rows`` with every cell of each ``(value, [(row, cell)])`` that holds personal data set to the whole value."""
+    if not parts:
+        return rows
+    kinds = privacy.scan_values(pd.Series([value for value, _ in parts], dtype=object))
+    for (value, places), kind in zip(parts, kinds):
+        if kind is None or pd.isna(kind):
+            continue
+        for r, c in places:
+            rows[r] = rows[r] + [""] * (c + 1 - len(rows[r]))
+            rows[r][c] = value
+    return rows
+
+
+def _cut_record(run: list[tuple[int, list[str]]], widths: list[int]) -> list[tuple[int, list[str]]]:
+    """The records of one record cut over lines, each value cut by a line break scanned whole (see
+    :func:`_record_shapes`)."""
+    merged: list[tuple[str, list[tuple[int, int]]]] = []
+    for r, ((_, cells), w) in enumerate(zip(run, widths)):
+        padded = cells + [""] * (w - len(cells))
+        for c, value in enumerate(padded):
+            if merged and c == 0:
+                merged[-1] = (merged[-1][0] + "\n" + value, [*merged[-1][1], (r, 0)])
+            else:
+                merged.append((value, [(r, c)]))
+    cut = [(value, places) for value, places in merged if len(places) > 1 and value.strip()]
+    rows = _whole_values_found(cut, [list(cells) for _, cells in run])
+    return [(n, cells) for (n, _), cells in zip(run, rows)]
+
+
+def _split_cells(cells: list[str], extra: int, sep: str) -> list[str]:
+    """A record's cells, each run of ``extra + 1`` neighbouring cells (one cell a delimiter may have split) scanned
+    whole (see :func:`_record_shapes`)."""
+    windows = [(sep.join(cells[a:a + extra + 1]), [(0, c) for c in range(a, a + extra + 1)])
+               for a in range(len(cells) - extra)
+               if sum(1 for c in cells[a:a + extra + 1] if c.strip()) > 1]
+    return _whole_values_found(windows, [list(cells)])[0]
 
 
 #: ``frame.attrs`` key of a sheet's frame: the rows (Excel row or text line) that repeated the header row, skipped
@@ -1371,6 +1566,31 @@ def with_merged_rows(mapped: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
     if MERGED_ROWS not in frame.columns:
         return mapped
     return mapped.assign(**{MERGED_ROWS: frame.loc[mapped.index, MERGED_ROWS].to_numpy()})
+
+
+def with_row_shape(mapped: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
+    """``mapped`` plus ``row_shape`` (see :data:`ROW_SHAPE`) when the file (``frame``, as read) has a record whose cells
+    do not fit the table's columns, so the source can quarantine it with that reason."""
+    shapes = frame.attrs.get(ROW_SHAPE)
+    if not shapes:
+        return mapped
+    return mapped.assign(**{ROW_SHAPE: frame.loc[mapped.index, "row_number"].map(lambda n: shapes.get(n, ""))
+                            .to_numpy(dtype=object)})
+
+
+def row_shape_failures(raw: pd.DataFrame) -> pd.DataFrame:
+    """One quarantine failure (``row_number``, ``expectation`` ``row_shape``, ``reason``) per row of ``raw`` (a source's
+    rows as read) that does not fit the table's columns (see :data:`ROW_SHAPE`: its column, else ``raw.attrs``, which
+    a source's ``read`` keeps); empty when the file has none."""
+    if ROW_SHAPE in raw.columns:
+        reasons = raw[ROW_SHAPE].fillna("").astype(str)
+    else:
+        shapes = raw.attrs.get(ROW_SHAPE) or {}
+        reasons = raw["row_number"].map(lambda n: shapes.get(n, "")) if shapes else pd.Series("", index=raw.index)
+    bad = reasons.ne("").to_numpy(dtype=bool)
+    return pd.DataFrame({"row_number": raw.loc[bad, "row_number"].astype("int64").to_numpy(),
+                         "expectation": pd.Series(["row_shape"] * int(bad.sum()), dtype=object),
+                         "reason": pd.Series(reasons[bad].to_numpy(), dtype=object)})
 
 
 def with_quarantine_ref(mapped: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
