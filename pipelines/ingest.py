@@ -33,7 +33,7 @@ from pipelines.catalog.windows import load_window, record_window
 from pipelines.delivery import LoadHeld
 from pipelines.reference import Reference
 from pipelines.sources import SOURCES, merges
-from pipelines.sources.common import IngestError, PrivacyError
+from pipelines.sources.common import IngestError, PrivacyError, row_shape_failures
 from pipelines.validate import run_suite
 from pipelines.warehouse import transaction
 from pipelines.wording import iso_day
@@ -672,6 +672,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
                      "run, or ingest once the copy is complete, loads it")
     clock("read")
     raw, failures_length = _cell_length_guard(raw, module)
+    failures_length = _merge_failures(failures_length, row_shape_failures(raw))    # records that do not fit the header
     clock("cell length")
     failures_privacy = pd.DataFrame(columns=["row_number", "expectation", "reason"])
     as_written = None                              # the report numbers before the privacy guard

@@ -37,10 +37,14 @@ _TEXT_FORMULA = re.compile(r'\s*="((?:[^"]|"")*)"\s*')
 
 
 def plain_text(text: str) -> str:
-    """A cell as a person reads it in a spreadsheet: invisible format characters (Unicode category Cf: zero-width
+    """A cell as a person reads it in a spreadsheet: in the order a screen shows it around direction overrides and
+    embeddings, invisible format characters (Unicode category Cf: zero-width
     space and joiners, direction marks, soft hyphen, BOM) removed, digits of other scripts (full-width, Arabic-Indic)
     as ASCII digits, and a cell that is exactly ``="literal"`` (Excel's text trick) as the literal."""
     if not text.isascii():
+        from pipelines.privacy import as_shown
+
+        text = as_shown(text)           # "\u202e87654321-60" is the 06-12345678 a person sees, not 87654321-60
         text = "".join("" if (cat := unicodedata.category(ch)) == "Cf" else str(unicodedata.digit(ch)) if cat == "Nd"
                        else ch for ch in text)
     if "=" in text:

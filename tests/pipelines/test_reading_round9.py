@@ -152,6 +152,36 @@ def test_row_shape_reasons_reach_a_source_as_quarantine_failures(tmp_path):
     assert common.row_shape_failures(raw.iloc[:0].assign(row_number=[])).empty
 
 
+def test_an_ingest_quarantines_a_cut_record_under_its_line_reason_and_stores_neither_half(home, tmp_path):
+    """The reader told the cut record; the load quarantines both lines under that reason, rows in = accepted +
+    quarantined, and neither half of the name is stored anywhere."""
+    from tests.adversarial.leaks import find_leaks
+    from tests.conftest import load_file
+
+    path = tmp_path / "meldingen_2025-03.csv"
+    path.write_text("\n".join([HEADER, *GOOD, "SIG-40100;15-03-2025;Afval;Gerrit", "Brinkhuis;BU01185008"]) + "\n")
+    result = load_file(home, path)
+    assert (result.rows_read, result.rows_quarantined) == (len(GOOD) + 2, 2)
+    with connect(home.warehouse) as con:
+        reasons = [r for (r,) in con.execute("SELECT reason FROM quarantine.rows ORDER BY row_number").fetchall()]
+    assert len(reasons) == 2 and all("hold one record cut over 2 lines" in r for r in reasons)
+    assert not find_leaks(("Gerrit", "Brinkhuis"), [home.root])
+
+
+def test_an_ingest_reads_a_value_behind_a_right_to_left_override_as_shown(home, tmp_path):
+    """\u202e87654321-60 shows as 06-12345678: the reader removed the override and kept 87654321-60, which the
+    scanner did not know for a number (red team round 9)."""
+    from tests.adversarial.leaks import find_leaks
+    from tests.conftest import load_file
+
+    path = tmp_path / "meldingen_2025-03.csv"
+    path.write_text("\n".join([HEADER, *GOOD, "SIG-40100;15-03-2025;Afval;\u202e57382914-60;BU01185008",
+                                "SIG-40101;15-03-2025;Afval;\u202eseirV ed naJ;BU01185008"]) + "\n")
+    result = load_file(home, path)
+    assert (result.rows_read, result.rows_quarantined) == (len(GOOD) + 2, 2)
+    assert not find_leaks(("57382914", "41928375", "seirV", "Vries"), [home.root])
+
+
 # --- wijkradar detect ------------------------------------------------------------------------------
 
 def _counts(path, ids: list[str], periods: int = 120):
