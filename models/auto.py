@@ -11,6 +11,11 @@
   pull up its own baseline), with a p-value calibrated for that baseline (``models.short``). EARS C2,
   used here before, alarmed in 2 to 3 % of quiet weeks.
 - Less than that: not scored, with the reason.
+
+A period never delivered (NaN inside a series) is skipped, not fatal: each baseline judges how much of its window
+it needs (Noufaily: half of every seasonal level, ``models.glm_kernel.baseline_cells``; the moving baseline: 7 of its
+last periods), the CUSUM keeps its state over the period and a window sums the delivered periods of its span. A long
+baseline that lost a year's worth of periods reads the 3-year calibration (``_years_delivered``).
 """
 from __future__ import annotations
 
@@ -109,12 +114,26 @@ class AutoDetector(Detector):
                 out[k][mine] = again[k][mine]
             years[mine] = nouf.b
             del again
-        if (evaluable(m, nouf.history_needed, start) & mask & ~long_cells).any():
-            short_out, short_ev = nouf.score_matrix(m, start, cells=mask & ~long_cells, bounds=False)
+        # the 3-year baseline where the long one is out of reach: too few years, or too few of them delivered
+        if (evaluable(m, nouf.history_needed, start) & mask & ~base_ev).any():
+            short_out, short_ev = nouf.score_matrix(m, start, cells=mask & ~base_ev, bounds=False)
             for k in ("expected", "phi", "reason"):
                 out[k][short_ev] = short_out[k][short_ev]
             base_ev = base_ev | short_ev
         return out, base_ev, years
+
+    @staticmethod
+    def _years_delivered(m: Matrix, years: np.ndarray, long: NoufailyDetector, nouf: NoufailyDetector) -> None:
+        """Long baselines that lost a year's worth of periods or more to periods never delivered read the
+        calibration of ``nouf``'s years (in place): they hold no more reference values than that, and their
+        estimation error is its, not the long baseline's."""
+        seen = running_sums(np.isfinite(m.counts))
+        t = np.arange(m.counts.shape[1])
+        lo, hi = t - long.history_needed, t - long.past_periods_excluded
+        ok = lo >= 0
+        lost = np.zeros(m.counts.shape, dtype=bool)
+        lost[:, ok] = (hi[ok] - lo[ok]) - (seen[:, hi[ok]] - seen[:, lo[ok]]) >= long.frequency
+        years[lost & (years == long.b)] = nouf.b
 
     #: |z| of the mean count of the baseline's last year against its earlier years above which the long and the
     #: 3-year baselines are compared (a steady series exceeds it in about 3 of 1,000 cells, by the normal tail)
@@ -136,13 +155,21 @@ class AutoDetector(Detector):
         a, b = -long.history_needed, e - long.frequency
         ok = t + a >= 0
         tt = t[ok]
-        old = (c[:, tt + b] - c[:, tt + a]) / (b - a)
-        new = (c[:, tt + e] - c[:, tt + b]) / (e - b)
-        pooled = (old * (b - a) + new * (e - b)) / (e - a)
+        n_old, n_new, told = b - a, e - b, True
+        if np.isnan(m.counts).any():
+            # means of the delivered periods (a period never delivered is no zero; NaN outside a series does
+            # not matter, those cells have no long baseline); a year mostly never delivered tells no level
+            seen = running_sums(np.isfinite(m.counts))
+            n_old = np.maximum(seen[:, tt + b] - seen[:, tt + a], 1)
+            n_new = np.maximum(seen[:, tt + e] - seen[:, tt + b], 1)
+            told = (2 * n_old >= b - a) & (2 * n_new >= e - b)
+        old = (c[:, tt + b] - c[:, tt + a]) / n_old
+        new = (c[:, tt + e] - c[:, tt + b]) / n_new
+        pooled = (old * n_old + new * n_new) / (n_old + n_new)
         se = np.sqrt(np.maximum(np.nan_to_num(phi[:, ok], nan=1.0), 1.0) * np.maximum(pooled, 1e-9)
-                     * (1 / (b - a) + 1 / (e - b)))
+                     * (1 / n_old + 1 / n_new))
         out = np.zeros(y.shape, dtype=bool)
-        out[:, ok] = np.abs(new - old) > AutoDetector.LEVEL_CHANGE_Z * se
+        out[:, ok] = (np.abs(new - old) > AutoDetector.LEVEL_CHANGE_Z * se) & told
         return out
 
     @staticmethod
@@ -170,6 +197,8 @@ class AutoDetector(Detector):
             with_holidays(m, out, base_ev, nouf.w,
                           lambda filled, cells: self._baseline(filled, start, nouf, long, cells)[:2],
                           gap=min(d.past_periods_excluded for d in (nouf, long) if d is not None))
+        if long is not None and np.isnan(m.counts).any():
+            self._years_delivered(m, years, long, nouf)
         res, base_ev = scan.score_matrix(m, start, (out, base_ev), years=years, report_start=eval_start)
         for k in ("pvalue", "alarm", "upper"):
             out[k] = res[k]
@@ -202,15 +231,23 @@ class AutoDetector(Detector):
             cols = np.flatnonzero(short.any(axis=0))
             lo = max(0, cols.min() - moving.history_needed - moving.most - scan.warmup)
             sub = Matrix(m.keys, m.first_index + lo, m.counts[:, lo: cols.max() + 1])
-            got, _ = moving.score_matrix(sub)
-            part = short[:, lo: cols.max() + 1]
+            got, delivered = moving.score_matrix(sub)
+            part = short[:, lo: cols.max() + 1]          # a view: narrowed in place
+            part &= delivered             # at least ``least`` of its last periods delivered (models.short)
             need = nouf.history_needed
             for k in ("expected", "upper", "score", "pvalue", "alarm", "method"):   # no phi: not pooled (models.evidence)
                 out[k][:, lo: cols.max() + 1][part] = got[k][part]
-            young = f"history shorter than the {need + 1} periods noufaily needs"
-            reasons = np.full(part.shape, young, dtype=object)
-            reasons[part & got["alarm"] & (got["window"] > 1)] = "window: rise over several periods; " + young
-            reasons[part & got["alarm"] & (got["window"] == 0)] = "cusum: sustained rise; " + young
+            why = np.full(part.shape, f"history shorter than the {need + 1} periods noufaily needs", dtype=object)
+            if np.isnan(m.counts).any():
+                # an old series whose seasonal baseline lost too much to periods never delivered
+                seen = np.isfinite(m.counts)
+                first = np.where(seen.any(axis=1), seen.argmax(axis=1), seen.shape[1])
+                old = np.arange(lo, cols.max() + 1)[None, :] - first[:, None] >= need
+                why[old] = f"too few of the {need + 1} periods noufaily needs were delivered"
+            reasons = why.copy()
+            rise = part & got["alarm"]
+            reasons[rise & (got["window"] > 1)] = "window: rise over several periods; " + why[rise & (got["window"] > 1)]
+            reasons[rise & (got["window"] == 0)] = "cusum: sustained rise; " + why[rise & (got["window"] == 0)]
             out["reason"][:, lo: cols.max() + 1][part] = reasons[part]
         evaluated = base_ev | short
         self._no_alarm_without_excess(m, out, evaluated)

@@ -342,14 +342,15 @@ def _chi2(y, Sy, Syy, design, ws, slope, with_trend, mu, out_idx, out_d, n_out, 
 
 
 @njit(cache=True, nogil=True, fastmath=FAST)
-def _downweight(y, design, ws, mu, with_trend, scale, info, threshold, out_idx, out_d):
+def _downweight(y, design, ws, mu, with_trend, scale, info, threshold, out_idx, out_d, n_miss, gone):
     """farringtonFlexible's down-weighting of past outbreaks against the current fit (``mu`` its means with a
     trend, ``ws`` its levels and sums): weight s^-2 where the Anscombe residual s exceeds ``threshold`` at
-    dispersion ``scale``. Fills ``out_idx``/``out_d``; returns (their number, the weights' normalising constant c)."""
+    dispersion ``scale``. Fills ``out_idx``/``out_d`` after the ``n_miss`` missing periods (weight 0, kept first;
+    ``gone`` marks them); returns (their number, the weights' normalising constant c)."""
     t, level_of, L = design.t, design.level_of, design.n_levels
     level, sw, swt, cut = ws.level, ws.sw, ws.swt, ws.cut
-    n = t.shape[0]
-    n_out = 0
+    n = t.shape[0] - n_miss               # the observed periods
+    n_out = n_miss
     inv_info = 1.0 / max(info, 1e-300)
     thr2 = threshold * threshold * scale
     total = float(n)
@@ -359,8 +360,10 @@ def _downweight(y, design, ws, mu, with_trend, scale, info, threshold, out_idx, 
         for k in range(L):
             h = level[k] / sw[k]
             cut[k] = level[k] + math.sqrt(thr2 * max(1.0 - h, 1e-8) * level[k]) if threshold > 0 else -np.inf
-    for i in range(n):
+    for i in range(t.shape[0]):
         k = level_of[i]
+        if n_miss > 0 and gone[i]:
+            continue
         if with_trend:
             m = mu[i]
             if not (y[i] > m or threshold <= 0):
@@ -429,27 +432,31 @@ def _bounded_dispersion(total, y, mu, level, level_of, with_trend, out_idx, out_
 
 @njit(cache=True, nogil=True, fastmath=FAST)
 def quasi_poisson_row(y, Sy, Syy, Syt, design, ref, with_trend, reweight, threshold, max_iter, r_compatible,
-                      ws, mu, out_idx, out_d):
+                      ws, mu, out_idx, out_d, n_miss, gone):
     """farringtonFlexible's glm step on one row: fit, down-weight outbreaks by Anscombe residual, refit.
 
     Returns (prediction at offset 0 for the reference level, dispersion >= 1, slope, the slope's
     dispersion-scaled variance, converged, whether a period was so far out that the dispersion had to be bounded:
     see :func:`_bounded_dispersion`). The refit's Newton steps start at the first fit's slope.
+
+    Periods never delivered (``gone``, 0 in ``y``) are the first ``n_miss`` entries of ``out_idx`` with weight 0
+    (``out_d`` -1): left out of the fits, the dispersion and its degrees of freedom, as R's glm leaves out NA.
     """
     t, level_of, L = design.t, design.level_of, design.n_levels
     level = ws.level
     n = t.shape[0]
     p = L + (1 if with_trend else 0)
-    df = max(n - p, 1)
-    # no down-weighted periods yet (weights c (1 + d) all one); computed, not constants, so that numba
-    # compiles the fits once for both calls instead of once per literal value
-    n_out = n - n
+    df = max(n - n_miss - p, 1)
+    # no down-weighted periods yet (weights c (1 + d) all one but the missing periods'); computed, not constants,
+    # so that numba compiles the fits once for both calls instead of once per literal value
+    n_out = n_miss
     c = n / n
-    extreme = n_out > 0
+    extreme = n_miss < 0
     slope, info, ok = fit_row(y, Sy, Syt, design, out_idx, out_d, n_out, c, with_trend, max_iter, SLOPE_TOL, ws, c - c)
     phi = _chi2(y, Sy, Syy, design, ws, slope, with_trend, mu, out_idx, out_d, n_out, c) / df
     if reweight:
-        n_out, c = _downweight(y, design, ws, mu, with_trend, max(phi, 1.0), info, threshold, out_idx, out_d)
+        n_out, c = _downweight(y, design, ws, mu, with_trend, max(phi, 1.0), info, threshold, out_idx, out_d,
+                               n_miss, gone)
         slope, info, ok2 = fit_row(y, Sy, Syt, design, out_idx, out_d, n_out, c, with_trend, max_iter, SLOPE_TOL, ws,
                                    slope)
         ok = ok and ok2
@@ -461,7 +468,7 @@ def quasi_poisson_row(y, Sy, Syy, Syt, design, ref, with_trend, reweight, thresh
             # large weight, pulling the levels and the slope): judged again on the bounded dispersion and this
             # fit, as an outbreak of that size would be in a series without it. Never the case in R's examples.
             n_out, c = _downweight(y, design, ws, mu, with_trend, max(bounded / df, 1.0), info, threshold, out_idx,
-                                   out_d)
+                                   out_d, n_miss, gone)
             slope, info, ok2 = fit_row(y, Sy, Syt, design, out_idx, out_d, n_out, c, with_trend, max_iter, SLOPE_TOL,
                                        ws, slope)
             ok = ok and ok2
@@ -486,7 +493,7 @@ def quasi_poisson_row(y, Sy, Syy, Syt, design, ref, with_trend, reweight, thresh
 
 @njit(cache=True, nogil=True, fastmath=FAST)
 def recent_level(y, level, level_of, ref, out_idx, out_d, n_out, c, phi, m0, recent, above, below, z_above,
-                 z_below):
+                 z_below, n_miss, gone):
     """The prediction ``m0`` and dispersion ``phi`` of a fit, or the level of the last ``recent`` baseline periods
     and their dispersion around it where the fit does not reach them: where the prediction is more than ``above``
     times their level, or below it by more than a factor ``below`` (their counts against what the prediction
@@ -499,37 +506,56 @@ def recent_level(y, level, level_of, ref, out_idx, out_d, n_out, c, phi, m0, rec
     year of the reference to the evaluated period. A prediction below the recent level can only miss outbreaks
     where it moves (the baseline rises), so ``below`` (and its ``z_below``) may be the tighter: a step down fitted
     as a falling trend predicts a sixth below the new level and alarmed in 2 % of quiet weeks.
+
+    Periods never delivered (``gone``) count for nothing: the level is that of the last ``recent`` delivered
+    periods of the baseline (a half year missing just before the excluded periods moves them back; where the
+    whole baseline holds fewer than half that many, there is no recent level and the fit stands).
     """
     n = y.shape[0]
+    lo = n - recent
+    seen = recent
+    if n_miss > 0:
+        seen = 0
+        lo = n
+        while lo > 0 and seen < recent:
+            lo -= 1
+            if not gone[lo]:
+                seen += 1
+        if 2 * seen < recent:
+            return m0, phi, False
     Y = 0.0
     S = 0.0
-    for i in range(n - recent, n):
+    for i in range(lo, n):
+        if n_miss > 0 and gone[i]:
+            continue
         Y += y[i]
         S += level[level_of[i]]
-    for j in range(n_out):
+    for j in range(n_miss, n_out):            # the down-weighted periods (the missing ones come first)
         i = out_idx[j]
-        if i >= n - recent:
+        if i >= lo:
             Y += out_d[j] * y[i]
             S += out_d[j] * level[level_of[i]]
     Y *= c
     S *= c * m0 / max(level[ref], MU_FLOOR)
-    lo, hi = S / above, S * below
-    if not (Y < lo - z_above * math.sqrt(phi * lo) or Y > hi + z_below * math.sqrt(phi * hi)):
+    lo_level, hi_level = S / above, S * below
+    if not (Y < lo_level - z_above * math.sqrt(phi * lo_level) or Y > hi_level + z_below * math.sqrt(phi * hi_level)):
         return m0, phi, False
     # the level of the last periods, and their dispersion around it: the fit's dispersion holds its misfit of them
     scale = max(Y, 0.5) / S
     m0 *= scale
     k = m0 / max(level[ref], MU_FLOOR)
     total = 0.0
-    for i in range(n - recent, n):
+    for i in range(lo, n):
+        if n_miss > 0 and gone[i]:
+            continue
         m = max(level[level_of[i]] * k, MU_FLOOR)
         total += (y[i] - m) ** 2 / m
-    for j in range(n_out):
+    for j in range(n_miss, n_out):
         i = out_idx[j]
-        if i >= n - recent:
+        if i >= lo:
             m = max(level[level_of[i]] * k, MU_FLOOR)
             total += out_d[j] * (y[i] - m) ** 2 / m
-    return m0, max(c * total / (recent - 1), 1.0), True
+    return m0, max(c * total / max(seen - 1, 1), 1.0), True
 
 
 def workspace(design: Design) -> Workspace:
@@ -541,7 +567,7 @@ def workspace(design: Design) -> Workspace:
 
 @njit(cache=True, nogil=True, fastmath=FAST)
 def baseline_cells(Y, si, ti, offsets, design, ws, ref, trend, keep_t, trend_ok, reweight, threshold, max_iter,
-                   r_compatible, mu0, phi, ok, cap, recent, above, below, z_above, z_below, moved):
+                   r_compatible, mu0, phi, ok, cap, recent, above, below, z_above, z_below, moved, covered):
     """The Noufaily baseline of every cell (si[j], ti[j]) of the count matrix ``Y``.
 
     With ``trend``, a trend is kept where it converged, its t statistic exceeds ``keep_t`` (the
@@ -550,6 +576,11 @@ def baseline_cells(Y, si, ti, offsets, design, ws, ref, trend, keep_t, trend_ok,
     that the dispersion had to be bounded; elsewhere the fit is redone without trend. With ``recent`` > 0 the
     prediction is then the level of the last ``recent`` baseline periods where the fit does not reach it (see
     :func:`recent_level`; ``moved`` marks those cells).
+
+    Periods never delivered (NaN in ``Y``) are left out of the fits (weight 0, as R's glm leaves out NA). A cell
+    is fitted only where every seasonal level keeps at least half of its baseline periods (a missing week takes
+    one period from a few levels; a season's worth missing takes a level's whole year): elsewhere ``covered`` is
+    False and the cell has no baseline.
     """
     t, level_of, L = design.t, design.level_of, design.n_levels
     n = t.shape[0]
@@ -559,6 +590,9 @@ def baseline_cells(Y, si, ti, offsets, design, ws, ref, trend, keep_t, trend_ok,
     out_d = np.empty(n)
     Sy = np.empty(L)
     Syy = np.empty(L)
+    gone = np.zeros(n, dtype=np.bool_)
+    lost = np.zeros(L)
+    count = design.count
     for j in range(si.shape[0]):
         row, col = si[j], ti[j]
         top = 0.0
@@ -566,18 +600,39 @@ def baseline_cells(Y, si, ti, offsets, design, ws, ref, trend, keep_t, trend_ok,
         for k in range(L):
             Sy[k] = 0.0
             Syy[k] = 0.0
+        n_miss = 0
         for i in range(n):
             v = Y[row, col + offsets[i]]
+            if v != v:                        # never delivered: weight 0 (the first n_miss corrections)
+                v = 0.0
+                if n_miss == 0:
+                    for k in range(L):
+                        lost[k] = 0.0
+                    for k in range(n):
+                        gone[k] = False
+                gone[i] = True
+                lost[level_of[i]] += 1.0
+                out_idx[n_miss] = i
+                out_d[n_miss] = -1.0
+                n_miss += 1
             y[i] = v
             top = max(top, v)
             Sy[level_of[i]] += v
             Syy[level_of[i]] += v * v
             Syt += v * t[i]
+        covered[j] = True
+        if n_miss > 0:
+            for k in range(L):
+                if 2.0 * lost[k] > count[k]:
+                    covered[j] = False
+            if not covered[j]:
+                mu0[j], phi[j], ok[j], moved[j] = np.nan, np.nan, False, False
+                continue
         keep = False
         if trend:
             m0, ph, slope, var, conv, extreme, n_out, c = quasi_poisson_row(
                 y, Sy, Syy, Syt, design, ref, trend, reweight, threshold, max_iter, r_compatible, ws, mu, out_idx,
-                out_d)
+                out_d, n_miss, gone)
             # a fit that had to bound its dispersion for one far-out period (a count of 1,000,000 in a series of 3)
             # may have bent its slope to reach it: no evidence of a trend
             keep = (conv and trend_ok and not extreme and m0 <= cap * top
@@ -587,10 +642,10 @@ def baseline_cells(Y, si, ti, offsets, design, ws, ref, trend, keep_t, trend_ok,
         if not keep:
             # ``keep`` is False here: a variable rather than a constant, so numba compiles one version
             m0, ph, _, _, conv, _, n_out, c = quasi_poisson_row(y, Sy, Syy, Syt, design, ref, keep, reweight, threshold,
-                                                                max_iter, keep, ws, mu, out_idx, out_d)
+                                                                max_iter, keep, ws, mu, out_idx, out_d, n_miss, gone)
             mu0[j], phi[j], ok[j] = m0, ph, conv
         moved[j] = False
         if recent > 0 and ok[j]:
             # ws.level and the weights are the kept fit's (the trend fit's, or the refit without trend)
             mu0[j], phi[j], moved[j] = recent_level(y, ws.level, level_of, ref, out_idx, out_d, n_out, c, phi[j],
-                                                    mu0[j], recent, above, below, z_above, z_below)
+                                                    mu0[j], recent, above, below, z_above, z_below, n_miss, gone)

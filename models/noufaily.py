@@ -94,8 +94,10 @@ class NoufailyDetector(Detector):
     chunk_size : (series, period) fits handed to a thread at once.
     n_jobs : threads working on chunks at once (-1: one per core).
 
-    Assumptions: counts are whole numbers >= 0 on a gap-free period grid; a period is evaluated
-    only when the series has ``b * frequency + w`` earlier periods.
+    Assumptions: counts are whole numbers >= 0 on a period grid; a period is evaluated only when it is
+    observed, the series has ``b * frequency + w`` earlier periods, and at least half of each seasonal level's
+    baseline periods were delivered. Periods never delivered (NaN inside a series) are left out of the fit, its
+    dispersion and degrees of freedom, as R's ``glm`` leaves out NA (so a window holds fewer reference values).
 
     Output columns: the panel contract (``models.panel.RESULT_COLUMNS``), method ``noufaily``.
 
@@ -206,21 +208,25 @@ class NoufailyDetector(Detector):
         else:
             results = [self._score_chunk(y, *c, bounds) for c in chunks]
         for (si, ti), res in zip(chunks, results):
+            covered = res.pop("covered")
             for name, values in res.items():
                 out[name][si, ti] = values
+            window_ok[si[~covered], ti[~covered]] = False       # too little of the baseline was delivered
         return out, window_ok
 
     # ------------------------------------------------------------------ internals
     def _score_chunk(self, y: np.ndarray, si: np.ndarray, ti: np.ndarray, bounds: bool = True) -> dict[str, np.ndarray]:
-        mu0, phi, ok = self._fit_predict(y, si, ti)
+        mu0, phi, ok, covered = self._fit_predict(y, si, ti)
         reason = np.full(len(si), "", dtype=object)
-        reason[~ok] = "baseline GLM did not converge"
-        out = {"phi": np.where(ok, phi, np.nan), "expected": np.where(ok, mu0, np.nan), "reason": reason}
+        reason[~ok & covered] = "baseline GLM did not converge"
+        out = {"phi": np.where(ok, phi, np.nan), "expected": np.where(ok, mu0, np.nan), "reason": reason,
+               "covered": covered}
         if not bounds:
             return out
         cur = y[si, ti]
         upper, pval = nb_upper_and_pvalue(mu0, phi, cur, self.alpha)
-        recent = y[si[:, None], ti[:, None] - np.arange(self.min_cases_window)[None, :]].sum(axis=1)
+        # a period never delivered among the last ones counts 0
+        recent = np.nansum(y[si[:, None], ti[:, None] - np.arange(self.min_cases_window)[None, :]], axis=1)
         enough = recent >= self.min_cases
         above = (cur > upper) & (cur > 0) & ok
         reason[above & ~enough & ok] = (
@@ -236,20 +242,21 @@ class NoufailyDetector(Detector):
         }
 
     def _fit_predict(self, y: np.ndarray, si: np.ndarray, ti: np.ndarray):
-        """The baseline at every cell (si, ti) of ``y``: prediction at offset 0, dispersion, converged.
+        """The baseline at every cell (si, ti) of ``y``: prediction at offset 0, dispersion, converged, and
+        whether enough of its baseline was delivered (see ``glm_kernel.baseline_cells``).
 
         The trend model is fitted first and dropped where it is not warranted (see ``glm_kernel``).
         """
         mu0, phi = np.empty(len(si)), np.empty(len(si))
-        ok, moved = np.empty(len(si), dtype=bool), np.empty(len(si), dtype=bool)
+        ok, moved, covered = (np.empty(len(si), dtype=bool) for _ in range(3))
         recent = self.frequency // 2 if self.recent_ratio else 0
         baseline_cells(np.ascontiguousarray(y, dtype=float), si.astype(np.int64), ti.astype(np.int64),
                        self.offsets_.astype(np.int64), self.design_.arrays(), workspace(self.design_),
                        self.reference_level_, self.trend, self.keep_t_, self.b >= 3, self.reweight,
                        self.weights_threshold, self.max_iter, self.r_compatible_trend_test, mu0, phi, ok,
                        _trend_cap(self.cap_trend), recent, *map(float, self.recent_ratio or (1.0, 1.0)),
-                       *self.RECENT_Z, moved)
-        return mu0, phi, ok
+                       *self.RECENT_Z, moved, covered)
+        return mu0, phi, ok, covered
 
 
 def _trend_cap(cap_trend: bool | float) -> float:

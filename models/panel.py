@@ -155,13 +155,18 @@ def running_sums(a: np.ndarray) -> np.ndarray:
 
 
 def evaluable(m: Matrix, history: int, eval_start: int | None = None) -> np.ndarray:
-    """Cells whose whole window [t - history, t] is observed (and with period_index >= eval_start)."""
+    """Cells whose own period is observed in a series that began at least ``history`` periods before
+    (and with period_index >= eval_start).
+
+    A series is observed from its first period on, except for periods its source never delivered (NaN inside
+    the series). Those are the detectors' to judge: each decides how much of its window it needs observed
+    (``models.noufaily``: half of every seasonal level; ``models.short``: 7 of its last periods). Without such
+    periods this is the cells whose whole window [t - history, t] is observed.
+    """
     finite = np.isfinite(m.counts)
     S, T = finite.shape
-    csum = running_sums(finite)
-    ok = np.zeros((S, T), dtype=bool)
-    if T > history:
-        ok[:, history:] = (csum[:, history + 1:] - csum[:, : T - history]) == history + 1
+    first = np.where(finite.any(axis=1), finite.argmax(axis=1), T)
+    ok = finite & (np.arange(T)[None, :] - first[:, None] >= history)
     if eval_start is not None:
         ok[:, : max(0, eval_start - m.first_index)] = False
     return ok

@@ -169,7 +169,8 @@ class ScanDetector(Detector):
     Output: the contract, with ``pvalue`` the calibrated probability under the fitted baseline of
     evidence at least this strong by any of the rules; ``upper`` the count that would alarm this
     period on its own (single window); ``window`` the length of the strongest window (0: CUSUM).
-    Assumes a gap-free period grid; a window needs a baseline in each of its periods.
+    A period never delivered (NaN) is skipped: the CUSUM keeps its state over it, a window sums the observed
+    periods of its span; a window needs a baseline in each of them.
     """
 
     method = "scan"

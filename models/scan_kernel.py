@@ -69,32 +69,45 @@ def scan_rows(y, mu, phi, valid, b_index, flat, curves, grid, wins, c0, log_shif
     """Window scan + CUSUM of every row of ``y`` from column ``c0`` on, filling the output matrices.
 
     ``curves``: (baseline lengths, expected bins x phi bins, grid) calibration curves; ``b_index`` and
-    ``flat`` (``models.scan.bin_of``) each cell's baseline length and bin in them. A window needs a baseline in each of its periods (``valid``), and
-    after an alarm the evidence restarts (CUSUM 0, no window reaching back over the alarmed period).
+    ``flat`` (``models.scan.bin_of``) each cell's baseline length and bin in them. A window needs a baseline in each
+    of its observed periods (``valid``), and after an alarm the evidence restarts (CUSUM 0, no window reaching back
+    over the alarmed period). A period never delivered (NaN in ``y``) is skipped, not a break: the CUSUM keeps its
+    state over it and a window spanning it sums the observed periods of its span.
     """
     S, T = y.shape
     W = wins.shape[0]
     for s in range(S):
         cum = 0.0
-        run = 0
+        begin = T                             # first column of the windows' current run (T: none)
+        gap = -1                              # the last missing period inside the run
         for t in range(c0, T):
             if not valid[s, t]:
-                run = 0
+                if begin <= t and y[s, t] != y[s, t]:
+                    gap = t
+                else:
+                    begin = T
                 continue
-            run += 1
+            if begin > t:
+                begin = t
             f = phi[s, t]
             scan = 2.0
             best = 0
             for k in range(W):
                 w = wins[k]
-                if w > run:
+                if t + 1 - w < begin:
                     tail = 1.0
                 else:
                     yy = 0.0
                     mm = 0.0
-                    for j in range(t + 1 - w, t + 1):
-                        yy += y[s, j]
-                        mm += mu[s, j]
+                    if t + 1 - w > gap:
+                        for j in range(t + 1 - w, t + 1):
+                            yy += y[s, j]
+                            mm += mu[s, j]
+                    else:
+                        for j in range(t + 1 - w, t + 1):
+                            if valid[s, j]:
+                                yy += y[s, j]
+                                mm += mu[s, j]
                     tail = nb_tail_one(yy, mm, f)
                 if tail < scan:
                     scan = tail
@@ -114,4 +127,4 @@ def scan_rows(y, mu, phi, valid, b_index, flat, curves, grid, wins, c0, log_shif
             if p <= alpha and recent >= min_cases:
                 alarm[s, t] = True
                 cum = 0.0
-                run = 0
+                begin = t + 1

@@ -31,7 +31,7 @@ EVIDENCE_COLUMNS = ["area_code", "domain", "period", "period_start", "p_domain",
                     "since"]
 
 #: Bump when scoring or flagging logic changes in a way that changes results for the same inputs.
-LOGIC_VERSION = "9"
+LOGIC_VERSION = "10"
 
 
 @dataclass(frozen=True)
