@@ -85,7 +85,15 @@ def test_months_never_delivered_are_missing_named_once_and_left_out_of_the_basel
     res = score_block(block)
     assert not res["period_index"].isin(gap).any()                      # a missing month is not scored either
     after = res[(res["period_index"] > gap.max()) & ~((res["area_code"] == "B") & (res["signal"] == "schulden"))]
-    assert len(after) and (after["expected"] > 3).all()                 # the baseline never saw the months as zeros
+    # the baseline never saw the months as zeros: the same series read with those months delivered as zeros (a
+    # third buurt's counts in them) expect less after them
+    zeros = pd.concat([counts, monthly("C", "eenzaamheid", range(40, 45), 6, seed=9)], ignore_index=True)
+    [as_zeros] = [b for b in blocks(zeros, ["A", "B", "C"]) if b.period == "month"]
+    keys = ["area_code", "signal", "period_index"]
+    both = after[keys + ["expected"]].merge(score_block(as_zeros)[keys + ["expected"]], on=keys, suffixes=("", "_zeros"))
+    assert len(both) == len(after) and after["expected"].median() > 5
+    lower = both["expected_zeros"] < both["expected"] - 1e-9
+    assert lower.mean() > 0.3 and (lower | (both["expected_zeros"] - both["expected"]).abs().lt(1e-9)).mean() > 0.9
     quiet = res[(res["area_code"] == "B") & (res["signal"] == "schulden")]
     assert len(quiet) and (quiet["count"] == 0).all()                   # a buurt without reports of it: zeros
     with caplog.at_level(logging.WARNING, logger="wijkradar.score"):
