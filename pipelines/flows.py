@@ -189,9 +189,10 @@ def ingest(home: Home, path: Path, source: str, today: pd.Timestamp | None, late
         except (IngestError, ValidationRefused) as exc:
             return Outcome(refused=str(exc))
         except Exception as exc:  # noqa: BLE001 - one damaged file must not fail the weekly run
-            return Outcome(refused=_unexpected_failure(
-                path, exc, "wijkradar.ingest", "not loaded", "the file could not be read",
-                "open it in the program that made it, save or export it again and put the new file in the inbox"))
+            failed = exc                 # logged below, once the error is no longer being handled (see there)
+    return Outcome(refused=_unexpected_failure(
+        path, failed, "wijkradar.ingest", "not loaded", "the file could not be read",
+        "open it in the program that made it, save or export it again and put the new file in the inbox"))
 
 
 @task
@@ -207,16 +208,21 @@ def import_answers(home: Home, path: Path, today: pd.Timestamp | None) -> tuple[
         except FeedbackRefused as exc:
             return None, str(exc)
         except Exception as exc:  # noqa: BLE001 - one damaged answers file must not fail the weekly run
-            return None, _unexpected_failure(
-                path, exc, "wijkradar.feedback", "answers not imported",
-                "the answers could not be read", "nothing of it was stored; send back the list as wijkradar exported "
-                "it, with only Terugkoppeling and Notitie filled in")
+            failed = exc                 # logged below, once the error is no longer being handled
+    return None, _unexpected_failure(
+        path, failed, "wijkradar.feedback", "answers not imported",
+        "the answers could not be read", "nothing of it was stored; send back the list as wijkradar exported "
+        "it, with only Terugkoppeling and Notitie filled in")
 
 
 def _unexpected_failure(path: Path, exc: BaseException, logger: str, not_done: str, unread: str, fix: str) -> str:
     """One file's sentence for an error that is not one of wijkradar's own: a full disk said as such, anything else
     named by its type only (its text can quote the file's content), logged with its frames for whoever maintains
-    wijkradar."""
+    wijkradar.
+
+    Called after the ``except`` block, not in it: a log handler that fails while an error is being handled (Prefect's
+    API handler without a server, say) has logging print its own traceback chained to that error, whose message
+    (a workbook's cell) would reach the console."""
     import logging
     import traceback
 

@@ -923,6 +923,26 @@ def test_an_answers_file_that_fails_unexpectedly_is_refused_in_one_sentence_and_
     logged = caplog.text + capsys.readouterr().err
     assert "0612345678" not in refused + logged and "TypeError" in logged
 
+    # a log handler that fails (Prefect's API handler without its server, say): logging prints its own traceback,
+    # which chained the error being handled, with the workbook's text in its message, to the console
+    import logging
+
+    class Failing(logging.Handler):
+        def emit(self, record):              # as logging's own handlers fail: the error goes to handleError
+            try:
+                raise OSError("the log server went away")
+            except OSError:
+                self.handleError(record)
+
+    failing = Failing()
+    logging.getLogger("wijkradar.feedback").addHandler(failing)
+    try:
+        result, refused = flows.import_answers.fn(home, path, TODAY)
+    finally:
+        logging.getLogger("wijkradar.feedback").removeHandler(failing)
+    printed = capsys.readouterr().err
+    assert result is None and "the log server went away" in printed and "0612345678" not in printed
+
 
 def test_an_answer_imported_in_the_second_a_run_finished_counts_for_that_run(tmp_path):
     """Runs keep their finishing time to the second, imports to the microsecond: a quick run that finishes
