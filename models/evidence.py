@@ -276,19 +276,27 @@ def lifecycle(evidence: pd.DataFrame, budget: Budget = Budget()) -> pd.DataFrame
     """Episodes over time per area, domain and period type.
 
     An episode starts at a period with a level (``alarm`` or ``aandacht``) and stays open while
-    the area-domain was listed within the last ``resolve_after`` periods (3 weeks, 2 months);
-    the first period after that it is ``opgelost`` (shown once). Status per period: ``nieuw`` (first period),
+    the area-domain was listed within the last ``resolve_after`` periods (3 weeks, 2 months; periods not scored
+    count, so one missing week keeps an episode open and a gap of months ends it);
+    the first period after that it is ``opgelost`` (shown once, when that period was scored). Status per period: ``nieuw`` (first period),
     ``verergerend`` (an alarm above the episode's earlier peak), ``aanhoudend`` (otherwise inside
     the episode), ``opgelost``. Adds ``status``, ``since``, ``last_seen`` and ``peak`` columns.
     """
     ev = evidence.sort_values(["area_code", "domain", "period", "period_start"]).reset_index(drop=True)
     keys = [ev["area_code"], ev["domain"], ev["period"]]
-    pos = ev.groupby(keys, sort=False).cumcount()
+    # positions in the calendar, not in the rows: periods a source never delivered (not scored) count as quiet, so
+    # an episode open before a long gap ends there instead of running on into the next scored period, years later
+    starts = pd.to_datetime(ev["period_start"])
+    pos = pd.Series(np.where(ev["period"] == "month", starts.dt.year * 12 + starts.dt.month - 1,
+                             (starts - pd.Timestamp("2000-01-03")).dt.days // 7), index=ev.index)
     listed = ev["level"] != ""
     resolve_after = np.where(ev["period"] == "month", budget.resolve_after_months, budget.resolve_after_weeks)
     gap = pos - pos.where(listed).groupby(keys, sort=False).ffill()
     candidate = gap.notna() & (gap < resolve_after)
-    seg_start = candidate & ~candidate.groupby(keys, sort=False).shift(fill_value=False)
+    # a listing after a gap of resolve_after periods or more (periods not scored) starts anew
+    before = pos.where(listed).groupby(keys, sort=False).ffill().groupby(keys, sort=False).shift()
+    after_gap = (pos - before) >= resolve_after
+    seg_start = candidate & (~candidate.groupby(keys, sort=False).shift(fill_value=False) | after_gap)
     segment = seg_start.cumsum().where(candidate)
     first_listed = pos.where(listed).groupby(segment).transform("min")
     open_ = candidate & (pos >= first_listed)
@@ -297,7 +305,7 @@ def lifecycle(evidence: pd.DataFrame, budget: Budget = Budget()) -> pd.DataFrame
     had_episode = first_listed.groupby(keys, sort=False).ffill().notna() & last_segment.notna()
     resolved = (gap == resolve_after) & had_episode & (
         first_listed.groupby(last_segment).transform("max").reindex(ev.index).notna())
-    start = open_ & ~open_.groupby(keys, sort=False).shift(fill_value=False)
+    start = open_ & (~open_.groupby(keys, sort=False).shift(fill_value=False) | after_gap)
     episode = start.cumsum().where(open_)
     episode = episode.groupby(keys, sort=False).ffill().where(open_ | resolved)
     ev["since"] = ev["period_start"].where(start).groupby(episode).transform("first")

@@ -133,7 +133,7 @@ def unjudged_notes(con, run_id: str, run_period: str) -> list[tuple[str, str]]:
             ranges = catalog.count_ranges(con)
             for source in sorted(set(ranges.loc[ranges["period"] == "week", "source"])):
                 totals = catalog.source_totals(con, source)
-                missing[source] = gap_weeks(totals.loc[totals["period"] == "week", "period_start"], scored, start)
+                missing[source] = gap_weeks(totals.loc[totals["period"] == "week", "period_start"], start)
         elif part != kind:
             months = scored.loc[(scored["period"] == "month") & (scored["period_start"] <= when), "period_start"]
             latest = months.max() if len(months) else None

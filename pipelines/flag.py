@@ -124,18 +124,16 @@ def unjudged(scored: pd.DataFrame, run_start: pd.Timestamp, period: str = "week"
     return out
 
 
-def gap_weeks(delivered, scored: pd.DataFrame, run_start: pd.Timestamp) -> list[pd.Timestamp]:
-    """The weeks after the last week scored before the run's week and before that week that a source never delivered
-    (``delivered``: the week starts it holds counts of): why the run's week was not scored; empty when no earlier
-    week was scored (the reason is not known then)."""
+def gap_weeks(delivered, run_start: pd.Timestamp) -> list[pd.Timestamp]:
+    """The weeks just before the run's week that a source never delivered (``delivered``: the week starts it holds
+    counts of), back to the last week it did: why the run's week was not scored; empty when it delivered the week
+    before, or nothing before the run's week (the reason is not known then)."""
     run_start = pd.Timestamp(run_start)
-    weeks = pd.to_datetime(scored.loc[scored["period"] == "week", "period_start"]) if len(scored) else pd.Series()
-    before = weeks[weeks < run_start]
+    held = pd.to_datetime(pd.Series(list(delivered), dtype=object))
+    before = held[held < run_start]
     if before.empty:
         return []
-    held = set(pd.to_datetime(pd.Series(list(delivered))))
-    between = pd.date_range(before.max() + pd.Timedelta(days=7), run_start - pd.Timedelta(days=7), freq="7D")
-    return [w for w in between if w not in held]
+    return list(pd.date_range(before.max() + pd.Timedelta(days=7), run_start - pd.Timedelta(days=7), freq="7D"))
 
 
 def flag_run(scores: pd.DataFrame, ref, budget=None, feedback: pd.DataFrame | None = None,

@@ -81,8 +81,18 @@ def last_scored(frames: list[pd.DataFrame]) -> dict[str, pd.Timestamp]:
     return out
 
 
+def scored_years(frames: list[pd.DataFrame]) -> set[int]:
+    """The years (a week's ISO year, a month's calendar year) with a period the run scored in every one of
+    ``frames``: a year between two of them may have none (a source that delivered nothing for a year)."""
+    years = None
+    for frame in frames:
+        got = set(period_year(pd.to_datetime(frame["period_start"]), frame["period"]).tolist()) if len(frame) else set()
+        years = got if years is None else years & got
+    return years or set()
+
+
 def _coverage(first: dict[str, pd.Timestamp], year: int,
-              last: dict[str, pd.Timestamp] | None = None) -> tuple[str, bool]:
+              last: dict[str, pd.Timestamp] | None = None, years: set[int] | None = None) -> tuple[str, bool]:
     """A Dutch sentence on the part of ``year`` the run's scores cover ('' when all of it or up to the run), and
     whether they cover none of it (``last``: :func:`last_scored`; scores that end before the year begins)."""
     ended = {kind: end for kind, end in (last or {}).items() if end < year_bounds(year, kind)[0]}
@@ -97,6 +107,10 @@ def _coverage(first: dict[str, pd.Timestamp], year: int,
         noun = "weeksignalen" if kind == "week" else "maandsignalen"
         parts.append(f"de {noun} niet (ze beginnen bij {period_text(start, kind)})"
                      if start > year_bounds(year, kind)[1] else f"de {noun} pas vanaf {period_text(start, kind)}")
+    if not parts and years is not None and first and year not in years:
+        return (f"Let op: de run heeft geen enkele periode van {year} gescoord: van dat jaar zijn geen cijfers "
+                f"geleverd. Voor {year} zijn er daarom geen verwachtingen en signaleringen; de kolom Waargenomen telt "
+                "het hele jaar."), True
     if not parts:
         return "", False
     intro = (f"Let op: van {year} dekken de scores van de laatste run (die alleen de laatste weken en maanden "
@@ -192,11 +206,11 @@ def _ratio_cell(r) -> str:
 def jaarplan_page(team: str, team_name: str, year: int, dev: pd.DataFrame, monthly: pd.DataFrame,
                   flags_year: pd.DataFrame, explanations: dict[tuple[str, str], str], has_feedback: bool,
                   made: str, scored: dict[str, pd.Timestamp] | None = None,
-                  scored_to: dict[str, pd.Timestamp] | None = None) -> str:
+                  scored_to: dict[str, pd.Timestamp] | None = None, scored_in: set[int] | None = None) -> str:
     """The year-plan page (Dutch) of one team. ``scored``: :func:`first_scored`, ``scored_to``: :func:`last_scored`,
-    so that a year the run's scores cover in part says so, and one they do not cover says that instead of 'no
-    flags'."""
-    coverage, unscored = _coverage(scored or {}, year, scored_to)
+    ``scored_in``: :func:`scored_years`, so that a year the run's scores cover in part says so, and one they do not
+    cover says that instead of 'no flags'."""
+    coverage, unscored = _coverage(scored or {}, year, scored_to, scored_in)
     n_open = int((flags_year["state"] == "open").sum())
     n_fb = int((flags_year["feedback"] != "").sum())
     recognised = int(flags_year["feedback"].isin(RECOGNISED).sum())

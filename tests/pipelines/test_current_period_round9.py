@@ -51,7 +51,7 @@ def test_the_periods_not_judged_and_why_are_named():
     assert unjudged(scored, pd.Timestamp("2028-02-28")) == [("week", pd.Timestamp("2028-02-28")),
                                                             ("month", pd.Timestamp("2028-02-01"))]
     delivered = pd.to_datetime(["2026-11-16", "2026-11-30"])
-    gap = gap_weeks(delivered, scored, pd.Timestamp("2026-11-30"))
+    gap = gap_weeks(delivered, pd.Timestamp("2026-11-30"))
     assert gap == [pd.Timestamp("2026-11-23")]
     assert unjudged_text("week", "2026-11-30", "nl", {"meldingen": gap}) == (
         "2026-W49 kon niet beoordeeld worden: de meldingen van 2026-W48 ontbreken; deze lijst bevat daarom geen "
@@ -66,8 +66,9 @@ def test_the_periods_not_judged_and_why_are_named():
 
 @pytest.fixture(scope="module")
 def jumped_home(tmp_path_factory, ref):
-    """The demo history up to 2026-W47, then one week of meldingen in 2028-W09 (2026-W48 to 2028-W08 never
-    delivered), run on 2028-03-06: 2028-W09 is not scored, with or without scoring after a short gap."""
+    """The demo history up to 2026-W47, then one week of meldingen in 2030-W09 (2026-W48 to 2030-W08 never
+    delivered), run on 2030-03-04: 2030-W09 is not scored (after a gap of three years a series needs 9 periods
+    delivered again; after a shorter gap it is scored, see the test of 2028 below)."""
     from pipelines.paths import resolve_home
     from pipelines.runs import score_and_flag
 
@@ -76,8 +77,8 @@ def jumped_home(tmp_path_factory, ref):
     counts = counts[(counts["count"] > 0) & (pd.to_datetime(counts["period_start"]) <= "2026-11-16")]
     later = counts[(counts["period"] == "week") & (pd.to_datetime(counts["period_start"]) == "2026-11-16")]
     with connect(home.warehouse) as con:
-        fill_counts(con, ref, pd.concat([counts, later.assign(period_start=pd.Timestamp("2028-02-28"))]))
-        run = score_and_flag(con, ref, today=pd.Timestamp("2028-03-06"))
+        fill_counts(con, ref, pd.concat([counts, later.assign(period_start=pd.Timestamp("2030-02-25"))]))
+        run = score_and_flag(con, ref, today=pd.Timestamp("2030-03-04"))
     return home, run
 
 
@@ -86,7 +87,7 @@ def test_the_lists_of_a_week_that_was_not_scored_say_so_and_hold_no_stale_flags(
     from pipelines.runs import read_flags
 
     home, run = jumped_home
-    assert run.run_period == "2028-W09"
+    assert run.run_period == "2030-W09"
     with connect(home.warehouse) as con:
         flags = read_flags(con, run.run_id)
         paths = export_run(con, home, run)
@@ -95,14 +96,14 @@ def test_the_lists_of_a_week_that_was_not_scored_say_so_and_hold_no_stale_flags(
         path = next(p for p in files if p.suffix == ".csv")
         table = pd.read_csv(path, sep=";", dtype=str, encoding="utf-8-sig").fillna("")
         assert table["Toelichting"].iloc[0] == (
-            "2028-W09 kon niet beoordeeld worden: de meldingen van 2026-W48 t/m 2028-W08 ontbreken; deze lijst bevat "
-            "daarom geen weeksignalen. februari 2028 kon niet beoordeeld worden: de nieuwste maand met cijfers is "
+            "2030-W09 kon niet beoordeeld worden: de meldingen van 2026-W48 t/m 2030-W08 ontbreken; deze lijst bevat "
+            "daarom geen weeksignalen. februari 2030 kon niet beoordeeld worden: de nieuwste maand met cijfers is "
             "oktober 2026; deze lijst bevat daarom geen maandsignalen.")
         listed = table[~table["Status"].isin(["", "preventief in beeld"])]
         assert listed.empty and not table["Periode"].isin(["2026-W47", "oktober 2026"]).any()
         assert "Geen opvallende signalen" not in path.read_text(encoding="utf-8-sig")
         html = next(p for p in files if p.suffix == ".html").read_text(encoding="utf-8")
-        assert 'class="unjudged">2028-W09 kon niet beoordeeld worden' in html
+        assert 'class="unjudged">2030-W09 kon niet beoordeeld worden' in html
 
 
 def test_a_year_plan_counts_no_flag_of_an_earlier_year_as_this_years(jumped_home):
@@ -114,12 +115,12 @@ def test_a_year_plan_counts_no_flag_of_an_earlier_year_as_this_years(jumped_home
         data = read_period_data(con)
     open_2026 = jaarplan.year_flags(data.evidence, data.areas, data.feedback, "de-weide", 2026, data.sent)
     assert jaarplan.year_flags(data.evidence, data.areas, data.feedback, "de-weide", 2027, data.sent).empty
-    assert (open_2026["state"] == "open").any()                      # 2026's open flags stay 2026's
     dev = jaarplan.development(data.scores, data.areas, data.catalogue, "de-weide", 2027, data.counts)
     monthly = jaarplan.monthly_development(data.scores, data.areas, data.catalogue, "de-weide", 2027)
     page = jaarplan.jaarplan_page("de-weide", "De Weide", 2027, dev, monthly, open_2026.iloc[0:0], {}, False,
-                                  "06-03-2028", jaarplan.first_scored([data.scores, data.evidence]),
-                                  jaarplan.last_scored([data.scores, data.evidence]))
+                                  "04-03-2030", jaarplan.first_scored([data.scores, data.evidence]),
+                                  jaarplan.last_scored([data.scores, data.evidence]),
+                                  jaarplan.scored_years([data.scores, data.evidence]))
     assert "De signaleringen van 2027 zijn niet bekend" in page and "in 2027: 0 opgelost" not in page
 
 
@@ -141,3 +142,49 @@ def test_a_run_whose_week_was_scored_gets_its_list_as_before(ref, tmp_path):
     assert set(pd.to_datetime(flags.loc[flags["period"] == "month", "period_start"])) <= {pd.Timestamp("2026-10-01")}
     for files in paths.values():
         assert "kon niet beoordeeld" not in next(p for p in files if p.suffix == ".csv").read_text(encoding="utf-8-sig")
+
+
+def test_after_a_gap_of_a_year_the_week_is_scored_and_its_flags_start_anew(ref, tmp_path):
+    """The history up to 2026-W47, then 2028-W09 after 66 weeks never delivered: the week is scored (a missing
+    period is skipped), a flag of 2028 is nieuw since 2028 (an episode of 2026 does not run on through the gap), and
+    the year plan of 2027, a year without any period scored, says so instead of "0 signaleringen"."""
+    from pipelines.paths import resolve_home
+    from pipelines.reports import jaarplan
+    from pipelines.reports.build import open_warehouse, read_period_data
+    from pipelines.runs import read_flags, score_and_flag
+
+    home = resolve_home(tmp_path / "home")
+    counts = demo_signal_counts(ref)
+    counts = counts[(counts["count"] > 0) & (pd.to_datetime(counts["period_start"]) <= "2026-11-16")]
+    later = counts[(counts["period"] == "week") & (pd.to_datetime(counts["period_start"]) == "2026-11-16")]
+    with connect(home.warehouse) as con:
+        fill_counts(con, ref, pd.concat([counts, later.assign(period_start=pd.Timestamp("2028-02-28"))]))
+        run = score_and_flag(con, ref, today=pd.Timestamp("2028-03-06"))
+        flags = read_flags(con, run.run_id)
+    assert run.run_period == "2028-W09" and len(flags)
+    weekly = flags[flags["period"] == "week"]
+    assert len(weekly) and (pd.to_datetime(weekly["since"]) >= "2028-02-28").all()
+    assert set(weekly["status"]) <= {"nieuw"}
+    with open_warehouse(home) as con:
+        data = read_period_data(con)
+    assert jaarplan.year_flags(data.evidence, data.areas, data.feedback, "de-weide", 2027, data.sent).empty
+    in_2026 = jaarplan.year_flags(data.evidence, data.areas, data.feedback, "de-weide", 2026, data.sent)
+    assert (in_2026.loc[in_2026["period"] == "week", "state"] == "open").any()      # 2026's open flags stay 2026's
+    page = jaarplan.jaarplan_page("de-weide", "De Weide", 2027, jaarplan.development(
+        data.scores, data.areas, data.catalogue, "de-weide", 2027, data.counts), jaarplan.monthly_development(
+        data.scores, data.areas, data.catalogue, "de-weide", 2027), data.flags.iloc[0:0].assign(state="", feedback=""),
+        {}, False, "06-03-2028", jaarplan.first_scored([data.scores, data.evidence]),
+        jaarplan.last_scored([data.scores, data.evidence]), jaarplan.scored_years([data.scores, data.evidence]))
+    assert "geen enkele periode van 2027 gescoord" in page and "in 2027: 0 opgelost" not in page
+
+
+def test_an_episode_runs_on_over_a_missing_week_and_ends_at_a_long_gap():
+    from models.evidence import lifecycle
+
+    ev = pd.DataFrame({"area_code": "A", "domain": "d", "period": "week", "score": [1.0, 2.0, 3.0, 1.0, 0.0],
+                       "period_start": pd.to_datetime(["2026-11-09", "2026-11-16", "2026-11-30", "2028-02-28",
+                                                       "2028-03-06"]),
+                       "level": ["alarm", "alarm", "alarm", "alarm", ""]})
+    out = lifecycle(ev)
+    assert out["status"].tolist() == ["nieuw", "verergerend", "verergerend", "nieuw", "aanhoudend"]
+    assert out["since"].tolist() == [pd.Timestamp("2026-11-09")] * 3 + [pd.Timestamp("2028-02-28")] * 2
