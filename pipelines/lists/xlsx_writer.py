@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipelines import feedback, wording
-from pipelines.lists.content import (COLUMNS_NL, FEEDBACK, HOW_TO_READ, NOTHING_FLAGGED, RISK_EXPLAINED, RiskInfo,
+from pipelines.lists.content import (COLUMNS_NL, FEEDBACK, HOW_TO_READ, RISK_EXPLAINED, RiskInfo,
                                      RunInfo)
 from pipelines.safe_output import xml_safe
 from pipelines.xlsx import append_safe, save_stable

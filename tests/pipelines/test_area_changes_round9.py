@@ -13,7 +13,7 @@ from pipelines.reference import Reference
 from pipelines.sources import merges, politie
 from pipelines.validate import ValidationRefused
 from pipelines.warehouse import connect, table_digest
-from tests.conftest import TODAY, load_file
+from tests.conftest import load_file
 from tests.pipelines.odata_server import Service
 
 MERGE = "BU01180500,BU01185000,2023,merge a\nBU01180501,BU01185000,2023,merge b\n"

@@ -3,7 +3,6 @@ a UTF-8 line holding one Windows-1252 byte, a DOS (code page 850) file, a record
 delimiter inside a cell, and ``wijkradar detect``'s ids behind a direction mark, escaped, or named by the wrong row."""
 import logging
 
-import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
