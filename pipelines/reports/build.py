@@ -203,9 +203,7 @@ def write_jaarplan(home: Home, year: int, team: str) -> Path:
     explanations = dict(zip(zip(own["area_code"], own["domain"]), own["explanation"]))
     html = jaarplan.jaarplan_page(team, teams[team], year, dev, monthly, flags_year, explanations,
                                   not data.feedback.empty, _stamp(),
-                                  jaarplan.first_scored([data.scores, data.evidence]),
-                                  jaarplan.last_scored([data.scores, data.evidence]),
-                                  jaarplan.scored_years([data.scores, data.evidence]))
+                                  jaarplan.scored([data.scores, data.evidence]))
     folder = home.reports / "jaarplan" / str(int(year))
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{safe_filename(team)}.html"

@@ -6,6 +6,8 @@ the team's lists held), so nothing of another team's buurten can reach the page.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from pipelines.flag import RECENT_MONTHS
@@ -58,44 +60,38 @@ def development(scores: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFra
         .reset_index(drop=True)
 
 
-def first_scored(frames: list[pd.DataFrame]) -> dict[str, pd.Timestamp]:
-    """Per period type, the first period the run scored in every one of ``frames`` (its scores, its evidence): the
-    run scores only its window (``score_weeks`` weeks, ``score_months`` months), so an earlier year's expectations
-    and flags can be partial or absent."""
-    out: dict[str, pd.Timestamp] = {}
+@dataclass(frozen=True)
+class Scored:
+    """What the run's scores cover, in every one of its frames (its scores, its evidence), per period type: the
+    ``first`` and ``last`` period scored (the run scores only its window, ``score_weeks`` weeks and ``score_months``
+    months, so an earlier year's expectations and flags can be partial or absent; a history can stop), and the
+    ``years`` with any period scored (a year between two of them may have none: a source silent for a year)."""
+    first: dict[str, pd.Timestamp]
+    last: dict[str, pd.Timestamp]
+    years: set[int]
+
+
+def scored(frames: list[pd.DataFrame]) -> Scored:
+    first: dict[str, pd.Timestamp] = {}
+    last: dict[str, pd.Timestamp] = {}
+    years: set[int] | None = None
     for frame in frames:
         for kind, part in frame.groupby("period"):
-            first = pd.to_datetime(part["period_start"]).min()
-            out[kind] = max(first, out.get(kind, first))
-    return out
-
-
-def last_scored(frames: list[pd.DataFrame]) -> dict[str, pd.Timestamp]:
-    """Per period type, the last period the run scored in every one of ``frames``: a year after it (a history that
-    stops, a run whose newest weeks were not scored) has no scores and no flags."""
-    out: dict[str, pd.Timestamp] = {}
-    for frame in frames:
-        for kind, part in frame.groupby("period"):
-            last = pd.to_datetime(part["period_start"]).max()
-            out[kind] = min(last, out.get(kind, last))
-    return out
-
-
-def scored_years(frames: list[pd.DataFrame]) -> set[int]:
-    """The years (a week's ISO year, a month's calendar year) with a period the run scored in every one of
-    ``frames``: a year between two of them may have none (a source that delivered nothing for a year)."""
-    years = None
-    for frame in frames:
+            starts = pd.to_datetime(part["period_start"])
+            first[kind] = max(starts.min(), first.get(kind, starts.min()))
+            last[kind] = min(starts.max(), last.get(kind, starts.max()))
         got = set(period_year(pd.to_datetime(frame["period_start"]), frame["period"]).tolist()) if len(frame) else set()
         years = got if years is None else years & got
-    return years or set()
+    return Scored(first, last, years or set())
 
 
-def _coverage(first: dict[str, pd.Timestamp], year: int,
-              last: dict[str, pd.Timestamp] | None = None, years: set[int] | None = None) -> tuple[str, bool]:
+def _coverage(covered: Scored | None, year: int) -> tuple[str, bool]:
     """A Dutch sentence on the part of ``year`` the run's scores cover ('' when all of it or up to the run), and
-    whether they cover none of it (``last``: :func:`last_scored`; scores that end before the year begins)."""
-    ended = {kind: end for kind, end in (last or {}).items() if end < year_bounds(year, kind)[0]}
+    whether they cover none of it (scores that end before the year begins, or none in it)."""
+    if covered is None:
+        return "", False
+    first, last, years = covered.first, covered.last, covered.years
+    ended = {kind: end for kind, end in last.items() if end < year_bounds(year, kind)[0]}
     if first and set(ended) >= set(first):
         return (f"Let op: de scores van de laatste run lopen tot en met "
                 f"{' en '.join(period_text(end, kind) for kind, end in sorted(ended.items(), reverse=True))}. "
@@ -107,7 +103,7 @@ def _coverage(first: dict[str, pd.Timestamp], year: int,
         noun = "weeksignalen" if kind == "week" else "maandsignalen"
         parts.append(f"de {noun} niet (ze beginnen bij {period_text(start, kind)})"
                      if start > year_bounds(year, kind)[1] else f"de {noun} pas vanaf {period_text(start, kind)}")
-    if not parts and years is not None and first and year not in years:
+    if not parts and first and year not in years:
         return (f"Let op: de run heeft geen enkele periode van {year} gescoord: van dat jaar zijn geen cijfers "
                 f"geleverd. Voor {year} zijn er daarom geen verwachtingen en signaleringen; de kolom Waargenomen telt "
                 "het hele jaar."), True
@@ -205,12 +201,10 @@ def _ratio_cell(r) -> str:
 
 def jaarplan_page(team: str, team_name: str, year: int, dev: pd.DataFrame, monthly: pd.DataFrame,
                   flags_year: pd.DataFrame, explanations: dict[tuple[str, str], str], has_feedback: bool,
-                  made: str, scored: dict[str, pd.Timestamp] | None = None,
-                  scored_to: dict[str, pd.Timestamp] | None = None, scored_in: set[int] | None = None) -> str:
-    """The year-plan page (Dutch) of one team. ``scored``: :func:`first_scored`, ``scored_to``: :func:`last_scored`,
-    ``scored_in``: :func:`scored_years`, so that a year the run's scores cover in part says so, and one they do not
-    cover says that instead of 'no flags'."""
-    coverage, unscored = _coverage(scored or {}, year, scored_to, scored_in)
+                  made: str, covered: Scored | None = None) -> str:
+    """The year-plan page (Dutch) of one team. ``covered``: :func:`scored`, so that a year the run's scores cover in
+    part says so, and one they do not cover says that instead of 'no flags'."""
+    coverage, unscored = _coverage(covered, year)
     n_open = int((flags_year["state"] == "open").sum())
     n_fb = int((flags_year["feedback"] != "").sum())
     recognised = int(flags_year["feedback"].isin(RECOGNISED).sum())

@@ -69,16 +69,21 @@ def jumped_home(tmp_path_factory, ref):
     """The demo history up to 2026-W47, then one week of meldingen in 2030-W09 (2026-W48 to 2030-W08 never
     delivered), run on 2030-03-04: 2030-W09 is not scored (after a gap of three years a series needs 9 periods
     delivered again; after a shorter gap it is scored, see the test of 2028 below)."""
+    return _jumped(tmp_path_factory.mktemp("jumped") / "home", ref, "2030-02-25")
+
+
+def _jumped(root, ref, week: str):
+    """(home, run): the demo history up to 2026-W47, then 2026-W47's meldingen again in ``week``, run the week after."""
     from pipelines.paths import resolve_home
     from pipelines.runs import score_and_flag
 
-    home = resolve_home(tmp_path_factory.mktemp("jumped") / "home")
+    home = resolve_home(root)
     counts = demo_signal_counts(ref)
     counts = counts[(counts["count"] > 0) & (pd.to_datetime(counts["period_start"]) <= "2026-11-16")]
     later = counts[(counts["period"] == "week") & (pd.to_datetime(counts["period_start"]) == "2026-11-16")]
     with connect(home.warehouse) as con:
-        fill_counts(con, ref, pd.concat([counts, later.assign(period_start=pd.Timestamp("2030-02-25"))]))
-        run = score_and_flag(con, ref, today=pd.Timestamp("2030-03-04"))
+        fill_counts(con, ref, pd.concat([counts, later.assign(period_start=pd.Timestamp(week))]))
+        run = score_and_flag(con, ref, today=pd.Timestamp(week) + pd.Timedelta(days=7))
     return home, run
 
 
@@ -118,9 +123,7 @@ def test_a_year_plan_counts_no_flag_of_an_earlier_year_as_this_years(jumped_home
     dev = jaarplan.development(data.scores, data.areas, data.catalogue, "de-weide", 2027, data.counts)
     monthly = jaarplan.monthly_development(data.scores, data.areas, data.catalogue, "de-weide", 2027)
     page = jaarplan.jaarplan_page("de-weide", "De Weide", 2027, dev, monthly, open_2026.iloc[0:0], {}, False,
-                                  "04-03-2030", jaarplan.first_scored([data.scores, data.evidence]),
-                                  jaarplan.last_scored([data.scores, data.evidence]),
-                                  jaarplan.scored_years([data.scores, data.evidence]))
+                                  "04-03-2030", jaarplan.scored([data.scores, data.evidence]))
     assert "De signaleringen van 2027 zijn niet bekend" in page and "in 2027: 0 opgelost" not in page
 
 
@@ -148,18 +151,12 @@ def test_after_a_gap_of_a_year_the_week_is_scored_and_its_flags_start_anew(ref, 
     """The history up to 2026-W47, then 2028-W09 after 66 weeks never delivered: the week is scored (a missing
     period is skipped), a flag of 2028 is nieuw since 2028 (an episode of 2026 does not run on through the gap), and
     the year plan of 2027, a year without any period scored, says so instead of "0 signaleringen"."""
-    from pipelines.paths import resolve_home
     from pipelines.reports import jaarplan
     from pipelines.reports.build import open_warehouse, read_period_data
-    from pipelines.runs import read_flags, score_and_flag
+    from pipelines.runs import read_flags
 
-    home = resolve_home(tmp_path / "home")
-    counts = demo_signal_counts(ref)
-    counts = counts[(counts["count"] > 0) & (pd.to_datetime(counts["period_start"]) <= "2026-11-16")]
-    later = counts[(counts["period"] == "week") & (pd.to_datetime(counts["period_start"]) == "2026-11-16")]
+    home, run = _jumped(tmp_path / "home", ref, "2028-02-28")
     with connect(home.warehouse) as con:
-        fill_counts(con, ref, pd.concat([counts, later.assign(period_start=pd.Timestamp("2028-02-28"))]))
-        run = score_and_flag(con, ref, today=pd.Timestamp("2028-03-06"))
         flags = read_flags(con, run.run_id)
     assert run.run_period == "2028-W09" and len(flags)
     weekly = flags[flags["period"] == "week"]
@@ -173,8 +170,7 @@ def test_after_a_gap_of_a_year_the_week_is_scored_and_its_flags_start_anew(ref, 
     page = jaarplan.jaarplan_page("de-weide", "De Weide", 2027, jaarplan.development(
         data.scores, data.areas, data.catalogue, "de-weide", 2027, data.counts), jaarplan.monthly_development(
         data.scores, data.areas, data.catalogue, "de-weide", 2027), data.flags.iloc[0:0].assign(state="", feedback=""),
-        {}, False, "06-03-2028", jaarplan.first_scored([data.scores, data.evidence]),
-        jaarplan.last_scored([data.scores, data.evidence]), jaarplan.scored_years([data.scores, data.evidence]))
+        {}, False, "06-03-2028", jaarplan.scored([data.scores, data.evidence]))
     assert "geen enkele periode van 2027 gescoord" in page and "in 2027: 0 opgelost" not in page
 
 
