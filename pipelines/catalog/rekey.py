@@ -31,6 +31,11 @@ RENUMBERED_ONLY = {
 }
 #: Tables without a key on the area code: every row moves.
 UPDATED_TABLES = ("core.report_ledger", "meta.flag_feedback")
+#: Tables of what a team's lists held and what it answered: a row moves only to a buurt of the same team today. An
+#: old code merged into another team's buurt keeps its flags and answers under the old code (the list as sent; no
+#: longer on any team's re-read list), so no team's list shows a buurt that is not its own, nor a flag it never had.
+TEAM_TABLES = ("marts.area_flags", "marts.area_risk", "meta.flag_feedback")
+SAME_TEAM = "t.wijkteam IS NOT DISTINCT FROM (SELECT a.wijkteam FROM core.areas a WHERE a.area_code = m.new_code)"
 #: Tables whose counts are derived from the ledger and the cells (``counts.rebuild_counts``).
 COUNT_TABLES = ("core.signal_counts", "core.report_ledger", *CELL_TABLES)
 
@@ -81,8 +86,10 @@ def move_rows(con: Con, moves: pd.DataFrame) -> dict[str, int]:
     moved: dict[str, int] = {}
     with registered(con, "_wr_moves", moves[["old_code", "new_code", "merged"]]):
         for table in UPDATED_TABLES:
+            same_team = f" AND {SAME_TEAM}" if table in TEAM_TABLES else ""
             moved[table] = _count(con.execute(
-                f"UPDATE {table} t SET area_code = m.new_code FROM _wr_moves m WHERE t.area_code = m.old_code"))
+                f"UPDATE {table} t SET area_code = m.new_code FROM _wr_moves m WHERE t.area_code = m.old_code"
+                f"{same_team}"))
         # a correction's cell: a part of the merged buurt per old code, as the cell itself
         moved["core.correction_writes"] = _count(con.execute(
             "UPDATE core.correction_writes t SET area_code = m.new_code, part = CASE WHEN m.merged AND t.part IS NOT "
@@ -94,7 +101,7 @@ def move_rows(con: Con, moves: pd.DataFrame) -> dict[str, int]:
                     "substr(q.record_key, length(m.old_code) + 4) FROM _wr_moves m WHERE NOT m.merged "
                     "AND starts_with(q.record_key, 'c|' || m.old_code || '|')")
         for table, (keys, order) in MOVED_TABLES.items():
-            moved[table] = _move(con, table, keys, order, "")
+            moved[table] = _move(con, table, keys, order, SAME_TEAM)
         for table, keys in RENUMBERED_ONLY.items():
             moved[table] = _move(con, table, keys, "0", "NOT m.merged")
             con.execute(f"DELETE FROM {table} t USING _wr_moves m WHERE t.area_code = m.old_code")

@@ -189,3 +189,33 @@ def test_a_whole_buurt_delivered_later_replaces_the_parts_moved_to_it():
     one = cells.assign(load_seq=[4, 2, 3])                    # one old code after it: would be counted twice
     kept, _ = merges.rekeyed_cells(one, moves)
     assert kept[["part", "count"]].values.tolist() == [["", 9]]
+
+
+def test_a_buurt_merged_into_another_teams_buurt_leaves_its_flags_and_answers_off_that_teams_lists(tmp_path, home):
+    """The flag of centrum-noord's BU01185000 moved to the buurt of another team it was merged into, still as
+    centrum-noord's: centrum-noord's list of that run, read again, named the other team's buurt (red team round 9)."""
+    from pipelines.lists.selection import team_list
+    from pipelines.runs import read_flags
+
+    buurten = Reference().buurten
+    other = buurten.loc[buurten["wijkteam"] != "centrum-noord", "area_code"].iloc[0]
+    load_file(home, _wijkteam_file(tmp_path, "BU01185000"), "wijkteam")
+    with connect(home.warehouse) as con:
+        _flag(con, "run-w47", "BU01185000", 3.0)
+        con.execute("INSERT INTO meta.flag_feedback VALUES ('run-w47', 'centrum-noord', 'BU01185000', 'fysiek', "
+                    "'week', DATE '2026-11-16', 'opgepakt', NULL, DATE '2026-11-20', 'h', 1, now()::TIMESTAMP)")
+        ref = _profile(tmp_path, f"BU01185000,{other},2025,samengevoegd\n")
+        for p in (tmp_path / "reference").iterdir():            # the new division no longer holds BU01185000
+            if p.suffix == ".csv" and p.name != "buurtcode_wijzigingen.csv":
+                p.write_text("".join(line for line in p.read_text(encoding="utf-8").splitlines(True)
+                                     if "BU01185000" not in line), encoding="utf-8")
+        ref = Reference(tmp_path / "reference")
+        assert reference.sync(con, ref)
+        moved = con.execute("SELECT count(*) FROM core.signal_counts WHERE area_code = ?", [other]).fetchone()[0]
+        flags = con.execute("SELECT wijkteam, area_code FROM marts.area_flags").fetchall()
+        answers = con.execute("SELECT wijkteam, area_code FROM meta.flag_feedback").fetchall()
+        listed = team_list(read_flags(con, "run-w47"), "centrum-noord")
+    assert moved == 9                                                   # the counts are the merged buurt's parts
+    assert flags == [("centrum-noord", "BU01185000")] and answers == [("centrum-noord", "BU01185000")]
+    assert other not in set(listed.get("Buurtcode", []))
+    assert _twice_changes_nothing(home, ref)
