@@ -689,7 +689,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
     clock("typed")
     if later_rows == "leave":
         _leave_if_later(frame, today, file_name)
-    guarded = pd.concat([failures_length["row_number"], failures_privacy["row_number"]], ignore_index=True)
+    guarded = pd.concat([failures_length, failures_privacy], ignore_index=True)
     verdict = run_suite(source, frame, module.checks(ref, today), max_failed_share=max_failed_share,
                         docs_root=docs_root, extra_failed=guarded)
     failures = _merge_failures(_merge_failures(verdict.failures, failures_privacy), failures_length)

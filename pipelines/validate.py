@@ -210,12 +210,12 @@ def _refusal_advice(name: str, failures: pd.DataFrame, share: float) -> str:
 
 
 def run_suite(name: str, frame: pd.DataFrame, checks: list[Check], max_failed_share: float = 0.5,
-              docs_root: Path | None = None, extra_failed: pd.Series | None = None) -> Verdict:
+              docs_root: Path | None = None, extra_failed: pd.DataFrame | None = None) -> Verdict:
     """Validate ``frame`` (must have a unique ``row_number`` column) against ``checks``.
 
     With ``docs_root`` the validation runs through a checkpoint that updates the GX data docs
-    there (made to open offline). ``extra_failed``: row numbers that already failed another guard
-    (they count towards ``max_failed_share``).
+    there (made to open offline). ``extra_failed``: the failures (``row_number, expectation, reason``) of rows that
+    already failed another guard (they count towards ``max_failed_share``, and a refusal names their reasons).
     """
     import great_expectations as gx
 
@@ -266,11 +266,16 @@ def run_suite(name: str, frame: pd.DataFrame, checks: list[Check], max_failed_sh
         [(row, exp, "; ".join(reasons)) for row, (exp, reasons) in sorted(failed.items())],
         columns=["row_number", "expectation", "reason"],
     )
-    n_failed = len(set(failures["row_number"]) | set(extra_failed if extra_failed is not None else []))
+    extra = extra_failed if extra_failed is not None else pd.DataFrame(columns=["row_number", "expectation", "reason"])
+    n_failed = len(set(failures["row_number"]) | set(extra["row_number"]))
     share = n_failed / len(frame)
     if share > max_failed_share:
-        top = failures["reason"].value_counts().head(3)
-        summary = "; ".join(f"{n} rows: {r}" for r, n in top.items())
+        # the guards' reasons first (a record cut over lines explains the other checks' failures of its rows), one
+        # line per kind with its first reason; then the checks' commonest reasons
+        kinds = extra.groupby("expectation", sort=False).agg(n=("row_number", "nunique"), reason=("reason", "first"))
+        shown = [f"{k.n} rows like: {k.reason}" for k in kinds.itertuples()]
+        top = failures["reason"].value_counts().head(max(0, 3 - len(shown)))
+        summary = "; ".join([*shown, *(f"{n} rows: {r}" for r, n in top.items())])
         raise ValidationRefused(
             f"{n_failed} of {len(frame)} rows ({share:.0%}) fail validation, more than the allowed "
             f"{max_failed_share:.0%} ({summary}); {_refusal_advice(name, failures, share)}"

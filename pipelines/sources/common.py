@@ -1164,7 +1164,8 @@ def _record_shapes(data: list[tuple[int, list[str]]], header_line: int, lines: "
     The table's width is the header's cells as written, or the width most records have when that is more (a column
     without a header). A record with fewer cells is read as it always was (a spreadsheet leaves out the delimiters of
     empty cells at the end of a row), unless it and the records after it, each short too, hold together the table's
-    cells plus one per line break: one record cut over those lines. A record with non-empty cells beyond the width has
+    cells plus one per line break, and are not all of one width: one record cut over those lines. A record with
+    non-empty cells beyond the width has
     cells shifted by a delimiter inside a cell. The value a cut or a delimiter split is scanned whole
     (``privacy.scan_values``): when it holds personal data, every part of it holds the whole value, so the privacy
     guard finds and removes each part (a name cut into "Gerrit" and "Brinkhuis" is no name in either half)."""
@@ -1183,10 +1184,17 @@ def _record_shapes(data: list[tuple[int, list[str]]], header_line: int, lines: "
             while total < width + (j - i) and j + 1 < len(data) and widths[j + 1] < width:
                 j += 1
                 total += widths[j]
+            if j > i and total == width + (j - i) and len(set(widths[i:j + 1])) == 1:
+                # short lines all of one width (5 + 5 cells under 9 columns) are as likely rows whose empty last
+                # cells were left out as one record cut in two: read as rows, only a value they would cut is scanned
+                out[i:j + 1] = _cut_record(data[i:j + 1], widths[i:j + 1])
+                i = j + 1
+                continue
             if j > i and total == width + (j - i):
                 first, last = data[i][0], data[j][0]
-                shown = f"lines {first} and {last}" if j == i + 1 else f"lines {first} to {last}"
-                reason = (f"{shown} hold one record cut over {j - i + 1} lines ({' + '.join(map(str, widths[i:j + 1]))} "
+                # worded without "lines <number>": the scanner reads a word and a number as a street and house number
+                shown = f"line {first} and line {last}" if j == i + 1 else f"line {first} to line {last}"
+                reason = (f"{shown} hold one record cut in {j - i + 1} parts ({' + '.join(map(str, widths[i:j + 1]))} "
                           f"cells where the table has {width} columns; a line break inside a cell without quotes), so "
                           "neither line can be read as a row; join the lines (or put the cell in double quotes) and "
                           "deliver the file again")

@@ -150,6 +150,13 @@ privacy-ooxml-escapes      xlsx text with Excel's escapes (p.dekker_x0040_ziggo.
 privacy-mojibake           a name written as mojibake (RenÃ© Jansen, ZoÃ« Bakker: UTF-8 read as Windows-1252 upstream), and
                            a UTF-8 line holding one Windows-1252 byte beside a name (the reader turned the whole line
                            into mojibake) -> those rows quarantined, nothing stored.
+layout-record-cut          a record cut over two lines by a line break in a cell without quotes (a name "Gerrit" /
+                           "Brinkhuis;..."), and a comma file whose unquoted "de Vries, Jan" gives a row one cell more
+                           (both read silently, shifted; each half of the name no name) -> those rows quarantined naming
+                           their lines, nothing stored; short rows all of one width stay rows.
+privacy-bidi-override      values behind a right-to-left override (shown as 06-41928375, Jan de Vries, Kerkstraat 12;
+                           the reader removed the override and kept the reversed text) -> those rows quarantined,
+                           nothing stored.
 xlsx-rows-out-of-order     a sheet whose XML lists its rows last to first, and cells out of column order -> every row
                            read where its number puts it (openpyxl's streaming reader lost the rows listed late).
 xlsx-row-beyond-grid       a 5 KB sheet with a row numbered 2,000,000,000 -> refused at once, naming the row (the
@@ -1632,6 +1639,27 @@ def plan(seed: int = SEED) -> list[Planned]:
         ("\n".join(lines[8:]) + "\n").encode()
     b.add(Case("meldingen_round9_mojibake.csv", "meldingen", "loaded", rows_read=8, quarantined=3, reason="personal data",
                secrets=("RenÃ© Jansen", "ZoÃ« Bakker", "Visser"), klass="privacy-mojibake"), payload)
+    rows = b.reports(10)
+    lines = [";".join(M)] + [";".join(r) for r in rows]
+    cut = [f"{rows[3][0]};{rows[3][1]};{rows[3][2]};Gerrit", f"Brinkhuis;{rows[3][4]}",
+           f"{rows[7][0]};{rows[7][1]};{rows[7][2]};Kerkstraat", f"14;{rows[7][4]}"]
+    text = "\n".join(lines[:4] + cut[:2] + lines[5:8] + cut[2:] + lines[9:]) + "\n"
+    b.add(Case("meldingen_round9_afgebroken_regels.csv", "meldingen", "loaded", rows_read=12, quarantined=4,
+               reason="cut in 2 parts", secrets=("Brinkhuis", "Kerkstraat\n14", "Kerkstraat 14"),
+               klass="layout-record-cut"), text.encode())
+    rows = b.reports(8)
+    text = "\n".join([",".join(M), *(",".join(r) for r in rows[:5]),
+                      f"{rows[5][0]},{rows[5][1]},{rows[5][2]},de Vries, Jan,{rows[5][4]}",
+                      *(",".join(r) for r in rows[6:])]) + "\n"
+    b.add(Case("meldingen_round9_teveel_cellen.csv", "meldingen", "loaded", rows_read=8, quarantined=1,
+               reason="cells where the table has", secrets=("de Vries",), klass="layout-record-cut"), text.encode())
+    rows = b.reports(8)
+    rows[1][3] = "\u202e57382914-60"
+    rows[3][3] = "\u202eseirV ed naJ"
+    rows[5][3] = "\u202e21 taartskreK"
+    b.text(Case("meldingen_round9_richting.csv", "meldingen", "loaded", rows_read=8, quarantined=3,
+                reason="personal data", secrets=("57382914", "41928375", "seirV", "taartskreK", "Kerkstraat 12"),
+                klass="privacy-bidi-override"), M, rows)
     return b.items
 
 

@@ -105,9 +105,9 @@ def test_a_record_cut_over_two_lines_is_told_naming_the_lines_and_its_name_is_fo
         frame = _read(tmp_path, lines, fast, monkeypatch)
         first = 8 + len(extra)
         assert len(frame) == len(GOOD) + len(extra) + 5                 # every line is a row: none joined or lost
-        assert frame.loc[first, ROW_SHAPE].startswith(f"lines {first} and {first + 1} hold one record cut over 2 lines")
+        assert frame.loc[first, ROW_SHAPE].startswith(f"line {first} and line {first + 1} hold one record cut in 2 parts")
         assert frame.loc[first + 1, ROW_SHAPE] == frame.loc[first, ROW_SHAPE]
-        assert frame.loc[first + 2, ROW_SHAPE].startswith(f"lines {first + 2} and {first + 3}")
+        assert frame.loc[first + 2, ROW_SHAPE].startswith(f"line {first + 2} and line {first + 3}")
         assert "Gerrit" not in frame[ROW_SHAPE].str.cat() and "Brinkhuis" not in frame[ROW_SHAPE].str.cat()
         # each half holds the whole name, so the privacy guard finds and removes both
         assert frame.loc[first, "Subcategorie"] == frame.loc[first + 1, "Meldingnummer"] == "Gerrit\nBrinkhuis"
@@ -116,10 +116,36 @@ def test_a_record_cut_over_two_lines_is_told_naming_the_lines_and_its_name_is_fo
         assert (frame.loc[2:7, ROW_SHAPE] == "").all()
 
 
+def test_short_rows_all_of_one_width_are_rows_not_records_cut_in_two(home, tmp_path):
+    """Five of nine columns filled, the empty optional ones left out (5 + 5 = 9 + 1): six good rows were taken for
+    three records cut in two and the file refused (red team round 9)."""
+    from tests.conftest import load_file
+
+    header = HEADER + ";Status;Prioriteit;Afdeling;Kanaal"
+    path = tmp_path / "meldingen_2025-03.csv"
+    path.write_text("\n".join([header, GOOD[0] + ";open;;;", *GOOD[1:]]) + "\n")
+    result = load_file(home, path)
+    assert (result.rows_read, result.rows_accepted) == (len(GOOD), len(GOOD))
+
+
+def test_a_refusal_names_the_records_cut_over_lines(home, tmp_path):
+    """The share of failed rows counted them, the refusal named only their consequences ("buurtcode is empty")."""
+    from pipelines.validate import ValidationRefused
+    from tests.conftest import load_file
+
+    path = tmp_path / "meldingen_2025-03.csv"
+    path.write_text("\n".join([HEADER, GOOD[0], *(f"SIG-4010{i};0{i + 1}-03-2025;Afval;Zwerf\nafval;BU01185008"
+                                                    for i in range(3))]) + "\n")
+    with pytest.raises(ValidationRefused) as refused:
+        load_file(home, path)
+    said = " ".join(str(refused.value).split())
+    assert "6 rows like: line 3 and line 4 hold one record cut in 2 parts" in said and "[verwijderd" not in said
+
+
 def test_a_cut_value_that_is_no_personal_data_is_left_as_written(tmp_path):
     frame = _read(tmp_path, [HEADER, *GOOD, "SIG-1;15-03-2025;Afval;Zwerf", "afval;BU01185008"])
     assert frame.loc[8, "Subcategorie"] == "Zwerf" and frame.loc[9, "Meldingnummer"] == "afval"
-    assert frame.loc[9, ROW_SHAPE].startswith("lines 8 and 9")
+    assert frame.loc[9, ROW_SHAPE].startswith("line 8 and line 9")
 
 
 def test_a_row_with_more_cells_than_the_header_is_told_not_read_shifted_silently(tmp_path):
@@ -145,7 +171,7 @@ def test_row_shape_reasons_reach_a_source_as_quarantine_failures(tmp_path):
     mapped = common.with_row_shape(common.map_columns(table, meldingen.ALIASES, path), table)
     failures = common.row_shape_failures(mapped)
     assert failures["row_number"].tolist() == [8, 9] and set(failures["expectation"]) == {"row_shape"}
-    assert failures["reason"].str.startswith("lines 8 and 9 hold one record cut over 2 lines").all()
+    assert failures["reason"].str.startswith("line 8 and line 9 hold one record cut in 2 parts").all()
     raw = meldingen.read(path)                                     # a source's read keeps them in its rows' attrs
     assert common.row_shape_failures(raw).equals(failures)
     assert common.row_shape_failures(raw.iloc[:0].assign(row_number=[])).empty
@@ -163,7 +189,7 @@ def test_an_ingest_quarantines_a_cut_record_under_its_line_reason_and_stores_nei
     assert (result.rows_read, result.rows_quarantined) == (len(GOOD) + 2, 2)
     with connect(home.warehouse) as con:
         reasons = [r for (r,) in con.execute("SELECT reason FROM quarantine.rows ORDER BY row_number").fetchall()]
-    assert len(reasons) == 2 and all("hold one record cut over 2 lines" in r for r in reasons)
+    assert len(reasons) == 2 and all("hold one record cut in 2 parts" in r for r in reasons)
     assert not find_leaks(("Gerrit", "Brinkhuis"), [home.root])
 
 
