@@ -1251,8 +1251,11 @@ def _cut_record(run: list[tuple[int, list[str]]], widths: list[int]) -> list[tup
 def _split_cells(cells: list[str], extra: int, sep: str) -> list[str]:
     """A record's cells, each run of ``extra + 1`` neighbouring cells (one cell a delimiter may have split) scanned
     whole (see :func:`_record_shapes`)."""
-    windows = [(sep.join(cells[a:a + extra + 1]), [(0, c) for c in range(a, a + extra + 1)])
-               for a in range(len(cells) - extra)
+    # joined as written, and with a comma: "de Vries; Jan" in a semicolon file is the "de Vries, Jan" a person means
+    joins = dict.fromkeys([sep, ", "])
+    windows = [(joiner.join(part.strip() if joiner == ", " else part for part in cells[a:a + extra + 1]),
+                [(0, c) for c in range(a, a + extra + 1)])
+               for a in range(len(cells) - extra) for joiner in joins
                if sum(1 for c in cells[a:a + extra + 1] if c.strip()) > 1]
     return _whole_values_found(windows, [list(cells)])[0]
 

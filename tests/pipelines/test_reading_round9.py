@@ -157,6 +157,12 @@ def test_a_row_with_more_cells_than_the_header_is_told_not_read_shifted_silently
     assert (frame.loc[2:7, ROW_SHAPE] == "").all()
 
 
+def test_a_name_split_by_the_files_own_delimiter_is_found_as_written_with_a_comma(tmp_path):
+    frame = _read(tmp_path, [HEADER, *GOOD, "SIG-40100;15-03-2025;Afval;de Vries; Jan;BU01185008"])
+    assert frame.loc[8, ROW_SHAPE].startswith("line 8 has 6 cells")
+    assert frame.loc[8, "Subcategorie"] == frame.loc[8, "Buurtcode"] == "de Vries, Jan"   # found whole by the guard
+
+
 def test_a_file_whose_rows_fit_has_no_shape_and_a_column_without_header_is_no_shift(tmp_path):
     assert (_read(tmp_path, [HEADER, *GOOD])[ROW_SHAPE] == "").all()
     frame = _read(tmp_path, [HEADER, *(g + ";opmerking" for g in GOOD)])       # every row one unnamed cell more
