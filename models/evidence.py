@@ -276,9 +276,10 @@ def lifecycle(evidence: pd.DataFrame, budget: Budget = Budget()) -> pd.DataFrame
     """Episodes over time per area, domain and period type.
 
     An episode starts at a period with a level (``alarm`` or ``aandacht``) and stays open while
-    the area-domain was listed within the last ``resolve_after`` periods (3 weeks, 2 months; periods not scored
+    the area-domain was listed within the last ``resolve_after`` periods (3 weeks, 1 month; periods not scored
     count, so one missing week keeps an episode open and a gap of months ends it);
-    the first period after that it is ``opgelost`` (shown once, when that period was scored). Status per period: ``nieuw`` (first period),
+    the first period scored after that it is ``opgelost`` (shown once; after a gap of more than twice that
+    window the episode just ends: whether it resolved is not known). Status per period: ``nieuw`` (first period),
     ``verergerend`` (an alarm above the episode's earlier peak), ``aanhoudend`` (otherwise inside
     the episode), ``opgelost``. Adds ``status``, ``since``, ``last_seen`` and ``peak`` columns.
     """
@@ -303,7 +304,10 @@ def lifecycle(evidence: pd.DataFrame, budget: Budget = Budget()) -> pd.DataFrame
     # the period right after an episode's segment ends (gap reaches resolve_after) resolves it
     last_segment = segment.groupby(keys, sort=False).ffill()
     had_episode = first_listed.groupby(keys, sort=False).ffill().notna() & last_segment.notna()
-    resolved = (gap == resolve_after) & had_episode & (
+    # the first period scored once the episode's window is over, also when the period that ended it was never
+    # delivered (gap past resolve_after); not after a long gap (more than twice the window: nothing is known then)
+    first_after = (gap >= resolve_after) & ~(gap >= resolve_after).groupby(keys, sort=False).shift(fill_value=False)
+    resolved = first_after & (gap <= 2 * resolve_after) & had_episode & (
         first_listed.groupby(last_segment).transform("max").reindex(ev.index).notna())
     start = open_ & (~open_.groupby(keys, sort=False).shift(fill_value=False) | after_gap)
     episode = start.cumsum().where(open_)

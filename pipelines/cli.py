@@ -506,6 +506,7 @@ def explain(
     import pandas as pd
 
     from models.calendar import parse_period_label, period_label
+    from pipelines.catalog.reports import marts_run_period
     from pipelines.catalog.runs import seen_before
     from pipelines import catalog
     from pipelines import reference, wording
@@ -526,7 +527,10 @@ def explain(
         series = catalog.area_series(con, code)
         name = catalog.area_name_and_team(con, code)
         listed = catalog.listed_months(con)
-        label = period or (run_period(series)[0] if not series.empty else None)
+        # default: the run's period (the marts' run), not this buurt's latest score: a week its municipality did not
+        # deliver would show an older week as the current one
+        marts = marts_run_period(con)
+        label = period or (marts[1] if marts and marts[1] else run_period(series)[0] if not series.empty else None)
         on_lists = catalog.listed_statuses(con, label, code) if label else None
     if series.empty:
         _fail(f"no scores for {code} yet; run the weekly flow first (wijkradar run)")
@@ -536,8 +540,7 @@ def explain(
         except ValueError:
             _fail(f"{period} is not a period; use a week like 2026-W47 or a month like 2026-10")
     else:
-        label, start = run_period(series)
-        kind = parse_period_label(label)[0]
+        kind, start = parse_period_label(label)
     ev["period_start"] = pd.to_datetime(ev["period_start"])
     series["period_start"] = pd.to_datetime(series["period_start"])
     if period:                   # a period outside what the runs scored would show another one, or nothing
@@ -560,6 +563,11 @@ def explain(
         return text.replace(".", ",") if lang == "nl" else text
 
     console.print(f"[bold]{code} {escape(name[0])}[/] ({words['team']} {name[1]})")
+    if not (s_now["period"] == kind).any():      # a hole in the scored span: a period never delivered here
+        when = wording.period_text(start, kind, lang)
+        console.print(f"{when} kon niet beoordeeld worden voor deze buurt: er zijn geen cijfers van die periode."
+                      if lang == "nl" else f"{when} was not judged for this buurt: no counts of that period were "
+                      "delivered.")
     t = Table(title=words["evidence"], title_justify="left")
     for col in words["evidence_cols"]:
         t.add_column(col)

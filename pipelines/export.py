@@ -73,15 +73,16 @@ def _write_teams(jobs: list[tuple], folder: Path, run: RunInfo, labels: dict,
     ``listed``: the buurt and domain of every flag of the run, which no team's *preventief in beeld* names."""
     written = {}
     for team, team_name, own, own_series in jobs:
+        shown = run.for_team(team)          # the sentences on periods not judged of the team's own municipality
         own = team_flags(own, team)
         table = team_list(own, team, labels, risk=risk)
         section = preventive(risk, listed, team)       # the team's own buurten, flagged on no list of the run
         stem = safe_filename(team)      # a team code from the wijkteam file must not leave the folder
         paths = [folder / f"{stem}.xlsx", folder / f"{stem}.csv", folder / f"{stem}.html"]
-        write_xlsx(table, paths[0], team_name, run, team, feedback.flag_keys(own), labels,   # keys in table order
+        write_xlsx(table, paths[0], team_name, shown, team, feedback.flag_keys(own), labels,   # keys in table order
                    preventive=section, risk=risk)
-        write_csv(table, paths[1], preventive=section, notes=run.unjudged)
-        write_html(table, own["level"], chart_data(own, own_series, labels), team_name, run, paths[2], section)
+        write_csv(table, paths[1], preventive=section, notes=shown.unjudged)
+        write_html(table, own["level"], chart_data(own, own_series, labels), team_name, shown, paths[2], section)
         written[team] = paths
     return written
 
@@ -96,46 +97,73 @@ def export_run(con, home, run) -> dict[str, list[Path]]:
     key = catalog.warehouse_secret(con)
     series = catalog.scores_with_domain(con, flagged_in=run.run_id)   # charts are drawn for flagged areas only
     notes = unjudged_notes(con, run.run_id, run.run_period)
-    for _, english in notes:
+    for english in english_notes(notes):
         log.warning("%s", english)
     info = RunInfo(run.run_id, run.run_period, run.finished_at, settings, catalog.loads_of(con, load_ids), report,
-                   list_key=key[0] if key else None, unjudged=tuple(dutch for dutch, _ in notes))
+                   list_key=key[0] if key else None, unjudged_teams=team_notes(con, notes))
     recorded = catalog.risk_run(con, run.run_id)
     risk = None if recorded is None else RiskInfo(catalog.area_risk(con, run.run_id), **recorded)
     teams = run_teams(flags, None if risk is None else risk.rows, catalog.teams(con))   # as the run had them
     return export_team_lists(flags, teams, home.exports, info, series, catalog.signal_labels(con, "nl"), risk)
 
 
-def unjudged_notes(con, run_id: str, run_period: str) -> list[tuple[str, str]]:
-    """(Dutch, English) sentences on the run's own periods that were not scored (``flag.unjudged``), with the
-    weeks a weekly source never delivered as the reason where that is known; none when the marts hold the scores
-    of an earlier run than this one (what this run scored is not known then)."""
+def unjudged_notes(con, run_id: str, run_period: str) -> dict[str, list[tuple[str, str]]]:
+    """Per municipality the (Dutch, English) sentences on the run's own periods that were not scored there
+    (``flag.unjudged``), with the weeks a weekly source never delivered there as the reason where that is known;
+    none when the marts hold the scores of an earlier run than this one (what this run scored is not known then).
+    In a region one municipality may have delivered the run's week and another not: each team reads its own."""
     from models.calendar import parse_period_label
     from pipelines import wording
-    from pipelines.catalog.reports import marts_run_period, scored_periods
+    from pipelines.catalog.reports import marts_run_period, scored_periods, team_municipalities
     from pipelines.flag import gap_weeks, period_end, unjudged
 
     kind, start = parse_period_label(run_period)
     got = marts_run_period(con)
     if got is None or (got[0] != run_id and got[1] is None):
-        return []
+        return {}
     scored = scored_periods(con)
     scored["period_start"] = pd.to_datetime(scored["period_start"])
     if got[0] != run_id:        # a later run's scores tell only when they reach back over this run's period
         later_kind, later_start = parse_period_label(got[1])
         own = scored.loc[scored["period"] == kind, "period_start"]
         if period_end(later_start, later_kind) <= period_end(start, kind) or own.empty or own.min() > start:
-            return []
-    out = []
-    for part, when in unjudged(scored, start, kind):
-        missing, latest = {}, None
-        if part == "week":
-            ranges = catalog.count_ranges(con)
-            for source in sorted(set(ranges.loc[ranges["period"] == "week", "source"])):
-                totals = catalog.source_totals(con, source)
-                missing[source] = gap_weeks(totals.loc[totals["period"] == "week", "period_start"], start)
-        elif part != kind:
-            months = scored.loc[(scored["period"] == "month") & (scored["period_start"] <= when), "period_start"]
-            latest = months.max() if len(months) else None
-        out.append(tuple(wording.unjudged_text(part, when, lang, missing, latest, kind) for lang in ("nl", "en")))
+            return {}
+    municipalities = sorted(set(team_municipalities(con)["gemeente_code"].dropna()))
+    totals: dict[str, pd.DataFrame] = {}
+    out: dict[str, list[tuple[str, str]]] = {}
+    for gm in municipalities:
+        mine = scored[scored["gemeente_code"] == gm]
+        for part, when in unjudged(mine, start, kind):
+            missing, latest = {}, None
+            if part == "week":
+                if not totals:
+                    ranges = catalog.count_ranges(con)
+                    totals = {source: catalog.source_totals(con, source)
+                              for source in sorted(set(ranges.loc[ranges["period"] == "week", "source"]))}
+                for source, frame in totals.items():
+                    held = frame[(frame["gemeente_code"] == gm) & (frame["period"] == "week")]
+                    if len(held):
+                        missing[source] = gap_weeks(held["period_start"], start)
+            elif part != kind:
+                months = mine.loc[(mine["period"] == "month") & (mine["period_start"] <= when), "period_start"]
+                latest = months.max() if len(months) else None
+            out.setdefault(gm, []).append(
+                tuple(wording.unjudged_text(part, when, lang, missing, latest, kind) for lang in ("nl", "en")))
     return out
+
+
+def team_notes(con, notes: dict[str, list[tuple[str, str]]]) -> dict[str, tuple[str, ...]]:
+    """Per team the Dutch sentences of :func:`unjudged_notes` of its municipalities."""
+    from pipelines.catalog.reports import team_municipalities
+
+    out: dict[str, tuple[str, ...]] = {}
+    for team, part in team_municipalities(con).groupby("wijkteam"):
+        said = [dutch for gm in part["gemeente_code"] for dutch, _ in notes.get(gm, [])]
+        out[team] = tuple(dict.fromkeys(said))
+    return out
+
+
+def english_notes(notes: dict[str, list[tuple[str, str]]]) -> list[str]:
+    """The English sentences of :func:`unjudged_notes`, each after its municipality's code (a region's run judges
+    each municipality apart)."""
+    return [f"{gm}: {english}" for gm, said in sorted(notes.items()) for _, english in said]

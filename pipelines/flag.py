@@ -125,15 +125,16 @@ def unjudged(scored: pd.DataFrame, run_start: pd.Timestamp, period: str = "week"
 
 
 def gap_weeks(delivered, run_start: pd.Timestamp) -> list[pd.Timestamp]:
-    """The weeks just before the run's week that a source never delivered (``delivered``: the week starts it holds
-    counts of), back to the last week it did: why the run's week was not scored; empty when it delivered the week
-    before, or nothing before the run's week (the reason is not known then)."""
+    """The weeks up to the run's week (itself included when it was not delivered) that a source never delivered
+    (``delivered``: the week starts it holds counts of), back to the last week it did: why the run's week was not
+    scored; empty when it delivered the run's week and the one before, or nothing before it (not known then)."""
     run_start = pd.Timestamp(run_start)
     held = pd.to_datetime(pd.Series(list(delivered), dtype=object))
     before = held[held < run_start]
     if before.empty:
         return []
-    return list(pd.date_range(before.max() + pd.Timedelta(days=7), run_start - pd.Timedelta(days=7), freq="7D"))
+    last = run_start if not (held == run_start).any() else run_start - pd.Timedelta(days=7)
+    return list(pd.date_range(before.max() + pd.Timedelta(days=7), last, freq="7D"))
 
 
 def flag_run(scores: pd.DataFrame, ref, budget=None, feedback: pd.DataFrame | None = None,

@@ -471,11 +471,11 @@ def weekly(home: str | None = None, today: str | None = None, fan_out: bool = Fa
         logger.info("nothing new since run %s; lists unchanged", result.run.run_id)
     from pipelines.catalog.windows import covered_to
 
-    from pipelines.export import unjudged_notes
+    from pipelines.export import english_notes, unjudged_notes
 
     with connect(h.warehouse) as con:
         ranges, windows = catalog.count_ranges(con), covered_to(con)
-        unjudged = [english for _, english in unjudged_notes(con, result.run.run_id, result.run.run_period)]
+        unjudged = english_notes(unjudged_notes(con, result.run.run_id, result.run.run_period))
     for warning in delivery_warnings(ranges, result.run.run_period, now, windows):
         logger.warning("%s", warning)
         result.warnings.append(warning)

@@ -45,8 +45,16 @@ def report_frames(con: Con, run_id: str) -> dict[str, pd.DataFrame]:
 
 
 def scored_periods(con: Con) -> pd.DataFrame:
-    """``period``, ``period_start`` of every period the marts' area evidence holds (what the marts run scored)."""
-    return con.execute("SELECT DISTINCT period, period_start FROM marts.area_evidence ORDER BY 1, 2").df()
+    """``gemeente_code``, ``period``, ``period_start`` of every period the marts' area evidence holds per
+    municipality (what the marts run scored there)."""
+    return con.execute("SELECT DISTINCT coalesce(a.gemeente_code, '') AS gemeente_code, e.period, e.period_start "
+                       "FROM marts.area_evidence e LEFT JOIN core.areas a USING (area_code) ORDER BY ALL").df()
+
+
+def team_municipalities(con: Con) -> pd.DataFrame:
+    """``wijkteam``, ``gemeente_code`` of every team's buurten (a team of a region may hold buurten of several)."""
+    return con.execute("SELECT DISTINCT wijkteam, gemeente_code FROM core.areas WHERE level = 'buurt' AND wijkteam IS "
+                       "NOT NULL ORDER BY ALL").df()
 
 
 def marts_run_period(con: Con) -> tuple[str, str | None] | None:

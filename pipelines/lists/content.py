@@ -6,7 +6,7 @@ used; ``NOTHING_FLAGGED`` and ``HOW_TO_READ`` are shown to every wijkteam.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import pandas as pd
@@ -46,6 +46,14 @@ class RunInfo:
     #: Dutch sentences on the run's own periods that could not be judged (``export.unjudged_notes``): every list
     #: shows them above its rows, in place of :data:`NOTHING_FLAGGED` when it has none
     unjudged: tuple[str, ...] = ()
+    #: per team its own :attr:`unjudged` (in a region each municipality's periods are judged apart)
+    unjudged_teams: dict[str, tuple[str, ...]] | None = field(default=None, repr=False)
+
+    def for_team(self, team: str) -> "RunInfo":
+        """The run as ``team``'s list shows it: with its own municipality's sentences on periods not judged."""
+        if self.unjudged_teams is None:
+            return self
+        return replace(self, unjudged=self.unjudged_teams.get(team, ()), unjudged_teams=None)
 
     @property
     def nothing(self) -> str:

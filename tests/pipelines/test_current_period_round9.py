@@ -184,3 +184,51 @@ def test_an_episode_runs_on_over_a_missing_week_and_ends_at_a_long_gap():
     out = lifecycle(ev)
     assert out["status"].tolist() == ["nieuw", "verergerend", "verergerend", "nieuw", "aanhoudend"]
     assert out["since"].tolist() == [pd.Timestamp("2026-11-09")] * 3 + [pd.Timestamp("2028-02-28")] * 2
+
+
+def test_in_a_region_each_municipalitys_lists_say_whether_its_own_week_was_judged(tmp_path):
+    """Hoogeveen delivered 2026-W47, De Wolden did not: De Wolden's teams read "Geen opvallende signalen" as if
+    judged, because the scores of the region together held the week (red team round 10)."""
+    from pipelines.demo import demo_counts
+    from pipelines.export import export_run
+    from pipelines.paths import resolve_home
+    from pipelines.profile import write_profile
+    from pipelines.reference import Reference
+    from pipelines.runs import score_and_flag
+
+    write_profile(tmp_path / "home", ["GM0118", "GM1690"])
+    home = resolve_home(tmp_path / "home")
+    ref = Reference.for_home(home)
+    weekly, monthly, *_ = demo_counts(ref, years=3)
+    c = pd.concat([weekly, monthly], ignore_index=True).merge(ref.catalogue[["signal", "source"]], on="signal")
+    c = c[(c["count"] > 0) & (pd.to_datetime(c["period_start"]) <= "2026-11-16")]
+    gm = c["area_code"].map(dict(zip(ref.buurten["area_code"], ref.buurten["gemeente_code"])))
+    c = c[~((gm == "GM1690") & (c["period"] == "week") & (pd.to_datetime(c["period_start"]) == "2026-11-16"))]
+    with connect(home.warehouse) as con:
+        fill_counts(con, ref, c)
+        run = score_and_flag(con, ref, today=pd.Timestamp("2026-11-26"))
+        paths = export_run(con, home, run)
+    assert run.run_period == "2026-W47"
+    for team, files in paths.items():
+        first = next(p for p in files if p.suffix == ".csv").read_text(encoding="utf-8-sig").splitlines()[1]
+        said = "2026-W47 kon niet beoordeeld worden: de meldingen van 2026-W47 ontbreken" in first
+        assert said == team.startswith("de-wolden"), (team, first)
+
+
+def test_an_episode_whose_ending_week_was_never_delivered_is_resolved_at_the_next_week():
+    from models.evidence import lifecycle
+
+    weeks = pd.date_range("2026-01-05", periods=8, freq="7D")
+
+    def statuses(starts, levels):
+        ev = pd.DataFrame({"area_code": "A", "domain": "d", "period": "week", "period_start": starts,
+                           "level": levels, "score": 1.0})
+        return lifecycle(ev)["status"].tolist()
+
+    assert statuses(weeks, ["alarm"] + [""] * 7)[3] == "opgelost"
+    # the week that would have ended it (+3) never delivered: the next one does, so the year plan closes it
+    assert statuses(weeks.delete(3), ["alarm"] + [""] * 6) == ["nieuw", "aanhoudend", "aanhoudend", "opgelost", "",
+                                                               "", ""]
+    # after a long gap nothing is known: the episode just ends
+    assert statuses(pd.DatetimeIndex([weeks[0], weeks[1], pd.Timestamp("2026-06-01")]), ["alarm", "", ""]) == [
+        "nieuw", "aanhoudend", ""]
