@@ -174,15 +174,26 @@ class Reference:
         cannot be mapped, and an old code that is a buurt of the current division would move that buurt's
         counts away: both are refused.
         """
-        from pipelines.sources.common import normalise_area_code
+        from pipelines.sources.common import complete_lost_zeros, normalise_area_code
 
         changes = self._read("buurtcode_wijzigingen.csv")
-        changes = changes.assign(old_code=normalise_area_code(changes["old_code"]),
-                                 new_code=normalise_area_code(changes["new_code"]))
+        empty = changes[changes["old_code"].fillna("").astype(str).str.strip().eq("")
+                        | changes["new_code"].fillna("").astype(str).str.strip().eq("")]
+        if len(empty):
+            raise ReferenceError(f"buurtcode_wijzigingen.csv line {int(empty.index[0]) + 2} lacks its old or new code; "
+                                 "give both codes (BU and eight characters) or remove the line")
         known = set(self.buurten["area_code"])
+        # read as delivered codes are: a number cell that lost its leading zeros (1180500 for 01180500) is completed
+        old = normalise_area_code(changes["old_code"].astype(str))
+        old = old.where(~old.str.fullmatch(r"\d{5,7}"), "BU" + old.str.zfill(8))
+        changes = changes.assign(old_code=old, new_code=complete_lost_zeros(normalise_area_code(
+            changes["new_code"].astype(str)), known))
         bad = sorted(set(changes["new_code"]) - known)
         if bad:
-            raise ReferenceError(f"buurtcode_wijzigingen.csv maps to {bad}, which are not buurten of the 2024 division")
+            raise ReferenceError(f"buurtcode_wijzigingen.csv maps to {', '.join(bad)}, which "
+                                 f"{'is no buurt' if len(bad) == 1 else 'are no buurten'} of the 2024 division; correct "
+                                 "the code, or add the buurt to the profile's division (gebiedsindeling and "
+                                 "buurt_indeling.csv)")
         changes = changes.drop_duplicates(["old_code", "new_code"])
         split = changes[changes["old_code"].duplicated(keep=False)]
         if len(split):

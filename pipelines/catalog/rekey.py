@@ -35,7 +35,9 @@ UPDATED_TABLES = ("core.report_ledger", "meta.flag_feedback")
 #: old code merged into another team's buurt keeps its flags and answers under the old code (the list as sent; no
 #: longer on any team's re-read list), so no team's list shows a buurt that is not its own, nor a flag it never had.
 TEAM_TABLES = ("marts.area_flags", "marts.area_risk", "meta.flag_feedback")
-SAME_TEAM = "t.wijkteam IS NOT DISTINCT FROM (SELECT a.wijkteam FROM core.areas a WHERE a.area_code = m.new_code)"
+SAME_TEAM = ("(t.wijkteam IS NOT DISTINCT FROM (SELECT a.wijkteam FROM core.areas a WHERE a.area_code = m.new_code) "
+             # a team no longer in the profile was renamed or merged: its flags go with its buurten (as its answers do)
+             "OR t.wijkteam NOT IN (SELECT w.wijkteam FROM core.wijkteams w))")
 #: Tables whose counts are derived from the ledger and the cells (``counts.rebuild_counts``).
 COUNT_TABLES = ("core.signal_counts", "core.report_ledger", *CELL_TABLES)
 

@@ -219,3 +219,36 @@ def test_a_buurt_merged_into_another_teams_buurt_leaves_its_flags_and_answers_of
     assert flags == [("centrum-noord", "BU01185000")] and answers == [("centrum-noord", "BU01185000")]
     assert other not in set(listed.get("Buurtcode", []))
     assert _twice_changes_nothing(home, ref)
+
+
+@pytest.mark.parametrize("line, said", [
+    ("1180500,1185001,2025,x\n", None),                       # Excel's number cells: zeros lost, read as delivered
+    ("BU01180500,BU01189999,2025,x\n", "maps to BU01189999, which is no buurt of the 2024 division; correct the code"),
+    ("BU01180500,,2025,x\n", "line 2 lacks its old or new code"),
+    (",BU01185001,2025,x\n", "line 2 lacks its old or new code"),
+])
+def test_the_mapping_file_reads_codes_as_delivered_codes_and_says_what_to_fix(tmp_path, line, said):
+    """An old code that lost its leading zero was kept as 1180500 and never matched; an empty old code was accepted
+    as ''; a wrong target was shown as a Python list without a next step (red team round 10)."""
+    from pipelines.reference import ReferenceError as ProfileError
+
+    ref = _profile(tmp_path, line)
+    if said is None:
+        assert ref.code_changes[["old_code", "new_code"]].values.tolist() == [["BU01180500", "BU01185001"]]
+    else:
+        with pytest.raises(ProfileError) as refused:
+            ref.code_changes
+        assert said in str(refused.value) and "[" not in str(refused.value)
+
+
+def test_a_flag_of_a_team_renamed_since_moves_with_its_renumbered_buurt(tmp_path, home):
+    """The same profile edit renamed the team: its flags stayed under codes that are no buurt any more, and the
+    earlier run's list lost them (red team round 10)."""
+    load_file(home, _wijkteam_file(tmp_path, "BU01185000"), "wijkteam")
+    with connect(home.warehouse) as con:
+        _flag(con, "run-w47", "BU01185000", 3.0)
+        con.execute("UPDATE marts.area_flags SET wijkteam = 'centrum-noord-oud'")        # a name the profile lost
+        ref = _profile(tmp_path, "BU01185000,BU01185090,2025,hernummerd\n", renumber=("BU01185000", "BU01185090"))
+        assert reference.sync(con, ref)
+        flags = con.execute("SELECT area_code FROM marts.area_flags").fetchall()
+    assert flags == [("BU01185090",)]
