@@ -323,6 +323,17 @@ def rekey_stored(con: duckdb.DuckDBPyConnection, ref: Reference) -> dict[str, in
     moves = moves[moves["old_code"].isin(stored) | moves["new_code"].isin(moves.loc[moves["old_code"].isin(stored),
                                                                                       "new_code"])]
     codes = sorted(set(moves["old_code"]) | set(moves["new_code"]))
+    counted = rekey.stored_codes(con, sorted(set(moves["old_code"])), counts_only=True)
+    holding = sorted(set(moves.loc[moves["old_code"].isin(counted), "new_code"]) &
+                     set(rekey.stored_codes(con, sorted(set(moves["new_code"])), counts_only=True)))
+    if holding:       # the buurt's own counts and the old code's would replace each other (or count twice)
+        olds = sorted(set(moves.loc[moves["old_code"].isin(counted) & moves["new_code"].isin(holding), "old_code"]))
+        raise ReferenceError(
+            f"buurtcode_wijzigingen.csv maps {', '.join(olds)} to {', '.join(holding)}, which already "
+            f"{'holds' if len(holding) == 1 else 'hold'} counts of its own in the warehouse: adding a buurt's history "
+            "to a buurt that keeps its code (or extending a mapping made earlier) cannot be done without losing or "
+            "doubling counts; remove those lines from buurtcode_wijzigingen.csv (the old code's counts then stay "
+            "under it, unscored, with a warning) or map the old codes to a new code of their own; nothing was changed")
     sources = rekey.sources_of(con, stored)
     moved: dict[str, int] = {}
     for table in rekey.CELL_TABLES:

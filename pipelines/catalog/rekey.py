@@ -42,11 +42,13 @@ SAME_TEAM = ("(t.wijkteam IS NOT DISTINCT FROM (SELECT a.wijkteam FROM core.area
 COUNT_TABLES = ("core.signal_counts", "core.report_ledger", *CELL_TABLES)
 
 
-def stored_codes(con: Con, codes: list[str]) -> list[str]:
-    """Which of ``codes`` any table of counts, flags or answers holds."""
+def stored_codes(con: Con, codes: list[str], counts_only: bool = False) -> list[str]:
+    """Which of ``codes`` any table of counts, flags or answers holds (``counts_only``: of counts)."""
     if not codes:
         return []
-    tables = [*COUNT_TABLES, "core.correction_writes", *MOVED_TABLES, *RENUMBERED_ONLY, "meta.flag_feedback"]
+    tables = [*COUNT_TABLES, "core.correction_writes"]
+    if not counts_only:
+        tables += [*MOVED_TABLES, *RENUMBERED_ONLY, "meta.flag_feedback"]
     union = " UNION ".join(f"SELECT DISTINCT area_code FROM {t}" for t in tables)
     frame = pd.DataFrame({"code": list(codes)})
     with registered(con, "_wr_codes", frame):

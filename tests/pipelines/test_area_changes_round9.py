@@ -33,6 +33,15 @@ def _profile(tmp_path, lines: str, renumber: tuple[str, str] | None = None) -> R
     return Reference(folder)
 
 
+def _without(tmp_path, code: str) -> Reference:
+    """The profile written by :func:`_profile` with ``code`` gone from its division (a new CBS division)."""
+    for path in (tmp_path / "reference").iterdir():
+        if path.suffix == ".csv" and path.name != "buurtcode_wijzigingen.csv":
+            path.write_text("".join(line for line in path.read_text(encoding="utf-8").splitlines(True)
+                                    if code not in line), encoding="utf-8")
+    return Reference(tmp_path / "reference")
+
+
 def _row(i, code, value, crime="1.1.1", period="2025MM03"):
     return {"ID": i, "SoortMisdrijf": f"{crime:<6}", "WijkenEnBuurten": f"{code:<10}", "Perioden": period,
             "GeregistreerdeMisdrijven_1": value}
@@ -205,11 +214,7 @@ def test_a_buurt_merged_into_another_teams_buurt_leaves_its_flags_and_answers_of
         con.execute("INSERT INTO meta.flag_feedback VALUES ('run-w47', 'centrum-noord', 'BU01185000', 'fysiek', "
                     "'week', DATE '2026-11-16', 'opgepakt', NULL, DATE '2026-11-20', 'h', 1, now()::TIMESTAMP)")
         ref = _profile(tmp_path, f"BU01185000,{other},2025,samengevoegd\n")
-        for p in (tmp_path / "reference").iterdir():            # the new division no longer holds BU01185000
-            if p.suffix == ".csv" and p.name != "buurtcode_wijzigingen.csv":
-                p.write_text("".join(line for line in p.read_text(encoding="utf-8").splitlines(True)
-                                     if "BU01185000" not in line), encoding="utf-8")
-        ref = Reference(tmp_path / "reference")
+        ref = _without(tmp_path, "BU01185000")
         assert reference.sync(con, ref)
         moved = con.execute("SELECT count(*) FROM core.signal_counts WHERE area_code = ?", [other]).fetchone()[0]
         flags = con.execute("SELECT wijkteam, area_code FROM marts.area_flags").fetchall()
@@ -252,3 +257,24 @@ def test_a_flag_of_a_team_renamed_since_moves_with_its_renumbered_buurt(tmp_path
         assert reference.sync(con, ref)
         flags = con.execute("SELECT area_code FROM marts.area_flags").fetchall()
     assert flags == [("BU01185090",)]
+
+
+def test_a_buurt_absorbed_into_one_that_holds_counts_is_refused_and_nothing_changes(tmp_path, home):
+    """BU01185000 mapped into BU01185001, which held counts of its own: 12 + 30 became 30, the old buurt's cells
+    dropped as replaced (red team round 10). Refused in one sentence until it can be done without loss."""
+    from pipelines.reference import ReferenceError as ProfileError
+
+    path = tmp_path / "wijkteam_2026-03.csv"
+    path.write_text("Buurtcode;Maand;Signaal;Aantal\n" + "".join(
+        f"{code};2026-0{m};Eenzaamheid;{n}\n" for code, n in (("BU01185000", 4), ("BU01185001", 10))
+        for m in (1, 2, 3)), encoding="utf-8")
+    load_file(home, path, "wijkteam")
+    _profile(tmp_path, "BU01185000,BU01185001,2025,samengevoegd\n")
+    ref = _without(tmp_path, "BU01185000")
+    with connect(home.warehouse) as con:
+        before = table_digest(con)
+        with pytest.raises(ProfileError) as refused:
+            reference.sync(con, ref)
+        assert table_digest(con) == before
+    said = str(refused.value)
+    assert "maps BU01185000 to BU01185001, which already holds counts of its own" in said and "nothing was changed" in said
