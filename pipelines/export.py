@@ -115,7 +115,7 @@ def unjudged_notes(con, run_id: str, run_period: str) -> dict[str, list[tuple[st
     from models.calendar import parse_period_label
     from pipelines import wording
     from pipelines.catalog.reports import marts_run_period, scored_periods, team_municipalities
-    from pipelines.flag import gap_weeks, period_end, unjudged
+    from pipelines.flag import gap_periods, period_end, unjudged
 
     kind, start = parse_period_label(run_period)
     got = marts_run_period(con)
@@ -135,15 +135,15 @@ def unjudged_notes(con, run_id: str, run_period: str) -> dict[str, list[tuple[st
         mine = scored[scored["gemeente_code"] == gm]
         for part, when in unjudged(mine, start, kind):
             missing, latest = {}, None
-            if part == "week":
+            if part == kind:                     # the run's own week (or month): the periods its sources skipped
                 if not totals:
                     ranges = catalog.count_ranges(con)
                     totals = {source: catalog.source_totals(con, source)
-                              for source in sorted(set(ranges.loc[ranges["period"] == "week", "source"]))}
+                              for source in sorted(set(ranges.loc[ranges["period"] == kind, "source"]))}
                 for source, frame in totals.items():
-                    held = frame[(frame["gemeente_code"] == gm) & (frame["period"] == "week")]
+                    held = frame[(frame["gemeente_code"] == gm) & (frame["period"] == kind)]
                     if len(held):
-                        missing[source] = gap_weeks(held["period_start"], start)
+                        missing[source] = gap_periods(held["period_start"], start, kind)
             elif part != kind:
                 months = mine.loc[(mine["period"] == "month") & (mine["period_start"] <= when), "period_start"]
                 latest = months.max() if len(months) else None

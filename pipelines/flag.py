@@ -124,17 +124,18 @@ def unjudged(scored: pd.DataFrame, run_start: pd.Timestamp, period: str = "week"
     return out
 
 
-def gap_weeks(delivered, run_start: pd.Timestamp) -> list[pd.Timestamp]:
-    """The weeks up to the run's week (itself included when it was not delivered) that a source never delivered
-    (``delivered``: the week starts it holds counts of), back to the last week it did: why the run's week was not
-    scored; empty when it delivered the run's week and the one before, or nothing before it (not known then)."""
+def gap_periods(delivered, run_start: pd.Timestamp, kind: str = "week") -> list[pd.Timestamp]:
+    """The weeks (months) up to the run's own (itself included when it was not delivered) that a source never
+    delivered (``delivered``: the period starts it holds counts of), back to the last one it did: why the run's period
+    was not scored; empty when it delivered the run's period and the one before, or nothing before it (not known)."""
     run_start = pd.Timestamp(run_start)
     held = pd.to_datetime(pd.Series(list(delivered), dtype=object))
     before = held[held < run_start]
     if before.empty:
         return []
-    last = run_start if not (held == run_start).any() else run_start - pd.Timedelta(days=7)
-    return list(pd.date_range(before.max() + pd.Timedelta(days=7), last, freq="7D"))
+    step = pd.Timedelta(days=7) if kind == "week" else pd.DateOffset(months=1)
+    last = run_start if not (held == run_start).any() else run_start - step
+    return list(pd.date_range(before.max() + step, last, freq="7D" if kind == "week" else "MS"))
 
 
 def flag_run(scores: pd.DataFrame, ref, budget=None, feedback: pd.DataFrame | None = None,

@@ -206,17 +206,20 @@ SOURCE_NOUN = {"nl": {"meldingen": "meldingen", "schulden": "schuldsignalen", "p
                "en": {}}
 
 
-def weeks_text(starts, lang: str = "nl") -> str:
-    """Weeks as a person reads them: ``2026-W48``, ``2026-W48 t/m 2027-W52`` when they follow each other, else the
-    first and last with how many (``12 weken tussen 2026-W40 en 2027-W03``)."""
-    weeks = sorted(pd.Timestamp(s) for s in starts)
-    first, last = period_text(weeks[0], "week", lang), period_text(weeks[-1], "week", lang)
-    if len(weeks) == 1:
+def periods_text(starts, kind: str = "week", lang: str = "nl") -> str:
+    """Weeks or months as a person reads them: ``2026-W48``, ``2026-W48 t/m 2027-W52`` (``november 2026 t/m januari
+    2027``) when they follow each other, else the first and last with how many (``12 weken tussen 2026-W40 en
+    2027-W03``)."""
+    starts = sorted(pd.Timestamp(s) for s in starts)
+    first, last = period_text(starts[0], kind, lang), period_text(starts[-1], kind, lang)
+    if len(starts) == 1:
         return first
-    if (weeks[-1] - weeks[0]).days == 7 * (len(weeks) - 1):
+    steps = ((starts[-1] - starts[0]).days // 7 if kind == "week" else
+             (starts[-1].year - starts[0].year) * 12 + starts[-1].month - starts[0].month)
+    if steps == len(starts) - 1:
         return f"{first} {'t/m' if lang == 'nl' else 'to'} {last}"
-    return (f"{len(weeks)} weken tussen {first} en {last}" if lang == "nl"
-            else f"{len(weeks)} weeks between {first} and {last}")
+    return (f"{len(starts)} {unit_word(kind, True)} tussen {first} en {last}" if lang == "nl"
+            else f"{len(starts)} {unit_word(kind, True, 'en')} between {first} and {last}")
 
 
 def unjudged_text(kind: str, start, lang: str = "nl", missing: dict | None = None, latest=None,
@@ -224,8 +227,9 @@ def unjudged_text(kind: str, start, lang: str = "nl", missing: dict | None = Non
     """One sentence saying that a run's own period (``kind``, ``start``: its week, month, or the monthly part of a
     weekly run) could not be judged and why, for a list (Dutch) or the run's warnings (English).
 
-    ``missing``: source -> the week starts between the last scored week and the run's week that the source never
-    delivered (the reason, when known); ``latest``: the newest month that was scored (for the monthly part).
+    ``missing``: source -> the period starts up to the run's own period that the source never delivered
+    (``flag.gap_periods``: the reason, when known); ``latest``: the newest month that was scored (for the monthly
+    part).
     """
     label = period_text(start, kind, lang)
     nouns = SOURCE_NOUN[lang]
@@ -233,8 +237,8 @@ def unjudged_text(kind: str, start, lang: str = "nl", missing: dict | None = Non
     if lang == "nl":
         what = ("weeksignalen" if kind == "week" else "signalen") if kind == run_kind else "maandsignalen"
         then = f"; deze lijst bevat daarom geen {what}."
-        if kind == "week" and gaps:
-            why = " en ".join(f"de {nouns.get(s, 'cijfers van ' + s)} van {weeks_text(w)} ontbreken"
+        if kind == run_kind and gaps:
+            why = " en ".join(f"de {nouns.get(s, 'cijfers van ' + s)} van {periods_text(w, kind)} ontbreken"
                               for s, w in sorted(gaps.items()))
         elif kind == "month" and kind != run_kind:
             why = (f"de nieuwste maand met cijfers is {period_text(latest, 'month')}" if latest is not None
@@ -242,9 +246,9 @@ def unjudged_text(kind: str, start, lang: str = "nl", missing: dict | None = Non
         else:
             why = f"de cijfers van die {unit_word(kind)} konden niet worden doorgerekend"
         return f"{label} kon niet beoordeeld worden: {why}{then}"
-    if kind == "week" and gaps:
-        why = " and ".join(f"{s} delivered no counts for {weeks_text(w, 'en')}" for s, w in sorted(gaps.items()))
-        todo = "deliver those weeks (wijkradar ingest) and run again"
+    if kind == run_kind and gaps:
+        why = " and ".join(f"{s} delivered no counts for {periods_text(w, kind, 'en')}" for s, w in sorted(gaps.items()))
+        todo = f"deliver those {unit_word(kind, True, 'en')} (wijkradar ingest) and run again"
     elif kind == "month" and kind != run_kind:
         why = (f"the newest month scored is {period_text(latest, 'month', 'en')}" if latest is not None
                else "no recent month was scored")

@@ -42,7 +42,7 @@ def test_the_monthly_part_is_the_latest_complete_month_only_while_it_is_recent()
 
 
 def test_the_periods_not_judged_and_why_are_named():
-    from pipelines.flag import gap_weeks, unjudged
+    from pipelines.flag import gap_periods, unjudged
     from pipelines.wording import unjudged_text
 
     scored = CELLS[["period", "period_start"]]
@@ -51,7 +51,7 @@ def test_the_periods_not_judged_and_why_are_named():
     assert unjudged(scored, pd.Timestamp("2028-02-28")) == [("week", pd.Timestamp("2028-02-28")),
                                                             ("month", pd.Timestamp("2028-02-01"))]
     delivered = pd.to_datetime(["2026-11-16", "2026-11-30"])
-    gap = gap_weeks(delivered, pd.Timestamp("2026-11-30"))
+    gap = gap_periods(delivered, pd.Timestamp("2026-11-30"))
     assert gap == [pd.Timestamp("2026-11-23")]
     assert unjudged_text("week", "2026-11-30", "nl", {"meldingen": gap}) == (
         "2026-W49 kon niet beoordeeld worden: de meldingen van 2026-W48 ontbreken; deze lijst bevat daarom geen "
@@ -232,3 +232,17 @@ def test_an_episode_whose_ending_week_was_never_delivered_is_resolved_at_the_nex
     # after a long gap nothing is known: the episode just ends
     assert statuses(pd.DatetimeIndex([weeks[0], weeks[1], pd.Timestamp("2026-06-01")]), ["alarm", "", ""]) == [
         "nieuw", "aanhoudend", ""]
+
+
+def test_a_monthly_run_names_the_months_a_source_never_delivered():
+    """Only a week's missing weeks were named; a monthly run read "de cijfers van die maand konden niet worden
+    doorgerekend" (red team round 10)."""
+    from pipelines.flag import gap_periods
+    from pipelines.wording import unjudged_text
+
+    delivered = pd.to_datetime(["2026-09-01", "2026-10-01"])
+    gap = gap_periods(delivered, pd.Timestamp("2027-01-01"), "month")
+    assert gap == [pd.Timestamp(m) for m in ("2026-11-01", "2026-12-01", "2027-01-01")]
+    assert unjudged_text("month", "2027-01-01", "nl", {"wijkteam": gap}, run_kind="month") == (
+        "januari 2027 kon niet beoordeeld worden: de wijkteamsignalen van november 2026 t/m januari 2027 ontbreken; "
+        "deze lijst bevat daarom geen signalen.")
