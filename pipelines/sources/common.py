@@ -1179,6 +1179,12 @@ def _record_shapes(data: list[tuple[int, list[str]]], header_line: int, lines: "
     out, reasons, i = list(data), {}, 0
     while i < len(data):
         n, cells = data[i]
+        if widths[i] == width and i + 1 < len(data) and widths[i + 1] == 1 and len(cells) == width:
+            # a full row and then a line of one cell: perhaps the row's last cell cut by a line break ("Gerrit" /
+            # "Brinkhuis"), perhaps a stray line; both read as they are, only the value they would cut is scanned
+            out[i:i + 2] = _cut_record(data[i:i + 2], widths[i:i + 2])
+            i += 1
+            continue
         if widths[i] < width:
             j, total = i, widths[i]
             while total < width + (j - i) and j + 1 < len(data) and widths[j + 1] < width:

@@ -142,6 +142,19 @@ def test_a_refusal_names_the_records_cut_over_lines(home, tmp_path):
     assert "6 rows like: line 3 and line 4 hold one record cut in 2 parts" in said and "[verwijderd" not in said
 
 
+@pytest.mark.parametrize("fast", [False, True])
+def test_a_full_row_whose_last_cell_a_line_break_cut_has_the_name_found_whole(tmp_path, monkeypatch, fast):
+    """a;b;c;d;Gerrit / Brinkhuis: the first line is as wide as the table, so it was no cut record; each half of the
+    name passed the scanner (red team round 9, left open then)."""
+    header = "Meldingnummer;Datum melding;Hoofdcategorie;Buurtcode;Subcategorie"
+    good = [f"SIG-{40000 + i};{i + 1:02d}-03-2025;Afval;BU01185008;Zwerfafval" for i in range(6)]
+    frame = _read(tmp_path, [header, *good, "SIG-40100;15-03-2025;Afval;BU01185008;Gerrit", "Brinkhuis",
+                             "SIG-40101;16-03-2025;Afval;BU01185008;Zwerfafval", "opmerking"], fast, monkeypatch)
+    assert frame.loc[8, "Subcategorie"] == frame.loc[9, "Meldingnummer"] == "Gerrit\nBrinkhuis"
+    assert frame.loc[10, "Subcategorie"] == "Zwerfafval" and frame.loc[11, "Meldingnummer"] == "opmerking"
+    assert (frame[ROW_SHAPE] == "").all()                                   # no reason: read as rows
+
+
 def test_a_cut_value_that_is_no_personal_data_is_left_as_written(tmp_path):
     frame = _read(tmp_path, [HEADER, *GOOD, "SIG-1;15-03-2025;Afval;Zwerf", "afval;BU01185008"])
     assert frame.loc[8, "Subcategorie"] == "Zwerf" and frame.loc[9, "Meldingnummer"] == "afval"
