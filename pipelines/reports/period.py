@@ -18,9 +18,10 @@ from pipelines.reports.data import NoReportData, ReportData, read_report_data
 def period_end(run_period: str) -> pd.Timestamp:
     """The last day of a run's period: the Sunday of a week, the last day of a month."""
     from models.calendar import parse_period_label
+    from pipelines.flag import period_end as end_of
 
     kind, start = parse_period_label(run_period)
-    return start + (pd.Timedelta(days=6) if kind == "week" else pd.offsets.MonthEnd(0))
+    return end_of(start, kind)
 
 
 def check_marts(con: duckdb.DuckDBPyConnection, run: dict) -> None:
