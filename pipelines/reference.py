@@ -167,12 +167,17 @@ class Reference:
 
     @cached_property
     def code_changes(self) -> pd.DataFrame:
-        """Codes of earlier CBS divisions and the 2024 buurt they map to (only where CBS gives a mapping).
+        """Codes of earlier CBS divisions and the 2024 buurt they map to (only where CBS gives a mapping):
+        ``old_code``, ``new_code`` (the buurt) and ``part_code`` (the part of the buurt the old code was).
 
         Codes are normalised as delivered codes are (``01180503``, ``bu01180503`` -> ``BU01180503``). Several
         old codes may map to one buurt (a merge: their counts add up); one old code to two buurten (a split)
         cannot be mapped, and an old code that is a buurt of the current division would move that buurt's
-        counts away: both are refused.
+        counts away: both are refused. A line may map to an old code of another line (a division after the
+        next: ``A -> B`` and ``B -> C``); the chain ends at its buurt. Codes joined by a renumbering are one part
+        (``A`` renumbered to ``B``, ``B`` merged with ``D`` into ``C``: the parts of ``C`` are ``B`` and ``D``, and a
+        row under ``A`` is part ``B``). An old code that merged several codes and was then merged again with
+        others would be a part holding parts, which cannot be counted without doubling: refused.
         """
         from pipelines.sources.common import complete_lost_zeros, normalise_area_code
 
@@ -188,12 +193,14 @@ class Reference:
         old = old.where(~old.str.fullmatch(r"\d{5,7}"), "BU" + old.str.zfill(8))
         changes = changes.assign(old_code=old, new_code=complete_lost_zeros(normalise_area_code(
             changes["new_code"].astype(str)), known))
-        bad = sorted(set(changes["new_code"]) - known)
+        # a line into an old code of another line continues there (a chain over several divisions)
+        changes = changes.assign(new_code=complete_lost_zeros(changes["new_code"], known | set(changes["old_code"])))
+        bad = sorted(set(changes["new_code"]) - known - set(changes["old_code"]))
         if bad:
             raise ReferenceError(f"buurtcode_wijzigingen.csv maps to {', '.join(bad)}, which "
                                  f"{'is no buurt' if len(bad) == 1 else 'are no buurten'} of the 2024 division; correct "
-                                 "the code, or add the buurt to the profile's division (gebiedsindeling and "
-                                 "buurt_indeling.csv)")
+                                 "the code, add the buurt to the profile's division (gebiedsindeling and "
+                                 "buurt_indeling.csv), or map it on to its buurt in a line of its own")
         changes = changes.drop_duplicates(["old_code", "new_code"])
         split = changes[changes["old_code"].duplicated(keep=False)]
         if len(split):
@@ -206,7 +213,7 @@ class Reference:
         if current:
             raise ReferenceError(f"buurtcode_wijzigingen.csv gives {', '.join(current)} as old code(s), but they are "
                                  "buurten of the current division; remove those lines (a current code is never mapped)")
-        return changes.reset_index(drop=True)
+        return _chains_resolved(changes.reset_index(drop=True))
 
     @cached_property
     def politie_types(self) -> pd.DataFrame:
@@ -286,6 +293,46 @@ class Reference:
         if unknown:
             raise ReferenceError(f"meldingen_categorieen.csv maps to unknown signal(s) {unknown}; add them to signalen.csv")
         return cats
+
+
+def _chains_resolved(changes: pd.DataFrame) -> pd.DataFrame:
+    """``changes`` (``old_code``, ``new_code``: one line per old code, each ``new_code`` a buurt or an old code of
+    another line) with every chain followed to its buurt, and each old code's ``part_code`` (see
+    :attr:`Reference.code_changes`)."""
+    step = dict(zip(changes["old_code"], changes["new_code"]))
+    into: dict[str, list[str]] = {}
+    for old, new in step.items():
+        into.setdefault(new, []).append(old)
+
+    def buurt(code: str) -> str:
+        seen = [code]
+        while seen[-1] in step:
+            seen.append(step[seen[-1]])
+            if seen[-1] in seen[:-1]:
+                loop = " -> ".join(seen[seen.index(seen[-1]):])
+                raise ReferenceError(f"buurtcode_wijzigingen.csv maps codes in a circle ({loop}), so they reach no "
+                                     "buurt; map each old code to a buurt of the current division")
+        return seen[-1]
+
+    def root(code: str) -> str:
+        """The code ``code`` is one part with: up the chain while the code it maps to is a renumbering of it alone
+        (and not the buurt itself)."""
+        while code in step and step[code] in step and len(into[step[code]]) == 1:
+            code = step[code]
+        return code
+
+    out = changes.assign(new_code=changes["old_code"].map(buurt))
+    out["part_code"] = out["old_code"].map(root)
+    # a part is a single code joined by renumberings; a code that merged several and became one part of a later
+    # merge would hold parts itself (a delivery under it covers several parts at once)
+    for code, olds in into.items():
+        if code in step and len(olds) >= 2 and out.loc[out["new_code"].eq(buurt(code)), "part_code"].nunique() >= 2:
+            raise ReferenceError(
+                f"buurtcode_wijzigingen.csv merges {', '.join(sorted(olds))} into {code} and then maps {code} into "
+                f"{buurt(code)} with other codes: a merged buurt merged again cannot be counted without doubling a "
+                f"delivery under {code} or its old codes; remove the lines of {', '.join(sorted(olds))} (their rows are then "
+                "quarantined as unknown codes) or the line of {code}")
+    return out
 
 
 def sync(con: duckdb.DuckDBPyConnection, ref: Reference) -> bool:

@@ -85,10 +85,10 @@ def sources_of(con: Con, codes: list[str]) -> list[str]:
 
 
 def move_rows(con: Con, moves: pd.DataFrame) -> dict[str, int]:
-    """Rows of the old codes of ``moves`` (``old_code``, ``new_code``, ``merged``) in every table but the cell tables
+    """Rows of the old codes of ``moves`` (``old_code``, ``new_code``, ``part_code``, ``merged``) in every table but the cell tables
     moved to their buurt (see the tables above); returns how many rows moved per table."""
     moved: dict[str, int] = {}
-    with registered(con, "_wr_moves", moves[["old_code", "new_code", "merged"]]):
+    with registered(con, "_wr_moves", moves[["old_code", "new_code", "part_code", "merged"]]):
         for table in UPDATED_TABLES:
             same_team = f" AND {SAME_TEAM}" if table in TEAM_TABLES else ""
             moved[table] = _count(con.execute(
@@ -97,7 +97,7 @@ def move_rows(con: Con, moves: pd.DataFrame) -> dict[str, int]:
         # a correction's cell: a part of the merged buurt per old code, as the cell itself
         moved["core.correction_writes"] = _count(con.execute(
             "UPDATE core.correction_writes t SET area_code = m.new_code, part = CASE WHEN m.merged AND t.part IS NOT "
-            "NULL AND NOT contains(t.part, '@') THEN t.part || '@' || m.old_code ELSE t.part END "
+            "NULL AND NOT contains(t.part, '@') THEN t.part || '@' || m.part_code ELSE t.part END "
             "FROM _wr_moves m WHERE t.area_code = m.old_code"))
         # a quarantined row of a renumbered buurt's cell is resolved by the buurt's cell (its key: c|<code>|...);
         # an old code of a merge stays the row's cell code

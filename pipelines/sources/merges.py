@@ -17,24 +17,32 @@ AT = "@"
 
 
 def merges(ref) -> dict[str, frozenset[str]]:
-    """The old codes of each merged buurt: a buurt with two old codes or more. A buurt that was only
-    renumbered has one old code, which stands for the whole buurt as its current code does."""
-    olds = ref.code_changes.groupby("new_code")["old_code"].agg(frozenset)
-    return {new: codes for new, codes in olds.items() if len(codes) >= 2}
+    """The parts of each merged buurt (the ``part_code`` of its old codes): a buurt of two parts or more. A buurt
+    that was only renumbered (once or over several divisions) has one part, which stands for the whole buurt as
+    its current code does."""
+    parts = ref.code_changes.groupby("new_code")["part_code"].agg(frozenset)
+    return {new: codes for new, codes in parts.items() if len(codes) >= 2}
+
+
+def part_of(ref) -> dict[str, str]:
+    """The part of its merged buurt each old code of a merge is (:func:`merges`): itself, or the code it was
+    renumbered to before the merge."""
+    merged = ref.code_changes[ref.code_changes["new_code"].isin(merges(ref))]
+    return dict(zip(merged["old_code"], merged["part_code"]))
 
 
 def merged_old_codes(ref) -> set[str]:
     """The old codes of merges (:func:`merges`)."""
-    return set().union(*merges(ref).values())
+    return set(part_of(ref))
 
 
 def cell_codes(values: pd.Series, area_codes: pd.Series, ref) -> pd.Series:
-    """The code a row's cell is kept under: the old code as delivered (normalised, a lost leading zero
-    restored) when it is an old code of a merge, else the buurt (``area_codes``, resolved). Two rows of one
-    file are the same cell when they have the same cell code."""
-    old = merged_old_codes(ref)
-    codes = complete_lost_zeros(normalise_area_code(values), old)
-    return codes.where(codes.isin(old), area_codes).astype(object).where(lambda c: c.notna(), None)
+    """The code a row's cell is kept under: the part of its merged buurt the old code as delivered (normalised, a
+    lost leading zero restored) is, when it is an old code of a merge, else the buurt (``area_codes``, resolved).
+    Two rows of one file are the same cell when they have the same cell code."""
+    part = part_of(ref)
+    codes = complete_lost_zeros(normalise_area_code(values), set(part))
+    return codes.map(part).where(codes.isin(part), area_codes).astype(object).where(lambda c: c.notna(), None)
 
 
 def parts(base, rows: pd.DataFrame) -> pd.Series:
@@ -95,10 +103,10 @@ def conflicts(cells: pd.DataFrame, stored_whole: pd.Series, ref) -> pd.Series:
 
 
 def moves(ref) -> pd.DataFrame:
-    """``old_code``, ``new_code``, ``merged``: every mapping of ``buurtcode_wijzigingen.csv``; ``merged`` when the
-    buurt has two old codes or more (its old codes' counts are parts of it), else the buurt was renumbered (its old
-    code's counts are the buurt's own)."""
-    changes = ref.code_changes[["old_code", "new_code"]].reset_index(drop=True)
+    """``old_code``, ``new_code``, ``part_code``, ``merged``: every mapping of ``buurtcode_wijzigingen.csv``;
+    ``merged`` when the buurt has two parts or more (its old codes' counts are parts of it), else the buurt was
+    renumbered (its old code's counts are the buurt's own)."""
+    changes = ref.code_changes[["old_code", "new_code", "part_code"]].reset_index(drop=True)
     return changes.assign(merged=changes["new_code"].isin(merges(ref)).astype(bool))
 
 
@@ -119,7 +127,8 @@ def rekeyed_cells(cells: pd.DataFrame, moves: pd.DataFrame) -> tuple[pd.DataFram
     out = cells.copy()
     part = out["part"].astype(str)
     as_part = new_code.notna() & merged & ~part.str.contains(AT, regex=False)
-    out.loc[as_part, "part"] = (part[as_part] + AT + out.loc[as_part, "area_code"].astype(str)).to_numpy()
+    part_code = out["area_code"].map(dict(zip(moves["old_code"], moves["part_code"])))
+    out.loc[as_part, "part"] = (part[as_part] + AT + part_code[as_part].astype(str)).to_numpy()
     out.loc[new_code.notna(), "area_code"] = new_code[new_code.notna()].to_numpy()
     keys = ["source", "area_code", "signal", "part", "period", "period_start"]
     out = out.sort_values("load_seq", kind="stable").drop_duplicates(keys, keep="last")
@@ -128,7 +137,7 @@ def rekeyed_cells(cells: pd.DataFrame, moves: pd.DataFrame) -> tuple[pd.DataFram
     whole_seq = out["load_seq"].where(old.isna()).groupby(group, dropna=False).transform("max")
     newer = old.notna() & (whole_seq.isna() | out["load_seq"].gt(whole_seq))
     held = old.where(newer).groupby(group, dropna=False).transform("nunique")
-    needed = out["area_code"].map(moves.groupby("new_code")["old_code"].nunique()).fillna(0)
+    needed = out["area_code"].map(moves.groupby("new_code")["part_code"].nunique()).fillna(0)
     complete = held.ge(needed) & needed.gt(0)
     drop = (old.isna() & complete) | (old.notna() & whole_seq.notna() & ~(newer & complete))
     kept = out[~drop.to_numpy()].sort_index()

@@ -145,10 +145,10 @@ def _twice_changes_nothing(home, ref) -> bool:
         return table_digest(con) == before
 
 
-def _stored_cells(con, rows):
+def _stored_cells(con, rows, signal="schulden_huishoudens"):
     """Cells of an older warehouse, loaded while the old codes were buurten of its division."""
     frame = pd.DataFrame(rows, columns=["area_code", "part", "count", "load_seq"]).assign(
-        source="schulden", signal="schulden_huishoudens", period="month", period_start=pd.Timestamp("2026-09-01"),
+        source="schulden", signal=signal, period="month", period_start=pd.Timestamp("2026-09-01"),
         provisional=False, load_id="schulden-old")
     con.register("_cells", frame)
     con.execute("INSERT INTO core.source_cells BY NAME SELECT * FROM _cells")
@@ -186,7 +186,8 @@ def test_counts_of_a_code_in_no_buurt_and_not_mapped_are_warned_about(tmp_path, 
 
 
 def test_a_whole_buurt_delivered_later_replaces_the_parts_moved_to_it():
-    moves = pd.DataFrame({"old_code": ["A", "B"], "new_code": ["N", "N"], "merged": [True, True]})
+    moves = pd.DataFrame({"old_code": ["A", "B"], "new_code": ["N", "N"], "part_code": ["A", "B"],
+                          "merged": [True, True]})
     cells = pd.DataFrame({"source": "s", "area_code": ["A", "B", "N"], "signal": "x", "part": ["", "", ""],
                           "period": "month", "period_start": pd.Timestamp("2026-09-01"), "count": [4, 3, 9],
                           "load_seq": [1, 2, 3]})
@@ -231,6 +232,11 @@ def test_a_buurt_merged_into_another_teams_buurt_leaves_its_flags_and_answers_of
     ("BU01180500,BU01189999,2025,x\n", "maps to BU01189999, which is no buurt of the 2024 division; correct the code"),
     ("BU01180500,,2025,x\n", "line 2 lacks its old or new code"),
     (",BU01185001,2025,x\n", "line 2 lacks its old or new code"),
+    ("BU01189901,BU01189902,2024,x\nBU01189902,BU01189901,2025,x\n", "maps codes in a circle (BU01189901 -> "
+     "BU01189902 -> BU01189901)"),
+    # a merged buurt merged again with another: a delivery under BU01189903 would cover two parts at once
+    ("BU01189901,BU01189903,2024,x\nBU01189902,BU01189903,2024,x\nBU01189903,BU01185001,2025,x\n"
+     "BU01180500,BU01185001,2025,x\n", "merges BU01189901, BU01189902 into BU01189903 and then maps BU01189903"),
 ])
 def test_the_mapping_file_reads_codes_as_delivered_codes_and_says_what_to_fix(tmp_path, line, said):
     """An old code that lost its leading zero was kept as 1180500 and never matched; an empty old code was accepted
@@ -278,3 +284,50 @@ def test_a_buurt_absorbed_into_one_that_holds_counts_is_refused_and_nothing_chan
         assert table_digest(con) == before
     said = str(refused.value)
     assert "maps BU01185000 to BU01185001, which already holds counts of its own" in said and "nothing was changed" in said
+
+
+# -- a mapping over two divisions ---------------------------------------------------------------------------------
+
+CHAIN = ("BU01189901,BU01185000,2024,hernummerd\n"       # a division ago: A renumbered to B (its history moved there)
+         "BU01185000,BU01185091,2025,samengevoegd\nBU01189902,BU01185091,2025,samengevoegd\n")  # now B + D = C
+
+
+def test_a_chain_over_two_divisions_keeps_a_renumbered_code_one_part_of_the_later_merge(tmp_path, home):
+    """The mapping file of a second division refused a line into a code of the first (A -> B, B -> C: 'no buurt of
+    the division'); written out flat (A -> C, B -> C, D -> C) it made A a part of C beside B, so a late row under A
+    counted twice beside the history moved to B, and C was never whole without a row under A. A chain is followed
+    to its buurt, and codes joined by a renumbering are one part."""
+    from tests.conftest import write_csv
+    from tests.pipelines.test_ingest import SCHULDEN_HEADER
+
+    def schulden_counts(home):
+        with connect(home.warehouse) as con:
+            return con.execute("SELECT area_code, period_start::DATE::VARCHAR, count FROM core.signal_counts "
+                               "WHERE source = 'schulden' ORDER BY ALL").fetchall()
+
+    with connect(home.warehouse) as con:
+        reference.sync(con, Reference())
+        # B's history (A's moved there a division ago), of the signal schulden deliveries count
+        _stored_cells(con, [("BU01185000", "huur", 4, 1)], signal="betalingsachterstand")
+        ref = _profile(tmp_path, CHAIN, renumber=("BU01185000", "BU01185091"))
+        assert reference.sync(con, ref)
+        parts = con.execute("SELECT area_code, part, count FROM core.source_cells").fetchall()
+    changes = ref.code_changes.set_index("old_code")
+    assert set(changes["new_code"]) == {"BU01185091"}
+    assert changes["part_code"].to_dict() == {"BU01189901": "BU01185000", "BU01185000": "BU01185000",
+                                              "BU01189902": "BU01189902"}
+    assert merges.merges(ref) == {"BU01185091": frozenset({"BU01185000", "BU01189902"})}
+    assert parts == [("BU01185091", "huur@BU01185000", 4)]
+    late = load_file(home, write_csv(home.inbox / "schulden_a.csv", SCHULDEN_HEADER,
+                                     [["BU01189901", "2026-09", "huur", "5"]]), "schulden", ref=ref)
+    assert (late.rows_accepted, late.rows_quarantined) == (1, 0)
+    assert schulden_counts(home) == [("BU01185091", "2026-09-01", 5)]   # A is B renamed: replaces B's 4, not 4 + 5
+    load_file(home, write_csv(home.inbox / "schulden_d.csv", SCHULDEN_HEADER,
+                              [["BU01189902", "2026-09", "huur", "2"]]), "schulden", ref=ref)
+    assert schulden_counts(home) == [("BU01185091", "2026-09-01", 7)]
+    whole = load_file(home, write_csv(home.inbox / "schulden_c.csv", SCHULDEN_HEADER,
+                                      [["BU01185000", "2026-10", "huur", "1"], ["BU01189902", "2026-10", "huur", "2"],
+                                       ["BU01185091", "2026-09", "huur", "8"]]), "schulden", ref=ref)
+    assert whole.rows_accepted == 3
+    assert schulden_counts(home) == [("BU01185091", "2026-09-01", 8), ("BU01185091", "2026-10-01", 3)]
+    assert _twice_changes_nothing(home, ref)
