@@ -364,6 +364,7 @@ def rekey_stored(con: duckdb.DuckDBPyConnection, ref: Reference) -> dict[str, in
     from pipelines.sources import merges
 
     moves = merges.moves(ref)
+    _refuse_contradicted_moves(rekey.moves_made(con), moves)
     stored = rekey.stored_codes(con, sorted(moves["old_code"]))
     if not stored:
         return {}
@@ -393,12 +394,42 @@ def rekey_stored(con: duckdb.DuckDBPyConnection, ref: Reference) -> dict[str, in
                         "of the same buurt, signal and period replaced them, or they would count twice beside the "
                         "whole buurt's cell", dropped, table)
     moved.update(rekey.move_rows(con, moves))
+    rekey.record_moves(con, moves[moves["old_code"].isin(stored)])
     for source in sources:
         rebuild_counts(con, source)
     log.info("buurtcode_wijzigingen.csv maps %s, which the warehouse held, to %s: rows moved: %s",
              ", ".join(stored), ", ".join(sorted(set(moves.loc[moves["old_code"].isin(stored), "new_code"]))),
              ", ".join(f"{t} {n}" for t, n in moved.items() if n))
     return {t: n for t, n in moved.items() if n}
+
+
+def _refuse_contradicted_moves(made: pd.DataFrame, moves: pd.DataFrame) -> None:
+    """Refuse a mapping that contradicts what an earlier sync moved (``made``; ``moves``: the mapping now, as
+    :func:`pipelines.sources.merges.moves`): the data moved then is part of its buurt and cannot be told apart.
+
+    - a code renumbered then (its history became the new code's own) that is now a part of a merge beside that
+      code: a late row under it would be counted beside its own history (write the line as a chain);
+    - a code moved then that now maps to another buurt than the one its data went to."""
+    if made.empty:
+        return
+    now = moves.set_index("old_code")
+    buurt = now["new_code"].to_dict()
+    for m in made.itertuples():
+        if m.old_code not in buurt:
+            continue                        # a line removed: its rows are quarantined again, nothing moved back
+        went_to = buurt.get(m.new_code, m.new_code)      # the buurt its data is in now (moved on by a later line)
+        if buurt[m.old_code] != went_to:
+            raise ReferenceError(
+                f"buurtcode_wijzigingen.csv maps {m.old_code} to {buurt[m.old_code]}, but an earlier version mapped "
+                f"it to {m.new_code} and its stored counts were moved there, where they cannot be told apart from "
+                f"{m.new_code}'s own; restore the line {m.old_code},{m.new_code} (a line of its own for a later "
+                "division may map it on); nothing was changed")
+        if not m.merged and m.new_code in buurt and now.at[m.old_code, "part_code"] != now.at[m.new_code, "part_code"]:
+            raise ReferenceError(
+                f"buurtcode_wijzigingen.csv maps {m.old_code} and {m.new_code} as separate parts of "
+                f"{buurt[m.old_code]}, but {m.old_code} was renumbered to {m.new_code} and its history is stored "
+                f"under it: a late row under {m.old_code} would count twice; write its line as "
+                f"{m.old_code},{m.new_code} (a chain) instead; nothing was changed")
 
 
 def warn_unplaced(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -134,6 +134,18 @@ def _count(cursor) -> int:
     return int(got[0][0]) if got else 0
 
 
+def moves_made(con: Con) -> pd.DataFrame:
+    """``old_code``, ``new_code``, ``part_code``, ``merged``: what earlier syncs moved (``meta.code_moves``)."""
+    return con.execute("SELECT old_code, new_code, part_code, merged FROM meta.code_moves ORDER BY 1").df()
+
+
+def record_moves(con: Con, moves: pd.DataFrame) -> None:
+    """Record the moves of ``moves`` (``old_code``, ``new_code``, ``part_code``, ``merged``) as made now."""
+    with registered(con, "_wr_made", moves[["old_code", "new_code", "part_code", "merged"]]):
+        con.execute("INSERT OR REPLACE INTO meta.code_moves SELECT old_code, new_code, part_code, merged, "
+                    "now()::TIMESTAMP FROM _wr_made")
+
+
 def unplaced_counts(con: Con) -> pd.DataFrame:
     """``area_code``, ``source``, ``series``, ``first``, ``last``: stored counts under a code that is no area of
     the profile (never scored, on no list)."""

@@ -331,3 +331,34 @@ def test_a_chain_over_two_divisions_keeps_a_renumbered_code_one_part_of_the_late
     assert whole.rows_accepted == 3
     assert schulden_counts(home) == [("BU01185091", "2026-09-01", 8), ("BU01185091", "2026-10-01", 3)]
     assert _twice_changes_nothing(home, ref)
+
+
+@pytest.mark.parametrize("later, said", [
+    # the first division's line rewritten flat beside the next one's: A would be a part of C beside B
+    ("BU01189901,BU01185091,2025,x\nBU01185000,BU01185091,2025,x\nBU01189902,BU01185091,2025,x\n",
+     "maps BU01189901 and BU01185000 as separate parts of BU01185091, but BU01189901 was renumbered to BU01185000"),
+    # the first division's line pointed elsewhere: its history is inside BU01185000's counts
+    ("BU01189901,BU01185001,2024,x\nBU01185000,BU01185091,2025,x\nBU01189902,BU01185091,2025,x\n",
+     "maps BU01189901 to BU01185001, but an earlier version mapped it to BU01185000"),
+])
+def test_a_mapping_that_contradicts_a_move_made_is_refused_and_nothing_changes(tmp_path, home, later, said):
+    """After A's history moved to B, a mapping that makes A a part beside B (or sends A elsewhere) counted a late row
+    under A twice (or left A's history in B): the record of moves made refuses it."""
+    from pipelines.reference import ReferenceError as ProfileError
+
+    with connect(home.warehouse) as con:
+        reference.sync(con, Reference())
+        _stored_cells(con, [("BU01189901", "huur", 4, 1)], signal="betalingsachterstand")
+        assert reference.sync(con, _profile(tmp_path / "first", "BU01189901,BU01185000,2024,hernummerd\n"))
+        assert con.execute("SELECT old_code, new_code, part_code, merged FROM meta.code_moves").fetchall() == [
+            ("BU01189901", "BU01185000", "BU01189901", False)]
+        before = table_digest(con)
+        ref = _profile(tmp_path / "second", later, renumber=("BU01185000", "BU01185091"))
+        with pytest.raises(ProfileError) as refused:
+            reference.sync(con, ref)
+        assert said in str(refused.value) and "nothing was changed" in str(refused.value)
+        assert table_digest(con) == before
+        # written as a chain, the next division's move goes on
+        assert reference.sync(con, _profile(tmp_path / "third", CHAIN, renumber=("BU01185000", "BU01185091")))
+        assert con.execute("SELECT area_code, part, count FROM core.source_cells").fetchall() == [
+            ("BU01185091", "huur@BU01185000", 4)]
