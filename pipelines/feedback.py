@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 
 from pipelines import catalog
+from pipelines.catalog import rekey
 from pipelines.catalog.answers import feedback_imports
 from pipelines.codes import AREA_CODE
 
@@ -330,6 +331,12 @@ def _answer_key(value: str) -> str:
 SHOWN_HEADERS = ("Buurtcode", "Domein", "Periode")
 
 
+def _key_in(key: str, codes: dict[str, str]) -> str:
+    """``key`` with its buurt code replaced through ``codes`` (a code not in it stays)."""
+    area, rest = key.split("|", 1) if "|" in key else (key, None)
+    return key if rest is None or area not in codes else f"{codes[area]}|{rest}"
+
+
 def _key_cells(key: str) -> dict[str, str]:
     """The visible cells wijkradar writes for the flag ``key`` (:data:`SHOWN_HEADERS`)."""
     from pipelines import wording
@@ -479,9 +486,19 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
         raise refuse(f"run {shown} is unknown in this warehouse", "import it where that list was made")
     flags = catalog.flag_cells(con, run_id, team)
     keys = set(flag_keys(flags))
+    moved = {}                                   # a list sent before its buurten were renumbered: old -> new code
     if not meta_matches(con, team, run_id, keys, meta["controle"]):
-        raise refuse("its hidden sheet Meta does not match the list wijkradar made for this team and run "
-                     "(changed team, run or checksum)", as_sent)
+        back = rekey.renumbered_codes(con)       # new -> old code of every renumbering a profile sync made
+        as_listed = keys                         # the flags as a list of one, two, ... divisions ago named them
+        for steps in range(len(back) + 1):
+            earlier = {_key_in(k, back) for k in as_listed}
+            if earlier == as_listed or steps == len(back):
+                raise refuse("its hidden sheet Meta does not match the list wijkradar made for this team and run "
+                             "(changed team, run or checksum)", as_sent)
+            as_listed = earlier
+            if meta_matches(con, team, run_id, as_listed, meta["controle"]):
+                break
+        moved = {old: new for new, old in back.items()}
     teams = catalog.run_area_teams(con, run_id)   # as on the lists that run sent, whatever the division is now
 
     rows = sheets["Signalen"]
@@ -517,6 +534,11 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
                          f"({', '.join(FEEDBACK_VALUES)})", "choose a value from the drop-down")
         if not key:
             raise refuse(f"row {number} has an answer but no flag key (hidden column Sleutel)", as_sent)
+        listed = key                             # the flag as the list showed it, and as the warehouse holds it now
+        for _ in moved:
+            key = _key_in(key, moved)
+            if key in keys:
+                break
         area = key.split("|")[0]
         if area in teams and team not in teams[area]:
             raise refuse(f"row {number} answers buurt {area}, which was on the list of wijkteam "
@@ -527,9 +549,9 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
                          f"of run {run_id} for {team}",
                          as_sent)
         shown_cells = {h: _plain(cell(h)) for h in SHOWN_HEADERS}
-        if _shown_differs(key, shown_cells):
+        if _shown_differs(listed, shown_cells):
             raise refuse(f"row {number} shows {_shown_row(shown_cells)} but its hidden key Sleutel is of "
-                         f"{_shown_row(_key_cells(key))}, so the rows were sorted without the hidden column Sleutel",
+                         f"{_shown_row(_key_cells(listed))}, so the rows were sorted without the hidden column Sleutel",
                          "undo the sort or start again from the list as sent, and sort only with every column selected")
         if key in seen:
             raise refuse(f"rows {seen[key]} and {number} answer the same flag", "keep one of them")

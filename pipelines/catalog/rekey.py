@@ -139,6 +139,14 @@ def moves_made(con: Con) -> pd.DataFrame:
     return con.execute("SELECT old_code, new_code, part_code, merged FROM meta.code_moves ORDER BY 1").df()
 
 
+def renumbered_codes(con: Con) -> dict[str, str]:
+    """New code -> old code of every renumbering a sync moved (a buurt with one old code; a merge's flags cannot
+    be told apart, so it has none)."""
+    rows = con.execute("SELECT new_code, old_code FROM meta.code_moves m WHERE NOT merged AND (SELECT count(*) "
+                       "FROM meta.code_moves o WHERE o.new_code = m.new_code) = 1").fetchall()
+    return dict(rows)
+
+
 def record_moves(con: Con, moves: pd.DataFrame) -> None:
     """Record the moves of ``moves`` (``old_code``, ``new_code``, ``part_code``, ``merged``) as made now."""
     with registered(con, "_wr_made", moves[["old_code", "new_code", "part_code", "merged"]]):

@@ -375,6 +375,28 @@ def test_a_teams_own_list_is_taken_after_its_buurt_moved_to_another_team(world, 
     assert result.answered == 1 and result.wijkteam == TEAM
 
 
+def test_a_list_sent_before_its_buurt_was_renumbered_is_taken_after_the_move(world, tmp_path):
+    """A new division renumbered a buurt between sending the list and its return: the list's checksum and keys name
+    the old code, the warehouse's flags the new one, and the list was refused as tampered (red team round 10)."""
+    from tests.pipelines.test_area_changes_round9 import _profile
+
+    home, run, path = world
+    with connect(home.warehouse) as con:
+        area = con.execute("SELECT area_code FROM marts.area_flags WHERE run_id = ? AND wijkteam = ? "
+                           "ORDER BY area_code LIMIT 1", [run.run_id, TEAM]).fetchone()[0]
+        sheet = load_workbook(path)["Signalen"]
+        row = next(r for r in range(5, sheet.max_row + 1) if str(sheet[f"M{r}"].value or "").startswith(area + "|"))
+        new = f"BU011899{area[-2:]}"
+        assert reference.sync(con, _profile(tmp_path, f"{area},{new},2025,hernummerd\n", renumber=(area, new)))
+        result = import_feedback(con, fill(path, tmp_path / "a.xlsx", {row: ("opgepakt", None)}))
+        answers = con.execute("SELECT area_code, value FROM meta.flag_feedback").fetchall()
+    assert result.answered == 1 and answers == [(new, "opgepakt")]
+    other = fill(path, tmp_path / "b.xlsx", {row: ("opgepakt", None)},
+                 edit=lambda wb: wb["Meta"].cell(row=5, column=2, value="0" * 64))
+    with connect(home.warehouse) as con, pytest.raises(FeedbackRefused, match="does not match the list"):
+        import_feedback(con, other)                # a changed checksum is still refused
+
+
 def test_an_answer_of_the_old_team_does_not_hide_a_moved_buurts_flag_from_its_new_team(world, ref, tmp_path):
     """de-weide answers a flag 'opgepakt'; the buurt then moves to zuid-oost: zuid-oost's next list announces it as
     its own (``nieuw`` / ``aanhoudend``), not as handled by a team that never saw it."""
