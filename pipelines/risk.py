@@ -626,11 +626,13 @@ def known_by(ranges: pd.DataFrame, run_period: str) -> pd.DataFrame:
 
 
 def _period_year(run_period: str) -> int:
-    """The calendar year in which ``run_period`` (a week or month label) ends."""
+    """The year ``run_period`` (a week or month label) counts in, as every report counts it: a week's ISO year
+    (2026-W53, 28 December 2026 to 3 January 2027, reads the buurt figures of 2026 and before), a month's year."""
     from models.calendar import parse_period_label
+    from pipelines.reports.trends import report_year
 
     kind, start = parse_period_label(run_period)
-    return (start + pd.Timedelta(days=6) if kind == "week" else start).year
+    return report_year(start, kind)
 
 
 def month_start(month: int) -> pd.Timestamp:
@@ -710,7 +712,7 @@ def risk_step(con, ref, run) -> RiskResult:
     buurten = ref.buurten[["area_code", "gemeente_code"]]
     codes = buurten["area_code"].tolist()
     # buurt figures of the run's year or before: a re-run of an earlier week does not learn from later years
-    structure, source = structure_features(catalog.latest_area_stats(con, _period_year(run.run_period)), codes)
+    structure, features = structure_features(catalog.latest_area_stats(con, _period_year(run.run_period)), codes)
     monthly = catalog.domain_month_counts(con)                        # summed in the warehouse
     ranges = known_by(catalog.domain_count_ranges(con), run.run_period)   # only what the run's period knew
     catalogue = ref.catalogue
@@ -734,5 +736,5 @@ def risk_step(con, ref, run) -> RiskResult:
     teams = ref.teams.to_dict()
     table["wijkteam"] = [listed.get(a, teams.get(a)) for a in table["area_code"]]
     with transaction(con):
-        catalog.write_risk(con, run.run_id, table, settings.as_dict(), source, models)
+        catalog.write_risk(con, run.run_id, table, settings.as_dict(), features, models)
     return RiskResult(run.run_id, reused=False, rows=len(table), models=models, seconds=time.monotonic() - clock)

@@ -65,5 +65,6 @@ def test_a_run_uses_the_buurt_figures_of_its_year_or_before(tmp_path, ref):
         assert catalog.latest_area_stats(con, _period_year("2026-W48"))["value"].tolist() == [110.0]
         assert catalog.latest_area_stats(con, _period_year("2023-12"))["value"].tolist() == [100.0]
         assert catalog.latest_area_stats(con, 2022).empty
-    assert _period_year("2026-W53") == 2027          # 28 December 2026 to 3 January 2027
+    assert _period_year("2026-W53") == 2026          # 28 December 2026 to 3 January 2027: a week of 2026 in reports
+    assert _period_year("2025-W01") == 2025          # 30 December 2024 to 5 January 2025
     assert _period_year("2027-W01") == 2027

@@ -33,7 +33,10 @@ def _risk(path, ref, counts):
         fill_counts(con, ref, counts)
         result = risk_step(con, ref, Run(*RUN))
         table = con.execute("SELECT * EXCLUDE (run_id) FROM marts.area_risk ORDER BY domain, area_code").df()
-        return table, catalog.risk_run(con, RUN[0])["models"], result
+        run = catalog.risk_run(con, RUN[0])
+        # where the buurt figures came from (the lists' Toelichting): never a signal source left out of a model
+        assert run["features"].startswith(("CBS Kerncijfers", "core.area_stats")), run["features"]
+        return table, run["models"], result
 
 
 @pytest.fixture(scope="module")
