@@ -502,10 +502,11 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
     teams = catalog.run_area_teams(con, run_id)   # as on the lists that run sent, whatever the division is now
 
     rows = sheets["Signalen"]
-    head = next(((i, [c.strip() for c in cells]) for i, (_, cells) in enumerate(rows[:10])
+    # the header row wherever it is: a team may add rows of its own above the table
+    head = next(((i, [c.strip() for c in cells]) for i, (_, cells) in enumerate(rows)
                  if KEY_HEADER in [c.strip() for c in cells] and VALUE_HEADER in [c.strip() for c in cells]), None)
     if head is None:                             # name only the column(s) no header row of the sheet has
-        seen_headers = {c.strip() for _, cells in rows[:10] for c in cells}
+        seen_headers = {c.strip() for _, cells in rows for c in cells}
         missing = [h for h in (VALUE_HEADER, KEY_HEADER) if h not in seen_headers]
         what = (f"no column {missing[0]}" if len(missing) == 1 else
                 "no columns Terugkoppeling and Sleutel" if missing else

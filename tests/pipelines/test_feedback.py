@@ -397,6 +397,21 @@ def test_a_list_sent_before_its_buurt_was_renumbered_is_taken_after_the_move(wor
         import_feedback(con, other)                # a changed checksum is still refused
 
 
+def test_a_list_with_rows_added_above_its_table_is_read(world, tmp_path):
+    """Eight rows of the team's own notes inserted above the table: the header was looked for in the first ten rows
+    only, and the list was refused as having no columns Terugkoppeling and Sleutel (red team round 11)."""
+    home, run, path = world
+
+    def notes_above(wb):
+        wb["Signalen"].insert_rows(1, amount=8)
+        for r in range(1, 9):
+            wb["Signalen"].cell(row=r, column=1, value=f"bespreking {r}")
+
+    with connect(home.warehouse) as con:
+        result = import_feedback(con, fill(path, tmp_path / "a.xlsx", {5: ("opgepakt", None)}, edit=notes_above))
+    assert result.answered == 1
+
+
 def test_an_answer_of_the_old_team_does_not_hide_a_moved_buurts_flag_from_its_new_team(world, ref, tmp_path):
     """de-weide answers a flag 'opgepakt'; the buurt then moves to zuid-oost: zuid-oost's next list announces it as
     its own (``nieuw`` / ``aanhoudend``), not as handled by a team that never saw it."""
