@@ -362,14 +362,19 @@ def test_a_file_copied_again_with_its_old_modification_time_is_read_again(world,
         assert read_answers(con)["value"].tolist() == ["opgepakt"]
 
 
+def _first_flag(con, run, path) -> tuple[str, int]:
+    """The team's first flagged buurt in the run and its row on the exported list."""
+    area = con.execute("SELECT area_code FROM marts.area_flags WHERE run_id = ? AND wijkteam = ? "
+                       "ORDER BY area_code LIMIT 1", [run.run_id, TEAM]).fetchone()[0]
+    sheet = load_workbook(path)["Signalen"]
+    return area, next(r for r in range(5, sheet.max_row + 1) if str(sheet[f"M{r}"].value or "").startswith(area + "|"))
+
+
 def test_a_teams_own_list_is_taken_after_its_buurt_moved_to_another_team(world, tmp_path):
     # the division changed after the run: the list as it was sent decides whose flags it holds
     home, run, path = world
     with connect(home.warehouse) as con:
-        area = con.execute("SELECT area_code FROM marts.area_flags WHERE run_id = ? AND wijkteam = ? "
-                           "ORDER BY area_code LIMIT 1", [run.run_id, TEAM]).fetchone()[0]
-        sheet = load_workbook(path)["Signalen"]
-        row = next(r for r in range(5, sheet.max_row + 1) if str(sheet[f"M{r}"].value or "").startswith(area + "|"))
+        area, row = _first_flag(con, run, path)
         con.execute("UPDATE core.areas SET wijkteam = 'zuid-oost' WHERE area_code = ?", [area])
         result = import_feedback(con, fill(path, tmp_path / "a.xlsx", {row: ("opgepakt", None)}))
     assert result.answered == 1 and result.wijkteam == TEAM
@@ -382,10 +387,7 @@ def test_a_list_sent_before_its_buurt_was_renumbered_is_taken_after_the_move(wor
 
     home, run, path = world
     with connect(home.warehouse) as con:
-        area = con.execute("SELECT area_code FROM marts.area_flags WHERE run_id = ? AND wijkteam = ? "
-                           "ORDER BY area_code LIMIT 1", [run.run_id, TEAM]).fetchone()[0]
-        sheet = load_workbook(path)["Signalen"]
-        row = next(r for r in range(5, sheet.max_row + 1) if str(sheet[f"M{r}"].value or "").startswith(area + "|"))
+        area, row = _first_flag(con, run, path)
         new = f"BU011899{area[-2:]}"
         assert reference.sync(con, _profile(tmp_path, f"{area},{new},2025,hernummerd\n", renumber=(area, new)))
         result = import_feedback(con, fill(path, tmp_path / "a.xlsx", {row: ("opgepakt", None)}))
