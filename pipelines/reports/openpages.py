@@ -18,7 +18,8 @@ import pandas as pd
 
 from pipelines.reports.render import page
 from pipelines.reports.svg import Line, line_chart
-from pipelines.reports.trends import buurt_table, period_end, period_year, weeks_in_year, wijk_table, year_bounds
+from pipelines.reports.trends import (buurt_table, period_year, signal_sources, weeks_in_year,
+                                      whole_year_sources, wijk_table)
 from pipelines.safe_output import escape_html as esc
 
 DOMAIN_B1 = {
@@ -75,35 +76,33 @@ def page_name(wijk_code: str, wijk: str) -> str:
 
 
 def complete_years(counts: pd.DataFrame, catalogue: pd.DataFrame) -> dict[str, list[int]]:
-    """Per domain, the years its data cover from start to end (weeks: every week of the ISO year; months:
-    January to December), for each period type the domain has."""
-    c = counts.merge(catalogue[["signal", "domain"]], on="signal")
-    out = {}
-    for domain, part in c.groupby("domain"):
-        covered = None
-        for kind, p in part.groupby("period"):
-            starts = pd.to_datetime(p["period_start"])
-            first, last = starts.min(), period_end(starts, p["period"]).max()
-            years = period_year(starts, p["period"])
-            ok = {y for y in range(int(years.min()), int(years.max()) + 1)
-                  if first <= year_bounds(y, kind)[0] and last >= year_bounds(y, kind)[1]}
-            covered = ok if covered is None else covered & ok
-        out[domain] = sorted(covered or [])
+    """Per domain, the years the pages compare: whole years (weeks: every week of the ISO year; months: January
+    to December) of every source counted (:func:`trends.whole_year_sources`: a source that began later or
+    stopped earlier is left out rather than read as a rise or a fall)."""
+    s = whole_year_sources(counts, catalogue)
+    out = {d: [] for d in s["domain"].unique()}
+    for row in s[s["counted"]].drop_duplicates("domain").itertuples(index=False):
+        out[row.domain] = list(range(int(row.years_from), int(row.years_to) + 1))
     return out
 
 
 def yearly_rates(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
     """Per wijk and per municipality (``kind`` = ``gemeente``, ``wijk_code`` = its code), domain and complete
     year: ``wijk_code, wijk, gemeente_code, kind, domain, year, count, population, rate`` (per 1,000
-    inhabitants). A wijk's municipality row is the total of that municipality's own wijken.
+    inhabitants), ``sources`` (the sources counted, the same in every year of the domain) and ``left_out``
+    (per source left out: ``(source, first day, last day, began, stopped)``, see :func:`left_out_sentence`).
+    A wijk's municipality row is the total of that municipality's own wijken.
 
     Years are counted in whole weeks (:func:`period_year`); the rate of a year of 53 weeks is that of 52 weeks
     (count x 52 / 53), so a long year does not look like a rise."""
+    held = whole_year_sources(counts, catalogue)
     years = complete_years(counts, catalogue)
     c = counts.merge(buurt_table(areas)[["area_code", "wijk_code"]], on="area_code")
     c = c.merge(catalogue[["signal", "domain"]], on="signal")
+    c["source"] = c["signal"].map(signal_sources(catalogue))
     c["year"] = period_year(c["period_start"], c["period"]).to_numpy()
-    c = c[[y in years.get(d, []) for d, y in zip(c["domain"], c["year"])]]
+    counted = set(zip(held.loc[held["counted"], "domain"], held.loc[held["counted"], "source"]))
+    c = c[[(d, s) in counted and y in years.get(d, []) for d, s, y in zip(c["domain"], c["source"], c["year"])]]
     c = c.assign(count52=c["count"] * np.where(c["period"] == "week", 52 / c["year"].map(weeks_in_year), 1.0))
     wijken = wijk_table(areas)
     grid = pd.MultiIndex.from_tuples([(w, d, y) for w in wijken["wijk_code"] for d, ys in years.items() for y in ys],
@@ -120,7 +119,50 @@ def yearly_rates(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFr
                          population=total["gemeente_code"].map(population))
     out = pd.concat([per_wijk, total], ignore_index=True)
     out["rate"] = out["count52"] / out["population"].where(out["population"] > 0) * 1000
-    return out[["wijk_code", "wijk", "gemeente_code", "kind", "domain", "year", "count", "population", "rate"]]
+    sources = {d: tuple(part.loc[part["counted"], "source"]) for d, part in held.groupby("domain")}
+    left = {d: tuple((r.source, r.first, r.last_end, bool(r.began), bool(r.stopped))
+                     for r in part[~part["counted"] & part["years_from"].notna()].itertuples(index=False))
+            for d, part in held.groupby("domain")}
+    out["sources"] = [sources.get(d, ()) for d in out["domain"]]
+    out["left_out"] = [left.get(d, ()) for d in out["domain"]]
+    return out[["wijk_code", "wijk", "gemeente_code", "kind", "domain", "year", "count", "population", "rate",
+                "sources", "left_out"]]
+
+
+def left_out_sentence(left_out, catalogue: pd.DataFrame) -> str:
+    """B1 sentences naming the sources a domain's years leave out and why (``left_out`` as :func:`yearly_rates`
+    gives it): ``Betalingsachterstanden (schuldhulp) tellen we hier niet mee: die hebben we pas sinds oktober
+    2025. ...``; empty when none."""
+    parts = []
+    for source, first, last, began, stopped in left_out:
+        labels = catalogue.loc[(_source_of(catalogue) == source).to_numpy(), "label_nl"].str.lower().tolist()
+        name = SOURCE_B1[source][1] if source in SOURCE_B1 else _and(labels or [source])
+        since, until = _month_nl(first), _month_nl(last)
+        when = (f"die hebben we alleen van {since} tot en met {until}" if began and stopped
+                else f"die hebben we pas sinds {since}" if began
+                else f"die hebben we na {until} niet meer" if stopped
+                else "die hebben we niet van alle jaren")
+        parts.append(f"{name[:1].upper()}{name[1:]} tellen we hier niet mee: {when}.")
+    if not parts:
+        return ""
+    return " ".join(parts) + " Zo tellen we in elk jaar hetzelfde en kunt u de jaren vergelijken."
+
+
+def _month_nl(day) -> str:
+    day = pd.Timestamp(day)
+    return f"{MONTHS[day.month - 1]} {day.year}"
+
+
+def _source_of(catalogue: pd.DataFrame) -> pd.Series:
+    """The source of each signal of ``catalogue`` (:func:`trends.signal_sources`), in its row order."""
+    return catalogue["signal"].astype(str).map(signal_sources(catalogue))
+
+
+def _what(domain: str, sources) -> str:
+    """What a domain's figures count, named by the sources they count (``signalen die het wijkteam noteert``)."""
+    ordered = [s for s in SOURCE_B1 if s in sources] + [s for s in sources if s not in SOURCE_B1]
+    named = list(dict.fromkeys(SOURCE_B1[s][0] if s in SOURCE_B1 else DOMAIN_B1[domain][1] for s in ordered))
+    return _and(named) if named else DOMAIN_B1[domain][1]
 
 
 def gemeente_names(areas: pd.DataFrame) -> pd.Series:
@@ -240,8 +282,11 @@ def _compare(a: float, b: float) -> str:
 
 
 def trend_sentence(wijk: str, domain: str, table: pd.DataFrame, gemeente: pd.DataFrame) -> str:
-    """Two or three short B1 sentences about the latest complete year, the years before and the municipality."""
+    """Two or three short B1 sentences about the latest complete year, the years before and the municipality,
+    naming what the figures count by the sources counted (``table.sources``, when given)."""
     label, what = DOMAIN_B1[domain]
+    if "sources" in table and len(table):
+        what = _what(domain, table["sources"].iloc[0])
     t = table.sort_values("year")
     if t.empty:
         return f"Over {label.lower()} hebben we nog geen gegevens van een heel jaar."
@@ -340,10 +385,12 @@ def wijk_page(wijk: pd.Series, rates: pd.DataFrame, catalogue: pd.DataFrame, thr
         label = DOMAIN_B1[domain][0]
         t, g = own[own["domain"] == domain].sort_values("year"), gm[gm["domain"] == domain].sort_values("year")
         mine = catalogue[catalogue["domain"] == domain]
-        sources = dict.fromkeys(mine["source"]) if "source" in mine else {}
-        what = _and([SOURCE_B1[src][0] if src in SOURCE_B1 else DOMAIN_B1[domain][1] for src in sources]
-                    or [DOMAIN_B1[domain][1]])
+        left_out = t["left_out"].iloc[0] if "left_out" in t and len(t) else ()
+        if "sources" in t and len(t):            # only the signals of the sources every year counts
+            mine = mine[_source_of(mine).isin(t["sources"].iloc[0]).to_numpy()]
+        what = _what(domain, dict.fromkeys(_source_of(mine)) if "source" in mine else ())
         signals = mine["label_nl"].str.lower().tolist()
+        note = left_out_sentence(left_out, catalogue[catalogue["domain"] == domain])
         years = [str(y) for y in t["year"]]
         chart = line_chart(years, [Line(name, [v if pd.notna(v) else None for v in t["rate_shown"]], "#2c7fb8"),
                                    Line("hele gemeente", [v if pd.notna(v) else None for v in g["rate_shown"]],
@@ -355,6 +402,7 @@ def wijk_page(wijk: pd.Series, rates: pd.DataFrame, catalogue: pd.DataFrame, thr
         body.append(
             f'<section class="card"><h2>{esc(label)}</h2><p>Dit gaat over {esc(what)}: {esc(", ".join(signals))}.</p>'
             f"<p>{esc(trend_sentence(name, domain, t, g))}</p>"
+            + (f'<p class="small">{esc(note)}</p>' if note else "") +
             f'<div class="grafieken">{chart}<table><thead><tr><th>Jaar</th><th>Aantal in {esc(name)}</th>'
             f"<th>Per 1.000 inwoners</th><th>Per 1.000 inwoners, hele gemeente</th></tr></thead><tbody>{rows}"
             "</tbody></table></div></section>")

@@ -168,23 +168,79 @@ def observed_vs_expected(scores: pd.DataFrame, areas: pd.DataFrame, catalogue: p
     return out
 
 
+def signal_sources(catalogue: pd.DataFrame) -> pd.Series:
+    """Signal -> the source that delivers it (the catalogue's ``source``; a signal without one stands for itself)."""
+    own = catalogue["signal"].astype(str)
+    src = catalogue["source"].where(catalogue["source"].notna(), own) if "source" in catalogue else own
+    return pd.Series(src.astype(str).to_numpy(), index=own.to_numpy())
+
+
+def source_spans(counts: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
+    """Per domain, source and period type what the counts hold: ``domain, source, period, first`` (start of
+    its first period), ``last_end`` (end of its last period), ``from_year`` (the first year held from its
+    start) and ``to_year`` (the last year held to its end; a week counts in its ISO year)."""
+    c = counts[["signal", "period", "period_start"]].merge(catalogue[["signal", "domain"]], on="signal")
+    c = c.assign(source=c["signal"].map(signal_sources(catalogue)), period_start=pd.to_datetime(c["period_start"]))
+    if c.empty:
+        return pd.DataFrame(columns=["domain", "source", "period", "first", "last_end", "from_year", "to_year"])
+    g = c.groupby(["domain", "source", "period"], as_index=False).agg(first=("period_start", "min"),
+                                                                      last=("period_start", "max"))
+    g["last_end"] = period_end(g["last"], g["period"])
+    g["from_year"] = _from_year(g["first"], g["period"])
+    y1 = period_year(g["last"], g["period"]).to_numpy()
+    g["to_year"] = [y if e >= year_bounds(y, k)[1] else y - 1 for e, y, k in zip(g["last_end"], y1, g["period"])]
+    return g.drop(columns="last")
+
+
+def _from_year(first: pd.Series, period: pd.Series) -> list[int]:
+    """The first year a source whose first period began on ``first`` holds from its start."""
+    y0 = period_year(first, period).to_numpy()
+    return [y if f <= year_bounds(y, k)[0] else y + 1 for f, y, k in zip(pd.to_datetime(first), y0, period)]
+
+
+def whole_year_sources(counts: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
+    """Per domain and source whether the yearly figures count it, so that every year shown counts the same
+    sources (a source delivered since October would otherwise make its first year look like a rise, one no
+    longer delivered its last like a fall).
+
+    The years of a domain run to the latest year a source holds whole; they start at the first whole year of
+    the sources that reach that year, and only the sources holding every one of those years whole are
+    counted. Columns: ``domain, source, first, last_end, from_year, to_year`` (its own whole years),
+    ``counted``, ``began`` (it starts after the first year compared), ``stopped`` (it ends before the last),
+    ``years_from, years_to`` (the domain's years compared; NA when no source holds a whole year), one row per
+    source of the counts.
+    """
+    spans = source_spans(counts, catalogue)
+    s = spans.groupby(["domain", "source"], as_index=False).agg(
+        first=("first", "min"), last_end=("last_end", "max"), from_year=("from_year", "max"),
+        to_year=("to_year", "min"))
+    whole = s["from_year"] <= s["to_year"]
+    last = s[whole].groupby("domain")["to_year"].max()
+    start = s[whole & (s["to_year"] == s["domain"].map(last))].groupby("domain")["from_year"].min()
+    lo, hi = s["domain"].map(start), s["domain"].map(last)
+    s["counted"] = (whole & (s["from_year"] <= lo) & (s["to_year"] >= hi)).to_numpy()
+    s["began"], s["stopped"] = (s["from_year"] > lo).to_numpy(), (s["to_year"] < hi).to_numpy()
+    s["years_from"], s["years_to"] = lo.astype("Int64"), hi.astype("Int64")
+    return s
+
+
 def year_to_date(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFrame, end: pd.Timestamp,
                  by: tuple[str, ...] = BY_WIJK, year: int | None = None) -> pd.DataFrame:
     """Per group and year the counts of the same part of every year (``year`` up to ``end``, default
     ``end``'s year; see :func:`in_year_to_date`), per 1,000 inhabitants.
 
-    Years whose first data start after 1 January are left out (they would look low). A group with counts
+    Every year of a domain counts the same sources (:func:`comparable_part`): a source that began after the
+    first year compared, or has not delivered ``year`` as far as the domain's other sources (stopped, or late),
+    is left out and named in ``left_out``; years whose first data start after 1 January are left out (they would
+    look low). A group with counts
     in the warehouse gets a row for every year the warehouse holds data of its domain, 0 where it has none
     (the warehouse stores no zero counts; leaving those years out would raise the earlier years' mean).
-    Columns: ``*by, year, count, population, rate``.
+    Columns: ``*by, year, count, population, rate, left_out``.
     """
     c = _annotate(counts, areas, catalogue)
-    first = c.groupby("period")["period_start"].transform("min")
-    starts_year = np.where(c["period"] == "week", _week_of_year(first).to_numpy() == 1,
-                           (first.dt.month == 1).to_numpy())
-    complete_start = starts_year | (c["year"].to_numpy() > period_year(first, c["period"]).to_numpy())
     year = end.year if year is None else year
-    c = c[complete_start & (c["year"] <= year).to_numpy()]
+    c = c[(c["year"] <= year).to_numpy()].assign(source=lambda f: f["signal"].map(signal_sources(catalogue)))
+    c, notes = comparable_part(c, end, year)
     part = _delivered_part(c[in_year_to_date(c["period_start"], c["period"], end, year)], year)
     weeks = _weeks_to_date(end, year)          # 53 once a 53-week year is over: per 52 weeks, as the open pages
     if weeks > 52:
@@ -198,7 +254,52 @@ def year_to_date(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFr
     else:
         out["population"] = buurten["population"].sum()
     out["rate"] = out["count"] / out["population"].where(out["population"] > 0) * 1000
+    if "domain" in by:
+        out["left_out"] = [notes.get(d, "") for d in out["domain"]]
+    else:
+        out["left_out"] = "; ".join(f"{domain_label(d)}: {n}" for d, n in sorted(notes.items()) if n)
     return out
+
+
+def comparable_part(c: pd.DataFrame, end: pd.Timestamp, year: int) -> tuple[pd.DataFrame, dict[str, str]]:
+    """``c`` (annotated counts up to ``year`` with their ``source``) kept to the sources that every year
+    compared holds, and per domain the sources left out as text (``schulden (pas sinds 10-2025)``).
+
+    Judged per source, as :func:`rising_series` judges each signal by its first period: a source is compared
+    when it has delivered ``year``'s part as far as the domain's latest period in it (:func:`_delivered_part`),
+    or no period of its type has ended in ``year`` yet; one that stopped or lags would read as a fall. The years
+    compared start at the first whole year of the compared source that began first, and only the sources
+    holding that year from its start count; one that began later would read as a rise."""
+    if c.empty:
+        return c, {}
+    starts = pd.to_datetime(c["period_start"])
+    pos = np.where(c["period"] == "week", _week_of_year(starts).to_numpy(), starts.dt.month.to_numpy())
+    now = ((c["year"] == year).to_numpy() & in_year_to_date(c["period_start"], c["period"], end, year))
+    c = c.assign(_pos=np.where(now, pos, 0))
+    spans = c.groupby(["domain", "source", "period"], as_index=False).agg(
+        first=("period_start", "min"), last=("period_start", "max"), reached=("_pos", "max"))
+    spans["from_year"] = _from_year(spans["first"], spans["period"])
+    cut = spans.groupby(["domain", "period"])["reached"].transform("max")
+    not_yet = np.array([period_end(pd.Series([year_bounds(year, k)[0]]), pd.Series([k])).iloc[0] > end
+                        for k in spans["period"]], dtype=bool)
+    spans["delivers"] = ((spans["reached"] > 0) & (spans["reached"] == cut)).to_numpy() | not_yet
+    s = spans.groupby(["domain", "source"], as_index=False).agg(
+        first=("first", "min"), last=("last", "max"), from_year=("from_year", "max"), delivers=("delivers", "all"))
+    eligible = s["delivers"] & (s["from_year"] <= year)
+    first_year = s[eligible].groupby("domain")["from_year"].min()
+    s["counted"] = (eligible & (s["from_year"] <= s["domain"].map(first_year))).to_numpy()
+    counted = pd.MultiIndex.from_frame(c[["domain", "source"]]).isin(
+        pd.MultiIndex.from_frame(s.loc[s["counted"], ["domain", "source"]]))
+    kept = c[counted & (c["year"] >= c["domain"].map(first_year)).to_numpy()].drop(columns="_pos")
+    notes: dict[str, str] = {}
+    for row in s[~s["counted"]].itertuples(index=False):
+        held = c.loc[(c["domain"] == row.domain) & (c["source"] == row.source), "year"]
+        if row.domain in first_year and not (held >= first_year[row.domain]).any():
+            continue                                  # ended before the years compared: nothing is left out
+        why = (f"pas sinds {pd.Timestamp(row.first):%m-%Y}" if row.delivers
+               else f"geleverd t/m {pd.Timestamp(row.last):%m-%Y}")
+        notes[row.domain] = "; ".join(filter(None, [notes.get(row.domain), f"{row.source} ({why})"]))
+    return kept, notes
 
 
 def _delivered_part(part: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -231,7 +332,8 @@ def this_year_vs_earlier(ytd: pd.DataFrame, year: int, by: tuple[str, ...] = BY_
     """This year's year-to-date count against the mean of the same part of the earlier years.
 
     A year in ``ytd`` for a group's domain without a row for the group counts as 0 for it.
-    Columns: ``*by, this_year, earlier_mean, earlier_years, change`` (``change`` = relative, 0.25 = +25 %).
+    Columns: ``*by, this_year, earlier_mean, earlier_years, change`` (``change`` = relative, 0.25 = +25 %), and
+    ``left_out`` (the sources not compared, :func:`comparable_part`) when ``ytd`` has it.
     """
     full = _zero_filled(ytd[[*by, "year", "count"]], ytd, by)
     now = full[full["year"] == year].set_index(list(by))["count"].rename("this_year")
@@ -240,6 +342,10 @@ def this_year_vs_earlier(ytd: pd.DataFrame, year: int, by: tuple[str, ...] = BY_
     out = pd.concat([now, before], axis=1).reset_index()
     out["this_year"] = out["this_year"].fillna(0)
     out["change"] = out["this_year"] / out["earlier_mean"].where(out["earlier_mean"] > 0) - 1
+    if "left_out" in ytd:                      # the sources a domain's years leave out, named beside its change
+        notes = ytd[ytd["left_out"].fillna("") != ""].drop_duplicates(list(by)).set_index(list(by))["left_out"]
+        out["left_out"] = notes.reindex(pd.MultiIndex.from_frame(out[list(by)]) if len(by) > 1
+                                        else out[by[0]]).fillna("").to_numpy()
     return out
 
 
@@ -324,11 +430,13 @@ _KIND_ORDER = {"stadswijk": "0", "dorp": "1", "bedrijventerrein": "2"}
 
 def change_table(change: pd.DataFrame, year: int) -> pd.DataFrame:
     """:func:`this_year_vs_earlier` per wijk for reading: Dutch domain names, the change in whole percents,
-    town first, then dorpen."""
+    town first, then dorpen; the sources a domain's years leave out under ``niet meegeteld`` (when any)."""
     out = change.assign(domain=change["domain"].map(DOMAIN_NL),
                         change=(change["change"] * 100).round().map(lambda v: "" if pd.isna(v) else f"{v:+.0f} %"))
+    if "left_out" in out and not (out["left_out"] != "").any():
+        out = out.drop(columns="left_out")
     out = out.sort_values(["kind", "wijk", "wijk_code", "domain"],
                           key=lambda s: s.map(_KIND_ORDER) if s.name == "kind" else s).drop(columns="wijk_code")
     return out.rename(columns={"kind": "soort", "domain": "domein", "this_year": str(year),
                                "earlier_mean": "eerdere jaren (gem.)", "earlier_years": "jaren",
-                               "change": "verschil"}).reset_index(drop=True)
+                               "change": "verschil", "left_out": "niet meegeteld"}).reset_index(drop=True)
