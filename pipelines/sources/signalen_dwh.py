@@ -1,21 +1,23 @@
 """The Signalen data-warehouse export: ``signals.csv``, ``locations.csv``, ``categories.csv`` (and
 ``statuses.csv``) in one folder or zip, joined into one row per report for the ``meldingen`` source.
 
-Only the columns the counts need are ever read (``usecols``): the report's text, the reporter and
-the address are not loaded at all. The location becomes the CBS buurt code from ``area_code`` (or
+Only the columns the counts need are kept: the report's text, the reporter and the address are split
+off and dropped as each record is read, also from a record of the wrong width (quarantined, see :func:`_fitted`). The location becomes the CBS buurt code from ``area_code`` (or
 ``buurt_code``); a report located by coordinates only keeps an empty buurt code and is quarantined
 with that reason, because wijkradar has no exact boundaries to place a point.
 """
 from __future__ import annotations
 
+import csv
 import io
+import logging
 import re
 import zipfile
 from pathlib import Path
 
 import pandas as pd
 
-from pipelines.sources.common import MAX_HEADER_CHARS, IngestError, decode_text, refuse_stray_quote
+from pipelines.sources.common import MAX_HEADER_CHARS, ROW_SHAPE, IngestError, decode_text, refuse_stray_quote
 from pipelines import privacy
 from pipelines.sources.safe_archive import _member, check_zip, read_member, safe_files
 
@@ -108,34 +110,95 @@ def _open(path: Path, name: str) -> pd.DataFrame:
                           "categories together")
     _refuse_long_header(f"{path.name}, {name}.csv", raw)
     refuse_stray_quote(f"{path.name}, {name}.csv", raw, ",")
-    text = None
     try:
-        raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:   # Windows-1252 (or lines of it), read as the other text readers read it
         text = decode_text(f"{path.name}, {name}.csv", raw)
-
-    def source():
-        return io.BytesIO(raw) if text is None else io.StringIO(text)
-    try:
-        header = pd.read_csv(source(), nrows=0).columns
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
-        raise IngestError(f"{path.name}: {name}.csv cannot be read as CSV text; export the Signalen data "
-                          "again") from exc
+    header, records = _records(f"{path.name}: {name}.csv", text)
     missing = [c for c in wanted if c not in header and not (name == "locations" and c in ("buurt_code", "area_code"))]
     if missing or (name == "locations" and not {"buurt_code", "area_code"} & set(header)):
         raise IngestError(f"{path.name}: {name}.csv lacks column(s) {missing or ['buurt_code or area_code']}; "
                           "this is not the Signalen data-warehouse layout")
     repeats = {c: [h for h in header if h == c or re.fullmatch(re.escape(c) + r"\.\d+", h)] for c in wanted}
-    try:
-        frame = pd.read_csv(source(), usecols=[h for c in wanted for h in repeats[c]], dtype=str,
-                            keep_default_na=False)
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
-        raise IngestError(f"{path.name}: {name}.csv is damaged (rows that do not split into its columns); "
-                          "export the Signalen data again") from exc
+    used = [h for c in wanted for h in repeats[c]]
+    frame, shapes = _fitted(f"{name}.csv", header, used, records)
+    if shapes and name != "signals":   # a location or category of the wrong width cannot be placed on a report
+        raise IngestError(f"{path.name}: {shapes[min(shapes)]}")
     for column, found in repeats.items():
         if len(found) > 1:
             _agree(frame, found, f"{path.name}: {name}.csv has the column {column} {len(found)} times")
-    return frame[[c for c in wanted if c in header]]
+    frame = frame[[c for c in wanted if c in header]]
+    frame.attrs[ROW_SHAPE] = shapes
+    return frame
+
+
+def _records(label: str, text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The column names of a member's header (a repeated name as pandas names it: ``id``, ``id.1``; empty cells at its
+    end left out, they name no column) and its records as (line the record starts on, cells); blank lines are passed
+    over. Every cell is split off here, the columns wanted are kept by :func:`_fitted`."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header, records, previous = None, [], 0
+    try:
+        for cells in reader:
+            start, previous = previous + 1, reader.line_num
+            if len(cells) <= 1 and not "".join(cells).strip():
+                continue
+            if header is None:
+                header = cells
+            else:
+                records.append((start, cells))
+    except csv.Error as exc:
+        raise IngestError(f"{label} cannot be split into columns near line {previous + 1}; export the Signalen data "
+                          "again") from exc
+    if header is None:
+        raise IngestError(f"{label} is empty (no header line); export the Signalen data again")
+    while header and not header[-1].strip():
+        header.pop()
+    names, seen = [], set()
+    for i, cell in enumerate(header):
+        name = cell if cell.strip() else f"Unnamed: {i}"
+        base, k = name, 0
+        while name in seen:
+            k += 1
+            name = f"{base}.{k}"
+        seen.add(name)
+        names.append(name)
+    return names, records
+
+
+def _fitted(member: str, header: list[str], used: list[str],
+            records: list[tuple[int, list[str]]]) -> tuple[pd.DataFrame, dict[int, str]]:
+    """The ``used`` columns of a member's records (all text), and per record that does not split into exactly the
+    header's fields its ``row_number`` (row in a spreadsheet, header = 1) and why, naming its line.
+
+    A file that ends every line with the delimiter (``101,...,1,``) has an empty field after the header's: read as
+    the header's fields. Of a record of another width only the cells that can be no part of a column wijkradar does
+    not read are kept (a record with more cells: those left of the first such column, e.g. ``id``; cells shift only
+    to the right), all others are left empty: the free text a delimiter split is never stored, also not in
+    quarantine, and the record is quarantined rather than read shifted into another buurt or signal."""
+    width = len(header)
+    at = [header.index(c) for c in used]
+    safe = {c: i for c, i in zip(used, at) if all(h in used for h in header[:i + 1])}
+    trailing = bool(records) and all(len(cells) > width and cells[-1] == "" for _, cells in records)
+    columns = {c: [] for c in used}
+    shapes: dict[int, str] = {}
+    for row, (line, cells) in enumerate(records, start=2):
+        n = len(cells) - trailing
+        if n == width:
+            for c, i in zip(used, at):
+                columns[c].append(cells[i])
+            continue
+        shapes[row] = (f"{member} line {line} has {n} fields where its header has {width} columns (a delimiter or a "
+                       "line break inside a field without quotes), so its fields would be read shifted into other "
+                       "columns; export the Signalen data again")
+        for c in used:
+            columns[c].append(cells[safe[c]] if n > width and c in safe else "")
+    if shapes:
+        logging.getLogger("wijkradar.ingest").warning(
+            "%s: %d record(s) do not split into the header's %d columns (the first on row %d)",
+            member, len(shapes), width, min(shapes))
+    frame = pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in columns.items()}, columns=used)
+    return frame, shapes
 
 
 def _refuse_long_header(label: str, raw: bytes) -> None:
@@ -179,7 +242,9 @@ def buurt_codes(locations: pd.DataFrame) -> pd.Series:
 def read_dwh(path: Path) -> pd.DataFrame:
     """One row per signal with the canonical meldingen columns (all text).
 
-    ``row_number`` is the row of the signal in ``signals.csv`` as a spreadsheet shows it (header = 1).
+    ``row_number`` is the row of the signal in ``signals.csv`` as a spreadsheet shows it (header = 1). A record of
+    ``signals.csv`` that does not split into exactly its header's fields is told in ``attrs[ROW_SHAPE]`` (row number:
+    why, naming its line), so ingest quarantines it (``row_shape_failures``); in another member it refuses the export.
     """
     path = Path(path)
     if not path.is_dir():
@@ -191,8 +256,10 @@ def read_dwh(path: Path) -> pd.DataFrame:
            .merge(categories.rename(columns={"id": "category_assignment_id"}), on="category_assignment_id", how="left"))
     if len(out) != len(signals):
         raise IngestError(f"{path.name}: locations.csv or categories.csv has duplicate ids; export again")
-    return pd.DataFrame({
+    frame = pd.DataFrame({
         "row_number": pd.array(range(2, len(out) + 2), dtype="int64"),
         "melding_id": out["id"], "created": out["created_at"], "hoofdcategorie": out["main"].fillna(""),
         "subcategorie": out["sub"].fillna(""), "area_code": out["code"].fillna(""),
     })
+    frame.attrs[ROW_SHAPE] = signals.attrs[ROW_SHAPE]   # quarantined as rows of the wrong width (ingest)
+    return frame
