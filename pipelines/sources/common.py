@@ -390,6 +390,7 @@ def _text_and_delimiter(path: Path, aliases) -> tuple[str, str, bool]:
     first_line = text.split("\n", 1)[0].strip().strip('"')
     hint = re.fullmatch(r"sep=(.)", first_line, re.IGNORECASE)   # Excel's delimiter hint line
     if hint:
+        _refuse_wrong_hint(path, text, hint.group(1), aliases)
         return text, hint.group(1), True
     sample = text[:65536]
     scores = {d: _delimiter_score(sample, d, aliases) for d in (";", "\t", ",")}
@@ -397,6 +398,27 @@ def _text_and_delimiter(path: Path, aliases) -> tuple[str, str, bool]:
     if aliases and "|" in sample and _delimiter_score(sample, "|", aliases)[0] > scores[best][0]:
         return text, "|", False     # an export option of some programs: read only when it names more columns
     return text, best, False
+
+
+def _refuse_wrong_hint(path: Path, text: str, hinted: str, aliases) -> None:
+    """IngestError when line 1's ``sep=`` hint names a delimiter that does not split the header while one wijkradar
+    reads does (a file saved again with another list separator): read with the hint, every row would be one column."""
+    sample = text[_line_end(text, 0) + 1:][:65536]
+    if not sample.strip():
+        return
+    given = _delimiter_score(sample, hinted, aliases)
+    others = {d: _delimiter_score(sample, d, aliases) for d in (";", "\t", ",") if d != hinted}
+    best = max(others, key=others.get, default=None)
+    if best is None:
+        return
+    better = (others[best][0] > given[0] if aliases and others[best][0] else
+              given[2] <= 1 and others[best][2] > 1)
+    if better:
+        def shown(d: str) -> str:
+            return "a tab" if d == "\t" else repr(d)
+        raise IngestError(f"{path.name}: line 1 says sep={'<tab>' if hinted == chr(9) else hinted} but the columns are "
+                          f"separated by {shown(best)}; delete line 1 (or correct it to "
+                          f"sep={'<tab>' if best == chr(9) else best}) and load the file again")
 
 
 def _line_end(text: str, start: int, stop: int | None = None) -> int:
