@@ -13,6 +13,7 @@ import io
 import logging
 import re
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -111,10 +112,10 @@ def _open(path: Path, name: str) -> pd.DataFrame:
     _refuse_long_header(f"{path.name}, {name}.csv", raw)
     refuse_stray_quote(f"{path.name}, {name}.csv", raw, ",")
     try:
-        text = raw.decode("utf-8-sig")
+        raw.decode("utf-8-sig")
     except UnicodeDecodeError:   # Windows-1252 (or lines of it), read as the other text readers read it
-        text = decode_text(f"{path.name}, {name}.csv", raw)
-    header, records = _records(f"{path.name}: {name}.csv", text)
+        raw = decode_text(f"{path.name}, {name}.csv", raw).encode("utf-8")
+    header, records = _records(f"{path.name}: {name}.csv", raw)
     missing = [c for c in wanted if c not in header and not (name == "locations" and c in ("buurt_code", "area_code"))]
     if missing or (name == "locations" and not {"buurt_code", "area_code"} & set(header)):
         raise IngestError(f"{path.name}: {name}.csv lacks column(s) {missing or ['buurt_code or area_code']}; "
@@ -132,26 +133,29 @@ def _open(path: Path, name: str) -> pd.DataFrame:
     return frame
 
 
-def _records(label: str, text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+def _records(label: str, raw: bytes) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     """The column names of a member's header (a repeated name as pandas names it: ``id``, ``id.1``; empty cells at its
-    end left out, they name no column) and its records as (line the record starts on, cells); blank lines are passed
-    over. Every cell is split off here, the columns wanted are kept by :func:`_fitted`."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header, records, previous = None, [], 0
-    try:
-        for cells in reader:
-            start, previous = previous + 1, reader.line_num
-            if len(cells) <= 1 and not "".join(cells).strip():
-                continue
-            if header is None:
-                header = cells
-            else:
-                records.append((start, cells))
-    except csv.Error as exc:
-        raise IngestError(f"{label} cannot be split into columns near line {previous + 1}; export the Signalen data "
-                          "again") from exc
-    if header is None:
+    end left out, they name no column) and its records, one by one, as (line the record starts on, cells); blank lines
+    are passed over (``raw``: UTF-8). Every cell is split off here, :func:`_fitted` keeps only the columns wanted."""
+    # decoded as it is read (a StringIO of the whole text would hold four bytes a character)
+    reader = csv.reader(io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8-sig", newline=""))
+    previous = 0
+
+    def records() -> Iterator[tuple[int, list[str]]]:
+        nonlocal previous
+        try:
+            for cells in reader:
+                start, previous = previous + 1, reader.line_num
+                if len(cells) > 1 or "".join(cells).strip():
+                    yield start, cells
+        except csv.Error as exc:
+            raise IngestError(f"{label} cannot be split into columns near line {previous + 1}; export the Signalen "
+                              "data again") from exc
+    rows = records()
+    first = next(rows, None)
+    if first is None:
         raise IngestError(f"{label} is empty (no header line); export the Signalen data again")
+    header = first[1]
     while header and not header[-1].strip():
         header.pop()
     names, seen = [], set()
@@ -163,11 +167,11 @@ def _records(label: str, text: str) -> tuple[list[str], list[tuple[int, list[str
             name = f"{base}.{k}"
         seen.add(name)
         names.append(name)
-    return names, records
+    return names, rows
 
 
 def _fitted(member: str, header: list[str], used: list[str],
-            records: list[tuple[int, list[str]]]) -> tuple[pd.DataFrame, dict[int, str]]:
+            records: Iterator[tuple[int, list[str]]]) -> tuple[pd.DataFrame, dict[int, str]]:
     """The ``used`` columns of a member's records (all text), and per record that does not split into exactly the
     header's fields its ``row_number`` (row in a spreadsheet, header = 1) and why, naming its line.
 
@@ -175,34 +179,40 @@ def _fitted(member: str, header: list[str], used: list[str],
     the header's fields. Of a record of another width only the cells that can be no part of a column wijkradar does
     not read are kept (a record with more cells: those left of the first such column, e.g. ``id``; cells shift only
     to the right), all others are left empty: the free text a delimiter split is never stored, also not in
-    quarantine, and the record is quarantined rather than read shifted into another buurt or signal."""
+    quarantine, and the record is quarantined rather than read shifted into another buurt or signal. Only the used
+    cells of a record are held, never its free text."""
     width = len(header)
     at = [header.index(c) for c in used]
-    safe = {c: i for c, i in zip(used, at) if all(h in used for h in header[:i + 1])}
-    trailing = bool(records) and all(len(cells) > width and cells[-1] == "" for _, cells in records)
-    columns = {c: [] for c in used}
+    kept = [all(h in used for h in header[:i + 1]) for i in at]   # left of every column not read
+    lines, widths, cells_kept = [], [], []
+    trailing = True                       # every record ends with an empty field after the header's
+    for line, cells in records:
+        n = len(cells)
+        trailing = trailing and n > width and cells[-1] == ""
+        lines.append(line)
+        widths.append(n)
+        cells_kept.append([cells[i] if i < n else "" for i in at])
+    trailing = trailing and bool(lines)
     shapes: dict[int, str] = {}
-    for row, (line, cells) in enumerate(records, start=2):
-        n = len(cells) - trailing
+    for row, (line, n, cells) in enumerate(zip(lines, widths, cells_kept), start=2):
+        n -= trailing
         if n == width:
-            for c, i in zip(used, at):
-                columns[c].append(cells[i])
             continue
         shapes[row] = (f"{member} line {line} has {n} fields where its header has {width} columns (a delimiter or a "
                        "line break inside a field without quotes), so its fields would be read shifted into other "
                        "columns; export the Signalen data again")
-        for c in used:
-            columns[c].append(cells[safe[c]] if n > width and c in safe else "")
+        cells[:] = [cell if n > width and left else "" for cell, left in zip(cells, kept)]
     if shapes:
         logging.getLogger("wijkradar.ingest").warning(
             "%s: %d record(s) do not split into the header's %d columns (the first on row %d)",
             member, len(shapes), width, min(shapes))
-    frame = pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in columns.items()}, columns=used)
+    frame = pd.DataFrame(cells_kept, columns=used, dtype=object) if cells_kept else pd.DataFrame(
+        {c: pd.Series([], dtype=object) for c in used})
     return frame, shapes
 
 
 def _refuse_long_header(label: str, raw: bytes) -> None:
-    """The header line of a member longer than ``MAX_HEADER_CHARS`` is refused before pandas splits it."""
+    """The header line of a member longer than ``MAX_HEADER_CHARS`` is refused before it is split."""
     ends = [p for p in (raw.find(b"\n", 0, MAX_HEADER_CHARS + 1), raw.find(b"\r", 0, MAX_HEADER_CHARS + 1)) if p >= 0]
     if not ends and len(raw) > MAX_HEADER_CHARS:
         raise IngestError(f"{label}: the header line holds more than {MAX_HEADER_CHARS:,} characters without a line "
