@@ -390,6 +390,7 @@ def _text_and_delimiter(path: Path, aliases) -> tuple[str, str, bool]:
     first_line = text.split("\n", 1)[0].strip().strip('"')
     hint = re.fullmatch(r"sep=(.)", first_line, re.IGNORECASE)   # Excel's delimiter hint line
     if hint:
+        _refuse_wrong_hint(path, text, hint.group(1), aliases)
         return text, hint.group(1), True
     sample = text[:65536]
     scores = {d: _delimiter_score(sample, d, aliases) for d in (";", "\t", ",")}
@@ -397,6 +398,27 @@ def _text_and_delimiter(path: Path, aliases) -> tuple[str, str, bool]:
     if aliases and "|" in sample and _delimiter_score(sample, "|", aliases)[0] > scores[best][0]:
         return text, "|", False     # an export option of some programs: read only when it names more columns
     return text, best, False
+
+
+def _refuse_wrong_hint(path: Path, text: str, hinted: str, aliases) -> None:
+    """IngestError when line 1's ``sep=`` hint names a delimiter that does not split the header while one wijkradar
+    reads does (a file saved again with another list separator): read with the hint, every row would be one column."""
+    sample = text[_line_end(text, 0) + 1:][:65536]
+    if not sample.strip():
+        return
+    given = _delimiter_score(sample, hinted, aliases)
+    others = {d: _delimiter_score(sample, d, aliases) for d in (";", "\t", ",") if d != hinted}
+    best = max(others, key=others.get, default=None)
+    if best is None:
+        return
+    better = (others[best][0] > given[0] if aliases and others[best][0] else
+              given[2] <= 1 and others[best][2] > 1)
+    if better:
+        def shown(d: str) -> str:
+            return "a tab" if d == "\t" else repr(d)
+        raise IngestError(f"{path.name}: line 1 says sep={'<tab>' if hinted == chr(9) else hinted} but the columns are "
+                          f"separated by {shown(best)}; delete line 1 (or correct it to "
+                          f"sep={'<tab>' if best == chr(9) else best}) and load the file again")
 
 
 def _line_end(text: str, start: int, stop: int | None = None) -> int:
@@ -703,9 +725,7 @@ def _xlsx_sheets(path: Path) -> list[tuple[str, bool, list[tuple[int, list[str]]
                               "save it as .xlsx or CSV and deliver that")
         if "word/document.xml" in names:
             raise IngestError(f"{path.name}: this is a Word document, not a table; export the data as CSV or XLSX")
-        raise IngestError(f"{path.name}: this is a zip archive, not an XLSX workbook; if it is a Signalen export "
-                          "(several CSV files), rename it to .zip and deliver that, else unpack it and deliver the "
-                          "CSV or XLSX file inside")
+        raise _zip_not_a_table(path)
     _refuse_string_bomb(path)
     if not openpyxl.DEFUSEDXML:
         raise IngestError(f"{path.name}: workbooks cannot be read safely because defusedxml is not active "
@@ -721,6 +741,40 @@ def _xlsx_sheets(path: Path) -> list[tuple[str, bool, list[tuple[int, list[str]]
                         for i, ws in enumerate(wb.worksheets, start=1)]
         finally:
             wb.close()
+
+
+def _zip_not_a_table(path: Path) -> IngestError:
+    """The refusal of a zip that is no workbook and no Signalen export (it has no ``signals.csv``, else the source
+    reads it as one). Named ``.zip`` it is told what it holds (a table to unpack, an archive inside the archive, other
+    files; a member named scrubbed: a supplier names files after people); named otherwise, to rename it when it is an
+    export."""
+    if path.suffix.lower() != ".zip":
+        return IngestError(f"{path.name}: this is a zip archive, not an XLSX workbook; if it is a Signalen export "
+                           "(several CSV files), rename it to .zip and deliver that, else unpack it and deliver the "
+                           "CSV or XLSX file inside")
+    import zipfile
+
+    from pipelines.sources.safe_archive import _member
+
+    with zipfile.ZipFile(path) as z:
+        files = [i for i in z.infolist() if not i.is_dir()
+                 and "__macosx" not in i.filename.lower().replace("\\", "/").split("/")
+                 and not i.filename.replace("\\", "/").rsplit("/", 1)[-1].startswith((".", "~$"))]
+    ends = [i.filename.lower().rsplit(".", 1)[-1] if "." in i.filename else "" for i in files]
+    if not files:
+        held = "no files"
+    elif len(files) > 1:
+        held = f"{len(files)} files (the first {_member(files[0])})"
+    elif ends[0] in ("csv", "tsv", "txt"):
+        held = f"a CSV file {_member(files[0])}"
+    elif ends[0] in ("xlsx", "xlsm"):
+        held = f"an XLSX workbook {_member(files[0])}"
+    elif ends[0] in ("zip", "7z", "rar", "gz", "tgz", "tar"):
+        held = f"an archive {_member(files[0])} (an archive inside the archive)"
+    else:
+        held = f"the file {_member(files[0])}"
+    return IngestError(f"{path.name}: this zip holds no Signalen export (no signals.csv) and no table wijkradar "
+                       f"reads as it is; it holds {held}: unpack it and deliver the CSV or XLSX file itself")
 
 
 #: the namespace of an Excel "Strict Open XML Spreadsheet" (ISO 29500 strict): openpyxl finds no cells in it

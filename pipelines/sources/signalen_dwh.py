@@ -1,21 +1,24 @@
 """The Signalen data-warehouse export: ``signals.csv``, ``locations.csv``, ``categories.csv`` (and
 ``statuses.csv``) in one folder or zip, joined into one row per report for the ``meldingen`` source.
 
-Only the columns the counts need are ever read (``usecols``): the report's text, the reporter and
-the address are not loaded at all. The location becomes the CBS buurt code from ``area_code`` (or
+Only the columns the counts need are kept: the report's text, the reporter and the address are split
+off and dropped as each record is read, also from a record of the wrong width (quarantined, see :func:`_fitted`). The location becomes the CBS buurt code from ``area_code`` (or
 ``buurt_code``); a report located by coordinates only keeps an empty buurt code and is quarantined
 with that reason, because wijkradar has no exact boundaries to place a point.
 """
 from __future__ import annotations
 
+import csv
 import io
+import logging
 import re
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 
-from pipelines.sources.common import MAX_HEADER_CHARS, IngestError, decode_text, refuse_stray_quote
+from pipelines.sources.common import MAX_HEADER_CHARS, ROW_SHAPE, IngestError, decode_text, refuse_stray_quote
 from pipelines import privacy
 from pipelines.sources.safe_archive import _member, check_zip, read_member, safe_files
 
@@ -108,38 +111,108 @@ def _open(path: Path, name: str) -> pd.DataFrame:
                           "categories together")
     _refuse_long_header(f"{path.name}, {name}.csv", raw)
     refuse_stray_quote(f"{path.name}, {name}.csv", raw, ",")
-    text = None
     try:
         raw.decode("utf-8-sig")
     except UnicodeDecodeError:   # Windows-1252 (or lines of it), read as the other text readers read it
-        text = decode_text(f"{path.name}, {name}.csv", raw)
-
-    def source():
-        return io.BytesIO(raw) if text is None else io.StringIO(text)
-    try:
-        header = pd.read_csv(source(), nrows=0).columns
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
-        raise IngestError(f"{path.name}: {name}.csv cannot be read as CSV text; export the Signalen data "
-                          "again") from exc
+        raw = decode_text(f"{path.name}, {name}.csv", raw).encode("utf-8")
+    header, records = _records(f"{path.name}: {name}.csv", raw)
     missing = [c for c in wanted if c not in header and not (name == "locations" and c in ("buurt_code", "area_code"))]
     if missing or (name == "locations" and not {"buurt_code", "area_code"} & set(header)):
         raise IngestError(f"{path.name}: {name}.csv lacks column(s) {missing or ['buurt_code or area_code']}; "
                           "this is not the Signalen data-warehouse layout")
     repeats = {c: [h for h in header if h == c or re.fullmatch(re.escape(c) + r"\.\d+", h)] for c in wanted}
-    try:
-        frame = pd.read_csv(source(), usecols=[h for c in wanted for h in repeats[c]], dtype=str,
-                            keep_default_na=False)
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
-        raise IngestError(f"{path.name}: {name}.csv is damaged (rows that do not split into its columns); "
-                          "export the Signalen data again") from exc
+    used = [h for c in wanted for h in repeats[c]]
+    frame, shapes = _fitted(f"{name}.csv", header, used, records)
+    if shapes and name != "signals":   # a location or category of the wrong width cannot be placed on a report
+        raise IngestError(f"{path.name}: {shapes[min(shapes)]}")
     for column, found in repeats.items():
         if len(found) > 1:
             _agree(frame, found, f"{path.name}: {name}.csv has the column {column} {len(found)} times")
-    return frame[[c for c in wanted if c in header]]
+    frame = frame[[c for c in wanted if c in header]]
+    frame.attrs[ROW_SHAPE] = shapes
+    return frame
+
+
+def _records(label: str, raw: bytes) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """The column names of a member's header (a repeated name as pandas names it: ``id``, ``id.1``; empty cells at its
+    end left out, they name no column) and its records, one by one, as (line the record starts on, cells); blank lines
+    are passed over (``raw``: UTF-8). Every cell is split off here, :func:`_fitted` keeps only the columns wanted."""
+    # decoded as it is read (a StringIO of the whole text would hold four bytes a character)
+    reader = csv.reader(io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8-sig", newline=""))
+    previous = 0
+
+    def records() -> Iterator[tuple[int, list[str]]]:
+        nonlocal previous
+        try:
+            for cells in reader:
+                start, previous = previous + 1, reader.line_num
+                if len(cells) > 1 or "".join(cells).strip():
+                    yield start, cells
+        except csv.Error as exc:
+            raise IngestError(f"{label} cannot be split into columns near line {previous + 1}; export the Signalen "
+                              "data again") from exc
+    rows = records()
+    first = next(rows, None)
+    if first is None:
+        raise IngestError(f"{label} is empty (no header line); export the Signalen data again")
+    header = first[1]
+    while header and not header[-1].strip():
+        header.pop()
+    names, seen = [], set()
+    for i, cell in enumerate(header):
+        name = cell if cell.strip() else f"Unnamed: {i}"
+        base, k = name, 0
+        while name in seen:
+            k += 1
+            name = f"{base}.{k}"
+        seen.add(name)
+        names.append(name)
+    return names, rows
+
+
+def _fitted(member: str, header: list[str], used: list[str],
+            records: Iterator[tuple[int, list[str]]]) -> tuple[pd.DataFrame, dict[int, str]]:
+    """The ``used`` columns of a member's records (all text), and per record that does not split into exactly the
+    header's fields its ``row_number`` (row in a spreadsheet, header = 1) and why, naming its line.
+
+    A file that ends every line with the delimiter (``101,...,1,``) has an empty field after the header's: read as
+    the header's fields. Of a record of another width only the cells that can be no part of a column wijkradar does
+    not read are kept (a record with more cells: those left of the first such column, e.g. ``id``; cells shift only
+    to the right), all others are left empty: the free text a delimiter split is never stored, also not in
+    quarantine, and the record is quarantined rather than read shifted into another buurt or signal. Only the used
+    cells of a record are held, never its free text."""
+    width = len(header)
+    at = [header.index(c) for c in used]
+    kept = [all(h in used for h in header[:i + 1]) for i in at]   # left of every column not read
+    lines, widths, cells_kept = [], [], []
+    trailing = True                       # every record ends with an empty field after the header's
+    for line, cells in records:
+        n = len(cells)
+        trailing = trailing and n > width and cells[-1] == ""
+        lines.append(line)
+        widths.append(n)
+        cells_kept.append([cells[i] if i < n else "" for i in at])
+    trailing = trailing and bool(lines)
+    shapes: dict[int, str] = {}
+    for row, (line, n, cells) in enumerate(zip(lines, widths, cells_kept), start=2):
+        n -= trailing
+        if n == width:
+            continue
+        shapes[row] = (f"{member} line {line} has {n} fields where its header has {width} columns (a delimiter or a "
+                       "line break inside a field without quotes), so its fields would be read shifted into other "
+                       "columns; export the Signalen data again")
+        cells[:] = [cell if n > width and left else "" for cell, left in zip(cells, kept)]
+    if shapes:
+        logging.getLogger("wijkradar.ingest").warning(
+            "%s: %d record(s) do not split into the header's %d columns (the first on row %d)",
+            member, len(shapes), width, min(shapes))
+    frame = pd.DataFrame(cells_kept, columns=used, dtype=object) if cells_kept else pd.DataFrame(
+        {c: pd.Series([], dtype=object) for c in used})
+    return frame, shapes
 
 
 def _refuse_long_header(label: str, raw: bytes) -> None:
-    """The header line of a member longer than ``MAX_HEADER_CHARS`` is refused before pandas splits it."""
+    """The header line of a member longer than ``MAX_HEADER_CHARS`` is refused before it is split."""
     ends = [p for p in (raw.find(b"\n", 0, MAX_HEADER_CHARS + 1), raw.find(b"\r", 0, MAX_HEADER_CHARS + 1)) if p >= 0]
     if not ends and len(raw) > MAX_HEADER_CHARS:
         raise IngestError(f"{label}: the header line holds more than {MAX_HEADER_CHARS:,} characters without a line "
@@ -179,7 +252,9 @@ def buurt_codes(locations: pd.DataFrame) -> pd.Series:
 def read_dwh(path: Path) -> pd.DataFrame:
     """One row per signal with the canonical meldingen columns (all text).
 
-    ``row_number`` is the row of the signal in ``signals.csv`` as a spreadsheet shows it (header = 1).
+    ``row_number`` is the row of the signal in ``signals.csv`` as a spreadsheet shows it (header = 1). A record of
+    ``signals.csv`` that does not split into exactly its header's fields is told in ``attrs[ROW_SHAPE]`` (row number:
+    why, naming its line), so ingest quarantines it (``row_shape_failures``); in another member it refuses the export.
     """
     path = Path(path)
     if not path.is_dir():
@@ -191,8 +266,10 @@ def read_dwh(path: Path) -> pd.DataFrame:
            .merge(categories.rename(columns={"id": "category_assignment_id"}), on="category_assignment_id", how="left"))
     if len(out) != len(signals):
         raise IngestError(f"{path.name}: locations.csv or categories.csv has duplicate ids; export again")
-    return pd.DataFrame({
+    frame = pd.DataFrame({
         "row_number": pd.array(range(2, len(out) + 2), dtype="int64"),
         "melding_id": out["id"], "created": out["created_at"], "hoofdcategorie": out["main"].fillna(""),
         "subcategorie": out["sub"].fillna(""), "area_code": out["code"].fillna(""),
     })
+    frame.attrs[ROW_SHAPE] = signals.attrs[ROW_SHAPE]   # quarantined as rows of the wrong width (ingest)
+    return frame

@@ -189,6 +189,15 @@ text-dos-end-of-file       a Ctrl-Z (0x1A) after the last line (was a quarantine
 text-other-delimiter       columns separated by '|' -> read; by '#' -> refused naming the separator (was told to rename
                            a column).
 text-utf32                 a UTF-32 text (was called a binary file) -> refused naming UTF-32, saying to save as UTF-8.
+signalen-record-width      a Signalen export whose free text holds a comma without quotes (before location_id; the
+                           record was loaded into another buurt and signal, or in the first record every record shifted
+                           and the text stored in quarantine), whose lines all end with a comma, or whose location has
+                           a comma in its address -> the report quarantined naming its line, no text stored; an empty
+                           field at the end of every line read as one; a location of the wrong width refuses the export.
+archive-nested             a .zip holding one CSV (named after a person), a zip in a zip in a zip (told it is no XLSX
+                           and to rename it to .zip) -> refused saying it holds no Signalen export and what it holds.
+text-delimiter-hint-wrong  a sep=, hint line above ';' columns (told ';' is no delimiter wijkradar reads) -> refused
+                           naming line 1 and the delimiter the columns have.
 delivery-duplicate         the same bytes delivered twice (other name) -> the second load is skipped.
 baseline                   clean files of every layout -> load with nothing quarantined.
 
@@ -1660,6 +1669,48 @@ def plan(seed: int = SEED) -> list[Planned]:
     b.text(Case("meldingen_round9_richting.csv", "meldingen", "loaded", rows_read=8, quarantined=3,
                 reason="personal data", secrets=("57382914", "41928375", "seirV", "taartskreK", "Kerkstraat 12"),
                 klass="privacy-bidi-override"), M, rows)
+    # ------------------------------------------------------------------ reading, eleventh red-team round
+    # a Signalen export whose free text (before location_id) holds a comma without quotes: the record's fields shifted
+    # into another buurt and signal without a word, or (in the first record) every record shifted and the text stored
+    dwh = _dwh_rows(b, 12)
+    cat_ids = {c: i + 1 for i, c in enumerate(CATEGORIES)}
+    texts = ["ok"] * 12
+    texts[0] = f"melder {P.name()}, belt terug"
+    texts[7] = "zie foto,1"
+    sig = "id,created_at,text,location_id,category_assignment_id\n" + "".join(
+        f"{r['id']},{r['created_at']},{t},{500 + i},{cat_ids[r['cat']]}\n" for i, (r, t) in enumerate(zip(dwh, texts), 1))
+    members = dict(_dwh_members(b, dwh))
+    b.add(Case("meldingen_signalen_komma_in_tekst.zip", "meldingen", "loaded", rows_read=12, quarantined=2,
+               reason="fields where its header has", secrets=(texts[0][7:-12],), klass="signalen-record-width"),
+          _zip([("signals.csv", sig.encode()), ("locations.csv", members["locations.csv"]),
+                ("categories.csv", members["categories.csv"])]))
+    members = _dwh_members(b, _dwh_rows(b, 10))
+    b.add(Case("meldingen_signalen_komma_aan_regeleinde.zip", "meldingen", "loaded", rows_read=10, quarantined=0,
+               klass="signalen-record-width"),
+          _zip([(n, data.replace(b"\n", b",\n")) if n == "signals.csv" else (n, data) for n, data in members]))
+    members = dict(_dwh_members(b, _dwh_rows(b, 6)))
+    street = P.address()
+    loc = members["locations.csv"].decode().splitlines()
+    loc = [loc[0] + ",address_text"] + [f"{line},{street}, achterom" if i == 3 else f"{line},x"
+                                        for i, line in enumerate(loc[1:], start=2)]
+    b.add(Case("meldingen_signalen_adres_met_komma.zip", "meldingen", "refused",
+               message="locations.csv line 3 has 7 fields|header has 6 columns", secrets=(street,),
+               klass="signalen-record-width"),
+          _zip([("signals.csv", members["signals.csv"]), ("locations.csv", ("\n".join(loc) + "\n").encode()),
+                ("categories.csv", members["categories.csv"])]))
+    # a .zip holding one plain CSV, or a zip of a zip of a zip: was told it is no XLSX workbook, to rename it to .zip
+    person = P.name()
+    table = _delimited(M, b.reports(4)).encode()
+    b.add(Case("meldingen_csv_in_zip.zip", "meldingen", "refused", message="no signalen export|a csv file|unpack it",
+               secrets=(person.split()[-1],), klass="archive-nested"),
+          _zip([(f"meldingen {person}.csv", table)]))
+    b.add(Case("meldingen_zip_in_zip_in_zip.zip", "meldingen", "refused",
+               message="no signalen export|an archive|archive inside the archive|unpack it", klass="archive-nested"),
+          _zip([("oktober.zip", _zip([("binnen.zip", _zip([("meldingen.csv", table)]))]))]))
+    # Excel's sep= hint line naming another delimiter than the columns have: was told ';' is no delimiter it reads
+    b.add(Case("wijkteam_sep_hint_fout.csv", "wijkteam", "refused",
+               message="line 1 says sep=,|separated by ';'|delete line 1", klass="text-delimiter-hint-wrong"),
+          ("sep=,\n" + _delimited(W, b.unique_wijkteam_cells(6))).encode())
     return b.items
 
 

@@ -136,3 +136,76 @@ def test_the_files_of_a_full_export_and_macos_forks_are_passed_over(tmp_path):
                      "__MACOSX/._signals.csv", "._categories.csv", "~$signals.xlsx", "LEESMIJ.pdf"):
             z.writestr(kept, "x")
     assert len(read_dwh(path)) == 20
+
+
+# --- records of the wrong width (a delimiter or a line break inside the free text, without quotes) -----------------
+
+TEXT_SIGNALS = "id,created_at,text,location_id,category_assignment_id\n"
+TWO_BUURTEN = "id,buurt_code,area_code\n1,BU01185000,BU01185000\n2,BU01185001,BU01185001\n"
+TWO_CATEGORIES = "id,main,sub\n1,Afval,Zwerfafval\n2,Afval,Grofvuil\n"
+
+
+def text_dump(path, signals, loc=TWO_BUURTEN, cats=TWO_CATEGORIES):
+    with zipfile.ZipFile(path, "w") as z:
+        for name, text in (("signals.csv", signals), ("locations.csv", loc), ("categories.csv", cats)):
+            z.writestr(name, text)
+    return path
+
+
+def quarantine(home):
+    from pipelines.warehouse import connect
+    with connect(home.warehouse) as con:
+        return con.execute("select row_number, reason, raw_values from quarantine.rows order by 1").fetchall()
+
+
+def test_a_later_record_with_a_comma_in_its_text_is_quarantined_not_moved_to_another_buurt(home):
+    home.inbox.mkdir(parents=True, exist_ok=True)
+    path = text_dump(home.inbox / "meldingen_signalen.zip", TEXT_SIGNALS
+                     + "101,2026-10-05T10:00:00+02:00,ok,2,1\n102,2026-10-05T11:00:00+02:00,ok,2,1\n"
+                     + "103,2026-10-05T12:00:00+02:00,zie Kerkweg,12,2,1\n")
+    result = load(home, path, "meldingen")
+    assert (result.rows_read, result.rows_accepted, result.rows_quarantined) == (3, 2, 1)
+    [(row, reason, raw)] = quarantine(home)
+    assert row == 4 and "signals.csv line 4 has 6 fields where its header has 5 columns" in reason
+    assert "Kerkweg" not in raw and "Kerkweg" not in reason and '"area_code": ""' in raw and '"103"' in raw
+
+
+def test_an_extra_field_in_the_first_record_shifts_no_other_record_and_its_text_is_never_stored(home):
+    home.inbox.mkdir(parents=True, exist_ok=True)
+    path = text_dump(home.inbox / "meldingen_signalen.zip", TEXT_SIGNALS
+                     + "101,2026-10-05T10:00:00+02:00,Hond van de buren blaft, weer,1,1\n"
+                     + "".join(f"{102 + i},2026-10-06T10:00:00+02:00,ok,2,2\n" for i in range(20)))
+    result = load(home, path, "meldingen", max_failed_share=1.0)
+    assert (result.rows_read, result.rows_accepted, result.rows_quarantined) == (21, 20, 1)
+    [(row, reason, raw)] = quarantine(home)
+    assert row == 2 and "line 2 has 6 fields" in reason and "Hond" not in raw and "weer" not in raw
+
+
+@pytest.mark.parametrize("header_end", ["", ","])
+def test_a_delimiter_at_the_end_of_every_line_is_an_empty_field_not_a_shift(tmp_path, header_end):
+    signals = TEXT_SIGNALS.rstrip("\n") + header_end + "\n" + "".join(
+        f"{500 + i},2026-10-06T10:00:00+02:00,ok,2,1,\n" for i in range(5))
+    frame = read_dwh(text_dump(tmp_path / "meldingen_dump.zip", signals, loc=TWO_BUURTEN.replace("\n", ",\n")))
+    assert frame["melding_id"].tolist() == [str(500 + i) for i in range(5)]
+    assert set(frame["area_code"]) == {"BU01185001"} and not frame.attrs["row_shape"]
+
+
+def test_a_record_cut_by_a_line_break_in_its_text_is_quarantined_line_by_line_without_its_text(tmp_path):
+    frame = read_dwh(text_dump(tmp_path / "meldingen_dump.zip", TEXT_SIGNALS
+                               + "101,2026-10-05T10:00:00+02:00,ok,2,1\n"
+                               + "102,2026-10-05T10:00:00+02:00,Jan de Vries\nbelt morgen,2,1\n"
+                               + "103,2026-10-05T10:00:00+02:00,\"quoted\nis fine\",2,1\n"))
+    assert sorted(frame.attrs["row_shape"]) == [3, 4]
+    assert "line 3 has 3 fields" in frame.attrs["row_shape"][3]
+    assert "line 4 has 3 fields" in frame.attrs["row_shape"][4]
+    assert not frame.astype(str).apply(lambda c: c.str.contains("Vries|belt")).any().any()
+    assert frame.loc[frame["row_number"] == 5, "melding_id"].tolist() == ["103"]
+
+
+def test_a_location_of_the_wrong_width_refuses_the_export_naming_its_line(tmp_path):
+    loc = "id,buurt_code,area_code,address_text\n1,BU01185000,BU01185000,Kerkweg 12\n2,BU01185001,BU01185001,Dorpsstraat 3, achter\n"
+    with pytest.raises(IngestError) as err:
+        read_dwh(text_dump(tmp_path / "meldingen_dump.zip", TEXT_SIGNALS + "101,2026-10-05T10:00:00+02:00,ok,2,1\n",
+                           loc=loc))
+    text = one_sentence(err, "meldingen_dump.zip: locations.csv line 3 has 5 fields where its header has 4 columns")
+    assert "Dorpsstraat" not in text
