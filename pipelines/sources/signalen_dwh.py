@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines.sources.common import MAX_HEADER_CHARS, ROW_SHAPE, IngestError, decode_text, refuse_stray_quote
+from pipelines.sources.common import (MAX_HEADER_CHARS, ROW_SHAPE, IngestError, _column_names, decode_text,
+                                      refuse_stray_quote)
 from pipelines import privacy
 from pipelines.sources.safe_archive import _member, check_zip, read_member, safe_files
 
@@ -158,16 +159,7 @@ def _records(label: str, raw: bytes) -> tuple[list[str], Iterator[tuple[int, lis
     header = first[1]
     while header and not header[-1].strip():
         header.pop()
-    names, seen = [], set()
-    for i, cell in enumerate(header):
-        name = cell if cell.strip() else f"Unnamed: {i}"
-        base, k = name, 0
-        while name in seen:
-            k += 1
-            name = f"{base}.{k}"
-        seen.add(name)
-        names.append(name)
-    return names, rows
+    return _column_names([c if c.strip() else "" for c in header], len(header)), rows
 
 
 def _fitted(member: str, header: list[str], used: list[str],
