@@ -488,17 +488,27 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
     keys = set(flag_keys(flags))
     moved = {}                                   # a list sent before its buurten were renumbered: old -> new code
     if not meta_matches(con, team, run_id, keys, meta["controle"]):
-        back = rekey.renumbered_codes(con)       # new -> old code of every renumbering a profile sync made
-        as_listed = keys                         # the flags as a list of one, two, ... divisions ago named them
-        for steps in range(len(back) + 1):
-            earlier = {_key_in(k, back) for k in as_listed}
-            if earlier == as_listed or steps == len(back):
-                raise refuse("its hidden sheet Meta does not match the list wijkradar made for this team and run "
-                             "(changed team, run or checksum)", as_sent)
-            as_listed = earlier
+        since = rekey.moves_since(con, catalog.run_finished_at(con, run_id))   # the moves made after the list
+        merged = since[since["merged"] & since["new_code"].isin({k.split("|")[0] for k in keys})]
+        if len(merged):
+            first = merged.iloc[0]
+            raise refuse(f"buurt {first['old_code']} was merged into {first['new_code']} after this list was sent "
+                         "(a new division in the profile), so its flags are no longer those the list holds",
+                         "enter these answers on the team's next list instead")
+        # the flags as the list named them: the renumberings undone one by one, newest first, until the checksum
+        # matches (a run's clock says which moves came after it only roughly: runs of an earlier --today, a copy)
+        renumbered = rekey.moves_since(con, None)
+        renumbered = renumbered[~renumbered["merged"]]
+        as_listed, matched = keys, False
+        for old, new in reversed(list(zip(renumbered["old_code"], renumbered["new_code"]))):
+            as_listed = {_key_in(k, {new: old}) for k in as_listed}
+            moved[old] = new
             if meta_matches(con, team, run_id, as_listed, meta["controle"]):
+                matched = True
                 break
-        moved = {old: new for new, old in back.items()}
+        if not matched:
+            raise refuse("its hidden sheet Meta does not match the list wijkradar made for this team and run "
+                         "(changed team, run or checksum)", as_sent)
     teams = catalog.run_area_teams(con, run_id)   # as on the lists that run sent, whatever the division is now
 
     rows = sheets["Signalen"]

@@ -298,7 +298,8 @@ class Reference:
 def _chains_resolved(changes: pd.DataFrame) -> pd.DataFrame:
     """``changes`` (``old_code``, ``new_code``: one line per old code, each ``new_code`` a buurt or an old code of
     another line) with every chain followed to its buurt, and each old code's ``part_code`` (see
-    :attr:`Reference.code_changes`)."""
+    :attr:`Reference.code_changes`): None for a code that is the whole buurt under another name (renumbered, also a
+    merged buurt renumbered after its merge)."""
     step = dict(zip(changes["old_code"], changes["new_code"]))
     into: dict[str, list[str]] = {}
     for old, new in step.items():
@@ -314,24 +315,32 @@ def _chains_resolved(changes: pd.DataFrame) -> pd.DataFrame:
                                      "buurt; map each old code to a buurt of the current division")
         return seen[-1]
 
-    def root(code: str) -> str:
-        """The code ``code`` is one part with: up the chain while the code it maps to is a renumbering of it alone
-        (and not the buurt itself)."""
+    # the whole buurt under earlier names: down from the buurt while one code alone became it
+    whole: set[str] = set()
+    for code in {buurt(c) for c in step}:
+        while len(into.get(code, ())) == 1:
+            code = into[code][0]
+            whole.add(code)
+
+    def root(code: str) -> str | None:
+        """The part ``code`` is: up the chain while the code it maps to is a renumbering of it alone."""
+        if code in whole:
+            return None
         while code in step and step[code] in step and len(into[step[code]]) == 1:
             code = step[code]
         return code
 
     out = changes.assign(new_code=changes["old_code"].map(buurt))
-    out["part_code"] = out["old_code"].map(root)
+    out["part_code"] = pd.Series([root(c) for c in out["old_code"]], index=out.index, dtype=object)
     # a part is a single code joined by renumberings; a code that merged several and became one part of a later
     # merge would hold parts itself (a delivery under it covers several parts at once)
     for code, olds in into.items():
-        if code in step and len(olds) >= 2 and out.loc[out["new_code"].eq(buurt(code)), "part_code"].nunique() >= 2:
+        if code in step and code not in whole and len(olds) >= 2:
             raise ReferenceError(
                 f"buurtcode_wijzigingen.csv merges {', '.join(sorted(olds))} into {code} and then maps {code} into "
                 f"{buurt(code)} with other codes: a merged buurt merged again cannot be counted without doubling a "
-                f"delivery under {code} or its old codes; remove the lines of {', '.join(sorted(olds))} (their rows are then "
-                "quarantined as unknown codes) or the line of {code}")
+                f"delivery under {code} or its old codes; remove the lines of {', '.join(sorted(olds))} (their rows "
+                f"are then quarantined as unknown codes) or the line of {code}")
     return out
 
 

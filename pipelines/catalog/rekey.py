@@ -139,19 +139,23 @@ def moves_made(con: Con) -> pd.DataFrame:
     return con.execute("SELECT old_code, new_code, part_code, merged FROM meta.code_moves ORDER BY 1").df()
 
 
-def renumbered_codes(con: Con) -> dict[str, str]:
-    """New code -> old code of every renumbering a sync moved (a buurt with one old code; a merge's flags cannot
-    be told apart, so it has none)."""
-    rows = con.execute("SELECT new_code, old_code FROM meta.code_moves m WHERE NOT merged AND (SELECT count(*) "
-                       "FROM meta.code_moves o WHERE o.new_code = m.new_code) = 1").fetchall()
-    return dict(rows)
+def moves_since(con: Con, since) -> pd.DataFrame:
+    """``old_code``, ``new_code``, ``merged`` of the moves syncs made at or after ``since`` (local time, as runs
+    keep theirs; None: all), oldest first."""
+    return con.execute("SELECT old_code, new_code, merged FROM meta.code_moves WHERE ? IS NULL OR moved_at >= ? "
+                       "ORDER BY moved_at, old_code", [since, since]).df()
 
 
 def record_moves(con: Con, moves: pd.DataFrame) -> None:
-    """Record the moves of ``moves`` (``old_code``, ``new_code``, ``part_code``, ``merged``) as made now."""
+    """Record the moves of ``moves`` (``old_code``, ``new_code``, ``part_code``, ``merged``) as made now; a code's
+    first move stays its record (a later mapping may only continue it, ``reference._refuse_contradicted_moves``, and
+    an old code that keeps flags of another team is moved again by every sync: its record does not change)."""
+    from datetime import datetime
+
     with registered(con, "_wr_made", moves[["old_code", "new_code", "part_code", "merged"]]):
-        con.execute("INSERT OR REPLACE INTO meta.code_moves SELECT old_code, new_code, part_code, merged, "
-                    "now()::TIMESTAMP FROM _wr_made")
+        # the runs' clock (local, as meta.runs.finished_at): a list tells the moves made after its run by it
+        con.execute("INSERT INTO meta.code_moves SELECT old_code, new_code, part_code, merged, ? FROM _wr_made "
+                    "ON CONFLICT DO NOTHING", [datetime.now()])
 
 
 def unplaced_counts(con: Con) -> pd.DataFrame:

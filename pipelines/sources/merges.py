@@ -20,14 +20,14 @@ def merges(ref) -> dict[str, frozenset[str]]:
     """The parts of each merged buurt (the ``part_code`` of its old codes): a buurt of two parts or more. A buurt
     that was only renumbered (once or over several divisions) has one part, which stands for the whole buurt as
     its current code does."""
-    parts = ref.code_changes.groupby("new_code")["part_code"].agg(frozenset)
+    parts = ref.code_changes.dropna(subset=["part_code"]).groupby("new_code")["part_code"].agg(frozenset)
     return {new: codes for new, codes in parts.items() if len(codes) >= 2}
 
 
 def part_of(ref) -> dict[str, str]:
     """The part of its merged buurt each old code of a merge is (:func:`merges`): itself, or the code it was
     renumbered to before the merge."""
-    merged = ref.code_changes[ref.code_changes["new_code"].isin(merges(ref))]
+    merged = ref.code_changes[ref.code_changes["new_code"].isin(merges(ref)) & ref.code_changes["part_code"].notna()]
     return dict(zip(merged["old_code"], merged["part_code"]))
 
 
@@ -104,10 +104,11 @@ def conflicts(cells: pd.DataFrame, stored_whole: pd.Series, ref) -> pd.Series:
 
 def moves(ref) -> pd.DataFrame:
     """``old_code``, ``new_code``, ``part_code``, ``merged``: every mapping of ``buurtcode_wijzigingen.csv``;
-    ``merged`` when the buurt has two parts or more (its old codes' counts are parts of it), else the buurt was
-    renumbered (its old code's counts are the buurt's own)."""
+    ``merged`` when the old code is a part of a buurt of two parts or more (its counts are parts of it), else it
+    is the whole buurt under another name, renumbered (its counts are the buurt's own)."""
     changes = ref.code_changes[["old_code", "new_code", "part_code"]].reset_index(drop=True)
-    return changes.assign(merged=changes["new_code"].isin(merges(ref)).astype(bool))
+    # a code that is the whole buurt under another name (no part) moves as a renumbered buurt does
+    return changes.assign(merged=(changes["new_code"].isin(merges(ref)) & changes["part_code"].notna()).astype(bool))
 
 
 def rekeyed_cells(cells: pd.DataFrame, moves: pd.DataFrame) -> tuple[pd.DataFrame, int]:

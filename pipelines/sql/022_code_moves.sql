@@ -6,7 +6,7 @@
 CREATE TABLE meta.code_moves (
     old_code  VARCHAR PRIMARY KEY,
     new_code  VARCHAR NOT NULL,
-    part_code VARCHAR NOT NULL,
+    part_code VARCHAR,              -- NULL: the whole buurt under another name (renumbered)
     merged    BOOLEAN NOT NULL,
     moved_at  TIMESTAMP NOT NULL
 );

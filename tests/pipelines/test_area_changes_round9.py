@@ -351,7 +351,7 @@ def test_a_mapping_that_contradicts_a_move_made_is_refused_and_nothing_changes(t
         _stored_cells(con, [("BU01189901", "huur", 4, 1)], signal="betalingsachterstand")
         assert reference.sync(con, _profile(tmp_path / "first", "BU01189901,BU01185000,2024,hernummerd\n"))
         assert con.execute("SELECT old_code, new_code, part_code, merged FROM meta.code_moves").fetchall() == [
-            ("BU01189901", "BU01185000", "BU01189901", False)]
+            ("BU01189901", "BU01185000", None, False)]
         before = table_digest(con)
         ref = _profile(tmp_path / "second", later, renumber=("BU01185000", "BU01185091"))
         with pytest.raises(ProfileError) as refused:
@@ -362,3 +362,21 @@ def test_a_mapping_that_contradicts_a_move_made_is_refused_and_nothing_changes(t
         assert reference.sync(con, _profile(tmp_path / "third", CHAIN, renumber=("BU01185000", "BU01185091")))
         assert con.execute("SELECT area_code, part, count FROM core.source_cells").fetchall() == [
             ("BU01185091", "huur@BU01185000", 4)]
+
+
+def test_a_merged_buurt_renumbered_later_keeps_its_parts_and_its_old_code_is_the_whole_buurt(tmp_path):
+    """A merge of 2020 (A + E = B) renumbered in 2024 (B -> C, no other code into C) was refused as a merged buurt
+    merged again, with a literal '{code}' in the sentence (red team round 12): C is B under a new code, its parts are A
+    and E, and a row under B covers the whole buurt."""
+    ref = _profile(tmp_path, "BU01189901,BU01189903,2020,x\nBU01189902,BU01189903,2020,x\n"
+                             "BU01189903,BU01185001,2024,x\n")
+    changes = ref.code_changes.set_index("old_code")
+    assert set(changes["new_code"]) == {"BU01185001"}
+    assert changes["part_code"].to_dict() == {"BU01189901": "BU01189901", "BU01189902": "BU01189902",
+                                              "BU01189903": None}
+    assert merges.merges(ref) == {"BU01185001": frozenset({"BU01189901", "BU01189902"})}
+    delivered = pd.Series(["BU01189903", "BU01189901", "BU01185001"])
+    got = merges.cell_codes(delivered, pd.Series(["BU01185001"] * 3), ref)
+    assert got.tolist() == ["BU01185001", "BU01189901", "BU01185001"]      # B is the whole buurt, A a part
+    assert merges.moves(ref).set_index("old_code")["merged"].to_dict() == {
+        "BU01189901": True, "BU01189902": True, "BU01189903": False}

@@ -399,6 +399,42 @@ def test_a_list_sent_before_its_buurt_was_renumbered_is_taken_after_the_move(wor
         import_feedback(con, other)                # a changed checksum is still refused
 
 
+def test_a_list_sent_between_two_renumberings_undoes_only_the_later_one(world, tmp_path):
+    """A renumbering made before the run (the list already shows the new code) was undone as well when the list came
+    back after a second one, and the list was refused as tampered (red team round 12)."""
+    from tests.pipelines.test_area_changes_round9 import _profile
+
+    home, run, path = world
+    with connect(home.warehouse) as con:
+        area, row = _first_flag(con, run, path)
+        other = con.execute("SELECT max(area_code) FROM marts.area_flags WHERE run_id = ? AND wijkteam = ?",
+                            [run.run_id, TEAM]).fetchone()[0]
+        # the other buurt of the list got its code in a renumbering before the run
+        con.execute("INSERT INTO meta.code_moves VALUES ('BU01189977', ?, NULL, false, TIMESTAMP '2020-01-01')",
+                    [other])
+        new = f"BU011899{area[-2:]}"
+        assert reference.sync(con, _profile(tmp_path, f"{area},{new},2025,hernummerd\n", renumber=(area, new)))
+        result = import_feedback(con, fill(path, tmp_path / "a.xlsx", {row: ("opgepakt", None)}))
+    assert result.answered == 1
+
+
+def test_a_list_sent_before_its_buurt_was_merged_is_refused_saying_so(world, tmp_path):
+    """A list of a buurt merged since was refused as 'changed team, run or checksum; send back the list as wijkradar
+    exported it', which is what the team did (red team round 12)."""
+    from tests.pipelines.test_area_changes_round9 import _profile
+
+    home, run, path = world
+    with connect(home.warehouse) as con:
+        area, row = _first_flag(con, run, path)
+        new = f"BU011899{area[-2:]}"
+        merge = f"{area},{new},2025,samengevoegd\nBU01189977,{new},2025,samengevoegd\n"
+        assert reference.sync(con, _profile(tmp_path, merge, renumber=(area, new)))
+        with pytest.raises(FeedbackRefused) as refused:
+            import_feedback(con, fill(path, tmp_path / "a.xlsx", {row: ("opgepakt", None)}))
+    said = str(refused.value)
+    assert f"buurt {area} was merged into {new} after this list was sent" in said and "next list" in said
+
+
 def test_a_list_with_rows_added_above_its_table_is_read(world, tmp_path):
     """Eight rows of the team's own notes inserted above the table: the header was looked for in the first ten rows
     only, and the list was refused as having no columns Terugkoppeling and Sleutel (red team round 11)."""
