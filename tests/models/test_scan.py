@@ -147,3 +147,26 @@ def test_high_and_clustered_series_have_curves_of_their_own():
             old_range = [g for g in range(len(flat)) if g // len(SCAN_PHI_EDGES) < 10 and g % len(SCAN_PHI_EDGES) < 5]
             assert f not in old_range
             assert not [g for g in old_range if np.array_equal(flat[g], flat[f])], (frequency, b, mean, phi)
+
+
+def test_a_bins_curve_holds_for_each_dispersion_it_cannot_tell_apart_not_only_for_their_mixture():
+    # one (expected, phi) bin holding two true dispersions: calm series whose raw statistic is uniform and clustered
+    # ones whose raw statistic is ten times as often small; on the mixture the clustered read p-values too small
+    from models.scan import LOG_GRID, SCAN_EXPECTED_EDGES, SCAN_PHI_EDGES, bin_of, build_curves
+
+    rng = np.random.default_rng(4)
+    n = 40_000
+    raw = np.concatenate([rng.uniform(size=n), rng.uniform(size=n) ** 3])   # P(u^3 <= x) = x^(1/3)
+    groups = np.repeat([1.0, 5.0], n)
+    expected, phi = np.full(2 * n, 0.3), np.full(2 * n, 1.2)
+    edges = (SCAN_EXPECTED_EDGES, SCAN_PHI_EDGES)
+    mixed = build_curves(raw, expected, phi, edges=edges)
+    worst = build_curves(raw, expected, phi, edges=edges, groups=groups)
+    at = int(np.searchsorted(LOG_GRID, -3.0))                      # raw statistic 1e-3
+    f = int(bin_of(np.array([0.3]), np.array([1.2]), edges)[0])
+    a, b = f // len(SCAN_PHI_EDGES), f % len(SCAN_PHI_EDGES)
+    clustered = np.log10(np.mean(raw[n:] <= 10 ** LOG_GRID[at]))    # 0.1
+    assert mixed[a, b, at] < clustered - 0.25                      # the mixture: about half of it
+    assert abs(worst[a, b, at] - clustered) < 0.05                 # each group's: the clustered one's
+    assert (worst >= mixed - 1e-12).all()
+
