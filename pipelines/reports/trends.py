@@ -5,7 +5,8 @@ Pure: frames in (``core.signal_counts``, ``marts.series_scores``, ``core.areas``
 frames out. A week counts in its ISO year (the year of its Thursday: 52 or 53 whole weeks, as the week
 numbers run), a month in its calendar year; comparisons between years use the same part of every year ("year
 to date": the months that ended by the same day of the year, the weeks up to the same week number, a 53rd
-week's count given per 52 weeks), so a year that is not over yet is never compared with whole years.
+week's count given per 52 weeks), so a year that is not over yet is never compared with whole years; and every year
+of a domain counts the same sources (:func:`compared_sources`, the open pages' rule too).
 """
 from __future__ import annotations
 
@@ -295,7 +296,8 @@ def compared_sources(held: pd.DataFrame, last_year: int | None = None) -> pd.Dat
     return s[cols]
 
 
-def whole_year_sources(counts: pd.DataFrame, catalogue: pd.DataFrame, areas: pd.DataFrame | None = None) -> pd.DataFrame:
+def whole_year_sources(counts: pd.DataFrame, catalogue: pd.DataFrame,
+                       areas: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per domain and source whether the yearly figures of whole years count it (:func:`compared_sources` over the
     whole years each source holds, :func:`held_years`; periods never delivered judged per municipality of
     ``areas``, or over all counts as one without it). One row per domain and source of the counts."""
