@@ -75,13 +75,18 @@ def page_name(wijk_code: str, wijk: str) -> str:
     return f"{slug(wijk)}-{slug(wijk_code)}.html"
 
 
-def complete_years(counts: pd.DataFrame, catalogue: pd.DataFrame) -> dict[str, list[int]]:
+def complete_years(counts: pd.DataFrame, catalogue: pd.DataFrame, areas: pd.DataFrame | None = None
+                   ) -> dict[str, list[int]]:
     """Per domain, the years the pages compare: whole years (weeks: every week of the ISO year; months: January
-    to December) of every source counted (:func:`trends.whole_year_sources`: a source that began later or
-    stopped earlier is left out rather than read as a rise or a fall)."""
-    s = whole_year_sources(counts, catalogue)
-    out = {d: [] for d in s["domain"].unique()}
-    for row in s[s["counted"]].drop_duplicates("domain").itertuples(index=False):
+    to December) of every source counted (:func:`trends.whole_year_sources`: a source that began later, stopped
+    earlier or never delivered a year or some months in between is left out rather than read as a rise or a
+    fall; periods never delivered judged per municipality of ``areas``)."""
+    return _years_compared(whole_year_sources(counts, catalogue, areas))
+
+
+def _years_compared(held: pd.DataFrame) -> dict[str, list[int]]:
+    out = {d: [] for d in held["domain"].unique()}
+    for row in held[held["counted"]].drop_duplicates("domain").itertuples(index=False):
         out[row.domain] = list(range(int(row.years_from), int(row.years_to) + 1))
     return out
 
@@ -90,13 +95,13 @@ def yearly_rates(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFr
     """Per wijk and per municipality (``kind`` = ``gemeente``, ``wijk_code`` = its code), domain and complete
     year: ``wijk_code, wijk, gemeente_code, kind, domain, year, count, population, rate`` (per 1,000
     inhabitants), ``sources`` (the sources counted, the same in every year of the domain) and ``left_out``
-    (per source left out: ``(source, first day, last day, began, stopped)``, see :func:`left_out_sentence`).
+    (per source left out: ``(source, first day, last day, began, stopped, gaps)``, see :func:`left_out_sentence`).
     A wijk's municipality row is the total of that municipality's own wijken.
 
     Years are counted in whole weeks (:func:`period_year`); the rate of a year of 53 weeks is that of 52 weeks
     (count x 52 / 53), so a long year does not look like a rise."""
-    held = whole_year_sources(counts, catalogue)
-    years = complete_years(counts, catalogue)
+    held = whole_year_sources(counts, catalogue, areas)
+    years = _years_compared(held)
     c = counts.merge(buurt_table(areas)[["area_code", "wijk_code"]], on="area_code")
     c = c.merge(catalogue[["signal", "domain"]], on="signal")
     c["source"] = c["signal"].map(signal_sources(catalogue))
@@ -120,8 +125,8 @@ def yearly_rates(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFr
     out = pd.concat([per_wijk, total], ignore_index=True)
     out["rate"] = out["count52"] / out["population"].where(out["population"] > 0) * 1000
     sources = {d: tuple(part.loc[part["counted"], "source"]) for d, part in held.groupby("domain")}
-    left = {d: tuple((r.source, r.first, r.last_end, bool(r.began), bool(r.stopped))
-                     for r in part[~part["counted"] & part["years_from"].notna()].itertuples(index=False))
+    left = {d: tuple((r.source, r.first, r.last_end, bool(r.began), bool(r.stopped), r.gaps)
+                     for r in part[part["named"] & part["years_from"].notna()].itertuples(index=False))
             for d, part in held.groupby("domain")}
     out["sources"] = [sources.get(d, ()) for d in out["domain"]]
     out["left_out"] = [left.get(d, ()) for d in out["domain"]]
@@ -131,18 +136,25 @@ def yearly_rates(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFr
 
 def left_out_sentence(left_out, catalogue: pd.DataFrame) -> str:
     """B1 sentences naming the sources a domain's years leave out and why (``left_out`` as :func:`yearly_rates`
-    gives it): ``Betalingsachterstanden (schuldhulp) tellen we hier niet mee: die hebben we pas sinds oktober
-    2025. ...``; empty when none."""
+    gives it; ``gaps``: ``(year, nothing delivered)`` for the years compared it misses periods of):
+    ``Betalingsachterstanden (schuldhulp) tellen we hier niet mee: die hebben we pas sinds oktober 2025. ...``,
+    ``...: die hebben we niet over 2024.`` (``niet over heel 2024`` when some months are missing); empty when
+    none."""
     parts = []
-    for source, first, last, began, stopped in left_out:
+    for source, first, last, began, stopped, gaps in left_out:
         labels = catalogue.loc[(_source_of(catalogue) == source).to_numpy(), "label_nl"].str.lower().tolist()
         name = SOURCE_B1[source][1] if source in SOURCE_B1 else _and(labels or [source])
         since, until = _month_nl(first), _month_nl(last)
         when = (f"die hebben we alleen van {since} tot en met {until}" if began and stopped
                 else f"die hebben we pas sinds {since}" if began
                 else f"die hebben we na {until} niet meer" if stopped
-                else "die hebben we niet van alle jaren")
-        parts.append(f"{name[:1].upper()}{name[1:]} tellen we hier niet mee: {when}.")
+                else "")
+        whole, some = [str(y) for y, nothing in gaps if nothing], [str(y) for y, nothing in gaps if not nothing]
+        missed = ([f"niet over {_and(whole)}"] if whole else []) + ([f"niet over heel {_and(some)}"] if some else [])
+        if missed:
+            when = f"{when}, en {' en '.join(missed)}" if when else f"die hebben we {' en '.join(missed)}"
+        parts.append(f"{name[:1].upper()}{name[1:]} tellen we hier niet mee: "
+                     f"{when or 'die hebben we niet van alle jaren'}.")
     if not parts:
         return ""
     return " ".join(parts) + " Zo tellen we in elk jaar hetzelfde en kunt u de jaren vergelijken."

@@ -5,7 +5,8 @@ Pure: frames in (``core.signal_counts``, ``marts.series_scores``, ``core.areas``
 frames out. A week counts in its ISO year (the year of its Thursday: 52 or 53 whole weeks, as the week
 numbers run), a month in its calendar year; comparisons between years use the same part of every year ("year
 to date": the months that ended by the same day of the year, the weeks up to the same week number, a 53rd
-week's count given per 52 weeks), so a year that is not over yet is never compared with whole years.
+week's count given per 52 weeks), so a year that is not over yet is never compared with whole years; and every year
+of a domain counts the same sources (:func:`compared_sources`, the open pages' rule too).
 """
 from __future__ import annotations
 
@@ -175,53 +176,137 @@ def signal_sources(catalogue: pd.DataFrame) -> pd.Series:
     return pd.Series(src.astype(str).to_numpy(), index=own.to_numpy())
 
 
-def source_spans(counts: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
-    """Per domain, source and period type what the counts hold: ``domain, source, period, first`` (start of
-    its first period), ``last_end`` (end of its last period), ``from_year`` (the first year held from its
-    start) and ``to_year`` (the last year held to its end; a week counts in its ISO year)."""
-    c = counts[["signal", "period", "period_start"]].merge(catalogue[["signal", "domain"]], on="signal")
+def never_delivered(c: pd.DataFrame) -> dict[tuple[str, str], set]:
+    """(source, period type) -> the period starts the source never delivered, by the scoring's rule
+    (:func:`pipelines.score.undelivered`: a run of periods in which a municipality holds no count of the source at
+    all, where its counts there make an empty run that long implausible; a sparse source's quiet periods stay
+    zeros), judged per municipality (``c``: counts with ``source``, and ``gemeente_code`` when known) within the
+    periods the source delivered there. A period one municipality never got counts as missing for the comparison
+    as a whole: every wijk's years then count the same sources."""
+    from models.calendar import index_to_start, period_index
+    from pipelines.score import grids, undelivered       # the scoring module loads the detectors: only when needed
+    gm = c["gemeente_code"].fillna("") if "gemeente_code" in c else pd.Series("", index=c.index)
+    c = c[["source", "period", "period_start", "count"]].assign(_gm=gm.to_numpy())
+    out: dict[tuple[str, str], set] = {}
+    for (_, period), sub in c.groupby(["_gm", "period"]):
+        sub = sub.assign(period_index=period_index(sub["period_start"], period))
+        for source, idx in undelivered(sub, period, grids(sub)).items():
+            out.setdefault((source, period), set()).update(index_to_start(idx, period))
+    return out
+
+
+def _year_periods(y: int, kind: str, end: pd.Timestamp | None = None, year: int | None = None) -> pd.Series:
+    """The period starts of year ``y`` (weeks of its ISO year, or its months); with ``end``, only those in the
+    part of ``y`` compared with ``year`` up to ``end`` (:func:`in_year_to_date`)."""
+    if kind == "week":
+        starts = pd.Series(pd.date_range(pd.Timestamp.fromisocalendar(y, 1, 1), periods=weeks_in_year(y), freq="7D"))
+    else:
+        starts = pd.Series(pd.date_range(pd.Timestamp(y, 1, 1), periods=12, freq="MS"))
+    if end is not None:
+        starts = starts[in_year_to_date(starts, pd.Series(kind, index=starts.index), end, year)]
+    return starts
+
+
+def held_years(c: pd.DataFrame, missing: dict[tuple[str, str], set], end: pd.Timestamp | None = None,
+               year: int | None = None) -> pd.DataFrame:
+    """Per domain and source of ``c`` (counts with ``domain`` and ``source``) the years it holds: every period of
+    the year (with ``end``: of the part of every year up to ``year`` compared, :func:`in_year_to_date`; in
+    ``year`` itself as far as the domain's latest period delivered) lies within its first and last period and is
+    not one it never delivered (``missing``, :func:`never_delivered`), for every period type it has.
+
+    Columns: ``domain, source, first, last, last_end`` (its first and last period, the end of the last),
+    ``from_year`` (the first year it holds from its start), ``last_year`` (the year of its last period), ``held``
+    (the set of years) and ``gaps`` ({year: True when it delivered nothing of that year('s part)} for the years
+    with periods it never delivered)."""
+    c = c.assign(period_start=pd.to_datetime(c["period_start"]))
+    cuts: dict = {}
+    if end is not None:
+        now = c[(c["year"] == year).to_numpy() & in_year_to_date(c["period_start"], c["period"], end, year)]
+        cuts = now.groupby(["domain", "period"])["period_start"].max().to_dict()
+    rows = []
+    for (domain, source), part in c.groupby(["domain", "source"]):
+        held, gaps, from_year, ends = None, {}, [], []
+        for kind, starts in part.groupby("period")["period_start"]:
+            first, last = starts.min(), starts.max()
+            delivered, gone = set(starts), missing.get((source, kind), set())
+            y0 = int(period_year(pd.Series([first]), pd.Series([kind])).iloc[0])
+            y1 = year if end is not None else int(period_year(pd.Series([last]), pd.Series([kind])).iloc[0])
+            from_year.append(y0 if first <= year_bounds(y0, kind)[0] else y0 + 1)
+            ends.append(period_end(pd.Series([last]), pd.Series([kind])).iloc[0])
+            ok = set()
+            for y in range(y0, y1 + 1):
+                want = _year_periods(y, kind, end, year)
+                if end is not None and y == year and len(want):
+                    if (domain, kind) not in cuts:
+                        continue                  # a period has ended that none of the domain's sources delivered
+                    want = want[want <= cuts[(domain, kind)]]
+                never = want.isin(gone)
+                if never.any():
+                    gaps[y] = gaps.get(y, True) and not want.isin(delivered).any()
+                if not len(want) or (first <= want.min() and last >= want.max() and not never.any()):
+                    ok.add(y)
+            held = ok if held is None else held & ok
+        rows.append({"domain": domain, "source": source, "first": part["period_start"].min(),
+                     "last": part["period_start"].max(), "last_end": max(ends), "from_year": max(from_year),
+                     "last_year": int(part["year"].max()),
+                     "held": held, "gaps": gaps})
+    return pd.DataFrame(rows, columns=["domain", "source", "first", "last", "last_end", "from_year", "last_year",
+                                       "held", "gaps"])
+
+
+def compared_sources(held: pd.DataFrame, last_year: int | None = None) -> pd.DataFrame:
+    """The one rule by which every year-over-year figure (open pages, 01-trends) picks a domain's years and sources,
+    so that every year shown counts the same sources: a source delivered since October would make its first year
+    look like a rise, one no longer delivered (or missing for a year or a few months in between) like a fall.
+
+    ``held`` as :func:`held_years` gives it. The years compared run to ``last_year`` (default: the latest year a
+    source holds) and start at the earliest year from which a source holding that last year holds every year up
+    to it; only the sources holding every one of those years are counted. Columns: those of ``held`` and
+    ``counted``, ``named`` (left out while it has counts in the years compared: to be named beside the figures),
+    ``began`` (its counts start after the first year compared began), ``stopped`` (it does not hold the last year
+    and has no gap there), ``gaps`` (now a tuple of ``(year, nothing delivered)`` in the years compared it does not
+    hold for periods it never delivered), ``years_from, years_to`` (the domain's years compared; NA when none)."""
+    out = []
+    for domain, part in held.groupby("domain", sort=False):
+        hi = last_year if last_year is not None else max((max(h) for h in part["held"] if h), default=None)
+        starts = []
+        for h in part["held"]:
+            if hi is not None and hi in h:
+                lo = hi
+                while lo - 1 in h:
+                    lo -= 1
+                starts.append(lo)
+        lo = min(starts) if starts else None
+        part = part.copy()
+        years = range(lo, hi + 1) if lo is not None else range(0)
+        part["counted"] = [lo is not None and all(y in h for y in years) for h in part["held"]]
+        part["named"] = ~part["counted"] & ((part["last_year"] >= lo) if lo is not None else True)
+        part["began"] = (part["from_year"] > (lo if lo is not None else hi)) if hi is not None else False
+        part["gaps"] = [tuple((y, g[y]) for y in sorted(g) if y not in h and (lo is None or lo <= y) and
+                              (hi is None or y <= hi)) for h, g in zip(part["held"], part["gaps"])]
+        part["stopped"] = [hi is not None and hi not in h and hi not in dict(g) and not (b and f > hi)
+                           for h, g, b, f in zip(part["held"], part["gaps"], part["began"], part["from_year"])]
+        part["years_from"], part["years_to"] = lo, (hi if lo is not None else None)
+        out.append(part)
+    cols = [*held.columns, "counted", "named", "began", "stopped", "years_from", "years_to"]
+    if not out:
+        return pd.DataFrame(columns=cols)
+    s = pd.concat(out, ignore_index=True)
+    s["years_from"], s["years_to"] = s["years_from"].astype("Int64"), s["years_to"].astype("Int64")
+    return s[cols]
+
+
+def whole_year_sources(counts: pd.DataFrame, catalogue: pd.DataFrame,
+                       areas: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per domain and source whether the yearly figures of whole years count it (:func:`compared_sources` over the
+    whole years each source holds, :func:`held_years`; periods never delivered judged per municipality of
+    ``areas``, or over all counts as one without it). One row per domain and source of the counts."""
+    c = counts.merge(catalogue[["signal", "domain"]], on="signal")
+    if areas is not None:
+        c = c.merge(buurt_table(areas)[["area_code", "gemeente_code"]], on="area_code", how="left")
     c = c.assign(source=c["signal"].map(signal_sources(catalogue)), period_start=pd.to_datetime(c["period_start"]))
-    if c.empty:
-        return pd.DataFrame(columns=["domain", "source", "period", "first", "last_end", "from_year", "to_year"])
-    g = c.groupby(["domain", "source", "period"], as_index=False).agg(first=("period_start", "min"),
-                                                                      last=("period_start", "max"))
-    g["last_end"] = period_end(g["last"], g["period"])
-    g["from_year"] = _from_year(g["first"], g["period"])
-    y1 = period_year(g["last"], g["period"]).to_numpy()
-    g["to_year"] = [y if e >= year_bounds(y, k)[1] else y - 1 for e, y, k in zip(g["last_end"], y1, g["period"])]
-    return g.drop(columns="last")
-
-
-def _from_year(first: pd.Series, period: pd.Series) -> list[int]:
-    """The first year a source whose first period began on ``first`` holds from its start."""
-    y0 = period_year(first, period).to_numpy()
-    return [y if f <= year_bounds(y, k)[0] else y + 1 for f, y, k in zip(pd.to_datetime(first), y0, period)]
-
-
-def whole_year_sources(counts: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
-    """Per domain and source whether the yearly figures count it, so that every year shown counts the same
-    sources (a source delivered since October would otherwise make its first year look like a rise, one no
-    longer delivered its last like a fall).
-
-    The years of a domain run to the latest year a source holds whole; they start at the first whole year of
-    the sources that reach that year, and only the sources holding every one of those years whole are
-    counted. Columns: ``domain, source, first, last_end, from_year, to_year`` (its own whole years),
-    ``counted``, ``began`` (it starts after the first year compared), ``stopped`` (it ends before the last),
-    ``years_from, years_to`` (the domain's years compared; NA when no source holds a whole year), one row per
-    source of the counts.
-    """
-    spans = source_spans(counts, catalogue)
-    s = spans.groupby(["domain", "source"], as_index=False).agg(
-        first=("first", "min"), last_end=("last_end", "max"), from_year=("from_year", "max"),
-        to_year=("to_year", "min"))
-    whole = s["from_year"] <= s["to_year"]
-    last = s[whole].groupby("domain")["to_year"].max()
-    start = s[whole & (s["to_year"] == s["domain"].map(last))].groupby("domain")["from_year"].min()
-    lo, hi = s["domain"].map(start), s["domain"].map(last)
-    s["counted"] = (whole & (s["from_year"] <= lo) & (s["to_year"] >= hi)).to_numpy()
-    s["began"], s["stopped"] = (s["from_year"] > lo).to_numpy(), (s["to_year"] < hi).to_numpy()
-    s["years_from"], s["years_to"] = lo.astype("Int64"), hi.astype("Int64")
-    return s
+    c["year"] = period_year(c["period_start"], c["period"]).to_numpy()
+    return compared_sources(held_years(c, never_delivered(c)) if len(c) else held_years(c, {}))
 
 
 def year_to_date(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFrame, end: pd.Timestamp,
@@ -230,11 +315,11 @@ def year_to_date(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFr
     ``end``'s year; see :func:`in_year_to_date`), per 1,000 inhabitants.
 
     Every year of a domain counts the same sources (:func:`comparable_part`): a source that began after the
-    first year compared, or has not delivered ``year`` as far as the domain's other sources (stopped, or late),
-    is left out and named in ``left_out``; years whose first data start after 1 January are left out (they would
-    look low). A group with counts
-    in the warehouse gets a row for every year the warehouse holds data of its domain, 0 where it has none
-    (the warehouse stores no zero counts; leaving those years out would raise the earlier years' mean).
+    first year compared, has not delivered ``year`` as far as the domain's other sources (stopped, or late), or
+    never delivered a period of the compared part of a year in between (a year or a few months missing), is left
+    out and named in ``left_out``; years before the first year compared are left out (they would look low). A
+    group with counts in the warehouse gets a row for every year compared, 0 where it has none (the warehouse
+    stores no zero counts; leaving those years out would raise the earlier years' mean).
     Columns: ``*by, year, count, population, rate, left_out``.
     """
     c = _annotate(counts, areas, catalogue)
@@ -262,44 +347,33 @@ def year_to_date(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFr
 
 
 def comparable_part(c: pd.DataFrame, end: pd.Timestamp, year: int) -> tuple[pd.DataFrame, dict[str, str]]:
-    """``c`` (annotated counts up to ``year`` with their ``source``) kept to the sources that every year
-    compared holds, and per domain the sources left out as text (``schulden (pas sinds 10-2025)``).
-
-    Judged per source, as :func:`rising_series` judges each signal by its first period: a source is compared
-    when it has delivered ``year``'s part as far as the domain's latest period in it (:func:`_delivered_part`),
-    or no period of its type has ended in ``year`` yet; one that stopped or lags would read as a fall. The years
-    compared start at the first whole year of the compared source that began first, and only the sources
-    holding that year from its start count; one that began later would read as a rise."""
+    """``c`` (annotated counts up to ``year`` with their ``source``) kept to the years compared and the sources
+    holding the compared part of every one of them (:func:`compared_sources`, the rule of the open pages too, over
+    :func:`held_years` up to ``end``), and per domain the sources left out as text
+    (``schulden (pas sinds 10-2025)``, ``schulden (niet geleverd in 2024)``, see :func:`left_out_reason`)."""
     if c.empty:
         return c, {}
-    starts = pd.to_datetime(c["period_start"])
-    pos = np.where(c["period"] == "week", _week_of_year(starts).to_numpy(), starts.dt.month.to_numpy())
-    now = ((c["year"] == year).to_numpy() & in_year_to_date(c["period_start"], c["period"], end, year))
-    c = c.assign(_pos=np.where(now, pos, 0))
-    spans = c.groupby(["domain", "source", "period"], as_index=False).agg(
-        first=("period_start", "min"), last=("period_start", "max"), reached=("_pos", "max"))
-    spans["from_year"] = _from_year(spans["first"], spans["period"])
-    cut = spans.groupby(["domain", "period"])["reached"].transform("max")
-    not_yet = np.array([period_end(pd.Series([year_bounds(year, k)[0]]), pd.Series([k])).iloc[0] > end
-                        for k in spans["period"]], dtype=bool)
-    spans["delivers"] = ((spans["reached"] > 0) & (spans["reached"] == cut)).to_numpy() | not_yet
-    s = spans.groupby(["domain", "source"], as_index=False).agg(
-        first=("first", "min"), last=("last", "max"), from_year=("from_year", "max"), delivers=("delivers", "all"))
-    eligible = s["delivers"] & (s["from_year"] <= year)
-    first_year = s[eligible].groupby("domain")["from_year"].min()
-    s["counted"] = (eligible & (s["from_year"] <= s["domain"].map(first_year))).to_numpy()
+    s = compared_sources(held_years(c, never_delivered(c), end, year), year)
     counted = pd.MultiIndex.from_frame(c[["domain", "source"]]).isin(
         pd.MultiIndex.from_frame(s.loc[s["counted"], ["domain", "source"]]))
-    kept = c[counted & (c["year"] >= c["domain"].map(first_year)).to_numpy()].drop(columns="_pos")
+    first_year = s.drop_duplicates("domain").set_index("domain")["years_from"].astype("float")
+    kept = c[counted & (c["year"] >= c["domain"].map(first_year)).to_numpy()]
     notes: dict[str, str] = {}
-    for row in s[~s["counted"]].itertuples(index=False):
-        held = c.loc[(c["domain"] == row.domain) & (c["source"] == row.source), "year"]
-        if row.domain in first_year and not (held >= first_year[row.domain]).any():
-            continue                                  # ended before the years compared: nothing is left out
-        why = (f"pas sinds {pd.Timestamp(row.first):%m-%Y}" if row.delivers
-               else f"geleverd t/m {pd.Timestamp(row.last):%m-%Y}")
-        notes[row.domain] = "; ".join(filter(None, [notes.get(row.domain), f"{row.source} ({why})"]))
+    for row in s[s["named"]].itertuples(index=False):
+        notes[row.domain] = "; ".join(filter(None, [notes.get(row.domain), f"{row.source} ({left_out_reason(row)})"]))
     return kept, notes
+
+
+def left_out_reason(row) -> str:
+    """Why a source is left out (a row of :func:`compared_sources`), short, for the trends table:
+    ``pas sinds 10-2025``, ``niet geleverd in 2024``, ``niet heel 2024 geleverd``, ``geleverd t/m 06-2024``."""
+    whole = [str(y) for y, nothing in row.gaps if nothing]
+    some = [str(y) for y, nothing in row.gaps if not nothing]
+    why = ([f"pas sinds {pd.Timestamp(row.first):%m-%Y}"] if row.began else []) + (
+        [f"niet geleverd in {', '.join(whole)}"] if whole else []) + (
+        [f"niet heel {', '.join(some)} geleverd"] if some else []) + (
+        [f"geleverd t/m {pd.Timestamp(row.last):%m-%Y}"] if row.stopped else [])
+    return ", ".join(why) or "niet in alle jaren geleverd"
 
 
 def _delivered_part(part: pd.DataFrame, year: int) -> pd.DataFrame:

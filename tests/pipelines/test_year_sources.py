@@ -95,3 +95,60 @@ def test_year_to_date_compares_both_sources_when_both_cover_every_year():
     stad = ytd[ytd["wijk"] == "Stad"].set_index("year")
     assert stad["count"].to_dict() == {2023: 600, 2024: 600, 2025: 600} and set(stad["left_out"]) == {""}
     assert "niet meegeteld" not in trends.change_table(trends.this_year_vs_earlier(ytd, 2025), 2025)
+
+
+# --- red team round 14: a source with a gap (a year, or a few months, never delivered) --------------------------
+
+def schulden_missing(months_missing, first="2023-01-01", months=36):
+    """schulden as :func:`schulden`, but with no count at all in ``months_missing`` (``YYYY-MM``: never delivered,
+    the warehouse keeps no zeros)."""
+    counts = schulden(first, months)
+    return counts[~counts["period_start"].dt.strftime("%Y-%m").isin(months_missing)]
+
+
+A_YEAR = [f"2024-{m:02d}" for m in range(1, 13)]
+SPRING = ["2024-03", "2024-04", "2024-05"]
+
+
+@pytest.mark.parametrize("missing, says", [
+    (A_YEAR, "Betalingsachterstanden (schuldhulp) tellen we hier niet mee: die hebben we niet over 2024."),
+    (SPRING, "Betalingsachterstanden (schuldhulp) tellen we hier niet mee: die hebben we niet over heel 2024."),
+], ids=["a year", "three months"])
+def test_an_open_page_does_not_read_a_source_missing_in_between_as_a_fall_and_a_rise(missing, says):
+    rates, page = page_of_the_town(pd.concat([wijkteam(), schulden_missing(missing)]))
+    assert town(rates)["count"].to_dict() == {2023: 480, 2024: 480, 2025: 480}
+    assert "Dat is ongeveer evenveel als in de jaren ervoor." in page and "meer dan" not in page
+    assert says in page
+    assert "Dit gaat over signalen die het wijkteam noteert: eenzaamheid, burenruzie." in page
+
+
+@pytest.mark.parametrize("missing, end, note", [
+    (A_YEAR, "2025-12-31", "schulden (niet geleverd in 2024)"),
+    (SPRING, "2025-10-31", "schulden (niet heel 2024 geleverd)"),
+    (["2025-02", "2025-03"], "2025-10-31", "schulden (niet heel 2025 geleverd)"),
+], ids=["a year", "three months", "months of this year"])
+def test_year_to_date_leaves_out_a_source_missing_in_between_and_names_it(missing, end, note):
+    counts = pd.concat([wijkteam(), schulden_missing(missing)])
+    ytd = trends.year_to_date(counts, AREAS, CATALOGUE, pd.Timestamp(end))
+    stad = ytd[ytd["wijk"] == "Stad"].set_index("year")
+    assert set(stad["count"]) == {40 * pd.Timestamp(end).month} and set(stad["left_out"]) == {note}
+    change = trends.this_year_vs_earlier(ytd, 2025)
+    assert change.set_index("wijk").loc["Stad", "change"] == 0.0
+    table = trends.change_table(change, 2025)
+    assert table.loc[table["wijk"] == "Stad", "niet meegeteld"].tolist() == [note]
+
+
+def test_a_gap_outside_the_compared_part_of_the_years_leaves_the_source_in():
+    # schulden missed November 2024; January to October of every year holds both sources
+    counts = pd.concat([wijkteam(), schulden_missing(["2024-11"])])
+    ytd = trends.year_to_date(counts, AREAS, CATALOGUE, pd.Timestamp("2025-10-31"))
+    stad = ytd[ytd["wijk"] == "Stad"].set_index("year")
+    assert stad["count"].to_dict() == {2023: 600, 2024: 600, 2025: 600} and set(stad["left_out"]) == {""}
+
+
+def test_quiet_months_of_a_sparse_source_are_zeros_not_a_gap():
+    # one debt signal in two of every three months in one buurt: an empty month is plausible, as the scoring reads it
+    sparse = monthly("BU1", "achterstand", "2023-01-01", [0 if m % 3 == 1 else 1 for m in range(36)])
+    rates, page = page_of_the_town(pd.concat([wijkteam(), sparse[sparse["count"] > 0]]))
+    assert town(rates)["count"].to_dict() == {2023: 488, 2024: 488, 2025: 488}
+    assert "tellen we hier niet mee" not in page
