@@ -40,11 +40,24 @@ import pandas as pd
 from scipy import sparse
 
 from models.panel import running_sums
-from models.scan import LEAST_EXPECTED, LOG_GRID, bin_of, read_curves
+from models.scan import LEAST_EXPECTED, LOG_GRID, bin_of, nb_tail, read_curves
 from models.subset_scan import padded, subset_tails
 
 CALIBRATION = Path(__file__).resolve().parent / "data" / "pooled_calibration.csv"
 LOOKS = ("domain", "neighbours")
+#: periods before the windows over which a group's counts are set against its baselines (the level correction):
+#: half a year, long enough that a group of a few counts a week has some 50 of them, short enough that it is the
+#: baselines' present bias (a trend that the 3-year baselines trail); it ends where the longest window starts, so
+#: a rise is not measured against itself
+REFERENCE = {"week": 26, "month": 6}
+#: expected counts added to both sums of the reference span: a group with few counts there is corrected little
+REFERENCE_PRIOR = 10.0
+#: a buurt is credited with its neighbours' counts only when its own window is at least this far in its tail
+#: (P(own count or more) at most this): a count above a sparse expectation (1 in 4 weeks against 0.5) is not
+OWN_TAIL = 0.25
+#: a neighbour whose own window is this far in its tail is a strong single-series signal: it lists by itself and
+#: is left out of the other buurten's neighbour sums (its rise listed its quiet neighbours, of other teams too)
+STRONG_TAIL = 1e-3
 
 
 @lru_cache(maxsize=1)
@@ -93,9 +106,25 @@ def _dense(part: pd.DataFrame, least_expected: float = 0.0):
     return frame, starts, out
 
 
+def level_factor(y_ref: np.ndarray, mu_ref: np.ndarray, prior: float = REFERENCE_PRIOR) -> np.ndarray:
+    """A group's correction of its summed baselines: its observed / expected counts over the reference span, each
+    sum with ``prior`` expected counts added (a group with few counts there is corrected little); only upwards.
+
+    Baselines that trail a trend (3-year baselines of a signal growing 23 % a year) are each 7 to 9 % low, which no
+    single series shows but a sum of many does: quiet groups then read small tails in a few times their share of
+    periods. A baseline that came out high is not corrected (that only costs the look some power).
+    """
+    return np.maximum(1.0, (y_ref + prior) / (mu_ref + prior))
+
+
 def group_tails(part: pd.DataFrame, neighbours: pd.DataFrame, windows: tuple[int, ...] = (1, 2, 3, 4),
-                min_count: int = 3, least_expected: float = LEAST_EXPECTED) -> dict:
+                min_count: int = 3, least_expected: float = LEAST_EXPECTED, reference: int = REFERENCE["week"],
+                own_tail: float = OWN_TAIL, strong_tail: float = STRONG_TAIL) -> dict:
     """Raw statistics of both looks for one period type (see :func:`pooled_pvalues`).
+
+    Each group's summed baselines are scaled by :func:`level_factor` over the ``reference`` periods before the
+    longest window. In the neighbour look a buurt's own window must be at most ``own_tail`` in its tail, and
+    a neighbour whose own window is below ``strong_tail`` is left out of the sums.
 
     Returns a dict with ``starts`` (the periods), per look its group keys (``domain_keys``: area and
     domain; ``neighbours_keys``: area and signal), ``<look>_raw`` (smallest tail over the windows and
@@ -122,6 +151,13 @@ def group_tails(part: pd.DataFrame, neighbours: pd.DataFrame, windows: tuple[int
     out = {"starts": starts, "domain_keys": dom_keys, "neighbours_keys": keys[["area_code", "signal", "domain"]]}
     raw_d, raw_n = np.ones((len(dom_keys), T)), np.ones((S, T))
     hi = np.arange(1, T + 1)
+    # the reference span: the ``reference`` periods before the longest window
+    ref_hi = np.clip(hi - max(windows), 0, None)
+    ref_lo = np.clip(ref_hi - reference, 0, None)
+    ref = {k: cum[k][:, ref_hi] - cum[k][:, ref_lo] for k in ("y", "mu")}
+    f_d = level_factor(np.asarray(to_domain @ ref["y"]), np.asarray(to_domain @ ref["mu"]))
+    f_n = level_factor(np.asarray(with_nb @ ref["y"]), np.asarray(with_nb @ ref["mu"]))
+    f_series = f_d[dom_id]          # each series is in one domain group: its baseline scaled by that group's factor
     for w in windows:
         lo = np.clip(hi - w, 0, None)
         s = {k: v[:, hi] - v[:, lo] for k, v in cum.items()}
@@ -130,10 +166,16 @@ def group_tails(part: pd.DataFrame, neighbours: pd.DataFrame, windows: tuple[int
         full_d = np.asarray(to_domain @ gap) < 0.5
         full_n = np.asarray(with_nb @ gap) < 0.5
         # the domain: subsets of two or more of its series (one is the single-series look)
-        raw_d = np.minimum(raw_d, subset_tails(s["y"], s["mu"], s["var"], dom_members, None, 2, min_count, full_d))
-        # the area itself above its expected count in the window: a rise that includes this buurt
-        own_up = full_n & has_nb[:, None] & (s["y"] > s["mu"])
-        raw_n = np.minimum(raw_n, subset_tails(s["y"], s["mu"], s["var"], nb_members, np.arange(S), 1, min_count, own_up))
+        raw_d = np.minimum(raw_d, subset_tails(s["y"], s["mu"] * f_series, s["var"] * f_series, dom_members, None, 2,
+                                               min_count, full_d))
+        # the buurt's own window must be evidence itself (its tail at most ``own_tail`` against its corrected
+        # baseline), and a neighbour that is a strong signal on its own does not carry the others' sums
+        phi = np.maximum(s["var"] / np.maximum(s["mu"], 1e-12), 1.0)
+        own = nb_tail(s["y"], s["mu"] * f_n, phi) <= own_tail
+        strong = nb_tail(s["y"], s["mu"], phi) < strong_tail
+        own_up = full_n & has_nb[:, None] & own & (s["y"] > s["mu"] * f_n)
+        raw_n = np.minimum(raw_n, subset_tails(s["y"], s["mu"], s["var"], nb_members, np.arange(S), 1, min_count,
+                                               own_up, scale=f_n, skip=strong))
         if w == 1:
             for look, m in (("domain", to_domain), ("neighbours", with_nb)):
                 mu, var = np.asarray(m @ s["mu"]), np.asarray(m @ s["var"])
@@ -141,6 +183,7 @@ def group_tails(part: pd.DataFrame, neighbours: pd.DataFrame, windows: tuple[int
                 out[f"{look}_phi"] = np.maximum(var / np.maximum(mu, 1e-12), 1.0)
     out["domain_raw"], out["neighbours_raw"] = raw_d, raw_n
     out["dom_id"], out["has_nb"] = dom_id, has_nb
+    out["domain_factor"], out["neighbours_factor"] = f_d, f_n
     return out
 
 
@@ -161,18 +204,20 @@ def pooled_pvalues(series: pd.DataFrame, neighbours: pd.DataFrame, windows: tupl
     Returns
     -------
     ``area_code, domain, period, period_start`` with ``p_pool_domain`` (the strongest two or more of
-    the area's series of the domain) and ``p_pool_nb`` (per signal the area with its strongest
-    neighbours, counted where the area's own window is above its expected count; the best signal,
-    Bonferroni over the domain's signals with neighbours). Under the null each is at most uniform, as far as the simulated quiet
+    the area's series of the domain), ``p_pool_nb`` (per signal the area with its strongest
+    neighbours, counted where the area's own window is evidence itself, its tail at most ``OWN_TAIL``,
+    without neighbours that are strong signals on their own; the best signal, Bonferroni over the
+    domain's signals with neighbours) and ``nb_signal`` (that best signal; None where no signal's
+    neighbour sum is evidence). Under the null each is at most uniform, as far as the simulated quiet
     municipalities of the calibration represent the data (the demo's signals at three population
     scales, 3-year baselines; longer baselines are estimated better and should give conservative
     p-values, which is not measured).
     """
     table = _table() if table is None else table
-    cols = ["area_code", "domain", "period", "period_start", "p_pool_domain", "p_pool_nb"]
+    cols = ["area_code", "domain", "period", "period_start", "p_pool_domain", "p_pool_nb", "nb_signal"]
     parts = []
     for period, part in series.groupby("period", sort=False):
-        g = group_tails(part, neighbours, windows, min_count)
+        g = group_tails(part, neighbours, windows, min_count, reference=REFERENCE.get(period, REFERENCE["week"]))
         p = {}
         for look in LOOKS:
             raw = g[f"{look}_raw"]
@@ -180,15 +225,21 @@ def pooled_pvalues(series: pd.DataFrame, neighbours: pd.DataFrame, windows: tupl
             m = raw < 1
             p[look][m] = _calibrated(raw[m], g[f"{look}_expected"][m], g[f"{look}_phi"][m], table[(look, period)])
         dom_keys, T = g["domain_keys"], len(g["starts"])
-        best = np.ones((len(dom_keys), T))
-        np.minimum.at(best, g["dom_id"], p["neighbours"])
+        # per domain group the signal whose neighbour sum is strongest (the first in the signals' order on a tie)
+        members = padded(g["dom_id"], np.arange(len(g["dom_id"])), len(dom_keys))
+        by_member = np.where((members >= 0)[:, :, None], p["neighbours"][members.clip(0)], np.inf)
+        won = by_member.argmin(axis=1)
+        best = np.take_along_axis(by_member, won[:, None, :], axis=1)[:, 0, :]
+        signal = g["neighbours_keys"]["signal"].to_numpy(dtype=object)[np.take_along_axis(members, won, axis=1)]
         m_nb = np.bincount(g["dom_id"], weights=g["has_nb"].astype(float), minlength=len(dom_keys))
         parts.append(pd.DataFrame({
             "area_code": np.repeat(dom_keys.get_level_values(0).to_numpy(), T),
             "domain": np.repeat(dom_keys.get_level_values(1).to_numpy(), T),
             "period": period, "period_start": np.tile(g["starts"], len(dom_keys)),
             "p_pool_domain": p["domain"].ravel(),
-            "p_pool_nb": np.minimum(1.0, best * np.maximum(m_nb, 1)[:, None]).ravel()}))
+            "p_pool_nb": np.minimum(1.0, best * np.maximum(m_nb, 1)[:, None]).ravel(),
+            "nb_signal": np.where(best < 1.0, signal, None).ravel()}))
     out = pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
     # typed as the input even when no group has a window (a young warehouse): merged on period_start
-    return out.astype({"period_start": series["period_start"].dtype, "p_pool_domain": float, "p_pool_nb": float})
+    return out.astype({"period_start": series["period_start"].dtype, "p_pool_domain": float, "p_pool_nb": float,
+                       "nb_signal": object})

@@ -76,3 +76,68 @@ def test_a_quiet_municipality_keeps_its_chance_rate():
     # false alarms, and sparse series at ``series_level`` with ``series_min_counts``: about 0.01 here)
     assert cells / 2 <= budget.attention_level + budget.series_level
     assert listed / 2 / 52 / teams <= 1.0                       # chance entries per team per week
+
+
+def series_frame(counts: dict, mu: dict, phi=1.2, domain="physical"):
+    """Like :func:`frame`, with each series' own expected count."""
+    T = len(next(iter(counts.values())))
+    starts = pd.date_range(end="2026-11-16", periods=T, freq="7D")
+    return pd.DataFrame([{"area_code": a, "signal": s, "domain": domain, "period": "week", "period_start": t,
+                          "count": c, "expected": mu[(a, s)], "phi": phi}
+                         for (a, s), series in counts.items() for t, c in zip(starts, series)])
+
+
+NO_NEIGHBOURS = pd.DataFrame(columns=["area_code", "neighbour"])
+
+
+def test_baselines_a_little_low_for_half_a_year_are_not_multiplied_by_the_pool():
+    """Three series each 20 % above their baselines for 30 weeks (baselines trailing a trend): summed over four weeks
+    that read a tail of 3e-4; against the group's own level over the 26 weeks before the windows it is no evidence.
+    A rise on top of that level is still found."""
+    mu = {("A", s): 30.0 for s in "abc"}
+    level = {k: [36] * 30 for k in mu}
+    g = group_tails(series_frame(level, mu), NO_NEIGHBOURS)
+    assert g["domain_factor"][0, -1] == pytest.approx((3 * 26 * 36 + 10) / (3 * 26 * 30 + 10))
+    assert g["domain_raw"][0, -1] == 1.0
+    assert nb_tail(4 * 3 * 36, 4 * 3 * 30.0, 1.2) < 1e-3          # the sum against the baselines alone
+    rise = {k: [36] * 28 + [55, 55] for k in mu}
+    assert group_tails(series_frame(rise, mu), NO_NEIGHBOURS)["domain_raw"][0, -1] < 1e-6
+    # baselines that came out high are not corrected downwards
+    low = {k: [24] * 28 + [45, 45] for k in mu}
+    g = group_tails(series_frame(low, mu), NO_NEIGHBOURS)
+    assert g["domain_factor"][0, -1] == 1.0
+
+
+STAR = pd.DataFrame({"area_code": ["A", "A", "B", "C"], "neighbour": ["B", "C", "A", "A"]})
+
+
+def test_a_quiet_buurt_is_not_listed_for_its_neighbours_rise():
+    """Red team 13b (repro 1): a buurt with one count in four weeks against 0.5 a week was credited with its
+    neighbour's strong rise (alarm at p 2e-11 with its own count 0 that week). Its own window is no evidence, and a
+    neighbour that is a strong signal on its own does not carry another buurt's sum."""
+    mu = {(a, "dump"): 0.5 for a in "ABC"}
+    counts = {("A", "dump"): [0] * 26 + [0, 1, 0, 0], ("B", "dump"): [0] * 26 + [9, 9, 9, 9],
+              ("C", "dump"): [0] * 30}
+    g = group_tails(series_frame(counts, mu), STAR)
+    row = {a: i for i, a in enumerate(g["neighbours_keys"]["area_code"])}
+    assert (g["neighbours_raw"][row["A"], -4:] == 1.0).all()
+    # A itself above expected (2 in a week against 0.5: its tail 0.09) but carried by B alone: still no evidence
+    counts[("A", "dump")] = [0] * 29 + [2]
+    g = group_tails(series_frame(counts, mu), STAR)
+    assert g["neighbours_raw"][row["A"], -1] == 1.0
+    # a spread rise, A and both neighbours a little up, none strong on its own: the pool finds it
+    spread = {("A", "dump"): [0] * 28 + [2, 2], ("B", "dump"): [0] * 28 + [2, 2], ("C", "dump"): [0] * 28 + [2, 2]}
+    assert group_tails(series_frame(spread, mu), STAR)["neighbours_raw"][row["A"], -1] < 1e-3
+
+
+def test_the_neighbour_look_names_the_signal_that_carried_it():
+    mu = {(a, s): 0.5 for a in "ABC" for s in ("dump", "litter")}
+    counts = {(a, s): [0] * 30 for a in "ABC" for s in ("dump", "litter")}
+    for a in "ABC":
+        counts[(a, "dump")] = [0] * 28 + [2, 2]
+    counts[("A", "litter")] = [0] * 29 + [1]                 # the buurt's own litter above expected this week
+    p = pooled_pvalues(series_frame(counts, mu), STAR)
+    last = p[(p["area_code"] == "A") & (p["period_start"] == p["period_start"].max())].iloc[0]
+    assert last["p_pool_nb"] < 0.05 and last["nb_signal"] == "dump"
+    quiet = p[p["p_pool_nb"] == 1.0]
+    assert len(quiet) and quiet["nb_signal"].isna().all()
