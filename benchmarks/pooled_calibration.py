@@ -29,7 +29,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from models.demo import simulate_counts  # noqa: E402
-from models.pooled import CALIBRATION, LOOKS, _table, group_tails  # noqa: E402
+from models.pooled import CALIBRATION, DISPERSION_SPAN, EDGES, LOOKS, REFERENCE, _table, group_tails  # noqa: E402
 from models.scan import LOG_GRID, build_curves, curves_frame  # noqa: E402
 from pipelines.demo import DEMO_END, demo_settings  # noqa: E402
 from pipelines.reference import Reference  # noqa: E402
@@ -116,7 +116,7 @@ def main() -> None:
         for r in range(args.replicates):
             scores = cached_scores(ref, 5151 + 2 * r, scale, args.cache, dispersion_of(r))
             for period, part in scores.groupby("period"):
-                g = group_tails(part, ref.neighbours)
+                g = group_tails(part, ref.neighbours, reference=REFERENCE[period], dispersion_span=DISPERSION_SPAN[period])
                 for look in LOOKS:
                     keep = np.ones(g[f"{look}_raw"].shape, dtype=bool)
                     if look == "neighbours":          # only series with neighbours form a group
@@ -127,7 +127,7 @@ def main() -> None:
     frames = []
     for (look, period), got in cells.items():
         c = {k: np.concatenate(v) for k, v in got.items()}
-        curves = build_curves(c["raw"], c["expected"], c["phi"])
+        curves = build_curves(c["raw"], c["expected"], c["phi"], edges=EDGES)
         frames.append(curves_frame({0: curves}).drop(columns="b").assign(look=look, period=period))
         print(f"{look}, {period}: {len(c['raw'])} null cells", flush=True)
     table = pd.concat(frames, ignore_index=True)

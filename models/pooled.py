@@ -10,9 +10,15 @@ the quiet rest of the group as well dilutes it (a rise in a buurt and two of its
 in two of a domain's five signals). So each look is a linear-time subset scan (``models.subset_scan``,
 Neill 2012): per window the group's series are ordered by count / expected and the sums of the top
 k are tested, k = 2..n for the domain (one series is the single-series look), and per signal the
-buurt itself with its top k = 1..n neighbours (counted where the buurt's own window is above its
-expected count). The raw statistic is the smallest tail over the windows and k; tails at or above
-0.05 are recorded as 1 (no evidence).
+buurt itself with its top k = 1..n neighbours. The raw statistic is the smallest tail over the windows
+and k; tails at or above 0.05 are recorded as 1 (no evidence).
+
+Two guards keep the sums honest off the demo's data. A group's summed baselines are scaled up by its own
+observed / expected counts over the 26 weeks (6 months) before the windows (``level_factor``): baselines
+trailing a trend (+23 %/yr) are each 7 to 9 % low, which no single series shows but a sum of many does.
+And a buurt is credited with its neighbours' sum only when its own window is evidence itself (its tail
+at most ``OWN_TAIL``), without neighbours that are strong signals on their own (``STRONG_TAIL``): one
+buurt's rise put its quiet neighbours, of other teams too, on the lists as ``alarm``.
 
 The raw statistic is mapped to the chance of one at least as small in a quiet municipality, per
 (expected, dispersion) bin of the whole group (table ``models/data/pooled_calibration.csv``, made
@@ -40,7 +46,8 @@ import pandas as pd
 from scipy import sparse
 
 from models.panel import running_sums
-from models.scan import LEAST_EXPECTED, LOG_GRID, bin_of, nb_tail, read_curves
+from models.scan import (LEAST_EXPECTED, LOG_GRID, SCAN_EXPECTED_EDGES, SCAN_PHI_EDGES, bin_of, edges_of, nb_tail,
+                         read_curves)
 from models.subset_scan import padded, subset_tails
 
 CALIBRATION = Path(__file__).resolve().parent / "data" / "pooled_calibration.csv"
@@ -58,6 +65,12 @@ OWN_TAIL = 0.25
 #: a neighbour whose own window is this far in its tail is a strong single-series signal: it lists by itself and
 #: is left out of the other buurten's neighbour sums (its rise listed its quiet neighbours, of other teams too)
 STRONG_TAIL = 1e-3
+#: the (expected, dispersion) bins of the calibration: the scan's, to a dispersion of 7 and more (clustered reports)
+EDGES = (SCAN_EXPECTED_EDGES, SCAN_PHI_EDGES)
+#: periods before the windows over which a group's own dispersion is measured (two years: a clustered group that
+#: was quiet for half a year is still told from a calm one), and the fewest it needs (fewer: the baselines' alone)
+DISPERSION_SPAN = {"week": 104, "month": 24}
+MIN_REFERENCE = 8
 
 
 @lru_cache(maxsize=1)
@@ -73,7 +86,7 @@ def _calibrated(raw: np.ndarray, expected: np.ndarray, phi: np.ndarray, curves: 
     the curve at the grid point at or above ``raw`` (not interpolating) keeps the p-value at or above
     the tail at the atom. Below the table's range the tail falls in proportion to the raw statistic.
     """
-    flat = bin_of(expected, phi)
+    flat = bin_of(expected, phi, edges_of(curves))
     curves = curves.reshape(-1, len(LOG_GRID))
     x = np.log10(np.maximum(raw, 1e-300))
     up = np.searchsorted(LOG_GRID, x - 1e-9).clip(0, len(LOG_GRID) - 1)
@@ -119,7 +132,8 @@ def level_factor(y_ref: np.ndarray, mu_ref: np.ndarray, prior: float = REFERENCE
 
 def group_tails(part: pd.DataFrame, neighbours: pd.DataFrame, windows: tuple[int, ...] = (1, 2, 3, 4),
                 min_count: int = 3, least_expected: float = LEAST_EXPECTED, reference: int = REFERENCE["week"],
-                own_tail: float = OWN_TAIL, strong_tail: float = STRONG_TAIL) -> dict:
+                own_tail: float = OWN_TAIL, strong_tail: float = STRONG_TAIL,
+                dispersion_span: int = DISPERSION_SPAN["week"]) -> dict:
     """Raw statistics of both looks for one period type (see :func:`pooled_pvalues`).
 
     Each group's summed baselines are scaled by :func:`level_factor` over the ``reference`` periods before the
@@ -147,7 +161,7 @@ def group_tails(part: pd.DataFrame, neighbours: pd.DataFrame, windows: tuple[int
     with_nb = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(S, S))
     nb_members = padded(pairs["row"].to_numpy(), pairs["other"].to_numpy(), S)
     has_nb = np.bincount(pairs["row"].to_numpy(), minlength=S) > 0
-    cum = {k: running_sums(a[k]) for k in ("y", "mu", "var", "ok")}
+    cum = {k: running_sums(a[k]) for k in ("y", "mu", "ok")}
     out = {"starts": starts, "domain_keys": dom_keys, "neighbours_keys": keys[["area_code", "signal", "domain"]]}
     raw_d, raw_n = np.ones((len(dom_keys), T)), np.ones((S, T))
     hi = np.arange(1, T + 1)
@@ -158,6 +172,33 @@ def group_tails(part: pd.DataFrame, neighbours: pd.DataFrame, windows: tuple[int
     f_d = level_factor(np.asarray(to_domain @ ref["y"]), np.asarray(to_domain @ ref["mu"]))
     f_n = level_factor(np.asarray(with_nb @ ref["y"]), np.asarray(with_nb @ ref["mu"]))
     f_series = f_d[dom_id]          # each series is in one domain group: its baseline scaled by that group's factor
+    # each group's own dispersion over the ``dispersion_span`` periods before the windows (Pearson's, of its
+    # one-period sums), for the bins: the baselines' own of a sparse series stays near 1 whatever its clustering
+    # (at variance 5-8x the mean quiet groups then read the curves of calm ones, 2 to 4 times their level)
+    disp_lo = np.clip(ref_hi - dispersion_span, 0, None)
+    one_gap = 1.0 - a["ok"]
+
+    def pearson(y1, mu1, full):
+        """Pearson's dispersion per row over the span (1 with fewer than ``MIN_REFERENCE`` periods), and its sums."""
+        q = running_sums(np.where(full, (y1 - mu1) ** 2 / np.where(full, mu1, 1.0), 0.0))
+        n = running_sums(full.astype(float))
+        q, n = q[:, ref_hi] - q[:, disp_lo], n[:, ref_hi] - n[:, disp_lo]
+        return np.where(n >= MIN_REFERENCE, q / np.maximum(n, 1), 1.0), q, n
+
+    own_phi = {}
+    for look, m in (("domain", to_domain), ("neighbours", with_nb)):
+        y1, mu1 = np.asarray(m @ a["y"]), np.asarray(m @ a["mu"])
+        own_phi[look] = pearson(y1, mu1, (np.asarray(m @ one_gap) < 0.5) & (mu1 > 0))[0]
+    # and each signal's over all its buurten: a sparse group of a clustered signal whose own span held no burst
+    sig_id = pd.factorize(keys["signal"], sort=True)[0]
+    to_signal = sparse.csr_matrix((np.ones(S), (sig_id, np.arange(S))), shape=(sig_id.max(initial=-1) + 1, S))
+    _, q_s, n_s = pearson(a["y"], a["mu"], (a["ok"] > 0.5) & (a["mu"] > 0))
+    q_sig, n_sig = np.asarray(to_signal @ q_s), np.asarray(to_signal @ n_s)
+    phi_s = np.maximum(np.where(n_sig >= MIN_REFERENCE, q_sig / np.maximum(n_sig, 1), 1.0), 1.0)[sig_id]
+    signal_phi = {"domain": np.asarray(to_domain @ (a["mu"] * phi_s)) / np.maximum(np.asarray(to_domain @ a["mu"]), 1e-12),
+                  "neighbours": phi_s}
+    # the sums' variances too: a series' variance at least its signal's dispersion times its expected count
+    cum["var"] = running_sums(np.maximum(a["var"], a["mu"] * phi_s))
     for w in windows:
         lo = np.clip(hi - w, 0, None)
         s = {k: v[:, hi] - v[:, lo] for k, v in cum.items()}
@@ -180,7 +221,8 @@ def group_tails(part: pd.DataFrame, neighbours: pd.DataFrame, windows: tuple[int
             for look, m in (("domain", to_domain), ("neighbours", with_nb)):
                 mu, var = np.asarray(m @ s["mu"]), np.asarray(m @ s["var"])
                 out[f"{look}_expected"] = mu
-                out[f"{look}_phi"] = np.maximum(var / np.maximum(mu, 1e-12), 1.0)
+                out[f"{look}_phi"] = np.maximum.reduce([var / np.maximum(mu, 1e-12), np.ones(mu.shape), own_phi[look],
+                                                        signal_phi[look]])
     out["domain_raw"], out["neighbours_raw"] = raw_d, raw_n
     out["dom_id"], out["has_nb"] = dom_id, has_nb
     out["domain_factor"], out["neighbours_factor"] = f_d, f_n
@@ -217,7 +259,8 @@ def pooled_pvalues(series: pd.DataFrame, neighbours: pd.DataFrame, windows: tupl
     cols = ["area_code", "domain", "period", "period_start", "p_pool_domain", "p_pool_nb", "nb_signal"]
     parts = []
     for period, part in series.groupby("period", sort=False):
-        g = group_tails(part, neighbours, windows, min_count, reference=REFERENCE.get(period, REFERENCE["week"]))
+        g = group_tails(part, neighbours, windows, min_count, reference=REFERENCE.get(period, REFERENCE["week"]),
+                        dispersion_span=DISPERSION_SPAN.get(period, DISPERSION_SPAN["week"]))
         p = {}
         for look in LOOKS:
             raw = g[f"{look}_raw"]
