@@ -212,7 +212,8 @@ def area_evidence(scores: pd.DataFrame, domains: pd.DataFrame, neighbours: pd.Da
     One row per area, domain, period type and period: ``p_own`` (truncated product over the domain's
     series), ``p_single`` (Tippett), ``p_pool_domain`` and ``p_pool_nb`` (pooled counts of the domain's
     strongest series, and per signal of the area with its strongest neighbours: ``models.pooled``; 1 without ``expected``
-    and ``phi`` in ``scores``), ``p_domain`` (best look x the number of looks: the pooled counts and the single
+    and ``phi`` in ``scores``), ``nb_signal`` (the signal whose neighbour sum gives ``p_pool_nb``; None without one: the
+    explanation of a ``pooled neighbours`` listing names it), ``p_domain`` (best look x the number of looks: the pooled counts and the single
     series, or without baselines the truncated product and the single series), ``look`` (which), ``q`` (Benjamini-Hochberg over
     the municipality's areas and domains of the period), ``score`` (-log10 p_domain), ``elevated``,
     ``level`` (alarm / aandacht / ""), ``n_elevated`` (series with p <= elevated_p), ``n_alarm``
@@ -231,7 +232,7 @@ def area_evidence(scores: pd.DataFrame, domains: pd.DataFrame, neighbours: pd.Da
         ev = ev.merge(pooled, on=CELL, how="left")
         taken = LOOKS
     else:                                   # scores without the baselines' dispersion: no pooled counts
-        ev = ev.assign(p_pool_domain=1.0, p_pool_nb=1.0)
+        ev = ev.assign(p_pool_domain=1.0, p_pool_nb=1.0, nb_signal=None)
         taken = LOOKS_WITHOUT_BASELINES
     ev[["p_pool_domain", "p_pool_nb"]] = ev[["p_pool_domain", "p_pool_nb"]].fillna(1.0)
     looks = ev[list(taken)].to_numpy()
@@ -251,7 +252,7 @@ def area_evidence(scores: pd.DataFrame, domains: pd.DataFrame, neighbours: pd.Da
     series_path = (ev["n_alarm"] > 0) & (ev["period"] != "month")
     attention = ~alarm & ((ev["p_domain"] <= budget.attention_level * scale) | series_path)
     ev["level"] = np.select([alarm, attention], ["alarm", "aandacht"], default="")
-    return ev[[*CELL, "p_own", "p_single", "p_pool_domain", "p_pool_nb", "p_domain", "look", "q",
+    return ev[[*CELL, "p_own", "p_single", "p_pool_domain", "p_pool_nb", "nb_signal", "p_domain", "look", "q",
                "score", "elevated", "level", "n_elevated", "n_alarm", "max_count"]]
 
 
