@@ -67,10 +67,10 @@ OWN_TAIL = 0.25
 STRONG_TAIL = 1e-3
 #: the (expected, dispersion) bins of the calibration: the scan's, to a dispersion of 7 and more (clustered reports)
 EDGES = (SCAN_EXPECTED_EDGES, SCAN_PHI_EDGES)
-#: periods before the windows over which a group's own dispersion is measured (two years: a clustered group that
-#: was quiet for half a year is still told from a calm one), and the fewest it needs (fewer: the baselines' alone)
+#: periods before the windows over which each signal's dispersion is measured over all its buurten (two years), and
+#: the expected counts it needs there (fewer: the baselines' own dispersion alone)
 DISPERSION_SPAN = {"week": 104, "month": 24}
-MIN_REFERENCE = 8
+MIN_EXPECTED = 30.0
 
 
 @lru_cache(maxsize=1)
@@ -172,29 +172,20 @@ def group_tails(part: pd.DataFrame, neighbours: pd.DataFrame, windows: tuple[int
     f_d = level_factor(np.asarray(to_domain @ ref["y"]), np.asarray(to_domain @ ref["mu"]))
     f_n = level_factor(np.asarray(with_nb @ ref["y"]), np.asarray(with_nb @ ref["mu"]))
     f_series = f_d[dom_id]          # each series is in one domain group: its baseline scaled by that group's factor
-    # each group's own dispersion over the ``dispersion_span`` periods before the windows (Pearson's, of its
-    # one-period sums), for the bins: the baselines' own of a sparse series stays near 1 whatever its clustering
-    # (at variance 5-8x the mean quiet groups then read the curves of calm ones, 2 to 4 times their level)
+    # each signal's dispersion over all its buurten (Pearson's, over the ``dispersion_span`` periods before the
+    # windows): the baselines' own of a sparse series stays near 1 whatever its clustering, and at variance 5-8x the
+    # mean quiet groups read the curves of calm ones (2 to 4 times their level); a group's own span is too short
     disp_lo = np.clip(ref_hi - dispersion_span, 0, None)
-    one_gap = 1.0 - a["ok"]
 
-    def pearson(y1, mu1, full):
-        """Pearson's dispersion per row over the span (1 with fewer than ``MIN_REFERENCE`` periods), and its sums."""
-        q = running_sums(np.where(full, (y1 - mu1) ** 2 / np.where(full, mu1, 1.0), 0.0))
-        n = running_sums(full.astype(float))
-        q, n = q[:, ref_hi] - q[:, disp_lo], n[:, ref_hi] - n[:, disp_lo]
-        return np.where(n >= MIN_REFERENCE, q / np.maximum(n, 1), 1.0), q, n
-
-    own_phi = {}
-    for look, m in (("domain", to_domain), ("neighbours", with_nb)):
-        y1, mu1 = np.asarray(m @ a["y"]), np.asarray(m @ a["mu"])
-        own_phi[look] = pearson(y1, mu1, (np.asarray(m @ one_gap) < 0.5) & (mu1 > 0))[0]
-    # and each signal's over all its buurten: a sparse group of a clustered signal whose own span held no burst
+    # as sum (count - expected)^2 / sum expected: Pearson's mean of terms is carried by the sparse series (one count
+    # against the floor of 0.05 is a term of 18)
     sig_id = pd.factorize(keys["signal"], sort=True)[0]
     to_signal = sparse.csr_matrix((np.ones(S), (sig_id, np.arange(S))), shape=(sig_id.max(initial=-1) + 1, S))
-    _, q_s, n_s = pearson(a["y"], a["mu"], (a["ok"] > 0.5) & (a["mu"] > 0))
-    q_sig, n_sig = np.asarray(to_signal @ q_s), np.asarray(to_signal @ n_s)
-    phi_s = np.maximum(np.where(n_sig >= MIN_REFERENCE, q_sig / np.maximum(n_sig, 1), 1.0), 1.0)[sig_id]
+    full = (a["ok"] > 0.5) & (a["mu"] > 0)
+    sq, ex = running_sums(np.where(full, (a["y"] - a["mu"]) ** 2, 0.0)), running_sums(np.where(full, a["mu"], 0.0))
+    q_sig = np.asarray(to_signal @ (sq[:, ref_hi] - sq[:, disp_lo]))
+    mu_sig = np.asarray(to_signal @ (ex[:, ref_hi] - ex[:, disp_lo]))
+    phi_s = np.maximum(np.where(mu_sig >= MIN_EXPECTED, q_sig / np.maximum(mu_sig, 1e-12), 1.0), 1.0)[sig_id]
     signal_phi = {"domain": np.asarray(to_domain @ (a["mu"] * phi_s)) / np.maximum(np.asarray(to_domain @ a["mu"]), 1e-12),
                   "neighbours": phi_s}
     # the sums' variances too: a series' variance at least its signal's dispersion times its expected count
@@ -221,8 +212,7 @@ def group_tails(part: pd.DataFrame, neighbours: pd.DataFrame, windows: tuple[int
             for look, m in (("domain", to_domain), ("neighbours", with_nb)):
                 mu, var = np.asarray(m @ s["mu"]), np.asarray(m @ s["var"])
                 out[f"{look}_expected"] = mu
-                out[f"{look}_phi"] = np.maximum.reduce([var / np.maximum(mu, 1e-12), np.ones(mu.shape), own_phi[look],
-                                                        signal_phi[look]])
+                out[f"{look}_phi"] = np.maximum(var / np.maximum(mu, 1e-12), signal_phi[look])
     out["domain_raw"], out["neighbours_raw"] = raw_d, raw_n
     out["dom_id"], out["has_nb"] = dom_id, has_nb
     out["domain_factor"], out["neighbours_factor"] = f_d, f_n
