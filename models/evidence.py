@@ -7,9 +7,10 @@ the baselines and calibrated on quiet simulated municipalities: the counts of th
 or more series of the domain summed, and per signal the counts of the area and its strongest
 neighbours summed. A rise spread thinly over several series (two signals, or adjacent buurten) adds
 up in the sums, where p-values of a few standard deviations each pool weakly, and the quiet rest of
-the group does not dilute it. The neighbours' sum counts for a buurt whose own window is above its
-expected count (not only where the buurt is already elevated on its own, which left out the spread
-rises it is for). The best look, Bonferroni corrected for the looks taken, is the domain p-value
+the group does not dilute it. The neighbours' sum counts for a buurt whose own window is evidence itself
+(its tail at most 0.25: not only where the buurt is already elevated on its own, which left out the spread
+rises it is for, nor a count above a sparse expectation, which listed the quiet neighbours of one buurt's
+rise), without neighbours that are strong signals on their own. The best look, Bonferroni corrected for the looks taken, is the domain p-value
 ``p_domain``: under the null it is at most uniform, whatever the dependence.
 
 Scores without baselines (a detector that gives no ``expected`` and ``phi``) cannot be summed; their

@@ -13,7 +13,9 @@ k are tested, k = 2..n for the domain (one series is the single-series look), an
 buurt itself with its top k = 1..n neighbours. The raw statistic is the smallest tail over the windows
 and k; tails at or above 0.05 are recorded as 1 (no evidence).
 
-Two guards keep the sums honest off the demo's data. A group's summed baselines are scaled up by its own
+Three guards keep the sums honest off the demo's data. Each signal's dispersion is measured over all its
+buurten (sum (count - expected)^2 / sum expected over the two years before the windows) and a series'
+variance in the sums is at least that times its expected count. A group's summed baselines are scaled up by its own
 observed / expected counts over the 26 weeks (6 months) before the windows (``level_factor``): baselines
 trailing a trend (+23 %/yr) are each 7 to 9 % low, which no single series shows but a sum of many does.
 And a buurt is credited with its neighbours' sum only when its own window is evidence itself (its tail
@@ -27,12 +29,16 @@ for the four windows and the choice of k, and for the baselines' estimation erro
 average out in a sum and which the choice of the top k seeks out (a series whose baseline came out
 low ranks first). A baseline of almost nothing is therefore taken as ``LEAST_EXPECTED`` (0.05 a
 period): sparse series whose fit puts them at 1e-5 made a quiet domain's raw statistic fall below
-1e-4 in 2.5 % of its periods. On 20 quiet municipalities per scale apart from the table's (x1, x4,
-x16; ``pooled_calibration.py --check 20``) the calibrated p-values fall at or below 0.01 0.79 to 1.09
-times as often as 0.01 (where the lists use them), weekly 0.84 to 1.12 times at 0.002 and 0.84 to
-1.52 times at 0.0005; monthly, with a fifth of the cells, 0.56 to 1.48 times at 0.002 and 0.43 to
-2.17 times at 0.0005 (the summed looks before on the same municipalities: 0.81 to 1.09, 0.91 to 1.45
-and 0.43 to 2.69 times).
+1e-4 in 2.5 % of its periods. The quiet municipalities of the table have the demo's dispersion and
+variance 2, 3, 5 and 8 times the mean, in turn; the bins read each signal's dispersion measured over all
+its buurten (see above), not the baselines' (which stays near 1 for sparse series whatever their
+clustering). On 20 quiet municipalities per scale apart from the table's (x1, x4, x16, the dispersions
+in turn; ``pooled_calibration.py --check 20``) the calibrated p-values fall at or below 0.01 0.85 to 1.00
+times as often as 0.01 weekly (where the lists use them), 0.85 to 1.19 times at 0.002 and 0.94 to 1.84
+times at 0.0005; per dispersion at x1 weekly, 0.6 times at 0.01 at the demo's, 0.9 at 5x and 1.3 at 8x
+(2.2 at 0.002). Monthly, with a fifth of the cells, 0.73 to 1.19 times at 0.01 but 0.85 to 3.2 times at
+0.002 and up to 9 times at 0.0005, the excess from the sparse (x1) municipalities at variance 5 and 8
+times the mean: not solved.
 References: Neill (2012) JRSS B 74:337-360 (fast subset scan); Kulldorff (2001) JRSS A 164:61-72
 (scan statistics over windows and neighbourhoods).
 """
