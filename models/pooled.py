@@ -178,13 +178,12 @@ def group_tails(part: pd.DataFrame, neighbours: pd.DataFrame, windows: tuple[int
     f_d = level_factor(np.asarray(to_domain @ ref["y"]), np.asarray(to_domain @ ref["mu"]))
     f_n = level_factor(np.asarray(with_nb @ ref["y"]), np.asarray(with_nb @ ref["mu"]))
     f_series = f_d[dom_id]          # each series is in one domain group: its baseline scaled by that group's factor
-    # each signal's dispersion over all its buurten (Pearson's, over the ``dispersion_span`` periods before the
-    # windows): the baselines' own of a sparse series stays near 1 whatever its clustering, and at variance 5-8x the
-    # mean quiet groups read the curves of calm ones (2 to 4 times their level); a group's own span is too short
-    disp_lo = np.clip(ref_hi - dispersion_span, 0, None)
-
-    # as sum (count - expected)^2 / sum expected: Pearson's mean of terms is carried by the sparse series (one count
+    # each signal's dispersion over all its buurten, sum (count - expected)^2 / sum expected over the
+    # ``dispersion_span`` periods before the windows: the baselines' own of a sparse series stays near 1 whatever its
+    # clustering, and at variance 5-8x the mean quiet groups read the curves of calm ones (2 to 4 times their level);
+    # a group's own span is too short, and the mean of Pearson's terms is carried by the sparse series (one count
     # against the floor of 0.05 is a term of 18)
+    disp_lo = np.clip(ref_hi - dispersion_span, 0, None)
     sig_id = pd.factorize(keys["signal"], sort=True)[0]
     to_signal = sparse.csr_matrix((np.ones(S), (sig_id, np.arange(S))), shape=(sig_id.max(initial=-1) + 1, S))
     full = (a["ok"] > 0.5) & (a["mu"] > 0)

@@ -141,3 +141,18 @@ def test_the_neighbour_look_names_the_signal_that_carried_it():
     assert last["p_pool_nb"] < 0.05 and last["nb_signal"] == "dump"
     quiet = p[p["p_pool_nb"] == 1.0]
     assert len(quiet) and quiet["nb_signal"].isna().all()
+
+
+def test_a_clustered_signal_is_summed_with_the_dispersion_it_shows():
+    """Reports in bursts (0, 0, 6 against 2 a week: variance 4 times the mean) whose baselines say 1.2: a window of
+    bursts in two buurten read a tail far below the level; measured over the signal's buurten, its dispersion sets
+    the sums' variances and the calibration bin."""
+    mu = {(a, "dump"): 2.0 for a in "AB"}
+    history = [0, 0, 6] * 10
+    counts = {("A", "dump"): history + [6, 6], ("B", "dump"): history + [6, 6]}
+    pair = pd.DataFrame({"area_code": ["A", "B"], "neighbour": ["B", "A"]})
+    measured = group_tails(series_frame(counts, mu), pair)
+    assumed = group_tails(series_frame(counts, mu), pair, dispersion_span=0)
+    assert measured["neighbours_phi"][0, -1] == pytest.approx(4.0, rel=0.05)
+    assert assumed["neighbours_phi"][0, -1] == pytest.approx(1.2)
+    assert assumed["neighbours_raw"][0, -1] < 1e-3 < measured["neighbours_raw"][0, -1]
