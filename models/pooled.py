@@ -65,6 +65,10 @@ LOOKS = ("domain", "neighbours")
 REFERENCE = {"week": 26, "month": 6}
 #: expected counts added to both sums of the reference span: a group with few counts there is corrected little
 REFERENCE_PRIOR = 10.0
+#: the largest correction: 3-year baselines trail even a steep trend (+30 % a year) by about a tenth; a group whose
+#: half year is further above its baselines has risen in its own right (the demo's structural rises, 1.7 to 2.4
+#: times for months), and a correction to its level would hide that rise from the lists while it lasts
+MAX_LEVEL_FACTOR = 1.15
 #: a buurt is credited with its neighbours' counts only when its own window is at least this far in its tail
 #: (P(own count or more) at most this): a count above a sparse expectation (1 in 4 weeks against 0.5) is not
 OWN_TAIL = 0.25
@@ -131,9 +135,10 @@ def level_factor(y_ref: np.ndarray, mu_ref: np.ndarray, prior: float = REFERENCE
 
     Baselines that trail a trend (3-year baselines of a signal growing 23 % a year) are each 7 to 9 % low, which no
     single series shows but a sum of many does: quiet groups then read small tails in a few times their share of
-    periods. A baseline that came out high is not corrected (that only costs the look some power).
+    periods. A baseline that came out high is not corrected (that only costs the look some power), nor one more
+    than :data:`MAX_LEVEL_FACTOR` low (a rise of the group, not a trend the baselines trail).
     """
-    return np.maximum(1.0, (y_ref + prior) / (mu_ref + prior))
+    return np.clip((y_ref + prior) / (mu_ref + prior), 1.0, MAX_LEVEL_FACTOR)
 
 
 def group_tails(part: pd.DataFrame, neighbours: pd.DataFrame, windows: tuple[int, ...] = (1, 2, 3, 4),

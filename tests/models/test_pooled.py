@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from models.evidence import Budget, area_evidence, lifecycle
-from models.pooled import group_tails, pooled_pvalues
+from models.pooled import MAX_LEVEL_FACTOR, group_tails, pooled_pvalues
 from models.scan import nb_tail
 
 
@@ -91,17 +91,20 @@ NO_NEIGHBOURS = pd.DataFrame(columns=["area_code", "neighbour"])
 
 
 def test_baselines_a_little_low_for_half_a_year_are_not_multiplied_by_the_pool():
-    """Three series each 20 % above their baselines for 30 weeks (baselines trailing a trend): summed over four weeks
-    that read a tail of 3e-4; against the group's own level over the 26 weeks before the windows it is no evidence.
-    A rise on top of that level is still found."""
-    mu = {("A", s): 30.0 for s in "abc"}
-    level = {k: [36] * 30 for k in mu}
+    """Three series each 10 % above their baselines for 30 weeks (baselines trailing a trend): summed over four weeks
+    that read a tail below 1e-4; against the group's own level over the 26 weeks before the windows it is no
+    evidence. A rise on top of that level is still found, and a group far above its baselines for half a year (a
+    rise of its own, not a trend) is corrected by at most MAX_LEVEL_FACTOR."""
+    mu = {("A", s): 200.0 for s in "abc"}
+    level = {k: [220] * 30 for k in mu}
     g = group_tails(series_frame(level, mu), NO_NEIGHBOURS)
-    assert g["domain_factor"][0, -1] == pytest.approx((3 * 26 * 36 + 10) / (3 * 26 * 30 + 10))
+    assert g["domain_factor"][0, -1] == pytest.approx((3 * 26 * 220 + 10) / (3 * 26 * 200 + 10))
     assert g["domain_raw"][0, -1] == 1.0
-    assert nb_tail(4 * 3 * 36, 4 * 3 * 30.0, 1.2) < 1e-3          # the sum against the baselines alone
-    rise = {k: [36] * 28 + [55, 55] for k in mu}
+    assert nb_tail(4 * 3 * 220, 4 * 3 * 200.0, 1.2) < 1e-4         # the sum against the baselines alone
+    rise = {k: [220] * 28 + [300, 300] for k in mu}
     assert group_tails(series_frame(rise, mu), NO_NEIGHBOURS)["domain_raw"][0, -1] < 1e-6
+    risen = {k: [400] * 30 for k in mu}                            # twice the baselines since half a year
+    assert group_tails(series_frame(risen, mu), NO_NEIGHBOURS)["domain_factor"][0, -1] == MAX_LEVEL_FACTOR
     # baselines that came out high are not corrected downwards
     low = {k: [24] * 28 + [45, 45] for k in mu}
     g = group_tails(series_frame(low, mu), NO_NEIGHBOURS)
