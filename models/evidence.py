@@ -7,9 +7,10 @@ the baselines and calibrated on quiet simulated municipalities: the counts of th
 or more series of the domain summed, and per signal the counts of the area and its strongest
 neighbours summed. A rise spread thinly over several series (two signals, or adjacent buurten) adds
 up in the sums, where p-values of a few standard deviations each pool weakly, and the quiet rest of
-the group does not dilute it. The neighbours' sum counts for a buurt whose own window is above its
-expected count (not only where the buurt is already elevated on its own, which left out the spread
-rises it is for). The best look, Bonferroni corrected for the looks taken, is the domain p-value
+the group does not dilute it. The neighbours' sum counts for a buurt whose own window is evidence itself
+(its tail at most 0.25: not only where the buurt is already elevated on its own, which left out the spread
+rises it is for, nor a count above a sparse expectation, which listed the quiet neighbours of one buurt's
+rise), without neighbours that are strong signals on their own. The best look, Bonferroni corrected for the looks taken, is the domain p-value
 ``p_domain``: under the null it is at most uniform, whatever the dependence.
 
 Scores without baselines (a detector that gives no ``expected`` and ``phi``) cannot be summed; their
@@ -212,7 +213,8 @@ def area_evidence(scores: pd.DataFrame, domains: pd.DataFrame, neighbours: pd.Da
     One row per area, domain, period type and period: ``p_own`` (truncated product over the domain's
     series), ``p_single`` (Tippett), ``p_pool_domain`` and ``p_pool_nb`` (pooled counts of the domain's
     strongest series, and per signal of the area with its strongest neighbours: ``models.pooled``; 1 without ``expected``
-    and ``phi`` in ``scores``), ``p_domain`` (best look x the number of looks: the pooled counts and the single
+    and ``phi`` in ``scores``), ``nb_signal`` (the signal whose neighbour sum gives ``p_pool_nb``; None without one: the
+    explanation of a ``pooled neighbours`` listing names it), ``p_domain`` (best look x the number of looks: the pooled counts and the single
     series, or without baselines the truncated product and the single series), ``look`` (which), ``q`` (Benjamini-Hochberg over
     the municipality's areas and domains of the period), ``score`` (-log10 p_domain), ``elevated``,
     ``level`` (alarm / aandacht / ""), ``n_elevated`` (series with p <= elevated_p), ``n_alarm``
@@ -231,7 +233,7 @@ def area_evidence(scores: pd.DataFrame, domains: pd.DataFrame, neighbours: pd.Da
         ev = ev.merge(pooled, on=CELL, how="left")
         taken = LOOKS
     else:                                   # scores without the baselines' dispersion: no pooled counts
-        ev = ev.assign(p_pool_domain=1.0, p_pool_nb=1.0)
+        ev = ev.assign(p_pool_domain=1.0, p_pool_nb=1.0, nb_signal=None)
         taken = LOOKS_WITHOUT_BASELINES
     ev[["p_pool_domain", "p_pool_nb"]] = ev[["p_pool_domain", "p_pool_nb"]].fillna(1.0)
     looks = ev[list(taken)].to_numpy()
@@ -251,7 +253,7 @@ def area_evidence(scores: pd.DataFrame, domains: pd.DataFrame, neighbours: pd.Da
     series_path = (ev["n_alarm"] > 0) & (ev["period"] != "month")
     attention = ~alarm & ((ev["p_domain"] <= budget.attention_level * scale) | series_path)
     ev["level"] = np.select([alarm, attention], ["alarm", "aandacht"], default="")
-    return ev[[*CELL, "p_own", "p_single", "p_pool_domain", "p_pool_nb", "p_domain", "look", "q",
+    return ev[[*CELL, "p_own", "p_single", "p_pool_domain", "p_pool_nb", "nb_signal", "p_domain", "look", "q",
                "score", "elevated", "level", "n_elevated", "n_alarm", "max_count"]]
 
 

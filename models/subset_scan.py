@@ -26,7 +26,7 @@ CUTOFF = 0.05
 
 
 @njit(cache=True, nogil=True)
-def _scan(y, mu, var, members, home, k_min, min_count, where, out):
+def _scan(y, mu, var, members, home, k_min, min_count, where, scale, skip, out):
     """Per group and period the smallest tail of a top-k sum; ``out`` (groups x periods) is lowered in place."""
     G, K = members.shape
     T = y.shape[1]
@@ -42,10 +42,14 @@ def _scan(y, mu, var, members, home, k_min, min_count, where, out):
         for t in range(T):
             if not where[g, t]:
                 continue
+            m = 0
             for j in range(n):                  # insertion sort by priority, descending; ties keep their order
                 r = members[g, j]
+                if skip[r, t]:
+                    continue
                 p = y[r, t] / mu[r, t] if mu[r, t] > 0 else (np.inf if y[r, t] > 0 else -1.0)
-                i = j
+                i = m
+                m += 1
                 while i > 0 and prio[i - 1] < p:
                     prio[i] = prio[i - 1]
                     order[i] = order[i - 1]
@@ -56,17 +60,18 @@ def _scan(y, mu, var, members, home, k_min, min_count, where, out):
             if h >= 0:
                 c, b, v = y[h, t], mu[h, t], var[h, t]
             best = out[g, t]
-            for k in range(n):
+            f = scale[g, t]
+            for k in range(m):
                 r = order[k]
                 c += y[r, t]
                 b += mu[r, t]
                 v += var[r, t]
-                if k + 1 < k_min or b <= 0 or c < min_count or c <= b:
+                if k + 1 < k_min or b <= 0 or c < min_count or c <= b * f:
                     continue
                 phi = max(v / b, 1.0)
-                if (c - b) < Z_SCREEN * np.sqrt(phi * b):
+                if (c - b * f) < Z_SCREEN * np.sqrt(phi * b * f):
                     continue
-                tail = nb_tail_one(c, b, phi)
+                tail = nb_tail_one(c, b * f, phi)
                 if tail < best:
                     best = tail
             out[g, t] = best
@@ -85,7 +90,7 @@ def padded(groups: np.ndarray, members: np.ndarray, n_groups: int) -> np.ndarray
 
 
 def subset_tails(y, mu, var, members: np.ndarray, home: np.ndarray | None, k_min: int, min_count: int,
-                 where: np.ndarray) -> np.ndarray:
+                 where: np.ndarray, scale: np.ndarray | None = None, skip: np.ndarray | None = None) -> np.ndarray:
     """Smallest negative-binomial tail over the top-k subsets of each group, per group and period.
 
     Parameters
@@ -96,6 +101,9 @@ def subset_tails(y, mu, var, members: np.ndarray, home: np.ndarray | None, k_min
     k_min : the smallest subset tested (the group's own members, without ``home``).
     min_count : a sum with fewer counts gives no evidence.
     where : (groups x periods) windows in which the group is tested.
+    scale : (groups x periods) factor on the expected counts (and variances) of a group's sums; None: 1.
+    skip : (series x periods) members left out of every group's subsets in that window (``home`` is not);
+        None: none.
 
     Returns
     -------
@@ -108,8 +116,11 @@ def subset_tails(y, mu, var, members: np.ndarray, home: np.ndarray | None, k_min
     if G == 0 or members.shape[1] == 0:
         return out
     home = np.full(G, -1, dtype=np.int64) if home is None else np.asarray(home, dtype=np.int64)
+    scale = np.ones(out.shape) if scale is None else np.broadcast_to(scale, out.shape)
+    skip = np.zeros(np.shape(y), dtype=np.bool_) if skip is None else skip
     _scan(np.ascontiguousarray(y, dtype=float), np.ascontiguousarray(mu, dtype=float),
           np.ascontiguousarray(var, dtype=float), np.ascontiguousarray(members, dtype=np.int64), home,
-          int(k_min), float(min_count), np.ascontiguousarray(where, dtype=np.bool_), out)
+          int(k_min), float(min_count), np.ascontiguousarray(where, dtype=np.bool_),
+          np.ascontiguousarray(scale, dtype=float), np.ascontiguousarray(skip, dtype=np.bool_), out)
     out[out >= CUTOFF] = 1.0
     return out

@@ -79,6 +79,15 @@ POOLED_WORDS = {
 }
 
 
+#: A listing on one signal's sum over the buurt and its neighbours (``nb_signal`` of ``models.pooled``), per language.
+CARRIED_WORDS = {
+    "nl": "{label} samen met de buurbuurten boven verwachting (over de laatste {many}), vooral door de buurbuurten; "
+          "hier deze {one} {n} {unit} (verwacht {expected})",
+    "en": "{label} together with the adjacent buurten above expected (over the last {many}), carried mostly by the "
+          "adjacent buurten; here this {one} {n} {unit} (expected {expected})",
+}
+
+
 def explain(flag, cells: pd.DataFrame, neighbours: pd.DataFrame, names: dict, lang: str = "nl",
             teams: dict | None = None) -> tuple[str, list[str]]:
     """Text for one flag (a row with area_code, domain, period, period_start, status, since, last_seen).
@@ -115,11 +124,17 @@ def explain(flag, cells: pd.DataFrame, neighbours: pd.DataFrame, names: dict, la
         # listed on the combined evidence (pooled counts, or a series' own detector): no series stands out on
         # its own, so none is called the rise; the series that add most are named as what they are
         words = CONTRIBUTOR_WORDS[lang]
-        head = POOLED_WORDS[lang][look].format(many=many) if look in POOLED_WORDS[lang] else words["combined"]
-        most = contributors(here)
-        if len(most):
-            head += words["most"] + ", ".join(_contributor(r, lang) for r in most.itertuples(index=False))
-        parts, named = [head], list(most["signal"])
+        carried = getattr(flag, "nb_signal", None)
+        own = here[here["signal"] == carried] if look == "pooled neighbours" and isinstance(carried, str) else here.iloc[:0]
+        if len(own):
+            # the neighbours' sum of one signal listed the buurt: that signal is named, not the buurt's other series
+            parts, named = [_carried(next(own.itertuples(index=False)), lang, one, many)], [carried]
+        else:
+            head = POOLED_WORDS[lang][look].format(many=many) if look in POOLED_WORDS[lang] else words["combined"]
+            most = contributors(here)
+            if len(most):
+                head += words["most"] + ", ".join(_contributor(r, lang) for r in most.itertuples(index=False))
+            parts, named = [head], list(most["signal"])
     since = period_text(flag.since, flag.period, lang)
     last = period_text(flag.last_seen, flag.period, lang) if pd.notna(flag.last_seen) else since
     if flag.status == "opgelost" and not parts:
@@ -185,6 +200,11 @@ def _series_count(r, lang: str) -> str:
     text = words["count"].format(label=label, n=_count(r, lang), unit=_unit(r, lang), expected=number(r.expected, lang))
     bound = format_bound(r.upper, lang)
     return text + (words["bound"].format(bound=bound) if bound else "")
+
+
+def _carried(r, lang: str, one: str, many: str) -> str:
+    return CARRIED_WORDS[lang].format(label=r.label_nl if lang == "nl" else r.label_en, many=many, one=one,
+                                      n=_count(r, lang), unit=_unit(r, lang), expected=number(r.expected, lang))
 
 
 def _contributor(r, lang: str) -> str:

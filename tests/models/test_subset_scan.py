@@ -68,7 +68,11 @@ def test_the_subset_scan_equals_trying_every_subset(seed):
     lift = {k: (3.0 if k[0] in ("H", "N2", "N4") and k[1] in ("a", "c") else 1.0) for k in mu}
     counts = {k: list(rng.poisson(mu[k] * lift[k] * np.r_[np.ones(T - 3), 1.8 * np.ones(3)])) for k in mu}
     neighbours = pd.DataFrame({"area_code": ["H"] * 5 + areas[1:], "neighbour": areas[1:] + ["H"] * 5})
-    g = group_tails(frame(counts, mu), neighbours, WINDOWS, min_count=3)
+    # the scan itself: without the level correction, the measured dispersions, the own-evidence gate and leaving out
+    # strong neighbours
+    # (``models.pooled``; tested in tests/models/test_pooled.py)
+    g = group_tails(frame(counts, mu), neighbours, WINDOWS, min_count=3, reference=0, own_tail=1.0, strong_tail=0.0,
+                    dispersion_span=0)
     keys = g["neighbours_keys"]
     row = {(a, s): i for i, (a, s) in enumerate(zip(keys["area_code"], keys["signal"]))}
     order = sorted(row, key=row.get)

@@ -67,11 +67,12 @@ def test_every_item_agrees_with_itself_and_with_the_evidence(lists, ref):
     assert checked > 20
 
 
-def _flag(since="2026-11-09", status="verergerend", look="single", level="alarm"):
+def _flag(since="2026-11-09", status="verergerend", look="single", level="alarm", **more):
     return next(pd.DataFrame({
         "wijkteam": ["WT"], "area_code": ["A"], "domain": ["physical"], "period": ["week"],
         "period_start": [pd.Timestamp("2026-11-16")], "since": [pd.Timestamp(since)],
-        "last_seen": [pd.Timestamp("2026-11-16")], "level": [level], "status": [status], "look": [look]}
+        "last_seen": [pd.Timestamp("2026-11-16")], "level": [level], "status": [status], "look": [look],
+        **{k: [v] for k, v in more.items()}}
     ).itertuples(index=False))
 
 
@@ -103,6 +104,23 @@ def test_a_pooled_listing_names_its_contributors_as_such_not_as_the_rise():
     en = explain(_flag("2026-10-26", look="pooled neighbours"),
                  _cells(count=5, upper=6.0, elevated=False, pvalue=0.022), NONE, {}, lang="en")[0]
     assert "most: Vandalism 5 counts (expected 0.6, upper bound 6)" in en
+
+
+def test_a_neighbour_listing_names_the_signal_its_neighbours_carry_not_the_buurts_other_series():
+    # the buurt's litter is above expected this week, but the neighbours' vandalism listed it (red team 13b, repro 4)
+    cells = pd.concat([_cells(count=1, upper=3.0, elevated=False, pvalue=0.2).assign(expected=0.4),
+                       _cells(count=2, upper=4.0, elevated=False, pvalue=0.1).assign(
+                           signal="zwerfafval", label_nl="Zwerfafval", label_en="Litter", expected=1.4)],
+                      ignore_index=True)
+    flag = _flag("2026-10-26", look="pooled neighbours", nb_signal="vandalisme")
+    text, signals = explain(flag, cells, NONE, {})
+    assert text == ("Vandalisme en graffiti samen met de buurbuurten boven verwachting (over de laatste weken), vooral "
+                    "door de buurbuurten; hier deze week 1 melding (verwacht 0,4). Sinds 2026-W44.")
+    assert "Zwerfafval" not in text and signals == []
+    en = explain(flag, cells, NONE, {}, lang="en")[0]
+    assert en.startswith("Vandalism together with the adjacent buurten above expected (over the last weeks)")
+    # without the signal (an older evidence frame) the buurt's own series above expected are named, as before
+    assert "het meest: Zwerfafval" in explain(_flag("2026-10-26", look="pooled neighbours"), cells, NONE, {})[0]
 
 
 def test_an_elevated_series_under_its_bound_says_its_rise_is_over_several_periods():
