@@ -12,9 +12,7 @@ Re-run after changing the scan's windows, CUSUM shift or alpha, or the Noufaily 
 Usage: .venv/bin/python benchmarks/scan_calibration.py [--replicates 16] [--frequency 52 12] [--cache DIR]
        [--keep-core OLD_TABLE]
 The stored table: --replicates 16 --monthly-replicates 100 --keep-core (the table of commit a3d5ccb, kept in
-the bins expected 1 to 70 and dispersion < 3.6 of weekly series; see ``keep_weekly_core``). Each bin's curve is the
-largest tail of the simulated true dispersions in it (``build_curves(groups=...)``), not their mixture.
-(``--frequency 12 --others-from models/data/scan_calibration.csv`` re-makes the monthly curves only.)
+the bins expected < 70 and dispersion < 3.6 of weekly series; see ``keep_weekly_core``).
 (with ``--cache`` each frequency's tables are kept there, so the two can run as separate processes and a
 last run without work left writes the table)
 """
@@ -59,13 +57,12 @@ def baselines(frequency: int, replicates: int) -> dict[int, dict]:
     scen = grid(levels=LEVELS, trend=TRENDS[frequency], phi=PHIS, k=(0,))
     sim = simulate(scen, replicates=replicates, years=YEARS, frequency=frequency, seed=5151 + frequency)
     m = to_matrix(sim[[*KEYS, "period_index", "count"]], KEYS)
-    true_phi = m.keys["scenario"].map(scen.set_index("scenario")["phi"]).to_numpy(float)
     out = {}
     for b in LENGTHS[frequency]:
         nouf = AutoDetector(frequency=frequency).noufaily(b)
         first = nouf.history_needed + max(ScanDetector().windows)
         res, ev = nouf.fit().score_matrix(m, first)
-        out[b] = {"y": m.counts, "mu": res["expected"], "phi": res["phi"], "ev": ev, "true_phi": true_phi,
+        out[b] = {"y": m.counts, "mu": res["expected"], "phi": res["phi"], "ev": ev,
                   "eval_col": first + WARMUP[frequency] - m.first_index}
         print(f"frequency {frequency} b={b}: {m.counts.shape[0]} quiet series fitted", flush=True)
     return out
@@ -84,9 +81,8 @@ def calibrate_frequency(frequency: int, replicates: int, rounds: int) -> dict[tu
             # round 0 with the identity table and no alarms; later rounds reset at alpha with the previous table
             scan = ScanDetector(alpha=det.alpha if r else -1.0, frequency=frequency)
             res, _ = scan.score_matrix(m, None, ({"expected": d["mu"], "phi": d["phi"]}, d["ev"]), years=b, table=table)
-            groups = np.broadcast_to(d["true_phi"][:, None], d["y"].shape)[:, e0:].ravel()
             table = {(frequency, b): build_curves(res["raw"][:, e0:].ravel(), d["mu"][:, e0:].ravel(),
-                                                  d["phi"][:, e0:].ravel(), edges=edges, groups=groups)}
+                                                  d["phi"][:, e0:].ravel(), edges=edges)}
             quiet = res["alarm"][:, e0:][d["ev"][:, e0:]].mean()
             print(f"frequency {frequency} b={b} round {r}: {np.isfinite(res['raw'][:, e0:]).sum()} null cells, "
                   f"alarm rate {quiet:.4f}", flush=True)
@@ -94,16 +90,9 @@ def calibrate_frequency(frequency: int, replicates: int, rounds: int) -> dict[tu
     return tables
 
 
-#: the weekly core's curves are kept from this expected count a week on; below it the bins take the new
-#: simulation's curves, the largest tail of each true dispersion up to 10 (``build_curves(groups=...)``): the core
-#: was made on dispersions up to 5 as their mixture, and series of 0.05 to 0.6 a week at dispersion 3 to 10, whose
-#: estimated dispersion often reads near Poisson, read p <= 0.0075 1.2 to 2 times as often
-SPARSE_WEEKLY = 1.0
-
-
 def keep_weekly_core(tables: dict, previous: Path) -> dict:
     """The weekly curves of ``previous`` (the table of 55 a week and dispersion 5 at most, 96 replicates a scenario)
-    in the bins it covered with the same edges: expected from ``SPARSE_WEEKLY`` and below 70, dispersion below 3.6.
+    in the bins it covered with the same edges: expected below 70 and dispersion below 3.6.
 
     The new simulation reaches further with 16 replicates a scenario; in those core bins its curves were a little
     looser and the benchmark grid's worst group rose from 0.008 to 0.011 false alarms (other_simulations.py), so the
@@ -113,14 +102,13 @@ def keep_weekly_core(tables: dict, previous: Path) -> dict:
     frame = read_curves(previous, "b") if "frequency" not in previous.read_text().split("\n")[1] else {
         b: c for (f, b), c in read_curves(previous, ["frequency", "b"]).items() if f == 52}
     core_e, core_p = len(EXPECTED_EDGES) - 1, len(PHI_EDGES) - 1      # the old top bins were open-ended: not kept
-    sparse = int(np.searchsorted(EXPECTED_EDGES, SPARSE_WEEKLY))
     out = dict(tables)
     for (f, b), curves in tables.items():
         old = frame.get(b)
         if f != 52 or old is None or old.shape[:2] != (len(EXPECTED_EDGES), len(PHI_EDGES)):
             continue
         curves = curves.copy()
-        curves[sparse:core_e, :core_p] = old[sparse:core_e, :core_p]
+        curves[:core_e, :core_p] = old[:core_e, :core_p]
         out[(f, b)] = curves
     return out
 
@@ -134,8 +122,6 @@ def main() -> None:
     ap.add_argument("--cache", type=Path, default=None, help="keep each frequency's tables here")
     ap.add_argument("--keep-core", type=Path, default=None,
                     help="the previous weekly table (55 a week, dispersion 5 at most) whose core bins to keep")
-    ap.add_argument("--others-from", type=Path, default=None,
-                    help="a previous table whose curves of the frequencies not in --frequency are kept as they are")
     args = ap.parse_args()
     det = ScanDetector()
     tables = {}
@@ -145,9 +131,6 @@ def main() -> None:
             tables.update({(frequency, int(b)): c for b, c in np.load(path).items()})
             continue
         if frequency not in args.frequency:
-            if args.others_from is not None:
-                tables.update({(f, int(b)): c for (f, b), c in read_curves(args.others_from, ["frequency", "b"]).items()
-                               if f == frequency})
             continue
         reps = args.replicates if frequency == 52 else args.monthly_replicates
         got = calibrate_frequency(frequency, reps, args.rounds)

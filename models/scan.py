@@ -8,9 +8,7 @@ small excesses. The smallest tail probability of the two is mapped to the chance
 least as strong on a quiet series (table ``models/data/scan_calibration.csv``, made by
 ``benchmarks/scan_calibration.py``), so the multiplicity over windows and rules is accounted for.
 The quiet series of the table expect from 0.005 to 300 counts a period at variance 1 to 10 times the mean,
-weekly (b = 5 and 3 years) and monthly (b = 3): a cell reads the curves of its frequency and b. A bin's curve holds
-for each true dispersion whose series land in it (their largest tail, :func:`build_curves`), as the estimated
-dispersion of a sparse series cannot tell them apart. A baseline is
+weekly (b = 5 and 3 years) and monthly (b = 3): a cell reads the curves of its frequency and b. A baseline is
 taken to be at least ``LEAST_EXPECTED`` a period: on the quiet buurt-signals of 60 simulated demo municipalities
 (half of them expecting at most 0.1 a week) p-values then fall at or below 0.01, 0.001 and 1e-4 at most
 0.9, 0.3 and 0.2 times as often as the level, where a count after quiet years made p at or below 1e-4
@@ -250,46 +248,30 @@ class ScanDetector(Detector):
         return out, reported
 
 
-def _tail(r: np.ndarray, min_hits: int) -> np.ndarray:
-    """log10 of the share of the sorted raw statistics ``r`` at or below each grid point; below the ``min_hits``-th
-    smallest the tail falls in proportion to the statistic."""
-    hits = np.searchsorted(r, 10 ** LOG_GRID, side="right")
-    tail = hits / len(r)
-    j = np.flatnonzero(hits >= min_hits)[0]
-    tail[:j] = tail[j] * 10 ** (LOG_GRID[:j] - LOG_GRID[j])
-    return np.log10(np.maximum(tail, 1e-300))
-
-
 def build_curves(raw: np.ndarray, expected: np.ndarray, phi: np.ndarray, min_cells: int = 2000,
-                 min_hits: int = 10, edges: tuple[np.ndarray, np.ndarray] | None = None,
-                 groups: np.ndarray | None = None) -> np.ndarray:
+                 min_hits: int = 10, edges: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """log10 null tail of the raw statistic on LOG_GRID per (expected, phi) bin, from quiet simulated cells.
 
     Where fewer than ``min_hits`` cells lie below a grid point the tail is extrapolated in
     proportion to the statistic; a bin with fewer than ``min_cells`` cells borrows the nearest
     filled bin (phi first, then expected). ``edges``: the bins (default the pooled counts', see :func:`bin_of`).
-    ``groups``: a label per cell of what the bin cannot tell apart (the simulation's true dispersion): a bin's
-    curve is then the largest tail of its groups of at least ``min_cells`` cells, not of their mixture, so the
-    p-value holds for each of them. The estimated dispersion of a sparse series is noisy (31 months of 0.3 a month
-    at true dispersion 5 often read as Poisson): on the mixture such series read p <= 0.0075 three times as often.
     """
     e_edges, p_edges = (EXPECTED_EDGES, PHI_EDGES) if edges is None else edges
     ok = np.isfinite(raw)
     raw, expected, phi = raw[ok], expected[ok], phi[ok]
-    groups = np.zeros(raw.shape, dtype=np.int64) if groups is None else np.asarray(groups)[ok]
     flat = bin_of(expected, phi, (e_edges, p_edges))
     ie, ip = flat // len(p_edges), flat % len(p_edges)
     curves = np.full((len(e_edges), len(p_edges), len(LOG_GRID)), np.nan)
     for a in range(curves.shape[0]):
         for b in range(curves.shape[1]):
-            here = (ie == a) & (ip == b)
-            if here.sum() < min_cells:
+            r = np.sort(raw[(ie == a) & (ip == b)])
+            if len(r) < min_cells:
                 continue
-            curves[a, b] = _tail(np.sort(raw[here]), min_hits)
-            for g in np.unique(groups[here]):
-                r = np.sort(raw[here & (groups == g)])
-                if len(r) >= min_cells:
-                    curves[a, b] = np.maximum(curves[a, b], _tail(r, min_hits))
+            hits = np.searchsorted(r, 10 ** LOG_GRID, side="right")
+            tail = hits / len(r)
+            j = np.flatnonzero(hits >= min_hits)[0]
+            tail[:j] = tail[j] * 10 ** (LOG_GRID[:j] - LOG_GRID[j])
+            curves[a, b] = np.log10(np.maximum(tail, 1e-300))
     filled = [(a, b) for a in range(curves.shape[0]) for b in range(curves.shape[1]) if np.isfinite(curves[a, b, 0])]
     for a in range(curves.shape[0]):
         for b in range(curves.shape[1]):
