@@ -209,3 +209,24 @@ def test_a_location_of_the_wrong_width_refuses_the_export_naming_its_line(tmp_pa
                            loc=loc))
     text = one_sentence(err, "meldingen_dump.zip: locations.csv line 3 has 5 fields where its header has 4 columns")
     assert "Dorpsstraat" not in text
+
+
+@pytest.mark.parametrize("header_end, record_end", [(",,", ",,"), (",,", ""), (",,", ","), (",,", ",,,"), (",", ",,")])
+def test_empty_columns_at_the_end_as_excel_writes_them_are_read_as_none(home, header_end, record_end):
+    home.inbox.mkdir(parents=True, exist_ok=True)
+    signals = SIGNALS.replace("\n", header_end + "\n", 1).replace("1\n", "1" + record_end + "\n")
+    assert signals.splitlines()[1].endswith("+02:00,1,1" + record_end)
+    result = load(home, dump(home.inbox / "meldingen_signalen.zip", signals=signals), "meldingen")
+    assert (result.rows_read, result.rows_accepted, result.rows_quarantined) == (20, 20, 0)
+
+
+@pytest.mark.parametrize("record", ["5100,2026-10-05T10:00:00+02:00,ok,2,1,x,\n",
+                                    "5100,2026-10-05T10:00:00+02:00,ok,2,1,,,\n",
+                                    "5100,2026-10-05T10:00:00+02:00,zie, Kerkweg,2,1,,\n"])
+def test_a_record_wider_than_the_empty_columns_at_the_end_allow_is_still_quarantined(tmp_path, record):
+    signals = TEXT_SIGNALS.replace("\n", ",,\n") + "".join(
+        f"{500 + i},2026-10-06T10:00:00+02:00,ok,2,1,,\n" for i in range(5)) + record
+    frame = read_dwh(text_dump(tmp_path / "meldingen_dump.zip", signals))
+    assert list(frame.attrs["row_shape"]) == [7]
+    assert "line 7 has 6 fields where its header has 5" in frame.attrs["row_shape"][7]
+    assert "Kerkweg" not in frame.to_string()
