@@ -116,14 +116,14 @@ def _open(path: Path, name: str) -> pd.DataFrame:
         raw.decode("utf-8-sig")
     except UnicodeDecodeError:   # Windows-1252 (or lines of it), read as the other text readers read it
         raw = decode_text(f"{path.name}, {name}.csv", raw).encode("utf-8")
-    header, records = _records(f"{path.name}: {name}.csv", raw)
+    header, blank_end, records = _records(f"{path.name}: {name}.csv", raw)
     missing = [c for c in wanted if c not in header and not (name == "locations" and c in ("buurt_code", "area_code"))]
     if missing or (name == "locations" and not {"buurt_code", "area_code"} & set(header)):
         raise IngestError(f"{path.name}: {name}.csv lacks column(s) {missing or ['buurt_code or area_code']}; "
                           "this is not the Signalen data-warehouse layout")
     repeats = {c: [h for h in header if h == c or re.fullmatch(re.escape(c) + r"\.\d+", h)] for c in wanted}
     used = [h for c in wanted for h in repeats[c]]
-    frame, shapes = _fitted(f"{name}.csv", header, used, records)
+    frame, shapes = _fitted(f"{name}.csv", header, used, records, blank_end, whole_id=name == "signals")
     if shapes and name != "signals":   # a location or category of the wrong width cannot be placed on a report
         raise IngestError(f"{path.name}: {shapes[min(shapes)]}")
     for column, found in repeats.items():
@@ -134,10 +134,11 @@ def _open(path: Path, name: str) -> pd.DataFrame:
     return frame
 
 
-def _records(label: str, raw: bytes) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+def _records(label: str, raw: bytes) -> tuple[list[str], int, Iterator[tuple[int, list[str]]]]:
     """The column names of a member's header (a repeated name as pandas names it: ``id``, ``id.1``; empty cells at its
-    end left out, they name no column) and its records, one by one, as (line the record starts on, cells); blank lines
-    are passed over (``raw``: UTF-8). Every cell is split off here, :func:`_fitted` keeps only the columns wanted."""
+    end left out, they name no column), how many empty cells were left out at its end, and its records, one by one, as
+    (line the record starts on, cells); blank lines are passed over (``raw``: UTF-8). Every cell is split off here,
+    :func:`_fitted` keeps only the columns wanted."""
     # decoded as it is read (a StringIO of the whole text would hold four bytes a character)
     reader = csv.reader(io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8-sig", newline=""))
     previous = 0
@@ -157,46 +158,82 @@ def _records(label: str, raw: bytes) -> tuple[list[str], Iterator[tuple[int, lis
     if first is None:
         raise IngestError(f"{label} is empty (no header line); export the Signalen data again")
     header = first[1]
+    blank_end = 0
     while header and not header[-1].strip():
         header.pop()
-    return _column_names([c if c.strip() else "" for c in header], len(header)), rows
+        blank_end += 1
+    return _column_names([c if c.strip() else "" for c in header], len(header)), blank_end, rows
 
 
-def _fitted(member: str, header: list[str], used: list[str],
-            records: Iterator[tuple[int, list[str]]]) -> tuple[pd.DataFrame, dict[int, str]]:
-    """The ``used`` columns of a member's records (all text), and per record that does not split into exactly the
-    header's fields its ``row_number`` (row in a spreadsheet, header = 1) and why, naming its line.
+#: a Signalen id as the export writes it: the database's integer key (``SIA-`` is only put before it on screen)
+_WHOLE = re.compile(r"\s*(0|[1-9][0-9]*)\s*")
 
-    A file that ends every line with the delimiter (``101,...,1,``) has an empty field after the header's: read as
-    the header's fields. Of a record of another width only the cells that can be no part of a column wijkradar does
-    not read are kept (a record with more cells: those left of the first such column, e.g. ``id``; cells shift only
-    to the right), all others are left empty: the free text a delimiter split is never stored, also not in
-    quarantine, and the record is quarantined rather than read shifted into another buurt or signal. Only the used
-    cells of a record are held, never its free text."""
+
+def _fitted(member: str, header: list[str], used: list[str], records: Iterator[tuple[int, list[str]]],
+            blank_end: int = 0, whole_id: bool = False) -> tuple[pd.DataFrame, dict[int, str]]:
+    """The ``used`` columns of a member's records (all text), and per record that cannot be read as one its
+    ``row_number`` (row in a spreadsheet, header = 1) and why, naming its line.
+
+    A record must split into exactly the header's fields. Empty fields after them are read as none: as many as the
+    header has empty cells at its end (``,,`` as Excel writes it), and one more when every record ends with the
+    delimiter (``101,...,1,``). Of a record of another width only the cells that can be no part of a column wijkradar
+    does not read are kept (a record with more cells: those left of the first such column, e.g. ``id``; cells shift
+    only to the right), all others are left empty: the free text a delimiter split is never stored, also not in
+    quarantine, and the record is quarantined rather than read shifted into another buurt or signal.
+
+    A line break inside a field without quotes cuts a record in two (or more): the first part is too short, and the
+    next may have the header's width by chance (a comma later in the text) with free text where its id belongs. So the
+    records after a too-short one are its continuation, never records of their own, until together they hold the
+    header's fields (the fields either side of a line break are one): each is a row of its own with every cell empty,
+    naming the line it continues (rows read = accepted + quarantined; a report that truly follows a too-short record
+    is quarantined with it). With ``whole_id`` (``signals.csv``, whose ``id`` is an integer) a record whose ``id`` is
+    no whole number is no report as exported either (the rest of a record cut after a delimiter in its free text), and
+    does not begin a cut record: quarantined with every cell empty. Only the used cells of a record are held, never
+    its free text."""
     width = len(header)
     at = [header.index(c) for c in used]
     kept = [all(h in used for h in header[:i + 1]) for i in at]   # left of every column not read
-    lines, widths, cells_kept = [], [], []
-    trailing = True                       # every record ends with an empty field after the header's
+    id_at = used.index("id") if whole_id and "id" in used else None
+    lines, widths, cells_kept, empty_ends = [], [], [], []
+    trailing = True                       # every record ends with an empty field after the header's (and its empty end)
     for line, cells in records:
         n = len(cells)
-        trailing = trailing and n > width and cells[-1] == ""
+        trailing = trailing and n > width + blank_end and cells[-1] == ""
         lines.append(line)
         widths.append(n)
         cells_kept.append([cells[i] if i < n else "" for i in at])
-    trailing = trailing and bool(lines)
+        empty_end = 0                     # empty fields at the record's end after the header's
+        while empty_end < n - width and not cells[n - 1 - empty_end].strip():
+            empty_end += 1
+        empty_ends.append(empty_end)
+    extra = blank_end + (trailing and bool(lines))     # empty fields after the header's that are read as none
     shapes: dict[int, str] = {}
-    for row, (line, n, cells) in enumerate(zip(lines, widths, cells_kept), start=2):
-        n -= trailing
-        if n == width:
+    cut, have = None, 0                   # the line a cut record begins on while its parts follow, its fields so far
+    for row, (line, n, cells, empty_end) in enumerate(zip(lines, widths, cells_kept, empty_ends), start=2):
+        fits = width <= n <= width + extra and empty_end == n - width
+        whole = id_at is None or bool(_WHOLE.fullmatch(cells[id_at]))
+        if cut is not None:
+            shapes[row] = (f"{member} line {line} continues the record on line {cut}, which a line break inside a "
+                           "field without quotes cut, so it is no record of its own; export the Signalen data again")
+            cells[:] = [""] * len(cells)
+            have += n - 1
+            cut = cut if have < width else None
             continue
-        shapes[row] = (f"{member} line {line} has {n} fields where its header has {width} columns (a delimiter or a "
-                       "line break inside a field without quotes), so its fields would be read shifted into other "
-                       "columns; export the Signalen data again")
-        cells[:] = [cell if n > width and left else "" for cell, left in zip(cells, kept)]
+        if n < width and whole:
+            cut, have = line, n
+        if not fits:
+            shapes[row] = (f"{member} line {line} has {n - min(extra, empty_end)} fields where its header has "
+                           f"{width} columns (a delimiter or a line break inside a field without quotes), so its fields "
+                           "would be read shifted into other columns; export the Signalen data again")
+            cells[:] = [cell if n > width and left and whole else "" for cell, left in zip(cells, kept)]
+        elif not whole:
+            shapes[row] = (f"{member} line {line} has an id that is no whole number (a Signalen report's id is one), "
+                           "the sign of a line break or a delimiter inside a field without quotes, so it is not read "
+                           "as a report; export the Signalen data again")
+            cells[:] = [""] * len(cells)
     if shapes:
         logging.getLogger("wijkradar.ingest").warning(
-            "%s: %d record(s) do not split into the header's %d columns (the first on row %d)",
+            "%s: %d record(s) cannot be read as records of the header's %d columns (the first on row %d)",
             member, len(shapes), width, min(shapes))
     frame = pd.DataFrame(cells_kept, columns=used, dtype=object) if cells_kept else pd.DataFrame(
         {c: pd.Series([], dtype=object) for c in used})

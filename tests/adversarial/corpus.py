@@ -198,6 +198,9 @@ archive-nested             a .zip holding one CSV (named after a person), a zip 
                            and to rename it to .zip) -> refused saying it holds no Signalen export and what it holds.
 text-delimiter-hint-wrong  a sep=, hint line above ';' columns (told ';' is no delimiter wijkradar reads) -> refused
                            naming line 1 and the delimiter the columns have.
+signalen-record-cut        a Signalen export whose free text holds a line break without quotes, the rest of the record
+                           of the header's width by chance (a name, a phone number where the id belongs: was stored as
+                           the report's id), or cut twice -> every part quarantined naming its line, no text stored.
 delivery-duplicate         the same bytes delivered twice (other name) -> the second load is skipped.
 baseline                   clean files of every layout -> load with nothing quarantined.
 
@@ -1711,6 +1714,21 @@ def plan(seed: int = SEED) -> list[Planned]:
     b.add(Case("wijkteam_sep_hint_fout.csv", "wijkteam", "refused",
                message="line 1 says sep=,|separated by ';'|delete line 1", klass="text-delimiter-hint-wrong"),
           ("sep=,\n" + _delimited(W, b.unique_wijkteam_cells(6))).encode())
+    # a Signalen free text cut by a line break without quotes, its rest of the header's width by chance (a comma later in
+    # the text): the name or phone number at its start was stored as the report's id (raw, quarantine, archive)
+    dwh = _dwh_rows(b, 20)
+    person, street, phone, other = P.name(), P.address(), P.phone("plain"), P.address()
+    texts = ["ok"] * 20
+    texts[2] = f"melder mw\n{person.split()[-1]}, {street}"
+    texts[9] = f"belt terug op\n{phone}, na 17 uur"
+    texts[15] = f"woont\nsinds kort op\n{other}, achter"
+    sig = "id,text,created_at,location_id,category_assignment_id\n" + "".join(
+        f"{r['id']},{t},{r['created_at']},{500 + i},{cat_ids[r['cat']]}\n" for i, (r, t) in enumerate(zip(dwh, texts), 1))
+    members = dict(_dwh_members(b, dwh))
+    b.add(Case("meldingen_signalen_regel_afgebroken.zip", "meldingen", "loaded", rows_read=24, quarantined=7,
+               reason="without quotes", secrets=(person.split()[-1], street, phone, other), klass="signalen-record-cut"),
+          _zip([("signals.csv", sig.encode()), ("locations.csv", members["locations.csv"]),
+                ("categories.csv", members["categories.csv"])]))
     return b.items
 
 

@@ -197,7 +197,7 @@ def test_a_record_cut_by_a_line_break_in_its_text_is_quarantined_line_by_line_wi
                                + "103,2026-10-05T10:00:00+02:00,\"quoted\nis fine\",2,1\n"))
     assert sorted(frame.attrs["row_shape"]) == [3, 4]
     assert "line 3 has 3 fields" in frame.attrs["row_shape"][3]
-    assert "line 4 has 3 fields" in frame.attrs["row_shape"][4]
+    assert "line 4 continues the record on line 3" in frame.attrs["row_shape"][4]
     assert not frame.astype(str).apply(lambda c: c.str.contains("Vries|belt")).any().any()
     assert frame.loc[frame["row_number"] == 5, "melding_id"].tolist() == ["103"]
 
@@ -209,3 +209,71 @@ def test_a_location_of_the_wrong_width_refuses_the_export_naming_its_line(tmp_pa
                            loc=loc))
     text = one_sentence(err, "meldingen_dump.zip: locations.csv line 3 has 5 fields where its header has 4 columns")
     assert "Dorpsstraat" not in text
+
+
+def test_the_continuation_of_a_cut_record_is_never_read_as_a_report_even_of_the_header_width(home):
+    home.inbox.mkdir(parents=True, exist_ok=True)
+    signals = ("id,text,location_id,category_assignment_id,created_at\n5001,ok,1,1,2026-10-01\n"
+               "5002,melder wil teruggebeld worden op\n0612345678, na 17 uur,2,1,2026-10-02\n"
+               "5003,melder mw\nBrinkhuis, Dorpsstraat 12,1,1,2026-10-03\n"
+               "5004,huisnummer\n12, achter de schuur,2,1,2026-10-04\n"
+               + "".join(f"{5005 + i},ok,2,1,2026-10-{5 + i:02d}\n" for i in range(10)))
+    result = load(home, text_dump(home.inbox / "meldingen_signalen.zip", signals), "meldingen")
+    assert (result.rows_read, result.rows_accepted, result.rows_quarantined) == (17, 11, 6)   # a continuation: a row
+    rows = quarantine(home)
+    assert [r[0] for r in rows] == [3, 4, 5, 6, 7, 8]
+    assert "line 4 continues the record on line 3" in rows[1][1]
+    assert "line 8 continues the record on line 7" in rows[5][1]
+    from pipelines.warehouse import connect
+    with connect(home.warehouse) as con:
+        ids = [r[0] for r in con.execute("select melding_id from raw.meldingen order by row_number").fetchall()]
+    assert ids == ["5001", "", "", "", "", "", ""] + [str(5005 + i) for i in range(10)]
+    stored = "".join(f"{r}" for r in rows)
+    assert not any(text in stored for text in ("0612345678", "Brinkhuis", "Dorpsstraat", "schuur", '"12"'))
+
+
+@pytest.mark.parametrize("cut, quarantined", [
+    ("5002,2026-10-05T10:00:00+02:00,Jan\nde Vries,\nbelt, terug,2,1\n",      # cut twice
+     {3: "has 3 fields", 4: "continues the record on line 3", 5: "continues the record on line 3"}),
+    ("5002,2026-10-05T10:00:00+02:00,Jan, de, Vries, jr\nbelt, terug,2,1\n", {3: "has 6 fields", 4: "has 4 fields"}),
+    ("Vries,2026-10-05T10:00:00+02:00,ok,2,1\n", {3: "is no whole number"}),
+    ("SIA-5002,2026-10-05T10:00:00+02:00,ok,2,1\n", {3: "is no whole number"}),
+])
+def test_every_part_of_a_cut_record_and_a_signal_whose_id_is_no_whole_number_are_quarantined_without_text(tmp_path, cut, quarantined):
+    frame = read_dwh(text_dump(tmp_path / "meldingen_dump.zip", TEXT_SIGNALS + "5001,2026-10-05T10:00:00+02:00,ok,2,1\n"
+                               + cut + "5003,2026-10-05T10:00:00+02:00,ok,2,1\n"))
+    shapes = frame.attrs["row_shape"]
+    assert sorted(shapes) == sorted(quarantined) and all(quarantined[row] in why for row, why in shapes.items())
+    assert frame.loc[~frame["row_number"].isin(list(shapes)), "melding_id"].tolist() == ["5001", "5003"]
+    assert not frame.astype(str).apply(lambda c: c.str.contains("Vries|belt|terug|SIA")).any().any()
+
+
+def test_a_location_cut_in_two_refuses_the_export_naming_its_first_line_though_its_rest_has_the_header_width(tmp_path):
+    loc = ("id,address_text,buurt_code,area_code\n1,x,BU01185000,BU01185000\n2,Dorpsstraat\n"
+           "3 achter, x,BU01185001,BU01185001\n")
+    with pytest.raises(IngestError) as err:
+        read_dwh(text_dump(tmp_path / "meldingen_dump.zip", TEXT_SIGNALS + "101,2026-10-05T10:00:00+02:00,ok,2,1\n",
+                           loc=loc))
+    text = one_sentence(err, "meldingen_dump.zip: locations.csv line 3 has 2 fields where its header has 4 columns")
+    assert "Dorpsstraat" not in text and "achter" not in text
+
+
+@pytest.mark.parametrize("header_end, record_end", [(",,", ",,"), (",,", ""), (",,", ","), (",,", ",,,"), (",", ",,")])
+def test_empty_columns_at_the_end_as_excel_writes_them_are_read_as_none(home, header_end, record_end):
+    home.inbox.mkdir(parents=True, exist_ok=True)
+    signals = SIGNALS.replace("\n", header_end + "\n", 1).replace("1\n", "1" + record_end + "\n")
+    assert signals.splitlines()[1].endswith("+02:00,1,1" + record_end)
+    result = load(home, dump(home.inbox / "meldingen_signalen.zip", signals=signals), "meldingen")
+    assert (result.rows_read, result.rows_accepted, result.rows_quarantined) == (20, 20, 0)
+
+
+@pytest.mark.parametrize("record", ["5100,2026-10-05T10:00:00+02:00,ok,2,1,x,\n",
+                                    "5100,2026-10-05T10:00:00+02:00,ok,2,1,,,\n",
+                                    "5100,2026-10-05T10:00:00+02:00,zie, Kerkweg,2,1,,\n"])
+def test_a_record_wider_than_the_empty_columns_at_the_end_allow_is_still_quarantined(tmp_path, record):
+    signals = TEXT_SIGNALS.replace("\n", ",,\n") + "".join(
+        f"{500 + i},2026-10-06T10:00:00+02:00,ok,2,1,,\n" for i in range(5)) + record
+    frame = read_dwh(text_dump(tmp_path / "meldingen_dump.zip", signals))
+    assert list(frame.attrs["row_shape"]) == [7]
+    assert "line 7 has 6 fields where its header has 5" in frame.attrs["row_shape"][7]
+    assert "Kerkweg" not in frame.to_string()
