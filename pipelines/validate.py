@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -77,6 +78,34 @@ def _cache_jinja_bytecode() -> None:
     DefaultJinjaView.__init__ = __init__
     DefaultJinjaView._wijkradar_bytecode = cache
     DefaultJinjaView._wijkradar_own_init = build      # GX's own: a test renders with both and compares
+
+
+@contextmanager
+def _configurations_kept():
+    """Within the block, each GX expectation builds its configuration once.
+
+    GX 1.x rebuilds an expectation's ``configuration`` (a pydantic ``dict()`` and a new ``ExpectationConfiguration``)
+    every time it reads it while it builds the metric graph, some 130 times per expectation of a validation: a
+    quarter of a validation's time. Nothing changes an expectation during a validation, so the first configuration
+    of each stands for the block. Only around a validation that builds no data docs (their renderer writes into the
+    configuration of a result). Tied to the pinned GX (``tests/pipelines/test_validate.py`` compares the verdicts with
+    and without it)."""
+    from great_expectations.expectations.expectation import Expectation
+
+    own = Expectation.configuration
+    kept: dict[int, tuple] = {}
+
+    def configuration(self):
+        got = kept.get(id(self))
+        if got is None or got[0] is not self:
+            got = kept[id(self)] = (self, own.fget(self))
+        return got[1]
+
+    Expectation.configuration = property(configuration)
+    try:
+        yield
+    finally:
+        Expectation.configuration = own
 
 
 def _gx_context(docs_root: Path | None = None):
@@ -238,7 +267,9 @@ def run_suite(name: str, frame: pd.DataFrame, checks: list[Check], max_failed_sh
         if docs_root is None:
             # no data docs to update: the batch validates the suite without storing it, its definition or its
             # result in the context (a fifth of a validation's time; the in-memory result store only grew)
-            result = batch.get_batch(batch_parameters={"dataframe": frame}).validate(suite, result_format=result_format)
+            with _configurations_kept():
+                result = batch.get_batch(batch_parameters={"dataframe": frame}).validate(
+                    suite, result_format=result_format)
         else:
             suite = ctx.suites.add_or_update(suite)
             vd = ctx.validation_definitions.add_or_update(gx.ValidationDefinition(name=name, data=batch, suite=suite))

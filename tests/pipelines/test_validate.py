@@ -1,4 +1,6 @@
 """What Great Expectations sees, and so its data docs and validation JSON hold: typed values only."""
+import contextlib
+
 import pandas as pd
 import pytest
 
@@ -90,3 +92,32 @@ def test_data_docs_pages_are_the_same_with_the_shared_bytecode_cache():
     for i, (a, b) in enumerate(zip(cached, own)):
         assert f"soort{i}" in a and len(a) > 5000
         assert a == b
+
+
+def test_a_validation_gives_the_same_verdict_with_each_configuration_built_once(monkeypatch):
+    """run_suite keeps each expectation's configuration for the validation (GX rebuilds it ~130 times an expectation):
+    the failures are the same as GX's own, and GX's own property is back afterwards."""
+    import numpy as np
+    from great_expectations.expectations.expectation import Expectation
+
+    from pipelines import validate
+    from pipelines.reference import Reference
+    from pipelines.sources import wijkteam
+
+    ref, today = Reference(), pd.Timestamp("2026-11-26")
+    codes = ref.buurten["area_code"].to_numpy()
+    n = 60
+    frame = pd.DataFrame({"row_number": np.arange(n), "area_code": codes[np.arange(n) % len(codes)],
+                          "signal": "eenzaamheid", "period_start": pd.Timestamp("2026-01-01"), "period_matches": True,
+                          "count": 3.0, "count_fraction": 0.0, "count_ambiguous": False, "count_merged": False,
+                          "count_plausible": True})
+    frame["cell_code"] = frame["area_code"]
+    frame.loc[3, "count"], frame.loc[7, "area_code"], frame.loc[9, "period_matches"] = -1.0, "BU99999999", False
+    frame.loc[11, "cell_code"] = frame.loc[12, "cell_code"]                     # a repeated cell
+    own = Expectation.configuration
+    kept = validate.run_suite("wijkteam", frame, wijkteam.checks(ref, today))
+    assert Expectation.configuration is own
+    monkeypatch.setattr(validate, "_configurations_kept", contextlib.nullcontext)
+    plain = validate.run_suite("wijkteam", frame, wijkteam.checks(ref, today))
+    pd.testing.assert_frame_equal(kept.failures, plain.failures)
+    assert set(kept.failures["row_number"]) >= {3, 7, 9, 11, 12}
