@@ -80,11 +80,9 @@ def test_a_quiet_municipality_keeps_its_chance_rate():
 
 def series_frame(counts: dict, mu: dict, phi=1.2, domain="physical"):
     """Like :func:`frame`, with each series' own expected count."""
-    T = len(next(iter(counts.values())))
-    starts = pd.date_range(end="2026-11-16", periods=T, freq="7D")
-    return pd.DataFrame([{"area_code": a, "signal": s, "domain": domain, "period": "week", "period_start": t,
-                          "count": c, "expected": mu[(a, s)], "phi": phi}
-                         for (a, s), series in counts.items() for t, c in zip(starts, series)])
+    from tests.models.test_subset_scan import frame as frame_of
+
+    return frame_of(counts, mu, phi, domain)
 
 
 NO_NEIGHBOURS = pd.DataFrame(columns=["area_code", "neighbour"])
