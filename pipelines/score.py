@@ -20,6 +20,7 @@ from models.calendar import index_to_start, period_index, period_label
 from models.base import Detector
 from models.detectors import make_detector
 from models.panel import to_matrix
+from pipelines.delivered import MISSING_EXPECTED, grid_of, grids, undelivered  # noqa: F401 - score's own names
 
 log = logging.getLogger("wijkradar.score")
 
@@ -29,10 +30,6 @@ class NothingToScore(RuntimeError):
     to do, an outcome of the run and not a failure of the code."""
 
 KEYS = ["area_code", "signal"]
-#: a run of periods in which a municipality's source holds no count at all is read as never delivered (missing, not
-#: zeros) when the source's mean count per period there times the run's length reaches this: a Poisson source
-#: expecting 10 counts over the run is empty in it with a chance of 5e-5. A sparse source's quiet periods stay zeros.
-MISSING_EXPECTED = 10.0
 #: the columns of ``marts.series_scores``; the scores also carry ``phi`` (the baseline's dispersion, NaN without
 #: one) for the pooled evidence of the flag stage, which the mart does not keep
 SCORE_COLUMNS = ["area_code", "signal", "period", "period_start", "count", "expected", "upper", "score", "pvalue",
@@ -72,48 +69,6 @@ class Scored:
     n_series: int
     n_too_short: int
     settings: dict
-
-
-def grids(counts: pd.DataFrame) -> dict[tuple[str, str], tuple[int, int]]:
-    """The period-index range of every (period type, source): every buurt's series spans its source's range."""
-    ranges = counts.groupby(["period", "source"], observed=True)["period_start"].agg(first="min", last="max")
-    return grid_of(ranges.reset_index())
-
-
-def grid_of(ranges: pd.DataFrame) -> dict[tuple[str, str], tuple[int, int]]:
-    """:func:`grids` from ``catalog.count_ranges`` (``period, source, first, last``), without reading the counts."""
-    out = {}
-    for r in ranges.itertuples(index=False):
-        idx = np.asarray(period_index(pd.Series(pd.to_datetime([r.first, r.last])), r.period))
-        out[(r.period, r.source)] = (int(idx[0]), int(idx[1]))
-    return out
-
-
-def undelivered(sub: pd.DataFrame, period: str, grid: dict[tuple[str, str], tuple[int, int]]) -> dict[str, np.ndarray]:
-    """Per source, the period indices (of one period type) the counts ``sub`` (one municipality's, with
-    ``period_index``) hold no count of at all although the source delivered before them: runs of such periods
-    whose expected count (the source's mean per period from its first delivery there, times the run's length)
-    reaches :data:`MISSING_EXPECTED`. Up to the end of the source's grid, so a municipality that has not delivered
-    the latest periods yet has them missing too."""
-    out = {}
-    for source, part in sub.groupby("source", observed=True):
-        lo, hi = grid[(period, source)]
-        t = part["period_index"].to_numpy(dtype=np.int64)
-        first = max(lo, int(t.min()))
-        if first > hi:
-            continue
-        seen = np.zeros(hi - first + 1, dtype=bool)
-        inside = (t >= first) & (t <= hi)
-        seen[t[inside] - first] = True
-        rate = float(part.loc[inside, "count"].sum()) / len(seen)
-        empty = np.flatnonzero(~seen)
-        if not len(empty):
-            continue
-        runs = np.split(empty, np.flatnonzero(np.diff(empty) > 1) + 1)
-        gone = [r for r in runs if rate * len(r) >= MISSING_EXPECTED]
-        if gone:
-            out[source] = np.concatenate(gone) + first
-    return out
 
 
 def build_panel(counts: pd.DataFrame, buurten: list[str], period: str,

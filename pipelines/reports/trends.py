@@ -178,13 +178,13 @@ def signal_sources(catalogue: pd.DataFrame) -> pd.Series:
 
 def never_delivered(c: pd.DataFrame) -> dict[tuple[str, str], set]:
     """(source, period type) -> the period starts the source never delivered, by the scoring's rule
-    (:func:`pipelines.score.undelivered`: a run of periods in which a municipality holds no count of the source at
+    (:func:`pipelines.delivered.undelivered`: a run of periods in which a municipality holds no count of the source at
     all, where its counts there make an empty run that long implausible; a sparse source's quiet periods stay
     zeros), judged per municipality (``c``: counts with ``source``, and ``gemeente_code`` when known) within the
     periods the source delivered there. A period one municipality never got counts as missing for the comparison
     as a whole: every wijk's years then count the same sources."""
     from models.calendar import index_to_start, period_index
-    from pipelines.score import grids, undelivered       # the scoring module loads the detectors: only when needed
+    from pipelines.delivered import grids, undelivered
     gm = c["gemeente_code"].fillna("") if "gemeente_code" in c else pd.Series("", index=c.index)
     c = c[["source", "period", "period_start", "count"]].assign(_gm=gm.to_numpy())
     out: dict[tuple[str, str], set] = {}
