@@ -488,7 +488,7 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
     keys = set(flag_keys(flags))
     moved = {}                                   # a list sent before its buurten were renumbered: old -> new code
     if not meta_matches(con, team, run_id, keys, meta["controle"]):
-        since = rekey.moves_since(con, catalog.run_finished_at(con, run_id))   # the moves made after the list
+        since = rekey.moves_made(con, catalog.run_finished_at(con, run_id))   # the moves made after the list
         merged = since[since["merged"] & since["new_code"].isin({k.split("|")[0] for k in keys})]
         if len(merged):
             first = merged.iloc[0]
@@ -497,7 +497,7 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
                          "enter these answers on the team's next list instead")
         # the flags as the list named them: the renumberings undone one by one, newest first, until the checksum
         # matches (a run's clock says which moves came after it only roughly: runs of an earlier --today, a copy)
-        renumbered = rekey.moves_since(con, None)
+        renumbered = rekey.moves_made(con)
         renumbered = renumbered[~renumbered["merged"]]
         as_listed, matched = keys, False
         for old, new in reversed(list(zip(renumbered["old_code"], renumbered["new_code"]))):

@@ -134,16 +134,11 @@ def _count(cursor) -> int:
     return int(got[0][0]) if got else 0
 
 
-def moves_made(con: Con) -> pd.DataFrame:
-    """``old_code``, ``new_code``, ``part_code``, ``merged``: what earlier syncs moved (``meta.code_moves``)."""
-    return con.execute("SELECT old_code, new_code, part_code, merged FROM meta.code_moves ORDER BY 1").df()
-
-
-def moves_since(con: Con, since) -> pd.DataFrame:
-    """``old_code``, ``new_code``, ``merged`` of the moves syncs made at or after ``since`` (local time, as runs
-    keep theirs; None: all), oldest first."""
-    return con.execute("SELECT old_code, new_code, merged FROM meta.code_moves WHERE ? IS NULL OR moved_at >= ? "
-                       "ORDER BY moved_at, old_code", [since, since]).df()
+def moves_made(con: Con, since=None) -> pd.DataFrame:
+    """``old_code``, ``new_code``, ``part_code``, ``merged``: what syncs moved (``meta.code_moves``), oldest first;
+    with ``since`` (local time, as runs keep theirs) only the moves made at or after it."""
+    return con.execute("SELECT old_code, new_code, part_code, merged FROM meta.code_moves WHERE ? IS NULL OR "
+                       "moved_at >= ? ORDER BY moved_at, old_code", [since, since]).df()
 
 
 def record_moves(con: Con, moves: pd.DataFrame) -> None:
