@@ -191,10 +191,9 @@ class Reference:
         # read as delivered codes are: a number cell that lost its leading zeros (1180500 for 01180500) is completed
         old = normalise_area_code(changes["old_code"].astype(str))
         old = old.where(~old.str.fullmatch(r"\d{5,7}"), "BU" + old.str.zfill(8))
-        changes = changes.assign(old_code=old, new_code=complete_lost_zeros(normalise_area_code(
-            changes["new_code"].astype(str)), known))
         # a line into an old code of another line continues there (a chain over several divisions)
-        changes = changes.assign(new_code=complete_lost_zeros(changes["new_code"], known | set(changes["old_code"])))
+        changes = changes.assign(old_code=old, new_code=complete_lost_zeros(normalise_area_code(
+            changes["new_code"].astype(str)), known | set(old)))
         bad = sorted(set(changes["new_code"]) - known - set(changes["old_code"]))
         if bad:
             raise ReferenceError(f"buurtcode_wijzigingen.csv maps to {', '.join(bad)}, which "
