@@ -754,12 +754,10 @@ def _zip_not_a_table(path: Path) -> IngestError:
                            "CSV or XLSX file inside")
     import zipfile
 
-    from pipelines.sources.safe_archive import _member
+    from pipelines.sources.safe_archive import _member, passed_over
 
     with zipfile.ZipFile(path) as z:
-        files = [i for i in z.infolist() if not i.is_dir()
-                 and "__macosx" not in i.filename.lower().replace("\\", "/").split("/")
-                 and not i.filename.replace("\\", "/").rsplit("/", 1)[-1].startswith((".", "~$"))]
+        files = [i for i in z.infolist() if not i.is_dir() and not passed_over(i.filename)]
     ends = [i.filename.lower().rsplit(".", 1)[-1] if "." in i.filename else "" for i in files]
     if not files:
         held = "no files"

@@ -45,6 +45,13 @@ def _is_symlink(info: zipfile.ZipInfo) -> bool:
     return stat.S_ISLNK(info.external_attr >> 16)
 
 
+def passed_over(name: str) -> bool:
+    """Whether an archive or folder member ``name`` is no file of a delivery: a macOS resource fork (``__MACOSX/``,
+    ``._signals.csv``), a hidden or a lock file (``~$``)."""
+    parts = name.replace("\\", "/").lower().split("/")
+    return "__macosx" in parts or parts[-1].startswith((".", "~$"))
+
+
 def _member(info: zipfile.ZipInfo) -> str:
     """A member's name for a message: scrubbed (a supplier names files after people) and cut short."""
     return repr(privacy.scrub_file_name(info.filename[:200]))

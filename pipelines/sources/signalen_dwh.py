@@ -21,7 +21,7 @@ import pandas as pd
 from pipelines.sources.common import (MAX_HEADER_CHARS, ROW_SHAPE, IngestError, _column_names, decode_text,
                                       refuse_stray_quote)
 from pipelines import privacy
-from pipelines.sources.safe_archive import _member, check_zip, read_member, safe_files
+from pipelines.sources.safe_archive import _member, check_zip, passed_over, read_member, safe_files
 
 FILES = {
     "signals": ["id", "created_at", "location_id", "category_assignment_id"],
@@ -77,9 +77,8 @@ def _refuse_other_files(path: Path) -> None:
             entries = [(i.filename, lambda i=i: _member(i)) for i in z.infolist() if not i.is_dir()]
     what = "folder" if path.is_dir() else "zip"
     for name, shown in entries:
-        parts = name.replace("\\", "/").lower().split("/")
-        file = parts[-1]
-        if "__macosx" in parts or file.startswith((".", "~$")) or file in EXPORT_FILES:
+        file = name.replace("\\", "/").lower().rsplit("/", 1)[-1]
+        if passed_over(name) or file in EXPORT_FILES:
             continue
         if file.endswith(_ARCHIVES):
             raise IngestError(f"{path.name}: the {what} holds the archive {shown()} beside the Signalen export, and "
