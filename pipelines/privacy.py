@@ -2155,12 +2155,14 @@ def scan_values(values: pd.Series, counts: bool | None = None) -> pd.Series:
     v = values
     if not isinstance(v.dtype, pd.StringDtype):
         v = v.where(v.notna()).astype("str") if v.dtype == object else v.astype("str")
-    cand = v.str.contains(_PREFILTER, regex=True, na=False, flags=PYTHON_RE).to_numpy(dtype=bool)
-    rows = np.flatnonzero(cand)
-    if len(rows):
-        codes, uniques = pd.factorize(v.iloc[rows])
-        kinds = np.array([_first_kind(t) for t in uniques], dtype=object)
-        out[rows] = kinds[codes]
+    # each distinct value once: a column of dates, categories or buurt codes repeats a few hundred values
+    codes, uniques = pd.factorize(v)
+    distinct = pd.Series(uniques, dtype=v.dtype if isinstance(v.dtype, pd.StringDtype) else object)
+    passes = distinct.str.contains(_PREFILTER, regex=True, na=False, flags=PYTHON_RE).to_numpy(dtype=bool)
+    if passes.any():
+        kinds = np.full(len(uniques) + 1, None, dtype=object)          # the last stands for a missing value (-1)
+        kinds[:-1][passes] = [_first_kind(t) for t in distinct[passes]]
+        out[:] = kinds[codes]
     eight = v.str.fullmatch(_EIGHT_DIGITS.pattern, na=False).to_numpy(dtype=bool)
     if eight.any() and (counts if counts is not None else _numbers_column(values)):
         out[eight] = None                  # a count among counts
