@@ -64,9 +64,32 @@ def ref() -> Reference:
     return Reference()
 
 
+@functools.lru_cache(maxsize=None)
+def _migrated_warehouse() -> Path:
+    """An empty warehouse with every migration applied, made once per test process by the real ``connect``,
+    without its secret (the first connect of each copy writes its own)."""
+    from pipelines.warehouse import connect
+
+    path = Path(tempfile.mkdtemp(prefix="wijkradar-template-")) / "warehouse.duckdb"
+    with connect(path) as con:
+        con.execute("DELETE FROM meta.warehouse_secret")
+    return path
+
+
+def migrated(home):
+    """``home`` with an empty warehouse whose migrations are applied, as its first ``connect`` would leave it (but
+    unsynced): a copy of one made once, where migrating each new warehouse cost the suite about a minute."""
+    import shutil
+
+    home.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    if not home.warehouse.exists():
+        shutil.copyfile(_migrated_warehouse(), home.warehouse)
+    return home
+
+
 @pytest.fixture
 def home(tmp_path: Path):
-    return resolve_home(tmp_path / "home")
+    return migrated(resolve_home(tmp_path / "home"))
 
 
 @pytest.fixture(scope="session")
