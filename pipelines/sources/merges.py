@@ -70,7 +70,7 @@ def covers_whole(cells: pd.DataFrame, ref) -> pd.Series:
         return pd.Series(False, index=cells.index, dtype=bool)
     base, old = split_parts(cells["part"])
     keys = [cells["area_code"], cells["signal"], base, cells["period"], cells["period_start"]]
-    held = pd.to_numeric(old.groupby(keys).transform(lambda codes: len(set(codes.dropna()))))
+    held = pd.to_numeric(old.groupby(keys).transform("nunique"))      # distinct old codes (a set per cell: 40 s)
     needed = pd.to_numeric(cells["area_code"].map({new: len(codes) for new, codes in merges(ref).items()}))
     return (old.notna() & held.ge(needed)).astype(bool)
 
