@@ -7,8 +7,9 @@ counts and no rates; further wijken (at last the municipality's rate) are hidden
 narrowed down from what the pages print (secondary suppression, :func:`disclose`). Counts of 5 and more
 are printed rounded to a multiple of 5 and every printed rate is that of the rounded count (rounded again:
 whole numbers, one decimal below 10), so that two builds (late rows, corrections, a source counted or not, a
-buurt moved to another wijk) never give their difference exactly, also when it is below 5. Individual flags are shown only when the
-setting ``open_toon_signalen`` is on, then without numbers and under the same rules (:func:`flag_sentences`).
+buurt moved to another wijk) never give their difference exactly, also when it is below 5. Individual flags
+are shown only when the setting ``open_toon_signalen`` is on, then without numbers and under the same rules
+(:func:`flag_sentences`).
 """
 from __future__ import annotations
 

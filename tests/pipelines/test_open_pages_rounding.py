@@ -116,3 +116,14 @@ def test_a_source_counted_again_in_a_later_build_does_not_give_its_small_counts(
                 people = 2000 if "wk01" in page else 500
                 assert rate_text == openpages._nl(openpages.round_rate(int(text) * (1000 / people)))
     assert seen == 2
+
+
+def test_the_rate_of_a_53_week_year_is_that_of_its_rounded_count_per_52_weeks():
+    from tests.pipelines.test_reports import CATALOGUE as ONE_SIGNAL, daily_reports
+
+    town = daily_reports("2025-12-29", "2027-01-03")                                 # 2026: 53 weeks
+    rates = openpages.yearly_rates(pd.concat([town, town.assign(area_code="BU3")]), AREAS, ONE_SIGNAL)
+    stad = openpages.disclose(rates, 5).set_index(["wijk_code", "year"]).loc[("WK01", 2026)]
+    assert stad["count"] == 371 and stad["count_shown"] == "370"
+    assert stad["rate_per_count"] * 2000 / 1000 == 52 / 53                     # public: inhabitants and weeks
+    assert stad["rate_shown"] == openpages.round_rate(370 * 52 / 53 / 2000 * 1000)
