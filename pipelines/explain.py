@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines.wording import count_text, counted, format_bound, number, period_text, unit_word
+from pipelines.wording import count_text, format_bound, number, period_text, unit_word
 
 SINGULAR = {"meldingen": "melding", "signalen": "signaal", "misdrijven": "misdrijf"}
 
@@ -68,6 +68,8 @@ CONTRIBUTOR_WORDS = {
 }
 #: at most this many contributing series are named
 CONTRIBUTORS = 3
+#: Neighbours of other teams a buurt needs before its list says one of them is elevated too (one would be named).
+MIN_OTHER_NEIGHBOURS = 2
 
 
 #: A listing from the pooled counts (``models.pooled``) where no single series is elevated, per language.
@@ -156,18 +158,19 @@ def explain(flag, cells: pd.DataFrame, neighbours: pd.DataFrame, names: dict, la
         also = cells[cells["area_code"].isin(nb) & cells["signal"].isin(named) & cells["elevated"]
                      & (cells["period_start"] == flag.period_start)]
         if len(also):
-            # a team's list names only its own buurten; neighbours of other teams are counted, not named
+            # a team's list names only its own buurten; of other teams' neighbours it says only that one or more
+            # is elevated too, and only where the buurt has several: a count, or the only one, would name it
             team = getattr(flag, "wijkteam", None)
             areas = set(also["area_code"])
             own = sorted({names.get(a, a) for a in areas if teams is None or teams.get(a) == team})
-            other = len([a for a in areas if teams is not None and teams.get(a) != team])
+            other = any(teams is not None and teams.get(a) != team for a in areas)
+            several = teams is not None and sum(teams.get(a) != team for a in set(nb)) >= MIN_OTHER_NEIGHBOURS
             if own:
                 text += (f" Ook verhoogd in de {'buurbuurt' if len(own) == 1 else 'buurbuurten'}: {', '.join(own)}."
                          if lang == "nl" else f" Also elevated next door: {', '.join(own)}.")
-            if other:
-                text += (f" Ook verhoogd in {counted(other, 'aangrenzende buurt', 'aangrenzende buurten')} van een "
-                         "ander wijkteam." if lang == "nl" else
-                         f" Also elevated in {counted(other, 'adjacent buurt', 'adjacent buurten')} of another wijkteam.")
+            if other and several:
+                text += (" Ook verhoogd in een of meer aangrenzende buurten van een ander wijkteam." if lang == "nl"
+                         else " Also elevated in one or more adjacent buurten of another wijkteam.")
     return text, signals
 
 

@@ -135,16 +135,22 @@ def apply_feedback(flags: pd.DataFrame, answers: pd.DataFrame | None, quiet_week
     return out
 
 
+#: The line over all teams on a team's list: only with this many other teams and their answers behind it.
+OTHERS_TEAMS, OTHERS_ANSWERS = 3, 5
+
+
 def precision(answers: pd.DataFrame, min_answers: int = MIN_ANSWERS) -> pd.DataFrame:
     """Share of answered flags that were not ``geen probleem``, per signal, wijkteam and domain, and in total.
 
     ``answers``: one row per answered flag (the latest answer) with ``wijkteam, domain, signals`` (the flag's
     elevated signals, comma separated; none: :data:`NEIGHBOURS_ONLY`) and ``value``; ``meer info nodig`` is no
     verdict and is left out. The managers' review (``reports.review.precision_from_answers``) reads this too.
-    Returns ``by`` (signal / wijkteam / domain / total), ``group``, ``answered``, ``confirmed`` (not
-    ``geen probleem``), ``false_alarms``, ``precision`` (NaN below ``min_answers``) and ``remark``.
+    Returns ``by`` (signal / wijkteam / domain / total, and per team: ``wijkteam signal`` / ``wijkteam domain``),
+    ``group`` (per team: ``team: signal``), ``answered``, ``confirmed`` (not ``geen probleem``),
+    ``false_alarms``, ``precision`` (NaN below ``min_answers``), ``remark``, and ``wijkteam`` and ``item`` (the
+    team, empty when over all teams, and the signal, domain, team or ``alle`` the row is about).
     """
-    cols = ["by", "group", "answered", "confirmed", "false_alarms", "precision", "remark"]
+    cols = ["by", "group", "answered", "confirmed", "false_alarms", "precision", "remark", "wijkteam", "item"]
     a = answers[answers["value"] != NO_VERDICT]
     if a.empty:
         return pd.DataFrame(columns=cols)
@@ -155,8 +161,13 @@ def precision(answers: pd.DataFrame, min_answers: int = MIN_ANSWERS) -> pd.DataF
     for by, frame, column in (("signal", signals, "signal"), ("wijkteam", a, "wijkteam"), ("domain", a, "domain"),
                               ("total", a, "total")):
         g = frame.groupby(column).agg(answered=("false_alarm", "size"), false_alarms=("false_alarm", "sum"))
-        parts.append(g.reset_index().rename(columns={column: "group"}).assign(by=by))
+        parts.append(g.reset_index().rename(columns={column: "item"}).assign(by=by, wijkteam=""))
+        if by in ("signal", "domain"):          # a team's list tells its own answers only (toelichting_rows)
+            g = frame.groupby(["wijkteam", column]).agg(answered=("false_alarm", "size"),
+                                                        false_alarms=("false_alarm", "sum"))
+            parts.append(g.reset_index().rename(columns={column: "item"}).assign(by=f"wijkteam {by}"))
     out = pd.concat(parts, ignore_index=True)
+    out["group"] = out["item"].where(out["wijkteam"] == "", out["wijkteam"] + ": " + out["item"])
     out["confirmed"] = out["answered"] - out["false_alarms"]
     enough = out["answered"] >= min_answers
     out["precision"] = (out["confirmed"] / out["answered"]).where(enough)
@@ -165,7 +176,11 @@ def precision(answers: pd.DataFrame, min_answers: int = MIN_ANSWERS) -> pd.DataF
 
 
 def toelichting_rows(report: pd.DataFrame | None, team: str, domains: dict, labels: dict) -> list[tuple[str, str]]:
-    """Rows for the end of the Toelichting sheet: how often the answered flags were right (Dutch)."""
+    """Rows for the end of the Toelichting sheet: how often the answered flags were right (Dutch).
+
+    The team's own answers only, per domain and signal; the line over all teams only when at least
+    ``OTHERS_TEAMS`` other teams with ``OTHERS_ANSWERS`` answers together stand behind it, as a team could
+    otherwise subtract its own line and read another team's answers."""
     rows = [("", ""), ("Terugkoppeling", "Aandeel beantwoorde signalen dat terecht was (niet 'geen probleem'); "
                                          "'meer info nodig' telt niet mee.")]
     if report is None or report.empty:
@@ -176,14 +191,18 @@ def toelichting_rows(report: pd.DataFrame | None, team: str, domains: dict, labe
             return f"{r.confirmed} van {r.answered} terecht ({TOO_FEW})"
         return f"{r.confirmed} van {r.answered} terecht ({r.precision:.0%})".replace("%)", " %)")
 
-    pick = [("wijkteam", {team: "Dit wijkteam"}), ("total", {"alle": "Alle wijkteams"}), ("domain", domains),
-            ("signal", {**labels, NEIGHBOURS_ONLY: NEIGHBOURS_ONLY_NL})]
+    teams = report[report["by"] == "wijkteam"]
+    others = teams[(teams["item"] != team) & (teams["answered"] > 0)]
+    pooled = len(others) >= OTHERS_TEAMS and others["answered"].sum() >= OTHERS_ANSWERS
+    pick = [("wijkteam", {team: "Dit wijkteam"}), ("wijkteam domain", domains),
+            ("wijkteam signal", {**labels, NEIGHBOURS_ONLY: NEIGHBOURS_ONLY_NL})]
+    if pooled:                                    # else the total less the team's own line tells the others'
+        pick.insert(1, ("total", {"alle": "Alle wijkteams"}))
     for by, names in pick:
-        part = report[report["by"] == by].sort_values("group")
-        for r in part.itertuples(index=False):
-            if by == "wijkteam" and r.group != team:
-                continue                          # another team's figures are not this team's business
-            rows.append((names.get(r.group, r.group), line(r)))
+        # another team's figures are not this team's business
+        mine = report["item"] == team if by == "wijkteam" else report["wijkteam"] == team
+        part = report[(report["by"] == by) & (mine | (by == "total"))].sort_values("item")
+        rows += [(names.get(r.item, r.item), line(r)) for r in part.itertuples(index=False)]
     return rows
 
 

@@ -62,10 +62,14 @@ _PERIOD = re.compile(
     r"|(?:w|wk|week|q|k|m|v|p|t)\d{1,2}[a-z]?"                      # w47, q3, v2, week45, W47b (a second part)
     r"|20\d{2}(?:w|wk|q|k|m)\d{1,2}[a-z]?",                         # 2026w47, 2026q3
     re.I)
+#: A month or week of this century: 2026-11, 2026_1, 2026-47, 202611.
+_PERIOD_OF_YEAR = r"20\d{2}(?:[-_. ](?:0?[1-9]|[1-4]\d|5[0-3])|0[1-9]|1[0-2])"
 #: Numbers apart only by separators, read as one: a date or period of this century ("2026-11-26", "26-11-2026",
-#: "2026_47") or two small numbers ("1-2"); "748.526.055", "06-47-38-19-26", "12-03-1961" are no period.
+#: "2026_47"), a range of months or weeks ("2022-01_2025-12", "202201_202512", "2026-40_2026-47") or two small
+#: numbers ("1-2");
+#: "748.526.055", "06-47-38-19-26", "12-03-1961" are no period.
 _NUMBER_RUN = re.compile(r"\d{1,2}[-_. ]\d{1,2}|20\d{2}[-_. ]\d{1,2}(?:[-_. ]\d{1,2})?|\d{1,2}[-_. ]\d{1,2}[-_. ]20\d{2}"
-                         r"|20\d{2}[-_. ]20\d{2}")
+                         r"|20\d{2}[-_. ]20\d{2}|" + _PERIOD_OF_YEAR + r"[-_. ]" + _PERIOD_OF_YEAR)
 #: A long hex id (a load id's hash, ``meldingen-3f2a9c1b7e4d``): at least 10 characters, 3 letters a-f, and no run
 #: of 7 digits (a personal number).
 _HEX_ID = re.compile(r"(?=(?:[0-9]*[a-f]){3})(?!.*\d{7})[0-9a-f]{10,64}", re.I)

@@ -4,9 +4,12 @@ municipality, in plain Dutch (taalniveau B1), safe to publish.
 Pure: frames in, HTML out. Disclosure control after CBS practice: a count below the threshold
 (default 5) is shown as ``<5`` and its rate is not shown; areas with fewer than 50 inhabitants get no
 counts and no rates; further wijken (at last the municipality's rate) are hidden until no hidden count can be
-narrowed down from what the pages print (secondary suppression, :func:`disclose`); rates per 1,000
-inhabitants are rounded (whole numbers, one decimal below 10). Individual flags are shown only when the
-setting ``open_toon_signalen`` is on, then without numbers and under the same rules (:func:`flag_sentences`).
+narrowed down from what the pages print (secondary suppression, :func:`disclose`). Counts of 5 and more
+are printed rounded to a multiple of 5 and every printed rate is that of the rounded count (rounded again:
+whole numbers, one decimal below 10), so that two builds (late rows, corrections, a source counted or not, a
+buurt moved to another wijk) never give their difference exactly, also when it is below 5. Individual flags
+are shown only when the setting ``open_toon_signalen`` is on, then without numbers and under the same rules
+(:func:`flag_sentences`).
 """
 from __future__ import annotations
 
@@ -50,6 +53,8 @@ def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
 KIND_B1 = {"stadswijk": "Wijken in de stad", "dorp": "Dorpen", "bedrijventerrein": "Overige gebieden"}
 MIN_POPULATION = 50
+#: Printed counts of the threshold and more are rounded to a multiple of this ("afgerond op vijftallen").
+ROUND_TO = 5
 MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
           "november", "december"]
 DISCLOSURE_NOTE = (
@@ -57,7 +62,8 @@ DISCLOSURE_NOTE = (
     "<{t}. Zo kan niemand herkend worden. Als dan uit het cijfer van de hele gemeente toch het aantal te "
     "berekenen zou zijn, verbergen we ook het aantal van een ander gebied, of het cijfer van de gemeente. "
     "Wonen er in een gebied minder dan 50 mensen, dan laten we daar geen cijfers zien. Zo werkt het CBS ook. "
-    "Cijfers per 1.000 inwoners zijn afgerond. We rekenen met het aantal inwoners op 1 januari 2024 (CBS).")
+    "De andere aantallen zijn afgerond op vijftallen (23 wordt 25), en de cijfers per 1.000 inwoners rekenen we "
+    "met dat afgeronde aantal en ronden we ook af. We rekenen met het aantal inwoners op 1 januari 2024 (CBS).")
 FLAG_NOTE = (
     "We noemen een buurt alleen als er genoeg mensen wonen en er genoeg signalen zijn, zodat niemand herkend kan "
     "worden. Anders noemen we de hele wijk, of niets.")
@@ -96,7 +102,10 @@ def yearly_rates(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFr
     year: ``wijk_code, wijk, gemeente_code, kind, domain, year, count, population, rate`` (per 1,000
     inhabitants), ``sources`` (the sources counted, the same in every year of the domain) and ``left_out``
     (per source left out: ``(source, first day, last day, began, stopped, gaps)``, see :func:`left_out_sentence`).
-    A wijk's municipality row is the total of that municipality's own wijken.
+    A wijk's municipality row is the total of that municipality's own wijken. ``rate_per_count``: what one
+    count adds to the rate, from public figures only (inhabitants, and 52 / weeks of the year when the domain
+    counts weeks), so that a page can print the rate of a rounded count (:func:`disclose`); in a domain that
+    counts weeks and months both it takes the months of a 53-week year as weeks too (x 52 / 53).
 
     Years are counted in whole weeks (:func:`period_year`); the rate of a year of 53 weeks is that of 52 weeks
     (count x 52 / 53), so a long year does not look like a rise."""
@@ -124,6 +133,9 @@ def yearly_rates(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFr
                          population=total["gemeente_code"].map(population))
     out = pd.concat([per_wijk, total], ignore_index=True)
     out["rate"] = out["count52"] / out["population"].where(out["population"] > 0) * 1000
+    weekly = set(zip(c.loc[c["period"] == "week", "domain"], c.loc[c["period"] == "week", "year"]))
+    per_year = [52 / weeks_in_year(y) if (d, y) in weekly else 1.0 for d, y in zip(out["domain"], out["year"])]
+    out["rate_per_count"] = per_year / out["population"].where(out["population"] > 0) * 1000
     sources = {d: tuple(part.loc[part["counted"], "source"]) for d, part in held.groupby("domain")}
     left = {d: tuple((r.source, r.first, r.last_end, bool(r.began), bool(r.stopped), r.gaps)
                      for r in part[part["named"] & part["years_from"].notna()].itertuples(index=False))
@@ -131,7 +143,7 @@ def yearly_rates(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFr
     out["sources"] = [sources.get(d, ()) for d in out["domain"]]
     out["left_out"] = [left.get(d, ()) for d in out["domain"]]
     return out[["wijk_code", "wijk", "gemeente_code", "kind", "domain", "year", "count", "population", "rate",
-                "sources", "left_out"]]
+                "rate_per_count", "sources", "left_out"]]
 
 
 def left_out_sentence(left_out, catalogue: pd.DataFrame) -> str:
@@ -186,9 +198,23 @@ def round_rate(rate: float) -> float:
     return round(rate, 1) if rate < 10 else float(round(rate))
 
 
+def round_count(count: float, base: int = ROUND_TO) -> int:
+    """A count as the open pages print it: the nearest multiple of ``base`` (7 -> 5, 8 -> 10)."""
+    return int(np.floor(count / base + 0.5)) * base
+
+
+def _rate_per_count(rates: pd.DataFrame) -> pd.Series:
+    """What one count adds to a row's rate (``yearly_rates``' ``rate_per_count``; else per 1,000 inhabitants)."""
+    if "rate_per_count" in rates:
+        return rates["rate_per_count"]
+    return 1000 / rates["population"].where(rates["population"] > 0)
+
+
 def disclose(rates: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
-    """Add ``hidden`` (primary and secondary suppression), ``count_shown``, ``rate_shown`` (rounded, NaN when
-    hidden) and ``rate_text``.
+    """Add ``hidden`` (primary and secondary suppression), ``count_shown`` (rounded to a multiple of
+    ``ROUND_TO``), ``rate_shown`` (the rate of that rounded count, rounded; NaN when hidden) and ``rate_text``.
+    What is hidden is decided on the exact counts, the shown counts taken as known exactly to a reader, who
+    reads them rounded: the reader can only know less than this assumes.
 
     Primary: a count below ``threshold`` (``<5``) and every figure of a wijk of fewer than ``MIN_POPULATION``
     inhabitants (``verborgen`` whatever its count, so not even ``<5`` is told). Secondary, within each
@@ -203,6 +229,7 @@ def disclose(rates: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
     r["hidden"] = (r["count"] < threshold) | few_people
     keys = ["gemeente_code", "domain", "year"]
     totals = {tuple(k): i for i, k in zip(r.index[~wijk], r.loc[~wijk, keys].itertuples(index=False))}
+    per_count = _rate_per_count(r)
     for key, idx in r[wijk].groupby(keys).groups.items():
         cell = r.loc[idx]
         if cell["hidden"].sum() == 1 and (~cell["hidden"]).any():
@@ -211,7 +238,7 @@ def disclose(rates: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
         g = totals.get(tuple(key))
         if g is None or r.at[g, "hidden"] or not r.at[g, "population"] >= MIN_POPULATION or pd.isna(r.at[g, "rate"]):
             continue                                  # no rate of the municipality printed: nothing to subtract from
-        total = printed_total(r.at[g, "count"], r.at[g, "population"], r.at[g, "rate"])
+        total = printed_total(r.at[g, "count"], per_count[g], threshold)
         kinds = _kinds(r.loc[idx, "count"], r.loc[idx, "hidden"], few_people[idx], threshold)
         counts = r.loc[idx, "count"].to_numpy()
         while exposed(counts, kinds, total, threshold).any():
@@ -224,21 +251,30 @@ def disclose(rates: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
             kinds = _with(kinds, enough[0] if enough else shown[-1])
         r.loc[idx, "hidden"] = kinds != "shown"
     r["count_shown"] = ["verborgen" if f else f"<{threshold}" if c < threshold else "verborgen" if h
-                        else f"{int(c):,}".replace(",", ".") for c, h, f in zip(r["count"], r["hidden"], few_people)]
+                        else f"{round_count(c):,}".replace(",", ".")
+                        for c, h, f in zip(r["count"], r["hidden"], few_people)]
     ok = ~r["hidden"] & (r["population"] >= MIN_POPULATION)
-    r["rate_shown"] = [round_rate(v) if k and pd.notna(v) else np.nan for v, k in zip(r["rate"], ok)]
+    r["rate_shown"] = [round_rate(round_count(c) * v) if k and pd.notna(v) else np.nan
+                       for c, v, k in zip(r["count"], per_count, ok)]
     r["rate_text"] = [_nl(v) if pd.notna(v) else "-" for v in r["rate_shown"]]
     return r
 
 
-def printed_total(count: float, population: float, rate: float) -> tuple[int, int]:
-    """The smallest and largest whole count of a municipality that give its printed (rounded) rate with its
-    inhabitants (CBS, public). The factor of a 53-week year (x 52 / 53) is taken as known to the reader,
-    which can only make the range narrower than a reader's."""
-    shown = round_rate(rate)
+def printed_total(count: float, per_count: float, threshold: int = 5) -> tuple[int, int]:
+    """The smallest and largest whole count of a municipality that give its printed rate: the rate of its
+    count rounded to ``ROUND_TO`` (:func:`round_count`), ``per_count`` a count (inhabitants from the CBS and the
+    weeks of the year: public), rounded again. A reader knows the rounded count is a multiple of ``ROUND_TO``,
+    every count it stands for, and that a printed rate means a count of at least ``threshold``; the range
+    returned takes all of that as known, which can only make it narrower than a reader's."""
+    shown = round_rate(round_count(count) * per_count)
     low, high = (shown - 0.05, shown + 0.05) if shown < 10 else (9.95 if shown == 10 else shown - 0.5, shown + 0.5)
-    per_unit = count / rate if rate > 0 else population / 1000
-    return max(0, int(np.ceil(low * per_unit - 1e-6))), int(np.floor(high * per_unit + 1e-6))
+    first = ROUND_TO * int(np.ceil(low / per_count / ROUND_TO - 1e-9))
+    last = ROUND_TO * int(np.floor(high / per_count / ROUND_TO + 1e-9))
+    while first < round_count(count) and round_rate(first * per_count) != shown:    # a bound's half rounds away
+        first += ROUND_TO
+    while last > round_count(count) and round_rate(last * per_count) != shown:
+        last -= ROUND_TO
+    return max(threshold, first - ROUND_TO // 2), last + (ROUND_TO - 1) // 2
 
 
 def _kinds(counts: pd.Series, hidden: pd.Series, few_people: pd.Series, threshold: int) -> np.ndarray:

@@ -146,11 +146,11 @@ def test_elevated_takes_the_evidence_rule_corrected_for_the_domains_series():
 
 
 @pytest.mark.parametrize("others, own, says", [
-    (["B"], [], "Ook verhoogd in 1 aangrenzende buurt van een ander wijkteam."),
-    (["B", "C"], [], "Ook verhoogd in 2 aangrenzende buurten van een ander wijkteam."),
+    (["B", "C"], [], "Ook verhoogd in een of meer aangrenzende buurten van een ander wijkteam."),
+    (["B"], ["D"], "Ook verhoogd in de buurbuurt: Dbuurt."),
     ([], ["D"], "Ook verhoogd in de buurbuurt: Dbuurt."),
     ([], ["D", "E"], "Ook verhoogd in de buurbuurten: Dbuurt, Ebuurt.")])
-def test_neighbours_are_counted_in_dutch_singular_or_plural_never_buurt_en(others, own, says):
+def test_neighbours_are_named_in_dutch_singular_or_plural_never_buurt_en(others, own, says):
     """Red team: the lists read "in 1 aangrenzende buurt(en) van een ander wijkteam"."""
     near = others + own
     cells = pd.concat([_cells()] + [_cells().assign(area_code=a) for a in near], ignore_index=True)
@@ -158,3 +158,20 @@ def test_neighbours_are_counted_in_dutch_singular_or_plural_never_buurt_en(other
     teams = {"A": "WT", **{a: "other" for a in others}, **{a: "WT" for a in own}}
     text, _ = explain(_flag(), cells, neighbours, {a: f"{a}buurt" for a in near}, teams=teams)
     assert text.endswith(says) and "(en)" not in text
+
+
+@pytest.mark.parametrize("elevated", [["B"], ["B", "C"]])
+def test_another_teams_neighbours_are_not_counted_and_a_lone_one_not_told(elevated):
+    # red team round 15b: "in 1 aangrenzende buurt van een ander wijkteam" named the buurt's only neighbour of
+    # another team; no number is given, and nothing is said unless the buurt has two or more such neighbours
+    cells = pd.concat([_cells()] + [_cells().assign(area_code=a) for a in elevated], ignore_index=True)
+    teams = {"A": "WT", "B": "other", "C": "third", "D": "WT"}
+    one = pd.DataFrame({"area_code": "A", "neighbour": ["B", "D"]})
+    text, _ = explain(_flag(), cells[cells["area_code"] != "C"], one, {}, teams=teams)
+    assert "ander wijkteam" not in text and "aangrenzende" not in text
+    two = pd.DataFrame({"area_code": "A", "neighbour": ["B", "C", "D"]})
+    text, _ = explain(_flag(), cells, two, {}, teams=teams)
+    assert text.endswith(" Ook verhoogd in een of meer aangrenzende buurten van een ander wijkteam.")
+    assert not re.search(r"\d aangrenzende", text)
+    en, _ = explain(_flag(), cells, two, {}, teams=teams, lang="en")
+    assert en.endswith(" Also elevated in one or more adjacent buurten of another wijkteam.")

@@ -953,6 +953,43 @@ def test_precision_per_signal_team_and_domain():
     assert precision(answers.iloc[0:0]).empty
 
 
+def _team_answers(teams: dict[str, list[tuple[str, str, str]]]) -> pd.DataFrame:
+    """Answers per team: (domain, signals, value)."""
+    return pd.DataFrame([dict(wijkteam=t, domain=d, signals=s, value=v)
+                         for t, rows in teams.items() for d, s, v in rows])
+
+
+def _toelichting(answers, team):
+    from pipelines.feedback import toelichting_rows
+    return dict(toelichting_rows(precision(answers), team, wording.DOMAIN["nl"],
+                                 {"zwerfafval": "Zwerfafval", "eenzaam": "Eenzaamheid"})[2:])
+
+
+def test_a_teams_toelichting_counts_its_own_answers_per_domain_and_signal():
+    # red team round 15b: the lines per domain and signal were over all teams, so another team's answers were
+    # read off them (and off the all-teams line less the team's own)
+    own = [("physical", "zwerfafval", "opgepakt")] * 3
+    answers = _team_answers({"de-weide": own, "zuid-oost": [("social", "eenzaam", "geen probleem")] * 2})
+    lines = _toelichting(answers, "de-weide")
+    assert lines == {"Dit wijkteam": "3 van 3 terecht (nog te weinig antwoorden)",
+                     "fysiek": "3 van 3 terecht (nog te weinig antwoorden)",
+                     "Zwerfafval": "3 van 3 terecht (nog te weinig antwoorden)"}
+    # one more team, or three with too few answers together: still no line over all teams
+    answers = _team_answers({"de-weide": own, "a": [("social", "eenzaam", "opgepakt")] * 3,
+                             "b": [("social", "eenzaam", "geen probleem")], "c": [("physical", "", "opgepakt")]})
+    assert "Alle wijkteams" in _toelichting(answers, "de-weide")
+    assert "Alle wijkteams" not in _toelichting(answers[answers["wijkteam"] != "c"], "de-weide")
+    assert "Alle wijkteams" not in _toelichting(_team_answers(
+        {"de-weide": own, "a": [("social", "eenzaam", "opgepakt")] * 2, "b": [("social", "eenzaam", "opgepakt")],
+         "c": [("physical", "", "opgepakt")]}), "de-weide")
+    lines = _toelichting(answers, "de-weide")
+    assert lines["Alle wijkteams"] == "7 van 8 terecht (88 %)"
+    assert "sociaal" not in lines and "Eenzaamheid" not in lines
+    # the analysts' view (wijkradar feedback, the managers' review) still counts every team
+    out = precision(answers).set_index(["by", "group"])
+    assert out.loc[("domain", "social"), "answered"] == 4 and out.loc[("wijkteam signal", "a: eenzaam"), "answered"] == 3
+
+
 # ------------------------------------------------------------------------------------------------------------
 # The weekly flow reads returned lists from the inbox
 # ------------------------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Open pages: no hidden count can be narrowed down from what the pages print. A reader is simulated who
-reads every wijk page of a municipality (the counts, ``<5``, ``verborgen``, the municipality's rate per
-1,000) and knows the inhabitants (CBS) and the rules, and works out every value a hidden count can have."""
+reads every wijk page of a municipality (the counts rounded to fives, ``<5``, ``verborgen``, the municipality's
+rate per 1,000 of its rounded count) and knows the inhabitants (CBS) and the rules, and works out every value a
+hidden count can have."""
 import re
 
 import pandas as pd
@@ -39,8 +40,8 @@ def what_a_reader_can_work_out(rates):
     """Wijk name -> every count it can have, given all its municipality's pages."""
     cells, rate_text = printed(rates)
     people = int(rates.loc[rates["kind"] == "gemeente", "population"].iloc[0])
-    totals = [t for t in range(MOST) if rate_text == "-" or rate_text == openpages._nl(
-        openpages.round_rate(t / people * 1000))]
+    totals = [t for t in range(MOST) if rate_text == "-" or t >= 5 and rate_text == openpages._nl(
+        openpages.round_rate(openpages.round_count(t) / people * 1000))]
     values = {}
     for (name, population), text in cells.items():
         if text == "<5":
@@ -48,7 +49,8 @@ def what_a_reader_can_work_out(rates):
         elif text == "verborgen":           # hidden for its few inhabitants (anything) or beside a small one (5+)
             values[name] = set(range(0 if population < openpages.MIN_POPULATION else 5, MOST))
         else:
-            values[name] = {int(text.replace(".", ""))}
+            shown = int(text.replace(".", ""))        # rounded to fives: 5 stands for 5 to 7
+            values[name] = set(range(max(5, shown - 2), shown + 3))
     possible = {}
     for name in values:
         sums = {0}                          # what the other wijken can hold together
@@ -97,13 +99,13 @@ def test_a_wijk_of_few_inhabitants_does_not_even_show_lt5():
 
 
 def test_ordinary_pages_are_unchanged_where_nothing_can_be_worked_out():
-    # a town of 100,000: a rate of 9,6 gives the total within 5; the lone '<5' takes the next smallest along,
-    # as it always did, and nothing more goes
+    # a town of 100,000: a rate of 9,7 (of 963 printed as 965) gives the total within ten; the lone '<5' takes
+    # the next smallest along, as it always did, and nothing more goes
     town = [(f"Wijk {i}", 20000, n) for i, n in enumerate([3, 40, 120, 300, 500])]
     rates = openpages.disclose(municipality(town))
     assert rates.loc[rates["hidden"], "wijk"].tolist() == ["Wijk 0", "Wijk 1"]
-    assert printed(rates)[1] == "9,6"
+    assert printed(rates)[1] == "9,7"
     rates = openpages.disclose(municipality([(w, p, n + 10) for w, p, n in town]))
     assert not rates["hidden"].any()
-    assert printed(rates)[0] == {("Wijk 0", 20000): "13", ("Wijk 1", 20000): "50", ("Wijk 2", 20000): "130",
+    assert printed(rates)[0] == {("Wijk 0", 20000): "15", ("Wijk 1", 20000): "50", ("Wijk 2", 20000): "130",
                                  ("Wijk 3", 20000): "310", ("Wijk 4", 20000): "510"}

@@ -68,3 +68,28 @@ def test_a_parts_number_glued_to_a_word_leaves_the_date_beside_it(name):
 ])
 def test_a_date_or_number_beside_a_glued_number_that_is_personal_still_goes(name, scrubbed):
     assert scrub_file_name(name) == scrubbed
+
+
+# Red team round 15b: a range of months read as a run of numbers that is no date, and went whole
+# ("schulden_[verwijderd].csv"), though months and periods are kept.
+@pytest.mark.parametrize("name", [
+    "schulden_2022-01_2025-12.csv", "schulden_2022-01-2025-12.csv", "schulden_202201_202512.csv",
+    "schulden_2022-1_2025-12.csv", "meldingen_2026-40_2026-47.csv", "meldingen_2026-W40_2026-W47.csv",
+    "schulden_2025-01_tm_2025-12.csv",
+])
+def test_a_range_of_months_or_weeks_is_kept(name):
+    assert scrub_file_name(name) == name
+
+
+@pytest.mark.parametrize("name, scrubbed", [
+    ("schulden_01-02-1985.csv", "schulden_[verwijderd].csv"),              # a date of birth, either way round
+    ("schulden_19850201.csv", "schulden_[verwijderd].csv"),
+    ("schulden_1985-02_1990-03.csv", "schulden_[verwijderd].csv"),          # no months of this century
+    ("schulden_198502_199003.csv", "schulden_[verwijderd].csv"),
+    ("schulden_2001-02-03_2004-05.csv", "schulden_[verwijderd].csv"),       # a date and a month: no range
+    ("schulden_123456782.csv", "schulden_[verwijderd].csv"),                # a BSN
+    ("schulden_06-12345678.csv", "schulden_[verwijderd].csv"),              # a phone number
+    ("schulden_jansen_2022-01_2025-12.csv", "schulden_[verwijderd]_2022-01_2025-12.csv"),
+])
+def test_a_birth_date_or_number_is_no_range_of_months(name, scrubbed):
+    assert scrub_file_name(name) == scrubbed
