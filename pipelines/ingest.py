@@ -781,12 +781,12 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
                     records = rows
                     retracted = catalog.apply_records(
                         con, source, records, load_id, seq, delivery.window, present=keys[~is_accepted],
-                        municipalities=covers)
+                        municipalities=covers, modified_at=modified)
                     starts = records["period_start"]
                     written = records.loc[fixes, ["report_key"]].assign(ref=fix_refs)
                 else:
                     cells = rows
-                    catalog.apply_cells(con, source, cells, load_id, seq)
+                    catalog.apply_cells(con, source, cells, load_id, seq, modified_at=modified)
                     unknown = still_open & ~frame.index.isin(doubled.index)      # a doubled part is held whole
                     catalog.mark_unknown_cells(con, source, delivery_mod.unknown_cells(
                         module, frame[unknown], today, settings.first_day(), ref.buurten["area_code"]), load_id, seq)
