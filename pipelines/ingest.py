@@ -716,7 +716,9 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
             "expectation": "correction_of_a_row_no_longer_open", "reason": not_applied["reason"].to_numpy()}),
             failures)
         is_accepted = ~frame["row_number"].isin(failures["row_number"]).to_numpy()
-    doubled = _merged_parts_doubled(con, source, module, frame, is_accepted, ref)
+    # cells the file holds without a usable count (quarantined rows of an aggregate source): unknown, below
+    unknown = _unknown_cells(module, frame[~is_accepted & ~raw.index.isin(not_applied.index)], today, ref)
+    doubled = _merged_parts_doubled(con, source, module, frame[is_accepted], unknown, ref)
     if len(doubled):
         failures = _merge_failures(pd.DataFrame({
             "row_number": frame.loc[doubled.index, "row_number"].astype("int64").to_numpy(),
@@ -724,6 +726,13 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
         is_accepted = ~frame["row_number"].isin(failures["row_number"]).to_numpy()
     accepted = frame[is_accepted]
     still_open = ~is_accepted & ~raw.index.isin(not_applied.index)
+    # a part of a buurt held whole changes nothing, with or without a usable count (as an accepted row's part)
+    unknown_doubled = _merged_unknown_doubled(con, source, module, accepted, unknown, ref)
+    if len(unknown_doubled):
+        failures = _merge_failures(failures, pd.DataFrame({
+            "row_number": frame.loc[unknown_doubled.index, "row_number"].astype("int64").to_numpy(),
+            "expectation": "old_code_of_a_merged_buurt_held_whole", "reason": unknown_doubled.to_numpy()}))
+        unknown = unknown.drop(index=unknown_doubled.index)
     closed = not_applied.assign(row_number=frame.loc[not_applied.index, "row_number"].astype("int64").to_numpy())
     quarantined = raw_rows.merge(failures, on="row_number").merge(
         closed[["row_number", "state", "state_by"]], on="row_number", how="left")
@@ -787,9 +796,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
                 else:
                     cells = rows
                     catalog.apply_cells(con, source, cells, load_id, seq, modified_at=modified)
-                    unknown = still_open & ~frame.index.isin(doubled.index)      # a doubled part is held whole
-                    catalog.mark_unknown_cells(con, source, delivery_mod.unknown_cells(
-                        module, frame[unknown], today, settings.first_day(), ref.buurten["area_code"]), load_id, seq)
+                    catalog.mark_unknown_cells(con, source, unknown, load_id, seq)
                     starts = cells["period_start"]
                     # a merged buurt's cell carries the index of its first row (sources.merges): the fixes by row
                     by_row = pd.Series(fix_refs, index=accepted.index[fixes])
@@ -866,14 +873,43 @@ def _corrections_not_applied(con: duckdb.DuckDBPyConnection, source: str, module
     return delivery_mod.corrections_not_applied(refs, states, writers)
 
 
-def _merged_parts_doubled(con: duckdb.DuckDBPyConnection, source: str, module, frame: pd.DataFrame,
-                          is_accepted, ref: Reference) -> pd.Series:
-    """Reasons, by index, for the accepted rows under an old code of a merged buurt whose buurt the same file or
-    the warehouse holds whole (under its current code) for that signal and period (``sources.merges``)."""
-    if getattr(module, "KIND", None) != "cells" or "cell_code" not in frame or not is_accepted.any():
+def _unknown_cells(module, rows: pd.DataFrame, today: pd.Timestamp, ref: Reference) -> pd.DataFrame:
+    """The cells quarantined ``rows`` of an aggregate source hold without a usable count (``delivery.unknown_cells``),
+    by the rows' index; none for another source."""
+    keys = ["area_code", "signal", "part", "period", "period_start"]
+    if getattr(module, "KIND", None) != "cells" or hasattr(module, "write_core"):
+        return pd.DataFrame(columns=keys)
+    return delivery_mod.unknown_cells(module, rows, today, ref.load_settings.first_day(), ref.buurten["area_code"])
+
+
+def _merged_parts_doubled(con: duckdb.DuckDBPyConnection, source: str, module, accepted: pd.DataFrame,
+                          unknown: pd.DataFrame, ref: Reference) -> pd.Series:
+    """Reasons, by index, for the ``accepted`` rows under an old code of a merged buurt whose buurt the same file (a
+    row under its current code, with a count or without one: ``unknown``) or the warehouse holds whole (under its
+    current code) for that signal and period (``sources.merges``)."""
+    if getattr(module, "KIND", None) != "cells" or "cell_code" not in accepted or accepted.empty:
         return pd.Series(dtype=object)
-    cells = module.to_cells(frame[is_accepted])
-    return merges.conflicts(cells, whole_cells_held(con, source, cells), ref)
+    cells = module.to_cells(accepted)
+    wholes = unknown[~unknown["part"].astype(str).str.contains(merges.AT, regex=False)].assign(count=0)
+    both = pd.concat([cells[[*wholes.columns]], wholes.set_axis(range(-len(wholes), 0))])
+    reasons = merges.conflicts(both, whole_cells_held(con, source, both), ref)
+    return reasons[reasons.index.isin(cells.index)]
+
+
+def _merged_unknown_doubled(con: duckdb.DuckDBPyConnection, source: str, module, accepted: pd.DataFrame,
+                            unknown: pd.DataFrame, ref: Reference) -> pd.Series:
+    """Reasons, by index, for the cells held without a usable count (``unknown``, by the quarantined rows' index,
+    ``delivery.unknown_cells``) under an old code of a merged buurt whose buurt the same file (an accepted row,
+    ``accepted``, or another unknown cell) or the warehouse holds whole for that signal and period: the merge rule
+    of accepted rows (``sources.merges.conflicts``), so such a part neither counts nor marks the buurt's total."""
+    if unknown.empty or "cell_code" not in accepted:
+        return pd.Series(dtype=object)
+    theirs = unknown.assign(count=0)
+    ours = module.to_cells(accepted)[theirs.columns] if len(accepted) else theirs.iloc[:0]
+    # the file's accepted cells under their own index range, so the unknown cells keep theirs
+    both = pd.concat([theirs, ours.set_axis(range(-len(ours), 0))])
+    reasons = merges.conflicts(both, whole_cells_held(con, source, both), ref)
+    return reasons[reasons.index.isin(theirs.index)]
 
 
 def _municipalities(frame: pd.DataFrame, ref: Reference) -> list[str] | None:
