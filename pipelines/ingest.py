@@ -612,14 +612,32 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: Re
         run_pending_upgrades(con, ref, today, archive_dir)    # an older warehouse's one-time upgrades
         return _ingest_file(con, path, source, ref, archive_dir, today, **options)
     except (IngestError, ValidationRefused, LoadHeld, NotYet) as exc:
-        message = privacy.scrub_text(" ".join(str(exc).split()))
         shown = _shown_name(Path(path), source, archive_dir)
+        message = _scrubbed_message(" ".join(str(exc).split()), [shown, *getattr(exc, "file_names", ())])
         if not message.startswith(shown):       # every refusal names its file: a weekly run loads many
             message = f"{shown}: {message}"
         if message == str(exc):
             raise
         clean = type(exc)(message)
         raise clean from None
+
+
+def _scrubbed_message(text: str, names: list[str]) -> str:
+    """``text`` through the privacy scrubber, the file names of ``names`` (shown by the file-name rule,
+    ``privacy.shown_file_name``, as ``meta.loads`` keeps them) left as they are: the free-text scrubber would read
+    an ordinary name (``wijkteam_levering_1000.csv``) as an address, and the message would spell the file otherwise
+    than the load list does. The names stand in the text as marks while it is read, so a personal value around
+    them is found as before."""
+    from pipelines import privacy
+
+    names = sorted({n for n in names if n}, key=len, reverse=True)
+    marks = {name: "\u2983" * (i + 1) + "\u2984" * (i + 1) for i, name in enumerate(names)}
+    for name, mark in marks.items():
+        text = re.sub(r"(?<![\w.])" + re.escape(name) + r"(?![\w])", mark, text)
+    text = privacy.scrub_text(text)
+    for name, mark in sorted(marks.items(), key=lambda m: -len(m[1])):     # the longest mark holds the others
+        text = text.replace(mark, name)
+    return text
 
 
 def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: Reference,
@@ -784,7 +802,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
                     newer = newer[~newer["load_id"].isin(waived.get("older") or [])]
                     if len(newer):
                         raise _Held([], _older_message(file_name, modified, newer),
-                                    {"older": sorted(newer["load_id"])})
+                                    {"older": sorted(newer["load_id"])}, names=tuple(newer["file_name"].iloc[:1]))
                 fix_refs = refs[is_accepted][fixes].to_numpy()
                 if module.KIND == "records":
                     records = rows
@@ -840,7 +858,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
                 catalog.accept_held(con, digest)
             catalog.hold(con, digest, source, file_name, held_place(path), delivery.mode, message, delivery.window,
                          held.held_for)
-        raise LoadHeld(message) from None
+        raise LoadHeld(message, held.names) from None
     except (KeyboardInterrupt, SystemExit):
         if _committed(con, load_id):          # the signal came as COMMIT ended: the load is stored
             _mark_stored(load_id)
@@ -990,9 +1008,10 @@ class _Held(Exception):
     analyst accepted earlier, if any."""
 
     def __init__(self, periods: list[str], message: str | None = None, held_for: dict | None = None,
-                 accepted: list[str] | None = None):
+                 accepted: list[str] | None = None, names: tuple[str, ...] = ()):
         super().__init__("held")
         self.periods, self.message, self.held_for, self.accepted = periods, message, held_for, accepted
+        self.names = names          # the other loads' file names the message gives
 
 
 def _drop_waived(waived: dict, lowered: list[str]) -> bool:
