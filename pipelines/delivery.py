@@ -32,7 +32,12 @@ QUARANTINE_REF = r"[a-z][a-z-]*-[0-9a-f]{12}:\d+"
 
 
 class LoadHeld(RuntimeError):
-    """The safety valve stopped a load; nothing of it was applied."""
+    """The safety valve stopped a load; nothing of it was applied. ``file_names``: the names of other loads the
+    message names, as ``meta.loads`` keeps them (already shown by the file-name rule, ``privacy.shown_file_name``)."""
+
+    def __init__(self, message: str, file_names: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.file_names = tuple(file_names)
 
 
 @dataclass(frozen=True)

@@ -612,14 +612,32 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: Re
         run_pending_upgrades(con, ref, today, archive_dir)    # an older warehouse's one-time upgrades
         return _ingest_file(con, path, source, ref, archive_dir, today, **options)
     except (IngestError, ValidationRefused, LoadHeld, NotYet) as exc:
-        message = privacy.scrub_text(" ".join(str(exc).split()))
         shown = _shown_name(Path(path), source, archive_dir)
+        message = _scrubbed_message(" ".join(str(exc).split()), [shown, *getattr(exc, "file_names", ())])
         if not message.startswith(shown):       # every refusal names its file: a weekly run loads many
             message = f"{shown}: {message}"
         if message == str(exc):
             raise
         clean = type(exc)(message)
         raise clean from None
+
+
+def _scrubbed_message(text: str, names: list[str]) -> str:
+    """``text`` through the privacy scrubber, the file names of ``names`` (shown by the file-name rule,
+    ``privacy.shown_file_name``, as ``meta.loads`` keeps them) left as they are: the free-text scrubber would read
+    an ordinary name (``wijkteam_levering_1000.csv``) as an address, and the message would spell the file otherwise
+    than the load list does. The names stand in the text as marks while it is read, so a personal value around
+    them is found as before."""
+    from pipelines import privacy
+
+    names = sorted({n for n in names if n}, key=len, reverse=True)
+    marks = {name: "\u2983" * (i + 1) + "\u2984" * (i + 1) for i, name in enumerate(names)}
+    for name, mark in marks.items():
+        text = re.sub(r"(?<![\w.])" + re.escape(name) + r"(?![\w])", mark, text)
+    text = privacy.scrub_text(text)
+    for name, mark in sorted(marks.items(), key=lambda m: -len(m[1])):     # the longest mark holds the others
+        text = text.replace(mark, name)
+    return text
 
 
 def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: Reference,
@@ -716,7 +734,9 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
             "expectation": "correction_of_a_row_no_longer_open", "reason": not_applied["reason"].to_numpy()}),
             failures)
         is_accepted = ~frame["row_number"].isin(failures["row_number"]).to_numpy()
-    doubled = _merged_parts_doubled(con, source, module, frame, is_accepted, ref)
+    # cells the file holds without a usable count (quarantined rows of an aggregate source): unknown, below
+    unknown = _unknown_cells(module, frame[~is_accepted & ~raw.index.isin(not_applied.index)], today, ref)
+    doubled = _merged_parts_doubled(con, source, module, frame[is_accepted], unknown, ref)
     if len(doubled):
         failures = _merge_failures(pd.DataFrame({
             "row_number": frame.loc[doubled.index, "row_number"].astype("int64").to_numpy(),
@@ -724,6 +744,13 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
         is_accepted = ~frame["row_number"].isin(failures["row_number"]).to_numpy()
     accepted = frame[is_accepted]
     still_open = ~is_accepted & ~raw.index.isin(not_applied.index)
+    # a part of a buurt held whole changes nothing, with or without a usable count (as an accepted row's part)
+    unknown_doubled = _merged_unknown_doubled(con, source, module, accepted, unknown, ref)
+    if len(unknown_doubled):
+        failures = _merge_failures(failures, pd.DataFrame({
+            "row_number": frame.loc[unknown_doubled.index, "row_number"].astype("int64").to_numpy(),
+            "expectation": "old_code_of_a_merged_buurt_held_whole", "reason": unknown_doubled.to_numpy()}))
+        unknown = unknown.drop(index=unknown_doubled.index)
     closed = not_applied.assign(row_number=frame.loc[not_applied.index, "row_number"].astype("int64").to_numpy())
     quarantined = raw_rows.merge(failures, on="row_number").merge(
         closed[["row_number", "state", "state_by"]], on="row_number", how="left")
@@ -775,21 +802,19 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
                     newer = newer[~newer["load_id"].isin(waived.get("older") or [])]
                     if len(newer):
                         raise _Held([], _older_message(file_name, modified, newer),
-                                    {"older": sorted(newer["load_id"])})
+                                    {"older": sorted(newer["load_id"])}, names=tuple(newer["file_name"].iloc[:1]))
                 fix_refs = refs[is_accepted][fixes].to_numpy()
                 if module.KIND == "records":
                     records = rows
                     retracted = catalog.apply_records(
                         con, source, records, load_id, seq, delivery.window, present=keys[~is_accepted],
-                        municipalities=covers)
+                        municipalities=covers, modified_at=modified)
                     starts = records["period_start"]
                     written = records.loc[fixes, ["report_key"]].assign(ref=fix_refs)
                 else:
                     cells = rows
-                    catalog.apply_cells(con, source, cells, load_id, seq)
-                    unknown = still_open & ~frame.index.isin(doubled.index)      # a doubled part is held whole
-                    catalog.mark_unknown_cells(con, source, delivery_mod.unknown_cells(
-                        module, frame[unknown], today, settings.first_day(), ref.buurten["area_code"]), load_id, seq)
+                    catalog.apply_cells(con, source, cells, load_id, seq, modified_at=modified)
+                    catalog.mark_unknown_cells(con, source, unknown, load_id, seq)
                     starts = cells["period_start"]
                     # a merged buurt's cell carries the index of its first row (sources.merges): the fixes by row
                     by_row = pd.Series(fix_refs, index=accepted.index[fixes])
@@ -833,7 +858,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
                 catalog.accept_held(con, digest)
             catalog.hold(con, digest, source, file_name, held_place(path), delivery.mode, message, delivery.window,
                          held.held_for)
-        raise LoadHeld(message) from None
+        raise LoadHeld(message, held.names) from None
     except (KeyboardInterrupt, SystemExit):
         if _committed(con, load_id):          # the signal came as COMMIT ended: the load is stored
             _mark_stored(load_id)
@@ -866,14 +891,43 @@ def _corrections_not_applied(con: duckdb.DuckDBPyConnection, source: str, module
     return delivery_mod.corrections_not_applied(refs, states, writers)
 
 
-def _merged_parts_doubled(con: duckdb.DuckDBPyConnection, source: str, module, frame: pd.DataFrame,
-                          is_accepted, ref: Reference) -> pd.Series:
-    """Reasons, by index, for the accepted rows under an old code of a merged buurt whose buurt the same file or
-    the warehouse holds whole (under its current code) for that signal and period (``sources.merges``)."""
-    if getattr(module, "KIND", None) != "cells" or "cell_code" not in frame or not is_accepted.any():
+def _unknown_cells(module, rows: pd.DataFrame, today: pd.Timestamp, ref: Reference) -> pd.DataFrame:
+    """The cells quarantined ``rows`` of an aggregate source hold without a usable count (``delivery.unknown_cells``),
+    by the rows' index; none for another source."""
+    keys = ["area_code", "signal", "part", "period", "period_start"]
+    if getattr(module, "KIND", None) != "cells" or hasattr(module, "write_core"):
+        return pd.DataFrame(columns=keys)
+    return delivery_mod.unknown_cells(module, rows, today, ref.load_settings.first_day(), ref.buurten["area_code"])
+
+
+def _merged_parts_doubled(con: duckdb.DuckDBPyConnection, source: str, module, accepted: pd.DataFrame,
+                          unknown: pd.DataFrame, ref: Reference) -> pd.Series:
+    """Reasons, by index, for the ``accepted`` rows under an old code of a merged buurt whose buurt the same file (a
+    row under its current code, with a count or without one: ``unknown``) or the warehouse holds whole (under its
+    current code) for that signal and period (``sources.merges``)."""
+    if getattr(module, "KIND", None) != "cells" or "cell_code" not in accepted or accepted.empty:
         return pd.Series(dtype=object)
-    cells = module.to_cells(frame[is_accepted])
-    return merges.conflicts(cells, whole_cells_held(con, source, cells), ref)
+    cells = module.to_cells(accepted)
+    wholes = unknown[~unknown["part"].astype(str).str.contains(merges.AT, regex=False)].assign(count=0)
+    both = pd.concat([cells[[*wholes.columns]], wholes.set_axis(range(-len(wholes), 0))])
+    reasons = merges.conflicts(both, whole_cells_held(con, source, both), ref)
+    return reasons[reasons.index.isin(cells.index)]
+
+
+def _merged_unknown_doubled(con: duckdb.DuckDBPyConnection, source: str, module, accepted: pd.DataFrame,
+                            unknown: pd.DataFrame, ref: Reference) -> pd.Series:
+    """Reasons, by index, for the cells held without a usable count (``unknown``, by the quarantined rows' index,
+    ``delivery.unknown_cells``) under an old code of a merged buurt whose buurt the same file (an accepted row,
+    ``accepted``, or another unknown cell) or the warehouse holds whole for that signal and period: the merge rule
+    of accepted rows (``sources.merges.conflicts``), so such a part neither counts nor marks the buurt's total."""
+    if unknown.empty or "cell_code" not in accepted:
+        return pd.Series(dtype=object)
+    theirs = unknown.assign(count=0)
+    ours = module.to_cells(accepted)[theirs.columns] if len(accepted) else theirs.iloc[:0]
+    # the file's accepted cells under their own index range, so the unknown cells keep theirs
+    both = pd.concat([theirs, ours.set_axis(range(-len(ours), 0))])
+    reasons = merges.conflicts(both, whole_cells_held(con, source, both), ref)
+    return reasons[reasons.index.isin(theirs.index)]
 
 
 def _municipalities(frame: pd.DataFrame, ref: Reference) -> list[str] | None:
@@ -954,9 +1008,10 @@ class _Held(Exception):
     analyst accepted earlier, if any."""
 
     def __init__(self, periods: list[str], message: str | None = None, held_for: dict | None = None,
-                 accepted: list[str] | None = None):
+                 accepted: list[str] | None = None, names: tuple[str, ...] = ()):
         super().__init__("held")
         self.periods, self.message, self.held_for, self.accepted = periods, message, held_for, accepted
+        self.names = names          # the other loads' file names the message gives
 
 
 def _drop_waived(waived: dict, lowered: list[str]) -> bool:

@@ -49,13 +49,17 @@ def recent_values(con: Con, table: str, source: str, column: str, limit: int = 1
 
 def apply_records(con: Con, source: str, records: pd.DataFrame, load_id: str, seq: int,
                   window: tuple[pd.Timestamp, pd.Timestamp] | None = None, present: pd.Series | None = None,
-                  municipalities: list[str] | None = None) -> int:
+                  municipalities: list[str] | None = None, modified_at=None) -> int:
     """Upsert report versions into the ledger; with ``window`` retract absent reports of it. Returns retractions.
 
     A report is absent when its key is neither among ``records`` nor in ``present`` (the keys of the file's
     quarantined rows: a report whose row is quarantined is in the file). Only reports dated inside the window
     (reports stored without a date: whose whole ISO week lies inside it) of buurten of ``municipalities``
     (None: all) are retracted.
+
+    A report this load gives the buurt, signal and period it has stays with the delivery that holds it when that
+    delivery's file is newer than ``modified_at`` (this load's file time; None: never): the newest file that
+    delivered a report's current version is the one an older file is compared with (:func:`newer_holders`).
     """
     frame = records.reindex(columns=RECORD_COLUMNS)        # a source without report dates stores none
     frame["report_date"] = pd.to_datetime(frame["report_date"])
@@ -66,6 +70,13 @@ def apply_records(con: Con, source: str, records: pd.DataFrame, load_id: str, se
     frame = frame.assign(source=source, load_id=load_id, load_seq=seq, retracted_by=pd.Series(
         None, index=frame.index, dtype="str"))
     with registered(con, "_wr_records", frame):
+        kept = con.execute(
+            "SELECT r.report_key FROM _wr_records r JOIN core.report_ledger l ON l.source = r.source "
+            "AND l.report_key = r.report_key AND l.retracted_by IS NULL AND l.area_code = r.area_code "
+            "AND l.signal = r.signal AND l.period = r.period AND l.period_start = r.period_start "
+            f"{_held_by_newer_file('l')}", [modified_at]).df()["report_key"]
+    new = frame[~frame["report_key"].isin(kept)]
+    with registered(con, "_wr_records", new):
         con.execute("DELETE FROM core.report_ledger l USING _wr_records r "
                     "WHERE l.source = r.source AND l.report_key = r.report_key")
         con.execute("INSERT INTO core.report_ledger (source, report_key, area_code, signal, period, period_start, "
@@ -250,21 +261,45 @@ def newer_holders(con: Con, source: str, rows: pd.DataFrame, modified_at, window
             "AND (h.part <> n.part OR h.count <> n.count) " + loads, [source, modified_at]).df()
 
 
-def apply_cells(con: Con, source: str, cells: pd.DataFrame, load_id: str, seq: int) -> None:
+def _held_by_newer_file(stored: str) -> str:
+    """SQL joined after the stored cell or report (alias ``stored``): it is held by a delivery (not a correction) of
+    a file newer than the parameter (a load's file time; NULL: by none)."""
+    return (f"JOIN meta.loads h ON h.load_id = {stored}.load_id AND h.mode <> 'correction' "
+            "AND h.file_modified_at > ?")
+
+
+def apply_cells(con: Con, source: str, cells: pd.DataFrame, load_id: str, seq: int, modified_at=None) -> None:
     """Replace exactly the cells this delivery holds; a cell of a buurt under its current code also replaces
     the parts of that buurt kept per old code (``'<part>@<old code>'``, :mod:`pipelines.sources.merges`), and
-    cells of every old code of a buurt (``covers_whole``, when given) replace its cell under the current code."""
+    cells of every old code of a buurt (``covers_whole``, when given) replace its cell under the current code.
+
+    A cell this load gives the count it has stays with the delivery that holds it when that delivery's file is
+    newer than ``modified_at`` (this load's file time; None: never): the newest file that delivered a cell's
+    current count is the one an older file is compared with (:func:`newer_holders`)."""
     frame = cells.copy()
     if "provisional" not in frame:
         frame["provisional"] = False
     whole = frame["covers_whole"] if "covers_whole" in frame else False
     frame = frame[CELL_COLUMNS].assign(source=source, load_id=load_id, load_seq=seq, covers_whole=whole)
+    frame = frame.reset_index(drop=True).assign(i=lambda f: range(len(f)))
     with registered(con, "_wr_cells", frame):
+        kept = con.execute(
+            "SELECT n.i FROM _wr_cells n JOIN core.source_cells c ON c.source = n.source "
+            "AND c.area_code = n.area_code AND c.signal = n.signal AND c.part = n.part AND c.period = n.period "
+            f"AND c.period_start = n.period_start AND c.count = n.count {_held_by_newer_file('c')}",
+            [modified_at]).df()["i"]
+    frame = frame.assign(kept=frame["i"].isin(kept))
+    with registered(con, "_wr_cells", frame):
+        # a cell kept with its newer holder still replaces what it would (a whole buurt's parts)
         con.execute("DELETE FROM core.source_cells c USING _wr_cells n WHERE c.source = n.source "
                     "AND c.area_code = n.area_code AND c.signal = n.signal AND c.period = n.period "
                     f"AND c.period_start = n.period_start AND ({same_or_part()} "
-                    "OR (n.covers_whole AND c.part = split_part(n.part, '@', 1)))")
-    insert_frame(con, "core.source_cells", frame[["source", *CELL_COLUMNS, "load_id", "load_seq"]])
+                    "OR (n.covers_whole AND c.part = split_part(n.part, '@', 1))) "
+                    "AND NOT EXISTS (SELECT 1 FROM _wr_cells k WHERE k.kept AND k.source = c.source "
+                    "AND k.area_code = c.area_code AND k.signal = c.signal AND k.part = c.part "
+                    "AND k.period = c.period AND k.period_start = c.period_start)")
+    insert_frame(con, "core.source_cells",
+                 frame.loc[~frame["kept"], ["source", *CELL_COLUMNS, "load_id", "load_seq"]])
     with registered(con, "_wr_cells", frame):            # a count for a cell left unknown before makes it known
         con.execute("DELETE FROM core.unknown_cells c USING _wr_cells n WHERE c.source = n.source "
                     "AND c.area_code = n.area_code AND c.signal = n.signal AND c.period = n.period "

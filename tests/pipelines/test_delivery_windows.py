@@ -656,3 +656,24 @@ def test_quarantined_reports_with_pseudonymised_numbers_are_corrected_through_th
     assert (result.rows_accepted, result.rows_quarantined) == (12, 0)
     assert total(home) == 12
     assert query(home, "SELECT count(*) FROM quarantine.rows WHERE state <> 'resolved'") == [(0,)]
+
+
+def test_an_old_file_repeating_a_report_leaves_it_with_the_newer_full_export(home, tmp_path):
+    """A full export of 12:00 holds M1; a file of 08:00 delivers M1 as it is (applied: it changes nothing); a full
+    export of 10:00 without M1 would retract what the 12:00 export holds, so it is held, naming that export."""
+    import os
+
+    def at(path, hour):
+        stamp = pd.Timestamp(f"2026-11-20 {hour:02d}:00", tz="UTC").timestamp()
+        os.utime(path, (stamp, stamp))
+        return path
+
+    m1, m2 = ["M1", "16-11-2026", "Afval", "Zwerfafval", "BU01185000"], ["M2", "17-11-2026", "Afval", "Zwerfafval",
+                                                                          "BU01185000"]
+    load(home, at(write_csv(tmp_path / "meldingen_volledig_1200.csv", HEADER, [m1, m2]), 12),
+         window="2026-11-16:2026-11-20")
+    load(home, at(write_csv(tmp_path / "meldingen_1_0800.csv", HEADER, [m1]), 8))
+    late = at(write_csv(tmp_path / "meldingen_volledig_1000.csv", HEADER, [m2]), 10)
+    with pytest.raises(LoadHeld, match=r"older .* than meldingen_volledig_1200.csv"):
+        load(home, late, window="2026-11-16:2026-11-20")
+    assert retracted(home) == [] and total(home) == 2

@@ -88,3 +88,20 @@ def test_holds_made_before_the_waivers_keep_what_was_accepted_and_no_more():
     assert catalog.waivers(con, "accepted") == {"drop": None}          # as accepting did before: any drop
     catalog.accept_held(con, "waiting")
     assert catalog.waivers(con, "waiting") == {}                        # measured again, then held as measured
+
+
+def test_a_held_message_names_each_file_once_as_the_load_list_does(home, tmp_path):
+    """Names of deliveries (``levering_1200``) are file names, not addresses: the message gives the held file once
+    and the newer delivery as ``meta.loads`` keeps it (red team 15a, repro_3)."""
+    rows = [["BU01185000", "2026-10", "eenzaamheid", 5], ["BU01185001", "2026-10", "eenzaamheid", 4]]
+    newer = write_csv(tmp_path / "wijkteam_levering_1200.csv", WIJKTEAM, rows)
+    os.utime(newer, (1_792_000_000, 1_792_000_000))
+    load(home, newer)
+    older = write_csv(tmp_path / "wijkteam_levering_1000.csv", WIJKTEAM, [rows[0][:3] + [9], rows[1]])
+    os.utime(older, (1_791_000_000, 1_791_000_000))
+    with pytest.raises(LoadHeld) as held:
+        load(home, older)
+    message = str(held.value)
+    assert message.startswith("wijkteam_levering_1000.csv: held, nothing applied: the file is older")
+    assert message.count("wijkteam_levering_1000.csv") == 1 and "than wijkteam_levering_1200.csv (" in message
+    assert "verwijderd" not in message

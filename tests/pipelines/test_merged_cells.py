@@ -197,3 +197,26 @@ def test_the_reasons_for_an_old_code_beside_the_whole_buurt_have_a_dutch_version
     for reason in reasons:
         assert wording.reason_has_dutch(reason), reason
         assert "lever de periode" in wording.reason_text(reason) and NEW in wording.reason_text(reason)
+
+
+def test_a_suppressed_old_code_beside_the_whole_buurt_is_quarantined_and_leaves_its_count(wh):
+    """A '<5' under an old code of a buurt held whole (in the warehouse, or in the same file) is quarantined for the
+    merge, and the whole buurt's count stays a count, not a lower bound (red team 15a, repro_1 a and c)."""
+    wh.load("wijkteam", WIJKTEAM, [f"{NEW};2026-09;Eenzaamheid;9"])
+    res = wh.load("wijkteam", WIJKTEAM, [f"{A};2026-09;Eenzaamheid;<5", f"{NEW};2026-10;Eenzaamheid;12",
+                                         f"{B};2026-10;Eenzaamheid;<5"])
+    _balanced(res)
+    assert res.rows_quarantined == 2
+    assert all(f"old code of {NEW}" in reason for reason in wh.reasons(res.load_id))
+    with connect(wh.home.warehouse) as con:
+        assert con.execute("SELECT count(*) FROM core.unknown_cells").fetchone()[0] == 0
+    assert wh.counts("eenzaamheid") == {"2026-09": 9, "2026-10": 12}
+
+
+def test_an_old_code_beside_a_suppressed_whole_buurt_in_the_same_file_is_quarantined(wh):
+    """A row under the current code holds the period whole even when its count is suppressed: an old code's count
+    beside it would be read as the buurt's lower bound."""
+    res = wh.load("wijkteam", WIJKTEAM, [f"{NEW};2026-09;Eenzaamheid;<5", f"{A};2026-09;Eenzaamheid;7"])
+    _balanced(res)
+    assert res.rows_quarantined == 2 and "this file also holds" in wh.reasons(res.load_id)[1]
+    assert wh.parts() == {}
