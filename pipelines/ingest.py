@@ -605,7 +605,6 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: Re
     Options: see :func:`_ingest_file`. A refusal's message passes the privacy scrubber, so no personal
     value (in a file name, a header row taken for data, a cell) reaches a terminal, a log or Prefect.
     """
-    from pipelines import privacy
     from pipelines.validate import ValidationRefused
 
     try:
