@@ -124,7 +124,7 @@ def rekeyed_cells(cells: pd.DataFrame, moves: pd.DataFrame) -> tuple[pd.DataFram
     :func:`conflicts` quarantines such a part when it is delivered).
     """
     new_code = cells["area_code"].map(dict(zip(moves["old_code"], moves["new_code"])))
-    merged = cells["area_code"].map(dict(zip(moves["old_code"], moves["merged"]))).fillna(False).astype(bool)
+    merged = cells["area_code"].map(dict(zip(moves["old_code"], moves["merged"]))).eq(True)
     out = cells.copy()
     part = out["part"].astype(str)
     as_part = new_code.notna() & merged & ~part.str.contains(AT, regex=False)

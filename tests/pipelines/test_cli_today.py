@@ -33,8 +33,11 @@ def test_a_flows_today_is_read_as_the_cli_reads_it(today):
 
 
 @pytest.mark.flow
-def test_the_weekly_flow_refuses_a_today_it_cannot_read_before_any_work(home, prefect_harness):
+def test_the_weekly_flow_refuses_a_today_it_cannot_read_before_any_work(tmp_path, prefect_harness):
     from pipelines.flows import weekly
+    from pipelines.paths import resolve_home
+
+    home = resolve_home(tmp_path / "new")            # no warehouse yet (the fixture's home has an empty one)
 
     with pytest.raises(ValueError, match="today='11-01-2027' is not a date jjjj-mm-dd"):
         weekly(home=str(home.root), today="11-01-2027")
