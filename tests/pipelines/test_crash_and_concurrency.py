@@ -25,6 +25,13 @@ def start_ingest(home, file, **env):
                             text=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
+def ingest_here(home, file):
+    """The same command in this process (the runs before and after a kill: only the killed one needs its own)."""
+    from tests.pipelines.test_cli import invoke
+
+    return invoke(home, "ingest", "--source", "meldingen", str(file), "--today", "2026-11-26")
+
+
 def wait_for(proc, marker, timeout=60):
     deadline = time.monotonic() + timeout
     for line in proc.stderr:
@@ -42,9 +49,8 @@ def digest(home):
 
 
 def test_sigkill_mid_load_leaves_the_warehouse_unchanged_and_a_rerun_completes(home, tmp_path):
-    export(tmp_path / "meldingen_first.csv", 50)
-    first = start_ingest(home, tmp_path / "meldingen_first.csv")
-    assert first.wait(120) == 0, first.stderr.read()
+    first = ingest_here(home, export(tmp_path / "meldingen_first.csv", 50))
+    assert first.exit_code == 0, first.output
     before = digest(home)
     file = export(tmp_path / "meldingen_big.csv", 500, day="10-11-2026")
     proc = start_ingest(home, file, WIJKRADAR_FAULT_PAUSE="ingest-mid-transaction")
@@ -53,10 +59,9 @@ def test_sigkill_mid_load_leaves_the_warehouse_unchanged_and_a_rerun_completes(h
     proc.wait(30)
     assert proc.returncode == -signal.SIGKILL
     assert digest(home) == before
-    rerun = start_ingest(home, file)
-    out, err = rerun.communicate(timeout=120)
-    assert rerun.returncode == 0, err
-    assert "500 rows read, 500 accepted, 0 quarantined" in out
+    rerun = ingest_here(home, file)
+    assert rerun.exit_code == 0, rerun.output
+    assert "500 rows read, 500 accepted, 0 quarantined" in rerun.output
     with connect(home.warehouse) as con:
         assert con.execute("SELECT count(*) FROM meta.loads").fetchone()[0] == 2
         assert con.execute("SELECT sum(count) FROM core.signal_counts").fetchone()[0] == 550
@@ -107,10 +112,9 @@ def test_sigkill_while_archiving_leaves_no_half_archive_and_a_rerun_archives_the
         [(load_id, digest)] = con.execute("SELECT load_id, content_hash FROM meta.loads").fetchall()
     folder = home.archive / "meldingen" / digest[:12]
     assert not (folder / "manifest.json").exists()
-    rerun = start_ingest(home, file)
-    out, err = rerun.communicate(timeout=120)
-    assert rerun.returncode == 0, err
-    assert "already loaded" in out
+    rerun = ingest_here(home, file)
+    assert rerun.exit_code == 0, rerun.output
+    assert "already loaded" in rerun.output
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert (manifest["load_id"], manifest["rows"], manifest["file_name"]) == (load_id, 200, "meldingen_big.csv")
     rows = pd.read_parquet(folder / "rows.parquet")
