@@ -1,0 +1,36 @@
+"""Compile wijkradar's numba kernels into their on-disk cache, once, before anything else needs them.
+
+The Noufaily fits, the scan and the pooled subset scans are numba functions cached next to their modules
+(``cache=True``). A new checkout has no cache: the first scoring compiles them, about 25 s of one core, and two test
+processes starting together each compile them. ``make install`` runs this module after the install, so the first
+``make demo`` and the tests find them compiled. The demo municipality's counts for a few buurten over six years,
+weekly and monthly (the long and the short baselines), scored as a run scores them and pooled as the lists pool
+them, reach every kernel a run uses with the argument types a run gives them.
+
+Usage: python -m models.warmup
+"""
+from __future__ import annotations
+
+import time
+
+
+def main() -> None:
+    import pandas as pd
+
+    from models.evidence import area_evidence
+    from pipelines.demo import demo_counts
+    from pipelines.reference import Reference
+    from pipelines.score import score_counts
+
+    t0 = time.perf_counter()
+    ref = Reference()
+    areas = ref.buurten["area_code"].tolist()[:8]
+    weekly, monthly, *_ = demo_counts(ref, years=6, areas=areas)
+    counts = pd.concat([weekly, monthly], ignore_index=True).merge(ref.catalogue[["signal", "source"]], on="signal")
+    scores = score_counts(counts, areas).scores
+    area_evidence(scores, ref.catalogue, ref.neighbours, teams=ref.teams)
+    print(f"numba kernels compiled and cached in {time.perf_counter() - t0:.0f} s", flush=True)
+
+
+if __name__ == "__main__":
+    main()
