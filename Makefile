@@ -11,7 +11,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	$(BIN)/python -m models.warmup
+	$(BIN)/python -m pipelines.warmup
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -7,7 +7,7 @@ processes starting together each compile them. ``make install`` runs this module
 weekly and monthly (the long and the short baselines), scored as a run scores them and pooled as the lists pool
 them, reach every kernel a run uses with the argument types a run gives them.
 
-Usage: python -m models.warmup
+Usage: python -m pipelines.warmup
 """
 from __future__ import annotations
 
