@@ -22,7 +22,7 @@ sys.path.insert(0, str(HERE.parent))
 from models.calendar import period_label  # noqa: E402
 from models.demo import in_structural_rise  # noqa: E402
 from models.evidence import Budget, area_evidence, lifecycle  # noqa: E402
-from pipelines.demo import demo_counts, demo_rises  # noqa: E402
+from pipelines.demo import demo_counts, demo_rises, with_sources  # noqa: E402
 from pipelines.flag import current_cells  # noqa: E402
 from pipelines.reference import Reference  # noqa: E402
 from pipelines.score import score_counts  # noqa: E402
@@ -41,7 +41,7 @@ def weekly_lists(evidence: pd.DataFrame, weeks: list[pd.Timestamp]) -> pd.DataFr
 def main() -> None:
     ref = Reference()
     w, m, wt, mt, _ = demo_counts(ref)
-    counts = pd.concat([w, m], ignore_index=True).merge(ref.catalogue[["signal", "source"]], on="signal")
+    counts = with_sources(ref, w, m)
     scored = score_counts(counts, ref.buurten["area_code"].tolist())
     scores = scored.scores.assign(period_start=pd.to_datetime(scored.scores["period_start"]))
     evidence = lifecycle(area_evidence(scores, ref.catalogue, ref.neighbours, Budget(), ref.teams), Budget())

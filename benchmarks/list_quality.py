@@ -42,7 +42,7 @@ from report import markdown_table, publish  # noqa: E402
 from models.bounds import event_bound  # noqa: E402
 from models.demo import in_structural_rise  # noqa: E402
 from models.evidence import Budget, area_evidence, lifecycle  # noqa: E402
-from pipelines.demo import demo_counts, demo_rises, demo_settings  # noqa: E402
+from pipelines.demo import demo_counts, demo_rises, demo_settings, with_sources  # noqa: E402
 from pipelines.reference import Reference  # noqa: E402
 from pipelines.score import score_counts  # noqa: E402
 
@@ -96,7 +96,7 @@ def scored_replicate(ref: Reference, seed: int) -> tuple[pd.DataFrame, pd.DataFr
     injected_events = events.drop(columns=["home", "domain", "dispersion"])
     w, m, truth, _, _ = demo_counts(ref, seed=seed, events=injected_events)
     _, rises = demo_rises(ref, seed=seed, events=injected_events)
-    counts = pd.concat([w, m], ignore_index=True).merge(ref.catalogue[["signal", "source"]], on="signal")
+    counts = with_sources(ref, w, m)
     scores = score_counts(counts, ref.buurten["area_code"].tolist()).scores
     return events, truth, rises, scores.assign(period_start=lambda f: pd.to_datetime(f["period_start"]))
 

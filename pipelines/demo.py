@@ -88,6 +88,11 @@ def demo_counts(ref: Reference, end: pd.Timestamp = DEMO_END, years: int = 5, se
     return w_counts, m_counts, w_truth, m_truth, month_end
 
 
+def with_sources(ref: Reference, *counts: pd.DataFrame) -> pd.DataFrame:
+    """Weekly and monthly counts (``demo_counts``) in one frame with each signal's source, as the scoring reads them."""
+    return pd.concat(counts, ignore_index=True).merge(ref.catalogue[["signal", "source"]], on="signal")
+
+
 def write_demo_inbox(home: Home, ref: Reference, end: pd.Timestamp = DEMO_END, years: int = 5,
                      seed: int = DEMO_SEED, areas: list[str] | None = None,
                      events: pd.DataFrame | None = None) -> DemoFiles:

@@ -906,11 +906,8 @@ def _merged_parts_doubled(con: duckdb.DuckDBPyConnection, source: str, module, a
     current code) for that signal and period (``sources.merges``)."""
     if getattr(module, "KIND", None) != "cells" or "cell_code" not in accepted or accepted.empty:
         return pd.Series(dtype=object)
-    cells = module.to_cells(accepted)
     wholes = unknown[~unknown["part"].astype(str).str.contains(merges.AT, regex=False)].assign(count=0)
-    both = pd.concat([cells[[*wholes.columns]], wholes.set_axis(range(-len(wholes), 0))])
-    reasons = merges.conflicts(both, whole_cells_held(con, source, both), ref)
-    return reasons[reasons.index.isin(cells.index)]
+    return _merge_conflicts(con, source, module.to_cells(accepted)[wholes.columns], wholes, ref)
 
 
 def _merged_unknown_doubled(con: duckdb.DuckDBPyConnection, source: str, module, accepted: pd.DataFrame,
@@ -923,10 +920,16 @@ def _merged_unknown_doubled(con: duckdb.DuckDBPyConnection, source: str, module,
         return pd.Series(dtype=object)
     theirs = unknown.assign(count=0)
     ours = module.to_cells(accepted)[theirs.columns] if len(accepted) else theirs.iloc[:0]
-    # the file's accepted cells under their own index range, so the unknown cells keep theirs
-    both = pd.concat([theirs, ours.set_axis(range(-len(ours), 0))])
+    return _merge_conflicts(con, source, theirs, ours, ref)
+
+
+def _merge_conflicts(con: duckdb.DuckDBPyConnection, source: str, cells: pd.DataFrame, beside: pd.DataFrame,
+                     ref: Reference) -> pd.Series:
+    """``sources.merges.conflicts`` of ``cells`` (by their index) read together with the file's other cells
+    ``beside`` (given an index range of their own below 0, so the reasons keep ``cells``' index)."""
+    both = pd.concat([cells, beside.set_axis(range(-len(beside), 0))])
     reasons = merges.conflicts(both, whole_cells_held(con, source, both), ref)
-    return reasons[reasons.index.isin(theirs.index)]
+    return reasons[reasons.index.isin(cells.index)]
 
 
 def _municipalities(frame: pd.DataFrame, ref: Reference) -> list[str] | None:

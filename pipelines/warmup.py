@@ -15,10 +15,8 @@ import time
 
 
 def main() -> None:
-    import pandas as pd
-
     from models.evidence import area_evidence
-    from pipelines.demo import demo_counts
+    from pipelines.demo import demo_counts, with_sources
     from pipelines.reference import Reference
     from pipelines.score import score_counts
 
@@ -26,7 +24,7 @@ def main() -> None:
     ref = Reference()
     areas = ref.buurten["area_code"].tolist()[:8]
     weekly, monthly, *_ = demo_counts(ref, years=6, areas=areas)
-    counts = pd.concat([weekly, monthly], ignore_index=True).merge(ref.catalogue[["signal", "source"]], on="signal")
+    counts = with_sources(ref, weekly, monthly)
     scores = score_counts(counts, areas).scores
     area_evidence(scores, ref.catalogue, ref.neighbours, teams=ref.teams)
     print(f"numba kernels compiled and cached in {time.perf_counter() - t0:.0f} s", flush=True)

@@ -133,10 +133,10 @@ def migrated_with(version: int, rows_sql: str):
 
 def demo_signal_counts(ref: Reference, years: int | None = None) -> pd.DataFrame:
     """The demo municipality's weekly and monthly counts with each signal's source (``pipelines.demo``)."""
-    from pipelines.demo import demo_counts
+    from pipelines.demo import demo_counts, with_sources
 
     weekly, monthly, *_ = demo_counts(ref, **({} if years is None else {"years": years}))
-    return pd.concat([weekly, monthly], ignore_index=True).merge(ref.catalogue[["signal", "source"]], on="signal")
+    return with_sources(ref, weekly, monthly)
 
 
 def fill_counts(con, ref: Reference, counts: pd.DataFrame) -> None:
