@@ -60,6 +60,19 @@ honest, calibrated series p-values reach only for very large rises.
   2 sd is listed within 2 weeks as often or more (the sudden rise 0.305 -> 0.307, the rise over two neighbours
   0.393 -> 0.403), at 0.72 chance entries per team per week (0.81 before), at most 0.95 in any team.
 
+* **The levels are set on the municipality's own past** (:func:`calibrated_budget`). The p-values are honest
+  under their models, but a municipality's data are not the models: sparse counts make them conservative (the
+  demo's lists held about half the entries their levels allow), reports clustered in time (variance 3 to 8 times
+  the mean) or a steep trend that the baselines trail make them liberal (two to four times the entries). So every
+  run scales ``alarm_level``, ``attention_level`` and ``series_level`` by one factor per municipality,
+  ``level_scale`` between 0.1 and 4, at which the lists of its scored past (the run's ``score_weeks`` before the
+  last 4, at least a year) held ``chance_entries`` (0.9) entries per team per week; a detector's own alarm then
+  lists only at the scaled ``series_level`` when the factor is below 1. Real rises in that past count as entries,
+  so where they were many the levels come out lower: the aim is an upper bound of the chance entries. On quiet
+  municipalities of nine kinds (``benchmarks/list_chance.py``: the demo's, variance 3, 5 and 8 times the mean,
+  +10, +23 and +30 % a year, rates a quarter and 8 times the demo's) the lists hold 0.66 to 0.90 chance entries per
+  team per week, where the levels as given held 0.24 to 1.82.
+
 :func:`lifecycle` turns levels over time into episodes with status ``nieuw``, ``aanhoudend``,
 ``verergerend`` and ``opgelost``; a listing stays on the list ``resolve_after`` periods, so the
 chance entries a team sees per week are the chance listings times their time on the list
@@ -72,7 +85,7 @@ Ann Appl Stat 1:179-190 (controlling the expected number of false discoveries); 
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -105,9 +118,15 @@ class Budget:
     resolve_after_weeks: int = 3         # periods off the list before an episode is ``opgelost``
     resolve_after_months: int = 1
     feedback_quiet_weeks: int = 8        # weeks an answered flag (opgepakt, naar jaarplan, al bekend) is not ``nieuw`` again
+    chance_entries: float = 0.9          # the levels are scaled so that the lists of the scored past held this many entries per team and week (0: as given)
+    level_scale: float = 1.0             # the factor on alarm_level, attention_level and series_level (a run's calibration sets it)
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """The settings; ``level_scale`` only when it is not 1 (a run's calibration sets it, and records it apart)."""
+        out = asdict(self)
+        if out["level_scale"] == 1.0:
+            del out["level_scale"]
+        return out
 
 
 def bh_qvalues(p: np.ndarray) -> np.ndarray:
@@ -162,16 +181,32 @@ def series_pvalues(scores: pd.DataFrame, domains: pd.DataFrame, budget: Budget) 
     pools (``log_t``: at or below ``tau``, else 0), and whether the series alarms for the list
     (``series_alarm``): by its own detector, or, weekly, with a calibrated p-value (a baseline with a dispersion)
     at or below ``series_level`` and at least ``series_min_counts`` counts in its last
-    4 periods, where the detector asks more counts of an alarm of its own."""
+    4 periods, where the detector asks more counts of an alarm of its own. Levels are times ``level_scale``."""
+    return series_alarms(series_frame(scores, domains), budget)
+
+
+def series_frame(scores: pd.DataFrame, domains: pd.DataFrame) -> pd.DataFrame:
+    """The scores with their domain, ``p0`` (the p-value, 1 where none), ``own_alarm`` (the detector's own decision)
+    and ``calibrated_counts`` (the counts of the last 4 periods where the p-value is calibrated: a weekly baseline with
+    a dispersion; -1 elsewhere): what :func:`series_alarms` needs at any levels."""
     s = scores.merge(domains[["signal", "domain"]], on="signal")
-    p = s["pvalue"].astype(float).fillna(1.0).clip(1e-300, 1.0)
-    alarm = s["alarm"].fillna(False).astype(bool) if "alarm" in s else pd.Series(False, index=s.index)
-    if "phi" in s:
-        calibrated = np.isfinite(s["phi"].astype(float)) & (p <= budget.series_level) & (s["period"] == "week")
-        alarm = alarm | (calibrated & (recent_counts(s) >= budget.series_min_counts))
+    s["p0"] = s["pvalue"].astype(float).fillna(1.0).clip(1e-300, 1.0)
+    s["own_alarm"] = s["alarm"].fillna(False).astype(bool) if "alarm" in s else False
+    calibrated = (np.isfinite(s["phi"].astype(float)) & (s["period"] == "week")) if "phi" in s else False
+    s["calibrated_counts"] = np.where(calibrated, recent_counts(s), -1.0)
+    return s
+
+
+def series_alarms(s: pd.DataFrame, budget: Budget) -> pd.DataFrame:
+    """:func:`series_pvalues` at ``budget``'s levels from a :func:`series_frame`. A detector's own alarm lists as
+    it is, unless ``level_scale`` is below 1: then only with a p-value at most the scaled ``series_level``."""
+    p = s["p0"]
+    level = budget.series_level * budget.level_scale
+    own = s["own_alarm"] & ((p <= level) | (budget.level_scale >= 1.0))
+    alarm = own | ((p <= level) & (s["calibrated_counts"] >= budget.series_min_counts))
     p = p.where(~alarm, np.minimum(p, budget.alarm_p))
     enough = s["count"] >= budget.min_count
-    s["p"] = p.where(enough, 1.0)
+    s = s.assign(p=p.where(enough, 1.0))
     s["log_t"] = np.where(s["p"] <= budget.tau, np.log(s["p"]), 0.0)
     s["is_elevated"] = (s["p"] <= budget.elevated_p).astype("int64")
     s["series_alarm"] = alarm.astype("int64")
@@ -220,7 +255,18 @@ def area_evidence(scores: pd.DataFrame, domains: pd.DataFrame, neighbours: pd.Da
     ``level`` (alarm / aandacht / ""), ``n_elevated`` (series with p <= elevated_p), ``n_alarm``
     (series alarming by their detector), ``max_count``.
     """
-    s = series_pvalues(scores, domains, budget)
+    frame = series_frame(scores, domains)
+    pooled = (pooled_pvalues(frame, neighbours, min_count=budget.min_count)
+              if {"expected", "phi"} <= set(frame.columns) else None)
+    budget = calibrated_budget(frame, pooled, budget, teams)
+    return domain_evidence(frame, pooled, budget, teams).assign(level_scale=budget.level_scale)
+
+
+def domain_evidence(frame: pd.DataFrame, pooled: pd.DataFrame | None, budget: Budget,
+                    teams: pd.Series | None = None) -> pd.DataFrame:
+    """:func:`area_evidence` at ``budget``'s levels (``level_scale`` as it is), from the :func:`series_frame` and the
+    pooled p-values (None: scores without baselines)."""
+    s = series_alarms(frame, budget)
     own = s.groupby(CELL, sort=False).agg(log_t=("log_t", "sum"), k=("log_t", "size"), p_min=("p", "min"),
                                          n_elevated=("is_elevated", "sum"), n_alarm=("series_alarm", "sum"),
                                          max_count=("count", "max")).reset_index()
@@ -228,8 +274,7 @@ def area_evidence(scores: pd.DataFrame, domains: pd.DataFrame, neighbours: pd.Da
     own["p_single"] = np.minimum(1.0, own["p_min"] * own["k"])      # one strong signal (Tippett / Bonferroni)
 
     ev = own.drop(columns=["log_t", "k", "p_min"])
-    if {"expected", "phi"} <= set(s.columns):
-        pooled = pooled_pvalues(s, neighbours, min_count=budget.min_count)
+    if pooled is not None:
         ev = ev.merge(pooled, on=CELL, how="left")
         taken = LOOKS
     else:                                   # scores without the baselines' dispersion: no pooled counts
@@ -247,7 +292,8 @@ def area_evidence(scores: pd.DataFrame, domains: pd.DataFrame, neighbours: pd.Da
 
     ev = ev.sort_values(["area_code", "domain", "period", "period_start"]).reset_index(drop=True)
     # every look asks its own minimum count (a series' count this period, a pooled group's window sum)
-    scale = np.where(ev["period"] == "month", budget.month_factor, 1.0) * team_scale(ev["area_code"], teams, budget)
+    scale = (np.where(ev["period"] == "month", budget.month_factor, 1.0) * team_scale(ev["area_code"], teams, budget)
+             * budget.level_scale)
     alarm = (ev["p_domain"] <= budget.alarm_level * scale) | (ev["q"] <= budget.fdr)
     # a monthly listing stays at least a month on the lists: monthly series alarms list only through the pooled levels
     series_path = (ev["n_alarm"] > 0) & (ev["period"] != "month")
@@ -255,6 +301,62 @@ def area_evidence(scores: pd.DataFrame, domains: pd.DataFrame, neighbours: pd.Da
     ev["level"] = np.select([alarm, attention], ["alarm", "aandacht"], default="")
     return ev[[*CELL, "p_own", "p_single", "p_pool_domain", "p_pool_nb", "nb_signal", "p_domain", "look", "q",
                "score", "elevated", "level", "n_elevated", "n_alarm", "max_count"]]
+
+
+#: the scale of the levels is looked for between these (a tenth of the given levels to four times them)
+LEVEL_SCALES = (0.1, 4.0)
+#: the calibration reads the scored periods before the last few (their windows: an event going on now does not set
+#: its own levels), and needs at least a year of weeks
+CALIBRATION_SKIP = {"week": 4, "month": 1}
+CALIBRATION_MIN_WEEKS = 52
+
+
+def listed_entries(frame: pd.DataFrame, pooled: pd.DataFrame | None, budget: Budget, teams: pd.Series) -> float:
+    """The entries per team and week the lists of ``frame``'s periods held at ``budget``: the weekly items open in
+    each week (nieuw, aanhoudend, verergerend), and the monthly items open in each month (a weekly list shows the latest
+    complete month's), per wijkteam."""
+    ev = lifecycle(domain_evidence(frame, pooled, budget, teams), budget)
+    open_ = ev[ev["status"].isin(("nieuw", "aanhoudend", "verergerend")) & ev["area_code"].isin(teams.dropna().index)]
+    per_period = 0.0
+    for period, part in ev.groupby("period"):
+        per_period += (open_["period"] == period).sum() / max(part["period_start"].nunique(), 1)
+    return per_period / max(teams.dropna().nunique(), 1)
+
+
+def calibrated_budget(frame: pd.DataFrame, pooled: pd.DataFrame | None, budget: Budget,
+                      teams: pd.Series | None) -> Budget:
+    """``budget`` with the ``level_scale`` at which the scored past's lists held ``chance_entries`` entries per team
+    and week (:func:`listed_entries`), between :data:`LEVEL_SCALES`; ``budget`` as it is without teams, with
+    ``chance_entries`` 0 or with less than :data:`CALIBRATION_MIN_WEEKS` weeks scored.
+
+    The p-values are honest under their models, but the models are not the data: sparse counts make them
+    conservative (the demo's lists held half the entries their levels allow), clustered reports or a steep trend
+    make them liberal (two to three times). Scaling every level by one factor per municipality, set on its own past,
+    holds the budget the issue asks (chance entries per team per week) where the models are off, both ways. Real
+    rises in the past count as entries, so the levels come out lower where they were many (conservative).
+    """
+    if teams is None or budget.chance_entries <= 0:
+        return budget
+    weeks = np.sort(frame.loc[frame["period"] == "week", "period_start"].unique())
+    if len(weeks) < CALIBRATION_MIN_WEEKS + CALIBRATION_SKIP["week"]:
+        return budget
+    keep = np.zeros(len(frame), dtype=bool)
+    for period, skip in CALIBRATION_SKIP.items():
+        starts = np.sort(frame.loc[frame["period"] == period, "period_start"].unique())
+        if len(starts) > skip:
+            keep |= (frame["period"] == period).to_numpy() & (frame["period_start"] < starts[-skip]).to_numpy()
+    part = frame[keep]
+    cells = pooled[pooled["period_start"].isin(part["period_start"].unique())] if pooled is not None else None
+    lo, hi = np.log(LEVEL_SCALES[0]), np.log(LEVEL_SCALES[1])
+    entries = lambda x: listed_entries(part, cells, replace(budget, level_scale=float(np.exp(x))), teams)  # noqa: E731
+    if entries(hi) <= budget.chance_entries:
+        return replace(budget, level_scale=LEVEL_SCALES[1])
+    if entries(lo) > budget.chance_entries:
+        return replace(budget, level_scale=LEVEL_SCALES[0])
+    for _ in range(8):                      # to within 4**(1/256): a few per cent of the scale
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if entries(mid) <= budget.chance_entries else (lo, mid)
+    return replace(budget, level_scale=round(float(np.exp(lo)), 3))
 
 
 def team_scale(areas: pd.Series, teams: pd.Series | None, budget: Budget) -> np.ndarray:

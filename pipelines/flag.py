@@ -11,6 +11,8 @@ or ``bekend`` for ``feedback_quiet_weeks``.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from models.calendar import parse_period_label, period_label
@@ -152,6 +154,8 @@ def flag_run(scores: pd.DataFrame, ref, budget=None, feedback: pd.DataFrame | No
 
     budget = Budget() if budget is None else budget
     evidence = lifecycle(area_evidence(scores, ref.catalogue, ref.neighbours, budget, ref.teams), budget)
+    if len(evidence):                   # the levels the lists were set to (``Budget.chance_entries``) explain them
+        budget = replace(budget, level_scale=float(evidence["level_scale"].iloc[0]))
     # ``run``: the run's (label, start), the same for every municipality of a region (default: from ``scores``)
     label, start = run if run is not None else run_period(scores)
     now = current_cells(evidence, start, parse_period_label(label)[0], listed_before)

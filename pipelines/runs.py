@@ -31,7 +31,7 @@ EVIDENCE_COLUMNS = ["area_code", "domain", "period", "period_start", "p_domain",
                     "since"]
 
 #: Bump when scoring or flagging logic changes in a way that changes results for the same inputs.
-LOGIC_VERSION = "10"
+LOGIC_VERSION = "11"
 
 
 @dataclass(frozen=True)
@@ -146,6 +146,7 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, 
         return work
 
     totals = {"series": 0, "scored": 0, "flags": 0}
+    scales: dict[str, float] = {}
     clock, done = time.monotonic(), 0
     with _scorer(mapper, workers if len(names) > 1 else 0) as run_blocks, transaction(con):
         catalog.clear_run_marts(con, run_id)
@@ -163,6 +164,8 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, 
                 catalog.append_run_marts(con, scored.scores[score.SCORE_COLUMNS], evidence[EVIDENCE_COLUMNS],
                                          None if found is not None else
                                          flags.assign(run_id=run_id)[["run_id", *FLAG_COLUMNS]])
+                if len(evidence):
+                    scales[g] = float(evidence["level_scale"].iloc[0])
                 totals["series"] += scored.n_series
                 totals["scored"] += len(scored.scores)
                 totals["flags"] += len(flags)
@@ -181,6 +184,11 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, 
             log.info("run %s found again; its series scores and area evidence, replaced since by another run's, "
                      "were scored again", run_id)
             return found
+        if scales and ref.budget.chance_entries > 0:
+            log.info("the lists' levels were set on each municipality's scored past to %g entries per team and week: "
+                     "%s times the given levels", ref.budget.chance_entries,
+                     ", ".join(f"{g} {v:g}" for g, v in sorted(scales.items())))
+        settings = {**settings, "level_scale": scales}     # what the run found, after its key
         finished = datetime.now().replace(microsecond=0)
         catalog.record_run(con, dict(run_id=run_id, run_key=key, started_at=started, finished_at=finished,
                                      run_period=label, loads=json.dumps(loads),

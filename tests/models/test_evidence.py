@@ -1,4 +1,6 @@
 """Area evidence: FDR, combining signals and neighbours, persistence and the lifecycle."""
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -180,3 +182,50 @@ def test_recent_counts_sum_each_series_own_last_periods_in_any_row_order():
     expected = frame.groupby(["area_code", "signal"])["count"].transform(lambda c: c.rolling(4, min_periods=1).sum())
     assert got.tolist() == expected.tolist()
     assert got.iloc[5] == 3 + 4 + 5 + 6 and got.iloc[11] == 1
+
+
+def quiet_history(power: float, weeks: int = 104, areas: int = 30, seed: int = 3) -> tuple[pd.DataFrame, pd.Series]:
+    """Weekly cells of ``areas`` buurten in three teams, four signals, p-values U ** power: calibrated at 1, liberal
+    above it (more small p-values than their level says: clustered reports, a trend the baselines trail), conservative
+    below it (sparse counts)."""
+    rng = np.random.default_rng(seed)
+    starts = pd.date_range(end="2026-11-16", periods=weeks, freq="7D")
+    names = [f"A{i:02d}" for i in range(areas)]
+    frame = pd.DataFrame([{"area_code": a, "signal": s, "period": "week", "period_start": t, "count": 5,
+                           "pvalue": rng.uniform() ** power, "alarm": False}
+                          for a in names for s in "abcd" for t in starts])
+    return frame, pd.Series([f"team {i % 3}" for i in range(areas)], index=names)
+
+
+@pytest.mark.parametrize("power, direction", [(1.2, "down"), (0.9, "up")])
+def test_the_levels_are_set_on_the_municipalitys_own_past_to_its_chance_entries(power, direction):
+    from models.evidence import calibrated_budget, listed_entries, series_frame
+
+    frame, teams = quiet_history(power)
+    given = Budget(fdr=0.0)
+    ev = area_evidence(frame, DOMAINS, NO_NEIGHBOURS, given, teams)
+    scale = ev["level_scale"].iloc[0]
+    assert (scale < 0.8) if direction == "down" else (scale > 1.25)
+    # the lists of the past (the last 4 weeks left out) hold the aim at that scale, and more a little above it
+    s = series_frame(frame[frame["period_start"] < frame["period_start"].max() - pd.Timedelta(weeks=3)], DOMAINS)
+    at = listed_entries(s, None, replace(given, level_scale=scale), teams)
+    above = listed_entries(s, None, replace(given, level_scale=scale * 1.1), teams)
+    assert at <= given.chance_entries < above
+    assert calibrated_budget(series_frame(frame, DOMAINS), None, given, teams).level_scale == scale
+    # the levels as given: without teams, with chance_entries 0, or with less than a year of weeks scored
+    assert area_evidence(frame, DOMAINS, NO_NEIGHBOURS, given)["level_scale"].iloc[0] == 1.0
+    assert area_evidence(frame, DOMAINS, NO_NEIGHBOURS, replace(given, chance_entries=0), teams)["level_scale"].iloc[0] == 1.0
+    young = frame[frame["period_start"] > frame["period_start"].max() - pd.Timedelta(weeks=50)]
+    assert area_evidence(young, DOMAINS, NO_NEIGHBOURS, given, teams)["level_scale"].iloc[0] == 1.0
+
+
+def test_a_scale_below_one_also_asks_a_detectors_own_alarm_for_the_scaled_level():
+    alarmed = cells([("A", "a", 6, 0.006), ("A", "b", 6, 0.5)]).assign(alarm=[True, False])
+    domains = DOMAINS[DOMAINS["signal"].isin(["a", "b"])]
+    at = {scale: Budget(fdr=0.0, level_scale=scale) for scale in (0.5, 1.0, 2.0)}
+    assert area_evidence(alarmed, domains, NO_NEIGHBOURS, at[1.0])["level"].item() == "aandacht"
+    assert area_evidence(alarmed, domains, NO_NEIGHBOURS, at[0.5])["level"].item() == ""
+    # above one, a calibrated weekly series lists with a p-value up to the scaled series level
+    sparse = weeks([("A", "a", [1, 1, 1, 3], 0.3, 1.2, 0.012), ("A", "b", [0, 0, 0, 0], 0.3, 1.2, 0.9)], n=4)
+    assert area_evidence(sparse, domains, NO_NEIGHBOURS, at[1.0]).iloc[-1]["level"] == ""
+    assert area_evidence(sparse, domains, NO_NEIGHBOURS, at[2.0]).iloc[-1]["level"] == "aandacht"
