@@ -311,16 +311,50 @@ CALIBRATION_SKIP = {"week": 4, "month": 1}
 CALIBRATION_MIN_WEEKS = 52
 
 
-def listed_entries(frame: pd.DataFrame, pooled: pd.DataFrame | None, budget: Budget, teams: pd.Series) -> float:
-    """The entries per team and week the lists of ``frame``'s periods held at ``budget``: the weekly items open in
-    each week (nieuw, aanhoudend, verergerend), and the monthly items open in each month (a weekly list shows the latest
-    complete month's), per wijkteam."""
-    ev = lifecycle(domain_evidence(frame, pooled, budget, teams), budget)
-    open_ = ev[ev["status"].isin(("nieuw", "aanhoudend", "verergerend")) & ev["area_code"].isin(teams.dropna().index)]
-    per_period = 0.0
-    for period, part in ev.groupby("period"):
-        per_period += (open_["period"] == period).sum() / max(part["period_start"].nunique(), 1)
-    return per_period / max(teams.dropna().nunique(), 1)
+def listed_entries(frame: pd.DataFrame, pooled: pd.DataFrame | None, budget: Budget, teams: pd.Series):
+    """The entries per team and week the lists of ``frame``'s periods held, as a function of the scale of the levels:
+    the weekly items open in each week (nieuw, aanhoudend, verergerend: listed within the last ``resolve_after``
+    periods, as :func:`lifecycle` keeps them), and the monthly items open in each month (a weekly list shows the latest
+    complete month's), per wijkteam.
+
+    The evidence is made once, at the levels as given; each scale then only moves the levels (and the series level of
+    the series path), in numpy. A series alarm also lowers its domain's p-value (``alarm_p``), which only decides
+    between ``alarm`` and ``aandacht`` where the series path lists anyway; so the entries are those of
+    :func:`domain_evidence` and :func:`lifecycle` at that scale, but for a monthly series alarm of the detector's own
+    whose domain a scale below 1 no longer lists through it.
+    """
+    ev = domain_evidence(frame, pooled, replace(budget, level_scale=1.0), teams)
+    weekly_rows = frame[frame["period"] == "week"]
+    alarms = pd.DataFrame({"path": weekly_rows["p0"].where(weekly_rows["calibrated_counts"] >= budget.series_min_counts,
+                                                             np.inf),
+                           "own": weekly_rows["p0"].where(weekly_rows["own_alarm"], np.inf),
+                           "any_own": weekly_rows["own_alarm"].astype(bool)})
+    alarms = alarms.groupby([weekly_rows[c] for c in CELL], sort=False).agg(
+        path=("path", "min"), own=("own", "min"), any_own=("any_own", "max")).reset_index()
+    ev = ev.merge(alarms, on=CELL, how="left")          # keeps ``ev``'s order: area, domain, period, period start
+    weekly = (ev["period"] == "week").to_numpy()
+    path, own = ev["path"].fillna(np.inf).to_numpy(), ev["own"].fillna(np.inf).to_numpy()
+    any_own = ev["any_own"].fillna(False).to_numpy(dtype=bool) & weekly
+    level = (np.where(weekly, 1.0, budget.month_factor) * team_scale(ev["area_code"], teams, budget)
+             * max(budget.alarm_level, budget.attention_level))
+    p_domain, by_fdr = ev["p_domain"].to_numpy(), (ev["q"] <= budget.fdr).to_numpy()
+    # each row's place in its series' calendar: a series' rows are consecutive, their places ascending
+    group = pd.MultiIndex.from_arrays([ev["area_code"], ev["domain"], ev["period"]]).factorize()[0].astype(np.int64)
+    key = group * 10_000_000 + calendar_positions(ev).to_numpy(dtype=np.int64)
+    window = np.where(weekly, budget.resolve_after_weeks, budget.resolve_after_months)
+    counted = ev["area_code"].isin(teams.dropna().index).to_numpy()
+    periods = {kind: max(ev.loc[ev["period"] == kind, "period_start"].nunique(), 1) for kind in ev["period"].unique()}
+    weight = ev["period"].map(lambda kind: 1.0 / periods[kind]).to_numpy(dtype=float) * counted
+    n_teams = max(teams.dropna().nunique(), 1)
+
+    def entries(scale: float) -> float:
+        series = weekly & ((path <= budget.series_level * scale) | (own <= budget.series_level * scale)
+                           | (any_own & (scale >= 1.0)))
+        listed = (p_domain <= level * scale) | by_fdr | series
+        last = np.maximum.accumulate(np.where(listed, key, -1))
+        open_ = (last >= group * 10_000_000) & (key - last < window)
+        return float((open_ * weight).sum() / n_teams)
+    return entries
 
 
 def calibrated_budget(frame: pd.DataFrame, pooled: pd.DataFrame | None, budget: Budget,
@@ -348,12 +382,13 @@ def calibrated_budget(frame: pd.DataFrame, pooled: pd.DataFrame | None, budget: 
     part = frame[keep]
     cells = pooled[pooled["period_start"].isin(part["period_start"].unique())] if pooled is not None else None
     lo, hi = np.log(LEVEL_SCALES[0]), np.log(LEVEL_SCALES[1])
-    entries = lambda x: listed_entries(part, cells, replace(budget, level_scale=float(np.exp(x))), teams)  # noqa: E731
+    at = listed_entries(part, cells, budget, teams)
+    entries = lambda x: at(float(np.exp(x)))  # noqa: E731
     if entries(hi) <= budget.chance_entries:
         return replace(budget, level_scale=LEVEL_SCALES[1])
     if entries(lo) > budget.chance_entries:
         return replace(budget, level_scale=LEVEL_SCALES[0])
-    for _ in range(8):                      # to within 4**(1/256): a few per cent of the scale
+    for _ in range(12):                     # to within a few tenths of a per cent of the scale
         mid = (lo + hi) / 2
         lo, hi = (mid, hi) if entries(mid) <= budget.chance_entries else (lo, mid)
     return replace(budget, level_scale=round(float(np.exp(lo)), 3))
@@ -376,6 +411,13 @@ def team_scale(areas: pd.Series, teams: pd.Series | None, budget: Budget) -> np.
     return areas.map(factor).fillna(1.0).to_numpy(dtype=float)
 
 
+def calendar_positions(ev: pd.DataFrame) -> pd.Series:
+    """Each row's place in the calendar of its period type: weeks since 2000-01-03, months since the year 0."""
+    starts = pd.to_datetime(ev["period_start"])
+    return pd.Series(np.where(ev["period"] == "month", starts.dt.year * 12 + starts.dt.month - 1,
+                              (starts - pd.Timestamp("2000-01-03")).dt.days // 7), index=ev.index)
+
+
 def lifecycle(evidence: pd.DataFrame, budget: Budget = Budget()) -> pd.DataFrame:
     """Episodes over time per area, domain and period type.
 
@@ -391,9 +433,7 @@ def lifecycle(evidence: pd.DataFrame, budget: Budget = Budget()) -> pd.DataFrame
     keys = [ev["area_code"], ev["domain"], ev["period"]]
     # positions in the calendar, not in the rows: periods a source never delivered (not scored) count as quiet, so
     # an episode open before a long gap ends there instead of running on into the next scored period, years later
-    starts = pd.to_datetime(ev["period_start"])
-    pos = pd.Series(np.where(ev["period"] == "month", starts.dt.year * 12 + starts.dt.month - 1,
-                             (starts - pd.Timestamp("2000-01-03")).dt.days // 7), index=ev.index)
+    pos = calendar_positions(ev)
     listed = ev["level"] != ""
     resolve_after = np.where(ev["period"] == "month", budget.resolve_after_months, budget.resolve_after_weeks)
     gap = pos - pos.where(listed).groupby(keys, sort=False).ffill()

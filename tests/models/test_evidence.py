@@ -199,7 +199,7 @@ def quiet_history(power: float, weeks: int = 104, areas: int = 30, seed: int = 3
 
 @pytest.mark.parametrize("power, direction", [(1.2, "down"), (0.9, "up")])
 def test_the_levels_are_set_on_the_municipalitys_own_past_to_its_chance_entries(power, direction):
-    from models.evidence import calibrated_budget, listed_entries, series_frame
+    from models.evidence import calibrated_budget, domain_evidence, listed_entries, series_frame
 
     frame, teams = quiet_history(power)
     given = Budget(fdr=0.0)
@@ -208,9 +208,13 @@ def test_the_levels_are_set_on_the_municipalitys_own_past_to_its_chance_entries(
     assert (scale < 0.8) if direction == "down" else (scale > 1.25)
     # the lists of the past (the last 4 weeks left out) hold the aim at that scale, and more a little above it
     s = series_frame(frame[frame["period_start"] < frame["period_start"].max() - pd.Timedelta(weeks=3)], DOMAINS)
-    at = listed_entries(s, None, replace(given, level_scale=scale), teams)
-    above = listed_entries(s, None, replace(given, level_scale=scale * 1.1), teams)
-    assert at <= given.chance_entries < above
+    at = listed_entries(s, None, given, teams)
+    assert at(scale) <= given.chance_entries < at(scale * 1.02)
+    # as many as the lifecycle of the evidence at that scale holds open
+    for x in (scale, 1.0, 2.0):
+        ev = lifecycle(domain_evidence(s, None, replace(given, level_scale=x), teams), given)
+        open_ = ev["status"].isin(["nieuw", "aanhoudend", "verergerend"]).sum()
+        assert at(x) == pytest.approx(open_ / ev["period_start"].nunique() / teams.nunique())
     assert calibrated_budget(series_frame(frame, DOMAINS), None, given, teams).level_scale == scale
     # the levels as given: without teams, with chance_entries 0, or with less than a year of weeks scored
     assert area_evidence(frame, DOMAINS, NO_NEIGHBOURS, given)["level_scale"].iloc[0] == 1.0
