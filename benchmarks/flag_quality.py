@@ -21,7 +21,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from models.calendar import period_label  # noqa: E402
 from models.demo import in_structural_rise  # noqa: E402
-from models.evidence import Budget, area_evidence, lifecycle  # noqa: E402
+from models.evidence import Budget, evidence_and_budget, lifecycle  # noqa: E402
 from pipelines.demo import demo_counts, demo_rises, with_sources  # noqa: E402
 from pipelines.flag import current_cells  # noqa: E402
 from pipelines.reference import Reference  # noqa: E402
@@ -44,7 +44,8 @@ def main() -> None:
     counts = with_sources(ref, w, m)
     scored = score_counts(counts, ref.buurten["area_code"].tolist())
     scores = scored.scores.assign(period_start=pd.to_datetime(scored.scores["period_start"]))
-    evidence = lifecycle(area_evidence(scores, ref.catalogue, ref.neighbours, Budget(), ref.teams), Budget())
+    evidence, used = evidence_and_budget(scores, ref.catalogue, ref.neighbours, Budget(), ref.teams)
+    evidence = lifecycle(evidence, used)
     last = scores.loc[scores["period"] == "week", "period_start"].max()
     weeks = list(pd.date_range(last - pd.Timedelta(weeks=51), last, freq="7D"))
     lists = weekly_lists(evidence, weeks).merge(ref.areas[["area_code", "wijkteam"]], on="area_code")
@@ -67,7 +68,9 @@ def main() -> None:
     by_team = (free.groupby("wijkteam").size() / len(weeks)).reindex(ref.wijkteams["wijkteam"], fill_value=0)
 
     out = ["# Flag quality on the demo (last 52 weeks)", "",
-           f"Budget: {Budget().as_dict()}", "",
+           f"Budget: {Budget().as_dict()}; the levels were set on the demo's scored past (`chance_entries`, "
+           "`models.evidence.calibrated_budget`) to these times the given ones: "
+           + ", ".join(f"{t} {x:g}" for t, x in used.team_scales) + f" (the municipality's: {used.level_scale:g}).", "",
            f"Listed items that are neither injected issues nor the demo's structural rises (chance findings): "
            f"{chance.sum()} over {len(weeks)} weeks and {n_teams} teams = "
            f"**{chance.sum() / len(weeks) / n_teams:.2f} per team per week** (target: at most 1).", "",

@@ -120,13 +120,24 @@ class Budget:
     feedback_quiet_weeks: int = 8        # weeks an answered flag (opgepakt, naar jaarplan, al bekend) is not ``nieuw`` again
     chance_entries: float = 0.9          # the levels are scaled so that the lists of the scored past held this many entries per team and week (0: as given)
     level_scale: float = 1.0             # the factor on alarm_level, attention_level and series_level (a run's calibration sets it)
+    team_scales: tuple = ()              # (wijkteam, factor) pairs: a team's own factor instead of level_scale (likewise)
 
     def as_dict(self) -> dict:
-        """The settings; ``level_scale`` only when it is not 1 (a run's calibration sets it, and records it apart)."""
+        """The settings; ``level_scale`` and ``team_scales`` only when they are set (a run's calibration sets them, and
+        records them apart)."""
         out = asdict(self)
         if out["level_scale"] == 1.0:
             del out["level_scale"]
+        if not out["team_scales"]:
+            del out["team_scales"]
         return out
+
+    def scales(self, areas: pd.Series, teams: pd.Series | None) -> np.ndarray:
+        """Per row of ``areas``: the factor on its levels, its team's in ``team_scales``, else ``level_scale``."""
+        if not self.team_scales or teams is None:
+            return np.full(len(areas), float(self.level_scale))
+        own = pd.Series(dict(self.team_scales), dtype=float)
+        return areas.map(teams).map(own).fillna(self.level_scale).to_numpy(dtype=float)
 
 
 def bh_qvalues(p: np.ndarray) -> np.ndarray:
@@ -176,13 +187,15 @@ def truncated_product(log_w: np.ndarray, k: np.ndarray, tau: float) -> np.ndarra
     return np.where(log_w < 0, np.clip(out, 0.0, 1.0), 1.0)
 
 
-def series_pvalues(scores: pd.DataFrame, domains: pd.DataFrame, budget: Budget) -> pd.DataFrame:
+def series_pvalues(scores: pd.DataFrame, domains: pd.DataFrame, budget: Budget,
+                   teams: pd.Series | None = None) -> pd.DataFrame:
     """Per series and period: the evidence p-value ``p`` (1 below ``min_count``), its log where it
     pools (``log_t``: at or below ``tau``, else 0), and whether the series alarms for the list
     (``series_alarm``): by its own detector, or, weekly, with a calibrated p-value (a baseline with a dispersion)
     at or below ``series_level`` and at least ``series_min_counts`` counts in its last
-    4 periods, where the detector asks more counts of an alarm of its own. Levels are times ``level_scale``."""
-    return series_alarms(series_frame(scores, domains), budget)
+    4 periods, where the detector asks more counts of an alarm of its own. Levels are times the factor of the area's
+    team (:meth:`Budget.scales`; ``teams``: the wijkteam of each area)."""
+    return series_alarms(series_frame(scores, domains), budget, teams)
 
 
 def series_frame(scores: pd.DataFrame, domains: pd.DataFrame) -> pd.DataFrame:
@@ -197,12 +210,13 @@ def series_frame(scores: pd.DataFrame, domains: pd.DataFrame) -> pd.DataFrame:
     return s
 
 
-def series_alarms(s: pd.DataFrame, budget: Budget) -> pd.DataFrame:
+def series_alarms(s: pd.DataFrame, budget: Budget, teams: pd.Series | None = None) -> pd.DataFrame:
     """:func:`series_pvalues` at ``budget``'s levels from a :func:`series_frame`. A detector's own alarm lists as
-    it is, unless ``level_scale`` is below 1: then only with a p-value at most the scaled ``series_level``."""
+    it is, unless the factor on the levels is below 1: then only with a p-value at most the scaled ``series_level``."""
     p = s["p0"]
-    level = budget.series_level * budget.level_scale
-    own = s["own_alarm"] & ((p <= level) | (budget.level_scale >= 1.0))
+    factor = budget.scales(s["area_code"], teams)
+    level = budget.series_level * factor
+    own = s["own_alarm"] & ((p <= level) | (factor >= 1.0))
     alarm = own | ((p <= level) & (s["calibrated_counts"] >= budget.series_min_counts))
     p = p.where(~alarm, np.minimum(p, budget.alarm_p))
     enough = s["count"] >= budget.min_count
@@ -255,18 +269,26 @@ def area_evidence(scores: pd.DataFrame, domains: pd.DataFrame, neighbours: pd.Da
     ``level`` (alarm / aandacht / ""), ``n_elevated`` (series with p <= elevated_p), ``n_alarm``
     (series alarming by their detector), ``max_count``.
     """
+    return evidence_and_budget(scores, domains, neighbours, budget, teams)[0]
+
+
+def evidence_and_budget(scores: pd.DataFrame, domains: pd.DataFrame, neighbours: pd.DataFrame,
+                        budget: Budget = Budget(), teams: pd.Series | None = None) -> tuple[pd.DataFrame, Budget]:
+    """:func:`area_evidence`, and the budget it was made at: ``budget`` with the factors on its levels that
+    :func:`calibrated_budget` set (the explanations of a list read the same levels)."""
     frame = series_frame(scores, domains)
     pooled = (pooled_pvalues(frame, neighbours, min_count=budget.min_count)
               if {"expected", "phi"} <= set(frame.columns) else None)
     budget = calibrated_budget(frame, pooled, budget, teams)
-    return domain_evidence(frame, pooled, budget, teams).assign(level_scale=budget.level_scale)
+    ev = domain_evidence(frame, pooled, budget, teams)
+    return ev.assign(level_scale=budget.scales(ev["area_code"], teams)), budget
 
 
 def domain_evidence(frame: pd.DataFrame, pooled: pd.DataFrame | None, budget: Budget,
                     teams: pd.Series | None = None) -> pd.DataFrame:
     """:func:`area_evidence` at ``budget``'s levels (``level_scale`` as it is), from the :func:`series_frame` and the
     pooled p-values (None: scores without baselines)."""
-    s = series_alarms(frame, budget)
+    s = series_alarms(frame, budget, teams)
     own = s.groupby(CELL, sort=False).agg(log_t=("log_t", "sum"), k=("log_t", "size"), p_min=("p", "min"),
                                          n_elevated=("is_elevated", "sum"), n_alarm=("series_alarm", "sum"),
                                          max_count=("count", "max")).reset_index()
@@ -293,7 +315,7 @@ def domain_evidence(frame: pd.DataFrame, pooled: pd.DataFrame | None, budget: Bu
     ev = ev.sort_values(["area_code", "domain", "period", "period_start"]).reset_index(drop=True)
     # every look asks its own minimum count (a series' count this period, a pooled group's window sum)
     scale = (np.where(ev["period"] == "month", budget.month_factor, 1.0) * team_scale(ev["area_code"], teams, budget)
-             * budget.level_scale)
+             * budget.scales(ev["area_code"], teams))
     alarm = (ev["p_domain"] <= budget.alarm_level * scale) | (ev["q"] <= budget.fdr)
     # a monthly listing stays at least a month on the lists: monthly series alarms list only through the pooled levels
     series_path = (ev["n_alarm"] > 0) & (ev["period"] != "month")
@@ -309,21 +331,28 @@ LEVEL_SCALES = (0.1, 4.0)
 #: its own levels), and needs at least a year of weeks
 CALIBRATION_SKIP = {"week": 4, "month": 1}
 CALIBRATION_MIN_WEEKS = 52
+#: a team's own factor is drawn to the municipality's with the weight of this many cells of its past: a team of 10
+#: buurten (1,000 weekly and 700 monthly cells in two years) goes three quarters of the way to its own, one of 4 a half
+CALIBRATION_PRIOR_CELLS = 500
 
 
 def listed_entries(frame: pd.DataFrame, pooled: pd.DataFrame | None, budget: Budget, teams: pd.Series):
-    """The entries per team and week the lists of ``frame``'s periods held, as a function of the scale of the levels:
+    """The entries per week each team's lists of ``frame``'s periods held, as a function of the factors on the levels:
     the weekly items open in each week (nieuw, aanhoudend, verergerend: listed within the last ``resolve_after``
     periods, as :func:`lifecycle` keeps them), and the monthly items open in each month (a weekly list shows the latest
-    complete month's), per wijkteam.
+    complete month's).
 
-    The evidence is made once, at the levels as given; each scale then only moves the levels (and the series level of
-    the series path), in numpy. A series alarm also lowers its domain's p-value (``alarm_p``), which only decides
-    between ``alarm`` and ``aandacht`` where the series path lists anyway; so the entries are those of
-    :func:`domain_evidence` and :func:`lifecycle` at that scale, but for a monthly series alarm of the detector's own
-    whose domain a scale below 1 no longer lists through it.
+    Returns ``(names, cells, entries)``: the teams (sorted), the cells each holds in ``frame``, and a function of an
+    array of factors (one per team, in that order) giving an array of entries per week (one per team).
+
+    The evidence is made once, at the levels as given; each factor then only moves its team's levels (and the series
+    level of the series path), in numpy. A series alarm also lowers its domain's p-value (``alarm_p``), which only
+    decides between ``alarm`` and ``aandacht`` where the series path lists anyway; so the entries are those of
+    :func:`domain_evidence` and :func:`lifecycle` at those factors, but for a monthly series alarm of the detector's
+    own whose domain a factor below 1 no longer lists through it.
     """
-    ev = domain_evidence(frame, pooled, replace(budget, level_scale=1.0), teams)
+    given = replace(budget, level_scale=1.0, team_scales=())
+    ev = domain_evidence(frame, pooled, given, teams)
     weekly_rows = frame[frame["period"] == "week"]
     alarms = pd.DataFrame({"path": weekly_rows["p0"].where(weekly_rows["calibrated_counts"] >= budget.series_min_counts,
                                                              np.inf),
@@ -342,34 +371,54 @@ def listed_entries(frame: pd.DataFrame, pooled: pd.DataFrame | None, budget: Bud
     group = pd.MultiIndex.from_arrays([ev["area_code"], ev["domain"], ev["period"]]).factorize()[0].astype(np.int64)
     key = group * 10_000_000 + calendar_positions(ev).to_numpy(dtype=np.int64)
     window = np.where(weekly, budget.resolve_after_weeks, budget.resolve_after_months)
-    counted = ev["area_code"].isin(teams.dropna().index).to_numpy()
+    names = np.sort(teams.dropna().unique())
+    team = pd.Categorical(ev["area_code"].map(teams), categories=names).codes.astype(np.int64)   # -1: no team
     periods = {kind: max(ev.loc[ev["period"] == kind, "period_start"].nunique(), 1) for kind in ev["period"].unique()}
-    weight = ev["period"].map(lambda kind: 1.0 / periods[kind]).to_numpy(dtype=float) * counted
-    n_teams = max(teams.dropna().nunique(), 1)
+    weight = ev["period"].map(lambda kind: 1.0 / periods[kind]).to_numpy(dtype=float)
+    on_a_team = team >= 0
+    cells = np.bincount(team[on_a_team], minlength=len(names))
 
-    def entries(scale: float) -> float:
-        series = weekly & ((path <= budget.series_level * scale) | (own <= budget.series_level * scale)
-                           | (any_own & (scale >= 1.0)))
-        listed = (p_domain <= level * scale) | by_fdr | series
+    def entries(factors: np.ndarray) -> np.ndarray:
+        f = np.asarray(factors, dtype=float)[team.clip(0)]
+        series = weekly & ((path <= budget.series_level * f) | (own <= budget.series_level * f) | (any_own & (f >= 1.0)))
+        listed = (p_domain <= level * f) | by_fdr | series
         last = np.maximum.accumulate(np.where(listed, key, -1))
         open_ = (last >= group * 10_000_000) & (key - last < window)
-        return float((open_ * weight).sum() / n_teams)
-    return entries
+        return np.bincount(team[on_a_team], weights=(open_ * weight)[on_a_team], minlength=len(names))
+    return names, cells, entries
+
+
+def _bisect(entries, aim: float, n: int) -> np.ndarray:
+    """Per team the largest factor in :data:`LEVEL_SCALES` whose entries stay at or below ``aim`` (``entries``: an
+    array of ``n`` factors -> an array of ``n`` entries, each rising with its own factor), to a few tenths of a per
+    cent: the bounds where even they hold (or pass) the aim."""
+    aim = aim + 1e-9                        # entries summed in another order may differ in the last bits
+    lo, hi = np.full(n, np.log(LEVEL_SCALES[0])), np.full(n, np.log(LEVEL_SCALES[1]))
+    top, bottom = entries(np.exp(hi)) <= aim, entries(np.exp(lo)) > aim
+    for _ in range(12):
+        mid = (lo + hi) / 2
+        ok = entries(np.exp(mid)) <= aim
+        lo, hi = np.where(ok, mid, lo), np.where(ok, hi, mid)
+    return np.where(top, np.log(LEVEL_SCALES[1]), np.where(bottom, np.log(LEVEL_SCALES[0]), lo))
 
 
 def calibrated_budget(frame: pd.DataFrame, pooled: pd.DataFrame | None, budget: Budget,
                       teams: pd.Series | None) -> Budget:
-    """``budget`` with the ``level_scale`` at which the scored past's lists held ``chance_entries`` entries per team
-    and week (:func:`listed_entries`), between :data:`LEVEL_SCALES`; ``budget`` as it is without teams, with
-    ``chance_entries`` 0 or with less than :data:`CALIBRATION_MIN_WEEKS` weeks scored.
+    """``budget`` with the factors on its levels at which the scored past's lists held ``chance_entries`` entries per
+    team and week (:func:`listed_entries`), between :data:`LEVEL_SCALES`: ``level_scale`` the municipality's (one
+    factor for all its teams, their mean holding the aim), ``team_scales`` each team's own (its own lists holding the
+    aim), drawn to the municipality's the more the fewer cells the team has (:data:`CALIBRATION_PRIOR_CELLS`: a team
+    of a few buurten has few entries to go by). ``budget`` as it is without teams, with ``chance_entries`` 0 or with
+    less than :data:`CALIBRATION_MIN_WEEKS` weeks scored.
 
     The p-values are honest under their models, but the models are not the data: sparse counts make them
     conservative (the demo's lists held half the entries their levels allow), clustered reports or a steep trend
-    make them liberal (two to three times). Scaling every level by one factor per municipality, set on its own past,
-    holds the budget the issue asks (chance entries per team per week) where the models are off, both ways. Real
-    rises in the past count as entries, so the levels come out lower where they were many (conservative).
+    make them liberal (two to three times); and teams differ in buurten and in how busy their buurten are. Scaling
+    the levels per team, set on its own past, holds the budget the issue asks (chance entries per team per week)
+    where the models are off, both ways. Real rises in the past count as entries, so the levels come out lower where
+    they were many (conservative).
     """
-    if teams is None or budget.chance_entries <= 0:
+    if teams is None or budget.chance_entries <= 0 or teams.dropna().empty:
         return budget
     weeks = np.sort(frame.loc[frame["period"] == "week", "period_start"].unique())
     if len(weeks) < CALIBRATION_MIN_WEEKS + CALIBRATION_SKIP["week"]:
@@ -381,17 +430,15 @@ def calibrated_budget(frame: pd.DataFrame, pooled: pd.DataFrame | None, budget: 
             keep |= (frame["period"] == period).to_numpy() & (frame["period_start"] < starts[-skip]).to_numpy()
     part = frame[keep]
     cells = pooled[pooled["period_start"].isin(part["period_start"].unique())] if pooled is not None else None
-    lo, hi = np.log(LEVEL_SCALES[0]), np.log(LEVEL_SCALES[1])
-    at = listed_entries(part, cells, budget, teams)
-    entries = lambda x: at(float(np.exp(x)))  # noqa: E731
-    if entries(hi) <= budget.chance_entries:
-        return replace(budget, level_scale=LEVEL_SCALES[1])
-    if entries(lo) > budget.chance_entries:
-        return replace(budget, level_scale=LEVEL_SCALES[0])
-    for _ in range(12):                     # to within a few tenths of a per cent of the scale
-        mid = (lo + hi) / 2
-        lo, hi = (mid, hi) if entries(mid) <= budget.chance_entries else (lo, mid)
-    return replace(budget, level_scale=round(float(np.exp(lo)), 3))
+    names, n_cells, entries = listed_entries(part, cells, budget, teams)
+    common = _bisect(lambda f: np.full(len(names), entries(np.full(len(names), f[0])).mean()),
+                     budget.chance_entries, len(names))[0]
+    own = _bisect(entries, budget.chance_entries, len(names))
+    w = n_cells / (n_cells + CALIBRATION_PRIOR_CELLS)
+    mine = np.exp(w * own + (1 - w) * common)
+    down = lambda x: float(np.floor(x * 1000) / 1000)      # noqa: E731  (three decimals, never above what was found)
+    return replace(budget, level_scale=down(np.exp(common)),
+                   team_scales=tuple((str(t), down(x)) for t, x in zip(names, mine)))
 
 
 def team_scale(areas: pd.Series, teams: pd.Series | None, budget: Budget) -> np.ndarray:

@@ -12,7 +12,7 @@ from pipelines.wording import count_text, format_bound, number, period_text, uni
 SINGULAR = {"meldingen": "melding", "signalen": "signaal", "misdrijven": "misdrijf"}
 
 
-def elevated_runs(scores: pd.DataFrame, domains: pd.DataFrame, budget) -> pd.DataFrame:
+def elevated_runs(scores: pd.DataFrame, domains: pd.DataFrame, budget, teams: pd.Series | None = None) -> pd.DataFrame:
     """For each series cell: is it elevated, and for how many periods in a row up to here.
 
     Elevated by the rule of the list's own evidence (``models.evidence``; the Toelichting's ``elevated_p``):
@@ -20,12 +20,13 @@ def elevated_runs(scores: pd.DataFrame, domains: pd.DataFrame, budget) -> pd.Dat
     ``min_count`` counts as none) times the number of series of its buurt and domain that period is at or
     below ``elevated_p``. The raw p-value would call one of five quiet series "verhoogd" one period in 20.
     A weekly series that lists its buurt by its own detector (``series_alarm``) is elevated too, whatever the
-    number of series: the list's evidence lists the buurt for it alone.
+    number of series: the list's evidence lists the buurt for it alone (at the levels of the buurt's team:
+    ``teams``, the wijkteam of each area, with the budget's ``team_scales``).
     Adds ``domain``, ``p_series`` (the corrected p-value), ``series_alarm``, ``elevated`` and ``in_a_row``.
     """
     from models.evidence import CELL, series_pvalues     # scipy: only when flagging, not for reading lists
 
-    s = series_pvalues(scores, domains, budget)
+    s = series_pvalues(scores, domains, budget, teams)
     s["p_series"] = (s["p"] * s.groupby(CELL, sort=False)["p"].transform("size")).clip(upper=1.0)
     s = s.sort_values(["area_code", "signal", "period", "period_start"]).reset_index(drop=True)
     el = (s["p_series"] <= budget.elevated_p) | ((s["series_alarm"] > 0) & (s["period"] == "week"))

@@ -11,8 +11,6 @@ or ``bekend`` for ``feedback_quiet_weeks``.
 """
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pandas as pd
 
 from models.calendar import parse_period_label, period_label
@@ -150,19 +148,19 @@ def flag_run(scores: pd.DataFrame, ref, budget=None, feedback: pd.DataFrame | No
     monthly flags earlier runs' lists held (:func:`current_cells`).
     """
     scores = scores.assign(period_start=pd.to_datetime(scores["period_start"]))
-    from models.evidence import Budget, area_evidence, lifecycle   # scipy: only when flagging, not for reading lists
+    from models.evidence import Budget, evidence_and_budget, lifecycle   # scipy: only when flagging, not reading lists
 
-    budget = Budget() if budget is None else budget
-    evidence = lifecycle(area_evidence(scores, ref.catalogue, ref.neighbours, budget, ref.teams), budget)
-    if len(evidence):                   # the levels the lists were set to (``Budget.chance_entries``) explain them
-        budget = replace(budget, level_scale=float(evidence["level_scale"].iloc[0]))
+    # the budget with the factors its levels were set to on the past (``Budget.chance_entries``): they explain the lists
+    evidence, budget = evidence_and_budget(scores, ref.catalogue, ref.neighbours,
+                                           Budget() if budget is None else budget, ref.teams)
+    evidence = lifecycle(evidence, budget)
     # ``run``: the run's (label, start), the same for every municipality of a region (default: from ``scores``)
     label, start = run if run is not None else run_period(scores)
     now = current_cells(evidence, start, parse_period_label(label)[0], listed_before)
     flags = now[now["status"] != ""].merge(ref.areas[["area_code", "name", "wijkteam"]], on="area_code")
     flags = apply_feedback(flags, feedback, budget.feedback_quiet_weeks, set(ref.wijkteams["wijkteam"]))
     # "verhoogd" by the evidence's own rule and p-values (corrected for the domain's series), not the raw p-value
-    cells = elevated_runs(scores, ref.catalogue, budget).merge(
+    cells = elevated_runs(scores, ref.catalogue, budget, ref.teams).merge(
         ref.catalogue[["signal", "label_nl", "label_en", "unit_nl"]], on="signal")
     cells = cells[cells["period_start"].isin(flags["period_start"])]     # an explanation reads its own period only
     names = dict(zip(ref.areas["area_code"], ref.areas["name"]))

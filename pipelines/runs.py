@@ -164,8 +164,9 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, 
                 catalog.append_run_marts(con, scored.scores[score.SCORE_COLUMNS], evidence[EVIDENCE_COLUMNS],
                                          None if found is not None else
                                          flags.assign(run_id=run_id)[["run_id", *FLAG_COLUMNS]])
-                if len(evidence):
-                    scales[g] = float(evidence["level_scale"].iloc[0])
+                # the factors the run set the levels to, per team (``Budget.chance_entries``)
+                scales.update({str(t): float(v) for t, v in evidence["level_scale"].groupby(
+                    evidence["area_code"].map(ref.teams)).first().items()})
                 totals["series"] += scored.n_series
                 totals["scored"] += len(scored.scores)
                 totals["flags"] += len(flags)
@@ -185,10 +186,13 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, 
                      "were scored again", run_id)
             return found
         if scales and ref.budget.chance_entries > 0:
-            log.info("the lists' levels were set on each municipality's scored past to %g entries per team and week: "
-                     "%s times the given levels", ref.budget.chance_entries,
-                     ", ".join(f"{g} {v:g}" for g, v in sorted(scales.items())))
-        settings = {**settings, "level_scale": scales}     # what the run found, after its key
+            factors = np.array(list(scales.values()))
+            log.info("the lists' levels were set on each team's scored past to %g entries a week: %s",
+                     ref.budget.chance_entries,
+                     ", ".join(f"{t} x{v:g}" for t, v in sorted(scales.items())) if len(scales) <= 12 else
+                     f"x{factors.min():g} to x{factors.max():g} the given levels over {len(scales)} teams "
+                     f"(median x{np.median(factors):g})")
+        settings = {**settings, "level_scale": scales}     # what the run found, after its key: a factor per team
         finished = datetime.now().replace(microsecond=0)
         catalog.record_run(con, dict(run_id=run_id, run_key=key, started_at=started, finished_at=finished,
                                      run_period=label, loads=json.dumps(loads),

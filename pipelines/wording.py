@@ -293,7 +293,7 @@ SETTING_NAMES_NL = {
     "feedback_quiet_weeks": "Weken dat een beantwoord signaal niet opnieuw als nieuw of aanhoudend verschijnt",
     "chance_entries": ("Vermeldingen per wijkteam per week waarop de grenzen worden ingesteld, op de eigen "
                        "berekende geschiedenis (0: de grenzen zoals gegeven)"),
-    "level_scale": "De grenzen voor alarm, aandacht en reeksalarm maal (zo ingesteld)",
+    "level_scale": "De grenzen voor alarm, aandacht en reeksalarm maal (zo ingesteld op de eigen geschiedenis)",
     "feedback_version": "Versie van de verwerkte terugkoppeling (kenmerk)",
     "method": "Detectiemethode",
     "alpha": "Kans dat een gewone periode boven de bovengrens uitkomt",
@@ -358,8 +358,8 @@ def setting_value(key: str, value) -> str:
 def setting_name(key: str) -> str:
     """``budget.fdr`` -> ``Fout-ontdekkingspercentage voor alarm (fdr)``; an unknown key stays as it is."""
     parts = key.split(".")
-    if parts[0] == "level_scale" and len(parts) == 2:       # the run's scale, per municipality
-        return f"{SETTING_NAMES_NL['level_scale']}, gemeente {parts[1]} (level_scale)"
+    if parts[0] == "level_scale" and len(parts) == 2:       # the factor the run set a team's levels to
+        return f"{SETTING_NAMES_NL['level_scale']}, wijkteam {parts[1]} (level_scale)"
     name = SETTING_NAMES_NL.get(parts[-1])
     if name is None:
         return key

@@ -143,7 +143,10 @@ def _toelichting_rows(run: RunInfo, team: str, labels: dict, risk: RiskInfo | No
     rows = [("Hoe lees ik deze lijst?", "")] + [("", line) for line in HOW_TO_READ] + [("", "")]
     rows += [("Run", run.run_id), ("Periode", run.run_period), ("Gemaakt op", run.stamp.strftime("%d-%m-%Y %H:%M")), ("", "")]
     rows += [("Instellingen", "")]
-    rows += wording.setting_rows(run.settings)
+    # the factor the run set this team's levels to; not the other teams'
+    own = {**run.settings, "level_scale": {team: run.settings["level_scale"][team]}} if team in run.settings.get(
+        "level_scale", {}) else {k: v for k, v in run.settings.items() if k != "level_scale"}
+    rows += wording.setting_rows(own)
     if risk is not None:
         rows += [("", ""), ("Risico en preventief in beeld", "")]
         rows += [("", line) for line in RISK_HOW]

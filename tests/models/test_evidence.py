@@ -199,28 +199,54 @@ def quiet_history(power: float, weeks: int = 104, areas: int = 30, seed: int = 3
 
 @pytest.mark.parametrize("power, direction", [(1.2, "down"), (0.9, "up")])
 def test_the_levels_are_set_on_the_municipalitys_own_past_to_its_chance_entries(power, direction):
-    from models.evidence import calibrated_budget, domain_evidence, listed_entries, series_frame
+    from models.evidence import _bisect, calibrated_budget, domain_evidence, evidence_and_budget, listed_entries, series_frame
 
     frame, teams = quiet_history(power)
     given = Budget(fdr=0.0)
-    ev = area_evidence(frame, DOMAINS, NO_NEIGHBOURS, given, teams)
-    scale = ev["level_scale"].iloc[0]
-    assert (scale < 0.8) if direction == "down" else (scale > 1.25)
-    # the lists of the past (the last 4 weeks left out) hold the aim at that scale, and more a little above it
+    ev, budget = evidence_and_budget(frame, DOMAINS, NO_NEIGHBOURS, given, teams)
+    assert (budget.level_scale < 0.8) if direction == "down" else (budget.level_scale > 1.25)
+    assert [t for t, _ in budget.team_scales] == ["team 0", "team 1", "team 2"]
+    # every row carries its team's factor
+    assert (ev["level_scale"] == ev["area_code"].map(teams).map(dict(budget.team_scales))).all()
+    # the lists of the past (the last 4 weeks left out) hold the aim at the common factor, and more a little above it
     s = series_frame(frame[frame["period_start"] < frame["period_start"].max() - pd.Timedelta(weeks=3)], DOMAINS)
-    at = listed_entries(s, None, given, teams)
-    assert at(scale) <= given.chance_entries < at(scale * 1.02)
-    # as many as the lifecycle of the evidence at that scale holds open
-    for x in (scale, 1.0, 2.0):
-        ev = lifecycle(domain_evidence(s, None, replace(given, level_scale=x), teams), given)
-        open_ = ev["status"].isin(["nieuw", "aanhoudend", "verergerend"]).sum()
-        assert at(x) == pytest.approx(open_ / ev["period_start"].nunique() / teams.nunique())
-    assert calibrated_budget(series_frame(frame, DOMAINS), None, given, teams).level_scale == scale
+    names, cells, at = listed_entries(s, None, given, teams)
+    aim = given.chance_entries + 1e-9
+    assert at(np.full(3, budget.level_scale)).mean() <= aim < at(np.full(3, budget.level_scale * 1.02)).mean()
+    # each team's own factor holds the aim with its own lists; the team's factor lies between it and the common one
+    own = np.exp(_bisect(at, given.chance_entries, 3))
+    assert (at(own) <= aim).all() and (at(own * 1.02) > aim).all()
+    mine = np.array([x for _, x in budget.team_scales])
+    assert ((mine - own) * (mine - budget.level_scale) <= 1e-3).all()
+    # as many as the lifecycle of the evidence at those factors holds open, per team
+    for factors in (own, np.ones(3), np.array([0.5, 1.0, 2.0])):
+        at_these = replace(given, team_scales=tuple(zip(names, factors)))
+        lc = lifecycle(domain_evidence(s, None, at_these, teams), given)
+        open_ = lc[lc["status"].isin(["nieuw", "aanhoudend", "verergerend"])].groupby(lc["area_code"].map(teams)).size()
+        assert at(factors) == pytest.approx(open_.reindex(names, fill_value=0).to_numpy() / lc["period_start"].nunique())
+    assert calibrated_budget(series_frame(frame, DOMAINS), None, given, teams) == budget
     # the levels as given: without teams, with chance_entries 0, or with less than a year of weeks scored
-    assert area_evidence(frame, DOMAINS, NO_NEIGHBOURS, given)["level_scale"].iloc[0] == 1.0
-    assert area_evidence(frame, DOMAINS, NO_NEIGHBOURS, replace(given, chance_entries=0), teams)["level_scale"].iloc[0] == 1.0
-    young = frame[frame["period_start"] > frame["period_start"].max() - pd.Timedelta(weeks=50)]
-    assert area_evidence(young, DOMAINS, NO_NEIGHBOURS, given, teams)["level_scale"].iloc[0] == 1.0
+    for b, t, f in ((given, None, frame), (replace(given, chance_entries=0), teams, frame),
+                    (given, teams, frame[frame["period_start"] > frame["period_start"].max() - pd.Timedelta(weeks=50)])):
+        assert evidence_and_budget(f, DOMAINS, NO_NEIGHBOURS, b, t)[1] == b
+
+
+def test_each_team_gets_its_own_factor_drawn_to_the_municipalitys_by_its_size():
+    # a team of 20 buurten whose p-values are liberal and one of 20 whose are conservative go opposite ways;
+    # a team of 2 buurten (few entries to go by) stays nearer the municipality's factor
+    from models.evidence import evidence_and_budget
+
+    liberal, _ = quiet_history(1.2, areas=20, seed=1)
+    conservative, _ = quiet_history(0.9, areas=22, seed=2)
+    conservative["area_code"] = "B" + conservative["area_code"]
+    frame = pd.concat([liberal, conservative], ignore_index=True)
+    names = sorted(frame["area_code"].unique())
+    teams = pd.Series(["liberal" if a.startswith("A") else "conservative" for a in names], index=names)
+    teams[["BA20", "BA21"]] = "small"
+    _, budget = evidence_and_budget(frame, DOMAINS, NO_NEIGHBOURS, Budget(fdr=0.0, team_buurten=0), teams)
+    scale = dict(budget.team_scales)
+    assert scale["liberal"] < budget.level_scale < scale["conservative"]
+    assert abs(np.log(scale["small"] / budget.level_scale)) < abs(np.log(scale["conservative"] / budget.level_scale))
 
 
 def test_a_scale_below_one_also_asks_a_detectors_own_alarm_for_the_scaled_level():

@@ -3,13 +3,12 @@ by the evidence's own rule (its p-value times the domain's series), "op rij" and
 "Sinds", and a count under its bound is never presented as the rise. Checked on every item of the lists of a
 simulated municipality over many weeks, and on small frames."""
 import re
-from dataclasses import replace
 
 import pandas as pd
 import pytest
 
 from models.calendar import period_label
-from models.evidence import CELL, Budget, area_evidence, series_pvalues
+from models.evidence import CELL, Budget, evidence_and_budget, series_pvalues
 from pipelines.demo import demo_counts
 from pipelines.explain import elevated_runs, explain
 from pipelines.flag import flag_run
@@ -39,8 +38,8 @@ def lists(ref):
     flags = [flag_run(scores, ref, run=(period_label(pd.Series([w]), "week").iloc[0], pd.Timestamp(w)))[1]
              for w in weeks]
     # the levels the lists were set to on the demo's past (``Budget.chance_entries``)
-    scale = area_evidence(scores, ref.catalogue, ref.neighbours, Budget(), ref.teams)["level_scale"].iloc[0]
-    s = series_pvalues(scores, ref.catalogue, replace(Budget(), level_scale=scale))
+    budget = evidence_and_budget(scores, ref.catalogue, ref.neighbours, Budget(), ref.teams)[1]
+    s = series_pvalues(scores, ref.catalogue, budget, ref.teams)
     s["p_series"] = s["p"] * s.groupby(CELL)["p"].transform("size")
     return pd.concat(flags, ignore_index=True), s.set_index(["area_code", "signal", "period", "period_start"])
 

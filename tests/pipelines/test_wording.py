@@ -56,10 +56,10 @@ def test_settings_have_dutch_names_with_their_key():
     assert rows["Aandacht vraagt verhoging in zoveel van de laatste perioden (persistence)"] == "2 van de laatste 3 perioden"
     assert rows["Kans dat een gewone periode boven de bovengrens uitkomt, weekreeksen (alpha)"] == "0,001"
     assert rows["=evil"] == "=1+1"                                          # unknown keys are shown as they are
-    # the scale a run set the levels to, per municipality (``Budget.chance_entries``)
-    scaled = dict(wording.setting_rows({"level_scale": {"GM0118": 1.84}, "budget": {"chance_entries": 0.9}}))
-    assert scaled["De grenzen voor alarm, aandacht en reeksalarm maal (zo ingesteld), gemeente GM0118 (level_scale)"] \
-        == "1,84"
+    # the factor a run set a team's levels to (``Budget.chance_entries``)
+    scaled = dict(wording.setting_rows({"level_scale": {"de-weide": 1.84}, "budget": {"chance_entries": 0.9}}))
+    assert scaled[("De grenzen voor alarm, aandacht en reeksalarm maal (zo ingesteld op de eigen geschiedenis), "
+                   "wijkteam de-weide (level_scale)")] == "1,84"
     assert scaled[("Vermeldingen per wijkteam per week waarop de grenzen worden ingesteld, op de eigen berekende "
                    "geschiedenis (0: de grenzen zoals gegeven) (chance_entries)")] == "0,9"
 
