@@ -60,18 +60,17 @@ honest, calibrated series p-values reach only for very large rises.
   2 sd is listed within 2 weeks as often or more (the sudden rise 0.305 -> 0.307, the rise over two neighbours
   0.393 -> 0.403), at 0.72 chance entries per team per week (0.81 before), at most 0.95 in any team.
 
-* **The levels are set on the municipality's own past** (:func:`calibrated_budget`). The p-values are honest
-  under their models, but a municipality's data are not the models: sparse counts make them conservative (the
-  demo's lists held about half the entries their levels allow), reports clustered in time (variance 3 to 8 times
-  the mean) or a steep trend that the baselines trail make them liberal (two to four times the entries). So every
-  run scales ``alarm_level``, ``attention_level`` and ``series_level`` by one factor per municipality,
-  ``level_scale`` between 0.1 and 4, at which the lists of its scored past (the run's ``score_weeks`` before the
-  last 4, at least a year) held ``chance_entries`` (0.9) entries per team per week; a detector's own alarm then
-  lists only at the scaled ``series_level`` when the factor is below 1. Real rises in that past count as entries,
-  so where they were many the levels come out lower: the aim is an upper bound of the chance entries. On quiet
-  municipalities of nine kinds (``benchmarks/list_chance.py``: the demo's, variance 3, 5 and 8 times the mean,
-  +10, +23 and +30 % a year, rates a quarter and 8 times the demo's) the lists hold 0.66 to 0.90 chance entries per
-  team per week, where the levels as given held 0.24 to 1.82.
+* **The levels are set on each team's own past** (:func:`calibrated_budget`). The p-values are honest under their
+  models, but a municipality's data are not the models: sparse counts make them conservative (the demo's lists held
+  about half the entries their levels allow), reports clustered in time (variance 3 to 8 times the mean) or a steep
+  trend that the baselines trail make them liberal (two to four times); and teams differ in buurten and in how busy
+  they are. So every run scales ``alarm_level``, ``attention_level`` and ``series_level`` per team by a factor
+  between 0.03 and 4: the one at which the team's own lists of its scored past (the run's ``score_weeks`` before the
+  last 4, at least a year) held ``chance_entries`` (0.9) entries a week, drawn to the municipality's factor (at which
+  its teams' lists held that many on average) the more the fewer cells the team has. A detector's own alarm then lists
+  only at the scaled ``series_level`` when the factor is below 1. Real rises in that past count as entries, so where
+  they were many the levels come out lower: the aim is an upper bound of the chance entries. Results:
+  ``benchmarks/list_chance.py`` (quiet municipalities of nine kinds) and ``benchmarks/list_quality.py``.
 
 :func:`lifecycle` turns levels over time into episodes with status ``nieuw``, ``aanhoudend``,
 ``verergerend`` and ``opgelost``; a listing stays on the list ``resolve_after`` periods, so the
@@ -325,8 +324,9 @@ def domain_evidence(frame: pd.DataFrame, pooled: pd.DataFrame | None, budget: Bu
                "score", "elevated", "level", "n_elevated", "n_alarm", "max_count"]]
 
 
-#: the scale of the levels is looked for between these (a tenth of the given levels to four times them)
-LEVEL_SCALES = (0.1, 4.0)
+#: the factor on the levels is looked for between these (3 % of the given levels to four times them: reports clustered
+#: at variance 8 times the mean took a tenth, and a busy team less)
+LEVEL_SCALES = (0.03, 4.0)
 #: the calibration reads the scored periods before the last few (their windows: an event going on now does not set
 #: its own levels), and needs at least a year of weeks
 CALIBRATION_SKIP = {"week": 4, "month": 1}
@@ -373,8 +373,9 @@ def listed_entries(frame: pd.DataFrame, pooled: pd.DataFrame | None, budget: Bud
     window = np.where(weekly, budget.resolve_after_weeks, budget.resolve_after_months)
     names = np.sort(teams.dropna().unique())
     team = pd.Categorical(ev["area_code"].map(teams), categories=names).codes.astype(np.int64)   # -1: no team
-    periods = {kind: max(ev.loc[ev["period"] == kind, "period_start"].nunique(), 1) for kind in ev["period"].unique()}
-    weight = ev["period"].map(lambda kind: 1.0 / periods[kind]).to_numpy(dtype=float)
+    kind_id, kinds = pd.factorize(ev["period"])
+    periods = np.array([max(ev.loc[kind_id == k, "period_start"].nunique(), 1) for k in range(len(kinds))], dtype=float)
+    weight = 1.0 / periods[kind_id]
     on_a_team = team >= 0
     cells = np.bincount(team[on_a_team], minlength=len(names))
 
