@@ -29,7 +29,63 @@ from pipelines.codes import AREA_CODE
 #: (the patterns' own dialect; compiled once and cached) instead of parsing the pattern anew on every call to see
 #: whether pyarrow's RE2 could run it (pandas 3.1: ~3 ms a call for the prefilter, every scanned column of every
 #: load). ``re.UNICODE`` is what a str pattern has anyway. Short patterns (``\d``) keep pyarrow's faster path.
+#: Python's ``re`` runs value by value, though: over a column of millions of distinct values (report numbers) that is
+#: minutes, so the long patterns go through :func:`regex_mask`.
 PYTHON_RE = re.UNICODE
+#: values on which RE2 and Python's ``re`` give the same answers: printable ASCII and tabs (no line break, where
+#: ``$`` differs; no vertical tab or file separators, which Python's ``\s`` matches and RE2's does not; no letters or
+#: digits of other scripts, which Python's ``\w`` and ``\d`` match)
+_PLAIN = r"^[\x20-\x7e\t]*$"
+#: fewer values than this go to Python's ``re`` whole: RE2 compiles a long pattern anew on every call (2.5 ms for the
+#: prefilter, which Python's ``re`` reads about a hundred values in)
+RE2_FROM = 500
+
+
+@functools.lru_cache(maxsize=64)
+def _re2(pattern: str, full: bool) -> str | None:
+    """``pattern`` as RE2 runs it (``full``: anchored at both ends), or None when RE2 cannot (a lookahead)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    anchored = f"^(?:{pattern})$" if full else pattern
+    try:
+        pc.match_substring_regex(pa.array(["x"]), anchored)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    return anchored
+
+
+def regex_mask(values: pd.Series, pattern: str, full: bool = False, superset: str | None = None) -> np.ndarray:
+    """Per value (text or missing): whether it contains a match of ``pattern`` (``full``: matches it whole), with
+    Python ``re``'s answers. pyarrow's RE2 reads the plain values (:data:`_PLAIN`: there the two agree) all at once;
+    Python's ``re`` reads the others one by one, and all of them where RE2 cannot run the pattern: then only the
+    values that contain a match of ``superset`` (a pattern RE2 runs that every match of ``pattern`` holds), when
+    given. Missing: False.
+
+    For the long patterns of the scanner over whole columns: Python's ``re`` alone took minutes over a column of
+    millions of report numbers (``benchmarks/national.py``).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if len(values) < RE2_FROM:
+        method = values.str.fullmatch if full else values.str.contains
+        return method(pattern, flags=PYTHON_RE, na=False).to_numpy(dtype=bool)
+    out = np.zeros(len(values), dtype=bool)
+    text = values.astype("string[pyarrow]")
+    anchored = _re2(pattern, full)
+    other = np.ones(len(values), dtype=bool) if superset is None or anchored is not None else regex_mask(text, superset)
+    if anchored is not None:
+        arr = pa.chunked_array(text.array._pa_array) if hasattr(text.array, "_pa_array") else pa.array(text, type=pa.string())
+        plain = pc.fill_null(pc.match_substring_regex(arr, _PLAIN), False).to_numpy(zero_copy_only=False)
+        hit = pc.fill_null(pc.match_substring_regex(arr, anchored), False).to_numpy(zero_copy_only=False)
+        out[plain] = hit[plain]
+        other = ~plain & text.notna().to_numpy()
+    if other.any():
+        rest = text[other]
+        method = rest.str.fullmatch if full else rest.str.contains
+        out[other] = method(pattern, flags=PYTHON_RE, na=False).to_numpy(dtype=bool)
+    return out
 
 KINDS = ("e-mail", "telefoonnummer", "bsn", "adres", "naam", "iban", "geboortedatum", "kenteken", "klantnummer")
 
@@ -2142,7 +2198,7 @@ def note_kind(note: str) -> str | None:
 def scan_values(values: pd.Series, counts: bool | None = None) -> pd.Series:
     """Per element, the kind label of the first personal item in the value (by position), else None.
 
-    Vectorised: a cheap regex prefilter runs over the whole column (pyarrow RE2); only the distinct values
+    Vectorised: a cheap regex prefilter runs over the column's distinct values (:func:`regex_mask`); only those
     that pass it get the exact checks (11-test, IBAN checksum, phone-number validity, name lists).
 
     A whole cell of eight digits is judged by its column (``counts``; None: judged from the values): in a column
@@ -2158,7 +2214,7 @@ def scan_values(values: pd.Series, counts: bool | None = None) -> pd.Series:
     # each distinct value once: a column of dates, categories or buurt codes repeats a few hundred values
     codes, uniques = pd.factorize(v)
     distinct = pd.Series(uniques, dtype=v.dtype if isinstance(v.dtype, pd.StringDtype) else object)
-    passes = distinct.str.contains(_PREFILTER, regex=True, na=False, flags=PYTHON_RE).to_numpy(dtype=bool)
+    passes = regex_mask(distinct, _PREFILTER)
     if passes.any():
         kinds = np.full(len(uniques) + 1, None, dtype=object)          # the last stands for a missing value (-1)
         kinds[:-1][passes] = [_first_kind(t) for t in distinct[passes]]
@@ -2359,6 +2415,9 @@ def _split_pair(a: str, b: str) -> str | None:
 _SPLIT_STREET = re.compile(r"\s*(?:[A-ZÀ-Þ][\w'’\-]*\.?\s+(?:" + _TV + r"\s+)*){0,3}(?!(?i:snel|rij|fiets|zand|auto|"
                            r"water|spoor|ring|hoofd|vaar|tol|voet)weg\s*$)[A-Za-zÀ-ÿ][\w'’\-]+?(?:straat|straatje|weg|laan|"
                            r"plein|dijk|kade|singel|gracht|steeg|dreef|plantsoen|boulevard|allee|(?<=\w\w)(?:str|ln)\.)\s*")
+#: what every street of :data:`_SPLIT_STREET` holds, for RE2 (which runs no lookahead): its ending at the end
+_SPLIT_STREET_ENDING = (r"(?:straat|straatje|weg|laan|plein|dijk|kade|singel|gracht|steeg|dreef|plantsoen|boulevard|allee"
+                        r"|str\.|ln\.)\s*$")
 _SPLIT_POSTCODE = re.compile(r"\s*[1-9]\d{3}\s?-?\s?[A-Za-z]{2}\s*")
 #: a whole cell that is a house number: digits (no year) with a suffix letter or an addition, or Dutch words
 _SPLIT_HOUSE = re.compile(r"\s*(?!(?:19|20)\d\d\s*$)\d{1,5}(?:\s?-?\s?[A-Za-z]{1,2}|\s?[-/]\s?\d{1,4})?\s*")
@@ -2377,8 +2436,8 @@ def _split_addresses(frame: pd.DataFrame, cols: list[str], out: dict[str, pd.Ser
     places = _place_names()
     for i, left_col in enumerate(cols):
         left = text[left_col]
-        postcode = left.str.fullmatch(_SPLIT_POSTCODE.pattern, flags=PYTHON_RE).fillna(False).to_numpy(dtype=bool)
-        street = left.str.fullmatch(_SPLIT_STREET.pattern, flags=PYTHON_RE).fillna(False).to_numpy(dtype=bool)
+        postcode = regex_mask(left, _SPLIT_POSTCODE.pattern, full=True)
+        street = regex_mask(left, _SPLIT_STREET.pattern, full=True, superset=_SPLIT_STREET_ENDING)
         filled = left[left.ne("")]
         if street.any() and len(filled) and \
                 filled.map(lambda v: _normalise(v)[0].lower() in places).mean() > 0.5:

@@ -185,7 +185,11 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, 
             log.info("run %s found again; its series scores and area evidence, replaced since by another run's, "
                      "were scored again", run_id)
             return found
-        if scales and ref.budget.chance_entries > 0:
+        if scales and ref.budget.chance_entries > 0 and all(v == 1.0 for v in scales.values()):
+            log.info("the lists' levels are as given: setting them on the teams' scored past (chance_entries) takes a "
+                     "year of scored weeks before the last 4 (the history is shorter, or score_weeks %d)",
+                     ref.score_settings.score_weeks)
+        elif scales and ref.budget.chance_entries > 0:
             factors = np.array(list(scales.values()))
             log.info("the lists' levels were set on each team's scored past to %g entries a week: %s",
                      ref.budget.chance_entries,

@@ -171,7 +171,7 @@ def _typed(values: pd.Series, known: set) -> pd.Series:
     from pipelines import privacy
 
     text = values.astype(str)
-    ok = values.isin(known) | text.str.fullmatch(TYPED_TEXT, flags=privacy.PYTHON_RE)
+    ok = values.isin(known) | pd.Series(privacy.regex_mask(text, TYPED_TEXT, full=True), index=text.index)
     ids = ~ok & text.str.fullmatch(CATALOGUE_ID)
     if ids.any():
         first, surname = privacy._lists()[:2]
