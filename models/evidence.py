@@ -266,7 +266,8 @@ def area_evidence(scores: pd.DataFrame, domains: pd.DataFrame, neighbours: pd.Da
     series, or without baselines the truncated product and the single series), ``look`` (which), ``q`` (Benjamini-Hochberg over
     the municipality's areas and domains of the period), ``score`` (-log10 p_domain), ``elevated``,
     ``level`` (alarm / aandacht / ""), ``n_elevated`` (series with p <= elevated_p), ``n_alarm``
-    (series alarming by their detector), ``max_count``.
+    (series alarming by their detector), ``max_count``, ``level_scale`` (the factor the row's levels were set to:
+    its team's, :func:`calibrated_budget`).
     """
     return evidence_and_budget(scores, domains, neighbours, budget, teams)[0]
 
@@ -285,8 +286,8 @@ def evidence_and_budget(scores: pd.DataFrame, domains: pd.DataFrame, neighbours:
 
 def domain_evidence(frame: pd.DataFrame, pooled: pd.DataFrame | None, budget: Budget,
                     teams: pd.Series | None = None) -> pd.DataFrame:
-    """:func:`area_evidence` at ``budget``'s levels (``level_scale`` as it is), from the :func:`series_frame` and the
-    pooled p-values (None: scores without baselines)."""
+    """:func:`area_evidence` at ``budget``'s levels (its factors as they are, not set anew), from the
+    :func:`series_frame` and the pooled p-values (None: scores without baselines)."""
     s = series_alarms(frame, budget, teams)
     own = s.groupby(CELL, sort=False).agg(log_t=("log_t", "sum"), k=("log_t", "size"), p_min=("p", "min"),
                                          n_elevated=("is_elevated", "sum"), n_alarm=("series_alarm", "sum"),
