@@ -2222,7 +2222,9 @@ def scan_values(values: pd.Series, counts: bool | None = None) -> pd.Series:
     eight = v.str.fullmatch(_EIGHT_DIGITS.pattern, na=False).to_numpy(dtype=bool)
     if eight.any() and (counts if counts is not None else _numbers_column(values)):
         out[eight] = None                  # a count among counts
-    plates = (out == "kenteken") & v.str.fullmatch(_PLATE_ALONE.pattern, na=False, flags=PYTHON_RE).to_numpy(dtype=bool)
+    plates = out == "kenteken"                  # the plate shape read only where a plate was found (Python's re, slow)
+    if plates.any():
+        plates[plates] = v[plates].str.fullmatch(_PLATE_ALONE.pattern, na=False, flags=PYTHON_RE).to_numpy(dtype=bool)
     if plates.any():
         out[plates & _common_shape(v)] = None      # a code shaped as most of its column's values: "ZT1234" among ids
     return pd.Series(out, index=values.index, dtype=object)
