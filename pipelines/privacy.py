@@ -76,7 +76,7 @@ def regex_mask(values: pd.Series, pattern: str, full: bool = False, superset: st
     anchored = _re2(pattern, full)
     other = np.ones(len(values), dtype=bool) if superset is None or anchored is not None else regex_mask(text, superset)
     if anchored is not None:
-        arr = pa.chunked_array(text.array._pa_array) if hasattr(text.array, "_pa_array") else pa.array(text, type=pa.string())
+        arr = pa.array(text)
         plain = pc.fill_null(pc.match_substring_regex(arr, _PLAIN), False).to_numpy(zero_copy_only=False)
         hit = pc.fill_null(pc.match_substring_regex(arr, anchored), False).to_numpy(zero_copy_only=False)
         out[plain] = hit[plain]
@@ -2414,12 +2414,12 @@ def _split_pair(a: str, b: str) -> str | None:
 
 #: a whole cell that is a street by its ending, with up to three words before it ("Kerkstraat", "Jan van Goyenlaan");
 #: only the endings no category ends in ("Fietspad", "Weekmarkt", "Kerkhof" are no street here), not a road
+_STREET_ENDINGS = "straat|straatje|weg|laan|plein|dijk|kade|singel|gracht|steeg|dreef|plantsoen|boulevard|allee"
 _SPLIT_STREET = re.compile(r"\s*(?:[A-ZÀ-Þ][\w'’\-]*\.?\s+(?:" + _TV + r"\s+)*){0,3}(?!(?i:snel|rij|fiets|zand|auto|"
-                           r"water|spoor|ring|hoofd|vaar|tol|voet)weg\s*$)[A-Za-zÀ-ÿ][\w'’\-]+?(?:straat|straatje|weg|laan|"
-                           r"plein|dijk|kade|singel|gracht|steeg|dreef|plantsoen|boulevard|allee|(?<=\w\w)(?:str|ln)\.)\s*")
+                           r"water|spoor|ring|hoofd|vaar|tol|voet)weg\s*$)[A-Za-zÀ-ÿ][\w'’\-]+?(?:" + _STREET_ENDINGS
+                           + r"|(?<=\w\w)(?:str|ln)\.)\s*")
 #: what every street of :data:`_SPLIT_STREET` holds, for RE2 (which runs no lookahead): its ending at the end
-_SPLIT_STREET_ENDING = (r"(?:straat|straatje|weg|laan|plein|dijk|kade|singel|gracht|steeg|dreef|plantsoen|boulevard|allee"
-                        r"|str\.|ln\.)\s*$")
+_SPLIT_STREET_ENDING = r"(?:" + _STREET_ENDINGS + r"|str\.|ln\.)\s*$"
 _SPLIT_POSTCODE = re.compile(r"\s*[1-9]\d{3}\s?-?\s?[A-Za-z]{2}\s*")
 #: a whole cell that is a house number: digits (no year) with a suffix letter or an addition, or Dutch words
 _SPLIT_HOUSE = re.compile(r"\s*(?!(?:19|20)\d\d\s*$)\d{1,5}(?:\s?-?\s?[A-Za-z]{1,2}|\s?[-/]\s?\d{1,4})?\s*")
