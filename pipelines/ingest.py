@@ -360,9 +360,13 @@ def _number_as_read(values: pd.Series, module) -> pd.Series:
     ``12345672.0`` are one number), a number of eight digits with the leading 0 a spreadsheet dropped from nine
     (as the privacy scanner reads a spreadsheet's number): the text a report number is judged and pseudonymised
     by. Empty cells stay as they are."""
+    from pipelines import privacy
+
     text = module.number_text(values.where(values.astype(str).str.strip().ne(""), None))
-    eight = text.str.fullmatch(r"[1-9][0-9]{7}").fillna(False).astype(bool)
-    return text.where(~eight, "0" + text).where(text.notna(), values)
+    eight = privacy.regex_mask(text, r"[1-9][0-9]{7}", full=True)
+    text = text.copy()
+    text[eight] = "0" + text[eight]
+    return text.where(text.notna(), values)
 
 
 def _report_numbers(values: pd.Series, kinds: pd.Series, history: pd.Series | None) -> pd.Series:
@@ -927,7 +931,12 @@ def _merge_conflicts(con: duckdb.DuckDBPyConnection, source: str, cells: pd.Data
                      ref: Reference) -> pd.Series:
     """``sources.merges.conflicts`` of ``cells`` (by their index) read together with the file's other cells
     ``beside`` (given an index range of their own below 0, so the reasons keep ``cells``' index)."""
-    both = pd.concat([cells, beside.set_axis(range(-len(beside), 0))])
+    beside = beside.set_axis(range(-len(beside), 0))
+    # only a merged buurt's own cells meet: those of buurten with a part among the cells judged (a few, if any)
+    parts = cells.loc[cells["part"].astype(str).str.contains(merges.AT, regex=False), "area_code"]
+    if parts.empty:
+        return pd.Series(dtype=object)
+    both = pd.concat([cells[cells["area_code"].isin(parts)], beside[beside["area_code"].isin(parts)]])
     reasons = merges.conflicts(both, whole_cells_held(con, source, both), ref)
     return reasons[reasons.index.isin(cells.index)]
 

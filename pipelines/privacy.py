@@ -77,7 +77,7 @@ def regex_mask(values: pd.Series, pattern: str, full: bool = False, superset: st
     other = np.ones(len(values), dtype=bool) if superset is None or anchored is not None else regex_mask(text, superset)
     if anchored is not None:
         arr = pa.array(text)
-        plain = pc.fill_null(pc.match_substring_regex(arr, _PLAIN), False).to_numpy(zero_copy_only=False)
+        plain = plain_mask(text)
         hit = pc.fill_null(pc.match_substring_regex(arr, anchored), False).to_numpy(zero_copy_only=False)
         out[plain] = hit[plain]
         other = ~plain & text.notna().to_numpy()
@@ -86,6 +86,17 @@ def regex_mask(values: pd.Series, pattern: str, full: bool = False, superset: st
         method = rest.str.fullmatch if full else rest.str.contains
         out[other] = method(pattern, flags=PYTHON_RE, na=False).to_numpy(dtype=bool)
     return out
+
+
+def plain_mask(values: pd.Series) -> np.ndarray:
+    """Per value of a column of text: whether it is plain (:data:`_PLAIN`: printable ASCII and tabs), where pyarrow's
+    string functions and RE2 give Python's answers. Missing: False."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(values.astype("string[pyarrow]"))
+    return pc.fill_null(pc.match_substring_regex(arr, _PLAIN), False).to_numpy(zero_copy_only=False)
+
 
 KINDS = ("e-mail", "telefoonnummer", "bsn", "adres", "naam", "iban", "geboortedatum", "kenteken", "klantnummer")
 
@@ -2219,7 +2230,7 @@ def scan_values(values: pd.Series, counts: bool | None = None) -> pd.Series:
         kinds = np.full(len(uniques) + 1, None, dtype=object)          # the last stands for a missing value (-1)
         kinds[:-1][passes] = [_first_kind(t) for t in distinct[passes]]
         out[:] = kinds[codes]
-    eight = v.str.fullmatch(_EIGHT_DIGITS.pattern, na=False).to_numpy(dtype=bool)
+    eight = np.append(distinct.str.fullmatch(_EIGHT_DIGITS.pattern, na=False).to_numpy(dtype=bool), False)[codes]
     if eight.any() and (counts if counts is not None else _numbers_column(values)):
         out[eight] = None                  # a count among counts
     plates = out == "kenteken"                  # the plate shape read only where a plate was found (Python's re, slow)
@@ -2344,26 +2355,40 @@ def split_items(frame: pd.DataFrame, columns: list[str]) -> dict[str, pd.Series]
     together; a listed first name (or initials) and a listed surname, with or without a tussenvoegsel ("Jan" |
     "Zwerfafval" is a category). Both cells get the kind."""
     cols = [c for c in frame.columns if c in set(columns)]
-    out = {c: pd.Series(None, index=frame.index, dtype=object) for c in cols}
-    _split_addresses(frame, cols, out)
+    out = {c: np.full(len(frame), None, dtype=object) for c in cols}
+    text = {c: _Distinct(frame[c]) for c in cols}
+    _split_addresses(text, cols, out)
+    digits = {c: text[c].mask(_SPLIT_LEFT_DIGITS.pattern) for c in cols}
+    names = {c: text[c].mask(_SPLIT_NAME.pattern) for c in cols}
     for left_col, right_col in zip(cols, cols[1:]):
-        left = frame[left_col].astype("string").str.strip().fillna("")
-        right = frame[right_col].astype("string").str.strip().fillna("")
-        digits_l = left.str.fullmatch(_SPLIT_LEFT_DIGITS.pattern).fillna(False)
-        digits_r = right.str.fullmatch(_SPLIT_LEFT_DIGITS.pattern).fillna(False)
-        names = left.str.fullmatch(_SPLIT_NAME.pattern).fillna(False) & \
-            right.str.fullmatch(_SPLIT_NAME.pattern).fillna(False)
-        rows = np.flatnonzero((digits_l & digits_r | names).to_numpy(dtype=bool))
+        left, right = text[left_col], text[right_col]
+        rows = np.flatnonzero(digits[left_col] & digits[right_col] | names[left_col] & names[right_col])
         if not len(rows):
             continue
-        pairs = pd.Series(list(zip(left.iloc[rows], right.iloc[rows])))
-        codes, uniques = pd.factorize(pairs)
-        kinds = np.array([_split_pair(a, b) or _split_pair(b, a) for a, b in uniques], dtype=object)
-        for row, kind in zip(rows, kinds[codes]):
-            if kind:
-                out[left_col].iloc[row] = kind
-                out[right_col].iloc[row] = kind
-    return out
+        # each pair of distinct values once: a category beside its subcategory repeats a few hundred pairs
+        keys, at, of_row = np.unique(left.codes[rows].astype(np.int64) * len(right.uniques) + right.codes[rows],
+                                     return_index=True, return_inverse=True)
+        kinds = np.array([_split_pair(a, b) or _split_pair(b, a)
+                          for a, b in zip(left.text.iloc[rows[at]], right.text.iloc[rows[at]])], dtype=object)
+        found = kinds[of_row.ravel()]
+        hit = found != None  # noqa: E711  (an object array: elementwise)
+        out[left_col][rows[hit]] = found[hit]
+        out[right_col][rows[hit]] = found[hit]
+    return {c: pd.Series(out[c], index=frame.index, dtype=object) for c in cols}
+
+
+class _Distinct:
+    """A column's text as :func:`split_items` reads it (stripped, missing as empty) and its distinct values: a pattern
+    is read once per distinct value (a column of categories or buurt codes repeats a few hundred)."""
+
+    def __init__(self, values: pd.Series):
+        self.text = values.astype("string").str.strip().fillna("")
+        self.codes, uniques = pd.factorize(self.text)
+        self.uniques = pd.Series(uniques, dtype=self.text.dtype)
+
+    def mask(self, pattern: str, superset: str | None = None) -> np.ndarray:
+        """Per value: whether it matches ``pattern`` whole (see :func:`regex_mask`)."""
+        return regex_mask(self.uniques, pattern, full=True, superset=superset)[self.codes]
 
 
 _SPLIT_LEFT_DIGITS = re.compile(r"[+(]?\d[\d \-./()]*")
@@ -2429,30 +2454,31 @@ def _split_house(value: str) -> bool:
     return bool(_SPLIT_HOUSE.fullmatch(value)) or bool(re.fullmatch(r"\s*" + _HOUSE_WORD + r"\s*", _normalise(value)[0]))
 
 
-def _split_addresses(frame: pd.DataFrame, cols: list[str], out: dict[str, pd.Series]) -> None:
+def _split_addresses(text: dict[str, _Distinct], cols: list[str], out: dict[str, np.ndarray]) -> None:
     """Marks in ``out`` an address cut over the cells of a row (see :func:`split_items`): a postcode and a neighbouring
     column's house number, a street and a house number in another column."""
     if len(cols) < 2:
         return
-    text = {c: frame[c].astype("string").str.strip().fillna("") for c in cols}
     places = _place_names()
     for i, left_col in enumerate(cols):
         left = text[left_col]
-        postcode = regex_mask(left, _SPLIT_POSTCODE.pattern, full=True)
-        street = regex_mask(left, _SPLIT_STREET.pattern, full=True, superset=_SPLIT_STREET_ENDING)
-        filled = left[left.ne("")]
-        if street.any() and len(filled) and \
-                filled.map(lambda v: _normalise(v)[0].lower() in places).mean() > 0.5:
-            street[:] = False                       # a column of buurt names, some named after a street, and counts
+        postcode = left.mask(_SPLIT_POSTCODE.pattern)
+        street = left.mask(_SPLIT_STREET.pattern, superset=_SPLIT_STREET_ENDING)
+        if street.any():
+            filled = left.uniques.ne("").to_numpy(dtype=bool)
+            place = np.array([_normalise(v)[0].lower() in places for v in left.uniques[filled]], dtype=bool)
+            times = np.bincount(left.codes, minlength=len(left.uniques))[filled]
+            if times.sum() and (times * place).sum() > 0.5 * times.sum():
+                street[:] = False                   # a column of buurt names, some named after a street, and counts
         for row in np.flatnonzero(postcode | street):
             # the nearest column first: the next one, the one before, then further out
             others = sorted((c for c in cols if c != left_col), key=lambda c: (abs(cols.index(c) - i), cols.index(c) < i))
             if postcode[row]:
                 others = [c for c in others if abs(cols.index(c) - i) == 1]
-            right_col = next((c for c in others if _split_house(text[c].iloc[row])), None)
+            right_col = next((c for c in others if _split_house(text[c].text.iloc[row])), None)
             if right_col is not None:
-                out[left_col].iloc[row] = "adres"
-                out[right_col].iloc[row] = "adres"
+                out[left_col][row] = "adres"
+                out[right_col][row] = "adres"
 
 
 def scan_frame(frame: pd.DataFrame, columns: list[str] | None = None) -> dict[str, pd.Series]:

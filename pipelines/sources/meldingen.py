@@ -11,9 +11,12 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from models.calendar import period_start
+from pipelines import privacy
+from pipelines.privacy import regex_mask
 from pipelines.sources.common import (area_checks, map_columns, normalise_header, parse_dates, read_table,
                                       other_sheets_checked, refuse_no_rows, refuse_personal_columns, resolve_area_codes,
                                       with_quarantine_ref)
@@ -107,10 +110,17 @@ def number_keys(number: pd.Series) -> pd.Series:
 def number_text(number: pd.Series) -> pd.Series:
     """Each report number as one text however it was written (see :func:`number_keys`; full-width digits are
     digits, spaces around it do not count); missing numbers stay missing."""
-    text = number.astype(object).where(number.notna(), None).str.normalize("NFKC").str.strip().str.upper()
-    digits = text.str.fullmatch(r"[0-9]+(?:\.0+)?").fillna(False).astype(bool)
-    plain = text[digits].str.replace(r"\.0+$", "", regex=True).str.lstrip("0").replace("", "0")
-    return text.where(~digits, plain).astype(object)
+    text = number.astype(object).where(number.notna(), None)
+    # plain ASCII (all of an ordinary export) by pyarrow at once: NFKC leaves it as it is, strip and upper are ASCII's
+    fast = privacy.plain_mask(number) if isinstance(number.dtype, pd.StringDtype) else np.zeros(len(number), bool)
+    if fast.any():
+        text[fast] = number[fast].astype("string[pyarrow]").str.strip(" \t").str.upper().astype(object)
+    rest = ~fast & text.notna().to_numpy()
+    if rest.any():
+        text[rest] = text[rest].str.normalize("NFKC").str.strip().str.upper()
+    digits = regex_mask(text, r"[0-9]+(?:\.0+)?", full=True)
+    plain = text[digits].astype("string[pyarrow]").str.replace(r"\.0+$", "", regex=True).str.lstrip("0")
+    return text.where(~digits, plain.replace("", "0").astype(object))
 
 
 def checks(ref, today: pd.Timestamp) -> list[Check]:
