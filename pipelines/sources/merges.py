@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines.sources.common import complete_lost_zeros, normalise_area_code
+from pipelines.sources.common import by_distinct, complete_lost_zeros, normalise_area_code
 
 #: Between a cell's part (creditor, crime type, or '') and the old code it was delivered under.
 AT = "@"
@@ -41,8 +41,10 @@ def cell_codes(values: pd.Series, area_codes: pd.Series, ref) -> pd.Series:
     lost leading zero restored) is, when it is an old code of a merge, else the buurt (``area_codes``, resolved).
     Two rows of one file are the same cell when they have the same cell code."""
     part = part_of(ref)
-    codes = complete_lost_zeros(normalise_area_code(values), set(part))
-    return codes.map(part).where(codes.isin(part), area_codes).astype(object).where(lambda c: c.notna(), None)
+    # the part each value names, once per distinct value (None: no old code of a merge)
+    named = by_distinct(lambda v: complete_lost_zeros(normalise_area_code(v), set(part)).map(part).astype(object),
+                        values)
+    return named.where(named.notna(), area_codes).astype(object).where(lambda c: c.notna(), None)
 
 
 def parts(base, rows: pd.DataFrame) -> pd.Series:
@@ -50,29 +52,39 @@ def parts(base, rows: pd.DataFrame) -> pd.Series:
     code of a merge (``cell_code`` differs from ``area_code``)."""
     base = pd.Series(base, index=rows.index, dtype=object)
     # a quarantined row can lack its part (an unknown creditor) or its buurt: no old code to add to nothing
-    old = rows["cell_code"].ne(rows["area_code"]) & rows["cell_code"].notna() & base.notna()
-    return pd.Series([f"{b}{AT}{c}" if o else b for b, c, o in zip(base, rows["cell_code"], old)],
-                     index=rows.index, dtype=object)
+    old = (rows["cell_code"].ne(rows["area_code"]) & rows["cell_code"].notna() & base.notna()).to_numpy(dtype=bool)
+    out = base.copy()
+    if old.any():
+        out[old] = [f"{b}{AT}{c}" for b, c in zip(base[old], rows["cell_code"][old])]
+    return out
 
 
 def split_parts(part: pd.Series) -> tuple[pd.Series, pd.Series]:
     """``part`` as its base (what the part is without the old code) and the old code (None for a whole buurt)."""
     text = part.astype(str)
-    old = text.str.split(AT, n=1).str[1]
-    return text.str.split(AT, n=1).str[0].astype(object), old.astype(object).where(old.notna(), None)
+    base, old = text.astype(object), pd.Series(None, index=part.index, dtype=object)
+    has = text.str.contains(AT, regex=False).to_numpy(dtype=bool)
+    if has.any():                               # a few cells of a file, if any: split only those
+        pieces = text[has].str.split(AT, n=1)
+        base[has], old[has] = pieces.str[0].astype(object), pieces.str[1].astype(object)
+    return base, old
 
 
 def covers_whole(cells: pd.DataFrame, ref) -> pd.Series:
     """By the cells' index: whether a cell of an old code is one of a set that holds every old code of its
     merged buurt for the same signal, base part and period. Together they are the whole buurt, so they replace
     the buurt's cell under its current code (``catalog.apply_cells``)."""
-    if cells.empty:
-        return pd.Series(False, index=cells.index, dtype=bool)
+    out = pd.Series(False, index=cells.index, dtype=bool)
     base, old = split_parts(cells["part"])
-    keys = [cells["area_code"], cells["signal"], base, cells["period"], cells["period_start"]]
-    held = pd.to_numeric(old.groupby(keys).transform("nunique"))      # distinct old codes (a set per cell: 40 s)
-    needed = pd.to_numeric(cells["area_code"].map({new: len(codes) for new, codes in merges(ref).items()}))
-    return (old.notna() & held.ge(needed)).astype(bool)
+    parts = old.notna().to_numpy(dtype=bool)
+    if not parts.any():
+        return out
+    keys = [cells["area_code"][parts], cells["signal"][parts], base[parts], cells["period"][parts],
+            cells["period_start"][parts]]
+    held = pd.to_numeric(old[parts].groupby(keys).transform("nunique"))   # distinct old codes (a set per cell: 40 s)
+    needed = pd.to_numeric(cells["area_code"][parts].map({new: len(codes) for new, codes in merges(ref).items()}))
+    out[parts] = held.ge(needed).to_numpy(dtype=bool)
+    return out
 
 
 def conflicts(cells: pd.DataFrame, stored_whole: pd.Series, ref) -> pd.Series:
@@ -84,6 +96,8 @@ def conflicts(cells: pd.DataFrame, stored_whole: pd.Series, ref) -> pd.Series:
     ``cells`` as the sources' ``to_cells`` make them (one row per accepted row, by the rows' index).
     """
     base, old = split_parts(cells["part"])
+    near = cells["area_code"].isin(cells.loc[old.notna(), "area_code"])     # only a merged buurt's own cells meet
+    cells, base, old = cells[near], base[near], old[near]
     keys = [cells["area_code"], cells["signal"], base, cells["period"], cells["period_start"]]
     whole_in_file = pd.Series(old.isna().to_numpy(), index=cells.index).groupby(keys).transform("any")
     in_file = old.notna() & whole_in_file
