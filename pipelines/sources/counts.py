@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pipelines.sources.common import (EXCEL_EPOCH, MONTH_NAMES, map_columns, parse_dates, read_table,
+from pipelines.sources.common import (EXCEL_EPOCH, by_distinct, MONTH_NAMES, map_columns, parse_dates, read_table,
                                       MERGED_ROWS, other_sheets_checked, refuse_no_rows, refuse_personal_columns,
                                       with_merged_rows, with_quarantine_ref)
 from pipelines.validate import Check, gx_expectations
@@ -176,7 +176,7 @@ def counts_too_large(values: pd.Series) -> pd.Series:
 
 def counts_ambiguous(values: pd.Series) -> pd.Series:
     """True where the text is a number with a comma followed by exactly three digits (``1,000``, ``2,500``)."""
-    return _number_texts(values).str.fullmatch(_AMBIGUOUS_COMMA).fillna(False).astype(bool)
+    return by_distinct(lambda v: _number_texts(v).str.fullmatch(_AMBIGUOUS_COMMA).fillna(False).astype(bool), values)
 
 
 def ambiguous_check() -> Check:

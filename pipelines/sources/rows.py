@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import hashlib
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipelines.validate import Check, gx_expectations
 
@@ -24,11 +27,9 @@ def cell_keys(typed: pd.DataFrame, raw: pd.DataFrame, typed_cols: list[str], raw
     """
     t = typed[typed_cols]
     ok = t.notna().all(axis=1)
-    key = pd.Series("c", index=typed.index, dtype=object)
-    for c in typed_cols:
-        col = t[c]
-        text = col.dt.strftime("%Y-%m-%d") if pd.api.types.is_datetime64_any_dtype(col) else col.astype(str)
-        key = key + "|" + text.astype(object)
+    texts = [pa.array(_key_text(t[c]), type=pa.string()) for c in typed_cols]
+    joined = pc.binary_join_element_wise(pa.scalar("c"), *texts, "|")        # pyarrow: a million rows at once
+    key = pd.Series(joined.to_numpy(zero_copy_only=False), index=typed.index, dtype=object)
     if not ok.all():                              # only the invalid rows need a key from their text
         bad = raw.set_index(typed.index).loc[~ok, raw_cols].astype(str)
         joined = bad[raw_cols[0]].str.strip().str.lower()
@@ -36,6 +37,15 @@ def cell_keys(typed: pd.DataFrame, raw: pd.DataFrame, typed_cols: list[str], raw
             joined = joined + "|" + bad[c].str.strip().str.lower()
         key[~ok] = ("r:" + joined.map(lambda v: hashlib.sha1(v.encode()).hexdigest()[:16])).to_numpy()
     return key
+
+
+def _key_text(col: pd.Series) -> np.ndarray:
+    """Each value of a key's column as its text (a date as ``2026-11-23``), computed once per distinct value; None
+    where the value is missing."""
+    codes, uniques = pd.factorize(col)
+    index = pd.Index(uniques)
+    text = index.strftime("%Y-%m-%d") if pd.api.types.is_datetime64_any_dtype(col) else index.astype(str)
+    return np.append(np.asarray(text, dtype=object), None)[codes]
 
 
 def plausible_check(ref, source: str, cell: str) -> Check:
@@ -51,9 +61,10 @@ def checked_counts(text: pd.Series, ceiling: int | None) -> tuple[pd.Series, pd.
     A number too large to be a count (``1e20``, above 2^31) is kept as a number just above the
     ceiling, so its row is quarantined as implausibly large rather than as "not a number".
     """
+    from pipelines.sources.common import by_distinct
     from pipelines.sources.counts import MAX_COUNT, counts_too_large, parse_counts
 
-    too_large = counts_too_large(text)
-    count = parse_counts(text).where(~too_large, float(MAX_COUNT) + 1)
+    too_large = by_distinct(counts_too_large, text)
+    count = by_distinct(parse_counts, text).where(~too_large, float(MAX_COUNT) + 1)
     plausible = ~too_large & ~(count > (ceiling if ceiling is not None else MAX_COUNT))
     return count, plausible
