@@ -60,11 +60,18 @@ def dismiss_rows(con: Con, load_id: str, rows: list[int] | None = None) -> int:
 def update_states(con: Con, source: str, load_id: str, keys: pd.Series, column: str, state: str) -> None:
     """Open rows of earlier loads whose record key (``column='record_key'``) or ``load:row`` reference
     (``column='ref'``) is in ``keys`` get ``state``."""
-    keys = pd.Series(keys, dtype=object).dropna().drop_duplicates()
+    target = "q.record_key" if column == "record_key" else "q.load_id || ':' || q.row_number"
+    # the open rows' keys first: few or none, where a file's keys are millions
+    held = con.execute(f"SELECT DISTINCT {target} FROM quarantine.rows q WHERE q.source = ? AND q.state = 'open' "
+                       "AND q.load_id <> ?", [source, load_id]).fetchnumpy()
+    held = next(iter(held.values()))
+    if not len(held):
+        return
+    keys = pd.Series(keys, dtype=object).dropna().astype(str)
+    keys = keys[keys.isin(held)].drop_duplicates()
     if keys.empty:
         return
-    target = "q.record_key" if column == "record_key" else "q.load_id || ':' || q.row_number"
-    with registered(con, "_wr_keys", pd.DataFrame({"k": keys.astype(str).to_numpy()})):
+    with registered(con, "_wr_keys", pd.DataFrame({"k": keys.to_numpy()})):
         con.execute(
             f"UPDATE quarantine.rows q SET state = ?, state_by = ?, state_at = now()::TIMESTAMP "
             f"FROM _wr_keys k WHERE q.source = ? AND q.state = 'open' AND q.load_id <> ? AND {target} = k.k",
