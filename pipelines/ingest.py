@@ -286,7 +286,8 @@ JUDGE_ALONE_FROM = 50
 
 
 def _privacy_guard(raw: pd.DataFrame, module, file_name: str, secret: bytes | None = None,
-                   history: pd.Series | None = None, held=frozenset()) -> tuple[pd.DataFrame, pd.DataFrame]:
+                   history: pd.Series | None = None, held=frozenset(),
+                   numbers: pd.Series | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Redact personal values in the columns read; returns the redacted rows and one failure per such row.
 
     A column whose values are mostly personal refuses the file: it is the wrong column or the wrong file.
@@ -298,7 +299,8 @@ def _privacy_guard(raw: pd.DataFrame, module, file_name: str, secret: bytes | No
     would be in a weekly export; a file of ``JUDGE_ALONE_FROM`` numbers or more must also pass on its own
     (a file of personal numbers is not let through by a history of report numbers). A pseudonym the warehouse
     holds (``held``: report numbers as read, :func:`_held_pseudonyms`) is its own, as a correction file exported from
-    the quarantine holds it: never judged (its hex digits read as an address one time in fifteen).
+    the quarantine holds it: never judged (its hex digits read as an address one time in fifteen). ``numbers``: the
+    report numbers as read (:func:`_number_as_read`), when the caller has them.
     """
     from pipelines import privacy
 
@@ -313,8 +315,10 @@ def _privacy_guard(raw: pd.DataFrame, module, file_name: str, secret: bytes | No
         kinds = found[col]
         if col == getattr(module, "ID_COLUMN", None) and secret is not None:
             # judged and pseudonymised as the ledger reads the number, so every spelling of one number is one key
-            numbers = _number_as_read(raw[col], module)
-            judged = privacy.scan_values(numbers)
+            numbers = _number_as_read(raw[col], module) if numbers is None else numbers
+            # read as written (most files: "SIG-1" is read as "SIG-1"), the column was judged already
+            same = bool((numbers.astype(str) == raw[col].astype(str)).all())
+            judged = found[col] if same else privacy.scan_values(numbers)
             kinds = judged.where(judged.notna(), kinds)
             ours = numbers.isin(held) if held else pd.Series(False, index=numbers.index)
             kinds = kinds.where(~ours, None)
@@ -342,12 +346,11 @@ def _privacy_guard(raw: pd.DataFrame, module, file_name: str, secret: bytes | No
     return raw, failures
 
 
-def _held_pseudonyms(con: duckdb.DuckDBPyConnection, module, source: str, values: pd.Series) -> frozenset:
-    """The values of ``values`` shaped as a pseudonym that the warehouse holds as a report's key (in the ledger,
-    the quarantine or the corrections' writes), as :func:`_number_as_read` reads them."""
+def _held_pseudonyms(con: duckdb.DuckDBPyConnection, module, source: str, numbers: pd.Series) -> frozenset:
+    """The report numbers as read (:func:`_number_as_read`) shaped as a pseudonym that the warehouse holds as a
+    report's key (in the ledger, the quarantine or the corrections' writes)."""
     from pipelines import privacy
 
-    numbers = _number_as_read(values, module)
     shaped = numbers[privacy.pseudonym_shaped(numbers)]
     if shaped.empty:
         return frozenset()
@@ -703,8 +706,10 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
         history = (recent_values(con, getattr(module, "RAW_TABLE", source), source, id_column)
                    if id_column else None)
         as_written = raw[id_column] if id_column in raw and secret else None
-        held = _held_pseudonyms(con, module, source, raw[id_column]) if id_column in raw else frozenset()
-        raw, failures_privacy = _privacy_guard(raw, module, file_name, secret[0] if secret else None, history, held)
+        numbers = _number_as_read(raw[id_column], module) if id_column in raw else None
+        held = _held_pseudonyms(con, module, source, numbers) if numbers is not None else frozenset()
+        raw, failures_privacy = _privacy_guard(raw, module, file_name, secret[0] if secret else None, history, held,
+                                               numbers)
     clock("privacy")
     frame = module.typed(raw, ref)
     clock("typed")
