@@ -136,7 +136,26 @@ class Budget:
         if not self.team_scales or teams is None:
             return np.full(len(areas), float(self.level_scale))
         own = pd.Series(dict(self.team_scales), dtype=float)
-        return areas.map(teams).map(own).fillna(self.level_scale).to_numpy(dtype=float)
+        return by_area(areas, lambda a: a.map(teams).map(own).fillna(self.level_scale).to_numpy(dtype=float),
+                       float(self.level_scale))
+
+
+def by_area(areas: pd.Series, of_areas, missing) -> np.ndarray:
+    """``of_areas`` (distinct areas as an Index -> an array) per row of ``areas``, ``missing`` where the area is: read
+    once per buurt, not per row (a municipality's evidence holds its few dozen buurten in a million rows)."""
+    codes, uniques = pd.factorize(np.asarray(areas, dtype=object))
+    return np.append(np.asarray(of_areas(pd.Index(uniques))), missing)[codes]
+
+
+def group_ids(keys: list) -> np.ndarray:
+    """One id per distinct combination of ``keys`` (aligned arrays), numbered by first appearance as
+    ``pd.MultiIndex.from_arrays(keys).factorize()`` numbers them, from each key's own codes (a MultiIndex of a million
+    rows factorizes a million tuples)."""
+    gid = np.zeros(len(keys[0]), dtype=np.int64)
+    for key in keys:
+        codes, uniques = pd.factorize(np.asarray(key))
+        gid = pd.factorize(gid * (len(uniques) + 1) + (codes + 1))[0].astype(np.int64)
+    return gid
 
 
 def bh_qvalues(p: np.ndarray) -> np.ndarray:
@@ -157,7 +176,7 @@ def bh_qvalues_by(p: pd.Series, groups: list) -> pd.Series:
     """Benjamini-Hochberg q-values within each group (vectorised: one sort, grouped cumulative minima)."""
     frame = pd.DataFrame({"p": p.to_numpy(dtype=float)}, index=p.index)
     keys = [pd.Series(np.asarray(g), index=p.index) for g in groups]
-    gid = pd.MultiIndex.from_arrays(keys).factorize()[0] if len(keys) > 1 else keys[0].factorize()[0]
+    gid = group_ids(keys)
     frame["g"] = gid
     frame = frame.sort_values(["g", "p"], kind="mergesort")
     rank = frame.groupby("g", sort=False).cumcount() + 1
@@ -369,11 +388,12 @@ def listed_entries(frame: pd.DataFrame, pooled: pd.DataFrame | None, budget: Bud
              * max(budget.alarm_level, budget.attention_level))
     p_domain, by_fdr = ev["p_domain"].to_numpy(), (ev["q"] <= budget.fdr).to_numpy()
     # each row's place in its series' calendar: a series' rows are consecutive, their places ascending
-    group = pd.MultiIndex.from_arrays([ev["area_code"], ev["domain"], ev["period"]]).factorize()[0].astype(np.int64)
+    group = group_ids([ev["area_code"], ev["domain"], ev["period"]])
     key = group * 10_000_000 + calendar_positions(ev).to_numpy(dtype=np.int64)
     window = np.where(weekly, budget.resolve_after_weeks, budget.resolve_after_months)
     names = np.sort(teams.dropna().unique())
-    team = pd.Categorical(ev["area_code"].map(teams), categories=names).codes.astype(np.int64)   # -1: no team
+    team = by_area(ev["area_code"], lambda a: pd.Categorical(a.map(teams), categories=names).codes, -1)  # -1: no team
+    team = team.astype(np.int64)
     kind_id, kinds = pd.factorize(ev["period"])
     periods = np.array([max(ev.loc[kind_id == k, "period_start"].nunique(), 1) for k in range(len(kinds))], dtype=float)
     weight = 1.0 / periods[kind_id]
@@ -457,7 +477,7 @@ def team_scale(areas: pd.Series, teams: pd.Series | None, budget: Budget) -> np.
     teams = teams.dropna()
     size = teams.map(teams.value_counts())
     factor = np.minimum(1.0, budget.team_buurten / size)
-    return areas.map(factor).fillna(1.0).to_numpy(dtype=float)
+    return by_area(areas, lambda a: a.map(factor).fillna(1.0).to_numpy(dtype=float), 1.0).astype(float)
 
 
 def calendar_positions(ev: pd.DataFrame) -> pd.Series:

@@ -133,10 +133,20 @@ class Reference:
     def buurten(self) -> pd.DataFrame:
         return self.areas[self.areas["level"] == "buurt"].reset_index(drop=True)
 
-    @property
+    @cached_property
     def teams(self) -> pd.Series:
         """The wijkteam of each buurt, indexed by ``area_code`` (list levels are per team: ``models.evidence``)."""
         return self.buurten.set_index("area_code")["wijkteam"]
+
+    @cached_property
+    def area_names(self) -> dict[str, str]:
+        """Each area's name by its code (every municipality's run explains its lists with it)."""
+        return dict(zip(self.areas["area_code"], self.areas["name"]))
+
+    @cached_property
+    def area_teams(self) -> dict[str, str]:
+        """Each area's wijkteam by its code."""
+        return dict(zip(self.areas["area_code"], self.areas["wijkteam"]))
 
     @cached_property
     def wijkteams(self) -> pd.DataFrame:
