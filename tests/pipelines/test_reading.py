@@ -591,6 +591,8 @@ def test_a_dump_zip_is_read_through_the_bounded_reader(tmp_path):
 
 @pytest.mark.parametrize("text", [
     "Buurtcode;Maand;Signaal;Aantal\nBU01185000;2026-10;Eenzaamheid;3\n\nBU01185001;2026-10;Eenzaamheid;4\n",
+    # line lengths are counted in bytes from the line breaks: letters of two bytes, blank lines at the end
+    "Buurtcode;Maand;Signaal;Aantal\r\nBU01185000;2026-10;Eénzaamheid;3\r\n\r\n\nBU01185001;2026-10;Eenzaamheid;4\n\n\n",
     "Rapportage gemeente\nPeriode: oktober\n\nBuurtcode;Maand;Signaal;Aantal\r\nBU01185000;2026-10;Eenzaamheid;3\r\n",
     'Buurtcode,Maand,Signaal,Aantal,Opmerking\nBU01185000,2026-10,Eenzaamheid,3,"twee\nregels"\n'
     'BU01185001,2026-10,Eenzaamheid,4,"en ""quotes"""\n;;;\nBU01185002,2026-10,Eenzaamheid,5,\n',
