@@ -916,7 +916,12 @@ def _merged_parts_doubled(con: duckdb.DuckDBPyConnection, source: str, module, a
     if getattr(module, "KIND", None) != "cells" or "cell_code" not in accepted or accepted.empty:
         return pd.Series(dtype=object)
     wholes = unknown[~unknown["part"].astype(str).str.contains(merges.AT, regex=False)].assign(count=0)
-    return _merge_conflicts(con, source, module.to_cells(accepted)[wholes.columns], wholes, ref)
+    # only rows under an old code can conflict, with the cells of their own buurt: not a copy of every row as cells
+    parts = accepted["cell_code"].ne(accepted["area_code"]) & accepted["cell_code"].notna()
+    near = accepted[accepted["area_code"].isin(accepted.loc[parts, "area_code"])]
+    if near.empty:
+        return pd.Series(dtype=object)
+    return _merge_conflicts(con, source, module.to_cells(near)[wholes.columns], wholes, ref)
 
 
 def _merged_unknown_doubled(con: duckdb.DuckDBPyConnection, source: str, module, accepted: pd.DataFrame,
@@ -928,7 +933,8 @@ def _merged_unknown_doubled(con: duckdb.DuckDBPyConnection, source: str, module,
     if unknown.empty or "cell_code" not in accepted:
         return pd.Series(dtype=object)
     theirs = unknown.assign(count=0)
-    ours = module.to_cells(accepted)[theirs.columns] if len(accepted) else theirs.iloc[:0]
+    near = accepted[accepted["area_code"].isin(unknown["area_code"])]       # the unknown cells' own buurten
+    ours = module.to_cells(near)[theirs.columns] if len(near) else theirs.iloc[:0]
     return _merge_conflicts(con, source, theirs, ours, ref)
 
 
