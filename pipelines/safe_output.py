@@ -49,17 +49,24 @@ def neutralise(value: Any) -> Any:
     return "'" + value if is_dangerous(value) else value
 
 
+#: from this many values a column is read by pandas' string methods at once, below value by value
+COLUMN_AT_ONCE = 1000
+
+
 def _neutralise_series(s: pd.Series) -> pd.Series:
     if isinstance(s.dtype, pd.CategoricalDtype):
         s = s.astype(object)
     if not (pd.api.types.is_object_dtype(s.dtype) or pd.api.types.is_string_dtype(s.dtype)):
         return s
-    try:
-        strings = s.str
-    except AttributeError:          # an object column without any text
-        return s
-    mask = strings.match(DANGEROUS, na=False) & ~strings.match(HARMLESS, na=False)
-    mask = mask.fillna(False).astype(bool)
+    if len(s) < COLUMN_AT_ONCE:                 # a team's list: pandas' string methods cost more per call than this
+        mask = pd.Series([is_dangerous(v) for v in s], index=s.index, dtype=bool)
+    else:
+        try:
+            strings = s.str
+        except AttributeError:          # an object column without any text
+            return s
+        mask = strings.match(DANGEROUS, na=False) & ~strings.match(HARMLESS, na=False)
+        mask = mask.fillna(False).astype(bool)
     if not mask.any():
         return s
     out = s.copy()

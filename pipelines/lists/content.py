@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import cached_property
 
 import pandas as pd
 
@@ -78,3 +79,19 @@ class RiskInfo:
 
     def setting(self, name: str, default: float) -> float:
         return float(self.settings.get(name, default))
+
+    # made once per run (every team's list reads them; national runs have thousands of teams and 70,000 rows)
+    @cached_property
+    def cells(self) -> pd.DataFrame | None:
+        """``probability`` and ``drivers`` by area and domain; None without rows."""
+        return self.rows.set_index(["area_code", "domain"])[["probability", "drivers"]] if len(self.rows) else None
+
+    @cached_property
+    def group_sizes(self) -> pd.Series:
+        """Per row: how many rows its municipality has in its domain."""
+        return self.rows.groupby(["gemeente_code", "domain"])["area_code"].transform("size")
+
+    @cached_property
+    def by_team(self) -> dict:
+        """Each team's rows."""
+        return dict(tuple(self.rows.groupby("wijkteam", sort=False)))

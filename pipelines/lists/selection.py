@@ -65,7 +65,7 @@ def team_list(flags: pd.DataFrame, team: str, labels: dict | None = None, lang: 
     columns = wording.LIST_COLUMNS[lang]
     if risk is not None:
         high = risk.setting("risk_min_probability", DEFAULT_HIGH)
-        cells = risk.rows.set_index(["area_code", "domain"])[["probability", "drivers"]] if len(risk.rows) else None
+        cells = risk.cells
         got = (cells.reindex(list(zip(own["area_code"], own["domain"]))) if cells is not None
                else pd.DataFrame({"probability": [None] * len(own), "drivers": [None] * len(own)}))
         values += [[wording.risk_text(p, high) for p in got["probability"]],
@@ -98,10 +98,10 @@ def preventive(risk: RiskInfo | None, flags: pd.DataFrame, team: str) -> pd.Data
     high = risk.setting("risk_min_probability", DEFAULT_HIGH)
     share = risk.setting("risk_top_share", DEFAULT_TOP_SHARE)
     per_team = int(risk.setting("risk_per_team", DEFAULT_PER_TEAM))
-    own = rows[rows["wijkteam"] == team]
-    size = rows.groupby(["gemeente_code", "domain"])["area_code"].transform("size")
-    top = np.maximum(1, np.ceil(share * size)).reindex(own.index)
-    flagged = set(zip(flags["area_code"], flags["domain"]))
+    own = risk.by_team.get(team, rows.iloc[:0])
+    top = np.maximum(1, np.ceil(share * risk.group_sizes)).reindex(own.index)
+    mine = flags[flags["area_code"].isin(own["area_code"])]           # the flags of its own buurten, on any list
+    flagged = set(zip(mine["area_code"], mine["domain"]))
     unflagged = np.array([(a, d) not in flagged for a, d in zip(own["area_code"], own["domain"])], dtype=bool)
     keep = own[(own["probability"] >= high) & (own["rank"] <= top) & unflagged]
     keep = (keep.sort_values(["probability", "area_code", "domain"], ascending=[False, True, True], kind="stable")

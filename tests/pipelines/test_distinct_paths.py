@@ -102,3 +102,20 @@ def test_split_items_on_a_long_column_find_what_python_s_re_finds_row_by_row(mon
         assert alone.iloc[0].tolist() == found.iloc[row].tolist(), row
     monkeypatch.setattr(privacy, "RE2_FROM", 10 ** 9)                  # Python's re reads every value
     pd.testing.assert_frame_equal(pd.DataFrame(privacy.split_items(frame, list(frame.columns))), found)
+
+
+@pytest.mark.parametrize("dtype", [object, "str"])
+def test_formula_neutralising_value_by_value_and_column_at_once_agree(monkeypatch, dtype):
+    # a team's list is read value by value (pandas' string methods cost more per call), a large export at once
+    from pipelines import safe_output
+
+    rng = np.random.default_rng(6)
+    alphabet = list("=+-@\t\r 0123456789.,ab\x0b\x1c\xa0\u2028\u3000\ufeff\n")
+    values = ["".join(rng.choice(alphabet, rng.integers(0, 6))) for _ in range(3000)] + ["-", " -1,5 ", "=1+1"]
+    column = pd.Series(values + [None], dtype=dtype)
+    monkeypatch.setattr(safe_output, "COLUMN_AT_ONCE", 10 ** 9)
+    one_by_one = safe_output._neutralise_series(column)
+    monkeypatch.setattr(safe_output, "COLUMN_AT_ONCE", 0)
+    at_once = safe_output._neutralise_series(column)
+    pd.testing.assert_series_equal(one_by_one, at_once)
+    assert one_by_one.iloc[-2] == "'=1+1" and one_by_one.iloc[-3] == " -1,5 "
