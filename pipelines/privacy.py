@@ -429,8 +429,15 @@ _PROFILE_SITES = (r"facebook\.com|fb\.com|fb\.me|linkedin\.com/(?:in|pub)|instag
                   r"x\.com|tiktok\.com|threads\.net|snapchat\.com/add|youtube\.com/(?:user/|c/)?|t\.me|wa\.me")
 _PROFILE = re.compile(r"(?i)(?<![\w\-])(?:https?://)?(?:(?:www|m|mobile|[a-z]{2})\.)?(?:" + _PROFILE_SITES +
                       r")/@?(?!(?:groups|events|pages|hashtag|share|sharer|watch|home)\b)[\w.\-%]*[^\W_][\w.\-%]*")
+# A handle on a social network names its person too: "@gerritbrinkhuis", "insta: gerrit.brinkhuis61", "tiktok=@jan_b".
+# An "@" with a word before it is an e-mail address (:data:`_EMAIL`), one before "(" a spreadsheet's function.
+_HANDLE = re.compile(r"(?<![\w.@%+\-])@[A-Za-z0-9_](?:[A-Za-z0-9_.\-]{0,28}[A-Za-z0-9_])?(?=[^\w@(.\-]|\.?$|\.\s)"
+                     r"|(?i:\b(?:insta(?:gram)?|ig|tiktok|snap(?:chat)?|twitter|x|fb|facebook|linkedin|telegram|threads"
+                     r"|bluesky|bsky|youtube)\s*[:=]\s*@?)[A-Za-z0-9_](?:[A-Za-z0-9_.\-]{0,28}[A-Za-z0-9_])")
 _PROFILE_HINT = re.compile(r"(?i:facebook|fb\.|linkedin|instagr|twitter|x\.com|tiktok|threads\.net|snapchat|"
                            r"youtube|t\.me|wa\.me)")
+_HANDLE_HINT = re.compile(r"@|(?i:insta|ig|tiktok|snap|twitter|x|fb|facebook|linkedin|telegram|threads|bluesky|bsky|"
+                          r"youtube)\s*[:=]")
 _EMAIL_HINT = re.compile(r"@|(?i:[\[({<]\s*(?:at|a)\s*[\])}>]|\sat\s|[-_]at[-_]|\sbij\s|apen?st)")
 
 # Dutch numbers in every Dutch notation; PhoneNumberMatcher (below) adds other countries and notations, but
@@ -671,8 +678,11 @@ _PLATE_KEYWORD = re.compile(r"(?i:\b(?:kenteken\w*|kent\.?|nummerbord|licen[cs]e
 #: (not a postcode's shape, "7901BG", which side code 99-99-XX shares)
 _PLATE_ALONE = re.compile(r"(?i)\s*(?![1-9]\d{3}[a-z]{2}\s*$)(?:" +
                           "|".join(p.replace("-", "") for p in _PLATE_SHAPES) + r")\s*")
-# a phone number after its keyword, its 0 left out: "tel 6 47381926", "mobiel: 6-47381926", "tel 528 274619"
-_PHONE_KEYWORD = re.compile(r"(?i)\b(?:tel|telefoon\w*|telnr|mob|mobiel\w*|gsm|bel|bellen|nummer|nr)\b[\s:.#\-]*"
+# a phone number after its keyword, its 0 left out: "tel 6 47381926", "mobiel: 6-47381926", "tel 528 274619"; also after
+# a word for messaging it ("whatsapp 623451005", "app naar 6 23451006", "sms: 623451007"), with "naar", "op" or "via"
+_PHONE_WORDS = (r"tel|telefoon\w*|telnr|mob|mobiel\w*|gsm|bel|bellen|terugbellen|gebeld|nummer|nr|bereikbaar"
+                r"|whats\s?app\w*|w\.?app|app|appen|appje|ge-?appt|sms\w*|ge-?smst|sms-?en|telegram|signal")
+_PHONE_KEYWORD = re.compile(r"(?i)\b(?:" + _PHONE_WORDS + r")\b(?:[\s:.#\-]*(?:naar|op|via|aan)\b)?[\s:.#\-]*"
                             r"([1-9](?:[\s.\-/]{0,2}\d){8})(?!\d)")
 
 #: digits spelled out, Dutch and English ("één" is "een" once folded)
@@ -692,6 +702,7 @@ _PREFILTER = (
     # a spreadsheet formula holding a text or a character code ('="jan"&"@"&"ziggo.nl"'; :func:`_formula_reading`)
     r"|^[ \t]*[=+@-][^\"]*\"|(?i:char)\("
     r"|(?i:facebook|fb\.|linkedin|instagr|twitter|x\.com|tiktok|threads\.net|snapchat|youtube|t\.me|wa\.me)"  # profile
+    r"|\b(?i:insta|ig|tiktok|snap|twitter|x|fb|facebook|linkedin|telegram|threads|bluesky|bsky|youtube) ?[:=]"
     r"|&#|&[A-Za-z]{2,}|%[0-9A-Fa-f]{2}|<[A-Za-z!/]"           # markup and URL encodings: removed, decoded first
     # phone numbers, all notations, any country; a "+" right after a digit is a time zone ("12:00:00+01:00"), so
     # neither starts a number nor separates its digits
@@ -1053,6 +1064,8 @@ def _detect(text: str) -> list[tuple[int, int, str]]:
     if "." in text:                              # a user name with dots: "jan.de.vries", "j.de.vries", unless a rule
         found += [d for d in _dotted_names(text)      # read the name already ("J.Jansen", "sanne.brinkhuis")
                   if not any(a < d[1] and d[0] < b for a, b, _ in found)]
+    if any(c.isdigit() for c in text):           # a name glued to digits, as an id is typed: "Brinkhuis1961"
+        found += _glued_names(text)
     capitals = _CAPITALS.sub(lambda m: m.group().capitalize(), text)
     if capitals != text:                         # "LOCATIE: LINDENGRACHT 20A" read as "Locatie: Lindengracht 20A"
         found += [span for span in _detect_once(capitals) if span[2] == "adres"]
@@ -1070,6 +1083,45 @@ def _detect(text: str) -> list[tuple[int, int, str]]:
     if plate:                                    # a whole cell that is a licence plate without its dashes
         found.append((len(text) - len(text.lstrip()), len(text.rstrip()), "kenteken"))
     return found
+
+
+#: a capitalised word glued to digits, or digits to it, with at most one sign between: "Brinkhuis1961",
+#: "19610403-Brinkhuis", "Jansen_12". Capitals only ("GROEN2026") are a system's prefix, never read as a name here.
+_GLUED_NAME = re.compile(r"(?<![A-Za-z])([A-Z][a-z]{3,})[-._/]?\d+(?![A-Za-z])|(?<![A-Za-z])\d+[-._/]?([A-Z][a-z]{3,})(?![a-z])")
+
+
+def _glued_names(text: str) -> list[tuple[int, int, str]]:
+    """A first name or surname of the lists glued to digits (:data:`_GLUED_NAME`), as a person types a user name or
+    an id of their own: the name with its digits."""
+    first, surname, after_tv = _lists()[:3]
+    return [(m.start(), m.end(), "naam") for m in _GLUED_NAME.finditer(text)
+            if ((word := m.group(1) or m.group(2)) in first or word in surname or word in after_tv)
+            and word.lower() not in _place_words() and word.lower() not in _PLACE_WORDS]
+
+
+def _spells_a_name(handle: str) -> bool:
+    """Whether a handle (:data:`_HANDLE`) spells a person's name: a piece of it (between signs and digits) is a first
+    name of the lists, or a surname that is no place's word, or two such glued ("gerritbrinkhuis"). An organisation's
+    handle ("@gemeente", "@hoogeveen") is none."""
+    first, surname, after_tv = _lists()[:3]
+    places = _place_words() | _PLACE_WORDS
+
+    def listed(word: str) -> bool:
+        word = word.title()
+        return len(word) > 2 and (word in first or (word.lower() not in places and (word in surname or word in after_tv)))
+
+    handle = handle.split(":")[-1].split("=")[-1]
+    for piece in re.split(r"[^a-z]+", _normalise(handle)[0].lower()):
+        if listed(piece) or any(listed(piece[:k]) and listed(piece[k:]) for k in range(3, len(piece) - 2)):
+            return True
+    return False
+
+
+@functools.lru_cache(maxsize=1)
+def _place_words() -> frozenset:
+    """The words of every municipality's, wijk's and buurt's name (lower case, from wijkradar's national file): a
+    place glued to digits ("Hoogeveen2026", a surname too) is a place."""
+    return frozenset(w for (naam,) in _national("naam") for w in re.split(r"[^a-z]+", _normalise(naam)[0].lower()) if w)
 
 
 #: words apart by dots, not inside an address, a path or a longer dotted word: a user name ("jan.de.vries")
@@ -1156,7 +1208,7 @@ def _digit_by_digit_bsn(numbers: str) -> list[tuple[int, int, str]]:
 _GLUED_HINT = re.compile(r"(?i:straat|weg|laan|plein|dijk|kade|singel|gracht|steeg|dreef|plantsoen|markt|brink|"
                          r"boulevard|allee|str\.|ln\.|wg\.|pln\.)\d")
 _LOWER_POSTCODE_HINT = re.compile(r"\d{4}[ \-][a-z]{2}")
-_PHONE_KEYWORD_HINT = re.compile(r"(?i:tel|mob|gsm|bel|nummer|nr)")
+_PHONE_KEYWORD_HINT = re.compile(r"(?i:tel|mob|gsm|bel|nummer|nr|bereik|app|sms|signal)")
 _PLATE_KEYWORD_HINT = re.compile(r"(?i:kent|nummerbord|plate)")
 
 
@@ -1183,6 +1235,8 @@ def _detect_once(text: str) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
     if _PROFILE_HINT.search(text):
         found += [(m.start(), m.end(), "naam") for m in _PROFILE.finditer(text)]
+    if _HANDLE_HINT.search(text):
+        found += [(m.start(), m.end(), "naam") for m in _HANDLE.finditer(text) if _spells_a_name(m.group())]
     if _EMAIL_HINT.search(text):
         found += [(m.start(), m.end(), "e-mail") for m in _EMAIL.finditer(text)]
     if any(c.isdigit() for c in text):
@@ -1544,7 +1598,9 @@ _STRONG_TITLES = {"dhr", "mevr", "mevrouw", "meneer", "mijnheer", "mw", "mej", "
 _EXTRA_TITLES = {"hr", "wed", "wede", "weduwe", "dokter", "meester", "juf", "juffrouw", "mvr"}
 #: words for a person that a surname of the list may follow, as a title may ("buurman Jansen", "client Bakker")
 _ROLE_WORDS = {"buurman", "buurvrouw", "client", "clienten", "opa", "oma", "oom", "tante", "bewoner", "bewoonster",
-               "huurder", "huurster", "mr", "mrs", "ms", "melder", "melders"}
+               "huurder", "huurster", "mr", "mrs", "ms", "melder", "melders", "verhuurder", "verhuurster", "huisbaas",
+               "hospita", "eigenaar", "eigenares", "eigenaresse", "particulier", "vader", "moeder", "zoon", "dochter",
+               "broer", "zus", "zuster", "vriend", "vriendin", "kennis"}
 #: offices, not persons: "Mevrouw de Burgemeester"
 _OFFICES = {"burgemeester", "wethouder", "wethouders", "directeur", "directrice", "voorzitter", "secretaris",
             "wijkagent", "wijkmanager", "ombudsman", "gemeente", "raad"}

@@ -1552,12 +1552,14 @@ def _shown_columns(columns: list, each: int = 60, most: int = 30) -> str:
 
 
 def map_columns(frame: pd.DataFrame, aliases: dict[str, tuple[str, ...]], path: Path,
-                optional: tuple[str, ...] = ()) -> pd.DataFrame:
+                optional: tuple[str, ...] = (), fallback: dict[str, tuple[str, ...]] | None = None) -> pd.DataFrame:
     """Rename columns to canonical names through their alias lists; refuse when a required one is missing.
 
     ``row_number`` (from ``read_table``) is kept as the first column. When two or more columns name one
     field (``Aantal;Aantal``, ``Buurtcode;CBS buurtcode``), the one first in the alias list is used if
-    they agree in every row; if they differ the file is refused (see :func:`_one_of`).
+    they agree in every row; if they differ the file is refused (see :func:`_one_of`). ``fallback``: more names
+    per canonical column, read only when none of its aliases is in the file (a file with both ``Meldingnummer``
+    and ``Zaaknummer`` reads the first and leaves the other).
     """
     columns = [c for c in frame.columns if c not in ("row_number", MERGED_ROWS)]
     by_norm: dict[str, list] = {}
@@ -1566,6 +1568,9 @@ def map_columns(frame: pd.DataFrame, aliases: dict[str, tuple[str, ...]], path: 
     rename, missing = {}, []
     for canonical, names in aliases.items():
         hits = [c for n in dict.fromkeys(normalise_header(n) for n in (canonical, *names)) for c in by_norm.get(n, [])]
+        if not hits and fallback and canonical in fallback:
+            hits = [c for n in dict.fromkeys(normalise_header(n) for n in fallback[canonical])
+                    for c in by_norm.get(n, [])]
         if not hits:
             if canonical not in optional:
                 missing.append(f"{canonical} (one of: {', '.join(names)})")
@@ -1829,7 +1834,15 @@ def _parse_unique_dates(texts: pd.Series) -> pd.Series:
         weekday = m[0].map(WEEKDAYS)
         agrees = weekday.isna() | (got.dt.day_of_week == weekday)
         out.loc[m.index] = got.where(agrees)
+    # a clock time past its range (24:00, 25:10, 23:60, 23:59:60) is rolled into the next day by every parser
+    # above: a report written on one day would be counted in another (a Sunday's in the next week); not a date
+    out[t.str.contains(_TIME_OUT_OF_RANGE, regex=True)] = pd.NaT
     return out
+
+
+#: an hour of 24 or more, or minutes or seconds of 60 or more, in a date's time ("22-11-2026 23:59:60"); an offset
+#: ("+01:00", "+05:45") never has one
+_TIME_OUT_OF_RANGE = r"(?:^|[^\d:])(?:2[4-9]|[3-9]\d):\d{2}|\d:[6-9]\d"
 
 
 def parse_dates(values: pd.Series) -> pd.Series:

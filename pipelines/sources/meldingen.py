@@ -51,6 +51,15 @@ ALIASES = {
     "subcategorie": ("subcategorie", "sub", "sub category"),
     "area_code": ("buurtcode", "buurt code", "cbs buurtcode", "area code"),
 }
+#: Other spellings of the report number, read only when no alias of ``melding_id`` is in the file: a report (or
+#: signal, case) word and a number word, glued or apart, either order ("Meldingsnummer", "Meldingnr.", "Nummer
+#: melding", a header wrapped over two lines "Melding\nnummer", "Signaal-ID", "Zaaknummer"). Without its number a
+#: report is known by its content only, and two reports alike in day, category and buurt would count once.
+NUMBER_HEADERS = tuple(dict.fromkeys(
+    spelled for report in ("melding", "meldings", "signaal", "signaals", "zaak", "zaaks", "registratie")
+    for number in ("nummer", "nr", "no", "id", "kenmerk")
+    for spelled in (f"{report}{number}", f"{report} {number}", f"{number} {report}")))
+
 #: Columns the Signalen layout carries by design; dropped on read, never stored: free text, the
 #: address and the exact location (a point can identify a house; the buurt code is all we keep).
 DROP_ON_READ = {normalise_header(c) for c in (
@@ -66,7 +75,8 @@ def read(path: Path) -> pd.DataFrame:
     else:
         book = other_sheets_checked(read_table(path, ALIASES, optional=("melding_id",)), path)
         table = refuse_personal_columns(book.data.frame, path, allowed_drop=DROP_ON_READ)
-        frame = with_quarantine_ref(map_columns(table, ALIASES, path, optional=("melding_id",)), table)
+        frame = with_quarantine_ref(map_columns(table, ALIASES, path, optional=("melding_id",),
+                                                fallback={"melding_id": NUMBER_HEADERS}), table)
     return refuse_no_rows(frame[["row_number", *RAW_COLUMNS, *(["quarantine_ref"] if "quarantine_ref" in frame else [])]],
                           path)
 

@@ -201,6 +201,15 @@ text-delimiter-hint-wrong  a sep=, hint line above ';' columns (told ';' is no d
 signalen-record-cut        a Signalen export whose free text holds a line break without quotes, the rest of the record
                            of the header's width by chance (a name, a phone number where the id belongs: was stored as
                            the report's id), or cut twice -> every part quarantined naming its line, no text stored.
+privacy-messaging-phone    a mobile number without its 0 after a word for messaging it ("whatsapp 623451005", "app naar
+                           ...", "sms: ...") in a category -> those rows quarantined, nothing stored.
+privacy-glued-names        a surname of the lists glued to digits as a report number ("Brinkhuis1961",
+                           "19610403-Brinkhuis"), a social-media handle in a category ("@gerritbrinkhuis", "insta:
+                           gerrit.brinkhuis61") -> those rows quarantined, no form of the value stored.
+privacy-role-word          a surname after a word for a person's role ("Verhuurder Brinkhuis") as a creditor ->
+                           quarantined, nothing stored.
+dates-time-out-of-range    a clock time past its range ("23:59:60", "24:00", "23:60") -> not a date, quarantined
+                           (parsers rolled it into the next day, a Sunday's report into the next week).
 delivery-duplicate         the same bytes delivered twice (other name) -> the second load is skipped.
 baseline                   clean files of every layout -> load with nothing quarantined.
 
@@ -1729,6 +1738,37 @@ def plan(seed: int = SEED) -> list[Planned]:
                reason="without quotes", secrets=(person.split()[-1], street, phone, other), klass="signalen-record-cut"),
           _zip([("signals.csv", sig.encode()), ("locations.csv", members["locations.csv"]),
                 ("categories.csv", members["categories.csv"])]))
+
+    # ------------------------------------------------------------------ privacy and dates, twenty-fourth red team
+    # a mobile number without its 0 after a word for messaging it: stored as written (after "bel" it was redacted)
+    rows = b.reports(12)
+    mobiles = ["6" + str(b.rng.randint(1, 5)) + "".join(str(b.rng.randrange(10)) for _ in range(7)) for _ in range(3)]
+    rows[1][3], rows[5][3], rows[8][3] = f"whatsapp {mobiles[0]}", f"app naar {mobiles[1]}", f"sms: {mobiles[2]}"
+    b.text(Case("meldingen_ronde24_berichten.csv", "meldingen", "loaded", rows_read=12, quarantined=3,
+                reason="personal data", secrets=tuple(mobiles), klass="privacy-messaging-phone"), M, rows)
+    # a surname of the lists glued to digits as a report number ("Brinkhuis1961", "19610403-Brinkhuis": accepted as
+    # report numbers and kept as ledger keys), a handle in a category ("@gerritbrinkhuis", "insta: gerrit.brinkhuis61")
+    rows = b.reports(14)
+    sur = b.rng.choice(["Brinkhuis", "Dijkstra", "Kuipers", "Mulder"])
+    first = b.rng.choice(["gerrit", "sanne", "henk", "fenna"])
+    year = b.rng.randint(1940, 1999)
+    glued = [f"{sur}{year}", f"{year}0403-{sur}", f"@{first}{sur.lower()}", f"insta: {first}.{sur.lower()}{year % 100}"]
+    rows[2][0], rows[6][0], rows[9][3], rows[12][3] = glued
+    b.text(Case("meldingen_ronde24_namen_aan_cijfers.csv", "meldingen", "loaded", rows_read=14, quarantined=4,
+                reason="personal data", secrets=(*glued[:2], glued[2][1:], glued[3].split()[-1]),
+                klass="privacy-glued-names"), M, rows)
+    # a landlord's surname after "Verhuurder" and a mobile number after "whatsapp" as a creditor
+    rows = b.schulden_cells(10)
+    rows[3][2], rows[7][2] = f"Verhuurder {sur}", f"particulier whatsapp {mobiles[0]}"
+    b.text(Case("schulden_ronde24_verhuurder.csv", "schulden", "loaded", rows_read=10, quarantined=2,
+                reason="personal data", secrets=(f"Verhuurder {sur}", mobiles[0]), klass="privacy-role-word"),
+           SCHULDEN_HEADER, rows)
+    # a clock time past its range (23:59:60, 24:00, 23:60): every parser rolled it into the next day, a Sunday's report
+    # into the next week
+    rows = b.reports(12, time=True)
+    rows[2][1], rows[5][1], rows[9][1] = "22-11-2026 23:59:60", "22-11-2026 24:00", "2026-11-22 23:60"
+    b.text(Case("meldingen_ronde24_tijd_buiten_bereik.csv", "meldingen", "loaded", rows_read=12, quarantined=3,
+                reason="not a date", klass="dates-time-out-of-range"), M, rows)
     return b.items
 
 

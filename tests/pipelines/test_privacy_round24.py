@@ -1,0 +1,43 @@
+"""The forms a red team found the scanner passing by in the twenty-fourth session: a mobile number without its 0 after
+a word for messaging it, a surname glued to digits, a social-media handle, a surname after a role word; and a clock
+time past its range, which the date parsers rolled into the next day."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from pipelines.privacy import redaction, scan_values, scrub_text
+from pipelines.sources.common import parse_dates
+
+
+def _kind(value: str):
+    return scan_values(pd.Series([value])).iloc[0]
+
+
+@pytest.mark.parametrize("cell, kind", [
+    ("whatsapp 623451005", "telefoonnummer"), ("app naar 623451006", "telefoonnummer"),
+    ("sms 623451007", "telefoonnummer"), ("sms: 6 23 45 10 07", "telefoonnummer"),
+    ("particulier whatsapp 623451234", "telefoonnummer"), ("bereikbaar op 612345678", "telefoonnummer"),
+    ("Brinkhuis1961", "naam"), ("19610403-Brinkhuis", "naam"), ("Jansen_12", "naam"),
+    ("@gerritbrinkhuis", "naam"), ("insta: gerrit.brinkhuis61", "naam"), ("tiktok=@jan_b", "naam"),
+    ("Verhuurder Brinkhuis", "naam"), ("klacht over eigenaar Dijkstra", "naam"),
+])
+def test_the_forms_are_read_as_personal_and_scrubbed(cell, kind):
+    assert _kind(cell) == kind
+    assert redaction(kind) in scrub_text(cell)
+
+
+@pytest.mark.parametrize("cell", ["GROEN2026-1", "SIG-123456", "Hoogeveen2026", "Kinholt3", "Afval2026", "app",
+                                  "sms 2 containers vol", "Verhuurder Woonconcept", "eigenaar onbekend", "=@SUM(A1)",
+                                  "afval @ school", "x: 5", "Categorie: afval", "om 12:30"])
+def test_ordinary_values_beside_them_stay(cell):
+    assert _kind(cell) is None and scrub_text(cell) == cell
+
+
+def test_a_clock_time_past_its_range_is_no_date_and_a_time_in_range_keeps_its_day():
+    got = parse_dates(pd.Series(["22-11-2026 23:59:60", "22-11-2026 24:00", "2026-11-22 23:60", "2026-11-22T25:10:00",
+                                 "22 november 2026 23:59:60", "2026-11-22 23:59:60+01:00",
+                                 "22-11-2026 23:59:59", "2026-11-22T23:59:59+05:45", "22-11-2026 9:05"]))
+    assert got[:6].isna().all()
+    assert got[6:].tolist() == [pd.Timestamp("2026-11-22 23:59:59"), pd.Timestamp("2026-11-22 19:14:59"),
+                                pd.Timestamp("2026-11-22 09:05")]
