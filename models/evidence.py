@@ -474,10 +474,22 @@ def team_scale(areas: pd.Series, teams: pd.Series | None, budget: Budget) -> np.
     """
     if teams is None or budget.team_buurten <= 0:
         return np.ones(len(areas))
-    teams = teams.dropna()
-    size = teams.map(teams.value_counts())
-    factor = np.minimum(1.0, budget.team_buurten / size)
+    factor = _team_factors(teams, budget.team_buurten)
     return by_area(areas, lambda a: a.map(factor).fillna(1.0).to_numpy(dtype=float), 1.0).astype(float)
+
+
+_TEAM_FACTORS: list = []
+
+
+def _team_factors(teams: pd.Series, team_buurten: int) -> pd.Series:
+    """Per area of ``teams``, ``min(1, team_buurten / buurten of its team)``; made once for the teams of a run (a
+    country's flagging asks for it twice per municipality, and it counted every team's buurten each time)."""
+    if _TEAM_FACTORS and _TEAM_FACTORS[0] is teams and _TEAM_FACTORS[1] == team_buurten:
+        return _TEAM_FACTORS[2]
+    known = teams.dropna()
+    factor = np.minimum(1.0, team_buurten / known.map(known.value_counts()))
+    _TEAM_FACTORS[:] = [teams, team_buurten, factor]
+    return factor
 
 
 def calendar_positions(ev: pd.DataFrame) -> pd.Series:

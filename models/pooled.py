@@ -212,10 +212,14 @@ def group_tails(part: pd.DataFrame, neighbours: pd.DataFrame, windows: tuple[int
                                                min_count, full_d))
         # the buurt's own window must be evidence itself (its tail at most ``own_tail`` against its corrected
         # baseline), and a neighbour that is a strong signal on its own does not carry the others' sums
+        # (tails only where they decide: a buurt's own where the rest of the rule holds, a neighbour's where a buurt
+        # of it is tested; most cells of a country are neither, and the tails were a third of the look)
         phi = np.maximum(s["var"] / np.maximum(s["mu"], 1e-12), 1.0)
-        own = nb_tail(s["y"], s["mu"] * f_n, phi) <= own_tail
-        strong = nb_tail(s["y"], s["mu"], phi) < strong_tail
-        own_up = full_n & has_nb[:, None] & own & (s["y"] > s["mu"] * f_n)
+        own_up = full_n & has_nb[:, None] & (s["y"] > s["mu"] * f_n)
+        own_up[own_up] = nb_tail(s["y"][own_up], (s["mu"] * f_n)[own_up], phi[own_up]) <= own_tail
+        tested = np.asarray(with_nb.T @ own_up.astype(float)) > 0.5
+        strong = np.zeros(tested.shape, dtype=bool)
+        strong[tested] = nb_tail(s["y"][tested], s["mu"][tested], phi[tested]) < strong_tail
         raw_n = np.minimum(raw_n, subset_tails(s["y"], s["mu"], s["var"], nb_members, np.arange(S), 1, min_count,
                                                own_up, scale=f_n, skip=strong))
         if w == 1:

@@ -11,6 +11,7 @@ or ``bekend`` for ``feedback_quiet_weeks``.
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from models.calendar import parse_period_label, period_label
@@ -138,6 +139,20 @@ def gap_periods(delivered, run_start: pd.Timestamp, kind: str = "week") -> list[
     return list(pd.date_range(before.max() + step, last, freq="7D" if kind == "week" else "MS"))
 
 
+def _cells_near(cells: pd.DataFrame, neighbours: pd.DataFrame):
+    """A function of an area giving the rows of ``cells`` of the area and its neighbours, in ``cells``' order: all an
+    explanation reads (its own buurt's series, its neighbours' elevated ones), so each flag's text is made from a
+    few rows, not the country's."""
+    codes = cells["area_code"].to_numpy(dtype=object)
+    rows = pd.Series(np.arange(len(cells))).groupby(codes, sort=False).agg(list).to_dict() if len(cells) else {}
+    around = neighbours.groupby("area_code", sort=False)["neighbour"].agg(list).to_dict()
+
+    def near(area: str) -> pd.DataFrame:
+        picked = [r for a in (area, *around.get(area, ())) for r in rows.get(a, ())]
+        return cells.iloc[np.sort(np.asarray(picked, dtype=np.int64))]
+    return near
+
+
 def flag_run(scores: pd.DataFrame, ref, budget=None, feedback: pd.DataFrame | None = None,
              run: tuple[str, pd.Timestamp] | None = None,
              listed_before: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -164,11 +179,13 @@ def flag_run(scores: pd.DataFrame, ref, budget=None, feedback: pd.DataFrame | No
         ref.catalogue[["signal", "label_nl", "label_en", "unit_nl"]], on="signal")
     cells = cells[cells["period_start"].isin(flags["period_start"])]     # an explanation reads its own period only
     names, teams = ref.area_names, ref.area_teams
+    near = _cells_near(cells, ref.neighbours)
     nl, en, signals = [], [], []
     for f in flags.itertuples(index=False):
-        text, sig = explain(f, cells, ref.neighbours, names, "nl", teams)
+        mine = near(f.area_code)
+        text, sig = explain(f, mine, ref.neighbours, names, "nl", teams)
         nl.append(text)
-        en.append(explain(f, cells, ref.neighbours, names, "en", teams)[0])
+        en.append(explain(f, mine, ref.neighbours, names, "en", teams)[0])
         signals.append(", ".join(sig))
     flags = flags.assign(run_period=label, explanation=nl, explanation_en=en, signals=signals)
     flags = flags.assign(_l=flags["level"].map(LEVEL_ORDER), _s=flags["status"].map(STATUS_ORDER))
