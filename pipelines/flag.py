@@ -139,13 +139,16 @@ def gap_periods(delivered, run_start: pd.Timestamp, kind: str = "week") -> list[
     return list(pd.date_range(before.max() + step, last, freq="7D" if kind == "week" else "MS"))
 
 
-def _cells_near(cells: pd.DataFrame, neighbours: pd.DataFrame):
-    """A function of an area giving the rows of ``cells`` of the area and its neighbours, in ``cells``' order: all an
-    explanation reads (its own buurt's series, its neighbours' elevated ones), so each flag's text is made from a
-    few rows, not the country's."""
+def _cells_near(cells: pd.DataFrame, neighbours: pd.DataFrame, areas) -> callable:
+    """A function of an area of ``areas`` giving the rows of ``cells`` of the area and its neighbours, in ``cells``'
+    order: all an explanation reads (its own buurt's series, its neighbours' elevated ones), so each flag's text is
+    made from a few rows, not the municipality's (``neighbours`` may be the country's: only ``areas``' are read)."""
     codes = cells["area_code"].to_numpy(dtype=object)
     rows = pd.Series(np.arange(len(cells))).groupby(codes, sort=False).agg(list).to_dict() if len(cells) else {}
-    around = neighbours.groupby("area_code", sort=False)["neighbour"].agg(list).to_dict()
+    mine = neighbours[neighbours["area_code"].isin(set(areas))]
+    around: dict = {}
+    for area, other in zip(mine["area_code"].to_numpy(dtype=object), mine["neighbour"].to_numpy(dtype=object)):
+        around.setdefault(area, []).append(other)
 
     def near(area: str) -> pd.DataFrame:
         picked = [r for a in (area, *around.get(area, ())) for r in rows.get(a, ())]
@@ -179,7 +182,7 @@ def flag_run(scores: pd.DataFrame, ref, budget=None, feedback: pd.DataFrame | No
         ref.catalogue[["signal", "label_nl", "label_en", "unit_nl"]], on="signal")
     cells = cells[cells["period_start"].isin(flags["period_start"])]     # an explanation reads its own period only
     names, teams = ref.area_names, ref.area_teams
-    near = _cells_near(cells, ref.neighbours)
+    near = _cells_near(cells, ref.neighbours, flags["area_code"])
     nl, en, signals = [], [], []
     for f in flags.itertuples(index=False):
         mine = near(f.area_code)
