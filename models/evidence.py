@@ -478,17 +478,19 @@ def team_scale(areas: pd.Series, teams: pd.Series | None, budget: Budget) -> np.
     return by_area(areas, lambda a: a.map(factor).fillna(1.0).to_numpy(dtype=float), 1.0).astype(float)
 
 
-_TEAM_FACTORS: list = []
+_TEAM_FACTORS: list = [(None, None, None)]
 
 
 def _team_factors(teams: pd.Series, team_buurten: int) -> pd.Series:
     """Per area of ``teams``, ``min(1, team_buurten / buurten of its team)``; made once for the teams of a run (a
-    country's flagging asks for it twice per municipality, and it counted every team's buurten each time)."""
-    if _TEAM_FACTORS and _TEAM_FACTORS[0] is teams and _TEAM_FACTORS[1] == team_buurten:
-        return _TEAM_FACTORS[2]
+    country's flagging asks for it twice per municipality, and it counted every team's buurten each time). One
+    entry, read and replaced whole, so threads flagging at once never mix two runs' teams."""
+    held_teams, held_buurten, held = _TEAM_FACTORS[0]
+    if held_teams is teams and held_buurten == team_buurten:
+        return held
     known = teams.dropna()
     factor = np.minimum(1.0, team_buurten / known.map(known.value_counts()))
-    _TEAM_FACTORS[:] = [teams, team_buurten, factor]
+    _TEAM_FACTORS[0] = (teams, team_buurten, factor)
     return factor
 
 
