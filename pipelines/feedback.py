@@ -383,7 +383,9 @@ def _shown_row(cells: dict[str, str]) -> str:
     domain = cells.get("Domein", "")
     domain = domain if domain.casefold() in {w.casefold() for w in wording.DOMAIN["nl"].values()} else "?"
     period = cells.get("Periode", "")
-    period = period if re.fullmatch(r"\d{4}-W\d{2}|[a-z]{3,9} \d{4}|\d{4}", period.strip()) else "?"
+    written = period.strip().split(" ")                 # a month as the lists write it, never any word and a year
+    month = len(written) == 2 and written[0].casefold() in wording.MONTHS["nl"] and re.fullmatch(r"\d{4}", written[1])
+    period = period if month or re.fullmatch(r"\d{4}-W\d{2}|\d{4}", period.strip()) else "?"
     return f"buurt {code.strip()} ({domain}, {period.strip()})"
 
 

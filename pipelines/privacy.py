@@ -1577,7 +1577,10 @@ def _first_kind_as_written(text: str) -> str | None:
 _DATA = Path(__file__).with_name("privacy_data")
 #: a word, or initials; a word may start with an apostrophe only as the tussenvoegsels "'t" and "'s" do ("Mw. 't Hart",
 #: "in 't Veld"), so they are read as tussenvoegsels and the surname after them as a surname
-_WORD = re.compile(r"(?:[A-ZÀ-ÖØ-ÞŠŽŞ]\.){1,4}(?![A-Za-zÀ-ÿ])|['’][tsTS](?![A-Za-zÀ-ÿ'’])"
+#: an abbreviated "van der/den/de", "van het" ("v.d.", "V.d", "v/d", "v.h.") is one word too, so it reads as the
+#: tussenvoegsel it stands for ("Dhr v.d. Berg") and not as two letters
+_WORD = re.compile(r"[vV](?:\.[dDhH]\.?|/[dDhH])(?![A-Za-zÀ-ÿ])"
+                   r"|(?:[A-ZÀ-ÖØ-ÞŠŽŞ]\.){1,4}(?![A-Za-zÀ-ÿ])|['’][tsTS](?![A-Za-zÀ-ÿ'’])"
                    r"|[A-Za-zÀ-ÖØ-öø-ÿŠšŽžŞş][A-Za-zÀ-ÖØ-öø-ÿŠšŽžŞş'’\-]*\.?")
 _INITIALS = re.compile(r"(?:[A-ZÀ-ÖØ-Þ]\.){1,4}")
 # capitalised words that are surnames too, but also compass points / area words in place names ("Sint Jan Oost")

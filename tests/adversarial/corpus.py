@@ -206,8 +206,9 @@ privacy-messaging-phone    a mobile number without its 0 after a word for messag
 privacy-glued-names        a surname of the lists glued to digits as a report number ("Brinkhuis1961",
                            "19610403-Brinkhuis"), a social-media handle in a category ("@gerritbrinkhuis", "insta:
                            gerrit.brinkhuis61") -> those rows quarantined, no form of the value stored.
-privacy-role-word          a surname after a word for a person's role ("Verhuurder Brinkhuis") as a creditor ->
-                           quarantined, nothing stored.
+privacy-role-word          a surname after a word for a person's role ("Verhuurder Brinkhuis") or after a title and an
+                           abbreviated tussenvoegsel ("Dhr v.d. Berg", "mevr. v/d Berg") as a creditor -> quarantined,
+                           nothing stored.
 dates-time-out-of-range    a clock time past its range ("23:59:60", "24:00", "23:60") -> not a date, quarantined
                            (parsers rolled it into the next day, a Sunday's report into the next week).
 delivery-duplicate         the same bytes delivered twice (other name) -> the second load is skipped.
@@ -1760,8 +1761,10 @@ def plan(seed: int = SEED) -> list[Planned]:
     # a landlord's surname after "Verhuurder" and a mobile number after "whatsapp" as a creditor
     rows = b.schulden_cells(10)
     rows[3][2], rows[7][2] = f"Verhuurder {sur}", f"particulier whatsapp {mobiles[0]}"
-    b.text(Case("schulden_ronde24_verhuurder.csv", "schulden", "loaded", rows_read=10, quarantined=2,
-                reason="personal data", secrets=(f"Verhuurder {sur}", mobiles[0]), klass="privacy-role-word"),
+    rows[5][2], rows[9][2] = f"Dhr v.d. {sur}", f"mevr. v/d {sur}"      # "van der" abbreviated: read as two letters
+    b.text(Case("schulden_ronde24_verhuurder.csv", "schulden", "loaded", rows_read=10, quarantined=4,
+                reason="personal data", secrets=(f"Verhuurder {sur}", mobiles[0], f"v.d. {sur}", f"v/d {sur}"),
+                klass="privacy-role-word"),
            SCHULDEN_HEADER, rows)
     # a clock time past its range (23:59:60, 24:00, 23:60): every parser rolled it into the next day, a Sunday's report
     # into the next week

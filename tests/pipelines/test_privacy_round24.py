@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pipelines.privacy import redaction, scan_values, scrub_text
+from pipelines.privacy import note_kind, redaction, scan_values, scrub_text
 from pipelines.sources.common import parse_dates
 
 
@@ -41,3 +41,24 @@ def test_a_clock_time_past_its_range_is_no_date_and_a_time_in_range_keeps_its_da
     assert got[:6].isna().all()
     assert got[6:].tolist() == [pd.Timestamp("2026-11-22 23:59:59"), pd.Timestamp("2026-11-22 19:14:59"),
                                 pd.Timestamp("2026-11-22 09:05")]
+
+
+@pytest.mark.parametrize("cell", ["Dhr v.d. Berg", "Mevr. v.d. Heuvel gebeld", "fam. v.d. Linden", "dhr. V.d. Berg",
+                                  "overleg met mevr. v.d. Sande", "mevr. v.h. Veld", "Dhr v/h Hof", "dhr. v.d Berg"])
+def test_a_name_with_an_abbreviated_tussenvoegsel_is_a_name_in_cells_and_in_notes(cell):
+    assert _kind(cell) == "naam" and note_kind(cell) == "naam"
+    assert "Berg" not in scrub_text(cell) and "Heuvel" not in scrub_text(cell)
+
+
+@pytest.mark.parametrize("cell", ["afval v.d. markt", "zie v.d. lijst", "Kerkstraat v.d. gemeente"])
+def test_an_abbreviated_van_de_before_an_ordinary_word_stays(cell):
+    assert _kind(cell) is None and scrub_text(cell) == cell
+
+
+@pytest.mark.parametrize("typed, shown", [("bakker 1961", "?"), ("jansen 1961", "?"), ("oktober 2026", "oktober 2026"),
+                                          ("2026-W47", "2026-W47"), ("2026", "2026")])
+def test_a_returned_lists_period_is_repeated_in_a_message_only_as_wijkradar_writes_periods(typed, shown):
+    from pipelines.feedback import _shown_row
+
+    assert _shown_row({"Buurtcode": "BU01185103", "Domein": "fysiek", "Periode": typed}) == \
+        f"buurt BU01185103 (fysiek, {shown})"
