@@ -62,3 +62,9 @@ def test_a_returned_lists_period_is_repeated_in_a_message_only_as_wijkradar_writ
 
     assert _shown_row({"Buurtcode": "BU01185103", "Domein": "fysiek", "Periode": typed}) == \
         f"buurt BU01185103 (fysiek, {shown})"
+
+
+def test_a_typed_timestamp_is_passed_by_whole_and_an_item_beside_one_is_still_found():
+    values = pd.Series(["2026-11-20T12:00:00+01:00", "2026-11-20 08:15:00.123", "2026-11-20Z", "1961-03-12",
+                        "2026-11-20T12:00:00 06-12345678", "geb. 1961-03-12", "2026-11-20T12:00:00 jan@ziggo.nl"])
+    assert scan_values(values).tolist() == [None, None, None, None, "telefoonnummer", "geboortedatum", "e-mail"]
