@@ -431,13 +431,14 @@ _PROFILE = re.compile(r"(?i)(?<![\w\-])(?:https?://)?(?:(?:www|m|mobile|[a-z]{2}
                       r")/@?(?!(?:groups|events|pages|hashtag|share|sharer|watch|home)\b)[\w.\-%]*[^\W_][\w.\-%]*")
 # A handle on a social network names its person too: "@gerritbrinkhuis", "insta: gerrit.brinkhuis61", "tiktok=@jan_b".
 # An "@" with a word before it is an e-mail address (:data:`_EMAIL`), one before "(" a spreadsheet's function.
+#: the networks whose name, a colon or "=" and a handle a person writes ("insta: jan.b"); one list for the rule, its hint
+#: and the prefilter
+_NETWORKS = r"insta(?:gram)?|ig|tiktok|snap(?:chat)?|twitter|x|fb|facebook|linkedin|telegram|threads|bluesky|bsky|youtube"
 _HANDLE = re.compile(r"(?<![\w.@%+\-])@[A-Za-z0-9_](?:[A-Za-z0-9_.\-]{0,28}[A-Za-z0-9_])?(?=[^\w@(.\-]|\.?$|\.\s)"
-                     r"|(?i:\b(?:insta(?:gram)?|ig|tiktok|snap(?:chat)?|twitter|x|fb|facebook|linkedin|telegram|threads"
-                     r"|bluesky|bsky|youtube)\s*[:=]\s*@?)[A-Za-z0-9_](?:[A-Za-z0-9_.\-]{0,28}[A-Za-z0-9_])")
+                     r"|(?i:\b(?:" + _NETWORKS + r")\s*[:=]\s*@?)[A-Za-z0-9_](?:[A-Za-z0-9_.\-]{0,28}[A-Za-z0-9_])")
 _PROFILE_HINT = re.compile(r"(?i:facebook|fb\.|linkedin|instagr|twitter|x\.com|tiktok|threads\.net|snapchat|"
                            r"youtube|t\.me|wa\.me)")
-_HANDLE_HINT = re.compile(r"@|(?i:insta|ig|tiktok|snap|twitter|x|fb|facebook|linkedin|telegram|threads|bluesky|bsky|"
-                          r"youtube)\s*[:=]")
+_HANDLE_HINT = re.compile(r"@|(?i:" + _NETWORKS + r")\s*[:=]")
 _EMAIL_HINT = re.compile(r"@|(?i:[\[({<]\s*(?:at|a)\s*[\])}>]|\sat\s|[-_]at[-_]|\sbij\s|apen?st)")
 
 # Dutch numbers in every Dutch notation; PhoneNumberMatcher (below) adds other countries and notations, but
@@ -702,7 +703,7 @@ _PREFILTER = (
     # a spreadsheet formula holding a text or a character code ('="jan"&"@"&"ziggo.nl"'; :func:`_formula_reading`)
     r"|^[ \t]*[=+@-][^\"]*\"|(?i:char)\("
     r"|(?i:facebook|fb\.|linkedin|instagr|twitter|x\.com|tiktok|threads\.net|snapchat|youtube|t\.me|wa\.me)"  # profile
-    r"|\b(?i:insta|ig|tiktok|snap|twitter|x|fb|facebook|linkedin|telegram|threads|bluesky|bsky|youtube) ?[:=]"
+    r"|\b(?i:" + _NETWORKS + r") ?[:=]"                           # a handle after its network's name
     r"|&#|&[A-Za-z]{2,}|%[0-9A-Fa-f]{2}|<[A-Za-z!/]"           # markup and URL encodings: removed, decoded first
     # phone numbers, all notations, any country; a "+" right after a digit is a time zone ("12:00:00+01:00"), so
     # neither starts a number nor separates its digits
@@ -1093,22 +1094,18 @@ _GLUED_NAME = re.compile(r"(?<![A-Za-z])([A-Z][a-z]{3,})[-._/]?\d+(?![A-Za-z])|(
 def _glued_names(text: str) -> list[tuple[int, int, str]]:
     """A first name or surname of the lists glued to digits (:data:`_GLUED_NAME`), as a person types a user name or
     an id of their own: the name with its digits."""
-    first, surname, after_tv = _lists()[:3]
     return [(m.start(), m.end(), "naam") for m in _GLUED_NAME.finditer(text)
-            if ((word := m.group(1) or m.group(2)) in first or word in surname or word in after_tv)
-            and word.lower() not in _place_words() and word.lower() not in _PLACE_WORDS]
+            if listed_name(word := m.group(1) or m.group(2)) and word.lower() not in _place_words()]
 
 
 def _spells_a_name(handle: str) -> bool:
     """Whether a handle (:data:`_HANDLE`) spells a person's name: a piece of it (between signs and digits) is a first
     name of the lists, or a surname that is no place's word, or two such glued ("gerritbrinkhuis"). An organisation's
     handle ("@gemeente", "@hoogeveen") is none."""
-    first, surname, after_tv = _lists()[:3]
-    places = _place_words() | _PLACE_WORDS
+    first, after_tv = _lists()[0], _lists()[2]          # after_tv holds every surname
 
     def listed(word: str) -> bool:
-        word = word.title()
-        return len(word) > 2 and (word in first or (word.lower() not in places and (word in surname or word in after_tv)))
+        return len(word) > 2 and (word.title() in first or (word not in _place_words() and word.title() in after_tv))
 
     handle = handle.split(":")[-1].split("=")[-1]
     for piece in re.split(r"[^a-z]+", _normalise(handle)[0].lower()):
@@ -1119,9 +1116,10 @@ def _spells_a_name(handle: str) -> bool:
 
 @functools.lru_cache(maxsize=1)
 def _place_words() -> frozenset:
-    """The words of every municipality's, wijk's and buurt's name (lower case, from wijkradar's national file): a
-    place glued to digits ("Hoogeveen2026", a surname too) is a place."""
-    return frozenset(w for (naam,) in _national("naam") for w in re.split(r"[^a-z]+", _normalise(naam)[0].lower()) if w)
+    """The words of every municipality's, wijk's and buurt's name (lower case, from wijkradar's national file) and
+    :data:`_PLACE_WORDS`: a place glued to digits ("Hoogeveen2026", a surname too) is a place."""
+    return frozenset(w for (naam,) in _national("naam")
+                     for w in re.split(r"[^a-z]+", _normalise(naam)[0].lower()) if w) | frozenset(_PLACE_WORDS)
 
 
 #: words apart by dots, not inside an address, a path or a longer dotted word: a user name ("jan.de.vries")
