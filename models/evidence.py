@@ -295,19 +295,29 @@ def evidence_and_budget(scores: pd.DataFrame, domains: pd.DataFrame, neighbours:
                         budget: Budget = Budget(), teams: pd.Series | None = None) -> tuple[pd.DataFrame, Budget]:
     """:func:`area_evidence`, and the budget it was made at: ``budget`` with the factors on its levels that
     :func:`calibrated_budget` set (the explanations of a list read the same levels)."""
+    return evidence_budget_series(scores, domains, neighbours, budget, teams)[:2]
+
+
+def evidence_budget_series(scores: pd.DataFrame, domains: pd.DataFrame, neighbours: pd.DataFrame,
+                           budget: Budget = Budget(), teams: pd.Series | None = None
+                           ) -> tuple[pd.DataFrame, Budget, pd.DataFrame]:
+    """:func:`evidence_and_budget`, and the series p-values it pooled (:func:`series_pvalues` at the budget it
+    returns): a list's explanations read them (``pipelines.explain.elevated_runs``) without making them again."""
     frame = series_frame(scores, domains)
     pooled = (pooled_pvalues(frame, neighbours, min_count=budget.min_count)
               if {"expected", "phi"} <= set(frame.columns) else None)
     budget = calibrated_budget(frame, pooled, budget, teams)
-    ev = domain_evidence(frame, pooled, budget, teams)
-    return ev.assign(level_scale=budget.scales(ev["area_code"], teams)), budget
+    series = series_alarms(frame, budget, teams)
+    ev = domain_evidence(frame, pooled, budget, teams, series)
+    return ev.assign(level_scale=budget.scales(ev["area_code"], teams)), budget, series
 
 
 def domain_evidence(frame: pd.DataFrame, pooled: pd.DataFrame | None, budget: Budget,
-                    teams: pd.Series | None = None) -> pd.DataFrame:
+                    teams: pd.Series | None = None, series: pd.DataFrame | None = None) -> pd.DataFrame:
     """:func:`area_evidence` at ``budget``'s levels (its factors as they are, not set anew), from the
-    :func:`series_frame` and the pooled p-values (None: scores without baselines)."""
-    s = series_alarms(frame, budget, teams)
+    :func:`series_frame` and the pooled p-values (None: scores without baselines); ``series``: the frame's
+    :func:`series_alarms` at those levels, where made already."""
+    s = series_alarms(frame, budget, teams) if series is None else series
     own = s.groupby(CELL, sort=False).agg(log_t=("log_t", "sum"), k=("log_t", "size"), p_min=("p", "min"),
                                          n_elevated=("is_elevated", "sum"), n_alarm=("series_alarm", "sum"),
                                          max_count=("count", "max")).reset_index()

@@ -24,11 +24,18 @@ def elevated_runs(scores: pd.DataFrame, domains: pd.DataFrame, budget, teams: pd
     ``teams``, the wijkteam of each area, with the budget's ``team_scales``).
     Adds ``domain``, ``p_series`` (the corrected p-value), ``series_alarm``, ``elevated`` and ``in_a_row``.
     """
-    from models.evidence import CELL, series_pvalues     # scipy: only when flagging, not for reading lists
+    from models.evidence import series_pvalues     # scipy: only when flagging, not for reading lists
 
-    s = series_pvalues(scores, domains, budget, teams)
-    s["p_series"] = (s["p"] * s.groupby(CELL, sort=False)["p"].transform("size")).clip(upper=1.0)
-    s = s.sort_values(["area_code", "signal", "period", "period_start"]).reset_index(drop=True)
+    return runs_of(series_pvalues(scores, domains, budget, teams), budget)
+
+
+def runs_of(series: pd.DataFrame, budget) -> pd.DataFrame:
+    """:func:`elevated_runs` from the series p-values at ``budget``'s levels (``models.evidence.series_pvalues``, as
+    ``evidence_budget_series`` hands them on)."""
+    from models.evidence import CELL
+
+    p_series = (series["p"] * series.groupby(CELL, sort=False)["p"].transform("size")).clip(upper=1.0)
+    s = series.assign(p_series=p_series).sort_values(["area_code", "signal", "period", "period_start"]).reset_index(drop=True)
     el = (s["p_series"] <= budget.elevated_p) | ((s["series_alarm"] > 0) & (s["period"] == "week"))
     key = s["area_code"] + "|" + s["signal"] + "|" + s["period"]
     brk = (~el) | (key != key.shift())

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from models.calendar import parse_period_label, period_label
-from pipelines.explain import elevated_runs, explain
+from pipelines.explain import explain, runs_of
 from pipelines.feedback import apply_feedback
 
 STATUS_ORDER = {"nieuw": 0, "verergerend": 1, "aanhoudend": 2, "in behandeling": 3, "bekend": 4, "in jaarplan": 5,
@@ -166,11 +166,11 @@ def flag_run(scores: pd.DataFrame, ref, budget=None, feedback: pd.DataFrame | No
     monthly flags earlier runs' lists held (:func:`current_cells`).
     """
     scores = scores.assign(period_start=pd.to_datetime(scores["period_start"]))
-    from models.evidence import Budget, evidence_and_budget, lifecycle   # scipy: only when flagging, not reading lists
+    from models.evidence import Budget, evidence_budget_series, lifecycle   # scipy: only when flagging, not reading lists
 
     # the budget with the factors its levels were set to on the past (``Budget.chance_entries``): they explain the lists
-    evidence, budget = evidence_and_budget(scores, ref.catalogue, ref.neighbours,
-                                           Budget() if budget is None else budget, ref.teams)
+    evidence, budget, series = evidence_budget_series(scores, ref.catalogue, ref.neighbours,
+                                                      Budget() if budget is None else budget, ref.teams)
     evidence = lifecycle(evidence, budget)
     # ``run``: the run's (label, start), the same for every municipality of a region (default: from ``scores``)
     label, start = run if run is not None else run_period(scores)
@@ -178,7 +178,7 @@ def flag_run(scores: pd.DataFrame, ref, budget=None, feedback: pd.DataFrame | No
     flags = now[now["status"] != ""].merge(ref.areas[["area_code", "name", "wijkteam"]], on="area_code")
     flags = apply_feedback(flags, feedback, budget.feedback_quiet_weeks, set(ref.wijkteams["wijkteam"]))
     # "verhoogd" by the evidence's own rule and p-values (corrected for the domain's series), not the raw p-value
-    cells = elevated_runs(scores, ref.catalogue, budget, ref.teams).merge(
+    cells = runs_of(series, budget).merge(
         ref.catalogue[["signal", "label_nl", "label_en", "unit_nl"]], on="signal")
     cells = cells[cells["period_start"].isin(flags["period_start"])]     # an explanation reads its own period only
     names, teams = ref.area_names, ref.area_teams
