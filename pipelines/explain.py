@@ -106,17 +106,55 @@ def explain(flag, cells: pd.DataFrame, neighbours: pd.DataFrame, names: dict, la
     Returns the text and the elevated signals (a flag listed on the combined evidence names the series that add
     most in its text, as such, never as the rise; the list's charts show those, ``lists.selection.chart_data``).
     """
-    here = cells[(cells["area_code"] == flag.area_code) & (cells["domain"] == flag.domain)
-                 & (cells["period"] == flag.period) & (cells["period_start"] == flag.period_start)]
-    up = here[here["elevated"]].sort_values("pvalue")
-    one, many = unit_word(flag.period, False, lang), unit_word(flag.period, True, lang)
+    return explanations(flag, cells, neighbours, names, teams, (lang,))[lang]
+
+
+def explanations(flag, cells: pd.DataFrame, neighbours: pd.DataFrame, names: dict, teams: dict | None = None,
+                 langs: tuple[str, ...] = ("nl", "en")) -> dict[str, tuple[str, list[str]]]:
+    """:func:`explain` in each of ``langs``. The rows a text reads are picked once, in plain Python over ``cells``
+    (a flag's buurt and its neighbours: a few dozen rows), and only the words differ per language: a list holds
+    both texts of every flag, and picking them with pandas took most of a national run's explanations."""
+    rows = list(cells.itertuples(index=False))
+    here = [r for r in rows if r.area_code == flag.area_code and r.domain == flag.domain and r.period == flag.period
+            and r.period_start == flag.period_start]
+    up = sorted((r for r in here if r.elevated), key=_by_pvalue)
     # a flag without a level is on the list for follow-up only: never "op rij" or "nieuw" then
     listed_now = bool(getattr(flag, "level", "alarm") or "")
+    look = getattr(flag, "look", "")
+    carried, most = [], []
+    if listed_now and not up:
+        nb_signal = getattr(flag, "nb_signal", None)
+        if look == "pooled neighbours" and isinstance(nb_signal, str):
+            carried = [r for r in here if r.signal == nb_signal][:1]
+        if not carried:
+            most = _contributing(here)
+    named = [r.signal for r in (up or carried or most)]
+    around = []
+    if named:
+        nb = set(neighbours["neighbour"].to_numpy(dtype=object)[
+            neighbours["area_code"].to_numpy(dtype=object) == flag.area_code])
+        areas = {r.area_code for r in rows if r.area_code in nb and r.signal in named and r.elevated
+                 and r.period_start == flag.period_start}
+        if areas:
+            # a team's list names only its own buurten; of other teams' neighbours it says only that one or more
+            # is elevated too, and only where the buurt has several: a count, or the only one, would name it
+            team = getattr(flag, "wijkteam", None)
+            own = sorted({names.get(a, a) for a in areas if teams is None or teams.get(a) == team})
+            other = any(teams is not None and teams.get(a) != team for a in areas)
+            several = teams is not None and sum(teams.get(a) != team for a in nb) >= MIN_OTHER_NEIGHBOURS
+            around = [own, other and several]
+    signals = [r.signal for r in up]
+    return {lang: (_text(flag, up, carried, most, around, listed_now, look, lang), signals) for lang in langs}
+
+
+def _text(flag, up: list, carried: list, most: list, around: list, listed_now: bool, look: str, lang: str) -> str:
+    """The words of :func:`explanations` in ``lang``, from the rows it picked."""
+    one, many = unit_word(flag.period, False, lang), unit_word(flag.period, True, lang)
     # "op rij" counts the periods of this episode only, so it never reaches back before "Sinds"
     episode = episode_periods(flag)
     words = SERIES_WORDS[lang]
     parts = []
-    for r in up.itertuples(index=False):
+    for r in up:
         text = _series_count(r, lang)
         gradual = "cusum" in (getattr(r, "reason", "") or "")
         if listed_now:
@@ -128,23 +166,18 @@ def explain(flag, cells: pd.DataFrame, neighbours: pd.DataFrame, names: dict, la
         if not (gradual and listed_now) and not _above_bound(r):
             text += words["window"].format(many=many)      # elevated on its window's sum, not on this period's count
         parts.append(text)
-    signals = named = list(up["signal"])
-    look = getattr(flag, "look", "")
     if listed_now and not parts:
         # listed on the combined evidence (pooled counts, or a series' own detector): no series stands out on
         # its own, so none is called the rise; the series that add most are named as what they are
-        words = CONTRIBUTOR_WORDS[lang]
-        carried = getattr(flag, "nb_signal", None)
-        own = here[here["signal"] == carried] if look == "pooled neighbours" and isinstance(carried, str) else here.iloc[:0]
-        if len(own):
+        if carried:
             # the neighbours' sum of one signal listed the buurt: that signal is named, not the buurt's other series
-            parts, named = [_carried(next(own.itertuples(index=False)), lang, one, many)], [carried]
+            parts = [_carried(carried[0], lang, one, many)]
         else:
+            words = CONTRIBUTOR_WORDS[lang]
             head = POOLED_WORDS[lang][look].format(many=many) if look in POOLED_WORDS[lang] else words["combined"]
-            most = contributors(here)
-            if len(most):
-                head += words["most"] + ", ".join(_contributor(r, lang) for r in most.itertuples(index=False))
-            parts, named = [head], list(most["signal"])
+            if most:
+                head += words["most"] + ", ".join(_contributor(r, lang) for r in most)
+            parts = [head]
     since = period_text(flag.since, flag.period, lang)
     last = period_text(flag.last_seen, flag.period, lang) if pd.notna(flag.last_seen) else since
     if flag.status == "opgelost" and not parts:
@@ -161,31 +194,37 @@ def explain(flag, cells: pd.DataFrame, neighbours: pd.DataFrame, names: dict, la
     text = "; ".join(parts)
     text = text[:1].upper() + text[1:]
     text += f". Sinds {since}." if lang == "nl" else f". Since {since}."
-    if named:
-        nb = neighbours.loc[neighbours["area_code"] == flag.area_code, "neighbour"]
-        also = cells[cells["area_code"].isin(nb) & cells["signal"].isin(named) & cells["elevated"]
-                     & (cells["period_start"] == flag.period_start)]
-        if len(also):
-            # a team's list names only its own buurten; of other teams' neighbours it says only that one or more
-            # is elevated too, and only where the buurt has several: a count, or the only one, would name it
-            team = getattr(flag, "wijkteam", None)
-            areas = set(also["area_code"])
-            own = sorted({names.get(a, a) for a in areas if teams is None or teams.get(a) == team})
-            other = any(teams is not None and teams.get(a) != team for a in areas)
-            several = teams is not None and sum(teams.get(a) != team for a in set(nb)) >= MIN_OTHER_NEIGHBOURS
-            if own:
-                text += (f" Ook verhoogd in de {'buurbuurt' if len(own) == 1 else 'buurbuurten'}: {', '.join(own)}."
-                         if lang == "nl" else f" Also elevated next door: {', '.join(own)}.")
-            if other and several:
-                text += (" Ook verhoogd in een of meer aangrenzende buurten van een ander wijkteam." if lang == "nl"
-                         else " Also elevated in one or more adjacent buurten of another wijkteam.")
-    return text, signals
+    if around:
+        own, others = around
+        if own:
+            text += (f" Ook verhoogd in de {'buurbuurt' if len(own) == 1 else 'buurbuurten'}: {', '.join(own)}."
+                     if lang == "nl" else f" Also elevated next door: {', '.join(own)}.")
+        if others:
+            text += (" Ook verhoogd in een of meer aangrenzende buurten van een ander wijkteam." if lang == "nl"
+                     else " Also elevated in one or more adjacent buurten of another wijkteam.")
+    return text
+
+
+def _by_pvalue(r) -> tuple:
+    """Sort key: the p-value, a missing one last (as pandas sorts)."""
+    return (pd.isna(r.pvalue), 0.0 if pd.isna(r.pvalue) else r.pvalue)
+
+
+def _adds(r) -> bool:
+    """Whether a series adds to its buurt-domain's combined evidence this period: not elevated on its own, and above
+    its expected count (below it, it adds nothing, whatever its window's p-value: named after "het meest" it read
+    as "0 signalen (verwacht 0,0)")."""
+    return not r.elevated and pd.notna(r.expected) and r.count > r.expected
+
+
+def _contributing(rows: list) -> list:
+    """:func:`contributors` of rows as :func:`explanations` holds them."""
+    return sorted((r for r in rows if _adds(r)), key=lambda r: (*_by_pvalue(r), r.signal))[:CONTRIBUTORS]
 
 
 def contributors(here: pd.DataFrame) -> pd.DataFrame:
-    """The series of a buurt-domain-period that add most to its combined evidence: above their expected count this
-    period, strongest (smallest p-value) first. A series below its expected count adds nothing this period, whatever
-    its window's p-value: named after "het meest" it read as "0 signalen (verwacht 0,0)"."""
+    """The series of a buurt-domain-period that add most to its combined evidence (:func:`_adds`), strongest
+    (smallest p-value) first."""
     rising = here[~here["elevated"] & here["expected"].notna() & (here["count"] > here["expected"])]
     return rising.sort_values(["pvalue", "signal"]).head(CONTRIBUTORS)
 

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from models.calendar import parse_period_label, period_label
-from pipelines.explain import explain, runs_of
+from pipelines.explain import explanations, runs_of
 from pipelines.feedback import apply_feedback
 
 STATUS_ORDER = {"nieuw": 0, "verergerend": 1, "aanhoudend": 2, "in behandeling": 3, "bekend": 4, "in jaarplan": 5,
@@ -184,12 +184,12 @@ def flag_run(scores: pd.DataFrame, ref, budget=None, feedback: pd.DataFrame | No
     names, teams = ref.area_names, ref.area_teams
     near = _cells_near(cells, ref.neighbours, flags["area_code"])
     nl, en, signals = [], [], []
+    around = ref.neighbours[ref.neighbours["area_code"].isin(set(flags["area_code"]))]
     for f in flags.itertuples(index=False):
-        mine = near(f.area_code)
-        text, sig = explain(f, mine, ref.neighbours, names, "nl", teams)
-        nl.append(text)
-        en.append(explain(f, mine, ref.neighbours, names, "en", teams)[0])
-        signals.append(", ".join(sig))
+        both = explanations(f, near(f.area_code), around, names, teams)
+        nl.append(both["nl"][0])
+        en.append(both["en"][0])
+        signals.append(", ".join(both["nl"][1]))
     flags = flags.assign(run_period=label, explanation=nl, explanation_en=en, signals=signals)
     flags = flags.assign(_l=flags["level"].map(LEVEL_ORDER), _s=flags["status"].map(STATUS_ORDER))
     flags = flags.sort_values(["wijkteam", "_l", "_s", "score", "area_code", "domain"],
