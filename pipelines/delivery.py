@@ -114,18 +114,56 @@ def unknown_cells(module, rows: pd.DataFrame, today: pd.Timestamp, first_day: pd
     signal is quarantined, it is no weekly cell), lying between ``first_day`` and ``today``. A row wrong in those
     says nothing of a cell wijkradar holds.
     """
-    keys = ["area_code", "signal", "part", "period", "period_start"]
     if rows.empty:
-        return pd.DataFrame(columns=keys)
+        return pd.DataFrame(columns=CELL_KEYS)
     cells = module.to_cells(rows.assign(count=0))                 # the count is what is unknown
+    return cells.loc[_known_cells(cells, rows, today, first_day, buurten), CELL_KEYS]
+
+
+#: the grain of an aggregate source's cell
+CELL_KEYS = ["area_code", "signal", "part", "period", "period_start"]
+
+
+def _known_cells(cells: pd.DataFrame, rows: pd.DataFrame, today: pd.Timestamp, first_day: pd.Timestamp,
+                 buurten=None) -> pd.Series:
+    """Per cell of ``rows`` (``module.to_cells``): a buurt of the division, a known part, a period that can be read,
+    of the type its signal is counted in, between ``first_day`` and ``today`` (:func:`unknown_cells`)."""
     start = pd.to_datetime(cells["period_start"])
-    known = cells[keys].notna().all(axis=1) & start.between(first_day, today)
+    known = cells[CELL_KEYS].notna().all(axis=1) & start.between(first_day, today)
     if buurten is not None:                  # "BU9", no buurt: its quarantined row is no cell of the division
         known &= cells["area_code"].isin(set(buurten))
     for column in PERIOD_TYPE_CHECKS:
         if column in rows:
             known &= rows[column].eq(True).reindex(cells.index, fill_value=False)
-    return cells.loc[known, keys]
+    return known
+
+
+def undated_cells(module, rows: pd.DataFrame, quarantined, today: pd.Timestamp, first_day: pd.Timestamp,
+                  buurten=None) -> pd.DataFrame:
+    """The cells that quarantined rows whose period cannot be read ("2026-13", a date for a month) may hold.
+
+    Such a row's buurt, signal and part can be read, so its count belongs to one of the periods of its signal that
+    the file delivers (the rest of ``rows``, the file's typed rows; ``quarantined``: a mask of them), in a cell the
+    file holds no row of: each of those cells is unknown (:func:`unknown_cells`), so the buurt's total of each such
+    period is a lower bound ("minstens"), not a total without the row's count. A row whose buurt or part cannot be
+    read says nothing of a cell wijkradar holds.
+    """
+    quarantined = pd.Series(quarantined, index=rows.index)
+    if not quarantined.any():
+        return pd.DataFrame(columns=CELL_KEYS)
+    bad = rows[quarantined]
+    cells = module.to_cells(bad.assign(count=0))
+    undated = pd.to_datetime(cells["period_start"]).isna() & cells[["area_code", "signal", "part"]].notna().all(axis=1)
+    if buurten is not None:
+        undated &= cells["area_code"].isin(set(buurten))
+    if not undated.any():                   # the usual case: the whole file is not made into cells again
+        return pd.DataFrame(columns=CELL_KEYS)
+    held = module.to_cells(rows.assign(count=0))
+    held = held.loc[_known_cells(held, rows, today, first_day), CELL_KEYS].drop_duplicates()
+    periods = held[["signal", "period", "period_start"]].drop_duplicates()
+    maybe = cells.loc[undated, ["area_code", "signal", "part"]].drop_duplicates().merge(periods, on="signal")
+    maybe = maybe.merge(held, on=CELL_KEYS, how="left", indicator=True)
+    return maybe.loc[maybe["_merge"] == "left_only", CELL_KEYS].reset_index(drop=True)
 
 
 #: The typed columns in which the aggregate sources say a row's period is of the type its signal is counted in

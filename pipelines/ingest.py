@@ -759,6 +759,16 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
             "row_number": frame.loc[unknown_doubled.index, "row_number"].astype("int64").to_numpy(),
             "expectation": "old_code_of_a_merged_buurt_held_whole", "reason": unknown_doubled.to_numpy()}))
         unknown = unknown.drop(index=unknown_doubled.index)
+    if getattr(module, "KIND", None) == "cells" and not hasattr(module, "write_core"):
+        # a row whose period cannot be read leaves the totals it may belong to unknown; a part of a buurt held whole
+        # changes nothing here either
+        undated = delivery_mod.undated_cells(module, frame, still_open, today, ref.load_settings.first_day(),
+                                             ref.buurten["area_code"])
+        if len(undated):               # judged beside the file's other unknown cells, by an index of their own
+            first = int(frame.index.max()) + 1
+            undated.index = range(first, first + len(undated))
+            doubled = _merged_unknown_doubled(con, source, module, accepted, pd.concat([unknown, undated]), ref)
+            unknown = pd.concat([unknown, undated.drop(index=doubled.index[doubled.index.isin(undated.index)])])
     closed = not_applied.assign(row_number=frame.loc[not_applied.index, "row_number"].astype("int64").to_numpy())
     quarantined = raw_rows.merge(failures, on="row_number").merge(
         closed[["row_number", "state", "state_by"]], on="row_number", how="left")
