@@ -1772,6 +1772,12 @@ def plan(seed: int = SEED) -> list[Planned]:
     rows[2][1], rows[5][1], rows[9][1] = "22-11-2026 23:59:60", "22-11-2026 24:00", "2026-11-22 23:60"
     b.text(Case("meldingen_ronde24_tijd_buiten_bereik.csv", "meldingen", "loaded", rows_read=12, quarantined=3,
                 reason="not a date", klass="dates-time-out-of-range"), M, rows)
+    # a count row whose month cannot be read (a thirteenth month, a date where a month belongs, a letter O for a 0):
+    # quarantined, and the totals it may belong to are lower bounds (tests/pipelines/test_undated_rows.py)
+    rows = b.schulden_cells(10)
+    rows[1][1], rows[4][1], rows[8][1] = "2026-13", rows[4][1] + "-15", rows[8][1].replace("0", "O", 1)
+    b.text(Case("schulden_ronde25_maand_onleesbaar.csv", "schulden", "loaded", rows_read=10, quarantined=3,
+                reason="not a period", klass="counts-undated-row"), SCHULDEN_HEADER, rows)
     return b.items
 
 
