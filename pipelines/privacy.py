@@ -18,6 +18,7 @@ import hmac
 import html
 import re
 import unicodedata
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -504,7 +505,7 @@ _HOUSE_NO = (r"\d{1,5}(?:\s?[-/]\s?\d{1,5}|\s?-?\s?[A-Za-z]{1,2}\b|\s+(?:bis|hs|
 _UNITS = (r"(?!\s*(?:keer|x\b|dag|dagen|week|weken|maand|maanden|jaar|jaren|uur|min|minuten|meter|m\b|km|kg|"
           r"stuks|personen|mensen|auto|autos|auto's|woningen|huizen|%|procent|graden|fase|e\b|ste\b|de\b|"
           r"meldingen|melding|klachten|signalen|signaal|signals|rijen|regels|rows|containers|bomen|palen|lantaarnpalen|"
-          r"fietsen|bakken|"
+          r"fietsen|bakken|kramen|zakken|vuilniszakken|banken|bankjes|borden|bordjes|plekken|"
           r"(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
           r"jan|feb|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec)\b))")    # a date: "Raadsvergadering 12 maart"
 # between street and number: a space, a label, a sign, or a sign and a label ("Hoofdstraat nr. 12", "Hoofdstraat, 12a",
@@ -1067,6 +1068,7 @@ def _detect(text: str) -> list[tuple[int, int, str]]:
                   if not any(a < d[1] and d[0] < b for a, b, _ in found)]
     if any(c.isdigit() for c in text):           # a name glued to digits, as an id is typed: "Brinkhuis1961"
         found += _glued_names(text)
+    found += _initials_glued(text)               # "JJansen"
     capitals = _CAPITALS.sub(lambda m: m.group().capitalize(), text)
     if capitals != text:                         # "LOCATIE: LINDENGRACHT 20A" read as "Locatie: Lindengracht 20A"
         found += [span for span in _detect_once(capitals) if span[2] == "adres"]
@@ -1098,6 +1100,20 @@ def _glued_names(text: str) -> list[tuple[int, int, str]]:
             if listed_name(word := m.group(1) or m.group(2)) and word.lower() not in _place_words()]
 
 
+#: one or two initials glued to a capitalised surname, as a user name is typed: "JJansen", "GJBrinkhuis"
+_INITIALS_GLUED = re.compile(r"(?<![A-Za-z])[A-Z]{1,2}([A-Z][a-z]{3,})(?![A-Za-z])")
+
+
+def _initials_glued(text: str) -> list[tuple[int, int, str]]:
+    """Initials glued to a surname of the lists that is no place's word (:data:`_INITIALS_GLUED`)."""
+    return [(m.start(), m.end(), "naam") for m in _INITIALS_GLUED.finditer(text) if _a_surname(m.group(1))]
+
+
+def _a_surname(word: str) -> bool:
+    """Whether ``word`` (any case) is a surname of the lists, of four letters or more, and no place's word."""
+    return len(word) >= 4 and word.lower() not in _place_words() and _normalise(word)[0].title() in _lists()[2]
+
+
 def _spells_a_name(handle: str) -> bool:
     """Whether a handle (:data:`_HANDLE`) spells a person's name: a piece of it (between signs and digits) is a first
     name of the lists, or a surname that is no place's word, or two such glued ("gerritbrinkhuis"). An organisation's
@@ -1110,6 +1126,8 @@ def _spells_a_name(handle: str) -> bool:
     handle = handle.split(":")[-1].split("=")[-1]
     for piece in re.split(r"[^a-z]+", _normalise(handle)[0].lower()):
         if listed(piece) or any(listed(piece[:k]) and listed(piece[k:]) for k in range(3, len(piece) - 2)):
+            return True
+        if any(_a_surname(piece[k:]) for k in (1, 2)):          # initials and a surname: "@jjansen", "@gjbrinkhuis"
             return True
     return False
 
@@ -2170,7 +2188,12 @@ _NOTE_NOT_NAMES = {"gemeente", "politie", "handhaving", "reiniging", "anoniem", 
                    "noord", "oost", "zuid", "west", "corporatie", "woningcorporatie", "verhuurder", "wijkteam", "ggd",
                    "boa", "jeugdwerk", "jongerenwerk", "welzijn", "thuiszorg", "veiligheidshuis", "team", "nederland",
                    "drenthe", "buurt", "wijk", "straat", "woning", "flat", "portiek", "ouders", "buren", "kinderen",
-                   "familie", "meldingen", "melding", "klacht", "klachten", "overlast", "afval", "geluid"}
+                   "familie", "meldingen", "melding", "klacht", "klachten", "overlast", "afval", "geluid",
+                   # organisations a wijkteam calls: housing corporations, utilities, shops, care and welfare
+                   "woonconcern", "domesta", "lefier", "actium", "woonservice", "woningstichting", "jumbo", "lidl",
+                   "aldi", "action", "kpn", "ziggo", "enexis", "rendo", "essent", "eneco", "vattenfall", "wmd",
+                   "veiligheidsregio", "ggz", "humanitas", "icare", "tinten", "zorggroep", "vitaal", "reclassering",
+                   "vluchtelingenwerk", "schuldhulp", "stadsbank", "kredietbank", "uwv", "svb", "cak", "cjib"}
 _NOTE_NOT_NAME_ENDINGS = re.compile(r"(?:ing|heid|schap|teit|atie|tie|isme|vereniging|stichting|centrum|huis|team|"
                                     r"dienst|werk|zorg|raad|bureau|afdeling|gebouw|school)$")
 
@@ -2211,6 +2234,81 @@ def _note_unlisted_name(text: str) -> bool:
             if words[k + 1].lower() in _NOTE_PERSON_VERBS and len(word) > 3 and not _not_a_name(word, words, k):
                 return True
     return False
+
+
+#: in a note, a full date this many years or more before today is a date of birth: a note about a flag dates what
+#: happened lately, not in another decade
+NOTE_BIRTH_YEARS = 12
+_NOTE_FULL_DATE = re.compile(r"(?i)(?<![\d\-/.])(?:\d{1,2}" + _DSEP + r"\d{1,2}" + _DSEP + r"((?:19|20)\d{2})"
+                             r"|((?:19|20)\d{2})" + _DSEP + r"\d{1,2}" + _DSEP + r"\d{1,2}"
+                             r"|\d{1,2}(?:e|ste|de)?\s+" + _MONTHS + r",?\s+((?:19|20)\d{2}))(?![\d\-/])")
+#: a street's word that is a street's whole name in many places ("Markt 3", "Brink 12", "aan de Kade 4")
+_STREET_WORDS = r"(?:markt|brink|plein|kade|dijk|singel|dreef|hof|wal|haven|erf|gracht|steeg|laan|esch|es|plaats)"
+#: an address as a note types it: the number before the street ("portiek 14 Kerkstraat"), a word between street and
+#: number ("Molenweg huis 3", "Kerkstraat woning 12"), a street that is a street's word alone after a preposition and an
+#: article ("aan de Markt 3", "op de brink 12")
+_NOTE_STREET = re.compile(
+    r"(?i)(?<![\w\-])(?!(?:19|20)\d\d(?!\d))\d{1,4}\s?[a-z]?\s+[a-z][\w'’\-]*?[a-z]{2}" + _STREET_SUFFIX + r"(?![\w\-])"
+    r"|[a-z][\w'’\-]*?[a-z]" + _STREET_SUFFIX + r"\s+(?:huis|woning|pand|portiek|flat|app\.?|appartement)\s*"
+    r"(?!(?:19|20)\d\d(?!\d))\d{1,4}(?!\d)" + _UNITS +
+    r"|\b(?:aan|op|in|bij|naast|tegenover)\s+(?:de|het|'t)\s+" + _STREET_WORDS + r"\s+(?!(?:19|20)\d\d(?!\d))"
+    + _HOUSE_NO + r"(?!\d)" + _UNITS)
+#: the regions whose phone numbers a note may hold written as at home, with a 0 and no country code: Belgium's and
+#: Germany's (Hoogeveen lies near the German border), read where the number is no Dutch one
+_NOTE_PHONE_REGIONS = ("BE", "DE")
+_NOTE_NATIONAL_NUMBER = re.compile(r"(?<![\d+])0[1-9](?:[\s./\-]{0,2}\d){7,10}(?!\d)")
+
+
+def _note_old_date(text: str, today: date | None = None) -> bool:
+    """Whether a note holds a full date (day, month and year) at least :data:`NOTE_BIRTH_YEARS` years ago: a date of
+    birth written without its keyword ("12 maart 1961", "1961-03-12")."""
+    last = (today or date.today()).year - NOTE_BIRTH_YEARS
+    return any(int(next(y for y in m.groups() if y)) <= last for m in _NOTE_FULL_DATE.finditer(text))
+
+
+def _note_foreign_phone(text: str) -> bool:
+    """Whether a note holds a Belgian or German phone number of a person written as at home ("bel 0470/12.34.56",
+    "0151 23456789"), which is no Dutch number."""
+    from phonenumbers import NumberParseException, parse
+
+    for m in _NOTE_NATIONAL_NUMBER.finditer(text):
+        digits = re.sub(r"\D", "", m.group())
+        try:
+            if _personal_number(parse(digits, "NL")):
+                continue                                   # a Dutch number: the rules for those decide
+            if any(_personal_number(parse(digits, region)) for region in _NOTE_PHONE_REGIONS):
+                return True
+        except NumberParseException:
+            continue
+    return False
+
+
+def _note_contact_name(text: str) -> bool:
+    """Whether a capitalised word on no list stands right before a verb of contact ("Bakkal gebeld", "daarna Yilmaz
+    gesproken"): a name, unless a Dutch word (:func:`_dutch_word`: "Opnieuw gebeld", "Telefonisch gesproken") or an
+    organisation's, office's or place's (:func:`_not_a_name`)."""
+    words = [m.group().rstrip(".") for m in _WORD.finditer(text)]
+    return any(_is_cap(w) and len(w) >= 4 and words[k + 1].lower() in _NOTE_NAMING_VERBS and not _not_a_name(w, words, k)
+               and not _dutch_word(w) for k, w in enumerate(words[:-1]))
+
+
+#: a word this frequent in pyspellchecker's Dutch word list is an ordinary word; surnames on no name list that a note
+#: names (Bakkal, Kowalski, Yilmaz) are at its floor of 50 or absent
+DUTCH_WORD_FREQUENCY = 200
+
+
+@functools.lru_cache(maxsize=1)
+def _dutch_frequencies():
+    """pyspellchecker's Dutch word frequencies (from subtitles; about 340,000 words): loaded once, and only where a
+    note's capitalised word before a verb of contact is to be judged (1.5 s, 70 MB)."""
+    from spellchecker import SpellChecker
+
+    return SpellChecker(language="nl", distance=1).word_frequency
+
+
+def _dutch_word(word: str) -> bool:
+    """Whether ``word`` is an ordinary Dutch word (:data:`DUTCH_WORD_FREQUENCY`), not a name."""
+    return _dutch_frequencies()[word.lower()] >= DUTCH_WORD_FREQUENCY
 
 
 def note_kind(note: str) -> str | None:
@@ -2260,6 +2358,14 @@ def note_kind(note: str) -> str | None:
         return "e-mail"
     if _note_nine_digits(text):                         # 0528 123456 kept by a spreadsheet as 528123456
         return "telefoonnummer"
+    if _note_foreign_phone(text):                       # "bel 0470/12.34.56"
+        return "telefoonnummer"
+    if _NOTE_STREET.search(text):                       # "portiek 14 Kerkstraat", "aan de Markt 3"
+        return "adres"
+    if _note_old_date(text):                            # "12 maart 1961"
+        return "geboortedatum"
+    if _note_contact_name(text):                        # "Bakkal gebeld"
+        return "naam"
     return None
 
 

@@ -21,6 +21,14 @@ PERSONAL = [
     ("mail van x.y", "e-mail"), ("antwoord van jan_jansen", "naam"), ("bakker.j stuurt foto's", "e-mail"),
     ("528123456", "telefoonnummer"), ("bel 528123456", "telefoonnummer"), ("528 123456", "telefoonnummer"),
     ("612345678", "telefoonnummer"), ("terugbellen op 201234560", "telefoonnummer"),
+    # red team round 2 (04): the number before the street, a word between street and number, a street's word alone,
+    # a date of birth without its keyword, a surname on no list before a verb of contact, initials glued to a
+    # surname, a Belgian or German number written as at home
+    ("portiek 14 Kerkstraat", "adres"), ("hoek Kerkstraat/Molenweg huis 3", "adres"),
+    ("woont boven de Jumbo aan de Markt 3", "adres"), ("13a kerkstraat, buren klagen", "adres"),
+    ("12 maart 1961", "geboortedatum"), ("1961-03-12", "geboortedatum"), ("melder is van 03-04-1958", "geboortedatum"),
+    ("Bakkal gebeld", "naam"), ("daarna Yilmaz gesproken", "naam"), ("JJansen", "naam"), ("@jjansen", "naam"),
+    ("bel 0470/12.34.56", "telefoonnummer"), ("mobiel 0151 23456789", "telefoonnummer"),
 ]
 
 
@@ -71,6 +79,12 @@ HARMLESS = [
     "Gesproken met Jeugdwerk", "contactpersoon Veiligheidshuis", "huisarts Centrum ingelicht", "buurvrouw Thuiszorg",
     "wijkagent Ingelicht", "mevrouw heeft gebeld", "meneer zegt dat het beter gaat", "ZORGCENTRUM GEBELD",
     "OUDERS GEBELD", "melder onbekend", "Kerkstraat drie keer geveegd", "klantnummer volgt",
+    # beside the rules of round 2 (04): recent dates, counts before a street, ordinary words and organisations before
+    # a verb of contact, acronyms, a Dutch number (its own rules), a year alone
+    "melding 12 maart 2026", "sinds 2024-03-12 bekend", "3 containers Kerkstraat geleegd", "Opnieuw gebeld",
+    "Nogmaals gebeld", "Telefonisch gesproken", "Vandaag gemaild", "Woonconcern gebeld", "Lefier gebeld",
+    "Jumbo gebeld", "KPN storing", "Flat uit 1961 wordt gerenoveerd", "op de markt 3 kramen extra", "Fase 2 gestart",
+    "week 14 overleg", "Kerkstraat 2 keer geveegd",
 ]
 
 
