@@ -610,7 +610,8 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: Re
     """Load one file of ``source``; refusals raise IngestError / ValidationRefused / LoadHeld in one sentence.
 
     Options: see :func:`_ingest_file`. A refusal's message passes the privacy scrubber, so no personal
-    value (in a file name, a header row taken for data, a cell) reaches a terminal, a log or Prefect.
+    value (in a file name, a header row taken for data, a cell) reaches a terminal, a log or Prefect; a hold's
+    holds only what wijkradar wrote (periods, totals, file names as the load list shows them).
     """
     from pipelines.validate import ValidationRefused
 
@@ -619,7 +620,11 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: Re
         return _ingest_file(con, path, source, ref, archive_dir, today, **options)
     except (IngestError, ValidationRefused, LoadHeld, NotYet) as exc:
         shown = _shown_name(Path(path), source, archive_dir)
-        message = _scrubbed_message(" ".join(str(exc).split()), [shown, *getattr(exc, "file_names", ())])
+        message = " ".join(str(exc).split())
+        # a hold is wijkradar's own sentence (periods, totals, shown file names, load ids): the scrubber read a
+        # period and its total ("2024-02 125") as a BSN and hid the drop an analyst is asked to accept
+        if not isinstance(exc, LoadHeld):
+            message = _scrubbed_message(message, [shown, *getattr(exc, "file_names", ())])
         if not message.startswith(shown):       # every refusal names its file: a weekly run loads many
             message = f"{shown}: {message}"
         if message == str(exc):

@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipelines.sources.common import IngestError, normalise_area_code
-from pipelines.sources.odata import archive_payload, fetch_pages, read_entity
+from pipelines.sources.odata import archive_payload, fetch_pages, read_entity, refuse_absent_topics
 from pipelines.validate import Check, gx_expectations
 from pipelines import catalog
 
@@ -151,7 +151,9 @@ def read(path: Path) -> pd.DataFrame:
             raise IngestError(f"{path}: a topic in {table}.DataProperties has no Key; this is not a complete CBS "
                               "OData payload; fetch it again from the service")
         numeric = topics[~topics["Datatype"].isin(["String"]) | topics["Key"].str.startswith(BOUNDARY)]
-        rows = pd.DataFrame(read_entity(path, f"{table}.TypedDataSet", REQUIRED["TypedDataSet"]))
+        records = read_entity(path, f"{table}.TypedDataSet", REQUIRED["TypedDataSet"])
+        refuse_absent_topics(records, numeric["Key"], str(path), table)
+        rows = pd.DataFrame(records)
         rows = rows.reindex(columns=["WijkenEnBuurten", *rows.columns.drop("WijkenEnBuurten", errors="ignore")])
         code_list = {str(r.get("Key", "")).strip() for r in read_entity(path, f"{table}.WijkenEnBuurten")}
         keep = [k for k in numeric["Key"] if k in rows.columns]

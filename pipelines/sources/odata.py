@@ -348,3 +348,18 @@ def read_entity(folder: Path, name: str, require: tuple[str, ...] = ()) -> list[
         rows.extend(_rows(f.read_bytes(), f"{folder}", f"{_megabytes(f.stat().st_size)} in page {i} of {name}", require,
                           "fetch the payload again from the service")[1])
     return rows
+
+
+def refuse_absent_topics(rows: list[dict], keys, where: str, table: str) -> None:
+    """Refuse a table whose rows lack a topic its DataProperties name. A service writes every topic in every row,
+    an empty value as null, which the topic's ``Default`` reads (``Zero``: 0); a key that is not there at all is a
+    table of another layout (a new version whose value column has another name), and reading it as empty stored
+    every count as 0."""
+    for key in keys:
+        absent = sum(key not in row for row in rows)
+        if absent:
+            raise IngestError(
+                f"{where}: {absent:,} of {len(rows):,} rows of {table} hold no {key!r}, a topic its DataProperties "
+                "name, so the table's layout does not match its description (a new version of the table?); nothing "
+                "was loaded, and no value was read as 0. Fetch it again; if this stays, see the table's description "
+                "on the CBS open data portal")

@@ -20,7 +20,7 @@ import pandas as pd
 from pipelines.sources import merges
 from pipelines.sources.common import IngestError, _cell_text, area_checks, plain_cells, resolve_area_codes
 from pipelines.sources.counts import count_checks, past_check
-from pipelines.sources.odata import archive_payload, fetch_pages, read_entity
+from pipelines.sources.odata import archive_payload, fetch_pages, read_entity, refuse_absent_topics
 from pipelines.sources.rows import cell_keys, checked_counts, plausible_check
 from pipelines.validate import Check, gx_expectations
 
@@ -71,6 +71,7 @@ def read(path: Path) -> pd.DataFrame:
     key, default = topic[0]["Key"], topic[0].get("Default")
     status = {r["Key"].strip(): str(r.get("Status") or "") for r in read_entity(path, "Perioden", REQUIRED["Perioden"])}
     rows = read_entity(path, "TypedDataSet")
+    refuse_absent_topics(rows, [key], str(path), TABLE)
     frame = pd.DataFrame({
         "area_code": [str(r.get("WijkenEnBuurten", "")) for r in rows],
         "period": plain_cells(pd.Series([str(r.get("Perioden", "")) for r in rows], dtype=object)).str.strip(),
