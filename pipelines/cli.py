@@ -218,8 +218,8 @@ def init(
     except (ProfileError, ReferenceError) as exc:
         _fail(str(exc))
     console.print(escape(summary.describe()))
-    console.print(f"next: put deliveries in {home.inbox} and run `wijkradar --home {home.root} run` "
-                  f"(or `wijkradar --home {home.root} demo` for a generated history)")
+    console.print(escape(f"next: put deliveries in {home.inbox} and run `wijkradar --home {home.root} run` "
+                         f"(or `wijkradar --home {home.root} demo` for a generated history)"))
 
 
 @app.command()
@@ -231,12 +231,12 @@ def demo() -> None:
     from pipelines.reference import Reference
 
     home = _home()
-    console.print(f"[bold]wijkradar demo[/] in {home.root}")
+    console.print(f"[bold]wijkradar demo[/] in {escape(str(home.root))}")
     files = write_demo_inbox(home, Reference.for_home(home))
     truth = (f"truth in {files.truth}" if files.truth else
              "no issues injected (the demo injects them only for Hoogeveen's buurten); the lists hold chance "
              f"findings and structural rises, see {files.risk_truth}")
-    console.print(f"demo inbox: {files.meldingen.name}, {files.wijkteam.name}; {truth}")
+    console.print(escape(f"demo inbox: {files.meldingen.name}, {files.wijkteam.name}; {truth}"))
     # the day after the generated history, whatever today is: the same lists in any year, none called old
     _run_weekly(home, today=str((DEMO_END + pd.Timedelta(days=1)).date()))
 
@@ -305,7 +305,7 @@ def _run_weekly(home: Home, today: Optional[str], dask_address: Optional[str] = 
         _fail(result.export_failed)
     console.print("\n[bold]Exports[/]")
     for team, paths in result.exports.items():
-        console.print(f"  {team}: " + ", ".join(str(p) for p in paths))
+        console.print(escape(f"  {team}: " + ", ".join(str(p) for p in paths)))
     if result.refused or result.held:
         raise typer.Exit(1)
 
@@ -356,12 +356,12 @@ def ingest_cmd(
                     _fail(str(exc))
             gemeente = gemeente or ref.gemeenten[0]
             url = (file or module.base_url()).rstrip("/")
-            console.print(f"fetching {source} for {gemeente} from {url}")
+            console.print(escape(f"fetching {source} for {gemeente} from {url}"))
             extra = {}
             if source == "cbs-kwb":
                 extra = {"years": year or None, "tables": module.table_ids(kwb_table)}
             path = module.fetch(url, gemeente, ref, home.archive, **extra)
-            console.print(f"payload archived in {path}")
+            console.print(f"payload archived in {escape(str(path))}")
         else:
             if file is None or not Path(file).exists():
                 _fail(f"{file} does not exist; give the path of the file to load")
@@ -562,7 +562,7 @@ def explain(
         text = "" if x != x else format(x, fmt)
         return text.replace(".", ",") if lang == "nl" else text
 
-    console.print(f"[bold]{code} {escape(name[0])}[/] ({words['team']} {name[1]})")
+    console.print(f"[bold]{code} {escape(name[0])}[/] ({words['team']} {escape(str(name[1]))})")
     if not (s_now["period"] == kind).any():      # a hole in the scored span: a period never delivered here
         when = wording.period_text(start, kind, lang)
         console.print(f"{when} kon niet beoordeeld worden voor deze buurt: er zijn geen cijfers van die periode."
@@ -581,7 +581,7 @@ def explain(
     for col in words["series_cols"]:
         t.add_column(col, overflow="fold")
     for r in s_now.sort_values(["domain", "pvalue"]).itertuples(index=False):
-        t.add_row(r.label_nl if lang == "nl" else r.label_en, wording.domain_word(r.domain, lang),
+        t.add_row(escape(r.label_nl if lang == "nl" else r.label_en), wording.domain_word(r.domain, lang),
                   wording.period_text(r.period_start, r.period, lang),
                   wording.count_text(r.count, getattr(r, "partial", False), lang),
                   "" if r.expected != r.expected else wording.number(r.expected, lang),
@@ -673,8 +673,8 @@ def quarantine_export(
     if not paths:
         console.print("no open quarantined rows to export")
     for p in paths:
-        console.print(f"written {p}: fix the rows, then put the file in the inbox or run "
-                      f"`wijkradar ingest --source {p.name.split('_')[0]} {p}`")
+        console.print(escape(f"written {p}: fix the rows, then put the file in the inbox or run "
+                             f"`wijkradar ingest --source {p.name.split('_')[0]} {p}`"))
 
 
 loads_app = typer.Typer(help="Loads held by the safety valve: list them (default) or accept one.",
@@ -891,7 +891,7 @@ def report(
     except (build.NoReportData, build.NotebookFailed, WarehouseBusy, ValueError) as exc:
         _fail(str(exc))
     for p in paths:
-        console.print(str(p))
+        console.print(escape(str(p)))
 
 
 def _team_codes(home) -> list[str]:
@@ -919,7 +919,7 @@ def status() -> None:
         held = catalog.held_count(con)
         last = catalog.last_run(con)
         version = catalog.schema_version(con)
-    console.print(f"warehouse {home.warehouse} (schema version {version})")
+    console.print(f"warehouse {escape(str(home.warehouse))} (schema version {version})")
     if loads.empty:
         console.print("nothing loaded yet: put files in the inbox and run `wijkradar run`, or try `wijkradar demo`")
     else:

@@ -5,6 +5,7 @@ Takes the selected, worded table (``selection.team_list`` in ``lang``); ``wijkra
 from __future__ import annotations
 
 import pandas as pd
+from rich.markup import escape
 from rich.table import Table
 
 from pipelines import wording
@@ -13,7 +14,10 @@ NOTHING = {"nl": "geen opvallende signalen", "en": "nothing flagged"}
 
 
 def rich_table(rows: pd.DataFrame, title: str, lang: str = "nl") -> Table | str:
-    """A rich ``Table`` of ``rows``, or for an empty list the one line to print instead."""
+    """A rich ``Table`` of ``rows``, or for an empty list the one line to print instead. Names and texts are the
+    profile's (a team's, a buurt's, a signal's label) and are printed as written, never read as markup ("[/Zuid]"
+    stopped the command, "[link=...]" made a link)."""
+    title = escape(title)
     if rows.empty:
         return f"\n[bold]{title}[/]: " + NOTHING[lang]
     cols = wording.LIST_COLUMNS[lang]
@@ -23,5 +27,5 @@ def rich_table(rows: pd.DataFrame, title: str, lang: str = "nl") -> Table | str:
     for col, width in shown:
         table.add_column(col, max_width=width, overflow="fold")
     for r in rows.itertuples(index=False, name=None):
-        table.add_row(r[1], r[2], r[3], f"{r[4]} {r[5]}", r[7], r[9])
+        table.add_row(*(escape(str(v)) for v in (r[1], r[2], r[3], f"{r[4]} {r[5]}", r[7], r[9])))
     return table
