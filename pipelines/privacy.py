@@ -471,7 +471,7 @@ _DATE = (r"(?:\d{1,2}" + _DSEP + r"\d{1,2}" + _DSEP + _YEAR + r"|\d{1,2}[ ]\d{1,
          r"|(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])(?:19|20)\d{2}|(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
          r"|\d{1,2}(?:e|ste|de)?\s+" + _MONTHS + r"(?:,?\s+" + _YEAR + r")?)(?!\d)")
 _BIRTH_WORD = (r"(?:geboren|gebooren|geb\.?|gb\.?|geboortedatum|geb\.?\s?dat(?:um)?\.?|geb\.?\s?d\.|geb\.?\s?jaar|"
-               r"geboortedag|geboortejaar|date of birth|birth\s?date|born|d\.o\.b\.?|dob)")
+               r"geboortedag|geboortejaar|verjaardag|jarig|date of birth|birth\s?date|birthday|born|d\.o\.b\.?|dob)")
 # the keyword, up to four short words ("op maandag", "te Hoogeveen op", "(dd-mm-jjjj):"), the date; or the date, then
 # the keyword ("12-03-1985 (geboortedatum)"); or the genealogical sign for born before the date ("*03.04.1978",
 # "° 3-4-1978"; not a degree: "20°")
@@ -493,7 +493,7 @@ _YEAR_WORD = (r"(?:negentien|twintig)\s?honderd(?:\s?[a-z]+){0,3}?(?:tig|tien|ee
 _BIRTH_SPLIT = re.compile(r"(?i)\b" + _BIRTH_WORD + r"(?:[\s:,()]+[^\s\d]{1,20}?){0,3}?[\s:,()]+"
                           r"(?:(?:(?:19|20)\d{2}|'\d{2})(?:[\s,]+[^\s\d]{1,20}?){0,3}?[\s,]+(?:\d{1,2}(?:e|ste|de)?|"
                           + _DAY_WORD + r")\s+" + _MONTHS + r"|\b(?:" + _YEAR_WORD + r"))(?![a-z])")
-_BIRTH_HINT = re.compile(r"(?i)geb|gb|born|dob|birth|d\.o\.b")
+_BIRTH_HINT = re.compile(r"(?i)geb|gb|born|dob|birth|d\.o\.b|verjaardag|jarig")
 
 _STREET_SUFFIX = (r"(?:straat|straatje|weg|laan|plein|dijk|kade|singel|pad|hof|gracht|steeg|dreef|plantsoen|"
                   r"markt|erf|wal|brink|veld|haven|baan|boulevard|allee|ring|zijde|kamp|stede|dam|"
@@ -691,7 +691,17 @@ _PHONE_KEYWORD = re.compile(r"(?i)\b(?:" + _PHONE_WORDS + r")\b(?:[\s:.#\-]*(?:n
 _SPELLED_DIGITS = {"nul": "0", "een": "1", "twee": "2", "drie": "3", "vier": "4", "vijf": "5", "zes": "6",
                    "zeven": "7", "acht": "8", "negen": "9", "zero": "0", "oh": "0", "one": "1", "two": "2",
                    "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9"}
-_PREFILTER_DIGIT_WORD = "|".join(_SPELLED_DIGITS)
+_DUTCH_UNITS = ["een", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen"]
+_DUTCH_TENS = {"twintig": 2, "dertig": 3, "veertig": 4, "vijftig": 5, "zestig": 6, "zeventig": 7, "tachtig": 8,
+               "negentig": 9}
+#: ... and the Dutch numbers 10 to 99, as a phone number is read aloud in pairs ("nul zes twaalf vierendertig
+#: zesenvijftig achtenzeventig"; "drieëntwintig" is "drieentwintig" once folded)
+_SPELLED_DIGITS.update({w: str(n) for n, w in enumerate(
+    ["tien", "elf", "twaalf", "dertien", "veertien", "vijftien", "zestien", "zeventien", "achttien", "negentien"],
+    start=10)})
+_SPELLED_DIGITS.update({w: f"{t}0" for w, t in _DUTCH_TENS.items()})
+_SPELLED_DIGITS.update({f"{u}en{w}": f"{t}{i}" for i, u in enumerate(_DUTCH_UNITS, start=1) for w, t in _DUTCH_TENS.items()})
+_PREFILTER_DIGIT_WORD = "|".join(sorted(_SPELLED_DIGITS, key=len, reverse=True))
 # Cheap vectorised prefilter (RE2 via pyarrow): a value that matches none of these cannot hold a personal item.
 # It reads the raw value, so anything outside printable ASCII (which normalisation may change) goes through.
 # Keep its classes ASCII and its repeats short: one \S+ here made RE2 over ten times slower.
@@ -725,7 +735,7 @@ _PREFILTER = (
     # a capitalised word, or capitals (names), apart by any signs ("JAN_DE_VRIES", "J..JANSEN")
     r"|[A-ZÀ-ÖØ-ÞŠŽŞ][a-zß-öø-ÿšžş]|[A-Z]{2}[^A-Za-z0-9]{1,3}[A-Z]|[A-Z][^A-Za-z0-9]{1,3}[A-Z]{2}"
     r"|[Bb][Ss][Nn]|[Ss][Oo][Ff][Ii]|[Bb]urgerserv"                  # BSN keywords
-    r"|[Gg][Ee][Bb]|[Bb][Oo][Rr][Nn]|[Dd]\.?[Oo]\.?[Bb]|[Bb]irth"      # birth-date keywords
+    r"|[Gg][Ee][Bb]|[Bb][Oo][Rr][Nn]|[Dd]\.?[Oo]\.?[Bb]|[Bb]irth|(?i:verjaardag|jarig)"      # birth-date keywords
     r"|[Gg][Bb]|\* ?\d"                                          # and signs ("gb 03-04-1978", "*03.04.1978")
     r"|[A-Za-z0-9]-[A-Za-z0-9]{2,3}-[A-Za-z0-9]|[Kk]enteken|[Pp]late|[Kk]ent"    # a licence plate, in any case
     r"|[A-Za-z]\.[A-Za-z]{2}"                                   # a user name with dots: "j.de.vries"
@@ -981,7 +991,7 @@ def _letters_for_digits(text: str) -> list[tuple[int, int, str]]:
 
 def _spelled_digits(text: str) -> list[tuple[int, int, str]]:
     """Numbers with digits spelled out in Dutch or English, mixed with digits or not: "nul zes 12 34 56 78",
-    "zes-een-twee-...". A run of at least 8 digits and digit words (at least one word), apart by spaces, commas,
+    "zes-een-twee-...", or read aloud in pairs ("nul zes twaalf vierendertig zesenvijftig achtenzeventig"). A run of at least 8 digits and digit words (at least one word), apart by spaces, commas,
     dashes or dots, is read as its digits and judged as any number (phone-number validity, the 11-test after a BSN
     keyword, the IBAN checksum); nine of them without a leading 0 as a Dutch phone number without its 0. A few number
     words in a sentence ("twee keer per week, drie meldingen") are no run."""
@@ -993,7 +1003,8 @@ def _spelled_digits(text: str) -> list[tuple[int, int, str]]:
     for m in _SPELLED.finditer(text):
         tokens = list(_SPELLED_TOKEN.finditer(m.group()))
         words = [t for t in tokens if not t.group().isdigit()]
-        if words and sum(1 if t in words else len(t.group()) for t in tokens) >= 8:
+        if words and sum(len(_SPELLED_DIGITS[t.group().lower()]) if t in words else len(t.group())
+                         for t in tokens) >= 8:
             pieces += [(m.start() + t.start(), m.start() + t.end(), _SPELLED_DIGITS[t.group().lower()]) for t in words]
             # nobody spells out an id: nine digits without their 0 are a Dutch number ("zes een twee ... acht"), as a
             # spreadsheet's number or one after a phone keyword is
@@ -1005,6 +1016,16 @@ def _spelled_digits(text: str) -> list[tuple[int, int, str]]:
             except NumberParseException:
                 pass
     return _spans_through(text, pieces, _numbers) + found
+
+
+#: an e-mail address typed character by character, each apart by a space or two: "h e n k @ z i g g o . n l"
+_SPACED_EMAIL = re.compile(r"(?<!\S)(?:[A-Za-z0-9._%+\-][ \t]{1,2}){1,64}@(?:[ \t]{1,2}[A-Za-z0-9.\-]){4,255}(?!\S)")
+
+
+def _spaced_email(text: str) -> list[tuple[int, int, str]]:
+    """E-mail addresses spelled with spaces between their characters (:data:`_SPACED_EMAIL`), read without them."""
+    return [(m.start(), m.end(), "e-mail") for m in _SPACED_EMAIL.finditer(text)
+            if _EMAIL.fullmatch(re.sub(r"\s", "", m.group()))]
 
 
 def _spaced_names(text: str) -> list[tuple[int, int, str]]:
@@ -1255,6 +1276,7 @@ def _detect_once(text: str) -> list[tuple[int, int, str]]:
         found += [(m.start(), m.end(), "naam") for m in _HANDLE.finditer(text) if _spells_a_name(m.group())]
     if _EMAIL_HINT.search(text):
         found += [(m.start(), m.end(), "e-mail") for m in _EMAIL.finditer(text)]
+        found += _spaced_email(text)
     if any(c.isdigit() for c in text):
         numbers = _mask_dates_and_codes(text)
         for m in _IBAN.finditer(numbers):
@@ -1706,6 +1728,30 @@ def _labelled(text: str, words: list, tvs) -> list[tuple[int, int, str]]:
     return spans
 
 
+#: words after which a capitalised surname of the lists is a person in any text: "overlast door Brinkhuis"
+_SURNAME_CUES = {"door", "van", "met", "bij"}
+#: a house number right after a word, with a label or not: "Brinkhuis 14a", "Jansen huisnr 22", "Jansen, nr. 3"
+_AFTER_NAME_HOUSE = re.compile(r"\s*,?\s*(?:(?i:nr|no|huisnr|huisnummer)\.?:?\s*)?(?!(?:19|20)\d\d(?!\d))"
+                               r"\d{1,4}(?:\s?[a-zA-Z](?![A-Za-z]))?(?!\d)" + _UNITS)
+
+
+def _cued_surnames(text: str, words: list, surname) -> list[tuple[int, int, str]]:
+    """A capitalised surname of the lists that is no Dutch word, place or office: after "door", "van", "met" or "bij"
+    a name ("overlast door Brinkhuis"), before a house number an address ("Brinkhuis 14a", "Jansen huisnr 22")."""
+    spans, ordinary = [], _surname_words()
+    for k, (start, end, w) in enumerate(words):
+        bare = w.rstrip(".")
+        if not (_is_cap(bare) and len(bare) >= 4 and bare in surname) or bare in ordinary or \
+                bare.lower() in _place_words() or bare.lower() in _OFFICES:
+            continue
+        house = _AFTER_NAME_HOUSE.match(text, end)
+        if house:
+            spans.append((start, house.end(), "adres"))
+        elif k > 0 and words[k - 1][2] in _SURNAME_CUES:
+            spans.append((start, end, "naam"))
+    return spans
+
+
 def _name_spans(text: str, mode: str = "strikt") -> list[tuple[int, int, str]]:
     """Person names in ``text``.
 
@@ -1718,6 +1764,7 @@ def _name_spans(text: str, mode: str = "strikt") -> list[tuple[int, int, str]]:
     spans: list[tuple[int, int, str]] = _surname_first(text, words, first, surname, after_tv, tvs)
     spans += _labelled(text, words, tvs)
     spans += _lower_case_names(words, first, surname, after_tv, tvs)
+    spans += _cued_surnames(text, words, surname)
     i, n = 0, len(words)
     while i < n:
         start, _, w = words[i]

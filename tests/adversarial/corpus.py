@@ -1772,6 +1772,23 @@ def plan(seed: int = SEED) -> list[Planned]:
     rows[2][1], rows[5][1], rows[9][1] = "22-11-2026 23:59:60", "22-11-2026 24:00", "2026-11-22 23:60"
     b.text(Case("meldingen_ronde24_tijd_buiten_bereik.csv", "meldingen", "loaded", rows_read=12, quarantined=3,
                 reason="not a date", klass="dates-time-out-of-range"), M, rows)
+    # red team round 3b: a mobile number read aloud in pairs, a birthday after "verjaardag", an e-mail spaced character
+    # by character, a listed surname before a house number and after "door", initials glued to a surname
+    rows = b.reports(14)
+    pairs = {1: "een", 2: "twee", 3: "drie", 4: "vier", 5: "vijf", 6: "zes", 7: "zeven", 8: "acht", 9: "negen"}
+    tens = {2: "twintig", 3: "dertig", 4: "veertig", 5: "vijftig", 6: "zestig", 7: "zeventig", 8: "tachtig", 9: "negentig"}
+    digits = [b.rng.randint(21, 99) for _ in range(4)]
+    digits = [d if d % 10 else d + 1 for d in digits]
+    spoken = "nul zes " + " ".join(f"{pairs[d % 10]}en{tens[d // 10]}" for d in digits)
+    year = b.rng.randint(1940, 1990)
+    house = f"{sur} {b.rng.randint(2, 200)}a"
+    planted = [spoken, f"verjaardag {b.rng.randint(1, 28)} mei {year}", "h e n k @ z i g g o . n l", house,
+               f"overlast door {sur}", f"melding J{sur}"]
+    for i, value in zip((1, 3, 5, 8, 10, 12), planted):
+        rows[i][3] = value
+    b.text(Case("meldingen_ronde25_uitgesproken.csv", "meldingen", "loaded", rows_read=14, quarantined=6,
+                reason="personal data", secrets=(spoken, f"mei {year}", "h e n k", house, f"door {sur}", f"J{sur}"),
+                klass="privacy-spoken-notations"), M, rows)
     # a count row whose month cannot be read (a thirteenth month, a date where a month belongs, a letter O for a 0):
     # quarantined, and the totals it may belong to are lower bounds (tests/pipelines/test_undated_rows.py)
     rows = b.schulden_cells(10)

@@ -18,7 +18,7 @@ def _kind(value: str):
     ("whatsapp 623451005", "telefoonnummer"), ("app naar 623451006", "telefoonnummer"),
     ("sms 623451007", "telefoonnummer"), ("sms: 6 23 45 10 07", "telefoonnummer"),
     ("particulier whatsapp 623451234", "telefoonnummer"), ("bereikbaar op 612345678", "telefoonnummer"),
-    ("Brinkhuis1961", "naam"), ("19610403-Brinkhuis", "naam"), ("Jansen_12", "naam"),
+    ("Brinkhuis1961", "naam"), ("19610403-Brinkhuis", "naam"), ("Jansen_12", "adres"),     # read as "Jansen 12" too
     ("@gerritbrinkhuis", "naam"), ("insta: gerrit.brinkhuis61", "naam"), ("tiktok=@jan_b", "naam"),
     ("Verhuurder Brinkhuis", "naam"), ("klacht over eigenaar Dijkstra", "naam"),
 ])

@@ -15,3 +15,29 @@ def test_initials_glued_to_a_surname_are_a_name(value):
                                    "JJ", "Overlast Jeugd"])
 def test_acronyms_and_places_glued_to_capitals_stay(value):
     assert scan_values(pd.Series([value])).iloc[0] is None
+
+
+# red team round 3b (F1): a phone number read aloud in pairs, a birthday after "verjaardag"/"jarig", an e-mail spaced
+# character by character, a surname of the lists before a house number or after "door"
+FOUND = [
+    ("nul zes twaalf vierendertig zesenvijftig achtenzeventig", "telefoonnummer"),
+    ("06 twaalf vierendertig 56 78", "telefoonnummer"),
+    ("bel nul zes dertien zevenenveertig negenenzestig eenentwintig", "telefoonnummer"),
+    ("nul vijf twee acht, twaalf vierendertig zesenvijftig", "telefoonnummer"),
+    ("verjaardag 4 april 1961", "geboortedatum"), ("jarig op 7 mei 1958", "geboortedatum"),
+    ("h e n k @ z i g g o . n l", "e-mail"), ("mail: j a n  @  k p n m a i l . n l graag", "e-mail"),
+    ("Brinkhuis 14a", "adres"), ("Jansen huisnr 22", "adres"), ("overlast door Brinkhuis", "naam"),
+]
+
+
+@pytest.mark.parametrize("value, kind", FOUND, ids=[v for v, _ in FOUND])
+def test_spoken_numbers_birthdays_spaced_mail_and_surnames_with_a_number_are_found(value, kind):
+    assert scan_values(pd.Series([value])).iloc[0] == kind
+
+
+@pytest.mark.parametrize("value", ["twintig containers, dertig zakken", "tien tot twaalf meldingen per week",
+                                   "Verjaardagsfeest in het buurthuis", "jarige job", "a @ b", "melding @ container 3",
+                                   "Container 14a", "Storm 12", "Schade door Storm", "Overlast door Jeugd",
+                                   "Jansen 3 keer gebeld", "Afval bij Jumbo", "Hoogeveen 3"])
+def test_number_words_in_sentences_feasts_and_ordinary_words_with_a_number_stay(value):
+    assert scan_values(pd.Series([value])).iloc[0] is None
