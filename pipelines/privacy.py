@@ -1728,16 +1728,21 @@ def _labelled(text: str, words: list, tvs) -> list[tuple[int, int, str]]:
     return spans
 
 
-#: words after which a capitalised surname of the lists is a person in any text: "overlast door Brinkhuis"
-_SURNAME_CUES = {"door", "van", "met", "bij"}
+#: a nuisance or complaint and the word that names who causes or makes it, after which a capitalised surname of the
+#: lists is a person in any text: "overlast door Brinkhuis", "klacht over Jansen" (not "uitvoering door Heijmans", a
+#: firm: after a bare "door" or "van" a cell names firms and places as often)
+_NUISANCE_WORDS = {"overlast", "geluidsoverlast", "stankoverlast", "klacht", "klachten", "melding", "meldingen", "hinder",
+                   "lawaai", "ruzie", "burenruzie", "bedreiging", "intimidatie", "pesterijen", "vernieling"}
+_SURNAME_CUES = {"door", "van", "over"}
 #: a house number right after a word, with a label or not: "Brinkhuis 14a", "Jansen huisnr 22", "Jansen, nr. 3"
 _AFTER_NAME_HOUSE = re.compile(r"\s*,?\s*(?:(?i:nr|no|huisnr|huisnummer)\.?:?\s*)?(?!(?:19|20)\d\d(?!\d))"
                                r"\d{1,4}(?:\s?[a-zA-Z](?![A-Za-z]))?(?!\d)" + _UNITS)
 
 
 def _cued_surnames(text: str, words: list, surname) -> list[tuple[int, int, str]]:
-    """A capitalised surname of the lists that is no Dutch word, place or office: after "door", "van", "met" or "bij"
-    a name ("overlast door Brinkhuis"), before a house number an address ("Brinkhuis 14a", "Jansen huisnr 22")."""
+    """A capitalised surname of the lists that is no Dutch word, place or office: after a nuisance and "door", "van"
+    or "over" a name ("overlast door Brinkhuis"), before a house number an address ("Brinkhuis 14a", "Jansen huisnr
+    22")."""
     spans, ordinary = [], _surname_words()
     for k, (start, end, w) in enumerate(words):
         bare = w.rstrip(".")
@@ -1747,7 +1752,7 @@ def _cued_surnames(text: str, words: list, surname) -> list[tuple[int, int, str]
         house = _AFTER_NAME_HOUSE.match(text, end)
         if house:
             spans.append((start, house.end(), "adres"))
-        elif k > 0 and words[k - 1][2] in _SURNAME_CUES:
+        elif k > 1 and words[k - 1][2] in _SURNAME_CUES and words[k - 2][2].lower() in _NUISANCE_WORDS:
             spans.append((start, end, "naam"))
     return spans
 
