@@ -739,7 +739,7 @@ _PREFILTER = (
     r"|[Gg][Bb]|\* ?\d"                                          # and signs ("gb 03-04-1978", "*03.04.1978")
     r"|[A-Za-z0-9]-[A-Za-z0-9]{2,3}-[A-Za-z0-9]|[Kk]enteken|[Pp]late|[Kk]ent"    # a licence plate, in any case
     r"|[A-Za-z]\.[A-Za-z]{2}"                                   # a user name with dots: "j.de.vries"
-    r"|\d(?:[ .\-_]?\d){8}"                                     # nine digits apart by single separators
+    r"|\d(?:[ .\-_/]?\d){8}"                                    # nine digits apart by single separators
     r"|\d[.,]?\d*[Ee]\+?\d"                                     # a number in E-notation ("1.47258364E8")
     # a name in lower case: two words at the start, after signs or a list number ("jeroen brinkhuis", "brinkhuis,
     # jeroen", "(jan de vries)", "1. femke brinkhuis", "willem_brinkhuis"); after a word that introduces a person
@@ -2424,8 +2424,35 @@ def note_kind(note: str) -> str | None:
 #: a whole value that is a date or timestamp as systems write them ("2026-11-20T12:00:00+01:00", "2026-11-20 08:15:00.123"):
 #: digits in fixed places only, no personal item fits (a date of birth needs its keyword), and a million distinct ones (a
 #: Signalen dump's ``created_at``) took a minute through the Python rules
-_TYPED_TIMESTAMP = (r"[12][0-9]{3}-[01][0-9]-[0-3][0-9](?:[T ][0-2][0-9]:[0-5][0-9](?::[0-5][0-9](?:[.,][0-9]{1,9})?)?)?"
+_TYPED_TIMESTAMP = (r"[12][0-9]{3}[-/][01][0-9][-/][0-3][0-9](?:[T ][0-2][0-9]:[0-5][0-9](?::[0-5][0-9](?:[.,][0-9]{1,9})?)?)?"
                     r"(?:Z|[+-][01][0-9]:?[0-5][0-9])?")
+
+
+#: a whole value of digits only, as an id is: no 0 in front (a phone number), not 31 (one with its country code), not
+#: nine digits from a 6 (a mobile number a spreadsheet kept without its 0): those go through every rule
+_PLAIN_ID = r"\s*(?:[1-24-9]|3[02-9])[0-9]*\s*"
+
+
+def _number_kind(digits: str) -> str | None:
+    """What every rule finds in a whole number of :data:`_PLAIN_ID`: eight or nine digits that pass the 11-test are a
+    BSN (eight: one a spreadsheet kept without its 0, unless a CBS area code's digits), nine from a 6 go through the rules (a mobile number without
+    its 0), nothing else is personal. The same answers as :func:`_first_kind`, measured on 32,000 random numbers of 1 to
+    16 digits; a million distinct ids (a national export's report numbers) took minutes through the rules."""
+    if len(digits) == 9 and digits[0] == "6":
+        return _first_kind(digits)
+    if len(digits) == 8 and digits in _area_codes():       # "19480313" of BU19480313
+        return None
+    return "bsn" if len(digits) in (8, 9) and _bsn_ok(digits) else None
+
+
+#: a whole value that is a case or report number as municipal systems make them: an optional prefix of capitals, a year
+#: and a sequence number ("2021-000123", "Z2021-000123", "MOR-2021-0001234"). Ten to twelve digits with one separator
+#: and no letters after the prefix hold no phone number (Dutch ones start with 0 or 31, and none of the digits' runs
+#: from a 0 is long enough), no BSN (nine digits; a sequence of five is left to the rules), no IBAN (too short), no date
+#: (one separator) and no name; a million distinct ones (a national export) took minutes through the Python rules.
+_CASE_NUMBER = r"(?:[A-Z]{1,4}[-_/. ]?)?(?:19|20)[0-9]{2}[-_/.](?:[0-9]{1,4}|[0-9]{6,8})"
+#: ... unless its prefix is a word that makes the number after it personal (a phone, BSN, birth or plate keyword)
+_KEYWORD_PREFIX = r"(?i:tel|mob|gsm|bel|app|sms|nr|no|bsn|sofi|geb|gb|dob|kent|lid)[^A-Za-z]"
 
 
 def scan_values(values: pd.Series, counts: bool | None = None) -> pd.Series:
@@ -2452,9 +2479,20 @@ def scan_values(values: pd.Series, counts: bool | None = None) -> pd.Series:
         typed = np.zeros(len(passes), dtype=bool)
         typed[passes] = regex_mask(distinct[passes], _TYPED_TIMESTAMP, full=True)
         passes = passes & ~typed
+    if passes.any():                  # nor does a case number (:data:`_CASE_NUMBER`)
+        case = np.zeros(len(passes), dtype=bool)
+        case[passes] = regex_mask(distinct[passes], _CASE_NUMBER, full=True)
+        if case.any():
+            case[case] = ~regex_mask(distinct[case], "^" + _KEYWORD_PREFIX)
+        passes = passes & ~case
     if passes.any():
         kinds = np.full(len(uniques) + 1, None, dtype=object)          # the last stands for a missing value (-1)
-        kinds[:-1][passes] = [_first_kind(t) for t in distinct[passes]]
+        # a whole number (an id) is judged by its digits alone (:func:`_number_kind`); the rest by every rule
+        number = np.zeros(len(passes), dtype=bool)
+        number[passes] = regex_mask(distinct[passes], _PLAIN_ID, full=True)
+        kinds[:-1][number] = [_number_kind(t.strip()) for t in distinct[number]]
+        rest = passes & ~number
+        kinds[:-1][rest] = [_first_kind(t) for t in distinct[rest]]
         out[:] = kinds[codes]
     eight = np.append(distinct.str.fullmatch(_EIGHT_DIGITS.pattern, na=False).to_numpy(dtype=bool), False)[codes]
     if eight.any() and (counts if counts is not None else _numbers_column(values)):
