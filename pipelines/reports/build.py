@@ -61,6 +61,13 @@ def read_settings(home: Home) -> ReportSettings:
                     values[name] = type(default)(value)
                 except ValueError as exc:
                     raise ValueError(f"{path}: {name} = {value!r} is not a whole number") from exc
+    drempel = values.get("open_drempel", ReportSettings().open_drempel)
+    if drempel < ReportSettings().open_drempel or drempel % openpages.ROUND_TO:
+        # counts are rounded to 5: below 5 a count under it printed as 0 (a 2 as "0"), and one build at 4 beside
+        # one at 5 told a count of exactly 4 ("5" and "<5"); a threshold off the grid printed counts under it
+        raise ValueError(f"{path}: open_drempel = {drempel} is not allowed: the open pages hide counts below at least "
+                         f"{ReportSettings().open_drempel} and round the rest to {openpages.ROUND_TO}, so the threshold "
+                         f"must be {ReportSettings().open_drempel} or a higher multiple of {openpages.ROUND_TO}")
     return ReportSettings(**values)
 
 
