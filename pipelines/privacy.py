@@ -471,7 +471,8 @@ _DATE = (r"(?:\d{1,2}" + _DSEP + r"\d{1,2}" + _DSEP + _YEAR + r"|\d{1,2}[ ]\d{1,
          r"|(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])(?:19|20)\d{2}|(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
          r"|\d{1,2}(?:e|ste|de)?\s+" + _MONTHS + r"(?:,?\s+" + _YEAR + r")?)(?!\d)")
 _BIRTH_WORD = (r"(?:geboren|gebooren|geb\.?|gb\.?|geboortedatum|geb\.?\s?dat(?:um)?\.?|geb\.?\s?d\.|geb\.?\s?jaar|"
-               r"geboortedag|geboortejaar|verjaardag|jarig|date of birth|birth\s?date|birthday|born|d\.o\.b\.?|dob)")
+               r"geboortedag|geboortejaar|verjaardag(?:sdatum)?(?!\s+(?:van\s+(?:de\s+)?)?(?i:koning))|"
+               r"(?<![\d\-])(?<!\d\s)jarige?(?!\s+(?:jubileum|bestaan))|date of birth|birth\s?date|birthday|b-?day|born|d\.o\.b\.?|dob)")
 # the keyword, up to four short words ("op maandag", "te Hoogeveen op", "(dd-mm-jjjj):"), the date; or the date, then
 # the keyword ("12-03-1985 (geboortedatum)"); or the genealogical sign for born before the date ("*03.04.1978",
 # "° 3-4-1978"; not a degree: "20°")
@@ -701,7 +702,16 @@ _SPELLED_DIGITS.update({w: str(n) for n, w in enumerate(
     start=10)})
 _SPELLED_DIGITS.update({w: f"{t}0" for w, t in _DUTCH_TENS.items()})
 _SPELLED_DIGITS.update({f"{u}en{w}": f"{t}{i}" for i, u in enumerate(_DUTCH_UNITS, start=1) for w, t in _DUTCH_TENS.items()})
-_PREFILTER_DIGIT_WORD = "|".join(sorted(_SPELLED_DIGITS, key=len, reverse=True))
+#: ... written apart ("vier en dertig", "vier-en-dertig": read with one space), and "nul" glued to a digit ("nulzes")
+_SPELLED_DIGITS.update({f"{u} en {w}": f"{t}{i}" for i, u in enumerate(_DUTCH_UNITS, start=1)
+                        for w, t in _DUTCH_TENS.items()})
+_SPELLED_DIGITS.update({f"nul{u}": f"0{i}" for i, u in enumerate(_DUTCH_UNITS, start=1)})
+
+
+def _spelled_key(word: str) -> str:
+    """A number word as :data:`_SPELLED_DIGITS` holds it: lower case, its parts apart by one space."""
+    return re.sub(r"[\s\-]+", " ", word.lower())
+_PREFILTER_DIGIT_WORD = "|".join(w.replace(" ", r"[ \-]+") for w in sorted(_SPELLED_DIGITS, key=len, reverse=True))
 # Cheap vectorised prefilter (RE2 via pyarrow): a value that matches none of these cannot hold a personal item.
 # It reads the raw value, so anything outside printable ASCII (which normalisation may change) goes through.
 # Keep its classes ASCII and its repeats short: one \S+ here made RE2 over ten times slower.
@@ -910,11 +920,11 @@ _MAX_LETTERS = 3
 _MIXED_CHAIN = re.compile(r"(?<![A-Za-z0-9])[0-9OolI|]+(?:(?:[^\w#|]|_){1,5}[0-9OolI|]+)*(?![A-Za-z0-9])")
 _MIXED_HINT = re.compile(r"[OolI|]\d|\d[OolI|]")
 
-_SPELLED_WORD = "|".join(sorted(_SPELLED_DIGITS, key=len, reverse=True))
+_SPELLED_WORD = _PREFILTER_DIGIT_WORD
 #: digit words and digits apart by spaces, commas, dashes or dots ("één" is "een" once folded)
 _SPELLED = re.compile(r"(?i)(?<![A-Za-z0-9])(?:" + _SPELLED_WORD + r"|\d+)(?:[ ,\-./]{1,3}(?:" + _SPELLED_WORD +
                       r"|\d+))+(?![A-Za-z0-9])")
-_SPELLED_TOKEN = re.compile(r"(?i)[a-z]+|\d+")
+_SPELLED_TOKEN = re.compile(r"(?i)(?:" + _SPELLED_WORD + r")(?![a-z])|\d+")
 _SPELLED_HINT = re.compile(r"(?i)(?<![a-z])(?:" + _SPELLED_WORD + r")[ ,\-./]{1,3}(?:\d|(?:" + _SPELLED_WORD +
                            r")(?![a-z]))|\d[ ,\-./]{1,3}(?:" + _SPELLED_WORD + r")(?![a-z])")
 
@@ -1003,12 +1013,12 @@ def _spelled_digits(text: str) -> list[tuple[int, int, str]]:
     for m in _SPELLED.finditer(text):
         tokens = list(_SPELLED_TOKEN.finditer(m.group()))
         words = [t for t in tokens if not t.group().isdigit()]
-        if words and sum(len(_SPELLED_DIGITS[t.group().lower()]) if t in words else len(t.group())
+        if words and sum(len(_SPELLED_DIGITS[_spelled_key(t.group())]) if t in words else len(t.group())
                          for t in tokens) >= 8:
-            pieces += [(m.start() + t.start(), m.start() + t.end(), _SPELLED_DIGITS[t.group().lower()]) for t in words]
+            pieces += [(m.start() + t.start(), m.start() + t.end(), _SPELLED_DIGITS[_spelled_key(t.group())]) for t in words]
             # nobody spells out an id: nine digits without their 0 are a Dutch number ("zes een twee ... acht"), as a
             # spreadsheet's number or one after a phone keyword is
-            digits = "".join(_SPELLED_DIGITS[t.group().lower()] if t in words else t.group() for t in tokens)
+            digits = "".join(_SPELLED_DIGITS[_spelled_key(t.group())] if t in words else t.group() for t in tokens)
             try:
                 if len(digits) == 9 and digits[0] != "0" and not _bsn_ok(digits) and \
                         _personal_number(parse("0" + digits, "NL")):            # a BSN stays one ("bsn: vijf ...")
@@ -1019,13 +1029,17 @@ def _spelled_digits(text: str) -> list[tuple[int, int, str]]:
 
 
 #: an e-mail address typed character by character, each apart by a space or two: "h e n k @ z i g g o . n l"
-_SPACED_EMAIL = re.compile(r"(?<!\S)(?:[A-Za-z0-9._%+\-][ \t]{1,2}){1,64}@(?:[ \t]{1,2}[A-Za-z0-9.\-]){4,255}(?!\S)")
+_SPACED_EMAIL = re.compile(r"(?<!\S)(?:[A-Za-z0-9._%+\-]+|(?:[A-Za-z0-9._%+\-][ \t]{1,3}){1,64})[ \t]{0,3}@"
+                           r"(?:[ \t]{0,3}[A-Za-z0-9.\-]){4,255}(?!\S)")
+#: an e-mail address with its domain's dot and ending, once the spaces are gone
+_WHOLE_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 
 
 def _spaced_email(text: str) -> list[tuple[int, int, str]]:
-    """E-mail addresses spelled with spaces between their characters (:data:`_SPACED_EMAIL`), read without them."""
+    """E-mail addresses spelled with spaces between their characters, all or some of them ("h e n k @ z i g g o . n l",
+    "henk @ z i g g o . n l"; :data:`_SPACED_EMAIL`), read without them."""
     return [(m.start(), m.end(), "e-mail") for m in _SPACED_EMAIL.finditer(text)
-            if _EMAIL.fullmatch(re.sub(r"\s", "", m.group()))]
+            if re.search(r"\s", m.group().strip()) and _WHOLE_EMAIL.fullmatch(re.sub(r"\s", "", m.group()))]
 
 
 def _spaced_names(text: str) -> list[tuple[int, int, str]]:
@@ -1732,10 +1746,13 @@ def _labelled(text: str, words: list, tvs) -> list[tuple[int, int, str]]:
 #: lists is a person in any text: "overlast door Brinkhuis", "klacht over Jansen" (not "uitvoering door Heijmans", a
 #: firm: after a bare "door" or "van" a cell names firms and places as often)
 _NUISANCE_WORDS = {"overlast", "geluidsoverlast", "stankoverlast", "klacht", "klachten", "melding", "meldingen", "hinder",
-                   "lawaai", "ruzie", "burenruzie", "bedreiging", "intimidatie", "pesterijen", "vernieling"}
+                   "lawaai", "ruzie", "burenruzie", "bedreiging", "intimidatie", "pesterijen", "vernieling", "hondenpoep",
+                   "stank", "geluid", "herrie", "vuurwerk", "burengerucht"}
+#: a word a nuisance may stand apart from its cue by: "overlast veroorzaakt door Brinkhuis"
+_NUISANCE_VERBS = {"veroorzaakt", "gemaakt", "gepleegd", "gedaan"}
 _SURNAME_CUES = {"door", "van", "over"}
 #: a house number right after a word, with a label or not: "Brinkhuis 14a", "Jansen huisnr 22", "Jansen, nr. 3"
-_AFTER_NAME_HOUSE = re.compile(r"\s*,?\s*(?:(?i:nr|no|huisnr|huisnummer)\.?:?\s*)?(?!(?:19|20)\d\d(?!\d))"
+_AFTER_NAME_HOUSE = re.compile(r"\s*[,(#]?\s*(?:(?i:nr|no|nummer|huisnr|huisnummer)\.?:?\s*)?#?(?!(?:19|20)\d\d(?!\d))"
                                r"\d{1,4}(?:\s?[a-zA-Z](?![A-Za-z]))?(?!\d)" + _UNITS)
 
 
@@ -1752,7 +1769,9 @@ def _cued_surnames(text: str, words: list, surname) -> list[tuple[int, int, str]
         house = _AFTER_NAME_HOUSE.match(text, end)
         if house:
             spans.append((start, house.end(), "adres"))
-        elif k > 1 and words[k - 1][2] in _SURNAME_CUES and words[k - 2][2].lower() in _NUISANCE_WORDS:
+        elif k > 1 and words[k - 1][2] in _SURNAME_CUES and (
+                words[k - 2][2].lower() in _NUISANCE_WORDS or
+                (k > 2 and words[k - 2][2].lower() in _NUISANCE_VERBS and words[k - 3][2].lower() in _NUISANCE_WORDS)):
             spans.append((start, end, "naam"))
     return spans
 
@@ -2245,9 +2264,17 @@ _NOTE_NOT_NAMES = {"gemeente", "politie", "handhaving", "reiniging", "anoniem", 
                    "woonconcern", "domesta", "lefier", "actium", "woonservice", "woningstichting", "jumbo", "lidl",
                    "aldi", "action", "kpn", "ziggo", "enexis", "rendo", "essent", "eneco", "vattenfall", "wmd",
                    "veiligheidsregio", "ggz", "humanitas", "icare", "tinten", "zorggroep", "vitaal", "reclassering",
-                   "vluchtelingenwerk", "schuldhulp", "stadsbank", "kredietbank", "uwv", "svb", "cak", "cjib"}
+                   "vluchtelingenwerk", "schuldhulp", "stadsbank", "kredietbank", "uwv", "svb", "cak", "cjib",
+                   "stedin", "vitens", "attero", "treant", "bethesda", "tangenborgh", "accare", "yorneo", "cosis",
+                   "menzis", "fixi", "heijmans", "hovenier", "promens", "leger", "heils", "jop", "elim", "tamboer",
+                   "casus", "zat", "overleg"}
 _NOTE_NOT_NAME_ENDINGS = re.compile(r"(?:ing|heid|schap|teit|atie|tie|isme|vereniging|stichting|centrum|huis|team|"
-                                    r"dienst|werk|zorg|raad|bureau|afdeling|gebouw|school)$")
+                                    r"dienst|werk|zorg|raad|bureau|afdeling|gebouw|school|"
+                                    # job titles and organisations: "Wijkcoach", "Schuldhulpverlener", "Huisartsenpost"
+                                    r"coach|consulent|adviseur|werker|leider|ambtenaar|bedrijf|post|verlener|regisseur|"
+                                    r"ondersteuner|bestrijder|beheerder|verzekeraar|aanbieder|kamer|bestuur|ambulance|"
+                                    r"nemer|staat|beheer|desk|secretariaat|belangen|monteur|schouw|agent|toezichthouder|"
+                                    r"bank|plicht|care|rail)$")
 
 
 def _not_a_name(word: str, words: list[str], k: int) -> bool:
@@ -2291,31 +2318,65 @@ def _note_unlisted_name(text: str) -> bool:
 #: in a note, a full date this many years or more before today is a date of birth: a note about a flag dates what
 #: happened lately, not in another decade
 NOTE_BIRTH_YEARS = 12
-_NOTE_FULL_DATE = re.compile(r"(?i)(?<![\d\-/.])(?:\d{1,2}" + _DSEP + r"\d{1,2}" + _DSEP + r"((?:19|20)\d{2})"
+_NOTE_FULL_DATE = re.compile(r"(?i)(?<![\d\-/.])(?:\d{1,2}" + _DSEP + r"\d{1,2}" + _DSEP + r"((?:19|20)\d{2}|'?\d{2})"
                              r"|((?:19|20)\d{2})" + _DSEP + r"\d{1,2}" + _DSEP + r"\d{1,2}"
-                             r"|\d{1,2}(?:e|ste|de)?\s+" + _MONTHS + r",?\s+((?:19|20)\d{2}))(?![\d\-/])")
+                             r"|\d{1,2}(?:e|ste|de)?\s+" + _MONTHS + r",?\s+((?:19|20)\d{2}|'\d{2}))(?![\d\-/])")
 #: a street's word that is a street's whole name in many places ("Markt 3", "Brink 12", "aan de Kade 4")
 _STREET_WORDS = r"(?:markt|brink|plein|kade|dijk|singel|dreef|hof|wal|haven|erf|gracht|steeg|laan|esch|es|plaats)"
-#: an address as a note types it: the number before the street ("portiek 14 Kerkstraat"), a word between street and
-#: number ("Molenweg huis 3", "Kerkstraat woning 12"), a street that is a street's word alone after a preposition and an
-#: article ("aan de Markt 3", "op de brink 12")
+#: the words of a street's name that leave no doubt ("Kerkstraat", "Molenweg"; not "-pad", "-veld", "-es", which end
+#: "fietspad", "grasveld" and every "bankjes")
+_STRONG_STREET_SUFFIX = r"(?:straat|straatje|weg|laan|plein|dijk|kade|singel|gracht|steeg|dreef)"
+#: words before a house number that make it one: a home or who lives there ("portiek 14 Kerkstraat", "bewoners 12
+#: Molenweg"), not a count or another number ("Week 14 Kerkstraat afgesloten", "Container 3 Schutstraat vol")
+_HOME_WORDS = (r"(?:portiek|woning|bovenwoning|benedenwoning|huis|pand|flat|appartement|app|bewoner|bewoners|bewoonster|"
+               r"gezin|familie|fam|woont|woonachtig|adres|huisnummer|huisnr)")
+#: a place in a home's street: between street and number ("Molenweg huis 3", "Kerkstraat boven 12", "Kerkstraat
+#: achter nr 12")
+_HOME_PLACE = (r"(?:huis|woning|bovenwoning|benedenwoning|pand|portiek|flat|app\.?|appartement|boven|beneden|achter|"
+               r"achterom|naast|tegenover|bij)")
+#: words that place a street's word alone in a person's home ("woont ... aan de Markt 3"): without one, "Op de Markt 2
+#: extra prullenbakken" is a market
+_NOTE_HOME_CONTEXT = re.compile(r"(?i)\b(?:woont|wonen|woonachtig|bewoner|bewoners|bewoonster|huurder|gezin|familie|fam|"
+                                r"meneer|mevrouw|dhr|mevr|buurman|buurvrouw|melder)\b")
+_NUMBER_AS_HOUSE = r"(?!(?:19|20)\d\d(?!\d))\d{1,4}"
+#: an address as a note types it: the number before the street, at the note's start or after a word for a home
+#: ("portiek 14 Kerkstraat", "14 Grote Kerkstraat", "13a kerkstraat"); a place in the home between street and number
+#: ("Molenweg huis 3", "Kerkstraat boven nr 12")
 _NOTE_STREET = re.compile(
-    r"(?i)(?<![\w\-])(?!(?:19|20)\d\d(?!\d))\d{1,4}\s?[a-z]?\s+[a-z][\w'’\-]*?[a-z]{2}" + _STREET_SUFFIX + r"(?![\w\-])"
-    r"|[a-z][\w'’\-]*?[a-z]" + _STREET_SUFFIX + r"\s+(?:huis|woning|pand|portiek|flat|app\.?|appartement)\s*"
-    r"(?!(?:19|20)\d\d(?!\d))\d{1,4}(?!\d)" + _UNITS +
-    r"|\b(?:aan|op|in|bij|naast|tegenover)\s+(?:de|het|'t)\s+" + _STREET_WORDS + r"\s+(?!(?:19|20)\d\d(?!\d))"
-    + _HOUSE_NO + r"(?!\d)" + _UNITS)
+    r"(?:^\s*|(?i:\b" + _HOME_WORDS + r")\.?:?\s+)" + _NUMBER_AS_HOUSE
+    + r"(?:\s?[a-zA-Z](?![A-Za-z])|\s?-\s?(?:I{1,3}|\d{1,3}))?\s+(?:[A-Z][\w'’]*\.?\s+){0,2}"
+    r"(?:[A-Z][\w'’\-]*?|(?<=\d[a-zA-Z] )[a-z][\w'’\-]*?)" + _STRONG_STREET_SUFFIX + r"(?![\w\-])"
+    r"|(?i:[a-z][\w'’\-]*?[a-z]" + _STRONG_STREET_SUFFIX + r"\s+" + _HOME_PLACE + r"\s*(?:nr\.?|nummer|no\.?)?\s*)"
+    + _NUMBER_AS_HOUSE + r"(?!\d)" + _UNITS)
+#: a street's word alone after a preposition and an article, in a note about a person's home ("woont boven de Jumbo
+#: aan de Markt 3"; :data:`_NOTE_HOME_CONTEXT`)
+_NOTE_STREET_WORD = re.compile(r"(?i)\b(?:aan|op|in|bij|naast|tegenover)\s+(?:de|het|'t)\s+" + _STREET_WORDS +
+                               r"\s+" + _NUMBER_AS_HOUSE + r"(?:\s?[a-z](?![a-z]))?(?!\d)" + _UNITS)
 #: the regions whose phone numbers a note may hold written as at home, with a 0 and no country code: Belgium's and
 #: Germany's (Hoogeveen lies near the German border), read where the number is no Dutch one
 _NOTE_PHONE_REGIONS = ("BE", "DE")
-_NOTE_NATIONAL_NUMBER = re.compile(r"(?<![\d+])0[1-9](?:[\s./\-]{0,2}\d){7,10}(?!\d)")
+_NOTE_NATIONAL_NUMBER = re.compile(r"(?<![\d+])\(?0[1-9](?:\)?[\s./\-]{0,3}\d){7,10}(?!\d)")
+
+
+#: words that date an event, not a person: "leeg sinds 1 januari 2010", "opgeleverd 1 mei 1972", "getekend 15-06-2011"
+_NOTE_EVENT_DATE = re.compile(r"(?i)\b(?:sinds|vanaf|per|tot|t/m|opgeleverd|gebouwd|getekend|vastgesteld|opgericht|"
+                              r"oprichting|bouwjaar|renovatie|gerenoveerd|overeenkomst|contract|besluit|wijkplan|plan|"
+                              r"bezit|gekocht|verkocht|geopend|gesloten|gesloopt|ingegaan|start|gestart)\b[^.;]{0,30}$")
 
 
 def _note_old_date(text: str, today: date | None = None) -> bool:
-    """Whether a note holds a full date (day, month and year) at least :data:`NOTE_BIRTH_YEARS` years ago: a date of
-    birth written without its keyword ("12 maart 1961", "1961-03-12")."""
-    last = (today or date.today()).year - NOTE_BIRTH_YEARS
-    return any(int(next(y for y in m.groups() if y)) <= last for m in _NOTE_FULL_DATE.finditer(text))
+    """Whether a note holds a full date (day, month and year) at least :data:`NOTE_BIRTH_YEARS` years ago, not after a
+    word that dates an event (:data:`_NOTE_EVENT_DATE`): a date of birth written without its keyword ("12 maart 1961",
+    "1961-03-12", "melder is van 03-04-1958")."""
+    now = (today or date.today()).year
+    last = now - NOTE_BIRTH_YEARS
+
+    def year(text: str) -> int:            # a year of two digits ("'61", "12-03-61") is the last one it can be
+        digits = int(text.lstrip("'"))
+        return digits if digits >= 100 else digits + (2000 if 2000 + digits <= now else 1900)
+
+    return any(year(next(y for y in m.groups() if y)) <= last and not _NOTE_EVENT_DATE.search(text[:m.start()])
+               for m in _NOTE_FULL_DATE.finditer(text))
 
 
 def _note_foreign_phone(text: str) -> bool:
@@ -2340,8 +2401,25 @@ def _note_contact_name(text: str) -> bool:
     gesproken"): a name, unless a Dutch word (:func:`_dutch_word`: "Opnieuw gebeld", "Telefonisch gesproken") or an
     organisation's, office's or place's (:func:`_not_a_name`)."""
     words = [m.group().rstrip(".") for m in _WORD.finditer(text)]
-    return any(_is_cap(w) and len(w) >= 4 and words[k + 1].lower() in _NOTE_NAMING_VERBS and not _not_a_name(w, words, k)
+    verbs = _NOTE_NAMING_VERBS | _NOTE_PERSON_VERBS | _NOTE_MORE_CONTACT_VERBS
+    return any(_is_cap(w) and len(w) >= 4 and words[k + 1].lower() in verbs and not _not_a_name(w, words, k)
                and not _dutch_word(w) for k, w in enumerate(words[:-1]))
+
+
+def _note_initials_glued(text: str) -> bool:
+    """Whether a note holds one or two initials glued to a surname of the lists in lower case, as a user name is
+    typed ("jjansen gebeld", "mail naar gjbrinkhuis"), and the word is no Dutch word."""
+    for m in re.finditer(r"(?<![\w@.])[a-z]{6,}(?![\w@])", text):
+        word = m.group()
+        if any(len(word) - k >= 5 and _a_surname(word[k:]) and word[k:].title() not in _surname_words()
+               for k in (1, 2)) and not _dutch_word(word):
+            return True
+    return False
+
+
+#: more verbs a note puts right after whom it called, mailed or visited: "Bakkal geappt", "Nowak langs geweest"
+_NOTE_MORE_CONTACT_VERBS = {"geappt", "gewhatsappt", "gesmst", "belt", "belde", "mailt", "mailde", "heeft", "langs",
+                            "ingelicht", "benaderd", "bereikt", "afgesproken"}
 
 
 #: a word this frequent in pyspellchecker's Dutch word list is an ordinary word; surnames on no name list that a note
@@ -2412,11 +2490,11 @@ def note_kind(note: str) -> str | None:
         return "telefoonnummer"
     if _note_foreign_phone(text):                       # "bel 0470/12.34.56"
         return "telefoonnummer"
-    if _NOTE_STREET.search(text):                       # "portiek 14 Kerkstraat", "aan de Markt 3"
-        return "adres"
+    if _NOTE_STREET.search(text) or (_NOTE_STREET_WORD.search(text) and _NOTE_HOME_CONTEXT.search(text)):
+        return "adres"                                  # "portiek 14 Kerkstraat", "woont ... aan de Markt 3"
     if _note_old_date(text):                            # "12 maart 1961"
         return "geboortedatum"
-    if _note_contact_name(text):                        # "Bakkal gebeld"
+    if _note_contact_name(text) or _note_initials_glued(text):     # "Bakkal gebeld", "jjansen gebeld"
         return "naam"
     return None
 

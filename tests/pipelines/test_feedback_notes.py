@@ -29,6 +29,10 @@ PERSONAL = [
     ("12 maart 1961", "geboortedatum"), ("1961-03-12", "geboortedatum"), ("melder is van 03-04-1958", "geboortedatum"),
     ("Bakkal gebeld", "naam"), ("daarna Yilmaz gesproken", "naam"), ("JJansen", "naam"), ("@jjansen", "naam"),
     ("bel 0470/12.34.56", "telefoonnummer"), ("mobiel 0151 23456789", "telefoonnummer"),
+    # red team round 4b (F1): near variants of those
+    ("Bakkal belt terug", "naam"), ("Bakkal ingelicht", "naam"), ("14 Grote Kerkstraat", "adres"),
+    ("Kerkstraat boven 12", "adres"), ("Kerkstraat achter nr 12", "adres"), ("jjansen gebeld", "naam"),
+    ("12 maart '61", "geboortedatum"), ("(0151) 2345 6789", "telefoonnummer"), ("0151 / 2345 6789", "telefoonnummer"),
 ]
 
 
@@ -85,6 +89,16 @@ HARMLESS = [
     "Nogmaals gebeld", "Telefonisch gesproken", "Vandaag gemaild", "Woonconcern gebeld", "Lefier gebeld",
     "Jumbo gebeld", "KPN storing", "Flat uit 1961 wordt gerenoveerd", "op de markt 3 kramen extra", "Fase 2 gestart",
     "week 14 overleg", "Kerkstraat 2 keer geveegd",
+    # red team round 4b (F2): what those rules dropped at first: counts before a word with a street's ending, a number
+    # before a street that is no house number, job titles and organisations before a verb of contact, old dates of
+    # events, a market
+    "3 bankjes geplaatst", "10 paaltjes teruggezet", "1 schoolplein opgeknapt", "Ook 1 fietspad aangepakt",
+    "2 grasveld gemaaid", "1 kerkhof gevandaliseerd", "Week 14 Kerkstraat afgesloten", "Container 3 Schutstraat vol",
+    "Lijn 21 Pesserstraat rijdt om", "Fase 2 Hoofdstraat start maart", "Wijkcoach gebeld", "Schuldhulpverlener gesproken",
+    "Stedin gebeld", "Treant gebeld", "Huisartsenpost gebeld", "Dierenambulance gebeld", "Voedselbank meldt meer aanvragen",
+    "Leerplicht ingelicht", "ProRail ingelicht over spoorovergang", "Pand staat leeg sinds 1 januari 2010",
+    "Flat opgeleverd 1 mei 1972, renovatie 2027", "Overeenkomst getekend 15-06-2011", "Op de Markt 2 extra prullenbakken",
+    "Kermis aan de Markt 12 t/m 15 juni", "melding van 12-03-26",
 ]
 
 

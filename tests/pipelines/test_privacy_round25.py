@@ -27,6 +27,14 @@ FOUND = [
     ("verjaardag 4 april 1961", "geboortedatum"), ("jarig op 7 mei 1958", "geboortedatum"),
     ("h e n k @ z i g g o . n l", "e-mail"), ("mail: j a n  @  k p n m a i l . n l graag", "e-mail"),
     ("Brinkhuis 14a", "adres"), ("Jansen huisnr 22", "adres"), ("overlast door Brinkhuis", "naam"),
+    # round 4b (F3): near variants
+    ("nul zes twaalf vier en dertig zes en vijftig acht en zeventig", "telefoonnummer"),
+    ("nul zes - twaalf - vier-en-dertig - zes-en-vijftig - acht-en-zeventig", "telefoonnummer"),
+    ("nulzes twaalf vierendertig zesenvijftig achtenzeventig", "telefoonnummer"),
+    ("jarige 4 april 1961", "geboortedatum"), ("bday 04-04-1961", "geboortedatum"),
+    ("verjaardagsdatum 04-04-1961", "geboortedatum"), ("h   e   n   k   @   z   i   g   g   o   .   n   l", "e-mail"),
+    ("henk @ z i g g o . n l", "e-mail"), ("Brinkhuis (14)", "adres"), ("Brinkhuis nummer 14", "adres"),
+    ("overlast veroorzaakt door Brinkhuis", "naam"), ("hondenpoep van Brinkhuis", "naam"),
 ]
 
 
@@ -38,7 +46,10 @@ def test_spoken_numbers_birthdays_spaced_mail_and_surnames_with_a_number_are_fou
 @pytest.mark.parametrize("value", ["twintig containers, dertig zakken", "tien tot twaalf meldingen per week",
                                    "Verjaardagsfeest in het buurthuis", "jarige job", "a @ b", "melding @ container 3",
                                    "Container 14a", "Storm 12", "Schade door Storm", "Overlast door Jeugd",
-                                   "Jansen 3 keer gebeld", "Afval bij Jumbo", "Hoogeveen 3"])
+                                   "Jansen 3 keer gebeld", "Afval bij Jumbo", "Hoogeveen 3", "twee en twintig containers",
+                                   "50-jarig jubileum 12 mei 2026", "25 jarig bestaan buurthuis 3 juni 2025",
+                                   "Verjaardag Koning 27 april", "jarig jubileum wijkvereniging 1 juli 2026",
+                                   "Overlast door Honden", "Overlast van Meeuwen", "melding @ container 3"])
 def test_number_words_in_sentences_feasts_and_ordinary_words_with_a_number_stay(value):
     assert scan_values(pd.Series([value])).iloc[0] is None
 
