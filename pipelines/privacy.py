@@ -1600,8 +1600,22 @@ _KIND_RANK = {k: i for i, k in enumerate(("e-mail", "iban", "telefoonnummer", "b
                                            "klantnummer", "naam"))}
 
 
+#: a value longer than this is read in overlapping windows (:func:`_first_kind`): some rules walk back over the words
+#: before each candidate, and a cell of a thousand characters of capitalised words took a third of a second, growing with
+#: the square of its length (a hostile file of 100,000 such cells: hours, the warehouse locked)
+_WINDOW, _WINDOW_OVERLAP = 400, 120
+
+
 def _first_kind(text: str) -> str | None:
-    """The kind of the first personal item in ``text`` as written, else in its first other reading that holds one."""
+    """The kind of the first personal item in ``text`` as written, else in its first other reading that holds one.
+    A long value is read in windows of :data:`_WINDOW` characters that overlap by :data:`_WINDOW_OVERLAP`, in order:
+    any personal item is far shorter than the overlap, so each lies whole in a window."""
+    if len(text) > _WINDOW + _WINDOW_OVERLAP:
+        for start in _window_starts(text):
+            kind = _first_kind(text[start:start + _WINDOW])
+            if kind is not None:
+                return kind
+        return None
     kind = _first_kind_as_written(text)
     if kind is None:
         for reading, _, _ in _readings(text):
@@ -1609,6 +1623,12 @@ def _first_kind(text: str) -> str | None:
             if kind is not None:
                 break
     return kind
+
+
+def _window_starts(text: str) -> range:
+    """The starts of :func:`_first_kind`'s windows over a long ``text``, every ``_WINDOW - _WINDOW_OVERLAP``
+    characters: an item that starts in one step's span and is shorter than the overlap ends inside that window."""
+    return range(0, max(len(text) - _WINDOW_OVERLAP, 1), _WINDOW - _WINDOW_OVERLAP)
 
 
 def _first_kind_as_written(text: str) -> str | None:
@@ -1776,6 +1796,12 @@ def _cued_surnames(text: str, words: list, surname) -> list[tuple[int, int, str]
     return spans
 
 
+#: the most first names or initials read before a surname ("Jan Pieter Willem Hendrik Jansen"): a run of hundreds of
+#: capitalised first names ("Jan Jan Jan ...") was walked back from every one of them, a cost growing with the square of
+#: the value's length
+_MOST_NAMES = 6
+
+
 def _name_spans(text: str, mode: str = "strikt") -> list[tuple[int, int, str]]:
     """Person names in ``text``.
 
@@ -1806,7 +1832,8 @@ def _name_spans(text: str, mode: str = "strikt") -> list[tuple[int, int, str]]:
             kind, j = "initials", i + 1           # "J. Jansen"; "Klacht van J Jansen" without the dot
         elif _is_cap(w) and _parts_in(w, first, every=True):
             kind, j = "first", i + 1
-            while j < n and _is_cap(words[j][2]) and _parts_in(words[j][2], first, every=True) and \
+            while j < n and j - i <= _MOST_NAMES and _is_cap(words[j][2]) and \
+                    _parts_in(words[j][2], first, every=True) and \
                     j + 1 < n and (_is_cap(words[j + 1][2]) or words[j + 1][2].lower() in tvs):
                 j += 1
         if kind is None:
@@ -1815,7 +1842,7 @@ def _name_spans(text: str, mode: str = "strikt") -> list[tuple[int, int, str]]:
                 spans.append((start, words[i][1], "naam"))
             i += 1
             continue
-        while kind != "first" and j < n and (_INITIALS.fullmatch(words[j][2]) or
+        while kind != "first" and j < n and j - i <= _MOST_NAMES and (_INITIALS.fullmatch(words[j][2]) or
                                               (_is_cap(words[j][2]) and _parts_in(words[j][2], first, True) and
                                                j + 1 < n and (_is_cap(words[j + 1][2]) or
                                                               words[j + 1][2].lower() in tvs))):

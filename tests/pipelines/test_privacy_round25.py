@@ -79,3 +79,24 @@ def test_numbers_and_case_numbers_read_as_every_rule_reads_them(seed):
     values = _random_ids(seed)
     got = scan_values(pd.Series(values, dtype="string"), counts=False)
     assert [(v, k) for v, k in zip(values, got) if k != _first_kind(v)] == []
+
+
+# red team round 4a (F2): a cell of a thousand characters of capitalised first names ("Jan Jan Jan ... 17") was walked
+# back from every name, a cost growing with the square of its length (0.36 s a cell: hours for a hostile file). The
+# scan is now linear: a run of names is read up to six, and a long value in overlapping windows.
+def test_a_long_run_of_names_costs_linear_time_and_an_item_across_windows_is_found():
+    import time
+
+    from pipelines.privacy import _WINDOW, _first_kind
+
+    _first_kind("Jan Jan")
+    timings = {}
+    for n in (250, 1000):
+        value = " ".join(["Jan"] * n) + " 17"
+        t0 = time.process_time()
+        assert _first_kind(value) is None
+        timings[n] = time.process_time() - t0
+    assert timings[1000] < 8 * max(timings[250], 0.005)          # four times the length: far below sixteen times
+    # a name that a window's edge cuts lies whole in the next window
+    for at in range(_WINDOW - 20, _WINDOW + 5, 3):
+        assert _first_kind("x" * at + " Gerrit Brinkhuis woont hier " + "y " * 300) == "naam"
