@@ -140,7 +140,8 @@ def _known_cells(cells: pd.DataFrame, rows: pd.DataFrame, today: pd.Timestamp, f
 
 def undated_cells(module, rows: pd.DataFrame, quarantined, today: pd.Timestamp, first_day: pd.Timestamp,
                   buurten=None) -> pd.DataFrame:
-    """The cells that quarantined rows whose period cannot be read ("2026-13", a date for a month) may hold.
+    """The cells that quarantined rows whose period cannot be read ("2026-13", a date for a month) or is impossible
+    (a week for a monthly signal, a year out of range: "2062-11") may hold.
 
     Such a row's buurt, signal and part can be read, so its count belongs to one of the periods of its signal that
     the file delivers (the rest of ``rows``, the file's typed rows; ``quarantined``: a mask of them), in a cell the
@@ -153,7 +154,9 @@ def undated_cells(module, rows: pd.DataFrame, quarantined, today: pd.Timestamp, 
         return pd.DataFrame(columns=CELL_KEYS)
     bad = rows[quarantined]
     cells = module.to_cells(bad.assign(count=0))
-    undated = pd.to_datetime(cells["period_start"]).isna() & cells[["area_code", "signal", "part"]].notna().all(axis=1)
+    # its period unreadable, or read but impossible: a week for a monthly signal, a year before the first day or after
+    # today ("2062-11" for "2026-11"); its buurt, signal and part known
+    undated = ~_known_cells(cells, bad, today, first_day) & cells[["area_code", "signal", "part"]].notna().all(axis=1)
     if buurten is not None:
         undated &= cells["area_code"].isin(set(buurten))
     if not undated.any():                   # the usual case: the whole file is not made into cells again

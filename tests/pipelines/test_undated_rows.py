@@ -77,3 +77,15 @@ def test_loading_a_file_with_an_undated_row_again_changes_nothing(home, tmp_path
     load(home, path, "schulden")
     with connect(home.warehouse) as con:
         assert table_digest(con) == before
+
+
+def test_a_period_read_but_impossible_leaves_the_totals_it_may_belong_to_lower_bounds(home, tmp_path):
+    """A week for a monthly source, a year in the future or before the first day (red team round 4a, F1): as unreadable
+    as "2026-13" for the month the count belongs to."""
+    rows = [[A, "2026-10", "huur", "5"], [A, "2026-W45", "water", "3"], [B, "2026-10", "huur", "4"],
+            [B, "2062-10", "water", "2"], [B, "2026-10", "energie", "1"], ["BU01185002", "2026-10", "huur", "6"],
+            ["BU01185002", "1926-10", "energie", "1"], ["BU01185003", "2026-10", "huur", "2"]]
+    result = load(home, write_csv(tmp_path / "schulden_okt.csv", SCHULDEN, rows), "schulden")
+    assert result.rows_quarantined == 3
+    assert read(home, "schulden") == {(A, "2026-10"): (5, True), (B, "2026-10"): (5, True),
+                                      ("BU01185002", "2026-10"): (6, True), ("BU01185003", "2026-10"): (2, False)}
