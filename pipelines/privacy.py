@@ -2529,8 +2529,8 @@ def note_kind(note: str) -> str | None:
 #: a whole value that is a date or timestamp as systems write them ("2026-11-20T12:00:00+01:00", "2026-11-20 08:15:00.123"):
 #: digits in fixed places only, no personal item fits (a date of birth needs its keyword), and a million distinct ones (a
 #: Signalen dump's ``created_at``) took a minute through the Python rules
-_TYPED_TIMESTAMP = (r"[12][0-9]{3}[-/][01][0-9][-/][0-3][0-9](?:[T ][0-2][0-9]:[0-5][0-9](?::[0-5][0-9](?:[.,][0-9]{1,9})?)?)?"
-                    r"(?:Z|[+-][01][0-9]:?[0-5][0-9])?")
+_TYPED_TIMESTAMP = (r"(?:[12][0-9]{3}[-/][01][0-9][-/][0-3][0-9]|[0-3][0-9][-/.][01][0-9][-/.][12][0-9]{3})"
+                    r"(?:[T ][0-2][0-9]:[0-5][0-9](?::[0-5][0-9](?:[.,][0-9]{1,9})?)?)?(?:Z|[+-][01][0-9]:?[0-5][0-9])?")
 
 
 #: a whole value of digits only, as an id is: no 0 in front (a phone number), not 31 (one with its country code), not
@@ -2555,7 +2555,8 @@ def _number_kind(digits: str) -> str | None:
 #: and no letters after the prefix hold no phone number (Dutch ones start with 0 or 31, and none of the digits' runs
 #: from a 0 is long enough), no BSN (nine digits; a sequence of five is left to the rules), no IBAN (too short), no date
 #: (one separator) and no name; a million distinct ones (a national export) took minutes through the Python rules.
-_CASE_NUMBER = r"(?:[A-Z]{1,4}[-_/. ]?)?(?:19|20)[0-9]{2}[-_/.](?:[0-9]{1,4}|[0-9]{6,8})"
+_CASE_NUMBER = (r"(?:(?:[A-Z]{1,4}|(?i:zaak|melding|meld|mld|signaal|case|ticket))[-_/. ]?)?"
+                r"(?:19|20)[0-9]{2}[-_/.](?:[0-9]{1,4}|[0-9]{6,8})")
 #: ... unless its prefix is a word that makes the number after it personal (a phone, BSN, birth or plate keyword)
 _KEYWORD_PREFIX = r"(?i:tel|mob|gsm|bel|app|sms|nr|no|bsn|sofi|geb|gb|dob|kent|lid)[^A-Za-z]"
 

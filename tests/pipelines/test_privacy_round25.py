@@ -65,8 +65,11 @@ def _random_ids(seed: int, n: int = 2500) -> list[str]:
     for _ in range(n):
         digits = "".join(rng.choice("0123456789") for _ in range(rng.randint(1, 14)))
         year = f"{rng.randint(1900, 2099)}{rng.choice('-/._')}{digits[:rng.choice([1, 3, 4, 5, 6, 7, 8])]}"
-        prefix = rng.choice(["", "Z", "MOR-", "SIG ", "BSN-", "TEL-", "NL", "JAN-", "gb"])
-        out |= {digits, f" {digits} ", "6" + digits[:8], "31" + digits, prefix + year}
+        prefix = rng.choice(["", "Z", "MOR-", "SIG ", "BSN-", "TEL-", "NL", "JAN-", "gb", "Zaak-", "melding ", "Ticket"])
+        stamp = (f"{rng.randint(1, 31):02d}{rng.choice('-/.')}{rng.randint(1, 12):02d}{rng.choice('-/.')}"
+                 f"{rng.randint(1900, 2099)}" + rng.choice(["", f" {rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}",
+                                                           f" {rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:07"]))
+        out |= {digits, f" {digits} ", "6" + digits[:8], "31" + digits, prefix + year, stamp}
     from pipelines.privacy import _area_codes
 
     return sorted(out | set(sorted(_area_codes())[:: max(1, len(_area_codes()) // 200)]))   # CBS codes' digits too
