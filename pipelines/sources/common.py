@@ -733,6 +733,7 @@ def _xlsx_sheets(path: Path) -> list[tuple[str, bool, list[tuple[int, list[str]]
             raise IngestError(f"{path.name}: this is a Word document, not a table; export the data as CSV or XLSX")
         raise _zip_not_a_table(path)
     _refuse_string_bomb(path)
+    _refuse_bloated_parts(path)
     if not openpyxl.DEFUSEDXML:
         raise IngestError(f"{path.name}: workbooks cannot be read safely because defusedxml is not active "
                           "(install defusedxml and unset OPENPYXL_DEFUSEDXML); until then deliver CSV")
@@ -800,6 +801,26 @@ SST_CHECK_BYTES = 8 * 1024 * 1024
 #: texts a shared-strings part may hold beyond the text cells of the sheets (a saved workbook holds about as many
 #: distinct texts as text cells at most; some programs keep a few unused ones)
 SST_SPARE = 100_000
+
+
+#: the largest a workbook's own parts (its formats, styles.xml; its sheets' list and defined names, workbook.xml) may be
+#: uncompressed: Excel keeps at most about 64,000 cell formats (a few MB); 1.85 million formats in a 4.3 MB file took
+#: 2 GB and 38 s before the first row, since every reader builds them all
+WORKBOOK_PART_BYTES = 32 * 1024 * 1024
+
+
+def _refuse_bloated_parts(path: Path) -> None:
+    """Refuse a workbook whose styles or workbook part is larger than :data:`WORKBOOK_PART_BYTES` uncompressed."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        big = [i for i in z.infolist() if i.filename.lower() in ("xl/styles.xml", "xl/workbook.xml")
+               and i.file_size > WORKBOOK_PART_BYTES]
+    if big:
+        raise IngestError(f"{path.name}: refused, the workbook's {big[0].filename.split('/')[-1]} is "
+                          f"{big[0].file_size / 2**20:,.0f} MB uncompressed (formats or names far beyond what a "
+                          "spreadsheet program writes: a damaged or crafted workbook that would take gigabytes to "
+                          "read); open it in a spreadsheet program, save it again as XLSX or CSV and deliver that")
 
 
 def _count_in_member(z, name: str, pattern: re.Pattern) -> int:
