@@ -1129,6 +1129,15 @@ def plan(seed: int = SEED) -> list[Planned]:
     b.add(Case("meldingen_samengevoegd_omlaag.xlsx", "meldingen", "refused", message="merged cells",
                klass="sheet-cell-bomb"), _sheet_xlsx(rows, tall, merges=["F2:AZ1048576"]))
 
+    # a workbook's own part far beyond what a spreadsheet program writes: 800,000 defined names (workbook.xml of 36
+    # MB; 1.85 million cell formats in styles.xml took 2 GB and 38 s before the first row: red team round 4a)
+    names = "".join(f'<definedName name="n{i}">Blad1!$A${i % 1000 + 1}</definedName>' for i in range(800_000))
+    bloated = zipfile.ZipFile(io.BytesIO(_sheet_xlsx([M, *b.reports(3)], [])))
+    parts = [(n, bloated.read(n).replace(b"</sheets>", b"</sheets><definedNames>" + names.encode() + b"</definedNames>")
+              if n == "xl/workbook.xml" else bloated.read(n)) for n in bloated.namelist()]
+    b.add(Case("meldingen_namen_bom.xlsx", "meldingen", "refused", message="workbook.xml|uncompressed",
+               klass="sheet-part-bomb"), _zip(parts))
+
     # ------------------------------------------------------------------ XML entities in a workbook
     rows = [M, *b.reports(12)]
     marker = rows[3][3]
