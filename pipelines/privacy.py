@@ -1032,7 +1032,7 @@ def _spelled_digits(text: str) -> list[tuple[int, int, str]]:
 _SPACED_EMAIL = re.compile(r"(?<!\S)(?:[A-Za-z0-9._%+\-]+|(?:[A-Za-z0-9._%+\-][ \t]{1,3}){1,64})[ \t]{0,3}@"
                            r"(?:[ \t]{0,3}[A-Za-z0-9.\-]){4,255}(?!\S)")
 #: an e-mail address with its domain's dot and ending, once the spaces are gone
-_WHOLE_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
+_WHOLE_EMAIL = re.compile(_LOCAL + r"@" + _LABEL + r"(?:\." + _LABEL + r")*\.[A-Za-z]{2,}")   # _EMAIL's first form
 
 
 def _spaced_email(text: str) -> list[tuple[int, int, str]]:
