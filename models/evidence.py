@@ -302,7 +302,7 @@ def evidence_budget_series(scores: pd.DataFrame, domains: pd.DataFrame, neighbou
                            budget: Budget = Budget(), teams: pd.Series | None = None
                            ) -> tuple[pd.DataFrame, Budget, pd.DataFrame]:
     """:func:`evidence_and_budget`, and the series p-values it pooled (:func:`series_pvalues` at the budget it
-    returns): a list's explanations read them (``pipelines.explain.elevated_runs``) without making them again."""
+    returns): a list's explanations read them (``pipelines.explain.runs_of``) without making them again."""
     frame = series_frame(scores, domains)
     pooled = (pooled_pvalues(frame, neighbours, min_count=budget.min_count)
               if {"expected", "phi"} <= set(frame.columns) else None)

@@ -225,8 +225,7 @@ def _contributing(rows: list) -> list:
 def contributors(here: pd.DataFrame) -> pd.DataFrame:
     """The series of a buurt-domain-period that add most to its combined evidence (:func:`_adds`), strongest
     (smallest p-value) first."""
-    rising = here[~here["elevated"] & here["expected"].notna() & (here["count"] > here["expected"])]
-    return rising.sort_values(["pvalue", "signal"]).head(CONTRIBUTORS)
+    return pd.DataFrame(_contributing(list(here.itertuples(index=False))), columns=here.columns)
 
 
 def _unit(r, lang: str) -> str:
