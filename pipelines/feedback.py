@@ -389,6 +389,48 @@ def _shown_row(cells: dict[str, str]) -> str:
     return f"buurt {code.strip()} ({domain}, {period.strip()})"
 
 
+def _header_row(rows: list) -> tuple[int, list[str]] | None:
+    """The index and cells of a sheet's header row holding Sleutel and Terugkoppeling, wherever it is (a team
+    may add rows of its own above the table); None when no row holds both."""
+    for i, (_, cells) in enumerate(rows):
+        header = [c.strip() for c in cells]
+        if KEY_HEADER in header and VALUE_HEADER in header:
+            return i, header
+    return None
+
+
+def _answers_elsewhere(name: str, sheets: dict) -> list[str]:
+    """Warnings for answers typed on a sheet other than Signalen (a copied ``Signalen (2)``, a sheet of the team's
+    own) that Signalen does not hold for the same flag key: only Signalen is read, so the team is told those answers
+    were not stored. The sheet is named only when its title is a copy's (``Signalen (2)``, ``Kopie van Signalen``):
+    a title is free text."""
+    def answers(rows) -> list[tuple[str, str]]:
+        head = _header_row(rows)
+        if head is None:
+            return []
+        at, header = head
+        key, value = header.index(KEY_HEADER), header.index(VALUE_HEADER)
+        return [(_plain(cells[key]) if key < len(cells) else "", _answer_key(cells[value]))
+                for _, cells in rows[at + 1:] if value < len(cells) and cells[value].strip()]
+
+    read = set(answers(sheets["Signalen"]))
+    out = []
+    for title, rows in sheets.items():
+        if title in ("Signalen", META_SHEET):
+            continue
+        typed = sum(1 for answer in answers(rows) if answer not in read)
+        if typed:
+            shown = (f"the sheet {title.strip()!r}" if re.fullmatch(_COPY_TITLE, title.strip(), re.IGNORECASE)
+                     else "another sheet")
+            out.append(f"{name}: {shown} holds {typed} answer(s) in Terugkoppeling that the sheet Signalen does not, "
+                       "which were not read: answers are read from the sheet Signalen only; type them there and send "
+                       "the list back")
+    return out
+
+
+_COPY_TITLE = r"(?:kopie van |copy of )?signalen(?: ?\(\d{1,3}\)| ?kopie| ?copy| ?\d{1,3})?"
+
+
 def _typed_shown(value: str, shape: str) -> str | None:
     """``value`` quoted when it has the ``shape`` wijkradar writes (a run id, a flag key), else None."""
     import re
@@ -533,9 +575,7 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
     teams = catalog.run_area_teams(con, run_id)   # as on the lists that run sent, whatever the division is now
 
     rows = sheets["Signalen"]
-    # the header row wherever it is: a team may add rows of its own above the table
-    head = next(((i, [c.strip() for c in cells]) for i, (_, cells) in enumerate(rows)
-                 if KEY_HEADER in [c.strip() for c in cells] and VALUE_HEADER in [c.strip() for c in cells]), None)
+    head = _header_row(rows)
     if head is None:                             # name only the column(s) no header row of the sheet has
         seen_headers = {c.strip() for _, cells in rows for c in cells}
         missing = [h for h in (VALUE_HEADER, KEY_HEADER) if h not in seen_headers]
@@ -549,7 +589,7 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
         raise refuse(f"the sheet Signalen has the column {twice[0]} more than once", as_sent)
     col = {h: header.index(h) for h in (KEY_HEADER, VALUE_HEADER, NOTE_HEADER, *SHOWN_HEADERS) if h in header}
     allowed = {v.casefold(): v for v in FEEDBACK_VALUES}
-    answers, warnings, seen = [], [], {}
+    answers, warnings, seen = [], _answers_elsewhere(name, sheets), {}
     for number, cells in rows[at + 1:]:
         def cell(h: str) -> str:
             return cells[col[h]].strip() if h in col and col[h] < len(cells) else ""

@@ -1223,3 +1223,33 @@ def test_answers_are_not_read_without_defusedxml_and_the_sentence_does_not_ask_f
                            "defusedxml is not active; install defusedxml") as caught:
             import_feedback(con, path)
     assert "CSV" not in str(caught.value)
+
+
+@pytest.mark.parametrize("title, shown", [("Signalen (2)", "the sheet 'Signalen (2)'"),
+                                          ("Kopie van Signalen", "the sheet 'Kopie van Signalen'"),
+                                          ("Jan Jansen", "another sheet")])
+def test_answers_typed_on_a_copied_sheet_are_named_as_not_read(world, tmp_path, title, shown):
+    """Answers typed on a copy of the sheet were ignored without a word (red team round 3a): the team is now told
+    how many were not read and where to type them; the sheet is named only when its title is a copy's."""
+    home, _, path = world
+
+    def copy_with_answers(wb):
+        copy = wb.copy_worksheet(wb["Signalen"])
+        copy.title = title
+        copy["K5"], copy["K6"] = "opgepakt", "al bekend"
+
+    with connect(home.warehouse) as con:
+        result = import_feedback(con, fill(path, tmp_path / "a.xlsx", {7: ("geen probleem", None)},
+                                           edit=copy_with_answers))
+    assert result.answered == 1
+    assert result.warnings == (f"a.xlsx: {shown} holds 2 answer(s) in Terugkoppeling that the sheet Signalen does "
+                               "not, which were not read: answers are read from the sheet Signalen only; type them "
+                               "there and send the list back",)
+    assert "Jansen" not in " ".join(result.warnings)
+    with connect(home.warehouse) as con:
+        only_copy = import_feedback(con, fill(path, tmp_path / "b.xlsx", {}, edit=copy_with_answers))
+    assert only_copy.empty and len(only_copy.warnings) == 1 and "2 answer(s)" in only_copy.warnings[0]
+    with connect(home.warehouse) as con:            # a copy of the answered sheet: every answer was read
+        same = import_feedback(con, fill(path, tmp_path / "c.xlsx", {5: ("opgepakt", None)},
+                                         edit=lambda wb: setattr(wb.copy_worksheet(wb["Signalen"]), "title", title)))
+    assert same.answered == 1 and same.warnings == ()
