@@ -511,8 +511,12 @@ def calendar_positions(ev: pd.DataFrame) -> pd.Series:
                               (starts - pd.Timestamp("2000-01-03")).dt.days // 7), index=ev.index)
 
 
-def lifecycle(evidence: pd.DataFrame, budget: Budget = Budget()) -> pd.DataFrame:
+def lifecycle(evidence: pd.DataFrame, budget: Budget = Budget(), unknown: pd.Series | None = None) -> pd.DataFrame:
     """Episodes over time per area, domain and period type.
+
+    ``unknown`` (by ``evidence``'s index): periods whose counts are partly unknown (a lower bound, "minstens": a
+    buurt left out of a delivery, a suppressed part). Such a period without a level says nothing of whether a rise
+    is over, so it counts as a period not scored: it never resolves an episode (its status is empty).
 
     An episode starts at a period with a level (``alarm`` or ``aandacht``) and stays open while
     the area-domain was listed within the last ``resolve_after`` periods (3 weeks, 1 month; periods not scored
@@ -522,6 +526,12 @@ def lifecycle(evidence: pd.DataFrame, budget: Budget = Budget()) -> pd.DataFrame
     ``verergerend`` (an alarm above the episode's earlier peak), ``aanhoudend`` (otherwise inside
     the episode), ``opgelost``. Adds ``status``, ``since``, ``last_seen`` and ``peak`` columns.
     """
+    if unknown is not None and (unknown & (evidence["level"] == "")).any():
+        quiet_unknown = unknown.reindex(evidence.index, fill_value=False) & (evidence["level"] == "")
+        known = lifecycle(evidence[~quiet_unknown], budget)
+        rest = evidence[quiet_unknown].assign(status="", since=pd.NaT, last_seen=pd.NaT, peak=np.nan)
+        return (pd.concat([known, rest.astype({c: known[c].dtype for c in ("since", "last_seen", "peak")})])
+                .sort_values(["area_code", "domain", "period", "period_start"]).reset_index(drop=True))
     ev = evidence.sort_values(["area_code", "domain", "period", "period_start"]).reset_index(drop=True)
     keys = [ev["area_code"], ev["domain"], ev["period"]]
     # positions in the calendar, not in the rows: periods a source never delivered (not scored) count as quiet, so

@@ -156,6 +156,18 @@ def _cells_near(cells: pd.DataFrame, neighbours: pd.DataFrame, areas) -> callabl
     return near
 
 
+def _partly_unknown(evidence: pd.DataFrame, scores: pd.DataFrame, catalogue: pd.DataFrame) -> pd.Series | None:
+    """By ``evidence``'s index: whether a series of the row's domain has a count read as a lower bound there
+    (``scores``' ``partial``, ``score.mark_partial``); None when no score is."""
+    if "partial" not in scores or not scores["partial"].any():
+        return None
+    part = scores.loc[scores["partial"].astype(bool), ["area_code", "signal", "period", "period_start"]]
+    part = part.merge(catalogue[["signal", "domain"]], on="signal")
+    keys = ["area_code", "domain", "period", "period_start"]
+    marked = pd.MultiIndex.from_frame(part[keys].drop_duplicates())
+    return pd.Series(pd.MultiIndex.from_frame(evidence[keys]).isin(marked), index=evidence.index)
+
+
 def flag_run(scores: pd.DataFrame, ref, budget=None, feedback: pd.DataFrame | None = None,
              run: tuple[str, pd.Timestamp] | None = None,
              listed_before: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -171,7 +183,7 @@ def flag_run(scores: pd.DataFrame, ref, budget=None, feedback: pd.DataFrame | No
     # the budget with the factors its levels were set to on the past (``Budget.chance_entries``): they explain the lists
     evidence, budget, series = evidence_budget_series(scores, ref.catalogue, ref.neighbours,
                                                       Budget() if budget is None else budget, ref.teams)
-    evidence = lifecycle(evidence, budget)
+    evidence = lifecycle(evidence, budget, unknown=_partly_unknown(evidence, scores, ref.catalogue))
     # ``run``: the run's (label, start), the same for every municipality of a region (default: from ``scores``)
     label, start = run if run is not None else run_period(scores)
     now = current_cells(evidence, start, parse_period_label(label)[0], listed_before)

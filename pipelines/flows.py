@@ -460,6 +460,8 @@ def weekly(home: str | None = None, today: str | None = None, fan_out: bool = Fa
         else:
             logger.info(outcome.load.describe())
             result.loads.append(outcome.load)
+            if outcome.load.missing_note:
+                result.warnings.append(f"{name}: {outcome.load.missing_note}")
     logger.info("scoring all series")
     run = score_fanned_out(h, now) if fan_out else score(h, now)
     if isinstance(run, str):

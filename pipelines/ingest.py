@@ -56,6 +56,7 @@ class LoadResult:
     window_not_applied: str = ""        # skipped: the full-export window asked for, unlike the one loaded with
     window_applied: str = ""            # loaded as a full export: "the full-export window jjjj-mm-dd:jjjj-mm-dd"
     time_note: str = ""                 # loaded: why the file's modification time was not taken as it was
+    missing_note: str = ""              # loaded: the buurten a period was delivered without (``_left_out_note``)
 
     def describe(self) -> str:
         if self.skipped and self.window_not_applied:
@@ -71,7 +72,7 @@ class LoadResult:
         stale = (f" ({self.corrections_not_applied} correcting a row no longer open, not applied)"
                  if self.corrections_not_applied else "")
         window = f", as {self.window_applied}" if self.window_applied else ""
-        note = f"; warning: {self.time_note}" if self.time_note else ""
+        note = "".join(f"; warning: {n}" for n in (self.time_note, self.missing_note) if n)
         return (f"{self.file_name}: {self.rows_read} rows read, {self.rows_accepted} accepted, "
                 f"{self.rows_quarantined} quarantined{stale}{retracted}{window} (load {self.load_id}){note}")
 
@@ -809,7 +810,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
             _fault_point("ingest-mid-transaction")
             if as_written is not None:
                 _rekey_pseudonymised(con, source, module, as_written, raw[id_column])
-            periods_from, periods_to, kinds = None, None, (None, None)
+            periods_from, periods_to, kinds, missing_note = None, None, (None, None), ""
             if hasattr(module, "write_core"):          # sources that feed other core tables than counts
                 periods_from, periods_to = module.write_core(con, accepted, load_id)
             else:
@@ -838,6 +839,10 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
                     cells = rows
                     catalog.apply_cells(con, source, cells, load_id, seq, modified_at=modified)
                     catalog.mark_unknown_cells(con, source, unknown, load_id, seq)
+                    # a period delivered without some buurten (or parts) every earlier delivery held: not zeros
+                    left_out = catalog.undelivered_cells(con, source, cells)
+                    catalog.mark_unknown_cells(con, source, left_out, load_id, seq)
+                    missing_note = _left_out_note(source, left_out)
                     starts = cells["period_start"]
                     # a merged buurt's cell carries the index of its first row (sources.merges): the fixes by row
                     by_row = pd.Series(fix_refs, index=accepted.index[fixes])
@@ -893,7 +898,23 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
     return LoadResult(load_id, source, file_name, False, len(raw), int(len(accepted)), len(quarantine_rows),
                       int(retracted), len(not_applied), int(replaced),
                       window_applied=delivery.window_text() if delivery.window is not None else "",
-                      time_note=time_note)
+                      time_note=time_note, missing_note=missing_note)
+
+
+def _left_out_note(source: str, left_out: pd.DataFrame, most: int = 6) -> str:
+    """One sentence naming the buurten a delivery left out of periods every earlier delivery held them in
+    (``catalog.undelivered_cells``); empty when none."""
+    if left_out.empty:
+        return ""
+    parts = []
+    for (period, start), part in left_out.groupby(["period", "period_start"], sort=True):
+        codes = sorted(part["area_code"].unique())
+        shown = ", ".join(codes[:most]) + (f" and {len(codes) - most} more" if len(codes) > most else "")
+        label = pd.Timestamp(start).strftime("%G-W%V" if period == "week" else "%Y-%m")
+        parts.append(f"{label}: {len(codes)} buurt(en) ({shown})")
+    return (f"{source}: no rows for {'; '.join(parts)}, although the period before held a row for every buurt (zeros "
+            "too), so their counts read as unknown (\"minstens\"), not as 0, until a delivery brings them: deliver those "
+            "rows")
 
 
 def _corrections_not_applied(con: duckdb.DuckDBPyConnection, source: str, module, frame: pd.DataFrame,

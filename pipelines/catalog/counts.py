@@ -323,6 +323,46 @@ def mark_unknown_cells(con: Con, source: str, cells: pd.DataFrame, load_id: str,
     return insert_frame(con, "core.unknown_cells", frame[["source", *keys, "load_id", "load_seq"]])
 
 
+def undelivered_cells(con: Con, source: str, cells: pd.DataFrame) -> pd.DataFrame:
+    """The cells (``area_code, signal, part, period, period_start``) a delivery of whole periods left out: for each
+    municipality, signal and period ``cells`` (the delivery's) hold, where the period before it that the warehouse
+    holds had a cell for every buurt of the municipality (the source writes its zeros: an absent row is no 0), each
+    cell of that period (its part without an old code's ``@``) that no delivery holds for this period, nor marks
+    unknown. Such a count was not delivered (a buurt or team left out, a creditor's row missing), so it is unknown
+    until a delivery brings it (:func:`mark_unknown_cells`), not an exact 0.
+
+    A source that leaves its zero rows out (a buurt without a row in the period before) says nothing by an absent
+    row, and its first period has nothing before it: none."""
+    keys = ["area_code", "signal", "part", "period", "period_start"]
+    if cells.empty:
+        return pd.DataFrame(columns=keys)
+    delivered = cells[["area_code", "signal", "period", "period_start"]].drop_duplicates()
+    with registered(con, "_wr_delivered", delivered):
+        return con.execute(
+            "WITH now_ AS (SELECT DISTINCT a.gemeente_code, n.signal, n.period, n.period_start FROM _wr_delivered n "
+            "  JOIN core.areas a ON a.area_code = n.area_code AND a.level = 'buurt'), "
+            "before_ AS (SELECT w.gemeente_code, w.signal, w.period, w.period_start, max(c.period_start) AS previous "
+            "  FROM now_ w JOIN core.source_cells c ON c.source = ? AND c.signal = w.signal AND c.period = w.period "
+            "  AND c.period_start < w.period_start JOIN core.areas a ON a.area_code = c.area_code "
+            "  AND a.gemeente_code = w.gemeente_code GROUP BY ALL), "
+            "expected AS (SELECT DISTINCT b.gemeente_code, c.area_code, b.signal, split_part(c.part, '@', 1) AS part, "
+            "  b.period, b.period_start FROM before_ b JOIN core.source_cells c ON c.source = ? "
+            "  AND c.signal = b.signal AND c.period = b.period AND c.period_start = b.previous "
+            "  JOIN core.areas a ON a.area_code = c.area_code AND a.gemeente_code = b.gemeente_code "
+            "  AND a.level = 'buurt'), "
+            "whole AS (SELECT e.gemeente_code, e.signal, e.period, e.period_start FROM expected e GROUP BY ALL "
+            "  HAVING count(DISTINCT e.area_code) = (SELECT count(*) FROM core.areas b WHERE b.level = 'buurt' "
+            "  AND b.gemeente_code = e.gemeente_code)) "
+            "SELECT e.area_code, e.signal, e.part, e.period, e.period_start FROM expected e "
+            "JOIN whole USING (gemeente_code, signal, period, period_start) "
+            "WHERE NOT EXISTS (SELECT 1 FROM core.source_cells c WHERE c.source = ? AND c.area_code = e.area_code "
+            "  AND c.signal = e.signal AND c.period = e.period AND c.period_start = e.period_start "
+            "  AND split_part(c.part, '@', 1) = e.part) "
+            "AND NOT EXISTS (SELECT 1 FROM core.unknown_cells u WHERE u.source = ? AND u.area_code = e.area_code "
+            "  AND u.signal = e.signal AND u.period = e.period AND u.period_start = e.period_start "
+            "  AND split_part(u.part, '@', 1) = e.part) ORDER BY ALL", [source] * 4).df()
+
+
 def whole_cells_held(con: Con, source: str, cells: pd.DataFrame) -> pd.Series:
     """By the cells' index: whether the buurt's cell of each cell's signal, period and part without its old code
     (``'huur@BU01189901'`` -> ``'huur'``) is stored under the buurt's current code."""

@@ -97,6 +97,24 @@ def test_lifecycle_statuses():
     assert out.loc[4, "last_seen"] == pd.Timestamp("2026-09-21")
 
 
+def test_a_quiet_period_of_partly_unknown_counts_never_resolves_an_episode():
+    """A buurt left out of a month's delivery reads "minstens 0": quiet, but not known to be quiet. It counts as a
+    period not scored (red team round 5a, F1: the list said "opgelost, weer op het verwachte niveau")."""
+    levels = ["", "alarm", "", "", ""]
+    ev = pd.DataFrame({"area_code": "A", "domain": "social", "period": "month",
+                       "period_start": pd.date_range("2026-07-01", periods=5, freq="MS"),
+                       "level": levels, "score": [0.0, 3.0, 0.1, 0.1, 0.1], "elevated": [lv != "" for lv in levels]})
+    budget = Budget(resolve_after_months=1)
+    assert list(lifecycle(ev, budget)["status"]) == ["", "nieuw", "opgelost", "", ""]
+    unknown = pd.Series([False, False, True, False, False])
+    out = lifecycle(ev, budget, unknown=unknown)
+    assert list(out["status"]) == ["", "nieuw", "", "opgelost", ""]
+    assert len(out) == 5 and out["period_start"].is_monotonic_increasing
+    # a listed period stays listed whatever its counts: a rise seen in a lower bound is there in the total too
+    assert list(lifecycle(ev, budget, unknown=pd.Series([False, True, False, False, False]))["status"]) == \
+        ["", "nieuw", "opgelost", "", ""]
+
+
 def test_truncated_product_is_uniform_under_the_null_and_pools_two_of_five():
     from models.evidence import truncated_product
 
