@@ -339,28 +339,28 @@ def undelivered_cells(con: Con, source: str, cells: pd.DataFrame) -> pd.DataFram
     delivered = cells[["area_code", "signal", "period", "period_start"]].drop_duplicates()
     with registered(con, "_wr_delivered", delivered):
         return con.execute(
-            "WITH now_ AS (SELECT DISTINCT a.gemeente_code, n.signal, n.period, n.period_start FROM _wr_delivered n "
+            # every cell held, with or without a count (left out before: still expected after)
+            "WITH held AS (SELECT area_code, signal, split_part(part, '@', 1) AS part, period, period_start "
+            "  FROM core.source_cells WHERE source = $1 UNION SELECT area_code, signal, split_part(part, '@', 1), "
+            "  period, period_start FROM core.unknown_cells WHERE source = $1), "
+            # per municipality, signal and period held: how many of its buurten have a cell, and the period before
+            "per AS (SELECT a.gemeente_code, c.signal, c.period, c.period_start, count(DISTINCT c.area_code) AS n "
+            "  FROM held c JOIN core.areas a ON a.area_code = c.area_code AND a.level = 'buurt' GROUP BY ALL), "
+            "seq AS (SELECT *, lag(period_start) OVER w AS previous, lag(n) OVER w AS n_previous FROM per "
+            "  WINDOW w AS (PARTITION BY gemeente_code, signal, period ORDER BY period_start)), "
+            "size AS (SELECT gemeente_code, count(*) AS buurten FROM core.areas WHERE level = 'buurt' GROUP BY ALL), "
+            "now_ AS (SELECT DISTINCT a.gemeente_code, n.signal, n.period, n.period_start FROM _wr_delivered n "
             "  JOIN core.areas a ON a.area_code = n.area_code AND a.level = 'buurt'), "
-            "before_ AS (SELECT w.gemeente_code, w.signal, w.period, w.period_start, max(c.period_start) AS previous "
-            "  FROM now_ w JOIN core.source_cells c ON c.source = ? AND c.signal = w.signal AND c.period = w.period "
-            "  AND c.period_start < w.period_start JOIN core.areas a ON a.area_code = c.area_code "
-            "  AND a.gemeente_code = w.gemeente_code GROUP BY ALL), "
-            "expected AS (SELECT DISTINCT b.gemeente_code, c.area_code, b.signal, split_part(c.part, '@', 1) AS part, "
-            "  b.period, b.period_start FROM before_ b JOIN core.source_cells c ON c.source = ? "
-            "  AND c.signal = b.signal AND c.period = b.period AND c.period_start = b.previous "
-            "  JOIN core.areas a ON a.area_code = c.area_code AND a.gemeente_code = b.gemeente_code "
-            "  AND a.level = 'buurt'), "
-            "whole AS (SELECT e.gemeente_code, e.signal, e.period, e.period_start FROM expected e GROUP BY ALL "
-            "  HAVING count(DISTINCT e.area_code) = (SELECT count(*) FROM core.areas b WHERE b.level = 'buurt' "
-            "  AND b.gemeente_code = e.gemeente_code)) "
+            "whole AS (SELECT s.gemeente_code, s.signal, s.period, s.period_start, s.previous FROM seq s "
+            "  JOIN now_ USING (gemeente_code, signal, period, period_start) JOIN size USING (gemeente_code) "
+            "  WHERE s.n_previous = size.buurten), "
+            "expected AS (SELECT DISTINCT c.area_code, w.signal, c.part, w.period, w.period_start FROM whole w "
+            "  JOIN held c ON c.signal = w.signal AND c.period = w.period AND c.period_start = w.previous "
+            "  JOIN core.areas a ON a.area_code = c.area_code AND a.gemeente_code = w.gemeente_code) "
             "SELECT e.area_code, e.signal, e.part, e.period, e.period_start FROM expected e "
-            "JOIN whole USING (gemeente_code, signal, period, period_start) "
-            "WHERE NOT EXISTS (SELECT 1 FROM core.source_cells c WHERE c.source = ? AND c.area_code = e.area_code "
-            "  AND c.signal = e.signal AND c.period = e.period AND c.period_start = e.period_start "
-            "  AND split_part(c.part, '@', 1) = e.part) "
-            "AND NOT EXISTS (SELECT 1 FROM core.unknown_cells u WHERE u.source = ? AND u.area_code = e.area_code "
-            "  AND u.signal = e.signal AND u.period = e.period AND u.period_start = e.period_start "
-            "  AND split_part(u.part, '@', 1) = e.part) ORDER BY ALL", [source] * 4).df()
+            "WHERE NOT EXISTS (SELECT 1 FROM held c WHERE c.area_code = e.area_code AND c.signal = e.signal "
+            "  AND c.period = e.period AND c.period_start = e.period_start AND c.part = e.part) ORDER BY ALL",
+            [source]).df()
 
 
 def whole_cells_held(con: Con, source: str, cells: pd.DataFrame) -> pd.Series:

@@ -42,6 +42,10 @@ def test_a_buurt_left_out_of_a_month_every_buurt_had_a_row_in_before_reads_unkno
     assert read(home, "wijkteam", "2026-10")[left_out] == (0, True)            # "minstens 0", no exact 0
     assert sum(partial for _, partial in read(home, "wijkteam", "2026-10").values()) == 1
     assert f"2026-10: 1 buurt(en) ({left_out})" in result.describe() and "unknown" in result.describe()
+    # left out again the month after: still expected (the month before held it, as unknown)
+    rows = [r for r in wijkteam_month(buurten, "2026-11") if r[0] != left_out]
+    load(home, write_csv(tmp_path / "wijkteam_11.csv", WIJKTEAM, rows), "wijkteam")
+    assert read(home, "wijkteam", "2026-11")[left_out] == (0, True)
     # the buurt's row delivered later makes the month whole
     load(home, write_csv(tmp_path / "wijkteam_10b.csv", WIJKTEAM, [[left_out, "2026-10", "eenzaamheid", "7"]]),
          "wijkteam")
