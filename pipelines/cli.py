@@ -532,6 +532,10 @@ def explain(
         marts = marts_run_period(con)
         label = period or (marts[1] if marts and marts[1] else run_period(series)[0] if not series.empty else None)
         on_lists = catalog.listed_statuses(con, label, code) if label else None
+        young = code in catalog.added_buurten(con) and marts is not None
+    if series.empty and young:
+        _fail(f"no scores for {code} yet: it is a buurt a later division added, and its series begin at its own first "
+              "counts, which are too few to judge; a series is scored once it has 9 weeks (or months) of its own")
     if series.empty:
         _fail(f"no scores for {code} yet; run the weekly flow first (wijkradar run)")
     if period:

@@ -366,10 +366,31 @@ def sync(con: duckdb.DuckDBPyConnection, ref: Reference) -> bool:
     if catalog.reference_version(con) == ref.version:
         return False
     with transaction(con):
+        record_added_buurten(con, ref)
         catalog.replace_reference(con, ref.version, ref.wijkteams, ref.areas, ref.catalogue)
         rekey_stored(con, ref)
     warn_unplaced(con)
     return True
+
+
+def record_added_buurten(con: duckdb.DuckDBPyConnection, ref: Reference) -> list[str]:
+    """Record the buurten ``ref`` adds to a warehouse that already holds counts (before the reference is replaced,
+    inside the caller's transaction): a buurt of a later division with no past of its own (a split's parts, new
+    housing), whose series begin at its own first count (``meta.added_buurten``, ``score.build_panel``). A buurt
+    a mapping of ``buurtcode_wijzigingen.csv`` leads to (renumbered, merged) has its old codes' past: not recorded.
+    The first profile of a warehouse adds nothing: its buurten are those its counts are delivered for."""
+    before = {c for (c,) in con.execute("SELECT area_code FROM core.areas WHERE level = 'buurt'").fetchall()}
+    counted = con.execute("SELECT count(*) FROM (SELECT 1 FROM core.signal_counts LIMIT 1)").fetchone()[0]
+    if not before or not counted:
+        return []
+    mapped = set(ref.code_changes["new_code"]) if len(ref.code_changes) else set()
+    added = sorted(set(ref.buurten["area_code"]) - before - mapped)
+    if added:
+        con.executemany("INSERT INTO meta.added_buurten VALUES (?, now()::TIMESTAMP) ON CONFLICT DO NOTHING",
+                        [[code] for code in added])
+        log.info("the profile adds %d buurt(en) without a past of their own (%s%s): their series begin at their "
+                 "own first counts", len(added), ", ".join(added[:8]), " ..." if len(added) > 8 else "")
+    return added
 
 
 def rekey_stored(con: duckdb.DuckDBPyConnection, ref: Reference) -> dict[str, int]:
@@ -461,6 +482,7 @@ def warn_unplaced(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         shown = ", ".join(codes[:8]) + (f" and {len(codes) - 8} more" if len(codes) > 8 else "")
         log.warning("the warehouse holds counts of %s (%d series), which are no buurt of the profile and not mapped "
                     "in buurtcode_wijzigingen.csv, so they are never scored; map each old code to its buurt there "
-                    "(a renumbered or merged buurt), or add the buurt to the profile", shown,
+                    "(a renumbered or merged buurt), or add the buurt to the profile; a split buurt cannot be mapped: "
+                    "its past stays under its old code, on no list and out of its wijk's figures in the reports", shown,
                     int(unplaced["series"].sum()))
     return unplaced

@@ -135,12 +135,13 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, 
     answers = read_answers(con)
     listed = catalog.listed_months(con, before=run_start)   # a monthly flag is aanhoudend once a list held it
     partial = catalog.partial_totals(con)                    # counts read as a lower bound: "minstens"
+    young = catalog.added_buurten(con)                       # buurten of a later division: series from their start
 
     missing: dict = {}
 
     def work_of(g: str) -> list:
         work = [replace(b, group=g) for b in score.blocks(counts_of.pop(g)(), groups[g], None, ref.score_settings,
-                                                          grid)]
+                                                          grid, young)]
         for key, labels in score.missing_of(work).items():
             missing.setdefault(key, set()).update(labels)
         return work

@@ -72,13 +72,16 @@ class Scored:
 
 
 def build_panel(counts: pd.DataFrame, buurten: list[str], period: str,
-                grid: dict[tuple[str, str], tuple[int, int]] | None = None) -> pd.DataFrame:
+                grid: dict[tuple[str, str], tuple[int, int]] | None = None,
+                young: frozenset[str] = frozenset()) -> pd.DataFrame:
     """The panel of one period type: every buurt x signal from the signal's first count in ``counts`` (give one
     municipality's) to the end of its source's period range, zero where a buurt has no count; periods its source
     never delivered (:func:`undelivered`) have no row, so a series may have gaps (lay it out with
     :func:`models.panel.to_matrix`: they read as missing); they are kept in ``panel.attrs["undelivered"]``.
 
-    ``grid``: the ranges per (period, source) of the whole warehouse (default: those of ``counts``).
+    ``grid``: the ranges per (period, source) of the whole warehouse (default: those of ``counts``). ``young``:
+    buurten a later division added (``catalog.added_buurten``): their series begin at the buurt's own first count
+    in the source, not at the signal's first in the municipality (years of zeros from before the buurt existed).
     """
     sub = counts[counts["period"] == period]
     if sub.empty:
@@ -87,6 +90,9 @@ def build_panel(counts: pd.DataFrame, buurten: list[str], period: str,
     sub = sub.assign(period_index=period_index(sub["period_start"], period))
     sub = sub[sub["source"].isin([source for source in sub["source"].unique() if (period, source) in grid])]
     gone = undelivered(sub, period, grid)
+    mine = young.intersection(buurten)
+    begins = (sub[sub["area_code"].isin(mine)].groupby(["source", "area_code"], observed=True)["period_index"].min()
+              if mine else None)
     frames = []
     for (source, signal), part in sub.groupby(["source", "signal"], observed=True):
         lo, hi = grid[(period, source)]
@@ -98,7 +104,12 @@ def build_panel(counts: pd.DataFrame, buurten: list[str], period: str,
             periods = periods[~np.isin(periods, gone[source])]
         full = pd.MultiIndex.from_product([buurten, [signal], periods], names=[*KEYS, "period_index"])
         got = part.set_index([*KEYS, "period_index"])["count"]
-        frames.append(got.reindex(full, fill_value=0).reset_index())
+        frame = got.reindex(full, fill_value=0).reset_index()
+        if mine:                     # a young buurt's series from its own first count in the source (none: no series)
+            first_own = frame["area_code"].map(begins.xs(source, level="source") if source in
+                                               begins.index.get_level_values("source") else {})
+            frame = frame[~frame["area_code"].isin(mine) | (frame["period_index"] >= first_own)]
+        frames.append(frame)
     if not frames:
         return pd.DataFrame(columns=[*KEYS, "period_index", "count"])
     panel = pd.concat(frames, ignore_index=True)
@@ -140,7 +151,8 @@ def groups_of(buurten: list[str], group_of: dict[str, str] | None = None) -> dic
 
 
 def blocks(counts: pd.DataFrame, buurten: list[str], group_of: dict[str, str] | None = None,
-           settings: ScoreSettings | None = None, grid: dict | None = None) -> list[Block]:
+           settings: ScoreSettings | None = None, grid: dict | None = None,
+           young: frozenset[str] = frozenset()) -> list[Block]:
     """The scoring work, one block per period type and municipality (``group_of``: buurt -> group).
 
     Every runner scores the same blocks, so a Dask cluster and the default runner give the same numbers.
@@ -152,7 +164,7 @@ def blocks(counts: pd.DataFrame, buurten: list[str], group_of: dict[str, str] | 
     for group, members in groups.items():
         part = counts[counts["area_code"].isin(members)] if len(groups) > 1 else counts
         for period in detectors():
-            panel = build_panel(part, members, period, grid)
+            panel = build_panel(part, members, period, grid, young)
             if panel.empty:
                 continue
             sub = part[part["period"] == period]

@@ -60,3 +60,8 @@ def replace_area_stats(con: Con, stats: pd.DataFrame, years: list[int]) -> None:
     for year in years:
         con.execute("DELETE FROM core.area_stats WHERE year = ?", [int(year)])
     insert_frame(con, "core.area_stats", stats)
+
+
+def added_buurten(con: Con) -> frozenset[str]:
+    """The buurten a profile change added to a warehouse that already held counts (``meta.added_buurten``)."""
+    return frozenset(c for (c,) in con.execute("SELECT area_code FROM meta.added_buurten").fetchall())
