@@ -81,7 +81,7 @@ def _write_teams(jobs: list[tuple], folder: Path, run: RunInfo, labels: dict,
         paths = [folder / f"{stem}.xlsx", folder / f"{stem}.csv", folder / f"{stem}.html"]
         write_xlsx(table, paths[0], team_name, shown, team, feedback.flag_keys(own), labels,   # keys in table order
                    preventive=section, risk=risk)
-        write_csv(table, paths[1], preventive=section, notes=shown.unjudged)
+        write_csv(table, paths[1], preventive=section, notes=shown.notes)
         write_html(table, own["level"], chart_data(own, own_series, labels), team_name, shown, paths[2], section)
         written[team] = paths
     return written
@@ -100,7 +100,8 @@ def export_run(con, home, run) -> dict[str, list[Path]]:
     for english in english_notes(notes):
         log.warning("%s", english)
     info = RunInfo(run.run_id, run.run_period, run.finished_at, settings, catalog.loads_of(con, load_ids), report,
-                   list_key=key[0] if key else None, unjudged_teams=team_notes(con, notes))
+                   list_key=key[0] if key else None, unjudged_teams=team_notes(con, notes),
+                   partly_teams=partial_notes(con))
     recorded = catalog.risk_run(con, run.run_id)
     risk = None if recorded is None else RiskInfo(catalog.area_risk(con, run.run_id), **recorded)
     teams = run_teams(flags, None if risk is None else risk.rows, catalog.teams(con))   # as the run had them
@@ -160,6 +161,26 @@ def team_notes(con, notes: dict[str, list[tuple[str, str]]]) -> dict[str, tuple[
     for team, part in team_municipalities(con).groupby("wijkteam"):
         said = [dutch for gm in part["gemeente_code"] for dutch, _ in notes.get(gm, [])]
         out[team] = tuple(dict.fromkeys(said))
+    return out
+
+
+def partial_notes(con, most: int = 6) -> dict[str, tuple[str, ...]]:
+    """Per team one Dutch sentence naming its buurten whose counts of the marts' latest week or month are read as a
+    lower bound (``marts.series_scores.partial``: a buurt left out of a delivery, a suppressed part): on the list a
+    rise there is real, but a fall or a quiet period cannot be seen, so a buurt may be missing from it."""
+    from pipelines import wording
+
+    rows = con.execute(
+        "WITH latest AS (SELECT period, max(period_start) AS period_start FROM marts.series_scores GROUP BY ALL) "
+        "SELECT DISTINCT a.wijkteam, a.name, s.area_code, s.period, s.period_start FROM marts.series_scores s "
+        "JOIN latest USING (period, period_start) JOIN core.areas a USING (area_code) "
+        "WHERE s.partial AND a.wijkteam IS NOT NULL ORDER BY ALL").df()
+    out: dict[str, tuple[str, ...]] = {}
+    for team, part in rows.groupby("wijkteam", sort=True):
+        named = [f"{r.name} ({wording.period_text(r.period_start, r.period)})" for r in part.itertuples(index=False)]
+        shown = ", ".join(named[:most]) + (f" en nog {len(named) - most}" if len(named) > most else "")
+        out[str(team)] = (f"Niet alle tellingen zijn geleverd voor {shown}: wat de lijst daar toont is een ondergrens "
+                          "(minstens); een stijging is echt, maar of het er weer rustig is, is niet te zien.",)
     return out
 
 

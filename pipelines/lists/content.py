@@ -49,17 +49,30 @@ class RunInfo:
     unjudged: tuple[str, ...] = ()
     #: per team its own :attr:`unjudged` (in a region each municipality's periods are judged apart)
     unjudged_teams: dict[str, tuple[str, ...]] | None = field(default=None, repr=False)
+    #: Dutch sentences on the team's buurten whose counts of the list's periods are lower bounds
+    #: (``export.partial_notes``: a buurt left out of a delivery), shown above the rows after :attr:`unjudged`
+    partly: tuple[str, ...] = ()
+    partly_teams: dict[str, tuple[str, ...]] | None = field(default=None, repr=False)
 
     def for_team(self, team: str) -> "RunInfo":
-        """The run as ``team``'s list shows it: with its own municipality's sentences on periods not judged."""
-        if self.unjudged_teams is None:
-            return self
-        return replace(self, unjudged=self.unjudged_teams.get(team, ()), unjudged_teams=None)
+        """The run as ``team``'s list shows it: with its own municipality's sentences on periods not judged and its
+        own buurten's counts not all delivered."""
+        if self.unjudged_teams is not None:
+            self = replace(self, unjudged=self.unjudged_teams.get(team, ()), unjudged_teams=None)
+        if self.partly_teams is not None:
+            self = replace(self, partly=self.partly_teams.get(team, ()), partly_teams=None)
+        return self
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """The sentences a list shows above its rows: periods not judged, counts not all delivered."""
+        return self.unjudged + self.partly
 
     @property
     def nothing(self) -> str:
-        """The sentence of a list without rows: nothing flagged, or that the run's period was not judged."""
-        return " ".join(self.unjudged) if self.unjudged else NOTHING_FLAGGED
+        """The sentence of a list without rows: nothing flagged, or that the run's period was not judged (and which
+        buurten's counts were not all delivered)."""
+        return " ".join(self.unjudged or (NOTHING_FLAGGED,)) + "".join(f" {s}" for s in self.partly)
 
 
 #: Shown with the risk (workbook Toelichting and page): what the risk column and the section mean.

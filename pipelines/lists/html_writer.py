@@ -72,7 +72,7 @@ def html_page(table: pd.DataFrame, levels, charts, team_name: str, run: RunInfo,
             f'<h3>{esc(row["Rang"])}. {esc(row["Buurt"])} <small>({esc(row["Buurtcode"])})</small></h3>'
             f'<p>{esc(row["Toelichting"])}</p>{risk}</div><div>{svg}</div></div>')
     # a run's period that was not judged is said first; it is also the sentence of a page without rows
-    notes = f'<p class="unjudged">{esc(" ".join(run.unjudged))}</p>' if run.unjudged else ""
+    notes = f'<p class="unjudged">{esc(" ".join(run.notes))}</p>' if run.notes else ""
     body = notes + ("".join(cards) if cards else "" if notes else f'<p class="empty">{esc(NOTHING_FLAGGED)}</p>')
     body += preventive_section(preventive)
     return (f'<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>{esc(team_name)} {esc(run.run_period)}</title>'

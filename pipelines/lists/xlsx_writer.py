@@ -58,8 +58,8 @@ def write_xlsx(table: pd.DataFrame, path: Path, team_name: str, run: RunInfo, te
     append_safe(ws, [f"{team_name}: opvallende signalen, periode {run.run_period}"])
     ws["A1"].font = Font(bold=True, size=13)
     append_safe(ws, [f"Run {run.run_id}. Uitleg en instellingen: zie het blad Toelichting."])
-    if run.unjudged:                # the run's own period could not be judged: said above the rows
-        append_safe(ws, [" ".join(run.unjudged)])
+    if run.notes:                   # the run's own period could not be judged, counts not all delivered: said above
+        append_safe(ws, [" ".join(run.notes)])
         ws["A3"].font = Font(bold=True, color="C0392B")
     else:
         ws.append([])

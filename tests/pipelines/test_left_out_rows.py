@@ -98,3 +98,34 @@ def test_the_same_month_delivered_again_changes_nothing_and_the_first_month_mark
     again = load(home, path, "wijkteam")
     assert again.missing_note == ""                  # already unknown: nothing new to say
     assert {m: read(home, "wijkteam", m) for m in ("2026-08", "2026-09", "2026-10")} == before
+
+
+def test_a_teams_list_says_which_buurten_counts_were_not_all_delivered(tmp_path):
+    """The list holds no row for a buurt whose month was left out (a lower bound of 0 raises nothing), so the team is
+    told above its rows, in Dutch, and no other team is."""
+    import pandas as pd
+
+    from pipelines.export import export_run
+    from pipelines.paths import resolve_home
+    from pipelines.runs import score_and_flag
+    from tests.conftest import TODAY, demo_signal_counts, fill_counts
+
+    ref = Reference()
+    home = resolve_home(tmp_path / "home")
+    counts = demo_signal_counts(ref, years=3)
+    monthly = counts[counts["period"] == "month"]
+    last = monthly["period_start"].max()
+    buurt = "BU01185400"
+    left = (counts["area_code"] == buurt) & (counts["signal"] == "eenzaamheid") & (counts["period_start"] == last)
+    with connect(home.warehouse) as con:
+        fill_counts(con, ref, counts[~left])
+        # as a load that left the buurt out marks it (catalog.undelivered_cells)
+        con.execute("INSERT INTO core.unknown_cells VALUES ('wijkteam', ?, 'eenzaamheid', '', 'month', ?, 'test', 1)",
+                    [buurt, pd.Timestamp(last).date()])
+        run = score_and_flag(con, ref, today=TODAY)
+        export_run(con, home, run)
+    team = ref.area_teams[buurt]
+    lists = {p.stem: p.read_text(encoding="utf-8") for p in (home.exports / run.run_period).glob("*.csv")}
+    said = "Niet alle tellingen zijn geleverd voor Hollandscheveld kern ("
+    assert said in lists[team]
+    assert not any(said in text for stem, text in lists.items() if stem != team)
