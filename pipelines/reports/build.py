@@ -19,7 +19,7 @@ import pandas as pd
 
 from pipelines import catalog
 from pipelines.paths import REPO_ROOT, Home
-from pipelines.reports import jaarplan, openpages
+from pipelines.reports import jaarplan, openpages, published
 from pipelines.reports.data import NoReportData, find_report_run, open_warehouse, read_report_data
 from pipelines.reports.period import check_marts, period_end, read_period_data, within
 from pipelines.reports.render import NotebookFailed, notebook_page, page
@@ -220,14 +220,24 @@ def write_jaarplan(home: Home, year: int, team: str) -> Path:
 
 # --- open pages for residents --------------------------------------------------------------------
 
-def open_pages(data, settings: ReportSettings) -> dict[str, str]:
-    """File name -> HTML of every open page (pure once the data are read)."""
+def open_pages(data, settings: ReportSettings, printed: pd.DataFrame | None = None) -> dict[str, str]:
+    """File name -> HTML of every open page (pure once the data are read); ``printed``: the record of earlier
+    builds (:func:`open_build`)."""
+    return open_build(data, settings, printed)[0]
+
+
+def open_build(data, settings: ReportSettings, printed: pd.DataFrame | None = None
+               ) -> tuple[dict[str, str], pd.DataFrame]:
+    """The open pages and the record of what they print, given ``printed``, what earlier builds printed
+    (:func:`published.across_builds`: a year printed before under another division of wijken shows only what was
+    printed then)."""
     from pipelines.reports.trends import wijk_table
 
     run = getattr(data, "run", None)
     # the weeks that had ended by the run's: a week just begun would make its year look complete
     counts = data.counts if run is None else within(data.counts, period_end(run["run_period"]))
     rates = openpages.disclose(openpages.yearly_rates(counts, data.areas, data.catalogue), settings.open_drempel)
+    rates, record = published.across_builds(rates, data.areas, printed)
     held = data.catalogue[data.catalogue["signal"].isin(counts["signal"].unique())]   # what the pages can speak of
     wijken = wijk_table(data.areas)
     made = _stamp()
@@ -242,14 +252,40 @@ def open_pages(data, settings: ReportSettings) -> dict[str, str]:
                      if settings.open_toon_signalen else None)
         pages[openpages.page_name(w["wijk_code"], w["wijk"])] = openpages.wijk_page(
             w, rates, held, settings.open_drempel, sentences, made)
-    return pages
+    return pages, record
+
+
+#: What the open pages printed, per municipality, domain, year and area, kept beside (not in) the published folder.
+PRINTED_RECORD = "open_gepubliceerd.csv"
+
+
+def read_printed(home: Home) -> pd.DataFrame:
+    """The record of what earlier builds of the open pages printed (empty before the first)."""
+    path = home.reports / PRINTED_RECORD
+    if not path.exists():
+        return published.empty_record()
+    text = {c: str for c in published.RECORD_COLUMNS if c not in ("year", "rate_shown")}
+    record = pd.read_csv(path, dtype={**text, "year": int, "rate_shown": float}, keep_default_na=False,
+                         na_values={"rate_shown": [""]})
+    missing = set(published.RECORD_COLUMNS) - set(record.columns)
+    if missing:
+        raise ValueError(f"{path} lacks the column(s) {', '.join(sorted(missing))}: it is the record of what the open "
+                         "pages printed before; restore it from a backup of the home, do not delete it (without it a "
+                         "new division of wijken could be read against the pages published before)")
+    return record[published.RECORD_COLUMNS]
 
 
 def write_open_pages(home: Home, settings: ReportSettings | None = None) -> list[Path]:
     settings = settings or read_settings(home)
     with open_warehouse(home) as con:
         data = read_report_data(con)
-    return replace_open_pages(home.reports / "open", open_pages(data, settings))
+    pages, record = open_build(data, settings, read_printed(home))
+    written = replace_open_pages(home.reports / "open", pages)
+    path = home.reports / PRINTED_RECORD
+    part = path.with_suffix(".csv.part")
+    record.to_csv(part, index=False, lineterminator="\n", float_format="%.10g")
+    part.replace(path)
+    return written
 
 
 OPEN_PAGE_MARK = "Gemaakt door wijkradar op"

@@ -7,9 +7,10 @@ counts and no rates; further wijken (at last the municipality's rate) are hidden
 narrowed down from what the pages print (secondary suppression, :func:`disclose`). Counts of 5 and more
 are printed rounded to a multiple of 5 and every printed rate is that of the rounded count (rounded again:
 whole numbers, one decimal below 10), so that two builds (late rows, corrections, a source counted or not, a
-buurt moved to another wijk) never give their difference exactly, also when it is below 5. Individual flags
-are shown only when the setting ``open_toon_signalen`` is on, then without numbers and under the same rules
-(:func:`flag_sentences`).
+buurt moved to another wijk) never give their difference exactly, also when it is below 5; a year printed under
+another division of wijken is printed as it was then, or not at all (:mod:`pipelines.reports.published`).
+Individual flags are shown only when the setting ``open_toon_signalen`` is on, then without numbers and under the
+same rules (:func:`flag_sentences`).
 """
 from __future__ import annotations
 
@@ -170,6 +171,17 @@ def left_out_sentence(left_out, catalogue: pd.DataFrame) -> str:
     if not parts:
         return ""
     return " ".join(parts) + " Zo tellen we in elk jaar hetzelfde en kunt u de jaren vergelijken."
+
+
+def regrouped_sentence(wijk: str, years) -> str:
+    """B1: why a wijk shows no figures for the years published under an earlier division of wijken
+    (:func:`published.across_builds`)."""
+    years = sorted(int(y) for y in years)
+    when = (f"{years[0]}" if len(years) == 1 else f"{years[0]} tot en met {years[-1]}"
+            if years == list(range(years[0], years[-1] + 1)) else _and([str(y) for y in years]))
+    return (f"Over {when} laten we voor {wijk} geen cijfers zien. De wijk heeft nu andere buurten dan toen we "
+            "die jaren lieten zien. Uit het verschil tussen de oude en de nieuwe cijfers zou u anders kunnen "
+            "uitrekenen hoeveel er in één buurt waren.")
 
 
 def _month_nl(day) -> str:
@@ -341,6 +353,8 @@ def trend_sentence(wijk: str, domain: str, table: pd.DataFrame, gemeente: pd.Dat
     last = t.iloc[-1]
     year = int(last["year"])
     if pd.isna(last["rate_shown"]):
+        if last.get("regrouped", False):             # published.across_builds: the wijk had other buurten then
+            return f"Over {year} laten we voor {wijk} geen cijfers zien: de wijk had toen andere buurten."
         if not last["population"] >= MIN_POPULATION:
             return f"In {wijk} wonen zo weinig mensen dat we hier geen cijfers laten zien."
         if last["count_shown"] == "verborgen":        # secondary suppression: saying 'few' would be untrue
@@ -439,6 +453,8 @@ def wijk_page(wijk: pd.Series, rates: pd.DataFrame, catalogue: pd.DataFrame, thr
         what = _what(domain, dict.fromkeys(_source_of(mine)) if "source" in mine else ())
         signals = mine["label_nl"].str.lower().tolist()
         note = left_out_sentence(left_out, catalogue[catalogue["domain"] == domain])
+        if "regrouped" in t and t["regrouped"].any():
+            note = f"{regrouped_sentence(name, t.loc[t['regrouped'], 'year'])} {note}".strip()
         years = [str(y) for y in t["year"]]
         chart = line_chart(years, [Line(name, [v if pd.notna(v) else None for v in t["rate_shown"]], "#2c7fb8"),
                                    Line("hele gemeente", [v if pd.notna(v) else None for v in g["rate_shown"]],
