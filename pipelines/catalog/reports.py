@@ -24,7 +24,7 @@ def report_frames(con: Con, run_id: str) -> dict[str, pd.DataFrame]:
     """Areas, catalogue, teams, counts, scores, evidence, the run's flags (with area names) and which team's list
     every run sent each flagged cell to (``sent``)."""
     return dict(
-        areas=con.execute("SELECT * FROM core.areas ORDER BY area_code").df(),
+        areas=former_buurten(con, con.execute("SELECT * FROM core.areas ORDER BY area_code").df()),
         catalogue=con.execute("SELECT signal, domain, label_nl, unit_nl, source, frequency FROM core.signal_catalogue "
                               "ORDER BY signal").df(),
         wijkteams=con.execute("SELECT wijkteam, name FROM core.wijkteams ORDER BY wijkteam").df(),
@@ -42,6 +42,31 @@ def report_frames(con: Con, run_id: str) -> dict[str, pd.DataFrame]:
         sent=con.execute("SELECT DISTINCT run_period, wijkteam, area_code, domain, period, period_start "
                          "FROM marts.area_flags").df(),
     )
+
+
+def former_buurten(con: Con, areas: pd.DataFrame) -> pd.DataFrame:
+    """``areas`` with a row for each code the warehouse holds counts of that is no area of the profile any more (a
+    buurt split in a later division: its past cannot be mapped to its parts) and whose wijk, as its CBS code names it
+    (``BU01185005`` -> ``WK011850``), is a wijk of the profile: a buurt of that wijk without inhabitants or team,
+    named ``<code> (vervallen)``. So a wijk's and a municipality's figures in the reports keep the past of a buurt
+    split inside the wijk (red team round 5a, F2: a split Zuid left Wijk 50's years 22 % short); its counts stay
+    on no list and are never scored. A code whose wijk the profile does not hold stays out (the sync warns)."""
+    from pipelines.catalog.rekey import unplaced_counts
+
+    codes = sorted(set(unplaced_counts(con)["area_code"]))
+    wijken = areas[areas["level"] == "wijk"].set_index("area_code")
+    buurten = areas[areas["level"] == "buurt"]
+    rows = []
+    for code in codes:
+        wijk = f"WK{code[2:8]}" if code.startswith("BU") and len(code) == 10 else None
+        if wijk not in wijken.index or buurten[buurten["wijk_code"] == wijk].empty:
+            continue
+        like = buurten[buurten["wijk_code"] == wijk].iloc[0]
+        rows.append(like.copy().to_dict() | {"area_code": code, "name": f"{code} (vervallen)", "wijkteam": None,
+                                             "population": 0})
+    if not rows:
+        return areas
+    return pd.concat([areas, pd.DataFrame(rows)], ignore_index=True).sort_values("area_code", ignore_index=True)
 
 
 def scored_periods(con: Con) -> pd.DataFrame:

@@ -65,3 +65,26 @@ def test_the_parts_of_a_split_buurt_are_not_listed_on_their_first_ordinary_count
         flagged = con.execute("SELECT DISTINCT area_code FROM marts.area_flags WHERE run_id = ?", [run.run_id]).df()
         scored = con.execute("SELECT count(*) FROM marts.series_scores WHERE area_code = ? AND alarm", [NEW]).fetchone()
     assert NEW not in set(flagged["area_code"]) and scored[0] == 0
+
+
+def test_a_split_buurts_past_stays_in_its_wijks_figures_in_the_reports(tmp_path):
+    """Zuid split in a later division: its past cannot be mapped to its parts, so it stays under its old code. The
+    reports count it in the wijk its CBS code names (red team 5a F2: Wijk 50's years 22 % short on the open pages)."""
+    from pipelines.catalog import report_frames
+    from pipelines.reports.openpages import yearly_rates
+
+    ref = reference.Reference()
+    with connect(tmp_path / "w.duckdb") as con:
+        fill_counts(con, ref, demo_signal_counts(ref, years=3))
+        before = yearly_rates(*(report_frames(con, "none")[k] for k in ("counts", "areas", "catalogue")))
+        split = _profile(tmp_path, "", renumber=(OLD, NEW))        # Zuid's code gone, a new one in its place
+        reference.sync(con, split)
+        frames = report_frames(con, "none")
+    former = frames["areas"][frames["areas"]["area_code"] == OLD]
+    assert former[["level", "wijk_code", "name"]].values.tolist() == [["buurt", "WK011850", f"{OLD} (vervallen)"]]
+    assert former["population"].item() == 0 and former["wijkteam"].isna().all()
+    after = yearly_rates(frames["counts"], frames["areas"], frames["catalogue"])
+    keys = ["wijk_code", "domain", "year"]
+    old_years = set(before["year"])
+    compared = before.merge(after[after["year"].isin(old_years)], on=keys, suffixes=("", "_after"))
+    assert len(compared) == len(before) and (compared["count"] == compared["count_after"]).all()
