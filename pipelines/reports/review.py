@@ -18,6 +18,11 @@ from pipelines.reports.trends import buurt_table
 LISTED = ("nieuw", "aanhoudend", "verergerend")
 #: Feedback values (``meta.flag_feedback.value``; also the older drop-down of the lists) that say the team
 #: recognised the signal, or that there was nothing; 'meer info nodig' gives no verdict.
+#: The columns of :func:`episodes` and their types, so that an empty result (a warehouse without any flag yet) has
+#: them too: dates that compare and add as dates, not the object columns of a frame built from names alone.
+EPISODE_COLUMNS = {"area_code": "str", "name": "str", "wijkteam": "str", "kind": "str", "domain": "str",
+                   "period": "str", "since": "datetime64[us]", "last_listed": "datetime64[us]",
+                   "resolved": "datetime64[us]", "level": "str", "peak": "float64", "weeks_to_resolved": "float64"}
 RECOGNISED = ("opgepakt", "naar jaarplan", "al bekend", "herkend, actie nodig", "herkend, al bekend")
 #: Dutch headers of :func:`feedback_shares` beside the feedback values (which are Dutch already).
 FEEDBACK_HEADERS = {"wijkteam": "wijkteam", "n": "aantal antwoorden"}
@@ -32,10 +37,9 @@ def episodes(evidence: pd.DataFrame, areas: pd.DataFrame, sent: pd.DataFrame | N
     it ran) is a row of each. An episode no list held (weeks before the first run) goes by today's division.
     """
     ev = evidence[evidence["status"].isin([*LISTED, "opgelost"]) & evidence["since"].notna()].copy()
-    cols = ["area_code", "name", "wijkteam", "kind", "domain", "period", "since", "last_listed", "resolved", "level",
-            "peak", "weeks_to_resolved"]
-    if ev.empty:
-        return pd.DataFrame(columns=cols)
+    cols = list(EPISODE_COLUMNS)
+    if ev.empty:                                     # no flag yet (a new municipality's first weeks)
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in EPISODE_COLUMNS.items()})
     ev["period_start"] = pd.to_datetime(ev["period_start"])
     ev["since"] = pd.to_datetime(ev["since"])
     listed = ev[ev["status"].isin(LISTED)]

@@ -132,3 +132,28 @@ def test_a_buurt_moved_to_another_team_leaves_its_flags_in_the_plan_of_the_team_
     flags = {team: text.split("Signaleringen van 2026 en wat ermee gedaan is")[1] for team, text in pages.items()}
     assert f"{name}, fysiek" in flags["de-weide"] or f"{name} " in flags["de-weide"]
     assert f"{name}, " not in flags["zuid-oost"].split("Wat staat nog open")[1]      # not an open item of the new team
+
+
+def test_a_warehouse_without_any_flag_yet_gets_a_year_plan_saying_so(home, ref):
+    """A new municipality's first weeks: runs, but no flag episode at all in the warehouse. ``review.episodes`` gave
+    an empty frame of object columns and the year plan ended in pandas' 'Concatenation operation is not implemented
+    for NumPy arrays' (red team 5b F1)."""
+    from pipelines.reports import review
+    from pipelines.runs import score_and_flag
+
+    counts = demo_signal_counts(ref)
+    first_weeks = counts[pd.to_datetime(counts["period_start"]) >= pd.Timestamp("2026-09-28")]   # weeks and months
+    with connect(home.warehouse) as con:
+        fill_counts(con, ref, first_weeks[first_weeks["count"] > 0])
+        score_and_flag(con, ref, today=pd.Timestamp("2026-11-26"))
+        evidence = con.execute("SELECT * FROM marts.area_evidence").df()
+        assert con.execute("SELECT count(*) FROM meta.runs").fetchone()[0] >= 1
+    ep = review.episodes(evidence, ref.areas)
+    assert ep.empty and list(ep.columns) == list(review.EPISODE_COLUMNS)
+    assert all(pd.api.types.is_datetime64_any_dtype(ep[c]) for c in ("since", "last_listed", "resolved"))
+    assert pd.api.types.is_float_dtype(ep["weeks_to_resolved"]) and pd.api.types.is_string_dtype(ep["area_code"])
+
+    res = CliRunner().invoke(app, ["--home", str(home.root), "report", "--jaarplan", "2026", "--team", "de-weide"])
+    assert res.exit_code == 0, res.output
+    text = _page_text(home.reports / "jaarplan" / "2026" / "de-weide.html")
+    assert "Geen signaleringen in 2026." in text and "0 signaleringen in 2026: 0 opgelost, 0 nog open." in text
