@@ -257,9 +257,16 @@ class FeedbackResult:
     answered: int = 0
     skipped: bool = False              # nothing stored: the answers were imported before, or it holds none
     warnings: tuple[str, ...] = ()
-    empty: bool = False                # no row has an answer
+    empty: bool = False                # no row of the sheet Signalen has an answer
+    # of an empty result: per other sheet whose answers Signalen does not hold, how it is named and how many
+    elsewhere: tuple[tuple[str, int], ...] = ()
 
     def describe(self) -> str:
+        if self.empty and self.elsewhere:          # the team did answer, on a copy of the sheet
+            held = ", ".join(f"{shown} holds {typed} answer(s)" for shown, typed in self.elsewhere)
+            return (f"{self.file_name}: no answers found on the sheet Signalen, nothing stored; {held} in "
+                    "Terugkoppeling, which were not read: answers are read from the sheet Signalen only; ask "
+                    f"wijkteam {self.wijkteam} to type them there and send the list back")
         if self.empty:
             return (f"{self.file_name}: no answers found in it (the column Terugkoppeling is empty), nothing stored; "
                     f"ask wijkteam {self.wijkteam} to fill in Terugkoppeling and send the list back")
@@ -399,11 +406,11 @@ def _header_row(rows: list) -> tuple[int, list[str]] | None:
     return None
 
 
-def _answers_elsewhere(name: str, sheets: dict) -> list[str]:
-    """Warnings for answers typed on a sheet other than Signalen (a copied ``Signalen (2)``, a sheet of the team's
-    own) that Signalen does not hold for the same flag key: only Signalen is read, so the team is told those answers
-    were not stored. The sheet is named only when its title is a copy's (``Signalen (2)``, ``Kopie van Signalen``):
-    a title is free text."""
+def _answers_elsewhere(sheets: dict) -> list[tuple[str, int]]:
+    """Answers typed on a sheet other than Signalen (a copied ``Signalen (2)``, a sheet of the team's own) that
+    Signalen does not hold for the same flag key: per such sheet, how it may be named and how many. Only Signalen is
+    read, so the team is told those answers were not stored. The sheet is named only when its title is a copy's
+    (``Signalen (2)``, ``Kopie van Signalen``): a title is free text; any other is ``another sheet``."""
     def answers(rows) -> list[tuple[str, str]]:
         head = _header_row(rows)
         if head is None:
@@ -422,10 +429,14 @@ def _answers_elsewhere(name: str, sheets: dict) -> list[str]:
         if typed:
             shown = (f"the sheet {title.strip()!r}" if re.fullmatch(_COPY_TITLE, title.strip(), re.IGNORECASE)
                      else "another sheet")
-            out.append(f"{name}: {shown} holds {typed} answer(s) in Terugkoppeling that the sheet Signalen does not, "
-                       "which were not read: answers are read from the sheet Signalen only; type them there and send "
-                       "the list back")
+            out.append((shown, typed))
     return out
+
+
+def _elsewhere_warning(name: str, shown: str, typed: int) -> str:
+    """The warning for answers on another sheet beside those read from Signalen (:func:`_answers_elsewhere`)."""
+    return (f"{name}: {shown} holds {typed} answer(s) in Terugkoppeling that the sheet Signalen does not, which were "
+            "not read: answers are read from the sheet Signalen only; type them there and send the list back")
 
 
 _COPY_TITLE = r"(?:kopie van |copy of )?signalen(?: ?\(\d{1,3}\)| ?kopie| ?copy| ?\d{1,3})?"
@@ -589,7 +600,7 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
         raise refuse(f"the sheet Signalen has the column {twice[0]} more than once", as_sent)
     col = {h: header.index(h) for h in (KEY_HEADER, VALUE_HEADER, NOTE_HEADER, *SHOWN_HEADERS) if h in header}
     allowed = {v.casefold(): v for v in FEEDBACK_VALUES}
-    answers, warnings, seen = [], _answers_elsewhere(name, sheets), {}
+    answers, warnings, seen = [], [], {}
     for number, cells in rows[at + 1:]:
         def cell(h: str) -> str:
             return cells[col[h]].strip() if h in col and col[h] < len(cells) else ""
@@ -646,8 +657,10 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
     stored_as = digest if not imports else f"{digest}+{imports}"     # a file sent again: its answers anew
     frame = pd.DataFrame(answers, columns=[*KEY, "value", "note", "row_number"]).assign(
         run_id=run_id, wijkteam=team, answered_on=answered_on, content_hash=stored_as, imported_at=now)
-    if not answers:                              # an unanswered list: nothing to store
-        return FeedbackResult(name, digest, run_id, team, 0, True, tuple(warnings), empty=True)
+    elsewhere = tuple(_answers_elsewhere(sheets))
+    if not answers:                 # an unanswered list: nothing to store; describe() names answers on another sheet
+        return FeedbackResult(name, digest, run_id, team, 0, True, tuple(warnings), empty=True, elsewhere=elsewhere)
+    warnings[:0] = [_elsewhere_warning(name, shown, typed) for shown, typed in elsewhere]
     if set(_answer_rows(frame)) <= set(_answer_rows(read_answers(con))):
         return FeedbackResult(name, digest, skipped=True)       # the same answers, saved again
     dropped = sum("personal data" in w for w in warnings)
