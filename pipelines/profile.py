@@ -44,11 +44,14 @@ class ProfileSummary:
     wijken: int
     teams: int
     neighbour_pairs: int
+    dorp_wijken: int = 0               # wijken whose buurten are of the kind dorp (the others stadswijk)
 
     def describe(self) -> str:
-        return (f"profile written to {self.folder}: {len(self.gemeenten)} gemeente(n), {self.wijken} wijken, "
-                f"{self.buurten} buurten, {self.teams} wijkteams (one per wijk; edit wijkteams.csv and "
-                f"buurt_indeling.csv to combine them), {self.neighbour_pairs} pairs of neighbouring buurten")
+        return (f"profile written to {self.folder}: {len(self.gemeenten)} gemeente(n), {self.wijken} wijken "
+                f"({self.wijken - self.dorp_wijken} stadswijk, {self.dorp_wijken} dorp by CBS urbanity: edit soort in "
+                f"buurt_indeling.csv), {self.buurten} buurten, {self.teams} wijkteams (one per wijk; edit "
+                f"wijkteams.csv and buurt_indeling.csv to combine them), {self.neighbour_pairs} pairs of neighbouring "
+                "buurten")
 
 
 def national_regions() -> pd.DataFrame:
@@ -57,8 +60,8 @@ def national_regions() -> pd.DataFrame:
 
 def select_regions(regions: pd.DataFrame, gemeenten: list[str] = (), provincie: str | None = None) -> pd.DataFrame:
     """The rows (gemeenten, wijken, buurten) of the chosen municipalities or province."""
-    codes = [c.strip().upper() for c in gemeenten if c.strip()]
-    codes = [c if c.startswith("GM") else f"GM{int(c):04d}" if c.isdigit() else c for c in codes]
+    given = [c.strip() for c in gemeenten if c.strip()]
+    codes = [c.upper() if c.upper().startswith("GM") else f"GM{int(c):04d}" if c.isdigit() else c for c in given]
     known = set(regions.loc[regions["regio_type"] == "gemeente", "code"])
     if provincie:
         prov = provincie.strip().upper()
@@ -67,13 +70,56 @@ def select_regions(regions: pd.DataFrame, gemeenten: list[str] = (), provincie: 
             provs = sorted(set(regions["provincie_code"]) - {""})
             raise ProfileError(f"unknown province {provincie!r}; use a CBS code such as {', '.join(provs[:4])}, ...")
         codes = sorted(set(codes) | set(chosen))
-    unknown = [c for c in codes if c not in known]
+    unknown = [text for text, c in zip(given, codes) if c not in known]
     if unknown:
-        raise ProfileError(f"unknown municipality code(s) {unknown} in the CBS 2024 division; use codes such as "
-                           "GM0363 (Amsterdam) or GM0118 (Hoogeveen)")
+        raise ProfileError("; ".join(unknown_gemeente(text, regions) for text in unknown) + f"; {WHERE_CODES}")
     if not codes:
         raise ProfileError("give --gemeente (one or more GM codes) or --provincie (a PV code)")
     return regions[regions["gemeente_code"].isin(codes) | regions["code"].isin(codes)].reset_index(drop=True)
+
+
+#: Where a person finds a municipality's code (the end of every refusal of one).
+WHERE_CODES = (f"the codes of all municipalities are in wijkradar's data/national/{REGIONS.name} (rows of regio_type "
+               "gemeente) and in CBS's 'Gemeentelijke indelingen per jaar'")
+#: The next step where no code could be suggested.
+BY_NAME = "give the municipality's name as --gemeente to be told its code"
+
+
+def unknown_gemeente(text: str, regions: pd.DataFrame) -> str:
+    """What ``--gemeente text``, no municipality code of the 2024 division, is and what to give instead: the code
+    of a municipality of that name (case ignored) or a name close to it (difflib), of a municipality holding a wijk
+    of that name (one merged into it before 2024 often is); a code a digit short padded. A code the division does not
+    hold is named as such: the national data holds no earlier codes, so a merged municipality's successor is not
+    guessed."""
+    import difflib
+
+    gm = regions[regions["regio_type"] == "gemeente"].drop_duplicates("code")
+    shown = lambda codes: ", ".join(f"{c} ({n})" for c, n in codes)   # noqa: E731
+    code = text.upper()
+    if re.fullmatch(r"GM\d{4}", code):
+        return (f"--gemeente {code} is no municipality of the CBS 2024 division that init uses (a municipality merged "
+                f"before 2024 is in it under the code of the municipality it merged into): {BY_NAME}")
+    if re.fullmatch(r"(?:GM)?\d{1,3}", code) and f"GM{int(code.removeprefix('GM')):04d}" in set(gm["code"]):
+        padded = f"GM{int(code.removeprefix('GM')):04d}"
+        name = gm.set_index("code").loc[padded, "naam"]
+        return f"--gemeente {text!r}: a code has four digits: give --gemeente {padded} ({name})"
+    names = {n.casefold(): (c, n) for c, n in zip(gm["code"], gm["naam"])}
+    key = " ".join(text.split()).casefold()
+    if key in names:
+        c, n = names[key]
+        return f"--gemeente {text!r} is a name, not a code: give --gemeente {c} ({n})"
+    close = [v for k, v in names.items() if k.startswith(key + " (")]                      # Bergen (L.), Bergen (NH.)
+    close += [names[m] for m in difflib.get_close_matches(key, list(names), n=3, cutoff=0.75) if names[m] not in close]
+    if close:
+        return f"--gemeente {text!r} is no municipality's code or name; names close to it: {shown(close)}"
+    wijken = regions[(regions["regio_type"] == "wijk")
+                     & (regions["naam"].str.replace(r"^Wijke? \d+ ", "", regex=True).str.casefold() == key)]
+    holding = list(dict.fromkeys(zip(wijken["gemeente_code"], wijken["gemeente_naam"])))
+    if holding:
+        return (f"--gemeente {text!r} is no municipality's code or name in the CBS 2024 division, but a wijk of that "
+                f"name lies in {shown(holding)}: a municipality merged into another often lives on as its wijk")
+    return (f"--gemeente {text!r} is no municipality's code or name in the CBS 2024 division: give its code, or its "
+            "name as CBS writes it")
 
 
 def slug(text: str, empty: str = "wijk") -> str:
@@ -100,29 +146,55 @@ def division(rows: pd.DataFrame) -> pd.DataFrame:
 def default_teams(rows: pd.DataFrame, div: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One wijkteam per wijk (``wijkteams.csv``) and every buurt's team and kind (``buurt_indeling.csv``).
 
-    The kind is a default from CBS urbanity (stedelijkheid 1-3: stadswijk, 4-5 or unknown: dorp): edit it.
+    The kind is a default per wijk (:func:`wijk_kinds`): edit it. A wijk whose CBS name is only its number
+    (``Wijk 00``) is named with its municipality: team ``wijk-00-schiermonnikoog``, "Wijkteam Wijk 00
+    Schiermonnikoog".
     """
+    from pipelines.wording import wijk_with_gemeente
+
     several = div.loc[div["niveau"] == "gemeente", "code"].nunique() > 1
     gm_names = dict(zip(rows.loc[rows["regio_type"] == "gemeente", "code"], rows.loc[rows["regio_type"] == "gemeente", "naam"]))
     buurten = div[div["niveau"] == "buurt"]
     wijken = buurten[["wijk_code", "wijk_naam", "gemeente_code"]].drop_duplicates("wijk_code")
-    ids, seen = {}, set()
+    ids, names, seen = {}, [], set()
     for w in wijken.itertuples(index=False):
-        name, gemeente = w.wijk_naam or w.wijk_code, gm_names.get(w.gemeente_code, "")
-        # in a region the team id names its municipality, once: "assen-oost", not "assen-assen-oost"
-        own = slug(name).startswith(slug(gemeente) + "-") or slug(name) == slug(gemeente)
+        gemeente = gm_names.get(w.gemeente_code, "")
+        named = wijk_with_gemeente(w.wijk_naam, gemeente)
+        name, bare = named or w.wijk_code, named != w.wijk_naam
+        # in a region the team id names its municipality, once: "assen-oost", not "assen-assen-oost"; a bare CBS
+        # name has it already
+        own = slug(name).startswith(slug(gemeente) + "-") or slug(name) == slug(gemeente) or bare
         base = slug(f"{gemeente} {name}" if several and not own else name)
         team = base if base not in seen else f"{base}-{w.wijk_code[-2:]}"
         seen.add(team)
         ids[w.wijk_code] = team
-    teams = pd.DataFrame({"wijkteam": [ids[w] for w in wijken["wijk_code"]],
-                          "naam": [f"Wijkteam {(gm_names.get(g, '') + ' ') if several else ''}{n or c}"
-                                   for c, n, g in zip(wijken["wijk_code"], wijken["wijk_naam"], wijken["gemeente_code"])]})
-    teams["naam"] = [_once(n, gm_names.get(g, "")) for n, g in zip(teams["naam"], wijken["gemeente_code"])]
-    urban = pd.to_numeric(rows.set_index("code").loc[buurten["code"], "kwb2024_stedelijkheid"], errors="coerce")
+        names.append(_once(f"Wijkteam {gemeente + ' ' if several and not bare else ''}{name}", gemeente))
+    teams = pd.DataFrame({"wijkteam": [ids[w] for w in wijken["wijk_code"]], "naam": names})
+    kinds = wijk_kinds(rows, buurten)
     indeling = pd.DataFrame({"buurt_code": buurten["code"].to_numpy(), "wijkteam": buurten["wijk_code"].map(ids).to_numpy(),
-                             "soort": np.where(urban.to_numpy() <= 3, "stadswijk", "dorp")})
+                             "soort": buurten["wijk_code"].map(kinds).to_numpy()})
     return teams, indeling
+
+
+def wijk_kinds(rows: pd.DataFrame, buurten: pd.DataFrame) -> pd.Series:
+    """Per wijk code the default kind of all its buurten, from CBS urbanity (stedelijkheid 1-3: stadswijk, 4-5:
+    dorp): the wijk's own, or where CBS gives the wijk none the kind holding most of its buurten' inhabitants (a buurt
+    by its own urbanity; unknown, or no inhabitants, reads dorp).
+
+    One kind per wijk, so that a wijk is not split between the town and the dorpen on the reports and open pages
+    (by urbanity per buurt 7 of Zwolle's 16 wijken were both). ``buurten``: the division's buurt rows.
+    """
+    by_code = rows.drop_duplicates("code").set_index("code")
+    urban = pd.to_numeric(by_code["kwb2024_stedelijkheid"], errors="coerce")
+    b = pd.DataFrame({"wijk": buurten["wijk_code"].to_numpy(),
+                      "town": (urban.reindex(buurten["code"]) <= 3).to_numpy(),
+                      "people": pd.to_numeric(by_code["kwb2024_inwoners"], errors="coerce").reindex(buurten["code"])
+                      .fillna(0).to_numpy()})
+    town_people = b["people"].where(b["town"], 0).groupby(b["wijk"]).sum()
+    most = town_people > b["people"].groupby(b["wijk"]).sum() - town_people
+    own = urban.reindex(most.index)
+    town = (own <= 3).where(own.notna(), most)
+    return town.map({True: "stadswijk", False: "dorp"})
 
 
 def _once(team_name: str, gemeente: str) -> str:
@@ -208,5 +280,6 @@ def write_profile(home_root: Path, gemeenten: list[str] = (), provincie: str | N
         "(Bron: CBS). Neighbours are computed from the outlines within each municipality only. wijkteams.csv, "
         "buurt_indeling.csv (team and kind per buurt), signalen.csv, meldingen_categorieen.csv, "
         "politie_soorten.csv and lijst_instellingen.csv are yours to edit.\n", encoding="utf-8")
+    dorp = indeling.loc[indeling["soort"] == "dorp", "buurt_code"]
     return ProfileSummary(folder, gms, int((div["niveau"] == "buurt").sum()), int((div["niveau"] == "wijk").sum()),
-                          len(teams), len(buren) // 2)
+                          len(teams), len(buren) // 2, int(div.loc[div["code"].isin(dorp), "wijk_code"].nunique()))

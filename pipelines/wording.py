@@ -39,6 +39,14 @@ def counted(n: int, one: str, many: str) -> str:
     """``n`` with its noun in the right number: 1 buurt, 2 buurten (a list never says "buurt(en)")."""
     return f"{n} {one if n == 1 else many}"
 
+
+def wijk_with_gemeente(name: str, gemeente: str) -> str:
+    """A CBS wijk name that is only its number (``Wijk 00``: 41 wijken of 21 municipalities in 2024, the one wijk of
+    Schiermonnikoog among them) with its municipality's name, ``Wijk 00 Schiermonnikoog``, on pages and teams; any
+    other name as it is."""
+    return f"{str(name).strip()} {gemeente}" if gemeente and re.fullmatch(r"Wijk \d+", str(name).strip()) else name
+
+
 LANGS = ("nl", "en")
 
 DOMAIN = {"nl": dict(DOMAIN_NL), "en": {"physical": "physical", "social": "social", "safety": "safety"}}

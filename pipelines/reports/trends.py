@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from pipelines.reference import DOMAIN_NL
+from pipelines.wording import wijk_with_gemeente
 
 DOMAINS = ["physical", "social", "safety"]
 AREA_KEYS = ("area_code", "wijk_code", "wijk", "gemeente_code", "kind", "wijkteam")
@@ -33,16 +34,19 @@ def wijk_names(areas: pd.DataFrame) -> pd.Series:
     """Per wijk code the name shown: the short name, unless it is the municipality's name or another wijk shares
     it. Then the full CBS name
     within one municipality (``Wijk 01 Centrum``), and the municipality added when wijken of several
-    municipalities share it (``Wijk 00 (Ameland)``); a wijk is always told apart by its code, never its name."""
+    municipalities share it (``Centrum (Assen)``); a wijk is always told apart by its code, never its name.
+    A CBS name that is only a number takes its municipality's name (``Wijk 00 Schiermonnikoog``)."""
     w = areas[areas["level"] == "wijk"].drop_duplicates("area_code").set_index("area_code")
     gemeenten = areas[areas["level"] == "gemeente"].drop_duplicates("area_code").set_index("area_code")["name"]
     gm = w["gemeente_code"] if "gemeente_code" in w else pd.Series("", index=w.index)
-    names = w["name"].map(wijk_short_name)
+    full = pd.Series([wijk_with_gemeente(n, gemeenten.get(g, "") if pd.notna(g) else "")
+                      for n, g in zip(w["name"].astype(str), gm)], index=w.index)
+    names = full.map(wijk_short_name)
     # "Wijk 10 Coevorden" in Coevorden: "Coevorden" would be compared with the whole municipality by its own name
     own = names.str.casefold() == gm.map(gemeenten).astype(str).str.casefold()
-    names = names.where(~own, w["name"].astype(str))
+    names = names.where(~own, full)
     same = pd.DataFrame({"gm": gm, "name": names}).duplicated(keep=False)
-    names = names.where(~same, w["name"].astype(str))
+    names = names.where(~same, full)
     same = pd.DataFrame({"gm": gm, "name": names}).duplicated(keep=False)
     names = names.where(~same, names + " (" + w.index.to_series() + ")")
     same = names.duplicated(keep=False)

@@ -44,7 +44,7 @@ def test_neighbours_are_outlines_that_touch():
 
 
 def test_profiles_refuse_unknown_codes_and_overwriting(tmp_path):
-    with pytest.raises(ProfileError, match="unknown municipality code"):
+    with pytest.raises(ProfileError, match="GM9999 is no municipality of the CBS 2024 division"):
         write_profile(tmp_path, ["GM9999"])
     with pytest.raises(ProfileError, match="unknown province"):
         write_profile(tmp_path, provincie="PV99")
@@ -52,6 +52,99 @@ def test_profiles_refuse_unknown_codes_and_overwriting(tmp_path):
     with pytest.raises(ProfileError, match="already holds a profile"):
         write_profile(tmp_path, ["GM0088"])
     write_profile(tmp_path, ["GM0088"], force=True)
+
+
+@pytest.mark.parametrize("given, said", [
+    ("GM0501", "--gemeente GM0501 is no municipality of the CBS 2024 division that init uses (a municipality merged "
+               "before 2024 is in it under the code of the municipality it merged into): give the municipality's name "
+               "as --gemeente to be told its code"),                                     # Brielle, merged in 2023
+    ("Schiermonnikoog", "--gemeente 'Schiermonnikoog' is a name, not a code: give --gemeente GM0088 (Schiermonnikoog)"),
+    ("voorne aan zee", "--gemeente 'voorne aan zee' is a name, not a code: give --gemeente GM1992 (Voorne aan Zee)"),
+    ("Schiermonikoog", "--gemeente 'Schiermonikoog' is no municipality's code or name; names close to it: GM0088 "
+                       "(Schiermonnikoog)"),
+    ("Bergen", "--gemeente 'Bergen' is no municipality's code or name; names close to it: GM0373 (Bergen (NH.)), "
+               "GM0893 (Bergen (L.))"),
+    ("Brielle", "--gemeente 'Brielle' is no municipality's code or name in the CBS 2024 division, but a wijk of that "
+                "name lies in GM1992 (Voorne aan Zee): a municipality merged into another often lives on as its wijk"),
+    ("GM118", "--gemeente 'GM118': a code has four digits: give --gemeente GM0118 (Hoogeveen)"),
+])
+def test_a_municipality_that_is_not_a_code_of_2024_is_answered_with_the_next_step(tmp_path, given, said):
+    """Red team 5b F4: a merged code, a name or a typo got 'unknown municipality code(s)' and two example codes. Now the
+    name is looked up in the national data (as typed, close, or as a wijk of the municipality it merged into), and
+    every refusal says where the codes are listed."""
+    from typer.testing import CliRunner
+
+    from pipelines.cli import app
+    from pipelines.profile import WHERE_CODES
+
+    with pytest.raises(ProfileError) as caught:
+        write_profile(tmp_path, [given])
+    message = str(caught.value)
+    assert message.startswith(said) and message.endswith(f"; {WHERE_CODES}"), message
+    assert not (tmp_path / "reference").exists()
+    res = CliRunner().invoke(app, ["--home", str(tmp_path), "init", "--gemeente", given], terminal_width=1000)
+    assert res.exit_code == 2 and " ".join(res.output.split()) == f"error: {message}", res.output
+
+
+def test_a_wijk_named_only_by_its_number_is_named_with_its_municipality(tmp_path):
+    """41 CBS wijken are named only 'Wijk 00' and the like: the team was 'Wijkteam Wijk 00' and the open page
+    'Wijk 00: hoe gaat het?'. The profile keeps the CBS name; teams and pages add the municipality's."""
+    from pipelines.profile import default_teams, division, select_regions
+    from pipelines.reports.trends import wijk_names
+
+    write_profile(tmp_path, ["GM0088"])                                          # Schiermonnikoog: one wijk, Wijk 00
+    teams = pd.read_csv(tmp_path / "reference" / "wijkteams.csv")
+    assert teams.to_dict("records") == [{"wijkteam": "wijk-00-schiermonnikoog",
+                                         "naam": "Wijkteam Wijk 00 Schiermonnikoog"}]
+    areas = Reference.for_home(resolve_home(tmp_path)).areas
+    assert areas.loc[areas["area_code"] == "WK008800", "name"].item() == "Wijk 00"     # as CBS has it
+    assert wijk_names(areas).to_dict() == {"WK008800": "Wijk 00 Schiermonnikoog"}
+    # in a region too, the municipality named once; a wijk with a name of its own keeps it
+    rows = select_regions(national_regions(), ["GM0060", "GM0088", "GM0106"])       # Ameland, Schiermonnikoog, Assen
+    teams, _ = default_teams(rows, division(rows))
+    named = dict(zip(teams["wijkteam"], teams["naam"]))
+    assert named["wijk-00-ameland"] == "Wijkteam Wijk 00 Ameland" and "wijk-00-schiermonnikoog" in named
+    assert named["assen-oost"] == "Wijkteam Assen-Oost" and named["assen-centrum"] == "Wijkteam Assen Centrum"
+
+
+def test_the_kind_of_a_buurt_defaults_per_wijk_so_no_wijk_is_both_town_and_dorp(tmp_path):
+    """By urbanity per buurt 7 of Zwolle's 16 wijken held buurten of both kinds, and showed twice in the trends and
+    under Dorpen on the open index (red team 5b F4). The default is now one kind per wijk; an edit still wins."""
+    from pipelines.reports.trends import wijk_table
+
+    summary = write_profile(tmp_path, ["GM0193"])                                # Zwolle
+    ref = Reference.for_home(resolve_home(tmp_path))
+    assert (ref.buurten.groupby("wijk_code")["kind"].nunique() == 1).all()
+    kinds = wijk_table(ref.areas).set_index("wijk_code")["kind"]
+    assert kinds["WK019322"] == "stadswijk" and kinds["WK019340"] == "dorp"      # Stadshagen; Berkum (CBS: 4)
+    assert summary.dorp_wijken == (kinds == "dorp").sum() and "dorp by CBS urbanity" in summary.describe()
+    # an analyst's edit of the profile is what counts
+    indeling = pd.read_csv(tmp_path / "reference" / "buurt_indeling.csv")
+    edited = indeling["buurt_code"] == indeling["buurt_code"].iloc[0]
+    indeling.loc[edited, "soort"] = "bedrijventerrein"
+    indeling.to_csv(tmp_path / "reference" / "buurt_indeling.csv", index=False)
+    areas = Reference.for_home(resolve_home(tmp_path)).areas
+    assert areas.set_index("area_code").loc[indeling["buurt_code"].iloc[0], "kind"] == "bedrijventerrein"
+
+
+def test_hoogeveen_from_national_data_gets_the_kinds_of_the_demo_profile(tmp_path):
+    """De Weide was split (its buurten of CBS urbanity 4 'dorp'); per wijk it is a stadswijk as the demo has it. Only
+    the demo's hand-made bedrijventerrein differ."""
+    write_profile(tmp_path, ["GM0118"])
+    made = pd.read_csv(tmp_path / "reference" / "buurt_indeling.csv").set_index("buurt_code")["soort"]
+    demo = Reference().buurten.set_index("area_code")["kind"]
+    differ = demo[made.reindex(demo.index) != demo]
+    assert set(differ) == {"bedrijventerrein"} and len(differ) == 4
+
+
+def test_a_wijk_without_an_urbanity_of_its_own_takes_the_kind_of_most_inhabitants():
+    from pipelines.profile import wijk_kinds
+
+    rows = pd.DataFrame({"code": ["WK1", "WK2", "BU1a", "BU1b", "BU2a", "BU2b"],
+                         "kwb2024_stedelijkheid": ["", "2", "2", "5", "5", ""],
+                         "kwb2024_inwoners": ["", "", "300", "900", "10", ""]})
+    buurten = pd.DataFrame({"code": ["BU1a", "BU1b", "BU2a", "BU2b"], "wijk_code": ["WK1", "WK1", "WK2", "WK2"]})
+    assert wijk_kinds(rows, buurten).to_dict() == {"WK1": "dorp", "WK2": "stadswijk"}   # WK2: its own urbanity
 
 
 def test_a_profile_is_validated_on_start(tmp_path):

@@ -466,8 +466,9 @@ def test_wijken_of_several_municipalities_that_share_a_name_stay_apart():
 
     from pipelines.reports.build import ReportSettings, open_pages
 
-    assert trends.wijk_names(REGION).to_dict() == {"WK008800": "Wijk 00 (Schiermonnikoog)",
-                                                   "WK009600": "Wijk 00 (Vlieland)", "WK027700": "Wijk 00 (Rozendaal)"}
+    # a CBS name that is only a number carries its municipality's name (red team 5b F4)
+    assert trends.wijk_names(REGION).to_dict() == {"WK008800": "Wijk 00 Schiermonnikoog",
+                                                   "WK009600": "Wijk 00 Vlieland", "WK027700": "Wijk 00 Rozendaal"}
     counts = pd.concat([weekly("BU00880000", "afval", "2024-01-01", [1] * 104),     # 52 in 2025 (ISO weeks)
                         weekly("BU00960000", "afval", "2024-01-01", [2] * 104),     # 104 in 2025
                         weekly("BU02770000", "afval", "2024-01-01", [3] * 104)])    # 156 in 2025
@@ -499,7 +500,7 @@ def test_wijken_of_several_municipalities_that_share_a_name_stay_apart():
     assert ytd[ytd["year"] == 2025].set_index("wijk_code")["population"].to_dict() == {
         "WK008800": 1000, "WK009600": 1000, "WK027700": 1500}
     table = trends.change_table(trends.this_year_vs_earlier(ytd, 2025), 2025)
-    assert table["wijk"].tolist() == ["Wijk 00 (Rozendaal)", "Wijk 00 (Schiermonnikoog)", "Wijk 00 (Vlieland)"]
+    assert table["wijk"].tolist() == ["Wijk 00 Rozendaal", "Wijk 00 Schiermonnikoog", "Wijk 00 Vlieland"]
     assert table["2025"].tolist() == [156, 52, 104]
 
 
