@@ -80,7 +80,7 @@ def select_regions(regions: pd.DataFrame, gemeenten: list[str] = (), provincie: 
 
 #: Where a person finds a municipality's code (the end of every refusal of one).
 WHERE_CODES = (f"the codes of all municipalities are in wijkradar's data/national/{REGIONS.name} (rows of regio_type "
-               "gemeente) and in CBS's 'Gemeentelijke indelingen per jaar'")
+               "gemeente) and in CBS's yearly StatLine table 'Gebieden in Nederland'")
 #: The next step where no code could be suggested.
 BY_NAME = "give the municipality's name as --gemeente to be told its code"
 
