@@ -170,11 +170,7 @@ def partial_notes(con, most: int = 6) -> dict[str, tuple[str, ...]]:
     rise there is real, but a fall or a quiet period cannot be seen, so a buurt may be missing from it."""
     from pipelines import wording
 
-    rows = con.execute(
-        "WITH latest AS (SELECT period, max(period_start) AS period_start FROM marts.series_scores GROUP BY ALL) "
-        "SELECT DISTINCT a.wijkteam, a.name, s.area_code, s.period, s.period_start FROM marts.series_scores s "
-        "JOIN latest USING (period, period_start) JOIN core.areas a USING (area_code) "
-        "WHERE s.partial AND a.wijkteam IS NOT NULL ORDER BY ALL").df()
+    rows = catalog.latest_partial_areas(con)
     out: dict[str, tuple[str, ...]] = {}
     for team, part in rows.groupby("wijkteam", sort=True):
         named = [f"{r.name} ({wording.period_text(r.period_start, r.period)})" for r in part.itertuples(index=False)]

@@ -379,15 +379,15 @@ def record_added_buurten(con: duckdb.DuckDBPyConnection, ref: Reference) -> list
     housing), whose series begin at its own first count (``meta.added_buurten``, ``score.build_panel``). A buurt
     a mapping of ``buurtcode_wijzigingen.csv`` leads to (renumbered, merged) has its old codes' past: not recorded.
     The first profile of a warehouse adds nothing: its buurten are those its counts are delivered for."""
-    before = {c for (c,) in con.execute("SELECT area_code FROM core.areas WHERE level = 'buurt'").fetchall()}
-    counted = con.execute("SELECT count(*) FROM (SELECT 1 FROM core.signal_counts LIMIT 1)").fetchone()[0]
-    if not before or not counted:
+    from pipelines import catalog
+
+    before = catalog.profile_buurten(con)
+    if not before or not catalog.holds_counts(con):
         return []
     mapped = set(ref.code_changes["new_code"]) if len(ref.code_changes) else set()
     added = sorted(set(ref.buurten["area_code"]) - before - mapped)
     if added:
-        con.executemany("INSERT INTO meta.added_buurten VALUES (?, now()::TIMESTAMP) ON CONFLICT DO NOTHING",
-                        [[code] for code in added])
+        catalog.record_added_buurten(con, added)
         log.info("the profile adds %d buurt(en) without a past of their own (%s%s): their series begin at their "
                  "own first counts", len(added), ", ".join(added[:8]), " ..." if len(added) > 8 else "")
     return added

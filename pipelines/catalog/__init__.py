@@ -30,18 +30,20 @@ from pipelines.catalog.loads import (accept_held, find_held, hold, held_count, h
                                      release_hold, schema_columns, schema_version, waivers, warehouse_secret)
 from pipelines.catalog.quarantine import (dismiss_rows, open_reasons, quarantine_rows, ref_states, state_counts,
                                           state_totals, update_states, write_quarantine_rows)
-from pipelines.catalog.reference import (added_buurten, area_exists, area_name_and_team, area_teams, reference_version,
+from pipelines.catalog.reference import (added_buurten, area_exists, holds_counts, profile_buurten,
+                                         record_added_buurten, area_name_and_team, area_teams, reference_version,
                                          replace_area_stats, replace_reference, signal_labels, team_codes, teams)
 from pipelines.catalog.reports import has_table, report_frames
 from pipelines.catalog.risk import area_risk, latest_area_stats, risk_exists, risk_run, write_risk
-from pipelines.catalog.runs import (area_evidence, area_series, flag_cells, last_run, latest_run, listed_months,
+from pipelines.catalog.runs import (area_evidence, latest_partial_areas, area_series, flag_cells, last_run, latest_run, listed_months,
                                     listed_statuses, read_flags,
                                     marts_run, run_area_teams, run_exists, run_finished_at, run_loads_and_settings, run_periods, run_today,
                                     scores_with_domain,
                                     clear_run_marts, append_run_marts, record_run)
 
 __all__ = [
-    "accept_held", "added_buurten", "answers", "apply_cells", "apply_records", "area_evidence",
+    "accept_held", "added_buurten", "holds_counts", "profile_buurten", "record_added_buurten",
+    "latest_partial_areas", "answers", "apply_cells", "apply_records", "area_evidence",
     "cell_writers", "record_writers", "ref_states",
     "area_exists", "area_name_and_team", "area_series", "area_teams", "dismiss_rows", "feedback_file_known",
     "find_held", "flag_cells", "has_table", "held_count", "held_loads", "hold", "last_run",

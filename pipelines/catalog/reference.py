@@ -65,3 +65,19 @@ def replace_area_stats(con: Con, stats: pd.DataFrame, years: list[int]) -> None:
 def added_buurten(con: Con) -> frozenset[str]:
     """The buurten a profile change added to a warehouse that already held counts (``meta.added_buurten``)."""
     return frozenset(c for (c,) in con.execute("SELECT area_code FROM meta.added_buurten").fetchall())
+
+
+def profile_buurten(con: Con) -> set[str]:
+    """The buurten of the profile the warehouse holds now (``core.areas``)."""
+    return {c for (c,) in con.execute("SELECT area_code FROM core.areas WHERE level = 'buurt'").fetchall()}
+
+
+def holds_counts(con: Con) -> bool:
+    """Whether the warehouse holds any signal count."""
+    return bool(con.execute("SELECT count(*) FROM (SELECT 1 FROM core.signal_counts LIMIT 1)").fetchone()[0])
+
+
+def record_added_buurten(con: Con, codes: list[str]) -> None:
+    """Keep ``codes`` as buurten a profile change added (``meta.added_buurten``; a code kept before stays as it was)."""
+    con.executemany("INSERT INTO meta.added_buurten VALUES (?, now()::TIMESTAMP) ON CONFLICT DO NOTHING",
+                    [[code] for code in codes])

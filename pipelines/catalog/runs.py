@@ -174,3 +174,13 @@ def scores_with_domain(con: Con, flagged_in: str | None = None) -> pd.DataFrame:
         if flagged_in is not None else ("", [])
     return con.execute("SELECT s.*, c.domain FROM marts.series_scores s JOIN core.signal_catalogue c USING (signal) "
                        f"{where}", args).df()
+
+
+def latest_partial_areas(con: Con) -> pd.DataFrame:
+    """``wijkteam, name, area_code, period, period_start`` of every buurt with a count read as a lower bound in the
+    marts' latest week or month (``marts.series_scores.partial``), with its team as the profile has it now."""
+    return con.execute(
+        "WITH latest AS (SELECT period, max(period_start) AS period_start FROM marts.series_scores GROUP BY ALL) "
+        "SELECT DISTINCT a.wijkteam, a.name, s.area_code, s.period, s.period_start FROM marts.series_scores s "
+        "JOIN latest USING (period, period_start) JOIN core.areas a USING (area_code) "
+        "WHERE s.partial AND a.wijkteam IS NOT NULL ORDER BY ALL").df()

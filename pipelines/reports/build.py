@@ -256,7 +256,8 @@ def open_build(data, settings: ReportSettings, printed: pd.DataFrame | None = No
 
 
 #: What the open pages printed, per municipality, domain, year and area, kept beside (not in) the published folder.
-PRINTED_RECORD = "open_gepubliceerd.csv"
+#: Parquet, not CSV: the texts are read back exactly as printed (a spreadsheet-safe CSV would change ``-`` to ``'-``).
+PRINTED_RECORD = "open_gepubliceerd.parquet"
 
 
 def read_printed(home: Home) -> pd.DataFrame:
@@ -264,9 +265,7 @@ def read_printed(home: Home) -> pd.DataFrame:
     path = home.reports / PRINTED_RECORD
     if not path.exists():
         return published.empty_record()
-    text = {c: str for c in published.RECORD_COLUMNS if c not in ("year", "rate_shown")}
-    record = pd.read_csv(path, dtype={**text, "year": int, "rate_shown": float}, keep_default_na=False,
-                         na_values={"rate_shown": [""]})
+    record = pd.read_parquet(path)
     missing = set(published.RECORD_COLUMNS) - set(record.columns)
     if missing:
         raise ValueError(f"{path} lacks the column(s) {', '.join(sorted(missing))}: it is the record of what the open "
@@ -282,8 +281,8 @@ def write_open_pages(home: Home, settings: ReportSettings | None = None) -> list
     pages, record = open_build(data, settings, read_printed(home))
     written = replace_open_pages(home.reports / "open", pages)
     path = home.reports / PRINTED_RECORD
-    part = path.with_suffix(".csv.part")
-    record.to_csv(part, index=False, lineterminator="\n", float_format="%.10g")
+    part = path.with_name(path.name + ".part")
+    record.to_parquet(part, index=False)
     part.replace(path)
     return written
 

@@ -6,7 +6,7 @@ buurt to 1-4 (red team 5b F2; 4b F6 for a wijk under 50 inhabitants). So every y
 is published under one division only, the first it was published under: while the division is the same, a build
 prints that year afresh (late rows and corrections show, as always); under another division it prints only what
 it printed before about the same buurten (frozen), and nothing for a wijk whose buurten changed. Pure: frames in,
-frames out; :mod:`pipelines.reports.build` reads and writes the record (``<home>/reports/open_gepubliceerd.csv``).
+frames out; :mod:`pipelines.reports.build` reads and writes the record (``<home>/reports/open_gepubliceerd.parquet``).
 """
 from __future__ import annotations
 

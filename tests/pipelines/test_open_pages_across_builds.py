@@ -241,8 +241,8 @@ def test_a_buurt_moved_in_the_profile_hides_the_years_published_under_the_old_di
     division = home.root / "reference" / "gebiedsindeling_2024.csv"
     original = division.read_text(encoding="utf-8")
     first = build_open(home)
-    assert (home.reports / "open_gepubliceerd.csv").exists()
-    assert not (home.reports / "open" / "open_gepubliceerd.csv").exists()       # not among the published pages
+    assert (home.reports / "open_gepubliceerd.parquet").exists()
+    assert not (home.reports / "open" / "open_gepubliceerd.parquet").exists()       # not among the published pages
     assert build_open(home) == first                                           # no change: the same pages
 
     # Bentinckspark (695 inhabitants) from Wijk 50 Hoogeveen to De Weide: a new division, which is public
