@@ -148,6 +148,21 @@ def fill_counts(con, ref: Reference, counts: pd.DataFrame) -> None:
     insert_frame(con, "core.signal_counts", counts.assign(load_id="demo")[SIGNAL_COUNT_COLUMNS])
 
 
+def demo_run_home(folder: Path, ref: Reference, today: str = "2026-11-26"):
+    """A working folder whose warehouse holds the demo's non-zero counts and one scored run on ``today``
+    (no Prefect: the counts go straight into core). Returns (home, run)."""
+    from pipelines.paths import resolve_home
+    from pipelines.runs import score_and_flag
+    from pipelines.warehouse import connect
+
+    home = resolve_home(folder / "home")
+    counts = demo_signal_counts(ref)
+    with connect(home.warehouse) as con:
+        fill_counts(con, ref, counts[counts["count"] > 0])
+        run = score_and_flag(con, ref, today=pd.Timestamp(today))
+    return home, run
+
+
 def write_csv(path: Path, header: list[str], rows: list[list], sep: str = ";", encoding: str = "utf-8") -> Path:
     """Write a small delimited file exactly as given (for malformed-input tests)."""
     lines = [sep.join(header)] + [sep.join(str(v) for v in row) for row in rows]

@@ -260,6 +260,7 @@ class Case:
     klass: str = ""           # the class of problem (for the report)
     again: str = ""           # delivery-duplicate: a second file with the same bytes; its load must be skipped
     escapes: tuple[str, ...] = ()       # archive-traversal: member names that must never be written anywhere
+    partial: tuple[str, ...] = ()       # loaded: "buurt|yyyy-mm" totals that must read as lower bounds, and no other
 
     @property
     def keywords(self) -> list[str]:
@@ -1805,6 +1806,18 @@ def plan(seed: int = SEED) -> list[Planned]:
     rows[1][1], rows[4][1], rows[8][1] = "2026-13", rows[4][1] + "-15", rows[8][1].replace("0", "O", 1)
     b.text(Case("schulden_ronde25_maand_onleesbaar.csv", "schulden", "loaded", rows_read=10, quarantined=3,
                 reason="not a period", klass="counts-undated-row"), SCHULDEN_HEADER, rows)
+    # round 26: a month without one buurt (and one signal of another) that the month before held for every buurt,
+    # zero rows included: those counts were not delivered, so their totals read as lower bounds, never an exact 0
+    # (tests/pipelines/test_left_out_rows.py)
+    signal, other = WIJKTEAM_SIGNALS[0][0], WIJKTEAM_SIGNALS[1][0]
+    months = ("2026-09", "2026-10")
+    rows = [[code, month, name, str(b.rng.randint(0, 3))] for month in months for code in BUURTEN
+            for name in (signal, other)]
+    left_out, also = BUURTEN[b.rng.randint(1, len(BUURTEN) - 1)], BUURTEN[0]
+    rows = [r for r in rows if not (r[1] == "2026-10" and (r[0] == left_out or (r[0] == also and r[2] != signal)))]
+    b.text(Case("wijkteam_ronde26_buurt_ontbreekt.csv", "wijkteam", "loaded", rows_read=len(rows), quarantined=0,
+                klass="counts-left-out-of-a-period", partial=(f"{left_out}|2026-10", f"{also}|2026-10")),
+           WIJKTEAM_HEADER, rows)
     return b.items
 
 

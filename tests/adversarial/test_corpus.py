@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from pipelines import reference
+from pipelines.catalog.counts import COUNTS_AND_BOUNDS
 from pipelines.ingest import ingest_file
 from pipelines.paths import REPO_ROOT
 from pipelines.sources.common import IngestError
@@ -65,7 +66,7 @@ def test_corpus_is_large_and_covers_every_class():
                      "layout-two-tables", "layout-sheet-lacks-one-column",
                      "layout-merged-count", "archive-repeated-member",
                      "layout-mixed-encoding", "file-strict-ooxml",
-                     "signalen-cp1252", "text-nul-character"):
+                     "signalen-cp1252", "text-nul-character", "counts-left-out-of-a-period"):
         assert required in klasses, required
     assert sum(c.klass.startswith("privacy") for c in CASES) >= 15
     assert all(c.secrets for c in CASES if c.klass.startswith("privacy"))
@@ -235,6 +236,12 @@ def test_adversarial_case(case: Case, corpus_dir: Path, home, ref, caplog, tmp_p
                 wrong = [(n, r) for n, r in q if case.reason.lower() not in r.lower()]
                 if wrong:
                     problems.append(f"quarantine reasons without {case.reason!r}: {wrong[:5]}")
+                if case.partial:
+                    partial = {f"{a}|{m}" for a, m in con.execute(
+                        "SELECT DISTINCT area_code, strftime(period_start, '%Y-%m') FROM "
+                        f"({COUNTS_AND_BOUNDS}) WHERE partial AND source = ?", [case.source]).fetchall()}
+                    if partial != set(case.partial):
+                        problems.append(f"lower bounds {sorted(partial)}, expected {sorted(case.partial)}")
                 if case.again:
                     again = ingest_file(con, corpus_dir / case.again, case.source, ref, home.archive, today=TODAY,
                                         docs_root=docs)

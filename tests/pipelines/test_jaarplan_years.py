@@ -6,7 +6,7 @@ from typer.testing import CliRunner
 
 from pipelines.cli import app
 from pipelines.warehouse import connect
-from tests.conftest import demo_signal_counts, fill_counts
+from tests.conftest import demo_run_home, demo_signal_counts, fill_counts
 
 
 def test_run_years_count_a_week_in_the_year_of_its_first_day():
@@ -17,14 +17,7 @@ def test_run_years_count_a_week_in_the_year_of_its_first_day():
 
 @pytest.fixture(scope="module")
 def run_home(tmp_path_factory, ref):
-    from pipelines.paths import resolve_home
-    from pipelines.runs import score_and_flag
-
-    home = resolve_home(tmp_path_factory.mktemp("jaarplan") / "home")
-    counts = demo_signal_counts(ref)
-    with connect(home.warehouse) as con:
-        fill_counts(con, ref, counts[counts["count"] > 0])
-        run = score_and_flag(con, ref, today=pd.Timestamp("2026-11-26"))
+    home, run = demo_run_home(tmp_path_factory.mktemp("jaarplan"), ref)
     assert run.run_period.startswith("2026")
     return home
 

@@ -200,17 +200,9 @@ def test_no_area_is_pinned_by_a_reader_of_every_build(late, seeds):
 
 @pytest.fixture(scope="module")
 def run_home(tmp_path_factory, ref):
-    from pipelines.paths import resolve_home
-    from pipelines.runs import score_and_flag
-    from pipelines.warehouse import connect
-    from tests.conftest import demo_signal_counts, fill_counts
+    from tests.conftest import demo_run_home
 
-    home = resolve_home(tmp_path_factory.mktemp("across") / "home")
-    counts = demo_signal_counts(ref)
-    with connect(home.warehouse) as con:
-        fill_counts(con, ref, counts[counts["count"] > 0])
-        score_and_flag(con, ref, today=pd.Timestamp("2026-11-26"))
-    return home
+    return demo_run_home(tmp_path_factory.mktemp("across"), ref)[0]
 
 
 def tables(path) -> dict[str, list[tuple[str, ...]]]:
