@@ -195,6 +195,25 @@ def ingest(home: Home, path: Path, source: str, today: pd.Timestamp | None, late
         "open it in the program that made it, save or export it again and put the new file in the inbox"))
 
 
+def still_left_out(home: Home, loads: list) -> list[str]:
+    """Per source one sentence naming the cells the run's loads left out of a period (``LoadResult.left_out``) that
+    are still unknown once every file of the run is loaded: one team's file leaves the others' buurten out of the
+    month until their own files, later in the same run, bring them."""
+    from pipelines.ingest import left_out_note
+
+    left = [(load.source, load.left_out) for load in loads if load.left_out is not None and len(load.left_out)]
+    if not left:
+        return []
+    out = []
+    with connect(home.warehouse) as con:
+        for source in sorted({source for source, _ in left}):
+            cells = pd.concat([cells for s, cells in left if s == source], ignore_index=True)
+            note = left_out_note(source, catalog.still_unknown(con, source, cells))
+            if note:
+                out.append(note)
+    return out
+
+
 @task
 def import_answers(home: Home, path: Path, today: pd.Timestamp | None) -> tuple[FeedbackResult | None, str]:
     """Store a team's answers from a returned list (a refusal is an outcome: no result and one sentence).
@@ -460,8 +479,9 @@ def weekly(home: str | None = None, today: str | None = None, fan_out: bool = Fa
         else:
             logger.info(outcome.load.describe())
             result.loads.append(outcome.load)
-            if outcome.load.missing_note:
-                result.warnings.append(f"{name}: {outcome.load.missing_note}")
+    for note in still_left_out(h, result.loads):       # what the run's later files did not bring either
+        logger.warning("%s", note)
+        result.warnings.append(note)
     logger.info("scoring all series")
     run = score_fanned_out(h, now) if fan_out else score(h, now)
     if isinstance(run, str):

@@ -18,7 +18,7 @@ import re
 import shutil
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -56,7 +56,8 @@ class LoadResult:
     window_not_applied: str = ""        # skipped: the full-export window asked for, unlike the one loaded with
     window_applied: str = ""            # loaded as a full export: "the full-export window jjjj-mm-dd:jjjj-mm-dd"
     time_note: str = ""                 # loaded: why the file's modification time was not taken as it was
-    missing_note: str = ""              # loaded: the buurten a period was delivered without (``_left_out_note``)
+    missing_note: str = ""              # loaded: the buurten a period was delivered without (``left_out_note``)
+    left_out: pd.DataFrame | None = field(default=None, repr=False, compare=False)   # those cells
 
     def describe(self) -> str:
         if self.skipped and self.window_not_applied:
@@ -810,7 +811,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
             _fault_point("ingest-mid-transaction")
             if as_written is not None:
                 _rekey_pseudonymised(con, source, module, as_written, raw[id_column])
-            periods_from, periods_to, kinds, missing_note = None, None, (None, None), ""
+            periods_from, periods_to, kinds, missing_note, left_out = None, None, (None, None), "", None
             if hasattr(module, "write_core"):          # sources that feed other core tables than counts
                 periods_from, periods_to = module.write_core(con, accepted, load_id)
             else:
@@ -840,9 +841,9 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
                     catalog.apply_cells(con, source, cells, load_id, seq, modified_at=modified)
                     catalog.mark_unknown_cells(con, source, unknown, load_id, seq)
                     # a period delivered without some buurten (or parts) every earlier delivery held: not zeros
-                    left_out = catalog.undelivered_cells(con, source, cells)
+                    left_out = catalog.undelivered_cells(con, source, load_id)
                     catalog.mark_unknown_cells(con, source, left_out, load_id, seq)
-                    missing_note = _left_out_note(source, left_out)
+                    missing_note = left_out_note(source, left_out)
                     starts = cells["period_start"]
                     # a merged buurt's cell carries the index of its first row (sources.merges): the fixes by row
                     by_row = pd.Series(fix_refs, index=accepted.index[fixes])
@@ -898,10 +899,10 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
     return LoadResult(load_id, source, file_name, False, len(raw), int(len(accepted)), len(quarantine_rows),
                       int(retracted), len(not_applied), int(replaced),
                       window_applied=delivery.window_text() if delivery.window is not None else "",
-                      time_note=time_note, missing_note=missing_note)
+                      time_note=time_note, missing_note=missing_note, left_out=left_out)
 
 
-def _left_out_note(source: str, left_out: pd.DataFrame, most: int = 6) -> str:
+def left_out_note(source: str, left_out: pd.DataFrame, most: int = 6) -> str:
     """One sentence naming the buurten a delivery left out of periods every earlier delivery held them in
     (``catalog.undelivered_cells``); empty when none."""
     if left_out.empty:

@@ -323,44 +323,56 @@ def mark_unknown_cells(con: Con, source: str, cells: pd.DataFrame, load_id: str,
     return insert_frame(con, "core.unknown_cells", frame[["source", *keys, "load_id", "load_seq"]])
 
 
-def undelivered_cells(con: Con, source: str, cells: pd.DataFrame) -> pd.DataFrame:
+def undelivered_cells(con: Con, source: str, load_id: str) -> pd.DataFrame:
     """The cells (``area_code, signal, part, period, period_start``) a delivery of whole periods left out: for each
-    municipality, signal and period ``cells`` (the delivery's) hold, where the period before it that the warehouse
-    holds had a cell for every buurt of the municipality (the source writes its zeros: an absent row is no 0), each
-    cell of that period (its part without an old code's ``@``) that no delivery holds for this period, nor marks
-    unknown. Such a count was not delivered (a buurt or team left out, a creditor's row missing), so it is unknown
-    until a delivery brings it (:func:`mark_unknown_cells`), not an exact 0.
+    municipality, signal and period the load ``load_id`` wrote cells of, where the period before it that the warehouse
+    holds had a cell (with a count or unknown) for every buurt of the municipality (the source writes its zeros: an
+    absent row is no 0), each cell of that period (its part without an old code's ``@``) that no delivery holds for
+    this period, nor marks unknown. Such a count was not delivered (a buurt or team left out, a creditor's row
+    missing), so it is unknown until a delivery brings it (:func:`mark_unknown_cells`), not an exact 0.
 
     A source that leaves its zero rows out (a buurt without a row in the period before) says nothing by an absent
-    row, and its first period has nothing before it: none."""
+    row, and its first period has nothing before it: none. One pass over the source's cells (a national weekly
+    source of millions of cells: a few seconds); the cells themselves are compared only where a period before is
+    whole."""
+    return con.execute(
+        # every cell held, with or without a count (left out before: still expected after)
+        "WITH cells AS (SELECT area_code, signal, part, period, period_start FROM core.source_cells WHERE source = $1 "
+        "  UNION ALL SELECT area_code, signal, part, period, period_start FROM core.unknown_cells WHERE source = $1), "
+        "buurten AS (SELECT area_code, gemeente_code FROM core.areas WHERE level = 'buurt'), "
+        # the municipalities, signals and periods the load wrote
+        "now_ AS (SELECT DISTINCT b.gemeente_code, c.signal, c.period, c.period_start FROM core.source_cells c "
+        "  JOIN buurten b USING (area_code) WHERE c.source = $1 AND c.load_id = $2), "
+        # per municipality, signal and period held: how many of its buurten have a cell, and the period before
+        "per AS (SELECT b.gemeente_code, c.signal, c.period, c.period_start, count(DISTINCT c.area_code) AS n "
+        "  FROM cells c JOIN buurten b USING (area_code) GROUP BY ALL), "
+        "seq AS (SELECT *, lag(period_start) OVER w AS previous, lag(n) OVER w AS n_previous FROM per "
+        "  WINDOW w AS (PARTITION BY gemeente_code, signal, period ORDER BY period_start)), "
+        "size AS (SELECT gemeente_code, count(*) AS buurten FROM buurten GROUP BY ALL), "
+        "whole AS (SELECT s.gemeente_code, s.signal, s.period, s.period_start, s.previous FROM seq s "
+        "  JOIN now_ USING (gemeente_code, signal, period, period_start) JOIN size USING (gemeente_code) "
+        "  WHERE s.n_previous = size.buurten), "
+        "held AS (SELECT DISTINCT c.area_code, b.gemeente_code, c.signal, split_part(c.part, '@', 1) AS part, c.period, "
+        "  c.period_start FROM cells c JOIN buurten b USING (area_code) "
+        "  WHERE (c.signal, c.period, c.period_start) IN (SELECT (signal, period, previous) FROM whole "
+        "  UNION SELECT (signal, period, period_start) FROM whole)), "
+        "expected AS (SELECT h.area_code, w.gemeente_code, w.signal, h.part, w.period, w.period_start FROM whole w "
+        "  JOIN held h ON h.signal = w.signal AND h.period = w.period AND h.period_start = w.previous "
+        "  AND h.gemeente_code = w.gemeente_code) "
+        "SELECT area_code, signal, part, period, period_start FROM expected "
+        "EXCEPT SELECT area_code, signal, part, period, period_start FROM held ORDER BY ALL",
+        [source, load_id]).df()
+
+
+def still_unknown(con: Con, source: str, cells: pd.DataFrame) -> pd.DataFrame:
+    """The cells of ``cells`` (``area_code, signal, part, period, period_start``) still marked unknown and held by no
+    delivery (:data:`NOT_HELD`)."""
     keys = ["area_code", "signal", "part", "period", "period_start"]
-    if cells.empty:
-        return pd.DataFrame(columns=keys)
-    delivered = cells[["area_code", "signal", "period", "period_start"]].drop_duplicates()
-    with registered(con, "_wr_delivered", delivered):
+    with registered(con, "_wr_cells", cells[keys].drop_duplicates()):
         return con.execute(
-            # every cell held, with or without a count (left out before: still expected after)
-            "WITH held AS (SELECT area_code, signal, split_part(part, '@', 1) AS part, period, period_start "
-            "  FROM core.source_cells WHERE source = $1 UNION SELECT area_code, signal, split_part(part, '@', 1), "
-            "  period, period_start FROM core.unknown_cells WHERE source = $1), "
-            # per municipality, signal and period held: how many of its buurten have a cell, and the period before
-            "per AS (SELECT a.gemeente_code, c.signal, c.period, c.period_start, count(DISTINCT c.area_code) AS n "
-            "  FROM held c JOIN core.areas a ON a.area_code = c.area_code AND a.level = 'buurt' GROUP BY ALL), "
-            "seq AS (SELECT *, lag(period_start) OVER w AS previous, lag(n) OVER w AS n_previous FROM per "
-            "  WINDOW w AS (PARTITION BY gemeente_code, signal, period ORDER BY period_start)), "
-            "size AS (SELECT gemeente_code, count(*) AS buurten FROM core.areas WHERE level = 'buurt' GROUP BY ALL), "
-            "now_ AS (SELECT DISTINCT a.gemeente_code, n.signal, n.period, n.period_start FROM _wr_delivered n "
-            "  JOIN core.areas a ON a.area_code = n.area_code AND a.level = 'buurt'), "
-            "whole AS (SELECT s.gemeente_code, s.signal, s.period, s.period_start, s.previous FROM seq s "
-            "  JOIN now_ USING (gemeente_code, signal, period, period_start) JOIN size USING (gemeente_code) "
-            "  WHERE s.n_previous = size.buurten), "
-            "expected AS (SELECT DISTINCT c.area_code, w.signal, c.part, w.period, w.period_start FROM whole w "
-            "  JOIN held c ON c.signal = w.signal AND c.period = w.period AND c.period_start = w.previous "
-            "  JOIN core.areas a ON a.area_code = c.area_code AND a.gemeente_code = w.gemeente_code) "
-            "SELECT e.area_code, e.signal, e.part, e.period, e.period_start FROM expected e "
-            "WHERE NOT EXISTS (SELECT 1 FROM held c WHERE c.area_code = e.area_code AND c.signal = e.signal "
-            "  AND c.period = e.period AND c.period_start = e.period_start AND c.part = e.part) ORDER BY ALL",
-            [source]).df()
+            "SELECT n.* FROM _wr_cells n WHERE EXISTS (SELECT 1 FROM core.unknown_cells u WHERE u.source = ? "
+            "AND u.area_code = n.area_code AND u.signal = n.signal AND u.part = n.part AND u.period = n.period "
+            f"AND u.period_start = n.period_start AND {NOT_HELD}) ORDER BY ALL", [source]).df()
 
 
 def whole_cells_held(con: Con, source: str, cells: pd.DataFrame) -> pd.Series:

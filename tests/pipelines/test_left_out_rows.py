@@ -59,10 +59,14 @@ def test_a_team_left_out_makes_its_buurten_unknown_and_its_own_file_later_makes_
                  "wijkteam")
     assert "14 buurt(en)" in first.describe()
     assert {b for b, (_, partial) in read(home, "wijkteam", "2026-10").items() if partial} == set(team)
+    from pipelines.flows import still_left_out
+
+    assert still_left_out(home, [first]) == [first.missing_note]    # a run's warning, while nothing brings them
     second = load(home, write_csv(tmp_path / "wijkteam_10_team.csv", WIJKTEAM, wijkteam_month(team, "2026-10")),
                   "wijkteam")
     assert second.missing_note == ""
     assert not any(partial for _, partial in read(home, "wijkteam", "2026-10").values())
+    assert still_left_out(home, [first, second]) == []               # the run's later file brought them: no warning
 
 
 def test_a_source_that_leaves_its_zero_rows_out_reads_an_absent_row_as_0(home, tmp_path, buurten):
