@@ -337,21 +337,26 @@ def undelivered_cells(con: Con, source: str, load_id: str) -> pd.DataFrame:
     whole."""
     return con.execute(
         # every cell held, with or without a count (left out before: still expected after)
-        "WITH cells AS (SELECT area_code, signal, part, period, period_start FROM core.source_cells WHERE source = $1 "
-        "  UNION ALL SELECT area_code, signal, part, period, period_start FROM core.unknown_cells WHERE source = $1), "
+        "WITH cells AS NOT MATERIALIZED (SELECT area_code, signal, part, period, period_start, load_id "
+        "  FROM core.source_cells WHERE source = $1 UNION ALL SELECT area_code, signal, part, period, period_start, "
+        "  load_id FROM core.unknown_cells WHERE source = $1), "
         "buurten AS (SELECT area_code, gemeente_code FROM core.areas WHERE level = 'buurt'), "
-        # the municipalities, signals and periods the load wrote
-        "now_ AS (SELECT DISTINCT b.gemeente_code, c.signal, c.period, c.period_start FROM core.source_cells c "
-        "  JOIN buurten b USING (area_code) WHERE c.source = $1 AND c.load_id = $2), "
-        # per municipality, signal and period held: how many of its buurten have a cell, and the period before
-        "per AS (SELECT b.gemeente_code, c.signal, c.period, c.period_start, count(DISTINCT c.area_code) AS n "
-        "  FROM cells c JOIN buurten b USING (area_code) GROUP BY ALL), "
+        # per municipality, signal and period held: its cells, whether the load wrote some, and the period before
+        # (counting rows, not buurten: only a period with as many cells as the municipality has buurten can hold
+        # every one of them)
+        "per AS (SELECT b.gemeente_code, c.signal, c.period, c.period_start, count(*) AS n, "
+        "  bool_or(c.load_id = $2) AS now FROM cells c JOIN buurten b USING (area_code) GROUP BY ALL), "
         "seq AS (SELECT *, lag(period_start) OVER w AS previous, lag(n) OVER w AS n_previous FROM per "
         "  WINDOW w AS (PARTITION BY gemeente_code, signal, period ORDER BY period_start)), "
         "size AS (SELECT gemeente_code, count(*) AS buurten FROM buurten GROUP BY ALL), "
-        "whole AS (SELECT s.gemeente_code, s.signal, s.period, s.period_start, s.previous FROM seq s "
-        "  JOIN now_ USING (gemeente_code, signal, period, period_start) JOIN size USING (gemeente_code) "
-        "  WHERE s.n_previous = size.buurten), "
+        "maybe AS (SELECT s.gemeente_code, s.signal, s.period, s.period_start, s.previous FROM seq s "
+        "  JOIN size USING (gemeente_code) WHERE s.now AND s.n_previous >= size.buurten), "
+        # of those, the periods before that hold a cell for every buurt (parts make several cells of one buurt)
+        "whole AS (SELECT m.gemeente_code, m.signal, m.period, m.period_start, m.previous FROM maybe m "
+        "  JOIN cells c ON c.signal = m.signal AND c.period = m.period AND c.period_start = m.previous "
+        "  JOIN buurten b ON b.area_code = c.area_code AND b.gemeente_code = m.gemeente_code "
+        "  JOIN size z ON z.gemeente_code = m.gemeente_code GROUP BY ALL "
+        "  HAVING count(DISTINCT c.area_code) = any_value(z.buurten)), "
         "held AS (SELECT DISTINCT c.area_code, b.gemeente_code, c.signal, split_part(c.part, '@', 1) AS part, c.period, "
         "  c.period_start FROM cells c JOIN buurten b USING (area_code) "
         "  WHERE (c.signal, c.period, c.period_start) IN (SELECT (signal, period, previous) FROM whole "
