@@ -332,41 +332,43 @@ def undelivered_cells(con: Con, source: str, load_id: str) -> pd.DataFrame:
     missing), so it is unknown until a delivery brings it (:func:`mark_unknown_cells`), not an exact 0.
 
     A source that leaves its zero rows out (a buurt without a row in the period before) says nothing by an absent
-    row, and its first period has nothing before it: none. One pass over the source's cells (a national weekly
-    source of millions of cells: a few seconds); the cells themselves are compared only where a period before is
-    whole."""
-    return con.execute(
-        # every cell held, with or without a count (left out before: still expected after)
-        "WITH cells AS NOT MATERIALIZED (SELECT area_code, signal, part, period, period_start, load_id "
-        "  FROM core.source_cells WHERE source = $1 UNION ALL SELECT area_code, signal, part, period, period_start, "
-        "  load_id FROM core.unknown_cells WHERE source = $1), "
-        "buurten AS (SELECT area_code, gemeente_code FROM core.areas WHERE level = 'buurt'), "
-        # per municipality, signal and period held: its cells, whether the load wrote some, and the period before
-        # (counting rows, not buurten: only a period with as many cells as the municipality has buurten can hold
-        # every one of them)
-        "per AS (SELECT b.gemeente_code, c.signal, c.period, c.period_start, count(*) AS n, "
-        "  bool_or(c.load_id = $2) AS now FROM cells c JOIN buurten b USING (area_code) GROUP BY ALL), "
+    row, and its first period has nothing before it: none. One scan of the source's cells finds the periods whose
+    period before has as many cells as the municipality has buurten; only those are compared cell by cell (none for a
+    national weekly source without zero rows: a few seconds for its 7.5 million cells)."""
+    keys = ["area_code", "signal", "part", "period", "period_start"]
+    candidates = con.execute(
+        # per municipality, signal and period held (with or without a count: left out before, still expected after):
+        # its cells, whether the load wrote some, and the period before
+        "WITH per AS (SELECT b.gemeente_code, c.signal, c.period, c.period_start, count(*) AS n, "
+        "  bool_or(c.load_id = $2) AS now FROM (SELECT area_code, signal, period, period_start, load_id "
+        "  FROM core.source_cells WHERE source = $1 UNION ALL SELECT area_code, signal, period, period_start, load_id "
+        "  FROM core.unknown_cells WHERE source = $1) c JOIN core.areas b ON b.area_code = c.area_code "
+        "  AND b.level = 'buurt' GROUP BY ALL), "
         "seq AS (SELECT *, lag(period_start) OVER w AS previous, lag(n) OVER w AS n_previous FROM per "
         "  WINDOW w AS (PARTITION BY gemeente_code, signal, period ORDER BY period_start)), "
-        "size AS (SELECT gemeente_code, count(*) AS buurten FROM buurten GROUP BY ALL), "
-        "maybe AS (SELECT s.gemeente_code, s.signal, s.period, s.period_start, s.previous FROM seq s "
-        "  JOIN size USING (gemeente_code) WHERE s.now AND s.n_previous >= size.buurten), "
-        # of those, the periods before that hold a cell for every buurt (parts make several cells of one buurt)
-        "whole AS (SELECT m.gemeente_code, m.signal, m.period, m.period_start, m.previous FROM maybe m "
-        "  JOIN cells c ON c.signal = m.signal AND c.period = m.period AND c.period_start = m.previous "
-        "  JOIN buurten b ON b.area_code = c.area_code AND b.gemeente_code = m.gemeente_code "
-        "  JOIN size z ON z.gemeente_code = m.gemeente_code GROUP BY ALL "
-        "  HAVING count(DISTINCT c.area_code) = any_value(z.buurten)), "
-        "held AS (SELECT DISTINCT c.area_code, b.gemeente_code, c.signal, split_part(c.part, '@', 1) AS part, c.period, "
-        "  c.period_start FROM cells c JOIN buurten b USING (area_code) "
-        "  WHERE (c.signal, c.period, c.period_start) IN (SELECT (signal, period, previous) FROM whole "
-        "  UNION SELECT (signal, period, period_start) FROM whole)), "
-        "expected AS (SELECT h.area_code, w.gemeente_code, w.signal, h.part, w.period, w.period_start FROM whole w "
-        "  JOIN held h ON h.signal = w.signal AND h.period = w.period AND h.period_start = w.previous "
-        "  AND h.gemeente_code = w.gemeente_code) "
-        "SELECT area_code, signal, part, period, period_start FROM expected "
-        "EXCEPT SELECT area_code, signal, part, period, period_start FROM held ORDER BY ALL",
-        [source, load_id]).df()
+        "size AS (SELECT gemeente_code, count(*) AS buurten FROM core.areas WHERE level = 'buurt' GROUP BY ALL) "
+        # counting rows, not buurten: only a period with as many cells as the municipality has buurten can hold all
+        "SELECT s.gemeente_code, s.signal, s.period, s.period_start, s.previous, size.buurten FROM seq s "
+        "JOIN size USING (gemeente_code) WHERE s.now AND s.n_previous >= size.buurten", [source, load_id]).df()
+    if candidates.empty:
+        return pd.DataFrame(columns=keys)
+    with registered(con, "_wr_candidates", candidates):
+        return con.execute(
+            "WITH cells AS (SELECT c.area_code, b.gemeente_code, c.signal, split_part(c.part, '@', 1) AS part, "
+            "  c.period, c.period_start FROM (SELECT area_code, signal, part, period, period_start FROM "
+            "  core.source_cells WHERE source = $1 UNION ALL SELECT area_code, signal, part, period, period_start "
+            "  FROM core.unknown_cells WHERE source = $1) c JOIN core.areas b ON b.area_code = c.area_code "
+            "  AND b.level = 'buurt' WHERE (c.signal, c.period, c.period_start) IN (SELECT (signal, period, previous) "
+            "  FROM _wr_candidates UNION SELECT (signal, period, period_start) FROM _wr_candidates)), "
+            # of the candidates, those whose period before holds a cell for every buurt (parts: several cells of one)
+            "whole AS (SELECT w.gemeente_code, w.signal, w.period, w.period_start, w.previous FROM _wr_candidates w "
+            "  JOIN cells c ON c.gemeente_code = w.gemeente_code AND c.signal = w.signal AND c.period = w.period "
+            "  AND c.period_start = w.previous GROUP BY ALL HAVING count(DISTINCT c.area_code) = any_value(w.buurten)), "
+            "expected AS (SELECT DISTINCT c.area_code, c.signal, c.part, w.period, w.period_start FROM whole w "
+            "  JOIN cells c ON c.gemeente_code = w.gemeente_code AND c.signal = w.signal AND c.period = w.period "
+            "  AND c.period_start = w.previous) "
+            "SELECT * FROM expected EXCEPT SELECT area_code, signal, part, period, period_start FROM cells "
+            "ORDER BY ALL", [source]).df()
 
 
 def still_unknown(con: Con, source: str, cells: pd.DataFrame) -> pd.DataFrame:
