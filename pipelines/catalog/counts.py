@@ -331,25 +331,32 @@ def undelivered_cells(con: Con, source: str, load_id: str) -> pd.DataFrame:
     this period, nor marks unknown. Such a count was not delivered (a buurt or team left out, a creditor's row
     missing), so it is unknown until a delivery brings it (:func:`mark_unknown_cells`), not an exact 0.
 
-    A source that leaves its zero rows out (a buurt without a row in the period before) says nothing by an absent
-    row, and its first period has nothing before it: none. One scan of the source's cells finds the periods whose
-    period before has as many cells as the municipality has buurten; only those are compared cell by cell (none for a
-    national weekly source without zero rows: a few seconds for its 7.5 million cells)."""
+    The source shows that it writes its zeros by a zero (or an unknown) cell in that period before; one that leaves
+    its zero rows out says nothing by an absent row, even in a period in which every buurt happened to count: none.
+    Nor in its first period, which has nothing before it. A source without any zero or unknown cell is not read at
+    all (a national weekly source of 7.5 million cells without zero rows); else one scan of its cells finds the
+    periods whose period before has as many cells as the municipality has buurten, and only those are compared cell
+    by cell."""
     keys = ["area_code", "signal", "part", "period", "period_start"]
+    if not con.execute("SELECT EXISTS (SELECT 1 FROM core.source_cells WHERE source = $1 AND count = 0) OR EXISTS "
+                       "(SELECT 1 FROM core.unknown_cells WHERE source = $1)", [source]).fetchone()[0]:
+        return pd.DataFrame(columns=keys)
     candidates = con.execute(
         # per municipality, signal and period held (with or without a count: left out before, still expected after):
         # its cells, whether the load wrote some, and the period before
         "WITH per AS (SELECT b.gemeente_code, c.signal, c.period, c.period_start, count(*) AS n, "
-        "  bool_or(c.load_id = $2) AS now FROM (SELECT area_code, signal, period, period_start, load_id "
-        "  FROM core.source_cells WHERE source = $1 UNION ALL SELECT area_code, signal, period, period_start, load_id "
-        "  FROM core.unknown_cells WHERE source = $1) c JOIN core.areas b ON b.area_code = c.area_code "
-        "  AND b.level = 'buurt' GROUP BY ALL), "
-        "seq AS (SELECT *, lag(period_start) OVER w AS previous, lag(n) OVER w AS n_previous FROM per "
+        "  bool_or(c.load_id = $2) AS now, bool_or(c.zero) AS zeros FROM (SELECT area_code, signal, period, "
+        "  period_start, load_id, count = 0 AS zero FROM core.source_cells WHERE source = $1 UNION ALL SELECT "
+        "  area_code, signal, period, period_start, load_id, true FROM core.unknown_cells WHERE source = $1) c "
+        "  JOIN core.areas b ON b.area_code = c.area_code AND b.level = 'buurt' GROUP BY ALL), "
+        "seq AS (SELECT *, lag(period_start) OVER w AS previous, lag(n) OVER w AS n_previous, "
+        "  lag(zeros) OVER w AS zeros_previous FROM per "
         "  WINDOW w AS (PARTITION BY gemeente_code, signal, period ORDER BY period_start)), "
         "size AS (SELECT gemeente_code, count(*) AS buurten FROM core.areas WHERE level = 'buurt' GROUP BY ALL) "
         # counting rows, not buurten: only a period with as many cells as the municipality has buurten can hold all
         "SELECT s.gemeente_code, s.signal, s.period, s.period_start, s.previous, size.buurten FROM seq s "
-        "JOIN size USING (gemeente_code) WHERE s.now AND s.n_previous >= size.buurten", [source, load_id]).df()
+        "JOIN size USING (gemeente_code) WHERE s.now AND s.zeros_previous AND s.n_previous >= size.buurten",
+        [source, load_id]).df()
     if candidates.empty:
         return pd.DataFrame(columns=keys)
     with registered(con, "_wr_candidates", candidates):

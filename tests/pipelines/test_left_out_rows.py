@@ -78,6 +78,16 @@ def test_a_source_that_leaves_its_zero_rows_out_reads_an_absent_row_as_0(home, t
     assert result.missing_note == "" and not any(p for _, p in read(home, "wijkteam", "2026-10").values())
 
 
+def test_a_month_in_which_every_buurt_counted_but_no_zero_row_says_nothing_of_the_next(home, tmp_path, buurten):
+    """Every buurt has a row in September, but none is a 0: the source may leave its zero rows out, so a buurt
+    without a row in October is a 0, not a count left out."""
+    load(home, write_csv(tmp_path / "wijkteam_09.csv", WIJKTEAM, wijkteam_month(buurten, "2026-09", lambda i: 1 + i % 3)),
+         "wijkteam")
+    result = load(home, write_csv(tmp_path / "wijkteam_10.csv", WIJKTEAM,
+                                  wijkteam_month(buurten[1:], "2026-10", lambda i: 1 + i % 3)), "wijkteam")
+    assert result.missing_note == "" and not any(p for _, p in read(home, "wijkteam", "2026-10").values())
+
+
 def test_a_creditors_row_or_a_whole_buurt_left_out_of_a_schulden_month_reads_unknown(home, tmp_path, buurten):
     whole = [[b, "2026-09", c, str((i + j) % 4)] for i, b in enumerate(buurten) for j, c in enumerate(CREDITORS)]
     load(home, write_csv(tmp_path / "schulden_09.csv", SCHULDEN, whole), "schulden")
