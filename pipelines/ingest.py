@@ -913,6 +913,8 @@ def left_out_note(source: str, left_out: pd.DataFrame, most: int = 6) -> str:
         shown = ", ".join(codes[:most]) + (f" and {len(codes) - most} more" if len(codes) > most else "")
         label = pd.Timestamp(start).strftime("%G-W%V" if period == "week" else "%Y-%m")
         parts.append(f"{label}: {len(codes)} buurt(en) ({shown})")
+    if len(parts) > most:
+        parts = [*parts[:most], f"and {len(parts) - most} more periods"]
     return (f"{source}: no rows for {'; '.join(parts)}, although the period before held a row for every buurt (zeros "
             "too), so their counts read as unknown (\"minstens\"), not as 0, until a delivery brings them: deliver those "
             "rows")
