@@ -339,7 +339,7 @@ def undelivered_cells(con: Con, source: str, load_id: str) -> pd.DataFrame:
     by cell."""
     keys = ["area_code", "signal", "part", "period", "period_start"]
     if not con.execute("SELECT EXISTS (SELECT 1 FROM core.source_cells WHERE source = $1 AND count = 0) OR EXISTS "
-                       "(SELECT 1 FROM core.unknown_cells WHERE source = $1)", [source]).fetchone()[0]:
+                       "(SELECT 1 FROM core.unknown_cells WHERE source = $1)", [source]).fetchall()[0][0]:
         return pd.DataFrame(columns=keys)
     candidates = con.execute(
         # per municipality, signal and period held (with or without a count: left out before, still expected after):

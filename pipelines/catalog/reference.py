@@ -74,7 +74,7 @@ def profile_buurten(con: Con) -> set[str]:
 
 def holds_counts(con: Con) -> bool:
     """Whether the warehouse holds any signal count."""
-    return bool(con.execute("SELECT count(*) FROM (SELECT 1 FROM core.signal_counts LIMIT 1)").fetchone()[0])
+    return bool(con.execute("SELECT count(*) FROM (SELECT 1 FROM core.signal_counts LIMIT 1)").fetchall()[0][0])
 
 
 def record_added_buurten(con: Con, codes: list[str]) -> None:
