@@ -28,6 +28,7 @@ import duckdb
 import pandas as pd
 
 from pipelines import catalog
+from pipelines.catalog.counts import CELL_KEYS
 QUARANTINE_REF = r"[a-z][a-z-]*-[0-9a-f]{12}:\d+"
 
 
@@ -118,10 +119,6 @@ def unknown_cells(module, rows: pd.DataFrame, today: pd.Timestamp, first_day: pd
         return pd.DataFrame(columns=CELL_KEYS)
     cells = module.to_cells(rows.assign(count=0))                 # the count is what is unknown
     return cells.loc[_known_cells(cells, rows, today, first_day, buurten), CELL_KEYS]
-
-
-#: the grain of an aggregate source's cell
-CELL_KEYS = ["area_code", "signal", "part", "period", "period_start"]
 
 
 def _known_cells(cells: pd.DataFrame, rows: pd.DataFrame, today: pd.Timestamp, first_day: pd.Timestamp,

@@ -941,7 +941,7 @@ def _corrections_not_applied(con: duckdb.DuckDBPyConnection, source: str, module
 def _unknown_cells(module, rows: pd.DataFrame, today: pd.Timestamp, ref: Reference) -> pd.DataFrame:
     """The cells quarantined ``rows`` of an aggregate source hold without a usable count (``delivery.unknown_cells``),
     by the rows' index; none for another source."""
-    keys = ["area_code", "signal", "part", "period", "period_start"]
+    keys = catalog.CELL_KEYS
     if getattr(module, "KIND", None) != "cells" or hasattr(module, "write_core"):
         return pd.DataFrame(columns=keys)
     return delivery_mod.unknown_cells(module, rows, today, ref.load_settings.first_day(), ref.buurten["area_code"])

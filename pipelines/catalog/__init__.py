@@ -17,7 +17,7 @@ current schema. One module per layer:
 - ``reports``: the frames managers' reports and the residents' pages read.
 """
 from pipelines.catalog.answers import answers, feedback_file_known, newer_answers, record_feedback
-from pipelines.catalog.counts import (apply_cells, apply_records, cell_writers, count_ranges, domain_count_ranges,
+from pipelines.catalog.counts import (CELL_KEYS, apply_cells, apply_records, cell_writers, count_ranges, domain_count_ranges,
                                       domain_month_counts, held_report_keys, held_row_loads, mark_unknown_cells, partial_totals, raw_rows,
                                       read_counts_table,
                                       rebuild_counts,
@@ -42,7 +42,7 @@ from pipelines.catalog.runs import (area_evidence, latest_partial_areas, area_se
                                     clear_run_marts, append_run_marts, record_run)
 
 __all__ = [
-    "accept_held", "added_buurten", "holds_counts", "profile_buurten", "record_added_buurten",
+    "CELL_KEYS", "accept_held", "added_buurten", "holds_counts", "profile_buurten", "record_added_buurten",
     "latest_partial_areas", "answers", "apply_cells", "apply_records", "area_evidence",
     "cell_writers", "record_writers", "ref_states",
     "area_exists", "area_name_and_team", "area_series", "area_teams", "dismiss_rows", "feedback_file_known",

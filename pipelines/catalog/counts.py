@@ -17,7 +17,9 @@ from pipelines.warehouse import insert_frame, registered
 
 Con = duckdb.DuckDBPyConnection
 RECORD_COLUMNS = ["report_key", "area_code", "signal", "period", "period_start", "report_date"]
-CELL_COLUMNS = ["area_code", "signal", "part", "period", "period_start", "count", "provisional"]
+#: the grain of an aggregate source's cell
+CELL_KEYS = ["area_code", "signal", "part", "period", "period_start"]
+CELL_COLUMNS = [*CELL_KEYS, "count", "provisional"]
 
 
 def same_or_part(stored: str = "c", new: str = "n") -> str:
@@ -312,7 +314,7 @@ def mark_unknown_cells(con: Con, source: str, cells: pd.DataFrame, load_id: str,
     that can be used) as unknown, until a delivery or correction brings their count (:func:`apply_cells`); while
     no count of such a cell is held, the signal of its buurt and period gets none (:func:`rebuild_counts`).
     Returns how many."""
-    keys = ["area_code", "signal", "part", "period", "period_start"]
+    keys = CELL_KEYS
     frame = cells[keys].drop_duplicates().assign(source=source, load_id=load_id, load_seq=seq)
     if frame.empty:
         return 0
@@ -337,7 +339,7 @@ def undelivered_cells(con: Con, source: str, load_id: str) -> pd.DataFrame:
     all (a national weekly source of 7.5 million cells without zero rows); else one scan of its cells finds the
     periods whose period before has as many cells as the municipality has buurten, and only those are compared cell
     by cell."""
-    keys = ["area_code", "signal", "part", "period", "period_start"]
+    keys = CELL_KEYS
     if not con.execute("SELECT EXISTS (SELECT 1 FROM core.source_cells WHERE source = $1 AND count = 0) OR EXISTS "
                        "(SELECT 1 FROM core.unknown_cells WHERE source = $1)", [source]).fetchall()[0][0]:
         return pd.DataFrame(columns=keys)
@@ -381,7 +383,7 @@ def undelivered_cells(con: Con, source: str, load_id: str) -> pd.DataFrame:
 def still_unknown(con: Con, source: str, cells: pd.DataFrame) -> pd.DataFrame:
     """The cells of ``cells`` (``area_code, signal, part, period, period_start``) still marked unknown and held by no
     delivery (:data:`NOT_HELD`)."""
-    keys = ["area_code", "signal", "part", "period", "period_start"]
+    keys = CELL_KEYS
     with registered(con, "_wr_cells", cells[keys].drop_duplicates()):
         return con.execute(
             "SELECT n.* FROM _wr_cells n WHERE EXISTS (SELECT 1 FROM core.unknown_cells u WHERE u.source = ? "
@@ -523,7 +525,7 @@ def domain_count_ranges(con: Con) -> pd.DataFrame:
 def cell_writers(con: Con, source: str, cells: pd.DataFrame) -> pd.DataFrame:
     """The load that holds each cell now (``load_id``, its ``mode`` and ``load_seq``), by the cells' index;
     cells not held are absent."""
-    keys = ["area_code", "signal", "part", "period", "period_start"]
+    keys = CELL_KEYS
     frame = cells[keys].assign(i=range(len(cells)))
     with registered(con, "_wr_cells", frame):
         found = con.execute(

@@ -59,10 +59,10 @@ def former_buurten(con: Con, areas: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for code in codes:
         wijk = f"WK{code[2:8]}" if code.startswith("BU") and len(code) == 10 else None
-        if wijk not in wijken.index or buurten[buurten["wijk_code"] == wijk].empty:
+        same = buurten[buurten["wijk_code"] == wijk]
+        if wijk not in wijken.index or same.empty:
             continue
-        like = buurten[buurten["wijk_code"] == wijk].iloc[0]
-        rows.append(like.copy().to_dict() | {"area_code": code, "name": f"{code} (vervallen)", "wijkteam": None,
+        rows.append(same.iloc[0].to_dict() | {"area_code": code, "name": f"{code} (vervallen)", "wijkteam": None,
                                              "population": 0})
     if not rows:
         return areas

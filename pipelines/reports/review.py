@@ -16,13 +16,13 @@ from pipelines.reference import DOMAIN_NL
 from pipelines.reports.trends import buurt_table
 
 LISTED = ("nieuw", "aanhoudend", "verergerend")
-#: Feedback values (``meta.flag_feedback.value``; also the older drop-down of the lists) that say the team
-#: recognised the signal, or that there was nothing; 'meer info nodig' gives no verdict.
 #: The columns of :func:`episodes` and their types, so that an empty result (a warehouse without any flag yet) has
 #: them too: dates that compare and add as dates, not the object columns of a frame built from names alone.
 EPISODE_COLUMNS = {"area_code": "str", "name": "str", "wijkteam": "str", "kind": "str", "domain": "str",
                    "period": "str", "since": "datetime64[us]", "last_listed": "datetime64[us]",
                    "resolved": "datetime64[us]", "level": "str", "peak": "float64", "weeks_to_resolved": "float64"}
+#: Feedback values (``meta.flag_feedback.value``; also the older drop-down of the lists) that say the team
+#: recognised the signal, or that there was nothing; 'meer info nodig' gives no verdict.
 RECOGNISED = ("opgepakt", "naar jaarplan", "al bekend", "herkend, actie nodig", "herkend, al bekend")
 #: Dutch headers of :func:`feedback_shares` beside the feedback values (which are Dutch already).
 FEEDBACK_HEADERS = {"wijkteam": "wijkteam", "n": "aantal antwoorden"}
