@@ -437,12 +437,18 @@ def wijk_page(wijk: pd.Series, rates: pd.DataFrame, catalogue: pd.DataFrame, thr
     own = rates[(rates["wijk_code"] == wijk["wijk_code"]) & (rates["kind"] != "gemeente")]
     gm = rates[(rates["kind"] == "gemeente") & (rates["gemeente_code"] == wijk["gemeente_code"])]
     gemeente = f"de hele gemeente {gm['wijk'].iloc[0]}" if len(gm) else "de hele gemeente"
+    # a municipality of one wijk: the wijk is the whole municipality, a comparison would set a figure beside itself
+    alone = rates.loc[(rates["kind"] != "gemeente") & (rates["gemeente_code"] == wijk["gemeente_code"]),
+                      "wijk_code"].nunique() == 1
+    if alone:
+        gm = gm.iloc[0:0]
     # ``catalogue``: the signals with counts (a topic, a signal or a source without data is not promised)
     domains = [d for d in DOMAIN_B1 if (own["domain"] == d).any()]
     topics = [TOPIC_B1[d] for d in domains]
     intro = (f" We kijken naar {NUMBER_B1[len(topics)]}: {_and(topics)}." if topics else "")
-    body = [f"<p>Op deze pagina ziet u hoe het gaat in {esc(name)}.{esc(intro)} We vergelijken de jaren met elkaar "
-            f"en met {esc(gemeente)}.</p>"]
+    compare = (f"We vergelijken de jaren met elkaar; {esc(name)} is de hele gemeente." if alone
+               else f"We vergelijken de jaren met elkaar en met {esc(gemeente)}.")
+    body = [f"<p>Op deze pagina ziet u hoe het gaat in {esc(name)}.{esc(intro)} {compare}</p>"]
     for domain in domains:
         label = DOMAIN_B1[domain][0]
         t, g = own[own["domain"] == domain].sort_values("year"), gm[gm["domain"] == domain].sort_values("year")
@@ -456,19 +462,23 @@ def wijk_page(wijk: pd.Series, rates: pd.DataFrame, catalogue: pd.DataFrame, thr
         if "regrouped" in t and t["regrouped"].any():
             note = f"{regrouped_sentence(name, t.loc[t['regrouped'], 'year'])} {note}".strip()
         years = [str(y) for y in t["year"]]
-        chart = line_chart(years, [Line(name, [v if pd.notna(v) else None for v in t["rate_shown"]], "#2c7fb8"),
-                                   Line("hele gemeente", [v if pd.notna(v) else None for v in g["rate_shown"]],
-                                        "#7f8c8d", dashed=True)],
-                           f"{label}: per 1.000 inwoners", "per 1.000 inwoners")
+        lines = [Line(name, [v if pd.notna(v) else None for v in t["rate_shown"]], "#2c7fb8")]
+        if not alone:
+            lines.append(Line("hele gemeente", [v if pd.notna(v) else None for v in g["rate_shown"]], "#7f8c8d",
+                              dashed=True))
+        chart = line_chart(years, lines, f"{label}: per 1.000 inwoners", "per 1.000 inwoners")
+        whole = g.set_index("year")["rate_text"]
         rows = "".join(f'<tr><td>{int(a.year)}</td><td class="aantal">{esc(a.count_shown)}</td>'
-                       f'<td class="cijfer">{esc(a.rate_text)}</td><td class="cijfer">{esc(b.rate_text)}</td></tr>'
-                       for a, b in zip(t.itertuples(index=False), g.itertuples(index=False)))
+                       f'<td class="cijfer">{esc(a.rate_text)}</td>'
+                       + ("" if alone else f'<td class="cijfer">{esc(whole.get(a.year, ""))}</td>') + "</tr>"
+                       for a in t.itertuples(index=False))
+        head_whole = "" if alone else "<th>Per 1.000 inwoners, hele gemeente</th>"
         body.append(
             f'<section class="card"><h2>{esc(label)}</h2><p>Dit gaat over {esc(what)}: {esc(", ".join(signals))}.</p>'
             f"<p>{esc(trend_sentence(name, domain, t, g))}</p>"
             + (f'<p class="small">{esc(note)}</p>' if note else "") +
             f'<div class="grafieken">{chart}<table><thead><tr><th>Jaar</th><th>Aantal in {esc(name)}</th>'
-            f"<th>Per 1.000 inwoners</th><th>Per 1.000 inwoners, hele gemeente</th></tr></thead><tbody>{rows}"
+            f"<th>Per 1.000 inwoners</th>{head_whole}</tr></thead><tbody>{rows}"
             "</tbody></table></div></section>")
     if sentences is not None:
         items = ("".join(f"<li>{esc(s)}</li>" for s in sentences)

@@ -368,6 +368,26 @@ def test_an_open_page_without_a_whole_year_names_the_municipality_once():
     assert "met de hele gemeente." in page and "gemeente de gemeente" not in page
 
 
+def test_the_open_page_of_a_municipality_of_one_wijk_does_not_compare_the_wijk_with_itself():
+    one = AREAS[AREAS["area_code"].isin(["GM0118", "WK01", "BU1", "BU2"])]
+    rates = openpages.disclose(openpages.yearly_rates(weekly("BU1", "afval", "2024-01-01", [2] * 104), one,
+                                                      CATALOGUE), 5)
+    wijk = trends.wijk_table(one).set_index("wijk_code").loc["WK01"].rename(None)
+    wijk["wijk_code"] = "WK01"
+    page = openpages.wijk_page(wijk, rates, CATALOGUE, 5, None, "01-12-2026")
+    # named twice only: the intro, and the note on hidden counts that every page carries
+    assert page.count("hele gemeente") == 2 and "In de hele gemeente" not in page
+    assert "Stad is de hele gemeente." in page and "Per 1.000 inwoners, hele gemeente" not in page
+    cells = Cells()
+    cells.feed(page)
+    assert len(cells.counts) == 2                     # 2024 and 2025, one row each
+    # with a second wijk the comparison is back, one figure of the municipality per year
+    two = openpages.disclose(openpages.yearly_rates(weekly("BU1", "afval", "2024-01-01", [2] * 104), AREAS,
+                                                    CATALOGUE), 5)
+    page = openpages.wijk_page(wijk, two, CATALOGUE, 5, None, "01-12-2026")
+    assert "Per 1.000 inwoners, hele gemeente" in page and page.count('<td class="cijfer">') == 4
+
+
 def flag_rows(codes, names, status="nieuw", since="2026-10-05", period_start="2026-10-12"):
     return pd.DataFrame({"area_code": codes, "name": names, "domain": "physical", "period": "week",
                          "period_start": pd.Timestamp(period_start), "status": status, "since": pd.Timestamp(since)})
@@ -477,11 +497,13 @@ def test_wijken_of_several_municipalities_that_share_a_name_stay_apart():
     assert set(pages) == {"index.html", "wijk-00-schiermonnikoog-wk008800.html", "wijk-00-vlieland-wk009600.html",
                           "wijk-00-rozendaal-wk027700.html"}
     vlieland = pages["wijk-00-vlieland-wk009600.html"]
-    assert "de hele gemeente Vlieland" in vlieland and "Schiermonnikoog" not in vlieland
+    # each a municipality of one wijk: the wijk is the whole municipality, not compared with itself
+    assert "Wijk 00 Vlieland is de hele gemeente." in vlieland and "Schiermonnikoog" not in vlieland
     # its own: 104 / 1,000, printed as the rate of 105 (all three: 312 / 3,500)
-    assert "In de hele gemeente Vlieland waren het er 105;" in vlieland
+    assert "In 2025 waren er in Wijk 00 Vlieland 105 " in vlieland
     rozendaal = pages["wijk-00-rozendaal-wk027700.html"]
-    assert "In de hele gemeente Rozendaal waren het er 103;" in rozendaal  # 156 / 1,500, printed as 155 / 1,500
+    assert "In 2025 waren er in Wijk 00 Rozendaal 103 " in rozendaal    # 156 / 1,500, printed as 155 / 1,500
+    assert "In de hele gemeente" not in vlieland + rozendaal
     index = pages["index.html"]
     for gm, page_file in [("Rozendaal", "wijk-00-rozendaal-wk027700.html"), ("Vlieland", "wijk-00-vlieland-wk009600.html"),
                           ("Schiermonnikoog", "wijk-00-schiermonnikoog-wk008800.html")]:
