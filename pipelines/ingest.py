@@ -841,8 +841,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
                     catalog.apply_cells(con, source, cells, load_id, seq, modified_at=modified)
                     catalog.mark_unknown_cells(con, source, unknown, load_id, seq)
                     # a period delivered without some buurten (or parts) every earlier delivery held: not zeros
-                    left_out = catalog.undelivered_cells(con, source, load_id)
-                    catalog.mark_unknown_cells(con, source, left_out, load_id, seq)
+                    left_out = catalog.mark_undelivered(con, source, load_id, seq)
                     missing_note = left_out_note(source, left_out)
                     starts = cells["period_start"]
                     # a merged buurt's cell carries the index of its first row (sources.merges): the fixes by row

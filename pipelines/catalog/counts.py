@@ -327,11 +327,13 @@ def mark_unknown_cells(con: Con, source: str, cells: pd.DataFrame, load_id: str,
 
 def undelivered_cells(con: Con, source: str, load_id: str) -> pd.DataFrame:
     """The cells (``area_code, signal, part, period, period_start``) a delivery of whole periods left out: for each
-    municipality, signal and period the load ``load_id`` wrote cells of, where the period before it that the warehouse
-    holds had a cell (with a count or unknown) for every buurt of the municipality (the source writes its zeros: an
-    absent row is no 0), each cell of that period (its part without an old code's ``@``) that no delivery holds for
-    this period, nor marks unknown. Such a count was not delivered (a buurt or team left out, a creditor's row
-    missing), so it is unknown until a delivery brings it (:func:`mark_unknown_cells`), not an exact 0.
+    municipality and period the load ``load_id`` wrote cells of, and each signal of the source, where the period
+    before it that the warehouse holds of that signal had a cell (with a count or unknown) for every buurt of the
+    municipality (the source writes its zeros: an absent row is no 0), each cell of that period (its part without an
+    old code's ``@``) that no delivery holds for this period, nor marks unknown. Such a count was not delivered (a
+    buurt or team left out, a creditor's row missing, every row of a signal missing), so it is unknown until a
+    delivery brings it (:func:`mark_unknown_cells`), not an exact 0. One step: the cells of a load's later periods
+    are expected once those of its earlier periods are marked (:func:`mark_undelivered`).
 
     The source shows that it writes its zeros by a zero (or an unknown) cell in that period before; one that leaves
     its zero rows out says nothing by an absent row, even in a period in which every buurt happened to count: none.
@@ -345,19 +347,24 @@ def undelivered_cells(con: Con, source: str, load_id: str) -> pd.DataFrame:
         return pd.DataFrame(columns=keys)
     candidates = con.execute(
         # per municipality, signal and period held (with or without a count: left out before, still expected after):
-        # its cells, whether the load wrote some, and the period before
-        "WITH per AS (SELECT b.gemeente_code, c.signal, c.period, c.period_start, count(*) AS n, "
-        "  bool_or(c.load_id = $2) AS now, bool_or(c.zero) AS zeros FROM (SELECT area_code, signal, period, "
-        "  period_start, load_id, count = 0 AS zero FROM core.source_cells WHERE source = $1 UNION ALL SELECT "
-        "  area_code, signal, period, period_start, load_id, true FROM core.unknown_cells WHERE source = $1) c "
-        "  JOIN core.areas b ON b.area_code = c.area_code AND b.level = 'buurt' GROUP BY ALL), "
-        "seq AS (SELECT *, lag(period_start) OVER w AS previous, lag(n) OVER w AS n_previous, "
-        "  lag(zeros) OVER w AS zeros_previous FROM per "
-        "  WINDOW w AS (PARTITION BY gemeente_code, signal, period ORDER BY period_start)), "
+        # its cells and whether one is a zero
+        "WITH c AS (SELECT b.gemeente_code, c.signal, c.period, c.period_start, c.load_id, c.zero FROM (SELECT "
+        "  area_code, signal, period, period_start, load_id, count = 0 AS zero FROM core.source_cells WHERE source = $1 "
+        "  UNION ALL SELECT area_code, signal, period, period_start, load_id, true FROM core.unknown_cells "
+        "  WHERE source = $1) c JOIN core.areas b ON b.area_code = c.area_code AND b.level = 'buurt'), "
+        "per AS (SELECT gemeente_code, signal, period, period_start, count(*) AS n, bool_or(zero) AS zeros FROM c "
+        "  GROUP BY ALL), "
+        # the periods the load wrote, with every signal of the source in the municipality, also one it left out
+        "loaded AS (SELECT DISTINCT l.gemeente_code, s.signal, l.period, l.period_start FROM (SELECT DISTINCT "
+        "  gemeente_code, period, period_start FROM c WHERE load_id = $2) l JOIN (SELECT DISTINCT gemeente_code, "
+        "  signal, period FROM per) s USING (gemeente_code, period)), "
+        "seq AS (SELECT l.*, p.period_start AS previous, p.n AS n_previous, p.zeros AS zeros_previous FROM loaded l "
+        "  ASOF JOIN per p ON l.gemeente_code = p.gemeente_code AND l.signal = p.signal AND l.period = p.period "
+        "  AND l.period_start > p.period_start), "
         "size AS (SELECT gemeente_code, count(*) AS buurten FROM core.areas WHERE level = 'buurt' GROUP BY ALL) "
         # counting rows, not buurten: only a period with as many cells as the municipality has buurten can hold all
         "SELECT s.gemeente_code, s.signal, s.period, s.period_start, s.previous, size.buurten FROM seq s "
-        "JOIN size USING (gemeente_code) WHERE s.now AND s.zeros_previous AND s.n_previous >= size.buurten",
+        "JOIN size USING (gemeente_code) WHERE s.zeros_previous AND s.n_previous >= size.buurten",
         [source, load_id]).df()
     if candidates.empty:
         return pd.DataFrame(columns=keys)
@@ -378,6 +385,18 @@ def undelivered_cells(con: Con, source: str, load_id: str) -> pd.DataFrame:
             "  AND c.period_start = w.previous) "
             "SELECT * FROM expected EXCEPT SELECT area_code, signal, part, period, period_start FROM cells "
             "ORDER BY ALL", [source]).df()
+
+
+def mark_undelivered(con: Con, source: str, load_id: str, load_seq: int) -> pd.DataFrame:
+    """Mark unknown every cell the load ``load_id`` left out of a period (:func:`undelivered_cells`), period after
+    period: a cell left out of the load's first period is expected in its next one as well, as if the periods had come
+    one file each (red team 6a F6: a download of 18 months without a buurt from its 13th on marked the 13th only, and
+    every later month read 0). Returns the cells marked (a step per period the chain runs on; mostly one)."""
+    found = []
+    while not (step := undelivered_cells(con, source, load_id)).empty:
+        mark_unknown_cells(con, source, step, load_id, load_seq)
+        found.append(step)
+    return pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=CELL_KEYS)
 
 
 def still_unknown(con: Con, source: str, cells: pd.DataFrame) -> pd.DataFrame:

@@ -114,6 +114,45 @@ def test_the_same_month_delivered_again_changes_nothing_and_the_first_month_mark
     assert {m: read(home, "wijkteam", m) for m in ("2026-08", "2026-09", "2026-10")} == before
 
 
+def test_a_buurt_left_out_of_every_later_month_of_one_file_reads_unknown_in_each(home, tmp_path, buurten):
+    """One file of several months without a buurt from its second month on (a download spanning a division change,
+    a quarter delivered at once): each of those months is unknown for it, as one file a month would give, and so is
+    the next month's delivery without it (red team 6a F6: only the first month was marked, every later month read 0)."""
+    gone = buurten[7]
+    rows = wijkteam_month(buurten, "2026-06") + [r for m in ("2026-07", "2026-08", "2026-09", "2026-10")
+                                                 for r in wijkteam_month(buurten, m) if r[0] != gone]
+    result = load(home, write_csv(tmp_path / "wijkteam_kwartaal.csv", WIJKTEAM, rows), "wijkteam")
+    for month in ("2026-07", "2026-08", "2026-09", "2026-10"):
+        assert read(home, "wijkteam", month)[gone] == (0, True), month
+        assert f"{month}: 1 buurt(en) ({gone})" in result.describe()
+    load(home, write_csv(tmp_path / "wijkteam_11.csv", WIJKTEAM,
+                         [r for r in wijkteam_month(buurten, "2026-11") if r[0] != gone]), "wijkteam")
+    assert read(home, "wijkteam", "2026-11")[gone] == (0, True)
+    assert read(home, "wijkteam", "2026-06")[gone][1] is False
+
+
+def test_a_signal_left_out_of_a_month_reads_unknown_in_every_buurt_not_0(home, tmp_path, buurten):
+    """A month delivered with every row of one signal missing (red team 6a F1: the missing signals read 0 in all 48
+    buurten and a running flag read "opgelost")."""
+    def month(m, signals):
+        return [[b, m, s, str((i + j) % 3)] for i, b in enumerate(buurten) for j, s in enumerate(signals)]
+
+    load(home, write_csv(tmp_path / "wijkteam_09.csv", WIJKTEAM, month("2026-09", ["eenzaamheid", "jeugdoverlast"])),
+         "wijkteam")
+    result = load(home, write_csv(tmp_path / "wijkteam_10.csv", WIJKTEAM, month("2026-10", ["jeugdoverlast"])),
+                  "wijkteam")
+    with connect(home.warehouse) as con:
+        rows = con.execute(f"SELECT signal, count(*), bool_and(partial), sum(count) FROM ({COUNTS_AND_BOUNDS}) "
+                           "WHERE source = 'wijkteam' AND period_start = DATE '2026-10-01' GROUP BY ALL ORDER BY 1"
+                           ).fetchall()
+    assert rows[0][:3] == ("eenzaamheid", len(buurten), True) and rows[0][3] == 0      # "minstens 0" everywhere
+    assert rows[1][0] == "jeugdoverlast" and rows[1][2] is False
+    assert f"2026-10: {len(buurten)} buurt(en)" in result.describe()
+    # the signal's rows delivered later make the month whole
+    load(home, write_csv(tmp_path / "wijkteam_10b.csv", WIJKTEAM, month("2026-10", ["eenzaamheid"])), "wijkteam")
+    assert not any(partial for _, partial in read(home, "wijkteam", "2026-10").values())
+
+
 def test_a_teams_list_says_which_buurten_counts_were_not_all_delivered(tmp_path):
     """The list holds no row for a buurt whose month was left out (a lower bound of 0 raises nothing), so the team is
     told above its rows, in Dutch, and no other team is."""
