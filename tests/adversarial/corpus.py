@@ -1818,6 +1818,17 @@ def plan(seed: int = SEED) -> list[Planned]:
     b.text(Case("wijkteam_ronde26_buurt_ontbreekt.csv", "wijkteam", "loaded", rows_read=len(rows), quarantined=0,
                 klass="counts-left-out-of-a-period", partial=(f"{left_out}|2026-10", f"{also}|2026-10")),
            WIJKTEAM_HEADER, rows)
+    # round 27: one file of three months, a buurt left out from its second month on and one signal left out of the
+    # third month entirely: each of those months is judged as if it came alone (red team 6a F6, F1)
+    months = ("2026-09", "2026-10", "2026-11")
+    rows = [[code, month, name, str(b.rng.randint(0, 3))] for month in months for code in BUURTEN
+            for name in (signal, other)]
+    gone = BUURTEN[b.rng.randint(1, len(BUURTEN) - 1)]
+    rows = [r for r in rows if not ((r[1] != "2026-09" and r[0] == gone) or (r[1] == "2026-11" and r[2] == other))]
+    b.text(Case("wijkteam_ronde27_later_maanden_ontbreken.csv", "wijkteam", "loaded", rows_read=len(rows),
+                quarantined=0, klass="counts-left-out-of-later-periods",
+                partial=(f"{gone}|2026-10", *(f"{code}|2026-11" for code in BUURTEN))),
+           WIJKTEAM_HEADER, rows)
     return b.items
 
 

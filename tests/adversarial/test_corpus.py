@@ -66,7 +66,8 @@ def test_corpus_is_large_and_covers_every_class():
                      "layout-two-tables", "layout-sheet-lacks-one-column",
                      "layout-merged-count", "archive-repeated-member",
                      "layout-mixed-encoding", "file-strict-ooxml",
-                     "signalen-cp1252", "text-nul-character", "counts-left-out-of-a-period"):
+                     "signalen-cp1252", "text-nul-character", "counts-left-out-of-a-period",
+                     "counts-left-out-of-later-periods"):
         assert required in klasses, required
     assert sum(c.klass.startswith("privacy") for c in CASES) >= 15
     assert all(c.secrets for c in CASES if c.klass.startswith("privacy"))
