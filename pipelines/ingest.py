@@ -1139,7 +1139,9 @@ def _archive(archive_dir: Path, source: str, digest: str, path: Path, file_name:
     try:
         shutil.rmtree(part, ignore_errors=True)
         part.mkdir(parents=True)
-        raw_rows.drop(columns=["load_id"]).to_parquet(part / "rows.parquet", index=False)
+        rows = raw_rows.drop(columns=["load_id"])
+        rows.attrs = {}         # a source's reading aids (KWB's topic tables): pandas would write them as JSON
+        rows.to_parquet(part / "rows.parquet", index=False)
         _fault_point("ingest-archive")
         size = sum(f.stat().st_size for f in path.rglob("*") if f.is_file() and not f.is_symlink()) \
             if path.is_dir() else path.stat().st_size
@@ -1151,9 +1153,10 @@ def _archive(archive_dir: Path, source: str, digest: str, path: Path, file_name:
         if folder.exists():                       # an incomplete archive of an earlier, killed run
             shutil.rmtree(folder)
         part.rename(folder)
-    except OSError as exc:                        # the load is committed; a missing archive is not fatal
-        log.warning("load %s committed, but its archive could not be written (%s); check %s",
-                    load_id, exc.strerror, folder)
+    except Exception as exc:                      # the load is committed; a missing archive is not fatal
+        log.warning("load %s was stored, but its archive could not be written (%s); check %s, then ingest the "
+                    "same file again to archive it (it is not loaded twice)", load_id,
+                    exc.strerror if isinstance(exc, OSError) else type(exc).__name__, folder)
     finally:
         shutil.rmtree(part, ignore_errors=True)
 

@@ -144,3 +144,50 @@ def test_cbs_codes_stored_as_figures_before_are_made_missing_by_the_migration():
     assert con.execute("SELECT indicator, value, missing_reason FROM core.area_stats ORDER BY 1").fetchall() == [
         ("AantalInwoners", None, "geheim (CBS -99997)"), ("Koopwoningen", 61.0, None),
         ("WmoClienten", None, "geen cijfer (CBS -99998)")]
+
+
+def payload_folder(entities: dict, folder: Path) -> Path:
+    """``entities`` (``kwb_entities``) as an archived payload folder, one page per entity set."""
+    folder.mkdir(parents=True)
+    for name, rows in entities.items():
+        (folder / f"{name.replace('/', '.')}.001.json").write_text(json.dumps({"value": rows}))
+    return folder
+
+
+def test_a_payload_folder_from_outside_the_archive_loads_and_is_archived(home, tmp_path):
+    """A payload copied from another home is read from outside ``archive/cbs-kwb/``, so its rows are archived
+    after the load: the topic tables the reader keeps beside the rows never reach the Parquet file (pandas wrote
+    them as JSON and failed, after the commit, with a traceback)."""
+    ents, _ = kwb_entities()
+    folder = payload_folder(ents, tmp_path / "copied" / "kwb2024")
+    res = CliRunner().invoke(app, ["--home", str(home.root), "ingest", "--source", "cbs-kwb", str(folder)])
+    assert res.exit_code == 0, res.output
+    with connect(home.warehouse) as con:
+        load_id, read, accepted = con.execute("SELECT load_id, rows_read, rows_accepted FROM meta.loads").fetchone()
+    assert f"{read} rows read, {accepted} accepted" in res.output
+    [archived] = (home.root / "archive" / "cbs-kwb").glob("*/rows.parquet")
+    rows = pd.read_parquet(archived)
+    assert len(rows) == read and list(rows.columns) == ["row_number", "table_id", "area_code", "year", "indicator",
+                                                        "value"]
+    assert json.loads((archived.parent / "manifest.json").read_text())["load_id"] == load_id
+
+
+def test_an_archive_that_fails_after_the_commit_is_a_warning_never_a_failed_load(home, tmp_path, monkeypatch,
+                                                                                 caplog):
+    """Whatever stops the archive after the commit, the user reads the load's line and that it was stored; the
+    same ingest again archives it without loading it twice."""
+    folder = payload_folder(kwb_entities()[0], tmp_path / "copied" / "kwb2024")
+
+    def unwritable(self, *args, **kwargs):
+        raise ValueError("a frame Parquet cannot hold")
+
+    with monkeypatch.context() as m:
+        m.setattr(pd.DataFrame, "to_parquet", unwritable)
+        res = CliRunner().invoke(app, ["--home", str(home.root), "ingest", "--source", "cbs-kwb", str(folder)])
+    assert res.exit_code == 0, res.output
+    assert "7068 rows read, 7068 accepted" in res.output
+    assert "was stored, but its archive could not be written (ValueError)" in caplog.text
+    assert not list((home.root / "archive" / "cbs-kwb").glob("*/rows.parquet"))
+    again = CliRunner().invoke(app, ["--home", str(home.root), "ingest", "--source", "cbs-kwb", str(folder)])
+    assert again.exit_code == 0, again.output
+    assert len(list((home.root / "archive" / "cbs-kwb").glob("*/rows.parquet"))) == 1
