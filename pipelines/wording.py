@@ -460,6 +460,10 @@ REASONS_NL = {
     "region is not in the table's own WijkenEnBuurten code list":
         "gebied staat niet in de eigen codelijst WijkenEnBuurten van de tabel",
     "value is not a number": "waarde is geen getal",
+    "value has decimals in a topic of whole numbers (Datatype Long or no decimals in DataProperties): not whole, "
+    "never read as thousands":
+        "waarde heeft decimalen in een onderwerp van hele getallen (Datatype Long of geen decimalen in "
+        "DataProperties): niet heel, nooit gelezen als duizendtallen",
     "the same area, year and topic occur more than once": "hetzelfde gebied, jaar en onderwerp komen meer dan eens voor",
 }
 

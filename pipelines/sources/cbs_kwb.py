@@ -8,7 +8,8 @@ whose stems collide (``Nederland_17``, ``Nederland_20``) are told apart by their
 an empty cell becomes 0 only where the topic's ``Default`` is ``Zero`` and stays missing (with
 the reason Missing / Impossible) otherwise, so rounded-away and suppressed values are never
 zeros; a cell holding one of CBS's codes for no figure (:data:`SPECIAL_VALUES`, -99997 "geheim") is missing
-with that reason, never a figure. ``IndelingswijzigingGemeenteWijkBuurt`` other than 1 marks a boundary change: those rows
+with that reason, never a figure; a figure with decimals in a topic of whole numbers (``Datatype`` Long,
+``Decimals`` 0) is quarantined, never read as a fraction or as thousands. ``IndelingswijzigingGemeenteWijkBuurt`` other than 1 marks a boundary change: those rows
 are flagged ``boundary_changed`` and must not be compared with earlier years.
 """
 from __future__ import annotations
@@ -40,7 +41,10 @@ BOUNDARY = "IndelingswijzigingGemeenteWijkBuurt"
 #: Keys every row of an entity set must hold as text (checked when fetched and when read from the archive).
 REQUIRED = {"DataProperties": ("Type",), "TypedDataSet": ("WijkenEnBuurten",)}
 #: DataProperties fields read here that a row may lack (then empty).
-PROPERTY_FIELDS = ["ID", "ParentID", "Title", "Datatype", "Unit", "Default"]
+PROPERTY_FIELDS = ["ID", "ParentID", "Title", "Datatype", "Unit", "Default", "Decimals"]
+#: DataProperties ``Datatype`` values of whole numbers: a figure with decimals there is misread (``1.234``
+#: inhabitants is a thousands point or a changed table), never a figure.
+WHOLE_DATATYPES = {"Long", "Integer", "Int", "Short", "Byte"}
 #: CBS's codes for a cell without a figure, written as a number in the cell: stored as missing with this reason,
 #: never as a figure (-99997 is "geheim": suppressed for disclosure).
 SPECIAL_VALUES = {-99997: "geheim (CBS -99997)", **{v: f"geen cijfer (CBS {v})" for v in (-99995, -99996, -99998,
@@ -165,7 +169,9 @@ def read(path: Path) -> pd.DataFrame:
             "indicator": long["indicator"],
             "value": [("" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)) for v in long["value"]],
         }))
-        meta = numeric.assign(stem=numeric["Key"].map(indicator_names(props)))[["Key", "stem", "Unit", "Default"]]
+        whole = numeric["Datatype"].isin(WHOLE_DATATYPES) | pd.to_numeric(numeric["Decimals"], errors="coerce").eq(0)
+        meta = numeric.assign(stem=numeric["Key"].map(indicator_names(props)), whole=whole)[
+            ["Key", "stem", "Unit", "Default", "whole"]]
         frames[-1]["in_code_list"] = frames[-1]["area_code"].str.strip().isin(code_list)
         frames[-1].attrs[table] = meta
     raw = pd.concat(frames, ignore_index=True)
@@ -197,6 +203,8 @@ def typed(raw: pd.DataFrame, ref) -> pd.DataFrame:
         "is_boundary_code": raw["indicator"].str.startswith(BOUNDARY),
         "value": value,
         "value_ok": empty | value.notna() | special.notna(),
+        # a topic of whole numbers (Datatype Long, or no decimals) holds no fraction: "1.234" is no 1.234 inhabitants
+        "value_whole": ~(raw["indicator"].map(meta["whole"]).eq(True) & value.mod(1).fillna(0).ne(0)).to_numpy(),
         "unit": raw["indicator"].map(meta["Unit"]),
         "missing_reason": default.where(empty & ~default.eq("Zero")).fillna(special),
         "in_code_list": raw.attrs["in_code_list"].to_numpy() if "in_code_list" in raw.attrs else True,
@@ -213,6 +221,9 @@ def checks(ref, today: pd.Timestamp) -> list[Check]:
         Check(gxe.ExpectColumnValuesToBeInSet(column="in_code_list", value_set=[True]),
               "region is not in the table's own WijkenEnBuurten code list"),
         Check(gxe.ExpectColumnValuesToBeInSet(column="value_ok", value_set=[True]), "value is not a number"),
+        Check(gxe.ExpectColumnValuesToBeInSet(column="value_whole", value_set=[True]),
+              "value has decimals in a topic of whole numbers (Datatype Long or no decimals in DataProperties): "
+              "not whole, never read as thousands"),
         Check(gxe.ExpectCompoundColumnsToBeUnique(column_list=["area_code", "year", "indicator"]),
               "the same area, year and topic occur more than once"),
     ]

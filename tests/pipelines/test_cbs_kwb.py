@@ -191,3 +191,33 @@ def test_an_archive_that_fails_after_the_commit_is_a_warning_never_a_failed_load
     again = CliRunner().invoke(app, ["--home", str(home.root), "ingest", "--source", "cbs-kwb", str(folder)])
     assert again.exit_code == 0, again.output
     assert len(list((home.root / "archive" / "cbs-kwb").glob("*/rows.parquet"))) == 1
+
+
+def test_a_figure_with_decimals_in_a_topic_of_whole_numbers_is_quarantined_never_read_as_a_fraction(home, tmp_path):
+    """``AantalInwoners`` is ``Datatype: Long``: the text "1.234" or the JSON number 1.234 is a thousands point or
+    a changed table, never 1.234 inhabitants. A whole JSON float (1234.0), a fraction in a Double topic and the
+    markers for no figure keep their handling."""
+    ents, key = kwb_entities()
+    rows = {r["WijkenEnBuurten"].strip(): r for r in ents["85984NED/TypedDataSet"]}
+    rows["BU01185000"][key["AantalInwoners"]] = "1.234"
+    rows["BU01185001"][key["AantalInwoners"]] = 1.234
+    rows["BU01185002"][key["AantalInwoners"]] = 1234.0
+    rows["BU01185003"][key["AantalInwoners"]] = "."
+    rows["BU01185004"][key["GemiddeldeWOZWaardeVanWoningen"]] = "312,5"
+    rows["BU01185005"][key["GemiddeldeHuishoudensgrootte"]] = 2.3
+    folder = payload_folder(ents, home.root / "archive" / "cbs-kwb" / "kwb2024")
+    res = CliRunner().invoke(app, ["--home", str(home.root), "ingest", "--source", "cbs-kwb", str(folder)])
+    assert res.exit_code == 0, res.output
+    with connect(home.warehouse) as con:
+        stored = dict(con.execute(
+            "SELECT area_code || '/' || indicator, value FROM core.area_stats WHERE area_code IN ('BU01185000', "
+            "'BU01185001', 'BU01185002', 'BU01185003', 'BU01185004', 'BU01185005') AND indicator IN "
+            "('AantalInwoners', 'GemiddeldeWOZWaardeVanWoningen', 'GemiddeldeHuishoudensgrootte')").fetchall())
+        quarantined = con.execute("SELECT reason, count(*) FROM quarantine.rows GROUP BY 1 ORDER BY 1").fetchall()
+        read, accepted, held = con.execute("SELECT rows_read, rows_accepted, rows_quarantined FROM meta.loads").fetchone()
+    assert "BU01185000/AantalInwoners" not in stored and "BU01185001/AantalInwoners" not in stored
+    assert stored["BU01185002/AantalInwoners"] == 1234 and stored["BU01185005/GemiddeldeHuishoudensgrootte"] == 2.3
+    assert quarantined == [
+        ("value has decimals in a topic of whole numbers (Datatype Long or no decimals in DataProperties): not whole, "
+         "never read as thousands", 2), ("value is not a number", 2)]
+    assert read == accepted + held and held == 4
