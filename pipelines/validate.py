@@ -237,16 +237,24 @@ def safe_for_docs(frame: pd.DataFrame, checks=None) -> pd.DataFrame:
 #: How the area check's reason begins (``sources.common.area_checks``): the row's buurt code is of no buurt of the
 #: profile's division, nor mapped to one.
 UNKNOWN_CODE_REASON = "area not in division"
+#: What the reason of a CBS figure under an old code of a merged buurt says (``sources.cbs_kwb``): the code is mapped,
+#: but a part's figure (a share, an average) cannot be added up into the buurt's.
+MERGED_PART_REASON = "old code of a merged buurt"
 
 
 def _refusal_advice(name: str, failures: pd.DataFrame, share: float) -> str:
-    """What to do next about a refused batch: codes of another division are mapped, not fixed in the file; a
-    download from a service (politie, cbs-kwb) cannot be fixed by hand at all."""
-    from pipelines.sources import NETWORK_SOURCES
+    """What to do next about a refused batch: codes of another division are mapped, not fixed in the file (a source
+    that can map only some of them says which: ``OTHER_DIVISION_ADVICE``); a download from a service (politie,
+    cbs-kwb) cannot be fixed by hand at all."""
+    from pipelines.sources import NETWORK_SOURCES, SOURCES
 
-    unknown = failures["reason"].str.contains(UNKNOWN_CODE_REASON, regex=False)
+    unknown = (failures["reason"].str.contains(UNKNOWN_CODE_REASON, regex=False)
+               | failures["reason"].str.contains(MERGED_PART_REASON, regex=False))
     allow = f"--max-failed-share {math.ceil(share * 100) / 100:.2f}"       # the least share that lets it load
     if len(failures) and unknown.sum() * 2 > len(failures):
+        own = getattr(SOURCES.get(name), "OTHER_DIVISION_ADVICE", None)
+        if own:
+            return own.format(allow=allow)
         return ("most buurt codes are of another CBS division than the profile's: map each of those codes to "
                 "its buurt of the profile in buurtcode_wijzigingen.csv (the home's reference folder) or update the "
                 f"profile's division, then load it again, or pass {allow} to load the other rows now")

@@ -457,6 +457,13 @@ REASONS_NL = {
     "region code is empty": "gebiedscode is leeg",
     "area not in division 2024 (not a gemeente, wijk or buurt of the reference areas)":
         "gebied niet in indeling 2024 (geen gemeente, wijk of buurt van de referentiegebieden)",
+    "buurt code is an old code of a merged buurt (several codes to one buurt in buurtcode_wijzigingen.csv): a CBS "
+    "figure of a part (a share, an average) cannot be added up into the buurt's; only a renumbered buurt's code (one "
+    "code to one buurt) carries its figures over":
+        "buurtcode is een oude code van een samengevoegde buurt (meer codes naar één buurt in "
+        "buurtcode_wijzigingen.csv): een CBS-cijfer van een deel (een aandeel, een gemiddelde) kan niet worden "
+        "opgeteld tot dat van de buurt; alleen de code van een vernummerde buurt (één code naar één buurt) neemt "
+        "zijn cijfers mee",
     "region is not in the table's own WijkenEnBuurten code list":
         "gebied staat niet in de eigen codelijst WijkenEnBuurten van de tabel",
     "value is not a number": "waarde is geen getal",

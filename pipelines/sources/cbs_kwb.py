@@ -1,16 +1,19 @@
 """CBS Kerncijfers wijken en buurten (KWB), one table per year, over OData v3 into ``core.area_stats``.
 
 Per year: TableInfos, DataProperties, the region code list and the TypedDataSet rows of one
-municipality (its GM, WK and BU codes); every region must be in the table's own code list. Keys are padded and stripped here; topics are matched by their stem
-(``AantalInwoners_5`` -> ``AantalInwoners``) because the numeric suffix changes between years; topics
-whose stems collide (``Nederland_17``, ``Nederland_20``) are told apart by their parent group's title
+municipality (its GM, WK and BU codes); every region must be in the table's own code list. A renumbered buurt's
+code of another division is mapped to its buurt (``buurtcode_wijzigingen.csv``); an old code of a merge is a part
+of its buurt, whose shares and averages cannot be added up: quarantined. Keys are padded and stripped here; topics
+are matched by their stem (``AantalInwoners_5`` -> ``AantalInwoners``) because the numeric suffix changes between
+years; topics whose stems collide (``Nederland_17``, ``Nederland_20``) are told apart by their parent group's title
 (:func:`indicator_names`);
 an empty cell becomes 0 only where the topic's ``Default`` is ``Zero`` and stays missing (with
 the reason Missing / Impossible) otherwise, so rounded-away and suppressed values are never
 zeros; a cell holding one of CBS's codes for no figure (:data:`SPECIAL_VALUES`, -99997 "geheim") is missing
 with that reason, never a figure; a figure with decimals in a topic of whole numbers (``Datatype`` Long,
-``Decimals`` 0) is quarantined, never read as a fraction or as thousands. ``IndelingswijzigingGemeenteWijkBuurt`` other than 1 marks a boundary change: those rows
-are flagged ``boundary_changed`` and must not be compared with earlier years.
+``Decimals`` 0) is quarantined, never read as a fraction or as thousands. ``IndelingswijzigingGemeenteWijkBuurt``
+other than 1 marks a boundary change: those rows are flagged ``boundary_changed`` and must not be compared with
+earlier years.
 """
 from __future__ import annotations
 
@@ -21,9 +24,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines.sources.common import IngestError, normalise_area_code
+from pipelines.sources import merges
+from pipelines.sources.common import IngestError, resolve_area_codes
 from pipelines.sources.odata import archive_payload, fetch_pages, read_entity, refuse_absent_topics
-from pipelines.validate import Check, gx_expectations
+from pipelines.validate import MERGED_PART_REASON, Check, gx_expectations
 from pipelines import catalog
 
 NAME = "cbs-kwb"
@@ -45,6 +49,14 @@ PROPERTY_FIELDS = ["ID", "ParentID", "Title", "Datatype", "Unit", "Default", "De
 #: DataProperties ``Datatype`` values of whole numbers: a figure with decimals there is misread (``1.234``
 #: inhabitants is a thousands point or a changed table), never a figure.
 WHOLE_DATATYPES = {"Long", "Integer", "Int", "Short", "Byte"}
+#: What to do about a table whose rows are mostly of codes of another CBS division (``validate``'s refusal advice):
+#: a renumbered buurt's code is mapped to its buurt; a wijk's, or a merged or split buurt's, figures cannot be.
+OTHER_DIVISION_ADVICE = (
+    "most area codes are of another CBS division than the profile's: map the code of each renumbered buurt (one "
+    "code, the same buurt) to its buurt of the profile in buurtcode_wijzigingen.csv (the home's reference folder) "
+    "and load it again; the figures of wijken, and of buurten merged or split in that division, cannot be carried "
+    "over (a share or an average of parts is no figure of the whole): pass {allow} to load the other rows now (those "
+    "areas keep the figures of an earlier year), or update the profile's division")
 #: CBS's codes for a cell without a figure, written as a number in the cell: stored as missing with this reason,
 #: never as a figure (-99997 is "geheim": suppressed for disclosure).
 SPECIAL_VALUES = {-99997: "geheim (CBS -99997)", **{v: f"geen cijfer (CBS {v})" for v in (-99995, -99996, -99998,
@@ -189,7 +201,9 @@ def typed(raw: pd.DataFrame, ref) -> pd.DataFrame:
     value = value.where(~(empty & default.eq("Zero")), 0.0)
     special = value.map(SPECIAL_VALUES)                 # a CBS code for "no figure" is no figure
     value = value.where(special.isna())
-    area = normalise_area_code(raw["area_code"]).replace("", None)
+    area = resolve_area_codes(raw["area_code"], ref)      # a renumbered buurt's code: its buurt of the profile
+    # an old code of a merge names a part of its buurt (sources.merges): a share or average of it is no buurt figure
+    figure_code = merges.cell_codes(raw["area_code"], area, ref)
     boundary_rows = raw[raw["indicator"].str.startswith(BOUNDARY)]
     changed = (boundary_rows.assign(area=area)
                .set_index(["area", "year"])["value"].str.strip().ne("1"))
@@ -198,6 +212,8 @@ def typed(raw: pd.DataFrame, ref) -> pd.DataFrame:
     return pd.DataFrame({
         "row_number": raw["row_number"],
         "area_code": area,
+        "figure_code": figure_code,
+        "whole_area": (figure_code.eq(area) | area.isna()).to_numpy(dtype=bool),
         "year": raw["year"].astype(int),
         "indicator": raw["indicator"].map(meta["stem"]),
         "is_boundary_code": raw["indicator"].str.startswith(BOUNDARY),
@@ -218,13 +234,17 @@ def checks(ref, today: pd.Timestamp) -> list[Check]:
         Check(gxe.ExpectColumnValuesToNotBeNull(column="area_code"), "region code is empty"),
         Check(gxe.ExpectColumnValuesToBeInSet(column="area_code", value_set=sorted(ref.areas["area_code"])),
               "area not in division 2024 (not a gemeente, wijk or buurt of the reference areas)"),
+        Check(gxe.ExpectColumnValuesToBeInSet(column="whole_area", value_set=[True]),
+              f"buurt code is an {MERGED_PART_REASON} (several codes to one buurt in buurtcode_wijzigingen.csv): a "
+              "CBS figure of a part (a share, an average) cannot be added up into the buurt's; only a renumbered "
+              "buurt's code (one code to one buurt) carries its figures over"),
         Check(gxe.ExpectColumnValuesToBeInSet(column="in_code_list", value_set=[True]),
               "region is not in the table's own WijkenEnBuurten code list"),
         Check(gxe.ExpectColumnValuesToBeInSet(column="value_ok", value_set=[True]), "value is not a number"),
         Check(gxe.ExpectColumnValuesToBeInSet(column="value_whole", value_set=[True]),
               "value has decimals in a topic of whole numbers (Datatype Long or no decimals in DataProperties): "
               "not whole, never read as thousands"),
-        Check(gxe.ExpectCompoundColumnsToBeUnique(column_list=["area_code", "year", "indicator"]),
+        Check(gxe.ExpectCompoundColumnsToBeUnique(column_list=["figure_code", "year", "indicator"]),
               "the same area, year and topic occur more than once"),
     ]
 

@@ -221,3 +221,49 @@ def test_a_figure_with_decimals_in_a_topic_of_whole_numbers_is_quarantined_never
         ("value has decimals in a topic of whole numbers (Datatype Long or no decimals in DataProperties): not whole, "
          "never read as thousands", 2), ("value is not a number", 2)]
     assert read == accepted + held and held == 4
+
+
+def test_a_renumbered_buurt_takes_its_figures_through_the_mapping_a_split_one_is_quarantined(home, tmp_path):
+    """A table of a later division: BU01185000 renumbered to BU01187000, BU01185001 split into BU01187001 and
+    BU01187011. Refused first with advice that says what works; once ``buurtcode_wijzigingen.csv`` maps the codes
+    (as the refusal says), the renumbered buurt's figures are its own, and the split parts' figures (shares,
+    averages) are quarantined, as they cannot be added up into the buurt's."""
+    import shutil
+
+    from pipelines.paths import REFERENCE_DIR
+
+    ents, key = kwb_entities()
+    rows, codes = ents["85984NED/TypedDataSet"], ents["85984NED/WijkenEnBuurten"]
+    renumber = {"BU01185000": "BU01187000", "BU01185001": "BU01187001"}
+    for entry, field in [*((r, "WijkenEnBuurten") for r in rows), *((c, "Key") for c in codes)]:
+        entry[field] = renumber.get(entry[field].strip(), entry[field])
+    split = next(r for r in rows if r["WijkenEnBuurten"] == "BU01187001")
+    rows.append({**split, "WijkenEnBuurten": "BU01187011", key["AantalInwoners"]: 15})
+    codes.append({**next(c for c in codes if c["Key"] == "BU01187001"), "Key": "BU01187011"})
+    population = next(r for r in rows if r["WijkenEnBuurten"] == "BU01187000")[key["AantalInwoners"]]
+    folder = payload_folder(ents, home.root / "archive" / "cbs-kwb" / "kwb2024")
+    ingest = ["--home", str(home.root), "ingest", "--source", "cbs-kwb", str(folder), "--max-failed-share", "0.01"]
+
+    refused = CliRunner().invoke(app, ingest)
+    said = " ".join(refused.output.split())
+    assert refused.exit_code != 0
+    assert "map the code of each renumbered buurt" in said
+    assert "buurten merged or split in that division, cannot be carried over" in said
+
+    shutil.copytree(REFERENCE_DIR, home.root / "reference")
+    with (home.root / "reference" / "buurtcode_wijzigingen.csv").open("a") as f:
+        f.write("BU01187000,BU01185000,2025,renumbered\nBU01187001,BU01185001,2025,split\n"
+                "BU01187011,BU01185001,2025,split\n")
+    res = CliRunner().invoke(app, ingest[:-2] + ["--max-failed-share", "0.1"])
+    assert res.exit_code == 0, res.output
+    with connect(home.warehouse) as con:
+        stored = con.execute("SELECT area_code, value FROM core.area_stats WHERE indicator = 'AantalInwoners' "
+                             "AND area_code IN ('BU01185000', 'BU01185001')").fetchall()
+        quarantined = con.execute("SELECT DISTINCT reason FROM quarantine.rows").fetchall()
+        read, accepted, held = con.execute("SELECT rows_read, rows_accepted, rows_quarantined FROM meta.loads").fetchone()
+    assert stored == [("BU01185000", population)]
+    assert [r for (r,) in quarantined] == [
+        "buurt code is an old code of a merged buurt (several codes to one buurt in buurtcode_wijzigingen.csv): a CBS "
+        "figure of a part (a share, an average) cannot be added up into the buurt's; only a renumbered buurt's code "
+        "(one code to one buurt) carries its figures over"]
+    assert read == accepted + held and held == 2 * read // len(rows)       # every topic of the two parts
