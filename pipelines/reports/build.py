@@ -279,12 +279,14 @@ def write_open_pages(home: Home, settings: ReportSettings | None = None) -> list
     with open_warehouse(home) as con:
         data = read_report_data(con)
     pages, record = open_build(data, settings, read_printed(home))
-    written = replace_open_pages(home.reports / "open", pages)
+    # the record before the pages: a build stopped in between leaves a record of pages not yet published (later
+    # builds are held to figures nobody read), never published pages the record does not know (red team 6b)
     path = home.reports / PRINTED_RECORD
     part = path.with_name(path.name + ".part")
+    home.reports.mkdir(parents=True, exist_ok=True)
     record.to_parquet(part, index=False)
     part.replace(path)
-    return written
+    return replace_open_pages(home.reports / "open", pages)
 
 
 OPEN_PAGE_MARK = "Gemaakt door wijkradar op"
@@ -297,7 +299,9 @@ def replace_open_pages(folder: Path, pages: dict[str, str]) -> list[Path]:
     written = []
     for name, html in pages.items():
         path = folder / name
-        path.write_text(html, encoding="utf-8")
+        part = path.with_name(path.name + ".part")      # a page is replaced whole or not at all
+        part.write_text(html, encoding="utf-8")
+        part.replace(path)
         written.append(path)
     for old in sorted(folder.glob("*.html")):
         if old.name not in pages and OPEN_PAGE_MARK in old.read_text(encoding="utf-8", errors="replace"):

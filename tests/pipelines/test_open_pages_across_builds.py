@@ -257,3 +257,22 @@ def test_a_buurt_moved_in_the_profile_hides_the_years_published_under_the_old_di
 
     division.write_text(original, encoding="utf-8")                             # and back: the old pages again
     assert build_open(home) == first
+
+
+def test_a_build_stopped_before_its_pages_are_written_has_recorded_them(run_home, tmp_path):
+    """The record is written before the pages (red team 6b F2: a build killed after its pages and before its record
+    left published pages no record knew, and the next build under a moved buurt printed those years afresh)."""
+    from pipelines.cli import app
+    from pipelines.paths import REFERENCE_DIR, resolve_home
+
+    home = resolve_home(tmp_path / "home")
+    shutil.copytree(run_home.root, home.root, dirs_exist_ok=True)
+    shutil.copytree(REFERENCE_DIR, home.root / "reference")
+    home.reports.mkdir(parents=True, exist_ok=True)
+    (home.reports / "open").write_text("not a folder", encoding="utf-8")      # the pages cannot be written
+    res = CliRunner().invoke(app, ["--home", str(home.root), "report", "--open"])
+    assert res.exit_code != 0
+    record = pd.read_parquet(home.reports / "open_gepubliceerd.parquet")
+    (home.reports / "open").unlink()
+    assert build_open(home) and pd.read_parquet(home.reports / "open_gepubliceerd.parquet").equals(record)
+    assert not list((home.reports / "open").glob("*.part"))                  # every page replaced whole
