@@ -14,7 +14,16 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 REFERENCE_DIR = REPO_ROOT / "data" / "reference"
+#: The files of a municipality profile, every one read by a run (``pipelines.reference.Reference``).
+PROFILE_FILES = ("gebiedsindeling_2024.csv", "wijkteams.csv", "buurt_indeling.csv", "buurt_buren.csv",
+                 "buurtcode_wijzigingen.csv", "signalen.csv", "meldingen_categorieen.csv", "politie_soorten.csv",
+                 "lijst_instellingen.csv")
 DEMO_SETTINGS_DIR = REPO_ROOT / "data" / "demo"
+
+
+def has_profile(folder: Path) -> bool:
+    """Whether ``folder`` holds any file of a municipality profile (:data:`PROFILE_FILES`)."""
+    return any((folder / name).exists() for name in PROFILE_FILES)
 
 
 class HomeError(ValueError):
@@ -48,9 +57,12 @@ class Home:
 
     @property
     def reference_dir(self) -> Path:
-        """The folder's profile (``wijkradar init``), else the demo profile of the repository."""
+        """The folder's profile (``wijkradar init``), else the demo profile of the repository. A folder holding any
+        file of a profile is the folder's own, complete or not (``Reference.check_complete`` names what is missing):
+        a profile that lost its division must never run on the demo's (red team 6b F3: a Coevorden home became
+        Hoogeveen, without a word)."""
         own = self.root / "reference"
-        return own if (own / "gebiedsindeling_2024.csv").exists() else REFERENCE_DIR
+        return own if has_profile(own) else REFERENCE_DIR
 
     @property
     def reports(self) -> Path:

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pipelines.paths import REFERENCE_DIR, REPO_ROOT
+from pipelines.paths import REFERENCE_DIR, REPO_ROOT, has_profile
 
 NATIONAL_DIR = REPO_ROOT / "data" / "national"
 REGIONS = NATIONAL_DIR / "regios_kwb2024_misdrijven2021_2024.csv.gz"
@@ -256,7 +256,7 @@ def write_profile(home_root: Path, gemeenten: list[str] = (), provincie: str | N
                   force: bool = False) -> ProfileSummary:
     """Write ``<home>/reference/`` for the chosen municipalities; refuse to overwrite unless ``force``."""
     folder = Path(home_root) / "reference"
-    if (folder / "gebiedsindeling_2024.csv").exists() and not force:
+    if has_profile(folder) and not force:           # a profile that lost a file is still the user's edits
         raise ProfileError(f"{folder} already holds a profile; edit its files, or give --force to write it anew "
                            "(your edits to wijkteams.csv and buurt_indeling.csv are then lost)")
     rows = select_regions(national_regions(), gemeenten, provincie)

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipelines.paths import REFERENCE_DIR
+from pipelines.paths import PROFILE_FILES, REFERENCE_DIR
 from pipelines.warehouse import transaction
 
 log = logging.getLogger("wijkradar.reference")
@@ -53,8 +53,22 @@ class Reference:
     def _read(self, name: str) -> pd.DataFrame:
         path = self.folder / name
         if not path.exists():
-            raise ReferenceError(f"reference file {path} is missing; restore it from the repository")
+            self.check_complete()
         return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+    def check_complete(self) -> None:
+        """Refuse, in one sentence, a profile that lacks one of its files (:data:`paths.PROFILE_FILES`), before
+        anything is read or changed (red team 6b F4: a missing categories file was blamed on the delivery and the
+        run went on)."""
+        missing = [name for name in PROFILE_FILES if not (self.folder / name).is_file()]
+        if not missing:
+            return
+        where = ("the repository's demo profile: restore them with `git checkout data/reference`"
+                 if self.folder.resolve() == REFERENCE_DIR.resolve() else
+                 "restore them from a backup of the working folder, or write the profile again with `wijkradar init "
+                 "--gemeente <code> --force` (which replaces your edits of teams and settings)")
+        raise ReferenceError(f"the profile in {self.folder} lacks {', '.join(missing)}; nothing was read or changed: "
+                             f"{where}")
 
     @cached_property
     def version(self) -> str:
@@ -109,8 +123,11 @@ class Reference:
 
     @classmethod
     def for_home(cls, home) -> "Reference":
-        """The profile of a working folder: ``<home>/reference/`` when it holds one, else the demo profile."""
-        return cls(home.reference_dir)
+        """The profile of a working folder: ``<home>/reference/`` when it holds one, else the demo profile; a
+        profile that lacks a file is refused (:meth:`check_complete`)."""
+        ref = cls(home.reference_dir)
+        ref.check_complete()
+        return ref
 
     @property
     def gemeenten(self) -> list[str]:
