@@ -270,7 +270,7 @@ def _run_weekly(home: Home, today: Optional[str], dask_address: Optional[str] = 
     from pipelines.warehouse import WarehouseBusy, connect
 
     _today(today)                               # refused here, before Prefect starts, if it is no date
-    Reference.for_home(home).code_changes       # the profile check, likewise (a ReferenceError: main's sentence)
+    Reference.for_home(home).check()            # the profile check, likewise (a ReferenceError: main's sentence)
     with connect(home.warehouse):               # busy: one sentence here, not a failed flow with its tracebacks
         pass
     flow_fn, fan_out = weekly, False

@@ -188,6 +188,8 @@ def ingest(home: Home, path: Path, source: str, today: pd.Timestamp | None, late
             return Outcome(left=str(exc))
         except (IngestError, ValidationRefused) as exc:
             return Outcome(refused=str(exc))
+        except reference.ReferenceError:
+            raise                        # the profile's fault, not the file's: the run stops with its sentence
         except Exception as exc:  # noqa: BLE001 - one damaged file must not fail the weekly run
             failed = exc                 # logged below, once the error is no longer being handled (see there)
     return Outcome(refused=_unexpected_failure(

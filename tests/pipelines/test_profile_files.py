@@ -85,3 +85,23 @@ def test_init_does_not_write_over_a_profile_that_lost_a_file(own_profile):
     res = cli(own_profile, "init", "--gemeente", "GM0118")
     assert res.returncode != 0 and "already holds a profile" in " ".join((res.stdout + res.stderr).split())
     assert MOVED + ",zuid-oost" in (own_profile.root / "reference" / "buurt_indeling.csv").read_text(encoding="utf-8")
+
+
+def test_a_profile_file_in_error_stops_the_run_before_any_delivery_is_read(own_profile):
+    """Every table of the profile is read at the start of a run: an error in one is the profile's, said once, never
+    a delivery's refusal (red team 6b F4)."""
+    path = own_profile.root / "reference" / "meldingen_categorieen.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    head = lines[0].split(",")
+    row = lines[1].split(",")
+    row[head.index("signal")] = "geen_signaal"
+    path.write_text("\n".join([lines[0], ",".join(row), *lines[2:]]) + "\n", encoding="utf-8")
+    own_profile.inbox.mkdir(parents=True, exist_ok=True)
+    delivery = write_csv(own_profile.inbox / "meldingen_export_2026-W48.csv",
+                         ["Meldingnummer", "Datum melding", "Hoofdcategorie", "Subcategorie", "Buurtcode"],
+                         [["M-1", "24-11-2026 10:00", "Afval", "Illegale afvaldump", "BU01185000"]])
+    res = cli(own_profile, "run", "--today", "2026-11-30")
+    out = " ".join((res.stdout + res.stderr).split())
+    assert res.returncode == 2, out
+    assert "meldingen_categorieen.csv maps to unknown signal(s) ['geen_signaal']" in out
+    assert "could not be read" not in out and "Traceback" not in out and delivery.exists()
