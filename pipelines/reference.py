@@ -392,6 +392,7 @@ def sync(con: duckdb.DuckDBPyConnection, ref: Reference) -> bool:
     if catalog.reference_version(con) == ref.version:
         return False
     with transaction(con):
+        record_removed_buurten(con, ref)
         record_added_buurten(con, ref)
         catalog.replace_reference(con, ref.version, ref.wijkteams, ref.areas, ref.catalogue)
         rekey_stored(con, ref)
@@ -417,6 +418,19 @@ def record_added_buurten(con: duckdb.DuckDBPyConnection, ref: Reference) -> list
         log.info("the profile adds %d buurt(en) without a past of their own (%s%s): their series begin at their "
                  "own first counts", len(added), ", ".join(added[:8]), " ..." if len(added) > 8 else "")
     return added
+
+
+def record_removed_buurten(con: duckdb.DuckDBPyConnection, ref: Reference) -> list[str]:
+    """Record the buurten of the warehouse's profile that ``ref`` no longer has, with the wijk they were in (before the
+    reference is replaced, inside the caller's transaction; ``meta.removed_buurten``). A split buurt's old code keeps
+    its past (it cannot be mapped to its parts): the reports count it in this wijk, and its counts of a signal and
+    period that the buurten added in its wijk from then on hold are left out there (``catalog.reports``)."""
+    from pipelines import catalog
+
+    removed = sorted(catalog.profile_buurten(con) - set(ref.buurten["area_code"]))
+    if removed:
+        catalog.record_removed_buurten(con, removed)
+    return removed
 
 
 def rekey_stored(con: duckdb.DuckDBPyConnection, ref: Reference) -> dict[str, int]:

@@ -81,3 +81,13 @@ def record_added_buurten(con: Con, codes: list[str]) -> None:
     """Keep ``codes`` as buurten a profile change added (``meta.added_buurten``; a code kept before stays as it was)."""
     con.executemany("INSERT INTO meta.added_buurten VALUES (?, now()::TIMESTAMP) ON CONFLICT DO NOTHING",
                     [[code] for code in codes])
+
+
+def record_removed_buurten(con: Con, codes: list[str]) -> None:
+    """Keep ``codes``, buurten of the profile the warehouse holds now that the next profile no longer has, with the
+    wijk and municipality they are in (``meta.removed_buurten``; before the reference is replaced, inside the
+    caller's transaction). A code removed again after it came back keeps its latest wijk and time."""
+    con.execute("INSERT INTO meta.removed_buurten SELECT area_code, wijk_code, gemeente_code, now()::TIMESTAMP "
+                "FROM core.areas WHERE level = 'buurt' AND list_contains(?, area_code) ON CONFLICT DO UPDATE SET "
+                "wijk_code = excluded.wijk_code, gemeente_code = excluded.gemeente_code, removed_at = excluded.removed_at",
+                [codes])
