@@ -29,10 +29,7 @@ def report_frames(con: Con, run_id: str) -> dict[str, pd.DataFrame]:
                               "ORDER BY signal").df(),
         wijkteams=con.execute("SELECT wijkteam, name FROM core.wijkteams ORDER BY wijkteam").df(),
         # a total with an unknown part (a suppressed <5 cell) as its lower bound, ``partial`` saying so
-        counts=con.execute("SELECT area_code, signal, period, period_start, count, partial FROM "
-                           f"({COUNTS_AND_BOUNDS})" if has_table(con, "core", "unknown_cells") else
-                           "SELECT area_code, signal, period, period_start, count, false AS partial "
-                           "FROM core.signal_counts").df(),
+        counts=con.execute(report_counts(con)).df(),
         scores=con.execute("SELECT area_code, signal, period, period_start, count, expected, upper, pvalue, alarm, "
                            f"method, {'partial' if has_column(con, 'marts', 'series_scores', 'partial') else 'false'} "
                            "AS partial FROM marts.series_scores").df(),
@@ -44,26 +41,61 @@ def report_frames(con: Con, run_id: str) -> dict[str, pd.DataFrame]:
     )
 
 
+def report_counts(con: Con) -> str:
+    """The SQL of the counts the reports read: ``area_code, signal, period, period_start, count, partial`` (a total
+    with an unknown part, a suppressed <5 cell, as its lower bound, ``partial`` saying so), where a code that is no
+    area of the profile any more (:func:`former_buurten`) leaves out its count of every signal and period that a
+    buurt added in its place holds: a buurt added to the wijk it was in (``meta.added_buurten``) when or after it
+    left the profile (``meta.removed_buurten``). A supplier that re-delivers a split buurt's history under its parts
+    (the police re-keys its download to the latest division) holds those months twice, under the old code and the
+    parts (red team round 6a, F2: Wijk 50's social year 2.175 for 2.025); a month only the old code holds stays."""
+    counts = (f"SELECT area_code, signal, period, period_start, count, partial FROM ({COUNTS_AND_BOUNDS})"
+              if has_table(con, "core", "unknown_cells") else
+              "SELECT area_code, signal, period, period_start, count, false AS partial FROM core.signal_counts")
+    if not has_table(con, "meta", "added_buurten"):
+        return counts
+    recorded = has_table(con, "meta", "removed_buurten")
+    wijk = ("coalesce(a.wijk_code, r.wijk_code)", "LEFT JOIN meta.removed_buurten r ON r.area_code = b.area_code"
+            ) if recorded else ("a.wijk_code", "")
+    return (f"WITH c AS ({counts}), former AS ({former_codes(con)}), "
+            # the buurten added in a former code's place (a part removed again later too, by its recorded wijk)
+            "parts AS (SELECT f.area_code AS former, b.area_code AS part FROM former f JOIN meta.added_buurten b "
+            "ON b.area_code <> f.area_code AND (f.removed_at IS NULL OR b.added_at >= f.removed_at) "
+            f"LEFT JOIN core.areas a ON a.area_code = b.area_code {wijk[1]} WHERE {wijk[0]} = f.wijk_code), "
+            "held AS (SELECT DISTINCT p.former AS area_code, c.signal, c.period, c.period_start "
+            "FROM parts p JOIN c ON c.area_code = p.part) "
+            "SELECT c.area_code, c.signal, c.period, c.period_start, c.count, c.partial "
+            "FROM c ANTI JOIN held USING (area_code, signal, period, period_start)")
+
+
+def former_codes(con: Con) -> str:
+    """The SQL of ``area_code, wijk_code, removed_at`` of every code the warehouse holds counts of that is no area of
+    the profile: the wijk it was in when a profile change removed it (``meta.removed_buurten``), else, for a code
+    removed before the warehouse recorded that (schema 24), the wijk its CBS code names (``BU01185005`` ->
+    ``WK011850``), with ``removed_at`` null."""
+    unplaced = ("SELECT DISTINCT area_code FROM core.signal_counts "
+                "WHERE area_code NOT IN (SELECT area_code FROM core.areas)")
+    named = "CASE WHEN u.area_code LIKE 'BU%' AND length(u.area_code) = 10 THEN 'WK' || substr(u.area_code, 3, 6) END"
+    if not has_table(con, "meta", "removed_buurten"):
+        return f"SELECT u.area_code, {named} AS wijk_code, NULL::TIMESTAMP AS removed_at FROM ({unplaced}) u"
+    return (f"SELECT u.area_code, coalesce(r.wijk_code, {named}) AS wijk_code, r.removed_at FROM ({unplaced}) u "
+            "LEFT JOIN meta.removed_buurten r USING (area_code)")
+
+
 def former_buurten(con: Con, areas: pd.DataFrame) -> pd.DataFrame:
     """``areas`` with a row for each code the warehouse holds counts of that is no area of the profile any more (a
-    buurt split in a later division: its past cannot be mapped to its parts) and whose wijk, as its CBS code names it
-    (``BU01185005`` -> ``WK011850``), is a wijk of the profile: a buurt of that wijk without inhabitants or team,
-    named ``<code> (vervallen)``. So a wijk's and a municipality's figures in the reports keep the past of a buurt
-    split inside the wijk (red team round 5a, F2: a split Zuid left Wijk 50's years 22 % short); its counts stay
-    on no list and are never scored. A code whose wijk the profile does not hold stays out (the sync warns)."""
-    from pipelines.catalog.rekey import unplaced_counts
-
-    codes = sorted(set(unplaced_counts(con)["area_code"]))
-    wijken = areas[areas["level"] == "wijk"].set_index("area_code")
-    buurten = areas[areas["level"] == "buurt"]
-    rows = []
-    for code in codes:
-        wijk = f"WK{code[2:8]}" if code.startswith("BU") and len(code) == 10 else None
-        same = buurten[buurten["wijk_code"] == wijk]
-        if wijk not in wijken.index or same.empty:
-            continue
-        rows.append(same.iloc[0].to_dict() | {"area_code": code, "name": f"{code} (vervallen)", "wijkteam": None,
-                                             "population": 0})
+    buurt split in a later division: its past cannot be mapped to its parts) and whose wijk (:func:`former_codes`:
+    the wijk it was in when the profile removed it, else the one its CBS code names) is a wijk of the profile: a
+    buurt of that wijk without inhabitants or team, named ``<code> (vervallen)``. So a wijk's and a municipality's
+    figures in the reports keep the past of a buurt split inside the wijk (red team round 5a, F2: a split Zuid left
+    Wijk 50's years 22 % short); its counts stay on no list and are never scored, and those its parts hold too are
+    left out (:func:`report_counts`). A code whose wijk the profile does not hold stays out (the sync warns)."""
+    former = con.execute(f"SELECT area_code, wijk_code FROM ({former_codes(con)}) ORDER BY area_code").fetchall()
+    wijken = set(areas.loc[areas["level"] == "wijk", "area_code"])
+    first = areas[areas["level"] == "buurt"].drop_duplicates("wijk_code").set_index("wijk_code")
+    rows = [first.loc[wijk].to_dict() | {"area_code": code, "wijk_code": wijk, "name": f"{code} (vervallen)",
+                                         "wijkteam": None, "population": 0}
+            for code, wijk in former if wijk in wijken and wijk in first.index]
     if not rows:
         return areas
     return pd.concat([areas, pd.DataFrame(rows)], ignore_index=True).sort_values("area_code", ignore_index=True)

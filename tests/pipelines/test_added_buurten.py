@@ -2,12 +2,13 @@
 its own first counts, not at the source's first period. Years of zeros from before it existed made its first ordinary
 counts an alarm against an expected 0.0 (red team round 5a, F3: both halves of a split Zuid on the list as alarm)."""
 import pandas as pd
+import pytest
 
 from pipelines import reference
 from pipelines.catalog import added_buurten
 from pipelines.score import build_panel
 from pipelines.warehouse import connect
-from tests.conftest import TODAY, demo_signal_counts, fill_counts
+from tests.conftest import SIGNAL_COUNT_COLUMNS, TODAY, demo_signal_counts, fill_counts
 from tests.pipelines.test_area_changes_round9 import _profile
 
 OLD, NEW = "BU01185005", "BU01185091"
@@ -88,3 +89,97 @@ def test_a_split_buurts_past_stays_in_its_wijks_figures_in_the_reports(tmp_path)
     old_years = set(before["year"])
     compared = before.merge(after[after["year"].isin(old_years)], on=keys, suffixes=("", "_after"))
     assert len(compared) == len(before) and (compared["count"] == compared["count_after"]).all()
+
+
+PARTS = ("BU01185093", "BU01185094")
+
+
+def _split(folder, old: str = OLD, parts: tuple[str, ...] = PARTS, moved: bool = False, base=None):
+    """The demo profile (in ``folder``) with ``old`` split into ``parts`` in every reference file, as a later CBS
+    division does (no line of buurtcode_wijzigingen.csv: a split cannot be mapped); ``moved``: ``old`` (or its
+    parts) in Wijk 51, not the Wijk 50 its number names; ``base``: the profile folder to start from (the demo's)."""
+    from pipelines.reference import REFERENCE_DIR, Reference
+    import shutil
+
+    shutil.copytree(base or REFERENCE_DIR, folder)
+    for path in folder.iterdir():
+        if path.suffix == ".csv" and path.name != "buurtcode_wijzigingen.csv":
+            lines = path.read_text(encoding="utf-8").splitlines(True)
+            if moved:
+                lines = [line.replace("WK011850,Wijk 50 Hoogeveen", "WK011851,Wijk 51 De Weide") if old in line
+                         else line for line in lines]
+            path.write_text("".join("".join(line.replace(old, p) for p in parts) if old in line else line
+                                    for line in lines), encoding="utf-8")
+    return Reference(folder)
+
+
+def _redelivered(counts: pd.DataFrame, source: str, since: str, old: str = OLD) -> pd.DataFrame:
+    """``source``'s counts of ``old`` from ``since`` on, re-delivered under the parts of its split (ceil and floor of
+    each half: every total unchanged), as a new load."""
+    rows = counts[(counts["area_code"] == old) & (counts["source"] == source) & (counts["period_start"] >= since)]
+    halves = [rows.assign(area_code=PARTS[0], count=rows["count"] - rows["count"] // 2),
+              rows.assign(area_code=PARTS[1], count=rows["count"] // 2)]
+    return pd.concat(halves).assign(load_id="redelivered")[SIGNAL_COUNT_COLUMNS]
+
+
+@pytest.mark.parametrize("source, since", [("meldingen", "2000-01-01"), ("wijkteam", "2025-01-01")],
+                         ids=["whole history re-keyed, as the police download is", "wijkteam re-delivers from 2025"])
+def test_a_split_buurts_history_redelivered_under_its_parts_counts_once_in_the_reports(tmp_path, source, since):
+    """Zuid split into two parts; the supplier re-delivers its history under the parts (red team 6a F2: the old code
+    and the parts both held 2025, Wijk 50's social year read 2.175 for 2.025). Every wijk's and the municipality's
+    year equals the control's, where nothing was re-delivered; the months only the old code holds (the wijkteam's
+    before 2025) stay in them."""
+    from pipelines.catalog import report_frames
+    from pipelines.reports.openpages import yearly_rates
+    from pipelines.warehouse import insert_frame
+
+    ref = reference.Reference()
+    counts = demo_signal_counts(ref, years=3)
+    split = _split(tmp_path / "split")
+    years = {}
+    for case in ("control", "redelivered"):
+        with connect(tmp_path / f"{case}.duckdb") as con:
+            fill_counts(con, ref, counts)
+            reference.sync(con, split)
+            if case == "redelivered":
+                insert_frame(con, "core.signal_counts", _redelivered(counts, source, since))
+            frames = report_frames(con, "none")
+            years[case] = yearly_rates(frames["counts"], frames["areas"], frames["catalogue"])
+    keys = ["kind", "wijk_code", "domain", "year"]
+    both = years["control"].merge(years["redelivered"], on=keys, suffixes=("", "_redelivered"), how="outer")
+    assert len(both) == len(years["control"]) == len(years["redelivered"])
+    assert (both["count"] == both["count_redelivered"]).all(), both[both["count"] != both["count_redelivered"]]
+    assert (both["rate"] == both["rate_redelivered"]).all()
+
+
+def test_a_split_buurts_old_code_is_counted_in_the_wijk_it_was_in_not_the_one_its_number_names(tmp_path):
+    """Zuid (BU01185005) lay in Wijk 51 when a later division split it, though its number names Wijk 50 (which the
+    profile still holds): its past belongs to the wijk it was in, as the sync recorded (``meta.removed_buurten``)."""
+    from pipelines.catalog import report_frames
+
+    ref = _split(tmp_path / "moved", OLD, (OLD,), moved=True)
+    with connect(tmp_path / "w.duckdb") as con:
+        fill_counts(con, ref, demo_signal_counts(ref, years=1))
+        reference.sync(con, _split(tmp_path / "split", moved=True))
+        areas = report_frames(con, "none")["areas"]
+    assert areas.loc[areas["area_code"] == OLD, "wijk_code"].tolist() == ["WK011851"]
+
+
+def test_a_buurt_added_to_the_wijk_before_the_split_is_no_part_of_it(tmp_path):
+    """New housing (BU01185095) added to Wijk 50 by an earlier division holds counts of the same months as Zuid, which
+    a later division splits: Zuid's months are its own, none of them is left out of the reports."""
+    from pipelines.catalog import report_frames
+    from pipelines.warehouse import insert_frame
+
+    ref = reference.Reference()
+    counts = demo_signal_counts(ref, years=2)
+    housing = _split(tmp_path / "housing", "BU01185006", ("BU01185006", "BU01185095"))
+    with connect(tmp_path / "w.duckdb") as con:
+        fill_counts(con, ref, counts)
+        reference.sync(con, housing)
+        insert_frame(con, "core.signal_counts", counts[counts["area_code"] == "BU01185006"].assign(
+            area_code="BU01185095", load_id="housing")[SIGNAL_COUNT_COLUMNS])
+        reference.sync(con, _split(tmp_path / "split", base=tmp_path / "housing"))
+        assert added_buurten(con) == {"BU01185095", *PARTS}
+        shown = report_frames(con, "none")["counts"]
+    assert shown.loc[shown["area_code"] == OLD, "count"].sum() == counts.loc[counts["area_code"] == OLD, "count"].sum()
