@@ -16,7 +16,6 @@ import logging
 import os
 import re
 import shutil
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +30,7 @@ from pipelines.catalog.counts import (ledger_holders, newer_holders, recent_valu
 from pipelines.catalog.loads import accepted_waivers, held_window
 from pipelines.catalog.windows import load_window, record_window
 from pipelines.delivery import LoadHeld
+from pipelines.faults import fault_point as _fault_point   # a module name, so a test can patch it here
 from pipelines.reference import Reference
 from pipelines.sources import SOURCES, merges
 from pipelines.sources.common import IngestError, PrivacyError, row_shape_failures
@@ -76,13 +76,6 @@ class LoadResult:
         note = "".join(f"; warning: {n}" for n in (self.time_note, self.missing_note) if n)
         return (f"{self.file_name}: {self.rows_read} rows read, {self.rows_accepted} accepted, "
                 f"{self.rows_quarantined} quarantined{stale}{retracted}{window} (load {self.load_id}){note}")
-
-
-def _fault_point(name: str) -> None:
-    """Fault injection for the crash tests: pause here when ``WIJKRADAR_FAULT_PAUSE`` names this point."""
-    if os.environ.get("WIJKRADAR_FAULT_PAUSE") == name:
-        print(f"fault point {name} reached", file=sys.stderr, flush=True)
-        time.sleep(float(os.environ.get("WIJKRADAR_FAULT_SECONDS", "60")))
 
 
 #: The load this process has committed and is still archiving, else None: a signal or Ctrl-C in that phase stops a
