@@ -9,11 +9,11 @@ never end a record and start a new one with ``=...``.
 from __future__ import annotations
 
 import csv
-import os
 from pathlib import Path
 
 import pandas as pd
 
+from pipelines.atomic import replacing
 from pipelines.safe_output import neutralise_frame
 
 LINE_END = "\r\n"
@@ -32,8 +32,5 @@ def write_csv(table: pd.DataFrame, path: Path, sep: str = ";", bom: bool = True)
 def write_text(text: str, path: Path, bom: bool = True) -> None:
     """CSV text made by ``csv_text`` into a file, all or nothing (a crash never leaves half a file);
     ``bom``: UTF-8 with a byte-order mark, so Excel reads the accents."""
-    path = Path(path)
-    tmp = path.with_name(path.name + ".part")
-    with open(tmp, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as out:
+    with replacing(Path(path)) as part, open(part, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as out:
         out.write(text)
-    os.replace(tmp, path)

@@ -13,6 +13,7 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
+from pipelines.atomic import replacing
 from pipelines.safe_output import xlsx_text
 
 
@@ -25,14 +26,14 @@ def append_safe(ws, values) -> None:
 
 
 def save_stable(workbook, path: Path, stamp: datetime) -> None:
-    """Save an openpyxl workbook to ``path`` with every timestamp set to ``stamp``."""
+    """Save an openpyxl workbook to ``path`` with every timestamp set to ``stamp``, whole or not at all."""
     workbook.properties.created = stamp
     workbook.properties.modified = stamp
     buffer = io.BytesIO()
     workbook.save(buffer)
     iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
     src = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as out:
+    with replacing(path) as part, zipfile.ZipFile(part, "w", compression=zipfile.ZIP_DEFLATED) as out:
         for info in src.infolist():
             data = src.read(info.filename)
             if info.filename == "docProps/core.xml":

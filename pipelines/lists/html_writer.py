@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipelines.atomic import write_text
 from pipelines.lists.charts import LEGEND, sparkline
 from pipelines.lists.content import NOTHING_FLAGGED, RunInfo
 from pipelines.safe_output import escape_html
@@ -84,5 +85,5 @@ def html_page(table: pd.DataFrame, levels, charts, team_name: str, run: RunInfo,
 
 def write_html(table: pd.DataFrame, levels, charts, team_name: str, run: RunInfo, path: Path,
                preventive: pd.DataFrame | None = None) -> None:
-    """The team's HTML file (UTF-8)."""
-    path.write_text(html_page(table, levels, charts, team_name, run, preventive), encoding="utf-8")
+    """The team's HTML file (UTF-8), whole or not at all."""
+    write_text(path, html_page(table, levels, charts, team_name, run, preventive))

@@ -1,4 +1,6 @@
 """The HTML writer: one card per row, every value escaped, the chart svg drawn from the points handed in."""
+import pytest
+
 from pipelines.lists.content import NOTHING_FLAGGED
 from pipelines.lists.html_writer import html_page, write_html
 from pipelines.lists.selection import chart_data, team_flags, team_list
@@ -34,3 +36,26 @@ def test_an_unknown_level_is_no_css_class_and_an_empty_list_says_so(tmp_path, fl
     path = tmp_path / "oost.html"
     write_html(team_list(flags, "oost"), [], [], "Oost", run, path)
     assert escape_html(NOTHING_FLAGGED) in path.read_text(encoding="utf-8")
+
+
+def test_a_page_stopped_half_way_leaves_the_earlier_page(tmp_path, flags, run, monkeypatch):
+    """Written in place, a killed export left a cut-off or 0-byte page under the list's name (red team 6b, F1)."""
+    from pathlib import Path
+
+    path = tmp_path / "oost.html"
+    path.write_text("the earlier page, whole", encoding="utf-8")
+    real = Path.write_text
+
+    class Killed(BaseException):
+        """The process dies while the page is written."""
+
+    def dies_half_way(self, data, *args, **kwargs):
+        real(self, data[:len(data) // 2], *args, **kwargs)
+        raise Killed
+
+    monkeypatch.setattr(Path, "write_text", dies_half_way)
+    with pytest.raises(Killed):
+        write_html(team_list(flags, "oost"), [], [], "Oost", run, path)
+    monkeypatch.undo()
+    assert path.read_text(encoding="utf-8") == "the earlier page, whole"
+    assert [p.name for p in tmp_path.iterdir()] == ["oost.html"]
