@@ -913,6 +913,7 @@ def _team_codes(home) -> list[str]:
 def status() -> None:
     """What is loaded: loads with reconciliation, quarantine reasons, the current run."""
     from pipelines import catalog
+    from pipelines.export_folder import unwritten_lists
     from pipelines.warehouse import connect
 
     home = _home()
@@ -923,6 +924,7 @@ def status() -> None:
         held = catalog.held_count(con)
         last = catalog.last_run(con)
         version = catalog.schema_version(con)
+        owed = unwritten_lists(con)
     console.print(f"warehouse {escape(str(home.warehouse))} (schema version {version})")
     if loads.empty:
         console.print("nothing loaded yet: put files in the inbox and run `wijkradar run`, or try `wijkradar demo`")
@@ -954,6 +956,8 @@ def status() -> None:
                       f"periods, {r[5]} flags")
     else:
         console.print("no run yet")
+    for sentence in owed:
+        console.print(f"[yellow]![/] {escape(sentence)}")
 
 
 def main() -> None:

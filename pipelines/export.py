@@ -1,6 +1,7 @@
 """Export: one flagged-area list per wijkteam as XLSX, CSV and a self-contained HTML page.
 
-Files go to ``exports/<run period>/<wijkteam>.{xlsx,csv,html}`` and hold only that team's buurten.
+Files go to ``exports/<run period>/<wijkteam>.{xlsx,csv,html}`` and hold only that team's buurten; the folder is
+replaced as a set (``export_folder``), and ``meta.lists`` records when a run's set was written whole.
 This is the IO edge of the list stage: ``export_run`` reads the flags, teams, run settings, loaded
 files, chart series and feedback from the warehouse once; ``export_team_lists`` picks each team's
 rows (``pipelines.lists.selection``) and hands them to the one writer per format in ``pipelines.lists``
@@ -13,10 +14,13 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 
 from pipelines import catalog, feedback
+from pipelines.export_folder import recover, write_set
+from pipelines.faults import fault_point
 from pipelines.parallel import process_pool, workers_for
 from pipelines.lists.content import COLUMNS_NL, FEEDBACK, HOW_TO_READ, NOTHING_FLAGGED, RiskInfo, RunInfo
 from pipelines.lists.csv_writer import write_csv
@@ -37,8 +41,9 @@ PARALLEL_TEAMS = 100
 
 def export_team_lists(flags: pd.DataFrame, teams: pd.DataFrame, exports_dir: Path, run: RunInfo,
                       series: pd.DataFrame, labels: dict, risk: RiskInfo | None = None,
-                      workers: int | None = None) -> dict[str, list[Path]]:
-    """Write XLSX, CSV and HTML per team; returns the paths per team.
+                      workers: int | None = None, written: Callable[[], None] | None = None) -> dict[str, list[Path]]:
+    """Write XLSX, CSV and HTML per team; returns the paths per team. The set replaces the period's folder whole
+    (``export_folder.write_set``); ``written()`` is called as soon as it is in place.
 
     ``teams``: the teams of the run (``selection.run_teams``), whose flags and buurten the lists hold;
     ``series``: the chart series (``marts.series_scores`` with the signal's domain), read once by the caller;
@@ -46,8 +51,8 @@ def export_team_lists(flags: pd.DataFrame, teams: pd.DataFrame, exports_dir: Pat
     ``PARALLEL_TEAMS`` teams on, ``workers`` local processes (default: one per core, at most 2) write them; every
     team's files are the same whoever writes them.
     """
+    recover(exports_dir)                  # what an export killed half-way left, before this one begins
     folder = exports_dir / run.run_period
-    folder.mkdir(parents=True, exist_ok=True)
     by_area = dict(tuple(series.groupby("area_code", sort=False)))    # one pass, not one scan per flag
     by_team = dict(tuple(flags.groupby("wijkteam", sort=False))) if len(flags) else {}
     jobs = []
@@ -57,14 +62,19 @@ def export_team_lists(flags: pd.DataFrame, teams: pd.DataFrame, exports_dir: Pat
         jobs.append((team, team_name, own, pd.concat(areas, ignore_index=True) if areas else series.iloc[0:0]))
     listed = flags[["area_code", "domain"]] if len(flags) else pd.DataFrame(columns=["area_code", "domain"])
     workers = workers_for(workers)
-    if workers <= 1 or len(jobs) < PARALLEL_TEAMS:
-        return _write_teams(jobs, folder, run, labels, risk, listed)
-    parts = [jobs[w::workers] for w in range(workers)]
-    written = {}
-    with process_pool(workers) as pool:
-        for done in pool.map(_write_teams, parts, *([x] * workers for x in (folder, run, labels, risk, listed))):
-            written.update(done)
-    return {team: written[team] for team, *_ in jobs}
+
+    def write(into: Path) -> dict[str, list[Path]]:
+        if workers <= 1 or len(jobs) < PARALLEL_TEAMS:
+            return _write_teams(jobs, into, run, labels, risk, listed)
+        parts = [jobs[w::workers] for w in range(workers)]
+        written = {}
+        with process_pool(workers) as pool:
+            for done in pool.map(_write_teams, parts, *([x] * workers for x in (into, run, labels, risk, listed))):
+                written.update(done)
+        return {team: written[team] for team, *_ in jobs}
+
+    done = write_set(folder, write, written)    # the whole set, or the folder as it was
+    return {team: [folder / p.name for p in paths] for team, paths in done.items()}
 
 
 def _write_teams(jobs: list[tuple], folder: Path, run: RunInfo, labels: dict,
@@ -84,6 +94,7 @@ def _write_teams(jobs: list[tuple], folder: Path, run: RunInfo, labels: dict,
         write_csv(table, paths[1], preventive=section, notes=shown.notes)
         write_html(table, own["level"], chart_data(own, own_series, labels), team_name, shown, paths[2], section)
         written[team] = paths
+        fault_point("export-mid-set")     # the crash tests' point: some teams' lists written, not all
     return written
 
 
@@ -105,7 +116,9 @@ def export_run(con, home, run) -> dict[str, list[Path]]:
     recorded = catalog.risk_run(con, run.run_id)
     risk = None if recorded is None else RiskInfo(catalog.area_risk(con, run.run_id), **recorded)
     teams = run_teams(flags, None if risk is None else risk.rows, catalog.teams(con))   # as the run had them
-    return export_team_lists(flags, teams, home.exports, info, series, catalog.signal_labels(con, "nl"), risk)
+    catalog.lists_started(con, run.run_period, run.run_id)
+    return export_team_lists(flags, teams, home.exports, info, series, catalog.signal_labels(con, "nl"), risk,
+                             written=lambda: catalog.lists_written(con, run.run_period, run.run_id))
 
 
 def unjudged_notes(con, run_id: str, run_period: str) -> dict[str, list[tuple[str, str]]]:

@@ -389,6 +389,10 @@ def export_failure(exc: OSError, folder: Path, then: str = KEPT) -> str:
     import errno
 
     where = Path(exc.filename) if exc.filename else folder
+    if where.parent == folder.parent and where.name.startswith(f".{folder.name}."):    # the set written beside it
+        where = folder.parent if isinstance(exc, PermissionError) else folder
+    elif where.parent.parent == folder.parent and where.parent.name.startswith(f".{folder.name}."):  # a file of it
+        where = folder
     if isinstance(exc, (FileExistsError, NotADirectoryError)):
         blocker = next((p for p in (*reversed(where.parents), where) if p.exists() and not p.is_dir()), where)
         problem = f"{blocker} is a file where wijkradar needs a folder; move or rename that file"
@@ -402,13 +406,21 @@ def export_failure(exc: OSError, folder: Path, then: str = KEPT) -> str:
 
 
 def _export_into(home: Home, result: WeeklyResult, logger) -> None:
-    """The lists of the result's run, or the sentence why they could not be written (``export_failed``)."""
+    """The lists of the result's run, or the sentence why they could not be written (``export_failed``); then a
+    warning for every other period whose lists an earlier run left unwritten (killed while writing them)."""
+    from pipelines.export_folder import unwritten_lists
+
     exports = export(home, result.run)
     if isinstance(exports, str):
         logger.error("%s", exports)
         result.export_failed = exports
     else:
         result.exports = exports
+    with connect(home.warehouse) as con:
+        owed = unwritten_lists(con, but=result.run.run_period)
+    for warning in owed:
+        logger.warning("%s", warning)
+        result.warnings.append(warning)
 
 
 def _day(today: str | None) -> pd.Timestamp | None:

@@ -203,6 +203,7 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, 
                                      run_period=label, loads=json.dumps(loads),
                                      settings=json.dumps(settings, sort_keys=True), n_series=totals["series"],
                                      n_scored=totals["scored"], n_flags=totals["flags"], today=today.date()))
+        catalog.lists_started(con, label, run_id)     # its lists are owed until the export has written them all
     return Run(run_id, label, finished, False, totals["series"], totals["scored"], totals["flags"],
                (note,) if note else ())
 

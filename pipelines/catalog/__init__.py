@@ -36,7 +36,7 @@ from pipelines.catalog.reference import (added_buurten, area_exists, holds_count
 from pipelines.catalog.reports import has_table, report_frames
 from pipelines.catalog.risk import area_risk, latest_area_stats, risk_exists, risk_run, write_risk
 from pipelines.catalog.runs import (area_evidence, latest_partial_areas, area_series, flag_cells, last_run, latest_run, listed_months,
-                                    listed_statuses, read_flags,
+                                    listed_statuses, lists_started, lists_written, read_flags, unwritten_lists,
                                     marts_run, run_area_teams, run_exists, run_finished_at, run_loads_and_settings, run_periods, run_today,
                                     scores_with_domain,
                                     clear_run_marts, append_run_marts, record_run)
@@ -59,5 +59,6 @@ __all__ = [
     "run_finished_at", "run_loads_and_settings", "run_periods", "schema_columns", "schema_version", "scores_with_domain",
     "signal_labels", "source_totals", "state_counts", "state_totals", "team_codes", "teams", "update_states",
     "write_quarantine_rows", "write_raw_rows", "clear_run_marts", "append_run_marts", "record_run",
+    "lists_started", "lists_written", "unwritten_lists",
     "area_risk", "latest_area_stats", "risk_exists", "risk_run", "write_risk", "warehouse_secret", "waivers", "marts_run", "run_today", "run_area_teams",
 ]

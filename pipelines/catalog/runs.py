@@ -100,6 +100,27 @@ def record_run(con: Con, run: dict) -> None:
                 [run[c] for c in RUN_ROW])
 
 
+def lists_started(con: Con, run_period: str, run_id: str) -> None:
+    """``meta.lists``: the period's lists are (to be) those of ``run_id``, not yet all written. Kept as it is when
+    it already records that run's lists as written: the folder holds them whole until a new set replaces it, so a
+    re-run on the same input changes nothing. Called in a new run's transaction and before an export."""
+    con.execute("INSERT INTO meta.lists VALUES (?, ?, NULL) ON CONFLICT (run_period) DO UPDATE "
+                "SET run_id = excluded.run_id, written_at = NULL "
+                "WHERE meta.lists.run_id <> excluded.run_id OR meta.lists.written_at IS NULL", [run_period, run_id])
+
+
+def lists_written(con: Con, run_period: str, run_id: str) -> None:
+    """``meta.lists``: every list of ``run_id`` is in ``exports/<run_period>/`` (the set was swapped in whole)."""
+    con.execute("UPDATE meta.lists SET written_at = ? WHERE run_period = ? AND run_id = ? AND written_at IS NULL",
+                [datetime.now().replace(microsecond=0), run_period, run_id])
+
+
+def unwritten_lists(con: Con) -> list[tuple[str, str]]:
+    """``(run_period, run_id)`` of the periods whose run's lists were not all written, latest period first."""
+    return [tuple(r) for r in con.execute(
+        "SELECT run_period, run_id FROM meta.lists WHERE written_at IS NULL ORDER BY run_period DESC").fetchall()]
+
+
 def read_flags(con: Con, run_id: str, team: str | None = None, status_order: dict | None = None) -> pd.DataFrame:
     """Flags of one run with the area names, in list order: team, level, status (``status_order``), score."""
     status_order = status_order or {}

@@ -1,5 +1,7 @@
-"""A killed ingest leaves the warehouse as it was; two ingests at once never corrupt it."""
+"""A killed ingest leaves the warehouse as it was; two ingests at once never corrupt it; an export killed while it
+writes the lists leaves the week's previous complete set (or none), and says so until the lists are written."""
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -9,7 +11,7 @@ import pytest
 
 from pipelines import reference
 from pipelines.warehouse import connect, table_digest
-from tests.conftest import write_csv
+from tests.conftest import demo_run_home, write_csv
 
 HEADER = ["Datum melding", "Hoofdcategorie", "Subcategorie", "Buurtcode"]
 
@@ -143,3 +145,116 @@ def test_a_signal_or_ctrl_c_says_whether_the_load_was_stored(home, tmp_path, poi
         loads = [load for (load,) in con.execute("SELECT load_id FROM meta.loads").fetchall()]
     assert len(loads) == (1 if point == "ingest-archive" else 0)
     assert said.format(load=loads[0] if loads else "") in " ".join(out.split())
+
+
+# -- an export killed while it writes the lists (red team 6b, F1) ---------------------------------------------
+
+@pytest.fixture(scope="module")
+def scored(tmp_path_factory, ref):
+    """A working folder with one run (2026-W47) on the demo counts whose lists are not written yet, built once."""
+    return demo_run_home(tmp_path_factory.mktemp("scored"), ref)
+
+
+@pytest.fixture
+def week(scored, tmp_path):
+    """A private copy of ``scored``: (home, run)."""
+    from pipelines.paths import resolve_home
+
+    home, run = scored
+    return resolve_home(shutil.copytree(home.root, tmp_path / "home")), run
+
+
+def start_export(home, **env):
+    """``wijkradar flags --format xlsx`` (the run's lists, every team and format) in a process of its own."""
+    full = {**os.environ, "WIJKRADAR_HOME": str(home.root), **env}
+    return subprocess.Popen([sys.executable, "-m", "pipelines.cli", "flags", "--format", "xlsx"], env=full,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def kill_at(home, point):
+    proc = start_export(home, WIJKRADAR_FAULT_PAUSE=point)
+    wait_for(proc, f"fault point {point} reached")
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(30)
+    assert proc.returncode == -signal.SIGKILL
+
+
+def export_here(home):
+    from tests.pipelines.test_cli import invoke
+
+    res = invoke(home, "flags", "--format", "xlsx")
+    assert res.exit_code == 0, res.output
+    return res
+
+
+def files(folder) -> dict[str, bytes]:
+    """Every file of a lists folder by name (the same run's lists are byte for byte the same: stamped with the
+    run's time, not the clock's)."""
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())} if folder.is_dir() else {}
+
+
+def uninterrupted(home, tmp_path) -> dict[str, bytes]:
+    """The lists an uninterrupted export of the current run writes, in a copy of ``home``."""
+    from pipelines.paths import resolve_home
+    from pipelines.runs import find_run
+
+    copy = resolve_home(shutil.copytree(home.root, tmp_path / "control"))
+    export_here(copy)
+    with connect(copy.warehouse) as con:
+        return files(copy.exports / find_run(con).run_period)
+
+
+def status_of(home) -> str:
+    from tests.pipelines.test_cli import invoke
+
+    return " ".join(invoke(home, "status").output.split())
+
+
+def test_sigkill_mid_export_of_a_first_run_leaves_no_lists_and_status_says_so_until_they_are_written(week, tmp_path):
+    home, run = week
+    expected = uninterrupted(home, tmp_path)
+    assert len(expected) == 15                            # 5 teams x xlsx, csv, html
+    kill_at(home, "export-mid-set")                       # one team's files written, four to go
+    assert files(home.exports / run.run_period) == {}     # no part of a set, no empty file under a list's name
+    said = f"the lists of {run.run_period} (run {run.run_id}) were not all written"
+    assert said in status_of(home)
+    assert f"`wijkradar flags --period {run.run_period} --format xlsx`" in status_of(home)
+    export_here(home)
+    assert files(home.exports / run.run_period) == expected
+    assert sorted(p.name for p in home.exports.iterdir()) == [run.run_period]     # no leftover folder
+    assert said not in status_of(home)
+
+
+@pytest.mark.parametrize("point", ["export-mid-set", "export-mid-swap"])
+def test_sigkill_mid_export_of_a_new_run_of_the_week_leaves_a_complete_set_never_two_runs_mixed(
+        week, tmp_path, ref, monkeypatch, point):
+    """The week's lists were written; another run of the same week (new answers, a late delivery) is killed while
+    its lists are written: the folder keeps the earlier run's whole set (killed between the swap's renames: the
+    next export's start puts the new complete set into place), status names the run whose lists are owed, and
+    writing them again gives exactly the files of an uninterrupted export."""
+    import pandas as pd
+
+    from pipelines import runs
+    from pipelines.export_folder import recover
+
+    home, first = week
+    folder = home.exports / first.run_period
+    export_here(home)
+    before = files(folder)
+    monkeypatch.setattr(runs, "LOGIC_VERSION", runs.LOGIC_VERSION + "-again")    # another run of the same inputs
+    with connect(home.warehouse) as con:
+        second = runs.score_and_flag(con, ref, today=pd.Timestamp("2026-11-26"))
+    assert (second.run_period, second.reused) == (first.run_period, False) and second.run_id != first.run_id
+    expected = uninterrupted(home, tmp_path)
+    assert expected.keys() == before.keys() and expected != before
+    kill_at(home, point)
+    if point == "export-mid-set":
+        assert files(folder) == before                    # the earlier run's complete lists, untouched
+    else:
+        assert files(folder) == {}                        # between the renames: the old set aside, the new one ready
+        assert recover(home.exports) and files(folder) == expected
+    assert f"the lists of {first.run_period} (run {second.run_id}) were not all written" in status_of(home)
+    export_here(home)
+    assert files(folder) == expected
+    assert sorted(p.name for p in home.exports.iterdir()) == [first.run_period]
+    assert "were not all written" not in status_of(home)

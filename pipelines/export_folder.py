@@ -1,0 +1,113 @@
+"""A period's lists are replaced as a set: ``exports/<period>/`` holds all the lists of one run, never a part of
+them or a mix of two runs' lists.
+
+The new set is written into the sibling ``exports/.<period>.writing``, renamed ``.<period>.ready`` once complete,
+then swapped in by two renames (the folder in place to ``.<period>.old``, the ready set into place). A process
+killed anywhere in between leaves folders that :func:`recover` (before every export) resolves. ``meta.lists``
+records whether a period's run has its set written whole (:func:`unwritten_lists`).
+"""
+from __future__ import annotations
+
+import errno
+import logging
+import os
+import re
+import shutil
+from pathlib import Path
+from typing import Callable, TypeVar
+
+from pipelines import catalog
+from pipelines.faults import fault_point
+
+log = logging.getLogger("wijkradar.export")
+T = TypeVar("T")
+
+WRITING, READY, OLD = "writing", "ready", "old"
+#: a period's folder name (``2026-W48``, ``2026-10``): only such leftovers are touched by :func:`recover`
+PERIOD = re.compile(r"\d{4}-(?:W\d{2}|\d{2})")
+
+
+def aside(folder: Path, state: str) -> Path:
+    """The sibling of ``folder`` in ``state`` (``writing``, ``ready``, ``old``): ``.2026-W48.ready``."""
+    return folder.with_name(f".{folder.name}.{state}")
+
+
+def write_set(folder: Path, write: Callable[[Path], T], swapped: Callable[[], None] | None = None) -> T:
+    """``write(into)`` writes the whole set into an empty sibling folder; once it returns, that set replaces
+    ``folder`` and ``swapped()`` is called at once (to record it). An error in ``write`` leaves ``folder`` as it
+    was (and no sibling)."""
+    if folder.exists() and not folder.is_dir():          # a file where the lists belong: never moved aside
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder))
+    writing = aside(folder, WRITING)
+    if writing.exists():
+        shutil.rmtree(writing)
+    writing.mkdir(parents=True)
+    try:
+        out = write(writing)
+    except BaseException:
+        shutil.rmtree(writing, ignore_errors=True)
+        raise
+    ready = aside(folder, READY)
+    if ready.exists():
+        shutil.rmtree(ready)
+    writing.rename(ready)                # from here the new set is complete: recover() puts it into place
+    _swap_in(ready, folder, swapped)
+    return out
+
+
+def _swap_in(ready: Path, folder: Path, swapped: Callable[[], None] | None = None) -> None:
+    old = aside(folder, OLD)
+    if folder.exists():
+        if old.exists():
+            shutil.rmtree(old)
+        folder.rename(old)
+    fault_point("export-mid-swap")       # the crash tests' point: the old set aside, the new one not yet in place
+    ready.rename(folder)
+    if swapped is not None:              # first: the fewer steps between the swap and its record, the better
+        swapped()
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def recover(exports: Path) -> list[str]:
+    """Resolve what an interrupted export left in ``exports``: a set being written is removed (it is not complete);
+    a complete set whose swap was cut off is put into place; a set moved aside is put back where nothing took its
+    place, else removed. Returns (and logs) one English sentence per folder put into place or removed."""
+    if not exports.is_dir():
+        return []
+    done = []
+
+    def leftovers(state: str) -> list[tuple[Path, Path]]:
+        found = []
+        for p in sorted(exports.glob(f".*.{state}")):
+            name = p.name[1:-len(state) - 1]
+            if p.is_dir() and PERIOD.fullmatch(name):
+                found.append((p, exports / name))
+        return found
+
+    for writing, folder in leftovers(WRITING):
+        shutil.rmtree(writing)
+        done.append(f"removed {writing}: the lists an interrupted export was writing there were not complete")
+    for ready, folder in leftovers(READY):
+        if folder.exists() and not folder.is_dir():
+            continue                     # a file in the way: the next export of that period says so
+        _swap_in(ready, folder)
+        done.append(f"put the complete lists an interrupted export had written into place at {folder}")
+    for old, folder in leftovers(OLD):
+        if folder.exists():
+            shutil.rmtree(old)
+        else:
+            old.rename(folder)
+            done.append(f"put the earlier lists back at {folder}: an interrupted export had moved them aside")
+    for sentence in done:
+        log.warning("%s", sentence)
+    return done
+
+
+def unwritten_lists(con, but: str | None = None) -> list[str]:
+    """One English sentence per period whose run's lists were not all written (``catalog.unwritten_lists``: the run
+    stopped while writing them, or before), with the command that writes them; ``but``: a period left out."""
+    return [f"the lists of {period} (run {run_id}) were not all written (the run was stopped, or failed, while "
+            f"writing them): exports/{period}/ holds one run's whole set, which may be an earlier run's, or none; "
+            f"write them with `wijkradar flags --period {period} --format xlsx` (every team, every format)"
+            for period, run_id in catalog.unwritten_lists(con) if period != but]
