@@ -77,10 +77,10 @@ def test_recover_puts_an_earlier_set_moved_aside_back_and_leaves_other_folders_a
     assert recover(tmp_path) == [] and recover(tmp_path / "missing") == []
 
 
-def test_the_record_before_migration_24_takes_each_periods_latest_run_as_written():
+def test_the_record_before_migration_25_takes_each_periods_latest_run_as_written():
     from tests.conftest import migrated_with
 
-    con = migrated_with(24, "INSERT INTO meta.runs (run_id, run_key, started_at, finished_at, run_period, loads, "
+    con = migrated_with(25, "INSERT INTO meta.runs (run_id, run_key, started_at, finished_at, run_period, loads, "
                             "settings, n_series, n_scored, n_flags) VALUES "
                             "('W47-a', 'a', '2026-11-23 08:00', '2026-11-23 08:01', '2026-W47', '[]', '{}', 1, 1, 0), "
                             "('W47-b', 'b', '2026-11-24 08:00', '2026-11-24 08:01', '2026-W47', '[]', '{}', 1, 1, 0), "

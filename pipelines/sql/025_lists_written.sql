@@ -1,4 +1,4 @@
--- 024: per run period the run whose lists exports/<period>/ is to hold, and when that set was written whole
+-- 025: per run period the run whose lists exports/<period>/ is to hold, and when that set was written whole
 -- (pipelines/export_folder.py swaps a complete set in). written_at NULL: the run was recorded (or its export
 -- began) but its lists were not all written, as a run killed while writing them left it (red team 6b, F1);
 -- `status` and the next run say so. Before this record nothing said so: the latest run of every period is taken
