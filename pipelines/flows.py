@@ -42,7 +42,7 @@ from pipelines.sources import SOURCES, reads_folders, source_for_file  # noqa: E
 from pipelines.privacy import shown_file_name  # noqa: E402
 from pipelines.sources.common import IngestError  # noqa: E402
 from pipelines.validate import ValidationRefused  # noqa: E402
-from pipelines.warehouse import connect  # noqa: E402
+from pipelines.warehouse import connect, damage  # noqa: E402
 
 
 @dataclass
@@ -191,6 +191,8 @@ def ingest(home: Home, path: Path, source: str, today: pd.Timestamp | None, late
         except reference.ReferenceError:
             raise                        # the profile's fault, not the file's: the run stops with its sentence
         except Exception as exc:  # noqa: BLE001 - one damaged file must not fail the weekly run
+            if damage(exc, home.warehouse):
+                raise                    # the warehouse, not the file: connect says so in one sentence
             failed = exc                 # logged below, once the error is no longer being handled (see there)
     return Outcome(refused=_unexpected_failure(
         path, failed, "wijkradar.ingest", "not loaded", "the file could not be read",
@@ -229,6 +231,8 @@ def import_answers(home: Home, path: Path, today: pd.Timestamp | None) -> tuple[
         except FeedbackRefused as exc:
             return None, str(exc)
         except Exception as exc:  # noqa: BLE001 - one damaged answers file must not fail the weekly run
+            if damage(exc, home.warehouse):
+                raise                    # the warehouse, not the file
             failed = exc                 # logged below, once the error is no longer being handled
     return None, _unexpected_failure(
         path, failed, "wijkradar.feedback", "answers not imported",

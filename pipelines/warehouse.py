@@ -1,7 +1,8 @@
 """Access to the DuckDB warehouse: connections that wait when busy, migrations, transactions.
 
 DuckDB allows one writing process per file. A second writer waits up to ``wait_seconds`` and
-then fails with :class:`WarehouseBusy`, never corrupting anything. Migrations are the numbered
+then fails with :class:`WarehouseBusy`, never corrupting anything. A file that cannot be read as a warehouse (cut
+off, damaged blocks, not a DuckDB file) fails with :class:`WarehouseDamaged`, in one sentence. Migrations are the numbered
 SQL files in ``pipelines/sql/``; each runs once, in its own transaction, and is recorded in
 ``meta.schema_version``.
 """
@@ -25,12 +26,87 @@ class WarehouseBusy(RuntimeError):
     """Another process holds the warehouse."""
 
 
+class WarehouseDamaged(RuntimeError):
+    """The warehouse file cannot be read: cut off, damaged, or not a DuckDB database (the sentence says what to do)."""
+
+    def __init__(self, path: Path, problem: str):
+        self.path = Path(path)
+        super().__init__(
+            f"the warehouse {self.path} cannot be read: it is damaged or not a wijkradar warehouse ({problem}). "
+            f"Restore {self.path.name} from the backup of the working folder and run the command again; keep the "
+            f"damaged file (rename it, e.g. to {self.path.name}.damaged) rather than deleting it; without a backup, "
+            "with it moved aside the next `wijkradar run` starts a new, empty warehouse, into which the deliveries "
+            "must be put in the inbox and loaded again"
+        )
+
+
+#: what DuckDB says of a database file it cannot read (lower case), and how the sentence names it
+_DAMAGE = (
+    ("not a valid duckdb database file", "it is not a DuckDB database file"),
+    ("could not read enough bytes", "the file is shorter than its contents: cut off"),
+    ("corrupt database file", "a block of the file does not match its checksum"),
+    ("checksum", "a block of the file does not match its checksum"),
+    ("failed to load metadata", "its table of contents cannot be read"),
+    ("serialization error", "its table of contents cannot be read"),
+)
+#: a DuckDB file starts with three 4 KiB headers; its blocks follow
+_HEADER_BYTES = 3 * 4096
+#: per warehouse path, the file's (size, mtime) when this process last closed or checked it: a file no one else
+#: changed since is not checked again (every task of a flow opens the warehouse anew)
+_known: dict[Path, tuple[int, int]] = {}
+#: per warehouse path, how many connections of this process are open (while one writes, the file is not checked)
+_open: dict[Path, int] = {}
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+def damage(exc: BaseException, path: Path | None = None) -> str | None:
+    """What is wrong with the warehouse file when DuckDB's error ``exc`` says it cannot read it, else None.
+
+    An error that names another file ("Could not read enough bytes from file x.parquet") is not the warehouse's;
+    with ``path`` None any ``.duckdb`` file (and its ``.wal``) counts as the warehouse."""
+    if not isinstance(exc, duckdb.Error):
+        return None
+    text = str(exc).lower()
+    quoted = re.search(r'file "([^"]+)"', str(exc))
+    if quoted:
+        named = quoted.group(1).removesuffix(".wal")
+        if (named != str(path) if path is not None else not named.endswith(".duckdb")):
+            return None
+    for marker, problem in _DAMAGE:
+        if marker in text:
+            return problem
+    return None
+
+
+def _truncated(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
+    """The file ends before the last block its tables use: a cut-off copy, which DuckDB opens and reads until a
+    query reaches the missing part. Metadata only (``pragma_storage_info``): milliseconds, also for gigabytes."""
+    block_size = con.execute("SELECT block_size FROM pragma_database_size() "
+                             "WHERE database_name = current_database()").fetchall()[0][0]
+    last = -1
+    for schema, table in con.execute("SELECT schema_name, table_name FROM duckdb_tables() "
+                                     "WHERE database_name = current_database()").fetchall():
+        name = '"' + schema.replace('"', '""') + '"."' + table.replace('"', '""') + '"'
+        (top,), = con.execute("SELECT max(block_id) FROM pragma_storage_info(?) WHERE block_id >= 0",
+                              [name]).fetchall()
+        last = max(last, top if top is not None else -1)
+    return path.stat().st_size < _HEADER_BYTES + (last + 1) * block_size
+
+
 def expected_failure(exc: BaseException) -> str | None:
     """The sentence for a failure that is not a fault of wijkradar: the warehouse held by another process
-    (:class:`WarehouseBusy`), a full disk or a file that could not be written; None for anything else."""
+    (:class:`WarehouseBusy`), a damaged warehouse file (:class:`WarehouseDamaged`), a full disk or a file that could
+    not be written; None for anything else."""
     import errno
 
-    if isinstance(exc, WarehouseBusy):
+    if isinstance(exc, (WarehouseBusy, WarehouseDamaged)):
         return str(exc)
     text = str(exc)
     full = isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", -1))
@@ -46,18 +122,26 @@ def expected_failure(exc: BaseException) -> str | None:
 def connect(path: Path, read_only: bool = False, wait_seconds: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the warehouse (creating and migrating it when writable); wait while another process holds it.
 
-    The wait defaults to ``$WIJKRADAR_BUSY_WAIT`` seconds (60).
+    The wait defaults to ``$WIJKRADAR_BUSY_WAIT`` seconds (60). A file DuckDB cannot read as a database, when opened
+    or later in the block, raises :class:`WarehouseDamaged`.
     """
+    path = Path(path)
     if wait_seconds is None:
         wait_seconds = float(os.environ.get("WIJKRADAR_BUSY_WAIT", "60"))
     deadline = time.monotonic() + wait_seconds
     delay = 0.2
+    # decided before opening: a WAL holds blocks the file does not have yet, a new file has nothing to check, and a
+    # file as this process left it was whole
+    stamp = _stamp(path)
+    check_length = (stamp is not None and _known.get(path) != stamp and not _open.get(path)
+                    and not Path(f"{path}.wal").exists())
     while True:
         try:
             con = duckdb.connect(str(path), read_only=read_only)
             break
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
+                _raise_if_unreadable(exc, path, opening=True)
                 raise
             if time.monotonic() >= deadline:
                 holder = re.search(r"PID (\d+)", str(exc))
@@ -68,12 +152,45 @@ def connect(path: Path, read_only: bool = False, wait_seconds: float | None = No
                 ) from exc
             time.sleep(delay)
             delay = min(delay * 2, 2.0)
+        except duckdb.Error as exc:               # a checksum that does not match, a header DuckDB cannot parse
+            _raise_if_unreadable(exc, path, opening=True)
+            raise
+    _open[path] = _open.get(path, 0) + 1
+    whole = True
     try:
+        if check_length:
+            if _truncated(con, path):
+                raise WarehouseDamaged(path, "the file is shorter than its contents: cut off")
         if not read_only:
             migrate(con)
         yield con
+    except WarehouseDamaged:
+        whole = False
+        raise
+    except duckdb.Error as exc:
+        whole = damage(exc, path) is None
+        _raise_if_unreadable(exc, path)
+        raise
     finally:
         con.close()
+        _open[path] -= 1
+        if not _open[path]:
+            del _open[path]
+            if whole:                             # as this process leaves it: whole, and checkpointed by the close
+                _known[path] = _stamp(path)
+            else:
+                _known.pop(path, None)
+
+
+def _raise_if_unreadable(exc: duckdb.Error, path: Path, opening: bool = False) -> None:
+    """Raise :class:`WarehouseDamaged` for an error that says the warehouse file cannot be read. When opening, any
+    error but a full disk or a denied permission is one (DuckDB tries an extension for a SQLite file, for one)."""
+    problem = damage(exc, path)
+    if problem is None and opening and expected_failure(exc) is None and not any(
+            w in str(exc).lower() for w in ("permission denied", "no such file", "read-only file system")):
+        problem = f"DuckDB cannot open it: {type(exc).__name__}"
+    if problem is not None:
+        raise WarehouseDamaged(path, problem) from exc
 
 
 @contextmanager

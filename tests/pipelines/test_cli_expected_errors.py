@@ -99,3 +99,60 @@ def test_an_error_of_the_system_is_one_sentence_that_never_quotes_the_path(home,
     assert said.startswith("error: meldingen_[verwijderd]")
     assert "Grootenboer" not in res.output.replace("\n", "") and "Traceback" not in res.output
     assert res.exception is None or isinstance(res.exception, SystemExit)
+
+
+def _filled(home):
+    """The home's warehouse with a table spread over several blocks, closed (checkpointed): bytes to lose."""
+    with connect(home.warehouse) as con:
+        con.execute("CREATE TABLE meta.filler AS SELECT range AS i, md5(range::VARCHAR) AS h FROM range(400000)")
+    return home.warehouse.stat().st_size
+
+
+def _cut_off(home):
+    size = _filled(home)
+    with open(home.warehouse, "r+b") as f:                # a copy that stopped halfway
+        f.truncate(size // 2)
+
+
+def _garbage(home):
+    home.warehouse.write_bytes(bytes(range(256)) * 64)    # not a DuckDB file at all
+
+
+@pytest.mark.parametrize("damage", [_cut_off, _garbage], ids=["cut off", "garbage"])
+@pytest.mark.parametrize("command", [["status"], ["flags"], ["loads"], ["run", "--today", "2026-11-26"]], ids=" ".join)
+def test_a_damaged_warehouse_is_one_sentence_saying_what_to_do(home, damage, command):
+    damage(home)
+    before = home.warehouse.read_bytes()
+    res = runner.invoke(app, ["--home", str(home.root), *command])
+    said = " ".join(res.output.split())
+    assert res.exit_code == 2, res.output
+    assert "Traceback" not in res.output and (res.exception is None or isinstance(res.exception, SystemExit))
+    assert said.startswith(f"error: the warehouse {home.warehouse} cannot be read: it is damaged or not a "
+                           "wijkradar warehouse ("), said
+    assert "Restore warehouse.duckdb from the backup of the working folder" in said
+    assert "keep the damaged file (rename it, e.g. to warehouse.duckdb.damaged)" in said
+    assert "Prefect" not in said and said.count("error:") == 1
+    assert home.warehouse.read_bytes() == before                     # left as it was, for whoever restores it
+
+
+def test_a_damaged_block_found_by_a_query_is_the_same_sentence(home):
+    from pipelines.warehouse import WarehouseDamaged
+
+    _filled(home)
+    with connect(home.warehouse, read_only=True) as con:
+        (block, offset), = con.execute("SELECT block_id, block_offset FROM pragma_storage_info('meta.filler') "
+                                       "WHERE column_name = 'h' AND block_id >= 0 LIMIT 1").fetchall()
+    with open(home.warehouse, "r+b") as f:                # the file's length intact, a block of the filler overwritten
+        f.seek(3 * 4096 + block * 262144 + offset)
+        f.write(b"\x5a" * 4096)
+    with pytest.raises(WarehouseDamaged, match="does not match its checksum"):
+        with connect(home.warehouse, read_only=True) as con:
+            con.execute("SELECT count(DISTINCT h) FROM meta.filler").fetchall()
+
+
+def test_an_unreadable_file_beside_a_sound_warehouse_is_not_the_warehouse(home, tmp_path):
+    (tmp_path / "x.parquet").write_bytes(b"PAR1" + b"\0" * 20)
+    with pytest.raises(duckdb.Error) as caught:
+        with connect(home.warehouse) as con:
+            con.execute(f"SELECT * FROM read_parquet('{tmp_path / 'x.parquet'}')").fetchall()
+    assert "cannot be read: it is damaged" not in str(caught.value)
