@@ -977,7 +977,11 @@ def main() -> None:
         if stored:
             return (f"the load was stored (load {stored}); only its archive was interrupted: the next run (for a file "
                     "in the inbox) or an ingest of the same file archives it again, without loading it twice")
-        return "the warehouse is unchanged for the step that was running"
+        warehouse = sys.modules.get("pipelines.warehouse")
+        if warehouse is not None and warehouse.commit_interrupted:
+            return ("the step that was running was being stored as the signal came and may be stored; running the "
+                    "command again is safe: a stored load or run is found and not done twice")
+        return "the warehouse is unchanged for the step that was running; running the command again is safe"
 
     for name in ("SIGTERM", "SIGHUP"):
         signum = getattr(signal, name, None)

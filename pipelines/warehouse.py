@@ -40,6 +40,19 @@ class WarehouseDamaged(RuntimeError):
         )
 
 
+class Interrupted(KeyboardInterrupt):
+    """A signal (Ctrl-C, SIGTERM) that arrived during a query: DuckDB reports it as ``RuntimeError('Query
+    interrupted')``, which Prefect would log as a failed task with its traceback; it unwinds as the interrupt it was."""
+
+
+#: set when a COMMIT reported the interrupt: DuckDB may have stored the transaction before it noticed the signal
+commit_interrupted = False
+
+
+def _interrupt(exc: BaseException) -> bool:
+    return type(exc) is RuntimeError and str(exc) == "Query interrupted"
+
+
 #: what DuckDB says of a database file it cannot read (lower case), and how the sentence names it
 _DAMAGE = (
     ("not a valid duckdb database file", "it is not a DuckDB database file"),
@@ -171,6 +184,10 @@ def connect(path: Path, read_only: bool = False, wait_seconds: float | None = No
         whole = damage(exc, path) is None
         _raise_if_unreadable(exc, path)
         raise
+    except RuntimeError as exc:
+        if _interrupt(exc):
+            raise Interrupted() from exc
+        raise
     finally:
         con.close()
         _open[path] -= 1
@@ -205,7 +222,14 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         except duckdb.Error:                      # e.g. a full disk: the first error is the one to report
             pass
         raise
-    con.execute("COMMIT")
+    try:
+        con.execute("COMMIT")
+    except RuntimeError as exc:
+        if _interrupt(exc):
+            global commit_interrupted
+            commit_interrupted = True
+            raise Interrupted() from exc
+        raise
 
 
 def migrations() -> list[tuple[int, str, Path]]:

@@ -95,3 +95,21 @@ def test_the_latest_of_two_runs_in_one_second_is_the_one_written_last(tmp_path):
             catalog.record_run(con, {k: values.get(k) for k in RUN_ROW})
         assert catalog.latest_run(con)[0] == "2026-W47-0000ffff"
         assert catalog.last_run(con)[0] == "2026-W47-0000ffff"
+
+
+def test_a_signal_during_a_query_unwinds_as_an_interrupt_not_a_failed_query(tmp_path):
+    """DuckDB reports Ctrl-C or SIGTERM in a query as RuntimeError('Query interrupted'): Prefect logged it as a
+    failed task with two tracebacks, and the CLI printed a third instead of its one line."""
+    import os
+    import signal
+    import threading
+
+    from pipelines.warehouse import Interrupted
+
+    timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
+    with pytest.raises(KeyboardInterrupt) as caught:
+        with connect(tmp_path / "w.duckdb") as con:
+            timer.start()
+            con.execute("SELECT count(*) FROM range(20000000000) t(i) WHERE hash(i) % 7 = 3").fetchall()
+    timer.cancel()
+    assert isinstance(caught.value, Interrupted)
