@@ -282,6 +282,9 @@ def _run_weekly(home: Home, today: Optional[str], dask_address: Optional[str] = 
         flow_fn, fan_out = weekly.with_options(task_runner=runner), True
         console.print(f"scoring on Dask: {dask_address or f'a local cluster of {dask_workers} workers'}")
     console.print("starting the weekly flow (Prefect; the first start of a local Prefect server takes ~20 s)")
+    from pipelines.prefect_env import serve_in_own_session
+
+    serve_in_own_session()          # a Ctrl-C or SIGTERM to the process group leaves the server to record the stop
     try:
         result = flow_fn(home=str(home.root), today=today, fan_out=fan_out)
     except WarehouseBusy as exc:

@@ -43,6 +43,7 @@ from pipelines.privacy import shown_file_name  # noqa: E402
 from pipelines.sources.common import IngestError  # noqa: E402
 from pipelines.validate import ValidationRefused  # noqa: E402
 from pipelines.warehouse import connect, damage  # noqa: E402
+from pipelines.interrupted_runs import mark_interrupted_runs  # noqa: E402
 
 
 @dataclass
@@ -444,6 +445,7 @@ def weekly(home: str | None = None, today: str | None = None, fan_out: bool = Fa
     """The weekly flow. ``fan_out``: score in blocks through the task runner (give the flow a
     ``DaskTaskRunner`` with ``weekly.with_options``); the lists are the same as without."""
     logger = get_run_logger()
+    mark_interrupted_runs(logger)
     h = resolve_home(home)
     now = _day(today)
     sync_reference(h)
@@ -571,6 +573,7 @@ def monthly_police(home: str | None = None, base_url: str | None = None, gemeent
     from pipelines.sources import politie
 
     logger = get_run_logger()
+    mark_interrupted_runs(logger)
     now = _day(today)
     h = resolve_home(home)
     sync_reference(h)
@@ -621,6 +624,7 @@ def yearly_cbs(home: str | None = None, base_url: str | None = None, gemeente: s
     from pipelines.sources import cbs_kwb
 
     logger = get_run_logger()
+    mark_interrupted_runs(logger)
     h = resolve_home(home)
     sync_reference(h)
     loads = []

@@ -18,6 +18,9 @@ processes of this user whose command line is Prefect's ephemeral server, whose e
 ``PREFECT_HOME`` and whose parent is gone (re-parented to init or to a subreaper). A server whose
 wijkradar process still lives (a concurrent run) is never touched. Linux only (``/proc``); elsewhere
 it does nothing. No prefect import: this is cheap enough for every CLI start.
+
+``serve_in_own_session``: the temporary server out of the command's process group, so that a Ctrl-C or SIGTERM to
+the group reaches the command alone, which records its flow run as crashed and then stops the server.
 """
 from __future__ import annotations
 
@@ -177,3 +180,26 @@ def reap_orphan_servers(prefect_home: Path, grace: float = 5.0) -> list[int]:
     while time.monotonic() < deadline and not all(_gone(s) for s in orphans):
         time.sleep(0.05)
     return [s.pid for s in orphans]
+
+
+def serve_in_own_session() -> None:
+    """Start Prefect's temporary server in a session of its own, out of the command's process group.
+
+    Ctrl-C, ``timeout`` and ``kill -- -<pgid>`` signal the whole group: the server used to stop first, and the
+    interrupted flow then spent minutes retrying it ("Connection refused", hundreds of lines of tracebacks) and never
+    recorded its end. Out of the group the server lives until the command has recorded the run as crashed, and the
+    command's ``atexit`` hook stops it (a killed command's server is stopped by :func:`reap_orphan_servers`).
+    ``SubprocessASGIServer._run_uvicorn_command`` calls ``subprocess.Popen`` without a way to pass options, so its
+    module sees a ``subprocess`` whose ``Popen`` adds ``start_new_session``."""
+    import functools
+    import subprocess
+    import types
+
+    from prefect.server.api import server
+
+    if isinstance(server.subprocess, types.SimpleNamespace):
+        return
+    own = types.SimpleNamespace(**{name: getattr(subprocess, name) for name in dir(subprocess)
+                                   if not name.startswith("__")})
+    own.Popen = functools.partial(subprocess.Popen, start_new_session=True)
+    server.subprocess = own
