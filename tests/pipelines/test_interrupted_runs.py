@@ -10,13 +10,14 @@ import time
 import pytest
 
 from pipelines import interrupted_runs
+from pipelines.prefect_env import reap_orphan_servers
 from tests.pipelines.test_crash_and_concurrency import export, wait_for
 
 pytestmark = [pytest.mark.flow,
               pytest.mark.skipif(not sys.platform.startswith("linux"), reason="processes are read from /proc")]
 
 
-def start_run(home, tmp_path, **env):
+def start_run(home, started, **env):
     """``wijkradar run`` in its own process group (as a terminal job, ``timeout`` or a systemd unit start it), paused
     in its load's transaction; with the working folder's own Prefect home (no shared server)."""
     home.inbox.mkdir(parents=True, exist_ok=True)
@@ -26,8 +27,21 @@ def start_run(home, tmp_path, **env):
     proc = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "--home", str(home.root), "run", "--today",
                              "2026-11-26"], env=full, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
+    started.append(proc)
     wait_for(proc, "fault point ingest-mid-transaction reached", timeout=120)
     return proc
+
+
+@pytest.fixture(autouse=True)
+def no_server_left(home):
+    """A failing test leaves no process behind: the run's group is killed and its orphaned server stopped."""
+    started = []
+    yield started
+    for proc in started:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+    reap_orphan_servers(home.root / ".prefect", grace=2.0)
 
 
 def flow_runs(home):
@@ -38,8 +52,8 @@ def flow_runs(home):
         con.close()
 
 
-def test_a_signal_to_the_process_group_stops_the_run_at_once_in_one_line(home, tmp_path):
-    proc = start_run(home, tmp_path)
+def test_a_signal_to_the_process_group_stops_the_run_at_once_in_one_line(home, no_server_left):
+    proc = start_run(home, no_server_left)
     sent = time.monotonic()
     os.killpg(proc.pid, signal.SIGTERM)                   # timeout(1), systemd's stop, Ctrl-C (SIGINT) alike
     out, err = proc.communicate(timeout=60)               # it took 2.5 minutes: the server died first
@@ -54,8 +68,8 @@ def test_a_signal_to_the_process_group_stops_the_run_at_once_in_one_line(home, t
     assert list(flow_runs(home).values()) == ["CRASHED"]  # recorded by the run itself: its server was still there
 
 
-def test_a_run_killed_with_kill_9_is_marked_crashed_by_the_next_run(home, tmp_path):
-    proc = start_run(home, tmp_path)
+def test_a_run_killed_with_kill_9_is_marked_crashed_by_the_next_run(home, no_server_left):
+    proc = start_run(home, no_server_left)
     proc.kill()
     proc.wait(timeout=30)
     proc.stdout.close()                                   # the orphaned server holds the pipes open: no EOF
