@@ -43,6 +43,18 @@ def cli(home, *args) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=300)
 
 
+def run_with_a_delivery(home):
+    """A meldingen file in the inbox and ``run``, which must stop with exit code 2: (the file, the output)."""
+    home.inbox.mkdir(parents=True, exist_ok=True)
+    delivery = write_csv(home.inbox / "meldingen_export_2026-W48.csv",
+                         ["Meldingnummer", "Datum melding", "Hoofdcategorie", "Subcategorie", "Buurtcode"],
+                         [["M-1", "24-11-2026 10:00", "Afval", "Illegale afvaldump", "BU01185000"]])
+    res = cli(home, "run", "--today", "2026-11-30")
+    out = " ".join((res.stdout + res.stderr).split())
+    assert res.returncode == 2, out
+    return delivery, out
+
+
 @pytest.mark.parametrize("name", PROFILE_FILES)
 def test_a_profile_without_one_of_its_files_is_refused_naming_it_never_read_as_the_demos(own_profile, name):
     (own_profile.root / "reference" / name).unlink()
@@ -65,13 +77,7 @@ def test_a_home_that_lost_its_division_stops_before_anything_changes(own_profile
 
 def test_a_missing_categories_file_is_no_fault_of_the_delivery_and_the_file_stays_in_the_inbox(own_profile):
     (own_profile.root / "reference" / "meldingen_categorieen.csv").unlink()
-    own_profile.inbox.mkdir(parents=True, exist_ok=True)
-    delivery = write_csv(own_profile.inbox / "meldingen_export_2026-W48.csv",
-                         ["Meldingnummer", "Datum melding", "Hoofdcategorie", "Subcategorie", "Buurtcode"],
-                         [["M-1", "24-11-2026 10:00", "Afval", "Illegale afvaldump", "BU01185000"]])
-    res = cli(own_profile, "run", "--today", "2026-11-30")
-    out = " ".join((res.stdout + res.stderr).split())
-    assert res.returncode == 2, out
+    delivery, out = run_with_a_delivery(own_profile)
     assert "lacks meldingen_categorieen.csv" in out
     assert "could not be read" not in out and "export it again" not in out
     assert delivery.exists()
@@ -96,12 +102,6 @@ def test_a_profile_file_in_error_stops_the_run_before_any_delivery_is_read(own_p
     row = lines[1].split(",")
     row[head.index("signal")] = "geen_signaal"
     path.write_text("\n".join([lines[0], ",".join(row), *lines[2:]]) + "\n", encoding="utf-8")
-    own_profile.inbox.mkdir(parents=True, exist_ok=True)
-    delivery = write_csv(own_profile.inbox / "meldingen_export_2026-W48.csv",
-                         ["Meldingnummer", "Datum melding", "Hoofdcategorie", "Subcategorie", "Buurtcode"],
-                         [["M-1", "24-11-2026 10:00", "Afval", "Illegale afvaldump", "BU01185000"]])
-    res = cli(own_profile, "run", "--today", "2026-11-30")
-    out = " ".join((res.stdout + res.stderr).split())
-    assert res.returncode == 2, out
+    delivery, out = run_with_a_delivery(own_profile)
     assert "meldingen_categorieen.csv maps to unknown signal(s) ['geen_signaal']" in out
     assert "could not be read" not in out and "Traceback" not in out and delivery.exists()
