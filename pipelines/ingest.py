@@ -904,7 +904,9 @@ def left_out_note(source: str, left_out: pd.DataFrame, most: int = 6) -> str:
         codes = sorted(part["area_code"].unique())
         shown = ", ".join(codes[:most]) + (f" and {len(codes) - most} more" if len(codes) > most else "")
         label = pd.Timestamp(start).strftime("%G-W%V" if period == "week" else "%Y-%m")
-        parts.append(f"{label}: {len(codes)} buurt(en) ({shown})")
+        signals = sorted(part["signal"].unique())          # a signal left out entirely is named, not only its buurten
+        parts.append(f"{label}: {len(codes)} buurt(en) ({shown}) of {', '.join(signals[:most])}"
+                     + (f" and {len(signals) - most} more" if len(signals) > most else ""))
     if len(parts) > most:
         parts = [*parts[:most], f"and {len(parts) - most} more periods"]
     return (f"{source}: no rows for {'; '.join(parts)}, although the period before held a row for every buurt (zeros "

@@ -147,7 +147,7 @@ def test_a_signal_left_out_of_a_month_reads_unknown_in_every_buurt_not_0(home, t
                            ).fetchall()
     assert rows[0][:3] == ("eenzaamheid", len(buurten), True) and rows[0][3] == 0      # "minstens 0" everywhere
     assert rows[1][0] == "jeugdoverlast" and rows[1][2] is False
-    assert f"2026-10: {len(buurten)} buurt(en)" in result.describe()
+    assert f"2026-10: {len(buurten)} buurt(en)" in result.describe() and ") of eenzaamheid" in result.describe()
     # the signal's rows delivered later make the month whole
     load(home, write_csv(tmp_path / "wijkteam_10b.csv", WIJKTEAM, month("2026-10", ["eenzaamheid"])), "wijkteam")
     assert not any(partial for _, partial in read(home, "wijkteam", "2026-10").values())
