@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipelines import catalog
+from pipelines.atomic import replacing, write_text
 from pipelines.paths import REPO_ROOT, Home
 from pipelines.reports import jaarplan, openpages, published
 from pipelines.reports.data import NoReportData, find_report_run, open_warehouse, read_report_data
@@ -281,11 +282,9 @@ def write_open_pages(home: Home, settings: ReportSettings | None = None) -> list
     pages, record = open_build(data, settings, read_printed(home))
     # the record before the pages: a build stopped in between leaves a record of pages not yet published (later
     # builds are held to figures nobody read), never published pages the record does not know (red team 6b)
-    path = home.reports / PRINTED_RECORD
-    part = path.with_name(path.name + ".part")
     home.reports.mkdir(parents=True, exist_ok=True)
-    record.to_parquet(part, index=False)
-    part.replace(path)
+    with replacing(home.reports / PRINTED_RECORD) as part:
+        record.to_parquet(part, index=False)
     return replace_open_pages(home.reports / "open", pages)
 
 
@@ -299,9 +298,7 @@ def replace_open_pages(folder: Path, pages: dict[str, str]) -> list[Path]:
     written = []
     for name, html in pages.items():
         path = folder / name
-        part = path.with_name(path.name + ".part")      # a page is replaced whole or not at all
-        part.write_text(html, encoding="utf-8")
-        part.replace(path)
+        write_text(path, html)                          # a page is replaced whole or not at all
         written.append(path)
     for old in sorted(folder.glob("*.html")):
         if old.name not in pages and OPEN_PAGE_MARK in old.read_text(encoding="utf-8", errors="replace"):
