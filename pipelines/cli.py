@@ -300,7 +300,7 @@ def _run_weekly(home: Home, today: Optional[str], dask_address: Optional[str] = 
     if result.run is None:
         console.print(f"\n[yellow]no lists this run:[/] {escape(result.note)}")
         raise typer.Exit(1 if result.refused or result.held else 0)
-    note = " (unchanged: nothing new since this run)" if result.run.reused else ""
+    note = " (unchanged: no new input for its period since this run)" if result.run.reused else ""
     console.print(f"\nrun [bold]{result.run.run_id}[/]{note}: {result.run.n_series} series, "
                   f"{result.run.n_flags} areas on the lists")
     _print_flags(home, run_id=result.run.run_id)

@@ -510,7 +510,7 @@ def weekly(home: str | None = None, today: str | None = None, fan_out: bool = Fa
         return result
     result.run = run
     if result.run.reused:
-        logger.info("nothing new since run %s; lists unchanged", result.run.run_id)
+        logger.info("no new input for its period since run %s; lists unchanged", result.run.run_id)
     from pipelines.catalog.windows import covered_to
 
     from pipelines.export import english_notes, unjudged_notes

@@ -66,9 +66,30 @@ def run_key(con: duckdb.DuckDBPyConnection, ref: Reference,
     return hashlib.sha256(blob.encode()).hexdigest(), loads, settings
 
 
-def find_run(con: duckdb.DuckDBPyConnection, run_key: str | None = None, period: str | None = None) -> Run | None:
-    """A recorded run: the one with ``run_key``, else the latest (of ``period``); None if there is none."""
-    r = catalog.latest_run(con, run_key=run_key, period=period)
+def run_scope(con: duckdb.DuckDBPyConnection, settings: dict, today: pd.Timestamp) -> str:
+    """What a run reads for its own periods: the counts of the weeks and months that had ended by ``today`` (as
+    :func:`complete_periods` scores them), the structural figures' loads (CBS KWB, which the risk reads) and the
+    settings (the run's period, the answers' digest and the reference version among them).
+
+    Loads of later periods leave it as it is: an earlier week run again after a later delivery finds its run,
+    unless that delivery changed a count of the week's history (late rows, a correction, a full window)."""
+    from models.calendar import period_start
+    from pipelines.sources import SOURCES
+
+    when = pd.Series([today])
+    counts = catalog.counts_digest(con, period_start(when, "week")[0].date(), period_start(when, "month")[0].date())
+    all_loads = catalog.loads(con)
+    structural = sorted(all_loads.loc[all_loads["source"].map(
+        lambda s: hasattr(SOURCES.get(s), "write_core")), "load_id"])
+    blob = json.dumps({"counts": counts, "structural": structural, "settings": settings}, sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def find_run(con: duckdb.DuckDBPyConnection, run_key: str | None = None, period: str | None = None,
+             scope_key: str | None = None) -> Run | None:
+    """A recorded run: the one with ``run_key``, else the latest of ``period`` (with ``scope_key``: that read the
+    same for its periods, :func:`run_scope`), else the latest; None if there is none."""
+    r = catalog.latest_run(con, run_key=run_key, period=period, scope_key=scope_key)
     return None if r is None else Run(r[0], r[1], r[2], True, r[3], r[4], r[5])
 
 
@@ -121,7 +142,8 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, 
                            "once the first one is complete (run again next week)")
     label, run_start = flag.run_period_of(grid)
     key, loads, settings = run_key(con, ref, label)
-    found = find_run(con, run_key=key)
+    scope = run_scope(con, settings, today)
+    found = find_run(con, run_key=key) or find_run(con, scope_key=scope, period=label)
     if found is not None and catalog.marts_run(con) == found.run_id:
         return found
     if only_run is not None and (found is None or found.run_id != only_run):
@@ -202,7 +224,8 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, 
         catalog.record_run(con, dict(run_id=run_id, run_key=key, started_at=started, finished_at=finished,
                                      run_period=label, loads=json.dumps(loads),
                                      settings=json.dumps(settings, sort_keys=True), n_series=totals["series"],
-                                     n_scored=totals["scored"], n_flags=totals["flags"], today=today.date()))
+                                     n_scored=totals["scored"], n_flags=totals["flags"], today=today.date(),
+                                     scope_key=scope))
         catalog.lists_started(con, label, run_id)     # its lists are owed until the export has written them all
     return Run(run_id, label, finished, False, totals["series"], totals["scored"], totals["flags"],
                (note,) if note else ())

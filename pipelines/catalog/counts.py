@@ -485,6 +485,17 @@ def count_ranges(con: Con) -> pd.DataFrame:
                        f"FROM ({COUNTS_AND_BOUNDS}) GROUP BY ALL ORDER BY ALL").df()
 
 
+def counts_digest(con: Con, week_before, month_before) -> list:
+    """``[number, digest]`` of every count a series reads (:data:`COUNTS_AND_BOUNDS`, a lower bound's mark with it)
+    of the weeks starting before ``week_before`` and the months before ``month_before``: the same counts, the same
+    digest, in whatever order they were written."""
+    n, digest = con.execute(
+        "SELECT count(*), coalesce(bit_xor(hash(area_code, signal, period, period_start, count, source, partial)), 0) "
+        f"FROM ({COUNTS_AND_BOUNDS}) WHERE CASE period WHEN 'week' THEN period_start < ? ELSE period_start < ? END",
+        [week_before, month_before]).fetchone()
+    return [int(n), str(digest)]
+
+
 #: Every count a series or a report reads: the stored totals, and for a buurt, signal and period whose total has an
 #: unknown part (:data:`PART_UNKNOWN`) the sum of its known parts (0 when none is known), a lower bound, with
 #: ``partial`` true.

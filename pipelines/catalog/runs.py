@@ -12,7 +12,7 @@ from pipelines.warehouse import insert_frame
 Con = duckdb.DuckDBPyConnection
 RUN_COLUMNS = "run_id, run_period, finished_at, n_series, n_scored, n_flags"
 RUN_ROW = ("run_id", "run_key", "started_at", "finished_at", "run_period", "loads", "settings", "n_series",
-           "n_scored", "n_flags", "today")
+           "n_scored", "n_flags", "today", "scope_key")
 LEVEL_RANK = "CASE f.level WHEN 'alarm' THEN 0 WHEN 'aandacht' THEN 1 ELSE 2 END"
 
 
@@ -27,12 +27,16 @@ PERIOD_END = ("CASE WHEN run_period LIKE '%-W%' THEN "
 LATEST = f"ORDER BY {PERIOD_END} DESC, finished_at DESC, rowid DESC LIMIT 1"
 
 
-def latest_run(con: Con, run_key: str | None = None, period: str | None = None) -> tuple | None:
+def latest_run(con: Con, run_key: str | None = None, period: str | None = None,
+               scope_key: str | None = None) -> tuple | None:
     """(run_id, run_period, finished_at, n_series, n_scored, n_flags) of the run with ``run_key``, else the
-    latest (of ``period``): of the latest period, then the last finished; None if there is none."""
+    latest (of ``period``, and with ``scope_key``): of the latest period, then the last finished; None if there is
+    none."""
     where, args = "", []
     if run_key is not None:
         where, args = "WHERE run_key = ?", [run_key]
+    elif period is not None and scope_key is not None:
+        where, args = "WHERE run_period = ? AND scope_key = ?", [period, scope_key]
     elif period is not None:
         where, args = "WHERE run_period = ?", [period]
     got = con.execute(f"SELECT {RUN_COLUMNS} FROM meta.runs {where} {LATEST}", args).fetchall()

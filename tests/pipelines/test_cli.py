@@ -294,7 +294,7 @@ def test_a_run_whose_lists_folder_cannot_be_made_says_so_in_one_sentence_and_kee
     (home.exports / "2026-W44").unlink()
     res = invoke(home, "run", "--today", "2026-11-26")
     assert res.exit_code == 0, res.output
-    assert "nothing new since run" in caplog.text or "unchanged" in res.output
+    assert "no new input for its period since run" in caplog.text or "unchanged" in res.output
     assert list((home.exports / "2026-W44").glob("*.xlsx"))
 
 

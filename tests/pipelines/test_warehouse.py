@@ -111,9 +111,9 @@ def test_a_signal_during_a_query_unwinds_as_an_interrupt_not_a_failed_query(tmp_
     code = textwrap.dedent(f"""
         import os, signal, threading
         from pipelines.warehouse import Interrupted, connect
-        threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT)).start()
         try:
-            with connect({str(tmp_path / "w.duckdb")!r}) as con:
+            with connect({str(tmp_path / "w.duckdb")!r}) as con:    # the signal in the query, not in the migrations
+                threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT)).start()
                 con.execute("SELECT count(*) FROM range(400000000) t(i) WHERE hash(i) % 7 = 3").fetchall()
         except KeyboardInterrupt as exc:
             print("interrupt", isinstance(exc, Interrupted))
