@@ -30,13 +30,15 @@ LATEST = f"ORDER BY {PERIOD_END} DESC, finished_at DESC, rowid DESC LIMIT 1"
 def latest_run(con: Con, run_key: str | None = None, period: str | None = None,
                scope_key: str | None = None) -> tuple | None:
     """(run_id, run_period, finished_at, n_series, n_scored, n_flags) of the run with ``run_key``, else the
-    latest (of ``period``, and with ``scope_key``): of the latest period, then the last finished; None if there is
-    none."""
+    latest (of ``period``; with ``scope_key``, only if that latest one has it: a run a later one of its period
+    replaced is not taken up again): of the latest period, then the last finished; None if there is none."""
     where, args = "", []
     if run_key is not None:
         where, args = "WHERE run_key = ?", [run_key]
     elif period is not None and scope_key is not None:
-        where, args = "WHERE run_period = ? AND scope_key = ?", [period, scope_key]
+        got = con.execute(f"SELECT {RUN_COLUMNS}, scope_key FROM meta.runs WHERE run_period = ? {LATEST}",
+                          [period]).fetchall()
+        return got[0][:-1] if got and got[0][-1] == scope_key else None
     elif period is not None:
         where, args = "WHERE run_period = ?", [period]
     got = con.execute(f"SELECT {RUN_COLUMNS} FROM meta.runs {where} {LATEST}", args).fetchall()

@@ -86,3 +86,9 @@ def test_an_earlier_week_run_again_after_a_later_delivery_finds_its_run(home, re
         fresh = score_and_flag(con, ref, today=NOW)
         assert not fresh.reused and fresh.run_id != first.run_id and fresh.run_period == "2026-W47"
         assert score_and_flag(con, ref, today=NOW).run_id == fresh.run_id       # and found again from then on
+        # a correction takes the late row back: the week reads as the first run read it, but that run was replaced
+        # (the lists hold the new one); a run of its own, not the superseded one taken up again
+        deliver(con, "fix", [("2026-11-02", -1)])
+        back = score_and_flag(con, ref, today=NOW)
+        assert not back.reused and back.run_id not in (first.run_id, fresh.run_id)
+        assert find_run(con, period="2026-W47").run_id == back.run_id
