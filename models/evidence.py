@@ -541,9 +541,11 @@ def lifecycle(evidence: pd.DataFrame, budget: Budget = Budget(), unknown: pd.Ser
     resolve_after = np.where(ev["period"] == "month", budget.resolve_after_months, budget.resolve_after_weeks)
     gap = pos - pos.where(listed).groupby(keys, sort=False).ffill()
     candidate = gap.notna() & (gap < resolve_after)
-    # a listing after a gap of resolve_after periods or more (periods not scored) starts anew
+    # a listing after more than resolve_after periods off the list (periods not scored among them) starts anew; one
+    # in the period that would have resolved the episode continues it (red team 7b: listed, two weeks of nazorg, listed
+    # again read "nieuw" without the episode ever being "opgelost")
     before = pos.where(listed).groupby(keys, sort=False).ffill().groupby(keys, sort=False).shift()
-    after_gap = (pos - before) >= resolve_after
+    after_gap = (pos - before) > resolve_after
     seg_start = candidate & (~candidate.groupby(keys, sort=False).shift(fill_value=False) | after_gap)
     segment = seg_start.cumsum().where(candidate)
     first_listed = pos.where(listed).groupby(segment).transform("min")

@@ -97,6 +97,24 @@ def test_lifecycle_statuses():
     assert out.loc[4, "last_seen"] == pd.Timestamp("2026-09-21")
 
 
+def test_a_listing_in_the_week_that_would_have_resolved_the_episode_continues_it():
+    """Red team 7b F1: listed, two weeks of nazorg (shown as aanhoudend), listed again: the same episode, never
+    "nieuw" with a new "sinds" without an "opgelost" between. Three weeks off the list resolve it, as before."""
+    def statuses(levels):
+        ev = pd.DataFrame({"area_code": "A", "domain": "physical", "period": "week",
+                           "period_start": pd.date_range("2026-09-07", periods=len(levels), freq="7D"),
+                           "level": levels, "score": [3.0 if lv else 0.0 for lv in levels]})
+        out = lifecycle(ev, Budget(resolve_after_weeks=3))
+        return list(out["status"]), out["since"].dt.strftime("%m-%d").fillna("").tolist()
+
+    status, since = statuses(["aandacht", "", "", "aandacht", "", ""])
+    assert status == ["nieuw", "aanhoudend", "aanhoudend", "aanhoudend", "aanhoudend", "aanhoudend"]
+    assert set(since) == {"09-07"}
+    status, since = statuses(["aandacht", "", "", "", "aandacht", "", "", ""])
+    assert status == ["nieuw", "aanhoudend", "aanhoudend", "opgelost", "nieuw", "aanhoudend", "aanhoudend", "opgelost"]
+    assert since[4] == "10-05"
+
+
 def test_a_quiet_period_of_partly_unknown_counts_never_resolves_an_episode():
     """A buurt left out of a month's delivery reads "minstens 0": quiet, but not known to be quiet. It counts as a
     period not scored (red team round 5a, F1: the list said "opgelost, weer op het verwachte niveau")."""

@@ -502,7 +502,7 @@ def _newer_run(con, home, run, next_week: bool = False):
     period = run.run_period[:-2] + f"{int(run.run_period[-2:]) + 1:02d}" if next_week else run.run_period
     newer = replace(run, run_id=run.run_id[:-1] + "n", run_period=period)
     con.execute("INSERT INTO meta.runs SELECT ? AS run_id, run_key || 'n', started_at + INTERVAL 7 DAY, "
-                "finished_at + INTERVAL 7 DAY, ?, loads, settings, n_series, n_scored, n_flags, today "
+                "finished_at + INTERVAL 7 DAY, ?, loads, settings, n_series, n_scored, n_flags, today, scope_key "
                 "FROM meta.runs WHERE run_id = ?", [newer.run_id, period, run.run_id])
     shift = 7 if next_week else 0
     con.execute("INSERT INTO marts.area_flags SELECT * REPLACE (? AS run_id, "
@@ -559,7 +559,7 @@ def test_an_earlier_weeks_list_whose_run_was_made_later_does_not_undo_this_weeks
     older = replace(run, run_id=run.run_id[:-1] + "o", run_period=run.run_period[:-2] + f"{week - 1:02d}")
     with connect(home.warehouse) as con:
         con.execute("INSERT INTO meta.runs SELECT ? AS run_id, run_key || 'o', started_at + INTERVAL 7 DAY, "
-                    "finished_at + INTERVAL 7 DAY, ?, loads, settings, n_series, n_scored, n_flags, today "
+                    "finished_at + INTERVAL 7 DAY, ?, loads, settings, n_series, n_scored, n_flags, today, scope_key "
                     "FROM meta.runs WHERE run_id = ?", [older.run_id, older.run_period, run.run_id])
         con.execute("INSERT INTO marts.area_flags SELECT * REPLACE (? AS run_id) FROM marts.area_flags "
                     "WHERE run_id = ?", [older.run_id, run.run_id])      # the same flags (a month's, say)
