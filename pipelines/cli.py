@@ -286,7 +286,11 @@ def _run_weekly(home: Home, today: Optional[str], dask_address: Optional[str] = 
 
     serve_in_own_session()          # a Ctrl-C or SIGTERM to the process group leaves the server to record the stop
     try:
-        result = flow_fn(home=str(home.root), today=today, fan_out=fan_out)
+        # the flow's state, not its result: a run a full disk stopped is a Failed run holding its result (flows.Stop)
+        state = flow_fn(home=str(home.root), today=today, fan_out=fan_out, return_state=True)
+        result = state.result(raise_on_failure=False)
+        if isinstance(result, BaseException):
+            raise result
     except WarehouseBusy as exc:
         _fail(str(exc))
     for ld in result.loads:
@@ -297,6 +301,8 @@ def _run_weekly(home: Home, today: Optional[str], dask_address: Optional[str] = 
         console.print(f"  [yellow]! {escape(why)}[/]")
     for warning in result.warnings:
         console.print(f"  [yellow]! {escape(warning)}[/]")
+    if result.stopped:              # a full disk half-way: what was done before is kept, said above
+        _fail(result.stopped)
     if result.run is None:
         console.print(f"\n[yellow]no lists this run:[/] {escape(result.note)}")
         raise typer.Exit(1 if result.refused or result.held else 0)

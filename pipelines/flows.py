@@ -10,6 +10,7 @@ Schedule: Mondays 06:00 Europe/Amsterdam (``prefect.yaml``); runs without a serv
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import os
@@ -42,7 +43,7 @@ from pipelines.sources import SOURCES, reads_folders, source_for_file  # noqa: E
 from pipelines.privacy import shown_file_name  # noqa: E402
 from pipelines.sources.common import IngestError  # noqa: E402
 from pipelines.validate import ValidationRefused  # noqa: E402
-from pipelines.warehouse import connect, damage  # noqa: E402
+from pipelines.warehouse import connect, damage, expected_failure  # noqa: E402
 from pipelines.interrupted_runs import mark_interrupted_runs  # noqa: E402
 
 
@@ -58,6 +59,31 @@ class WeeklyResult:
     warnings: list[str] = field(default_factory=list)
     note: str = ""
     export_failed: str = ""         # why the lists could not be written (the run's loads and scores are kept)
+    stopped: str = ""               # why the run stopped half-way (a full disk): what it did is kept, the rest not done
+
+
+@dataclass(frozen=True)
+class Stop:
+    """A step stopped by a failure that is not wijkradar's (``warehouse.expected_failure``: a full disk, the warehouse
+    busy or damaged): the sentence saying what to do. Returned, not raised, so Prefect records the outcome instead
+    of a failed task with its traceback, and the run stops there (red team 7a F1: a full disk during a run printed
+    three tracebacks, and every later file was refused as if it were damaged)."""
+
+    sentence: str
+
+
+def stops_on_system_failure(fn):
+    """``fn``'s result, or a :class:`Stop` for a failure of the system it met."""
+    @functools.wraps(fn)
+    def step(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except Exception as exc:
+            sentence = expected_failure(exc)
+            if sentence is None:
+                raise
+            return Stop(sentence)
+    return step
 
 
 def _unique(name: str, taken) -> str:
@@ -169,6 +195,7 @@ class Outcome:
     refused: str = ""
     held: str = ""
     left: str = ""         # left in the inbox for a later run (reports dated after the run's --today)
+    stopped: str = ""      # not loaded, and the run stops: a failure of the system (a full disk), not of the file
 
 
 @task
@@ -194,6 +221,8 @@ def ingest(home: Home, path: Path, source: str, today: pd.Timestamp | None, late
         except Exception as exc:  # noqa: BLE001 - one damaged file must not fail the weekly run
             if damage(exc, home.warehouse):
                 raise                    # the warehouse, not the file: connect says so in one sentence
+            if expected_failure(exc):    # a full disk: not this file's fault, and the next file would meet it too
+                return Outcome(stopped=f"{shown_file_name(path.name)}: not loaded: {expected_failure(exc)}")
             failed = exc                 # logged below, once the error is no longer being handled (see there)
     return Outcome(refused=_unexpected_failure(
         path, failed, "wijkradar.ingest", "not loaded", "the file could not be read",
@@ -263,7 +292,8 @@ def _unexpected_failure(path: Path, exc: BaseException, logger: str, not_done: s
 
 
 @task
-def score(home: Home, today: pd.Timestamp | None = None) -> Run | str:
+@stops_on_system_failure
+def score(home: Home, today: pd.Timestamp | None = None) -> Run | str | Stop:
     """Score every series and flag the run's period (or find the identical earlier run); when there is
     nothing to score yet, the sentence saying why (an outcome, not a failed task with a traceback)."""
     with connect(home.warehouse) as con:
@@ -285,7 +315,8 @@ def _submit_blocks(fn, work: list[Block]) -> list[pd.DataFrame]:
     return [f.result() for f in futures]
 
 
-def score_fanned_out(home: Home, today: pd.Timestamp | None = None) -> Run | str:
+@stops_on_system_failure
+def score_fanned_out(home: Home, today: pd.Timestamp | None = None) -> Run | str | Stop:
     """Scoring with its blocks fanned out; called in the flow body, where ``submit`` reaches the runner."""
     with connect(home.warehouse) as con:
         try:
@@ -364,6 +395,7 @@ def delivery_warnings(ranges: pd.DataFrame, run_period: str, today: pd.Timestamp
 
 
 @task
+@stops_on_system_failure
 def score_risk(home: Home, run: Run):
     """Each buurt's chance of an escalation per domain in the coming months (skipped when the run has it)."""
     from pipelines.risk import risk_step
@@ -487,6 +519,8 @@ def weekly(home: str | None = None, today: str | None = None, fan_out: bool = Fa
         # a run given a day (--today) leaves a file holding later reports: judged on that day they were quarantined
         # as in the future, and the file was then "already loaded" for good
         outcome = ingest(h, path, source, now, "quarantine" if now is None else "leave")
+        if outcome.stopped:
+            return _stopped(result, outcome.stopped, logger)
         if outcome.held:
             logger.warning("%s", outcome.held)
             result.held[name] = outcome.held
@@ -504,6 +538,8 @@ def weekly(home: str | None = None, today: str | None = None, fan_out: bool = Fa
         result.warnings.append(note)
     logger.info("scoring all series")
     run = score_fanned_out(h, now) if fan_out else score(h, now)
+    if isinstance(run, Stop):
+        return _stopped(result, run.sentence, logger)
     if isinstance(run, str):
         logger.warning("no lists this run: %s", run)
         result.note = run
@@ -523,18 +559,41 @@ def weekly(home: str | None = None, today: str | None = None, fan_out: bool = Fa
         result.warnings.append(warning)
     result.warnings.extend(result.run.notes)       # periods a source never delivered (logged where they were found)
     result.warnings.extend(unjudged)               # the run's own week not judged (logged by the export)
-    logger.info("%s", score_risk(h, result.run).describe())
+    return _finish(h, result, logger)
+
+
+def _finish(h: Home, result: WeeklyResult, logger):
+    """A scored run's last steps: the risk, the lists, the Prefect artifacts and the marts given back to the current
+    run; a failure of the system stops them where it met them."""
+    risk = score_risk(h, result.run)
+    if isinstance(risk, Stop):
+        return _stopped(result, risk.sentence, logger)
+    logger.info("%s", risk.describe())
     _export_into(h, result, logger)
     publish(h, result)
     kept = restore_marts(h)
+    if isinstance(kept, Stop):
+        return _stopped(result, kept.sentence, logger)
     if kept:
         logger.warning("%s", kept)
         result.warnings.append(kept)
     return result
 
 
+def _stopped(result: WeeklyResult, sentence: str, logger):
+    """The end of a run stopped by a failure of the system (:class:`Stop`): a ``Failed`` flow run (so a scheduled
+    run reads as failed in Prefect) without a traceback, whose data is ``result``: what it did before is kept.
+    Call the flow with ``return_state=True`` and take ``state.result(raise_on_failure=False)``."""
+    from prefect.states import Failed
+
+    logger.error("%s", sentence)
+    result.stopped = sentence
+    return Failed(message=sentence, data=result)
+
+
 @task
-def restore_marts(home: Home) -> str | None:
+@stops_on_system_failure
+def restore_marts(home: Home) -> str | Stop | None:
     """After a run of an earlier week, the scores (explain, reports) go back to the current run's."""
     from pipelines.runs import restore_current_marts
 
@@ -588,19 +647,14 @@ def monthly_police(home: str | None = None, base_url: str | None = None, gemeent
         result.loads.append(outcome.load)
         logger.info(result.loads[-1].describe())
     run = score(h)
+    if isinstance(run, Stop):
+        return _stopped(result, run.sentence, logger)
     if isinstance(run, str):
         logger.warning("no lists this run: %s", run)
         result.note = run
         return result
     result.run = run
-    logger.info("%s", score_risk(h, result.run).describe())
-    _export_into(h, result, logger)
-    publish(h, result)
-    kept = restore_marts(h)
-    if kept:
-        logger.warning("%s", kept)
-        result.warnings.append(kept)
-    return result
+    return _finish(h, result, logger)
 
 
 @task(retries=2, retry_delay_seconds=[60, 300], retry_condition_fn=only_if_unreachable)

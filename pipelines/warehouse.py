@@ -123,7 +123,10 @@ def expected_failure(exc: BaseException) -> str | None:
         return str(exc)
     text = str(exc)
     full = isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", -1))
-    if full or (isinstance(exc, duckdb.IOException) and any(
+    # DuckDB reports a commit that could not write its log as a TransactionException, SQLite (Prefect's database)
+    # as an OperationalError: the system's words are the same (red team 7a F1: a traceback instead of this sentence)
+    said = any(w in text.lower() for w in ("no space left", "disk is full", "disk quota", "file too large"))
+    if full or said or (isinstance(exc, duckdb.IOException) and any(
             w in text.lower() for w in ("write", "space", "too large", "disk"))):
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else text.rsplit(": ", 1)[-1].strip()
         return (f"the disk is full or a file could not be written ({reason[:80]}); free space and run the command "

@@ -156,3 +156,44 @@ def test_an_unreadable_file_beside_a_sound_warehouse_is_not_the_warehouse(home, 
         with connect(home.warehouse) as con:
             con.execute(f"SELECT * FROM read_parquet('{tmp_path / 'x.parquet'}')").fetchall()
     assert "cannot be read: it is damaged" not in str(caught.value)
+
+
+FULL = 'TransactionContext Error: Failed to commit: Could not write file "/x/warehouse.duckdb.wal": No space left on device'
+
+
+@pytest.mark.flow
+@pytest.mark.parametrize("step", ["record_run", "write_risk"])
+def test_a_full_disk_half_way_a_run_stops_it_in_one_sentence_as_a_failed_flow_run(tmp_path, ref, prefect_harness,
+                                                                                 monkeypatch, caplog, step):
+    """Red team 7a F1: a commit that could not write the warehouse's log (DuckDB's TransactionException, not an
+    IOException) ended a run in three tracebacks and exit code 1. Now the run stops at that step in one sentence,
+    exit code 2, with what it stored before kept; its Prefect flow run is Failed, without a traceback."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.objects import StateType
+    from prefect.client.schemas.sorting import FlowRunSort
+
+    from pipelines import catalog
+    from tests.conftest import demo_run_home
+    from tests.pipelines.test_cli import invoke
+
+    home, earlier = demo_run_home(tmp_path, ref, today="2026-11-19")
+
+    def full(*args, **kwargs):
+        raise duckdb.TransactionException(FULL)
+
+    monkeypatch.setattr(catalog, step, full)
+    res = invoke(home, "run", "--today", "2026-11-26")
+    said = " ".join(res.output.split())
+    assert res.exit_code == 2, res.output
+    assert ("error: the disk is full or a file could not be written (No space left on device); free space and run "
+            "the command again") in said
+    # (no "Traceback" at all: Prefect's console handler may report a logging error on a stream an earlier CliRunner
+    # invocation of this process closed)
+    assert "TransactionException" not in res.output and "Traceback" not in caplog.text
+    with connect(home.warehouse) as con:
+        runs = [r[0] for r in con.execute("SELECT run_id FROM meta.runs").fetchall()]
+    assert (runs == [earlier.run_id]) if step == "record_run" else (len(runs) == 2)   # the step's own commit: none
+    assert not (home.exports / "2026-W47").exists()                                       # no lists of a half run
+    with get_client(sync_client=True) as client:
+        last = client.read_flow_runs(sort=FlowRunSort.START_TIME_DESC, limit=1)[0]
+    assert last.state.type == StateType.FAILED and "No space left on device" in last.state.message
