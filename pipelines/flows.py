@@ -29,6 +29,7 @@ from prefect.cache_policies import NO_CACHE  # noqa: E402
 from prefect.artifacts import create_markdown_artifact, create_table_artifact  # noqa: E402
 
 from pipelines import catalog, reference, wording  # noqa: E402
+from pipelines.clock import local_today  # noqa: E402
 from pipelines.delivery import LoadHeld  # noqa: E402
 from pipelines.export import export_run  # noqa: E402
 from pipelines.feedback import (FeedbackRefused, FeedbackResult, feedback_files, import_feedback,  # noqa: E402
@@ -349,7 +350,7 @@ def staleness(run_period: str, today: pd.Timestamp | None, covered_to: pd.Timest
     period, end = _period_end(run_period)
     if covered_to is not None and pd.Timestamp(covered_to) > end:
         end = pd.Timestamp(covered_to)
-    today = pd.Timestamp(today if today is not None else pd.Timestamp.now()).normalize()
+    today = pd.Timestamp(today if today is not None else local_today()).normalize()
     weeks = (today - end - pd.Timedelta(days=1)).days // 7
     if period == "week" and weeks < STALE_AFTER_WEEKS:
         return None
@@ -369,7 +370,7 @@ def delivery_warnings(ranges: pd.DataFrame, run_period: str, today: pd.Timestamp
     do not evaluate because a weekly source holds the run's week back."""
     from models.calendar import period_label
 
-    today = pd.Timestamp(today if today is not None else pd.Timestamp.now()).normalize()
+    today = pd.Timestamp(today if today is not None else local_today()).normalize()
     windows = windows or {}
     out, newest = [], {}
     for r in ranges.itertuples(index=False):

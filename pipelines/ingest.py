@@ -24,6 +24,7 @@ import duckdb
 import pandas as pd
 
 from pipelines import catalog
+from pipelines.clock import local_today
 from pipelines import delivery as delivery_mod
 from pipelines.catalog.counts import (ledger_holders, newer_holders, recent_values, replace_corrections,
                                       warehouse_file, whole_cells_held)
@@ -205,7 +206,7 @@ class Delivery:
         if last < first:
             raise IngestError(f"{where} {names[1]} lies before {names[0]}; the window ends before it starts")
         if today is not None and last.normalize() > pd.Timestamp(today).normalize():
-            if later_rows == "leave" and last.normalize() <= pd.Timestamp.today().normalize():
+            if later_rows == "leave" and last.normalize() <= local_today():
                 raise NotYet(f"{where} {names[1]} lies after {pd.Timestamp(today):%Y-%m-%d}, the day this run was "
                              "given (--today); the file is left in the inbox and loads with a run of a later day (or "
                              "without --today)")
@@ -457,7 +458,7 @@ def backfill_unknown_cells(con: duckdb.DuckDBPyConnection, ref: Reference, today
     over parts with a suppressed part is no longer stored as an undercount. Returns how many cells were marked."""
     if not catalog.upgrade_pending(con, "unknown_cells"):
         return 0
-    today = pd.Timestamp(today if today is not None else pd.Timestamp.now()).normalize()
+    today = pd.Timestamp(today if today is not None else local_today()).normalize()
     marked = 0
     with transaction(con):
         for source, module in SOURCES.items():
@@ -674,7 +675,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
     if not path.exists() and not path.is_symlink():
         raise FileNotFoundError(f"{path} does not exist; give the path of the file to load")
     file_name = _shown_name(path, source, archive_dir)
-    today = pd.Timestamp.today().normalize() if today is None else pd.Timestamp(today)
+    today = local_today() if today is None else pd.Timestamp(today)
     digest = content_hash(path)
     delivery = Delivery.for_file(path, mode, window or held_window(con, digest), today, later_rows, source,
                                  getattr(module, "KIND", None))

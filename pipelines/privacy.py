@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pipelines.clock import local_today
 from pipelines.codes import AREA_CODE
 
 #: A flag for pandas' string regex methods with the long patterns here: with any flag pandas runs Python's ``re``
@@ -2395,7 +2396,7 @@ def _note_old_date(text: str, today: date | None = None) -> bool:
     """Whether a note holds a full date (day, month and year) at least :data:`NOTE_BIRTH_YEARS` years ago, not after a
     word that dates an event (:data:`_NOTE_EVENT_DATE`): a date of birth written without its keyword ("12 maart 1961",
     "1961-03-12", "melder is van 03-04-1958")."""
-    now = (today or date.today()).year
+    now = (today or local_today().date()).year
     last = now - NOTE_BIRTH_YEARS
 
     def year(text: str) -> int:            # a year of two digits ("'61", "12-03-61") is the last one it can be

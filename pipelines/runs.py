@@ -20,6 +20,7 @@ import pandas as pd
 import pyarrow as pa
 
 from pipelines import catalog
+from pipelines.clock import local_today
 from pipelines.feedback import feedback_digest, read_answers
 from pipelines.flag import FLAG_COLUMNS, STATUS_ORDER
 from pipelines.parallel import process_pool, workers_for
@@ -128,7 +129,7 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, 
     """
     from pipelines import flag, score
 
-    today = pd.Timestamp(today if today is not None else datetime.now()).normalize()
+    today = pd.Timestamp(today if today is not None else local_today()).normalize()
     from pipelines.ingest import run_pending_upgrades     # an older warehouse's one-time upgrades
 
     run_pending_upgrades(con, ref, today)

@@ -1720,7 +1720,7 @@ MONTH_NAMES = {
 }
 WEEKDAYS = {"maandag": 0, "ma": 0, "dinsdag": 1, "di": 1, "woensdag": 2, "wo": 2, "donderdag": 3, "do": 3,
             "vrijdag": 4, "vr": 4, "zaterdag": 5, "za": 5, "zondag": 6, "zo": 6}
-LOCAL_TZ = "Europe/Amsterdam"
+from pipelines.clock import LOCAL_TZ  # noqa: E402 - report times are Amsterdam time
 #: Dates outside these years are typing errors, never guessed into something else.
 YEAR_RANGE = (1900, 2199)
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
