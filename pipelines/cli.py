@@ -56,6 +56,25 @@ def system_error(exc: OSError) -> str:
     return f"{name}: {problem}; {fix}, and run the command again"
 
 
+def _usable_streams() -> None:
+    """An output stream the process was started without (closed by a daemon wrapper or a scheduler: ``>&-``) writes
+    nowhere instead of ending every command, the weekly run too, at its first line (red team 7a F4); one that cannot
+    hold a character (``PYTHONIOENCODING=ascii``) shows it as ``?`` instead of ending the command in a
+    UnicodeEncodeError at the first Dutch label ("Financiële zorgen", F5)."""
+    import io
+
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))
+        elif name == "stdout" and hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="replace")
+            except (ValueError, io.UnsupportedOperation):
+                pass
+
+
+_usable_streams()
 app = typer.Typer(help="wijkradar: early-warning signals per neighbourhood, lists per wijkteam.",
                   no_args_is_help=True, add_completion=False, cls=_Commands)
 console = Console(width=None if sys.stdout.isatty() else 150)
