@@ -447,7 +447,8 @@ def rising_series(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataF
     """The buurt x signal series rising most: the last ``weeks`` weeks against the same weeks of earlier years
     (52, 104, ... weeks back).
 
-    A period counts when it lies wholly in the window (monthly signals: the months that ended in it). An earlier
+    A period counts when it lies wholly in the window (monthly signals: the months that ended in it, and in an earlier
+    year the same calendar months). An earlier
     year counts for a series only when its signal was delivered from that year's window on (``years``: how many
     did); a series without any such year has nothing to rise from and is left out.
     ``z = (recent - baseline) / sqrt(baseline + 1)`` ranks the rise (a Poisson-like scale, so a rise
@@ -459,6 +460,12 @@ def rising_series(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataF
     # an earlier window counts for a signal only when the signal was delivered then: the years before a source
     # began are not years of 0 (a source delivered since June would otherwise top the table, risen from nothing)
     first = c.groupby("signal")["period_start"].min()
+    # a monthly signal's earlier windows hold the recent window's calendar months of that year: 52 weeks back drift a
+    # day a year, and a window then held other months, or three against two (red team 7c F2)
+    recent_hi = end
+    recent_lo = end - pd.Timedelta(weeks=weeks)
+    months = [m for m in pd.period_range(recent_lo.to_period("M"), recent_hi.to_period("M"), freq="M")
+              if m.start_time > recent_lo and m.end_time.normalize() <= recent_hi]
     windows, los = [], {}
     for k in range(0, years_back + 1):
         hi = end - pd.Timedelta(weeks=52 * k)          # whole weeks back, so a window holds the same number of weeks
@@ -466,7 +473,9 @@ def rising_series(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataF
         if k and lo < first.min():
             continue
         los[k] = lo
-        part = c[(c["period_start"] > lo) & (c["period_end"] <= hi)]
+        starts = [(m - 12 * k).start_time for m in months]
+        part = c[((c["period"] != "month") & (c["period_start"] > lo) & (c["period_end"] <= hi))
+                 | ((c["period"] == "month") & c["period_start"].isin(starts))]
         windows.append(part.groupby(["area_code", "signal"])["count"].sum().rename(k))
     if not windows:
         return pd.DataFrame()

@@ -132,6 +132,18 @@ def test_rising_series_ranks_a_rise_against_the_same_weeks_of_earlier_years():
     assert (top["recent"], top["baseline"], top["years"]) == (78, 26, 3)
 
 
+def test_rising_series_compare_a_monthly_signal_with_the_same_calendar_months_of_earlier_years():
+    """Red team 7c F2: the earlier windows were 52 weeks back, drifting a day a year, so the report of 2026-W48 (ending
+    29-11-2026) compared September and October 2026 with October-November 2023 and 2024 and September-November 2025.
+    A count per month equal to its month number shows which months a window holds."""
+    counts = pd.concat([monthly("BU2", "eenzaam", f"{year}-01-01", list(range(1, 13))) for year in (2023, 2024, 2025)]
+                       + [monthly("BU2", "eenzaam", "2026-01-01", list(range(1, 11)))])
+    counts.loc[counts["period_start"] >= "2026-09-01", "count"] *= 3         # September and October 2026 rose
+    out = trends.rising_series(counts, AREAS, CATALOGUE, pd.Timestamp("2026-11-29"), years_back=3)
+    top = out.set_index(["area_code", "signal"]).loc[("BU2", "eenzaam")]
+    assert (top["recent"], top["baseline"], top["years"]) == (3 * (9 + 10), 9 + 10, 3)
+
+
 def test_rising_series_leave_out_the_years_before_a_signal_was_delivered():
     """Red team: a source delivered from June on topped 'Sterkst stijgende reeksen' (baseline 0 over 3 years):
     the years before it began were read as years of 0."""
