@@ -115,6 +115,18 @@ def test_a_listing_in_the_week_that_would_have_resolved_the_episode_continues_it
     assert since[4] == "10-05"
 
 
+def test_consecutive_listed_months_are_one_episode_that_resolves():
+    """Red team 7c F3: every listed month of a monthly domain started an episode of its own ("nieuw", since that
+    month) and only the last was ever resolved, so the year plan counted 16 flags, 7 of them open, for one episode."""
+    levels = ["alarm"] * 8 + ["", ""]
+    ev = pd.DataFrame({"area_code": "A", "domain": "social", "period": "month",
+                       "period_start": pd.date_range("2025-01-01", periods=10, freq="MS"),
+                       "level": levels, "score": [3.0] * 8 + [0.0, 0.0]})
+    out = lifecycle(ev, Budget(resolve_after_months=1))
+    assert list(out["status"]) == ["nieuw"] + ["aanhoudend"] * 7 + ["opgelost", ""]
+    assert (out.loc[:8, "since"] == pd.Timestamp("2025-01-01")).all()
+
+
 def test_a_quiet_period_of_partly_unknown_counts_never_resolves_an_episode():
     """A buurt left out of a month's delivery reads "minstens 0": quiet, but not known to be quiet. It counts as a
     period not scored (red team round 5a, F1: the list said "opgelost, weer op het verwachte niveau")."""
