@@ -1,7 +1,9 @@
 """The one data contract every detector speaks.
 
 In: a *panel*, one row per series x period with the series key columns, an integer
-``period_index`` (consecutive within a series) and a non-negative whole ``count``.
+``period_index`` (consecutive within a series) and a non-negative whole ``count``, or NA (an empty
+count) for a period that was not delivered: missing in the matrix, as the pipeline's undelivered periods
+are, so it is left out of every baseline and not scored.
 Out: the same key columns and ``period_index`` plus :data:`RESULT_COLUMNS` for every
 evaluated period. Any detector can replace any other (the idea of the R package
 ``surveillance``'s ``sts`` object).
@@ -44,6 +46,10 @@ def _rows(mask: np.ndarray, limit: int = 5) -> str:
 def check_panel(panel: pd.DataFrame, keys: list[str]) -> np.ndarray:
     """Refuse a panel with missing columns, bad counts, duplicate keys or gaps.
 
+    An NA count is a period not delivered (NaN in :func:`to_matrix`), not a bad count: 0 means no reports,
+    which is something else. A missing row is still a gap: exports often leave out the periods without
+    reports, so a missing row cannot be read as either, and the message asks for the one that is meant.
+
     Returns each row's series number (the series in sorted key order), for :func:`to_matrix`.
     """
     missing = [c for c in [*keys, "period_index", "count"] if c not in panel.columns]
@@ -53,9 +59,10 @@ def check_panel(panel: pd.DataFrame, keys: list[str]) -> np.ndarray:
         raise PanelError(f"the panel has no rows (the columns {keys + ['period_index', 'count']} are there, with no "
                          "series in them): give at least one series with its counts per period")
     counts = pd.to_numeric(panel["count"], errors="coerce").to_numpy(dtype="float64")
-    bad = ~np.isfinite(counts) | (counts < 0) | (np.floor(counts) != counts)
+    undelivered = panel["count"].isna().to_numpy()
+    bad = ~undelivered & (~np.isfinite(counts) | (counts < 0) | (np.floor(counts) != counts))
     if bad.any():
-        raise PanelError(f"counts must be whole numbers >= 0: {_rows(bad)} are not")
+        raise PanelError(f"counts must be whole numbers >= 0 (or empty for a period not delivered): {_rows(bad)} are not")
     big = counts > MAX_COUNT
     if big.any():
         raise PanelError(f"counts must be at most {MAX_COUNT:,} per series and period: {_rows(big)} are above; "
@@ -82,8 +89,9 @@ def check_panel(panel: pd.DataFrame, keys: list[str]) -> np.ndarray:
     gaps = (span != size).to_numpy()
     if gaps.any():
         raise PanelError(
-            f"period_index has gaps in the series of {_rows(gaps)}; "
-            "fill missing periods with count 0 (or drop the series)"
+            f"period_index has gaps in the series of {_rows(gaps)}; give every period of a series a row: count 0 "
+            "where there were no reports, an empty count where the period was not delivered (it is then left out of "
+            "the baselines and not scored; a 0 would be read as a quiet period)"
         )
     raise PanelError("period_index must be whole numbers, consecutive within each series")
 
@@ -135,7 +143,7 @@ def to_matrix(panel: pd.DataFrame, keys: list[str], codes: np.ndarray | None = N
     t0 = int(t.min())
     _check_span(t, len(key_frame))
     y = np.full((len(key_frame), int(t.max()) - t0 + 1), np.nan)
-    y[codes, t - t0] = panel["count"].to_numpy(dtype="float64")
+    y[codes, t - t0] = pd.to_numeric(panel["count"], errors="coerce").to_numpy(dtype="float64")   # NA: not delivered
     return Matrix(keys=key_frame.reset_index(drop=True), first_index=t0, counts=y)
 
 

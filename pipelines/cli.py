@@ -838,8 +838,10 @@ def detect(
     except (DetectInputError, ValueError) as exc:
         _fail(str(exc))
     scored = done.series - done.too_short - done.too_early
-    console.print(f"{done.rows} series-periods of {scored} series scored with {method}, {done.alarms} alarms; "
-                  f"written to {output}")
+    unscored = (f", {done.undelivered} periods not delivered (empty count) left unscored"
+                if done.undelivered else "")
+    console.print(f"{done.rows - done.undelivered} series-periods of {scored} series scored with {method}, "
+                  f"{done.alarms} alarms{unscored}; written to {output}")
     left_out = done.left_out(method, eval_start)
     if left_out:
         console.print(f"[yellow]! {escape(left_out)}[/]")

@@ -2,7 +2,9 @@
 
 Input columns: ``series``, ``period_index`` (1-based, consecutive per series), ``count``; any
 other column is an extra id (such as ``replicate``) and part of the series key; comma-, semicolon-
-or tab-separated, sniffed from the header line as ingest does. Bad input ends with a message
+or tab-separated, sniffed from the header line as ingest does. An empty (or NA) count is a period that was
+not delivered: left out of the baselines as the pipeline leaves its undelivered periods out, never an alarm,
+and its row says so. Bad input ends with a message
 naming the rows, and nothing is written; so does an id column that holds personal data (the results
 repeat every id, and an id cannot be redacted without losing what it identifies).
 """
@@ -21,7 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from models.panel import Matrix, PanelError, check_panel, to_matrix
+from models.panel import RESULT_COLUMNS, Matrix, PanelError, check_panel, from_matrix, to_matrix
 from pipelines.parallel import forked_pool, workers_for
 from pipelines.privacy import personal_ids
 from pipelines.safe_output import neutralise, neutralise_frame
@@ -39,6 +41,8 @@ MAX_HEADER_BYTES = 1 << 20
 #: The most columns a count file may have: series, period_index, count and a few extra ids in practice.
 MAX_COLUMNS = 1_000
 OUTPUT_TAIL = ["period_index", "count", "expected", "upper", "score", "pvalue", "alarm", "method", "reason"]
+#: the reason of a period whose count is empty: not delivered, not a quiet period (0 reports)
+NOT_DELIVERED = "not delivered (empty count): not scored, left out of the baselines"
 
 
 class Detected(NamedTuple):
@@ -50,6 +54,7 @@ class Detected(NamedTuple):
     too_short: int         # series with fewer periods than the method needs (``periods_needed``)
     too_early: int         # series long enough, but with no period from ``eval_start`` on
     periods_needed: int    # periods of history before the first scored period, plus that period
+    undelivered: int = 0   # rows written for periods not delivered (empty count), unscored
 
     def left_out(self, method: str, eval_start: int | None) -> str:
         """The series left out and why, in a sentence ('' when none was)."""
@@ -86,12 +91,12 @@ def detect_file(input: Path, output: Path, method: str = "auto", frequency: int 
     loading.start()
     tmp = Path(output).with_suffix(Path(output).suffix + ".part")
     try:
-        m = _read(Path(input))
+        m, ends = _read(Path(input))
         loading.join()
         if failed:
             raise failed[0]
         unscored = _unscored(input, m, method, frequency, alpha, eval_start)
-        rows, alarms = _score(m, (method, frequency, alpha, eval_start), tmp, workers)
+        rows, alarms, undelivered = _score(m, ends, (method, frequency, alpha, eval_start), tmp, workers)
     except BaseException:
         tmp.unlink(missing_ok=True)
         # a refused file: the detectors' loading ends before the call does, so no thread of this call runs on
@@ -99,7 +104,7 @@ def detect_file(input: Path, output: Path, method: str = "auto", frequency: int 
         loading.join(timeout=60)
         raise
     os.replace(tmp, output)        # all or nothing: a crash never leaves half a file
-    return Detected(rows, alarms, len(m.keys), *unscored)
+    return Detected(rows, alarms, len(m.keys), *unscored, undelivered)
 
 
 def _unscored(input: Path, m: Matrix, method: str, frequency: int, alpha: float | None,
@@ -126,8 +131,10 @@ def _unscored(input: Path, m: Matrix, method: str, frequency: int, alpha: float 
     return int(short.sum()), int(early.sum()), need
 
 
-def _read(input: Path) -> Matrix:
-    """The checked count file as a (series x period) matrix; a clear message for anything wrong.
+def _read(input: Path) -> tuple[Matrix, np.ndarray]:
+    """The checked count file as a (series x period) matrix, and each series' last period_index (a row with an
+    empty count is a period not delivered, NaN in the matrix as a period after a series' end is); a clear message
+    for anything wrong.
 
     Arrow's multi-threaded reader first; a file it cannot read is read again by pandas' own parser,
     whose rules (and messages) are the ones ingest uses.
@@ -173,7 +180,8 @@ def _read(input: Path) -> Matrix:
         raise DetectInputError(f"{input}: period_index must be a whole number >= 1 (below 2**63); data row(s) {rows} are not")
     panel["period_index"] = idx.astype("int64")
     try:
-        m = to_matrix(panel, keys, check_panel(panel, keys))
+        codes = check_panel(panel, keys)
+        m = to_matrix(panel, keys, codes)
     except PanelError as exc:
         raise DetectInputError(f"{input}: {exc}") from exc
     _refuse_direction_marks(input, panel, keys)
@@ -188,7 +196,9 @@ def _read(input: Path) -> Matrix:
         raise DetectInputError(
             f"{input}: column {col} looks like personal data ({kind}, {where}); the results repeat every id, "
             "so give series ids that identify no person (such as CBS buurt codes) and run again")
-    return m
+    ends = np.full(len(m.keys), np.iinfo(np.int64).min)
+    np.maximum.at(ends, codes, panel["period_index"].to_numpy(dtype="int64"))
+    return m, ends
 
 
 #: Unicode's direction controls (embeddings, overrides, isolates, marks): invisible, they make a viewer show the text
@@ -288,22 +298,48 @@ def _ready(failed: list[BaseException]) -> None:
         failed.append(exc)
 
 
-def _score_part(part: Matrix, how: tuple, path: Path, header: bool) -> tuple[int, int]:
+def _score_part(part: Matrix, ends: np.ndarray, how: tuple, path: Path, header: bool) -> tuple[int, int, int]:
     """Score the series of ``part`` with the detector ``how`` = (method, frequency, alpha, eval_start),
-    write their rows (series in key order, each by period) to ``path``; returns (rows, alarms)."""
+    write their rows (series in key order, each by period) to ``path``; returns (rows, alarms, rows of periods
+    not delivered).
+
+    A period not delivered (empty count, up to the series' last row ``ends``) gets a row where a delivered one
+    would have been scored: no count, no score, no alarm, the reason :data:`NOT_DELIVERED`.
+    """
     # imported here, so a process that only reads and joins never loads the detectors
     from models.detectors import make_detector
 
     method, frequency, alpha, eval_start = how
-    result = make_detector(method, frequency, alpha).score_layout(part, eval_start=eval_start)
-    result["count"] = result["count"].astype("int64")
+    detector = make_detector(method, frequency, alpha).fit()
+    cols, evaluated = detector.score_matrix(part, eval_start)
+    gone = _not_delivered(part, ends, detector.history_needed, eval_start) & evaluated.any(axis=1)[:, None]
+    for k in ("count", "expected", "upper", "score", "pvalue"):
+        cols[k] = np.where(gone, np.nan, cols[k])
+    cols["alarm"] = cols["alarm"] & ~gone
+    cols["method"][gone] = ""
+    cols["reason"][gone] = NOT_DELIVERED
+    result = from_matrix(part, {k: cols[k] for k in RESULT_COLUMNS}, evaluated | gone)
+    result["count"] = result["count"].astype("Int64")          # empty where the period was not delivered
     keys = list(part.keys.columns)
     result = result[[*keys, *OUTPUT_TAIL]]
     write_results(result, path, keys, header)
-    return len(result), int(result["alarm"].sum())
+    return len(result), int(result["alarm"].sum()), int(gone.sum())
 
 
-def _score(m: Matrix, how: tuple, output: Path, workers: int) -> tuple[int, int]:
+def _not_delivered(m: Matrix, ends: np.ndarray, history: int, eval_start: int | None) -> np.ndarray:
+    """Cells of a period not delivered (NaN up to the series' last row) that would have been scored: at least
+    ``history`` periods after the series' first delivered one, from ``eval_start`` on."""
+    finite = np.isfinite(m.counts)
+    T = finite.shape[1]
+    first = np.where(finite.any(axis=1), finite.argmax(axis=1), T)
+    t = np.arange(T)[None, :]
+    out = ~finite & (t - first[:, None] >= history) & (t + m.first_index <= ends[:, None])
+    if eval_start is not None:
+        out[:, : max(0, eval_start - m.first_index)] = False
+    return out
+
+
+def _score(m: Matrix, ends: np.ndarray, how: tuple, output: Path, workers: int) -> tuple[int, int, int]:
     """Score every series and write the results file, in parts when it pays.
 
     The series (sorted by key) are cut into ``workers`` contiguous blocks: this process scores the
@@ -313,15 +349,16 @@ def _score(m: Matrix, how: tuple, output: Path, workers: int) -> tuple[int, int]
     """
     n = len(m.keys)
     if workers <= 1 or n < PARALLEL_FROM:
-        return _score_part(m, how, output, True)
+        return _score_part(m, ends, how, output, True)
     cuts = [n * w // workers for w in range(workers + 1)]
     parts = [Matrix(m.keys.iloc[a:b].reset_index(drop=True), m.first_index, m.counts[a:b])
              for a, b in itertools.pairwise(cuts)]
     paths = [output.with_suffix(output.suffix + f".{w}") for w in range(workers)]
     try:
         with forked_pool(workers - 1) as others:
-            rest = [others.submit(_score_part, parts[w], how, paths[w], False) for w in range(1, workers)]
-            done = [_score_part(parts[0], how, paths[0], True)] + [f.result() for f in rest]
+            rest = [others.submit(_score_part, parts[w], ends[cuts[w]: cuts[w + 1]], how, paths[w], False)
+                    for w in range(1, workers)]
+            done = [_score_part(parts[0], ends[cuts[0]: cuts[1]], how, paths[0], True)] + [f.result() for f in rest]
         with open(output, "wb") as out:
             for path in paths:
                 with open(path, "rb") as part:
@@ -329,4 +366,4 @@ def _score(m: Matrix, how: tuple, output: Path, workers: int) -> tuple[int, int]
     finally:
         for path in paths:
             path.unlink(missing_ok=True)
-    return sum(r for r, _ in done), sum(a for _, a in done)
+    return tuple(sum(d[i] for d in done) for i in range(3))

@@ -1,4 +1,5 @@
 """The panel contract refuses what no detector should see, naming the rows."""
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -77,3 +78,13 @@ def test_an_empty_panel_is_refused_with_a_sentence(method):
                           "count": pd.Series([], dtype="int64")})
     with pytest.raises(PanelError, match="no rows"):
         make_detector(method).score(empty, ["s"])
+
+
+def test_an_na_count_is_a_period_not_delivered_missing_in_the_matrix():
+    p = panel(count=[0, None, 5, 1, float("nan")])
+    check_panel(p, ["series"])
+    m = to_matrix(p, ["series"])
+    assert np.isnan(m.counts[0, 1]) and np.isnan(m.counts[1, 1]) and m.counts[0, 2] == 5
+    with pytest.raises(PanelError, match="count 0 where there were no reports, an empty count where the period was "
+                                         "not delivered"):
+        check_panel(panel(period_index=[1, 2, 4, 1, 2]), ["series"])
