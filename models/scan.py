@@ -46,6 +46,28 @@ PHI_EDGES = np.array([0, 1.05, 1.4, 1.9, 2.6, 3.6])
 #: variance 3x the mean, or 0.5 a week at 8x, read curves of calmer series and alarmed in 1.2 to 2.3 % of quiet weeks
 SCAN_EXPECTED_EDGES = np.array([0, 0.15, 0.5, 1, 2, 3.5, 6, 10, 18, 35, 70, 140, 280])
 SCAN_PHI_EDGES = np.array([0, 1.05, 1.4, 1.9, 2.6, 3.6, 5.0, 7.0])
+#: the range the calibration simulates (``benchmarks/scan_calibration.py`` and ``short_calibration.py``): quiet
+#: series expecting up to 300 a period, at variances up to 10 times the mean. A baseline's dispersion is an estimate:
+#: series simulated at 10 read at most 13.8 in 99 % of their weeks, hence 15 for the dispersion. Beyond, the
+#: p-value's false-alarm rate is unchecked: negative binomial series (size 5) of 150 to 3000 a week alarmed in
+#: 1.25-1.74 % of quiet weeks, quiet series of 1000 a week at variance 10 to 30 times the mean in 1.05-1.28 %;
+#: Poisson series of 500 and more in at most 0.04 % (red team 7b F6). At 3 to 55 a week variances up to 30 times
+#: the mean stayed at 0.91 % at most, but the bound keeps to what was simulated
+CALIBRATED_MOST_EXPECTED = 300.0
+CALIBRATED_MOST_PHI = 15.0
+
+
+def beyond_calibration(expected: np.ndarray, phi: np.ndarray | None) -> np.ndarray:
+    """Cells whose baseline lies beyond the range the p-value is calibrated on: an expected count above
+    :data:`CALIBRATED_MOST_EXPECTED` or a dispersion above :data:`CALIBRATED_MOST_PHI` (``phi`` NaN or None:
+    not known, as for the moving baseline, whose dispersion is capped at the calibration's 10)."""
+    with np.errstate(invalid="ignore"):
+        out = np.asarray(expected, dtype=float) > CALIBRATED_MOST_EXPECTED
+        if phi is not None:
+            out = out | (np.asarray(phi, dtype=float) > CALIBRATED_MOST_PHI)
+    return out
+
+
 #: log10 of the raw statistic where the tables (the scan's and the pooled counts') hold the calibrated tail: down
 #: to 1e-16, as quiet groups whose baselines came out a little low reach 1e-10, and extrapolating in proportion
 #: below the table made their p-values far too small

@@ -842,9 +842,9 @@ def detect(
                 if done.undelivered else "")
     console.print(f"{done.rows - done.undelivered} series-periods of {scored} series scored with {method}, "
                   f"{done.alarms} alarms{unscored}; written to {output}")
-    left_out = done.left_out(method, eval_start)
-    if left_out:
-        console.print(f"[yellow]! {escape(left_out)}[/]")
+    for note in (done.left_out(method, eval_start), done.beyond_note()):
+        if note:
+            console.print(f"[yellow]! {escape(note)}[/]")
 
 
 @app.command()

@@ -43,6 +43,9 @@ MAX_COLUMNS = 1_000
 OUTPUT_TAIL = ["period_index", "count", "expected", "upper", "score", "pvalue", "alarm", "method", "reason"]
 #: the reason of a period whose count is empty: not delivered, not a quiet period (0 reports)
 NOT_DELIVERED = "not delivered (empty count): not scored, left out of the baselines"
+#: added to the reason of a period whose baseline lies beyond the range auto's p-value is calibrated on
+BEYOND_CALIBRATION = ("beyond the calibrated range (expected at most 300 a period, variance at most about 10 times "
+                      "the mean): false-alarm rate not checked")
 
 
 class Detected(NamedTuple):
@@ -55,6 +58,7 @@ class Detected(NamedTuple):
     too_early: int         # series long enough, but with no period from ``eval_start`` on
     periods_needed: int    # periods of history before the first scored period, plus that period
     undelivered: int = 0   # rows written for periods not delivered (empty count), unscored
+    beyond: int = 0        # scored series with a period beyond the calibrated range (auto)
 
     def left_out(self, method: str, eval_start: int | None) -> str:
         """The series left out and why, in a sentence ('' when none was)."""
@@ -68,6 +72,16 @@ class Detected(NamedTuple):
             return ""
         return f"{self.too_short + self.too_early} of {self.series} series left out (no row in the output): " + \
             "; ".join(parts)
+
+    def beyond_note(self) -> str:
+        """The series beyond the calibrated range, in a sentence ('' when none is)."""
+        if not self.beyond:
+            return ""
+        scored = self.series - self.too_short - self.too_early
+        return (f"{self.beyond} of {scored} series have periods beyond the range auto's p-value is calibrated on "
+                "(expected at most 300 a period, variance at most about 10 times the mean); there false alarms "
+                "may exceed 1 % (busy series with bursts: 1.2-1.7 % on simulated quiet ones); their rows say so in "
+                "reason")
 
 
 def detect_file(input: Path, output: Path, method: str = "auto", frequency: int = 52,
@@ -96,7 +110,7 @@ def detect_file(input: Path, output: Path, method: str = "auto", frequency: int 
         if failed:
             raise failed[0]
         unscored = _unscored(input, m, method, frequency, alpha, eval_start)
-        rows, alarms, undelivered = _score(m, ends, (method, frequency, alpha, eval_start), tmp, workers)
+        rows, alarms, undelivered, beyond = _score(m, ends, (method, frequency, alpha, eval_start), tmp, workers)
     except BaseException:
         tmp.unlink(missing_ok=True)
         # a refused file: the detectors' loading ends before the call does, so no thread of this call runs on
@@ -104,7 +118,7 @@ def detect_file(input: Path, output: Path, method: str = "auto", frequency: int 
         loading.join(timeout=60)
         raise
     os.replace(tmp, output)        # all or nothing: a crash never leaves half a file
-    return Detected(rows, alarms, len(m.keys), *unscored, undelivered)
+    return Detected(rows, alarms, len(m.keys), *unscored, undelivered, beyond)
 
 
 def _unscored(input: Path, m: Matrix, method: str, frequency: int, alpha: float | None,
@@ -298,16 +312,18 @@ def _ready(failed: list[BaseException]) -> None:
         failed.append(exc)
 
 
-def _score_part(part: Matrix, ends: np.ndarray, how: tuple, path: Path, header: bool) -> tuple[int, int, int]:
+def _score_part(part: Matrix, ends: np.ndarray, how: tuple, path: Path, header: bool) -> tuple[int, int, int, int]:
     """Score the series of ``part`` with the detector ``how`` = (method, frequency, alpha, eval_start),
     write their rows (series in key order, each by period) to ``path``; returns (rows, alarms, rows of periods
-    not delivered).
+    not delivered, series with a period beyond the calibrated range).
 
     A period not delivered (empty count, up to the series' last row ``ends``) gets a row where a delivered one
-    would have been scored: no count, no score, no alarm, the reason :data:`NOT_DELIVERED`.
+    would have been scored: no count, no score, no alarm, the reason :data:`NOT_DELIVERED`. ``auto`` marks the
+    periods whose baseline lies beyond its calibration (:func:`models.scan.beyond_calibration`) in the reason.
     """
     # imported here, so a process that only reads and joins never loads the detectors
     from models.detectors import make_detector
+    from models.scan import beyond_calibration
 
     method, frequency, alpha, eval_start = how
     detector = make_detector(method, frequency, alpha).fit()
@@ -318,12 +334,17 @@ def _score_part(part: Matrix, ends: np.ndarray, how: tuple, path: Path, header: 
     cols["alarm"] = cols["alarm"] & ~gone
     cols["method"][gone] = ""
     cols["reason"][gone] = NOT_DELIVERED
+    beyond = np.zeros(gone.shape, dtype=bool)
+    if method == "auto":
+        beyond = evaluated & ~gone & beyond_calibration(cols["expected"], cols.get("phi"))
+        reasons = cols["reason"][beyond]
+        cols["reason"][beyond] = np.where(reasons == "", BEYOND_CALIBRATION, reasons + "; " + BEYOND_CALIBRATION)
     result = from_matrix(part, {k: cols[k] for k in RESULT_COLUMNS}, evaluated | gone)
     result["count"] = result["count"].astype("Int64")          # empty where the period was not delivered
     keys = list(part.keys.columns)
     result = result[[*keys, *OUTPUT_TAIL]]
     write_results(result, path, keys, header)
-    return len(result), int(result["alarm"].sum()), int(gone.sum())
+    return len(result), int(result["alarm"].sum()), int(gone.sum()), int(beyond.any(axis=1).sum())
 
 
 def _not_delivered(m: Matrix, ends: np.ndarray, history: int, eval_start: int | None) -> np.ndarray:
@@ -339,7 +360,7 @@ def _not_delivered(m: Matrix, ends: np.ndarray, history: int, eval_start: int | 
     return out
 
 
-def _score(m: Matrix, ends: np.ndarray, how: tuple, output: Path, workers: int) -> tuple[int, int, int]:
+def _score(m: Matrix, ends: np.ndarray, how: tuple, output: Path, workers: int) -> tuple[int, int, int, int]:
     """Score every series and write the results file, in parts when it pays.
 
     The series (sorted by key) are cut into ``workers`` contiguous blocks: this process scores the
@@ -366,4 +387,4 @@ def _score(m: Matrix, ends: np.ndarray, how: tuple, output: Path, workers: int) 
     finally:
         for path in paths:
             path.unlink(missing_ok=True)
-    return tuple(sum(d[i] for d in done) for i in range(3))
+    return tuple(sum(d[i] for d in done) for i in range(4))

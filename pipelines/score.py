@@ -219,8 +219,29 @@ def combine(work: list[Block], results: list[pd.DataFrame]) -> Scored:
     scores = scores.sort_values(["period", *KEYS, "period_index"], kind="stable").reset_index(drop=True)
     if "phi" not in scores:
         scores["phi"] = np.nan
+    note = beyond_note(scores)
+    if note:
+        log.warning("%s", note)
     scores["partial"] = False                 # the run marks the lower bounds it read (mark_partial)
     return Scored(scores[[*SCORE_COLUMNS, "phi"]], n_series, n_short, settings)
+
+
+def beyond_note(scores: pd.DataFrame) -> str | None:
+    """One sentence naming how many series are scored beyond the range the p-value is calibrated on
+    (:func:`models.scan.beyond_calibration`) in their latest period, as ``wijkradar detect`` marks them; None when
+    none is. Counts per buurt of a whole city or country (police totals loaded as one buurt) would be."""
+    from models.scan import CALIBRATED_MOST_EXPECTED, beyond_calibration
+
+    if scores.empty:
+        return None
+    latest = scores.groupby([*KEYS, "period"], observed=True, sort=False).tail(1)
+    beyond = beyond_calibration(latest["expected"].to_numpy(dtype=float), latest["phi"].to_numpy(dtype=float))
+    if not beyond.any():
+        return None
+    return (f"{int(beyond.sum())} of {len(latest)} series are scored beyond the range the p-value is calibrated on "
+            f"(expected above {CALIBRATED_MOST_EXPECTED:g} a period, or variance above about 10 times the mean): "
+            "their false alarms may exceed 1 % (counts of a whole city or the country under one buurt code would be "
+            "this busy)")
 
 
 def mark_partial(scores: pd.DataFrame, partial: pd.DataFrame) -> pd.DataFrame:

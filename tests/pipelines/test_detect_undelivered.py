@@ -1,5 +1,6 @@
 """wijkradar detect reads an empty count as a period not delivered (red team 7b F5): left out of the baselines as the
-pipeline leaves its undelivered periods out, never an alarm, its row saying so."""
+pipeline leaves its undelivered periods out, never an alarm, its row saying so; and it marks series beyond the range
+its p-value is calibrated on (F6)."""
 import re
 
 import numpy as np
@@ -8,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pipelines.cli import app
-from pipelines.detect import NOT_DELIVERED
+from pipelines.detect import BEYOND_CALIBRATION, NOT_DELIVERED
 
 runner = CliRunner()
 WEEKS = 7 * 52
@@ -80,3 +81,26 @@ def test_gaps_and_bad_counts_are_still_refused_and_a_gap_is_not_told_to_be_zero(
     assert res.exit_code == 2 and re.search(message, flat(res.output)), res.output
     assert "fill missing periods with count 0" not in flat(res.output)
     assert not out.exists()
+
+
+def test_series_beyond_the_calibrated_range_are_marked_and_counted(tmp_path):
+    rng = np.random.default_rng(5)
+    t = np.arange(1, WEEKS + 1)
+    busy = pd.DataFrame({"series": "stad", "period_index": t, "count": rng.poisson(2000, WEEKS)})
+    bursty = pd.DataFrame({"series": "bursts", "period_index": t,
+                           "count": rng.negative_binomial(5, 5 / (5 + 150.0), WEEKS)})    # variance 31 x the mean
+    res, out = run(tmp_path, pd.concat([quiet(), busy, bursty]), "--eval-start", "330")
+    assert res.exit_code == 0, res.output
+    assert "2 of 3 series have periods beyond the range auto's p-value is calibrated on" in flat(res.output)
+    got = pd.read_csv(out, keep_default_na=False)
+    marked = got["reason"].str.contains(re.escape(BEYOND_CALIBRATION))
+    assert marked[got["series"] == "stad"].all() and marked[got["series"] == "bursts"].mean() > 0.9
+    assert not marked[got["series"] == "a"].any()
+
+
+def test_other_methods_leave_the_calibration_unmarked(tmp_path):
+    rng = np.random.default_rng(6)
+    busy = pd.DataFrame({"series": "stad", "period_index": np.arange(1, WEEKS + 1), "count": rng.poisson(2000, WEEKS)})
+    res, out = run(tmp_path, busy, "--method", "noufaily", "--eval-start", "330")
+    assert res.exit_code == 0 and "calibrated" not in res.output
+    assert not pd.read_csv(out, keep_default_na=False)["reason"].str.contains("calibrated").any()
