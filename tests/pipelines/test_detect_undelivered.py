@@ -104,3 +104,18 @@ def test_other_methods_leave_the_calibration_unmarked(tmp_path):
     res, out = run(tmp_path, busy, "--method", "noufaily", "--eval-start", "330")
     assert res.exit_code == 0 and "calibrated" not in res.output
     assert not pd.read_csv(out, keep_default_na=False)["reason"].str.contains("calibrated").any()
+
+
+def test_two_worker_processes_write_the_same_rows_of_periods_not_delivered(tmp_path, monkeypatch):
+    import pipelines.detect as detect
+
+    monkeypatch.setattr(detect, "PARALLEL_FROM", 2)
+    frames = [quiet(seed=s, weeks=200).assign(series=f"s{s}") for s in range(4)]
+    for i, f in enumerate(frames):        # each series its own six weeks, the last one's from week 196 to its end
+        weeks = range(160 + 10 * i, 166 + 10 * i) if i < 3 else range(196, 202)
+        f["count"] = f["count"].astype("Int64").where(~f["period_index"].isin(weeks))
+    pd.concat(frames).to_csv(tmp_path / "counts.csv", index=False)
+    one = detect.detect_file(tmp_path / "counts.csv", tmp_path / "one.csv", eval_start=150, workers=1)
+    two = detect.detect_file(tmp_path / "counts.csv", tmp_path / "two.csv", eval_start=150, workers=2)
+    assert (tmp_path / "two.csv").read_bytes() == (tmp_path / "one.csv").read_bytes()
+    assert one.undelivered == two.undelivered == 3 * 6 + 5
