@@ -329,11 +329,12 @@ def _score_part(part: Matrix, ends: np.ndarray, how: tuple, path: Path, header: 
     detector = make_detector(method, frequency, alpha).fit()
     cols, evaluated = detector.score_matrix(part, eval_start)
     gone = _not_delivered(part, ends, detector.history_needed, eval_start) & evaluated.any(axis=1)[:, None]
-    for k in ("count", "expected", "upper", "score", "pvalue"):
-        cols[k] = np.where(gone, np.nan, cols[k])
-    cols["alarm"] = cols["alarm"] & ~gone
-    cols["method"][gone] = ""
-    cols["reason"][gone] = NOT_DELIVERED
+    if gone.any():                 # in place: a panel's result matrices are as large as its counts
+        for k in ("count", "expected", "upper", "score", "pvalue"):
+            cols[k][gone] = np.nan
+        cols["alarm"][gone] = False
+        cols["method"][gone] = ""
+        cols["reason"][gone] = NOT_DELIVERED
     beyond = np.zeros(gone.shape, dtype=bool)
     if method == "auto":
         beyond = evaluated & ~gone & beyond_calibration(cols["expected"], cols.get("phi"))
