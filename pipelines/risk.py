@@ -170,7 +170,8 @@ def read_counts(path: Path) -> tuple[pd.DataFrame, str]:
     gaps = (g.transform("max") - g.transform("min") + 1) != g.transform("size")
     if gaps.any():
         raise RiskInputError(f"counts file {path}: the periods of the area on {_rows(gaps)} are not consecutive; "
-                             "fill missing periods with count 0")
+                             "add a row with count 0 for a period without any report (a period that was not delivered cannot be "
+                             "scored for risk: leave the area out, or deliver its counts)")
     return panel, kind
 
 
