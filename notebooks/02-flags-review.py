@@ -59,6 +59,9 @@ display(HTML(table(review.in_dutch(review.time_to_resolution(episodes)),
 
 # %% [markdown]
 # ## Terugkoppeling van de wijkteams
+#
+# Per wijkteam het aandeel van elk antwoord, per signalering (episode) het laatste antwoord: een signalering die
+# weken op de lijst stond en elke week beantwoord is, telt één keer, zoals in het jaarplan.
 
 # %%
 shares = review.feedback_shares(data.feedback)
@@ -70,10 +73,13 @@ else:
 # %% [markdown]
 # ## Precisie per signaal
 #
-# Per signaal: hoeveel beantwoorde signaleringen terecht waren (niet 'geen probleem'), met de signalen die de
-# lijst van het wijkteam toonde; dezelfde cijfers als `wijkradar feedback` en de Toelichting van de lijsten.
-# Een signalering zonder eigen signaal (een stijging bij de buren) telt onder 'Alleen bij de buren'. Zonder
-# terugkoppeling, in de demo: de beoordeelde episodes volgens de bekende waarheid.
+# Per signaal: hoeveel beantwoorde signaleringen (episodes, elk met het laatste antwoord) terecht waren (niet
+# 'geen probleem'), met de signalen die de lijst van het wijkteam toonde; dezelfde cijfers als `wijkradar feedback`
+# en de Toelichting van de lijsten, en net als daar onder 5 antwoorden geen precisie ('nog te weinig antwoorden').
+# Een signalering zonder eigen signaal telt onder wat haar op de lijst bracht: 'Alleen bij de buren' (een stijging
+# samen met de buurbuurten) of 'Signalen van het domein samen'; een signalering die alleen beantwoord is toen ze
+# niet meer verhoogd was (nazorg, opgelost), telt apart. Zonder terugkoppeling, in de demo: de beoordeelde
+# episodes volgens de bekende waarheid.
 
 # %%
 # from answers: the figures of `wijkradar feedback` and the lists' Toelichting (the signals each list showed)
@@ -87,7 +93,8 @@ if precision.empty:
 else:
     display(Markdown(f"Basis: {basis}."))
     display(HTML(table(review.in_dutch(precision), {"label_nl": "signaal", "domain": "domein", "judged": "beoordeeld",
-                                   "correct": "terecht", "precision": "precisie"}, digits=2)))
+                                   "correct": "terecht", "precision": "precisie", "remark": "opmerking"},
+                   digits=2)))
 
 # %% [markdown]
 # ## Het budget voor vals alarm in de praktijk

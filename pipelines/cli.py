@@ -786,7 +786,8 @@ def feedback_report(ctx: typer.Context) -> None:
         console.print("no answers yet: teams fill in Terugkoppeling on their list; import it with "
                       "`wijkradar feedback import FILE` or put it in the inbox as terugkoppeling_*.xlsx")
         return
-    table = Table(title="Answered flags that were right (not 'geen probleem')", title_justify="left")
+    table = Table(title="Answered episodes (the latest answer of each) that were right (not 'geen probleem')",
+                  title_justify="left")
     for col in ["per", "group", "answered", "right", "share"]:
         table.add_column(col)
     for r in report.itertuples(index=False):

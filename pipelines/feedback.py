@@ -37,11 +37,19 @@ META_FORMAT = "wijkradar-terugkoppeling-1"
 PROMPT = "Kies wat het wijkteam met dit signaal doet"
 ERROR = "Kies een waarde uit de lijst"
 TOO_FEW = "nog te weinig antwoorden"
-#: The signal group of an answered flag without elevated signals of its own (a rise pooled over its neighbours):
-#: counted under this name per signal, so its false alarms show in every precision table.
-NEIGHBOURS_ONLY = "(buren)"
-NEIGHBOURS_ONLY_NL = "Alleen bij de buren (geen eigen signaal)"
+#: The group per signal of an answered flag that names no elevated signal of its own, by what the list row was
+#: (:func:`answer_groups`), so its false alarms show in every precision table under what listed it.
+NEIGHBOURS_ONLY = "(buren)"           # listed on a rise pooled over the buurt and its neighbours
+DOMAIN_ONLY = "(domein)"              # listed on the domain's signals together, none elevated on its own
+FOLLOW_UP = "(nazorg)"                # a row no longer elevated (nazorg, opgelost): answered after the rise
+GROUP_NL = {NEIGHBOURS_ONLY: "Alleen bij de buren (geen eigen signaal)",
+            DOMAIN_ONLY: "Signalen van het domein samen (geen eigen signaal)",
+            FOLLOW_UP: "Alleen na de verhoging beantwoord (nazorg, opgelost)"}
+NEIGHBOURS_ONLY_NL = GROUP_NL[NEIGHBOURS_ONLY]
 KEY = ["area_code", "domain", "period", "period_start"]
+#: An episode as the lists showed it: the team, buurt, domain and period type and its "Sinds"; the unit of the
+#: precision report and the year plan (one judgement per episode, :func:`judgements`).
+EPISODE = ["wijkteam", "area_code", "domain", "period", "since"]
 
 assert not any("," in v for v in FEEDBACK_VALUES), "the XLSX drop-down splits its list on commas"
 
@@ -139,24 +147,77 @@ def apply_feedback(flags: pd.DataFrame, answers: pd.DataFrame | None, quiet_week
 OTHERS_TEAMS, OTHERS_ANSWERS = 3, 5
 
 
-def precision(answers: pd.DataFrame, min_answers: int = MIN_ANSWERS) -> pd.DataFrame:
-    """Share of answered flags that were not ``geen probleem``, per signal, wijkteam and domain, and in total.
+def answer_groups(answers: pd.DataFrame) -> pd.Series:
+    """Per answer, the group(s) its row counts in per signal, by what the list row was: its elevated signals
+    (``signals``, comma separated); for a listed row without them (``level`` alarm or aandacht) what its text
+    (``explanation``, as the team read it) says listed it, the neighbours (:data:`NEIGHBOURS_ONLY`) or the domain's
+    signals together (:data:`DOMAIN_ONLY`); for a row no longer elevated (no level: nazorg, opgelost)
+    :data:`FOLLOW_UP`, whatever listed it before. A frame without ``level`` is of listed rows."""
+    from pipelines.explain import CARRIED_WORDS, POOLED_WORDS
 
-    ``answers``: one row per answered flag (the latest answer) with ``wijkteam, domain, signals`` (the flag's
-    elevated signals, comma separated; none: :data:`NEIGHBOURS_ONLY`) and ``value``; ``meer info nodig`` is no
-    verdict and is left out. The managers' review (``reports.review.precision_from_answers``) reads this too.
+    # the words both texts of a listing on the neighbours' sum say ("samen met de buurbuurten boven verwachting")
+    neighbours = POOLED_WORDS["nl"]["pooled neighbours"].split(" (")[0]
+    assert neighbours in CARRIED_WORDS["nl"], "a carried listing must read as one on the neighbours"
+    empty = pd.Series("", index=answers.index)
+    own = answers.get("signals", empty).fillna("").astype(str).str.strip()
+    listed = answers.get("level", pd.Series("alarm", index=answers.index)).fillna("").astype(str).str.strip() != ""
+    text = answers.get("explanation", empty).fillna("").astype(str).str.lower()
+    pooled = pd.Series(DOMAIN_ONLY, index=answers.index).where(~text.str.contains(neighbours, regex=False),
+                                                               NEIGHBOURS_ONLY)
+    return own.where(own != "", pooled.where(listed, FOLLOW_UP))
+
+
+def judgements(answers: pd.DataFrame) -> pd.DataFrame:
+    """One judgement per episode: the latest answer on any of its rows, grouped by what the rows answered were.
+
+    A flag stays on a team's list for weeks (a weekly flag is a new row, with a key of its own, every week; a
+    monthly one keeps its key over the weekly lists that show it), so counting answers would count a weekly flag
+    once per list its team answered and a monthly one once: the unit is the episode as the lists showed it
+    (:data:`EPISODE`: the same "Sinds"), as in the year plan. Its answer is the latest (the row of the latest
+    period; ``answers`` hold the answer that counts per row, :func:`read_answers`), so a team that later finds
+    the flag was nothing says so with one answer. Its ``group`` is the elevated signals of its rows answered
+    while it was listed (:func:`answer_groups`, all of them); without such signals what listed it, and
+    :data:`FOLLOW_UP` only when every answered row came after the rise. A row without ``since`` is an episode of
+    its own; a frame without the flag's key (one row per episode already) gets its groups only.
+    """
+    a = answers.assign(group=answer_groups(answers))
+    if a.empty or not {*EPISODE[:-1], "period_start"} <= set(a):
+        return a
+    start = pd.to_datetime(a["period_start"])
+    since = pd.to_datetime(a["since"]) if "since" in a else pd.Series(pd.NaT, index=a.index)
+    a = a.assign(period_start=start, since=since.fillna(start))       # no episode known: the row is its own
+    a = a.sort_values([*EPISODE, "period_start"], kind="stable")
+    rank = {NEIGHBOURS_ONLY: 0, DOMAIN_ONLY: 1, FOLLOW_UP: 2}
+
+    def of_episode(groups: pd.Series) -> str:
+        own = list(dict.fromkeys(s for g in groups if g not in rank for s in g.split(", ")))
+        return ", ".join(own) if own else min(groups, key=rank.get)
+
+    group = a.groupby(EPISODE, sort=False, dropna=False)["group"].agg(of_episode).rename("group").reset_index()
+    latest = a.drop_duplicates(EPISODE, keep="last").drop(columns="group")
+    return latest.merge(group, on=EPISODE, how="left").reset_index(drop=True)
+
+
+def precision(answers: pd.DataFrame, min_answers: int = MIN_ANSWERS) -> pd.DataFrame:
+    """Share of answered episodes that were not ``geen probleem``, per signal, wijkteam and domain, and in total.
+
+    ``answers``: the answer that counts per answered flag (:func:`read_answers`) with ``wijkteam, domain, signals``
+    (the row's elevated signals, comma separated), ``level``, ``explanation`` and ``value``; one judgement per
+    episode counts (:func:`judgements`), in the groups per signal of what its rows were (none of its own: the
+    neighbours, the domain together, or answered after the rise only). ``meer info nodig`` is no verdict and is
+    left out. The managers' review (``reports.review.precision_from_answers``) reads this too.
     Returns ``by`` (signal / wijkteam / domain / total, and per team: ``wijkteam signal`` / ``wijkteam domain``),
     ``group`` (per team: ``team: signal``), ``answered``, ``confirmed`` (not ``geen probleem``),
     ``false_alarms``, ``precision`` (NaN below ``min_answers``), ``remark``, and ``wijkteam`` and ``item`` (the
     team, empty when over all teams, and the signal, domain, team or ``alle`` the row is about).
     """
     cols = ["by", "group", "answered", "confirmed", "false_alarms", "precision", "remark", "wijkteam", "item"]
-    a = answers[answers["value"] != NO_VERDICT]
+    a = judgements(answers)
+    a = a[a["value"] != NO_VERDICT]
     if a.empty:
         return pd.DataFrame(columns=cols)
     a = a.assign(false_alarm=(a["value"] == FALSE_ALARM).astype(int), total="alle")
-    own = a["signals"].fillna("").str.strip()
-    signals = a.assign(signal=own.where(own != "", NEIGHBOURS_ONLY).str.split(", ")).explode("signal")
+    signals = a.assign(signal=a["group"].str.split(", ")).explode("signal")
     parts = []
     for by, frame, column in (("signal", signals, "signal"), ("wijkteam", a, "wijkteam"), ("domain", a, "domain"),
                               ("total", a, "total")):
@@ -181,8 +242,8 @@ def toelichting_rows(report: pd.DataFrame | None, team: str, domains: dict, labe
     The team's own answers only, per domain and signal; the line over all teams only when at least
     ``OTHERS_TEAMS`` other teams with ``OTHERS_ANSWERS`` answers together stand behind it, as a team could
     otherwise subtract its own line and read another team's answers."""
-    rows = [("", ""), ("Terugkoppeling", "Aandeel beantwoorde signalen dat terecht was (niet 'geen probleem'); "
-                                         "'meer info nodig' telt niet mee.")]
+    rows = [("", ""), ("Terugkoppeling", "Aandeel beantwoorde signaleringen dat terecht was (niet 'geen probleem'), "
+                                         "per signalering het laatste antwoord; 'meer info nodig' telt niet mee.")]
     if report is None or report.empty:
         return rows + [("", "Nog geen antwoorden ontvangen.")]
 
@@ -195,7 +256,7 @@ def toelichting_rows(report: pd.DataFrame | None, team: str, domains: dict, labe
     others = teams[(teams["item"] != team) & (teams["answered"] > 0)]
     pooled = len(others) >= OTHERS_TEAMS and others["answered"].sum() >= OTHERS_ANSWERS
     pick = [("wijkteam", {team: "Dit wijkteam"}), ("wijkteam domain", domains),
-            ("wijkteam signal", {**labels, NEIGHBOURS_ONLY: NEIGHBOURS_ONLY_NL})]
+            ("wijkteam signal", {**labels, **GROUP_NL})]
     if pooled:                                    # else the total less the team's own line tells the others'
         pick.insert(1, ("total", {"alle": "Alle wijkteams"}))
     for by, names in pick:

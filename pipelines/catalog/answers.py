@@ -22,8 +22,9 @@ PERIOD_END = """CASE WHEN r.run_period LIKE '%-W%' THEN
 
 
 def answers(con: Con, until: datetime | None = None) -> pd.DataFrame:
-    """The latest answer per flag (imported by ``until``), with the flag's team and elevated signals: the one
-    place that decides which answer counts (statuses, ``wijkradar feedback``, the Toelichting and the year plan).
+    """The latest answer per flag (imported by ``until``), with the flag's team and what its list row was (elevated
+    signals, level, "Sinds" and text: ``feedback.judgements`` groups them per episode): the one place that decides
+    which answer counts (statuses, ``wijkradar feedback``, the Toelichting and the year plan).
 
     ``until`` is a run's ``finished_at``, kept to the second; an answer imported in that same second came
     before the run (a run that starts within a second of an import was quick, not earlier). An answer on a
@@ -34,7 +35,8 @@ def answers(con: Con, until: datetime | None = None) -> pd.DataFrame:
     return con.execute(
         f"""
         SELECT f.run_id, f.wijkteam, f.area_code, f.domain, f.period, f.period_start, f.value, f.note,
-               f.answered_on, f.imported_at, coalesce(a.signals, '') AS signals
+               f.answered_on, f.imported_at, coalesce(a.signals, '') AS signals,
+               a.level, a.since, a.explanation
         FROM meta.flag_feedback f
         LEFT JOIN marts.area_flags a USING (run_id, area_code, domain, period, period_start)
         LEFT JOIN meta.runs r ON r.run_id = f.run_id

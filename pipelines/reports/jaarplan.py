@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from pipelines.feedback import FALSE_ALARM, judgements
 from pipelines.flag import RECENT_MONTHS
 from pipelines.reference import DOMAIN_NL
 from pipelines.wording import counted, period_text
@@ -163,10 +164,15 @@ def year_flags(evidence: pd.DataFrame, areas: pd.DataFrame, feedback: pd.DataFra
         fb = feedback[feedback["area_code"].isin(ep["area_code"]) & feedback["feedback"].notna()]
         if "wijkteam" in fb:            # the team's own answers, not those of the team that had the buurt before
             fb = fb[fb["wijkteam"].isna() | (fb["wijkteam"] == team)]
+        fb = judgements(fb)             # one answer per episode as the lists showed it, as `wijkradar feedback` counts
+        # an episode still open when the next one of its buurt and domain began ends there: an answer is of one
+        # episode, not of every open one before it
+        nxt = ep.sort_values("since").groupby(["area_code", "domain", "period"])["since"].shift(-1)
         for i, e in ep.iterrows():
             mine = fb[(fb["area_code"] == e["area_code"]) & (fb["domain"] == e["domain"])]
             dated = mine["period_start"]
-            within = (dated >= e["since"]) & ((dated <= e["resolved"]) if pd.notna(e["resolved"]) else True)
+            within = (dated >= e["since"]) & ((dated <= e["resolved"]) if pd.notna(e["resolved"]) else
+                                              (dated < nxt[i]) if pd.notna(nxt[i]) else True)
             mine = mine[dated.isna() | within]
             if len(mine):
                 ep.at[i, "feedback"] = str(mine.sort_values("period_start", kind="stable").iloc[-1]["feedback"])
@@ -208,10 +214,14 @@ def jaarplan_page(team: str, team_name: str, year: int, dev: pd.DataFrame, month
     n_open = int((flags_year["state"] == "open").sum())
     n_fb = int((flags_year["feedback"] != "").sum())
     recognised = int(flags_year["feedback"].isin(RECOGNISED).sum())
+    # per signalering its latest answer: the unit of `wijkradar feedback` and the Toelichting (feedback.judgements),
+    # whose "terecht" is the answers less 'geen probleem' and 'meer info nodig'
+    n_false = int((flags_year["feedback"] == FALSE_ALARM).sum())
     summary = ((f"<p>De signaleringen van {year} zijn niet bekend: de run heeft dat jaar niet gescoord." if unscored and
                 flags_year.empty else
                 f"<p>{counted(len(flags_year), 'signalering', 'signaleringen')} in {year}: {len(flags_year) - n_open} opgelost, {n_open} nog open.")
-               + (f" Terugkoppeling gegeven op {n_fb}; daarvan {recognised} herkend." if has_feedback else
+               + (f" Terugkoppeling gegeven op {n_fb}; daarvan {recognised} herkend en {n_false} 'geen probleem'."
+                  if has_feedback else
                   " Er is nog geen terugkoppeling vastgelegd (kolom Terugkoppeling in de lijsten).") + "</p>"
                + (f"<p><b>{esc(coverage)}</b></p>" if coverage else ""))
     charts = []

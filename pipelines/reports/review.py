@@ -25,7 +25,7 @@ EPISODE_COLUMNS = {"area_code": "str", "name": "str", "wijkteam": "str", "kind":
 #: recognised the signal, or that there was nothing; 'meer info nodig' gives no verdict.
 RECOGNISED = ("opgepakt", "naar jaarplan", "al bekend", "herkend, actie nodig", "herkend, al bekend")
 #: Dutch headers of :func:`feedback_shares` beside the feedback values (which are Dutch already).
-FEEDBACK_HEADERS = {"wijkteam": "wijkteam", "n": "aantal antwoorden"}
+FEEDBACK_HEADERS = {"wijkteam": "wijkteam", "n": "beantwoorde signaleringen"}
 
 
 def episodes(evidence: pd.DataFrame, areas: pd.DataFrame, sent: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -100,12 +100,16 @@ def time_to_resolution(episodes_: pd.DataFrame, by: tuple[str, ...] = ("wijkteam
 
 
 def feedback_shares(feedback: pd.DataFrame, by: str = "wijkteam") -> pd.DataFrame:
-    """Share of every feedback value per team (rows add up to 1) and ``n``, the team's answers; empty when there is
-    no feedback yet. :data:`FEEDBACK_HEADERS` names the columns for a manager."""
+    """Share of every feedback value per team (rows add up to 1) and ``n``, the team's answered episodes (one
+    judgement each, the latest: :func:`pipelines.feedback.judgements`, the unit of the precision and the year plan);
+    empty when there is no feedback yet. :data:`FEEDBACK_HEADERS` names the columns for a manager."""
+    from pipelines.feedback import judgements
+
     fb = feedback[feedback["feedback"].notna() & (feedback["feedback"].astype(str).str.strip() != "")] \
         if "feedback" in feedback else feedback.iloc[0:0]
     if fb.empty or by not in fb:
         return pd.DataFrame(columns=[by])
+    fb = judgements(fb)
     table = pd.crosstab(fb[by].fillna("-"), fb["feedback"].astype(str).str.strip(), normalize="index")
     table.columns.name = None               # else printed as a header row of its own ("feedback")
     table["n"] = fb.groupby(by).size()
@@ -161,18 +165,19 @@ def precision_per_signal(judged: pd.DataFrame, signals: pd.DataFrame, catalogue:
 
 
 def precision_from_answers(feedback: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
-    """Per signal, from the teams' answers: answered flags it was behind, how many were right, the precision; the
-    same figures as ``wijkradar feedback`` and the lists' Toelichting (:func:`pipelines.feedback.precision`, the
-    signals the list showed; a flag without its own signals counts under ``(buren)``)."""
-    from pipelines.feedback import NEIGHBOURS_ONLY, NEIGHBOURS_ONLY_NL, precision
+    """Per signal, from the teams' answers: answered episodes it was behind, how many were right, the precision; the
+    same figures as ``wijkradar feedback`` and the lists' Toelichting (:func:`pipelines.feedback.precision`: one
+    judgement per episode, grouped by the signals its rows showed, a flag without its own signals under what listed
+    it), with the same minimum: below it no precision but ``remark`` "nog te weinig antwoorden"."""
+    from pipelines.feedback import GROUP_NL, precision
 
-    cols = ["signal", "label_nl", "domain", "judged", "correct", "precision"]
+    cols = ["signal", "label_nl", "domain", "judged", "correct", "precision", "remark"]
     if feedback.empty:
         return pd.DataFrame(columns=cols)
-    per = precision(feedback.rename(columns={"feedback": "value"}), min_answers=1)
+    per = precision(feedback.rename(columns={"feedback": "value"}))
     per = per[per["by"] == "signal"].rename(columns={"group": "signal", "answered": "judged", "confirmed": "correct"})
     out = per.merge(catalogue[["signal", "label_nl", "domain"]], on="signal", how="left")
-    out["label_nl"] = out["label_nl"].fillna(out["signal"].map({NEIGHBOURS_ONLY: NEIGHBOURS_ONLY_NL}))
+    out["label_nl"] = out["label_nl"].fillna(out["signal"].map(GROUP_NL))
     out["domain"] = out["domain"].fillna("")
     return out[cols].sort_values(["domain", "signal"]).reset_index(drop=True)
 

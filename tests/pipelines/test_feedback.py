@@ -938,6 +938,7 @@ def test_precision_per_signal_team_and_domain():
         "signals": ["afval, graffiti", "afval", "afval", "graffiti", "afval", "eenzaam", "eenzaam", ""],
         "value": ["opgepakt", "geen probleem", "al bekend", "naar jaarplan", "opgepakt", "geen probleem",
                   "meer info nodig", "opgepakt"],
+        "explanation": [""] * 7 + ["Samen met de buurbuurten boven verwachting (over de laatste 4 maanden). Sinds mei."],
     })
     out = precision(answers).set_index(["by", "group"])
     assert out.loc[("wijkteam", "t1"), ["answered", "confirmed", "false_alarms"]].tolist() == [6, 4, 2]
@@ -951,6 +952,53 @@ def test_precision_per_signal_team_and_domain():
     # the flag without its own signals (a rise pooled over its neighbours) is not left out per signal
     assert out.loc[("signal", "(buren)"), ["answered", "confirmed"]].tolist() == [1, 1]
     assert precision(answers.iloc[0:0]).empty
+
+
+def _row(team, area, start, since, level, signals, text, value, period="week", domain="physical"):
+    return dict(wijkteam=team, area_code=area, domain=domain, period=period, period_start=pd.Timestamp(start),
+                since=pd.Timestamp(since), level=level, signals=signals, explanation=text, value=value)
+
+
+#: the Dutch texts of the rows of red team 7c F1 (dorpen-noord's list of 2026-W47) and of the listings they are not
+NAZORG = "Deze week niet meer verhoogd, laatst verhoogd in 2026-W45. Sinds 2026-W45."
+BACK = "Weer op het verwachte niveau. Sinds 2026-W41."
+NEIGHBOURS = ("Zwerfafval samen met de buurbuurten boven verwachting (over de laatste 4 weken), vooral door de "
+              "buurbuurten; hier deze week 1 melding (verwacht 0,4). Sinds 2026-W47.")
+DOMAIN = "De signalen van dit domein samen boven verwachting; het meest: Zwerfafval 2 meldingen. Sinds 2026-W47."
+
+
+def test_answers_on_follow_up_rows_are_not_counted_as_neighbour_listings():
+    # red team 7c F1: three 'geen probleem' answers on nazorg / opgelost rows read "Alleen bij de buren (geen eigen
+    # signaal): 0 van 3 terecht" in the Toelichting; each answer counts under what its row really was
+    answers = pd.DataFrame([
+        _row("dn", "A", "2026-11-16", "2026-11-02", "", "", NAZORG, "geen probleem"),
+        _row("dn", "B", "2026-11-16", "2026-10-26", "", "", NAZORG, "geen probleem"),
+        _row("dn", "C", "2026-11-16", "2026-10-05", "", "", BACK, "geen probleem"),
+        _row("dn", "D", "2026-11-16", "2026-11-16", "alarm", "", NEIGHBOURS, "opgepakt"),
+        _row("dn", "E", "2026-11-16", "2026-11-16", "aandacht", "", DOMAIN, "geen probleem"),
+    ])
+    out = precision(answers).set_index(["by", "group"])
+    assert out.loc[("signal", "(nazorg)"), ["answered", "confirmed"]].tolist() == [3, 0]
+    assert out.loc[("signal", "(buren)"), ["answered", "confirmed"]].tolist() == [1, 1]
+    assert out.loc[("signal", "(domein)"), ["answered", "confirmed"]].tolist() == [1, 0]
+    lines = _toelichting(answers, "dn")
+    assert lines["Alleen bij de buren (geen eigen signaal)"] == "1 van 1 terecht (nog te weinig antwoorden)"
+    assert lines["Alleen na de verhoging beantwoord (nazorg, opgelost)"] == "0 van 3 terecht (nog te weinig antwoorden)"
+    assert lines["Signalen van het domein samen (geen eigen signaal)"] == "0 van 1 terecht (nog te weinig antwoorden)"
+
+
+def test_a_follow_up_answer_counts_with_its_episode_and_its_signals():
+    # answered while listed (Zwerfafval, then carried by the neighbours) and again on its nazorg row: one episode,
+    # judged by its latest answer, under the signal its listed rows showed; not under (buren) nor (nazorg)
+    answers = pd.DataFrame([
+        _row("dn", "A", "2026-11-02", "2026-11-02", "aandacht", "zwerfafval", "Zwerfafval: 3 meldingen.", "opgepakt"),
+        _row("dn", "A", "2026-11-09", "2026-11-02", "alarm", "", NEIGHBOURS, "opgepakt"),
+        _row("dn", "A", "2026-11-16", "2026-11-02", "", "", NAZORG, "geen probleem"),
+    ])
+    out = precision(answers, min_answers=1).set_index(["by", "group"])
+    assert out.loc[("signal", "zwerfafval"), ["answered", "confirmed"]].tolist() == [1, 0]
+    assert set(out.loc["signal"].index) == {"zwerfafval"}
+    assert out.loc[("total", "alle"), ["answered", "false_alarms"]].tolist() == [1, 1]
 
 
 def _team_answers(teams: dict[str, list[tuple[str, str, str]]]) -> pd.DataFrame:

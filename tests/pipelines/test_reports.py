@@ -206,9 +206,12 @@ def test_feedback_shares_and_precision_per_signal():
     # per signal from the answers: the figures `wijkradar feedback` shows (one rule), a flag without signals of
     # its own (a rise pooled over its neighbours) under "(buren)" instead of left out
     answers = pd.DataFrame({"wijkteam": "stad", "domain": "physical", "signals": ["afval", "afval", ""],
-                            "feedback": ["opgepakt", "geen probleem", "geen probleem"]})
+                            "feedback": ["opgepakt", "geen probleem", "geen probleem"],
+                            "explanation": ["", "", "Samen met de buurbuurten boven verwachting. Sinds mei."]})
     prec = review.precision_from_answers(answers, CATALOGUE).set_index("signal")
-    assert prec.loc["afval", ["judged", "correct", "precision"]].tolist() == [2, 1, 0.5]
+    assert prec.loc["afval", ["judged", "correct"]].tolist() == [2, 1]
+    # below 5 answers no precision, as `wijkradar feedback` and the Toelichting print it (red team 7c F1)
+    assert pd.isna(prec.loc["afval", "precision"]) and prec.loc["afval", "remark"] == "nog te weinig antwoorden"
     assert prec.loc["(buren)", ["judged", "correct"]].tolist() == [1, 0]
     assert prec.loc["(buren)", "label_nl"].startswith("Alleen bij de buren")
     cli = precision(answers.rename(columns={"feedback": "value"}), min_answers=1)
@@ -221,7 +224,7 @@ def test_the_feedback_table_has_dutch_headers_and_no_header_row_of_its_own():
     fb = pd.DataFrame({"wijkteam": ["stad", "stad", "dorpen"], "feedback": ["opgepakt", "geen probleem", "opgepakt"]})
     page = table(review.feedback_shares(fb), review.FEEDBACK_HEADERS, digits=2)
     headers = re.findall(r"<th[^>]*>(.*?)</th>", page)
-    assert headers == ["wijkteam", "geen probleem", "opgepakt", "aantal antwoorden"]
+    assert headers == ["wijkteam", "geen probleem", "opgepakt", "beantwoorde signaleringen"]
 
 
 def test_episodes_and_weekly_entries_belong_to_the_team_whose_list_held_them():
@@ -589,6 +592,44 @@ def test_a_flag_resolved_in_the_first_week_of_a_year_is_in_the_plan_of_the_year_
     ev.loc[ev["status"] == "opgelost", "since"] = pd.Timestamp("2025-12-08")
     got = {year: len(jaarplan.year_flags(ev, AREAS, pd.DataFrame(), "dorpen", year)) for year in (2025, 2026)}
     assert got == {2025: 1, 2026: 0}
+
+
+def _answers(rows):
+    """Answers as ``reports.data.read_feedback`` gives them: (area, start, since, level, signals, feedback)."""
+    return pd.DataFrame([dict(wijkteam={"BU3": "dorpen"}.get(a, "stad"), area_code=a, domain="physical", period="week",
+                              period_start=pd.Timestamp(s), since=pd.Timestamp(since), level=level, signals=signals,
+                              explanation="", feedback=value) for a, s, since, level, signals, value in rows])
+
+
+def test_an_episode_answered_on_several_lists_counts_once_in_every_output():
+    # red team 7c F4: a weekly flag answered on two weekly lists counted twice in `feedback` and the Toelichting
+    # (a row, and a key, per week), a monthly one once, and the year plan once per episode; one unit everywhere
+    fb = _answers([("BU1", "2026-01-12", "2026-01-12", "alarm", "afval", "opgepakt"),
+                   ("BU1", "2026-01-19", "2026-01-12", "aandacht", "afval", "geen probleem"),
+                   ("BU3", "2026-02-16", "2026-02-16", "aandacht", "afval", "opgepakt"),
+                   ("BU3", "2026-02-23", "2026-02-16", "aandacht", "afval", "opgepakt")])
+    per = precision(fb.rename(columns={"feedback": "value"})).set_index(["by", "group"])
+    assert per.loc[("wijkteam", "stad"), ["answered", "confirmed"]].tolist() == [1, 0]   # the latest answer
+    assert per.loc[("wijkteam", "dorpen"), ["answered", "confirmed"]].tolist() == [1, 1]
+    assert per.loc[("signal", "afval"), "answered"] == 2
+    review_page = review.precision_from_answers(fb, CATALOGUE).set_index("signal")
+    assert review_page.loc["afval", ["judged", "correct"]].tolist() == [2, 1]
+    assert review.feedback_shares(fb).set_index("wijkteam")["n"].to_dict() == {"dorpen": 1, "stad": 1}
+    for team, right in (("stad", 0), ("dorpen", 1)):
+        plan = jaarplan.year_flags(EVIDENCE, AREAS, fb, team, 2026)
+        answered = plan[plan["feedback"] != ""]
+        assert (len(answered), int((answered["feedback"] != "geen probleem").sum())) == (1, right)
+
+
+def test_an_answer_of_a_year_plan_is_of_one_episode_not_of_every_open_one_before_it():
+    # an episode the evidence never closed before the next began (a history of an earlier lifecycle): the answer
+    # on the later episode is not shown, nor counted, on the earlier one as well
+    ev = pd.concat([evidence_rows("BU3", "physical", ["nieuw", "aanhoudend", "", "nieuw", "aanhoudend"],
+                                  ["aandacht", "aandacht", "", "alarm", "alarm"])], ignore_index=True)
+    ev.loc[2, ["status", "since"]] = ["aanhoudend", ev.loc[1, "since"]]    # listed for follow-up, never opgelost
+    fb = _answers([("BU3", "2026-02-02", "2026-01-26", "alarm", "afval", "geen probleem")])
+    plan = jaarplan.year_flags(ev, AREAS, fb, "dorpen", 2026).set_index("since")
+    assert plan["feedback"].to_dict() == {pd.Timestamp("2026-01-05"): "", pd.Timestamp("2026-01-26"): "geen probleem"}
 
 
 def test_a_year_plan_keeps_the_flags_and_answers_a_team_was_sent_after_its_buurt_moved():
