@@ -91,6 +91,7 @@ import pandas as pd
 from scipy import special
 
 from models.pooled import pooled_pvalues
+from models.shared import shared_shifts
 
 CELL = ["area_code", "domain", "period", "period_start"]
 #: the looks at an area's domain (column -> name in ``look``), Bonferroni corrected for their number: with the
@@ -300,16 +301,21 @@ def evidence_and_budget(scores: pd.DataFrame, domains: pd.DataFrame, neighbours:
 
 def evidence_budget_series(scores: pd.DataFrame, domains: pd.DataFrame, neighbours: pd.DataFrame,
                            budget: Budget = Budget(), teams: pd.Series | None = None
-                           ) -> tuple[pd.DataFrame, Budget, pd.DataFrame]:
-    """:func:`evidence_and_budget`, and the series p-values it pooled (:func:`series_pvalues` at the budget it
-    returns): a list's explanations read them (``pipelines.explain.runs_of``) without making them again."""
+                           ) -> tuple[pd.DataFrame, Budget, pd.DataFrame, pd.DataFrame]:
+    """:func:`evidence_and_budget`, the series p-values it pooled (:func:`series_pvalues` at the budget it
+    returns): a list's explanations read them (``pipelines.explain.runs_of``) without making them again; and the
+    municipality's shared shifts (``models.shared``: a signal risen in most of its buurten at once), against which
+    its buurten were judged (the lists say them once)."""
     frame = series_frame(scores, domains)
+    shifts = None
+    if {"expected", "phi"} <= set(frame.columns):
+        shifts, frame = shared_shifts(frame, budget.series_level)
     pooled = (pooled_pvalues(frame, neighbours, min_count=budget.min_count)
               if {"expected", "phi"} <= set(frame.columns) else None)
     budget = calibrated_budget(frame, pooled, budget, teams)
     series = series_alarms(frame, budget, teams)
     ev = domain_evidence(frame, pooled, budget, teams, series)
-    return ev.assign(level_scale=budget.scales(ev["area_code"], teams)), budget, series
+    return ev.assign(level_scale=budget.scales(ev["area_code"], teams)), budget, series, shifts
 
 
 def domain_evidence(frame: pd.DataFrame, pooled: pd.DataFrame | None, budget: Budget,

@@ -112,7 +112,7 @@ def export_run(con, home, run) -> dict[str, list[Path]]:
         log.warning("%s", english)
     info = RunInfo(run.run_id, run.run_period, run.finished_at, settings, catalog.loads_of(con, load_ids), report,
                    list_key=key[0] if key else None, unjudged_teams=team_notes(con, notes),
-                   partly_teams=partial_notes(con))
+                   partly_teams=partial_notes(con), shared_teams=shared_notes(con, settings))
     recorded = catalog.risk_run(con, run.run_id)
     risk = None if recorded is None else RiskInfo(catalog.area_risk(con, run.run_id), **recorded)
     teams = run_teams(flags, None if risk is None else risk.rows, catalog.teams(con))   # as the run had them
@@ -190,6 +190,24 @@ def partial_notes(con, most: int = 6) -> dict[str, tuple[str, ...]]:
         shown = ", ".join(named[:most]) + (f" en nog {len(named) - most}" if len(named) > most else "")
         out[str(team)] = (f"Niet alle tellingen zijn geleverd voor {shown}: wat de lijst daar toont is een ondergrens "
                           "(minstens); een stijging is echt, maar of het er weer rustig is, is niet te zien.",)
+    return out
+
+
+def shared_notes(con, settings: dict) -> dict[str, tuple[str, ...]]:
+    """Per team one Dutch sentence on the signals its municipality's run found risen in most buurten at once
+    (``models.shared``, recorded in the run's settings as ``shared_shifts``): its buurten are listed only where they
+    rise beyond that, so the list says it once."""
+    from pipelines import wording
+    from pipelines.catalog.reports import team_municipalities
+
+    found = settings.get("shared_shifts") or {}
+    if not found:
+        return {}
+    out: dict[str, tuple[str, ...]] = {}
+    for team, part in team_municipalities(con).groupby("wijkteam"):
+        said = [wording.shared_shift_text(found[gm]) for gm in part["gemeente_code"] if found.get(gm)]
+        if said:
+            out[str(team)] = tuple(dict.fromkeys(said))
     return out
 
 

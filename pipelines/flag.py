@@ -139,6 +139,24 @@ def gap_periods(delivered, run_start: pd.Timestamp, kind: str = "week") -> list[
     return list(pd.date_range(before.max() + step, last, freq="7D" if kind == "week" else "MS"))
 
 
+SHIFT_COLUMNS = ["signal", "label_nl", "label_en", "period", "period_start", "factor", "since"]
+
+
+def run_shifts(shifts: pd.DataFrame | None, run_start: pd.Timestamp, period: str = "week",
+               catalogue: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The shared shifts (``models.shared``) of the run's periods, as :func:`current_cells` picks them: per signal
+    its factor over the window ending in the run's week (or latest recent month) and the start of the shift, with
+    the signal's Dutch and English names from ``catalogue``. What the lists say once per municipality."""
+    if shifts is None or shifts.empty:
+        return pd.DataFrame(columns=SHIFT_COLUMNS)
+    now = current_cells(shifts.assign(period_start=pd.to_datetime(shifts["period_start"])), run_start, period)
+    if catalogue is not None:
+        now = now.merge(catalogue[["signal", "label_nl", "label_en"]], on="signal", how="left")
+    for name in ("label_nl", "label_en"):
+        now[name] = now[name].fillna(now["signal"]) if name in now else now["signal"]
+    return now.sort_values(["period", "signal"])[SHIFT_COLUMNS].reset_index(drop=True)
+
+
 def _cells_near(cells: pd.DataFrame, neighbours: pd.DataFrame, areas) -> callable:
     """A function of an area of ``areas`` giving the rows of ``cells`` of the area and its neighbours, in ``cells``'
     order: all an explanation reads (its own buurt's series, its neighbours' elevated ones), so each flag's text is
@@ -181,11 +199,12 @@ def flag_run(scores: pd.DataFrame, ref, budget=None, feedback: pd.DataFrame | No
     from models.evidence import Budget, evidence_budget_series, lifecycle   # scipy: only when flagging, not reading lists
 
     # the budget with the factors its levels were set to on the past (``Budget.chance_entries``): they explain the lists
-    evidence, budget, series = evidence_budget_series(scores, ref.catalogue, ref.neighbours,
+    evidence, budget, series, shifts = evidence_budget_series(scores, ref.catalogue, ref.neighbours,
                                                       Budget() if budget is None else budget, ref.teams)
     evidence = lifecycle(evidence, budget, unknown=_partly_unknown(evidence, scores, ref.catalogue))
     # ``run``: the run's (label, start), the same for every municipality of a region (default: from ``scores``)
     label, start = run if run is not None else run_period(scores)
+    shared = run_shifts(shifts, start, parse_period_label(label)[0], ref.catalogue)
     now = current_cells(evidence, start, parse_period_label(label)[0], listed_before)
     flags = now[now["status"] != ""].merge(ref.areas[["area_code", "name", "wijkteam"]], on="area_code")
     flags = apply_feedback(flags, feedback, budget.feedback_quiet_weeks, set(ref.wijkteams["wijkteam"]))
@@ -206,4 +225,6 @@ def flag_run(scores: pd.DataFrame, ref, budget=None, feedback: pd.DataFrame | No
     flags = flags.assign(_l=flags["level"].map(LEVEL_ORDER), _s=flags["status"].map(STATUS_ORDER))
     flags = flags.sort_values(["wijkteam", "_l", "_s", "score", "area_code", "domain"],
                               ascending=[True, True, True, False, True, True]).drop(columns=["_l", "_s"])
+    # the municipality's shared shifts of the run's periods, said once (``runs``: the log and the lists' notes)
+    evidence.attrs["shared_shifts"] = tuple(shared.to_dict("records"))
     return evidence, flags[FLAG_COLUMNS + ["name"]].reset_index(drop=True)

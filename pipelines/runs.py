@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from pipelines import catalog
+from pipelines import catalog, wording
 from pipelines.clock import local_today
 from pipelines.feedback import feedback_digest, read_answers
 from pipelines.flag import FLAG_COLUMNS, STATUS_ORDER
@@ -32,7 +32,7 @@ EVIDENCE_COLUMNS = ["area_code", "domain", "period", "period_start", "p_domain",
                     "since"]
 
 #: Bump when scoring or flagging logic changes in a way that changes results for the same inputs.
-LOGIC_VERSION = "12"
+LOGIC_VERSION = "13"
 
 
 @dataclass(frozen=True)
@@ -171,6 +171,7 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, 
 
     totals = {"series": 0, "scored": 0, "flags": 0}
     scales: dict[str, float] = {}
+    shifts: dict[str, list[dict]] = {}
     clock, done = time.monotonic(), 0
     with _scorer(mapper, workers if len(names) > 1 else 0) as run_blocks, transaction(con):
         catalog.clear_run_marts(con, run_id)
@@ -188,6 +189,10 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, 
                 catalog.append_run_marts(con, scored.scores[score.SCORE_COLUMNS], evidence[EVIDENCE_COLUMNS],
                                          None if found is not None else
                                          flags.assign(run_id=run_id)[["run_id", *FLAG_COLUMNS]])
+                shared = evidence.attrs.get("shared_shifts")
+                if shared:                        # said once per municipality: the log and the lists
+                    shifts[g] = [_shift_record(r) for r in shared]
+                    log.warning("%s", wording.shared_shift_text(shifts[g], "en", g))
                 # the factors the run set the levels to, per team (``Budget.chance_entries``)
                 scales.update({str(t): float(v) for t, v in evidence["level_scale"].groupby(
                     evidence["area_code"].map(ref.teams)).first().items()})
@@ -221,6 +226,8 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, 
                      f"x{factors.min():g} to x{factors.max():g} the given levels over {len(scales)} teams "
                      f"(median x{np.median(factors):g})")
         settings = {**settings, "level_scale": scales}     # what the run found, after its key: a factor per team
+        if shifts:                        # and per municipality the signals risen in most of its buurten at once
+            settings["shared_shifts"] = shifts
         finished = datetime.now().replace(microsecond=0)
         catalog.record_run(con, dict(run_id=run_id, run_key=key, started_at=started, finished_at=finished,
                                      run_period=label, loads=json.dumps(loads),
@@ -253,6 +260,13 @@ def restore_current_marts(con: duckdb.DuckDBPyConnection, ref: Reference, mapper
     why = "made before wijkradar kept the day a run took as today" if today is None else "whose inputs changed since"
     return (f"explain and the reports now show the scores of this run, not of run {current.run_id} (the latest "
             f"period), {why}; run `wijkradar run` for the current week to score it anew")
+
+
+def _shift_record(row: dict) -> dict:
+    """A shared shift of the run's period (``flag.run_shifts``) as the run's settings record it (JSON)."""
+    return {"signal": str(row["signal"]), "label_nl": str(row["label_nl"]), "label_en": str(row["label_en"]),
+            "period": str(row["period"]), "factor": round(float(row["factor"]), 2),
+            "since": pd.Timestamp(row["since"]).date().isoformat()}
 
 
 def _counts_by_group(table: pa.Table, group_of: dict[str, str], names: list[str]) -> dict:

@@ -268,6 +268,28 @@ def unjudged_text(kind: str, start, lang: str = "nl", missing: dict | None = Non
     return (f"{label} was not judged ({why}), so its lists hold no {part} and say so in Dutch; {todo}")
 
 
+def shared_shift_text(shifts: list[dict], lang: str = "nl", where: str = "") -> str:
+    """One sentence saying that signals rose in most buurten of a municipality at once (``models.shared``: a change
+    in the source, such as a new reporting app, or in the whole municipality), by how much and since when, and that
+    its buurten are listed only where they rise beyond it; for a list (Dutch) or the run's log (English, ``where``:
+    the municipality). ``shifts``: ``label_nl``/``label_en``, ``period``, ``factor``, ``since`` per signal."""
+    def one(s: dict) -> str:
+        name = s.get(f"label_{lang}") or s["signal"]
+        factor = f"{s['factor']:.1f}".replace(".", "," if lang == "nl" else ".")
+        since = period_text(s["since"], s["period"], lang)
+        return (f"{name[:1].lower() + name[1:]} ({factor} keer de verwachting, sinds {since})" if lang == "nl"
+                else f"{name} ({s['signal']}, x{factor} the baselines since {since})")
+    named = [one(s) for s in shifts]
+    listed = ", ".join(named[:-1]) + (" en " if lang == "nl" else " and ") + named[-1] if len(named) > 1 else named[0]
+    if lang == "nl":
+        return (f"In bijna alle buurten van de gemeente tegelijk hoger: {listed}. Dat wijst op een verandering in de "
+                "bron (bijvoorbeeld een nieuwe meldapp) of in de hele gemeente, niet op een stijging per buurt: een "
+                "buurt staat daarvoor alleen op de lijst als hij er nog boven uitkomt.")
+    return (f"{where + ': ' if where else ''}shared shift, risen in most buurten at once: {listed}; its buurten are "
+            "judged against that (listed only where they rise beyond it); check the source for a change (a new "
+            "reporting app, a category mapping) before the lists go out")
+
+
 def unit_word(period: str, plural: bool = False, lang: str = "nl") -> str:
     words = {"nl": {"week": ("week", "weken"), "month": ("maand", "maanden")},
              "en": {"week": ("week", "weeks"), "month": ("month", "months")}}[lang][period]

@@ -53,6 +53,10 @@ class RunInfo:
     #: (``export.partial_notes``: a buurt left out of a delivery), shown above the rows after :attr:`unjudged`
     partly: tuple[str, ...] = ()
     partly_teams: dict[str, tuple[str, ...]] | None = field(default=None, repr=False)
+    #: Dutch sentences on signals risen in most buurten of the team's municipality at once (``export.shared_notes``,
+    #: ``models.shared``): said once, above the rows, as its buurten are listed only where they rise beyond it
+    shared: tuple[str, ...] = ()
+    shared_teams: dict[str, tuple[str, ...]] | None = field(default=None, repr=False)
 
     def for_team(self, team: str) -> "RunInfo":
         """The run as ``team``'s list shows it: with its own municipality's sentences on periods not judged and its
@@ -61,18 +65,21 @@ class RunInfo:
             self = replace(self, unjudged=self.unjudged_teams.get(team, ()), unjudged_teams=None)
         if self.partly_teams is not None:
             self = replace(self, partly=self.partly_teams.get(team, ()), partly_teams=None)
+        if self.shared_teams is not None:
+            self = replace(self, shared=self.shared_teams.get(team, ()), shared_teams=None)
         return self
 
     @property
     def notes(self) -> tuple[str, ...]:
-        """The sentences a list shows above its rows: periods not judged, counts not all delivered."""
-        return self.unjudged + self.partly
+        """The sentences a list shows above its rows: periods not judged, signals risen in the whole municipality,
+        counts not all delivered."""
+        return self.unjudged + self.shared + self.partly
 
     @property
     def nothing(self) -> str:
         """The sentence of a list without rows: nothing flagged, or that the run's period was not judged (and which
         buurten's counts were not all delivered)."""
-        return " ".join(self.unjudged or (NOTHING_FLAGGED,)) + "".join(f" {s}" for s in self.partly)
+        return " ".join(self.unjudged or (NOTHING_FLAGGED,)) + "".join(f" {s}" for s in self.shared + self.partly)
 
 
 #: Shown with the risk (workbook Toelichting and page): what the risk column and the section mean.

@@ -144,7 +144,7 @@ def _toelichting_rows(run: RunInfo, team: str, labels: dict, risk: RiskInfo | No
     rows += [("Run", run.run_id), ("Periode", run.run_period), ("Gemaakt op", run.stamp.strftime("%d-%m-%Y %H:%M")), ("", "")]
     rows += [("Instellingen", "")]
     # the factor the run set this team's levels to; not the other teams'
-    own = {k: v for k, v in run.settings.items() if k != "level_scale"}
+    own = {k: v for k, v in run.settings.items() if k not in ("level_scale", "shared_shifts")}   # shifts: above the rows
     if team in run.settings.get("level_scale", {}):
         own["level_scale"] = {team: run.settings["level_scale"][team]}
     rows += wording.setting_rows(own)

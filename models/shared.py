@@ -1,0 +1,186 @@
+"""Shared shifts: a signal that rises in most buurten of a municipality at once is judged once, not in every buurt.
+
+A new reporting app, a campaign or a new category mapping moves a whole source: every buurt's counts of a signal
+double from one week on, and each buurt's baseline takes the step in only once it is in its past (about a year). Each
+buurt then reads as a rise of its own: the red team's doubled meldingen put 41 of 48 buurten on the lists, 2 to 2.8
+weekly entries per team a week for 31 weeks, and buurten "opgelost" while their counts stayed doubled. The lists are
+about local deviations. So per signal and period the municipality's counts over the last ``WINDOW`` periods are set
+against the sum of its buurten's baselines; a shift is *shared* when it is
+
+* honest: the total's negative-binomial tail (variance the sum of each baseline's fitted ``phi x expected``) is at
+  most ``ALPHA``;
+* material: the total is at least ``LEAST_FACTOR`` times the summed baselines (beyond the few per cent a trend the
+  baselines trail accounts for, which ``models.pooled`` corrects up to 1.15 in its sums); and
+* broad: of the buurten expecting at least ``LEAST_EXPECTED_WINDOW`` counts in the window (at least ``LEAST_AREAS``
+  of them), a share of at least ``BROAD`` is above its baseline. A rise in a few (neighbouring) buurten moves the
+  total, not the share: it stays a local rise.
+
+Where a signal's period is shifted, each buurt's baseline of that period is scaled by the factor of the *other*
+buurten (leave-one-out: a buurt's own outbreak does not raise its own expectation; at least 1), so a buurt lists
+only where it rises beyond the shared shift. The factor is that of the period itself (a step read over four weeks
+would still leave three quarters of it in the buurten the first week), drawn to the window's with ``PRIOR``
+expected counts. The series' p-values of those cells are made again against the scaled baselines (the windows of 1
+to 4 periods, read on the scan's calibration; never below the detector's own) and the pooled looks read the scaled
+baselines. The shift itself is said once, per signal, on the lists (``pipelines.export``) and in the run's log.
+
+Assumptions: ``frame`` holds one municipality (``pipelines.flag.flag_run`` flags one at a time); only upward shifts
+(a source that halves costs the buurten detection, no false entries); series without a fitted dispersion (the moving
+baseline of a young series) count in neither sum and are not rescaled.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from models.scan import LEAST_EXPECTED, calibrate, nb_tail
+
+#: periods the shared shift is read over, per period type (the buurten's scan windows reach back 4 weeks)
+WINDOW = {"week": 4, "month": 2}
+#: a shift is found where the total's tail under the summed baselines (with their fitted dispersions) is at most
+#: ``ALPHA`` and the total at least ``LEAST_FACTOR`` times them (baselines trailing a +30 %/yr trend are about 10 %
+#: low; ``models.pooled`` corrects its sums up to 1.15)
+ALPHA = 1e-3
+LEAST_FACTOR = 1.2
+#: broad: the rest of the municipality carries it too, without the ``TRIM`` share of the counted buurten (at least
+#: ``LEAST_TRIM``) whose counts are furthest above their baselines: its tail at most ``REST_ALPHA``, its factor at
+#: least ``REST_FACTOR``; and at least ``BROAD`` of the counted buurten (those expecting ``LEAST_EXPECTED_WINDOW``
+#: counts in the window, at least ``LEAST_AREAS`` of them) above their baselines (quiet: about half, fewer for
+#: sparse series, whose median lies below the mean). A rise in a few neighbouring buurten moves the total, not the rest
+TRIM, LEAST_TRIM = 0.2, 3
+REST_ALPHA, REST_FACTOR = 1e-2, 1.1
+LEAST_EXPECTED_WINDOW = 1.0
+LEAST_AREAS = 5
+BROAD = 0.5
+#: a shift once found lasts while the total stays above the baselines at these looser levels: a source that doubled
+#: stays doubled, and a week of chance below the strict levels put every buurt back on the lists
+STAY_ALPHA, STAY_FACTOR = 0.05, 1.1
+#: expected counts of "no shift" added to each period's own counts in its factor (a period of few counts is scaled
+#: little)
+PRIOR = 5.0
+#: the scan's calibration of the baselines of 3 years (``models.noufaily`` default b): the most uncertain baselines
+#: (and a calibration that includes the CUSUM, so a p-value of the windows alone read on it is conservative)
+CALIBRATION_YEARS = 3
+WINDOWS = (1, 2, 3, 4)
+
+
+def _dense(frame: pd.DataFrame):
+    """(signal, area, period) arrays of one period type: counts, baselines (0 where none), variances and the cell of
+    each row (-1 for none)."""
+    sig_id, signals = pd.factorize(frame["signal"], sort=True)
+    area_id, areas = pd.factorize(frame["area_code"], sort=True)
+    t_id, starts = pd.factorize(frame["period_start"], sort=True)
+    shape = (len(signals), len(areas), len(starts))
+    mu = frame["expected"].to_numpy(dtype=float)
+    phi = frame["phi"].to_numpy(dtype=float) if "phi" in frame else np.full(len(frame), np.nan)
+    ok = np.isfinite(mu) & np.isfinite(phi) & (mu >= 0)
+    y, m, v, has = (np.zeros(shape) for _ in range(4))
+    idx = (sig_id[ok], area_id[ok], t_id[ok])
+    y[idx] = frame["count"].to_numpy(dtype=float)[ok]
+    m[idx] = np.maximum(mu[ok], LEAST_EXPECTED)
+    v[idx] = m[idx] * np.maximum(phi[ok], 1.0)
+    has[idx] = 1.0
+    return signals, starts, (sig_id, area_id, t_id, ok), y, m, v, has
+
+
+def _window(a: np.ndarray, w: int) -> np.ndarray:
+    """Sums over the ``w`` periods ending at each period, along the last axis."""
+    c = np.concatenate([np.zeros(a.shape[:-1] + (1,)), np.cumsum(a, axis=-1)], axis=-1)
+    hi = np.arange(1, a.shape[-1] + 1)
+    return c[..., hi] - c[..., np.clip(hi - w, 0, None)]
+
+
+def shared_shifts(frame: pd.DataFrame, alpha: float = 0.0075) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The shared shifts of one municipality, and its series frame with the buurten judged beyond them.
+
+    Parameters
+    ----------
+    frame : ``models.evidence.series_frame`` of one municipality: ``area_code, signal, period, period_start, count,
+        expected, phi, p0, own_alarm`` per series and period.
+    alpha : the detectors' own level (``auto``'s): a rescaled cell keeps its detector's alarm only at or below it.
+
+    Returns
+    -------
+    ``shifts``: per signal, period type and period where the shift is shared: ``factor`` (the municipality's counts
+    / summed baselines over the window), ``period_factor`` (the period's own, drawn to the window's), ``pvalue``
+    (the total's tail), ``share`` (of the buurten counted, those above their baselines), ``areas`` (counted), and
+    ``since`` (the first period of the run of shifted periods it belongs to). ``frame`` with ``expected`` times each
+    cell's leave-one-out factor, ``p0`` made again where a window of the cell reads a scaled baseline (never below
+    the detector's own) and ``own_alarm`` kept only where that p-value is at most ``alpha``; ``shared_factor``, the
+    cell's factor (1 where none).
+    """
+    cols = ["signal", "period", "period_start", "factor", "period_factor", "pvalue", "rest_factor", "share", "areas",
+            "since"]
+    out, shifts = frame.assign(shared_factor=1.0), []
+    for period, part in frame.groupby("period", sort=False):
+        w = WINDOW.get(period, WINDOW["week"])
+        signals, starts, (sig_id, area_id, t_id, ok), y, m, v, has = _dense(part)
+        Y, M, V = (_window(a, w) for a in (y, m, v))             # signal x area x period
+        total_y, total_m, total_v = Y.sum(1), M.sum(1), V.sum(1)
+        tail = nb_tail(total_y, total_m, np.maximum(total_v / np.maximum(total_m, 1e-12), 1.0))
+        factor = total_y / np.maximum(total_m, 1e-12)
+        counted = M >= LEAST_EXPECTED_WINDOW
+        n_counted = counted.sum(1)
+        share = (counted & (Y > M)).sum(1) / np.maximum(n_counted, 1)
+        # the rest: without the buurten furthest above their baselines
+        trim = np.maximum(LEAST_TRIM, np.ceil(TRIM * n_counted)).astype(np.int64)
+        order = np.argsort(-(Y - M), axis=1, kind="stable")          # descending excess over the buurten
+        top = np.arange(Y.shape[1])[None, :, None] < trim[:, None, :]
+        removed = np.take_along_axis(top, np.argsort(order, axis=1), axis=1)      # back in the buurten's order
+        rest_y = np.where(removed, 0.0, Y).sum(1)
+        rest_m, rest_v = np.where(removed, 0.0, M).sum(1), np.where(removed, 0.0, V).sum(1)
+        rest_tail = nb_tail(rest_y, rest_m, np.maximum(rest_v / np.maximum(rest_m, 1e-12), 1.0))
+        rest_factor = rest_y / np.maximum(rest_m, 1e-12)
+        found = ((tail <= ALPHA) & (factor >= LEAST_FACTOR) & (rest_tail <= REST_ALPHA) & (rest_factor >= REST_FACTOR)
+                 & (n_counted >= LEAST_AREAS) & (share >= BROAD))
+        stays = (tail <= STAY_ALPHA) & (factor >= STAY_FACTOR) | found
+        # shifted: a period of a run of ``stays`` periods in which one was ``found`` (at it or before it)
+        t_index = np.arange(found.shape[1])[None, :]
+        last_found = np.maximum.accumulate(np.where(found, t_index, -1), axis=1)
+        last_gone = np.maximum.accumulate(np.where(stays, -1, t_index), axis=1)
+        shifted = stays & (last_found > last_gone)
+        if not shifted.any():
+            continue
+        # the periods of a shifted window are scaled (a step is found some weeks after it: its first weeks are in
+        # the window); each by its own factor of the other buurten, drawn to no shift by ``PRIOR`` expected counts
+        active = _window(shifted[:, ::-1].astype(float), w)[:, ::-1] > 0
+        tot_y1, tot_m1 = y.sum(1, keepdims=True), m.sum(1, keepdims=True)
+        loo = ((tot_y1 - y + PRIOR) / (tot_m1 - m + PRIOR)).clip(1.0)
+        loo = np.where(active[:, None, :], loo, 1.0)
+        own = ((tot_y1[:, 0, :] + PRIOR) / (tot_m1[:, 0, :] + PRIOR)).clip(1.0)
+        # the rows' cells: scaled baselines, and the windows' p-values made again where a window reads one
+        rows = np.flatnonzero(ok)
+        cell = (sig_id[ok], area_id[ok], t_id[ok])
+        f_cell = loo[cell]
+        idx = part.index[rows]
+        out.loc[idx, "shared_factor"] = f_cell
+        out.loc[idx, "expected"] = part["expected"].to_numpy(dtype=float)[rows] * f_cell
+        scaled = m * loo
+        touched = _window((loo > 1.0).astype(float), max(WINDOWS)) > 0
+        raw = np.ones(y.shape)
+        phi_cell = v / np.maximum(m, 1e-12)
+        for k in WINDOWS:
+            yk, mk, vk = _window(y, k), _window(scaled, k), _window(v * loo, k)
+            win_ok = _window(has, k) >= k - 0.5
+            t = np.ones(y.shape)
+            t[touched & win_ok] = nb_tail(yk[touched & win_ok], mk[touched & win_ok],
+                                          np.maximum(vk / np.maximum(mk, 1e-12), 1.0)[touched & win_ok])
+            raw = np.minimum(raw, t)
+        p_new = calibrate(raw[cell], scaled[cell], phi_cell[cell], CALIBRATION_YEARS,
+                          frequency=52 if period == "week" else 12)
+        again = touched[cell]
+        p_old = part["p0"].to_numpy(dtype=float)[rows]
+        p = np.where(again, np.maximum(p_old, p_new), p_old)
+        out.loc[idx, "p0"] = p
+        if "own_alarm" in part:
+            out.loc[idx, "own_alarm"] = part["own_alarm"].to_numpy(dtype=bool)[rows] & (~again | (p <= alpha))
+        s_i, t_i = np.nonzero(shifted)
+        # the first period of each run of shifted periods: one after the last period before it that was not
+        run_start = last_gone + 1
+        shifts.append(pd.DataFrame({
+            "signal": np.asarray(signals, dtype=object)[s_i], "period": period,
+            "period_start": np.asarray(starts)[t_i], "factor": factor[s_i, t_i], "period_factor": own[s_i, t_i],
+            "pvalue": tail[s_i, t_i], "rest_factor": rest_factor[s_i, t_i], "share": share[s_i, t_i],
+            "areas": n_counted[s_i, t_i],
+            "since": np.asarray(starts)[run_start[s_i, t_i]]}))
+    found = pd.concat(shifts, ignore_index=True)[cols] if shifts else pd.DataFrame(columns=cols)
+    return found, out

@@ -1,0 +1,77 @@
+"""Shared shifts: a signal risen in most buurten at once is found, judged once, and hides no local rise."""
+import numpy as np
+import pandas as pd
+
+from models.evidence import Budget, area_evidence, domain_evidence, series_frame
+from models.scan import calibrate, nb_tail
+from models.shared import shared_shifts
+
+DOMAINS = pd.DataFrame({"signal": ["a", "b"], "domain": "physical"})
+NO_NEIGHBOURS = pd.DataFrame(columns=["area_code", "neighbour"])
+WEEKS = 30
+
+
+def municipality(times: dict, areas: int = 40, mu: float = 2.0, step: int = 20, seed: int = 7) -> pd.DataFrame:
+    """Weekly scores of signals a and b in ``areas`` buurten expecting ``mu`` a week (Poisson), the detectors'
+    baselines not taking the step in (as in the year after a step); ``times``: buurt -> multiplier of signal a from
+    week ``step`` on. The p-value is the week's and the 4 weeks' tail read on the scan's calibration (the detector's,
+    roughly)."""
+    rng = np.random.default_rng(seed)
+    starts = pd.date_range(end="2026-11-16", periods=WEEKS, freq="7D")
+    rows = []
+    for i in range(areas):
+        area = f"BU{i:02d}"
+        for signal in ("a", "b"):
+            factor = times.get(area, 1.0) if signal == "a" else 1.0
+            counts = rng.poisson(mu * np.where(np.arange(WEEKS) >= step, factor, 1.0))
+            last4 = np.convolve(counts, np.ones(4))[:WEEKS]          # the window of 4 weeks ending at each week
+            raw = np.minimum(nb_tail(counts, mu, 1.0), nb_tail(last4, mu * np.minimum(np.arange(WEEKS) + 1, 4), 1.0))
+            p = calibrate(raw, np.full(WEEKS, mu), np.ones(WEEKS), 3)
+            rows += [{"area_code": area, "signal": signal, "period": "week", "period_start": t, "count": int(c),
+                      "expected": mu, "phi": 1.0, "upper": 4.0, "pvalue": float(q), "alarm": bool(q <= 0.0075)}
+                     for t, c, q in zip(starts, counts, p)]
+    return pd.DataFrame(rows)
+
+
+def test_a_source_doubled_in_every_buurt_is_one_shared_shift_and_no_longer_a_rise_in_each_buurt():
+    scores = municipality({f"BU{i:02d}": 2.0 for i in range(40)})
+    shifts, frame = shared_shifts(series_frame(scores, DOMAINS))
+    weekly = shifts[shifts["signal"] == "a"]
+    assert (weekly["period_start"].min() - pd.Timestamp("2026-11-16")).days // 7 >= -(WEEKS - 20)
+    last = weekly[weekly["period_start"] == weekly["period_start"].max()].iloc[0]
+    assert 1.6 < last["factor"] < 2.5 and last["since"] <= pd.Timestamp("2026-11-16") - pd.Timedelta(weeks=6)
+    assert not (shifts["signal"] == "b").any()
+    # the buurten of a are judged against about twice their baselines: far fewer listed than without
+    now = scores["period_start"].max()
+    given = Budget(chance_entries=0, team_buurten=0)
+    assert (frame.loc[(frame["signal"] == "a") & (frame["period_start"] == now), "shared_factor"] > 1.5).all()
+    def listed(ev):
+        return int((ev.loc[ev["period_start"] >= now - pd.Timedelta(weeks=8), "level"] != "").sum())
+    unjudged = listed(domain_evidence(series_frame(scores, DOMAINS), None, given))
+    judged = listed(area_evidence(scores, DOMAINS, NO_NEIGHBOURS, given))
+    assert unjudged >= 20 and judged * 4 <= unjudged
+
+
+def test_a_rise_in_a_few_buurten_is_not_a_shared_shift():
+    scores = municipality({f"BU{i:02d}": 4.0 for i in range(4)})
+    shifts, frame = shared_shifts(series_frame(scores, DOMAINS))
+    assert shifts.empty
+    assert (frame["shared_factor"] == 1.0).all()
+
+
+def test_a_quiet_municipality_has_no_shared_shift():
+    for seed in range(5):
+        shifts, _ = shared_shifts(series_frame(municipality({}, seed=seed), DOMAINS))
+        assert shifts.empty
+
+
+def test_a_buurt_rising_beyond_the_shared_shift_stays_listed():
+    scores = municipality({**{f"BU{i:02d}": 2.0 for i in range(40)}, "BU05": 8.0})
+    shifts, frame = shared_shifts(series_frame(scores, DOMAINS))
+    assert len(shifts)
+    now = scores["period_start"].max()
+    mine = frame[(frame["area_code"] == "BU05") & (frame["signal"] == "a") & (frame["period_start"] == now)].iloc[0]
+    # its own outbreak does not raise its own expectation (leave-one-out): about the others' factor
+    assert 1.5 < mine["shared_factor"] < 2.6
+    ev = area_evidence(scores, DOMAINS, NO_NEIGHBOURS, Budget(chance_entries=0, team_buurten=0))
+    assert ev[(ev["area_code"] == "BU05") & (ev["period_start"] == now)]["level"].iloc[0] != ""
