@@ -143,8 +143,8 @@ def _toelichting_rows(run: RunInfo, team: str, labels: dict, risk: RiskInfo | No
     rows = [("Hoe lees ik deze lijst?", "")] + [("", line) for line in HOW_TO_READ] + [("", "")]
     rows += [("Run", run.run_id), ("Periode", run.run_period), ("Gemaakt op", run.stamp.strftime("%d-%m-%Y %H:%M")), ("", "")]
     rows += [("Instellingen", "")]
-    # the factor the run set this team's levels to; not the other teams'
-    own = {k: v for k, v in run.settings.items() if k not in ("level_scale", "shared_shifts")}   # shifts: above the rows
+    # the factor the run set this team's levels to, not the other teams'; the shared shifts stand above the rows
+    own = {k: v for k, v in run.settings.items() if k not in ("level_scale", "shared_shifts")}
     if team in run.settings.get("level_scale", {}):
         own["level_scale"] = {team: run.settings["level_scale"][team]}
     rows += wording.setting_rows(own)

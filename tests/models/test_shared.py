@@ -11,25 +11,28 @@ NO_NEIGHBOURS = pd.DataFrame(columns=["area_code", "neighbour"])
 WEEKS = 30
 
 
-def municipality(times: dict, areas: int = 40, mu: float = 2.0, step: int = 20, seed: int = 7) -> pd.DataFrame:
+def municipality(times: dict, areas: int = 40, mu: float = 2.0, step: int = 20, seed: int = 7, weeks: int = WEEKS,
+                 adapted: tuple = (), adapted_from: int = 0) -> pd.DataFrame:
     """Weekly scores of signals a and b in ``areas`` buurten expecting ``mu`` a week (Poisson), the detectors'
     baselines not taking the step in (as in the year after a step); ``times``: buurt -> multiplier of signal a from
-    week ``step`` on. The p-value is the week's and the 4 weeks' tail read on the scan's calibration (the detector's,
-    roughly)."""
+    week ``step`` on; the buurten of ``adapted`` have baselines that took the step in from week ``adapted_from``. The
+    p-value is the week's and the 4 weeks' tail read on the scan's calibration (the detector's, roughly)."""
     rng = np.random.default_rng(seed)
-    starts = pd.date_range(end="2026-11-16", periods=WEEKS, freq="7D")
+    starts = pd.date_range(end="2026-11-16", periods=weeks, freq="7D")
     rows = []
     for i in range(areas):
         area = f"BU{i:02d}"
         for signal in ("a", "b"):
             factor = times.get(area, 1.0) if signal == "a" else 1.0
-            counts = rng.poisson(mu * np.where(np.arange(WEEKS) >= step, factor, 1.0))
-            last4 = np.convolve(counts, np.ones(4))[:WEEKS]          # the window of 4 weeks ending at each week
-            raw = np.minimum(nb_tail(counts, mu, 1.0), nb_tail(last4, mu * np.minimum(np.arange(WEEKS) + 1, 4), 1.0))
-            p = calibrate(raw, np.full(WEEKS, mu), np.ones(WEEKS), 3)
+            counts = rng.poisson(mu * np.where(np.arange(weeks) >= step, factor, 1.0))
+            base = mu * np.where((np.arange(weeks) >= adapted_from) & (area in adapted) & (signal == "a"), factor, 1.0)
+            last4 = np.convolve(counts, np.ones(4))[:weeks]          # the window of 4 weeks ending at each week
+            raw = np.minimum(nb_tail(counts, base, 1.0),
+                             nb_tail(last4, np.convolve(base, np.ones(4))[:weeks], 1.0))
+            p = calibrate(raw, base, np.ones(weeks), 3)
             rows += [{"area_code": area, "signal": signal, "period": "week", "period_start": t, "count": int(c),
-                      "expected": mu, "phi": 1.0, "upper": 4.0, "pvalue": float(q), "alarm": bool(q <= 0.0075)}
-                     for t, c, q in zip(starts, counts, p)]
+                      "expected": e, "phi": 1.0, "upper": 4.0, "pvalue": float(q), "alarm": bool(q <= 0.0075)}
+                     for t, c, e, q in zip(starts, counts, base, p)]
     return pd.DataFrame(rows)
 
 
@@ -75,3 +78,15 @@ def test_a_buurt_rising_beyond_the_shared_shift_stays_listed():
     assert 1.5 < mine["shared_factor"] < 2.6
     ev = area_evidence(scores, DOMAINS, NO_NEIGHBOURS, Budget(chance_entries=0, team_buurten=0))
     assert ev[(ev["area_code"] == "BU05") & (ev["period_start"] == now)]["level"].iloc[0] != ""
+
+
+def test_a_buurt_whose_baseline_took_the_shift_in_already_is_not_scaled_again():
+    # 70 weeks, doubled from week 30; half of the buurten's baselines took it in from week 60 (their step rule)
+    adapted = tuple(f"BU{i:02d}" for i in range(20))
+    scores = municipality({f"BU{i:02d}": 2.0 for i in range(40)}, weeks=70, step=30, adapted=adapted, adapted_from=60)
+    shifts, frame = shared_shifts(series_frame(scores, DOMAINS))
+    now = frame[(frame["signal"] == "a") & (frame["period_start"] == scores["period_start"].max())]
+    assert len(shifts) and shifts["since"].max() <= scores["period_start"].max() - pd.Timedelta(weeks=30)
+    # against the baselines of a year before the others read about twice theirs, not the mixed 1.3 of today's
+    assert now.loc[now["area_code"].isin(adapted), "shared_factor"].max() < 1.3
+    assert now.loc[~now["area_code"].isin(adapted), "shared_factor"].min() > 1.6
