@@ -1,10 +1,10 @@
 """A period's lists are replaced as a set: ``exports/<period>/`` holds all the lists of one run, never a part of
-them or a mix of two runs' lists.
+them or a mix of two runs' lists. A period's manager report (``reports/<period>/``) is replaced the same way.
 
 The new set is written into the sibling ``exports/.<period>.writing``, renamed ``.<period>.ready`` once complete,
 then swapped in by two renames (the folder in place to ``.<period>.old``, the ready set into place). A process
-killed anywhere in between leaves folders that :func:`recover` (before every export) resolves. ``meta.lists``
-records whether a period's run has its set written whole (:func:`unwritten_lists`).
+killed anywhere in between leaves folders that :func:`recover` (before every export, and every period report)
+resolves. ``meta.lists`` records whether a period's run has its set written whole (:func:`unwritten_lists`).
 """
 from __future__ import annotations
 
@@ -32,10 +32,11 @@ def aside(folder: Path, state: str) -> Path:
     return folder.with_name(f".{folder.name}.{state}")
 
 
-def write_set(folder: Path, write: Callable[[Path], T], swapped: Callable[[], None] | None = None) -> T:
+def write_set(folder: Path, write: Callable[[Path], T], swapped: Callable[[], None] | None = None,
+              by: str = "export") -> T:
     """``write(into)`` writes the whole set into an empty sibling folder; once it returns, that set replaces
     ``folder`` and ``swapped()`` is called at once (to record it). An error in ``write`` leaves ``folder`` as it
-    was (and no sibling)."""
+    was (and no sibling). ``by``: what writes the set (``export``, ``report``), the name of its fault point."""
     if folder.exists() and not folder.is_dir():          # a file where the lists belong: never moved aside
         raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder))
     writing = aside(folder, WRITING)
@@ -51,17 +52,17 @@ def write_set(folder: Path, write: Callable[[Path], T], swapped: Callable[[], No
     if ready.exists():
         shutil.rmtree(ready)
     writing.rename(ready)                # from here the new set is complete: recover() puts it into place
-    _swap_in(ready, folder, swapped)
+    _swap_in(ready, folder, swapped, by)
     return out
 
 
-def _swap_in(ready: Path, folder: Path, swapped: Callable[[], None] | None = None) -> None:
+def _swap_in(ready: Path, folder: Path, swapped: Callable[[], None] | None = None, by: str = "export") -> None:
     old = aside(folder, OLD)
     if folder.exists():
         if old.exists():
             shutil.rmtree(old)
         folder.rename(old)
-    fault_point("export-mid-swap")       # the crash tests' point: the old set aside, the new one not yet in place
+    fault_point(f"{by}-mid-swap")        # the crash tests' point: the old set aside, the new one not yet in place
     ready.rename(folder)
     if swapped is not None:              # first: the fewer steps between the swap and its record, the better
         swapped()
@@ -69,10 +70,11 @@ def _swap_in(ready: Path, folder: Path, swapped: Callable[[], None] | None = Non
         shutil.rmtree(old)
 
 
-def recover(exports: Path) -> list[str]:
+def recover(exports: Path, what: str = "lists", by: str = "export") -> list[str]:
     """Resolve what an interrupted export left in ``exports``: a set being written is removed (it is not complete);
     a complete set whose swap was cut off is put into place; a set moved aside is put back where nothing took its
-    place, else removed. Returns (and logs) one English sentence per folder put into place or removed."""
+    place, else removed. Returns (and logs) one English sentence per folder put into place or removed; ``what``,
+    ``by``: the sets and what writes them (``report pages``, ``report`` in ``reports/``)."""
     if not exports.is_dir():
         return []
     done = []
@@ -87,18 +89,18 @@ def recover(exports: Path) -> list[str]:
 
     for writing, folder in leftovers(WRITING):
         shutil.rmtree(writing)
-        done.append(f"removed {writing}: the lists an interrupted export was writing there were not complete")
+        done.append(f"removed {writing}: the {what} an interrupted {by} was writing there were not complete")
     for ready, folder in leftovers(READY):
         if folder.exists() and not folder.is_dir():
             continue                     # a file in the way: the next export of that period says so
-        _swap_in(ready, folder)
-        done.append(f"put the complete lists an interrupted export had written into place at {folder}")
+        _swap_in(ready, folder, by=by)
+        done.append(f"put the complete {what} an interrupted {by} had written into place at {folder}")
     for old, folder in leftovers(OLD):
         if folder.exists():
             shutil.rmtree(old)
         else:
             old.rename(folder)
-            done.append(f"put the earlier lists back at {folder}: an interrupted export had moved them aside")
+            done.append(f"put the earlier {what} back at {folder}: an interrupted {by} had moved them aside")
     for sentence in done:
         log.warning("%s", sentence)
     return done

@@ -146,3 +146,58 @@ def test_the_trends_of_a_monthly_run_run_to_the_end_of_its_month(tmp_path, ref):
     assert run.run_period == "2026-10"
     nb = execute_notebooks({"home": str(home.root), "period": "2026-10"}, ["01-trends"])["01-trends"]
     assert "periode 2026-10; jaar 2026 tot en met 31-10-2026" in notebook_body(nb)
+
+
+def _pages(folder) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())} if folder.is_dir() else {}
+
+
+def _runs_named(folder) -> set[str]:
+    """The run ids the pages of a period's report name (a whole report names one)."""
+    return {run for page in folder.glob("*.html") for run in re.findall(r"[Rr]un (\d{4}-W\d{2}-[0-9a-f]+)",
+                                                                         page.read_text(encoding="utf-8"))}
+
+
+@pytest.mark.parametrize("point", ["report-mid-set", "report-mid-swap"])
+def test_a_report_killed_while_written_leaves_one_runs_whole_report_never_two_mixed(report_home, ref, tmp_path,
+                                                                                     monkeypatch, point):
+    """Red team 7a F7: `report --period` killed after its first page left the new run's trends page beside the
+    earlier run's flags review, map and index. Killed while writing the set, the folder keeps the earlier whole report;
+    killed between the swap's renames, the next report's start puts the new whole report into place."""
+    import os
+    import shutil
+    import signal
+    import subprocess
+    import sys
+
+    from pipelines import runs
+    from pipelines.export_folder import recover
+    from tests.pipelines.test_crash_and_concurrency import wait_for
+
+    home = resolve_home(shutil.copytree(report_home.root, tmp_path / "home"))
+    folder = home.reports / "2026-W47"
+    shutil.rmtree(folder, ignore_errors=True)
+    assert runner.invoke(app, ["--home", str(home.root), "report", "--period", "2026-W47"]).exit_code == 0
+    before = _pages(folder)
+    with connect(home.warehouse) as con:
+        first = runs.find_run(con).run_id
+    assert _runs_named(folder) == {first}
+    monkeypatch.setattr(runs, "LOGIC_VERSION", runs.LOGIC_VERSION + "-again")    # another run of the same week
+    with connect(home.warehouse) as con:
+        second = score_and_flag(con, ref).run_id
+    assert second != first
+    proc = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "report", "--period", "2026-W47"],
+                            env={**os.environ, "WIJKRADAR_HOME": str(home.root), "WIJKRADAR_FAULT_PAUSE": point},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    wait_for(proc, f"fault point {point} reached", timeout=300)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(30)
+    if point == "report-mid-set":
+        assert _pages(folder) == before                   # the earlier run's whole report, untouched
+    else:
+        assert _pages(folder) == {}                       # between the renames: the old set aside, the new one ready
+        assert recover(home.reports) and _runs_named(folder) == {second}
+        assert sorted(p.stem for p in folder.glob("*.html")) == ["01-trends", "02-flags-review", "03-map", "index"]
+    assert runner.invoke(app, ["--home", str(home.root), "report", "--period", "2026-W47"]).exit_code == 0
+    assert _runs_named(folder) == {second}
+    assert sorted(p.name for p in home.reports.iterdir() if p.name.startswith(".")) == []    # no leftover folder

@@ -19,6 +19,8 @@ import pandas as pd
 
 from pipelines import catalog
 from pipelines.atomic import replacing, write_text
+from pipelines.export_folder import recover, write_set
+from pipelines.faults import fault_point
 from pipelines.paths import REPO_ROOT, Home
 from pipelines.reports import jaarplan, openpages, published
 from pipelines.reports.data import NoReportData, find_report_run, open_warehouse, read_report_data
@@ -143,29 +145,32 @@ def _nav(current: str = "") -> str:
 def write_period_report(home: Home, period: str | None = None, settings: ReportSettings | None = None) -> list[Path]:
     """Execute the three manager notebooks for the run of ``period`` and write their pages and an index.
 
+    The pages are replaced as a set, as a period's lists are (``export_folder.write_set``): ``reports/<period>/``
+    holds one run's whole report, never the trends of one run beside the flags review of another (red team 7a F7).
     Raises :class:`NoReportData` when there is no run for the period.
     """
     settings = settings or read_settings(home)
+    recover(home.reports, what="report pages", by="report")    # what a report killed half-way left, first
     with open_warehouse(home) as con:                  # closed again before the kernels open it
         run = find_report_run(con, period)
         check_marts(con, run)                          # refused here in one sentence, not in a kernel
     folder = home.reports / safe_filename(run["run_period"])
-    folder.mkdir(parents=True, exist_ok=True)
     params = {"home": str(home.root), "period": run["run_period"]}
-    written = []
     executed = execute_notebooks(params, timeout=settings.notebook_timeout)
-    for name, title in NOTEBOOKS.items():
-        nb = executed[name]
-        path = folder / f"{name}.html"
-        path.write_text(notebook_page(nb, title, f"Periode {run['run_period']} · run {run['run_id']}", _nav(name), name),
-                        encoding="utf-8")
-        written.append(path)
-    items = "".join(f'<li><a href="{n}.html">{esc(t)}</a></li>' for n, t in NOTEBOOKS.items())
-    index = folder / "index.html"
-    index.write_text(page(f"wijkradar rapport {run['run_period']}",
-                          f"<ul>{items}</ul><p class='small'>Run {esc(run['run_id'])}, gemaakt op {esc(_stamp())}. "
-                          "De pagina's werken zonder internet.</p>", "Voor managers en analisten"), encoding="utf-8")
-    return [index, *written]
+
+    def write(into: Path) -> None:
+        for name, title in NOTEBOOKS.items():
+            write_text(into / f"{name}.html", notebook_page(executed[name], title, f"Periode {run['run_period']} · "
+                                                             f"run {run['run_id']}", _nav(name), name))
+            fault_point("report-mid-set")       # the crash tests' point: some pages written, not all
+        items = "".join(f'<li><a href="{n}.html">{esc(t)}</a></li>' for n, t in NOTEBOOKS.items())
+        write_text(into / "index.html", page(
+            f"wijkradar rapport {run['run_period']}",
+            f"<ul>{items}</ul><p class='small'>Run {esc(run['run_id'])}, gemaakt op {esc(_stamp())}. "
+            "De pagina's werken zonder internet.</p>", "Voor managers en analisten"))
+
+    write_set(folder, write, by="report")
+    return [folder / "index.html", *(folder / f"{name}.html" for name in NOTEBOOKS)]
 
 
 # --- year plan of one wijkteam -------------------------------------------------------------------
