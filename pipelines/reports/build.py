@@ -220,7 +220,7 @@ def write_jaarplan(home: Home, year: int, team: str) -> Path:
     folder = home.reports / "jaarplan" / str(int(year))
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{safe_filename(team)}.html"
-    path.write_text(html, encoding="utf-8")
+    write_text(path, html)        # whole or not at all: a full disk cut the page mid-chart in place (red team 7a F8)
     return path
 
 

@@ -150,3 +150,30 @@ def test_a_warehouse_without_any_flag_yet_gets_a_year_plan_saying_so(home, ref):
     assert res.exit_code == 0, res.output
     text = _page_text(home.reports / "jaarplan" / "2026" / "de-weide.html")
     assert "Geen signaleringen in 2026." in text and "0 signaleringen in 2026: 0 opgelost, 0 nog open." in text
+
+
+def test_a_full_disk_while_the_page_is_written_leaves_the_earlier_page_whole(run_home, monkeypatch):
+    """Red team 7a F8: a disk that filled while the year plan was written left its first 8,192 bytes under the page's
+    name, cut off mid-chart, which a browser shows without complaint. Now the earlier page stays, and no part file."""
+    import errno
+    import os
+    from pathlib import Path
+
+    args = ["--home", str(run_home.root), "report", "--jaarplan", "2026", "--team", "de-weide"]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    page = run_home.reports / "jaarplan" / "2026" / "de-weide.html"
+    before = page.read_bytes()
+    written = Path.write_text
+
+    def disk_full(self, text, *more, **options):          # the disk fills half-way the page
+        if not self.name.startswith(page.name):
+            return written(self, text, *more, **options)
+        written(self, text[:len(text) // 2], *more, **options)
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
+
+    monkeypatch.setattr(Path, "write_text", disk_full)
+    res = CliRunner().invoke(app, args)
+    monkeypatch.undo()
+    assert res.exit_code == 2 and "the disk is full or a file could not be written" in res.output, res.output
+    assert page.read_bytes() == before
+    assert sorted(p.name for p in page.parent.iterdir()) == [page.name]
