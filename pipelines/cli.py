@@ -40,17 +40,26 @@ class _Commands(typer.core.TyperGroup):
 def system_error(exc: OSError) -> str:
     """One sentence for an error of the operating system: the file named as far as its name holds no personal data
     (``privacy.shown_file_name``), the problem in the system's words, what to do; never the path as the error
-    quotes it."""
+    quotes it. pyarrow's error names no file but quotes its path in the text ("Failed to open local file '/home/Jan
+    Jansen/...'"): the file is read from the quote, the problem from the error's number (red team 7a F6). A file
+    written beside the one it stands for (``x.part``, ``.2026-W48.writing``) is named as that one, in its folder."""
     import errno
 
     from pipelines.privacy import shown_file_name
 
     code = errno.errorcode.get(exc.errno or 0, type(exc).__name__)
-    problem = f"{(exc.strerror or type(exc).__name__).lower()} ({code})"
-    if exc.filename is None:
+    problem = f"{(os.strerror(exc.errno) if exc.errno else type(exc).__name__).lower()} ({code})"
+    filename = os.fsdecode(exc.filename) if exc.filename is not None else None
+    quoted = re.search(r"'((?:/|[A-Za-z]:[\\/]).*)'", str(exc.strerror or "")) if exc.errno else None
+    if filename is None and quoted:
+        filename = quoted.group(1)
+    if filename is None:
         return (f"the command stopped on an error of the system: {problem}; check the files, folders and network "
                 "it uses and run it again")
-    name = shown_file_name(Path(os.fsdecode(exc.filename)).name)
+    path = Path(filename)
+    beside = re.fullmatch(r"(.+)\.part|\.(.+)\.(?:writing|ready|old)", path.name)
+    name = (f"{shown_file_name(path.parent.name)}/{shown_file_name(beside.group(1) or beside.group(2))}" if beside
+            else shown_file_name(path.name))
     fix = ("give the file a shorter name" if exc.errno == errno.ENAMETOOLONG
            else "check that it is there and may be read and written")
     return f"{name}: {problem}; {fix}, and run the command again"
@@ -159,10 +168,11 @@ def _fail(message: str, code: int = 2) -> None:
 
 
 def _without_typed_personal_values(message: str) -> str:
-    """``message`` with each value typed for the running command (its and its parents' parameters; a path also as
-    resolved and by its name) that the privacy scrubber would change replaced by its scrubbed form, in any case
-    (``--gemeente`` is echoed in capitals). Only what was typed: the rest of the sentence is wijkradar's own
-    (area codes, periods, counts), which the scrubber could misread (``0118 2026-09`` as a phone number)."""
+    """``message`` with each value typed for the running command (its and its parents' parameters, and the home in
+    ``WIJKRADAR_HOME``, which stands for ``--home``; a path also as resolved and by its name) that the privacy
+    scrubber would change replaced by its scrubbed form, in any case (``--gemeente`` is echoed in capitals). Only
+    what was typed: the rest of the sentence is wijkradar's own (area codes, periods, counts), which the scrubber
+    could misread (``0118 2026-09`` as a phone number)."""
     try:
         from typer._click.globals import get_current_context     # typer 0.29 (pinned) runs on its own copy of click
     except ImportError:
@@ -171,15 +181,17 @@ def _without_typed_personal_values(message: str) -> str:
     from pipelines import privacy
 
     typed: set[str] = set()
+    given = [Path(os.environ["WIJKRADAR_HOME"])] if os.environ.get("WIJKRADAR_HOME") else []   # a worker's home
     ctx = get_current_context(silent=True)
     while ctx is not None:
         for value in ctx.params.values():
-            for item in value if isinstance(value, (list, tuple)) else [value]:
-                if isinstance(item, Path):
-                    typed |= {str(item), str(item.absolute()), item.name}
-                elif isinstance(item, str):
-                    typed.add(item)
+            given.extend(value if isinstance(value, (list, tuple)) else [value])
         ctx = ctx.parent
+    for item in given:
+        if isinstance(item, Path):
+            typed |= {str(item), str(item.absolute()), item.name}
+        elif isinstance(item, str):
+            typed.add(item)
     for value in sorted((v for v in typed if v.strip()), key=len, reverse=True):
         shown = privacy.scrub_text(value)
         if shown != value:

@@ -25,7 +25,8 @@ MARKER = "[verwijderd]"
 #: Words a delivered file name may hold: the sources' prefixes, what wijkradar itself writes into file names
 #: (``<source>_correctie_<load>.csv``, ``meldingen_export_<week>.csv``, ``wijkteam_signalen_tm_<month>.xlsx``,
 #: the members of a Signalen dump and the parts of a workbook its messages name,
-#: team slugs), and the words people use for a delivery.
+#: team slugs, the folders and files of a working folder: ``reports/open_gepubliceerd.parquet``, which an error of
+#: the system names), and the words people use for a delivery.
 _WORDS = frozenset("""
 meldingen melding wijkteam wijkteams schulden schuld politie cbs kwb signalen signaal dwh terugkoppeling correctie
 correcties export exports levering leveringen week weken wk maand maanden jaar jaren kwartaal kwartalen totaal
@@ -46,6 +47,7 @@ opmerking opmerkingen commentaar teamoverleg overleg besproken bespreking aangev
 gedeeltelijk deels eerste tweede derde laatste wijkradar signalenlijst signaallijst weeklijst jaarplan
 full partial delta incremental late later laat nalevering vervolg weekly monthly daily wekelijks maandelijks dagelijks
 venster window bladen blad1 blad2 kop
+reports open gepubliceerd inbox archive archief warehouse duckdb wal
 """.split())
 
 #: Extensions kept as the name's last part.

@@ -197,3 +197,46 @@ def test_a_full_disk_half_way_a_run_stops_it_in_one_sentence_as_a_failed_flow_ru
     with get_client(sync_client=True) as client:
         last = client.read_flow_runs(sort=FlowRunSort.START_TIME_DESC, limit=1)[0]
     assert last.state.type == StateType.FAILED and "No space left on device" in last.state.message
+
+
+def test_a_home_from_wijkradar_home_is_kept_out_of_a_sentence_as_one_given_with_home(tmp_path, monkeypatch):
+    """Red team 7a F6: the home typed after --home was shown redacted in a sentence, the same home in WIJKRADAR_HOME
+    (as a scheduled worker has it) in full, a person's name in it."""
+    root = tmp_path / "Jan Jansen" / "wijkradar"
+    root.mkdir(parents=True)
+    typed = " ".join(runner.invoke(app, ["--home", str(root), "status"]).output.split())
+    monkeypatch.setenv("WIJKRADAR_HOME", str(root))
+    res = runner.invoke(app, ["status"])
+    said = " ".join(res.output.split())
+    assert res.exit_code == 2 and said.startswith("error: no warehouse in ") and said == typed
+    assert "jansen" not in said.lower()
+
+
+@pytest.mark.parametrize("given", ["--home", "WIJKRADAR_HOME"])
+def test_open_pages_that_cannot_be_written_are_one_sentence_without_the_path_however_the_home_is_given(
+        tmp_path, ref, monkeypatch, given):
+    """Red team 7a F6: pyarrow's error for a file it could not open is an OSError without a file name whose text
+    quotes the whole path; it fell to the general sentence, which quoted it (a person's name in it)."""
+    from pathlib import Path
+
+    from tests.conftest import demo_run_home
+
+    home, _ = demo_run_home(tmp_path / "Jan Jansen", ref)
+    written = pd.DataFrame.to_parquet
+
+    def unwritable(self, path, *args, **kwargs):          # pyarrow's own error: a folder where its file belongs
+        blocked = Path(path).parent / "reports" / Path(path).name
+        blocked.mkdir(parents=True)
+        return written(self, blocked, *args, **kwargs)
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", unwritable)
+    if given == "--home":
+        res = runner.invoke(app, ["--home", str(home.root), "report", "--open"])
+    else:
+        monkeypatch.setenv("WIJKRADAR_HOME", str(home.root))
+        res = runner.invoke(app, ["report", "--open"])
+    said = " ".join(res.output.split())
+    assert res.exit_code == 2, res.output
+    assert said == ("error: reports/open_gepubliceerd.parquet: is a directory (EISDIR); check that it is there and "
+                    "may be read and written, and run the command again")
+    assert "jansen" not in said.lower() and "Traceback" not in res.output
