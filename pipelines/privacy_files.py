@@ -48,7 +48,15 @@ gedeeltelijk deels eerste tweede derde laatste wijkradar signalenlijst signaalli
 full partial delta incremental late later laat nalevering vervolg weekly monthly daily wekelijks maandelijks dagelijks
 venster window bladen blad1 blad2 kop
 reports open gepubliceerd inbox archive archief warehouse duckdb wal
+nacht nachten ochtend middag avond weekend werkdag werkdagen feestdag feestdagen tijd tijdzone zomertijd wintertijd
+uur uren maandag dinsdag woensdag donderdag vrijdag zaterdag zondag tz utc cet cest
+afval zwerfafval overlast jeugd geluid verkeer intern extern bewerkt gefilterd opgeschoond anoniem geanonimiseerd
+uitdraai download backup vorige huidige nieuwste recent
 """.split())
+
+#: Listed words of a few letters that may as well be a person's initials ("meldingen_tz.csv" a time zone,
+#: "meldingen_tz_jansen.csv" T.Z. Jansen): kept as a word that may be a name is, only when no word beside it went.
+_INITIALS_ALIKE = frozenset("tz utc cet cest".split())
 
 #: Extensions kept as the name's last part.
 _EXTENSIONS = frozenset("csv tsv txt xlsx xlsm xls ods json zip gz tar tgz 7z xml html htm pdf docx doc parquet".split())
@@ -126,7 +134,7 @@ def _vocabulary() -> tuple[frozenset, frozenset, frozenset]:
     for place in places:
         words.update(w for w in place if len(w) > 1 and not _STREETLIKE.search(w))
         runs.update(" ".join(place[i:j]) for i in range(len(place)) for j in range(i + 2, len(place) + 1))
-    return frozenset(words), frozenset(words & persons), frozenset(runs)
+    return frozenset(words), frozenset(words & persons) | _INITIALS_ALIKE, frozenset(runs)
 
 
 def _split(name: str) -> list[tuple[str, bool]]:

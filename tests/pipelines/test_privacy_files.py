@@ -93,3 +93,23 @@ def test_a_range_of_months_or_weeks_is_kept(name):
 ])
 def test_a_birth_date_or_number_is_no_range_of_months(name, scrubbed):
     assert scrub_file_name(name) == scrubbed
+
+
+# A red team found "meldingen_tz.csv" and "meldingen_nacht.csv" shown as "meldingen_[verwijderd].csv": the words of a
+# delivery's time (a part of the day, a weekday, a time zone) and of what was done to it are no personal data.
+@pytest.mark.parametrize("name", [
+    "meldingen_tz.csv", "meldingen_nacht.csv", "meldingen_avond_weekend.csv", "meldingen_zaterdag_2026-W47.csv",
+    "meldingen_utc.csv", "meldingen_afval_geanonimiseerd.csv", "meldingen_export_intern_bewerkt.csv",
+    "meldingen_middag.csv",
+])
+def test_the_words_of_a_deliverys_time_and_handling_stay(name):
+    assert scrub_file_name(name) == name
+
+
+@pytest.mark.parametrize("name, scrubbed", [
+    ("meldingen_tz_jansen.csv", "meldingen_[verwijderd].csv"),            # T.Z. Jansen: the initials go with him
+    ("meldingen_nacht_anja_kloosterboer.csv", "meldingen_nacht_[verwijderd].csv"),
+    ("meldingen_middag_jansen.csv", "meldingen_[verwijderd].csv"),         # Middag is also a surname
+])
+def test_a_name_beside_those_words_is_still_removed_and_initials_with_it(name, scrubbed):
+    assert scrub_file_name(name) == scrubbed
