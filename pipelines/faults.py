@@ -1,7 +1,7 @@
 """Fault injection for the crash tests: a process pauses at a named point, where a test can kill it.
 
 Set ``WIJKRADAR_FAULT_PAUSE`` to the point's name (and ``WIJKRADAR_FAULT_SECONDS``, 60 by default); without it
-every point is a no-op. Used by ingest (mid-transaction, archive) and export (mid-set, mid-swap).
+every point is a no-op. Used by ingest (mid-transaction, archive), export and the period report (mid-set, mid-swap).
 """
 from __future__ import annotations
 
