@@ -12,12 +12,12 @@ import csv
 import logging
 import time
 from dataclasses import dataclass, fields
-from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 
 from pipelines import catalog
+from pipelines.clock import local_now
 from pipelines.atomic import replacing, write_text
 from pipelines.export_folder import recover, write_set
 from pipelines.faults import fault_point
@@ -75,7 +75,7 @@ def read_settings(home: Home) -> ReportSettings:
 
 
 def _stamp() -> str:
-    return datetime.now().strftime("%d-%m-%Y %H:%M")
+    return local_now().strftime("%d-%m-%Y %H:%M")           # Amsterdam time, the readers' clocks
 
 
 # --- manager notebooks -------------------------------------------------------------------------
