@@ -66,8 +66,14 @@ honest, calibrated series p-values reach only for very large rises.
   trend that the baselines trail make them liberal (two to four times); and teams differ in buurten and in how busy
   they are. So every run scales ``alarm_level``, ``attention_level`` and ``series_level`` per team by a factor
   between 0.03 and 4: the one at which the team's own lists of its scored past (the run's ``score_weeks`` before the
-  last 4, at least a year) held ``chance_entries`` (0.9) entries a week, drawn to the municipality's factor (at which
-  its teams' lists held that many on average) the more the fewer cells the team has. A detector's own alarm then lists
+  last 4, at least a year) held ``chance_entries`` (0.9) entries a week. A team of a few buurten has few entries to
+  go by, so its past is drawn to the municipality's the more the fewer cells it has: to the entries the municipality's
+  lists held per cell (weighted by its levels), times the team's cells, not to the municipality's factor, which is
+  the factor of a team of average size (the factor that holds a team's budget falls with its buurten: on Zwolle's
+  profile, 16 teams of 2 to 9 buurten, the teams of 2 and 3 listed little even at 4 times the levels, and teams of 7
+  to 9 drawn to that factor listed 1.05 to 1.21 chance entries a week, red team 7b F4). And no team's factor is drawn
+  above its own: the budget is an upper bound per team, and teams differ in more than their size (how busy their
+  buurten are), which the municipality's rate per cell does not see. A detector's own alarm then lists
   only at the scaled ``series_level`` when the factor is below 1. Real rises in that past count as entries, so where
   they were many the levels come out lower: the aim is an upper bound of the chance entries. Results:
   ``benchmarks/list_chance.py`` (quiet municipalities of nine kinds) and ``benchmarks/list_quality.py``.
@@ -367,9 +373,12 @@ LEVEL_SCALES = (0.03, 4.0)
 #: its own levels), and needs at least a year of weeks
 CALIBRATION_SKIP = {"week": 4, "month": 1}
 CALIBRATION_MIN_WEEKS = 52
-#: a team's own factor is drawn to the municipality's with the weight of this many cells of its past: a team of 10
-#: buurten (1,000 weekly and 700 monthly cells in two years) goes three quarters of the way to its own, one of 4 a half
+#: a team's own past is drawn to the municipality's entries per cell with the weight of this many cells of its past: a
+#: team of 10 buurten (1,000 weekly and 700 monthly cells in two years) goes three quarters of the way to its own, one
+#: of 4 a half
 CALIBRATION_PRIOR_CELLS = 500
+#: the municipality's entries are read at this many factors between the bounds (7 % apart)
+CALIBRATION_GRID = 65
 
 
 def listed_entries(frame: pd.DataFrame, pooled: pd.DataFrame | None, budget: Budget, teams: pd.Series):
@@ -378,8 +387,10 @@ def listed_entries(frame: pd.DataFrame, pooled: pd.DataFrame | None, budget: Bud
     periods, as :func:`lifecycle` keeps them), and the monthly items open in each month (a weekly list shows the latest
     complete month's).
 
-    Returns ``(names, cells, entries)``: the teams (sorted), the cells each holds in ``frame``, and a function of an
-    array of factors (one per team, in that order) giving an array of entries per week (one per team).
+    Returns ``(names, cells, exposure, entries)``: the teams (sorted), the cells each holds in ``frame``, their
+    levels as given summed per period (the chance listings a period the models allow the team: what its cells weigh
+    when the municipality's entries are shared out by cell), and a function of an array of factors (one per team, in
+    that order) giving an array of entries per week (one per team).
 
     The evidence is made once, at the levels as given; each factor then only moves its team's levels (and the series
     level of the series path), in numpy. A series alarm also lowers its domain's p-value (``alarm_p``), which only
@@ -415,6 +426,7 @@ def listed_entries(frame: pd.DataFrame, pooled: pd.DataFrame | None, budget: Bud
     weight = 1.0 / periods[kind_id]
     on_a_team = team >= 0
     cells = np.bincount(team[on_a_team], minlength=len(names))
+    exposure = np.bincount(team[on_a_team], weights=(level * weight)[on_a_team], minlength=len(names))
 
     def entries(factors: np.ndarray) -> np.ndarray:
         f = np.asarray(factors, dtype=float)[team.clip(0)]
@@ -423,7 +435,7 @@ def listed_entries(frame: pd.DataFrame, pooled: pd.DataFrame | None, budget: Bud
         last = np.maximum.accumulate(np.where(listed, key, -1))
         open_ = (last >= group * 10_000_000) & (key - last < window)
         return np.bincount(team[on_a_team], weights=(open_ * weight)[on_a_team], minlength=len(names))
-    return names, cells, entries
+    return names, cells, exposure, entries
 
 
 def _bisect(entries, aim: float, n: int) -> np.ndarray:
@@ -445,9 +457,16 @@ def calibrated_budget(frame: pd.DataFrame, pooled: pd.DataFrame | None, budget: 
     """``budget`` with the factors on its levels at which the scored past's lists held ``chance_entries`` entries per
     team and week (:func:`listed_entries`), between :data:`LEVEL_SCALES`: ``level_scale`` the municipality's (one
     factor for all its teams, their mean holding the aim), ``team_scales`` each team's own (its own lists holding the
-    aim), drawn to the municipality's the more the fewer cells the team has (:data:`CALIBRATION_PRIOR_CELLS`: a team
-    of a few buurten has few entries to go by). ``budget`` as it is without teams, with ``chance_entries`` 0 or with
-    less than :data:`CALIBRATION_MIN_WEEKS` weeks scored.
+    aim), its past drawn to the municipality's the more the fewer cells the team has (:data:`CALIBRATION_PRIOR_CELLS`:
+    a team of a few buurten has few entries to go by), never above its own. ``budget`` as it is without teams, with
+    ``chance_entries`` 0 or with less than :data:`CALIBRATION_MIN_WEEKS` weeks scored.
+
+    The draw is of the entries, not of the factors: a team's expected entries at a factor are ``w`` times its own
+    past's plus ``1 - w`` times its share (by :func:`listed_entries`' exposure) of the municipality's at that factor,
+    ``w = cells / (cells + CALIBRATION_PRIOR_CELLS)`` (a credibility estimate of the team's rate, as Bühlmann's): what
+    is alike across a municipality's teams is how far its p-values are off per cell, not the factor that holds a
+    team's budget, which falls as its buurten grow. The municipality's factor, its teams' mean holding the aim, is
+    kept for areas without a team.
 
     The p-values are honest under their models, but the models are not the data: sparse counts make them
     conservative (the demo's lists held half the entries their levels allow), clustered reports or a steep trend
@@ -468,12 +487,18 @@ def calibrated_budget(frame: pd.DataFrame, pooled: pd.DataFrame | None, budget: 
             keep |= (frame["period"] == period).to_numpy() & (frame["period_start"] < starts[-skip]).to_numpy()
     part = frame[keep]
     cells = pooled[pooled["period_start"].isin(part["period_start"].unique())] if pooled is not None else None
-    names, n_cells, entries = listed_entries(part, cells, budget, teams)
+    names, n_cells, exposure, entries = listed_entries(part, cells, budget, teams)
     common = _bisect(lambda f: np.full(len(names), entries(np.full(len(names), f[0])).mean()),
                      budget.chance_entries, len(names))[0]
     own = _bisect(entries, budget.chance_entries, len(names))
     w = n_cells / (n_cells + CALIBRATION_PRIOR_CELLS)
-    mine = np.exp(w * own + (1 - w) * common)
+    # the municipality's entries with all its teams at one factor, on a grid between the bounds (between
+    # its points, linear in the log of the factor: the entries are steps in it, and each team asks at factors of its own)
+    grid = np.linspace(np.log(LEVEL_SCALES[0]), np.log(LEVEL_SCALES[1]), CALIBRATION_GRID)
+    municipality = np.array([entries(np.full(len(names), np.exp(g))).sum() for g in grid])
+    share = exposure / exposure.sum() if exposure.sum() > 0 else np.full(len(names), 1.0 / len(names))
+    drawn = lambda f: w * entries(f) + (1 - w) * share * np.interp(np.log(f), grid, municipality)  # noqa: E731
+    mine = np.exp(np.minimum(_bisect(drawn, budget.chance_entries, len(names)), own))
     down = lambda x: float(np.floor(x * 1000) / 1000)      # noqa: E731  (three decimals, never above what was found)
     return replace(budget, level_scale=down(np.exp(common)),
                    team_scales=tuple((str(t), down(x)) for t, x in zip(names, mine)))

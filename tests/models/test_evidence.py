@@ -258,7 +258,7 @@ def test_the_levels_are_set_on_the_municipalitys_own_past_to_its_chance_entries(
     assert (ev["level_scale"] == ev["area_code"].map(teams).map(dict(budget.team_scales))).all()
     # the lists of the past (the last 4 weeks left out) hold the aim at the common factor, and more a little above it
     s = series_frame(frame[frame["period_start"] < frame["period_start"].max() - pd.Timedelta(weeks=3)], DOMAINS)
-    names, cells, at = listed_entries(s, None, given, teams)
+    names, cells, _, at = listed_entries(s, None, given, teams)
     aim = given.chance_entries + 1e-9
     assert at(np.full(3, budget.level_scale)).mean() <= aim < at(np.full(3, budget.level_scale * 1.02)).mean()
     # each team's own factor holds the aim with its own lists; the team's factor lies between it and the common one
@@ -294,7 +294,28 @@ def test_each_team_gets_its_own_factor_drawn_to_the_municipalitys_by_its_size():
     _, budget = evidence_and_budget(frame, DOMAINS, NO_NEIGHBOURS, Budget(fdr=0.0, team_buurten=0), teams)
     scale = dict(budget.team_scales)
     assert scale["liberal"] < budget.level_scale < scale["conservative"]
-    assert abs(np.log(scale["small"] / budget.level_scale)) < abs(np.log(scale["conservative"] / budget.level_scale))
+    # the team of 2 buurten is drawn to the entries the municipality's cells list at a factor, not to its factor
+    # (that of a team of 20): two buurten list few, so it keeps levels well above the municipality's
+    assert scale["small"] > 2 * budget.level_scale
+
+
+def test_no_team_is_drawn_above_what_its_own_past_allows():
+    # red team 7b F4 (Zwolle, 16 teams of 2-9 buurten): teams of 2 buurten list little even at four times the levels,
+    # so the factor at which the teams' mean holds the aim is high; a team of 10 drawn to that factor listed more than
+    # its budget. Its factor now stays at or below its own, and the small teams keep their high ones.
+    from models.evidence import calibrated_budget, listed_entries, series_frame
+
+    frame, _ = quiet_history(1.0, areas=20, seed=5)
+    names = sorted(frame["area_code"].unique())
+    teams = pd.Series(["large"] * 10 + [f"small {i}" for i in range(5) for _ in range(2)], index=names)
+    given = Budget(fdr=0.0)
+    budget = calibrated_budget(series_frame(frame, DOMAINS), None, given, teams)
+    s = series_frame(frame[frame["period_start"] < frame["period_start"].max() - pd.Timedelta(weeks=3)], DOMAINS)
+    order, _, _, at = listed_entries(s, None, given, teams)
+    scale = dict(budget.team_scales)
+    assert (at(np.array([scale[t] for t in order])) <= given.chance_entries + 1e-9).all()
+    assert budget.level_scale > 2 * scale["large"]                # the small teams pull the municipality's factor up
+    assert min(scale[f"small {i}"] for i in range(5)) > 2.5
 
 
 def test_a_scale_below_one_also_asks_a_detectors_own_alarm_for_the_scaled_level():
