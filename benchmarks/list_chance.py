@@ -7,17 +7,24 @@ the signals the way other municipalities' data differ from the demo's: reports c
 the mean instead of 1.2-1.5), a steep trend (every signal +10, +23 or +30 % a year), a thinner or a busier
 municipality (every rate divided by 4, or times 8).
 
+The same on a profile made by ``wijkradar init`` (Zwolle, GM0193: 78 buurten, one team per wijk, 16 teams of 2 to 9
+buurten), in four of the settings: the demo's teams are of 4 to 14 buurten, and a profile of mixed sizes is where a
+calibration drawing small teams to the municipality once overshot the large ones (red team 7b F4).
+
 Per setting: chance entries per team per week (the items of the last 52 weekly lists, weekly and monthly domains, as
 ``benchmarks/list_quality.py`` counts them), the largest over the replicates, the busiest team, and the scale the
 lists' calibration (``models.evidence.calibrated_budget``) set on each municipality's own scored past. The budget:
 at most 1 chance entry per team per week (issue 13); the lists aim at ``Budget.chance_entries`` (0.9).
 
-Usage: .venv/bin/python benchmarks/list_chance.py [--replicates 3] [--chance-entries 0.9] [--out FILE]
+Usage: .venv/bin/python benchmarks/list_chance.py [--replicates 3] [--chance-entries 0.9] [--profiles demo,GM0193]
+       [--out FILE]
 """
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -50,6 +57,9 @@ SETTINGS = {
     "rates / 4": ("rate_per_1000", lambda v: v / 4),
     "rates x 8": ("rate_per_1000", lambda v: v * 8),
 }
+#: profile -> the settings run on it (None: all); ``demo`` is data/reference, a GM code a profile ``wijkradar init`` makes
+PROFILES = {"demo": None,
+            "GM0193": ("as the demo", "variance 5x the mean", "+23 % a year", "rates x 8")}
 NO_EVENTS = pd.DataFrame(columns=["event", "kind", "area_code", "signal", "start", "periods", "multiplier",
                                   "extra_per_period", "description"])
 
@@ -81,20 +91,22 @@ def chance_entries(ref: Reference, scores: pd.DataFrame, budget: Budget) -> dict
             "team scales": [x for _, x in used.team_scales] or [float(used.level_scale)]}
 
 
-def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--replicates", type=int, default=3)
-    ap.add_argument("--seed", type=int, default=31, help="the first replicate's seed (default 31)")
-    ap.add_argument("--chance-entries", type=float, default=None,
-                    help="the lists' aim instead of the default (0: the levels as given, without calibration)")
-    ap.add_argument("--out", type=Path, default=None, help="file to write to (default benchmarks/results/list_chance.md)")
-    args = ap.parse_args(argv)
-    budget = Budget() if args.chance_entries is None else replace(Budget(), chance_entries=args.chance_entries)
-    ref = Reference()
-    rates, _ = demo_settings()
-    base = rates.merge(ref.catalogue[["signal", "frequency", "domain"]], on="signal")
-    rows, t0 = [], time.perf_counter()
-    for name, change in SETTINGS.items():
+def profile(code: str, folder: Path) -> tuple[str, Reference]:
+    """The profile's name and reference: the demo's, or one ``wijkradar init --gemeente code`` writes in ``folder``."""
+    if code == "demo":
+        return "Hoogeveen (demo)", Reference()
+    subprocess.run([sys.executable, "-m", "pipelines.cli", "--home", str(folder / code), "init", "--gemeente", code],
+                   check=True, cwd=HERE.parent, stdout=subprocess.DEVNULL)
+    ref = Reference(folder=folder / code / "reference")
+    return f"{code} (init: {ref.teams.nunique()} teams of {ref.teams.value_counts().min()}-" \
+           f"{ref.teams.value_counts().max()} buurten)", ref
+
+
+def run_profile(label: str, ref: Reference, base: pd.DataFrame, settings: dict, budget: Budget, args,
+                t0: float) -> list[dict]:
+    """The table's rows of one profile: per setting, ``args.replicates`` quiet municipalities."""
+    rows = []
+    for name, change in settings.items():
         signals = base.copy()
         if change is not None:
             column, how = change
@@ -104,28 +116,55 @@ def main(argv: list[str] | None = None) -> None:
             scores = quiet_scores(ref, signals, args.seed + r)
             runs.append(chance_entries(ref, scores, budget))
             runs[-1]["as given"] = chance_entries(ref, scores, replace(budget, chance_entries=0.0))["chance"]
-            print(f"  {name}, replicate {r + 1}: {runs[-1]['chance']:.2f} chance entries per team per week, levels x "
+            print(f"  {label}, {name}, replicate {r + 1}: {runs[-1]['chance']:.2f} chance entries per team per week, levels x "
                   f"{runs[-1]['scale']:.2f} (teams {min(runs[-1]['team scales']):.2f}-{max(runs[-1]['team scales']):.2f}; "
                   f"{time.perf_counter() - t0:.0f} s)", flush=True)
         f = pd.DataFrame(runs)
-        team_means = pd.DataFrame(list(f["by team"])).mean()
-        rows.append({"setting": name, "chance entries per team per week": f["chance"].mean(),
+        team_means, sizes = pd.DataFrame(list(f["by team"])).mean(), ref.teams.value_counts()
+        busiest = team_means.idxmax()
+        rows.append({"profile": label, "setting": name, "chance entries per team per week": f["chance"].mean(),
                      "weekly items": f["weekly"].mean(), "monthly items": f["monthly"].mean(),
                      "largest over the replicates": f["chance"].max(),
-                     "busiest team (its mean)": f"{team_means.max():.2f} ({team_means.idxmax()})",
+                     "busiest team (its mean)": f"{team_means.max():.2f} ({busiest}, {sizes[busiest]} buurten)",
+                     "teams above 1": f"{(team_means > 1).sum()} of {len(team_means)}",
                      "levels x, municipality": f"{f['scale'].min():.2f}-{f['scale'].max():.2f}",
                      "levels x, teams": f"{min(map(min, f['team scales'])):.2f}-{max(map(max, f['team scales'])):.2f}",
                      "with the levels as given": f["as given"].mean()})
+    return rows
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--replicates", type=int, default=3)
+    ap.add_argument("--seed", type=int, default=31, help="the first replicate's seed (default 31)")
+    ap.add_argument("--chance-entries", type=float, default=None,
+                    help="the lists' aim instead of the default (0: the levels as given, without calibration)")
+    ap.add_argument("--profiles", default=",".join(PROFILES),
+                    help="the profiles to run, comma-separated (default: demo,GM0193)")
+    ap.add_argument("--out", type=Path, default=None, help="file to write to (default benchmarks/results/list_chance.md)")
+    args = ap.parse_args(argv)
+    budget = Budget() if args.chance_entries is None else replace(Budget(), chance_entries=args.chance_entries)
+    rates, _ = demo_settings()
+    rows, t0, work = [], time.perf_counter(), tempfile.TemporaryDirectory()
+    for code in args.profiles.split(","):
+        label, ref = profile(code, Path(work.name))
+        base = rates.merge(ref.catalogue[["signal", "frequency", "domain"]], on="signal")
+        chosen = PROFILES.get(code) or tuple(SETTINGS)
+        rows += run_profile(label, ref, base, {n: SETTINGS[n] for n in chosen}, budget, args, t0)
     table = pd.DataFrame(rows)
     text = "\n".join([
         "# Chance entries on quiet municipalities unlike the demo's", "",
-        f"{args.replicates} quiet municipalities per setting (the demo profile and signals without structural rises or "
-        f"events, seeds {args.seed}..{args.seed + args.replicates - 1}); everything listed is chance. Chance entries per "
-        "team per week over the last 52 weekly lists; `busiest team`: the largest of the teams' means over the replicates "
-        "(the teams differ: 4 to 14 buurten, and a team of more than 10 shares the levels of a team of 10); "
+        f"{args.replicates} quiet municipalities per profile and setting (the profile's buurten, inhabitants, teams and "
+        "neighbours with the demo's signals, without structural rises or "
+        f"events, seeds {args.seed}..{args.seed + args.replicates - 1}); everything listed is chance. The profiles: "
+        "the demo's (Hoogeveen, teams of 4 to 14 buurten; a team of more than 10 shares the levels of a team of 10) and "
+        "one `wijkradar init --gemeente GM0193` makes (Zwolle, one team per wijk). Chance entries per "
+        "team per week over the last 52 weekly lists; `busiest team`: the largest of the teams' means over the replicates; "
+        "`teams above 1`: the teams whose mean is above the budget; "
         "`levels x`: the factors the calibration set on the scored past (`chance_entries` "
         f"{budget.chance_entries}; 1: the levels as given): the municipality's (its teams' mean holding the aim) and the "
-        "teams' own (each team's lists holding it, drawn to the municipality's by the team's size); the range over the "
+        "teams' own (each team's lists holding it, its own past drawn to the municipality's entries per level-weighted "
+        "cell by the team's size, never above the factor its own past allows); the range over the "
         "replicates; `with the levels as given`: the chance entries "
         "of the same municipalities without the calibration (`chance_entries` 0). The issue's budget is at most 1.", "",
         markdown_table(table), "", f"Run time: {time.perf_counter() - t0:.0f} s.", ""])
