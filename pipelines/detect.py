@@ -64,8 +64,9 @@ class Detected(NamedTuple):
         """The series left out and why, in a sentence ('' when none was)."""
         parts = []
         if self.too_short:
-            parts.append(f"{self.too_short} {'has' if self.too_short == 1 else 'have'} fewer than the {self.periods_needed} periods {method} needs "
-                         f"(the scored period and {self.periods_needed - 1} before it)")
+            parts.append(f"{self.too_short} {'has' if self.too_short == 1 else 'have'} fewer than the {self.periods_needed} delivered "
+                         f"periods (with a count, not empty) {method} needs (the scored period and "
+                         f"{self.periods_needed - 1} before it)")
         if self.too_early:
             parts.append(f"{self.too_early} {'ends' if self.too_early == 1 else 'end'} before --eval-start {eval_start}")
         if not parts:
@@ -137,8 +138,8 @@ def _unscored(input: Path, m: Matrix, method: str, frequency: int, alpha: float 
         longest = int(length.max())
         why = (f"every series ends before --eval-start {eval_start}; give an earlier --eval-start"
                if not short.any() else
-               f"{method} needs {need} periods of a series (the scored period and {need - 1} before it) and the "
-               f"longest series has {longest}" + ("" if method == "auto" else "; --method auto scores series from "
+               f"{method} needs {need} delivered periods of a series (the scored period and {need - 1} before it) "
+               f"and the longest series has {longest}" + ("" if method == "auto" else "; --method auto scores series from "
                                                  f"{make_detector('auto', frequency).history_needed + 1} periods on")
                + (f"; {int(early.sum())} series end before --eval-start {eval_start}" if early.any() else ""))
         raise DetectInputError(f"{input}: no series has a period to score: {why}. Nothing was written")
