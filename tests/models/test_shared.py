@@ -62,6 +62,15 @@ def test_a_rise_in_a_few_buurten_is_not_a_shared_shift():
     assert (frame["shared_factor"] == 1.0).all()
 
 
+def test_a_rise_in_half_of_the_municipality_is_not_a_shared_shift():
+    """Red team 8a F1: a rise of 2.5 times in the town's 23 of 48 buurten was announced on every list, the villages'
+    too, as a change of the source in almost every buurt. Half the buurten rising is a rise where it is."""
+    for seed in range(3):
+        scores = municipality({f"BU{i:02d}": 2.5 for i in range(19)}, seed=seed)
+        shifts, frame = shared_shifts(series_frame(scores, DOMAINS))
+        assert shifts.empty and (frame["shared_factor"] == 1.0).all()
+
+
 def test_a_quiet_municipality_has_no_shared_shift():
     for seed in range(5):
         shifts, _ = shared_shifts(series_frame(municipality({}, seed=seed), DOMAINS))
