@@ -836,7 +836,8 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
                     catalog.mark_unknown_cells(con, source, unknown, load_id, seq)
                     # a period delivered without some buurten (or parts) every earlier delivery held: not zeros
                     left_out = catalog.mark_undelivered(con, source, load_id, seq)
-                    missing_note = left_out_note(source, left_out)
+                    missing_note = "; ".join(n for n in (left_out_note(source, left_out), stale_provisional_note(
+                        source, catalog.stale_provisional(con, source, load_id))) if n)
                     starts = cells["period_start"]
                     # a merged buurt's cell carries the index of its first row (sources.merges): the fixes by row
                     by_row = pd.Series(fix_refs, index=accepted.index[fixes])
@@ -913,6 +914,24 @@ def left_out_note(source: str, left_out: pd.DataFrame, most: int = 6) -> str:
     return (f"{source}: no rows for {'; '.join(parts)}, although the period before held a row for every buurt (zeros "
             "too), so their counts read as unknown (\"minstens\"), not as 0, until a delivery brings them: deliver those "
             "rows")
+
+
+def stale_provisional_note(source: str, cells: pd.DataFrame, most: int = 6) -> str:
+    """One sentence naming the buurten whose provisional count of an earlier delivery stands in a period this delivery
+    made definitive (``catalog.stale_provisional``); empty when none."""
+    if cells.empty:
+        return ""
+    parts = []
+    for (period, start), part in cells.groupby(["period", "period_start"], sort=True):
+        codes = sorted(part["area_code"].unique())
+        shown = ", ".join(codes[:most]) + (f" and {len(codes) - most} more" if len(codes) > most else "")
+        label = pd.Timestamp(start).strftime("%G-W%V" if period == "week" else "%Y-%m")
+        parts.append(f"{label}: {len(codes)} buurt(en) ({shown})")
+    if len(parts) > most:
+        parts = [*parts[:most], f"and {len(parts) - most} more periods"]
+    return (f"{source}: this delivery's figures of {'; '.join(parts)} are definitive but hold no rows of those "
+            "buurten, whose provisional figures of an earlier delivery stand: ask the source whether they were left out "
+            "or are 0, and deliver them")
 
 
 def _corrections_not_applied(con: duckdb.DuckDBPyConnection, source: str, module, frame: pd.DataFrame,

@@ -399,6 +399,19 @@ def mark_undelivered(con: Con, source: str, load_id: str, load_seq: int) -> pd.D
     return pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=CELL_KEYS)
 
 
+def stale_provisional(con: Con, source: str, load_id: str) -> pd.DataFrame:
+    """The cells (``area_code, signal, part, period, period_start``) still holding an earlier delivery's provisional
+    count in a municipality and period of which the load ``load_id`` delivered definitive counts: a definitive download
+    that left a buurt out kept its provisional figure, read as final with nothing said (red team 8b F1)."""
+    return con.execute(
+        "WITH c AS (SELECT c.*, b.gemeente_code FROM core.source_cells c JOIN core.areas b USING (area_code) "
+        "  WHERE c.source = $1), "
+        "final AS (SELECT DISTINCT gemeente_code, period, period_start FROM c WHERE load_id = $2 AND NOT provisional) "
+        "SELECT c.area_code, c.signal, c.part, c.period, c.period_start FROM c JOIN final "
+        "USING (gemeente_code, period, period_start) WHERE c.provisional AND c.load_id <> $2 ORDER BY ALL",
+        [source, load_id]).df()
+
+
 def still_unknown(con: Con, source: str, cells: pd.DataFrame) -> pd.DataFrame:
     """The cells of ``cells`` (``area_code, signal, part, period, period_start``) still marked unknown and held by no
     delivery (:data:`NOT_HELD`)."""

@@ -124,3 +124,25 @@ def test_a_json_number_with_decimals_is_quarantined_as_not_whole_never_read_as_t
         stored = con.execute("SELECT count FROM core.source_cells ORDER BY area_code").fetchall()
     assert q == [(1, "aantal is not a whole number"), (4, "aantal is not a whole number")]
     assert [n for (n,) in stored] == [2, 3, 1000]
+
+
+def test_a_definitive_download_without_a_buurt_names_its_provisional_figures_that_stand(home, buurten):
+    """Red team 8b F1: a revised download, every month definitive, without Centrum's October rows kept October's
+    provisional figures of the first download with nothing said, read as final. The load's line now names them (the
+    figures stand: a delivery replaces the cells it holds)."""
+    from tests.pipelines.odata_server import politie_entities
+
+    rows = make_rows(buurten[:6])
+    with Service(rows) as svc:
+        first = load(home, politie.fetch(svc.base, "GM0118", reference.Reference(), home.archive, backoff=0.01))
+    assert "provisional" not in first.describe()
+    revised = [r for r in rows if not (r["WijkenEnBuurten"].strip() == buurten[0] and r["Perioden"] == "2026MM10")]
+    with Service(politie_entities(revised, provisional=())) as svc:
+        second = load(home, politie.fetch(svc.base, "GM0118", reference.Reference(), home.archive, backoff=0.01))
+    said = " ".join(second.describe().split())
+    assert (f"politie: this delivery's figures of 2026-10: 1 buurt(en) ({buurten[0]}) are definitive but hold no rows of "
+            "those buurten, whose provisional figures of an earlier delivery stand") in said
+    with connect(home.warehouse) as con:
+        left = con.execute("SELECT DISTINCT area_code, period_start::VARCHAR FROM core.signal_counts "
+                           "WHERE provisional").fetchall()
+    assert left == [(buurten[0], "2026-10-01")]
