@@ -159,6 +159,8 @@ privacy-bidi-override      values behind a right-to-left override (shown as 06-4
                            nothing stored.
 xlsx-rows-out-of-order     a sheet whose XML lists its rows last to first, and cells out of column order -> every row
                            read where its number puts it (openpyxl's streaming reader lost the rows listed late).
+xlsx-hidden-rows           a sheet with three rows hidden (hidden, or filtered away in Excel) -> read and counted as every
+                           other row, as the README says: a row in the file is delivered (red team 9a).
 xlsx-row-beyond-grid       a 5 KB sheet with a row numbered 2,000,000,000 -> refused at once, naming the row (the
                            reader walked every missing row: a quarter of an hour).
 xlsx-formula-without-position  a row of formulas without computed values, in cells written without their optional
@@ -1534,6 +1536,10 @@ def plan(seed: int = SEED) -> list[Planned]:
 
     b.add(Case("wijkteam_rijen_door_elkaar.xlsx", "wijkteam", "loaded", rows_read=8, quarantined=0,
                klass="xlsx-rows-out-of-order"), _rewritten(book, "xl/worksheets/sheet1.xml", last_to_first))
+    # a team hid (or filtered away) rows it still delivers: a hidden row is in the file, so it is a row delivered
+    b.add(Case("wijkteam_rijen_verborgen.xlsx", "wijkteam", "loaded", rows_read=8, quarantined=0,
+               klass="xlsx-hidden-rows"), _rewritten(book, "xl/worksheets/sheet1.xml", lambda xml: re.sub(
+                   rb'<row r="([3-5])"', rb'<row r="\1" hidden="1"', xml)))
     b.add(Case("wijkteam_rij_buiten_het_blad.xlsx", "wijkteam", "refused", message="beyond excel's rows",
                klass="xlsx-row-beyond-grid"),
           _rewritten(book, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(
