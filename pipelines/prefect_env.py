@@ -190,16 +190,35 @@ def serve_in_own_session() -> None:
     recorded its end. Out of the group the server lives until the command has recorded the run as crashed, and the
     command's ``atexit`` hook stops it (a killed command's server is stopped by :func:`reap_orphan_servers`).
     ``SubprocessASGIServer._run_uvicorn_command`` calls ``subprocess.Popen`` without a way to pass options, so its
-    module sees a ``subprocess`` whose ``Popen`` adds ``start_new_session``."""
-    import functools
+    module sees a ``subprocess`` whose ``Popen`` adds ``start_new_session``.
+
+    The server's own output (uvicorn's log, its tracebacks) goes to ``server.log`` in Prefect's home, not to the
+    command's console: a full disk under Prefect's database printed some 390 lines of the server's tracebacks after the
+    command's one sentence (red team 8a F2). The command reports what the server's failures mean to it."""
     import subprocess
     import types
 
     from prefect.server.api import server
+    from prefect.settings import get_current_settings
 
     if isinstance(server.subprocess, types.SimpleNamespace):
         return
     own = types.SimpleNamespace(**{name: getattr(subprocess, name) for name in dir(subprocess)
                                    if not name.startswith("__")})
-    own.Popen = functools.partial(subprocess.Popen, start_new_session=True)
+
+    def popen(*args, **kwargs):
+        log = None
+        if "stdout" not in kwargs and "stderr" not in kwargs:
+            try:
+                log = open(Path(get_current_settings().home).expanduser() / "server.log", "ab")
+            except OSError:
+                pass
+            kwargs.update(stdout=log if log is not None else subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        try:
+            return subprocess.Popen(*args, start_new_session=True, **kwargs)
+        finally:
+            if log is not None:
+                log.close()              # the server holds its own copy
+
+    own.Popen = popen
     server.subprocess = own
