@@ -282,7 +282,7 @@ def shared_shift_text(shifts: list[dict], lang: str = "nl", where: str = "") -> 
     named = [one(s) for s in shifts]
     listed = ", ".join(named[:-1]) + (" en " if lang == "nl" else " and ") + named[-1] if len(named) > 1 else named[0]
     if lang == "nl":
-        return (f"In bijna alle buurten van de gemeente tegelijk hoger: {listed}. Dat wijst op een verandering in de "
+        return (f"In de meeste buurten van de gemeente tegelijk hoger: {listed}. Dat wijst op een verandering in de "
                 "bron (bijvoorbeeld een nieuwe meldapp) of in de hele gemeente, niet op een stijging per buurt: een "
                 "buurt staat daarvoor alleen op de lijst als hij er nog boven uitkomt.")
     return (f"{where + ': ' if where else ''}shared shift, risen in most buurten at once: {listed}; its buurten are "

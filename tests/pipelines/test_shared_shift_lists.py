@@ -41,6 +41,6 @@ def test_a_signal_doubled_in_every_buurt_is_said_once_on_the_lists_and_its_buurt
         table = pd.read_csv(next(p for p in files if p.suffix == ".csv"), sep=";", dtype=str,
                             encoding="utf-8-sig").fillna("")
         assert table["Toelichting"].iloc[0].startswith(
-            "In bijna alle buurten van de gemeente tegelijk hoger: zwerfafval (")
+            "In de meeste buurten van de gemeente tegelijk hoger: zwerfafval (")
         html = next(p for p in files if p.suffix == ".html").read_text(encoding="utf-8")
-        assert "In bijna alle buurten van de gemeente tegelijk hoger" in html
+        assert "In de meeste buurten van de gemeente tegelijk hoger" in html
