@@ -896,24 +896,32 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
                       time_note=time_note, missing_note=missing_note, left_out=left_out)
 
 
-def left_out_note(source: str, left_out: pd.DataFrame, most: int = 6) -> str:
-    """One sentence naming the buurten a delivery left out of periods every earlier delivery held them in
-    (``catalog.undelivered_cells``); empty when none."""
-    if left_out.empty:
-        return ""
+def _periods_and_buurten(cells: pd.DataFrame, most: int = 6, signals: bool = False) -> str:
+    """``cells`` (``area_code, period, period_start`` and ``signal``) as "2026-10: 2 buurt(en) (BU..., BU...)" per
+    period, at most ``most`` of each; ``signals``: each period's signals named after its buurten."""
     parts = []
-    for (period, start), part in left_out.groupby(["period", "period_start"], sort=True):
+    for (period, start), part in cells.groupby(["period", "period_start"], sort=True):
         codes = sorted(part["area_code"].unique())
         shown = ", ".join(codes[:most]) + (f" and {len(codes) - most} more" if len(codes) > most else "")
         label = pd.Timestamp(start).strftime("%G-W%V" if period == "week" else "%Y-%m")
-        signals = sorted(part["signal"].unique())          # a signal left out entirely is named, not only its buurten
-        parts.append(f"{label}: {len(codes)} buurt(en) ({shown}) of {', '.join(signals[:most])}"
-                     + (f" and {len(signals) - most} more" if len(signals) > most else ""))
+        named = sorted(part["signal"].unique()) if signals else []
+        parts.append(f"{label}: {len(codes)} buurt(en) ({shown})" + (
+            f" of {', '.join(named[:most])}" + (f" and {len(named) - most} more" if len(named) > most else "")
+            if named else ""))
     if len(parts) > most:
         parts = [*parts[:most], f"and {len(parts) - most} more periods"]
-    return (f"{source}: no rows for {'; '.join(parts)}, although the period before held a row for every buurt (zeros "
-            "too), so their counts read as unknown (\"minstens\"), not as 0, until a delivery brings them: deliver those "
-            "rows")
+    return "; ".join(parts)
+
+
+def left_out_note(source: str, left_out: pd.DataFrame, most: int = 6) -> str:
+    """One sentence naming the buurten a delivery left out of periods every earlier delivery held them in
+    (``catalog.undelivered_cells``), and their signals (a signal left out entirely is named, not only its buurten);
+    empty when none."""
+    if left_out.empty:
+        return ""
+    return (f"{source}: no rows for {_periods_and_buurten(left_out, most, signals=True)}, although the period before "
+            "held a row for every buurt (zeros too), so their counts read as unknown (\"minstens\"), not as 0, until a "
+            "delivery brings them: deliver those rows")
 
 
 def stale_provisional_note(source: str, cells: pd.DataFrame, most: int = 6) -> str:
@@ -921,17 +929,9 @@ def stale_provisional_note(source: str, cells: pd.DataFrame, most: int = 6) -> s
     made definitive (``catalog.stale_provisional``); empty when none."""
     if cells.empty:
         return ""
-    parts = []
-    for (period, start), part in cells.groupby(["period", "period_start"], sort=True):
-        codes = sorted(part["area_code"].unique())
-        shown = ", ".join(codes[:most]) + (f" and {len(codes) - most} more" if len(codes) > most else "")
-        label = pd.Timestamp(start).strftime("%G-W%V" if period == "week" else "%Y-%m")
-        parts.append(f"{label}: {len(codes)} buurt(en) ({shown})")
-    if len(parts) > most:
-        parts = [*parts[:most], f"and {len(parts) - most} more periods"]
-    return (f"{source}: this delivery's figures of {'; '.join(parts)} are definitive but hold no rows of those "
-            "buurten, whose provisional figures of an earlier delivery stand: ask the source whether they were left out "
-            "or are 0, and deliver them")
+    return (f"{source}: this delivery's figures of {_periods_and_buurten(cells, most)} are definitive but hold no rows "
+            "of those buurten, whose provisional figures of an earlier delivery stand: ask the source whether they "
+            "were left out or are 0, and deliver them")
 
 
 def _corrections_not_applied(con: duckdb.DuckDBPyConnection, source: str, module, frame: pd.DataFrame,
