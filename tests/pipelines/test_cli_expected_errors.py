@@ -240,3 +240,38 @@ def test_open_pages_that_cannot_be_written_are_one_sentence_without_the_path_how
     assert said == ("error: reports/open_gepubliceerd.parquet: is a directory (EISDIR); check that it is there and "
                     "may be read and written, and run the command again")
     assert "jansen" not in said.lower() and "Traceback" not in res.output
+
+
+@pytest.mark.flow
+def test_a_full_disk_while_a_run_loads_a_file_stops_the_run_and_never_blames_the_file(tmp_path, ref, prefect_harness,
+                                                                                     monkeypatch):
+    """Red team 7a F2: a full disk while a run loaded a good file refused the file as unreadable ("export it again"),
+    tried the next, and presented last week's lists as the run's. Now the run stops there: the disk is named, not the
+    file; no later file is tried and nothing is loaded."""
+    from pipelines import catalog
+    from tests.conftest import demo_run_home, write_csv
+    from tests.pipelines.test_cli import invoke
+
+    home, _ = demo_run_home(tmp_path, ref, today="2026-11-19")
+    header = ["Meldingnummer", "Datum melding", "Hoofdcategorie", "Subcategorie", "Buurtcode"]
+    home.inbox.mkdir(parents=True, exist_ok=True)
+    for name, day in (("meldingen_a_2026-W47.csv", "17-11-2026"), ("meldingen_b_2026-W47.csv", "18-11-2026")):
+        write_csv(home.inbox / name, header, [[f"{name[10]}-{i}", day, "Afval", "Zwerfafval", "BU01185000"]
+                                              for i in range(5)])
+    tried = []
+
+    def full(con, table, rows):
+        tried.append(table)
+        raise duckdb.TransactionException(FULL)
+
+    monkeypatch.setattr(catalog, "write_raw_rows", full)
+    res = invoke(home, "run", "--today", "2026-11-26")
+    said = " ".join(res.output.split())
+    assert res.exit_code == 2, res.output
+    assert "error: meldingen_a_2026-W47.csv: not loaded: the disk is full or a file could not be written" in said
+    assert "could not be read" not in said and "export it again" not in said and "refused" not in said
+    assert len(tried) == 1                                                   # the second file was not tried
+    with connect(home.warehouse) as con:
+        assert con.execute("SELECT count(*) FROM meta.loads").fetchone()[0] == 0
+        assert con.execute("SELECT count(*) FROM meta.runs").fetchone()[0] == 1
+    assert sorted(p.name for p in home.inbox.iterdir()) == ["meldingen_a_2026-W47.csv", "meldingen_b_2026-W47.csv"]
