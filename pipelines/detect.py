@@ -11,7 +11,6 @@ repeat every id, and an id cannot be redacted without losing what it identifies)
 from __future__ import annotations
 
 import itertools
-import os
 import re
 import shutil
 import threading
@@ -24,6 +23,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from models.panel import RESULT_COLUMNS, Matrix, PanelError, check_panel, from_matrix, to_matrix
+from pipelines.atomic import replacing
 from pipelines.parallel import forked_pool, workers_for
 from pipelines.privacy import personal_ids
 from pipelines.safe_output import neutralise, neutralise_frame
@@ -104,21 +104,19 @@ def detect_file(input: Path, output: Path, method: str = "auto", frequency: int 
     failed: list[BaseException] = []
     loading = threading.Thread(target=_ready, args=(failed,), name="load-detectors", daemon=True)
     loading.start()
-    tmp = Path(output).with_suffix(Path(output).suffix + ".part")
     try:
-        m, ends = _read(Path(input))
-        loading.join()
-        if failed:
-            raise failed[0]
-        unscored = _unscored(input, m, method, frequency, alpha, eval_start)
-        rows, alarms, undelivered, beyond = _score(m, ends, (method, frequency, alpha, eval_start), tmp, workers)
+        with replacing(Path(output)) as tmp:        # all or nothing: a crash never leaves half a file
+            m, ends = _read(Path(input))
+            loading.join()
+            if failed:
+                raise failed[0]
+            unscored = _unscored(input, m, method, frequency, alpha, eval_start)
+            rows, alarms, undelivered, beyond = _score(m, ends, (method, frequency, alpha, eval_start), tmp, workers)
     except BaseException:
-        tmp.unlink(missing_ok=True)
         # a refused file: the detectors' loading ends before the call does, so no thread of this call runs on
         # beside whatever the caller does next (in the test suite a loading thread left running crashed a worker)
         loading.join(timeout=60)
         raise
-    os.replace(tmp, output)        # all or nothing: a crash never leaves half a file
     return Detected(rows, alarms, len(m.keys), *unscored, undelivered, beyond)
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +29,7 @@ from models.calendar import parse_period_label, period_index, period_label, inde
 from models.panel import MAX_COUNT
 from models.risk import MODEL_VERSION, EscalationRisk, RiskModelError
 from pipelines import csv_out
+from pipelines.atomic import replacing
 from pipelines.privacy import header_kind, personal_ids, scan_values
 from pipelines.textfiles import delimiter
 
@@ -303,13 +303,11 @@ def save_model(model: EscalationRisk, path: Path, kind: str, vintage: dict) -> N
 
     path = Path(path)
     meta = sidecar(model, kind, vintage)
-    tmp = path.with_name(path.name + ".part")
-    joblib.dump({"model": model, "kind": kind, "meta": meta}, tmp)
     side = path.with_name(path.name + ".json")
-    side_tmp = side.with_name(side.name + ".part")
-    side_tmp.write_text(json.dumps(meta, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
-    os.replace(side_tmp, side)
+    # the model replaced first, then its sidecar (the blocks end in reverse): one stopped between reads as a mismatch
+    with replacing(side) as side_tmp, replacing(path) as tmp:
+        joblib.dump({"model": model, "kind": kind, "meta": meta}, tmp)
+        side_tmp.write_text(json.dumps(meta, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
 
 
 def load_model(path: Path) -> tuple[EscalationRisk, dict]:
