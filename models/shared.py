@@ -42,7 +42,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from models.scan import LEAST_EXPECTED, calibrate, nb_tail
+from models.noufaily import nb_quantile
+from models.scan import LEAST_EXPECTED, calibrate, nb_tail, raw_at
 
 #: periods the shared shift is read over, per period type (the buurten's scan windows reach back 4 weeks)
 WINDOW = {"week": 4, "month": 2}
@@ -132,6 +133,20 @@ def _looks(y: np.ndarray, m: np.ndarray, v: np.ndarray, k: int, looks: int) -> d
     return {"found": found, "tail": tail, "factor": factor, "share": share, "areas": n_counted, "rest": rest_factor}
 
 
+def _scaled_upper(upper: np.ndarray, mu: np.ndarray, phi: np.ndarray, scaled: np.ndarray, alpha: float,
+                  period: str) -> np.ndarray:
+    """``upper`` where a cell is not ``scaled``; else the largest count whose single-period tail under the scaled
+    baseline ``mu`` (dispersion ``phi``) is above ``alpha`` on the scan's calibration of :data:`CALIBRATION_YEARS`, as
+    ``models.scan`` sets a detector's bound, and at least ``upper``."""
+    out = upper.copy()
+    if scaled.any():
+        frequency = 52 if period == "week" else 12
+        at = raw_at(alpha, mu[scaled], phi[scaled], CALIBRATION_YEARS, frequency=frequency)
+        bound = nb_quantile(mu[scaled], phi[scaled], at, upper_tail=True)
+        out[scaled] = np.where(np.isfinite(upper[scaled]), np.fmax(bound, upper[scaled]), upper[scaled])
+    return out
+
+
 def shared_shifts(frame: pd.DataFrame, alpha: float = 0.0075) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The shared shifts of one municipality, and its series frame with the buurten judged beyond them.
 
@@ -205,9 +220,15 @@ def shared_shifts(frame: pd.DataFrame, alpha: float = 0.0075) -> tuple[pd.DataFr
         out.loc[idx, "shared_factor"] = f_cell
         out.loc[idx, "expected"] = part["expected"].to_numpy(dtype=float)[rows] * f_cell
         scaled = m * loo
+        phi_cell = v / np.maximum(m, 1e-12)
+        if "upper" in part:
+            # the bound printed beside the scaled baseline is the scaled baseline's (its single-period count that
+            # would alarm, on the calibration the p-values below are read on), never below the detector's own: a
+            # row read "42, verwacht 20,8 (bovengrens 33)", the bound of the baseline of 10.95 (red team 10c F4)
+            out.loc[idx, "upper"] = _scaled_upper(part["upper"].to_numpy(dtype=float)[rows], scaled[cell],
+                                                  phi_cell[cell], f_cell > 1.0, alpha, period)
         touched = _window((loo > 1.0).astype(float), max(WINDOWS)) > 0
         raw = np.ones(y.shape)
-        phi_cell = v / np.maximum(m, 1e-12)
         for k in WINDOWS:
             yk, mk, vk = _window(y, k), _window(scaled, k), _window(v * loo, k)
             win_ok = _window(has, k) >= k - 0.5

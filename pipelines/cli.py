@@ -573,6 +573,9 @@ def explain(
         label = period or (marts[1] if marts and marts[1] else run_period(series)[0] if not series.empty else None)
         on_lists = catalog.listed_statuses(con, label, code) if label else None
         young = code in catalog.added_buurten(con) and marts is not None
+        # the shared shifts the run judged its periods against (``models.shared``): the series' own figures stand here
+        settings = catalog.run_loads_and_settings(con, marts[0])[0] if marts else {}
+        shifts = (settings.get("shared_shifts") or {}).get(catalog.area_municipality(con, code) or "", [])
     if series.empty and young:
         _fail(f"no scores for {code} yet: it is a buurt a later division added, and its series begin at its own first "
               "counts, which are too few to judge; a series is scored once it has 9 weeks (or months) of its own")
@@ -624,13 +627,21 @@ def explain(
     t = Table(title=words["series"], title_justify="left")
     for col in words["series_cols"]:
         t.add_column(col, overflow="fold")
+    # a shift of the run's own periods (an earlier period shown was judged by runs that are not kept)
+    shifted = {(s["signal"], s["period"]): s for s in shifts} if not period or period == label else {}
     for r in s_now.sort_values(["domain", "pvalue"]).itertuples(index=False):
+        shift = shifted.get((r.signal, r.period))
+        note = wording.detector_note(r.reason, lang)
+        if shift is not None:
+            said = words["shared_note"].format(factor=num(shift["factor"], ".1f"),
+                                               since=wording.period_text(shift["since"], shift["period"], lang))
+            note = f"{said}; {note}" if note else said
         t.add_row(escape(r.label_nl if lang == "nl" else r.label_en), wording.domain_word(r.domain, lang),
                   wording.period_text(r.period_start, r.period, lang),
                   wording.count_text(r.count, getattr(r, "partial", False), lang),
                   "" if r.expected != r.expected else wording.number(r.expected, lang),
-                  wording.format_bound(r.upper, lang), num(r.pvalue, ".2g"), words["yes"] if r.alarm else "",
-                  r.method, wording.detector_note(r.reason, lang))
+                  wording.format_bound(r.upper, lang), num(r.pvalue, ".2g"),
+                  (words["shared"] if shift is not None else words["yes"]) if r.alarm else "", r.method, note)
     console.print(t)
 
 

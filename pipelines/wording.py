@@ -88,10 +88,16 @@ RISK_UNKNOWN = "onbekend"
 #: Column headings and titles of ``wijkradar explain``.
 EXPLAIN = {
     "nl": {"evidence": "Onderbouwing per domein", "series": "Reeksen", "team": "wijkteam", "yes": "ja",
+           "shared": "gemeentebreed",
+           "shared_note": "gemeentebreed {factor} keer de verwachting sinds {since}: de buurt is beoordeeld tegen die "
+                          "verschoven verwachting; verwacht, bovengrens en p hier zijn die van de reeks zelf",
            "evidence_cols": ["domein", "periode", "p (domein)", "q (FDR)", "niveau", "status", "sinds"],
            "series_cols": ["signaal", "domein", "periode", "aantal", "verwacht", "bovengrens", "p", "alarm", "methode",
                            "reden"]},
     "en": {"evidence": "Evidence per domain", "series": "Series", "team": "wijkteam", "yes": "yes",
+           "shared": "shared",
+           "shared_note": "x{factor} the baselines in most buurten since {since}: the buurt was judged against that "
+                          "shifted baseline; expected, upper bound and p here are the series' own",
            "evidence_cols": ["domain", "period", "p (domain)", "q (FDR)", "level", "status", "since"],
            "series_cols": ["signal", "domain", "period", "count", "expected", "upper bound", "p", "alarm", "method",
                            "reason"]},

@@ -31,7 +31,8 @@ from pipelines.catalog.loads import (accept_held, find_held, hold, held_count, h
 from pipelines.catalog.quarantine import (dismiss_rows, open_reasons, quarantine_rows, ref_states, state_counts,
                                           state_totals, update_states, write_quarantine_rows)
 from pipelines.catalog.reference import (added_buurten, area_exists, holds_counts, profile_buurten,
-                                         record_added_buurten, record_removed_buurten, area_name_and_team, area_teams, reference_version,
+                                         record_added_buurten, record_removed_buurten, area_municipality, area_name_and_team, area_teams,
+                                         reference_version,
                                          replace_area_stats, replace_reference, signal_labels, team_codes, teams)
 from pipelines.catalog.reports import has_table, report_frames
 from pipelines.catalog.risk import area_risk, latest_area_stats, risk_exists, risk_run, write_risk
@@ -46,7 +47,7 @@ __all__ = [
     "record_removed_buurten",
     "latest_partial_areas", "answers", "apply_cells", "apply_records", "area_evidence",
     "cell_writers", "record_writers", "ref_states",
-    "area_exists", "area_name_and_team", "area_series", "area_teams", "dismiss_rows", "feedback_file_known",
+    "area_exists", "area_municipality", "area_name_and_team", "area_series", "area_teams", "dismiss_rows", "feedback_file_known",
     "find_held", "flag_cells", "has_table", "held_count", "held_loads", "hold", "last_run",
     "latest_run", "listed_months", "listed_statuses", "load_by_hash", "load_exists", "loads", "loads_of", "newer_answers", "next_load_seq",
     "open_reasons",

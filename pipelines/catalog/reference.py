@@ -50,6 +50,12 @@ def area_name_and_team(con: Con, code: str) -> tuple[str, str] | None:
     return got[0] if got else None
 
 
+def area_municipality(con: Con, code: str) -> str | None:
+    """The gemeente code of an area (None for an unknown one)."""
+    got = con.execute("SELECT gemeente_code FROM core.areas WHERE area_code = ?", [code]).fetchall()
+    return got[0][0] if got else None
+
+
 def area_teams(con: Con) -> dict:
     """Area code -> its wijkteam."""
     return dict(con.execute("SELECT area_code, wijkteam FROM core.areas").fetchall())

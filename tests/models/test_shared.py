@@ -99,3 +99,22 @@ def test_a_buurt_whose_baseline_took_the_shift_in_already_is_not_scaled_again():
     # against the baselines of a year before the others read about twice theirs, not the mixed 1.3 of today's
     assert now.loc[now["area_code"].isin(adapted), "shared_factor"].max() < 1.3
     assert now.loc[~now["area_code"].isin(adapted), "shared_factor"].min() > 1.6
+
+
+def test_the_bound_beside_a_scaled_baseline_is_that_baselines_own():
+    # red team 10c F4: "42 meldingen, verwacht 20,8 (bovengrens 33)", where 33 was the bound of the unscaled 10.95
+    from models.noufaily import nb_quantile
+    from models.scan import raw_at
+
+    scores = municipality({f"BU{i:02d}": 2.0 for i in range(40)}, mu=10.0)
+    scores["upper"] = nb_quantile(scores["expected"].to_numpy(), np.ones(len(scores)),
+                                  raw_at(0.0075, scores["expected"].to_numpy(), np.ones(len(scores)), 3),
+                                  upper_tail=True)
+    _, frame = shared_shifts(series_frame(scores, DOMAINS))
+    scaled = frame[frame["shared_factor"] > 1.5]
+    kept = frame[frame["shared_factor"] == 1.0]
+    assert len(scaled) > 100 and len(kept) > 100
+    # the bound stands as many standard deviations above the printed baseline as elsewhere (before: less than one)
+    z = lambda f: ((f["upper"] - f["expected"]) / np.sqrt(f["expected"])).median()             # noqa: E731
+    assert z(scaled) > 2.5 and z(scaled) > 0.6 * z(kept)
+    assert (frame["upper"] >= scores.loc[frame.index, "upper"]).all()

@@ -44,3 +44,18 @@ def test_a_signal_doubled_in_every_buurt_is_said_once_on_the_lists_and_its_buurt
             "In de meeste buurten van de gemeente tegelijk hoger: zwerfafval (")
         html = next(p for p in files if p.suffix == ".html").read_text(encoding="utf-8")
         assert "In de meeste buurten van de gemeente tegelijk hoger" in html
+    # explain shows the series' own figures: it says the buurt was judged against the shift, and calls no alarm of
+    # the series one the lists took (it read "alarm ja", p 5e-08, for buurten on no list: red team 10c F4)
+    from typer.testing import CliRunner
+
+    from pipelines.cli import app
+    with connect(home.warehouse) as con:
+        alarmed = con.execute("SELECT area_code FROM marts.series_scores WHERE signal = 'zwerfafval' AND alarm "
+                              "AND period_start = ? ORDER BY pvalue LIMIT 1", [last.to_pydatetime()]).fetchall()
+    assert alarmed
+    res = CliRunner().invoke(app, ["--home", str(home.root), "explain", alarmed[0][0]], env={"COLUMNS": "300"})
+    assert res.exit_code == 0, res.output
+    rows = [line for line in res.output.splitlines() if line.lstrip("│ ").startswith("Zwerfafval")]
+    assert rows and all("│ gemeentebreed │" in line and "│ ja │" not in line for line in rows), res.output
+    factor = f"{shift['factor']:.1f}".replace(".", ",")
+    assert f"│ gemeentebreed {factor}" in res.output and "verschoven" in res.output
