@@ -713,7 +713,7 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
         area_code, domain, period, start = key.split("|")
         answers.append((area_code, domain, period, pd.Timestamp(start).date(), value, note or None, int(number)))
 
-    now = datetime.now()              # to the microsecond: the later of two imports wins
+    now = catalog.recorded_now(con)   # to the microsecond: the later of two imports wins
     answered_on = (pd.Timestamp(today) if today is not None else pd.Timestamp(now)).date()
     stored_as = digest if not imports else f"{digest}+{imports}"     # a file sent again: its answers anew
     frame = pd.DataFrame(answers, columns=[*KEY, "value", "note", "row_number"]).assign(

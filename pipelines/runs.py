@@ -149,7 +149,7 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, 
         return found
     if only_run is not None and (found is None or found.run_id != only_run):
         return None
-    started = datetime.now().replace(microsecond=0)
+    started = catalog.recorded_now(con, whole_seconds=True)
     run_id = found.run_id if found is not None else f"{label}-{key[:8]}"
     group_of = dict(zip(ref.buurten["area_code"], ref.buurten["gemeente_code"]))
     groups = score.groups_of(ref.buurten["area_code"].tolist(), group_of)
@@ -228,7 +228,7 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, 
         settings = {**settings, "level_scale": scales}     # what the run found, after its key: a factor per team
         if shifts:                        # and per municipality the signals risen in most of its buurten at once
             settings["shared_shifts"] = shifts
-        finished = datetime.now().replace(microsecond=0)
+        finished = max(catalog.recorded_now(con, whole_seconds=True), started)
         catalog.record_run(con, dict(run_id=run_id, run_key=key, started_at=started, finished_at=finished,
                                      run_period=label, loads=json.dumps(loads),
                                      settings=json.dumps(settings, sort_keys=True), n_series=totals["series"],

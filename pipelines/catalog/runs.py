@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import duckdb
 import pandas as pd
@@ -25,6 +25,27 @@ PERIOD_END = ("CASE WHEN run_period LIKE '%-W%' THEN "
 # finished_at is kept to the second: two runs of one second are told apart by insertion order (meta.runs is
 # append-only), not by run_id, which is a hash
 LATEST = f"ORDER BY {PERIOD_END} DESC, finished_at DESC, rowid DESC LIMIT 1"
+
+
+#: a clock behind the warehouse's latest recorded time by at most this much went back (the night the clocks go back
+#: repeats an hour; a time server's correction): the times recorded go on from the latest instead. Further behind, the
+#: clock was wrong before (a machine's date set years ahead once), and the times follow the clock again
+CLOCK_BACK_LIMIT = timedelta(hours=2)
+
+
+def recorded_now(con: Con, whole_seconds: bool = False) -> datetime:
+    """The process's local time for a run or an answer to record, never at or before the latest such time the warehouse
+    holds (within :data:`CLOCK_BACK_LIMIT`): runs are current and answers win by these times, and the hour the clocks go
+    back made a team's corrected answer, imported thirty minutes after the first, read 02:10 against 02:40 and lose
+    (red team 10b F4)."""
+    now = datetime.now()
+    now = now.replace(microsecond=0) if whole_seconds else now
+    latest = con.execute("SELECT greatest(max(started_at), max(finished_at), (SELECT max(imported_at) FROM "
+                         "meta.flag_feedback)) FROM meta.runs").fetchall()[0][0]
+    if latest is not None and now <= latest <= now + CLOCK_BACK_LIMIT:
+        now = latest + (timedelta(seconds=1) if whole_seconds else timedelta(microseconds=1))
+        now = now.replace(microsecond=0) if whole_seconds else now
+    return now
 
 
 def latest_run(con: Con, run_key: str | None = None, period: str | None = None,

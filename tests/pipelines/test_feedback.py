@@ -492,6 +492,41 @@ def test_a_later_answer_for_the_same_flag_replaces_the_earlier_one(world, tmp_pa
     assert answers["value"].tolist() == ["geen probleem"] and history == 2
 
 
+def test_a_later_answer_wins_when_the_clocks_went_back_between_the_imports(world, tmp_path):
+    # red team 10b F4: the night the clocks go back, an import at 02:40 CEST and the team's correction at 02:10 CET
+    # (thirty minutes later) were stored as 02:40 and 02:10, and the first answer won; and so may a time server's
+    # correction. The first import is moved 30 minutes ahead here, as the clock that went back sees it
+    from pipelines.feedback import read_answers
+
+    home, _, path = world
+    first = fill(path, tmp_path / "a.xlsx", {5: ("opgepakt", None)})
+    later = fill(path, tmp_path / "b.xlsx", {5: ("geen probleem", None)})
+    with connect(home.warehouse) as con:
+        import_feedback(con, first, today=TODAY)
+        con.execute("UPDATE meta.flag_feedback SET imported_at = imported_at + INTERVAL 30 MINUTE")
+        con.execute("UPDATE meta.feedback_files SET imported_at = imported_at + INTERVAL 30 MINUTE")
+        import_feedback(con, later, today=TODAY)
+        answers = read_answers(con)
+        times = [r[0] for r in con.execute("SELECT imported_at FROM meta.flag_feedback ORDER BY value").fetchall()]
+    assert answers["value"].tolist() == ["geen probleem"]
+    assert times[0] > times[1]                    # 'geen probleem' after 'opgepakt', by the stored times too
+
+
+def test_the_recorded_clock_follows_a_clock_that_was_wrong_long_ago(world):
+    # a machine's date set a day ahead once: the times recorded after it follow the clock again, not that day
+    from datetime import datetime, timedelta
+
+    from pipelines.catalog import recorded_now
+
+    home, run, _ = world
+    with connect(home.warehouse) as con:
+        ahead = datetime.now().replace(microsecond=0) + timedelta(hours=1)
+        con.execute("UPDATE meta.runs SET finished_at = ? WHERE run_id = ?", [ahead, run.run_id])
+        assert recorded_now(con, whole_seconds=True) > ahead
+        con.execute("UPDATE meta.runs SET finished_at = ? WHERE run_id = ?", [ahead + timedelta(days=1), run.run_id])
+        assert recorded_now(con) <= datetime.now()
+
+
 def _newer_run(con, home, run, next_week: bool = False):
     """A run finished 7 days after ``run`` with the same flags (``next_week``: each a week later, on the lists of
     the next week); its lists exported."""
