@@ -22,6 +22,7 @@
 # %% tags=["parameters"]
 home = None     # working folder (default: $WIJKRADAR_HOME, else data/)
 period = None   # run period, e.g. "2026-W47" (default: the latest run)
+run_id = None   # the run of that period to report (default: its latest)
 
 # %%
 from IPython.display import HTML, display
@@ -32,7 +33,7 @@ from pipelines.reports.period import marts_note, period_end, read_period_data
 from pipelines.reports.render import table
 
 with open_warehouse(home) as con:     # every history cut at the end of the run's period
-    data = read_period_data(con, period)
+    data = read_period_data(con, period, run_id)
     note = marts_note(con, data.run)
 if note:
     print(note)

@@ -201,3 +201,29 @@ def test_a_report_killed_while_written_leaves_one_runs_whole_report_never_two_mi
     assert runner.invoke(app, ["--home", str(home.root), "report", "--period", "2026-W47"]).exit_code == 0
     assert _runs_named(folder) == {second}
     assert sorted(p.name for p in home.reports.iterdir() if p.name.startswith(".")) == []    # no leftover folder
+
+
+def test_each_notebook_reports_the_run_report_named_even_when_a_later_run_of_its_period_finished(report_home,
+                                                                                                  tmp_path):
+    """Red team 10b F7: `report --period` during a run of the same period gave the index and headers the run it found
+    and two pages the figures of the run that finished while the notebooks executed (each looked the period's latest
+    run up again). The notebooks now read the run `report` names them."""
+    import shutil
+
+    from pipelines.catalog import latest_run
+    from pipelines.reports.build import execute_notebooks
+    from pipelines.reports.render import notebook_body
+
+    home = resolve_home(tmp_path / "home")
+    shutil.copytree(report_home.root, home.root, dirs_exist_ok=True, ignore=shutil.ignore_patterns("reports"))
+    with connect(home.warehouse) as con:
+        (reported,) = con.execute("SELECT run_id FROM meta.runs WHERE run_period = '2026-W47'").fetchall()[0]
+        con.execute("INSERT INTO meta.runs SELECT * REPLACE (run_id || 'x' AS run_id, run_key || 'x' AS run_key, "
+                    "finished_at + INTERVAL 1 MINUTE AS finished_at) FROM meta.runs WHERE run_id = ?", [reported])
+        assert latest_run(con, period="2026-W47")[0] == reported + "x"        # a later run of the period finished
+    executed = execute_notebooks({"home": str(home.root), "period": "2026-W47", "run_id": reported},
+                                 ["01-trends", "02-flags-review"])
+    for name, nb in executed.items():
+        body = notebook_body(nb)
+        assert f"Run {reported}," in body or f"Run {reported}:" in body, name
+        assert reported + "x" not in body, name

@@ -49,12 +49,16 @@ def recorded_now(con: Con, whole_seconds: bool = False) -> datetime:
 
 
 def latest_run(con: Con, run_key: str | None = None, period: str | None = None,
-               scope_key: str | None = None) -> tuple | None:
+               scope_key: str | None = None, run_id: str | None = None) -> tuple | None:
     """(run_id, run_period, finished_at, n_series, n_scored, n_flags) of the run with ``run_key``, else the
     latest (of ``period``; with ``scope_key``, only if that latest one has it: a run a later one of its period
-    replaced is not taken up again): of the latest period, then the last finished; None if there is none."""
+    replaced is not taken up again): of the latest period, then the last finished; None if there is none. With
+    ``run_id``: that run (of ``period``, when given)."""
     where, args = "", []
-    if run_key is not None:
+    if run_id is not None:
+        where, args = ("WHERE run_id = ?", [run_id]) if period is None else \
+            ("WHERE run_id = ? AND run_period = ?", [run_id, period])
+    elif run_key is not None:
         where, args = "WHERE run_key = ?", [run_key]
     elif period is not None and scope_key is not None:
         got = con.execute(f"SELECT {RUN_COLUMNS}, scope_key FROM meta.runs WHERE run_period = ? {LATEST}",

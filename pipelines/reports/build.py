@@ -155,7 +155,9 @@ def write_period_report(home: Home, period: str | None = None, settings: ReportS
         run = find_report_run(con, period)
         check_marts(con, run)                          # refused here in one sentence, not in a kernel
     folder = home.reports / safe_filename(run["run_period"])
-    params = {"home": str(home.root), "period": run["run_period"]}
+    # the run itself, not only its period: a run of the period finishing while the notebooks execute gave two pages
+    # its figures under the index's and their own headers' run (red team 10b F7)
+    params = {"home": str(home.root), "period": run["run_period"], "run_id": run["run_id"]}
     executed = execute_notebooks(params, timeout=settings.notebook_timeout)
 
     def write(into: Path) -> None:

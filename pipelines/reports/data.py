@@ -80,9 +80,13 @@ def read_feedback(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return fb
 
 
-def find_report_run(con: duckdb.DuckDBPyConnection, period: str | None = None) -> dict:
-    """The run of ``period`` (default: the latest) as a dict; :class:`NoReportData` when there is none."""
-    got = catalog.latest_run(con, period=period)
+def find_report_run(con: duckdb.DuckDBPyConnection, period: str | None = None, run_id: str | None = None) -> dict:
+    """The run of ``period`` (default: the latest; ``run_id``: that run) as a dict; :class:`NoReportData` when there
+    is none."""
+    got = catalog.latest_run(con, period=period, run_id=run_id)
+    if got is None and run_id is not None:
+        raise NoReportData(f"no run {run_id}" + (f" of period {period}" if period else "") +
+                           "; run `wijkradar report` again to report the current run")
     if got is None:
         raise NoReportData(f"no run for period {period}; run the weekly flow for that week first (wijkradar run)"
                            if period else "no run yet; run the weekly flow first (wijkradar run)")
@@ -91,9 +95,10 @@ def find_report_run(con: duckdb.DuckDBPyConnection, period: str | None = None) -
     return {"run_id": run_id, "run_period": run_period, "finished_at": finished, "settings": settings}
 
 
-def read_report_data(con: duckdb.DuckDBPyConnection, period: str | None = None) -> ReportData:
-    """Read the frames of the run of ``period`` (default: the latest run)."""
-    run = find_report_run(con, period)
+def read_report_data(con: duckdb.DuckDBPyConnection, period: str | None = None,
+                     run_id: str | None = None) -> ReportData:
+    """Read the frames of the run of ``period`` (default: the latest run; ``run_id``: that run)."""
+    run = find_report_run(con, period, run_id)
     dated = lambda df, *cols: df.assign(**{c: pd.to_datetime(df[c]) for c in cols})  # noqa: E731
     frames = catalog.report_frames(con, run["run_id"])
     return ReportData(
