@@ -10,6 +10,7 @@ the host that was given. Every refusal comes before anything is archived or load
 """
 from __future__ import annotations
 
+import email.utils
 import hashlib
 import http.client
 import json
@@ -37,6 +38,11 @@ TIMEOUT, DEADLINE, BUDGET = 20.0, 120.0, 180.0
 
 class SourceUnreachable(IngestError):
     """The service did not answer (usable); nothing was loaded."""
+
+
+class _BrokeOff(Exception):
+    """An answer shorter than the Content-Length its headers declared: the connection was cut mid-answer (``read1``
+    does not raise ``IncompleteRead`` for it), which the next attempt usually survives."""
 
 
 def shown_url(url: str) -> str:
@@ -184,24 +190,47 @@ def _read_capped(resp, label: str, limit: int) -> bytes:
         if size > limit:
             raise too_large
         chunks.append(chunk)
+    if declared.strip().isdigit() and size < int(declared):
+        raise _BrokeOff(f"the answer broke off after {_megabytes(size)} of {_megabytes(int(declared))}")
     return b"".join(chunks)
+
+
+def _retry_after(headers) -> float | None:
+    """Seconds a 429 or 503 answer asks the client to wait (``Retry-After``: seconds or an HTTP date), else None."""
+    text = (headers.get("Retry-After", "") if headers else "").strip()
+    if re.fullmatch(r"\d{1,12}", text):
+        return float(text)
+    try:
+        when = email.utils.parsedate_to_datetime(text[:60])
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None or when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _seconds(n: float) -> str:
+    return f"{n:,.0f} s" if n < 120 else f"{n / 60:,.0f} min"
 
 
 def answer(url: str, attempts: int = 3, backoff: float = 1.0, timeout: float = TIMEOUT, deadline: float = DEADLINE,
            budget: float = BUDGET, max_bytes: int = MAX_ANSWER_BYTES, shown: str | None = None) -> tuple[bytes, str]:
-    """GET ``url``: its body and content type. Retries with exponential back-off on network errors, timeouts and
-    5xx (except the row limit), within ``budget`` seconds in all; ``timeout`` is the longest silence, ``deadline``
-    the longest a whole answer may take. ``shown``: how messages name ``url`` (default :func:`shown_url`)."""
+    """GET ``url``: its body and content type. Retries with exponential back-off on network errors, timeouts, an
+    answer cut short of its Content-Length, 5xx (except the row limit) and 429, within ``budget`` seconds in all;
+    a 429 or 503 with ``Retry-After`` is waited for as asked when that fits in the budget, else given up at once
+    (:class:`SourceUnreachable`, which the flows retry minutes later). ``timeout`` is the longest silence,
+    ``deadline`` the longest a whole answer may take. ``shown``: how messages name ``url`` (default
+    :func:`shown_url`)."""
     label = shown or shown_url(url)
     if urllib.parse.urlsplit(url).scheme.lower() not in ("http", "https"):
         raise IngestError(f"{label[:120]}: not an http(s) address; give the service's base URL, such as "
                           "https://dataderden.cbs.nl/ODataApi/OData")
-    started, last, tried = time.monotonic(), None, 0
+    started, last, tried, busy = time.monotonic(), None, 0, None
     for attempt in range(attempts):
         left = budget - (time.monotonic() - started)
         if attempt and left < min(timeout, deadline):
             break
-        tried, allowed = tried + 1, min(deadline, left)
+        tried, allowed, busy, asked = tried + 1, min(deadline, left), None, None
         with _Watch(allowed) as watch:
             opener = urllib.request.build_opener(_HTTPHandler(watch), _HTTPSHandler(watch), _SameService(url))
             request = urllib.request.Request(url, headers={"Accept-Encoding": "identity"})
@@ -217,6 +246,8 @@ def answer(url: str, attempts: int = 3, backoff: float = 1.0, timeout: float = T
                     if not watch.expired:
                         return body, resp.headers.get("Content-Type", "")
                     last = f"no complete answer within {allowed:.3g} s"
+            except _BrokeOff as exc:
+                last = f"no complete answer within {allowed:.3g} s" if watch.expired else str(exc)
             except urllib.error.HTTPError as exc:
                 declared = exc.headers.get("Content-Length", "") if exc.headers else ""
                 body = exc.read(1 << 16) if exc.fp else b""
@@ -225,8 +256,15 @@ def answer(url: str, attempts: int = 3, backoff: float = 1.0, timeout: float = T
                         f"{label}: the service refuses the query because it returns more than 10,000 rows; "
                         "narrow the filter (one municipality, fewer crime types or periods) or use the ODataFeed "
                         "endpoint") from None
+                if 300 <= exc.code < 400 and str(exc.msg).startswith(urllib.request.HTTPRedirectHandler.inf_msg):
+                    raise IngestError(
+                        f"{label}: the service redirects in a loop (HTTP {exc.code} back to an address it sent "
+                        f"before, or more than {urllib.request.HTTPRedirectHandler.max_redirections} redirects); "
+                        "nothing was loaded; check the base URL, and if it is right, try again later") from None
                 size = int(declared) if declared.strip().isdigit() else len(body)
-                if exc.code < 500:
+                if exc.code in (429, 503):          # busy or down for maintenance: it says so, and maybe for how long
+                    busy, asked = exc.code, _retry_after(exc.headers)
+                elif exc.code < 500:
                     raise IngestError(f"{label}: the service answered HTTP {exc.code} "
                                       f"({_described(exc.headers.get('Content-Type') if exc.headers else None, size)})"
                                       "; check the table id and the base URL") from None
@@ -238,13 +276,27 @@ def answer(url: str, attempts: int = 3, backoff: float = 1.0, timeout: float = T
                     last = "the answer broke off or was not HTTP"     # its text may quote what the server sent
                 else:
                     last = str(getattr(exc, "reason", exc))[:120]
-        pause = min(backoff * 2**attempt, budget - (time.monotonic() - started))
+        left = budget - (time.monotonic() - started)
+        pause = min(backoff * 2**attempt, left)
+        if asked is not None:
+            if attempt + 1 < attempts and asked + min(timeout, deadline) > left:
+                break                       # waiting as asked leaves no time for the answer: say so now
+            pause = max(pause, asked)
         if attempt + 1 < attempts and pause > 0:
             time.sleep(pause)
+    spent = f"{tried} attempt{'s' * (tried != 1)} in {time.monotonic() - started:.0f} s"
+    if busy:
+        what = "busy (HTTP 429: too many requests)" if busy == 429 else "unavailable (HTTP 503)"
+        wait = "" if not asked else (f" and asks to wait {_seconds(asked)}"
+                                         + (f", longer than wijkradar waits ({budget:g} s in all)"
+                                            if asked + min(timeout, deadline) > left else ""))
+        raise SourceUnreachable(
+            f"{label}: the service is {what}{wait}, after {spent}; nothing was loaded. Try again later"
+            f"{f' (not before {_seconds(asked)})' if asked else ''}; a scheduled flow tries again by itself after "
+            "1 and 5 minutes.")
     raise SourceUnreachable(
-        f"{label}: the service is unreachable after {tried} attempt{'s' * (tried != 1)} in "
-        f"{time.monotonic() - started:.0f} s ({last}); nothing was loaded. wijkradar waits {timeout:g} s for a "
-        f"silent service, {deadline:g} s for one answer and {budget:g} s in all; try again later, or load an "
+        f"{label}: the service is unreachable after {spent} ({last}); nothing was loaded. wijkradar waits {timeout:g} "
+        f"s for a silent service, {deadline:g} s for one answer and {budget:g} s in all; try again later, or load an "
         "archived payload folder instead."
     )
 

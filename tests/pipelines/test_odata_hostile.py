@@ -3,6 +3,7 @@
 Each refusal is one sentence naming the service, never the answer's content; nothing is archived or
 loaded; and every wait is bounded (endless next links, trickled bytes, silence, huge answers).
 """
+import email.utils
 import gzip
 import json
 import re
@@ -34,6 +35,7 @@ class Hostile:
         self.entities = politie_entities(make_rows(["BU01185000", "BU01185001"]))
         self.requests: list[str] = []
         self.encodings: list[str | None] = []
+        self.counts: dict[str, int] = {}                # requests per mode and entity set
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
@@ -72,6 +74,36 @@ class Hostile:
                 skip = int(urllib.parse.parse_qs(url.query).get("$skip", ["0"])[0])
                 here = hostile.base(mode)
                 ok = json.dumps({"value": rows}).encode()
+                n = hostile.counts[f"{mode}/{entity}"] = hostile.counts.get(f"{mode}/{entity}", 0) + 1
+                typed = entity == "TypedDataSet"
+                if mode == "r429-once" and n == 1:     # rate limited once: wait a second, then it answers
+                    return self.send(429, b'{"error": "rate"}', headers=[("Retry-After", "1")])
+                if mode == "r429":                     # always busy, no Retry-After
+                    return self.send(429, b'{"error": "rate"}')
+                if mode == "r429-hour":                # asks for longer than any download waits
+                    return self.send(429, b'{"error": "rate"}', headers=[("Retry-After", "3600")])
+                if mode == "r503-date":                # maintenance until a date an hour ahead
+                    until = email.utils.formatdate(time.time() + 3600, usegmt=True)
+                    return self.send(503, b"<html>Onderhoud</html>", "text/html", headers=[("Retry-After", until)])
+                if mode == "r503-junk":                # a Retry-After that is no wait: backed off as any 503
+                    return self.send(503, b"busy", headers=[("Retry-After", PERSONAL)])
+                if mode in ("short-once", "short") and typed and (n == 1 or mode == "short"):
+                    self.send_response(200)            # half the answer its Content-Length declares, then hung up
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(ok)))
+                    self.end_headers()
+                    self.wfile.write(ok[: len(ok) // 2])
+                    return None
+                if mode == "redirloop":
+                    return self.send(302, b"", headers=[("Location", self.path)])
+                if mode in ("r429-once", "short-once", "short"):   # answered whole (again)
+                    return self.send(200, ok)
+                if mode == "slowpages-typed" and typed:  # pages of 10 rows, each after 0.1 s
+                    time.sleep(0.1)
+                    doc = {"value": rows[skip: skip + 10]}
+                    if skip + 10 < len(rows):
+                        doc["odata.nextLink"] = f"{here}/{table}/TypedDataSet?$skip={skip + 10}"
+                    return self.send(200, json.dumps(doc).encode())
                 if mode == "ok" or (mode.endswith("-typed") and entity != "TypedDataSet"):
                     return self.send(200, ok)
                 if mode == "pageloop-typed":          # a new next link every time
@@ -208,6 +240,60 @@ def test_a_silent_server_costs_at_most_the_budget(hostile):
     with pytest.raises(SourceUnreachable, match=r"unreachable after 3 attempts .*timed out"):
         fetch_pages(typed_url(hostile.base("silent")), **FAST)
     assert time.monotonic() - started < 3
+
+
+# --- 2b. transient answers: busy, broken off, too slow in all (red team 10b F1, F5) ----------------------------
+
+def test_a_rate_limit_is_waited_for_as_the_service_asks_and_then_loaded(hostile):
+    started = time.monotonic()
+    assert len(fetch_pages(typed_url(hostile.base("r429-once")), **{**FAST, "budget": 5.0})) == 1
+    assert time.monotonic() - started >= 0.95              # Retry-After: 1, not the back-off of 0.01 s
+    assert hostile.counts["r429-once/TypedDataSet"] == 2
+
+
+@pytest.mark.parametrize("mode, said, asked", [
+    ("r429", r"busy \(HTTP 429: too many requests\), after 3 attempts in \d+ s; nothing was loaded\. Try again "
+             r"later; a scheduled flow tries again by itself after 1 and 5 minutes", 3),
+    ("r429-hour", r"busy \(HTTP 429: too many requests\) and asks to wait 60 min, longer than wijkradar waits "
+                  r"\(2 s in all\), after 1 attempt in \d+ s; nothing was loaded\. Try again later \(not before 60 "
+                  r"min\)", 1),
+    ("r503-date", r"unavailable \(HTTP 503\) and asks to wait (60|59) min, longer than wijkradar waits", 1),
+    ("r503-junk", r"unavailable \(HTTP 503\), after 3 attempts", 3),
+])
+def test_a_busy_service_is_unreachable_for_now_and_says_to_try_later(hostile, mode, said, asked):
+    """A 429 or 503 is the service asking to come back later, never a wrong table id: it is retried (the flows'
+    download tasks retry :class:`SourceUnreachable` minutes later), and a wait longer than the budget is not sat
+    out but said at once."""
+    started = time.monotonic()
+    with pytest.raises(SourceUnreachable, match=said) as err:
+        fetch_pages(typed_url(hostile.base(mode)), **FAST)
+    assert time.monotonic() - started < 3
+    assert hostile.counts[f"{mode}/TypedDataSet"] == asked
+    assert "check the table id" not in str(err.value) and "jan" not in str(err.value)
+
+
+def test_the_cli_says_a_busy_service_asks_to_wait(home, hostile):
+    res = CliRunner().invoke(app, ["--home", str(home.root), "ingest", "--source", "politie",
+                                   hostile.base("r429-hour")])
+    said = " ".join(res.output.split())
+    assert res.exit_code == 2 and "the service is busy (HTTP 429: too many requests) and asks to wait 60 min" in said
+    assert "check the table id" not in said and "Traceback" not in said
+    assert not any((home.archive / "politie").glob("*"))
+
+
+def test_an_answer_cut_short_of_its_length_is_retried_not_read_as_broken_json(hostile):
+    assert len(fetch_pages(typed_url(hostile.base("short-once")), **FAST)) == 1
+    assert hostile.counts["short-once/TypedDataSet"] == 2
+    with pytest.raises(SourceUnreachable, match=r"unreachable after 3 attempts in \d+ s \(the answer broke off after "
+                                                r"[\d,]+ bytes of [\d,]+ bytes\); nothing was loaded"):
+        fetch_pages(typed_url(hostile.base("short")), **FAST)
+
+
+def test_a_redirect_loop_is_named_as_one(hostile):
+    with pytest.raises(IngestError, match=r"redirects in a loop \(HTTP 302 back to an address it sent before, or "
+                                          r"more than 10 redirects\); nothing was loaded; check the base URL") as err:
+        fetch_pages(typed_url(hostile.base("redirloop")), **FAST)
+    assert not isinstance(err.value, SourceUnreachable)
 
 
 # --- 3. wrong shapes ---------------------------------------------------------------------------------------------
