@@ -14,6 +14,7 @@ import email.utils
 import hashlib
 import http.client
 import json
+import logging
 import re
 import threading
 import time
@@ -23,6 +24,8 @@ import urllib.request
 from pathlib import Path
 
 from pipelines.sources.common import IngestError
+
+log = logging.getLogger("wijkradar.ingest")
 
 #: One answer: the largest real one, a page of 10,000 KWB rows with all 118 topics, is about 46 MB.
 MAX_ANSWER_BYTES = 128 * 2**20
@@ -34,6 +37,14 @@ MAX_TOTAL_BYTES = 2 * 2**30
 MAX_PAGES = 20_000
 #: Seconds: silence within one answer, one whole answer, and one URL with all its attempts.
 TIMEOUT, DEADLINE, BUDGET = 20.0, 120.0, 180.0
+#: Seconds for one entity set, all its pages: the per-page limits alone let a service that answers each of 20,000
+#: pages just inside them hold a download for days. A municipality's police set is one to ten pages (the ODataApi
+#: refuses more than 10,000 rows) and its KWB set one page of at most 46 MB, seconds on a working service; an hour
+#: still takes the whole country's 1.6 GB at 0.5 MB/s: the ODataFeed's 1,320 pages of 10,000 rows at 2.7 s a page,
+#: of which wijkradar's own work is 8 ms a 1,000-row page (measured against the local test server, 2026-12).
+TOTAL = 3600.0
+#: Seconds between progress lines of a download that takes long.
+PROGRESS = 10.0
 
 
 class SourceUnreachable(IngestError):
@@ -335,14 +346,32 @@ def _rows(body: bytes, where: str, what: str, require: tuple[str, ...] = (),
 
 
 def fetch_pages(url: str, require: tuple[str, ...] = (), max_pages: int | None = None, max_rows: int | None = None,
-                max_total_bytes: int | None = None, **kw) -> list[bytes]:
+                max_total_bytes: int | None = None, total: float = TOTAL, progress: float = PROGRESS,
+                **kw) -> list[bytes]:
     """All pages of an entity set, following ``odata.nextLink`` within the service and the limits (default
-    :data:`MAX_PAGES`, :data:`MAX_ROWS`, :data:`MAX_TOTAL_BYTES`); every row an object with text in the
-    ``require`` keys."""
+    :data:`MAX_PAGES`, :data:`MAX_ROWS`, :data:`MAX_TOTAL_BYTES`), in at most ``total`` seconds; every row an
+    object with text in the ``require`` keys. A download that takes long logs a line of progress at most every
+    ``progress`` seconds. ``kw``: the limits of each page's :func:`answer`."""
     max_pages, max_rows = max_pages or MAX_PAGES, max_rows or MAX_ROWS
     max_total_bytes = max_total_bytes or MAX_TOTAL_BYTES
     start, pages, seen, rows, size = url, [], set(), 0, 0
+    started = said = time.monotonic()
+
+    def too_slow() -> SourceUnreachable:
+        return SourceUnreachable(
+            f"{shown_url(start)}: the service sent {len(pages):,} page{'s' * (len(pages) != 1)} ({rows:,} rows) in "
+            f"{_seconds(time.monotonic() - started)} and the download was not done, longer than wijkradar waits for "
+            f"one table ({_seconds(total)}); nothing was loaded. The service is slow: try again later; a scheduled "
+            "flow tries again by itself after 1 and 5 minutes.")
+
     while url:
+        left = total - (time.monotonic() - started)
+        if left <= 0:
+            raise too_slow()
+        if progress and time.monotonic() - said >= progress:
+            log.info("%s: fetching page %s; %s rows in %s so far (wijkradar gives up after %s)", shown_url(start),
+                     f"{len(pages) + 1:,}", f"{rows:,}", _seconds(time.monotonic() - started), _seconds(total))
+            said = time.monotonic()
         if url in seen:
             raise IngestError(f"{shown_url(start)}: the service linked to the same next page twice, so its paging "
                               "is broken; nothing was loaded; try again later")
@@ -351,7 +380,12 @@ def fetch_pages(url: str, require: tuple[str, ...] = (), max_pages: int | None =
                               f"{rows:,} rows so far), more than any CBS table has; nothing was loaded; check the URL")
         seen.add(url)
         label = shown_url(start) + (f", page {len(pages) + 1:,}" if pages else "")   # a next link is the server's text
-        body, content_type = answer(url, shown=label, **kw)
+        try:                                  # no page may outlast the whole download's time
+            body, content_type = answer(url, shown=label, **{**kw, "budget": min(kw.get("budget", BUDGET), left)})
+        except SourceUnreachable:
+            if time.monotonic() - started >= total:
+                raise too_slow() from None
+            raise
         doc, value = _rows(body, label, _described(content_type, len(body)), require)
         rows, size = rows + len(value), size + len(body)
         if rows > max_rows or size > max_total_bytes:

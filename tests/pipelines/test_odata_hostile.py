@@ -6,6 +6,7 @@ loaded; and every wait is bounded (endless next links, trickled bytes, silence, 
 import email.utils
 import gzip
 import json
+import logging
 import re
 import threading
 import time
@@ -213,6 +214,7 @@ def test_the_limits_leave_room_for_the_whole_country():
     assert odata.MAX_ROWS >= country and odata.MAX_PAGES * 1_000 >= country
     assert odata.MAX_TOTAL_BYTES >= country * 120
     assert odata.MAX_ANSWER_BYTES >= 10_000 * 4_700          # a 10,000-row page of the widest KWB rows
+    assert odata.TOTAL * 0.5 * 2**20 >= country * 120          # the country's 1.6 GB at 0.5 MB/s in one table's time
 
 
 def test_endless_paging_through_the_cli_loads_and_archives_nothing(home, hostile, monkeypatch):
@@ -294,6 +296,32 @@ def test_a_redirect_loop_is_named_as_one(hostile):
                                           r"more than 10 redirects\); nothing was loaded; check the base URL") as err:
         fetch_pages(typed_url(hostile.base("redirloop")), **FAST)
     assert not isinstance(err.value, SourceUnreachable)
+
+
+def test_a_slow_download_is_bounded_in_all_and_shows_progress(hostile, caplog):
+    """Each page inside its own limits, the whole set still has a deadline, and a line of progress at most every
+    ``progress`` seconds in the log the CLI and the flows show."""
+    started = time.monotonic()
+    with caplog.at_level(logging.INFO, logger="wijkradar.ingest"):
+        with pytest.raises(SourceUnreachable, match=r"the service sent \d+ pages \(\d+0 rows\) in 1 s and the "
+                                                    r"download was not done, longer than wijkradar waits for one table "
+                                                    r"\(1 s\); nothing was loaded\. The service is slow: try again "
+                                                    r"later"):
+            fetch_pages(typed_url(hostile.base("slowpages-typed")), total=1.0, progress=0.3, **FAST)
+    assert time.monotonic() - started < 1.5
+    lines = [r.getMessage() for r in caplog.records if "fetching page" in r.getMessage()]
+    assert 2 <= len(lines) <= 4, lines
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+/slowpages-typed/ODataApi/OData/47022NED/TypedDataSet \(query of "
+                        r"12 characters\): fetching page \d+; \d+0 rows in 0 s so far \(wijkradar gives up after 1 s\)",
+                        lines[0])
+
+
+def test_a_page_never_outlasts_the_whole_download(hostile):
+    started = time.monotonic()
+    with pytest.raises(SourceUnreachable, match=r"sent 0 pages \(0 rows\) in 1 s .*longer than wijkradar waits for "
+                                                r"one table \(1 s\)"):
+        fetch_pages(typed_url(hostile.base("silent")), total=0.6, **{**FAST, "timeout": 5.0, "deadline": 5.0})
+    assert time.monotonic() - started < 1.5
 
 
 # --- 3. wrong shapes ---------------------------------------------------------------------------------------------
