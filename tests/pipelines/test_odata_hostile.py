@@ -303,14 +303,16 @@ def test_a_slow_download_is_bounded_in_all_and_shows_progress(hostile, caplog):
     ``progress`` seconds in the log the CLI and the flows show."""
     started = time.monotonic()
     with caplog.at_level(logging.INFO, logger="wijkradar.ingest"):
-        with pytest.raises(SourceUnreachable, match=r"the service sent \d+ pages \(\d+0 rows\) in 1 s and the "
+        with pytest.raises(SourceUnreachable, match=r"the service sent \d+ pages? \(\d+ rows\) in \d s and the "
                                                     r"download was not done, longer than wijkradar waits for one table "
                                                     r"\(1 s\); nothing was loaded\. The service is slow: try again "
                                                     r"later"):
             fetch_pages(typed_url(hostile.base("slowpages-typed")), total=1.0, progress=0.3, **FAST)
-    assert time.monotonic() - started < 1.5
-    lines = [r.getMessage() for r in caplog.records if "fetching page" in r.getMessage()]
-    assert 2 <= len(lines) <= 4, lines
+    assert time.monotonic() - started < 3                 # the hour (here 1 s), not 28 pages of 0.1 s and more
+    said = [r for r in caplog.records if "fetching page" in r.getMessage()]
+    lines = [r.getMessage() for r in said]
+    assert 1 <= len(lines) <= 4, lines
+    assert all(b.created - a.created >= 0.29 for a, b in zip(said, said[1:]))
     assert re.fullmatch(r"http://127\.0\.0\.1:\d+/slowpages-typed/ODataApi/OData/47022NED/TypedDataSet \(query of "
                         r"12 characters\): fetching page \d+; \d+0 rows in 0 s so far \(wijkradar gives up after 1 s\)",
                         lines[0])
@@ -318,10 +320,10 @@ def test_a_slow_download_is_bounded_in_all_and_shows_progress(hostile, caplog):
 
 def test_a_page_never_outlasts_the_whole_download(hostile):
     started = time.monotonic()
-    with pytest.raises(SourceUnreachable, match=r"sent 0 pages \(0 rows\) in 1 s .*longer than wijkradar waits for "
+    with pytest.raises(SourceUnreachable, match=r"sent 0 pages \(0 rows\) in \d s .*longer than wijkradar waits for "
                                                 r"one table \(1 s\)"):
         fetch_pages(typed_url(hostile.base("silent")), total=0.6, **{**FAST, "timeout": 5.0, "deadline": 5.0})
-    assert time.monotonic() - started < 1.5
+    assert time.monotonic() - started < 3                 # not the page's 5 s
 
 
 # --- 3. wrong shapes ---------------------------------------------------------------------------------------------
