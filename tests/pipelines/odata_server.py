@@ -2,11 +2,15 @@
 
 Payloads have the real shapes: ``{"odata.metadata": ..., "value": [...], "odata.nextLink": ...}``,
 keys padded with spaces (``"1.1.1 "``, ``"GM0118    "``), nulls for empty cells, paging through
-``$skip``, and HTTP 500 "more than 10000 records" for an unfiltered TypedDataSet query.
+``$skip``, and HTTP 500 "more than 10000 records" for a TypedDataSet query without a filter on the buurten or whose
+filter leaves more than 10,000 rows, as the ODataApi refuses them: the filter's clauses that wijkradar writes
+(``startswith(WijkenEnBuurten,...)``, ``SoortMisdrijf eq ...``, ``substring(Perioden,4,2) eq 'MM'``, ``Perioden ge|le
+...``) are applied.
 """
 from __future__ import annotations
 
 import json
+import re
 import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -15,6 +19,7 @@ import numpy as np
 
 TABLE = "47022NED"
 PAGE = 1000
+LIMIT = 10_000          # the ODataApi refuses a query of more rows
 DATA_PROPERTIES = [
     {"odata.type": "Cbs.OData.Dimension", "ID": 0, "Position": 0, "ParentID": None, "Type": "Dimension",
      "Key": "SoortMisdrijf", "Title": "Soort misdrijf", "Description": ""},
@@ -29,6 +34,21 @@ DATA_PROPERTIES = [
 ]
 
 
+def matching(rows: list[dict], flt: str) -> list[dict]:
+    """The rows ``flt`` selects (the clauses wijkradar's queries use, and-ed; others are ignored)."""
+    prefix = re.search(r"startswith\(WijkenEnBuurten,'([^']*)'\)", flt)
+    types = re.findall(r"SoortMisdrijf eq '([^']*)'", flt)
+    monthly = "substring(Perioden,4,2) eq 'MM'" in flt
+    low = re.search(r"Perioden ge '([^']*)'", flt)
+    high = re.search(r"Perioden le '([^']*)'", flt)
+    return [r for r in rows
+            if (prefix is None or str(r.get("WijkenEnBuurten", "")).startswith(prefix.group(1)))
+            and (not types or r.get("SoortMisdrijf") in types)
+            and (not monthly or str(r.get("Perioden", ""))[4:6] == "MM")
+            and (low is None or str(r.get("Perioden", "")) >= low.group(1))
+            and (high is None or str(r.get("Perioden", "")) <= high.group(1))]
+
+
 def months(first_year=2024, last=(2026, 10)):
     out = []
     for y in range(first_year, last[0] + 1):
@@ -38,12 +58,12 @@ def months(first_year=2024, last=(2026, 10)):
     return out
 
 
-def make_rows(buurten, types=("1.1.1", "1.4.3", "1.4.4", "1.4.5"), seed=5, extra_rows=()):
+def make_rows(buurten, types=("1.1.1", "1.4.3", "1.4.4", "1.4.5"), seed=5, extra_rows=(), first_year=2024):
     rng = np.random.default_rng(seed)
     rows = []
     for code in buurten:
         for t in types:
-            for p in months():
+            for p in months(first_year):
                 v = int(rng.poisson(0.6))
                 rows.append({"ID": len(rows), "SoortMisdrijf": f"{t:<6}", "WijkenEnBuurten": f"{code:<10}",
                              "Perioden": p, "GeregistreerdeMisdrijven_1": None if v == 0 and rng.random() < 0.5 else v})
@@ -51,18 +71,19 @@ def make_rows(buurten, types=("1.1.1", "1.4.3", "1.4.4", "1.4.5"), seed=5, extra
     return rows
 
 
-def politie_entities(rows, provisional=("2026MM09", "2026MM10")) -> dict[str, list]:
+def politie_entities(rows, provisional=("2026MM09", "2026MM10"), first_year=2024) -> dict[str, list]:
     perioden = [{"Key": p, "Title": p, "Description": "", "Status": "Voorlopig" if p in provisional else "Definitief"}
-                for p in months()]
+                for p in months(first_year)]
     return {f"{TABLE}/TypedDataSet": rows, f"{TABLE}/Perioden": perioden, f"{TABLE}/DataProperties": DATA_PROPERTIES}
 
 
 class Service:
     """Serves ``entities`` ({"<table>/<entity set>": rows}); TypedDataSet is paged and needs a filter."""
 
-    def __init__(self, entities: dict[str, list] | list, fail_first: int = 0):
+    def __init__(self, entities: dict[str, list] | list, fail_first: int = 0, filtering: bool = True):
         self.entities = politie_entities(entities) if isinstance(entities, list) else entities
         self.fail_first = fail_first
+        self.filtering = filtering          # False: a service that sends every row of a query on the buurten
         self.requests: list[str] = []
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -109,7 +130,9 @@ class Service:
                 if entity != "TypedDataSet":
                     return self._send(200, {"odata.metadata": meta, "value": rows})
                 flt = q.get("$filter", [""])[0]
-                if "WijkenEnBuurten" not in flt:
+                if "WijkenEnBuurten" in flt and service.filtering:
+                    rows = matching(rows, flt)
+                if "WijkenEnBuurten" not in flt or len(rows) > LIMIT:
                     return self._send(500, {"odata.error": {"code": "", "message": {
                         "lang": "nl-NL",
                         "value": "De query levert meer dan 10000 records op (query returns more than 10000 records)"}}})
