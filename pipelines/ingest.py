@@ -279,6 +279,8 @@ def _text_lengths(column: pd.Series) -> pd.Series | None:
 
 #: A file with fewer report numbers than this is judged with the source's earlier numbers (see _privacy_guard).
 JUDGE_ALONE_FROM = 50
+#: A value a service download had removed before it was archived (``odata.screened``), read back from the archive.
+_REMOVED = r"^\[verwijderd: ([a-z-]{2,20})\]$"
 
 
 def _privacy_guard(raw: pd.DataFrame, module, file_name: str, secret: bytes | None = None,
@@ -304,6 +306,14 @@ def _privacy_guard(raw: pd.DataFrame, module, file_name: str, secret: bytes | No
     found = privacy.scan_frame(raw, columns)
     for col, split in privacy.split_items(raw, columns).items():     # an item cut over two cells: both are removed
         found[col] = found[col].where(found[col].notna(), split)
+    for col, shape in getattr(module, "NOT_ADDRESSES", {}).items():     # a code of the source's own notation
+        if col in found:
+            coded = privacy.regex_mask(raw[col].astype(str), shape, full=True) & found[col].eq("adres").to_numpy()
+            found[col] = found[col].where(~coded, None)
+    if not module.EXTENSIONS:                       # a value the fetch removed before archiving (odata.screened)
+        for col in columns:
+            removed = raw[col].astype(str).str.extract(_REMOVED, expand=False)
+            found[col] = found[col].where(found[col].notna(), removed.where(removed.notna(), None))
     headers = getattr(module, "HEADERS_NL", {})
     raw = raw.copy()
     reasons = pd.Series("", index=raw.index, dtype=object)
@@ -699,18 +709,17 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
     raw, failures_length = _cell_length_guard(raw, module)
     failures_length = _merge_failures(failures_length, row_shape_failures(raw))    # records that do not fit the header
     clock("cell length")
-    failures_privacy = pd.DataFrame(columns=["row_number", "expectation", "reason"])
-    as_written = None                              # the report numbers before the privacy guard
-    if module.EXTENSIONS:                          # files from people; fetched open data is not personal
-        secret = catalog.warehouse_secret(con)
-        id_column = getattr(module, "ID_COLUMN", None)
-        history = (recent_values(con, getattr(module, "RAW_TABLE", source), source, id_column)
-                   if id_column else None)
-        as_written = raw[id_column] if id_column in raw and secret else None
-        numbers = _number_as_read(raw[id_column], module) if id_column in raw else None
-        held = _held_pseudonyms(con, module, source, numbers) if numbers is not None else frozenset()
-        raw, failures_privacy = _privacy_guard(raw, module, file_name, secret[0] if secret else None, history, held,
-                                               numbers)
+    # every source, fetched ones too: a service URL is whatever the analyst configured (a mirror, a proxy) and a
+    # payload folder anyone's copy, so "open data is not personal" is a hope, not a guarantee
+    secret = catalog.warehouse_secret(con)
+    id_column = getattr(module, "ID_COLUMN", None)
+    history = (recent_values(con, getattr(module, "RAW_TABLE", source), source, id_column)
+               if id_column else None)
+    as_written = raw[id_column] if id_column in raw and secret else None       # the report numbers before the guard
+    numbers = _number_as_read(raw[id_column], module) if id_column in raw else None
+    held = _held_pseudonyms(con, module, source, numbers) if numbers is not None else frozenset()
+    raw, failures_privacy = _privacy_guard(raw, module, file_name, secret[0] if secret else None, history, held,
+                                           numbers)
     clock("privacy")
     frame = module.typed(raw, ref)
     clock("typed")

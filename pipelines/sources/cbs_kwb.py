@@ -42,6 +42,9 @@ ADDITIVE = False
 HEADERS_NL = {"table_id": "Tabel", "area_code": "WijkenEnBuurten", "year": "Jaar", "indicator": "Onderwerp",
               "value": "Waarde"}
 BOUNDARY = "IndelingswijzigingGemeenteWijkBuurt"
+#: A topic key (``AfstandTotGroteSupermarkt_108``, ``Codering_3``) reads as a street and its house number to the
+#: privacy scan, and is none (``ingest._privacy_guard``); a name or a number in it is still found.
+NOT_ADDRESSES = {"indicator": r"[A-Za-z]+_\d{1,4}"}
 #: Keys every row of an entity set must hold as text (checked when fetched and when read from the archive).
 REQUIRED = {"DataProperties": ("Type",), "TypedDataSet": ("WijkenEnBuurten",)}
 #: DataProperties fields read here that a row may lack (then empty).

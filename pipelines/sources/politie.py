@@ -32,6 +32,9 @@ RAW_COLUMNS = ["area_code", "period", "crime_type", "value", "status"]
 #: Counts per cell: a delivery replaces exactly the cells (buurt, crime type, month) it holds.
 KIND = "cells"
 HEADERS_NL = {"area_code": "WijkenEnBuurten", "period": "Perioden", "crime_type": "SoortMisdrijf", "value": "Aantal"}
+#: Codes of the table's own notation that read as an address to the privacy scan, and are none: a period
+#: ``2024MM01`` is a postcode and a house number (2024 MM, 01) by its shape (``ingest._privacy_guard``).
+NOT_ADDRESSES = {"period": r"\d{4}(?:MM|JJ|KW)\d{2}"}
 MEASURE = "GeregistreerdeMisdrijven"
 #: Keys every row of an entity set must hold as text (checked when fetched and when read from the archive).
 REQUIRED = {"Perioden": ("Key",), "DataProperties": ("Type",)}

@@ -267,3 +267,22 @@ def test_a_renumbered_buurt_takes_its_figures_through_the_mapping_a_split_one_is
         "figure of a part (a share, an average) cannot be added up into the buurt's; only a renumbered buurt's code "
         "(one code to one buurt) carries its figures over"]
     assert read == accepted + held and held == 2 * read // len(rows)       # every topic of the two parts
+
+
+def test_a_payload_folder_with_personal_values_is_scanned_as_a_delivered_file_is(home, tmp_path):
+    """Red team 10a F1: a name as a buurt code and a phone number as a figure were stored as written in the raw
+    rows, the quarantine and the archive (fetched sources were never scanned)."""
+    from tests.adversarial.leaks import find_leaks
+
+    ents, key = kwb_entities()
+    rows = ents["85984NED/TypedDataSet"]
+    rows[0]["WijkenEnBuurten"], rows[1][key["AantalInwoners"]] = "Hendrikje Mulderij", "06-24681357"
+    folder = payload_folder(ents, tmp_path / "elders" / "kwb2024")
+    res = CliRunner().invoke(app, ["--home", str(home.root), "ingest", "--source", "cbs-kwb", str(folder)])
+    assert res.exit_code == 0, res.output
+    with connect(home.warehouse) as con:
+        reasons = [r for (r,) in con.execute("SELECT reason FROM quarantine.rows WHERE reason LIKE '%personal%'")
+                   .fetchall()]
+    assert any(r.startswith("holds personal data (naam) in WijkenEnBuurten") for r in reasons), reasons
+    assert any(r.startswith("holds personal data (telefoonnummer) in Waarde") for r in reasons), reasons
+    assert find_leaks(["Hendrikje Mulderij", "06-24681357"], [home.root], texts=[res.output]) == []

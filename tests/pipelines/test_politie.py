@@ -146,3 +146,56 @@ def test_a_definitive_download_without_a_buurt_names_its_provisional_figures_tha
         left = con.execute("SELECT DISTINCT area_code, period_start::VARCHAR FROM core.signal_counts "
                            "WHERE provisional").fetchall()
     assert left == [(buurten[0], "2026-10-01")]
+
+
+# --- personal values in a fetched source (red team 10a F1) -----------------------------------------------------------
+
+#: A name, a phone number, a name and a BSN where a buurt code, crime type, period and count belong.
+PLANTED = {"WijkenEnBuurten": "Hendrikje Mulderij", "SoortMisdrijf": "06-24681357", "Perioden": "Jacobus Stuulen",
+           "GeregistreerdeMisdrijven_1": "bsn 111222333"}
+
+
+def planted_rows(buurten):
+    rows = make_rows(buurten[:2])
+    for row, (key, value) in zip(rows, PLANTED.items()):
+        row[key] = value
+    return rows
+
+
+def payload_folder(rows, folder):
+    import json
+
+    from tests.pipelines.odata_server import politie_entities
+
+    folder.mkdir(parents=True)
+    for name, value in politie_entities(rows).items():
+        (folder / f"{name.split('/')[1]}.001.json").write_text(json.dumps({"odata.metadata": "x", "value": value}))
+    return folder
+
+
+def assert_planted_values_quarantined_and_stored_nowhere(home, result, texts=()):
+    from tests.adversarial.leaks import find_leaks
+
+    assert (result.rows_read, result.rows_quarantined) == (2 * 4 * 34, 4)
+    with connect(home.warehouse) as con:
+        reasons = [r for (r,) in con.execute("SELECT reason FROM quarantine.rows ORDER BY row_number").fetchall()]
+    assert [r.split(";")[0] for r in reasons] == [
+        "holds personal data (naam) in WijkenEnBuurten", "holds personal data (telefoonnummer) in SoortMisdrijf",
+        "holds personal data (naam) in Perioden", "holds personal data (bsn) in Aantal"], reasons
+    assert find_leaks(PLANTED.values(), [home.root], texts=[result.describe(), *texts]) == []
+
+
+def test_a_payload_folder_with_personal_values_is_scanned_as_a_delivered_file_is(home, buurten, tmp_path):
+    """Only sources with file extensions were scanned ("fetched open data is not personal"): a payload folder copied
+    from elsewhere, or a service URL that is a mirror, stored a name, a phone number and a BSN as written in the raw
+    rows, the quarantine, the correction export and the archive."""
+    folder = payload_folder(planted_rows(buurten), tmp_path / "elders" / "politie")
+    assert_planted_values_quarantined_and_stored_nowhere(home, load(home, folder))
+
+
+def test_every_period_of_the_table_passes_the_scan_though_it_reads_as_a_postcode_and_number(home, buurten):
+    """``2024MM01`` reads as the postcode 2024 MM and house number 01: scanned as any text, every row was personal and
+    the download refused."""
+    with Service(make_rows(buurten[:3])) as svc:
+        result = load(home, politie.fetch(svc.base, "GM0118", reference.Reference(), home.archive, backoff=0.01))
+    assert (result.rows_read, result.rows_quarantined) == (3 * 4 * 34, 0)
