@@ -17,6 +17,7 @@ earlier years.
 """
 from __future__ import annotations
 
+import logging
 import os
 import re
 import urllib.parse
@@ -26,9 +27,12 @@ import pandas as pd
 
 from pipelines.sources import merges
 from pipelines.sources.common import IngestError, resolve_area_codes
-from pipelines.sources.odata import archive_payload, fetch_pages, read_entity, refuse_absent_topics
+from pipelines.sources.odata import (PROPERTY_KEY, archive_payload, fetch_pages, read_entity, refuse_absent_topics,
+                                     screened_table)
 from pipelines.validate import MERGED_PART_REASON, Check, gx_expectations
 from pipelines import catalog
+
+log = logging.getLogger("wijkradar.fetch")
 
 NAME = "cbs-kwb"
 RAW_TABLE = "cbs_kwb"
@@ -106,6 +110,17 @@ def fetch(base: str, gemeente: str, ref, archive_dir: Path, years: list[int] | N
                               ("WijkenEnBuurten", f"&$filter={codes}")):
             pages[f"{table}.{entity}"] = fetch_pages(f"{base}/{table}/{entity}?$format=json{query}",
                                                      require=REQUIRED.get(entity, ()), **kw)
+    notes = []
+    for year in years:             # each table keeps what its own DataProperties name
+        table = known[year]
+        part, note = screened_table(
+            {k: v for k, v in pages.items() if k.startswith(f"{table}.")}, f"{table}.DataProperties",
+            f"{table}.TypedDataSet", {f"{table}.TableInfos": {"Period"}, f"{table}.WijkenEnBuurten": {"Key"}},
+            {(f"{table}.DataProperties", "Key"): PROPERTY_KEY})
+        pages.update(part)
+        notes += [f"{table}: {note}"] if note else []
+    if notes:
+        log.warning("%s download of %s: %s before it was archived", NAME, gemeente, "; ".join(notes))
     return archive_payload(pages, archive_dir / NAME)
 
 

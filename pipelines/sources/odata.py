@@ -1,7 +1,7 @@
 """Fetching CBS / Politie OData v3 entity sets: paging, retries, clear errors, raw archive.
 
-Every page is kept byte for byte (the archive makes a run replayable offline); parsing happens
-afterwards from the archived pages. ``odata.nextLink`` is followed until absent. The ODataApi
+Every page is archived with only the fields wijkradar reads and no personal value (:func:`screened`); the
+archive makes a run replayable offline, and parsing happens afterwards from the archived pages. ``odata.nextLink`` is followed until absent. The ODataApi
 endpoint refuses queries of more than 10,000 rows with HTTP 500; wijkradar filters per
 municipality so that does not happen, and says so clearly if it does. A service is never trusted
 further than a real one needs: each answer has a size limit and a deadline, an entity set a limit
@@ -406,8 +406,97 @@ def fetch_pages(url: str, require: tuple[str, ...] = (), max_pages: int | None =
     return pages
 
 
+#: A property's key (``GeregistreerdeMisdrijven_1``, ``Codering_3``): a word and a number, so a street and a house
+#: number to the privacy scan, and none.
+PROPERTY_KEY = r"[A-Za-z]+(?:_\d{1,4})?"
+#: The fields of a DataProperties row that wijkradar reads (politie and cbs-kwb); its other fields (Description,
+#: a free text) are not archived.
+PROPERTY_FIELDS = ("ID", "ParentID", "Type", "Key", "Title", "Datatype", "Unit", "Decimals", "Default")
+
+
+def page_rows(pages: list[bytes]) -> list[dict]:
+    """The rows of an entity set's fetched pages (already checked by :func:`fetch_pages`)."""
+    return [row for page in pages for row in json.loads(page)["value"]]
+
+
+def property_keys(pages: list[bytes]) -> set[str]:
+    """The keys a table's DataProperties name (its dimensions and topics): the fields of its TypedDataSet rows."""
+    return {row["Key"] for row in page_rows(pages)
+            if isinstance(row.get("Key"), str) and not row["Key"].startswith("[verwijderd")}
+
+
+def screened(entity_pages: dict[str, list[bytes]], fields: dict[str, set[str]],
+             not_addresses: dict[tuple[str, str], str] | None = None,
+             counted: tuple[str, ...] = ()) -> tuple[dict[str, list[bytes]], str]:
+    """``entity_pages`` as the archive keeps them, and a sentence on what was taken out ("" when nothing was).
+
+    The archive is meant to be safe to keep and copy, and a service's answer is whatever the configured server sent:
+    each row keeps only the ``fields`` of its entity set (what wijkradar reads), and every value kept that reads as
+    personal data is replaced by its redaction (``[verwijderd: naam]``), which the load reads back as a removed value
+    (``ingest._privacy_guard``). ``not_addresses``: (entity set, field) -> the shape of the table's own codes that
+    read as an address and are none (a period ``2024MM01``). The sentence counts the fields left out of the
+    ``counted`` entity sets (a table's rows: a field its DataProperties do not name is unexpected; the code lists'
+    descriptions are not) and the values removed by kind, never naming one: a field's name is the server's text
+    too. Pages stay one file each, in their order."""
+    import pandas as pd
+
+    from pipelines import privacy
+    from pipelines.sources.common import _cell_text
+
+    kept: dict[str, list[list[dict]]] = {}
+    unknown, rows_with_unknown = 0, 0
+    for name, pages in entity_pages.items():
+        keep = fields[name]
+        kept[name] = []
+        for page in pages:
+            rows = []
+            for row in json.loads(page)["value"]:
+                if name in counted:
+                    extra = sum(k not in keep and k != "ID" for k in row)     # ID: the service's row number
+                    unknown, rows_with_unknown = unknown + extra, rows_with_unknown + bool(extra)
+                rows.append({k: v for k, v in row.items() if k in keep})
+            kept[name].append(rows)
+    removed: dict[str, int] = {}
+    for name, pages in kept.items():
+        rows = [row for page in pages for row in page]
+        for field in sorted(fields[name]):
+            holders = [row for row in rows if isinstance(row.get(field), (str, int, float))
+                       and not isinstance(row.get(field), bool)]
+            if not holders:
+                continue
+            text = pd.Series([v if isinstance(v, str) else _cell_text(v) for v in (r[field] for r in holders)],
+                             dtype=object)
+            kinds = privacy.scan_values(text)
+            shape = (not_addresses or {}).get((name, field))
+            if shape:
+                kinds = kinds.where(~(privacy.regex_mask(text, shape, full=True) & kinds.eq("adres").to_numpy()), None)
+            for row, kind in zip(holders, kinds):
+                if kind is not None:
+                    row[field] = privacy.redaction(kind)
+                    removed[kind] = removed.get(kind, 0) + 1
+    said = []
+    if unknown:
+        said.append(f"{unknown:,} field(s) in {rows_with_unknown:,} row(s) that wijkradar does not read were left out")
+    if removed:
+        said.append(f"{sum(removed.values()):,} value(s) that read as personal data "
+                    f"({', '.join(sorted(removed))}) were removed, and their rows are quarantined")
+    pages_out = {name: [json.dumps({"value": rows}, ensure_ascii=False, separators=(",", ":")).encode()
+                        for rows in pages] for name, pages in kept.items()}
+    return pages_out, "; ".join(said)
+
+
+def screened_table(entity_pages: dict[str, list[bytes]], properties: str, rows: str, fields: dict[str, set[str]],
+                   not_addresses: dict[tuple[str, str], str] | None = None) -> tuple[dict[str, list[bytes]], str]:
+    """:func:`screened` for a table whose ``rows`` (its TypedDataSet) keep the keys its ``properties`` (its
+    DataProperties) name, once those are screened: a key that reads as personal data names no field kept."""
+    first, said = screened({properties: entity_pages[properties]}, {properties: set(PROPERTY_FIELDS)}, not_addresses)
+    fields = {**fields, rows: property_keys(first[properties])}
+    rest, more = screened({k: v for k, v in entity_pages.items() if k != properties}, fields, not_addresses, (rows,))
+    return {**first, **rest}, "; ".join(n for n in (said, more) if n)
+
+
 def archive_payload(entity_pages: dict[str, list[bytes]], archive_dir: Path) -> Path:
-    """Write every page unchanged to ``archive_dir/<hash>/`` and return that folder."""
+    """Write every page (as :func:`screened` left it) to ``archive_dir/<hash>/`` and return that folder."""
     h = hashlib.sha256()
     for name in sorted(entity_pages):
         for page in entity_pages[name]:

@@ -10,6 +10,7 @@ provisional; the definitive figures later replace it as a new vintage.
 """
 from __future__ import annotations
 
+import logging
 import os
 import re
 import urllib.parse
@@ -20,9 +21,12 @@ import pandas as pd
 from pipelines.sources import merges
 from pipelines.sources.common import IngestError, _cell_text, area_checks, plain_cells, resolve_area_codes
 from pipelines.sources.counts import count_checks, past_check
-from pipelines.sources.odata import archive_payload, fetch_pages, read_entity, refuse_absent_topics
+from pipelines.sources.odata import (PROPERTY_KEY, archive_payload, fetch_pages, read_entity, refuse_absent_topics,
+                                     screened_table)
 from pipelines.sources.rows import cell_keys, checked_counts, plausible_check
 from pipelines.validate import Check, gx_expectations
+
+log = logging.getLogger("wijkradar.fetch")
 
 NAME = "politie"
 EXTENSIONS: set[str] = set()          # not an inbox source: fetched from the service
@@ -61,6 +65,11 @@ def fetch(base: str, gemeente: str, ref, archive_dir: Path, **kw) -> Path:
         "DataProperties": fetch_pages(f"{base}/{TABLE}/DataProperties?$format=json", require=REQUIRED["DataProperties"],
                                       **kw),
     }
+    period = NOT_ADDRESSES["period"]
+    pages, note = screened_table(pages, "DataProperties", "TypedDataSet", {"Perioden": {"Key", "Status"}}, {
+        ("DataProperties", "Key"): PROPERTY_KEY, ("TypedDataSet", "Perioden"): period, ("Perioden", "Key"): period})
+    if note:
+        log.warning("%s download of %s: %s before it was archived", NAME, gemeente, note)
     return archive_payload(pages, archive_dir / NAME)
 
 

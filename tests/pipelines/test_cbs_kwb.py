@@ -286,3 +286,26 @@ def test_a_payload_folder_with_personal_values_is_scanned_as_a_delivered_file_is
     assert any(r.startswith("holds personal data (naam) in WijkenEnBuurten") for r in reasons), reasons
     assert any(r.startswith("holds personal data (telefoonnummer) in Waarde") for r in reasons), reasons
     assert find_leaks(["Hendrikje Mulderij", "06-24681357"], [home.root], texts=[res.output]) == []
+
+
+def test_a_fetched_answer_is_archived_with_the_fields_wijkradar_reads_only(home, caplog):
+    """Red team 10a F2: every page was archived byte for byte. The real 85984NED schema passes the archive's scan
+    without a warning (no topic key or title reads as personal); a field the DataProperties do not name is left
+    out, counted and never named."""
+    import logging
+
+    caplog.set_level(logging.INFO)
+    ents, _ = kwb_entities()
+    with Service(ents) as svc:
+        res = CliRunner().invoke(app, ["--home", str(home.root), "ingest", "--source", "cbs-kwb", svc.base])
+    assert res.exit_code == 0 and "before it was archived" not in caplog.text, (res.output, caplog.text)
+    ents["85984NED/TypedDataSet"][3]["Contactpersoon Hendrikje Mulderij"] = "06-24681357"
+    with Service(ents) as svc:
+        res = CliRunner().invoke(app, ["--home", str(home.root), "ingest", "--source", "cbs-kwb", svc.base])
+    assert res.exit_code == 0, res.output
+    assert ("85984NED: 1 field(s) in 1 row(s) that wijkradar does not read were left out before it was archived"
+            in caplog.text)
+    [props] = (home.root / "archive" / "cbs-kwb").glob("*/85984NED.DataProperties.001.json")
+    assert "Description" not in props.read_text() and "odata.metadata" not in props.read_text()
+    from tests.adversarial.leaks import find_leaks
+    assert find_leaks(["Hendrikje Mulderij", "06-24681357"], [home.root], texts=[res.output, caplog.text]) == []

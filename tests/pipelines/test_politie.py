@@ -199,3 +199,44 @@ def test_every_period_of_the_table_passes_the_scan_though_it_reads_as_a_postcode
     with Service(make_rows(buurten[:3])) as svc:
         result = load(home, politie.fetch(svc.base, "GM0118", reference.Reference(), home.archive, backoff=0.01))
     assert (result.rows_read, result.rows_quarantined) == (3 * 4 * 34, 0)
+
+
+def test_a_fetched_answer_is_archived_without_fields_it_does_not_read_nor_personal_values(home, buurten, caplog):
+    """Red team 10a F2 (and F1 over a URL): the answer was archived byte for byte, with a field wijkradar never reads
+    (a note with a name and a phone number), a JSON key holding a name and a phone number, and the personal values of
+    the fields it reads. The archive now keeps the fields DataProperties name, each value that reads as personal
+    data removed; the warning counts what was taken out and names none of it. The archived folder loads again."""
+    import logging
+
+    caplog.set_level(logging.INFO)
+    rows = planted_rows(buurten)
+    for row in rows[4:7]:
+        row["Opmerking"] = "aangifte door Hendrikje Mulderij, tel 06-24681357"
+        row["Melder Jacobus Stuulen 0613572468"] = 1
+    with Service(rows) as svc:
+        folder = politie.fetch(svc.base, "GM0118", reference.Reference(), home.archive, backoff=0.01)
+    said = caplog.text
+    assert ("6 field(s) in 3 row(s) that wijkradar does not read were left out; 4 value(s) that read as personal data "
+            "(bsn, naam, telefoonnummer) were removed, and their rows are quarantined before it was archived") in said
+    result = load(home, folder)
+    secrets = [*PLANTED.values(), "Melder Jacobus Stuulen", "0613572468", "aangifte door"]
+    assert_planted_values_quarantined_and_stored_nowhere(home, result, texts=[said])
+    from tests.adversarial.leaks import find_leaks
+    assert find_leaks(secrets, [home.root], texts=[said]) == []
+
+
+def test_a_clean_answer_is_archived_with_no_warning_and_loads_the_same_again(home, buurten, caplog, tmp_path):
+    import logging
+    import shutil
+
+    caplog.set_level(logging.INFO)
+    with Service(make_rows(buurten[:4])) as svc:
+        folder = politie.fetch(svc.base, "GM0118", reference.Reference(), home.archive, backoff=0.01)
+    assert "before it was archived" not in caplog.text
+    first = load(home, folder)
+    copy = shutil.copytree(folder, tmp_path / "elders" / "politie")          # read as a folder from another home
+    (copy / "DataProperties.001.json").write_text((copy / "DataProperties.001.json").read_text() + " ")
+    again = load(home, copy)
+    assert not again.skipped
+    assert (again.rows_read, again.rows_accepted, again.rows_quarantined) == (
+        first.rows_read, first.rows_accepted, first.rows_quarantined) == (4 * 4 * 34, 4 * 4 * 34, 0)
