@@ -719,14 +719,17 @@ def quarantine_export(
     folder: Optional[Path] = typer.Option(None, "--to", help="Folder for the files (default: <home>/reports)."),
 ) -> None:
     """Write quarantined rows to CSV files for correction; a corrected file loads normally."""
-    from pipelines.quarantine import export_rows
+    from pipelines.quarantine import export_rows, not_exported
     from pipelines.warehouse import connect
 
     home = _home()
     with connect(home.warehouse) as con:
         paths = export_rows(con, folder or home.reports, load)
-    if not paths:
+        fetched = not_exported(con, load)
+    if not paths and not fetched:
         console.print("no open quarantined rows to export")
+    for note in fetched:
+        console.print(escape(note))
     for p in paths:
         console.print(escape(f"written {p}: fix the rows, then put the file in the inbox or run "
                              f"`wijkradar ingest --source {p.name.split('_')[0]} {p}`"))

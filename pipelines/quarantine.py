@@ -7,7 +7,8 @@ analyst dismisses it (``dismissed``). The export writes the open rows of each lo
 original file shows it, a ``Quarantaineregel`` that ties each row to its quarantined original, and
 the ``Reden`` in Dutch (``pipelines.wording.reason_text``; the warehouse and the analysts' CLI keep the
 sources' English reasons). Fix the rows and drop the file in the inbox: it loads as a correction, and loading it
-twice changes nothing.
+twice changes nothing. Fetched sources (police, CBS) get no such file: their figures are the service's, replaced
+by the next download, so a hand-corrected one has no place to load; the export says what does (:func:`not_exported`).
 """
 from __future__ import annotations
 
@@ -55,6 +56,7 @@ def export_rows(con: duckdb.DuckDBPyConnection, folder: Path, load_id: str | Non
     """One correction file per load with its open rows, written by ``csv_out`` (cells that a spreadsheet would
     run neutralised, fields with a line break, ``;`` or a quote quoted)."""
     rows = list_rows(con, load_id, state="open")
+    rows = rows[~rows["source"].map(fetched).astype(bool)]
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for (load, source), part in rows.groupby(["load_id", "source"], sort=False):
@@ -69,3 +71,26 @@ def export_rows(con: duckdb.DuckDBPyConnection, folder: Path, load_id: str | Non
         csv_out.write_csv(out, path)
         written.append(path)
     return written
+
+
+def fetched(source: str) -> bool:
+    """A source wijkradar downloads (police, CBS) rather than one delivered as files."""
+    return not SOURCES[source].EXTENSIONS
+
+
+def not_exported(con: duckdb.DuckDBPyConnection, load_id: str | None = None) -> list[str]:
+    """Per load of a fetched source with open rows, a sentence saying why they are not exported and what closes them.
+
+    Such a figure is the service's: a hand-typed one would be no police or CBS figure, and its cell is replaced by
+    the next download anyway; a new download resolves each row the service now sends valid (the same cell), and
+    the analyst dismisses the rest (a row that names no cell, such as one whose value was removed as personal)."""
+    rows = list_rows(con, load_id, state="open")
+    rows = rows[rows["source"].map(fetched).astype(bool)]
+    out = []
+    for (load, source), part in rows.groupby(["load_id", "source"], sort=False):
+        year = " (with --year for an earlier year)" if source == "cbs-kwb" else ""
+        out.append(f"{load}: {len(part)} open row(s) not exported: {source} figures are fetched from the service, "
+                   "not delivered, so a corrected file cannot be loaded; a new download (`wijkradar ingest --source "
+                   f"{source}`{year}) resolves each row the service now sends valid, and `wijkradar quarantine dismiss "
+                   f"{load}` closes the rest")
+    return out

@@ -240,3 +240,33 @@ def test_a_clean_answer_is_archived_with_no_warning_and_loads_the_same_again(hom
     assert not again.skipped
     assert (again.rows_read, again.rows_accepted, again.rows_quarantined) == (
         first.rows_read, first.rows_accepted, first.rows_quarantined) == (4 * 4 * 34, 4 * 4 * 34, 0)
+
+
+def test_quarantine_export_says_what_closes_a_downloaded_row_and_writes_no_correction_file(home, buurten):
+    """Red team 10a F7: the export wrote ``politie_correctie_<load>.csv`` and told the analyst to load it with
+    ``wijkradar ingest --source politie <file>``, which refuses every file (politie is fetched). It now writes no
+    such file and says what works: a new download resolves the row, a dismissal closes it."""
+    from typer.testing import CliRunner
+
+    from pipelines.cli import app
+
+    rows = make_rows(buurten[:1])
+    rows[3]["GeregistreerdeMisdrijven_1"] = "2,5"
+    with Service(rows) as svc:
+        first = load(home, politie.fetch(svc.base, "GM0118", reference.Reference(), home.archive, backoff=0.01))
+    assert first.rows_quarantined == 1
+    res = CliRunner().invoke(app, ["--home", str(home.root), "quarantine", "export"])
+    said = " ".join(res.output.split())
+    assert res.exit_code == 0, res.output
+    assert not list(home.reports.glob("politie_correctie_*")) and "written" not in said
+    assert (f"{first.load_id}: 1 open row(s) not exported: politie figures are fetched from the service, not "
+            "delivered, so a corrected file cannot be loaded; a new download (`wijkradar ingest --source politie`) "
+            f"resolves each row the service now sends valid, and `wijkradar quarantine dismiss {first.load_id}` "
+            "closes the rest") in said
+    rows[3]["GeregistreerdeMisdrijven_1"] = 2                        # the service has corrected it
+    with Service(rows) as svc:
+        load(home, politie.fetch(svc.base, "GM0118", reference.Reference(), home.archive, backoff=0.01))
+    with connect(home.warehouse) as con:
+        assert con.execute("SELECT state FROM quarantine.rows").fetchall() == [("resolved",)]
+    res = CliRunner().invoke(app, ["--home", str(home.root), "quarantine", "export"])
+    assert "no open quarantined rows to export" in res.output
