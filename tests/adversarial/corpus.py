@@ -213,6 +213,13 @@ privacy-role-word          a surname after a word for a person's role ("Verhuurd
                            nothing stored.
 dates-time-out-of-range    a clock time past its range ("23:59:60", "24:00", "23:60") -> not a date, quarantined
                            (parsers rolled it into the next day, a Sunday's report into the next week).
+fetched-personal-values    a police payload folder (copied from elsewhere) with a name, a phone number, an e-mail
+                           address and a BSN as buurt code, crime type, period and count -> those rows quarantined,
+                           the value stored in no form (fetched sources were never scanned).
+fetched-unknown-fields     the same served by a local OData service whose answer has fields wijkradar does not read
+                           (a note with a name and a phone number, a JSON key holding a name and a BSN) and an address
+                           as a buurt code -> fetched, loaded with that row quarantined; the archived payload keeps
+                           none of them, and the warning counts them without naming one.
 delivery-duplicate         the same bytes delivered twice (other name) -> the second load is skipped.
 baseline                   clean files of every layout -> load with nothing quarantined.
 
@@ -263,6 +270,7 @@ class Case:
     again: str = ""           # delivery-duplicate: a second file with the same bytes; its load must be skipped
     escapes: tuple[str, ...] = ()       # archive-traversal: member names that must never be written anywhere
     partial: tuple[str, ...] = ()       # loaded: "buurt|yyyy-mm" totals that must read as lower bounds, and no other
+    served: bool = False      # a payload folder of a fetched source served by a local OData server and fetched from it
 
     @property
     def keywords(self) -> list[str]:
@@ -1835,7 +1843,59 @@ def plan(seed: int = SEED) -> list[Planned]:
                 quarantined=0, klass="counts-left-out-of-later-periods",
                 partial=(f"{gone}|2026-10", *(f"{code}|2026-11" for code in BUURTEN))),
            WIJKTEAM_HEADER, rows)
+    # red team 10a: fetched sources carrying personal values. A police payload folder (copied from elsewhere) with a
+    # name, a phone number, an e-mail address and a BSN where a buurt code, crime type, period and count belong: each
+    # row quarantined, the value removed (fetched sources were never scanned)
+    rows = _politie_rows(b, 72)
+    planted = {0: ("WijkenEnBuurten", P.name()), 9: ("SoortMisdrijf", P.phone("dash")), 21: ("Perioden", P.name()),
+               33: ("GeregistreerdeMisdrijven_1", int(P.bsn())), 50: ("WijkenEnBuurten", P.email())}
+    for i, (key, value) in planted.items():
+        rows[i][key] = value
+    b.add(Case("politie_persoonsgegevens", "politie", "loaded", rows_read=72, quarantined=5, reason="personal data",
+               secrets=tuple(str(v) for _, v in planted.values()), klass="fetched-personal-values"),
+          _politie_payload("politie_persoonsgegevens", rows))
+    # the same served by a (mirror) service whose answer has fields wijkradar does not read: a note with a name and a
+    # phone number, a JSON key holding a name and a BSN, and an address as a buurt code; the archive keeps none of them
+    rows = _politie_rows(b, 72)
+    name, phone, other, bsn = P.name(), P.phone("plain"), P.name(), P.bsn()
+    for row in rows[5:8]:
+        row["Opmerking"] = f"aangifte door {name}, tel {phone}"
+        row[f"Melder {other} {bsn}"] = 1
+    address = P.address("plain")
+    rows[40]["WijkenEnBuurten"] = address
+    b.add(Case("politie_onbekende_velden", "politie", "loaded", rows_read=72, quarantined=1, reason="personal data",
+               secrets=(name, phone, other, bsn, address), klass="fetched-unknown-fields", served=True),
+          _politie_payload("politie_onbekende_velden", rows))
     return b.items
+
+
+#: The crime types of ``politie_soorten.csv`` as the service pads them, and months before TODAY.
+POLITIE_TYPES = ("1.1.1 ", "1.4.3 ", "1.4.4 ")
+POLITIE_MONTHS = tuple(f"{y}MM{m:02d}" for y in (2025, 2026) for m in range(1, 13) if (y, m) <= (2026, 10))
+
+
+def _politie_rows(b: Builder, n: int) -> list[dict]:
+    """``n`` rows of a 47022NED answer (distinct buurt, crime type and month; small counts)."""
+    cells = [(code, t, p) for code in BUURTEN for t in POLITIE_TYPES for p in POLITIE_MONTHS]
+    return [{"ID": i, "SoortMisdrijf": t, "WijkenEnBuurten": f"{code:<10}", "Perioden": p,
+             "GeregistreerdeMisdrijven_1": b.rng.randint(0, 4)} for i, (code, t, p) in enumerate(b.rng.sample(cells, n))]
+
+
+def _politie_payload(folder_name: str, rows: list[dict]) -> Callable[[Path], None]:
+    """A payload folder of 47022NED as wijkradar archives one: its rows, periods and DataProperties, a page each."""
+    props = [{"Type": "Dimension", "Key": "SoortMisdrijf"}, {"Type": "GeoDetail", "Key": "WijkenEnBuurten"},
+             {"Type": "TimeDimension", "Key": "Perioden"},
+             {"Type": "Topic", "Key": "GeregistreerdeMisdrijven_1", "Datatype": "Long", "Decimals": 0, "Default": "Zero"}]
+    periods = [{"Key": p, "Title": p, "Status": "Definitief"} for p in POLITIE_MONTHS]
+
+    def writer(folder: Path, rows=rows) -> None:
+        import json
+
+        payload = folder / folder_name
+        payload.mkdir()
+        for name, value in (("TypedDataSet", rows), ("Perioden", periods), ("DataProperties", props)):
+            (payload / f"{name}.001.json").write_text(json.dumps({"odata.metadata": "x", "value": value}))
+    return writer
 
 
 def _passwd_lines() -> list[str]:

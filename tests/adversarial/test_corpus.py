@@ -67,12 +67,12 @@ def test_corpus_is_large_and_covers_every_class():
                      "layout-merged-count", "archive-repeated-member",
                      "layout-mixed-encoding", "file-strict-ooxml",
                      "signalen-cp1252", "text-nul-character", "counts-left-out-of-a-period",
-                     "counts-left-out-of-later-periods"):
+                     "counts-left-out-of-later-periods", "fetched-personal-values", "fetched-unknown-fields"):
         assert required in klasses, required
     assert sum(c.klass.startswith("privacy") for c in CASES) >= 15
     assert all(c.secrets for c in CASES if c.klass.startswith("privacy"))
     for c in CASES:
-        assert c.expect in ("loaded", "refused") and c.source in ("meldingen", "wijkteam", "schulden")
+        assert c.expect in ("loaded", "refused") and c.source in ("meldingen", "wijkteam", "schulden", "politie")
         if c.expect == "loaded":
             assert c.rows_read is not None and c.quarantined is not None
             assert c.quarantined * 2 <= c.rows_read, "a loaded case must stay under the 50% refusal share"
@@ -131,6 +131,18 @@ def _says(message: str, keyword: str) -> bool:
     if keyword == "xls":
         return re.search(r"xls(?!x)", message) is not None
     return keyword in message
+
+
+def _fetched(case: Case, folder: Path, home, ref) -> Path:
+    """The payload ``folder`` served by a real local OData service and fetched from it as ``wijkradar ingest
+    --source <source> <url>`` does; returns the archived payload folder."""
+    from pipelines.sources import SOURCES
+    from tests.pipelines.odata_server import TABLE, Service
+
+    entities = {f"{TABLE}/{page.name.split('.')[0]}": json.loads(page.read_text())["value"]
+                for page in sorted(folder.glob("*.json"))}
+    with Service(entities) as svc:
+        return SOURCES[case.source].fetch(svc.base, "GM0118", ref, home.archive, backoff=0.01)
 
 
 def _one_line(message: str) -> bool:
@@ -192,6 +204,8 @@ def test_adversarial_case(case: Case, corpus_dir: Path, home, ref, caplog, tmp_p
             before = table_digest(con)
             result, error = None, None
             try:
+                if case.served:
+                    path = _fetched(case, path, home, ref)
                 result = ingest_file(con, path, case.source, ref, home.archive, today=TODAY, docs_root=docs)
             except (IngestError, ValidationRefused) as exc:
                 error = exc
