@@ -120,7 +120,7 @@ def fetch(base: str, gemeente: str, ref, archive_dir: Path, years: list[int] | N
         pages.update(part)
         notes += [f"{table}: {note}"] if note else []
     if notes:
-        log.warning("%s download of %s: %s before it was archived", NAME, gemeente, "; ".join(notes))
+        log.warning("%s download of %s, before it was archived: %s", NAME, gemeente, "; ".join(notes))
     return archive_payload(pages, archive_dir / NAME)
 
 

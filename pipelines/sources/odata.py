@@ -1,8 +1,8 @@
 """Fetching CBS / Politie OData v3 entity sets: paging, retries, clear errors, raw archive.
 
 Every page is archived with only the fields wijkradar reads and no personal value (:func:`screened`); the
-archive makes a run replayable offline, and parsing happens afterwards from the archived pages. ``odata.nextLink`` is followed until absent. The ODataApi
-endpoint refuses queries of more than 10,000 rows with HTTP 500; wijkradar filters per
+archive makes a run replayable offline, and parsing happens afterwards from the archived pages.
+``odata.nextLink`` is followed until absent. The ODataApi endpoint refuses queries of more than 10,000 rows with HTTP 500; wijkradar filters per
 municipality so that does not happen, and says so clearly if it does. A service is never trusted
 further than a real one needs: each answer has a size limit and a deadline, an entity set a limit
 on pages and rows, it must have the OData shape, and neither redirects nor next links may leave

@@ -69,7 +69,7 @@ def fetch(base: str, gemeente: str, ref, archive_dir: Path, **kw) -> Path:
     pages, note = screened_table(pages, "DataProperties", "TypedDataSet", {"Perioden": {"Key", "Status"}}, {
         ("DataProperties", "Key"): PROPERTY_KEY, ("TypedDataSet", "Perioden"): period, ("Perioden", "Key"): period})
     if note:
-        log.warning("%s download of %s: %s before it was archived", NAME, gemeente, note)
+        log.warning("%s download of %s, before it was archived: %s", NAME, gemeente, note)
     return archive_payload(pages, archive_dir / NAME)
 
 

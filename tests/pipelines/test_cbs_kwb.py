@@ -303,8 +303,8 @@ def test_a_fetched_answer_is_archived_with_the_fields_wijkradar_reads_only(home,
     with Service(ents) as svc:
         res = CliRunner().invoke(app, ["--home", str(home.root), "ingest", "--source", "cbs-kwb", svc.base])
     assert res.exit_code == 0, res.output
-    assert ("85984NED: 1 field(s) in 1 row(s) that wijkradar does not read were left out before it was archived"
-            in caplog.text)
+    assert ("cbs-kwb download of GM0118, before it was archived: 85984NED: 1 field(s) in 1 row(s) that wijkradar does "
+            "not read were left out" in caplog.text)
     [props] = (home.root / "archive" / "cbs-kwb").glob("*/85984NED.DataProperties.001.json")
     assert "Description" not in props.read_text() and "odata.metadata" not in props.read_text()
     from tests.adversarial.leaks import find_leaks

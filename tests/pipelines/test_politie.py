@@ -216,8 +216,9 @@ def test_a_fetched_answer_is_archived_without_fields_it_does_not_read_nor_person
     with Service(rows) as svc:
         folder = politie.fetch(svc.base, "GM0118", reference.Reference(), home.archive, backoff=0.01)
     said = caplog.text
-    assert ("6 field(s) in 3 row(s) that wijkradar does not read were left out; 4 value(s) that read as personal data "
-            "(bsn, naam, telefoonnummer) were removed, and their rows are quarantined before it was archived") in said
+    assert ("politie download of GM0118, before it was archived: 6 field(s) in 3 row(s) that wijkradar does not read "
+            "were left out; 4 value(s) that read as personal data (bsn, naam, telefoonnummer) were removed, and their "
+            "rows are quarantined") in said
     result = load(home, folder)
     secrets = [*PLANTED.values(), "Melder Jacobus Stuulen", "0613572468", "aangifte door"]
     assert_planted_values_quarantined_and_stored_nowhere(home, result, texts=[said])
