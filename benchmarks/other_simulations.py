@@ -10,6 +10,12 @@ issue 13), in the 8 quiet weeks after an outbreak, POD (also at R's false-alarm 
 the draw of ``detection_quality.py`` itself: its ``auto`` figures in minutes, without its ceilings
 (which take the better part of an hour on 2 cores and do not depend on the detector).
 
+A second table measures what a lasting step down costs (red team 10c, F1): a buurt that got quieter is where a
+relapse matters, and a baseline that keeps expecting the old level finds it late. Series at a constant level
+(controls) and after a step down two or three years before the end (10 -> 5, 6 -> 2), with a four-week rise at
+the end (x2 on level 5, x2.5 on level 2): the mean expected against the mean count of the quiet weeks before the
+rise, their alarm rate, and the share of rises found.
+
 The promise under test is the default's: at most 1 % false alarms in every group. A group's rate is
 a mean over 1,000 to 3,000 quiet weeks, so its own sampling error is about +- 0.004 (95 %) at 1 %;
 the table gives the number of groups above 1 % and above 1.5 % (the latter would be more than chance).
@@ -80,12 +86,50 @@ def measure(det, setting: dict, replicates: int) -> dict:
             "seconds": seconds}
 
 
+#: (kind, level before, level after, weeks before the end the step happened, rise at the end)
+STEP_DOWN = [("level 5 throughout", 5, 5, 0, 2.0), ("10 -> 5, two years back", 10, 5, 104, 2.0),
+             ("10 -> 5, three years back", 10, 5, 156, 2.0), ("level 2 throughout", 2, 2, 0, 2.5),
+             ("6 -> 2, two years back", 6, 2, 104, 2.5), ("6 -> 2, three years back", 6, 2, 156, 2.5)]
+
+
+def step_down(det, series: int, seed: int) -> pd.DataFrame:
+    """Per kind of ``STEP_DOWN``: ``series`` negative binomial series of 7 years (variance 1.5 times the mean), the
+    last 24 weeks scored; the rise is in the last 4 of them, the 20 before are quiet."""
+    from models.simulate import negative_binomial
+
+    rng = np.random.default_rng(seed)
+    T = 7 * 52
+    t = np.arange(T)
+    frames = []
+    for kind, before, after, back, rise in STEP_DOWN:
+        mu = np.where(t >= T - back, after, before) * np.where(t >= T - 4, rise, 1.0) if back else \
+            after * np.where(t >= T - 4, rise, 1.0)
+        y = np.stack([negative_binomial(rng, mu.astype(float), 1.5) for _ in range(series)])
+        frames.append(pd.DataFrame({"kind": kind, "series": np.repeat(np.arange(series), T),
+                                    "period_index": np.tile(t + 1, series), "count": y.ravel()}))
+    sim = pd.concat(frames, ignore_index=True)
+    res = det.score(sim, ["kind", "series"], eval_start=T - 23)
+    quiet, risen = res[res["period_index"] <= T - 4], res[res["period_index"] > T - 4]
+    out = pd.DataFrame({"mean count, quiet weeks": quiet.groupby("kind")["count"].mean(),
+                        "mean expected, quiet weeks": quiet.groupby("kind")["expected"].mean(),
+                        "alarms, quiet weeks": quiet.groupby("kind")["alarm"].mean(),
+                        "rise found": risen.groupby(["kind", "series"])["alarm"].any().groupby("kind").mean()})
+    return out.reindex([k[0] for k in STEP_DOWN]).rename_axis("kind").reset_index()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--replicates", type=int, default=10)
     ap.add_argument("--quick", action="store_true", help="two settings only, for iteration")
+    ap.add_argument("--step-series", type=int, default=300, help="series per kind of the step-down table")
+    ap.add_argument("--step-seed", type=int, default=3003)
+    ap.add_argument("--step-down-only", action="store_true", help="the step-down table only")
     args = ap.parse_args()
     det = make_detector("auto")
+    steps = step_down(det, args.step_series, args.step_seed)
+    print(steps.round(4).to_string(index=False), flush=True)
+    if args.step_down_only:
+        return
     rows = []
     t0 = time.perf_counter()
     for s in settings(args.quick):
@@ -104,6 +148,11 @@ def main() -> None:
            f"{int(frame['groups > 0.01'].sum())} of {int(frame['groups'].sum())}; above 1.5 %: "
            f"{int(frame['groups > 0.015'].sum())}. *pod at R's false-alarm rate*: alarms where `pvalue` is at most the "
            f"cut-off that gives R farringtonFlexible's rate on the grid ({R_FROZEN['far']}), issue 13's comparison.", "",
+           "## After a lasting step down", "",
+           f"{args.step_series} series per kind (seed {args.step_seed}), 7 years, negative binomial with variance 1.5 "
+           "times the mean; the last 24 weeks scored: 20 quiet weeks, then a four-week rise (x2 on level 5, x2.5 on "
+           "level 2). *rise found*: an alarm in one of its 4 weeks.", "",
+           table(steps), "",
            f"Run time: {time.perf_counter() - t0:.0f} s."]
     if not args.quick:
         publish("other_simulations", "\n".join(out))
