@@ -492,56 +492,47 @@ def quasi_poisson_row(y, Sy, Syy, Syt, design, ref, with_trend, reweight, thresh
 
 
 @njit(cache=True, nogil=True, fastmath=FAST)
-def recent_level(y, level, level_of, ref, out_idx, out_d, n_out, c, phi, m0, recent, above, below, z_above,
-                 z_below, n_miss, gone):
-    """The prediction ``m0`` and dispersion ``phi`` of a fit, or the level of the last ``recent`` baseline periods
-    and their dispersion around it where the fit does not reach them: where the prediction is more than ``above``
-    times their level, or below it by more than a factor ``below`` (their counts against what the prediction
-    would give them, at the fit's seasonal shape and weights, beyond ``z_above`` or ``z_below`` quasi-Poisson
-    standard errors). Returns (prediction, dispersion, moved).
+def _tail_start(n, k, n_miss, gone):
+    """(first period, delivered periods) of the last ``k`` delivered baseline periods; fewer where the baseline
+    holds fewer."""
+    if n_miss == 0:
+        return max(n - k, 0), min(k, n)
+    lo = n
+    seen = 0
+    while lo > 0 and seen < k:
+        lo -= 1
+        if not gone[lo]:
+            seen += 1
+    return lo, seen
 
-    A log-linear trend fitted across a step in level (5 a week, then 15) extrapolates the step forward (25 to 31
-    a week two years on), and a fit without trend mixes the old level in (10); both stand far from the last half
-    year. A steady trend stays within ``above`` of it: +23 % a year rises 17 % from the middle of the last half
-    year of the reference to the evaluated period. A prediction below the recent level can only miss outbreaks
-    where it moves (the baseline rises), so ``below`` (and its ``z_below``) may be the tighter: a step down fitted
-    as a falling trend predicts a sixth below the new level and alarmed in 2 % of quiet weeks.
 
-    Periods never delivered (``gone``) count for nothing: the level is that of the last ``recent`` delivered
-    periods of the baseline (a half year missing just before the excluded periods moves them back; where the
-    whole baseline holds fewer than half that many, there is no recent level and the fit stands).
-    """
+@njit(cache=True, nogil=True, fastmath=FAST)
+def _tail_sums(y, mu, level, level_of, lo, out_idx, out_d, n_out, c, n_miss, gone):
+    """Weighted sums over the baseline periods from ``lo`` on: (counts, fitted means ``mu``, seasonal levels)."""
     n = y.shape[0]
-    lo = n - recent
-    seen = recent
-    if n_miss > 0:
-        seen = 0
-        lo = n
-        while lo > 0 and seen < recent:
-            lo -= 1
-            if not gone[lo]:
-                seen += 1
-        if 2 * seen < recent:
-            return m0, phi, False
     Y = 0.0
+    E = 0.0
     S = 0.0
     for i in range(lo, n):
         if n_miss > 0 and gone[i]:
             continue
         Y += y[i]
+        E += mu[i]
         S += level[level_of[i]]
     for j in range(n_miss, n_out):            # the down-weighted periods (the missing ones come first)
         i = out_idx[j]
         if i >= lo:
             Y += out_d[j] * y[i]
+            E += out_d[j] * mu[i]
             S += out_d[j] * level[level_of[i]]
-    Y *= c
-    S *= c * m0 / max(level[ref], MU_FLOOR)
-    lo_level, hi_level = S / above, S * below
-    if not (Y < lo_level - z_above * math.sqrt(phi * lo_level) or Y > hi_level + z_below * math.sqrt(phi * hi_level)):
-        return m0, phi, False
-    # the level of the last periods, and their dispersion around it: the fit's dispersion holds its misfit of them
-    scale = max(Y, 0.5) / S
+    return c * Y, c * E, c * S
+
+
+@njit(cache=True, nogil=True, fastmath=FAST)
+def _level_of_tail(y, level, level_of, ref, lo, seen, out_idx, out_d, n_out, c, m0, scale, n_miss, gone):
+    """The prediction ``m0`` moved to the level of the baseline periods from ``lo`` on (``scale`` times it), and
+    their dispersion around it: the fit's dispersion holds its misfit of them. Returns (prediction, dispersion)."""
+    n = y.shape[0]
     m0 *= scale
     k = m0 / max(level[ref], MU_FLOOR)
     total = 0.0
@@ -555,7 +546,67 @@ def recent_level(y, level, level_of, ref, out_idx, out_d, n_out, c, phi, m0, rec
         if i >= lo:
             m = max(level[level_of[i]] * k, MU_FLOOR)
             total += out_d[j] * (y[i] - m) ** 2 / m
-    return m0, max(c * total / max(seen - 1, 1), 1.0), True
+    return m0, max(c * total / max(seen - 1, 1), 1.0)
+
+
+@njit(cache=True, nogil=True, fastmath=FAST)
+def recent_level(y, mu, level, level_of, ref, out_idx, out_d, n_out, c, phi, m0, recent, above, below, z_above,
+                 z_below, z_fit, n_miss, gone):
+    """The prediction ``m0`` and dispersion ``phi`` of a fit, or the level of its last baseline periods and their
+    dispersion around it where the fit does not reach them. Returns (prediction, dispersion, moved).
+
+    Two rules, in turn. (1) The last ``recent`` periods: where the prediction is more than ``above`` times their
+    level, or below it by more than a factor ``below`` (their counts against what the prediction would give them,
+    at the fit's seasonal shape and weights, beyond ``z_above`` or ``z_below`` quasi-Poisson standard errors).
+    (2) Downward only: where the last 1 to 4 times ``recent`` periods hold fewer counts than the fit's own means
+    of them (``mu``, with its trend) by more than ``z_fit`` standard errors, and their level is below the
+    prediction, that level is the prediction (of the tail that misses the fit most).
+
+    A log-linear trend fitted across a step in level (5 a week, then 15) extrapolates the step forward (25 to 31
+    a week two years on), and a fit without trend mixes the old level in (10); both stand far from the last half
+    year. A steady trend stays within ``above`` of it: +23 % a year rises 17 % from the middle of the last half
+    year of the reference to the evaluated period. A prediction below the recent level can only miss outbreaks
+    where it moves (the baseline rises), so ``below`` (and its ``z_below``) may be the tighter: a step down fitted
+    as a falling trend predicts a sixth below the new level and alarmed in 2 % of quiet weeks.
+
+    Rule (1) tells a step from a trend by the distance alone, so its 3 standard errors of 26 weeks hold it back on
+    sparse series: at 2 a week (dispersion 1.5) the prediction had to be about twice the level before it moved,
+    and two years after a step from 6 to 2 the baseline stayed at 2.6 and a x2.5 rise was found half as often as
+    in a series always at 2. Rule (2) tells them apart by the fit itself: a trend fitted across a step down
+    passes through the middle of it and lies above every period since, while a real trend (or a constant level)
+    fits its own last periods however sparse they are, and a year or two of them weigh as much evidence as the
+    five years of the fit hold against it.
+
+    Periods never delivered (``gone``) count for nothing: the level is that of the last delivered periods of the
+    baseline (a half year missing just before the excluded periods moves them back; where the whole baseline
+    holds fewer than half of ``recent``, there is no recent level and the fit stands).
+    """
+    n = y.shape[0]
+    lo, seen = _tail_start(n, recent, n_miss, gone)
+    if 2 * seen < recent:
+        return m0, phi, False
+    Y, _, S = _tail_sums(y, mu, level, level_of, lo, out_idx, out_d, n_out, c, n_miss, gone)
+    S *= m0 / max(level[ref], MU_FLOOR)
+    lo_level, hi_level = S / above, S * below
+    if Y < lo_level - z_above * math.sqrt(phi * lo_level) or Y > hi_level + z_below * math.sqrt(phi * hi_level):
+        m0, phi = _level_of_tail(y, level, level_of, ref, lo, seen, out_idx, out_d, n_out, c, m0, max(Y, 0.5) / S,
+                                 n_miss, gone)
+        return m0, phi, True
+    best, best_lo, best_seen, best_scale = z_fit, -1, 0, 1.0
+    for k in range(1, 5):
+        lo, seen = _tail_start(n, k * recent, n_miss, gone)
+        if seen < k * recent:
+            break
+        Y, E, S = _tail_sums(y, mu, level, level_of, lo, out_idx, out_d, n_out, c, n_miss, gone)
+        S *= m0 / max(level[ref], MU_FLOOR)
+        z = (E - Y) / math.sqrt(phi * max(E, MU_FLOOR))
+        if z > best and Y < S:
+            best, best_lo, best_seen, best_scale = z, lo, seen, max(Y, 0.5) / S
+    if best_lo < 0:
+        return m0, phi, False
+    m0, phi = _level_of_tail(y, level, level_of, ref, best_lo, best_seen, out_idx, out_d, n_out, c, m0, best_scale,
+                             n_miss, gone)
+    return m0, phi, True
 
 
 def workspace(design: Design) -> Workspace:
@@ -567,7 +618,7 @@ def workspace(design: Design) -> Workspace:
 
 @njit(cache=True, nogil=True, fastmath=FAST)
 def baseline_cells(Y, si, ti, offsets, design, ws, ref, trend, keep_t, trend_ok, reweight, threshold, max_iter,
-                   r_compatible, mu0, phi, ok, cap, recent, above, below, z_above, z_below, moved, covered):
+                   r_compatible, mu0, phi, ok, cap, recent, above, below, z_above, z_below, z_fit, moved, covered):
     """The Noufaily baseline of every cell (si[j], ti[j]) of the count matrix ``Y``.
 
     With ``trend``, a trend is kept where it converged, its t statistic exceeds ``keep_t`` (the
@@ -639,13 +690,19 @@ def baseline_cells(Y, si, ti, offsets, design, ws, ref, trend, keep_t, trend_ok,
                     and abs(slope) > keep_t * math.sqrt(max(var, 1e-300)))
             if keep:
                 mu0[j], phi[j], ok[j] = m0, ph, conv
+                if recent > 0:
+                    _fitted(slope, design, ws, mu)
         if not keep:
             # ``keep`` is False here: a variable rather than a constant, so numba compiles one version
             m0, ph, _, _, conv, _, n_out, c = quasi_poisson_row(y, Sy, Syy, Syt, design, ref, keep, reweight, threshold,
                                                                 max_iter, keep, ws, mu, out_idx, out_d, n_miss, gone)
             mu0[j], phi[j], ok[j] = m0, ph, conv
+            if recent > 0:
+                for i in range(n):
+                    mu[i] = ws.level[level_of[i]]
         moved[j] = False
         if recent > 0 and ok[j]:
-            # ws.level and the weights are the kept fit's (the trend fit's, or the refit without trend)
-            mu0[j], phi[j], moved[j] = recent_level(y, ws.level, level_of, ref, out_idx, out_d, n_out, c, phi[j],
-                                                    mu0[j], recent, above, below, z_above, z_below, n_miss, gone)
+            # ws.level, the weights and the means ``mu`` are the kept fit's (the trend fit's, or the refit without)
+            mu0[j], phi[j], moved[j] = recent_level(y, mu, ws.level, level_of, ref, out_idx, out_d, n_out, c, phi[j],
+                                                    mu0[j], recent, above, below, z_above, z_below, z_fit, n_miss,
+                                                    gone)

@@ -109,6 +109,9 @@ class NoufailyDetector(Detector):
     #: standard errors beyond the ``recent_ratio`` band before the last half year's level replaces a prediction above
     #: it (which lowers the baseline: a false alarm where the trend was real) and one below it (which raises it)
     RECENT_Z = (3.0, 1.5)
+    #: standard errors by which the last 1 to 4 half years of the baseline must fall short of the fit's own means of
+    #: them before their level replaces a prediction above it (the downward rule that sparse series reach too)
+    RECENT_FIT_Z = 3.0
 
     def __init__(
         self,
@@ -255,7 +258,7 @@ class NoufailyDetector(Detector):
                        self.reference_level_, self.trend, self.keep_t_, self.b >= 3, self.reweight,
                        self.weights_threshold, self.max_iter, self.r_compatible_trend_test, mu0, phi, ok,
                        _trend_cap(self.cap_trend), recent, *map(float, self.recent_ratio or (1.0, 1.0)),
-                       *self.RECENT_Z, moved, covered)
+                       *self.RECENT_Z, self.RECENT_FIT_Z, moved, covered)
         return mu0, phi, ok, covered
 
 

@@ -219,6 +219,22 @@ def test_quiet_series_with_a_step_alarm_at_most_one_percent(factor, years):
     assert res["alarm"].mean() < 0.01
 
 
+def test_a_sparse_step_down_two_years_back_gets_the_new_level_as_baseline():
+    """6 a week, then 2 for good two years before the end (red team 10c, F1): the 5-year trend fitted across the
+    step predicted 2.6 a week for the last half year, under the last half year's rule's reach (1.25 times the
+    level plus 3 standard errors of 26 sparse weeks), and a x2.5 rise was found half as often as in a series
+    always at 2. The fit lies above every week since the step: that level is the baseline."""
+    from models.simulate import negative_binomial
+
+    rng = np.random.default_rng(808)
+    S, T = 80, 7 * 52
+    mu = np.where(np.arange(T) >= T - 104, 2.0, 6.0)
+    y = np.stack([negative_binomial(rng, mu, 1.5) for _ in range(S)])
+    res = AutoDetector().score(_panel(y), ["s"], eval_start=T - 25)
+    assert res["expected"].mean() < 2.25                                # 2.57 before
+    assert res["alarm"].mean() < 0.01
+
+
 def test_one_far_out_count_does_not_make_the_next_year_alarm():
     """One count of 1,000,000 in a series of 3 a week made the dispersion 84,000: 83 % of the next year's weeks
     alarmed, half of them with the count at or below the expected one."""
