@@ -11,6 +11,7 @@ provisional; the definitive figures later replace it as a new vintage.
 from __future__ import annotations
 
 import logging
+import json
 import os
 import re
 import urllib.parse
@@ -48,20 +49,65 @@ def base_url() -> str:
     return os.environ.get("WIJKRADAR_POLITIE_URL", DEFAULT_BASE_URL).rstrip("/")
 
 
-def query_url(base: str, gemeente: str, crime_types: list[str]) -> str:
+#: the ODataApi refuses a query of more than 10,000 rows ("query returns more than 10000 records"); a query is split
+#: where the municipality's buurten times crime types times months would pass this, which leaves room for buurten the
+#: reference does not know (a later division)
+ROWS_AIMED = 8_000
+
+
+def query_url(base: str, gemeente: str, crime_types: list[str], year: str | None = None) -> str:
+    """The TypedDataSet query of ``gemeente``'s buurten, ``crime_types`` and monthly periods (of ``year`` only)."""
     if not re.fullmatch(r"GM\d{4}", gemeente):                  # "GM" would filter on every buurt in the country
         raise IngestError(f"{gemeente[:20]!r} is not a municipality code (GM and four digits); give one such as GM0118")
     types = " or ".join(f"SoortMisdrijf eq '{t:<6}'" for t in crime_types)
     flt = (f"startswith(WijkenEnBuurten,'BU{gemeente[2:]}') and ({types}) and substring(Perioden,4,2) eq 'MM'")
+    if year is not None:
+        flt += f" and Perioden ge '{year}MM01' and Perioden le '{year}MM12'"
     return f"{base}/{TABLE}/TypedDataSet?$format=json&$filter={urllib.parse.quote(flt)}"
 
 
+def query_urls(base: str, gemeente: str, crime_types: list[str], months: list[str], buurten: int) -> list[str]:
+    """The queries of the municipality's figures, each within the ODataApi's 10,000 rows: one query where
+    ``buurten`` x types x ``months`` (the table's monthly period codes) stay within :data:`ROWS_AIMED`, else one per
+    year, and per year and crime type where a year would pass it. The table reaches back to 2012, so one query of a
+    municipality of 50 buurten and 4 types asks about 34,000 rows, which the real service refuses (a test server
+    serving 2024 on never did)."""
+    per_month = max(buurten, 1) * len(crime_types)
+    if not months or per_month * len(months) <= ROWS_AIMED:
+        return [query_url(base, gemeente, crime_types)]
+    urls = []
+    for year in sorted({m[:4] for m in months}):
+        in_year = sum(m.startswith(year) for m in months)
+        urls += ([query_url(base, gemeente, crime_types, year)] if per_month * in_year <= ROWS_AIMED
+                 else [query_url(base, gemeente, [t], year) for t in crime_types])
+    return urls
+
+
+def monthly_codes(pages: list[bytes]) -> list[str]:
+    """The monthly period codes (``2024MM01``) of the Perioden code list's pages (none where a page is no list)."""
+    codes = []
+    for page in pages:
+        try:
+            rows = json.loads(page).get("value", [])
+        except (ValueError, AttributeError):
+            return []
+        codes += [str(r.get("Key", "")).strip() for r in rows if isinstance(r, dict)]
+    return sorted(c for c in codes if re.fullmatch(r"\d{4}MM\d{2}", c))
+
+
 def fetch(base: str, gemeente: str, ref, archive_dir: Path, **kw) -> Path:
-    """Download the municipality's monthly figures and metadata; returns the archived payload folder."""
+    """Download the municipality's monthly figures and metadata; returns the archived payload folder. The period code
+    list comes first: it says how many months the figures span, and so how the query is split (:func:`query_urls`)."""
     types = sorted(ref.politie_types["soort_misdrijf"].unique())
+    perioden = fetch_pages(f"{base}/{TABLE}/Perioden?$format=json", require=REQUIRED["Perioden"], **kw)
+    buurten = int(ref.buurten["area_code"].str.startswith(f"BU{gemeente[2:]}").sum()) if gemeente[2:] else 0
+    urls = query_urls(base, gemeente, types, monthly_codes(perioden), buurten)
+    if len(urls) > 1:
+        log.info("%s download of %s: %d queries (by year, or year and crime type), each within the service's 10,000 "
+                 "rows", NAME, gemeente, len(urls))
     pages = {
-        "TypedDataSet": fetch_pages(query_url(base, gemeente, types), **kw),
-        "Perioden": fetch_pages(f"{base}/{TABLE}/Perioden?$format=json", require=REQUIRED["Perioden"], **kw),
+        "TypedDataSet": [page for url in urls for page in fetch_pages(url, **kw)],
+        "Perioden": perioden,
         "DataProperties": fetch_pages(f"{base}/{TABLE}/DataProperties?$format=json", require=REQUIRED["DataProperties"],
                                       **kw),
     }

@@ -130,6 +130,8 @@ def test_a_definitive_download_without_a_buurt_names_its_provisional_figures_tha
     """Red team 8b F1: a revised download, every month definitive, without Centrum's October rows kept October's
     provisional figures of the first download with nothing said, read as final. The load's line now names them (the
     figures stand: a delivery replaces the cells it holds)."""
+    from urllib.parse import parse_qs, urlsplit
+
     from tests.pipelines.odata_server import politie_entities
 
     rows = make_rows(buurten[:6])
@@ -164,6 +166,8 @@ def planted_rows(buurten):
 
 def payload_folder(rows, folder):
     import json
+
+    from urllib.parse import parse_qs, urlsplit
 
     from tests.pipelines.odata_server import politie_entities
 
@@ -213,7 +217,7 @@ def test_a_fetched_answer_is_archived_without_fields_it_does_not_read_nor_person
     for row in rows[4:7]:
         row["Opmerking"] = "aangifte door Hendrikje Mulderij, tel 06-24681357"
         row["Melder Jacobus Stuulen 0613572468"] = 1
-    with Service(rows) as svc:
+    with Service(rows, filtering=False) as svc:      # a server that sends what no filter asked for
         folder = politie.fetch(svc.base, "GM0118", reference.Reference(), home.archive, backoff=0.01)
     said = caplog.text
     assert ("politie download of GM0118, before it was archived: 6 field(s) in 3 row(s) that wijkradar does not read "
@@ -271,3 +275,33 @@ def test_quarantine_export_says_what_closes_a_downloaded_row_and_writes_no_corre
         assert con.execute("SELECT state FROM quarantine.rows").fetchall() == [("resolved",)]
     res = CliRunner().invoke(app, ["--home", str(home.root), "quarantine", "export"])
     assert "no open quarantined rows to export" in res.output
+
+
+def test_a_history_from_2012_is_fetched_in_queries_the_service_answers(home, buurten):
+    # the table reaches back to 2012: one query of Hoogeveen's buurten and crime types asks about 34,000 rows, which
+    # the ODataApi refuses ("query returns more than 10000 records"); a test server serving 2024 on never did
+    from urllib.parse import parse_qs, urlsplit
+
+    from tests.pipelines.odata_server import politie_entities
+
+    rows = make_rows(buurten, first_year=2012)
+    assert len(rows) > 10_000
+    with Service(politie_entities(rows, first_year=2012)) as svc:
+        folder = politie.fetch(svc.base, "GM0118", reference.Reference(), home.archive, backoff=0.01)
+        queries = {parse_qs(urlsplit(r).query)["$filter"][0] for r in svc.requests if "TypedDataSet" in r}
+    assert len(queries) == 2026 - 2012 + 1                        # one a year
+    result = load(home, folder)
+    assert (result.rows_read, result.rows_quarantined) == (len(rows), 0)
+    with connect(home.warehouse) as con:
+        got = con.execute("SELECT min(period_start), max(period_start), count(*) FROM core.signal_counts").fetchone()
+    assert str(got[0])[:10] == "2012-01-01" and str(got[1])[:10] == "2026-10-01"
+
+
+def test_a_large_municipalitys_year_is_split_by_crime_type():
+    from pipelines.sources.politie import query_urls
+
+    months = [f"{y}MM{m:02d}" for y in (2025, 2026) for m in range(1, 13)]
+    urls = query_urls("http://x", "GM0363", ["1.1.1", "1.4.3", "1.4.4", "1.4.5"], months, buurten=517)
+    assert len(urls) == 8                                          # 517 x 4 x 12 = 24,816 rows a year: per type
+    small = query_urls("http://x", "GM0088", ["1.1.1", "1.4.3"], months, buurten=2)
+    assert len(small) == 1 and "Perioden%20ge" not in small[0]     # one query, as before
