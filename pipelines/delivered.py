@@ -1,11 +1,15 @@
 """Periods a source never delivered: the period ranges per source, and the runs of periods a municipality's
-source holds no count of where its usual counts make that implausible (missing, not zeros).
+source holds no count of where its usual counts make that implausible (missing, not zeros); and the weeks a
+delivery covers without holding a report of them (its name's week, its declared window), which are delivered.
 
 One rule for the scoring (``pipelines.score``: such periods are left out of every series) and the reports'
 year comparisons (``pipelines.reports.trends``); numpy and pandas only, so a report reads it without loading the
 detectors.
 """
 from __future__ import annotations
+
+import re
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -16,6 +20,49 @@ from models.calendar import period_index
 #: zeros) when the source's mean count per period there times the run's length reaches this: a Poisson source
 #: expecting 10 counts over the run is empty in it with a chance of 5e-5. A sparse source's quiet periods stay zeros.
 MISSING_EXPECTED = 10.0
+
+
+#: An ISO week in a file's name, as wijkradar writes weeks: 2026-W48 (also 2026W48, 2026_w48, 2026-week48). A bare
+#: "2026_47" is no week: it may be a month or a day.
+_NAMED_WEEK = re.compile(r"(?<![0-9])(20[0-9]{2})[-_. ]?(?:w|wk|week)[-_. ]?([0-9]{1,2})(?![0-9])", re.I)
+
+
+def named_week(name: str) -> pd.Timestamp | None:
+    """The Monday of the ISO week a delivery's file name gives (``meldingen_export_2026-W48.csv``: 2026-11-23); None
+    when the name gives no week, gives two different weeks (a range, which says nothing of the weeks between) or one
+    that does not exist (2025-W53)."""
+    weeks = set(_NAMED_WEEK.findall(name))
+    if len(weeks) != 1:
+        return None
+    year, week = (int(x) for x in weeks.pop())
+    try:
+        return pd.Timestamp(date.fromisocalendar(year, week, 1))
+    except ValueError:
+        return None
+
+
+def last_whole_week(first: pd.Timestamp, last: pd.Timestamp) -> pd.Timestamp | None:
+    """The Monday of the newest ISO week lying wholly inside the days ``first`` to ``last`` (a declared window);
+    None when no whole week does."""
+    last = pd.Timestamp(last).normalize()
+    monday = last - pd.Timedelta(days=(last.weekday() + 1) % 7 + 6)     # the newest Sunday up to ``last``, minus 6
+    return monday if monday >= pd.Timestamp(first).normalize() else None
+
+
+def with_delivered_weeks(ranges: pd.DataFrame, delivered: dict[str, pd.Timestamp]) -> pd.DataFrame:
+    """``ranges`` (``catalog.count_ranges``) with each weekly source's last week moved to the newest week its
+    deliveries cover (``delivered``: per source the Monday of that week, ``catalog.delivered_weeks``) when that is
+    later: a week of a municipality without a single report was delivered all the same, and is a quiet week (zeros),
+    not one still to come. Only a source with counts is extended (a week covered before its first count is no
+    history of it)."""
+    if not delivered or ranges.empty:
+        return ranges
+    out = ranges.copy()
+    for i, r in out.iterrows():
+        week = delivered.get(r["source"])
+        if r["period"] == "week" and week is not None and pd.Timestamp(week) > pd.Timestamp(r["last"]):
+            out.at[i, "last"] = pd.Timestamp(week)
+    return out
 
 
 def grids(counts: pd.DataFrame) -> dict[tuple[str, str], tuple[int, int]]:

@@ -29,12 +29,12 @@ from pipelines import delivery as delivery_mod
 from pipelines.catalog.counts import (ledger_holders, newer_holders, recent_values, replace_corrections,
                                       warehouse_file, whole_cells_held)
 from pipelines.catalog.loads import accepted_waivers, held_window
-from pipelines.catalog.windows import load_window, record_window
+from pipelines.catalog.windows import load_window, record_named_week, record_window
 from pipelines.delivery import LoadHeld
 from pipelines.faults import fault_point as _fault_point   # a module name, so a test can patch it here
 from pipelines.reference import Reference
 from pipelines.sources import SOURCES, merges
-from pipelines.sources.common import IngestError, PrivacyError, row_shape_failures
+from pipelines.sources.common import IngestError, NoDataRows, PrivacyError, row_shape_failures
 from pipelines.validate import run_suite
 from pipelines.warehouse import transaction
 from pipelines.wording import iso_day
@@ -58,6 +58,7 @@ class LoadResult:
     window_applied: str = ""            # loaded as a full export: "the full-export window jjjj-mm-dd:jjjj-mm-dd"
     time_note: str = ""                 # loaded: why the file's modification time was not taken as it was
     missing_note: str = ""              # loaded: the buurten a period was delivered without (``left_out_note``)
+    no_reports: str = ""                # loaded without rows: the period it delivers as without reports
     left_out: pd.DataFrame | None = field(default=None, repr=False, compare=False)   # those cells
 
     def describe(self) -> str:
@@ -74,6 +75,7 @@ class LoadResult:
         stale = (f" ({self.corrections_not_applied} correcting a row no longer open, not applied)"
                  if self.corrections_not_applied else "")
         window = f", as {self.window_applied}" if self.window_applied else ""
+        window += f", read as {self.no_reports} without reports" if self.no_reports else ""
         note = "".join(f"; warning: {n}" for n in (self.time_note, self.missing_note) if n)
         return (f"{self.file_name}: {self.rows_read} rows read, {self.rows_accepted} accepted, "
                 f"{self.rows_quarantined} quarantined{stale}{retracted}{window} (load {self.load_id}){note}")
@@ -701,8 +703,21 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
             f"it was loaded with {loaded.window_text()}; {delivery.window_text()} ({delivery.declared_by})"))
     load_id = f"{source}-{digest[:12]}"
 
-    raw = module.read(path)
-    if content_hash(path) != digest:               # hashed and read in two passes: the rows must be of that hash
+    week = _named_week(path, module, delivery, today)
+    content = digest
+    try:
+        raw = module.read(path)
+        no_reports = ""
+    except NoDataRows as empty:
+        raw, no_reports = _without_reports(empty, week, delivery, today, later_rows, file_name, module)
+        # every export without reports is the same bytes (its header): a delivery of one is known by its period too,
+        # or the second quiet week would be skipped as the first one already loaded
+        digest = hashlib.sha256(f"{digest}:{no_reports}".encode()).hexdigest()
+        known = catalog.load_by_hash(con, digest)
+        if known is not None:
+            return LoadResult(known, source, file_name, skipped=True)
+        load_id = f"{source}-{digest[:12]}"
+    if content_hash(path) != content:              # hashed and read in two passes: the rows must be of that hash
         raise NotYet(f"{file_name}: still being written (it changed while wijkradar read it); nothing loaded: the next "
                      "run, or ingest once the copy is complete, loads it")
     clock("read")
@@ -726,9 +741,12 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
     if later_rows == "leave":
         _leave_if_later(frame, today, file_name)
     guarded = pd.concat([failures_length, failures_privacy], ignore_index=True)
-    verdict = run_suite(source, frame, module.checks(ref, today), max_failed_share=max_failed_share,
-                        docs_root=docs_root, extra_failed=guarded)
-    failures = _merge_failures(_merge_failures(verdict.failures, failures_privacy), failures_length)
+    if no_reports:                                 # a period without reports: no row to validate
+        failures = pd.DataFrame(columns=["row_number", "expectation", "reason"])
+    else:
+        verdict = run_suite(source, frame, module.checks(ref, today), max_failed_share=max_failed_share,
+                            docs_root=docs_root, extra_failed=guarded)
+        failures = _merge_failures(_merge_failures(verdict.failures, failures_privacy), failures_length)
     is_accepted = ~frame["row_number"].isin(failures["row_number"]).to_numpy()
     clock("validate")
 
@@ -871,6 +889,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
                                 int(retracted + (replaced if getattr(module, "KIND", None) == "records" else 0)),
                                 modified, kinds)
             record_window(con, load_id, delivery.window)
+            record_named_week(con, load_id, week if _ended(week, today) else None)
             if accepting:
                 catalog.accept_held(con, digest)
             catalog.release_hold(con, digest)
@@ -897,12 +916,12 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
         raise
     with _archiving(load_id):
         clock("load: valve, states, commit")
-        _archive(archive_dir, source, digest, path, file_name, load_id, raw_rows)
+        _archive(archive_dir, source, digest, path, file_name, load_id, raw_rows, sha256=content)
         clock("archive")
     return LoadResult(load_id, source, file_name, False, len(raw), int(len(accepted)), len(quarantine_rows),
                       int(retracted), len(not_applied), int(replaced),
                       window_applied=delivery.window_text() if delivery.window is not None else "",
-                      time_note=time_note, missing_note=missing_note, left_out=left_out)
+                      time_note=time_note, missing_note=missing_note, left_out=left_out, no_reports=no_reports)
 
 
 def _periods_and_buurten(cells: pd.DataFrame, most: int = 6, signals: bool = False) -> str:
@@ -1074,6 +1093,51 @@ class NotYet(Exception):
     or one still being written (it changed while it was read)."""
 
 
+def _named_week(path: Path, module, delivery: "Delivery", today: pd.Timestamp) -> pd.Timestamp | None:
+    """The Monday of the week a weekly export of reports names in its file (``meldingen_export_2026-W48.csv``,
+    ``delivered.named_week``); None for a correction (it holds only fixed rows), a source of counts (whose cells say
+    what they hold, zeros included) or a name without one week."""
+    from pipelines.delivered import named_week
+
+    if getattr(module, "KIND", None) != "records" or getattr(module, "PERIOD", None) != "week" \
+            or delivery.mode == "correction":
+        return None
+    return named_week(path.name)
+
+
+def _ended(week: pd.Timestamp | None, today: pd.Timestamp) -> bool:
+    """Whether the week starting ``week`` had ended by ``today`` (the day of the load): only then can an export of it
+    be whole, and only then is the week recorded as delivered (``meta.loads.named_week``)."""
+    return week is not None and week + pd.Timedelta(days=6) < pd.Timestamp(today).normalize()
+
+
+def _without_reports(empty: NoDataRows, week: pd.Timestamp | None, delivery: "Delivery", today: pd.Timestamp,
+                     later_rows: str, file_name: str, module) -> tuple[pd.DataFrame, str]:
+    """A file of reports with a header and no rows: the empty rows and the period they deliver as without reports
+    when the delivery says which (its declared window, or its name's week once that week has ended), so a small
+    municipality's quiet week is delivered as one. Refused where no period can be known: then an empty file is more
+    likely the wrong sheet or period than a municipality where nobody reported anything."""
+    from models.calendar import period_label
+
+    if delivery.window is not None:
+        return empty.frame, f"{delivery.window[0]:%Y-%m-%d}:{delivery.window[1]:%Y-%m-%d}"
+    if getattr(module, "KIND", None) != "records" or delivery.mode == "correction":
+        raise empty
+    if week is None:
+        raise NoDataRows(f"{empty}; an export of a week without reports is read as such when its name gives the week "
+                         f"({module.NAME}_export_2026-W48.csv) or a manifest declares its window", empty.frame)
+    label = period_label(pd.Series([week]), "week").iloc[0]
+    if _ended(week, today):
+        return empty.frame, label
+    if later_rows == "leave" and _ended(week, local_today()):
+        raise NotYet(f"{file_name}: the week its name gives, {label}, has not ended on {today:%Y-%m-%d}, the day this "
+                     "run was given (--today); the file is left in the inbox and loads with a run of a later day (or "
+                     "without --today)")
+    raise IngestError(f"{file_name}: the file holds no data rows below its header, and the week its name gives "
+                      f"({label}) has not ended on {today:%Y-%m-%d}, the day of the load: an export of a week without "
+                      "reports says so once the week is over; deliver it then")
+
+
 def _leave_if_later(frame: pd.DataFrame, today: pd.Timestamp, file_name: str) -> None:
     """:class:`NotYet` when a row of ``frame`` (typed) is dated after ``today``: its date (``created``) or its
     period (``period_start``)."""
@@ -1152,8 +1216,9 @@ def _older_message(file_name: str, modified: pd.Timestamp, newer: pd.DataFrame) 
 
 
 def _archive(archive_dir: Path, source: str, digest: str, path: Path, file_name: str, load_id: str,
-             raw_rows: pd.DataFrame) -> None:
-    """What audit and reproduction need, without personal data: the file's name, size and hash, and the
+             raw_rows: pd.DataFrame, sha256: str | None = None) -> None:
+    """What audit and reproduction need, without personal data: the file's name, size and hash (``sha256``, when the
+    load's ``digest`` is not the file's own: an export without reports is known by its period too), and the
     stored (stripped, redacted) rows as Parquet. Written after the load committed, into a folder beside
     the archive that is renamed into place when complete, so a kill leaves no half archive behind it."""
     folder = archive_dir / source / digest[:12]
@@ -1170,7 +1235,7 @@ def _archive(archive_dir: Path, source: str, digest: str, path: Path, file_name:
         size = sum(f.stat().st_size for f in path.rglob("*") if f.is_file() and not f.is_symlink()) \
             if path.is_dir() else path.stat().st_size
         (part / "manifest.json").write_text(json.dumps({
-            "load_id": load_id, "source": source, "file_name": file_name, "sha256": digest, "bytes": size,
+            "load_id": load_id, "source": source, "file_name": file_name, "sha256": sha256 or digest, "bytes": size,
             "rows": len(raw_rows), "archived_at": pd.Timestamp.now().isoformat(timespec="seconds"),
             "note": "the original file is not kept: only the rows wijkradar read, without personal data",
         }, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -16,6 +16,7 @@ import pandas as pd
 
 from pipelines import privacy
 from pipelines.codes import BUURT_TAIL
+from pipelines.validate import ValidationRefused
 
 
 class IngestError(ValueError):
@@ -1532,13 +1533,21 @@ def other_sheets_checked(book: "Workbook", path: Path) -> "Workbook":
 
 
 def refuse_no_rows(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
-    """``frame``, or ValidationRefused naming the file when it holds a header but no data rows."""
+    """``frame``, or :class:`NoDataRows` naming the file when it holds a header but no data rows."""
     if frame.empty:
-        from pipelines.validate import ValidationRefused
-
-        raise ValidationRefused(f"{Path(path).name}: the file holds no data rows below its header; check that you "
-                                "exported the right sheet or period")
+        raise NoDataRows(f"{Path(path).name}: the file holds no data rows below its header; check that you "
+                         "exported the right sheet or period", frame)
     return frame
+
+
+class NoDataRows(ValidationRefused):
+    """A file with a header and no data rows: refused, unless the delivery says which period it covers (a weekly
+    export of reports named after its week, or a declared window: ``ingest`` then reads it as that period without
+    reports). ``frame``: the empty rows as read, with their columns."""
+
+    def __init__(self, message: str, frame: pd.DataFrame | None = None):     # re-raised with its message only
+        super().__init__(message)
+        self.frame = pd.DataFrame() if frame is None else frame
 
 
 def refuse_personal_columns(frame: pd.DataFrame, path: Path, allowed_drop: set[str] = frozenset()) -> pd.DataFrame:
