@@ -2,7 +2,8 @@
 
 Area evidence, false-discovery control and the lifecycle come from ``models.evidence``; this
 module picks the run's period, joins the wijkteams and writes the explanations. The run's period
-is the latest ISO week with counts that has ended (``runs.complete_periods``); a list holds that week's flags
+is the latest ISO week delivered (with counts, or covered by a delivery without reports: ``runs.delivered_ranges``)
+that has ended (``runs.complete_periods``); a list holds that week's flags
 only, and of the monthly signals the latest month complete by the week's end, if it is recent
 (:data:`RECENT_MONTHS`). A run's week (or month) that was not scored is not judged: its list holds no older
 week's flags and says so (:func:`unjudged`). A team's answer on an

@@ -344,9 +344,11 @@ def _period_end(label: str) -> tuple[str, pd.Timestamp]:
 
 def staleness(run_period: str, today: pd.Timestamp | None, covered_to: pd.Timestamp | None = None,
               source: str | None = None) -> str | None:
-    """A warning when the newest period delivered (``run_period``, or a source's newest period; ``covered_to``:
-    the last day a full export declared it covers, when later) is late by the rhythm of its kind: a week two
-    weeks after it ended, a month once the month after it has ended plus ``STALE_MONTH_GRACE_DAYS``."""
+    """A warning when the newest period delivered (``run_period``, or a source's newest period: of its counts, or a
+    week a delivery covers without reports; ``covered_to``: the last day a delivery declared it covers, when later)
+    is late by the rhythm of its kind: a week two weeks after it ended, a month once the month after it has ended
+    plus ``STALE_MONTH_GRACE_DAYS``. Judged by what the deliveries cover, not by the newest count: a small
+    municipality's weeks without a report are no late delivery when their exports came."""
     period, end = _period_end(run_period)
     if covered_to is not None and pd.Timestamp(covered_to) > end:
         end = pd.Timestamp(covered_to)
@@ -356,16 +358,23 @@ def staleness(run_period: str, today: pd.Timestamp | None, covered_to: pd.Timest
         return None
     if period == "month" and today <= end + pd.offsets.MonthEnd(1) + pd.Timedelta(days=STALE_MONTH_GRACE_DAYS):
         return None
-    whose, what = (f"of {source} ", f"check that {source}'s deliveries reach the inbox") if source else \
-        ("", "these are its lists; check that this week's deliveries reached the inbox")
-    return (f"the newest complete {period} {whose}with counts is {run_period}, which ended {weeks} weeks before today "
-            f"({today.date()}): {what}")
+    whose, what = (f"{source}'s deliveries cover", f"check that {source}'s deliveries reach the inbox") if source \
+        else ("delivered", "these are its lists; check that this week's deliveries reached the inbox")
+    quiet = ""
+    if source and period == "week" and getattr(SOURCES.get(source), "KIND", None) == "records":
+        from models.calendar import period_label
+
+        last = period_label(pd.Series([today - pd.Timedelta(days=7)]), "week").iloc[0]
+        quiet = (f"; a week without reports is delivered as its export with the header row only, named after the "
+                 f"week ({source}_export_{last}.csv), or by a full export whose window declares it")
+    return (f"the newest complete {period} {whose} is {run_period}, which ended {weeks} weeks before today "
+            f"({today.date()}): {what}{quiet}")
 
 
 def delivery_warnings(ranges: pd.DataFrame, run_period: str, today: pd.Timestamp | None,
                       windows: dict[str, pd.Timestamp] | None = None) -> list[str]:
     """What the run says about the deliveries, judged per source by what it delivered (``ranges``:
-    ``catalog.count_ranges``; ``windows``: per source the last day its newest full export covers): a source
+    ``runs.delivered_ranges``; ``windows``: per source the last day its deliveries declare they cover): a source
     late by its own rhythm (:func:`staleness`), and monthly counts newer than the run's week, which these lists
     do not evaluate because a weekly source holds the run's week back."""
     from models.calendar import period_label
@@ -551,9 +560,10 @@ def weekly(home: str | None = None, today: str | None = None, fan_out: bool = Fa
     from pipelines.catalog.windows import covered_to
 
     from pipelines.export import english_notes, unjudged_notes
+    from pipelines.runs import delivered_ranges
 
     with connect(h.warehouse) as con:
-        ranges, windows = catalog.count_ranges(con), covered_to(con)
+        ranges, windows = delivered_ranges(con), covered_to(con)
         unjudged = english_notes(unjudged_notes(con, result.run.run_id, result.run.run_period))
     for warning in delivery_warnings(ranges, result.run.run_period, now, windows):
         logger.warning("%s", warning)

@@ -94,6 +94,16 @@ def find_run(con: duckdb.DuckDBPyConnection, run_key: str | None = None, period:
     return None if r is None else Run(r[0], r[1], r[2], True, r[3], r[4], r[5])
 
 
+def delivered_ranges(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """``catalog.count_ranges`` with each weekly source's last week the newest week its deliveries cover, with
+    reports or without (``delivered.with_delivered_weeks``): the run's week is the newest week delivered, so a week
+    in which nobody in a small municipality reported anything gets its own list instead of an older week's."""
+    from pipelines.catalog.windows import delivered_weeks
+    from pipelines.delivered import with_delivered_weeks
+
+    return with_delivered_weeks(catalog.count_ranges(con), delivered_weeks(con))
+
+
 def complete_periods(grid: dict[tuple[str, str], tuple[int, int]], today: pd.Timestamp) -> dict:
     """``grid`` without the periods that have not ended by ``today``: the week and the month holding it.
 
@@ -133,7 +143,7 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, 
     from pipelines.ingest import run_pending_upgrades     # an older warehouse's one-time upgrades
 
     run_pending_upgrades(con, ref, today)
-    ranges = catalog.count_ranges(con)
+    ranges = delivered_ranges(con)
     if ranges.empty:
         raise score.NothingToScore("there are no signal counts in the warehouse yet; load files first "
                            "(wijkradar ingest or run)")
