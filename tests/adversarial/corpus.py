@@ -221,6 +221,9 @@ fetched-unknown-fields     the same served by a local OData service whose answer
                            as a buurt code -> fetched, loaded with that row quarantined; the archived payload keeps
                            none of them, and the warning counts them without naming one.
 delivery-duplicate         the same bytes delivered twice (other name) -> the second load is skipped.
+delivery-week-without-reports  a meldingen export with its header only, named after a week that has ended
+                           (meldingen_export_2026-W47.csv) -> loaded as that week without reports (0 rows); without a
+                           week in its name, or named after a week not over on TODAY -> refused.
 baseline                   clean files of every layout -> load with nothing quarantined.
 
 ``Case.message`` may hold several keywords separated by ``|``; all must occur (case-insensitive).
@@ -1866,6 +1869,15 @@ def plan(seed: int = SEED) -> list[Planned]:
     b.add(Case("politie_onbekende_velden", "politie", "loaded", rows_read=72, quarantined=1, reason="personal data",
                secrets=(name, phone, other, bsn, address), klass="fetched-unknown-fields", served=True),
           _politie_payload("politie_onbekende_velden", rows))
+    # red team 10c F3: a small municipality's weekly export of a week in which nobody reported anything, the header
+    # only: named after a week that had ended it delivers that week without reports (the run's week moves to it);
+    # without a week in its name, or named after a week not over yet, it is refused (the wrong sheet or period)
+    b.text(Case("meldingen_export_2026-W47.csv", "meldingen", "loaded", rows_read=0, quarantined=0,
+                klass="delivery-week-without-reports"), M, [])
+    b.text(Case("meldingen_export_leeg.csv", "meldingen", "refused", message="no data rows|name gives the week",
+                klass="delivery-week-without-reports"), M, [])
+    b.text(Case("meldingen_export_2026-W48.csv", "meldingen", "refused", message="2026-w48|has not ended",
+                klass="delivery-week-without-reports"), M, [])
     return b.items
 
 
