@@ -313,9 +313,14 @@ def _run_weekly(home: Home, today: Optional[str], dask_address: Optional[str] = 
         flow_fn, fan_out = weekly.with_options(task_runner=runner), True
         console.print(f"scoring on Dask: {dask_address or f'a local cluster of {dask_workers} workers'}")
     console.print("starting the weekly flow (Prefect; the first start of a local Prefect server takes ~20 s)")
-    from pipelines.prefect_env import serve_in_own_session
+    from pipelines.prefect_env import ServerNotStarted, start_server
 
-    serve_in_own_session()          # a Ctrl-C or SIGTERM to the process group leaves the server to record the stop
+    try:
+        # on a port this process holds (no other working folder's server), out of the command's process group (a
+        # Ctrl-C or SIGTERM to the group leaves the server to record the stop); one that cannot start: a sentence
+        start_server()
+    except ServerNotStarted as exc:
+        _fail(str(exc))
     try:
         # the flow's state, not its result: a run a full disk stopped is a Failed run holding its result (flows.Stop)
         state = flow_fn(home=str(home.root), today=today, fan_out=fan_out, return_state=True)

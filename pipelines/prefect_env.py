@@ -21,12 +21,17 @@ it does nothing. No prefect import: this is cheap enough for every CLI start.
 
 ``serve_in_own_session``: the temporary server out of the command's process group, so that a Ctrl-C or SIGTERM to
 the group reaches the command alone, which records its flow run as crashed and then stops the server.
+
+``start_server``: the command starts that server itself, on a port it holds from before the server starts, so that two
+working folders' runs started together never share one server; a server that cannot start is one sentence at once.
 """
 from __future__ import annotations
 
 import logging
 import os
+import re
 import signal
+import socket
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -214,11 +219,131 @@ def serve_in_own_session() -> None:
             except OSError:
                 pass
             kwargs.update(stdout=log if log is not None else subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        command = list(kwargs.pop("args", None) or args[0])
+        held = _held_sockets.get(int(command[command.index("--port") + 1])) if "--port" in command else None
+        if held is not None:                # uvicorn serves the socket this process holds (start_server)
+            command += ["--fd", str(held.fileno())]
+            kwargs["pass_fds"] = (*kwargs.get("pass_fds", ()), held.fileno())
         try:
-            return subprocess.Popen(*args, start_new_session=True, **kwargs)
+            return subprocess.Popen(command, *args[1:], start_new_session=True, **kwargs)
         finally:
             if log is not None:
                 log.close()              # the server holds its own copy
 
     own.Popen = popen
     server.subprocess = own
+
+
+#: SQLite (Prefect's database) refuses a file whose name, with ``-journal`` added, is longer than 512 bytes: the
+#: temporary server then cannot start ("unable to open database file"; red team 10b F6, measured: 504 bytes open).
+MAX_DATABASE_PATH = 504
+
+
+class ServerNotStarted(RuntimeError):
+    """Prefect's temporary server could not start; the message is the sentence for the analyst."""
+
+
+def _database_path() -> Path | None:
+    """The file of the ephemeral server's SQLite database, or None when Prefect is set to use another database."""
+    from prefect.settings import get_current_settings
+
+    url = get_current_settings().server.database.connection_url
+    url = url.get_secret_value() if url is not None else ""
+    found = re.fullmatch(r"sqlite\+aiosqlite:///(.+)", url or "")
+    return Path(found.group(1)).expanduser().absolute() if found else None
+
+
+def _log_size(log_file: Path) -> int:
+    try:
+        return log_file.stat().st_size
+    except OSError:
+        return 0
+
+
+def _why_from_log(log_file: Path, since: int) -> str:
+    """The last error the server wrote to its log since ``since`` (its type and message, paths left out), or ''."""
+    try:
+        with open(log_file, "rb") as fh:
+            fh.seek(since)
+            text = fh.read().decode("utf-8", "replace")
+    except OSError:
+        return ""
+    errors = re.findall(r"^(?:[\w.]+(?:Error|Exception)(?::.*)?|.*\[Errno \d+\].*)$", text, flags=re.MULTILINE)
+    if not errors:
+        return ""
+    why = re.sub(r"\s*\|\s*(ERROR|CRITICAL)\s*\|\s*[\w.]+ - ", "", errors[-1]).strip()
+    why = re.sub(r"""['"]?(?:/|[A-Za-z]:[\\/])[^'"\s]*['"]?""", "[pad]", why)    # the error may quote a path
+    return why[:160]
+
+
+def start_server(timeout: float | None = None) -> str:
+    """Start Prefect's temporary server for this process and wait until it answers; returns its API address.
+
+    Prefect picks the port at random in 8000-8999 after probing that it is free, and the server binds it seconds
+    later: two commands of two working folders started together could pick the same one, and the health probe of the
+    one whose server could not bind was answered by the other's server. Its whole flow then ran against the other
+    working folder's Prefect database and ended in tracebacks when that one stopped (red team 10b F2). Here the port
+    is bound (port 0: the system picks a free one) by this process before the server starts, and the server is given
+    that socket (uvicorn's ``--fd``): no other process can listen on it, so the server that answers is this one.
+    The bound socket is not listened on, so a probe before the server is up is refused as usual.
+
+    Prefect's own start (``SubprocessASGIServer.start``) finds the server of this process running and uses it. A
+    server that exits while starting (a database it cannot open, a full disk) stops the command at once with the
+    error from its ``server.log`` (Prefect retried it on another port until its 120 s start-up time-out and then
+    raised a traceback), and a database path SQLite cannot open is refused before the server starts."""
+    import atexit
+
+    import httpx
+    from prefect.server.api import server
+    from prefect.settings import get_current_settings
+
+    if get_current_settings().api.url:      # a Prefect server of its own (PREFECT_API_URL): no temporary one
+        return get_current_settings().api.url
+    instance = server.SubprocessASGIServer()
+    if instance.running:
+        return instance.api_url
+    database = _database_path()
+    if database is not None and len(os.fsencode(database)) > MAX_DATABASE_PATH:
+        raise ServerNotStarted(
+            f"Prefect's database in this working folder (.prefect/{database.name}) would have a path of "
+            f"{len(os.fsencode(database)):,} bytes, and SQLite opens none longer than {MAX_DATABASE_PATH}; move the "
+            "working folder to a shorter path (or set PREFECT_HOME to a shorter folder of its own) and run the command "
+            "again")
+    serve_in_own_session()
+    held = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    held.bind(("127.0.0.1", 0))
+    prefect_home = Path(get_current_settings().home).expanduser()
+    log_file = prefect_home / "server.log"
+    since = _log_size(log_file)
+    instance.port = held.getsockname()[1]
+    _held_sockets[instance.port] = held
+    instance.server_process = instance._run_uvicorn_command()
+    instance.running = True
+    atexit.register(instance.stop)
+    deadline = time.monotonic() + (timeout or get_current_settings().server.ephemeral.startup_timeout_seconds)
+    with httpx.Client(timeout=5.0) as client:
+        while True:
+            code = instance.server_process.poll()
+            if code is not None:
+                instance.stop()
+                why = _why_from_log(log_file, since)
+                raise ServerNotStarted(
+                    f"Prefect's temporary server stopped while starting (exit code {code})"
+                    + (f": {why}" if why else "")
+                    + "; its log is server.log in Prefect's home (.prefect in the working folder)")
+            try:
+                if client.get(f"{instance.api_url}/health").status_code == 200:
+                    return instance.api_url
+            except httpx.TransportError:
+                pass
+            if time.monotonic() >= deadline:
+                instance.stop()
+                raise ServerNotStarted(
+                    "Prefect's temporary server did not answer within its start-up time "
+                    "(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS); its log is server.log in Prefect's home (.prefect in the "
+                    "working folder")
+            time.sleep(0.1)
+
+
+#: The sockets of the ports this process's servers were given, held for as long as the process lives.
+_held_sockets: dict[int, socket.socket] = {}
