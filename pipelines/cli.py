@@ -61,7 +61,9 @@ def system_error(exc: OSError) -> str:
     name = (f"{shown_file_name(path.parent.name)}/{shown_file_name(beside.group(1) or beside.group(2))}" if beside
             else shown_file_name(path.name))
     fix = ("give the file a shorter name" if exc.errno == errno.ENAMETOOLONG
-           else "check that it is there and may be read and written")
+           # a snapshot or a backup mounted read-only: status, flags and explain read it as it is (warehouse.connect)
+           else "the working folder is on a file system mounted read-only; copy it to a writable disk"
+           if exc.errno == errno.EROFS else "check that it is there and may be read and written")
     return f"{name}: {problem}; {fix}, and run the command again"
 
 
@@ -449,7 +451,7 @@ def flags(
     from pipelines.warehouse import connect
 
     home = _home()
-    with connect(home.warehouse) as con:
+    with connect(home.warehouse, only_reads=True) as con:
         reference.sync(con, reference.Reference.for_home(_home()))
         run = find_run(con, period=period)
         if run is None:
@@ -482,7 +484,7 @@ def _print_flags(home: Home, run_id: str | None = None, team: str | None = None,
     from pipelines.runs import find_run, read_flags
     from pipelines.warehouse import connect
 
-    with connect(home.warehouse) as con:
+    with connect(home.warehouse, only_reads=True) as con:
         reference.sync(con, reference.Reference.for_home(_home()))
         if run_id is None:      # an empty list is a list (a run without flags); only a missing run is refused
             run = find_run(con, period=period)
@@ -565,7 +567,7 @@ def explain(
     # as the sources read a code: trimmed, upper-cased, completed with BU (and the leading zeros that a
     # spreadsheet dropped), codes of an earlier division mapped to the current one
     code = resolve_area_codes(pd.Series([typed]), reference.Reference.for_home(_home())).iloc[0] or ""
-    with connect(_home().warehouse) as con:
+    with connect(_home().warehouse, only_reads=True) as con:
         if not catalog.area_exists(con, code):
             _fail(f"{area_code} is not an area of the reference division; use a code like BU01185005 or 01185005")
         ev = catalog.area_evidence(con, code)
@@ -684,7 +686,7 @@ def quarantine_list(ctx: typer.Context, load: Optional[str] = typer.Option(None,
 
     if state != "all" and state not in STATES:
         _fail(f"unknown state {state!r}; choose one of {', '.join(STATES)} or all")
-    with connect(_home().warehouse) as con:
+    with connect(_home().warehouse, only_reads=True) as con:
         rows = list_rows(con, load, state=None if state == "all" else state)
     if rows.empty:
         console.print(f"no {'' if state == 'all' else state + ' '}quarantined rows" + (f" for load {load}" if load else ""))
@@ -753,7 +755,7 @@ def loads_list(ctx: typer.Context) -> None:
     from pipelines import catalog
     from pipelines.warehouse import connect
 
-    with connect(_home().warehouse) as con:
+    with connect(_home().warehouse, only_reads=True) as con:
         held = catalog.held_loads(con)
     if held.empty:
         console.print("no held loads")
@@ -811,7 +813,7 @@ def feedback_report(ctx: typer.Context) -> None:
     from pipelines.feedback import precision, read_answers
     from pipelines.warehouse import connect
 
-    with connect(_home().warehouse) as con:
+    with connect(_home().warehouse, only_reads=True) as con:
         report = precision(read_answers(con))
     if report.empty:
         console.print("no answers yet: teams fill in Terugkoppeling on their list; import it with "
@@ -979,7 +981,7 @@ def status() -> None:
     from pipelines.warehouse import connect
 
     home = _home()
-    with connect(home.warehouse) as con:
+    with connect(home.warehouse, only_reads=True) as con:
         loads = catalog.loads(con)
         reasons = catalog.open_reasons(con)
         states = catalog.state_totals(con)

@@ -135,11 +135,19 @@ def expected_failure(exc: BaseException) -> str | None:
 
 
 @contextmanager
-def connect(path: Path, read_only: bool = False, wait_seconds: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(path: Path, read_only: bool = False, wait_seconds: float | None = None,
+            only_reads: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the warehouse (creating and migrating it when writable); wait while another process holds it.
 
     The wait defaults to ``$WIJKRADAR_BUSY_WAIT`` seconds (60). A file DuckDB cannot read as a database, when opened
     or later in the block, raises :class:`WarehouseDamaged`.
+
+    A warehouse on a read-only file system (a snapshot, a backup or a share mounted read-only) raises the system's
+    ``OSError`` (EROFS) naming the file, which commands turn into their one sentence without the path (DuckDB's
+    error quotes it; red team 10b F3). A caller that ``only_reads`` (``status``, ``flags``, ``explain``, the
+    listings) gets the file opened read-only there instead, when its schema needs no migration: a write in the block
+    raises the same ``OSError``. Elsewhere such a caller opens it as usual, so that it migrates the file and waits
+    for a writer as every command does.
     """
     path = Path(path)
     if wait_seconds is None:
@@ -156,6 +164,11 @@ def connect(path: Path, read_only: bool = False, wait_seconds: float | None = No
             con = duckdb.connect(str(path), read_only=read_only)
             break
         except duckdb.IOException as exc:
+            if _read_only_system(exc) and not read_only:
+                if not only_reads:
+                    raise _read_only_error(path) from exc
+                read_only = True                  # a copy to look at: read it as it is (checked below)
+                continue
             if "lock" not in str(exc).lower():
                 _raise_if_unreadable(exc, path, opening=True)
                 raise
@@ -179,9 +192,15 @@ def connect(path: Path, read_only: bool = False, wait_seconds: float | None = No
                 raise WarehouseDamaged(path, "the file is shorter than its contents: cut off")
         if not read_only:
             migrate(con)
+        elif only_reads and pending_migrations(con):
+            raise _read_only_error(path)          # a copy of an older version: its tables are not the ones read
         yield con
     except WarehouseDamaged:
         whole = False
+        raise
+    except duckdb.InvalidInputException as exc:
+        if only_reads and "read-only mode" in str(exc):
+            raise _read_only_error(path) from exc
         raise
     except duckdb.Error as exc:
         whole = damage(exc, path) is None
@@ -200,6 +219,16 @@ def connect(path: Path, read_only: bool = False, wait_seconds: float | None = No
                 _known[path] = _stamp(path)
             else:
                 _known.pop(path, None)
+
+
+def _read_only_system(exc: duckdb.Error) -> bool:
+    return "read-only file system" in str(exc).lower()
+
+
+def _read_only_error(path: Path) -> OSError:
+    import errno
+
+    return OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
 
 
 def _raise_if_unreadable(exc: duckdb.Error, path: Path, opening: bool = False) -> None:
@@ -242,6 +271,12 @@ def migrations() -> list[tuple[int, str, Path]]:
         if m:
             found.append((int(m.group(1)), m.group(2), p))
     return found
+
+
+def pending_migrations(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """The versions of the migrations the warehouse has not recorded."""
+    done = {v for (v,) in con.execute("SELECT version FROM meta.schema_version").fetchall()}
+    return [version for version, _, _ in migrations() if version not in done]
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
