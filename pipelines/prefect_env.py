@@ -272,7 +272,7 @@ def _why_from_log(log_file: Path, since: int) -> str:
     if not errors:
         return ""
     why = re.sub(r"\s*\|\s*(ERROR|CRITICAL)\s*\|\s*[\w.]+ - ", "", errors[-1]).strip()
-    why = re.sub(r"""['"]?(?:/|[A-Za-z]:[\\/])[^'"\s]*['"]?""", "[pad]", why)    # the error may quote a path
+    why = re.sub(r"""['"]?(?:/|[A-Za-z]:[\\/])[^'"\s]*['"]?""", "[path]", why)   # the error may quote a path
     return why[:160]
 
 
@@ -340,8 +340,8 @@ def start_server(timeout: float | None = None) -> str:
                 instance.stop()
                 raise ServerNotStarted(
                     "Prefect's temporary server did not answer within its start-up time "
-                    "(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS); its log is server.log in Prefect's home (.prefect in the "
-                    "working folder")
+                    "(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS); its log is server.log in Prefect's home "
+                    "(.prefect in the working folder)")
             time.sleep(0.1)
 
 
