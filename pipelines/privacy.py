@@ -2956,12 +2956,18 @@ kolom veld gebied buurtnaam wijknaam regio gemeentecode wijkcode vaste lasten pa
 gegevens draaitabel pivot blad1 blad2 blad3 sheet1 sheet2 sheet3 hidden verborgen info legenda unnamed voorblad
 titelblad tabblad uitleg instructie instructies samenvatting resultaten resultaat grafiek grafieken brondata ruw ruwe
 invoer uitvoer berekening berekeningen kaart notities readme lees mij
-""".split()) | frozenset(w for words in _NAME_STRONG for w in words.split())
+""".split()) | frozenset(w for words in _NAME_STRONG for w in words.split()) | frozenset("""
+tel telnr nr telefoonnr telefoonnummer telefoonnummers mobiel mobielnummer mobile mob gsm fax phone telephone
+geb gebdat geboorte geboortedag geboortejaar geboren dob birth birthday emailadres mailadres address adressen
+woonadres huisnummer huisnr hnr huisletter toevoeging postcode straat straatnaam woonplaats rekening rekeningnummer
+reknr bankrekening banknummer kenteken nummerbord burgerservicenummer sofi ssn
+""".split())
 
 
 @functools.lru_cache(maxsize=1)
 def _label_vocabulary() -> tuple[str, ...]:
-    """:data:`_LABEL_WORDS` (with the words of personal headers, shown when a column is dropped for one) and every word
+    """:data:`_LABEL_WORDS` (with the words of personal headers, shown when a column is dropped for one: "Tel.
+    [verwijderd]" for "Tel. Jansen", a contact per column) and every word
     of the sources' header aliases (``ALIASES``), read once."""
     import importlib
 

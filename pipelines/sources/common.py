@@ -1563,7 +1563,9 @@ def refuse_personal_columns(frame: pd.DataFrame, path: Path, allowed_drop: set[s
     if personal:
         import logging
 
-        shown = [privacy.scrub_text(str(c)) for c in personal if normalise_header(c) not in allowed_drop]
+        # by the allow-list of labels, not the scrubber: a header that names personal data often names its person
+        # too ("Tel. Jansen", a contact per column), and a lone surname is no item the scrubber finds (red team 10a F4)
+        shown = [privacy.shown_label(c) for c in personal if normalise_header(c) not in allowed_drop]
         if shown:
             logging.getLogger("wijkradar.ingest").warning(
                 "%s: column(s) %s hold personal data and were dropped unread; ask the supplier to leave them out",
@@ -1648,7 +1650,8 @@ def _header_of(column: str, columns: list) -> str:
 
 def _one_of(frame: pd.DataFrame, hits: list, columns: list, path: Path):
     """The first of the columns ``hits`` that name one field, when they agree (after trimming) in every row;
-    else the file is refused naming the headers, never a value (a header is scrubbed: it can be data)."""
+    else the file is refused naming the headers, never a value (a header is shown by the allow-list of labels: it can
+    be data)."""
     if len(hits) == 1:
         return hits[0]
     first = frame[hits[0]].astype(str).str.strip()
@@ -1659,7 +1662,7 @@ def _one_of(frame: pd.DataFrame, hits: list, columns: list, path: Path):
         return hits[0]
     from pipelines.safe_output import shortened
 
-    shown = [privacy.scrub_text(shortened(_header_of(c, columns), 60)) for c in hits]
+    shown = [privacy.shown_label(shortened(_header_of(c, columns), 60)) for c in hits]
     if len(set(shown)) == 1:
         what, keep = f"the column {shown[0]} occurs {len(hits)} times and its copies", f"one column {shown[0]}"
     else:
