@@ -23,3 +23,86 @@ def test_a_dropped_personal_header_is_shown_by_the_allow_list_of_labels_never_wi
     # the kind of each column stays readable, so the supplier knows what to leave out
     assert ("['Tel. [verwijderd]', 'E-mail [verwijderd]', 'BSN [verwijderd]', 'Tel.nr.', 'Naam melder']"
             in caplog.text), caplog.text
+
+
+# --- F5: a library's warnings quote the delivered file ------------------------------------------------------------
+
+def _custom_property(data: bytes, name: str) -> bytes:
+    """A workbook with a custom document property of a type openpyxl does not know (``vt:blob``), named ``name``."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            part = src.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                part = part.replace(b"</Types>", b'<Override PartName="/docProps/custom.xml" ContentType="application/'
+                                    b'vnd.openxmlformats-officedocument.custom-properties+xml"/></Types>')
+            if info.filename == "_rels/.rels":
+                part = part.replace(b"</Relationships>", b'<Relationship Id="rIdC" Type="http://schemas.openxmlformats'
+                                    b'.org/officeDocument/2006/relationships/custom-properties" Target="docProps/'
+                                    b'custom.xml"/></Relationships>')
+            z.writestr(info, part)
+        z.writestr("docProps/custom.xml", '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Properties xmlns='
+                   '"http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" xmlns:vt="http://schemas'
+                   '.openxmlformats.org/officeDocument/2006/docPropsVTypes"><property fmtid="{D5CDD505-2E9C-101B-9397-'
+                   f'08002B2CF9AE}}" pid="2" name="{name}"><vt:blob>AAAA</vt:blob></property></Properties>')
+    return out.getvalue()
+
+
+def _meldingen_with_numbers_in_date_cells(path: Path, numbers: list[int], prop: str) -> None:
+    import datetime
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Meldingnummer", "Datum melding", "Hoofdcategorie", "Subcategorie", "Buurtcode"])
+    for i in range(8):
+        ws.append([f"SIG-55500{i}", datetime.date(2026, 11, 16 + i % 5), "Afval", "Zwerfafval", "BU01185000"])
+    for i, number in enumerate(numbers):              # a BSN, a mobile number without its 0 typed into date cells
+        ws.append([f"SIG-55510{i}", number, "Afval", "Zwerfafval", "BU01185000"])
+    for r in range(2, ws.max_row + 1):
+        ws.cell(r, 2).number_format = "dd-mm-yyyy"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    path.write_bytes(_custom_property(buffer.getvalue(), prop))
+
+
+def test_the_workbook_readers_warnings_never_reach_stderr_of_the_command_only_wijkradars_sentence(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from pipelines.paths import REPO_ROOT
+
+    prop = "Casushouder Geertruida Bosscher 06-11122233"
+    path = tmp_path / "meldingen_2026-W47b.xlsx"
+    _meldingen_with_numbers_in_date_cells(path, [111222333, 687654321], prop)
+    done = subprocess.run([sys.executable, "-m", "pipelines.cli", "--home", str(tmp_path / "home"), "ingest",
+                           "--source", "meldingen", "--today", "2026-11-26", str(path)], cwd=REPO_ROOT,
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(REPO_ROOT), "PYTHONWARNINGS": "default"})
+    said = done.stdout + done.stderr
+    assert done.returncode == 0, said
+    for secret in ("111222333", "687654321", "Bosscher", "Geertruida", "11122233"):
+        assert secret not in said, (secret, said)
+    assert "UserWarning" not in said and "openpyxl" not in said, said
+    assert "cell(s) B10, B11 are formatted as a date but hold a number that is no date" in said, said
+    assert "10 rows read, 8 accepted, 2 quarantined" in said, said
+
+
+def test_a_returned_list_is_read_without_the_readers_warnings_too(tmp_path, recwarn, caplog):
+    """feedback import reads the returned workbook through the same reader (``workbook_sheets``)."""
+    from pipelines.sources.common import workbook_sheets
+
+    path = tmp_path / "terugkoppeling_de-weide.xlsx"
+    _meldingen_with_numbers_in_date_cells(path, [111222333], "Ingevuld door Geertruida Bosscher 06-11122233")
+    with caplog.at_level(logging.DEBUG, logger="wijkradar.ingest"):
+        [(_, _, rows)] = workbook_sheets(path)
+    assert len(rows) == 10
+    assert [str(w.message) for w in recwarn] == []
+    assert "Bosscher" not in caplog.text and "111222333" not in caplog.text
+    assert "1 other warning(s) of the workbook reader" in caplog.text
