@@ -183,6 +183,7 @@ def _without_typed_personal_values(message: str) -> str:
     from pipelines import privacy
 
     typed: set[str] = set()
+    paths: set[str] = set()
     given = [Path(os.environ["WIJKRADAR_HOME"])] if os.environ.get("WIJKRADAR_HOME") else []   # a worker's home
     ctx = get_current_context(silent=True)
     while ctx is not None:
@@ -191,11 +192,14 @@ def _without_typed_personal_values(message: str) -> str:
         ctx = ctx.parent
     for item in given:
         if isinstance(item, Path):
-            typed |= {str(item), str(item.absolute()), item.name}
+            paths |= {str(item), str(item.absolute()), item.name}
         elif isinstance(item, str):
-            typed.add(item)
-    for value in sorted((v for v in typed if v.strip()), key=len, reverse=True):
-        shown = privacy.scrub_text(value)
+            (paths if "/" in item or "\\" in item else typed).add(item)
+    for value in sorted((v for v in typed | paths if v.strip()), key=len, reverse=True):
+        # a path folder by folder (privacy.scrub_file_name): a login folder (/home/jjansen) is no name in one text
+        shown = (privacy.scrub_file_name(value) if "/" in value or "\\" in value else
+                 privacy.redaction("naam") if privacy.personal_folder(value) else privacy.scrub_text(value)
+                 ) if value in paths else privacy.scrub_text(value)
         if shown != value:
             message = re.sub(re.escape(value), lambda _: shown, message, flags=re.IGNORECASE)
     return message

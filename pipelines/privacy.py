@@ -2908,7 +2908,8 @@ def scrub_file_name(name: str) -> str:
     since a person names a file as they type and a block-list of personal items passes by most names typed.
 
     An absolute path keeps its folders as a person chose them for wijkradar's working folders, as far as they hold no
-    personal item (read as :func:`scrub_text` reads, and with the words capitalised); its last part, when it has a
+    personal item (read as :func:`scrub_text` reads, and with the words capitalised) and none is a person's login
+    (:func:`personal_folder`: ``/home/jjansen``); its last part, when it has a
     file's extension, is a name as above. Characters that are not printable (a byte that is no UTF-8 as a lone
     surrogate, a right-to-left override) are removed first: no part of a name anyone means, and they break a log line."""
     from pipelines.privacy_files import allowed_name
@@ -2928,7 +2929,28 @@ def scrub_file_name(name: str) -> str:
     finally:
         _UNLISTED.reset(listed_only)
     folder = _redact(folder, _spans(folder) + capitalised)
+    folder = "/".join(redaction("naam") if personal_folder(part) else part for part in folder.split("/"))
     return folder + ("/" + allowed_name(base) if base else "")
+
+
+def personal_folder(part: str) -> bool:
+    """Whether one folder of a path is a person's login, as systems make them from a name: a listed first name
+    (``/home/jan``), a surname of the lists that is no Dutch word nor a place's (``/home/kloosterboer``; not
+    ``/home/visser``, nor the ``root`` of ``pytest-of-root``), or one or two initials glued to a surname
+    (``/home/jjansen``); a word of wijkradar's file names or labels (``sociaal_domein``, ``exports``) is none. The
+    scrubber reads a path as one text, where such a word is no name (red team 10a F6)."""
+    from pipelines.privacy_files import _vocabulary
+
+    first, after_tv = _lists()[0], _lists()[2]
+    ordinary, words, places = _label_vocabulary(), _vocabulary()[0], _place_words()
+    for word in re.split(r"[^a-z]+", _normalise(str(part))[0].lower()):
+        if len(word) < 3 or word in ordinary or word in words or word in places:
+            continue
+        if word.title() in first or (len(word) >= 4 and word.title() in after_tv and word.title() not in _surname_words()):
+            return True
+        if any(len(word) - k >= 4 and word[k:] not in places and word[k:].title() in after_tv for k in (1, 2)):
+            return True
+    return False
 
 
 def shown_file_name(name: str) -> str:

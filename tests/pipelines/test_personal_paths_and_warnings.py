@@ -106,3 +106,33 @@ def test_a_returned_list_is_read_without_the_readers_warnings_too(tmp_path, recw
     assert [str(w.message) for w in recwarn] == []
     assert "Bosscher" not in caplog.text and "111222333" not in caplog.text
     assert "1 other warning(s) of the workbook reader" in caplog.text
+
+
+# --- F6: a person's login folder in a path ------------------------------------------------------------------------
+
+LOGINS = ["g.brinkhuis", "jjansen", "kloosterboer", "Gerrit_Brinkhuis"]
+
+
+def test_a_held_file_in_a_login_folder_keeps_no_place_and_ordinary_folders_stay_readable(tmp_path):
+    from pipelines.ingest import held_place
+
+    for login in LOGINS:
+        path = tmp_path / "home" / login / "Downloads" / "wijkteam_2026-10.csv"
+        assert held_place(path) == "", login
+    ordinary = tmp_path / "srv" / "wijkradar" / "sociaal_domein" / "inbox" / "wijkteam_2026-10.csv"
+    assert held_place(ordinary) == str(ordinary.resolve())
+    # a surname that is a Dutch word too stays a folder ("root" of pytest-of-root, "visser")
+    assert held_place(Path("/home/visser/wijkteam_2026-10.csv")) == "/home/visser/wijkteam_2026-10.csv"
+
+
+def test_a_typed_path_through_a_login_folder_is_shown_without_it(tmp_path):
+    from typer.testing import CliRunner
+
+    from pipelines.cli import app
+
+    for login in LOGINS:
+        missing = tmp_path / "home" / login / "wijkteam_2026-11.csv"
+        said = CliRunner().invoke(app, ["--home", str(tmp_path / "wr"), "ingest", "--source", "wijkteam",
+                                        str(missing)]).output
+        assert "does not exist" in said and login not in said, said
+        assert f"{tmp_path}/home/[verwijderd: naam]/wijkteam_2026-11.csv does not exist" in said.replace("\n", ""), said
