@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from pipelines.paths import REPO_ROOT, Home, HomeError, resolve_home
+from pipelines.paths import REPO_ROOT, Home, HomeError, home_for_flows, resolve_home
 
 class _Commands(typer.core.TyperGroup):
     """Every command's expected failures (``warehouse.expected_failure``: the warehouse busy, a full disk) end as
@@ -255,8 +255,8 @@ def init(
     except (ProfileError, ReferenceError) as exc:
         _fail(str(exc))
     console.print(escape(summary.describe()))
-    console.print(escape(f"next: put deliveries in {home.inbox} and run `wijkradar --home {home.root} run` "
-                         f"(or `wijkradar --home {home.root} demo` for a generated history)"))
+    console.print(escape(f"next: put deliveries in {home.shown_root}/inbox and run `wijkradar --home {home.shown_root} "
+                         f"run` (or `wijkradar --home {home.shown_root} demo` for a generated history)"))
 
 
 @app.command()
@@ -268,11 +268,11 @@ def demo() -> None:
     from pipelines.reference import Reference
 
     home = _home()
-    console.print(f"[bold]wijkradar demo[/] in {escape(str(home.root))}")
+    console.print(f"[bold]wijkradar demo[/] in {escape(home.shown_root)}")
     files = write_demo_inbox(home, Reference.for_home(home))
-    truth = (f"truth in {files.truth}" if files.truth else
+    truth = (f"truth in {home.shown(files.truth)}" if files.truth else
              "no issues injected (the demo injects them only for Hoogeveen's buurten); the lists hold chance "
-             f"findings and structural rises, see {files.risk_truth}")
+             f"findings and structural rises, see {home.shown(files.risk_truth)}")
     console.print(escape(f"demo inbox: {files.meldingen.name}, {files.wijkteam.name}; {truth}"))
     # the day after the generated history, whatever today is: the same lists in any year, none called old
     _run_weekly(home, today=str((DEMO_END + pd.Timedelta(days=1)).date()))
@@ -329,7 +329,9 @@ def _run_weekly(home: Home, today: Optional[str], dask_address: Optional[str] = 
         _fail(str(exc))
     try:
         # the flow's state, not its result: a run a full disk stopped is a Failed run holding its result (flows.Stop)
-        state = flow_fn(home=str(home.root), today=today, fan_out=fan_out, return_state=True)
+        # the home is no parameter: Prefect's database keeps a flow run's parameters, and the folder may bear a name
+        with home_for_flows(home.root):
+            state = flow_fn(today=today, fan_out=fan_out, return_state=True)
         result = state.result(raise_on_failure=False)
         if isinstance(result, BaseException):
             raise result
@@ -354,9 +356,9 @@ def _run_weekly(home: Home, today: Optional[str], dask_address: Optional[str] = 
     _print_flags(home, run_id=result.run.run_id)
     if result.export_failed:
         _fail(result.export_failed)
-    console.print("\n[bold]Exports[/]")
+    console.print("\n[bold]Exports[/] (in the working folder)")
     for team, paths in result.exports.items():
-        console.print(escape(f"  {team}: " + ", ".join(str(p) for p in paths)))
+        console.print(escape(f"  {team}: " + ", ".join(home.shown(p) for p in paths)))
     if result.refused or result.held:
         raise typer.Exit(1)
 
@@ -412,7 +414,7 @@ def ingest_cmd(
             if source == "cbs-kwb":
                 extra = {"years": year or None, "tables": module.table_ids(kwb_table)}
             path = module.fetch(url, gemeente, ref, home.archive, **extra)
-            console.print(f"payload archived in {escape(str(path))}")
+            console.print(f"payload archived in {escape(home.shown(path))}")
         else:
             if file is None or not Path(file).exists():
                 _fail(f"{file} does not exist; give the path of the file to load")
@@ -476,7 +478,7 @@ def flags(
             _fail(export_failure(exc, home.exports / run.run_period, "give the command again"))
     for t, files in paths.items():
         if team is None or t == team:
-            console.print(next(p for p in files if p.suffix == f".{format}"))
+            console.print(escape(home.shown(next(p for p in files if p.suffix == f".{format}"))))
 
 
 def _print_flags(home: Home, run_id: str | None = None, team: str | None = None, period: str | None = None,
@@ -742,8 +744,8 @@ def quarantine_export(
     for note in fetched:
         console.print(escape(note))
     for p in paths:
-        console.print(escape(f"written {p}: fix the rows, then put the file in the inbox or run "
-                             f"`wijkradar ingest --source {p.name.split('_')[0]} {p}`"))
+        console.print(escape(f"written {home.shown(p)}: fix the rows, then put the file in the inbox or run "
+                             f"`wijkradar ingest --source {p.name.split('_')[0]} {home.shown(p)}`"))
 
 
 loads_app = typer.Typer(help="Loads held by the safety valve: list them (default) or accept one.",
@@ -791,7 +793,7 @@ def loads_accept(held: str = typer.Argument(..., help="The held load's id (the f
         if path is None:
             with transaction(con):
                 catalog.accept_held(con, digest)
-            console.print(f"accepted; the held file is no longer {'at ' + escape(place) if place else 'known'}, so it "
+            console.print(f"accepted; the held file is no longer {'at ' + escape(home.shown(place)) if place else 'known'}, so it "
                           "loads when it is delivered again (as it is: a load is known by its content)")
             return
         ref = reference.Reference.for_home(_home())
@@ -993,7 +995,7 @@ def status() -> None:
         last = catalog.last_run(con)
         version = catalog.schema_version(con)
         owed = unwritten_lists(con)
-    console.print(f"warehouse {escape(str(home.warehouse))} (schema version {version})")
+    console.print(f"warehouse {escape(home.shown_root)}/warehouse.duckdb (schema version {version})")
     if loads.empty:
         console.print("nothing loaded yet: put files in the inbox and run `wijkradar run`, or try `wijkradar demo`")
     else:

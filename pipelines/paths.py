@@ -8,6 +8,7 @@ municipality profile, ``wijkradar init``) is ``<home>/reference/``; without one,
 """
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,6 +69,27 @@ class Home:
     def reports(self) -> Path:
         return self.root / "reports"
 
+    def shown(self, path: str | os.PathLike) -> str:
+        """``path`` as a message shows it: relative to the working folder when it lies inside
+        (``exports/2026-W47/centrum-noord.xlsx``), else folder by folder as far as it holds no personal value
+        (``privacy.shown_file_name``). The folder is often named after its owner (``/home/jjansen/wijkradar``), and a
+        scheduled job keeps what it prints (red team 10a F3); the analyst knows where their working folder is."""
+        from pipelines import privacy
+
+        path = Path(path)
+        try:
+            inside = path.relative_to(self.root)
+        except ValueError:
+            return privacy.shown_file_name(str(path))
+        return str(inside) if inside.parts else "."
+
+    @property
+    def shown_root(self) -> str:
+        """The working folder itself as a message shows it: its folders as far as they hold no personal value."""
+        from pipelines import privacy
+
+        return privacy.shown_file_name(str(self.root))
+
     def ensure(self, make: bool = True) -> "Home":
         """Make the folders that are missing; a file (or a link to one) in the place of one of them is refused
         in one sentence, since every command reads or writes there. ``make=False``: only refuse, make nothing."""
@@ -85,7 +107,24 @@ class Home:
         return self
 
 
+#: The working folder this process's command chose (``--home``), for the flows it runs: a flow is given no home as a
+#: parameter, since Prefect stores a flow run's parameters in its database, and a folder is often named after its
+#: owner (red team 10a F3). A deployment's run has none either and finds ``$WIJKRADAR_HOME`` of its worker.
+_chosen: list[Path] = []
+
+
+@contextlib.contextmanager
+def home_for_flows(root: Path):
+    """Flows started inside this block (in this process) without a home work in ``root``."""
+    _chosen.append(Path(root))
+    try:
+        yield
+    finally:
+        _chosen.pop()
+
+
 def resolve_home(home: str | os.PathLike | None = None) -> Home:
-    """The working folder: explicit argument, else ``$WIJKRADAR_HOME``, else the repo's ``data/``."""
-    chosen = home or os.environ.get("WIJKRADAR_HOME") or (REPO_ROOT / "data")
+    """The working folder: explicit argument, else the one this process's command chose (:func:`home_for_flows`), else
+    ``$WIJKRADAR_HOME``, else the repo's ``data/``."""
+    chosen = home or (_chosen[-1] if _chosen else None) or os.environ.get("WIJKRADAR_HOME") or (REPO_ROOT / "data")
     return Home(Path(chosen).expanduser().resolve()).ensure()

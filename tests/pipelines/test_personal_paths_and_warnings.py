@@ -2,9 +2,11 @@
 dropped header naming its person, a library's warning quoting a cell, a login folder in a path, a working folder
 named after its owner."""
 import logging
+import re
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from pipelines.sources import common
 
@@ -136,3 +138,81 @@ def test_a_typed_path_through_a_login_folder_is_shown_without_it(tmp_path):
                                         str(missing)]).output
         assert "does not exist" in said and login not in said, said
         assert f"{tmp_path}/home/[verwijderd: naam]/wijkteam_2026-11.csv does not exist" in said.replace("\n", ""), said
+
+
+# --- F3: a working folder named after its owner -------------------------------------------------------------------
+
+def _prefect_database_folders() -> list[Path]:
+    import os
+
+    import prefect.settings as ps
+
+    url = str(ps.PREFECT_SERVER_DATABASE_CONNECTION_URL.value() or "")
+    found = [Path(url.split(":///", 1)[1]).parent] if url.startswith("sqlite") and ":///" in url else []
+    return found + [Path(os.environ["PREFECT_HOME"])]
+
+
+@pytest.mark.flow
+def test_a_home_named_after_its_owner_is_neither_printed_by_the_run_nor_kept_by_prefect(tmp_path, prefect_harness):
+    from typer.testing import CliRunner
+
+    from pipelines.cli import app
+    from pipelines.paths import resolve_home
+    from tests.adversarial.leaks import find_leaks
+    from tests.conftest import migrated, write_csv
+
+    owner = "Hendrikje_Mulderij"                 # a name no other test gives its folder: Prefect's database is shared
+    home = migrated(resolve_home(tmp_path / "wr" / owner))
+    write_csv(home.inbox / "meldingen_okt.csv", ["Meldingnummer", "Datum melding", "Hoofdcategorie", "Subcategorie",
+                                                 "Buurtcode"],
+              [[f"M-{i}", f"{i % 27 + 1:02d}-10-2026", "Afval", "Zwerfafval", "BU01185000"] for i in range(40)])
+    res = CliRunner().invoke(app, ["--home", str(home.root), "run", "--today", "2026-11-26"], catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    assert owner not in res.output and "Mulderij" not in res.output, res.output
+    assert re.search(r"\n  \S+: exports/2026-W\d\d/\S+\.xlsx, exports/2026-W", res.output), res.output
+    try:
+        from prefect.logging.handlers import APILogHandler
+
+        APILogHandler.flush()
+    except Exception:  # noqa: BLE001 - best effort: the logs may already be written
+        pass
+    assert find_leaks([owner, "Mulderij"], _prefect_database_folders()) == []
+    # the next run in the same process, given another home, works there (the home is no flow parameter)
+    other = migrated(resolve_home(tmp_path / "srv" / "wijkradar"))
+    res = CliRunner().invoke(app, ["--home", str(other.root), "run", "--today", "2026-11-26"], catch_exceptions=False)
+    assert "no lists this run" in res.output or res.exit_code == 0, res.output
+    assert list(other.exports.glob("*/*.xlsx")) == [] and list(home.exports.glob("*/*.xlsx"))
+
+
+def test_a_path_is_shown_relative_to_the_home_inside_it_and_without_a_login_outside(tmp_path):
+    from pipelines.paths import Home
+
+    home = Home(Path("/home/jjansen/wijkradar"))
+    assert home.shown(home.exports / "2026-W47" / "centrum-noord.xlsx") == "exports/2026-W47/centrum-noord.xlsx"
+    assert home.shown(Path("/home/jjansen/Downloads/wijkteam_2026-10.csv")) == \
+        "/home/[verwijderd: naam]/Downloads/wijkteam_2026-10.csv"
+    assert home.shown_root == "/home/[verwijderd: naam]/wijkradar"
+    assert Home(Path("/srv/wijkradar")).shown_root == "/srv/wijkradar"
+
+
+def test_a_flow_without_a_home_works_in_the_commands_home_else_in_the_workers(tmp_path, monkeypatch):
+    """The deployments of prefect.yaml give no parameters: a scheduled run finds ``$WIJKRADAR_HOME`` of its worker;
+    the command line's runs find the home it chose, in the process, never as a parameter Prefect would store."""
+    import inspect
+
+    import yaml
+
+    from pipelines import flows
+    from pipelines.paths import REPO_ROOT, home_for_flows, resolve_home
+
+    deployments = yaml.safe_load((REPO_ROOT / "prefect.yaml").read_text(encoding="utf-8"))["deployments"]
+    for d in deployments:
+        assert not d.get("parameters"), d["name"]
+        fn = getattr(flows, d["entrypoint"].split(":")[1])
+        assert inspect.signature(fn.fn).parameters["home"].default is None, d["name"]
+    monkeypatch.setenv("WIJKRADAR_HOME", str(tmp_path / "worker"))
+    assert resolve_home().root == (tmp_path / "worker").resolve()
+    with home_for_flows(tmp_path / "chosen"):
+        assert resolve_home().root == (tmp_path / "chosen").resolve()
+        assert resolve_home(tmp_path / "given").root == (tmp_path / "given").resolve()
+    assert resolve_home().root == (tmp_path / "worker").resolve()
