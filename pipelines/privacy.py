@@ -2937,13 +2937,17 @@ def personal_folder(part: str) -> bool:
     """Whether one folder of a path is a person's login, as systems make them from a name: a listed first name
     (``/home/jan``), a surname of the lists that is no Dutch word nor a place's (``/home/kloosterboer``; not
     ``/home/visser``, nor the ``root`` of ``pytest-of-root``), or one or two initials glued to a surname
-    (``/home/jjansen``); a word of wijkradar's file names or labels (``sociaal_domein``, ``exports``) is none. The
+    (``/home/jjansen``); a word of wijkradar's file names or labels (``sociaal_domein``, ``exports``) is none, and so
+    is a folder of more than three words (English words are on no list of Dutch words: "with" is a surname). The
     scrubber reads a path as one text, where such a word is no name (red team 10a F6)."""
     from pipelines.privacy_files import _vocabulary
 
     first, after_tv = _lists()[0], _lists()[2]
     ordinary, words, places = _label_vocabulary(), _vocabulary()[0], _place_words()
-    for word in re.split(r"[^a-z]+", _normalise(str(part))[0].lower()):
+    found = [w for w in re.split(r"[^a-z]+", _normalise(str(part))[0].lower()) if w]
+    if len(found) > 3:          # a login is one to three words; more is a description ("test_a_held_file_with_a_...")
+        return False
+    for word in found:
         if len(word) < 3 or word in ordinary or word in words or word in places:
             continue
         if word.title() in first or (len(word) >= 4 and word.title() in after_tv and word.title() not in _surname_words()):
