@@ -220,6 +220,12 @@ fetched-unknown-fields     the same served by a local OData service whose answer
                            (a note with a name and a phone number, a JSON key holding a name and a BSN) and an address
                            as a buurt code -> fetched, loaded with that row quarantined; the archived payload keeps
                            none of them, and the warning counts them without naming one.
+privacy-library-warnings   a BSN and a mobile number without its 0 typed into date-formatted cells, a custom document
+                           property of a type openpyxl does not know named after a person: openpyxl's warnings quote
+                           them ("serial value 111222333", "Unknown type for ...") -> those rows quarantined, no warning
+                           of the library shown, only wijkradar's sentence naming the cells.
+privacy-person-named-folder a file delivered from a person's login folder (``home/g.brinkhuis/Downloads/``) -> loads;
+                           the folder is kept nowhere, also not as where a held load lies (``ingest.held_place``).
 delivery-duplicate         the same bytes delivered twice (other name) -> the second load is skipped.
 delivery-week-without-reports  a meldingen export with its header only, named after a week that has ended
                            (meldingen_export_2026-W47.csv) -> loaded as that week without reports (0 rows); without a
@@ -415,6 +421,9 @@ def _xlsx(sheets: list[dict]) -> bytes:
             ws.append(list(row))
         for rng in spec.get("merges", ()):
             ws.merge_cells(rng)
+        for column in spec.get("date_columns", ()):         # formatted as dates, whatever the cells hold
+            for r in range(2, ws.max_row + 1):
+                ws.cell(r, column).number_format = "dd-mm-yyyy"
         ws.sheet_state = spec.get("state", "visible")
     visible = [i for i, s in enumerate(sheets) if s.get("state", "visible") == "visible"]
     wb.active = visible[0]
@@ -424,13 +433,27 @@ def _xlsx(sheets: list[dict]) -> bytes:
     wb.save(buf)
     iso = STAMP.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    prop = next((s["custom_property"] for s in sheets if s.get("custom_property")), None)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as z:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
+        members = [(info.filename, src.read(info.filename)) for info in src.infolist()]
+        if prop:            # a custom document property of a type openpyxl does not know (vt:blob), named ``prop``
+            members.append(("docProps/custom.xml", (
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Properties xmlns="http://schemas.'
+                'openxmlformats.org/officeDocument/2006/custom-properties" xmlns:vt="http://schemas.openxmlformats.org/'
+                'officeDocument/2006/docPropsVTypes"><property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" '
+                f'name="{prop}"><vt:blob>AAAA</vt:blob></property></Properties>').encode()))
+        for name, data in members:
+            if name == "docProps/core.xml":
                 data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + iso, data)
-            fixed = zipfile.ZipInfo(info.filename, date_time=STAMP.timetuple()[:6])
+            if prop and name == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Override PartName="/docProps/custom.xml" ContentType="application/'
+                                    b'vnd.openxmlformats-officedocument.custom-properties+xml"/></Types>')
+            if prop and name == "_rels/.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdC" Type="http://schemas.openxmlformats.'
+                                    b'org/officeDocument/2006/relationships/custom-properties" Target="docProps/custom.'
+                                    b'xml"/></Relationships>')
+            fixed = zipfile.ZipInfo(name, date_time=STAMP.timetuple()[:6])
             fixed.compress_type = zipfile.ZIP_DEFLATED
             z.writestr(fixed, data)
     return out.getvalue()
@@ -668,6 +691,7 @@ class Builder:
             writer = data
         else:
             def writer(folder: Path, name=case.file, payload=data):
+                (folder / name).parent.mkdir(parents=True, exist_ok=True)     # a file delivered from a sub-folder
                 (folder / name).write_bytes(payload)
         self.items.append(Planned(case, writer))
 
@@ -1878,6 +1902,21 @@ def plan(seed: int = SEED) -> list[Planned]:
                 klass="delivery-week-without-reports"), M, [])
     b.text(Case("meldingen_export_2026-W48.csv", "meldingen", "refused", message="2026-w48|has not ended",
                 klass="delivery-week-without-reports"), M, [])
+    # red team 10a F5: openpyxl's warnings quote a number typed into a date cell and a document property's name
+    rows = b.reports(12)
+    first, last = FIRST[b.rng.randrange(len(FIRST))], LAST[b.rng.randrange(len(LAST))]
+    bsn, mobile, person = "111222333", 687654321, f"Casushouder {first} {last} 06-11122233"
+    rows[3][1], rows[7][1] = int(bsn), mobile
+    b.xlsx(Case("meldingen_ronde10a_datumcellen.xlsx", "meldingen", "loaded", rows_read=12, quarantined=2,
+                reason="not a date", secrets=(bsn, str(mobile), f"{first} {last}", "06-11122233"),
+                klass="privacy-library-warnings"),
+           [{"title": "Export", "rows": [MELDINGEN_HEADER, *rows], "date_columns": (2,), "custom_property": person}])
+    # red team 10a F6: a file delivered from a person's login folder (a dotted user name, initials and a surname)
+    login = f"{FIRST[b.rng.randrange(len(FIRST))][0]}.{LAST[b.rng.randrange(len(LAST))]}".lower()
+    rows = b.unique_wijkteam_cells(8)
+    b.text(Case(f"home/{login}/Downloads/wijkteam_ronde10a_downloads.csv", "wijkteam", "loaded", rows_read=8,
+                quarantined=0, secrets=(login,), klass="privacy-person-named-folder"),
+           WIJKTEAM_HEADER, rows)
     return b.items
 
 
