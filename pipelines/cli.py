@@ -793,7 +793,8 @@ def loads_accept(held: str = typer.Argument(..., help="The held load's id (the f
         if path is None:
             with transaction(con):
                 catalog.accept_held(con, digest)
-            console.print(f"accepted; the held file is no longer {'at ' + escape(home.shown(place)) if place else 'known'}, so it "
+            where = f"at {escape(home.shown(place))}" if place else "known"
+            console.print(f"accepted; the held file is no longer {where}, so it "
                           "loads when it is delivered again (as it is: a load is known by its content)")
             return
         ref = reference.Reference.for_home(_home())

@@ -2950,7 +2950,8 @@ def personal_folder(part: str) -> bool:
     for word in found:
         if len(word) < 3 or word in ordinary or word in words or word in places:
             continue
-        if word.title() in first or (len(word) >= 4 and word.title() in after_tv and word.title() not in _surname_words()):
+        name = word.title()
+        if name in first or (len(word) >= 4 and name in after_tv and name not in _surname_words()):
             return True
         if any(len(word) - k >= 4 and word[k:] not in places and word[k:].title() in after_tv for k in (1, 2)):
             return True

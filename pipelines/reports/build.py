@@ -322,7 +322,10 @@ def report_link_markdown(home: Home, period: str) -> str | None:
     # named relative to the working folder, and linked only when its path holds no personal value: Prefect keeps the
     # artifact in its database, and the folder may be named after its owner (red team 10a F3)
     linked = home.shown_root == str(home.root)
-    link = (lambda text, target: f"[{text}]({target.as_uri()})") if linked else (lambda text, target: text)  # noqa: E731
+
+    def link(text: str, target: Path) -> str:
+        return f"[{text}]({target.as_uri()})" if linked else text
+
     return (f"Rapport voor periode {period}: {link(home.shown(index.parent), index)}\n\n"
             + "\n".join(f"- {link(p, index.parent / p)}" for p in pages))
 

@@ -740,7 +740,8 @@ def _xlsx_sheets(path: Path) -> list[tuple[str, bool, list[tuple[int, list[str]]
         raise IngestError(f"{path.name}: workbooks cannot be read safely because defusedxml is not active "
                           "(install defusedxml and unset OPENPYXL_DEFUSEDXML); until then deliver CSV")
     # read-only (streaming) mode: 5-10x faster on large workbooks; merged ranges are read from the sheet XML
-    with path.open("rb") as fh, _reader_warnings(path):   # a file object: openpyxl does not look at the name's extension
+    # a file object: openpyxl does not look at the name's extension
+    with path.open("rb") as fh, _reader_warnings(path):
         wb = openpyxl.load_workbook(fh, read_only=True, data_only=True)
         try:
             with zipfile.ZipFile(path) as z:

@@ -216,3 +216,17 @@ def test_a_flow_without_a_home_works_in_the_commands_home_else_in_the_workers(tm
         assert resolve_home().root == (tmp_path / "chosen").resolve()
         assert resolve_home(tmp_path / "given").root == (tmp_path / "given").resolve()
     assert resolve_home().root == (tmp_path / "worker").resolve()
+
+
+def test_the_reports_prefect_artifact_names_the_folder_in_the_home_and_links_it_only_without_a_name(tmp_path):
+    from pipelines.paths import Home
+    from pipelines.reports.build import report_link_markdown
+
+    for owner, linked in (("srv", True), ("jjansen", False)):
+        home = Home(tmp_path / owner / "wijkradar")
+        (home.reports / "2026-W47").mkdir(parents=True)
+        (home.reports / "2026-W47" / "index.html").write_text("<p>rapport</p>", encoding="utf-8")
+        markdown = report_link_markdown(home, "2026-W47")
+        assert markdown.startswith("Rapport voor periode 2026-W47: " + ("[reports/2026-W47](file://" if linked
+                                                                          else "reports/2026-W47\n")), markdown
+        assert ("file://" in markdown) is linked and "jjansen" not in markdown
