@@ -111,10 +111,12 @@ def _straddled(holiday: np.ndarray, around: int, gap: int = 0) -> np.ndarray:
 
 def without_holidays(counts: np.ndarray, holiday: np.ndarray, around: int = AROUND,
                      before: int | None = None) -> np.ndarray:
-    """``counts`` (series x period) with each run of holiday columns replaced by the rounded mean of the
-    ``around`` non-holiday periods before and after it, per series (left as it is where there are none); with
-    ``before``, the mean of those before that column only (the history of the period evaluated there)."""
-    fill = np.round(_around(counts, holiday, around, before))
+    """``counts`` (series x period) with each run of holiday columns replaced by the mean of the ``around``
+    non-holiday periods before and after it, per series (left as it is where there are none); with ``before``,
+    the mean of those before that column only (the history of the period evaluated there). Not rounded: a sparse
+    series's mean of 0.2 a week read as 0 took the holiday weeks' share of its reference away (the weeks around
+    the holidays expected 0.16 where 0.20 was the level)."""
+    fill = _around(counts, holiday, around, before)
     return np.where(np.isfinite(fill) & np.isfinite(counts), fill, counts)
 
 

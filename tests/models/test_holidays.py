@@ -32,7 +32,7 @@ def test_a_run_of_holiday_weeks_reads_as_the_mean_of_the_weeks_around_it():
     counts = np.array([[10, 10, 10, 2, 1, 13, 13, 13.0], [np.nan, np.nan, np.nan, 2, 1, 4, 4, 4]])
     holiday = np.array([False, False, False, True, True, False, False, False])
     out = without_holidays(counts, holiday)
-    assert out[0].tolist() == [10, 10, 10, 12, 12, 13, 13, 13] and out[1, 3:5].tolist() == [4, 4]
+    assert out[0].tolist() == [10, 10, 10, 11.5, 11.5, 13, 13, 13] and out[1, 3:5].tolist() == [4, 4]
     assert np.isnan(out[1, :3]).all() and counts[0, 3] == 2                 # the input is left as it was
 
 
@@ -212,3 +212,22 @@ def test_a_baseline_that_reads_the_week_before_sees_no_later_week_in_the_holiday
     for t in range(1, 13):
         np.testing.assert_array_equal(run(t + 1)["expected"][:, t], full["expected"][:, t], err_msg=f"column {t}")
     assert full["expected"][0, 5] == 2.0                  # 2027-W01 reads W53 as the mean of W49-W51 (1, 2, 3)
+
+
+# --- sparse series (red team 10c F2: on quiet series of 0.2 a week without any holiday effect the weeks around the
+# holidays expected 0.16 where the level is 0.2)
+
+def test_a_sparse_series_without_a_holiday_effect_keeps_its_baseline_around_the_holidays():
+    starts = pd.Series(pd.date_range("2018-11-26", "2026-11-16", freq="7D"))
+    idx = period_index(starts, "week")
+    week = starts.dt.isocalendar()["week"].to_numpy()
+    counts = np.random.default_rng(7).poisson(0.2, (300, len(idx)))
+    frame = pd.DataFrame({"s": np.repeat(np.arange(300), len(idx)), "period_index": np.tile(idx, 300),
+                          "count": counts.ravel()})
+    got = {h: AutoDetector(holidays=h).score(frame, ["s"], eval_start=int(idx[-1]) - 4 * 52) for h in (False, True)}
+    near = {}
+    for h, r in got.items():
+        w = pd.Series(week, index=idx).loc[r["period_index"]].to_numpy()
+        near[h] = r.loc[np.isin(w, [49, 50, 51, 2, 3, 4]), "expected"].mean()
+    # before: the weeks around them expected 0.162 where the level is 0.2 (0.199 without the rule)
+    assert abs(near[True] / near[False] - 1) < 0.03
