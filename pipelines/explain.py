@@ -243,21 +243,31 @@ def _above_bound(r) -> bool:
     return pd.isna(r.upper) or r.count > r.upper
 
 
+def _expected(r, lang: str) -> str:
+    """The expected count a series' p-value judged its count against: at least ``models.scan.LEAST_EXPECTED``
+    (0.05 a period, "0,1"), as the scan takes it. A baseline of almost nothing (a buurt's signal without a count in
+    its baseline years, 2e-9) read "verwacht 0,0" next to a p-value that took one count in 20 periods, and told
+    the team what it counted was unheard of there."""
+    from models.scan import LEAST_EXPECTED       # scipy: only when flagging, not for reading lists
+
+    return number(r.expected if pd.isna(r.expected) else max(r.expected, LEAST_EXPECTED), lang)
+
+
 def _series_count(r, lang: str) -> str:
     label = r.label_nl if lang == "nl" else r.label_en
     words = SERIES_WORDS[lang]
-    text = words["count"].format(label=label, n=_count(r, lang), unit=_unit(r, lang), expected=number(r.expected, lang))
+    text = words["count"].format(label=label, n=_count(r, lang), unit=_unit(r, lang), expected=_expected(r, lang))
     bound = format_bound(r.upper, lang)
     return text + (words["bound"].format(bound=bound) if bound else "")
 
 
 def _carried(r, lang: str, one: str, many: str) -> str:
     return CARRIED_WORDS[lang].format(label=r.label_nl if lang == "nl" else r.label_en, many=many, one=one,
-                                      n=_count(r, lang), unit=_unit(r, lang), expected=number(r.expected, lang))
+                                      n=_count(r, lang), unit=_unit(r, lang), expected=_expected(r, lang))
 
 
 def _contributor(r, lang: str) -> str:
     words = CONTRIBUTOR_WORDS[lang]
     bound = format_bound(r.upper, lang)
     return words["item"].format(label=r.label_nl if lang == "nl" else r.label_en, n=_count(r, lang), unit=_unit(r, lang),
-                                expected=number(r.expected, lang), bound=words["bound"].format(bound=bound) if bound else "")
+                                expected=_expected(r, lang), bound=words["bound"].format(bound=bound) if bound else "")

@@ -92,6 +92,17 @@ def test_a_series_elevated_first_this_week_in_an_older_episode_is_not_nieuw():
     assert "nieuw deze week" in explain(_flag("2026-11-16", "nieuw"), _cells(), NONE, {})[0]
 
 
+def test_a_baseline_of_almost_nothing_reads_as_the_least_the_p_value_took_not_0_0():
+    # red team 10c F2: "Straatverlichting: 3 meldingen, verwacht 0,0 (bovengrens 2)" at an expected of 2e-9, where
+    # the scan's p-value took 0.05 a week (models.scan.LEAST_EXPECTED)
+    cells = _cells(count=3, upper=2.0).assign(expected=2.06e-9)
+    assert explain(_flag(), cells, NONE, {})[0].startswith("Vandalisme en graffiti: 3 meldingen, verwacht 0,1 (")
+    pooled = explain(_flag("2026-10-26", look="pooled neighbours"),
+                     _cells(count=1, upper=2.0, elevated=False, pvalue=0.022).assign(expected=0.0), NONE, {})[0]
+    assert "1 melding (verwacht 0,1, bovengrens 2)" in pooled
+    assert "verwacht 0,3" in explain(_flag(), _cells().assign(expected=0.26), NONE, {})[0]      # above it: as it is
+
+
 def test_op_rij_never_reaches_back_before_the_episode():
     text, _ = explain(_flag("2026-11-09"), _cells(in_a_row=4), NONE, {})
     assert "2e week op rij. Sinds 2026-W46." in text
