@@ -130,8 +130,6 @@ def test_a_definitive_download_without_a_buurt_names_its_provisional_figures_tha
     """Red team 8b F1: a revised download, every month definitive, without Centrum's October rows kept October's
     provisional figures of the first download with nothing said, read as final. The load's line now names them (the
     figures stand: a delivery replaces the cells it holds)."""
-    from urllib.parse import parse_qs, urlsplit
-
     from tests.pipelines.odata_server import politie_entities
 
     rows = make_rows(buurten[:6])
@@ -166,8 +164,6 @@ def planted_rows(buurten):
 
 def payload_folder(rows, folder):
     import json
-
-    from urllib.parse import parse_qs, urlsplit
 
     from tests.pipelines.odata_server import politie_entities
 

@@ -5,7 +5,6 @@ import errno
 import shutil
 import subprocess
 import uuid
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
