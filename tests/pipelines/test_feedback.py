@@ -457,25 +457,35 @@ def test_an_answer_of_the_old_team_does_not_hide_a_moved_buurts_flag_from_its_ne
     from pipelines.reference import REFERENCE_DIR, Reference
     from pipelines.runs import read_flags, score_and_flag
 
-    home, run, path = world
-    sheet = load_workbook(path)["Signalen"]
-    row = next(r for r in range(5, sheet.max_row + 1) if sheet[f"B{r}"].value in ("nieuw", "aanhoudend"))
+    home, run, _ = world
+    # a flag elevated this week (not in nazorg, which a team that never listed it does not see), on any team's list
+    found = [(team_path, r) for team_path in sorted((home.exports / run.run_period).glob("*.xlsx"))
+             for sheet in [load_workbook(team_path)["Signalen"]] for r in range(5, sheet.max_row + 1)
+             if sheet[f"B{r}"].value in ("nieuw", "aanhoudend") and sheet[f"C{r}"].value in ("alarm", "aandacht")]
+    assert found
+    path, row = found[0]
+    team, sheet = path.stem, load_workbook(path)["Signalen"]
+    new_team = "zuid-oost" if team != "zuid-oost" else "de-weide"
     area = sheet[f"E{row}"].value
     moved = tmp_path / "reference"
     shutil.copytree(REFERENCE_DIR, moved)
     division = pd.read_csv(moved / "buurt_indeling.csv", dtype=str, keep_default_na=False)
-    division.loc[division["buurt_code"] == area, "wijkteam"] = "zuid-oost"
+    division.loc[division["buurt_code"] == area, "wijkteam"] = new_team
     division.to_csv(moved / "buurt_indeling.csv", index=False)
-    with connect(home.warehouse) as con:
-        import_feedback(con, fill(path, tmp_path / "a.xlsx", {row: ("opgepakt", None)}), today=TODAY)
-        kept = read_flags(con, score_and_flag(con, ref).run_id)
-        after = read_flags(con, score_and_flag(con, Reference(moved)).run_id)
 
     def statuses(flags, team):
         return set(flags.loc[(flags["wijkteam"] == team) & (flags["area_code"] == area), "status"])
 
-    assert statuses(kept, TEAM) == {"in behandeling"}                        # the team that answered
-    assert statuses(after, TEAM) == set() and statuses(after, "zuid-oost") == {sheet[f"B{row}"].value}
+    with connect(home.warehouse) as con:
+        # without the answer: the new team's levels are set on its own past, which the buurt now joins
+        unanswered = statuses(read_flags(con, score_and_flag(con, Reference(moved)).run_id), new_team)
+        import_feedback(con, fill(path, tmp_path / "a.xlsx", {row: ("opgepakt", None)}), today=TODAY)
+        kept = read_flags(con, score_and_flag(con, ref).run_id)
+        after = read_flags(con, score_and_flag(con, Reference(moved)).run_id)
+
+    assert statuses(kept, team) == {"in behandeling"}                        # the team that answered
+    assert statuses(after, team) == set() and statuses(after, new_team) == unanswered
+    assert unanswered and "in behandeling" not in unanswered
 
 
 @pytest.mark.parametrize("clock_back", [False, True])
