@@ -389,6 +389,7 @@ def ingest_cmd(
     from pipelines.ingest import NotYet, ingest_file
     from pipelines.sources import NETWORK_SOURCES, SOURCES
     from pipelines.sources.common import IngestError
+    from pipelines.sources.odata import shown_url
     from pipelines.validate import ValidationRefused
     from pipelines.warehouse import WarehouseBusy, connect
 
@@ -409,7 +410,7 @@ def ingest_cmd(
                     _fail(str(exc))
             gemeente = gemeente or ref.gemeenten[0]
             url = (file or module.base_url()).rstrip("/")
-            console.print(escape(f"fetching {source} for {gemeente} from {url}"))
+            console.print(escape(f"fetching {source} for {gemeente} from {shown_url(url)}"))
             extra = {}
             if source == "cbs-kwb":
                 extra = {"years": year or None, "tables": module.table_ids(kwb_table)}

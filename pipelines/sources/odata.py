@@ -58,10 +58,11 @@ class _BrokeOff(Exception):
 
 def shown_url(url: str) -> str:
     """``url`` as a message shows it: without its query (an OData filter runs to hundreds of characters and buries
-    the sentence), which is only counted."""
+    the sentence), which is only counted, and without a user part (``user:password@``: a log keeps what it shows)."""
     parts = urllib.parse.urlsplit(url)
     query = f" (query of {len(parts.query):,} characters)" if parts.query else ""
-    return f"{parts.scheme}://{parts.netloc}{parts.path}{query}" if parts.scheme else url
+    host = parts.netloc.rsplit("@", 1)[-1]
+    return f"{parts.scheme}://{host}{parts.path}{query}" if parts.scheme else url
 
 
 def _megabytes(n: int) -> str:

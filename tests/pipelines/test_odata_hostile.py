@@ -486,3 +486,14 @@ def test_monthly_police_fails_at_once_on_an_answer_of_the_wrong_shape(home, host
         monthly_police(home=str(home.root), base_url=hostile.base("list"), gemeente="GM0118")
     assert len([r for r in hostile.requests if "/list/" in r]) == asked + 1     # asked once: no retry
     assert not any((home.archive / "politie").glob("*"))
+
+
+def test_a_service_address_with_a_user_and_password_is_never_printed_with_them(home):
+    # red team 10a (noted): `ingest --source politie http://user:password@host/...` printed the address whole, and a
+    # scheduled job's log keeps what it prints
+    with Service(make_rows(["BU01185000"])) as svc:
+        parts = urllib.parse.urlsplit(svc.base)
+        url = f"{parts.scheme}://analist:Geheim-wachtwoord-7@{parts.netloc}{parts.path}"
+        res = CliRunner().invoke(app, ["--home", str(home.root), "ingest", "--source", "politie", url])
+    assert "Geheim-wachtwoord-7" not in res.output and "analist" not in res.output, res.output
+    assert f"from {parts.scheme}://{parts.netloc}{parts.path}" in " ".join(res.output.split())
