@@ -967,7 +967,7 @@ def report(
     except (build.NoReportData, build.NotebookFailed, WarehouseBusy, ValueError) as exc:
         _fail(str(exc))
     for p in paths:
-        console.print(escape(str(p)))
+        console.print(escape(home.shown(p)))
 
 
 def _team_codes(home) -> list[str]:

@@ -710,6 +710,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
         no_reports = ""
     except NoDataRows as empty:
         raw, no_reports = _without_reports(empty, week, delivery, today, later_rows, file_name, module)
+        _refuse_implausibly_empty(con, empty, source, today)
         # every export without reports is the same bytes (its header): a delivery of one is known by its period too,
         # or the second quiet week would be skipped as the first one already loaded
         digest = hashlib.sha256(f"{digest}:{no_reports}".encode()).hexdigest()
@@ -1136,6 +1137,28 @@ def _without_reports(empty: NoDataRows, week: pd.Timestamp | None, delivery: "De
     raise IngestError(f"{file_name}: the file holds no data rows below its header, and the week its name gives "
                       f"({label}) has not ended on {today:%Y-%m-%d}, the day of the load: an export of a week without "
                       "reports says so once the week is over; deliver it then")
+
+
+#: weeks before the load whose counts say how many reports a week the source brings
+PLAUSIBLE_WEEKS = 8
+
+
+def _refuse_implausibly_empty(con, empty: NoDataRows, source: str, today: pd.Timestamp) -> None:
+    """Refuse an export without reports where the source brought about ``delivered.MISSING_EXPECTED`` (10) or more a
+    week in the :data:`PLAUSIBLE_WEEKS` weeks before the load: there a week without any is the wrong sheet or period,
+    not a quiet week (Hoogeveen brings about 90; one empty export named after a week made that week the run's, read
+    it as never delivered, and took every weekly flag off the lists: red team 11a F1). The scores read such a week as
+    never delivered by the same figure."""
+    from pipelines.delivered import MISSING_EXPECTED
+
+    totals = catalog.source_totals(con, source)
+    weekly = totals[totals["period"] == "week"]
+    starts = pd.to_datetime(weekly["period_start"])
+    recent = weekly[(starts < today.normalize()) & (starts >= today.normalize() - pd.Timedelta(weeks=PLAUSIBLE_WEEKS))]
+    per_week = recent["total"].sum() / PLAUSIBLE_WEEKS
+    if per_week >= MISSING_EXPECTED:
+        raise NoDataRows(f"{empty}: {source} brought about {per_week:,.0f} reports a week in the {PLAUSIBLE_WEEKS} "
+                         "weeks before, so this is no week without reports", empty.frame)
 
 
 def _leave_if_later(frame: pd.DataFrame, today: pd.Timestamp, file_name: str) -> None:

@@ -120,6 +120,8 @@ def test_jaarplan_and_open_pages_from_the_warehouse(report_home, ref):
 
     res = runner.invoke(app, ["--home", str(report_home.root), "report", "--open"], catch_exceptions=False)
     assert res.exit_code == 0, res.output
+    # the pages written, in the working folder (a folder named after its owner is printed by no path: red team 11a F2)
+    assert "reports/open/index.html" in res.output and str(report_home.root) not in res.output
     folder = report_home.reports / "open"
     assert {"index.html", "de-weide-wk011851.html", "hollandscheveld-wk011854.html"} <= {p.name for p in folder.glob("*.html")}
     index, _ = parse(folder / "index.html")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -80,10 +81,12 @@ def politie_entities(rows, provisional=("2026MM09", "2026MM10"), first_year=2024
 class Service:
     """Serves ``entities`` ({"<table>/<entity set>": rows}); TypedDataSet is paged and needs a filter."""
 
-    def __init__(self, entities: dict[str, list] | list, fail_first: int = 0, filtering: bool = True):
+    def __init__(self, entities: dict[str, list] | list, fail_first: int = 0, filtering: bool = True,
+                 delay: float = 0.0):
         self.entities = politie_entities(entities) if isinstance(entities, list) else entities
         self.fail_first = fail_first
         self.filtering = filtering          # False: a service that sends every row of a query on the buurten
+        self.delay = delay                  # seconds before each TypedDataSet answer (a slow service)
         self.requests: list[str] = []
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -130,6 +133,7 @@ class Service:
                 if entity != "TypedDataSet":
                     return self._send(200, {"odata.metadata": meta, "value": rows})
                 flt = q.get("$filter", [""])[0]
+                time.sleep(service.delay)
                 if "WijkenEnBuurten" in flt and service.filtering:
                     rows = matching(rows, flt)
                 if "WijkenEnBuurten" not in flt or len(rows) > LIMIT:

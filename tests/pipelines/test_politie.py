@@ -301,3 +301,17 @@ def test_a_large_municipalitys_year_is_split_by_crime_type():
     assert len(urls) == 8                                          # 517 x 4 x 12 = 24,816 rows a year: per type
     small = query_urls("http://x", "GM0088", ["1.1.1", "1.4.3"], months, buurten=2)
     assert len(small) == 1 and "Perioden%20ge" not in small[0]     # one query, as before
+
+
+def test_the_hour_a_police_table_may_take_is_the_tables_over_all_its_queries(home, buurten):
+    # red team 11a F4: split per year, each of Hoogeveen's 15 queries had its own hour; scaled down: 15 queries of
+    # 0.2 s on a table allowed 1 s
+    from tests.pipelines.odata_server import politie_entities
+    from pipelines.sources.odata import SourceUnreachable
+
+    rows = make_rows(buurten, first_year=2012)
+    with Service(politie_entities(rows, first_year=2012), delay=0.2) as svc:
+        with pytest.raises(SourceUnreachable, match="longer than wijkradar waits for one table"):
+            politie.fetch(svc.base, "GM0118", reference.Reference(), home.archive, backoff=0.01, total=1.0)
+        asked = sum("TypedDataSet" in r for r in svc.requests)
+    assert asked < 15

@@ -167,3 +167,15 @@ def test_without_a_delivery_of_the_quiet_weeks_the_warning_says_how_to_deliver_o
     [warning] = delivery_warnings(ranges, "2026-W46", MONDAY)
     assert warning.startswith("the newest complete week meldingen's deliveries cover is 2026-W46, which ended 2 weeks")
     assert "meldingen_export_2026-W48.csv" in warning and "header row only" in warning
+
+
+def test_a_header_only_export_where_a_week_brings_many_reports_is_refused(home, tmp_path, ref):
+    """Red team 11a F1: in Hoogeveen (about 90 reports a week) one empty sheet named after the week that just ended
+    was read as that week without reports, became the run's week, was read as never delivered by the scores and took
+    every weekly flag off the lists. Where the source brought 10 or more a week, an empty export is refused."""
+    buurten = ref.buurten["area_code"].tolist()
+    rows = [[f"M{w}-{i}", (MONDAY - pd.Timedelta(weeks=w, days=-1)).strftime("%Y-%m-%d"), "Afval", "Zwerfafval",
+             buurten[i % len(buurten)]] for w in range(2, 10) for i in range(12)]       # 12 a week, W39-W47
+    assert load(home, ref, write_csv(tmp_path / "meldingen_export_2026-W39_W47.csv", HEADER, rows)).rows_accepted
+    with pytest.raises(NoDataRows, match="right sheet or period: meldingen brought about 1[01] reports a week in the 8 weeks before"):
+        load(home, ref, write_csv(tmp_path / "meldingen_export_2026-W48.csv", HEADER, []))
