@@ -2933,6 +2933,10 @@ def scrub_file_name(name: str) -> str:
     return folder + ("/" + allowed_name(base) if base else "")
 
 
+#: tussenvoegsels as a login glues them to the surname, longest first
+_GLUED_TUSSEN = ("vanden", "vander", "vande", "van", "den", "der", "ter", "ten", "de", "te")
+
+
 def personal_folder(part: str) -> bool:
     """Whether one folder of a path is a person's login, as systems make them from a name: a listed first name
     (``/home/jan``), a surname of the lists that is no Dutch word nor a place's (``/home/kloosterboer``; not
@@ -2947,6 +2951,20 @@ def personal_folder(part: str) -> bool:
     found = [w for w in re.split(r"[^a-z]+", _normalise(str(part))[0].lower()) if w]
     if len(found) > 3:          # a login is one to three words; more is a description ("test_a_held_file_with_a_...")
         return False
+    surname = lambda w: len(w) >= 4 and w.title() in after_tv      # noqa: E731
+    initials = lambda w: len(w) == 1 or (len(w) == 2 and not re.search("[aeiouy]", w))     # noqa: E731
+    joined = ["".join(found)] if len(found) > 1 and len(found[0]) == 1 else []       # ``j.de.vries`` as one too
+    for i, word in enumerate([*found, *joined]):
+        # initials before a surname of the lists, even one that is a Dutch word or a place (``j.bakker``), and a
+        # surname after a tussenvoegsel glued to initials (``jdevries``, ``jvandenberg``; not ``denhaag``): the most
+        # common Dutch surnames carry one (red team 11a F3); "of" in ``pytest-of-root`` is no initial
+        after = found[i + 1] if i + 1 < len(found) else ""
+        if initials(word) and (surname(after) or any(after.startswith(tv) and surname(after[len(tv):])
+                                                     for tv in _GLUED_TUSSEN)):
+            return True
+        if any(initials(word[:k]) and word[k:].startswith(tv) and surname(word[k + len(tv):])
+               for k in (1, 2) for tv in _GLUED_TUSSEN):
+            return True
     for word in found:
         if len(word) < 3 or word in ordinary or word in words or word in places:
             continue

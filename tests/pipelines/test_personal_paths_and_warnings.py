@@ -230,3 +230,21 @@ def test_the_reports_prefect_artifact_names_the_folder_in_the_home_and_links_it_
         assert markdown.startswith("Rapport voor periode 2026-W47: " + ("[reports/2026-W47](file://" if linked
                                                                           else "reports/2026-W47\n")), markdown
         assert ("file://" in markdown) is linked and "jjansen" not in markdown
+
+
+@pytest.mark.parametrize("login", ["jdevries", "jvandenberg", "pvandijk", "j.vandenberg", "j.bakker", "j.de.vries",
+                                   "j_van_dijk", "jjansen", "g.brinkhuis"])
+def test_logins_of_the_most_common_surnames_are_logins(login):
+    # red team 11a F3: every surname with a tussenvoegsel (jdevries, jvandenberg) and dotted forms of a surname that
+    # is a Dutch word (j.bakker) were printed as they were: 31 of 50 logins of the 25 most common surnames
+    from pipelines.privacy import personal_folder
+
+    assert personal_folder(login)
+
+
+@pytest.mark.parametrize("folder", ["pytest-of-root", "wk-de-weide", "buurt_indeling", "denhaag", "terborg",
+                                    "vanderbilt", "sociaal_domein", "vandaag", "mededeling", "visser"])
+def test_ordinary_folders_beside_them_stay_readable(folder):
+    from pipelines.privacy import personal_folder
+
+    assert not personal_folder(folder)
