@@ -438,24 +438,47 @@ def _xlsx(sheets: list[dict]) -> bytes:
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as z:
         members = [(info.filename, src.read(info.filename)) for info in src.infolist()]
         if prop:            # a custom document property of a type openpyxl does not know (vt:blob), named ``prop``
-            members.append(("docProps/custom.xml", (
-                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Properties xmlns="http://schemas.'
-                'openxmlformats.org/officeDocument/2006/custom-properties" xmlns:vt="http://schemas.openxmlformats.org/'
-                'officeDocument/2006/docPropsVTypes"><property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" '
-                f'name="{prop}"><vt:blob>AAAA</vt:blob></property></Properties>').encode()))
+            members.append(("docProps/custom.xml", custom_properties_xml(prop)))
         for name, data in members:
             if name == "docProps/core.xml":
                 data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + iso, data)
-            if prop and name == "[Content_Types].xml":
-                data = data.replace(b"</Types>", b'<Override PartName="/docProps/custom.xml" ContentType="application/'
-                                    b'vnd.openxmlformats-officedocument.custom-properties+xml"/></Types>')
-            if prop and name == "_rels/.rels":
-                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdC" Type="http://schemas.openxmlformats.'
-                                    b'org/officeDocument/2006/relationships/custom-properties" Target="docProps/custom.'
-                                    b'xml"/></Relationships>')
+            if prop and name in CUSTOM_PROPERTIES_NAMED:
+                data = CUSTOM_PROPERTIES_NAMED[name](data)
             fixed = zipfile.ZipInfo(name, date_time=STAMP.timetuple()[:6])
             fixed.compress_type = zipfile.ZIP_DEFLATED
             z.writestr(fixed, data)
+    return out.getvalue()
+
+
+def custom_properties_xml(name: str) -> bytes:
+    """``docProps/custom.xml`` with one custom document property named ``name`` of a type openpyxl does not know
+    (``vt:blob``): openpyxl warns "Unknown type for <name>"."""
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Properties xmlns="http://schemas.'
+            'openxmlformats.org/officeDocument/2006/custom-properties" xmlns:vt="http://schemas.openxmlformats.org/'
+            'officeDocument/2006/docPropsVTypes"><property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" '
+            f'name="{name}"><vt:blob>AAAA</vt:blob></property></Properties>').encode()
+
+
+#: the package parts that name ``docProps/custom.xml`` (its content type and its relationship), as changes of them
+CUSTOM_PROPERTIES_NAMED: dict[str, Callable[[bytes], bytes]] = {
+    "[Content_Types].xml": lambda xml: xml.replace(
+        b"</Types>", b'<Override PartName="/docProps/custom.xml" ContentType="application/vnd.openxmlformats-'
+                     b'officedocument.custom-properties+xml"/></Types>'),
+    "_rels/.rels": lambda xml: xml.replace(
+        b"</Relationships>", b'<Relationship Id="rIdC" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                             b'relationships/custom-properties" Target="docProps/custom.xml"/></Relationships>'),
+}
+
+
+def with_custom_property(data: bytes, name: str) -> bytes:
+    """The workbook ``data`` with a custom document property named ``name`` (:func:`custom_properties_xml`)."""
+    for member, change in CUSTOM_PROPERTIES_NAMED.items():
+        data = _rewritten(data, member, change)
+    out = io.BytesIO(data)
+    with zipfile.ZipFile(out, "a", compression=zipfile.ZIP_DEFLATED) as z:
+        info = zipfile.ZipInfo("docProps/custom.xml", date_time=STAMP.timetuple()[:6])
+        info.compress_type = zipfile.ZIP_DEFLATED
+        z.writestr(info, custom_properties_xml(name))
     return out.getvalue()
 
 

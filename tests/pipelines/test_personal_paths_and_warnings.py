@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from pipelines.sources import common
+from tests.adversarial.corpus import with_custom_property
 
 DROPPED = ["Tel. Jansen", "E-mail Kloosterboer", "BSN Dijkhuizen"]
 
@@ -29,30 +30,6 @@ def test_a_dropped_personal_header_is_shown_by_the_allow_list_of_labels_never_wi
 
 # --- F5: a library's warnings quote the delivered file ------------------------------------------------------------
 
-def _custom_property(data: bytes, name: str) -> bytes:
-    """A workbook with a custom document property of a type openpyxl does not know (``vt:blob``), named ``name``."""
-    import io
-    import zipfile
-
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for info in src.infolist():
-            part = src.read(info.filename)
-            if info.filename == "[Content_Types].xml":
-                part = part.replace(b"</Types>", b'<Override PartName="/docProps/custom.xml" ContentType="application/'
-                                    b'vnd.openxmlformats-officedocument.custom-properties+xml"/></Types>')
-            if info.filename == "_rels/.rels":
-                part = part.replace(b"</Relationships>", b'<Relationship Id="rIdC" Type="http://schemas.openxmlformats'
-                                    b'.org/officeDocument/2006/relationships/custom-properties" Target="docProps/'
-                                    b'custom.xml"/></Relationships>')
-            z.writestr(info, part)
-        z.writestr("docProps/custom.xml", '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Properties xmlns='
-                   '"http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" xmlns:vt="http://schemas'
-                   '.openxmlformats.org/officeDocument/2006/docPropsVTypes"><property fmtid="{D5CDD505-2E9C-101B-9397-'
-                   f'08002B2CF9AE}}" pid="2" name="{name}"><vt:blob>AAAA</vt:blob></property></Properties>')
-    return out.getvalue()
-
-
 def _meldingen_with_numbers_in_date_cells(path: Path, numbers: list[int], prop: str) -> None:
     import datetime
     import io
@@ -70,7 +47,7 @@ def _meldingen_with_numbers_in_date_cells(path: Path, numbers: list[int], prop: 
         ws.cell(r, 2).number_format = "dd-mm-yyyy"
     buffer = io.BytesIO()
     wb.save(buffer)
-    path.write_bytes(_custom_property(buffer.getvalue(), prop))
+    path.write_bytes(with_custom_property(buffer.getvalue(), prop))
 
 
 def test_the_workbook_readers_warnings_never_reach_stderr_of_the_command_only_wijkradars_sentence(tmp_path):
