@@ -100,6 +100,7 @@ def _write_teams(jobs: list[tuple], folder: Path, run: RunInfo, labels: dict,
 
 def export_run(con, home, run) -> dict[str, list[Path]]:
     """Gather what the lists need from the warehouse and write them (used by the flow and the CLI)."""
+    from pipelines.reference import Reference
     from pipelines.runs import read_flags
 
     flags = read_flags(con, run.run_id)
@@ -112,7 +113,8 @@ def export_run(con, home, run) -> dict[str, list[Path]]:
         log.warning("%s", english)
     info = RunInfo(run.run_id, run.run_period, run.finished_at, settings, catalog.loads_of(con, load_ids), report,
                    list_key=key[0] if key else None, unjudged_teams=team_notes(con, notes),
-                   partly_teams=partial_notes(con), shared_teams=shared_notes(con, settings))
+                   partly_teams=partial_notes(con), shared_teams=shared_notes(con, settings),
+                   split_teams=split_notes(con, list(Reference.for_home(home).code_changes["old_code"])))
     recorded = catalog.risk_run(con, run.run_id)
     risk = None if recorded is None else RiskInfo(catalog.area_risk(con, run.run_id), **recorded)
     teams = run_teams(flags, None if risk is None else risk.rows, catalog.teams(con))   # as the run had them
@@ -191,6 +193,69 @@ def partial_notes(con, most: int = 6) -> dict[str, tuple[str, ...]]:
         out[str(team)] = (f"Niet alle tellingen zijn geleverd voor {shown}: wat de lijst daar toont is een ondergrens "
                           "(minstens); een stijging is echt, maar of het er weer rustig is, is niet te zien.",)
     return out
+
+
+#: The periods of its own a buurt a later division added needs before its series is scored (``score.build_panel``,
+#: ``wijkradar explain``): what a list says of the parts of a split buurt.
+OWN_PERIODS = 9
+
+
+def split_notes(con, mapped: list[str]) -> dict[str, tuple[str, ...]]:
+    """Per team a Dutch sentence on each buurt it followed that the profile split (``catalog.split_buurten``) while its
+    parts are not judged yet: the old buurt is judged no more and its running flag of the last list before the split
+    ends here, said in words rather than left off (red team 12b, F4), and when the parts can be judged (their series
+    begin at their own first counts: :data:`OWN_PERIODS` weeks or months of them). ``mapped``: the old codes of
+    ``buurtcode_wijzigingen.csv`` (a renumbered or merged buurt is no split). Said to the teams of the parts and to
+    the team whose list showed the old buurt's flag."""
+    from pipelines import wording
+
+    splits = catalog.split_buurten(con, mapped)
+    if splits.empty:
+        return {}
+    progress = catalog.split_progress(con, sorted(set(splits["part"])))
+    running = catalog.running_flags_before(con, sorted(set(splits["old_code"])))
+    out: dict[str, list[str]] = {}
+    for old, parts in splits.groupby("old_code", sort=True):
+        own = progress[progress["area_code"].isin(parts["part"])]
+        if len(own) and own["scored"].all():
+            continue                      # every part with counts is judged: they are ordinary buurten now
+        names = [f"{r.name} ({r.part})" for r in parts.itertuples(index=False)]
+        said = [f"Buurt {old} is in de nieuwe buurtindeling gesplitst in {_and(names)} en wordt niet meer als één "
+                "buurt beoordeeld."]
+        flags = running[running["area_code"] == old]
+        if len(flags):
+            shown = [f"{f.level or 'nazorg'} {wording.DOMAIN['nl'].get(f.domain, f.domain)}, sinds "
+                     f"{wording.period_text(f.since, f.period)}" for f in flags.itertuples(index=False)]
+            said.append(f"{'Het lopende signaal' if len(shown) == 1 else 'De lopende signalen'} van {old} "
+                        f"({'; '.join(shown)}; laatst op de lijst van {flags['run_period'].iloc[0]}) "
+                        f"{'is' if len(shown) == 1 else 'zijn'} daarom beëindigd: buurt gesplitst.")
+        if own.empty:
+            said.append(f"De nieuwe buurten worden beoordeeld zodra ze {OWN_PERIODS} weken (of maanden) eigen "
+                        "tellingen hebben; er zijn nog geen tellingen onder de nieuwe codes geleverd.")
+        else:
+            waiting = own[~own["scored"]]
+            firsts = waiting.groupby("period")["first_own"].min().sort_index(ascending=False)   # weeks first
+            when = [f"{_judged_from(first, kind)} ({'weeksignalen' if kind == 'week' else 'maandsignalen'})"
+                    for kind, first in firsts.items()]
+            said.append(f"De nieuwe buurten worden beoordeeld zodra ze {OWN_PERIODS} weken (of maanden) eigen "
+                        f"tellingen hebben: op zijn vroegst vanaf {_and(when)}.")
+        sentence = " ".join(said)
+        for team in sorted(set(parts["wijkteam"].dropna()) | set(flags["wijkteam"])):
+            out.setdefault(str(team), []).append(sentence)
+    return {team: tuple(said) for team, said in out.items()}
+
+
+def _judged_from(first, kind: str) -> str:
+    """The first week (month) a series whose own first count is of ``first`` can be scored (:data:`OWN_PERIODS`)."""
+    from pipelines import wording
+
+    step = pd.Timedelta(weeks=OWN_PERIODS - 1) if kind == "week" else pd.DateOffset(months=OWN_PERIODS - 1)
+    return wording.period_text(pd.Timestamp(first) + step, kind)
+
+
+def _and(items: list[str]) -> str:
+    """``a``, ``a en b``, ``a, b en c``: a Dutch enumeration."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} en {items[-1]}"
 
 
 def shared_notes(con, settings: dict) -> dict[str, tuple[str, ...]]:

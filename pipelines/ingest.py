@@ -34,7 +34,7 @@ from pipelines.delivery import LoadHeld
 from pipelines.faults import fault_point as _fault_point   # a module name, so a test can patch it here
 from pipelines.reference import Reference
 from pipelines.sources import SOURCES, merges
-from pipelines.sources.common import IngestError, NoDataRows, PrivacyError, row_shape_failures
+from pipelines.sources.common import IngestError, NoDataRows, PrivacyError, row_shape_failures, split_reasons
 from pipelines.validate import run_suite
 from pipelines.warehouse import transaction
 from pipelines.wording import iso_day
@@ -747,7 +747,8 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
     else:
         verdict = run_suite(source, frame, module.checks(ref, today), max_failed_share=max_failed_share,
                             docs_root=docs_root, extra_failed=guarded)
-        failures = _merge_failures(_merge_failures(verdict.failures, failures_privacy), failures_length)
+        failures = _split_reasons(con, frame, verdict.failures, ref, module)
+        failures = _merge_failures(_merge_failures(failures, failures_privacy), failures_length)
     is_accepted = ~frame["row_number"].isin(failures["row_number"]).to_numpy()
     clock("validate")
 
@@ -961,6 +962,18 @@ def stale_provisional_note(source: str, cells: pd.DataFrame, most: int = 6) -> s
     return (f"{source}: this delivery's figures of {_periods_and_buurten(cells, most)} are definitive but hold no rows "
             "of those buurten, whose provisional figures of an earlier delivery stand: ask the source whether they "
             "were left out or are 0, and deliver them")
+
+
+def _split_reasons(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, failures: pd.DataFrame, ref: Reference,
+                   module) -> pd.DataFrame:
+    """``failures`` with the rows under the old code of a buurt the profile split (``catalog.split_buurten``) given
+    the reason that says so and what to do (``common.split_reasons``), not "not a buurt of the division"."""
+    if failures.empty:
+        return failures
+    found = catalog.split_buurten(con, list(ref.code_changes["old_code"]))
+    splits = {old: list(part["part"]) for old, part in found.groupby("old_code", sort=True)}
+    kind = "records" if getattr(module, "KIND", None) == "records" else "counts"
+    return split_reasons(failures, frame, splits, kind)
 
 
 def _corrections_not_applied(con: duckdb.DuckDBPyConnection, source: str, module, frame: pd.DataFrame,

@@ -549,6 +549,22 @@ REASON_PATTERNS_NL = [
      lambda m: f"buurtcode {m['old']} is een oude code van {m['new']} (samengevoegd), en wijkradar heeft dit "
                f"signaal en deze periode al onder {m['new']}, de hele buurt, dus de oude buurt zou dubbel tellen; "
                f"lever de periode aan onder {m['new']} (de aantallen van de oude buurten opgeteld)"),
+    # sources.common.split_reason: a row under the old code of a buurt the profile split (SPLIT_NEXT_STEP)
+    (re.compile(r"buurtcode (?P<old>\w+) is in the profile split into (?P<parts>\w+(?:, \w+)*) and is no buurt of "
+                r"its own any more \(a split cannot be mapped in buurtcode_wijzigingen\.csv\): "
+                r"(?:(?P<records>ask the supplier to deliver these reports again under the new codes \(its address "
+                r"decides the part; a report delivered again resolves its row\), or to fill in the new code of each "
+                r"report in the file of wijkradar quarantine export)|ask the supplier to deliver the period again "
+                r"under the new codes, then dismiss this row \(wijkradar quarantine dismiss LOAD --row N\): a count "
+                r"of the whole old buurt cannot be divided over its parts)"),
+     lambda m: (f"buurtcode {m['old']} is in het profiel gesplitst in {m['parts']} en is geen eigen buurt meer (een "
+                "splitsing kan niet in buurtcode_wijzigingen.csv worden vastgelegd): "
+                + ("vraag de leverancier deze meldingen opnieuw te leveren onder de nieuwe codes (het adres bepaalt "
+                   "de buurt; een opnieuw geleverde melding lost haar regel op), of de nieuwe code van elke melding "
+                   "in te vullen in het bestand van wijkradar quarantine export" if m["records"] else
+                   "vraag de leverancier de periode opnieuw te leveren onder de nieuwe codes en handel deze regel "
+                   "daarna af (wijkradar quarantine dismiss LOAD --row N): een aantal van de hele oude buurt is niet "
+                   "over de nieuwe buurten te verdelen"))),
     # ingest._privacy_guard
     (re.compile(r"holds personal data \((?P<kind>[^)]*)\) in (?P<header>[^;]+); the value was removed"),
      lambda m: f"bevat persoonsgegevens ({m['kind']}) in {m['header']}; de waarde is verwijderd"),

@@ -97,3 +97,44 @@ def record_removed_buurten(con: Con, codes: list[str]) -> None:
                 "FROM core.areas WHERE level = 'buurt' AND list_contains(?, area_code) ON CONFLICT DO UPDATE SET "
                 "wijk_code = excluded.wijk_code, gemeente_code = excluded.gemeente_code, removed_at = excluded.removed_at",
                 [codes])
+
+
+def split_buurten(con: Con, mapped: list[str]) -> pd.DataFrame:
+    """``old_code``, ``removed_at``, ``part``, ``name``, ``wijkteam``, one row per part: the buurten a profile change
+    removed (``meta.removed_buurten``) that are not back in the profile nor ``mapped`` (an old code of
+    ``buurtcode_wijzigingen.csv``), with the buurten the same change added to their wijk (``meta.added_buurten``,
+    recorded in the same transaction): a split, as far as the warehouse can tell, since the file cannot map one."""
+    if not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'meta' "
+                       "AND table_name IN ('removed_buurten', 'added_buurten')").fetchall()[0][0] == 2:
+        return pd.DataFrame(columns=["old_code", "removed_at", "part", "name", "wijkteam"])
+    return con.execute(
+        "SELECT r.area_code AS old_code, r.removed_at, a.area_code AS part, a.name, a.wijkteam "
+        "FROM meta.removed_buurten r JOIN meta.added_buurten n ON n.added_at = r.removed_at "
+        "JOIN core.areas a ON a.area_code = n.area_code AND a.level = 'buurt' AND a.wijk_code = r.wijk_code "
+        "WHERE NOT list_contains(?, r.area_code) AND r.area_code NOT IN (SELECT area_code FROM core.areas) "
+        "ORDER BY old_code, part", [list(mapped)]).df()
+
+
+def split_progress(con: Con, parts: list[str]) -> pd.DataFrame:
+    """``area_code``, ``period``, ``first_own`` (its first count), ``scored`` (the marts hold a score of it) per part
+    of a split and period type it holds counts of: a part is judged once its series have enough periods of their
+    own (``meta.added_buurten``, ``score.build_panel``)."""
+    return con.execute(
+        "SELECT c.area_code, c.period, min(c.period_start) AS first_own, "
+        "bool_or(s.area_code IS NOT NULL) AS scored FROM core.signal_counts c "
+        "LEFT JOIN (SELECT DISTINCT area_code, period FROM marts.series_scores) s USING (area_code, period) "
+        "WHERE list_contains(?, c.area_code) GROUP BY ALL ORDER BY ALL", [list(parts)]).df()
+
+
+def running_flags_before(con: Con, codes: list[str]) -> pd.DataFrame:
+    """``area_code``, ``wijkteam``, ``domain``, ``level``, ``status``, ``since``, ``period``, ``run_period``: the flags
+    of ``codes`` on the latest run that flagged anything before each code left the profile
+    (``meta.removed_buurten``) and that had not ended there (not ``opgelost``): what a team last read of them."""
+    return con.execute(
+        "WITH gone AS (SELECT area_code, removed_at FROM meta.removed_buurten WHERE list_contains(?, area_code)), "
+        "last AS (SELECT g.area_code, arg_max(r.run_id, r.finished_at) AS run_id FROM gone g "
+        "JOIN meta.runs r ON r.finished_at <= g.removed_at "
+        "WHERE r.run_id IN (SELECT run_id FROM marts.area_flags) GROUP BY ALL) "
+        "SELECT f.area_code, f.wijkteam, f.domain, f.level, f.status, f.since, f.period, f.run_period "
+        "FROM marts.area_flags f JOIN last USING (area_code, run_id) WHERE f.status <> 'opgelost' "
+        "ORDER BY f.area_code, f.domain, f.period", [list(codes)]).df()

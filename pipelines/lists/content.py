@@ -57,6 +57,10 @@ class RunInfo:
     #: ``models.shared``): said once, above the rows, as its buurten are listed only where they rise beyond it
     shared: tuple[str, ...] = ()
     shared_teams: dict[str, tuple[str, ...]] | None = field(default=None, repr=False)
+    #: Dutch sentences on buurten of the team the profile split (``export.split_notes``): judged no more as one, a
+    #: running flag ended, and when the parts are judged; shown above the rows after :attr:`partly`
+    split: tuple[str, ...] = ()
+    split_teams: dict[str, tuple[str, ...]] | None = field(default=None, repr=False)
 
     def for_team(self, team: str) -> "RunInfo":
         """The run as ``team``'s list shows it: with its own municipality's sentences on periods not judged and its
@@ -67,19 +71,22 @@ class RunInfo:
             self = replace(self, partly=self.partly_teams.get(team, ()), partly_teams=None)
         if self.shared_teams is not None:
             self = replace(self, shared=self.shared_teams.get(team, ()), shared_teams=None)
+        if self.split_teams is not None:
+            self = replace(self, split=self.split_teams.get(team, ()), split_teams=None)
         return self
 
     @property
     def notes(self) -> tuple[str, ...]:
         """The sentences a list shows above its rows: periods not judged, signals risen in the whole municipality,
-        counts not all delivered."""
-        return self.unjudged + self.shared + self.partly
+        counts not all delivered, buurten split."""
+        return self.unjudged + self.shared + self.partly + self.split
 
     @property
     def nothing(self) -> str:
         """The sentence of a list without rows: nothing flagged, or that the run's period was not judged (and which
         buurten's counts were not all delivered)."""
-        return " ".join(self.unjudged or (NOTHING_FLAGGED,)) + "".join(f" {s}" for s in self.shared + self.partly)
+        return " ".join(self.unjudged or (NOTHING_FLAGGED,)) + "".join(
+            f" {s}" for s in self.shared + self.partly + self.split)
 
 
 #: Shown with the risk (workbook Toelichting and page): what the risk column and the section mean.

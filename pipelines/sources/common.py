@@ -1971,6 +1971,11 @@ def resolve_area_codes(values: pd.Series, ref) -> pd.Series:
                        values)
 
 
+#: The area check's reason of a code that is no buurt of the profile and not mapped (:func:`area_checks`).
+NOT_IN_DIVISION = ("area not in division 2024: buurtcode is not a buurt of the 2024 division "
+                   "(and not mapped in buurtcode_wijzigingen.csv)")
+
+
 def area_checks(ref) -> list:
     from pipelines.validate import Check, gx_expectations
 
@@ -1979,6 +1984,43 @@ def area_checks(ref) -> list:
         Check(gxe.ExpectColumnValuesToNotBeNull(column="area_code"),
               "buurtcode is empty (a location given only as coordinates is not placed in a buurt)"),
         Check(gxe.ExpectColumnValuesToBeInSet(column="area_code", value_set=sorted(ref.buurten["area_code"])),
-              "area not in division 2024: buurtcode is not a buurt of the 2024 division "
-              "(and not mapped in buurtcode_wijzigingen.csv)"),
+              NOT_IN_DIVISION),
     ]
+
+
+#: What to do about a row under a split buurt's old code, by what the source delivers: a report is placed by its
+#: address, which only the supplier holds (the same report delivered again resolves its row); a count of the whole
+#: old buurt cannot be divided over its parts, so the period is delivered under the new codes and the row dismissed.
+SPLIT_NEXT_STEP = {
+    "records": "ask the supplier to deliver these reports again under the new codes (its address decides the part; "
+               "a report delivered again resolves its row), or to fill in the new code of each report in the file "
+               "of wijkradar quarantine export",
+    "counts": "ask the supplier to deliver the period again under the new codes, then dismiss this row (wijkradar "
+              "quarantine dismiss LOAD --row N): a count of the whole old buurt cannot be divided over its parts",
+}
+
+
+def split_reason(old: str, parts: list[str], kind: str) -> str:
+    """The quarantine reason of a row under ``old``, a buurt the profile split into ``parts``
+    (``catalog.split_buurten``): it was a buurt of the division, and ``buurtcode_wijzigingen.csv`` cannot map a
+    split, so the generic "not a buurt of the 2024 division ... not mapped" sent the analyst to a mapping the
+    profile refuses (red team 12b, F4)."""
+    return (f"buurtcode {old} is in the profile split into {', '.join(parts)} and is no buurt of its own any more "
+            f"(a split cannot be mapped in buurtcode_wijzigingen.csv): {SPLIT_NEXT_STEP[kind]}")
+
+
+def split_reasons(failures: pd.DataFrame, frame: pd.DataFrame, splits: dict[str, list[str]],
+                  kind: str) -> pd.DataFrame:
+    """``failures`` (``run_suite``'s) with the area check's reason of each row under an old code of ``splits``
+    (old code -> its parts) replaced by :func:`split_reason`; the other reasons of the row stay."""
+    if not splits or failures.empty or "area_code" not in frame:
+        return failures
+    codes = frame.set_index("row_number")["area_code"]
+    old = failures["row_number"].map(codes)
+    hit = old.isin(list(splits)) & failures["reason"].str.contains(NOT_IN_DIVISION, regex=False)
+    if not hit.any():
+        return failures
+    out = failures.copy()
+    out.loc[hit, "reason"] = [reason.replace(NOT_IN_DIVISION, split_reason(code, splits[code], kind))
+                              for reason, code in zip(out.loc[hit, "reason"], old[hit])]
+    return out
