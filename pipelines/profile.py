@@ -83,6 +83,11 @@ WHERE_CODES = (f"the codes of all municipalities are in wijkradar's data/nationa
                "gemeente) and in CBS's yearly StatLine table 'Gebieden in Nederland'")
 #: The next step where no code could be suggested.
 BY_NAME = "give the municipality's name as --gemeente to be told its code"
+#: The next step for a municipality formed after 2024 (a herindeling), which the 2024 division init uses cannot
+#: hold: the profile of the municipalities it was formed from, mapped to the new division once CBS publishes it.
+AFTER_2024 = ("a municipality formed after 2024 (a herindeling) is not in it yet: give each municipality it was formed "
+              "from as --gemeente (one --gemeente per code) and, once CBS publishes the division that holds it, map "
+              "their buurt codes to its codes (README, *Herindeling*)")
 
 
 def unknown_gemeente(text: str, regions: pd.DataFrame) -> str:
@@ -98,7 +103,7 @@ def unknown_gemeente(text: str, regions: pd.DataFrame) -> str:
     code = text.upper()
     if re.fullmatch(r"GM\d{4}", code):
         return (f"--gemeente {code} is no municipality of the CBS 2024 division that init uses (a municipality merged "
-                f"before 2024 is in it under the code of the municipality it merged into): {BY_NAME}")
+                f"before 2024 is in it under the code of the municipality it merged into): {BY_NAME}; {AFTER_2024}")
     if re.fullmatch(r"(?:GM)?\d{1,3}", code) and f"GM{int(code.removeprefix('GM')):04d}" in set(gm["code"]):
         padded = f"GM{int(code.removeprefix('GM')):04d}"
         name = gm.set_index("code").loc[padded, "naam"]
@@ -108,6 +113,12 @@ def unknown_gemeente(text: str, regions: pd.DataFrame) -> str:
     if key in names:
         c, n = names[key]
         return f"--gemeente {text!r} is a name, not a code: give --gemeente {c} ({n})"
+    formed = _joined_names(key, names)
+    if formed:
+        return (f"--gemeente {text!r} is no municipality's code or name in the CBS 2024 division; if it was formed after "
+                f"2024 from {' and '.join(shown([c]) for c in formed)} (a herindeling), give those: "
+                f"{' '.join(f'--gemeente {c}' for c, _ in formed)}, and once CBS publishes the division that holds it, "
+                "map their buurt codes to its codes (README, *Herindeling*)")
     close = [v for k, v in names.items() if k.startswith(key + " (")]                      # Bergen (L.), Bergen (NH.)
     close += [names[m] for m in difflib.get_close_matches(key, list(names), n=3, cutoff=0.75) if names[m] not in close]
     if close:
@@ -119,7 +130,27 @@ def unknown_gemeente(text: str, regions: pd.DataFrame) -> str:
         return (f"--gemeente {text!r} is no municipality's code or name in the CBS 2024 division, but a wijk of that "
                 f"name lies in {shown(holding)}: a municipality merged into another often lives on as its wijk")
     return (f"--gemeente {text!r} is no municipality's code or name in the CBS 2024 division: give its code, or its "
-            "name as CBS writes it")
+            f"name as CBS writes it; {AFTER_2024}")
+
+
+def _joined_names(key: str, names: dict[str, tuple[str, str]]) -> list[tuple[str, str]]:
+    """The municipalities whose names, joined by dashes, make ``key`` (case ignored): ``hoogeveen-de wolden`` ->
+    Hoogeveen, De Wolden. A herindeling often names the new municipality after the old ones; empty when ``key`` is not
+    two or more names so joined (a name with a dash of its own, ``súdwest-fryslân``, is one)."""
+    words = key.split("-")
+
+    def split(start: int) -> list[tuple[str, str]] | None:
+        if start == len(words):
+            return []
+        for end in range(len(words), start, -1):
+            name = "-".join(words[start:end]).strip()
+            rest = split(end) if name in names else None
+            if rest is not None:
+                return [names[name], *rest]
+        return None
+
+    found = split(0) if len(words) > 1 else None
+    return found if found and len(found) > 1 else []
 
 
 def slug(text: str, empty: str = "wijk") -> str:

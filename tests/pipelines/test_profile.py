@@ -67,6 +67,21 @@ def test_profiles_refuse_unknown_codes_and_overwriting(tmp_path):
     ("Brielle", "--gemeente 'Brielle' is no municipality's code or name in the CBS 2024 division, but a wijk of that "
                 "name lies in GM1992 (Voorne aan Zee): a municipality merged into another often lives on as its wijk"),
     ("GM118", "--gemeente 'GM118': a code has four digits: give --gemeente GM0118 (Hoogeveen)"),
+    # red team 12b F6: a municipality formed after 2024 (a herindeling) is in no division init knows; its code and
+    # name were answered with each other's step, in a circle
+    ("GM1999", "--gemeente GM1999 is no municipality of the CBS 2024 division that init uses (a municipality merged "
+               "before 2024 is in it under the code of the municipality it merged into): give the municipality's name "
+               "as --gemeente to be told its code; a municipality formed after 2024 (a herindeling) is not in it yet: "
+               "give each municipality it was formed from as --gemeente (one --gemeente per code) and, once CBS "
+               "publishes the division that holds it, map their buurt codes to its codes (README, *Herindeling*)"),
+    ("Hoogeveen-De Wolden", "--gemeente 'Hoogeveen-De Wolden' is no municipality's code or name in the CBS 2024 "
+                            "division; if it was formed after 2024 from GM0118 (Hoogeveen) and GM1690 (De Wolden) (a "
+                            "herindeling), give those: --gemeente GM0118 --gemeente GM1690, and once CBS publishes the "
+                            "division that holds it, map their buurt codes to its codes (README, *Herindeling*)"),
+    ("Súdwest-Fryslân", "--gemeente 'Súdwest-Fryslân' is a name, not a code: give --gemeente GM1900 (Súdwest-Fryslân)"),
+    ("Nergenshuizen", "--gemeente 'Nergenshuizen' is no municipality's code or name in the CBS 2024 division: give its "
+                      "code, or its name as CBS writes it; a municipality formed after 2024 (a herindeling) is not in "
+                      "it yet"),
 ])
 def test_a_municipality_that_is_not_a_code_of_2024_is_answered_with_the_next_step(tmp_path, given, said):
     """Red team 5b F4: a merged code, a name or a typo got 'unknown municipality code(s)' and two example codes. Now the
