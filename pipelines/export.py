@@ -240,6 +240,8 @@ def split_notes(con, mapped: list[str]) -> dict[str, tuple[str, ...]]:
             said.append(f"De nieuwe buurten worden beoordeeld zodra ze {OWN_PERIODS} weken (of maanden) eigen "
                         f"tellingen hebben: op zijn vroegst vanaf {_and(when)}.")
         sentence = " ".join(said)
+        log.info("%s was split into %s: the lists of its teams say it is judged no more as one%s", old,
+                 ", ".join(parts["part"]), f" and that its {len(flags)} running flag(s) ended" if len(flags) else "")
         for team in sorted(set(parts["wijkteam"].dropna()) | set(flags["wijkteam"])):
             out.setdefault(str(team), []).append(sentence)
     return {team: tuple(said) for team, said in out.items()}

@@ -115,8 +115,8 @@ def unknown_gemeente(text: str, regions: pd.DataFrame) -> str:
         return f"--gemeente {text!r} is a name, not a code: give --gemeente {c} ({n})"
     formed = _joined_names(key, names)
     if formed:
-        return (f"--gemeente {text!r} is no municipality's code or name in the CBS 2024 division; if it was formed after "
-                f"2024 from {' and '.join(shown([c]) for c in formed)} (a herindeling), give those: "
+        return (f"--gemeente {text!r} is no municipality's code or name in the CBS 2024 division; if it was formed "
+                f"after 2024 from {' and '.join(shown([c]) for c in formed)} (a herindeling), give those: "
                 f"{' '.join(f'--gemeente {c}' for c, _ in formed)}, and once CBS publishes the division that holds it, "
                 "map their buurt codes to its codes (README, *Herindeling*)")
     close = [v for k, v in names.items() if k.startswith(key + " (")]                      # Bergen (L.), Bergen (NH.)

@@ -104,8 +104,10 @@ def split_buurten(con: Con, mapped: list[str]) -> pd.DataFrame:
     removed (``meta.removed_buurten``) that are not back in the profile nor ``mapped`` (an old code of
     ``buurtcode_wijzigingen.csv``), with the buurten the same change added to their wijk (``meta.added_buurten``,
     recorded in the same transaction): a split, as far as the warehouse can tell, since the file cannot map one."""
-    if not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'meta' "
-                       "AND table_name IN ('removed_buurten', 'added_buurten')").fetchall()[0][0] == 2:
+    from pipelines.catalog.reports import has_table
+
+    # a warehouse of an earlier version opened read-only (``wijkradar flags``) may lack them
+    if not (has_table(con, "meta", "removed_buurten") and has_table(con, "meta", "added_buurten")):
         return pd.DataFrame(columns=["old_code", "removed_at", "part", "name", "wijkteam"])
     return con.execute(
         "SELECT r.area_code AS old_code, r.removed_at, a.area_code AS part, a.name, a.wijkteam "

@@ -79,7 +79,8 @@ def test_the_team_reads_that_its_buurt_was_split_its_flag_ended_and_when_the_par
         assert (f"Het lopende signaal van {OLD} (alarm fysiek, sinds 2026-W43; laatst op de lijst van 2026-W47) is "
                 "daarom beëindigd: buurt gesplitst.") in said
         assert said.endswith("er zijn nog geen tellingen onder de nieuwe codes geleverd.")
-        # the first counts under the new codes: the parts are judged from their 9th week (month) of their own (2026 has 53 weeks)
+        # the first counts under the new codes: the parts are judged from their 9th week (month) of their own
+        # (2026 has 53 weeks)
         first = pd.DataFrame({"area_code": PARTS, "signal": ["zwerfafval", "eenzaamheid"], "period": ["week", "month"],
                               "period_start": pd.to_datetime(["2026-11-23", "2026-11-01"]), "count": 1,
                               "source": ["meldingen", "wijkteam"], "load_id": "new"})
