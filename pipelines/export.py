@@ -219,31 +219,36 @@ def split_notes(con, mapped: list[str]) -> dict[str, tuple[str, ...]]:
         own = progress[progress["area_code"].isin(parts["part"])]
         if len(own) and own["scored"].all():
             continue                      # every part with counts is judged: they are ordinary buurten now
-        names = [f"{r.name} ({r.part})" for r in parts.itertuples(index=False)]
-        said = [f"Buurt {old} is in de nieuwe buurtindeling gesplitst in {_and(names)} en wordt niet meer als één "
-                "buurt beoordeeld."]
         flags = running[running["area_code"] == old]
+        rest = []
         if len(flags):
             shown = [f"{f.level or 'nazorg'} {wording.DOMAIN['nl'].get(f.domain, f.domain)}, sinds "
                      f"{wording.period_text(f.since, f.period)}" for f in flags.itertuples(index=False)]
-            said.append(f"{'Het lopende signaal' if len(shown) == 1 else 'De lopende signalen'} van {old} "
+            rest.append(f"{'Het lopende signaal' if len(shown) == 1 else 'De lopende signalen'} van {old} "
                         f"({'; '.join(shown)}; laatst op de lijst van {flags['run_period'].iloc[0]}) "
                         f"{'is' if len(shown) == 1 else 'zijn'} daarom beëindigd: buurt gesplitst.")
         if own.empty:
-            said.append(f"De nieuwe buurten worden beoordeeld zodra ze {OWN_PERIODS} weken (of maanden) eigen "
+            rest.append(f"De nieuwe buurten worden beoordeeld zodra ze {OWN_PERIODS} weken (of maanden) eigen "
                         "tellingen hebben; er zijn nog geen tellingen onder de nieuwe codes geleverd.")
         else:
             waiting = own[~own["scored"]]
             firsts = waiting.groupby("period")["first_own"].min().sort_index(ascending=False)   # weeks first
             when = [f"{_judged_from(first, kind)} ({'weeksignalen' if kind == 'week' else 'maandsignalen'})"
                     for kind, first in firsts.items()]
-            said.append(f"De nieuwe buurten worden beoordeeld zodra ze {OWN_PERIODS} weken (of maanden) eigen "
+            rest.append(f"De nieuwe buurten worden beoordeeld zodra ze {OWN_PERIODS} weken (of maanden) eigen "
                         f"tellingen hebben: op zijn vroegst vanaf {_and(when)}.")
-        sentence = " ".join(said)
         log.info("%s was split into %s: the lists of its teams say it is judged no more as one%s", old,
                  ", ".join(parts["part"]), f" and that its {len(flags)} running flag(s) ended" if len(flags) else "")
         for team in sorted(set(parts["wijkteam"].dropna()) | set(flags["wijkteam"])):
-            out.setdefault(str(team), []).append(sentence)
+            # a team's list names only its own buurten: a part another team now follows is counted, not named
+            mine = parts[parts["wijkteam"] == team]
+            names = [f"{r.name} ({r.part})" for r in mine.itertuples(index=False)]
+            others = len(parts) - len(mine)
+            if others:
+                names.append(f"{others} buurt{'en' if others > 1 else ''} van een ander wijkteam")
+            said = [f"Buurt {old} is in de nieuwe buurtindeling gesplitst in {_and(names)} en wordt niet meer als "
+                    "één buurt beoordeeld.", *rest]
+            out.setdefault(str(team), []).append(" ".join(said))
     return {team: tuple(said) for team, said in out.items()}
 
 

@@ -113,3 +113,22 @@ def test_a_renumbered_or_merged_buurt_is_no_split_and_lists_of_a_home_without_on
         **{**run.__dict__, "split_teams": notes}).for_team("centrum-noord").notes == ()
     shown = RunInfo(**{**run.__dict__, "split_teams": notes}).for_team("zuid-oost")
     assert shown.notes == notes["zuid-oost"] and shown.nothing.endswith(notes["zuid-oost"][0])
+
+
+def test_a_team_whose_buurt_was_split_into_another_teams_buurten_reads_no_code_of_theirs(tmp_path):
+    """The old buurt's flag was on one team's list and its parts went to another team: each team's list names only
+    its own buurten (a wijkteam's export holds only its own areas); the old team is told how many parts went
+    elsewhere."""
+    ref = reference.Reference()
+    with connect(tmp_path / "w.duckdb") as con:
+        fill_counts(con, ref, demo_signal_counts(ref, years=1))
+        _flag(con, "2026-W47-a", "2026-W47", "2026-11-24 08:00", OLD, team="centrum-noord")
+        reference.sync(con, _split(tmp_path / "split"))
+        notes = split_notes(con, [])
+    assert sorted(notes) == ["centrum-noord", "zuid-oost"]
+    old_team = notes["centrum-noord"][0]
+    assert not any(part in old_team for part in PARTS) and "Zuid (" not in old_team
+    assert old_team.startswith(f"Buurt {OLD} is in de nieuwe buurtindeling gesplitst in 2 buurten van een ander "
+                               "wijkteam en wordt niet meer als één buurt beoordeeld.")
+    assert "daarom beëindigd: buurt gesplitst." in old_team
+    assert all(part in notes["zuid-oost"][0] for part in PARTS)
