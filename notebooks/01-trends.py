@@ -33,7 +33,7 @@ from pipelines.reports.period import marts_note, period_end, read_period_data
 from pipelines.reports.render import table
 
 with open_warehouse(home) as con:     # every history cut at the end of the run's period
-    data = read_period_data(con, period, run_id)
+    data = read_period_data(con, period, run_id, home)   # home: its profile's code mappings (herindeling)
     note = marts_note(con, data.run)
 if note:
     print(note)

@@ -523,6 +523,7 @@ def warn_unplaced(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         log.warning("the warehouse holds counts of %s (%d series), which are no buurt of the profile and not mapped "
                     "in buurtcode_wijzigingen.csv, so they are never scored; map each old code to its buurt there "
                     "(a renumbered or merged buurt), or add the buurt to the profile; a split buurt cannot be mapped: "
-                    "its past stays under its old code, on no list (the reports count it in the wijk its code names)", shown,
+                    "its past stays under its old code, on no list (the reports count it in the wijk it was in, or "
+                    "in the wijk its other buurten were moved to when a herindeling renumbered that wijk)", shown,
                     int(unplaced["series"].sum()))
     return unplaced

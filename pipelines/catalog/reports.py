@@ -38,6 +38,7 @@ def report_frames(con: Con, run_id: str) -> dict[str, pd.DataFrame]:
                           "WHERE run_id = ?", [run_id]).df(),
         sent=con.execute("SELECT DISTINCT run_period, wijkteam, area_code, domain, period, period_start "
                          "FROM marts.area_flags").df(),
+        moves=moved_codes(con),
     )
 
 
@@ -72,14 +73,32 @@ def former_codes(con: Con) -> str:
     """The SQL of ``area_code, wijk_code, removed_at`` of every code the warehouse holds counts of that is no area of
     the profile: the wijk it was in when a profile change removed it (``meta.removed_buurten``), else, for a code
     removed before the warehouse recorded that (schema 24), the wijk its CBS code names (``BU01185005`` ->
-    ``WK011850``), with ``removed_at`` null."""
+    ``WK011850``), with ``removed_at`` null. A wijk the profile no longer has (a herindeling renumbers every wijk)
+    is followed to its successor: the wijk of the profile that most of its other buurten were moved to by the sync
+    (``meta.code_moves``), so a split buurt's past stays in its wijk and municipality under their new codes (red
+    team 12b F2: Wijk 50's years lost Zuid's 400 reports a year)."""
     unplaced = ("SELECT DISTINCT area_code FROM core.signal_counts "
                 "WHERE area_code NOT IN (SELECT area_code FROM core.areas)")
     named = "CASE WHEN u.area_code LIKE 'BU%' AND length(u.area_code) = 10 THEN 'WK' || substr(u.area_code, 3, 6) END"
     if not has_table(con, "meta", "removed_buurten"):
         return f"SELECT u.area_code, {named} AS wijk_code, NULL::TIMESTAMP AS removed_at FROM ({unplaced}) u"
-    return (f"SELECT u.area_code, coalesce(r.wijk_code, {named}) AS wijk_code, r.removed_at FROM ({unplaced}) u "
-            "LEFT JOIN meta.removed_buurten r USING (area_code)")
+    if not has_table(con, "meta", "code_moves"):
+        return (f"SELECT u.area_code, coalesce(r.wijk_code, {named}) AS wijk_code, r.removed_at FROM ({unplaced}) u "
+                "LEFT JOIN meta.removed_buurten r USING (area_code)")
+    successor = ("SELECT old, first(new ORDER BY n DESC, new) AS new FROM (SELECT r.wijk_code AS old, "
+                 "a.wijk_code AS new, count(*) AS n FROM meta.removed_buurten r JOIN meta.code_moves m "
+                 "ON m.old_code = r.area_code JOIN core.areas a ON a.area_code = m.new_code AND a.level = 'buurt' "
+                 "WHERE r.wijk_code NOT IN (SELECT area_code FROM core.areas) GROUP BY ALL) GROUP BY old")
+    return (f"SELECT u.area_code, coalesce(s.new, r.wijk_code, {named}) AS wijk_code, r.removed_at FROM ({unplaced}) u "
+            f"LEFT JOIN meta.removed_buurten r USING (area_code) LEFT JOIN ({successor}) s ON s.old = r.wijk_code")
+
+
+def moved_codes(con: Con) -> pd.DataFrame:
+    """``old_code``, ``new_code`` of every code the profile sync moved to its buurt (``meta.code_moves``; empty in a
+    warehouse without that record): what the open pages' record of earlier builds is read through."""
+    if not has_table(con, "meta", "code_moves"):
+        return pd.DataFrame({"old_code": pd.Series(dtype=object), "new_code": pd.Series(dtype=object)})
+    return con.execute("SELECT old_code, new_code FROM meta.code_moves ORDER BY old_code").df()
 
 
 def former_buurten(con: Con, areas: pd.DataFrame) -> pd.DataFrame:

@@ -245,7 +245,8 @@ def open_build(data, settings: ReportSettings, printed: pd.DataFrame | None = No
     # the weeks that had ended by the run's: a week just begun would make its year look complete
     counts = data.counts if run is None else within(data.counts, period_end(run["run_period"]))
     rates = openpages.disclose(openpages.yearly_rates(counts, data.areas, data.catalogue), settings.open_drempel)
-    rates, record = published.across_builds(rates, data.areas, printed)
+    rates, record = published.across_builds(rates, data.areas, printed, getattr(data, "moves", None))
+    left = openpages.uncovered(counts, data.areas, data.catalogue)
     held = data.catalogue[data.catalogue["signal"].isin(counts["signal"].unique())]   # what the pages can speak of
     wijken = wijk_table(data.areas)
     made = _stamp()
@@ -259,7 +260,7 @@ def open_build(data, settings: ReportSettings, printed: pd.DataFrame | None = No
                                               settings.open_drempel)
                      if settings.open_toon_signalen else None)
         pages[openpages.page_name(w["wijk_code"], w["wijk"])] = openpages.wijk_page(
-            w, rates, held, settings.open_drempel, sentences, made)
+            w, rates, held, settings.open_drempel, sentences, made, left)
     return pages, record
 
 
@@ -285,7 +286,7 @@ def read_printed(home: Home) -> pd.DataFrame:
 def write_open_pages(home: Home, settings: ReportSettings | None = None) -> list[Path]:
     settings = settings or read_settings(home)
     with open_warehouse(home) as con:
-        data = read_report_data(con)
+        data = read_report_data(con, home=home)
     pages, record = open_build(data, settings, read_printed(home))
     # the record before the pages: a build stopped in between leaves a record of pages not yet published (later
     # builds are held to figures nobody read), never published pages the record does not know (red team 6b)

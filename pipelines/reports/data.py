@@ -17,6 +17,7 @@ import pandas as pd
 
 from pipelines import catalog
 from pipelines.paths import REFERENCE_DIR, Home, resolve_home
+from pipelines.reports.trends import with_parts
 from pipelines.warehouse import connect
 
 OUTLINES = REFERENCE_DIR / "buurtvlakken_gm0118_2024.json"
@@ -46,6 +47,10 @@ class ReportData:
     #: flag belongs to the team it was sent to, whatever today's buurt_indeling says
     sent: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SENT_COLUMNS))
     settings: dict = field(default_factory=dict)
+    #: ``old_code, new_code``: the codes mapped to a buurt of the profile (what the sync moved, and the profile's
+    #: ``buurtcode_wijzigingen.csv`` when read with a home): the open pages' record and a source's coverage read
+    #: earlier divisions through them
+    moves: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["old_code", "new_code"]))
 
     @property
     def run_start(self) -> pd.Timestamp:
@@ -95,14 +100,31 @@ def find_report_run(con: duckdb.DuckDBPyConnection, period: str | None = None, r
     return {"run_id": run_id, "run_period": run_period, "finished_at": finished, "settings": settings}
 
 
+def profile_changes(home: str | Path | Home | None) -> pd.DataFrame:
+    """``old_code, new_code`` of the working folder's ``buurtcode_wijzigingen.csv`` (each old code to its buurt);
+    empty when the profile cannot be read (the warehouse's record of what the sync moved still counts)."""
+    from pipelines.reference import Reference, ReferenceError
+
+    h = home if isinstance(home, Home) else resolve_home(home)
+    try:
+        changes = Reference.for_home(h).code_changes
+    except (ReferenceError, OSError, ValueError, KeyError):
+        return pd.DataFrame(columns=["old_code", "new_code"])
+    return changes[["old_code", "new_code"]].reset_index(drop=True)
+
+
 def read_report_data(con: duckdb.DuckDBPyConnection, period: str | None = None,
-                     run_id: str | None = None) -> ReportData:
-    """Read the frames of the run of ``period`` (default: the latest run; ``run_id``: that run)."""
+                     run_id: str | None = None, home: str | Path | Home | None = None) -> ReportData:
+    """Read the frames of the run of ``period`` (default: the latest run; ``run_id``: that run); with ``home``, the
+    codes its profile maps count beside those the sync moved (:attr:`ReportData.moves`)."""
     run = find_report_run(con, period, run_id)
     dated = lambda df, *cols: df.assign(**{c: pd.to_datetime(df[c]) for c in cols})  # noqa: E731
     frames = catalog.report_frames(con, run["run_id"])
+    moves = frames["moves"]
+    if home is not None:
+        moves = pd.concat([moves, profile_changes(home)], ignore_index=True).drop_duplicates(ignore_index=True)
     return ReportData(
-        areas=frames["areas"],
+        areas=with_parts(frames["areas"], moves),
         catalogue=frames["catalogue"],
         wijkteams=frames["wijkteams"],
         counts=dated(frames["counts"], "period_start"),
@@ -113,6 +135,7 @@ def read_report_data(con: duckdb.DuckDBPyConnection, period: str | None = None,
         feedback=read_feedback(con),
         sent=dated(frames["sent"], "period_start"),
         settings=run["settings"],
+        moves=moves,
     )
 
 

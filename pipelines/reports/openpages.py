@@ -22,7 +22,7 @@ import pandas as pd
 
 from pipelines.reports.render import page
 from pipelines.reports.svg import Line, line_chart
-from pipelines.reports.trends import (buurt_table, period_year, signal_sources, weeks_in_year,
+from pipelines.reports.trends import (buurt_table, period_year, signal_sources, uncovered_wijken, weeks_in_year,
                                       whole_year_sources, wijk_table)
 from pipelines.safe_output import escape_html as esc
 
@@ -110,14 +110,7 @@ def yearly_rates(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFr
 
     Years are counted in whole weeks (:func:`period_year`); the rate of a year of 53 weeks is that of 52 weeks
     (count x 52 / 53), so a long year does not look like a rise."""
-    held = whole_year_sources(counts, catalogue, areas)
-    years = _years_compared(held)
-    c = counts.merge(buurt_table(areas)[["area_code", "wijk_code"]], on="area_code")
-    c = c.merge(catalogue[["signal", "domain"]], on="signal")
-    c["source"] = c["signal"].map(signal_sources(catalogue))
-    c["year"] = period_year(c["period_start"], c["period"]).to_numpy()
-    counted = set(zip(held.loc[held["counted"], "domain"], held.loc[held["counted"], "source"]))
-    c = c[[(d, s) in counted and y in years.get(d, []) for d, s, y in zip(c["domain"], c["source"], c["year"])]]
+    held, years, c = _counted(counts, areas, catalogue)
     c = c.assign(count52=c["count"] * np.where(c["period"] == "week", 52 / c["year"].map(weeks_in_year), 1.0))
     wijken = wijk_table(areas)
     grid = pd.MultiIndex.from_tuples([(w, d, y) for w in wijken["wijk_code"] for d, ys in years.items() for y in ys],
@@ -125,13 +118,15 @@ def yearly_rates(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFr
     per_wijk = (c.groupby(["wijk_code", "domain", "year"])[["count", "count52"]].sum()
                 .reindex(grid, fill_value=0).reset_index())
     per_wijk = per_wijk.merge(wijken, on="wijk_code")
+    # a wijk a source never delivered for is no part of the figures, nor of its municipality's (uncovered_wijken)
+    left = uncovered_wijken(c, buurt_table(areas))
+    per_wijk = per_wijk[~pd.MultiIndex.from_frame(per_wijk[["wijk_code", "domain"]]).isin(
+        pd.MultiIndex.from_frame(left[["wijk_code", "domain"]]))]
     total = per_wijk.groupby(["gemeente_code", "domain", "year"], as_index=False).agg(
-        count=("count", "sum"), count52=("count52", "sum"))
-    population = wijken.groupby("gemeente_code")["population"].sum()
+        count=("count", "sum"), count52=("count52", "sum"), population=("population", "sum"))
     names = gemeente_names(areas)
     total = total.assign(wijk_code=total["gemeente_code"], kind="gemeente",
-                         wijk=total["gemeente_code"].map(names).fillna(total["gemeente_code"]),
-                         population=total["gemeente_code"].map(population))
+                         wijk=total["gemeente_code"].map(names).fillna(total["gemeente_code"]))
     out = pd.concat([per_wijk, total], ignore_index=True)
     out["rate"] = out["count52"] / out["population"].where(out["population"] > 0) * 1000
     weekly = set(zip(c.loc[c["period"] == "week", "domain"], c.loc[c["period"] == "week", "year"]))
@@ -145,6 +140,41 @@ def yearly_rates(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFr
     out["left_out"] = [left.get(d, ()) for d in out["domain"]]
     return out[["wijk_code", "wijk", "gemeente_code", "kind", "domain", "year", "count", "population", "rate",
                 "rate_per_count", "sources", "left_out"]]
+
+
+def _counted(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFrame
+             ) -> tuple[pd.DataFrame, dict[str, list[int]], pd.DataFrame]:
+    """The sources per domain (:func:`trends.whole_year_sources`), the years compared and the counts they count
+    (with ``wijk_code``, ``domain``, ``source`` and ``year``)."""
+    held = whole_year_sources(counts, catalogue, areas)
+    years = _years_compared(held)
+    c = counts.merge(buurt_table(areas)[["area_code", "wijk_code"]], on="area_code")
+    c = c.merge(catalogue[["signal", "domain"]], on="signal")
+    c["source"] = c["signal"].map(signal_sources(catalogue))
+    c["year"] = period_year(c["period_start"], c["period"]).to_numpy()
+    counted = set(zip(held.loc[held["counted"], "domain"], held.loc[held["counted"], "source"]))
+    c = c[[(d, s) in counted and y in years.get(d, []) for d, s, y in zip(c["domain"], c["source"], c["year"])]]
+    return held, years, c
+
+
+def uncovered(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
+    """The wijken :func:`yearly_rates` leaves out of a domain, as a source never delivered for them
+    (:func:`trends.uncovered_wijken`): ``gemeente_code, domain, wijk_code, wijk``."""
+    return uncovered_wijken(_counted(counts, areas, catalogue)[2], buurt_table(areas))
+
+
+def uncovered_sentence(wijk: str, domain: str) -> str:
+    """B1: a wijk of whose domain the pages have no figures, as a source never delivered for it."""
+    return (f"Over {TOPIC_B1[domain]} in {wijk} hebben we (nog) geen cijfers. Daarom laten we hier geen aantallen "
+            "zien, ook niet <5.")
+
+
+def uncovered_note(wijken: list[str]) -> str:
+    """B1: the municipality's figure leaves out the wijken a source never delivered for."""
+    names = sorted(wijken)
+    return (f"Over {_and(names)} hebben we (nog) geen cijfers. Het cijfer van de hele gemeente telt "
+            f"{'die wijk' if len(names) == 1 else 'die wijken en dorpen'} en {'de' if len(names) == 1 else 'hun'} "
+            "inwoners daarom niet mee.")
 
 
 def left_out_sentence(left_out, catalogue: pd.DataFrame) -> str:
@@ -431,26 +461,35 @@ def _flag_sentence(area: str, label: str, status: str, since) -> str:
 
 
 def wijk_page(wijk: pd.Series, rates: pd.DataFrame, catalogue: pd.DataFrame, threshold: int,
-              sentences: list[str] | None, made: str) -> str:
-    """The open page of one wijk or dorp (``rates`` already through :func:`disclose`)."""
+              sentences: list[str] | None, made: str, left: pd.DataFrame | None = None) -> str:
+    """The open page of one wijk or dorp (``rates`` already through :func:`disclose`; ``left``: the wijken left out
+    of a domain's figures, :func:`uncovered`)."""
     name = wijk["wijk"]
     own = rates[(rates["wijk_code"] == wijk["wijk_code"]) & (rates["kind"] != "gemeente")]
     gm = rates[(rates["kind"] == "gemeente") & (rates["gemeente_code"] == wijk["gemeente_code"])]
     gemeente = f"de hele gemeente {gm['wijk'].iloc[0]}" if len(gm) else "de hele gemeente"
+    left = left[left["gemeente_code"] == wijk["gemeente_code"]] if left is not None else pd.DataFrame(
+        columns=["gemeente_code", "domain", "wijk_code", "wijk"])
+    no_figures = set(left.loc[left["wijk_code"] == wijk["wijk_code"], "domain"])
     # a municipality of one wijk: the wijk is the whole municipality, a comparison would set a figure beside itself
-    alone = rates.loc[(rates["kind"] != "gemeente") & (rates["gemeente_code"] == wijk["gemeente_code"]),
-                      "wijk_code"].nunique() == 1
+    alone = left.empty and rates.loc[(rates["kind"] != "gemeente") & (rates["gemeente_code"] == wijk["gemeente_code"]),
+                                     "wijk_code"].nunique() == 1
     if alone:
         gm = gm.iloc[0:0]
     # ``catalogue``: the signals with counts (a topic, a signal or a source without data is not promised)
-    domains = [d for d in DOMAIN_B1 if (own["domain"] == d).any()]
+    domains = [d for d in DOMAIN_B1 if (own["domain"] == d).any() or d in no_figures]
     topics = [TOPIC_B1[d] for d in domains]
     intro = (f" We kijken naar {NUMBER_B1[len(topics)]}: {_and(topics)}." if topics else "")
-    compare = (f"We vergelijken de jaren met elkaar; {esc(name)} is de hele gemeente." if alone
+    compare = ("" if own.empty and no_figures         # a wijk no source delivered for: nothing to compare
+               else f"We vergelijken de jaren met elkaar; {esc(name)} is de hele gemeente." if alone
                else f"We vergelijken de jaren met elkaar en met {esc(gemeente)}.")
-    body = [f"<p>Op deze pagina ziet u hoe het gaat in {esc(name)}.{esc(intro)} {compare}</p>"]
+    body = [f"<p>Op deze pagina ziet u hoe het gaat in {esc(name)}.{esc(intro)} {compare}".rstrip() + "</p>"]
     for domain in domains:
         label = DOMAIN_B1[domain][0]
+        if domain in no_figures:
+            body.append(f'<section class="card"><h2>{esc(label)}</h2><p>{esc(uncovered_sentence(name, domain))}</p>'
+                        "</section>")
+            continue
         t, g = own[own["domain"] == domain].sort_values("year"), gm[gm["domain"] == domain].sort_values("year")
         mine = catalogue[catalogue["domain"] == domain]
         left_out = t["left_out"].iloc[0] if "left_out" in t and len(t) else ()
@@ -461,6 +500,8 @@ def wijk_page(wijk: pd.Series, rates: pd.DataFrame, catalogue: pd.DataFrame, thr
         note = left_out_sentence(left_out, catalogue[catalogue["domain"] == domain])
         if "regrouped" in t and t["regrouped"].any():
             note = f"{regrouped_sentence(name, t.loc[t['regrouped'], 'year'])} {note}".strip()
+        if (left["domain"] == domain).any():
+            note = f"{note} {uncovered_note(list(left.loc[left['domain'] == domain, 'wijk']))}".strip()
         years = [str(y) for y in t["year"]]
         lines = [Line(name, [v if pd.notna(v) else None for v in t["rate_shown"]], "#2c7fb8")]
         if not alone:

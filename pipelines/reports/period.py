@@ -63,12 +63,13 @@ def cut_at_period(data: ReportData) -> ReportData:
 
 
 def read_period_data(con: duckdb.DuckDBPyConnection, period: str | None = None,
-                     run_id: str | None = None) -> ReportData:
+                     run_id: str | None = None, home=None) -> ReportData:
     """The frames of the run of ``period`` (default: the latest run; ``run_id``: that run, as ``report --period`` names
     it to each notebook, so a run of the period finishing while the notebooks execute does not give some pages its
     figures under the others' run), cut at the end of its period; refused when the warehouse's scores are of another
-    run that cannot be cut to it (:func:`check_marts`)."""
-    data = read_report_data(con, period, run_id)
+    run that cannot be cut to it (:func:`check_marts`); with ``home``, the codes its profile maps count too
+    (:func:`read_report_data`)."""
+    data = read_report_data(con, period, run_id, home)
     check_marts(con, data.run)
     return cut_at_period(data)
 

@@ -54,18 +54,60 @@ def wijk_names(areas: pd.DataFrame) -> pd.Series:
 
 
 def buurt_table(areas: pd.DataFrame) -> pd.DataFrame:
-    """One row per buurt: ``area_code, name, wijk_code, wijk, gemeente_code, kind, wijkteam, population``.
+    """One row per buurt: ``area_code, name, wijk_code, wijk, gemeente_code, kind, wijkteam, population, part``.
 
     ``wijk`` is the wijk's name as shown (:func:`wijk_names`); the kind of a buurt (stadswijk / dorp /
-    bedrijventerrein) comes from the reference division.
+    bedrijventerrein) comes from the reference division; ``part`` the municipality its data was delivered under
+    (:func:`with_parts`; its ``gemeente_code`` when ``areas`` does not say).
     """
     b = areas[areas["level"] == "buurt"].copy()
     b["wijk"] = b["wijk_code"].map(wijk_names(areas)).fillna(b["wijk_code"])
     if "gemeente_code" not in b:
         b["gemeente_code"] = ""
     b["population"] = pd.to_numeric(b["population"], errors="coerce").fillna(0).astype(float)
+    b["part"] = b["part"].fillna(b["gemeente_code"]) if "part" in b else b["gemeente_code"]
     return b[["area_code", "name", "wijk_code", "wijk", "gemeente_code", "kind", "wijkteam",
-              "population"]].reset_index(drop=True)
+              "population", "part"]].reset_index(drop=True)
+
+
+_BUURT_CODE = re.compile(r"BU\d{8}")
+
+
+def with_parts(areas: pd.DataFrame, changes: pd.DataFrame | None) -> pd.DataFrame:
+    """``areas`` with ``part`` per buurt: the municipality its data was delivered under before a herindeling, read
+    from the codes mapped to it (``changes``: ``old_code, new_code``, the profile's ``buurtcode_wijzigingen.csv`` and
+    what the sync moved; ``BU01185000`` -> ``BU19995000`` puts BU19995000 in part GM0118). A buurt no code maps to
+    (a split's part, new housing) is in the part most mapped buurten of its wijk are in, else its municipality; a
+    code no longer in the profile (a split buurt's past) in the municipality its code names. Without any mapping
+    from another municipality every buurt's part is its municipality. A source's coverage is judged per part
+    (:func:`uncovered_wijken`): after a merger, the part a source never delivered for is no part of its figures."""
+    out = areas.copy()
+    buurt = out["level"] == "buurt"
+    gm = out["gemeente_code"] if "gemeente_code" in out else pd.Series("", index=out.index)
+    own = lambda code: f"GM{code[2:6]}" if _BUURT_CODE.fullmatch(str(code)) else None  # noqa: E731
+    olds: dict[str, list[str]] = {}
+    if changes is not None:
+        for old, new in zip(changes["old_code"], changes["new_code"]):
+            if own(old):
+                olds.setdefault(str(new), []).append(own(old))
+    out["part"] = gm.where(buurt, None)
+    if not any(p != g for code, g in zip(out["area_code"], gm) for p in olds.get(code, ())):
+        return out                                    # no code came from another municipality
+    common = lambda parts: min(set(parts), key=lambda p: (-parts.count(p), p))  # noqa: E731
+    vervallen = (out["name"].astype(str).str.endswith("(vervallen)") if "name" in out
+                 else pd.Series(False, index=out.index))
+    part = {c: common(olds[c]) for c in out.loc[buurt, "area_code"] if c in olds}
+    per_wijk: dict[str, list[str]] = {}
+    for code, wijk in zip(out.loc[buurt, "area_code"], out.loc[buurt, "wijk_code"]):
+        if code in part:
+            per_wijk.setdefault(wijk, []).append(part[code])
+    for i in out.index[buurt]:
+        code = out.at[i, "area_code"]
+        out.at[i, "part"] = (part[code] if code in part
+                             else own(code) or gm[i] if vervallen[i]
+                             else common(per_wijk[out.at[i, "wijk_code"]]) if out.at[i, "wijk_code"] in per_wijk
+                             else gm[i])
+    return out
 
 
 def wijk_table(areas: pd.DataFrame) -> pd.DataFrame:
@@ -304,13 +346,51 @@ def whole_year_sources(counts: pd.DataFrame, catalogue: pd.DataFrame,
                        areas: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per domain and source whether the yearly figures of whole years count it (:func:`compared_sources` over the
     whole years each source holds, :func:`held_years`; periods never delivered judged per municipality of
-    ``areas``, or over all counts as one without it). One row per domain and source of the counts."""
+    ``areas``, its parts after a herindeling, or over all counts as one without it). One row per domain and source
+    of the counts."""
     c = counts.merge(catalogue[["signal", "domain"]], on="signal")
     if areas is not None:
-        c = c.merge(buurt_table(areas)[["area_code", "gemeente_code"]], on="area_code", how="left")
+        # periods never delivered judged per part (a municipality before a herindeling: with_parts)
+        c = c.merge(buurt_table(areas)[["area_code", "part"]].rename(columns={"part": "gemeente_code"}),
+                    on="area_code", how="left")
     c = c.assign(source=c["signal"].map(signal_sources(catalogue)), period_start=pd.to_datetime(c["period_start"]))
     c["year"] = period_year(c["period_start"], c["period"]).to_numpy()
     return compared_sources(held_years(c, never_delivered(c)) if len(c) else held_years(c, {}))
+
+
+def uncovered_wijken(c: pd.DataFrame, buurten: pd.DataFrame) -> pd.DataFrame:
+    """The wijken whose figures of a domain would count periods a source never delivered for them, to be left out of
+    the figures (their page says so) and of their municipality's total: ``gemeente_code, domain, wijk_code, wijk``.
+
+    ``c``: the counts the figures count (``domain``, ``source``, ``area_code``, ``count``; the years and sources
+    compared); ``buurten``: :func:`buurt_table`. Per domain and source, a part (:func:`with_parts`, a municipality
+    before a herindeling) with no count of it at all in those years while the source's rate in the parts it holds
+    counts of, times the part's inhabitants, makes that implausible (:data:`pipelines.delivered.MISSING_EXPECTED`,
+    the scoring's rule; a sparse source's quiet part stays zeros) was never delivered; a wijk none of whose buurten
+    is in a part every source of the domain delivered is left out. After Hoogeveen and De Wolden merged, De Wolden's
+    wijken no longer read "<5 ... goed nieuws" and the municipality's rate is Hoogeveen's counts over Hoogeveen's
+    inhabitants, not over both (red team 12b F3). A home without a herindeling has one part per municipality, which
+    the rule that a source delivered there already judges."""
+    from pipelines.delivered import MISSING_EXPECTED
+
+    cols = ["gemeente_code", "domain", "wijk_code", "wijk"]
+    if c.empty or buurten["part"].nunique() < 2:
+        return pd.DataFrame(columns=cols)
+    people = buurten.groupby("part")["population"].sum()
+    part_of = buurten.set_index("area_code")["part"]
+    missing: dict[str, set] = {}
+    for (domain, _), sub in c.groupby(["domain", "source"]):
+        held = sub.groupby(sub["area_code"].map(part_of))["count"].sum()
+        held = held[held > 0]
+        rate = held.sum() / people.reindex(held.index).sum() if people.reindex(held.index).sum() > 0 else 0.0
+        missing.setdefault(domain, set()).update(p for p in people.index.difference(held.index)
+                                                 if rate * people[p] >= MISSING_EXPECTED)
+    rows = []
+    for domain, parts in missing.items():
+        covered = buurten[~buurten["part"].isin(parts)].groupby("wijk_code").size()
+        left = buurten[~buurten["wijk_code"].isin(covered.index)].drop_duplicates("wijk_code")
+        rows += [(g, domain, w, n) for g, w, n in zip(left["gemeente_code"], left["wijk_code"], left["wijk"])]
+    return pd.DataFrame(rows, columns=cols).sort_values(cols).reset_index(drop=True)
 
 
 def year_to_date(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFrame, end: pd.Timestamp,
@@ -321,9 +401,11 @@ def year_to_date(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFr
     Every year of a domain counts the same sources (:func:`comparable_part`): a source that began after the
     first year compared, has not delivered ``year`` as far as the domain's other sources (stopped, or late), or
     never delivered a period of the compared part of a year in between (a year or a few months missing), is left
-    out and named in ``left_out``; years before the first year compared are left out (they would look low). A
-    group with counts in the warehouse gets a row for every year compared, 0 where it has none (the warehouse
-    stores no zero counts; leaving those years out would raise the earlier years' mean).
+    out and named in ``left_out``; years before the first year compared are left out (they would look low). A wijk
+    a source never delivered for (:func:`uncovered_wijken`, after a herindeling) counts no inhabitants in a
+    domain's totals, as on the open pages. A group with counts in the warehouse gets a row for every year compared,
+    0 where it has none (the warehouse stores no zero counts; leaving those years out would raise the earlier years'
+    mean).
     Columns: ``*by, year, count, population, rate, left_out``.
     """
     c = _annotate(counts, areas, catalogue)
@@ -338,7 +420,13 @@ def year_to_date(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFr
     out = _zero_filled(part.groupby([*by, "year"], as_index=False)["count"].sum(), c, by)
     keys = [b for b in by if b in AREA_KEYS]
     buurten = buurt_table(areas)
-    if keys:
+    left = uncovered_wijken(c, buurten)
+    if len(left) and "domain" in by:       # the open pages' rule: a wijk never delivered for is no part of a total
+        per_domain = pd.concat([buurten[~buurten["wijk_code"].isin(left.loc[left["domain"] == d, "wijk_code"])]
+                                .assign(domain=d) for d in out["domain"].unique()], ignore_index=True)
+        out = out.merge(per_domain.groupby([*keys, "domain"], as_index=False)["population"].sum(),
+                        on=[*keys, "domain"], how="left")
+    elif keys:
         out = out.merge(buurten.groupby(keys, as_index=False)["population"].sum(), on=keys, how="left")
     else:
         out["population"] = buurten["population"].sum()
