@@ -160,7 +160,10 @@ def _counted(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFrame
 def uncovered(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
     """The wijken :func:`yearly_rates` leaves out of a domain, as a source never delivered for them
     (:func:`trends.uncovered_wijken`): ``gemeente_code, domain, wijk_code, wijk``."""
-    return uncovered_wijken(_counted(counts, areas, catalogue)[2], buurt_table(areas))
+    buurten = buurt_table(areas)
+    if buurten["part"].nunique() < 2:                 # no herindeling: a big city's sources are not read twice
+        return uncovered_wijken(counts.iloc[0:0], buurten)
+    return uncovered_wijken(_counted(counts, areas, catalogue)[2], buurten)
 
 
 def uncovered_sentence(wijk: str, domain: str) -> str:
