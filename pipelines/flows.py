@@ -25,7 +25,7 @@ configure()
 
 import pandas as pd  # noqa: E402
 from prefect import flow, get_run_logger, task  # noqa: E402
-from prefect.cache_policies import NO_CACHE  # noqa: E402
+from prefect.context import FlowRunContext  # noqa: E402
 from prefect.artifacts import create_markdown_artifact, create_table_artifact  # noqa: E402
 
 from pipelines import catalog, reference, wording  # noqa: E402
@@ -39,7 +39,7 @@ from pipelines.paths import Home, resolve_home  # noqa: E402
 from pipelines.flag import STATUS_ORDER  # noqa: E402
 from pipelines.runs import Run, read_flags, score_and_flag  # noqa: E402
 from pipelines.score import NothingToScore  # noqa: E402
-from pipelines.score import Block, score_block  # noqa: E402
+from pipelines.score import Block  # noqa: E402
 from pipelines.sources import SOURCES, reads_folders, source_for_file  # noqa: E402
 from pipelines.privacy import shown_file_name  # noqa: E402
 from pipelines.sources.common import IngestError  # noqa: E402
@@ -304,21 +304,23 @@ def score(home: Home, today: pd.Timestamp | None = None) -> Run | str | Stop:
             return str(exc)
 
 
-@task(cache_policy=NO_CACHE)
-def score_block_task(block: Block) -> pd.DataFrame:
-    """Score one block of series (a municipality's panel of one period type); pure, so it runs on any worker."""
-    return score_block(block)
-
-
 def _submit_blocks(fn, work: list[Block]) -> list[pd.DataFrame]:
-    """Fan the scoring blocks out through the flow's task runner (Dask when the flow has one)."""
-    futures = [score_block_task.submit(block) for block in work]
-    return [f.result() for f in futures]
+    """Fan the scoring blocks out to the Dask cluster of the flow's task runner, as plain calls of ``fn``.
+
+    Not as Prefect task runs: a task run on a worker needs a Prefect API, and the workers, which do not know the
+    command's server, each started a temporary server of their own by Prefect's own start (a random port bound
+    seconds later, the race ``prefect_env.start_server`` removed, on the folder's database; orphaned when the command
+    is killed; red team 12c F2). A block is pure, frames in and frames out, so the worker needs no Prefect for it,
+    returns the same frames, and a remote cluster's workers need not reach the command's server on 127.0.0.1."""
+    client = getattr(FlowRunContext.get().task_runner, "client", None)
+    if client is None:                  # a flow given another task runner: the blocks are scored here, in order
+        return [fn(block) for block in work]
+    return client.gather(client.map(fn, work, pure=False))
 
 
 @stops_on_system_failure
 def score_fanned_out(home: Home, today: pd.Timestamp | None = None) -> Run | str | Stop:
-    """Scoring with its blocks fanned out; called in the flow body, where ``submit`` reaches the runner."""
+    """Scoring with its blocks fanned out; called in the flow body, where the flow run's task runner is found."""
     with connect(home.warehouse) as con:
         try:
             return score_and_flag(con, reference.Reference.for_home(home), mapper=_submit_blocks, today=today)

@@ -3,9 +3,10 @@ import re
 import shutil
 import zipfile
 
+import pandas as pd
 import pytest
 
-from pipelines.paths import resolve_home
+from pipelines.paths import REPO_ROOT, resolve_home
 from pipelines.reference import Reference
 from pipelines.warehouse import connect
 from tests.conftest import load_file
@@ -47,3 +48,35 @@ def test_the_weekly_flow_on_two_dask_workers_gives_the_same_lists(tmp_path, pref
             else:                                    # the page states when the run finished
                 stamp = re.compile(rb"\d{2}-\d{2}-\d{4} \d{2}:\d{2}")
                 assert stamp.sub(b"", p.read_bytes()) == stamp.sub(b"", q.read_bytes()), p.name
+
+
+@pytest.mark.flow
+def test_a_run_on_local_dask_workers_starts_one_prefect_server(tmp_path):
+    """The workers score without a Prefect server of their own (red team 12c F2): each used to start one by Prefect's
+    own start (a random port it binds seconds later, the race ``start_server`` removed) on the folder's database."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from pipelines.demo import DEMO_END, write_demo_inbox
+    from pipelines.prefect_env import ephemeral_servers
+
+    home, prefect_home = resolve_home(tmp_path / "home"), tmp_path / "prefect"
+    write_demo_inbox(home, Reference(), years=3)
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "PREFECT_HOME": str(prefect_home)}
+    env.pop("PREFECT_API_URL", None)
+    run = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "--home", str(home.root), "run", "--today",
+                            str((DEMO_END + pd.Timedelta(days=1)).date()), "--dask-workers", "2"],
+                           env=env, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    servers = set()
+    deadline = time.monotonic() + 300
+    while run.poll() is None and time.monotonic() < deadline:
+        servers |= {server.pid for server in ephemeral_servers(prefect_home)}
+        time.sleep(0.2)
+    if run.poll() is None:
+        run.kill()
+    out, err = run.communicate()
+    assert run.returncode == 0, err[-2000:]
+    assert "areas on the lists" in out
+    assert len(servers) == 1, f"{len(servers)} Prefect servers on the folder's database"
