@@ -146,13 +146,11 @@ def _peak_gb() -> float:
 def dask_score(root: str):
     """Scoring blocks fanned out through prefect-dask's task runner on a local 2-worker cluster."""
     from prefect import flow
-    from prefect_dask import DaskTaskRunner
 
-    from pipelines.flows import score_fanned_out
+    from pipelines.flows import dask_task_runner, score_fanned_out
     from pipelines.paths import resolve_home
 
-    runner = DaskTaskRunner(cluster_kwargs={"n_workers": 2, "threads_per_worker": 1})
-    return flow(name="national-score", task_runner=runner)(score_fanned_out)(resolve_home(root))
+    return flow(name="national-score", task_runner=dask_task_runner(workers=2))(score_fanned_out)(resolve_home(root))
 
 
 def main() -> None:

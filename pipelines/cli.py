@@ -312,11 +312,9 @@ def _run_weekly(home: Home, today: Optional[str], dask_address: Optional[str] = 
         pass
     flow_fn, fan_out = weekly, False
     if dask_address or dask_workers:
-        from prefect_dask import DaskTaskRunner
+        from pipelines.flows import dask_task_runner
 
-        runner = (DaskTaskRunner(address=dask_address) if dask_address else
-                  DaskTaskRunner(cluster_kwargs={"n_workers": dask_workers, "threads_per_worker": 1}))
-        flow_fn, fan_out = weekly.with_options(task_runner=runner), True
+        flow_fn, fan_out = weekly.with_options(task_runner=dask_task_runner(dask_address, dask_workers)), True
         console.print(f"scoring on Dask: {dask_address or f'a local cluster of {dask_workers} workers'}")
     console.print("starting the weekly flow (Prefect; the first start of a local Prefect server takes ~20 s)")
     from pipelines.prefect_env import ServerNotStarted, start_server

@@ -304,6 +304,16 @@ def score(home: Home, today: pd.Timestamp | None = None) -> Run | str | Stop:
             return str(exc)
 
 
+def dask_task_runner(address: str | None = None, workers: int = 2):
+    """The task runner of a fanned-out run (``weekly(fan_out=True)``): the Dask cluster at ``address``, or a local
+    cluster of ``workers`` single-threaded worker processes that the run starts and stops itself."""
+    from prefect_dask import DaskTaskRunner
+
+    if address:
+        return DaskTaskRunner(address=address)
+    return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1})
+
+
 def _submit_blocks(fn, work: list[Block]) -> list[pd.DataFrame]:
     """Fan the scoring blocks out to the Dask cluster of the flow's task runner, as plain calls of ``fn``.
 

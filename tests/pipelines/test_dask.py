@@ -21,10 +21,8 @@ def _tables(home):
 
 @pytest.mark.flow
 def test_the_weekly_flow_on_two_dask_workers_gives_the_same_lists(tmp_path, prefect_harness):
-    from prefect_dask import DaskTaskRunner
-
     from pipelines.demo import write_demo_inbox
-    from pipelines.flows import weekly
+    from pipelines.flows import dask_task_runner, weekly
 
     default, dask = resolve_home(tmp_path / "default"), resolve_home(tmp_path / "dask")
     ref = Reference()
@@ -34,8 +32,7 @@ def test_the_weekly_flow_on_two_dask_workers_gives_the_same_lists(tmp_path, pref
         path.unlink()                                        # rows; the flows compared here are the scoring's
     shutil.copytree(default.root, dask.root, dirs_exist_ok=True)
     one = weekly(home=str(default.root))
-    runner = DaskTaskRunner(cluster_kwargs={"n_workers": 2, "threads_per_worker": 1})
-    two = weekly.with_options(task_runner=runner)(home=str(dask.root), fan_out=True)
+    two = weekly.with_options(task_runner=dask_task_runner(workers=2))(home=str(dask.root), fan_out=True)
     assert one.run.run_id == two.run.run_id and one.run.n_flags == two.run.n_flags > 0
     a, b = _tables(default), _tables(dask)
     for table in a:
@@ -80,3 +77,4 @@ def test_a_run_on_local_dask_workers_starts_one_prefect_server(tmp_path):
     assert run.returncode == 0, err[-2000:]
     assert "areas on the lists" in out
     assert len(servers) == 1, f"{len(servers)} Prefect servers on the folder's database"
+
