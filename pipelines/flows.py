@@ -306,12 +306,19 @@ def score(home: Home, today: pd.Timestamp | None = None) -> Run | str | Stop:
 
 def dask_task_runner(address: str | None = None, workers: int = 2):
     """The task runner of a fanned-out run (``weekly(fan_out=True)``): the Dask cluster at ``address``, or a local
-    cluster of ``workers`` single-threaded worker processes that the run starts and stops itself."""
+    cluster of ``workers`` single-threaded worker processes that the run starts and stops itself.
+
+    The local cluster listens on 127.0.0.1 only, its dashboard too, on a port the system picks: Dask's default
+    dashboard address (``:8787``) is every interface, and its pages (workers, their logs, call stacks, task names,
+    the machine's memory) have no authentication, so anyone on the municipality's network could read them while
+    a run lasted (red team 12c F3). On the machine itself the dashboard still shows a long run's progress (its
+    address is in the run's log); a fixed port would move anyway when two runs start together."""
     from prefect_dask import DaskTaskRunner
 
     if address:
         return DaskTaskRunner(address=address)
-    return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1})
+    return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "host": "127.0.0.1",
+                                          "dashboard_address": "127.0.0.1:0"})
 
 
 def _submit_blocks(fn, work: list[Block]) -> list[pd.DataFrame]:

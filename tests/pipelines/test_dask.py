@@ -78,3 +78,18 @@ def test_a_run_on_local_dask_workers_starts_one_prefect_server(tmp_path):
     assert "areas on the lists" in out
     assert len(servers) == 1, f"{len(servers)} Prefect servers on the folder's database"
 
+
+def test_the_local_cluster_listens_on_loopback_only():
+    """Its dashboard too (red team 12c F3): Dask's default, ':8787', is every interface, without authentication."""
+    import psutil
+
+    from pipelines.flows import dask_task_runner
+
+    with dask_task_runner(workers=1) as runner:
+        assert runner.client.scheduler_info()["workers"]
+        me = psutil.Process()
+        listening = {(c.laddr.ip, c.laddr.port) for p in (me, *me.children(recursive=True))
+                     for c in p.net_connections(kind="inet") if c.status == psutil.CONN_LISTEN}
+        dashboard = int(runner.client.dashboard_link.split(":")[2].split("/")[0])
+    assert dashboard in {port for _, port in listening}, "no dashboard"
+    assert {ip for ip, _ in listening} == {"127.0.0.1"}, listening
