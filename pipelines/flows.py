@@ -329,8 +329,9 @@ def _submit_blocks(fn, work: list[Block]) -> list[pd.DataFrame]:
     seconds later, the race ``prefect_env.start_server`` removed, on the folder's database; orphaned when the command
     is killed; red team 12c F2). A block is pure, frames in and frames out, so the worker needs no Prefect for it,
     returns the same frames, and a remote cluster's workers need not reach the command's server on 127.0.0.1."""
-    client = getattr(FlowRunContext.get().task_runner, "client", None)
-    if client is None:                  # a flow given another task runner: the blocks are scored here, in order
+    context = FlowRunContext.get()
+    client = getattr(context.task_runner, "client", None) if context is not None else None
+    if client is None:                  # no Dask task runner (or no flow): the blocks are scored here, in order
         return [fn(block) for block in work]
     return client.gather(client.map(fn, work, pure=False))
 

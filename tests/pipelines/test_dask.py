@@ -93,3 +93,9 @@ def test_the_local_cluster_listens_on_loopback_only():
         dashboard = int(runner.client.dashboard_link.split(":")[2].split("/")[0])
     assert dashboard in {port for _, port in listening}, "no dashboard"
     assert {ip for ip, _ in listening} == {"127.0.0.1"}, listening
+
+
+def test_without_a_dask_task_runner_the_blocks_are_scored_in_process_in_order():
+    from pipelines.flows import _submit_blocks
+
+    assert _submit_blocks(lambda block: -block, [3, 1, 2]) == [-3, -1, -2]
