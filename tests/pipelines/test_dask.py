@@ -1,4 +1,4 @@
-"""Scoring fanned out on a local two-worker Dask cluster gives the same lists, bit for bit."""
+"""The Dask path: the lists of the default runner, bit for bit; one Prefect server a run; a cluster on 127.0.0.1."""
 import re
 import shutil
 import zipfile
