@@ -950,8 +950,8 @@ def left_out_note(source: str, left_out: pd.DataFrame, most: int = 6) -> str:
     if left_out.empty:
         return ""
     return (f"{source}: no rows for {_periods_and_buurten(left_out, most, signals=True)}, although the period before "
-            "held a row for every buurt (zeros too), so their counts read as unknown (\"minstens\"), not as 0, until a "
-            "delivery brings them: deliver those rows")
+            "held a row for every buurt the source delivers (zeros too), so their counts read as unknown "
+            "(\"minstens\"), not as 0, until a delivery brings them: deliver those rows")
 
 
 def stale_provisional_note(source: str, cells: pd.DataFrame, most: int = 6) -> str:

@@ -329,18 +329,25 @@ def undelivered_cells(con: Con, source: str, load_id: str) -> pd.DataFrame:
     """The cells (``area_code, signal, part, period, period_start``) a delivery of whole periods left out: for each
     municipality and period the load ``load_id`` wrote cells of, and each signal of the source, where the period
     before it that the warehouse holds of that signal had a cell (with a count or unknown) for every buurt of the
-    municipality (the source writes its zeros: an absent row is no 0), each cell of that period (its part without an
-    old code's ``@``) that no delivery holds for this period, nor marks unknown. Such a count was not delivered (a
-    buurt or team left out, a creditor's row missing, every row of a signal missing), so it is unknown until a
-    delivery brings it (:func:`mark_unknown_cells`), not an exact 0. One step: the cells of a load's later periods
-    are expected once those of its earlier periods are marked (:func:`mark_undelivered`).
+    municipality the source covers (the source writes its zeros: an absent row is no 0), each cell of that period
+    (its part without an old code's ``@``) that no delivery holds for this period, nor marks unknown. Such a count was
+    not delivered (a buurt or team left out, a creditor's row missing, every row of a signal missing), so it is
+    unknown until a delivery brings it (:func:`mark_unknown_cells`), not an exact 0. One step: the cells of a load's
+    later periods are expected once those of its earlier periods are marked (:func:`mark_undelivered`).
+
+    The buurten a source covers are those it held a cell of the signal for in that period before or any earlier one,
+    under their current codes (the profile sync moved renumbered and merged buurten's cells to their buurt), not the
+    buurten of today's profile: a split's parts that no period before holds, or a merged-in municipality's buurten
+    the source never delivered, would otherwise turn the check off, and a buurt left out read as 0 (red team 12b
+    F1). A buurt the source never delivered is expected of no period; one it delivered and leaves out is unknown
+    whatever the profile did.
 
     The source shows that it writes its zeros by a zero (or an unknown) cell in that period before; one that leaves
     its zero rows out says nothing by an absent row, even in a period in which every buurt happened to count: none.
     Nor in its first period, which has nothing before it. A source without any zero or unknown cell is not read at
     all (a national weekly source of 7.5 million cells without zero rows); else one scan of its cells finds the
-    periods whose period before has as many cells as the municipality has buurten, and only those are compared cell
-    by cell."""
+    periods whose period before has as many cells as the source covered buurten by then, and only those are compared
+    cell by cell."""
     keys = CELL_KEYS
     if not con.execute("SELECT EXISTS (SELECT 1 FROM core.source_cells WHERE source = $1 AND count = 0) OR EXISTS "
                        "(SELECT 1 FROM core.unknown_cells WHERE source = $1)", [source]).fetchall()[0][0]:
@@ -348,8 +355,9 @@ def undelivered_cells(con: Con, source: str, load_id: str) -> pd.DataFrame:
     candidates = con.execute(
         # per municipality, signal and period held (with or without a count: left out before, still expected after):
         # its cells and whether one is a zero
-        "WITH c AS (SELECT b.gemeente_code, c.signal, c.period, c.period_start, c.load_id, c.zero FROM (SELECT "
-        "  area_code, signal, period, period_start, load_id, count = 0 AS zero FROM core.source_cells WHERE source = $1 "
+        "WITH c AS (SELECT b.gemeente_code, c.area_code, c.signal, c.period, c.period_start, c.load_id, c.zero "
+        "  FROM (SELECT area_code, signal, period, period_start, load_id, count = 0 AS zero FROM core.source_cells "
+        "  WHERE source = $1 "
         "  UNION ALL SELECT area_code, signal, period, period_start, load_id, true FROM core.unknown_cells "
         "  WHERE source = $1) c JOIN core.areas b ON b.area_code = c.area_code AND b.level = 'buurt'), "
         "per AS (SELECT gemeente_code, signal, period, period_start, count(*) AS n, bool_or(zero) AS zeros FROM c "
@@ -361,10 +369,14 @@ def undelivered_cells(con: Con, source: str, load_id: str) -> pd.DataFrame:
         "seq AS (SELECT l.*, p.period_start AS previous, p.n AS n_previous, p.zeros AS zeros_previous FROM loaded l "
         "  ASOF JOIN per p ON l.gemeente_code = p.gemeente_code AND l.signal = p.signal AND l.period = p.period "
         "  AND l.period_start > p.period_start), "
-        "size AS (SELECT gemeente_code, count(*) AS buurten FROM core.areas WHERE level = 'buurt' GROUP BY ALL) "
-        # counting rows, not buurten: only a period with as many cells as the municipality has buurten can hold all
+        # the buurten the source covered by the period before: each buurt's first period held, of that signal
+        "covered AS (SELECT gemeente_code, signal, period, area_code, min(period_start) AS since FROM c GROUP BY ALL), "
+        "size AS (SELECT s.gemeente_code, s.signal, s.period, s.period_start, count(*) AS buurten FROM seq s "
+        "  JOIN covered f ON f.gemeente_code = s.gemeente_code AND f.signal = s.signal AND f.period = s.period "
+        "  AND f.since <= s.previous WHERE s.zeros_previous GROUP BY ALL) "
+        # counting rows, not buurten: only a period with as many cells as the source covered buurten can hold all
         "SELECT s.gemeente_code, s.signal, s.period, s.period_start, s.previous, size.buurten FROM seq s "
-        "JOIN size USING (gemeente_code) WHERE s.zeros_previous AND s.n_previous >= size.buurten",
+        "JOIN size USING (gemeente_code, signal, period, period_start) WHERE s.n_previous >= size.buurten",
         [source, load_id]).df()
     if candidates.empty:
         return pd.DataFrame(columns=keys)

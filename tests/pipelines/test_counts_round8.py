@@ -84,9 +84,11 @@ def test_a_new_part_left_unknown_lowers_nothing_that_is_read_and_is_not_held(hom
 
 
 def test_source_totals_sum_known_totals_and_lower_bounds_and_mark_the_partial_ones(home, tmp_path):
+    # October holds every cell of September (zeros too): one the source delivered and left out would be unknown
     load(home, write_csv(tmp_path / "schulden_1.csv", SCHULDEN, [
         [A, "2026-09", "huur", "7"], [A, "2026-09", "energie", "<5"], [B, "2026-09", "huur", "3"],
-        [A, "2026-10", "huur", "4"], [B, "2026-11", "water", "<5"]]), "schulden")
+        [A, "2026-10", "huur", "4"], [A, "2026-10", "energie", "0"], [B, "2026-10", "huur", "0"],
+        [B, "2026-11", "water", "<5"]]), "schulden")
     with connect(home.warehouse) as con:
         totals = catalog.source_totals(con, "schulden").sort_values("period_start")
         unknown = catalog.unknown_periods(con, "schulden").sort_values("period_start")

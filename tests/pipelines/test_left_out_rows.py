@@ -182,3 +182,99 @@ def test_a_teams_list_says_which_buurten_counts_were_not_all_delivered(tmp_path)
     said = "Niet alle tellingen zijn geleverd voor Hollandscheveld kern ("
     assert said in lists[team]
     assert not any(said in text for stem, text in lists.items() if stem != team)
+
+
+# -- red team 12b F1: coverage judged against what the source delivered, not against today's profile ------------
+
+def _redivided(tmp_path, merger: bool) -> Reference:
+    """The demo profile under a later division. ``merger``: a herindeling, Hoogeveen and a neighbour municipality become
+    GM1999, every code of Hoogeveen renumbered (BU0118wwbb -> BU1999wwbb) and mapped, and the other municipality's
+    two buurten (never delivered by any source) added; else a CBS split of Zuid BU01185005 into BU01185010 and
+    BU01185011, which cannot be mapped."""
+    import re
+    import shutil
+
+    from pipelines.paths import REFERENCE_DIR
+
+    folder = tmp_path / "reference"
+    shutil.copytree(REFERENCE_DIR, folder)
+    changes = "old_code,new_code,division,note\n"
+    if merger:
+        for path in folder.glob("*.csv"):
+            path.write_text(re.sub(r"\b(GM|WK|BU)0118", r"\g<1>1999", path.read_text(encoding="utf-8")),
+                            encoding="utf-8")
+        changes += "".join(f"{b},BU1999{b[6:]},2027,herindeling\n" for b in Reference().buurten["area_code"])
+        extra = {"BU19999000": "Zuidwolde", "BU19999001": "Ruinen"}
+        with open(folder / "gebiedsindeling_2024.csv", "a", encoding="utf-8") as f:
+            f.write("wijk,WK199990,De Wolden,WK199990,,,nee\n")
+            f.writelines(f"buurt,{c},{n},WK199990,De Wolden,6000,nee\n" for c, n in extra.items())
+        with open(folder / "buurt_indeling.csv", "a", encoding="utf-8") as f:
+            f.writelines(f"{c},de-wolden,dorp\n" for c in extra)
+        with open(folder / "wijkteams.csv", "a", encoding="utf-8") as f:
+            f.write("de-wolden,Wijkteam De Wolden\n")
+        with open(folder / "buurt_buren.csv", "a", encoding="utf-8") as f:
+            f.write("BU19999000,BU19999001,handmatig,\nBU19999001,BU19999000,handmatig,\n")
+    else:
+        for name in ("gebiedsindeling_2024.csv", "buurt_indeling.csv"):
+            lines = (folder / name).read_text(encoding="utf-8").splitlines(True)
+            zuid = next(line for line in lines if "BU01185005" in line)
+            (folder / name).write_text("".join(line for line in lines if line != zuid)
+                                       + zuid.replace("BU01185005", "BU01185010")
+                                       + zuid.replace("BU01185005", "BU01185011"), encoding="utf-8")
+        buren = (folder / "buurt_buren.csv").read_text(encoding="utf-8").replace("BU01185005", "BU01185010")
+        (folder / "buurt_buren.csv").write_text(buren + "BU01185010,BU01185011,handmatig,\n"
+                                                "BU01185011,BU01185010,handmatig,\n", encoding="utf-8")
+    (folder / "buurtcode_wijzigingen.csv").write_text(changes, encoding="utf-8")
+    return Reference(folder).check()
+
+
+def _unknown(home) -> set[str]:
+    with connect(home.warehouse) as con:
+        return {a for (a,) in con.execute("SELECT DISTINCT area_code FROM core.unknown_cells").fetchall()}
+
+
+def test_after_a_herindeling_a_buurt_the_source_delivered_and_leaves_out_reads_unknown_not_0(home, tmp_path,
+                                                                                              buurten):
+    """Red team 12b F1: after Hoogeveen merged into GM1999 (every code renumbered and mapped, another municipality's
+    buurten added that no source ever delivered) a month without Hollandscheveld kern read 0, with no warning, and
+    its running flag turned "opgelost": the period before held 48 of the profile's 50 buurten, so the check was off
+    for good. It is judged against the 48 buurten the source delivered."""
+    for month in ("2026-08", "2026-09"):
+        load(home, write_csv(tmp_path / f"wijkteam_{month}.csv", WIJKTEAM, wijkteam_month(buurten, month)),
+             "wijkteam")
+    merged = _redivided(tmp_path, merger=True)
+    october = [[f"BU1999{b[6:]}", *rest] for b, *rest in wijkteam_month(buurten, "2026-10") if b != "BU01185400"]
+    result = load(home, write_csv(tmp_path / "wijkteam_10.csv", WIJKTEAM, october), "wijkteam", ref=merged)
+    assert (result.rows_read, result.rows_accepted, result.rows_quarantined) == (47, 47, 0)
+    assert "2026-10: 1 buurt(en) (BU19995400)" in result.describe() and "unknown" in result.describe()
+    assert read(home, "wijkteam", "2026-10")["BU19995400"] == (0, True)           # "minstens 0", no exact 0
+    assert _unknown(home) == {"BU19995400"}          # the buurten no source ever delivered are expected of none
+    # and the month after, delivered without it again: still unknown, the merged-in buurten still not expected
+    november = [[f"BU1999{b[6:]}", *rest] for b, *rest in wijkteam_month(buurten, "2026-11") if b != "BU01185400"]
+    load(home, write_csv(tmp_path / "wijkteam_11.csv", WIJKTEAM, november), "wijkteam", ref=merged)
+    assert read(home, "wijkteam", "2026-11")["BU19995400"] == (0, True) and _unknown(home) == {"BU19995400"}
+
+
+def test_after_a_split_a_buurt_left_out_of_the_first_month_reads_unknown_and_so_does_a_part_once_delivered(
+        home, tmp_path, buurten):
+    """Red team 12b F1 (the Meppel variant): Zuid split into two new buurten that no period before holds turned the
+    check off for the first month after the profile changed. The month is judged against the buurten the source
+    delivered; the parts, not delivered before, are expected from their first delivery on."""
+    for month in ("2026-08", "2026-09"):
+        load(home, write_csv(tmp_path / f"wijkteam_{month}.csv", WIJKTEAM, wijkteam_month(buurten, month)),
+             "wijkteam")
+    split = _redivided(tmp_path, merger=False)
+    parts = sorted(split.buurten["area_code"])
+
+    def month(m, leave_out):
+        return [r for r in wijkteam_month(parts, m) if r[0] != leave_out]
+
+    result = load(home, write_csv(tmp_path / "wijkteam_10.csv", WIJKTEAM, month("2026-10", "BU01185400")),
+                  "wijkteam", ref=split)
+    assert (result.rows_read, result.rows_accepted, result.rows_quarantined) == (48, 48, 0)
+    assert "2026-10: 1 buurt(en) (BU01185400)" in result.describe()
+    assert _unknown(home) == {"BU01185400"}
+    november = load(home, write_csv(tmp_path / "wijkteam_11.csv", WIJKTEAM, month("2026-11", "BU01185011")),
+                    "wijkteam", ref=split)
+    assert "2026-11: 1 buurt(en) (BU01185011)" in november.describe()
+    assert read(home, "wijkteam", "2026-11")["BU01185011"] == (0, True)
