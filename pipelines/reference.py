@@ -29,6 +29,8 @@ class ReferenceError(ValueError):
 
 #: The longest team code: it names the team's list files (a file name holds at most 255 bytes).
 MAX_TEAM_CODE = 100
+#: Pairs of neighbouring buurten added by hand (across a municipal border, a buurt without an outline); optional.
+MANUAL_NEIGHBOURS = "buurt_buren_handmatig.csv"
 
 
 def team_file_clashes(codes) -> list[tuple[str, ...]]:
@@ -63,6 +65,12 @@ class Reference:
         for table in ("areas", "wijkteams", "catalogue", "code_changes", "politie_types", "neighbours", "categories",
                       "budget", "load_settings", "score_settings", "risk_settings"):
             getattr(self, table)
+        alone = self.without_neighbours()
+        if alone:
+            more = f" and {len(alone) - 8} more" if len(alone) > 8 else ""
+            log.warning("%d buurt(en) of the profile have no neighbour in buurt_buren.csv or %s (%s%s): a rise shared "
+                        "with neighbouring buurten is not looked for there; add their pairs to %s", len(alone),
+                        MANUAL_NEIGHBOURS, ", ".join(alone[:8]), more, MANUAL_NEIGHBOURS)
         return self
 
     def check_complete(self) -> None:
@@ -261,8 +269,48 @@ class Reference:
 
     @cached_property
     def neighbours(self) -> pd.DataFrame:
-        """Pairs of neighbouring buurten (both directions)."""
-        return self._read("buurt_buren.csv")[["area_code", "neighbour"]]
+        """Pairs of neighbouring buurten (both directions): ``buurt_buren.csv`` and the pairs added by hand in
+        ``buurt_buren_handmatig.csv`` (where the profile has one; one line a pair, read both ways).
+
+        A code that ``buurtcode_wijzigingen.csv`` maps to a buurt (renumbered, merged) is read as that buurt: its
+        neighbours carry over. Any other code that is no buurt of the division is refused with the file and the fix:
+        after a new division the old file named the codes of a split buurt, which no buurt had as neighbour any
+        more, and its parts had none, so a rise shared with neighbouring buurten went unseen there without a word
+        (red team 12b F5)."""
+        files = {"buurt_buren.csv": self._read("buurt_buren.csv")}
+        if (self.folder / MANUAL_NEIGHBOURS).is_file():
+            files[MANUAL_NEIGHBOURS] = pd.read_csv(self.folder / MANUAL_NEIGHBOURS, dtype=str, keep_default_na=False)
+        known = set(self.buurten["area_code"])
+        moved = dict(zip(self.code_changes["old_code"], self.code_changes["new_code"]))
+        for name, pairs in files.items():
+            lacking = [c for c in ("area_code", "neighbour") if c not in pairs.columns]
+            if lacking:
+                raise ReferenceError(f"{name} lacks the column(s) {', '.join(lacking)}; give it the columns "
+                                     "area_code,neighbour (one line a pair of neighbouring buurten)")
+            codes = pd.concat([pairs["area_code"], pairs["neighbour"]])
+            unknown = sorted(set(codes) - known - set(moved))
+            if unknown:
+                shown = ", ".join(unknown[:8]) + (f" and {len(unknown) - 8} more" if len(unknown) > 8 else "")
+                n = int((pairs["area_code"].isin(unknown) | pairs["neighbour"].isin(unknown)).sum())
+                what = "is no buurt" if len(unknown) == 1 else "are no buurten"
+                raise ReferenceError(
+                    f"{name} names {shown} in {n} pair(s), which {what}"
+                    " of the profile's division (gebiedsindeling_2024.csv) and not mapped in buurtcode_wijzigingen.csv;"
+                    " nothing was read or changed: after a new division remove the pairs of a buurt that is gone and "
+                    f"give the buurten that replace it (a split's parts) their neighbours in {name}, or map a "
+                    "renumbered or merged code to its buurt in buurtcode_wijzigingen.csv (its pairs then carry "
+                    "over); `init` computes neighbours from the 2024 outlines only")
+        manual = files.get(MANUAL_NEIGHBOURS, pd.DataFrame(columns=["area_code", "neighbour"]))
+        pairs = pd.concat([files["buurt_buren.csv"][["area_code", "neighbour"]], manual[["area_code", "neighbour"]],
+                           manual[["neighbour", "area_code"]].set_axis(["area_code", "neighbour"], axis=1)],
+                          ignore_index=True).replace({"area_code": moved, "neighbour": moved})
+        pairs = pairs[pairs["area_code"] != pairs["neighbour"]]    # two buurten merged into one: no pair of its own
+        return pairs.drop_duplicates().reset_index(drop=True)
+
+    def without_neighbours(self) -> list[str]:
+        """The buurten no pair of :attr:`neighbours` names (a split's parts after a new division, a buurt ``init``
+        found no outline touching): a rise shared with neighbouring buurten is not looked for there."""
+        return sorted(set(self.buurten["area_code"]) - set(self.neighbours["area_code"]))
 
     @cached_property
     def budget(self):

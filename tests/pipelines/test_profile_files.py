@@ -105,3 +105,18 @@ def test_a_profile_file_in_error_stops_the_run_before_any_delivery_is_read(own_p
     delivery, out = run_with_a_delivery(own_profile)
     assert "meldingen_categorieen.csv maps to unknown signal(s) ['geen_signaal']" in out
     assert "could not be read" not in out and "Traceback" not in out and delivery.exists()
+
+
+def test_a_neighbour_file_left_from_before_a_new_division_stops_the_run_naming_it(own_profile):
+    """Red team 12b F5: the profile moved to a 2025 division (Zuid split, Venesluis and Oost merged and mapped) but
+    buurt_buren.csv still named the old codes; the run went on with exit code 0, the split's parts without neighbours.
+    It stops with the file, the code and the fix before anything is read; the mapped codes' pairs carry over."""
+    from tests.pipelines.test_reference import SPLIT, _division_2025
+
+    folder = own_profile.root / "reference"
+    shutil.rmtree(folder)
+    _division_2025(folder)
+    delivery, out = run_with_a_delivery(own_profile)
+    assert f"buurt_buren.csv names {SPLIT} in 14 pair(s)" in out and "Traceback" not in out and delivery.exists()
+    with connect(own_profile.warehouse) as con:
+        assert con.execute("SELECT count(*) FROM meta.loads").fetchone()[0] == 0

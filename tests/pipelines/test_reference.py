@@ -120,3 +120,90 @@ def test_a_refused_profile_writes_no_list_and_says_one_sentence(home):
     assert done.returncode == 2 and "Traceback" not in done.stdout + done.stderr
     assert " ".join(done.stdout.split()).startswith("error: wijkteams.csv has team codes that give the same file")
     assert not home.exports.exists() or not any(home.exports.iterdir())
+
+
+# -- red team 12b F5: the neighbour files after a new division ---------------------------------------------------
+
+SPLIT, PARTS, RENUMBERED = "BU01185005", ("BU01185010", "BU01185011"), "BU01185007"
+MERGED = ("BU01185006", "BU01185008")
+
+
+def _division_2025(folder):
+    """The demo profile in ``folder`` under a CBS 2025 division, its neighbour files left as they were: Zuid split into
+    two parts (which cannot be mapped), Venesluis and Oost merged into BU01185012, West renumbered to BU01185013,
+    the merge and the renumbering mapped in buurtcode_wijzigingen.csv."""
+    shutil.copytree(Reference().folder, folder)
+    gone = (SPLIT, *MERGED)
+    for name in ("gebiedsindeling_2024.csv", "buurt_indeling.csv"):
+        lines = (folder / name).read_text(encoding="utf-8").splitlines(True)
+        zuid = next(line for line in lines if SPLIT in line)
+        kept = [line.replace(RENUMBERED, "BU01185013") for line in lines if not any(c in line for c in gone)]
+        (folder / name).write_text("".join(kept) + "".join(zuid.replace(SPLIT, c) for c in (*PARTS, "BU01185012")),
+                                   encoding="utf-8")
+    (folder / "buurtcode_wijzigingen.csv").write_text(
+        "old_code,new_code,division,note\n" + "".join(f"{c},BU01185012,2025,samenvoeging\n" for c in MERGED)
+        + f"{RENUMBERED},BU01185013,2025,hernummering\n", encoding="utf-8")
+    return folder
+
+
+def test_a_neighbour_file_naming_a_buurt_the_division_lost_is_refused_with_the_file_codes_and_fix(tmp_path):
+    """Red team 12b F5: after a new division the old buurt_buren.csv still named Zuid (split), and the run went on
+    without a word; the split's parts had no neighbours. The codes a mapping leads to their buurt are not refused."""
+    ref = Reference(_division_2025(tmp_path / "ref"))
+    with pytest.raises(ReferenceError) as err:
+        ref.check()
+    said = str(err.value)
+    assert said.startswith(f"buurt_buren.csv names {SPLIT} in 14 pair(s), which is no buurt of "
+                           "the profile's division")
+    assert "not mapped in buurtcode_wijzigingen.csv" in said and "their neighbours in buurt_buren.csv" in said
+    assert not any(c in said for c in (*MERGED, RENUMBERED))
+
+
+def test_renumbered_and_merged_buurten_keep_their_neighbours_and_a_buurt_without_any_is_warned_about(tmp_path,
+                                                                                                    caplog):
+    """The analyst gave one part of the split Zuid its old pairs: the renumbered and merged buurten's pairs carry
+    over through buurtcode_wijzigingen.csv, and the other part, without a neighbour, is named in one warning."""
+    folder = _division_2025(tmp_path / "ref")
+    old = Reference().neighbours
+    path = folder / "buurt_buren.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(SPLIT, PARTS[0]), encoding="utf-8")
+    with caplog.at_level("WARNING", logger="wijkradar.reference"):
+        ref = Reference(folder).check()
+    pairs = ref.neighbours
+    assert set(pairs["area_code"]) | set(pairs["neighbour"]) <= set(ref.buurten["area_code"])
+
+    def around(frame, codes):
+        return set(frame.loc[frame["area_code"].isin(codes), "neighbour"])
+
+    moved = {SPLIT: PARTS[0], MERGED[0]: "BU01185012", MERGED[1]: "BU01185012", RENUMBERED: "BU01185013"}
+    assert around(pairs, ["BU01185012"]) == {moved.get(c, c) for c in around(old, MERGED)} - {"BU01185012"}
+    assert around(pairs, ["BU01185013"]) == {moved.get(c, c) for c in around(old, [RENUMBERED])}
+    assert ref.without_neighbours() == [PARTS[1]]
+    warned = [r.getMessage() for r in caplog.records if "no neighbour" in r.getMessage()]
+    assert len(warned) == 1 and warned[0].startswith("1 buurt(en) of the profile have no neighbour")
+    assert f"({PARTS[1]})" in warned[0]
+
+
+def test_pairs_added_by_hand_are_read_both_ways_and_an_unknown_code_there_is_refused(tmp_path, caplog):
+    folder = _division_2025(tmp_path / "ref")
+    path = folder / "buurt_buren.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(SPLIT, PARTS[0]), encoding="utf-8")
+    manual = folder / "buurt_buren_handmatig.csv"
+    manual.write_text(manual.read_text(encoding="utf-8") + f"{PARTS[1]},{PARTS[0]},deel van Zuid\n", encoding="utf-8")
+    ref = Reference(folder)
+    assert {PARTS[0]} == set(ref.neighbours.loc[ref.neighbours["area_code"] == PARTS[1], "neighbour"])
+    assert PARTS[1] in set(ref.neighbours.loc[ref.neighbours["area_code"] == PARTS[0], "neighbour"])
+    assert ref.without_neighbours() == []
+    manual.write_text(manual.read_text(encoding="utf-8") + f"{PARTS[1]},BU01189999,\n", encoding="utf-8")
+    with pytest.raises(ReferenceError, match="buurt_buren_handmatig.csv names BU01189999 in 1 pair"):
+        Reference(folder).check()
+
+
+def test_the_demo_profile_has_every_buurt_with_a_neighbour_and_reads_its_file_unchanged(caplog):
+    import pandas as pd
+
+    with caplog.at_level("WARNING", logger="wijkradar.reference"):
+        ref = Reference().check()
+    assert not caplog.records and ref.without_neighbours() == []
+    as_written = pd.read_csv(ref.folder / "buurt_buren.csv", dtype=str, keep_default_na=False)
+    assert ref.neighbours.equals(as_written[["area_code", "neighbour"]])
