@@ -4,7 +4,8 @@ The README's rules replayed in plain Python: a delivery replaces the cells and r
 current code of a merged buurt covers the whole buurt and replaces its parts, a row under an old code beside a
 whole buurt (in the warehouse or the same file) is quarantined and changes nothing, every old code together
 replaces the whole; a cell without a usable count (``<5``) is unknown (its total a lower bound, "minstens") until a
-count of it comes; a file older than the newest file that delivered a value it would change is held, whichever
+count of it comes; a month delivered without a buurt the month before held is unknown for it when the month before
+shows unknown cells; a file older than the newest file that delivered a value it would change is held, whichever
 order files with equal values came in. The safety valve's drops are waived (``accept_drop``), so only those
 rules decide. Files: wijkteam (cells, a merged buurt) and meldingen (reports), a few rows each, file times out of
 order. Grown from red team 15a's fuzzer; the two sequences it found are pinned below the random ones.
@@ -144,7 +145,21 @@ class Oracle:
                     self.unknown.add((code, month, None))
                 elif codes.get(NEW) is None and "whole" not in self.cells.get((NEW, month), {}):
                     self.unknown.add((NEW, month, code))
+        if not dry:
+            self._left_out(set(by_month))
         return False
+
+    def _left_out(self, months: set[str]) -> None:
+        """A month the file delivered without a buurt that the month before held (a count or unknown) is unknown for
+        it, when the month before shows the source writes its zeros (an unknown cell; the rows here are never 0):
+        the buurten judged are those the source delivered, whatever the profile holds (red team 12b F1)."""
+        for before, month in zip(MONTHS, MONTHS[1:]):
+            if month not in months or not any(u[1] == before for u in self.unknown):
+                continue
+            held = {m: {b for (b, mm), st in self.cells.items() if mm == m and ("whole" in st or st["parts"])}
+                    | {u[0] for u in self.unknown if u[1] == m} for m in (before, month)}
+            for buurt in held[before] - held[month]:
+                self.unknown.add((buurt, month, None))
 
     def _set_whole(self, buurt, month, n, t):
         old = self.cells.get((buurt, month), {}).get("whole")
