@@ -135,7 +135,12 @@ def monthly_development(scores: pd.DataFrame, areas: pd.DataFrame, catalogue: pd
 def year_flags(evidence: pd.DataFrame, areas: pd.DataFrame, feedback: pd.DataFrame, team: str, year: int,
                sent: pd.DataFrame | None = None) -> pd.DataFrame:
     """The team's episodes active in ``year`` with the team's answer on the episode's latest answered flag (empty
-    when none).
+    when none), and whether it ``runs_on`` from an earlier year.
+
+    An episode is a flag of the year it began in (a week's ISO year, a month's calendar year): one still active
+    after New Year is shown in the next year's plan too, as running on (``runs_on`` with ``from_year``), but
+    :func:`jaarplan_page` counts it, and its answer, only in the year it began, so that year plans add up
+    (red team 12a F3: an episode of 22-12-2025 and its answer counted in both 2025 and 2026).
 
     The team's episodes are those its lists held (``sent``, see :func:`review.episodes`), so a buurt moved to
     another team keeps its flags and answers in the plan of the team that had it; without ``sent`` (or for
@@ -143,7 +148,8 @@ def year_flags(evidence: pd.DataFrame, areas: pd.DataFrame, feedback: pd.DataFra
     (``reports.data.read_feedback``); which of two lists' answers to one flag counts is decided there, not here.
 
     Columns: ``area_code, name, domain, period, since, last_listed, resolved, level, weeks_to_resolved,
-    feedback, state`` (``state``: ``opgelost`` or ``open``).
+    feedback, state, from_year, runs_on`` (``state``: ``opgelost`` or ``open``; ``from_year``: the year the episode
+    began; ``runs_on``: it began before ``year``). The episodes of the year come first, those running on after.
     """
     ep = episodes(evidence, areas, sent)
     ep = ep[ep["wijkteam"] == team]
@@ -177,7 +183,9 @@ def year_flags(evidence: pd.DataFrame, areas: pd.DataFrame, feedback: pd.DataFra
             if len(mine):
                 ep.at[i, "feedback"] = str(mine.sort_values("period_start", kind="stable").iloc[-1]["feedback"])
     ep["state"] = ep["resolved"].notna().map({True: "opgelost", False: "open"})
-    return ep.drop(columns=["wijkteam", "kind", "peak"]).reset_index(drop=True)
+    ep["from_year"] = period_year(ep["since"], ep["period"]).to_numpy() if len(ep) else pd.Series(dtype="int64")
+    ep["runs_on"] = ep["from_year"] < year
+    return ep.drop(columns=["wijkteam", "kind", "peak"]).sort_values("runs_on", kind="stable").reset_index(drop=True)
 
 
 #: Under a table where a count is a lower bound (marked with the sign)
@@ -198,6 +206,11 @@ def _num(v) -> str:
     return "-" if pd.isna(v) else f"{v:.0f}"
 
 
+def _runs_on(flag, year: int) -> str:
+    """', loopt door uit 2025' after the date of an episode that began before ``year`` (counted in that year)."""
+    return f", loopt door uit {int(flag.from_year)}" if bool(getattr(flag, "runs_on", False)) else ""
+
+
 def _ratio_cell(r) -> str:
     if pd.isna(r):
         return '<td class="num">-</td>'
@@ -211,18 +224,27 @@ def jaarplan_page(team: str, team_name: str, year: int, dev: pd.DataFrame, month
     """The year-plan page (Dutch) of one team. ``covered``: :func:`scored`, so that a year the run's scores cover in
     part says so, and one they do not cover says that instead of 'no flags'."""
     coverage, unscored = _coverage(covered, year)
-    n_open = int((flags_year["state"] == "open").sum())
-    n_fb = int((flags_year["feedback"] != "").sum())
-    recognised = int(flags_year["feedback"].isin(RECOGNISED).sum())
+    runs_on = (flags_year["runs_on"] if "runs_on" in flags_year else
+               pd.Series(False, index=flags_year.index)).astype(bool)
+    # an episode counts, with its answer, in the year it began only: added up, the year plans count it once
+    own, earlier = flags_year[~runs_on], flags_year[runs_on]
+    n_open = int((own["state"] == "open").sum())
+    n_fb = int((own["feedback"] != "").sum())
+    recognised = int(own["feedback"].isin(RECOGNISED).sum())
     # per signalering its latest answer: the unit of `wijkradar feedback` and the Toelichting (feedback.judgements),
     # whose "terecht" is the answers less 'geen probleem' and 'meer info nodig'
-    n_false = int((flags_year["feedback"] == FALSE_ALARM).sum())
+    n_false = int((own["feedback"] == FALSE_ALARM).sum())
+    from_years = sorted({int(y) for y in earlier["from_year"]}) if len(earlier) else []
+    running_on = (f" Daarnaast {'loopt' if len(earlier) == 1 else 'lopen'} "
+                  f"{counted(len(earlier), 'signalering', 'signaleringen')} door uit "
+                  f"{' en '.join(map(str, from_years))}; die {'telt' if len(earlier) == 1 else 'tellen'} mee in het "
+                  f"jaarplan van {' en '.join(map(str, from_years))}, niet hier." if len(earlier) else "")
     summary = ((f"<p>De signaleringen van {year} zijn niet bekend: de run heeft dat jaar niet gescoord." if unscored and
                 flags_year.empty else
-                f"<p>{counted(len(flags_year), 'signalering', 'signaleringen')} in {year}: {len(flags_year) - n_open} opgelost, {n_open} nog open.")
+                f"<p>{counted(len(own), 'signalering', 'signaleringen')} in {year}: {len(own) - n_open} opgelost, {n_open} nog open.")
                + (f" Terugkoppeling gegeven op {n_fb}; daarvan {recognised} herkend en {n_false} 'geen probleem'."
                   if has_feedback else
-                  " Er is nog geen terugkoppeling vastgelegd (kolom Terugkoppeling in de lijsten).") + "</p>"
+                  " Er is nog geen terugkoppeling vastgelegd (kolom Terugkoppeling in de lijsten).") + running_on + "</p>"
                + (f"<p><b>{esc(coverage)}</b></p>" if coverage else ""))
     charts = []
     for domain, label in DOMAIN_NL.items():
@@ -251,14 +273,15 @@ def jaarplan_page(team: str, team_name: str, year: int, dev: pd.DataFrame, month
         dev_table += (f"<p class='small'>{PARTIAL_NOTE}</p>")
     fl_rows = "".join(
         f"<tr><td>{esc(f.name)}</td><td>{esc(DOMAIN_NL.get(f.domain, f.domain))}</td><td>{esc(f.level)}</td>"
-        f"<td>{_date(f.since)}</td><td>{esc(f.state)}{(' (' + _date(f.resolved) + ')') if f.state == 'opgelost' else ''}"
+        f"<td>{_date(f.since)}{_runs_on(f, year)}</td>"
+        f"<td>{esc(f.state)}{(' (' + _date(f.resolved) + ')') if f.state == 'opgelost' else ''}"
         f"</td><td>{esc(f.feedback or '-')}</td></tr>" for f in flags_year.itertuples(index=False))
     fl_table = ("<table><thead><tr><th>Buurt</th><th>Domein</th><th>Niveau</th><th>Sinds</th><th>Stand</th>"
                 f"<th>Terugkoppeling</th></tr></thead><tbody>{fl_rows}</tbody></table>" if fl_rows else
                 f"<p>Geen signaleringen in {year}{' (niet bekend: de run heeft dat jaar niet gescoord)' if unscored else ''}.</p>")
     still = flags_year[flags_year["state"] == "open"]
     open_items = "".join(
-        f"<li><b>{esc(f.name)}, {esc(DOMAIN_NL.get(f.domain, f.domain))}</b> (sinds {_date(f.since)}"
+        f"<li><b>{esc(f.name)}, {esc(DOMAIN_NL.get(f.domain, f.domain))}</b> (sinds {_date(f.since)}{_runs_on(f, year)}"
         f"{', terugkoppeling: ' + esc(f.feedback) if f.feedback else ', nog geen terugkoppeling'})"
         + (f"<br><span class='small'>{esc(explanations[(f.area_code, f.domain)])}</span>"
            if (f.area_code, f.domain) in explanations else "") + "</li>"

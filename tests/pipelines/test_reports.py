@@ -584,6 +584,35 @@ def test_a_year_plan_counts_a_flag_in_the_iso_year_of_its_week():
     assert got == {2025: ["social"], 2026: ["physical", "social"]}
 
 
+def _text(html: str) -> str:
+    """A page's text as a reader sees it: tags and styles gone, white space single."""
+    html = re.sub(r"<style.*?</style>|<svg.*?</svg>", "", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("&#x27;", "'").replace("&#39;", "'")
+
+
+def test_a_flag_running_over_new_year_and_its_answer_count_in_the_year_it_began_only():
+    """nieuw 2025-W52 (22 December 2025), answered 'opgepakt', opgelost 2026-W03: the plans of 2025 and 2026 both
+    counted it and its answer (red team 12a F3); the plan of 2026 shows it as running on from 2025, uncounted."""
+    ev = evidence_rows("BU3", "physical", ["nieuw", "aanhoudend", "aanhoudend", "opgelost"],
+                       ["aandacht"] * 3 + [""], "2025-12-22")
+    ev.loc[ev["status"] == "opgelost", "since"] = pd.Timestamp("2025-12-22")
+    fb = _answers([("BU3", "2025-12-22", "2025-12-22", "aandacht", "afval", "opgepakt")])
+    plans = {year: jaarplan.year_flags(ev, AREAS, fb, "dorpen", year) for year in (2025, 2026)}
+    assert [plan["runs_on"].tolist() for plan in plans.values()] == [[False], [True]]
+    assert plans[2026]["from_year"].tolist() == [2025] and plans[2026]["feedback"].tolist() == ["opgepakt"]
+    empty = pd.DataFrame(columns=["domain", "month", "observed", "expected"])
+    dev = jaarplan.development(weekly("BU3", "afval", "2025-12-22", [4]).assign(expected=3.0), AREAS, CATALOGUE,
+                               "dorpen", 2025)
+    pages = {year: _text(jaarplan.jaarplan_page("dorpen", "Wijkteam Dorpen", year, dev, empty, plan, {}, True,
+                                                  "01-12-2026")) for year, plan in plans.items()}
+    assert "1 signalering in 2025: 1 opgelost, 0 nog open. Terugkoppeling gegeven op 1;" in pages[2025]
+    assert "loopt door" not in pages[2025]
+    assert ("0 signaleringen in 2026: 0 opgelost, 0 nog open. Terugkoppeling gegeven op 0; daarvan 0 herkend en 0 "
+            "'geen probleem'. Daarnaast loopt 1 signalering door uit 2025; die telt mee in het jaarplan van 2025, "
+            "niet hier.") in pages[2026]
+    assert "Kern fysiek aandacht 22-12-2025, loopt door uit 2025 opgelost (12-01-2026) opgepakt" in pages[2026]
+
+
 def test_a_flag_resolved_in_the_first_week_of_a_year_is_in_the_plan_of_the_year_before_only():
     """nieuw 2025-W50, opgelost in 2026-W01 (29 December 2025): it was in the plans of 2025 and of 2026, where
     nothing of it happened (red team round 9)."""
