@@ -60,6 +60,9 @@ display(HTML(table(trends.ratio_table(oe, year), {"kind": "soort", "wijk": "wijk
 # daaronder per wijk dit jaar tegen het gemiddelde van de eerdere jaren.
 
 # %%
+waiting = trends.not_yet_compared(data.counts, data.catalogue, end, year)
+if waiting:
+    print(waiting)
 ytd_kind = trends.year_to_date(data.counts, data.areas, data.catalogue, end, by=("kind", "domain"), year=year)
 display(HTML(charts.to_svg(charts.year_to_date_chart(ytd_kind, end_label))))
 ytd_wijk = trends.year_to_date(data.counts, data.areas, data.catalogue, end, year=year)

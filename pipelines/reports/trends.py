@@ -411,6 +411,9 @@ def year_to_date(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFr
     c = _annotate(counts, areas, catalogue)
     year = end.year if year is None else year
     c = c[(c["year"] <= year).to_numpy()].assign(source=lambda f: f["signal"].map(signal_sources(catalogue)))
+    # a period type none of whose periods of the year has ended (a month in the first weeks of January) has an
+    # empty part in every year: left out, not compared as 0 against 0 over years its source never covered
+    c = c[~c["period"].isin(_not_ended(c["period"], end, year))]
     c, notes = comparable_part(c, end, year)
     part = _delivered_part(c[in_year_to_date(c["period_start"], c["period"], end, year)], year)
     weeks = _weeks_to_date(end, year)          # 53 once a 53-week year is over: per 52 weeks, as the open pages
@@ -436,6 +439,23 @@ def year_to_date(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFr
     else:
         out["left_out"] = "; ".join(f"{domain_label(d)}: {n}" for d, n in sorted(notes.items()) if n)
     return out
+
+
+def _not_ended(period: pd.Series, end: pd.Timestamp, year: int) -> set[str]:
+    """The period types of ``period`` without any period of ``year`` ended by ``end`` (:func:`in_year_to_date`)."""
+    return {kind for kind in pd.Series(period).unique() if not len(_year_periods(year, kind, end, year))}
+
+
+def not_yet_compared(counts: pd.DataFrame, catalogue: pd.DataFrame, end: pd.Timestamp, year: int) -> str:
+    """The Dutch sentence for the domains :func:`year_to_date` leaves out because no period of theirs in ``year``
+    has ended by ``end`` ('' when none): in the first weeks of January no month has (red team 12a F4)."""
+    c = counts[["signal", "period"]].drop_duplicates().merge(catalogue[["signal", "domain"]], on="signal")
+    empty = _not_ended(c["period"], end, year)
+    waiting = [d for d in DOMAINS if d in set(c["domain"]) and set(c.loc[c["domain"] == d, "period"]) <= empty]
+    if not waiting:
+        return ""
+    names = " en ".join(domain_label(d) for d in waiting)
+    return f"{names[:1].upper()}{names[1:]} {'staat' if len(waiting) == 1 else 'staan'} hier nog niet in: nog geen maand van {year} afgelopen."
 
 
 def comparable_part(c: pd.DataFrame, end: pd.Timestamp, year: int) -> tuple[pd.DataFrame, dict[str, str]]:

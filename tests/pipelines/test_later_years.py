@@ -32,6 +32,28 @@ def test_year_to_date_in_the_first_week_of_a_year_compares_the_first_weeks_of_ea
     assert change["change"].item() == 0.0
 
 
+def test_year_to_date_in_the_first_weeks_of_a_year_leaves_out_a_monthly_domain_with_no_month_ended():
+    """2027-W01 (to 10-01-2027): no month of 2027 has ended, so sociaal (monthly) has no part of the year to
+    compare; it read "sociaal 0,0 | 0,0 | 6 jaren" for every wijk, 2021 counted though its counts began in November
+    2021 (red team 12a F4). Left out with one sentence; the weekly domain keeps its first weeks."""
+    months = pd.DataFrame({"area_code": "BU1", "signal": "eenzaam", "period": "month", "count": 3,
+                           "period_start": pd.date_range("2021-11-01", "2026-12-01", freq="MS")})
+    counts = pd.concat([_weekly_years("2024-01-01", "2027-01-04"), months], ignore_index=True)
+    end = pd.Timestamp("2027-01-10")
+    ytd = trends.year_to_date(counts, AREAS, CATALOGUE, end, year=2027)
+    assert set(ytd["domain"]) == {"physical"}
+    assert ytd.set_index("year")["count"].to_dict() == {2024: 1, 2025: 1, 2026: 1, 2027: 1}
+    change = trends.this_year_vs_earlier(ytd, 2027)
+    assert change[["domain", "earlier_years"]].values.tolist() == [["physical", 3]]
+    assert trends.not_yet_compared(counts, CATALOGUE, end, 2027) == ("Sociaal staat hier nog niet in: nog geen "
+                                                                     "maand van 2027 afgelopen.")
+    # once January has ended, sociaal is compared, over the Januaries its counts cover (2022 to 2027)
+    jan = pd.concat([counts, months.iloc[-1:].assign(period_start=pd.Timestamp("2027-01-01"))], ignore_index=True)
+    later = trends.year_to_date(jan, AREAS, CATALOGUE, pd.Timestamp("2027-02-07"), year=2027)
+    assert sorted(later.loc[later["domain"] == "social", "year"]) == [2022, 2023, 2024, 2025, 2026, 2027]
+    assert trends.not_yet_compared(jan, CATALOGUE, pd.Timestamp("2027-02-07"), 2027) == ""
+
+
 def test_year_to_date_weeks_line_up_by_their_place_in_the_year_not_by_the_date():
     counts = _weekly_years("2024-01-01", "2026-11-16")           # a run in 2026-W47 (16-22 November)
     end = pd.Timestamp("2026-11-22")

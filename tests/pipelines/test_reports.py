@@ -107,10 +107,11 @@ def test_earlier_years_without_counts_count_as_zero():
     sparse = ytd[ytd["count"] > 0]
     again = trends.this_year_vs_earlier(sparse, 2027).set_index("wijk")
     assert again.loc["Stad", "earlier_mean"] == pytest.approx(0.6) and again.loc["Stad", "earlier_years"] == 5
-    # a domain the warehouse holds no data of in a year does not get a 0 for that year
-    eenzaam = monthly("BU2", "eenzaam", "2025-01-01", [1] * 24)
-    ytd = trends.year_to_date(pd.concat([counts, eenzaam]), AREAS, CATALOGUE, pd.Timestamp("2027-01-10"))
-    assert sorted(ytd.loc[ytd["domain"] == "social", "year"]) == [2025, 2026]
+    # a domain the warehouse holds no data of in a year does not get a 0 for that year (compared once January has
+    # ended: on 10 January no month of 2027 has, test_later_years)
+    eenzaam = monthly("BU2", "eenzaam", "2025-01-01", [1] * 25)
+    ytd = trends.year_to_date(pd.concat([counts, eenzaam]), AREAS, CATALOGUE, pd.Timestamp("2027-02-07"))
+    assert sorted(ytd.loc[ytd["domain"] == "social", "year"]) == [2025, 2026, 2027]
 
 
 def test_signal_mix_shares_add_up_per_wijk():
