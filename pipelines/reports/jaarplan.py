@@ -240,7 +240,7 @@ def jaarplan_page(team: str, team_name: str, year: int, dev: pd.DataFrame, month
                   f"{' en '.join(map(str, from_years))}; die {'telt' if len(earlier) == 1 else 'tellen'} mee in het "
                   f"jaarplan van {' en '.join(map(str, from_years))}, niet hier." if len(earlier) else "")
     summary = ((f"<p>De signaleringen van {year} zijn niet bekend: de run heeft dat jaar niet gescoord." if unscored and
-                flags_year.empty else
+                own.empty else
                 f"<p>{counted(len(own), 'signalering', 'signaleringen')} in {year}: {len(own) - n_open} opgelost, {n_open} nog open.")
                + (f" Terugkoppeling gegeven op {n_fb}; daarvan {recognised} herkend en {n_false} 'geen probleem'."
                   if has_feedback else

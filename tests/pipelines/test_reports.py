@@ -612,6 +612,12 @@ def test_a_flag_running_over_new_year_and_its_answer_count_in_the_year_it_began_
             "'geen probleem'. Daarnaast loopt 1 signalering door uit 2025; die telt mee in het jaarplan van 2025, "
             "niet hier.") in pages[2026]
     assert "Kern fysiek aandacht 22-12-2025, loopt door uit 2025 opgelost (12-01-2026) opgepakt" in pages[2026]
+    # a year the scores do not reach: its own flags are not known, not 0, beside the one running on into it
+    unscored = jaarplan.Scored({"week": pd.Timestamp("2024-01-01")}, {"week": pd.Timestamp("2025-12-22")}, {2024, 2025})
+    page = _text(jaarplan.jaarplan_page("dorpen", "Wijkteam Dorpen", 2026, dev.iloc[0:0], empty, plans[2026], {}, True,
+                                        "01-12-2026", unscored))
+    assert "De signaleringen van 2026 zijn niet bekend" in page and "0 signaleringen" not in page
+    assert "Daarnaast loopt 1 signalering door uit 2025" in page
 
 
 def test_a_flag_resolved_in_the_first_week_of_a_year_is_in_the_plan_of_the_year_before_only():
