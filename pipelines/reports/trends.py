@@ -455,7 +455,8 @@ def not_yet_compared(counts: pd.DataFrame, catalogue: pd.DataFrame, end: pd.Time
     if not waiting:
         return ""
     names = " en ".join(domain_label(d) for d in waiting)
-    return f"{names[:1].upper()}{names[1:]} {'staat' if len(waiting) == 1 else 'staan'} hier nog niet in: nog geen maand van {year} afgelopen."
+    verb = "staat" if len(waiting) == 1 else "staan"
+    return f"{names[:1].upper()}{names[1:]} {verb} hier nog niet in: nog geen maand van {year} afgelopen."
 
 
 def comparable_part(c: pd.DataFrame, end: pd.Timestamp, year: int) -> tuple[pd.DataFrame, dict[str, str]]:
