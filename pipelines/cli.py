@@ -370,7 +370,8 @@ def ingest_cmd(
     today: Optional[str] = typer.Option(None, help="Treat this date as today (jjjj-mm-dd)."),
     gemeente: Optional[str] = typer.Option(None, help="Municipality code for network sources (default: the "
                                            "profile's municipality; give it when the profile has several)."),
-    year: list[int] = typer.Option([], "--year", help="cbs-kwb: year(s) to fetch (default: the latest)."),
+    year: list[int] = typer.Option([], "--year", help="cbs-kwb: year(s) to fetch (default: the newest "
+                                 "in CBS's catalogue)."),
     kwb_table: list[str] = typer.Option([], "--kwb-table", help="cbs-kwb: YEAR=ID, the table of a year CBS "
                                         "published after this release (e.g. 2024=85984NED)."),
     max_failed_share: float = typer.Option(0.5, help="Refuse the whole file when more than this share of rows fails."),
@@ -983,6 +984,8 @@ def _team_codes(home) -> list[str]:
 def status() -> None:
     """What is loaded: loads with reconciliation, quarantine reasons, the current run."""
     from pipelines import catalog
+    from pipelines.clock import local_today
+    from pipelines.sources.cbs_kwb import behind_note
     from pipelines.export_folder import unwritten_lists
     from pipelines.warehouse import connect
 
@@ -995,6 +998,7 @@ def status() -> None:
         last = catalog.last_run(con)
         version = catalog.schema_version(con)
         owed = unwritten_lists(con)
+        kwb_year = catalog.newest_area_stats_year(con)
     console.print(f"warehouse {escape(home.shown_root)}/warehouse.duckdb (schema version {version})")
     if loads.empty:
         console.print("nothing loaded yet: put files in the inbox and run `wijkradar run`, or try `wijkradar demo`")
@@ -1028,6 +1032,9 @@ def status() -> None:
         console.print("no run yet")
     for sentence in owed:
         console.print(f"[yellow]![/] {escape(sentence)}")
+    behind = behind_note(kwb_year, local_today())
+    if behind:
+        console.print(f"[yellow]![/] {escape(behind)}")
 
 
 def main() -> None:

@@ -701,7 +701,8 @@ def fetch_cbs_kwb(home: Home, base_url: str, gemeente: str, years: list[int] | N
 @flow(name="yearly-cbs")
 def yearly_cbs(home: str | None = None, base_url: str | None = None, gemeente: str | None = None,
                years: list[int] | None = None, kwb_tables: list[str] | None = None) -> list[LoadResult]:
-    """CBS neighbourhood figures (KWB) of the given years (default: the latest) into core.area_stats.
+    """CBS neighbourhood figures (KWB) of the given years (default: the newest the service's catalogue lists) into
+    core.area_stats.
 
     ``gemeente``: one municipality code; default every municipality of the folder's profile.
     ``kwb_tables``: ``YEAR=ID`` of years CBS published after this release (default year: the latest given).
@@ -719,7 +720,8 @@ def yearly_cbs(home: str | None = None, base_url: str | None = None, gemeente: s
         outcome = ingest(h, folder, "cbs-kwb", None)
         if outcome.load is None:
             raise IngestError(outcome.refused or outcome.held)
-        logger.info(outcome.load.describe())
+        # figures of years ago (no newer table found, or none given) are a warning in the flow's log, not news
+        (logger.warning if outcome.load.missing_note else logger.info)(outcome.load.describe())
         loads.append(outcome.load)
     return loads
 

@@ -837,6 +837,9 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
             periods_from, periods_to, kinds, missing_note, left_out = None, None, (None, None), "", None
             if hasattr(module, "write_core"):          # sources that feed other core tables than counts
                 periods_from, periods_to = module.write_core(con, accepted, load_id)
+                if hasattr(module, "behind_note"):     # cbs-kwb: figures of years ago say so on the load line
+                    missing_note = module.behind_note(catalog.newest_area_stats_year(con, source),
+                                                      today if today is not None else local_today())
             else:
                 fixes = refs[is_accepted].notna().to_numpy()
                 rows = (module.to_records(accepted, keys[is_accepted]) if module.KIND == "records"

@@ -32,7 +32,7 @@ from pipelines.catalog.quarantine import (dismiss_rows, open_reasons, quarantine
                                           state_totals, update_states, write_quarantine_rows)
 from pipelines.catalog.reference import (added_buurten, area_exists, holds_counts, profile_buurten,
                                          record_added_buurten, record_removed_buurten, area_municipality, area_name_and_team, area_teams,
-                                         reference_version,
+                                         newest_area_stats_year, reference_version,
                                          replace_area_stats, replace_reference, running_flags_before, signal_labels,
                                          split_buurten, split_progress, team_codes, teams)
 from pipelines.catalog.reports import has_table, report_frames
@@ -56,7 +56,7 @@ __all__ = [
     "count_ranges", "counts_digest", "domain_count_ranges", "domain_month_counts", "partial_totals", "raw_rows", "read_counts_table", "stale_provisional", "read_flags",
     "held_report_keys", "held_row_loads", "mark_undelivered", "mark_unknown_cells", "rebuild_counts", "still_unknown", "undelivered_cells", "unknown_periods", "upgrade_done", "upgrade_pending", "record_feedback", "rekey_reports",
     "replace_raw_numbers", "stored_report_numbers",
-    "record_load", "reference_version",
+    "newest_area_stats_year", "record_load", "reference_version",
     "release_hold", "replace_area_stats", "replace_reference", "report_frames", "run_exists",
     "run_finished_at", "run_loads_and_settings", "run_periods", "schema_columns", "schema_version", "scores_with_domain",
     "signal_labels", "source_totals", "state_counts", "state_totals", "team_codes", "teams", "update_states",

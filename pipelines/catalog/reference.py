@@ -68,6 +68,11 @@ def replace_area_stats(con: Con, stats: pd.DataFrame, years: list[int]) -> None:
     insert_frame(con, "core.area_stats", stats)
 
 
+def newest_area_stats_year(con: Con, source: str = "cbs-kwb") -> int | None:
+    """The newest year of ``source``'s figures in ``core.area_stats`` (None when it holds none)."""
+    return con.execute("SELECT max(year) FROM core.area_stats WHERE source = ?", [source]).fetchone()[0]
+
+
 def added_buurten(con: Con) -> frozenset[str]:
     """The buurten a profile change added to a warehouse that already held counts (``meta.added_buurten``)."""
     return frozenset(c for (c,) in con.execute("SELECT area_code FROM meta.added_buurten").fetchall())

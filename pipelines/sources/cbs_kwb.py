@@ -14,6 +14,10 @@ with that reason, never a figure; a figure with decimals in a topic of whole num
 ``Decimals`` 0) is quarantined, never read as a fraction or as thousands. ``IndelingswijzigingGemeenteWijkBuurt``
 other than 1 marks a boundary change: those rows are flagged ``boundary_changed`` and must not be compared with
 earlier years.
+
+Without a year the newest KWB the service offers is fetched: CBS's catalogue (``ODataCatalog/Tables``) lists each
+year's table by title ("Kerncijfers wijken en buurten 2025"), so a year published after this release is found
+without its id; where the catalogue cannot tell, the newest year of :data:`TABLES` is fetched with a warning.
 """
 from __future__ import annotations
 
@@ -27,8 +31,8 @@ import pandas as pd
 
 from pipelines.sources import merges
 from pipelines.sources.common import IngestError, resolve_area_codes
-from pipelines.sources.odata import (PROPERTY_KEY, archive_payload, fetch_pages, read_entity, refuse_absent_topics,
-                                     screened_table)
+from pipelines.sources.odata import (PROPERTY_KEY, archive_payload, fetch_pages, page_rows, read_entity,
+                                     refuse_absent_topics, screened_table, shown_url)
 from pipelines.validate import MERGED_PART_REASON, Check, gx_expectations
 from pipelines import catalog
 
@@ -70,6 +74,14 @@ SPECIAL_VALUES = {-99997: "geheim (CBS -99997)", **{v: f"geen cijfer (CBS {v})" 
                                                                                              -99999)}}
 
 
+#: The title of every year's KWB table in CBS's catalogue, followed by its year (the English tables, "Key figures
+#: districts and neighbourhoods", and the multi-year ones, "... 2004-2008", do not match).
+CATALOGUE_TITLE = "Kerncijfers wijken en buurten"
+#: The newest year loaded is behind from 1 January this many years later: CBS publishes year Y in August of Y
+#: (85984NED on 16-08-2024), so by then Y+1 has been out for more than a year (KWB 2024 is behind from 2026 on).
+BEHIND_AFTER_YEARS = 2
+
+
 def base_url() -> str:
     return os.environ.get("WIJKRADAR_CBS_URL", DEFAULT_BASE_URL).rstrip("/")
 
@@ -88,14 +100,77 @@ def table_ids(given: list[str]) -> dict[int, str]:
     return out
 
 
+def catalogue_url(base: str) -> str | None:
+    """The KWB tables in the catalogue of the service at ``base`` (``https://opendata.cbs.nl/ODataApi/odata`` ->
+    ``https://opendata.cbs.nl/ODataCatalog/Tables?...``), or None for a base that is no ODataApi/ODataFeed address."""
+    root = re.fullmatch(r"(.*)/OData(?:Api|Feed)/odata", base.rstrip("/"), flags=re.IGNORECASE)
+    if root is None:
+        return None
+    flt = urllib.parse.quote(f"substringof('{CATALOGUE_TITLE}',Title)")
+    return f"{root[1]}/ODataCatalog/Tables?$format=json&$filter={flt}"
+
+
+def catalogue_tables(rows: list[dict]) -> dict[int, str]:
+    """Year -> table id of the Dutch KWB tables among catalogue ``rows``, one year each (``Title`` "Kerncijfers
+    wijken en buurten 2025", ``Identifier`` 86165NED); rows of other tables, of another language or with an id
+    that is no CBS table id are left out: the id becomes part of the addresses fetched next."""
+    out = {}
+    for row in rows:
+        title = re.fullmatch(rf"\s*{CATALOGUE_TITLE}\s+(\d{{4}})\s*", str(row.get("Title", "")), flags=re.IGNORECASE)
+        table = str(row.get("Identifier", "")).strip()
+        if title and re.fullmatch(r"\d{5}NED", table) and str(row.get("Language", "nl")).strip().lower() == "nl":
+            out[int(title[1])] = table
+    return out
+
+
+def newest_table(base: str, **kw) -> tuple[int, str]:
+    """The newest KWB year the service at ``base`` offers and its table id, from its catalogue; where the catalogue
+    cannot be read or lists none, the newest year of :data:`TABLES`, with a warning that says how to give a later one.
+
+    A year of CBS lies outside this release's list from the summer after it (``TABLES`` stops at 2024): without the
+    catalogue the yearly download would fetch the same year for ever, and say nothing."""
+    url = catalogue_url(base)
+    problem = "the service has no ODataCatalog beside its ODataApi address"
+    if url is not None:
+        try:
+            found = catalogue_tables(page_rows(fetch_pages(url, **kw)))
+            problem = f"its catalogue lists no table titled {CATALOGUE_TITLE!r} with a year"
+        except IngestError as exc:
+            found, problem = {}, f"its catalogue could not be read ({str(exc)[:200]})"
+        if found:
+            year = max(found)
+            log.info("%s: the newest KWB table in the service's catalogue is %s (%s)", NAME, year, found[year])
+            return year, found[year]
+    year = max(TABLES)
+    log.warning("%s: cannot find the newest KWB year of %s: %s; fetching %s (%s), the newest this release knows. A "
+                "later year is fetched by its id: --kwb-table YEAR=ID (the kwb_tables parameter of the yearly-cbs "
+                "flow)", NAME, shown_url(base), problem, year, TABLES[year])
+    return year, TABLES[year]
+
+
+def behind_note(newest: int | None, today) -> str:
+    """A sentence when the newest KWB year loaded (``newest``) is behind ``today`` (:data:`BEHIND_AFTER_YEARS`), else
+    ""; the structure figures of the risk model and the inhabitants then describe a situation years ago."""
+    if newest is None or pd.Timestamp(today).year - int(newest) < BEHIND_AFTER_YEARS:
+        return ""
+    later = int(newest) + 1
+    return (f"the newest CBS Kerncijfers wijken en buurten loaded are of {newest} (inhabitants on 1 January {newest}); "
+            f"CBS has published later years since: fetch the newest with `wijkradar ingest --source cbs-kwb` (without "
+            f"--year) or give its table id, --kwb-table {later}=<id> (the kwb_tables parameter of the yearly-cbs flow)")
+
+
 def fetch(base: str, gemeente: str, ref, archive_dir: Path, years: list[int] | None = None,
           tables: dict[int, str] | None = None, **kw) -> Path:
     """Download TableInfos, DataProperties and the municipality's rows for each year; archive them.
 
-    ``tables``: table ids of years beyond :data:`TABLES` (or instead of them), from :func:`table_ids`.
+    ``tables``: table ids of years beyond :data:`TABLES` (or instead of them), from :func:`table_ids`. Without
+    ``years`` or ``tables``: the newest year the service offers (:func:`newest_table`).
     """
     known = {**TABLES, **(tables or {})}
-    years = years or ([max(tables)] if tables else [max(TABLES)])
+    if not years and not tables:
+        newest, table = newest_table(base, **kw)
+        known[newest], years = table, [newest]
+    years = years or [max(tables)]
     unknown = [y for y in years if y not in known]
     if unknown:
         raise IngestError(f"no KWB table known for year(s) {unknown}; known: {sorted(known)}. CBS publishes each "

@@ -309,3 +309,75 @@ def test_a_fetched_answer_is_archived_with_the_fields_wijkradar_reads_only(home,
     assert "Description" not in props.read_text() and "odata.metadata" not in props.read_text()
     from tests.adversarial.leaks import find_leaks
     assert find_leaks(["Hendrikje Mulderij", "06-24681357"], [home.root], texts=[res.output, caplog.text]) == []
+
+
+# --- the default year: the newest KWB the service offers (red team 12a F1) ----------------------------------------
+
+def catalogue(*extra: tuple[int, str]) -> dict[str, list]:
+    """The KWB rows of CBS's catalogue (``ODataCatalog/Tables``, fixture of the real record's shape), plus ``extra``
+    (year, table id) rows of years published later, and a table of another title beside them."""
+    rows = json.loads((FIXTURES / "ODataCatalog_Tables_kwb.json").read_text())["value"]
+    for year, table in extra:
+        title = f"Kerncijfers wijken en buurten {year}"
+        rows.append({**rows[-1], "ID": len(rows), "Identifier": table, "Period": str(year), "Title": title,
+                     "ShortTitle": title})
+    rows.append({**rows[0], "ID": len(rows), "Identifier": "86232NED", "Period": "2026",
+                 "Title": "Bevolking 15 tot 75 jaar; opleidingsniveau, wijken en buurten, 2026"})
+    return {"ODataCatalog/Tables": rows}
+
+
+def test_without_a_year_the_newest_table_the_catalogue_lists_is_fetched(home):
+    """The yearly-cbs deployment passes no year: it fetched 85984NED (2024) in 2027, 2028 and 2029, silently, while
+    the service offered later years. The catalogue names each year's table by title: the newest is fetched, and a
+    year of this release's list is not asked for at all."""
+    e24, _ = kwb_entities()
+    e25, _ = kwb_entities("86165NED", 2025, suffix_shift=2)
+    e26, _ = kwb_entities("86400NED", 2026, suffix_shift=4)
+    with Service({**e24, **e25, **e26, **catalogue((2026, "86400NED"))}) as svc:
+        res = CliRunner().invoke(app, ["--home", str(home.root), "ingest", "--source", "cbs-kwb", svc.base,
+                                       "--today", "2027-09-01"], catch_exceptions=False)
+        asked = sorted({r.split("?")[0].split("/")[-2] for r in svc.requests})
+    assert res.exit_code == 0, res.output
+    assert asked == ["86400NED", "ODataCatalog"]
+    assert "warning" not in res.output                  # 2026 is the newest a service offers on 1 September 2027
+    with connect(home.warehouse) as con:
+        assert con.execute("SELECT DISTINCT year FROM core.area_stats").fetchall() == [(2026,)]
+    status = CliRunner().invoke(app, ["--home", str(home.root), "status"])
+    assert status.exit_code == 0 and "Kerncijfers" not in status.output, status.output
+
+
+def test_without_a_catalogue_2024_is_fetched_and_figures_years_old_are_a_warning(home, caplog):
+    """A service whose catalogue cannot be read (HTTP 404 here): the newest year this release knows, with a warning;
+    the load line and ``status`` say that the figures loaded are years old and how to fetch the next year."""
+    import logging
+
+    caplog.set_level(logging.INFO)
+    e24, _ = kwb_entities()
+    with Service(e24) as svc:
+        res = CliRunner().invoke(app, ["--home", str(home.root), "ingest", "--source", "cbs-kwb", svc.base,
+                                       "--today", "2027-09-01"], catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    assert "cannot find the newest KWB year" in caplog.text and "--kwb-table YEAR=ID" in caplog.text
+    said = " ".join(res.output.split())
+    assert ("warning: the newest CBS Kerncijfers wijken en buurten loaded are of 2024 (inhabitants on 1 January "
+            "2024)" in said and "--kwb-table 2025=<id>" in said and "kwb_tables" in said), said
+    with connect(home.warehouse) as con:
+        assert con.execute("SELECT DISTINCT year FROM core.area_stats").fetchall() == [(2024,)]
+    status = CliRunner().invoke(app, ["--home", str(home.root), "status"])    # today (2026 or later): 2024 is behind
+    assert "loaded are of 2024" in " ".join(status.output.split()), status.output
+
+
+def test_the_catalogue_keeps_dutch_kwb_tables_of_one_year_with_a_cbs_table_id():
+    from pipelines.sources import cbs_kwb
+
+    rows = catalogue((2026, "86400NED"))["ODataCatalog/Tables"]
+    rows += [{"Title": "Kerncijfers wijken en buurten 2027", "Identifier": "../../etc", "Language": "nl"},
+             {"Title": "Kerncijfers wijken en buurten 2028", "Identifier": "86999ENG", "Language": "en"},
+             {"Title": "Kerncijfers wijken en buurten 2004-2008", "Identifier": "70904NED", "Language": "nl"}]
+    assert cbs_kwb.catalogue_tables(rows) == {2022: "85318NED", 2023: "85618NED", 2024: "85984NED",
+                                              2025: "86165NED", 2026: "86400NED"}
+    assert cbs_kwb.catalogue_url("https://opendata.cbs.nl/ODataApi/odata/").startswith(
+        "https://opendata.cbs.nl/ODataCatalog/Tables?$format=json&$filter=substringof")
+    assert cbs_kwb.catalogue_url("https://example.org/kwb") is None
+    assert cbs_kwb.behind_note(2025, pd.Timestamp("2026-12-31")) == ""
+    assert "--kwb-table 2025=<id>" in cbs_kwb.behind_note(2024, pd.Timestamp("2026-01-01"))
