@@ -86,6 +86,20 @@ def test_yearly_cbs_flow_runs_in_prefect(home, prefect_harness):
         assert con.execute("SELECT count(DISTINCT area_code) FROM core.area_stats WHERE year = 2024").fetchone()[0] == 62
 
 
+@pytest.mark.flow
+def test_the_scheduled_yearly_cbs_flow_without_parameters_loads_the_newest_year_of_the_catalogue(home, prefect_harness):
+    """The yearly-cbs deployment gives no parameters (prefect.yaml): it loaded KWB 2024 every year (red team 12a F1)."""
+    from pipelines.flows import yearly_cbs
+
+    e24, _ = kwb_entities()
+    e25, _ = kwb_entities("86165NED", 2025, suffix_shift=2)
+    with Service({**e24, **e25, **catalogue()}) as svc:
+        [loaded] = yearly_cbs(home=str(home.root), base_url=svc.base)
+    assert loaded.rows_read == loaded.rows_accepted + loaded.rows_quarantined > 0 and not loaded.missing_note
+    with connect(home.warehouse) as con:
+        assert con.execute("SELECT DISTINCT year FROM core.area_stats").fetchall() == [(2025,)]
+
+
 def test_a_year_published_after_this_release_is_fetched_by_its_table_id(home):
     e25, _ = kwb_entities("86165NED", 2025, suffix_shift=2)
     runner = CliRunner()
