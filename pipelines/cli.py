@@ -164,9 +164,33 @@ def _home() -> Home:
 def _fail(message: str, code: int = 2) -> None:
     """Print one error sentence and exit; an argument typed on the command line that holds a personal value (a name,
     a BSN, an e-mail address or a path holding one: ``--team Gerrit_Brinkhuis``) is shown as ``[verwijderd: ...]``
-    wherever the sentence echoes it (:func:`_without_typed_personal_values`)."""
-    console.print(f"[bold red]error:[/] {escape(_without_typed_personal_values(message))}")
+    wherever the sentence echoes it (:func:`_without_typed_personal_values`).
+
+    The last word of every command, so it must not fail itself: under a memory limit the scrubbing (red team 12c F4:
+    a ``MemoryError`` in ``privacy.scrub_file_name``) or rich's rendering can, and then a fixed sentence stands in,
+    plainly written: the message unscrubbed could echo a typed personal value."""
+    try:
+        shown = _without_typed_personal_values(message)
+    except MemoryError:
+        shown = UNSHOWN_SHORT_OF_MEMORY
+    except Exception:  # noqa: BLE001 - a fault of the scrubber: the sentence it could not check is not shown
+        shown = UNSHOWN
+    try:
+        console.print(f"[bold red]error:[/] {escape(shown)}")
+    except Exception:  # noqa: BLE001 - MemoryError included: rich compiles its highlighter's patterns when printing
+        sys.stdout.write(f"error: {shown}\n")
+        sys.stdout.flush()
     raise typer.Exit(code)
+
+
+#: what :func:`_fail` says when the error's sentence could not be checked for typed personal values: its own memory
+#: ran short, or the check failed
+UNSHOWN_SHORT_OF_MEMORY = ("the command stopped on an error and had too little memory to show it without the personal "
+                           "values typed on its command line; give the process more memory (raise its limit: "
+                           "`ulimit -v`, the container's or the scheduler's memory limit) and run the command again")
+UNSHOWN = ("the command stopped on an error whose sentence could not be checked for the personal values typed on its "
+           "command line, so it is not shown; run the command again and, when it says this again, tell whoever "
+           "maintains wijkradar")
 
 
 def _without_typed_personal_values(message: str) -> str:

@@ -182,8 +182,9 @@ def still_written(paths: list[Path], settle: float | None = None) -> list[Path]:
 
 
 @task
-def sync_reference(home: Home) -> bool:
-    """Mirror data/reference/ into core when it changed."""
+@stops_on_system_failure
+def sync_reference(home: Home) -> bool | Stop:
+    """Mirror data/reference/ into core when it changed (the run's first opening of the warehouse)."""
     with connect(home.warehouse) as con:
         return reference.sync(con, reference.Reference.for_home(home))
 
@@ -510,7 +511,9 @@ def weekly(home: str | None = None, today: str | None = None, fan_out: bool = Fa
     mark_interrupted_runs(logger)
     h = resolve_home(home)
     now = _day(today)
-    sync_reference(h)
+    synced = sync_reference(h)
+    if isinstance(synced, Stop):               # too little memory to open the warehouse, say: nothing done yet
+        return _stopped(WeeklyResult(run=None), synced.sentence, logger)
     files, ignored = inbox_files(h)
     for name in ignored:
         if name.endswith(NOT_A_FILE):
@@ -666,8 +669,10 @@ def monthly_police(home: str | None = None, base_url: str | None = None, gemeent
     mark_interrupted_runs(logger)
     now = _day(today)
     h = resolve_home(home)
-    sync_reference(h)
     result = WeeklyResult(run=None)  # type: ignore[arg-type]
+    synced = sync_reference(h)
+    if isinstance(synced, Stop):
+        return _stopped(result, synced.sentence, logger)
     ref = reference.Reference.for_home(h)
     for code in [ref.gemeente(gemeente)] if gemeente else ref.gemeenten:     # a code outside the profile: refused
         folder = fetch_politie(h, base_url or politie.base_url(), code)

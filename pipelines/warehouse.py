@@ -2,7 +2,8 @@
 
 DuckDB allows one writing process per file. A second writer waits up to ``wait_seconds`` and
 then fails with :class:`WarehouseBusy`, never corrupting anything. A file that cannot be read as a warehouse (cut
-off, damaged blocks, not a DuckDB file) fails with :class:`WarehouseDamaged`, in one sentence. Migrations are the numbered
+off, damaged blocks, not a DuckDB file) fails with :class:`WarehouseDamaged`, in one sentence; too little memory
+never does (:func:`short_of_memory`). Migrations are the numbered
 SQL files in ``pipelines/sql/``; each runs once, in its own transaction, and is recorded in
 ``meta.schema_version``.
 """
@@ -84,7 +85,7 @@ def damage(exc: BaseException, path: Path | None = None) -> str | None:
 
     An error that names another file ("Could not read enough bytes from file x.parquet") is not the warehouse's;
     with ``path`` None any ``.duckdb`` file (and its ``.wal``) counts as the warehouse."""
-    if not isinstance(exc, duckdb.Error):
+    if not isinstance(exc, duckdb.Error) or short_of_memory(exc):    # a read that found no memory found no damage
         return None
     text = str(exc).lower()
     quoted = re.search(r'file "([^"]+)"', str(exc))
@@ -113,14 +114,39 @@ def _truncated(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
     return path.stat().st_size < _HEADER_BYTES + (last + 1) * block_size
 
 
-def expected_failure(exc: BaseException) -> str | None:
-    """The sentence for a failure that is not a fault of wijkradar: the warehouse held by another process
-    (:class:`WarehouseBusy`), a damaged warehouse file (:class:`WarehouseDamaged`), a full disk or a file that could
-    not be written; None for anything else."""
+#: what an error says (lower case) when the process could not get memory or a thread: DuckDB's allocation failure,
+#: the system's ENOMEM, a thread the system would not start
+_SHORT_OF_MEMORY = ("out of memory", "cannot allocate memory", "could not allocate", "failed to allocate",
+                    "can't start new thread", "bad_alloc")
+
+
+def short_of_memory(exc: BaseException) -> bool:
+    """Whether ``exc`` says the process ran out of memory (DuckDB's ``OutOfMemoryException``, Python's
+    ``MemoryError``, ENOMEM, a thread that could not be started): a limit such as ``ulimit -v`` or a container's, not
+    a fault of the warehouse, which such an error must never be called (red team 12c F4)."""
     import errno
 
-    if isinstance(exc, (WarehouseBusy, WarehouseDamaged)):
-        return str(exc)
+    if isinstance(exc, (MemoryError, duckdb.OutOfMemoryException)):
+        return True
+    if isinstance(exc, OSError) and exc.errno == errno.ENOMEM:
+        return True
+    return isinstance(exc, (duckdb.Error, OSError, RuntimeError)) and any(
+        w in str(exc).lower() for w in _SHORT_OF_MEMORY)
+
+
+def system_failure(exc: BaseException) -> tuple[str, str] | None:
+    """``(problem, remedy)`` for a failure of the system, not of wijkradar nor of the warehouse: a full disk, a file
+    that could not be written, too little memory; None for anything else. The parts of :func:`expected_failure`'s
+    sentence, for a step that says more of what it did (the lists in place, their record not: ``flows.export``)."""
+    import errno
+
+    if short_of_memory(exc):
+        # the error's own words only when they are DuckDB's or the system's (a MemoryError says nothing)
+        said = str(exc).strip().splitlines()
+        reason = said[0][:100] if said and not isinstance(exc, MemoryError) else type(exc).__name__
+        return (f"the command had too little memory ({reason}); the warehouse is not damaged",
+                "give the process more memory (raise its limit: `ulimit -v`, the container's or the scheduler's "
+                "memory limit; a run reserves far more address space than it keeps in use) or stop other programs")
     text = str(exc)
     full = isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", -1))
     # DuckDB reports a commit that could not write its log as a TransactionException, SQLite (Prefect's database)
@@ -129,9 +155,21 @@ def expected_failure(exc: BaseException) -> str | None:
     if full or said or (isinstance(exc, duckdb.IOException) and any(
             w in text.lower() for w in ("write", "space", "too large", "disk"))):
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else text.rsplit(": ", 1)[-1].strip()
-        return (f"the disk is full or a file could not be written ({reason[:80]}); free space and run the command "
-                "again: the step that failed changed nothing in the warehouse")
+        return f"the disk is full or a file could not be written ({reason[:80]})", "free space"
     return None
+
+
+def expected_failure(exc: BaseException) -> str | None:
+    """The sentence for a failure that is not a fault of wijkradar: the warehouse held by another process
+    (:class:`WarehouseBusy`), a damaged warehouse file (:class:`WarehouseDamaged`), a full disk, a file that could
+    not be written or too little memory (:func:`system_failure`); None for anything else."""
+    if isinstance(exc, (WarehouseBusy, WarehouseDamaged)):
+        return str(exc)
+    failure = system_failure(exc)
+    if failure is None:
+        return None
+    problem, remedy = failure
+    return f"{problem}; {remedy} and run the command again: the step that failed changed nothing in the warehouse"
 
 
 @contextmanager
@@ -233,7 +271,8 @@ def _read_only_error(path: Path) -> OSError:
 
 def _raise_if_unreadable(exc: duckdb.Error, path: Path, opening: bool = False) -> None:
     """Raise :class:`WarehouseDamaged` for an error that says the warehouse file cannot be read. When opening, any
-    error but a full disk or a denied permission is one (DuckDB tries an extension for a SQLite file, for one)."""
+    error but a failure of the system (a full disk, too little memory: :func:`system_failure`) or a denied
+    permission is one (DuckDB tries an extension for a SQLite file, for one)."""
     problem = damage(exc, path)
     if problem is None and opening and expected_failure(exc) is None and not any(
             w in str(exc).lower() for w in ("permission denied", "no such file", "read-only file system")):

@@ -275,3 +275,80 @@ def test_a_full_disk_while_a_run_loads_a_file_stops_the_run_and_never_blames_the
         assert con.execute("SELECT count(*) FROM meta.loads").fetchone()[0] == 0
         assert con.execute("SELECT count(*) FROM meta.runs").fetchone()[0] == 1
     assert sorted(p.name for p in home.inbox.iterdir()) == ["meldingen_a_2026-W47.csv", "meldingen_b_2026-W47.csv"]
+
+
+#: a query whose result does not fit in the 2 MB DuckDB is given below: DuckDB's own OutOfMemoryException
+TOO_BIG = "SELECT list(range::VARCHAR) FROM range(1000000)"
+
+
+def test_too_little_memory_to_open_the_warehouse_is_never_called_damage(home):
+    """Red team 12c F4: under ``ulimit -v`` DuckDB could not allocate when opening a sound warehouse, and every
+    command called it damaged and advised restoring a backup or starting an empty one. Here a real address-space
+    limit (RLIMIT_AS, a few MB above what the process holds) in a child process."""
+    resource = pytest.importorskip("resource", reason="RLIMIT_AS is a POSIX limit")
+    if not hasattr(resource, "RLIMIT_AS") or not __import__("os").path.exists("/proc/self/status"):
+        pytest.skip("no RLIMIT_AS or /proc/self/status on this platform")
+    _filled(home)
+    child = subprocess.run([sys.executable, "-c", textwrap.dedent(f"""
+        import resource
+        from pipelines.warehouse import WarehouseDamaged, connect, expected_failure
+        held = next(int(line.split()[1]) * 1024 for line in open("/proc/self/status") if line.startswith("VmSize"))
+        resource.setrlimit(resource.RLIMIT_AS, (held + 4 * 2**20, resource.RLIM_INFINITY))
+        try:
+            with connect({str(home.warehouse)!r}) as con:
+                print("opened")
+        except Exception as exc:
+            print(type(exc).__name__, "|", expected_failure(exc))
+    """)], capture_output=True, text=True, timeout=60)
+    said = " ".join(child.stdout.split())
+    if said == "opened":
+        pytest.skip("DuckDB opened the warehouse within 4 MB more address space here: no failure to classify")
+    assert said.startswith("OutOfMemoryException | the command had too little memory (Out of Memory Error: "), \
+        (said, child.stderr[-2000:])
+    assert "the warehouse is not damaged; give the process more memory (raise its limit: `ulimit -v`" in said
+    assert "changed nothing in the warehouse" in said and "Restore" not in said
+    with connect(home.warehouse, read_only=True) as con:                   # untouched: it opens as it did
+        assert con.execute("SELECT count(*) FROM meta.filler").fetchone()[0] == 400000
+
+
+def test_a_query_beyond_duckdbs_memory_is_one_sentence_of_memory_not_of_damage(home, monkeypatch):
+    """DuckDB's OutOfMemoryException (its memory limit reached), a Python MemoryError, a thread that could not start:
+    one sentence of memory from every command, exit code 2, never the damaged-warehouse sentence."""
+    from pipelines import catalog
+
+    def short(con):
+        con.execute("SET memory_limit = '2MB'")
+        con.execute(TOO_BIG).fetchall()
+
+    with connect(home.warehouse):
+        pass
+    for failure in (short, lambda con: (_ for _ in ()).throw(MemoryError()),
+                    lambda con: (_ for _ in ()).throw(RuntimeError("can't start new thread"))):
+        monkeypatch.setattr(catalog, "held_loads", failure)
+        res = runner.invoke(app, ["--home", str(home.root), "loads"])
+        said = " ".join(res.output.split())
+        assert res.exit_code == 2, res.output
+        assert said.startswith("error: the command had too little memory ("), said
+        assert "the warehouse is not damaged" in said and "damaged or not a wijkradar warehouse" not in said
+        assert "Traceback" not in res.output and said.count("error:") == 1
+    with pytest.raises(duckdb.OutOfMemoryException):                       # raised as it is, by connect too
+        with connect(home.warehouse) as con:
+            short(con)
+
+
+def test_the_error_printer_degrades_to_a_fixed_sentence_when_its_scrubbing_runs_out_of_memory(tmp_path, monkeypatch):
+    """Red team 12c F4: under a memory limit the scrubbing of the last sentence (``privacy.scrub_file_name``) raised
+    a MemoryError, and the command ended in tracebacks quoting the unscrubbed sentence."""
+    from pipelines import cli, privacy
+
+    root = tmp_path / "Jan Jansen" / "wijkradar"
+    root.mkdir(parents=True)
+
+    def no_memory(*args, **kwargs):
+        raise MemoryError()
+
+    monkeypatch.setattr(privacy, "scrub_file_name", no_memory)
+    res = runner.invoke(app, ["--home", str(root), "status"])        # "no warehouse in <the typed home>"
+    assert res.exit_code == 2 and isinstance(res.exception, SystemExit), res.output
+    assert " ".join(res.output.split()) == f"error: {cli.UNSHOWN_SHORT_OF_MEMORY}"
+    assert "jansen" not in res.output.lower() and "Traceback" not in res.output
