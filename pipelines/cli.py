@@ -475,6 +475,7 @@ def flags(
     from pipelines import catalog
     from pipelines import reference
     from pipelines.export import export_run
+    from pipelines.export_folder import NotRecorded
     from pipelines.lists.csv_writer import csv_text
     from pipelines.lists.selection import team_list
     from pipelines.runs import find_run, read_flags
@@ -500,6 +501,14 @@ def flags(
             from pipelines.flows import export_failure
 
             _fail(export_failure(exc, home.exports / run.run_period, "give the command again"))
+        except NotRecorded as exc:
+            from pipelines.flows import not_recorded
+            from pipelines.warehouse import system_failure
+
+            failure = system_failure(exc.__cause__)
+            if failure is None:
+                raise
+            _fail(not_recorded(run, *failure, then="give the command again"))
     for t, files in paths.items():
         if team is None or t == team:
             console.print(escape(home.shown(next(p for p in files if p.suffix == f".{format}"))))

@@ -27,6 +27,15 @@ WRITING, READY, OLD = "writing", "ready", "old"
 PERIOD = re.compile(r"\d{4}-(?:W\d{2}|\d{2})")
 
 
+class NotRecorded(Exception):
+    """The new set is in place, but ``swapped()``, its record, failed (the error is the ``__cause__``): not "could
+    not be written" (red team 12c F1: a full disk at the record was said to have changed nothing)."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        super().__init__(f"the set in {self.folder} is in place, but its record failed")
+
+
 def aside(folder: Path, state: str) -> Path:
     """The sibling of ``folder`` in ``state`` (``writing``, ``ready``, ``old``): ``.2026-W48.ready``."""
     return folder.with_name(f".{folder.name}.{state}")
@@ -36,7 +45,8 @@ def write_set(folder: Path, write: Callable[[Path], T], swapped: Callable[[], No
               by: str = "export") -> T:
     """``write(into)`` writes the whole set into an empty sibling folder; once it returns, that set replaces
     ``folder`` and ``swapped()`` is called at once (to record it). An error in ``write`` leaves ``folder`` as it
-    was (and no sibling). ``by``: what writes the set (``export``, ``report``), the name of its fault point."""
+    was (and no sibling); one in ``swapped()`` raises :class:`NotRecorded`, the new set in place and the earlier one
+    removed. ``by``: what writes the set (``export``, ``report``), the name of its fault point."""
     if folder.exists() and not folder.is_dir():          # a file where the lists belong: never moved aside
         raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder))
     writing = aside(folder, WRITING)
@@ -64,10 +74,15 @@ def _swap_in(ready: Path, folder: Path, swapped: Callable[[], None] | None = Non
         folder.rename(old)
     fault_point(f"{by}-mid-swap")        # the crash tests' point: the old set aside, the new one not yet in place
     ready.rename(folder)
-    if swapped is not None:              # first: the fewer steps between the swap and its record, the better
-        swapped()
-    if old.exists():
-        shutil.rmtree(old)
+    try:
+        if swapped is not None:          # first: the fewer steps between the swap and its record, the better
+            try:
+                swapped()
+            except Exception as exc:
+                raise NotRecorded(folder) from exc
+    finally:                             # the new set is in place either way: the earlier one is of no use (a full
+        if old.exists():                 # disk gets its space back)
+            shutil.rmtree(old)
 
 
 def recover(exports: Path, what: str = "lists", by: str = "export") -> list[str]:

@@ -44,7 +44,8 @@ from pipelines.sources import SOURCES, reads_folders, source_for_file  # noqa: E
 from pipelines.privacy import shown_file_name  # noqa: E402
 from pipelines.sources.common import IngestError  # noqa: E402
 from pipelines.validate import ValidationRefused  # noqa: E402
-from pipelines.warehouse import connect, damage, expected_failure  # noqa: E402
+from pipelines.export_folder import NotRecorded  # noqa: E402
+from pipelines.warehouse import connect, damage, expected_failure, system_failure  # noqa: E402
 from pipelines.interrupted_runs import mark_interrupted_runs  # noqa: E402
 
 
@@ -436,14 +437,29 @@ def score_risk(home: Home, run: Run):
 
 
 @task
-def export(home: Home, run: Run) -> dict[str, list[Path]] | str:
+def export(home: Home, run: Run) -> dict[str, list[Path]] | str | Stop:
     """Write one XLSX, CSV and HTML list per wijkteam with only its own buurten; or the sentence saying why the
-    lists' folder could not be written (the loads and scores are committed by then and stay)."""
+    lists' folder could not be written (the loads and scores are committed by then and stay); or, the lists in place
+    but their record not (a full disk at its commit), a :class:`Stop` saying so."""
     with connect(home.warehouse) as con:
         try:
             return export_run(con, home, run)
         except OSError as exc:
             return export_failure(exc, home.exports / run.run_period)
+        except NotRecorded as exc:
+            failure = system_failure(exc.__cause__)
+            if failure is None:
+                raise                    # a fault of wijkradar's: its traceback, for whoever maintains it
+            return Stop(not_recorded(run, *failure))
+
+
+def not_recorded(run: Run, problem: str, remedy: str, then: str = "run again (wijkradar run)") -> str:
+    """One sentence for lists put in place whose record in ``meta.lists`` failed on a failure of the system
+    (``warehouse.system_failure``): they are the ones to send, and ``then`` (the next run) records them, writing
+    the same lists again (red team 12c F1: "the step that failed changed nothing", the new lists in place)."""
+    return (f"the lists of {run.run_period} (run {run.run_id}) are in place in exports/{run.run_period}/, but the "
+            f"warehouse could not record that they were written: {problem}; {remedy} and {then}: it writes the "
+            "same lists again and records them")
 
 
 #: What a weekly run whose lists could not be written still did, and how to get the lists.
@@ -473,12 +489,15 @@ def export_failure(exc: OSError, folder: Path, then: str = KEPT) -> str:
     return f"the lists could not be written to {folder}: {problem} and {then}"
 
 
-def _export_into(home: Home, result: WeeklyResult, logger) -> None:
+def _export_into(home: Home, result: WeeklyResult, logger) -> Stop | None:
     """The lists of the result's run, or the sentence why they could not be written (``export_failed``); then a
-    warning for every other period whose lists an earlier run left unwritten (killed while writing them)."""
+    warning for every other period whose lists an earlier run left unwritten (killed while writing them). A
+    :class:`Stop` when the lists are in place but not recorded: the run stops there."""
     from pipelines.export_folder import unwritten_lists
 
     exports = export(home, result.run)
+    if isinstance(exports, Stop):
+        return exports
     if isinstance(exports, str):
         logger.error("%s", exports)
         result.export_failed = exports
@@ -489,6 +508,7 @@ def _export_into(home: Home, result: WeeklyResult, logger) -> None:
     for warning in owed:
         logger.warning("%s", warning)
         result.warnings.append(warning)
+    return None
 
 
 def _day(today: str | None) -> pd.Timestamp | None:
@@ -603,7 +623,9 @@ def _finish(h: Home, result: WeeklyResult, logger):
     if isinstance(risk, Stop):
         return _stopped(result, risk.sentence, logger)
     logger.info("%s", risk.describe())
-    _export_into(h, result, logger)
+    stop = _export_into(h, result, logger)
+    if stop is not None:
+        return _stopped(result, stop.sentence, logger)
     publish(h, result)
     kept = restore_marts(h)
     if isinstance(kept, Stop):

@@ -352,3 +352,72 @@ def test_the_error_printer_degrades_to_a_fixed_sentence_when_its_scrubbing_runs_
     assert res.exit_code == 2 and isinstance(res.exception, SystemExit), res.output
     assert " ".join(res.output.split()) == f"error: {cli.UNSHOWN_SHORT_OF_MEMORY}"
     assert "jansen" not in res.output.lower() and "Traceback" not in res.output
+
+
+@pytest.mark.flow
+def test_a_full_disk_at_the_record_of_lists_put_in_place_says_they_are_in_place_and_keeps_the_loads(
+        tmp_path, ref, prefect_harness, monkeypatch, caplog):
+    """Red team 12c F1: the disk filled once the new set of lists was complete; the swap went through (renames need no
+    space), then the record in ``meta.lists`` could not write the warehouse's log: two tracebacks, "the step that
+    failed changed nothing" beside the new lists in place, and the run's loads never printed. Now the run stops there
+    in a sentence that says the lists are in place and the next run records them, after printing its loads."""
+    from pipelines import catalog
+    from tests.conftest import demo_run_home, load_file, write_csv
+    from tests.pipelines.test_cli import invoke
+
+    def delivery(name):
+        return write_csv(home.inbox / name, ["Meldingnummer", "Datum melding", "Hoofdcategorie", "Subcategorie",
+                         "Buurtcode"], [[f"{name[10]}-{i}", "18-11-2026", "Afval", "Zwerfafval", "BU01185000"]
+                                        for i in range(5)])
+
+    home, _ = demo_run_home(tmp_path, ref, today="2026-11-19")
+    home.inbox.mkdir(parents=True, exist_ok=True)
+    load_file(home, delivery("meldingen_a_2026-W47.csv"), ref=ref, accept_drop=True)   # the reports replace the counts
+    (home.inbox / "meldingen_a_2026-W47.csv").unlink()
+    assert invoke(home, "run", "--today", "2026-11-26").exit_code == 0            # W47's lists: the set replaced
+    folder = home.exports / "2026-W47"
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    delivery("meldingen_b_2026-W47.csv")                                          # a late delivery: a new run of W47
+
+    def full(*args, **kwargs):
+        raise duckdb.TransactionException(FULL)
+
+    monkeypatch.setattr(catalog, "lists_written", full)
+    res = invoke(home, "run", "--today", "2026-11-26")
+    said = " ".join(res.output.split())
+    with connect(home.warehouse) as con:
+        new = dict(catalog.unwritten_lists(con)).get("2026-W47")                  # the new run's, not recorded
+    assert res.exit_code == 2, res.output
+    assert "+ meldingen_b_2026-W47.csv: 5 rows read, 5 accepted" in said                  # the loads it did
+    assert (f"error: the lists of 2026-W47 (run {new}) are in place in exports/2026-W47/, but the warehouse could "
+            "not record that they were written: the disk is full or a file could not be written (No space left on "
+            "device); free space and run again (wijkradar run): it writes the same lists again and records them") in said
+    assert "changed nothing" not in said and "TransactionException" not in res.output
+    assert "Traceback" not in caplog.text
+    after = {p.name: p.read_bytes() for p in folder.iterdir()}
+    assert new is not None and after.keys() == before.keys() and after != before             # the new set, whole
+    assert sorted(p.name for p in home.exports.iterdir()) == ["2026-W47"]                    # no .2026-W47.old left
+    monkeypatch.undo()
+    res = invoke(home, "run", "--today", "2026-11-26")                            # the disk freed: recorded now
+    assert res.exit_code == 0, res.output
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == after
+    with connect(home.warehouse) as con:
+        assert "2026-W47" not in dict(catalog.unwritten_lists(con))
+
+
+def test_a_full_disk_at_the_record_of_lists_written_by_flags_says_they_are_in_place(tmp_path, ref, monkeypatch):
+    """The same moment for `flags --format xlsx`, which writes a period's lists as the run does."""
+    from pipelines import catalog
+    from tests.conftest import demo_run_home
+
+    home, run = demo_run_home(tmp_path, ref, today="2026-11-19")
+    monkeypatch.setattr(catalog, "lists_written", lambda *a: (_ for _ in ()).throw(duckdb.TransactionException(FULL)))
+    res = runner.invoke(app, ["--home", str(home.root), "flags", "--period", run.run_period, "--format", "xlsx"])
+    said = " ".join(res.output.split())
+    assert res.exit_code == 2 and isinstance(res.exception, SystemExit), res.output
+    assert said == (f"error: the lists of {run.run_period} (run {run.run_id}) are in place in exports/"
+                    f"{run.run_period}/, but the warehouse could not record that they were written: the disk is full "
+                    "or a file could not be written (No space left on device); free space and give the command again: "
+                    "it writes the same lists again and records them")
+    assert len(list((home.exports / run.run_period).iterdir())) == 15
+    assert sorted(p.name for p in home.exports.iterdir()) == [run.run_period]
