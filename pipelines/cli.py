@@ -372,7 +372,11 @@ def _run_weekly(home: Home, today: Optional[str], dask_address: Optional[str] = 
     if result.run is None:
         console.print(f"\n[yellow]no lists this run:[/] {escape(result.note)}")
         raise typer.Exit(1 if result.refused or result.held else 0)
-    note = " (unchanged: no new input for its period since this run)" if result.run.reused else ""
+    note = ""
+    if result.run.reused:           # its lists owed by an export that failed: written now, which is news to send
+        note = (" (no new input for its period since this run; its lists, not all written before, are written now)"
+                if result.lists_owed and not result.export_failed else
+                " (unchanged: no new input for its period since this run)")
     console.print(f"\nrun [bold]{result.run.run_id}[/]{note}: {result.run.n_series} series, "
                   f"{result.run.n_flags} areas on the lists")
     _print_flags(home, run_id=result.run.run_id)

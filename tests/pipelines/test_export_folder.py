@@ -140,3 +140,31 @@ def test_a_failure_beside_the_lists_folder_names_the_folder_to_fix_not_the_hidde
     error.filename = error.filename.format(exports=exports)
     said = export_failure(error, exports / "2026-W48")
     assert named.format(exports=exports) in said and ".writing" not in said and ".part" not in said
+
+
+@pytest.mark.flow
+def test_the_run_that_writes_lists_a_failed_export_left_unwritten_says_so_not_unchanged(tmp_path, ref, prefect_harness,
+                                                                                        monkeypatch):
+    """Red team 12c F5: after an export that met a full disk, the next run (no new input: the same run) wrote the
+    lists but said "lists unchanged", and an analyst who sends only changed lists would not send them."""
+    from pipelines import export
+    from tests.conftest import demo_run_home
+    from tests.pipelines.test_cli import invoke
+
+    home, run = demo_run_home(tmp_path, ref, today="2026-11-19")
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(export, "write_csv", full)
+    said = " ".join(invoke(home, "run", "--today", "2026-11-19").output.split())
+    assert f"error: the lists could not be written to {home.exports / run.run_period}: the disk is full" in said
+    monkeypatch.undo()
+    res = invoke(home, "run", "--today", "2026-11-19")
+    said = " ".join(res.output.split())
+    assert res.exit_code == 0, res.output
+    assert (f"run {run.run_id} (no new input for its period since this run; its lists, not all written before, are "
+            "written now)") in said and "unchanged" not in said
+    assert len(list((home.exports / run.run_period).iterdir())) == 15
+    said = " ".join(invoke(home, "run", "--today", "2026-11-19").output.split())      # and then they are unchanged
+    assert f"run {run.run_id} (unchanged: no new input for its period since this run)" in said
