@@ -59,6 +59,7 @@ class LoadResult:
     time_note: str = ""                 # loaded: why the file's modification time was not taken as it was
     missing_note: str = ""              # loaded: the buurten a period was delivered without (``left_out_note``)
     no_reports: str = ""                # loaded without rows: the period it delivers as without reports
+    definitive_note: str = ""           # loaded: the provisional months it made definitive (``definitive_note``)
     left_out: pd.DataFrame | None = field(default=None, repr=False, compare=False)   # those cells
 
     def describe(self) -> str:
@@ -76,7 +77,8 @@ class LoadResult:
                  if self.corrections_not_applied else "")
         window = f", as {self.window_applied}" if self.window_applied else ""
         window += f", read as {self.no_reports} without reports" if self.no_reports else ""
-        note = "".join(f"; warning: {n}" for n in (self.time_note, self.missing_note) if n)
+        note = f"; {self.definitive_note}" if self.definitive_note else ""
+        note += "".join(f"; warning: {n}" for n in (self.time_note, self.missing_note) if n)
         return (f"{self.file_name}: {self.rows_read} rows read, {self.rows_accepted} accepted, "
                 f"{self.rows_quarantined} quarantined{stale}{retracted}{window} (load {self.load_id}){note}")
 
@@ -835,6 +837,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
             if as_written is not None:
                 _rekey_pseudonymised(con, source, module, as_written, raw[id_column])
             periods_from, periods_to, kinds, missing_note, left_out = None, None, (None, None), "", None
+            definitive = ""
             if hasattr(module, "write_core"):          # sources that feed other core tables than counts
                 periods_from, periods_to = module.write_core(con, accepted, load_id)
                 if hasattr(module, "behind_note"):     # cbs-kwb: figures of years ago say so on the load line
@@ -864,6 +867,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
                     written = records.loc[fixes, ["report_key"]].assign(ref=fix_refs)
                 else:
                     cells = rows
+                    definitive = definitive_note(source, catalog.made_definitive(con, source, cells))
                     catalog.apply_cells(con, source, cells, load_id, seq, modified_at=modified)
                     catalog.mark_unknown_cells(con, source, unknown, load_id, seq)
                     # a period delivered without some buurten (or parts) every earlier delivery held: not zeros
@@ -926,7 +930,8 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
     return LoadResult(load_id, source, file_name, False, len(raw), int(len(accepted)), len(quarantine_rows),
                       int(retracted), len(not_applied), int(replaced),
                       window_applied=delivery.window_text() if delivery.window is not None else "",
-                      time_note=time_note, missing_note=missing_note, left_out=left_out, no_reports=no_reports)
+                      time_note=time_note, missing_note=missing_note, left_out=left_out, no_reports=no_reports,
+                      definitive_note=definitive)
 
 
 def _periods_and_buurten(cells: pd.DataFrame, most: int = 6, signals: bool = False) -> str:
@@ -955,6 +960,19 @@ def left_out_note(source: str, left_out: pd.DataFrame, most: int = 6) -> str:
     return (f"{source}: no rows for {_periods_and_buurten(left_out, most, signals=True)}, although the period before "
             "held a row for every buurt the source delivers (zeros too), so their counts read as unknown "
             "(\"minstens\"), not as 0, until a delivery brings them: deliver those rows")
+
+
+def definitive_note(source: str, periods: pd.DataFrame, most: int = 6) -> str:
+    """One sentence naming the periods whose provisional counts a delivery made definitive
+    (``catalog.made_definitive``) and how much that moved them; empty when none. A flag sent on a provisional month
+    may not hold on the definitive figures, so the line says which months changed and by how much."""
+    if periods.empty:
+        return ""
+    parts = [f"{pd.Timestamp(r.period_start).strftime('%G-W%V' if r.period == 'week' else '%Y-%m')} "
+             f"({r.changed} of {r.cells} cells changed, total {r.before} -> {r.after})"
+             for r in periods.itertuples(index=False)]
+    shown = ", ".join(parts[:most]) + (f" and {len(parts) - most} more" if len(parts) > most else "")
+    return f"{source}: provisional figures made definitive: {shown}"
 
 
 def stale_provisional_note(source: str, cells: pd.DataFrame, most: int = 6) -> str:

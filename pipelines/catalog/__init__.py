@@ -19,7 +19,7 @@ current schema. One module per layer:
 from pipelines.catalog.answers import answers, feedback_file_known, newer_answers, record_feedback
 from pipelines.catalog.counts import (CELL_KEYS, apply_cells, apply_records, cell_writers, count_ranges, counts_digest, domain_count_ranges,
                                       domain_month_counts, held_report_keys, held_row_loads, mark_undelivered, mark_unknown_cells, partial_totals, raw_rows,
-                                      read_counts_table, stale_provisional,
+                                      read_counts_table, made_definitive, stale_provisional,
                                       rebuild_counts,
                                       record_writers, rekey_reports, replace_raw_numbers, source_totals,
                                       still_unknown, stored_report_numbers, undelivered_cells, unknown_periods, upgrade_done,
@@ -53,7 +53,7 @@ __all__ = [
     "latest_run", "listed_months", "listed_statuses", "load_by_hash", "load_exists", "loads", "loads_of", "newer_answers", "next_load_seq",
     "open_reasons",
     "quarantine_rows",
-    "count_ranges", "counts_digest", "domain_count_ranges", "domain_month_counts", "partial_totals", "raw_rows", "read_counts_table", "stale_provisional", "read_flags",
+    "count_ranges", "counts_digest", "domain_count_ranges", "domain_month_counts", "partial_totals", "raw_rows", "read_counts_table", "made_definitive", "stale_provisional", "read_flags",
     "held_report_keys", "held_row_loads", "mark_undelivered", "mark_unknown_cells", "rebuild_counts", "still_unknown", "undelivered_cells", "unknown_periods", "upgrade_done", "upgrade_pending", "record_feedback", "rekey_reports",
     "replace_raw_numbers", "stored_report_numbers",
     "newest_area_stats_year", "record_load", "reference_version",

@@ -424,6 +424,26 @@ def stale_provisional(con: Con, source: str, load_id: str) -> pd.DataFrame:
         [source, load_id]).df()
 
 
+def made_definitive(con: Con, source: str, cells: pd.DataFrame) -> pd.DataFrame:
+    """Per period the delivery ``cells`` (:data:`CELL_COLUMNS`) holds definitive counts of where the warehouse holds
+    provisional ones: ``period, period_start, cells`` (the provisional cells it replaces), ``changed`` (of those, the
+    cells whose count it changes), ``before`` and ``after`` (their totals). Read before the delivery is applied: the
+    police publish their latest months as provisional and revise them a month later, and a flag sent on the
+    provisional figure may not hold on the definitive one (red team 12a F2)."""
+    frame = cells.copy()
+    if "provisional" not in frame:
+        frame["provisional"] = False
+    frame = frame.loc[~frame["provisional"].astype(bool), CELL_KEYS + ["count"]]
+    with registered(con, "_wr_final", frame):
+        return con.execute(
+            "SELECT n.period, n.period_start, count(*)::INTEGER AS cells, "
+            "count(*) FILTER (WHERE c.count <> n.count)::INTEGER AS changed, sum(c.count)::BIGINT AS before, "
+            "sum(n.count)::BIGINT AS after FROM _wr_final n JOIN core.source_cells c ON c.source = ? "
+            "AND c.area_code = n.area_code AND c.signal = n.signal AND c.part = n.part AND c.period = n.period "
+            "AND c.period_start = n.period_start WHERE c.provisional GROUP BY ALL ORDER BY n.period_start",
+            [source]).df()
+
+
 def still_unknown(con: Con, source: str, cells: pd.DataFrame) -> pd.DataFrame:
     """The cells of ``cells`` (``area_code, signal, part, period, period_start``) still marked unknown and held by no
     delivery (:data:`NOT_HELD`)."""

@@ -148,6 +148,39 @@ def test_a_definitive_download_without_a_buurt_names_its_provisional_figures_tha
     assert left == [(buurten[0], "2026-10-01")]
 
 
+def test_a_download_that_makes_provisional_months_definitive_names_them_and_what_they_moved(home, buurten):
+    """Red team 12a F2: the revision of a provisional month (Centrum's October burglaries 14 -> 0) loaded with the
+    line "11328 rows read, 11328 accepted, 0 quarantined" and nothing more. The line now names the months made
+    definitive, the cells that changed and the totals before and after."""
+    from tests.pipelines.odata_server import politie_entities
+
+    rows = make_rows(buurten[:6])
+    first = [dict(r) for r in rows]
+    bumped = next(r for r in first if r["WijkenEnBuurten"].strip() == buurten[0] and r["Perioden"] == "2026MM10"
+                  and r["SoortMisdrijf"].strip() == "1.1.1")
+    before = int(bumped["GeregistreerdeMisdrijven_1"] or 0)
+    bumped["GeregistreerdeMisdrijven_1"] = before + 14
+    with Service(politie_entities(first)) as svc:
+        load(home, politie.fetch(svc.base, "GM0118", reference.Reference(), home.archive, backoff=0.01))
+    with connect(home.warehouse) as con:
+        oct_total, sep_total = (con.execute(
+            "SELECT sum(count) FROM core.source_cells WHERE source = 'politie' AND period_start = ?",
+            [day]).fetchone()[0] for day in ("2026-10-01", "2026-09-01"))
+    with Service(politie_entities(first, provisional=("2026MM10",))) as svc:    # September definitive, unchanged
+        second = load(home, politie.fetch(svc.base, "GM0118", reference.Reference(), home.archive, backoff=0.01))
+    said = " ".join(second.describe().split())
+    assert f"politie: provisional figures made definitive: 2026-09 (0 of 24 cells changed, total {sep_total} -> " \
+           f"{sep_total})" in said, said
+    assert "2026-10" not in said                                                # still provisional
+    with Service(politie_entities(rows, provisional=())) as svc:                # October definitive, the 14 gone
+        third = load_file(home, politie.fetch(svc.base, "GM0118", reference.Reference(), home.archive, backoff=0.01),
+                          "politie", accept_drop=True)                         # 6 buurten: a drop of half the month
+    said = " ".join(third.describe().split())
+    assert (f"politie: provisional figures made definitive: 2026-10 (1 of 24 cells changed, total {oct_total} -> "
+            f"{oct_total - 14})") in said, said
+    assert "warning" not in said
+
+
 # --- personal values in a fetched source (red team 10a F1) -----------------------------------------------------------
 
 #: A name, a phone number, a name and a BSN where a buurt code, crime type, period and count belong.
