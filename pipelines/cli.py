@@ -688,7 +688,7 @@ def explain(
             note = f"{said}; {note}" if note else said
         t.add_row(escape(r.label_nl if lang == "nl" else r.label_en), wording.domain_word(r.domain, lang),
                   wording.period_text(r.period_start, r.period, lang),
-                  wording.count_text(r.count, getattr(r, "partial", False), lang),
+                  wording.count_text(r.count, getattr(r, "partial", False), lang, getattr(r, "provisional", False)),
                   "" if r.expected != r.expected else wording.number(r.expected, lang),
                   wording.format_bound(r.upper, lang), num(r.pvalue, ".2g"),
                   (words["shared"] if shift is not None else words["yes"]) if r.alarm else "", r.method, note)

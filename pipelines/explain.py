@@ -10,6 +10,8 @@ import pandas as pd
 from pipelines.wording import count_text, format_bound, number, period_text, unit_word
 
 SINGULAR = {"meldingen": "melding", "signalen": "signaal", "misdrijven": "misdrijf"}
+#: After the unit of a count that is a provisional figure of its source (``core.signal_counts.provisional``)
+PROVISIONAL = {"nl": " (voorlopig cijfer)", "en": " (provisional figure)"}
 
 
 def elevated_runs(scores: pd.DataFrame, domains: pd.DataFrame, budget, teams: pd.Series | None = None) -> pd.DataFrame:
@@ -144,7 +146,45 @@ def explanations(flag, cells: pd.DataFrame, neighbours: pd.DataFrame, names: dic
             several = teams is not None and sum(teams.get(a) != team for a in nb) >= MIN_OTHER_NEIGHBOURS
             around = [own, other and several]
     signals = [r.signal for r in up]
+    if getattr(flag, "status", "") == "herzien":
+        earlier = str(getattr(flag, "revised_signals", "") or "").split(", ")
+        shown = sorted((r for r in here if r.signal in earlier), key=lambda r: r.signal)
+        return {lang: (_revised_text(flag, shown, lang), signals) for lang in langs}
     return {lang: (_text(flag, up, carried, most, around, listed_now, look, lang), signals) for lang in langs}
+
+
+#: Who delivered a source's counts, as a revised flag names them (:func:`_revised_text`)
+SOURCE_WHO = {"nl": {"politie": "de politie", "wijkteam": "de wijkteams", "schulden": "de schuldhulpverlening",
+                     "meldingen": "het meldingensysteem"},
+              "en": {"politie": "the police", "wijkteam": "the wijkteams", "schulden": "the debt counselling service",
+                     "meldingen": "the reports system"}}
+REVISED_WORDS = {
+    "nl": {"head": "Herzien: de cijfers van {when} zijn opnieuw geleverd door {who}{state} en tonen hier geen "
+                   "verhoging meer; eerder op de lijst als {level}", "now": ". Nu: ", "final": " (nu definitief)",
+           "still": " (nog voorlopig)", "since": ". Sinds {since}."},
+    "en": {"head": "Revised: the counts of {when} were delivered again by {who}{state} and show no rise here any more; "
+                   "listed earlier as {level}", "now": ". Now: ", "final": " (now definitive)",
+           "still": " (still provisional)", "since": ". Since {since}."},
+}
+
+
+def _revised_text(flag, rows: list, lang: str) -> str:
+    """The text of a flag an earlier list held whose month's counts were delivered again and no longer hold it
+    (``flag.close_revised``): who delivered them again, whether the police's figures are definitive now, the level
+    the team was sent and the counts of the signals it was sent for as they read now."""
+    from pipelines.wording import level_word
+
+    words = REVISED_WORDS[lang]
+    sources = [s for s in str(getattr(flag, "revised_sources", "") or "").split(", ") if s]
+    who = ", ".join(SOURCE_WHO[lang].get(s, s) for s in sources)
+    provisional = getattr(flag, "revised_provisional", False)
+    state = ("" if "politie" not in sources else
+             words["still"] if bool(provisional) and not pd.isna(provisional) else words["final"])
+    text = words["head"].format(when=period_text(flag.period_start, flag.period, lang), who=who, state=state,
+                                level=level_word(str(getattr(flag, "revised_level", "") or "alarm"), "", lang))
+    if rows:
+        text += words["now"] + "; ".join(_series_count(r, lang) for r in rows)
+    return text + words["since"].format(since=period_text(flag.since, flag.period, lang))
 
 
 def _text(flag, up: list, carried: list, most: list, around: list, listed_now: bool, look: str, lang: str) -> str:
@@ -238,6 +278,17 @@ def _count(r, lang: str) -> str:
     return count_text(r.count, getattr(r, "partial", False), lang)
 
 
+def _unit_said(r, lang: str) -> str:
+    """The unit after a count, and "(voorlopig cijfer)" where the count is a provisional figure of its source (the
+    police's latest months, revised a month later: a flag on it may not hold, red team 12a F2)."""
+    return _unit(r, lang) + (PROVISIONAL[lang] if _provisional(r) else "")
+
+
+def _provisional(r) -> bool:
+    value = getattr(r, "provisional", False)
+    return bool(value) and not pd.isna(value)
+
+
 def _above_bound(r) -> bool:
     """Is the count above its upper bound (larger than it; no bound: nothing to be under)."""
     return pd.isna(r.upper) or r.count > r.upper
@@ -256,18 +307,19 @@ def _expected(r, lang: str) -> str:
 def _series_count(r, lang: str) -> str:
     label = r.label_nl if lang == "nl" else r.label_en
     words = SERIES_WORDS[lang]
-    text = words["count"].format(label=label, n=_count(r, lang), unit=_unit(r, lang), expected=_expected(r, lang))
+    text = words["count"].format(label=label, n=_count(r, lang), unit=_unit_said(r, lang), expected=_expected(r, lang))
     bound = format_bound(r.upper, lang)
     return text + (words["bound"].format(bound=bound) if bound else "")
 
 
 def _carried(r, lang: str, one: str, many: str) -> str:
     return CARRIED_WORDS[lang].format(label=r.label_nl if lang == "nl" else r.label_en, many=many, one=one,
-                                      n=_count(r, lang), unit=_unit(r, lang), expected=_expected(r, lang))
+                                      n=_count(r, lang), unit=_unit_said(r, lang), expected=_expected(r, lang))
 
 
 def _contributor(r, lang: str) -> str:
     words = CONTRIBUTOR_WORDS[lang]
     bound = format_bound(r.upper, lang)
-    return words["item"].format(label=r.label_nl if lang == "nl" else r.label_en, n=_count(r, lang), unit=_unit(r, lang),
+    return words["item"].format(label=r.label_nl if lang == "nl" else r.label_en, n=_count(r, lang),
+                                unit=_unit_said(r, lang),
                                 expected=_expected(r, lang), bound=words["bound"].format(bound=bound) if bound else "")

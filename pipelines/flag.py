@@ -20,7 +20,7 @@ from pipelines.explain import explanations, runs_of
 from pipelines.feedback import apply_feedback
 
 STATUS_ORDER = {"nieuw": 0, "verergerend": 1, "aanhoudend": 2, "in behandeling": 3, "bekend": 4, "in jaarplan": 5,
-                "opgelost": 6}
+                "opgelost": 6, "herzien": 7}
 LEVEL_ORDER = {"alarm": 0, "aandacht": 1, "": 2}
 FLAG_COLUMNS = ["run_period", "wijkteam", "area_code", "domain", "period", "period_start", "level", "status", "score",
                 "q", "since", "last_seen", "peak", "signals", "explanation", "explanation_en"]
@@ -187,14 +187,38 @@ def _partly_unknown(evidence: pd.DataFrame, scores: pd.DataFrame, catalogue: pd.
     return pd.Series(pd.MultiIndex.from_frame(evidence[keys]).isin(marked), index=evidence.index)
 
 
+def close_revised(now: pd.DataFrame, revised: pd.DataFrame | None) -> pd.DataFrame:
+    """``now`` (:func:`current_cells`) with the monthly flags an earlier list held whose month's counts were delivered
+    again since (``revised``: ``catalog.redelivered_months``) and that no longer hold marked ``herzien``: the earlier
+    listing's ``since`` and ``last_seen``, no level (follow-up), and ``revised_sources``, ``revised_provisional``,
+    ``revised_level`` and ``revised_signals`` for the text. Without this a police revision of a provisional month took
+    the team's alarm off its next list without a word (red team 12a F2)."""
+    if revised is None or revised.empty or now.empty:
+        return now
+    r = revised.assign(period_start=pd.to_datetime(revised["period_start"]), period="month").rename(columns={
+        "since": "_since", "level": "revised_level", "signals": "revised_signals", "sources": "revised_sources",
+        "provisional": "revised_provisional"})
+    out = now.assign(_start=pd.to_datetime(now["period_start"])).merge(
+        r.rename(columns={"period_start": "_start"}), on=["area_code", "domain", "period", "_start"], how="left")
+    closed = out["revised_sources"].notna() & (out["status"] == "") & (out["period"] == "month")
+    out.loc[closed, "status"] = "herzien"
+    out.loc[closed, "level"] = ""
+    out.loc[closed, "since"] = pd.to_datetime(out.loc[closed, "_since"])
+    out.loc[closed, "last_seen"] = pd.to_datetime(out.loc[closed, "_since"])
+    out.index = now.index
+    return out.drop(columns=["_start", "_since"])
+
+
 def flag_run(scores: pd.DataFrame, ref, budget=None, feedback: pd.DataFrame | None = None,
              run: tuple[str, pd.Timestamp] | None = None,
-             listed_before: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+             listed_before: pd.DataFrame | None = None,
+             revised: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Evidence for every period (``marts.area_evidence``) and the flags of the run's period.
 
     ``feedback``: the teams' latest answers (``feedback.read_answers``); they set the list status of the
     flags (``feedback.apply_feedback``), the evidence keeps the statistical lifecycle. ``listed_before``: the
-    monthly flags earlier runs' lists held (:func:`current_cells`).
+    monthly flags earlier runs' lists held (:func:`current_cells`). ``revised``: those whose counts a later
+    delivery brought again (:func:`close_revised`).
     """
     scores = scores.assign(period_start=pd.to_datetime(scores["period_start"]))
     from models.evidence import Budget, evidence_budget_series, lifecycle   # scipy: only when flagging, not reading lists
@@ -206,7 +230,7 @@ def flag_run(scores: pd.DataFrame, ref, budget=None, feedback: pd.DataFrame | No
     # ``run``: the run's (label, start), the same for every municipality of a region (default: from ``scores``)
     label, start = run if run is not None else run_period(scores)
     shared = run_shifts(shifts, start, parse_period_label(label)[0], ref.catalogue)
-    now = current_cells(evidence, start, parse_period_label(label)[0], listed_before)
+    now = close_revised(current_cells(evidence, start, parse_period_label(label)[0], listed_before), revised)
     flags = now[now["status"] != ""].merge(ref.areas[["area_code", "name", "wijkteam"]], on="area_code")
     flags = apply_feedback(flags, feedback, budget.feedback_quiet_weeks, set(ref.wijkteams["wijkteam"]))
     # "verhoogd" by the evidence's own rule and p-values (corrected for the domain's series), not the raw p-value

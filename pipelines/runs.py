@@ -167,7 +167,9 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, 
     names = [g for g in groups if g in counts_of]
     answers = read_answers(con)
     listed = catalog.listed_months(con, before=run_start)   # a monthly flag is aanhoudend once a list held it
+    revised = catalog.redelivered_months(con, run_start)     # its month delivered again since: "herzien" if gone
     partial = catalog.partial_totals(con)                    # counts read as a lower bound: "minstens"
+    provisional = catalog.provisional_counts(con)            # the police's latest months: "(voorlopig cijfer)"
     young = catalog.added_buurten(con)                       # buurten of a later division: series from their start
 
     missing: dict = {}
@@ -193,9 +195,11 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, 
                 if not mine:
                     continue
                 scored = score.combine([b for b, _ in mine], [r for _, r in mine])
-                scored = replace(scored, scores=score.mark_partial(scored.scores, partial))
+                scored = replace(scored, scores=score.mark_provisional(score.mark_partial(scored.scores, partial),
+                                                                       provisional))
                 evidence, flags = flag.flag_run(scored.scores, ref, ref.budget, feedback=answers,
-                                               run=(label, run_start), listed_before=listed)
+                                               run=(label, run_start), listed_before=listed,
+                                               revised=revised)
                 catalog.append_run_marts(con, scored.scores[score.SCORE_COLUMNS], evidence[EVIDENCE_COLUMNS],
                                          None if found is not None else
                                          flags.assign(run_id=run_id)[["run_id", *FLAG_COLUMNS]])

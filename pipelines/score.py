@@ -255,6 +255,18 @@ def mark_partial(scores: pd.DataFrame, partial: pd.DataFrame) -> pd.DataFrame:
     return scores.assign(partial=here.isin(at))
 
 
+def mark_provisional(scores: pd.DataFrame, provisional: pd.DataFrame) -> pd.DataFrame:
+    """``scores`` with ``provisional`` true where the count is a provisional figure of its source
+    (``catalog.provisional_counts``): the explanations say so beside it. Not stored with the scores: the list's
+    text carries it, and ``wijkradar explain`` reads it from the counts."""
+    keys = [*KEYS, "period", "period_start"]
+    if provisional.empty:
+        return scores.assign(provisional=False)
+    at = pd.MultiIndex.from_frame(provisional[keys].assign(period_start=pd.to_datetime(provisional["period_start"])))
+    here = pd.MultiIndex.from_frame(scores[keys].assign(period_start=pd.to_datetime(scores["period_start"])))
+    return scores.assign(provisional=here.isin(at))
+
+
 def score_counts(counts: pd.DataFrame, buurten: list[str], group_of: dict[str, str] | None = None,
                  mapper=None, settings: ScoreSettings | None = None) -> Scored:
     """Score every series; ``mapper`` (default: in this process, one block after another) runs the blocks."""

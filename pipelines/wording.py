@@ -58,9 +58,11 @@ LEVEL = {"nl": {"alarm": "alarm", "aandacht": "aandacht", "": "nazorg"},
 #: The level of a domain that is on no list at all (``explain`` shows every domain).
 NO_LEVEL = {"nl": "geen", "en": "none"}
 STATUS = {"nl": {"nieuw": "nieuw", "aanhoudend": "aanhoudend", "verergerend": "verergerend", "opgelost": "opgelost",
-                 "in behandeling": "in behandeling", "in jaarplan": "in jaarplan", "bekend": "bekend"},
+                 "in behandeling": "in behandeling", "in jaarplan": "in jaarplan", "bekend": "bekend",
+                 "herzien": "herzien"},
           "en": {"nieuw": "new", "aanhoudend": "ongoing", "verergerend": "worsening", "opgelost": "resolved",
-                 "in behandeling": "being handled", "in jaarplan": "in the annual plan", "bekend": "known"}}
+                 "in behandeling": "being handled", "in jaarplan": "in the annual plan", "bekend": "known",
+                 "herzien": "revised"}}
 
 MONTHS = {"nl": ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
                  "oktober", "november", "december"],
@@ -126,12 +128,16 @@ def number(x: float, lang: str = "nl", decimals: int = 1) -> str:
     return text.replace(".", ",") if lang == "nl" else text
 
 
-def count_text(count, partial=False, lang: str = "nl") -> str:
+def count_text(count, partial=False, lang: str = "nl", provisional=False) -> str:
     """A series' count as the lists show it; "minstens 14" where it is a lower bound (``partial``: a part of the
-    total is unknown, a suppressed ``<5`` cell no delivery holds a count of, ``catalog.partial_totals``)."""
-    if partial is None or pd.isna(partial) or not partial:
-        return str(int(count))
-    return f"{'minstens' if lang == 'nl' else 'at least'} {int(count)}"
+    total is unknown, a suppressed ``<5`` cell no delivery holds a count of, ``catalog.partial_totals``); "14
+    (voorlopig)" where it is a provisional figure of its source (the police's latest months)."""
+    text = str(int(count))
+    if not (partial is None or pd.isna(partial) or not partial):
+        text = f"{'minstens' if lang == 'nl' else 'at least'} {text}"
+    if not (provisional is None or pd.isna(provisional) or not provisional):
+        text += " (voorlopig)" if lang == "nl" else " (provisional)"
+    return text
 
 
 def format_bound(upper: float | None, lang: str = "nl") -> str:

@@ -19,7 +19,7 @@ current schema. One module per layer:
 from pipelines.catalog.answers import answers, feedback_file_known, newer_answers, record_feedback
 from pipelines.catalog.counts import (CELL_KEYS, apply_cells, apply_records, cell_writers, count_ranges, counts_digest, domain_count_ranges,
                                       domain_month_counts, held_report_keys, held_row_loads, mark_undelivered, mark_unknown_cells, partial_totals, raw_rows,
-                                      read_counts_table, made_definitive, stale_provisional,
+                                      read_counts_table, made_definitive, provisional_counts, stale_provisional,
                                       rebuild_counts,
                                       record_writers, rekey_reports, replace_raw_numbers, source_totals,
                                       still_unknown, stored_report_numbers, undelivered_cells, unknown_periods, upgrade_done,
@@ -37,7 +37,7 @@ from pipelines.catalog.reference import (added_buurten, area_exists, holds_count
                                          split_buurten, split_progress, team_codes, teams)
 from pipelines.catalog.reports import has_table, report_frames
 from pipelines.catalog.risk import area_risk, latest_area_stats, risk_exists, risk_run, write_risk
-from pipelines.catalog.runs import (area_evidence, latest_partial_areas, area_series, flag_cells, last_run, latest_run, listed_months,
+from pipelines.catalog.runs import (area_evidence, latest_partial_areas, area_series, flag_cells, last_run, latest_run, listed_months, redelivered_months,
                                     listed_statuses, lists_started, lists_written, read_flags, unwritten_lists,
                                     marts_run, recorded_now, run_area_teams, run_exists, run_finished_at, run_loads_and_settings, run_periods, run_today,
                                     scores_with_domain,
@@ -50,10 +50,10 @@ __all__ = [
     "cell_writers", "record_writers", "ref_states",
     "recorded_now", "area_exists", "area_municipality", "area_name_and_team", "area_series", "area_teams", "dismiss_rows", "feedback_file_known",
     "find_held", "flag_cells", "has_table", "held_count", "held_loads", "hold", "last_run",
-    "latest_run", "listed_months", "listed_statuses", "load_by_hash", "load_exists", "loads", "loads_of", "newer_answers", "next_load_seq",
+    "latest_run", "listed_months", "redelivered_months", "listed_statuses", "load_by_hash", "load_exists", "loads", "loads_of", "newer_answers", "next_load_seq",
     "open_reasons",
     "quarantine_rows",
-    "count_ranges", "counts_digest", "domain_count_ranges", "domain_month_counts", "partial_totals", "raw_rows", "read_counts_table", "made_definitive", "stale_provisional", "read_flags",
+    "count_ranges", "counts_digest", "domain_count_ranges", "domain_month_counts", "partial_totals", "raw_rows", "read_counts_table", "made_definitive", "provisional_counts", "stale_provisional", "read_flags",
     "held_report_keys", "held_row_loads", "mark_undelivered", "mark_unknown_cells", "rebuild_counts", "still_unknown", "undelivered_cells", "unknown_periods", "upgrade_done", "upgrade_pending", "record_feedback", "rekey_reports",
     "replace_raw_numbers", "stored_report_numbers",
     "newest_area_stats_year", "record_load", "reference_version",

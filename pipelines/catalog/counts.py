@@ -506,6 +506,14 @@ def rebuild_counts(con: Con, source: str) -> None:
             "GROUP BY area_code, signal, period, period_start, source", [source, year])
 
 
+def provisional_counts(con: Con) -> pd.DataFrame:
+    """``area_code, signal, period, period_start`` of the counts that are provisional figures of their source (the
+    police's latest months, ``Voorlopig``): the lists say so beside the count ("14 misdrijven (voorlopig cijfer)"),
+    as the police may revise them a month later (red team 12a F2)."""
+    return con.execute("SELECT DISTINCT area_code, signal, period, period_start FROM core.signal_counts "
+                       "WHERE provisional ORDER BY ALL").df()
+
+
 def source_totals(con: Con, source: str) -> pd.DataFrame:
     """``gemeente_code``, ``period``, ``period_start``, ``total``, ``partial``: a source's counts summed per
     municipality and period as the lists and scores read them (:data:`COUNTS_AND_BOUNDS`: a total with an unknown

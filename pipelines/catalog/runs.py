@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import duckdb
 import pandas as pd
 
-from pipelines.warehouse import insert_frame
+from pipelines.warehouse import insert_frame, registered
 
 Con = duckdb.DuckDBPyConnection
 RUN_COLUMNS = "run_id, run_period, finished_at, n_series, n_scored, n_flags"
@@ -185,6 +185,35 @@ def listed_months(con: Con, before: pd.Timestamp | None = None) -> pd.DataFrame:
     return listed if before is None else seen_before(listed, before)
 
 
+def redelivered_months(con: Con, before: pd.Timestamp) -> pd.DataFrame:
+    """The monthly flags lists of runs of a period starting before ``before`` held whose month's counts of the flag's
+    buurt and domain a later delivery brought again: a count held by a load the latest run that listed the flag did
+    not read (the police revise their provisional months a month later). ``area_code, domain, period_start, since,
+    level, signals`` (of that latest listing), ``sources`` (those of the counts delivered again, comma-separated) and
+    ``provisional`` (whether one of them is still provisional). A flag of these that no longer holds is closed on the
+    next list as ``herzien``, not dropped without a word (red team 12a F2)."""
+    from models.calendar import parse_period_label
+
+    listed = con.execute(
+        "SELECT f.area_code, f.domain, f.period_start, r.run_period, r.started_at, f.since, f.level, f.signals, "
+        "r.loads FROM marts.area_flags f JOIN meta.runs r USING (run_id) WHERE f.period = 'month'").df()
+    listed = listed[listed["run_period"].map(lambda p: parse_period_label(p)[1] < before).astype(bool)]
+    columns = ["area_code", "domain", "period_start", "since", "level", "signals", "sources", "provisional"]
+    if listed.empty:
+        return pd.DataFrame(columns=columns)
+    latest = listed.sort_values("started_at").groupby(["area_code", "domain", "period_start"]).tail(1)
+    with registered(con, "_listed", latest.drop(columns=["run_period", "started_at"])):
+        return con.execute(
+            "SELECT l.area_code, l.domain, l.period_start, any_value(l.since) AS since, any_value(l.level) AS level, "
+            "any_value(l.signals) AS signals, string_agg(DISTINCT c.source, ', ' ORDER BY c.source) AS sources, "
+            "bool_or(c.provisional) AS provisional FROM _listed l "
+            "JOIN core.signal_catalogue k ON k.domain = l.domain "
+            "JOIN core.signal_counts c ON c.area_code = l.area_code AND c.signal = k.signal AND c.period = 'month' "
+            "AND c.period_start = l.period_start "
+            "WHERE NOT list_contains(from_json(l.loads, '[\"VARCHAR\"]'), c.load_id) GROUP BY ALL ORDER BY ALL"
+        ).df()[columns]
+
+
 def seen_before(listed: pd.DataFrame, before: pd.Timestamp) -> pd.DataFrame:
     """The rows of :func:`listed_months` of runs whose period starts before ``before``."""
     from models.calendar import parse_period_label
@@ -214,9 +243,13 @@ def area_evidence(con: Con, code: str) -> pd.DataFrame:
 
 
 def area_series(con: Con, code: str) -> pd.DataFrame:
-    """One area's series scores with the signal's labels and domain."""
-    return con.execute("SELECT s.*, c.label_nl, c.label_en, c.domain FROM marts.series_scores s "
-                       "JOIN core.signal_catalogue c USING (signal) WHERE area_code = ?", [code]).df()
+    """One area's series scores with the signal's labels and domain, and ``provisional`` where the count is a
+    provisional figure of its source (``core.signal_counts.provisional``: the police's latest months)."""
+    return con.execute("SELECT s.*, c.label_nl, c.label_en, c.domain, coalesce(k.provisional, false) AS provisional "
+                       "FROM marts.series_scores s JOIN core.signal_catalogue c USING (signal) "
+                       "LEFT JOIN (SELECT area_code, signal, period, period_start, bool_or(provisional) AS provisional "
+                       "FROM core.signal_counts WHERE area_code = $1 AND provisional GROUP BY ALL) k "
+                       "USING (area_code, signal, period, period_start) WHERE area_code = $1", [code]).df()
 
 
 def scores_with_domain(con: Con, flagged_in: str | None = None) -> pd.DataFrame:

@@ -1,0 +1,122 @@
+"""Provisional police figures on the lists, and a revision of a month a list flagged (red team 12a F2).
+
+The police publish their latest months as provisional (``Voorlopig``) and revise them a month later. A veiligheid
+alarm on a provisional October read as any other, and when the definitive figures took the 14 burglaries away the
+sent alarm vanished from the next list without a word.
+"""
+import pandas as pd
+import pytest
+
+from pipelines import reference
+from pipelines.sources import politie
+from pipelines.warehouse import connect
+from tests.conftest import demo_signal_counts, fill_counts
+from tests.pipelines.odata_server import Service, make_rows, politie_entities
+
+CENTRUM = "BU01185000"
+
+
+def _download(rows, provisional, today, home, **options):
+    with Service(politie_entities(rows, provisional=provisional, first_year=2022)) as svc:
+        path = politie.fetch(svc.base, "GM0118", reference.Reference(), home.archive, backoff=0.01)
+    from pipelines.ingest import ingest_file
+
+    with connect(home.warehouse) as con:
+        reference.sync(con, reference.Reference())
+        return ingest_file(con, path, "politie", reference.Reference(), home.archive, today=pd.Timestamp(today),
+                           **options)
+
+
+@pytest.fixture(scope="module")
+def revised(tmp_path_factory):
+    """The demo's counts and police figures up to October 2026 (September and October provisional, Centrum +14
+    burglaries in October), run 2026-W47; then the definitive October without the 14 and the week 2026-W48,
+    run 2026-W48. Returns (home, the first run's flags, the second run's flags, the second download's line)."""
+    from pipelines.paths import resolve_home
+    from pipelines.runs import score_and_flag
+
+    ref = reference.Reference()
+    home = resolve_home(tmp_path_factory.mktemp("provisional") / "home")
+    counts = demo_signal_counts(ref)
+    counts = counts[counts["count"] > 0]
+    buurten = list(ref.buurten["area_code"])
+    rows = make_rows(buurten, first_year=2022)
+    for r in rows:                                  # make_rows runs to October 2026; November comes with the revision
+        r["GeregistreerdeMisdrijven_1"] = r["GeregistreerdeMisdrijven_1"] or 0
+    first = [dict(r) for r in rows]
+    for r in first:
+        if (r["WijkenEnBuurten"].strip(), r["SoortMisdrijf"].strip(), r["Perioden"]) == (CENTRUM, "1.1.1", "2026MM10"):
+            r["GeregistreerdeMisdrijven_1"] += 14
+    with connect(home.warehouse) as con:
+        fill_counts(con, ref, counts)
+    _download(first, ("2026MM09", "2026MM10"), "2026-11-20", home)
+    with connect(home.warehouse) as con:
+        run1 = score_and_flag(con, ref, today=pd.Timestamp("2026-11-23"))
+        flags1 = con.execute("SELECT * FROM marts.area_flags WHERE run_id = ?", [run1.run_id]).df()
+    line = _download(rows, (), "2026-12-10", home, accept_drop=True).describe()
+    week = counts[(counts["period"] == "week") & (pd.to_datetime(counts["period_start"]) == "2026-11-16")]
+    with connect(home.warehouse) as con:
+        fill_counts(con, ref, week.assign(period_start=pd.Timestamp("2026-11-23")))
+        run2 = score_and_flag(con, ref, today=pd.Timestamp("2026-11-30"))
+        flags2 = con.execute("SELECT * FROM marts.area_flags WHERE run_id = ?", [run2.run_id]).df()
+    return home, run1, flags1, run2, flags2, " ".join(line.split())
+
+
+def _safety(flags):
+    return flags[(flags["area_code"] == CENTRUM) & (flags["domain"] == "safety") & (flags["period"] == "month")]
+
+
+def test_a_flag_on_a_provisional_month_says_the_count_is_provisional(revised):
+    home, run1, flags1, *_ = revised
+    row = _safety(flags1)
+    assert len(row) == 1 and row["level"].item() == "alarm", flags1
+    assert "misdrijven (voorlopig cijfer), verwacht" in row["explanation"].item()
+    assert "(provisional figure), expected" in row["explanation_en"].item()
+
+
+def test_the_revision_names_the_month_made_definitive_and_what_it_moved(revised):
+    *_, line = revised
+    assert "politie: provisional figures made definitive: 2026-09 (0 of" in line
+    assert "2026-10 (1 of" in line and "cells changed, total" in line
+
+
+def test_a_sent_flag_whose_month_the_police_revised_is_closed_as_herzien_not_dropped(revised):
+    home, run1, flags1, run2, flags2, line = revised
+    assert run2.run_period == "2026-W48"
+    row = _safety(flags2)
+    assert len(row) == 1, flags2[flags2["area_code"] == CENTRUM]
+    assert (row["status"].item(), row["level"].item()) == ("herzien", "")
+    assert row["since"].item() == pd.Timestamp("2026-10-01")
+    text = row["explanation"].item()
+    assert text.startswith("Herzien: de cijfers van oktober 2026 zijn opnieuw geleverd door de politie (nu definitief) "
+                           "en tonen hier geen verhoging meer; eerder op de lijst als alarm. Nu: Woninginbraak: "), text
+    assert text.endswith(". Sinds oktober 2026."), text
+    assert "voorlopig cijfer" not in text
+    assert row["explanation_en"].item().startswith("Revised: the counts of")
+
+
+# --- on tiny frames ---------------------------------------------------------------------------------------------------
+
+def test_a_provisional_count_reads_as_such_in_explain_and_a_lower_bound_keeps_its_minstens():
+    from pipelines.wording import count_text
+
+    assert count_text(14, False, "nl", True) == "14 (voorlopig)"
+    assert count_text(14, True, "nl", True) == "minstens 14 (voorlopig)"
+    assert count_text(14, False, "en", True) == "14 (provisional)"
+    assert count_text(14, False, "nl") == "14"
+
+
+def test_only_a_listed_month_delivered_again_and_no_longer_flagged_is_closed_as_herzien():
+    from pipelines.flag import close_revised
+
+    now = pd.DataFrame({"area_code": ["BU1", "BU2", "BU3"], "domain": "safety", "period": "month",
+                        "period_start": pd.Timestamp("2026-10-01"), "level": ["", "alarm", ""],
+                        "status": ["", "aanhoudend", ""], "since": pd.NaT, "last_seen": pd.NaT})
+    revised = pd.DataFrame({"area_code": ["BU1", "BU2"], "domain": "safety", "period_start": pd.Timestamp("2026-10-01"),
+                            "since": pd.Timestamp("2026-10-01"), "level": "alarm", "signals": "burglary",
+                            "sources": "politie", "provisional": False})
+    out = close_revised(now, revised)
+    assert out["status"].tolist() == ["herzien", "aanhoudend", ""]       # BU2 still holds; BU3 was never listed
+    assert out["level"].tolist() == ["", "alarm", ""]
+    assert out.loc[0, "since"] == pd.Timestamp("2026-10-01")
+    assert close_revised(now, revised.iloc[0:0])["status"].tolist() == ["", "aanhoudend", ""]
