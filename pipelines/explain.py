@@ -181,7 +181,7 @@ def _revised_text(flag, rows: list, lang: str) -> str:
     state = ("" if "politie" not in sources else
              words["still"] if bool(provisional) and not pd.isna(provisional) else words["final"])
     text = words["head"].format(when=period_text(flag.period_start, flag.period, lang), who=who, state=state,
-                                level=level_word(str(getattr(flag, "revised_level", "") or "alarm"), "", lang))
+                                level=level_word(str(getattr(flag, "revised_level", "") or ""), "nazorg", lang))
     if rows:
         text += words["now"] + "; ".join(_series_count(r, lang) for r in rows)
     return text + words["since"].format(since=period_text(flag.since, flag.period, lang))

@@ -196,12 +196,21 @@ def redelivered_months(con: Con, before: pd.Timestamp) -> pd.DataFrame:
 
     listed = con.execute(
         "SELECT f.area_code, f.domain, f.period_start, r.run_period, r.started_at, f.since, f.level, f.signals, "
-        "r.loads FROM marts.area_flags f JOIN meta.runs r USING (run_id) WHERE f.period = 'month'").df()
+        "r.loads FROM marts.area_flags f JOIN meta.runs r USING (run_id) "
+        "WHERE f.period = 'month' AND f.status <> 'herzien'").df()      # a herzien row is no listing of the rise
     listed = listed[listed["run_period"].map(lambda p: parse_period_label(p)[1] < before).astype(bool)]
     columns = ["area_code", "domain", "period_start", "since", "level", "signals", "sources", "provisional"]
     if listed.empty:
         return pd.DataFrame(columns=columns)
-    latest = listed.sort_values("started_at").groupby(["area_code", "domain", "period_start"]).tail(1)
+    keys = ["area_code", "domain", "period_start"]
+    listed = listed.sort_values("started_at")
+    latest = listed.groupby(keys).tail(1).drop(columns=["level", "signals"])
+    # the level the team was sent (the highest) and the signals of its latest listing that named some
+    level = listed.groupby(keys)["level"].agg(lambda v: "alarm" if (v == "alarm").any() else
+                                              "aandacht" if (v == "aandacht").any() else "").rename("level")
+    signals = listed[listed["signals"].fillna("") != ""].groupby(keys)["signals"].last()
+    latest = latest.merge(level, left_on=keys, right_index=True, how="left").merge(
+        signals, left_on=keys, right_index=True, how="left")
     with registered(con, "_listed", latest.drop(columns=["run_period", "started_at"])):
         return con.execute(
             "SELECT l.area_code, l.domain, l.period_start, any_value(l.since) AS since, any_value(l.level) AS level, "
@@ -210,6 +219,7 @@ def redelivered_months(con: Con, before: pd.Timestamp) -> pd.DataFrame:
             "JOIN core.signal_catalogue k ON k.domain = l.domain "
             "JOIN core.signal_counts c ON c.area_code = l.area_code AND c.signal = k.signal AND c.period = 'month' "
             "AND c.period_start = l.period_start "
+            "JOIN meta.loads d ON d.load_id = c.load_id "      # a load, not counts written straight into core
             "WHERE NOT list_contains(from_json(l.loads, '[\"VARCHAR\"]'), c.load_id) GROUP BY ALL ORDER BY ALL"
         ).df()[columns]
 

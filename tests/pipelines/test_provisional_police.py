@@ -120,3 +120,16 @@ def test_only_a_listed_month_delivered_again_and_no_longer_flagged_is_closed_as_
     assert out["level"].tolist() == ["", "alarm", ""]
     assert out.loc[0, "since"] == pd.Timestamp("2026-10-01")
     assert close_revised(now, revised.iloc[0:0])["status"].tolist() == ["", "aanhoudend", ""]
+
+
+def test_the_herzien_row_is_no_listing_of_its_own_so_a_later_run_of_the_week_closes_it_again(revised):
+    """A second run of 2026-W48 (another load that week) reads the listings before it, the herzien row among them:
+    the alarm of 2026-W47 is still the listing it compares with, with the level the team was sent."""
+    from pipelines.catalog import redelivered_months
+
+    home, *_ = revised
+    with connect(home.warehouse, only_reads=True) as con:
+        found = redelivered_months(con, pd.Timestamp("2026-12-07"))
+    row = found[(found["area_code"] == CENTRUM) & (found["domain"] == "safety")]
+    assert row[["level", "sources", "provisional"]].values.tolist() == [["alarm", "politie", False]]
+    assert row["signals"].item() != ""
