@@ -37,7 +37,8 @@ with open_warehouse(home) as con:     # every history cut at the end of the run'
 if note:
     print(note)
 truth = read_truth(home)
-episodes = review.episodes(data.evidence, data.areas, data.sent)     # each by the team whose list held it
+# each by the team whose list held it, a flag a later list closed as herzien (its month revised) among them
+episodes = review.episodes(data.evidence, data.areas, data.sent, data.revised)
 teams = data.wijkteams["wijkteam"].tolist()
 print(f"Run {data.run['run_id']}: {len(episodes)} episodes in de geschiedenis, {len(data.flags)} op de lijsten van nu")
 
@@ -51,11 +52,14 @@ display(HTML(charts.to_svg(charts.new_flags_chart(over_time, teams))))
 # %% [markdown]
 # ## Van nieuw tot opgelost
 #
-# Per wijkteam en domein: aantal episodes, opgelost, nog open, en de mediane en langste duur in weken.
+# Per wijkteam en domein: aantal episodes, opgelost, nog open, en de mediane en langste duur in weken. Een
+# signalering die een latere lijst als `herzien` sloot (de bron heeft de cijfers van haar maand bijgesteld) telt
+# mee als episode, niet als opgelost of open maar in een kolom herzien (alleen als die er zijn).
 
 # %%
 display(HTML(table(review.in_dutch(review.time_to_resolution(episodes)),
-                   {"domain": "domein", "episodes": "episodes", "resolved": "opgelost", "open": "open",
+                   {"domain": "domein", "episodes": "episodes", "resolved": "opgelost", "revised": "herzien",
+                    "open": "open",
                     "median_weeks": "mediaan (weken)", "max_weeks": "langste (weken)"})))
 
 # %% [markdown]

@@ -35,7 +35,7 @@ from pipelines.catalog.reference import (added_buurten, area_exists, holds_count
                                          newest_area_stats_year, reference_version,
                                          replace_area_stats, replace_reference, running_flags_before, signal_labels,
                                          split_buurten, split_progress, team_codes, teams)
-from pipelines.catalog.reports import has_table, report_frames
+from pipelines.catalog.reports import has_table, report_frames, revised_flags
 from pipelines.catalog.risk import area_risk, latest_area_stats, risk_exists, risk_run, write_risk
 from pipelines.catalog.runs import (area_evidence, latest_partial_areas, area_series, flag_cells, last_run, latest_run, listed_months, redelivered_months,
                                     listed_statuses, lists_started, lists_written, read_flags, unwritten_lists,
@@ -57,7 +57,7 @@ __all__ = [
     "held_report_keys", "held_row_loads", "mark_undelivered", "mark_unknown_cells", "rebuild_counts", "still_unknown", "undelivered_cells", "unknown_periods", "upgrade_done", "upgrade_pending", "record_feedback", "rekey_reports",
     "replace_raw_numbers", "stored_report_numbers",
     "newest_area_stats_year", "record_load", "reference_version",
-    "release_hold", "replace_area_stats", "replace_reference", "report_frames", "run_exists",
+    "release_hold", "replace_area_stats", "replace_reference", "report_frames", "revised_flags", "run_exists",
     "run_finished_at", "run_loads_and_settings", "run_periods", "schema_columns", "schema_version", "scores_with_domain",
     "signal_labels", "source_totals", "state_counts", "state_totals", "team_codes", "teams", "update_states",
     "write_quarantine_rows", "write_raw_rows", "clear_run_marts", "append_run_marts", "record_run",

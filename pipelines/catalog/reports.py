@@ -4,6 +4,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from pipelines.catalog.answers import PERIOD_END
 from pipelines.catalog.counts import COUNTS_AND_BOUNDS
 
 Con = duckdb.DuckDBPyConnection
@@ -39,7 +40,37 @@ def report_frames(con: Con, run_id: str) -> dict[str, pd.DataFrame]:
         sent=con.execute("SELECT DISTINCT run_period, wijkteam, area_code, domain, period, period_start "
                          "FROM marts.area_flags").df(),
         moves=moved_codes(con),
+        revised=revised_flags(con),
     )
+
+
+#: The columns of :func:`revised_flags`, also of its empty frame (a warehouse without written lists)
+REVISED_COLUMNS = ["wijkteam", "area_code", "domain", "period", "period_start", "since", "level", "signals",
+                   "revised_in"]
+
+
+def revised_flags(con: Con) -> pd.DataFrame:
+    """The flags a team was sent whose month a later list closed as ``herzien`` (its counts delivered again without
+    the rise: the police revised a provisional month), from the flags that were sent: ``marts.area_flags`` of the
+    runs whose lists were written (``meta.lists``). One row per team that was sent the flag: ``wijkteam, area_code,
+    domain, period, period_start`` (the flag's month), ``since``, ``level`` (the highest it was sent with),
+    ``signals`` (the elevated signals its rows named, comma-separated) and ``revised_in`` (the period of the first
+    written list that closed it). The scores' lifecycle no longer holds such a flag (the revised month never rose),
+    so the year plan and the review read it here (red team 12a F2)."""
+    if not has_table(con, "meta", "lists"):
+        return pd.DataFrame(columns=REVISED_COLUMNS)
+    return con.execute(
+        "WITH written AS (SELECT run_id FROM meta.lists WHERE written_at IS NOT NULL), "
+        "closed AS (SELECT f.area_code, f.domain, f.period, f.period_start, "
+        f"  arg_min(f.run_period, {PERIOD_END}) AS revised_in FROM marts.area_flags f JOIN written USING (run_id) "
+        "  JOIN meta.runs r USING (run_id) WHERE f.status = 'herzien' GROUP BY ALL) "
+        "SELECT l.wijkteam, l.area_code, l.domain, l.period, l.period_start, min(l.since) AS since, "
+        "  CASE WHEN bool_or(l.level = 'alarm') THEN 'alarm' ELSE 'aandacht' END AS level, "
+        "  coalesce(string_agg(DISTINCT nullif(l.signals, ''), ', ' ORDER BY nullif(l.signals, '')), '') AS signals, "
+        "  any_value(c.revised_in) AS revised_in "
+        "FROM marts.area_flags l JOIN written USING (run_id) JOIN closed c USING (area_code, domain, period, period_start) "
+        "WHERE l.status <> 'herzien' AND l.level <> '' "
+        "GROUP BY l.wijkteam, l.area_code, l.domain, l.period, l.period_start ORDER BY ALL").df()[REVISED_COLUMNS]
 
 
 def report_counts(con: Con) -> str:

@@ -213,7 +213,8 @@ def write_jaarplan(home: Home, year: int, team: str) -> Path:
         raise NoReportData(f"unknown wijkteam {team!r}; choose one of: {', '.join(teams)}")
     dev = jaarplan.development(data.scores, data.areas, data.catalogue, team, year, data.counts)
     monthly = jaarplan.monthly_development(data.scores, data.areas, data.catalogue, team, year)
-    flags_year = jaarplan.year_flags(data.evidence, data.areas, data.feedback, team, year, data.sent)
+    flags_year = jaarplan.year_flags(data.evidence, data.areas, data.feedback, team, year, data.sent, data.revised,
+                                     data.catalogue)
     own = data.flags[data.flags["wijkteam"] == team]
     explanations = dict(zip(zip(own["area_code"], own["domain"]), own["explanation"]))
     html = jaarplan.jaarplan_page(team, teams[team], year, dev, monthly, flags_year, explanations,

@@ -16,6 +16,7 @@ import duckdb
 import pandas as pd
 
 from pipelines import catalog
+from pipelines.catalog.reports import REVISED_COLUMNS
 from pipelines.paths import REFERENCE_DIR, Home, resolve_home
 from pipelines.reports.trends import with_parts
 from pipelines.warehouse import connect
@@ -51,6 +52,9 @@ class ReportData:
     #: ``buurtcode_wijzigingen.csv`` when read with a home): the open pages' record and a source's coverage read
     #: earlier divisions through them
     moves: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["old_code", "new_code"]))
+    #: the flags a team was sent that a later list closed as ``herzien`` (``catalog.revised_flags``): the scores'
+    #: lifecycle no longer holds them, the year plan and the review do
+    revised: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REVISED_COLUMNS))
 
     @property
     def run_start(self) -> pd.Timestamp:
@@ -136,6 +140,7 @@ def read_report_data(con: duckdb.DuckDBPyConnection, period: str | None = None,
         sent=dated(frames["sent"], "period_start"),
         settings=run["settings"],
         moves=moves,
+        revised=dated(frames["revised"], "period_start", "since"),
     )
 
 

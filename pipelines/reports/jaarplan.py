@@ -133,7 +133,8 @@ def monthly_development(scores: pd.DataFrame, areas: pd.DataFrame, catalogue: pd
 
 
 def year_flags(evidence: pd.DataFrame, areas: pd.DataFrame, feedback: pd.DataFrame, team: str, year: int,
-               sent: pd.DataFrame | None = None) -> pd.DataFrame:
+               sent: pd.DataFrame | None = None, revised: pd.DataFrame | None = None,
+               catalogue: pd.DataFrame | None = None) -> pd.DataFrame:
     """The team's episodes active in ``year`` with the team's answer on the episode's latest answered flag (empty
     when none), and whether it ``runs_on`` from an earlier year.
 
@@ -147,11 +148,17 @@ def year_flags(evidence: pd.DataFrame, areas: pd.DataFrame, feedback: pd.DataFra
     weeks before the first run) the team's buurten of today. ``feedback``: the answers that count, one per flag
     (``reports.data.read_feedback``); which of two lists' answers to one flag counts is decided there, not here.
 
-    Columns: ``area_code, name, domain, period, since, last_listed, resolved, level, weeks_to_resolved,
-    feedback, state, from_year, runs_on`` (``state``: ``opgelost`` or ``open``; ``from_year``: the year the episode
-    began; ``runs_on``: it began before ``year``). The episodes of the year come first, those running on after.
+    A flag the team was sent whose month a later list closed as ``herzien`` (``revised``: ``ReportData.revised``,
+    the police revised a provisional month) is a flag of its year too: the team was asked to look at it and may
+    have acted and answered; its ``state`` is ``herzien`` and ``revised_by`` names who revised the counts (the
+    sources of the signals it was sent for, by ``catalogue``), so that the page says so (red team 12a F2).
+
+    Columns: ``area_code, name, domain, period, since, last_listed, resolved, level, weeks_to_resolved, revised,
+    revised_signals, revised_by, feedback, state, from_year, runs_on`` (``state``: ``opgelost``, ``open`` or
+    ``herzien``; ``from_year``: the year the episode began; ``runs_on``: it began before ``year``). The episodes of
+    the year come first, those running on after.
     """
-    ep = episodes(evidence, areas, sent)
+    ep = episodes(evidence, areas, sent, revised)
     ep = ep[ep["wijkteam"] == team]
     # a week in its ISO year, as every report counts it (29-12-2025 begins 2026-W01), a month in its calendar year
     bounds = ep["period"].map(lambda kind: year_bounds(year, kind))
@@ -182,10 +189,33 @@ def year_flags(evidence: pd.DataFrame, areas: pd.DataFrame, feedback: pd.DataFra
             mine = mine[dated.isna() | within]
             if len(mine):
                 ep.at[i, "feedback"] = str(mine.sort_values("period_start", kind="stable").iloc[-1]["feedback"])
-    ep["state"] = ep["resolved"].notna().map({True: "opgelost", False: "open"})
+    ep["state"] = ep["resolved"].notna().map({True: "opgelost", False: "open"}).where(ep["revised"].isna(), "herzien")
+    ep["revised_by"] = ep["revised_signals"].map(lambda signals: _sources_of(signals, catalogue))
     ep["from_year"] = period_year(ep["since"], ep["period"]).to_numpy() if len(ep) else pd.Series(dtype="int64")
     ep["runs_on"] = ep["from_year"] < year
     return ep.drop(columns=["wijkteam", "kind", "peak"]).sort_values("runs_on", kind="stable").reset_index(drop=True)
+
+
+def _sources_of(signals: str, catalogue: pd.DataFrame | None) -> str:
+    """The sources of ``signals`` (comma-separated codes) by the catalogue, comma-separated; '' when none is known."""
+    if not signals or catalogue is None or "source" not in catalogue:
+        return ""
+    source = dict(zip(catalogue["signal"], catalogue["source"]))
+    return ", ".join(dict.fromkeys(str(source[s]) for s in str(signals).split(", ") if s in source))
+
+
+def _state(flag) -> str:
+    """The Stand of a flag: ``open``, ``opgelost (date)`` or, for a flag closed as ``herzien``, which month's counts
+    who revised ("herzien: cijfers van oktober 2026 door de politie bijgesteld")."""
+    if flag.state == "opgelost":
+        return f"opgelost ({_date(flag.resolved)})"
+    if flag.state == "herzien":
+        from pipelines.explain import SOURCE_WHO
+
+        who = ", ".join(SOURCE_WHO["nl"].get(s, s) for s in str(getattr(flag, "revised_by", "") or "").split(", ") if s)
+        return (f"herzien: cijfers van {period_text(flag.revised, flag.period)} "
+                f"{'door ' + who + ' ' if who else ''}bijgesteld")
+    return str(flag.state)
 
 
 #: Under a table where a count is a lower bound (marked with the sign)
@@ -229,6 +259,9 @@ def jaarplan_page(team: str, team_name: str, year: int, dev: pd.DataFrame, month
     # an episode counts, with its answer, in the year it began only: added up, the year plans count it once
     own, earlier = flags_year[~runs_on], flags_year[runs_on]
     n_open = int((own["state"] == "open").sum())
+    # a flag closed as herzien was sent and counts as a flag of its year, neither resolved nor open
+    n_revised = int((own["state"] == "herzien").sum())
+    revised = f", {n_revised} herzien (cijfers later door de bron bijgesteld)" if n_revised else ""
     n_fb = int((own["feedback"] != "").sum())
     recognised = int(own["feedback"].isin(RECOGNISED).sum())
     # per signalering its latest answer: the unit of `wijkradar feedback` and the Toelichting (feedback.judgements),
@@ -241,7 +274,8 @@ def jaarplan_page(team: str, team_name: str, year: int, dev: pd.DataFrame, month
                   f"jaarplan van {' en '.join(map(str, from_years))}, niet hier." if len(earlier) else "")
     summary = ((f"<p>De signaleringen van {year} zijn niet bekend: de run heeft dat jaar niet gescoord." if unscored and
                 own.empty else
-                f"<p>{counted(len(own), 'signalering', 'signaleringen')} in {year}: {len(own) - n_open} opgelost, {n_open} nog open.")
+                f"<p>{counted(len(own), 'signalering', 'signaleringen')} in {year}: "
+                f"{len(own) - n_open - n_revised} opgelost, {n_open} nog open{revised}.")
                + (f" Terugkoppeling gegeven op {n_fb}; daarvan {recognised} herkend en {n_false} 'geen probleem'."
                   if has_feedback else
                   " Er is nog geen terugkoppeling vastgelegd (kolom Terugkoppeling in de lijsten).") + running_on + "</p>"
@@ -274,8 +308,7 @@ def jaarplan_page(team: str, team_name: str, year: int, dev: pd.DataFrame, month
     fl_rows = "".join(
         f"<tr><td>{esc(f.name)}</td><td>{esc(DOMAIN_NL.get(f.domain, f.domain))}</td><td>{esc(f.level)}</td>"
         f"<td>{_date(f.since)}{_runs_on(f, year)}</td>"
-        f"<td>{esc(f.state)}{(' (' + _date(f.resolved) + ')') if f.state == 'opgelost' else ''}"
-        f"</td><td>{esc(f.feedback or '-')}</td></tr>" for f in flags_year.itertuples(index=False))
+        f"<td>{esc(_state(f))}</td><td>{esc(f.feedback or '-')}</td></tr>" for f in flags_year.itertuples(index=False))
     fl_table = ("<table><thead><tr><th>Buurt</th><th>Domein</th><th>Niveau</th><th>Sinds</th><th>Stand</th>"
                 f"<th>Terugkoppeling</th></tr></thead><tbody>{fl_rows}</tbody></table>" if fl_rows else
                 f"<p>Geen signaleringen in {year}{' (niet bekend: de run heeft dat jaar niet gescoord)' if unscored else ''}.</p>")

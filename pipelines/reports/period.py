@@ -59,7 +59,15 @@ def cut_at_period(data: ReportData) -> ReportData:
     end = period_end(data.run["run_period"])
     return replace(data, counts=within(data.counts, end), scores=within(data.scores, end),
                    evidence=within(data.evidence, end), feedback=within(data.feedback, end),
-                   sent=within(data.sent, end))
+                   sent=within(data.sent, end), revised=revised_by(data.revised, end))
+
+
+def revised_by(revised: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame:
+    """The rows of ``ReportData.revised`` whose revision a list of a period ended by ``end`` said: a report of the
+    week the team was sent the flag shows it as it was, not as closed by a later list."""
+    if revised.empty:
+        return revised
+    return revised[[period_end(p) <= end for p in revised["revised_in"]]]
 
 
 def read_period_data(con: duckdb.DuckDBPyConnection, period: str | None = None,

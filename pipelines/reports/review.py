@@ -20,7 +20,8 @@ LISTED = ("nieuw", "aanhoudend", "verergerend")
 #: them too: dates that compare and add as dates, not the object columns of a frame built from names alone.
 EPISODE_COLUMNS = {"area_code": "str", "name": "str", "wijkteam": "str", "kind": "str", "domain": "str",
                    "period": "str", "since": "datetime64[us]", "last_listed": "datetime64[us]",
-                   "resolved": "datetime64[us]", "level": "str", "peak": "float64", "weeks_to_resolved": "float64"}
+                   "resolved": "datetime64[us]", "level": "str", "peak": "float64", "weeks_to_resolved": "float64",
+                   "revised": "datetime64[us]", "revised_signals": "str"}
 #: Feedback values (``meta.flag_feedback.value``; also the older drop-down of the lists) that say the team
 #: recognised the signal, or that there was nothing; 'meer info nodig' gives no verdict.
 RECOGNISED = ("opgepakt", "naar jaarplan", "al bekend", "herkend, actie nodig", "herkend, al bekend")
@@ -28,18 +29,36 @@ RECOGNISED = ("opgepakt", "naar jaarplan", "al bekend", "herkend, actie nodig", 
 FEEDBACK_HEADERS = {"wijkteam": "wijkteam", "n": "beantwoorde signaleringen"}
 
 
-def episodes(evidence: pd.DataFrame, areas: pd.DataFrame, sent: pd.DataFrame | None = None) -> pd.DataFrame:
+def episodes(evidence: pd.DataFrame, areas: pd.DataFrame, sent: pd.DataFrame | None = None,
+             revised: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per episode and team: ``area_code, name, wijkteam, kind, domain, period, since, last_listed,
-    resolved, level, peak, weeks_to_resolved`` (``resolved`` NaT while it is still open).
+    resolved, level, peak, weeks_to_resolved, revised, revised_signals`` (``resolved`` NaT while it is still open).
 
     The team is the one whose list held the episode (``sent``: ``ReportData.sent``), so moving a buurt to another
     team in buurt_indeling.csv does not hand its history over; an episode on the lists of two teams (moved while
     it ran) is a row of each. An episode no list held (weeks before the first run) goes by today's division.
+
+    ``revised`` (``ReportData.revised``): the flags a team was sent that a later list closed as ``herzien``. The
+    evidence is the scores' lifecycle on today's counts, in which a month the police revised never rose, so such a
+    flag is no episode there; it is one here all the same, as it was sent (``revised``: its month, ``resolved``
+    NaT: the revision closed it, nothing was resolved; ``revised_signals``: what its rows named). A revised month an
+    episode of the evidence still covers (a rise of the months around it) adds nothing.
     """
     ev = evidence[evidence["status"].isin([*LISTED, "opgelost"]) & evidence["since"].notna()].copy()
     cols = list(EPISODE_COLUMNS)
-    if ev.empty:                                     # no flag yet (a new municipality's first weeks)
+    out = pd.DataFrame({c: pd.Series(dtype=t) for c, t in EPISODE_COLUMNS.items()})
+    if not ev.empty:                                 # else no flag yet (a new municipality's first weeks)
+        out = _held_episodes(ev, areas, sent)
+    gone = _revised_episodes(revised, out, areas)
+    if len(gone):
+        out = pd.concat([out, gone], ignore_index=True) if len(out) else gone
+    if out.empty:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in EPISODE_COLUMNS.items()})
+    return out[cols].sort_values(["wijkteam", "since", "area_code", "domain"]).reset_index(drop=True)
+
+
+def _held_episodes(ev: pd.DataFrame, areas: pd.DataFrame, sent: pd.DataFrame | None) -> pd.DataFrame:
+    """The episodes of the evidence's lifecycle (``ev``: its listed and resolved rows), by the team that held them."""
     ev["period_start"] = pd.to_datetime(ev["period_start"])
     ev["since"] = pd.to_datetime(ev["since"])
     listed = ev[ev["status"].isin(LISTED)]
@@ -50,10 +69,29 @@ def episodes(evidence: pd.DataFrame, areas: pd.DataFrame, sent: pd.DataFrame | N
     resolved = ev[ev["status"] == "opgelost"].groupby(keys)["period_start"].min().rename("resolved")
     out = out.merge(resolved, left_on=keys, right_index=True, how="left")
     out["weeks_to_resolved"] = (out["resolved"] - out["since"]).dt.days / 7
+    out = out.assign(revised=pd.NaT, revised_signals="")
     out = out.merge(buurt_table(areas)[["area_code", "name", "wijkteam", "kind"]], on="area_code")
     if sent is not None and not sent.empty:
         out = _to_sent_teams(out, sent)
-    return out[cols].sort_values(["wijkteam", "since", "area_code", "domain"]).reset_index(drop=True)
+    return out
+
+
+def _revised_episodes(revised: pd.DataFrame | None, held: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
+    """The rows of :func:`episodes` for the sent flags of ``revised`` that no episode of ``held`` covers."""
+    if revised is None or revised.empty:
+        return pd.DataFrame(columns=list(EPISODE_COLUMNS))
+    r = revised.assign(period_start=pd.to_datetime(revised["period_start"]), since=pd.to_datetime(revised["since"]))
+    keys = ["area_code", "domain", "period"]
+    m = r.reset_index().merge(held[[*keys, "since", "last_listed"]], on=keys, how="inner", suffixes=("", "_held"))
+    covered = m.loc[(m["since_held"] <= m["period_start"]) & (m["period_start"] <= m["last_listed"]), "index"]
+    r = r.drop(index=covered.unique())
+    names = buurt_table(areas).set_index("area_code")
+    return pd.DataFrame({
+        "area_code": r["area_code"], "name": r["area_code"].map(names["name"]).fillna(r["area_code"]),
+        "wijkteam": r["wijkteam"], "kind": r["area_code"].map(names["kind"]), "domain": r["domain"],
+        "period": r["period"], "since": r["since"], "last_listed": r["period_start"], "resolved": pd.NaT,
+        "level": r["level"], "peak": float("nan"), "weeks_to_resolved": float("nan"), "revised": r["period_start"],
+        "revised_signals": r["signals"].fillna("")}).reset_index(drop=True)
 
 
 def _to_sent_teams(episodes_: pd.DataFrame, sent: pd.DataFrame) -> pd.DataFrame:
@@ -89,14 +127,17 @@ def new_flags_over_time(episodes_: pd.DataFrame, freq: str = "MS") -> pd.DataFra
 
 def time_to_resolution(episodes_: pd.DataFrame, by: tuple[str, ...] = ("wijkteam", "domain")) -> pd.DataFrame:
     """Per group: episodes, how many are resolved, the median and maximum weeks from ``nieuw`` to
-    ``opgelost``, and how many are still open."""
+    ``opgelost``, and how many are still open; where some were closed as ``herzien`` (their month revised by its
+    source, :func:`episodes`) also ``revised``, neither resolved nor open."""
     if episodes_.empty:
         return pd.DataFrame(columns=[*by, "episodes", "resolved", "open", "median_weeks", "max_weeks"])
-    g = episodes_.groupby(list(by))
-    out = g.agg(episodes=("since", "size"), resolved=("resolved", "count"),
+    revised = episodes_["revised"].notna() if "revised" in episodes_ else pd.Series(False, index=episodes_.index)
+    g = episodes_.assign(_revised=revised).groupby(list(by))
+    out = g.agg(episodes=("since", "size"), resolved=("resolved", "count"), revised=("_revised", "sum"),
                 median_weeks=("weeks_to_resolved", "median"), max_weeks=("weeks_to_resolved", "max")).reset_index()
-    out["open"] = out["episodes"] - out["resolved"]
-    return out[[*by, "episodes", "resolved", "open", "median_weeks", "max_weeks"]]
+    out["open"] = out["episodes"] - out["resolved"] - out["revised"]
+    shown = ["revised"] if revised.any() else []       # the column only where a source revised a flag
+    return out[[*by, "episodes", "resolved", *shown, "open", "median_weeks", "max_weeks"]]
 
 
 def feedback_shares(feedback: pd.DataFrame, by: str = "wijkteam") -> pd.DataFrame:

@@ -7,13 +7,14 @@ sent alarm vanished from the next list without a word.
 import pandas as pd
 import pytest
 
-from pipelines import reference
+from pipelines import catalog, reference
 from pipelines.sources import politie
 from pipelines.warehouse import connect
 from tests.conftest import demo_signal_counts, fill_counts
 from tests.pipelines.odata_server import Service, make_rows, politie_entities
 
 CENTRUM = "BU01185000"
+TEAM = "centrum-noord"
 
 
 def _download(rows, provisional, today, home, **options):
@@ -53,12 +54,18 @@ def revised(tmp_path_factory):
     with connect(home.warehouse) as con:
         run1 = score_and_flag(con, ref, today=pd.Timestamp("2026-11-23"))
         flags1 = con.execute("SELECT * FROM marts.area_flags WHERE run_id = ?", [run1.run_id]).df()
+        catalog.lists_written(con, run1.run_period, run1.run_id)       # the W47 lists went out
+        # centrum-noord answers the alarm on its W47 list before the revision
+        con.execute("INSERT INTO meta.flag_feedback VALUES (?, ?, ?, 'safety', 'month', DATE '2026-10-01', "
+                    "'opgepakt', NULL, DATE '2026-11-26', 'h', 1, TIMESTAMP '2026-11-26 10:00:00')",
+                    [run1.run_id, TEAM, CENTRUM])
     line = _download(rows, (), "2026-12-10", home, accept_drop=True).describe()
     week = counts[(counts["period"] == "week") & (pd.to_datetime(counts["period_start"]) == "2026-11-16")]
     with connect(home.warehouse) as con:
         fill_counts(con, ref, week.assign(period_start=pd.Timestamp("2026-11-23")))
         run2 = score_and_flag(con, ref, today=pd.Timestamp("2026-11-30"))
         flags2 = con.execute("SELECT * FROM marts.area_flags WHERE run_id = ?", [run2.run_id]).df()
+        catalog.lists_written(con, run2.run_period, run2.run_id)
     return home, run1, flags1, run2, flags2, " ".join(line.split())
 
 
@@ -93,6 +100,33 @@ def test_a_sent_flag_whose_month_the_police_revised_is_closed_as_herzien_not_dro
     assert text.endswith(". Sinds oktober 2026."), text
     assert "voorlopig cijfer" not in text
     assert row["explanation_en"].item().startswith("Revised: the counts of")
+
+
+def test_the_year_plan_keeps_the_sent_alarm_marked_as_revised_with_its_answer(revised):
+    """The year plan read its flags from the scores' lifecycle, in which the revised October never rose: the alarm
+    centrum-noord was sent, and answered, was not in its year plan."""
+    from pipelines.reports.build import write_jaarplan
+
+    home, *_ = revised
+    html = " ".join(write_jaarplan(home, 2026, TEAM).read_text(encoding="utf-8").split())
+    flags = html.split("<h2>Signaleringen van 2026")[1].split("<h2>")[0]
+    row = next((r for r in flags.split("<tr>") if "Centrum</td><td>veiligheid</td>" in r), "")
+    assert "<td>alarm</td><td>01-10-2026</td>" in row, flags
+    assert "herzien: cijfers van oktober 2026 door de politie bijgesteld" in row
+    assert "<td>opgepakt</td>" in row                                  # the team's answer on it counts
+    assert "herzien" in html.split("<h2>Samenvatting</h2>")[1].split("</p>")[0]
+    assert "Centrum, veiligheid" not in html.split("Wat staat nog open")[1]     # closed, not open
+
+
+def test_an_answer_on_a_revised_alarm_is_counted_once_by_wijkradar_feedback(revised):
+    from pipelines.feedback import precision, read_answers
+
+    home, *_ = revised
+    with connect(home.warehouse, only_reads=True) as con:
+        report = precision(read_answers(con), min_answers=1)
+    total = report[report["by"] == "total"]
+    assert total[["answered", "confirmed"]].values.tolist() == [[1, 1]]
+    assert report[(report["by"] == "signal")]["item"].tolist() == ["woninginbraak"]   # the alarm's own signal
 
 
 # --- on tiny frames ---------------------------------------------------------------------------------------------------
