@@ -622,6 +622,7 @@ def explain(
         marts = marts_run_period(con)
         label = period or (marts[1] if marts and marts[1] else run_period(series)[0] if not series.empty else None)
         on_lists = catalog.listed_statuses(con, label, code) if label else None
+        revised = catalog.revised_flags(con)
         young = code in catalog.added_buurten(con) and marts is not None
         # the shared shifts the run judged its periods against (``models.shared``): the series' own figures stand here
         settings = catalog.run_loads_and_settings(con, marts[0])[0] if marts else {}
@@ -649,9 +650,20 @@ def explain(
                   "(a run scores its last score_weeks weeks and score_months months)")
     # a monthly flag reads aanhoudend only where an earlier run's list held it, as on the lists
     ev_now = current_cells(ev, start, kind, seen_before(listed, start))
-    if on_lists is not None and len(on_lists):     # the status the team's list showed: its answers applied
-        shown = dict(zip(zip(on_lists["domain"], on_lists["period"]), on_lists["status"]))
-        ev_now["status"] = [shown.get((d, p), s) for d, p, s in zip(ev_now["domain"], ev_now["period"], ev_now["status"])]
+    as_listed = []
+    if on_lists is not None and len(on_lists):
+        # the level and status the team's list showed (its answers applied), not today's level beside the list's
+        # status: after the police revised the month of a sent alarm that read "nazorg | nieuw" (red team 12a F2)
+        shown = {(d, p): (lv, st) for d, p, lv, st in zip(on_lists["domain"], on_lists["period"], on_lists["level"],
+                                                          on_lists["status"])}
+        now = list(zip(ev_now["domain"], ev_now["period"], ev_now["level"], ev_now["status"], ev_now["period_start"]))
+        for d, p, lv, st, when in now:
+            if (d, p) in shown and shown[(d, p)][0] != (lv or ""):       # the evidence read otherwise since
+                gone = revised[(revised["area_code"] == code) & (revised["domain"] == d) & (revised["period"] == p)
+                               & (pd.to_datetime(revised["period_start"]) == pd.Timestamp(when))]
+                as_listed.append((d, p, when, not lv, gone["revised_in"].iloc[0] if len(gone) else None))
+        ev_now["level"] = [shown.get((d, p), (lv, st))[0] for d, p, lv, st, _ in now]
+        ev_now["status"] = [shown.get((d, p), (lv, st))[1] for d, p, lv, st, _ in now]
     s_now = current_cells(series, start, kind)
     words = wording.EXPLAIN[lang]
 
@@ -674,6 +686,11 @@ def explain(
                   num(r.p_domain, ".2g"), num(r.q, ".2g"), wording.level_word(r.level, r.status, lang),
                   wording.status_word(r.status, lang) or "", wording.period_text(since, r.period, lang))
     console.print(t)
+    for d, p, when, no_rise, revised_in in as_listed:     # say plainly that the figures beside it are today's
+        console.print(words["as_listed"].format(domain=wording.domain_word(d, lang), label=label,
+                                                when=wording.period_text(when, p, lang))
+                      + (words["no_rise"] if no_rise else "")
+                      + (words["revised"].format(label=revised_in) if revised_in else "") + ".")
     t = Table(title=words["series"], title_justify="left")
     for col in words["series_cols"]:
         t.add_column(col, overflow="fold")

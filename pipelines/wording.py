@@ -94,6 +94,9 @@ EXPLAIN = {
            "shared_note": "gemeentebreed {factor} keer de verwachting sinds {since}: de buurt is beoordeeld tegen die "
                           "verschoven verwachting; verwacht, bovengrens en p hier zijn die van de reeks zelf",
            "evidence_cols": ["domein", "periode", "p (domein)", "q (FDR)", "niveau", "status", "sinds"],
+           "as_listed": "{domain} {when}: niveau en status zoals de lijst van {label} ze toonde; p, q en de reeksen "
+                        "zijn de cijfers van nu",
+           "no_rise": ", die geen verhoging meer tonen", "revised": " (herzien op de lijst van {label})",
            "series_cols": ["signaal", "domein", "periode", "aantal", "verwacht", "bovengrens", "p", "alarm", "methode",
                            "reden"]},
     "en": {"evidence": "Evidence per domain", "series": "Series", "team": "wijkteam", "yes": "yes",
@@ -101,6 +104,9 @@ EXPLAIN = {
            "shared_note": "x{factor} the baselines in most buurten since {since}: the buurt was judged against that "
                           "shifted baseline; expected, upper bound and p here are the series' own",
            "evidence_cols": ["domain", "period", "p (domain)", "q (FDR)", "level", "status", "since"],
+           "as_listed": "{domain} {when}: level and status as the list of {label} showed them; p, q and the series "
+                        "are today's counts",
+           "no_rise": ", which show no rise any more", "revised": " (revised on the list of {label})",
            "series_cols": ["signal", "domain", "period", "count", "expected", "upper bound", "p", "alarm", "method",
                            "reason"]},
 }

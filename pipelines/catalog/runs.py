@@ -170,10 +170,10 @@ def read_flags(con: Con, run_id: str, team: str | None = None, status_order: dic
 
 
 def listed_statuses(con: Con, run_period: str, code: str) -> pd.DataFrame:
-    """``domain, period, status`` of ``code``'s flags on the lists of the latest run of ``run_period`` (the status
-    a team read there, its answers applied); empty without such a run."""
+    """``domain, period, period_start, level, status`` of ``code``'s flags on the lists of the latest run of
+    ``run_period`` (the level and status a team read there, its answers applied); empty without such a run."""
     return con.execute(
-        "SELECT domain, period, status FROM marts.area_flags WHERE area_code = ? AND run_id = "
+        "SELECT domain, period, period_start, level, status FROM marts.area_flags WHERE area_code = ? AND run_id = "
         f"(SELECT run_id FROM meta.runs WHERE run_period = ? {LATEST})", [code, run_period]).df()
 
 

@@ -129,6 +129,24 @@ def test_an_answer_on_a_revised_alarm_is_counted_once_by_wijkradar_feedback(revi
     assert report[(report["by"] == "signal")]["item"].tolist() == ["woninginbraak"]   # the alarm's own signal
 
 
+def test_explain_of_the_sent_week_shows_what_its_list_said_and_that_the_evidence_is_of_today(revised, monkeypatch):
+    """After the revision `explain --period 2026-W47` read "nazorg | nieuw": today's level beside the W47 list's
+    status."""
+    from typer.testing import CliRunner
+
+    from pipelines.cli import app
+
+    home, *_ = revised
+    monkeypatch.setenv("WIJKRADAR_HOME", str(home.root))
+    out = CliRunner().invoke(app, ["explain", CENTRUM, "--period", "2026-W47"], env={"COLUMNS": "250"})
+    assert out.exit_code == 0, out.output
+    text = " ".join(out.output.split())
+    row = next(line for line in out.output.splitlines() if "veiligheid" in line and "oktober 2026" in line)
+    assert "alarm" in row and "nieuw" in row and "nazorg" not in row, out.output
+    assert ("veiligheid oktober 2026: niveau en status zoals de lijst van 2026-W47 ze toonde; p, q en de reeksen "
+            "zijn de cijfers van nu, die geen verhoging meer tonen (herzien op de lijst van 2026-W48)") in text, text
+
+
 # --- on tiny frames ---------------------------------------------------------------------------------------------------
 
 def test_a_provisional_count_reads_as_such_in_explain_and_a_lower_bound_keeps_its_minstens():
