@@ -114,7 +114,7 @@ def export_run(con, home, run) -> dict[str, list[Path]]:
     info = RunInfo(run.run_id, run.run_period, run.finished_at, settings, catalog.loads_of(con, load_ids), report,
                    list_key=key[0] if key else None, unjudged_teams=team_notes(con, notes),
                    partly_teams=partial_notes(con), shared_teams=shared_notes(con, settings),
-                   split_teams=split_notes(con, list(Reference.for_home(home).code_changes["old_code"])))
+                   split_teams=_split_notes_of(con, Reference.for_home(home)))
     recorded = catalog.risk_run(con, run.run_id)
     risk = None if recorded is None else RiskInfo(catalog.area_risk(con, run.run_id), **recorded)
     teams = run_teams(flags, None if risk is None else risk.rows, catalog.teams(con))   # as the run had them
@@ -200,54 +200,89 @@ def partial_notes(con, most: int = 6) -> dict[str, tuple[str, ...]]:
 OWN_PERIODS = 9
 
 
-def split_notes(con, mapped: list[str]) -> dict[str, tuple[str, ...]]:
+def _split_notes_of(con, ref) -> dict[str, tuple[str, ...]]:
+    """:func:`split_notes` of the profile ``ref``: its mapped old codes and its declared splits."""
+    return split_notes(con, list(ref.code_changes["old_code"]), ref.declared_splits)
+
+
+def split_notes(con, mapped: list[str], declared: pd.DataFrame | None = None) -> dict[str, tuple[str, ...]]:
     """Per team a Dutch sentence on each buurt it followed that the profile split (``catalog.split_buurten``) while its
     parts are not judged yet: the old buurt is judged no more and its running flag of the last list before the split
     ends here, said in words rather than left off (red team 12b, F4), and when the parts can be judged (their series
     begin at their own first counts: :data:`OWN_PERIODS` weeks or months of them). ``mapped``: the old codes of
-    ``buurtcode_wijzigingen.csv`` (a renumbered or merged buurt is no split). Said to the teams of the parts and to
-    the team whose list showed the old buurt's flag."""
+    ``buurtcode_wijzigingen.csv`` (a renumbered or merged buurt is no split); ``declared``: its lines of kind
+    ``splitsing`` (``old_code``, ``part``).
+
+    A wijkteam's export holds only its own areas (red team 13a F1: two buurten of one wijk split at once, and each
+    team read the other's buurt and flag). The old code is named to the team that followed it (the team of its risk
+    rows or flags on the last run before the split; where no run scored it, the teams of its parts), a part only to
+    its own team, a running flag only to the team whose list held it. A part whose old buurt another team followed
+    is said to come from a split buurt of another team. Where the warehouse cannot tell which buurten replace the old
+    one (several buurten of its wijk removed at once, none declared), the old team reads that it is split into new
+    buurten of its wijk, naming none."""
     from pipelines import wording
 
-    splits = catalog.split_buurten(con, mapped)
+    splits = catalog.split_buurten(con, mapped, declared)
     if splits.empty:
         return {}
     progress = catalog.split_progress(con, sorted(set(splits["part"])))
     running = catalog.running_flags_before(con, sorted(set(splits["old_code"])))
+    followed = catalog.teams_before(con, sorted(set(splits["old_code"])))
     out: dict[str, list[str]] = {}
     for old, parts in splits.groupby("old_code", sort=True):
         own = progress[progress["area_code"].isin(parts["part"])]
         if len(own) and own["scored"].all():
             continue                      # every part with counts is judged: they are ordinary buurten now
+        paired = bool(parts["paired"].all())
         flags = running[running["area_code"] == old]
-        rest = []
-        if len(flags):
-            shown = [f"{f.level or 'nazorg'} {wording.DOMAIN['nl'].get(f.domain, f.domain)}, sinds "
-                     f"{wording.period_text(f.since, f.period)}" for f in flags.itertuples(index=False)]
-            rest.append(f"{'Het lopende signaal' if len(shown) == 1 else 'De lopende signalen'} van {old} "
-                        f"({'; '.join(shown)}; laatst op de lijst van {flags['run_period'].iloc[0]}) "
-                        f"{'is' if len(shown) == 1 else 'zijn'} daarom beëindigd: buurt gesplitst.")
+        owners = ({followed[old]} if old in followed else set(parts["wijkteam"].dropna()) if paired else set())
+        owners |= set(flags["wijkteam"])
         if own.empty:
-            rest.append(f"De nieuwe buurten worden beoordeeld zodra ze {OWN_PERIODS} weken (of maanden) eigen "
-                        "tellingen hebben; er zijn nog geen tellingen onder de nieuwe codes geleverd.")
+            judged = (f"De nieuwe buurten worden beoordeeld zodra ze {OWN_PERIODS} weken (of maanden) eigen "
+                      "tellingen hebben; er zijn nog geen tellingen onder de nieuwe codes geleverd.")
+        elif not paired:
+            judged = f"De nieuwe buurten worden beoordeeld zodra ze {OWN_PERIODS} weken (of maanden) eigen tellingen hebben."
         else:
             waiting = own[~own["scored"]]
             firsts = waiting.groupby("period")["first_own"].min().sort_index(ascending=False)   # weeks first
             when = [f"{_judged_from(first, kind)} ({'weeksignalen' if kind == 'week' else 'maandsignalen'})"
                     for kind, first in firsts.items()]
-            rest.append(f"De nieuwe buurten worden beoordeeld zodra ze {OWN_PERIODS} weken (of maanden) eigen "
-                        f"tellingen hebben: op zijn vroegst vanaf {_and(when)}.")
-        log.info("%s was split into %s: the lists of its teams say it is judged no more as one%s", old,
-                 ", ".join(parts["part"]), f" and that its {len(flags)} running flag(s) ended" if len(flags) else "")
-        for team in sorted(set(parts["wijkteam"].dropna()) | set(flags["wijkteam"])):
-            # a team's list names only its own buurten: a part another team now follows is counted, not named
-            mine = parts[parts["wijkteam"] == team]
+            judged = (f"De nieuwe buurten worden beoordeeld zodra ze {OWN_PERIODS} weken (of maanden) eigen "
+                      f"tellingen hebben: op zijn vroegst vanaf {_and(when)}.")
+        if paired:
+            log.info("%s was split into %s: the lists of its teams say it is judged no more as one%s", old,
+                     ", ".join(parts["part"]), f" and that its {len(flags)} running flag(s) ended" if len(flags) else "")
+        else:
+            log.warning("%s was split in a profile change that removed other buurten of %s too, so its parts are not "
+                        "known: declare them in buurtcode_wijzigingen.csv (a line per part, kind splitsing)", old,
+                        parts["wijk_code"].iloc[0])
+        for team in sorted(owners | (set(parts["wijkteam"].dropna()) if paired else set())):
+            mine = parts[parts["wijkteam"] == team] if paired else parts.iloc[:0]
             names = [f"{r.name} ({r.part})" for r in mine.itertuples(index=False)]
-            others = len(parts) - len(mine)
-            if others:
-                names.append(f"{others} buurt{'en' if others > 1 else ''} van een ander wijkteam")
-            said = [f"Buurt {old} is in de nieuwe buurtindeling gesplitst in {_and(names)} en wordt niet meer als "
-                    "één buurt beoordeeld.", *rest]
+            if team not in owners:        # its part came from another team's buurt: that buurt is not named
+                said = [f"{_and(names)} {'is' if len(names) == 1 else 'zijn'} in de nieuwe buurtindeling ontstaan uit "
+                        "de splitsing van een buurt van een ander wijkteam.", judged]
+                out.setdefault(str(team), []).append(" ".join(said))
+                continue
+            if paired:
+                # a team's list names only its own buurten: a part another team now follows is counted, not named
+                others = len(parts) - len(mine)
+                if others:
+                    names.append(f"{others} buurt{'en' if others > 1 else ''} van een ander wijkteam")
+                into = _and(names)
+            else:
+                wijk = parts["wijk_name"].iloc[0]
+                into = f"nieuwe buurten van {wijk if isinstance(wijk, str) and wijk else parts['wijk_code'].iloc[0]}"
+            said = [f"Buurt {old} is in de nieuwe buurtindeling gesplitst in {into} en wordt niet meer als "
+                    "één buurt beoordeeld."]
+            mine_flags = flags[flags["wijkteam"] == team]
+            if len(mine_flags):
+                shown = [f"{f.level or 'nazorg'} {wording.DOMAIN['nl'].get(f.domain, f.domain)}, sinds "
+                         f"{wording.period_text(f.since, f.period)}" for f in mine_flags.itertuples(index=False)]
+                said.append(f"{'Het lopende signaal' if len(shown) == 1 else 'De lopende signalen'} van {old} "
+                            f"({'; '.join(shown)}; laatst op de lijst van {mine_flags['run_period'].iloc[0]}) "
+                            f"{'is' if len(shown) == 1 else 'zijn'} daarom beëindigd: buurt gesplitst.")
+            said.append(judged)
             out.setdefault(str(team), []).append(" ".join(said))
     return {team: tuple(said) for team, said in out.items()}
 

@@ -748,8 +748,9 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
         failures = pd.DataFrame(columns=["row_number", "expectation", "reason"])
     else:
         verdict = run_suite(source, frame, module.checks(ref, today), max_failed_share=max_failed_share,
-                            docs_root=docs_root, extra_failed=guarded)
-        failures = _split_reasons(con, frame, verdict.failures, ref, module)
+                            docs_root=docs_root, extra_failed=guarded,
+                            rephrase=lambda failed: _split_reasons(con, frame, failed, ref, module))
+        failures = verdict.failures
         failures = _merge_failures(_merge_failures(failures, failures_privacy), failures_length)
     is_accepted = ~frame["row_number"].isin(failures["row_number"]).to_numpy()
     clock("validate")
@@ -991,8 +992,9 @@ def _split_reasons(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, failures
     the reason that says so and what to do (``common.split_reasons``), not "not a buurt of the division"."""
     if failures.empty:
         return failures
-    found = catalog.split_buurten(con, list(ref.code_changes["old_code"]))
-    splits = {old: list(part["part"]) for old, part in found.groupby("old_code", sort=True)}
+    found = catalog.split_buurten(con, list(ref.code_changes["old_code"]), ref.declared_splits)
+    splits = {old: list(part["part"]) if part["paired"].all() else None
+              for old, part in found.groupby("old_code", sort=True)}
     kind = "records" if getattr(module, "KIND", None) == "records" else "counts"
     return split_reasons(failures, frame, splits, kind)
 

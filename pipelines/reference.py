@@ -31,6 +31,13 @@ class ReferenceError(ValueError):
 MAX_TEAM_CODE = 100
 #: Pairs of neighbouring buurten added by hand (across a municipal border, a buurt without an outline); optional.
 MANUAL_NEIGHBOURS = "buurt_buren_handmatig.csv"
+#: The optional ``kind`` column of ``buurtcode_wijzigingen.csv``: empty maps the old code (a renumbering, or a merge
+#: when several old codes lead to one buurt); ``splitsing`` declares one part of a split buurt and moves nothing (its
+#: counts cannot be divided), so a profile change that splits several buurten of one wijk at once names each one's
+#: parts (red team 13a F1); ``hernummering`` says a one-line mapping of a code the warehouse recorded as split is
+#: really the same buurt under a new code, so its past may move (red team 13a F2).
+SPLIT_KINDS = frozenset({"splitsing", "split"})
+RENUMBER_KINDS = frozenset({"hernummering", "renumbering"})
 
 
 def team_file_clashes(codes) -> list[tuple[str, ...]]:
@@ -62,7 +69,7 @@ class Reference:
         """Read and validate every table of the profile (a :class:`ReferenceError` naming the file and the fix), as a
         run's first step: a profile error found half-way would be blamed on a delivery (red team 6b F4)."""
         self.check_complete()
-        for table in ("areas", "wijkteams", "catalogue", "code_changes", "politie_types", "neighbours", "categories",
+        for table in ("areas", "wijkteams", "catalogue", "code_changes", "declared_splits", "politie_types", "neighbours", "categories",
                       "budget", "load_settings", "score_settings", "risk_settings"):
             getattr(self, table)
         alone = self.without_neighbours()
@@ -223,21 +230,9 @@ class Reference:
         row under ``A`` is part ``B``). An old code that merged several codes and was then merged again with
         others would be a part holding parts, which cannot be counted without doubling: refused.
         """
-        from pipelines.sources.common import complete_lost_zeros, normalise_area_code
-
-        changes = self._read("buurtcode_wijzigingen.csv")
-        empty = changes[changes["old_code"].fillna("").astype(str).str.strip().eq("")
-                        | changes["new_code"].fillna("").astype(str).str.strip().eq("")]
-        if len(empty):
-            raise ReferenceError(f"buurtcode_wijzigingen.csv line {int(empty.index[0]) + 2} lacks its old or new code; "
-                                 "give both codes (BU and eight characters) or remove the line")
+        changes = self._code_lines
+        changes = changes[~changes["kind"].isin(SPLIT_KINDS)].drop(columns=["kind"])
         known = set(self.buurten["area_code"])
-        # read as delivered codes are: a number cell that lost its leading zeros (1180500 for 01180500) is completed
-        old = normalise_area_code(changes["old_code"].astype(str))
-        old = old.where(~old.str.fullmatch(r"\d{5,7}"), "BU" + old.str.zfill(8))
-        # a line into an old code of another line continues there (a chain over several divisions)
-        changes = changes.assign(old_code=old, new_code=complete_lost_zeros(normalise_area_code(
-            changes["new_code"].astype(str)), known | set(old)))
         bad = sorted(set(changes["new_code"]) - known - set(changes["old_code"]))
         if bad:
             raise ReferenceError(f"buurtcode_wijzigingen.csv maps to {', '.join(bad)}, which "
@@ -250,13 +245,77 @@ class Reference:
             code = split["old_code"].iloc[0]
             targets = ", ".join(split.loc[split["old_code"] == code, "new_code"])
             raise ReferenceError(f"buurtcode_wijzigingen.csv maps old code {code} to more than one buurt ({targets}): "
-                                 "a split buurt cannot be mapped, as its counts cannot be divided; keep one line "
-                                 "per old code, or remove it so its rows are quarantined")
+                                 "a split buurt cannot be mapped, as its counts cannot be divided; to declare its "
+                                 "parts give each of those lines the kind splitsing (this moves nothing: its past "
+                                 "stays under the old code and its rows are quarantined as split), or keep one "
+                                 "line if it is one buurt renumbered")
         current = sorted(set(changes["old_code"]) & known)
         if current:
             raise ReferenceError(f"buurtcode_wijzigingen.csv gives {', '.join(current)} as old code(s), but they are "
                                  "buurten of the current division; remove those lines (a current code is never mapped)")
         return _chains_resolved(changes.reset_index(drop=True))
+
+    @cached_property
+    def declared_splits(self) -> pd.DataFrame:
+        """``old_code``, ``part``: the parts of split buurten that ``buurtcode_wijzigingen.csv`` declares (kind
+        ``splitsing``, a line per part). Nothing moves: a split buurt's counts cannot be divided, so its past stays
+        under its old code; the declaration says which buurten replace it where the warehouse cannot tell (several
+        buurten of one wijk removed by one profile change, red team 13a F1). A part must be a buurt of the division,
+        the old code none, and an old code is either split or mapped."""
+        lines = self._code_lines
+        splits = lines[lines["kind"].isin(SPLIT_KINDS)].rename(columns={"new_code": "part"})
+        splits = splits[["old_code", "part"]].drop_duplicates().reset_index(drop=True)
+        known = set(self.buurten["area_code"])
+        bad = sorted(set(splits["part"]) - known)
+        if bad:
+            raise ReferenceError(f"buurtcode_wijzigingen.csv declares {', '.join(bad)} as part(s) of a split (kind "
+                                 "splitsing), but they are no buurten of the 2024 division; a part is a buurt of the "
+                                 "profile's division: correct the code or add the buurt to the division")
+        current = sorted(set(splits["old_code"]) & known)
+        if current:
+            raise ReferenceError(f"buurtcode_wijzigingen.csv declares {', '.join(current)} split (kind splitsing), "
+                                 "but they are buurten of the current division; remove those lines (a buurt that is "
+                                 "still in the division is not split)")
+        both = sorted(set(splits["old_code"]) & set(self.code_changes["old_code"]))
+        if both:
+            raise ReferenceError(f"buurtcode_wijzigingen.csv both maps and splits {', '.join(both)} (lines with and "
+                                 "without kind splitsing); a split moves nothing and a mapping moves the whole past: "
+                                 "give all its lines the kind splitsing, or keep one line without it")
+        return splits
+
+    @cached_property
+    def confirmed_renumberings(self) -> frozenset[str]:
+        """The old codes ``buurtcode_wijzigingen.csv`` maps with kind ``hernummering``: the analyst says the code is
+        one buurt renumbered even where the warehouse recorded a split (``rekey_stored`` refuses the move otherwise)."""
+        lines = self._code_lines
+        return frozenset(lines.loc[lines["kind"].isin(RENUMBER_KINDS), "old_code"])
+
+    @cached_property
+    def _code_lines(self) -> pd.DataFrame:
+        """The lines of ``buurtcode_wijzigingen.csv``: ``old_code``, ``new_code`` read as delivered codes are (a
+        number that lost its leading zeros completed), ``kind`` (lower case, empty for a mapping)."""
+        from pipelines.sources.common import complete_lost_zeros, normalise_area_code
+
+        changes = self._read("buurtcode_wijzigingen.csv")
+        empty = changes[changes["old_code"].fillna("").astype(str).str.strip().eq("")
+                        | changes["new_code"].fillna("").astype(str).str.strip().eq("")]
+        if len(empty):
+            raise ReferenceError(f"buurtcode_wijzigingen.csv line {int(empty.index[0]) + 2} lacks its old or new code; "
+                                 "give both codes (BU and eight characters) or remove the line")
+        known = set(self.buurten["area_code"])
+        # read as delivered codes are: a number cell that lost its leading zeros (1180500 for 01180500) is completed
+        old = normalise_area_code(changes["old_code"].astype(str))
+        old = old.where(~old.str.fullmatch(r"\d{5,7}"), "BU" + old.str.zfill(8))
+        kind = (changes["kind"].fillna("").astype(str).str.strip().str.lower() if "kind" in changes
+                else pd.Series("", index=changes.index))
+        odd = kind[~kind.isin(SPLIT_KINDS | RENUMBER_KINDS | {""})]
+        if len(odd):
+            raise ReferenceError(f"buurtcode_wijzigingen.csv line {int(odd.index[0]) + 2} has kind {odd.iloc[0]!r}; "
+                                 "leave it empty (a renumbering or merge), or give splitsing (a part of a split "
+                                 "buurt: moves nothing) or hernummering (the same buurt under a new code)")
+        # a line into an old code of another line continues there (a chain over several divisions)
+        return pd.DataFrame({"old_code": old, "new_code": complete_lost_zeros(normalise_area_code(
+            changes["new_code"].astype(str)), known | set(old)), "kind": kind}, index=changes.index)
 
     @cached_property
     def politie_types(self) -> pd.DataFrame:
@@ -440,10 +499,10 @@ def sync(con: duckdb.DuckDBPyConnection, ref: Reference) -> bool:
     if catalog.reference_version(con) == ref.version:
         return False
     with transaction(con):
-        record_removed_buurten(con, ref)
+        removed = record_removed_buurten(con, ref)
         record_added_buurten(con, ref)
         catalog.replace_reference(con, ref.version, ref.wijkteams, ref.areas, ref.catalogue)
-        rekey_stored(con, ref)
+        rekey_stored(con, ref, removed_now=frozenset(removed))
     warn_unplaced(con)
     return True
 
@@ -481,11 +540,13 @@ def record_removed_buurten(con: duckdb.DuckDBPyConnection, ref: Reference) -> li
     return removed
 
 
-def rekey_stored(con: duckdb.DuckDBPyConnection, ref: Reference) -> dict[str, int]:
+def rekey_stored(con: duckdb.DuckDBPyConnection, ref: Reference, removed_now: frozenset[str] = frozenset()
+                 ) -> dict[str, int]:
     """Move what the warehouse holds under old codes of ``buurtcode_wijzigingen.csv`` to their buurt (inside the
     caller's transaction): a renumbered buurt's counts, ledger, flags and answers become the buurt's own; the
     counts of a merge's old codes become parts of the merged buurt (``sources.merges``), its flags and answers
-    the buurt's. Returns the rows moved per table; a second call finds nothing to move."""
+    the buurt's. ``removed_now``: the buurten this sync's profile change removed (mapped with the division that
+    removed them, never recorded as split). Returns the rows moved per table; a second call finds nothing to move."""
     from pipelines.catalog import rekey
     from pipelines.catalog.counts import rebuild_counts
     from pipelines.sources import merges
@@ -495,6 +556,7 @@ def rekey_stored(con: duckdb.DuckDBPyConnection, ref: Reference) -> dict[str, in
     stored = rekey.stored_codes(con, sorted(moves["old_code"]))
     if not stored:
         return {}
+    _refuse_recorded_splits(con, ref, moves, sorted(set(stored) - removed_now))
     moves = moves[moves["old_code"].isin(stored) | moves["new_code"].isin(moves.loc[moves["old_code"].isin(stored),
                                                                                       "new_code"])]
     codes = sorted(set(moves["old_code"]) | set(moves["new_code"]))
@@ -528,6 +590,33 @@ def rekey_stored(con: duckdb.DuckDBPyConnection, ref: Reference) -> dict[str, in
              ", ".join(stored), ", ".join(sorted(set(moves.loc[moves["old_code"].isin(stored), "new_code"]))),
              ", ".join(f"{t} {n}" for t, n in moved.items() if n))
     return {t: n for t, n in moved.items() if n}
+
+
+def _refuse_recorded_splits(con: duckdb.DuckDBPyConnection, ref: Reference, moves: pd.DataFrame,
+                            stored: list[str]) -> None:
+    """Refuse a mapping of an old code the warehouse recorded as split (``catalog.recorded_split_parts``: the profile
+    change that removed it added two or more buurten to its wijk) unless its line says ``hernummering``: after the
+    refusal of a delivery under it, one line ``BU01185005,BU01185093`` moved the whole of Zuid's past (1,091 cells) and
+    its running alarm onto one half, whose counts were then scored against the whole buurt's baseline (red team 13a
+    F2). Refused rather than warned about: the move is one transaction that a later sync cannot undo (the data moved
+    cannot be told apart from the part's own), and the analyst who means a renumbering says so with one word."""
+    from pipelines import catalog
+
+    # a code this sync removes is mapped with the division that removed it: the mapping, not a split, is recorded
+    split = catalog.recorded_split_parts(con, sorted(set(stored) - ref.confirmed_renumberings))
+    if split.empty:
+        return
+    old = split["old_code"].iloc[0]
+    parts = split.loc[split["old_code"] == old, "part"]
+    into = moves.loc[moves["old_code"] == old, "new_code"].iloc[0]
+    cells = int(split.loc[split["old_code"] == old, "cells"].iloc[0])
+    raise ReferenceError(
+        f"buurtcode_wijzigingen.csv maps {old} to {into}, but the warehouse recorded {old} as split: the profile change "
+        f"that removed it added {', '.join(parts)} to its wijk. The mapping would move its whole past ({cells:,} cells "
+        f"of counts, its flags and answers) onto {into} alone, whose counts would be judged against the whole buurt's; "
+        f"remove the line (its past stays under {old}; its rows are quarantined as split), or declare its parts (a line "
+        "per part, kind splitsing: moves nothing), or, if it is one buurt under a new code, give the line the kind "
+        "hernummering; nothing was changed")
 
 
 def _refuse_contradicted_moves(made: pd.DataFrame, moves: pd.DataFrame) -> None:

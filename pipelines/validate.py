@@ -12,7 +12,7 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pandas as pd
 
@@ -248,9 +248,19 @@ def _refusal_advice(name: str, failures: pd.DataFrame, share: float) -> str:
     cbs-kwb) cannot be fixed by hand at all."""
     from pipelines.sources import NETWORK_SOURCES, SOURCES
 
+    from pipelines.sources.common import SPLIT_REASON_START
+
     unknown = (failures["reason"].str.contains(UNKNOWN_CODE_REASON, regex=False)
                | failures["reason"].str.contains(MERGED_PART_REASON, regex=False))
     allow = f"--max-failed-share {math.ceil(share * 100) / 100:.2f}"       # the least share that lets it load
+    split = failures["reason"].str.extract(SPLIT_REASON_START)[0].dropna()
+    if len(split) and (len(split) + unknown.sum()) * 2 > len(failures):
+        # a split buurt's old code is of this division, not another one: a mapping would move its whole past onto
+        # one part (red team 13a F2), so the refusal gives the rows' own next step
+        codes = ", ".join(sorted(set(split)))
+        return (f"most rows are under the old code of a buurt the profile split ({codes}), which "
+                "buurtcode_wijzigingen.csv cannot map: do as those rows' reason says, or pass "
+                f"{allow} to load the other rows now (those rows are quarantined with that reason)")
     if len(failures) and unknown.sum() * 2 > len(failures):
         own = getattr(SOURCES.get(name), "OTHER_DIVISION_ADVICE", None)
         if own:
@@ -279,12 +289,15 @@ def _checked_columns(frame: pd.DataFrame, checks: list[Check]) -> pd.DataFrame:
 
 
 def run_suite(name: str, frame: pd.DataFrame, checks: list[Check], max_failed_share: float = 0.5,
-              docs_root: Path | None = None, extra_failed: pd.DataFrame | None = None) -> Verdict:
+              docs_root: Path | None = None, extra_failed: pd.DataFrame | None = None,
+              rephrase: Callable[[pd.DataFrame], pd.DataFrame] | None = None) -> Verdict:
     """Validate ``frame`` (must have a unique ``row_number`` column) against ``checks``.
 
     With ``docs_root`` the validation runs through a checkpoint that updates the GX data docs
     there (made to open offline). ``extra_failed``: the failures (``row_number, expectation, reason``) of rows that
     already failed another guard (they count towards ``max_failed_share``, and a refusal names their reasons).
+    ``rephrase``: the caller's reasons that know more than a check (a row under a split buurt's old code,
+    ``ingest._split_reasons``), applied before a refusal so that it says what the rows would say (red team 13a F2).
     """
     import great_expectations as gx
 
@@ -330,6 +343,8 @@ def run_suite(name: str, frame: pd.DataFrame, checks: list[Check], max_failed_sh
         [(row, exp, "; ".join(reasons)) for row, (exp, reasons) in sorted(failed.items())],
         columns=["row_number", "expectation", "reason"],
     )
+    if rephrase is not None:
+        failures = rephrase(failures)
     extra = extra_failed if extra_failed is not None else pd.DataFrame(columns=["row_number", "expectation", "reason"])
     n_failed = len(set(failures["row_number"]) | set(extra["row_number"]))
     share = n_failed / len(frame)

@@ -577,6 +577,24 @@ REASON_PATTERNS_NL = [
                    "vraag de leverancier de periode opnieuw te leveren onder de nieuwe codes en handel deze regel "
                    "daarna af (wijkradar quarantine dismiss LOAD --row N): een aantal van de hele oude buurt is niet "
                    "over de nieuwe buurten te verdelen"))),
+    # sources.common.split_reason of a split whose parts are not known (several buurten of its wijk split at once)
+    (re.compile(r"buurtcode (?P<old>\w+) is split in the profile's new division and is no buurt of its own any more "
+                r"\(other buurten of its wijk were split in the same change, so its parts are not known\): declare "
+                r"its parts in buurtcode_wijzigingen\.csv \(a line per part, kind splitsing; this moves nothing\), "
+                r"then (?:(?P<records>ask the supplier to deliver these reports again under the new codes \(its "
+                r"address decides the part; a report delivered again resolves its row\), or to fill in the new code "
+                r"of each report in the file of wijkradar quarantine export)|ask the supplier to deliver the period "
+                r"again under the new codes, then dismiss this row \(wijkradar quarantine dismiss LOAD --row N\): a "
+                r"count of the whole old buurt cannot be divided over its parts)"),
+     lambda m: (f"buurtcode {m['old']} is in de nieuwe buurtindeling van het profiel gesplitst en is geen eigen buurt "
+                "meer (andere buurten van de wijk zijn tegelijk gesplitst, dus welke nieuwe buurten haar vervangen is "
+                "nog niet vastgelegd): "
+                + ("vraag de leverancier deze meldingen opnieuw te leveren onder de nieuwe codes (het adres bepaalt "
+                   "de buurt; een opnieuw geleverde melding lost haar regel op), of de nieuwe code van elke melding "
+                   "in te vullen in het bestand van wijkradar quarantine export" if m["records"] else
+                   "vraag de leverancier de periode opnieuw te leveren onder de nieuwe codes en handel deze regel "
+                   "daarna af (wijkradar quarantine dismiss LOAD --row N): een aantal van de hele oude buurt is niet "
+                   "over de nieuwe buurten te verdelen"))),
     # ingest._privacy_guard
     (re.compile(r"holds personal data \((?P<kind>[^)]*)\) in (?P<header>[^;]+); the value was removed"),
      lambda m: f"bevat persoonsgegevens ({m['kind']}) in {m['header']}; de waarde is verwijderd"),

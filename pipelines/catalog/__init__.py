@@ -33,8 +33,9 @@ from pipelines.catalog.quarantine import (dismiss_rows, open_reasons, quarantine
 from pipelines.catalog.reference import (added_buurten, area_exists, holds_counts, profile_buurten,
                                          record_added_buurten, record_removed_buurten, area_municipality, area_name_and_team, area_teams,
                                          newest_area_stats_year, reference_version,
-                                         replace_area_stats, replace_reference, running_flags_before, signal_labels,
-                                         split_buurten, split_progress, team_codes, teams)
+                                         recorded_split_parts, replace_area_stats, replace_reference,
+                                         running_flags_before, signal_labels, split_buurten, split_progress,
+                                         team_codes, teams, teams_before)
 from pipelines.catalog.reports import has_table, report_frames, revised_flags
 from pipelines.catalog.risk import area_risk, latest_area_stats, risk_exists, risk_run, write_risk
 from pipelines.catalog.runs import (area_evidence, latest_partial_areas, area_series, flag_cells, last_run, latest_run, listed_months, redelivered_months,
@@ -45,7 +46,8 @@ from pipelines.catalog.runs import (area_evidence, latest_partial_areas, area_se
 
 __all__ = [
     "CELL_KEYS", "accept_held", "added_buurten", "holds_counts", "profile_buurten", "record_added_buurten",
-    "record_removed_buurten", "running_flags_before", "split_buurten", "split_progress",
+    "record_removed_buurten", "recorded_split_parts", "running_flags_before", "split_buurten", "split_progress",
+    "teams_before",
     "latest_partial_areas", "answers", "apply_cells", "apply_records", "area_evidence",
     "cell_writers", "record_writers", "ref_states",
     "recorded_now", "area_exists", "area_municipality", "area_name_and_team", "area_series", "area_teams", "dismiss_rows", "feedback_file_known",

@@ -104,22 +104,75 @@ def record_removed_buurten(con: Con, codes: list[str]) -> None:
                 [codes])
 
 
-def split_buurten(con: Con, mapped: list[str]) -> pd.DataFrame:
-    """``old_code``, ``removed_at``, ``part``, ``name``, ``wijkteam``, one row per part: the buurten a profile change
-    removed (``meta.removed_buurten``) that are not back in the profile nor ``mapped`` (an old code of
-    ``buurtcode_wijzigingen.csv``), with the buurten the same change added to their wijk (``meta.added_buurten``,
-    recorded in the same transaction): a split, as far as the warehouse can tell, since the file cannot map one."""
+#: The columns of :func:`split_buurten`.
+SPLIT_COLUMNS = ["old_code", "removed_at", "wijk_code", "wijk_name", "part", "name", "wijkteam", "paired"]
+
+
+def split_buurten(con: Con, mapped: list[str], declared: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``old_code``, ``removed_at``, ``wijk_code``, ``wijk_name``, ``part``, ``name``, ``wijkteam``, ``paired``, one
+    row per part: the buurten a profile change removed (``meta.removed_buurten``) that are not back in the profile nor
+    ``mapped`` (an old code of ``buurtcode_wijzigingen.csv``), with the buurten that replace them.
+
+    ``declared`` (``old_code``, ``part``: the lines of kind ``splitsing``) names a split's parts. Without it the
+    warehouse pairs a removed buurt with the buurten the same change added to its wijk (``meta.added_buurten``,
+    recorded in the same transaction) only where that change removed no other undeclared buurt of the wijk: two
+    buurten of one wijk split at once gave each the other's parts too, and each team's list named the other team's
+    buurt and its flag (red team 13a F1). Where it did, ``paired`` is False and ``part`` is each buurt added to the
+    wijk (a candidate, never to be named as the old buurt's part)."""
     from pipelines.catalog.reports import has_table
 
     # a warehouse of an earlier version opened read-only (``wijkradar flags``) may lack them
     if not (has_table(con, "meta", "removed_buurten") and has_table(con, "meta", "added_buurten")):
-        return pd.DataFrame(columns=["old_code", "removed_at", "part", "name", "wijkteam"])
+        return pd.DataFrame(columns=SPLIT_COLUMNS)
+    declared = declared if declared is not None else pd.DataFrame(columns=["old_code", "part"])
+    gone = con.execute(
+        "SELECT r.area_code AS old_code, r.removed_at, r.wijk_code, w.name AS wijk_name FROM meta.removed_buurten r "
+        "LEFT JOIN core.areas w ON w.area_code = r.wijk_code WHERE NOT list_contains(?, r.area_code) "
+        "AND r.area_code NOT IN (SELECT area_code FROM core.areas)", [list(mapped)]).df()
+    added = con.execute(
+        "SELECT n.added_at AS removed_at, a.wijk_code, a.area_code AS part, a.name, a.wijkteam "
+        "FROM meta.added_buurten n JOIN core.areas a ON a.area_code = n.area_code AND a.level = 'buurt'").df()
+    parts = con.execute("SELECT area_code AS part, name, wijkteam FROM core.areas WHERE level = 'buurt' "
+                        "AND list_contains(?, area_code)", [sorted(set(declared["part"]))]).df()
+    said = declared[["old_code", "part"]].merge(parts, on="part").merge(gone, on="old_code", how="left")
+    said = said.assign(paired=True)
+    undeclared = gone[~gone["old_code"].isin(declared["old_code"])]
+    found = undeclared.merge(added[~added["part"].isin(declared["part"])], on=["removed_at", "wijk_code"])
+    alone = undeclared.groupby(["removed_at", "wijk_code"], dropna=False)["old_code"].transform("nunique")
+    found = found.assign(paired=found["old_code"].map(dict(zip(undeclared["old_code"], alone == 1))).astype(bool))
+    frames = [f for f in (said[SPLIT_COLUMNS], found[SPLIT_COLUMNS]) if len(f)]
+    if not frames:
+        return pd.DataFrame(columns=SPLIT_COLUMNS)
+    return pd.concat(frames).sort_values(["old_code", "part"]).reset_index(drop=True)
+
+
+def teams_before(con: Con, codes: list[str]) -> dict[str, str]:
+    """Old code -> the team that followed it on the latest run before it left the profile (``meta.removed_buurten``):
+    the team of its risk rows or flags there (``marts.area_risk``, ``marts.area_flags``). A code no run before its
+    removal scored is left out."""
+    return dict(con.execute(
+        "WITH gone AS (SELECT area_code, removed_at FROM meta.removed_buurten WHERE list_contains(?, area_code)), "
+        "seen AS (SELECT run_id, area_code, wijkteam FROM marts.area_risk UNION ALL "
+        "SELECT run_id, area_code, wijkteam FROM marts.area_flags) "
+        "SELECT s.area_code, arg_max(s.wijkteam, r.finished_at) FROM seen s JOIN meta.runs r USING (run_id) "
+        "JOIN gone g ON g.area_code = s.area_code AND r.finished_at <= g.removed_at "
+        "WHERE s.wijkteam IS NOT NULL GROUP BY 1", [list(codes)]).fetchall())
+
+
+def recorded_split_parts(con: Con, codes: list[str]) -> pd.DataFrame:
+    """``old_code``, ``part``, ``cells`` (the old code's cells in ``core.signal_counts``): of ``codes``, those the
+    warehouse recorded as split (``meta.removed_buurten``) with the buurten the same profile change added to their
+    wijk (``meta.added_buurten``), where it added two or more: a later one-line mapping of such a code would move
+    the whole buurt's past onto one part (red team 13a F2)."""
     return con.execute(
-        "SELECT r.area_code AS old_code, r.removed_at, a.area_code AS part, a.name, a.wijkteam "
-        "FROM meta.removed_buurten r JOIN meta.added_buurten n ON n.added_at = r.removed_at "
+        "WITH found AS (SELECT r.area_code AS old_code, n.area_code AS part FROM meta.removed_buurten r "
+        "JOIN meta.added_buurten n ON n.added_at = r.removed_at "
         "JOIN core.areas a ON a.area_code = n.area_code AND a.level = 'buurt' AND a.wijk_code = r.wijk_code "
-        "WHERE NOT list_contains(?, r.area_code) AND r.area_code NOT IN (SELECT area_code FROM core.areas) "
-        "ORDER BY old_code, part", [list(mapped)]).df()
+        "WHERE list_contains(?, r.area_code)), "
+        "cells AS (SELECT area_code AS old_code, count(*) AS cells FROM core.signal_counts "
+        "WHERE list_contains(?, area_code) GROUP BY ALL) "
+        "SELECT f.old_code, f.part, coalesce(c.cells, 0) AS cells FROM found f LEFT JOIN cells c USING (old_code) "
+        "QUALIFY count(*) OVER (PARTITION BY f.old_code) >= 2 ORDER BY ALL", [list(codes), list(codes)]).df()
 
 
 def split_progress(con: Con, parts: list[str]) -> pd.DataFrame:

@@ -2000,19 +2000,34 @@ SPLIT_NEXT_STEP = {
 }
 
 
-def split_reason(old: str, parts: list[str], kind: str) -> str:
+def split_reason(old: str, parts: list[str] | None, kind: str) -> str:
     """The quarantine reason of a row under ``old``, a buurt the profile split into ``parts``
     (``catalog.split_buurten``): it was a buurt of the division, and ``buurtcode_wijzigingen.csv`` cannot map a
     split, so the generic "not a buurt of the 2024 division ... not mapped" sent the analyst to a mapping the
-    profile refuses (red team 12b, F4)."""
+    profile refuses (red team 12b, F4). ``parts`` None: the change removed other buurten of its wijk too and none
+    was declared, so which buurten replace it is not known and none is named (red team 13a F1: each old code read
+    the parts of both); the analyst declares them."""
+    if parts is None:
+        return (f"buurtcode {old} is split in the profile's new division and is no buurt of its own any more (other "
+                "buurten of its wijk were split in the same change, so its parts are not known): declare its parts "
+                f"in buurtcode_wijzigingen.csv (a line per part, kind {SPLIT_KIND}; this moves nothing), then "
+                f"{SPLIT_NEXT_STEP[kind]}")
     return (f"buurtcode {old} is in the profile split into {', '.join(parts)} and is no buurt of its own any more "
             f"(a split cannot be mapped in buurtcode_wijzigingen.csv): {SPLIT_NEXT_STEP[kind]}")
 
 
-def split_reasons(failures: pd.DataFrame, frame: pd.DataFrame, splits: dict[str, list[str]],
+#: The kind of a line of ``buurtcode_wijzigingen.csv`` that declares a part of a split (``reference.SPLIT_KINDS``).
+SPLIT_KIND = "splitsing"
+#: How a reason of :func:`split_reason` begins: the refusal of a file most of whose rows carry it says so
+#: (``validate._refusal_advice``; red team 13a F2), with the old code.
+SPLIT_REASON_START = re.compile(r"buurtcode (\w+) is (?:in the profile split into|split in the profile's new division)")
+
+
+def split_reasons(failures: pd.DataFrame, frame: pd.DataFrame, splits: dict[str, list[str] | None],
                   kind: str) -> pd.DataFrame:
     """``failures`` (``run_suite``'s) with the area check's reason of each row under an old code of ``splits``
-    (old code -> its parts) replaced by :func:`split_reason`; the other reasons of the row stay."""
+    (old code -> its parts, None where they are not known) replaced by :func:`split_reason`; the other reasons of
+    the row stay."""
     if not splits or failures.empty or "area_code" not in frame:
         return failures
     codes = frame.set_index("row_number")["area_code"]
