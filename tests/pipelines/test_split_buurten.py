@@ -2,6 +2,8 @@
 quarantined saying it was split, into which buurten, and what to do (not "not a buurt of the 2024 division ... not
 mapped", which sent the analyst to a mapping the profile refuses); the team that followed it reads on its list that
 it is judged no more as one, that its running flag ended there, and when its parts are judged."""
+import re
+
 import pandas as pd
 
 from pipelines import catalog, reference, wording
@@ -288,3 +290,29 @@ def test_a_one_line_mapping_of_a_code_recorded_as_split_is_refused_unless_it_say
         reference.sync(con, profile(f"{OLD},{PARTS[0]},2025,,hernummering\n"))   # the analyst says it is one buurt
         assert held() == {} and [tuple(m) for m in rekey.moves_made(con)[["old_code", "new_code"]].values] == [
             (OLD, PARTS[0])]
+
+
+def test_a_declared_split_is_checked_like_the_rest_of_buurtcode_wijzigingen(tmp_path):
+    """The kind column (red team 13a F1): an unknown kind, a part that is no buurt of the division, and an old code
+    both mapped and split are refused naming the file and the fix; a line without kind maps as before."""
+    import pytest
+
+    def lines(text: str):
+        folder = tmp_path / str(len(list(tmp_path.iterdir())))
+        ref = _split(folder)
+        (folder / "buurtcode_wijzigingen.csv").write_text("old_code,new_code,division,note,kind\n" + text,
+                                                          encoding="utf-8")
+        return reference.Reference(folder)
+
+    for text, said in ((f"{OLD},{PARTS[0]},2025,,deling\n", "line 2 has kind 'deling'"),
+                       (f"{OLD},BU01189999,2025,,splitsing\n", "declares BU01189999 as part(s) of a split"),
+                       (f"{OLD},{PARTS[0]},2025,,splitsing\n{OLD},{PARTS[1]},2025,,\n", f"both maps and splits {OLD}"),
+                       (f"{OLD},{PARTS[0]},2025,,\n{OLD},{PARTS[1]},2025,,\n", "give each of those lines the kind "
+                                                                              "splitsing")):
+        with pytest.raises(reference.ReferenceError, match=re.escape(said)):
+            lines(text).check()
+    declared = lines(f"{OLD},{PARTS[0]},2025,,Splitsing\n{OLD},{PARTS[1]},2025,,splitsing\n").check()
+    assert declared.code_changes.empty and declared.declared_splits.values.tolist() == [[OLD, PARTS[0]], [OLD, PARTS[1]]]
+    mapped = lines(f"{OLD},{PARTS[0]},2025,renumbered,\n").check()
+    assert mapped.code_changes[["old_code", "new_code"]].values.tolist() == [[OLD, PARTS[0]]]
+    assert mapped.declared_splits.empty and mapped.confirmed_renumberings == frozenset()
