@@ -299,7 +299,7 @@ def test_a_declared_split_is_checked_like_the_rest_of_buurtcode_wijzigingen(tmp_
 
     def lines(text: str):
         folder = tmp_path / str(len(list(tmp_path.iterdir())))
-        ref = _split(folder)
+        _split(folder)
         (folder / "buurtcode_wijzigingen.csv").write_text("old_code,new_code,division,note,kind\n" + text,
                                                           encoding="utf-8")
         return reference.Reference(folder)
