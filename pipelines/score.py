@@ -247,24 +247,24 @@ def beyond_note(scores: pd.DataFrame) -> str | None:
 def mark_partial(scores: pd.DataFrame, partial: pd.DataFrame) -> pd.DataFrame:
     """``scores`` with ``partial`` true where the count is a lower bound: ``partial`` (``catalog.partial_totals``)
     holds its buurt, signal, period and period start (a part of the total is unknown)."""
-    keys = [*KEYS, "period", "period_start"]
-    if partial.empty:
-        return scores.assign(partial=False)
-    at = pd.MultiIndex.from_frame(partial[keys].assign(period_start=pd.to_datetime(partial["period_start"])))
-    here = pd.MultiIndex.from_frame(scores[keys].assign(period_start=pd.to_datetime(scores["period_start"])))
-    return scores.assign(partial=here.isin(at))
+    return _mark(scores, partial, "partial")
 
 
 def mark_provisional(scores: pd.DataFrame, provisional: pd.DataFrame) -> pd.DataFrame:
     """``scores`` with ``provisional`` true where the count is a provisional figure of its source
     (``catalog.provisional_counts``): the explanations say so beside it. Not stored with the scores: the list's
     text carries it, and ``wijkradar explain`` reads it from the counts."""
+    return _mark(scores, provisional, "provisional")
+
+
+def _mark(scores: pd.DataFrame, cells: pd.DataFrame, column: str) -> pd.DataFrame:
+    """``scores`` with ``column`` true on the rows whose buurt, signal, period and period start are among ``cells``."""
     keys = [*KEYS, "period", "period_start"]
-    if provisional.empty:
-        return scores.assign(provisional=False)
-    at = pd.MultiIndex.from_frame(provisional[keys].assign(period_start=pd.to_datetime(provisional["period_start"])))
+    if cells.empty:
+        return scores.assign(**{column: False})
+    at = pd.MultiIndex.from_frame(cells[keys].assign(period_start=pd.to_datetime(cells["period_start"])))
     here = pd.MultiIndex.from_frame(scores[keys].assign(period_start=pd.to_datetime(scores["period_start"])))
-    return scores.assign(provisional=here.isin(at))
+    return scores.assign(**{column: here.isin(at)})
 
 
 def score_counts(counts: pd.DataFrame, buurten: list[str], group_of: dict[str, str] | None = None,

@@ -519,6 +519,25 @@ CELL_NL = {"buurt, signal and period": "buurt, signaal en periode",
            "buurt, creditor type and month": "buurt, soort schuldeiser en maand",
            "buurt, crime type and month": "buurt, misdrijfsoort en maand"}
 
+#: The next step of a row under a split buurt's old code (``sources.common.SPLIT_NEXT_STEP``), for reports
+#: (group ``records``) or for counts, as both split reasons end.
+_SPLIT_NEXT_STEP = (r"(?:(?P<records>ask the supplier to deliver these reports again under the new codes \(its address "
+                    r"decides the part; a report delivered again resolves its row\), or to fill in the new code of "
+                    r"each report in the file of wijkradar quarantine export)|ask the supplier to deliver the period "
+                    r"again under the new codes, then dismiss this row \(wijkradar quarantine dismiss LOAD --row "
+                    r"N\): a count of the whole old buurt cannot be divided over its parts)")
+
+
+def _split_next_step(m: re.Match) -> str:
+    """The Dutch of :data:`_SPLIT_NEXT_STEP` as matched."""
+    return ("vraag de leverancier deze meldingen opnieuw te leveren onder de nieuwe codes (het adres bepaalt de buurt; "
+            "een opnieuw geleverde melding lost haar regel op), of de nieuwe code van elke melding in te vullen in het "
+            "bestand van wijkradar quarantine export" if m["records"] else
+            "vraag de leverancier de periode opnieuw te leveren onder de nieuwe codes en handel deze regel daarna af "
+            "(wijkradar quarantine dismiss LOAD --row N): een aantal van de hele oude buurt is niet over de nieuwe "
+            "buurten te verdelen")
+
+
 #: Reasons with a value in them: (pattern, Dutch template).
 REASON_PATTERNS_NL = [
     # rows.plausible_check (older versions wrote the cell with dots for commas: "buurt. signal and period")
@@ -564,37 +583,19 @@ REASON_PATTERNS_NL = [
     # sources.common.split_reason: a row under the old code of a buurt the profile split (SPLIT_NEXT_STEP)
     (re.compile(r"buurtcode (?P<old>\w+) is in the profile split into (?P<parts>\w+(?:, \w+)*) and is no buurt of "
                 r"its own any more \(a split cannot be mapped in buurtcode_wijzigingen\.csv\): "
-                r"(?:(?P<records>ask the supplier to deliver these reports again under the new codes \(its address "
-                r"decides the part; a report delivered again resolves its row\), or to fill in the new code of each "
-                r"report in the file of wijkradar quarantine export)|ask the supplier to deliver the period again "
-                r"under the new codes, then dismiss this row \(wijkradar quarantine dismiss LOAD --row N\): a count "
-                r"of the whole old buurt cannot be divided over its parts)"),
+                + _SPLIT_NEXT_STEP),
      lambda m: (f"buurtcode {m['old']} is in het profiel gesplitst in {m['parts']} en is geen eigen buurt meer (een "
                 "splitsing kan niet in buurtcode_wijzigingen.csv worden vastgelegd): "
-                + ("vraag de leverancier deze meldingen opnieuw te leveren onder de nieuwe codes (het adres bepaalt "
-                   "de buurt; een opnieuw geleverde melding lost haar regel op), of de nieuwe code van elke melding "
-                   "in te vullen in het bestand van wijkradar quarantine export" if m["records"] else
-                   "vraag de leverancier de periode opnieuw te leveren onder de nieuwe codes en handel deze regel "
-                   "daarna af (wijkradar quarantine dismiss LOAD --row N): een aantal van de hele oude buurt is niet "
-                   "over de nieuwe buurten te verdelen"))),
+                + _split_next_step(m))),
     # sources.common.split_reason of a split whose parts are not known (several buurten of its wijk split at once)
     (re.compile(r"buurtcode (?P<old>\w+) is split in the profile's new division and is no buurt of its own any more "
                 r"\(other buurten of its wijk were split in the same change, so its parts are not known\): declare "
                 r"its parts in buurtcode_wijzigingen\.csv \(a line per part, kind splitsing; this moves nothing\), "
-                r"then (?:(?P<records>ask the supplier to deliver these reports again under the new codes \(its "
-                r"address decides the part; a report delivered again resolves its row\), or to fill in the new code "
-                r"of each report in the file of wijkradar quarantine export)|ask the supplier to deliver the period "
-                r"again under the new codes, then dismiss this row \(wijkradar quarantine dismiss LOAD --row N\): a "
-                r"count of the whole old buurt cannot be divided over its parts)"),
+                r"then " + _SPLIT_NEXT_STEP),
      lambda m: (f"buurtcode {m['old']} is in de nieuwe buurtindeling van het profiel gesplitst en is geen eigen buurt "
                 "meer (andere buurten van de wijk zijn tegelijk gesplitst, dus welke nieuwe buurten haar vervangen is "
                 "nog niet vastgelegd): "
-                + ("vraag de leverancier deze meldingen opnieuw te leveren onder de nieuwe codes (het adres bepaalt "
-                   "de buurt; een opnieuw geleverde melding lost haar regel op), of de nieuwe code van elke melding "
-                   "in te vullen in het bestand van wijkradar quarantine export" if m["records"] else
-                   "vraag de leverancier de periode opnieuw te leveren onder de nieuwe codes en handel deze regel "
-                   "daarna af (wijkradar quarantine dismiss LOAD --row N): een aantal van de hele oude buurt is niet "
-                   "over de nieuwe buurten te verdelen"))),
+                + _split_next_step(m))),
     # ingest._privacy_guard
     (re.compile(r"holds personal data \((?P<kind>[^)]*)\) in (?P<header>[^;]+); the value was removed"),
      lambda m: f"bevat persoonsgegevens ({m['kind']}) in {m['header']}; de waarde is verwijderd"),
