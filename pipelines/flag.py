@@ -209,16 +209,45 @@ def close_revised(now: pd.DataFrame, revised: pd.DataFrame | None) -> pd.DataFra
     return out.drop(columns=["_start", "_since"])
 
 
+def keep_listed_since(now: pd.DataFrame, listed: pd.DataFrame | None) -> pd.DataFrame:
+    """``now`` (:func:`current_cells`) with the "Sinds" an earlier list showed for the episode each flag continues:
+    ``listed`` (``catalog.listed_episodes``) holds per buurt, domain and period type the row its latest earlier list
+    held; a flag whose own episode (from its ``since``) takes in that row's period, the row still open there (not
+    ``opgelost`` or ``herzien``), keeps that row's ``since``.
+
+    Each run sets the levels of every past period anew (the factors on them are set on the run's own past), so the
+    period an episode starts at by this run's levels can differ from the one the lists showed: with the runs of
+    2027-W49 and W50 skipped, Wolfsbos fysiek read "Sinds 2027-W48" on the W51 list and "Sinds 2027-W49" on the W52
+    one (red team 12a). The team knows the episode by the "Sinds" it was sent, and its answers count per episode by
+    it (``feedback.EPISODE``); an episode that starts after the earlier row's period is a new one and keeps its own.
+    """
+    if listed is None or listed.empty or now.empty:
+        return now
+    keys = ["area_code", "domain", "period"]
+    prior = listed[~listed["status"].isin(["opgelost", "herzien"])].rename(
+        columns={"period_start": "_listed_start", "since": "_listed_since"})[[*keys, "_listed_start", "_listed_since"]]
+    out = now.merge(prior.assign(_listed_start=pd.to_datetime(prior["_listed_start"]),
+                                 _listed_since=pd.to_datetime(prior["_listed_since"])), on=keys, how="left")
+    out.index = now.index
+    since, start = pd.to_datetime(out["since"]), pd.to_datetime(out["period_start"])
+    same = ((out["status"] != "") & since.notna() & out["_listed_since"].notna()
+            & (out["_listed_start"] >= since) & (out["_listed_start"] <= start))
+    out.loc[same, "since"] = out.loc[same, "_listed_since"].astype(since.dtype)
+    return out.drop(columns=["_listed_start", "_listed_since"])
+
+
 def flag_run(scores: pd.DataFrame, ref, budget=None, feedback: pd.DataFrame | None = None,
              run: tuple[str, pd.Timestamp] | None = None,
              listed_before: pd.DataFrame | None = None,
-             revised: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+             revised: pd.DataFrame | None = None,
+             listed_episodes: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Evidence for every period (``marts.area_evidence``) and the flags of the run's period.
 
     ``feedback``: the teams' latest answers (``feedback.read_answers``); they set the list status of the
     flags (``feedback.apply_feedback``), the evidence keeps the statistical lifecycle. ``listed_before``: the
     monthly flags earlier runs' lists held (:func:`current_cells`). ``revised``: those whose counts a later
-    delivery brought again (:func:`close_revised`).
+    delivery brought again (:func:`close_revised`). ``listed_episodes``: the row each buurt, domain and period type
+    had on the latest earlier list (``catalog.listed_episodes``), whose "Sinds" an episode keeps (:func:`keep_listed_since`).
     """
     scores = scores.assign(period_start=pd.to_datetime(scores["period_start"]))
     from models.evidence import Budget, evidence_budget_series, lifecycle   # scipy: only when flagging, not reading lists
@@ -231,6 +260,7 @@ def flag_run(scores: pd.DataFrame, ref, budget=None, feedback: pd.DataFrame | No
     label, start = run if run is not None else run_period(scores)
     shared = run_shifts(shifts, start, parse_period_label(label)[0], ref.catalogue)
     now = close_revised(current_cells(evidence, start, parse_period_label(label)[0], listed_before), revised)
+    now = keep_listed_since(now, listed_episodes)
     flags = now[now["status"] != ""].merge(ref.areas[["area_code", "name", "wijkteam"]], on="area_code")
     flags = apply_feedback(flags, feedback, budget.feedback_quiet_weeks, set(ref.wijkteams["wijkteam"]))
     # "verhoogd" by the evidence's own rule and p-values (corrected for the domain's series), not the raw p-value

@@ -168,6 +168,7 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, 
     answers = read_answers(con)
     listed = catalog.listed_months(con, before=run_start)   # a monthly flag is aanhoudend once a list held it
     revised = catalog.redelivered_months(con, run_start)     # its month delivered again since: "herzien" if gone
+    episodes = catalog.listed_episodes(con, run_start)       # the "Sinds" the lists showed: an episode keeps it
     partial = catalog.partial_totals(con)                    # counts read as a lower bound: "minstens"
     provisional = catalog.provisional_counts(con)            # the police's latest months: "(voorlopig cijfer)"
     young = catalog.added_buurten(con)                       # buurten of a later division: series from their start
@@ -199,7 +200,7 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, 
                                                                        provisional))
                 evidence, flags = flag.flag_run(scored.scores, ref, ref.budget, feedback=answers,
                                                run=(label, run_start), listed_before=listed,
-                                               revised=revised)
+                                               revised=revised, listed_episodes=episodes)
                 catalog.append_run_marts(con, scored.scores[score.SCORE_COLUMNS], evidence[EVIDENCE_COLUMNS],
                                          None if found is not None else
                                          flags.assign(run_id=run_id)[["run_id", *FLAG_COLUMNS]])

@@ -38,7 +38,7 @@ from pipelines.catalog.reference import (added_buurten, area_exists, holds_count
                                          team_codes, teams, teams_before)
 from pipelines.catalog.reports import has_table, report_frames, revised_flags
 from pipelines.catalog.risk import area_risk, latest_area_stats, risk_exists, risk_run, write_risk
-from pipelines.catalog.runs import (area_evidence, latest_partial_areas, area_series, flag_cells, last_run, latest_run, listed_months, redelivered_months,
+from pipelines.catalog.runs import (area_evidence, latest_partial_areas, area_series, flag_cells, last_run, latest_run, listed_episodes, listed_months, redelivered_months,
                                     listed_statuses, lists_started, lists_written, read_flags, unwritten_lists,
                                     marts_run, recorded_now, run_area_teams, run_exists, run_finished_at, run_loads_and_settings, run_periods, run_today,
                                     scores_with_domain,
@@ -52,7 +52,7 @@ __all__ = [
     "cell_writers", "record_writers", "ref_states",
     "recorded_now", "area_exists", "area_municipality", "area_name_and_team", "area_series", "area_teams", "dismiss_rows", "feedback_file_known",
     "find_held", "flag_cells", "has_table", "held_count", "held_loads", "hold", "last_run",
-    "latest_run", "listed_months", "redelivered_months", "listed_statuses", "load_by_hash", "load_exists", "loads", "loads_of", "newer_answers", "next_load_seq",
+    "latest_run", "listed_episodes", "listed_months", "redelivered_months", "listed_statuses", "load_by_hash", "load_exists", "loads", "loads_of", "newer_answers", "next_load_seq",
     "open_reasons",
     "quarantine_rows",
     "count_ranges", "counts_digest", "domain_count_ranges", "domain_month_counts", "partial_totals", "raw_rows", "read_counts_table", "made_definitive", "provisional_counts", "stale_provisional", "read_flags",

@@ -185,6 +185,23 @@ def listed_months(con: Con, before: pd.Timestamp | None = None) -> pd.DataFrame:
     return listed if before is None else seen_before(listed, before)
 
 
+def listed_episodes(con: Con, before: pd.Timestamp) -> pd.DataFrame:
+    """``area_code, domain, period, period_start, since, status``: per buurt, domain and period type the row the latest
+    list of a run of a period starting before ``before`` held (the latest run of that period), as it was sent: where
+    an episode stood on the lists, and the "Sinds" the team knows it by."""
+    from models.calendar import parse_period_label
+
+    columns = ["area_code", "domain", "period", "period_start", "since", "status"]
+    listed = con.execute("SELECT f.area_code, f.domain, f.period, f.period_start, f.since, f.status, r.run_period, "
+                         "r.finished_at FROM marts.area_flags f JOIN meta.runs r USING (run_id)").df()
+    if listed.empty:
+        return pd.DataFrame(columns=columns)
+    listed = listed.assign(_start=listed["run_period"].map(lambda p: parse_period_label(p)[1]))
+    listed = listed[(listed["_start"] < pd.Timestamp(before)).astype(bool)]
+    return (listed.sort_values(["_start", "finished_at"], kind="stable")
+            .groupby(["area_code", "domain", "period"]).tail(1)[columns].reset_index(drop=True))
+
+
 def redelivered_months(con: Con, before: pd.Timestamp) -> pd.DataFrame:
     """The monthly flags lists of runs of a period starting before ``before`` held whose month's counts of the flag's
     buurt and domain a later delivery brought again: a count held by a load the latest run that listed the flag did
