@@ -297,6 +297,9 @@ class Reference:
         from pipelines.sources.common import complete_lost_zeros, normalise_area_code
 
         changes = self._read("buurtcode_wijzigingen.csv")
+        # headers are read as the kind values are (case, surrounding spaces, a BOM): a column headed "Kind" or " kind"
+        # was ignored, and two correct splitsing lines were refused as a split mapping (red team 13b F3)
+        changes.columns = [" ".join(str(c).replace("\ufeff", "").split()).lower() for c in changes.columns]
         empty = changes[changes["old_code"].fillna("").astype(str).str.strip().eq("")
                         | changes["new_code"].fillna("").astype(str).str.strip().eq("")]
         if len(empty):

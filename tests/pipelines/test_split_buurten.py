@@ -316,3 +316,17 @@ def test_a_declared_split_is_checked_like_the_rest_of_buurtcode_wijzigingen(tmp_
     mapped = lines(f"{OLD},{PARTS[0]},2025,renumbered,\n").check()
     assert mapped.code_changes[["old_code", "new_code"]].values.tolist() == [[OLD, PARTS[0]]]
     assert mapped.declared_splits.empty and mapped.confirmed_renumberings == frozenset()
+
+
+def test_the_header_of_buurtcode_wijzigingen_is_read_without_case_or_surrounding_space(tmp_path):
+    """Red team 13b F3: the kind values were read without case or spaces, its header not, so under ``Kind`` or
+    `` kind`` two correct splitsing lines were refused as a split mapping and told to be what they were."""
+    for header in ("Kind", " kind", "KIND\u00a0"):
+        folder = tmp_path / f"h{len(list(tmp_path.iterdir()))}"
+        _split(folder)
+        (folder / "buurtcode_wijzigingen.csv").write_text(
+            f"Old_Code, New_code ,division,note,{header}\n{OLD},{PARTS[0]},2025,,splitsing\n"
+            f"{OLD},{PARTS[1]},2025,,splitsing\n", encoding="utf-8")
+        declared = reference.Reference(folder).check()
+        assert declared.code_changes.empty
+        assert declared.declared_splits.values.tolist() == [[OLD, PARTS[0]], [OLD, PARTS[1]]], header
