@@ -42,14 +42,17 @@ def episodes(evidence: pd.DataFrame, areas: pd.DataFrame, sent: pd.DataFrame | N
     evidence is the scores' lifecycle on today's counts, in which a month the police revised never rose, so such a
     flag is no episode there; it is one here all the same, as it was sent (``revised``: its month, ``resolved``
     NaT: the revision closed it, nothing was resolved; ``revised_signals``: what its rows named). A revised month an
-    episode of the evidence still covers (a rise of the months around it) adds nothing.
+    episode of the evidence still covers (a rise of the months around it) adds nothing. A revised flag is the
+    episode of the evidence with its identity as the lists showed it (team, buurt, domain, period kind, ``since``)
+    even where the revision cut its month off that episode's end: that episode is then marked revised, not counted
+    again beside it (red team 13b F1).
     """
     ev = evidence[evidence["status"].isin([*LISTED, "opgelost"]) & evidence["since"].notna()].copy()
     cols = list(EPISODE_COLUMNS)
     out = pd.DataFrame({c: pd.Series(dtype=t) for c, t in EPISODE_COLUMNS.items()})
     if not ev.empty:                                 # else no flag yet (a new municipality's first weeks)
         out = _held_episodes(ev, areas, sent)
-    gone = _revised_episodes(revised, out, areas)
+    out, gone = _revised_episodes(revised, out, areas)
     if len(gone):
         out = pd.concat([out, gone], ignore_index=True) if len(out) else gone
     if out.empty:
@@ -76,17 +79,41 @@ def _held_episodes(ev: pd.DataFrame, areas: pd.DataFrame, sent: pd.DataFrame | N
     return out
 
 
-def _revised_episodes(revised: pd.DataFrame | None, held: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
-    """The rows of :func:`episodes` for the sent flags of ``revised`` that no episode of ``held`` covers."""
+def _revised_episodes(revised: pd.DataFrame | None, held: pd.DataFrame, areas: pd.DataFrame
+                      ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``held`` with the episodes whose last sent month a flag of ``revised`` took away marked revised, and the rows of
+    :func:`episodes` for the sent flags of ``revised`` that no episode of ``held`` is or covers."""
     if revised is None or revised.empty:
-        return pd.DataFrame(columns=list(EPISODE_COLUMNS))
+        return held, pd.DataFrame(columns=list(EPISODE_COLUMNS))
     r = revised.assign(period_start=pd.to_datetime(revised["period_start"]), since=pd.to_datetime(revised["since"]))
+    held = held.reset_index(drop=True)
+    if len(held):
+        r["since"] = r["since"].astype(held["since"].dtype)
+    # the flag's episode by its identity as the lists showed it, not by its month: a revision of an episode's last
+    # month cuts that month off (August-October sent with October, October revised: today's episode is
+    # August-September, resolved in October), so no held range covers it and the one flag counted twice
+    ident = ["wijkteam", "area_code", "domain", "period", "since"]
+    m = r.reset_index().merge(held[ident].reset_index(), on=ident, how="inner", suffixes=("", "_held"))
+    own = m["index"].unique()
+    cut = m[m["period_start"] > held.loc[m["index_held"], "last_listed"].to_numpy()]
+    if len(cut):
+        # the episode's latest revised month beyond what the evidence holds: the list showed the episode up to it,
+        # and the revision, not a quiet month, ended it (neither resolved nor open, as a revised flag of its own)
+        last = cut.sort_values("period_start").groupby("index_held").last()
+        held = held.copy()
+        at = last.index
+        held.loc[at, "last_listed"] = last["period_start"].to_numpy()
+        held.loc[at, "revised"] = last["period_start"].to_numpy()
+        held.loc[at, "revised_signals"] = last["signals"].fillna("").to_numpy()
+        held.loc[at, "resolved"] = pd.NaT
+        held.loc[at, "weeks_to_resolved"] = float("nan")
+    r = r.drop(index=own)
     keys = ["area_code", "domain", "period"]
     m = r.reset_index().merge(held[[*keys, "since", "last_listed"]], on=keys, how="inner", suffixes=("", "_held"))
     covered = m.loc[(m["since_held"] <= m["period_start"]) & (m["period_start"] <= m["last_listed"]), "index"]
     r = r.drop(index=covered.unique())
     names = buurt_table(areas).set_index("area_code")
-    return pd.DataFrame({
+    return held, pd.DataFrame({
         "area_code": r["area_code"], "name": r["area_code"].map(names["name"]).fillna(r["area_code"]),
         "wijkteam": r["wijkteam"], "kind": r["area_code"].map(names["kind"]), "domain": r["domain"],
         "period": r["period"], "since": r["since"], "last_listed": r["period_start"], "resolved": pd.NaT,

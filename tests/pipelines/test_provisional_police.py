@@ -185,3 +185,33 @@ def test_the_herzien_row_is_no_listing_of_its_own_so_a_later_run_of_the_week_clo
     row = found[(found["area_code"] == CENTRUM) & (found["domain"] == "safety")]
     assert row[["level", "sources", "provisional"]].values.tolist() == [["alarm", "politie", False]]
     assert row["signals"].item() != ""
+
+
+def test_a_revised_last_month_of_a_longer_episode_is_that_episode_marked_herzien_not_a_second_one():
+    """Red team 13b F1: a monthly alarm ran August-October (since August) and was sent with October; the police
+    revised October, so today's lifecycle holds August-September, resolved in October. The sent October flag was
+    matched to its episode by month, which the revision had cut off: the year plan and the review counted the one
+    flag twice, once opgelost and once herzien. It is the same episode (team, buurt, domain, period, since)."""
+    from pipelines.reports.jaarplan import year_flags
+    from pipelines.reports.review import episodes, time_to_resolution
+
+    ref = reference.Reference()
+    evidence = pd.DataFrame([
+        {"area_code": CENTRUM, "domain": "safety", "period": "month", "period_start": pd.Timestamp(month),
+         "status": status, "since": pd.Timestamp("2026-08-01"), "level": level, "score": 5.0}
+        for month, status, level in (("2026-08-01", "nieuw", "alarm"), ("2026-09-01", "aanhoudend", "alarm"),
+                                     ("2026-10-01", "opgelost", ""))])
+    revised = pd.DataFrame([{"wijkteam": TEAM, "area_code": CENTRUM, "domain": "safety", "period": "month",
+                             "period_start": pd.Timestamp("2026-10-01"), "since": pd.Timestamp("2026-08-01"),
+                             "level": "alarm", "signals": "woninginbraak", "revised_in": "2026-W48"}])
+    ep = episodes(evidence, ref.areas, None, revised)
+    assert [list(row) for row in ep[["since", "last_listed", "revised"]].itertuples(index=False)] == [
+        [pd.Timestamp("2026-08-01"), pd.Timestamp("2026-10-01"), pd.Timestamp("2026-10-01")]]
+    assert ep["resolved"].isna().all()
+    assert time_to_resolution(ep)[["episodes", "resolved", "revised", "open"]].values.tolist() == [[1, 0, 1, 0]]
+    feedback = pd.DataFrame(columns=["wijkteam", "area_code", "domain", "period", "period_start", "feedback"])
+    plan = year_flags(evidence, ref.areas, feedback, TEAM, 2026, None, revised, ref.catalogue)
+    assert plan["state"].tolist() == ["herzien"] and plan["revised_by"].tolist() == ["politie"]
+    # a revision of a month inside the episode (the months around it still rose) leaves it as it was
+    inside = episodes(evidence, ref.areas, None, revised.assign(period_start=pd.Timestamp("2026-09-01")))
+    assert inside["revised"].isna().all() and inside["resolved"].tolist() == [pd.Timestamp("2026-10-01")]
