@@ -507,6 +507,7 @@ def sync(con: duckdb.DuckDBPyConnection, ref: Reference) -> bool:
         catalog.replace_reference(con, ref.version, ref.wijkteams, ref.areas, ref.catalogue)
         rekey_stored(con, ref, removed_now=frozenset(removed))
     warn_unplaced(con)
+    warn_undeclared_parts(con, ref)
     return True
 
 
@@ -649,6 +650,32 @@ def _refuse_contradicted_moves(made: pd.DataFrame, moves: pd.DataFrame) -> None:
                 f"{buurt[m.old_code]}, but {m.old_code} was renumbered to {m.new_code} and its history is stored "
                 f"under it: a late row under {m.old_code} would count twice; write its line as "
                 f"{m.old_code},{m.new_code} (a chain) instead; nothing was changed")
+
+
+def warn_undeclared_parts(con: duckdb.DuckDBPyConnection, ref: Reference) -> list[str]:
+    """Warn, in one line, about the buurten a profile change added to a wijk in which it split a buurt the profile
+    declares (kind ``splitsing``) and another it does not: no declaration names them, and they are not given to the
+    undeclared buurt (``catalog.split_buurten``), so a part the declaration forgot is named nowhere (red team 13b F2:
+    Zuid declared with one of its two parts). Returns those buurten."""
+    from pipelines import catalog
+
+    declared = ref.declared_splits
+    if declared.empty:
+        return []
+    splits = catalog.split_buurten(con, list(ref.code_changes["old_code"]), declared)
+    open_ = splits[~splits["old_code"].isin(declared["old_code"]) & ~splits["paired"].astype(bool)]
+    said = splits[splits["old_code"].isin(declared["old_code"])][["removed_at", "wijk_code"]].drop_duplicates()
+    open_ = open_.merge(said, on=["removed_at", "wijk_code"])
+    if open_.empty:
+        return []
+    parts = sorted(set(open_["part"]))
+    here = splits[splits["old_code"].isin(declared["old_code"])].merge(
+        open_[["removed_at", "wijk_code"]].drop_duplicates(), on=["removed_at", "wijk_code"])
+    log.warning("buurtcode_wijzigingen.csv declares a split of %s but not of %s, removed in the same profile change; "
+                "the buurten it added there that no declaration names (%s) are given to no old buurt: declare each "
+                "split's parts in full (a line per part, kind splitsing)", ", ".join(sorted(set(here["old_code"]))),
+                ", ".join(sorted(set(open_["old_code"]))), ", ".join(parts))
+    return parts
 
 
 def warn_unplaced(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -117,8 +117,10 @@ def split_buurten(con: Con, mapped: list[str], declared: pd.DataFrame | None = N
     warehouse pairs a removed buurt with the buurten the same change added to its wijk (``meta.added_buurten``,
     recorded in the same transaction) only where that change removed no other undeclared buurt of the wijk: two
     buurten of one wijk split at once gave each the other's parts too, and each team's list named the other team's
-    buurt and its flag (red team 13a F1). Where it did, ``paired`` is False and ``part`` is each buurt added to the
-    wijk (a candidate, never to be named as the old buurt's part)."""
+    buurt and its flag (red team 13a F1), nor where a split of the wijk in that change is declared: the buurten left
+    over are what the declarations do not name, a forgotten part among them (red team 13b F2). Where it did,
+    ``paired`` is False and ``part`` is each buurt added to the wijk that no declaration names (a candidate, never to
+    be named as the old buurt's part)."""
     from pipelines.catalog.reports import has_table
 
     # a warehouse of an earlier version opened read-only (``wijkradar flags``) may lack them
@@ -139,7 +141,15 @@ def split_buurten(con: Con, mapped: list[str], declared: pd.DataFrame | None = N
     undeclared = gone[~gone["old_code"].isin(declared["old_code"])]
     found = undeclared.merge(added[~added["part"].isin(declared["part"])], on=["removed_at", "wijk_code"])
     alone = undeclared.groupby(["removed_at", "wijk_code"], dropna=False)["old_code"].transform("nunique")
-    found = found.assign(paired=found["old_code"].map(dict(zip(undeclared["old_code"], alone == 1))).astype(bool))
+    # once a split of the wijk in that change is declared, what is left over is no pairing: a declaration that
+    # forgets a part leaves it among the leftovers, and Zuid's second part was given to Venesluis, both teams reading
+    # false statements about their buurten (red team 13b F2)
+    declared_in = gone[gone["old_code"].isin(declared["old_code"])][["removed_at", "wijk_code"]]
+    declared_in = set(declared_in.itertuples(index=False, name=None))
+    alone = (alone == 1) & ~pd.Series([key in declared_in for key in zip(undeclared["removed_at"],
+                                                                          undeclared["wijk_code"])],
+                                      index=undeclared.index, dtype=bool)
+    found = found.assign(paired=found["old_code"].map(dict(zip(undeclared["old_code"], alone))).astype(bool))
     frames = [f for f in (said[SPLIT_COLUMNS], found[SPLIT_COLUMNS]) if len(f)]
     if not frames:
         return pd.DataFrame(columns=SPLIT_COLUMNS)

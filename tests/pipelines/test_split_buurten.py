@@ -158,7 +158,8 @@ def test_two_buurten_of_one_wijk_split_at_once_each_team_reads_only_its_own_buur
     """Red team 13a F1: Zuid (zuid-oost, alarm) and Venesluis (centrum-noord, aandacht) split in one profile change.
     The warehouse cannot tell which new buurten of Wijk 50 replace which: each team reads its own old buurt split into
     new buurten of its wijk, naming none, and its own flag only; once the analyst declares the parts, each reads its
-    own parts (declaring one split leaves the other unambiguous)."""
+    own parts; declaring one split leaves the other's parts unknown (red team 13b F2: a declaration that forgets a
+    part must not leave it to the other buurt)."""
     ref = reference.Reference()
     with connect(tmp_path / "w.duckdb") as con:
         fill_counts(con, ref, demo_signal_counts(ref, years=1))
@@ -187,9 +188,10 @@ def test_two_buurten_of_one_wijk_split_at_once_each_team_reads_only_its_own_buur
     for said in (named, half):
         assert said["zuid-oost"][0].startswith(f"Buurt {OLD} is in de nieuwe buurtindeling gesplitst in Zuid "
                                                f"({PARTS[0]}) en Zuid ({PARTS[1]}) en wordt")
-        assert said["centrum-noord"][0].startswith(f"Buurt {VENESLUIS} is in de nieuwe buurtindeling gesplitst in "
-                                                   f"Venesluis ({VENESLUIS_PARTS[0]}) en Venesluis "
-                                                   f"({VENESLUIS_PARTS[1]}) en wordt")
+    assert named["centrum-noord"][0].startswith(f"Buurt {VENESLUIS} is in de nieuwe buurtindeling gesplitst in "
+                                                f"Venesluis ({VENESLUIS_PARTS[0]}) en Venesluis "
+                                                f"({VENESLUIS_PARTS[1]}) en wordt")
+    assert half["centrum-noord"] == notes["centrum-noord"]
 
 
 def test_rows_under_two_old_codes_of_one_wijk_split_at_once_name_no_parts_until_declared(home, tmp_path):
@@ -330,3 +332,35 @@ def test_the_header_of_buurtcode_wijzigingen_is_read_without_case_or_surrounding
         declared = reference.Reference(folder).check()
         assert declared.code_changes.empty
         assert declared.declared_splits.values.tolist() == [[OLD, PARTS[0]], [OLD, PARTS[1]]], header
+
+
+def test_a_split_declared_with_a_part_forgotten_gives_that_part_to_no_other_buurt_and_is_warned_about(tmp_path, caplog):
+    """Red team 13b F2: Zuid declared with one of its two parts. The undeclared Venesluis was paired with the buurten
+    left over, Zuid's second part among them: zuid-oost read that part came from another team's buurt, centrum-noord
+    that Venesluis went partly to another team. Once a split of the wijk is declared, the leftovers are no pairing;
+    the sync names the buurten no declaration names."""
+    import logging
+
+    ref = reference.Reference()
+    one = _two_splits(tmp_path, (OLD,))
+    (one.folder / "buurtcode_wijzigingen.csv").write_text(
+        f"old_code,new_code,division,note,kind\n{OLD},{PARTS[0]},2025,,splitsing\n", encoding="utf-8")
+    one = reference.Reference(one.folder)
+    with connect(tmp_path / "w.duckdb") as con:
+        fill_counts(con, ref, demo_signal_counts(ref, years=1))
+        _flag(con, "2026-W47-a", "2026-W47", "2026-11-24 08:00", OLD, more=((VENESLUIS, "centrum-noord", "aandacht"),))
+        with caplog.at_level(logging.WARNING, logger="wijkradar.reference"):
+            reference.sync(con, one)
+        notes = split_notes(con, [], one.declared_splits)
+        splits = catalog.split_buurten(con, [], one.declared_splits)
+    assert sorted(notes) == ["centrum-noord", "zuid-oost"] and len(notes["centrum-noord"]) == 1
+    venesluis, zuid = notes["centrum-noord"][0], " ".join(notes["zuid-oost"])
+    assert venesluis.startswith(f"Buurt {VENESLUIS} is in de nieuwe buurtindeling gesplitst in nieuwe buurten van "
+                                "Wijk 50 Hoogeveen en")
+    assert "van een ander wijkteam" not in venesluis + zuid and PARTS[1] not in zuid
+    assert not splits.loc[splits["old_code"] == VENESLUIS, "paired"].any()
+    warned = [r.getMessage() for r in caplog.records if "declares a split of" in r.getMessage()]
+    assert warned == [f"buurtcode_wijzigingen.csv declares a split of {OLD} but not of {VENESLUIS}, removed in the "
+                      f"same profile change; the buurten it added there that no declaration names ({PARTS[1]}, "
+                      f"{', '.join(VENESLUIS_PARTS)}) are given to no old buurt: declare each split's parts in full "
+                      "(a line per part, kind splitsing)"]
