@@ -250,7 +250,7 @@ def split_notes(con, mapped: list[str], declared: pd.DataFrame | None = None) ->
             when = [f"{_judged_from(first, kind)} ({'weeksignalen' if kind == 'week' else 'maandsignalen'})"
                     for kind, first in firsts.items()]
             judged = (f"De nieuwe buurten worden beoordeeld zodra ze {OWN_PERIODS} weken (of maanden) eigen "
-                      f"tellingen hebben: op zijn vroegst vanaf {_and(when)}.")
+                      f"tellingen hebben: op zijn vroegst vanaf {wording.and_nl(when)}.")
         if paired:
             log.info("%s was split into %s: the lists of its teams say it is judged no more as one%s", old,
                      ", ".join(parts["part"]), f" and that its {len(flags)} running flag(s) ended" if len(flags) else "")
@@ -262,8 +262,8 @@ def split_notes(con, mapped: list[str], declared: pd.DataFrame | None = None) ->
             mine = parts[parts["wijkteam"] == team] if paired else parts.iloc[:0]
             names = [f"{r.name} ({r.part})" for r in mine.itertuples(index=False)]
             if team not in owners:        # its part came from another team's buurt: that buurt is not named
-                said = [f"{_and(names)} {'is' if len(names) == 1 else 'zijn'} in de nieuwe buurtindeling ontstaan uit "
-                        "de splitsing van een buurt van een ander wijkteam.", judged]
+                said = [f"{wording.and_nl(names)} {'is' if len(names) == 1 else 'zijn'} in de nieuwe buurtindeling "
+                        "ontstaan uit de splitsing van een buurt van een ander wijkteam.", judged]
                 out.setdefault(str(team), []).append(" ".join(said))
                 continue
             if paired:
@@ -271,7 +271,7 @@ def split_notes(con, mapped: list[str], declared: pd.DataFrame | None = None) ->
                 others = len(parts) - len(mine)
                 if others:
                     names.append(f"{others} buurt{'en' if others > 1 else ''} van een ander wijkteam")
-                into = _and(names)
+                into = wording.and_nl(names)
             else:
                 wijk = parts["wijk_name"].iloc[0]
                 into = f"nieuwe buurten van {wijk if isinstance(wijk, str) and wijk else parts['wijk_code'].iloc[0]}"
@@ -295,11 +295,6 @@ def _judged_from(first, kind: str) -> str:
 
     step = pd.Timedelta(weeks=OWN_PERIODS - 1) if kind == "week" else pd.DateOffset(months=OWN_PERIODS - 1)
     return wording.period_text(pd.Timestamp(first) + step, kind)
-
-
-def _and(items: list[str]) -> str:
-    """``a``, ``a en b``, ``a, b en c``: a Dutch enumeration."""
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} en {items[-1]}"
 
 
 def shared_notes(con, settings: dict) -> dict[str, tuple[str, ...]]:

@@ -341,7 +341,7 @@ class Reference:
         (red team 12b F5)."""
         files = {"buurt_buren.csv": self._read("buurt_buren.csv")}
         if (self.folder / MANUAL_NEIGHBOURS).is_file():
-            files[MANUAL_NEIGHBOURS] = pd.read_csv(self.folder / MANUAL_NEIGHBOURS, dtype=str, keep_default_na=False)
+            files[MANUAL_NEIGHBOURS] = self._read(MANUAL_NEIGHBOURS)
         known = set(self.buurten["area_code"])
         moved = dict(zip(self.code_changes["old_code"], self.code_changes["new_code"]))
         for name, pairs in files.items():

@@ -18,6 +18,11 @@ from models.calendar import period_label
 from pipelines.reference import DOMAIN_NL
 
 
+def and_nl(items: list[str]) -> str:
+    """``a``, ``a en b``, ``a, b en c``: a Dutch enumeration."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} en {items[-1]}"
+
+
 def iso_day(text: object) -> pd.Timestamp | None:
     """A day typed as ``jjjj-mm-dd`` between 2000 and 2099, the years wijkradar's calendars and data cover; None
     for anything else. Strict on purpose: ``07-12-2026`` is refused, never read month-first as 12 July, and the

@@ -25,6 +25,7 @@ from pipelines.reports.svg import Line, line_chart
 from pipelines.reports.trends import (buurt_table, period_year, signal_sources, uncovered_wijken, weeks_in_year,
                                       whole_year_sources, wijk_table)
 from pipelines.safe_output import escape_html as esc
+from pipelines.wording import and_nl
 
 DOMAIN_B1 = {
     "physical": ("Buitenruimte", "meldingen van bewoners over de straat en het groen"),
@@ -49,9 +50,6 @@ def _sources_line(catalogue: pd.DataFrame) -> str:
     return "".join(f"{SOURCE_B1[src][1]}; " for src in SOURCE_B1 if src in held)
 
 
-def _and(items: list[str]) -> str:
-    """``a``, ``a en b``, ``a, b en c``."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
 KIND_B1 = {"stadswijk": "Wijken in de stad", "dorp": "Dorpen", "bedrijventerrein": "Overige gebieden"}
 MIN_POPULATION = 50
 #: Printed counts of the threshold and more are rounded to a multiple of this ("afgerond op vijftallen").
@@ -175,7 +173,7 @@ def uncovered_sentence(wijk: str, domain: str) -> str:
 def uncovered_note(wijken: list[str]) -> str:
     """B1: the municipality's figure leaves out the wijken a source never delivered for."""
     names = sorted(wijken)
-    return (f"Over {_and(names)} hebben we (nog) geen cijfers. Het cijfer van de hele gemeente telt "
+    return (f"Over {and_nl(names)} hebben we (nog) geen cijfers. Het cijfer van de hele gemeente telt "
             f"{'die wijk' if len(names) == 1 else 'die wijken en dorpen'} en {'de' if len(names) == 1 else 'hun'} "
             "inwoners daarom niet mee.")
 
@@ -189,14 +187,14 @@ def left_out_sentence(left_out, catalogue: pd.DataFrame) -> str:
     parts = []
     for source, first, last, began, stopped, gaps in left_out:
         labels = catalogue.loc[(_source_of(catalogue) == source).to_numpy(), "label_nl"].str.lower().tolist()
-        name = SOURCE_B1[source][1] if source in SOURCE_B1 else _and(labels or [source])
+        name = SOURCE_B1[source][1] if source in SOURCE_B1 else and_nl(labels or [source])
         since, until = _month_nl(first), _month_nl(last)
         when = (f"die hebben we alleen van {since} tot en met {until}" if began and stopped
                 else f"die hebben we pas sinds {since}" if began
                 else f"die hebben we na {until} niet meer" if stopped
                 else "")
         whole, some = [str(y) for y, nothing in gaps if nothing], [str(y) for y, nothing in gaps if not nothing]
-        missed = ([f"niet over {_and(whole)}"] if whole else []) + ([f"niet over heel {_and(some)}"] if some else [])
+        missed = ([f"niet over {and_nl(whole)}"] if whole else []) + ([f"niet over heel {and_nl(some)}"] if some else [])
         if missed:
             when = f"{when}, en {' en '.join(missed)}" if when else f"die hebben we {' en '.join(missed)}"
         parts.append(f"{name[:1].upper()}{name[1:]} tellen we hier niet mee: "
@@ -211,7 +209,7 @@ def regrouped_sentence(wijk: str, years) -> str:
     (:func:`published.across_builds`)."""
     years = sorted(int(y) for y in years)
     when = (f"{years[0]}" if len(years) == 1 else f"{years[0]} tot en met {years[-1]}"
-            if years == list(range(years[0], years[-1] + 1)) else _and([str(y) for y in years]))
+            if years == list(range(years[0], years[-1] + 1)) else and_nl([str(y) for y in years]))
     return (f"Over {when} laten we voor {wijk} geen cijfers zien. De wijk heeft nu andere buurten dan toen we "
             "die jaren lieten zien. Uit het verschil tussen de oude en de nieuwe cijfers zou u anders kunnen "
             "uitrekenen hoeveel er in één buurt waren.")
@@ -231,7 +229,7 @@ def _what(domain: str, sources) -> str:
     """What a domain's figures count, named by the sources they count (``signalen die het wijkteam noteert``)."""
     ordered = [s for s in SOURCE_B1 if s in sources] + [s for s in sources if s not in SOURCE_B1]
     named = list(dict.fromkeys(SOURCE_B1[s][0] if s in SOURCE_B1 else DOMAIN_B1[domain][1] for s in ordered))
-    return _and(named) if named else DOMAIN_B1[domain][1]
+    return and_nl(named) if named else DOMAIN_B1[domain][1]
 
 
 def gemeente_names(areas: pd.DataFrame) -> pd.Series:
@@ -482,7 +480,7 @@ def wijk_page(wijk: pd.Series, rates: pd.DataFrame, catalogue: pd.DataFrame, thr
     # ``catalogue``: the signals with counts (a topic, a signal or a source without data is not promised)
     domains = [d for d in DOMAIN_B1 if (own["domain"] == d).any() or d in no_figures]
     topics = [TOPIC_B1[d] for d in domains]
-    intro = (f" We kijken naar {NUMBER_B1[len(topics)]}: {_and(topics)}." if topics else "")
+    intro = (f" We kijken naar {NUMBER_B1[len(topics)]}: {and_nl(topics)}." if topics else "")
     compare = ("" if own.empty and no_figures         # a wijk no source delivered for: nothing to compare
                else f"We vergelijken de jaren met elkaar; {esc(name)} is de hele gemeente." if alone
                else f"We vergelijken de jaren met elkaar en met {esc(gemeente)}.")
