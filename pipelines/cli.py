@@ -628,8 +628,10 @@ def explain(
         settings = catalog.run_loads_and_settings(con, marts[0])[0] if marts else {}
         shifts = (settings.get("shared_shifts") or {}).get(catalog.area_municipality(con, code) or "", [])
     if series.empty and young:
+        from pipelines.export import OWN_PERIODS
+
         _fail(f"no scores for {code} yet: it is a buurt a later division added, and its series begin at its own first "
-              "counts, which are too few to judge; a series is scored once it has 9 weeks (or months) of its own")
+              f"counts, which are too few to judge; a series is scored once it has {OWN_PERIODS} weeks (or months) of its own")
     if series.empty:
         _fail(f"no scores for {code} yet; run the weekly flow first (wijkradar run)")
     if period:

@@ -18,6 +18,7 @@ from typing import Callable
 
 import pandas as pd
 
+from models.auto import AutoDetector
 from pipelines import catalog, feedback
 from pipelines.export_folder import recover, write_set
 from pipelines.faults import fault_point
@@ -195,9 +196,11 @@ def partial_notes(con, most: int = 6) -> dict[str, tuple[str, ...]]:
     return out
 
 
-#: The periods of its own a buurt a later division added needs before its series is scored (``score.build_panel``,
-#: ``wijkradar explain``): what a list says of the parts of a split buurt.
-OWN_PERIODS = 9
+#: The periods of its own a buurt a later division added has when its series is first scored: its series begins at
+#: its own first count (``score.build_panel``) and the detector scores a period once ``history_needed`` periods lie
+#: before it (``models.short.moving_baseline``: the 10th), as ``wijkradar detect`` counts them. What a list says of
+#: the parts of a split buurt, and ``wijkradar explain`` of a young buurt.
+OWN_PERIODS = AutoDetector().history_needed + 1
 
 
 def _split_notes_of(con, ref) -> dict[str, tuple[str, ...]]:

@@ -92,14 +92,14 @@ def test_the_team_reads_that_its_buurt_was_split_its_flag_ended_and_when_the_par
         assert (f"Het lopende signaal van {OLD} (alarm fysiek, sinds 2026-W43; laatst op de lijst van 2026-W47) is "
                 "daarom beëindigd: buurt gesplitst.") in said
         assert said.endswith("er zijn nog geen tellingen onder de nieuwe codes geleverd.")
-        # the first counts under the new codes: the parts are judged from their 9th week (month) of their own
+        # the first counts under the new codes: the parts are judged from their 10th week (month) of their own
         # (2026 has 53 weeks)
         first = pd.DataFrame({"area_code": PARTS, "signal": ["zwerfafval", "eenzaamheid"], "period": ["week", "month"],
                               "period_start": pd.to_datetime(["2026-11-23", "2026-11-01"]), "count": 1,
                               "source": ["meldingen", "wijkteam"], "load_id": "new"})
         insert_frame(con, "core.signal_counts", first[SIGNAL_COUNT_COLUMNS])
         said = split_notes(con, [])["zuid-oost"][0]
-        assert said.endswith("op zijn vroegst vanaf 2027-W03 (weeksignalen) en juli 2027 (maandsignalen).")
+        assert said.endswith("op zijn vroegst vanaf 2027-W04 (weeksignalen) en augustus 2027 (maandsignalen).")
         # once every part with counts is scored they are ordinary buurten of the list: nothing more to say
         insert_frame(con, "marts.series_scores", first.assign(expected=1.0, upper=3.0, score=0.0, pvalue=0.5,
                                                               alarm=False, method="short", reason=None)
