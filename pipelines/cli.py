@@ -507,12 +507,11 @@ def flags(
             _fail(export_failure(exc, home.exports / run.run_period, "give the command again"))
         except NotRecorded as exc:
             from pipelines.flows import not_recorded
-            from pipelines.warehouse import system_failure
 
-            failure = system_failure(exc.__cause__)
-            if failure is None:
+            sentence = not_recorded(run, exc, then="give the command again")
+            if sentence is None:
                 raise
-            _fail(not_recorded(run, *failure, then="give the command again"))
+            _fail(sentence)
     for t, files in paths.items():
         if team is None or t == team:
             console.print(escape(home.shown(next(p for p in files if p.suffix == f".{format}"))))

@@ -448,16 +448,21 @@ def export(home: Home, run: Run) -> dict[str, list[Path]] | str | Stop:
         except OSError as exc:
             return export_failure(exc, home.exports / run.run_period)
         except NotRecorded as exc:
-            failure = system_failure(exc.__cause__)
-            if failure is None:
+            sentence = not_recorded(run, exc)
+            if sentence is None:
                 raise                    # a fault of wijkradar's: its traceback, for whoever maintains it
-            return Stop(not_recorded(run, *failure))
+            return Stop(sentence)
 
 
-def not_recorded(run: Run, problem: str, remedy: str, then: str = "run again (wijkradar run)") -> str:
+def not_recorded(run: Run, exc: NotRecorded, then: str = "run again (wijkradar run)") -> str | None:
     """One sentence for lists put in place whose record in ``meta.lists`` failed on a failure of the system
-    (``warehouse.system_failure``): they are the ones to send, and ``then`` (the next run) records them, writing
-    the same lists again (red team 12c F1: "the step that failed changed nothing", the new lists in place)."""
+    (``warehouse.system_failure`` of ``exc``'s cause): they are the ones to send, and ``then`` (the next run) records
+    them, writing the same lists again (red team 12c F1: "the step that failed changed nothing", the new lists in
+    place). None when the cause is no failure of the system (a fault of wijkradar's, for the caller to raise)."""
+    failure = system_failure(exc.__cause__)
+    if failure is None:
+        return None
+    problem, remedy = failure
     return (f"the lists of {run.run_period} (run {run.run_id}) are in place in exports/{run.run_period}/, but the "
             f"warehouse could not record that they were written: {problem}; {remedy} and {then}: it writes the "
             "same lists again and records them")

@@ -209,13 +209,11 @@ def redelivered_months(con: Con, before: pd.Timestamp) -> pd.DataFrame:
     level, signals`` (of that latest listing), ``sources`` (those of the counts delivered again, comma-separated) and
     ``provisional`` (whether one of them is still provisional). A flag of these that no longer holds is closed on the
     next list as ``herzien``, not dropped without a word (red team 12a F2)."""
-    from models.calendar import parse_period_label
-
     listed = con.execute(
         "SELECT f.area_code, f.domain, f.period_start, r.run_period, r.started_at, f.since, f.level, f.signals, "
         "r.loads FROM marts.area_flags f JOIN meta.runs r USING (run_id) "
         "WHERE f.period = 'month' AND f.status <> 'herzien'").df()      # a herzien row is no listing of the rise
-    listed = listed[listed["run_period"].map(lambda p: parse_period_label(p)[1] < before).astype(bool)]
+    listed = seen_before(listed, before)
     columns = ["area_code", "domain", "period_start", "since", "level", "signals", "sources", "provisional"]
     if listed.empty:
         return pd.DataFrame(columns=columns)
@@ -242,7 +240,8 @@ def redelivered_months(con: Con, before: pd.Timestamp) -> pd.DataFrame:
 
 
 def seen_before(listed: pd.DataFrame, before: pd.Timestamp) -> pd.DataFrame:
-    """The rows of :func:`listed_months` of runs whose period starts before ``before``."""
+    """The rows of ``listed`` (a frame with ``run_period``: :func:`listed_months`, :func:`redelivered_months`) of runs
+    whose period starts before ``before``."""
     from models.calendar import parse_period_label
 
     if listed.empty:
