@@ -609,6 +609,36 @@ def recent_level(y, mu, level, level_of, ref, out_idx, out_d, n_out, c, phi, m0,
     return m0, phi, True
 
 
+@njit(cache=True, nogil=True, fastmath=FAST)
+def excluded_level(Y, row, col, ex_level, level, ref, slope, m0, phi, z):
+    """The prediction ``m0``, or its level in the periods the baseline leaves out where they fall clearly short of
+    it. Returns (prediction, moved).
+
+    The baseline leaves out the periods just before the evaluated one (``past_periods_excluded``), so that a rise
+    under way does not raise its own threshold. That also hides the end of a rise: a monthly baseline of three
+    years with a rise of most of a year in its last one fits a trend through it, and the trend goes on predicting
+    the rise a year after the counts came back (expected 40 to 51 a month against counts of 10 to 22). Downward
+    only, so a rise under way can only leave the prediction where it is: where the excluded periods (those
+    delivered) hold fewer counts than the fit predicts for them (its seasonal levels and kept trend, scaled as the
+    prediction was moved by :func:`recent_level`) by more than ``z`` quasi-Poisson standard errors, the prediction
+    is scaled by their counts over that prediction. The dispersion stays the fit's.
+    """
+    scale = m0 / max(level[ref], MU_FLOOR)
+    n = ex_level.shape[0]
+    Yx = 0.0
+    E = 0.0
+    for k in range(n):
+        lev = ex_level[k]
+        v = Y[row, col - n + k]
+        if lev < 0 or v != v:                      # no such level in the fit, or never delivered
+            continue
+        Yx += v
+        E += level[lev] * math.exp(-slope * (n - k)) * scale
+    if E <= 0.0 or Yx >= E or (E - Yx) <= z * math.sqrt(phi * max(E, MU_FLOOR)):
+        return m0, False
+    return m0 * max(Yx, 0.5) / E, True
+
+
 def workspace(design: Design) -> Workspace:
     """Scratch buffers for one thread's fits."""
     L, n, R, maxlen = design.n_levels, len(design.t), len(design.run_start), int(design.run_len.max())
@@ -618,7 +648,8 @@ def workspace(design: Design) -> Workspace:
 
 @njit(cache=True, nogil=True, fastmath=FAST)
 def baseline_cells(Y, si, ti, offsets, design, ws, ref, trend, keep_t, trend_ok, reweight, threshold, max_iter,
-                   r_compatible, mu0, phi, ok, cap, recent, above, below, z_above, z_below, z_fit, moved, covered):
+                   r_compatible, mu0, phi, ok, cap, recent, above, below, z_above, z_below, z_fit, moved, covered,
+                   ex_level, z_ex):
     """The Noufaily baseline of every cell (si[j], ti[j]) of the count matrix ``Y``.
 
     With ``trend``, a trend is kept where it converged, its t statistic exceeds ``keep_t`` (the
@@ -626,7 +657,9 @@ def baseline_cells(Y, si, ti, offsets, design, ws, ref, trend, keep_t, trend_ok,
     largest baseline count (``inf``: no such rule), ``trend_ok`` (enough years) and no period was so far out
     that the dispersion had to be bounded; elsewhere the fit is redone without trend. With ``recent`` > 0 the
     prediction is then the level of the last ``recent`` baseline periods where the fit does not reach it (see
-    :func:`recent_level`; ``moved`` marks those cells).
+    :func:`recent_level`; ``moved`` marks those cells). With ``ex_level`` (the seasonal level of each excluded
+    period, offsets ``-len(ex_level)`` .. -1; -1 where the fit has no such level) the prediction is then checked
+    against the excluded periods too (see :func:`excluded_level`; empty: never).
 
     Periods never delivered (NaN in ``Y``) are left out of the fits (weight 0, as R's glm leaves out NA). A cell
     is fitted only where every seasonal level keeps at least half of its baseline periods (a missing week takes
@@ -680,6 +713,7 @@ def baseline_cells(Y, si, ti, offsets, design, ws, ref, trend, keep_t, trend_ok,
                 mu0[j], phi[j], ok[j], moved[j] = np.nan, np.nan, False, False
                 continue
         keep = False
+        kept_slope = 0.0
         if trend:
             m0, ph, slope, var, conv, extreme, n_out, c = quasi_poisson_row(
                 y, Sy, Syy, Syt, design, ref, trend, reweight, threshold, max_iter, r_compatible, ws, mu, out_idx,
@@ -689,6 +723,7 @@ def baseline_cells(Y, si, ti, offsets, design, ws, ref, trend, keep_t, trend_ok,
             keep = (conv and trend_ok and not extreme and m0 <= cap * top
                     and abs(slope) > keep_t * math.sqrt(max(var, 1e-300)))
             if keep:
+                kept_slope = slope
                 mu0[j], phi[j], ok[j] = m0, ph, conv
                 if recent > 0:
                     _fitted(slope, design, ws, mu)
@@ -706,3 +741,6 @@ def baseline_cells(Y, si, ti, offsets, design, ws, ref, trend, keep_t, trend_ok,
             mu0[j], phi[j], moved[j] = recent_level(y, mu, ws.level, level_of, ref, out_idx, out_d, n_out, c, phi[j],
                                                     mu0[j], recent, above, below, z_above, z_below, z_fit, n_miss,
                                                     gone)
+        if ex_level.shape[0] > 0 and ok[j]:
+            mu0[j], shifted = excluded_level(Y, row, col, ex_level, ws.level, ref, kept_slope, mu0[j], phi[j], z_ex)
+            moved[j] = moved[j] or shifted

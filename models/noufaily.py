@@ -84,6 +84,11 @@ class NoufailyDetector(Detector):
         (``None``: never, as R). A trend fitted across a step in level (5 a week, then 15) extrapolates the step
         forward (25 to 31 a week two years on), and a fit without trend mixes the old level in; a steady trend
         of +23 % a year stays within 1.17. ``auto`` uses (1.25, 1.05) (``models.glm_kernel.recent_level``).
+    excluded_z : where the ``past_periods_excluded`` periods (those delivered) hold fewer counts than the fit
+        predicts for them by more than ``excluded_z`` quasi-Poisson standard errors, the prediction is scaled by
+        their counts over that prediction (downward only, so a rise under way never raises its own threshold;
+        ``models.glm_kernel.excluded_level``). A rise of most of a year in the last of three monthly baseline years
+        tilts the trend, which then predicts the rise a year after it ended. ``None``: never, as R.
     min_cases, min_cases_window : no alarm unless at least ``min_cases`` counts fell in the
         last ``min_cases_window`` periods (farringtonFlexible's ``limit54``).
     r_compatible_trend_test : reproduce R surveillance's trend test exactly. After reweighting,
@@ -130,6 +135,7 @@ class NoufailyDetector(Detector):
         r_compatible_trend_test: bool = False,
         cap_trend: bool | float = True,
         recent_ratio: tuple[float, float] | None = None,
+        excluded_z: float | None = None,
         max_iter: int = 50,
         chunk_size: int = 20_000,
         n_jobs: int = -1,
@@ -149,6 +155,7 @@ class NoufailyDetector(Detector):
         self.r_compatible_trend_test = r_compatible_trend_test
         self.cap_trend = cap_trend
         self.recent_ratio = recent_ratio
+        self.excluded_z = excluded_z
         self.max_iter = max_iter
         self.chunk_size = chunk_size
         self.n_jobs = n_jobs
@@ -173,6 +180,12 @@ class NoufailyDetector(Detector):
         self.levels_ = (levels[used][:, None] == present[None, :]).astype(float)
         self.reference_level_ = int(np.flatnonzero(present == self.no_periods)[0])
         self.design_ = Design(self.offsets_, self.level_of_, len(present))
+        # the seasonal level of each excluded period -ppe .. -1 (-1: a level the fit does not have)
+        excluded = levels[(offsets < 0) & ~used]
+        at = np.searchsorted(present, excluded)
+        known = (at < len(present)) & (present[np.minimum(at, len(present) - 1)] == excluded)
+        self.excluded_level_ = (np.where(known, at, -1).astype(np.int64) if self.excluded_z is not None
+                                else np.empty(0, dtype=np.int64))
         # the trend is kept when its two-sided t-test has p < trend_pvalue, i.e. |t| above this
         self.keep_t_ = float(-special.stdtrit(len(self.offsets_) - len(present) - 1, self.trend_pvalue / 2))
         return self
@@ -258,7 +271,8 @@ class NoufailyDetector(Detector):
                        self.reference_level_, self.trend, self.keep_t_, self.b >= 3, self.reweight,
                        self.weights_threshold, self.max_iter, self.r_compatible_trend_test, mu0, phi, ok,
                        _trend_cap(self.cap_trend), recent, *map(float, self.recent_ratio or (1.0, 1.0)),
-                       *self.RECENT_Z, self.RECENT_FIT_Z, moved, covered)
+                       *self.RECENT_Z, self.RECENT_FIT_Z, moved, covered, self.excluded_level_,
+                       float(self.excluded_z or 0.0))
         return mu0, phi, ok, covered
 
 

@@ -49,3 +49,52 @@ def test_the_level_of_the_last_half_year_replaces_a_prediction_far_from_it():
     a, ev = NoufailyDetector(**kw).score_matrix(ms, 230, bounds=False)
     b, _ = NoufailyDetector(**kw, recent_ratio=(1.25, 1.05)).score_matrix(ms, 230, bounds=False)
     assert np.mean(a["expected"][ev] != b["expected"][ev]) < 0.01
+
+
+def _monthly(y: np.ndarray) -> pd.DataFrame:
+    S, T = y.shape
+    return pd.DataFrame({"s": np.repeat(np.arange(S), T), "period_index": np.tile(np.arange(1, T + 1), S),
+                         "count": y.ravel()})
+
+
+def test_a_monthly_baseline_stops_predicting_a_rise_its_excluded_months_show_has_ended():
+    """A rise of 8 months (x2.4) in the last of the three baseline years tilted the trend, which predicted the
+    rise on a year after it ended (the demo's Zuid eenzaamheid: 40 to 51 a month against counts of 10 to 22).
+    With ``excluded_z`` the 6 months the baseline leaves out bring it down where they fall clearly short of it;
+    a rise under way in those months never moves it, and a steady series is left alone."""
+    from models.noufaily import MONTHLY_SETTINGS
+    rng = np.random.default_rng(12)
+    S, T = 40, 72
+    mean = np.full(T, 20.0)
+    mean[40:48] = 48.0                                   # the rise, months 41-48; evaluated from month 57
+    m = to_matrix(_monthly(rng.poisson(mean, (S, T))), ["s"])
+    kw = dict(MONTHLY_SETTINGS, cap_trend=1.5)
+    plain, ev = NoufailyDetector(**kw).score_matrix(m, 57, bounds=False)
+    checked, ev2 = NoufailyDetector(**kw, excluded_z=3.0).score_matrix(m, 57, bounds=False)
+    assert (ev == ev2).all() and ev.sum() == S * 16
+    first = ev[:, 56:60]                                   # months 57-60: the kept trend extrapolates the rise
+    assert np.mean(plain["expected"][:, 56:60][first]) > 40
+    assert 17 < np.mean(checked["expected"][:, 56:60][first]) < 26
+    assert (checked["expected"][ev] <= plain["expected"][ev] + 1e-9).all()     # downward only
+    assert (checked["phi"][ev] == plain["phi"][ev]).all()
+
+    under_way = mean.copy()
+    under_way[60:] = 48.0                                  # a rise in the excluded months: nothing moves
+    mu = to_matrix(_monthly(rng.poisson(under_way, (S, T))), ["s"])
+    a, ev = NoufailyDetector(**kw).score_matrix(mu, 67, bounds=False)
+    b, _ = NoufailyDetector(**kw, excluded_z=3.0).score_matrix(mu, 67, bounds=False)
+    assert (a["expected"][ev] == b["expected"][ev]).all()
+
+    steady = to_matrix(_monthly(rng.poisson(20.0, (S, T))), ["s"])
+    a, ev = NoufailyDetector(**kw).score_matrix(steady, 40, bounds=False)
+    b, _ = NoufailyDetector(**kw, excluded_z=3.0).score_matrix(steady, 40, bounds=False)
+    assert np.mean(a["expected"][ev] != b["expected"][ev]) < 0.01
+
+
+def test_auto_checks_the_excluded_months_of_monthly_series_only():
+    """``AutoDetector(excluded_z=3.0)`` hands the check to its monthly baseline; weekly baselines keep the
+    recent-level rule and no check of their 26 excluded weeks (the weekly grid's numbers stand)."""
+    from models.auto import AutoDetector
+    assert AutoDetector(frequency=12).noufaily().excluded_z == 3.0
+    assert AutoDetector(frequency=52).noufaily().excluded_z is None
+    assert AutoDetector(frequency=12, excluded_z=None).noufaily().excluded_z is None
