@@ -53,7 +53,9 @@ BAYES_ANY = "Bayes: outbreak of size 1, 2, 3 or 5"
 BAYES_DRIFT = "Bayes: drift +50 % over 12 weeks"
 BAYES_EITHER = "Bayes: outbreak of any size, or drift"
 TOLD = {BAYES_OWN: "shape and size", BAYES_ANY: "shape", BAYES_DRIFT: "shape", BAYES_EITHER: "both shapes"}
-BASE_NAMES = {"fitted": "fitted baseline", "form": "baseline of the true form", "true": "true baseline"}
+BASE_NAMES = {"fitted": "fitted baseline", "form": "baseline of the true form",
+              "pooled": "baseline of the true form pooled over its scenario's series",
+              "shape": "true shape with its own level", "true": "true baseline"}
 TARGETS = {"pod": 0.25, "drift": 0.35}
 CLEAN = "drift found, thresholds before the first outbreak"
 
@@ -147,10 +149,13 @@ def layout(sim: pd.DataFrame, scen: pd.DataFrame, first: int, auto: AutoDetector
     with np.errstate(divide="ignore"):
         auto_ev = -np.log10(res["pvalue"][:, col:])
     form, form_phi = form_baseline(m.counts, m.first_index, eval_start)
+    pooled, pooled_phi = pooled_form_baseline(m.counts, series.groupby(BASELINE).ngroup().to_numpy(), m.first_index,
+                                              eval_start)
+    shape, shape_phi = shape_baseline(m.counts, order["baseline"].to_numpy().reshape(S, T), m.first_index, eval_start)
     true_phi = np.broadcast_to(series["phi"].to_numpy()[:, None], (S, T - col))
     return {"y": m.counts[:, col:], **truth, "series": series, "fitted": base["expected"][:, col:],
             "fitted_phi": base["phi"][:, col:], "form": form[:, col:], "form_phi": form_phi[:, col:],
-            "true_phi": true_phi, "auto": auto_ev, "auto_alarm": res["alarm"][:, col:], "keys": m.keys}
+            "pooled": pooled[:, col:], "pooled_phi": pooled_phi[:, col:], "shape": shape[:, col:], "shape_phi": shape_phi[:, col:], "true_phi": true_phi, "auto": auto_ev, "auto_alarm": res["alarm"][:, col:], "keys": m.keys}
 
 
 def form_baseline(y: np.ndarray, first_index: int, eval_start: int,
@@ -179,13 +184,55 @@ def form_baseline(y: np.ndarray, first_index: int, eval_start: int,
     return mu, np.broadcast_to(np.maximum(1.0, pearson)[:, None], (S, T))
 
 
+def pooled_form_baseline(y: np.ndarray, group: np.ndarray, first_index: int, eval_start: int,
+                         iterations: int = 100) -> tuple[np.ndarray, np.ndarray]:
+    """The simulation's own form (log-linear trend and two yearly harmonics) fitted to every series of a group at
+    once, each series with its own level (Poisson GLM, shared slope and harmonics, per-series intercepts), on the
+    periods before ``eval_start``, with each series' Pearson dispersion (at least 1): a season and trend estimated
+    from many series that share them, as the buurten of one signal might, the level from the series alone."""
+    S, T = y.shape
+    t = np.arange(first_index, first_index + T)
+    w = 2 * np.pi * t / 52
+    X = np.column_stack([t / 100, np.cos(w), np.sin(w), np.cos(2 * w), np.sin(2 * w)])
+    n = eval_start - first_index
+    Xn, yn = X[:n], y[:, :n].astype(float)
+    mu = np.empty((S, T))
+    for g in np.unique(group):
+        rows = group == g
+        yg = yn[rows]
+        beta = np.zeros(X.shape[1])
+        for _ in range(iterations):
+            shape = np.exp(Xn @ beta)
+            level = np.log(np.maximum(yg.sum(axis=1), 0.5) / shape.sum())      # each series' own level given b
+            m_g = np.exp(level[:, None] + (Xn @ beta)[None, :])
+            step = np.linalg.solve(np.einsum("sn,ni,nj->ij", m_g, Xn, Xn), ((yg - m_g) @ Xn).sum(axis=0))
+            beta += step
+            if np.abs(step).max() < 1e-10:
+                break
+        level = np.log(np.maximum(yg.sum(axis=1), 0.5) / np.exp(Xn @ beta).sum())
+        mu[rows] = np.exp(level[:, None] + (X @ beta)[None, :])
+    pearson = (((yn - mu[:, :n]) ** 2) / mu[:, :n]).sum(axis=1) / (n - 1)
+    return mu, np.broadcast_to(np.maximum(1.0, pearson)[:, None], (S, T))
+
+
+def shape_baseline(y: np.ndarray, true: np.ndarray, first_index: int, eval_start: int) -> tuple[np.ndarray, np.ndarray]:
+    """The true baseline's shape (season and trend) at the series' own level: the true mean scaled so that it
+    sums to the series' counts of every period before ``eval_start`` (where the grid has no event), with the
+    Pearson dispersion around it (at least 1). What a baseline could approach whose season and trend are
+    estimated from many series that share them (the buurten of one signal) and whose level is each series' own."""
+    n = eval_start - first_index
+    mu = true * (y[:, :n].sum(axis=1) / true[:, :n].sum(axis=1))[:, None]
+    pearson = (((y[:, :n] - mu[:, :n]) ** 2) / mu[:, :n]).sum(axis=1) / (n - 1)
+    return mu, np.broadcast_to(np.maximum(1.0, pearson)[:, None], y.shape)
+
+
 def statistics(d: dict) -> dict[tuple[str, str], np.ndarray]:
     """Every statistic of the table, larger = more evidence, keyed by (statistic, baseline)."""
     y = d["y"]
     on = {"fitted": (d["fitted"], d["fitted_phi"]), "form": (d["form"], d["form_phi"]),
-          "true": (d["baseline"], d["true_phi"])}
+          "pooled": (d["pooled"], d["pooled_phi"]), "shape": (d["shape"], d["shape_phi"]), "true": (d["baseline"], d["true_phi"])}
     out = {("auto's calibrated p-value", "fitted"): d["auto"]}
-    every, two = ("fitted", "form", "true"), ("fitted", "true")
+    every, two = ("fitted", "form", "pooled", "shape", "true"), ("fitted", "true")
     for name, windows, bases in (("window scan 1-4", (1, 2, 3, 4), every), ("single week", (1,), every),
                                  ("window scan 1-8", range(1, 9), two), ("window of 4 weeks", (4,), two),
                                  ("window of 8 weeks", (8,), two)):
@@ -195,7 +242,7 @@ def statistics(d: dict) -> dict[tuple[str, str], np.ndarray]:
         for base in ("fitted", "true"):
             out[(f"CUSUM +{round(100 * (shift - 1))} %", base)] = cusum_chart(y, *on[base], shift)
     own_k = d["series"]["k"].to_numpy()[:, None]
-    for base in ("fitted", "form", "true"):
+    for base in ("fitted", "form", "pooled", "shape", "true"):
         by_size = {k: outbreak_evidence(y, *on[base], k) for k in SIZES}
         out[(BAYES_OWN, base)] = np.select([own_k == k for k in SIZES], list(by_size.values()), -np.inf)
         out[(BAYES_ANY, base)] = np.logaddexp.reduce(list(by_size.values())) - np.log(len(SIZES))
@@ -340,7 +387,14 @@ def main() -> None:
            "dispersion); *form*: a Poisson GLM of the simulation's own form (log-linear trend and two yearly "
            "harmonics) fitted per series to the six years before the evaluated one, where the grid has no event, "
            "with its Pearson dispersion: the best a baseline can be estimated from these series, short of being "
-           "told the truth; *true*: the simulation's in-control mean (`baseline`, without drift or outbreak) with "
+           "told the truth; *pooled*: the same form fitted to all series of the baseline scenario at once (64: 16 "
+           "replicates x 4 outbreak sizes; the drifts' 64), slope and harmonics shared, each series with its own level, "
+           "and each series' Pearson dispersion: a season and trend estimated from many series that share them, "
+           "as the buurten of one signal might (the grid's series of a scenario share their level too; the pooled fit "
+           "does not use that); *shape*: the true mean's shape (season and trend) scaled to each series' own level over "
+           "those six years, with its Pearson dispersion: told what a baseline estimated from many series sharing "
+           "their season and trend (the buurten of one signal) could approach, estimating only its level and "
+           "dispersion; *true*: the simulation's in-control mean (`baseline`, without drift or outbreak) with "
            "the scenario's dispersion.", "",
            "## The detector that knows everything but when", "",
            "The window and CUSUM rows are rules a detector can use. The *Bayes* rows (`models.bounds`) are told "
@@ -386,7 +440,7 @@ def conclusions(table: pd.DataFrame, n: dict[str, int]) -> list[str]:
     lines = []
     for col, key, what in (("POD", "pod", "POD"), ("drift found within 8 weeks", "drift", "Drift found within 8 weeks")):
         best = []
-        for base in ("fitted", "form", "true"):
+        for base in ("fitted", "form", "pooled", "shape", "true"):
             r = table[(table["baseline"] == base) & (table["told"] != TOLD[BAYES_OWN])].sort_values(col).iloc[-1]
             margin = 1.96 * np.sqrt(r[col] * (1 - r[col]) / n[key])
             best.append(f"on the {BASE_NAMES[base]} {r['statistic']}, {r[col]:.3f} (+- {margin:.3f})")
