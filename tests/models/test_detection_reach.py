@@ -56,3 +56,33 @@ def test_the_baseline_of_the_true_form_is_the_poisson_glm_of_every_series():
         assert mu[i] == pytest.approx(glm.predict(X), rel=1e-6)
     assert np.abs(np.log(mu / truth)).mean() < 0.1      # close to the truth it was drawn from
     assert phi.shape == y.shape and (phi >= 1.0).all() and phi[1, 0] == pytest.approx(1.5, abs=0.3)
+
+
+def test_the_pooled_baseline_is_one_poisson_glm_per_group_with_an_own_level_per_series():
+    """Slope and harmonics shared by a group's series, each series its own intercept: the Poisson GLM with a
+    dummy per series (sklearn's solver as the independent reference); groups are fitted apart."""
+    from sklearn.linear_model import PoissonRegressor
+
+    from models.simulate import baseline_mean, grid, negative_binomial
+
+    scen = grid(levels=(0.0, 1.6), trend=(0.002,), season=(True,), phi=(1.5,), k=(0,))
+    rng = np.random.default_rng(5)
+    truth = np.vstack([baseline_mean(s, 364) * f for _, s in scen.iterrows() for f in (0.7, 1.0, 1.4)])
+    y = negative_binomial(rng, truth, 1.5)
+    group = np.repeat([0, 1], 3)
+    mu, phi = reach.pooled_form_baseline(y, group, 1, 313)
+    t = np.arange(1, 365)
+    w = 2 * np.pi * t / 52
+    X = np.column_stack([t / 100, np.cos(w), np.sin(w), np.cos(2 * w), np.sin(2 * w)])
+    for g in (0, 1):
+        rows = np.flatnonzero(group == g)
+        design = np.vstack([np.column_stack([np.eye(3)[np.full(312, j)], X[:312]]) for j in range(3)])
+        glm = PoissonRegressor(alpha=0.0, fit_intercept=False, max_iter=5000, tol=1e-12).fit(
+            design, y[rows, :312].ravel())
+        for j, i in enumerate(rows):
+            full = np.column_stack([np.eye(3)[np.full(364, j)], X])
+            assert mu[i] == pytest.approx(glm.predict(full), rel=1e-5)
+    assert phi.shape == y.shape and (phi >= 1.0).all()
+    own, _ = reach.shape_baseline(y, truth, 1, 313)
+    assert own[:, :312].sum(axis=1) == pytest.approx(y[:, :312].sum(axis=1))     # the true shape at its own level
+    assert own[:, 312:] / own[:, :1] == pytest.approx(truth[:, 312:] / truth[:, :1])
