@@ -51,10 +51,12 @@ class AutoDetector(Detector):
         (99.9 % below 1.14) on the benchmark's off-grid draw, so 1.5 leaves them alone.
     recent_ratio : (above, below): where the baseline's prediction (with its kept trend, or without one) is more
         than ``above`` times the level of the last half year of its reference, or below that level by more than a
-        factor ``below``, beyond the noise of those 26 weeks, that level is the prediction, with its dispersion
-        around it (weekly only; ``NoufailyDetector(recent_ratio=...)``). A step from 5 to 15 a week was fitted as a
-        trend and extrapolated to 23-31 a week, hiding a doubling of the new level; a +23 % a year trend rises 17 %
-        over that distance and is left alone. ``None``: off.
+        factor ``below``, beyond the noise of those 26 weeks (6 months), that level is the prediction, with its
+        dispersion around it (``NoufailyDetector(recent_ratio=...)``; on monthly series at least the fit's
+        dispersion, as 6 months give too noisy a one). A step from 5 to 15 a week was fitted as a trend and
+        extrapolated to 23-31 a week, hiding a doubling of the new level; a +23 % a year trend rises 17 % over that
+        distance and is left alone. Monthly series after a step to a third alarmed in 2.0 % of quiet months (6.4 % in
+        the worst group), now 0.5 % (1.1 %; ``benchmarks/results/monthly_baseline.md``). ``None``: off.
     excluded_z : monthly only: where the 6 months the baseline leaves out fall short of what its fit predicts for
         them by more than ``excluded_z`` standard errors, the prediction is scaled down to their level
         (``NoufailyDetector(excluded_z=...)``). A rise of most of a year in the last of the three baseline years
@@ -93,9 +95,10 @@ class AutoDetector(Detector):
         """The baseline of the scan: Noufaily's settings, keeping a significant trend up to ``trend_cap`` times the
         largest baseline count (R's cap of 1 made the baselines of steadily growing series a third low)."""
         settings = MONTHLY_SETTINGS if self.frequency == 12 else {"frequency": self.frequency}
+        monthly = self.frequency == 12
         return NoufailyDetector(**{**settings, **({"b": b} if b else {}), "cap_trend": self.trend_cap,
-                                   "recent_ratio": self.recent_ratio if self.frequency == 52 else None,
-                                   "excluded_z": self.excluded_z if self.frequency == 12 else None})
+                                   "recent_ratio": self.recent_ratio, "recent_fit_phi_floor": monthly,
+                                   "excluded_z": self.excluded_z if monthly else None})
 
     @property
     def history_needed(self) -> int:

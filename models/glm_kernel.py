@@ -551,7 +551,7 @@ def _level_of_tail(y, level, level_of, ref, lo, seen, out_idx, out_d, n_out, c, 
 
 @njit(cache=True, nogil=True, fastmath=FAST)
 def recent_level(y, mu, level, level_of, ref, out_idx, out_d, n_out, c, phi, m0, recent, above, below, z_above,
-                 z_below, z_fit, n_miss, gone):
+                 z_below, z_fit, n_miss, gone, fit_phi_floor=False):
     """The prediction ``m0`` and dispersion ``phi`` of a fit, or the level of its last baseline periods and their
     dispersion around it where the fit does not reach them. Returns (prediction, dispersion, moved).
 
@@ -589,9 +589,9 @@ def recent_level(y, mu, level, level_of, ref, out_idx, out_d, n_out, c, phi, m0,
     S *= m0 / max(level[ref], MU_FLOOR)
     lo_level, hi_level = S / above, S * below
     if Y < lo_level - z_above * math.sqrt(phi * lo_level) or Y > hi_level + z_below * math.sqrt(phi * hi_level):
-        m0, phi = _level_of_tail(y, level, level_of, ref, lo, seen, out_idx, out_d, n_out, c, m0, max(Y, 0.5) / S,
-                                 n_miss, gone)
-        return m0, phi, True
+        m0, tail_phi = _level_of_tail(y, level, level_of, ref, lo, seen, out_idx, out_d, n_out, c, m0,
+                                      max(Y, 0.5) / S, n_miss, gone)
+        return m0, max(tail_phi, phi) if fit_phi_floor else tail_phi, True
     best, best_lo, best_seen, best_scale = z_fit, -1, 0, 1.0
     for k in range(1, 5):
         lo, seen = _tail_start(n, k * recent, n_miss, gone)
@@ -649,7 +649,7 @@ def workspace(design: Design) -> Workspace:
 @njit(cache=True, nogil=True, fastmath=FAST)
 def baseline_cells(Y, si, ti, offsets, design, ws, ref, trend, keep_t, trend_ok, reweight, threshold, max_iter,
                    r_compatible, mu0, phi, ok, cap, recent, above, below, z_above, z_below, z_fit, moved, covered,
-                   ex_level, z_ex):
+                   ex_level, z_ex, fit_phi_floor):
     """The Noufaily baseline of every cell (si[j], ti[j]) of the count matrix ``Y``.
 
     With ``trend``, a trend is kept where it converged, its t statistic exceeds ``keep_t`` (the
@@ -740,7 +740,7 @@ def baseline_cells(Y, si, ti, offsets, design, ws, ref, trend, keep_t, trend_ok,
             # ws.level, the weights and the means ``mu`` are the kept fit's (the trend fit's, or the refit without)
             mu0[j], phi[j], moved[j] = recent_level(y, mu, ws.level, level_of, ref, out_idx, out_d, n_out, c, phi[j],
                                                     mu0[j], recent, above, below, z_above, z_below, z_fit, n_miss,
-                                                    gone)
+                                                    gone, fit_phi_floor)
         if ex_level.shape[0] > 0 and ok[j]:
             mu0[j], shifted = excluded_level(Y, row, col, ex_level, ws.level, ref, kept_slope, mu0[j], phi[j], z_ex)
             moved[j] = moved[j] or shifted

@@ -98,3 +98,31 @@ def test_auto_checks_the_excluded_months_of_monthly_series_only():
     assert AutoDetector(frequency=12).noufaily().excluded_z == 3.0
     assert AutoDetector(frequency=52).noufaily().excluded_z is None
     assert AutoDetector(frequency=12, excluded_z=None).noufaily().excluded_z is None
+
+
+def test_a_monthly_step_down_is_not_extrapolated_and_keeps_the_fits_dispersion():
+    """A monthly series that fell from 30 to 10 a month got a falling trend fitted across the step, predicting 3.4
+    to 5 a month a year on (false alarms). With the recent-level rule (as weekly series have it) the prediction is
+    the last half year's level; on monthly series the dispersion stays at least the fit's (``recent_fit_phi_floor``:
+    6 months give too noisy a dispersion of their own), and ``auto`` uses both on monthly series."""
+    from models.auto import AutoDetector
+    from models.noufaily import MONTHLY_SETTINGS
+    rng = np.random.default_rng(21)
+    S, T = 40, 72
+    m = to_matrix(_monthly(rng.poisson(np.where(np.arange(T) >= 36, 10.0, 30.0), (S, T))), ["s"])
+    kw = dict(MONTHLY_SETTINGS, cap_trend=1.5)
+    plain, ev = NoufailyDetector(**kw).score_matrix(m, 49, bounds=False)
+    own, _ = NoufailyDetector(**kw, recent_ratio=(1.25, 1.05)).score_matrix(m, 49, bounds=False)
+    floor, _ = NoufailyDetector(**kw, recent_ratio=(1.25, 1.05), recent_fit_phi_floor=True).score_matrix(
+        m, 49, bounds=False)
+    late = np.zeros_like(ev)
+    late[:, 57:66] = True
+    late &= ev
+    assert np.mean(plain["expected"][late]) < 6.5
+    assert 7.5 < np.mean(floor["expected"][late]) < 12
+    assert (floor["expected"][ev] == own["expected"][ev]).all()
+    assert (floor["phi"][ev] >= plain["phi"][ev] - 1e-12).all()
+    assert (own["phi"][ev] < plain["phi"][ev] - 0.5).any()          # without the floor: the 6 months' own
+    nouf = AutoDetector(frequency=12).noufaily()
+    assert nouf.recent_ratio == (1.25, 1.05) and nouf.recent_fit_phi_floor
+    assert not AutoDetector(frequency=52).noufaily().recent_fit_phi_floor
