@@ -11,9 +11,11 @@ of weekly series (``recent_ratio``, ``models.glm_kernel.recent_level``) with at 
 
 Series: 6 years of months (negative binomial, ``models.simulate``'s draw), the last 24 evaluated; 24 baselines =
 level 2, 8 or 30 a month x dispersion 1.2 or 2.5 x no season or a yearly one (x1.6 peak to trough) x no trend or
-+15 % a year; six histories: *quiet*; *rise ended* (x2.4 for 8 months, ending 0 to 8 months before the first
++15 % a year; seven histories: *quiet*; *rise ended* (x2.4 for 8 months, ending 0 to 8 months before the first
 evaluated month, so inside the baseline of every evaluated month); *step up* (x1.6 for good, from 6 to 24 months
-before); *step down* (x0.6 for good, likewise); *step x3* and *step /3* (likewise). Each series is scored twice: as drawn (false alarms: the share of
+before); *step down* (x0.6 for good, likewise); *step x3* and *step /3* (likewise); *outage* (3 months read as 0,
+as a registration outage or a buurt left out of deliveries and read as a lower bound, anywhere from 3 months before
+the first evaluated month). Each series is scored twice: as drawn (false alarms: the share of
 evaluated months that alarm, per history and group of level x dispersion x season x trend; the expected count over
 the true mean), and with a new rise (x2 for 3 months from a random evaluated month; found: an alarm in those 3
 months). Seed 1212 (the check's z of 3 is the weekly downward rule's, ``NoufailyDetector.RECENT_FIT_Z``, and the
@@ -41,7 +43,7 @@ from models.simulate import negative_binomial  # noqa: E402
 KEYS = ["series", "copy"]
 STEPS = {"step up": 1.6, "step down": 0.6, "step x3": 3.0, "step /3": 1 / 3}
 MONTHS, EVALUATED = 72, 24
-HISTORIES = ("quiet", "rise ended", "step up", "step down", "step x3", "step /3")
+HISTORIES = ("quiet", "rise ended", "step up", "step down", "step x3", "step /3", "outage")
 
 
 def baselines() -> pd.DataFrame:
@@ -64,6 +66,9 @@ def history(kind: str, rng: np.random.Generator) -> np.ndarray:
     if kind == "rise ended":
         end = first - int(rng.integers(0, 9))
         f[end - 8:end] = 2.4
+    elif kind == "outage":
+        start = first - 3 + int(rng.integers(0, EVALUATED))
+        f[start:start + 3] = 0.0
     elif kind in STEPS:
         f[first - int(rng.integers(6, 25)):] = STEPS[kind]
     return f

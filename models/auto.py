@@ -57,8 +57,8 @@ class AutoDetector(Detector):
         extrapolated to 23-31 a week, hiding a doubling of the new level; a +23 % a year trend rises 17 % over that
         distance and is left alone. Monthly series after a step to a third alarmed in 2.0 % of quiet months (6.4 % in
         the worst group), now 0.5 % (1.1 %; ``benchmarks/results/monthly_baseline.md``). ``None``: off.
-    excluded_z : monthly only: where the 6 months the baseline leaves out fall short of what its fit predicts for
-        them by more than ``excluded_z`` standard errors, the prediction is scaled down to their level
+    excluded_z : monthly only: a significant trend is kept only where the 6 months the baseline leaves out do not
+        fall short of what it predicts for them by more than ``excluded_z`` standard errors
         (``NoufailyDetector(excluded_z=...)``). A rise of most of a year in the last of the three baseline years
         tilted the fitted trend, which went on predicting it after it ended (the demo's Zuid eenzaamheid: expected
         40 to 51 a month in early 2026 against counts of 10 to 22), hiding a new rise for a year; see

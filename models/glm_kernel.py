@@ -610,20 +610,22 @@ def recent_level(y, mu, level, level_of, ref, out_idx, out_d, n_out, c, phi, m0,
 
 
 @njit(cache=True, nogil=True, fastmath=FAST)
-def excluded_level(Y, row, col, ex_level, level, ref, slope, m0, phi, z):
-    """The prediction ``m0``, or its level in the periods the baseline leaves out where they fall clearly short of
-    it. Returns (prediction, moved).
+def fails_excluded(Y, row, col, ex_level, level, slope, phi, z, scale=1.0):
+    """Whether a kept trend (or a prediction moved up to the recent level: ``scale`` times the fit's) predicts the
+    periods the baseline leaves out clearly too high.
 
     The baseline leaves out the periods just before the evaluated one (``past_periods_excluded``), so that a rise
     under way does not raise its own threshold. That also hides the end of a rise: a monthly baseline of three
     years with a rise of most of a year in its last one fits a trend through it, and the trend goes on predicting
-    the rise a year after the counts came back (expected 40 to 51 a month against counts of 10 to 22). Downward
-    only, so a rise under way can only leave the prediction where it is: where the excluded periods (those
-    delivered) hold fewer counts than the fit predicts for them (its seasonal levels and kept trend, scaled as the
-    prediction was moved by :func:`recent_level`) by more than ``z`` quasi-Poisson standard errors, the prediction
-    is scaled by their counts over that prediction. The dispersion stays the fit's.
+    the rise a year after the counts came back (expected 40 to 51 a month against counts of 10 to 22). The
+    excluded periods are the trend's held-out test: where they (those delivered) hold fewer counts than the trend
+    fit predicts for them (its seasonal levels and slope) by more than ``z`` quasi-Poisson standard errors, the
+    trend fails it; so does a prediction the recent-level rule moved up to the last half year of the reference (the
+    rise's months) where the months since show the rise has ended. Only rises of the prediction are judged, never
+    the fit's own level: periods read low for another reason (an outage, a buurt left out of a delivery and read as
+    a lower bound of 0) can at most send the baseline back to the fit without trend, and counts above the
+    prediction (a rise under way) never move it.
     """
-    scale = m0 / max(level[ref], MU_FLOOR)
     n = ex_level.shape[0]
     Yx = 0.0
     E = 0.0
@@ -634,9 +636,7 @@ def excluded_level(Y, row, col, ex_level, level, ref, slope, m0, phi, z):
             continue
         Yx += v
         E += level[lev] * math.exp(-slope * (n - k)) * scale
-    if E <= 0.0 or Yx >= E or (E - Yx) <= z * math.sqrt(phi * max(E, MU_FLOOR)):
-        return m0, False
-    return m0 * max(Yx, 0.5) / E, True
+    return E > 0.0 and Yx < E and (E - Yx) > z * math.sqrt(phi * max(E, MU_FLOOR))
 
 
 def workspace(design: Design) -> Workspace:
@@ -658,8 +658,8 @@ def baseline_cells(Y, si, ti, offsets, design, ws, ref, trend, keep_t, trend_ok,
     that the dispersion had to be bounded; elsewhere the fit is redone without trend. With ``recent`` > 0 the
     prediction is then the level of the last ``recent`` baseline periods where the fit does not reach it (see
     :func:`recent_level`; ``moved`` marks those cells). With ``ex_level`` (the seasonal level of each excluded
-    period, offsets ``-len(ex_level)`` .. -1; -1 where the fit has no such level) the prediction is then checked
-    against the excluded periods too (see :func:`excluded_level`; empty: never).
+    period, offsets ``-len(ex_level)`` .. -1; -1 where the fit has no such level) a trend is kept only where it
+    also predicts the excluded periods (see :func:`fails_excluded`; empty: never checked).
 
     Periods never delivered (NaN in ``Y``) are left out of the fits (weight 0, as R's glm leaves out NA). A cell
     is fitted only where every seasonal level keeps at least half of its baseline periods (a missing week takes
@@ -722,6 +722,8 @@ def baseline_cells(Y, si, ti, offsets, design, ws, ref, trend, keep_t, trend_ok,
             # may have bent its slope to reach it: no evidence of a trend
             keep = (conv and trend_ok and not extreme and m0 <= cap * top
                     and abs(slope) > keep_t * math.sqrt(max(var, 1e-300)))
+            if keep and ex_level.shape[0] > 0:
+                keep = not fails_excluded(Y, row, col, ex_level, ws.level, slope, ph, z_ex)
             if keep:
                 kept_slope = slope
                 mu0[j], phi[j], ok[j] = m0, ph, conv
@@ -738,9 +740,12 @@ def baseline_cells(Y, si, ti, offsets, design, ws, ref, trend, keep_t, trend_ok,
         moved[j] = False
         if recent > 0 and ok[j]:
             # ws.level, the weights and the means ``mu`` are the kept fit's (the trend fit's, or the refit without)
+            fit_mu0, fit_phi = mu0[j], phi[j]
             mu0[j], phi[j], moved[j] = recent_level(y, mu, ws.level, level_of, ref, out_idx, out_d, n_out, c, phi[j],
                                                     mu0[j], recent, above, below, z_above, z_below, z_fit, n_miss,
                                                     gone, fit_phi_floor)
-        if ex_level.shape[0] > 0 and ok[j]:
-            mu0[j], shifted = excluded_level(Y, row, col, ex_level, ws.level, ref, kept_slope, mu0[j], phi[j], z_ex)
-            moved[j] = moved[j] or shifted
+            # a rise to the reference's last half year that the months since contradict is not made (a step up
+            # fitted as an overshooting trend fails the excluded months too, and its new level is right)
+            if (moved[j] and mu0[j] > fit_mu0 and ex_level.shape[0] > 0
+                    and fails_excluded(Y, row, col, ex_level, ws.level, kept_slope, fit_phi, z_ex, mu0[j] / fit_mu0)):
+                mu0[j], phi[j], moved[j] = fit_mu0, fit_phi, False

@@ -87,11 +87,13 @@ class NoufailyDetector(Detector):
     recent_fit_phi_floor : where ``recent_ratio`` moves the prediction to the level of the last half year, keep at
         least the fit's dispersion (the half year's own dispersion is that of only 6 periods on a monthly series:
         bounds too narrow by chance gave 2.9 % false alarms after a step x3 in the worst group).
-    excluded_z : where the ``past_periods_excluded`` periods (those delivered) hold fewer counts than the fit
-        predicts for them by more than ``excluded_z`` quasi-Poisson standard errors, the prediction is scaled by
-        their counts over that prediction (downward only, so a rise under way never raises its own threshold;
-        ``models.glm_kernel.excluded_level``). A rise of most of a year in the last of three monthly baseline years
-        tilts the trend, which then predicts the rise a year after it ended. ``None``: never, as R.
+    excluded_z : a significant trend is kept only where it also predicts the ``past_periods_excluded`` periods:
+        where they (those delivered) hold fewer counts than the trend fit predicts for them by more than
+        ``excluded_z`` quasi-Poisson standard errors, the fit without trend is used
+        (``models.glm_kernel.fails_excluded``). A rise of most of a year in the last of three monthly baseline years
+        tilts the trend, which then predicts the rise a year after it ended. Only the trend is judged: months read
+        low for another reason (an outage, a lower bound of 0) never take the baseline below the fit without trend,
+        and counts above the trend (a rise under way) never move it. ``None``: never, as R.
     min_cases, min_cases_window : no alarm unless at least ``min_cases`` counts fell in the
         last ``min_cases_window`` periods (farringtonFlexible's ``limit54``).
     r_compatible_trend_test : reproduce R surveillance's trend test exactly. After reweighting,

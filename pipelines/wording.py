@@ -359,8 +359,9 @@ SETTING_NAMES_NL = {
     "trend_cap": "Een trend telt mee zolang hij niet boven zoveel keer het hoogste eerdere aantal voorspelt",
     "recent_ratio": ("Het verwachte niveau wordt dat van het laatste halfjaar van de referentie als de voorspelling "
                      "zoveel keer erboven of eronder ligt"),
-    "excluded_z": ("Maandreeksen: het verwachte niveau zakt naar dat van de laatste 6 maanden (die niet in de "
-                   "referentie zitten) als die zoveel standaardfouten lager liggen dan voorspeld"),
+    "excluded_z": ("Maandreeksen: een trend, of een stijging naar het niveau van het laatste halfjaar van de "
+                   "referentie, telt niet mee als de 6 maanden daarna (die niet in de referentie zitten) zoveel "
+                   "standaardfouten lager liggen dan voorspeld"),
     "reference_version": "Versie van de referentiegegevens",
     "risk_months": "Risico: lengte van een periode in maanden (de voorspelde periode is de volgende)",
     "risk_ratio": "Risico: escalatie is minstens zoveel keer het gemiddelde van de perioden ervoor",
