@@ -4,9 +4,9 @@ A monthly baseline holds three years and leaves out the last 6 months (``MONTHLY
 year in its last year tilts the fitted trend, which predicts the rise on after it ended (the demo's Zuid
 eenzaamheid in 2026: expected 40 to 51 a month against counts of 10 to 22); a step fitted as a trend is
 extrapolated (a fall from 30 to 10 a month predicted at 3 to 5 a year on: false alarms). Two rules of ``auto``:
-the excluded months checked (``excluded_z=3.0``: the prediction scaled down where they fall short of what the fit
-predicts for them by more than 3 standard errors, ``models.glm_kernel.excluded_level``), and the recent-level rule
-of weekly series (``recent_ratio``, ``models.glm_kernel.recent_level``) with at least the fit's dispersion
+the excluded months as a held-out test (``excluded_z=3.0``: a trend, or a raise of the recent-level rule, that predicts
+them too high by more than 3 standard errors is not kept, ``models.glm_kernel.fails_excluded``), and the recent-level
+rule of weekly series (``recent_ratio``, ``models.glm_kernel.recent_level``) with at least the fit's dispersion
 (``recent_fit_phi_floor``). This script measures what each costs and buys.
 
 Series: 6 years of months (negative binomial, ``models.simulate``'s draw), the last 24 evaluated; 24 baselines =
