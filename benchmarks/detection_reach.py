@@ -166,9 +166,7 @@ def form_baseline(y: np.ndarray, first_index: int, eval_start: int,
     baseline can be estimated from these series short of being told the truth. Newton's method on all
     series at once (they share the design)."""
     S, T = y.shape
-    t = np.arange(first_index, first_index + T)
-    w = 2 * np.pi * t / 52
-    X = np.column_stack([np.ones(T), t / 100, np.cos(w), np.sin(w), np.cos(2 * w), np.sin(2 * w)])
+    X = np.column_stack([np.ones(T), form_design(first_index, T)])
     n = eval_start - first_index
     Xn, yn = X[:n], y[:, :n].astype(float)
     beta = np.zeros((S, X.shape[1]))
@@ -180,8 +178,21 @@ def form_baseline(y: np.ndarray, first_index: int, eval_start: int,
         if np.abs(step).max() < 1e-10:
             break
     mu = np.exp(beta @ X.T)
-    pearson = (((yn - mu[:, :n]) ** 2) / mu[:, :n]).sum(axis=1) / (n - X.shape[1])
-    return mu, np.broadcast_to(np.maximum(1.0, pearson)[:, None], (S, T))
+    return mu, pearson_dispersion(yn, mu, n - X.shape[1])
+
+
+def form_design(first_index: int, T: int) -> np.ndarray:
+    """The simulation's form without its intercept: a log-linear trend and two yearly harmonics, per period."""
+    t = np.arange(first_index, first_index + T)
+    w = 2 * np.pi * t / 52
+    return np.column_stack([t / 100, np.cos(w), np.sin(w), np.cos(2 * w), np.sin(2 * w)])
+
+
+def pearson_dispersion(yn: np.ndarray, mu: np.ndarray, df: int) -> np.ndarray:
+    """Each series' Pearson dispersion over the fitted periods ``yn`` (at least 1), as a (series x period) matrix."""
+    n = yn.shape[1]
+    pearson = (((yn - mu[:, :n]) ** 2) / mu[:, :n]).sum(axis=1) / df
+    return np.broadcast_to(np.maximum(1.0, pearson)[:, None], mu.shape)
 
 
 def pooled_form_baseline(y: np.ndarray, group: np.ndarray, first_index: int, eval_start: int,
@@ -191,9 +202,7 @@ def pooled_form_baseline(y: np.ndarray, group: np.ndarray, first_index: int, eva
     periods before ``eval_start``, with each series' Pearson dispersion (at least 1): a season and trend estimated
     from many series that share them, as the buurten of one signal might, the level from the series alone."""
     S, T = y.shape
-    t = np.arange(first_index, first_index + T)
-    w = 2 * np.pi * t / 52
-    X = np.column_stack([t / 100, np.cos(w), np.sin(w), np.cos(2 * w), np.sin(2 * w)])
+    X = form_design(first_index, T)
     n = eval_start - first_index
     Xn, yn = X[:n], y[:, :n].astype(float)
     mu = np.empty((S, T))
@@ -211,8 +220,7 @@ def pooled_form_baseline(y: np.ndarray, group: np.ndarray, first_index: int, eva
                 break
         level = np.log(np.maximum(yg.sum(axis=1), 0.5) / np.exp(Xn @ beta).sum())
         mu[rows] = np.exp(level[:, None] + (X @ beta)[None, :])
-    pearson = (((yn - mu[:, :n]) ** 2) / mu[:, :n]).sum(axis=1) / (n - 1)
-    return mu, np.broadcast_to(np.maximum(1.0, pearson)[:, None], (S, T))
+    return mu, pearson_dispersion(yn, mu, n - 1)
 
 
 def shape_baseline(y: np.ndarray, true: np.ndarray, first_index: int, eval_start: int) -> tuple[np.ndarray, np.ndarray]:
@@ -222,8 +230,7 @@ def shape_baseline(y: np.ndarray, true: np.ndarray, first_index: int, eval_start
     estimated from many series that share them (the buurten of one signal) and whose level is each series' own."""
     n = eval_start - first_index
     mu = true * (y[:, :n].sum(axis=1) / true[:, :n].sum(axis=1))[:, None]
-    pearson = (((y[:, :n] - mu[:, :n]) ** 2) / mu[:, :n]).sum(axis=1) / (n - 1)
-    return mu, np.broadcast_to(np.maximum(1.0, pearson)[:, None], y.shape)
+    return mu, pearson_dispersion(y[:, :n], mu, n - 1)
 
 
 def statistics(d: dict) -> dict[tuple[str, str], np.ndarray]:

@@ -7,6 +7,7 @@ from models.auto import AutoDetector
 from models.cusum import CusumDetector
 from models.detectors import METHODS, make_detector
 from models.noufaily import NoufailyDetector
+from tests.models import panel_of as _panel
 
 
 def drift_panel(n=200, T=300, mean: float = 20.0, share=0.5, weeks=12, start=260, seed=4):
@@ -135,11 +136,6 @@ def test_a_steadily_growing_series_keeps_its_trend_in_autos_baseline():
     assert far_too_low(auto) == 0 and far_too_low(capped) > 0.3
     assert auto["alarm"].mean() < 0.015 and capped["alarm"].mean() > 0.05
 
-
-def _panel(y):
-    S, T = y.shape
-    return pd.DataFrame({"s": np.repeat(np.arange(S), T), "period_index": np.tile(np.arange(1, T + 1), S),
-                         "count": y.ravel()})
 
 
 def test_a_series_that_rose_from_nothing_gets_no_runaway_trend():

@@ -1,11 +1,11 @@
 """The compiled Noufaily fit: one far-out count cannot blow up the dispersion (the rest is tested through
 ``test_noufaily.py``: an independent solver, frozen outputs and R)."""
 import numpy as np
-import pandas as pd
 import pytest
 
 from models.noufaily import NoufailyDetector
 from models.panel import to_matrix
+from tests.models import panel_of
 
 
 @pytest.mark.parametrize("b", [3, 5])
@@ -18,10 +18,8 @@ def test_one_far_out_count_leaves_the_dispersion_of_a_poisson_series_near_one(b)
     S, T = 10, 7 * 52
     y = rng.poisson(3, (S, T))
     y[:, T - 120] = 1_000_000          # in the baseline of every evaluated week, 3 years or 5
-    panel = pd.DataFrame({"s": np.repeat(np.arange(S), T), "period_index": np.tile(np.arange(1, T + 1), S),
-                          "count": y.ravel()})
     m = NoufailyDetector(b=b).fit()
-    out, ev = m.score_matrix(to_matrix(panel, ["s"]), T - 51, bounds=False)
+    out, ev = m.score_matrix(to_matrix(panel_of(y), ["s"]), T - 51, bounds=False)
     assert ev.sum() == S * 52
     assert np.nanmax(out["phi"][ev]) < 3
     assert np.nanmin(out["expected"][ev]) > 1.5 and np.nanmax(out["expected"][ev]) < 6
@@ -34,27 +32,18 @@ def test_the_level_of_the_last_half_year_replaces_a_prediction_far_from_it():
     rng = np.random.default_rng(3)
     S, T = 20, 300
     y = rng.poisson(np.where(np.arange(T) >= 150, 15.0, 5.0), (S, T))
-    panel = pd.DataFrame({"s": np.repeat(np.arange(S), T), "period_index": np.tile(np.arange(1, T + 1), S),
-                          "count": y.ravel()})
-    m = to_matrix(panel, ["s"])
+    m = to_matrix(panel_of(y), ["s"])
     kw = dict(cap_trend=1.5)
     plain, ev = NoufailyDetector(**kw).score_matrix(m, 230, bounds=False)
     moved, _ = NoufailyDetector(**kw, recent_ratio=(1.25, 1.05)).score_matrix(m, 230, bounds=False)
     assert np.median(plain["expected"][ev]) > 22                      # the step extrapolated
     assert 13 < np.median(moved["expected"][ev]) < 17.5
     assert np.median(moved["phi"][ev]) < 1.4 < np.median(plain["phi"][ev])
-    steady = pd.DataFrame({"s": np.repeat(np.arange(S), T), "period_index": np.tile(np.arange(1, T + 1), S),
-                           "count": rng.poisson(10.0, (S, T)).ravel()})
-    ms = to_matrix(steady, ["s"])
+    ms = to_matrix(panel_of(rng.poisson(10.0, (S, T))), ["s"])
     a, ev = NoufailyDetector(**kw).score_matrix(ms, 230, bounds=False)
     b, _ = NoufailyDetector(**kw, recent_ratio=(1.25, 1.05)).score_matrix(ms, 230, bounds=False)
     assert np.mean(a["expected"][ev] != b["expected"][ev]) < 0.01
 
-
-def _monthly(y: np.ndarray) -> pd.DataFrame:
-    S, T = y.shape
-    return pd.DataFrame({"s": np.repeat(np.arange(S), T), "period_index": np.tile(np.arange(1, T + 1), S),
-                         "count": y.ravel()})
 
 
 def test_a_monthly_trend_must_also_predict_the_months_the_baseline_leaves_out():
@@ -70,7 +59,7 @@ def test_a_monthly_trend_must_also_predict_the_months_the_baseline_leaves_out():
     S, T = 40, 72
     mean = np.full(T, 20.0)
     mean[40:48] = 48.0                                   # the rise, months 41-48; evaluated from month 57
-    m = to_matrix(_monthly(rng.poisson(mean, (S, T))), ["s"])
+    m = to_matrix(panel_of(rng.poisson(mean, (S, T))), ["s"])
     kw = dict(MONTHLY_SETTINGS, cap_trend=1.5)
     plain, ev = NoufailyDetector(**kw).score_matrix(m, 57, bounds=False)
     checked, ev2 = NoufailyDetector(**kw, excluded_z=3.0).score_matrix(m, 57, bounds=False)
@@ -85,17 +74,17 @@ def test_a_monthly_trend_must_also_predict_the_months_the_baseline_leaves_out():
 
     under_way = mean.copy()
     under_way[60:] = 48.0                                  # a rise in the excluded months: nothing moves
-    mu = to_matrix(_monthly(rng.poisson(under_way, (S, T))), ["s"])
+    mu = to_matrix(panel_of(rng.poisson(under_way, (S, T))), ["s"])
     a, ev = NoufailyDetector(**kw).score_matrix(mu, 67, bounds=False)
     b, _ = NoufailyDetector(**kw, excluded_z=3.0).score_matrix(mu, 67, bounds=False)
     assert (a["expected"][ev] == b["expected"][ev]).all()
 
     steady = rng.poisson(20.0, (S, T)).astype(float)
-    a, ev = NoufailyDetector(**kw).score_matrix(to_matrix(_monthly(steady), ["s"]), 40, bounds=False)
-    b, _ = NoufailyDetector(**kw, excluded_z=3.0).score_matrix(to_matrix(_monthly(steady), ["s"]), 40, bounds=False)
+    a, ev = NoufailyDetector(**kw).score_matrix(to_matrix(panel_of(steady), ["s"]), 40, bounds=False)
+    b, _ = NoufailyDetector(**kw, excluded_z=3.0).score_matrix(to_matrix(panel_of(steady), ["s"]), 40, bounds=False)
     assert np.mean(a["expected"][ev] != b["expected"][ev]) < 0.01
     steady[:, T - 4:T - 1] = 0                             # three months read as 0 just before the last one
-    outage = to_matrix(_monthly(steady), ["s"])
+    outage = to_matrix(panel_of(steady), ["s"])
     a, ev = NoufailyDetector(**kw, trend=False).score_matrix(outage, T, bounds=False)
     b, _ = NoufailyDetector(**kw, excluded_z=3.0).score_matrix(outage, T, bounds=False)
     assert (b["expected"][ev] >= a["expected"][ev] - 1e-9).all() and np.mean(b["expected"][ev]) > 17
@@ -119,7 +108,7 @@ def test_a_monthly_step_down_is_not_extrapolated_and_keeps_the_fits_dispersion()
     from models.noufaily import MONTHLY_SETTINGS
     rng = np.random.default_rng(21)
     S, T = 40, 72
-    m = to_matrix(_monthly(rng.poisson(np.where(np.arange(T) >= 36, 10.0, 30.0), (S, T))), ["s"])
+    m = to_matrix(panel_of(rng.poisson(np.where(np.arange(T) >= 36, 10.0, 30.0), (S, T))), ["s"])
     kw = dict(MONTHLY_SETTINGS, cap_trend=1.5)
     plain, ev = NoufailyDetector(**kw).score_matrix(m, 49, bounds=False)
     own, _ = NoufailyDetector(**kw, recent_ratio=(1.25, 1.05)).score_matrix(m, 49, bounds=False)
@@ -147,7 +136,7 @@ def test_the_months_left_out_stop_a_rise_to_a_half_year_they_contradict():
     S, T = 40, 72
     mean = np.full(T, 20.0)
     mean[44:50] = 50.0
-    m = to_matrix(_monthly(rng.poisson(mean, (S, T))), ["s"])
+    m = to_matrix(panel_of(rng.poisson(mean, (S, T))), ["s"])
     kw = dict(MONTHLY_SETTINGS, cap_trend=1.5, recent_ratio=(1.25, 1.05), recent_fit_phi_floor=True)
     raised, ev = NoufailyDetector(**kw).score_matrix(m, 57, bounds=False)
     checked, _ = NoufailyDetector(**kw, excluded_z=3.0).score_matrix(m, 57, bounds=False)
