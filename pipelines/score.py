@@ -39,7 +39,9 @@ SCORE_COLUMNS = ["area_code", "signal", "period", "period_start", "count", "expe
 def detectors() -> dict[str, Detector]:
     """The detector per period type: ``auto`` (Noufaily + CUSUM, a moving baseline for short series)."""
     # the pipeline's weeks are the calendar's: the Christmas and New Year weeks stay out of other weeks' references
-    return {"week": make_detector("auto", 52).set_params(holidays=True), "month": make_detector("auto", 12)}
+    # (so are the weeks of the spring holidays that move with Easter, and Koningsdag: models.moving_holidays)
+    return {"week": make_detector("auto", 52).set_params(holidays=True, moving_holidays=True),
+            "month": make_detector("auto", 12)}
 
 
 @dataclass(frozen=True)
