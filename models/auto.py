@@ -72,8 +72,9 @@ class AutoDetector(Detector):
         fireworks litter that returns every jaarwisseling, or a dip, is their expected level, not an outbreak.
     moving_holidays : with ``holidays``, the weeks of the spring holidays (Pasen, Koningsdag, Hemelvaart,
         Pinksteren) and the weeks just after them get the effect those weeks had in earlier years
-        (:mod:`models.moving_holidays`; the weeks around them keep their baseline): holiday weeks that lost half a
-        holiday day's reports, made the week after, made 7.6 % of the weeks after a holiday alarm, now 0.5 %.
+        (:mod:`models.moving_holidays`; the weeks around them keep their baseline): holiday weeks that lost a
+        working day's share of their reports per holiday day, made up the week after, made 2.1 % of the weeks
+        after a holiday alarm, now 0.7 % (half the week's reports per holiday day: 7.6 %, now 0.6 %).
 
     ``pvalue`` is the probability, under the fitted baseline, of evidence at least as strong by
     any rule (single period, window, CUSUM), calibrated on simulated quiet series; an alarm is

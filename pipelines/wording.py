@@ -356,6 +356,9 @@ SETTING_NAMES_NL = {
     "long_b": "Jaren geschiedenis voor het verwachte niveau (waar beschikbaar)",
     "holidays": ("Kerst- en nieuwjaarsweek tellen niet mee in het verwachte niveau van de weken eromheen, en krijgen "
                  "zelf het effect dat de feestdagen eerdere jaren hadden"),
+    "moving_holidays": ("Weekreeksen: de weken van Pasen, Koningsdag, Hemelvaart en Pinksteren en de week erna "
+                        "krijgen het effect dat die feestdagen eerdere jaren hadden (minder meldingen, en inhalen "
+                        "in de week erna)"),
     "trend_cap": "Een trend telt mee zolang hij niet boven zoveel keer het hoogste eerdere aantal voorspelt",
     "recent_ratio": ("Het verwachte niveau wordt dat van het laatste halfjaar van de referentie als de voorspelling "
                      "zoveel keer erboven of eronder ligt"),
