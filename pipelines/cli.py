@@ -987,6 +987,7 @@ def report(
     from dataclasses import replace
 
     from pipelines import reference
+    from pipelines.export_folder import FolderBusy
     from pipelines.reports import build
     from pipelines.warehouse import WarehouseBusy, connect
 
@@ -1018,7 +1019,7 @@ def report(
         else:
             console.print("running the report notebooks (a few seconds per notebook)")
             paths = build.write_period_report(home, period, settings)
-    except (build.NoReportData, build.NotebookFailed, WarehouseBusy, ValueError) as exc:
+    except (build.NoReportData, build.NotebookFailed, WarehouseBusy, FolderBusy, ValueError) as exc:
         _fail(str(exc))
     for p in paths:
         console.print(escape(home.shown(p)))

@@ -5,16 +5,21 @@ The new set is written into the sibling ``exports/.<period>.writing``, renamed `
 then swapped in by two renames (the folder in place to ``.<period>.old``, the ready set into place). A process
 killed anywhere in between leaves folders that :func:`recover` (before every export, and every period report)
 resolves. ``meta.lists`` records whether a period's run has its set written whole (:func:`unwritten_lists`).
+The lists are written by the weekly run and `flags`, which hold the warehouse; the reports only read it, so a report
+holds ``reports/``' lock (:func:`one_writer`) while it resolves and swaps.
 """
 from __future__ import annotations
 
+import contextlib
 import errno
+import fcntl
 import logging
 import os
 import re
 import shutil
+import time
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Callable, Iterator, TypeVar
 
 from pipelines import catalog
 from pipelines.faults import fault_point
@@ -25,6 +30,39 @@ T = TypeVar("T")
 WRITING, READY, OLD = "writing", "ready", "old"
 #: a period's folder name (``2026-W48``, ``2026-10``): only such leftovers are touched by :func:`recover`
 PERIOD = re.compile(r"\d{4}-(?:W\d{2}|\d{2})")
+
+
+class FolderBusy(RuntimeError):
+    """Another process is writing in the folder (the sentence says what to do)."""
+
+
+@contextlib.contextmanager
+def one_writer(folder: Path, by: str = "report", wait_seconds: float | None = None) -> Iterator[None]:
+    """Hold ``folder``'s lock for the block: one writer there at a time, another waiting up to ``wait_seconds``
+    (``$WIJKRADAR_BUSY_WAIT``, 60, as for the warehouse), then :class:`FolderBusy`. Without it a second report's
+    :func:`recover` removed the set a first one was writing, which then failed on a folder gone (red team 14b F1).
+    The lock is the folder's own (no lock file left in it) and goes with the process: a killed writer holds nothing."""
+    folder = Path(folder)
+    if wait_seconds is None:
+        wait_seconds = float(os.environ.get("WIJKRADAR_BUSY_WAIT", "60"))
+    deadline = time.monotonic() + wait_seconds
+    delay = 0.2
+    folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise FolderBusy(f"{folder.name}/ busy: another wijkradar {by} is writing there. Wait for it to "
+                                     "finish and try again.") from None
+                time.sleep(delay)
+                delay = min(delay * 2, 2.0)
+        yield
+    finally:
+        os.close(fd)                     # releases the lock
 
 
 class NotRecorded(Exception):

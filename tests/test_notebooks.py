@@ -229,3 +229,39 @@ def test_each_notebook_reports_the_run_report_named_even_when_a_later_run_of_its
         body = notebook_body(nb)
         assert f"Run {reported}," in body or f"Run {reported}:" in body, name
         assert reported + "x" not in body, name
+
+
+def test_a_second_report_while_one_writes_its_pages_waits_its_turn_and_never_removes_them(report_home, tmp_path,
+                                                                                           monkeypatch):
+    """Red team 14b F1: a second `report --period` started while a first wrote its pages took the first's
+    `.2026-W47.writing` for what a killed report left and removed it; the first then failed on its folder gone
+    ("no such file or directory"). Now one report at a time writes in reports/: the second waits, then says so."""
+    import shutil
+
+    import nbformat
+
+    from pipelines.export_folder import FolderBusy
+    from pipelines.reports import build
+
+    home = resolve_home(shutil.copytree(report_home.root, tmp_path / "home"))
+    monkeypatch.setattr(build, "execute_notebooks", lambda params, names=None, timeout=600:
+                        {name: nbformat.v4.new_notebook() for name in build.NOTEBOOKS})     # the pages, not the kernels
+    monkeypatch.setenv("WIJKRADAR_BUSY_WAIT", "0")
+    second = []
+
+    def mid_set(point):                  # the second report starts while the first has written one page of four
+        if point == "report-mid-set" and not second:
+            second.append("started")
+            try:
+                build.write_period_report(home, "2026-W47")
+                second.append("written")
+            except FolderBusy as exc:
+                second.append(str(exc))
+
+    monkeypatch.setattr(build, "fault_point", mid_set)
+    paths = build.write_period_report(home, "2026-W47")
+    assert second == ["started", "reports/ busy: another wijkradar report is writing there. Wait for it to finish and "
+                                 "try again."]
+    assert sorted(p.name for p in paths if p.exists()) == ["01-trends.html", "02-flags-review.html", "03-map.html",
+                                                            "index.html"]
+    assert [p.name for p in home.reports.iterdir() if p.name.startswith(".2026")] == []

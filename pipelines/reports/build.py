@@ -19,7 +19,7 @@ import pandas as pd
 from pipelines import catalog
 from pipelines.clock import local_now
 from pipelines.atomic import replacing, write_text
-from pipelines.export_folder import recover, write_set
+from pipelines.export_folder import one_writer, recover, write_set
 from pipelines.faults import fault_point
 from pipelines.paths import REPO_ROOT, Home
 from pipelines.reports import jaarplan, openpages, published
@@ -150,7 +150,8 @@ def write_period_report(home: Home, period: str | None = None, settings: ReportS
     Raises :class:`NoReportData` when there is no run for the period.
     """
     settings = settings or read_settings(home)
-    recover(home.reports, what="report pages", by="report")    # what a report killed half-way left, first
+    with one_writer(home.reports):       # a set another report is writing is not left by a killed one (red team 14b F1)
+        recover(home.reports, what="report pages", by="report")    # what a report killed half-way left, first
     with open_warehouse(home) as con:                  # closed again before the kernels open it
         run = find_report_run(con, period)
         check_marts(con, run)                          # refused here in one sentence, not in a kernel
@@ -171,7 +172,8 @@ def write_period_report(home: Home, period: str | None = None, settings: ReportS
             f"<ul>{items}</ul><p class='small'>Run {esc(run['run_id'])}, gemaakt op {esc(_stamp())}. "
             "De pagina's werken zonder internet.</p>", "Voor managers en analisten"))
 
-    write_set(folder, write, by="report")
+    with one_writer(home.reports):
+        write_set(folder, write, by="report")
     return [folder / "index.html", *(folder / f"{name}.html" for name in NOTEBOOKS)]
 
 
@@ -223,7 +225,8 @@ def write_jaarplan(home: Home, year: int, team: str) -> Path:
     folder = home.reports / "jaarplan" / str(int(year))
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{safe_filename(team)}.html"
-    write_text(path, html)        # whole or not at all: a full disk cut the page mid-chart in place (red team 7a F8)
+    with one_writer(home.reports):     # two at once wrote one .part file (red team 14b F1)
+        write_text(path, html)    # whole or not at all: a full disk cut the page mid-chart in place (red team 7a F8)
     return path
 
 
@@ -288,13 +291,13 @@ def write_open_pages(home: Home, settings: ReportSettings | None = None) -> list
     settings = settings or read_settings(home)
     with open_warehouse(home) as con:
         data = read_report_data(con, home=home)
-    pages, record = open_build(data, settings, read_printed(home))
-    # the record before the pages: a build stopped in between leaves a record of pages not yet published (later
-    # builds are held to figures nobody read), never published pages the record does not know (red team 6b)
-    home.reports.mkdir(parents=True, exist_ok=True)
-    with replacing(home.reports / PRINTED_RECORD) as part:
-        record.to_parquet(part, index=False)
-    return replace_open_pages(home.reports / "open", pages)
+    with one_writer(home.reports):      # one build's record and pages at a time (red team 14b F1)
+        pages, record = open_build(data, settings, read_printed(home))
+        # the record before the pages: a build stopped in between leaves a record of pages not yet published (later
+        # builds are held to figures nobody read), never published pages the record does not know (red team 6b)
+        with replacing(home.reports / PRINTED_RECORD) as part:
+            record.to_parquet(part, index=False)
+        return replace_open_pages(home.reports / "open", pages)
 
 
 OPEN_PAGE_MARK = "Gemaakt door wijkradar op"
