@@ -8,6 +8,7 @@ Settings (``ReportSettings``) have their defaults here; ``<home>/rapport_instell
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import logging
 import time
@@ -305,13 +306,17 @@ OPEN_PAGE_MARK = "Gemaakt door wijkradar op"
 
 def replace_open_pages(folder: Path, pages: dict[str, str]) -> list[Path]:
     """Write ``pages`` into ``folder`` and remove the open pages of an earlier call that are not among them
-    (a page under an older name, or of a wijk no longer shown, must not stay published); other files stay."""
+    (a page under an older name, or of a wijk no longer shown, must not stay published); other files stay.
+
+    Every page is written (as its ``.part``) before any replaces its own: a build that cannot write them all (a full
+    disk) leaves the earlier build's pages, not a new index beside the pages before (red team 14b F2)."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, html in pages.items():
-        path = folder / name
-        write_text(path, html)                          # a page is replaced whole or not at all
-        written.append(path)
+    with contextlib.ExitStack() as pages_in_place:     # on leaving, each part replaces its page; on an error, removed
+        for name, html in pages.items():
+            path = folder / name
+            pages_in_place.enter_context(replacing(path)).write_text(html, encoding="utf-8")
+            written.append(path)
     for old in sorted(folder.glob("*.html")):
         if old.name not in pages and OPEN_PAGE_MARK in old.read_text(encoding="utf-8", errors="replace"):
             old.unlink()

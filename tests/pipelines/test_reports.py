@@ -552,6 +552,31 @@ def test_open_pages_of_an_earlier_call_under_other_names_are_removed_and_other_f
     assert sorted(p.name for p in tmp_path.iterdir()) == ["eigen.html", "index.html", "wijk-00-vlieland-wk009600.html"]
 
 
+def test_open_pages_cut_off_by_a_full_disk_stay_all_of_the_earlier_build(tmp_path, monkeypatch):
+    """Red team 14b F2: a full disk after the first of 15 open pages left the new index beside 13 pages of the build
+    before (a kill left the same). Every page is written before any replaces its own, so a build that cannot write
+    them all leaves the earlier build's pages, and no part file in the published folder."""
+    import pathlib
+
+    from pipelines.reports.build import replace_open_pages
+
+    names = ["index.html", "wijk-50-wk011850.html", "de-weide-wk011851.html"]
+    old = "<p>Gemaakt door wijkradar op 01-11-2026 10:00.</p>"
+    replace_open_pages(tmp_path, dict.fromkeys(names, old))
+    real, written = pathlib.Path.write_text, []
+
+    def disk_full_at_the_second_page(self, *args, **kwargs):
+        if len(written) == 1:
+            raise OSError(28, "No space left on device", str(self))
+        written.append(self.name)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(pathlib.Path, "write_text", disk_full_at_the_second_page)
+    with pytest.raises(OSError):
+        replace_open_pages(tmp_path, dict.fromkeys(names, "<p>Gemaakt door wijkradar op 01-12-2026 10:00.</p>"))
+    assert {p.name: p.read_text(encoding="utf-8") for p in tmp_path.iterdir()} == dict.fromkeys(names, old)
+
+
 def test_wijk_names_repeating_within_one_municipality_show_their_full_name():
     areas = pd.concat([AREAS, pd.DataFrame({"area_code": ["WK03", "BU7"], "name": ["Wijk 53 Stad", "Rand"],
                                             "level": ["wijk", "buurt"], "wijk_code": ["WK03", "WK03"],
