@@ -309,7 +309,8 @@ def replace_open_pages(folder: Path, pages: dict[str, str]) -> list[Path]:
     (a page under an older name, or of a wijk no longer shown, must not stay published); other files stay.
 
     Every page is written (as its ``.part``) before any replaces its own: a build that cannot write them all (a full
-    disk) leaves the earlier build's pages, not a new index beside the pages before (red team 14b F2)."""
+    disk) leaves the earlier build's pages, not a new index beside the pages before (red team 14b F2); the parts a
+    killed build left are removed."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     with contextlib.ExitStack() as pages_in_place:     # on leaving, each part replaces its page; on an error, removed
@@ -317,7 +318,8 @@ def replace_open_pages(folder: Path, pages: dict[str, str]) -> list[Path]:
             path = folder / name
             pages_in_place.enter_context(replacing(path)).write_text(html, encoding="utf-8")
             written.append(path)
-    for old in sorted(folder.glob("*.html")):
+    # a page's part is one a killed build left (one build at a time writes here): not to stay in a published folder
+    for old in sorted([*folder.glob("*.html"), *folder.glob("*.html.part")]):
         if old.name not in pages and OPEN_PAGE_MARK in old.read_text(encoding="utf-8", errors="replace"):
             old.unlink()
     return written

@@ -555,7 +555,7 @@ def test_open_pages_of_an_earlier_call_under_other_names_are_removed_and_other_f
 def test_open_pages_cut_off_by_a_full_disk_stay_all_of_the_earlier_build(tmp_path, monkeypatch):
     """Red team 14b F2: a full disk after the first of 15 open pages left the new index beside 13 pages of the build
     before (a kill left the same). Every page is written before any replaces its own, so a build that cannot write
-    them all leaves the earlier build's pages, and no part file in the published folder."""
+    them all leaves the earlier build's pages; the next build removes the part files a killed one left."""
     import pathlib
 
     from pipelines.reports.build import replace_open_pages
@@ -575,6 +575,10 @@ def test_open_pages_cut_off_by_a_full_disk_stay_all_of_the_earlier_build(tmp_pat
     with pytest.raises(OSError):
         replace_open_pages(tmp_path, dict.fromkeys(names, "<p>Gemaakt door wijkradar op 01-12-2026 10:00.</p>"))
     assert {p.name: p.read_text(encoding="utf-8") for p in tmp_path.iterdir()} == dict.fromkeys(names, old)
+    monkeypatch.undo()
+    (tmp_path / "wijk-00-oud-wk011849.html.part").write_text(old, encoding="utf-8")    # a killed build's, renamed since
+    replace_open_pages(tmp_path, dict.fromkeys(names, old))
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names)
 
 
 def test_wijk_names_repeating_within_one_municipality_show_their_full_name():
