@@ -57,9 +57,17 @@ def system_error(exc: OSError) -> str:
         return (f"the command stopped on an error of the system: {problem}; check the files, folders and network "
                 "it uses and run it again")
     path = Path(filename)
-    beside = re.fullmatch(r"(.+)\.part|\.(.+)\.(?:writing|ready|old)", path.name)
-    name = (f"{shown_file_name(path.parent.name)}/{shown_file_name(beside.group(1) or beside.group(2))}" if beside
-            else shown_file_name(path.name))
+
+    def stands_for(name: str) -> str | None:
+        beside = re.fullmatch(r"(.+)\.part|\.(.+)\.(?:writing|ready|old)", name)
+        return (beside.group(1) or beside.group(2)) if beside else None
+
+    # a part in a set being written (``.2026-W48.writing/x.html.part``) is ``2026-W48/x.html`` (red team 14b F3)
+    if stands_for(path.name) is None:
+        name = shown_file_name(path.name)
+    else:
+        folder = stands_for(path.parent.name) or path.parent.name
+        name = f"{shown_file_name(folder)}/{shown_file_name(stands_for(path.name))}"
     fix = ("give the file a shorter name" if exc.errno == errno.ENAMETOOLONG
            # a snapshot or a backup mounted read-only: status, flags and explain read it as it is (warehouse.connect)
            else "the working folder is on a file system mounted read-only; copy it to a writable disk"

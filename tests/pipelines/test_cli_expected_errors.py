@@ -101,6 +101,19 @@ def test_an_error_of_the_system_is_one_sentence_that_never_quotes_the_path(home,
     assert res.exception is None or isinstance(res.exception, SystemExit)
 
 
+def test_a_page_of_a_set_being_written_is_named_as_the_page_of_its_folder():
+    """Red team 14b F3: a page that could not be written inside ``reports/.2026-W47.writing/`` was named
+    ``.2026-W47.[verwijderd]/...``: the folder being written stands for ``2026-W47`` as its part files stand for
+    their file."""
+    import errno
+
+    from pipelines.cli import system_error
+
+    said = system_error(OSError(errno.EACCES, "Permission denied",
+                                "/home/Jan Jansen/reports/.2026-W47.writing/zuid-oost.html.part"))
+    assert said.startswith("2026-W47/zuid-oost.html: permission denied (EACCES); ")
+
+
 def _filled(home):
     """The home's warehouse with a table spread over several blocks, closed (checkpointed): bytes to lose."""
     with connect(home.warehouse) as con:
