@@ -3,7 +3,8 @@
 A name is split into words (on ``_ - . space`` and where letters meet digits or a capital follows a small letter);
 a word is kept only if it is a word of a delivery (source prefixes, the words wijkradar writes into its own file
 names and the names of its reference files, months, periods), a municipality or wijk name, an area code, a date- or
-period-like number, or a long hex id; every run of other words becomes one ``[verwijderd]``.
+period-like number, or a long hex id; every run of other words becomes one ``[verwijderd]``. The pages of a
+period's report (``index.html``, ``02-flags-review.html``) are kept whole.
 "meldingen_jansen_jan.csv" is stored and shown as "meldingen_[verwijderd].csv". Pure module (re, gzip, csv); the
 place names are read once, lazily.
 """
@@ -57,6 +58,11 @@ uitdraai download backup vorige huidige nieuwste recent
 #: Listed words of a few letters that may as well be a person's initials ("meldingen_tz.csv" a time zone,
 #: "meldingen_tz_jansen.csv" T.Z. Jansen): kept as a word that may be a name is, only when no word beside it went.
 _INITIALS_ALIKE = frozenset("tz utc cet cest".split())
+
+#: The pages of a period's report (``reports/2026-W47/``), named whole: names wijkradar itself writes, which an error
+#: of the system names ("02-flags-review.html: permission denied"). Whole names, not words: "map" or "review" beside
+#: anything else is judged as any word is.
+OWN_PAGES = frozenset({"index.html", "01-trends.html", "02-flags-review.html", "03-map.html"})
 
 #: Extensions kept as the name's last part.
 _EXTENSIONS = frozenset("csv tsv txt xlsx xlsm xls ods json zip gz tar tgz 7z xml html htm pdf docx doc parquet".split())
@@ -166,6 +172,8 @@ def allowed_name(name: str, keep: Iterable[str] = ()) -> str:
 
     ``keep``: codes a working folder gives its own things, kept as words of the allow-list (its wijkteams' codes,
     ``team-a``, ``jeugd-oost``: no personal data, and what names a returned list)."""
+    if name in OWN_PAGES:
+        return name
     words, ambiguous, runs = _vocabulary()
     codes = [[_fold(w) for w in re.findall(r"[^\W\d_]+", code)] for code in keep]
     if codes:                                     # a word of a code that may be a name goes with a removed neighbour

@@ -114,6 +114,21 @@ def test_a_page_of_a_set_being_written_is_named_as_the_page_of_its_folder():
     assert said.startswith("2026-W47/zuid-oost.html: permission denied (EACCES); ")
 
 
+@pytest.mark.parametrize("path, named", [
+    ("/home/Jan Jansen/reports/2026-W47/index.html", "index.html"),
+    ("/home/Jan Jansen/reports/.2026-W47.writing/02-flags-review.html.part", "2026-W47/02-flags-review.html"),
+])
+def test_a_page_of_a_report_is_named_as_wijkradar_wrote_it(path, named):
+    """Red team 14c F1: the pages of a period's report (``index.html``, ``02-flags-review.html``) were named
+    ``[verwijderd].html``: their words were not on the file-name allow-list."""
+    import errno
+
+    from pipelines.cli import system_error
+
+    said = system_error(OSError(errno.EACCES, "Permission denied", path))
+    assert said.startswith(f"{named}: permission denied (EACCES); ") and "Jansen" not in said
+
+
 def _filled(home):
     """The home's warehouse with a table spread over several blocks, closed (checkpointed): bytes to lose."""
     with connect(home.warehouse) as con:

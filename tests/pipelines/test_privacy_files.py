@@ -113,3 +113,15 @@ def test_the_words_of_a_deliverys_time_and_handling_stay(name):
 ])
 def test_a_name_beside_those_words_is_still_removed_and_initials_with_it(name, scrubbed):
     assert scrub_file_name(name) == scrubbed
+
+
+def test_the_pages_of_a_report_are_kept_and_a_name_beside_their_words_is_not():
+    """Red team 14c F1: ``index.html`` and ``02-flags-review.html``, pages wijkradar writes, were shown as
+    ``[verwijderd].html``; they are kept whole as wijkradar's own, and a person's name beside their words still
+    goes."""
+    from pipelines.reports.build import NOTEBOOKS
+
+    for name in ["index.html", *(f"{page}.html" for page in NOTEBOOKS)]:
+        assert scrub_file_name(name) == name
+    assert scrub_file_name("02-flags-review-jan-jansen.html") == "[verwijderd].html"
+    assert scrub_file_name("index piet kloosterboer.html") == "[verwijderd].html"
