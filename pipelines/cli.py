@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from pipelines.paths import REPO_ROOT, Home, HomeError, home_for_flows, resolve_home
+from pipelines.paths import NEEDS_A_FOLDER, REPO_ROOT, Home, HomeError, file_in_the_way, home_for_flows, resolve_home
 
 class _Commands(typer.core.TyperGroup):
     """Every command's expected failures (``warehouse.expected_failure``: the warehouse busy, a full disk) end as
@@ -1029,6 +1029,12 @@ def report(
             paths = build.write_period_report(home, period, settings)
     except (build.NoReportData, build.NotebookFailed, WarehouseBusy, FolderBusy, ValueError) as exc:
         _fail(str(exc))
+    except (FileExistsError, NotADirectoryError) as exc:
+        # a file where a folder of the reports belongs (reports/open, reports/jaarplan/2026): as the weekly run says it
+        blocker = file_in_the_way(Path(os.fsdecode(exc.filename))) if exc.filename is not None else None
+        if blocker is None:
+            raise
+        _fail(f"the report could not be written: {home.shown(blocker)} {NEEDS_A_FOLDER} and run the command again")
     for p in paths:
         console.print(escape(home.shown(p)))
 

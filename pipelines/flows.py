@@ -35,7 +35,7 @@ from pipelines.export import export_run  # noqa: E402
 from pipelines.feedback import (FeedbackRefused, FeedbackResult, feedback_files, import_feedback,  # noqa: E402
                                 is_feedback_file)
 from pipelines.ingest import LoadResult, NotYet, file_time_ns, ingest_file  # noqa: E402
-from pipelines.paths import Home, resolve_home  # noqa: E402
+from pipelines.paths import NEEDS_A_FOLDER, Home, file_in_the_way, resolve_home  # noqa: E402
 from pipelines.flag import STATUS_ORDER  # noqa: E402
 from pipelines.runs import Run, read_flags, score_and_flag  # noqa: E402
 from pipelines.score import NothingToScore  # noqa: E402
@@ -484,8 +484,7 @@ def export_failure(exc: OSError, folder: Path, then: str = KEPT) -> str:
     elif where.parent.parent == folder.parent and where.parent.name.startswith(f".{folder.name}."):  # a file of it
         where = folder
     if isinstance(exc, (FileExistsError, NotADirectoryError)):
-        blocker = next((p for p in (*reversed(where.parents), where) if p.exists() and not p.is_dir()), where)
-        problem = f"{blocker} is a file where wijkradar needs a folder; move or rename that file"
+        problem = f"{file_in_the_way(where) or where} {NEEDS_A_FOLDER}"
     elif isinstance(exc, PermissionError):
         problem = f"{where} may not be written (permission denied); give this user write access to it"
     elif exc.errno in (errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", -1)):

@@ -107,6 +107,17 @@ class Home:
         return self
 
 
+#: What a message says of a file where wijkradar needs a folder (``exports/2026-W47``, ``reports/open``): the weekly
+#: run's lists and the reports say it alike.
+NEEDS_A_FOLDER = "is a file where wijkradar needs a folder; move or rename that file"
+
+
+def file_in_the_way(path: Path) -> Path | None:
+    """The first of ``path``'s folders, or ``path`` itself, that is a file (so no folder can be made there); None
+    when there is none."""
+    return next((p for p in (*reversed(path.parents), path) if p.exists() and not p.is_dir()), None)
+
+
 #: The working folder this process's command chose (``--home``), for the flows it runs: a flow is given no home as a
 #: parameter, since Prefect stores a flow run's parameters in its database, and a folder is often named after its
 #: owner (red team 10a F3). A deployment's run has none either and finds ``$WIJKRADAR_HOME`` of its worker.

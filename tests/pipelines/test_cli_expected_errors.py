@@ -83,6 +83,23 @@ def test_a_file_where_a_folder_of_the_working_folder_belongs_is_one_sentence(tmp
     assert (tmp_path / folder).read_text() == "x"           # nothing of it touched
 
 
+def test_a_file_where_a_folder_of_the_reports_belongs_is_said_as_the_weekly_run_says_it(tmp_path, ref):
+    """Red team 14c F2: a file in place of ``reports/open`` or ``reports/jaarplan/2026`` was "open: file exists
+    (EEXIST); check that it is there"; the report says what the weekly run says of its lists' folder."""
+    from tests.conftest import demo_run_home
+
+    home, _ = demo_run_home(tmp_path, ref)
+    for blocked, command in [("open", ["--open"]), ("jaarplan/2026", ["--jaarplan", "2026", "--team", "zuid-oost"])]:
+        (home.reports / blocked).parent.mkdir(parents=True, exist_ok=True)
+        (home.reports / blocked).write_text("x")
+        res = runner.invoke(app, ["--home", str(home.root), "report", *command])
+        said = " ".join(res.output.split())
+        assert res.exit_code == 2, res.output
+        assert said == (f"error: the report could not be written: reports/{blocked} is a file where wijkradar needs "
+                        "a folder; move or rename that file and run the command again")
+        assert (home.reports / blocked).read_text() == "x"
+
+
 def test_a_working_folder_under_a_file_is_one_sentence(tmp_path):
     (tmp_path / "home").write_text("x")
     res = runner.invoke(app, ["--home", str(tmp_path / "home" / "sub"), "status"])
