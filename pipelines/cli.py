@@ -997,7 +997,7 @@ def report(
     from pipelines import reference
     from pipelines.export_folder import FolderBusy
     from pipelines.reports import build
-    from pipelines.warehouse import WarehouseBusy, connect
+    from pipelines.warehouse import WarehouseBusy, connect, expected_failure
 
     home = _home()
     period = _period(period)
@@ -1035,6 +1035,12 @@ def report(
         if blocker is None:
             raise
         _fail(f"the report could not be written: {home.shown(blocker)} {NEEDS_A_FOLDER} and run the command again")
+    except Exception as exc:
+        # a report is written as a set and swapped in (the open pages all as parts before any replaces its page)
+        sentence = expected_failure(exc, also_unchanged="the earlier reports")
+        if sentence is None:
+            raise
+        _fail(sentence)
     for p in paths:
         console.print(escape(home.shown(p)))
 

@@ -159,17 +159,20 @@ def system_failure(exc: BaseException) -> tuple[str, str] | None:
     return None
 
 
-def expected_failure(exc: BaseException) -> str | None:
+def expected_failure(exc: BaseException, also_unchanged: str | None = None) -> str | None:
     """The sentence for a failure that is not a fault of wijkradar: the warehouse held by another process
     (:class:`WarehouseBusy`), a damaged warehouse file (:class:`WarehouseDamaged`), a full disk, a file that could
-    not be written or too little memory (:func:`system_failure`); None for anything else."""
+    not be written or too little memory (:func:`system_failure`); None for anything else. ``also_unchanged``: what
+    else the failed step left as it was, for a command that writes outside the warehouse ("the earlier reports")."""
     if isinstance(exc, (WarehouseBusy, WarehouseDamaged)):
         return str(exc)
     failure = system_failure(exc)
     if failure is None:
         return None
     problem, remedy = failure
-    return f"{problem}; {remedy} and run the command again: the step that failed changed nothing in the warehouse"
+    unchanged = f", and {also_unchanged} are as they were" if also_unchanged else ""
+    return (f"{problem}; {remedy} and run the command again: the step that failed changed nothing in the "
+            f"warehouse{unchanged}")
 
 
 @contextmanager

@@ -62,6 +62,31 @@ def test_a_full_disk_is_one_sentence(home, monkeypatch):
     assert res.exit_code == 2 and "(No space left on device); free space" in " ".join(res.output.split())
 
 
+@pytest.mark.parametrize("writer, command", [("write_open_pages", ["--open"]), ("write_period_report", []),
+                                             ("write_jaarplan", ["--jaarplan", "2026", "--team", "zuid-oost"])])
+def test_a_full_disk_while_writing_a_report_says_the_earlier_reports_are_as_they_were(home, monkeypatch, writer,
+                                                                                       command):
+    """Red team 14c F3: a report is written as a set and swapped in, the open pages all as parts before any replaces
+    its page; the sentence said only that the warehouse was unchanged."""
+    from pipelines import catalog
+    from pipelines.reports import build
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device", str(home.reports / "open" / "index.html.part"))
+
+    with connect(home.warehouse):
+        pass
+    monkeypatch.setattr(build, writer, full)
+    res = runner.invoke(app, ["--home", str(home.root), "report", *command])
+    said = " ".join(res.output.split())
+    assert res.exit_code == 2, res.output
+    assert said.endswith("(No space left on device); free space and run the command again: the step that failed "
+                         "changed nothing in the warehouse, and the earlier reports are as they were")
+    monkeypatch.setattr(catalog, "held_loads", full)         # a command that writes no reports says no more
+    said = " ".join(runner.invoke(app, ["--home", str(home.root), "loads"]).output.split())
+    assert said.endswith("the step that failed changed nothing in the warehouse")
+
+
 def test_the_error_that_aborted_a_transaction_is_the_one_raised():
     con = duckdb.connect()
     con.execute("CREATE TABLE t (a INTEGER PRIMARY KEY)")
