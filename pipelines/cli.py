@@ -512,7 +512,7 @@ def flags(
         except OSError as exc:
             from pipelines.flows import export_failure
 
-            _fail(export_failure(exc, home.exports / run.run_period, "give the command again"))
+            _fail(export_failure(exc, home.exports / run.run_period, "give the command again", shown=home.shown))
         except NotRecorded as exc:
             from pipelines.flows import not_recorded
 

@@ -18,6 +18,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from pipelines.prefect_env import configure
 
@@ -446,7 +447,7 @@ def export(home: Home, run: Run) -> dict[str, list[Path]] | str | Stop:
         try:
             return export_run(con, home, run)
         except OSError as exc:
-            return export_failure(exc, home.exports / run.run_period)
+            return export_failure(exc, home.exports / run.run_period, shown=home.shown)
         except NotRecorded as exc:
             sentence = not_recorded(run, exc)
             if sentence is None:
@@ -473,9 +474,11 @@ KEPT = ("run again (wijkradar run): the loads and scores of this run are kept, s
         "then")
 
 
-def export_failure(exc: OSError, folder: Path, then: str = KEPT) -> str:
+def export_failure(exc: OSError, folder: Path, then: str = KEPT, shown: Callable[[Path], str] = str) -> str:
     """One sentence for lists that could not be written: the folder, what is in the way, what to do and ``then``
-    (by default: that the run's loads and scores are kept; running again writes the lists of the same run)."""
+    (by default: that the run's loads and scores are kept; running again writes the lists of the same run).
+    ``shown``: how a path is shown (``Home.shown``: relative to the working folder, whose absolute path often names
+    its owner and would reach the log and Prefect's database)."""
     import errno
 
     where = Path(exc.filename) if exc.filename else folder
@@ -484,14 +487,14 @@ def export_failure(exc: OSError, folder: Path, then: str = KEPT) -> str:
     elif where.parent.parent == folder.parent and where.parent.name.startswith(f".{folder.name}."):  # a file of it
         where = folder
     if isinstance(exc, (FileExistsError, NotADirectoryError)):
-        problem = f"{file_in_the_way(where) or where} {NEEDS_A_FOLDER}"
+        problem = f"{shown(file_in_the_way(where) or where)} {NEEDS_A_FOLDER}"
     elif isinstance(exc, PermissionError):
-        problem = f"{where} may not be written (permission denied); give this user write access to it"
+        problem = f"{shown(where)} may not be written (permission denied); give this user write access to it"
     elif exc.errno in (errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", -1)):
-        problem = f"the disk is full at {where}; free space"
+        problem = f"the disk is full at {shown(where)}; free space"
     else:
-        problem = f"{where} could not be written ({exc.strerror or type(exc).__name__}); make it writable"
-    return f"the lists could not be written to {folder}: {problem} and {then}"
+        problem = f"{shown(where)} could not be written ({exc.strerror or type(exc).__name__}); make it writable"
+    return f"the lists could not be written to {shown(folder)}: {problem} and {then}"
 
 
 def _export_into(home: Home, result: WeeklyResult, logger) -> Stop | None:

@@ -94,14 +94,14 @@ class Home:
         """Make the folders that are missing; a file (or a link to one) in the place of one of them is refused
         in one sentence, since every command reads or writes there. ``make=False``: only refuse, make nothing."""
         for p in (self.root, self.inbox, self.archive, self.exports, self.reports):
-            blocker = next((q for q in (*reversed(p.parents), p) if q.exists() and not q.is_dir()), None)
+            blocker = file_in_the_way(p)
             if blocker is None and p.is_symlink() and not p.exists():
-                raise HomeError(f"{p} is a link to nothing, where the working folder needs a folder; remove the "
-                                "link (or make its target a folder) and run the command again")
+                raise HomeError(f"{self.shown(p)} is a link to nothing, where the working folder needs a folder; "
+                                "remove the link (or make its target a folder) and run the command again")
             if blocker is not None:
-                what = "" if blocker == p else f", so {p} cannot be made"
-                raise HomeError(f"{blocker} is a file, not a folder{what}; the working folder needs a folder there: "
-                                "move or rename that file and run the command again")
+                what = "" if blocker == p else f", so {self.shown(p)} cannot be made"
+                raise HomeError(f"{self.shown(blocker)} is a file, not a folder{what}; the working folder needs a "
+                                "folder there: move or rename that file and run the command again")
             if make:
                 p.mkdir(parents=True, exist_ok=True)
         return self
