@@ -158,7 +158,7 @@ def test_the_run_that_writes_lists_a_failed_export_left_unwritten_says_so_not_un
 
     monkeypatch.setattr(export, "write_csv", full)
     said = " ".join(invoke(home, "run", "--today", "2026-11-19").output.split())
-    assert f"error: the lists could not be written to {home.exports / run.run_period}: the disk is full" in said
+    assert f"error: the lists could not be written to exports/{run.run_period}: the disk is full" in said
     monkeypatch.undo()
     res = invoke(home, "run", "--today", "2026-11-19")
     said = " ".join(res.output.split())
