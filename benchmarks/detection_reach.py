@@ -13,7 +13,11 @@ and know everything but when. Baselines: the fitted one (the Noufaily baseline a
 these series), one of the simulation's own form fitted to the six years before the evaluated one (the best
 a baseline can be estimated) and the true in-control mean with the scenario's dispersion. A diagnostic
 sets the thresholds on the quiet weeks before each series' first outbreak, where a running CUSUM carries
-no outbreak's evidence.
+no outbreak's evidence. auto's p-value is also read on the pooled baseline (its scan and CUSUM, its calibration).
+
+Out of sample: the thresholds set per scenario on the tuning seeds are carried over to the benchmark's own seeds
+(2013 and 7), at the largest level that keeps every group of issue 13's target (k, level, trend/season,
+dispersion; the weeks after an outbreak included) at or below 1 % false alarms there.
 
 Usage: .venv/bin/python benchmarks/detection_reach.py [--replicates 16] [--drift-replicates 64]
 """
@@ -35,13 +39,22 @@ from models.bounds import drift_evidence, outbreak_evidence  # noqa: E402
 from models.cusum import cusum_llr  # noqa: E402
 from models.evaluate import evaluate, weeks_since_event  # noqa: E402
 from models.panel import to_matrix  # noqa: E402
-from models.scan import nb_tail  # noqa: E402
+from models.scan import ScanDetector, nb_tail  # noqa: E402
 from models.simulate import grid, simulate  # noqa: E402
 from report import markdown_table, publish  # noqa: E402
 
 KEYS = ["scenario", "replicate"]
 BASELINE = ["theta", "beta", "gamma1", "phi"]     # what makes a baseline scenario (the season's gammas move together)
 SEEDS = {"outbreaks": 4242, "drifts": 4343}       # the tuning seeds (detection_quality.py uses 2013 and 7)
+HOLDOUT = {"outbreaks": 2013, "drifts": 7}        # the benchmark's seeds: thresholds set on the tuning seeds, read here
+#: per-scenario false-alarm levels of the thresholds carried over (the largest that keeps every group of the holdout
+#: at or below 1 % is reported)
+LEVELS = np.round(np.arange(0.003, 0.01 + 1e-9, 0.0005), 4)
+#: the statistics whose thresholds are carried over to the holdout simulation
+CARRIED = [*(("auto's calibrated p-value", b) for b in ("fitted", "pooled")), *(("window scan 1-4", b) for b in ("fitted", "pooled", "true")),
+           *((name, b) for name in ("Bayes: outbreak of size 1, 2, 3 or 5", "Bayes: outbreak of any size, or drift")
+             for b in ("fitted", "pooled", "true"))]
+GROUPS = (["k"], ["theta"], ["beta", "gamma1"], ["phi"])   # detection_quality.py's groups of the false-alarm target
 FAR = 0.01
 AFTER = 8          # quiet weeks just after an outbreak, left out of the false alarms (its evidence lingers)
 WITHIN = 8         # a drift counts as found when an alarm falls in its first 8 weeks
@@ -151,11 +164,20 @@ def layout(sim: pd.DataFrame, scen: pd.DataFrame, first: int, auto: AutoDetector
     form, form_phi = form_baseline(m.counts, m.first_index, eval_start)
     pooled, pooled_phi = pooled_form_baseline(m.counts, series.groupby(BASELINE).ngroup().to_numpy(), m.first_index,
                                               eval_start)
+    # auto's scan and CUSUM with its calibration, on the pooled baseline instead of its own (its p-value, like the
+    # fitted one's, is calibrated for the 5-year baseline's estimation error: the oracle thresholds do not care)
+    scan = ScanDetector(auto.windows, auto.alpha, auto.cusum_shift, frequency=52)
+    cells = np.zeros(pooled.shape, dtype=bool)
+    cells[:, col - scan.warmup:] = True
+    on_pooled, _ = scan.score_matrix(m, first - scan.warmup, ({"expected": pooled, "phi": pooled_phi}, cells),
+                                     years=auto.long_b, report_start=first)
+    with np.errstate(divide="ignore"):
+        auto_pooled = -np.log10(on_pooled["pvalue"][:, col:])
     shape, shape_phi = shape_baseline(m.counts, order["baseline"].to_numpy().reshape(S, T), m.first_index, eval_start)
     true_phi = np.broadcast_to(series["phi"].to_numpy()[:, None], (S, T - col))
     return {"y": m.counts[:, col:], **truth, "series": series, "fitted": base["expected"][:, col:],
             "fitted_phi": base["phi"][:, col:], "form": form[:, col:], "form_phi": form_phi[:, col:],
-            "pooled": pooled[:, col:], "pooled_phi": pooled_phi[:, col:], "shape": shape[:, col:], "shape_phi": shape_phi[:, col:], "true_phi": true_phi, "auto": auto_ev, "auto_alarm": res["alarm"][:, col:], "keys": m.keys}
+            "pooled": pooled[:, col:], "pooled_phi": pooled_phi[:, col:], "shape": shape[:, col:], "shape_phi": shape_phi[:, col:], "true_phi": true_phi, "auto": auto_ev, "auto_pooled": auto_pooled, "auto_alarm": res["alarm"][:, col:], "keys": m.keys}
 
 
 def form_baseline(y: np.ndarray, first_index: int, eval_start: int,
@@ -238,7 +260,7 @@ def statistics(d: dict) -> dict[tuple[str, str], np.ndarray]:
     y = d["y"]
     on = {"fitted": (d["fitted"], d["fitted_phi"]), "form": (d["form"], d["form_phi"]),
           "pooled": (d["pooled"], d["pooled_phi"]), "shape": (d["shape"], d["shape_phi"]), "true": (d["baseline"], d["true_phi"])}
-    out = {("auto's calibrated p-value", "fitted"): d["auto"]}
+    out = {("auto's calibrated p-value", "fitted"): d["auto"], ("auto's calibrated p-value", "pooled"): d["auto_pooled"]}
     every, two = ("fitted", "form", "pooled", "shape", "true"), ("fitted", "true")
     for name, windows, bases in (("window scan 1-4", (1, 2, 3, 4), every), ("single week", (1,), every),
                                  ("window scan 1-8", range(1, 9), two), ("window of 4 weeks", (4,), two),
@@ -256,6 +278,40 @@ def statistics(d: dict) -> dict[tuple[str, str], np.ndarray]:
         out[(BAYES_DRIFT, base)] = drift_evidence(y, *on[base])
         out[(BAYES_EITHER, base)] = np.logaddexp(out[(BAYES_ANY, base)], out[(BAYES_DRIFT, base)]) - np.log(2)
     return out
+
+
+def carried_over(stats: dict, held: dict, tuning_quiet: np.ndarray, sc_tuning: np.ndarray, baselines: pd.DataFrame,
+                 data: dict) -> pd.DataFrame:
+    """Thresholds set per baseline scenario on the tuning seeds' quiet weeks, read on the holdout seeds, per
+    statistic of ``CARRIED`` at the largest of ``LEVELS`` that keeps every group of ``GROUPS`` of the holdout at or
+    below 1 % false alarms over its quiet weeks (the 8 after an outbreak included, as the benchmark counts them):
+    that level, the false-alarm rates, the POD and the drifts found within 8 weeks. What a re-calibration told each
+    series' scenario would reach out of sample; the level is chosen on the holdout itself, in the rule's favour."""
+    o, dr = data["outbreaks"], data["drifts"]
+    sc_o, sc_d = scenario_index(o["series"], baselines), scenario_index(dr["series"], baselines)
+    evaluated = np.arange(o["y"].shape[1]) >= WARMUP
+    quiet = evaluated[None, :] & (o["event"] == 0)
+    spans = [o["event"] == i for i in np.unique(o["event"][o["event"] > 0])]
+    drift_span = (dr["event"] > 0) & (np.cumsum(dr["event"] > 0, axis=1) <= WITHIN)
+    groups = [o["series"].groupby(by).ngroup().to_numpy() for by in GROUPS]
+    rows = []
+    for key in CARRIED:
+        tuned, stat, dstat = stats["outbreaks"][key], held["outbreaks"][key], held["drifts"][key]
+        best = None
+        for level in LEVELS:
+            c, g = np.empty(len(baselines)), np.empty(len(baselines))
+            for b in range(len(baselines)):
+                c[b], g[b] = oracle_threshold(tuned[(sc_tuning == b)[:, None] & tuning_quiet], level)
+            worst = max(alarm_rate(stat, (grp == v)[:, None] & quiet, c[sc_o], g[sc_o])
+                        for grp in groups for v in np.unique(grp))
+            if worst > FAR and best is not None:
+                break
+            pod = np.concatenate([found(stat, sp, c[sc_o], g[sc_o])[sp.any(axis=1)] for sp in spans]).mean()
+            best = {"statistic": key[0], "baseline": key[1], "level set on the tuning seeds": f"{100 * level:g} %",
+                    "far": alarm_rate(stat, quiet, c[sc_o], g[sc_o]), "far, worst group": worst, "POD": float(pod),
+                    "drift found within 8 weeks": float(found(dstat, drift_span, c[sc_d], g[sc_d]).mean())}
+        rows.append(best)
+    return pd.DataFrame(rows)
 
 
 def scenario_index(series: pd.DataFrame, baselines: pd.DataFrame) -> np.ndarray:
@@ -282,18 +338,20 @@ def main() -> None:
     print(f"grid: {len(scen)} scenarios ({len(baselines)} baselines) x {args.replicates} replicates, seed "
           f"{SEEDS['outbreaks']}; drifts: {len(dscen)} x {args.drift_replicates}, seed {SEEDS['drifts']}; {T} weeks, "
           f"evaluated {eval_start}-{T}", flush=True)
-    data = {}
-    for name, sc in (("outbreaks", scen), ("drifts", dscen)):
-        t0 = time.perf_counter()
-        reps = args.replicates if name == "outbreaks" else args.drift_replicates
-        sim = simulate(sc, replicates=reps, years=args.years, seed=SEEDS[name])
-        data[name] = layout(sim, sc, first, auto, eval_start)
-        print(f"  {name}: simulated, fitted baseline (b = {auto.long_b}) and auto in {time.perf_counter() - t0:.1f} s",
-              flush=True)
+    data, holdout = {}, {}
+    for seeds, into in ((SEEDS, data), (HOLDOUT, holdout)):
+        for name, sc in (("outbreaks", scen), ("drifts", dscen)):
+            t0 = time.perf_counter()
+            reps = args.replicates if name == "outbreaks" else args.drift_replicates
+            sim = simulate(sc, replicates=reps, years=args.years, seed=seeds[name])
+            into[name] = layout(sim, sc, first, auto, eval_start)
+            print(f"  {name}, seed {seeds[name]}: simulated, fitted baseline (b = {auto.long_b}) and auto in "
+                  f"{time.perf_counter() - t0:.1f} s", flush=True)
 
     t0 = time.perf_counter()
     stats = {name: statistics(d) for name, d in data.items()}
-    print(f"  statistics: {len(stats['outbreaks'])} on both simulations in {time.perf_counter() - t0:.1f} s", flush=True)
+    held = {name: statistics(d) for name, d in holdout.items()}
+    print(f"  statistics: {len(stats['outbreaks'])} on four simulations in {time.perf_counter() - t0:.1f} s", flush=True)
 
     o, dr = data["outbreaks"], data["drifts"]
     evaluated = np.arange(o["y"].shape[1]) >= WARMUP
@@ -348,6 +406,7 @@ def main() -> None:
         rows.append(row)
     table = pd.DataFrame(rows)
     print(f"  oracle thresholds: {time.perf_counter() - t0:.1f} s", flush=True)
+    carried = carried_over(stats, held, quiet, sc_o, baselines, holdout)
     # a check of the window tails without any oracle: on the true baseline a tail <= 1 % is a 1 % test
     w4 = ("window of 4 weeks", "true")
     nominal_far = float(np.mean(stats["outbreaks"][w4][quiet] >= 2.0))
@@ -436,6 +495,23 @@ def main() -> None:
            f"({min(n_clean)}-{max(n_clean)} per scenario, so noisier), where nothing lingers: a rough idea of "
            "what a rule that resets after its alarms could reach on drifts, and the false-alarm rate those "
            "thresholds give over all quiet weeks without resets.", ""]
+    out += ["## The thresholds carried over to another simulation", "",
+            "The oracle sets each threshold on the very weeks whose false-alarm rate it fixes. Carried over instead: "
+            "thresholds set per baseline scenario on the tuning seeds' quiet weeks, read on the benchmark's own seeds "
+            f"({HOLDOUT['outbreaks']} for outbreaks, {HOLDOUT['drifts']} for drifts; the same grid and replicates), "
+            f"at the largest per-scenario level ({100 * LEVELS[0]:g} to {100 * LEVELS[-1]:g} %, steps of "
+            f"{100 * (LEVELS[1] - LEVELS[0]):g}) that keeps every group of the benchmark (k, level, trend/season, "
+            "dispersion) at or below 1 % false alarms over its quiet weeks, the 8 after an outbreak included, as "
+            "issue 13's target counts them (the first level where the worst group passes 1 % ends the search; a "
+            "row whose lowest level is already above 1 % shows that level). This is what a re-calibration told "
+            "each series' scenario would reach out of sample, the level chosen on the holdout itself, in the "
+            "rule's favour (a threshold that moves within a scenario, by the week's expected count say, is not "
+            "covered, as above). The window and Bayes rows never restart after an alarm, so an outbreak's evidence "
+            "stays in them for the weeks after it, which count here: they keep every group at 1 % only at the lowest "
+            "levels (the Bayes rows not even there), and for them the oracle's table above is the fairer measure. "
+            "auto's p-value restarts its evidence after its alarms, as a detector must: for it this is the fair test, "
+            "on its own baseline and on the pooled one.", "",
+            markdown_table(carried), ""]
     out += ["## Conclusions", "", *conclusions(table, {"pod": n_events, "drift": len(sc_d)}), ""]
     seconds = time.perf_counter() - t_all
     out += [f"Run time: {seconds:.0f} s."]
