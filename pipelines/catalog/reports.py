@@ -31,9 +31,10 @@ def report_frames(con: Con, run_id: str) -> dict[str, pd.DataFrame]:
         wijkteams=con.execute("SELECT wijkteam, name FROM core.wijkteams ORDER BY wijkteam").df(),
         # a total with an unknown part (a suppressed <5 cell) as its lower bound, ``partial`` saying so
         counts=con.execute(report_counts(con)).df(),
-        scores=con.execute("SELECT area_code, signal, period, period_start, count, expected, upper, pvalue, alarm, "
-                           f"method, {'partial' if has_column(con, 'marts', 'series_scores', 'partial') else 'false'} "
-                           "AS partial FROM marts.series_scores").df(),
+        scores=con.execute("SELECT s.area_code, s.signal, s.period, s.period_start, s.count, s.expected, s.upper, "
+                           "s.pvalue, s.alarm, s.method, "
+                           f"{'s.partial' if has_column(con, 'marts', 'series_scores', 'partial') else 'false'} "
+                           f"AS partial, {PROVISIONAL_COLUMN} FROM marts.series_scores s{provisional_join(con)}").df(),
         evidence=con.execute("SELECT * FROM marts.area_evidence").df(),
         flags=con.execute("SELECT f.*, a.name FROM marts.area_flags f JOIN core.areas a USING (area_code) "
                           "WHERE run_id = ?", [run_id]).df(),
@@ -73,17 +74,36 @@ def revised_flags(con: Con) -> pd.DataFrame:
         "GROUP BY l.wijkteam, l.area_code, l.domain, l.period, l.period_start ORDER BY ALL").df()[REVISED_COLUMNS]
 
 
+#: ``provisional`` of a row joined by :func:`provisional_join` (false where no provisional count matched)
+PROVISIONAL_COLUMN = "coalesce(k.provisional, false) AS provisional"
+
+
+def provisional_join(con: Con) -> str:
+    """SQL joining ``k.provisional`` to the rows aliased ``s``: whether the count is a provisional figure of its source
+    (``core.signal_counts.provisional``, the police's latest months), in the one query, never cell by cell. Nothing
+    joins on a warehouse of a version without the column (every count definitive)."""
+    if not has_column(con, "core", "signal_counts", "provisional"):
+        return " LEFT JOIN (SELECT NULL::VARCHAR AS area_code, NULL::BOOLEAN AS provisional WHERE false) k USING (area_code)"
+    return (" LEFT JOIN (SELECT area_code, signal, period, period_start, true AS provisional FROM core.signal_counts "
+            "WHERE provisional GROUP BY ALL) k ON k.area_code = s.area_code AND k.signal = s.signal "
+            "AND k.period = s.period AND k.period_start = s.period_start")
+
+
 def report_counts(con: Con) -> str:
     """The SQL of the counts the reports read: ``area_code, signal, period, period_start, count, partial`` (a total
-    with an unknown part, a suppressed <5 cell, as its lower bound, ``partial`` saying so), where a code that is no
+    with an unknown part, a suppressed <5 cell, as its lower bound, ``partial`` saying so), ``provisional`` (a
+    provisional figure of its source, :func:`provisional_join`), where a code that is no
     area of the profile any more (:func:`former_buurten`) leaves out its count of every signal and period that a
     buurt added in its place holds: a buurt added to the wijk it was in (``meta.added_buurten``) when or after it
     left the profile (``meta.removed_buurten``). A supplier that re-delivers a split buurt's history under its parts
     (the police re-keys its download to the latest division) holds those months twice, under the old code and the
     parts (red team round 6a, F2: Wijk 50's social year 2.175 for 2.025); a month only the old code holds stays."""
-    counts = (f"SELECT area_code, signal, period, period_start, count, partial FROM ({COUNTS_AND_BOUNDS})"
+    counts = (f"SELECT s.area_code, s.signal, s.period, s.period_start, s.count, s.partial, {PROVISIONAL_COLUMN} "
+              f"FROM ({COUNTS_AND_BOUNDS}) s{provisional_join(con)}"
               if has_table(con, "core", "unknown_cells") else
-              "SELECT area_code, signal, period, period_start, count, false AS partial FROM core.signal_counts")
+              "SELECT area_code, signal, period, period_start, count, false AS partial, "
+              f"{'provisional' if has_column(con, 'core', 'signal_counts', 'provisional') else 'false AS provisional'} "
+              "FROM core.signal_counts")
     if not has_table(con, "meta", "added_buurten"):
         return counts
     recorded = has_table(con, "meta", "removed_buurten")
@@ -96,7 +116,7 @@ def report_counts(con: Con) -> str:
             f"LEFT JOIN core.areas a ON a.area_code = b.area_code {wijk[1]} WHERE {wijk[0]} = f.wijk_code), "
             "held AS (SELECT DISTINCT p.former AS area_code, c.signal, c.period, c.period_start "
             "FROM parts p JOIN c ON c.area_code = p.part) "
-            "SELECT c.area_code, c.signal, c.period, c.period_start, c.count, c.partial "
+            "SELECT c.area_code, c.signal, c.period, c.period_start, c.count, c.partial, c.provisional "
             "FROM c ANTI JOIN held USING (area_code, signal, period, period_start)")
 
 

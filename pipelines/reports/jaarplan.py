@@ -121,7 +121,8 @@ def _coverage(covered: Scored | None, year: int) -> tuple[str, bool]:
 
 def monthly_development(scores: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFrame, team: str,
                         year: int) -> pd.DataFrame:
-    """The team's buurten together, per domain and month of ``year``: observed and expected."""
+    """The team's buurten together, per domain and month of ``year``: observed and expected, and ``provisional``
+    where a count of the month is a provisional figure of its source (the police's latest months)."""
     own = team_buurten(areas, team)
     s = scores[scores["area_code"].isin(own["area_code"]) & scores["expected"].notna()]
     s = s.assign(period_start=pd.to_datetime(s["period_start"]))
@@ -129,7 +130,9 @@ def monthly_development(scores: pd.DataFrame, areas: pd.DataFrame, catalogue: pd
                                                                                on="signal")
     # a week in the month of its Thursday, as it counts in the year of its Thursday (ISO)
     s["month"] = (s["period_start"] + pd.to_timedelta((s["period"] == "week") * 3, unit="D")).dt.month
-    return s.groupby(["domain", "month"], as_index=False).agg(observed=("count", "sum"), expected=("expected", "sum"))
+    s = s.assign(provisional=s["provisional"].fillna(False).astype(bool) if "provisional" in s else False)
+    return s.groupby(["domain", "month"], as_index=False).agg(observed=("count", "sum"), expected=("expected", "sum"),
+                                                              provisional=("provisional", "any"))
 
 
 def year_flags(evidence: pd.DataFrame, areas: pd.DataFrame, feedback: pd.DataFrame, team: str, year: int,
@@ -284,7 +287,9 @@ def jaarplan_page(team: str, team_name: str, year: int, dev: pd.DataFrame, month
     for domain, label in DOMAIN_NL.items():
         m = monthly[monthly["domain"] == domain].set_index("month").reindex(range(1, 13))
         if m["observed"].notna().any():
-            charts.append(line_chart(MONTHS, [Line("waargenomen", [None if pd.isna(v) else float(v) for v in m["observed"]]),
+            open_dots = tuple(m["provisional"].eq(True)) if "provisional" in m else ()
+            charts.append(line_chart(MONTHS, [Line("waargenomen", [None if pd.isna(v) else float(v) for v in m["observed"]],
+                                                   provisional=open_dots),
                                               Line("verwacht", [None if pd.isna(v) else float(v) for v in m["expected"]],
                                                    "#7f8c8d", dashed=True)],
                                      f"{label}: alle buurten van het team, {year}", "aantal", width=360))

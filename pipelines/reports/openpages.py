@@ -99,8 +99,10 @@ def _years_compared(held: pd.DataFrame) -> dict[str, list[int]]:
 def yearly_rates(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
     """Per wijk and per municipality (``kind`` = ``gemeente``, ``wijk_code`` = its code), domain and complete
     year: ``wijk_code, wijk, gemeente_code, kind, domain, year, count, population, rate`` (per 1,000
-    inhabitants), ``sources`` (the sources counted, the same in every year of the domain) and ``left_out``
-    (per source left out: ``(source, first day, last day, began, stopped, gaps)``, see :func:`left_out_sentence`).
+    inhabitants), ``sources`` (the sources counted, the same in every year of the domain), ``left_out``
+    (per source left out: ``(source, first day, last day, began, stopped, gaps)``, see :func:`left_out_sentence`)
+    and ``provisional`` (the domain's year counts a provisional figure of its source, the police's latest months;
+    the same for every wijk and the municipality, so it tells nothing of one wijk).
     A wijk's municipality row is the total of that municipality's own wijken. ``rate_per_count``: what one
     count adds to the rate, from public figures only (inhabitants, and 52 / weeks of the year when the domain
     counts weeks), so that a page can print the rate of a rounded count (:func:`disclose`); in a domain that
@@ -136,8 +138,13 @@ def yearly_rates(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFr
             for d, part in held.groupby("domain")}
     out["sources"] = [sources.get(d, ()) for d in out["domain"]]
     out["left_out"] = [left.get(d, ()) for d in out["domain"]]
+    # per domain and year, never per wijk: the police mark whole months provisional, and a wijk without a count in
+    # such a month must not read as one (that would tell its month was 0, which a rounded year does not)
+    unsure = (set(zip(c.loc[c["provisional"].eq(True), "domain"], c.loc[c["provisional"].eq(True), "year"]))
+              if "provisional" in c else set())
+    out["provisional"] = [(d, y) in unsure for d, y in zip(out["domain"], out["year"])]
     return out[["wijk_code", "wijk", "gemeente_code", "kind", "domain", "year", "count", "population", "rate",
-                "rate_per_count", "sources", "left_out"]]
+                "rate_per_count", "sources", "left_out", "provisional"]]
 
 
 def _counted(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFrame
@@ -461,6 +468,12 @@ def _flag_sentence(area: str, label: str, status: str, since) -> str:
             "dan normaal. Het wijkteam kijkt wat er aan de hand is.")
 
 
+def _unsure(row) -> str:
+    """`` (voorlopig)`` after the count of a year holding a provisional figure (``yearly_rates``' ``provisional``)."""
+    v = getattr(row, "provisional", False)
+    return " (voorlopig)" if pd.notna(v) and bool(v) else ""
+
+
 def wijk_page(wijk: pd.Series, rates: pd.DataFrame, catalogue: pd.DataFrame, threshold: int,
               sentences: list[str] | None, made: str, left: pd.DataFrame | None = None) -> str:
     """The open page of one wijk or dorp (``rates`` already through :func:`disclose`; ``left``: the wijken left out
@@ -504,13 +517,14 @@ def wijk_page(wijk: pd.Series, rates: pd.DataFrame, catalogue: pd.DataFrame, thr
         if (left["domain"] == domain).any():
             note = f"{note} {uncovered_note(list(left.loc[left['domain'] == domain, 'wijk']))}".strip()
         years = [str(y) for y in t["year"]]
-        lines = [Line(name, [v if pd.notna(v) else None for v in t["rate_shown"]], "#2c7fb8")]
+        unsure = lambda f: tuple(f["provisional"].eq(True)) if "provisional" in f else ()  # noqa: E731
+        lines = [Line(name, [v if pd.notna(v) else None for v in t["rate_shown"]], "#2c7fb8", provisional=unsure(t))]
         if not alone:
             lines.append(Line("hele gemeente", [v if pd.notna(v) else None for v in g["rate_shown"]], "#7f8c8d",
-                              dashed=True))
+                              dashed=True, provisional=unsure(g)))
         chart = line_chart(years, lines, f"{label}: per 1.000 inwoners", "per 1.000 inwoners")
         whole = g.set_index("year")["rate_text"]
-        rows = "".join(f'<tr><td>{int(a.year)}</td><td class="aantal">{esc(a.count_shown)}</td>'
+        rows = "".join(f'<tr><td>{int(a.year)}</td><td class="aantal">{esc(a.count_shown)}{_unsure(a)}</td>'
                        f'<td class="cijfer">{esc(a.rate_text)}</td>'
                        + ("" if alone else f'<td class="cijfer">{esc(whole.get(a.year, ""))}</td>') + "</tr>"
                        for a in t.itertuples(index=False))
