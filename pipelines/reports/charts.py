@@ -12,9 +12,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from pipelines.reference import DOMAIN_NL  # noqa: E402
+from pipelines.reports.svg import PROVISIONAL_NOTE  # noqa: E402
 
 plt.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "wijkradar", "font.size": 9,
                      "axes.spines.top": False, "axes.spines.right": False})
@@ -57,20 +59,33 @@ def observed_vs_expected_chart(oe: pd.DataFrame, year: int):
 
 
 def year_to_date_chart(ytd: pd.DataFrame, end_label: str):
-    """Per domain: the year-to-date rate per 1,000 inhabitants by year, town and dorpen apart."""
+    """Per domain: the year-to-date rate per 1,000 inhabitants by year, town and dorpen apart; a year holding a
+    provisional figure (``provisional``) an open dot reached by a dashed line, with the Dutch note under the chart."""
     domains = _domains(ytd)
     fig, axes = plt.subplots(1, len(domains), figsize=(11, 3.2), squeeze=False)
     axes = axes[0]
+    provisional = False
     for ax, (domain, label) in zip(axes, domains.items()):
         part = ytd[ytd["domain"] == domain]
         for kind, g in part.groupby("kind"):
             g = g.sort_values("year")
-            ax.plot(g["year"], g["rate"], marker="o", color=KIND_COLOURS.get(kind, "#999"), label=kind)
+            colour = KIND_COLOURS.get(kind, "#999")
+            unsure = g["provisional"].eq(True) if "provisional" in g else pd.Series(False, index=g.index)
+            sure = g[~unsure]
+            ax.plot(sure["year"], sure["rate"], marker="o", color=colour, label=kind)
+            for i in np.flatnonzero(unsure.to_numpy()):     # a dashed way to an open dot: not yet certain
+                before = g.iloc[max(i - 1, 0):i + 1]
+                ax.plot(before["year"], before["rate"], ls="--", color=colour)
+                ax.plot(g["year"].iloc[i], g["rate"].iloc[i], marker="o", markerfacecolor="white",
+                        markeredgecolor=colour, color=colour, ls="none")
+                provisional = True
         ax.set_title(f"{label} per 1.000 inwoners (t/m {end_label})")
         ax.set_xticks(sorted(part["year"].unique()))
         ax.set_ylim(bottom=0)
     axes[0].legend(frameon=False)
     fig.tight_layout()
+    if provisional:
+        fig.text(0.01, -0.02, PROVISIONAL_NOTE, fontsize=8, color="#5a6b7d", va="top")
     return fig
 
 

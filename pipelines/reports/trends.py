@@ -406,7 +406,8 @@ def year_to_date(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFr
     domain's totals, as on the open pages. A group with counts in the warehouse gets a row for every year compared,
     0 where it has none (the warehouse stores no zero counts; leaving those years out would raise the earlier years'
     mean).
-    Columns: ``*by, year, count, population, rate, left_out``.
+    Columns: ``*by, year, count, population, rate, left_out``, ``provisional`` (the domain's part of the year
+    counts a provisional figure of its source, the police's latest months; per year when ``by`` has no domain).
     """
     c = _annotate(counts, areas, catalogue)
     year = end.year if year is None else year
@@ -421,6 +422,12 @@ def year_to_date(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFr
         long = (part["period"] == "week") & (part["year"].map(weeks_in_year) > 52)
         part = part.assign(count=part["count"].where(~long, part["count"] * 52 / 53))
     out = _zero_filled(part.groupby([*by, "year"], as_index=False)["count"].sum(), c, by)
+    unsure = part[part["provisional"].eq(True)] if "provisional" in part else part.iloc[0:0]
+    if "domain" in by:      # a whole month of the source is provisional: per domain and year, as the open pages
+        out["provisional"] = pd.MultiIndex.from_frame(out[["domain", "year"]]).isin(
+            pd.MultiIndex.from_frame(unsure[["domain", "year"]])) if len(out) and len(unsure) else False
+    else:
+        out["provisional"] = out["year"].isin(set(unsure["year"]))
     keys = [b for b in by if b in AREA_KEYS]
     buurten = buurt_table(areas)
     left = uncovered_wijken(c, buurten)
@@ -519,8 +526,9 @@ def this_year_vs_earlier(ytd: pd.DataFrame, year: int, by: tuple[str, ...] = BY_
     """This year's year-to-date count against the mean of the same part of the earlier years.
 
     A year in ``ytd`` for a group's domain without a row for the group counts as 0 for it.
-    Columns: ``*by, this_year, earlier_mean, earlier_years, change`` (``change`` = relative, 0.25 = +25 %), and
-    ``left_out`` (the sources not compared, :func:`comparable_part`) when ``ytd`` has it.
+    Columns: ``*by, this_year, earlier_mean, earlier_years, change`` (``change`` = relative, 0.25 = +25 %),
+    ``left_out`` (the sources not compared, :func:`comparable_part`) and ``provisional`` (this year's count holds a
+    provisional figure) when ``ytd`` has them.
     """
     full = _zero_filled(ytd[[*by, "year", "count"]], ytd, by)
     now = full[full["year"] == year].set_index(list(by))["count"].rename("this_year")
@@ -533,6 +541,10 @@ def this_year_vs_earlier(ytd: pd.DataFrame, year: int, by: tuple[str, ...] = BY_
         notes = ytd[ytd["left_out"].fillna("") != ""].drop_duplicates(list(by)).set_index(list(by))["left_out"]
         out["left_out"] = notes.reindex(pd.MultiIndex.from_frame(out[list(by)]) if len(by) > 1
                                         else out[by[0]]).fillna("").to_numpy()
+    if "provisional" in ytd:
+        unsure = ytd[(ytd["year"] == year) & ytd["provisional"].eq(True)]
+        out["provisional"] = (pd.MultiIndex.from_frame(out[list(by)]).isin(pd.MultiIndex.from_frame(unsure[list(by)]))
+                              if len(out) and len(unsure) else False)
     return out
 
 
@@ -631,6 +643,12 @@ def change_table(change: pd.DataFrame, year: int) -> pd.DataFrame:
                         change=(change["change"] * 100).round().map(lambda v: "" if pd.isna(v) else f"{v:+.0f} %"))
     if "left_out" in out and not (out["left_out"] != "").any():
         out = out.drop(columns="left_out")
+    if "provisional" in out:            # "14 (voorlopig)": this year's count holds a provisional police month
+        unsure = out.pop("provisional").eq(True)
+        if unsure.any():
+            digits = 1 if pd.api.types.is_float_dtype(out["this_year"]) else 0     # as render.table shows it
+            shown = ["" if pd.isna(v) else f"{v:.{digits}f}".replace(".", ",") for v in out["this_year"]]
+            out["this_year"] = [f"{v} (voorlopig)" if u else v for v, u in zip(shown, unsure)]
     out = out.sort_values(["kind", "wijk", "wijk_code", "domain"],
                           key=lambda s: s.map(_KIND_ORDER) if s.name == "kind" else s).drop(columns="wijk_code")
     return out.rename(columns={"kind": "soort", "domain": "domein", "this_year": str(year),

@@ -127,3 +127,35 @@ def test_a_line_without_provisional_values_draws_as_before():
     marked = line_chart(["a", "b"], [Line("x", [1.0, 2.0], provisional=(False, True))], "t")
     assert PROVISIONAL_NOTE not in plain and 'height="200"' in plain
     assert PROVISIONAL_NOTE in marked and 'height="216"' in marked and 'stroke-dasharray="5,4"' in marked
+
+
+def _trends(home, months: tuple[str, ...]) -> tuple[str, str]:
+    """The trend notebook's year-to-date chart (SVG) and its table of this year against earlier years (HTML)."""
+    from pipelines.reports import charts, trends
+    from pipelines.reports.period import period_end
+    from pipelines.reports.render import table
+
+    _provisional(home, months)
+    with open_warehouse(home) as con:
+        data = read_period_data(con)
+    end = period_end(data.run["run_period"])
+    year = trends.report_year(data.run_start)
+    ytd_kind = trends.year_to_date(data.counts, data.areas, data.catalogue, end, by=("kind", "domain"), year=year)
+    chart = charts.to_svg(charts.year_to_date_chart(ytd_kind, end.strftime("%d-%m")))
+    ytd_wijk = trends.year_to_date(data.counts, data.areas, data.catalogue, end, year=year)
+    return chart, table(trends.change_table(trends.this_year_vs_earlier(ytd_wijk, year), year))
+
+
+def test_the_trend_notebook_marks_this_years_police_figures_holding_a_provisional_month(scored):
+    chart, change = _trends(scored, ("2026-10",))
+    assert PROVISIONAL_NOTE in chart
+    assert re.search(r'<use [^>]*style="fill: #ffffff; stroke: #', chart)          # an open dot
+    rows = [r for r in change.split("<tr>") if "veiligheid" in r]
+    assert rows and all("(voorlopig)</td>" in r for r in rows), change
+    assert not any("(voorlopig)" in r for r in change.split("<tr>") if "fysiek" in r or "sociaal" in r)
+
+
+def test_the_trend_notebook_of_definitive_months_has_no_mark(scored):
+    chart, change = _trends(scored, ())
+    assert PROVISIONAL_NOTE not in chart and not re.search(r'<use [^>]*style="fill: #ffffff', chart)
+    assert "voorlopig" not in change
