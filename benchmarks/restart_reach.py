@@ -8,7 +8,8 @@ mixture runs only over starts after t). Alarms depend on the threshold, so the r
 for every candidate threshold (a loop over periods, vectorised over series). As in ``carried_over``: thresholds set
 per baseline scenario on the tuning seeds' quiet weeks (with the same restarts), read on the benchmark's seeds at the
 largest of ``LEVELS`` that keeps every group of ``GROUPS`` at or below 1 % false alarms, the weeks after an outbreak
-included. The rows without restarts reproduce ``carried_over``'s.
+included. The rows without restarts reproduce ``carried_over``'s. Baselines: the true one, the pooled one and the
+fitted one (the Noufaily baseline ``models.auto.AutoDetector`` uses, as ``detection_reach.layout`` computes it).
 
 Usage: .venv/bin/python benchmarks/restart_reach.py [--replicates 16] [--drift-replicates 64]
 """
@@ -31,13 +32,15 @@ import models.bounds as bounds  # noqa: E402
 from detection_reach import (AFTER, BASELINE, BAYES_ANY, BAYES_EITHER, FAR, GROUPS, HOLDOUT, KEYS, LEVELS,  # noqa: E402
                              SEEDS, SIZES, TARGETS, WARMUP, WITHIN, oracle_threshold, pooled_form_baseline,
                              scenario_index, window_evidence)
+from models.auto import AutoDetector  # noqa: E402
 from models.evaluate import weeks_since_event  # noqa: E402
 from models.panel import to_matrix  # noqa: E402
 from models.simulate import grid, simulate  # noqa: E402
 from report import markdown_table, publish  # noqa: E402
 
 WINDOWS = (1, 2, 3, 4)
-RULES = [(name, base) for name in ("window scan 1-4", BAYES_ANY, BAYES_EITHER) for base in ("true", "pooled")]
+NAMES = ("window scan 1-4", BAYES_ANY, BAYES_EITHER)
+RULES = [(name, base) for name in NAMES for base in ("true", "pooled", "fitted")]
 ITERATIONS = 16     # bisection steps of a restarted threshold (on the count of quiet weeks: ~1/65536 of them)
 
 
@@ -159,9 +162,11 @@ def restarted_thresholds(rule: tuple, quiet: np.ndarray, sc: np.ndarray, n_sc: i
 
 # --------------------------------------------------------------------------- one simulation, laid out
 
-def light_layout(sim: pd.DataFrame, scen: pd.DataFrame, first: int, eval_start: int) -> dict:
+def light_layout(sim: pd.DataFrame, scen: pd.DataFrame, first: int, eval_start: int,
+                 auto: AutoDetector | None = None) -> dict:
     """Counts, truth, the pooled baseline and the true dispersion as (series x period) matrices from ``first``:
-    the part of ``detection_reach.layout`` these rules need (without auto and its fitted baseline, the slow part)."""
+    the part of ``detection_reach.layout`` these rules need. With ``auto`` also its fitted baseline ("fitted",
+    "fitted_phi"), exactly as ``layout`` computes it (the slow part); without, none (and no auto p-value either way)."""
     m = to_matrix(sim[[*KEYS, "period_index", "count"]], KEYS)
     S, T = m.counts.shape
     order = sim.sort_values([*KEYS, "period_index"])
@@ -172,39 +177,50 @@ def light_layout(sim: pd.DataFrame, scen: pd.DataFrame, first: int, eval_start: 
     pooled, pooled_phi = pooled_form_baseline(m.counts, series.groupby(BASELINE).ngroup().to_numpy(), m.first_index,
                                               eval_start)
     true_phi = np.broadcast_to(series["phi"].to_numpy()[:, None], (S, T - col))
+    fitted = {}
+    if auto is not None:
+        long = auto.noufaily(auto.long_b).fit()         # as detection_reach.layout: auto's baseline with 5 years
+        base, ev = long.score_matrix(m, first, bounds=False)
+        assert ev[:, col:].all(), "every series should have its fitted baseline from the warm-up on"
+        fitted = {"fitted": base["expected"][:, col:], "fitted_phi": base["phi"][:, col:]}
     return {"y": m.counts[:, col:], **truth, "series": series, "pooled": pooled[:, col:],
-            "pooled_phi": pooled_phi[:, col:], "true_phi": true_phi}
+            "pooled_phi": pooled_phi[:, col:], "true_phi": true_phi, **fitted}
 
 
-def rules_of(d: dict) -> dict:
-    """Every rule of ``RULES`` on one simulation, as :func:`rule_parts`."""
+def rules_of(d: dict, rules: list = RULES) -> dict:
+    """Every rule of ``rules`` on one simulation, as :func:`rule_parts`."""
     on = {"pooled": (d["pooled"], d["pooled_phi"]), "true": (d["baseline"], d["true_phi"])}
-    bayes = {base: bayes_parts(d["y"], *on[base]) for base in on}
-    return {(name, base): rule_parts(name, d["y"], *on[base], bayes[base]) for name, base in RULES}
+    if "fitted" in d:
+        on["fitted"] = (d["fitted"], d["fitted_phi"])
+    bayes = {base: bayes_parts(d["y"], *on[base]) for base in {b for _, b in rules}}
+    return {(name, base): rule_parts(name, d["y"], *on[base], bayes[base]) for name, base in rules}
 
 
 # --------------------------------------------------------------------------- carried over
 
 def carried_restarted(tune: dict, held: dict, tune_data: dict, held_data: dict, baselines: pd.DataFrame,
-                      restart: bool, seed: int = 1) -> pd.DataFrame:
+                      restart: bool, seed: int = 1, rules: list = RULES) -> pd.DataFrame:
     """``detection_reach.carried_over`` for the rules of ``RULES``, with or without restarts: per level of
     ``LEVELS`` thresholds per baseline scenario on the tuning seeds' quiet weeks (the 8 after an outbreak left out,
     as there), read on the holdout with its after-outbreak weeks; the largest level that keeps every group of
     ``GROUPS`` at or below 1 %. Without restarts the thresholds are the oracle's and the alarms expected ones
-    (reproducing ``carried_over``); with restarts, alarms realised with one uniform draw per cell (``seed``)."""
+    (reproducing ``carried_over``); with restarts, alarms realised with one uniform draw per cell (``seed``).
+    Also the worst group's false alarms over the 8 quiet weeks after an outbreak alone ("far after outbreaks")."""
     rng = np.random.default_rng(seed)
     o_t, o, dr = tune_data["outbreaks"], held_data["outbreaks"], held_data["drifts"]
     sc_t, sc_o, sc_d = (scenario_index(d["series"], baselines) for d in (o_t, o, dr))
     evaluated = np.arange(o["y"].shape[1]) >= WARMUP
     tune_quiet = evaluated[None, :] & (o_t["event"] == 0) & (weeks_since_event(o_t["event"]) > AFTER)
     quiet = evaluated[None, :] & (o["event"] == 0)
+    after = quiet & (weeks_since_event(o["event"]) <= AFTER)
     spans = [o["event"] == i for i in np.unique(o["event"][o["event"] > 0])]
     drift_span = (dr["event"] > 0) & (np.cumsum(dr["event"] > 0, axis=1) <= WITHIN)
-    groups = [(grp == v)[:, None] & quiet for grp in (o["series"].groupby(by).ngroup().to_numpy() for by in GROUPS)
-              for v in np.unique(grp)]
+    in_groups = [(grp == v)[:, None] for grp in (o["series"].groupby(by).ngroup().to_numpy() for by in GROUPS)
+                 for v in np.unique(grp)]
+    groups = [g & quiet for g in in_groups]
     u_t, u_o, u_d = (rng.random(d["y"].shape) if restart else None for d in (o_t, o, dr))
     rows = []
-    for key in RULES:
+    for key in rules:
         rule, rule_o, rule_d = tune["outbreaks"][key], held["outbreaks"][key], held["drifts"][key]
         plain = np.nan_to_num(combine(rule[0], rule[2]), nan=-np.inf)
         best = None
@@ -226,7 +242,9 @@ def carried_restarted(tune: dict, held: dict, tune_data: dict, held_data: dict, 
                     "level set on the tuning seeds": f"{100 * level:g} %",
                     "far on the tuning seeds": float(tuned[tune_quiet].mean()),
                     "far": float(alarm[quiet].mean()), "far, worst group": worst, "POD": float(pod),
-                    "drift found within 8 weeks": float(found(d_alarm, drift_span).mean())}
+                    "drift found within 8 weeks": float(found(d_alarm, drift_span).mean()),
+                    "far after outbreaks, worst group": max(float(alarm[g & after].mean()) for g in in_groups
+                                                            if (g & after).any())}
         rows.append(best)
     return pd.DataFrame(rows)
 
@@ -251,12 +269,15 @@ def main() -> None:
     scen = grid()
     dscen = grid(k=(0,)).assign(drift_share=0.5, drift_weeks=12)
     baselines = scen[BASELINE].drop_duplicates().reset_index(drop=True)
+    auto = AutoDetector()
     data, holdout = {}, {}
-    for seeds, into in ((SEEDS, data), (HOLDOUT, holdout)):
-        for name, sc in (("outbreaks", scen), ("drifts", dscen)):
+    for seeds, into, names in ((SEEDS, data, ("outbreaks",)), (HOLDOUT, holdout, ("outbreaks", "drifts"))):
+        for name, sc in (("outbreaks", scen), ("drifts", dscen)):     # the tuning drifts are not used
+            if name not in names:
+                continue
             reps = args.replicates if name == "outbreaks" else args.drift_replicates
             into[name] = light_layout(simulate(sc, replicates=reps, years=args.years, seed=seeds[name]), sc, first,
-                                      eval_start)
+                                      eval_start, auto)
     t0 = time.perf_counter()
     tune = {"outbreaks": rules_of(data["outbreaks"])}
     held = {name: rules_of(d) for name, d in holdout.items()}
@@ -268,10 +289,20 @@ def main() -> None:
         print(f"  carried over, restarts {restart}: {time.perf_counter() - t0:.1f} s", flush=True)
     table = pd.concat(tables, ignore_index=True)
     print(markdown_table(table), flush=True)
+    print("\n".join(after_lines(table)), flush=True)
     if args.no_publish:
         return
     seconds = time.perf_counter() - t_all
     publish("restart_reach", "\n".join(report(table, args, len(scen), len(dscen), seconds)))
+
+
+def after_lines(table: pd.DataFrame) -> list[str]:
+    """Per restarted rule, its worst group's false alarms over the 8 quiet weeks after an outbreak alone."""
+    yes = table[table["restarts"] == "yes"]
+    return ["- The restarted rules' false alarms in the 8 quiet weeks after an outbreak alone (worst group; issue 13 "
+            "counts these weeks): " + "; ".join(f"{r['statistic']} on the {r['baseline']} baseline "
+                                                f"{r['far after outbreaks, worst group']:.3f}"
+                                                for _, r in yes.iterrows()) + "."]
 
 
 def report(table: pd.DataFrame, args, n_scen: int, n_dscen: int, seconds: float) -> list[str]:
@@ -279,7 +310,8 @@ def report(table: pd.DataFrame, args, n_scen: int, n_dscen: int, seconds: float)
     yes = table[table["restarts"] == "yes"]
     lines = []
     for col, key, what in (("POD", "pod", "POD"), ("drift found within 8 weeks", "drift", "drift found within 8 weeks")):
-        for base, label in (("true", "true baseline (told everything but when)"), ("pooled", "pooled baseline")):
+        for base, label in (("true", "true baseline (told everything but when)"), ("pooled", "pooled baseline"),
+                            ("fitted", "fitted baseline (auto's own)")):
             part = yes[yes["baseline"] == base].sort_values(col)
             r = part.iloc[-1]
             verdict = "reaches" if r[col] >= TARGETS[key] else "does not reach"
@@ -309,7 +341,12 @@ def report(table: pd.DataFrame, args, n_scen: int, n_dscen: int, seconds: float)
             "over all its quiet weeks, the after-outbreak weeks included (chosen on the holdout: in the rule's "
             "favour). The rows without restarts are `detection_reach.carried_over`'s rule (oracle thresholds, "
             "expected alarms) and reproduce its table.", "",
-            markdown_table(table), "", "## Conclusions", "", *lines, "", f"Run time: {seconds:.0f} s."]
+            "*Baselines*: true (the in-control mean and the scenario's dispersion), pooled (`pooled_form_baseline`: "
+            "the simulation's form fitted to all the series of a baseline scenario at once, each with its own level) and fitted: the Noufaily baseline "
+            "`models.auto.AutoDetector` itself uses (b = 5 years, `detection_reach.layout`'s \"fitted\"), the one "
+            "the product has.", "",
+            markdown_table(table.drop(columns="far after outbreaks, worst group")), "", "## Conclusions", "", *lines,
+            *after_lines(table), "", f"Run time: {seconds:.0f} s."]
 
 
 if __name__ == "__main__":
