@@ -24,6 +24,8 @@ def has_column(con: Con, schema: str, table: str, column: str) -> bool:
 def report_frames(con: Con, run_id: str) -> dict[str, pd.DataFrame]:
     """Areas, catalogue, teams, counts, scores, evidence, the run's flags (with area names) and which team's list
     every run sent each flagged cell to (``sent``)."""
+    partial = "s.partial" if has_column(con, "marts", "series_scores", "partial") else "false"
+    provisional, join = provisional_sql(con)
     return dict(
         areas=former_buurten(con, con.execute("SELECT * FROM core.areas ORDER BY area_code").df()),
         catalogue=con.execute("SELECT signal, domain, label_nl, unit_nl, source, frequency FROM core.signal_catalogue "
@@ -32,9 +34,8 @@ def report_frames(con: Con, run_id: str) -> dict[str, pd.DataFrame]:
         # a total with an unknown part (a suppressed <5 cell) as its lower bound, ``partial`` saying so
         counts=con.execute(report_counts(con)).df(),
         scores=con.execute("SELECT s.area_code, s.signal, s.period, s.period_start, s.count, s.expected, s.upper, "
-                           "s.pvalue, s.alarm, s.method, "
-                           f"{'s.partial' if has_column(con, 'marts', 'series_scores', 'partial') else 'false'} "
-                           f"AS partial, {PROVISIONAL_COLUMN} FROM marts.series_scores s{provisional_join(con)}").df(),
+                           f"s.pvalue, s.alarm, s.method, {partial} AS partial, {provisional} "
+                           f"FROM marts.series_scores s{join}").df(),
         evidence=con.execute("SELECT * FROM marts.area_evidence").df(),
         flags=con.execute("SELECT f.*, a.name FROM marts.area_flags f JOIN core.areas a USING (area_code) "
                           "WHERE run_id = ?", [run_id]).df(),
@@ -74,17 +75,14 @@ def revised_flags(con: Con) -> pd.DataFrame:
         "GROUP BY l.wijkteam, l.area_code, l.domain, l.period, l.period_start ORDER BY ALL").df()[REVISED_COLUMNS]
 
 
-#: ``provisional`` of a row joined by :func:`provisional_join` (false where no provisional count matched)
-PROVISIONAL_COLUMN = "coalesce(k.provisional, false) AS provisional"
-
-
-def provisional_join(con: Con) -> str:
-    """SQL joining ``k.provisional`` to the rows aliased ``s``: whether the count is a provisional figure of its source
-    (``core.signal_counts.provisional``, the police's latest months), in the one query, never cell by cell. Nothing
-    joins on a warehouse of a version without the column (every count definitive)."""
+def provisional_sql(con: Con) -> tuple[str, str]:
+    """The column ``provisional`` of the rows aliased ``s`` and the join it needs: whether the count is a provisional
+    figure of its source (``core.signal_counts.provisional``, the police's latest months), in the one query, never
+    cell by cell. A warehouse of a version without the column joins nothing (every count definitive)."""
     if not has_column(con, "core", "signal_counts", "provisional"):
-        return " LEFT JOIN (SELECT NULL::VARCHAR AS area_code, NULL::BOOLEAN AS provisional WHERE false) k USING (area_code)"
-    return (" LEFT JOIN (SELECT area_code, signal, period, period_start, true AS provisional FROM core.signal_counts "
+        return "false AS provisional", ""
+    return ("coalesce(k.provisional, false) AS provisional",
+            " LEFT JOIN (SELECT area_code, signal, period, period_start, true AS provisional FROM core.signal_counts "
             "WHERE provisional GROUP BY ALL) k ON k.area_code = s.area_code AND k.signal = s.signal "
             "AND k.period = s.period AND k.period_start = s.period_start")
 
@@ -92,14 +90,15 @@ def provisional_join(con: Con) -> str:
 def report_counts(con: Con) -> str:
     """The SQL of the counts the reports read: ``area_code, signal, period, period_start, count, partial`` (a total
     with an unknown part, a suppressed <5 cell, as its lower bound, ``partial`` saying so), ``provisional`` (a
-    provisional figure of its source, :func:`provisional_join`), where a code that is no
+    provisional figure of its source, :func:`provisional_sql`), where a code that is no
     area of the profile any more (:func:`former_buurten`) leaves out its count of every signal and period that a
     buurt added in its place holds: a buurt added to the wijk it was in (``meta.added_buurten``) when or after it
     left the profile (``meta.removed_buurten``). A supplier that re-delivers a split buurt's history under its parts
     (the police re-keys its download to the latest division) holds those months twice, under the old code and the
     parts (red team round 6a, F2: Wijk 50's social year 2.175 for 2.025); a month only the old code holds stays."""
-    counts = (f"SELECT s.area_code, s.signal, s.period, s.period_start, s.count, s.partial, {PROVISIONAL_COLUMN} "
-              f"FROM ({COUNTS_AND_BOUNDS}) s{provisional_join(con)}"
+    provisional, join = provisional_sql(con)
+    counts = (f"SELECT s.area_code, s.signal, s.period, s.period_start, s.count, s.partial, {provisional} "
+              f"FROM ({COUNTS_AND_BOUNDS}) s{join}"
               if has_table(con, "core", "unknown_cells") else
               "SELECT area_code, signal, period, period_start, count, false AS partial, "
               f"{'provisional' if has_column(con, 'core', 'signal_counts', 'provisional') else 'false AS provisional'} "
