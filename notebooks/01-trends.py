@@ -88,4 +88,4 @@ cols = {"name": "buurt", "label_nl": "signaal", "recent": "laatste 13 weken", "b
         "ratio": "verhouding", "z": "z"}
 for kind, title in [("stadswijk", "Stad"), ("dorp", "Dorpen")]:
     part = rising[rising["kind"] == kind].head(10)
-    display(HTML(f"<h3>{title}</h3>" + table(part[["name", "wijk", "label_nl", "recent", "baseline", "ratio", "z"]], cols)))
+    display(HTML(f"<h3>{title}</h3>" + table(trends.rising_table(part), cols)))

@@ -42,19 +42,31 @@ def _domains(frame: pd.DataFrame) -> dict[str, str]:
     return {d: label for d, label in DOMAIN_NL.items() if d in present} or {"physical": DOMAIN_NL["physical"]}
 
 
+#: Under a chart with a hatched bar: the bar's year holds a month the police may still correct
+HATCHED_NOTE = "Gearceerde balk: bevat een voorlopig cijfer van de politie; kan nog veranderen."
+
+
 def observed_vs_expected_chart(oe: pd.DataFrame, year: int):
-    """Per domain: observed / expected of ``year`` per wijk (bars coloured by kind; 1 = as expected)."""
+    """Per domain: observed / expected of ``year`` per wijk (bars coloured by kind; 1 = as expected); a ratio
+    holding a provisional figure (``provisional``) hatched, with :data:`HATCHED_NOTE` under the chart."""
     domains = _domains(oe[oe["year"] == year])
     fig, axes = plt.subplots(1, len(domains), figsize=(11, 3.8), sharey=True, squeeze=False)
+    provisional = False
     for ax, (domain, label) in zip(axes[0], domains.items()):
         part = oe[(oe["domain"] == domain) & (oe["year"] == year)].sort_values(["kind", "wijk"])
-        ax.barh(part["wijk"] + " (" + part["kind"] + ")", part["ratio"],
-                color=[KIND_COLOURS.get(k, "#999") for k in part["kind"]])
+        bars = ax.barh(part["wijk"] + " (" + part["kind"] + ")", part["ratio"],
+                       color=[KIND_COLOURS.get(k, "#999") for k in part["kind"]])
+        unsure = part["provisional"].eq(True) if "provisional" in part else pd.Series(False, index=part.index)
+        for bar in np.array(bars.patches)[unsure.to_numpy()]:     # not yet certain: hatched
+            bar.set(hatch="//", edgecolor="white")
+            provisional = True
         ax.axvline(1.0, color="#333", lw=1, ls="--")
         ax.set_title(label)
         ax.invert_yaxis()
     fig.suptitle(f"Waargenomen / verwacht per wijk, {year} (1 = zoals verwacht)")
     fig.tight_layout()
+    if provisional:
+        fig.text(0.01, -0.02, HATCHED_NOTE, fontsize=8, color="#5a6b7d", va="top")
     return fig
 
 

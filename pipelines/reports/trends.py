@@ -203,8 +203,9 @@ def observed_vs_expected(scores: pd.DataFrame, areas: pd.DataFrame, catalogue: p
     """Per group and year: the counts observed against the detectors' expected counts.
 
     Only scored periods count (the detectors need about three years of history first).
-    Columns: ``*by, year, observed, expected, ratio, periods, partial``; ratio 1.0 = as expected; ``partial``:
-    ``observed`` holds a lower bound (a count with an unknown part, ``marts.series_scores.partial``).
+    Columns: ``*by, year, observed, expected, ratio, periods, partial, provisional``; ratio 1.0 = as expected;
+    ``partial``: ``observed`` holds a lower bound (a count with an unknown part, ``marts.series_scores.partial``);
+    ``provisional``: the domain's year holds a provisional figure of its source (:func:`provisional_years`).
     """
     s = _annotate(scores[scores["expected"].notna()], areas, catalogue)
     s = s.assign(partial=s["partial"].fillna(False).astype(bool) if "partial" in s else False)
@@ -212,7 +213,20 @@ def observed_vs_expected(scores: pd.DataFrame, areas: pd.DataFrame, catalogue: p
                                                        periods=("period_start", "nunique"),
                                                        partial=("partial", "any"))
     out["ratio"] = np.where(out["expected"] > 0, out["observed"] / out["expected"].where(out["expected"] > 0), np.nan)
+    out["provisional"] = provisional_years(out, s, by)
     return out
+
+
+def provisional_years(out: pd.DataFrame, rows: pd.DataFrame, by: tuple[str, ...]):
+    """Per row of ``out`` (``*by, year``): whether ``rows`` (with ``domain, year, provisional``) hold a provisional
+    figure of the row's domain and year. The police mark whole months provisional, so per domain and year, as the
+    open pages, never per cell: a buurt without a count in such a month (a 0, not stored) counts it too. Per year
+    when ``by`` has no domain."""
+    unsure = rows[rows["provisional"].eq(True)] if "provisional" in rows else rows.iloc[0:0]
+    if "domain" not in by:
+        return out["year"].isin(set(unsure["year"]))
+    return pd.MultiIndex.from_frame(out[["domain", "year"]]).isin(
+        pd.MultiIndex.from_frame(unsure[["domain", "year"]])) if len(out) and len(unsure) else False
 
 
 def signal_sources(catalogue: pd.DataFrame) -> pd.Series:
@@ -422,12 +436,7 @@ def year_to_date(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFr
         long = (part["period"] == "week") & (part["year"].map(weeks_in_year) > 52)
         part = part.assign(count=part["count"].where(~long, part["count"] * 52 / 53))
     out = _zero_filled(part.groupby([*by, "year"], as_index=False)["count"].sum(), c, by)
-    unsure = part[part["provisional"].eq(True)] if "provisional" in part else part.iloc[0:0]
-    if "domain" in by:      # a whole month of the source is provisional: per domain and year, as the open pages
-        out["provisional"] = pd.MultiIndex.from_frame(out[["domain", "year"]]).isin(
-            pd.MultiIndex.from_frame(unsure[["domain", "year"]])) if len(out) and len(unsure) else False
-    else:
-        out["provisional"] = out["year"].isin(set(unsure["year"]))
+    out["provisional"] = provisional_years(out, part, by)
     keys = [b for b in by if b in AREA_KEYS]
     buurten = buurt_table(areas)
     left = uncovered_wijken(c, buurten)
@@ -574,7 +583,8 @@ def rising_series(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataF
     did); a series without any such year has nothing to rise from and is left out.
     ``z = (recent - baseline) / sqrt(baseline + 1)`` ranks the rise (a Poisson-like scale, so a rise
     from 1 to 6 does not outrank one from 40 to 80); series with fewer than ``min_recent`` counts are left out.
-    Columns: ``area_code, name, wijk, kind, wijkteam, signal, label_nl, domain, recent, baseline, years, ratio, z``.
+    Columns: ``area_code, name, wijk, kind, wijkteam, signal, label_nl, domain, recent, baseline, years, ratio, z``,
+    ``provisional`` (``recent`` holds a provisional month of the signal's source, the police's latest months).
     """
     c = counts.assign(period_start=pd.to_datetime(counts["period_start"]))
     c = c.assign(period_end=period_end(c["period_start"], c["period"]))
@@ -598,6 +608,8 @@ def rising_series(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataF
         part = c[((c["period"] != "month") & (c["period_start"] > lo) & (c["period_end"] <= hi))
                  | ((c["period"] == "month") & c["period_start"].isin(starts))]
         windows.append(part.groupby(["area_code", "signal"])["count"].sum().rename(k))
+        if k == 0:      # per signal, never per cell: the police mark whole months, a buurt's 0 (not stored) too
+            unsure = set(part.loc[part["provisional"].eq(True), "signal"]) if "provisional" in part else set()
     if not windows:
         return pd.DataFrame()
     w = pd.concat(windows, axis=1).fillna(0)
@@ -613,9 +625,18 @@ def rising_series(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataF
     out["z"] = (out["recent"] - out["baseline"]) / np.sqrt(out["baseline"] + 1)
     out = out.merge(buurt_table(areas), on="area_code").merge(catalogue[["signal", "label_nl", "domain"]], on="signal")
     out = out.sort_values(["z", "area_code", "signal"], ascending=[False, True, True]).reset_index(drop=True)
+    out["provisional"] = out["signal"].isin(unsure)
     cols = ["area_code", "name", "wijk", "kind", "wijkteam", "signal", "label_nl", "domain", "recent", "baseline",
-            "years", "ratio", "z"]
+            "years", "ratio", "z", "provisional"]
     return (out.head(top) if top else out)[cols]
+
+
+def rising_table(rising: pd.DataFrame) -> pd.DataFrame:
+    """:func:`rising_series` for reading: ``recent`` with `` (voorlopig)`` where it holds a provisional police month."""
+    out = rising[["name", "wijk", "label_nl", "recent", "baseline", "ratio", "z"]]
+    if "provisional" in rising and rising["provisional"].any():
+        out = out.assign(recent=_marked(out["recent"], rising["provisional"]))
+    return out
 
 
 def domain_label(domain: str) -> str:
@@ -627,6 +648,11 @@ def ratio_table(oe: pd.DataFrame, year: int) -> pd.DataFrame:
     part = oe[oe["year"] == year]
     table = part.pivot_table(index=["kind", "wijk", "wijk_code"], columns="domain", values="ratio")
     table = table.reindex(columns=DOMAINS).dropna(axis=1, how="all")
+    if "provisional" in part and part["provisional"].any():    # "1,25 (voorlopig)": the year holds a provisional month
+        unsure = part.pivot_table(index=["kind", "wijk", "wijk_code"], columns="domain", values="provisional",
+                                  aggfunc="any").reindex_like(table).eq(True)
+        for d in table.columns[unsure.any().to_numpy()]:
+            table[d] = _marked(table[d], unsure[d], digits=2)     # as the notebook shows the ratios
     table.columns = [DOMAIN_NL[d] for d in table.columns]
     table = table.reset_index().sort_values(["kind", "wijk", "wijk_code"], key=lambda s: s.map(_KIND_ORDER).fillna(s)
                                             if s.name == "kind" else s)
@@ -634,6 +660,14 @@ def ratio_table(oe: pd.DataFrame, year: int) -> pd.DataFrame:
 
 
 _KIND_ORDER = {"stadswijk": "0", "dorp": "1", "bedrijventerrein": "2"}
+
+
+def _marked(values: pd.Series, unsure: pd.Series, digits: int | None = None) -> list[str]:
+    """``values`` as text, as render.table shows numbers (``digits``: 1 for floats, 0 else, unless given), with
+    `` (voorlopig)`` after a value where ``unsure``: it holds a provisional figure of the police."""
+    digits = (1 if pd.api.types.is_float_dtype(values) else 0) if digits is None else digits
+    shown = ["" if pd.isna(v) else f"{v:.{digits}f}".replace(".", ",") for v in values]
+    return [f"{v} (voorlopig)" if u else v for v, u in zip(shown, unsure)]
 
 
 def change_table(change: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -646,9 +680,7 @@ def change_table(change: pd.DataFrame, year: int) -> pd.DataFrame:
     if "provisional" in out:            # "14 (voorlopig)": this year's count holds a provisional police month
         unsure = out.pop("provisional").eq(True)
         if unsure.any():
-            digits = 1 if pd.api.types.is_float_dtype(out["this_year"]) else 0     # as render.table shows it
-            shown = ["" if pd.isna(v) else f"{v:.{digits}f}".replace(".", ",") for v in out["this_year"]]
-            out["this_year"] = [f"{v} (voorlopig)" if u else v for v, u in zip(shown, unsure)]
+            out["this_year"] = _marked(out["this_year"], unsure)
     out = out.sort_values(["kind", "wijk", "wijk_code", "domain"],
                           key=lambda s: s.map(_KIND_ORDER) if s.name == "kind" else s).drop(columns="wijk_code")
     return out.rename(columns={"kind": "soort", "domain": "domein", "this_year": str(year),

@@ -159,3 +159,58 @@ def test_the_trend_notebook_of_definitive_months_has_no_mark(scored):
     chart, change = _trends(scored, ())
     assert PROVISIONAL_NOTE not in chart and not re.search(r'<use [^>]*style="fill: #ffffff', chart)
     assert "voorlopig" not in change
+
+
+def _observed_vs_expected(home, months: tuple[str, ...]) -> tuple[str, pd.DataFrame]:
+    """The trend notebook's observed-vs-expected chart (SVG) and its table of ratios per wijk and domain."""
+    from pipelines.reports import charts, trends
+
+    _provisional(home, months)
+    with open_warehouse(home) as con:
+        data = read_period_data(con)
+    year = trends.report_year(data.run_start)
+    oe = trends.observed_vs_expected(data.scores, data.areas, data.catalogue)
+    return charts.to_svg(charts.observed_vs_expected_chart(oe, year)), trends.ratio_table(oe, year)
+
+
+def test_the_trend_notebook_marks_a_ratio_holding_a_provisional_month(scored):
+    from pipelines.reports.charts import HATCHED_NOTE
+
+    chart, ratios = _observed_vs_expected(scored, ("2026-10",))
+    assert HATCHED_NOTE in chart and "<pattern" in chart                       # hatched bars, the note under them
+    shown = ratios["veiligheid"].dropna()
+    assert len(shown) and shown.str.fullmatch(r"\d+,\d\d \(voorlopig\)").all(), ratios
+    assert pd.api.types.is_float_dtype(ratios["sociaal"])                     # no police count: as before
+
+
+def test_the_trend_notebooks_ratios_of_definitive_months_have_no_mark(scored):
+    from pipelines.reports.charts import HATCHED_NOTE
+
+    chart, ratios = _observed_vs_expected(scored, ())
+    assert HATCHED_NOTE not in chart and "<pattern" not in chart
+    assert pd.api.types.is_float_dtype(ratios["veiligheid"])
+
+
+def _rising(home, months: tuple[str, ...]) -> pd.DataFrame:
+    """The trend notebook's table of the series rising most, as it reads (every series, no top)."""
+    from pipelines.reports import trends
+    from pipelines.reports.period import period_end
+
+    _provisional(home, months)
+    with open_warehouse(home) as con:
+        data = read_period_data(con)
+    end = period_end(data.run["run_period"])
+    rising = trends.rising_series(data.counts, data.areas, data.catalogue, end, top=None, min_recent=0)
+    return trends.rising_table(rising).assign(signal=rising["signal"].to_numpy())
+
+
+def test_the_rising_series_say_when_their_recent_counts_hold_a_provisional_month(scored):
+    table = _rising(scored, ("2026-10",))
+    police = table[table["signal"] == "woninginbraak"]
+    assert len(police) and police["recent"].str.endswith(" (voorlopig)").all(), police
+    assert not table.loc[table["signal"] != "woninginbraak", "recent"].astype(str).str.contains("voorlopig").any()
+
+
+def test_the_rising_series_of_definitive_months_have_no_mark(scored):
+    table = _rising(scored, ())
+    assert pd.api.types.is_float_dtype(table["recent"])
