@@ -35,6 +35,9 @@ def development(scores: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFra
     With ``counts`` also ``observed_year``, the whole year's count: the scores hold only the run's score window
     (the last ``score_weeks`` weeks and ``score_months`` months), so an earlier year is scored in part or not at
     all, and a buurt and domain with counts but no scores that year gets a row without expected and ratio.
+    ``provisional`` (of the scored part) and ``provisional_year`` (of the whole year): the domain's year holds a
+    provisional figure of its source, the police's latest months (per domain, as
+    :func:`~pipelines.reports.trends.provisional_years`).
     """
     own = team_buurten(areas, team)
     in_year = period_year(scores["period_start"], scores["period"]).to_numpy() == year     # weeks by ISO year
@@ -48,6 +51,7 @@ def development(scores: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFra
         c = c.assign(partial=c["partial"].astype(bool) if "partial" in c else False)
         whole = c.groupby(["area_code", "domain"], as_index=False).agg(observed_year=("count", "sum"),
                                                                        partial_year=("partial", "any"))
+        unsure = set(c.loc[c["provisional"].eq(True), "domain"]) if "provisional" in c else set()
         # the team's buurten without counts that year: the scored part as it is (an outer merge of two empty frames
         # of Arrow strings fails in pyarrow)
         oe = (whole.merge(oe, on=["area_code", "domain"], how="outer") if len(whole) else
@@ -55,6 +59,7 @@ def development(scores: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFra
         oe["observed_year"] = oe["observed_year"].fillna(0)     # no stored counts: the scored periods were all 0
         # a total with an unknown part (a suppressed <5 cell) counted as its known parts: the year is "minstens"
         oe["partial_year"] = oe["partial_year"].astype("boolean").fillna(False).astype(bool)
+        oe["provisional_year"] = oe["domain"].isin(unsure)
     if "partial" in oe:                                       # the scored part holds a lower bound
         oe["partial"] = oe["partial"].astype("boolean").fillna(False).astype(bool)
     return oe.merge(own[["area_code", "name", "kind"]], on="area_code").sort_values(["name", "domain"]) \
@@ -231,6 +236,18 @@ def _at_least(v) -> str:
     return f'<td class="num" title="minstens {int(v)}">&ge; {int(v)}</td>'
 
 
+#: Under the table of the year when a count holds a month the police may still correct
+PROVISIONAL_TABLE_NOTE = ("(voorlopig): het jaar telt een voorlopig cijfer van de politie (de laatste maanden); dat "
+                          "kan nog veranderen.")
+
+
+def _count_cell(v, low: bool, unsure: bool) -> str:
+    """A table cell of a year's count: ``&ge;`` when a lower bound, `` (voorlopig)`` when it holds a provisional
+    police month (:data:`PROVISIONAL_TABLE_NOTE` explains it)."""
+    cell = _at_least(v) if low else f'<td class="num">{int(v)}</td>'
+    return cell.replace("</td>", " (voorlopig)</td>") if unsure else cell
+
+
 def _date(v) -> str:
     return "" if pd.isna(v) else pd.Timestamp(v).strftime("%d-%m-%Y")
 
@@ -296,20 +313,22 @@ def jaarplan_page(team: str, team_name: str, year: int, dev: pd.DataFrame, month
     # the whole year's count; where the scores cover part of it, the scored part beside it (the ratio's own)
     whole = dev["observed_year"] if "observed_year" in dev else dev["observed"]
     partial = dev["partial_year"] if "partial_year" in dev else pd.Series(False, index=dev.index)
+    unsure = dev.get("provisional_year", dev.get("provisional", pd.Series(False, index=dev.index))).eq(True)
     split = bool((whole != dev["observed"].fillna(-1)).any())
     rows = "".join(
-        f"<tr><td>{esc(r.name)}</td><td>{esc(DOMAIN_NL.get(r.domain, r.domain))}</td>"
-        + (_at_least(w) if low else f'<td class="num">{int(w)}</td>')
+        f"<tr><td>{esc(r.name)}</td><td>{esc(DOMAIN_NL.get(r.domain, r.domain))}</td>{_count_cell(w, low, u)}"
         + ((_at_least(r.observed) if bool(getattr(r, "partial", False)) else f'<td class="num">{_num(r.observed)}</td>')
            if split else "")
         + f'<td class="num">{_num(r.expected)}</td>{_ratio_cell(r.ratio)}</tr>'
-        for r, w, low in zip(dev.itertuples(index=False), whole, partial))
+        for r, w, low, u in zip(dev.itertuples(index=False), whole, partial, unsure))
     dev_table = ("<table><thead><tr><th>Buurt</th><th>Domein</th><th>Waargenomen</th>"
                  + ("<th>waarvan gescoord</th>" if split else "") + "<th>Verwacht</th>"
                  f"<th>Verhouding</th></tr></thead><tbody>{rows}</tbody></table>" if rows else
                  f"<p>Nog geen scores voor {year}.</p>")
     if rows and (partial.any() or ("partial" in dev and dev["partial"].any())):
         dev_table += (f"<p class='small'>{PARTIAL_NOTE}</p>")
+    if rows and unsure.any():
+        dev_table += f"<p class='small'>{PROVISIONAL_TABLE_NOTE}</p>"
     fl_rows = "".join(
         f"<tr><td>{esc(f.name)}</td><td>{esc(DOMAIN_NL.get(f.domain, f.domain))}</td><td>{esc(f.level)}</td>"
         f"<td>{_date(f.since)}{_runs_on(f, year)}</td>"

@@ -214,3 +214,26 @@ def test_the_rising_series_say_when_their_recent_counts_hold_a_provisional_month
 def test_the_rising_series_of_definitive_months_have_no_mark(scored):
     table = _rising(scored, ())
     assert pd.api.types.is_float_dtype(table["recent"])
+
+
+def _year_rows(page: str, domain: str) -> list[str]:
+    """The rows of the year plan's table per buurt and domain of ``domain`` (Dutch)."""
+    return re.findall(rf"<tr><td>[^<]*</td><td>{domain}</td>.*?</tr>", page)
+
+
+def test_the_year_plans_table_marks_a_year_holding_a_provisional_month(scored):
+    from pipelines.reports.jaarplan import PROVISIONAL_TABLE_NOTE
+
+    page = _year_plan(scored, ("2026-10",))
+    police = _year_rows(page, "veiligheid")
+    assert police and all(re.match(r'<tr><td>[^<]*</td><td>veiligheid</td><td class="num"[^>]*>(&ge; )?\d+ '
+                                   r"\(voorlopig\)</td>", r) for r in police), police
+    assert not any("voorlopig" in r for d in ("fysiek", "sociaal") for r in _year_rows(page, d))
+    assert page.count(PROVISIONAL_TABLE_NOTE) == 1                  # explained once, under the table
+
+
+def test_the_year_plans_table_of_definitive_months_has_no_mark(scored):
+    from pipelines.reports.jaarplan import PROVISIONAL_TABLE_NOTE
+
+    page = _year_plan(scored, ())
+    assert _year_rows(page, "veiligheid") and PROVISIONAL_TABLE_NOTE not in page and "(voorlopig)" not in page
