@@ -379,9 +379,20 @@ def _compare(a: float, b: float) -> str:
     return "ongeveer evenveel"
 
 
+#: After the trend sentence of a year holding a provisional police month
+PROVISIONAL_SENTENCE = "De laatste cijfers van de politie zijn nog voorlopig. Ze kunnen nog veranderen."
+
+
+def _provisional_sentence(row) -> str:
+    """:data:`PROVISIONAL_SENTENCE` after what is said of a year holding a provisional police month (``provisional``
+    of ``yearly_rates``: per domain and year, the same on every wijk's page)."""
+    return f" {PROVISIONAL_SENTENCE}" if _unsure(row) else ""
+
+
 def trend_sentence(wijk: str, domain: str, table: pd.DataFrame, gemeente: pd.DataFrame) -> str:
     """Two or three short B1 sentences about the latest complete year, the years before and the municipality,
-    naming what the figures count by the sources counted (``table.sources``, when given)."""
+    naming what the figures count by the sources counted (``table.sources``, when given); one more when the figures
+    of that year hold a provisional police month (:func:`_provisional_sentence`)."""
     label, what = DOMAIN_B1[domain]
     if "sources" in table and len(table):
         what = _what(domain, table["sources"].iloc[0])
@@ -396,9 +407,10 @@ def trend_sentence(wijk: str, domain: str, table: pd.DataFrame, gemeente: pd.Dat
         if not last["population"] >= MIN_POPULATION:
             return f"In {wijk} wonen zo weinig mensen dat we hier geen cijfers laten zien."
         if last["count_shown"] == "verborgen":        # secondary suppression: saying 'few' would be untrue
-            return f"In {year} laten we het aantal in {wijk} niet zien, zodat niemand herkend kan worden."
+            return (f"In {year} laten we het aantal in {wijk} niet zien, zodat niemand herkend kan worden."
+                    f"{_provisional_sentence(last)}")
         return (f"In {year} waren er in {wijk} zo weinig {what} dat we het aantal niet laten zien. "
-                "Dat is goed nieuws, of het gebied is klein.")
+                f"Dat is goed nieuws, of het gebied is klein.{_provisional_sentence(last)}")
     text = f"In {year} waren er in {wijk} {last['rate_text']} {what} per 1.000 inwoners."
     before = t[(t["year"] < year) & t["rate_shown"].notna()]
     if len(before):
@@ -410,7 +422,7 @@ def trend_sentence(wijk: str, domain: str, table: pd.DataFrame, gemeente: pd.Dat
         word = _compare(last["rate_shown"], g["rate_shown"].iloc[0])
         text += (f" In de hele gemeente {g['wijk'].iloc[0]} waren het er {g['rate_text'].iloc[0]}; {wijk} heeft er dus "
                  + ("ongeveer evenveel." if word == "ongeveer evenveel" else f"{word}."))
-    return text
+    return text + _provisional_sentence(last)
 
 
 def _episode_counts(flags: pd.DataFrame, counts: pd.DataFrame, catalogue: pd.DataFrame,

@@ -237,3 +237,26 @@ def test_the_year_plans_table_of_definitive_months_has_no_mark(scored):
 
     page = _year_plan(scored, ())
     assert _year_rows(page, "veiligheid") and PROVISIONAL_TABLE_NOTE not in page and "(voorlopig)" not in page
+
+
+def _trend_sentences(home, months: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    """Per open page of a wijk: its domains' cards (Dutch heading -> the card's HTML)."""
+    _provisional(home, months)
+    with open_warehouse(home) as con:
+        data = read_period_data(con)
+    pages = build.open_pages(data, build.read_settings(home))
+    return {name: dict(re.findall(r'<section class="card"><h2>([^<]*)</h2>(.*?)</section>', page, flags=re.S))
+            for name, page in pages.items() if name != "index.html"}
+
+
+def test_an_open_pages_trend_sentence_says_the_year_holds_provisional_police_figures_on_every_wijk(scored):
+    cards = _trend_sentences(scored, ("2025-12",))
+    safety = [c["Veiligheid"] for c in cards.values() if "<p>In 2025 " in c.get("Veiligheid", "")]
+    assert safety and all(openpages.PROVISIONAL_SENTENCE in c for c in safety)     # every wijk alike
+    assert not any(openpages.PROVISIONAL_SENTENCE in c[h] for c in cards.values() for h in c if h != "Veiligheid")
+
+
+def test_an_open_pages_trend_sentence_of_definitive_months_has_no_mark(scored):
+    cards = _trend_sentences(scored, ())
+    assert any("In 2025 waren er" in c.get("Veiligheid", "") for c in cards.values())
+    assert not any(openpages.PROVISIONAL_SENTENCE in c[h] or "voorlopig" in c[h] for c in cards.values() for h in c)
