@@ -22,7 +22,6 @@ Usage: .venv/bin/python benchmarks/pulse_reach.py [--replicates 16] [--drift-rep
 """
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from pathlib import Path
@@ -41,7 +40,7 @@ from models.bounds import count_logpmf  # noqa: E402
 from models.evaluate import evaluate  # noqa: E402
 from models.simulate import grid, simulate  # noqa: E402
 from report import markdown_table, publish  # noqa: E402
-from restart_reach import bayes_parts, carried_restarted, light_layout, rule_parts  # noqa: E402
+from restart_reach import bayes_parts, carried_restarted, light_layout, options, rule_parts  # noqa: E402
 
 KEYS = ["scenario", "replicate"]
 GENERIC = "pulse LR: 1-4 weeks, 1-5 sd"
@@ -121,12 +120,7 @@ def auto_rows(scen: pd.DataFrame, dscen: pd.DataFrame, replicates: int, drift_re
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--replicates", type=int, default=16)
-    ap.add_argument("--drift-replicates", type=int, default=64)
-    ap.add_argument("--years", type=int, default=7)
-    ap.add_argument("--no-publish", action="store_true", help="print only (a small run for checking)")
-    args = ap.parse_args()
+    args = options(__doc__)
     t_all = time.perf_counter()
     eval_start = args.years * 52 - 51
     first = eval_start - WARMUP

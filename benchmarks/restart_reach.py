@@ -259,13 +259,18 @@ def found(alarm: np.ndarray, span: np.ndarray) -> np.ndarray:
     return 1.0 - np.prod(np.where(span, 1.0 - alarm, 1.0), axis=1)
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def options(description: str) -> argparse.Namespace:
+    """The command line of this script and of those reading the same series (``pulse_reach.py``)."""
+    ap = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--replicates", type=int, default=16)
     ap.add_argument("--drift-replicates", type=int, default=64)
     ap.add_argument("--years", type=int, default=7)
     ap.add_argument("--no-publish", action="store_true", help="print only (a small run for checking)")
-    args = ap.parse_args()
+    return ap.parse_args()
+
+
+def main() -> None:
+    args = options(__doc__)
     t_all = time.perf_counter()
     T = args.years * 52
     eval_start = T - 51
