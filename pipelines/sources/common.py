@@ -9,6 +9,7 @@ import io
 import re
 import unicodedata
 import warnings
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -201,6 +202,10 @@ def _content_kind(path: Path) -> str:
                                   "without password protection as .xlsx or CSV and deliver that")
         raise IngestError(f"{path.name}: this is an old Excel 97-2003 .xls file; save it as .xlsx or CSV "
                           "and deliver that")
+    archive = _archive_kind(head)
+    if archive:
+        raise IngestError(f"{path.name}: this is {archive}, not a CSV or XLSX table; unpack it and deliver the CSV or "
+                          "XLSX file inside, or a Signalen export as a .zip")
     markup = _markup_kind(head)
     if markup:
         raise IngestError(f"{path.name}: this is {markup[0]}, not a CSV or XLSX table; {markup[1]}")
@@ -208,6 +213,27 @@ def _content_kind(path: Path) -> str:
         raise IngestError(f"{path.name}: refused, the file is {size / 1024 ** 2:,.0f} MB (at most "
                           f"{MAX_TEXT_BYTES / 1024 ** 2:,.0f} MB); split it into smaller files and load them one by one")
     return "text"
+
+
+#: how archives wijkradar does not open begin (a zip is read: an XLSX or a Signalen export); they were refused as "a
+#: binary file" and told to export the data again, where unpacking them is what helps
+_ARCHIVE_MAGIC = ((b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive (.7z)"), (b"Rar!\x1a\x07", "a RAR archive (.rar)"))
+
+
+def _archive_kind(head: bytes) -> str | None:
+    """What a file beginning with ``head`` is when it is an archive or compressed file wijkradar does not open: gzip
+    (a tar inside told by the first 512 bytes unpacked, never more), tar, 7-Zip, RAR."""
+    if head.startswith(b"\x1f\x8b"):
+        try:
+            inner = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 512)
+        except zlib.error:
+            inner = b""
+        if inner[257:262] == b"ustar":
+            return "a tar archive compressed with gzip (.tar.gz)"
+        return "a gzip-compressed file (.gz)"
+    if head[257:262] == b"ustar":
+        return "a tar archive (.tar)"
+    return next((what for magic, what in _ARCHIVE_MAGIC if head.startswith(magic)), None)
 
 
 #: how files that are no delimited text begin (after a byte order mark and white space, lower-case): a web page or an
