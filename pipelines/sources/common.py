@@ -293,7 +293,11 @@ def refuse_nul(label: str, text: str) -> None:
 
 def decode_text(label: str, raw: bytes) -> str:
     """Text in UTF-8 (with or without BOM), UTF-16 (Excel "Unicode-tekst") or Windows-1252; a UTF-8 text with some
-    lines in Windows-1252 is read line by line (:func:`_decode_mixed`); UTF-32 is refused by its name."""
+    lines in Windows-1252 is read line by line (:func:`_decode_mixed`); UTF-32 is refused by its name. A UTF-8 byte
+    order mark before a UTF-16 one (a tool that adds one to any text) is dropped: read as it stood, the header was
+    garbage and the file refused as lacking its first column."""
+    if raw.startswith((b"\xef\xbb\xbf\xff\xfe", b"\xef\xbb\xbf\xfe\xff")):
+        raw = raw[3:]
     if _utf32(raw[:8192]):
         raise IngestError(f"{label}: the text is saved as UTF-32, an encoding wijkradar does not read; save it as "
                           "UTF-8 (in Excel: CSV UTF-8) and deliver that")
