@@ -230,6 +230,20 @@ delivery-duplicate         the same bytes delivered twice (other name) -> the se
 delivery-week-without-reports  a meldingen export with its header only, named after a week that has ended
                            (meldingen_export_2026-W47.csv) -> loaded as that week without reports (0 rows); without a
                            week in its name, or named after a week not over on TODAY -> refused.
+file-ods                   a LibreOffice spreadsheet (.ods; one named .xlsx) -> refused naming the OpenDocument
+                           spreadsheet and saying to save it as .xlsx or CSV; no cell of it in the message.
+file-compressed            a gzip-compressed CSV (.csv.gz, one renamed .csv; was "a binary file", told to export it
+                           again) -> refused naming gzip and saying to unpack it.
+archive-other-format       a tar, a tar.gz, a 7-Zip (also named .zip) and a RAR archive (were "a binary file") ->
+                           refused naming the kind of archive, saying to unpack it or send a zip.
+file-encrypted-workbook    a workbook protected with a password (OLE with EncryptedPackage, named .xlsx / .csv; an old
+                           .xls has the same magic) -> refused saying it is protected and to save it without a password.
+file-xlsm                  a macro-enabled workbook (.xlsm: another content type, a vbaProject.bin naming a person) ->
+                           loads like an xlsx; the macro never runs and nothing of vbaProject.bin is stored.
+text-double-bom            a UTF-8 byte order mark before a UTF-16 one (the header was garbage and the file refused as
+                           lacking Buurtcode), a UTF-8 byte order mark twice -> loads.
+text-c1-or-surrogates      C1 control characters in valid UTF-8 (NEL in a buurt code, U+0096 after a count), surrogates
+                           encoded one by one (CESU-8) after counts -> loads; the counts quarantined as not a number.
 baseline                   clean files of every layout -> load with nothing quarantined.
 
 ``Case.message`` may hold several keywords separated by ``|``; all must occur (case-insensitive).
@@ -597,6 +611,72 @@ def _string_bomb_xlsx(book: bytes, n: int) -> bytes:
         info = zipfile.ZipInfo("xl/sharedStrings.xml", date_time=STAMP.timetuple()[:6])
         info.compress_type = zipfile.ZIP_DEFLATED
         z.writestr(info, sst)
+    return out.getvalue()
+
+
+def _ods(rows: list[list]) -> bytes:
+    """A minimal OpenDocument spreadsheet (LibreOffice's .ods): a zip of ``mimetype`` (first, stored), ``content.xml``
+    with one table of string cells, and its manifest."""
+    from xml.sax.saxutils import escape
+
+    cells = "".join("<table:table-row>" + "".join(
+        f'<table:table-cell office:value-type="string"><text:p>{escape(str(c))}</text:p></table:table-cell>'
+        for c in row) + "</table:table-row>" for row in rows)
+    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:'
+               'opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body>'
+               f'<office:spreadsheet><table:table table:name="Blad1">{cells}</table:table></office:spreadsheet>'
+               '</office:body></office:document-content>').encode()
+    manifest = (b'<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:'
+                b'opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" '
+                b'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry '
+                b'manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>')
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, data, method in (("mimetype", b"application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED),
+                                   ("content.xml", content, zipfile.ZIP_DEFLATED),
+                                   ("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)):
+            info = zipfile.ZipInfo(name, date_time=STAMP.timetuple()[:6])
+            info.compress_type = method
+            z.writestr(info, data)
+    return buf.getvalue()
+
+
+def _gzip(data: bytes) -> bytes:
+    """``data`` gzip-compressed, byte-stable (no time stamp, no file name in the header)."""
+    import gzip
+
+    return gzip.compress(data, compresslevel=9, mtime=0)
+
+
+def _tar(members: list[tuple[str, bytes]]) -> bytes:
+    """A deterministic (ustar) tar archive of (name, bytes) members."""
+    import tarfile
+
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.USTAR_FORMAT) as t:
+        for name, data in members:
+            info = tarfile.TarInfo(name)
+            info.size, info.mtime, info.mode = len(data), int(STAMP.timestamp()), 0o644
+            t.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
+def _xlsm(book: bytes, vba: bytes) -> bytes:
+    """The workbook ``book`` as Excel saves a macro-enabled one (.xlsm): the macro-enabled content type and a
+    ``xl/vbaProject.bin`` holding ``vba``, related from the workbook."""
+    book = _rewritten(book, "[Content_Types].xml", lambda xml: xml.replace(
+        b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+        b"application/vnd.ms-excel.sheet.macroEnabled.main+xml").replace(
+        b"</Types>", b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>'))
+    book = _rewritten(book, "xl/_rels/workbook.xml.rels", lambda xml: xml.replace(
+        b"</Relationships>", b'<Relationship Id="rIdVba" Type="http://schemas.microsoft.com/office/2006/relationships/'
+                             b'vbaProject" Target="vbaProject.bin"/></Relationships>'))
+    out = io.BytesIO(book)
+    with zipfile.ZipFile(out, "a", compression=zipfile.ZIP_DEFLATED) as z:
+        info = zipfile.ZipInfo("xl/vbaProject.bin", date_time=STAMP.timetuple()[:6])
+        info.compress_type = zipfile.ZIP_DEFLATED
+        z.writestr(info, vba)
     return out.getvalue()
 
 
@@ -1940,6 +2020,71 @@ def plan(seed: int = SEED) -> list[Planned]:
     b.text(Case(f"home/{login}/Downloads/wijkteam_ronde10a_downloads.csv", "wijkteam", "loaded", rows_read=8,
                 quarantined=0, secrets=(login,), klass="privacy-person-named-folder"),
            WIJKTEAM_HEADER, rows)
+    # round 14: delivery file kinds the corpus had not met. A LibreOffice spreadsheet (.ods; also named .xlsx)
+    person = P.name()
+    rows = [[*r, f"gebeld door {person}"] for r in b.unique_wijkteam_cells(6)]
+    b.add(Case("wijkteam_libreoffice.ods", "wijkteam", "refused",
+               message="opendocument spreadsheet|save it as .xlsx or csv",
+               secrets=(person,), klass="file-ods"), _ods([[*W, "Toelichting"], *rows]))
+    b.add(Case("meldingen_libreoffice_ods.xlsx", "meldingen", "refused",
+               message="opendocument spreadsheet|save it as .xlsx or csv", klass="file-ods"),
+          _ods([M, *b.reports(5)]))
+    # a gzip-compressed CSV (.csv.gz, and one renamed .csv): was "a binary file" told to export it again as CSV
+    b.add(Case("meldingen_export.csv.gz", "meldingen", "refused", message="gzip|unpack it", klass="file-compressed"),
+          _gzip(_delimited(M, b.reports(8)).encode()))
+    b.add(Case("wijkteam_gzip_als_csv.csv", "wijkteam", "refused", message="gzip|unpack it", klass="file-compressed"),
+          _gzip(_delimited(W, b.unique_wijkteam_cells(6)).encode()))
+    # archives wijkradar does not open (tar, tar.gz, 7-Zip, RAR; a 7-Zip archive named .zip): were "a binary file"
+    table = _delimited(M, b.reports(6)).encode()
+    b.add(Case("meldingen_archief.tar", "meldingen", "refused", message="tar archive|unpack it|.zip",
+               klass="archive-other-format"), _tar([("meldingen_okt.csv", table)]))
+    b.add(Case("wijkteam_archief.tar.gz", "wijkteam", "refused", message="tar archive|gzip|unpack it",
+               klass="archive-other-format"),
+          _gzip(_tar([("wijkteam_okt.csv", _delimited(W, b.unique_wijkteam_cells(5)).encode())])))
+    b.add(Case("meldingen_archief.7z", "meldingen", "refused", message="7-zip archive|unpack it|.zip",
+               klass="archive-other-format"),
+          b"7z\xbc\xaf\x27\x1c\x00\x04" + bytes(b.rng.randrange(256) for _ in range(600)))
+    b.add(Case("meldingen_signalen_7z.zip", "meldingen", "refused", message="7-zip archive|unpack it",
+               klass="archive-other-format"),
+          b"7z\xbc\xaf\x27\x1c\x00\x04" + bytes(b.rng.randrange(256) for _ in range(600)))
+    b.add(Case("meldingen_archief.rar", "meldingen", "refused", message="rar archive|unpack it|.zip",
+               klass="archive-other-format"), b"Rar!\x1a\x07\x01\x00" + bytes(b.rng.randrange(256) for _ in range(600)))
+    # a workbook protected with a password (Excel: an OLE compound file holding EncryptedPackage and EncryptionInfo,
+    # the magic of an old .xls): told apart from the .xls by the stream names
+    ole = bytearray(bytes.fromhex("D0CF11E0A1B11AE1") + bytes(b.rng.randrange(256) for _ in range(4088)))
+    ole[1024:1024 + 32] = "EncryptedPackage".encode("utf-16-le")
+    ole[1152:1152 + 28] = "EncryptionInfo".encode("utf-16-le")
+    b.add(Case("wijkteam_wachtwoord.xlsx", "wijkteam", "refused", message="protected with a password|without password",
+               klass="file-encrypted-workbook"), bytes(ole))
+    b.add(Case("schulden_wachtwoord.csv", "schulden", "refused", message="protected with a password|without password",
+               klass="file-encrypted-workbook"), bytes(ole))
+    # a macro-enabled workbook (.xlsm): its data loads, the macro is never run and nothing of vbaProject.bin is stored
+    person, mobile = P.name(), P.phone("plain")
+    vba = (bytes.fromhex("D0CF11E0A1B11AE1") + f'Attribute VB_Name = "Module1"\r\nSub Auto_Open()\r\n  MsgBox '
+           f'"{person} {mobile}"\r\n  Shell "cmd /c calc"\r\nEnd Sub\r\n'.encode() + bytes(256))
+    book = _xlsx([{"title": "Blad1", "rows": [W, *b.unique_wijkteam_cells(7)]}])
+    b.add(Case("wijkteam_macro.xlsm", "wijkteam", "loaded", rows_read=7, quarantined=0, secrets=(person, mobile),
+               klass="file-xlsm"), _xlsm(book, vba))
+    # two byte order marks: UTF-8's before UTF-16's (a tool that adds one to any text; the header read as garbage and
+    # the file refused as lacking Buurtcode), and UTF-8's twice
+    text = _delimited(W, b.unique_wijkteam_cells(7))
+    b.add(Case("wijkteam_bom_utf8_utf16.csv", "wijkteam", "loaded", rows_read=7, quarantined=0,
+               klass="text-double-bom"),
+          b"\xef\xbb\xbf\xff\xfe" + text.replace("\n", "\r\n").encode("utf-16-le"))
+    b.add(Case("wijkteam_bom_twee_keer.csv", "wijkteam", "loaded", rows_read=7, quarantined=0, klass="text-double-bom"),
+          b"\xef\xbb\xbf\xef\xbb\xbf" + _delimited(W, b.unique_wijkteam_cells(7)).encode())
+    # C1 control characters (valid UTF-8: NEL in a buurt code, U+0096 after a count) and surrogates encoded one by
+    # one (CESU-8: a pair and a lone one, after counts; no UTF-8 decoder takes them) -> read or quarantined, no crash
+    lines = [";".join(W)] + [";".join(map(str, r)) for r in b.unique_wijkteam_cells(8)]
+    lines[2] = lines[2].replace(";", "\u0085;", 1)
+    lines[4] += "\u0096"
+    b.add(Case("wijkteam_c1_tekens.csv", "wijkteam", "loaded", rows_read=8, quarantined=1, reason="not a number",
+               klass="text-c1-or-surrogates"), ("\n".join(lines) + "\n").encode())
+    lines = [(";".join(W)).encode()] + [(";".join(map(str, r))).encode() for r in b.unique_wijkteam_cells(8)]
+    lines[3] += "\ud83d\ude00".encode("utf-8", "surrogatepass")    # U+1F600 as two surrogates of three bytes each
+    lines[6] += "\ud800".encode("utf-8", "surrogatepass")           # a lone surrogate
+    b.add(Case("wijkteam_cesu8.csv", "wijkteam", "loaded", rows_read=8, quarantined=2, reason="not a number",
+               klass="text-c1-or-surrogates"), b"\n".join(lines) + b"\n")
     return b.items
 
 
