@@ -228,12 +228,18 @@ def _archive_kind(head: bytes) -> str | None:
             inner = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 512)
         except zlib.error:
             inner = b""
-        if inner[257:262] == b"ustar":
+        if _tar_header(inner):
             return "a tar archive compressed with gzip (.tar.gz)"
         return "a gzip-compressed file (.gz)"
-    if head[257:262] == b"ustar":
+    if _tar_header(head):
         return "a tar archive (.tar)"
     return next((what for magic, what in _ARCHIVE_MAGIC if head.startswith(magic)), None)
+
+
+def _tar_header(head: bytes) -> bool:
+    """Whether ``head`` starts with a tar header: POSIX's magic ``ustar`` NUL at byte 257, or GNU's ``ustar`` two
+    spaces NUL (never text that happens to hold "ustar" there)."""
+    return head[257:263] == b"ustar\x00" or head[257:265] == b"ustar  \x00"
 
 
 #: how files that are no delimited text begin (after a byte order mark and white space, lower-case): a web page or an
