@@ -2893,7 +2893,7 @@ def _scrub_named(name: str) -> str:
 #: A file or folder name in a message: the opening up to ``: `` when it ends in an extension ("meldingen jan
 #: jansen.csv: the file is empty") or starts as an inbox file does ("meldingen_jansen_jan: refused, the folder ..."),
 #: a quoted name with an extension or a folder ("the member 'map/jansen' ..."), or a word with an extension.
-_EXT = r"\.(?i:csv|tsv|txt|xlsx|xlsm|xls|ods|json|zip|gz|tar|tgz|7z|rar|xml|html?|pdf|docx?|parquet)"
+_EXT = r"\.(?i:csv|tsv|txt|xlsx|xlsm|xls|ods|json|zip|gz|tar|tgz|7z|rar|bz2|xz|xml|html?|pdf|docx?|parquet)"
 _FILE_NAMES = (
     re.compile(r"(^|(?<=['\"]))([^'\"\n]{1,240}?" + _EXT + r")(?=: |['\"])"),
     re.compile(r"(^)((?i:meldingen|wijkteam|schulden|politie|cbs|terugkoppeling)[^\s:'\"]{0,200})(?=: )"),

@@ -65,7 +65,7 @@ _INITIALS_ALIKE = frozenset("tz utc cet cest".split())
 OWN_PAGES = frozenset({"index.html", "01-trends.html", "02-flags-review.html", "03-map.html"})
 
 #: Extensions kept as the name's last part.
-_EXTENSIONS = frozenset("csv tsv txt xlsx xlsm xls ods json zip gz tar tgz 7z rar xml html htm pdf docx doc parquet".split())
+_EXTENSIONS = frozenset("csv tsv txt xlsx xlsm xls ods json zip gz tar tgz 7z rar bz2 xz xml html htm pdf docx doc parquet".split())
 
 #: A word of the allow-list that is also a first name or surname ("jan", "april", "Assen") is kept only when no
 #: word beside it was removed: "meldingen_jan_2026.csv" keeps it, "meldingen_jan_jansen.csv" does not.

@@ -21,15 +21,19 @@ NETWORK_SOURCES = {"politie", "cbs-kwb"}
 #: loads; an old ``.xls``, an ``.ods`` or an ``.xlsb`` gets the sentence to save it as ``.xlsx``), where a name
 #: alone would only ask for a rename that cannot help.
 SPREADSHEETS = {"xls", "xlsm", "xltx", "xltm", "ods", "xlsb"}
+#: Compressed files and archives no source opens (a zip is: an XLSX, a Signalen export), read as the source's files
+#: are: their content gets the sentence to unpack them (``sources.common``), where their name was told "matches no
+#: source; name it meldingen_*.csv" of a file already named so (``meldingen_week48.csv.gz``).
+ARCHIVES = {"gz", "tgz", "tar", "7z", "rar", "bz2", "xz"}
 
 
 def source_for_file(name: str):
     """The source a file in the inbox belongs to, by its name prefix (``meldingen_2026-W47.csv``) and its type
-    (one of the source's ``EXTENSIONS``, or another spreadsheet type when it reads XLSX)."""
+    (one of the source's ``EXTENSIONS``, another spreadsheet type when it reads XLSX, or an archive type)."""
     lower = name.lower()
     extension = lower.rsplit(".", 1)[-1]
     for key, module in SOURCES.items():
-        known = module.EXTENSIONS | (SPREADSHEETS if "xlsx" in module.EXTENSIONS else set())
+        known = module.EXTENSIONS | (SPREADSHEETS if "xlsx" in module.EXTENSIONS else set()) | ARCHIVES
         if module.EXTENSIONS and lower.startswith(key) and extension in known:
             return module
     return None

@@ -217,12 +217,15 @@ def _content_kind(path: Path) -> str:
 
 #: how archives wijkradar does not open begin (a zip is read: an XLSX or a Signalen export); they were refused as "a
 #: binary file" and told to export the data again, where unpacking them is what helps
-_ARCHIVE_MAGIC = ((b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive (.7z)"), (b"Rar!\x1a\x07", "a RAR archive (.rar)"))
+_ARCHIVE_MAGIC = ((b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive (.7z)"), (b"Rar!\x1a\x07", "a RAR archive (.rar)"),
+                  (b"\xfd7zXZ\x00", "an xz-compressed file (.xz)"))
+#: bzip2: "BZh", the block size 1-9, then the block magic (the digits of pi in BCD): never a text's first bytes
+_BZIP2 = re.compile(rb"BZh[1-9]1AY&SY")
 
 
 def _archive_kind(head: bytes) -> str | None:
     """What a file beginning with ``head`` is when it is an archive or compressed file wijkradar does not open: gzip
-    (a tar inside told by the first 512 bytes unpacked, never more), tar, 7-Zip, RAR."""
+    (a tar inside told by the first 512 bytes unpacked, never more), tar, 7-Zip, RAR, xz, bzip2."""
     if head.startswith(b"\x1f\x8b"):
         try:
             inner = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 512)
@@ -233,6 +236,8 @@ def _archive_kind(head: bytes) -> str | None:
         return "a gzip-compressed file (.gz)"
     if _tar_header(head):
         return "a tar archive (.tar)"
+    if _BZIP2.match(head):
+        return "a bzip2-compressed file (.bz2)"
     return next((what for magic, what in _ARCHIVE_MAGIC if head.startswith(magic)), None)
 
 

@@ -232,8 +232,8 @@ delivery-week-without-reports  a meldingen export with its header only, named af
                            week in its name, or named after a week not over on TODAY -> refused.
 file-ods                   a LibreOffice spreadsheet (.ods; one named .xlsx) -> refused naming the OpenDocument
                            spreadsheet and saying to save it as .xlsx or CSV; no cell of it in the message.
-file-compressed            a gzip-compressed CSV (.csv.gz, one renamed .csv; was "a binary file", told to export it
-                           again) -> refused naming gzip and saying to unpack it.
+file-compressed            a gzip-compressed CSV (.csv.gz, one renamed .csv), a bzip2 and an xz one (were "a binary
+                           file", told to export it again) -> refused naming the compression and saying to unpack it.
 archive-other-format       a tar, a tar.gz, a 7-Zip (also named .zip) and a RAR archive (were "a binary file") ->
                            refused naming the kind of archive, saying to unpack it or send a zip.
 file-encrypted-workbook    a workbook protected with a password (OLE with EncryptedPackage, named .xlsx / .csv; an old
@@ -250,8 +250,10 @@ baseline                   clean files of every layout -> load with nothing quar
 """
 from __future__ import annotations
 
+import bz2
 import csv
 import io
+import lzma
 import os
 import random
 import struct
@@ -2049,6 +2051,11 @@ def plan(seed: int = SEED) -> list[Planned]:
           b"7z\xbc\xaf\x27\x1c\x00\x04" + bytes(b.rng.randrange(256) for _ in range(600)))
     b.add(Case("meldingen_archief.rar", "meldingen", "refused", message="rar archive|unpack it|.zip",
                klass="archive-other-format"), b"Rar!\x1a\x07\x01\x00" + bytes(b.rng.randrange(256) for _ in range(600)))
+    # bzip2 and xz (real compressed CSVs): were "a binary file" as gzip was
+    b.add(Case("schulden_export.csv.bz2", "schulden", "refused", message="bzip2|unpack it", klass="file-compressed"),
+          bz2.compress(_delimited(S, b.schulden_cells(5)).encode()))
+    b.add(Case("meldingen_export.csv.xz", "meldingen", "refused", message="xz-compressed|unpack it",
+               klass="file-compressed"), lzma.compress(_delimited(M, b.reports(6)).encode()))
     # a workbook protected with a password (Excel: an OLE compound file holding EncryptedPackage and EncryptionInfo,
     # the magic of an old .xls): told apart from the .xls by the stream names
     ole = bytearray(bytes.fromhex("D0CF11E0A1B11AE1") + bytes(b.rng.randrange(256) for _ in range(4088)))

@@ -1,4 +1,6 @@
 """Two inbox files whose names scrub alike keep an outcome each in the weekly flow's result."""
+import re
+
 import pytest
 
 from pipelines import privacy
@@ -125,3 +127,27 @@ def test_an_unpacked_delivery_folder_is_named_and_other_spreadsheets_go_to_the_c
         ("wijkteam_december.xls", "wijkteam"), ("wijkteam_november.xlsm", "wijkteam")]
     with pytest.raises(IngestError, match=r"wijkteam_december\.xls: this is an old Excel 97-2003 \.xls file; save it as"):
         load_file(home, home.inbox / "wijkteam_december.xls", "wijkteam")
+
+
+def test_a_compressed_delivery_in_the_inbox_goes_to_the_content_check_and_is_told_to_unpack(home):
+    # meldingen_week48.csv.gz was told "matches no source; name it meldingen_*.csv", a name it already had
+    import gzip
+
+    from pipelines.flows import inbox_files
+    from pipelines.sources.common import IngestError
+
+    home.inbox.mkdir(parents=True, exist_ok=True)
+    (home.inbox / "meldingen_week48.csv.gz").write_bytes(gzip.compress(b"Meldingnummer;Datum\n1;2026-11-20\n"))
+    (home.inbox / "schulden_november.csv.bz2").write_bytes(b"BZh91AY&SY" + b"\0" * 40)
+    (home.inbox / "wijkteam_oktober.xlsx.xz").write_bytes(b"\xfd7zXZ\x00" + b"\0" * 40)
+    (home.inbox / "notities.7z").write_bytes(b"7z\xbc\xaf\x27\x1c" + b"\0" * 40)
+    files, ignored = inbox_files(home)
+    assert [n.endswith(".7z") for n in ignored] == [True]   # named after no source: left alone as before
+    assert sorted((p.name, s) for p, s in files) == [("meldingen_week48.csv.gz", "meldingen"),
+                                                     ("schulden_november.csv.bz2", "schulden"),
+                                                     ("wijkteam_oktober.xlsx.xz", "wijkteam")]
+    for name, source, what in (("meldingen_week48.csv.gz", "meldingen", r"a gzip-compressed file \(\.gz\)"),
+                               ("schulden_november.csv.bz2", "schulden", r"a bzip2-compressed file \(\.bz2\)"),
+                               ("wijkteam_oktober.xlsx.xz", "wijkteam", r"an xz-compressed file \(\.xz\)")):
+        with pytest.raises(IngestError, match=rf"{re.escape(name)}: this is {what}, not a CSV or XLSX table; unpack it"):
+            load_file(home, home.inbox / name, source)
