@@ -14,8 +14,8 @@ the tuning seeds as there:
   (L = 2, k 1, 2, 3 or 5);
 - the Bayes rule told the shape (``restart_reach``'s);
 
-each with thresholds per baseline scenario (told each series' scenario) and with one threshold for every series
-(what one calibration for all series can do at best). And auto itself as it alarms on the same holdout, at its
+each with thresholds per baseline scenario (told each series' scenario), per bin of the fitted baseline's level and
+dispersion (what a detector can form from its own fit) and one threshold for every series. And auto itself as it alarms on the same holdout, at its
 alpha and at higher ones, to read what it gives up to its level.
 
 Usage: .venv/bin/python benchmarks/pulse_reach.py [--replicates 16] [--drift-replicates 64]
@@ -95,6 +95,40 @@ def rules_of(d: dict) -> dict:
     return out
 
 
+#: left edges of the bins of a series' expected count a week (its fitted baseline's mean over the weeks read) and of
+#: its fitted dispersion (median), for thresholds per level and dispersion
+LEVEL_EDGES = np.array([0, 1.5, 3.5, 8, 18, 40])
+DISPERSION_EDGES = np.array([0, 1.9, 3.0])
+#: a bin with fewer tuning series than this takes the thresholds of the nearest bin that has them
+LEAST_IN_BIN = 20
+
+
+def one_group(layouts: list[dict]) -> tuple[list[np.ndarray], int]:
+    """Every series in one threshold group (``carried_restarted``'s ``grouping``)."""
+    return [np.zeros(len(d["series"]), dtype=int) for d in layouts], 1
+
+
+def level_bins(layouts: list[dict]) -> tuple[list[np.ndarray], int]:
+    """Threshold groups by the fitted baseline's level and dispersion, as a detector can form them from what it
+    fitted (auto's calibration bins cells so, by expected count and dispersion): bins of ``LEVEL_EDGES`` x
+    ``DISPERSION_EDGES``; a bin with fewer than ``LEAST_IN_BIN`` series of the tuning layout (the first) reads the
+    nearest bin that has them (dispersion first, then level)."""
+    cells = []
+    for d in layouts:
+        level = np.nanmean(d["fitted"], axis=1)
+        phi = np.nanmedian(d["fitted_phi"], axis=1)
+        cells.append(np.stack([np.searchsorted(LEVEL_EDGES, level, side="right") - 1,
+                               np.searchsorted(DISPERSION_EDGES, phi, side="right") - 1], axis=1))
+    found, n = np.unique(cells[0], axis=0, return_counts=True)
+    kept = found[n >= LEAST_IN_BIN]
+
+    def group(c):
+        return np.argmin(np.abs(c[:, None, 0] - kept[None, :, 0]) * 10 + np.abs(c[:, None, 1] - kept[None, :, 1]),
+                         axis=1)
+
+    return [group(c) for c in cells], len(kept)
+
+
 def auto_rows(scen: pd.DataFrame, dscen: pd.DataFrame, replicates: int, drift_replicates: int, years: int,
               eval_start: int) -> pd.DataFrame:
     """auto as it alarms on the holdout (``HOLDOUT`` seeds) at each alpha of ``ALPHAS``: as
@@ -139,10 +173,11 @@ def main() -> None:
     held = {name: rules_of(d) for name, d in holdout.items()}
     print(f"  laid out in {t0 - t_all:.0f} s; rules in parts {time.perf_counter() - t0:.0f} s", flush=True)
     rows = []
-    for one, label in ((False, "per scenario"), (True, "one for all series")):
+    for grouping, label in ((None, "per scenario"), (level_bins, "per level and dispersion"),
+                            (one_group, "one for all series")):
         t0 = time.perf_counter()
         got = carried_restarted(tune, held, data, holdout, baselines, True, rules=[(r, "fitted") for r in RULES],
-                                one_threshold=one)
+                                grouping=grouping)
         rows.append(got.assign(thresholds=label))
         print(f"  thresholds {label}: {time.perf_counter() - t0:.0f} s", flush=True)
     table = pd.concat(rows, ignore_index=True).rename(columns={"far after outbreaks, worst group":
@@ -174,8 +209,10 @@ def report(table: pd.DataFrame, args, seconds: float) -> list[str]:
             "alarm, at the largest level keeping every group of the holdout at or below 1 % (as "
             "`restart_reach.py`; chosen on the holdout, in the rule's favour). Baseline: auto's own fitted one "
             "(Noufaily, b = 5 years). *per scenario*: one threshold per baseline scenario (told each series' "
-            "scenario); *one for all series*: one threshold (one calibration for all series can do no better "
-            "where the rule's null distribution is the same in every scenario).", "",
+            "scenario); *per level and dispersion*: one threshold per bin of the series' fitted baseline, its mean "
+            f"expected count a week (bins from {', '.join(f'{x:g}' for x in LEVEL_EDGES)}) and its median dispersion "
+            f"(from {', '.join(f'{x:g}' for x in DISPERSION_EDGES)}), as a detector can form them (a bin with fewer "
+            f"than {LEAST_IN_BIN} tuning series reads its nearest); *one for all series*: one threshold.", "",
             "Rules: the window scan's smallest negative-binomial tail over the windows; the pulse likelihood ratio: "
             "an outbreak of k sd spread evenly over L weeks and still under way, its Poisson cases added to the "
             "baseline's count, mixed evenly over L, the weeks since its start and k; the Bayes rule of "
@@ -190,6 +227,9 @@ def report(table: pd.DataFrame, args, seconds: float) -> list[str]:
             f"- Per scenario thresholds: generic pulse {pod(GENERIC, 'per scenario'):.3f}, window scan 1-4 "
             f"{pod('window scan 1-4', 'per scenario'):.3f}, told the length {pod(TOLD_LENGTH, 'per scenario'):.3f}, "
             f"Bayes {pod(BAYES_ANY, 'per scenario'):.3f}.",
+            f"- Per level and dispersion: generic pulse {pod(GENERIC, 'per level and dispersion'):.3f}, window scan "
+            f"1-4 {pod('window scan 1-4', 'per level and dispersion'):.3f}, told the length "
+            f"{pod(TOLD_LENGTH, 'per level and dispersion'):.3f}, Bayes {pod(BAYES_ANY, 'per level and dispersion'):.3f}.",
             "", f"Run time: {seconds:.0f} s."]
 
 

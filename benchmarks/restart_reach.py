@@ -19,6 +19,7 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import Callable
 from unittest import mock
 
 import numpy as np
@@ -199,20 +200,23 @@ def rules_of(d: dict, rules: list = RULES) -> dict:
 # --------------------------------------------------------------------------- carried over
 
 def carried_restarted(tune: dict, held: dict, tune_data: dict, held_data: dict, baselines: pd.DataFrame,
-                      restart: bool, seed: int = 1, rules: list = RULES, one_threshold: bool = False) -> pd.DataFrame:
+                      restart: bool, seed: int = 1, rules: list = RULES,
+                      grouping: Callable[[list[dict]], tuple[list[np.ndarray], int]] | None = None) -> pd.DataFrame:
     """``detection_reach.carried_over`` for the rules of ``RULES``, with or without restarts: per level of
     ``LEVELS`` thresholds per baseline scenario on the tuning seeds' quiet weeks (the 8 after an outbreak left out,
     as there), read on the holdout with its after-outbreak weeks; the largest level that keeps every group of
     ``GROUPS`` at or below 1 %. Without restarts the thresholds are the oracle's and the alarms expected ones
     (reproducing ``carried_over``); with restarts, alarms realised with one uniform draw per cell (``seed``).
     Also the worst group's false alarms over the 8 quiet weeks after an outbreak alone ("far after outbreaks").
-    With ``one_threshold`` one threshold for every series instead of one per scenario: what a detector with one
-    calibration for all its series can do, where per scenario is told each series' scenario."""
+    ``grouping``: the series' threshold groups other than their baseline scenario (which tells each series'
+    scenario): given the three layouts (tuning, holdout outbreaks, holdout drifts), each one's group per series and
+    the number of groups (``pulse_reach``: one group, or bins of the fitted baseline's level and dispersion)."""
     rng = np.random.default_rng(seed)
     o_t, o, dr = tune_data["outbreaks"], held_data["outbreaks"], held_data["drifts"]
-    sc_t, sc_o, sc_d = (np.zeros(len(d["series"]), dtype=int) if one_threshold else
-                        scenario_index(d["series"], baselines) for d in (o_t, o, dr))
-    n_sc = 1 if one_threshold else len(baselines)
+    if grouping is None:
+        (sc_t, sc_o, sc_d), n_sc = [scenario_index(d["series"], baselines) for d in (o_t, o, dr)], len(baselines)
+    else:
+        (sc_t, sc_o, sc_d), n_sc = grouping([o_t, o, dr])
     evaluated = np.arange(o["y"].shape[1]) >= WARMUP
     tune_quiet = evaluated[None, :] & (o_t["event"] == 0) & (weeks_since_event(o_t["event"]) > AFTER)
     quiet = evaluated[None, :] & (o["event"] == 0)

@@ -50,3 +50,22 @@ def test_a_pulse_outweighs_quiet_weeks_and_a_cell_without_baseline_has_no_eviden
     stat = combine(parts, how)
     assert stat[0, 4] > np.log(20) > stat[1, 4]
     assert np.isneginf(stat[1, 2]) and len(reach) == 10 * 5
+
+
+def test_level_bins_group_series_by_their_fitted_level_and_dispersion_and_lend_thin_bins_their_neighbour():
+    def layout(levels, phis):
+        fitted = np.repeat(np.asarray(levels, dtype=float)[:, None], 5, axis=1)
+        return {"series": np.zeros(len(levels)), "fitted": fitted,
+                "fitted_phi": np.repeat(np.asarray(phis, dtype=float)[:, None], 5, axis=1)}
+
+    n = pr.LEAST_IN_BIN
+    tuning = layout([1.0] * n + [20.0] * n + [20.0] * n + [5.0], [1.5] * n + [1.5] * n + [4.0] * n + [1.5])
+    holdout = layout([1.0, 20.0, 20.0, 3.0, 30.0], [1.5, 1.5, 4.0, 1.5, 2.5])
+    (t, h), k = pr.level_bins([tuning, holdout])
+    assert k == 3                                       # the bin of the one series at 5 a week is too thin
+    assert len(set(t[:n])) == len(set(t[n: 2 * n])) == len(set(t[2 * n: 3 * n])) == 1
+    assert len({t[0], t[n], t[2 * n]}) == 3
+    assert h[:3].tolist() == [t[0], t[n], t[2 * n]]
+    assert h[3] == t[0] and h[4] == t[n]                # nearest level bin, then nearest dispersion (2.5: below 3)
+    (g,), one = pr.one_group([holdout])
+    assert one == 1 and not g.any()
