@@ -284,7 +284,10 @@ def main() -> None:
     out += ["## How far the targets can be reached", "",
             "Measured by `benchmarks/detection_reach.py` (per-scenario oracle thresholds at 1 % false alarms, "
             "window and", "CUSUM rules on the fitted and the true baseline, tuning seeds 4242 / 4343, and auto as "
-            "it alarms on those", "seeds): see `benchmarks/results/detection_reach.md`.", ""]
+            "it alarms on those", "seeds): see `benchmarks/results/detection_reach.md`; the same rules restarted "
+            "after each alarm, as a detector", "must: `benchmarks/results/restart_reach.md`; a likelihood ratio for a "
+            "pulse of unknown length against one told", "the length, with thresholds per scenario, per level and "
+            "dispersion or one for all: `benchmarks/results/pulse_reach.md`.", ""]
     publish("detection_quality", "\n".join(out))
 
 
