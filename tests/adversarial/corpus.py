@@ -602,17 +602,25 @@ def _string_bomb_xlsx(book: bytes, n: int) -> bytes:
     """The workbook ``book`` with a shared-strings part of ``n`` texts no cell uses (every reader loads it whole)."""
     sst = (b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
            b'main">' + b"".join(b"<si><t>%d</t></si>" % k for k in range(n)) + b"</sst>")
-    book = _rewritten(book, "[Content_Types].xml", lambda xml: xml.replace(
+    return _with_part(book, lambda xml: xml.replace(
         b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
-                     b'officedocument.spreadsheetml.sharedStrings+xml"/></Types>'))
-    book = _rewritten(book, "xl/_rels/workbook.xml.rels", lambda xml: xml.replace(
-        b"</Relationships>", b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-                             b'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>'))
+                     b'officedocument.spreadsheetml.sharedStrings+xml"/></Types>'),
+        b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        b'sharedStrings" Target="sharedStrings.xml"/>', "xl/sharedStrings.xml", sst)
+
+
+def _with_part(book: bytes, content_types: Callable[[bytes], bytes], relationship: bytes, member: str,
+               data: bytes) -> bytes:
+    """The workbook ``book`` with one more part: ``content_types`` applied to its ``[Content_Types].xml``,
+    ``relationship`` added to the workbook's relationships and the member ``member`` holding ``data``."""
+    book = _rewritten(book, "[Content_Types].xml", content_types)
+    book = _rewritten(book, "xl/_rels/workbook.xml.rels",
+                      lambda xml: xml.replace(b"</Relationships>", relationship + b"</Relationships>"))
     out = io.BytesIO(book)
     with zipfile.ZipFile(out, "a", compression=zipfile.ZIP_DEFLATED) as z:
-        info = zipfile.ZipInfo("xl/sharedStrings.xml", date_time=STAMP.timetuple()[:6])
+        info = zipfile.ZipInfo(member, date_time=STAMP.timetuple()[:6])
         info.compress_type = zipfile.ZIP_DEFLATED
-        z.writestr(info, sst)
+        z.writestr(info, data)
     return out.getvalue()
 
 
@@ -667,19 +675,12 @@ def _tar(members: list[tuple[str, bytes]]) -> bytes:
 def _xlsm(book: bytes, vba: bytes) -> bytes:
     """The workbook ``book`` as Excel saves a macro-enabled one (.xlsm): the macro-enabled content type and a
     ``xl/vbaProject.bin`` holding ``vba``, related from the workbook."""
-    book = _rewritten(book, "[Content_Types].xml", lambda xml: xml.replace(
+    return _with_part(book, lambda xml: xml.replace(
         b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
         b"application/vnd.ms-excel.sheet.macroEnabled.main+xml").replace(
-        b"</Types>", b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>'))
-    book = _rewritten(book, "xl/_rels/workbook.xml.rels", lambda xml: xml.replace(
-        b"</Relationships>", b'<Relationship Id="rIdVba" Type="http://schemas.microsoft.com/office/2006/relationships/'
-                             b'vbaProject" Target="vbaProject.bin"/></Relationships>'))
-    out = io.BytesIO(book)
-    with zipfile.ZipFile(out, "a", compression=zipfile.ZIP_DEFLATED) as z:
-        info = zipfile.ZipInfo("xl/vbaProject.bin", date_time=STAMP.timetuple()[:6])
-        info.compress_type = zipfile.ZIP_DEFLATED
-        z.writestr(info, vba)
-    return out.getvalue()
+        b"</Types>", b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>'),
+        b'<Relationship Id="rIdVba" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" '
+        b'Target="vbaProject.bin"/>', "xl/vbaProject.bin", vba)
 
 
 def _strict(xml: bytes) -> bytes:
