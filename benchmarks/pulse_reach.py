@@ -19,6 +19,7 @@ dispersion (what a detector can form from its own fit) and one threshold for eve
 alpha and at higher ones, to read what it gives up to its level.
 
 Usage: .venv/bin/python benchmarks/pulse_reach.py [--replicates 16] [--drift-replicates 64]
+       [--seeds TUNING OUTBREAKS DRIFTS]   (another seed triple: published as pulse_reach_seeds_<...>.md)
 """
 from __future__ import annotations
 
@@ -120,7 +121,7 @@ def level_bins(layouts: list[dict]) -> tuple[list[np.ndarray], int]:
         cells.append(np.stack([np.searchsorted(LEVEL_EDGES, level, side="right") - 1,
                                np.searchsorted(DISPERSION_EDGES, phi, side="right") - 1], axis=1))
     found, n = np.unique(cells[0], axis=0, return_counts=True)
-    kept = found[n >= LEAST_IN_BIN]
+    kept = found[n >= min(LEAST_IN_BIN, n.max())]      # a tiny run: at least its fullest bin
 
     def group(c):
         return np.argmin(np.abs(c[:, None, 0] - kept[None, :, 0]) * 10 + np.abs(c[:, None, 1] - kept[None, :, 1]),
@@ -130,11 +131,11 @@ def level_bins(layouts: list[dict]) -> tuple[list[np.ndarray], int]:
 
 
 def auto_rows(scen: pd.DataFrame, dscen: pd.DataFrame, replicates: int, drift_replicates: int, years: int,
-              eval_start: int) -> pd.DataFrame:
-    """auto as it alarms on the holdout (``HOLDOUT`` seeds) at each alpha of ``ALPHAS``: as
+              eval_start: int, holdout: dict = HOLDOUT) -> pd.DataFrame:
+    """auto as it alarms on the holdout (``holdout``'s seeds) at each alpha of ``ALPHAS``: as
     ``detection_quality.py`` reads it, with the replicates of this benchmark."""
-    sim = simulate(scen, replicates=replicates, years=years, seed=HOLDOUT["outbreaks"])
-    dsim = simulate(dscen, replicates=drift_replicates, years=years, seed=HOLDOUT["drifts"])
+    sim = simulate(scen, replicates=replicates, years=years, seed=holdout["outbreaks"])
+    dsim = simulate(dscen, replicates=drift_replicates, years=years, seed=holdout["drifts"])
     rows = []
     for alpha in ALPHAS:
         det = AutoDetector(alpha=alpha)
@@ -154,7 +155,9 @@ def auto_rows(scen: pd.DataFrame, dscen: pd.DataFrame, replicates: int, drift_re
 
 
 def main() -> None:
-    args = options(__doc__)
+    args = options(__doc__, seeds=True)
+    tuning, held_seeds = ({"outbreaks": args.seeds[0]}, {"outbreaks": args.seeds[1], "drifts": args.seeds[2]}) \
+        if args.seeds else (SEEDS, HOLDOUT)
     t_all = time.perf_counter()
     eval_start = args.years * 52 - 51
     first = eval_start - WARMUP
@@ -165,9 +168,9 @@ def main() -> None:
     def laid_out(sc, reps, seed):
         return light_layout(simulate(sc, replicates=reps, years=args.years, seed=seed), sc, first, eval_start, auto)
 
-    data = {"outbreaks": laid_out(scen, args.replicates, SEEDS["outbreaks"])}
-    holdout = {"outbreaks": laid_out(scen, args.replicates, HOLDOUT["outbreaks"]),
-               "drifts": laid_out(dscen, args.drift_replicates, HOLDOUT["drifts"])}
+    data = {"outbreaks": laid_out(scen, args.replicates, tuning["outbreaks"])}
+    holdout = {"outbreaks": laid_out(scen, args.replicates, held_seeds["outbreaks"]),
+               "drifts": laid_out(dscen, args.drift_replicates, held_seeds["drifts"])}
     t0 = time.perf_counter()
     tune = {"outbreaks": rules_of(data["outbreaks"])}
     held = {name: rules_of(d) for name, d in holdout.items()}
@@ -185,15 +188,16 @@ def main() -> None:
     table = table[["statistic", "thresholds", "level set on the tuning seeds", "far", "far, worst group",
                    "far after outbreaks", "POD", "drift found within 8 weeks"]]
     t0 = time.perf_counter()
-    autos = auto_rows(scen, dscen, args.replicates, args.drift_replicates, args.years, eval_start)
+    autos = auto_rows(scen, dscen, args.replicates, args.drift_replicates, args.years, eval_start, held_seeds)
     print(f"  auto on the holdout: {time.perf_counter() - t0:.0f} s", flush=True)
     table = pd.concat([table, autos], ignore_index=True)
     print(markdown_table(table), flush=True)
     if not args.no_publish:
-        publish("pulse_reach", "\n".join(report(table, args, time.perf_counter() - t_all)))
+        name = "pulse_reach" + ("_seeds_" + "_".join(map(str, args.seeds)) if args.seeds else "")
+        publish(name, "\n".join(report(table, args, time.perf_counter() - t_all, tuning, held_seeds)))
 
 
-def report(table: pd.DataFrame, args, seconds: float) -> list[str]:
+def report(table: pd.DataFrame, args, seconds: float, tuning: dict = SEEDS, holdout: dict = HOLDOUT) -> list[str]:
     """The text of ``benchmarks/results/pulse_reach.md``."""
     t = table.set_index(["statistic", "thresholds"])
 
@@ -204,8 +208,8 @@ def report(table: pd.DataFrame, args, seconds: float) -> list[str]:
             "Issue 13: POD >= 0.25 at <= 1 % false alarms in every group (the 8 quiet weeks after an outbreak "
             "included). Series: the grid of `benchmarks/detection_quality.py`, "
             f"{args.replicates} replicates (drifts {args.drift_replicates}), {args.years} years weekly, the last 52 "
-            f"weeks evaluated; thresholds set on the tuning seed {SEEDS['outbreaks']}, read on the benchmark's seeds "
-            f"{HOLDOUT['outbreaks']} (outbreaks) and {HOLDOUT['drifts']} (drifts), every rule restarted after each "
+            f"weeks evaluated; thresholds set on the tuning seed {tuning['outbreaks']}, read on the seeds "
+            f"{holdout['outbreaks']} (outbreaks) and {holdout['drifts']} (drifts), every rule restarted after each "
             "alarm, at the largest level keeping every group of the holdout at or below 1 % (as "
             "`restart_reach.py`; chosen on the holdout, in the rule's favour). Baseline: auto's own fitted one "
             "(Noufaily, b = 5 years). *per scenario*: one threshold per baseline scenario (told each series' "

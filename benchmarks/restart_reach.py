@@ -263,13 +263,17 @@ def found(alarm: np.ndarray, span: np.ndarray) -> np.ndarray:
     return 1.0 - np.prod(np.where(span, 1.0 - alarm, 1.0), axis=1)
 
 
-def options(description: str) -> argparse.Namespace:
-    """The command line of this script and of those reading the same series (``pulse_reach.py``)."""
+def options(description: str, seeds: bool = False) -> argparse.Namespace:
+    """The command line of this script and of those reading the same series (``pulse_reach.py``); with ``seeds`` also
+    ``--seeds``: the tuning outbreaks', the holdout outbreaks' and the holdout drifts' seeds instead of the defaults."""
     ap = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--replicates", type=int, default=16)
     ap.add_argument("--drift-replicates", type=int, default=64)
     ap.add_argument("--years", type=int, default=7)
     ap.add_argument("--no-publish", action="store_true", help="print only (a small run for checking)")
+    if seeds:
+        ap.add_argument("--seeds", type=int, nargs=3, metavar=("TUNING", "OUTBREAKS", "DRIFTS"),
+                        help="seeds of the tuning outbreaks, the holdout outbreaks and the holdout drifts")
     return ap.parse_args()
 
 
