@@ -22,8 +22,8 @@ import pandas as pd
 
 from pipelines.reports.render import page
 from pipelines.reports.svg import Line, line_chart
-from pipelines.reports.trends import (buurt_table, period_year, signal_sources, uncovered_wijken, weeks_in_year,
-                                      whole_year_sources, wijk_table)
+from pipelines.reports.trends import (buurt_table, period_year, provisional_years, signal_sources, uncovered_wijken,
+                                      weeks_in_year, whole_year_sources, wijk_table)
 from pipelines.safe_output import escape_html as esc
 from pipelines.wording import and_nl
 
@@ -140,9 +140,7 @@ def yearly_rates(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFr
     out["left_out"] = [left.get(d, ()) for d in out["domain"]]
     # per domain and year, never per wijk: the police mark whole months provisional, and a wijk without a count in
     # such a month must not read as one (that would tell its month was 0, which a rounded year does not)
-    unsure = (set(zip(c.loc[c["provisional"].eq(True), "domain"], c.loc[c["provisional"].eq(True), "year"]))
-              if "provisional" in c else set())
-    out["provisional"] = [(d, y) in unsure for d, y in zip(out["domain"], out["year"])]
+    out["provisional"] = provisional_years(out, c, ("domain",))
     return out[["wijk_code", "wijk", "gemeente_code", "kind", "domain", "year", "count", "population", "rate",
                 "rate_per_count", "sources", "left_out", "provisional"]]
 
