@@ -43,8 +43,7 @@ from models.simulate import grid, simulate  # noqa: E402
 from report import markdown_table, publish  # noqa: E402
 
 WINDOWS = (1, 2, 3, 4)
-#: the drift alone: on the true baseline the rule told everything but when a drift starts, the most a detector of
-#: these drifts can hope for at the false-alarm target (a bound for drifts, as measured; not a proof)
+#: BAYES_DRIFT, the drift alone: on the true baseline the rule told everything about the drifts but when they start
 NAMES = ("window scan 1-4", BAYES_ANY, BAYES_EITHER, BAYES_DRIFT)
 RULES = [(name, base) for name in NAMES for base in ("true", "pooled", "fitted")]
 ITERATIONS = 16     # bisection steps of a restarted threshold (on the count of quiet weeks: ~1/65536 of them)
