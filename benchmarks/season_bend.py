@@ -45,29 +45,42 @@ BLOCK = 4           # weeks per row of the time-of-year table
 PEAK = 8            # the first weeks of the evaluated year: the grid's season peaks there
 
 
-def time_of_year(det, replicates: int, seed: int = 3005) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(per block of the evaluated year, per level of the seasonal series): false alarms of quiet grid series, and the
-    seasonal series' fitted baseline against the true mean at the grid's highest level (at the lower levels that
-    ratio is mostly the noise of a few counts)."""
+def quiet_scored(det, replicates: int, seed: int, frequency: int) -> pd.DataFrame:
+    """Quiet grid series (k = 0: no outbreak, no drift) of ``YEARS`` years at ``frequency`` periods a year, the last
+    year scored by ``det``: its rows with ``period`` (1 = the year's first), the fitted baseline over the true mean
+    (``ratio``), ``seasonal`` (the grid's season) and ``high`` (the grid's highest level, about 20 a period)."""
     scen = grid(k=(0,))
-    T = YEARS * 52
-    sim = simulate(scen, replicates=replicates, years=YEARS, seed=seed)
-    res = det.score(sim[[*KEYS, "period_index", "count"]], KEYS, eval_start=T - 51)
-    res = res[res["period_index"] > T - 52].merge(sim[[*KEYS, "period_index", "baseline"]],
-                                                    on=[*KEYS, "period_index"])
+    T = YEARS * frequency
+    sim = simulate(scen, replicates=replicates, years=YEARS, frequency=frequency, seed=seed)
+    res = det.score(sim[[*KEYS, "period_index", "count"]], KEYS, eval_start=T - frequency + 1)
+    res = res[res["period_index"] > T - frequency].merge(sim[[*KEYS, "period_index", "baseline"]],
+                                                           on=[*KEYS, "period_index"])
     res = res.merge(scen[["scenario", "gamma1", "theta"]], on="scenario")
-    week = res["period_index"] - (T - 51)
+    return res.assign(period=res["period_index"] - (T - frequency), ratio=res["expected"] / res["baseline"],
+                      seasonal=res["gamma1"] > 0, high=res["theta"] == scen["theta"].max())
+
+
+def _per(res: pd.DataFrame, by: str, unit: str) -> pd.DataFrame:
+    """False alarms per ``by`` without and with the season, also at the highest level with the fitted baseline over
+    the truth there (at the lower levels that ratio is mostly the noise of a few counts)."""
+    seasonal, high = res["seasonal"], res["high"]
+
+    def per(rows: pd.Series, column: str = "alarm") -> pd.Series:
+        return res[rows].groupby(by, sort=False)[column].mean()
+
+    return pd.DataFrame({"far, no season": per(~seasonal), "far, season": per(seasonal),
+                         f"far, season, ~20 a {unit}": per(seasonal & high),
+                         f"expected / true, season, ~20 a {unit}": per(seasonal & high, "ratio")})
+
+
+def time_of_year(det, replicates: int, seed: int = 3005) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(per ``BLOCK`` weeks of the evaluated year, per level of the seasonal series): :func:`_per` of quiet weekly
+    grid series, and the seasonal series' false alarms in the first ``PEAK`` weeks against the rest per level."""
+    res = quiet_scored(det, replicates, seed, 52)
+    week = res["period"] - 1
     res["weeks"] = (week // BLOCK * BLOCK + 1).astype(str) + "-" + (week // BLOCK * BLOCK + BLOCK).astype(str)
-    res["ratio"] = res["expected"] / res["baseline"]
-    seasonal, high = res["gamma1"] > 0, res["theta"] == scen["theta"].max()
-
-    def per_block(rows: pd.Series, column: str = "alarm") -> pd.Series:
-        return res[rows].groupby("weeks", sort=False)[column].mean()
-
-    blocks = pd.DataFrame({"far, no season": per_block(~seasonal), "far, season": per_block(seasonal),
-                           "far, season, ~20 a week": per_block(seasonal & high),
-                           "expected / true, season, ~20 a week": per_block(seasonal & high, "ratio")})
-    peak = week < PEAK
+    blocks = _per(res, "weeks", "week")
+    seasonal, peak = res["seasonal"], week < PEAK
     level = np.exp(res["theta"]).round(0).astype(int)
     levels = pd.DataFrame({f"far, weeks 1-{PEAK}": res[seasonal & peak].groupby(level)["alarm"].mean(),
                            "far, the other weeks": res[seasonal & ~peak].groupby(level)["alarm"].mean()})
@@ -77,24 +90,10 @@ def time_of_year(det, replicates: int, seed: int = 3005) -> tuple[pd.DataFrame, 
 
 
 def by_month(replicates: int, seed: int = 3006) -> pd.DataFrame:
-    """Monthly series (``AutoDetector(frequency=12)``, its window +-1 month): false alarms of quiet grid series per
-    month of the evaluated year, with and without the grid's season (drawn per month), and at the highest level the
-    seasonal series' fitted baseline over the true mean."""
-    scen = grid(k=(0,))
-    T = YEARS * 12
-    sim = simulate(scen, replicates=replicates, years=YEARS, frequency=12, seed=seed)
-    res = AutoDetector(frequency=12).score(sim[[*KEYS, "period_index", "count"]], KEYS, eval_start=T - 11)
-    res = res[res["period_index"] > T - 12].merge(sim[[*KEYS, "period_index", "baseline"]],
-                                                    on=[*KEYS, "period_index"])
-    res = res.merge(scen[["scenario", "gamma1", "theta"]], on="scenario")
-    res["month"] = res["period_index"] - (T - 12)
-    res["ratio"] = res["expected"] / res["baseline"]
-    seasonal, high = res["gamma1"] > 0, res["theta"] == scen["theta"].max()
-    out = pd.DataFrame({"far, no season": res[~seasonal].groupby("month")["alarm"].mean(),
-                        "far, season": res[seasonal].groupby("month")["alarm"].mean(),
-                        "far, season, ~20 a month": res[seasonal & high].groupby("month")["alarm"].mean(),
-                        "expected / true, season, ~20 a month": res[seasonal & high].groupby("month")["ratio"].mean()})
-    return out.rename_axis("month of the evaluated year").reset_index()
+    """:func:`_per` month of the evaluated year of quiet monthly grid series (``AutoDetector(frequency=12)``, its
+    window +-1 month; the grid's season drawn per month)."""
+    res = quiet_scored(AutoDetector(frequency=12), replicates, seed, 12)
+    return _per(res, "period", "month").sort_index().rename_axis("month of the evaluated year").reset_index()
 
 
 def bend(series: pd.DataFrame, first: int, n_periods: int) -> np.ndarray:
@@ -179,7 +178,7 @@ def main() -> None:
         out += ["## Corrected for the bend", "",
                 f"auto's fitted baseline (b = 5 years, as `restart_reach.py` lays it out) times the bend of the true "
                 f"season over the window (its level at the week over its mean over the week +-{WINDOW}: told the "
-                "season, so no correction estimated from the counts does better), against the fitted baseline; the "
+                "season: the bend removed exactly, which a correction estimated from the counts could only approach), against the fitted baseline; the "
                 "restarted rules of `restart_reach.py`, thresholds per baseline scenario set on the tuning seeds "
                 f"{SEEDS['outbreaks']}, read on {HOLDOUT['outbreaks']} / {HOLDOUT['drifts']} at the largest level "
                 f"keeping every group <= 1 % ({args.reach_replicates} replicates, drifts {args.drift_replicates}).",
