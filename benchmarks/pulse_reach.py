@@ -35,13 +35,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from detection_quality import GROUPS as QUALITY_GROUPS, after_events  # noqa: E402
-from detection_reach import BASELINE, BAYES_ANY, HOLDOUT, SEEDS, WARMUP, window_evidence  # noqa: E402
+from detection_reach import BASELINE, BAYES_ANY, HOLDOUT, SEEDS, window_evidence  # noqa: E402
 from models.auto import AutoDetector  # noqa: E402
 from models.bounds import count_logpmf  # noqa: E402
 from models.evaluate import evaluate  # noqa: E402
 from models.simulate import grid, simulate  # noqa: E402
 from report import markdown_table, publish  # noqa: E402
-from restart_reach import bayes_parts, carried_restarted, light_layout, options, rule_parts  # noqa: E402
+from restart_reach import bayes_parts, carried_restarted, options, rule_parts, seeded_layouts  # noqa: E402
 
 KEYS = ["scenario", "replicate"]
 GENERIC = "pulse LR: 1-4 weeks, 1-5 sd"
@@ -160,17 +160,10 @@ def main() -> None:
         if args.seeds else (SEEDS, HOLDOUT)
     t_all = time.perf_counter()
     eval_start = args.years * 52 - 51
-    first = eval_start - WARMUP
     scen, dscen = grid(), grid(k=(0,)).assign(drift_share=0.5, drift_weeks=12)
     baselines = scen[BASELINE].drop_duplicates().reset_index(drop=True)
-    auto = AutoDetector()
-
-    def laid_out(sc, reps, seed):
-        return light_layout(simulate(sc, replicates=reps, years=args.years, seed=seed), sc, first, eval_start, auto)
-
-    data = {"outbreaks": laid_out(scen, args.replicates, tuning["outbreaks"])}
-    holdout = {"outbreaks": laid_out(scen, args.replicates, held_seeds["outbreaks"]),
-               "drifts": laid_out(dscen, args.drift_replicates, held_seeds["drifts"])}
+    data, holdout = seeded_layouts(args.years, args.replicates, args.drift_replicates, AutoDetector(), tuning,
+                                   held_seeds)
     t0 = time.perf_counter()
     tune = {"outbreaks": rules_of(data["outbreaks"])}
     held = {name: rules_of(d) for name, d in holdout.items()}

@@ -195,6 +195,25 @@ def light_layout(sim: pd.DataFrame, scen: pd.DataFrame, first: int, eval_start: 
             "pooled_phi": pooled_phi[:, col:], "true_phi": true_phi, **fitted}
 
 
+def seeded_layouts(years: int, replicates: int, drift_replicates: int, auto: AutoDetector | None = None,
+                   tuning: dict | None = None, held: dict | None = None) -> tuple[dict, dict]:
+    """(tuning, holdout): :func:`light_layout` of the grid's outbreaks on the tuning seed (``SEEDS``, or ``tuning``)
+    and of the outbreaks and the drifts (+50 % over 12 weeks) on the holdout seeds (``HOLDOUT``, or ``held``), from
+    ``WARMUP`` weeks before the last 52 of ``years``; with ``auto``, its fitted baseline too. The tuning drifts are
+    not used."""
+    tuning, held = tuning or SEEDS, held or HOLDOUT
+    eval_start = years * 52 - 51
+    scen, dscen = grid(), grid(k=(0,)).assign(drift_share=0.5, drift_weeks=12)
+
+    def laid_out(sc: pd.DataFrame, reps: int, seed: int) -> dict:
+        return light_layout(simulate(sc, replicates=reps, years=years, seed=seed), sc, eval_start - WARMUP,
+                            eval_start, auto)
+
+    return ({"outbreaks": laid_out(scen, replicates, tuning["outbreaks"])},
+            {"outbreaks": laid_out(scen, replicates, held["outbreaks"]),
+             "drifts": laid_out(dscen, drift_replicates, held["drifts"])})
+
+
 def rules_of(d: dict, rules: list = RULES) -> dict:
     """Every rule of ``rules`` on one simulation, as :func:`rule_parts`."""
     on = {"pooled": (d["pooled"], d["pooled_phi"]), "true": (d["baseline"], d["true_phi"])}
@@ -287,21 +306,10 @@ def options(description: str, seeds: bool = False) -> argparse.Namespace:
 def main() -> None:
     args = options(__doc__)
     t_all = time.perf_counter()
-    T = args.years * 52
-    eval_start = T - 51
-    first = eval_start - WARMUP
     scen = grid()
     dscen = grid(k=(0,)).assign(drift_share=0.5, drift_weeks=12)
     baselines = scen[BASELINE].drop_duplicates().reset_index(drop=True)
-    auto = AutoDetector()
-    data, holdout = {}, {}
-    for seeds, into, names in ((SEEDS, data, ("outbreaks",)), (HOLDOUT, holdout, ("outbreaks", "drifts"))):
-        for name, sc in (("outbreaks", scen), ("drifts", dscen)):     # the tuning drifts are not used
-            if name not in names:
-                continue
-            reps = args.replicates if name == "outbreaks" else args.drift_replicates
-            into[name] = light_layout(simulate(sc, replicates=reps, years=args.years, seed=seeds[name]), sc, first,
-                                      eval_start, auto)
+    data, holdout = seeded_layouts(args.years, args.replicates, args.drift_replicates, AutoDetector())
     t0 = time.perf_counter()
     tune = {"outbreaks": rules_of(data["outbreaks"])}
     held = {name: rules_of(d) for name, d in holdout.items()}

@@ -37,7 +37,7 @@ from detection_reach import BASELINE, BAYES_ANY, HOLDOUT, KEYS, SEEDS, WARMUP  #
 from models.auto import AutoDetector  # noqa: E402
 from models.simulate import baseline_mean, grid, simulate  # noqa: E402
 from report import markdown_table, publish  # noqa: E402
-from restart_reach import bayes_parts, carried_restarted, light_layout, rule_parts  # noqa: E402
+from restart_reach import bayes_parts, carried_restarted, rule_parts, seeded_layouts  # noqa: E402
 
 WINDOW = 3          # Noufaily's w: the weeks either side of the same week in earlier years
 YEARS = 7
@@ -112,21 +112,12 @@ def bend(series: pd.DataFrame, first: int, n_periods: int) -> np.ndarray:
 def corrected_reach(replicates: int, drift_replicates: int) -> tuple[pd.DataFrame, dict]:
     """The restarted window scan and Bayes rule carried over, on auto's fitted baseline and on it corrected for the
     bend; also the fitted and corrected baselines' range of weekly means against the truth at the highest level."""
-    T = YEARS * 52
-    eval_start = T - 51
-    first = eval_start - WARMUP
-    scen, dscen = grid(), grid(k=(0,)).assign(drift_share=0.5, drift_weeks=12)
+    first = YEARS * 52 - 51 - WARMUP
+    scen = grid()
     baselines = scen[BASELINE].drop_duplicates().reset_index(drop=True)
-    auto = AutoDetector()
-
-    def laid_out(sc, reps, seed):
-        d = light_layout(simulate(sc, replicates=reps, years=YEARS, seed=seed), sc, first, eval_start, auto)
+    data, held = seeded_layouts(YEARS, replicates, drift_replicates, AutoDetector())
+    for d in (*data.values(), *held.values()):
         d["corrected"] = d["fitted"] * bend(d["series"], first, d["y"].shape[1])
-        return d
-
-    data = {"outbreaks": laid_out(scen, replicates, SEEDS["outbreaks"])}
-    held = {"outbreaks": laid_out(scen, replicates, HOLDOUT["outbreaks"]),
-            "drifts": laid_out(dscen, drift_replicates, HOLDOUT["drifts"])}
     d = held["outbreaks"]
     high = (d["series"]["theta"] == scen["theta"].max()).to_numpy()
     spread = {b: (d[b][high] / d["baseline"][high]).mean(axis=0) for b in ("fitted", "corrected")}
