@@ -312,7 +312,9 @@ def _privacy_guard(raw: pd.DataFrame, module, file_name: str, secret: bytes | No
         found[col] = found[col].where(found[col].notna(), split)
     for col, shape in getattr(module, "NOT_ADDRESSES", {}).items():     # a code of the source's own notation
         if col in found:
-            coded = privacy.regex_mask(raw[col].astype(str), shape, full=True) & found[col].eq("adres").to_numpy()
+            values = raw[col].astype(str)
+            own = shape(values).to_numpy(dtype=bool) if callable(shape) else privacy.regex_mask(values, shape, full=True)
+            coded = own & found[col].eq("adres").to_numpy()
             found[col] = found[col].where(~coded, None)
     if not module.EXTENSIONS:                       # a value the fetch removed before archiving (odata.screened)
         for col in columns:

@@ -449,9 +449,11 @@ REASONS_NL = {
     "aantal is negative": "aantal is negatief",
     "aantal is not a whole number": "aantal is geen geheel getal",
     "aantal is ambiguous: a comma followed by three digits (1,000) is a thousands separator in English and a decimal "
-    "comma in Dutch; write the whole number without separators (1000)":
+    "comma in Dutch, and so is a dot (1.000) in a column that also writes 2.5 and 1.234.567; write the whole number "
+    "without separators (1000)":
         "aantal is dubbelzinnig: een komma met drie cijfers erna (1,000) is in het Engels een scheiding van "
-        "duizendtallen en in het Nederlands een decimale komma; schrijf het hele getal zonder scheidingstekens (1000)",
+        "duizendtallen en in het Nederlands een decimale komma, en zo ook een punt (1.000) in een kolom die ook 2.5 "
+        "en 1.234.567 schrijft; schrijf het hele getal zonder scheidingstekens (1000)",
     "aantal is one cell merged over several rows, so it is no count of this row alone; unmerge it and give each row "
     "its own count":
         "aantal is één cel samengevoegd over meerdere rijen en dus geen aantal van deze rij alleen; maak de "

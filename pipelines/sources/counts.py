@@ -83,6 +83,12 @@ def _period_text(t: str) -> tuple[str | None, pd.Timestamp | None] | None:
     return None
 
 
+def is_period(values: pd.Series) -> pd.Series:
+    """True where the text is a period this module reads (``2026MM10``, ``2026wk43``): the privacy scan reads those
+    two as a postcode and a house number by their shape, and a period column's value that is a period is none."""
+    return parse_periods(values)[0].notna()
+
+
 def parse_period(text: str) -> tuple[str | None, pd.Timestamp | None]:
     kind, start = parse_periods(pd.Series([text]))
     return (kind.iloc[0], None if pd.isna(start.iloc[0]) else start.iloc[0])
@@ -122,6 +128,8 @@ _THOUSANDS = r"[+-]?[1-9]\d{0,2}(?:\.\d{3})+"
 _AMBIGUOUS_COMMA = r"[+-]?[1-9]\d{0,2},\d{3}"
 _DECIMAL_COMMA = r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+),\d+"
 _DECIMAL_POINT = r"[+-]?\d+\.\d+"
+#: ``1.234.567``: two thousands groups or more, never a decimal point
+_MANY_GROUPS = r"[+-]?[1-9]\d{0,2}(?:\.\d{3}){2,}"
 
 
 #: ``1 234``, ``12 345 678``, ``1'234``: one space (also no-break or thin) or one apostrophe between groups of exactly
@@ -138,13 +146,31 @@ def _number_texts(values: pd.Series) -> pd.Series:
     return v.where(~grouped, v.str.replace(r"[ ']", "", regex=True))
 
 
+def _dot_is_decimal(v: pd.Series) -> tuple[bool, bool]:
+    """Whether the column's number texts prove its dot a decimal point (``0.000``, ``3.00``, ``2.5``: no thousands
+    group), and whether they prove it a thousands separator (``1.234.567``, ``1.234,5``, a decimal comma ``2,5``).
+    ``1.000`` alone proves neither."""
+    single = v.str.fullmatch(_THOUSANDS) & ~v.str.fullmatch(_MANY_GROUPS)
+    point = bool((v.str.fullmatch(_DECIMAL_POINT) & ~single).any())
+    thousands = bool((v.str.fullmatch(_MANY_GROUPS) |
+                      (v.str.fullmatch(_DECIMAL_COMMA) & ~v.str.fullmatch(_AMBIGUOUS_COMMA))).any())
+    return point, thousands
+
+
 def _count_values(values: pd.Series) -> pd.Series:
-    """The number each text means (float), NaN when it is no plain number; no upper limit yet."""
+    """The number each text means (float), NaN when it is no plain number; no upper limit yet.
+
+    Read per column (its distinct values, :func:`common.by_distinct`): ``1.000`` is one thousand, unless the column
+    writes its dot as a decimal point elsewhere (``0.000``, ``2.50``) and nowhere as a thousands separator: then it is
+    1 (a column proving both keeps the thousands and :func:`counts_ambiguous` quarantines the value)."""
     v = _number_texts(values)
     out = pd.Series(np.nan, index=v.index, dtype="float64")
     whole = v.str.fullmatch(_WHOLE)
     out[whole] = pd.to_numeric(v[whole], errors="coerce")
     thousands = v.str.fullmatch(_THOUSANDS) & ~whole
+    point, grouped = _dot_is_decimal(v)
+    if point and not grouped:
+        thousands = thousands & v.str.fullmatch(_MANY_GROUPS)
     out[thousands] = pd.to_numeric(v[thousands].str.replace(".", "", regex=False), errors="coerce")
     comma = v.str.fullmatch(_DECIMAL_COMMA)
     out[comma] = pd.to_numeric(v[comma].str.replace(".", "", regex=False).str.replace(",", ".", regex=False),
@@ -174,9 +200,20 @@ def counts_too_large(values: pd.Series) -> pd.Series:
     return (n.abs() > MAX_COUNT).fillna(False).astype(bool)
 
 
+def _ambiguous(values: pd.Series) -> pd.Series:
+    v = _number_texts(values)
+    comma = v.str.fullmatch(_AMBIGUOUS_COMMA).fillna(False).astype(bool)
+    point, grouped = _dot_is_decimal(v)
+    if not (point and grouped):
+        return comma
+    dot = (v.str.fullmatch(_THOUSANDS) & ~v.str.fullmatch(_MANY_GROUPS)).fillna(False).astype(bool)
+    return comma | dot
+
+
 def counts_ambiguous(values: pd.Series) -> pd.Series:
-    """True where the text is a number with a comma followed by exactly three digits (``1,000``, ``2,500``)."""
-    return by_distinct(lambda v: _number_texts(v).str.fullmatch(_AMBIGUOUS_COMMA).fillna(False).astype(bool), values)
+    """True where the text is a number with a comma followed by exactly three digits (``1,000``, ``2,500``), or with
+    a dot so (``1.000``) in a column that writes its dot both as a decimal point and as a thousands separator."""
+    return by_distinct(_ambiguous, values)
 
 
 def ambiguous_check() -> Check:
@@ -185,7 +222,8 @@ def ambiguous_check() -> Check:
 
 
 AMBIGUOUS_REASON = ("aantal is ambiguous: a comma followed by three digits (1,000) is a thousands separator in "
-                    "English and a decimal comma in Dutch; write the whole number without separators (1000)")
+                    "English and a decimal comma in Dutch, and so is a dot (1.000) in a column that also writes 2.5 and "
+                    "1.234.567; write the whole number without separators (1000)")
 
 
 def read_count_table(path: Path, aliases: dict, raw_columns: list[str]) -> pd.DataFrame:

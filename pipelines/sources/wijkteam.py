@@ -12,14 +12,16 @@ import pandas as pd
 
 from pipelines.sources.common import area_checks, normalise_header, resolve_area_codes
 from pipelines.sources.rows import cell_keys, checked_counts, normalised, plausible_check
-from pipelines.sources.counts import (ambiguous_check, count_checks, counts_ambiguous, counts_merged, merged_check,
-                                      parse_periods, period_checks, read_count_table)
+from pipelines.sources.counts import (ambiguous_check, count_checks, counts_ambiguous, counts_merged, is_period,
+                                      merged_check, parse_periods, period_checks, read_count_table)
 from pipelines.sources import merges
 from pipelines.validate import Check, gx_expectations
 
 NAME = "wijkteam"
 EXTENSIONS = {"xlsx", "csv", "txt"}
 RAW_COLUMNS = ["area_code", "period", "signal", "count"]
+#: a period such as 2026MM10 reads as a postcode and a house number to the privacy scan (``ingest._privacy_guard``)
+NOT_ADDRESSES = {"period": is_period}
 #: Counts per cell: a delivery replaces exactly the cells (buurt, signal, period) it holds.
 KIND = "cells"
 #: Headers of the quarantine export, so a corrected export loads as this source again.
