@@ -35,6 +35,7 @@ from pipelines.faults import fault_point as _fault_point   # a module name, so a
 from pipelines.reference import Reference
 from pipelines.sources import SOURCES, merges
 from pipelines.sources.common import IngestError, NoDataRows, PrivacyError, row_shape_failures, split_reasons
+from pipelines.sources.rows import foreign_reasons
 from pipelines.validate import run_suite
 from pipelines.warehouse import transaction
 from pipelines.wording import iso_day
@@ -991,14 +992,16 @@ def stale_provisional_note(source: str, cells: pd.DataFrame, most: int = 6) -> s
 def _split_reasons(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, failures: pd.DataFrame, ref: Reference,
                    module) -> pd.DataFrame:
     """``failures`` with the rows under the old code of a buurt the profile split (``catalog.split_buurten``) given
-    the reason that says so and what to do (``common.split_reasons``), not "not a buurt of the division"."""
+    the reason that says so and what to do (``common.split_reasons``), not "not a buurt of the division"; and the
+    rows under a code of another municipality, a wijk or a municipality given one that says so
+    (``rows.foreign_reasons``)."""
     if failures.empty:
         return failures
     found = catalog.split_buurten(con, list(ref.code_changes["old_code"]), ref.declared_splits)
     splits = {old: list(part["part"]) if part["paired"].all() else None
               for old, part in found.groupby("old_code", sort=True)}
     kind = "records" if getattr(module, "KIND", None) == "records" else "counts"
-    return split_reasons(failures, frame, splits, kind)
+    return foreign_reasons(split_reasons(failures, frame, splits, kind), frame, ref.gemeenten)
 
 
 def _corrections_not_applied(con: duckdb.DuckDBPyConnection, source: str, module, frame: pd.DataFrame,

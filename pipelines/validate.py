@@ -237,6 +237,9 @@ def safe_for_docs(frame: pd.DataFrame, checks=None) -> pd.DataFrame:
 #: How the area check's reason begins (``sources.common.area_checks``): the row's buurt code is of no buurt of the
 #: profile's division, nor mapped to one.
 UNKNOWN_CODE_REASON = "area not in division"
+#: the words after the code in the reasons of ``sources.rows.foreign_code``, by what the code is
+FOREIGN_KINDS = {"municipality": "a buurt of municipality", "wijk": "the code of a wijk",
+                 "gemeente": "the code of a municipality"}
 #: What the reason of a CBS figure under an old code of a merged buurt says (``sources.cbs_kwb``): the code is mapped,
 #: but a part's figure (a share, an average) cannot be added up into the buurt's.
 MERGED_PART_REASON = "old code of a merged buurt"
@@ -261,13 +264,27 @@ def _refusal_advice(name: str, failures: pd.DataFrame, share: float) -> str:
         return (f"most rows are under the old code of a buurt the profile split ({codes}), which "
                 "buurtcode_wijzigingen.csv cannot map: do as those rows' reason says, or pass "
                 f"{allow} to load the other rows now (those rows are quarantined with that reason)")
+    others = (f", or pass {allow} to load the other rows now" if share < 1 else
+              " (no row of the file would load now)")
+    kinds = {kind: failures["reason"].str.contains(f"{UNKNOWN_CODE_REASON} 2024: buurtcode is {words}",
+                                                   regex=False)
+             for kind, words in FOREIGN_KINDS.items()}
+    if len(failures) and kinds["municipality"].sum() * 2 > len(failures):
+        found = failures.loc[kinds["municipality"], "reason"].str.extract(r"of municipality (GM\d{4})")[0]
+        return (f"most rows are buurten of another municipality ({', '.join(sorted(set(found))[:3])}) than the "
+                "profile's: a file of another municipality belongs in its own working folder; if the municipality "
+                "was merged into a new one, update the profile's division (or map each old code in "
+                f"buurtcode_wijzigingen.csv), then load it again{others}")
+    if len(failures) and (kinds["wijk"] | kinds["gemeente"]).sum() * 2 > len(failures):
+        return ("most rows are under the code of a wijk or a municipality, not of a buurt: ask the supplier for the "
+                f"counts per buurt (CBS buurtcode, BU followed by 8 characters), then load that file{others}")
     if len(failures) and unknown.sum() * 2 > len(failures):
         own = getattr(SOURCES.get(name), "OTHER_DIVISION_ADVICE", None)
         if own:
             return own.format(allow=allow)
         return ("most buurt codes are of another CBS division than the profile's: map each of those codes to "
                 "its buurt of the profile in buurtcode_wijzigingen.csv (the home's reference folder) or update the "
-                f"profile's division, then load it again, or pass {allow} to load the other rows now")
+                f"profile's division, then load it again{others}")
     if name in NETWORK_SOURCES:
         return ("a download from the service cannot be fixed by hand: check the service address and the archived "
                 f"payload, then fetch it again, or pass {allow} to load the rows that pass now")

@@ -593,6 +593,15 @@ REASON_PATTERNS_NL = [
      lambda m: f"buurtcode {m['old']} is een oude code van {m['new']} (samengevoegd), en wijkradar heeft dit "
                f"signaal en deze periode al onder {m['new']}, de hele buurt, dus de oude buurt zou dubbel tellen; "
                f"lever de periode aan onder {m['new']} (de aantallen van de oude buurten opgeteld)"),
+    # sources.rows.foreign_code: a code outside the division that is of another municipality, a wijk or a gemeente
+    (re.compile(r"area not in division 2024: buurtcode is a buurt of municipality (?P<gm>GM\d{4}), not of the "
+                r"profile's \((?P<own>GM\d{4}(?:, GM\d{4})*(?:, \.\.\.)?)\)"),
+     lambda m: (f"buurt niet in indeling 2024: de buurtcode is een buurt van gemeente {m['gm']}, niet van die van het "
+                f"profiel ({m['own']})")),
+    (re.compile(r"area not in division 2024: buurtcode is the code of a wijk, not of a buurt"),
+     lambda m: "buurt niet in indeling 2024: de buurtcode is de code van een wijk, niet van een buurt"),
+    (re.compile(r"area not in division 2024: buurtcode is the code of a municipality, not of a buurt"),
+     lambda m: "buurt niet in indeling 2024: de buurtcode is de code van een gemeente, niet van een buurt"),
     # sources.common.split_reason: a row under the old code of a buurt the profile split (SPLIT_NEXT_STEP)
     (re.compile(r"buurtcode (?P<old>\w+) is in the profile split into (?P<parts>\w+(?:, \w+)*) and is no buurt of "
                 r"its own any more \(a split cannot be mapped in buurtcode_wijzigingen\.csv\): "

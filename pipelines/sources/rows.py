@@ -68,3 +68,46 @@ def checked_counts(text: pd.Series, ceiling: int | None) -> tuple[pd.Series, pd.
     count = by_distinct(parse_counts, text).where(~too_large, float(MAX_COUNT) + 1)
     plausible = ~too_large & ~(count > (ceiling if ceiling is not None else MAX_COUNT))
     return count, plausible
+
+
+def foreign_reasons(failures: pd.DataFrame, frame: pd.DataFrame, gemeenten: list[str]) -> pd.DataFrame:
+    """``failures`` with the area check's reason of each row under a code that is no buurt of the profile by its
+    very shape said as such: a buurt code of another municipality (``BU01094044`` in a profile of GM0118), a wijk
+    code or a municipality code. "Not a buurt of the division (and not mapped)" sent the analyst to map another
+    municipality's buurten onto the profile's. Names and other text are not echoed (they may be personal)."""
+    from pipelines.sources.common import NOT_IN_DIVISION
+
+    if failures.empty or "area_code" not in frame:
+        return failures
+    codes = failures["row_number"].map(frame.set_index("row_number")["area_code"]).astype(object)
+    hit = failures["reason"].str.contains(NOT_IN_DIVISION, regex=False).to_numpy() & codes.notna().to_numpy()
+    if not hit.any():
+        return failures
+    out = failures.copy()
+    for i in np.flatnonzero(hit):
+        said = foreign_code(str(codes.iloc[i]), gemeenten)
+        if said:
+            out.iloc[i, out.columns.get_loc("reason")] = out["reason"].iloc[i].replace(
+                NOT_IN_DIVISION, f"{AREA_NOT_IN_DIVISION}: buurtcode {said}")
+    return out
+
+
+#: the start every reason of a code outside the division shares (``validate.UNKNOWN_CODE_REASON`` reads it)
+AREA_NOT_IN_DIVISION = "area not in division 2024"
+
+
+def foreign_code(code: str, gemeenten: list[str]) -> str | None:
+    """What a normalised code outside the division is by its shape (the reason's words after ``buurtcode``; the row
+    shows the code), or None when its shape says nothing (a buurt code of the profile's municipality, text)."""
+    import re
+
+    if m := re.fullmatch(r"BU(\d{4})[0-9A-Z]{4}", code):
+        if f"GM{m[1]}" not in gemeenten:
+            return (f"is a buurt of municipality GM{m[1]}, not of the profile's "
+                    f"({', '.join(gemeenten[:3])}{', ...' if len(gemeenten) > 3 else ''})")
+        return None
+    if re.fullmatch(r"WK\d{4}[0-9A-Z]{2}", code):
+        return "is the code of a wijk, not of a buurt"
+    if re.fullmatch(r"GM\d{4}", code):
+        return "is the code of a municipality, not of a buurt"
+    return None

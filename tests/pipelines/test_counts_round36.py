@@ -1,4 +1,5 @@
-"""Count files read by the column, not value by value (a colleague's exploration of the thirty-sixth session):
+"""Count files read by the column, not value by value, and codes outside the division said for what they are (a
+colleague's exploration of the thirty-sixth session):
 a column that writes its dot as a decimal point reads ``1.000`` as one, and a period written in CBS's notation
 (``2026MM10``, ``2026wk43``) is a period, not a postcode with a house number."""
 import pandas as pd
@@ -88,3 +89,39 @@ def test_an_address_in_the_period_column_is_still_personal_data(home, tmp_path):
     assert (result.rows_accepted, result.rows_quarantined) == (5, 1)
     assert any("personal data (adres)" in r for r in quarantined(home))
     assert is_period(pd.Series(["2026MM10", "7901AB 12", "2026 wk 43"])).tolist() == [True, False, True]
+
+
+def test_a_file_of_another_municipality_is_refused_as_such_not_sent_to_a_mapping(home, tmp_path):
+    """Found: a file of Coevorden's buurten (GM0109) was refused with "most buurt codes are of another CBS division
+    than the profile's: map each of those codes ... or pass --max-failed-share 1.00 to load the other rows now":
+    following it would load another municipality's counts onto Hoogeveen's buurten, and no other row would load."""
+    from pipelines.validate import ValidationRefused
+
+    codes = ["BU01094044", "BU01095059", "BU01094054", "BU01090000", "BU01090001", "BU01090002"]
+    path = write_csv(tmp_path / "wijkteam.csv", WIJKTEAM, [[c, "2026-10", "eenzaamheid", "3"] for c in codes])
+    with pytest.raises(ValidationRefused) as refused:
+        load(home, path, "wijkteam")
+    said = str(refused.value)
+    assert "another municipality (GM0109)" in said and "its own working folder" in said
+    assert "--max-failed-share" not in said and "no row of the file would load now" in said
+    wijken = [[f"WK01185{n}", "2026-10", "eenzaamheid", "3"] for n in range(3)] + [[CODES[0], "2026-10", "eenzaamheid",
+                                                                                   "3"]]
+    with pytest.raises(ValidationRefused, match=r"code of a wijk or a municipality, not of a buurt: ask the supplier "
+                                                r"for the counts per buurt.*--max-failed-share 0\.75"):
+        load(home, write_csv(tmp_path / "wijken.csv", WIJKTEAM, wijken), "wijkteam")
+
+
+def test_a_row_of_another_municipality_says_so_in_english_and_dutch(home, tmp_path):
+    from pipelines.wording import reason_has_dutch, reason_text
+
+    rows = [[c, "2026-10", "eenzaamheid", "3"] for c in CODES[:4]] + [["BU01094044", "2026-10", "eenzaamheid", "3"],
+                                                                       ["GM0109", "2026-10", "eenzaamheid", "3"]]
+    result = load(home, write_csv(tmp_path / "wijkteam.csv", WIJKTEAM, rows), "wijkteam")
+    assert (result.rows_accepted, result.rows_quarantined) == (4, 2)
+    reasons = quarantined(home)
+    assert reasons == ["area not in division 2024: buurtcode is a buurt of municipality GM0109, not of the profile's "
+                       "(GM0118)",
+                       "area not in division 2024: buurtcode is the code of a municipality, not of a buurt"]
+    assert all(reason_has_dutch(r) for r in reasons)
+    assert reason_text(reasons[0]) == ("buurt niet in indeling 2024: de buurtcode is een buurt van gemeente GM0109, "
+                                       "niet van die van het profiel (GM0118)")
