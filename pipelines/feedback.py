@@ -662,6 +662,10 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
     col = {h: header.index(h) for h in (KEY_HEADER, VALUE_HEADER, NOTE_HEADER, *SHOWN_HEADERS) if h in header}
     allowed = {v.casefold(): v for v in FEEDBACK_VALUES}
     answers, warnings, seen = [], [], {}
+    if NOTE_HEADER not in col:                   # the list as sent has it: renamed or deleted, its notes unread
+        warnings.append(f"{name}: the sheet Signalen has no column {NOTE_HEADER} (renamed or deleted), so no notes "
+                        f"were read; the answers were kept (name the column {NOTE_HEADER} again and import the file "
+                        "again to keep its notes)")
     for number, cells in rows[at + 1:]:
         def cell(h: str) -> str:
             return cells[col[h]].strip() if h in col and col[h] < len(cells) else ""

@@ -643,6 +643,24 @@ def test_a_note_with_a_phone_number_is_dropped_and_the_answer_kept(world, tmp_pa
     assert "12345678" not in result.warnings[0]
 
 
+@pytest.mark.parametrize("header", ["Opmerking", None])
+def test_a_note_column_renamed_or_deleted_keeps_the_answers_and_says_the_notes_were_not_read(world, tmp_path, header):
+    """Found (thirty-sixth session): with the header Notitie renamed or deleted the answers were stored and every
+    note dropped without a word."""
+    home, _, path = world
+
+    def edit(wb):
+        ws = wb["Signalen"]
+        (at,) = [c for c in ws[4] if c.value == "Notitie"]
+        at.value = header
+    filled = fill(path, tmp_path / "a.xlsx", {5: ("opgepakt", "buurtapp loopt"), 6: ("al bekend", None)}, edit)
+    with connect(home.warehouse) as con:
+        result = import_feedback(con, filled)
+        rows = con.execute("SELECT row_number, value, note FROM meta.flag_feedback ORDER BY row_number").fetchall()
+    assert rows == [(5, "opgepakt", None), (6, "al bekend", None)]
+    assert [w for w in result.warnings if "no column Notitie" in w and "no notes were read" in w]
+
+
 def test_a_note_naming_a_resident_in_lower_case_is_dropped_and_the_answer_kept(world, tmp_path):
     home, _, path = world
     filled = fill(path, tmp_path / "a.xlsx", {5: ("opgepakt", "gesproken met jan jansen, komt terug"),
