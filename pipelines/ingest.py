@@ -1114,7 +1114,9 @@ def _corrected_files(con: duckdb.DuckDBPyConnection, module, raw: pd.DataFrame, 
     if rows.empty:
         return None
     rows = rows.astype({c: object for c in module.RAW_COLUMNS}).fillna({c: "" for c in module.RAW_COLUMNS})
-    return module.typed(rows, ref).assign(quarantine_ref=(rows["load_id"] + ":" + rows["row_number"].astype(str)).to_numpy())
+    # each file typed on its own, as it was loaded: the order of day and month is a file's (``common.read_dates``)
+    typed = pd.concat([module.typed(part, ref) for _, part in rows.groupby("load_id", sort=False)]).loc[rows.index]
+    return typed.assign(quarantine_ref=(rows["load_id"] + ":" + rows["row_number"].astype(str)).to_numpy())
 
 
 class _Clock:

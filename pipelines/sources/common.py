@@ -1845,9 +1845,14 @@ def _in_2000s(d: pd.Series) -> pd.Series:
     return d.between(pd.Timestamp("2000-01-01"), pd.Timestamp("2100-12-31 23:59:59"))
 
 
+def _date_texts(texts: pd.Series) -> pd.Series:
+    """Texts as the parser reads them: trimmed, lower case, a no-break space as a space."""
+    return texts.astype(str).str.replace("\u00a0", " ", regex=False).str.strip().str.lower()
+
+
 def _parse_unique_dates(texts: pd.Series) -> pd.Series:
-    """The parser proper, on distinct texts (index 0..n-1)."""
-    t = texts.astype(str).str.replace("\u00a0", " ", regex=False).str.strip().str.lower()
+    """The parser proper, on distinct texts (index 0..n-1); ``d-m-jjjj`` is read day-first."""
+    t = _date_texts(texts)
     out = pd.Series(pd.NaT, index=t.index, dtype="datetime64[us]")
 
     def todo(pattern: str) -> pd.DataFrame:
@@ -1953,15 +1958,63 @@ def parse_dates(values: pd.Series) -> pd.Series:
     """Dates as written in Dutch deliveries -> naive local datetimes; unparseable or ambiguous -> NaT.
 
     ISO (``2026-11-02``, with time, with any UTC offset: converted to Europe/Amsterdam local time),
-    ``dd-mm-jjjj`` with ``-``, ``/`` or ``.`` and an optional time, Excel serial day numbers, Dutch
+    ``dd-mm-jjjj`` with ``-``, ``/`` or ``.`` and an optional time (the order of day and month decided for
+    ``values`` together, as one column: see :func:`read_dates`), Excel serial day numbers, Dutch
     textual dates (``6 dec. 2021``, ``maandag 6 december 2021``), ``ddmmjjjj``/``jjjjmmdd`` when only
     one reading is a date in 2000-2100, and ``dd-mm-jj`` only when ``jj-mm-dd`` is no date.
     """
+    return read_dates(values)[0]
+
+
+def read_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The dates of one column (:func:`parse_dates`) and, per value, whether it is NaT because the column leaves
+    the order of its day and month open.
+
+    A ``d-m-jjjj`` value whose first number is over 12 proves the column day-first (``13-11-2026``), one whose
+    second number is over 12 proves it month-first (``11/13/2026``, an export in an English (US) locale); a value
+    read either way (``11/05/2026``) proves nothing. Proven month-first and nothing proving day-first: every
+    ``d-m-jjjj`` value of the column is read month-first. Both proven (a column of two orders): each proven value
+    is read as it proves, and a value whose two readings are two dates is never guessed: NaT, and marked. Nothing
+    proven: day-first, the Dutch order.
+    """
     s = pd.Series(values)
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    parsed = _parse_unique_dates(pd.Series(np.asarray(uniques, dtype=object), dtype=object))
+    texts = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+    month_first, ambiguous = _day_month_order(texts)
+    if month_first.any():               # read month-first as the day-first parser does: the two numbers swapped
+        texts = texts.where(~month_first, _date_texts(texts).str.replace(_DAY_MONTH, r"\3\2\1\4", regex=True))
+    parsed = _parse_unique_dates(texts).where(~ambiguous)
     lookup = np.append(parsed.to_numpy(dtype="datetime64[us]"), np.datetime64("NaT", "us"))
-    return pd.Series(lookup[codes], index=s.index, dtype="datetime64[us]")
+    marked = np.append(ambiguous.to_numpy(dtype=bool), False)
+    return (pd.Series(lookup[codes], index=s.index, dtype="datetime64[us]"),
+            pd.Series(marked[codes], index=s.index, dtype=bool))
+
+
+#: the day and month of a ``d-m-jjjj`` value (and the separator between them), as :func:`read_dates` swaps them
+_DAY_MONTH = r"^(\d{1,2})([-/.])(\d{1,2})([-/.]\d{4})"
+
+
+def _day_month_order(texts: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Per distinct text of one column: whether to read it month-first, and whether its order is ambiguous (see
+    :func:`read_dates`)."""
+    t = _date_texts(texts)
+    month_first, ambiguous = pd.Series(False, index=t.index), pd.Series(False, index=t.index)
+    shaped = t.str.match(_DAY_MONTH)
+    if not shaped.any():
+        return month_first, ambiguous
+    m = t[shaped].str.extract("^" + _DMY.pattern + "$", flags=re.I).dropna(subset=[0])
+    first, second, year = _num(m, 0), _num(m, 1), _num(m, 2)
+    as_day_month = _assemble(year, second, first).notna()
+    as_month_day = _assemble(year, first, second).notna()
+    proves_day_first, proves_month_first = as_day_month & ~as_month_day, as_month_day & ~as_day_month
+    if not proves_month_first.any():
+        return month_first, ambiguous
+    if not proves_day_first.any():
+        month_first[m.index] = True
+        return month_first, ambiguous
+    month_first[m.index] = proves_month_first.to_numpy()
+    ambiguous[m.index] = (as_day_month & as_month_day & first.ne(second)).to_numpy()
+    return month_first, ambiguous
 
 
 def by_distinct(read, values: pd.Series) -> pd.Series:

@@ -17,7 +17,7 @@ import pandas as pd
 from models.calendar import period_start
 from pipelines import privacy
 from pipelines.privacy import regex_mask
-from pipelines.sources.common import (area_checks, map_columns, normalise_header, parse_dates, read_table,
+from pipelines.sources.common import (area_checks, map_columns, normalise_header, read_dates, read_table,
                                       other_sheets_checked, refuse_no_rows, refuse_personal_columns, resolve_area_codes,
                                       with_quarantine_ref)
 from pipelines.sources.signalen_dwh import is_dwh_export, read_dwh
@@ -86,7 +86,7 @@ def typed(raw: pd.DataFrame, ref) -> pd.DataFrame:
         _key=lambda c: c["hoofdcategorie"].map(normalise_header) + "|" + c["subcategorie"].map(normalise_header)
     ).set_index("_key")["signal"]
     key = normalised(raw["hoofdcategorie"]) + "|" + normalised(raw["subcategorie"])
-    created = parse_dates(raw["created"])
+    created, order_ambiguous = read_dates(raw["created"])
     number = raw["melding_id"].astype(str).str.normalize("NFKC").str.strip()     # full-width digits are digits
     valid_number = number.eq("") | pd.Series(is_report_number(number), index=number.index)
     melding_id = number.where(valid_number & number.ne(""), None)
@@ -102,10 +102,19 @@ def typed(raw: pd.DataFrame, ref) -> pd.DataFrame:
             "category_key": key,
             "area_code": resolve_area_codes(raw["area_code"], ref),
             "created": created,
+            "created_order_ambiguous": order_ambiguous,
             "signal": key.map(cats),
             "period_start": period_start(created, PERIOD),
         }
     )
+
+
+#: Why a date that reads as two dates (``03/11/2026``) is quarantined when its column holds dates of both orders
+#: (``common.read_dates``).
+DATE_ORDER_AMBIGUOUS = ("the order of day and month in datum melding is ambiguous in this column: it holds dates "
+                        "written day-first (a first number over 12) and month-first (a second number over 12), and "
+                        "this date reads both ways; export the dates as yyyy-mm-dd (jjjj-mm-dd) and deliver the file "
+                        "again")
 
 
 #: Why two rows of a file with one number are both quarantined (the ledger keys a number upper-cased).
@@ -144,10 +153,16 @@ def number_text(number: pd.Series) -> pd.Series:
 
 
 def checks(ref, today: pd.Timestamp) -> list[Check]:
+    from great_expectations.expectations.row_conditions import Column
+
     gxe = gx_expectations()
     return [
         *area_checks(ref),
-        Check(gxe.ExpectColumnValuesToNotBeNull(column="created"),
+        Check(gxe.ExpectColumnValuesToBeInSet(column="created_order_ambiguous", value_set=[False]),
+              DATE_ORDER_AMBIGUOUS),
+        # such a date is a date: its row has that reason only, not "not a date" too (a GX condition: == is no test)
+        Check(gxe.ExpectColumnValuesToNotBeNull(column="created",
+                                                row_condition=Column("created_order_ambiguous") == False),  # noqa: E712
               "datum melding is empty or not a date (use dd-mm-jjjj or jjjj-mm-dd)"),
         Check(gxe.ExpectColumnValuesToBeBetween(column="created", max_value=today.normalize() + pd.Timedelta(days=1) - pd.Timedelta(seconds=1)),
               "datum melding lies in the future"),

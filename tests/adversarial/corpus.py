@@ -244,6 +244,8 @@ text-double-bom            a UTF-8 byte order mark before a UTF-16 one (the head
                            lacking Buurtcode), a UTF-8 byte order mark twice -> loads.
 text-c1-or-surrogates      C1 control characters in valid UTF-8 (NEL in a buurt code, U+0096 after a count), surrogates
                            encoded one by one (CESU-8) after counts -> loads; the counts quarantined as not a number.
+dates-month-first          an export in an English (US) locale, every date month/day/year (read day-first value by value:
+                           3 April counted on 4 March, 13 November "not a date") -> the column read month-first, loads.
 baseline                   clean files of every layout -> load with nothing quarantined.
 
 ``Case.message`` may hold several keywords separated by ``|``; all must occur (case-insensitive).
@@ -2093,6 +2095,14 @@ def plan(seed: int = SEED) -> list[Planned]:
     lines[6] += "\ud800".encode("utf-8", "surrogatepass")           # a lone surrogate
     b.add(Case("wijkteam_cesu8.csv", "wijkteam", "loaded", rows_read=8, quarantined=2, reason="not a number",
                klass="text-c1-or-surrogates"), b"\n".join(lines) + b"\n")
+    # round 36: an export in an English (US) locale, every date month/day/year (read day-first value by value, a
+    # report of 3 April was counted on 4 March and one of 13 November was "not a date") -> read month-first
+    rows = b.reports(16, time=True)
+    for r in rows:
+        r[1] = datetime.strptime(r[1], "%d-%m-%Y %H:%M").strftime("%m/%d/%Y %H:%M")
+    rows[0][1], rows[1][1] = "11/13/2025 09:30", "04/03/2025 14:05"
+    b.text(Case("meldingen_us_datums.csv", "meldingen", "loaded", rows_read=16, quarantined=0,
+                klass="dates-month-first"), M, rows)
     return b.items
 
 

@@ -1,0 +1,79 @@
+"""Reading defects found in round 36: dates of an English (US) export read day-first value by value (1-11 November
+spread over January-November, the rest "not a date"), a one-cell footer line that blanked the data row above it as
+"personal data", and a CSV whose every line is one quoted cell refused with a sentence that contradicted itself."""
+import pandas as pd
+import pytest
+
+from pipelines.sources import wijkteam
+from pipelines.sources.common import IngestError, parse_dates
+from pipelines.sources.counts import parse_periods
+from pipelines.warehouse import connect
+from tests.conftest import load_file
+from tests.pipelines.test_reading import one_sentence
+
+M_HEADER = ["Meldingnummer", "Datum melding", "Hoofdcategorie", "Subcategorie", "Buurtcode"]
+W_HEADER = ["Buurtcode", "Maand", "Signaal", "Aantal"]
+BUURTEN = [f"BU0118{n:04d}" for n in (5000, 5001, 5002, 5003, 5004, 5005, 5006, 5007)]
+
+
+def _csv(path, header, rows, tail=""):
+    path.write_text("\n".join(";".join(map(str, r)) for r in [header, *rows]) + "\n" + tail, encoding="utf-8")
+    return path
+
+
+def _quarantined(home):
+    with connect(home.warehouse) as con:
+        return con.execute("SELECT row_number, reason FROM quarantine.rows ORDER BY row_number").fetchall()
+
+
+# --- A: the order of day and month, per column -----------------------------------------------------
+
+def test_a_us_export_is_read_month_first_as_its_dates_prove(home, tmp_path):
+    rows = [[f"SIG-{700 + d}", f"11/{d:02d}/2026 10:00", "Afval", "Zwerfafval", BUURTEN[d % 8]] for d in range(1, 21)]
+    result = load_file(home, _csv(tmp_path / "meldingen_export.csv", M_HEADER, rows))
+    assert (result.rows_read, result.rows_accepted, result.rows_quarantined) == (20, 20, 0)
+    with connect(home.warehouse) as con:
+        days = [d for (d,) in con.execute("SELECT strftime(report_date, '%Y-%m-%d') FROM core.report_ledger "
+                                          "ORDER BY 1").fetchall()]
+    assert days == [f"2026-11-{d:02d}" for d in range(1, 21)]
+
+
+def test_the_order_is_the_columns_and_nothing_proven_stays_day_first():
+    from pipelines.sources.common import read_dates
+
+    us = pd.Series(["11/05/2026", "11/13/2026 10:00", "12.01.2026", None])
+    dates, ambiguous = read_dates(us)
+    assert dates.dt.strftime("%Y-%m-%d").tolist()[:3] == ["2026-11-05", "2026-11-13", "2026-12-01"]
+    assert pd.isna(dates.iloc[3]) and not ambiguous.any()
+    dutch = pd.Series(["05-11-2026", "13-11-2026", "2026-11-02"])
+    assert parse_dates(dutch).dt.strftime("%Y-%m-%d").tolist() == ["2026-11-05", "2026-11-13", "2026-11-02"]
+    unproven = pd.Series(["05-11-2026", "01/02/2026 9:05"])               # nothing proves: the Dutch order
+    assert parse_dates(unproven).dt.strftime("%Y-%m-%d").tolist() == ["2026-11-05", "2026-02-01"]
+    # a value no reading makes a date proves nothing (31 February, a 13th month either way)
+    assert parse_dates(pd.Series(["31/02/2026", "11/05/2026"])).dt.strftime("%Y-%m-%d").tolist()[1] == "2026-05-11"
+
+
+def test_a_column_of_both_orders_quarantines_only_the_dates_it_leaves_open(home, tmp_path):
+    rows = ([[f"SIG-{800 + d}", f"{d}-11-2026", "Afval", "Zwerfafval", BUURTEN[d % 8]] for d in range(13, 21)]
+            + [["SIG-900", "11/14/2026", "Afval", "Zwerfafval", BUURTEN[0]],      # proven month-first
+               ["SIG-901", "03/11/2026", "Afval", "Zwerfafval", BUURTEN[1]],      # 3 November or 11 March
+               ["SIG-902", "05/05/2026", "Afval", "Zwerfafval", BUURTEN[2]]])     # the same date either way
+    result = load_file(home, _csv(tmp_path / "meldingen_export.csv", M_HEADER, rows))
+    assert (result.rows_read, result.rows_accepted, result.rows_quarantined) == (11, 10, 1)
+    (row, reason), = _quarantined(home)
+    assert row == 11
+    assert reason.startswith("the order of day and month in datum melding is ambiguous in this column")
+    assert "yyyy-mm-dd" in reason and "not a date" not in reason
+    with connect(home.warehouse) as con:
+        days = dict(con.execute("SELECT report_key, strftime(report_date, '%Y-%m-%d') FROM core.report_ledger")
+                    .fetchall())
+    assert days["id:SIG-900"] == "2026-11-14" and days["id:SIG-902"] == "2026-05-05"
+    assert days["id:SIG-813"] == "2026-11-13"
+
+
+def test_a_month_column_holding_us_dates_on_the_first_is_read_by_the_columns_order():
+    kind, start = parse_periods(pd.Series(["10/01/2026", "09/01/2026", "10/15/2026"]))
+    assert start.dt.strftime("%Y-%m").tolist()[:2] == ["2026-10", "2026-09"] and pd.isna(start.iloc[2])
+    kind, start = parse_periods(pd.Series(["01-10-2026", "01-09-2026"]))           # Dutch: as before
+    assert start.dt.strftime("%Y-%m").tolist() == ["2026-10", "2026-09"]
+
