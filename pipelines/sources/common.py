@@ -1319,7 +1319,9 @@ def _record_shapes(data: list[tuple[int, list[str]]], header_line: int, lines: "
     non-empty cells beyond the width has
     cells shifted by a delimiter inside a cell. The value a cut or a delimiter split is scanned whole
     (``privacy.scan_values``): when it holds personal data, every part of it holds the whole value, so the privacy
-    guard finds and removes each part (a name cut into "Gerrit" and "Brinkhuis" is no name in either half)."""
+    guard finds and removes each part (a name cut into "Gerrit" and "Brinkhuis" is no name in either half). A
+    complete row (:func:`_complete_row`) and then a line of one cell, a note under the table, are two rows: only the
+    line gets a value found whole, the row keeps its cells."""
     import logging
     from collections import Counter
 
@@ -1327,13 +1329,18 @@ def _record_shapes(data: list[tuple[int, list[str]]], header_line: int, lines: "
     widths = [written.get(n, len(cells)) for n, cells in data]
     modal = max(Counter(widths).items(), key=lambda item: (item[1], item[0]))[0]
     width = max(written.get(header_line, 0), modal)
-    out, reasons, i = list(data), {}, 0
+    out, reasons, i, last_cells = list(data), {}, 0, None
     while i < len(data):
         n, cells = data[i]
         if widths[i] == width and i + 1 < len(data) and widths[i + 1] == 1 and len(cells) == width:
             # a full row and then a line of one cell: perhaps the row's last cell cut by a line break ("Gerrit" /
-            # "Brinkhuis"), perhaps a stray line; both read as they are, only the value they would cut is scanned
-            out[i:i + 2] = _cut_record(data[i:i + 2], widths[i:i + 2])
+            # "Brinkhuis"), perhaps a stray line; both read as they are, only the value they would cut is scanned.
+            # A complete row before a line that cannot continue its last value ("...;BU01185007;10" and "Opgesteld
+            # door ...", a note under the table) is no cut: the line alone carries what the scan finds
+            if last_cells is None:
+                last_cells = Counter(c[-1].strip() for _, c in data if len(c) == width)
+            whole = _complete_row(cells, data[i + 1][1][0], last_cells)
+            out[i:i + 2] = _cut_record(data[i:i + 2], widths[i:i + 2], keep_first=whole)
             i += 1
             continue
         if widths[i] < width:
@@ -1389,9 +1396,29 @@ def _whole_values_found(parts: list[tuple[str, list[tuple[int, int]]]],
     return rows
 
 
-def _cut_record(run: list[tuple[int, list[str]]], widths: list[int]) -> list[tuple[int, list[str]]]:
+#: A cell a line break does not leave unfinished: a number (``12``, ``1.234``, ``2,5``), a date or period with its time
+#: (``2026-10``, ``03-11-2026 10:00``), an ISO week, a code (``BU01185007``, ``SIG-700``)
+_WHOLE_VALUE = re.compile(r"[+-]?\d+(?:[.,' ]\d+)*"
+                          r"|\d{1,4}[-/.]\d{1,2}(?:[-/.]\d{1,4})?(?:[ T]\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)?"
+                          r"|\d{4}-?W\d{1,2}|[A-Za-z]{1,8}[-_/]?\d+")
+#: How a line continuing a number, date or code begins (its next digits, a sign or a separator)
+_CONTINUES_VALUE = re.compile(r"\s*[\d+\-.,/:]")
+
+
+def _complete_row(cells: list[str], next_line: str, last_cells: dict[str, int]) -> bool:
+    """Whether a row of the table's width is complete, so the one-cell line after it (``next_line``) is a line of its
+    own and no rest of the row's last cell: every cell filled, the last one a whole value (:data:`_WHOLE_VALUE`, or a
+    value its column holds on another row too), and the line does not begin as a continuation of it."""
+    last = cells[-1].strip()
+    return (all(c.strip() for c in cells) and not _CONTINUES_VALUE.match(next_line)
+            and (_WHOLE_VALUE.fullmatch(last) is not None or last_cells.get(last, 0) > 1))
+
+
+def _cut_record(run: list[tuple[int, list[str]]], widths: list[int],
+                keep_first: bool = False) -> list[tuple[int, list[str]]]:
     """The records of one record cut over lines, each value cut by a line break scanned whole (see
-    :func:`_record_shapes`)."""
+    :func:`_record_shapes`). ``keep_first``: the first record is complete; a value found whole goes into the lines
+    after it only (they are removed as personal data, the row keeps its own cells)."""
     merged: list[tuple[str, list[tuple[int, int]]]] = []
     for r, ((_, cells), w) in enumerate(zip(run, widths)):
         padded = cells + [""] * (w - len(cells))
@@ -1400,7 +1427,8 @@ def _cut_record(run: list[tuple[int, list[str]]], widths: list[int]) -> list[tup
                 merged[-1] = (merged[-1][0] + "\n" + value, [*merged[-1][1], (r, 0)])
             else:
                 merged.append((value, [(r, c)]))
-    cut = [(value, places) for value, places in merged if len(places) > 1 and value.strip()]
+    cut = [(value, [(r, c) for r, c in places if r > 0] if keep_first else places)
+           for value, places in merged if len(places) > 1 and value.strip()]
     rows = _whole_values_found(cut, [list(cells) for _, cells in run])
     return [(n, cells) for (n, _), cells in zip(run, rows)]
 

@@ -246,6 +246,9 @@ text-c1-or-surrogates      C1 control characters in valid UTF-8 (NEL in a buurt 
                            encoded one by one (CESU-8) after counts -> loads; the counts quarantined as not a number.
 dates-month-first          an export in an English (US) locale, every date month/day/year (read day-first value by value:
                            3 April counted on 4 March, 13 November "not a date") -> the column read month-first, loads.
+layout-footer-line         a line of one cell under a CSV table naming who made it (read as the rest of the last row's
+                           count cut by a line break, so that row was quarantined as personal data too) -> the line a
+                           quarantined row of its own, the row above it loads.
 baseline                   clean files of every layout -> load with nothing quarantined.
 
 ``Case.message`` may hold several keywords separated by ``|``; all must occur (case-insensitive).
@@ -2103,6 +2106,12 @@ def plan(seed: int = SEED) -> list[Planned]:
     rows[0][1], rows[1][1] = "11/13/2025 09:30", "04/03/2025 14:05"
     b.text(Case("meldingen_us_datums.csv", "meldingen", "loaded", rows_read=16, quarantined=0,
                 klass="dates-month-first"), M, rows)
+    # round 36: a line of one cell under the table, a note naming who made it (read as the rest of the last row's
+    # count cut by a line break: that row was quarantined as personal data too) -> the note alone quarantined
+    person = P.name()
+    b.add(Case("wijkteam_voetregel.csv", "wijkteam", "loaded", rows_read=9, quarantined=1, reason="personal data",
+               secrets=(person,), klass="layout-footer-line"),
+          (_delimited(W, b.unique_wijkteam_cells(8)) + f"\nOpgesteld door {person}\n").encode())
     return b.items
 
 

@@ -77,3 +77,45 @@ def test_a_month_column_holding_us_dates_on_the_first_is_read_by_the_columns_ord
     kind, start = parse_periods(pd.Series(["01-10-2026", "01-09-2026"]))           # Dutch: as before
     assert start.dt.strftime("%Y-%m").tolist() == ["2026-10", "2026-09"]
 
+
+# --- B: a one-cell line under a CSV table --------------------------------------------------------
+
+WIJKTEAM_ROWS = [[b, "2026-10", "eenzaamheid", 3 + i] for i, b in enumerate(BUURTEN)]
+
+
+@pytest.mark.parametrize("tail, secret", [("\nOpgesteld door Gerrit Brinkhuis\n", "Gerrit Brinkhuis"),
+                                          ("Opgesteld door Gerrit Brinkhuis\n", "Gerrit Brinkhuis"),
+                                          ("\nvragen: 06-41928375\n", "06-41928375")])
+def test_a_footer_line_is_its_own_row_and_the_data_row_above_it_is_untouched(home, tmp_path, tail, secret):
+    from tests.adversarial.leaks import find_leaks
+
+    path = _csv(tmp_path / "wijkteam_2026-10.csv", W_HEADER, WIJKTEAM_ROWS, tail)
+    result = load_file(home, path, "wijkteam")
+    assert (result.rows_read, result.rows_accepted, result.rows_quarantined) == (9, 8, 1)
+    (row, reason), = _quarantined(home)
+    assert row == len(WIJKTEAM_ROWS) + 1 + tail.count("\n") and reason.startswith("holds personal data")
+    assert "in Buurtcode" in reason and "Aantal" not in reason
+    with connect(home.warehouse) as con:
+        last = con.execute("SELECT count FROM core.signal_counts WHERE area_code = ?", [BUURTEN[-1]]).fetchone()
+    assert last == (10,)
+    assert not find_leaks((secret,), [home.root], texts=[result.describe()])
+
+
+def test_a_cut_value_after_a_complete_row_is_still_found_whole_in_the_line_after_it(tmp_path):
+    """The footer line gets what the scan finds in the row's last value and the line together; the complete row keeps
+    its cells. A line that may continue the last value (a digit: "...;06" and "41928375") is read as a cut, as before,
+    and so is a last value of text the column holds nowhere else ("...;Gerrit" and "Brinkhuis")."""
+    from pipelines.sources.common import read_table
+
+    rows = [*WIJKTEAM_ROWS[:-1], [BUURTEN[-1], "2026-10", "eenzaamheid", "06"]]
+    frame = read_table(_csv(tmp_path / "a.csv", W_HEADER, rows, "41928375\n"), wijkteam.ALIASES).data.frame
+    assert frame["Aantal"].iloc[-2] == frame["Buurtcode"].iloc[-1] == "06\n41928375"
+    frame = read_table(_csv(tmp_path / "b.csv", W_HEADER, WIJKTEAM_ROWS, "Gerrit Brinkhuis\n"),
+                       wijkteam.ALIASES).data.frame
+    assert frame["Aantal"].iloc[-2] == "10" and "Brinkhuis" in frame["Buurtcode"].iloc[-1]
+    # a value of text the column holds on other rows too is whole
+    signals = [[b, "2026-10", "eenzaamheid", 3] for b in BUURTEN]
+    frame = read_table(_csv(tmp_path / "c.csv", ["Buurtcode", "Maand", "Aantal", "Signaal"],
+                            [[b, m, n, s] for b, m, s, n in signals], "Opgesteld door Gerrit Brinkhuis\n"),
+                       wijkteam.ALIASES).data.frame
+    assert frame["Signaal"].iloc[-2] == "eenzaamheid" and "Brinkhuis" in frame["Buurtcode"].iloc[-1]
