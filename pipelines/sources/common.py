@@ -1710,9 +1710,7 @@ def map_columns(frame: pd.DataFrame, aliases: dict[str, tuple[str, ...]], path: 
     if missing:
         other = _other_delimiter(columns, aliases)
         if other:
-            raise IngestError(f"{path.name}: the columns are separated by {other!r}, which wijkradar does not read as a "
-                              "delimiter; export the file again with ; , or tab between the columns (or as XLSX) and "
-                              "load it again")
+            raise IngestError(_header_in_one_cell(path, frame, columns, other, aliases))
         found = _shown_columns(columns)
         raise IngestError(
             f"{path.name}: required column(s) missing: {'; '.join(missing)}. "
@@ -1729,16 +1727,54 @@ def map_columns(frame: pd.DataFrame, aliases: dict[str, tuple[str, ...]], path: 
 
 
 def _other_delimiter(columns: list, aliases) -> str | None:
-    """The character that separates the column names of a header read as one column (``Buurtcode#Maand#Aantal``):
-    one that splits it into two or more names of ``aliases``; None when there is none."""
+    """The character that separates the column names of a header read as one column (``Buurtcode#Maand#Aantal``, or
+    ``"Buurtcode<tab>Maand<tab>Aantal"`` quoted whole): one that splits it into two or more names of ``aliases``; None
+    when there is none."""
     named = [c for c in columns if not str(c).startswith("Unnamed: ")]
     if len(named) != 1:
         return None
     header = str(named[0])
-    for ch in dict.fromkeys(c for c in header if not c.isalnum() and not c.isspace() and c not in "._-"):
+    marks = (c for c in header if not c.isalnum() and (c == "\t" or not c.isspace()) and c not in "._-")
+    for ch in dict.fromkeys(marks):
         if len(_header_hits([header.split(ch)], aliases)[1]) >= 2:
             return ch
     return None
+
+
+#: The delimiters :func:`read_table` splits a text file's lines by (``|`` when it names more columns)
+READ_DELIMITERS = (";", ",", "\t", "|")
+
+
+def _header_in_one_cell(path: Path, frame: pd.DataFrame, columns: list, other: str, aliases) -> str:
+    """The refusal of a file whose header was read as one cell holding the column names with ``other`` between them
+    (:func:`_other_delimiter`): a delimiter wijkradar does not read (``#``), or one it does inside one cell: a text
+    line in double quotes as a whole (Excel's export of one column holding whole lines), or a workbook row pasted into
+    one column."""
+    shown = "a tab" if other == "\t" else repr(other)
+    if other not in READ_DELIMITERS:
+        return (f"{path.name}: the columns are separated by {shown}, which wijkradar does not read as a delimiter; "
+                "export the file again with ; , or tab between the columns (or as XLSX) and load it again")
+    if _content_kind(path) == "xlsx":
+        return (f"{path.name}: each row's values are in one cell with {shown} between them (whole lines pasted into "
+                "one column), so wijkradar cannot read its columns; split that column into columns (Data > Text to "
+                "Columns), or deliver the CSV file itself, and load it again")
+    header = str(next(c for c in columns if not str(c).startswith("Unnamed: ")))
+
+    def quoted_whole(line: str) -> bool:
+        t = line.strip().lstrip("\ufeff").strip()
+        return len(t) > 1 and t[0] == t[-1] == '"' and t[1:-1].replace('""', '"').strip() == header
+
+    if not any(map(quoted_whole, _text_and_delimiter(path, aliases)[0].splitlines()[:4 * HEADER_SCAN_ROWS])):
+        return (f"{path.name}: the header line has {shown} between the column names but the rows another delimiter; "
+                "export the file again with one delimiter between all columns (or as XLSX) and load it again")
+    rows_too = all(not frame[c].astype(str).str.strip().ne("").any() for c in columns if str(c) != header)
+    if rows_too:
+        return (f"{path.name}: each line is one cell in double quotes (the whole line, {shown} and all, quoted as one "
+                "value), so wijkradar cannot split it into columns; remove the double quotes around each line, or "
+                "export the file again as plain CSV (or as XLSX), and load it again")
+    return (f"{path.name}: the header line is one cell in double quotes (the whole line, {shown} and all, quoted as "
+            "one value), so its column names cannot be read; remove the double quotes around the header line, or "
+            "export the file again as plain CSV (or as XLSX), and load it again")
 
 
 def _header_of(column: str, columns: list) -> str:

@@ -249,6 +249,8 @@ dates-month-first          an export in an English (US) locale, every date month
 layout-footer-line         a line of one cell under a CSV table naming who made it (read as the rest of the last row's
                            count cut by a line break, so that row was quarantined as personal data too) -> the line a
                            quarantined row of its own, the row above it loads.
+layout-quoted-lines        a CSV whose every line is one cell in double quotes (told ';' is no delimiter wijkradar reads)
+                           -> refused saying each line is one quoted cell and the quotes must go; never unwrapped.
 baseline                   clean files of every layout -> load with nothing quarantined.
 
 ``Case.message`` may hold several keywords separated by ``|``; all must occur (case-insensitive).
@@ -2112,6 +2114,12 @@ def plan(seed: int = SEED) -> list[Planned]:
     b.add(Case("wijkteam_voetregel.csv", "wijkteam", "loaded", rows_read=9, quarantined=1, reason="personal data",
                secrets=(person,), klass="layout-footer-line"),
           (_delimited(W, b.unique_wijkteam_cells(8)) + f"\nOpgesteld door {person}\n").encode())
+    # round 36: every line one cell in double quotes (a sheet of whole lines in one column exported as CSV; was told
+    # ';' is no delimiter wijkradar reads) -> refused saying each line is one quoted cell, never unwrapped silently
+    lines = [";".join(map(str, r)) for r in [W, *b.unique_wijkteam_cells(8)]]
+    b.add(Case("wijkteam_regels_tussen_aanhalingstekens.csv", "wijkteam", "refused",
+               message="each line is one cell in double quotes|remove the double quotes around each line",
+               klass="layout-quoted-lines"), "".join(f'"{line}"\n' for line in lines).encode())
     return b.items
 
 

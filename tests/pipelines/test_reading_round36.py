@@ -119,3 +119,40 @@ def test_a_cut_value_after_a_complete_row_is_still_found_whole_in_the_line_after
                             [[b, m, n, s] for b, m, s, n in signals], "Opgesteld door Gerrit Brinkhuis\n"),
                        wijkteam.ALIASES).data.frame
     assert frame["Signaal"].iloc[-2] == "eenzaamheid" and "Brinkhuis" in frame["Buurtcode"].iloc[-1]
+
+
+# --- C: every line one quoted cell -----------------------------------------------------------------
+
+def _quoted_lines(path, sep=";", header_only=False):
+    lines = [sep.join(map(str, r)) for r in [W_HEADER, *WIJKTEAM_ROWS]]
+    path.write_text("\n".join(f'"{line}"' if i == 0 or not header_only else line for i, line in enumerate(lines))
+                    + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("sep", [";", ",", "\t"])
+def test_a_csv_whose_every_line_is_one_quoted_cell_is_refused_saying_so(home, tmp_path, sep):
+    path = _quoted_lines(tmp_path / "wijkteam_2026-10.csv", sep)
+    with pytest.raises(IngestError) as err:
+        load_file(home, path, "wijkteam")
+    text = one_sentence(err, "wijkteam_2026-10.csv: each line is one cell in double quotes",
+                        "remove the double quotes around each line", "plain CSV")
+    assert "does not read as a delimiter" not in text and "BU0118" not in text
+    with connect(home.warehouse) as con:
+        assert con.execute("SELECT count(*) FROM meta.loads").fetchone() == (0,)
+
+
+def test_a_quoted_header_line_and_a_row_pasted_into_one_column_are_told_what_they_are(tmp_path):
+    import openpyxl
+
+    with pytest.raises(IngestError) as err:
+        wijkteam.read(_quoted_lines(tmp_path / "wijkteam_2026-10.csv", header_only=True))
+    one_sentence(err, "the header line is one cell in double quotes", "remove the double quotes around the header line")
+    wb = openpyxl.Workbook()
+    for r in [W_HEADER, *WIJKTEAM_ROWS]:
+        wb.active.append([";".join(map(str, r))])
+    wb.save(tmp_path / "wijkteam_2026-10.xlsx")
+    with pytest.raises(IngestError) as err:
+        wijkteam.read(tmp_path / "wijkteam_2026-10.xlsx")
+    text = one_sentence(err, "each row's values are in one cell with ';' between them", "Text to Columns")
+    assert "does not read as a delimiter" not in text
