@@ -478,6 +478,14 @@ REASONS_NL = {
     "the same buurt, signal and period occur more than once":
         "dezelfde buurt, hetzelfde signaal en dezelfde periode komen meer dan eens voor",
     # meldingen
+    "the order of day and month in datum melding is ambiguous in this column: it holds dates written month-first (a "
+    "second number over 12) and dates written day-first (a first number over 12) or too few month-first ones to read "
+    "the column so, and this date reads both ways; export the dates as yyyy-mm-dd (jjjj-mm-dd) and deliver the file "
+    "again":
+        "de volgorde van dag en maand in datum melding is in deze kolom niet zeker: de kolom heeft datums met de maand "
+        "eerst (een tweede getal boven de 12) en datums met de dag eerst (een eerste getal boven de 12) of te weinig "
+        "datums met de maand eerst om de kolom zo te lezen, en deze datum kan op beide manieren; exporteer de datums "
+        "als jjjj-mm-dd en lever het bestand opnieuw aan",
     "datum melding is empty or not a date (use dd-mm-jjjj or jjjj-mm-dd)":
         "datum melding is leeg of geen datum (gebruik dd-mm-jjjj of jjjj-mm-dd)",
     "datum melding lies in the future": "datum melding ligt in de toekomst",

@@ -2036,9 +2036,10 @@ def read_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
     A ``d-m-jjjj`` value whose first number is over 12 proves the column day-first (``13-11-2026``), one whose
     second number is over 12 proves it month-first (``11/13/2026``, an export in an English (US) locale); a value
-    read either way (``11/05/2026``) proves nothing. Proven month-first and nothing proving day-first: every
-    ``d-m-jjjj`` value of the column is read month-first. Both proven (a column of two orders): each proven value
-    is read as it proves, and a value whose two readings are two dates is never guessed: NaT, and marked. Nothing
+    read either way (``11/05/2026``) proves nothing. Proven month-first by :data:`MONTH_FIRST_PROOFS` distinct
+    dates or more and nothing proving day-first: every ``d-m-jjjj`` value of the column is read month-first. Both
+    proven (a column of two orders), or month-first by fewer dates (a typo in a Dutch column?): each proven value is
+    read as it proves, and a value whose two readings are two dates is never guessed: NaT, and marked. Nothing
     proven: day-first, the Dutch order.
     """
     s = pd.Series(values)
@@ -2054,6 +2055,10 @@ def read_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
             pd.Series(marked[codes], index=s.index, dtype=bool))
 
 
+#: The distinct dates that must prove a column month-first before its dates that read both ways are read so: one
+#: typo (``11-13-2026`` in a Dutch week of 1 to 8 November) would otherwise move every other date of the column to
+#: another month; a US export of a week that reaches the 13th holds three (the 13th, 14th and 15th) or more.
+MONTH_FIRST_PROOFS = 3
 #: the day and month of a ``d-m-jjjj`` value (and the separator between them), as :func:`read_dates` swaps them
 _DAY_MONTH = r"^(\d{1,2})([-/.])(\d{1,2})([-/.]\d{4})"
 
@@ -2073,7 +2078,7 @@ def _day_month_order(texts: pd.Series) -> tuple[pd.Series, pd.Series]:
     proves_day_first, proves_month_first = as_day_month & ~as_month_day, as_month_day & ~as_day_month
     if not proves_month_first.any():
         return month_first, ambiguous
-    if not proves_day_first.any():
+    if not proves_day_first.any() and proves_month_first.sum() >= MONTH_FIRST_PROOFS:
         month_first[m.index] = True
         return month_first, ambiguous
     month_first[m.index] = proves_month_first.to_numpy()

@@ -112,9 +112,9 @@ def typed(raw: pd.DataFrame, ref) -> pd.DataFrame:
 #: Why a date that reads as two dates (``03/11/2026``) is quarantined when its column holds dates of both orders
 #: (``common.read_dates``).
 DATE_ORDER_AMBIGUOUS = ("the order of day and month in datum melding is ambiguous in this column: it holds dates "
-                        "written day-first (a first number over 12) and month-first (a second number over 12), and "
-                        "this date reads both ways; export the dates as yyyy-mm-dd (jjjj-mm-dd) and deliver the file "
-                        "again")
+                        "written month-first (a second number over 12) and dates written day-first (a first number "
+                        "over 12) or too few month-first ones to read the column so, and this date reads both ways; "
+                        "export the dates as yyyy-mm-dd (jjjj-mm-dd) and deliver the file again")
 
 
 #: Why two rows of a file with one number are both quarantined (the ledger keys a number upper-cased).

@@ -251,6 +251,13 @@ layout-footer-line         a line of one cell under a CSV table naming who made 
                            quarantined row of its own, the row above it loads.
 layout-quoted-lines        a CSV whose every line is one cell in double quotes (told ';' is no delimiter wijkradar reads)
                            -> refused saying each line is one quoted cell and the quotes must go; never unwrapped.
+counts-three-decimals      counts exported "as displayed" with three decimals (2.000, 0.000: read as thousands, 2.000
+                           quarantined as implausible) -> the column's dot read as a decimal point, loads.
+dates-cbs-period-code      months in CBS's notation (2026MM09: refused as a postcode and house number, "personal data
+                           (adres)") -> read as months, loads.
+delivery-other-municipality
+                           a file of another municipality's buurten (told to map each code onto the profile's buurten,
+                           or to load "the other rows" of which there were none) -> refused as not of this profile.
 baseline                   clean files of every layout -> load with nothing quarantined.
 
 ``Case.message`` may hold several keywords separated by ``|``; all must occur (case-insensitive).
@@ -2120,6 +2127,22 @@ def plan(seed: int = SEED) -> list[Planned]:
     b.add(Case("wijkteam_regels_tussen_aanhalingstekens.csv", "wijkteam", "refused",
                message="each line is one cell in double quotes|remove the double quotes around each line",
                klass="layout-quoted-lines"), "".join(f'"{line}"\n' for line in lines).encode())
+    # round 36: counts with three decimals, 2.000 as 2 (was read as 2000 and quarantined as implausible), the column
+    # proving its dot a decimal point by a 0.000 and no thousands group
+    rows = [[*r[:3], f"{r[3]}.000"] for r in b.unique_wijkteam_cells(8)]
+    rows[0][3], rows[1][3] = "0.000", "2.000"
+    b.text(Case("wijkteam_drie_decimalen.csv", "wijkteam", "loaded", rows_read=8, quarantined=0,
+                klass="counts-three-decimals"), W, rows)
+    # round 36: months in CBS's notation, 2026MM09 (a postcode 2026 MM and house number 09 by its shape: the file was
+    # refused as personal data)
+    rows = [[r[0], r[1].replace("-", "MM"), *r[2:]] for r in b.schulden_cells(10)]
+    b.text(Case("schulden_cbs_perioden.csv", "schulden", "loaded", rows_read=10, quarantined=0,
+                klass="dates-cbs-period-code"), S, rows)
+    # round 36: a file of another municipality's buurten (Coevorden, GM0109): told to map its codes onto the profile's
+    rows = [[f"BU0109{4000 + i:04d}", *r[1:]] for i, r in enumerate(b.unique_wijkteam_cells(6))]
+    b.text(Case("wijkteam_andere_gemeente.csv", "wijkteam", "refused",
+                message="another municipality (gm0109)|its own working folder", klass="delivery-other-municipality"),
+           W, rows)
     return b.items
 
 

@@ -71,7 +71,8 @@ def test_corpus_is_large_and_covers_every_class():
                      "privacy-library-warnings", "privacy-person-named-folder", "delivery-week-without-reports",
                      "file-ods", "file-compressed", "archive-other-format", "file-encrypted-workbook", "file-xlsm",
                      "text-double-bom", "text-c1-or-surrogates", "dates-month-first",
-                     "layout-footer-line", "layout-quoted-lines"):
+                     "layout-footer-line", "layout-quoted-lines", "counts-three-decimals", "dates-cbs-period-code",
+                     "delivery-other-municipality"):
         assert required in klasses, required
     assert sum(c.klass.startswith("privacy") for c in CASES) >= 15
     assert all(c.secrets for c in CASES if c.klass.startswith("privacy"))

@@ -41,10 +41,11 @@ def test_a_us_export_is_read_month_first_as_its_dates_prove(home, tmp_path):
 def test_the_order_is_the_columns_and_nothing_proven_stays_day_first():
     from pipelines.sources.common import read_dates
 
-    us = pd.Series(["11/05/2026", "11/13/2026 10:00", "12.01.2026", None])
+    us = pd.Series(["11/05/2026", "11/13/2026 10:00", "12.01.2026", "11/14/2026", "11/15/2026", None])
     dates, ambiguous = read_dates(us)
-    assert dates.dt.strftime("%Y-%m-%d").tolist()[:3] == ["2026-11-05", "2026-11-13", "2026-12-01"]
-    assert pd.isna(dates.iloc[3]) and not ambiguous.any()
+    assert dates.dt.strftime("%Y-%m-%d").tolist()[:5] == ["2026-11-05", "2026-11-13", "2026-12-01", "2026-11-14",
+                                                         "2026-11-15"]
+    assert pd.isna(dates.iloc[5]) and not ambiguous.any()
     dutch = pd.Series(["05-11-2026", "13-11-2026", "2026-11-02"])
     assert parse_dates(dutch).dt.strftime("%Y-%m-%d").tolist() == ["2026-11-05", "2026-11-13", "2026-11-02"]
     unproven = pd.Series(["05-11-2026", "01/02/2026 9:05"])               # nothing proves: the Dutch order
@@ -71,9 +72,33 @@ def test_a_column_of_both_orders_quarantines_only_the_dates_it_leaves_open(home,
     assert days["id:SIG-813"] == "2026-11-13"
 
 
+def test_one_typo_does_not_turn_a_dutch_column_month_first():
+    """Three distinct dates must prove month-first (``common.MONTH_FIRST_PROOFS``): a Dutch week of 1 to 8 November
+    with one typo (11-13-2026) read every other date as 11 January to 11 August. Now the dates that read both ways
+    are quarantined as ambiguous, and the file is refused for most rows, saying so."""
+    from pipelines.sources.common import read_dates
+
+    column = pd.Series([f"{d:02d}-11-2026" for d in range(1, 9)] + ["11-13-2026"])
+    dates, ambiguous = read_dates(column)
+    assert ambiguous.tolist() == [True] * 8 + [False]
+    assert dates.isna().tolist() == [True] * 8 + [False]
+    assert not (dates.dt.month < 11).any()
+
+
+def test_a_one_typo_file_is_refused_for_its_ambiguous_dates_not_moved_to_other_months(home, tmp_path):
+    from pipelines.validate import ValidationRefused
+
+    rows = [[f"SIG-{700 + d}", f"{d:02d}-11-2026", "Afval", "Zwerfafval", BUURTEN[d % 8]] for d in range(1, 9)]
+    rows.append(["SIG-799", "11-13-2026", "Afval", "Zwerfafval", BUURTEN[0]])
+    with pytest.raises(ValidationRefused, match="the order of day and month in datum melding is ambiguous"):
+        load_file(home, _csv(tmp_path / "meldingen_export.csv", M_HEADER, rows))
+    with connect(home.warehouse) as con:
+        assert con.execute("SELECT count(*) FROM core.report_ledger").fetchone() == (0,)
+
+
 def test_a_month_column_holding_us_dates_on_the_first_is_read_by_the_columns_order():
-    kind, start = parse_periods(pd.Series(["10/01/2026", "09/01/2026", "10/15/2026"]))
-    assert start.dt.strftime("%Y-%m").tolist()[:2] == ["2026-10", "2026-09"] and pd.isna(start.iloc[2])
+    kind, start = parse_periods(pd.Series(["10/01/2026", "09/01/2026", "10/13/2026", "10/14/2026", "10/15/2026"]))
+    assert start.dt.strftime("%Y-%m").tolist()[:2] == ["2026-10", "2026-09"] and start.iloc[2:].isna().all()
     kind, start = parse_periods(pd.Series(["01-10-2026", "01-09-2026"]))           # Dutch: as before
     assert start.dt.strftime("%Y-%m").tolist() == ["2026-10", "2026-09"]
 
