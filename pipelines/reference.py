@@ -16,15 +16,12 @@ import duckdb
 import pandas as pd
 
 from pipelines.paths import PROFILE_FILES, REFERENCE_DIR
+from pipelines.reference_files import ReferenceError, read_table, setting_values
 from pipelines.warehouse import transaction
 
 log = logging.getLogger("wijkradar.reference")
 
 DOMAIN_NL = {"physical": "fysiek", "social": "sociaal", "safety": "veiligheid"}
-
-
-class ReferenceError(ValueError):
-    """A reference file is inconsistent; the message names the file and the fix."""
 
 
 #: The longest team code: it names the team's list files (a file name holds at most 255 bytes).
@@ -60,10 +57,11 @@ class Reference:
     folder: Path = REFERENCE_DIR
 
     def _read(self, name: str) -> pd.DataFrame:
+        """A file of the profile as :func:`reference_files.read_table` reads every one (UTF-8, commas, its columns)."""
         path = self.folder / name
         if not path.exists():
             self.check_complete()
-        return pd.read_csv(path, dtype=str, keep_default_na=False)
+        return read_table(path)
 
     def check(self) -> "Reference":
         """Read and validate every table of the profile (a :class:`ReferenceError` naming the file and the fix), as a
@@ -345,10 +343,6 @@ class Reference:
         known = set(self.buurten["area_code"])
         moved = dict(zip(self.code_changes["old_code"], self.code_changes["new_code"]))
         for name, pairs in files.items():
-            lacking = [c for c in ("area_code", "neighbour") if c not in pairs.columns]
-            if lacking:
-                raise ReferenceError(f"{name} lacks the column(s) {', '.join(lacking)}; give it the columns "
-                                     "area_code,neighbour (one line a pair of neighbouring buurten)")
             codes = pd.concat([pairs["area_code"], pairs["neighbour"]])
             unknown = sorted(set(codes) - known - set(moved))
             if unknown:
@@ -403,10 +397,17 @@ class Reference:
         return self._settings(RiskSettings)
 
     def _settings(self, cls):
-        """``cls`` (a dataclass of numbers) with the values ``lijst_instellingen.csv`` gives for its fields.
+        """``cls`` (a dataclass of numbers) with the values ``lijst_instellingen.csv`` gives for its fields."""
+        from dataclasses import fields
 
-        A setting that belongs to none of the four kinds is refused by name, listing the known ones.
-        """
+        return cls(**{f.name: type(getattr(cls(), f.name))(self._setting_values[f.name]) for f in fields(cls)
+                      if f.name in self._setting_values})
+
+    @cached_property
+    def _setting_values(self) -> dict[str, float]:
+        """The settings ``lijst_instellingen.csv`` gives, by name: each known (a number field of one of the four
+        kinds), given once and a number in its range (:data:`reference_files.SETTING_RANGES`), or refused in one
+        sentence naming it, its value and its range."""
         from dataclasses import fields
 
         from models.evidence import Budget
@@ -414,22 +415,9 @@ class Reference:
         from pipelines.risk import RiskSettings
         from pipelines.score import ScoreSettings
 
-        table = self._read("lijst_instellingen.csv")
-        known = {f.name for kind in (Budget, LoadSettings, ScoreSettings, RiskSettings) for f in fields(kind)}
-        unknown = sorted(set(table["setting"]) - known)
-        if unknown:
-            raise ReferenceError(f"lijst_instellingen.csv has unknown setting(s) {unknown}; known: {sorted(known)}")
-        mine = {f.name for f in fields(cls)}
-        values = {}
-        for name, value in zip(table["setting"], table["value"]):
-            if name not in mine:
-                continue
-            default = getattr(cls(), name)
-            try:
-                values[name] = type(default)(float(value)) if isinstance(default, (int, float)) else default
-            except ValueError as exc:
-                raise ReferenceError(f"lijst_instellingen.csv: {name} = {value!r} is not a number") from exc
-        return cls(**values)
+        defaults = {f.name: getattr(kind(), f.name) for kind in (Budget, LoadSettings, ScoreSettings, RiskSettings)
+                    for f in fields(kind) if isinstance(getattr(kind(), f.name), (int, float))}
+        return setting_values(self._read("lijst_instellingen.csv"), defaults)
 
     @cached_property
     def categories(self) -> pd.DataFrame:

@@ -63,8 +63,8 @@ def test_the_budget_file_overrides_the_defaults_and_refuses_unknown_settings(tmp
     assert Reference().budget == Budget()           # the shipped file states the defaults
     folder = tmp_path / "ref"
     shutil.copytree(Reference().folder, folder)
-    with (folder / "lijst_instellingen.csv").open("a") as f:
-        f.write("fdr,0.01,stricter\n")
+    path = folder / "lijst_instellingen.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("\nfdr,0.05,", "\nfdr,0.01,"), encoding="utf-8")
     assert Reference(folder).budget.fdr == 0.01
     with (folder / "lijst_instellingen.csv").open("a") as f:
         f.write("max_flags,3,not a setting\n")

@@ -1,0 +1,142 @@
+"""Profile files a person edited badly are refused at the profile check in one sentence naming the file, the problem and
+the fix, before anything is read or changed (a colleague's exploration, round 36): files that cannot be read (another
+encoding, semicolons, a renamed header, a setting of ``inf``), keys given twice, settings outside their range, a kind
+of buurt the open pages do not know, a neighbour pair written one way, and a number of inhabitants that is no number."""
+from __future__ import annotations
+
+import shutil
+from dataclasses import fields
+
+import pytest
+
+from pipelines.paths import REFERENCE_DIR
+from pipelines.reference import Reference, ReferenceError
+from pipelines.reference_files import SETTING_RANGES
+from pipelines.warehouse import connect
+
+KINHOLT, ZUID = "BU01185101", "BU01185005"        # de-weide and wijk 50: not neighbours in the demo profile
+
+
+def edited(tmp_path, name: str, edit) -> Reference:
+    """The demo profile copied to ``tmp_path``, ``name`` edited: ``edit`` takes its text and gives text (written as
+    UTF-8) or bytes."""
+    folder = tmp_path / "ref"
+    shutil.copytree(REFERENCE_DIR, folder)
+    path = folder / name
+    out = edit(path.read_text(encoding="utf-8"))
+    if isinstance(out, bytes):
+        path.write_bytes(out)
+    else:
+        path.write_text(out, encoding="utf-8")
+    return Reference(folder)
+
+
+def refusal(ref: Reference) -> str:
+    with pytest.raises(ReferenceError) as err:
+        ref.check()
+    return str(err.value)
+
+
+def setting(name: str, value: str):
+    """An edit of lijst_instellingen.csv giving ``name`` the value ``value``."""
+    def edit(text: str) -> str:
+        lines = [f"{name},{value},{line.split(',', 2)[2]}" if line.startswith(name + ",") else line
+                 for line in text.splitlines()]
+        return "\n".join(lines) + "\n"
+    return edit
+
+
+# -- W1: a file that cannot be read is one sentence, never a traceback ----------------------------------------------
+
+def test_a_team_file_saved_as_windows_1252_is_refused_saying_to_save_it_as_utf8(tmp_path):
+    ref = edited(tmp_path, "wijkteams.csv",
+                 lambda t: t.replace("Wijkteam De Weide", "Wijkteam Café Weide").encode("cp1252"))
+    said = refusal(ref)
+    assert said.startswith("wijkteams.csv is not UTF-8 (line 4 holds a byte")
+    assert "nothing was read or changed" in said and 'save it as "CSV UTF-8' in said
+
+
+def test_a_bom_and_excel_line_ends_are_read_as_plain_utf8(tmp_path):
+    ref = edited(tmp_path, "wijkteams.csv",
+                 lambda t: ("\ufeff" + t.replace("De Weide", "Café Weide").replace("\n", "\r\n")).encode("utf-8"))
+    assert "Wijkteam Café Weide" in set(ref.check().wijkteams["name"])
+
+
+@pytest.mark.parametrize("name, edit, said", [
+    ("buurt_indeling.csv", lambda t: t.replace(",", ";"),
+     "buurt_indeling.csv is separated by semicolons (as Excel saves a CSV in Dutch settings), not by commas"),
+    ("lijst_instellingen.csv", lambda t: t.replace("setting,value,meaning", "instelling,waarde,betekenis", 1),
+     "lijst_instellingen.csv lacks the column(s) setting, value (its header has instelling, waarde, betekenis); "
+     "nothing was read or changed: give it the columns setting,value"),
+    ("buurt_indeling.csv", lambda t: t.replace("buurt_code,wijkteam,soort", "buurt_code,wijkteam,wijkteam", 1),
+     "buurt_indeling.csv has the column wijkteam twice in its header"),
+    ("lijst_instellingen.csv", setting("fdr", "0,05"),
+     "lijst_instellingen.csv line 2 has 4 fields where its header has 3"),
+    ("lijst_instellingen.csv", setting("score_weeks", "inf"),
+     "lijst_instellingen.csv line 22: score_weeks = 'inf' is not a finite number; give a whole number from 1 to "
+     "1,000,000, or remove the line for the default 104"),
+    ("signalen.csv", lambda t: "", "signalen.csv is empty"),
+])
+def test_a_file_without_its_columns_or_with_a_value_that_is_no_number_is_refused_naming_it(tmp_path, name, edit,
+                                                                                             said):
+    assert said in refusal(edited(tmp_path, name, edit))
+
+
+def test_the_cli_says_one_sentence_for_a_file_it_cannot_read_and_changes_nothing(home):
+    from tests.pipelines.test_profile_files import cli
+
+    folder = home.root / "reference"
+    shutil.copytree(REFERENCE_DIR, folder)
+    with connect(home.warehouse):
+        pass
+    path = folder / "wijkteams.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").replace("De Weide", "Café Weide").encode("cp1252"))
+    done = cli(home, "run", "--today", "2026-11-30")
+    out = " ".join((done.stdout + done.stderr).split())
+    assert done.returncode == 2 and "Traceback" not in out, out
+    assert out.startswith("error: wijkteams.csv is not UTF-8") and out.count("error:") == 1
+    with connect(home.warehouse) as con:
+        assert con.execute("SELECT count(*) FROM core.areas").fetchone()[0] == 0
+        assert con.execute("SELECT count(*) FROM meta.runs").fetchone()[0] == 0
+
+
+# -- W3: every setting has its range --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name, value, said", [
+    ("fdr", "5", "fdr = '5' is outside its range; give a number from 0 to 1"),
+    ("month_factor", "1e308", "month_factor = '1e308' is outside its range; give a number above 0 and at most 1"),
+    ("score_weeks", "0", "score_weeks = '0' is outside its range; give a whole number from 1 to 1,000,000"),
+    ("score_weeks", "-5", "score_weeks = '-5' is outside its range"),
+    ("score_weeks", "2.7", "score_weeks = '2.7' is not a whole number"),
+    ("min_year", "3000", "min_year = '3000' is outside its range; give a whole number from 1900 to"),
+    ("alarm_level", "nan", "alarm_level = 'nan' is not a finite number; give a number from 0 to 1"),
+    ("feedback_quiet_weeks", "-4", "feedback_quiet_weeks = '-4' is outside its range; give a whole number from 0"),
+    ("risk_window", "0", "risk_window = '0' is outside its range; give a whole number from 1"),
+    ("tau", "0", "tau = '0' is outside its range; give a number above 0 and at most 1"),
+    ("fdr", "5%", "fdr = '5%' is not a number"),
+])
+def test_a_setting_outside_its_range_is_refused_naming_it_its_value_and_its_range(tmp_path, name, value, said):
+    got = refusal(edited(tmp_path, "lijst_instellingen.csv", setting(name, value)))
+    assert got.startswith("lijst_instellingen.csv line ") and said in got
+    assert "or remove the line for the default" in got
+
+
+def test_a_setting_given_twice_is_refused_instead_of_the_last_one_winning(tmp_path):
+    got = refusal(edited(tmp_path, "lijst_instellingen.csv", lambda t: t + "fdr,0.5,again\n"))
+    assert got.startswith("lijst_instellingen.csv gives fdr twice (lines 2 and 32)")
+
+
+def test_every_setting_has_a_range_holding_its_default_and_the_bounds_are_accepted(tmp_path):
+    from models.evidence import Budget
+    from pipelines.delivery import LoadSettings
+    from pipelines.risk import RiskSettings
+    from pipelines.score import ScoreSettings
+
+    numbers = {f.name: getattr(kind(), f.name) for kind in (Budget, LoadSettings, ScoreSettings, RiskSettings)
+               for f in fields(kind) if isinstance(getattr(kind(), f.name), (int, float))}
+    assert set(numbers) == set(SETTING_RANGES)
+    assert all(SETTING_RANGES[name].holds(value) for name, value in numbers.items())
+    ref = edited(tmp_path, "lijst_instellingen.csv", lambda t: t.replace("\nfdr,0.05,", "\nfdr,0,").replace(
+        "\nmax_drop_share,0.20,", "\nmax_drop_share,1,").replace("\nscore_weeks,104,", "\nscore_weeks,104.0,"))
+    assert (ref.budget.fdr, ref.load_settings.max_drop_share, ref.score_settings.score_weeks) == (0.0, 1.0, 104)
+    assert isinstance(ref.score_settings.score_weeks, int)
