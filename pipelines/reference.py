@@ -22,6 +22,10 @@ from pipelines.warehouse import transaction
 log = logging.getLogger("wijkradar.reference")
 
 DOMAIN_NL = {"physical": "fysiek", "social": "sociaal", "safety": "veiligheid"}
+#: The frequencies of a signal, and the columns of the catalogue (``core.signal_catalogue``; others are notes).
+FREQUENCIES = ("week", "month", "year")
+CATALOGUE_COLUMNS = ("signal", "domain", "label_nl", "label_en", "unit_nl", "source", "frequency", "description_nl",
+                     "description_en")
 
 
 #: The longest team code: it names the team's list files (a file name holds at most 255 bytes).
@@ -106,6 +110,7 @@ class Reference:
         div = self._read("gebiedsindeling_2024.csv")
         teams = self._read("buurt_indeling.csv")
         known_teams = set(self.wijkteams["wijkteam"])
+        _refuse_repeated(div, ["code"], "area", "every area (gemeente, wijk, buurt) has one line")
         dup = teams[teams["buurt_code"].duplicated()]["buurt_code"].tolist()
         if dup:
             raise ReferenceError(f"buurt_indeling.csv lists {dup} more than once; every buurt belongs to exactly one wijkteam")
@@ -212,7 +217,12 @@ class Reference:
         bad = sorted(set(cat["domain"]) - set(DOMAIN_NL))
         if bad:
             raise ReferenceError(f"signalen.csv has unknown domain(s) {bad}; use physical, social or safety")
-        return cat
+        odd = sorted(set(cat["frequency"]) - set(FREQUENCIES))
+        if odd:
+            raise ReferenceError(f"signalen.csv has unknown frequency(ies) {odd}; nothing was read or changed: use "
+                                 f"{', '.join(FREQUENCIES)}")
+        _refuse_repeated(cat, ["signal"], "signal", "a signal has one line (its domain, labels and source)")
+        return cat[[c for c in CATALOGUE_COLUMNS if c in cat.columns]]
 
     @cached_property
     def code_changes(self) -> pd.DataFrame:
@@ -325,6 +335,8 @@ class Reference:
         unknown = sorted(set(types["signal"]) - set(self.catalogue["signal"]))
         if unknown:
             raise ReferenceError(f"politie_soorten.csv maps to unknown signal(s) {unknown}; add them to signalen.csv")
+        _refuse_repeated(types, ["soort_misdrijf"], "crime type", "a crime type counts for one signal",
+                         shown=types["soort_misdrijf"].str.strip())
         return types
 
     @cached_property
@@ -421,11 +433,42 @@ class Reference:
 
     @cached_property
     def categories(self) -> pd.DataFrame:
+        """The signal of each (hoofdcategorie, subcategorie) of a report; a category is given once, compared as a
+        delivery's categories are matched (without case, accents and punctuation: ``sources.meldingen``)."""
+        from pipelines.sources.common import normalise_header
+
         cats = self._read("meldingen_categorieen.csv")
         unknown = sorted(set(cats["signal"]) - set(self.catalogue["signal"]))
         if unknown:
             raise ReferenceError(f"meldingen_categorieen.csv maps to unknown signal(s) {unknown}; add them to signalen.csv")
+        matched = cats["hoofdcategorie"].map(normalise_header) + "|" + cats["subcategorie"].map(normalise_header)
+        _refuse_repeated(cats, ["hoofdcategorie", "subcategorie"], "category", "a report's category counts for one "
+                         "signal (categories are compared without case, accents and punctuation)", shown=matched)
         return cats
+
+
+def _lines(table: pd.DataFrame, rows) -> list[int]:
+    """The file lines of ``rows`` (index labels of ``table`` as :func:`reference_files.read_table` read it)."""
+    lines = table.attrs.get("lines")
+    return [lines[i] if lines is not None and i < len(lines) else i + 2 for i in rows]
+
+
+def _refuse_repeated(table: pd.DataFrame, key: list[str], what: str, rule: str, shown: pd.Series | None = None
+                     ) -> None:
+    """Refuse the first ``key`` (columns) that ``table``, a profile file as read, gives on more than one line, naming
+    the file, the key and its lines; ``shown``: the keys compared instead of the columns' text (a normalised form), and
+    ``rule`` why a key has one line."""
+    keys = shown if shown is not None else table[key].agg(" / ".join, axis=1)
+    repeated = keys[keys.duplicated(keep=False)]
+    if repeated.empty:
+        return
+    first = repeated.iloc[0]
+    rows = list(repeated.index[repeated == first])
+    lines = ", ".join(str(n) for n in _lines(table, rows))
+    name = table.attrs.get("file", "the file")
+    values = " / ".join(table.loc[rows[0], key])
+    raise ReferenceError(f"{name} gives the {what} {values} on more than one line ({lines}); nothing was read or "
+                         f"changed: {rule}, so keep one of those lines")
 
 
 def _chains_resolved(changes: pd.DataFrame) -> pd.DataFrame:

@@ -100,6 +100,39 @@ def test_the_cli_says_one_sentence_for_a_file_it_cannot_read_and_changes_nothing
         assert con.execute("SELECT count(*) FROM meta.runs").fetchone()[0] == 0
 
 
+# -- W2: a key given twice is refused at the check, not at the sync or the first delivery ---------------------------
+
+@pytest.mark.parametrize("name, line, said", [
+    ("gebiedsindeling_2024.csv", "buurt,BU01185101,Kinholt 2,WK011851,Wijk 51 De Weide,10,ja\n",
+     "gebiedsindeling_2024.csv gives the area BU01185101 on more than one line (15, 64)"),
+    ("signalen.csv", "zwerfafval,safety,Zwerf 2,Z2,meldingen,meldingen,week,x,y\n",
+     "signalen.csv gives the signal zwerfafval on more than one line (2, 14)"),
+    ("meldingen_categorieen.csv", "Afval,Zwerfafval,illegale_dump\n",
+     "meldingen_categorieen.csv gives the category Afval / Zwerfafval on more than one line (2, 11)"),
+    ("meldingen_categorieen.csv", "afval, zwerfafval ,zwerfafval\n",        # as a delivery's categories are matched
+     "meldingen_categorieen.csv gives the category Afval / Zwerfafval on more than one line (2, 11)"),
+    ("politie_soorten.csv", "1.1.1,geweld,Dubbel\n",
+     "politie_soorten.csv gives the crime type 1.1.1 on more than one line (2, 6)"),
+])
+def test_a_key_given_twice_is_refused_naming_the_file_the_key_and_its_lines(tmp_path, name, line, said):
+    got = refusal(edited(tmp_path, name, lambda t: t + line))
+    assert got.startswith(said) and "keep one of those lines" in got
+
+
+def test_a_catalogue_with_a_note_column_passes_and_an_unknown_frequency_is_refused_at_the_check(tmp_path, home):
+    """The warehouse's catalogue has its own columns and frequencies: a note column, or ``jaar``, passed the check and
+    stopped the sync with a DuckDB error."""
+    from pipelines.reference import sync
+
+    ref = edited(tmp_path, "signalen.csv", lambda t: "\n".join(
+        line + (",note" if i == 0 else ",x") for i, line in enumerate(t.splitlines())) + "\n")
+    with connect(home.warehouse) as con:
+        assert sync(con, ref.check())
+    got = refusal(edited(tmp_path / "b", "signalen.csv",
+                         lambda t: t.replace("graffiti,meldingen,meldingen,week", "graffiti,meldingen,meldingen,jaar")))
+    assert got.startswith("signalen.csv has unknown frequency(ies) ['jaar']") and got.endswith("use week, month, year")
+
+
 # -- W3: every setting has its range --------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name, value, said", [
