@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.paths import PROFILE_FILES, REFERENCE_DIR
-from pipelines.reference_files import ReferenceError, read_table, setting_values
+from pipelines.reference_files import ReferenceError, read_table, setting_values, short
 from pipelines.warehouse import transaction
 
 log = logging.getLogger("wijkradar.reference")
@@ -32,6 +32,9 @@ CATALOGUE_COLUMNS = ("signal", "domain", "label_nl", "label_en", "unit_nl", "sou
 MAX_TEAM_CODE = 100
 #: Pairs of neighbouring buurten added by hand (across a municipal border, a buurt without an outline); optional.
 MANUAL_NEIGHBOURS = "buurt_buren_handmatig.csv"
+#: The kinds of buurt (``soort`` of ``buurt_indeling.csv``); the open pages list the wijken under these headings
+#: (``reports.openpages.KIND_B1``), and a wijk of another kind would be on none.
+KINDS = ("stadswijk", "dorp", "bedrijventerrein")
 #: The optional ``kind`` column of ``buurtcode_wijzigingen.csv``: empty maps the old code (a renumbering, or a merge
 #: when several old codes lead to one buurt); ``splitsing`` declares one part of a split buurt and moves nothing (its
 #: counts cannot be divided), so a profile change that splits several buurten of one wijk at once names each one's
@@ -135,6 +138,7 @@ class Reference:
         else:                                     # a profile of one municipality without the column
             gm = div.loc[div["niveau"] == "gemeente", "code"].iloc[0]
         pop = pd.to_numeric(out["aantal_inwoners_2024"], errors="coerce").astype("Int64")
+        kind = out["code"].map(_kinds(teams))
         return pd.DataFrame(
             {
                 "area_code": out["code"],
@@ -142,7 +146,7 @@ class Reference:
                 "level": out["niveau"],
                 "wijk_code": out["wijk_code"].replace("", None),
                 "gemeente_code": gm,
-                "kind": out["soort"].where(out["soort"].notna(), None),
+                "kind": kind.where(kind.notna(), None),
                 "wijkteam": out["wijkteam"].where(out["wijkteam"].notna(), None),
                 "population": pop,
             }
@@ -469,6 +473,22 @@ def _refuse_repeated(table: pd.DataFrame, key: list[str], what: str, rule: str, 
     values = " / ".join(table.loc[rows[0], key])
     raise ReferenceError(f"{name} gives the {what} {values} on more than one line ({lines}); nothing was read or "
                          f"changed: {rule}, so keep one of those lines")
+
+
+def _kinds(teams: pd.DataFrame) -> pd.Series:
+    """The kind of each buurt (``soort`` of ``buurt_indeling.csv``, indexed by ``buurt_code``), one of :data:`KINDS`
+    in any case and spacing, or a one-sentence refusal: another kind would leave its wijk off the open pages' index,
+    which lists the wijken under these kinds."""
+    kind = teams["soort"].map(lambda k: " ".join(str(k).split()).lower())
+    bad = kind[~kind.isin(KINDS)]
+    if len(bad):
+        i = bad.index[0]
+        given = teams.at[i, "soort"]
+        said = f"the soort {short(given)!r}" if given.strip() else "no soort"
+        more = f" (and {len(bad) - 1} more line(s))" if len(bad) > 1 else ""
+        raise ReferenceError(f"buurt_indeling.csv gives {teams.at[i, 'buurt_code']} (line {_lines(teams, [i])[0]}) "
+                             f"{said}{more}; nothing was read or changed: give each buurt one of {', '.join(KINDS)}")
+    return pd.Series(kind.to_numpy(), index=teams["buurt_code"].to_numpy())
 
 
 def _chains_resolved(changes: pd.DataFrame) -> pd.DataFrame:

@@ -10,7 +10,7 @@ from dataclasses import fields
 import pytest
 
 from pipelines.paths import REFERENCE_DIR
-from pipelines.reference import Reference, ReferenceError
+from pipelines.reference import KINDS, Reference, ReferenceError
 from pipelines.reference_files import SETTING_RANGES
 from pipelines.warehouse import connect
 
@@ -173,3 +173,27 @@ def test_every_setting_has_a_range_holding_its_default_and_the_bounds_are_accept
         "\nmax_drop_share,0.20,", "\nmax_drop_share,1,").replace("\nscore_weeks,104,", "\nscore_weeks,104.0,"))
     assert (ref.budget.fdr, ref.load_settings.max_drop_share, ref.score_settings.score_weeks) == (0.0, 1.0, 104)
     assert isinstance(ref.score_settings.score_weeks, int)
+
+
+# -- W4: the kind of a buurt is one the open pages list ---------------------------------------------------------------
+
+@pytest.mark.parametrize("soort, said", [("dorpen", "the soort 'dorpen'"), ("", "no soort"),
+                                         ("gemeente", "the soort 'gemeente'")])
+def test_an_unknown_kind_of_buurt_is_refused_naming_the_kinds(tmp_path, soort, said):
+    got = refusal(edited(tmp_path, "buurt_indeling.csv",
+                         lambda t: t.replace(",de-weide,stadswijk", f",de-weide,{soort}")))
+    assert got.startswith("buurt_indeling.csv gives BU01185100 (line 11) " + said)
+    assert got.endswith("give each buurt one of stadswijk, dorp, bedrijventerrein")
+
+
+def test_a_kind_in_other_case_or_spacing_is_read_as_the_kind_and_the_wijk_stays_on_the_open_pages(tmp_path):
+    from pipelines.reports import openpages
+    from pipelines.reports.trends import wijk_table
+
+    ref = edited(tmp_path, "buurt_indeling.csv", lambda t: t.replace(",de-weide,stadswijk", ",de-weide, Dorp "))
+    areas = ref.check().areas
+    assert set(areas.loc[areas["wijkteam"] == "de-weide", "kind"]) == {"dorp"}
+    wijken = wijk_table(areas)
+    html = openpages.index_page(wijken, "vandaag", openpages.gemeente_names(areas))
+    assert all(openpages.page_name(c, n) in html for c, n in zip(wijken["wijk_code"], wijken["wijk"]))
+    assert set(KINDS) == set(openpages.KIND_B1)
