@@ -346,7 +346,7 @@ class Reference:
     @cached_property
     def neighbours(self) -> pd.DataFrame:
         """Pairs of neighbouring buurten (both directions): ``buurt_buren.csv`` and the pairs added by hand in
-        ``buurt_buren_handmatig.csv`` (where the profile has one; one line a pair, read both ways).
+        ``buurt_buren_handmatig.csv`` (where the profile has one), in both files one line a pair, read both ways.
 
         A code that ``buurtcode_wijzigingen.csv`` maps to a buurt (renumbered, merged) is read as that buurt: its
         neighbours carry over. Any other code that is no buurt of the division is refused with the file and the fix:
@@ -372,9 +372,11 @@ class Reference:
                     f"give the buurten that replace it (a split's parts) their neighbours in {name}, or map a "
                     "renumbered or merged code to its buurt in buurtcode_wijzigingen.csv (its pairs then carry "
                     "over); `init` computes neighbours from the 2024 outlines only")
-        manual = files.get(MANUAL_NEIGHBOURS, pd.DataFrame(columns=["area_code", "neighbour"]))
-        pairs = pd.concat([files["buurt_buren.csv"][["area_code", "neighbour"]], manual[["area_code", "neighbour"]],
-                           manual[["neighbour", "area_code"]].set_axis(["area_code", "neighbour"], axis=1)],
+        # both files are read both ways: the models look at a buurt's neighbours from either side
+        # (``models.evidence``, ``models.pooled``), and a pair written one way only was seen from one buurt alone
+        given = [frame[["area_code", "neighbour"]] for frame in files.values()]
+        pairs = pd.concat([*given, *(frame[["neighbour", "area_code"]].set_axis(["area_code", "neighbour"], axis=1)
+                                     for frame in given)],
                           ignore_index=True).replace({"area_code": moved, "neighbour": moved})
         pairs = pairs[pairs["area_code"] != pairs["neighbour"]]    # two buurten merged into one: no pair of its own
         return pairs.drop_duplicates().reset_index(drop=True)

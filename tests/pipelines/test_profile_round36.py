@@ -197,3 +197,12 @@ def test_a_kind_in_other_case_or_spacing_is_read_as_the_kind_and_the_wijk_stays_
     html = openpages.index_page(wijken, "vandaag", openpages.gemeente_names(areas))
     assert all(openpages.page_name(c, n) in html for c, n in zip(wijken["wijk_code"], wijken["wijk"]))
     assert set(KINDS) == set(openpages.KIND_B1)
+
+
+# -- W5: a neighbour pair written one way is read both ways ---------------------------------------------------------
+
+def test_a_pair_in_buurt_buren_written_one_way_is_read_both_ways(tmp_path):
+    ref = edited(tmp_path, "buurt_buren.csv", lambda t: t + f"{KINHOLT},{ZUID},hand,\n")
+    pairs = set(zip(ref.check().neighbours["area_code"], ref.neighbours["neighbour"]))
+    assert (KINHOLT, ZUID) in pairs and (ZUID, KINHOLT) in pairs
+    assert all((b, a) in pairs for a, b in pairs)
