@@ -117,6 +117,10 @@ class Reference:
         dup = teams[teams["buurt_code"].duplicated()]["buurt_code"].tolist()
         if dup:
             raise ReferenceError(f"buurt_indeling.csv lists {dup} more than once; every buurt belongs to exactly one wijkteam")
+        if not div["niveau"].eq("gemeente").any():
+            raise ReferenceError("gebiedsindeling_2024.csv has no line of niveau gemeente; nothing was read or "
+                                 "changed: give the municipality a line (niveau gemeente, its code GM and four digits, "
+                                 "its name), or write the profile again with `wijkradar init`")
         bad_team = sorted(set(teams["wijkteam"]) - known_teams)
         if bad_team:
             raise ReferenceError(f"buurt_indeling.csv names unknown wijkteam(s) {bad_team}; add them to wijkteams.csv")
@@ -137,7 +141,7 @@ class Reference:
             gm = out["gemeente_code"]
         else:                                     # a profile of one municipality without the column
             gm = div.loc[div["niveau"] == "gemeente", "code"].iloc[0]
-        pop = pd.to_numeric(out["aantal_inwoners_2024"], errors="coerce").astype("Int64")
+        pop = _population(div).set_axis(out.index)             # the merge keeps the division's lines, in order
         kind = out["code"].map(_kinds(teams))
         return pd.DataFrame(
             {
@@ -491,6 +495,30 @@ def _kinds(teams: pd.DataFrame) -> pd.Series:
         raise ReferenceError(f"buurt_indeling.csv gives {teams.at[i, 'buurt_code']} (line {_lines(teams, [i])[0]}) "
                              f"{said}{more}; nothing was read or changed: give each buurt one of {', '.join(KINDS)}")
     return pd.Series(kind.to_numpy(), index=teams["buurt_code"].to_numpy())
+
+
+#: The largest number of inhabitants an area of the profile may have (more than the whole country).
+MAX_POPULATION = 100_000_000
+
+
+def _population(div: pd.DataFrame) -> pd.Series:
+    """``aantal_inwoners_2024`` of each line of the division as a whole number (``Int64``; an empty cell: not known,
+    as CBS leaves it for a buurt too small to publish), or a one-sentence refusal naming the area: text such as
+    ``ca. 900`` is no number to read as unknown, nor ``-885`` one of inhabitants."""
+    text = div["aantal_inwoners_2024"].str.strip()
+    number = pd.to_numeric(text.where(text.ne("")), errors="coerce")
+    whole = number.notna() & (number % 1 == 0)
+    ok = text.eq("") | (whole & number.between(0, MAX_POPULATION))
+    if not ok.all():
+        i = ok.index[~ok][0]
+        problem = ("is not a number" if pd.isna(number[i]) else "is not a whole number" if not whole[i]
+                   else "is below 0" if number[i] < 0 else f"is more than {MAX_POPULATION:,}")
+        raise ReferenceError(
+            f"gebiedsindeling_2024.csv gives {div.at[i, 'code']} (line {_lines(div, [i])[0]}) "
+            f"{short(div.at[i, 'aantal_inwoners_2024'])!r} as aantal_inwoners_2024, which {problem}; nothing was "
+            "read or changed: give the number of inhabitants as a whole number of 0 or more (1450, without a "
+            "thousands separator), or leave the cell empty when it is not known")
+    return number.astype("Int64")
 
 
 def _chains_resolved(changes: pd.DataFrame) -> pd.DataFrame:

@@ -206,3 +206,24 @@ def test_a_pair_in_buurt_buren_written_one_way_is_read_both_ways(tmp_path):
     pairs = set(zip(ref.check().neighbours["area_code"], ref.neighbours["neighbour"]))
     assert (KINHOLT, ZUID) in pairs and (ZUID, KINHOLT) in pairs
     assert all((b, a) in pairs for a, b in pairs)
+
+
+# -- W6: the number of inhabitants is a whole number of 0 or more, or empty -----------------------------------------
+
+@pytest.mark.parametrize("given, problem", [("ca. 900", "is not a number"), ("-885", "is below 0"),
+                                            ("1.450", "is not a whole number")])
+def test_inhabitants_that_are_no_whole_number_of_0_or_more_are_refused_naming_the_area(tmp_path, given, problem):
+    ref = edited(tmp_path, "gebiedsindeling_2024.csv", lambda t: t.replace(",Wijk 51 De Weide,885,",
+                                                                           f",Wijk 51 De Weide,{given},"))
+    got = refusal(ref)
+    assert got.startswith(f"gebiedsindeling_2024.csv gives {KINHOLT} (line 15) '{given}' as aantal_inwoners_2024, "
+                          f"which {problem}")
+    assert "or leave the cell empty when it is not known" in got
+
+
+def test_an_empty_number_of_inhabitants_stays_unknown(tmp_path):
+    ref = edited(tmp_path, "gebiedsindeling_2024.csv", lambda t: t.replace(",Wijk 51 De Weide,885,",
+                                                                           ",Wijk 51 De Weide,,"))
+    areas = ref.check().areas.set_index("area_code")
+    assert areas["population"].isna()[KINHOLT] and areas["population"].isna()["GM0118"]
+    assert areas.loc["BU01185000", "population"] == 1450
