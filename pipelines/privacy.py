@@ -2469,6 +2469,20 @@ def _dutch_word(word: str) -> bool:
     return _dutch_frequencies()[word.lower()] >= DUTCH_WORD_FREQUENCY
 
 
+#: In a note, a plate the writer calls one ("kenteken 12-ABC-3", "nummerbord: HH-AB-123"): whatever its letters (a
+#: foreign plate, a typo, letters the RDW does not issue), a code of 4 to 8 letters and digits, both, after the word
+_NOTE_PLATE = re.compile(r"(?i:\b(?:kenteken\w*|nummerbord\w*|kent\.|licen[cs]e\s?plates?|number\s?plates?)\b)"
+                         r"[\s:.#\-]*([A-Za-z0-9]{1,8}(?:-[A-Za-z0-9]{1,4}){0,3})(?![A-Za-z0-9\-])")
+
+
+def _note_plate(text: str) -> bool:
+    for m in _NOTE_PLATE.finditer(text):
+        code = m.group(1).replace("-", "")
+        if 4 <= len(code) <= 8 and any(c.isdigit() for c in code) and any(c.isalpha() for c in code):
+            return True
+    return False
+
+
 def note_kind(note: str) -> str | None:
     """The kind of the first personal item in a short free-text note a person typed, else None.
 
@@ -2491,6 +2505,8 @@ def note_kind(note: str) -> str | None:
     if kind is not None:
         return kind
     text = _normalise(note)[0]
+    if _note_plate(text):
+        return "kenteken"
     if _NOTE_ADDRESS.search(text):
         return "adres"
     streets = _places()[1]

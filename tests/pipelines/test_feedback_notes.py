@@ -33,6 +33,8 @@ PERSONAL = [
     ("Bakkal belt terug", "naam"), ("Bakkal ingelicht", "naam"), ("14 Grote Kerkstraat", "adres"),
     ("Kerkstraat boven 12", "adres"), ("Kerkstraat achter nr 12", "adres"), ("jjansen gebeld", "naam"),
     ("12 maart '61", "geboortedatum"), ("(0151) 2345 6789", "telefoonnummer"), ("0151 / 2345 6789", "telefoonnummer"),
+    # thirty-sixth session: a plate the writer calls one, whatever its letters (a typo, a foreign plate)
+    ("kenteken 12-ABC-3", "kenteken"), ("kenteken: HH-AB-123", "kenteken"), ("nummerbord ABC123", "kenteken"),
 ]
 
 
@@ -99,6 +101,8 @@ HARMLESS = [
     "Leerplicht ingelicht", "ProRail ingelicht over spoorovergang", "Pand staat leeg sinds 1 januari 2010",
     "Flat opgeleverd 1 mei 1972, renovatie 2027", "Overeenkomst getekend 15-06-2011", "Op de Markt 2 extra prullenbakken",
     "Kermis aan de Markt 12 t/m 15 juni", "melding van 12-03-26",
+    # beside the plate a writer names: the word without a plate
+    "kenteken onbekend", "kenteken doorgegeven aan handhaving", "kenteken 2x gezien", "melding over kentekens",
 ]
 
 
