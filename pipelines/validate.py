@@ -237,9 +237,6 @@ def safe_for_docs(frame: pd.DataFrame, checks=None) -> pd.DataFrame:
 #: How the area check's reason begins (``sources.common.area_checks``): the row's buurt code is of no buurt of the
 #: profile's division, nor mapped to one.
 UNKNOWN_CODE_REASON = "area not in division"
-#: the words after the code in the reasons of ``sources.rows.foreign_code``, by what the code is
-FOREIGN_KINDS = {"municipality": "a buurt of municipality", "wijk": "the code of a wijk",
-                 "gemeente": "the code of a municipality"}
 #: What the reason of a CBS figure under an old code of a merged buurt says (``sources.cbs_kwb``): the code is mapped,
 #: but a part's figure (a share, an average) cannot be added up into the buurt's.
 MERGED_PART_REASON = "old code of a merged buurt"
@@ -266,8 +263,9 @@ def _refusal_advice(name: str, failures: pd.DataFrame, share: float) -> str:
                 f"{allow} to load the other rows now (those rows are quarantined with that reason)")
     others = (f", or pass {allow} to load the other rows now" if share < 1 else
               " (no row of the file would load now)")
-    kinds = {kind: failures["reason"].str.contains(f"{UNKNOWN_CODE_REASON} 2024: buurtcode is {words}",
-                                                   regex=False)
+    from pipelines.sources.rows import AREA_NOT_IN_DIVISION, FOREIGN_KINDS
+
+    kinds = {kind: failures["reason"].str.contains(f"{AREA_NOT_IN_DIVISION}: buurtcode is {words}", regex=False)
              for kind, words in FOREIGN_KINDS.items()}
     if len(failures) and kinds["municipality"].sum() * 2 > len(failures):
         found = failures.loc[kinds["municipality"], "reason"].str.extract(r"of municipality (GM\d{4})")[0]

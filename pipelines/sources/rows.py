@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 import numpy as np
 import pandas as pd
@@ -94,20 +95,22 @@ def foreign_reasons(failures: pd.DataFrame, frame: pd.DataFrame, gemeenten: list
 
 #: the start every reason of a code outside the division shares (``validate.UNKNOWN_CODE_REASON`` reads it)
 AREA_NOT_IN_DIVISION = "area not in division 2024"
+#: what a code outside the division is by its shape, as its reason says it after ``buurtcode is``
+#: (``validate._refusal_advice`` counts the rows of each kind)
+FOREIGN_KINDS = {"municipality": "a buurt of municipality", "wijk": "the code of a wijk",
+                 "gemeente": "the code of a municipality"}
 
 
 def foreign_code(code: str, gemeenten: list[str]) -> str | None:
     """What a normalised code outside the division is by its shape (the reason's words after ``buurtcode``; the row
     shows the code), or None when its shape says nothing (a buurt code of the profile's municipality, text)."""
-    import re
-
     if m := re.fullmatch(r"BU(\d{4})[0-9A-Z]{4}", code):
         if f"GM{m[1]}" not in gemeenten:
-            return (f"is a buurt of municipality GM{m[1]}, not of the profile's "
+            return (f"is {FOREIGN_KINDS['municipality']} GM{m[1]}, not of the profile's "
                     f"({', '.join(gemeenten[:3])}{', ...' if len(gemeenten) > 3 else ''})")
         return None
     if re.fullmatch(r"WK\d{4}[0-9A-Z]{2}", code):
-        return "is the code of a wijk, not of a buurt"
+        return f"is {FOREIGN_KINDS['wijk']}, not of a buurt"
     if re.fullmatch(r"GM\d{4}", code):
-        return "is the code of a municipality, not of a buurt"
+        return f"is {FOREIGN_KINDS['gemeente']}, not of a buurt"
     return None
