@@ -234,14 +234,14 @@ def test_a_trickling_server_is_cut_off_at_the_deadline(hostile):
     with pytest.raises(SourceUnreachable, match=r"unreachable after \d attempts? in \d+ s \(no complete answer within "
                                                 + waits):
         fetch_pages(typed_url(hostile.base("trickle")), **FAST)
-    assert time.monotonic() - started < 4                 # the budget (2 s) and a little, not 200 x 0.2 s
+    assert time.monotonic() - started < 15                # the budget (2 s) and a busy machine's margin, not 200 x 0.2 s
 
 
 def test_a_silent_server_costs_at_most_the_budget(hostile):
     started = time.monotonic()
     with pytest.raises(SourceUnreachable, match=r"unreachable after 3 attempts .*timed out"):
         fetch_pages(typed_url(hostile.base("silent")), **FAST)
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < 8                 # the budget (2 s) and a margin, not the server's 10 s
 
 
 # --- 2b. transient answers: busy, broken off, too slow in all (red team 10b F1, F5) ----------------------------
@@ -269,7 +269,7 @@ def test_a_busy_service_is_unreachable_for_now_and_says_to_try_later(hostile, mo
     started = time.monotonic()
     with pytest.raises(SourceUnreachable, match=said) as err:
         fetch_pages(typed_url(hostile.base(mode)), **FAST)
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < 20                # said at once, not the 60 minutes sat out
     assert hostile.counts[f"{mode}/TypedDataSet"] == asked
     assert "check the table id" not in str(err.value) and "jan" not in str(err.value)
 
