@@ -104,13 +104,15 @@ def _truncated(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
     query reaches the missing part. Metadata only (``pragma_storage_info``): milliseconds, also for gigabytes."""
     block_size = con.execute("SELECT block_size FROM pragma_database_size() "
                              "WHERE database_name = current_database()").fetchall()[0][0]
+    names = ['"' + schema.replace('"', '""') + '"."' + table.replace('"', '""') + '"'
+             for schema, table in con.execute("SELECT schema_name, table_name FROM duckdb_tables() "
+                                              "WHERE database_name = current_database()").fetchall()]
     last = -1
-    for schema, table in con.execute("SELECT schema_name, table_name FROM duckdb_tables() "
-                                     "WHERE database_name = current_database()").fetchall():
-        name = '"' + schema.replace('"', '""') + '"."' + table.replace('"', '""') + '"'
-        (top,), = con.execute("SELECT max(block_id) FROM pragma_storage_info(?) WHERE block_id >= 0",
-                              [name]).fetchall()
-        last = max(last, top if top is not None else -1)
+    if names:                                   # one statement for all tables: a third of a query per table's time
+        each = " UNION ALL ".join(["SELECT max(block_id) AS top FROM pragma_storage_info(?) WHERE block_id >= 0"]
+                                  * len(names))
+        (top,), = con.execute(f"SELECT max(top) FROM ({each})", names).fetchall()
+        last = top if top is not None else -1
     return path.stat().st_size < _HEADER_BYTES + (last + 1) * block_size
 
 
