@@ -611,10 +611,41 @@ def _pseudonymise_archives(archive_dir: Path, secret: bytes) -> dict[str, tuple[
     return done
 
 
+def rekey_grouped_numbers(con: duckdb.DuckDBPyConnection) -> int:
+    """Once, in a warehouse made before report numbers written with thousands dots were read as the number
+    (migration 028 marks it pending): a report stored under ``id:1.001`` is stored under ``id:1001``, as a load now
+    keys it; where the warehouse also holds it under ``id:1001`` (delivered again without the dots, counted twice)
+    the copy under the old key is dropped (:func:`catalog.rekey_reports`), and the source's counts are rebuilt.
+    Returns how many such numbers the warehouse held."""
+    if not catalog.upgrade_pending(con, "grouped_report_numbers"):
+        return 0
+    found = {}
+    with transaction(con):
+        for source, module in SOURCES.items():
+            pattern = getattr(module, "GROUPED_NUMBER", None)
+            if pattern is None:
+                continue
+            stored = catalog.stored_report_numbers(con, source, getattr(module, "RAW_TABLE", source),
+                                                   module.ID_COLUMN).dropna().astype(str)
+            grouped = stored[stored.str.fullmatch(pattern)].reset_index(drop=True)
+            if grouped.empty:
+                continue
+            catalog.rekey_reports(con, source, "id:" + grouped, module.number_keys(grouped))
+            catalog.rebuild_counts(con, source)
+            found[source] = len(grouped)
+        catalog.upgrade_done(con, "grouped_report_numbers")
+    for source, n in found.items():
+        log.info("upgrade: %d report number(s) of %s written with thousands dots (1.001) are now the number they write "
+                 "(1001): a report delivered in both ways counts once", n, source)
+    return sum(found.values())
+
+
 def run_pending_upgrades(con: duckdb.DuckDBPyConnection, ref: Reference, today: pd.Timestamp | None = None,
                          archive_dir: Path | None = None) -> None:
-    """The one-time upgrades an older warehouse still waits for (``meta.pending_upgrades``); nothing when none."""
+    """The one-time upgrades an older warehouse still waits for (``meta.pending_upgrades``); nothing when none.
+    Report numbers are re-keyed before they are judged as personal numbers (re-keyed, ``12.345.678`` reads as one)."""
     backfill_unknown_cells(con, ref, today)
+    rekey_grouped_numbers(con)
     backfill_report_pseudonyms(con, archive_dir)
 
 

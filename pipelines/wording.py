@@ -503,6 +503,10 @@ REASONS_NL = {
     "and 1001.0)":
         "meldingnummer komt meer dan eens voor (hoofdletters en kleine letters gelden als hetzelfde nummer, en zo "
         "ook 0001001, 1001 en 1001.0)",
+    "meldingnummer occurs more than once (upper and lower case count as the same number, and so do 0001001, 1001, "
+    "1001.0 and 1.001)":
+        "meldingnummer komt meer dan eens voor (hoofdletters en kleine letters gelden als hetzelfde nummer, en zo "
+        "ook 0001001, 1001, 1001.0 en 1.001)",
     "the correction fixes the same quarantined row (Quarantaineregel) more than once; keep one row":
         "de correctie herstelt dezelfde regel uit quarantaine (Quarantaineregel) meer dan eens; houd één regel",
     # politie

@@ -119,7 +119,7 @@ DATE_ORDER_AMBIGUOUS = ("the order of day and month in datum melding is ambiguou
 
 #: Why two rows of a file with one number are both quarantined (the ledger keys a number upper-cased).
 REPEATED_NUMBER = ("meldingnummer occurs more than once (upper and lower case count as the same number, and so "
-                   "do 0001001, 1001 and 1001.0)")
+                   "do 0001001, 1001, 1001.0 and 1.001)")
 
 
 def is_report_number(values: pd.Series) -> np.ndarray:
@@ -129,10 +129,19 @@ def is_report_number(values: pd.Series) -> np.ndarray:
             & ~regex_mask(values, _E_NOTATION, full=True))
 
 
+#: A whole number a spreadsheet wrote with thousands dots (``1.001``, ``1.234.567``, ``1.000.000``): a report number
+#: is never a fraction, so these dots group thousands. Not ``1.000`` (:data:`ZERO_DECIMALS`), read as 1 with three
+#: decimals since migration 010, as ``1001.000`` is 1001: which was meant cannot be told.
+GROUPED_NUMBER = r"[1-9][0-9]{0,2}(?:\.[0-9]{3})+"
+#: digits and a spreadsheet's decimals of zeros (``1001.0``): the digits
+ZERO_DECIMALS = r"[0-9]+(?:\.0+)?"
+
+
 def number_keys(number: pd.Series) -> pd.Series:
     """The ledger key of each report number: ``id:`` and the number upper-cased (``x-500`` is ``X-500``); a
-    number of digits only is one number however a spreadsheet wrote it: without a trailing ``.0`` and without
-    leading zeros (``0001001``, ``1001`` and ``1001.0`` are ``id:1001``)."""
+    number of digits only is one number however a spreadsheet wrote it: without a trailing ``.0``, without
+    leading zeros and without thousands dots (``0001001``, ``1001``, ``1001.0`` and ``1.001`` are ``id:1001``;
+    :data:`GROUPED_NUMBER`)."""
     return ("id:" + number_text(number)).astype(object)
 
 
@@ -147,8 +156,11 @@ def number_text(number: pd.Series) -> pd.Series:
     rest = ~fast & text.notna().to_numpy()
     if rest.any():
         text[rest] = text[rest].str.normalize("NFKC").str.strip().str.upper()
-    digits = regex_mask(text, r"[0-9]+(?:\.0+)?", full=True)
-    plain = text[digits].astype("string[pyarrow]").str.replace(r"\.0+$", "", regex=True).str.lstrip("0")
+    zeros = regex_mask(text, ZERO_DECIMALS, full=True)
+    grouped = regex_mask(text, GROUPED_NUMBER, full=True) & ~zeros
+    digits = zeros | grouped
+    plain = text[digits].astype("string[pyarrow]")
+    plain = plain.where(grouped[digits], plain.str.replace(r"\.0+$", "", regex=True)).str.replace(".", "").str.lstrip("0")
     return text.where(~digits, plain.replace("", "0").astype(object))
 
 

@@ -258,6 +258,9 @@ dates-cbs-period-code      months in CBS's notation (2026MM09: refused as a post
 delivery-other-municipality
                            a file of another municipality's buurten (told to map each code onto the profile's buurten,
                            or to load "the other rows" of which there were none) -> refused as not of this profile.
+numbers-thousands-dots     report numbers written with thousands dots (1.001) and once without (1001: two reports, so
+                           a re-delivery without the dots counted each twice) -> one number: the pair quarantined as
+                           a number that occurs twice, the rest loads.
 baseline                   clean files of every layout -> load with nothing quarantined.
 
 ``Case.message`` may hold several keywords separated by ``|``; all must occur (case-insensitive).
@@ -2143,6 +2146,15 @@ def plan(seed: int = SEED) -> list[Planned]:
     b.text(Case("wijkteam_andere_gemeente.csv", "wijkteam", "refused",
                 message="another municipality (gm0109)|its own working folder", klass="delivery-other-municipality"),
            W, rows)
+    # round 37: report numbers a spreadsheet wrote with thousands dots (1.001), one of them twice, once without the
+    # dot (read as two reports, so a re-delivery without the dots counted each twice) -> the two rows of one number
+    # quarantined as a number that occurs twice, the rest loads
+    rows = b.reports(12)
+    for i, r in enumerate(rows):
+        r[0] = f"{1 + i // 4}.{100 + 37 * i:03d}"
+    rows[7][0] = rows[2][0].replace(".", "")
+    b.text(Case("meldingen_nummers_met_punten.csv", "meldingen", "loaded", rows_read=12, quarantined=2,
+                reason="occurs more than once", klass="numbers-thousands-dots"), M, rows)
     return b.items
 
 

@@ -217,7 +217,7 @@ def test_report_numbers_differing_only_in_letter_case_are_one_number_and_quarant
         reasons = list_rows(con)["reason"].tolist()
     assert ledger == result.rows_accepted == total(home)
     assert reasons == ["meldingnummer occurs more than once (upper and lower case count as the same number, and so "
-                       "do 0001001, 1001 and 1001.0)"] * 2
+                       "do 0001001, 1001, 1001.0 and 1.001)"] * 2
 
 
 def test_the_ledger_refuses_a_report_key_twice_in_one_load_rather_than_dropping_one(home):
