@@ -535,6 +535,18 @@ def source_months(sums: pd.DataFrame, period: str, first_start, last_start) -> t
     return sums.groupby(["area_code", "month"], as_index=False)["count"].sum(), first, last
 
 
+def delivered_from(sums: pd.DataFrame, source: str, period: str, first: int, last: int) -> int:
+    """The first complete month of a source's history (``source_months``) after its last run of months it never
+    delivered, by the scoring's rule (``delivered.undelivered``): a few reports dated 2012 before counts from 2022 on
+    do not make the years between zeros, from which every buurt would 'escalate' when its counts began. A weekly
+    source's first month after such a run may hold only its last weeks, as its very first month may: left out."""
+    from pipelines.delivered import undelivered
+
+    months = sums.assign(source=source, period_index=sums["month"])
+    gone = undelivered(months, "month", {("month", source): (first, last)}).get(source)
+    return first if gone is None else int(gone.max()) + 1 + (period == "week")
+
+
 @dataclass(frozen=True)
 class DomainPanel:
     """A domain's panel (:func:`domain_panel`): ``area_code, period, count`` (None without a complete period), the
@@ -568,6 +580,7 @@ def domain_panel(monthly: pd.DataFrame, ranges: pd.DataFrame, buurten: list[str]
     for r in ranges.sort_values(["source", "period"], kind="stable").itertuples(index=False):
         own = monthly[(monthly["source"] == r.source) & (monthly["period"] == r.period)]
         sums, first, last = source_months(own, r.period, r.first, r.last)
+        first = delivered_from(sums, r.source, r.period, first, last)
         if last >= first:
             spans.append((first, r.source, last, sums))
         else:

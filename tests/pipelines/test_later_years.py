@@ -2,7 +2,7 @@
 import pandas as pd
 
 from pipelines.reports import trends
-from tests.conftest import fill_counts
+from tests.conftest import demo_signal_counts, fill_counts
 from tests.pipelines.test_reports import AREAS, CATALOGUE, weekly
 
 
@@ -152,3 +152,21 @@ def test_a_week_counts_in_its_iso_year_in_every_report():
     assert trends.observed_vs_expected(counts, AREAS, CATALOGUE)["year"].tolist() == [2025]
     assert set(trends.signal_mix(counts, AREAS, CATALOGUE, 2025)["count"]) == {5}
     assert set(openpages.period_year(counts["period_start"], counts["period"])) == {2025}
+
+
+def test_a_few_reports_of_years_ago_leave_the_risk_model_as_it_was(tmp_path, ref):
+    """Four reports dated 2012 (an old export's stray rows, a typo for 2021) on a history of 2023 to 2026: the scoring
+    leaves the years between out as never delivered, but the risk model read them as zeros from 2012 on, so every
+    buurt 'escalated' when the real history began (the demo's physical base rate 0.07 -> 0.12, other buurten named
+    under Preventief in beeld). The months before a run of months the source never delivered are not its history."""
+    from tests.pipelines.test_risk_sources import _risk
+
+    counts = demo_signal_counts(ref, years=3)
+    counts = counts[counts["count"] > 0]
+    old = counts[counts["source"] == "meldingen"].drop_duplicates("area_code").head(4).assign(
+        period_start=pd.to_datetime(["2012-03-12", "2012-03-12", "2012-07-02", "2012-02-27"]), count=1)
+    before, was, _ = _risk(tmp_path / "before.duckdb", ref, counts)
+    after, now, _ = _risk(tmp_path / "after.duckdb", ref, pd.concat([counts, old], ignore_index=True))
+    assert now["physical"]["trained_on"] == was["physical"]["trained_on"]         # not "november 2020 t/m ..."
+    assert now["physical"]["base_rate"] == was["physical"]["base_rate"]
+    pd.testing.assert_frame_equal(after, before)
