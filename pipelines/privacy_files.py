@@ -49,7 +49,8 @@ gedeeltelijk deels eerste tweede derde laatste wijkradar signalenlijst signaalli
 full partial delta incremental late later laat nalevering vervolg weekly monthly daily wekelijks maandelijks dagelijks
 venster window bladen blad1 blad2 kop
 reports open gepubliceerd inbox archive archief warehouse duckdb wal
-nacht nachten ochtend middag avond weekend werkdag werkdagen feestdag feestdagen tijd tijdzone zomertijd wintertijd
+nacht nachten ochtend middag avond weekend werkdag werkdagen feestdag feestdagen tijd tijden tijdstip tijdstippen
+tijdzone zomertijd wintertijd datum data
 uur uren maandag dinsdag woensdag donderdag vrijdag zaterdag zondag tz utc cet cest
 afval zwerfafval overlast jeugd geluid verkeer intern extern bewerkt gefilterd opgeschoond anoniem geanonimiseerd
 uitdraai download backup vorige huidige nieuwste recent

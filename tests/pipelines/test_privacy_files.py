@@ -35,6 +35,7 @@ def test_a_working_folders_own_team_codes_are_kept_and_a_name_beside_one_is_not(
 @pytest.mark.parametrize("name", [
     "meldingen_full.csv", "meldingen_laat.csv", "meldingen_a.csv", "meldingen_week45_a.csv",
     "meldingen_export_2026-W47b.csv", "meldingen_b_2026-11.csv", "wijkteam_bladen.xlsx", "meldingen_venster.csv",
+    "meldingen_tijden.csv", "meldingen_tijdstippen_2026.csv", "meldingen_datum.csv",     # round 37: times were a name
 ])
 def test_delivery_words_single_letters_and_week_codes_stay(name):
     assert scrub_file_name(name) == name
