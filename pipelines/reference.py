@@ -395,7 +395,13 @@ class Reference:
         """The municipality's false-alarm budget: ``lijst_instellingen.csv`` over the defaults in code."""
         from models.evidence import Budget
 
-        return self._settings(Budget)
+        budget = self._settings(Budget)
+        if budget.attention_level < budget.alarm_level:
+            raise ReferenceError(f"lijst_instellingen.csv gives attention_level {budget.attention_level:g} below "
+                                 f"alarm_level {budget.alarm_level:g}: every aandacht would be an alarm; nothing was "
+                                 "read or changed: give attention_level at least alarm_level (the defaults: 0.025 and "
+                                 "0.005)")
+        return budget
 
     @cached_property
     def load_settings(self):

@@ -227,3 +227,12 @@ def test_an_empty_number_of_inhabitants_stays_unknown(tmp_path):
     areas = ref.check().areas.set_index("area_code")
     assert areas["population"].isna()[KINHOLT] and areas["population"].isna()["GM0118"]
     assert areas.loc["BU01185000", "population"] == 1450
+
+
+# round 37: attention_level below alarm_level made every aandacht an alarm; refused, naming both. Equal is accepted.
+def test_an_attention_level_below_the_alarm_level_is_refused(tmp_path):
+    got = refusal(edited(tmp_path, "lijst_instellingen.csv", setting("attention_level", "0.001")))
+    assert got.startswith("lijst_instellingen.csv gives attention_level 0.001 below alarm_level 0.005")
+    assert "give attention_level at least alarm_level" in got
+    ref = edited(tmp_path / "equal", "lijst_instellingen.csv", setting("attention_level", "0.005"))
+    assert (ref.budget.alarm_level, ref.budget.attention_level) == (0.005, 0.005)
