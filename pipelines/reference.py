@@ -229,6 +229,13 @@ class Reference:
         if odd:
             raise ReferenceError(f"signalen.csv has unknown frequency(ies) {odd}; nothing was read or changed: use "
                                  f"{', '.join(FREQUENCIES)}")
+        from pipelines.sources import SOURCES
+
+        delivering = sorted(name for name, module in SOURCES.items() if hasattr(module, "KIND"))   # not the KWB
+        unknown = sorted(set(cat["source"].fillna("")) - set(delivering)) if "source" in cat else []
+        if unknown:
+            raise ReferenceError(f"signalen.csv has unknown source(s) {unknown}; nothing was read or changed: use "
+                                 f"{', '.join(delivering)} (the delivery a signal's counts come from)")
         _refuse_repeated(cat, ["signal"], "signal", "a signal has one line (its domain, labels and source)")
         return cat[[c for c in CATALOGUE_COLUMNS if c in cat.columns]]
 

@@ -236,3 +236,10 @@ def test_an_attention_level_below_the_alarm_level_is_refused(tmp_path):
     assert "give attention_level at least alarm_level" in got
     ref = edited(tmp_path / "equal", "lijst_instellingen.csv", setting("attention_level", "0.005"))
     assert (ref.budget.alarm_level, ref.budget.attention_level) == (0.005, 0.005)
+
+
+# round 37: a signal's source was not checked: a typo made a wijkteam signal's every row "not a wijkteam signal"
+def test_a_signal_of_an_unknown_source_is_refused_naming_the_sources(tmp_path):
+    got = refusal(edited(tmp_path, "signalen.csv", lambda t: t.replace(",wijkteam,month,", ",wijkteem,month,", 1)))
+    assert got.startswith("signalen.csv has unknown source(s) ['wijkteem']; nothing was read or changed: use "
+                          "meldingen, politie, schulden, wijkteam")
