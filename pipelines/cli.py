@@ -489,7 +489,7 @@ def flags(
     from pipelines.export import export_run
     from pipelines.export_folder import NotRecorded
     from pipelines.lists.csv_writer import csv_text
-    from pipelines.lists.selection import team_list
+    from pipelines.lists.selection import run_teams, team_list
     from pipelines.runs import find_run, read_flags
     from pipelines.warehouse import connect
 
@@ -499,12 +499,13 @@ def flags(
         run = find_run(con, period=period)
         if run is None:
             _fail(_no_run(con, period))
-        teams = catalog.team_codes(con)
-        if team is not None and team not in teams:
-            _fail(f"unknown wijkteam {team!r}; choose one of: {', '.join(teams)}")
+        current = catalog.teams(con)
+        flags_of_run = read_flags(con, run.run_id)
+        # the teams of the run, as the files are written: a team renamed since keeps its list, a new one has none
+        _check_team(team, run_teams(flags_of_run, catalog.area_risk(con, run.run_id), current), current)
         if format == "csv":
-            table = (team_list(read_flags(con, run.run_id), team, catalog.signal_labels(con, lang), lang) if team
-                     else read_flags(con, run.run_id))
+            table = (team_list(flags_of_run, team, catalog.signal_labels(con, lang), lang) if team
+                     else flags_of_run)
             sys.stdout.write(csv_text(table, nothing=None))     # the writer of the team files
             return
         try:
@@ -547,17 +548,23 @@ def _print_flags(home: Home, run_id: str | None = None, team: str | None = None,
         # the teams of the run, as its lists were sent: a team renamed or merged since keeps its flags
         teams = current if run_id is None else run_teams(flags, catalog.area_risk(con, run_id), current)
         labels = catalog.signal_labels(con, lang)
-    if team is not None and team not in set(teams["wijkteam"]):
-        if team in set(current["wijkteam"]):
-            _fail(f"wijkteam {team!r} had no list in that run (the division changed since); choose one of the "
-                  f"run's teams: {', '.join(teams['wijkteam'])}")
-        _fail(f"unknown wijkteam {team!r}; choose one of: {', '.join(teams['wijkteam']) or 'none loaded yet'}")
+    _check_team(team, teams, current)
     if no_run:
         _fail(no_run)
     for t, name in zip(teams["wijkteam"], teams["name"]):
         if team and t != team:
             continue
         console.print(rich_table(team_list(flags, t, labels, lang), f"{name} ({t})", lang))
+
+
+def _check_team(team: str | None, teams, current) -> None:
+    """Refuse ``team`` (``--team``) unless it is one of ``teams`` (the run's teams, ``selection.run_teams``);
+    ``current``: today's teams, to say that a team made since had no list in that run."""
+    if team is not None and team not in set(teams["wijkteam"]):
+        if team in set(current["wijkteam"]):
+            _fail(f"wijkteam {team!r} had no list in that run (the division changed since); choose one of the "
+                  f"run's teams: {', '.join(teams['wijkteam'])}")
+        _fail(f"unknown wijkteam {team!r}; choose one of: {', '.join(teams['wijkteam']) or 'none loaded yet'}")
 
 
 def _period(label: str | None) -> str | None:

@@ -1,0 +1,62 @@
+"""The outputs after a team renamed in the profile (red team round 37): the run's lists keep the team as its lists
+were sent, so ``flags --format`` writes and names them as ``flags`` prints them, and the year plan of the team as it
+is named now holds what its lists held under the old code."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from pipelines.paths import REFERENCE_DIR, REPO_ROOT
+from pipelines.reference import Reference
+from tests.conftest import demo_run_home
+
+OLD, NEW = "de-weide", "weide-nieuw"
+#: the buurten on de-weide's list of the demo's 2026-W47 run (the injected vandalism and its neighbour)
+LISTED = ("Schoonvelde-West", "Kinholt", "Steenbergerweiden")
+
+
+@pytest.fixture(scope="module")
+def renamed(tmp_path_factory):
+    """A home with the demo's 2026-W47 run, whose profile has since renamed team de-weide to weide-nieuw."""
+    home, run = demo_run_home(tmp_path_factory.mktemp("renamed"), Reference())
+    folder = home.root / "reference"
+    shutil.copytree(REFERENCE_DIR, folder)
+    for name in ("wijkteams.csv", "buurt_indeling.csv"):
+        path = folder / name
+        text = path.read_text(encoding="utf-8")
+        text = text.replace(f"{OLD},Wijkteam De Weide", f"{NEW},Wijkteam De Weide").replace(f",{OLD},", f",{NEW},")
+        path.write_text(text, encoding="utf-8")
+    return home, run
+
+
+def cli(home, *args) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    return subprocess.run([sys.executable, "-m", "pipelines.cli", "--home", str(home.root), *args], env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.parametrize("format", ["csv", "xlsx", "html"])
+def test_flags_writes_the_list_of_a_team_renamed_since_as_flags_prints_it(renamed, format):
+    """``flags --team de-weide`` printed the list, ``--format xlsx`` refused the team as unknown (it checked today's
+    teams, not the run's), and ``--team weide-nieuw --format xlsx`` printed nothing with exit code 0."""
+    home, run = renamed
+    table = cli(home, "flags", "--team", OLD)
+    assert table.returncode == 0, table.stderr
+    written = cli(home, "flags", "--team", OLD, "--format", format)
+    assert written.returncode == 0, written.stdout + written.stderr
+    if format == "csv":
+        assert all(name in written.stdout for name in LISTED)
+    else:
+        assert written.stdout.strip() == f"exports/{run.run_period}/{OLD}.{format}"
+        assert (home.root / written.stdout.strip()).exists()
+    # the team as named today: written exactly when the table prints it (a run without risk rows sends every team
+    # of today a list, selection.run_teams), never an exit code 0 without a file
+    printed, now = cli(home, "flags", "--team", NEW), cli(home, "flags", "--team", NEW, "--format", format)
+    assert now.returncode == printed.returncode
+    if format != "csv" and now.returncode == 0:
+        assert (home.root / now.stdout.strip()).exists()
