@@ -216,9 +216,11 @@ def write_jaarplan(home: Home, year: int, team: str) -> Path:
         raise NoReportData(f"unknown wijkteam {team!r}; choose one of: {', '.join(teams)}")
     dev = jaarplan.development(data.scores, data.areas, data.catalogue, team, year, data.counts)
     monthly = jaarplan.monthly_development(data.scores, data.areas, data.catalogue, team, year)
-    flags_year = jaarplan.year_flags(data.evidence, data.areas, data.feedback, team, year, data.sent, data.revised,
-                                     data.catalogue)
-    own = data.flags[data.flags["wijkteam"] == team]
+    # a team renamed or merged since: what its lists held and its answers are the plan of the team of its buurten
+    sent, revised, answers, flags = (jaarplan.teams_of_today(f, data.areas)
+                                     for f in (data.sent, data.revised, data.feedback, data.flags))
+    flags_year = jaarplan.year_flags(data.evidence, data.areas, answers, team, year, sent, revised, data.catalogue)
+    own = flags[flags["wijkteam"] == team]
     explanations = dict(zip(zip(own["area_code"], own["domain"]), own["explanation"]))
     html = jaarplan.jaarplan_page(team, teams[team], year, dev, monthly, flags_year, explanations,
                                   not data.feedback.empty, _stamp(),

@@ -23,6 +23,23 @@ from pipelines.safe_output import escape_html as esc
 MONTHS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 
 
+def teams_of_today(frame: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (rows with ``wijkteam`` and ``area_code``: flags sent, answers) with a team that is no longer in the
+    profile (renamed or merged since) replaced by the team that has the buurt today, as its answers follow its buurten
+    on the lists (``feedback``) and its flags a renumbered buurt (``catalog.rekey``); rows of today's teams stay
+    with the team they were sent to. Without it, the flags a renamed team's lists held were in no year plan: the
+    old code is no team to ask for, the new one had none of them."""
+    if frame is None or frame.empty or "wijkteam" not in frame:
+        return frame
+    today = buurt_table(areas).drop_duplicates("area_code").set_index("area_code")["wijkteam"]
+    gone = frame["wijkteam"].notna() & ~frame["wijkteam"].isin(set(today))
+    if not gone.any():
+        return frame
+    out = frame.copy()
+    out.loc[gone, "wijkteam"] = out.loc[gone, "area_code"].map(today)
+    return out
+
+
 def team_buurten(areas: pd.DataFrame, team: str) -> pd.DataFrame:
     b = buurt_table(areas)
     return b[b["wijkteam"] == team].reset_index(drop=True)

@@ -60,3 +60,25 @@ def test_flags_writes_the_list_of_a_team_renamed_since_as_flags_prints_it(rename
     assert now.returncode == printed.returncode
     if format != "csv" and now.returncode == 0:
         assert (home.root / now.stdout.strip()).exists()
+
+
+def _open_items(page: str) -> str:
+    """The text of the page's section 'Wat staat nog open'."""
+    text = re.sub(r"<[^>]+>", " ", page.split("Wat staat nog open", 1)[1])
+    return " ".join(text.split())
+
+
+def test_the_year_plan_of_a_team_renamed_since_holds_what_its_lists_held_under_the_old_code(renamed):
+    """The flags on de-weide's list were the plan of no team after it was renamed weide-nieuw: ``--team de-weide`` is
+    refused as unknown, and weide-nieuw's plan said ``Niets staat meer open`` beside three open alarms."""
+    home, _ = renamed
+    made = cli(home, "report", "--jaarplan", "2026", "--team", NEW)
+    assert made.returncode == 0, made.stdout + made.stderr
+    page = (home.root / made.stdout.strip().splitlines()[-1]).read_text(encoding="utf-8")
+    items = _open_items(page)
+    assert "Niets staat meer open" not in items
+    assert all(f"{name}, fysiek" in items for name in LISTED), items
+    # another team's plan gains nothing of them
+    other = cli(home, "report", "--jaarplan", "2026", "--team", "zuid-oost")
+    assert not any(name in _open_items((home.root / other.stdout.strip().splitlines()[-1]).read_text(encoding="utf-8"))
+                   for name in LISTED)
