@@ -3,15 +3,15 @@ were sent, so ``flags --format`` writes and names them as ``flags`` prints them,
 is named now holds what its lists held under the old code."""
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
+from types import SimpleNamespace
 
 import pytest
+from typer.testing import CliRunner
 
-from pipelines.paths import REFERENCE_DIR, REPO_ROOT
+from pipelines.cli import app
+from pipelines.paths import REFERENCE_DIR
 from pipelines.reference import Reference
 from tests.conftest import demo_run_home
 
@@ -34,10 +34,10 @@ def renamed(tmp_path_factory):
     return home, run
 
 
-def cli(home, *args) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
-    return subprocess.run([sys.executable, "-m", "pipelines.cli", "--home", str(home.root), *args], env=env,
-                          capture_output=True, text=True, timeout=300)
+def cli(home, *args) -> SimpleNamespace:
+    """The command run in this process (the commands' own code; a process each would cost seconds of imports)."""
+    res = CliRunner().invoke(app, ["--home", str(home.root), *args])
+    return SimpleNamespace(returncode=res.exit_code, stdout=res.stdout, stderr=res.stderr)
 
 
 @pytest.mark.parametrize("format", ["csv", "xlsx", "html"])
