@@ -217,6 +217,7 @@ class Reference:
                 f"wijkteams.csv has team codes that give the same file name for their lists "
                 f"({' and '.join(repr(c) for c in clash[0])}; file names are compared without case, as on Windows "
                 "and macOS shares); rename one of them there and in buurt_indeling.csv")
+        _refuse_personal_team_names(teams, self._read("gebiedsindeling_2024.csv"))
         return teams
 
     @cached_property
@@ -474,6 +475,34 @@ def _lines(table: pd.DataFrame, rows) -> list[int]:
     """The file lines of ``rows`` (index labels of ``table`` as :func:`reference_files.read_table` read it)."""
     lines = table.attrs.get("lines")
     return [lines[i] if lines is not None and i < len(lines) else i + 2 for i in rows]
+
+
+def _refuse_personal_team_names(teams: pd.DataFrame, division: pd.DataFrame) -> None:
+    """Refuse a team whose name or code holds personal data (a coordinator's name, a contact's phone number or
+    e-mail address: printed on every list, year plan and file name), read by the privacy scanner once the names of the
+    division's wijken and municipality are taken out (``Wijkteam Kern Sas van Gent`` is a place, not a person). The
+    refusal names the line and the kind, never the value."""
+    from pipelines.privacy import scan_values
+
+    named = division.loc[division["niveau"].isin(["wijk", "gemeente"]), "naam"].dropna().astype(str)
+    # a wijk as CBS names it ("Wijk 51 De Weide") and as its team is named ("Wijkteam De Weide")
+    places = sorted({n for n in pd.concat([named, named.str.replace(r"^Wijke? \d+ ", "", regex=True)]) if n.strip()},
+                    key=len, reverse=True)
+    place = re.compile("|".join(re.escape(p) for p in places), re.IGNORECASE) if places else None
+    for column in ("name", "wijkteam"):
+        texts = teams[column].fillna("").astype(str)
+        if column == "wijkteam":
+            texts = texts.str.replace("-", " ").str.replace("_", " ")
+        if place is not None:
+            texts = texts.map(lambda t: place.sub(" ", t))
+        kinds = scan_values(texts)
+        if kinds.notna().any():
+            row = int(kinds.notna().to_numpy().nonzero()[0][0])
+            what = "name" if column == "name" else "code"
+            raise ReferenceError(f"wijkteams.csv line {_lines(teams, [teams.index[row]])[0]}: the team's {what} holds "
+                                 f"personal data ({kinds.iloc[row]}); nothing was read or changed: name the team by "
+                                 "its area (Wijkteam and the wijk), not by a person or a contact, there and, for a "
+                                 "code, in buurt_indeling.csv")
 
 
 def _refuse_repeated(table: pd.DataFrame, key: list[str], what: str, rule: str, shown: pd.Series | None = None
