@@ -515,6 +515,16 @@ def _pseudonymised(stored: pd.Series, module, secret: bytes) -> pd.Series:
     return numbers[plain].map(lambda v: privacy.pseudonym(v, secret))
 
 
+def _stored_numbers(con: duckdb.DuckDBPyConnection):
+    """Per source keyed by report numbers (``ID_COLUMN``): ``source, module, raw table, column`` and every number the
+    warehouse keeps of it (:func:`catalog.stored_report_numbers`), for the upgrades that re-key them."""
+    for source, module in SOURCES.items():
+        column = getattr(module, "ID_COLUMN", None)
+        if column is not None:
+            table = getattr(module, "RAW_TABLE", source)
+            yield source, module, table, column, catalog.stored_report_numbers(con, source, table, column)
+
+
 def backfill_report_pseudonyms(con: duckdb.DuckDBPyConnection, archive_dir: Path | None = None) -> int:
     """Once, in a warehouse made before report numbers were judged and pseudonymised as the ledger reads them
     (migration 018 marks it pending): every report number it stores in plain that reads as a personal number (a BSN,
@@ -532,12 +542,7 @@ def backfill_report_pseudonyms(con: duckdb.DuckDBPyConnection, archive_dir: Path
         return 0
     found = {}
     with transaction(con):
-        for source, module in SOURCES.items():
-            column = getattr(module, "ID_COLUMN", None)
-            if column is None:
-                continue
-            table = getattr(module, "RAW_TABLE", source)
-            stored = catalog.stored_report_numbers(con, source, table, column)
+        for source, module, table, column, stored in _stored_numbers(con):
             pseudonyms = _pseudonymised(stored, module, secret[0])
             if pseudonyms.empty:
                 continue
@@ -621,13 +626,9 @@ def rekey_grouped_numbers(con: duckdb.DuckDBPyConnection) -> int:
         return 0
     found = {}
     with transaction(con):
-        for source, module in SOURCES.items():
-            pattern = getattr(module, "GROUPED_NUMBER", None)
-            if pattern is None:
-                continue
-            stored = catalog.stored_report_numbers(con, source, getattr(module, "RAW_TABLE", source),
-                                                   module.ID_COLUMN).dropna().astype(str)
-            grouped = stored[stored.str.fullmatch(pattern)].reset_index(drop=True)
+        for source, module, _, _, stored in _stored_numbers(con):
+            stored = stored.dropna().astype(str)
+            grouped = stored[stored.str.fullmatch(module.GROUPED_NUMBER)].reset_index(drop=True)
             if grouped.empty:
                 continue
             catalog.rekey_reports(con, source, "id:" + grouped, module.number_keys(grouped))
