@@ -156,7 +156,8 @@ def _counted(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFrame
     c["source"] = c["signal"].map(signal_sources(catalogue))
     c["year"] = period_year(c["period_start"], c["period"]).to_numpy()
     counted = set(zip(held.loc[held["counted"], "domain"], held.loc[held["counted"], "source"]))
-    c = c[[(d, s) in counted and y in years.get(d, []) for d, s, y in zip(c["domain"], c["source"], c["year"])]]
+    c = c[np.array([(d, s) in counted and y in years.get(d, []) for d, s, y in zip(c["domain"], c["source"], c["year"])],
+                   dtype=bool)]      # a list, empty, would select no columns instead of no rows
     return held, years, c
 
 

@@ -364,9 +364,11 @@ def whole_year_sources(counts: pd.DataFrame, catalogue: pd.DataFrame,
     of the counts."""
     c = counts.merge(catalogue[["signal", "domain"]], on="signal")
     if areas is not None:
-        # periods never delivered judged per part (a municipality before a herindeling: with_parts)
+        # periods never delivered judged per part (a municipality before a herindeling: with_parts); a code that is
+        # no buurt of ``areas`` is on no page and decides no year (the counts of a profile written over with another
+        # municipality's made that one's never-delivered years "<5 ... goed nieuws")
         c = c.merge(buurt_table(areas)[["area_code", "part"]].rename(columns={"part": "gemeente_code"}),
-                    on="area_code", how="left")
+                    on="area_code")
     c = c.assign(source=c["signal"].map(signal_sources(catalogue)), period_start=pd.to_datetime(c["period_start"]))
     c["year"] = period_year(c["period_start"], c["period"]).to_numpy()
     return compared_sources(held_years(c, never_delivered(c)) if len(c) else held_years(c, {}))
