@@ -623,10 +623,13 @@ def explain(
     typed = area_code.strip()
     # as the sources read a code: trimmed, upper-cased, completed with BU (and the leading zeros that a
     # spreadsheet dropped), codes of an earlier division mapped to the current one
-    code = resolve_area_codes(pd.Series([typed]), reference.Reference.for_home(_home())).iloc[0] or ""
+    ref = reference.Reference.for_home(_home())
+    code = resolve_area_codes(pd.Series([typed]), ref).iloc[0] or ""
     with connect(_home().warehouse, only_reads=True) as con:
         if not catalog.area_exists(con, code):
-            _fail(f"{area_code} is not an area of the reference division; use a code like BU01185005 or 01185005")
+            # the example is a buurt of this home's profile: Hoogeveen's code told an Amsterdam analyst nothing
+            like = ref.buurten["area_code"].min()
+            _fail(f"{area_code} is not an area of the reference division; use a code like {like} or {like[2:]}")
         ev = catalog.area_evidence(con, code)
         series = catalog.area_series(con, code)
         name = catalog.area_name_and_team(con, code)

@@ -25,3 +25,15 @@ def test_counts_of_another_municipality_do_not_decide_the_years_of_the_profiles_
     rates = openpages.yearly_rates(pd.concat([own, other_municipality()]), AREAS, CATALOGUE)
     town = rates[(rates["wijk_code"] == "WK01") & (rates["domain"] == "physical")]
     assert town.set_index("year")["count"].to_dict() == {2025: 104}
+
+
+def test_explain_of_a_code_of_no_buurt_gives_an_example_of_the_homes_own_municipality(home):
+    from pipelines.profile import write_profile
+    from tests.pipelines.test_profile_files import cli
+
+    write_profile(home.root, ["GM0088"])
+    done = cli(home, "explain", "BU01185000")
+    out = " ".join((done.stdout + done.stderr).split())
+    assert done.returncode == 2 and "Traceback" not in out, out
+    assert out == ("error: BU01185000 is not an area of the reference division; use a code like BU00880000 or "
+                   "00880000"), out
