@@ -100,7 +100,23 @@ def unknown_gemeente(text: str, regions: pd.DataFrame) -> str:
 
     gm = regions[regions["regio_type"] == "gemeente"].drop_duplicates("code")
     shown = lambda codes: ", ".join(f"{c} ({n})" for c, n in codes)   # noqa: E731
-    code = text.upper()
+    code = re.sub(r"^GM\s+(?=\d{4}$)", "GM", text.strip().upper())       # "GM 0363", as CBS tables print it
+    if code != text.upper() and code in set(gm["code"]):
+        return f"--gemeente {text!r}: write the code without a space: give --gemeente {code}"
+    # what else a person types here: a list in one argument, a province, a buurt or wijk code
+    parts = [p for p in re.split(r"\s*[,;]\s*|\s+(?=(?:GM)?\d{4}\b)", text.strip(), flags=re.I) if p]
+    if len(parts) > 1:
+        found = [_known(p, gm) for p in parts]
+        if all(found):
+            return (f"--gemeente {text!r} holds {len(found)} municipalities: give each as a --gemeente of its own: "
+                    f"{' '.join(f'--gemeente {c}' for c, _ in found)}")
+    if re.fullmatch(r"PV\d{2}", code) and code in set(regions["provincie_code"]):
+        return f"--gemeente {text!r} is a province: give --provincie {code} for every municipality of it"
+    area = regions[(regions["regio_type"] != "gemeente") & (regions["code"] == code)]
+    if not area.empty:
+        a = area.iloc[0]
+        return (f"--gemeente {text!r} is a {a['regio_type']} ({a['naam']}) of {a['gemeente_code']} "
+                f"({a['gemeente_naam']}): give --gemeente {a['gemeente_code']}")
     if re.fullmatch(r"GM\d{4}", code):
         return (f"--gemeente {code} is no municipality of the CBS 2024 division that init uses (a municipality merged "
                 f"before 2024 is in it under the code of the municipality it merged into): {BY_NAME}; {AFTER_2024}")
@@ -131,6 +147,16 @@ def unknown_gemeente(text: str, regions: pd.DataFrame) -> str:
                 f"name lies in {shown(holding)}: a municipality merged into another often lives on as its wijk")
     return (f"--gemeente {text!r} is no municipality's code or name in the CBS 2024 division: give its code, or its "
             f"name as CBS writes it; {AFTER_2024}")
+
+
+def _known(text: str, gm: pd.DataFrame) -> tuple[str, str] | None:
+    """The (code, name) of a municipality that ``text`` is the code (``GM0363``, ``0363``) or name of (case ignored)."""
+    code = text.strip().upper()
+    code = f"GM{int(code):04d}" if code.isdigit() else code
+    for c, n in zip(gm["code"], gm["naam"]):
+        if code == c or " ".join(text.split()).casefold() == n.casefold():
+            return c, n
+    return None
 
 
 def _joined_names(key: str, names: dict[str, tuple[str, str]]) -> list[tuple[str, str]]:

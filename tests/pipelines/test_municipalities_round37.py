@@ -2,6 +2,7 @@
 municipality (``wijkradar init --gemeente GM0096 --force`` over a Schiermonnikoog home), and what the lists, reports
 and open pages then say."""
 import pandas as pd
+import pytest
 
 from pipelines.reports import openpages
 from tests.pipelines.test_reports import AREAS, CATALOGUE, monthly, weekly
@@ -37,3 +38,29 @@ def test_explain_of_a_code_of_no_buurt_gives_an_example_of_the_homes_own_municip
     assert done.returncode == 2 and "Traceback" not in out, out
     assert out == ("error: BU01185000 is not an area of the reference division; use a code like BU00880000 or "
                    "00880000"), out
+
+
+@pytest.mark.parametrize("given, said", [
+    ("GM 0363", "--gemeente 'GM 0363': write the code without a space: give --gemeente GM0363"),
+    ("GM0363,GM0599", "--gemeente 'GM0363,GM0599' holds 2 municipalities: give each as a --gemeente of its own: "
+                      "--gemeente GM0363 --gemeente GM0599"),
+    ("Amsterdam; 0599", "--gemeente 'Amsterdam; 0599' holds 2 municipalities: give each as a --gemeente of its own: "
+                        "--gemeente GM0363 --gemeente GM0599"),
+    ("PV22", "--gemeente 'PV22' is a province: give --provincie PV22 for every municipality of it"),
+    ("BU0363TA05", "--gemeente 'BU0363TA05' is a buurt (Amstel III deel A/B-Zuid) of GM0363 (Amsterdam): give "
+                   "--gemeente GM0363"),
+    ("WK011850", "--gemeente 'WK011850' is a wijk (Wijk 50 Hoogeveen) of GM0118 (Hoogeveen): give --gemeente GM0118"),
+])
+def test_a_code_list_province_or_area_given_as_gemeente_is_answered_with_the_argument_to_give(tmp_path, given, said):
+    """They were told 'no municipality's code or name ... (a herindeling)', the next step for a code nobody has."""
+    from typer.testing import CliRunner
+
+    from pipelines.cli import app
+    from pipelines.profile import WHERE_CODES, ProfileError, write_profile
+
+    with pytest.raises(ProfileError) as caught:
+        write_profile(tmp_path, [given])
+    assert str(caught.value) == f"{said}; {WHERE_CODES}"
+    res = CliRunner().invoke(app, ["--home", str(tmp_path), "init", "--gemeente", given], terminal_width=1000)
+    assert res.exit_code == 2 and " ".join(res.output.split()) == f"error: {said}; {WHERE_CODES}", res.output
+    assert not (tmp_path / "reference").exists()
