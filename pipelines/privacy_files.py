@@ -153,7 +153,8 @@ def _split(name: str) -> list[tuple[str, bool]]:
         if re.fullmatch(r"[^\w\[\]]+|_+", text):       # separators and signs ("(2)", "+", "@") are no words
             pieces.append((text, False))
         elif text.isalpha():
-            pieces += [(p, True) for p in re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[^\WA-Z\d_]+|[^\W\d_]", text)]
+            # a small letter is any letter but A-Z (the second run's class): "Súdwest" is one word, not "S", "údwest"
+            pieces += [(p, True) for p in re.findall(r"[A-Z]+(?![^\WA-Z\d_])|[A-Z]?[^\WA-Z\d_]+|[^\W\d_]", text)]
         else:
             pieces.append((text, True))
     return pieces

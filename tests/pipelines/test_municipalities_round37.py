@@ -64,3 +64,14 @@ def test_a_code_list_province_or_area_given_as_gemeente_is_answered_with_the_arg
     res = CliRunner().invoke(app, ["--home", str(tmp_path), "init", "--gemeente", given], terminal_width=1000)
     assert res.exit_code == 2 and " ".join(res.output.split()) == f"error: {said}; {WHERE_CODES}", res.output
     assert not (tmp_path / "reference").exists()
+
+
+@pytest.mark.parametrize("name", ["wijkteam_Súdwest-Fryslân_2026-10.xlsx", "meldingen_Mûnein_2026-W47.csv"])
+def test_a_municipality_or_wijk_name_with_an_accent_after_its_capital_is_kept_in_a_file_name(name):
+    """'Súdwest' was split as 'S' and 'údwest' (a capital before a letter outside a-z read as a run of capitals), so
+    Súdwest-Fryslân's own name in its deliveries read 'wijkteam_[verwijderd]-Fryslân_2026-10.xlsx'; the names of
+    municipalities and wijken are kept (README, *Privacy*), and so is every other word a split made of one."""
+    from pipelines.privacy_files import allowed_name
+
+    assert allowed_name(name) == name
+    assert allowed_name("meldingen_JanJansen.csv") == "meldingen_[verwijderd].csv"
