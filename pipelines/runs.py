@@ -196,6 +196,8 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, 
                 if not mine:
                     continue
                 scored = score.combine([b for b, _ in mine], [r for _, r in mine])
+                if len(names) == 1:          # a sign of life in the longest step (Amsterdam: 50 s without one)
+                    log.info("scored %d series in %.0f s; flagging them", scored.n_series, time.monotonic() - clock)
                 scored = replace(scored, scores=score.mark_provisional(score.mark_partial(scored.scores, partial),
                                                                        provisional))
                 evidence, flags = flag.flag_run(scored.scores, ref, ref.budget, feedback=answers,
