@@ -51,7 +51,7 @@ def map_svg(outlines: pd.DataFrame, viewbox: str, strength: dict[str, float], fl
     ordered = sorted(outlines.itertuples(index=False), key=lambda r: r.area_code in flagged)   # flagged last, on top
     for r in ordered:
         s = strength.get(r.area_code)
-        tip = f"{r.name} ({r.area_code})" + ("" if s is None or pd.isna(s) else f": -log10 p = {s:.1f}")
+        tip = f"{r.name} ({r.area_code})" + ("" if s is None or pd.isna(s) else f": {p_text(s)}")
         is_flagged = r.area_code in flagged
         stroke = (f'stroke="{FLAG_STROKE}" stroke-width="4"' if is_flagged else 'stroke="#ffffff" stroke-width="1"')
         cls = "buurt gemarkeerd" if is_flagged else "buurt"
@@ -59,6 +59,15 @@ def map_svg(outlines: pd.DataFrame, viewbox: str, strength: dict[str, float], fl
                      f"<title>{esc(tip + (' (op de lijst)' if is_flagged else ''))}</title></path>")
     parts.append("</svg>")
     return "".join(parts)
+
+
+def p_text(strength: float) -> str:
+    """A buurt's evidence as its map tip says it to a Dutch reader: the domain's p-value with a decimal comma, in the
+    legend's words (``p = 0,13``, ``p = 0,0012``, ``p < 0,0001``), never ``-log10 p = -0.0``."""
+    p = 10 ** -max(float(strength), 0.0)
+    if p < 1e-4:
+        return "p < 0,0001"
+    return "p = " + f"{p:.2g}".replace(".", ",")
 
 
 def legend_html() -> str:

@@ -82,3 +82,16 @@ def test_the_year_plan_of_a_team_renamed_since_holds_what_its_lists_held_under_t
     other = cli(home, "report", "--jaarplan", "2026", "--team", "zuid-oost")
     assert not any(name in _open_items((home.root / other.stdout.strip().splitlines()[-1]).read_text(encoding="utf-8"))
                    for name in LISTED)
+
+
+def test_a_maps_tip_gives_the_p_value_as_the_legend_does_in_dutch():
+    """The 03-map report's tip read ``-log10 p = -0.0`` (a point, a minus zero) beside a Dutch legend of p-values."""
+    import pandas as pd
+
+    from pipelines.reports.maps import map_svg, p_text
+
+    assert [p_text(s) for s in (-0.0, 0.9, 2.0, 2.9, 4.0, 6.5)] == [
+        "p = 1", "p = 0,13", "p = 0,01", "p = 0,0013", "p = 0,0001", "p < 0,0001"]
+    outline = pd.DataFrame({"area_code": ["BU01185000"], "name": ["Centrum"], "d": ["M0 0L1 0L1 1Z"]})
+    svg = map_svg(outline, "0 0 1 1", {"BU01185000": -0.0}, set(), "fysiek")
+    assert "<title>Centrum (BU01185000): p = 1</title>" in svg and "log10" not in svg
