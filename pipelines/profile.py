@@ -90,6 +90,10 @@ AFTER_2024 = ("a municipality formed after 2024 (a herindeling) is not in it yet
               "their buurt codes to its codes (README, *Herindeling*)")
 
 
+#: Names in daily use of municipalities whose CBS name differs (folded): said as the name, with the code to give.
+ALSO_CALLED = {"den haag": "'s-gravenhage", "the hague": "'s-gravenhage", "den bosch": "'s-hertogenbosch"}
+
+
 def unknown_gemeente(text: str, regions: pd.DataFrame) -> str:
     """What ``--gemeente text``, no municipality code of the 2024 division, is and what to give instead: the code
     of a municipality of that name (case ignored) or a name close to it (difflib), of a municipality holding a wijk
@@ -126,6 +130,7 @@ def unknown_gemeente(text: str, regions: pd.DataFrame) -> str:
         return f"--gemeente {text!r}: a code has four digits: give --gemeente {padded} ({name})"
     names = {n.casefold(): (c, n) for c, n in zip(gm["code"], gm["naam"])}
     key = " ".join(text.split()).casefold()
+    key = ALSO_CALLED.get(key, key)
     if key in names:
         c, n = names[key]
         return f"--gemeente {text!r} is a name, not a code: give --gemeente {c} ({n})"

@@ -50,6 +50,9 @@ def test_explain_of_a_code_of_no_buurt_gives_an_example_of_the_homes_own_municip
     ("BU0363TA05", "--gemeente 'BU0363TA05' is a buurt (Amstel III deel A/B-Zuid) of GM0363 (Amsterdam): give "
                    "--gemeente GM0363"),
     ("WK011850", "--gemeente 'WK011850' is a wijk (Wijk 50 Hoogeveen) of GM0118 (Hoogeveen): give --gemeente GM0118"),
+    # names in daily use that CBS writes otherwise (they were told 'no municipality's code or name')
+    ("Den Haag", "--gemeente 'Den Haag' is a name, not a code: give --gemeente GM0518 ('s-Gravenhage)"),
+    ("den bosch", "--gemeente 'den bosch' is a name, not a code: give --gemeente GM0796 ('s-Hertogenbosch)"),
 ])
 def test_a_code_list_province_or_area_given_as_gemeente_is_answered_with_the_argument_to_give(tmp_path, given, said):
     """They were told 'no municipality's code or name ... (a herindeling)', the next step for a code nobody has."""
