@@ -308,7 +308,7 @@ def test_a_slow_download_is_bounded_in_all_and_shows_progress(hostile, caplog):
                                                     r"\(1 s\); nothing was loaded\. The service is slow: try again "
                                                     r"later"):
             fetch_pages(typed_url(hostile.base("slowpages-typed")), total=1.0, progress=0.3, **FAST)
-    assert time.monotonic() - started < 3                 # the hour (here 1 s), not 28 pages of 0.1 s and more
+    assert time.monotonic() - started < 8                 # the hour (here 1 s): all 28+ pages would not raise at all
     said = [r for r in caplog.records if "fetching page" in r.getMessage()]
     lines = [r.getMessage() for r in said]
     assert 1 <= len(lines) <= 4, lines
@@ -323,7 +323,7 @@ def test_a_page_never_outlasts_the_whole_download(hostile):
     with pytest.raises(SourceUnreachable, match=r"sent 0 pages \(0 rows\) in \d s .*longer than wijkradar waits for "
                                                 r"one table \(1 s\)"):
         fetch_pages(typed_url(hostile.base("silent")), total=0.6, **{**FAST, "timeout": 5.0, "deadline": 5.0})
-    assert time.monotonic() - started < 3                 # not the page's 5 s
+    assert time.monotonic() - started < 4.5               # the whole download's 0.6 s, not the page's 5 s
 
 
 # --- 3. wrong shapes ---------------------------------------------------------------------------------------------
