@@ -499,9 +499,14 @@ def calibrated_budget(frame: pd.DataFrame, pooled: pd.DataFrame | None, budget: 
     share = exposure / exposure.sum() if exposure.sum() > 0 else np.full(len(names), 1.0 / len(names))
     drawn = lambda f: w * entries(f) + (1 - w) * share * np.interp(np.log(f), grid, municipality)  # noqa: E731
     mine = np.exp(np.minimum(_bisect(drawn, budget.chance_entries, len(names)), own))
-    down = lambda x: float(np.floor(x * 1000) / 1000)      # noqa: E731  (three decimals, never above what was found)
-    return replace(budget, level_scale=down(np.exp(common)),
-                   team_scales=tuple((str(t), down(x)) for t, x in zip(names, mine)))
+    return replace(budget, level_scale=three_decimals_down(np.exp(common)),
+                   team_scales=tuple((str(t), three_decimals_down(x)) for t, x in zip(names, mine)))
+
+
+def three_decimals_down(x: float) -> float:
+    """A level factor as runs keep and show it: three decimals, never above what was found, but a factor that is a
+    number of three decimals (the bound 0.03, found as exp(log 0.03) = 0.0299999...) stays that number."""
+    return float(np.floor(x * 1000 * (1 + 1e-12)) / 1000)
 
 
 def team_scale(areas: pd.Series, teams: pd.Series | None, budget: Budget) -> np.ndarray:

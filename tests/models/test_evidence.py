@@ -328,3 +328,15 @@ def test_a_scale_below_one_also_asks_a_detectors_own_alarm_for_the_scaled_level(
     sparse = weeks([("A", "a", [1, 1, 1, 3], 0.3, 1.2, 0.012), ("A", "b", [0, 0, 0, 0], 0.3, 1.2, 0.9)], n=4)
     assert area_evidence(sparse, domains, NO_NEIGHBOURS, at[1.0]).iloc[-1]["level"] == ""
     assert area_evidence(sparse, domains, NO_NEIGHBOURS, at[2.0]).iloc[-1]["level"] == "aandacht"
+
+
+def test_a_level_factor_at_its_bound_is_kept_as_the_bound():
+    """Rotterdam's run logged a team's factor as x0.029 beside the documented bounds 0.03 to 4: the bound, found as
+    exp(log 0.03) = 0.0299999..., was floored to three decimals. A factor is never rounded up otherwise."""
+    import numpy as np
+
+    from models.evidence import LEVEL_SCALES, three_decimals_down
+
+    assert [three_decimals_down(np.exp(np.log(b))) for b in LEVEL_SCALES] == [0.03, 4.0]
+    assert (three_decimals_down(0.0315), three_decimals_down(1.5569999), three_decimals_down(0.714)) == (
+        0.031, 1.556, 0.714)
