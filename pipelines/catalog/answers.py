@@ -21,7 +21,7 @@ PERIOD_END = """CASE WHEN r.run_period LIKE '%-W%' THEN
                           try_cast(split_part(r.run_period, '-', 2) AS INTEGER), 1)) END"""
 
 
-def answers(con: Con, until: datetime | None = None) -> pd.DataFrame:
+def answers(con: Con, until: datetime | None = None, lists_until=None) -> pd.DataFrame:
     """The latest answer per flag (imported by ``until``), with the flag's team and what its list row was (elevated
     signals, level, "Sinds" and text: ``feedback.judgements`` groups them per episode): the one place that decides
     which answer counts (statuses, ``wijkradar feedback``, the Toelichting and the year plan).
@@ -31,6 +31,9 @@ def answers(con: Con, until: datetime | None = None) -> pd.DataFrame:
     newer list wins over one on an older list, whenever each was imported (an old list found in a mailbox
     does not undo this week's answer): newer is the list of the later week or month (:data:`PERIOD_END`), then,
     of one period, the run that finished later; on the same list, the later answer wins.
+
+    ``lists_until`` (a date): only answers on lists of periods ended by then, as a report of an earlier week shows
+    them (a monthly flag keeps its month on later weekly lists, so their answers passed a cut on the flag's period).
     """
     return con.execute(
         f"""
@@ -40,14 +43,15 @@ def answers(con: Con, until: datetime | None = None) -> pd.DataFrame:
         FROM meta.flag_feedback f
         LEFT JOIN marts.area_flags a USING (run_id, area_code, domain, period, period_start)
         LEFT JOIN meta.runs r ON r.run_id = f.run_id
-        WHERE ?::TIMESTAMP IS NULL OR date_trunc('second', f.imported_at) <= ?::TIMESTAMP
+        WHERE (?::TIMESTAMP IS NULL OR date_trunc('second', f.imported_at) <= ?::TIMESTAMP)
+          AND (?::DATE IS NULL OR {PERIOD_END} <= ?::DATE)
         QUALIFY row_number() OVER (PARTITION BY f.area_code, f.domain, f.period, f.period_start
                                    ORDER BY {PERIOD_END} DESC NULLS LAST, r.finished_at DESC NULLS LAST,
                                             f.answered_on DESC, f.imported_at DESC,
                                             f.content_hash DESC, f.row_number DESC) = 1
         ORDER BY f.area_code, f.domain, f.period, f.period_start
         """,
-        [until, until],
+        [until, until, lists_until, lists_until],
     ).df()
 
 

@@ -74,17 +74,18 @@ def open_warehouse(home: str | Path | Home | None = None) -> Iterator[duckdb.Duc
         yield con
 
 
-def read_feedback(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def read_feedback(con: duckdb.DuckDBPyConnection, lists_until=None) -> pd.DataFrame:
     """The wijkteams' answers that count, one per flag (``catalog.answers``: an answer on a newer list wins over
     one on an older list, whenever each was imported), with the answer in ``feedback``; an empty frame when the
     warehouse has no ``meta.flag_feedback`` yet.
 
     The same choice sets the list statuses, ``wijkradar feedback`` and the Toelichting's precision table, so the
-    year plan cannot count an answer those have set aside.
+    year plan cannot count an answer those have set aside. ``lists_until``: only answers on lists of periods ended
+    by then (``catalog.answers``).
     """
     if not catalog.has_table(con, "meta", "flag_feedback"):
         return pd.DataFrame(columns=FEEDBACK_COLUMNS)
-    fb = catalog.answers(con).rename(columns={"value": "feedback"})
+    fb = catalog.answers(con, lists_until=lists_until).rename(columns={"value": "feedback"})
     fb["period_start"] = pd.to_datetime(fb["period_start"], errors="coerce")
     return fb
 

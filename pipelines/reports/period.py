@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.catalog.reports import marts_run_period
-from pipelines.reports.data import NoReportData, ReportData, read_report_data
+from pipelines.reports.data import NoReportData, ReportData, read_feedback, read_report_data
 
 
 def period_end(run_period: str) -> pd.Timestamp:
@@ -79,6 +79,9 @@ def read_period_data(con: duckdb.DuckDBPyConnection, period: str | None = None,
     (:func:`read_report_data`)."""
     data = read_report_data(con, period, run_id, home)
     check_marts(con, data.run)
+    # the answers as the run's period saw them: those on its lists and earlier ones (a later list's answer to a
+    # monthly flag has the flag's month, which a cut on the flag's period lets through)
+    data = replace(data, feedback=read_feedback(con, lists_until=period_end(data.run["run_period"]).date()))
     return cut_at_period(data)
 
 

@@ -118,3 +118,22 @@ def test_report_refuses_what_it_would_otherwise_ignore_or_misread(quiet_home, tm
     missing = tmp_path / "no-such-home"
     res = runner.invoke(app, ["--home", str(missing), "report"], catch_exceptions=False)
     assert res.exit_code == 2 and "no warehouse in" in res.output and not missing.exists()
+
+
+def test_a_report_of_an_earlier_week_shows_the_answers_its_lists_had_not_a_later_lists(two_weeks_home, ref):
+    """A monthly flag keeps its month on later weekly lists: an answer given on the W47 list passed the cut on the
+    flag's period, and the W45 report showed it instead of the W45 list's own answer (a colleague's exploration)."""
+    with connect(two_weeks_home.warehouse) as con:
+        score_and_flag(con, ref, today=NOW)                                 # the marts are the W47 run's
+        runs = dict(con.execute("SELECT run_period, run_id FROM meta.runs").fetchall())
+        key = ["BU01185005", "social", "month", "2026-10-01"]
+        with transaction(con):
+            for n, (period, value, day) in enumerate([("2026-W45", "naar jaarplan", "2026-11-12"),
+                                                      ("2026-W47", "meer info nodig", "2026-11-26")]):
+                con.execute("INSERT INTO meta.flag_feedback VALUES (?, 'zuid-oost', ?, ?, ?, ?, ?, NULL, ?, ?, 2, "
+                            "?::TIMESTAMP)", [runs[period], *key, value, day, f"test-{n}", day])
+    with open_warehouse(two_weeks_home) as con:
+        earlier = read_period_data(con, "2026-W45").feedback
+        later = read_period_data(con, "2026-W47").feedback
+    assert earlier.loc[earlier["area_code"] == "BU01185005", "feedback"].tolist() == ["naar jaarplan"]
+    assert later.loc[later["area_code"] == "BU01185005", "feedback"].tolist() == ["meer info nodig"]
