@@ -63,6 +63,9 @@ display(HTML(table(trends.ratio_table(oe, year), {"kind": "soort", "wijk": "wijk
 waiting = trends.not_yet_compared(data.counts, data.catalogue, end, year)
 if waiting:
     print(waiting)
+short = trends.delivered_until(data.counts, data.areas, data.catalogue, end, year)   # a source stopped, or is late
+if short:
+    print(short)
 ytd_kind = trends.year_to_date(data.counts, data.areas, data.catalogue, end, by=("kind", "domain"), year=year)
 display(HTML(charts.to_svg(charts.year_to_date_chart(ytd_kind, end_label))))
 ytd_wijk = trends.year_to_date(data.counts, data.areas, data.catalogue, end, year=year)

@@ -38,7 +38,8 @@ if note:
     print(note)
 truth = read_truth(home)
 # each by the team whose list held it, a flag a later list closed as herzien (its month revised) among them
-episodes = review.episodes(data.evidence, data.areas, data.sent, data.revised)
+# an episode still listed where its source stopped delivering is neither resolved nor open: its run period says so
+episodes = review.episodes(data.evidence, data.areas, data.sent, data.revised, data.run["run_period"])
 teams = data.wijkteams["wijkteam"].tolist()
 print(f"Run {data.run['run_id']}: {len(episodes)} episodes in de geschiedenis, {len(data.flags)} op de lijsten van nu")
 
@@ -54,13 +55,18 @@ display(HTML(charts.to_svg(charts.new_flags_chart(over_time, teams))))
 #
 # Per wijkteam en domein: aantal episodes, opgelost, nog open, en de mediane en langste duur in weken. Een
 # signalering die een latere lijst als `herzien` sloot (de bron heeft de cijfers van haar maand bijgesteld) telt
-# mee als episode, niet als opgelost of open maar in een kolom herzien (alleen als die er zijn).
+# mee als episode, niet als opgelost of open maar in een kolom herzien (alleen als die er zijn). Zo ook een
+# signalering die nog op de lijst stond toen de bron ophield met leveren: niet opgelost en niet meer op de lijsten van
+# nu, maar in een kolom niet beoordeeld (daarna geen cijfers, dus niet te zeggen).
 
 # %%
 display(HTML(table(review.in_dutch(review.time_to_resolution(episodes)),
                    {"domain": "domein", "episodes": "episodes", "resolved": "opgelost", "revised": "herzien",
-                    "open": "open",
+                    "unjudged": "niet beoordeeld", "open": "open",
                     "median_weeks": "mediaan (weken)", "max_weeks": "langste (weken)"})))
+stopped = review.unjudged_sentence(episodes)
+if stopped:
+    display(Markdown(stopped))
 
 # %% [markdown]
 # ## Terugkoppeling van de wijkteams

@@ -67,6 +67,18 @@ def recent_months(run_start: pd.Timestamp, period: str = "week") -> tuple[pd.Tim
     return latest - pd.DateOffset(months=RECENT_MONTHS - 1), latest
 
 
+def current_from(run_period: str) -> dict[str, pd.Timestamp]:
+    """Per period type the first period start that is one of the run's own (``run_period``, its label), as
+    :func:`current_cells` picks them: the run's week (a monthly run: any week ending in its month) and the earliest
+    month of :func:`recent_months`. A period starting before it is history to that run."""
+    from models.calendar import parse_period_label
+
+    kind, run_start = parse_period_label(run_period)
+    run_start = pd.Timestamp(run_start)
+    return {"week": run_start - pd.Timedelta(days=6) if kind == "month" else run_start,
+            "month": recent_months(run_start, kind)[0]}
+
+
 def current_cells(frame: pd.DataFrame, run_start: pd.Timestamp, period: str = "week",
                   listed_before: pd.DataFrame | None = None) -> pd.DataFrame:
     """The run's period of every period type: its week, and the latest month complete by the week's end

@@ -219,12 +219,13 @@ def write_jaarplan(home: Home, year: int, team: str) -> Path:
     # a team renamed or merged since: what its lists held and its answers are the plan of the team of its buurten
     sent, revised, answers, flags = (jaarplan.teams_of_today(f, data.areas)
                                      for f in (data.sent, data.revised, data.feedback, data.flags))
-    flags_year = jaarplan.year_flags(data.evidence, data.areas, answers, team, year, sent, revised, data.catalogue)
+    flags_year = jaarplan.year_flags(data.evidence, data.areas, answers, team, year, sent, revised, data.catalogue,
+                                     data.run["run_period"])
     own = flags[flags["wijkteam"] == team]
     explanations = dict(zip(zip(own["area_code"], own["domain"]), own["explanation"]))
     html = jaarplan.jaarplan_page(team, teams[team], year, dev, monthly, flags_year, explanations,
                                   not data.feedback.empty, _stamp(),
-                                  jaarplan.scored([data.scores, data.evidence]))
+                                  jaarplan.scored([data.scores, data.evidence], data.run["run_period"]))
     folder = home.reports / "jaarplan" / str(int(year))
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{safe_filename(team)}.html"

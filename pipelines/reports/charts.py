@@ -71,7 +71,8 @@ def observed_vs_expected_chart(oe: pd.DataFrame, year: int):
 
 
 def year_to_date_chart(ytd: pd.DataFrame, end_label: str):
-    """Per domain: the year-to-date rate per 1,000 inhabitants by year, town and dorpen apart; a year holding a
+    """Per domain: the year-to-date rate per 1,000 inhabitants by year, town and dorpen apart, titled with the day
+    it is compared up to (``until`` of :func:`trends.year_to_date`, else ``end_label``); a year holding a
     provisional figure (``provisional``) an open dot reached by a dashed line, with the Dutch note under the chart."""
     domains = _domains(ytd)
     fig, axes = plt.subplots(1, len(domains), figsize=(11, 3.2), squeeze=False)
@@ -91,7 +92,9 @@ def year_to_date_chart(ytd: pd.DataFrame, end_label: str):
                 ax.plot(g["year"].iloc[i], g["rate"].iloc[i], marker="o", markerfacecolor="white",
                         markeredgecolor=colour, color=colour, ls="none")
                 provisional = True
-        ax.set_title(f"{label} per 1.000 inwoners (t/m {end_label})")
+        until = part["until"].dropna().max() if "until" in part else None
+        shown = end_label if until is None or pd.isna(until) else pd.Timestamp(until).strftime("%d-%m")
+        ax.set_title(f"{label} per 1.000 inwoners (t/m {shown})")
         ax.set_xticks(sorted(part["year"].unique()))
         ax.set_ylim(bottom=0)
     axes[0].legend(frameon=False)

@@ -6,7 +6,7 @@ the team's lists held), so nothing of another team's buurten can reach the page.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -21,6 +21,10 @@ from pipelines.reports.trends import buurt_table, observed_vs_expected, period_y
 from pipelines.safe_output import escape_html as esc
 
 MONTHS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+
+
+#: The state of a flag still listed when its source stopped delivering (:func:`review.unjudged_after`)
+UNJUDGED = "niet beoordeeld"
 
 
 def teams_of_today(frame: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
@@ -92,9 +96,22 @@ class Scored:
     first: dict[str, pd.Timestamp]
     last: dict[str, pd.Timestamp]
     years: set[int]
+    #: per period type its last period scored where that is before the run's own (:func:`stopped_before`)
+    stopped: dict[str, pd.Timestamp] = field(default_factory=dict)
 
 
-def scored(frames: list[pd.DataFrame]) -> Scored:
+def stopped_before(last: dict[str, pd.Timestamp], run_period: str | None) -> dict[str, pd.Timestamp]:
+    """The period types of ``last`` (the last period scored of each) whose scores stop before the run's own periods
+    (its week, the earliest month its lists show, as :func:`review.unjudged_after`): a source stopped delivering."""
+    from pipelines.flag import current_from
+
+    if run_period is None:
+        return {}
+    current = current_from(run_period)
+    return {k: end for k, end in last.items() if k in current and end < current[k]}
+
+
+def scored(frames: list[pd.DataFrame], run_period: str | None = None) -> Scored:
     first: dict[str, pd.Timestamp] = {}
     last: dict[str, pd.Timestamp] = {}
     years: set[int] | None = None
@@ -105,14 +122,29 @@ def scored(frames: list[pd.DataFrame]) -> Scored:
             last[kind] = min(starts.max(), last.get(kind, starts.max()))
         got = set(period_year(pd.to_datetime(frame["period_start"]), frame["period"]).tolist()) if len(frame) else set()
         years = got if years is None else years & got
-    return Scored(first, last, years or set())
+    return Scored(first, last, years or set(), stopped_before(last, run_period))
 
 
 def _coverage(covered: Scored | None, year: int) -> tuple[str, bool]:
     """A Dutch sentence on the part of ``year`` the run's scores cover ('' when all of it or up to the run), and
-    whether they cover none of it (scores that end before the year begins, or none in it)."""
+    whether they cover none of it (scores that end before the year begins, or none in it); where a period type's
+    scores stop in ``year`` before the run's period (a source stopped delivering), a sentence on that too."""
     if covered is None:
         return "", False
+    text, unscored = _covered_part(covered, year)
+    stops = [f"de {'weeksignalen' if kind == 'week' else 'maandsignalen'} na {period_text(end, kind)}"
+             for kind, end in sorted(covered.stopped.items(), reverse=True)
+             if year_bounds(year, kind)[0] <= end <= year_bounds(year, kind)[1]]
+    if stops and not unscored:
+        text = " ".join(filter(None, [text, (
+            f"Let op: de laatste run heeft {' en '.join(stops)} niet meer gescoord: daarna zijn geen cijfers "
+            "geleverd. Verwacht, verhouding, de grafieken en de signaleringen lopen daarom tot daar; een signalering "
+            "die toen nog op de lijst stond is niet meer beoordeeld.")]))
+    return text, unscored
+
+
+def _covered_part(covered: Scored, year: int) -> tuple[str, bool]:
+    """:func:`_coverage` without the stopped scores."""
     first, last, years = covered.first, covered.last, covered.years
     ended = {kind: end for kind, end in last.items() if end < year_bounds(year, kind)[0]}
     if first and set(ended) >= set(first):
@@ -159,7 +191,7 @@ def monthly_development(scores: pd.DataFrame, areas: pd.DataFrame, catalogue: pd
 
 def year_flags(evidence: pd.DataFrame, areas: pd.DataFrame, feedback: pd.DataFrame, team: str, year: int,
                sent: pd.DataFrame | None = None, revised: pd.DataFrame | None = None,
-               catalogue: pd.DataFrame | None = None) -> pd.DataFrame:
+               catalogue: pd.DataFrame | None = None, run_period: str | None = None) -> pd.DataFrame:
     """The team's episodes active in ``year`` with the team's answer on the episode's latest answered flag (empty
     when none), and whether it ``runs_on`` from an earlier year.
 
@@ -179,11 +211,12 @@ def year_flags(evidence: pd.DataFrame, areas: pd.DataFrame, feedback: pd.DataFra
     sources of the signals it was sent for, by ``catalogue``), so that the page says so (red team 12a F2).
 
     Columns: ``area_code, name, domain, period, since, last_listed, resolved, level, weeks_to_resolved, revised,
-    revised_signals, revised_by, feedback, state, from_year, runs_on`` (``state``: ``opgelost``, ``open`` or
-    ``herzien``; ``from_year``: the year the episode began; ``runs_on``: it began before ``year``). The episodes of
+    revised_signals, revised_by, unjudged_after, feedback, state, from_year, runs_on`` (``state``: ``opgelost``,
+    ``open``, ``herzien`` or ``niet beoordeeld``: still listed when its source stopped delivering before the run's
+    period ``run_period``, :func:`review.unjudged_after`; ``from_year``: the year the episode began; ``runs_on``: it began before ``year``). The episodes of
     the year come first, those running on after.
     """
-    ep = episodes(evidence, areas, sent, revised)
+    ep = episodes(evidence, areas, sent, revised, run_period)
     ep = ep[ep["wijkteam"] == team]
     # a week in its ISO year, as every report counts it (29-12-2025 begins 2026-W01), a month in its calendar year
     bounds = ep["period"].map(lambda kind: year_bounds(year, kind))
@@ -214,7 +247,8 @@ def year_flags(evidence: pd.DataFrame, areas: pd.DataFrame, feedback: pd.DataFra
             mine = mine[dated.isna() | within]
             if len(mine):
                 ep.at[i, "feedback"] = str(mine.sort_values("period_start", kind="stable").iloc[-1]["feedback"])
-    ep["state"] = ep["resolved"].notna().map({True: "opgelost", False: "open"}).where(ep["revised"].isna(), "herzien")
+    ep["state"] = (ep["resolved"].notna().map({True: "opgelost", False: "open"}).where(ep["revised"].isna(), "herzien")
+                   .where(ep["unjudged_after"].isna(), UNJUDGED))
     ep["revised_by"] = ep["revised_signals"].map(lambda signals: _sources_of(signals, catalogue))
     ep["from_year"] = period_year(ep["since"], ep["period"]).to_numpy() if len(ep) else pd.Series(dtype="int64")
     ep["runs_on"] = ep["from_year"] < year
@@ -230,10 +264,13 @@ def _sources_of(signals: str, catalogue: pd.DataFrame | None) -> str:
 
 
 def _state(flag) -> str:
-    """The Stand of a flag: ``open``, ``opgelost (date)`` or, for a flag closed as ``herzien``, which month's counts
-    who revised ("herzien: cijfers van oktober 2026 door de politie bijgesteld")."""
+    """The Stand of a flag: ``open``, ``opgelost (date)``, for a flag closed as ``herzien`` which month's counts
+    who revised ("herzien: cijfers van oktober 2026 door de politie bijgesteld"), for one whose scores stopped
+    after it was listed since when ("niet meer beoordeeld: geen cijfers na 2026-W22")."""
     if flag.state == "opgelost":
         return f"opgelost ({_date(flag.resolved)})"
+    if flag.state == UNJUDGED:
+        return f"niet meer beoordeeld: geen cijfers na {period_text(flag.unjudged_after, flag.period)}"
     if flag.state == "herzien":
         from pipelines.explain import SOURCE_WHO
 
@@ -296,9 +333,12 @@ def jaarplan_page(team: str, team_name: str, year: int, dev: pd.DataFrame, month
     # an episode counts, with its answer, in the year it began only: added up, the year plans count it once
     own, earlier = flags_year[~runs_on], flags_year[runs_on]
     n_open = int((own["state"] == "open").sum())
-    # a flag closed as herzien was sent and counts as a flag of its year, neither resolved nor open
+    # a flag closed as herzien was sent and counts as a flag of its year, neither resolved nor open; so does one
+    # still listed when its source stopped delivering (not known whether it ended)
     n_revised = int((own["state"] == "herzien").sum())
-    revised = f", {n_revised} herzien (cijfers later door de bron bijgesteld)" if n_revised else ""
+    n_unjudged = int((own["state"] == UNJUDGED).sum())
+    revised = (f", {n_revised} herzien (cijfers later door de bron bijgesteld)" if n_revised else "") + (
+        f", {n_unjudged} niet meer beoordeeld (daarna geen cijfers geleverd)" if n_unjudged else "")
     n_fb = int((own["feedback"] != "").sum())
     recognised = int(own["feedback"].isin(RECOGNISED).sum())
     # per signalering its latest answer: the unit of `wijkradar feedback` and the Toelichting (feedback.judgements),
@@ -312,7 +352,7 @@ def jaarplan_page(team: str, team_name: str, year: int, dev: pd.DataFrame, month
     summary = ((f"<p>De signaleringen van {year} zijn niet bekend: de run heeft dat jaar niet gescoord." if unscored and
                 own.empty else
                 f"<p>{counted(len(own), 'signalering', 'signaleringen')} in {year}: "
-                f"{len(own) - n_open - n_revised} opgelost, {n_open} nog open{revised}.")
+                f"{len(own) - n_open - n_revised - n_unjudged} opgelost, {n_open} nog open{revised}.")
                + (f" Terugkoppeling gegeven op {n_fb}; daarvan {recognised} herkend en {n_false} 'geen probleem'."
                   if has_feedback else
                   " Er is nog geen terugkoppeling vastgelegd (kolom Terugkoppeling in de lijsten).") + running_on + "</p>"
@@ -353,10 +393,12 @@ def jaarplan_page(team: str, team_name: str, year: int, dev: pd.DataFrame, month
     fl_table = ("<table><thead><tr><th>Buurt</th><th>Domein</th><th>Niveau</th><th>Sinds</th><th>Stand</th>"
                 f"<th>Terugkoppeling</th></tr></thead><tbody>{fl_rows}</tbody></table>" if fl_rows else
                 f"<p>Geen signaleringen in {year}{' (niet bekend: de run heeft dat jaar niet gescoord)' if unscored else ''}.</p>")
-    still = flags_year[flags_year["state"] == "open"]
+    # a flag whose scores stopped is open to the team all the same: nothing says it ended, and it was not answered
+    still = flags_year[flags_year["state"].isin(["open", UNJUDGED])]
     open_items = "".join(
         f"<li><b>{esc(f.name)}, {esc(DOMAIN_NL.get(f.domain, f.domain))}</b> (sinds {_date(f.since)}{_runs_on(f, year)}"
-        f"{', terugkoppeling: ' + esc(f.feedback) if f.feedback else ', nog geen terugkoppeling'})"
+        f"{', terugkoppeling: ' + esc(f.feedback) if f.feedback else ', nog geen terugkoppeling'}"
+        f"{'; ' + esc(_state(f)) if f.state == UNJUDGED else ''})"
         + (f"<br><span class='small'>{esc(explanations[(f.area_code, f.domain)])}</span>"
            if (f.area_code, f.domain) in explanations else "") + "</li>"
         for f in still.itertuples(index=False))

@@ -21,7 +21,7 @@ LISTED = ("nieuw", "aanhoudend", "verergerend")
 EPISODE_COLUMNS = {"area_code": "str", "name": "str", "wijkteam": "str", "kind": "str", "domain": "str",
                    "period": "str", "since": "datetime64[us]", "last_listed": "datetime64[us]",
                    "resolved": "datetime64[us]", "level": "str", "peak": "float64", "weeks_to_resolved": "float64",
-                   "revised": "datetime64[us]", "revised_signals": "str"}
+                   "revised": "datetime64[us]", "revised_signals": "str", "unjudged_after": "datetime64[us]"}
 #: Feedback values (``meta.flag_feedback.value``; also the older drop-down of the lists) that say the team
 #: recognised the signal, or that there was nothing; 'meer info nodig' gives no verdict.
 RECOGNISED = ("opgepakt", "naar jaarplan", "al bekend", "herkend, actie nodig", "herkend, al bekend")
@@ -30,9 +30,13 @@ FEEDBACK_HEADERS = {"wijkteam": "wijkteam", "n": "beantwoorde signaleringen"}
 
 
 def episodes(evidence: pd.DataFrame, areas: pd.DataFrame, sent: pd.DataFrame | None = None,
-             revised: pd.DataFrame | None = None) -> pd.DataFrame:
+             revised: pd.DataFrame | None = None, run_period: str | None = None) -> pd.DataFrame:
     """One row per episode and team: ``area_code, name, wijkteam, kind, domain, period, since, last_listed,
-    resolved, level, peak, weeks_to_resolved, revised, revised_signals`` (``resolved`` NaT while it is still open).
+    resolved, level, peak, weeks_to_resolved, revised, revised_signals, unjudged_after`` (``resolved`` NaT while it
+    is still open).
+
+    ``unjudged_after`` (with ``run_period``, the run's label): for an episode that did not end yet is not on the run's
+    lists (its scores stopped while it was listed: :func:`unjudged_after`), its last listed period; NaT otherwise.
 
     The team is the one whose list held the episode (``sent``: ``ReportData.sent``), so moving a buurt to another
     team in buurt_indeling.csv does not hand its history over; an episode on the lists of two teams (moved while
@@ -57,7 +61,43 @@ def episodes(evidence: pd.DataFrame, areas: pd.DataFrame, sent: pd.DataFrame | N
         out = pd.concat([out, gone], ignore_index=True) if len(out) else gone
     if out.empty:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in EPISODE_COLUMNS.items()})
+    out["unjudged_after"] = unjudged_after(out, run_period)
     return out[cols].sort_values(["wijkteam", "since", "area_code", "domain"]).reset_index(drop=True)
+
+
+def unjudged_after(episodes_: pd.DataFrame, run_period: str | None) -> pd.Series:
+    """Per episode (rows of :func:`episodes`) its last listed period where it was neither resolved nor revised and
+    that period is not one of the run's own (:func:`pipelines.flag.current_cells`: the run's week, a recent month):
+    its scores stopped while it was listed (a source that stopped delivering half-way the year, a gap the lifecycle
+    ends episodes at), so it did not end, nor is it on the lists of the run; NaT otherwise, and for every episode
+    without the run (``run_period`` None)."""
+    from pipelines.flag import current_from
+
+    out = pd.Series(pd.NaT, index=episodes_.index, dtype="datetime64[us]")
+    if run_period is None or episodes_.empty:
+        return out
+    current = current_from(run_period)
+    last = episodes_["last_listed"].astype("datetime64[us]")
+    before_run = last < episodes_["period"].map(current).astype("datetime64[us]")
+    stopped = episodes_["resolved"].isna() & episodes_["revised"].isna() & before_run
+    return out.where(~stopped, last)
+
+
+def unjudged_sentence(episodes_: pd.DataFrame) -> str:
+    """The Dutch sentence under the review's table on the episodes :func:`unjudged_after` marks ('' when none): how
+    many, per domain where its scores stopped, and what to do."""
+    from pipelines.wording import counted, period_text
+
+    stopped = episodes_[episodes_["unjudged_after"].notna()] if "unjudged_after" in episodes_ else episodes_.iloc[0:0]
+    if stopped.empty:
+        return ""
+    where = stopped.drop_duplicates(["domain", "period", "unjudged_after"]).sort_values(["domain", "unjudged_after"])
+    parts = [f"{DOMAIN_NL.get(r.domain, r.domain)} na {period_text(r.unjudged_after, r.period)}"
+             for r in where.itertuples(index=False)]
+    verb = "stond" if len(stopped) == 1 else "stonden"
+    return (f"{counted(len(stopped), 'signalering', 'signaleringen')} {verb} nog op de lijst toen de scores van hun "
+            f"domein ophielden ({', '.join(parts)}): daarna zijn geen cijfers geleverd, dus is niet te zeggen of ze "
+            "voorbij zijn. Lever de ontbrekende weken of maanden (wijkradar ingest) en run opnieuw.")
 
 
 def _held_episodes(ev: pd.DataFrame, areas: pd.DataFrame, sent: pd.DataFrame | None) -> pd.DataFrame:
@@ -155,15 +195,20 @@ def new_flags_over_time(episodes_: pd.DataFrame, freq: str = "MS") -> pd.DataFra
 def time_to_resolution(episodes_: pd.DataFrame, by: tuple[str, ...] = ("wijkteam", "domain")) -> pd.DataFrame:
     """Per group: episodes, how many are resolved, the median and maximum weeks from ``nieuw`` to
     ``opgelost``, and how many are still open; where some were closed as ``herzien`` (their month revised by its
-    source, :func:`episodes`) also ``revised``, neither resolved nor open."""
+    source, :func:`episodes`) also ``revised``, and where some were still listed when their scoring stopped
+    (``unjudged_after``: no counts since) also ``unjudged``: neither resolved nor open."""
     if episodes_.empty:
         return pd.DataFrame(columns=[*by, "episodes", "resolved", "open", "median_weeks", "max_weeks"])
-    revised = episodes_["revised"].notna() if "revised" in episodes_ else pd.Series(False, index=episodes_.index)
-    g = episodes_.assign(_revised=revised).groupby(list(by))
+    none = pd.Series(False, index=episodes_.index)
+    revised = episodes_["revised"].notna() if "revised" in episodes_ else none
+    unjudged = episodes_["unjudged_after"].notna() if "unjudged_after" in episodes_ else none
+    g = episodes_.assign(_revised=revised, _unjudged=unjudged).groupby(list(by))
     out = g.agg(episodes=("since", "size"), resolved=("resolved", "count"), revised=("_revised", "sum"),
-                median_weeks=("weeks_to_resolved", "median"), max_weeks=("weeks_to_resolved", "max")).reset_index()
-    out["open"] = out["episodes"] - out["resolved"] - out["revised"]
-    shown = ["revised"] if revised.any() else []       # the column only where a source revised a flag
+                unjudged=("_unjudged", "sum"), median_weeks=("weeks_to_resolved", "median"),
+                max_weeks=("weeks_to_resolved", "max")).reset_index()
+    out["open"] = out["episodes"] - out["resolved"] - out["revised"] - out["unjudged"]
+    # the columns only where a source revised a flag, or stopped delivering under one
+    shown = [c for c, any_ in (("revised", revised.any()), ("unjudged", unjudged.any())) if any_]
     return out[[*by, "episodes", "resolved", *shown, "open", "median_weeks", "max_weeks"]]
 
 
@@ -220,14 +265,20 @@ def judge_by_truth(episodes_: pd.DataFrame, truth: pd.DataFrame, catalogue: pd.D
 
 
 def precision_per_signal(judged: pd.DataFrame, signals: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
-    """Per signal: judged episodes it was behind, how many were right, and the precision (right / judged)."""
-    cols = ["signal", "label_nl", "domain", "judged", "correct", "precision"]
+    """Per signal: judged episodes it was behind, how many were right, and the precision (right / judged), with the
+    minimum of the answers' precision (:data:`pipelines.feedback.MIN_ANSWERS`): below it no precision but ``remark``
+    "nog te weinig antwoorden", as the page and the lists say."""
+    from pipelines.feedback import MIN_ANSWERS, TOO_FEW
+
+    cols = ["signal", "label_nl", "domain", "judged", "correct", "precision", "remark"]
     if judged.empty or signals.empty:
         return pd.DataFrame(columns=cols)
     keys = ["area_code", "domain", "period", "since"]
     m = judged[[*keys, "correct"]].merge(signals, on=keys).drop_duplicates([*keys, "signal"])
     out = m.groupby("signal", as_index=False).agg(judged=("correct", "size"), correct=("correct", "sum"))
-    out["precision"] = out["correct"] / out["judged"]
+    enough = out["judged"] >= MIN_ANSWERS
+    out["precision"] = (out["correct"] / out["judged"]).where(enough)
+    out["remark"] = np.where(enough, "", TOO_FEW)
     out = out.merge(catalogue[["signal", "label_nl", "domain"]], on="signal")
     return out[cols].sort_values(["domain", "signal"]).reset_index(drop=True)
 

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from pipelines.reference import DOMAIN_NL
-from pipelines.wording import wijk_with_gemeente
+from pipelines.wording import period_text, wijk_with_gemeente
 
 DOMAINS = ["physical", "social", "safety"]
 AREA_KEYS = ("area_code", "wijk_code", "wijk", "gemeente_code", "kind", "wijkteam")
@@ -423,15 +423,12 @@ def year_to_date(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFr
     0 where it has none (the warehouse stores no zero counts; leaving those years out would raise the earlier years'
     mean).
     Columns: ``*by, year, count, population, rate, left_out``, ``provisional`` (the domain's part of the year
-    counts a provisional figure of its source, the police's latest months; per year when ``by`` has no domain).
+    counts a provisional figure of its source, the police's latest months; per year when ``by`` has no domain) and,
+    with a domain in ``by``, ``until``: the last day of ``year`` its domain is compared up to (the end of its last
+    period delivered, :func:`delivered_until`).
     """
-    c = _annotate(counts, areas, catalogue)
     year = end.year if year is None else year
-    c = c[(c["year"] <= year).to_numpy()].assign(source=lambda f: f["signal"].map(signal_sources(catalogue)))
-    # a period type none of whose periods of the year has ended (a month in the first weeks of January) has an
-    # empty part in every year: left out, not compared as 0 against 0 over years its source never covered
-    c = c[~c["period"].isin(_not_ended(c["period"], end, year))]
-    c, notes = comparable_part(c, end, year)
+    c, notes = _compared(counts, areas, catalogue, end, year)
     part = _delivered_part(c[in_year_to_date(c["period_start"], c["period"], end, year)], year)
     weeks = _weeks_to_date(end, year)          # 53 once a 53-week year is over: per 52 weeks, as the open pages
     if weeks > 52:
@@ -439,6 +436,9 @@ def year_to_date(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFr
         part = part.assign(count=part["count"].where(~long, part["count"] * 52 / 53))
     out = _zero_filled(part.groupby([*by, "year"], as_index=False)["count"].sum(), c, by)
     out["provisional"] = provisional_years(out, part, by)
+    if "domain" in by:              # the last day compared: before ``end`` where a source stopped or is late
+        this = part[part["year"] == year]
+        out["until"] = out["domain"].map(period_end(this["period_start"], this["period"]).groupby(this["domain"]).max())
     keys = [b for b in by if b in AREA_KEYS]
     buurten = buurt_table(areas)
     left = uncovered_wijken(c, buurten)
@@ -457,6 +457,40 @@ def year_to_date(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFr
     else:
         out["left_out"] = "; ".join(f"{domain_label(d)}: {n}" for d, n in sorted(notes.items()) if n)
     return out
+
+
+def _compared(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFrame, end: pd.Timestamp,
+              year: int) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The annotated counts :func:`year_to_date` compares (up to ``year``, the sources of :func:`comparable_part`)
+    and its notes on the sources left out."""
+    c = _annotate(counts, areas, catalogue)
+    c = c[(c["year"] <= year).to_numpy()].assign(source=lambda f: f["signal"].map(signal_sources(catalogue)))
+    # a period type none of whose periods of the year has ended (a month in the first weeks of January) has an
+    # empty part in every year: left out, not compared as 0 against 0 over years its source never covered
+    c = c[~c["period"].isin(_not_ended(c["period"], end, year))]
+    return comparable_part(c, end, year)
+
+
+def delivered_until(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFrame, end: pd.Timestamp,
+                    year: int) -> str:
+    """The Dutch sentence on the domains :func:`year_to_date` compares up to an earlier period than ``end`` ('' when
+    none): their sources delivered ``year`` only so far (stopped, or a month not in yet), so every year is compared
+    up to the last period delivered (:func:`_delivered_part`), not up to the header's day."""
+    c, _ = _compared(counts, areas, catalogue, end, year)
+    part = c[in_year_to_date(c["period_start"], c["period"], end, year)]
+    this = part[part["year"] == year]
+    if this.empty:
+        return ""
+    last = this.assign(period_start=pd.to_datetime(this["period_start"])).groupby(["domain", "period"])["period_start"].max()
+    parts = []
+    for (domain, kind), until in sorted(last.items()):
+        ended = _year_periods(year, kind, end, year)
+        if len(ended) and until < ended.max():
+            parts.append(f"{domain_label(domain)} tot en met {period_text(until, kind)}")
+    if not parts:
+        return ""
+    return (f"Van {year} zijn nog niet alle cijfers geleverd: {', '.join(parts)}. Elk jaar is daarom tot en met "
+            "die periode vergeleken, niet tot de datum hierboven.")
 
 
 def _not_ended(period: pd.Series, end: pd.Timestamp, year: int) -> set[str]:
