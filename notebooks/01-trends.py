@@ -57,7 +57,8 @@ display(HTML(table(trends.ratio_table(oe, year), {"kind": "soort", "wijk": "wijk
 # ## Dit jaar tegen eerdere jaren
 #
 # Aantallen per 1.000 inwoners in hetzelfde deel van elk jaar (tot en met dezelfde dag), stad en dorpen apart;
-# daaronder per wijk dit jaar tegen het gemiddelde van de eerdere jaren.
+# daaronder per wijk het aantal van dit jaar tegen het gemiddelde aantal van de eerdere jaren (zelfde deel van het
+# jaar), met het verschil in procenten.
 
 # %%
 waiting = trends.not_yet_compared(data.counts, data.catalogue, end, year)

@@ -98,6 +98,8 @@ class Scored:
     years: set[int]
     #: per period type its last period scored where that is before the run's own (:func:`stopped_before`)
     stopped: dict[str, pd.Timestamp] = field(default_factory=dict)
+    #: per period type the first period the warehouse's counts hold (where the history begins)
+    counts_from: dict[str, pd.Timestamp] = field(default_factory=dict)
 
 
 def stopped_before(last: dict[str, pd.Timestamp], run_period: str | None) -> dict[str, pd.Timestamp]:
@@ -111,7 +113,9 @@ def stopped_before(last: dict[str, pd.Timestamp], run_period: str | None) -> dic
     return {k: end for k, end in last.items() if k in current and end < current[k]}
 
 
-def scored(frames: list[pd.DataFrame], run_period: str | None = None) -> Scored:
+def scored(frames: list[pd.DataFrame], run_period: str | None = None, counts: pd.DataFrame | None = None) -> Scored:
+    """:class:`Scored` of ``frames`` (the run's scores and evidence); with the run's label ``run_period`` where a
+    period type's scores stopped before it, with ``counts`` (the warehouse's) where the history begins."""
     first: dict[str, pd.Timestamp] = {}
     last: dict[str, pd.Timestamp] = {}
     years: set[int] | None = None
@@ -122,7 +126,9 @@ def scored(frames: list[pd.DataFrame], run_period: str | None = None) -> Scored:
             last[kind] = min(starts.max(), last.get(kind, starts.max()))
         got = set(period_year(pd.to_datetime(frame["period_start"]), frame["period"]).tolist()) if len(frame) else set()
         years = got if years is None else years & got
-    return Scored(first, last, years or set(), stopped_before(last, run_period))
+    began = ({} if counts is None or counts.empty else
+             pd.to_datetime(counts["period_start"]).groupby(counts["period"]).min().to_dict())
+    return Scored(first, last, years or set(), stopped_before(last, run_period), began)
 
 
 def _coverage(covered: Scored | None, year: int) -> tuple[str, bool]:
@@ -143,6 +149,18 @@ def _coverage(covered: Scored | None, year: int) -> tuple[str, bool]:
     return text, unscored
 
 
+def _whole_year(covered: Scored, year: int) -> str:
+    """'de kolom Waargenomen telt het hele jaar', or where the counts begin in ``year`` (``covered.counts_from``:
+    the warehouse's first delivered period of each type) from when it counts."""
+    late = {kind: start for kind, start in covered.counts_from.items() if start > year_bounds(year, kind)[0]
+            and start <= year_bounds(year, kind)[1]}
+    if not late:
+        return "de kolom Waargenomen telt het hele jaar"
+    return ("de kolom Waargenomen telt het jaar vanaf het begin van de geleverde cijfers ("
+            + " en ".join(f"{'weken' if kind == 'week' else 'maanden'} vanaf {period_text(start, kind)}"
+                          for kind, start in sorted(late.items(), reverse=True)) + ")")
+
+
 def _covered_part(covered: Scored, year: int) -> tuple[str, bool]:
     """:func:`_coverage` without the stopped scores."""
     first, last, years = covered.first, covered.last, covered.years
@@ -150,8 +168,7 @@ def _covered_part(covered: Scored, year: int) -> tuple[str, bool]:
     if first and set(ended) >= set(first):
         return (f"Let op: de scores van de laatste run lopen tot en met "
                 f"{' en '.join(period_text(end, kind) for kind, end in sorted(ended.items(), reverse=True))}. "
-                f"Voor {year} zijn er daarom geen verwachtingen en signaleringen; de kolom Waargenomen telt het hele "
-                "jaar."), True
+                f"Voor {year} zijn er daarom geen verwachtingen en signaleringen; {_whole_year(covered, year)}."), True
     late = {kind: start for kind, start in first.items() if start > year_bounds(year, kind)[0]}
     parts = []
     for kind, start in sorted(late.items(), reverse=True):            # weeks first
@@ -160,17 +177,17 @@ def _covered_part(covered: Scored, year: int) -> tuple[str, bool]:
                      if start > year_bounds(year, kind)[1] else f"de {noun} pas vanaf {period_text(start, kind)}")
     if not parts and first and year not in years:
         return (f"Let op: de run heeft geen enkele periode van {year} gescoord: van dat jaar zijn geen cijfers "
-                f"geleverd. Voor {year} zijn er daarom geen verwachtingen en signaleringen; de kolom Waargenomen telt "
-                "het hele jaar."), True
+                f"geleverd. Voor {year} zijn er daarom geen verwachtingen en signaleringen; "
+                f"{_whole_year(covered, year)}."), True
     if not parts:
         return "", False
     intro = (f"Let op: van {year} dekken de scores van de laatste run (die alleen de laatste weken en maanden "
              f"berekent) {' en '.join(parts)}.")
     if all(start > year_bounds(year, kind)[1] for kind, start in first.items()):
-        return (f"{intro} Voor {year} zijn er daarom geen verwachtingen en signaleringen; de kolom Waargenomen telt "
-                "het hele jaar."), True
+        return (f"{intro} Voor {year} zijn er daarom geen verwachtingen en signaleringen; "
+                f"{_whole_year(covered, year)}."), True
     return (f"{intro} Verwacht, verhouding, de grafieken en de signaleringen gaan daarom alleen over dat deel van "
-            f"{year}; de kolom Waargenomen telt het hele jaar."), False
+            f"{year}; {_whole_year(covered, year)}."), False
 
 
 def monthly_development(scores: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFrame, team: str,

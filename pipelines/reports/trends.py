@@ -719,6 +719,7 @@ def change_table(change: pd.DataFrame, year: int) -> pd.DataFrame:
             out["this_year"] = _marked(out["this_year"], unsure)
     out = out.sort_values(["kind", "wijk", "wijk_code", "domain"],
                           key=lambda s: s.map(_KIND_ORDER) if s.name == "kind" else s).drop(columns="wijk_code")
-    return out.rename(columns={"kind": "soort", "domain": "domein", "this_year": str(year),
-                               "earlier_mean": "eerdere jaren (gem.)", "earlier_years": "jaren",
+    # counts, not the rates per 1,000 inhabitants of the chart above it: the headers say so
+    return out.rename(columns={"kind": "soort", "domain": "domein", "this_year": f"aantal {year}",
+                               "earlier_mean": "aantal eerdere jaren (gem.)", "earlier_years": "jaren",
                                "change": "verschil", "left_out": "niet meegeteld"}).reset_index(drop=True)

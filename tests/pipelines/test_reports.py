@@ -539,7 +539,7 @@ def test_wijken_of_several_municipalities_that_share_a_name_stay_apart():
         "WK008800": 1000, "WK009600": 1000, "WK027700": 1500}
     table = trends.change_table(trends.this_year_vs_earlier(ytd, 2025), 2025)
     assert table["wijk"].tolist() == ["Wijk 00 Rozendaal", "Wijk 00 Schiermonnikoog", "Wijk 00 Vlieland"]
-    assert table["2025"].tolist() == [156, 52, 104]
+    assert table["aantal 2025"].tolist() == [156, 52, 104]
 
 
 def test_open_pages_of_an_earlier_call_under_other_names_are_removed_and_other_files_stay(tmp_path):

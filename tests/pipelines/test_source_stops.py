@@ -137,3 +137,15 @@ def test_a_run_after_meldingen_stopped_in_may_reports_no_flag_open_that_is_not_o
     plans = [write_jaarplan(home, 2026, team).read_text(encoding="utf-8") for team in data.wijkteams["wijkteam"]]
     assert any("niet meer beoordeeld: geen cijfers na 2026-W" in page for page in plans)
     assert all("de weeksignalen na 2026-W22 niet meer gescoord" in page for page in plans)
+
+
+def test_a_year_plan_of_the_first_year_says_from_when_its_counts_count():
+    """The demo's history begins on 29-11-2021: the year plan of 2021 said "de kolom Waargenomen telt het hele jaar"
+    over a month of counts (found by a colleague's exploration)."""
+    weeks = pd.DataFrame({"period": "week", "period_start": pd.date_range("2024-11-25", periods=104, freq="W-MON")})
+    counts = pd.DataFrame({"period": ["week", "month"], "period_start": pd.to_datetime(["2021-11-29", "2021-11-01"])})
+    text, unscored = jaarplan._coverage(jaarplan.scored([weeks], "2026-W47", counts), 2021)
+    assert unscored and "telt het hele jaar" not in text
+    assert "vanaf het begin van de geleverde cijfers (weken vanaf 2021-W48 en maanden vanaf november 2021)" in text
+    text, _ = jaarplan._coverage(jaarplan.scored([weeks], "2026-W47", counts), 2022)
+    assert "telt het hele jaar" in text and "geleverde cijfers" not in text
