@@ -67,6 +67,9 @@ if waiting:
 short = trends.delivered_until(data.counts, data.areas, data.catalogue, end, year)   # a source stopped, or is late
 if short:
     print(short)
+gone = trends.not_compared(data.counts, data.areas, data.catalogue, end, year)   # no source to compare every year
+if gone:
+    print(gone)
 ytd_kind = trends.year_to_date(data.counts, data.areas, data.catalogue, end, by=("kind", "domain"), year=year)
 display(HTML(charts.to_svg(charts.year_to_date_chart(ytd_kind, end_label))))
 ytd_wijk = trends.year_to_date(data.counts, data.areas, data.catalogue, end, year=year)

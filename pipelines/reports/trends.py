@@ -493,6 +493,18 @@ def delivered_until(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.Dat
             "die periode vergeleken, niet tot de datum hierboven.")
 
 
+def not_compared(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFrame, end: pd.Timestamp,
+                 year: int) -> str:
+    """The Dutch sentence for the domains :func:`year_to_date` leaves out because none of their sources holds the
+    compared part of every year (:func:`comparable_part`: stopped, late, begun this year, a gap of weeks or months)
+    ('' when none), naming the sources and why: its notes are otherwise shown beside the domain's rows only, and a
+    domain without rows went from the page without a word."""
+    c, notes = _compared(counts, areas, catalogue, end, year)
+    gone = [d for d in DOMAINS if notes.get(d) and d not in set(c["domain"])]
+    return " ".join(f"{domain_label(d)[:1].upper()}{domain_label(d)[1:]} staat hier niet in: {notes[d]} tellen we "
+                    "niet mee, want elk jaar telt dezelfde bronnen." for d in gone)
+
+
 def _not_ended(period: pd.Series, end: pd.Timestamp, year: int) -> set[str]:
     """The period types of ``period`` without any period of ``year`` ended by ``end`` (:func:`in_year_to_date`)."""
     return {kind for kind in pd.Series(period).unique() if not len(_year_periods(year, kind, end, year))}
