@@ -562,7 +562,7 @@ def _month_text(month: int) -> str:
 
 
 def domain_panel(monthly: pd.DataFrame, ranges: pd.DataFrame, buurten: list[str], months: int,
-                 need: int = 1) -> DomainPanel:
+                 need: int = 1, shown_from: int | None = None) -> DomainPanel:
     """A domain's counts per buurt and period of ``months`` months, zero-filled, summed over the sources that have
     the history the model needs, and ending with the last month each of those sources has complete.
 
@@ -570,8 +570,11 @@ def domain_panel(monthly: pd.DataFrame, ranges: pd.DataFrame, buurten: list[str]
     sums began (a month before a source began is unknown, not 0), so a source with too little history is left out
     (until it has it) instead of cutting the domain's history short; sources join oldest first. A source whose counts
     end a whole period or more before the domain's newest is left out as well: its later months are unknown, and
-    waiting for it would predict a period long past. Both are named in ``left_out``. Sources are taken in a fixed
-    order (first month, name), so the same counts give the same panel.
+    waiting for it would predict a period long past. So is one whose counts end before ``shown_from`` (a month as
+    year*12+m-1: the earliest month the run's lists show, :func:`pipelines.flag.current_from`), whatever the domain's
+    other sources: a domain whose only source stopped in July predicted August to October on the lists of late
+    November, its buurten "geen signaal in dit domein" where the lists could not judge the domain. Both are named in
+    ``left_out``. Sources are taken in a fixed order (first month, name), so the same counts give the same panel.
 
     ``monthly``: the domain's rows of ``catalog.domain_month_counts``; ``ranges``: its rows of
     ``catalog.domain_count_ranges``.
@@ -590,7 +593,11 @@ def domain_panel(monthly: pd.DataFrame, ranges: pd.DataFrame, buurten: list[str]
     newest = max(last for _, _, last, _ in spans)
     current = []
     for first, source, last, sums in spans:
-        if last <= newest - months:
+        if shown_from is not None and last < shown_from:
+            left_out[source] = (f"its counts end with {_month_text(last)}, before {_month_text(shown_from)}, the "
+                                "earliest month the run's lists show, so its later months are unknown: deliver them "
+                                "to use it again")
+        elif last <= newest - months:
             left_out[source] = (f"its counts end with {_month_text(last)}, {newest - last} month(s) before the "
                                 f"domain's newest ({_month_text(newest)}), so its later months are unknown: deliver "
                                 "them to use it again")
@@ -605,6 +612,8 @@ def domain_panel(monthly: pd.DataFrame, ranges: pd.DataFrame, buurten: list[str]
                                 f"of {months} months) of each source it sums: it joins once it has them")
             continue
         chosen.append((first, source, last, sums))
+    if not chosen:
+        return DomainPanel(None, 0, 0, left_out)
     lo, hi = max(f for f, *_ in chosen), min(end for _, _, end, _ in chosen)
     n = (hi - lo + 1) // months
     if n < 1:
@@ -663,15 +672,17 @@ MIN_AREAS_FOR_BOOSTING = 200
 
 
 def score_domain(monthly: pd.DataFrame, ranges: pd.DataFrame, buurten: pd.DataFrame, structure: pd.DataFrame,
-                 neighbours: pd.DataFrame, settings: RiskSettings, noun: str) -> tuple[pd.DataFrame | None, dict]:
-    """Train on the domain's own history, forward in time, and predict the next period for every buurt.
+                 neighbours: pd.DataFrame, settings: RiskSettings, noun: str,
+                 shown_from: int | None = None) -> tuple[pd.DataFrame | None, dict]:
+    """Train on the domain's own history, forward in time, and predict the next period for every buurt
+    (``shown_from``: :func:`domain_panel`).
 
     Returns the rows of ``marts.area_risk`` (without ``run_id``, ``domain``) and what the model was, or
     None and why it was skipped.
     """
     codes = buurten["area_code"].tolist()
     need = settings.risk_window + 2
-    built = domain_panel(monthly, ranges, codes, settings.risk_months, need)
+    built = domain_panel(monthly, ranges, codes, settings.risk_months, need, shown_from)
     left_out = {"left_out": built.left_out} if built.left_out else {}
     if built.periods < need:
         return None, {"skipped": f"{built.periods} complete period(s) of {settings.risk_months} months; the model "
@@ -715,6 +726,7 @@ def risk_step(con, ref, run) -> RiskResult:
     import time
 
     from pipelines import catalog
+    from pipelines.flag import current_from
     from pipelines.warehouse import transaction
 
     if catalog.risk_exists(con, run.run_id):
@@ -727,6 +739,7 @@ def risk_step(con, ref, run) -> RiskResult:
     structure, features = structure_features(catalog.latest_area_stats(con, _period_year(run.run_period)), codes)
     monthly = catalog.domain_month_counts(con)                        # summed in the warehouse
     ranges = known_by(catalog.domain_count_ranges(con), run.run_period)   # only what the run's period knew
+    shown_from = int(_month(pd.Series([current_from(run.run_period)["month"]]))[0])   # the lists' earliest month
     catalogue = ref.catalogue
     rows, models = [], {}
     for domain, signals in catalogue.groupby("domain", sort=True):
@@ -736,7 +749,7 @@ def risk_step(con, ref, run) -> RiskResult:
         units = signals["unit_nl"].unique() if "unit_nl" in signals else []
         noun = units[0] if len(units) == 1 else "signalen"
         got, info = score_domain(part, ranges[ranges["domain"] == domain], buurten, structure, ref.neighbours,
-                                 settings, noun)
+                                 settings, noun, shown_from)
         models[domain] = info
         for source, why in info.get("left_out", {}).items():
             log.warning("risk of %s: source %s left out of the model: %s", domain, source, why)

@@ -36,3 +36,38 @@ def test_the_trends_say_why_a_domain_whose_weekly_source_had_a_gap_this_year_is_
     assert note.startswith("Fysiek staat hier niet in: meldingen (niet heel 2026 geleverd)") and "ociaal" not in note
     whole = pd.concat([_weekly("2024-01-01", "2026-11-16"), months], ignore_index=True)
     assert trends.not_compared(whole, AREAS, CATALOGUE, end, 2026) == ""
+
+
+def _monthly(source: str, first: str, last: str, areas=("BU1", "BU2"), count: int = 5):
+    """Rows of ``catalog.domain_month_counts`` and ``catalog.domain_count_ranges`` of one monthly source."""
+    starts = pd.date_range(first, last, freq="MS")
+    rows = pd.DataFrame([{"domain": "social", "source": source, "period": "month", "area_code": a,
+                          "month": s.year * 12 + s.month - 1, "count": count} for s in starts for a in areas])
+    ranges = pd.DataFrame({"domain": ["social"], "source": [source], "period": ["month"],
+                           "first": [starts[0]], "last": [starts[-1]]})
+    return rows, ranges
+
+
+def test_the_risk_of_a_domain_whose_monthly_source_stopped_predicts_no_period_the_lists_have_passed():
+    """wijkteam delivered up to July, meldingen kept coming: the lists of 2026-W47 said 'oktober 2026 kon niet
+    beoordeeld worden: de nieuwste maand met cijfers is juli 2026', and beside it 'Preventief in beeld ... sociaal:
+    Geen signaal in dit domein; kans op escalatie in augustus 2026 t/m oktober 2026: 22 %' (a period over by then,
+    from a domain the list could not judge). A source whose counts end before the earliest month the run's lists
+    show is left out, as one that ends a whole period before the domain's other sources is."""
+    from pipelines.flag import current_from
+    from pipelines.risk import _month, domain_panel
+
+    def first_shown(run_period):
+        return int(_month(pd.Series([current_from(run_period)["month"]]))[0])
+
+    wijkteam, ranges = _monthly("wijkteam", "2022-01-01", "2026-07-01")
+    stopped = domain_panel(wijkteam, ranges, ["BU1", "BU2"], 3, 5, first_shown("2026-W47"))
+    assert stopped.panel is None and "earliest month the run's lists show" in stopped.left_out["wijkteam"]
+    # the run of 2026-W34 (August) shows July: the same counts are current there
+    current = domain_panel(wijkteam, ranges, ["BU1", "BU2"], 3, 5, first_shown("2026-W34"))
+    assert current.panel is not None and not current.left_out
+    # schulden two months late beside a wijkteam up to date: schulden is left out, wijkteam predicts on
+    w2, r2 = _monthly("wijkteam", "2022-01-01", "2026-10-01")
+    s2, q2 = _monthly("schulden", "2022-01-01", "2026-08-01")
+    both = domain_panel(pd.concat([w2, s2]), pd.concat([r2, q2]), ["BU1", "BU2"], 3, 5, first_shown("2026-W47"))
+    assert set(both.left_out) == {"schulden"} and both.start + 3 * both.periods - 1 == 2026 * 12 + 9
