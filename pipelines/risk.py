@@ -535,16 +535,38 @@ def source_months(sums: pd.DataFrame, period: str, first_start, last_start) -> t
     return sums.groupby(["area_code", "month"], as_index=False)["count"].sum(), first, last
 
 
-def delivered_from(sums: pd.DataFrame, source: str, period: str, first: int, last: int) -> int:
+def delivered_from(sums: pd.DataFrame, source: str, period: str, first: int, last: int,
+                   gone_weeks: set[int] | None = None) -> int:
     """The first complete month of a source's history (``source_months``) after its last run of months it never
     delivered, by the scoring's rule (``delivered.undelivered``): a few reports dated 2012 before counts from 2022 on
     do not make the years between zeros, from which every buurt would 'escalate' when its counts began. A weekly
-    source's first month after such a run may hold only its last weeks, as its very first month may: left out."""
+    source's first month after such a run may hold only its last weeks, as its very first month may: left out.
+    ``gone_weeks``: the months (year*12+m-1) holding a week a weekly source never delivered (:func:`undelivered_weeks`),
+    which would read as zeros in the month's sum: the history starts after the last of them up to ``last``."""
     from pipelines.delivered import undelivered
 
     months = sums.assign(source=source, period_index=sums["month"])
     gone = undelivered(months, "month", {("month", source): (first, last)}).get(source)
-    return first if gone is None else int(gone.max()) + 1 + (period == "week")
+    start = first if gone is None else int(gone.max()) + 1 + (period == "week")
+    weeks = [m for m in (gone_weeks or ()) if m <= last]
+    return max(start, max(weeks) + 1) if weeks else start
+
+
+def undelivered_weeks(totals: pd.DataFrame, source: str) -> set[int]:
+    """The months (year*12+m-1, a week in the month of its Thursday) holding a week a weekly source never delivered
+    in a municipality, by the scoring's rule (``delivered.undelivered`` on ``totals``: ``catalog.source_totals``):
+    four weeks of October missing made October a quarter of its usual count, and the risk 'de laatste drie maanden
+    minder meldingen dan verwacht' and twice as high, where the scoring left those weeks out."""
+    from pipelines.delivered import grids, undelivered
+
+    weeks = totals[totals["period"] == "week"]
+    out: set[int] = set()
+    for _, sub in weeks.groupby("gemeente_code"):
+        sub = sub.assign(source=source, count=sub["total"], period_index=period_index(sub["period_start"], "week"))
+        for idx in undelivered(sub, "week", grids(sub)).values():
+            thursdays = pd.Series(index_to_start(idx, "week")) + pd.Timedelta(days=3)
+            out.update(int(m) for m in _month(thursdays))
+    return out
 
 
 @dataclass(frozen=True)
@@ -562,7 +584,8 @@ def _month_text(month: int) -> str:
 
 
 def domain_panel(monthly: pd.DataFrame, ranges: pd.DataFrame, buurten: list[str], months: int,
-                 need: int = 1, shown_from: int | None = None) -> DomainPanel:
+                 need: int = 1, shown_from: int | None = None,
+                 gone_weeks: dict[str, set[int]] | None = None) -> DomainPanel:
     """A domain's counts per buurt and period of ``months`` months, zero-filled, summed over the sources that have
     the history the model needs, and ending with the last month each of those sources has complete.
 
@@ -577,13 +600,13 @@ def domain_panel(monthly: pd.DataFrame, ranges: pd.DataFrame, buurten: list[str]
     ``left_out``. Sources are taken in a fixed order (first month, name), so the same counts give the same panel.
 
     ``monthly``: the domain's rows of ``catalog.domain_month_counts``; ``ranges``: its rows of
-    ``catalog.domain_count_ranges``.
+    ``catalog.domain_count_ranges``; ``gone_weeks``: per weekly source :func:`undelivered_weeks`.
     """
     spans, left_out = [], {}
     for r in ranges.sort_values(["source", "period"], kind="stable").itertuples(index=False):
         own = monthly[(monthly["source"] == r.source) & (monthly["period"] == r.period)]
         sums, first, last = source_months(own, r.period, r.first, r.last)
-        first = delivered_from(sums, r.source, r.period, first, last)
+        first = delivered_from(sums, r.source, r.period, first, last, (gone_weeks or {}).get(r.source))
         if last >= first:
             spans.append((first, r.source, last, sums))
         else:
@@ -673,16 +696,17 @@ MIN_AREAS_FOR_BOOSTING = 200
 
 def score_domain(monthly: pd.DataFrame, ranges: pd.DataFrame, buurten: pd.DataFrame, structure: pd.DataFrame,
                  neighbours: pd.DataFrame, settings: RiskSettings, noun: str,
-                 shown_from: int | None = None) -> tuple[pd.DataFrame | None, dict]:
+                 shown_from: int | None = None,
+                 gone_weeks: dict[str, set[int]] | None = None) -> tuple[pd.DataFrame | None, dict]:
     """Train on the domain's own history, forward in time, and predict the next period for every buurt
-    (``shown_from``: :func:`domain_panel`).
+    (``shown_from``, ``gone_weeks``: :func:`domain_panel`).
 
     Returns the rows of ``marts.area_risk`` (without ``run_id``, ``domain``) and what the model was, or
     None and why it was skipped.
     """
     codes = buurten["area_code"].tolist()
     need = settings.risk_window + 2
-    built = domain_panel(monthly, ranges, codes, settings.risk_months, need, shown_from)
+    built = domain_panel(monthly, ranges, codes, settings.risk_months, need, shown_from, gone_weeks)
     left_out = {"left_out": built.left_out} if built.left_out else {}
     if built.periods < need:
         return None, {"skipped": f"{built.periods} complete period(s) of {settings.risk_months} months; the model "
@@ -740,6 +764,8 @@ def risk_step(con, ref, run) -> RiskResult:
     monthly = catalog.domain_month_counts(con)                        # summed in the warehouse
     ranges = known_by(catalog.domain_count_ranges(con), run.run_period)   # only what the run's period knew
     shown_from = int(_month(pd.Series([current_from(run.run_period)["month"]]))[0])   # the lists' earliest month
+    gone_weeks = {source: undelivered_weeks(catalog.source_totals(con, source), source)      # weeks never delivered
+                  for source in sorted(set(ranges.loc[ranges["period"] == "week", "source"]))}
     catalogue = ref.catalogue
     rows, models = [], {}
     for domain, signals in catalogue.groupby("domain", sort=True):
@@ -749,7 +775,7 @@ def risk_step(con, ref, run) -> RiskResult:
         units = signals["unit_nl"].unique() if "unit_nl" in signals else []
         noun = units[0] if len(units) == 1 else "signalen"
         got, info = score_domain(part, ranges[ranges["domain"] == domain], buurten, structure, ref.neighbours,
-                                 settings, noun, shown_from)
+                                 settings, noun, shown_from, gone_weeks)
         models[domain] = info
         for source, why in info.get("left_out", {}).items():
             log.warning("risk of %s: source %s left out of the model: %s", domain, source, why)

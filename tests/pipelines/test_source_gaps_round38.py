@@ -71,3 +71,32 @@ def test_the_risk_of_a_domain_whose_monthly_source_stopped_predicts_no_period_th
     s2, q2 = _monthly("schulden", "2022-01-01", "2026-08-01")
     both = domain_panel(pd.concat([w2, s2]), pd.concat([r2, q2]), ["BU1", "BU2"], 3, 5, first_shown("2026-W47"))
     assert set(both.left_out) == {"schulden"} and both.start + 3 * both.periods - 1 == 2026 * 12 + 9
+
+
+def test_the_risk_reads_no_week_a_weekly_source_never_delivered_as_zero():
+    """meldingen missing 2026-W40 to W43 (the scoring left them out: 'no counts at all were delivered'), restarted
+    in W44: the risk summed October from one week of five, so Krakeel read 'de laatste drie maanden minder meldingen
+    dan verwacht' and its chance of an escalation went from 11 % to 23 % (Centrum 10 % -> 35 %, in the top three of
+    'Preventief in beeld'). A month holding a week never delivered is unknown, as a month never delivered is: the
+    source's history starts after it."""
+    from pipelines.risk import delivered_from, domain_panel, source_months, undelivered_weeks
+
+    weeks = pd.concat([_weekly("2022-01-03", "2026-11-16", skip=("2025-09-29", "2025-10-20")).assign(area_code=a)
+                       for a in ("BU1", "BU2")], ignore_index=True)
+    thursday = weeks["period_start"] + pd.Timedelta(days=3)
+    monthly = weeks.assign(domain="physical", source="meldingen",
+                           month=thursday.dt.year * 12 + thursday.dt.month - 1)[
+        ["domain", "source", "period", "area_code", "month", "count"]].groupby(
+        ["domain", "source", "period", "area_code", "month"], as_index=False)["count"].sum()
+    ranges = pd.DataFrame({"domain": ["physical"], "source": ["meldingen"], "period": ["week"],
+                           "first": [weeks["period_start"].min()], "last": [weeks["period_start"].max()]})
+    totals = weeks.groupby(["period", "period_start"], as_index=False)["count"].sum().rename(
+        columns={"count": "total"}).assign(gemeente_code="GM0118")
+    october = 2025 * 12 + 9
+    gone = undelivered_weeks(totals, "meldingen")
+    assert gone == {october}
+    sums, first, last = source_months(monthly, "week", ranges["first"][0], ranges["last"][0])
+    assert delivered_from(sums, "meldingen", "week", first, last) == first          # a month-level gap only
+    assert delivered_from(sums, "meldingen", "week", first, last, gone) == october + 1
+    built = domain_panel(monthly, ranges, ["BU1", "BU2"], 3, 1, gone_weeks={"meldingen": gone})
+    assert built.start > october                         # October 2025 is in no period the model learns from
