@@ -126,13 +126,14 @@ def export_run(con, home, run) -> dict[str, list[Path]]:
 
 def unjudged_notes(con, run_id: str, run_period: str) -> dict[str, list[tuple[str, str]]]:
     """Per municipality the (Dutch, English) sentences on the run's own periods that were not scored there
-    (``flag.unjudged``), with the weeks a weekly source never delivered there as the reason where that is known;
+    (``flag.unjudged``; a domain whose sources stopped or are late while others were scored: ``flag.unjudged_domains``),
+    with the weeks a weekly source never delivered there as the reason where that is known;
     none when the marts hold the scores of an earlier run than this one (what this run scored is not known then).
     In a region one municipality may have delivered the run's week and another not: each team reads its own."""
     from models.calendar import parse_period_label
     from pipelines import wording
     from pipelines.catalog.reports import marts_run_period, scored_periods, team_municipalities
-    from pipelines.flag import gap_periods, period_end, unjudged
+    from pipelines.flag import gap_periods, period_end, unjudged, unjudged_domains
 
     kind, start = parse_period_label(run_period)
     got = marts_run_period(con)
@@ -166,6 +167,9 @@ def unjudged_notes(con, run_id: str, run_period: str) -> dict[str, list[tuple[st
                 latest = months.max() if len(months) else None
             out.setdefault(gm, []).append(
                 tuple(wording.unjudged_text(part, when, lang, missing, latest, kind) for lang in ("nl", "en")))
+        for domain, part, latest in unjudged_domains(mine, start, kind):   # one domain stopped or late, not all
+            out.setdefault(gm, []).append(
+                tuple(wording.unjudged_domain_text(domain, part, latest, lang) for lang in ("nl", "en")))
     return out
 
 

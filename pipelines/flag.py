@@ -84,7 +84,10 @@ def current_cells(frame: pd.DataFrame, run_start: pd.Timestamp, period: str = "w
     """The run's period of every period type: its week, and the latest month complete by the week's end
     if it is recent (:func:`recent_months`); ``period``: the run's own type (a run of monthly counts only is
     the month starting at ``run_start``, without weeks). A period the frame does not hold (not scored) gives no
-    rows: an earlier week's cells are never the run's (:func:`unjudged` says what was not judged).
+    rows: an earlier week's cells are never the run's (:func:`unjudged` says what was not judged). With a ``domain``
+    column each domain has its own latest month: the police a month behind the wijkteams (September beside October)
+    are the run's September, not left off the lists because another domain's October is in
+    (:func:`unjudged_domains` says which domain has no recent month).
 
     A monthly flag stays on the weekly lists until the next month is in; once a list has held it, it reads
     ``aanhoudend`` instead of ``nieuw`` (the team has seen it already). ``listed_before``: the monthly flags
@@ -95,7 +98,9 @@ def current_cells(frame: pd.DataFrame, run_start: pd.Timestamp, period: str = "w
     run_end = period_end(run_start, period)
     first, last = recent_months(run_start, period)
     parts = []
-    for kind, part in frame.groupby("period"):
+    by = ["period", "domain"] if "domain" in frame else ["period"]
+    for key, part in frame.groupby(by):
+        kind = key[0]
         starts = pd.to_datetime(part["period_start"])
         if kind == "month":
             eligible = part[(starts >= first) & (starts <= last)]
@@ -135,6 +140,29 @@ def unjudged(scored: pd.DataFrame, run_start: pd.Timestamp, period: str = "week"
         months = pd.to_datetime(kinds["month"])
         if not ((months >= first) & (months <= last)).any():
             out.append(("month", last))
+    return out
+
+
+def unjudged_domains(scored: pd.DataFrame, run_start: pd.Timestamp, period: str = "week"
+                     ) -> list[tuple[str, str, pd.Timestamp]]:
+    """(domain, kind, latest) of every domain that holds no cell of the run's own periods of a kind (its week, a
+    recent month: :func:`current_cells`) while another domain of that kind does (else :func:`unjudged` says it for
+    the kind): a domain whose sources stopped or are late (the police up to June, the wijkteams up to October);
+    ``latest`` its newest scored period of the kind up to the run's end. ``scored``: ``domain``, ``period``,
+    ``period_start`` of the scores or evidence."""
+    if scored.empty or "domain" not in scored:
+        return []
+    s = scored.assign(period_start=pd.to_datetime(scored["period_start"]))
+    current = current_cells(s[["domain", "period", "period_start"]].drop_duplicates(), run_start, period)
+    judged = set(zip(current["domain"], current["period"]))
+    kinds = {kind for _, kind in judged}
+    end = period_end(pd.Timestamp(run_start), period)
+    out = []
+    for (domain, kind), part in s.groupby(["domain", "period"]):
+        if kind in kinds and (domain, kind) not in judged:
+            held = part.loc[part["period_start"] <= end, "period_start"]
+            if len(held):
+                out.append((str(domain), str(kind), pd.Timestamp(held.max())))
     return out
 
 

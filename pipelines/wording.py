@@ -291,6 +291,20 @@ def unjudged_text(kind: str, start, lang: str = "nl", missing: dict | None = Non
     return (f"{label} was not judged ({why}), so its lists hold no {part} and say so in Dutch; {todo}")
 
 
+def unjudged_domain_text(domain: str, kind: str, latest, lang: str = "nl") -> str:
+    """One sentence saying that a domain could not be judged for the run's lists while others were (its sources
+    stopped or are late: ``flag.unjudged_domains``), with its newest scored period ``latest``; for a list (Dutch) or
+    the run's warnings (English)."""
+    name = DOMAIN[lang].get(domain, domain)
+    unit = unit_word(kind, lang=lang)
+    if lang == "nl":
+        return (f"{name[:1].upper()}{name[1:]} kon voor deze lijst niet beoordeeld worden: de nieuwste {unit} met "
+                f"cijfers is {period_text(latest, kind)}; deze lijst bevat daarom geen signalen van {name}.")
+    return (f"{name} was not judged for this run's lists (its newest {unit} scored is {period_text(latest, kind, 'en')}), "
+            f"so they hold no {name} flags and say so in Dutch; deliver its newer {unit_word(kind, True, 'en')} "
+            "(wijkradar ingest) and run again")
+
+
 def shared_shift_text(shifts: list[dict], lang: str = "nl", where: str = "") -> str:
     """One sentence saying that signals rose in most buurten of a municipality at once (``models.shared``: a change
     in the source, such as a new reporting app, or in the whole municipality), by how much and since when, and that

@@ -171,9 +171,10 @@ def former_buurten(con: Con, areas: pd.DataFrame) -> pd.DataFrame:
 
 
 def scored_periods(con: Con) -> pd.DataFrame:
-    """``gemeente_code``, ``period``, ``period_start`` of every period the marts' area evidence holds per
-    municipality (what the marts run scored there)."""
-    return con.execute("SELECT DISTINCT coalesce(a.gemeente_code, '') AS gemeente_code, e.period, e.period_start "
+    """``gemeente_code``, ``domain``, ``period``, ``period_start`` of every period the marts' area evidence holds per
+    municipality and domain (what the marts run scored there)."""
+    return con.execute("SELECT DISTINCT coalesce(a.gemeente_code, '') AS gemeente_code, e.domain, e.period, "
+                       "e.period_start "
                        "FROM marts.area_evidence e LEFT JOIN core.areas a USING (area_code) ORDER BY ALL").df()
 
 
