@@ -591,13 +591,12 @@ def _has_week_53(year: int) -> bool:
 def _no_run(con, period: str | None) -> str:
     """One sentence for a list that does not exist: which periods do have a run, or how to make one."""
     from pipelines import catalog
+    from pipelines.flag import no_run_sentence
 
     periods = catalog.run_periods(con)
-    if not periods:
-        return "no run yet" + (f" (so none for period {period})" if period else "") + \
-            "; run the weekly flow first (wijkradar run)"
-    return (f"no run for period {period}; runs exist for {', '.join(periods[:8])}"
-            + (" and earlier" if len(periods) > 8 else "") + " (give one of these with --period)")
+    if period:
+        return no_run_sentence(period, periods)
+    return "no run yet; run the weekly flow first (wijkradar run)"
 
 
 @app.command()

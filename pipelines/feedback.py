@@ -583,6 +583,9 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
     def refuse(problem: str, fix: str) -> FeedbackRefused:
         return FeedbackRefused(f"{name}{about}: refused, nothing stored: {problem}; {fix}")
 
+    if not path.exists() and not path.is_symlink():
+        raise refuse("there is no such file", "check the folder and the file's name, and give the path of the "
+                     "returned workbook")
     if not path.is_file() or path.is_symlink():
         raise refuse("it is not a file", "give the path of the returned workbook itself")
     digest = hashlib.sha256(path.read_bytes()).hexdigest()

@@ -56,6 +56,19 @@ def period_end(start: pd.Timestamp, period: str) -> pd.Timestamp:
     return pd.Timestamp(start) + (pd.Timedelta(days=6) if period == "week" else pd.offsets.MonthEnd(0))
 
 
+def no_run_sentence(period: str, periods: list[str]) -> str:
+    """One sentence for a period without a run (``flags``, ``explain``, ``report``): the periods that have one, and the
+    command that makes the period's own run: ``wijkradar run --today`` the day after it ends (run 2026-W40: 2026-10-05;
+    a plain ``wijkradar run`` makes the current week's)."""
+    kind, start = parse_period_label(period)
+    make = (f"make the run of {period} with `wijkradar run --today "
+            f"{(period_end(start, kind) + pd.Timedelta(days=1)).date().isoformat()}`")
+    if not periods:
+        return f"no run yet (so none for period {period}); {make}"
+    return (f"no run for period {period}; runs exist for {', '.join(periods[:8])}"
+            + (" and earlier" if len(periods) > 8 else "") + f" (give one of these with --period), or {make}")
+
+
 def recent_months(run_start: pd.Timestamp, period: str = "week") -> tuple[pd.Timestamp, pd.Timestamp]:
     """First and last month start a list of the run's period may show monthly flags of (:data:`RECENT_MONTHS`):
     a run of a month shows that month only; a run of a week the ``RECENT_MONTHS`` latest months complete by the

@@ -97,9 +97,12 @@ def find_report_run(con: duckdb.DuckDBPyConnection, period: str | None = None, r
     if got is None and run_id is not None:
         raise NoReportData(f"no run {run_id}" + (f" of period {period}" if period else "") +
                            "; run `wijkradar report` again to report the current run")
+    if got is None and period:
+        from pipelines.flag import no_run_sentence
+
+        raise NoReportData(no_run_sentence(period, catalog.run_periods(con)))
     if got is None:
-        raise NoReportData(f"no run for period {period}; run the weekly flow for that week first (wijkradar run)"
-                           if period else "no run yet; run the weekly flow first (wijkradar run)")
+        raise NoReportData("no run yet; run the weekly flow first (wijkradar run)")
     run_id, run_period, finished = got[:3]
     settings, _ = catalog.run_loads_and_settings(con, run_id)
     return {"run_id": run_id, "run_period": run_period, "finished_at": finished, "settings": settings}
