@@ -620,6 +620,51 @@ def signal_mix(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFram
     return out.sort_values([by, "share"], ascending=[True, False]).reset_index(drop=True)
 
 
+def _recent_window(end: pd.Timestamp, weeks: int) -> tuple[pd.Timestamp, list[pd.Period]]:
+    """The start (exclusive) of the last ``weeks`` weeks up to ``end`` and the months that ended in them."""
+    lo = end - pd.Timedelta(weeks=weeks)
+    months = [m for m in pd.period_range(lo.to_period("M"), end.to_period("M"), freq="M")
+              if m.start_time > lo and m.end_time.normalize() <= end]
+    return lo, months
+
+
+def recent_gaps(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFrame, end: pd.Timestamp,
+                weeks: int = 13) -> dict[tuple[str, str], list[pd.Timestamp]]:
+    """(source, period type) -> the periods of :func:`rising_series`' recent window (the last ``weeks`` weeks up to
+    ``end``; months: those that ended in them) the source never delivered: by the scoring's rule
+    (:func:`never_delivered`), or after its last delivered period (stopped, or late). Summed as they are, four weeks
+    never delivered made the recent column nine weeks against thirteen of the earlier years, hiding a rise."""
+    if counts.empty:
+        return {}
+    c = counts.assign(period_start=pd.to_datetime(counts["period_start"]),
+                      source=counts["signal"].map(signal_sources(catalogue)).fillna(counts["signal"]),
+                      gemeente_code=counts["area_code"].map(buurt_table(areas).set_index("area_code")["gemeente_code"]))
+    gone = never_delivered(c)
+    last = c.groupby(["source", "period"])["period_start"].max()
+    lo, months = _recent_window(end, weeks)
+    window = {"week": [d for d in pd.date_range(lo + pd.Timedelta(days=1), end, freq="W-MON")
+                       if d + pd.Timedelta(days=6) <= end],
+              "month": [m.start_time for m in months]}
+    out = {}
+    for (source, kind), newest in last.items():
+        missing = [d for d in window.get(kind, []) if d in gone.get((source, kind), set()) or d > newest]
+        if missing:
+            out[(source, kind)] = missing
+    return out
+
+
+def recent_gaps_sentence(gaps: dict[tuple[str, str], list[pd.Timestamp]], weeks: int = 13) -> str:
+    """The Dutch sentence under the rising series on :func:`recent_gaps` ('' when none)."""
+    from pipelines.wording import SOURCE_NOUN, periods_text
+
+    if not gaps:
+        return ""
+    parts = [f"{SOURCE_NOUN['nl'].get(source, source)} van {periods_text(starts, kind)}"
+             for (source, kind), starts in sorted(gaps.items())]
+    return (f"Niet geleverd in de laatste {weeks} weken: {', '.join(parts)}. Die weken en maanden tellen in geen "
+            "enkel jaar mee, zodat elk jaar dezelfde periodes telt.")
+
+
 def rising_series(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFrame, end: pd.Timestamp,
                   weeks: int = 13, years_back: int = 3, min_recent: int = 5, top: int | None = 15) -> pd.DataFrame:
     """The buurt x signal series rising most: the last ``weeks`` weeks against the same weeks of earlier years
@@ -629,6 +674,8 @@ def rising_series(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataF
     year the same calendar months). An earlier
     year counts for a series only when its signal was delivered from that year's window on (``years``: how many
     did); a series without any such year has nothing to rise from and is left out.
+    A period of the recent window its source never delivered (:func:`recent_gaps`) counts in no year: every year
+    sums the same weeks and months.
     ``z = (recent - baseline) / sqrt(baseline + 1)`` ranks the rise (a Poisson-like scale, so a rise
     from 1 to 6 does not outrank one from 40 to 80); series with fewer than ``min_recent`` counts are left out.
     Columns: ``area_code, name, wijk, kind, wijkteam, signal, label_nl, domain, recent, baseline, years, ratio, z``,
@@ -641,10 +688,9 @@ def rising_series(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataF
     first = c.groupby("signal")["period_start"].min()
     # a monthly signal's earlier windows hold the recent window's calendar months of that year: 52 weeks back drift a
     # day a year, and a window then held other months, or three against two (red team 7c F2)
-    recent_hi = end
-    recent_lo = end - pd.Timedelta(weeks=weeks)
-    months = [m for m in pd.period_range(recent_lo.to_period("M"), recent_hi.to_period("M"), freq="M")
-              if m.start_time > recent_lo and m.end_time.normalize() <= recent_hi]
+    _, months = _recent_window(end, weeks)
+    gaps = recent_gaps(counts, areas, catalogue, end, weeks)
+    source = c["signal"].map(signal_sources(catalogue)).fillna(c["signal"])
     windows, los = [], {}
     for k in range(0, years_back + 1):
         hi = end - pd.Timedelta(weeks=52 * k)          # whole weeks back, so a window holds the same number of weeks
@@ -655,6 +701,10 @@ def rising_series(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataF
         starts = [(m - 12 * k).start_time for m in months]
         part = c[((c["period"] != "month") & (c["period_start"] > lo) & (c["period_end"] <= hi))
                  | ((c["period"] == "month") & c["period_start"].isin(starts))]
+        for (src, kind), missing in gaps.items():      # the recent periods never delivered, in this year too
+            back = ([d - pd.Timedelta(weeks=52 * k) for d in missing] if kind == "week" else
+                    [d - pd.DateOffset(months=12 * k) for d in missing])
+            part = part[~((source[part.index] == src) & (part["period"] == kind) & part["period_start"].isin(back))]
         windows.append(part.groupby(["area_code", "signal"])["count"].sum().rename(k))
         if k == 0:      # per signal, never per cell: the police mark whole months, a buurt's 0 (not stored) too
             unsure = set(part.loc[part["provisional"].eq(True), "signal"]) if "provisional" in part else set()

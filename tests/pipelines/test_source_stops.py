@@ -149,3 +149,22 @@ def test_a_year_plan_of_the_first_year_says_from_when_its_counts_count():
     assert "vanaf het begin van de geleverde cijfers (weken vanaf 2021-W48 en maanden vanaf november 2021)" in text
     text, _ = jaarplan._coverage(jaarplan.scored([weeks], "2026-W47", counts), 2022)
     assert "telt het hele jaar" in text and "geleverde cijfers" not in text
+
+
+def test_the_rising_series_leave_weeks_never_delivered_out_of_every_year():
+    """Meldingen missing 2026-W40 to W43: the recent column summed nine weeks against thirteen of the earlier years,
+    a ratio of 0.69 where nothing changed (found by a colleague's exploration)."""
+    starts = pd.date_range("2023-01-02", "2026-11-16", freq="W-MON")
+    gap = (starts >= "2026-09-28") & (starts <= "2026-10-19")                      # 2026-W40 to W43
+    counts = pd.DataFrame({"area_code": "BU1", "signal": "afval", "period": "week", "period_start": starts[~gap],
+                           "count": 5})
+    end = pd.Timestamp("2026-11-22")
+    gaps = trends.recent_gaps(counts, AREAS, CATALOGUE, end)
+    assert {k: len(v) for k, v in gaps.items()} == {("afval", "week"): 4}
+    row = trends.rising_series(counts, AREAS, CATALOGUE, end, min_recent=1, top=None).iloc[0]
+    assert (row["recent"], row["baseline"], row["ratio"]) == (45, 45, 1.0)
+    assert trends.recent_gaps_sentence(gaps).startswith("Niet geleverd in de laatste 13 weken: afval van 2026-W40 t/m "
+                                                        "2026-W43.")
+    whole = pd.DataFrame({"area_code": "BU1", "signal": "afval", "period": "week", "period_start": starts, "count": 5})
+    assert trends.recent_gaps(whole, AREAS, CATALOGUE, end) == {}
+    assert trends.rising_series(whole, AREAS, CATALOGUE, end, min_recent=1, top=None).iloc[0]["recent"] == 65
