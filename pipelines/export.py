@@ -133,7 +133,7 @@ def unjudged_notes(con, run_id: str, run_period: str) -> dict[str, list[tuple[st
     from models.calendar import parse_period_label
     from pipelines import wording
     from pipelines.catalog.reports import marts_run_period, scored_periods, team_municipalities
-    from pipelines.flag import gap_periods, period_end, unjudged, unjudged_domains
+    from pipelines.flag import gap_periods, gaps_before, period_end, unjudged, unjudged_domains
 
     kind, start = parse_period_label(run_period)
     got = marts_run_period(con)
@@ -147,6 +147,9 @@ def unjudged_notes(con, run_id: str, run_period: str) -> dict[str, list[tuple[st
         if period_end(later_start, later_kind) <= period_end(start, kind) or own.empty or own.min() > start:
             return {}
     municipalities = sorted(set(team_municipalities(con)["gemeente_code"].dropna()))
+    budget = catalog.run_loads_and_settings(con, run_id)[0].get("budget", {})    # the run's own lifecycle window
+    resolve_after = {kind: int(budget[f"resolve_after_{kind}s"]) for kind in ("week", "month")
+                     if f"resolve_after_{kind}s" in budget}
     totals: dict[str, pd.DataFrame] = {}
     out: dict[str, list[tuple[str, str]]] = {}
     for gm in municipalities:
@@ -170,6 +173,8 @@ def unjudged_notes(con, run_id: str, run_period: str) -> dict[str, list[tuple[st
         for domain, part, latest in unjudged_domains(mine, start, kind):   # one domain stopped or late, not all
             out.setdefault(gm, []).append(
                 tuple(wording.unjudged_domain_text(domain, part, latest, lang) for lang in ("nl", "en")))
+        for domain, part, missing in gaps_before(mine, start, kind, resolve_after):   # flags gone after a gap
+            out.setdefault(gm, []).append(tuple(wording.gap_text(domain, part, missing, lang) for lang in ("nl", "en")))
     return out
 
 

@@ -179,6 +179,33 @@ def unjudged_domains(scored: pd.DataFrame, run_start: pd.Timestamp, period: str 
     return out
 
 
+def gaps_before(scored: pd.DataFrame, run_start: pd.Timestamp, period: str = "week",
+                resolve_after: dict[str, int] | None = None) -> list[tuple[str, str, list[pd.Timestamp]]]:
+    """(domain, kind, missing) of every domain judged in the run's own period of a kind (:func:`current_cells`)
+    whose previous scored period lies more than twice ``resolve_after`` periods (per kind; default the lifecycle's
+    3 weeks, 1 month) before it: an episode listed before such a gap ended there without being resolved
+    (``models.evidence.lifecycle``: whether it did is not known), so the first list after it says why the team's
+    flags are gone. ``missing``: the periods in between. ``scored``: ``domain``, ``period``, ``period_start``."""
+    from models.evidence import Budget
+
+    if scored.empty or "domain" not in scored:
+        return []
+    limit = {"week": Budget.resolve_after_weeks, "month": Budget.resolve_after_months, **(resolve_after or {})}
+    s = scored[["domain", "period", "period_start"]].drop_duplicates()
+    s = s.assign(period_start=pd.to_datetime(s["period_start"]))
+    out = []
+    for r in current_cells(s, run_start, period).drop_duplicates(["domain", "period"]).itertuples(index=False):
+        earlier = s.loc[(s["domain"] == r.domain) & (s["period"] == r.period) & (s["period_start"] < r.period_start),
+                        "period_start"]
+        if earlier.empty or r.period not in limit:
+            continue
+        freq = "7D" if r.period == "week" else "MS"
+        missing = list(pd.date_range(earlier.max(), r.period_start, freq=freq))[1:-1]
+        if len(missing) + 1 > 2 * int(limit[r.period]):
+            out.append((str(r.domain), str(r.period), missing))
+    return out
+
+
 def gap_periods(delivered, run_start: pd.Timestamp, kind: str = "week") -> list[pd.Timestamp]:
     """The weeks (months) up to the run's own (itself included when it was not delivered) that a source never
     delivered (``delivered``: the period starts it holds counts of), back to the last one it did: why the run's period

@@ -305,6 +305,19 @@ def unjudged_domain_text(domain: str, kind: str, latest, lang: str = "nl") -> st
             "(wijkradar ingest) and run again")
 
 
+def gap_text(domain: str, kind: str, missing, lang: str = "nl") -> str:
+    """One sentence on a gap before the run's own period (``flag.gaps_before``): the periods of ``domain`` that
+    were never scored, and that what was on the lists before it is not judged since; for a list (Dutch) or the run's
+    warnings (English)."""
+    name = DOMAIN[lang].get(domain, domain)
+    if lang == "nl":
+        return (f"Na een onderbreking: {name} had geen cijfers van {periods_text(missing, kind)}. Signaleringen van "
+                f"{name} van daarvoor zijn niet meer beoordeeld en staan niet meer op de lijst; het jaarplan noemt ze.")
+    return (f"{name} had no counts scored for {periods_text(missing, kind, 'en')} before this run's period: its flags "
+            "listed before that gap ended unjudged and are off the lists (the year plan names them); the lists say so "
+            "in Dutch")
+
+
 def shared_shift_text(shifts: list[dict], lang: str = "nl", where: str = "") -> str:
     """One sentence saying that signals rose in most buurten of a municipality at once (``models.shared``: a change
     in the source, such as a new reporting app, or in the whole municipality), by how much and since when, and that

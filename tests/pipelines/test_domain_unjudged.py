@@ -77,3 +77,46 @@ def test_the_lists_say_the_police_domain_was_not_judged_when_its_months_stopped(
     months = now.groupby("domain")["period_start"].unique().map(lambda v: sorted(str(d.date()) for d in v)).to_dict()
     assert months == {"physical": ["2026-11-16"], "social": ["2026-10-01"],
                       **({} if said else {"safety": ["2026-09-01"]})}
+
+
+def test_the_first_list_after_a_gap_says_why_the_flags_from_before_it_are_gone():
+    """Meldingen missing 2026-W23 to W39, back in W40: the W21 flags ended unresolved at the gap (the lifecycle
+    cannot tell whether they did), and the W40 list read only "Geen opvallende signalen" (found by a colleague's
+    exploration)."""
+    from pipelines.flag import gaps_before
+
+    weeks = [d for d in pd.date_range("2026-01-05", "2026-10-05", freq="W-MON")
+             if not pd.Timestamp("2026-06-01") <= d <= pd.Timestamp("2026-09-21")]
+    cells = pd.concat([_cells(*[("BU1", "physical", "week", str(d.date())) for d in weeks]),
+                       _cells(("BU2", "social", "month", "2026-08-01"), ("BU2", "social", "month", "2026-09-01"))])
+    got = gaps_before(cells, pd.Timestamp("2026-09-28"))
+    assert [(d, k, len(m), m[0], m[-1]) for d, k, m in got] == [
+        ("physical", "week", 17, pd.Timestamp("2026-06-01"), pd.Timestamp("2026-09-21"))]
+    nl = wording.gap_text(*got[0])
+    assert nl.startswith("Na een onderbreking: fysiek had geen cijfers van 2026-W23 t/m 2026-W39. Signaleringen van "
+                         "fysiek van daarvoor zijn niet meer beoordeeld")
+    # the next week, and a gap the lifecycle resolves across (five weeks: six steps, twice the three-week window), say
+    # nothing
+    assert gaps_before(cells, pd.Timestamp("2026-10-05")) == []
+    short = [d for d in pd.date_range("2026-01-05", "2026-10-05", freq="W-MON")
+             if not pd.Timestamp("2026-08-24") <= d <= pd.Timestamp("2026-09-21")]
+    assert gaps_before(_cells(*[("BU1", "physical", "week", str(d.date())) for d in short]),
+                       pd.Timestamp("2026-09-28")) == []
+    assert len(gaps_before(_cells(*[("BU1", "physical", "week", str(d.date())) for d in short]),
+                           pd.Timestamp("2026-09-28"), resolve_after={"week": 2})) == 1
+
+
+def test_the_run_after_a_gap_of_months_puts_the_sentence_on_its_lists(ref, tmp_path):
+    from pipelines.export import unjudged_notes
+    from pipelines.runs import score_and_flag
+
+    counts = demo_signal_counts(ref)
+    starts = pd.to_datetime(counts["period_start"])
+    gap = (counts["source"] == "meldingen") & (starts >= "2026-06-01") & (starts <= "2026-09-21")
+    counts = counts[(counts["count"] > 0) & (starts <= "2026-09-28") & ~gap]
+    with connect(tmp_path / "warehouse.duckdb") as con:
+        fill_counts(con, ref, counts)
+        run = score_and_flag(con, ref, today=pd.Timestamp("2026-10-07"))
+        notes = [nl for gm in unjudged_notes(con, run.run_id, run.run_period).values() for nl, _ in gm]
+    assert run.run_period == "2026-W40"
+    assert any(n.startswith("Na een onderbreking: fysiek had geen cijfers van 2026-W23 t/m 2026-W39.") for n in notes)
