@@ -3,14 +3,9 @@ f691c0c across every output)."""
 import pandas as pd
 
 from pipelines.reports import trends
+from tests.pipelines.test_source_stops import AREAS, CATALOGUE as STOPS_CATALOGUE
 
-AREAS = pd.DataFrame({
-    "area_code": ["GM0118", "WK01", "BU1", "BU2"], "name": ["Hoogeveen", "Wijk 50 Stad", "Centrum", "Oost"],
-    "level": ["gemeente", "wijk", "buurt", "buurt"], "wijk_code": [None, "WK01", "WK01", "WK01"],
-    "gemeente_code": "GM0118", "kind": [None, None, "stadswijk", "stadswijk"],
-    "wijkteam": [None, None, "stad", "stad"], "population": [None, None, 1000, 1000]})
-CATALOGUE = pd.DataFrame({"signal": ["afval", "eenzaam"], "domain": ["physical", "social"],
-                          "label_nl": ["Afval", "Eenzaamheid"], "source": ["meldingen", "wijkteam"]})
+CATALOGUE = STOPS_CATALOGUE.assign(source=["meldingen", "wijkteam"])
 
 
 def _weekly(first: str, last: str, count: int = 6, skip: tuple[str, str] | None = None) -> pd.DataFrame:
