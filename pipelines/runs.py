@@ -32,7 +32,7 @@ EVIDENCE_COLUMNS = ["area_code", "domain", "period", "period_start", "p_domain",
                     "since"]
 
 #: Bump when scoring or flagging logic changes in a way that changes results for the same inputs.
-LOGIC_VERSION = "20"
+LOGIC_VERSION = "21"
 
 
 @dataclass(frozen=True)
