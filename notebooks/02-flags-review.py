@@ -39,7 +39,8 @@ if note:
 truth = read_truth(home)
 # each by the team whose list held it, a flag a later list closed as herzien (its month revised) among them
 # an episode still listed where its source stopped delivering is neither resolved nor open: its run period says so
-episodes = review.episodes(data.evidence, data.areas, data.sent, data.revised, data.run["run_period"])
+# and a flag a list sent that today's scores no longer hold (corrected counts, a newer logic) is kept as it was sent
+episodes = review.episodes(data.evidence, data.areas, data.sent, data.revised, data.run["run_period"], data.listed)
 teams = data.wijkteams["wijkteam"].tolist()
 print(f"Run {data.run['run_id']}: {len(episodes)} episodes in de geschiedenis, {len(data.flags)} op de lijsten van nu")
 
@@ -57,12 +58,14 @@ display(HTML(charts.to_svg(charts.new_flags_chart(over_time, teams))))
 # signalering die een latere lijst als `herzien` sloot (de bron heeft de cijfers van haar maand bijgesteld) telt
 # mee als episode, niet als opgelost of open maar in een kolom herzien (alleen als die er zijn). Zo ook een
 # signalering die nog op de lijst stond toen de bron ophield met leveren: niet opgelost en niet meer op de lijsten van
-# nu, maar in een kolom niet beoordeeld (daarna geen cijfers, dus niet te zeggen).
+# nu, maar in een kolom niet beoordeeld (daarna geen cijfers, dus niet te zeggen). Een signalering die op een lijst
+# stond maar die de scores van nu niet meer tonen (cijfers later gecorrigeerd, of opnieuw berekend door een nieuwere
+# versie van wijkradar) telt mee in een kolom herberekend: ze is verstuurd en misschien beantwoord.
 
 # %%
 display(HTML(table(review.in_dutch(review.time_to_resolution(episodes)),
                    {"domain": "domein", "episodes": "episodes", "resolved": "opgelost", "revised": "herzien",
-                    "unjudged": "niet beoordeeld", "open": "open",
+                    "unjudged": "niet beoordeeld", "rejudged": "herberekend", "open": "open",
                     "median_weeks": "mediaan (weken)", "max_weeks": "langste (weken)"})))
 stopped = review.unjudged_sentence(episodes)
 if stopped:

@@ -43,12 +43,33 @@ def report_frames(con: Con, run_id: str) -> dict[str, pd.DataFrame]:
                          "FROM marts.area_flags").df(),
         moves=moved_codes(con),
         revised=revised_flags(con),
+        listed=listed_flags(con),
     )
 
 
 #: The columns of :func:`revised_flags`, also of its empty frame (a warehouse without written lists)
 REVISED_COLUMNS = ["wijkteam", "area_code", "domain", "period", "period_start", "since", "level", "signals",
                    "revised_in"]
+
+
+#: The columns of :func:`listed_flags`
+LISTED_COLUMNS = ["wijkteam", "area_code", "domain", "period", "period_start", "since", "level"]
+
+
+def listed_flags(con: Con) -> pd.DataFrame:
+    """Every flag a team was sent on a written list (``meta.lists``) as it was listed: ``wijkteam, area_code, domain,
+    period, period_start, since`` (the Sinds the list showed) and ``level`` (the highest it was sent with). The
+    scores' lifecycle is today's: a week whose counts a correction lowered, or a history scored by a newer logic,
+    may no longer hold a flag the team was sent and answered; the year plan and the review read it here."""
+    if not has_table(con, "meta", "lists"):
+        return pd.DataFrame(columns=LISTED_COLUMNS)
+    return con.execute(
+        "WITH written AS (SELECT run_id FROM meta.lists WHERE written_at IS NOT NULL) "
+        "SELECT l.wijkteam, l.area_code, l.domain, l.period, l.period_start, min(l.since) AS since, "
+        "  CASE WHEN bool_or(l.level = 'alarm') THEN 'alarm' ELSE 'aandacht' END AS level "
+        "FROM marts.area_flags l JOIN written USING (run_id) "
+        "WHERE l.status IN ('nieuw', 'aanhoudend', 'verergerend') AND l.level <> '' AND l.since IS NOT NULL "
+        "GROUP BY l.wijkteam, l.area_code, l.domain, l.period, l.period_start ORDER BY ALL").df()[LISTED_COLUMNS]
 
 
 def revised_flags(con: Con) -> pd.DataFrame:

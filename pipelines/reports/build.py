@@ -217,10 +217,10 @@ def write_jaarplan(home: Home, year: int, team: str) -> Path:
     dev = jaarplan.development(data.scores, data.areas, data.catalogue, team, year, data.counts)
     monthly = jaarplan.monthly_development(data.scores, data.areas, data.catalogue, team, year)
     # a team renamed or merged since: what its lists held and its answers are the plan of the team of its buurten
-    sent, revised, answers, flags = (jaarplan.teams_of_today(f, data.areas)
-                                     for f in (data.sent, data.revised, data.feedback, data.flags))
+    sent, revised, answers, flags, listed = (jaarplan.teams_of_today(f, data.areas) for f in
+                                             (data.sent, data.revised, data.feedback, data.flags, data.listed))
     flags_year = jaarplan.year_flags(data.evidence, data.areas, answers, team, year, sent, revised, data.catalogue,
-                                     data.run["run_period"])
+                                     data.run["run_period"], listed)
     own = flags[flags["wijkteam"] == team]
     explanations = dict(zip(zip(own["area_code"], own["domain"]), own["explanation"]))
     html = jaarplan.jaarplan_page(team, teams[team], year, dev, monthly, flags_year, explanations,

@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 
 from pipelines import catalog
-from pipelines.catalog.reports import REVISED_COLUMNS
+from pipelines.catalog.reports import LISTED_COLUMNS, REVISED_COLUMNS
 from pipelines.paths import REFERENCE_DIR, Home, resolve_home
 from pipelines.reports.trends import with_parts
 from pipelines.warehouse import connect
@@ -55,6 +55,9 @@ class ReportData:
     #: the flags a team was sent that a later list closed as ``herzien`` (``catalog.revised_flags``): the scores'
     #: lifecycle no longer holds them, the year plan and the review do
     revised: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REVISED_COLUMNS))
+    #: every flag a written list sent, as listed (``catalog.listed_flags``): the year plan and the review keep an
+    #: answered flag today's scores no longer hold (a correction lowered its week, a newer logic re-scored it)
+    listed: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=LISTED_COLUMNS))
 
     @property
     def run_start(self) -> pd.Timestamp:
@@ -145,6 +148,7 @@ def read_report_data(con: duckdb.DuckDBPyConnection, period: str | None = None,
         settings=run["settings"],
         moves=moves,
         revised=dated(frames["revised"], "period_start", "since"),
+        listed=dated(frames["listed"], "period_start", "since"),
     )
 
 

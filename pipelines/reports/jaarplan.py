@@ -25,6 +25,8 @@ MONTHS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", 
 
 #: The state of a flag still listed when its source stopped delivering (:func:`review.unjudged_after`)
 UNJUDGED = "niet beoordeeld"
+#: The state of a flag a list sent that today's scores no longer hold (``review.episodes``' ``rejudged``)
+REJUDGED = "herberekend"
 
 
 def teams_of_today(frame: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
@@ -208,7 +210,8 @@ def monthly_development(scores: pd.DataFrame, areas: pd.DataFrame, catalogue: pd
 
 def year_flags(evidence: pd.DataFrame, areas: pd.DataFrame, feedback: pd.DataFrame, team: str, year: int,
                sent: pd.DataFrame | None = None, revised: pd.DataFrame | None = None,
-               catalogue: pd.DataFrame | None = None, run_period: str | None = None) -> pd.DataFrame:
+               catalogue: pd.DataFrame | None = None, run_period: str | None = None,
+               listed: pd.DataFrame | None = None) -> pd.DataFrame:
     """The team's episodes active in ``year`` with the team's answer on the episode's latest answered flag (empty
     when none), and whether it ``runs_on`` from an earlier year.
 
@@ -233,7 +236,7 @@ def year_flags(evidence: pd.DataFrame, areas: pd.DataFrame, feedback: pd.DataFra
     period ``run_period``, :func:`review.unjudged_after`; ``from_year``: the year the episode began; ``runs_on``: it began before ``year``). The episodes of
     the year come first, those running on after.
     """
-    ep = episodes(evidence, areas, sent, revised, run_period)
+    ep = episodes(evidence, areas, sent, revised, run_period, listed)
     ep = ep[ep["wijkteam"] == team]
     # a week in its ISO year, as every report counts it (29-12-2025 begins 2026-W01), a month in its calendar year
     bounds = ep["period"].map(lambda kind: year_bounds(year, kind))
@@ -265,7 +268,7 @@ def year_flags(evidence: pd.DataFrame, areas: pd.DataFrame, feedback: pd.DataFra
             if len(mine):
                 ep.at[i, "feedback"] = str(mine.sort_values("period_start", kind="stable").iloc[-1]["feedback"])
     ep["state"] = (ep["resolved"].notna().map({True: "opgelost", False: "open"}).where(ep["revised"].isna(), "herzien")
-                   .where(ep["unjudged_after"].isna(), UNJUDGED))
+                   .where(ep["unjudged_after"].isna(), UNJUDGED).where(ep["rejudged"].isna(), REJUDGED))
     ep["revised_by"] = ep["revised_signals"].map(lambda signals: _sources_of(signals, catalogue))
     ep["from_year"] = period_year(ep["since"], ep["period"]).to_numpy() if len(ep) else pd.Series(dtype="int64")
     ep["runs_on"] = ep["from_year"] < year
@@ -288,6 +291,9 @@ def _state(flag) -> str:
         return f"opgelost ({_date(flag.resolved)})"
     if flag.state == UNJUDGED:
         return f"niet meer beoordeeld: geen cijfers na {period_text(flag.unjudged_after, flag.period)}"
+    if flag.state == REJUDGED:
+        return (f"herberekend: de scores van nu tonen in {period_text(flag.rejudged, flag.period)} geen verhoging "
+                "meer (cijfers gecorrigeerd of opnieuw berekend)")
     if flag.state == "herzien":
         from pipelines.explain import SOURCE_WHO
 
@@ -354,8 +360,10 @@ def jaarplan_page(team: str, team_name: str, year: int, dev: pd.DataFrame, month
     # still listed when its source stopped delivering (not known whether it ended)
     n_revised = int((own["state"] == "herzien").sum())
     n_unjudged = int((own["state"] == UNJUDGED).sum())
+    n_rejudged = int((own["state"] == REJUDGED).sum())
     revised = (f", {n_revised} herzien (cijfers later door de bron bijgesteld)" if n_revised else "") + (
-        f", {n_unjudged} niet meer beoordeeld (daarna geen cijfers geleverd)" if n_unjudged else "")
+        f", {n_unjudged} niet meer beoordeeld (daarna geen cijfers geleverd)" if n_unjudged else "") + (
+        f", {n_rejudged} herberekend (de scores van nu tonen geen verhoging meer)" if n_rejudged else "")
     n_fb = int((own["feedback"] != "").sum())
     recognised = int(own["feedback"].isin(RECOGNISED).sum())
     # per signalering its latest answer: the unit of `wijkradar feedback` and the Toelichting (feedback.judgements),
@@ -369,7 +377,7 @@ def jaarplan_page(team: str, team_name: str, year: int, dev: pd.DataFrame, month
     summary = ((f"<p>De signaleringen van {year} zijn niet bekend: de run heeft dat jaar niet gescoord." if unscored and
                 own.empty else
                 f"<p>{counted(len(own), 'signalering', 'signaleringen')} in {year}: "
-                f"{len(own) - n_open - n_revised - n_unjudged} opgelost, {n_open} nog open{revised}.")
+                f"{len(own) - n_open - n_revised - n_unjudged - n_rejudged} opgelost, {n_open} nog open{revised}.")
                + (f" Terugkoppeling gegeven op {n_fb}; daarvan {recognised} herkend en {n_false} 'geen probleem'."
                   if has_feedback else
                   " Er is nog geen terugkoppeling vastgelegd (kolom Terugkoppeling in de lijsten).") + running_on + "</p>"

@@ -59,7 +59,8 @@ def cut_at_period(data: ReportData) -> ReportData:
     end = period_end(data.run["run_period"])
     return replace(data, counts=within(data.counts, end), scores=within(data.scores, end),
                    evidence=within(data.evidence, end), feedback=within(data.feedback, end),
-                   sent=within(data.sent, end), revised=revised_by(data.revised, end))
+                   sent=within(data.sent, end), revised=revised_by(data.revised, end),
+                   listed=within(data.listed, end))
 
 
 def revised_by(revised: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame:

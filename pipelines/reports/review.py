@@ -21,7 +21,8 @@ LISTED = ("nieuw", "aanhoudend", "verergerend")
 EPISODE_COLUMNS = {"area_code": "str", "name": "str", "wijkteam": "str", "kind": "str", "domain": "str",
                    "period": "str", "since": "datetime64[us]", "last_listed": "datetime64[us]",
                    "resolved": "datetime64[us]", "level": "str", "peak": "float64", "weeks_to_resolved": "float64",
-                   "revised": "datetime64[us]", "revised_signals": "str", "unjudged_after": "datetime64[us]"}
+                   "revised": "datetime64[us]", "revised_signals": "str", "unjudged_after": "datetime64[us]",
+                   "rejudged": "datetime64[us]"}
 #: Feedback values (``meta.flag_feedback.value``; also the older drop-down of the lists) that say the team
 #: recognised the signal, or that there was nothing; 'meer info nodig' gives no verdict.
 RECOGNISED = ("opgepakt", "naar jaarplan", "al bekend", "herkend, actie nodig", "herkend, al bekend")
@@ -30,10 +31,16 @@ FEEDBACK_HEADERS = {"wijkteam": "wijkteam", "n": "beantwoorde signaleringen"}
 
 
 def episodes(evidence: pd.DataFrame, areas: pd.DataFrame, sent: pd.DataFrame | None = None,
-             revised: pd.DataFrame | None = None, run_period: str | None = None) -> pd.DataFrame:
+             revised: pd.DataFrame | None = None, run_period: str | None = None,
+             listed: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per episode and team: ``area_code, name, wijkteam, kind, domain, period, since, last_listed,
-    resolved, level, peak, weeks_to_resolved, revised, revised_signals, unjudged_after`` (``resolved`` NaT while it
-    is still open).
+    resolved, level, peak, weeks_to_resolved, revised, revised_signals, unjudged_after, rejudged`` (``resolved`` NaT
+    while it is still open).
+
+    ``rejudged`` (with ``listed``: ``ReportData.listed``, every flag a written list sent): a listing a team was sent
+    that no episode of today's scores overlaps (a correction lowered its week, a newer logic re-scored the history)
+    is an episode all the same, as it was sent and may have been answered: its last listed period, neither resolved
+    nor open (NaT for every other episode).
 
     ``unjudged_after`` (with ``run_period``, the run's label): for an episode that did not end yet is not on the run's
     lists (its scores stopped while it was listed: :func:`unjudged_after`), its last listed period; NaT otherwise.
@@ -59,8 +66,14 @@ def episodes(evidence: pd.DataFrame, areas: pd.DataFrame, sent: pd.DataFrame | N
     out, gone = _revised_episodes(revised, out, areas)
     if len(gone):
         out = pd.concat([out, gone], ignore_index=True) if len(out) else gone
+    unheld = _unheld_listings(listed, out, revised, areas)
+    if len(unheld):
+        out = pd.concat([out, unheld], ignore_index=True) if len(out) else unheld
     if out.empty:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in EPISODE_COLUMNS.items()})
+    if "rejudged" not in out:
+        out["rejudged"] = pd.NaT
+    out["rejudged"] = out["rejudged"].astype("datetime64[us]")
     out["unjudged_after"] = unjudged_after(out, run_period)
     return out[cols].sort_values(["wijkteam", "since", "area_code", "domain"]).reset_index(drop=True)
 
@@ -79,7 +92,8 @@ def unjudged_after(episodes_: pd.DataFrame, run_period: str | None) -> pd.Series
     current = current_from(run_period)
     last = episodes_["last_listed"].astype("datetime64[us]")
     before_run = last < episodes_["period"].map(current).astype("datetime64[us]")
-    stopped = episodes_["resolved"].isna() & episodes_["revised"].isna() & before_run
+    rejudged = episodes_["rejudged"].notna() if "rejudged" in episodes_ else pd.Series(False, index=episodes_.index)
+    stopped = episodes_["resolved"].isna() & episodes_["revised"].isna() & ~rejudged & before_run
     return out.where(~stopped, last)
 
 
@@ -161,6 +175,38 @@ def _revised_episodes(revised: pd.DataFrame | None, held: pd.DataFrame, areas: p
         "revised_signals": r["signals"].fillna("")}).reset_index(drop=True)
 
 
+def _unheld_listings(listed: pd.DataFrame | None, held: pd.DataFrame, revised: pd.DataFrame | None,
+                     areas: pd.DataFrame) -> pd.DataFrame:
+    """The rows of :func:`episodes` for the listings of ``listed`` (a team's rows with one Sinds) that no episode of
+    ``held`` (today's, and the revised ones) overlaps; a flag of ``revised`` is left to :func:`_revised_episodes`."""
+    if listed is None or listed.empty:
+        return pd.DataFrame(columns=list(EPISODE_COLUMNS))
+    keys = ["area_code", "domain", "period", "period_start"]
+    lst = listed.assign(period_start=pd.to_datetime(listed["period_start"]), since=pd.to_datetime(listed["since"]))
+    if revised is not None and len(revised):
+        gone = pd.MultiIndex.from_frame(revised[keys].assign(period_start=pd.to_datetime(revised["period_start"])))
+        lst = lst[~pd.MultiIndex.from_frame(lst[keys]).isin(gone)]
+    ident = ["wijkteam", "area_code", "domain", "period", "since"]
+    spans = lst.groupby(ident, as_index=False).agg(last_listed=("period_start", "max"),
+                                                   level=("level", lambda s: "alarm" if (s == "alarm").any()
+                                                          else "aandacht"))
+    if spans.empty:
+        return pd.DataFrame(columns=list(EPISODE_COLUMNS))
+    if len(held):
+        h = held[["wijkteam", "area_code", "domain", "period", "since", "last_listed"]]
+        m = spans.reset_index().merge(h.astype({"since": "datetime64[us]", "last_listed": "datetime64[us]"}),
+                                      on=["wijkteam", "area_code", "domain", "period"], suffixes=("", "_held"))
+        overlap = (m["since_held"] <= m["last_listed"]) & (m["last_listed_held"] >= m["since"])
+        spans = spans.drop(index=m.loc[overlap, "index"].unique())
+    names = buurt_table(areas).set_index("area_code")
+    return pd.DataFrame({
+        "area_code": spans["area_code"], "name": spans["area_code"].map(names["name"]).fillna(spans["area_code"]),
+        "wijkteam": spans["wijkteam"], "kind": spans["area_code"].map(names["kind"]), "domain": spans["domain"],
+        "period": spans["period"], "since": spans["since"], "last_listed": spans["last_listed"], "resolved": pd.NaT,
+        "level": spans["level"], "peak": float("nan"), "weeks_to_resolved": float("nan"), "revised": pd.NaT,
+        "revised_signals": "", "rejudged": spans["last_listed"]}).reset_index(drop=True)
+
+
 def _to_sent_teams(episodes_: pd.DataFrame, sent: pd.DataFrame) -> pd.DataFrame:
     """``episodes_`` with the team(s) whose lists held a cell of the episode, in place of today's team."""
     cells = sent[["wijkteam", "area_code", "domain", "period", "period_start"]].drop_duplicates()
@@ -196,19 +242,22 @@ def time_to_resolution(episodes_: pd.DataFrame, by: tuple[str, ...] = ("wijkteam
     """Per group: episodes, how many are resolved, the median and maximum weeks from ``nieuw`` to
     ``opgelost``, and how many are still open; where some were closed as ``herzien`` (their month revised by its
     source, :func:`episodes`) also ``revised``, and where some were still listed when their scoring stopped
-    (``unjudged_after``: no counts since) also ``unjudged``: neither resolved nor open."""
+    (``unjudged_after``: no counts since) also ``unjudged``, and where today's scores no longer hold a flag that was
+    sent (``rejudged``) also ``rejudged``: neither resolved nor open."""
     if episodes_.empty:
         return pd.DataFrame(columns=[*by, "episodes", "resolved", "open", "median_weeks", "max_weeks"])
     none = pd.Series(False, index=episodes_.index)
     revised = episodes_["revised"].notna() if "revised" in episodes_ else none
     unjudged = episodes_["unjudged_after"].notna() if "unjudged_after" in episodes_ else none
-    g = episodes_.assign(_revised=revised, _unjudged=unjudged).groupby(list(by))
+    rejudged = episodes_["rejudged"].notna() if "rejudged" in episodes_ else none
+    g = episodes_.assign(_revised=revised, _unjudged=unjudged, _rejudged=rejudged).groupby(list(by))
     out = g.agg(episodes=("since", "size"), resolved=("resolved", "count"), revised=("_revised", "sum"),
-                unjudged=("_unjudged", "sum"), median_weeks=("weeks_to_resolved", "median"),
-                max_weeks=("weeks_to_resolved", "max")).reset_index()
-    out["open"] = out["episodes"] - out["resolved"] - out["revised"] - out["unjudged"]
-    # the columns only where a source revised a flag, or stopped delivering under one
-    shown = [c for c, any_ in (("revised", revised.any()), ("unjudged", unjudged.any())) if any_]
+                unjudged=("_unjudged", "sum"), rejudged=("_rejudged", "sum"),
+                median_weeks=("weeks_to_resolved", "median"), max_weeks=("weeks_to_resolved", "max")).reset_index()
+    out["open"] = out["episodes"] - out["resolved"] - out["revised"] - out["unjudged"] - out["rejudged"]
+    # the columns only where a source revised a flag, stopped delivering under one, or today's scores lost one
+    shown = [c for c, any_ in (("revised", revised.any()), ("unjudged", unjudged.any()),
+                               ("rejudged", rejudged.any())) if any_]
     return out[[*by, "episodes", "resolved", *shown, "open", "median_weeks", "max_weeks"]]
 
 

@@ -168,3 +168,33 @@ def test_the_rising_series_leave_weeks_never_delivered_out_of_every_year():
     whole = pd.DataFrame({"area_code": "BU1", "signal": "afval", "period": "week", "period_start": starts, "count": 5})
     assert trends.recent_gaps(whole, AREAS, CATALOGUE, end) == {}
     assert trends.rising_series(whole, AREAS, CATALOGUE, end, min_recent=1, top=None).iloc[0]["recent"] == 65
+
+
+def test_a_flag_sent_that_todays_scores_no_longer_hold_stays_an_episode_with_its_answer():
+    """A flag the team was sent and answered, whose week a correction lowered or a newer logic re-scored: it left
+    today's evidence, and with it the year plan, taking its answer along, while `wijkradar feedback` still counted the
+    answer (found upgrading homes made by older versions: de-weide "Terugkoppeling gegeven op 1" beside 3 answers)."""
+    listed = pd.DataFrame({"wijkteam": "stad", "area_code": ["BU1", "BU1", "BU2"], "domain": "physical",
+                           "period": "week", "period_start": pd.to_datetime(["2026-04-06", "2026-04-13", "2026-09-07"]),
+                           "since": pd.to_datetime(["2026-04-06", "2026-04-06", "2026-09-07"]),
+                           "level": ["aandacht", "aandacht", "alarm"]})
+    # BU1's listing is today's episode (April); BU2's week of September no longer rose on today's counts
+    ep = review.episodes(WEEKS[WEEKS["area_code"] == "BU1"], AREAS, run_period="2026-W47", listed=listed)
+    assert len(ep) == 2
+    gone = ep.set_index("area_code").loc["BU2"]
+    assert gone["rejudged"] == pd.Timestamp("2026-09-07") and pd.isna(gone["resolved"]) and gone["level"] == "alarm"
+    assert pd.isna(gone["unjudged_after"])
+    summary = review.time_to_resolution(ep).iloc[0]
+    assert (summary["episodes"], summary["resolved"], summary["rejudged"], summary["open"]) == (2, 1, 1, 0)
+    answers = pd.DataFrame({"wijkteam": ["stad"], "area_code": "BU2", "domain": "physical", "period": "week",
+                            "period_start": pd.Timestamp("2026-09-07"), "feedback": "opgepakt",
+                            "run_period": "2026-W37"})
+    flags = jaarplan.year_flags(WEEKS[WEEKS["area_code"] == "BU1"], AREAS, answers, "stad", 2026,
+                                run_period="2026-W47", listed=listed)
+    row = flags.set_index("area_code").loc["BU2"]
+    assert (row["state"], row["feedback"]) == ("herberekend", "opgepakt")
+    page = jaarplan.jaarplan_page("stad", "Wijkteam Stad", 2026, pd.DataFrame(columns=["name", "domain", "observed",
+                                  "expected", "ratio"]), pd.DataFrame(columns=["domain", "month", "observed",
+                                  "expected"]), flags, {}, True, "26-11-2026", None)
+    assert "2 signaleringen in 2026: 1 opgelost, 0 nog open, 1 herberekend" in page
+    assert "Terugkoppeling gegeven op 1" in page and "herberekend: de scores van nu tonen in 2026-W37 geen" in page
