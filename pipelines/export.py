@@ -133,7 +133,7 @@ def unjudged_notes(con, run_id: str, run_period: str) -> dict[str, list[tuple[st
     from models.calendar import parse_period_label
     from pipelines import wording
     from pipelines.catalog.reports import marts_run_period, scored_periods, team_municipalities
-    from pipelines.flag import gap_periods, gaps_before, period_end, unjudged, unjudged_domains
+    from pipelines.flag import gap_periods, gaps_before, period_end, recent_months, unjudged, unjudged_domains
 
     kind, start = parse_period_label(run_period)
     got = marts_run_period(con)
@@ -151,25 +151,44 @@ def unjudged_notes(con, run_id: str, run_period: str) -> dict[str, list[tuple[st
     resolve_after = {kind: int(budget[f"resolve_after_{kind}s"]) for kind in ("week", "month")
                      if f"resolve_after_{kind}s" in budget}
     totals: dict[str, pd.DataFrame] = {}
+
+    def held_of(gm: str, part: str) -> dict[str, pd.Series]:
+        """Per source the period starts of kind ``part`` it holds counts of in ``gm``."""
+        if not totals:
+            totals.update({source: catalog.source_totals(con, source)
+                           for source in sorted(set(catalog.count_ranges(con)["source"]))})
+        out = {}
+        for source, frame in totals.items():
+            held = frame[(frame["gemeente_code"] == gm) & (frame["period"] == part)]
+            if len(held):
+                out[source] = pd.to_datetime(held["period_start"])
+        return out
+
+    def too_young(gm: str, part: str, when) -> dict:
+        """The sources of ``gm`` whose history is too short to judge ``when``: source -> (first, judged from)."""
+        firsts = {s: held.min() for s, held in held_of(gm, part).items() if held.min() <= pd.Timestamp(when)}
+        return {s: (a, judged_from(a, part)) for s, a in firsts.items() if judged_from(a, part) > pd.Timestamp(when)}
+
     out: dict[str, list[tuple[str, str]]] = {}
     for gm in municipalities:
         mine = scored[scored["gemeente_code"] == gm]
-        for part, when in unjudged(mine, start, kind):
+        said = unjudged(mine, start, kind)
+        if kind == "week" and not (mine["period"] == "month").any():
+            # no month scored at all: a monthly source too young to judge (else the municipality has no months)
+            when = recent_months(start, kind)[1]
+            if too_young(gm, "month", when):
+                said.append(("month", when))
+        for part, when in said:
             missing, latest = {}, None
             if part == kind:                     # the run's own week (or month): the periods its sources skipped
-                if not totals:
-                    ranges = catalog.count_ranges(con)
-                    totals = {source: catalog.source_totals(con, source)
-                              for source in sorted(set(ranges.loc[ranges["period"] == kind, "source"]))}
-                for source, frame in totals.items():
-                    held = frame[(frame["gemeente_code"] == gm) & (frame["period"] == kind)]
-                    if len(held):
-                        missing[source] = gap_periods(held["period_start"], start, kind)
+                missing = {source: gap_periods(held, start, kind) for source, held in held_of(gm, kind).items()}
             elif part != kind:
                 months = mine.loc[(mine["period"] == "month") & (mine["period_start"] <= when), "period_start"]
                 latest = months.max() if len(months) else None
+            young = too_young(gm, part, when) if latest is None else {}
             out.setdefault(gm, []).append(
-                tuple(wording.unjudged_text(part, when, lang, missing, latest, kind) for lang in ("nl", "en")))
+                tuple(wording.unjudged_text(part, when, lang, missing, latest, kind, young, OWN_PERIODS)
+                      for lang in ("nl", "en")))
         for domain, part, latest in unjudged_domains(mine, start, kind):   # one domain stopped or late, not all
             out.setdefault(gm, []).append(
                 tuple(wording.unjudged_domain_text(domain, part, latest, lang) for lang in ("nl", "en")))
@@ -301,12 +320,18 @@ def split_notes(con, mapped: list[str], declared: pd.DataFrame | None = None) ->
     return {team: tuple(said) for team, said in out.items()}
 
 
+def judged_from(first, kind: str) -> pd.Timestamp:
+    """The start of the first week (month) a series whose own first count is of ``first`` can be scored
+    (:data:`OWN_PERIODS`)."""
+    step = pd.Timedelta(weeks=OWN_PERIODS - 1) if kind == "week" else pd.DateOffset(months=OWN_PERIODS - 1)
+    return pd.Timestamp(first) + step
+
+
 def _judged_from(first, kind: str) -> str:
-    """The first week (month) a series whose own first count is of ``first`` can be scored (:data:`OWN_PERIODS`)."""
+    """:func:`judged_from` as a person reads it."""
     from pipelines import wording
 
-    step = pd.Timedelta(weeks=OWN_PERIODS - 1) if kind == "week" else pd.DateOffset(months=OWN_PERIODS - 1)
-    return wording.period_text(pd.Timestamp(first) + step, kind)
+    return wording.period_text(judged_from(first, kind), kind)
 
 
 def shared_notes(con, settings: dict) -> dict[str, tuple[str, ...]]:

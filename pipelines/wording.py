@@ -254,21 +254,31 @@ def periods_text(starts, kind: str = "week", lang: str = "nl") -> str:
 
 
 def unjudged_text(kind: str, start, lang: str = "nl", missing: dict | None = None, latest=None,
-                  run_kind: str = "week") -> str:
+                  run_kind: str = "week", young: dict | None = None, own_periods: int = 10) -> str:
     """One sentence saying that a run's own period (``kind``, ``start``: its week, month, or the monthly part of a
     weekly run) could not be judged and why, for a list (Dutch) or the run's warnings (English).
 
     ``missing``: source -> the period starts up to the run's own period that the source never delivered
     (``flag.gap_periods``: the reason, when known); ``latest``: the newest month that was scored (for the monthly
-    part).
+    part); ``young``: source -> (its first period, the first period it can be judged) of the sources whose history
+    is still too short (a series is scored from its ``own_periods``-th period: ``export.OWN_PERIODS``).
     """
     label = period_text(start, kind, lang)
     nouns = SOURCE_NOUN[lang]
     gaps = {s: w for s, w in (missing or {}).items() if len(w)}
+    young = dict(sorted((young or {}).items())) if not gaps else {}
     if lang == "nl":
         what = ("weeksignalen" if kind == "week" else "signalen") if kind == run_kind else "maandsignalen"
         then = f"; deze lijst bevat daarom geen {what}."
-        if kind == run_kind and gaps:
+        if young:
+            units = unit_word(kind, True)
+            began = " en ".join(f"de {nouns.get(s, 'cijfers van ' + s)} beginnen pas in {period_text(a, kind)}"
+                                for s, (a, _) in young.items())
+            since = max(b for _, b in young.values())
+            why = (f"er zijn nog te weinig {units} met cijfers om te vergelijken ({began}). Een buurt wordt "
+                   f"beoordeeld vanaf de {own_periods}e {unit_word(kind)} met cijfers, hier vanaf "
+                   f"{period_text(since, kind)}")
+        elif kind == run_kind and gaps:
             why = " en ".join(f"de {nouns.get(s, 'cijfers van ' + s)} van {periods_text(w, kind)} ontbreken"
                               for s, w in sorted(gaps.items()))
         elif kind == "month" and kind != run_kind:
@@ -277,7 +287,14 @@ def unjudged_text(kind: str, start, lang: str = "nl", missing: dict | None = Non
         else:
             why = f"de cijfers van die {unit_word(kind)} konden niet worden doorgerekend"
         return f"{label} kon niet beoordeeld worden: {why}{then}"
-    if kind == run_kind and gaps:
+    if young:
+        began = " and ".join(f"{s} begins in {period_text(a, kind, 'en')}" for s, (a, _) in young.items())
+        since = max(b for _, b in young.values())
+        why = (f"too little history: {began}; a series is scored from its {own_periods}th "
+               f"{unit_word(kind, lang='en')}, here from {period_text(since, kind, 'en')}")
+        todo = ("nothing is missing: keep delivering, or load the earlier "
+                f"{unit_word(kind, True, 'en')} of the source if it has them (wijkradar ingest)")
+    elif kind == run_kind and gaps:
         why = " and ".join(f"{s} delivered no counts for {periods_text(w, kind, 'en')}" for s, w in sorted(gaps.items()))
         todo = f"deliver those {unit_word(kind, True, 'en')} (wijkradar ingest) and run again"
     elif kind == "month" and kind != run_kind:

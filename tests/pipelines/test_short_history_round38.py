@@ -1,0 +1,65 @@
+"""A municipality with a short history (a new partner, a new source): the lists, warnings and commands say that too
+little history exists to judge, and from when judging starts, instead of "geen opvallende signalen" or nothing."""
+import pandas as pd
+import pytest
+
+from pipelines.export import unjudged_notes
+from pipelines.paths import resolve_home
+from pipelines.runs import score_and_flag
+from pipelines.warehouse import connect
+from tests.conftest import demo_signal_counts, fill_counts
+
+TODAY = pd.Timestamp("2026-11-26")
+
+
+def short_home(folder, ref, months: int, monthly_months: int | None = None):
+    """A home whose demo counts begin ``months`` months before TODAY (the monthly ones ``monthly_months``), one run."""
+    counts = demo_signal_counts(ref)
+    counts = counts[counts["count"] > 0].copy()
+    starts = pd.to_datetime(counts["period_start"])
+    weeks_from = TODAY - pd.DateOffset(months=months)
+    months_from = (TODAY - pd.DateOffset(months=monthly_months or months)).replace(day=1)
+    keep = ((counts["period"] == "week") & (starts >= weeks_from)) | ((counts["period"] == "month")
+                                                                       & (starts >= months_from))
+    home = resolve_home(folder)
+    with connect(home.warehouse) as con:
+        fill_counts(con, ref, counts[keep & (starts < TODAY - pd.Timedelta(days=TODAY.weekday()))])
+        run = score_and_flag(con, ref, today=TODAY)
+    return home, run
+
+
+@pytest.fixture(scope="module")
+def one_month(tmp_path_factory, ref):
+    return short_home(tmp_path_factory.mktemp("one_month") / "home", ref, 1)
+
+
+@pytest.fixture(scope="module")
+def three_months(tmp_path_factory, ref):
+    return short_home(tmp_path_factory.mktemp("three_months") / "home", ref, 3)
+
+
+def notes_of(home, run):
+    with connect(home.warehouse, only_reads=True) as con:
+        return unjudged_notes(con, run.run_id, run.run_period)["GM0118"]
+
+
+def test_week_too_young_says_too_little_history_and_from_when(one_month):
+    """Four weeks of meldingen: the list said the week's figures 'konden niet worden doorgerekend' and the warning
+    told the analyst to deliver what was never missing."""
+    dutch, english = notes_of(*one_month)[0]
+    assert dutch.startswith("2026-W47 kon niet beoordeeld worden: er zijn nog te weinig weken met cijfers")
+    assert "de meldingen beginnen pas in 2026-W44" in dutch and "vanaf 2026-W53" in dutch
+    assert "too little history" in english and "nothing is missing" in english
+    assert "once they are delivered" not in english
+
+
+def test_young_monthly_source_is_named_not_left_out(three_months):
+    """Three months of wijkteam counts, weeks judged: the list read 'Geen opvallende signalen' without a word that
+    sociaal (monthly) could not be judged yet."""
+    notes = notes_of(*three_months)
+    assert len(notes) == 1
+    dutch, english = notes[0]
+    assert dutch.startswith("oktober 2026 kon niet beoordeeld worden: er zijn nog te weinig maanden met cijfers")
+    assert "de wijkteamsignalen beginnen pas in augustus 2026" in dutch and "vanaf mei 2027" in dutch
+    assert "deze lijst bevat daarom geen maandsignalen" in dutch
+    assert "too little history" in english
