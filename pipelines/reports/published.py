@@ -148,7 +148,9 @@ def across_builds(rates: pd.DataFrame, areas: pd.DataFrame, published: pd.DataFr
                 out.at[i, "hidden"], out.at[i, "regrouped"] = True, True
     cell = [(g, d, int(y)) for g, d, y in zip(record["gemeente_code"], record["domain"], record["year"])]
     keep = [k not in replaced for k in cell]
-    fresh = now[[(g, d, int(y)) not in changed for g, d, y in zip(now["gemeente_code"], now["domain"], now["year"])]]
+    # a boolean Series, not a list: an empty list (no complete year yet, a new municipality) selects no columns
+    fresh = now[pd.Series([(g, d, int(y)) not in changed for g, d, y in
+                           zip(now["gemeente_code"], now["domain"], now["year"])], index=now.index, dtype=bool)]
     kept = record[keep] if len(record) else record
     new_record = pd.concat([kept, fresh], ignore_index=True) if len(kept) else fresh
     return out, new_record.sort_values(KEY + ["kind", "wijk_code"]).reset_index(drop=True)[RECORD_COLUMNS]

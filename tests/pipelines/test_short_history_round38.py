@@ -63,3 +63,13 @@ def test_young_monthly_source_is_named_not_left_out(three_months):
     assert "de wijkteamsignalen beginnen pas in augustus 2026" in dutch and "vanaf mei 2027" in dutch
     assert "deze lijst bevat daarom geen maandsignalen" in dutch
     assert "too little history" in english
+
+
+def test_open_pages_without_a_complete_year(three_months):
+    """Three months of counts, no complete year: `report --open` stopped with KeyError 'gemeente_code' (the record
+    of what the pages print was selected by an empty list, which pandas reads as no columns)."""
+    from pipelines.reports.build import write_open_pages
+
+    home, _ = three_months
+    paths = write_open_pages(home)
+    assert any(p.name == "index.html" for p in paths) and len(paths) > 1
