@@ -438,7 +438,9 @@ def year_to_date(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFr
     out["provisional"] = provisional_years(out, part, by)
     if "domain" in by:              # the last day compared: before ``end`` where a source stopped or is late
         this = part[part["year"] == year]
-        out["until"] = out["domain"].map(period_end(this["period_start"], this["period"]).groupby(this["domain"]).max())
+        until = period_end(this["period_start"], this["period"]).groupby(this["domain"]).max()
+        # an empty mapper is cast to float by pandas and fails on dates: nothing of the year delivered yet
+        out["until"] = out["domain"].map(until) if len(until) else pd.Series(pd.NaT, index=out.index)
     keys = [b for b in by if b in AREA_KEYS]
     buurten = buurt_table(areas)
     left = uncovered_wijken(c, buurten)

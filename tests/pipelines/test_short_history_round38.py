@@ -73,3 +73,17 @@ def test_open_pages_without_a_complete_year(three_months):
     home, _ = three_months
     paths = write_open_pages(home)
     assert any(p.name == "index.html" for p in paths) and len(paths) > 1
+
+
+def test_trends_year_to_date_when_no_source_is_compared(three_months):
+    """Every source began this year, so none is compared: `report --period` stopped in 01-trends with 'Cannot cast
+    DatetimeArray to dtype float64' (an empty map of each domain's last day compared)."""
+    from pipelines.reports import trends
+    from pipelines.reports.data import open_warehouse, read_report_data
+
+    home, run = three_months
+    with open_warehouse(home) as con:
+        data = read_report_data(con, run.run_period, home=home)
+    out = trends.year_to_date(data.counts, data.areas, data.catalogue, pd.Timestamp("2026-11-22"),
+                              by=("kind", "domain"), year=2026)
+    assert out["count"].sum() == 0 and out["until"].isna().all()
