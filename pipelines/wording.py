@@ -90,6 +90,22 @@ PREVENTIVE_INTRO = ("Buurten van dit wijkteam zonder signaal in dit domein, maar
                     "de komende maanden sterk stijgen (escalatie). Bedoeld om preventief in beeld te houden; het is "
                     "een verwachting uit de geschiedenis en de buurtkenmerken, geen signaal.")
 PREVENTIVE_NONE = "Geen buurten van dit wijkteam met een hoge kans op escalatie zonder huidig signaal."
+
+
+def preventive_none(models: dict | None) -> str:
+    """The sentence of an empty section *preventief in beeld*: :data:`PREVENTIVE_NONE` where the run estimated the
+    risk of every domain, else which domains it could not estimate (``models``: what ``meta.risk_runs`` recorded per
+    domain, ``skipped`` where it was not estimated: too short a history, a source stopped, too few escalations to
+    learn from). "No buurt with a high chance" was said where no chance was known (a municipality's first months)."""
+    skipped = sorted(d for d, m in (models or {}).items() if isinstance(m, dict) and "skipped" in m)
+    if not skipped:
+        return PREVENTIVE_NONE
+    names = " en ".join(domain_word(d) for d in skipped)
+    why = ("de eigen geschiedenis van de buurten is daarvoor nog te kort, er ontbreken recente cijfers of er zijn te "
+           "weinig voorbeelden om van te leren")
+    if len(skipped) == len(models or {}):
+        return f"De kans op escalatie is nu niet te schatten voor {names}: {why}."
+    return f"{PREVENTIVE_NONE} Voor {names} is de kans op escalatie nu niet te schatten: {why}."
 RISK_UNKNOWN = "onbekend"
 
 #: Column headings and titles of ``wijkradar explain``.

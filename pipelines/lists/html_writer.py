@@ -44,7 +44,7 @@ def preventive_section(preventive: pd.DataFrame | None) -> str:
         f'<h4>P{esc(row[0])}. {esc(row[3])} <small>({esc(row[2])})</small></h4>'
         f'<p>Kans op escalatie in {esc(row[5])}: <b>{esc(row[4])}</b>. Factoren: {esc(row[6])}.</p></div></div>'
         for row in preventive.itertuples(index=False, name=None)]
-    body = "".join(cards) if cards else f'<p class="empty">{esc(PREVENTIVE_NONE)}</p>'
+    body = "".join(cards) if cards else f'<p class="empty">{esc(preventive.attrs.get("none", PREVENTIVE_NONE))}</p>'
     return (f'<h2 id="preventief">{esc(PREVENTIVE_TITLE)}</h2><p class="legend">{esc(PREVENTIVE_INTRO)}</p>{body}')
 
 

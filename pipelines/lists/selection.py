@@ -87,14 +87,15 @@ def preventive(risk: RiskInfo | None, flags: pd.DataFrame, team: str) -> pd.Data
 
     High: a calibrated chance of at least ``risk_min_probability`` and a rank in the top
     ``risk_top_share`` of the municipality's buurten in that domain. One row per buurt (its highest
-    chance), highest first, at most ``risk_per_team``. None without a risk (the section is then left out).
+    chance), highest first, at most ``risk_per_team``. None without a risk (the section is then left out); the
+    sentence of an empty section in ``attrs["none"]``.
     """
     if risk is None:
         return None
     columns = wording.PREVENTIVE_COLUMNS
     rows = risk.rows
     if rows.empty:
-        return pd.DataFrame(columns=columns)
+        return _with_none(pd.DataFrame(columns=columns), risk)
     high = risk.setting("risk_min_probability", DEFAULT_HIGH)
     share = risk.setting("risk_top_share", DEFAULT_TOP_SHARE)
     per_team = int(risk.setting("risk_per_team", DEFAULT_PER_TEAM))
@@ -115,7 +116,14 @@ def preventive(risk: RiskInfo | None, flags: pd.DataFrame, team: str) -> pd.Data
         [wording.span_text(a, b) for a, b in zip(keep["period_from"], keep["period_to"])],
         keep["drivers"],
     ]
-    return pd.DataFrame(dict(zip(columns, values)), columns=columns).reset_index(drop=True)
+    return _with_none(pd.DataFrame(dict(zip(columns, values)), columns=columns).reset_index(drop=True), risk)
+
+
+def _with_none(section: pd.DataFrame, risk: RiskInfo) -> pd.DataFrame:
+    """``section`` with the sentence the writers show when it is empty in ``attrs["none"]``
+    (:func:`wording.preventive_none`: a domain whose risk the run could not estimate is named, not "no buurt")."""
+    section.attrs["none"] = wording.preventive_none(risk.models)
+    return section
 
 
 def chart_data(own: pd.DataFrame, series: pd.DataFrame, labels: dict) -> list[list[tuple[str, pd.DataFrame]]]:

@@ -127,7 +127,7 @@ def _preventive_sheet(ws, preventive: pd.DataFrame, team_name: str, run: RunInfo
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="E2EFDA")
     if preventive.empty:
-        append_safe(ws, ["", "", "", wording.PREVENTIVE_NONE])
+        append_safe(ws, ["", "", "", preventive.attrs.get("none", wording.PREVENTIVE_NONE)])
     for row in preventive.itertuples(index=False):
         append_safe(ws, list(row))
     for i, col in enumerate(preventive.columns, start=1):

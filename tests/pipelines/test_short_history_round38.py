@@ -87,3 +87,35 @@ def test_trends_year_to_date_when_no_source_is_compared(three_months):
     out = trends.year_to_date(data.counts, data.areas, data.catalogue, pd.Timestamp("2026-11-22"),
                               by=("kind", "domain"), year=2026)
     assert out["count"].sum() == 0 and out["until"].isna().all()
+
+
+def test_the_lists_say_the_risk_could_not_be_estimated_not_that_no_buurt_has_a_high_chance(three_months, ref):
+    """Three months of history: no domain's risk could be estimated (the model needs 15 months), and every list said
+    "Geen buurten van dit wijkteam met een hoge kans op escalatie zonder huidig signaal" (found by a colleague's
+    exploration)."""
+    from pipelines.export import export_run
+    from pipelines.risk import risk_step
+    from openpyxl import load_workbook
+
+    from pipelines.wording import PREVENTIVE_NONE, PREVENTIVE_TITLE
+
+    home, run = three_months
+    with connect(home.warehouse) as con:
+        result = risk_step(con, ref, run)
+        paths = export_run(con, home, run)
+    assert result.rows == 0 and all("skipped" in m for m in result.models.values())
+    for files in paths.values():
+        html = next(p for p in files if p.suffix == ".html").read_text(encoding="utf-8")
+        assert PREVENTIVE_NONE not in html
+        assert "De kans op escalatie is nu niet te schatten voor fysiek en sociaal" in html
+        book = load_workbook(next(p for p in files if p.suffix == ".xlsx"), read_only=True)
+        cells = [str(v) for row in book[PREVENTIVE_TITLE].iter_rows(values_only=True) for v in row if v]
+        assert PREVENTIVE_NONE not in cells and any(c.startswith("De kans op escalatie is nu niet") for c in cells)
+
+
+def test_a_domain_whose_risk_was_estimated_keeps_the_sentence_and_the_other_is_named():
+    from pipelines.wording import PREVENTIVE_NONE, preventive_none
+
+    assert preventive_none({"physical": {"model": "logistic"}, "social": {"model": "logistic"}}) == PREVENTIVE_NONE
+    both = preventive_none({"physical": {"model": "logistic"}, "social": {"skipped": "1 complete period(s)"}})
+    assert both.startswith(PREVENTIVE_NONE) and "Voor sociaal is de kans op escalatie nu niet te schatten" in both
