@@ -160,33 +160,47 @@ def _runs_named(folder) -> set[str]:
                                                                          page.read_text(encoding="utf-8"))}
 
 
+@pytest.fixture(scope="module")
+def second_run_home(period_report, report_home, ref, tmp_path_factory):
+    """A copy of the home whose reports/2026-W47 holds the first run's whole report (``period_report``), with a
+    second run of the same week scored after it (another logic version): (home, first run id, second run id)."""
+    import shutil
+
+    from pipelines import runs
+
+    home = resolve_home(shutil.copytree(report_home.root, tmp_path_factory.mktemp("second-run") / "home"))
+    with connect(home.warehouse) as con:
+        first = runs.find_run(con).run_id
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(runs, "LOGIC_VERSION", runs.LOGIC_VERSION + "-again")    # another run of the same week
+        with connect(home.warehouse) as con:
+            second = score_and_flag(con, ref).run_id
+    return home, first, second
+
+
 @pytest.mark.parametrize("point", ["report-mid-set", "report-mid-swap"])
-def test_a_report_killed_while_written_leaves_one_runs_whole_report_never_two_mixed(report_home, ref, tmp_path,
-                                                                                     monkeypatch, point):
+def test_a_report_killed_while_written_leaves_one_runs_whole_report_never_two_mixed(second_run_home, tmp_path, point):
     """Red team 7a F7: `report --period` killed after its first page left the new run's trends page beside the
     earlier run's flags review, map and index. Killed while writing the set, the folder keeps the earlier whole report;
-    killed between the swap's renames, the next report's start puts the new whole report into place."""
+    killed between the swap's renames, the next report's start puts the new whole report into place.
+
+    The earlier run's whole report is the one `report --period` wrote before the second run was scored
+    (``second_run_home``, built once for both points)."""
     import os
     import shutil
     import signal
     import subprocess
     import sys
 
-    from pipelines import runs
     from pipelines.export_folder import recover
     from tests.pipelines.test_crash_and_concurrency import wait_for
 
-    home = resolve_home(shutil.copytree(report_home.root, tmp_path / "home"))
+    built, first, second = second_run_home
+    home = resolve_home(shutil.copytree(built.root, tmp_path / "home"))
     folder = home.reports / "2026-W47"
-    shutil.rmtree(folder, ignore_errors=True)
-    assert runner.invoke(app, ["--home", str(home.root), "report", "--period", "2026-W47"]).exit_code == 0
     before = _pages(folder)
-    with connect(home.warehouse) as con:
-        first = runs.find_run(con).run_id
     assert _runs_named(folder) == {first}
-    monkeypatch.setattr(runs, "LOGIC_VERSION", runs.LOGIC_VERSION + "-again")    # another run of the same week
-    with connect(home.warehouse) as con:
-        second = score_and_flag(con, ref).run_id
+    assert sorted(p.stem for p in folder.glob("*.html")) == ["01-trends", "02-flags-review", "03-map", "index"]
     assert second != first
     proc = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "report", "--period", "2026-W47"],
                             env={**os.environ, "WIJKRADAR_HOME": str(home.root), "WIJKRADAR_FAULT_PAUSE": point},
