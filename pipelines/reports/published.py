@@ -16,7 +16,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pipelines.reports.trends import buurt_table
 
 #: One row per municipality, domain, year and printed area (a wijk, or the municipality: ``kind`` ``gemeente``):
 #: its buurten (codes, sorted, space-separated), the sources counted and what the page printed.
@@ -32,7 +31,9 @@ def empty_record() -> pd.DataFrame:
 
 def division(areas: pd.DataFrame) -> pd.DataFrame:
     """Per wijk and per municipality (``wijk_code`` = its code): ``wijk_code, buurten`` (codes, sorted)."""
-    b = buurt_table(areas)
+    # the buurt rows' codes only: the shown names of trends.buurt_table cost a reader of many builds most of its time
+    b = areas.loc[areas["level"] == "buurt", ["area_code", "wijk_code"]]
+    b["gemeente_code"] = areas["gemeente_code"] if "gemeente_code" in areas else ""
     joined = lambda codes: " ".join(sorted(map(str, codes)))  # noqa: E731
     wijken = b.groupby("wijk_code")["area_code"].agg(joined)
     gemeenten = b.groupby("gemeente_code")["area_code"].agg(joined)
