@@ -1,9 +1,13 @@
 """Failures that are not wijkradar's fault end every command with one sentence and exit code 2, never a traceback:
 the warehouse held by another process, a full disk (and the error that caused an aborted transaction is the one
 reported, not the aborted transaction)."""
+import functools
+import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -11,12 +15,30 @@ import pytest
 from typer.testing import CliRunner
 
 from pipelines.cli import app
+from pipelines.paths import resolve_home
+from pipelines.reference import Reference
 from pipelines.warehouse import connect, registered, transaction
 
 runner = CliRunner()
 COMMANDS = [["status"], ["loads"], ["loads", "accept", "abc"], ["quarantine"], ["quarantine", "export"],
             ["quarantine", "dismiss", "meldingen-x"], ["flags"], ["explain", "01185000"], ["feedback"],
             ["run", "--today", "2026-11-26"]]
+
+
+@functools.lru_cache(maxsize=None)
+def _demo_run(today: str):
+    """One demo working folder with its scored run on ``today``, built once per test process: (home, run)."""
+    from tests.conftest import demo_run_home as build
+
+    return build(Path(tempfile.mkdtemp(prefix="wijkradar-demo-run-")), Reference(), today)
+
+
+def demo_run_home(folder: Path, ref, today: str = "2026-11-26"):
+    """A copy in ``folder / "home"`` of the demo working folder scored on ``today`` (``tests.conftest.demo_run_home``,
+    built once per test process: every test here changes only its own copy, and patches nothing before it)."""
+    built, run = _demo_run(today)
+    assert ref.folder == Reference().folder                   # the demo profile, as the copy was built with
+    return resolve_home(shutil.copytree(built.root, folder / "home")), run
 
 
 @pytest.fixture
@@ -113,8 +135,6 @@ def test_a_file_where_a_folder_of_the_working_folder_belongs_is_one_sentence(tmp
 def test_a_file_where_a_folder_of_the_reports_belongs_is_said_as_the_weekly_run_says_it(tmp_path, ref):
     """Red team 14c F2: a file in place of ``reports/open`` or ``reports/jaarplan/2026`` was "open: file exists
     (EEXIST); check that it is there"; the report says what the weekly run says of its lists' folder."""
-    from tests.conftest import demo_run_home
-
     home, _ = demo_run_home(tmp_path, ref)
     for blocked, command in [("open", ["--open"]), ("jaarplan/2026", ["--jaarplan", "2026", "--team", "zuid-oost"])]:
         (home.reports / blocked).parent.mkdir(parents=True, exist_ok=True)
@@ -245,7 +265,6 @@ def test_a_full_disk_half_way_a_run_stops_it_in_one_sentence_as_a_failed_flow_ru
     from prefect.client.schemas.sorting import FlowRunSort
 
     from pipelines import catalog
-    from tests.conftest import demo_run_home
     from tests.pipelines.test_cli import invoke
 
     home, earlier = demo_run_home(tmp_path, ref, today="2026-11-19")
@@ -291,8 +310,6 @@ def test_open_pages_that_cannot_be_written_are_one_sentence_without_the_path_how
     quotes the whole path; it fell to the general sentence, which quoted it (a person's name in it)."""
     from pathlib import Path
 
-    from tests.conftest import demo_run_home
-
     home, _ = demo_run_home(tmp_path / "Jan Jansen", ref)
     written = pd.DataFrame.to_parquet
 
@@ -321,7 +338,7 @@ def test_a_full_disk_while_a_run_loads_a_file_stops_the_run_and_never_blames_the
     tried the next, and presented last week's lists as the run's. Now the run stops there: the disk is named, not the
     file; no later file is tried and nothing is loaded."""
     from pipelines import catalog
-    from tests.conftest import demo_run_home, write_csv
+    from tests.conftest import write_csv
     from tests.pipelines.test_cli import invoke
 
     home, _ = demo_run_home(tmp_path, ref, today="2026-11-19")
@@ -434,7 +451,7 @@ def test_a_full_disk_at_the_record_of_lists_put_in_place_says_they_are_in_place_
     failed changed nothing" beside the new lists in place, and the run's loads never printed. Now the run stops there
     in a sentence that says the lists are in place and the next run records them, after printing its loads."""
     from pipelines import catalog
-    from tests.conftest import demo_run_home, load_file, write_csv
+    from tests.conftest import load_file, write_csv
     from tests.pipelines.test_cli import invoke
 
     def delivery(name):
@@ -480,8 +497,6 @@ def test_a_full_disk_at_the_record_of_lists_put_in_place_says_they_are_in_place_
 def test_a_full_disk_at_the_record_of_lists_written_by_flags_says_they_are_in_place(tmp_path, ref, monkeypatch):
     """The same moment for `flags --format xlsx`, which writes a period's lists as the run does."""
     from pipelines import catalog
-    from tests.conftest import demo_run_home
-
     home, run = demo_run_home(tmp_path, ref, today="2026-11-19")
     monkeypatch.setattr(catalog, "lists_written", lambda *a: (_ for _ in ()).throw(duckdb.TransactionException(FULL)))
     res = runner.invoke(app, ["--home", str(home.root), "flags", "--period", run.run_period, "--format", "xlsx"])
