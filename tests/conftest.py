@@ -163,6 +163,25 @@ def demo_run_home(folder: Path, ref: Reference, today: str = "2026-11-26"):
     return home, run
 
 
+@functools.lru_cache(maxsize=None)
+def _demo_run(today: str):
+    """:func:`demo_run_home` on the demo profile, built once per test process and day: (home, run)."""
+    return demo_run_home(Path(tempfile.mkdtemp(prefix="wijkradar-demo-run-")), Reference(), today)
+
+
+def demo_run_copy(folder: Path, ref: Reference, today: str = "2026-11-26"):
+    """What :func:`demo_run_home` returns, as a copy in ``folder / "home"`` of one built once per test process and
+    day (each build scores the whole demo, seconds a test). For tests that patch nothing before the build and give
+    the demo profile; the copy is theirs to change. Returns (home, run)."""
+    import shutil
+
+    from pipelines.paths import REFERENCE_DIR
+
+    assert Path(ref.folder).resolve() == REFERENCE_DIR.resolve(), "a copy of the demo profile's run only"
+    built, run = _demo_run(today)
+    return resolve_home(shutil.copytree(built.root, folder / "home")), run
+
+
 def write_csv(path: Path, header: list[str], rows: list[list], sep: str = ";", encoding: str = "utf-8") -> Path:
     """Write a small delimited file exactly as given (for malformed-input tests)."""
     lines = [sep.join(header)] + [sep.join(str(v) for v in row) for row in rows]

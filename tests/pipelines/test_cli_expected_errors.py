@@ -1,13 +1,9 @@
 """Failures that are not wijkradar's fault end every command with one sentence and exit code 2, never a traceback:
 the warehouse held by another process, a full disk (and the error that caused an aborted transaction is the one
 reported, not the aborted transaction)."""
-import functools
-import shutil
 import subprocess
 import sys
-import tempfile
 import textwrap
-from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -15,30 +11,13 @@ import pytest
 from typer.testing import CliRunner
 
 from pipelines.cli import app
-from pipelines.paths import resolve_home
-from pipelines.reference import Reference
 from pipelines.warehouse import connect, registered, transaction
+from tests.conftest import demo_run_copy
 
 runner = CliRunner()
 COMMANDS = [["status"], ["loads"], ["loads", "accept", "abc"], ["quarantine"], ["quarantine", "export"],
             ["quarantine", "dismiss", "meldingen-x"], ["flags"], ["explain", "01185000"], ["feedback"],
             ["run", "--today", "2026-11-26"]]
-
-
-@functools.lru_cache(maxsize=None)
-def _demo_run(today: str):
-    """One demo working folder with its scored run on ``today``, built once per test process: (home, run)."""
-    from tests.conftest import demo_run_home as build
-
-    return build(Path(tempfile.mkdtemp(prefix="wijkradar-demo-run-")), Reference(), today)
-
-
-def demo_run_home(folder: Path, ref, today: str = "2026-11-26"):
-    """A copy in ``folder / "home"`` of the demo working folder scored on ``today`` (``tests.conftest.demo_run_home``,
-    built once per test process: every test here changes only its own copy, and patches nothing before it)."""
-    built, run = _demo_run(today)
-    assert ref.folder == Reference().folder                   # the demo profile, as the copy was built with
-    return resolve_home(shutil.copytree(built.root, folder / "home")), run
 
 
 @pytest.fixture
@@ -135,7 +114,7 @@ def test_a_file_where_a_folder_of_the_working_folder_belongs_is_one_sentence(tmp
 def test_a_file_where_a_folder_of_the_reports_belongs_is_said_as_the_weekly_run_says_it(tmp_path, ref):
     """Red team 14c F2: a file in place of ``reports/open`` or ``reports/jaarplan/2026`` was "open: file exists
     (EEXIST); check that it is there"; the report says what the weekly run says of its lists' folder."""
-    home, _ = demo_run_home(tmp_path, ref)
+    home, _ = demo_run_copy(tmp_path, ref)
     for blocked, command in [("open", ["--open"]), ("jaarplan/2026", ["--jaarplan", "2026", "--team", "zuid-oost"])]:
         (home.reports / blocked).parent.mkdir(parents=True, exist_ok=True)
         (home.reports / blocked).write_text("x")
@@ -267,7 +246,7 @@ def test_a_full_disk_half_way_a_run_stops_it_in_one_sentence_as_a_failed_flow_ru
     from pipelines import catalog
     from tests.pipelines.test_cli import invoke
 
-    home, earlier = demo_run_home(tmp_path, ref, today="2026-11-19")
+    home, earlier = demo_run_copy(tmp_path, ref, today="2026-11-19")
 
     def full(*args, **kwargs):
         raise duckdb.TransactionException(FULL)
@@ -310,7 +289,7 @@ def test_open_pages_that_cannot_be_written_are_one_sentence_without_the_path_how
     quotes the whole path; it fell to the general sentence, which quoted it (a person's name in it)."""
     from pathlib import Path
 
-    home, _ = demo_run_home(tmp_path / "Jan Jansen", ref)
+    home, _ = demo_run_copy(tmp_path / "Jan Jansen", ref)
     written = pd.DataFrame.to_parquet
 
     def unwritable(self, path, *args, **kwargs):          # pyarrow's own error: a folder where its file belongs
@@ -341,7 +320,7 @@ def test_a_full_disk_while_a_run_loads_a_file_stops_the_run_and_never_blames_the
     from tests.conftest import write_csv
     from tests.pipelines.test_cli import invoke
 
-    home, _ = demo_run_home(tmp_path, ref, today="2026-11-19")
+    home, _ = demo_run_copy(tmp_path, ref, today="2026-11-19")
     header = ["Meldingnummer", "Datum melding", "Hoofdcategorie", "Subcategorie", "Buurtcode"]
     home.inbox.mkdir(parents=True, exist_ok=True)
     for name, day in (("meldingen_a_2026-W47.csv", "17-11-2026"), ("meldingen_b_2026-W47.csv", "18-11-2026")):
@@ -459,7 +438,7 @@ def test_a_full_disk_at_the_record_of_lists_put_in_place_says_they_are_in_place_
                          "Buurtcode"], [[f"{name[10]}-{i}", "18-11-2026", "Afval", "Zwerfafval", "BU01185000"]
                                         for i in range(5)])
 
-    home, _ = demo_run_home(tmp_path, ref, today="2026-11-19")
+    home, _ = demo_run_copy(tmp_path, ref, today="2026-11-19")
     home.inbox.mkdir(parents=True, exist_ok=True)
     load_file(home, delivery("meldingen_a_2026-W47.csv"), ref=ref, accept_drop=True)   # the reports replace the counts
     (home.inbox / "meldingen_a_2026-W47.csv").unlink()
@@ -497,7 +476,7 @@ def test_a_full_disk_at_the_record_of_lists_put_in_place_says_they_are_in_place_
 def test_a_full_disk_at_the_record_of_lists_written_by_flags_says_they_are_in_place(tmp_path, ref, monkeypatch):
     """The same moment for `flags --format xlsx`, which writes a period's lists as the run does."""
     from pipelines import catalog
-    home, run = demo_run_home(tmp_path, ref, today="2026-11-19")
+    home, run = demo_run_copy(tmp_path, ref, today="2026-11-19")
     monkeypatch.setattr(catalog, "lists_written", lambda *a: (_ for _ in ()).throw(duckdb.TransactionException(FULL)))
     res = runner.invoke(app, ["--home", str(home.root), "flags", "--period", run.run_period, "--format", "xlsx"])
     said = " ".join(res.output.split())

@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 from pipelines.paths import REPO_ROOT
-from tests.conftest import demo_run_home
+from tests.conftest import demo_run_copy
 
 
 def run(home, *args, env=None, shell_tail=""):
@@ -16,7 +16,7 @@ def run(home, *args, env=None, shell_tail=""):
 
 
 def test_a_command_started_with_stdout_closed_runs(tmp_path, ref):
-    home, _ = demo_run_home(tmp_path, ref)
+    home, _ = demo_run_copy(tmp_path, ref)
     assert not (home.exports / "2026-W47").exists()            # scored, its lists never written
     done = run(home, "flags", "--team", "de-weide", "--format", "xlsx", shell_tail=" >&-")
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
@@ -24,7 +24,7 @@ def test_a_command_started_with_stdout_closed_runs(tmp_path, ref):
 
 
 def test_explain_on_an_ascii_only_output_replaces_what_it_cannot_show(tmp_path, ref):
-    home, _ = demo_run_home(tmp_path, ref)
+    home, _ = demo_run_copy(tmp_path, ref)
     done = run(home, "explain", "01185005", env={"PYTHONIOENCODING": "ascii"})
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Financi?le zorgen" in done.stdout and "Traceback" not in done.stderr

@@ -11,7 +11,7 @@ import pytest
 
 from pipelines import reference
 from pipelines.warehouse import connect, table_digest
-from tests.conftest import demo_run_home, write_csv
+from tests.conftest import demo_run_copy, write_csv
 
 HEADER = ["Datum melding", "Hoofdcategorie", "Subcategorie", "Buurtcode"]
 
@@ -152,7 +152,7 @@ def test_a_signal_or_ctrl_c_says_whether_the_load_was_stored(home, tmp_path, poi
 @pytest.fixture(scope="module")
 def scored(tmp_path_factory, ref):
     """A working folder with one run (2026-W47) on the demo counts whose lists are not written yet, built once."""
-    return demo_run_home(tmp_path_factory.mktemp("scored"), ref)
+    return demo_run_copy(tmp_path_factory.mktemp("scored"), ref)
 
 
 @pytest.fixture

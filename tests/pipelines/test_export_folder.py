@@ -112,10 +112,10 @@ def test_the_record_changes_only_when_another_run_owes_its_lists(home):
 def test_the_next_weekly_run_warns_of_an_earlier_weeks_lists_left_unwritten(tmp_path, ref, prefect_harness):
     """A run killed before its lists were complete, then the next week's run: it writes its own lists and says
     which week's lists are owed, and how to write them (it does not rewrite another week's sent lists itself)."""
-    from tests.conftest import demo_run_home
+    from tests.conftest import demo_run_copy
     from tests.pipelines.test_cli import invoke
 
-    home, earlier = demo_run_home(tmp_path, ref, today="2026-11-19")     # scored; its export never happened
+    home, earlier = demo_run_copy(tmp_path, ref, today="2026-11-19")     # scored; its export never happened
     res = invoke(home, "run", "--today", "2026-11-26")
     said = " ".join(res.output.split())
     assert res.exit_code == 0, res.output
@@ -148,10 +148,10 @@ def test_the_run_that_writes_lists_a_failed_export_left_unwritten_says_so_not_un
     """Red team 12c F5: after an export that met a full disk, the next run (no new input: the same run) wrote the
     lists but said "lists unchanged", and an analyst who sends only changed lists would not send them."""
     from pipelines import export
-    from tests.conftest import demo_run_home
+    from tests.conftest import demo_run_copy
     from tests.pipelines.test_cli import invoke
 
-    home, run = demo_run_home(tmp_path, ref, today="2026-11-19")
+    home, run = demo_run_copy(tmp_path, ref, today="2026-11-19")
 
     def full(*args, **kwargs):
         raise OSError(28, "No space left on device")

@@ -6,7 +6,7 @@ from typer.testing import CliRunner
 
 from pipelines.cli import app
 from pipelines.warehouse import connect
-from tests.conftest import demo_run_home, demo_signal_counts, fill_counts
+from tests.conftest import demo_run_copy, demo_signal_counts, fill_counts
 
 
 def test_run_years_count_a_week_in_the_year_of_its_first_day():
@@ -17,7 +17,7 @@ def test_run_years_count_a_week_in_the_year_of_its_first_day():
 
 @pytest.fixture(scope="module")
 def run_home(tmp_path_factory, ref):
-    home, run = demo_run_home(tmp_path_factory.mktemp("jaarplan"), ref)
+    home, run = demo_run_copy(tmp_path_factory.mktemp("jaarplan"), ref)
     assert run.run_period.startswith("2026")
     return home
 

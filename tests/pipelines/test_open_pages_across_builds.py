@@ -200,9 +200,9 @@ def test_no_area_is_pinned_by_a_reader_of_every_build(late, seeds):
 
 @pytest.fixture(scope="module")
 def run_home(tmp_path_factory, ref):
-    from tests.conftest import demo_run_home
+    from tests.conftest import demo_run_copy
 
-    return demo_run_home(tmp_path_factory.mktemp("across"), ref)[0]
+    return demo_run_copy(tmp_path_factory.mktemp("across"), ref)[0]
 
 
 def tables(path) -> dict[str, list[tuple[str, ...]]]:

@@ -87,9 +87,9 @@ def merge_profile(ref_dir, split: bool) -> None:
 @pytest.fixture(scope="module")
 def run_home(tmp_path_factory, ref):
     from pipelines.warehouse import connect
-    from tests.conftest import demo_run_home
+    from tests.conftest import demo_run_copy
 
-    home = demo_run_home(tmp_path_factory.mktemp("herindeling"), ref)[0]
+    home = demo_run_copy(tmp_path_factory.mktemp("herindeling"), ref)[0]
     with connect(home.warehouse) as con:         # as loads keep them, so the profile sync moves them to the new codes
         con.execute("INSERT INTO core.source_cells SELECT source, area_code, signal, '', period, period_start, count, "
                     "false, load_id, 1 FROM core.signal_counts")

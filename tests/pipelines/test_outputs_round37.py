@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from pipelines.cli import app
 from pipelines.paths import REFERENCE_DIR
 from pipelines.reference import Reference
-from tests.conftest import demo_run_home
+from tests.conftest import demo_run_copy
 
 OLD, NEW = "de-weide", "weide-nieuw"
 #: the buurten on de-weide's list of the demo's 2026-W47 run (the injected vandalism and its neighbour)
@@ -23,7 +23,7 @@ LISTED = ("Schoonvelde-West", "Kinholt", "Steenbergerweiden")
 @pytest.fixture(scope="module")
 def renamed(tmp_path_factory):
     """A home with the demo's 2026-W47 run, whose profile has since renamed team de-weide to weide-nieuw."""
-    home, run = demo_run_home(tmp_path_factory.mktemp("renamed"), Reference())
+    home, run = demo_run_copy(tmp_path_factory.mktemp("renamed"), Reference())
     folder = home.root / "reference"
     shutil.copytree(REFERENCE_DIR, folder)
     for name in ("wijkteams.csv", "buurt_indeling.csv"):
