@@ -32,7 +32,7 @@ def empty_record() -> pd.DataFrame:
 def division(areas: pd.DataFrame) -> pd.DataFrame:
     """Per wijk and per municipality (``wijk_code`` = its code): ``wijk_code, buurten`` (codes, sorted)."""
     # the buurt rows' codes only: the shown names of trends.buurt_table cost a reader of many builds most of its time
-    b = areas.loc[areas["level"] == "buurt", ["area_code", "wijk_code"]]
+    b = areas.loc[areas["level"] == "buurt", ["area_code", "wijk_code"]].copy()
     b["gemeente_code"] = areas["gemeente_code"] if "gemeente_code" in areas else ""
     joined = lambda codes: " ".join(sorted(map(str, codes)))  # noqa: E731
     wijken = b.groupby("wijk_code")["area_code"].agg(joined)
