@@ -530,6 +530,7 @@ def _print_flags(home: Home, run_id: str | None = None, team: str | None = None,
                  lang: str = "nl") -> None:
     from pipelines import catalog
     from pipelines import reference
+    from pipelines.export import team_notes, unjudged_notes
     from pipelines.lists.selection import run_teams, team_list
     from pipelines.lists.table_writer import rich_table
     from pipelines.runs import find_run, read_flags
@@ -548,12 +549,18 @@ def _print_flags(home: Home, run_id: str | None = None, team: str | None = None,
         # the teams of the run, as its lists were sent: a team renamed or merged since keeps its flags
         teams = current if run_id is None else run_teams(flags, catalog.area_risk(con, run_id), current)
         labels = catalog.signal_labels(con, lang)
+        # what the run could not judge, as its lists say it above their rows: an empty table alone read "geen
+        # opvallende signalen" for a week too young or never delivered
+        notes = {} if run_id is None else team_notes(con, unjudged_notes(con, run_id, catalog.run_period(con, run_id)),
+                                                     lang)
     _check_team(team, teams, current)
     if no_run:
         _fail(no_run)
     for t, name in zip(teams["wijkteam"], teams["name"]):
         if team and t != team:
             continue
+        for note in notes.get(t, ()):
+            console.print(note, markup=False, highlight=False)
         console.print(rich_table(team_list(flags, t, labels, lang), f"{name} ({t})", lang))
 
 

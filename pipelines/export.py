@@ -197,13 +197,14 @@ def unjudged_notes(con, run_id: str, run_period: str) -> dict[str, list[tuple[st
     return out
 
 
-def team_notes(con, notes: dict[str, list[tuple[str, str]]]) -> dict[str, tuple[str, ...]]:
-    """Per team the Dutch sentences of :func:`unjudged_notes` of its municipalities."""
+def team_notes(con, notes: dict[str, list[tuple[str, str]]], lang: str = "nl") -> dict[str, tuple[str, ...]]:
+    """Per team the Dutch (``lang`` en: English) sentences of :func:`unjudged_notes` of its municipalities."""
     from pipelines.catalog.reports import team_municipalities
 
+    at = 0 if lang == "nl" else 1
     out: dict[str, tuple[str, ...]] = {}
     for team, part in team_municipalities(con).groupby("wijkteam"):
-        said = [dutch for gm in part["gemeente_code"] for dutch, _ in notes.get(gm, [])]
+        said = [pair[at] for gm in part["gemeente_code"] for pair in notes.get(gm, [])]
         out[team] = tuple(dict.fromkeys(said))
     return out
 

@@ -40,7 +40,7 @@ from pipelines.catalog.reports import has_table, report_frames, revised_flags
 from pipelines.catalog.risk import area_risk, latest_area_stats, risk_exists, risk_run, write_risk
 from pipelines.catalog.runs import (area_evidence, latest_partial_areas, area_series, flag_cells, last_run, latest_run, listed_episodes, listed_months, redelivered_months,
                                     listed_statuses, lists_started, lists_written, read_flags, unwritten_lists,
-                                    marts_run, recorded_now, run_area_teams, run_exists, run_finished_at, run_loads_and_settings, run_periods, run_today,
+                                    marts_run, recorded_now, run_area_teams, run_exists, run_finished_at, run_loads_and_settings, run_period, run_periods, run_today,
                                     scores_with_domain,
                                     clear_run_marts, append_run_marts, record_run)
 
@@ -60,7 +60,7 @@ __all__ = [
     "replace_raw_numbers", "stored_report_numbers",
     "newest_area_stats_year", "record_load", "reference_version",
     "release_hold", "replace_area_stats", "replace_reference", "report_frames", "revised_flags", "run_exists",
-    "run_finished_at", "run_loads_and_settings", "run_periods", "schema_columns", "schema_version", "scores_with_domain",
+    "run_finished_at", "run_loads_and_settings", "run_period", "run_periods", "schema_columns", "schema_version", "scores_with_domain",
     "signal_labels", "source_totals", "state_counts", "state_totals", "team_codes", "teams", "update_states",
     "write_quarantine_rows", "write_raw_rows", "clear_run_marts", "append_run_marts", "record_run",
     "lists_started", "lists_written", "unwritten_lists",

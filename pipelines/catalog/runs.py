@@ -101,6 +101,11 @@ def run_periods(con: Con) -> list[str]:
     return [r[0] for r in con.execute("SELECT DISTINCT run_period FROM meta.runs ORDER BY 1 DESC").fetchall()]
 
 
+def run_period(con: Con, run_id: str) -> str:
+    """The period of run ``run_id``."""
+    return con.execute("SELECT run_period FROM meta.runs WHERE run_id = ?", [run_id]).fetchall()[0][0]
+
+
 def run_loads_and_settings(con: Con, run_id: str) -> tuple[dict, list[str]]:
     """The settings a run recorded and the load ids it saw."""
     settings, load_ids = con.execute("SELECT settings, loads FROM meta.runs WHERE run_id = ?",

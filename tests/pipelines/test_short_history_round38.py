@@ -119,3 +119,18 @@ def test_a_domain_whose_risk_was_estimated_keeps_the_sentence_and_the_other_is_n
     assert preventive_none({"physical": {"model": "logistic"}, "social": {"model": "logistic"}}) == PREVENTIVE_NONE
     both = preventive_none({"physical": {"model": "logistic"}, "social": {"skipped": "1 complete period(s)"}})
     assert both.startswith(PREVENTIVE_NONE) and "Voor sociaal is de kans op escalatie nu niet te schatten" in both
+
+
+def test_flags_prints_what_the_run_could_not_judge_above_an_empty_list(one_month):
+    """`wijkradar flags` printed "geen opvallende signalen" for a week too young to judge, where the team's own list
+    says it was not judged and why (found by a colleague's exploration)."""
+    from typer.testing import CliRunner
+
+    from pipelines.cli import app
+
+    home, _ = one_month
+    for lang, said in (("nl", "2026-W47 kon niet beoordeeld worden: er zijn nog te weinig weken met cijfers"),
+                       ("en", "2026-W47 was not judged (too little history")):
+        res = CliRunner().invoke(app, ["--home", str(home.root), "flags", "--team", "de-weide", "--lang", lang])
+        assert res.exit_code == 0, res.output
+        assert said in " ".join(res.stdout.split()), res.stdout
