@@ -647,6 +647,7 @@ def explain(
         on_lists = catalog.listed_statuses(con, label, code) if label else None
         revised = catalog.revised_flags(con)
         young = code in catalog.added_buurten(con) and marts is not None
+        counted = catalog.holds_counts(con, code)
         # the shared shifts the run judged its periods against (``models.shared``): the series' own figures stand here
         settings = catalog.run_loads_and_settings(con, marts[0])[0] if marts else {}
         shifts = (settings.get("shared_shifts") or {}).get(catalog.area_municipality(con, code) or "", [])
@@ -655,6 +656,14 @@ def explain(
 
         _fail(f"no scores for {code} yet: it is a buurt a later division added, and its series begin at its own first "
               f"counts, which are too few to judge; a series is scored once it has {OWN_PERIODS} weeks (or months) of its own")
+    if series.empty and marts is not None and marts[1]:
+        from pipelines.export import OWN_PERIODS
+
+        # a run there was: "run the weekly flow first" sent the analyst of a new municipality round in a circle
+        _fail(f"no scores for {code} in the run of {marts[1]}: "
+              + (f"its counts are still too few to judge (a series is scored once it has {OWN_PERIODS} weeks or "
+                 "months of counts); keep delivering, or load the sources' earlier periods (wijkradar ingest)"
+                 if counted else "no source delivered a count of it; check that the deliveries use its buurtcode"))
     if series.empty:
         _fail(f"no scores for {code} yet; run the weekly flow first (wijkradar run)")
     if period:

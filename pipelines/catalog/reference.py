@@ -83,9 +83,11 @@ def profile_buurten(con: Con) -> set[str]:
     return {c for (c,) in con.execute("SELECT area_code FROM core.areas WHERE level = 'buurt'").fetchall()}
 
 
-def holds_counts(con: Con) -> bool:
-    """Whether the warehouse holds any signal count."""
-    return bool(con.execute("SELECT count(*) FROM (SELECT 1 FROM core.signal_counts LIMIT 1)").fetchall()[0][0])
+def holds_counts(con: Con, area_code: str | None = None) -> bool:
+    """Whether the warehouse holds any signal count (of ``area_code`` when given)."""
+    where, args = ("WHERE area_code = ?", [area_code]) if area_code is not None else ("", [])
+    return bool(con.execute(f"SELECT count(*) FROM (SELECT 1 FROM core.signal_counts {where} LIMIT 1)",
+                            args).fetchall()[0][0])
 
 
 def record_added_buurten(con: Con, codes: list[str]) -> None:

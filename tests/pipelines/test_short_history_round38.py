@@ -134,3 +134,17 @@ def test_flags_prints_what_the_run_could_not_judge_above_an_empty_list(one_month
         res = CliRunner().invoke(app, ["--home", str(home.root), "flags", "--team", "de-weide", "--lang", lang])
         assert res.exit_code == 0, res.output
         assert said in " ".join(res.stdout.split()), res.stdout
+
+
+def test_explain_of_a_buurt_too_young_to_score_says_so_not_run_the_flow_first(one_month):
+    """After the run of a one-month history, `explain` said "no scores yet; run the weekly flow first", which the
+    analyst had just done (found by a colleague's exploration)."""
+    from typer.testing import CliRunner
+
+    from pipelines.cli import app
+
+    home, _ = one_month
+    res = CliRunner().invoke(app, ["--home", str(home.root), "explain", "BU01185000"])
+    said = " ".join(res.output.split())
+    assert res.exit_code == 2 and "in the run of 2026-W47: its counts are still too few to judge" in said, said
+    assert "run the weekly flow first" not in said
