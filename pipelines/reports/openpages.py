@@ -485,6 +485,11 @@ def _unsure(row) -> str:
     return " (voorlopig)" if pd.notna(v) and bool(v) else ""
 
 
+#: The open page of a municipality without a whole year of figures yet (only whole years are shown)
+NO_YEAR_YET = ("We laten alleen cijfers over hele jaren zien. Van deze gemeente hebben we nog geen heel jaar aan "
+               "gegevens. Zodra dat er is, staan de cijfers hier.")
+
+
 def wijk_page(wijk: pd.Series, rates: pd.DataFrame, catalogue: pd.DataFrame, threshold: int,
               sentences: list[str] | None, made: str, left: pd.DataFrame | None = None) -> str:
     """The open page of one wijk or dorp (``rates`` already through :func:`disclose`; ``left``: the wijken left out
@@ -505,10 +510,13 @@ def wijk_page(wijk: pd.Series, rates: pd.DataFrame, catalogue: pd.DataFrame, thr
     domains = [d for d in DOMAIN_B1 if (own["domain"] == d).any() or d in no_figures]
     topics = [TOPIC_B1[d] for d in domains]
     intro = (f" We kijken naar {NUMBER_B1[len(topics)]}: {and_nl(topics)}." if topics else "")
-    compare = ("" if own.empty and no_figures         # a wijk no source delivered for: nothing to compare
+    compare = ("" if (own.empty and no_figures) or not domains   # nothing to compare (no source, no whole year)
                else f"We vergelijken de jaren met elkaar; {esc(name)} is de hele gemeente." if alone
                else f"We vergelijken de jaren met elkaar en met {esc(gemeente)}.")
     body = [f"<p>Op deze pagina ziet u hoe het gaat in {esc(name)}.{esc(intro)} {compare}".rstrip() + "</p>"]
+    if not domains:         # a page of only the reading guide said nothing of why (a municipality's first months)
+        body.append('<section class="card"><h2>Nog geen cijfers</h2><p>'
+                    + esc(NO_YEAR_YET if rates.empty else f"Over {name} hebben we nog geen cijfers.") + "</p></section>")
     for domain in domains:
         label = DOMAIN_B1[domain][0]
         if domain in no_figures:

@@ -148,3 +148,14 @@ def test_explain_of_a_buurt_too_young_to_score_says_so_not_run_the_flow_first(on
     said = " ".join(res.output.split())
     assert res.exit_code == 2 and "in the run of 2026-W47: its counts are still too few to judge" in said, said
     assert "run the weekly flow first" not in said
+
+
+def test_an_open_page_without_a_whole_year_says_so(three_months, ref):
+    """A wijk page of a municipality without a whole year showed only the reading guide (found by a colleague's
+    exploration)."""
+    from pipelines.reports.build import write_open_pages
+
+    home, _ = three_months
+    page = next(p for p in write_open_pages(home) if p.name.startswith("de-weide")).read_text(encoding="utf-8")
+    assert "Nog geen cijfers" in page and "nog geen heel jaar aan gegevens" in page
+    assert "We vergelijken de jaren" not in page
