@@ -96,6 +96,8 @@ cols = {"name": "buurt", "label_nl": "signaal", "recent": "laatste 13 weken", "b
 for kind, title in [("stadswijk", "Stad"), ("dorp", "Dorpen")]:
     part = rising[rising["kind"] == kind].head(10)
     display(HTML(f"<h3>{title}</h3>" + table(trends.rising_table(part), cols)))
+if rising.empty:              # why, rather than two empty tables (a municipality's first year)
+    print(trends.no_rising_sentence(data.counts, end))
 gaps = trends.recent_gaps_sentence(trends.recent_gaps(data.counts, data.areas, data.catalogue, end))
 if gaps:
     print(gaps)

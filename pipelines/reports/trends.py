@@ -731,6 +731,17 @@ def rising_series(counts: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataF
     return (out.head(top) if top else out)[cols]
 
 
+def no_rising_sentence(counts: pd.DataFrame, end: pd.Timestamp, weeks: int = 13, min_recent: int = 5) -> str:
+    """Why :func:`rising_series` is empty, in Dutch: no earlier year's same weeks to compare with yet (a
+    municipality's first year), or no series with ``min_recent`` counts in the recent weeks. Two empty tables said
+    nothing."""
+    first = pd.to_datetime(counts["period_start"]).min() if len(counts) else None
+    if first is None or first > end - pd.Timedelta(weeks=52 + weeks):
+        return (f"Nog geen reeksen om te vergelijken: de laatste {weeks} weken worden vergeleken met dezelfde weken van "
+                "eerdere jaren, en die cijfers zijn er nog niet.")
+    return f"Geen reeks met {min_recent} of meer meldingen of signalen in de laatste {weeks} weken."
+
+
 def rising_table(rising: pd.DataFrame) -> pd.DataFrame:
     """:func:`rising_series` for reading: ``recent`` with `` (voorlopig)`` where it holds a provisional police month."""
     out = rising[["name", "wijk", "label_nl", "recent", "baseline", "ratio", "z"]]

@@ -159,3 +159,15 @@ def test_an_open_page_without_a_whole_year_says_so(three_months, ref):
     page = next(p for p in write_open_pages(home) if p.name.startswith("de-weide")).read_text(encoding="utf-8")
     assert "Nog geen cijfers" in page and "nog geen heel jaar aan gegevens" in page
     assert "We vergelijken de jaren" not in page
+
+
+def test_the_rising_series_say_why_they_are_empty():
+    """01-trends showed two empty tables without a word in a municipality's first months (found by a colleague's
+    exploration)."""
+    from pipelines.reports import trends
+
+    end = pd.Timestamp("2026-11-22")
+    young = pd.DataFrame({"period_start": pd.date_range("2026-08-03", periods=16, freq="W-MON")})
+    assert trends.no_rising_sentence(young, end).startswith("Nog geen reeksen om te vergelijken")
+    old = pd.DataFrame({"period_start": pd.date_range("2023-01-02", periods=200, freq="W-MON")})
+    assert trends.no_rising_sentence(old, end).startswith("Geen reeks met 5 of meer")
