@@ -210,7 +210,10 @@ def combine(work: list[Block], results: list[pd.DataFrame]) -> Scored:
         n_short += series - scored
         parts.append(res)
     if n_short:
-        log.warning("%d series have too little history to be scored yet", n_short)
+        needed = min(detectors()[block.period].history_needed for block in work) + 1
+        log.warning("%d series have too little history to be scored yet (a series is scored from its %dth week or "
+                    "month of counts; nothing is missing: they are scored as their history grows, or load the "
+                    "sources' earlier periods with wijkradar ingest)", n_short, needed)
     if not parts:
         raise NothingToScore("there are no signal counts in the warehouse yet; load files first (wijkradar ingest or run)")
     scores = pd.concat(parts, ignore_index=True)

@@ -171,3 +171,17 @@ def test_the_rising_series_say_why_they_are_empty():
     assert trends.no_rising_sentence(young, end).startswith("Nog geen reeksen om te vergelijken")
     old = pd.DataFrame({"period_start": pd.date_range("2023-01-02", periods=200, freq="W-MON")})
     assert trends.no_rising_sentence(old, end).startswith("Geen reeks met 5 of meer")
+
+
+def test_the_run_warning_on_series_too_short_says_from_when_and_that_nothing_is_missing(ref, caplog):
+    from pipelines.score import score_counts
+
+    counts = demo_signal_counts(ref)
+    starts = pd.to_datetime(counts["period_start"])
+    areas = ref.buurten["area_code"].tolist()[:3]
+    young = counts[(starts >= "2026-10-05") & (starts <= "2026-11-16") & counts["area_code"].isin(areas)
+                   & (counts["count"] > 0)]
+    with caplog.at_level("WARNING"):
+        score_counts(young, areas)
+    said = " ".join(r.getMessage() for r in caplog.records if "too little history" in r.getMessage())
+    assert "scored from its 10th week or month of counts; nothing is missing" in said, said
