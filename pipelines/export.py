@@ -169,6 +169,7 @@ def unjudged_notes(con, run_id: str, run_period: str) -> dict[str, list[tuple[st
         firsts = {s: held.min() for s, held in held_of(gm, part).items() if held.min() <= pd.Timestamp(when)}
         return {s: (a, judged_from(a, part)) for s, a in firsts.items() if judged_from(a, part) > pd.Timestamp(when)}
 
+    domains_of = catalog.source_domains(con)
     out: dict[str, list[tuple[str, str]]] = {}
     for gm in municipalities:
         mine = scored[scored["gemeente_code"] == gm]
@@ -192,8 +193,36 @@ def unjudged_notes(con, run_id: str, run_period: str) -> dict[str, list[tuple[st
         for domain, part, latest in unjudged_domains(mine, start, kind):   # one domain stopped or late, not all
             out.setdefault(gm, []).append(
                 tuple(wording.unjudged_domain_text(domain, part, latest, lang) for lang in ("nl", "en")))
+        for domain, part, young in _young_domains(mine, start, kind, lambda p, w: too_young(gm, p, w), domains_of):
+            out.setdefault(gm, []).append(
+                tuple(wording.young_domain_text(domain, part, young, OWN_PERIODS, lang) for lang in ("nl", "en")))
         for domain, part, missing in gaps_before(mine, start, kind, resolve_after):   # flags gone after a gap
             out.setdefault(gm, []).append(tuple(wording.gap_text(domain, part, missing, lang) for lang in ("nl", "en")))
+    return out
+
+
+def _young_domains(mine: pd.DataFrame, start: pd.Timestamp, kind: str, too_young, domains_of: dict[str, set[str]]
+                   ) -> list[tuple[str, str, dict]]:
+    """(domain, kind, young sources) of the domains a municipality's scores hold no cell of at all while another
+    domain of that period type was judged in the run (``flag.current_cells``), whose sources are too young to judge
+    (``too_young(kind, when)``: source -> (first, judged from)): police begun this summer beside judged wijkteam
+    months. ``flag.unjudged_domains`` speaks of domains with a scored period only, ``flag.unjudged`` of whole period
+    types."""
+    from pipelines.flag import current_cells, recent_months
+
+    if mine.empty:
+        return []
+    now = current_cells(mine.assign(period_start=pd.to_datetime(mine["period_start"])), start, kind)
+    out = []
+    for part in sorted(set(now["period"])):
+        when = start if part == kind else recent_months(start, kind)[1]
+        scored_domains = set(mine.loc[mine["period"] == part, "domain"])
+        by_domain: dict[str, dict] = {}
+        for source, young in too_young(part, when).items():
+            for domain in domains_of.get(source, ()):
+                if domain not in scored_domains:
+                    by_domain.setdefault(domain, {})[source] = young
+        out += [(domain, part, young) for domain, young in sorted(by_domain.items())]
     return out
 
 

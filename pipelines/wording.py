@@ -338,6 +338,24 @@ def unjudged_domain_text(domain: str, kind: str, latest, lang: str = "nl") -> st
             "(wijkradar ingest) and run again")
 
 
+def young_domain_text(domain: str, kind: str, young: dict, own_periods: int, lang: str = "nl") -> str:
+    """One sentence saying that a domain is not judged yet for too short a history while others were (``young``:
+    source -> (its first period, the first period it can be judged)); for a list (Dutch) or the run's warnings."""
+    name = DOMAIN[lang].get(domain, domain)
+    since = max(b for _, b in young.values())
+    if lang == "nl":
+        began = " en ".join(f"de {SOURCE_NOUN['nl'].get(s, 'cijfers van ' + s)} beginnen pas in {period_text(a, kind)}"
+                            for s, (a, _) in sorted(young.items()))
+        return (f"{name[:1].upper()}{name[1:]} kon voor deze lijst nog niet beoordeeld worden: er zijn nog te weinig "
+                f"{unit_word(kind, True)} met cijfers om te vergelijken ({began}). Een buurt wordt beoordeeld vanaf de "
+                f"{own_periods}e {unit_word(kind)} met cijfers, hier vanaf {period_text(since, kind)}; deze lijst "
+                f"bevat daarom geen signalen van {name}.")
+    began = " and ".join(f"{s} begins in {period_text(a, kind, 'en')}" for s, (a, _) in sorted(young.items()))
+    return (f"{name} was not judged for this run's lists (too little history: {began}; a series is scored from its "
+            f"{own_periods}th {unit_word(kind, lang='en')}, here from {period_text(since, kind, 'en')}); nothing is "
+            "missing: keep delivering, or load the source's earlier periods (wijkradar ingest)")
+
+
 def gap_text(domain: str, kind: str, missing, lang: str = "nl") -> str:
     """One sentence on a gap before the run's own period (``flag.gaps_before``): the periods of ``domain`` that
     were never scored, and that what was on the lists before it is not judged since; for a list (Dutch) or the run's

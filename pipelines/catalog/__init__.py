@@ -30,7 +30,7 @@ from pipelines.catalog.loads import (accept_held, find_held, hold, held_count, h
                                      release_hold, schema_columns, schema_version, waivers, warehouse_secret)
 from pipelines.catalog.quarantine import (dismiss_rows, open_reasons, quarantine_rows, ref_states, state_counts,
                                           state_totals, update_states, write_quarantine_rows)
-from pipelines.catalog.reference import (added_buurten, area_exists, holds_counts, profile_buurten,
+from pipelines.catalog.reference import (added_buurten, area_exists, holds_counts, source_domains, profile_buurten,
                                          record_added_buurten, record_removed_buurten, area_municipality, area_name_and_team, area_teams,
                                          newest_area_stats_year, reference_version,
                                          recorded_split_parts, replace_area_stats, replace_reference,
@@ -61,7 +61,7 @@ __all__ = [
     "newest_area_stats_year", "record_load", "reference_version",
     "release_hold", "replace_area_stats", "replace_reference", "report_frames", "revised_flags", "run_exists",
     "run_finished_at", "run_loads_and_settings", "run_period", "run_periods", "schema_columns", "schema_version", "scores_with_domain",
-    "signal_labels", "source_totals", "state_counts", "state_totals", "team_codes", "teams", "update_states",
+    "signal_labels", "source_domains", "source_totals", "state_counts", "state_totals", "team_codes", "teams", "update_states",
     "write_quarantine_rows", "write_raw_rows", "clear_run_marts", "append_run_marts", "record_run",
     "lists_started", "lists_written", "unwritten_lists",
     "area_risk", "latest_area_stats", "risk_exists", "risk_run", "write_risk", "warehouse_secret", "waivers", "marts_run", "run_today", "run_area_teams",

@@ -35,6 +35,15 @@ def team_codes(con: Con) -> list[str]:
     return [r[0] for r in con.execute("SELECT wijkteam FROM core.wijkteams ORDER BY 1").fetchall()]
 
 
+def source_domains(con: Con) -> dict[str, set[str]]:
+    """Per source the domains of its signals (``core.signal_catalogue``)."""
+    out: dict[str, set[str]] = {}
+    for source, domain in con.execute("SELECT DISTINCT source, domain FROM core.signal_catalogue "
+                                      "WHERE source IS NOT NULL").fetchall():
+        out.setdefault(source, set()).add(domain)
+    return out
+
+
 def signal_labels(con: Con, lang: str = "nl") -> dict:
     """Signal code -> its name in ``lang`` (the catalogue's label_nl / label_en)."""
     column = "label_en" if lang == "en" else "label_nl"

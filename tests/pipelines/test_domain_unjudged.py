@@ -48,10 +48,10 @@ def test_a_domain_without_a_recent_month_is_named_while_the_others_were_judged()
     assert unjudged(late, W47) == [("month", pd.Timestamp("2026-10-01"))] and unjudged_domains(late, W47) == []
 
 
-def _police(ref, last: str) -> pd.DataFrame:
+def _police(ref, last: str, first: str = "2021-12-01") -> pd.DataFrame:
     rng = np.random.default_rng(3)
     rows = [(a, signal, "month", m.date(), n, "politie") for signal, lam in (("woninginbraak", 0.6), ("geweld", 1.2))
-            for a in ref.buurten["area_code"] for m in pd.date_range("2021-12-01", last, freq="MS")
+            for a in ref.buurten["area_code"] for m in pd.date_range(first, last, freq="MS")
             if (n := rng.poisson(lam))]
     return pd.DataFrame(rows, columns=["area_code", "signal", "period", "period_start", "count", "source"])
 
@@ -120,3 +120,24 @@ def test_the_run_after_a_gap_of_months_puts_the_sentence_on_its_lists(ref, tmp_p
         notes = [nl for gm in unjudged_notes(con, run.run_id, run.run_period).values() for nl, _ in gm]
     assert run.run_period == "2026-W40"
     assert any(n.startswith("Na een onderbreking: fysiek had geen cijfers van 2026-W23 t/m 2026-W39.") for n in notes)
+
+
+def test_a_domain_too_young_to_judge_beside_judged_ones_is_named(ref, tmp_path):
+    """The police delivered since August 2026, the wijkteams for years: no veiligheid cell was scored, and the lists
+    said nothing of it (a domain without any scored period was no "domain not judged"; found by a colleague's
+    exploration)."""
+    from pipelines.export import unjudged_notes
+    from pipelines.runs import score_and_flag
+
+    counts = demo_signal_counts(ref)
+    counts = counts[(counts["count"] > 0) & (pd.to_datetime(counts["period_start"]) <= "2026-11-16")]
+    with connect(tmp_path / "warehouse.duckdb") as con:
+        both = pd.concat([counts, _police(ref, "2026-10-01", "2026-08-01")], ignore_index=True)
+        fill_counts(con, ref, both.assign(period_start=pd.to_datetime(both["period_start"]).dt.date))
+        run = score_and_flag(con, ref, today=pd.Timestamp("2026-11-26"))
+        notes = unjudged_notes(con, run.run_id, run.run_period)["GM0118"]
+    said = " ".join(nl for nl, _ in notes)
+    assert ("Veiligheid kon voor deze lijst nog niet beoordeeld worden: er zijn nog te weinig maanden met cijfers om "
+            "te vergelijken (de politiecijfers beginnen pas in augustus 2026)") in said, said
+    assert "hier vanaf mei 2027" in said and "Sociaal kon" not in said and "oktober 2026 kon niet" not in said
+    assert any("safety was not judged" in en for _, en in notes)
