@@ -166,13 +166,8 @@ def _revised_episodes(revised: pd.DataFrame | None, held: pd.DataFrame, areas: p
     m = r.reset_index().merge(held[[*keys, "since", "last_listed"]], on=keys, how="inner", suffixes=("", "_held"))
     covered = m.loc[(m["since_held"] <= m["period_start"]) & (m["period_start"] <= m["last_listed"]), "index"]
     r = r.drop(index=covered.unique())
-    names = buurt_table(areas).set_index("area_code")
-    return held, pd.DataFrame({
-        "area_code": r["area_code"], "name": r["area_code"].map(names["name"]).fillna(r["area_code"]),
-        "wijkteam": r["wijkteam"], "kind": r["area_code"].map(names["kind"]), "domain": r["domain"],
-        "period": r["period"], "since": r["since"], "last_listed": r["period_start"], "resolved": pd.NaT,
-        "level": r["level"], "peak": float("nan"), "weeks_to_resolved": float("nan"), "revised": r["period_start"],
-        "revised_signals": r["signals"].fillna("")}).reset_index(drop=True)
+    return held, _sent_episodes(r, areas, r["period_start"], revised=r["period_start"],
+                                revised_signals=r["signals"].fillna(""))
 
 
 def _unheld_listings(listed: pd.DataFrame | None, held: pd.DataFrame, revised: pd.DataFrame | None,
@@ -198,13 +193,19 @@ def _unheld_listings(listed: pd.DataFrame | None, held: pd.DataFrame, revised: p
                                       on=["wijkteam", "area_code", "domain", "period"], suffixes=("", "_held"))
         overlap = (m["since_held"] <= m["last_listed"]) & (m["last_listed_held"] >= m["since"])
         spans = spans.drop(index=m.loc[overlap, "index"].unique())
+    return _sent_episodes(spans, areas, spans["last_listed"], revised=pd.NaT, revised_signals="",
+                          rejudged=spans["last_listed"])
+
+
+def _sent_episodes(sent: pd.DataFrame, areas: pd.DataFrame, last_listed: pd.Series, **state) -> pd.DataFrame:
+    """Rows of :func:`episodes` for flags as the lists sent them (``wijkteam, area_code, domain, period, since,
+    level``), which today's scores do not hold: never resolved, no peak; ``state`` the columns saying why."""
     names = buurt_table(areas).set_index("area_code")
     return pd.DataFrame({
-        "area_code": spans["area_code"], "name": spans["area_code"].map(names["name"]).fillna(spans["area_code"]),
-        "wijkteam": spans["wijkteam"], "kind": spans["area_code"].map(names["kind"]), "domain": spans["domain"],
-        "period": spans["period"], "since": spans["since"], "last_listed": spans["last_listed"], "resolved": pd.NaT,
-        "level": spans["level"], "peak": float("nan"), "weeks_to_resolved": float("nan"), "revised": pd.NaT,
-        "revised_signals": "", "rejudged": spans["last_listed"]}).reset_index(drop=True)
+        "area_code": sent["area_code"], "name": sent["area_code"].map(names["name"]).fillna(sent["area_code"]),
+        "wijkteam": sent["wijkteam"], "kind": sent["area_code"].map(names["kind"]), "domain": sent["domain"],
+        "period": sent["period"], "since": sent["since"], "last_listed": last_listed, "resolved": pd.NaT,
+        "level": sent["level"], "peak": float("nan"), "weeks_to_resolved": float("nan"), **state}).reset_index(drop=True)
 
 
 def _to_sent_teams(episodes_: pd.DataFrame, sent: pd.DataFrame) -> pd.DataFrame:
