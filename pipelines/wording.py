@@ -269,6 +269,15 @@ def periods_text(starts, kind: str = "week", lang: str = "nl") -> str:
             else f"{len(starts)} {unit_word(kind, True, 'en')} between {first} and {last}")
 
 
+def began_text(young: dict, kind: str, lang: str = "nl") -> str:
+    """When the sources of ``young`` (source -> (its first period, ...): a history still too short to judge) begin:
+    'de meldingen beginnen pas in 2026-W23', English 'meldingen begins in 2026-W23', joined with 'en' ('and')."""
+    if lang == "nl":
+        return " en ".join(f"de {SOURCE_NOUN['nl'].get(s, 'cijfers van ' + s)} beginnen pas in {period_text(a, kind)}"
+                           for s, (a, _) in sorted(young.items()))
+    return " and ".join(f"{s} begins in {period_text(a, kind, 'en')}" for s, (a, _) in sorted(young.items()))
+
+
 def unjudged_text(kind: str, start, lang: str = "nl", missing: dict | None = None, latest=None,
                   run_kind: str = "week", young: dict | None = None, own_periods: int = 10) -> str:
     """One sentence saying that a run's own period (``kind``, ``start``: its week, month, or the monthly part of a
@@ -288,8 +297,7 @@ def unjudged_text(kind: str, start, lang: str = "nl", missing: dict | None = Non
         then = f"; deze lijst bevat daarom geen {what}."
         if young:
             units = unit_word(kind, True)
-            began = " en ".join(f"de {nouns.get(s, 'cijfers van ' + s)} beginnen pas in {period_text(a, kind)}"
-                                for s, (a, _) in young.items())
+            began = began_text(young, kind)
             since = max(b for _, b in young.values())
             why = (f"er zijn nog te weinig {units} met cijfers om te vergelijken ({began}). Een buurt wordt "
                    f"beoordeeld vanaf de {own_periods}e {unit_word(kind)} met cijfers, hier vanaf "
@@ -304,7 +312,7 @@ def unjudged_text(kind: str, start, lang: str = "nl", missing: dict | None = Non
             why = f"de cijfers van die {unit_word(kind)} konden niet worden doorgerekend"
         return f"{label} kon niet beoordeeld worden: {why}{then}"
     if young:
-        began = " and ".join(f"{s} begins in {period_text(a, kind, 'en')}" for s, (a, _) in young.items())
+        began = began_text(young, kind, "en")
         since = max(b for _, b in young.values())
         why = (f"too little history: {began}; a series is scored from its {own_periods}th "
                f"{unit_word(kind, lang='en')}, here from {period_text(since, kind, 'en')}")
@@ -344,13 +352,12 @@ def young_domain_text(domain: str, kind: str, young: dict, own_periods: int, lan
     name = DOMAIN[lang].get(domain, domain)
     since = max(b for _, b in young.values())
     if lang == "nl":
-        began = " en ".join(f"de {SOURCE_NOUN['nl'].get(s, 'cijfers van ' + s)} beginnen pas in {period_text(a, kind)}"
-                            for s, (a, _) in sorted(young.items()))
+        began = began_text(young, kind)
         return (f"{name[:1].upper()}{name[1:]} kon voor deze lijst nog niet beoordeeld worden: er zijn nog te weinig "
                 f"{unit_word(kind, True)} met cijfers om te vergelijken ({began}). Een buurt wordt beoordeeld vanaf de "
                 f"{own_periods}e {unit_word(kind)} met cijfers, hier vanaf {period_text(since, kind)}; deze lijst "
                 f"bevat daarom geen signalen van {name}.")
-    began = " and ".join(f"{s} begins in {period_text(a, kind, 'en')}" for s, (a, _) in sorted(young.items()))
+    began = began_text(young, kind, "en")
     return (f"{name} was not judged for this run's lists (too little history: {began}; a series is scored from its "
             f"{own_periods}th {unit_word(kind, lang='en')}, here from {period_text(since, kind, 'en')}); nothing is "
             "missing: keep delivering, or load the source's earlier periods (wijkradar ingest)")

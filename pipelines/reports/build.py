@@ -225,7 +225,8 @@ def write_jaarplan(home: Home, year: int, team: str) -> Path:
     explanations = dict(zip(zip(own["area_code"], own["domain"]), own["explanation"]))
     html = jaarplan.jaarplan_page(team, teams[team], year, dev, monthly, flags_year, explanations,
                                   not data.feedback.empty, _stamp(),
-                                  jaarplan.scored([data.scores, data.evidence], data.run["run_period"], data.counts))
+                                  jaarplan.scored([data.scores, data.evidence], data.run["run_period"], data.counts,
+                                                  data.catalogue))
     folder = home.reports / "jaarplan" / str(int(year))
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{safe_filename(team)}.html"

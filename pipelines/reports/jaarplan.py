@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from pipelines.feedback import FALSE_ALARM, judgements
-from pipelines.flag import RECENT_MONTHS
+from pipelines.flag import RECENT_MONTHS, current_from
 from pipelines.reference import DOMAIN_NL
-from pipelines.wording import counted, period_text
+from pipelines.wording import began_text, counted, period_text, unit_word
 from pipelines.reports.render import page
 from pipelines.reports.review import RECOGNISED, episodes
 from pipelines.reports.svg import Line, line_chart
@@ -102,6 +102,12 @@ class Scored:
     stopped: dict[str, pd.Timestamp] = field(default_factory=dict)
     #: per period type the first period the warehouse's counts hold (where the history begins)
     counts_from: dict[str, pd.Timestamp] = field(default_factory=dict)
+    #: per period type whose scores begin late (or not at all) because the history is still too short, not because
+    #: of the run's window: source -> (its first period, the first period a series of it can be judged,
+    #: ``export.judged_from``) (:func:`too_young`)
+    young: dict[str, dict[str, tuple[pd.Timestamp, pd.Timestamp]]] = field(default_factory=dict)
+    #: per domain that no period type can judge yet: period type -> its sources as in ``young``
+    young_domains: dict[str, dict[str, dict]] = field(default_factory=dict)
 
 
 def stopped_before(last: dict[str, pd.Timestamp], run_period: str | None) -> dict[str, pd.Timestamp]:
@@ -115,9 +121,66 @@ def stopped_before(last: dict[str, pd.Timestamp], run_period: str | None) -> dic
     return {k: end for k, end in last.items() if k in current and end < current[k]}
 
 
-def scored(frames: list[pd.DataFrame], run_period: str | None = None, counts: pd.DataFrame | None = None) -> Scored:
+def with_source(counts: pd.DataFrame | None, catalogue: pd.DataFrame | None) -> pd.DataFrame | None:
+    """``counts`` with each signal's ``source`` (of the ``catalogue`` where the counts do not hold it); None
+    without either."""
+    if counts is None or "source" in counts:
+        return counts
+    if catalogue is None or "source" not in catalogue:
+        return None
+    return counts.merge(catalogue[["signal", "source"]], on="signal", how="inner")
+
+
+def source_history(counts: pd.DataFrame | None) -> dict[str, dict[str, tuple[pd.Timestamp, pd.Timestamp]]]:
+    """Per period type of the warehouse's ``counts`` (with ``source``: :func:`with_source`) each source's first
+    period and the first period a series of it can be judged (``export.judged_from``: a series is scored from its
+    ``OWN_PERIODS``-th)."""
+    from pipelines.export import judged_from
+
+    if counts is None or counts.empty or "source" not in counts:
+        return {}
+    counts = counts[counts["period"].isin(["week", "month"])]             # the period types a run scores
+    began = pd.to_datetime(counts["period_start"]).groupby([counts["period"], counts["source"]]).min()
+    return {str(kind): {str(source): (a, judged_from(a, kind)) for (k, source), a in began.items() if k == kind}
+            for kind in sorted(set(began.index.get_level_values(0)))}
+
+
+def too_young(history: dict, first: dict[str, pd.Timestamp], judged_by: dict[str, pd.Timestamp]) -> dict:
+    """:attr:`Scored.young` of the sources' ``history`` (:func:`source_history`) and the ``first`` period scored of
+    each type: a type is young where its scores begin at the first period its earliest source can be judged (the
+    run's window would cut them later), or where it has none and none can be judged by ``judged_by`` (the run's own
+    period of the type). Its sources are those not judged before its first score."""
+    out = {}
+    for kind, sources in history.items():
+        earliest = min(b for _, b in sources.values())
+        if kind in first and first[kind] <= earliest:
+            out[kind] = {s: y for s, y in sources.items() if y[1] >= first[kind]}
+        elif kind not in first and (kind not in judged_by or earliest > judged_by[kind]):
+            out[kind] = dict(sources)
+    return out
+
+
+def young_domains(history: dict, counts: pd.DataFrame | None, catalogue: pd.DataFrame | None,
+                  judged_by: dict[str, pd.Timestamp]) -> dict[str, dict]:
+    """:attr:`Scored.young_domains`: the domains none of whose counted sources can be judged by ``judged_by`` (the
+    run's own period of each type; all of them without it), each domain's signals by ``catalogue``: police begun
+    in August beside years of wijkteam months is a domain without expectations while its period type has them."""
+    if not history or catalogue is None or catalogue.empty:
+        return {}
+    pairs = counts[["signal", "period", "source"]].drop_duplicates().merge(catalogue[["signal", "domain"]], on="signal")
+    out: dict[str, dict] = {}
+    for domain, part in pairs.groupby("domain"):
+        held = sorted(set(zip(part["period"], part["source"])))
+        if all(kind not in judged_by or history[kind][source][1] > judged_by[kind] for kind, source in held):
+            out[str(domain)] = {kind: {s: history[kind][s] for k, s in held if k == kind} for kind, _ in held}
+    return out
+
+
+def scored(frames: list[pd.DataFrame], run_period: str | None = None, counts: pd.DataFrame | None = None,
+           catalogue: pd.DataFrame | None = None) -> Scored:
     """:class:`Scored` of ``frames`` (the run's scores and evidence); with the run's label ``run_period`` where a
-    period type's scores stopped before it, with ``counts`` (the warehouse's) where the history begins."""
+    period type's scores stopped before it, with ``counts`` (the warehouse's) where the history begins and where it
+    is still too short to judge, and with the ``catalogue`` which domains cannot be judged yet at all."""
     first: dict[str, pd.Timestamp] = {}
     last: dict[str, pd.Timestamp] = {}
     years: set[int] | None = None
@@ -130,7 +193,11 @@ def scored(frames: list[pd.DataFrame], run_period: str | None = None, counts: pd
         years = got if years is None else years & got
     began = ({} if counts is None or counts.empty else
              pd.to_datetime(counts["period_start"]).groupby(counts["period"]).min().to_dict())
-    return Scored(first, last, years or set(), stopped_before(last, run_period), began)
+    counts = with_source(counts, catalogue)
+    history = source_history(counts)
+    judged_by = current_from(run_period) if run_period else last     # without the run: its last period scored
+    return Scored(first, last, years or set(), stopped_before(last, run_period), began,
+                  too_young(history, first, judged_by), young_domains(history, counts, catalogue, judged_by))
 
 
 def _coverage(covered: Scored | None, year: int) -> tuple[str, bool]:
@@ -172,24 +239,49 @@ def _covered_part(covered: Scored, year: int) -> tuple[str, bool]:
                 f"{' en '.join(period_text(end, kind) for kind, end in sorted(ended.items(), reverse=True))}. "
                 f"Voor {year} zijn er daarom geen verwachtingen en signaleringen; {_whole_year(covered, year)}."), True
     late = {kind: start for kind, start in first.items() if start > year_bounds(year, kind)[0]}
-    parts = []
+    # a type without any score whose history is still too short, with counts by the year's end: judged from when
+    waiting = {kind: min(b for _, b in young.values()) for kind, young in covered.young.items()
+               if kind not in first and min(a for a, _ in young.values()) <= year_bounds(year, kind)[1]}
+    parts, young_parts = [], []
     for kind, start in sorted(late.items(), reverse=True):            # weeks first
         noun = "weeksignalen" if kind == "week" else "maandsignalen"
-        parts.append(f"de {noun} niet (ze beginnen bij {period_text(start, kind)})"
-                     if start > year_bounds(year, kind)[1] else f"de {noun} pas vanaf {period_text(start, kind)}")
-    if not parts and first and year not in years:
+        (young_parts if kind in covered.young else parts).append(
+            f"de {noun} niet (ze beginnen bij {period_text(start, kind)})"
+            if start > year_bounds(year, kind)[1] else f"de {noun} pas vanaf {period_text(start, kind)}")
+    for kind, since in sorted(waiting.items(), reverse=True):
+        young_parts.append(f"de {'weeksignalen' if kind == 'week' else 'maandsignalen'} nog niet (pas vanaf "
+                           f"{period_text(since, kind)})")
+    if not parts and not young_parts and first and year not in years:
         return (f"Let op: de run heeft geen enkele periode van {year} gescoord: van dat jaar zijn geen cijfers "
                 f"geleverd. Voor {year} zijn er daarom geen verwachtingen en signaleringen; "
                 f"{_whole_year(covered, year)}."), True
-    if not parts:
+    if not parts and not young_parts:
         return "", False
-    intro = (f"Let op: van {year} dekken de scores van de laatste run (die alleen de laatste weken en maanden "
-             f"berekent) {' en '.join(parts)}.")
+    if young_parts:
+        kinds = {*waiting, *(kind for kind in late if kind in covered.young)}
+        intro = f"Let op: van {year} dekken de scores van de laatste run {_young_reason(covered, kinds, parts, young_parts)}"
+    else:
+        intro = (f"Let op: van {year} dekken de scores van de laatste run (die alleen de laatste weken en maanden "
+                 f"berekent) {' en '.join(parts)}.")
     if all(start > year_bounds(year, kind)[1] for kind, start in first.items()):
         return (f"{intro} Voor {year} zijn er daarom geen verwachtingen en signaleringen; "
                 f"{_whole_year(covered, year)}."), True
     return (f"{intro} Verwacht, verhouding, de grafieken en de signaleringen gaan daarom alleen over dat deel van "
             f"{year}; {_whole_year(covered, year)}."), False
+
+
+def _young_reason(covered: Scored, kinds: set[str], parts: list[str], young_parts: list[str]) -> str:
+    """What the scores cover of a year where the period types ``kinds`` begin late for too short a history
+    (``young_parts``; ``parts``: those the run's window cut), and why, as the lists say it (``wording.began_text``)."""
+    from pipelines.export import OWN_PERIODS
+
+    window = f"{' en '.join(parts)} (de run berekent alleen de laatste weken en maanden)" if parts else ""
+    said = " en ".join(filter(None, [window, *young_parts]))
+    young = {kind: covered.young[kind] for kind in sorted(kinds, reverse=True)}     # weeks first
+    began = " en ".join(began_text(sources, kind) for kind, sources in young.items())
+    units = " of ".join(unit_word(kind) for kind in young)
+    return (f"{said}. De geschiedenis is daarvoor nog te kort: {began}, en een buurt wordt beoordeeld vanaf de "
+            f"{OWN_PERIODS}e {units} met cijfers.")
 
 
 def monthly_development(scores: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFrame, team: str,
@@ -325,6 +417,28 @@ def _count_cell(v, low: bool, unsure: bool) -> str:
     return cell.replace("</td>", " (voorlopig)</td>") if unsure else cell
 
 
+#: The Verwacht cell of a domain that cannot be judged yet (:func:`young_domain_note` says why)
+NOT_YET = "nog niet"
+
+
+def young_domain_note(waiting: dict[str, dict]) -> str:
+    """The note under the table of the year on the domains of ``waiting`` (:attr:`Scored.young_domains`) whose
+    rows have no expectation yet: their history is too short, from when they are judged, in the lists' words."""
+    from pipelines.export import OWN_PERIODS
+
+    said = []
+    for domain, kinds in sorted(waiting.items(), key=lambda item: list(DOMAIN_NL).index(item[0])
+                                if item[0] in DOMAIN_NL else len(DOMAIN_NL)):
+        kind, since = min(((k, min(b for _, b in sources.values())) for k, sources in kinds.items()),
+                          key=lambda ks: ks[1])
+        began = " en ".join(began_text(sources, k) for k, sources in kinds.items())
+        said.append(f"{DOMAIN_NL.get(domain, domain)} wordt beoordeeld vanaf {period_text(since, kind)} ({began})")
+    return (f"{NOT_YET}: nog geen verwachting en verhouding, want de geschiedenis is nog te kort: "
+            f"{'; '.join(said)}. Een buurt wordt beoordeeld vanaf de {OWN_PERIODS}e "
+            f"{' of '.join(sorted({unit_word(k) for kinds in waiting.values() for k in kinds}, reverse=True))} "
+            "met cijfers.")
+
+
 def _date(v) -> str:
     return "" if pd.isna(v) else pd.Timestamp(v).strftime("%d-%m-%Y")
 
@@ -397,11 +511,15 @@ def jaarplan_page(team: str, team_name: str, year: int, dev: pd.DataFrame, month
     partial = dev["partial_year"] if "partial_year" in dev else pd.Series(False, index=dev.index)
     unsure = dev.get("provisional_year", dev.get("provisional", pd.Series(False, index=dev.index))).eq(True)
     split = bool((whole != dev["observed"].fillna(-1)).any())
+    # a domain none of whose sources can be judged yet: its rows say so, and the note under the table why
+    waiting = {} if covered is None else {d: y for d, y in covered.young_domains.items()
+                                          if (dev["expected"].isna() & (dev["domain"] == d)).any()}
     rows = "".join(
         f"<tr><td>{esc(r.name)}</td><td>{esc(DOMAIN_NL.get(r.domain, r.domain))}</td>{_count_cell(w, low, u)}"
         + ((_at_least(r.observed) if bool(getattr(r, "partial", False)) else f'<td class="num">{_num(r.observed)}</td>')
            if split else "")
-        + f'<td class="num">{_num(r.expected)}</td>{_ratio_cell(r.ratio)}</tr>'
+        + (f'<td class="num">{NOT_YET}</td>' if pd.isna(r.expected) and r.domain in waiting else
+           f'<td class="num">{_num(r.expected)}</td>') + f"{_ratio_cell(r.ratio)}</tr>"
         for r, w, low, u in zip(dev.itertuples(index=False), whole, partial, unsure))
     dev_table = ("<table><thead><tr><th>Buurt</th><th>Domein</th><th>Waargenomen</th>"
                  + ("<th>waarvan gescoord</th>" if split else "") + "<th>Verwacht</th>"
@@ -411,6 +529,8 @@ def jaarplan_page(team: str, team_name: str, year: int, dev: pd.DataFrame, month
         dev_table += (f"<p class='small'>{PARTIAL_NOTE}</p>")
     if rows and unsure.any():
         dev_table += f"<p class='small'>{PROVISIONAL_TABLE_NOTE}</p>"
+    if rows and waiting:
+        dev_table += f"<p class='small'>{esc(young_domain_note(waiting))}</p>"
     fl_rows = "".join(
         f"<tr><td>{esc(f.name)}</td><td>{esc(DOMAIN_NL.get(f.domain, f.domain))}</td><td>{esc(f.level)}</td>"
         f"<td>{_date(f.since)}{_runs_on(f, year)}</td>"

@@ -1,0 +1,82 @@
+"""Defects a previous session left (round 39): the year plan of a young municipality blamed the run's window for what
+a short history does, `detect` did not say in its help that period_index begins at 1, and a team renamed to a new
+code had its list titled with the old code."""
+import re
+from html import unescape
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from pipelines.cli import app
+from tests.conftest import demo_signal_counts, fill_counts
+
+runner = CliRunner()
+
+
+def invoke(home, *args):
+    res = runner.invoke(app, ["--home", str(home.root), *args], catch_exceptions=False)
+    return res, " ".join(res.output.split())
+
+
+def page_text(path) -> str:
+    """The words of an HTML page, without its style and charts."""
+    text = re.sub(r"<style.*?</style>|<svg.*?</svg>", "", path.read_text(encoding="utf-8"), flags=re.S)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", text)).split())
+
+
+@pytest.fixture(scope="module")
+def young_home(tmp_path_factory, ref):
+    """The demo municipality as if its sources began in June 2026 (weeks from 2026-W23, wijkteam months from June),
+    with the run of 2026-W47: the weeks are scored from their 10th (2026-W32), the months not yet (March 2027)."""
+    from pipelines.paths import resolve_home
+    from pipelines.runs import score_and_flag
+    from pipelines.warehouse import connect
+
+    counts = demo_signal_counts(ref)
+    counts = counts[(counts["count"] > 0) & (pd.to_datetime(counts["period_start"]) >= "2026-06-01")]
+    home = resolve_home(tmp_path_factory.mktemp("young") / "home")
+    with connect(home.warehouse) as con:
+        fill_counts(con, ref, counts)
+        assert score_and_flag(con, ref, today=pd.Timestamp("2026-11-26")).run_period == "2026-W47"
+    return home
+
+
+def test_the_year_plan_of_a_young_municipality_names_its_short_history(young_home):
+    """It read 'de scores van de laatste run (die alleen de laatste weken en maanden berekent) de weeksignalen pas
+    vanaf 2026-W32', said nothing of the months, and its sociaal rows read '-' without a reason."""
+    res, out = invoke(young_home, "report", "--jaarplan", "2026", "--team", "de-weide")
+    assert res.exit_code == 0, out
+    text = page_text(young_home.root / "reports" / "jaarplan" / "2026" / "de-weide.html")
+    assert "alleen de laatste weken en maanden" not in text
+    assert ("dekken de scores van de laatste run de weeksignalen pas vanaf 2026-W32 en de maandsignalen nog niet "
+            "(pas vanaf maart 2027). De geschiedenis is daarvoor nog te kort: de meldingen beginnen pas in 2026-W23 "
+            "en de wijkteamsignalen beginnen pas in juni 2026, en een buurt wordt beoordeeld vanaf de 10e week of "
+            "maand met cijfers.") in text, text
+    sociaal = re.findall(r"Kinholt sociaal \d+ - (\S+ ?\S*) -", text)
+    assert sociaal == ["nog niet"], text
+    assert ("nog niet: nog geen verwachting en verhouding, want de geschiedenis is nog te kort: sociaal wordt "
+            "beoordeeld vanaf maart 2027 (de wijkteamsignalen beginnen pas in juni 2026).") in text
+    assert "Kinholt fysiek" in text and not re.search(r"Kinholt fysiek \d+ \d+ nog niet", text)
+
+
+def test_a_young_domain_beside_a_judged_one_of_its_period_type_is_named():
+    """Police months from August beside years of wijkteam months: the monthly scores run from the window, so the
+    coverage has nothing to say of them, and veiligheid's rows have no expectation for a short history."""
+    from pipelines.reports import jaarplan
+
+    months = pd.date_range("2022-01-01", "2026-10-01", freq="MS")
+    scores = pd.DataFrame({"period": "month", "period_start": months[-13:]})
+    counts = pd.concat([pd.DataFrame({"signal": "eenzaamheid", "period": "month", "period_start": months}),
+                        pd.DataFrame({"signal": "geweld", "period": "month",
+                                      "period_start": pd.date_range("2026-08-01", "2026-10-01", freq="MS")})])
+    catalogue = pd.DataFrame({"signal": ["eenzaamheid", "geweld"], "domain": ["social", "safety"],
+                              "source": ["wijkteam", "politie"]})
+    covered = jaarplan.scored([scores], "2026-W47", counts, catalogue)
+    assert covered.young == {}                      # the months' scores begin where the window puts them
+    assert list(covered.young_domains) == ["safety"]
+    note = jaarplan.young_domain_note(covered.young_domains)
+    assert "veiligheid wordt beoordeeld vanaf mei 2027 (de politiecijfers beginnen pas in augustus 2026)" in note
+    assert "10e maand met cijfers" in note and "week" not in note
+    text, unscored = jaarplan._coverage(covered, 2026)
+    assert text == "" and not unscored
