@@ -949,7 +949,8 @@ def feedback_import(
 
 @app.command()
 def detect(
-    input: Path = typer.Option(..., "--input", help="CSV with columns series, period_index, count (+ optional id columns)."),
+    input: Path = typer.Option(..., "--input", help="CSV with columns series, period_index (whole numbers from 1, "
+                               "consecutive per series), count (+ optional id columns)."),
     output: Path = typer.Option(..., "--output", help="Where to write the alarms CSV."),
     method: str = typer.Option("auto", help="auto | noufaily | ears-c1 | ears-c2 | ears-c3 | cusum"),
     frequency: int = typer.Option(52, help="Periods per year: 52 (weekly) or 12 (monthly)."),

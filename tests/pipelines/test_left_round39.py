@@ -80,3 +80,19 @@ def test_a_young_domain_beside_a_judged_one_of_its_period_type_is_named():
     assert "10e maand met cijfers" in note and "week" not in note
     text, unscored = jaarplan._coverage(covered, 2026)
     assert text == "" and not unscored
+
+
+def test_detect_says_in_its_help_and_the_readme_that_period_index_begins_at_1(tmp_path):
+    """The refusal said 'period_index must be a whole number >= 1'; neither --help nor the README did."""
+    from pathlib import Path
+
+    res = runner.invoke(app, ["detect", "--help"], terminal_width=200)
+    shown = " ".join(re.sub(r"[│╭╮╰╯─]", " ", res.output).split())
+    assert res.exit_code == 0 and "period_index (whole numbers from 1, consecutive per series)" in shown, shown
+    readme = " ".join((Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8").split())
+    assert "`period_index`: whole numbers from 1, consecutive per series" in readme
+    assert "# counts.csv: series, period_index (1, 2, ... per series), count" in readme
+    assert "a period_index below 1 or beyond 2**63" in readme
+    (tmp_path / "c.csv").write_text("series,period_index,count\na,0,1\na,1,2\n", encoding="utf-8")
+    res = runner.invoke(app, ["detect", "--input", str(tmp_path / "c.csv"), "--output", str(tmp_path / "o.csv")])
+    assert res.exit_code == 2 and "period_index must be a whole number >= 1" in " ".join(res.output.split())
