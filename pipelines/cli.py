@@ -502,7 +502,8 @@ def flags(
         current = catalog.teams(con)
         flags_of_run = read_flags(con, run.run_id)
         # the teams of the run, as the files are written: a team renamed since keeps its list, a new one has none
-        _check_team(team, run_teams(flags_of_run, catalog.area_risk(con, run.run_id), current), current)
+        _check_team(team, run_teams(flags_of_run, catalog.area_risk(con, run.run_id), current,
+                                    catalog.area_teams(con)), current)
         if format == "csv":
             table = (team_list(flags_of_run, team, catalog.signal_labels(con, lang), lang) if team
                      else flags_of_run)
@@ -547,7 +548,8 @@ def _print_flags(home: Home, run_id: str | None = None, team: str | None = None,
         current = catalog.teams(con)
         flags = read_flags(con, run_id=run_id) if run_id is not None else None
         # the teams of the run, as its lists were sent: a team renamed or merged since keeps its flags
-        teams = current if run_id is None else run_teams(flags, catalog.area_risk(con, run_id), current)
+        teams = current if run_id is None else run_teams(flags, catalog.area_risk(con, run_id), current,
+                                                         catalog.area_teams(con))
         labels = catalog.signal_labels(con, lang)
         # what the run could not judge, as its lists say it above their rows: an empty table alone read "geen
         # opvallende signalen" for a week too young or never delivered

@@ -118,7 +118,8 @@ def export_run(con, home, run) -> dict[str, list[Path]]:
                    split_teams=_split_notes_of(con, Reference.for_home(home)))
     recorded = catalog.risk_run(con, run.run_id)
     risk = None if recorded is None else RiskInfo(catalog.area_risk(con, run.run_id), **recorded)
-    teams = run_teams(flags, None if risk is None else risk.rows, catalog.teams(con))   # as the run had them
+    teams = run_teams(flags, None if risk is None else risk.rows, catalog.teams(con),     # as the run had them
+                      catalog.area_teams(con))
     catalog.lists_started(con, run.run_period, run.run_id)
     return export_team_lists(flags, teams, home.exports, info, series, catalog.signal_labels(con, "nl"), risk,
                              written=lambda: catalog.lists_written(con, run.run_period, run.run_id))

@@ -788,7 +788,8 @@ def publish(home: Home, result: WeeklyResult) -> None:
 
     with connect(home.warehouse) as con:
         flags = read_flags(con, result.run.run_id)
-        teams = run_teams(flags, catalog.area_risk(con, result.run.run_id), catalog.teams(con))   # the run's teams
+        teams = run_teams(flags, catalog.area_risk(con, result.run.run_id), catalog.teams(con),   # the run's teams
+                          catalog.area_teams(con))
     for team, name in zip(teams["wijkteam"], teams["name"]):
         own = flags[flags["wijkteam"] == team]
         rows = [{"buurt": f"{r.area_code} {r.name}", "niveau": wording.level_word(r.level, r.status),

@@ -16,13 +16,17 @@ from pipelines.lists.content import RiskInfo
 CHARTS_PER_FLAG = 2
 
 
-def run_teams(flags: pd.DataFrame, risk_rows: pd.DataFrame | None, teams: pd.DataFrame) -> pd.DataFrame:
+def run_teams(flags: pd.DataFrame, risk_rows: pd.DataFrame | None, teams: pd.DataFrame,
+              area_teams: dict[str, str] | None = None) -> pd.DataFrame:
     """``wijkteam``, ``name`` of the teams a run's lists are written for: the teams of the run, by code.
 
     The run's flags and risk rows carry the team that had each buurt at the run; a team renamed, merged or
     removed since keeps its list, and a team made since gets none (its buurten are on the old team's list).
-    Names come from ``teams`` (the current division), the code where a team is gone. A run without risk rows
-    names no team without a flag, so the current teams are added then: a list of nothing is still sent.
+    Names come from ``teams`` (the current division). A team gone from it is named as the one team that has all
+    its buurten of the run today (``area_teams``: buurt -> its team today), as its answers and year plan follow
+    its buurten: a team renamed to a new code reads its new name, not its old code; the code where its buurten
+    went to several teams or none. A run without risk rows names no team without a flag, so the current teams
+    are added then: a list of nothing is still sent.
     """
     codes = set(flags["wijkteam"].dropna()) if flags is not None and len(flags) else set()
     if risk_rows is not None and len(risk_rows):
@@ -30,8 +34,21 @@ def run_teams(flags: pd.DataFrame, risk_rows: pd.DataFrame | None, teams: pd.Dat
     else:
         codes |= set(teams["wijkteam"])
     names = dict(zip(teams["wijkteam"], teams["name"]))
+    followed = _teams_today(codes - set(names), [flags, risk_rows], area_teams or {})
     ordered = sorted(codes)
-    return pd.DataFrame({"wijkteam": ordered, "name": [names.get(t, t) for t in ordered]})
+    return pd.DataFrame({"wijkteam": ordered, "name": [names.get(t, names.get(followed.get(t), t)) for t in ordered]})
+
+
+def _teams_today(gone: set[str], frames: list[pd.DataFrame | None], area_teams: dict[str, str]) -> dict[str, str]:
+    """Of each team code of ``gone``, the one team that has all its buurten of the run today (``frames``: the run's
+    flags and risk rows, with ``wijkteam`` and ``area_code``), where there is one."""
+    held: dict[str, set] = {}
+    for frame in frames:
+        if gone and frame is not None and len(frame) and "area_code" in frame:
+            for team, area in zip(frame["wijkteam"], frame["area_code"]):
+                if team in gone:
+                    held.setdefault(team, set()).add(area_teams.get(area))
+    return {team: next(iter(now)) for team, now in held.items() if len(now) == 1 and None not in now}
 
 
 def team_flags(flags: pd.DataFrame, team: str) -> pd.DataFrame:

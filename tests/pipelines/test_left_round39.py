@@ -96,3 +96,47 @@ def test_detect_says_in_its_help_and_the_readme_that_period_index_begins_at_1(tm
     (tmp_path / "c.csv").write_text("series,period_index,count\na,0,1\na,1,2\n", encoding="utf-8")
     res = runner.invoke(app, ["detect", "--input", str(tmp_path / "c.csv"), "--output", str(tmp_path / "o.csv")])
     assert res.exit_code == 2 and "period_index must be a whole number >= 1" in " ".join(res.output.split())
+
+
+def test_a_team_renamed_to_a_new_code_has_its_run_list_titled_with_its_new_name(tmp_path, ref):
+    """de-weide renamed weide-schoonvelde (wijkteams.csv and buurt_indeling.csv) after the run of 2026-W47: the
+    run's list keeps its code, and was titled 'de-weide' on the page, the workbook and the printed table."""
+    import shutil
+
+    from openpyxl import load_workbook
+
+    from pipelines.paths import REFERENCE_DIR
+    from tests.conftest import demo_run_copy
+
+    home, _ = demo_run_copy(tmp_path, ref)
+    shutil.copytree(REFERENCE_DIR, home.root / "reference")        # the home's own profile from here on
+    assert home.reference_dir == home.root / "reference"
+    for name, old, new in (("wijkteams.csv", "de-weide,Wijkteam De Weide", "weide-schoonvelde,Wijkteam Weide en Schoonvelde"),
+                           ("buurt_indeling.csv", ",de-weide,", ",weide-schoonvelde,")):
+        path = home.reference_dir / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new), encoding="utf-8")
+    res, out = invoke(home, "flags", "--team", "de-weide")
+    assert res.exit_code == 0, out
+    assert out.startswith("Wijkteam Weide en Schoonvelde (de-weide)"), out[:200]
+    res, out = invoke(home, "flags", "--team", "de-weide", "--format", "html")
+    assert res.exit_code == 0 and out == "exports/2026-W47/de-weide.html", out
+    html = (home.root / out).read_text(encoding="utf-8")
+    assert "<h1>Wijkteam Weide en Schoonvelde</h1>" in html and "<title>Wijkteam Weide en Schoonvelde 2026-W47" in html
+    assert "<h1>de-weide</h1>" not in html
+    wb = load_workbook(home.exports / "2026-W47" / "de-weide.xlsx")
+    assert wb.properties.title == "Wijkteam Weide en Schoonvelde 2026-W47"
+
+
+def test_a_gone_team_is_named_after_the_one_team_that_has_its_buurten_today():
+    from pipelines.lists.selection import run_teams
+
+    flags = pd.DataFrame({"wijkteam": ["oud", "gesplitst", "gesplitst", "weg"], "area_code": ["a1", "b1", "b2", "c1"]})
+    risk = pd.DataFrame({"wijkteam": ["oud", "nu"], "area_code": ["a2", "n1"]})
+    today = pd.DataFrame({"wijkteam": ["nieuw", "nu", "x"], "name": ["Team Nieuw", "Team Nu", "Team X"]})
+    area_teams = {"a1": "nieuw", "a2": "nieuw", "b1": "nieuw", "b2": "x", "n1": "nu"}     # c1 left the profile
+    got = run_teams(flags, risk, today, area_teams)
+    assert dict(zip(got["wijkteam"], got["name"])) == {
+        "gesplitst": "gesplitst", "nu": "Team Nu", "oud": "Team Nieuw", "weg": "weg"}
+    assert run_teams(flags, risk, today)["name"].tolist() == ["gesplitst", "Team Nu", "oud", "weg"]   # no areas
