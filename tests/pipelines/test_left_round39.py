@@ -140,3 +140,22 @@ def test_a_gone_team_is_named_after_the_one_team_that_has_its_buurten_today():
     assert dict(zip(got["wijkteam"], got["name"])) == {
         "gesplitst": "gesplitst", "nu": "Team Nu", "oud": "Team Nieuw", "weg": "weg"}
     assert run_teams(flags, risk, today)["name"].tolist() == ["gesplitst", "Team Nu", "oud", "weg"]   # no areas
+
+
+def test_flags_format_csv_prints_the_team_files_csv(tmp_path, ref):
+    """Reported as printing the table; it prints CSV (``csv_out.csv_text``, neutralised), with the team file's
+    columns and rows."""
+    import csv
+    import io
+
+    from tests.conftest import demo_run_copy
+
+    home, _ = demo_run_copy(tmp_path, ref)
+    res = runner.invoke(app, ["--home", str(home.root), "flags", "--team", "de-weide", "--format", "csv"])
+    assert res.exit_code == 0 and "┃" not in res.output
+    printed = list(csv.reader(io.StringIO(res.output), delimiter=";"))
+    assert invoke(home, "flags", "--team", "de-weide", "--format", "xlsx")[0].exit_code == 0
+    written = list(csv.reader(io.StringIO((home.exports / "2026-W47" / "de-weide.csv").read_text(encoding="utf-8-sig")),
+                              delimiter=";"))
+    assert printed[0] == written[0][:len(printed[0])] and printed[0][:5] == ["Rang", "Status", "Niveau", "Domein", "Buurtcode"]
+    assert [r[4] for r in printed[1:]] == [r[4] for r in written[1:] if r[0].isdigit()]
