@@ -264,8 +264,9 @@ def _covered_part(covered: Scored, year: int) -> tuple[str, bool]:
         intro = (f"Let op: van {year} dekken de scores van de laatste run (die alleen de laatste weken en maanden "
                  f"berekent) {' en '.join(parts)}.")
     if all(start > year_bounds(year, kind)[1] for kind, start in first.items()):
+        # unscored where the window left the year out; a history too short to judge any of it has no flags at all
         return (f"{intro} Voor {year} zijn er daarom geen verwachtingen en signaleringen; "
-                f"{_whole_year(covered, year)}."), True
+                f"{_whole_year(covered, year)}."), bool(parts)
     return (f"{intro} Verwacht, verhouding, de grafieken en de signaleringen gaan daarom alleen over dat deel van "
             f"{year}; {_whole_year(covered, year)}."), False
 

@@ -159,3 +159,16 @@ def test_flags_format_csv_prints_the_team_files_csv(tmp_path, ref):
                               delimiter=";"))
     assert printed[0] == written[0][:len(printed[0])] and printed[0][:5] == ["Rang", "Status", "Niveau", "Domein", "Buurtcode"]
     assert [r[4] for r in printed[1:]] == [r[4] for r in written[1:] if r[0].isdigit()]
+
+
+def test_a_municipality_of_a_few_weeks_has_no_flags_yet_rather_than_unknown_ones():
+    """Nothing scored yet for a short history: the year plan says why and that there are none, not 'niet bekend'."""
+    from pipelines.reports import jaarplan
+
+    counts = pd.DataFrame({"signal": "zwerfafval", "period": "week",
+                           "period_start": pd.date_range("2026-09-28", "2026-11-16", freq="7D")})
+    catalogue = pd.DataFrame({"signal": ["zwerfafval"], "domain": ["physical"], "source": ["meldingen"]})
+    covered = jaarplan.scored([pd.DataFrame({"period": [], "period_start": []})], "2026-W47", counts, catalogue)
+    text, unscored = jaarplan._coverage(covered, 2026)
+    assert not unscored and "de weeksignalen nog niet (pas vanaf 2026-W49)" in text
+    assert "de meldingen beginnen pas in 2026-W40" in text and "vanaf de 10e week met cijfers" in text
