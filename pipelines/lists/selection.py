@@ -25,8 +25,8 @@ def run_teams(flags: pd.DataFrame, risk_rows: pd.DataFrame | None, teams: pd.Dat
     Names come from ``teams`` (the current division). A team gone from it is named as the one team that has all
     its buurten of the run today (``area_teams``: buurt -> its team today), as its answers and year plan follow
     its buurten: a team renamed to a new code reads its new name, not its old code; the code where its buurten
-    went to several teams or none. A run without risk rows names no team without a flag, so the current teams
-    are added then: a list of nothing is still sent.
+    went to several teams or none, or to a team with a list of the run of its own (a merge). A run without risk
+    rows names no team without a flag, so the current teams are added then: a list of nothing is still sent.
     """
     codes = set(flags["wijkteam"].dropna()) if flags is not None and len(flags) else set()
     if risk_rows is not None and len(risk_rows):
@@ -34,7 +34,7 @@ def run_teams(flags: pd.DataFrame, risk_rows: pd.DataFrame | None, teams: pd.Dat
     else:
         codes |= set(teams["wijkteam"])
     names = dict(zip(teams["wijkteam"], teams["name"]))
-    followed = _teams_today(codes - set(names), [flags, risk_rows], area_teams or {})
+    followed = _renamed(_teams_today(codes - set(names), [flags, risk_rows], area_teams or {}), codes)
     ordered = sorted(codes)
     return pd.DataFrame({"wijkteam": ordered, "name": [names.get(t, names.get(followed.get(t), t)) for t in ordered]})
 
@@ -49,6 +49,12 @@ def _teams_today(gone: set[str], frames: list[pd.DataFrame | None], area_teams: 
                 if team in gone:
                     held.setdefault(team, set()).add(area_teams.get(area))
     return {team: next(iter(now)) for team, now in held.items() if len(now) == 1 and None not in now}
+
+
+def _renamed(followed: dict[str, str], codes: set[str]) -> dict[str, str]:
+    """Of ``followed`` (gone team -> the team that has its buurten today) the renamings: a team merged into one
+    that has a list of the run itself keeps its code, or two of the run's lists would carry one title."""
+    return {gone: now for gone, now in followed.items() if now not in codes}
 
 
 def team_flags(flags: pd.DataFrame, team: str) -> pd.DataFrame:

@@ -132,14 +132,16 @@ def test_a_team_renamed_to_a_new_code_has_its_run_list_titled_with_its_new_name(
 def test_a_gone_team_is_named_after_the_one_team_that_has_its_buurten_today():
     from pipelines.lists.selection import run_teams
 
-    flags = pd.DataFrame({"wijkteam": ["oud", "gesplitst", "gesplitst", "weg"], "area_code": ["a1", "b1", "b2", "c1"]})
+    flags = pd.DataFrame({"wijkteam": ["oud", "gesplitst", "gesplitst", "weg", "samen"],
+                          "area_code": ["a1", "b1", "b2", "c1", "m1"]})
     risk = pd.DataFrame({"wijkteam": ["oud", "nu"], "area_code": ["a2", "n1"]})
     today = pd.DataFrame({"wijkteam": ["nieuw", "nu", "x"], "name": ["Team Nieuw", "Team Nu", "Team X"]})
-    area_teams = {"a1": "nieuw", "a2": "nieuw", "b1": "nieuw", "b2": "x", "n1": "nu"}     # c1 left the profile
+    # c1 left the profile; samen merged into nu, which has a list of the run itself: two lists titled alike otherwise
+    area_teams = {"a1": "nieuw", "a2": "nieuw", "b1": "nieuw", "b2": "x", "n1": "nu", "m1": "nu"}
     got = run_teams(flags, risk, today, area_teams)
     assert dict(zip(got["wijkteam"], got["name"])) == {
-        "gesplitst": "gesplitst", "nu": "Team Nu", "oud": "Team Nieuw", "weg": "weg"}
-    assert run_teams(flags, risk, today)["name"].tolist() == ["gesplitst", "Team Nu", "oud", "weg"]   # no areas
+        "gesplitst": "gesplitst", "nu": "Team Nu", "oud": "Team Nieuw", "samen": "samen", "weg": "weg"}
+    assert run_teams(flags, risk, today)["name"].tolist() == ["gesplitst", "Team Nu", "oud", "samen", "weg"]  # no areas
 
 
 def test_flags_format_csv_prints_the_team_files_csv(tmp_path, ref):
