@@ -26,15 +26,18 @@ def run_teams(flags: pd.DataFrame, risk_rows: pd.DataFrame | None, teams: pd.Dat
     its buurten of the run today (``area_teams``: buurt -> its team today), as its answers and year plan follow
     its buurten: a team renamed to a new code reads its new name, not its old code; the code where its buurten
     went to several teams or none, or to a team with a list of the run of its own (a merge). A run without risk
-    rows names no team without a flag, so the current teams are added then: a list of nothing is still sent.
+    rows names no team without a flag, so the current teams are added then (a list of nothing is still sent),
+    except a team a gone one was renamed to.
     """
-    codes = set(flags["wijkteam"].dropna()) if flags is not None and len(flags) else set()
-    if risk_rows is not None and len(risk_rows):
-        codes |= set(risk_rows["wijkteam"].dropna())
-    else:
-        codes |= set(teams["wijkteam"])
+    own = set(flags["wijkteam"].dropna()) if flags is not None and len(flags) else set()
+    with_risk = risk_rows is not None and len(risk_rows)
+    if with_risk:
+        own |= set(risk_rows["wijkteam"].dropna())
     names = dict(zip(teams["wijkteam"], teams["name"]))
-    followed = _renamed(_teams_today(codes - set(names), [flags, risk_rows], area_teams or {}), codes)
+    followed = _renamed(_teams_today(own - set(names), [flags, risk_rows], area_teams or {}), own)
+    # without risk rows the current teams are added, but not one a gone team of the run was renamed to: its buurten
+    # are on the gone team's list, titled with its name
+    codes = own if with_risk else own | (set(teams["wijkteam"]) - set(followed.values()))
     ordered = sorted(codes)
     return pd.DataFrame({"wijkteam": ordered, "name": [names.get(t, names.get(followed.get(t), t)) for t in ordered]})
 

@@ -142,6 +142,10 @@ def test_a_gone_team_is_named_after_the_one_team_that_has_its_buurten_today():
     assert dict(zip(got["wijkteam"], got["name"])) == {
         "gesplitst": "gesplitst", "nu": "Team Nu", "oud": "Team Nieuw", "samen": "samen", "weg": "weg"}
     assert run_teams(flags, risk, today)["name"].tolist() == ["gesplitst", "Team Nu", "oud", "samen", "weg"]  # no areas
+    # a run without risk rows adds today's teams, but not the one a team of the run was renamed to (an empty list)
+    got = run_teams(flags[flags["wijkteam"] != "samen"], None, today, area_teams)
+    assert "nieuw" not in set(got["wijkteam"]) and {"nu", "x"} <= set(got["wijkteam"])
+    assert dict(zip(got["wijkteam"], got["name"]))["oud"] == "Team Nieuw"
 
 
 def test_flags_format_csv_prints_the_team_files_csv(tmp_path, ref):
