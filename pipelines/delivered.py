@@ -80,17 +80,55 @@ def grid_of(ranges: pd.DataFrame) -> dict[tuple[str, str], tuple[int, int]]:
     return out
 
 
-def undelivered(sub: pd.DataFrame, period: str, grid: dict[tuple[str, str], tuple[int, int]]) -> dict[str, np.ndarray]:
+#: A source's first periods with counts are stray, and begin no history, when fewer than this many of them lie
+#: before a gap of :data:`STRAY_GAP` periods or more that holds no count although the source's counts after it make
+#: that implausible (:data:`MISSING_EXPECTED`): two reports typed with 2019 for 2025 made every series of the source
+#: begin in 2019, with years never delivered after it, and moved every expectation. As many as a series needs to be
+#: judged (``export.OWN_PERIODS``).
+STRAY_PERIODS = 10
+#: a year of periods: a gap the Noufaily baseline's years cannot bridge as one history
+STRAY_GAP = {"week": 52, "month": 12}
+
+
+def stray_starts(sub: pd.DataFrame, period: str, grid: dict[tuple[str, str], tuple[int, int]]) -> dict[str, int]:
+    """Per source of the counts ``sub`` (one municipality's, with ``period_index``) whose first periods with counts
+    are stray (:data:`STRAY_PERIODS`), the period index its history begins at: the first with a count after the
+    last such gap. The stray counts stay in the warehouse; the scoring reads the source from there."""
+    out = {}
+    gap_needed = STRAY_GAP.get(period, 52)
+    for source, part in sub.groupby("source", observed=True):
+        lo, hi = grid[(period, source)]
+        t = part["period_index"].to_numpy(dtype=np.int64)
+        inside = (t >= lo) & (t <= hi)
+        seen, at = np.unique(t[inside], return_inverse=True)
+        if len(seen) < 2:
+            continue
+        per = np.bincount(at, weights=part["count"].to_numpy(dtype=float)[inside])
+        begin = 0
+        for g in np.flatnonzero(np.diff(seen) > gap_needed):       # the gap lies between seen[g] and seen[g + 1]
+            if g + 1 - begin >= STRAY_PERIODS:
+                break
+            rate = per[g + 1:].sum() / (hi - seen[g + 1] + 1)      # the source's usual count after the gap
+            if rate * (seen[g + 1] - seen[g] - 1) >= MISSING_EXPECTED:
+                begin = g + 1
+        if begin:
+            out[str(source)] = int(seen[begin])
+    return out
+
+
+def undelivered(sub: pd.DataFrame, period: str, grid: dict[tuple[str, str], tuple[int, int]],
+                starts: dict[str, int] | None = None) -> dict[str, np.ndarray]:
     """Per source, the period indices (of one period type) the counts ``sub`` (one municipality's, with
     ``period_index``) hold no count of at all although the source delivered before them: runs of such periods
     whose expected count (the source's mean per period from its first delivery there, times the run's length)
     reaches :data:`MISSING_EXPECTED`. Up to the end of the source's grid, so a municipality that has not delivered
-    the latest periods yet has them missing too."""
+    the latest periods yet has them missing too. ``starts``: per source where its history begins
+    (:func:`stray_starts`), when not at its first count."""
     out = {}
     for source, part in sub.groupby("source", observed=True):
         lo, hi = grid[(period, source)]
         t = part["period_index"].to_numpy(dtype=np.int64)
-        first = max(lo, int(t.min()))
+        first = max(lo, int(t.min()), (starts or {}).get(source, lo))
         if first > hi:
             continue
         seen = np.zeros(hi - first + 1, dtype=bool)

@@ -32,7 +32,7 @@ EVIDENCE_COLUMNS = ["area_code", "domain", "period", "period_start", "p_domain",
                     "since"]
 
 #: Bump when scoring or flagging logic changes in a way that changes results for the same inputs.
-LOGIC_VERSION = "21"
+LOGIC_VERSION = "22"
 
 
 @dataclass(frozen=True)
@@ -174,12 +174,14 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, 
     young = catalog.added_buurten(con)                       # buurten of a later division: series from their start
 
     missing: dict = {}
+    strays: set = set()
 
     def work_of(g: str) -> list:
         work = [replace(b, group=g) for b in score.blocks(counts_of.pop(g)(), groups[g], None, ref.score_settings,
                                                           grid, young)]
         for key, labels in score.missing_of(work).items():
             missing.setdefault(key, set()).update(labels)
+        strays.update(score.strays_of(work))
         return work
 
     totals = {"series": 0, "scored": 0, "flags": 0}
@@ -224,9 +226,9 @@ def score_and_flag(con: duckdb.DuckDBPyConnection, ref: Reference, mapper=None, 
         if not totals["series"]:
             raise score.NothingToScore("there are no signal counts for the profile's buurten; load files first "
                                "(wijkradar ingest or run)")
-        note = score.undelivered_note(missing)
-        if note:                          # once per run, for every municipality and source together
-            log.warning("%s", note)
+        for note in (score.stray_note(strays), score.undelivered_note(missing)):
+            if note:                      # once per run, for every municipality and source together
+                log.warning("%s", note)
         if found is not None:             # scored again (deterministic): its flags and its row are stored
             log.info("run %s found again; its series scores and area evidence, replaced since by another run's, "
                      "were scored again", run_id)

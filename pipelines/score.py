@@ -20,7 +20,7 @@ from models.calendar import index_to_start, period_index, period_label
 from models.base import Detector
 from models.detectors import make_detector
 from models.panel import to_matrix
-from pipelines.delivered import MISSING_EXPECTED, grid_of, grids, undelivered  # noqa: F401 - score's own names
+from pipelines.delivered import MISSING_EXPECTED, grid_of, grids, stray_starts, undelivered  # noqa: F401 - score's own names
 
 log = logging.getLogger("wijkradar.score")
 
@@ -91,14 +91,15 @@ def build_panel(counts: pd.DataFrame, buurten: list[str], period: str,
     grid = grid or grids(counts)
     sub = sub.assign(period_index=period_index(sub["period_start"], period))
     sub = sub[sub["source"].isin([source for source in sub["source"].unique() if (period, source) in grid])]
-    gone = undelivered(sub, period, grid)
+    starts = stray_starts(sub, period, grid)
+    gone = undelivered(sub, period, grid, starts)
     mine = young.intersection(buurten)
     begins = (sub[sub["area_code"].isin(mine)].groupby(["source", "area_code"], observed=True)["period_index"].min()
               if mine else None)
     frames = []
     for (source, signal), part in sub.groupby(["source", "signal"], observed=True):
         lo, hi = grid[(period, source)]
-        first = max(lo, int(part["period_index"].min()))
+        first = max(lo, int(part["period_index"].min()), starts.get(source, lo))
         if first > hi:
             continue
         periods = np.arange(first, hi + 1)
@@ -117,7 +118,19 @@ def build_panel(counts: pd.DataFrame, buurten: list[str], period: str,
     panel = pd.concat(frames, ignore_index=True)
     panel["count"] = panel["count"].astype("int64")
     panel.attrs["undelivered"] = gone                 # source -> the period indices left out (for the warning)
+    panel.attrs["stray"] = _stray(sub, starts)        # source -> its stray counts before its history (the warning)
     return panel
+
+
+def _stray(sub: pd.DataFrame, starts: dict[str, int]) -> dict[str, tuple[int, int, int, int]]:
+    """Per source of ``starts`` (:func:`delivered.stray_starts`): the first and last period index of its stray
+    counts, their total, and where its history begins."""
+    out = {}
+    for source, start in starts.items():
+        before = sub[(sub["source"] == source) & (sub["period_index"] < start)]
+        out[source] = (int(before["period_index"].min()), int(before["period_index"].max()),
+                       int(before["count"].sum()), start)
+    return out
 
 
 def undelivered_note(missing: dict[tuple[str, str], set]) -> str | None:
@@ -142,6 +155,8 @@ class Block:
     panel: pd.DataFrame
     eval_start: int | None = None          # first period index evaluated (None: every period with history)
     missing: tuple[tuple[str, str], ...] = ()   # (source, period label) its source never delivered (not scored)
+    #: (source, first and last period label of its stray counts, their total, the label its history begins at)
+    stray: tuple[tuple[str, str, str, int, str], ...] = ()
 
 
 def groups_of(buurten: list[str], group_of: dict[str, str] | None = None) -> dict[str, list[str]]:
@@ -172,9 +187,30 @@ def blocks(counts: pd.DataFrame, buurten: list[str], group_of: dict[str, str] | 
             sub = part[part["period"] == period]
             missing = tuple((source, label) for source, idx in panel.attrs.get("undelivered", {}).items()
                             for label in period_label(index_to_start(idx, period), period))
+            stray = tuple((source, *(period_label(index_to_start(np.array([a, b]), period), period)), total,
+                           period_label(index_to_start(np.array([start]), period), period)[0])
+                          for source, (a, b, total, start) in panel.attrs.get("stray", {}).items())
             last = max(grid[(period, source)][1] for source in sub["source"].unique() if (period, source) in grid)
-            out.append(Block(period, group, panel, int(last) - settings.window(period) + 1, missing))
+            out.append(Block(period, group, panel, int(last) - settings.window(period) + 1, missing, stray))
     return out
+
+
+def strays_of(work: list[Block]) -> set[tuple]:
+    """(source, municipality, first and last label, total, history start) of the stray counts over ``work``."""
+    return {(source, block.group, a, b, total, start) for block in work for source, a, b, total, start in block.stray}
+
+
+def stray_note(strays: set[tuple]) -> str | None:
+    """One sentence naming the counts that lie stray before their source's history (``strays``: :func:`strays_of`;
+    :func:`delivered.stray_starts`) and where the series begin instead."""
+    parts = sorted(strays)
+    if not parts:
+        return None
+    said = "; ".join(f"{source}{f' of {group}' if group else ''}: {total} counted in {a}{'' if a == b else f' to {b}'}, "
+                     f"its history begins at {start}" for source, group, a, b, total, start in parts)
+    return ("counts lie long before the rest of their source's history, with no delivery between: " + said
+            + "; they stay in the warehouse but begin no series, so the baselines start after the gap. Check their "
+            "dates in the delivery (a typed year?); if the periods between exist, deliver them (wijkradar ingest)")
 
 
 def missing_of(work: list[Block]) -> dict[tuple[str, str], set]:
@@ -276,8 +312,8 @@ def score_counts(counts: pd.DataFrame, buurten: list[str], group_of: dict[str, s
                  mapper=None, settings: ScoreSettings | None = None) -> Scored:
     """Score every series; ``mapper`` (default: in this process, one block after another) runs the blocks."""
     work = blocks(counts, buurten, group_of, settings)
-    note = undelivered_note(missing_of(work))
-    if note:
-        log.warning("%s", note)
+    for note in (stray_note(strays_of(work)), undelivered_note(missing_of(work))):
+        if note:
+            log.warning("%s", note)
     results = mapper(score_block, work) if mapper is not None else [score_block(b) for b in work]
     return combine(work, results)

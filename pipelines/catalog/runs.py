@@ -161,14 +161,15 @@ def read_flags(con: Con, run_id: str, team: str | None = None, status_order: dic
     """Flags of one run with the area names, in list order: team, level, status (``status_order``), score."""
     status_order = status_order or {}
     status_rank = " ".join(f"WHEN '{s}' THEN {i}" for s, i in status_order.items())
-    status_case = f"CASE f.status {status_rank} ELSE {len(status_order)} END" if status_order else "0"
+    # without an order no status term (a bare 0 in ORDER BY is a column position DuckDB refuses)
+    status_case = f"CASE f.status {status_rank} ELSE {len(status_order)} END, " if status_order else ""
     return con.execute(
         f"""
         SELECT f.*, a.name
         FROM marts.area_flags f
         JOIN core.areas a USING (area_code)
         WHERE f.run_id = ? AND (? IS NULL OR f.wijkteam = ?)
-        ORDER BY f.wijkteam, {LEVEL_RANK}, {status_case}, f.score DESC, f.area_code, f.domain
+        ORDER BY f.wijkteam, {LEVEL_RANK}, {status_case}f.score DESC, f.area_code, f.domain
         """,
         [run_id, team, team],
     ).df()
