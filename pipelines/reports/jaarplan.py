@@ -27,6 +27,8 @@ MONTHS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", 
 UNJUDGED = "niet beoordeeld"
 #: The state of a flag a list sent that today's scores no longer hold (``review.episodes``' ``rejudged``)
 REJUDGED = "herberekend"
+#: The state of a flag of a buurt that moved to another team while it ran (:func:`handed_over`)
+HANDED_OVER = "overgedragen"
 
 
 def teams_of_today(frame: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
@@ -314,7 +316,8 @@ def year_flags(evidence: pd.DataFrame, areas: pd.DataFrame, feedback: pd.DataFra
     (red team 12a F3: an episode of 22-12-2025 and its answer counted in both 2025 and 2026).
 
     The team's episodes are those its lists held (``sent``, see :func:`review.episodes`), so a buurt moved to
-    another team keeps its flags and answers in the plan of the team that had it; without ``sent`` (or for
+    another team keeps its flags and answers in the plan of the team that had it, as they stood on its lists and
+    never as still open there (:func:`handed_over`); without ``sent`` (or for
     weeks before the first run) the team's buurten of today. ``feedback``: the answers that count, one per flag
     (``reports.data.read_feedback``); which of two lists' answers to one flag counts is decided there, not here.
 
@@ -325,12 +328,13 @@ def year_flags(evidence: pd.DataFrame, areas: pd.DataFrame, feedback: pd.DataFra
 
     Columns: ``area_code, name, domain, period, since, last_listed, resolved, level, weeks_to_resolved, revised,
     revised_signals, revised_by, unjudged_after, feedback, state, from_year, runs_on`` (``state``: ``opgelost``,
-    ``open``, ``herzien`` or ``niet beoordeeld``: still listed when its source stopped delivering before the run's
+    ``open``, ``herzien``, ``overgedragen`` (its buurt moved to another team while it ran: :func:`handed_over`) or
+    ``niet beoordeeld``: still listed when its source stopped delivering before the run's
     period ``run_period``, :func:`review.unjudged_after`; ``from_year``: the year the episode began; ``runs_on``: it began before ``year``). The episodes of
     the year come first, those running on after.
     """
     ep = episodes(evidence, areas, sent, revised, run_period, listed)
-    ep = ep[ep["wijkteam"] == team]
+    ep = handed_over(ep[ep["wijkteam"] == team], areas, team, sent, listed)
     # a week in its ISO year, as every report counts it (29-12-2025 begins 2026-W01), a month in its calendar year
     bounds = ep["period"].map(lambda kind: year_bounds(year, kind))
     start, end = bounds.str[0], bounds.str[1]
@@ -361,11 +365,55 @@ def year_flags(evidence: pd.DataFrame, areas: pd.DataFrame, feedback: pd.DataFra
             if len(mine):
                 ep.at[i, "feedback"] = str(mine.sort_values("period_start", kind="stable").iloc[-1]["feedback"])
     ep["state"] = (ep["resolved"].notna().map({True: "opgelost", False: "open"}).where(ep["revised"].isna(), "herzien")
-                   .where(ep["unjudged_after"].isna(), UNJUDGED).where(ep["rejudged"].isna(), REJUDGED))
+                   .where(ep["unjudged_after"].isna(), UNJUDGED).where(ep["rejudged"].isna(), REJUDGED)
+                   .where(~ep["handed_over"], HANDED_OVER))
     ep["revised_by"] = ep["revised_signals"].map(lambda signals: _sources_of(signals, catalogue))
     ep["from_year"] = period_year(ep["since"], ep["period"]).to_numpy() if len(ep) else pd.Series(dtype="int64")
     ep["runs_on"] = ep["from_year"] < year
-    return ep.drop(columns=["wijkteam", "kind", "peak"]).sort_values("runs_on", kind="stable").reset_index(drop=True)
+    return (ep.drop(columns=["wijkteam", "kind", "peak", "handed_over"]).sort_values("runs_on", kind="stable")
+            .reset_index(drop=True))
+
+
+def handed_over(ep: pd.DataFrame, areas: pd.DataFrame, team: str, sent: pd.DataFrame | None,
+                listed: pd.DataFrame | None) -> pd.DataFrame:
+    """``ep`` (the episodes of ``team``'s lists, :func:`review.episodes`) with ``handed_over`` True for an episode of
+    a buurt that is another team's today which had not ended on ``team``'s lists: it stays in the plan as the team's
+    record of what it was sent and answered, but as it stood on its own lists (the level it was sent, its last
+    period there; no resolution or level of the weeks after, which another team's lists showed) and never as a
+    point still open for it. Its buurt's team today has it on its own list and in its own plan (red team round 39:
+    de-weide's plan listed Kinholt under 'Wat staat nog open' after Kinholt moved to zuid-oost, beside zuid-oost's).
+    A flag closed as herzien or herberekend stays as it was sent."""
+    ep = ep.assign(handed_over=False)
+    if ep.empty:
+        return ep
+    today = buurt_table(areas).drop_duplicates("area_code").set_index("area_code")["wijkteam"]
+    away = ep["area_code"].map(today).ne(team) & ep["revised"].isna() & ep["rejudged"].isna()
+    if not away.any():
+        return ep
+    own_sent = (sent[sent["wijkteam"] == team].assign(period_start=lambda f: pd.to_datetime(f["period_start"]))
+                if sent is not None and len(sent) else None)
+    own_listed = (listed[listed["wijkteam"] == team].assign(period_start=lambda f: pd.to_datetime(f["period_start"]))
+                  if listed is not None and len(listed) else None)
+    ep = ep.copy()
+    for i in ep.index[away]:
+        e = ep.loc[i]
+        end = e["resolved"] if pd.notna(e["resolved"]) else e["last_listed"]
+
+        def within(frame):
+            return frame[(frame["area_code"] == e["area_code"]) & (frame["domain"] == e["domain"])
+                         & (frame["period"] == e["period"]) & (frame["period_start"] >= e["since"])
+                         & (frame["period_start"] <= end)]
+        held = within(own_sent) if own_sent is not None else ep.loc[[i], ["last_listed"]].rename(
+            columns={"last_listed": "period_start"})
+        until = held["period_start"].max() if len(held) else e["last_listed"]
+        if pd.notna(e["resolved"]) and e["resolved"] <= until:
+            continue                                  # it ended while the team's lists held it
+        shown = within(own_listed) if own_listed is not None else None
+        ep.loc[i, ["handed_over", "resolved", "weeks_to_resolved"]] = [True, pd.NaT, float("nan")]
+        ep.loc[i, "last_listed"] = min(until, e["last_listed"])
+        if shown is not None and len(shown):
+            ep.loc[i, "level"] = "alarm" if (shown["level"] == "alarm").any() else "aandacht"
+    return ep
 
 
 def _sources_of(signals: str, catalogue: pd.DataFrame | None) -> str:
@@ -384,6 +432,8 @@ def _state(flag) -> str:
         return f"opgelost ({_date(flag.resolved)})"
     if flag.state == UNJUDGED:
         return f"niet meer beoordeeld: geen cijfers na {period_text(flag.unjudged_after, flag.period)}"
+    if flag.state == HANDED_OVER:
+        return "overgedragen: de buurt hoort nu bij een ander wijkteam"
     if flag.state == REJUDGED:
         return (f"herberekend: de scores van nu tonen in {period_text(flag.rejudged, flag.period)} geen verhoging "
                 "meer (cijfers gecorrigeerd of opnieuw berekend)")
@@ -476,9 +526,11 @@ def jaarplan_page(team: str, team_name: str, year: int, dev: pd.DataFrame, month
     n_revised = int((own["state"] == "herzien").sum())
     n_unjudged = int((own["state"] == UNJUDGED).sum())
     n_rejudged = int((own["state"] == REJUDGED).sum())
+    n_handed = int((own["state"] == HANDED_OVER).sum())
     revised = (f", {n_revised} herzien (cijfers later door de bron bijgesteld)" if n_revised else "") + (
         f", {n_unjudged} niet meer beoordeeld (daarna geen cijfers geleverd)" if n_unjudged else "") + (
-        f", {n_rejudged} herberekend (de scores van nu tonen geen verhoging meer)" if n_rejudged else "")
+        f", {n_rejudged} herberekend (de scores van nu tonen geen verhoging meer)" if n_rejudged else "") + (
+        f", {n_handed} overgedragen aan een ander wijkteam (de buurt hoort daar nu bij)" if n_handed else "")
     n_fb = int((own["feedback"] != "").sum())
     recognised = int(own["feedback"].isin(RECOGNISED).sum())
     # per signalering its latest answer: the unit of `wijkradar feedback` and the Toelichting (feedback.judgements),
@@ -492,7 +544,8 @@ def jaarplan_page(team: str, team_name: str, year: int, dev: pd.DataFrame, month
     summary = ((f"<p>De signaleringen van {year} zijn niet bekend: de run heeft dat jaar niet gescoord." if unscored and
                 own.empty else
                 f"<p>{counted(len(own), 'signalering', 'signaleringen')} in {year}: "
-                f"{len(own) - n_open - n_revised - n_unjudged - n_rejudged} opgelost, {n_open} nog open{revised}.")
+                f"{len(own) - n_open - n_revised - n_unjudged - n_rejudged - n_handed} opgelost, {n_open} nog open"
+                f"{revised}.")
                + (f" Terugkoppeling gegeven op {n_fb}; daarvan {recognised} herkend en {n_false} 'geen probleem'."
                   if has_feedback else
                   " Er is nog geen terugkoppeling vastgelegd (kolom Terugkoppeling in de lijsten).") + running_on + "</p>"
