@@ -114,7 +114,7 @@ def export_run(con, home, run) -> dict[str, list[Path]]:
         log.warning("%s", english)
     info = RunInfo(run.run_id, run.run_period, run.finished_at, settings, catalog.loads_of(con, load_ids), report,
                    list_key=key[0] if key else None, unjudged_teams=team_notes(con, notes),
-                   partly_teams=partial_notes(con), shared_teams=shared_notes(con, settings),
+                   partly_teams=partial_notes(con, run.run_id), shared_teams=shared_notes(con, settings),
                    split_teams=_split_notes_of(con, Reference.for_home(home)))
     recorded = catalog.risk_run(con, run.run_id)
     risk = None if recorded is None else RiskInfo(catalog.area_risk(con, run.run_id), **recorded)
@@ -239,13 +239,21 @@ def team_notes(con, notes: dict[str, list[tuple[str, str]]], lang: str = "nl") -
     return out
 
 
-def partial_notes(con, most: int = 6) -> dict[str, tuple[str, ...]]:
-    """Per team one Dutch sentence naming its buurten whose counts of the marts' latest week or month are read as a
-    lower bound (``marts.series_scores.partial``: a buurt left out of a delivery, a suppressed part): on the list a
-    rise there is real, but a fall or a quiet period cannot be seen, so a buurt may be missing from it."""
-    from pipelines import wording
+def partial_notes(con, run_id: str, most: int = 6) -> dict[str, tuple[str, ...]]:
+    """Per team of run ``run_id`` one Dutch sentence naming its buurten whose counts of the marts' latest week or month
+    are read as a lower bound (``marts.series_scores.partial``: a buurt left out of a delivery, a suppressed part): on
+    the list a rise there is real, but a fall or a quiet period cannot be seen, so a buurt may be missing from it.
 
-    rows = catalog.latest_partial_areas(con)
+    None when the marts hold another run's scores (an earlier week's lists written again after a later run: its
+    periods were not the marts'), and each buurt with the team that had it in the run: a buurt moved to another team
+    since was named on that team's list of a run that was not its own (red team round 39)."""
+    from pipelines import wording
+    from pipelines.catalog.reports import marts_run_period
+
+    got = marts_run_period(con)
+    if got is None or got[0] != run_id:
+        return {}
+    rows = catalog.latest_partial_areas(con, run_id)
     out: dict[str, tuple[str, ...]] = {}
     for team, part in rows.groupby("wijkteam", sort=True):
         named = [f"{r.name} ({wording.period_text(r.period_start, r.period)})" for r in part.itertuples(index=False)]

@@ -293,11 +293,17 @@ def scores_with_domain(con: Con, flagged_in: str | None = None) -> pd.DataFrame:
                        f"{where}", args).df()
 
 
-def latest_partial_areas(con: Con) -> pd.DataFrame:
+def latest_partial_areas(con: Con, run_id: str) -> pd.DataFrame:
     """``wijkteam, name, area_code, period, period_start`` of every buurt with a count read as a lower bound in the
-    marts' latest week or month (``marts.series_scores.partial``), with its team as the profile has it now."""
+    marts' latest week or month (``marts.series_scores.partial``), with the team whose list of run ``run_id`` had it
+    (its risk rows or flags there; a buurt the run held no row of: its team as the profile has it now), as the run's
+    lists keep the teams of the run."""
     return con.execute(
-        "WITH latest AS (SELECT period, max(period_start) AS period_start FROM marts.series_scores GROUP BY ALL) "
-        "SELECT DISTINCT a.wijkteam, a.name, s.area_code, s.period, s.period_start FROM marts.series_scores s "
-        "JOIN latest USING (period, period_start) JOIN core.areas a USING (area_code) "
-        "WHERE s.partial AND a.wijkteam IS NOT NULL ORDER BY ALL").df()
+        "WITH latest AS (SELECT period, max(period_start) AS period_start FROM marts.series_scores GROUP BY ALL), "
+        "held AS (SELECT area_code, min(wijkteam) AS wijkteam FROM (SELECT area_code, wijkteam FROM marts.area_risk "
+        "WHERE run_id = $run UNION ALL SELECT area_code, wijkteam FROM marts.area_flags WHERE run_id = $run) "
+        "WHERE wijkteam IS NOT NULL GROUP BY 1) "
+        "SELECT DISTINCT coalesce(h.wijkteam, a.wijkteam) AS wijkteam, a.name, s.area_code, s.period, s.period_start "
+        "FROM marts.series_scores s JOIN latest USING (period, period_start) JOIN core.areas a USING (area_code) "
+        "LEFT JOIN held h USING (area_code) "
+        "WHERE s.partial AND coalesce(h.wijkteam, a.wijkteam) IS NOT NULL ORDER BY ALL", {"run": run_id}).df()

@@ -107,3 +107,26 @@ def test_the_team_a_buurt_moved_to_holds_its_running_flag_once_its_list_has_it(w
     text = _plan(after, NEW)
     assert f"{NAME}, fysiek (sinds 19-10-2026, nog geen terugkoppeling)" in _open_items(text)   # not de-weide's answer
     assert "overgedragen" not in text
+
+
+def test_an_earlier_runs_list_written_again_names_no_buurt_of_another_team_as_not_all_delivered(weeks, tmp_path):
+    """The W46 lists written again after the W47 run (``flags --period 2026-W46 --format html``) said 'Niet alle
+    tellingen zijn geleverd voor Kinholt (2026-W47)' on zuid-oost's W46 list: the sentence was made from the marts'
+    latest week (W47's, not the list's) and grouped by today's teams, so a buurt of de-weide at that run was named to
+    zuid-oost. A list shows the sentence of its own run's period, by the teams of its run."""
+    from pipelines.paths import resolve_home
+
+    home = resolve_home(shutil.copytree(weeks[1].root, tmp_path / "home"))
+    with connect(home.warehouse) as con:
+        # what a delivery that left Kinholt out of its newest week records: its count there is a lower bound
+        con.execute("UPDATE marts.series_scores SET partial = true WHERE area_code = ? AND period = 'week' AND "
+                    "period_start = (SELECT max(period_start) FROM marts.series_scores WHERE period = 'week')", [MOVED])
+    cli(home, "flags", "--period", "2026-W46", "--team", NEW, "--format", "html")
+    for team in (NEW, OLD):
+        for suffix in ("html", "csv"):
+            text = (home.exports / "2026-W46" / f"{team}.{suffix}").read_text(encoding="utf-8-sig")
+            assert "Niet alle tellingen" not in text, (team, suffix)
+    cli(home, "flags", "--period", "2026-W47", "--team", NEW, "--format", "html")        # the run of that week
+    assert f"Niet alle tellingen zijn geleverd voor {NAME} (2026-W47)" in (
+        home.exports / "2026-W47" / f"{NEW}.html").read_text(encoding="utf-8")
+    assert "Niet alle tellingen" not in (home.exports / "2026-W47" / f"{OLD}.html").read_text(encoding="utf-8")
