@@ -2155,6 +2155,12 @@ def plan(seed: int = SEED) -> list[Planned]:
     rows[7][0] = rows[2][0].replace(".", "")
     b.text(Case("meldingen_nummers_met_punten.csv", "meldingen", "loaded", rows_read=12, quarantined=2,
                 reason="occurs more than once", klass="numbers-thousands-dots"), M, rows)
+    # round 39: a year typed wrong (2019 for 2025) in two rows: valid dates, accepted and kept; they begin no series
+    # (``delivered.stray_starts``; the scoring's side is tests/pipelines/test_stray_counts_round39.py)
+    rows = b.reports(14)
+    rows[2][1], rows[9][1] = "04-03-2019", "05-03-2019"
+    b.text(Case("meldingen_jaartal_verkeerd.csv", "meldingen", "loaded", rows_read=14, quarantined=0,
+                klass="dates-stray-year"), M, rows)
     return b.items
 
 

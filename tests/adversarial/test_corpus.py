@@ -61,7 +61,7 @@ def test_corpus_is_large_and_covers_every_class():
                      "file-binary", "file-xls", "archive-bomb", "archive-traversal", "archive-symlink",
                      "dump-folder-symlink", "hostile-formula", "hostile-markup", "delivery-duplicate",
                      "sheet-cell-bomb", "xml-entities", "dates-year-boundary", "privacy-evasion",
-                     "privacy-file-name", "delivery-number-case", "dates-far-past", "layout-duplicate-columns",
+                     "privacy-file-name", "delivery-number-case", "dates-far-past", "dates-stray-year", "layout-duplicate-columns",
                      "privacy-obfuscated-digits", "privacy-spaced-names", "delivery-ids-like-personal-numbers",
                      "layout-two-tables", "layout-sheet-lacks-one-column",
                      "layout-merged-count", "archive-repeated-member",
