@@ -657,7 +657,8 @@ def explain(
         from pipelines.export import OWN_PERIODS
 
         _fail(f"no scores for {code} yet: it is a buurt a later division added, and its series begin at its own first "
-              f"counts, which are too few to judge; a series is scored once it has {OWN_PERIODS} weeks (or months) of its own")
+              f"counts, which are too few to judge; a series is scored once it has {OWN_PERIODS} weeks (or months) of its "
+              "own: keep delivering its counts (wijkradar run) and explain it again then")
     if series.empty and marts is not None and marts[1]:
         from pipelines.export import OWN_PERIODS
 
@@ -1141,6 +1142,112 @@ def status() -> None:
         console.print(f"[yellow]![/] {escape(behind)}")
 
 
+#: where a fault of wijkradar's (an unexpected exception) is written down, in the working folder
+ERROR_LOGS = "logs"
+
+
+def unexpected_error(exc: BaseException) -> str:
+    """The sentence for a fault of wijkradar's own (an exception no command expects): where its details are and whom
+    to send them, instead of a traceback. The details (:func:`error_report`) go to a file in ``logs/`` of the working
+    folder (else in the system's temporary folder); the sentence names the error by its type and the line of
+    wijkradar's code it came from, never by its text, which can quote a cell of a delivery (a name, an address)."""
+    import tempfile
+    import time
+
+    report = error_report(exc)
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
+    home = _state.get("home")
+    root = home.root if isinstance(home, Home) else _state.get("needs_warehouse")
+    folders = ([(Path(root) / ERROR_LOGS, True)] if root is not None and Path(root).is_dir() else []) + \
+        [(Path(tempfile.gettempdir()), False)]
+    where = None
+    for folder, in_home in folders:
+        try:
+            folder.mkdir(exist_ok=True)
+            path = folder / f"error-{stamp}-{os.getpid()}.log"
+            path.write_text(report, encoding="utf-8")
+        except OSError:
+            continue
+        where = f"{ERROR_LOGS}/{path.name} in the working folder" if in_home else _shown_path(path)
+        break
+    origin = _origin(exc)
+    told = f"{type(exc).__name__}{f' at {origin}' if origin else ''}"
+    if where is None:           # no folder could be written: the details on the screen, as the only copy
+        sys.stderr.write(report)
+        where = "the lines above (no file could be written)"
+    return (f"wijkradar stopped on an unexpected error ({told}): a fault of wijkradar, not of your files or settings; "
+            f"the details, without personal data, are in {where}: send that file and the command you ran to whoever "
+            "maintains wijkradar, and run the command again once it is fixed")
+
+
+def _shown_path(path: Path) -> str:
+    from pipelines import privacy
+
+    return privacy.shown_file_name(str(path))
+
+
+def _code_file(filename: str) -> str:
+    """A source file of a traceback as the report shows it: within the repository or a site-packages folder, else by
+    its name only (an installation under a login folder, ``/home/jjansen/``, names its owner)."""
+    path = Path(filename)
+    try:
+        return str(path.resolve().relative_to(REPO_ROOT))
+    except (ValueError, OSError):
+        pass
+    parts = path.parts
+    if "site-packages" in parts:
+        return "/".join(parts[parts.index("site-packages"):])
+    return path.name
+
+
+def _origin(exc: BaseException) -> str | None:
+    """``pipelines/x.py:90``: the last line of wijkradar's own code the error passed, for the sentence."""
+    import traceback
+
+    ours = [f for f in traceback.extract_tb(exc.__traceback__)
+            if _code_file(f.filename).startswith(("pipelines/", "models/"))]
+    return f"{_code_file(ours[-1].filename)}:{ours[-1].lineno}" if ours else None
+
+
+def error_report(exc: BaseException) -> str:
+    """The details of a fault for whoever maintains wijkradar: the version, the command (its words, values as the
+    privacy scrubber leaves them) and each error of the chain by its type and frames (file, line, code), never by its
+    text, which can quote a delivery's cell; the rule that messages and logs carry no personal value (README)."""
+    import platform
+    import time
+    import traceback
+    from importlib.metadata import PackageNotFoundError, version
+
+    from pipelines import privacy
+
+    try:
+        release = version("wijkradar")
+    except PackageNotFoundError:
+        release = "unknown (not installed)"
+    words = []
+    for word in sys.argv[1:]:
+        try:
+            words.append(privacy.scrub_file_name(word) if "/" in word or "\\" in word else privacy.scrub_text(word))
+        except Exception:  # noqa: BLE001 - a word the scrubber cannot check is left out, not written
+            words.append("[not shown]")
+    lines = [f"wijkradar {release}, Python {platform.python_version()}, {platform.system()}",
+             f"at {time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime())} UTC",
+             f"command: wijkradar {' '.join(words)}", ""]
+    chain, seen = [], set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        chain.append(exc)
+        exc = exc.__cause__ or exc.__context__
+    for i, error in enumerate(reversed(chain)):
+        if i:
+            lines.append("which led to:")
+        lines.append(f"{type(error).__module__}.{type(error).__qualname__} (its text is not written: it can hold "
+                     "personal data), at:")
+        for frame in traceback.extract_tb(error.__traceback__):
+            lines.append(f"  {_code_file(frame.filename)}:{frame.lineno} in {frame.name}: {(frame.line or '').strip()}")
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
     import signal
 
@@ -1174,7 +1281,8 @@ def main() -> None:
     except Exception as exc:
         reference = sys.modules.get("pipelines.reference")     # not imported: not a profile error (--version)
         if reference is None or not isinstance(exc, reference.ReferenceError):
-            raise
+            console.print(f"[bold red]error:[/] {escape(unexpected_error(exc))}")
+            sys.exit(1)
         console.print(f"[bold red]error:[/] {escape(str(exc))}")     # the profile check's one sentence
         sys.exit(2)
     except KeyboardInterrupt:
