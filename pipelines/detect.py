@@ -190,7 +190,8 @@ def _read(input: Path) -> tuple[Matrix, np.ndarray]:
     bad = (idx < 1) if pd.api.types.is_integer_dtype(idx) else (idx.isna() | (idx < 1) | (idx % 1 != 0) | (idx >= 2**63))
     if bad.any():
         rows = ", ".join(str(i + 1) for i in bad[bad].index[:5])
-        raise DetectInputError(f"{input}: period_index must be a whole number >= 1 (below 2**63); data row(s) {rows} are not")
+        raise DetectInputError(f"{input}: period_index must be a whole number >= 1 (below 2**63); data row(s) {rows} are "
+                               "not: fix those rows and run again")
     panel["period_index"] = idx.astype("int64")
     try:
         codes = check_panel(panel, keys)

@@ -209,7 +209,8 @@ class Delivery:
                                   "last day the delivery covers completely")
         first, last = days
         if last < first:
-            raise IngestError(f"{where} {names[1]} lies before {names[0]}; the window ends before it starts")
+            raise IngestError(f"{where} {names[1]} lies before {names[0]}, so the window ends before it starts; swap "
+                              "the two days (the first day the delivery covers completely, then the last)")
         if today is not None and last.normalize() > pd.Timestamp(today).normalize():
             if later_rows == "leave" and last.normalize() <= local_today():
                 raise NotYet(f"{where} {names[1]} lies after {pd.Timestamp(today):%Y-%m-%d}, the day this run was "

@@ -116,7 +116,9 @@ class Reference:
         _refuse_repeated(div, ["code"], "area", "every area (gemeente, wijk, buurt) has one line")
         dup = teams[teams["buurt_code"].duplicated()]["buurt_code"].tolist()
         if dup:
-            raise ReferenceError(f"buurt_indeling.csv lists {dup} more than once; every buurt belongs to exactly one wijkteam")
+            raise ReferenceError(f"buurt_indeling.csv lists {', '.join(map(str, dup[:5]))} more than once; nothing was "
+                                 "read or changed: every buurt belongs to exactly one wijkteam, so keep one line per "
+                                 "buurt (the one with its wijkteam) and delete the others")
         if not div["niveau"].eq("gemeente").any():
             raise ReferenceError("gebiedsindeling_2024.csv has no line of niveau gemeente; nothing was read or "
                                  "changed: give the municipality a line (niveau gemeente, its code GM and four digits, "

@@ -224,7 +224,8 @@ def setting_values(table: pd.DataFrame, defaults: dict[str, float],
     """
     unknown = sorted(set(table["setting"]) - set(defaults))
     if unknown:
-        raise ReferenceError(f"{name_of} has unknown setting(s) {unknown}; known: {sorted(defaults)}")
+        raise ReferenceError(f"{name_of} has unknown setting(s) {', '.join(map(str, unknown[:5]))}; nothing was read "
+                             f"or changed: correct the name (known: {', '.join(sorted(defaults))}) or delete the line")
     lines = dict(enumerate(table.attrs["lines"]))
     seen: dict[str, int] = {}
     values: dict[str, float] = {}

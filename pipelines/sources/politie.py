@@ -133,7 +133,8 @@ def read(path: Path) -> pd.DataFrame:
     props = read_entity(path, "DataProperties", REQUIRED["DataProperties"])
     topic = [r for r in props if r["Type"] == "Topic" and str(r.get("Key")).startswith(MEASURE)]
     if not topic:
-        raise IngestError(f"{path}: DataProperties has no {MEASURE}_* topic; is this table {TABLE}?")
+        raise IngestError(f"{path}: DataProperties has no {MEASURE}_* topic, so this is not table {TABLE}; give the "
+                          f"URL of the police service or an archived payload folder of {TABLE}")
     key, default = topic[0]["Key"], topic[0].get("Default")
     status = {r["Key"].strip(): str(r.get("Status") or "") for r in read_entity(path, "Perioden", REQUIRED["Perioden"])}
     rows = read_entity(path, "TypedDataSet")

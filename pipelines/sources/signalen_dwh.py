@@ -118,8 +118,9 @@ def _open(path: Path, name: str) -> pd.DataFrame:
     header, blank_end, records = _records(f"{path.name}: {name}.csv", raw)
     missing = [c for c in wanted if c not in header and not (name == "locations" and c in ("buurt_code", "area_code"))]
     if missing or (name == "locations" and not {"buurt_code", "area_code"} & set(header)):
-        raise IngestError(f"{path.name}: {name}.csv lacks column(s) {missing or ['buurt_code or area_code']}; "
-                          "this is not the Signalen data-warehouse layout")
+        raise IngestError(f"{path.name}: {name}.csv lacks column(s) {', '.join(missing or ['buurt_code or area_code'])}; "
+                          "this is not the Signalen data-warehouse layout: export signals, locations and categories "
+                          "again from the Signalen data warehouse, with their column names unchanged, and deliver them")
     repeats = {c: [h for h in header if h == c or re.fullmatch(re.escape(c) + r"\.\d+", h)] for c in wanted}
     used = [h for c in wanted for h in repeats[c]]
     frame, shapes = _fitted(f"{name}.csv", header, used, records, blank_end, whole_id=name == "signals")
@@ -232,7 +233,8 @@ def _fitted(member: str, header: list[str], used: list[str], records: Iterator[t
             cells[:] = [""] * len(cells)
     if shapes:
         logging.getLogger("wijkradar.ingest").warning(
-            "%s: %d record(s) cannot be read as records of the header's %d columns (the first on row %d)",
+            "%s: %d record(s) cannot be read as records of the header's %d columns (the first on row %d); they are "
+            "quarantined with what to fix: see them with `wijkradar quarantine`",
             member, len(shapes), width, min(shapes))
     frame = pd.DataFrame(cells_kept, columns=used, dtype=object) if cells_kept else pd.DataFrame(
         {c: pd.Series([], dtype=object) for c in used})
