@@ -1375,7 +1375,8 @@ def _record_shapes(data: list[tuple[int, list[str]]], header_line: int, lines: "
         i += 1
     if reasons:
         logging.getLogger("wijkradar.ingest").warning(
-            "%s: %d record(s) do not fit the table's %d columns (the first on line %d: %s)",
+            "%s: %d record(s) do not fit the table's %d columns (the first on line %d: %s); they are quarantined "
+            "with what to fix: see them with `wijkradar quarantine`",
             privacy.scrub_file_name(where), len(reasons), width, min(reasons), "cut over lines by a line break"
             if "cut over" in reasons[min(reasons)] else "more cells than columns")
     return out, reasons
