@@ -1056,7 +1056,11 @@ def report(
         else:
             console.print("running the report notebooks (a few seconds per notebook)")
             paths = build.write_period_report(home, period, settings)
-    except (build.NoReportData, build.NotebookFailed, WarehouseBusy, FolderBusy, ValueError) as exc:
+    except build.NotebookFailed as exc:
+        # a notebook's own error: nothing the analyst can change in the data or the command makes it pass
+        _fail(f"{exc}; a fault of wijkradar's report notebooks, not of your data, and the earlier reports are as they "
+              "were: send this sentence and the command you ran to whoever maintains wijkradar")
+    except (build.NoReportData, WarehouseBusy, FolderBusy, ValueError) as exc:
         _fail(str(exc))
     except (FileExistsError, NotADirectoryError) as exc:
         # a file where a folder of the reports belongs (reports/open, reports/jaarplan/2026): as the weekly run says it

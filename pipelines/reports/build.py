@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import logging
+import re
 import time
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -133,7 +134,7 @@ def execute_notebooks(params: dict, names: list[str] | None = None, timeout: int
         results = asyncio.run(run_all(sockets))
     for name, result in zip(notebooks, results):
         if isinstance(result, CellExecutionError):
-            text = str(result).strip()
+            text = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", str(result)).strip()     # the kernel's colours: raw escapes
             last = text.splitlines()[-1] if text else type(result).__name__
             raise NotebookFailed(f"notebooks/{name}.py failed: {last}") from result
         if isinstance(result, BaseException):
