@@ -330,7 +330,9 @@ def start_server(timeout: float | None = None) -> str:
                 raise ServerNotStarted(
                     f"Prefect's temporary server stopped while starting (exit code {code})"
                     + (f": {why}" if why else "")
-                    + "; its log is server.log in Prefect's home (.prefect in the working folder)")
+                    + "; fix what it names (free space; a file or folder where .prefect/prefect.db belongs, moved "
+                    "aside) and run the command again; if it stops again, send its log, server.log in Prefect's home "
+                    "(.prefect in the working folder), to whoever maintains wijkradar")
             try:
                 if client.get(f"{instance.api_url}/health").status_code == 200:
                     return instance.api_url
@@ -340,7 +342,8 @@ def start_server(timeout: float | None = None) -> str:
                 instance.stop()
                 raise ServerNotStarted(
                     "Prefect's temporary server did not answer within its start-up time "
-                    "(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS); its log is server.log in Prefect's home "
+                    "(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS); on a slow or busy machine set that variable "
+                    "higher (such as 300) and run the command again; its log is server.log in Prefect's home "
                     "(.prefect in the working folder)")
             time.sleep(0.1)
 

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
+import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -229,3 +232,22 @@ def test_a_report_notebook_that_fails_says_whom_to_tell_and_that_the_earlier_rep
             "notebooks, not of your data, and the earlier reports are as they were: send this sentence and the command "
             "you ran to whoever maintains wijkradar") in said(res)
     assert "\x1b" not in res.output            # the kernel's colour codes were printed as they came
+
+
+@pytest.mark.flow
+def test_a_prefect_server_that_stops_while_starting_says_what_to_fix_and_where_its_log_is(tmp_path):
+    """The weekly run on a working folder whose Prefect database cannot be opened (a folder where the file belongs):
+    the sentence named the error and the log, not what to do. A process of its own: Prefect's home is chosen once per
+    process (here the working folder's own ``.prefect``, as for an analyst)."""
+    home = tmp_path / "home"
+    (home / ".prefect" / "prefect.db").mkdir(parents=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    done = subprocess.run([sys.executable, "-m", "pipelines.cli", "--home", str(home), "run", "--today", "2026-11-26"],
+                          env={**env, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}, capture_output=True,
+                          text=True, timeout=300)
+    out = " ".join(done.stdout.split())
+    assert done.returncode == 2 and "Traceback" not in done.stdout + done.stderr, done.stdout + done.stderr
+    assert "error: Prefect's temporary server stopped while starting (exit code 3): " in out
+    assert ("fix what it names (free space; a file or folder where .prefect/prefect.db belongs, moved aside) and run "
+            "the command again; if it stops again, send its log, server.log in Prefect's home (.prefect in the "
+            "working folder), to whoever maintains wijkradar") in out
