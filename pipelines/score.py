@@ -279,10 +279,13 @@ def beyond_note(scores: pd.DataFrame) -> str | None:
     beyond = beyond_calibration(latest["expected"].to_numpy(dtype=float), latest["phi"].to_numpy(dtype=float))
     if not beyond.any():
         return None
+    busy = latest[beyond]
+    named = ", ".join(f"{a}/{s}" for a, s in zip(busy["area_code"].head(3), busy["signal"].head(3)))
     return (f"{int(beyond.sum())} of {len(latest)} series are scored beyond the range the p-value is calibrated on "
             f"(expected above {CALIBRATED_MOST_EXPECTED:g} a period, or variance above about 10 times the mean): "
             "their false alarms may exceed 1 % (counts of a whole city or the country under one buurt code would be "
-            "this busy)")
+            f"this busy); check that their source delivers counts per buurt ({named}"
+            f"{', ...' if len(busy) > 3 else ''}), and read their flags with this in mind")
 
 
 def mark_partial(scores: pd.DataFrame, partial: pd.DataFrame) -> pd.DataFrame:

@@ -251,3 +251,21 @@ def test_a_prefect_server_that_stops_while_starting_says_what_to_fix_and_where_i
     assert ("fix what it names (free space; a file or folder where .prefect/prefect.db belongs, moved aside) and run "
             "the command again; if it stops again, send its log, server.log in Prefect's home (.prefect in the "
             "working folder), to whoever maintains wijkradar") in out
+
+
+def test_the_note_of_series_beyond_the_calibration_names_them_and_what_to_check(caplog):
+    import numpy as np
+    import pandas as pd
+
+    from pipelines.score import score_counts
+
+    starts = [pd.Timestamp("2020-11-30") + pd.Timedelta(weeks=w) for w in range(6 * 52)]
+    counts = pd.concat([pd.DataFrame({"area_code": area, "signal": "zwerfafval", "period": "week",
+                                      "period_start": starts, "count": np.random.default_rng(seed).poisson(level, 312),
+                                      "source": "meldingen"}) for area, level, seed in (("A", 4.0, 1), ("B", 2000.0, 2))],
+                       ignore_index=True)
+    with caplog.at_level(logging.WARNING, logger="wijkradar.score"):
+        score_counts(counts, ["A", "B"])
+    notes = [r.getMessage() for r in caplog.records if "calibrated" in r.getMessage()]
+    assert len(notes) == 1 and notes[0].endswith("; check that their source delivers counts per buurt "
+                                                 "(B/zwerfafval), and read their flags with this in mind")
