@@ -1138,7 +1138,7 @@ def status() -> None:
         console.print(f"current run (of the latest period): {r[0]} at {str(r[2])[:19]}: {r[3]} series, {r[4]} scored "
                       f"periods, {r[5]} flags")
     else:
-        console.print("no run yet")
+        console.print("no run yet: make one with `wijkradar run` once files are in the inbox")
     for sentence in owed:
         console.print(f"[yellow]![/] {escape(sentence)}")
     behind = behind_note(kwb_year, local_today())

@@ -137,8 +137,9 @@ def _unscored(input: Path, m: Matrix, method: str, frequency: int, alpha: float 
         why = (f"every series ends before --eval-start {eval_start}; give an earlier --eval-start"
                if not short.any() else
                f"{method} needs {need} delivered periods of a series (the scored period and {need - 1} before it) "
-               f"and the longest series has {longest}" + ("" if method == "auto" else "; --method auto scores series from "
-                                                 f"{make_detector('auto', frequency).history_needed + 1} periods on")
+               f"and the longest series has {longest}"
+               + ("; give the series more periods" if method == "auto" else
+                  f"; --method auto scores series from {make_detector('auto', frequency).history_needed + 1} periods on")
                + (f"; {int(early.sum())} series end before --eval-start {eval_start}" if early.any() else ""))
         raise DetectInputError(f"{input}: no series has a period to score: {why}. Nothing was written")
     return int(short.sum()), int(early.sum()), need

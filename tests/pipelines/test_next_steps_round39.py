@@ -269,3 +269,19 @@ def test_the_note_of_series_beyond_the_calibration_names_them_and_what_to_check(
     notes = [r.getMessage() for r in caplog.records if "calibrated" in r.getMessage()]
     assert len(notes) == 1 and notes[0].endswith("; check that their source delivers counts per buurt "
                                                  "(B/zwerfafval), and read their flags with this in mind")
+
+
+def test_status_without_a_run_says_how_to_make_one(home):
+    with connect(home.warehouse):
+        pass
+    res = invoke(home, "status")
+    assert res.exit_code == 0 and "no run yet: make one with `wijkradar run` once files are in the inbox" in said(res)
+
+
+def test_a_detect_file_too_short_for_any_score_says_to_give_more_periods(tmp_path):
+    counts = tmp_path / "counts.csv"
+    counts.write_text("series,period_index,count\n" + "".join(f"a,{i},3\n" for i in range(1, 4)), encoding="utf-8")
+    res = runner.invoke(app, ["--home", str(tmp_path / "home"), "detect", "--input", str(counts),
+                              "--output", str(tmp_path / "out.csv")])
+    assert res.exit_code == 2 and "and the longest series has 3; give the series more periods. Nothing was written" \
+        in said(res), res.output
