@@ -554,7 +554,7 @@ def _print_flags(home: Home, run_id: str | None = None, team: str | None = None,
         # what the run could not judge, as its lists say it above their rows: an empty table alone read "geen
         # opvallende signalen" for a week too young or never delivered
         notes = {} if run_id is None else team_notes(con, unjudged_notes(con, run_id, catalog.run_period(con, run_id)),
-                                                     lang)
+                                                     lang, run_id)
     _check_team(team, teams, current)
     if no_run:
         _fail(no_run)

@@ -113,7 +113,7 @@ def export_run(con, home, run) -> dict[str, list[Path]]:
     for english in english_notes(notes):
         log.warning("%s", english)
     info = RunInfo(run.run_id, run.run_period, run.finished_at, settings, catalog.loads_of(con, load_ids), report,
-                   list_key=key[0] if key else None, unjudged_teams=team_notes(con, notes),
+                   list_key=key[0] if key else None, unjudged_teams=team_notes(con, notes, run_id=run.run_id),
                    partly_teams=partial_notes(con, run.run_id), shared_teams=shared_notes(con, settings),
                    split_teams=_split_notes_of(con, Reference.for_home(home)))
     recorded = catalog.risk_run(con, run.run_id)
@@ -227,13 +227,19 @@ def _young_domains(mine: pd.DataFrame, start: pd.Timestamp, kind: str, too_young
     return out
 
 
-def team_notes(con, notes: dict[str, list[tuple[str, str]]], lang: str = "nl") -> dict[str, tuple[str, ...]]:
-    """Per team the Dutch (``lang`` en: English) sentences of :func:`unjudged_notes` of its municipalities."""
-    from pipelines.catalog.reports import team_municipalities
+def team_notes(con, notes: dict[str, list[tuple[str, str]]], lang: str = "nl",
+               run_id: str | None = None) -> dict[str, tuple[str, ...]]:
+    """Per team the Dutch (``lang`` en: English) sentences of :func:`unjudged_notes` of its municipalities; with
+    ``run_id`` also per team of that run gone from the profile since (renamed or merged: its list of the run is still
+    written, and lost the sentences above its rows)."""
+    from pipelines.catalog.reports import run_team_municipalities, team_municipalities
 
     at = 0 if lang == "nl" else 1
     out: dict[str, tuple[str, ...]] = {}
-    for team, part in team_municipalities(con).groupby("wijkteam"):
+    teams = team_municipalities(con)
+    if run_id is not None:
+        teams = pd.concat([teams, run_team_municipalities(con, run_id)]).drop_duplicates()
+    for team, part in teams.groupby("wijkteam"):
         said = [pair[at] for gm in part["gemeente_code"] for pair in notes.get(gm, [])]
         out[team] = tuple(dict.fromkeys(said))
     return out

@@ -205,6 +205,15 @@ def team_municipalities(con: Con) -> pd.DataFrame:
                        "NOT NULL ORDER BY ALL").df()
 
 
+def run_team_municipalities(con: Con, run_id: str) -> pd.DataFrame:
+    """``wijkteam``, ``gemeente_code`` of the teams of run ``run_id`` as its flags and risk rows carry them (a team
+    renamed or merged since keeps its list of that run), by their buurten's municipality."""
+    return con.execute(
+        "SELECT DISTINCT h.wijkteam, a.gemeente_code FROM (SELECT wijkteam, area_code FROM marts.area_flags "
+        "WHERE run_id = $run UNION SELECT wijkteam, area_code FROM marts.area_risk WHERE run_id = $run) h "
+        "JOIN core.areas a USING (area_code) WHERE h.wijkteam IS NOT NULL ORDER BY ALL", {"run": run_id}).df()
+
+
 def marts_run_period(con: Con) -> tuple[str, str | None] | None:
     """(run_id, run_period) of the run whose series scores and area evidence the marts hold (``meta.marts_run``);
     None when the warehouse does not say."""

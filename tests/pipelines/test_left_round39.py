@@ -108,7 +108,7 @@ def test_a_team_renamed_to_a_new_code_has_its_run_list_titled_with_its_new_name(
     from pipelines.paths import REFERENCE_DIR
     from tests.conftest import demo_run_copy
 
-    home, _ = demo_run_copy(tmp_path, ref)
+    home, run = demo_run_copy(tmp_path, ref)
     shutil.copytree(REFERENCE_DIR, home.root / "reference")        # the home's own profile from here on
     assert home.reference_dir == home.root / "reference"
     for name, old, new in (("wijkteams.csv", "de-weide,Wijkteam De Weide", "weide-schoonvelde,Wijkteam Weide en Schoonvelde"),
@@ -127,6 +127,15 @@ def test_a_team_renamed_to_a_new_code_has_its_run_list_titled_with_its_new_name(
     assert "<h1>de-weide</h1>" not in html
     wb = load_workbook(home.exports / "2026-W47" / "de-weide.xlsx")
     assert wb.properties.title == "Wijkteam Weide en Schoonvelde 2026-W47"
+    # what the run could not judge is said above every list of the run, the gone team's too (it lost the sentences)
+    from pipelines.export import team_notes
+    from pipelines.warehouse import connect
+
+    said = {"GM0118": [("Oktober kon niet beoordeeld worden.", "October could not be judged.")]}
+    with connect(home.warehouse) as con:
+        assert "de-weide" not in team_notes(con, said)                          # today's teams only
+        assert team_notes(con, said, run_id=run.run_id)["de-weide"] == ("Oktober kon niet beoordeeld worden.",)
+        assert team_notes(con, said, "en", run.run_id)["zuid-oost"] == ("October could not be judged.",)
 
 
 def test_a_gone_team_is_named_after_the_one_team_that_has_its_buurten_today():
