@@ -10,10 +10,15 @@ from models.noufaily import MONTHLY_SETTINGS, NoufailyDetector
 METHODS = ("auto", "noufaily", "ears-c1", "ears-c2", "ears-c3", "cusum")
 
 
+class SettingError(ValueError):
+    """A method or frequency no detector here has; the message names the ones there are (a caller's input to refuse,
+    told apart from a ValueError of NumPy or pandas, which is a fault)."""
+
+
 def make_detector(method: str = "auto", frequency: int = 52, alpha: float | None = None) -> Detector:
     """A detector with its visible defaults; ``alpha`` overrides the Noufaily level where it applies."""
     if frequency not in (12, 52):
-        raise ValueError(f"frequency {frequency} is not supported; use 52 (weekly) or 12 (monthly)")
+        raise SettingError(f"frequency {frequency} is not supported; use 52 (weekly) or 12 (monthly)")
     extra = {} if alpha is None else {"alpha": alpha}
     nouf = {**(MONTHLY_SETTINGS if frequency == 12 else {}), **extra}
     if method == "auto":
@@ -24,4 +29,4 @@ def make_detector(method: str = "auto", frequency: int = 52, alpha: float | None
         return CusumDetector(baseline=NoufailyDetector(**nouf))
     if method.startswith("ears-"):
         return EarsDetector(method.split("-", 1)[1].upper())
-    raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+    raise SettingError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")

@@ -424,6 +424,7 @@ def ingest_cmd(
     from pipelines.ingest import NotYet, ingest_file
     from pipelines.sources import NETWORK_SOURCES, SOURCES
     from pipelines.sources.common import IngestError
+    from pipelines.refusal import Refusal
     from pipelines.sources.odata import shown_url
     from pipelines.validate import ValidationRefused
     from pipelines.warehouse import WarehouseBusy, connect
@@ -460,8 +461,8 @@ def ingest_cmd(
             result = ingest_file(con, path, source, ref, home.archive, today=_today(today),
                                  docs_root=home.docs, max_failed_share=max_failed_share, mode=mode,
                                  window=full_window, accept_drop=accept_drop)
-    except (IngestError, ValidationRefused, WarehouseBusy, LoadHeld, NotYet, ValueError) as exc:
-        _fail(str(exc))
+    except (IngestError, ValidationRefused, reference.ReferenceError, Refusal, WarehouseBusy, LoadHeld, NotYet) as exc:
+        _fail(str(exc))         # wijkradar's own sentences: any other ValueError (pandas, DuckDB) is a fault (main)
     console.print(escape(result.describe()))
     if result.rows_quarantined:
         console.print(f"see the quarantined rows with: wijkradar quarantine --load {result.load_id}")
@@ -968,7 +969,7 @@ def detect(
     try:
         done = detect_file(input, output, method=method, frequency=frequency, eval_start=eval_start, alpha=alpha,
                            workers=workers)
-    except (DetectInputError, ValueError) as exc:
+    except DetectInputError as exc:      # not any ValueError: NumPy's or pandas' text is a fault's (main), not shown
         _fail(str(exc))
     scored = done.series - done.too_short - done.too_early
     unscored = (f", {done.undelivered} periods not delivered (empty count) left unscored"
@@ -1025,6 +1026,7 @@ def report(
 
     from pipelines import reference
     from pipelines.export_folder import FolderBusy
+    from pipelines.refusal import Refusal
     from pipelines.reports import build
     from pipelines.warehouse import WarehouseBusy, connect, expected_failure
 
@@ -1060,8 +1062,8 @@ def report(
         # a notebook's own error: nothing the analyst can change in the data or the command makes it pass
         _fail(f"{exc}; a fault of wijkradar's report notebooks, not of your data, and the earlier reports are as they "
               "were: send this sentence and the command you ran to whoever maintains wijkradar")
-    except (build.NoReportData, WarehouseBusy, FolderBusy, ValueError) as exc:
-        _fail(str(exc))
+    except (build.NoReportData, reference.ReferenceError, Refusal, WarehouseBusy, FolderBusy) as exc:
+        _fail(str(exc))         # wijkradar's own sentences: any other ValueError (pandas, DuckDB) is a fault (main)
     except (FileExistsError, NotADirectoryError) as exc:
         # a file where a folder of the reports belongs (reports/open, reports/jaarplan/2026): as the weekly run says it
         blocker = file_in_the_way(Path(os.fsdecode(exc.filename))) if exc.filename is not None else None

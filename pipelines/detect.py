@@ -124,9 +124,12 @@ def _unscored(input: Path, m: Matrix, method: str, frequency: int, alpha: float 
               eval_start: int | None) -> tuple[int, int, int]:
     """(series too short for ``method``, series ending before ``eval_start``, periods the method needs); refuses a
     file in which no series has a period to score."""
-    from models.detectors import make_detector
+    from models.detectors import SettingError, make_detector
 
-    need = make_detector(method, frequency, alpha).history_needed + 1
+    try:
+        need = make_detector(method, frequency, alpha).history_needed + 1
+    except SettingError as exc:
+        raise DetectInputError(str(exc)) from exc
     observed = np.isfinite(m.counts)
     length = observed.sum(axis=1)
     last = m.first_index + m.counts.shape[1] - 1 - np.argmax(observed[:, ::-1], axis=1)

@@ -33,6 +33,7 @@ from pipelines.catalog.windows import load_window, record_named_week, record_win
 from pipelines.delivery import LoadHeld
 from pipelines.faults import fault_point as _fault_point   # a module name, so a test can patch it here
 from pipelines.reference import Reference
+from pipelines.refusal import Refusal
 from pipelines.sources import SOURCES, merges
 from pipelines.sources.common import IngestError, NoDataRows, PrivacyError, row_shape_failures, split_reasons
 from pipelines.sources.rows import foreign_reasons
@@ -182,7 +183,7 @@ class Delivery:
         if mode == "replace":                      # the name of earlier versions
             mode = "delivery"
         if mode not in ("delivery", "correction"):
-            raise ValueError(f"unknown load mode {mode!r}; use delivery or correction")
+            raise Refusal(f"unknown load mode {mode!r}; use delivery or correction")
         if window is None:
             return cls(mode)
         # a message names the part that is wrong, never its value: a manifest is typed by hand and may hold anything
@@ -719,7 +720,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
     """
     clock = _Clock(timings)
     if source not in SOURCES:
-        raise ValueError(f"unknown source {source!r}; choose one of {sorted(SOURCES)}")
+        raise Refusal(f"unknown source {source!r}; choose one of {sorted(SOURCES)}")
     module = SOURCES[source]
     path = Path(path)
     if not path.exists() and not path.is_symlink():

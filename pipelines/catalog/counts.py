@@ -13,6 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipelines.refusal import Refusal
 from pipelines.warehouse import insert_frame, registered
 
 Con = duckdb.DuckDBPyConnection
@@ -67,8 +68,8 @@ def apply_records(con: Con, source: str, records: pd.DataFrame, load_id: str, se
     frame["report_date"] = pd.to_datetime(frame["report_date"])
     repeated = frame.loc[frame["report_key"].duplicated(), "report_key"]
     if len(repeated):                   # never expected: the sources quarantine a key met twice in one file
-        raise ValueError(f"load {load_id} holds report key(s) {sorted(set(repeated))[:3]} more than once; no row is "
-                         "dropped silently, so the load is rolled back: keep one row per report and load it again")
+        raise Refusal(f"load {load_id} holds report key(s) {sorted(set(repeated))[:3]} more than once; no row is "
+                      "dropped silently, so the load is rolled back: keep one row per report and load it again")
     frame = frame.assign(source=source, load_id=load_id, load_seq=seq, retracted_by=pd.Series(
         None, index=frame.index, dtype="str"))
     with registered(con, "_wr_records", frame):

@@ -28,6 +28,7 @@ from pipelines.reports import jaarplan, openpages, published
 from pipelines.reports.data import NoReportData, find_report_run, open_warehouse, read_report_data
 from pipelines.reports.period import check_marts, period_end, read_period_data, within
 from pipelines.reports.render import NotebookFailed, notebook_page, page
+from pipelines.refusal import Refusal
 from pipelines.safe_output import escape_html as esc
 from pipelines.safe_output import safe_filename
 
@@ -57,8 +58,8 @@ def read_settings(home: Home) -> ReportSettings:
         for row in csv.DictReader(fh):
             name, value = (row.get("setting") or "").strip(), (row.get("value") or "").strip()
             if name not in known:
-                raise ValueError(f"{path.name} in the working folder has an unknown setting {name!r}; correct the "
-                                 f"name (known: {', '.join(known)}) or delete the line, and run the command again")
+                raise Refusal(f"{path.name} in the working folder has an unknown setting {name!r}; correct the "
+                              f"name (known: {', '.join(known)}) or delete the line, and run the command again")
             default = getattr(ReportSettings(), name)
             if isinstance(default, bool):
                 values[name] = value.lower() in ("1", "true", "ja", "yes", "aan")
@@ -66,17 +67,17 @@ def read_settings(home: Home) -> ReportSettings:
                 try:
                     values[name] = type(default)(value)
                 except ValueError as exc:
-                    raise ValueError(f"{path.name} in the working folder: {name} = {value!r} is not a whole "
-                                     f"number; give one (the default is {default}) and run the command again") from exc
+                    raise Refusal(f"{path.name} in the working folder: {name} = {value!r} is not a whole "
+                                  f"number; give one (the default is {default}) and run the command again") from exc
     drempel = values.get("open_drempel", ReportSettings().open_drempel)
     if drempel < ReportSettings().open_drempel or drempel % openpages.ROUND_TO:
         # counts are rounded to 5: below 5 a count under it printed as 0 (a 2 as "0"), and one build at 4 beside
         # one at 5 told a count of exactly 4 ("5" and "<5"); a threshold off the grid printed counts under it
-        raise ValueError(f"{path.name} in the working folder: open_drempel = {drempel} is not allowed: the open "
-                         f"pages hide counts below at least {ReportSettings().open_drempel} and round the rest to "
-                         f"{openpages.ROUND_TO}, so the threshold "
-                         f"must be {ReportSettings().open_drempel} or a higher multiple of {openpages.ROUND_TO}: "
-                         "correct it and run the command again")
+        raise Refusal(f"{path.name} in the working folder: open_drempel = {drempel} is not allowed: the open "
+                      f"pages hide counts below at least {ReportSettings().open_drempel} and round the rest to "
+                      f"{openpages.ROUND_TO}, so the threshold "
+                      f"must be {ReportSettings().open_drempel} or a higher multiple of {openpages.ROUND_TO}: "
+                      "correct it and run the command again")
     return ReportSettings(**values)
 
 
@@ -291,9 +292,9 @@ def read_printed(home: Home) -> pd.DataFrame:
     record = pd.read_parquet(path)
     missing = set(published.RECORD_COLUMNS) - set(record.columns)
     if missing:
-        raise ValueError(f"{home.shown(path)} lacks the column(s) {', '.join(sorted(missing))}: it is the record of what the open "
-                         "pages printed before; restore it from a backup of the home, do not delete it (without it a "
-                         "new division of wijken could be read against the pages published before)")
+        raise Refusal(f"{home.shown(path)} lacks the column(s) {', '.join(sorted(missing))}: it is the record of what the open "
+                      "pages printed before; restore it from a backup of the home, do not delete it (without it a "
+                      "new division of wijken could be read against the pages published before)")
     return record[published.RECORD_COLUMNS]
 
 
