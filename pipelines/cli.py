@@ -806,6 +806,7 @@ def quarantine_dismiss(
     """Mark open quarantined rows as dismissed: they need no correction and leave the export."""
     from pipelines import catalog
     from pipelines.quarantine import dismiss
+    from pipelines.refusal import Refusal
     from pipelines.warehouse import connect
 
     with connect(_home().warehouse) as con:
@@ -813,7 +814,7 @@ def quarantine_dismiss(
             _fail(f"unknown load {load!r}; see the loads with: wijkradar status")
         try:
             n = dismiss(con, load, list(row) or None)
-        except ValueError as exc:
+        except Refusal as exc:          # not any ValueError: DuckDB's or pandas' text is a fault's (main), not shown
             _fail(str(exc))
     console.print(f"{n} open row(s) of {load} dismissed")
 

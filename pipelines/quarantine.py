@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 
 from pipelines import catalog, csv_out
+from pipelines.refusal import Refusal
 from pipelines.wording import reason_text
 from pipelines.sources import SOURCES
 
@@ -28,7 +29,7 @@ STATES = ("open", "resolved", "superseded", "dismissed")
 def list_rows(con: duckdb.DuckDBPyConnection, load_id: str | None = None, state: str | None = "open") -> pd.DataFrame:
     """Quarantined rows (default: the open ones), oldest load first."""
     if state is not None and state not in STATES:
-        raise ValueError(f"unknown state {state!r}; choose one of {', '.join(STATES)}")
+        raise Refusal(f"unknown state {state!r}; choose one of {', '.join(STATES)}")
     return catalog.quarantine_rows(con, load_id, state)
 
 
@@ -38,16 +39,16 @@ state_counts = catalog.state_counts
 def dismiss(con: duckdb.DuckDBPyConnection, load_id: str, rows: list[int] | None = None) -> int:
     """Mark open rows of a load dismissed (the analyst decided they need no correction); returns how many.
 
-    A row number that the load did not quarantine is refused (``ValueError``, naming it): nothing is dismissed."""
+    A row number that the load did not quarantine is refused (:class:`Refusal`, naming it): nothing is dismissed."""
     from pipelines.warehouse import transaction
 
     if rows:
         known = set(list_rows(con, load_id, state=None)["row_number"].astype(int))
         unknown = sorted(set(rows) - known)
         if unknown:
-            raise ValueError(f"row(s) {', '.join(map(str, unknown))} of load {load_id} are not quarantined, so "
-                             f"nothing was dismissed; see its rows with: wijkradar quarantine --load {load_id} "
-                             "--state all")
+            raise Refusal(f"row(s) {', '.join(map(str, unknown))} of load {load_id} are not quarantined, so "
+                          f"nothing was dismissed; see its rows with: wijkradar quarantine --load {load_id} "
+                          "--state all")
     with transaction(con):
         return catalog.dismiss_rows(con, load_id, rows)
 

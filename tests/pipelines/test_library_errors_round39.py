@@ -1,7 +1,8 @@
-"""A ValueError of a library is a fault, not a refusal: ``ingest``, ``report`` and ``detect`` show the text of
-wijkradar's own refusals only (``pipelines.refusal.Refusal``, the sources', profile's and detect's classes). A
-ValueError raised inside pandas (here: a delivery's cell that is no number, whose text pandas quotes) reaches the
-fault handler: exit code 1, the sentence naming the log file, and the cell shown nowhere and written nowhere."""
+"""A ValueError of a library is a fault, not a refusal: ``ingest``, ``report``, ``detect`` and ``quarantine
+dismiss`` show the text of wijkradar's own refusals only (``pipelines.refusal.Refusal``, the sources', profile's and
+detect's classes). A ValueError raised inside pandas (here: a delivery's cell that is no number, whose text pandas
+quotes) reaches the fault handler: exit code 1, the sentence naming the log file, and the cell shown nowhere and
+written nowhere."""
 from __future__ import annotations
 
 import sys
@@ -105,3 +106,21 @@ def test_detect_still_refuses_a_method_or_frequency_it_lacks(tmp_path, monkeypat
     code, out = run_main(monkeypatch, capsys, "--home", str(tmp_path / "home"), "detect", "--input", str(counts),
                          "--output", str(tmp_path / "out.csv"), option, value)
     assert code == 2 and sentence in out, out
+
+
+def test_quarantine_dismiss_ends_a_library_valueerror_as_a_fault_without_its_text(home, monkeypatch, capsys):
+    from pipelines import catalog
+
+    monkeypatch.setattr(catalog, "load_exists", lambda con, load: True)
+    monkeypatch.setattr(catalog, "dismiss_rows", pandas_fails)
+    code, out = run_main(monkeypatch, capsys, "--home", str(home.root), "quarantine", "dismiss", "abc123")
+    assert_a_fault(code, out, list((home.root / "logs").glob("error-*.log")), "pipelines/quarantine.py")
+
+
+def test_quarantine_dismiss_still_refuses_a_row_it_did_not_quarantine(home, monkeypatch, capsys):
+    from pipelines import catalog
+
+    monkeypatch.setattr(catalog, "load_exists", lambda con, load: True)
+    code, out = run_main(monkeypatch, capsys, "--home", str(home.root), "quarantine", "dismiss", "abc123", "--row", "7")
+    assert code == 2 and "row(s) 7 of load abc123 are not quarantined, so nothing was dismissed" in out, out
+    assert not (home.root / "logs").exists()
