@@ -588,7 +588,7 @@ def _period(label: str | None) -> str | None:
     ok = ((week and 1 <= int(week[2]) <= 53 and (int(week[2]) < 53 or _has_week_53(int(week[1]))))
           or (month and 1 <= int(month[2]) <= 12))
     if not ok:
-        _fail(f"{label!r} is not a period; give a week as 2026-W47 or a month as 2026-10")
+        _fail(_not_a_period(label))
     return text
 
 
@@ -596,6 +596,22 @@ def _has_week_53(year: int) -> bool:
     import datetime
 
     return datetime.date(year, 12, 28).isocalendar()[1] == 53
+
+
+def _not_a_period(label: str) -> str:
+    """The refusal of ``label`` as ``--period``; a week 53 of a year of 52 ISO weeks names that year's last week (a
+    2027-W53 after 2026-W53 was told only to be written as 2026-W47, as it was)."""
+    import datetime
+    import re
+
+    week = re.fullmatch(r"(\d{4})-W(\d{2})", label.strip().upper())
+    if week and int(week[2]) == 53 and 1 <= int(week[1]) <= 9998:
+        year = int(week[1])
+        last = datetime.date.fromisocalendar(year, 52, 1)
+        return (f"{label!r} is not a week: {year} has 52 ISO weeks, the last is {year}-W52 "
+                f"({last:%d-%m-%Y} to {last + datetime.timedelta(days=6):%d-%m-%Y}), and the week after it is "
+                f"{year + 1}-W01; give a week as 2026-W47 or a month as 2026-10")
+    return f"{label!r} is not a period; give a week as 2026-W47 or a month as 2026-10"
 
 
 def _no_run(con, period: str | None) -> str:
@@ -674,7 +690,7 @@ def explain(
         try:
             kind, start = parse_period_label(period)
         except ValueError:
-            _fail(f"{period} is not a period; use a week like 2026-W47 or a month like 2026-10")
+            _fail(_not_a_period(period))
     else:
         kind, start = parse_period_label(label)
     ev["period_start"] = pd.to_datetime(ev["period_start"])

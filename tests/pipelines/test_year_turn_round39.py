@@ -1,0 +1,56 @@
+"""The turn of 2026 (53 ISO weeks: 2026-W53 runs from 28 December 2026 to 3 January 2027) into 2027, as the
+municipality lives it: the run of 2026-W53 made on 4 January, the run of 2027-W01 a week later, and the reports,
+year plans and refusals made in between (round 39, the weeks after the demo)."""
+import html
+import re
+import shutil
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from pipelines.cli import app
+from pipelines.demo import demo_counts, with_sources
+from pipelines.paths import resolve_home
+from pipelines.runs import score_and_flag
+from pipelines.warehouse import connect
+from tests.conftest import fill_counts
+
+W01 = pd.Timestamp("2027-01-04")
+
+
+@pytest.fixture(scope="module")
+def homes(tmp_path_factory, ref):
+    """Two working folders on three years of the demo's counts through 2027-W01 (months through December 2026): one
+    whose newest run is that of 2026-W53 (made on Monday 4 January 2027), one with the run of 2027-W01 after it."""
+    weekly, monthly, *_ = demo_counts(ref, end=pd.Timestamp("2027-01-10"), years=3)
+    counts = with_sources(ref, weekly, monthly)
+    counts = counts[counts["count"] > 0]
+    later = counts["period_start"] >= W01
+    folder = tmp_path_factory.mktemp("year_turn")
+    w53 = resolve_home(folder / "w53")
+    with connect(w53.warehouse) as con:
+        fill_counts(con, ref, counts[~later])
+        assert score_and_flag(con, ref, today=pd.Timestamp("2027-01-04")).run_period == "2026-W53"
+    w01 = resolve_home(shutil.copytree(w53.root, folder / "w01"))
+    with connect(w01.warehouse) as con:
+        fill_counts(con, ref, counts[later])
+        assert score_and_flag(con, ref, today=pd.Timestamp("2027-01-11")).run_period == "2027-W01"
+    return w53, w01
+
+
+def _text(path) -> str:
+    t = re.sub(r"<style.*?</style>|<svg.*?</svg>|<script.*?</script>", "", path.read_text(encoding="utf-8"), flags=re.S)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", t)))
+
+
+@pytest.mark.parametrize("command", [["flags"], ["report"], ["explain", "BU01185000"]])
+def test_a_week_53_of_a_year_of_52_weeks_is_refused_naming_that_years_last_week(homes, command):
+    """After 2026-W53 an analyst types 2027-W53 for the last week of 2027: it was told only to write a week as
+    2026-W47, which it had done."""
+    w53, _ = homes
+    res = CliRunner().invoke(app, ["--home", str(w53.root), *command, "--period", "2027-W53"])
+    out = " ".join(res.output.split())
+    assert res.exit_code == 2, out
+    assert "2027 has 52 ISO weeks, the last is 2027-W52 (27-12-2027 to 02-01-2028)" in out, out
+    assert "the week after it is 2028-W01" in out, out
