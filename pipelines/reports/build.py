@@ -195,6 +195,37 @@ def run_years(periods: list[str]) -> list[int]:
     return sorted({report_year(start, kind) for kind, start in map(parse_period_label, periods)})
 
 
+def _newest_run(periods: list[str]) -> str:
+    """', the newest of 2026-W53 (28-12-2026 to 03-01-2027, a week of 2026)' where the newest run's week ends in
+    the next calendar year: run in January, it is no run of that year ('' otherwise)."""
+    from models.calendar import parse_period_label
+    from pipelines.reports.trends import report_year
+
+    kind, start = max(map(parse_period_label, periods), key=lambda ks: ks[1])
+    end = start + pd.Timedelta(days=6)
+    if kind != "week" or end.year == report_year(start):
+        return ""
+    label = next(p for p in periods if parse_period_label(p) == (kind, start))
+    return f", the newest of {label} ({start:%d-%m-%Y} to {end:%d-%m-%Y}, a week of {report_year(start)})"
+
+
+def _first_run_of(year: int, periods: list[str]) -> str:
+    """What makes the first run of ``year``: its first week (its first month where every run is of a month),
+    delivered and over: 'make the first run of 2027, of 2027-W01 (04-01-2027 to 10-01-2027), with wijkradar run
+    once that week is delivered, from 11-01-2027' (it said 'run the weekly flow in 2027 first' to an analyst who had
+    run it on 4 January 2027, for 2026-W53)."""
+    from models.calendar import parse_period_label
+
+    if any(parse_period_label(p)[0] == "week" for p in periods):
+        start = pd.Timestamp.fromisocalendar(year, 1, 1)
+        end, label, unit = start + pd.Timedelta(days=6), f"{year}-W01", "week"
+    else:
+        start = pd.Timestamp(year, 1, 1)
+        end, label, unit = pd.Timestamp(year, 1, 31), f"{year}-01", "month"
+    return (f"make the first run of {year}, of {label} ({start:%d-%m-%Y} to {end:%d-%m-%Y}), with wijkradar run "
+            f"once that {unit} is delivered, from {end + pd.Timedelta(days=1):%d-%m-%Y}")
+
+
 def _first_count_year(counts: pd.DataFrame) -> int | None:
     """The first year (ISO year of a week, calendar year of a month) holding a count, None without counts."""
     from pipelines.reports.trends import report_year
@@ -209,10 +240,11 @@ def write_jaarplan(home: Home, year: int, team: str) -> Path:
     """The Dutch year-plan page of ``team`` for ``year`` (only the team's buurten)."""
     with open_warehouse(home) as con:
         data = read_period_data(con)
-        years = run_years(catalog.run_periods(con))
+        periods = catalog.run_periods(con)
+        years = run_years(periods)
     if int(year) > years[-1]:
-        raise NoReportData(f"no run in {int(year)} or later: the runs are of {', '.join(map(str, years))}; give one "
-                           f"of those years, or run the weekly flow in {int(year)} first")
+        raise NoReportData(f"no run in {int(year)} or later: the runs are of {', '.join(map(str, years))}"
+                           f"{_newest_run(periods)}; give one of those years, or {_first_run_of(int(year), periods)}")
     first = _first_count_year(data.counts)
     if first is None or int(year) < first:
         held = f"the counts begin in {first}" if first is not None else "the warehouse holds no counts"

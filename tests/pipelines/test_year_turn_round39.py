@@ -44,6 +44,18 @@ def _text(path) -> str:
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", t)))
 
 
+def test_a_year_plan_of_the_new_year_asked_after_the_week_53_run_says_which_run_makes_the_first_of_that_year(homes):
+    """On 5 January 2027 the newest run, made the day before, is of 2026-W53: the plan of 2027 was refused with "or
+    run the weekly flow in 2027 first", which the analyst had just done. It names the week and the first run of 2027."""
+    w53, _ = homes
+    res = CliRunner().invoke(app, ["--home", str(w53.root), "report", "--jaarplan", "2027", "--team", "de-weide"])
+    out = " ".join(res.output.split())
+    assert res.exit_code == 2 and "no run in 2027 or later: the runs are of 2026" in out, out
+    assert "the newest of 2026-W53 (28-12-2026 to 03-01-2027, a week of 2026)" in out, out
+    assert "the first run of 2027, of 2027-W01 (04-01-2027 to 10-01-2027)" in out and "from 11-01-2027" in out, out
+    assert "run the weekly flow in 2027 first" not in out
+
+
 @pytest.mark.parametrize("command", [["flags"], ["report"], ["explain", "BU01185000"]])
 def test_a_week_53_of_a_year_of_52_weeks_is_refused_naming_that_years_last_week(homes, command):
     """After 2026-W53 an analyst types 2027-W53 for the last week of 2027: it was told only to write a week as
