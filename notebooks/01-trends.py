@@ -75,6 +75,9 @@ display(HTML(charts.to_svg(charts.year_to_date_chart(ytd_kind, end_label))))
 ytd_wijk = trends.year_to_date(data.counts, data.areas, data.catalogue, end, year=year)
 change = trends.this_year_vs_earlier(ytd_wijk, year)
 display(HTML(table(trends.change_table(change, year))))
+per_52 = trends.per_52_weeks_sentence(ytd_wijk, data.counts, data.catalogue, end, year)   # a year of 53 weeks
+if per_52:
+    print(per_52)
 
 # %% [markdown]
 # ## Samenstelling van de signalen per wijk

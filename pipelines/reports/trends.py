@@ -525,6 +525,29 @@ def not_yet_compared(counts: pd.DataFrame, catalogue: pd.DataFrame, end: pd.Time
     return f"{names[:1].upper()}{names[1:]} {verb} hier nog niet in: nog geen maand van {year} afgelopen."
 
 
+def per_52_weeks_sentence(ytd: pd.DataFrame, counts: pd.DataFrame, catalogue: pd.DataFrame, end: pd.Timestamp,
+                          year: int) -> str:
+    """The Dutch sentence under :func:`year_to_date`'s chart and table once a year of 53 ISO weeks is over ('' before,
+    and in a year of 52): its weekly domains' counts stand there per 52 weeks, as a rate on the open pages, and so
+    does every earlier year of 53 weeks compared. The table's `aantal 2026` read 1257,8 for De Weide's 1282 meldingen
+    of 2026-W01 to 2026-W53 without a word, beside the year plan's and the open page's 1282."""
+    if _weeks_to_date(end, year) <= 52 or ytd.empty:
+        return ""
+    weekly = set(counts.loc[counts["period"] == "week", "signal"])
+    domains = [d for d in DOMAINS if d in set(catalogue.loc[catalogue["signal"].isin(weekly), "domain"])
+               and d in set(ytd.get("domain", pd.Series(DOMAINS)))]
+    long = sorted(int(y) for y in ytd["year"].unique() if weeks_in_year(int(y)) > 52 and int(y) <= year)
+    if not domains or not long:
+        return ""
+    years = f"{', '.join(map(str, long[:-1]))} en {long[-1]}" if len(long) > 1 else str(long[0])
+    names = " en ".join(domain_label(d) for d in domains)
+    have = "heeft" if len(long) == 1 else "hebben"
+    return (f"{years} {have} 53 weken: de aantallen van {names} staan hier omgerekend naar 52 weken "
+            f"(aantal × 52 / 53), ook per 1.000 inwoners, zodat {'dat jaar' if len(long) == 1 else 'die jaren'} met "
+            f"de jaren van 52 weken te vergelijken {'is' if len(long) == 1 else 'zijn'}. Het werkelijke aantal is "
+            "53 / 52 keer zo groot, zoals het jaarplan en de open pagina's het tellen.")
+
+
 def comparable_part(c: pd.DataFrame, end: pd.Timestamp, year: int) -> tuple[pd.DataFrame, dict[str, str]]:
     """``c`` (annotated counts up to ``year`` with their ``source``) kept to the years compared and the sources
     holding the compared part of every one of them (:func:`compared_sources`, the rule of the open pages too, over

@@ -66,3 +66,22 @@ def test_a_week_53_of_a_year_of_52_weeks_is_refused_naming_that_years_last_week(
     assert res.exit_code == 2, out
     assert "2027 has 52 ISO weeks, the last is 2027-W52 (27-12-2027 to 02-01-2028)" in out, out
     assert "the week after it is 2028-W01" in out, out
+
+
+def test_the_manager_report_of_week_53_says_that_its_counts_stand_per_52_weeks(homes):
+    """01-trends of 2026-W53 gives 2026 per 52 weeks (count x 52 / 53) in its table headed `aantal 2026`, where the
+    year plan and the open pages give the count itself: the page now says so."""
+    from pipelines.reports import trends
+
+    w53, _ = homes
+    res = CliRunner().invoke(app, ["--home", str(w53.root), "report", "--period", "2026-W53"])
+    assert res.exit_code == 0, res.output
+    text = _text(w53.reports / "2026-W53" / "01-trends.html")
+    assert ("2026 heeft 53 weken: de aantallen van fysiek staan hier omgerekend naar 52 weken (aantal × 52 / 53)"
+            in text), text
+    # a year of 52 weeks, and 2026 before its 53rd week is over, say nothing of it
+    ytd = pd.DataFrame({"year": [2026, 2027], "domain": "physical", "count": 1})
+    counts = pd.DataFrame({"signal": ["afval"], "period": ["week"]})
+    catalogue = pd.DataFrame({"signal": ["afval"], "domain": ["physical"]})
+    assert trends.per_52_weeks_sentence(ytd, counts, catalogue, pd.Timestamp("2027-01-10"), 2027) == ""
+    assert trends.per_52_weeks_sentence(ytd, counts, catalogue, pd.Timestamp("2026-12-27"), 2026) == ""
