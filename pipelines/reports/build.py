@@ -264,7 +264,9 @@ def write_jaarplan(home: Home, year: int, team: str) -> Path:
     html = jaarplan.jaarplan_page(team, teams[team], year, dev, monthly, flags_year, explanations,
                                   not data.feedback.empty, _stamp(),
                                   jaarplan.scored([data.scores, data.evidence], data.run["run_period"], data.counts,
-                                                  data.catalogue))
+                                                  data.catalogue),
+                                  jaarplan.absent_domains(dev, data.counts, data.catalogue, data.areas, team, year,
+                                                          period_end(data.run["run_period"])))
     folder = home.reports / "jaarplan" / str(int(year))
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{safe_filename(team)}.html"

@@ -17,7 +17,7 @@ from pipelines.wording import began_text, counted, period_text, unit_word
 from pipelines.reports.render import page
 from pipelines.reports.review import RECOGNISED, episodes
 from pipelines.reports.svg import Line, line_chart
-from pipelines.reports.trends import buurt_table, observed_vs_expected, period_year, year_bounds
+from pipelines.reports.trends import buurt_table, observed_vs_expected, period_end, period_year, year_bounds
 from pipelines.safe_output import escape_html as esc
 
 MONTHS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
@@ -89,6 +89,32 @@ def development(scores: pd.DataFrame, areas: pd.DataFrame, catalogue: pd.DataFra
         oe["partial"] = oe["partial"].astype("boolean").fillna(False).astype(bool)
     return oe.merge(own[["area_code", "name", "kind"]], on="area_code").sort_values(["name", "domain"]) \
         .reset_index(drop=True)
+
+
+def absent_domains(dev: pd.DataFrame, counts: pd.DataFrame, catalogue: pd.DataFrame, areas: pd.DataFrame,
+                   team: str, year: int, end: pd.Timestamp) -> str:
+    """The Dutch sentence under the table of the year on the team's domains with counts before ``year`` but none in
+    it ('' when none): a monthly domain in the first weeks of January, with no month of ``year`` ended by ``end``
+    (the end of the run's period), or one not delivered yet. The plan of 2027 made on the 2027-W01 run showed fysiek
+    only, sociaal left out without a word (the manager report said why)."""
+    if counts is None or counts.empty:
+        return ""
+    own = team_buurten(areas, team)
+    c = counts[counts["area_code"].isin(own["area_code"])].merge(catalogue[["signal", "domain"]], on="signal")
+    c = c[period_year(c["period_start"], c["period"]).to_numpy() < year]
+    absent = [d for d in DOMAIN_NL if d in set(c["domain"]) and not (dev["domain"] == d).any()]
+    if not absent:
+        return ""
+    said = []
+    for domain in absent:
+        kinds = sorted(set(c.loc[c["domain"] == domain, "period"]), reverse=True)        # weeks first
+        firsts = [period_end(pd.Series([year_bounds(year, k)[0]]), pd.Series([k])).iloc[0] for k in kinds]
+        unended = all(first > end for first in firsts)
+        reason = (f"nog geen {' of '.join(unit_word(k) for k in kinds)} van {year} afgelopen" if unended else
+                  f"van {year} zijn {'nog ' if end <= year_bounds(year, kinds[0])[1] else ''}geen cijfers geleverd")
+        label = DOMAIN_NL.get(domain, domain)
+        said.append(f"{label[:1].upper()}{label[1:]} staat hier nog niet in: {reason}.")
+    return " ".join(said)
 
 
 @dataclass(frozen=True)
@@ -512,9 +538,9 @@ def _ratio_cell(r) -> str:
 
 def jaarplan_page(team: str, team_name: str, year: int, dev: pd.DataFrame, monthly: pd.DataFrame,
                   flags_year: pd.DataFrame, explanations: dict[tuple[str, str], str], has_feedback: bool,
-                  made: str, covered: Scored | None = None) -> str:
+                  made: str, covered: Scored | None = None, absent: str = "") -> str:
     """The year-plan page (Dutch) of one team. ``covered``: :func:`scored`, so that a year the run's scores cover in
-    part says so, and one they do not cover says that instead of 'no flags'."""
+    part says so, and one they do not cover says that instead of 'no flags'; ``absent``: :func:`absent_domains`."""
     coverage, unscored = _coverage(covered, year)
     runs_on = (flags_year["runs_on"] if "runs_on" in flags_year else
                pd.Series(False, index=flags_year.index)).astype(bool)
@@ -585,6 +611,8 @@ def jaarplan_page(team: str, team_name: str, year: int, dev: pd.DataFrame, month
         dev_table += f"<p class='small'>{PROVISIONAL_TABLE_NOTE}</p>"
     if rows and waiting:
         dev_table += f"<p class='small'>{esc(young_domain_note(waiting))}</p>"
+    if absent:
+        dev_table += f"<p class='small'>{esc(absent)}</p>"
     fl_rows = "".join(
         f"<tr><td>{esc(f.name)}</td><td>{esc(DOMAIN_NL.get(f.domain, f.domain))}</td><td>{esc(f.level)}</td>"
         f"<td>{_date(f.since)}{_runs_on(f, year)}</td>"

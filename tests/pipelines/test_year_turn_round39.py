@@ -85,3 +85,25 @@ def test_the_manager_report_of_week_53_says_that_its_counts_stand_per_52_weeks(h
     catalogue = pd.DataFrame({"signal": ["afval"], "domain": ["physical"]})
     assert trends.per_52_weeks_sentence(ytd, counts, catalogue, pd.Timestamp("2027-01-10"), 2027) == ""
     assert trends.per_52_weeks_sentence(ytd, counts, catalogue, pd.Timestamp("2026-12-27"), 2026) == ""
+
+
+def test_the_year_plan_of_january_says_why_a_monthly_domain_is_not_in_it_and_the_old_year_holds_week_53(homes):
+    """The plan of 2027 on the 2027-W01 run showed fysiek only: no month of 2027 has ended, and sociaal was left out
+    without a word. The plan of 2026 counts its 53 weeks and its twelve months, as the counts hold them."""
+    _, w01 = homes
+    for year in (2026, 2027):
+        res = CliRunner().invoke(app, ["--home", str(w01.root), "report", "--jaarplan", str(year), "--team", "de-weide"])
+        assert res.exit_code == 0, res.output
+    new, old = (_text(w01.reports / "jaarplan" / str(y) / "de-weide.html") for y in (2027, 2026))
+    assert "Sociaal staat hier nog niet in: nog geen maand van 2027 afgelopen." in new, new
+    assert "staat hier nog niet in" not in old
+    with connect(w01.warehouse) as con:
+        whole = dict(con.execute(
+            "SELECT c.domain, sum(s.count)::INT FROM core.signal_counts s JOIN core.signal_catalogue c USING (signal) "
+            "JOIN core.areas a USING (area_code) WHERE a.wijkteam = 'de-weide' AND (CASE WHEN s.period = 'week' THEN "
+            "isoyear(s.period_start) ELSE year(s.period_start) END) = 2026 GROUP BY 1").fetchall())
+    page = (w01.reports / "jaarplan" / "2026" / "de-weide.html").read_text(encoding="utf-8")
+    rows = re.findall(r"<tr><td>[^<]*</td><td>(fysiek|sociaal)</td><td[^>]*>(\d+)<", page)
+    shown = {d: sum(int(n) for nl, n in rows if nl == label) for d, label in (("physical", "fysiek"),
+                                                                               ("social", "sociaal"))}
+    assert whole and shown == whole, (shown, whole)
