@@ -261,12 +261,13 @@ def write_jaarplan(home: Home, year: int, team: str) -> Path:
                                      data.run["run_period"], listed)
     own = flags[flags["wijkteam"] == team]
     explanations = dict(zip(zip(own["area_code"], own["domain"]), own["explanation"]))
+    covered = jaarplan.scored([data.scores, data.evidence], data.run["run_period"], data.counts, data.catalogue)
+    end = period_end(data.run["run_period"])
+    notes = " ".join(filter(None, [
+        jaarplan.absent_domains(dev, data.counts, data.catalogue, data.areas, team, year, end),
+        jaarplan.delivered_until(dev, data.scores, data.catalogue, data.areas, team, year, end, covered)]))
     html = jaarplan.jaarplan_page(team, teams[team], year, dev, monthly, flags_year, explanations,
-                                  not data.feedback.empty, _stamp(),
-                                  jaarplan.scored([data.scores, data.evidence], data.run["run_period"], data.counts,
-                                                  data.catalogue),
-                                  jaarplan.absent_domains(dev, data.counts, data.catalogue, data.areas, team, year,
-                                                          period_end(data.run["run_period"])))
+                                  not data.feedback.empty, _stamp(), covered, notes)
     folder = home.reports / "jaarplan" / str(int(year))
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{safe_filename(team)}.html"

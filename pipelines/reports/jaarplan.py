@@ -117,6 +117,45 @@ def absent_domains(dev: pd.DataFrame, counts: pd.DataFrame, catalogue: pd.DataFr
     return " ".join(said)
 
 
+def delivered_until(dev: pd.DataFrame, scores: pd.DataFrame, catalogue: pd.DataFrame, areas: pd.DataFrame,
+                    team: str, year: int, end: pd.Timestamp, covered: Scored | None = None) -> str:
+    """The Dutch sentence under the table of the year on the team's domains whose sources delivered ``year`` only up
+    to an earlier period than the last one ended by ``end`` (the end of the run's period; '' when none), judged by
+    the run's ``scores`` over the municipality's buurten (a week delivered without reports is scored, as zeros): the
+    plan of 2026 made on the run of 2026-W53, the wijkteams' December not in yet, gave eleven months of sociaal as
+    'Waargenomen aantallen van het jaar' without a word. A period type whose scores stopped in ``year``
+    (``covered.stopped``, a source that stopped delivering) has its own sentence (:func:`_coverage`)."""
+    if scores is None or scores.empty or dev.empty:
+        return ""
+    own = team_buurten(areas, team)
+    towns = set(areas.loc[areas["area_code"].isin(own["area_code"]), "gemeente_code"])
+    buurten = areas.loc[areas["gemeente_code"].isin(towns), "area_code"]
+    s = scores[scores["area_code"].isin(buurten)].merge(catalogue[["signal", "domain"]], on="signal")
+    s = s.assign(period_start=pd.to_datetime(s["period_start"]))
+    s = s[(period_year(s["period_start"], s["period"]).to_numpy() == year) & s["domain"].isin(set(dev["domain"]))]
+    stopped = {} if covered is None else covered.stopped
+    parts = []
+    for (domain, kind), starts in s.groupby(["domain", "period"])["period_start"]:
+        first, last = year_bounds(year, kind)
+        if kind in stopped and first <= stopped[kind] <= last:
+            continue
+        every = pd.Series(pd.date_range(first, last, freq="7D") if kind == "week" else
+                          pd.date_range(first, last, freq="MS"))
+        due = every[(period_end(every, pd.Series(kind, index=every.index)) <= end).to_numpy()]
+        until = starts.max()
+        if len(due) and until < due.max():
+            parts.append((domain, kind, until))
+    if not parts:
+        return ""
+    order = list(DOMAIN_NL)
+    parts.sort(key=lambda p: (order.index(p[0]) if p[0] in order else len(order), p[1] != "week"))
+    said = ", ".join(f"{DOMAIN_NL.get(d, d)} tot en met {period_text(until, kind)}" for d, kind, until in parts)
+    one = len({d for d, _, _ in parts}) == 1
+    return (f"Van {year} zijn nog niet alle cijfers geleverd: {said}. Waargenomen en verwacht van "
+            f"{'dat domein tellen' if one else 'die domeinen tellen'} daarom tot en met die periode; de rest van "
+            f"{year} telt mee zodra het geleverd is.")
+
+
 @dataclass(frozen=True)
 class Scored:
     """What the run's scores cover, in every one of its frames (its scores, its evidence), per period type: the
@@ -538,9 +577,10 @@ def _ratio_cell(r) -> str:
 
 def jaarplan_page(team: str, team_name: str, year: int, dev: pd.DataFrame, monthly: pd.DataFrame,
                   flags_year: pd.DataFrame, explanations: dict[tuple[str, str], str], has_feedback: bool,
-                  made: str, covered: Scored | None = None, absent: str = "") -> str:
+                  made: str, covered: Scored | None = None, notes: str = "") -> str:
     """The year-plan page (Dutch) of one team. ``covered``: :func:`scored`, so that a year the run's scores cover in
-    part says so, and one they do not cover says that instead of 'no flags'; ``absent``: :func:`absent_domains`."""
+    part says so, and one they do not cover says that instead of 'no flags'; ``notes``: the sentences under the table
+    of the year on domains not (all) delivered yet (:func:`absent_domains`, :func:`delivered_until`)."""
     coverage, unscored = _coverage(covered, year)
     runs_on = (flags_year["runs_on"] if "runs_on" in flags_year else
                pd.Series(False, index=flags_year.index)).astype(bool)
@@ -611,8 +651,8 @@ def jaarplan_page(team: str, team_name: str, year: int, dev: pd.DataFrame, month
         dev_table += f"<p class='small'>{PROVISIONAL_TABLE_NOTE}</p>"
     if rows and waiting:
         dev_table += f"<p class='small'>{esc(young_domain_note(waiting))}</p>"
-    if absent:
-        dev_table += f"<p class='small'>{esc(absent)}</p>"
+    if notes:
+        dev_table += f"<p class='small'>{esc(notes)}</p>"
     fl_rows = "".join(
         f"<tr><td>{esc(f.name)}</td><td>{esc(DOMAIN_NL.get(f.domain, f.domain))}</td><td>{esc(f.level)}</td>"
         f"<td>{_date(f.since)}{_runs_on(f, year)}</td>"

@@ -20,12 +20,17 @@ W01 = pd.Timestamp("2027-01-04")
 
 
 @pytest.fixture(scope="module")
-def homes(tmp_path_factory, ref):
-    """Two working folders on three years of the demo's counts through 2027-W01 (months through December 2026): one
-    whose newest run is that of 2026-W53 (made on Monday 4 January 2027), one with the run of 2027-W01 after it."""
+def counts(ref):
+    """Three years of the demo's counts through 2027-W01, months through December 2026."""
     weekly, monthly, *_ = demo_counts(ref, end=pd.Timestamp("2027-01-10"), years=3)
     counts = with_sources(ref, weekly, monthly)
-    counts = counts[counts["count"] > 0]
+    return counts[counts["count"] > 0]
+
+
+@pytest.fixture(scope="module")
+def homes(tmp_path_factory, ref, counts):
+    """Two working folders on :func:`counts`: one whose newest run is that of 2026-W53 (made on Monday 4 January
+    2027), one with the run of 2027-W01 after it."""
     later = counts["period_start"] >= W01
     folder = tmp_path_factory.mktemp("year_turn")
     w53 = resolve_home(folder / "w53")
@@ -107,3 +112,20 @@ def test_the_year_plan_of_january_says_why_a_monthly_domain_is_not_in_it_and_the
     shown = {d: sum(int(n) for nl, n in rows if nl == label) for d, label in (("physical", "fysiek"),
                                                                                ("social", "sociaal"))}
     assert whole and shown == whole, (shown, whole)
+
+
+def test_the_year_plan_of_the_old_year_made_before_its_last_month_is_in_says_so(tmp_path, ref, counts):
+    """On 4 January 2027 the run of 2026-W53, the wijkteams' December not delivered yet: the plan of 2026 gave eleven
+    months of sociaal as 'Waargenomen aantallen van het jaar' without a word; fysiek, delivered to its 53rd week, is
+    whole."""
+    december = (counts["period"] == "month") & (counts["period_start"] == pd.Timestamp("2026-12-01"))
+    home = resolve_home(tmp_path / "home")
+    with connect(home.warehouse) as con:
+        fill_counts(con, ref, counts[~december & (counts["period_start"] < W01)])
+        assert score_and_flag(con, ref, today=pd.Timestamp("2027-01-04")).run_period == "2026-W53"
+    res = CliRunner().invoke(app, ["--home", str(home.root), "report", "--jaarplan", "2026", "--team", "de-weide"])
+    assert res.exit_code == 0, res.output
+    text = _text(home.reports / "jaarplan" / "2026" / "de-weide.html")
+    assert ("Van 2026 zijn nog niet alle cijfers geleverd: sociaal tot en met november 2026. Waargenomen en verwacht "
+            "van dat domein tellen daarom tot en met die periode" in text), text
+    assert "fysiek tot en met" not in text
