@@ -110,10 +110,11 @@ def absent_domains(dev: pd.DataFrame, counts: pd.DataFrame, catalogue: pd.DataFr
         kinds = sorted(set(c.loc[c["domain"] == domain, "period"]), reverse=True)        # weeks first
         firsts = [period_end(pd.Series([year_bounds(year, k)[0]]), pd.Series([k])).iloc[0] for k in kinds]
         unended = all(first > end for first in firsts)
+        still = end <= max(year_bounds(year, k)[1] for k in kinds)          # the year is not over yet
         reason = (f"nog geen {' of '.join(unit_word(k) for k in kinds)} van {year} afgelopen" if unended else
-                  f"van {year} zijn {'nog ' if end <= year_bounds(year, kinds[0])[1] else ''}geen cijfers geleverd")
+                  f"van {year} zijn {'nog ' if still else ''}geen cijfers geleverd")
         label = DOMAIN_NL.get(domain, domain)
-        said.append(f"{label[:1].upper()}{label[1:]} staat hier nog niet in: {reason}.")
+        said.append(f"{label[:1].upper()}{label[1:]} staat hier {'nog ' if still else ''}niet in: {reason}.")
     return " ".join(said)
 
 
