@@ -199,8 +199,10 @@ def _text(flag, up: list, carried: list, most: list, around: list, listed_now: b
         gradual = "cusum" in (getattr(r, "reason", "") or "")
         if listed_now:
             run = int(r.in_a_row) if episode is None else min(int(r.in_a_row), episode)
+            # "nieuw" only on the flag's first list: a month on its second weekly list is aanhoudend (listed before)
+            first = episode in (None, 1) and getattr(flag, "status", "nieuw") in ("nieuw", "", None)
             text += (words["in_a_row"].format(n=run, one=one, many=many) if run > 1
-                     else words["new"].format(one=one) if episode in (None, 1) else words["now"].format(one=one))
+                     else words["new"].format(one=one) if first else words["now"].format(one=one))
             if gradual:
                 text += words["gradual"].format(many=many)
         if not (gradual and listed_now) and not _above_bound(r):

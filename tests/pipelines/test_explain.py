@@ -92,6 +92,16 @@ def test_a_series_elevated_first_this_week_in_an_older_episode_is_not_nieuw():
     assert "nieuw deze week" in explain(_flag("2026-11-16", "nieuw"), _cells(), NONE, {})[0]
 
 
+def test_a_month_on_its_second_weekly_list_is_not_nieuw_beside_aanhoudend():
+    """Round 39 (the year's turn): December's flag on the 2027-W01 list read status aanhoudend (the W53 list held it)
+    while its text said "nieuw deze maand"."""
+    month = {"period": "month", "period_start": pd.Timestamp("2026-12-01")}
+    cells = _cells().assign(**month)
+    again = explain(_flag("2026-12-01", "aanhoudend")._replace(**month), cells, NONE, {})[0]
+    assert "verhoogd deze maand" in again and "nieuw" not in again
+    assert "nieuw deze maand" in explain(_flag("2026-12-01", "nieuw")._replace(**month), cells, NONE, {})[0]
+
+
 def test_a_baseline_of_almost_nothing_reads_as_the_least_the_p_value_took_not_0_0():
     # red team 10c F2: "Straatverlichting: 3 meldingen, verwacht 0,0 (bovengrens 2)" at an expected of 2e-9, where
     # the scan's p-value took 0.05 a week (models.scan.LEAST_EXPECTED)
