@@ -98,6 +98,7 @@ def test_detect_ends_a_library_valueerror_as_a_fault_without_its_text(tmp_path, 
 
 @pytest.mark.parametrize("option, value, sentence", [
     ("--method", "magic", "unknown method 'magic'; choose one of auto,"),
+    ("--method", "ears-c9", "unknown method 'ears-c9'; choose one of auto,"),     # was scored as C2 without a word
     ("--frequency", "7", "frequency 7 is not supported; use 52 (weekly) or 12 (monthly)"),
 ])
 def test_detect_still_refuses_a_method_or_frequency_it_lacks(tmp_path, monkeypatch, capsys, option, value, sentence):
