@@ -17,7 +17,8 @@ from pipelines.wording import began_text, counted, period_text, unit_word
 from pipelines.reports.render import page
 from pipelines.reports.review import RECOGNISED, episodes
 from pipelines.reports.svg import Line, line_chart
-from pipelines.reports.trends import buurt_table, observed_vs_expected, period_end, period_year, year_bounds
+from pipelines.reports.trends import (_year_periods, buurt_table, observed_vs_expected, period_end, period_year,
+                                      year_bounds)
 from pipelines.safe_output import escape_html as esc
 
 MONTHS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
@@ -140,9 +141,7 @@ def delivered_until(dev: pd.DataFrame, scores: pd.DataFrame, catalogue: pd.DataF
         first, last = year_bounds(year, kind)
         if kind in stopped and first <= stopped[kind] <= last:
             continue
-        every = pd.Series(pd.date_range(first, last, freq="7D") if kind == "week" else
-                          pd.date_range(first, last, freq="MS"))
-        due = every[(period_end(every, pd.Series(kind, index=every.index)) <= end).to_numpy()]
+        due = _year_periods(year, kind, end, year)         # the year's periods ended by ``end``, as 01-trends reads them
         until = starts.max()
         if len(due) and until < due.max():
             parts.append((domain, kind, until))
