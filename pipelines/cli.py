@@ -334,7 +334,7 @@ def refusal_line(name: str, why: str) -> str:
 
 
 def _run_weekly(home: Home, today: Optional[str], dask_address: Optional[str] = None, dask_workers: int = 0) -> None:
-    from pipelines.flows import weekly
+    from pipelines.flows import RunStopped, weekly
     from pipelines.reference import Reference
     from pipelines.warehouse import WarehouseBusy, connect
 
@@ -363,7 +363,9 @@ def _run_weekly(home: Home, today: Optional[str], dask_address: Optional[str] = 
         with home_for_flows(home.root):
             state = flow_fn(today=today, fan_out=fan_out, return_state=True)
         result = state.result(raise_on_failure=False)
-        if isinstance(result, BaseException):
+        if isinstance(result, RunStopped):      # stopped half-way (a full disk): what it did, said below
+            result = result.result
+        elif isinstance(result, BaseException):
             raise result
     except WarehouseBusy as exc:
         _fail(str(exc))

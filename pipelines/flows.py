@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import html
+import logging
 import os
 import re
 import time
@@ -77,7 +78,9 @@ class Stop:
 
 
 def stops_on_system_failure(fn):
-    """``fn``'s result, or a :class:`Stop` for a failure of the system it met."""
+    """``fn``'s result, or a :class:`Stop` for a failure of the system it met; its sentence names the files of the
+    working folder (``fn``'s first argument) as inside it (``warehouse.duckdb``), as the folder's path may bear its
+    owner's name and Prefect keeps a run's sentence in its database (the busy warehouse's sentence held it)."""
     @functools.wraps(fn)
     def step(*args, **kwargs):
         try:
@@ -86,8 +89,16 @@ def stops_on_system_failure(fn):
             sentence = expected_failure(exc)
             if sentence is None:
                 raise
-            return Stop(sentence)
+            home = args[0] if args and isinstance(args[0], Home) else None
+            return Stop(within(home, sentence) if home is not None else sentence)
     return step
+
+
+def within(home: Home, sentence: str) -> str:
+    """``sentence`` with each path inside ``home`` relative to it, as :meth:`Home.shown` shows one, and the folder
+    itself as :attr:`Home.shown_root`."""
+    root = str(home.root)
+    return sentence.replace(root + os.sep, "").replace(root, home.shown_root)
 
 
 def _unique(name: str, taken) -> str:
@@ -649,15 +660,42 @@ def _finish(h: Home, result: WeeklyResult, logger):
     return result
 
 
+class RunStopped(Exception):
+    """The data of a run :func:`_stopped` ended: its sentence, and in ``result`` what the run did before.
+
+    An exception, since Prefect resolves a failed run's data into one: a deployment's run, whose engine asks for the
+    result, ended with a TypeError instead, its traceback and the whole result's repr in the worker's output and in
+    the Prefect database."""
+
+    def __init__(self, sentence: str, result: WeeklyResult):
+        super().__init__(sentence)
+        self.result = result
+
+
+class QuietStop(logging.Filter):
+    """Drops the engine's "Engine execution exited with unexpected exception" record of a :class:`RunStopped`:
+    a deployment's run re-raises its Failed state's exception once the run has ended, and logs it with its traceback
+    (Prefect's own frames) to the worker and the Prefect database, after the run has said its sentence already."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not isinstance(error, RunStopped)
+
+
+if not any(isinstance(f, QuietStop) for f in logging.getLogger("prefect.flow_runs").filters):
+    logging.getLogger("prefect.flow_runs").addFilter(QuietStop())
+
+
 def _stopped(result: WeeklyResult, sentence: str, logger):
     """The end of a run stopped by a failure of the system (:class:`Stop`): a ``Failed`` flow run (so a scheduled
-    run reads as failed in Prefect) without a traceback, whose data is ``result``: what it did before is kept.
-    Call the flow with ``return_state=True`` and take ``state.result(raise_on_failure=False)``."""
+    run reads as failed in Prefect) without a traceback, whose data is a :class:`RunStopped` holding ``result``:
+    what it did before is kept. Call the flow with ``return_state=True`` and take
+    ``state.result(raise_on_failure=False).result``."""
     from prefect.states import Failed
 
     logger.error("%s", sentence)
     result.stopped = sentence
-    return Failed(message=sentence, data=result)
+    return Failed(message=sentence, data=RunStopped(sentence, result))
 
 
 @task
