@@ -37,7 +37,7 @@ from pipelines.export import export_run  # noqa: E402
 from pipelines.feedback import (FeedbackRefused, FeedbackResult, feedback_files, import_feedback,  # noqa: E402
                                 is_feedback_file)
 from pipelines.ingest import LoadResult, NotYet, file_time_ns, ingest_file  # noqa: E402
-from pipelines.paths import NEEDS_A_FOLDER, Home, file_in_the_way, resolve_home  # noqa: E402
+from pipelines.paths import NEEDS_A_FOLDER, Home, file_in_the_way, nobody_chose_a_home, resolve_home  # noqa: E402
 from pipelines.flag import STATUS_ORDER  # noqa: E402
 from pipelines.runs import Run, read_flags, score_and_flag  # noqa: E402
 from pipelines.score import NothingToScore  # noqa: E402
@@ -530,6 +530,21 @@ def _export_into(home: Home, result: WeeklyResult, logger) -> Stop | None:
     return None
 
 
+#: what a flow run given no working folder says (a deployment's run on a worker started without WIJKRADAR_HOME): it
+#: used to end Completed with "no signal counts in the warehouse yet", every Monday, without naming the folder it used
+NO_HOME = ("no working folder given: this run reads and writes the repository's data/ folder, as its worker was "
+           "started without WIJKRADAR_HOME; to run on the working folder, stop the worker and start it as "
+           "WIJKRADAR_HOME=<working folder> prefect worker start --pool local-process")
+
+
+def _working_folder(home: str | None, logger) -> Home:
+    """The run's working folder (``paths.resolve_home``), said in the run's log when it is the repository's
+    ``data/`` only because nobody chose one."""
+    if nobody_chose_a_home(home):
+        logger.warning("%s", NO_HOME)
+    return resolve_home(home)
+
+
 def _day(today: str | None) -> pd.Timestamp | None:
     """A flow's ``today`` parameter, typed as ``--today`` is (jjjj-mm-dd), or a one-sentence refusal before any
     work: 11-01-2027 is not read as 1 November."""
@@ -548,7 +563,7 @@ def weekly(home: str | None = None, today: str | None = None, fan_out: bool = Fa
     ``DaskTaskRunner`` with ``weekly.with_options``); the lists are the same as without."""
     logger = get_run_logger()
     mark_interrupted_runs(logger)
-    h = resolve_home(home)
+    h = _working_folder(home, logger)
     now = _day(today)
     synced = sync_reference(h)
     if isinstance(synced, Stop):               # too little memory to open the warehouse, say: nothing done yet
@@ -741,7 +756,7 @@ def monthly_police(home: str | None = None, base_url: str | None = None, gemeent
     logger = get_run_logger()
     mark_interrupted_runs(logger)
     now = _day(today)
-    h = resolve_home(home)
+    h = _working_folder(home, logger)
     result = WeeklyResult(run=None)  # type: ignore[arg-type]
     synced = sync_reference(h)
     if isinstance(synced, Stop):
@@ -789,7 +804,7 @@ def yearly_cbs(home: str | None = None, base_url: str | None = None, gemeente: s
 
     logger = get_run_logger()
     mark_interrupted_runs(logger)
-    h = resolve_home(home)
+    h = _working_folder(home, logger)
     sync_reference(h)
     loads = []
     tables = cbs_kwb.table_ids(kwb_tables or [])

@@ -134,6 +134,12 @@ def home_for_flows(root: Path):
         _chosen.pop()
 
 
+def nobody_chose_a_home(home: str | os.PathLike | None = None) -> bool:
+    """Whether :func:`resolve_home` of ``home`` falls back on the repository's ``data/``: no folder given, none chosen
+    by the command, no ``$WIJKRADAR_HOME`` (a worker started without it)."""
+    return not home and not _chosen and not os.environ.get("WIJKRADAR_HOME")
+
+
 def resolve_home(home: str | os.PathLike | None = None) -> Home:
     """The working folder: explicit argument, else the one this process's command chose (:func:`home_for_flows`), else
     ``$WIJKRADAR_HOME``, else the repo's ``data/``."""

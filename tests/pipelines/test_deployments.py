@@ -60,3 +60,30 @@ def test_a_scheduled_weekly_run_that_meets_a_busy_warehouse_is_a_failed_run_of_o
     assert "Traceback" not in said and "TypeError" not in said and "WeeklyResult(" not in said
     assert not [m for m in logs if "Traceback" in m or "unexpected exception" in m]
     assert str(home.root) not in said and not [m for m in logs if str(home.root) in m]
+
+
+@pytest.mark.flow
+def test_a_run_given_no_working_folder_says_it_works_in_the_repositorys_data(tmp_path, home, prefect_harness,
+                                                                            monkeypatch, caplog):
+    """A worker started without WIJKRADAR_HOME: its weekly run made a warehouse in the repository's data/ and ended
+    Completed with "no signal counts in the warehouse yet; load files first", every Monday, without naming the
+    folder it had used nor what the analyst had left out. A folder given, or chosen by the command: no such word."""
+    from pipelines import paths
+    from pipelines.flows import weekly
+
+    told = "started without WIJKRADAR_HOME; to run on the working folder, stop the worker and start it as " \
+           "WIJKRADAR_HOME=<working folder> prefect worker start --pool local-process"
+
+    import logging
+
+    run_log = logging.getLogger("prefect.flow_runs")       # Prefect's run loggers do not propagate to caplog's
+    monkeypatch.setattr(run_log, "handlers", [*run_log.handlers, caplog.handler])
+    monkeypatch.delenv("WIJKRADAR_HOME", raising=False)
+    monkeypatch.setattr(paths, "REPO_ROOT", tmp_path / "repo")         # the repository's data/: the test's own
+    weekly()
+    assert (tmp_path / "repo" / "data" / "warehouse.duckdb").exists()
+    assert [r.levelname for r in caplog.records if told in r.getMessage()] == ["WARNING"]
+    caplog.clear()
+    monkeypatch.setenv("WIJKRADAR_HOME", str(home.root))
+    weekly()
+    assert not [r for r in caplog.records if told in r.getMessage()]
