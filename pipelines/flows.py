@@ -690,15 +690,22 @@ class RunStopped(Exception):
 class QuietStop(logging.Filter):
     """Drops the engine's "Engine execution exited with unexpected exception" record of a :class:`RunStopped`:
     a deployment's run re-raises its Failed state's exception once the run has ended, and logs it with its traceback
-    (Prefect's own frames) to the worker and the Prefect database, after the run has said its sentence already."""
+    (Prefect's own frames) to the worker and the Prefect database, after the run has said its sentence already.
+
+    A download refused in wijkradar's own sentence (:class:`IngestError`: the service unreachable after its
+    retries, an answer of the wrong shape) keeps its record, the sentence, without the traceback of its task.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
         error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, IngestError):
+            record.exc_info, record.exc_text = None, None
         return not isinstance(error, RunStopped)
 
 
-if not any(isinstance(f, QuietStop) for f in logging.getLogger("prefect.flow_runs").filters):
-    logging.getLogger("prefect.flow_runs").addFilter(QuietStop())
+for _name in ("prefect.flow_runs", "prefect.task_runs"):
+    if not any(isinstance(f, QuietStop) for f in logging.getLogger(_name).filters):
+        logging.getLogger(_name).addFilter(QuietStop())
 
 
 def _stopped(result: WeeklyResult, sentence: str, logger):
@@ -736,6 +743,18 @@ def only_if_unreachable(task, task_run, state) -> bool:
     return not isinstance(error, BaseException) or isinstance(error, SourceUnreachable)
 
 
+def _fetched(state) -> Path | str:
+    """A download task's payload folder, or the sentence of its refusal in wijkradar's words (:class:`IngestError`:
+    the service unreachable after its retries, an answer of the wrong shape), which ends the run as a Failed run of
+    that sentence: raised, it ended in three tracebacks (the task's, the flow's, the engine's)."""
+    if not state.is_failed():
+        return state.result()
+    error = state.result(raise_on_failure=False)
+    if isinstance(error, IngestError):
+        return str(error)
+    raise error
+
+
 @task(retries=2, retry_delay_seconds=[60, 300], retry_condition_fn=only_if_unreachable)
 def fetch_politie(home: Home, base_url: str, gemeente: str) -> Path:
     """Download and archive the municipality's monthly police figures (network: retried with back-off)."""
@@ -763,11 +782,13 @@ def monthly_police(home: str | None = None, base_url: str | None = None, gemeent
         return _stopped(result, synced.sentence, logger)
     ref = reference.Reference.for_home(h)
     for code in [ref.gemeente(gemeente)] if gemeente else ref.gemeenten:     # a code outside the profile: refused
-        folder = fetch_politie(h, base_url or politie.base_url(), code)
-        logger.info("payload of %s archived in %s", code, folder)
+        folder = _fetched(fetch_politie(h, base_url or politie.base_url(), code, return_state=True))
+        if isinstance(folder, str):
+            return _stopped(result, folder, logger)
+        logger.info("payload of %s archived in %s", code, h.shown(folder))
         outcome = ingest(h, folder, "politie", now)
         if outcome.load is None:
-            raise IngestError(outcome.refused or outcome.held)
+            return _stopped(result, outcome.refused or outcome.held, logger)
         result.loads.append(outcome.load)
         logger.info(result.loads[-1].describe())
     run = score(h)
@@ -809,10 +830,12 @@ def yearly_cbs(home: str | None = None, base_url: str | None = None, gemeente: s
     loads = []
     tables = cbs_kwb.table_ids(kwb_tables or [])
     for code in [gemeente] if gemeente else reference.Reference.for_home(h).gemeenten:
-        folder = fetch_cbs_kwb(h, base_url or cbs_kwb.base_url(), code, years, tables)
+        folder = _fetched(fetch_cbs_kwb(h, base_url or cbs_kwb.base_url(), code, years, tables, return_state=True))
+        if isinstance(folder, str):
+            return _stopped(WeeklyResult(run=None, loads=loads), folder, logger)
         outcome = ingest(h, folder, "cbs-kwb", None)
         if outcome.load is None:
-            raise IngestError(outcome.refused or outcome.held)
+            return _stopped(WeeklyResult(run=None, loads=loads), outcome.refused or outcome.held, logger)
         # figures of years ago (no newer table found, or none given) are a warning in the flow's log, not news
         (logger.warning if outcome.load.missing_note else logger.info)(outcome.load.describe())
         loads.append(outcome.load)

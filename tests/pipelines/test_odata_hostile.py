@@ -478,12 +478,22 @@ def test_the_download_task_retries_only_a_service_it_could_not_reach():
 
 
 @pytest.mark.flow
-def test_monthly_police_fails_at_once_on_an_answer_of_the_wrong_shape(home, hostile, prefect_harness):
+def test_monthly_police_fails_at_once_on_an_answer_of_the_wrong_shape(home, hostile, prefect_harness, monkeypatch,
+                                                                      caplog):
+    """And as a Failed run of its sentence, without a traceback: the flow raised the refusal, which ended a scheduled
+    run in three tracebacks (the task's, the flow's and the engine's), in the worker's output and Prefect's log."""
+    import logging
+
+    from prefect.client.schemas.objects import StateType
+
     from pipelines.flows import monthly_police
 
+    for name in ("prefect.flow_runs", "prefect.task_runs"):           # not propagated to caplog's handler
+        monkeypatch.setattr(logging.getLogger(name), "handlers", [*logging.getLogger(name).handlers, caplog.handler])
     asked = len([r for r in hostile.requests if "/list/" in r])
-    with pytest.raises(IngestError, match="not an OData table"):
-        monthly_police(home=str(home.root), base_url=hostile.base("list"), gemeente="GM0118")
+    state = monthly_police(home=str(home.root), base_url=hostile.base("list"), gemeente="GM0118", return_state=True)
+    assert state.type == StateType.FAILED and "not an OData table" in state.message and "Error" not in state.message
+    assert not [r for r in caplog.records if r.exc_info or "Traceback" in r.getMessage()]
     assert len([r for r in hostile.requests if "/list/" in r]) == asked + 1     # asked once: no retry
     assert not any((home.archive / "politie").glob("*"))
 
