@@ -334,7 +334,7 @@ def refusal_line(name: str, why: str) -> str:
 
 
 def _run_weekly(home: Home, today: Optional[str], dask_address: Optional[str] = None, dask_workers: int = 0) -> None:
-    from pipelines.flows import RunStopped, weekly
+    from pipelines.flows import weekly, weekly_result
     from pipelines.reference import Reference
     from pipelines.warehouse import WarehouseBusy, connect
 
@@ -362,11 +362,7 @@ def _run_weekly(home: Home, today: Optional[str], dask_address: Optional[str] = 
         # the home is no parameter: Prefect's database keeps a flow run's parameters, and the folder may bear a name
         with home_for_flows(home.root):
             state = flow_fn(today=today, fan_out=fan_out, return_state=True)
-        result = state.result(raise_on_failure=False)
-        if isinstance(result, RunStopped):      # stopped half-way (a full disk): what it did, said below
-            result = result.result
-        elif isinstance(result, BaseException):
-            raise result
+        result = weekly_result(state)           # also of a run stopped half-way (a full disk): said below
     except WarehouseBusy as exc:
         _fail(str(exc))
     for ld in result.loads:

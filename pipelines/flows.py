@@ -630,7 +630,7 @@ def weekly(home: str | None = None, today: str | None = None, fan_out: bool = Fa
     if isinstance(run, str):
         logger.warning("no lists this run: %s", run)
         result.note = run
-        return result
+        return _ended(result, logger)
     result.run = run
     from pipelines.catalog.windows import covered_to
 
@@ -652,7 +652,7 @@ def weekly(home: str | None = None, today: str | None = None, fan_out: bool = Fa
         result.warnings.append(warning)
     result.warnings.extend(result.run.notes)       # periods a source never delivered (logged where they were found)
     result.warnings.extend(unjudged)               # the run's own week not judged (logged by the export)
-    return _finish(h, result, logger)
+    return _ended(_finish(h, result, logger), logger)
 
 
 def _finish(h: Home, result: WeeklyResult, logger):
@@ -706,6 +706,43 @@ class QuietStop(logging.Filter):
 for _name in ("prefect.flow_runs", "prefect.task_runs"):
     if not any(isinstance(f, QuietStop) for f in logging.getLogger(_name).filters):
         logging.getLogger(_name).addFilter(QuietStop())
+
+
+class NeedsAttention(RunStopped):
+    """The data of a weekly run that did its work but refused or held files of the inbox (:func:`_ended`)."""
+
+
+def _ended(result, logger):
+    """A weekly run's end: ``result``, or, where it refused or held files of the inbox, a ``Failed`` flow run of one
+    sentence naming them, whose data is a :class:`NeedsAttention` holding ``result`` (its lists are written).
+
+    ``wijkradar run`` exits 1 for such files, so a scheduler that watches the exit code sees them; a scheduled run
+    (a deployment on a worker) ended Completed, its refusals only ERROR lines of its log. A run stopped by a failure
+    of the system (a state already) is returned as it is."""
+    from prefect.states import Failed
+
+    if not isinstance(result, WeeklyResult) or not (result.refused or result.held):
+        return result
+    names = [*result.refused, *result.held]
+    kinds = " and ".join(k for k, n in (("refused", result.refused), ("held back", result.held)) if n)
+    done = (f"run {result.run.run_id} wrote its lists" if result.run is not None else
+            "no lists this run")
+    sentence = (f"{len(names)} file(s) of the inbox {kinds}: {', '.join(names)}; {done}. The reason of each is in "
+                "this run's log: fix or replace the file (or accept it, as the reason says) and run again")
+    logger.error("%s", sentence)
+    return Failed(message=sentence, data=NeedsAttention(sentence, result))
+
+
+def weekly_result(state) -> WeeklyResult:
+    """What a weekly flow run called with ``return_state=True`` did: its result, also of a Failed run that a failure
+    of the system stopped (``stopped`` says where) or that refused or held files (:func:`_ended`); any other
+    failure is raised."""
+    data = state.result(raise_on_failure=False)
+    if isinstance(data, RunStopped):
+        return data.result
+    if isinstance(data, BaseException):
+        raise data
+    return data
 
 
 def _stopped(result: WeeklyResult, sentence: str, logger):

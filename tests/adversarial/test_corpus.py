@@ -327,7 +327,7 @@ def _prefect_database_folder() -> list[Path]:
 
 @pytest.mark.flow
 def test_weekly_flow_over_privacy_cases_leaks_nothing(corpus_dir, home, prefect_harness, caplog, capfd):
-    from pipelines.flows import weekly
+    from pipelines.flows import weekly, weekly_result
 
     caplog.set_level(logging.DEBUG)
     by_name = {c.file: c for c in CASES}
@@ -337,7 +337,8 @@ def test_weekly_flow_over_privacy_cases_leaks_nothing(corpus_dir, home, prefect_
         shutil.copy2(corpus_dir / name, home.inbox / name)
     error = ""
     try:
-        result = weekly(home=str(home.root), today="2026-11-26")
+        state = weekly(home=str(home.root), today="2026-11-26", return_state=True)
+        result = weekly_result(state)           # Failed: it refused files, said in its message (checked below)
         outcome = json.dumps({"refused": result.refused, "loads": [ld.describe() for ld in result.loads]})
     except Exception as exc:  # noqa: BLE001 - a crash is reported, after the leak scan
         result, outcome, error = None, "", f"{type(exc).__name__}: {exc}"
@@ -355,6 +356,7 @@ def test_weekly_flow_over_privacy_cases_leaks_nothing(corpus_dir, home, prefect_
     assert not error, f"the weekly flow crashed: {error}"
     expected_refused = {c.file for c in (by_name[f] for f in FLOW_FILES) if c.expect == "refused"}
     assert set(result.refused) == expected_refused, result.refused
+    assert state.is_failed() and f"{len(expected_refused)} file(s) of the inbox refused: " in state.message
 
 
 def test_find_leaks_finds_planted_values_in_every_kind_of_store(tmp_path):

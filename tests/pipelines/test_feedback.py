@@ -1095,7 +1095,7 @@ def test_a_teams_toelichting_counts_its_own_answers_per_domain_and_signal():
 
 @pytest.mark.flow
 def test_the_weekly_flow_imports_returned_lists_from_the_inbox_before_scoring(world, prefect_harness):
-    from pipelines.flows import weekly
+    from pipelines.flows import weekly, weekly_result
     from pipelines.runs import read_flags
 
     home, run, path = world
@@ -1104,14 +1104,21 @@ def test_the_weekly_flow_imports_returned_lists_from_the_inbox_before_scoring(wo
     filled = fill(path, home.inbox / "terugkoppeling_de-weide_2026-W47.xlsx", {row: ("opgepakt", None)})
     area = load_workbook(filled)["Signalen"][f"E{row}"].value
     wrong = fill(path, home.inbox / "terugkoppeling_fout.xlsx", {6: ("misschien", None)})
-    first = weekly(home=str(home.root), today=str(TODAY.date()))
+    state = weekly(home=str(home.root), today=str(TODAY.date()), return_state=True)
+    first = weekly_result(state)
     assert [r.answered for r in first.feedback] == [1] and not first.ignored
     assert list(first.refused) == [wrong.name] and "not one of the five answers" in first.refused[wrong.name]
     assert not first.run.reused and first.run.run_id != run.run_id
+    # as `wijkradar run` exits 1, a scheduled run that refused a file is a Failed run saying so (it read Completed,
+    # the refusal only an ERROR line of its log); its lists are written all the same
+    assert state.is_failed() and state.message == (
+        f"1 file(s) of the inbox refused: {wrong.name}; run {first.run.run_id} wrote its lists. The "
+        "reason of each is in this run's log: fix or replace the file (or accept it, as the reason says) and run again")
+    assert first.exports and all(p.exists() for paths in first.exports.values() for p in paths)
     with connect(home.warehouse) as con:
         flags = read_flags(con, first.run.run_id, team=TEAM).set_index("area_code")
     assert flags.loc[area, "status"] == "in behandeling"
-    again = weekly(home=str(home.root), today=str(TODAY.date()))
+    again = weekly_result(weekly(home=str(home.root), today=str(TODAY.date()), return_state=True))
     assert [r.skipped for r in again.feedback] == [True] and again.run.reused
 
 
