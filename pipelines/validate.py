@@ -242,17 +242,31 @@ UNKNOWN_CODE_REASON = "area not in division"
 MERGED_PART_REASON = "old code of a merged buurt"
 
 
-def _refusal_advice(name: str, failures: pd.DataFrame, share: float) -> str:
+def _refusal_advice(name: str, failures: pd.DataFrame, share: float, extra: pd.DataFrame | None = None) -> str:
     """What to do next about a refused batch: codes of another division are mapped, not fixed in the file (a source
     that can map only some of them says which: ``OTHER_DIVISION_ADVICE``); a download from a service (politie,
-    cbs-kwb) cannot be fixed by hand at all."""
+    cbs-kwb) cannot be fixed by hand at all.
+
+    The checks' failures of rows a guard failed first (``extra``: personal data removed from a cell, a record cut
+    over lines) follow from the guard's reason and count for it: a buurt code column holding e-mail addresses and
+    citizen numbers, removed as personal data, was advised as "buurt codes of another CBS division" to map."""
     from pipelines.sources import NETWORK_SOURCES, SOURCES
 
     from pipelines.sources.common import SPLIT_REASON_START
 
+    allow = f"--max-failed-share {math.ceil(share * 100) / 100:.2f}"       # the least share that lets it load
+    if extra is not None and not extra.empty:
+        guarded = extra.groupby("row_number")["expectation"].first()
+        failures = failures[~failures["row_number"].isin(guarded.index)]
+        if len(guarded) >= failures["row_number"].nunique():
+            then = f"then load it again, or pass {allow} to load the other rows now" if share < 1 else "then load it again"
+            if (guarded == "privacy_guard").sum() * 2 > len(guarded):
+                return ("most of those rows hold personal data where a code, a category or a count belongs (removed, "
+                        "never stored): ask the supplier for an export without names, contact details or citizen "
+                        f"service numbers in its cells, {then}")
+            return f"this looks like a wrong or damaged file (the reasons above): fix it, {then}"
     unknown = (failures["reason"].str.contains(UNKNOWN_CODE_REASON, regex=False)
                | failures["reason"].str.contains(MERGED_PART_REASON, regex=False))
-    allow = f"--max-failed-share {math.ceil(share * 100) / 100:.2f}"       # the least share that lets it load
     split = failures["reason"].str.extract(SPLIT_REASON_START)[0].dropna()
     if len(split) and (len(split) + unknown.sum()) * 2 > len(failures):
         # a split buurt's old code is of this division, not another one: a mapping would move its whole past onto
@@ -372,7 +386,7 @@ def run_suite(name: str, frame: pd.DataFrame, checks: list[Check], max_failed_sh
         summary = "; ".join([*shown, *(f"{n} rows: {r}" for r, n in top.items())])
         raise ValidationRefused(
             f"{n_failed} of {len(frame)} rows ({share:.0%}) fail validation, more than the allowed "
-            f"{max_failed_share:.0%} ({summary}); {_refusal_advice(name, failures, share)}"
+            f"{max_failed_share:.0%} ({summary}); {_refusal_advice(name, failures, share, extra)}"
         )
     accepted = ~frame["row_number"].isin(failures["row_number"])
     return Verdict(accepted=accepted, failures=failures)
