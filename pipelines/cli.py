@@ -367,6 +367,10 @@ def _run_weekly(home: Home, today: Optional[str], dask_address: Optional[str] = 
         _fail(str(exc))
     for ld in result.loads:
         console.print(("  = " if ld.skipped else "  + ") + escape(ld.describe()))
+    if getattr(result, "loaded_before", None):
+        from pipelines.flows import loaded_before_note
+
+        console.print("  = " + escape(loaded_before_note(len(result.loaded_before))))
     for name, why in result.refused.items():
         console.print(f"  [red]! refused:[/] {escape(refusal_line(name, why))}")
     for name, why in result.held.items():

@@ -36,7 +36,7 @@ from pipelines.delivery import LoadHeld  # noqa: E402
 from pipelines.export import export_run  # noqa: E402
 from pipelines.feedback import (FeedbackRefused, FeedbackResult, feedback_files, import_feedback,  # noqa: E402
                                 is_feedback_file)
-from pipelines.ingest import LoadResult, NotYet, file_time_ns, ingest_file  # noqa: E402
+from pipelines.ingest import LoadResult, NotYet, file_time_ns, ingest_file, loaded_as_is  # noqa: E402
 from pipelines.paths import NEEDS_A_FOLDER, Home, file_in_the_way, nobody_chose_a_home, resolve_home  # noqa: E402
 from pipelines.flag import STATUS_ORDER  # noqa: E402
 from pipelines.runs import Run, read_flags, score_and_flag  # noqa: E402
@@ -65,6 +65,7 @@ class WeeklyResult:
     export_failed: str = ""         # why the lists could not be written (the run's loads and scores are kept)
     stopped: str = ""               # why the run stopped half-way (a full disk): what it did is kept, the rest not done
     lists_owed: bool = False        # the run's lists were not recorded as written before this run's export
+    loaded_before: list[LoadResult] = field(default_factory=list)   # inbox files a load already holds as they are
 
 
 @dataclass(frozen=True)
@@ -212,6 +213,28 @@ class Outcome:
     held: str = ""
     left: str = ""         # left in the inbox for a later run (reports dated after the run's --today)
     stopped: str = ""      # not loaded, and the run stops: a failure of the system (a full disk), not of the file
+
+
+def split_loaded_before(home: Home, files: list[tuple[Path, str]]) -> tuple[list[tuple[Path, str]], list[LoadResult]]:
+    """The inbox files still to ingest, and the skipped results of those a load already holds as they are
+    (``ingest.loaded_as_is``), found with one connection instead of a task each."""
+    if not files:
+        return files, []
+    rest, before = [], []
+    with connect(home.warehouse) as con:
+        for path, source in files:
+            known = loaded_as_is(con, path, source, home.archive)
+            if known is None:
+                rest.append((path, source))
+            else:
+                before.append(known)
+    return rest, before
+
+
+def loaded_before_note(n: int) -> str:
+    """One line for the inbox files loaded before (the weekly run names no such file one by one)."""
+    return (f"{n} inbox file(s) were loaded before, as they are, and are skipped; they may be removed from the inbox "
+            "(the warehouse and archive/ keep what was loaded from them; `wijkradar status` lists the loads)")
 
 
 @task
@@ -600,6 +623,9 @@ def weekly(home: str | None = None, today: str | None = None, fan_out: bool = Fa
             logger.warning("%s", warning)
         logger.info("%s", answers.describe())
         result.feedback.append(answers)
+    files, result.loaded_before = split_loaded_before(h, files)
+    if result.loaded_before:
+        logger.info("%s", loaded_before_note(len(result.loaded_before)))
     for i, (path, source) in enumerate(files, start=1):
         name = _unique(shown_file_name(path.name), {**result.refused, **result.held})
         logger.info("[%d/%d] ingesting %s as %s", i, len(files), name, source)
@@ -925,6 +951,8 @@ def publish(home: Home, result: WeeklyResult) -> None:
     for ld in result.loads:
         status = "skipped (already loaded)" if ld.skipped else "loaded"
         lines.append(f"| {cell(ld.file_name)} | {status} | {ld.rows_read} | {ld.rows_accepted} | {ld.rows_quarantined} |")
+    if result.loaded_before:
+        lines.append(f"| {len(result.loaded_before)} earlier file(s) | skipped (already loaded) | | | |")
     for name, why in result.refused.items():
         lines.append(f"| {cell(name)} | **refused**: {cell(why)} | | | |")
     for name, why in result.held.items():
