@@ -349,14 +349,15 @@ def run_suite(name: str, frame: pd.DataFrame, checks: list[Check], max_failed_sh
             vd = ctx.validation_definitions.add_or_update(gx.ValidationDefinition(name=name, data=batch, suite=suite))
             from great_expectations.checkpoint import UpdateDataDocsAction
 
-            from pipelines.docs import make_offline
+            from pipelines.docs import make_offline, validation_pages
 
             cp = ctx.checkpoints.add_or_update(gx.Checkpoint(
                 name=name, validation_definitions=[vd], result_format=result_format,
                 actions=[UpdateDataDocsAction(name="data-docs", site_names=[SITE])]))
+            done = validation_pages(docs_root)
             run = cp.run(batch_parameters={"dataframe": frame})
             result = next(iter(run.run_results.values()))
-            make_offline(docs_root)
+            make_offline(docs_root, done)
     failed: dict[int, tuple[str, list[str]]] = {}
     for check, res in zip(checks, result.results):
         if res.exception_info and res.exception_info.get("raised_exception"):
