@@ -123,12 +123,18 @@ def _gx_context(docs_root: Path | None = None):
             # GX re-reads and parses this file (its template: comments only) on every access to a context variable,
             # some fifty times a load; wijkradar sets no config variables, and without the file GX reads none.
             (Path(ctx.root_directory) / "uncommitted" / "config_variables.yml").unlink(missing_ok=True)
+            site = {
+                "class_name": "SiteBuilder",
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_root)},
+            }
             if SITE not in (ctx.get_site_names() or []):
-                ctx.add_data_docs_site(site_name=SITE, site_config={
-                    "class_name": "SiteBuilder",
-                    "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-                    "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_root)},
-                })
+                ctx.add_data_docs_site(site_name=SITE, site_config=site)
+            elif (ctx.list_data_docs_sites()[SITE].get("store_backend") or {}).get("base_directory") != str(docs_root):
+                # the site keeps the docs folder as the path it had when the working folder was made: a home moved,
+                # copied or restored elsewhere wrote its pages into the first one's docs/ (and GX's index build there
+                # removed that home's pages of loads the copy does not hold)
+                ctx.update_data_docs_site(SITE, site)
         ctx.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
         _contexts[key] = ctx
     return _contexts[key]

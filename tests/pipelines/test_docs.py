@@ -63,3 +63,37 @@ def test_a_load_makes_only_the_pages_its_build_wrote_offline_not_every_earlier_l
         ["index.html", "expectations/meldingen.html", newest.relative_to(home.docs).as_posix()])
     for page in home.docs.rglob("*.html"):
         assert "https://" not in " ".join(ASSET.findall(page.read_text(encoding="utf-8"))), page
+
+
+def test_a_working_folder_copied_elsewhere_writes_its_data_docs_in_its_own_folder_not_the_first_one_s(tmp_path):
+    """GX keeps the docs folder in gx/great_expectations.yml as the path it had when the home was made: a copy (a
+    restored backup, a home moved to another disk) wrote its pages into the first home's docs/, and its index build
+    there removed the first home's pages of loads the copy does not hold."""
+    import shutil
+
+    from pipelines import validate
+    from pipelines.paths import resolve_home
+    from tests.conftest import migrated, write_csv
+
+    header = ["Meldingnummer", "Datum melding", "Hoofdcategorie", "Subcategorie", "Buurtcode"]
+    ref = reference.Reference()
+
+    def load(home, day: int) -> None:
+        path = write_csv(tmp_path / f"meldingen_{day}.csv", header,
+                         [[f"M-{day}-{i}", f"{day:02d}-10-2026", "Afval", "Zwerfafval", "BU01185000"] for i in range(5)])
+        with connect(home.warehouse) as con:
+            reference.sync(con, ref)
+            ingest_file(con, path, "meldingen", ref, home.archive, today=TODAY, docs_root=home.docs)
+
+    first = migrated(resolve_home(tmp_path / "first"))
+    load(first, 1)
+    load(first, 2)
+    copy = resolve_home(shutil.copytree(first.root, tmp_path / "copy"))
+    validate._contexts.clear()                      # another process: the copy is opened on its own
+    load(copy, 3)
+
+    def pages(home):
+        return sorted(p.parent.name for p in (home.docs / "validations").rglob("*.html"))
+
+    assert len(pages(first)) == 2 and len(pages(copy)) == 3
+    assert set(pages(first)) < set(pages(copy))
