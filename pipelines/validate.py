@@ -125,15 +125,19 @@ def _gx_context(docs_root: Path | None = None):
             (Path(ctx.root_directory) / "uncommitted" / "config_variables.yml").unlink(missing_ok=True)
             site = {
                 "class_name": "SiteBuilder",
-                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                # GX's index, without deserialising every validation result ever on each load (pipelines/docs_index)
+                "site_index_builder": {"class_name": "StoredResultsIndexBuilder",
+                                       "module_name": "pipelines.docs_index"},
                 "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_root)},
             }
-            if SITE not in (ctx.get_site_names() or []):
+            stored = (ctx.list_data_docs_sites() or {}).get(SITE)
+            if stored is None:
                 ctx.add_data_docs_site(site_name=SITE, site_config=site)
-            elif (ctx.list_data_docs_sites()[SITE].get("store_backend") or {}).get("base_directory") != str(docs_root):
+            elif ((stored.get("store_backend") or {}).get("base_directory") != str(docs_root)
+                  or stored.get("site_index_builder") != site["site_index_builder"]):
                 # the site keeps the docs folder as the path it had when the working folder was made: a home moved,
                 # copied or restored elsewhere wrote its pages into the first one's docs/ (and GX's index build there
-                # removed that home's pages of loads the copy does not hold)
+                # removed that home's pages of loads the copy does not hold); an older home's site gets the index builder
                 ctx.update_data_docs_site(SITE, site)
         ctx.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
         _contexts[key] = ctx
