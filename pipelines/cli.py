@@ -1110,8 +1110,13 @@ def _team_codes(home) -> list[str]:
     return codes or ["<wijkteam>"]
 
 
+#: loads ``status`` lists by default, the newest: a weekly home has some fifty a year
+STATUS_LOADS = 20
+
+
 @app.command()
-def status() -> None:
+def status(shown_loads: int = typer.Option(STATUS_LOADS, "--loads", min=0,
+                                           help="List the newest N loads (0: every load).")) -> None:
     """What is loaded: loads with reconciliation, quarantine reasons, the current run."""
     from pipelines import catalog
     from pipelines.clock import local_today
@@ -1137,10 +1142,17 @@ def status() -> None:
                             "no longer holds)", title_justify="left")
         for col in ["load", "source", "file", "loaded at", "read", "accepted", "quarantined", "retracted"]:
             table.add_column(col)
-        for r in loads.itertuples(index=False):
+        earlier = loads.iloc[:-shown_loads] if shown_loads and len(loads) > shown_loads else loads.iloc[:0]
+        for r in loads.iloc[len(earlier):].itertuples(index=False):
             table.add_row(r.load_id, r.source, escape(r.file_name), str(r.loaded_at)[:19], str(r.rows_read),
                           str(r.rows_accepted), str(r.rows_quarantined), str(r.rows_retracted))
         console.print(table)
+        if len(earlier):        # a home of years holds hundreds: their totals, and how to list them
+            console.print(f"and {len(earlier)} earlier load(s) since {str(earlier['loaded_at'].iloc[0])[:10]}: "
+                          f"{int(earlier['rows_read'].sum())} rows read = {int(earlier['rows_accepted'].sum())} "
+                          f"accepted + {int(earlier['rows_quarantined'].sum())} quarantined, "
+                          f"{int(earlier['rows_retracted'].sum())} retracted; `wijkradar status --loads 0` lists "
+                          "every load")
     if states:
         counts = states
         console.print("quarantine: " + ", ".join(f"{counts.get(st, 0)} {st}" for st in

@@ -335,3 +335,26 @@ def test_a_year_plan_without_a_team_names_this_profiles_teams(tmp_path):
     said = " ".join(res.output.split())
     assert res.exit_code == 2 and f"--team {teams[0]}" in said and "de-weide" not in said
     assert all(t in said for t in teams)
+
+
+def test_status_of_a_home_of_years_lists_the_newest_loads_and_the_totals_of_the_earlier_ones(home):
+    """A weekly home holds some fifty loads a year: status listed every one; it lists the newest 20 and sums the rest,
+    whose reconciliation stays shown (rows read = accepted + quarantined)."""
+    from typer.testing import CliRunner
+
+    from pipelines.cli import app
+    from tests.conftest import load_file, write_csv
+
+    header = ["Meldingnummer", "Datum melding", "Hoofdcategorie", "Subcategorie", "Buurtcode"]
+    for n in range(23):
+        rows = [[f"M-{n}-{i}", f"{n % 27 + 1:02d}-10-2026", "Afval", "Zwerfafval", "BU01185000"] for i in range(3)]
+        if n == 0:
+            rows.append([f"M-{n}-x", "01-10-2026", "Afval", "Zwerfafval", "BU99999999"])     # quarantined
+        load_file(home, write_csv(home.root / f"meldingen_{n:02d}.csv", header, rows))
+    out = CliRunner().invoke(app, ["--home", str(home.root), "status"], catch_exceptions=False).output
+    assert len(re.findall(r"meldingen_\d\d\.csv", out)) == 20, out
+    assert "meldingen_00.csv" not in out and "meldingen_03.csv" in out and "meldingen_22.csv" in out
+    assert ("and 3 earlier load(s) since " in out and ": 10 rows read = 9 accepted + 1 quarantined, 0 retracted; "
+            "`wijkradar status --loads 0` lists every load") in out, out
+    every = CliRunner().invoke(app, ["--home", str(home.root), "status", "--loads", "0"], catch_exceptions=False).output
+    assert len(re.findall(r"meldingen_\d\d\.csv", every)) == 23 and "earlier load" not in every
