@@ -50,25 +50,33 @@ def install_assets(docs_root: Path) -> None:
         shutil.copytree(ASSETS / "webfonts", fonts)
 
 
-def validation_pages(docs_root: Path) -> set[Path]:
-    """The validation pages of the site, one per load validated: a build adds its own and leaves the others as they
-    were, so those made offline before need not be read again (:func:`make_offline`)."""
-    return set((docs_root / "validations").rglob("*.html"))
+def validation_pages(docs_root: Path) -> dict[Path, int]:
+    """The validation pages of the site, one per load validated, with their modification times: a build adds its own
+    and leaves the others as they were, so those made offline before need not be read again (:func:`make_offline`)."""
+    return {page: page.stat().st_mtime_ns for page in (docs_root / "validations").rglob("*.html")}
 
 
-def make_offline(docs_root: Path, done: set[Path] | None = None) -> list[str]:
+def make_offline(docs_root: Path, done: dict[Path, int] | None = None) -> list[str]:
     """Rewrite every page to local assets; returns remote asset URLs that had no local copy (removed).
 
-    ``done``: validation pages made offline before (:func:`validation_pages` before the build), not read again; every
-    other page (the index and suite pages GX writes anew on each build, the build's own validation page) is. Reading
-    every page of every load ever on each load cost a home of three years of weekly loads 0.17 s a load."""
+    ``done``: validation pages made offline before (:func:`validation_pages` before the build), not read again while
+    unchanged since; every other page (the index and suite pages GX writes anew on each build, the build's own
+    validation page, a page GX wrote again) is. Reading every page of every load ever on each load cost a home of
+    three years of weekly loads 0.17 s a load."""
     install_assets(docs_root)
     unknown: list[str] = []
     for page in docs_root.rglob("*.html"):
-        if done and page in done:
+        if done and done.get(page) == _mtime(page):
             continue
         _offline_page(page, docs_root, unknown)
     return sorted(set(unknown))
+
+
+def _mtime(page: Path) -> int | None:
+    try:
+        return page.stat().st_mtime_ns
+    except OSError:
+        return None
 
 
 def _offline_page(page: Path, docs_root: Path, unknown: list[str]) -> None:
