@@ -117,6 +117,15 @@ def test_each_team_export_holds_only_its_own_buurten(weekly_run, ref):
     assert shown > 0                                  # some team's list holds buurten: the check is not empty
 
 
+def test_every_team_list_page_meets_the_wcag_criteria_the_checker_reads(weekly_run):
+    """The HTML lists the weekly flow writes (``tests/accessibility.py``): before, card headings skipped a level, the
+    'aandacht' badge read white on orange at 2.9:1, the charts had no figures as text, no viewport, px font sizes."""
+    from tests.accessibility import problems
+
+    found = {team: problems(paths[2].read_text(encoding="utf-8")) for team, paths in weekly_run["first"].exports.items()}
+    assert len(found) == 5 and not any(found.values()), found
+
+
 def test_flow_published_the_flagged_areas_artifact(weekly_run):
     from prefect.artifacts import Artifact
 

@@ -19,7 +19,7 @@ def test_two_cards_with_escaped_text_and_charts(flags, series, labels, run):
     assert "<script>" not in page and "&lt;script&gt;x&lt;/script&gt;" in page
     assert "<b>" not in page and "<i>" not in page and "Team &lt;Noord&gt;" in page
     assert page.count('<svg width="340"') == 3                 # two charts for the first row, one for the second
-    assert 'aria-label="Graffiti &lt;i&gt;"' in page
+    assert 'aria-label="Graffiti &lt;i&gt;: aantal per periode tegen verwachting en bovengrens, ' in page
     assert 'class="badge alarm"' in page and 'class="badge aandacht"' in page
 
 

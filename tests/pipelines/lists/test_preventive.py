@@ -101,9 +101,25 @@ def test_the_page_shows_the_section_escaped(flags, series, labels, run, risk):
     section = page.split('<h2 id="preventief">Preventief in beeld</h2>', 1)[1]
     assert section.count('class="card preventief"') == 3 and "<b>physical</b>" not in page
     assert "&lt;b&gt;physical&lt;/b&gt;" in section and "P1. =Buurt 2 <small>(BU01180002)</small>" in section
-    assert "Kans op escalatie de komende maanden: 60 % (zeer hoog)." in page.split("<h2", 1)[0]
+    assert "Kans op escalatie de komende maanden: 60 % (zeer hoog)." in page.split('<h2 id="preventief">', 1)[0]
     empty = html_page(team_list(flags, "oost", labels, risk=risk), [], [], "Oost", run, preventive(risk, flags, "oost"))
     assert "Geen buurten van dit wijkteam met een hoge kans op escalatie" in empty
+
+
+def test_the_page_meets_the_wcag_criteria_the_checker_reads(flags, series, labels, run, risk):
+    """``tests/accessibility.py`` on a list with cards, charts and the section: before, the cards' headings skipped from
+    h1 to h3 and the section's from h2 to h4, the badges 'aandacht', 'sociaal' and 'preventief in beeld' had white text
+    at 2.9 to 4.3:1, the charts no figures as text, their axis text 3.4:1 and their bound only a pale area (1.2:1), no
+    ``<main>``, no viewport, fixed px font sizes and 340 px charts that did not shrink."""
+    from tests.accessibility import problems
+
+    own = team_flags(flags, "noord")
+    page = html_page(team_list(flags, "noord", labels, risk=risk), own["level"], chart_data(own, series, labels),
+                     "Noord", run, preventive(risk, flags, "noord"))
+    assert page.count("<svg width=") == 3 and 'class="badge aandacht"' in page
+    assert problems(page) == []
+    empty = html_page(team_list(flags, "oost", labels, risk=risk), [], [], "Oost", run, preventive(risk, flags, "oost"))
+    assert problems(empty) == []
 
 
 def test_a_buurt_flagged_on_another_teams_list_is_not_named(flags, risk):
