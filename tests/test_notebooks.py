@@ -105,9 +105,16 @@ def test_report_for_a_period_without_a_run_stops_with_one_sentence(report_home):
     assert not (report_home.reports / "2020-W01").exists()
 
 
-def test_jaarplan_and_open_pages_from_the_warehouse(report_home, ref):
-    res = runner.invoke(app, ["--home", str(report_home.root), "report", "--jaarplan", "2026", "--team", "de-weide"],
-                        catch_exceptions=False)
+@pytest.fixture(scope="module")
+def jaarplan_and_open(report_home):
+    """``report --jaarplan 2026 --team de-weide`` and ``report --open`` on the report home: their two results."""
+    jaarplan = runner.invoke(app, ["--home", str(report_home.root), "report", "--jaarplan", "2026", "--team",
+                                   "de-weide"], catch_exceptions=False)
+    return jaarplan, runner.invoke(app, ["--home", str(report_home.root), "report", "--open"], catch_exceptions=False)
+
+
+def test_jaarplan_and_open_pages_from_the_warehouse(report_home, ref, jaarplan_and_open):
+    res, res_open = jaarplan_and_open
     assert res.exit_code == 0, res.output
     text, links = parse(report_home.reports / "jaarplan" / "2026" / "de-weide.html")
     assert_offline(text, links)
@@ -118,7 +125,7 @@ def test_jaarplan_and_open_pages_from_the_warehouse(report_home, ref):
         if len(name) > 6:                      # short names (Zuid, West, ...) are ordinary words
             assert name not in text, name
 
-    res = runner.invoke(app, ["--home", str(report_home.root), "report", "--open"], catch_exceptions=False)
+    res = res_open
     assert res.exit_code == 0, res.output
     # the pages written, in the working folder (a folder named after its owner is printed by no path: red team 11a F2)
     assert "reports/open/index.html" in res.output and str(report_home.root) not in res.output
@@ -132,6 +139,18 @@ def test_jaarplan_and_open_pages_from_the_warehouse(report_home, ref):
         counts = re.findall(r'<td class="aantal">([^<]*(?:&lt;\d)?[^<]*)</td>', text)
         assert all(c in ("&lt;5", "verborgen") or int(c.replace(".", "")) >= 5 for c in counts), page.name
         assert "Wat valt nu op" not in text                          # no flags on open pages by default
+
+
+def test_the_year_plan_and_open_pages_meet_the_wcag_criteria_the_checker_reads(report_home, jaarplan_and_open):
+    """The open pages for residents, their index and a team's year plan: before, a chart named only by its title with
+    its figures in a table without caption or header scope, no ``<main>`` or skip link, px font sizes, the year plan's
+    blue ratio at 4.3:1."""
+    from tests.accessibility import problems
+
+    pages = [report_home.reports / "jaarplan" / "2026" / "de-weide.html",
+             *sorted((report_home.reports / "open").glob("*.html"))]
+    found = {p.name: problems(p.read_text(encoding="utf-8")) for p in pages}
+    assert len(found) >= 10 and not any(found.values()), found
 
 
 def test_the_trends_of_a_monthly_run_run_to_the_end_of_its_month(tmp_path, ref):

@@ -14,9 +14,9 @@ from pipelines.feedback import FALSE_ALARM, judgements
 from pipelines.flag import RECENT_MONTHS, current_from
 from pipelines.reference import DOMAIN_NL
 from pipelines.wording import began_text, counted, period_text, unit_word
-from pipelines.reports.render import page
+from pipelines.reports.render import data_table, page
 from pipelines.reports.review import RECOGNISED, episodes
-from pipelines.reports.svg import Line, line_chart
+from pipelines.reports.svg import Line, figures_table, line_chart
 from pipelines.reports.trends import (_year_periods, buurt_table, observed_vs_expected, period_end, period_year,
                                       year_bounds)
 from pipelines.safe_output import escape_html as esc
@@ -616,16 +616,17 @@ def jaarplan_page(team: str, team_name: str, year: int, dev: pd.DataFrame, month
                   if has_feedback else
                   " Er is nog geen terugkoppeling vastgelegd (kolom Terugkoppeling in de lijsten).") + running_on + "</p>"
                + (f"<p><b>{esc(coverage)}</b></p>" if coverage else ""))
-    charts = []
+    charts, figures = [], []
     for domain, label in DOMAIN_NL.items():
         m = monthly[monthly["domain"] == domain].set_index("month").reindex(range(1, 13))
         if m["observed"].notna().any():
             open_dots = tuple(m["provisional"].eq(True)) if "provisional" in m else ()
-            charts.append(line_chart(MONTHS, [Line("waargenomen", [None if pd.isna(v) else float(v) for v in m["observed"]],
-                                                   provisional=open_dots),
-                                              Line("verwacht", [None if pd.isna(v) else float(v) for v in m["expected"]],
-                                                   "#7f8c8d", dashed=True)],
-                                     f"{label}: alle buurten van het team, {year}", "aantal", width=360))
+            lines = [Line("waargenomen", [None if pd.isna(v) else float(v) for v in m["observed"]],
+                          provisional=open_dots),
+                     Line("verwacht", [None if pd.isna(v) else float(v) for v in m["expected"]], "#7f8c8d", dashed=True)]
+            title = f"{label}: alle buurten van het team, {year}"
+            charts.append(line_chart(MONTHS, lines, title, "aantal", width=360, described_by=f"cijfers-{domain}"))
+            figures.append(figures_table(MONTHS, lines, title, f"cijfers-{domain}", "Maand"))
     # the whole year's count; where the scores cover part of it, the scored part beside it (the ratio's own)
     whole = dev["observed_year"] if "observed_year" in dev else dev["observed"]
     partial = dev["partial_year"] if "partial_year" in dev else pd.Series(False, index=dev.index)
@@ -641,10 +642,9 @@ def jaarplan_page(team: str, team_name: str, year: int, dev: pd.DataFrame, month
         + (f'<td class="num">{NOT_YET}</td>' if pd.isna(r.expected) and r.domain in waiting else
            f'<td class="num">{_num(r.expected)}</td>') + f"{_ratio_cell(r.ratio)}</tr>"
         for r, w, low, u in zip(dev.itertuples(index=False), whole, partial, unsure))
-    dev_table = ("<table><thead><tr><th>Buurt</th><th>Domein</th><th>Waargenomen</th>"
-                 + ("<th>waarvan gescoord</th>" if split else "") + "<th>Verwacht</th>"
-                 f"<th>Verhouding</th></tr></thead><tbody>{rows}</tbody></table>" if rows else
-                 f"<p>Nog geen scores voor {year}.</p>")
+    dev_table = (data_table(["Buurt", "Domein", "Waargenomen"] + (["waarvan gescoord"] if split else [])
+                            + ["Verwacht", "Verhouding"], [rows], f"Waargenomen tegen verwacht per buurt en domein, {year}")
+                 if rows else f"<p>Nog geen scores voor {year}.</p>")
     if rows and (partial.any() or ("partial" in dev and dev["partial"].any())):
         dev_table += (f"<p class='small'>{PARTIAL_NOTE}</p>")
     if rows and unsure.any():
@@ -657,8 +657,8 @@ def jaarplan_page(team: str, team_name: str, year: int, dev: pd.DataFrame, month
         f"<tr><td>{esc(f.name)}</td><td>{esc(DOMAIN_NL.get(f.domain, f.domain))}</td><td>{esc(f.level)}</td>"
         f"<td>{_date(f.since)}{_runs_on(f, year)}</td>"
         f"<td>{esc(_state(f))}</td><td>{esc(f.feedback or '-')}</td></tr>" for f in flags_year.itertuples(index=False))
-    fl_table = ("<table><thead><tr><th>Buurt</th><th>Domein</th><th>Niveau</th><th>Sinds</th><th>Stand</th>"
-                f"<th>Terugkoppeling</th></tr></thead><tbody>{fl_rows}</tbody></table>" if fl_rows else
+    fl_table = (data_table(["Buurt", "Domein", "Niveau", "Sinds", "Stand", "Terugkoppeling"], [fl_rows],
+                           f"Signaleringen van {year}") if fl_rows else
                 f"<p>Geen signaleringen in {year}{' (niet bekend: de run heeft dat jaar niet gescoord)' if unscored else ''}.</p>")
     # a flag whose scores stopped is open to the team all the same: nothing says it ended, and it was not answered
     still = flags_year[flags_year["state"].isin(["open", UNJUDGED])]
@@ -673,7 +673,7 @@ def jaarplan_page(team: str, team_name: str, year: int, dev: pd.DataFrame, month
         f"<h2>Samenvatting</h2>{summary}"
         "<h2>Ontwikkeling per buurt en domein</h2><p>Waargenomen aantallen van het jaar tegen wat op grond van de eigen "
         "geschiedenis van elke buurt te verwachten was (seizoen en trend meegenomen). Verhouding boven 1,2 is rood, "
-        f"onder 0,8 blauw.</p><div class='grafieken'>{''.join(charts)}</div>{dev_table}"
+        f"onder 0,8 blauw.</p><div class='grafieken'>{''.join(charts)}</div>{''.join(figures)}{dev_table}"
         f"<h2>Signaleringen van {year} en wat ermee gedaan is</h2>{fl_table}"
         "<h2>Wat staat nog open: input voor het jaarplan</h2>"
         + (f"<ul>{open_items}</ul>" if open_items else "<p>Niets staat meer open.</p>")

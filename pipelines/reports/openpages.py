@@ -20,7 +20,7 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
-from pipelines.reports.render import page
+from pipelines.reports.render import data_table, page
 from pipelines.reports.svg import Line, line_chart
 from pipelines.reports.trends import (buurt_table, period_year, provisional_years, signal_sources, uncovered_wijken,
                                       weeks_in_year, whole_year_sources, wijk_table)
@@ -541,20 +541,21 @@ def wijk_page(wijk: pd.Series, rates: pd.DataFrame, catalogue: pd.DataFrame, thr
         if not alone:
             lines.append(Line("hele gemeente", [v if pd.notna(v) else None for v in g["rate_shown"]], "#7f8c8d",
                               dashed=True, provisional=unsure(g)))
-        chart = line_chart(years, lines, f"{label}: per 1.000 inwoners", "per 1.000 inwoners")
+        figures = f"cijfers-{domain}"                  # the chart's figures as text (WCAG 1.1.1)
+        chart = line_chart(years, lines, f"{label}: per 1.000 inwoners", "per 1.000 inwoners", described_by=figures)
         whole = g.set_index("year")["rate_text"]
-        rows = "".join(f'<tr><td>{int(a.year)}</td><td class="aantal">{esc(a.count_shown)}{_unsure(a)}</td>'
-                       f'<td class="cijfer">{esc(a.rate_text)}</td>'
-                       + ("" if alone else f'<td class="cijfer">{esc(whole.get(a.year, ""))}</td>') + "</tr>"
-                       for a in t.itertuples(index=False))
-        head_whole = "" if alone else "<th>Per 1.000 inwoners, hele gemeente</th>"
+        rows = [f'<tr><td>{int(a.year)}</td><td class="aantal">{esc(a.count_shown)}{_unsure(a)}</td>'
+                f'<td class="cijfer">{esc(a.rate_text)}</td>'
+                + ("" if alone else f'<td class="cijfer">{esc(whole.get(a.year, ""))}</td>') + "</tr>"
+                for a in t.itertuples(index=False)]
+        head = ["Jaar", f"Aantal in {esc(name)}", "Per 1.000 inwoners"] + ([] if alone else
+                                                                           ["Per 1.000 inwoners, hele gemeente"])
         body.append(
             f'<section class="card"><h2>{esc(label)}</h2><p>Dit gaat over {esc(what)}: {esc(", ".join(signals))}.</p>'
             f"<p>{esc(trend_sentence(name, domain, t, g))}</p>"
             + (f'<p class="small">{esc(note)}</p>' if note else "") +
-            f'<div class="grafieken">{chart}<table><thead><tr><th>Jaar</th><th>Aantal in {esc(name)}</th>'
-            f"<th>Per 1.000 inwoners</th>{head_whole}</tr></thead><tbody>{rows}"
-            "</tbody></table></div></section>")
+            f'<div class="grafieken">{chart}{data_table(head, rows, f"{label} in {name} per jaar", figures)}</div>'
+            "</section>")
     if sentences is not None:
         items = ("".join(f"<li>{esc(s)}</li>" for s in sentences)
                  or "<li>Op dit moment kunnen we niets bijzonders melden.</li>")

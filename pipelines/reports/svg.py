@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from pipelines.reports.render import data_table
 from pipelines.safe_output import escape_html as esc
 
 
@@ -35,9 +36,13 @@ def _missing(v) -> bool:
 
 
 def line_chart(labels: list[str], lines: list[Line], title: str, unit: str = "", width: int = 420,
-               height: int = 200) -> str:
+               height: int = 200, described_by: str = "") -> str:
     """A line chart with dots, a zero-based y axis, x labels and a legend under it; an open dot and
-    :data:`PROVISIONAL_NOTE` under the legend where a value is provisional (:attr:`Line.provisional`)."""
+    :data:`PROVISIONAL_NOTE` under the legend where a value is provisional (:attr:`Line.provisional`).
+
+    Accessible (WCAG 1.1.1, 1.4.1, 1.4.11): named by ``title`` (``role="img"``), pointing to the table of its figures
+    with ``described_by`` (the table's id), lines told apart by their dash pattern as well as their colour (give
+    every line a colour of at least 3:1 against white), the grid only decoration (``class="raster"``)."""
     pad_l, pad_r, pad_t, pad_b = 44, 12, 26, 46
     marked = any(ln.is_provisional(i) and not _missing(v) for ln in lines for i, v in enumerate(ln.values))
     base, height = height, height + (16 if marked else 0)      # the note gets a line of its own under the legend
@@ -46,12 +51,14 @@ def line_chart(labels: list[str], lines: list[Line], title: str, unit: str = "",
     n = max(len(labels), 1)
     x = lambda i: pad_l + (i + 0.5) * (width - pad_l - pad_r) / n  # noqa: E731
     y = lambda v: base - pad_b - v / top * (base - pad_t - pad_b)  # noqa: E731
+    described = f' aria-describedby="{esc(described_by)}"' if described_by else ""
     out = [f'<svg class="grafiek" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
-           f'aria-label="{esc(title)}"><text x="{pad_l}" y="16" font-size="13" font-weight="600" fill="#1f2d3d">'
+           f'aria-label="{esc(title)}"{described}><text x="{pad_l}" y="16" font-size="13" font-weight="600" fill="#1f2d3d">'
            f"{esc(title)}</text>"]
     for k in range(5):
         v = top / 1.15 * k / 4
-        out.append(f'<line x1="{pad_l}" x2="{width - pad_r}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#e3e8ee"/>'
+        out.append(f'<line class="raster" x1="{pad_l}" x2="{width - pad_r}" y1="{y(v):.1f}" y2="{y(v):.1f}" '
+                   'stroke="#e3e8ee"/>'
                    f'<text x="{pad_l - 4}" y="{y(v) + 4:.1f}" font-size="10" text-anchor="end" fill="#5a6b7d">'
                    f"{_fmt(v)}</text>")
     for i, lab in enumerate(labels):
@@ -109,3 +116,16 @@ def _fmt(v: float) -> str:
     """Dutch number format: decimal comma, one decimal below 10."""
     text = "0" if v == 0 else f"{v:.1f}" if abs(v) < 10 else f"{v:.0f}"
     return text.replace(".", ",")
+
+
+def figures_table(labels: list[str], lines: list[Line], caption: str, table_id: str, first: str = "") -> str:
+    """The figures of a :func:`line_chart` as a table (one row per label, one column per line; a provisional value
+    ``(voorlopig)``), folded under ``Cijfers van de grafiek`` so the page stays short: the chart's text alternative
+    (WCAG 1.1.1), which the chart points to with ``described_by=table_id``."""
+    rows = [f"<tr><td>{esc(lab)}</td>" + "".join(
+        f'<td class="num">{"-" if i >= len(ln.values) or _missing(ln.values[i]) else _fmt(ln.values[i])}'
+        f'{" (voorlopig)" if ln.is_provisional(i) else ""}</td>' for ln in lines) + "</tr>"
+            for i, lab in enumerate(labels)]
+    head = [esc(first)] + [esc(ln.name) for ln in lines]
+    return (f"<details><summary>Cijfers van de grafiek {esc(caption)}</summary>"
+            f"{data_table(head, rows, caption, table_id)}</details>")
