@@ -50,8 +50,9 @@ print(f"Run {data.run['run_id']}, periode {data.run['run_period']}; jaar {year} 
 
 # %%
 oe = trends.observed_vs_expected(data.scores, data.areas, data.catalogue)
-display(HTML(charts.to_svg(charts.observed_vs_expected_chart(oe, year))))
-display(HTML(table(trends.ratio_table(oe, year), {"kind": "soort", "wijk": "wijk"}, digits=2)))
+display(HTML(charts.to_svg(charts.observed_vs_expected_chart(oe, year), "cijfers-verhouding")))
+display(HTML(table(trends.ratio_table(oe, year), {"kind": "soort", "wijk": "wijk"}, digits=2,
+                   caption=f"Waargenomen / verwacht per wijk en domein, {year}", table_id="cijfers-verhouding")))
 
 # %% [markdown]
 # ## Dit jaar tegen eerdere jaren
@@ -71,10 +72,12 @@ gone = trends.not_compared(data.counts, data.areas, data.catalogue, end, year)  
 if gone:
     print(gone)
 ytd_kind = trends.year_to_date(data.counts, data.areas, data.catalogue, end, by=("kind", "domain"), year=year)
-display(HTML(charts.to_svg(charts.year_to_date_chart(ytd_kind, end_label))))
+display(HTML(charts.to_svg(charts.year_to_date_chart(ytd_kind, end_label), "cijfers-jaar-tot-nu")))
+display(HTML(charts.figures(charts.year_to_date_figures(ytd_kind), "per 1.000 inwoners in hetzelfde deel van elk jaar",
+                            "cijfers-jaar-tot-nu")))
 ytd_wijk = trends.year_to_date(data.counts, data.areas, data.catalogue, end, year=year)
 change = trends.this_year_vs_earlier(ytd_wijk, year)
-display(HTML(table(trends.change_table(change, year))))
+display(HTML(table(trends.change_table(change, year), caption=f"Per wijk: {year} tegen eerdere jaren")))
 per_52 = trends.per_52_weeks_sentence(ytd_wijk, data.counts, data.catalogue, end, year)   # a year of 53 weeks
 if per_52:
     print(per_52)
@@ -84,7 +87,9 @@ if per_52:
 
 # %%
 mix = trends.signal_mix(data.counts, data.areas, data.catalogue, year, end)
-display(HTML(charts.to_svg(charts.signal_mix_chart(mix, year))))
+display(HTML(charts.to_svg(charts.signal_mix_chart(mix, year), "cijfers-samenstelling")))
+display(HTML(charts.figures(charts.signal_mix_figures(mix), f"aandeel (%) van elk signaal per wijk, {year}",
+                            "cijfers-samenstelling")))
 
 # %% [markdown]
 # ## Sterkst stijgende reeksen
@@ -98,7 +103,8 @@ cols = {"name": "buurt", "label_nl": "signaal", "recent": "laatste 13 weken", "b
         "ratio": "verhouding", "z": "z"}
 for kind, title in [("stadswijk", "Stad"), ("dorp", "Dorpen")]:
     part = rising[rising["kind"] == kind].head(10)
-    display(HTML(f"<h3>{title}</h3>" + table(trends.rising_table(part), cols)))
+    display(HTML(f"<h3>{title}</h3>" + table(trends.rising_table(part), cols,
+                                             caption=f"Sterkst stijgende reeksen: {title.lower()}")))
 if rising.empty:              # why, rather than two empty tables (a municipality's first year)
     print(trends.no_rising_sentence(data.counts, end))
 gaps = trends.recent_gaps_sentence(trends.recent_gaps(data.counts, data.areas, data.catalogue, end))

@@ -49,7 +49,9 @@ print(f"Run {data.run['run_id']}: {len(episodes)} episodes in de geschiedenis, {
 
 # %%
 over_time = review.new_flags_over_time(episodes)
-display(HTML(charts.to_svg(charts.new_flags_chart(over_time, teams))))
+display(HTML(charts.to_svg(charts.new_flags_chart(over_time, teams), "cijfers-nieuw")))
+display(HTML(charts.figures(charts.new_flags_figures(over_time), "nieuwe signaleringen per maand en wijkteam",
+                            "cijfers-nieuw")))
 
 # %% [markdown]
 # ## Van nieuw tot opgelost
@@ -66,7 +68,8 @@ display(HTML(charts.to_svg(charts.new_flags_chart(over_time, teams))))
 display(HTML(table(review.in_dutch(review.time_to_resolution(episodes)),
                    {"domain": "domein", "episodes": "episodes", "resolved": "opgelost", "revised": "herzien",
                     "unjudged": "niet beoordeeld", "rejudged": "herberekend", "open": "open",
-                    "median_weeks": "mediaan (weken)", "max_weeks": "langste (weken)"})))
+                    "median_weeks": "mediaan (weken)", "max_weeks": "langste (weken)"},
+                   caption="Van nieuw tot opgelost per wijkteam en domein")))
 stopped = review.unjudged_sentence(episodes)
 if stopped:
     display(Markdown(stopped))
@@ -82,7 +85,7 @@ shares = review.feedback_shares(data.feedback)
 if shares.empty:
     display(Markdown("Nog geen terugkoppeling vastgelegd (tabel `meta.flag_feedback` ontbreekt of is leeg)."))
 else:
-    display(HTML(table(shares, review.FEEDBACK_HEADERS, digits=2)))
+    display(HTML(table(shares, review.FEEDBACK_HEADERS, digits=2, caption="Terugkoppeling per wijkteam")))
 
 # %% [markdown]
 # ## Precisie per signaal
@@ -108,7 +111,7 @@ else:
     display(Markdown(f"Basis: {basis}."))
     display(HTML(table(review.in_dutch(precision), {"label_nl": "signaal", "domain": "domein", "judged": "beoordeeld",
                                    "correct": "terecht", "precision": "precisie", "remark": "opmerking"},
-                   digits=2)))
+                   digits=2, caption="Precisie per signaal")))
 
 # %% [markdown]
 # ## Het budget voor vals alarm in de praktijk
@@ -120,6 +123,9 @@ else:
 weeks = review.last_weeks(data.evidence, data.run_start, 52)
 listed = review.listed_per_team_week(data.evidence, data.areas, weeks, review.truth_pairs(truth, data.catalogue),
                                      data.sent)
-display(HTML(charts.to_svg(charts.listed_per_week_chart(listed))))
+display(HTML(charts.to_svg(charts.listed_per_week_chart(listed), "cijfers-budget")))
+display(HTML(charts.figures(charts.listed_figures(listed), "regels zonder bekende oorzaak per week en wijkteam",
+                            "cijfers-budget", digits=0)))
 display(HTML(table(review.budget_summary(listed), {"weeks": "weken", "listed_per_week": "regels per week",
-                                                    "chance_per_week": "zonder bekende oorzaak"}, digits=2)))
+                                                    "chance_per_week": "zonder bekende oorzaak"}, digits=2,
+                   caption="Regels per wijkteam per week")))

@@ -54,4 +54,4 @@ for code, name, path in municipalities:       # one map per municipality of the 
 # %%
 display(HTML(table(maps.flagged_table(data.flags),
                    {"wijkteam": "wijkteam", "name": "buurt", "domain": "domein", "level": "niveau", "status": "status",
-                    "since": "sinds"})))
+                    "since": "sinds"}, caption="Buurten op de lijsten van de wijkteams")))

@@ -141,6 +141,16 @@ def test_jaarplan_and_open_pages_from_the_warehouse(report_home, ref, jaarplan_a
         assert "Wat valt nu op" not in text                          # no flags on open pages by default
 
 
+def test_the_manager_pages_meet_the_wcag_criteria_the_checker_reads(period_report):
+    """WCAG 2.1 AA as far as HTML, CSS and SVG tell (``tests/accessibility.py``): before, no page had a ``<main>``, the
+    charts had no text alternative, tables no caption, font sizes were in px and the map's palest buurten were not
+    seen against the page (1.4.11)."""
+    from tests.accessibility import problems
+
+    found = {p.name: problems(p.read_text(encoding="utf-8")) for p in sorted(period_report.glob("*.html"))}
+    assert len(found) == 4 and not any(found.values()), found
+
+
 def test_the_year_plan_and_open_pages_meet_the_wcag_criteria_the_checker_reads(report_home, jaarplan_and_open):
     """The open pages for residents, their index and a team's year plan: before, a chart named only by its title with
     its figures in a table without caption or header scope, no ``<main>`` or skip link, px font sizes, the year plan's

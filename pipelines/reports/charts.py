@@ -16,16 +16,23 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from pipelines.reference import DOMAIN_NL  # noqa: E402
+from pipelines.safe_output import escape_html as esc  # noqa: E402
 from pipelines.reports.svg import PROVISIONAL_NOTE  # noqa: E402
 
 plt.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "wijkradar", "font.size": 9,
                      "axes.spines.top": False, "axes.spines.right": False})
 DOMAIN_COLOURS = {"physical": "#2c7fb8", "social": "#e6550d", "safety": "#756bb1"}
-KIND_COLOURS = {"stadswijk": "#2c7fb8", "dorp": "#31a354", "bedrijventerrein": "#969696"}
+KIND_COLOURS = {"stadswijk": "#2c7fb8", "dorp": "#31a354", "bedrijventerrein": "#767676"}
+#: lines told apart by marker as well as colour (WCAG 1.4.1)
+KIND_MARKERS = {"stadswijk": "o", "dorp": "s", "bedrijventerrein": "^"}
+MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 
 
-def to_svg(fig) -> str:
-    """The figure as inline SVG text (and closes it)."""
+def to_svg(fig, described_by: str = "") -> str:
+    """The figure as inline SVG text (and closes it): ``role="img"`` named by the figure's titles, pointing to the
+    table of its figures with ``described_by`` (its id; WCAG 1.1.1)."""
+    titles = [t for t in [fig.get_suptitle()] + [ax.get_title() for ax in fig.axes] if t]
+    name = "Grafiek: " + "; ".join(titles) if titles else "Grafiek"
     buf = io.StringIO()
     fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
     plt.close(fig)
@@ -33,7 +40,51 @@ def to_svg(fig) -> str:
     text = text[text.index("<svg"):]
     text = re.sub(r"<metadata>.*?</metadata>", "", text, flags=re.S)
     text = re.sub(r'\s+xmlns(:\w+)?="[^"]*"', "", text)
-    return text
+    described = f' aria-describedby="{esc(described_by)}"' if described_by else ""
+    return text.replace("<svg ", f'<svg role="img" aria-label="{esc(name)}"{described} ', 1)
+
+
+def figures(frame: pd.DataFrame, caption: str, table_id: str, digits: int = 1) -> str:
+    """A chart's figures as a table folded under ``Cijfers van de grafiek``: its text alternative (WCAG 1.1.1)."""
+    from pipelines.reports.render import table
+
+    return (f"<details><summary>Cijfers van de grafiek: {esc(caption)}</summary>"
+            f"{table(frame, digits=digits, caption=caption, table_id=table_id)}</details>")
+
+
+def year_to_date_figures(ytd: pd.DataFrame) -> pd.DataFrame:
+    """The figures of :func:`year_to_date_chart`: per kind and domain the rate per 1,000 inhabitants of each year."""
+    out = ytd.assign(domein=ytd["domain"].map(DOMAIN_NL), soort=ytd["kind"])
+    out = out.pivot_table(index=["domein", "soort"], columns="year", values="rate", aggfunc="sum")
+    out.columns = [str(c) for c in out.columns]
+    return out.reset_index()
+
+
+def signal_mix_figures(mix: pd.DataFrame) -> pd.DataFrame:
+    """The figures of :func:`signal_mix_chart`: per wijk the share (%) of each signal."""
+    out = mix.pivot_table(index="wijk", columns="label_nl", values="share", aggfunc="sum").fillna(0) * 100
+    out.columns = [str(c) for c in out.columns]
+    return out.reset_index()
+
+
+def new_flags_figures(over_time: pd.DataFrame) -> pd.DataFrame:
+    """The figures of :func:`new_flags_chart`: new episodes per month, team and domain (months with any)."""
+    if over_time.empty:
+        return pd.DataFrame(columns=["maand", "wijkteam"])
+    out = over_time.assign(domein=over_time["domain"].map(DOMAIN_NL), maand=pd.to_datetime(over_time["month"])
+                           .dt.strftime("%m-%Y"))
+    out = out.pivot_table(index=["maand", "wijkteam"], columns="domein", values="new", aggfunc="sum", sort=False)
+    out = out.fillna(0).astype(int)
+    out.columns = [str(c) for c in out.columns]
+    return out.reset_index()
+
+
+def listed_figures(listed: pd.DataFrame) -> pd.DataFrame:
+    """The figures of :func:`listed_per_week_chart`: entries without a known cause per week and team."""
+    out = listed.pivot_table(index="week", columns="wijkteam", values="chance", aggfunc="sum")
+    out.columns = [str(c) for c in out.columns]
+    out = out.reset_index()
+    return out.assign(week=pd.to_datetime(out["week"]).dt.strftime("%d-%m-%Y"))
 
 
 def _domains(frame: pd.DataFrame) -> dict[str, str]:
@@ -85,7 +136,7 @@ def year_to_date_chart(ytd: pd.DataFrame, end_label: str):
             colour = KIND_COLOURS.get(kind, "#999")
             unsure = g["provisional"].eq(True) if "provisional" in g else pd.Series(False, index=g.index)
             sure = g[~unsure]
-            ax.plot(sure["year"], sure["rate"], marker="o", color=colour, label=kind)
+            ax.plot(sure["year"], sure["rate"], marker=KIND_MARKERS.get(kind, "o"), color=colour, label=kind)
             for i in np.flatnonzero(unsure.to_numpy()):     # a dashed way to an open dot: not yet certain
                 before = g.iloc[max(i - 1, 0):i + 1]
                 ax.plot(before["year"], before["rate"], ls="--", color=colour)
@@ -142,8 +193,8 @@ def new_flags_chart(over_time: pd.DataFrame, teams: list[str]):
 def listed_per_week_chart(listed: pd.DataFrame):
     """Entries per team per week (the false-alarm budget in practice)."""
     fig, ax = plt.subplots(figsize=(11, 3))
-    for team, g in listed.groupby("wijkteam"):
-        ax.plot(g["week"], g["chance"], marker=".", label=team)
+    for i, (team, g) in enumerate(listed.groupby("wijkteam")):
+        ax.plot(g["week"], g["chance"], marker=MARKERS[i % len(MARKERS)], markersize=4, label=team)
     ax.set_title("Regels per wijkteam per week zonder bekende oorzaak")
     ax.set_ylim(bottom=0)
     ax.legend(ncol=5, frameon=False, fontsize=8)

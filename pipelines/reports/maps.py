@@ -41,19 +41,25 @@ def colour(strength: float) -> str:
     return COLOURS[int(np.searchsorted(BINS, float(strength), side="right"))]
 
 
+#: the outline of a buurt not on a list: 4.5:1 against white, so every buurt is seen, the palest too (WCAG 1.4.11)
+OUTLINE = "#767676"
+
+
 def map_svg(outlines: pd.DataFrame, viewbox: str, strength: dict[str, float], flagged: set[str],
-            title: str, width: int = 330) -> str:
-    """One map: every buurt filled by its strength, flagged buurten drawn on top with a thick outline."""
+            title: str, width: int = 330, described_by: str = "") -> str:
+    """One map: every buurt filled by its strength, flagged buurten drawn on top with a thick outline; named by
+    ``title`` and pointing to the table of its buurten (``described_by``, :func:`map_table`; WCAG 1.1.1)."""
     _, _, w, h = (float(v) for v in viewbox.split())
     height = round(width * h / w)
+    described = f' aria-describedby="{esc(described_by)}"' if described_by else ""
     parts = [f'<svg class="kaart" viewBox="{esc(viewbox)}" width="{width}" height="{height}" role="img" '
-             f'aria-label="{esc(title)}">']
+             f'aria-label="{esc(title)}"{described}>']
     ordered = sorted(outlines.itertuples(index=False), key=lambda r: r.area_code in flagged)   # flagged last, on top
     for r in ordered:
         s = strength.get(r.area_code)
         tip = f"{r.name} ({r.area_code})" + ("" if s is None or pd.isna(s) else f": {p_text(s)}")
         is_flagged = r.area_code in flagged
-        stroke = (f'stroke="{FLAG_STROKE}" stroke-width="4"' if is_flagged else 'stroke="#ffffff" stroke-width="1"')
+        stroke = (f'stroke="{FLAG_STROKE}" stroke-width="4"' if is_flagged else f'stroke="{OUTLINE}" stroke-width="1"')
         cls = "buurt gemarkeerd" if is_flagged else "buurt"
         parts.append(f'<path class="{cls}" data-code="{esc(r.area_code)}" d="{esc(r.d)}" fill="{colour(s)}" {stroke}>'
                      f"<title>{esc(tip + (' (op de lijst)' if is_flagged else ''))}</title></path>")
@@ -68,6 +74,20 @@ def p_text(strength: float) -> str:
     if p < 1e-4:
         return "p < 0,0001"
     return "p = " + f"{p:.2g}".replace(".", ",")
+
+
+def map_table(outlines: pd.DataFrame, strength: dict[str, float], flagged: set[str], title: str,
+              table_id: str) -> str:
+    """What a map shows as a table (buurt, evidence, on a list), folded under a summary: its text alternative."""
+    rows = "".join(
+        f"<tr><td>{esc(r.name)} ({esc(r.area_code)})</td>"
+        f"<td>{'geen gegevens' if strength.get(r.area_code) is None or pd.isna(strength.get(r.area_code)) else p_text(strength[r.area_code])}</td>"
+        f"<td>{'ja' if r.area_code in flagged else 'nee'}</td></tr>"
+        for r in sorted(outlines.itertuples(index=False), key=lambda r: (str(r.name), r.area_code)))
+    head = "".join(f'<th scope="col">{h}</th>' for h in ("Buurt", "Bewijs (p-waarde)", "Op de lijst"))
+    return (f"<details><summary>Cijfers van de kaart {esc(title)}</summary><div class=\"tabel\">"
+            f'<table id="{esc(table_id)}"><caption>{esc(title)} per buurt</caption><thead><tr>{head}</tr></thead>'
+            f"<tbody>{rows}</tbody></table></div></details>")
 
 
 def legend_html() -> str:
@@ -95,12 +115,15 @@ def domain_maps(outlines: pd.DataFrame, viewbox: str, latest: pd.DataFrame, flag
         flagged = set(flags.loc[flags["domain"] == domain, "area_code"]) if not flags.empty else set()
         title = f"{label}, {period_label}"
         note = f"{wording.counted(len(flagged), 'buurt', 'buurten')} op de lijst" if strength else "geen gegevens"
+        ident = f"kaart-{outlines['area_code'].iloc[0][2:6] if len(outlines) else ''}-{domain}"   # one per municipality
         blocks.append(f'<figure class="kaartblok"><figcaption>{esc(title)}: {note}'
-                      f"</figcaption>{map_svg(outlines, viewbox, strength, flagged, title)}</figure>")
+                      f"</figcaption>{map_svg(outlines, viewbox, strength, flagged, title, described_by=ident)}"
+                      f"{map_table(outlines, strength, flagged, title, ident)}</figure>")
     style = ("<style>.kaarten{display:flex;flex-wrap:wrap;gap:12px}.kaartblok{margin:0}"
-             ".kaartblok figcaption{font-weight:600;margin-bottom:4px}.legenda{font-size:13px;margin:8px 0}"
+             ".kaartblok figcaption{font-weight:600;margin-bottom:4px}.legenda{font-size:.85rem;margin:8px 0}"
              ".lg{margin-right:12px;white-space:nowrap}.sw{display:inline-block;width:14px;height:14px;"
-             "vertical-align:middle;margin-right:4px;border:1px solid #ccc}.bron{font-size:12px;color:#5a6b7d}</style>")
+             "vertical-align:middle;margin-right:4px;border:1px solid #767676}.bron{font-size:.8rem;color:#5a6b7d}"
+             ".kaartblok details{font-size:.85rem;max-width:330px}</style>")
     return (f'{style}<div class="kaarten">{"".join(blocks)}</div>{legend_html()}'
             f'<p class="bron">{esc(CREDIT)}</p>')
 
