@@ -145,8 +145,9 @@ def execute_notebooks(params: dict, names: list[str] | None = None, timeout: int
 
 def _nav(current: str = "") -> str:
     links = ['<a href="index.html">Overzicht</a>'] + [
-        f'<a href="{n}.html">{"<b>" + esc(t) + "</b>" if n == current else esc(t)}</a>' for n, t in NOTEBOOKS.items()]
-    return f"<nav>{''.join(links)}</nav>"
+        f'<a href="{n}.html" aria-current="page"><b>{esc(t)}</b></a>' if n == current else f'<a href="{n}.html">{esc(t)}</a>'
+        for n, t in NOTEBOOKS.items()]
+    return f"<nav aria-label=\"Pagina's van het rapport\">{''.join(links)}</nav>"
 
 
 def write_period_report(home: Home, period: str | None = None, settings: ReportSettings | None = None) -> list[Path]:

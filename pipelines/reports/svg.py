@@ -40,7 +40,7 @@ def line_chart(labels: list[str], lines: list[Line], title: str, unit: str = "",
     """A line chart with dots, a zero-based y axis, x labels and a legend under it; an open dot and
     :data:`PROVISIONAL_NOTE` under the legend where a value is provisional (:attr:`Line.provisional`).
 
-    Accessible (WCAG 1.1.1, 1.4.1, 1.4.11): named by ``title`` (``role="img"``), pointing to the table of its figures
+    Accessible (WCAG 1.1.1, 1.4.1, 1.4.11): named by ``title``, its lines and labels (``role="img"``), pointing to the table of its figures
     with ``described_by`` (the table's id), lines told apart by their dash pattern as well as their colour (give
     every line a colour of at least 3:1 against white), the grid only decoration (``class="raster"``)."""
     pad_l, pad_r, pad_t, pad_b = 44, 12, 26, 46
@@ -52,8 +52,10 @@ def line_chart(labels: list[str], lines: list[Line], title: str, unit: str = "",
     x = lambda i: pad_l + (i + 0.5) * (width - pad_l - pad_r) / n  # noqa: E731
     y = lambda v: base - pad_b - v / top * (base - pad_t - pad_b)  # noqa: E731
     described = f' aria-describedby="{esc(described_by)}"' if described_by else ""
+    span = f", {labels[0]} tot en met {labels[-1]}" if len(labels) > 1 else ""
+    name = f"{title} ({' en '.join(ln.name for ln in lines)}{span})" if lines else title
     out = [f'<svg class="grafiek" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
-           f'aria-label="{esc(title)}"{described}><text x="{pad_l}" y="16" font-size="13" font-weight="600" fill="#1f2d3d">'
+           f'aria-label="{esc(name)}"{described}><text x="{pad_l}" y="16" font-size="13" font-weight="600" fill="#1f2d3d">'
            f"{esc(title)}</text>"]
     for k in range(5):
         v = top / 1.15 * k / 4
