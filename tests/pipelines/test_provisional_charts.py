@@ -16,6 +16,7 @@ from pipelines.reports.period import read_period_data
 from pipelines.reports.svg import Line, line_chart
 from pipelines.reports.trends import wijk_table
 from pipelines.warehouse import connect
+from tests.accessibility import problems
 from tests.conftest import demo_signal_counts, fill_counts
 
 PROVISIONAL_NOTE = "Open punt: voorlopig cijfer van de politie; kan nog veranderen."
@@ -79,6 +80,7 @@ def test_a_provisional_police_month_is_an_open_dot_with_the_note_on_the_year_pla
     assert "okt: " in OPEN_DOT.search(chart).group(0)
     assert PROVISIONAL_NOTE in chart
     assert page.count(PROVISIONAL_NOTE) == 1                  # the other domains' charts hold no police count
+    assert problems(page) == []                               # WCAG as the checker reads it, open dot and all
 
 
 def test_the_same_month_definitive_has_no_open_dot_and_no_note_on_the_year_plan(scored):
@@ -95,6 +97,7 @@ def test_an_open_page_marks_the_year_holding_a_provisional_month_in_chart_and_ta
     assert PROVISIONAL_NOTE in chart
     assert re.search(r'<td>2025</td><td class="aantal">[^<]* \(voorlopig\)</td>', page), page
     assert not re.search(r'<td>2024</td><td class="aantal">[^<]* \(voorlopig\)</td>', page)
+    assert problems(page) == []                               # WCAG as the checker reads it, three domains
 
 
 def test_an_open_page_of_definitive_months_has_no_mark(scored):
