@@ -785,7 +785,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, path: Path, source: str, ref: R
         failures = pd.DataFrame(columns=["row_number", "expectation", "reason"])
     else:
         verdict = run_suite(source, frame, module.checks(ref, today), max_failed_share=max_failed_share,
-                            docs_root=docs_root, extra_failed=guarded,
+                            docs_root=docs_root, extra_failed=guarded, run_name=load_id,
                             rephrase=lambda failed: _split_reasons(con, frame, failed, ref, module))
         failures = verdict.failures
         failures = _merge_failures(_merge_failures(failures, failures_privacy), failures_length)

@@ -329,13 +329,14 @@ def _checked_columns(frame: pd.DataFrame, checks: list[Check]) -> pd.DataFrame:
 
 def run_suite(name: str, frame: pd.DataFrame, checks: list[Check], max_failed_share: float = 0.5,
               docs_root: Path | None = None, extra_failed: pd.DataFrame | None = None,
-              rephrase: Callable[[pd.DataFrame], pd.DataFrame] | None = None) -> Verdict:
+              rephrase: Callable[[pd.DataFrame], pd.DataFrame] | None = None, run_name: str | None = None) -> Verdict:
     """Validate ``frame`` (must have a unique ``row_number`` column) against ``checks``.
 
     With ``docs_root`` the validation runs through a checkpoint that updates the GX data docs
     there (made to open offline). ``extra_failed``: the failures (``row_number, expectation, reason``) of rows that
     already failed another guard (they count towards ``max_failed_share``, and a refusal names their reasons).
-    ``rephrase``: the caller's reasons that know more than a check (a row under a split buurt's old code,
+    ``run_name``: the name the data docs give the validation (the load id, so that a page is found by its load; GX
+    named every page ``__none__``). ``rephrase``: the caller's reasons that know more than a check (a row under a split buurt's old code,
     ``ingest._split_reasons``), applied before a refusal so that it says what the rows would say (red team 13a F2).
     """
     import great_expectations as gx
@@ -365,7 +366,10 @@ def run_suite(name: str, frame: pd.DataFrame, checks: list[Check], max_failed_sh
                 name=name, validation_definitions=[vd], result_format=result_format,
                 actions=[UpdateDataDocsAction(name="data-docs", site_names=[SITE])]))
             done = validation_pages(docs_root)
-            run = cp.run(batch_parameters={"dataframe": frame})
+            from great_expectations.core.run_identifier import RunIdentifier
+
+            run = cp.run(batch_parameters={"dataframe": frame},
+                         run_id=RunIdentifier(run_name=run_name) if run_name else None)
             result = next(iter(run.run_results.values()))
             make_offline(docs_root, done)
     failed: dict[int, tuple[str, list[str]]] = {}

@@ -16,13 +16,16 @@ def test_data_docs_are_built_and_reference_only_local_assets(home):
     ref = reference.Reference()
     with connect(home.warehouse) as con:
         reference.sync(con, ref)
-        ingest_file(con, CORPUS / "wijkteam_fractional.csv", "wijkteam", ref, home.archive, today=TODAY,
-                    docs_root=home.docs)
-        ingest_file(con, CORPUS / "meldingen_unknown_area.csv", "meldingen", ref, home.archive, today=TODAY,
-                    docs_root=home.docs)
+        loads = [ingest_file(con, CORPUS / "wijkteam_fractional.csv", "wijkteam", ref, home.archive, today=TODAY,
+                             docs_root=home.docs),
+                 ingest_file(con, CORPUS / "meldingen_unknown_area.csv", "meldingen", ref, home.archive, today=TODAY,
+                             docs_root=home.docs)]
     pages = list(home.docs.rglob("*.html"))
     assert (home.docs / "index.html").exists()
-    assert len([p for p in pages if "validations" in p.parts]) == 2
+    # each load's page is found by its load id (GX named every page's run __none__), in the index too
+    assert sorted(p.parts[-3] for p in pages if "validations" in p.parts) == sorted(ld.load_id for ld in loads)
+    index = (home.docs / "index.html").read_text(encoding="utf-8")
+    assert all(ld.load_id in index for ld in loads)
     for page in pages:
         for target in ASSET.findall(page.read_text(encoding="utf-8")):
             assert not target.startswith(("http://", "https://", "//")), f"{page.name} fetches {target}"
