@@ -54,6 +54,8 @@ tijdzone zomertijd wintertijd datum data
 uur uren maandag dinsdag woensdag donderdag vrijdag zaterdag zondag tz utc cet cest
 afval zwerfafval overlast jeugd geluid verkeer intern extern bewerkt gefilterd opgeschoond anoniem geanonimiseerd
 uitdraai download backup vorige huidige nieuwste recent
+historie historisch historische geschiedenis history historic backfill herlevering inhaal inhaallevering
+startlevering beginstand eerdere eerder oudere ouder voorgaande
 """.split())
 
 #: Listed words of a few letters that may as well be a person's initials ("meldingen_tz.csv" a time zone,

@@ -566,7 +566,8 @@ def test_a_file_name_keeps_only_words_of_an_allow_list(name, scrubbed):
                                   "wijkteam_signalen_tm_2026-11.xlsx", "terugkoppeling_centrum-noord.xlsx",
                                   "meldingen_GM0118_BU01180101.csv", "meldingen_20261126.csv", "meldingen (2).csv",
                                   "Meldingen_Definitief_v2_26-11-2026.xlsx", "politie_2026Q3.csv", "meldingen_assen.csv",
-                                  "meldingen_BU0363TA05.csv"])
+                                  "meldingen_BU0363TA05.csv", "meldingen_historie.csv",
+                                  "wijkteam_geschiedenis_2021_2025.xlsx", "meldingen_herlevering_eerdere_jaren.csv"])
 def test_ordinary_file_names_stay_as_they_are(name):
     from pipelines.privacy import scrub_file_name
 
