@@ -88,3 +88,34 @@ def test_a_run_given_no_working_folder_says_it_works_in_the_repositorys_data(tmp
     monkeypatch.setenv("WIJKRADAR_HOME", str(home.root))
     weekly()
     assert not [r for r in caplog.records if told in r.getMessage()]
+
+
+@pytest.mark.flow
+def test_wijkradars_own_log_lines_reach_the_run_s_log_in_prefect_and_none_outside_a_run(prefect_harness, capsys):
+    """A deployment's run showed what wijkradar's own loggers say (``wijkradar.ingest``: "columns holding personal
+    data were dropped") only in its worker's output, never in the run's log that Prefect keeps and shows."""
+    import logging
+
+    from prefect import flow
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+    from prefect.logging.handlers import APILogHandler
+
+    import pipelines.flows  # noqa: F401 - installs the handler, as a deployment's run imports its flow
+
+    @flow
+    def says():
+        logging.getLogger("wijkradar.ingest").warning("wijkradar-test: 2 columns were dropped")
+
+    state = says(return_state=True)
+    logging.getLogger("wijkradar.ingest").warning("wijkradar-test: outside any run")
+    for handler in logging.getLogger("wijkradar").handlers:
+        if isinstance(handler, APILogHandler):
+            handler.flush()                              # the records sent before they are read
+    with get_client(sync_client=True) as client:
+        logs = [log.message for log in client.read_logs(LogFilter(
+            flow_run_id=LogFilterFlowRunId(any_=[state.state_details.flow_run_id])))]
+    assert "wijkradar-test: 2 columns were dropped" in logs
+    assert "outside any run" not in " ".join(logs)
+    out, err = capsys.readouterr()
+    assert "without a flow run id" not in out + err and "MissingContext" not in out + err
