@@ -102,7 +102,7 @@ console = Console(width=None if sys.stdout.isatty() else 150)
 _state: dict[str, Home | Path] = {}
 #: Commands that read (or act on) what a working folder holds: on a folder without a warehouse they stop instead
 #: of making a new, empty one that they then describe as if it were the analyst's ("nothing loaded yet").
-NEEDS_WAREHOUSE = {"report", "status", "flags", "explain", "quarantine", "loads", "feedback"}
+NEEDS_WAREHOUSE = {"report", "status", "flags", "explain", "quarantine", "loads", "feedback", "inbox"}
 
 
 def _print_version(value: bool) -> None:
@@ -916,6 +916,38 @@ def loads_accept(held: str = typer.Argument(..., help="The held load's id (the f
         except (IngestError, ValidationRefused, LoadHeld) as exc:
             _fail(str(exc))
     console.print(escape(result.describe()))
+
+
+inbox_app = typer.Typer(help="The inbox: remove the deliveries already loaded (their originals may hold personal "
+                        "data; the warehouse and archive/ keep what was loaded from them).", no_args_is_help=True)
+app.add_typer(inbox_app, name="inbox")
+
+
+@inbox_app.command("clean")
+def inbox_clean(dry_run: bool = typer.Option(False, "--dry-run", help="Only list the files it would remove.")) -> None:
+    """Remove the inbox files a load already holds as they are (their rows in the warehouse, their archive complete):
+    a weekly run skips them, and their originals may hold the personal data wijkradar never stores. A file not yet
+    loaded, changed since, held, with a manifest, refused or left for a later run stays, as do folders and links."""
+    from pipelines.flows import inbox_files
+    from pipelines.ingest import loaded_as_is
+    from pipelines.warehouse import connect
+
+    home = _home()
+    if not home.inbox.is_dir():
+        console.print("the inbox is empty: nothing to remove")
+        return
+    files, _ = inbox_files(home)
+    with connect(home.warehouse) as con:
+        paths = [path for path, source in files if path.is_file() and not path.is_symlink()
+                 and loaded_as_is(con, path, source, home.archive) is not None]
+    for path in paths:
+        if not dry_run:
+            path.unlink(missing_ok=True)
+        console.print(escape(f"  {'would remove' if dry_run else 'removed'} {home.shown(path)}"))
+    kept = len(files) - len(paths)
+    console.print(f"{len(paths)} file(s) {'would be ' if dry_run else ''}removed, loaded before as they are"
+                  + (f"; {kept} file(s) stay (not loaded yet, changed since, held, refused or a folder): "
+                     "`wijkradar run` or `wijkradar status` says why" if kept else ""))
 
 
 feedback_app = typer.Typer(help="The wijkteams' answers on their lists: how often a flag was right (default) "

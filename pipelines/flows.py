@@ -233,8 +233,9 @@ def split_loaded_before(home: Home, files: list[tuple[Path, str]]) -> tuple[list
 
 def loaded_before_note(n: int) -> str:
     """One line for the inbox files loaded before (the weekly run names no such file one by one)."""
-    return (f"{n} inbox file(s) were loaded before, as they are, and are skipped; they may be removed from the inbox "
-            "(the warehouse and archive/ keep what was loaded from them; `wijkradar status` lists the loads)")
+    return (f"{n} inbox file(s) were loaded before, as they are, and are skipped; `wijkradar inbox clean` removes "
+            "them from the inbox (the warehouse and archive/ keep what was loaded from them; `wijkradar status` lists "
+            "the loads)")
 
 
 @task

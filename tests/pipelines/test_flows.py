@@ -51,9 +51,43 @@ def test_a_weekly_run_over_files_loaded_before_says_so_in_one_line_and_changes_n
                             "ORDER BY load_id").fetchall()
     again = CliRunner().invoke(app, run, catch_exceptions=False)
     assert again.exit_code == 0, again.output
-    assert "2 inbox file(s) were loaded before, as they are, and are skipped; they may be removed" in again.output
+    assert ("2 inbox file(s) were loaded before, as they are, and are skipped; `wijkradar inbox clean` removes them"
+            in " ".join(again.output.split()))
     assert "ingesting" not in again.output and "already loaded as" not in again.output, again.output
     assert "unchanged" in again.output, again.output
     with connect(home.warehouse) as con:
         assert con.execute("SELECT load_id, rows_read, rows_accepted, rows_quarantined FROM meta.loads "
                            "ORDER BY load_id").fetchall() == loads
+
+
+def test_inbox_clean_removes_only_the_files_a_load_holds_as_they_are(home):
+    """An inbox never emptied keeps every delivery's original, with whatever personal data it held, for ever: the run
+    said they "may be removed" without a way to tell which. ``inbox clean`` removes those a load holds as they are
+    (archive complete), and nothing else: a new file, one changed since its load, one with a manifest, a folder."""
+    from typer.testing import CliRunner
+
+    from pipelines.cli import app
+    from pipelines.warehouse import connect
+
+    done, changed, manifest = (_week(home, f"meldingen_w4{n}.csv", day) for n, day in ((0, 1), (1, 8), (2, 15)))
+    for path in (done, changed, manifest):
+        load_file(home, path)
+    new = _week(home, "meldingen_w43.csv", 22)
+    _week(home, "meldingen_w41.csv", 8, n=13)                      # changed since its load: a new delivery
+    (manifest.parent / (manifest.name + ".manifest.json")).write_text(json.dumps(
+        {"volledig_van": "2026-10-15", "volledig_tot": "2026-10-21"}))
+    (home.inbox / "meldingen_oud").mkdir()
+    with connect(home.warehouse) as con:
+        before = con.execute("SELECT * FROM meta.loads ORDER BY load_id").fetchall()
+    cli = ["--home", str(home.root), "inbox", "clean"]
+    dry = CliRunner().invoke(app, [*cli, "--dry-run"], catch_exceptions=False)
+    assert dry.exit_code == 0 and "would remove inbox/meldingen_w40.csv" in dry.output and done.exists(), dry.output
+    said = CliRunner().invoke(app, cli, catch_exceptions=False)
+    assert said.exit_code == 0 and "1 file(s) removed" in said.output, said.output
+    assert not done.exists() and changed.exists() and manifest.exists() and new.exists()
+    assert (home.inbox / "meldingen_oud").is_dir()
+    with connect(home.warehouse) as con:
+        assert con.execute("SELECT * FROM meta.loads ORDER BY load_id").fetchall() == before
+    assert list(home.archive.glob("meldingen/*/rows.parquet"))                 # what was loaded stays archived
+    again = CliRunner().invoke(app, cli, catch_exceptions=False)
+    assert again.exit_code == 0 and "0 file(s) removed" in again.output, again.output
