@@ -467,6 +467,35 @@ def _header_row(rows: list) -> tuple[int, list[str]] | None:
     return None
 
 
+def _made_here(con: duckdb.DuckDBPyConnection, team: str, run_id: str, rows: list, control: str) -> bool:
+    """Whether a list of a run this warehouse does not hold was made with this warehouse's secret: its Meta check
+    matches the flag keys its own rows carry (the hidden column Sleutel). Such a list was sent by this warehouse
+    before it was restored from an older backup; a list of another working folder has another secret."""
+    key = catalog.warehouse_secret(con)
+    head = _header_row(rows)
+    if key is None or head is None or not isinstance(control, str):
+        return False
+    at, header = head
+    col = header.index(KEY_HEADER)
+    keys = {_plain(cells[col]) for _, cells in rows[at + 1:] if col < len(cells) and cells[col].strip()}
+    given = control.strip().lower()
+    return bool(keys) and re.fullmatch(r"[0-9a-f]{64}", given) is not None and hmac.compare_digest(
+        checksum(team, run_id, keys, key[0]).encode("ascii"), given.encode("ascii"))
+
+
+def _day_after(period: str) -> str:
+    """A day whose run makes the run of ``period`` again: the Monday after a week, the first day after a month."""
+    shown = period.strip()
+    try:
+        if re.fullmatch(r"\d{4}-W\d{2}", shown):
+            return f"{pd.Timestamp.fromisocalendar(int(shown[:4]), int(shown[6:]), 1) + pd.Timedelta(days=7):%Y-%m-%d}"
+        if re.fullmatch(r"\d{4}-\d{2}", shown):
+            return f"{pd.Period(shown, 'M').end_time.normalize() + pd.Timedelta(days=1):%Y-%m-%d}"
+    except ValueError:
+        pass
+    return "<a day just after the list's period>"
+
+
 def _answers_elsewhere(sheets: dict) -> list[tuple[str, int]]:
     """Answers typed on a sheet other than Signalen (a copied ``Signalen (2)``, a sheet of the team's own) that
     Signalen does not hold for the same flag key: per such sheet, how it may be named and how many. Only Signalen is
@@ -621,6 +650,14 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
         raise refuse("its hidden sheet Meta is incomplete or changed", as_sent)
     if not catalog.run_exists(con, run_id):
         shown = run_id.strip() if _typed_shown(run_id, _RUN_ID) else "(not a run id wijkradar wrote)"
+        if _made_here(con, team, run_id, sheets["Signalen"], meta["controle"]):
+            raise refuse(f"run {shown} is not in this warehouse, though this warehouse made the list (its check is "
+                         "this warehouse's): the warehouse was restored from a backup made before that run",
+                         "put the deliveries loaded since that backup back in the inbox and import the returned "
+                         "lists imported since then again (wijkradar feedback import), run "
+                         f"`wijkradar run --today {_day_after(meta.get('periode', ''))}` to make the run again (the "
+                         "same deliveries and answers make the same run), and import this file again; or let the "
+                         "team answer its next list")
         raise refuse(f"run {shown} is unknown in this warehouse", "import it where that list was made")
     flags = catalog.flag_cells(con, run_id, team)
     keys = set(flag_keys(flags))

@@ -1387,3 +1387,34 @@ def test_answers_typed_on_a_copied_sheet_are_named_as_not_read(world, tmp_path, 
         same = import_feedback(con, fill(path, tmp_path / "c.xlsx", {5: ("opgepakt", None)},
                                          edit=lambda wb: setattr(wb.copy_worksheet(wb["Signalen"]), "title", title)))
     assert same.answered == 1 and same.warnings == ()
+
+
+def test_a_list_of_a_run_a_restored_warehouse_lost_says_so_and_how_to_make_the_run_again(world, tmp_path):
+    """The warehouse restored from a backup made before the run of a list already sent: the team's answers were
+    refused with "import it where that list was made", while it was made there. A list checked with this warehouse's
+    secret names the restore and the way back; a list of another working folder is refused as before."""
+    home, run, path = world
+    lost = f"{run.run_period}-0123abcd"                 # a run this warehouse made and no longer holds
+    with connect(home.warehouse) as con:
+        keys = flag_keys(catalog.flag_cells(con, run.run_id, TEAM))
+        secret = catalog.warehouse_secret(con)[0]
+
+    def relabel(secret):
+        def edit(wb):
+            wb["Meta"].cell(row=3, column=2, value=lost)
+            wb["Meta"].cell(row=5, column=2, value=checksum(TEAM, lost, keys, secret))
+        return edit
+
+    ours = fill(path, tmp_path / "a.xlsx", {5: ("opgepakt", None)}, edit=relabel(secret))
+    theirs = fill(path, tmp_path / "b.xlsx", {5: ("opgepakt", None)}, edit=relabel(b"another folder"))
+    with connect(home.warehouse) as con:
+        with pytest.raises(FeedbackRefused) as refused:
+            import_feedback(con, ours)
+        with pytest.raises(FeedbackRefused, match="unknown in this warehouse; import it where that list was made"):
+            import_feedback(con, theirs)
+    said = str(refused.value)
+    year, week = (int(part) for part in run.run_period.split("-W"))      # the demo's runs are weekly
+    monday = pd.Timestamp.fromisocalendar(year, week, 1) + pd.Timedelta(days=7)
+    assert f"run {lost} is not in this warehouse" in said and "restored from a backup made before that run" in said
+    assert f"wijkradar run --today {monday:%Y-%m-%d}" in said
+    assert stored(home) == 0
