@@ -120,9 +120,44 @@ def export_run(con, home, run) -> dict[str, list[Path]]:
     risk = None if recorded is None else RiskInfo(catalog.area_risk(con, run.run_id), **recorded)
     teams = run_teams(flags, None if risk is None else risk.rows, catalog.teams(con),     # as the run had them
                       catalog.area_teams(con))
+    _warn_unknown_lists(con, home, run)
     catalog.lists_started(con, run.run_period, run.run_id)
     return export_team_lists(flags, teams, home.exports, info, series, catalog.signal_labels(con, "nl"), risk,
                              written=lambda: catalog.lists_written(con, run.run_period, run.run_id))
+
+
+def listed_run(folder: Path) -> str | None:
+    """The run whose lists ``folder`` holds, as the hidden Meta sheet of its first workbook names it; None when it
+    holds no readable wijkradar workbook."""
+    from openpyxl import load_workbook
+
+    for path in sorted(folder.glob("*.xlsx")) if folder.is_dir() else []:
+        try:
+            book = load_workbook(path, read_only=True)
+            try:
+                rows = book[feedback.META_SHEET].iter_rows(values_only=True) \
+                    if feedback.META_SHEET in book.sheetnames else []
+                return next((str(r[1]) for r in rows if len(r) >= 2 and r[0] == "run" and r[1]), None)
+            finally:
+                book.close()
+        except Exception:                        # a damaged or foreign workbook names no run: say nothing of it
+            return None
+    return None
+
+
+def _warn_unknown_lists(con, home, run) -> None:
+    """Lists about to be replaced that are of a run this warehouse does not hold: the warehouse was restored from a
+    backup made before they were written (or the folder copied from another home). They may have been sent, and
+    the teams' answers on them are refused until that run is made again, so the analyst is told before they go."""
+    earlier = listed_run(home.exports / run.run_period)
+    if earlier is None or earlier == run.run_id or catalog.run_exists(con, earlier):
+        return
+    log.warning("exports/%s/ held the lists of run %s, which this warehouse does not hold (it was restored from a "
+                "backup made before that run, or the folder comes from another working folder); they are replaced "
+                "by the lists of run %s. If those lists were sent, the teams' answers on them are refused: put the "
+                "deliveries loaded since the backup back in the inbox, import the returned lists imported since "
+                "then again (wijkradar feedback import) and run this period again to make run %s again, or send the "
+                "teams the new lists", run.run_period, earlier, run.run_id, earlier)
 
 
 def unjudged_notes(con, run_id: str, run_period: str) -> dict[str, list[tuple[str, str]]]:

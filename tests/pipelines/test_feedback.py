@@ -1418,3 +1418,23 @@ def test_a_list_of_a_run_a_restored_warehouse_lost_says_so_and_how_to_make_the_r
     assert f"run {lost} is not in this warehouse" in said and "restored from a backup made before that run" in said
     assert f"wijkradar run --today {monday:%Y-%m-%d}" in said
     assert stored(home) == 0
+
+
+def test_lists_of_a_run_the_restored_warehouse_lost_are_named_before_they_are_replaced(world, caplog):
+    """A run of the same week after the warehouse was restored from an older backup replaced the lists already sent
+    (whose answers it then refuses) without a word; now the run says whose lists it replaces and what to do."""
+    from pipelines.export import export_run, listed_run
+
+    home, run, path = world
+    lost = f"{run.run_period}-0123abcd"
+    for each in path.parent.glob("*.xlsx"):               # as the lists of the run the restore lost
+        book = load_workbook(each)
+        book["Meta"].cell(row=3, column=2, value=lost)
+        book.save(each)
+    assert listed_run(path.parent) == lost
+    with connect(home.warehouse) as con, caplog.at_level("WARNING", logger="wijkradar.export"):
+        export_run(con, home, run)
+        export_run(con, home, run)                         # its own lists again: nothing to say
+    said = [r.getMessage() for r in caplog.records if "does not hold" in r.getMessage()]
+    assert len(said) == 1 and f"held the lists of run {lost}" in said[0] and "restored from a backup" in said[0]
+    assert f"replaced by the lists of run {run.run_id}" in said[0] and listed_run(path.parent) == run.run_id
