@@ -269,6 +269,15 @@ def ingest(home: Home, path: Path, source: str, today: pd.Timestamp | None, late
         "open it in the program that made it, save or export it again and put the new file in the inbox"))
 
 
+def archive_out_of_step(home: Home) -> list[str]:
+    """What ``archive/`` and the warehouse disagree on, once the run's files are loaded (``archive_check``): loads
+    archived again from the warehouse's rows, and archived loads the warehouse lacks (restored from an older backup)."""
+    from pipelines.archive_check import archive_notes
+
+    with connect(home.warehouse) as con:
+        return archive_notes(con, home.archive)
+
+
 def still_left_out(home: Home, loads: list) -> list[str]:
     """Per source one sentence naming the cells the run's loads left out of a period (``LoadResult.left_out``) that
     are still unknown once every file of the run is loaded: one team's file leaves the others' buurten out of the
@@ -647,6 +656,9 @@ def weekly(home: str | None = None, today: str | None = None, fan_out: bool = Fa
         else:
             logger.info(outcome.load.describe())
             result.loads.append(outcome.load)
+    for note in archive_out_of_step(h):                 # a folder restored in parts: archive/ and warehouse disagree
+        logger.warning("%s", note)
+        result.warnings.append(note)
     for note in still_left_out(h, result.loads):       # what the run's later files did not bring either
         logger.warning("%s", note)
         result.warnings.append(note)

@@ -1315,14 +1315,15 @@ def _older_message(file_name: str, modified: pd.Timestamp, newer: pd.DataFrame) 
             "export found late would undo newer figures)")
 
 
-def _archive(archive_dir: Path, source: str, digest: str, path: Path, file_name: str, load_id: str,
+def _archive(archive_dir: Path, source: str, digest: str, path: Path | None, file_name: str, load_id: str,
              raw_rows: pd.DataFrame, sha256: str | None = None) -> None:
     """What audit and reproduction need, without personal data: the file's name, size and hash (``sha256``, when the
     load's ``digest`` is not the file's own: an export without reports is known by its period too), and the
     stored (stripped, redacted) rows as Parquet. Written after the load committed, into a folder beside
-    the archive that is renamed into place when complete, so a kill leaves no half archive behind it."""
+    the archive that is renamed into place when complete, so a kill leaves no half archive behind it. Without the
+    file (``path`` None: an archive lost and written again from the warehouse's rows) its size is not known."""
     folder = archive_dir / source / digest[:12]
-    if _archived_elsewhere(archive_dir, source, path):
+    if path is not None and _archived_elsewhere(archive_dir, source, path):
         return
     part = folder.with_name(f"{folder.name}.part-{os.getpid()}")
     try:
@@ -1332,7 +1333,8 @@ def _archive(archive_dir: Path, source: str, digest: str, path: Path, file_name:
         rows.attrs = {}         # a source's reading aids (KWB's topic tables): pandas would write them as JSON
         rows.to_parquet(part / "rows.parquet", index=False)
         _fault_point("ingest-archive")
-        size = sum(f.stat().st_size for f in path.rglob("*") if f.is_file() and not f.is_symlink()) \
+        size = None if path is None else \
+            sum(f.stat().st_size for f in path.rglob("*") if f.is_file() and not f.is_symlink()) \
             if path.is_dir() else path.stat().st_size
         (part / "manifest.json").write_text(json.dumps({
             "load_id": load_id, "source": source, "file_name": file_name, "sha256": sha256 or digest, "bytes": size,

@@ -26,7 +26,7 @@ from pipelines.catalog.counts import (CELL_KEYS, apply_cells, apply_records, cel
                                       upgrade_pending,
                                       write_raw_rows)
 from pipelines.catalog.loads import (accept_held, find_held, hold, held_count, held_loads,
-                                     load_by_hash, load_exists, loads, loads_of, next_load_seq, record_load,
+                                     load_archives, load_by_hash, load_exists, loads, loads_of, next_load_seq, record_load,
                                      release_hold, schema_columns, schema_version, waivers, warehouse_secret)
 from pipelines.catalog.quarantine import (dismiss_rows, open_reasons, quarantine_rows, ref_states, state_counts,
                                           state_totals, update_states, write_quarantine_rows)
@@ -52,7 +52,7 @@ __all__ = [
     "cell_writers", "record_writers", "ref_states",
     "recorded_now", "area_exists", "area_municipality", "area_name_and_team", "area_series", "area_teams", "dismiss_rows", "feedback_file_known",
     "find_held", "flag_cells", "has_table", "held_count", "held_loads", "hold", "last_run",
-    "latest_run", "listed_episodes", "listed_months", "redelivered_months", "listed_statuses", "load_by_hash", "load_exists", "loads", "loads_of", "newer_answers", "next_load_seq",
+    "latest_run", "listed_episodes", "listed_months", "redelivered_months", "listed_statuses", "load_archives", "load_by_hash", "load_exists", "loads", "loads_of", "newer_answers", "next_load_seq",
     "open_reasons",
     "quarantine_rows",
     "count_ranges", "counts_digest", "domain_count_ranges", "domain_month_counts", "partial_totals", "raw_rows", "read_counts_table", "made_definitive", "provisional_counts", "stale_provisional", "read_flags",

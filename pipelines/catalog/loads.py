@@ -47,6 +47,11 @@ def loads(con: Con) -> pd.DataFrame:
     ).df()
 
 
+def load_archives(con: Con) -> pd.DataFrame:
+    """Every load's id, source, file name and content hash: what names its folder in ``archive/``."""
+    return con.execute("SELECT load_id, source, file_name, content_hash FROM meta.loads ORDER BY loaded_at").df()
+
+
 def loads_of(con: Con, load_ids: list[str]) -> pd.DataFrame:
     """The loads a run saw, with their files and period ranges."""
     return con.execute("SELECT source, file_name, loaded_at, periods_from, periods_to, periods_from_kind, "
