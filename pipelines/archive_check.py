@@ -26,16 +26,23 @@ def _complete(folder: Path) -> bool:
     return all((folder / name).is_file() for name in ("rows.parquet", "manifest.json"))
 
 
+def archive_missing(con: duckdb.DuckDBPyConnection, archive_dir: Path) -> list[tuple[str, str, str, str]]:
+    """(load id, source, file name, content hash) of every load of a delivered file whose archive folder is missing
+    or incomplete. A fetched source's payload is archived as fetched, before it is parsed, and cannot be made again
+    from its rows: its loads are left to the next download."""
+    return [(load_id, source, file_name, digest)
+            for load_id, source, file_name, digest in catalog.load_archives(con).itertuples(index=False, name=None)
+            if source not in NETWORK_SOURCES and source in SOURCES
+            and not _complete(Path(archive_dir) / source / digest[:12])]
+
+
 def archive_lost(con: duckdb.DuckDBPyConnection, archive_dir: Path) -> list[str]:
-    """Archive again, from the rows the warehouse stores, every load of a delivered file whose archive folder is
-    missing or incomplete; returns their load ids. A fetched source's payload is archived as fetched, before it is
-    parsed, and cannot be made again from its rows: its loads are left to the next download."""
+    """Archive again, from the rows the warehouse stores, every load :func:`archive_missing` names; returns the load
+    ids whose archive is complete now."""
     from pipelines.ingest import _archive, _archiving
 
     done = []
-    for load_id, source, file_name, digest in catalog.load_archives(con).itertuples(index=False, name=None):
-        if source in NETWORK_SOURCES or source not in SOURCES or _complete(Path(archive_dir) / source / digest[:12]):
-            continue
+    for load_id, source, file_name, digest in archive_missing(con, archive_dir):
         module = SOURCES[source]
         rows = catalog.raw_rows(con, getattr(module, "RAW_TABLE", module.NAME), [load_id])
         rows = rows[["load_id", "row_number", *(c for c in module.RAW_COLUMNS if c in rows.columns)]]
@@ -70,13 +77,27 @@ def archive_notes(con: duckdb.DuckDBPyConnection, archive_dir: Path) -> list[str
         notes.append(f"archive/: {len(lost)} load(s) of the warehouse had no archive (archive/ was lost or restored "
                      f"from a backup older than the warehouse): {_named(lost)}; they were archived again from the "
                      "rows the warehouse stores (their file's size is not known); nothing to do")
+    return notes + unknown_notes(con, archive_dir)
+
+
+def unknown_notes(con: duckdb.DuckDBPyConnection, archive_dir: Path) -> list[str]:
+    """The sentence naming :func:`archived_unknown`'s loads, if any (it only reads: ``wijkradar status`` says it)."""
     unknown = archived_unknown(con, archive_dir)
-    if unknown:
-        notes.append(f"archive/ holds {len(unknown)} load(s) the warehouse does not hold: "
-                     f"{_named([f'{name} ({load_id})' for name, load_id in unknown])}; the warehouse was restored "
-                     "from a backup made before them, so their counts are missing: put those files in the inbox "
-                     "again and run `wijkradar run` (the archive keeps no original file)")
-    return notes
+    if not unknown:
+        return []
+    return [f"archive/ holds {len(unknown)} load(s) the warehouse does not hold: "
+            f"{_named([f'{name} ({load_id})' for name, load_id in unknown])}; the warehouse was restored from a "
+            "backup made before them, so their counts are missing: put those files in the inbox again and run "
+            "`wijkradar run` (the archive keeps no original file)"]
+
+
+def status_notes(con: duckdb.DuckDBPyConnection, archive_dir: Path) -> list[str]:
+    """What ``wijkradar status`` says of ``archive/`` against the warehouse, without writing anything."""
+    missing = archive_missing(con, archive_dir)
+    lost = [f"archive/: {len(missing)} load(s) of the warehouse have no archive (archive/ was lost or restored from "
+            f"a backup older than the warehouse): {_named([m[0] for m in missing])}; the next `wijkradar run` "
+            "archives them again from the rows the warehouse stores"] if missing else []
+    return lost + unknown_notes(con, archive_dir)
 
 
 def _named(items: list[str]) -> str:

@@ -1153,6 +1153,7 @@ def status(shown_loads: int = typer.Option(STATUS_LOADS, "--loads", min=0,
     from pipelines import catalog
     from pipelines.clock import local_today
     from pipelines.sources.cbs_kwb import behind_note
+    from pipelines.archive_check import status_notes
     from pipelines.export_folder import unwritten_lists
     from pipelines.warehouse import connect
 
@@ -1166,6 +1167,7 @@ def status(shown_loads: int = typer.Option(STATUS_LOADS, "--loads", min=0,
         version = catalog.schema_version(con)
         owed = unwritten_lists(con)
         kwb_year = catalog.newest_area_stats_year(con)
+        out_of_step = status_notes(con, home.archive)       # a folder restored in parts
     console.print(f"warehouse {escape(home.shown_root)}/warehouse.duckdb (schema version {version})")
     if loads.empty:
         console.print("nothing loaded yet: put files in the inbox and run `wijkradar run`, or try `wijkradar demo`")
@@ -1204,7 +1206,7 @@ def status(shown_loads: int = typer.Option(STATUS_LOADS, "--loads", min=0,
                       f"periods, {r[5]} flags")
     else:
         console.print("no run yet: make one with `wijkradar run` once files are in the inbox")
-    for sentence in owed:
+    for sentence in [*owed, *out_of_step]:
         console.print(f"[yellow]![/] {escape(sentence)}")
     behind = behind_note(kwb_year, local_today())
     if behind:

@@ -5,7 +5,7 @@ import shutil
 
 import pandas as pd
 
-from pipelines.archive_check import archive_notes
+from pipelines.archive_check import archive_notes, status_notes
 from pipelines.paths import resolve_home
 from pipelines.warehouse import connect
 from tests.conftest import load_file, migrated, write_csv
@@ -22,8 +22,10 @@ def test_a_lost_archive_is_written_again_and_an_archive_the_warehouse_lacks_is_n
         assert archive_notes(con, home.archive) == []                 # in step: nothing to say, nothing written
     shutil.rmtree(home.archive)                                      # archive/ lost (or restored from before the load)
     with connect(home.warehouse) as con:
-        [said] = archive_notes(con, home.archive)
-        assert archive_notes(con, home.archive) == []
+        [told] = status_notes(con, home.archive)                     # `wijkradar status` says so, writes nothing
+        assert not folder.exists() and load.load_id in told and "the next `wijkradar run` archives them" in told
+        [said] = archive_notes(con, home.archive)                    # the weekly run writes it again
+        assert archive_notes(con, home.archive) == [] and status_notes(con, home.archive) == []
     assert "1 load(s) of the warehouse had no archive" in said and load.load_id in said
     pd.testing.assert_frame_equal(pd.read_parquet(folder / "rows.parquet"), kept)
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
@@ -34,5 +36,6 @@ def test_a_lost_archive_is_written_again_and_an_archive_the_warehouse_lacks_is_n
     shutil.copytree(home.archive, restored.archive, dirs_exist_ok=True)
     with connect(restored.warehouse) as con:
         [said] = archive_notes(con, restored.archive)
+        assert status_notes(con, restored.archive) == [said]
     assert f"holds 1 load(s) the warehouse does not hold: meldingen_export_2026-W47.csv ({load.load_id})" in said
     assert "put those files in the inbox again" in said
