@@ -918,16 +918,19 @@ def loads_accept(held: str = typer.Argument(..., help="The held load's id (the f
     console.print(escape(result.describe()))
 
 
-inbox_app = typer.Typer(help="The inbox: remove the deliveries already loaded (their originals may hold personal "
-                        "data; the warehouse and archive/ keep what was loaded from them).", no_args_is_help=True)
+inbox_app = typer.Typer(help="The inbox: remove the deliveries already loaded and the returned lists already "
+                        "imported (their originals may hold personal data; the warehouse and archive/ keep what was "
+                        "loaded from them).", no_args_is_help=True)
 app.add_typer(inbox_app, name="inbox")
 
 
 @inbox_app.command("clean")
 def inbox_clean(dry_run: bool = typer.Option(False, "--dry-run", help="Only list the files it would remove.")) -> None:
-    """Remove the inbox files a load already holds as they are (their rows in the warehouse, their archive complete):
-    a weekly run skips them, and their originals may hold the personal data wijkradar never stores. A file not yet
-    loaded, changed since, held, with a manifest, refused or left for a later run stays, as do folders and links."""
+    """Remove the inbox files a load already holds as they are (their rows in the warehouse, their archive complete)
+    and the returned lists whose answers were imported as they lie: a weekly run skips them, and their originals may
+    hold the personal data wijkradar never stores. A file not yet loaded or imported, changed since, held, with a
+    manifest, refused or left for a later run stays, as do folders and links."""
+    from pipelines.feedback import feedback_files, imported_as_it_lies
     from pipelines.flows import inbox_files
     from pipelines.ingest import loaded_as_is
     from pipelines.warehouse import connect
@@ -937,9 +940,12 @@ def inbox_clean(dry_run: bool = typer.Option(False, "--dry-run", help="Only list
         console.print("the inbox is empty: nothing to remove")
         return
     files, _ = inbox_files(home)
+    answers = feedback_files(home.inbox)
     with connect(home.warehouse) as con:
         paths = [path for path, source in files if path.is_file() and not path.is_symlink()
                  and loaded_as_is(con, path, source, home.archive) is not None]
+        paths += [path for path in answers if imported_as_it_lies(con, path)]     # returned lists, answers stored
+    files = [*files, *answers]
     for path in paths:
         if not dry_run:
             path.unlink(missing_ok=True)

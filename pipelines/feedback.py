@@ -274,6 +274,21 @@ def is_feedback_file(name: str) -> bool:
     return name.lower().startswith(INBOX_PREFIX)
 
 
+def _stored_as_it_lies(con: duckdb.DuckDBPyConnection, path: Path, digest: str) -> bool:
+    """Whether the returned workbook ``path`` (content ``digest``) was imported and not saved or copied since: the
+    later of its modification and change time, as a copy that keeps the old modification time (cp -p, Explorer,
+    unzip) still changes the change time, and is a file sent again."""
+    imports, last = feedback_imports(con, digest)
+    stat = path.stat()
+    return bool(imports) and datetime.fromtimestamp(max(stat.st_mtime, stat.st_ctime)) <= last
+
+
+def imported_as_it_lies(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
+    """Whether a weekly run would skip the returned workbook ``path`` as imported before (``wijkradar inbox clean``
+    removes such files: their answers are stored, while their notes may hold what a team should not have typed)."""
+    return _stored_as_it_lies(con, path, hashlib.sha256(path.read_bytes()).hexdigest())
+
+
 def feedback_files(inbox: Path) -> list[Path]:
     """The feedback workbooks in the inbox, oldest first (a later answer replaces an earlier one)."""
     found = [p for p in inbox.iterdir() if p.is_file() and not p.is_symlink() and is_feedback_file(p.name)]
@@ -618,12 +633,9 @@ def import_feedback(con: duckdb.DuckDBPyConnection, path: Path, today: pd.Timest
     if not path.is_file() or path.is_symlink():
         raise refuse("it is not a file", "give the path of the returned workbook itself")
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    imports, last = feedback_imports(con, digest)
-    # the later of modification and change time: a copy that keeps the old modification time (cp -p, Explorer,
-    # unzip) still changes the change time, and is a file sent again
-    stat = path.stat()
-    if imports and not again and datetime.fromtimestamp(max(stat.st_mtime, stat.st_ctime)) <= last:
+    if not again and _stored_as_it_lies(con, path, digest):
         return FeedbackResult(name, digest, skipped=True)      # as it lay when it was stored: nothing new
+    imports, _ = feedback_imports(con, digest)
     as_sent = "send back the list as wijkradar exported it, with only Terugkoppeling and Notitie filled in"
     kind = _not_a_workbook(path)
     if kind:

@@ -1120,6 +1120,19 @@ def test_the_weekly_flow_imports_returned_lists_from_the_inbox_before_scoring(wo
     assert flags.loc[area, "status"] == "in behandeling"
     again = weekly_result(weekly(home=str(home.root), today=str(TODAY.date()), return_state=True))
     assert [r.skipped for r in again.feedback] == [True] and again.run.reused
+    # `inbox clean` removes the returned list whose answers are stored (its notes may hold what a team should not
+    # have typed), never the refused one, nor one saved again since its import
+    from typer.testing import CliRunner
+
+    from pipelines.cli import app
+
+    with connect(home.warehouse) as con:
+        stored = read_flags(con, first.run.run_id, team=TEAM)
+    said = CliRunner().invoke(app, ["--home", str(home.root), "inbox", "clean"], catch_exceptions=False)
+    assert said.exit_code == 0 and f"removed inbox/{filled.name}" in said.output, said.output
+    assert not filled.exists() and wrong.exists()
+    with connect(home.warehouse) as con:
+        assert read_flags(con, first.run.run_id, team=TEAM).equals(stored)
 
 
 def test_an_answers_file_that_fails_unexpectedly_is_refused_in_one_sentence_and_the_run_goes_on(world, monkeypatch,
