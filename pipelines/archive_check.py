@@ -14,16 +14,13 @@ from pathlib import Path
 import duckdb
 
 from pipelines import catalog
+from pipelines.ingest import archive_folder_complete
 from pipelines.sources import NETWORK_SOURCES, SOURCES
 
 log = logging.getLogger("wijkradar.archive")
 
 #: How many lost loads a sentence names one by one; the rest are counted.
 NAMED = 5
-
-
-def _complete(folder: Path) -> bool:
-    return all((folder / name).is_file() for name in ("rows.parquet", "manifest.json"))
 
 
 def archive_missing(con: duckdb.DuckDBPyConnection, archive_dir: Path) -> list[tuple[str, str, str, str]]:
@@ -33,7 +30,7 @@ def archive_missing(con: duckdb.DuckDBPyConnection, archive_dir: Path) -> list[t
     return [(load_id, source, file_name, digest)
             for load_id, source, file_name, digest in catalog.load_archives(con).itertuples(index=False, name=None)
             if source not in NETWORK_SOURCES and source in SOURCES
-            and not _complete(Path(archive_dir) / source / digest[:12])]
+            and not archive_folder_complete(Path(archive_dir) / source / digest[:12])]
 
 
 def archive_lost(con: duckdb.DuckDBPyConnection, archive_dir: Path) -> list[str]:
@@ -48,7 +45,7 @@ def archive_lost(con: duckdb.DuckDBPyConnection, archive_dir: Path) -> list[str]
         rows = rows[["load_id", "row_number", *(c for c in module.RAW_COLUMNS if c in rows.columns)]]
         with _archiving(load_id):
             _archive(archive_dir, source, digest, None, file_name, load_id, rows.astype({"row_number": "int64"}))
-        if _complete(Path(archive_dir) / source / digest[:12]):
+        if archive_folder_complete(Path(archive_dir) / source / digest[:12]):
             done.append(load_id)
     return done
 

@@ -931,8 +931,7 @@ def inbox_clean(dry_run: bool = typer.Option(False, "--dry-run", help="Only list
     hold the personal data wijkradar never stores. A file not yet loaded or imported, changed since, held, with a
     manifest, refused or left for a later run stays, as do folders and links."""
     from pipelines.feedback import feedback_files, imported_as_it_lies
-    from pipelines.flows import inbox_files
-    from pipelines.ingest import loaded_as_is
+    from pipelines.flows import inbox_files, split_loaded_before
     from pipelines.warehouse import connect
 
     home = _home()
@@ -941,9 +940,10 @@ def inbox_clean(dry_run: bool = typer.Option(False, "--dry-run", help="Only list
         return
     files, _ = inbox_files(home)
     answers = feedback_files(home.inbox)
+    plain = [(path, source) for path, source in files if path.is_file() and not path.is_symlink()]
+    rest, _ = split_loaded_before(home, plain)           # what a weekly run would skip as loaded before
+    paths = [path for path, source in plain if (path, source) not in rest]
     with connect(home.warehouse) as con:
-        paths = [path for path, source in files if path.is_file() and not path.is_symlink()
-                 and loaded_as_is(con, path, source, home.archive) is not None]
         paths += [path for path in answers if imported_as_it_lies(con, path)]     # returned lists, answers stored
     files = [*files, *answers]
     for path in paths:

@@ -27,7 +27,8 @@ configure()
 
 import pandas as pd  # noqa: E402
 from prefect import flow, get_run_logger, task  # noqa: E402
-from prefect.context import FlowRunContext  # noqa: E402
+from prefect.context import FlowRunContext, TaskRunContext  # noqa: E402
+from prefect.logging.handlers import APILogHandler  # noqa: E402
 from prefect.artifacts import create_markdown_artifact, create_table_artifact  # noqa: E402
 
 from pipelines import catalog, reference, wording  # noqa: E402
@@ -747,28 +748,23 @@ for _name in ("prefect.flow_runs", "prefect.task_runs"):
         logging.getLogger(_name).addFilter(QuietStop())
 
 
-def _run_log_handler():
-    """A handler that sends the records of wijkradar's own loggers (``wijkradar.ingest``: "columns holding personal
-    data were dropped", the scoring's counts, ...) to the log of the flow or task run they were made in, and drops any
-    made outside a run (an ``ingest`` command; a scoring thread), where Prefect's handler would warn of each.
+class RunLogHandler(APILogHandler):
+    """Sends the records of wijkradar's own loggers (``wijkradar.ingest``: "columns holding personal data were
+    dropped", ...) to the log of the flow or task run they were made in, and drops any made outside a run (an
+    ``ingest`` command; a scoring thread), where Prefect's handler would warn of each.
 
     A deployment's run showed them only in its worker's output: the analyst reading the run in Prefect did not see
-    them. What wijkradar logs holds no personal data (tests/adversarial scans Prefect's
-    database after the weekly flow over the privacy corpus)."""
-    from prefect.context import FlowRunContext, TaskRunContext
-    from prefect.logging.handlers import APILogHandler
+    them. What wijkradar logs holds no personal data (tests/adversarial scans Prefect's database after the weekly flow
+    over the privacy corpus)."""
 
-    class InRun(APILogHandler):
-        def emit(self, record: logging.LogRecord) -> None:
-            if FlowRunContext.get() is not None or TaskRunContext.get() is not None:
-                super().emit(record)
-
-    return InRun()
+    def emit(self, record: logging.LogRecord) -> None:
+        if FlowRunContext.get() is not None or TaskRunContext.get() is not None:
+            super().emit(record)
 
 
 _wijkradar_log = logging.getLogger("wijkradar")
-if not any(type(h).__name__ == "InRun" for h in _wijkradar_log.handlers):
-    _wijkradar_log.addHandler(_run_log_handler())      # at the loggers' level: warnings, and INFO under the command
+if not any(isinstance(h, RunLogHandler) for h in _wijkradar_log.handlers):
+    _wijkradar_log.addHandler(RunLogHandler())        # at the loggers' level: warnings, and INFO under the command
 
 
 class NeedsAttention(RunStopped):

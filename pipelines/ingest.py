@@ -1365,10 +1365,14 @@ def _archived_elsewhere(archive_dir: Path, source: str, path: Path) -> bool:
     return (archive_dir / source) in path.resolve().parents
 
 
-def _archive_complete(archive_dir: Path, source: str, digest: str, path: Path) -> bool:
-    folder = archive_dir / source / digest[:12]
-    return _archived_elsewhere(archive_dir, source, path) or all(
-        (folder / name).is_file() for name in ("rows.parquet", "manifest.json"))
+def archive_folder_complete(folder: Path) -> bool:
+    """Whether a load's archive folder holds both its parts (a killed run or a lost ``archive/`` leaves it without)."""
+    return all((Path(folder) / name).is_file() for name in ("rows.parquet", "manifest.json"))
+
+
+def _archive_complete(archive_dir: Path, source: str, digest: str, path: Path | None) -> bool:
+    return ((path is not None and _archived_elsewhere(archive_dir, source, path))
+            or archive_folder_complete(archive_dir / source / digest[:12]))
 
 
 def loaded_as_is(con: duckdb.DuckDBPyConnection, path: Path, source: str, archive_dir: Path) -> LoadResult | None:
